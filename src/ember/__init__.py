@@ -1,0 +1,34 @@
+"""Ember: PyTorch's eager API (tensors, autograd, nn, optim) on NumPy.
+
+    import ember as torch
+"""
+from . import _dtype
+from ._dtype import (dtype, float32, float64, float16, int64, int32, int16, int8, uint8,
+                     bool_ as bool, float, double, half, long, int, short,
+                     get_default_dtype, set_default_dtype, promote_types)
+from ._tensor import Tensor, Size
+from . import ops as _ops
+from .ops import *  # noqa: F401,F403  (the op catalogue's public functions)
+from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange,
+                        linspace, logspace, zeros_like, ones_like, full_like, empty_like,
+                        device, scalar_tensor)
+from ._random import Generator, default_generator, manual_seed, seed, initial_seed
+from ._random import get_rng_state as _get_rng_state, set_rng_state as _set_rng_state
+from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multinomial,
+                        rand_like, randn_like, randint_like)
+from ._printing import set_printoptions, get_printoptions
+from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                                 is_grad_enabled, is_inference_mode_enabled)
+from . import _extras
+from ._extras import *  # noqa: F401,F403
+from . import autograd, nn, optim, utils
+
+__version__ = "0.1.0"
+
+
+def get_rng_state():
+    return tensor(_get_rng_state(), dtype=uint8)
+
+
+def set_rng_state(new_state):
+    _set_rng_state(new_state._data if isinstance(new_state, Tensor) else new_state)

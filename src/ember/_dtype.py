@@ -1,0 +1,115 @@
+"""Dtypes and PyTorch's type-promotion rules.
+
+NumPy promotes differently (int64 + float32 -> float64, a 0-d array is not
+"weak", int / int stays int under floor semantics), so the result dtype of a
+mixed operation is computed here, by PyTorch's rules, and NumPy is told.
+"""
+import builtins
+
+import numpy as np
+
+__all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
+
+# Category order used by promotion: bool < integer < floating.
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+class dtype:
+    __slots__ = ("name", "_np", "_category", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name, np_dtype, category):
+        self.name = name
+        self._np = np.dtype(np_dtype)
+        self._category = category
+        self.is_floating_point = category == _FLOAT
+        self.is_signed = category == _FLOAT or self._np.kind == "i"
+        self.itemsize = self._np.itemsize
+
+    is_complex = False
+
+    def __repr__(self):
+        return "ember." + self.name
+
+    def __reduce__(self):
+        return self.name
+
+    def to_complex(self):
+        raise NotImplementedError("complex dtypes are not supported by ember")
+
+
+float32 = dtype("float32", np.float32, _FLOAT)
+float64 = dtype("float64", np.float64, _FLOAT)
+float16 = dtype("float16", np.float16, _FLOAT)
+int64 = dtype("int64", np.int64, _INT)
+int32 = dtype("int32", np.int32, _INT)
+int16 = dtype("int16", np.int16, _INT)
+int8 = dtype("int8", np.int8, _INT)
+uint8 = dtype("uint8", np.uint8, _INT)
+bool_ = dtype("bool", np.bool_, _BOOL)
+
+# PyTorch's aliases.
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+short = int16
+
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+_BY_NP = {d._np: d for d in ALL}
+_BY_NP_TYPE = {d._np.type: d for d in ALL}
+
+_default = [float32]
+
+
+def get_default_dtype():
+    return _default[0]
+
+
+def set_default_dtype(d):
+    if not isinstance(d, dtype) or d not in (float32, float64, float16):
+        raise TypeError(
+            "only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype for a NumPy dtype; TypeError like PyTorch for the rest."""
+    try:
+        return _BY_NP[np_dtype]
+    except (KeyError, TypeError):
+        pass
+    np_dtype = np.dtype(np_dtype)
+    try:
+        return _BY_NP[np_dtype]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype.name}. The only supported "
+            "types are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, int8, uint8, and bool.") from None
+
+
+def promote_types(a, b):
+    """torch.promote_types: the smallest dtype both a and b convert to safely."""
+    if a is b:
+        return a
+    if a._category != b._category:
+        return a if a._category > b._category else b
+    return _BY_NP[np.promote_types(a._np, b._np)]
+
+
+def scalar_dtype(value):
+    """The dtype PyTorch gives a Python number standing alone."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool_
+    if isinstance(value, (builtins.int, np.integer)):
+        return int64
+    return _default[0]
+
+
+def category_of_scalar(value):
+    if isinstance(value, (bool, np.bool_)):
+        return _BOOL
+    if isinstance(value, (builtins.int, np.integer)):
+        return _INT
+    return _FLOAT

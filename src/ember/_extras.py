@@ -1,0 +1,98 @@
+"""Small top-level helpers of PyTorch's namespace: is_tensor, numel,
+Tensor.to, nonzero, the `cuda` stub."""
+import types
+
+import numpy as np
+
+from . import _dtype as D
+from ._creation import device as _device, _check_device
+from ._tensor import Tensor
+
+__all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
+           "can_cast", "is_storage", "clone_detach"]
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_storage(obj):
+    return False
+
+
+def is_floating_point(input):
+    return input._data.dtype.kind == "f"
+
+
+def numel(input):
+    return input._data.size
+
+
+def result_type(tensor1, tensor2):
+    from .ops._common import _result_dtype
+    a = tensor1 if isinstance(tensor1, Tensor) else Tensor._wrap(
+        np.asarray(tensor1, D.scalar_dtype(tensor1)._np))
+    b = tensor2 if isinstance(tensor2, Tensor) else Tensor._wrap(
+        np.asarray(tensor2, D.scalar_dtype(tensor2)._np))
+    if not isinstance(tensor2, Tensor):
+        return a.dtype if a.dtype._category >= b.dtype._category else (
+            D._default[0] if b.dtype._category == D._FLOAT else b.dtype)
+    return _result_dtype(a, b)
+
+
+def can_cast(from_, to):
+    return from_._category <= to._category
+
+
+def nonzero(input, *, as_tuple=False):
+    idx = np.nonzero(input._data)
+    if as_tuple:
+        return tuple(Tensor._wrap(i.astype(np.int64)) for i in idx)
+    return Tensor._wrap(np.stack(idx, axis=1).astype(np.int64) if idx else
+                        np.zeros((0, 0), np.int64))
+
+
+def clone_detach(t):
+    return t.detach().clone()
+
+
+def _to(self, *args, **kwargs):
+    """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
+    from .ops.shape import to_dtype
+    dtype = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    dev = kwargs.pop("device", None)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() received an invalid combination of arguments: {list(kwargs)}")
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, (str, _device)):
+            dev = a
+        elif isinstance(a, bool):
+            copy = a
+        else:
+            raise TypeError(
+                f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    _check_device(dev)
+    if dtype is None:
+        return self.clone() if copy else self
+    return to_dtype(self, dtype, copy)
+
+
+Tensor.to = _to
+Tensor.nonzero = nonzero
+
+
+def _cuda_unavailable(*args, **kwargs):
+    raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+cuda = types.SimpleNamespace(is_available=lambda: False, device_count=lambda: 0,
+                             manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
+                             current_device=_cuda_unavailable)
+Tensor.cuda = _cuda_unavailable

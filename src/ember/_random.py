@@ -1,0 +1,462 @@
+"""Random number generation that reproduces PyTorch's CPU generator bit for bit.
+
+torch's CPU generator is MT19937 seeded like ``std::mt19937(seed & 0xffffffff)``;
+NumPy's MT19937 bit generator (seeded through the legacy ``RandomState`` path)
+yields the same 32-bit stream, so it serves as the engine and this module
+re-implements ATen's transformations of that stream.
+
+Bit-exactness needs the exact floating-point operation sequence of the ATen
+kernels as built (GCC contracts ``a * b + c`` into FMA), hence the FMA
+emulations below and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
+torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
+"""
+import math
+import secrets
+
+import numpy as np
+
+__all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
+           "get_rng_state", "set_rng_state", "uniform", "normal", "randint",
+           "randperm", "bernoulli", "bernoulli_scalar"]
+
+_DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
+_U64 = (1 << 64) - 1
+_F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+_DIGITS = {_F16: 11, _F32: 24, _F64: 53}  # std::numeric_limits<T>::digits
+
+# Byte layout of torch's CPUGeneratorImplState, so states can be exchanged with
+# torch.get_rng_state() / set_rng_state() (the legacy layout stops at 'pad').
+_STATE_DTYPE = np.dtype([
+    ("seed", "<u8"), ("left", "<i4"), ("seeded", "<i4"), ("next", "<u8"),
+    ("state", "<u8", (624,)), ("normal_x", "<f8"), ("normal_y", "<f8"),
+    ("normal_rho", "<f8"), ("normal_is_valid", "<i4"), ("pad", "<i4"),
+    ("next_float", "<f4"), ("next_float_valid", "u1"), ("pad2", "u1", (3,))])
+_LEGACY_SIZE = 5048
+
+
+class Generator:
+    """Mirror of ``torch.Generator`` for device 'cpu'."""
+
+    def __init__(self, device="cpu"):
+        if str(device) != "cpu":
+            raise RuntimeError(f"ember only has CPU generators, got device {device!r}")
+        self._engine = np.random.MT19937()
+        self._set_seed(_DEFAULT_SEED)
+
+    @property
+    def device(self):
+        return "cpu"
+
+    def manual_seed(self, seed):
+        seed = int(seed)
+        if not -(1 << 63) <= seed <= _U64:
+            raise ValueError("Overflow when unpacking long long")
+        self._set_seed(seed & _U64)  # torch stores negative seeds in two's complement
+        return self
+
+    def seed(self):
+        s = secrets.randbits(64)
+        self._set_seed(s)
+        return s
+
+    def initial_seed(self):
+        return self._initial_seed
+
+    def _set_seed(self, seed):
+        self._initial_seed = seed
+        # RandomState's integer seeding is exactly MT19937's init_genrand.
+        st = np.random.RandomState(seed & 0xFFFFFFFF).get_state(legacy=False)["state"]
+        self._engine.state = {"bit_generator": "MT19937", "state": st}
+        self._fresh = True  # torch reports next=0 rather than 624 until the first draw
+        self._next_double = None  # Box-Muller value cached by the scalar normal path
+        self._next_float = None   # never filled by CPU kernels; kept for state round trips
+
+    def get_state(self):
+        st = self._engine.state["state"]
+        rec = np.zeros((), _STATE_DTYPE)
+        pos = int(st["pos"])
+        rec["seed"], rec["seeded"] = self._initial_seed, 1
+        rec["left"], rec["next"] = 625 - pos, (0 if self._fresh else pos)
+        rec["state"] = st["key"]
+        if self._next_double is not None:
+            rec["normal_is_valid"], rec["normal_y"] = 1, self._next_double
+        if self._next_float is not None:
+            rec["next_float_valid"], rec["next_float"] = 1, self._next_float
+        return np.frombuffer(rec.tobytes(), np.uint8).copy()
+
+    def set_state(self, state):
+        raw = np.ascontiguousarray(np.asarray(state), dtype=np.uint8).ravel()
+        if raw.size not in (_STATE_DTYPE.itemsize, _LEGACY_SIZE):
+            raise RuntimeError(f"Expected a generator state of {_STATE_DTYPE.itemsize} "
+                               f"bytes, got {raw.size}")
+        rec = np.zeros((), _STATE_DTYPE)
+        rec.view(np.uint8).reshape(-1)[:raw.size] = raw
+        left, nxt = int(rec["left"]), int(rec["next"])
+        if not 1 <= left <= 624:
+            raise RuntimeError("The MT19937 state is invalid")
+        key = (rec["state"] & 0xFFFFFFFF).astype(np.uint32)
+        self._engine.state = {"bit_generator": "MT19937",
+                              "state": {"key": key, "pos": 625 - left}}
+        self._initial_seed = int(rec["seed"])
+        self._fresh = left == 1 and nxt == 0
+        self._next_double = float(rec["normal_y"]) if rec["normal_is_valid"] else None
+        self._next_float = (float(rec["next_float"])
+                            if raw.size > _LEGACY_SIZE and rec["next_float_valid"] else None)
+        return self
+
+    def _raw32(self, n):
+        """n raw 32-bit MT outputs (as uint64), torch's ``generator->random()``."""
+        if n:
+            self._fresh = False
+        return self._engine.random_raw(n)
+
+    def _raw64(self, n):
+        """torch's ``random64()``: two 32-bit words, the first one is the high half."""
+        w = self._raw32(2 * n)
+        return (w[0::2] << np.uint64(32)) | w[1::2]
+
+    def _u24(self, n):
+        """uniform_real_distribution<float>(0, 1): 24 low bits / 2**24."""
+        return (self._raw32(n) & np.uint64(0xFFFFFF)).astype(np.float32) * np.float32(2.0 ** -24)
+
+    def _u53(self, n):
+        """uniform_real_distribution<double>(0, 1): 53 low bits of random64 / 2**53."""
+        return (self._raw64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+
+
+default_generator = Generator()
+default_generator.seed()  # torch seeds its default CPU generator non-deterministically
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)
+
+
+# --------------------------------------------------------------------- float helpers
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _fma32(a, b, c):
+    """float32 fma(a, b, c): the product is exact in float64, and a float64 sum
+    rounds to float32 wrongly only when it lands exactly on a float32 midpoint."""
+    p = np.multiply(a, b, dtype=np.float64)
+    s = np.add(p, c, dtype=np.float64)
+    r = s.astype(np.float32)
+    bits = s.view(np.uint64)
+    idx = np.flatnonzero((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
+    if idx.size:
+        pi, si = p.ravel()[idx], s.ravel()[idx]
+        ci = np.broadcast_to(np.asarray(c, np.float64), s.shape).ravel()[idx]
+        err = _two_sum(pi, ci)[1]
+        step = np.where(err == 0, 0, np.where((err > 0) == (si > 0), 1, -1))
+        si = (si.view(np.int64) + step).view(np.float64)
+        r.ravel()[idx] = si.astype(np.float32)
+    return r
+
+
+def _fma64(a, b, c):
+    """float64 fma(a, b, c) by Boldo & Melquiond's emulation: exact product and
+    sum, then a round-to-odd tail so the final addition rounds only once."""
+    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
+    uh = a * b
+    t = a * 134217729.0
+    ah = t - (t - a)
+    t = b * 134217729.0
+    bh = t - (t - b)
+    al, bl = a - ah, b - bh
+    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
+    th, tl = _two_sum(c, uh)
+    v, e = _two_sum(tl, ul)
+    bits = np.array(v, np.float64).view(np.int64)
+    bits += ((e != 0) & ((bits & 1) == 0)) * np.where((e > 0) == (v > 0), 1, -1)
+    return th + bits.view(np.float64)
+
+
+def _f16(x32):
+    """float -> c10::Half conversion (round to nearest even, from float32)."""
+    return np.asarray(x32, np.float32).astype(np.float16)
+
+
+# ------------------------------------------------------------------------- uniform
+
+def _gen(gen):
+    return default_generator if gen is None else gen
+
+
+def _numel(shape):
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+    return shape, math.prod(shape)
+
+
+def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
+    """torch.rand / Tensor.uniform_(low, high)."""
+    g, dt = _gen(gen), np.dtype(np_dtype)
+    shape, n = _numel(shape)
+    if dt not in _DIGITS:
+        raise TypeError(f"uniform: unsupported dtype {dt}")
+    if not low <= high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    if dt == _F64:
+        lo, hi = float(low), float(high)
+        x = g._u53(n)
+        r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)
+    else:
+        # float and half both draw 24 bits and compute in float (half's accumulate type)
+        lo, hi = np.float32(low), np.float32(high)
+        x = g._u24(n)
+        r = x if (lo, hi) == (0.0, 1.0) else _fma32(x, hi - lo, lo)
+        if dt == _F16:
+            r, lo, hi = _f16(r), _f16(lo), _f16(hi)
+    # rounding may reach `to`; torch maps such values to `from` to keep [from, to)
+    r = np.asarray(r, dt)
+    r[r >= hi] = lo
+    return r.reshape(shape)
+
+
+# -------------------------------------------------------------------------- normal
+
+_LOG_P = [np.float32(v) for v in (
+    7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
+    -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1)]
+_LOG_Q1, _LOG_Q2 = np.float32(-2.12194440e-4), np.float32(0.693359375)
+_SQRTHF = np.float32(0.707106781186547524)
+_DP = [np.float32(v) for v in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)]
+_SINCOF = [np.float32(v) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
+_COSCOF = [np.float32(v) for v in (2.443315711809948E-005, -1.388731625493765E-003,
+                                   4.166664568298827E-002)]
+_FOPI = np.float32(1.27323954473516)
+_ONE, _HALF = np.float32(1.0), np.float32(0.5)
+
+
+def _log256(x):
+    """avx_mathfun log256_ps for positive normal float32 inputs, with GCC's FMA contractions."""
+    bits = x.view(np.int32)
+    e = ((bits >> 23) - 0x7F).astype(np.float32) + _ONE
+    x = ((bits & ~0x7F800000) | 0x3F000000).view(np.float32)  # mantissa scaled to [0.5, 1)
+    small = x < _SQRTHF
+    e -= small.astype(np.float32)
+    x = (x - _ONE) + np.where(small, x, np.float32(0))
+    z = x * x
+    y = _fma32(_LOG_P[0], x, _LOG_P[1])
+    for p in _LOG_P[2:]:
+        y = _fma32(y, x, p)
+    y = _fma32(y * x, z, e * _LOG_Q1)
+    y = y - z * _HALF
+    return (x + y) + e * _LOG_Q2
+
+
+def _sincos256(x):
+    """avx_mathfun sincos256_ps for non-negative float32 inputs (theta = 2*pi*u >= 0)."""
+    j = ((x * _FOPI).astype(np.int32) + 1) & ~1
+    y = j.astype(np.float32)
+    for dp in _DP:  # extended-precision reduction x - y*pi/4, each step an FMA
+        x = _fma32(y, dp, x)
+    z = x * x
+    yc = _fma32(_fma32(_COSCOF[0], z, _COSCOF[1]), z, _COSCOF[2])
+    yc = _fma32(yc * z, z, -(z * _HALF)) + _ONE
+    ys = _fma32(_fma32(_SINCOF[0], z, _SINCOF[1]), z, _SINCOF[2])
+    ys = _fma32(ys * z, x, x)
+    poly = (j & 2) == 0
+    s, c = np.where(poly, ys, yc), np.where(poly, yc, ys)
+    s = np.where((j & 4) != 0, -s, s)
+    c = np.where((~(j - 2) & 4) != 0, -c, c)
+    return s, c
+
+
+def _box_muller16_f32(u, mean, std):
+    """normal_fill_16_AVX2 over rows of 16 uniforms."""
+    radius = np.sqrt(np.float32(-2.0) * _log256(_ONE - u[:, :8]))
+    s, c = _sincos256(np.float32(2.0 * math.pi) * u[:, 8:])
+    n = np.concatenate([radius * c, radius * s], axis=1)
+    if std == 1 and mean == 0:
+        return n + np.float32(0.0)  # fma(n, 1, 0) = n, except -0 becomes +0
+    return _fma32(n, std, mean)
+
+
+def _box_muller16_f64(u, mean, std):
+    """normal_fill_16<double>; glibc's log/cos/sin via the math module (numpy's own
+    SIMD versions differ from glibc in the last bit now and then)."""
+    flat = (1.0 - u[:, :8]).ravel().tolist()
+    lg = np.fromiter(map(math.log, flat), np.float64, len(flat)).reshape(-1, 8)
+    radius = np.sqrt(-2.0 * lg)
+    theta = ((2.0 * math.pi) * u[:, 8:]).ravel().tolist()
+    c = np.fromiter(map(math.cos, theta), np.float64, len(theta)).reshape(-1, 8)
+    s = np.fromiter(map(math.sin, theta), np.float64, len(theta)).reshape(-1, 8)
+    n = np.concatenate([radius * c, radius * s], axis=1)
+    return n + 0.0 if std == 1 and mean == 0 else _fma64(n, std, mean)
+
+
+def _normal_fill(g, n, dt, mean, std):
+    """torch's vectorised normal path (numel >= 16, contiguous): draw n uniforms,
+    Box-Muller in blocks of 16 (first 8 -> radius, last 8 -> angle); a ragged tail
+    is redone by drawing 16 fresh uniforms for the last 16 slots."""
+    full = n // 16 * 16
+    out = np.empty(n, dt)
+    if dt == _F64:
+        bm, mean, std = _box_muller16_f64, float(mean), float(std)
+        u = g._u53(n)
+        out[:full] = bm(u[:full].reshape(-1, 16), mean, std).ravel()
+        if full != n:
+            out[n - 16:] = bm(g._u53(16).reshape(1, 16), mean, std).ravel()
+        return out
+    mean, std = np.float32(mean), np.float32(std)
+    if dt == _F32:
+        u = g._u24(n)
+        out[:full] = _box_muller16_f32(u[:full].reshape(-1, 16), mean, std).ravel()
+        if full != n:
+            out[n - 16:] = _box_muller16_f32(g._u24(16).reshape(1, 16), mean, std).ravel()
+        return out
+    # float16 goes through a float32 buffer padded to whole blocks of 16: the
+    # last block's values land in the last 16 slots
+    u = g._u24(-(-n // 16) * 16).reshape(-1, 16)
+    vals = _box_muller16_f32(u, mean, std)
+    out[:full] = _f16(vals[:full // 16]).ravel()
+    if full != n:
+        out[n - 16:] = _f16(vals[-1])
+    return out
+
+
+def _normal_scalar(g, n, mean, std):
+    """at::normal_distribution<double> one value at a time (numel < 16): Box-Muller
+    from two 53-bit uniforms; the sine half is cached on the generator."""
+    vals = []
+    for _ in range(n):
+        if g._next_double is not None:
+            vals.append(g._next_double)
+            g._next_double = None
+            continue
+        u1, u2 = g._u53(2).tolist()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = (2.0 * math.pi) * u1
+        g._next_double = r * math.sin(theta)
+        vals.append(r * math.cos(theta))
+    return _fma64(np.array(vals, np.float64), float(std), float(mean))
+
+
+def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None):
+    """torch.randn / Tensor.normal_(mean, std) / torch.normal(mean, std, size).
+
+    Assumes a contiguous destination: torch uses the per-element path for
+    non-contiguous tensors whatever their size."""
+    g, dt = _gen(gen), np.dtype(np_dtype)
+    shape, n = _numel(shape)
+    if dt not in _DIGITS:
+        raise TypeError(f"normal: unsupported dtype {dt}")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    if n >= 16:
+        return _normal_fill(g, n, dt, mean, std).reshape(shape)
+    r = _normal_scalar(g, n, mean, std)
+    if dt == _F16:
+        return _f16(r.astype(np.float32)).reshape(shape)
+    return r.astype(dt).reshape(shape)
+
+
+# ------------------------------------------------------------------- integer draws
+
+def _float_int(v, dt):
+    """static_cast<int64_t>(static_cast<scalar_t>(v)) for a float dtype."""
+    x = np.array(v, np.int64).astype(np.float32 if dt == _F16 else dt).astype(dt)
+    return int(x.astype(np.int64))
+
+
+def randint(low, high, shape, np_dtype=np.int64, gen=None):
+    """torch.randint(low, high, size) / Tensor.random_(low, high): (word % range) + low."""
+    g, dt = _gen(gen), np.dtype(np_dtype)
+    shape, n = _numel(shape)
+    low, high = int(low), int(high)
+    if not low < high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.kind == "f":
+        # torch nudges bounds that are not exactly representable (update_from/update_to)
+        digits = _DIGITS[dt]
+        fp1 = _float_int(low + 1, dt)
+        if fp1 < low:
+            low = fp1 + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
+        tm1 = _float_int(high - 1, dt)
+        if tm1 >= high:
+            high = tm1 - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
+        if not low < high:
+            raise RuntimeError("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype")
+    elif dt.kind in "iu":
+        info = np.iinfo(dt)
+        if low < info.min or high - 1 > info.max:
+            raise RuntimeError(f"from/to out of bounds for {dt}")
+    elif dt.kind == "b":
+        if low < 0 or high > 2:
+            raise RuntimeError("from/to out of bounds for bool")
+    else:
+        raise TypeError(f"randint: unsupported dtype {dt}")
+    rng = (high - low) & _U64
+    wide = rng >= 1 << 32 and dt in (np.dtype(np.int64), _F32, _F64)
+    v = g._raw64(n) if wide else g._raw32(n)
+    r = (v % np.uint64(rng)).view(np.int64) + np.int64(low)  # wraps like the C++ int64 sum
+    if dt == _F16:
+        return _f16(r.astype(np.float32)).reshape(shape)
+    return r.astype(dt).reshape(shape)
+
+
+def randperm(n, np_dtype=np.int64, gen=None):
+    """torch.randperm(n): Fisher-Yates swapping slot i with i + word % (n - i);
+    for n >= 2**32 / 20 torch switches to an inside-out shuffle on 64-bit words."""
+    g, dt, n = _gen(gen), np.dtype(np_dtype), int(n)
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got {n}")
+    a = list(range(n))
+    if n < 0xFFFFFFFF // 20:
+        if n > 1:
+            z = g._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
+            for i, d in enumerate(z.tolist()):  # each swap depends on the previous ones
+                j = i + d
+                a[i], a[j] = a[j], a[i]
+    else:
+        z = g._raw64(n) % np.arange(1, n + 1, dtype=np.uint64)
+        for i, k in enumerate(z.tolist()):
+            a[i] = a[k]
+            a[k] = i
+    return np.array(a, np.int64).astype(dt)
+
+
+# ----------------------------------------------------------------------- bernoulli
+
+def bernoulli(probs_array, gen=None):
+    """torch.bernoulli(p): uniform < p per element in C order, a 53-bit uniform for
+    float64 p and a 24-bit float uniform otherwise; result has p's dtype."""
+    g, p = _gen(gen), np.asarray(probs_array)
+    if p.dtype not in _DIGITS:
+        raise TypeError(f"bernoulli: probabilities must be floating point, got {p.dtype}")
+    if p.dtype == _F64:
+        u = g._u53(p.size).reshape(p.shape)
+        return (u < p).astype(p.dtype)
+    u = g._u24(p.size).reshape(p.shape)
+    return (u < p.astype(np.float32)).astype(p.dtype)
+
+
+def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
+    """Tensor.bernoulli_(p) with a float p (what dropout draws): 53-bit uniform < p.
+    torch uses MKL's own stream instead when built with MKL on Intel CPUs."""
+    g = _gen(gen)
+    shape, n = _numel(shape)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return (g._u53(n) < float(p)).astype(np.dtype(np_dtype)).reshape(shape)

@@ -1,0 +1,158 @@
+"""Random tensors: rand, randn, randint, randperm, normal, bernoulli and the
+in-place samplers (uniform_, normal_, random_, bernoulli_).
+
+The bits come from `_random.py`, which reproduces PyTorch's CPU generator:
+the same seed gives the same numbers as PyTorch.
+"""
+import numpy as np
+
+from . import _dtype as D
+from . import _random as R
+from ._creation import _check_dtype, _finish, _size_args
+from ._tensor import Tensor
+
+__all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
+           "randn_like", "randint_like", "multinomial"]
+
+
+def _float_dtype(dtype, fn):
+    _check_dtype(dtype, fn)
+    dtype = dtype or D._default[0]
+    if not dtype.is_floating_point:
+        kind = "uniform" if fn == "rand" else "normal"
+        raise RuntimeError(f'"{kind}_kernel_cpu" not implemented for '
+                           f"'{_legacy(dtype)}'")
+    return dtype
+
+
+def _legacy(dtype):
+    from .ops.inplace import _NAMES
+    return _NAMES[dtype]
+
+
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    dtype = _float_dtype(dtype, "rand")
+    data = R.uniform(_size_args(size, "rand"), 0.0, 1.0, dtype._np, generator)
+    return _finish(data, requires_grad)
+
+
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False):
+    dtype = _float_dtype(dtype, "randn")
+    data = R.normal(_size_args(size, "randn"), 0.0, 1.0, dtype._np, generator)
+    return _finish(data, requires_grad)
+
+
+def randint(low, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
+            device=None, requires_grad=False):
+    if size is None:
+        # randint(high, size)
+        low, high, size = 0, low, high
+    _check_dtype(dtype, "randint")
+    if low >= high:
+        raise RuntimeError(
+            f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    dtype = dtype or D.int64
+    data = R.randint(low, high, tuple(size), dtype._np, generator)
+    return _finish(data, requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    _check_dtype(dtype, "randperm")
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    dtype = dtype or D.int64
+    return _finish(R.randperm(n, dtype._np, generator), requires_grad)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
+           device=None, requires_grad=False):
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
+        z = R.normal(shape, 0.0, 1.0, dt, generator)
+        return Tensor._wrap((z * s + m).astype(dt))
+    dtype = _float_dtype(dtype, "normal")
+    data = R.normal(_size_args((size,), "normal"), mean, std, dtype._np, generator)
+    return _finish(data, requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    probs = input._data if p is None else np.full(input._data.shape, p, input._data.dtype)
+    return Tensor._wrap(R.bernoulli(probs, generator))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    # Not bit-exact with PyTorch: drawn from this generator's uniform stream.
+    probs = input._data.astype(np.float64)
+    rows = probs.reshape(-1, probs.shape[-1])
+    out = np.empty((rows.shape[0], num_samples), np.int64)
+    for r, p in enumerate(rows):
+        p = p / p.sum()
+        for k in range(num_samples):
+            u = R.uniform((1,), 0.0, 1.0, np.float64, generator)[0]
+            idx = int(np.searchsorted(np.cumsum(p), u, side="right"))
+            idx = min(idx, len(p) - 1)
+            out[r, k] = idx
+            if not replacement:
+                p = p.copy()
+                p[idx] = 0
+                s = p.sum()
+                p = p / s if s > 0 else p
+    return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
+
+
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+
+
+# -- in-place samplers (what nn.init uses) -----------------------------------
+def _fill(t, data):
+    from .ops.inplace import check_inplace
+    check_inplace(t)
+    t._data[...] = data
+    t._bump()
+    return t
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    return _fill(self, R.uniform(self._data.shape, a, b, self._data.dtype, generator))
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    return _fill(self, R.normal(self._data.shape, mean, std, self._data.dtype, generator))
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    if to is None:
+        from_, to = 0, from_ if from_ else 2 ** 24 if self._data.dtype.kind == "f" else 2 ** 63 - 1
+    return _fill(self, R.randint(from_, to, self._data.shape, self._data.dtype, generator))
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    probs = p._data if isinstance(p, Tensor) else np.full(self._data.shape, p, np.float64)
+    return _fill(self, R.bernoulli(probs.astype(self._data.dtype), generator))
+
+
+Tensor.uniform_ = uniform_
+Tensor.normal_ = normal_
+Tensor.random_ = random_
+Tensor.bernoulli_ = bernoulli_
+Tensor.bernoulli = lambda self, *, generator=None: bernoulli(self, generator=generator)

@@ -1,0 +1,114 @@
+"""gradcheck / gradgradcheck: analytical gradients against central finite
+differences, in float64, as torch.autograd.gradcheck."""
+import numpy as np
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
+
+
+class GradcheckError(RuntimeError):
+    pass
+
+
+def _inputs_tuple(inputs):
+    from .._tensor import Tensor
+    return (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+
+
+def _outputs_tuple(out):
+    from .._tensor import Tensor
+    return (out,) if isinstance(out, Tensor) else tuple(o for o in out if isinstance(o, Tensor))
+
+
+def _numerical_jacobian(func, inputs, wrt, out_index, eps):
+    """d out / d inputs[wrt], shape (numel(input), numel(output))."""
+    from .grad_mode import no_grad
+    x = inputs[wrt]
+    flat = x._data.reshape(-1)     # a view: perturb the input in place
+    with no_grad():
+        n_out = _outputs_tuple(func(*inputs))[out_index]._data.size
+        jac = np.zeros((flat.size, n_out))
+        for i in range(flat.size):
+            orig = flat[i]
+            flat[i] = orig + eps
+            plus = _outputs_tuple(func(*inputs))[out_index]._data.astype(np.float64).reshape(-1)
+            flat[i] = orig - eps
+            minus = _outputs_tuple(func(*inputs))[out_index]._data.astype(np.float64).reshape(-1)
+            flat[i] = orig
+            jac[i] = (plus - minus) / (2 * eps)
+    return jac
+
+
+def _analytical_jacobian(outputs, inputs, wrt, out_index):
+    from . import grad as autograd_grad
+    from .._tensor import Tensor
+    out = outputs[out_index]
+    x = inputs[wrt]
+    jac = np.zeros((x._data.size, out._data.size))
+    for j in range(out._data.size):
+        g = np.zeros(out._data.size, dtype=out._data.dtype)
+        g[j] = 1
+        (gx,) = autograd_grad(out, x, Tensor._wrap(g.reshape(out._data.shape)),
+                              retain_graph=True, allow_unused=True)
+        if gx is not None:
+            jac[:, j] = gx._data.reshape(-1)
+    return jac
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+              nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
+              check_batched_grad=False, check_batched_forward_grad=False,
+              check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
+    """True when every input's analytical Jacobian matches the numerical one."""
+    import warnings
+    inputs = _inputs_tuple(inputs)
+    diff = [i for i, t in enumerate(inputs) if getattr(t, "_requires_grad", False)]
+    if not diff:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
+                         "but none of the them have requires_grad=True.")
+    for i in diff:
+        if inputs[i]._data.dtype != np.float64:
+            warnings.warn(
+                f"Input #{i} requires gradient and is not a double precision floating point. "
+                "This check will likely fail if all the inputs are not of double precision "
+                "floating point. ")
+    outputs = _outputs_tuple(func(*inputs))
+    for o_i, out in enumerate(outputs):
+        if not out._requires_grad:
+            continue
+        for i in diff:
+            numerical = _numerical_jacobian(func, inputs, i, o_i, eps)
+            analytical = _analytical_jacobian(outputs, inputs, i, o_i)
+            if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(
+                    f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
+                    f"numerical:{numerical}\nanalytical:{analytical}\n")
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
+                  gen_non_contig_grad_outputs=False, raise_exception=True, **kwargs):
+    """gradcheck of the backward pass itself (second derivatives)."""
+    from . import grad as autograd_grad
+    from .._tensor import Tensor
+    inputs = _inputs_tuple(inputs)
+    outputs = _outputs_tuple(func(*inputs))
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        grad_outputs = tuple(
+            Tensor._wrap(rng.standard_normal(o._data.shape)).requires_grad_()
+            for o in outputs if o._requires_grad)
+    grad_outputs = _inputs_tuple(grad_outputs)
+    n = len(inputs)
+    diff = [i for i, t in enumerate(inputs) if getattr(t, "_requires_grad", False)]
+
+    def first_derivatives(*args):
+        ins, gos = args[:n], args[n:]
+        outs = [o for o in _outputs_tuple(func(*ins)) if o._requires_grad]
+        wrt = [ins[i] for i in diff]
+        grads = autograd_grad(outs, wrt, gos, create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None and g._requires_grad)
+
+    return gradcheck(first_derivatives, inputs + tuple(grad_outputs), eps=eps, atol=atol,
+                     rtol=rtol, raise_exception=raise_exception)

@@ -1,0 +1,182 @@
+"""Graph nodes: what `tensor.grad_fn` is.
+
+A node is created by every recorded op. It holds `next_functions` (one
+`(node, input_nr)` edge per input, as PyTorch exposes it), the values its
+derivative formulas need (`_saved`: tensors, freed after backward; `_ctx`:
+plain constants such as shapes, kept), and the metadata of the tensor it
+produced (`_shape`, `_dtype`), which the engine uses to undo broadcasting and
+cast gradients in one place instead of in every formula.
+
+Derivative formulas live in the op catalogue (`ember/ops/`). Each is written
+once against an array namespace `xp`: the engine passes NumPy and raw arrays
+for a plain backward, and Ember itself and Tensors when `create_graph=True`,
+so the same formula runs fast or records a graph for higher derivatives.
+"""
+import weakref
+
+__all__ = ["Node"]
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved "
+    "tensors after they have already been freed). Saved intermediate values of the "
+    "graph are freed when you call .backward() or autograd.grad(). Specify "
+    "retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward.")
+
+
+class _Result:
+    """Marks the place of the op's own output among the saved values.
+
+    The output is kept as a bare array: a Tensor there would point back at
+    its own grad_fn and make a reference cycle."""
+
+    def __repr__(self):
+        return "RESULT"
+
+
+RESULT = _Result()
+
+
+class Node:
+    __slots__ = ("next_functions", "_saved", "_versions", "_ctx", "_result",
+                 "_shape", "_dtype", "_pre_hooks", "_post_hooks", "_retain",
+                 "__weakref__")
+
+    # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
+    formulas = ()
+
+    def __init__(self, next_functions, saved=(), ctx=(), result=None,
+                 shape=None, dtype=None):
+        self.next_functions = next_functions
+        self._saved = saved
+        self._versions = None
+        if saved:
+            # A saved input remembers its version, so that a later in-place
+            # change is caught when the formula unpacks it.
+            self._versions = tuple(map(_version_of, saved))
+        self._ctx = ctx
+        self._result = result
+        self._shape = shape
+        self._dtype = dtype
+        self._pre_hooks = None
+        self._post_hooks = None
+        self._retain = None
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    # -- hooks, as torch.autograd.graph.Node ---------------------------------
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node's formulas."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(fn)
+        return _RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node's formulas."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    # -- running the formulas -------------------------------------------------
+    def _unpack(self, create_graph):
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        if not saved:
+            return self._ctx
+        out = []
+        for s, v in zip(saved, self._versions):
+            if s is RESULT:
+                if create_graph:
+                    from .._tensor import Tensor
+                    s = Tensor._from_node(self._result, self)
+                else:
+                    s = self._result
+            elif v is not None:
+                cur = s._vc[0] if s._vc is not None else 0
+                if cur != v:
+                    raise RuntimeError(_inplace_message(s, self, cur, v))
+                if not create_graph:
+                    s = s._data
+            out.append(s)
+        return (*out, *self._ctx)
+
+    def apply(self, xp, grad, create_graph, needs):
+        """Gradients for each input (None where `needs` says it is not wanted)."""
+        args = self._unpack(create_graph)
+        return tuple(f(xp, grad, *args) if need else None
+                     for f, need in zip(self.formulas, needs))
+
+    def _release(self):
+        if self._saved:
+            self._saved = None
+            self._result = None
+
+
+def _version_of(value):
+    vc = getattr(value, "_vc", False)   # False: not a tensor (RESULT, a number)
+    if vc is False:
+        return None
+    return vc[0] if vc is not None else 0
+
+
+def _inplace_message(t, node, cur, expected):
+    producer = t.grad_fn
+    where = f"which is output 0 of {producer.name()}, " if producer is not None else ""
+    return ("one of the variables needed for gradient computation has been modified by "
+            f"an inplace operation: [{t.type()} {list(t.shape)}], {where}is at version "
+            f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
+            "to find the operation that failed to compute its gradient, with "
+            "torch.autograd.set_detect_anomaly(True).")
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: adds the arriving gradient to `.grad`."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        super().__init__((), shape=variable._data.shape, dtype=variable._data.dtype)
+        self.variable = variable
+
+    def name(self):
+        return "ember::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self):
+        try:
+            self._hooks.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def grad_accumulator(t):
+    """The leaf's AccumulateGrad node, made once and held weakly by the tensor
+    (the graph holds it strongly), as in PyTorch."""
+    ref = t._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(t)
+        t._acc = weakref.ref(acc)
+    return acc

@@ -1,0 +1,131 @@
+"""The op catalogue: every op's forward and derivative, one place each.
+
+    pointwise.py    neg exp log sin ... add sub mul div pow, comparisons
+    conditional.py  where clamp maximum minimum
+    reduction.py    sum mean prod max min amax amin argmax argmin var std
+    linalg.py       mm addmm bmm mv dot outer matmul linear
+    shape.py        view reshape flatten squeeze unsqueeze expand t transpose
+                    permute contiguous clone cat stack split ...
+    indexing.py     t[key], t[key] = value
+    inplace.py      add_ mul_ ... zero_ fill_ copy_
+    _xp.py          the two namespaces (NumPy / Ember) the formulas run on
+
+This module also gives Tensor its math methods and operators.
+"""
+from . import _xp, conditional, indexing, inplace, linalg, pointwise, reduction, shape
+from .conditional import *  # noqa: F401,F403
+from .indexing import getitem, setitem
+from .linalg import addmm, bmm, dot, inner, linear, matmul, mm, mv, outer, ger
+from .pointwise import *  # noqa: F401,F403
+from .reduction import (amax, amin, argmax, argmin, max, mean, min, prod, std, sum, var)
+from .shape import *  # noqa: F401,F403
+from .._tensor import Tensor
+
+NUMPY = _xp.NUMPY
+TENSOR = _xp._tensor_namespace()
+_xp._INDEX_NODES.update(_xp._make_index_nodes())
+
+_P, _S, _R, _L, _C = pointwise, shape, reduction, linalg, conditional
+
+# Methods that are the op itself with the tensor as first argument.
+for _name, _fn in {
+    **{n: getattr(_P, n) for n in (
+        "neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
+        "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
+        "arcsin", "arccos", "arctan", "sigmoid", "relu", "abs", "absolute", "sign",
+        "reciprocal", "square", "add", "sub", "subtract", "mul", "multiply", "div", "divide",
+        "true_divide", "floor_divide", "remainder", "fmod", "pow", "float_power",
+        "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+        "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
+        "isinf", "isfinite", "equal", "allclose", "isclose")},
+    **{n: getattr(_C, n) for n in ("clamp", "clip", "clamp_min", "clamp_max", "maximum",
+                                   "minimum")},
+    **{n: getattr(_R, n) for n in ("sum", "mean", "prod", "max", "min", "amax", "amin",
+                                   "argmax", "argmin", "var", "std")},
+    **{n: getattr(_L, n) for n in ("matmul", "mm", "bmm", "mv", "dot", "inner", "outer",
+                                   "ger")},
+    **{n: getattr(_S, n) for n in ("view", "reshape", "flatten", "unflatten", "squeeze",
+                                   "unsqueeze", "expand", "expand_as", "t", "transpose",
+                                   "swapaxes", "swapdims", "permute", "contiguous", "clone",
+                                   "narrow", "select", "chunk", "split", "unbind")},
+}.items():
+    setattr(Tensor, _name, _fn)
+
+# In-place variants: the out-of-place op written back (see inplace.py).
+for _name in ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin",
+              "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign", "reciprocal", "square",
+              "clamp", "clip", "clamp_min", "clamp_max", "true_divide", "remainder",
+              "floor_divide", "subtract", "multiply", "divide", "log2", "log10", "log1p",
+              "exp2", "expm1", "sinh", "cosh"):
+    setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
+Tensor.zero_ = inplace.zero_
+Tensor.fill_ = inplace.fill_
+Tensor.copy_ = inplace.copy_
+
+
+def _reflect(fn):
+    def reflected(self, other):
+        if not isinstance(other, (int, float, bool, Tensor)):
+            return NotImplemented
+        return fn(self, other)
+    return reflected
+
+
+def _number_or_tensor(fn):
+    def op(self, other):
+        if not isinstance(other, (int, float, bool, Tensor, _np.number, _np.bool_)):
+            return NotImplemented
+        return fn(self, other)
+    op.__name__ = fn.__name__
+    return op
+
+
+import numpy as _np  # noqa: E402
+
+Tensor.__add__ = Tensor.__radd__ = _number_or_tensor(_P.add)
+Tensor.__sub__ = _number_or_tensor(_P.sub)
+Tensor.__rsub__ = _reflect(_P.rsub)
+Tensor.__mul__ = Tensor.__rmul__ = _number_or_tensor(_P.mul)
+Tensor.__truediv__ = _number_or_tensor(_P.div)
+Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other)
+Tensor.__floordiv__ = _number_or_tensor(_P.floor_divide)
+Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
+    Tensor._wrap(_np.asarray(other, dtype=self._data.dtype)), self))
+Tensor.__mod__ = _number_or_tensor(_P.remainder)
+Tensor.__pow__ = _number_or_tensor(_P.pow)
+Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
+Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
+Tensor.__rmatmul__ = lambda self, other: _L.matmul(other, self)
+Tensor.__neg__ = _P.neg
+Tensor.__pos__ = lambda self: self
+Tensor.__abs__ = _P.abs
+Tensor.__invert__ = lambda self: _P.logical_not(self) if self._data.dtype == _np.bool_ \
+    else _P.bitwise_not(self)
+Tensor.__and__ = Tensor.__rand__ = _number_or_tensor(_P.bitwise_and)
+Tensor.__or__ = Tensor.__ror__ = _number_or_tensor(_P.bitwise_or)
+Tensor.__xor__ = Tensor.__rxor__ = _number_or_tensor(_P.bitwise_xor)
+Tensor.__eq__ = _number_or_tensor(_P.eq)
+Tensor.__ne__ = _number_or_tensor(_P.ne)
+Tensor.__lt__ = _number_or_tensor(_P.lt)
+Tensor.__le__ = _number_or_tensor(_P.le)
+Tensor.__gt__ = _number_or_tensor(_P.gt)
+Tensor.__ge__ = _number_or_tensor(_P.ge)
+Tensor.__iadd__ = Tensor.add_
+Tensor.__isub__ = Tensor.sub_
+Tensor.__imul__ = Tensor.mul_
+Tensor.__itruediv__ = Tensor.div_
+Tensor.__ipow__ = Tensor.pow_
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+Tensor.__hash__ = lambda self: id(self)
+
+
+def _where_method(self, condition, other):
+    return conditional.where(condition, self, other)
+
+
+Tensor.where = _where_method
+Tensor.view_as = lambda self, other: _S.view(self, other._data.shape)
+Tensor.reshape_as = lambda self, other: _S.reshape(self, other._data.shape)
+Tensor.T = property(lambda self: _S.permute(self, tuple(range(self._data.ndim - 1, -1, -1))))
+Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))

@@ -1,0 +1,131 @@
+"""What every op shares: recording a node, PyTorch's promotion, dim checks.
+
+An op in the catalogue is a forward on NumPy arrays plus a Node subclass
+made by `derivative(...)`, whose formulas give the gradient for each input.
+"""
+import numpy as np
+
+from .. import _dtype as D
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import _state
+from ..autograd.graph import Node, RESULT, grad_accumulator
+
+__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "grad_on",
+           "wrap", "binary_arrays", "wrap_dim", "np", "D", "_state"]
+
+wrap = Tensor._wrap
+wrap_dim = _wrap_dim
+NONE_EDGE = (None, 0)
+
+
+def derivative(name, **formulas):
+    """A Node class named as PyTorch names it, with one formula per input.
+
+    Each formula is `f(xp, grad, *saved, *ctx) -> gradient for that input`,
+    written once for both NumPy arrays and recorded Tensors (see graph.py)."""
+    return type(name, (Node,), {"__slots__": (), "formulas": tuple(formulas.values()),
+                                "_input_names": tuple(formulas)})
+
+
+def edge(t):
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, 0)
+    if t._requires_grad:
+        return (grad_accumulator(t), 0)
+    return NONE_EDGE
+
+
+def grad_on(*tensors):
+    """Does this op need recording: grad mode on and some input requires grad."""
+    if not _state.enabled:
+        return False
+    for t in tensors:
+        if isinstance(t, Tensor) and t._requires_grad:
+            return True
+    return False
+
+
+def record(data, node_cls, inputs, saved=(), ctx=()):
+    """Wrap the forward result `data` as a Tensor whose grad_fn is a new node."""
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    nexts = tuple(edge(t) if isinstance(t, Tensor) else NONE_EDGE for t in inputs)
+    node = node_cls(nexts, saved, ctx, data if RESULT in saved else None,
+                    data.shape, data.dtype)
+    return Tensor._from_node(data, node)
+
+
+def out(data):
+    """Wrap an untracked result (NumPy returns scalars for 0-d results)."""
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    return Tensor._wrap(data)
+
+
+def binary_arrays(a, b):
+    """The two operands as arrays of PyTorch's result dtype.
+
+    Fast path: two tensors of one dtype, or a tensor and a Python number that
+    NumPy already treats as PyTorch does (a float with a float tensor, an int
+    with an int tensor)."""
+    if isinstance(b, Tensor):
+        ad, bd = a._data, b._data
+        if ad.dtype == bd.dtype:
+            return ad, bd
+        dt = _result_dtype(a, b)._np
+        return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
+    ad = a._data
+    kind = ad.dtype.kind
+    tb = type(b)
+    if tb is float:
+        if kind != "f":
+            ad = ad.astype(D._default[0]._np)
+    elif tb is int:
+        if kind == "b":
+            ad = ad.astype(np.int64)
+        elif kind in "iu":
+            info = np.iinfo(ad.dtype)
+            if not info.min <= b <= info.max:
+                # PyTorch wraps the number into the tensor's dtype.
+                b = np.array(b).astype(ad.dtype)
+    elif tb is bool:
+        pass
+    elif isinstance(b, (np.generic, np.ndarray)):
+        return binary_arrays(a, Tensor._wrap(np.asarray(b)))
+    else:
+        return binary_arrays(a, _coerce_scalar(b))
+    return ad, b
+
+
+def _coerce_scalar(b):
+    if isinstance(b, (int, float, bool)):
+        return b.__class__.__mro__[1](b) if type(b) not in (int, float, bool) else b
+    raise TypeError(f"unsupported operand type: '{type(b).__name__}'")
+
+
+def _result_dtype(a, b):
+    """PyTorch's promotion between two tensors: a dimensioned tensor outranks
+    a 0-d one within the same category (float32 tensor + float64 0-d tensor
+    stays float32); across categories the higher category wins."""
+    da, db = a.dtype, b.dtype
+    za, zb = a._data.ndim == 0, b._data.ndim == 0
+    if za == zb or da._category != db._category:
+        if za != zb and da._category != db._category:
+            hi, lo = (a, b) if da._category > db._category else (b, a)
+            return hi.dtype
+        return D.promote_types(da, db)
+    return da if zb else db
+
+
+def unwrap(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def as_dims(dim, ndim):
+    """dim argument (int, tuple, list or None) -> tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        return tuple(wrap_dim(d, ndim) for d in dim)
+    return (wrap_dim(dim, ndim),)

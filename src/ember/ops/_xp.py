@@ -1,0 +1,163 @@
+"""The two array namespaces the derivative formulas are written against.
+
+`NUMPY` works on bare ndarrays and records nothing: a plain backward pays
+only for the arithmetic. `TENSOR` works on Tensors through Ember's own ops,
+so with create_graph=True the backward pass is itself recorded and can be
+differentiated again. Both offer the same functions with the same meaning;
+arithmetic operators (`+ - * / **`, comparisons) work on both directly.
+"""
+import types
+
+import numpy as np
+
+
+def _sum_to(x, shape):
+    """Sum `x` down to `shape`: undo broadcasting."""
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
+    if axes:
+        x = x.sum(axis=axes, keepdims=True)
+    return x.reshape(shape)
+
+
+def _where(cond, a, b):
+    r = np.where(cond, a, b)
+    ref = a if isinstance(a, np.ndarray) else b
+    if isinstance(ref, np.ndarray) and r.dtype != ref.dtype:
+        r = r.astype(ref.dtype)
+    return r
+
+
+def _index_backward(g, shape, key, accumulate):
+    """Zeros of `shape` with `g` put at `key` (summed where indices repeat)."""
+    z = np.zeros(shape, dtype=g.dtype)
+    if accumulate and any(isinstance(k, np.ndarray) and k.dtype != np.bool_ for k in key):
+        np.add.at(z, key, g)
+    else:
+        z[key] = g
+    return z
+
+
+def _index_fill(g, key, value):
+    r = np.array(g)
+    r[key] = value
+    return r
+
+
+def _prod_others(x, r, dim):
+    """Product of all the other elements (along `dim`, or all), safe at zeros:
+    exclusive cumulative products from the left and from the right."""
+    if dim is None:
+        flat = x.reshape(-1)
+        return _prod_others(flat, None, 0).reshape(x.shape)
+    ones = np.ones_like(np.take(x, [0], axis=dim))
+    left = np.cumprod(np.concatenate([ones, np.delete(x, -1, axis=dim)], axis=dim), axis=dim)
+    rev = np.flip(x, axis=dim)
+    right = np.cumprod(np.concatenate([ones, np.delete(rev, -1, axis=dim)], axis=dim), axis=dim)
+    return left * np.flip(right, axis=dim)
+
+
+def _slices(dim, item):
+    return (slice(None),) * dim + (item,)
+
+
+NUMPY = types.SimpleNamespace(
+    sum_to=_sum_to,
+    cast=lambda x, dt: x.astype(dt),
+    expand=np.broadcast_to,
+    reshape=np.reshape,
+    t=np.transpose,
+    transpose=np.swapaxes,
+    permute=np.transpose,
+    narrow=lambda x, dim, start, size: x[_slices(dim, slice(start, start + size))],
+    select=lambda x, dim, i: x[_slices(dim, i)],
+    index_backward=_index_backward,
+    index_fill=_index_fill,
+    where=_where,
+    matmul=np.matmul,
+    outer=np.outer,
+    sum=lambda x, dims, keepdim=False: x.sum(axis=dims, keepdims=keepdim),
+    mean_keep=lambda x, dims: x.mean(axis=dims, keepdims=True),
+    prod_others=_prod_others,
+    cos=np.cos, sin=np.sin, cosh=np.cosh, sinh=np.sinh, log=np.log, sign=np.sign,
+    rsqrt=lambda x: 1 / np.sqrt(x),
+)
+
+
+def _tensor_namespace():
+    """The same functions over recorded Ember ops (imported late: the ops
+    themselves import this module)."""
+    from . import conditional, linalg, pointwise, reduction, shape
+    from .._dtype import _BY_NP
+    from .._tensor import Tensor
+
+    def sum_to(x, shape):
+        shape = tuple(shape)
+        if tuple(x._data.shape) == shape:
+            return x
+        lead = x._data.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, s in enumerate(shape) if s == 1 and x._data.shape[i + lead] != 1)
+        return shape_mod.reshape(reduction.sum(x, axes, True), shape)
+
+    shape_mod = shape
+
+    def where(cond, a, b):
+        if isinstance(cond, np.ndarray):
+            cond = Tensor._wrap(cond)
+        return conditional.where(cond, a, b)
+
+    def index_backward(g, shp, key, accumulate):
+        return _index_scatter(g, shp, key, accumulate)
+
+    def index_fill(g, key, value):
+        mask = np.ones(g._data.shape, dtype=g._data.dtype)
+        mask[key] = 0
+        return g * Tensor._wrap(mask)
+
+    return types.SimpleNamespace(
+        sum_to=sum_to,
+        cast=lambda x, dt: shape.to_dtype(x, _BY_NP[np.dtype(dt)]),
+        expand=shape.expand,
+        reshape=shape.reshape,
+        t=shape.t,
+        transpose=shape.transpose,
+        permute=shape.permute,
+        narrow=shape.narrow,
+        select=shape.select,
+        index_backward=index_backward,
+        index_fill=index_fill,
+        where=where,
+        matmul=linalg.matmul,
+        outer=linalg.outer,
+        sum=lambda x, dims, keepdim=False: reduction.sum(x, dims, keepdim),
+        mean_keep=lambda x, dims: reduction.mean(x, dims, True),
+        prod_others=lambda x, r, dim: r / x,
+        cos=pointwise.cos, sin=pointwise.sin, cosh=pointwise.cosh, sinh=pointwise.sinh,
+        log=pointwise.log, sign=pointwise.sign, rsqrt=pointwise.rsqrt,
+    )
+
+
+def _index_scatter(g, shape, key, accumulate):
+    """Recorded `_index_backward`: its own derivative reads `key` back out."""
+    from ._common import _state, derivative, record, wrap
+    node = _INDEX_NODES[accumulate]
+    data = _index_backward(g._data, shape, key, accumulate)
+    if g._requires_grad and _state.enabled:
+        return record(data, node, (g,), (), (key,))
+    return wrap(data)
+
+
+def _make_index_nodes():
+    from ._common import derivative
+    from .indexing import getitem
+    f = lambda xp, g, key: getitem(g, key) if not isinstance(g, np.ndarray) else g[key]
+    return {False: derivative("SliceBackwardBackward0", grad_output=f),
+            True: derivative("IndexBackwardBackward0", grad_output=f)}
+
+
+_INDEX_NODES = {}

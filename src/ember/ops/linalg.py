@@ -1,0 +1,213 @@
+"""Matrix products and their derivatives: mm, addmm, bmm, mv, dot, outer, matmul.
+
+`matmul` dispatches as PyTorch's does, so the same nodes appear in the graph
+(DotBackward0, MvBackward0, MmBackward0, BmmBackward0 wrapped in views). The
+products themselves are NumPy's, i.e. the BLAS underneath.
+"""
+from ._common import D, Tensor, _state, derivative, np, record, wrap
+
+N = derivative
+
+
+def _mT(xp, m):
+    return xp.transpose(m, -1, -2)
+
+
+MmBackward0 = N("MmBackward0",
+                self=lambda xp, g, a, b: xp.matmul(g, _mT(xp, b)),
+                mat2=lambda xp, g, a, b: xp.matmul(_mT(xp, a), g))
+AddmmBackward0 = N("AddmmBackward0",
+                   self=lambda xp, g, a, b, beta, alpha: g if beta == 1 else g * beta,
+                   mat1=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul(g, _mT(xp, b)), alpha),
+                   mat2=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul(_mT(xp, a), g), alpha))
+BmmBackward0 = N("BmmBackward0",
+                 self=MmBackward0.formulas[0], mat2=MmBackward0.formulas[1])
+MvBackward0 = N("MvBackward0",
+                self=lambda xp, g, m, v: xp.outer(g, v),
+                vec=lambda xp, g, m, v: xp.matmul(_mT(xp, m), g))
+DotBackward0 = N("DotBackward0",
+                 self=lambda xp, g, a, b: g * b,
+                 tensor=lambda xp, g, a, b: g * a)
+
+
+def _scaled(x, alpha):
+    return x if alpha == 1 else x * alpha
+
+
+_C_NAMES = {D.float32: "float", D.float64: "double", D.float16: "c10::Half",
+            D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
+            D.uint8: "unsigned char", D.bool_: "bool"}
+
+
+def _same_dtype(a, b):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_NAMES[a.dtype]} != {_C_NAMES[b.dtype]}")
+
+
+def _product(node, forward, a, b, ctx=()):
+    data = forward(a._data, b._data)
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    if _state.enabled and (a._requires_grad or b._requires_grad):
+        return record(data, node, (a, b), (a, b), ctx)
+    return wrap(data)
+
+
+def mm(input, mat2):
+    if input._data.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    (n, k), (k2, m) = input._data.shape, mat2._data.shape
+    if k != k2:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    _same_dtype(input, mat2)
+    return _product(MmBackward0, np.matmul, input, mat2)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
+    (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
+    if k != k2:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
+    _same_dtype(mat1, mat2)
+    prod = mat1._data @ mat2._data
+    if alpha != 1:
+        prod *= alpha
+    bias = input._data if beta == 1 else input._data * beta
+    prod += bias     # in place: the product is a fresh array
+    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
+        return record(prod, AddmmBackward0, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
+    return wrap(prod)
+
+
+def bmm(input, mat2):
+    if input._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2._data.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (b, n, k), (b2, k2, m) = input._data.shape, mat2._data.shape
+    if (b2, k2) != (b, k):
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{b}, {k}] but got: [{b2}, {k2}].")
+    _same_dtype(input, mat2)
+    return _product(BmmBackward0, np.matmul, input, mat2)
+
+
+def mv(input, vec):
+    m, v = input._data, vec._data
+    if m.ndim != 2 or v.ndim != 1 or m.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({m.shape[0] if m.ndim else 0}), mat "
+            f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
+    _same_dtype(input, vec)
+    return _product(MvBackward0, np.matmul, input, vec)
+
+
+def dot(input, tensor):
+    a, b = input._data, tensor._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape != b.shape:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] "
+            f"to have the same number of elements, but got {a.shape[0]} and {b.shape[0]} "
+            "elements respectively")
+    if a.dtype != b.dtype:
+        raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                           f"{_short(input.dtype)} and {_short(tensor.dtype)}")
+    return _product(DotBackward0, np.dot, input, tensor)
+
+
+inner = dot
+
+
+def _short(dt):
+    from .inplace import _NAMES
+    return _NAMES[dt]
+
+
+def outer(input, vec2):
+    from .shape import reshape
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(
+                f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    # PyTorch: outer(a, b) = a.reshape(-1, 1) * b
+    return reshape(input, -1, 1) * vec2
+
+
+ger = outer
+
+
+def matmul(input, other):
+    """PyTorch's dispatch on the operands' ranks."""
+    from .shape import expand, reshape, squeeze, unsqueeze, _unsafe_view
+    a, b = input._data, other._data
+    da, db = a.ndim, b.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        return squeeze(mm(unsqueeze(input, 0), other), [0])
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da >= 3 and db <= 2:
+        # Fold the batch dims into the rows: one big mm (or mv).
+        lead = a.shape[:-1]
+        if db == 1:
+            if a.shape[-1] != b.shape[0]:
+                raise RuntimeError(
+                    f"size mismatch, got input ({int(np.prod(lead))}), mat "
+                    f"({int(np.prod(lead))}x{a.shape[-1]}), vec ({b.shape[0]})")
+            return _unsafe_view(mv(reshape(input, -1, a.shape[-1]), other), lead)
+        folded = mm(reshape(input, -1, a.shape[-1]), other)
+        return _unsafe_view(folded, lead + (b.shape[-1],))
+    # General batched case: broadcast the batch dims, then bmm.
+    if db == 1:
+        return squeeze(matmul(input, unsqueeze(other, -1)), [-1])
+    if da == 1:
+        return squeeze(matmul(unsqueeze(input, 0), other), [-2])
+    n, k = a.shape[-2:]
+    k2, m = b.shape[-2:]
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({a.shape[-3]}) must match the size of tensor b "
+            f"({b.shape[-3]}) at non-singleton dimension {len(a.shape) - 3}") from None
+    if k != k2:
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{int(np.prod(batch))}, {k}] but got: [{int(np.prod(batch))}, {k2}].")
+    bsz = int(np.prod(batch))
+    a3 = reshape(expand(input, batch + (n, k)), bsz, n, k)
+    b3 = reshape(expand(other, batch + (k2, m)), bsz, k2, m)
+    return _unsafe_view(bmm(a3, b3), batch + (n, m))
+
+
+def linear(input, weight, bias=None):
+    """y = input @ weight.T + bias, recorded as PyTorch records it."""
+    from .shape import t, reshape, _unsafe_view
+    x = input._data
+    if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
+        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+            f"{weight._data.shape[-1]}x{weight._data.shape[0]})")
+    if x.ndim == 2 and bias is not None:
+        return addmm(bias, input, t(weight))
+    if bias is not None:
+        lead = x.shape[:-1]
+        out = addmm(bias, reshape(input, -1, x.shape[-1]), t(weight))
+        return reshape(out, lead + (weight._data.shape[0],))
+    return matmul(input, t(weight))

@@ -1,0 +1,350 @@
+"""Shape ops (views, concatenation, copies) and their derivatives.
+
+A view shares its input's memory and version counter, as in PyTorch: an
+in-place change through the view is seen by the base and vice versa.
+"""
+import builtins
+
+from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap, wrap_dim
+
+N = derivative
+
+ViewBackward0 = N("ViewBackward0", self=lambda xp, g, shape: xp.reshape(g, shape))
+UnsafeViewBackward0 = N("UnsafeViewBackward0", self=ViewBackward0.formulas[0])
+UnsqueezeBackward0 = N("UnsqueezeBackward0", self=ViewBackward0.formulas[0])
+SqueezeBackward0 = N("SqueezeBackward0", self=ViewBackward0.formulas[0])
+SqueezeBackward1 = N("SqueezeBackward1", self=ViewBackward0.formulas[0])
+SqueezeBackward4 = N("SqueezeBackward4", self=ViewBackward0.formulas[0])
+ExpandBackward0 = N("ExpandBackward0", self=lambda xp, g, shape: xp.sum_to(g, shape))
+TBackward0 = N("TBackward0", self=lambda xp, g: xp.t(g))
+TransposeBackward0 = N("TransposeBackward0",
+                       self=lambda xp, g, d0, d1: xp.transpose(g, d0, d1))
+PermuteBackward0 = N("PermuteBackward0",
+                     self=lambda xp, g, inverse: xp.permute(g, inverse))
+CloneBackward0 = N("CloneBackward0", self=lambda xp, g: g)
+AliasBackward0 = N("AliasBackward0", self=lambda xp, g: g)
+# The engine casts the gradient back to the input's dtype.
+ToCopyBackward0 = N("ToCopyBackward0", self=lambda xp, g: g)
+
+
+def _view_of(data, input, node, ctx=()):
+    """A view result: shares memory and the version counter with `input`."""
+    if input._requires_grad and _state.enabled:
+        out = record(data, node, (input,), (), ctx)
+    else:
+        out = wrap(data)
+    out._vc = input._share_vc()
+    out._base = input if input._base is None else input._base
+    return out
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(shape, numel):
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def view(input, *shape):
+    if len(shape) == 1 and isinstance(shape[0], D.dtype):
+        raise NotImplementedError("view(dtype) is not supported by ember")
+    x = input._data
+    shape = _infer_shape(_shape_arg(shape), x.size)
+    try:
+        data = x.view()
+        data.shape = shape      # raises instead of copying when no view exists
+    except AttributeError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
+            from None
+    return _view_of(data, input, ViewBackward0, (x.shape,))
+
+
+def reshape(input, *shape):
+    x = input._data
+    shape = _infer_shape(_shape_arg(shape), x.size)
+    data = x.reshape(shape)
+    if np.shares_memory(data, x) or x.size == 0:
+        return _view_of(data, input, ViewBackward0, (x.shape,))
+    # No view exists: PyTorch copies (CloneBackward0) then views (UnsafeViewBackward0).
+    return _unsafe_view(clone(input), shape)
+
+
+def _unsafe_view(input, shape):
+    x = input._data
+    data = x.reshape(shape)
+    if input._requires_grad and _state.enabled:
+        return record(data, UnsafeViewBackward0, (input,), (), (x.shape,))
+    return wrap(data)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    x = input._data
+    if x.ndim == 0:
+        return reshape(input, 1)
+    s, e = wrap_dim(start_dim, x.ndim), wrap_dim(end_dim, x.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for d in x.shape[s:e + 1]:
+        n *= d
+    return reshape(input, x.shape[:s] + (n,) + x.shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    return view(input, x.shape[:d] + tuple(sizes) + x.shape[d + 1:])
+
+
+def squeeze(input, dim=None):
+    x = input._data
+    if dim is None:
+        data = x.reshape(tuple(s for s in x.shape if s != 1))
+        node = SqueezeBackward0
+    elif isinstance(dim, (tuple, list)):
+        dims = {wrap_dim(d, x.ndim) for d in dim}
+        data = x.reshape(tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
+        node = SqueezeBackward4
+    else:
+        d = wrap_dim(dim, x.ndim)
+        data = x.reshape(x.shape[:d] + x.shape[d + 1:]) if x.ndim and x.shape[d] == 1 else x.view()
+        node = SqueezeBackward1
+    return _view_of(data, input, node, (x.shape,))
+
+
+def unsqueeze(input, dim):
+    x = input._data
+    d = wrap_dim(dim, x.ndim + 1)
+    data = x.reshape(x.shape[:d] + (1,) + x.shape[d:])
+    return _view_of(data, input, UnsqueezeBackward0, (x.shape,))
+
+
+def expand(input, *sizes):
+    x = input._data
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError(
+            f"expand({input.type()}{{{list(x.shape)}}}, size={list(sizes)}): the number of "
+            "sizes provided (%d) must be greater or equal to the number of dimensions in "
+            "the tensor (%d)" % (len(sizes), x.ndim))
+    lead = len(sizes) - x.ndim
+    target = tuple(s if s != -1 else x.shape[i - lead] for i, s in enumerate(sizes))
+    for i, s in enumerate(x.shape):
+        if s != 1 and s != target[i + lead]:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[i + lead]}) must match the existing "
+                f"size ({s}) at non-singleton dimension {i + lead}.  Target sizes: "
+                f"{list(sizes)}.  Tensor sizes: {list(x.shape)}")
+    data = np.broadcast_to(x, target)
+    return _view_of(data, input, ExpandBackward0, (x.shape,))
+
+
+def expand_as(input, other):
+    return expand(input, other._data.shape)
+
+
+def t(input):
+    x = input._data
+    if x.ndim > 2:
+        raise RuntimeError(
+            f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return _view_of(x.T, input, TBackward0)
+
+
+def transpose(input, dim0, dim1):
+    x = input._data
+    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
+    return _view_of(np.swapaxes(x, d0, d1), input, TransposeBackward0, (d0, d1))
+
+
+swapaxes = swapdims = transpose
+
+
+def permute(input, *dims):
+    x = input._data
+    dims = _shape_arg(dims)
+    if len(dims) != x.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
+            f"equal to len(dims) = {len(dims)}")
+    dims = tuple(wrap_dim(d, x.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    inverse = tuple(np.argsort(dims))
+    return _view_of(x.transpose(dims), input, PermuteBackward0, (inverse,))
+
+
+def contiguous(input, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input)
+
+
+def clone(input, *, memory_format=None):
+    data = input._data.copy()
+    if input._requires_grad and _state.enabled:
+        return record(data, CloneBackward0, (input,))
+    return wrap(data)
+
+
+def alias(input):
+    return _view_of(input._data.view(), input, AliasBackward0)
+
+
+def to_dtype(input, dtype, copy=False):
+    """Tensor.to(dtype): the same tensor when nothing changes, as PyTorch."""
+    if dtype._np == input._data.dtype and not copy:
+        return input
+    data = input._data.astype(dtype._np)
+    if input._requires_grad and _state.enabled:
+        if not dtype.is_floating_point:
+            return wrap(data)
+        return record(data, ToCopyBackward0, (input,))
+    return wrap(data)
+
+
+class CatBackward0(Node):
+    """Each input gets its slice of the gradient along `dim`."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        dim, sizes = self._ctx
+        out, start = [], 0
+        for size, need in zip(sizes, needs):
+            out.append(xp.narrow(grad, dim, start, size) if need else None)
+            start += size
+        return tuple(out)
+
+
+class StackBackward0(Node):
+    """Each input gets its index of the gradient along the new `dim`."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        (dim,) = self._ctx
+        return tuple(xp.select(grad, dim, i) if need else None for i, need in enumerate(needs))
+
+
+def _same_dtype(tensors, name):
+    dt = tensors[0].dtype
+    for t_ in tensors[1:]:
+        if t_.dtype is not dt:
+            dt = D.promote_types(dt, t_.dtype)
+    return [t_._data.astype(dt._np, copy=False) for t_ in tensors]
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    arrays = _same_dtype(tensors, "cat")
+    # Legacy rule: 1-D empty tensors are skipped.
+    keep = [i for i, a in enumerate(arrays) if not (a.ndim == 1 and a.size == 0)]
+    if not keep:
+        return wrap(arrays[0].copy())
+    ref = arrays[keep[0]]
+    d = wrap_dim(dim, ref.ndim)
+    for i in keep:
+        a = arrays[i]
+        if a.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {a.ndim}")
+        for j in range(ref.ndim):
+            if j != d and a.shape[j] != ref.shape[j]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i} in the list.")
+    data = np.concatenate([arrays[i] for i in keep], axis=d)
+    if _state.enabled and builtins.any(t_._requires_grad for t_ in tensors):
+        sizes = tuple(a.shape[d] if a.ndim else 0 for a in arrays)
+        sizes = tuple(0 if (a.ndim == 1 and a.size == 0) else s for a, s in zip(arrays, sizes))
+        return record(data, CatBackward0, tensors, (), (d, sizes))
+    return wrap(data)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    arrays = _same_dtype(tensors, "stack")
+    for i, a in enumerate(arrays):
+        if a.shape != arrays[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(arrays[0].shape)} "
+                f"at entry 0 and {list(a.shape)} at entry {i}")
+    d = wrap_dim(dim, arrays[0].ndim + 1)
+    data = np.stack(arrays, axis=d)
+    if _state.enabled and builtins.any(t_._requires_grad for t_ in tensors):
+        return record(data, StackBackward0, tensors, (), (d,))
+    return wrap(data)
+
+
+def hstack(tensors):
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t_ if t_._data.ndim > 1 else reshape(t_, 1, -1) for t_ in tensors], 0)
+
+
+def narrow(input, dim, start, length):
+    from .indexing import getitem
+    d = wrap_dim(dim, input._data.ndim)
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def select(input, dim, index):
+    from .indexing import getitem
+    d = wrap_dim(dim, input._data.ndim)
+    return getitem(input, (slice(None),) * d + (index,))
+
+
+def chunk(input, chunks, dim=0):
+    size = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    step = -(-size // chunks)
+    return split(input, step, dim)
+
+
+def split(input, split_size_or_sections, dim=0):
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        sizes = [builtins.min(step, size - s) for s in range(0, size, step)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(input, d, start, s))
+        start += s
+    return tuple(out)
+
+
+def unbind(input, dim=0):
+    d = wrap_dim(dim, input._data.ndim)
+    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
