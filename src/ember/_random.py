@@ -310,29 +310,22 @@ def _normal_fill(g, n, dt, mean, std):
     """torch's vectorised normal path (numel >= 16, contiguous): draw n uniforms,
     Box-Muller in blocks of 16 (first 8 -> radius, last 8 -> angle); a ragged tail
     is redone by drawing 16 fresh uniforms for the last 16 slots."""
-    full = n // 16 * 16
-    out = np.empty(n, dt)
+    full, out = n // 16 * 16, np.empty(n, dt)
+    if dt == _F16:
+        # half goes through a float32 buffer padded to whole blocks of 16, whose
+        # last block lands in the last 16 slots
+        vals = _f16(_box_muller16_f32(g._u24(-(-n // 16) * 16).reshape(-1, 16),
+                                      np.float32(mean), np.float32(std)))
+        out[:full] = vals[:full // 16].ravel()
+        out[n - 16:] = vals[-1]
+        return out
     if dt == _F64:
-        bm, mean, std = _box_muller16_f64, float(mean), float(std)
-        u = g._u53(n)
-        out[:full] = bm(u[:full].reshape(-1, 16), mean, std).ravel()
-        if full != n:
-            out[n - 16:] = bm(g._u53(16).reshape(1, 16), mean, std).ravel()
-        return out
-    mean, std = np.float32(mean), np.float32(std)
-    if dt == _F32:
-        u = g._u24(n)
-        out[:full] = _box_muller16_f32(u[:full].reshape(-1, 16), mean, std).ravel()
-        if full != n:
-            out[n - 16:] = _box_muller16_f32(g._u24(16).reshape(1, 16), mean, std).ravel()
-        return out
-    # float16 goes through a float32 buffer padded to whole blocks of 16: the
-    # last block's values land in the last 16 slots
-    u = g._u24(-(-n // 16) * 16).reshape(-1, 16)
-    vals = _box_muller16_f32(u, mean, std)
-    out[:full] = _f16(vals[:full // 16]).ravel()
+        draw, bm, mean, std = g._u53, _box_muller16_f64, float(mean), float(std)
+    else:
+        draw, bm, mean, std = g._u24, _box_muller16_f32, np.float32(mean), np.float32(std)
+    out[:full] = bm(draw(n)[:full].reshape(-1, 16), mean, std).ravel()
     if full != n:
-        out[n - 16:] = _f16(vals[-1])
+        out[n - 16:] = bm(draw(16).reshape(1, 16), mean, std).ravel()
     return out
 
 
@@ -416,24 +409,57 @@ def randint(low, high, shape, np_dtype=np.int64, gen=None):
     return r.astype(dt).reshape(shape)
 
 
+def _swap_shuffle(n, z):
+    """Result of ``for i: swap(a[i], a[i + z[i]])`` on a = arange(n), without the loop.
+
+    Step i writes its final value to slot i and deposits the old content of slot
+    i at j_i = i + z_i. So r[i] is what the last earlier step aimed at j_i left
+    there (else j_i itself), and the content of slot i before step i is what the
+    last earlier step aimed at i left there (else i): a forest of "last writer"
+    links, resolved by pointer doubling."""
+    m = n - 1
+    k = np.arange(m)
+    j = k + z.astype(np.int64)
+    order = np.argsort(j, kind="stable")  # steps grouped by target, in step order
+    js = j[order]
+    dup = js[1:] == js[:-1]
+    prev_same = np.full(m, -1, np.int64)  # previous step with the same target
+    prev_same[order[1:][dup]] = order[:-1][dup]
+    last = np.ones(m, bool)
+    last[:-1] = ~dup
+    writer = np.full(n, -1, np.int64)  # last step before slot i's own step that targets i
+    writer[js[last]] = order[last]
+    own = np.flatnonzero(writer[:m] == k)  # a step swapping slot i with itself
+    writer[own] = prev_same[own]
+    root = np.where(writer >= 0, writer, np.arange(n))
+    while True:
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            break
+        root = nxt
+    r = np.empty(n, np.int64)
+    r[:m] = np.where(prev_same >= 0, root[np.maximum(prev_same, 0)], j)
+    r[m] = root[m]
+    return r
+
+
 def randperm(n, np_dtype=np.int64, gen=None):
-    """torch.randperm(n): Fisher-Yates swapping slot i with i + word % (n - i);
-    for n >= 2**32 / 20 torch switches to an inside-out shuffle on 64-bit words."""
+    """torch.randperm(n): Fisher-Yates swapping slot i with i + word % (n - i) for
+    i < n - 1; from n = 2**32 // 20 torch uses an inside-out shuffle on 64-bit words."""
     g, dt, n = _gen(gen), np.dtype(np_dtype), int(n)
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got {n}")
-    a = list(range(n))
     if n < 0xFFFFFFFF // 20:
-        if n > 1:
-            z = g._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
-            for i, d in enumerate(z.tolist()):  # each swap depends on the previous ones
-                j = i + d
-                a[i], a[j] = a[j], a[i]
-    else:
-        z = g._raw64(n) % np.arange(1, n + 1, dtype=np.uint64)
-        for i, k in enumerate(z.tolist()):
-            a[i] = a[k]
-            a[k] = i
+        if n < 2:
+            return np.arange(n).astype(dt)
+        z = g._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
+        return _swap_shuffle(n, z).astype(dt)
+    # not checked against torch: permutations this long are impractical to compare here
+    z = (g._raw64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
+    a = list(range(n))
+    for i, k in enumerate(z):
+        a[i] = a[k]
+        a[k] = i
     return np.array(a, np.int64).astype(dt)
 
 

@@ -4,6 +4,7 @@ argmax, argmin, var, std.
 The gradient of a reduction is the incoming gradient put back in the reduced
 dims (`xp.unreduce`) and expanded to the input's shape.
 """
+import builtins
 from collections import namedtuple
 
 from ._common import (RESULT, D, Tensor, _state, as_dims, derivative, np, record, wrap,
@@ -59,10 +60,10 @@ MaxBackward0 = N("MaxBackward0", self=lambda xp, g, shape, dim, keepdim, onehot:
     onehot, _unreduce(xp, g, shape, (dim,), keepdim), 0))
 MinBackward0 = N("MinBackward0", self=MaxBackward0.formulas[0])
 VarBackward0 = N("VarBackward0", self=lambda xp, g, x, dims, correction, keepdim, n:
-                 _unreduce(xp, g, x.shape, dims, keepdim) * (2.0 / max(n - correction, 0))
+                 _unreduce(xp, g, x.shape, dims, keepdim) * (2.0 / builtins.max(n - correction, 0))
                  * (x - xp.mean_keep(x, dims)))
 StdBackward0 = N("StdBackward0", self=lambda xp, g, x, r, dims, correction, keepdim, n:
-                 _unreduce(xp, g / (r * max(n - correction, 0)), x.shape, dims, keepdim)
+                 _unreduce(xp, g / (r * builtins.max(n - correction, 0)), x.shape, dims, keepdim)
                  * (x - xp.mean_keep(x, dims)))
 
 
@@ -102,7 +103,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dims is None:
         data = np.asarray(x.mean())
         if input._requires_grad and _state.enabled:
-            return record(data, MeanBackward0, (input,), (), (x.shape, max(x.size, 1)))
+            return record(data, MeanBackward0, (input,), (), (x.shape, builtins.max(x.size, 1)))
         return wrap(data)
     data = np.asarray(x.mean(axis=dims, keepdims=keepdim))
     if input._requires_grad and _state.enabled:
