@@ -13,7 +13,6 @@ from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
                         linspace, logspace, zeros_like, ones_like, full_like, empty_like,
                         device, scalar_tensor)
 from ._random import Generator, default_generator, manual_seed, seed, initial_seed
-from ._random import get_rng_state as _get_rng_state, set_rng_state as _set_rng_state
 from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multinomial,
                         rand_like, randn_like, randint_like)
 from ._printing import set_printoptions, get_printoptions
@@ -27,8 +26,8 @@ __version__ = "0.1.0"
 
 
 def get_rng_state():
-    return tensor(_get_rng_state(), dtype=uint8)
+    return tensor(default_generator.get_state(), dtype=uint8)
 
 
 def set_rng_state(new_state):
-    _set_rng_state(new_state._data if isinstance(new_state, Tensor) else new_state)
+    default_generator.set_state(new_state._data if isinstance(new_state, Tensor) else new_state)

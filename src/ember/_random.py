@@ -16,8 +16,7 @@ import secrets
 import numpy as np
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "get_rng_state", "set_rng_state", "uniform", "normal", "randint",
-           "randperm", "bernoulli", "bernoulli_scalar"]
+           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar"]
 
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
@@ -55,9 +54,8 @@ class Generator:
         return self
 
     def seed(self):
-        s = secrets.randbits(64)
-        self._set_seed(s)
-        return s
+        self._set_seed(secrets.randbits(64))
+        return self._initial_seed
 
     def initial_seed(self):
         return self._initial_seed
@@ -73,8 +71,7 @@ class Generator:
 
     def get_state(self):
         st = self._engine.state["state"]
-        rec = np.zeros((), _STATE_DTYPE)
-        pos = int(st["pos"])
+        rec, pos = np.zeros((), _STATE_DTYPE), int(st["pos"])
         rec["seed"], rec["seeded"] = self._initial_seed, 1
         rec["left"], rec["next"] = 625 - pos, (0 if self._fresh else pos)
         rec["state"] = st["key"]
@@ -87,16 +84,15 @@ class Generator:
     def set_state(self, state):
         raw = np.ascontiguousarray(np.asarray(state), dtype=np.uint8).ravel()
         if raw.size not in (_STATE_DTYPE.itemsize, _LEGACY_SIZE):
-            raise RuntimeError(f"Expected a generator state of {_STATE_DTYPE.itemsize} "
-                               f"bytes, got {raw.size}")
-        rec = np.zeros((), _STATE_DTYPE)
-        rec.view(np.uint8).reshape(-1)[:raw.size] = raw
+            raise RuntimeError(f"Expected a 5056-byte generator state, got {raw.size} bytes")
+        buf = np.zeros(_STATE_DTYPE.itemsize, np.uint8)
+        buf[:raw.size] = raw
+        rec = buf.view(_STATE_DTYPE)[0]
         left, nxt = int(rec["left"]), int(rec["next"])
         if not 1 <= left <= 624:
             raise RuntimeError("The MT19937 state is invalid")
         key = (rec["state"] & 0xFFFFFFFF).astype(np.uint32)
-        self._engine.state = {"bit_generator": "MT19937",
-                              "state": {"key": key, "pos": 625 - left}}
+        self._engine.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": 625 - left}}
         self._initial_seed = int(rec["seed"])
         self._fresh = left == 1 and nxt == 0
         self._next_double = float(rec["normal_y"]) if rec["normal_is_valid"] else None
@@ -106,8 +102,7 @@ class Generator:
 
     def _raw32(self, n):
         """n raw 32-bit MT outputs (as uint64), torch's ``generator->random()``."""
-        if n:
-            self._fresh = False
+        self._fresh = self._fresh and not n
         return self._engine.random_raw(n)
 
     def _raw64(self, n):
@@ -140,14 +135,6 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-def get_rng_state():
-    return default_generator.get_state()
-
-
-def set_rng_state(state):
-    default_generator.set_state(state)
-
-
 # --------------------------------------------------------------------- float helpers
 
 def _two_sum(a, b):
@@ -158,7 +145,8 @@ def _two_sum(a, b):
 
 def _fma32(a, b, c):
     """float32 fma(a, b, c): the product is exact in float64, and a float64 sum
-    rounds to float32 wrongly only when it lands exactly on a float32 midpoint."""
+    rounds to float32 wrongly only when it lands exactly on a float32 midpoint
+    (checked for the normal float32 range, where all our values live)."""
     p = np.multiply(a, b, dtype=np.float64)
     s = np.add(p, c, dtype=np.float64)
     r = s.astype(np.float32)
@@ -179,10 +167,8 @@ def _fma64(a, b, c):
     sum, then a round-to-odd tail so the final addition rounds only once."""
     a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
     uh = a * b
-    t = a * 134217729.0
-    ah = t - (t - a)
-    t = b * 134217729.0
-    bh = t - (t - b)
+    ta, tb = a * 134217729.0, b * 134217729.0  # Veltkamp split into 26-bit halves
+    ah, bh = ta - (ta - a), tb - (tb - b)
     al, bl = a - ah, b - bh
     ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
     th, tl = _two_sum(c, uh)
@@ -192,9 +178,9 @@ def _fma64(a, b, c):
     return th + bits.view(np.float64)
 
 
-def _f16(x32):
-    """float -> c10::Half conversion (round to nearest even, from float32)."""
-    return np.asarray(x32, np.float32).astype(np.float16)
+def _f16(x):
+    """Conversion to c10::Half, which always goes through float."""
+    return np.asarray(x).astype(np.float32).astype(np.float16)
 
 
 # ------------------------------------------------------------------------- uniform
@@ -214,16 +200,17 @@ def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
     shape, n = _numel(shape)
     if dt not in _DIGITS:
         raise TypeError(f"uniform: unsupported dtype {dt}")
-    if not low <= high:
+    fmax = float(np.finfo(dt).max)
+    if not (abs(low) <= fmax and abs(high) <= fmax):
+        raise RuntimeError(f"uniform_: from/to out of bounds for {dt}")
+    if not (low <= high and high - low <= fmax):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
     if dt == _F64:
-        lo, hi = float(low), float(high)
-        x = g._u53(n)
+        lo, hi, x = float(low), float(high), g._u53(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)
     else:
         # float and half both draw 24 bits and compute in float (half's accumulate type)
-        lo, hi = np.float32(low), np.float32(high)
-        x = g._u24(n)
+        lo, hi, x = np.float32(low), np.float32(high), g._u24(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma32(x, hi - lo, lo)
         if dt == _F16:
             r, lo, hi = _f16(r), _f16(lo), _f16(hi)
@@ -238,14 +225,11 @@ def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
 _LOG_P = [np.float32(v) for v in (
     7.0376836292E-2, -1.1514610310E-1, 1.1676998740E-1, -1.2420140846E-1, 1.4249322787E-1,
     -1.6668057665E-1, 2.0000714765E-1, -2.4999993993E-1, 3.3333331174E-1)]
-_LOG_Q1, _LOG_Q2 = np.float32(-2.12194440e-4), np.float32(0.693359375)
-_SQRTHF = np.float32(0.707106781186547524)
+_LOG_Q1, _LOG_Q2, _SQRTHF = (np.float32(v) for v in (-2.12194440e-4, 0.693359375, 0.7071067811865476))
 _DP = [np.float32(v) for v in (-0.78515625, -2.4187564849853515625e-4, -3.77489497744594108e-8)]
 _SINCOF = [np.float32(v) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
-_COSCOF = [np.float32(v) for v in (2.443315711809948E-005, -1.388731625493765E-003,
-                                   4.166664568298827E-002)]
-_FOPI = np.float32(1.27323954473516)
-_ONE, _HALF = np.float32(1.0), np.float32(0.5)
+_COSCOF = [np.float32(v) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+_FOPI, _ONE, _HALF = np.float32(1.27323954473516), np.float32(1.0), np.float32(0.5)
 
 
 def _log256(x):
@@ -360,9 +344,7 @@ def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None):
     if n >= 16:
         return _normal_fill(g, n, dt, mean, std).reshape(shape)
     r = _normal_scalar(g, n, mean, std)
-    if dt == _F16:
-        return _f16(r.astype(np.float32)).reshape(shape)
-    return r.astype(dt).reshape(shape)
+    return (_f16(r) if dt == _F16 else r.astype(dt)).reshape(shape)
 
 
 # ------------------------------------------------------------------- integer draws
@@ -391,22 +373,19 @@ def randint(low, high, shape, np_dtype=np.int64, gen=None):
             high = tm1 - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
         if not low < high:
             raise RuntimeError("random_ expects 'from' casted to dtype to be less than 'to' casted to dtype")
-    elif dt.kind in "iu":
-        info = np.iinfo(dt)
-        if low < info.min or high - 1 > info.max:
-            raise RuntimeError(f"from/to out of bounds for {dt}")
-    elif dt.kind == "b":
-        if low < 0 or high > 2:
-            raise RuntimeError("from/to out of bounds for bool")
+    elif dt.kind in "iub":
+        lo, hi = (0, 1) if dt.kind == "b" else (np.iinfo(dt).min, np.iinfo(dt).max)
+        if low < lo or high - 1 > hi:
+            raise RuntimeError(f"randint: from/to out of bounds for {dt}")
     else:
         raise TypeError(f"randint: unsupported dtype {dt}")
     rng = (high - low) & _U64
-    wide = rng >= 1 << 32 and dt in (np.dtype(np.int64), _F32, _F64)
+    # torch 2.13 switches to 64-bit words from a range of 2**28, whatever the
+    # dtype (measured; older releases did so from 2**32, for 64-bit types only)
+    wide = rng >= 1 << 28
     v = g._raw64(n) if wide else g._raw32(n)
     r = (v % np.uint64(rng)).view(np.int64) + np.int64(low)  # wraps like the C++ int64 sum
-    if dt == _F16:
-        return _f16(r.astype(np.float32)).reshape(shape)
-    return r.astype(dt).reshape(shape)
+    return (_f16(r) if dt == _F16 else r.astype(dt)).reshape(shape)
 
 
 def _swap_shuffle(n, z):
@@ -455,11 +434,9 @@ def randperm(n, np_dtype=np.int64, gen=None):
         z = g._raw32(n - 1) % np.arange(n, 1, -1, dtype=np.uint64)
         return _swap_shuffle(n, z).astype(dt)
     # not checked against torch: permutations this long are impractical to compare here
-    z = (g._raw64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist()
-    a = list(range(n))
+    z, a = (g._raw64(n) % np.arange(1, n + 1, dtype=np.uint64)).tolist(), list(range(n))
     for i, k in enumerate(z):
-        a[i] = a[k]
-        a[k] = i
+        a[i], a[k] = a[k], i
     return np.array(a, np.int64).astype(dt)
 
 
@@ -472,15 +449,14 @@ def bernoulli(probs_array, gen=None):
     if p.dtype not in _DIGITS:
         raise TypeError(f"bernoulli: probabilities must be floating point, got {p.dtype}")
     if p.dtype == _F64:
-        u = g._u53(p.size).reshape(p.shape)
-        return (u < p).astype(p.dtype)
-    u = g._u24(p.size).reshape(p.shape)
-    return (u < p.astype(np.float32)).astype(p.dtype)
+        return (g._u53(p.size).reshape(p.shape) < p).astype(p.dtype)
+    return (g._u24(p.size).reshape(p.shape) < p.astype(np.float32)).astype(p.dtype)
 
 
 def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     """Tensor.bernoulli_(p) with a float p (what dropout draws): 53-bit uniform < p.
-    torch uses MKL's own stream instead when built with MKL on Intel CPUs."""
+    Matches torch on AMD CPUs; MKL builds of torch may use MKL's own generator
+    for this op on Intel CPUs, which this does not reproduce."""
     g = _gen(gen)
     shape, n = _numel(shape)
     if not 0 <= p <= 1:

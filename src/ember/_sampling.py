@@ -82,8 +82,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
-    probs = input._data if p is None else np.full(input._data.shape, p, input._data.dtype)
-    return Tensor._wrap(R.bernoulli(probs, generator))
+    if p is None:
+        return Tensor._wrap(R.bernoulli(input._data, generator))
+    return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -147,8 +148,11 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    probs = p._data if isinstance(p, Tensor) else np.full(self._data.shape, p, np.float64)
-    return _fill(self, R.bernoulli(probs.astype(self._data.dtype), generator))
+    if isinstance(p, Tensor):
+        # PyTorch draws a 24- or 53-bit uniform by p's own dtype.
+        probs = np.broadcast_to(p._data, self._data.shape)
+        return _fill(self, R.bernoulli(probs, generator).astype(self._data.dtype))
+    return _fill(self, R.bernoulli_scalar(p, self._data.shape, self._data.dtype, generator))
 
 
 Tensor.uniform_ = uniform_

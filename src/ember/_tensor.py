@@ -153,7 +153,7 @@ class Tensor:
         if dtype is None:
             return _LEGACY_NAMES[self.dtype]
         if isinstance(dtype, str):
-            dtype = {v: k for k, v in _LEGACY_NAMES.items()}[dtype]
+            dtype = {v: k for k, v in _LEGACY_NAMES.items()}[dtype.replace("torch.", "ember.")]
         return self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------
@@ -429,8 +429,8 @@ def _wrap_dim(dim, ndim):
 
 
 _LEGACY_NAMES = {
-    D.float32: "torch.FloatTensor", D.float64: "torch.DoubleTensor",
-    D.float16: "torch.HalfTensor", D.int64: "torch.LongTensor", D.int32: "torch.IntTensor",
-    D.int16: "torch.ShortTensor", D.int8: "torch.CharTensor", D.uint8: "torch.ByteTensor",
-    D.bool_: "torch.BoolTensor",
+    D.float32: "ember.FloatTensor", D.float64: "ember.DoubleTensor",
+    D.float16: "ember.HalfTensor", D.int64: "ember.LongTensor", D.int32: "ember.IntTensor",
+    D.int16: "ember.ShortTensor", D.int8: "ember.CharTensor", D.uint8: "ember.ByteTensor",
+    D.bool_: "ember.BoolTensor",
 }

@@ -71,13 +71,15 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     _state.enabled = create_graph
     try:
         ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
+        pop, push = ready.pop, ready.append
         while ready:
-            node = ready.pop()
+            node = pop()
             grad = buffers.pop(node, None)
-            if grad is not None and node._pre_hooks is not None:
-                grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
-            if grad is not None and node._retain is not None:
-                _retain(node._retain(), grad, create_graph, Tensor)
+            if grad is not None:
+                if node._pre_hooks is not None:
+                    grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
+                if node._retain is not None:
+                    _retain(node._retain(), grad, create_graph, Tensor)
             if targets is not None and node in targets:
                 if capture:
                     for i in targets[node]:
@@ -98,28 +100,47 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
             nexts = node.next_functions
             if grad is None or (needed is not None and not needed.get(node, False)):
                 grads = (None,) * len(nexts)
+            elif node._simple and needed is None:
+                # The common case, inlined: run the node's formulas.
+                saved = node._saved
+                args = node._unpack(create_graph) if saved or saved is None else node._ctx
+                fs = node.formulas
+                if len(fs) == 1:
+                    grads = (fs[0](xp, grad, *args),)
+                elif len(fs) == 2:
+                    grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
+                             fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
+                else:
+                    grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
+                                   for f, nf in zip(fs, nexts)])
             else:
                 if needed is None:
                     needs = [nf[0] is not None for nf in nexts]
                 else:
                     needs = [nf[0] is not None and needed.get(nf[0], False) for nf in nexts]
                 grads = node.apply(xp, grad, create_graph, needs)
-                if node._post_hooks is not None:
-                    for hook in node._post_hooks:
-                        hook(tuple(_as_tensor(g, Tensor) for g in grads),
-                             (_as_tensor(grad, Tensor),))
-            _release(node, retain_graph)
+            if node._post_hooks is not None and grad is not None:
+                for hook in node._post_hooks:
+                    hook(tuple(_as_tensor(g, Tensor) for g in grads), (_as_tensor(grad, Tensor),))
+            if not retain_graph and node._saved:
+                node._release()
             for (nxt, _nr), g in zip(nexts, grads):
                 if nxt is None:
                     continue
                 if g is not None:
-                    g = _validate(g, nxt, create_graph, xp)
+                    # Undo broadcasting and match dtype: the one place this is done.
+                    data = g._data if create_graph else g
+                    if data.shape != nxt._shape:
+                        g = xp.sum_to(g, nxt._shape)
+                        data = g._data if create_graph else g
+                    if data.dtype != nxt._dtype:
+                        g = xp.cast(g, nxt._dtype)
                     old = buffers.get(nxt)
                     buffers[nxt] = g if old is None else old + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    ready.append(nxt)
+                    push(nxt)
     finally:
         _state.enabled = prev_mode
 
@@ -137,19 +158,22 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
 
 
 def _count_dependencies(root_nodes):
-    deps = {}
-    seen = set(root_nodes)
-    stack = list(seen)
-    order = []
+    """How many edges lead into each node, walking the graph once from the roots."""
+    stack = list(dict.fromkeys(root_nodes))
+    deps = dict.fromkeys(stack, 0)
+    order = stack[:]
+    get = deps.get
     while stack:
         node = stack.pop()
-        order.append(node)
         for nxt, _nr in node.next_functions:
             if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    seen.add(nxt)
+                n = get(nxt)
+                if n is None:
+                    deps[nxt] = 1
                     stack.append(nxt)
+                    order.append(nxt)
+                else:
+                    deps[nxt] = n + 1
     return deps, order
 
 
@@ -193,18 +217,6 @@ def _finish(node, deps, ready):
 def _release(node, retain_graph):
     if not retain_graph:
         node._release()
-
-
-def _validate(g, node, create_graph, xp):
-    """Undo broadcasting and match dtype: the one place this is done."""
-    data = g._data if create_graph else g
-    shape = node._shape
-    if data.shape != shape:
-        g = xp.sum_to(g, shape)
-        data = g._data if create_graph else g
-    if data.dtype != node._dtype:
-        g = xp.cast(g, node._dtype)
-    return g
 
 
 def _as_tensor(g, Tensor):

@@ -46,8 +46,6 @@ class FunctionCtx:
 
 class BackwardCFunction(Node, FunctionCtx):
     """The node of one `Function.apply` call; it is also the ctx, as in PyTorch."""
-    __slots__ = ("__dict__",)
-
     def __init__(self, next_functions, shape, dtype):
         Node.__init__(self, next_functions, (), (), None, shape, dtype)
         FunctionCtx.__init__(self)

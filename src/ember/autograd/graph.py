@@ -39,28 +39,33 @@ RESULT = _Result()
 
 class Node:
     __slots__ = ("next_functions", "_saved", "_versions", "_ctx", "_result",
-                 "_shape", "_dtype", "_pre_hooks", "_post_hooks", "_retain",
-                 "__weakref__")
+                 "_shape", "_dtype", "__dict__", "__weakref__")
 
     # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
     formulas = ()
+    # Rarely set, so kept out of the slots: a new node pays nothing for them.
+    _pre_hooks = None    # tensor hooks of the output: fn(grad) -> grad or None
+    _post_hooks = None   # fn(grad_inputs, grad_outputs)
+    _retain = None       # weakref to the output tensor that retains its grad
+    # The engine runs `formulas` itself unless a subclass overrides apply().
+    _simple = True
 
-    def __init__(self, next_functions, saved=(), ctx=(), result=None,
-                 shape=None, dtype=None):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._simple = cls.apply is Node.apply
+
+    def __init__(self, next_functions, saved, ctx, result, shape, dtype):
         self.next_functions = next_functions
         self._saved = saved
-        self._versions = None
         if saved:
             # A saved input remembers its version, so that a later in-place
             # change is caught when the formula unpacks it.
-            self._versions = tuple(map(_version_of, saved))
+            self._versions = [vc[0] if (vc := getattr(v, "_vc", None)) is not None else 0
+                              for v in saved]
         self._ctx = ctx
         self._result = result
         self._shape = shape
         self._dtype = dtype
-        self._pre_hooks = None
-        self._post_hooks = None
-        self._retain = None
 
     def name(self):
         return type(self).__name__
@@ -98,10 +103,10 @@ class Node:
                     s = Tensor._from_node(self._result, self)
                 else:
                     s = self._result
-            elif v is not None:
-                cur = s._vc[0] if s._vc is not None else 0
-                if cur != v:
-                    raise RuntimeError(_inplace_message(s, self, cur, v))
+            elif hasattr(s, "_vc"):
+                vc = s._vc
+                if vc is not None and vc[0] != v:
+                    raise RuntimeError(_inplace_message(s, self, vc[0], v))
                 if not create_graph:
                     s = s._data
             out.append(s)
@@ -119,21 +124,16 @@ class Node:
             self._result = None
 
 
-def _version_of(value):
-    vc = getattr(value, "_vc", False)   # False: not a tensor (RESULT, a number)
-    if vc is False:
-        return None
-    return vc[0] if vc is not None else 0
-
-
 def _inplace_message(t, node, cur, expected):
     producer = t.grad_fn
-    where = f"which is output 0 of {producer.name()}, " if producer is not None else ""
+    # PyTorch names the op, not its node: "output 0 of ExpBackward0" reads "of Exp".
+    where = (f"which is output 0 of {producer.name().rsplit('Backward', 1)[0]}, "
+             if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
             f"an inplace operation: [{t.type()} {list(t.shape)}], {where}is at version "
             f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
             "to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True).")
+            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class AccumulateGrad(Node):
@@ -141,7 +141,7 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable):
-        super().__init__((), shape=variable._data.shape, dtype=variable._data.dtype)
+        super().__init__((), (), (), None, variable._data.shape, variable._data.dtype)
         self.variable = variable
 
     def name(self):

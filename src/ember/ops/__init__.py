@@ -20,6 +20,7 @@ from .pointwise import *  # noqa: F401,F403
 from .reduction import (amax, amin, argmax, argmin, max, mean, min, prod, std, sum, var)
 from .shape import *  # noqa: F401,F403
 from .._tensor import Tensor
+import numpy as _np
 
 NUMPY = _xp.NUMPY
 TENSOR = _xp._tensor_namespace()
@@ -65,34 +66,25 @@ Tensor.copy_ = inplace.copy_
 
 def _reflect(fn):
     def reflected(self, other):
-        if not isinstance(other, (int, float, bool, Tensor)):
+        if not isinstance(other, (int, float, bool, _np.number, _np.bool_)):
             return NotImplemented
         return fn(self, other)
     return reflected
 
 
-def _number_or_tensor(fn):
-    def op(self, other):
-        if not isinstance(other, (int, float, bool, Tensor, _np.number, _np.bool_)):
-            return NotImplemented
-        return fn(self, other)
-    op.__name__ = fn.__name__
-    return op
-
-
-import numpy as _np  # noqa: E402
-
-Tensor.__add__ = Tensor.__radd__ = _number_or_tensor(_P.add)
-Tensor.__sub__ = _number_or_tensor(_P.sub)
-Tensor.__rsub__ = _reflect(_P.rsub)
-Tensor.__mul__ = Tensor.__rmul__ = _number_or_tensor(_P.mul)
-Tensor.__truediv__ = _number_or_tensor(_P.div)
+# The binary ops return NotImplemented for operands that are not numbers or
+# tensors, so Python's own TypeError is raised, as for PyTorch.
+Tensor.__add__ = Tensor.__radd__ = _P.add
+Tensor.__sub__ = _P.sub
+Tensor.__rsub__ = _P.rsub
+Tensor.__mul__ = Tensor.__rmul__ = _P.mul
+Tensor.__truediv__ = _P.div
 Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other)
-Tensor.__floordiv__ = _number_or_tensor(_P.floor_divide)
+Tensor.__floordiv__ = _P.floor_divide
 Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
     Tensor._wrap(_np.asarray(other, dtype=self._data.dtype)), self))
-Tensor.__mod__ = _number_or_tensor(_P.remainder)
-Tensor.__pow__ = _number_or_tensor(_P.pow)
+Tensor.__mod__ = _P.remainder
+Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
 Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
 Tensor.__rmatmul__ = lambda self, other: _L.matmul(other, self)
@@ -101,15 +93,15 @@ Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _P.abs
 Tensor.__invert__ = lambda self: _P.logical_not(self) if self._data.dtype == _np.bool_ \
     else _P.bitwise_not(self)
-Tensor.__and__ = Tensor.__rand__ = _number_or_tensor(_P.bitwise_and)
-Tensor.__or__ = Tensor.__ror__ = _number_or_tensor(_P.bitwise_or)
-Tensor.__xor__ = Tensor.__rxor__ = _number_or_tensor(_P.bitwise_xor)
-Tensor.__eq__ = _number_or_tensor(_P.eq)
-Tensor.__ne__ = _number_or_tensor(_P.ne)
-Tensor.__lt__ = _number_or_tensor(_P.lt)
-Tensor.__le__ = _number_or_tensor(_P.le)
-Tensor.__gt__ = _number_or_tensor(_P.gt)
-Tensor.__ge__ = _number_or_tensor(_P.ge)
+Tensor.__and__ = Tensor.__rand__ = _P.bitwise_and
+Tensor.__or__ = Tensor.__ror__ = _P.bitwise_or
+Tensor.__xor__ = Tensor.__rxor__ = _P.bitwise_xor
+Tensor.__eq__ = _P.eq
+Tensor.__ne__ = _P.ne
+Tensor.__lt__ = _P.lt
+Tensor.__le__ = _P.le
+Tensor.__gt__ = _P.gt
+Tensor.__ge__ = _P.ge
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_

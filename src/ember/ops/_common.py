@@ -93,15 +93,13 @@ def binary_arrays(a, b):
         pass
     elif isinstance(b, (np.generic, np.ndarray)):
         return binary_arrays(a, Tensor._wrap(np.asarray(b)))
+    elif isinstance(b, (int, float)):       # int/float subclasses (IntEnum, ...)
+        return binary_arrays(a, (float if isinstance(b, float) else int)(b))
     else:
-        return binary_arrays(a, _coerce_scalar(b))
+        # Not a number: the operator returns NotImplemented, so Python tries the
+        # other operand and then raises its usual TypeError.
+        return None, None
     return ad, b
-
-
-def _coerce_scalar(b):
-    if isinstance(b, (int, float, bool)):
-        return b.__class__.__mro__[1](b) if type(b) not in (int, float, bool) else b
-    raise TypeError(f"unsupported operand type: '{type(b).__name__}'")
 
 
 def _result_dtype(a, b):

@@ -108,6 +108,8 @@ PowBackward2 = N("PowBackward2", exponent=lambda xp, g, r, base: g * r * math.lo
 
 def _binary(forward, node, a, b, saves_operands, ctx=()):
     ad, bd = binary_arrays(a, b)
+    if ad is None:
+        return NotImplemented
     data = forward(ad, bd)
     if data.__class__ is not np.ndarray:
         data = np.asarray(data)
@@ -159,6 +161,8 @@ def rsub(input, other, *, alpha=1):
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
     ad, od = binary_arrays(input, other)
+    if ad is None:
+        return NotImplemented
     data = np.asarray(od - ad * alpha if alpha != 1 else od - ad)
     if input._requires_grad and _state.enabled:
         return record(data, RsubBackward1, (input,), (), (alpha,))
@@ -266,6 +270,8 @@ def float_power(input, exponent):
 def _compare(npfn):
     def op(input, other):
         ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
+        if ad is None:
+            return NotImplemented
         return wrap(np.asarray(npfn(ad, bd)))
     op.__name__ = npfn.__name__
     return op
@@ -279,6 +285,8 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 def _logical(npfn, name):
     def op(input, other):
         ad, bd = binary_arrays(input, other)
+        if ad is None:
+            return NotImplemented
         if ad.dtype.kind == "f" or getattr(bd, "dtype", np.dtype("i")).kind == "f":
             raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
         return wrap(np.asarray(npfn(ad, bd)))
