@@ -9,6 +9,8 @@
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
 """
+import sys
+
 import numpy as np
 
 from . import graph as _graph
@@ -141,6 +143,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
                 deps[nxt] = d
                 if d == 0:
                     push(nxt)
+            # Drop this node's gradients now: a leaf's .grad can then take over
+            # the array instead of copying it (see _accumulate).
+            grads = g = grad = data = None
     finally:
         _state.enabled = prev_mode
 
@@ -253,11 +258,39 @@ def _accumulate(var, grad, create_graph, Tensor):
         return
     old = var._grad
     if old is None:
-        # A private, writable copy: the same array may reach several leaves,
-        # or be a read-only broadcast view.
-        var._grad = Tensor._wrap(np.array(grad, dtype=var._data.dtype))
+        data = var._data
+        if (grad.__class__ is np.ndarray and grad.dtype == data.dtype
+                and grad.shape == data.shape and grad.flags.c_contiguous
+                and grad.flags.writeable and sys.getrefcount(grad) == _SOLE_REFS
+                and (grad.base is None or (grad.base.base is None
+                                           and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
+            # Nobody else holds this array (nor the array it views): take it
+            # as `.grad` instead of copying, as PyTorch steals a buffer whose
+            # use count is 1.
+            var._grad = Tensor._wrap(grad)
+        else:
+            # A private, writable copy: the same array may reach several leaves,
+            # be the caller's `gradient`, or a read-only broadcast view.
+            var._grad = Tensor._wrap(np.array(grad, dtype=data.dtype))
     elif old._grad_fn is None and not old._requires_grad:
         old._data += grad
         old._bump()
     else:
         var._grad = old + Tensor._wrap(np.asarray(grad))
+
+
+def _probe(grad):
+    return sys.getrefcount(grad)
+
+
+def _calibrate():
+    """How many references an array has inside _accumulate when the engine's
+    local variable is its only holder (measured, not assumed: it depends on
+    the interpreter's calling convention)."""
+    grad = np.zeros(1)
+    sole = _probe(grad)
+    view = np.zeros(2)[:1]
+    return sole, sys.getrefcount(view.base)
+
+
+_SOLE_REFS, _SOLE_BASE_REFS = _calibrate()

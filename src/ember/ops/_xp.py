@@ -61,6 +61,14 @@ def _prod_others(x, r, dim):
     return left * np.flip(right, axis=dim)
 
 
+def _matmul_as(x, y, like):
+    """x @ y (2-D) in the memory order of `like`: F-ordered when `like` is a
+    transposed view, computed as (y.T @ x.T).T at the same cost."""
+    if like.flags.f_contiguous and not like.flags.c_contiguous:
+        return np.matmul(y.T, x.T).T
+    return np.matmul(x, y)
+
+
 def _slices(dim, item):
     return (slice(None),) * dim + (item,)
 
@@ -79,6 +87,7 @@ NUMPY = types.SimpleNamespace(
     index_fill=_index_fill,
     where=_where,
     matmul=np.matmul,
+    matmul_as=_matmul_as,
     outer=np.outer,
     sum=lambda x, dims, keepdim=False: x.sum(axis=dims, keepdims=keepdim),
     mean_keep=lambda x, dims: x.mean(axis=dims, keepdims=True),
@@ -133,6 +142,7 @@ def _tensor_namespace():
         index_fill=index_fill,
         where=where,
         matmul=linalg.matmul,
+        matmul_as=lambda x, y, like: linalg.matmul(x, y),
         outer=linalg.outer,
         sum=lambda x, dims, keepdim=False: reduction.sum(x, dims, keepdim),
         mean_keep=lambda x, dims: reduction.mean(x, dims, True),

@@ -13,15 +13,21 @@ def _mT(xp, m):
     return xp.transpose(m, -1, -2)
 
 
+# `matmul_as(x, y, like)` is x @ y laid out as `like` (the input whose
+# gradient it is): for nn.Linear's `weight.t()` the weight's gradient then
+# comes out C-ordered and needs no transposing copy.
 MmBackward0 = N("MmBackward0",
-                self=lambda xp, g, a, b: xp.matmul(g, _mT(xp, b)),
-                mat2=lambda xp, g, a, b: xp.matmul(_mT(xp, a), g))
+                self=lambda xp, g, a, b: xp.matmul_as(g, _mT(xp, b), a),
+                mat2=lambda xp, g, a, b: xp.matmul_as(_mT(xp, a), g, b))
 AddmmBackward0 = N("AddmmBackward0",
                    self=lambda xp, g, a, b, beta, alpha: g if beta == 1 else g * beta,
-                   mat1=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul(g, _mT(xp, b)), alpha),
-                   mat2=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul(_mT(xp, a), g), alpha))
+                   mat1=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul_as(g, _mT(xp, b), a),
+                                                                 alpha),
+                   mat2=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul_as(_mT(xp, a), g, b),
+                                                                 alpha))
 BmmBackward0 = N("BmmBackward0",
-                 self=MmBackward0.formulas[0], mat2=MmBackward0.formulas[1])
+                 self=lambda xp, g, a, b: xp.matmul(g, _mT(xp, b)),
+                 mat2=lambda xp, g, a, b: xp.matmul(_mT(xp, a), g))
 MvBackward0 = N("MvBackward0",
                 self=lambda xp, g, m, v: xp.outer(g, v),
                 vec=lambda xp, g, m, v: xp.matmul(_mT(xp, m), g))
