@@ -1,0 +1,343 @@
+"""nn.functional: activations, softmax, losses and dropout.
+
+Ops that PyTorch records as one node (softmax, log_softmax, mse_loss,
+nll_loss, leaky_relu) are one node here too, with the same name, so
+`loss.grad_fn` reads as in PyTorch; the rest are compositions of recorded
+ops, as PyTorch composes them (l1_loss, cross_entropy with probabilities or
+label smoothing, dropout). Derivative formulas follow ops/pointwise.py: they
+run on NumPy arrays, or on Tensors when create_graph=True.
+"""
+import warnings
+
+import numpy as np
+
+from .. import _random as R
+from .._tensor import Tensor
+from ..autograd.grad_mode import _state
+from ..ops import pointwise as _P
+from ..ops._common import RESULT, binary_arrays, derivative, edge, wrap, wrap_dim
+from ..ops._xp import NUMPY
+from ..ops.linalg import linear
+
+__all__ = ["linear", "relu", "relu_", "leaky_relu", "sigmoid", "tanh", "softmax",
+           "log_softmax", "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "dropout"]
+
+
+def _record(data, node_cls, inputs, saved=(), ctx=()):
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    node = node_cls(tuple(edge(t) for t in inputs), saved, ctx,
+                    data if RESULT in saved else None, data.shape, data.dtype)
+    return Tensor._from_node(data, node)
+
+
+def _tracked(*tensors):
+    return _state.enabled and any(t is not None and t._requires_grad for t in tensors)
+
+
+def _const(xp, arr):
+    """A constant array, as the formula's namespace wants it."""
+    return arr if xp is NUMPY else wrap(arr)
+
+
+def _exp(xp, x):
+    return np.exp(x) if xp is NUMPY else _P.exp(x)
+
+
+# -- activations --------------------------------------------------------------
+def relu(input, inplace=False):
+    return input.relu_() if inplace else _P.relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+sigmoid = _P.sigmoid
+tanh = _P.tanh
+
+LeakyReluBackward0 = derivative(
+    "LeakyReluBackward0",
+    self=lambda xp, g, x, slope: xp.where(x > 0, g, g * slope))
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    x = input._data
+    data = np.where(x > 0, x, x * np.asarray(negative_slope, x.dtype))
+    if inplace:
+        from ..ops.inplace import check_inplace
+        check_inplace(input)
+    if _tracked(input):
+        out = _record(data, LeakyReluBackward0, (input,), (input,), (negative_slope,))
+    else:
+        out = wrap(data)
+    if inplace:
+        input._data[...] = data
+        input._bump()
+        if out._grad_fn is not None:
+            input._grad_fn, input._requires_grad = out._grad_fn, True
+        return input
+    return out
+
+
+# -- softmax ------------------------------------------------------------------
+SoftmaxBackward0 = derivative(
+    "SoftmaxBackward0",
+    self=lambda xp, g, r, dim: r * (g - xp.sum(g * r, (dim,), True)))
+LogSoftmaxBackward0 = derivative(
+    "LogSoftmaxBackward0",
+    self=lambda xp, g, r, dim: g - _exp(xp, r) * xp.sum(g, (dim,), True))
+
+
+def _get_softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(input, dim, dtype, name, stacklevel):
+    if dim is None:
+        dim = _get_softmax_dim(name, input._data.ndim, stacklevel + 1)
+    if dtype is not None:
+        input = input.to(dtype)
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f'"{name}_lastdim_kernel_impl" not implemented for '
+                           f"'{_type_name(input)}'")
+    return input, x, wrap_dim(dim, x.ndim)
+
+
+def _type_name(t):
+    from ..ops.inplace import _NAMES
+    return _NAMES[t.dtype]
+
+
+def _shifted(x, dim):
+    if x.ndim == 0:
+        return x - x
+    return x - x.max(axis=dim, keepdims=True)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, x, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
+    e = np.exp(_shifted(x, dim))
+    data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
+    if _tracked(input):
+        return _record(data, SoftmaxBackward0, (input,), (RESULT,), (dim,))
+    return wrap(data)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, x, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
+    s = _shifted(x, dim)
+    data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
+    if _tracked(input):
+        return _record(data, LogSoftmaxBackward0, (input,), (RESULT,), (dim,))
+    return wrap(data)
+
+
+# -- losses ---------------------------------------------------------------------
+def _legacy_get_string(size_average, reduce):
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", stacklevel=3)
+    return ret
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_get_string(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _check_broadcast(input, target):
+    a, b = input._data.shape, target._data.shape
+    if a != b:
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", stacklevel=3)
+        for i in range(1, min(len(a), len(b)) + 1):
+            if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[-i]}) must match the size of tensor b "
+                    f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}")
+
+
+def _mse_grad(g, x, t, reduction, n):
+    norm = 2.0 / n if reduction == "mean" else 2.0
+    return norm * (x - t) * g
+
+
+MseLossBackward0 = derivative(
+    "MseLossBackward0",
+    self=lambda xp, g, x, t, reduction, n: _mse_grad(g, x, t, reduction, n),
+    target=lambda xp, g, x, t, reduction, n: -_mse_grad(g, x, t, reduction, n))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_broadcast(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    a, b = binary_arrays(input, target)
+    d = a - b
+    sq = d * d
+    if weight is not None:
+        sq = sq * weight._data
+    data = sq if reduction == "none" else sq.mean() if reduction == "mean" else sq.sum()
+    if _tracked(input, target) and weight is None:
+        return _record(data, MseLossBackward0, (input, target), (input, target),
+                       (reduction, max(sq.size, 1)))
+    if weight is not None and _tracked(input, target):
+        loss = (input - target) ** 2 * weight
+        return loss if reduction == "none" else loss.mean() if reduction == "mean" \
+            else loss.sum()
+    return wrap(np.asarray(data))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_broadcast(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = _P.abs(input - target)
+    if weight is not None:
+        loss = loss * weight
+    return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _nll_grad(xp, g, coef, reduction, total, kept_shape):
+    c = _const(xp, coef)
+    if reduction == "none":
+        return c * xp.reshape(g, kept_shape)
+    if reduction == "mean":
+        return c * (g / total)
+    return c * g
+
+
+NllLossBackward0 = derivative("NllLossBackward0", self=_nll_grad)
+
+
+def _target_dtype_check(target):
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{_type_name(target)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _target_dtype_check(target)
+    x, t = input._data, target._data
+    if x.ndim == 1:
+        if t.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if t.ndim == 1 and t.shape[0] != 1:
+            raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
+                             f"{t.shape[0]}")
+        xs, ts = x[None], t.reshape(1)
+    else:
+        if x.shape[0] != t.shape[0] if t.ndim else True:
+            raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
+                             f"batch_size ({t.shape[0] if t.ndim else 0}).")
+        if x.ndim == 2 and t.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        xs, ts = x, t
+    n_classes = xs.shape[1]
+    valid = ts != ignore_index
+    safe = np.where(valid, ts, 0).astype(np.int64)
+    bad = (safe < 0) | (safe >= n_classes)
+    if bad.any():
+        raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
+    w = np.ones(n_classes, x.dtype) if weight is None else weight._data.astype(x.dtype)
+    w = np.where(valid, w[safe], 0).astype(x.dtype)
+    xm = np.moveaxis(xs, 1, -1)
+    losses = -np.take_along_axis(xm, safe[..., None], -1)[..., 0] * w
+    total = w.sum()
+    if reduction == "none":
+        data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
+    elif reduction == "sum":
+        data = losses.sum()
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            data = losses.sum() / total
+    if not _tracked(input):
+        return wrap(np.asarray(data, x.dtype))
+    coef = np.zeros_like(xm)
+    np.put_along_axis(coef, safe[..., None], -w[..., None], -1)
+    coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
+    kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
+        if x.ndim > 1 else ()
+    return _record(np.asarray(data, x.dtype), NllLossBackward0, (input,), (),
+                   (coef, reduction, total, kept))
+
+
+DivBackward1 = derivative("DivBackward1", self=lambda xp, g, other: g / other)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(size_average, reduce, reduction)
+    class_dim = 0 if input._data.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = input._data.shape[class_dim]
+    w = None
+    if weight is not None:
+        shape = [1] * input._data.ndim
+        shape[class_dim] = n_classes
+        w = weight.reshape(shape)
+    if input._data.shape == target._data.shape:
+        # Class probabilities as target.
+        if target._data.dtype.kind != "f":
+            raise RuntimeError("Expected floating point type for target with class "
+                               "probabilities, got " + _type_name(target))
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target if w is None else logp * target * w
+        if reduction == "none":
+            return -prod.sum(class_dim)
+        if reduction == "sum":
+            return -prod.sum()
+        s = -prod.sum()
+        d = input._data.size / n_classes
+        data = s._data / np.asarray(d, s._data.dtype)
+        if s._requires_grad and _state.enabled:
+            return _record(data, DivBackward1, (s,), (), (d,))
+        return wrap(np.asarray(data))
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0:
+        return nll
+    smooth = -(logp.sum(class_dim) if w is None else (logp * w).sum(class_dim))
+    keep = target._data != ignore_index
+    smooth = smooth * wrap(keep.astype(smooth._data.dtype))
+    if reduction == "mean":
+        if weight is not None:
+            ret = smooth.sum() / wrap(weight._data[target._data[keep]].sum())
+        else:
+            ret = smooth.sum() / wrap(np.asarray(keep.sum()))
+    elif reduction == "sum":
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
+
+
+# -- dropout --------------------------------------------------------------------
+def dropout(input, p=0.5, training=True, inplace=False):
+    """torch's CPU dropout: a bernoulli(1 - p) mask scaled by 1 / (1 - p), then
+    multiplied in (MulBackward0). The mask is drawn as torch draws it, so a
+    seeded dropout matches torch's."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    x = input._data
+    if p == 0 or not training or x.size == 0:
+        return input
+    if p == 1:
+        noise = np.zeros((), x.dtype)
+    else:
+        noise = R.bernoulli_scalar(1 - p, x.shape, x.dtype)
+        noise /= np.asarray(1 - p, x.dtype)
+    return input.mul_(wrap(noise)) if inplace else input * wrap(noise)

@@ -1,0 +1,103 @@
+"""optim.SGD: torch's `_single_tensor_sgd` on the parameters' arrays.
+
+The update follows torch's order of operations (maximize, weight decay,
+momentum buffer, nesterov, then `param.add_(grad, alpha=-lr)`), so results
+agree with torch to float32 rounding; torch's CPU kernels fuse `a + alpha*b`
+into one FMA, NumPy rounds twice, hence at most an ulp apart.
+"""
+import numpy as np
+
+from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
+from .optimizer import Optimizer, _to_scalar
+
+__all__ = ["SGD", "sgd"]
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
+                 fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                        foreach=foreach, differentiable=differentiable, fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr = _to_scalar(group["lr"])
+            momentum = group["momentum"]
+            weight_decay = _to_scalar(group["weight_decay"])
+            if momentum == 0 and weight_decay == 0 and not group["maximize"]:
+                # Plain SGD, the common case: p -= lr * g.
+                for p in group["params"]:
+                    g = p._grad
+                    if g is not None:
+                        d = p._data
+                        d -= lr * g._data
+                        p._bump()
+                continue
+            params, grads, bufs = [], [], []
+            for p in group["params"]:
+                if p._grad is not None:
+                    params.append(p)
+                    grads.append(p._grad)
+                    if momentum != 0:
+                        bufs.append(self.state[p].get("momentum_buffer"))
+            sgd(params, grads, bufs, weight_decay=weight_decay, momentum=momentum, lr=lr,
+                dampening=group["dampening"], nesterov=group["nesterov"],
+                maximize=group["maximize"])
+            if momentum != 0:
+                for p, buf in zip(params, bufs):
+                    self.state[p]["momentum_buffer"] = buf
+        return loss
+
+
+def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None,
+        fused=None, grad_scale=None, found_inf=None, *, weight_decay, momentum, lr, dampening,
+        nesterov, maximize):
+    """The functional form: updates `params` in place; new momentum buffers
+    are put into `momentum_buffer_list`."""
+    for i, param in enumerate(params):
+        p = param._data
+        grad = d_p_list[i]._data
+        if maximize:
+            grad = -grad
+        if weight_decay != 0:
+            grad = grad + weight_decay * p
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            if buf is None:
+                buf = Tensor._wrap(np.array(grad, copy=True))
+                momentum_buffer_list[i] = buf
+            else:
+                b = buf._data
+                b *= momentum
+                b += grad if dampening == 0 else (1 - dampening) * grad
+                buf._bump()
+            grad = grad + momentum * buf._data if nesterov else buf._data
+        p -= lr * grad
+        param._bump()

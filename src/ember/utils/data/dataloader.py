@@ -1,0 +1,260 @@
+"""DataLoader and default_collate (torch.utils.data.dataloader).
+
+Loading runs in this process whatever `num_workers` says. The random draws
+happen where torch makes them: each `iter(loader)` draws a base seed from
+the loader's generator, then a shuffling sampler draws its own seed when the
+first batch is fetched; so a seeded shuffle gives torch's batches, and the
+generator is left in torch's state.
+"""
+import collections.abc
+import copy
+import re
+
+import numpy as np
+
+from ... import _creation
+from ... import _dtype as D
+from ..._tensor import Tensor
+from ...ops.shape import stack
+from .dataset import IterableDataset, TensorDataset
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _int64_seed
+
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
+
+_np_str_obj_array_pattern = re.compile(r"[SaUO]")
+_collate_err = ("default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
+                "lists; found {}")
+
+
+def get_worker_info():
+    return None
+
+
+def default_convert(data):
+    if isinstance(data, Tensor):
+        return data
+    elem_type = type(data)
+    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
+        if elem_type.__name__ == "ndarray" and \
+                _np_str_obj_array_pattern.search(data.dtype.str) is not None:
+            return data
+        return _creation.as_tensor(data)
+    if isinstance(data, collections.abc.Mapping):
+        return {key: default_convert(data[key]) for key in data} \
+            if not isinstance(data, collections.abc.MutableMapping) else \
+            _updated(copy.copy(data), {key: default_convert(data[key]) for key in data})
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return elem_type(*(default_convert(d) for d in data))
+    if isinstance(data, tuple):
+        return [default_convert(d) for d in data]
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]
+    return data
+
+
+def _updated(d, new):
+    d.update(new)
+    return d
+
+
+def default_collate(batch):
+    """Stack tensors, arrays and numbers along a new first dim; recurse into
+    dicts, named tuples and sequences; leave strings as lists."""
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return stack(list(batch), 0)
+    elem_type = type(elem)
+    if elem_type.__module__ == "numpy" and elem_type.__name__ not in ("str_", "string_"):
+        if isinstance(elem, np.ndarray):
+            if _np_str_obj_array_pattern.search(elem.dtype.str) is not None:
+                raise TypeError(_collate_err.format(elem.dtype))
+            return default_collate([_creation.as_tensor(b) for b in batch])
+        return _creation.as_tensor(np.asarray(batch))
+    if isinstance(elem, float):
+        return _creation.tensor(batch, dtype=D.float64)
+    if isinstance(elem, int):
+        return _creation.tensor(batch)
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, collections.abc.Mapping):
+        out = {key: default_collate([d[key] for d in batch]) for key in elem}
+        if isinstance(elem, collections.abc.MutableMapping):
+            return _updated(copy.copy(elem), out)
+        try:
+            return elem_type(out)
+        except TypeError:
+            return out
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
+        return elem_type(*(default_collate(samples) for samples in zip(*batch)))
+    if isinstance(elem, collections.abc.Sequence):
+        it = iter(batch)
+        elem_size = len(next(it))
+        if not all(len(e) == elem_size for e in it):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        transposed = list(zip(*batch))
+        if isinstance(elem, tuple):
+            return [default_collate(samples) for samples in transposed]
+        try:
+            if isinstance(elem, collections.abc.MutableSequence):
+                clone = copy.copy(elem)
+                for i, samples in enumerate(transposed):
+                    clone[i] = default_collate(samples)
+                return clone
+            return elem_type([default_collate(samples) for samples in transposed])
+        except TypeError:
+            return [default_collate(samples) for samples in transposed]
+    raise TypeError(_collate_err.format(elem_type))
+
+
+class _InfiniteConstantSampler(Sampler):
+    def __iter__(self):
+        while True:
+            yield None
+
+
+class DataLoader:
+    __initialized = False
+
+    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+                 num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers=False, pin_memory_device="",
+                 in_order=True):
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if timeout < 0:
+            raise ValueError("timeout option should be non-negative")
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.prefetch_factor = prefetch_factor
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle not in {False, None}:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified shuffle "
+                                 f"option, but got shuffle={shuffle}")
+            if sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler "
+                                 f"option, but got sampler={sampler}")
+            if batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified "
+                                 f"batch_sampler option, but got batch_sampler={batch_sampler}")
+        else:
+            shuffle = bool(shuffle)
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size = None
+            drop_last = False
+        elif batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None:
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            elif shuffle:
+                sampler = RandomSampler(dataset, generator=generator)
+            else:
+                sampler = SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.generator = generator
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
+        self.collate_fn = collate_fn
+        self.persistent_workers = persistent_workers
+        self.__initialized = True
+
+    def __setattr__(self, attr, val):
+        if self.__initialized and attr in ("batch_size", "batch_sampler", "sampler",
+                                           "drop_last", "dataset", "persistent_workers"):
+            raise ValueError(f"{attr} attribute should not be set after "
+                             f"{self.__class__.__name__} is initialized")
+        super().__setattr__(attr, val)
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None
+
+    @property
+    def _index_sampler(self):
+        return self.batch_sampler if self._auto_collation else self.sampler
+
+    def __iter__(self):
+        return _DataLoaderIter(self)
+
+    def __len__(self):
+        if self._iterable:
+            length = len(self.dataset)
+            if self.batch_size is not None:
+                length = length // self.batch_size if self.drop_last else \
+                    -(-length // self.batch_size)
+            return length
+        return len(self._index_sampler)
+
+
+class _DataLoaderIter:
+    def __init__(self, loader):
+        self._dataset = loader.dataset
+        self._auto_collation = loader._auto_collation
+        self._drop_last = loader.drop_last
+        self._collate_fn = loader.collate_fn
+        self._index_sampler = loader._index_sampler
+        self._sampler_iter = iter(self._index_sampler)
+        self._base_seed = _int64_seed(loader.generator)
+        self._iterable = loader._iterable
+        self._dataset_iter = iter(self._dataset) if self._iterable else None
+        self._ended = False
+        # Rows of a TensorDataset are gathered with one indexing per tensor
+        # instead of one per sample: same values as stacking the samples.
+        self._fast = (self._auto_collation and self._collate_fn is default_collate
+                      and type(self._dataset) is TensorDataset
+                      and not any(t._requires_grad for t in self._dataset.tensors))
+
+    def __iter__(self):
+        return self
+
+    def __len__(self):
+        return len(self._index_sampler)
+
+    def __next__(self):
+        index = next(self._sampler_iter)
+        if self._iterable:
+            return self._fetch_iterable(index)
+        if self._fast:
+            idx = np.asarray(index, dtype=np.int64)
+            return [Tensor._wrap(t._data[idx]) for t in self._dataset.tensors]
+        if self._auto_collation:
+            getitems = getattr(self._dataset, "__getitems__", None)
+            data = getitems(index) if getitems else [self._dataset[i] for i in index]
+        else:
+            data = self._dataset[index]
+        return self._collate_fn(data)
+
+    def _fetch_iterable(self, index):
+        if self._ended:
+            raise StopIteration
+        if not self._auto_collation:
+            return self._collate_fn(next(self._dataset_iter))
+        data = []
+        for _ in index:
+            try:
+                data.append(next(self._dataset_iter))
+            except StopIteration:
+                self._ended = True
+                break
+        if len(data) == 0 or (self._drop_last and len(data) < len(index)):
+            raise StopIteration
+        return self._collate_fn(data)
