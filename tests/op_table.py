@@ -112,6 +112,11 @@ OPS = [
     ("index_mask", lambda T, x: x[x > 0], [((3, 4), ANY)], True),
     ("index_mixed", lambda T, x: x[0, [1, 2], 1:3], [((3, 4, 5), ANY)], True),
     ("index_none", lambda T, x: x[None, 1, ..., None], [((3, 4), ANY)], True),
+    ("masked_fill", lambda T, x: x.masked_fill(x > 0, 0.5), [((3, 4), ANY)], True),
+    ("softmax", lambda T, x: x.softmax(1), [((3, 4), ANY)], True),
+    ("log_softmax", lambda T, x: T.nn.functional.log_softmax(x, 0), [((3, 4), ANY)], True),
+    ("mse_loss", lambda T, x, y: T.nn.functional.mse_loss(x, y), [((3, 4), ANY), ((3, 4), ANY)],
+     True),
     ("chain", lambda T, x: (2 * T.sin(x) + 1).sum(), [((25,), ANY)], True),
     ("to_double", lambda T, x: x.double() * 2, [((3,), ANY)], True),
 ]

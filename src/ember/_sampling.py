@@ -44,11 +44,23 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(data, requires_grad)
 
 
-def randint(low, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
-            device=None, requires_grad=False):
-    if size is None:
-        # randint(high, size)
-        low, high, size = 0, low, high
+def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=None,
+            layout=None, device=None, requires_grad=False):
+    """randint(high, size) or randint(low, high, size), positional or by keyword."""
+    if len(args) == 3:
+        low, high, size = args
+    elif len(args) == 2:
+        if size is None:
+            high, size = args
+        else:
+            low, high = args
+    elif len(args) == 1:
+        if high is None:
+            high = args[0]
+        else:
+            low = args[0]
+    if high is None or size is None:
+        raise TypeError("randint() missing required arguments: 'high' and 'size'")
     _check_dtype(dtype, "randint")
     if low >= high:
         raise RuntimeError(
@@ -141,9 +153,21 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _fill(self, R.normal(self._data.shape, mean, std, self._data.dtype, generator))
 
 
+# random_() with no bounds draws from [0, top]: the integers the dtype holds
+# exactly (2**mantissa for floats, the largest value for integers).
+_RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
+               np.dtype(np.float16): 2 ** 11, np.dtype(np.int64): 2 ** 63 - 1,
+               np.dtype(np.int32): 2 ** 31 - 1, np.dtype(np.int16): 2 ** 15 - 1,
+               np.dtype(np.int8): 2 ** 7 - 1, np.dtype(np.uint8): 2 ** 8 - 1,
+               np.dtype(np.bool_): 1}
+
+
 def random_(self, from_=0, to=None, *, generator=None):
     if to is None:
-        from_, to = 0, from_ if from_ else 2 ** 24 if self._data.dtype.kind == "f" else 2 ** 63 - 1
+        if from_:
+            from_, to = 0, from_
+        else:
+            to = _RANDOM_TOP[self._data.dtype] + 1
     return _fill(self, R.randint(from_, to, self._data.shape, self._data.dtype, generator))
 
 

@@ -341,3 +341,16 @@ def dropout(input, p=0.5, training=True, inplace=False):
         noise = R.bernoulli_scalar(1 - p, x.shape, x.dtype)
         noise /= np.asarray(1 - p, x.dtype)
     return input.mul_(wrap(noise)) if inplace else input * wrap(noise)
+
+
+# Tensor methods that PyTorch offers beside the functional forms.
+def _softmax_method(self, dim, dtype=None):
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax_method(self, dim, dtype=None):
+    return log_softmax(self, dim, dtype=dtype)
+
+
+Tensor.softmax = _softmax_method
+Tensor.log_softmax = _log_softmax_method

@@ -40,7 +40,7 @@ for _name, _fn in {
         "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
         "isinf", "isfinite", "equal", "allclose", "isclose")},
     **{n: getattr(_C, n) for n in ("clamp", "clip", "clamp_min", "clamp_max", "maximum",
-                                   "minimum")},
+                                   "minimum", "masked_fill")},
     **{n: getattr(_R, n) for n in ("sum", "mean", "prod", "max", "min", "amax", "amin",
                                    "argmax", "argmin", "var", "std")},
     **{n: getattr(_L, n) for n in ("matmul", "mm", "bmm", "mv", "dot", "inner", "outer",
@@ -57,7 +57,7 @@ for _name in ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "r
               "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign", "reciprocal", "square",
               "clamp", "clip", "clamp_min", "clamp_max", "true_divide", "remainder",
               "floor_divide", "subtract", "multiply", "divide", "log2", "log10", "log1p",
-              "exp2", "expm1", "sinh", "cosh"):
+              "exp2", "expm1", "sinh", "cosh", "masked_fill"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_

@@ -11,7 +11,7 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 
 __all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "grad_on",
-           "wrap", "binary_arrays", "wrap_dim", "np", "D", "_state"]
+           "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -100,6 +100,18 @@ def binary_arrays(a, b):
         # other operand and then raises its usual TypeError.
         return None, None
     return ad, b
+
+
+def broadcast_error(sa, sb):
+    """PyTorch's message for shapes that do not broadcast (first clash from the right)."""
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + tuple(sa), (1,) * (n - len(sb)) + tuple(sb)
+    for d in range(n - 1, -1, -1):
+        if pa[d] != pb[d] and pa[d] != 1 and pb[d] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[d]}) must match the size of tensor b ({pb[d]}) "
+                f"at non-singleton dimension {d}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} do not broadcast")
 
 
 def _result_dtype(a, b):

@@ -1,6 +1,7 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
-from ._common import D, Tensor, _state, binary_arrays, derivative, np, record, wrap, _result_dtype
+from ._common import (D, Tensor, _state, binary_arrays, broadcast_error, derivative, np, record,
+                      wrap, _result_dtype)
 
 N = derivative
 
@@ -59,7 +60,10 @@ def where(condition, input=None, other=None):
     else:
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
-    data = np.asarray(np.where(cond, ad, bd))
+    try:
+        data = np.asarray(np.where(cond, ad, bd))
+    except ValueError:
+        raise broadcast_error(ad.shape, bd.shape) from None
     if _state.enabled and ((a is not None and a._requires_grad) or
                            (b is not None and b._requires_grad)):
         return record(data, WhereBackward0, (input, other), (), (cond,))
@@ -118,7 +122,10 @@ def _pairwise(npfn, node, input, other):
         raise TypeError(f"{npfn.__name__}(): argument 'other' (position 2) must be Tensor, "
                         f"not {type(other).__name__}")
     ad, bd = binary_arrays(input, other)
-    data = np.asarray(npfn(ad, bd))
+    try:
+        data = np.asarray(npfn(ad, bd))
+    except ValueError:
+        raise broadcast_error(ad.shape, bd.shape) from None
     if _state.enabled and (input._requires_grad or other._requires_grad):
         return record(data, node, (input, other), (input, other))
     return wrap(data)
@@ -130,3 +137,24 @@ def maximum(input, other):
 
 def minimum(input, other):
     return _pairwise(np.minimum, MinimumBackward0, input, other)
+
+
+MaskedFillBackward0 = N("MaskedFillBackward0", self=lambda xp, g, mask: xp.where(mask, 0, g))
+
+
+def masked_fill(input, mask, value):
+    """Where `mask` holds, `value`; elsewhere the input (gradient flows there)."""
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_fill_ only supports boolean masks, but got mask with dtype "
+            f"{_dt_name(mask.dtype)}")
+    x = input._data
+    v = value._data if isinstance(value, Tensor) else value
+    try:
+        data = np.where(m, np.asarray(v, x.dtype), x)
+    except ValueError:
+        raise broadcast_error(x.shape, m.shape) from None
+    if input._requires_grad and _state.enabled:
+        return record(data, MaskedFillBackward0, (input,), (), (m,))
+    return wrap(data)

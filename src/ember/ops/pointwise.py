@@ -7,8 +7,8 @@ saved result; `xp` is NumPy or Ember (see autograd/graph.py).
 """
 import math
 
-from ._common import (RESULT, D, Tensor, _state, binary_arrays, derivative, edge, np,
-                      record, wrap, NONE_EDGE)
+from ._common import (RESULT, D, Tensor, _state, binary_arrays, broadcast_error, derivative,
+                      edge, np, record, wrap, NONE_EDGE)
 
 # -- unary ops ------------------------------------------------------------
 # name: (numpy forward, node, saves, promotes ints to float)
@@ -110,7 +110,10 @@ def _binary(forward, node, a, b, saves_operands, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
         return NotImplemented
-    data = forward(ad, bd)
+    try:
+        data = forward(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     if data.__class__ is not np.ndarray:
         data = np.asarray(data)
     if _state.enabled:
@@ -242,7 +245,10 @@ def pow(input, exponent):
         return wrap(data)
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
-        data = np.asarray(np.power(ad, bd))
+        try:
+            data = np.asarray(np.power(ad, bd))
+        except ValueError:
+            raise broadcast_error(ad.shape, bd.shape) from None
         if _state.enabled and (input._requires_grad or exponent._requires_grad):
             node = PowBackward1((edge(input), edge(exponent)), (input, exponent, RESULT), (),
                                 data, data.shape, data.dtype)
@@ -272,7 +278,10 @@ def _compare(npfn):
         ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
         if ad is None:
             return NotImplemented
-        return wrap(np.asarray(npfn(ad, bd)))
+        try:
+            return wrap(np.asarray(npfn(ad, bd)))
+        except ValueError:
+            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     op.__name__ = npfn.__name__
     return op
 

@@ -6,18 +6,19 @@ shuffle gives torch's order.
 """
 import itertools
 
-from ... import _random as R
-from ... import _sampling
+from ... import _creation, _dtype, _random, _sampling
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "BatchSampler"]
 
 
 def _int64_seed(generator=None):
-    """`torch.empty((), dtype=torch.int64).random_(generator=...).item()`:
-    torch's random_() on int64 is random64() % 2**63. Read from the raw
-    stream here because Ember's Tensor.random_() reduces modulo 2**63 - 1."""
-    return int(R._gen(generator)._raw64(1)[0]) % (1 << 63)
+    """`torch.empty((), dtype=torch.int64).random_(generator=...).item()`."""
+    return int(_sampling.random_(_empty_int64(), generator=generator).item())
+
+
+def _empty_int64():
+    return _creation.empty((), dtype=_dtype.int64)
 
 
 class Sampler:
@@ -59,7 +60,7 @@ class RandomSampler(Sampler):
     def __iter__(self):
         n = len(self.data_source)
         if self.generator is None:
-            generator = R.Generator()
+            generator = _random.Generator()
             generator.manual_seed(_int64_seed())
         else:
             generator = self.generator
