@@ -67,9 +67,11 @@ def get_default_dtype():
 
 
 def set_default_dtype(d):
-    if not isinstance(d, dtype) or d not in (float32, float64, float16):
+    if not isinstance(d, dtype):
         raise TypeError(
-            "only floating-point types are supported as the default type")
+            "invalid dtype object: only floating-point types are supported as the default type")
+    if d not in (float32, float64, float16):
+        raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
 
 

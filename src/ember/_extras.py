@@ -71,8 +71,13 @@ def _to(self, *args, **kwargs):
             dtype = a
         elif isinstance(a, Tensor):
             dtype = a.dtype
-        elif isinstance(a, (str, _device)):
+        elif isinstance(a, _device):
             dev = a
+        elif isinstance(a, str):
+            try:
+                dev = _device(a)
+            except RuntimeError:
+                raise RuntimeError(f"Invalid device string: '{a}'") from None
         elif isinstance(a, bool):
             copy = a
         else:

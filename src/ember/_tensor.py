@@ -21,6 +21,14 @@ _new = object.__new__
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])`."""
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        for i, s in enumerate(sizes):
+            if not hasattr(s, "__index__") or isinstance(s, float):
+                raise TypeError(f"ember.Size() takes an iterable of 'int' (item {i} is "
+                                f"'{type(s).__name__}')")
+        return tuple.__new__(cls, (int(s) for s in sizes))
+
     def __repr__(self):
         return f"ember.Size({list(self)})"
 
@@ -41,6 +49,11 @@ class Size(tuple):
 
     def __radd__(self, other):
         return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple.__mul__(self, n))
+
+    __rmul__ = __mul__
 
 
 class Tensor:
@@ -95,6 +108,8 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if self._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     def dim(self):
@@ -153,7 +168,11 @@ class Tensor:
         if dtype is None:
             return _LEGACY_NAMES[self.dtype]
         if isinstance(dtype, str):
-            dtype = {v: k for k, v in _LEGACY_NAMES.items()}[dtype.replace("torch.", "ember.")]
+            by_name = {v: k for k, v in _LEGACY_NAMES.items()}
+            name = dtype.replace("torch.", "ember.")
+            if name not in by_name:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = by_name[name]
         return self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------
@@ -164,15 +183,23 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, flag):
         if self._grad_fn is not None:
+            if flag:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables.")
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables. If you want to "
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
         if flag and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
+        if self._grad_fn is not None and requires_grad:
+            return self     # a non-leaf already requires grad: nothing to do
+        if requires_grad and self._data.dtype.kind not in "fc":
+            # (PyTorch words this one differently from the setter's.)
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -204,10 +231,19 @@ class Tensor:
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}")
-            if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
+                    f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
+                    "and the tensor are the same size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_NAME[value.dtype]}' to a "
+                    f"tensor with grad_dtype '{_LEGACY_NAMES[self.dtype][6:-6]}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
+                    "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
+                    "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match.")
         self._grad = value
 
     @grad.deleter
@@ -323,8 +359,7 @@ class Tensor:
 
     def _scalar(self, kind):
         if self._data.size != 1:
-            raise RuntimeError(
-                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return self._data.reshape(()).item()
 
     def __len__(self):
@@ -335,7 +370,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))
 
     def __hash__(self):
         return id(self)
@@ -427,6 +462,10 @@ def _wrap_dim(dim, ndim):
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
+
+_C_NAME = {D.float32: "float", D.float64: "double", D.float16: "c10::Half", D.int64: "long int",
+           D.int32: "int", D.int16: "short int", D.int8: "signed char", D.uint8: "unsigned char",
+           D.bool_: "bool"}
 
 _LEGACY_NAMES = {
     D.float32: "ember.FloatTensor", D.float64: "ember.DoubleTensor",

@@ -12,7 +12,8 @@
 
 This module also gives Tensor its math methods and operators.
 """
-from . import _xp, conditional, indexing, inplace, linalg, pointwise, reduction, shape
+from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
+from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
 from .indexing import getitem, setitem
 from .linalg import addmm, bmm, dot, inner, linear, matmul, mm, mv, outer, ger
@@ -22,11 +23,16 @@ from .shape import *  # noqa: F401,F403
 from .._tensor import Tensor
 import numpy as _np
 
+__all__ = (pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
+           + ["addmm", "bmm", "dot", "inner", "matmul", "mm", "mv", "outer", "ger",
+              "amax", "amin", "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum",
+              "var"])
+
 NUMPY = _xp.NUMPY
 TENSOR = _xp._tensor_namespace()
 _xp._INDEX_NODES.update(_xp._make_index_nodes())
 
-_P, _S, _R, _L, _C = pointwise, shape, reduction, linalg, conditional
+_P, _S, _R, _L, _C, _Q = pointwise, shape, reduction, linalg, conditional, comparison
 
 # Methods that are the op itself with the tensor as first argument.
 for _name, _fn in {
@@ -35,7 +41,8 @@ for _name, _fn in {
         "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
         "arcsin", "arccos", "arctan", "sigmoid", "relu", "abs", "absolute", "sign",
         "reciprocal", "square", "add", "sub", "subtract", "mul", "multiply", "div", "divide",
-        "true_divide", "floor_divide", "remainder", "fmod", "pow", "float_power",
+        "true_divide", "floor_divide", "remainder", "fmod", "pow", "float_power")},
+    **{n: getattr(_Q, n) for n in (
         "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
         "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
         "isinf", "isfinite", "equal", "allclose", "isclose")},
@@ -81,9 +88,9 @@ Tensor.__mul__ = Tensor.__rmul__ = _P.mul
 Tensor.__truediv__ = _P.div
 Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other)
 Tensor.__floordiv__ = _P.floor_divide
-Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
-    Tensor._wrap(_np.asarray(other, dtype=self._data.dtype)), self))
+Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(_scalar_tensor(other), self))
 Tensor.__mod__ = _P.remainder
+Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(_scalar_tensor(other), self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
 Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
@@ -91,22 +98,47 @@ Tensor.__rmatmul__ = lambda self, other: _L.matmul(other, self)
 Tensor.__neg__ = _P.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _P.abs
-Tensor.__invert__ = lambda self: _P.logical_not(self) if self._data.dtype == _np.bool_ \
-    else _P.bitwise_not(self)
-Tensor.__and__ = Tensor.__rand__ = _P.bitwise_and
-Tensor.__or__ = Tensor.__ror__ = _P.bitwise_or
-Tensor.__xor__ = Tensor.__rxor__ = _P.bitwise_xor
-Tensor.__eq__ = _P.eq
-Tensor.__ne__ = _P.ne
-Tensor.__lt__ = _P.lt
-Tensor.__le__ = _P.le
-Tensor.__gt__ = _P.gt
-Tensor.__ge__ = _P.ge
+
+
+def _invert(self):
+    kind = self._data.dtype.kind
+    if kind == "b":
+        return _Q.logical_not(self)
+    if kind not in "iu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return _Q.bitwise_not(self)
+
+
+def _scalar_tensor(x):
+    """A Python number as the 0-d tensor PyTorch wraps it in (so it promotes weakly)."""
+    from .._dtype import scalar_dtype
+    return Tensor._wrap(_np.asarray(x, dtype=scalar_dtype(x)._np))
+
+
+Tensor.__invert__ = _invert
+Tensor.__and__ = Tensor.__rand__ = _Q.bitwise_and
+Tensor.__or__ = Tensor.__ror__ = _Q.bitwise_or
+Tensor.__xor__ = Tensor.__rxor__ = _Q.bitwise_xor
+Tensor.__eq__ = _Q.eq
+Tensor.__ne__ = _Q.ne
+Tensor.__lt__ = _Q.lt
+Tensor.__le__ = _Q.le
+Tensor.__gt__ = _Q.gt
+Tensor.__ge__ = _Q.ge
+for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
+    setattr(Tensor, _name, getattr(_Q, _name))
+    setattr(Tensor, _name + "_", inplace.make_inplace(getattr(_Q, _name)))
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = Tensor.div_
 Tensor.__ipow__ = Tensor.pow_
+Tensor.__ifloordiv__ = Tensor.floor_divide_
+Tensor.__imod__ = Tensor.remainder_
+Tensor.__iand__ = Tensor.bitwise_and_
+Tensor.__ior__ = Tensor.bitwise_or_
+Tensor.__ixor__ = Tensor.bitwise_xor_
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

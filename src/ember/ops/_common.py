@@ -84,22 +84,30 @@ def binary_arrays(a, b):
     elif tb is int:
         if kind == "b":
             ad = ad.astype(np.int64)
-        elif kind in "iu":
-            info = np.iinfo(ad.dtype)
-            if not info.min <= b <= info.max:
+        elif kind == "u" or (kind == "i" and not -128 <= b <= 127):
+            lo, hi = _INT_BOUNDS[ad.dtype]
+            if not lo <= b <= hi:
                 # PyTorch wraps the number into the tensor's dtype.
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
         pass
-    elif isinstance(b, (np.generic, np.ndarray)):
-        return binary_arrays(a, Tensor._wrap(np.asarray(b)))
-    elif isinstance(b, (int, float)):       # int/float subclasses (IntEnum, ...)
-        return binary_arrays(a, (float if isinstance(b, float) else int)(b))
+    elif isinstance(b, np.ndarray):
+        return binary_arrays(a, Tensor._wrap(b))
+    elif isinstance(b, (np.bool_, bool)):
+        return binary_arrays(a, bool(b))
+    elif isinstance(b, (int, np.integer)):      # NumPy integers count as Python ints
+        return binary_arrays(a, int(b))
+    elif isinstance(b, (float, np.floating)):  # ... and NumPy floats as Python floats
+        return binary_arrays(a, float(b))
     else:
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
         return None, None
     return ad, b
+
+
+_INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
 
 
 def broadcast_error(sa, sb):

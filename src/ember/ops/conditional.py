@@ -3,6 +3,10 @@ maximum, minimum. The gradient flows to whichever value was picked."""
 from ._common import (D, Tensor, _state, binary_arrays, broadcast_error, derivative, np, record,
                       wrap, _result_dtype)
 
+__all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
+           "masked_fill"]
+
+
 N = derivative
 
 WhereBackward0 = N("WhereBackward0",

@@ -8,7 +8,18 @@ saved result; `xp` is NumPy or Ember (see autograd/graph.py).
 import math
 
 from ._common import (RESULT, D, Tensor, _state, binary_arrays, broadcast_error, derivative,
-                      edge, np, record, wrap, NONE_EDGE)
+                      edge, np, record, wrap, NONE_EDGE, _INT_BOUNDS)
+
+__all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
+           "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
+           "atan", "arcsin", "arccos", "arctan", "sigmoid", "relu", "abs", "absolute",
+           "sign", "reciprocal", "add", "sub", "subtract", "rsub", "mul", "multiply",
+           "div", "divide", "true_divide", "floor_divide", "remainder", "fmod", "pow",
+           "square", "float_power"]
+
+
+_C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
+          np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t"}
 
 # -- unary ops ------------------------------------------------------------
 # name: (numpy forward, node, saves, promotes ints to float)
@@ -23,6 +34,10 @@ def _unary(name, forward, node, saves, to_float=True):
 
     def op(input):
         x = input._data
+        if x.dtype.kind == "b" and name == "neg":
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
         if to_float and x.dtype.kind in "biu":
             x = x.astype(D._default[0]._np)
         data = forward(x)
@@ -147,10 +162,7 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     input = _tensor_operand(input, "sub", 1)
-    if input._data.dtype.kind == "b" and isinstance(other, Tensor) and other._data.dtype.kind == "b":
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. "
-            "Use the `^` or `logical_xor()` operator instead.")
+    _no_bool_sub(input, other)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, False, _ALPHA_1)
     return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, False, (alpha,))
@@ -159,10 +171,24 @@ def sub(input, other, *, alpha=1, out=None):
 _ALPHA_1 = (1,)
 
 
+def _no_bool_sub(a, b):
+    a_bool = a._data.dtype.kind == "b"
+    b_bool = (b._data.dtype.kind == "b") if isinstance(b, Tensor) else isinstance(b, (bool, np.bool_))
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `2 - t` calls)."""
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
+    _no_bool_sub(input, other)
     ad, od = binary_arrays(input, other)
     if ad is None:
         return NotImplemented
@@ -180,16 +206,23 @@ def mul(input, other, *, out=None):
 def div(input, other, *, rounding_mode=None, out=None):
     input = _tensor_operand(input, "div", 1)
     if rounding_mode is not None:
-        ad, bd = binary_arrays(input, other)
-        if rounding_mode == "trunc":
-            data = np.trunc(np.true_divide(ad, bd)) if ad.dtype.kind == "f" else _int_trunc(ad, bd)
-        elif rounding_mode == "floor":
-            data = np.floor_divide(ad, bd)
-        else:
+        if rounding_mode not in ("trunc", "floor"):
             raise RuntimeError(
                 "div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                 f"found '{rounding_mode}'")
-        return _zero_grad_result(data, input, other, "DivBackward2")
+        ad, bd = _integer_division_arrays(input, other, "div_" + rounding_mode)
+        if ad is None:
+            return NotImplemented
+        try:
+            if rounding_mode == "floor":
+                data = np.floor_divide(ad, bd)
+            elif ad.dtype.kind == "f":
+                data = np.trunc(np.true_divide(ad, bd))
+            else:
+                data = _int_trunc(ad, bd)
+        except ValueError:
+            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+        return _zero_grad_result(data, input, other)
     ad = input._data
     if ad.dtype.kind != "f" and not (isinstance(other, Tensor) and other._data.dtype.kind == "f") \
             and not isinstance(other, float):
@@ -203,13 +236,16 @@ def _int_trunc(a, b):
     return np.where((np.remainder(a, b) != 0) & ((a < 0) != (b < 0)), q + 1, q)
 
 
-def _zero_grad_result(data, a, b, name):
+# Rounded division is flat almost everywhere: its gradient is zero.
+DivBackward2 = N("DivBackward2", self=lambda xp, g: g * 0, other=lambda xp, g: g * 0)
+
+
+def _zero_grad_result(data, a, b):
     if data.__class__ is not np.ndarray:
         data = np.asarray(data)
     ins = (a, b)
     if _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in ins):
-        node = N(name, self=lambda xp, g: g * 0, other=lambda xp, g: g * 0)
-        return record(data, node, ins)
+        return record(data, DivBackward2, ins)
     return wrap(data)
 
 
@@ -218,26 +254,64 @@ multiply = mul
 subtract = sub
 
 
+def _integer_division_arrays(input, other, kernel):
+    """Operands of //, % and fmod, with PyTorch's refusals: no bool kernel,
+    and an integer division by zero raises instead of giving 0."""
+    ad, bd = binary_arrays(_tensor_operand(input, kernel, 1), other)
+    if ad is None:
+        return None, None
+    if ad.dtype.kind == "b":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    return ad, bd
+
+
 def floor_divide(input, other):
     return div(input, other, rounding_mode="floor")
 
 
 def remainder(input, other):
-    ad, bd = binary_arrays(_tensor_operand(input, "remainder", 1), other)
-    return wrap(np.asarray(np.remainder(ad, bd)))
+    ad, bd = _integer_division_arrays(input, other, "remainder")
+    if ad is None:
+        return NotImplemented
+    try:
+        return wrap(np.asarray(np.remainder(ad, bd)))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
 
 
-fmod = lambda input, other: wrap(np.asarray(np.fmod(*binary_arrays(input, other))))
+def fmod(input, other):
+    ad, bd = _integer_division_arrays(input, other, "fmod")
+    return wrap(np.asarray(np.fmod(ad, bd)))
+
+
+def _int_power(base, exp):
+    """Integer powers as PyTorch: a negative exponent gives 0, except for
+    bases 1 and -1 (NumPy refuses negative integer powers)."""
+    neg = exp < 0
+    if not np.any(neg):
+        return np.power(base, exp)
+    pos = np.power(base, np.where(neg, 0, exp))
+    ones = np.where(np.asarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
+    ones = np.where(np.asarray(base) == 1, 1, ones)
+    return np.where(neg, ones, pos).astype(pos.dtype)
 
 
 def pow(input, exponent):
     if not isinstance(input, Tensor):
-        # scalar ** tensor
-        base = input
+        # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
+        base = input.item() if isinstance(input, np.generic) else input
         ed = exponent._data
-        if ed.dtype.kind != "f" and isinstance(base, float):
-            ed = ed.astype(D._default[0]._np)
-        data = np.asarray(np.power(base, ed))
+        if ed.dtype.kind == "b" and isinstance(base, bool):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        elif ed.dtype.kind != "f" and isinstance(base, float):
+            data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
+        elif ed.dtype.kind in "biu":
+            b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
+            data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
+        else:
+            data = np.asarray(np.power(base, ed))
         if exponent._requires_grad and _state.enabled:
             node = PowBackward2(((edge(exponent)),), (RESULT,), (base,), data,
                                 data.shape, data.dtype)
@@ -245,8 +319,10 @@ def pow(input, exponent):
         return wrap(data)
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
+        if ad.dtype.kind == "b":
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         try:
-            data = np.asarray(np.power(ad, bd))
+            data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
         except ValueError:
             raise broadcast_error(ad.shape, bd.shape) from None
         if _state.enabled and (input._requires_grad or exponent._requires_grad):
@@ -255,8 +331,18 @@ def pow(input, exponent):
             return Tensor._from_node(data, node)
         return wrap(data)
     ad, p = binary_arrays(input, exponent)
-    if ad.dtype.kind in "iu" and isinstance(p, int) and p < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if ad is None:
+        return NotImplemented
+    if ad.dtype.kind == "b" and isinstance(p, (bool, np.bool_)):
+        # bool ** bool stays bool: x ** True is x, x ** False is True.
+        return wrap(ad.copy() if p else np.ones_like(ad))
+    if ad.dtype.kind in "iu" and isinstance(exponent, (int, np.integer)):
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        lo, hi = _INT_BOUNDS[ad.dtype]
+        if exponent > hi:
+            raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
+                               "overflow")
     data = np.asarray(ad * ad if p == 2 else np.power(ad, p))
     if input._requires_grad and _state.enabled:
         return record(data, PowBackward0, (input,), (input,), (exponent,))
@@ -270,81 +356,3 @@ def square(input):
 def float_power(input, exponent):
     return pow(input.double() if isinstance(input, Tensor) else input,
                exponent.double() if isinstance(exponent, Tensor) else exponent)
-
-
-# -- comparisons and logic (no gradient) -------------------------------------
-def _compare(npfn):
-    def op(input, other):
-        ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
-        if ad is None:
-            return NotImplemented
-        try:
-            return wrap(np.asarray(npfn(ad, bd)))
-        except ValueError:
-            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    op.__name__ = npfn.__name__
-    return op
-
-
-eq, ne, lt, le, gt, ge = (_compare(f) for f in (
-    np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-
-
-def _logical(npfn, name):
-    def op(input, other):
-        ad, bd = binary_arrays(input, other)
-        if ad is None:
-            return NotImplemented
-        if ad.dtype.kind == "f" or getattr(bd, "dtype", np.dtype("i")).kind == "f":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
-        return wrap(np.asarray(npfn(ad, bd)))
-    return op
-
-
-bitwise_and = _logical(np.bitwise_and, "bitwise_and")
-bitwise_or = _logical(np.bitwise_or, "bitwise_or")
-bitwise_xor = _logical(np.bitwise_xor, "bitwise_xor")
-
-
-def logical_not(input):
-    return wrap(np.asarray(np.logical_not(input._data)))
-
-
-def logical_and(input, other):
-    return wrap(np.asarray(np.logical_and(input._data, other._data)))
-
-
-def logical_or(input, other):
-    return wrap(np.asarray(np.logical_or(input._data, other._data)))
-
-
-def bitwise_not(input):
-    if input._data.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
-    return wrap(np.asarray(np.invert(input._data)))
-
-
-def isnan(input):
-    return wrap(np.asarray(np.isnan(input._data)))
-
-
-def isinf(input):
-    return wrap(np.asarray(np.isinf(input._data)))
-
-
-def isfinite(input):
-    return wrap(np.asarray(np.isfinite(input._data)))
-
-
-def equal(input, other):
-    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
-                                      equal_nan=equal_nan)))

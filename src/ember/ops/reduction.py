@@ -70,7 +70,13 @@ StdBackward0 = N("StdBackward0", self=lambda xp, g, x, r, dims, correction, keep
 def _dims_or_none(input, dim):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return as_dims(dim, input._data.ndim)
+    dims = as_dims(dim, input._data.ndim)
+    seen = set()
+    for d in dims:
+        if d in seen:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen.add(d)
+    return dims
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):

@@ -7,6 +7,11 @@ import builtins
 
 from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap, wrap_dim
 
+__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
+           "swapaxes", "swapdims", "permute", "clone", "cat", "concat", "concatenate",
+           "stack", "hstack", "vstack", "narrow", "select", "chunk", "split", "unbind"]
+
+
 N = derivative
 
 ViewBackward0 = N("ViewBackward0", self=lambda xp, g, shape: xp.reshape(g, shape))
@@ -45,21 +50,27 @@ def _shape_arg(shape):
 
 
 def _infer_shape(shape, numel):
-    if shape.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    known = 1
-    for s in shape:
-        if s != -1:
-            if s < 0:
-                raise RuntimeError(f"invalid shape dimension {s}")
+    """ATen's infer_size: the checks run in its order, so the first error wins."""
+    infer, known = None, 1
+    for i, s in enumerate(shape):
+        if s == -1:
+            if infer is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            infer = i
+        elif s >= 0:
             known *= s
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+        else:
+            raise RuntimeError(
+                f"invalid shape dimension {s} at index {i} of shape {list(shape)}")
+    if numel == known or (infer is not None and known > 0 and numel % known == 0):
+        if infer is None:
+            return shape
+        if known == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous")
+        return shape[:infer] + (numel // known,) + shape[infer + 1:]
+    raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
 def view(input, *shape):
@@ -114,7 +125,19 @@ def flatten(input, start_dim=0, end_dim=-1):
 def unflatten(input, dim, sizes):
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    return view(input, x.shape[:d] + tuple(sizes) + x.shape[d + 1:])
+    sizes = tuple(int(v) for v in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = _infer_shape(sizes, x.shape[d])
+    except RuntimeError as e:
+        # Only a size mismatch gets unflatten's own wording in PyTorch.
+        if not str(e).startswith("shape '"):
+            raise
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+            f"{d} ({x.shape[d]}) in the input tensor") from None
+    return view(input, x.shape[:d] + sizes + x.shape[d + 1:])
 
 
 def squeeze(input, dim=None):
@@ -258,7 +281,10 @@ def _same_dtype(tensors, name):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("ember.cat(): expected a non-empty list of Tensors")
+    for i, t_ in enumerate(tensors):
+        if t_._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     arrays = _same_dtype(tensors, "cat")
     # Legacy rule: 1-D empty tensors are skipped.
     keep = [i for i, a in enumerate(arrays) if not (a.ndim == 1 and a.size == 0)]
@@ -314,30 +340,73 @@ def vstack(tensors):
 
 def narrow(input, dim, start, length):
     from .indexing import getitem
-    d = wrap_dim(dim, input._data.ndim)
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if start < 0:
+        start += size
+    if start > size - length:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
 def select(input, dim, index):
     from .indexing import getitem
-    d = wrap_dim(dim, input._data.ndim)
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, x.ndim)
+    if not -x.shape[d] <= index < x.shape[d]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(x.shape)} at dimension {d}")
     return getitem(input, (slice(None),) * d + (index,))
 
 
 def chunk(input, chunks, dim=0):
-    size = input._data.shape[wrap_dim(dim, input._data.ndim)]
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
     step = -(-size // chunks)
-    return split(input, step, dim)
+    if size == 0:
+        # split() would give one piece; PyTorch keeps the asked-for number of empties.
+        return split(input, [0] * chunks, d)
+    return split(input, step, d)
 
 
 def split(input, split_size_or_sections, dim=0):
+    if input._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, input._data.ndim)
     size = input._data.shape[d]
-    if isinstance(split_size_or_sections, int):
-        step = split_size_or_sections
-        sizes = [builtins.min(step, size - s) for s in range(0, size, step)] or [0]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step < 0:
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={step}")
+        if step == 0 and size != 0:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        sizes = [builtins.min(step, size - s) for s in range(0, size, step or 1)] or [0]
     else:
-        sizes = list(split_size_or_sections)
+        sizes = [int(s) for s in split_size_or_sections]
+        if builtins.any(s < 0 for s in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={sizes}")
+        if builtins.sum(sizes) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={sizes}")
     out, start = [], 0
     for s in sizes:
         out.append(narrow(input, d, start, s))

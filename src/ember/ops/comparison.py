@@ -1,0 +1,85 @@
+"""Comparisons and logic: results without gradients (bool or integer tensors)."""
+from ._common import Tensor, binary_arrays, broadcast_error, np, wrap
+from .pointwise import _tensor_operand
+
+__all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
+           "less_equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor",
+           "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan", "isinf",
+           "isfinite", "equal", "allclose", "isclose"]
+
+
+def _compare(npfn):
+    def op(input, other):
+        ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
+        if ad is None:
+            return NotImplemented
+        try:
+            return wrap(np.asarray(npfn(ad, bd)))
+        except ValueError:
+            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    op.__name__ = npfn.__name__
+    return op
+
+
+eq, ne, lt, le, gt, ge = (_compare(f) for f in (
+    np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def _logical(npfn, name):
+    def op(input, other):
+        ad, bd = binary_arrays(input, other)
+        if ad is None:
+            return NotImplemented
+        if ad.dtype.kind == "f" or getattr(bd, "dtype", np.dtype("i")).kind == "f":
+            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+        return wrap(np.asarray(npfn(ad, bd)))
+    return op
+
+
+bitwise_and = _logical(np.bitwise_and, "bitwise_and")
+bitwise_or = _logical(np.bitwise_or, "bitwise_or")
+bitwise_xor = _logical(np.bitwise_xor, "bitwise_xor")
+
+
+def logical_not(input):
+    return wrap(np.asarray(np.logical_not(input._data)))
+
+
+def logical_and(input, other):
+    return wrap(np.asarray(np.logical_and(input._data, other._data)))
+
+
+def logical_or(input, other):
+    return wrap(np.asarray(np.logical_or(input._data, other._data)))
+
+
+def bitwise_not(input):
+    if input._data.dtype.kind == "f":
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+    return wrap(np.asarray(np.invert(input._data)))
+
+
+def isnan(input):
+    return wrap(np.asarray(np.isnan(input._data)))
+
+
+def isinf(input):
+    return wrap(np.asarray(np.isinf(input._data)))
+
+
+def isfinite(input):
+    return wrap(np.asarray(np.isfinite(input._data)))
+
+
+def equal(input, other):
+    return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
+                                      equal_nan=equal_nan)))
