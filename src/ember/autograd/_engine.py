@@ -154,8 +154,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
             if g is None:
                 if not allow_unused:
                     raise RuntimeError(
-                        "One of the differentiated Tensors appears to not have been used in "
-                        "the graph. Set allow_unused=True if this is the desired behavior.")
+                        f"The differentiated Tensor at index {i} appears to not have been used "
+                        "in the graph. Set allow_unused=True if this is the desired behavior.")
             else:
                 captured[i] = _as_tensor(g, Tensor)
         return captured

@@ -68,7 +68,11 @@ class Node:
         self._dtype = dtype
 
     def name(self):
-        return type(self).__name__
+        return self._full_name or type(self).__name__
+
+    # Nodes PyTorch implements in C++ outside the generated ones name
+    # themselves with their namespace (CopySlices, AccumulateGrad).
+    _full_name = None
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -98,6 +102,8 @@ class Node:
         out = []
         for s, v in zip(saved, self._versions):
             if s is RESULT:
+                if v.__class__ is list and v[0] != 0:
+                    raise RuntimeError(_inplace_message(None, self, v[0], 0))
                 if create_graph:
                     from .._tensor import Tensor
                     s = Tensor._from_node(self._result, self)
@@ -125,15 +131,23 @@ class Node:
 
 
 def _inplace_message(t, node, cur, expected):
-    producer = t.grad_fn
+    """PyTorch's message; `t` None means the node's own saved output."""
+    if t is None:
+        from .._tensor import Size, _LEGACY_NAMES
+        from .._dtype import _BY_NP
+        t_desc = f"[{_LEGACY_NAMES[_BY_NP[node._dtype]]} {list(node._shape)}]"
+        producer = node
+    else:
+        t_desc = f"[{t.type()} {list(t.shape)}]"
+        producer = t.grad_fn
     # PyTorch names the op, not its node: "output 0 of ExpBackward0" reads "of Exp".
     where = (f"which is output 0 of {producer.name().rsplit('Backward', 1)[0]}, "
              if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
-            f"an inplace operation: [{t.type()} {list(t.shape)}], {where}is at version "
+            f"an inplace operation: {t_desc}, {where}is at version "
             f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
             "to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            "ember.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class AccumulateGrad(Node):

@@ -10,7 +10,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 
-__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "grad_on",
+__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "watch_result", "grad_on",
            "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
 
 wrap = Tensor._wrap
@@ -51,9 +51,21 @@ def record(data, node_cls, inputs, saved=(), ctx=()):
     if data.__class__ is not np.ndarray:
         data = np.asarray(data)
     nexts = tuple(edge(t) if isinstance(t, Tensor) else NONE_EDGE for t in inputs)
-    node = node_cls(nexts, saved, ctx, data if RESULT in saved else None,
-                    data.shape, data.dtype)
-    return Tensor._from_node(data, node)
+    if RESULT in saved:
+        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
+        return watch_result(node, Tensor._from_node(data, node))
+    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+
+
+def watch_result(node, out):
+    """A node that saved its own output shares that output's version counter,
+    so an in-place change of the output is caught at backward, as PyTorch does."""
+    vc = out._vc = [0]
+    versions = node._versions
+    for i, s in enumerate(node._saved):
+        if s is RESULT:
+            versions[i] = vc
+    return out
 
 
 def out(data):

@@ -5,7 +5,12 @@ a slice slices, None unsqueezes), each a view with its own node; advanced
 indices (integer lists/tensors, bool masks) are applied last, by one
 IndexBackward0 node. Every backward formula scatters the gradient into
 zeros of the input's shape at the same key (`xp.index_backward`).
+
+Assignment writes in place: through a basic key it is a copy into a view
+(CopySlices), through an advanced key an index_put (IndexPutBackward0).
 """
+import warnings
+
 from ._common import D, Tensor, _state, derivative, np, record, wrap
 
 N = derivative
@@ -15,6 +20,18 @@ SelectBackward0 = N("SelectBackward0", self=_scatter)
 SliceBackward0 = N("SliceBackward0", self=_scatter)
 IndexBackward0 = N("IndexBackward0",
                    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
+# The overwritten region gets no gradient; the values get the region's gradient
+# (duplicate indices each get it, as in PyTorch).
+IndexPutBackward0 = N("IndexPutBackward0",
+                      self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                      values=lambda xp, g, key: g[key])
+CopySlices = N("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
+               src=lambda xp, g, key: g[key])
+CopySlices._full_name = "ember::autograd::CopySlices"
+FillBackward3 = N("FillBackward3", self=lambda xp, g: g * 0, value=lambda xp, g: xp.sum(g, None))
+
+ZERO_DIM_MESSAGE = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                    "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
 
 def _basic(input, key, node):
@@ -24,24 +41,46 @@ def _basic(input, key, node):
     return _view_of(x[key], input, node, (x.shape, key))
 
 
-def _select(input, d, i):
+def _select(input, d, i, orig_dim):
     x = input._data
     if x.ndim == 0:
-        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        raise IndexError(ZERO_DIM_MESSAGE)
     size = x.shape[d]
     if not -size <= i < size:
-        raise IndexError(f"index {i} is out of bounds for dimension {d} with size {size}")
+        raise IndexError(f"index {i} is out of bounds for dimension {orig_dim} with size {size}")
     return _basic(input, (slice(None),) * d + (i,), SelectBackward0)
 
 
 def _slice(input, d, s):
+    if s.step is not None and s.step <= 0:
+        if s.step == 0:
+            raise ValueError("slice step cannot be zero")
+        raise ValueError("step must be greater than zero")
     return _basic(input, (slice(None),) * d + (s,), SliceBackward0)
 
 
-def _is_advanced(item):
-    return isinstance(item, (list, np.ndarray, Tensor)) and not (
-        isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype.kind in "iu")
+def _normalize_key(key):
+    """PyTorch's reading of a key: a list holding sequences, slices or None is
+    a tuple (deprecated), a uint8 tensor is a mask, a str is refused."""
+    if isinstance(key, list) and any(
+            isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
+            for k in key):
+        warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
+                      "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].",
+                      UserWarning, stacklevel=3)
+        key = tuple(key)
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, str):
+            raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+        if isinstance(k, Tensor) and k._data.dtype == np.uint8:
+            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+                          "dtype torch.bool instead.", UserWarning, stacklevel=3)
+            k = Tensor._wrap(k._data.astype(bool))
+        out.append(k)
+    return tuple(out)
 
 
 def _advanced_array(item, dim_size, d):
@@ -56,47 +95,52 @@ def _advanced_array(item, dim_size, d):
     return arr
 
 
+def _is_advanced(item):
+    if isinstance(item, Tensor):
+        return not (item._data.ndim == 0 and item._data.dtype.kind in "iu")
+    return isinstance(item, (list, np.ndarray, bool, np.bool_))
+
+
 def getitem(input, key):
     from .shape import alias, unsqueeze
-    if not isinstance(key, tuple):
+    if isinstance(key, slice):
         # A lone slice is always recorded, even `t[:]` (PyTorch's fast path).
-        if isinstance(key, slice):
-            if input._data.ndim == 0:
-                raise IndexError("invalid index of a 0-dim tensor.")
-            return _slice(input, 0, key)
-        if key is Ellipsis:
-            return alias(input)
-        key = (key,)
+        if input._data.ndim == 0:
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+        return _slice(input, 0, key)
+    if key is Ellipsis:
+        return alias(input)
+    key = _normalize_key(key)
     x = input._data
-    consumed = 0
-    for item in key:
-        if item is None or item is Ellipsis:
-            continue
-        if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_):
-            consumed += item.ndim
-        else:
-            consumed += 1
+    consumed = sum(_dims_taken(k) for k in key)
     if consumed > x.ndim:
+        if x.ndim == 0 and len(key) == 1:
+            raise IndexError(ZERO_DIM_MESSAGE)
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
-    out, d, advanced = input, 0, []
+    out, d, od, advanced = input, 0, 0, []
     for item in key:
-        if isinstance(item, (bool, np.bool_)):
-            item = Tensor._wrap(np.asarray(item))
         if item is Ellipsis:
-            d += x.ndim - consumed
+            skip = x.ndim - consumed
+            d, od = d + skip, od + skip
         elif item is None:
             out = unsqueeze(out, d)
             d += 1
         elif isinstance(item, slice):
             if item != slice(None):
                 out = _slice(out, d, item)
+            d, od = d + 1, od + 1
+        elif isinstance(item, (bool, np.bool_)):
+            # x[True] is x[None] masked by [True]: a new dim of size 1 (or 0).
+            out = unsqueeze(out, d)
+            advanced.append((d, np.array([bool(item)])))
             d += 1
         elif _is_advanced(item):
-            arr = _advanced_array(item, out._data.shape[d] if d < out._data.ndim else 0, d)
+            arr = _advanced_array(item, out._data.shape[d] if d < out._data.ndim else 0, od)
             if arr.dtype == np.bool_:
                 _check_mask(arr, out._data.shape, d)
             advanced.append((d, arr))
-            d += arr.ndim if arr.dtype == np.bool_ else 1
+            step = arr.ndim if arr.dtype == np.bool_ else 1
+            d, od = d + step, od + step
         else:
             try:
                 i = item.__index__()
@@ -104,25 +148,43 @@ def getitem(input, key):
                 raise IndexError(
                     "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                     f"Variables are valid indices (got {type(item).__name__})") from None
-            out = _select(out, d, i)
+            out = _select(out, d, i, od)
+            od += 1
     if not advanced:
-        if out is input:
-            return alias(input)
-        return out
-    nkey = []
-    for d, arr in advanced:
-        nkey.extend([slice(None)] * (d - len(nkey) - _mask_extra(nkey)))
-        nkey.append(arr)
-    nkey = tuple(nkey)
+        return alias(input) if out is input else out
+    nkey = _advanced_key(advanced)
     y = out._data
-    data = y[nkey]
+    try:
+        data = y[nkey]
+    except IndexError as e:
+        raise IndexError(_broadcast_message(nkey)) from e
     if out._requires_grad and _state.enabled:
         return record(data, IndexBackward0, (out,), (), (y.shape, nkey))
     return wrap(data)
 
 
-def _mask_extra(nkey):
-    return sum(a.ndim - 1 for a in nkey if isinstance(a, np.ndarray) and a.dtype == np.bool_)
+def _dims_taken(item):
+    if item is None or item is Ellipsis or isinstance(item, (bool, np.bool_)):
+        return 0
+    if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_):
+        return item.ndim
+    return 1
+
+
+def _advanced_key(advanced):
+    nkey = []
+    for d, arr in advanced:
+        filled = sum(a.ndim if isinstance(a, np.ndarray) and a.dtype == np.bool_ else 1
+                     for a in nkey)
+        nkey.extend([slice(None)] * (d - filled))
+        nkey.append(arr)
+    return tuple(nkey)
+
+
+def _broadcast_message(nkey):
+    shapes = [list(a.shape) for a in nkey if isinstance(a, np.ndarray)]
+    return ("shape mismatch: indexing tensors could not be broadcast together with shapes "
+            + ", ".join(str(s) for s in shapes))
 
 
 def _check_mask(mask, shape, d):
@@ -133,35 +195,128 @@ def _check_mask(mask, shape, d):
                 f"shape of the indexed tensor {list(shape)} at index {d + j}")
 
 
-def _numpy_key(key):
-    """A key with Tensors replaced by arrays (for assignment)."""
-    if not isinstance(key, tuple):
-        key = (key,)
-    return tuple(k._data if isinstance(k, Tensor) else k for k in key)
-
-
-CopySlices = N("CopySlices",
-               self=lambda xp, g, key: xp.index_fill(g, key, 0),
-               src=lambda xp, g, key: g[key])
-
-
+# -- assignment --------------------------------------------------------------
 def setitem(input, key, value):
-    """t[key] = value, in place; recorded as CopySlices when grad is involved."""
-    from .inplace import check_inplace, commit_inplace
-    nkey = _numpy_key(key)
-    check_inplace(input)
-    v = value._data if isinstance(value, Tensor) else value
+    """t[key] = value, in place, recorded as PyTorch records it: through the
+    view the basic part of the key makes (CopySlices), else index_put
+    (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
+    from .inplace import CopyBackwards, check_inplace, commit_inplace
+    from .shape import expand, reshape
+    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
+        raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
+    x = input._data
+    basic, through_view = _is_basic(key), _makes_view(key)
+    view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
+    if isinstance(value, Tensor):
+        v = value._data
+        if not basic and v.dtype != x.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{_short(input.dtype)} for the destination and {_short(value.dtype)} for "
+                "the source.")
+        _check_broadcast(v.shape, view.shape, basic, value)
+    else:
+        v = _scalar_value(value, x.dtype)
+    check_inplace(input, through_view=through_view)
+    nkey = _numpy_key(key, x)
     tracked = _state.enabled and (input._requires_grad or (
         isinstance(value, Tensor) and value._requires_grad))
     if not tracked:
-        input._data[nkey] = v
+        x[nkey] = v
         input._bump()
         return
-    if not isinstance(value, Tensor):
-        value = wrap(np.asarray(v, dtype=input._data.dtype))
-    new = input._data.copy()
+    new = x.copy()
     new[nkey] = v
-    before = Tensor._wrap(input._data, input._requires_grad)
+    before = Tensor._wrap(x, input._requires_grad)
     before._grad_fn = input._grad_fn
-    result = record(new, CopySlices, (before, value), (), (nkey,))
+    src = value if isinstance(value, Tensor) else None
+    if src is not None and basic and v.shape != view.shape:
+        # copy_ broadcasts its source through view + expand nodes, as PyTorch.
+        if v.ndim < view.ndim:
+            src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
+        src = expand(src, view.shape)
+    if key is Ellipsis:
+        result = (record(new, CopyBackwards, (before, src)) if src is not None
+                  else record(new, FillBackward3, (before, None)))
+    else:
+        node = CopySlices if through_view else IndexPutBackward0
+        result = record(new, node, (before, src), (), (nkey,))
     commit_inplace(input, result)
+
+
+def _makes_view(key):
+    """Does the basic part of the key make a view (an int, a slice that is not
+    `:`, None)? Then PyTorch writes through that view."""
+    if isinstance(key, slice):
+        return key != slice(None)
+    items = key if isinstance(key, tuple) else (key,)
+    return any(k is None or (isinstance(k, slice) and k != slice(None)) or (
+        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
+        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
+        for k in items)
+
+
+def _is_basic(key):
+    items = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, slice) or (
+        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
+        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
+        for k in items)
+
+
+def _numpy_key(key, x):
+    """The key as NumPy reads it for assignment (Tensors as arrays, a uint8
+    tensor as a mask, a list holding sequences as a tuple)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        items = _normalize_key(key)
+    return tuple(k._data if isinstance(k, Tensor) else k for k in items)
+
+
+def _scalar_value(value, dtype):
+    if isinstance(value, (int, np.integer)) and dtype.kind in "iu" and not isinstance(
+            value, (bool, np.bool_)):
+        info = np.iinfo(dtype)
+        if not info.min <= value <= info.max:
+            from .pointwise import _C_INT
+            raise RuntimeError(f"value cannot be converted to type {_C_INT[dtype]} without "
+                               "overflow")
+    return np.asarray(value).astype(dtype)
+
+
+def _check_broadcast(vshape, target, basic, value):
+    # PyTorch drops the value's leading size-1 dims before matching.
+    while vshape and vshape[0] == 1 and len(vshape) > len(target):
+        vshape = vshape[1:]
+    try:
+        np.broadcast_to(np.empty(vshape, np.bool_), target)
+    except ValueError:
+        if basic and len(vshape) > len(target):
+            raise RuntimeError(
+                f"expand({value.type()}{{{list(vshape)}}}, size={list(target)}): the number of "
+                f"sizes provided ({len(target)}) must be greater or equal to the number of "
+                f"dimensions in the tensor ({len(vshape)})") from None
+        if not basic:
+            while vshape and vshape[0] == 1:
+                vshape = vshape[1:]
+            raise RuntimeError(
+                f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
+                f"indexing result of shape {list(target)}") from None
+        lead = len(target) - len(vshape)
+        for i, s in enumerate(vshape):
+            j = i + lead
+            if j >= 0 and s != 1 and s != target[j]:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({target[j]}) must match the existing "
+                    f"size ({s}) at non-singleton dimension {j}.  Target sizes: "
+                    f"{list(target)}.  Tensor sizes: {list(vshape)}") from None
+
+
+def _type_name(value):
+    t = type(value)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def _short(dtype):
+    from .inplace import _NAMES
+    return _NAMES[dtype]

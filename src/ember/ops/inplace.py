@@ -6,17 +6,26 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
-from ._common import D, Tensor, _state, np
+from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
+                        "in-place operation.")
 
 _NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.int64: "Long",
           D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte", D.bool_: "Bool"}
 
 
-def check_inplace(t):
-    if t._requires_grad and t._grad_fn is None and _state.enabled:
-        raise RuntimeError(LEAF_MESSAGE)
+def check_inplace(t, through_view=False):
+    """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
+    (`through_view`: t[k] = v writes through a view of t)."""
+    if not _state.enabled:
+        return
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE if through_view else LEAF_MESSAGE)
 
 
 def _write(t, data):
@@ -46,10 +55,76 @@ def commit_inplace(t, result):
     """Make `t` hold `result` in place: same array, new value and history."""
     _write(t, result._data)
     if result._grad_fn is not None:
-        t._grad_fn = result._grad_fn
+        base = t._base
+        if base is not None:
+            # The base takes the new values (CopySlices); the view is then a
+            # view of that new base again (AsStridedBackward0), as in PyTorch.
+            key = _rebase(base, t, result)
+            t._grad_fn = AsStridedBackward0(((base._grad_fn, 0),), (), (base._data.shape, key),
+                                            None, t._data.shape, t._data.dtype)
+        else:
+            t._grad_fn = result._grad_fn
         t._requires_grad = True
     t._bump()
     return t
+
+
+# Writing through a view changes its base: the base's new history is "the
+# old base, with the view's region replaced by the new values" (PyTorch's
+# CopySlices). `key` indexes the view's elements within the base.
+
+
+def _rebase(base, view, result):
+    """Record the in-place op `result` (done on `view`) as a change of `base`."""
+    b, v = base._data, view._data
+    if not b.flags.c_contiguous:
+        raise RuntimeError("ember: in-place on a view of a non-contiguous tensor that requires "
+                           "grad is not supported")
+    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // b.itemsize
+    flat = np.lib.stride_tricks.as_strided(
+        np.arange(b.size, dtype=np.int64)[offset:], shape=v.shape,
+        strides=tuple(st // v.itemsize * 8 for st in v.strides))
+    key = np.unravel_index(flat, b.shape)
+    old = Tensor._wrap(b, base._requires_grad)
+    old._grad_fn = base._grad_fn
+    fn = result._grad_fn
+    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (key, fn), None,
+                               b.shape, b.dtype)
+    base._requires_grad = True
+    return key
+
+
+class CopySlices(Node):
+    """The base of a view that was changed in place (PyTorch's CopySlices):
+    `fn`, the in-place op's own node, runs on the view's region of the
+    gradient; the rest of the base's gradient passes through unchanged."""
+    __slots__ = ()
+    _full_name = "ember::autograd::CopySlices"
+
+    def apply(self, xp, grad, create_graph, needs):
+        key, fn = self._ctx
+        region = grad[key]
+        res = list(_run_node(fn, xp, region, create_graph, needs))
+        if needs[0]:
+            base = xp.index_fill(grad, key, 0)
+            if res[0] is not None:
+                base = base + xp.index_backward(res[0], grad.shape, key, False)
+            res[0] = base
+        return tuple(res)
+
+    def _release(self):
+        self._ctx[1]._release()
+
+
+def _run_node(fn, xp, grad, create_graph, needs):
+    if not fn._simple:
+        return fn.apply(xp, grad, create_graph, needs)
+    args = fn._unpack(create_graph)
+    return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
+
+
+AsStridedBackward0 = derivative(
+    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
 
 
 def _snapshot(t):
@@ -72,26 +147,47 @@ def make_inplace(op):
     return method
 
 
-def zero_(self):
+# Overwritten values get no gradient; copy_'s source gets the gradient
+# (cast back to its dtype and summed to its shape by the engine).
+ZeroBackward0 = derivative("ZeroBackward0", self=lambda xp, g: g * 0)
+FillBackward0 = derivative("FillBackward0", self=lambda xp, g: g * 0)
+FillBackward1 = derivative("FillBackward1", self=lambda xp, g: g * 0,
+                           value=lambda xp, g: xp.sum(g, None))
+CopyBackwards = derivative("CopyBackwards", self=lambda xp, g: g * 0, src=lambda xp, g: g)
+CopyBackwards._full_name = "ember::autograd::CopyBackwards"
+
+
+def _overwrite(self, data, node, inputs):
     check_inplace(self)
-    self._data[...] = 0
+    if _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs):
+        return commit_inplace(self, record(np.broadcast_to(data, self._data.shape), node, inputs))
+    _write(self, data)
     self._bump()
     return self
+
+
+def zero_(self):
+    return _overwrite(self, np.zeros((), self._data.dtype), ZeroBackward0, (self,))
 
 
 def fill_(self, value):
-    check_inplace(self)
-    self._data[...] = value._data if isinstance(value, Tensor) else value
-    self._bump()
-    return self
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions.")
+        return _overwrite(self, value._data.astype(self._data.dtype), FillBackward1,
+                          (self, value))
+    return _overwrite(self, np.asarray(value).astype(self._data.dtype), FillBackward0, (self,))
 
 
 def copy_(self, src, non_blocking=False):
-    from .shape import to_dtype
-    check_inplace(self)
-    if _state.enabled and (self._requires_grad or src._requires_grad):
-        result = to_dtype(src, self.dtype) * 1 if src.dtype is not self.dtype else src + 0
-        return commit_inplace(self, result)
-    _write(self, src._data.astype(self._data.dtype, copy=False))
-    self._bump()
-    return self
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    from ._common import broadcast_error
+    try:
+        np.broadcast_to(src._data, self._data.shape)
+    except ValueError:
+        raise broadcast_error(self._data.shape, src._data.shape) from None
+    return _overwrite(self, src._data.astype(self._data.dtype), CopyBackwards, (self, src))

@@ -8,7 +8,7 @@ saved result; `xp` is NumPy or Ember (see autograd/graph.py).
 import math
 
 from ._common import (RESULT, D, Tensor, _state, binary_arrays, broadcast_error, derivative,
-                      edge, np, record, wrap, NONE_EDGE, _INT_BOUNDS)
+                      edge, np, record, watch_result, wrap, NONE_EDGE, _INT_BOUNDS)
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -44,10 +44,12 @@ def _unary(name, forward, node, saves, to_float=True):
         if data.__class__ is not np.ndarray:
             data = np.asarray(data)
         if input._requires_grad and _state.enabled:
-            s = (input,) if saved and saved[0] == "self" else saved
-            return Tensor._from_node(data, node(
-                (edge(input),), s, (), data if saved == (RESULT,) else None,
-                data.shape, data.dtype))
+            if saved == (RESULT,):
+                n = node((edge(input),), saved, (), data, data.shape, data.dtype)
+                return watch_result(n, Tensor._from_node(data, n))
+            s = (input,) if saved else ()
+            return Tensor._from_node(data, node((edge(input),), s, (), None, data.shape,
+                                                data.dtype))
         return wrap(data)
 
     op.__name__ = op.__qualname__ = name
@@ -315,7 +317,7 @@ def pow(input, exponent):
         if exponent._requires_grad and _state.enabled:
             node = PowBackward2(((edge(exponent)),), (RESULT,), (base,), data,
                                 data.shape, data.dtype)
-            return Tensor._from_node(data, node)
+            return watch_result(node, Tensor._from_node(data, node))
         return wrap(data)
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
@@ -328,7 +330,7 @@ def pow(input, exponent):
         if _state.enabled and (input._requires_grad or exponent._requires_grad):
             node = PowBackward1((edge(input), edge(exponent)), (input, exponent, RESULT), (),
                                 data, data.shape, data.dtype)
-            return Tensor._from_node(data, node)
+            return watch_result(node, Tensor._from_node(data, node))
         return wrap(data)
     ad, p = binary_arrays(input, exponent)
     if ad is None:
