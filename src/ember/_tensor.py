@@ -65,6 +65,7 @@ class Tensor:
     _vc = None      # version counter [n], shared with views; None means 0
     _base = None    # the tensor this one is a view of
     _is_param = False
+    _output_nr = 0  # which output of its grad_fn this tensor is (unbind, split)
 
     __array_priority__ = 1000   # NumPy defers to our reflected operators
 

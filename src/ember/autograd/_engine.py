@@ -65,8 +65,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     needed = _prune(order, targets) if targets is not None else None
 
     buffers = {}
-    for node, g in zip(root_nodes, root_grads):
-        buffers[node] = buffers[node] + g if node in buffers else g
+    for t, node, g in zip(roots, root_nodes, root_grads):
+        if node._multi:
+            _buffer_output(buffers, node, t._output_nr, g, create_graph, xp)
+        else:
+            buffers[node] = buffers[node] + g if node in buffers else g
     captured = [None] * len(inputs) if capture else None
 
     prev_mode = _state.enabled
@@ -77,7 +80,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         while ready:
             node = pop()
             grad = buffers.pop(node, None)
-            if grad is not None:
+            if grad is not None and not node._multi:
                 if node._pre_hooks is not None:
                     grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
                 if node._retain is not None:
@@ -126,19 +129,22 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
                     hook(tuple(_as_tensor(g, Tensor) for g in grads), (_as_tensor(grad, Tensor),))
             if not retain_graph and node._saved:
                 node._release()
-            for (nxt, _nr), g in zip(nexts, grads):
+            for (nxt, nr), g in zip(nexts, grads):
                 if nxt is None:
                     continue
                 if g is not None:
-                    # Undo broadcasting and match dtype: the one place this is done.
-                    data = g._data if create_graph else g
-                    if data.shape != nxt._shape:
-                        g = xp.sum_to(g, nxt._shape)
+                    if nxt._multi:
+                        _buffer_output(buffers, nxt, nr, g, create_graph, xp)
+                    else:
+                        # Undo broadcasting and match dtype: the one place this is done.
                         data = g._data if create_graph else g
-                    if data.dtype != nxt._dtype:
-                        g = xp.cast(g, nxt._dtype)
-                    old = buffers.get(nxt)
-                    buffers[nxt] = g if old is None else old + g
+                        if data.shape != nxt._shape:
+                            g = xp.sum_to(g, nxt._shape)
+                            data = g._data if create_graph else g
+                        if data.dtype != nxt._dtype:
+                            g = xp.cast(g, nxt._dtype)
+                        old = buffers.get(nxt)
+                        buffers[nxt] = g if old is None else old + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
@@ -205,6 +211,19 @@ def _prune(order, targets):
         needed[node] = node in targets or any(
             nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
     return needed
+
+
+def _buffer_output(buffers, node, nr, g, create_graph, xp):
+    """A node with several outputs (unbind, split) keeps one gradient per output."""
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * len(node._shape)
+    data = g._data if create_graph else g
+    if data.shape != node._shape[nr]:
+        g = xp.sum_to(g, node._shape[nr])
+    if (g._data if create_graph else g).dtype != node._dtype:
+        g = xp.cast(g, node._dtype)
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _leads_on(node, needed):

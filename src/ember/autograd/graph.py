@@ -73,6 +73,9 @@ class Node:
     # Nodes PyTorch implements in C++ outside the generated ones name
     # themselves with their namespace (CopySlices, AccumulateGrad).
     _full_name = None
+    # A node of several outputs (unbind, split) has a shape per output and
+    # receives a list of gradients, None where an output got none.
+    _multi = False
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"

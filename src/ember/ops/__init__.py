@@ -20,6 +20,8 @@ from .linalg import addmm, bmm, dot, inner, linear, matmul, mm, mv, outer, ger
 from .pointwise import *  # noqa: F401,F403
 from .reduction import (amax, amin, argmax, argmin, max, mean, min, prod, std, sum, var)
 from .shape import *  # noqa: F401,F403
+from . import splitting as _split
+from .splitting import chunk, split, unbind
 from .._tensor import Tensor
 import numpy as _np
 
@@ -55,7 +57,8 @@ for _name, _fn in {
     **{n: getattr(_S, n) for n in ("view", "reshape", "flatten", "unflatten", "squeeze",
                                    "unsqueeze", "expand", "expand_as", "t", "transpose",
                                    "swapaxes", "swapdims", "permute", "contiguous", "clone",
-                                   "narrow", "select", "chunk", "split", "unbind")},
+                                   "narrow", "select")},
+    **{n: getattr(_split, n) for n in ("chunk", "split", "unbind")},
 }.items():
     setattr(Tensor, _name, _fn)
 

@@ -30,7 +30,7 @@ def derivative(name, **formulas):
 def edge(t):
     fn = t._grad_fn
     if fn is not None:
-        return (fn, 0)
+        return (fn, t._output_nr)
     if t._requires_grad:
         return (grad_accumulator(t), 0)
     return NONE_EDGE

@@ -1,0 +1,119 @@
+"""Ops with several outputs and their derivatives: unbind, split, chunk.
+
+Each call records one node whose outputs are all the pieces (PyTorch's
+UnbindBackward0 / SplitBackward0 / SplitWithSizesBackward0); its backward
+puts the pieces' gradients back together, zeros for pieces that got none.
+"""
+import builtins
+
+from ._common import Node, Tensor, _state, edge, np, wrap, wrap_dim
+
+__all__ = ["unbind", "split", "chunk"]
+
+
+class _MultiOutput(Node):
+    __slots__ = ()
+    _multi = True
+
+    def _pieces(self, grads, create_graph):
+        out = []
+        for g, shape in zip(grads, self._shape):
+            if g is None:
+                g = np.zeros(shape, self._dtype)
+                if create_graph:
+                    g = Tensor._wrap(g)
+            out.append(g)
+        return self._ctx[0], out
+
+
+class UnbindBackward0(_MultiOutput):
+    __slots__ = ()
+
+    def apply(self, xp, grads, create_graph, needs):
+        dim, pieces = self._pieces(grads, create_graph)
+        return (xp.stack(pieces, dim),)
+
+
+class SplitBackward0(_MultiOutput):
+    __slots__ = ()
+
+    def apply(self, xp, grads, create_graph, needs):
+        dim, pieces = self._pieces(grads, create_graph)
+        return (xp.cat(pieces, dim),)
+
+
+class SplitWithSizesBackward0(SplitBackward0):
+    __slots__ = ()
+
+
+def _record_pieces(input, arrays, node_cls, dim):
+    node = None
+    if input._requires_grad and _state.enabled:
+        node = node_cls((edge(input),), (), (dim,), None, tuple(a.shape for a in arrays),
+                        input._data.dtype)
+    vc = input._share_vc()
+    base = input if input._base is None else input._base
+    pieces = []
+    for i, a in enumerate(arrays):
+        # Each piece is a view: it shares memory and the version counter.
+        t = wrap(a) if node is None else Tensor._from_node(a, node)
+        if i and node is not None:
+            t._output_nr = i
+        t._vc, t._base = vc, base
+        pieces.append(t)
+    return tuple(pieces)
+
+
+def unbind(input, dim=0):
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = wrap_dim(dim, x.ndim)
+    arrays = [x[(slice(None),) * d + (i,)] for i in range(x.shape[d])]
+    return _record_pieces(input, arrays, UnbindBackward0, d)
+
+
+def split(input, split_size_or_sections, dim=0):
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        step = int(split_size_or_sections)
+        if step < 0:
+            raise RuntimeError(
+                f"split expects split_size be non-negative, but got split_size={step}")
+        if step == 0 and size != 0:
+            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {size}")
+        sizes = [builtins.min(step, size - s) for s in range(0, size, step or 1)] or [0]
+        node_cls = SplitBackward0
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if builtins.any(s < 0 for s in sizes):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={sizes}")
+        if builtins.sum(sizes) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+        node_cls = SplitWithSizesBackward0
+    arrays, start = [], 0
+    for s in sizes:
+        arrays.append(x[(slice(None),) * d + (slice(start, start + s),)])
+        start += s
+    return _record_pieces(input, arrays, node_cls, d)
+
+
+def chunk(input, chunks, dim=0):
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = wrap_dim(dim, input._data.ndim)
+    size = input._data.shape[d]
+    if size == 0:
+        # PyTorch keeps the asked-for number of empty pieces.
+        return split(input, [0] * chunks, d)
+    return split(input, -(-size // chunks), d)
