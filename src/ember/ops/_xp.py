@@ -10,6 +10,8 @@ import types
 
 import numpy as np
 
+from ._summation import torch_sum
+
 
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undo broadcasting."""
@@ -20,7 +22,7 @@ def _sum_to(x, shape):
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
     if axes:
-        x = x.sum(axis=axes, keepdims=True)
+        x = torch_sum(x, axes, True)
     return x.reshape(shape)
 
 
@@ -91,7 +93,7 @@ NUMPY = types.SimpleNamespace(
     matmul=np.matmul,
     matmul_as=_matmul_as,
     outer=np.outer,
-    sum=lambda x, dims, keepdim=False: x.sum(axis=dims, keepdims=keepdim),
+    sum=lambda x, dims, keepdim=False: torch_sum(x, dims, keepdim),
     mean_keep=lambda x, dims: x.mean(axis=dims, keepdims=True),
     prod_others=_prod_others,
     cos=np.cos, sin=np.sin, cosh=np.cosh, sinh=np.sinh, log=np.log, sign=np.sign,

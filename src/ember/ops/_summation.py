@@ -1,0 +1,134 @@
+"""Floating-point sums in PyTorch's order of additions.
+
+A float32 sum's last bits depend on the order of its additions, and those
+bits show (a bias gradient printed as a Python float). PyTorch's CPU sum
+(aten/src/ATen/native/cpu/SumKernel.cpp, `cascade_sum`) adds a reduced
+axis in four interleaved partial sums ("ilp" 4), each a cascade of 4
+levels of sequential sums, and a contiguous axis in vector lanes (AVX2: 8
+float32 or 4 float64 lanes) summed the same way and then lane by lane.
+`torch_sum` reproduces that for the layouts training code meets (a whole
+tensor, a leading axis, the last axis) and leaves the rest to NumPy.
+"""
+import numpy as np
+
+__all__ = ["torch_sum"]
+
+_LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+_GRAIN = 32768   # above this, PyTorch splits a single reduction across threads
+
+
+def torch_sum(x, axes, keepdims=False):
+    """x.sum(axis=axes, keepdims=keepdims) with PyTorch's rounding where known."""
+    lanes = _LANES.get(x.dtype)
+    nd = x.ndim
+    if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
+        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+    axes = tuple(sorted(a % nd for a in axes)) if axes is not None else tuple(range(nd))
+    shape = x.shape
+    # Size-1 dims drop out of PyTorch's iteration, so they decide nothing.
+    reduced = [i for i in axes if shape[i] > 1]
+    kept = [i for i in range(nd) if i not in axes and shape[i] > 1]
+    if not reduced:
+        r = x + x.dtype.type(0)
+    elif not kept:
+        if x.size > _GRAIN:
+            return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+        r = _inner(x.reshape(1, -1), lanes)[0]
+    elif len(reduced) == 1 and min(kept) > reduced[0]:
+        r = _outer(x.reshape(shape[reduced[0]], -1), lanes)
+    elif len(reduced) == 1 and max(kept) < reduced[0]:
+        r = _inner(x.reshape(-1, shape[reduced[0]]), lanes)
+    else:
+        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+    out_shape = tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdims else \
+        tuple(s for i, s in enumerate(shape) if i not in axes)
+    return np.asarray(r, dtype=x.dtype).reshape(out_shape)
+
+
+def _cascade(rows):
+    """Sum over axis 0 as PyTorch's multi_row_sum: sequential sums of chunks of
+    `step` rows, chunk sums gathered in up to 3 more levels."""
+    size = rows.shape[0]
+    level_power = max(4, _ceil_log2(size) // 4)
+    step = 1 << level_power
+    if size <= step:
+        # One sequential run from 0: NumPy's reduction over axis 0 is exactly
+        # that, but for the 0 it starts from (which turns -0.0 into 0.0).
+        return _sequential(rows, 0) + rows.dtype.type(0)
+    zero = np.zeros(rows.shape[1:], rows.dtype)
+    full = size // step
+    acc = [zero, zero, zero, zero]
+    if full:
+        chunks = _sequential(rows[:full * step].reshape((full, step) + rows.shape[1:]), 1)
+        for c in range(full):
+            acc[1] = acc[1] + chunks[c]
+            i = (c + 1) * step
+            for j in range(2, 4):
+                if i & ((step - 1) << ((j - 1) * level_power)):
+                    break
+                acc[j] = acc[j] + acc[j - 1]
+                acc[j - 1] = zero
+    total = zero
+    for r in rows[full * step:]:
+        total = total + r
+    return ((total + acc[1]) + acc[2]) + acc[3]
+
+
+def _row_sum(x):
+    """Reduce axis 0 in four interleaved partial sums, as PyTorch's row_sum."""
+    size = x.shape[0]
+    n = size // 4
+    if n:
+        p = _cascade(x[:n * 4].reshape((n, 4) + x.shape[1:]))
+        p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
+    else:
+        p0 = p1 = p2 = p3 = np.zeros(x.shape[1:], x.dtype)
+    for i in range(n * 4, size):
+        p0 = p0 + x[i]
+    return ((p0 + p1) + p2) + p3
+
+
+def _outer(x, lanes):
+    """Reduce axis 0 of a 2-D array as PyTorch's (vectorized_/scalar_)outer_sum:
+    columns in groups of 4 vectors (4 scalars when narrower than a vector)
+    take one cascade each; the columns left over take row_sum."""
+    m = x.shape[1]
+    group = 4 * lanes if m >= lanes else 4
+    split = (m // group) * group
+    if split == m:
+        return _cascade(x)
+    if split == 0:
+        return _row_sum(x)
+    out = np.empty(m, x.dtype)
+    out[:split] = _cascade(x[:, :split])
+    out[split:] = _row_sum(x[:, split:])
+    return out
+
+
+def _inner(rows, lanes):
+    """Sum each row (contiguous) as PyTorch's vectorized_inner_sum, or
+    row_sum when a row is shorter than a vector."""
+    r, n = rows.shape
+    if n < lanes:
+        return _row_sum(rows.T)
+    nv = n // lanes
+    if nv:
+        vec = _row_sum(rows[:, :nv * lanes].reshape(r, nv, lanes).transpose(1, 0, 2))
+    else:
+        vec = np.zeros((r, lanes), rows.dtype)
+    acc = np.zeros(r, rows.dtype)
+    # The leftover elements, then the lanes, added one by one from 0.
+    tail = rows[:, nv * lanes:].T
+    return _sequential(np.concatenate([acc[None], tail, vec.T]), 0)
+
+
+def _sequential(a, axis):
+    """Sum along `axis` strictly in order. NumPy's reduce is sequential along
+    a strided axis but pairwise along a contiguous one; accumulate never is."""
+    if a.strides[axis] == a.itemsize and a.shape[axis] > 2:
+        return np.add.accumulate(a, axis=axis).take(-1, axis=axis)
+    return np.add.reduce(a, axis=axis)
+
+
+def _ceil_log2(n):
+    return 0 if n <= 1 else int(n - 1).bit_length()
