@@ -263,6 +263,7 @@ class Tensor:
         if self.__dict__.get("_retains"):
             return
         import weakref
+        _single_output(self._grad_fn, "retain_grad")
         self._retains = True
         self._grad_fn._retain = weakref.ref(self)
 
@@ -273,6 +274,7 @@ class Tensor:
         from .autograd.graph import _RemovableHandle
         if self._grad_fn is not None:
             node = self._grad_fn
+            _single_output(node, "register_hook")
             if node._pre_hooks is None:
                 node._pre_hooks = []
             hooks = node._pre_hooks
@@ -450,6 +452,13 @@ class Tensor:
     def new_tensor(self, data, dtype=None, requires_grad=False):
         from ._creation import tensor
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _single_output(node, what):
+    if node._multi:
+        raise NotImplementedError(
+            f"ember: {what}() on a piece of unbind/split/chunk is not supported yet; "
+            "clone() the piece first")
 
 
 def _rebuild(data, requires_grad):
