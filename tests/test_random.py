@@ -4,6 +4,8 @@ import time
 from fractions import Fraction
 
 import numpy as np
+
+import ember
 import pytest
 
 from ember import _random as R
@@ -24,6 +26,7 @@ def pair(torch, seed):
 
 
 def same(ours, theirs):
+    ours = ours.numpy() if hasattr(ours, "numpy") else ours   # get_state() is a Tensor
     theirs = theirs.numpy() if hasattr(theirs, "numpy") else np.asarray(theirs)
     return ours.dtype == theirs.dtype and ours.shape == theirs.shape and np.array_equal(ours, theirs)
 
@@ -77,7 +80,7 @@ def test_state_roundtrip_keeps_cached_normal():
     g = R.Generator().manual_seed(9)
     R.normal((3,), gen=g)  # leaves the second Box-Muller value cached
     st = g.get_state()
-    assert st.dtype == np.uint8 and st.shape == (5056,)
+    assert st.numpy().dtype == np.uint8 and st.shape == (5056,)   # a uint8 Tensor, as torch
     a = [R.normal((1,), gen=g), R.uniform((7,), gen=g), R.randint(0, 5, (3,), gen=g)]
     g2 = R.Generator().set_state(st)
     assert g2.initial_seed() == 9
@@ -275,8 +278,8 @@ def test_lab_sequence(torch):
 def test_state_interchange_with_torch(torch):
     g = pair(torch, 21)
     torch.randn(3)
-    g.set_state(torch.get_rng_state().numpy())
+    g.set_state(ember.from_numpy(torch.get_rng_state().numpy()))
     assert same(R.normal((3,), gen=g), torch.randn(3))  # picks up torch's cached value
     R.uniform((10,), gen=g)
-    torch.set_rng_state(torch.from_numpy(g.get_state()))
+    torch.set_rng_state(torch.from_numpy(g.get_state().numpy()))
     assert same(R.normal((20,), gen=g), torch.randn(20))

@@ -33,8 +33,8 @@ __version__ = "0.1.0"
 
 
 def get_rng_state():
-    return tensor(default_generator.get_state(), dtype=uint8)
+    return default_generator.get_state()
 
 
 def set_rng_state(new_state):
-    default_generator.set_state(new_state._data if isinstance(new_state, Tensor) else new_state)
+    default_generator.set_state(new_state)

@@ -1,6 +1,7 @@
 """Tensor creation: tensor, as_tensor, from_numpy, zeros, ones, full, empty,
 eye, arange, linspace, logspace and the *_like variants."""
 import math
+import operator
 import warnings
 
 import numpy as np
@@ -60,32 +61,242 @@ def _check_device(dev):
             f"Ember runs on the CPU only (NumPy): device '{d}' is not available")
 
 
+# dtype= also takes Python's own types, as PyTorch's argument parser does.
+_PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_}
+
+
+def _tname(x):
+    """A value's type as PyTorch's argument errors print it."""
+    t = type(x)
+    if isinstance(x, Tensor):
+        return "Tensor"
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
 def _check_dtype(dtype, fn):
-    if dtype is not None and not isinstance(dtype, D.dtype):
-        raise TypeError(
-            f"{fn}(): argument 'dtype' must be torch.dtype, not {type(dtype).__name__}")
+    """The dtype argument as an ember dtype (or None); TypeError as PyTorch's."""
+    if dtype is None or isinstance(dtype, D.dtype):
+        return dtype
+    if isinstance(dtype, type) and dtype in _PY_DTYPES:
+        return _PY_DTYPES[dtype]
+    if dtype is complex:
+        raise TypeError("complex tensors are not supported by ember")
+    raise TypeError(f"{fn}(): argument 'dtype' must be ember.dtype, not {_tname(dtype)}")
 
 
 def _finish(data, requires_grad, dtype=None):
+    if requires_grad and data.dtype.kind not in "fc":
+        # The factories' wording (capital O), not requires_grad_()'s.
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t = _wrap(data)
     if requires_grad:
         t.requires_grad_(True)
     return t
 
 
-def _infer_np_dtype(data):
-    """Python data -> NumPy array with PyTorch's inferred dtype."""
-    arr = np.array(data)
-    kind = arr.dtype.kind
-    if kind == "f":
-        return arr.astype(D._default[0]._np, copy=False)
-    if kind in "iu":
-        return arr.astype(np.int64, copy=False)
-    if kind == "b":
-        return arr
-    if kind == "c":
+# Integer limits, and the names PyTorch's checked conversions print: tensor()
+# (`unpackIntegral`) and Scalar.to<T>() (range factories) word them differently.
+_LIMITS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+           for t in (np.int64, np.int32, np.int16, np.int8, np.uint8)}
+_CPP_NAMES = {np.dtype(np.int64): "int64_t", np.dtype(np.int32): "int",
+              np.dtype(np.int16): "int16_t", np.dtype(np.int8): "int8_t",
+              np.dtype(np.uint8): "uint8_t", np.dtype(np.float16): "c10::Half",
+              np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+
+
+def _overflow(name):
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _int_fits(v, dt):
+    """c10's overflows() for an integer source: unsigned targets also take
+    negatives down to -max (they wrap)."""
+    lo, hi = _LIMITS[dt]
+    return lo <= v <= hi or (lo == 0 and -hi <= v < 0)
+
+
+def _wrap_int(v, dt):
+    lo, hi = _LIMITS[dt]
+    v &= (hi - lo)
+    return v + 2 * lo if lo and v > hi else v
+
+
+def _scalar_to(v, dt, name=None):
+    """Scalar.to<T>(): checked conversion of a Python number to dtype `dt`."""
+    dt = np.dtype(dt)
+    name = name or _CPP_NAMES[dt]
+    if dt.kind == "b":
+        return bool(v)
+    if dt.kind == "f":
+        if isinstance(v, (bool, int)) and not -2 ** 63 <= v < 2 ** 64:
+            raise _overflow("int64_t")
+        f = float(v)
+        if math.isfinite(f) and abs(f) > np.finfo(dt).max:
+            raise _overflow(name)
+        return np.float32(f).astype(dt) if dt == np.float16 else dt.type(f)
+    if isinstance(v, float):
+        lo, hi = _LIMITS[dt]
+        if not lo <= v <= hi:   # NaN fails this too
+            raise _overflow(name)
+        return int(v)
+    if not (-2 ** 63 <= v < 2 ** 63 and _int_fits(v, dt)):
+        raise _overflow(name)
+    return _wrap_int(int(v), dt)
+
+
+# ---------------------------------------------------------------- tensor(data)
+def _is_seq(x):
+    return isinstance(x, (list, tuple, str, range, np.ndarray)) or (
+        isinstance(x, Tensor) and x.dim() > 0)
+
+
+def _items(x):
+    return x.unbind(0) if isinstance(x, Tensor) else list(x)
+
+
+def _compute_sizes(data):
+    """PyTorch walks the first element of each level for the shape; a str is
+    a sequence whose items are strs, hence its "too many dimensions"."""
+    sizes, seq = [], data
+    while _is_seq(seq):
+        n = len(seq)
+        sizes.append(n)
+        if len(sizes) > 64:
+            raise ValueError(f"too many dimensions '{type(seq).__name__}'")
+        if n == 0:
+            break
+        seq = _items(seq)[0]
+    return sizes
+
+
+def _infer_dtype(x):
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(x, (np.ndarray, np.generic)):   # before float: np.float64 is a float
+        return D.from_numpy_dtype(x.dtype)
+    if isinstance(x, bool):
+        return D.bool_
+    if isinstance(x, int):
+        return D.int64
+    if isinstance(x, float):
+        return D._default[0]
+    if isinstance(x, Tensor):
+        return x.dtype
+    if isinstance(x, complex):
         raise TypeError("complex tensors are not supported by ember")
-    raise TypeError(f"new(): invalid data type '{arr.dtype.name if kind != 'U' else 'str'}'")
+    if isinstance(x, (list, tuple, range)):
+        dt = None
+        for item in x:
+            d = _infer_dtype(item)
+            dt = d if dt is None else D.promote_types(dt, d)
+        return dt or D._default[0]
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _store_scalar(x, dt):
+    """One element converted as PyTorch's store_scalar does: checked for ints,
+    and only true Python floats (np.float64 is one) pass as floats there."""
+    if isinstance(x, (Tensor, np.ndarray)):
+        x = x.item()
+    if dt.kind == "f":
+        if not isinstance(x, (int, float, np.number, np.bool_)):
+            raise TypeError(f"must be real number, not {_tname(x)}")
+        return float(x)
+    if isinstance(x, float) or (dt.kind == "b" and isinstance(x, np.bool_)):
+        return bool(x) if dt.kind == "b" else _scalar_to(float(x), dt, dt.name)
+    try:
+        v = operator.index(x)
+    except TypeError:
+        raise TypeError(f"'{_tname(x)}' object cannot be interpreted as an integer") from None
+    if dt.kind == "b":
+        return bool(v)
+    if not -2 ** 63 <= v < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    return _scalar_to(v, dt, dt.name)
+
+
+def _store(x, sizes, dim, dt, out):
+    if dim == len(sizes):
+        out.append(_store_scalar(x, dt))
+        return
+    if not _is_seq(x):
+        raise TypeError("not a sequence")
+    items = _items(x)
+    if len(items) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
+                         f"(got {len(items)})")
+    for item in items:
+        _store(item, sizes, dim + 1, dt, out)
+
+
+def _from_python_slow(data, dtype):
+    """PyTorch's element-by-element path: its errors, its checked conversions."""
+    sizes = _compute_sizes(data)
+    dtype = dtype or _infer_dtype(data)
+    if 0 in sizes:   # nothing is stored, so nothing more is checked
+        return np.zeros(sizes, dtype._np)
+    flat = []
+    _store(data, sizes, 0, dtype._np, flat)
+    wide = np.float64 if dtype.is_floating_point else None
+    return _cast_wide(np.array(flat, dtype=wide).reshape(sizes), dtype)
+
+
+def _cast_wide(arr, dtype):
+    # c10::Half converts from double through float.
+    if dtype is D.float16 and arr.dtype != np.float32:
+        arr = arr.astype(np.float32)
+    return arr.astype(dtype._np, copy=False)
+
+
+def _leaf_types(x):
+    """The types of the numbers in nested lists (C-speed per innermost list);
+    None where the nesting is uneven."""
+    if not isinstance(x, (list, tuple)):
+        return {type(x)}
+    if not x or not isinstance(x[0], (list, tuple)):
+        return set(map(type, x))
+    out = set()
+    for item in x:
+        t = _leaf_types(item) if isinstance(item, (list, tuple)) else None
+        if t is None:
+            return None
+        out |= t
+    return out
+
+
+def _from_python(data, dtype):
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    kinds = _leaf_types(data)
+    if kinds is None or not kinds <= {int, float, bool}:
+        # NumPy scalars, None, strings...: PyTorch types and checks them one by one.
+        return _from_python_slow(data, dtype)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.array(data)
+    except (ValueError, TypeError, OverflowError):
+        arr = None
+    # NumPy's own inference is the fast path; anything it would do differently
+    # from PyTorch (ragged, objects, ints past int64) takes PyTorch's path.
+    if (arr is None or arr.dtype.kind not in "biufc" or arr.dtype == np.uint64
+            or (arr.dtype.kind == "f" and float not in kinds)):
+        return _from_python_slow(data, dtype)
+    if arr.dtype.kind == "c":
+        raise TypeError("complex tensors are not supported by ember")
+    if dtype is None:
+        dtype = {"f": D._default[0], "b": D.bool_}.get(arr.dtype.kind, D.int64)
+    if dtype.is_floating_point:
+        return _cast_wide(arr.astype(np.float64, copy=False), dtype)
+    if dtype is D.bool_ or arr.dtype.kind == "b":
+        return arr.astype(dtype._np)
+    lo, hi = _LIMITS[dtype._np]
+    if arr.dtype.kind == "f":
+        # Ints beside floats would have gone through double: PyTorch keeps them exact.
+        ok = int not in kinds and bool(((arr >= lo) & (arr <= hi)).all())   # NaN fails
+        return np.trunc(arr).astype(dtype._np) if ok else _from_python_slow(data, dtype)
+    ok = bool(((arr >= (-hi if lo == 0 else lo)) & (arr <= hi)).all())
+    return arr.astype(dtype._np) if ok else _from_python_slow(data, dtype)
 
 
 def _to_array(data, dtype):
@@ -94,18 +305,23 @@ def _to_array(data, dtype):
     elif isinstance(data, np.ndarray):
         D.from_numpy_dtype(data.dtype)
         arr = data
-    elif isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat(data)):
-        arr = _infer_np_dtype(_tensors_to_lists(data))
+    elif isinstance(data, (list, tuple)) and _has_tensor(data):
+        arr = _from_python(_tensors_to_lists(data), None)
         if all(isinstance(x, Tensor) for x in _flat(data)):
             dt = _flat_dtype(data)
             arr = arr.astype(dt._np)
-    elif isinstance(data, np.generic):
-        arr = np.asarray(data)
     else:
-        arr = _infer_np_dtype(data)
+        return _from_python(data, dtype)
     if dtype is not None:
         arr = arr.astype(dtype._np, copy=False)
     return arr
+
+
+def _has_tensor(data):
+    kinds = _leaf_types(data)
+    if kinds is None:   # uneven nesting: walk it
+        return any(isinstance(x, Tensor) for x in _flat(data))
+    return any(issubclass(k, Tensor) for k in kinds)
 
 
 def _flat(data):
@@ -133,7 +349,7 @@ def _tensors_to_lists(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    _check_dtype(dtype, "tensor")
+    dtype = _check_dtype(dtype, "tensor")
     _check_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
@@ -141,13 +357,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
             "requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
-    arr = np.array(_to_array(data, dtype), copy=True)
-    if requires_grad and arr.dtype.kind not in "fc":
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    return _finish(arr, requires_grad)
+    return _finish(np.array(_to_array(data, dtype), copy=True), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
+    dtype = _check_dtype(dtype, "as_tensor")
     _check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data.dtype else data.to(dtype)
@@ -164,31 +378,47 @@ def from_numpy(ndarray):
 
 
 def scalar_tensor(s, *, dtype=None, requires_grad=False):
-    return tensor(float(s), dtype=dtype or D._default[0], requires_grad=requires_grad)
+    return tensor(float(s), dtype=_check_dtype(dtype, "scalar_tensor") or D._default[0],
+                  requires_grad=requires_grad)
 
 
-def _size_args(size, fn):
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) or (
+        isinstance(s, Tensor) and s.dim() == 0 and s.dtype._category == D._INT)
+
+
+def _size_args(size, fn, varargs=True):
+    """A size as sizes... or one sequence, with the argument parser's errors."""
+    if len(size) == 1 and not (varargs and _is_int(size[0]) and not isinstance(size[0], bool)):
+        if not isinstance(size[0], (tuple, list)):
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {_tname(size[0])}")
         size = tuple(size[0])
+    for i, s in enumerate(size):
+        # The parser matches on the first element, then unpacks the rest.
+        if i == 0 and (not _is_int(s) or isinstance(s, bool)):
+            raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"but found element of type {_tname(s)} at pos 0")
+        if not _is_int(s):
+            raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos "
+                            f"{i + 1} with error \"type must be tuple of ints,but got "
+                            f"{_tname(s)}\"")
+    size = tuple(int(s) for s in size)
     for s in size:
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(
-                f"{fn}(): argument 'size' (position 1) must be tuple of ints, but found "
-                f"element of type {type(s).__name__} at pos 0")
         if s < 0:
+            if fn == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(
                 f"Trying to create tensor with negative dimension {s}: {list(size)}")
-    return tuple(int(s) for s in size)
+    return size
 
 
-def _filled(fn, size, value, dtype, requires_grad, device):
-    _check_dtype(dtype, fn)
+def _filled(fn, size, value, dtype, requires_grad, device, varargs=True):
+    dtype = _check_dtype(dtype, fn)
     _check_device(device)
-    shape = _size_args(size, fn)
+    shape = _size_args(size, fn, varargs)
     dt = (dtype or D._default[0])._np
     data = np.zeros(shape, dt) if value == 0 else np.full(shape, value, dt)
-    if requires_grad and data.dtype.kind != "f":
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     return _finish(data, requires_grad)
 
 
@@ -208,16 +438,17 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False):
+    dtype = _check_dtype(dtype, "full")
     if dtype is None:
         dtype = D.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
-    return _filled("full", (tuple(size),), fill_value, dtype, requires_grad, device)
+    return _filled("full", (size,), fill_value, dtype, requires_grad, device, varargs=False)
 
 
 def _like(fn, value):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None):
-        return _filled(fn, (input._data.shape,), value, dtype or input.dtype, requires_grad,
-                       device)
+        return _filled(fn, (input._data.shape,), value,
+                       _check_dtype(dtype, fn) or input.dtype, requires_grad, device)
     like.__name__ = fn
     return like
 
@@ -229,72 +460,23 @@ empty_like = _like("empty_like", 0)
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _filled("full_like", (input._data.shape,), fill_value, dtype or input.dtype,
-                   requires_grad, device)
+    return _filled("full_like", (input._data.shape,), fill_value,
+                   _check_dtype(dtype, "full_like") or input.dtype, requires_grad, device)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    _check_dtype(dtype, "eye")
-    data = np.eye(n, n if m is None else m, dtype=(dtype or D._default[0])._np)
-    return _finish(data, requires_grad)
-
-
-def _number(x):
-    return x.item() if isinstance(x, Tensor) else x
-
-
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
-    _check_dtype(dtype, "arange")
-    start, end, step = _number(start), _number(end), _number(step)
-    if end is None:
-        start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    is_float = any(isinstance(v, float) for v in (start, end, step))
-    if dtype is None:
-        dtype = D._default[0] if is_float else D.int64
-    n = math.ceil((end - start) / step)
-    # PyTorch computes start + step * i in double for floating types.
-    data = (start + step * np.arange(n, dtype=np.float64)).astype(dtype._np) if (
-        is_float or dtype.is_floating_point) else np.arange(start, end, step, dtype=dtype._np)
-    return _finish(data, requires_grad)
-
-
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
-    """As PyTorch's CPU kernel: start + step*i on the first half, end - step*(n-1-i)
-    on the second, each a fused multiply-add (one rounding), so the last
-    element is exactly `end` and the digits match PyTorch's."""
-    _check_dtype(dtype, "linspace")
-    start, end = _number(start), _number(end)
-    if steps < 0:
-        raise RuntimeError("number of steps must be non-negative")
-    dtype = dtype or D._default[0]
-    dt = dtype._np if dtype.is_floating_point else np.float64
-    wide = np.float64 if dt != np.float64 else np.longdouble
-    s, e = dt.type(start), dt.type(end)
-    if steps == 1:
-        data = np.array([s], dt)
-    else:
-        step = (e - s) / dt.type(steps - 1) if steps > 1 else dt.type(0)
-        i = np.arange(steps)
-        lo = wide(s) + wide(step) * i.astype(wide)
-        hi = wide(e) - wide(step) * (steps - 1 - i).astype(wide)
-        data = np.where(i < steps // 2, lo, hi).astype(dt)
-    if not dtype.is_floating_point:
-        data = data.astype(dtype._np)
-    return _finish(np.ascontiguousarray(data), requires_grad)
-
-
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
-    dtype = dtype or D._default[0]
-    exps = linspace(start, end, steps, dtype=D.float64)._data
-    data = np.power(base, exps).astype(dtype._np)
-    return _finish(data, requires_grad)
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and (not _is_int(v) or isinstance(v, bool)):
+            if name == "m":     # eye(n, m) has no signature for it
+                raise TypeError(f"eye() received an invalid combination of arguments - got "
+                                f"(int, {_tname(v)})")
+            raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {_tname(v)}")
+    dtype = _check_dtype(dtype, "eye")
+    n, m = int(n), int(n if m is None else m)
+    if n < 0 or m < 0:
+        raise RuntimeError(f"{'n' if n < 0 else 'm'} must be greater or equal to 0, "
+                           f"got {n if n < 0 else m}")
+    return _finish(np.eye(n, m, dtype=(dtype or D._default[0])._np), requires_grad)
 
 
 def _legacy_tensor_data(args, kwargs):
@@ -305,3 +487,7 @@ def _legacy_tensor_data(args, kwargs):
     if len(args) == 1 and isinstance(args[0], Tensor):
         return args[0]._data
     return np.zeros(_size_args(args, "Tensor"), dt)
+
+
+# The range factories live in their own module, which needs the helpers above.
+from ._ranges import arange, linspace, logspace  # noqa: E402,F401

@@ -79,12 +79,24 @@ class Generator:
             rec["normal_is_valid"], rec["normal_y"] = 1, self._next_double
         if self._next_float is not None:
             rec["next_float_valid"], rec["next_float"] = 1, self._next_float
-        return np.frombuffer(rec.tobytes(), np.uint8).copy()
+        from ._tensor import Tensor   # here: _tensor's imports must not wait on this module
+        return Tensor._wrap(np.frombuffer(rec.tobytes(), np.uint8).copy())
 
     def set_state(self, state):
-        raw = np.ascontiguousarray(np.asarray(state), dtype=np.uint8).ravel()
+        from ._tensor import Tensor
+        if isinstance(state, Tensor):
+            if state.dtype.name != "uint8":
+                raise TypeError("RNG state must be a ember.ByteTensor")
+            state = state._data
+        else:
+            t = type(state)
+            name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+            raise TypeError(f"expected a ember.ByteTensor, but got {name}")
+        raw = np.ascontiguousarray(state).ravel()
         if raw.size not in (_STATE_DTYPE.itemsize, _LEGACY_SIZE):
-            raise RuntimeError(f"Expected a 5056-byte generator state, got {raw.size} bytes")
+            raise RuntimeError("Expected a CPUGeneratorImplState of size "
+                               f"{_STATE_DTYPE.itemsize} but found the input RNG state size "
+                               f"to be {raw.size}")
         buf = np.zeros(_STATE_DTYPE.itemsize, np.uint8)
         buf[:raw.size] = raw
         rec = buf.view(_STATE_DTYPE)[0]

@@ -4,25 +4,48 @@ in-place samplers (uniform_, normal_, random_, bernoulli_).
 The bits come from `_random.py`, which reproduces PyTorch's CPU generator:
 the same seed gives the same numbers as PyTorch.
 """
+import math
+
 import numpy as np
 
 from . import _dtype as D
 from . import _random as R
-from ._creation import _check_dtype, _finish, _size_args
+from ._creation import _check_dtype, _finish, _scalar_to, _size_args
 from ._tensor import Tensor
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
            "randn_like", "randint_like", "multinomial"]
 
 
-def _float_dtype(dtype, fn):
-    _check_dtype(dtype, fn)
-    dtype = dtype or D._default[0]
-    if not dtype.is_floating_point:
-        kind = "uniform" if fn == "rand" else "normal"
-        raise RuntimeError(f'"{kind}_kernel_cpu" not implemented for '
-                           f"'{_legacy(dtype)}'")
+def _float_dtype(dtype, fn, numel):
+    """The output dtype; an integral one is refused by the kernel PyTorch
+    dispatches to (uniform's bounds check runs even on an empty tensor)."""
+    dtype = _check_dtype(dtype, fn) or D._default[0]
+    if not dtype.is_floating_point and (fn == "rand" or numel):
+        kernel = "check_uniform_bounds" if fn == "rand" else "normal_kernel_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(dtype)}'")
     return dtype
+
+
+def _fmt(x):
+    # A double through a C++ stream: %g.
+    return f"{float(x):g}"
+
+
+# The C++ type names PyTorch's random_ bounds errors print.
+_C_NAMES = {"int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
+            "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
+            "float32": "float", "float64": "double"}
+
+
+def _bounds(dtype):
+    if dtype.is_floating_point:
+        info = np.finfo(dtype._np)
+        return float(info.min), float(info.max)
+    if dtype is D.bool_:
+        return 0, 1
+    info = np.iinfo(dtype._np)
+    return int(info.min), int(info.max)
 
 
 def _legacy(dtype):
@@ -32,15 +55,18 @@ def _legacy(dtype):
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
-    dtype = _float_dtype(dtype, "rand")
-    data = R.uniform(_size_args(size, "rand"), 0.0, 1.0, dtype._np, generator)
+    shape = _size_args(size, "rand")
+    dtype = _float_dtype(dtype, "rand", math.prod(shape))
+    data = R.uniform(shape, 0.0, 1.0, dtype._np, generator)
     return _finish(data, requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
-    dtype = _float_dtype(dtype, "randn")
-    data = R.normal(_size_args(size, "randn"), 0.0, 1.0, dtype._np, generator)
+    shape = _size_args(size, "randn")
+    dtype = _float_dtype(dtype, "randn", math.prod(shape))
+    data = (R.normal(shape, 0.0, 1.0, dtype._np, generator) if math.prod(shape)
+            else np.zeros(shape, dtype._np))   # an empty integral draw is allowed
     return _finish(data, requires_grad)
 
 
@@ -61,21 +87,27 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
             low = args[0]
     if high is None or size is None:
         raise TypeError("randint() missing required arguments: 'high' and 'size'")
-    _check_dtype(dtype, "randint")
+    dtype = _check_dtype(dtype, "randint") or D.int64
+    shape = _size_args((size,), "randint", varargs=False)
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    dtype = dtype or D.int64
-    data = R.randint(low, high, tuple(size), dtype._np, generator)
+    lo, hi = _bounds(dtype)
+    for name, v in (("from", low), ("to - 1", high - 1)):
+        if not lo <= v <= hi:
+            raise RuntimeError(f"{name} is out of bounds for {_C_NAMES[dtype.name]}")
+    data = R.randint(low, high, shape, dtype._np, generator)
     return _finish(data, requires_grad)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    _check_dtype(dtype, "randperm")
-    if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
-    dtype = dtype or D.int64
+    dtype = _check_dtype(dtype, "randperm") or D.int64
+    _size_args((n,), "randperm")
+    if dtype is D.bool_:
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if n > 0:
+        _scalar_to(n - 1, dtype._np)   # the largest value must fit the dtype
     return _finish(R.randperm(n, dtype._np, generator), requires_grad)
 
 
@@ -84,12 +116,22 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
+        if isinstance(std, Tensor):
+            if not (s >= 0).all():    # NaN fails too
+                raise RuntimeError("normal expects all elements of std >= 0.0")
+        elif not std >= 0.0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-        dt = (mean if isinstance(mean, Tensor) else std)._data.dtype
-        z = R.normal(shape, 0.0, 1.0, dt, generator)
-        return Tensor._wrap((z * s + m).astype(dt))
-    dtype = _float_dtype(dtype, "normal")
-    data = R.normal(_size_args((size,), "normal"), mean, std, dtype._np, generator)
+        dt = (mean if isinstance(mean, Tensor) else std).dtype
+        _float_dtype(dt, "normal", math.prod(shape))
+        z = R.normal(shape, 0.0, 1.0, dt._np, generator)
+        return Tensor._wrap((z * s + m).astype(dt._np))
+    shape = _size_args((size,), "normal", varargs=False)
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
+    dtype = _float_dtype(dtype, "normal", math.prod(shape))
+    data = (R.normal(shape, mean, std, dtype._np, generator) if math.prod(shape)
+            else np.zeros(shape, dtype._np))
     return _finish(data, requires_grad)
 
 

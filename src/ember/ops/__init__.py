@@ -5,7 +5,8 @@
     reduction.py    sum mean prod max min amax amin argmax argmin var std
     linalg.py       mm addmm bmm mv dot outer matmul linear
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
-                    permute contiguous clone cat stack split ...
+                    permute contiguous clone cat stack narrow select ...
+    splitting.py    unbind split chunk (nodes with several outputs)
     indexing.py     t[key], t[key] = value
     inplace.py      add_ mul_ ... zero_ fill_ copy_
     _xp.py          the two namespaces (NumPy / Ember) the formulas run on
@@ -26,6 +27,7 @@ from .._tensor import Tensor
 import numpy as _np
 
 __all__ = (pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
+           + _split.__all__
            + ["addmm", "bmm", "dot", "inner", "matmul", "mm", "mv", "outer", "ger",
               "amax", "amin", "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum",
               "var"])

@@ -7,6 +7,7 @@ dims (`xp.unreduce`) and expanded to the input's shape.
 import builtins
 from collections import namedtuple
 
+from ._summation import torch_sum
 from ._common import (RESULT, D, Tensor, _state, as_dims, derivative, np, record, wrap,
                       wrap_dim)
 
@@ -79,6 +80,12 @@ def _dims_or_none(input, dim):
     return dims
 
 
+def _mean(x, dims, keepdim):
+    """PyTorch's mean: its sum (in its order of additions) divided by the count."""
+    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    return np.asarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if dtype is not None:
@@ -87,11 +94,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
         x = x.astype(np.int64)
     dims = _dims_or_none(input, dim)
     if dims is None:
-        data = np.asarray(x.sum())
+        data = torch_sum(x, None)
         if input._requires_grad and _state.enabled:
             return record(data, SumBackward0, (input,), (), (x.shape,))
         return wrap(data)
-    data = np.asarray(x.sum(axis=dims, keepdims=keepdim))
+    data = torch_sum(x, dims, keepdim)
     if input._requires_grad and _state.enabled:
         return record(data, SumBackward1, (input,), (), (x.shape, dims, keepdim))
     return wrap(data)
@@ -107,11 +114,11 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             f"point or complex dtype. Got: {_type_name(input.dtype)}")
     dims = _dims_or_none(input, dim)
     if dims is None:
-        data = np.asarray(x.mean())
+        data = _mean(x, None, False)
         if input._requires_grad and _state.enabled:
             return record(data, MeanBackward0, (input,), (), (x.shape, builtins.max(x.size, 1)))
         return wrap(data)
-    data = np.asarray(x.mean(axis=dims, keepdims=keepdim))
+    data = _mean(x, dims, keepdim)
     if input._requires_grad and _state.enabled:
         n = int(np.prod([x.shape[d] for d in dims]))
         return record(data, MeanBackward1, (input,), (), (x.shape, dims, keepdim, n))

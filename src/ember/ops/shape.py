@@ -9,7 +9,7 @@ from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "cat", "concat", "concatenate",
-           "stack", "hstack", "vstack", "narrow", "select", "chunk", "split", "unbind"]
+           "stack", "hstack", "vstack", "narrow", "select"]
 
 
 N = derivative
@@ -368,52 +368,3 @@ def select(input, dim, index):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {d}")
     return getitem(input, (slice(None),) * d + (index,))
-
-
-def chunk(input, chunks, dim=0):
-    if input._data.ndim == 0:
-        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
-    if chunks <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
-    d = wrap_dim(dim, input._data.ndim)
-    size = input._data.shape[d]
-    step = -(-size // chunks)
-    if size == 0:
-        # split() would give one piece; PyTorch keeps the asked-for number of empties.
-        return split(input, [0] * chunks, d)
-    return split(input, step, d)
-
-
-def split(input, split_size_or_sections, dim=0):
-    if input._data.ndim == 0:
-        raise RuntimeError("split expects at least a 1-dimensional tensor")
-    d = wrap_dim(dim, input._data.ndim)
-    size = input._data.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
-        if step < 0:
-            raise RuntimeError(
-                f"split expects split_size be non-negative, but got split_size={step}")
-        if step == 0 and size != 0:
-            raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {size}")
-        sizes = [builtins.min(step, size - s) for s in range(0, size, step or 1)] or [0]
-    else:
-        sizes = [int(s) for s in split_size_or_sections]
-        if builtins.any(s < 0 for s in sizes):
-            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
-                               f"entries, but got split_sizes={sizes}")
-        if builtins.sum(sizes) != size:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
-                f"tensor's size at dimension {d}), but got split_sizes={sizes}")
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(input, d, start, s))
-        start += s
-    return tuple(out)
-
-
-def unbind(input, dim=0):
-    d = wrap_dim(dim, input._data.ndim)
-    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
