@@ -160,3 +160,18 @@ def check_error(setup, op, exc_type=None, message=None):
     if message is not None:
         assert message in msg(te)
     return ee
+
+
+def chain(t):
+    """grad_fn names along the whole graph, breadth first."""
+    names, frontier, seen = [], [t.grad_fn], set()
+    while frontier:
+        nxt = []
+        for fn in frontier:
+            if fn is None or id(fn) in seen:
+                continue
+            seen.add(id(fn))
+            names.append(type(fn).__name__)
+            nxt.extend(f for f, _ in fn.next_functions)
+        frontier = nxt
+    return names

@@ -4,22 +4,7 @@ import numpy as np
 import pytest
 
 import ember
-from compare_torch import check, check_error
-
-
-def chain(t):
-    """grad_fn names along the whole graph, breadth first."""
-    names, frontier, seen = [], [t.grad_fn], set()
-    while frontier:
-        nxt = []
-        for fn in frontier:
-            if fn is None or id(fn) in seen:
-                continue
-            seen.add(id(fn))
-            names.append(type(fn).__name__)
-            nxt.extend(f for f, _ in fn.next_functions)
-        frontier = nxt
-    return names
+from compare_torch import chain, check, check_error
 
 
 def src(T, shape=(3, 4, 5), dtype=None, requires_grad=True):

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ember
+from compare_torch import chain as _grad_fn_names
 from op_table import ANY, OPS, POS, UNIT
 
 IDS = [row[0] for row in OPS]
@@ -46,21 +47,6 @@ def test_gradgradcheck(row):
     f = row[1]
     xs = ember_inputs(inputs_for(row))
     assert ember.autograd.gradgradcheck(lambda *a: f(ember, *a), xs, eps=1e-6, atol=1e-4)
-
-
-def _grad_fn_names(t):
-    """grad_fn names along the whole graph, breadth first (compared with PyTorch)."""
-    names, frontier, seen = [], [t.grad_fn], set()
-    while frontier:
-        nxt = []
-        for fn in frontier:
-            if fn is None or id(fn) in seen:
-                continue
-            seen.add(id(fn))
-            names.append(type(fn).__name__)
-            nxt.extend(f for f, _ in fn.next_functions)
-        frontier = nxt
-    return names
 
 
 @pytest.mark.parametrize("row", OPS, ids=IDS)

@@ -10,6 +10,7 @@ from ._tensor import Tensor
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
            "can_cast", "is_storage", "clone_detach"]
+# (parse_to is shared with nn.Module.to; not part of the public namespace)
 
 
 def is_tensor(obj):
@@ -56,9 +57,9 @@ def clone_detach(t):
     return t.detach().clone()
 
 
-def _to(self, *args, **kwargs):
-    """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
-    from .ops.shape import to_dtype
+def parse_to(args, kwargs):
+    """The (dtype, copy) that Tensor.to / Module.to are asked for; devices
+    other than the CPU are refused, as on a PyTorch build without CUDA."""
     dtype = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
@@ -84,6 +85,13 @@ def _to(self, *args, **kwargs):
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__})")
     _check_device(dev)
+    return dtype, copy
+
+
+def _to(self, *args, **kwargs):
+    """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
+    from .ops.shape import to_dtype
+    dtype, copy = parse_to(args, kwargs)
     if dtype is None:
         return self.clone() if copy else self
     return to_dtype(self, dtype, copy)

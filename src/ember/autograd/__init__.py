@@ -22,8 +22,13 @@ def _as_tuple(x):
     return tuple(x)
 
 
-def _root_grads(outputs, grad_outputs, create_graph, caller):
+def _root_grads(outputs, grad_outputs, create_graph):
+    """The gradients the backward pass starts from (ones for a scalar)."""
     from .._tensor import Tensor
+    for i, t in enumerate(outputs):
+        if not t._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn")
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
@@ -60,11 +65,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(tensors):
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn")
-    roots = _root_grads(tensors, grad_tensors, create_graph, "backward")
+    roots = _root_grads(tensors, grad_tensors, create_graph)
     run_backward(tensors, roots, retain_graph, create_graph, inputs=inputs)
 
 
@@ -82,14 +83,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         allow_unused = materialize_grads
     if retain_graph is None:
         retain_graph = create_graph
-    for i, t in enumerate(outputs):
-        if not t._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn")
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    roots = _root_grads(outputs, grad_outputs, create_graph, "grad")
+    roots = _root_grads(outputs, grad_outputs, create_graph)
     result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
                           capture=True, allow_unused=allow_unused)
     if materialize_grads:

@@ -69,32 +69,29 @@ class _DecoratorContextManager:
         return self.__class__()
 
 
-class no_grad(_DecoratorContextManager):
+class _GradMode(_DecoratorContextManager):
+    """Set recording to `_enabled` inside the block, then restore it."""
+    _enabled = False
+
+    def __init__(self):
+        self.prev = False
+
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = self._enabled
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+
+class no_grad(_GradMode):
     """Disable gradient recording inside the block."""
-
-    def __init__(self):
-        self.prev = False
-
-    def __enter__(self):
-        self.prev = _state.enabled
-        _state.enabled = False
-
-    def __exit__(self, *exc):
-        _state.enabled = self.prev
+    _enabled = False
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_GradMode):
     """Enable gradient recording inside the block (e.g. within no_grad)."""
-
-    def __init__(self):
-        self.prev = False
-
-    def __enter__(self):
-        self.prev = _state.enabled
-        _state.enabled = True
-
-    def __exit__(self, *exc):
-        _state.enabled = self.prev
+    _enabled = True
 
 
 class set_grad_enabled(_DecoratorContextManager):

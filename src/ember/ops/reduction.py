@@ -86,12 +86,18 @@ def _mean(x, dims, keepdim):
     return np.asarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def _accumulation_input(input, dtype):
+    """sum and prod work in `dtype` if given, and integers (bool too) in int64."""
     x = input._data
     if dtype is not None:
-        x = x.astype(dtype._np)
-    elif x.dtype.kind in "biu":
-        x = x.astype(np.int64)
+        return x.astype(dtype._np)
+    if x.dtype.kind in "biu":
+        return x.astype(np.int64)
+    return x
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim)
     if dims is None:
         data = torch_sum(x, None)
@@ -126,11 +132,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
-    x = input._data
-    if dtype is not None:
-        x = x.astype(dtype._np)
-    elif x.dtype.kind in "biu":
-        x = x.astype(np.int64)
+    x = _accumulation_input(input, dtype)
     if dim is None:
         data = np.asarray(x.prod())
         if input._requires_grad and _state.enabled:

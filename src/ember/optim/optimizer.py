@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
 
-from .._tensor import Tensor
+from .._tensor import Tensor, zero_grads
+from ..nn.modules._hooks import add_hook
 from ..nn.modules.module import RemovableHandle, _typename
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook",
@@ -31,15 +32,11 @@ required = _RequiredParameter()
 
 
 def register_optimizer_step_pre_hook(hook):
-    handle = RemovableHandle(_global_optimizer_pre_hooks)
-    _global_optimizer_pre_hooks[handle.id] = hook
-    return handle
+    return add_hook(_global_optimizer_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
-    handle = RemovableHandle(_global_optimizer_post_hooks)
-    _global_optimizer_post_hooks[handle.id] = hook
-    return handle
+    return add_hook(_global_optimizer_post_hooks, hook)
 
 
 def _to_scalar(x):
@@ -243,17 +240,7 @@ class Optimizer:
     # -- gradients and groups --------------------------------------------------
     def zero_grad(self, set_to_none=True):
         for group in self.param_groups:
-            for p in group["params"]:
-                g = p._grad
-                if g is not None:
-                    if set_to_none:
-                        p._grad = None
-                    else:
-                        if g._grad_fn is not None:
-                            g.detach_()
-                        else:
-                            g.requires_grad_(False)
-                        g.zero_()
+            zero_grads(group["params"], set_to_none)
 
     def step(self, closure=None):
         raise NotImplementedError

@@ -31,16 +31,19 @@ class RemovableHandle:
         self.remove()
 
 
-def register_module_forward_pre_hook(hook):
-    handle = RemovableHandle(_global_forward_pre_hooks)
-    _global_forward_pre_hooks[handle.id] = hook
+def add_hook(hooks, hook):
+    """Put `hook` in the dict `hooks`; the handle takes it out again."""
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
     return handle
+
+
+def register_module_forward_pre_hook(hook):
+    return add_hook(_global_forward_pre_hooks, hook)
 
 
 def register_module_forward_hook(hook):
-    handle = RemovableHandle(_global_forward_hooks)
-    _global_forward_hooks[handle.id] = hook
-    return handle
+    return add_hook(_global_forward_hooks, hook)
 
 
 class _HooksMixin:

@@ -9,7 +9,7 @@ directly when there are none.
 from collections import OrderedDict
 
 from ... import _dtype as D
-from ..._tensor import Tensor
+from ..._tensor import Tensor, zero_grads
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 from . import _hooks
@@ -335,17 +335,7 @@ class Module(_HooksMixin, _StateDictMixin):
         return self
 
     def zero_grad(self, set_to_none=True):
-        for p in self.parameters():
-            g = p._grad
-            if g is not None:
-                if set_to_none:
-                    p._grad = None
-                else:
-                    if g._grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    g.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     def apply(self, fn):
         for module in self.children():
@@ -393,21 +383,8 @@ class Module(_HooksMixin, _StateDictMixin):
         raise AssertionError("Torch not compiled with CUDA enabled")
 
     def to(self, *args, **kwargs):
-        from ..._creation import _check_device
-        dtype = kwargs.pop("dtype", None)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        kwargs.pop("memory_format", None)
-        if kwargs:
-            raise TypeError(f"to() received an invalid combination of arguments: {list(kwargs)}")
-        for a in args:
-            if isinstance(a, D.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                dtype = a.dtype
-            elif not isinstance(a, bool):
-                device = a
-        _check_device(device)
+        from ..._extras import parse_to
+        dtype, _ = parse_to(args, kwargs)
         if dtype is None:
             return self
         if not dtype.is_floating_point:
