@@ -28,6 +28,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
 from . import _extras
 from ._extras import *  # noqa: F401,F403
 from . import autograd, nn, optim, utils
+from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, too)
 
 __version__ = "0.1.0"
 

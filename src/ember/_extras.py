@@ -9,7 +9,7 @@ from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
-           "can_cast", "is_storage", "clone_detach"]
+           "can_cast", "is_storage", "clone_detach", "save", "load"]
 # (parse_to is shared with nn.Module.to; not part of the public namespace)
 
 
@@ -109,3 +109,45 @@ cuda = types.SimpleNamespace(is_available=lambda: False, device_count=lambda: 0,
                              manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
                              current_device=_cuda_unavailable)
 Tensor.cuda = _cuda_unavailable
+
+
+def _new_like(fill):
+    def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
+        from ._creation import _size_args
+        _check_device(device)
+        shape = _size_args(size, "new_" + fill)
+        data = np.full(shape, 0 if fill in ("zeros", "empty") else 1, (dtype or self.dtype)._np)
+        return Tensor._wrap(data).requires_grad_(requires_grad)
+    new.__name__ = "new_" + fill
+    return new
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    _check_device(device)
+    data = np.full(tuple(size), fill_value, (dtype or self.dtype)._np)
+    return Tensor._wrap(data).requires_grad_(requires_grad)
+
+
+Tensor.new_zeros = _new_like("zeros")
+Tensor.new_ones = _new_like("ones")
+Tensor.new_empty = _new_like("empty")
+Tensor.new_full = _new_full
+
+
+def save(obj, f, pickle_protocol=2, **kwargs):
+    """Pickle `obj` (tensors, state dicts, modules) to a path or file object."""
+    import pickle
+    if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__"):
+        with open(f, "wb") as fh:
+            pickle.dump(obj, fh, protocol=pickle_protocol)
+    else:
+        pickle.dump(obj, f, protocol=pickle_protocol)
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, **kwargs):
+    """Read back what `save` wrote (Ember's own pickles, not PyTorch's zip files)."""
+    import pickle
+    if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__"):
+        with open(f, "rb") as fh:
+            return pickle.load(fh)
+    return pickle.load(f)

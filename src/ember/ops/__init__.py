@@ -21,13 +21,14 @@ from .linalg import addmm, bmm, dot, inner, linear, matmul, mm, mv, outer, ger
 from .pointwise import *  # noqa: F401,F403
 from .reduction import (amax, amin, argmax, argmin, max, mean, min, prod, std, sum, var)
 from .shape import *  # noqa: F401,F403
-from . import splitting as _split
+from . import selection, splitting as _split
+from .selection import *  # noqa: F401,F403
 from .splitting import chunk, split, unbind
 from .._tensor import Tensor
 import numpy as _np
 
 __all__ = (pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
-           + _split.__all__
+           + _split.__all__ + selection.__all__
            + ["addmm", "bmm", "dot", "inner", "matmul", "mm", "mv", "outer", "ger",
               "amax", "amin", "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum",
               "var"])
@@ -61,6 +62,8 @@ for _name, _fn in {
                                    "swapaxes", "swapdims", "permute", "contiguous", "clone",
                                    "narrow", "select")},
     **{n: getattr(_split, n) for n in ("chunk", "split", "unbind")},
+    **{n: getattr(selection, n) for n in selection.__all__},
+    "all": comparison.all, "any": comparison.any, "addmm": addmm,
 }.items():
     setattr(Tensor, _name, _fn)
 
@@ -69,7 +72,8 @@ for _name in ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "r
               "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign", "reciprocal", "square",
               "clamp", "clip", "clamp_min", "clamp_max", "true_divide", "remainder",
               "floor_divide", "subtract", "multiply", "divide", "log2", "log10", "log1p",
-              "exp2", "expm1", "sinh", "cosh", "masked_fill"):
+              "exp2", "expm1", "sinh", "cosh", "masked_fill", "floor", "ceil", "round", "trunc",
+              "frac"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
@@ -155,6 +159,20 @@ def _where_method(self, condition, other):
 
 Tensor.where = _where_method
 Tensor.view_as = lambda self, other: _S.view(self, other._data.shape)
+Tensor.type_as = lambda self, other: self.to(other.dtype)
+
+
+def _sum_to_size(self, *size):
+    from .reduction import sum as _sum
+    size = _S._shape_arg(size)
+    lead = self._data.ndim - len(size)
+    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
+                                      if s == 1 and self._data.shape[i + lead] != 1)
+    out = _sum(self, dims, keepdim=True) if dims else self
+    return _S.view(out, size) if lead else out
+
+
+Tensor.sum_to_size = _sum_to_size
 Tensor.reshape_as = lambda self, other: _S.reshape(self, other._data.shape)
 Tensor.T = property(lambda self: _S.permute(self, tuple(range(self._data.ndim - 1, -1, -1))))
 Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))

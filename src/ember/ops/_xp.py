@@ -88,6 +88,8 @@ NUMPY = types.SimpleNamespace(
     index_backward=_index_backward,
     index_fill=_index_fill,
     where=_where,
+    flip=np.flip,
+    cumsum=lambda x, dim: np.cumsum(x, axis=dim),
     stack=lambda xs, dim: np.stack(xs, axis=dim),
     cat=lambda xs, dim: np.concatenate(xs, axis=dim),
     matmul=np.matmul,
@@ -104,7 +106,7 @@ NUMPY = types.SimpleNamespace(
 def _tensor_namespace():
     """The same functions over recorded Ember ops (imported late: the ops
     themselves import this module)."""
-    from . import conditional, linalg, pointwise, reduction, shape
+    from . import conditional, linalg, pointwise, reduction, selection, shape
     from .._dtype import _BY_NP
     from .._tensor import Tensor
 
@@ -145,6 +147,8 @@ def _tensor_namespace():
         index_backward=index_backward,
         index_fill=index_fill,
         where=where,
+        flip=selection.flip,
+        cumsum=selection.cumsum,
         stack=shape.stack,
         cat=shape.cat,
         matmul=linalg.matmul,

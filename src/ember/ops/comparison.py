@@ -5,7 +5,7 @@ from .pointwise import _tensor_operand
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
            "less_equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor",
            "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan", "isinf",
-           "isfinite", "equal", "allclose", "isclose"]
+           "isfinite", "equal", "allclose", "isclose", "all", "any"]
 
 
 def _compare(npfn):
@@ -83,3 +83,17 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
                                       equal_nan=equal_nan)))
+
+
+def _truth(npfn):
+    def op(input, dim=None, keepdim=False):
+        x = input._data
+        axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
+            dim if isinstance(dim, (tuple, list)) else (dim,)))
+        return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
+    op.__name__ = npfn.__name__
+    return op
+
+
+all = _truth(np.all)
+any = _truth(np.any)

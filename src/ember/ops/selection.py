@@ -1,0 +1,156 @@
+"""Ops that pick or reorder elements, and running sums, with their
+derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
+the rounding ops (flat almost everywhere: zero gradient)."""
+from ._common import RESULT, D, Tensor, _state, as_dims, derivative, np, record, wrap, wrap_dim
+
+__all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
+           "ceil", "round", "trunc", "frac"]
+
+N = derivative
+
+IndexSelectBackward0 = N("IndexSelectBackward0", self=lambda xp, g, shape, key:
+                         xp.index_backward(g, shape, key, True))
+GatherBackward0 = N("GatherBackward0", self=IndexSelectBackward0.formulas[0])
+MaskedSelectBackward0 = N("MaskedSelectBackward0", self=lambda xp, g, shape, key:
+                          xp.index_backward(g, shape, key, True))
+FlipBackward0 = N("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dims))
+# The gradient of a running sum is the running sum of the gradient, backwards.
+CumsumBackward0 = N("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
+    xp.cumsum(xp.flip(g, (dim,)), dim), (dim,)))
+# d|x|_p = sign(x) |x|^(p-1) / |x|_p^(p-1); at |x|_p = 0 PyTorch gives 0.
+LinalgVectorNormBackward0 = N("LinalgVectorNormBackward0", self=lambda xp, g, x, r, p, dims, keep:
+                              _norm_grad(xp, g, x, r, p, dims, keep))
+_ZERO = lambda xp, g: g * 0
+FloorBackward0, CeilBackward0, RoundBackward0, TruncBackward0 = (
+    N(n, self=_ZERO) for n in ("FloorBackward0", "CeilBackward0", "RoundBackward0",
+                               "TruncBackward0"))
+RoundBackward1 = N("RoundBackward1", self=lambda xp, g, decimals: g * 0)
+FracBackward0 = N("FracBackward0", self=lambda xp, g: g)
+
+
+def _norm_grad(xp, g, x, r, p, dims, keep):
+    if not keep and dims is not None:
+        shape = tuple(1 if i in dims else s for i, s in enumerate(x.shape))
+        g, r = xp.reshape(g, shape), xp.reshape(r, shape)
+    if p == 2:
+        scale = xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
+        return x * scale
+    if p == 1:
+        return xp.sign(x) * g
+    safe = xp.where(r == 0, 1, r)
+    return xp.where(r == 0, 0, g * xp.sign(x) * abs(x) ** (p - 1) / safe ** (p - 1))
+
+
+def _rounding(name, fn, node):
+    def op(input):
+        data = np.asarray(fn(input._data))
+        if input._requires_grad and _state.enabled:
+            return record(data, node, (input,))
+        return wrap(data)
+    op.__name__ = name
+    return op
+
+
+floor = _rounding("floor", np.floor, FloorBackward0)
+ceil = _rounding("ceil", np.ceil, CeilBackward0)
+trunc = _rounding("trunc", np.trunc, TruncBackward0)
+frac = _rounding("frac", lambda x: x - np.trunc(x), FracBackward0)
+
+
+def round(input, *, decimals=0):
+    if decimals == 0:
+        return _rounding("round", np.round, RoundBackward0)(input)
+    data = np.asarray(np.round(input._data, decimals))
+    if input._requires_grad and _state.enabled:
+        return record(data, RoundBackward1, (input,), (), (decimals,))
+    return wrap(data)
+
+
+def _index_array(index, name):
+    if not isinstance(index, Tensor) or index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return index._data
+
+
+def index_select(input, dim, index):
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = _index_array(index, "index_select").reshape(-1)
+    if idx.size and (idx.max() >= x.shape[d] or idx.min() < -x.shape[d]):
+        raise IndexError("index out of range in self")
+    key = (slice(None),) * d + (idx,)
+    data = x[key]
+    if input._requires_grad and _state.enabled:
+        return record(data, IndexSelectBackward0, (input,), (), (x.shape, key))
+    return wrap(data)
+
+
+def gather(input, dim, index):
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = _index_array(index, "gather")
+    if idx.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    # The full key: idx along `dim`, each other dim's own position.
+    key = tuple(idx if i == d else np.arange(s).reshape((-1,) + (1,) * (idx.ndim - i - 1))
+                for i, s in enumerate(idx.shape))
+    data = x[key]
+    if input._requires_grad and _state.enabled:
+        return record(data, GatherBackward0, (input,), (), (x.shape, key))
+    return wrap(data)
+
+
+def masked_select(input, mask):
+    x, m = np.broadcast_arrays(input._data, mask._data)
+    key = np.nonzero(m)
+    data = x[key]
+    if input._requires_grad and _state.enabled:
+        if x.shape != input._data.shape:
+            from .shape import expand
+            input = expand(input, x.shape)
+        return record(data, MaskedSelectBackward0, (input,), (), (x.shape, key))
+    return wrap(data)
+
+
+def flip(input, dims):
+    x = input._data
+    dims = as_dims(dims, x.ndim)
+    data = np.flip(x, dims).copy()
+    if input._requires_grad and _state.enabled:
+        return record(data, FlipBackward0, (input,), (), (dims,))
+    return wrap(data)
+
+
+def cumsum(input, dim, *, dtype=None):
+    x = input._data
+    if dtype is not None:
+        x = x.astype(dtype._np)
+    elif x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    d = wrap_dim(dim, x.ndim)
+    data = np.cumsum(x, axis=d) if x.ndim else x.copy()
+    if input._requires_grad and _state.enabled:
+        return record(data, CumsumBackward0, (input,), (), (d,))
+    return wrap(data)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The vector p-norm (2 by default; 'fro' is 2), over all or `dim`."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.name.capitalize()}")
+    p = 2 if p in ("fro", None) else p
+    dims = as_dims(dim, x.ndim) if dim is not None else None
+    a = np.abs(x)
+    if p == float("inf"):
+        data = a.max(axis=dims, keepdims=keepdim)
+    elif p == 2:
+        data = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
+    else:
+        data = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
+    data = np.asarray(data, dtype=x.dtype)
+    if input._requires_grad and _state.enabled:
+        return record(data, LinalgVectorNormBackward0, (input,), (input, RESULT),
+                      (p, dims, keepdim))
+    return wrap(data)
