@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from ..ops import pointwise as _P
 from ..ops._common import RESULT, binary_arrays, derivative, edge, wrap, wrap_dim
+from ..ops._summation import torch_sum
 from ..ops._xp import NUMPY
 from ..ops.linalg import linear
 
@@ -189,7 +190,13 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     sq = d * d
     if weight is not None:
         sq = sq * weight._data
-    data = sq if reduction == "none" else sq.mean() if reduction == "mean" else sq.sum()
+    if reduction == "none":
+        data = sq
+    else:
+        # Summed in PyTorch's order, so the loss has PyTorch's last digits.
+        data = torch_sum(sq, None)
+        if reduction == "mean":
+            data = data / sq.dtype.type(max(sq.size, 1))
     if _tracked(input, target) and weight is None:
         return _record(data, MseLossBackward0, (input, target), (input, target),
                        (reduction, max(sq.size, 1)))

@@ -148,8 +148,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 _max_t = namedtuple("max", ["values", "indices"])
 _min_t = namedtuple("min", ["values", "indices"])
 for _t in (_max_t, _min_t):
-    _t.__repr__ = lambda self: (f"ember.return_types.{type(self).__name__}(\nvalues={self[0]},"
-                                f"\nindices={self[1]})")
+    _t.__repr__ = lambda self: (f"ember.return_types.{type(self).__name__}(\n"
+                                f"values={self[0]!r},\nindices={self[1]!r})")
 
 
 def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result_t, name):
