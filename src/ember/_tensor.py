@@ -458,22 +458,6 @@ class Tensor:
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
-def zero_grads(params, set_to_none=True):
-    """What Module.zero_grad and Optimizer.zero_grad do to each parameter."""
-    for p in params:
-        g = p._grad
-        if g is None:
-            continue
-        if set_to_none:
-            p._grad = None
-        else:
-            if g._grad_fn is not None:
-                g.detach_()
-            else:
-                g.requires_grad_(False)
-            g.zero_()
-
-
 def _single_output(node, what):
     if node._multi:
         raise NotImplementedError(

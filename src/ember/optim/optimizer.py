@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
 
-from .._tensor import Tensor, zero_grads
+from .._tensor import Tensor
 from ..nn.modules._hooks import add_hook
-from ..nn.modules.module import RemovableHandle, _typename
+from ..nn.modules.module import RemovableHandle, _typename, zero_grads
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook", "required"]

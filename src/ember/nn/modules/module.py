@@ -9,7 +9,7 @@ directly when there are none.
 from collections import OrderedDict
 
 from ... import _dtype as D
-from ..._tensor import Tensor, zero_grads
+from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 from . import _hooks
@@ -41,6 +41,22 @@ def _typename(obj):
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(
         f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+
+def zero_grads(params, set_to_none=True):
+    """What Module.zero_grad and Optimizer.zero_grad do to each parameter."""
+    for p in params:
+        g = p._grad
+        if g is None:
+            continue
+        if set_to_none:
+            p._grad = None
+        else:
+            if g._grad_fn is not None:
+                g.detach_()
+            else:
+                g.requires_grad_(False)
+            g.zero_()
 
 
 class Module(_HooksMixin, _StateDictMixin):
