@@ -115,7 +115,14 @@ def binary_arrays(a, b):
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
         return None, None
+    if _VALUE_BASED_CASTING and tb is not bool:
+        # NumPy 1.x widens by value (float16 + 1e5 -> float32); a scalar of
+        # the tensor's own dtype keeps PyTorch's result dtype there too.
+        b = ad.dtype.type(b)
     return ad, b
+
+
+_VALUE_BASED_CASTING = int(np.__version__.split(".")[0]) < 2
 
 
 _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))

@@ -313,7 +313,7 @@ def pow(input, exponent):
             b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
             data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
         else:
-            data = np.asarray(np.power(base, ed))
+            data = np.asarray(np.power(ed.dtype.type(base), ed))
         if exponent._requires_grad and _state.enabled:
             node = PowBackward2(((edge(exponent)),), (RESULT,), (base,), data,
                                 data.shape, data.dtype)
