@@ -130,6 +130,7 @@ OPS = [
      [((3, 4), ANY)], True),
     ("sum_to_size", lambda T, x: x.sum_to_size(1, 4), [((3, 4), ANY)], True),
     ("type_as", lambda T, x: x.type_as(T.ones(1, dtype=T.float64)) * 2, [((3,), ANY)], True),
+    ("repeat", lambda T, x: x.repeat(2, 1, 3), [((3, 4), ANY)], True),
     ("masked_fill", lambda T, x: x.masked_fill(x > 0, 0.5), [((3, 4), ANY)], True),
     ("softmax", lambda T, x: x.softmax(1), [((3, 4), ANY)], True),
     ("log_softmax", lambda T, x: T.nn.functional.log_softmax(x, 0), [((3, 4), ANY)], True),

@@ -60,7 +60,7 @@ for _name, _fn in {
     **{n: getattr(_S, n) for n in ("view", "reshape", "flatten", "unflatten", "squeeze",
                                    "unsqueeze", "expand", "expand_as", "t", "transpose",
                                    "swapaxes", "swapdims", "permute", "contiguous", "clone",
-                                   "narrow", "select")},
+                                   "narrow", "select", "repeat")},
     **{n: getattr(_split, n) for n in ("chunk", "split", "unbind")},
     **{n: getattr(selection, n) for n in selection.__all__},
     "all": comparison.all, "any": comparison.any, "addmm": addmm,

@@ -10,6 +10,7 @@ from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "cat", "concat", "concatenate",
            "stack", "hstack", "vstack", "narrow", "select"]
+# (repeat is a Tensor method only, as in PyTorch)
 
 
 N = derivative
@@ -368,3 +369,24 @@ def select(input, dim, index):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {d}")
     return getitem(input, (slice(None),) * d + (index,))
+
+
+# The gradient of a tiling sums the tiles: view the gradient as
+# (repeats_0, size_0, repeats_1, size_1, ...) and sum over the repeats.
+RepeatBackward0 = N("RepeatBackward0", self=lambda xp, g, split, axes, shape: xp.reshape(
+    xp.sum(xp.reshape(g, split), axes), shape))
+
+
+def repeat(input, *sizes):
+    x = input._data
+    sizes = _shape_arg(sizes)
+    if len(sizes) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    padded = (1,) * (len(sizes) - x.ndim) + x.shape
+    data = np.tile(x.reshape(padded), sizes)
+    if input._requires_grad and _state.enabled:
+        split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
+        axes = tuple(range(0, 2 * len(sizes), 2))
+        return record(data, RepeatBackward0, (input,), (), (split, axes, x.shape))
+    return wrap(data)
