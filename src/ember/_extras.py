@@ -9,7 +9,7 @@ from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
-           "can_cast", "is_storage", "clone_detach", "save", "load"]
+           "can_cast", "is_storage", "save", "load"]
 # (parse_to is shared with nn.Module.to; not part of the public namespace)
 
 
@@ -52,9 +52,6 @@ def nonzero(input, *, as_tuple=False):
     return Tensor._wrap(np.stack(idx, axis=1).astype(np.int64) if idx else
                         np.zeros((0, 0), np.int64))
 
-
-def clone_detach(t):
-    return t.detach().clone()
 
 
 def parse_to(args, kwargs):

@@ -10,7 +10,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 
-__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "watch_result", "grad_on",
+__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "watch_result",
            "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
 
 wrap = Tensor._wrap
@@ -36,14 +36,6 @@ def edge(t):
     return NONE_EDGE
 
 
-def grad_on(*tensors):
-    """Does this op need recording: grad mode on and some input requires grad."""
-    if not _state.enabled:
-        return False
-    for t in tensors:
-        if isinstance(t, Tensor) and t._requires_grad:
-            return True
-    return False
 
 
 def record(data, node_cls, inputs, saved=(), ctx=()):
@@ -68,11 +60,6 @@ def watch_result(node, out):
     return out
 
 
-def out(data):
-    """Wrap an untracked result (NumPy returns scalars for 0-d results)."""
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    return Tensor._wrap(data)
 
 
 def binary_arrays(a, b):
@@ -155,8 +142,6 @@ def _result_dtype(a, b):
     return da if zb else db
 
 
-def unwrap(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def as_dims(dim, ndim):
