@@ -56,8 +56,6 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         for i, t in enumerate(inputs):
             node = gradient_edge(t)
             if node is None:
-                if capture:
-                    raise RuntimeError("One of the differentiated Tensors does not require grad")
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(node, []).append(i)
 
