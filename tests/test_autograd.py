@@ -293,3 +293,16 @@ def test_next_functions_as_pytorch():
     assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert acc.variable is a
     assert acc.next_functions == ()
+
+
+def test_hooks_and_retain_grad_on_unbind_pieces():
+    # Read off PyTorch 2.13: the hook's result is what retain_grad keeps.
+    x = ember.arange(6.0).reshape(2, 3).requires_grad_()
+    a, b = x
+    b.register_hook(lambda g: g * 10)
+    a.retain_grad()
+    b.retain_grad()
+    (a * 2 + b * 3).sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0, 2.0], [30.0, 30.0, 30.0]]
+    assert a.grad.tolist() == [2.0, 2.0, 2.0]
+    assert b.grad.tolist() == [30.0, 30.0, 30.0]

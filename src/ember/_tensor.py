@@ -263,9 +263,15 @@ class Tensor:
         if self.__dict__.get("_retains"):
             return
         import weakref
-        _single_output(self._grad_fn, "retain_grad")
         self._retains = True
-        self._grad_fn._retain = weakref.ref(self)
+        node = self._grad_fn
+        if node._multi:
+            # One per output of unbind/split: {output_nr: weakref}.
+            if node._retain is None:
+                node._retain = {}
+            node._retain[self._output_nr] = weakref.ref(self)
+        else:
+            node._retain = weakref.ref(self)
 
     def register_hook(self, hook):
         if not self._requires_grad:
@@ -274,10 +280,15 @@ class Tensor:
         from .autograd.graph import _RemovableHandle
         if self._grad_fn is not None:
             node = self._grad_fn
-            _single_output(node, "register_hook")
-            if node._pre_hooks is None:
-                node._pre_hooks = []
-            hooks = node._pre_hooks
+            if node._multi:
+                # One list per output of unbind/split: {output_nr: [hooks]}.
+                if node._pre_hooks is None:
+                    node._pre_hooks = {}
+                hooks = node._pre_hooks.setdefault(self._output_nr, [])
+            else:
+                if node._pre_hooks is None:
+                    node._pre_hooks = []
+                hooks = node._pre_hooks
         else:
             if self._hooks is None:
                 self._hooks = []
@@ -456,13 +467,6 @@ class Tensor:
     def new_tensor(self, data, dtype=None, requires_grad=False):
         from ._creation import tensor
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-
-def _single_output(node, what):
-    if node._multi:
-        raise NotImplementedError(
-            f"ember: {what}() on a piece of unbind/split/chunk is not supported yet; "
-            "clone() the piece first")
 
 
 def _rebuild(data, requires_grad):

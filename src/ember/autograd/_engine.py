@@ -78,11 +78,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         while ready:
             node = pop()
             grad = buffers.pop(node, None)
-            if grad is not None and not node._multi:
-                if node._pre_hooks is not None:
-                    grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
-                if node._retain is not None:
-                    _retain(node._retain(), grad, create_graph, Tensor)
+            if grad is not None:
+                if node._multi:
+                    _output_hooks(node, grad, create_graph, Tensor)
+                else:
+                    if node._pre_hooks is not None:
+                        grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
+                    if node._retain is not None:
+                        _retain(node._retain(), grad, create_graph, Tensor)
             if targets is not None and node in targets:
                 if capture:
                     for i in targets[node]:
@@ -254,6 +257,17 @@ def _run_tensor_hooks(hooks, grad, create_graph, Tensor):
         if new is not None:
             g = new
     return g if create_graph else g._data
+
+
+def _output_hooks(node, grads, create_graph, Tensor):
+    """Tensor hooks and retain_grad of the outputs of a multi-output node."""
+    for nr, g in enumerate(grads):
+        if g is None:
+            continue
+        if node._pre_hooks is not None and nr in node._pre_hooks:
+            g = grads[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph, Tensor)
+        if node._retain is not None and nr in node._retain:
+            _retain(node._retain[nr](), g, create_graph, Tensor)
 
 
 def _retain(t, grad, create_graph, Tensor):
