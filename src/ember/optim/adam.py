@@ -11,7 +11,6 @@ import numpy as np
 from .. import _dtype as D
 from .._creation import tensor, zeros_like
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, _to_scalar
 
 __all__ = ["Adam", "AdamW"]
@@ -58,10 +57,7 @@ class Adam(Optimizer):
                     p_state["step"] = tensor(float(p_state["step"]), dtype=_scalar_dtype())
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             beta1, beta2 = (_to_scalar(b) for b in group["betas"])
             lr = _to_scalar(group["lr"])

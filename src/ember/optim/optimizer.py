@@ -13,6 +13,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .._tensor import Tensor
+from ..autograd.grad_mode import enable_grad
 from ..nn.modules._hooks import add_hook
 from ..nn.modules.module import RemovableHandle, _typename, zero_grads
 
@@ -244,6 +245,14 @@ class Optimizer:
 
     def step(self, closure=None):
         raise NotImplementedError
+
+    @staticmethod
+    def _evaluate(closure):
+        """The loss from `closure` (recomputed with grad on), or None."""
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
 
     def add_param_group(self, param_group):
         if not isinstance(param_group, dict):

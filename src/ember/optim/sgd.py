@@ -8,7 +8,6 @@ into one FMA, NumPy rounds twice, hence at most an ulp apart.
 import numpy as np
 
 from .._tensor import Tensor
-from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, _to_scalar
 
 __all__ = ["SGD", "sgd"]
@@ -34,10 +33,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             lr = _to_scalar(group["lr"])
             momentum = group["momentum"]
