@@ -165,11 +165,9 @@ Tensor.type_as = lambda self, other: self.to(other.dtype)
 def _sum_to_size(self, *size):
     from .reduction import sum as _sum
     size = _S._shape_arg(size)
-    lead = self._data.ndim - len(size)
-    dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size)
-                                      if s == 1 and self._data.shape[i + lead] != 1)
+    dims = _xp.sum_to_axes(self._data.shape, size)
     out = _sum(self, dims, keepdim=True) if dims else self
-    return _S.view(out, size) if lead else out
+    return _S.view(out, size) if len(size) < self._data.ndim else out
 
 
 Tensor.sum_to_size = _sum_to_size

@@ -13,14 +13,20 @@ import numpy as np
 from ._summation import torch_sum
 
 
+def sum_to_axes(from_shape, to_shape):
+    """The axes to sum over to bring `from_shape` back to the broadcast-smaller
+    `to_shape`: the extra leading ones and those `to_shape` has as 1."""
+    lead = len(from_shape) - len(to_shape)
+    return tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(to_shape) if s == 1 and from_shape[i + lead] != 1)
+
+
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undo broadcasting."""
     shape = tuple(shape)
     if x.shape == shape:
         return x
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1)
+    axes = sum_to_axes(x.shape, shape)
     if axes:
         x = torch_sum(x, axes, True)
     return x.reshape(shape)
@@ -110,24 +116,10 @@ def _tensor_namespace():
     from .._dtype import _BY_NP
     from .._tensor import Tensor
 
-    def sum_to(x, shape):
-        shape = tuple(shape)
-        if tuple(x._data.shape) == shape:
-            return x
-        lead = x._data.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, s in enumerate(shape) if s == 1 and x._data.shape[i + lead] != 1)
-        return shape_mod.reshape(reduction.sum(x, axes, True), shape)
-
-    shape_mod = shape
-
     def where(cond, a, b):
         if isinstance(cond, np.ndarray):
             cond = Tensor._wrap(cond)
         return conditional.where(cond, a, b)
-
-    def index_backward(g, shp, key, accumulate):
-        return _index_scatter(g, shp, key, accumulate)
 
     def index_fill(g, key, value):
         mask = np.ones(g._data.shape, dtype=g._data.dtype)
@@ -135,7 +127,7 @@ def _tensor_namespace():
         return g * Tensor._wrap(mask)
 
     return types.SimpleNamespace(
-        sum_to=sum_to,
+        sum_to=lambda x, size: x.sum_to_size(size),
         cast=lambda x, dt: shape.to_dtype(x, _BY_NP[np.dtype(dt)]),
         expand=shape.expand,
         reshape=shape.reshape,
@@ -144,7 +136,7 @@ def _tensor_namespace():
         permute=shape.permute,
         narrow=shape.narrow,
         select=shape.select,
-        index_backward=index_backward,
+        index_backward=_index_scatter,
         index_fill=index_fill,
         where=where,
         flip=selection.flip,
