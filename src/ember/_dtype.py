@@ -56,6 +56,14 @@ int = int32
 short = int16
 
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+
+# How PyTorch's messages name each dtype: its scalar-type name ("Float") and
+# its C++ type ("float").
+SCALAR_NAMES = {float32: "Float", float64: "Double", float16: "Half", int64: "Long",
+                int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool_: "Bool"}
+C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "long int",
+           int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
+           bool_: "bool"}
 _BY_NP = {d._np: d for d in ALL}
 _BY_NP_TYPE = {d._np.type: d for d in ALL}
 

@@ -32,12 +32,6 @@ def _fmt(x):
     return f"{float(x):g}"
 
 
-# The C++ type names PyTorch's random_ bounds errors print.
-_C_NAMES = {"int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int",
-            "uint8": "unsigned char", "bool": "bool", "float16": "c10::Half",
-            "float32": "float", "float64": "double"}
-
-
 def _bounds(dtype):
     if dtype.is_floating_point:
         info = np.finfo(dtype._np)
@@ -49,8 +43,7 @@ def _bounds(dtype):
 
 
 def _legacy(dtype):
-    from .ops.inplace import _NAMES
-    return _NAMES[dtype]
+    return D.SCALAR_NAMES[dtype]
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -95,7 +88,7 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
     lo, hi = _bounds(dtype)
     for name, v in (("from", low), ("to - 1", high - 1)):
         if not lo <= v <= hi:
-            raise RuntimeError(f"{name} is out of bounds for {_C_NAMES[dtype.name]}")
+            raise RuntimeError(f"{name} is out of bounds for {D.C_NAMES[dtype]}")
     data = R.randint(low, high, shape, dtype._np, generator)
     return _finish(data, requires_grad)
 

@@ -239,8 +239,8 @@ class Tensor:
                     "and the tensor are the same size")
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_C_NAME[value.dtype]}' to a "
-                    f"tensor with grad_dtype '{_LEGACY_NAMES[self.dtype][6:-6]}'. The gradient "
+                    f"attempting to assign a gradient with dtype '{D.C_NAMES[value.dtype]}' to a "
+                    f"tensor with grad_dtype '{D.SCALAR_NAMES[self.dtype]}'. The gradient "
                     "must match the tensor's grad_dtype (defaults to the tensor's dtype). You can "
                     "set the tensor's grad_dtype attribute with a specific dtype, or None to allow "
                     "any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
@@ -480,10 +480,6 @@ def _wrap_dim(dim, ndim):
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
 
-
-_C_NAME = {D.float32: "float", D.float64: "double", D.float16: "c10::Half", D.int64: "long int",
-           D.int32: "int", D.int16: "short int", D.int8: "signed char", D.uint8: "unsigned char",
-           D.bool_: "bool"}
 
 _LEGACY_NAMES = {
     D.float32: "ember.FloatTensor", D.float64: "ember.DoubleTensor",

@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from ..ops import pointwise as _P
 from ..ops._common import RESULT, binary_arrays, derivative, edge, wrap, wrap_dim
+from .._dtype import SCALAR_NAMES
 from ..ops._summation import torch_sum
 from ..ops._xp import NUMPY
 from ..ops.linalg import linear
@@ -109,8 +110,7 @@ def _softmax_input(input, dim, dtype, name, stacklevel):
 
 
 def _type_name(t):
-    from ..ops.inplace import _NAMES
-    return _NAMES[t.dtype]
+    return SCALAR_NAMES[t.dtype]
 
 
 def _shifted(x, dim):

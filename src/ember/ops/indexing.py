@@ -212,7 +212,8 @@ def setitem(input, key, value):
         if not basic and v.dtype != x.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
-                f"{_short(input.dtype)} for the destination and {_short(value.dtype)} for "
+                f"{D.SCALAR_NAMES[input.dtype]} for the destination and "
+                f"{D.SCALAR_NAMES[value.dtype]} for "
                 "the source.")
         _check_broadcast(v.shape, view.shape, basic, value)
     else:
@@ -315,8 +316,3 @@ def _check_broadcast(vshape, target, basic, value):
 def _type_name(value):
     t = type(value)
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
-
-
-def _short(dtype):
-    from .inplace import _NAMES
-    return _NAMES[dtype]

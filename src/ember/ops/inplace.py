@@ -12,9 +12,6 @@ LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place 
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation.")
 
-_NAMES = {D.float32: "Float", D.float64: "Double", D.float16: "Half", D.int64: "Long",
-          D.int32: "Int", D.int16: "Short", D.int8: "Char", D.uint8: "Byte", D.bool_: "Bool"}
-
 
 def check_inplace(t, through_view=False):
     """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
@@ -32,8 +29,8 @@ def _write(t, data):
     dst = t._data
     if data.dtype != dst.dtype and not _castable(data.dtype, dst.dtype):
         raise RuntimeError(
-            f"result type {_NAMES[D._BY_NP[data.dtype]]} can't be cast to the desired output "
-            f"type {_NAMES[D._BY_NP[dst.dtype]]}")
+            f"result type {D.SCALAR_NAMES[D._BY_NP[data.dtype]]} can't be cast to the desired output "
+            f"type {D.SCALAR_NAMES[D._BY_NP[dst.dtype]]}")
     if data.shape != dst.shape:
         try:
             np.broadcast_to(data, dst.shape)

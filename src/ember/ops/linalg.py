@@ -40,15 +40,10 @@ def _scaled(x, alpha):
     return x if alpha == 1 else x * alpha
 
 
-_C_NAMES = {D.float32: "float", D.float64: "double", D.float16: "c10::Half",
-            D.int64: "long int", D.int32: "int", D.int16: "short int", D.int8: "signed char",
-            D.uint8: "unsigned char", D.bool_: "bool"}
-
-
 def _same_dtype(a, b):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
-                           f"{_C_NAMES[a.dtype]} != {_C_NAMES[b.dtype]}")
+                           f"{D.C_NAMES[a.dtype]} != {D.C_NAMES[b.dtype]}")
 
 
 def _product(node, forward, a, b, ctx=()):
@@ -137,16 +132,11 @@ def dot(input, tensor):
             "elements respectively")
     if a.dtype != b.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
-                           f"{_short(input.dtype)} and {_short(tensor.dtype)}")
+                           f"{D.SCALAR_NAMES[input.dtype]} and {D.SCALAR_NAMES[tensor.dtype]}")
     return _product(DotBackward0, np.dot, input, tensor)
 
 
 inner = dot
-
-
-def _short(dt):
-    from .inplace import _NAMES
-    return _NAMES[dt]
 
 
 def outer(input, vec2):

@@ -117,7 +117,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if x.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {_type_name(input.dtype)}")
+            f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
     dims = _dims_or_none(input, dim)
     if dims is None:
         data = _mean(x, None, False)
@@ -275,8 +275,3 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
                           (dims, correction, keepdim, n))
         return record(data, VarBackward0, (input,), (input,), (dims, correction, keepdim, n))
     return wrap(data)
-
-
-def _type_name(dtype):
-    return {D.int64: "Long", D.int32: "Int", D.int16: "Short", D.int8: "Char",
-            D.uint8: "Byte", D.bool_: "Bool", D.float16: "Half"}.get(dtype, "Float")
