@@ -97,9 +97,11 @@ Tensor.__mul__ = Tensor.__rmul__ = _P.mul
 Tensor.__truediv__ = _P.div
 Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other)
 Tensor.__floordiv__ = _P.floor_divide
-Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(_scalar_tensor(other), self))
+Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
+    _P._tensor_operand(other, "floor_divide", 1), self))
 Tensor.__mod__ = _P.remainder
-Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(_scalar_tensor(other), self))
+Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
+    _P._tensor_operand(other, "remainder", 1), self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
 Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
@@ -117,12 +119,6 @@ def _invert(self):
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
     return _Q.bitwise_not(self)
-
-
-def _scalar_tensor(x):
-    """A Python number as the 0-d tensor PyTorch wraps it in (so it promotes weakly)."""
-    from .._dtype import scalar_dtype
-    return Tensor._wrap(_np.asarray(x, dtype=scalar_dtype(x)._np))
 
 
 Tensor.__invert__ = _invert

@@ -1,5 +1,6 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .pointwise import _tensor_operand
 from ._common import (D, Tensor, _state, binary_arrays, broadcast_error, derivative, np, record,
                       wrap, _result_dtype)
 
@@ -31,12 +32,6 @@ def _inside(x, lo, hi):
     if hi is None:
         return x >= lo
     return (x >= lo) & (x <= hi)
-
-
-def _operand(v, like):
-    if isinstance(v, Tensor):
-        return v
-    return Tensor._wrap(np.asarray(v, dtype=D.scalar_dtype(v)._np))
 
 
 def where(condition, input=None, other=None):
@@ -84,9 +79,9 @@ def clamp(input, min=None, max=None):
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input
         if min is not None:
-            out = maximum(out, _operand(min, input))
+            out = maximum(out, _tensor_operand(min, "clamp", 2))
         if max is not None:
-            out = minimum(out, _operand(max, input))
+            out = minimum(out, _tensor_operand(max, "clamp", 3))
         return out
     x = input._data
     if x.dtype.kind != "f" and isinstance(min, float) or isinstance(max, float) and x.dtype.kind != "f":

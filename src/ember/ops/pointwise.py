@@ -147,6 +147,8 @@ def _binary(forward, node, a, b, saves_operands, ctx=()):
 
 
 def _tensor_operand(x, name, pos):
+    """A tensor argument, or a Python number as the 0-d tensor PyTorch wraps it
+    in (so it still promotes as a scalar)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float, bool, np.number, np.bool_)):
