@@ -29,6 +29,8 @@ from . import _extras
 from ._extras import *  # noqa: F401,F403
 from . import autograd, nn, optim, utils
 from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, too)
+from . import serialization  # noqa: E402
+from .serialization import save, load  # noqa: E402
 
 __version__ = "0.1.0"
 

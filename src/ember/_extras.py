@@ -9,7 +9,7 @@ from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
-           "can_cast", "is_storage", "save", "load"]
+           "can_cast", "is_storage"]
 # (parse_to is shared with nn.Module.to; not part of the public namespace)
 
 
@@ -129,22 +129,3 @@ Tensor.new_zeros = _new_like("zeros")
 Tensor.new_ones = _new_like("ones")
 Tensor.new_empty = _new_like("empty")
 Tensor.new_full = _new_full
-
-
-def save(obj, f, pickle_protocol=2, **kwargs):
-    """Pickle `obj` (tensors, state dicts, modules) to a path or file object."""
-    import pickle
-    if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__"):
-        with open(f, "wb") as fh:
-            pickle.dump(obj, fh, protocol=pickle_protocol)
-    else:
-        pickle.dump(obj, f, protocol=pickle_protocol)
-
-
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, **kwargs):
-    """Read back what `save` wrote (Ember's own pickles, not PyTorch's zip files)."""
-    import pickle
-    if isinstance(f, (str, bytes)) or hasattr(f, "__fspath__"):
-        with open(f, "rb") as fh:
-            return pickle.load(fh)
-    return pickle.load(f)
