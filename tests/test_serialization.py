@@ -419,3 +419,26 @@ def test_ordered_dict_metadata_survives(tmp_path):
     ember.save(sd, tmp_path / "e.pt")
     back = ember.load(tmp_path / "e.pt")
     assert type(back) is OrderedDict and back._metadata == sd._metadata
+
+
+def test_whole_modules_with_weights_only_false(tmp_path):
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.ReLU(), ember.nn.Linear(4, 2))
+    ember.save(model, tmp_path / "m.pt")
+    with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
+        ember.load(tmp_path / "m.pt")
+    back = ember.load(tmp_path / "m.pt", weights_only=False)
+    x = ember.randn(5, 3)
+    np.testing.assert_array_equal(back(x).detach().numpy(), model(x).detach().numpy())
+
+
+def test_pytorch_module_pickle_loads_as_embers(tmp_path):
+    torch = _torch()
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh())
+    torch.save(model, tmp_path / "t.pt")
+    back = ember.load(tmp_path / "t.pt", weights_only=False)
+    assert type(back) is ember.nn.Sequential and type(back[0]) is ember.nn.Linear
+    x = np.linspace(-1, 1, 15, dtype=np.float32).reshape(5, 3)
+    np.testing.assert_allclose(back(ember.from_numpy(x)).detach().numpy(),
+                               model(torch.from_numpy(x)).detach().numpy(), rtol=1e-6)
