@@ -8,6 +8,8 @@
     grad, then sum().backward(); time per op
 (c) MLP 784-1024-1024-10, batch 256: one training step
 (d) `python -c "import ember"` against `python -c "import torch"`: whole process
+(e) save + load (weights-only) of the lab's TinyModel state dict, in memory
+(f) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
 
 BLAS/OpenMP threads are pinned to 1 for both libraries in (a)-(c), so the
 comparison is fair on a busy machine. The two libraries are timed in
@@ -88,10 +90,32 @@ def op_chain(T):
     return run
 
 
+def save_load(T, shapes, to_file):
+    """A closure saving a state dict of these shapes and loading it back."""
+    import io
+    import tempfile
+    rng = np.random.default_rng(0)
+    sd = {f"w{i}": T.from_numpy(rng.standard_normal(s).astype(np.float32))
+          for i, s in enumerate(shapes)}
+    path = os.path.join(tempfile.mkdtemp(), "ckpt.pt")
+
+    def run():
+        f = path if to_file else io.BytesIO()
+        T.save(sd, f)
+        if not to_file:
+            f.seek(0)
+        T.load(f)
+    return run
+
+
 BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
     "c": ("MLP 784-1024-1024-10 step, batch 256", lambda T: training_step(T, (784, 1024, 1024, 10), 256), 1),
+    "e": ("save+load TinyModel state dict (BytesIO)",
+          lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
+    "f": ("save+load 100 MB state dict (file)",
+          lambda T: save_load(T, [(1000, 1000)] * 25, True), 1),
 }
 
 
@@ -139,7 +163,7 @@ def _fmt(seconds):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=15)
-    ap.add_argument("--only", default="a,b,c,d")
+    ap.add_argument("--only", default="a,b,c,d,e,f")
     args = ap.parse_args()
     print(f"threads pinned: OMP/OPENBLAS/MKL_NUM_THREADS={THREADS}"
           + (f", torch.set_num_threads({THREADS})" if torch else "; torch not installed"))

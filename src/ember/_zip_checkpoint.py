@@ -138,7 +138,8 @@ class ArchiveReader:
         return self._info(name).file_size
 
     def read(self, name, into=None):
-        """The record's bytes (or read into the writable buffer `into`)."""
+        """The record's bytes (or read into the writable buffer `into`), read
+        straight from the file into place and checked against its CRC-32."""
         info = self._info(name)
         if info.compress_type != zipfile.ZIP_STORED:
             raise self.error(f"record {name} is compressed (method {info.compress_type}); "
@@ -149,24 +150,15 @@ class ArchiveReader:
             raise self.error(f"record {name} holds {info.file_size} bytes where "
                              f"{view.nbytes} were expected")
         try:
-            with self._zip.open(info) as r:
-                got = 0
-                while got < view.nbytes:
-                    n = r.readinto(view[got:])
-                    if not n:
-                        break
-                    got += n
-                if got != view.nbytes:
-                    raise self.error(f"record {name} ends after {got} of its "
-                                     f"{view.nbytes} bytes")
-                r.read(1)       # reaching the end makes zipfile compare the CRC-32
-        except zipfile.BadZipFile as e:
-            if "CRC" in str(e):
-                raise self.error(f"CRC-32 mismatch in record {name}: its bytes are not the "
-                                 "ones that were saved") from None
+            self._file.seek(self.data_offset(name))
+            got = _read_into(self._file, view)
+        except (OSError, ValueError) as e:
             raise self.error(f"PytorchStreamReader failed reading record {name}: {e}") from None
-        except (EOFError, OSError, ValueError, struct.error, zlib.error) as e:
-            raise self.error(f"PytorchStreamReader failed reading record {name}: {e}") from None
+        if got != view.nbytes:
+            raise self.error(f"record {name} ends after {got} of its {view.nbytes} bytes")
+        if zlib.crc32(view) != info.CRC:
+            raise self.error(f"CRC-32 mismatch in record {name}: its bytes are not the ones "
+                             "that were saved")
         return buf
 
     def data_offset(self, name):
@@ -181,6 +173,20 @@ class ArchiveReader:
 
     def close(self):
         self._zip.close()
+
+
+def _read_into(f, view):
+    got = 0
+    while got < view.nbytes:
+        n = f.readinto(view[got:]) if hasattr(f, "readinto") else None
+        if n is None:
+            chunk = f.read(min(view.nbytes - got, 1 << 26))
+            n = len(chunk)
+            view[got:got + n] = chunk
+        if not n:
+            break
+        got += n
+    return got
 
 
 def is_zipfile(f):
