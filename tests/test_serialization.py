@@ -442,3 +442,12 @@ def test_pytorch_module_pickle_loads_as_embers(tmp_path):
     x = np.linspace(-1, 1, 15, dtype=np.float32).reshape(5, 3)
     np.testing.assert_allclose(back(ember.from_numpy(x)).detach().numpy(),
                                model(torch.from_numpy(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_load_reads_safetensors_files(tmp_path):
+    pytest.importorskip("safetensors")
+    from ember.utils.safetensors import save_file
+    save_file({"w": ember.arange(6.).reshape(2, 3)}, str(tmp_path / "m.safetensors"))
+    assert ember.load(tmp_path / "m.safetensors")["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
+    with pytest.raises(RuntimeError, match="Loading safetensors file with dict map_location"):
+        ember.load(tmp_path / "m.safetensors", map_location={"cpu": "cpu"})
