@@ -31,6 +31,7 @@ from . import autograd, nn, optim, utils
 from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, too)
 from . import serialization  # noqa: E402
 from .serialization import save, load  # noqa: E402
+from ._torch_alias import use_as_torch  # noqa: E402
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,6 @@
+"""A directory run as a program (its __main__.py)."""
+import sys
+
+import torch.nn
+
+print("dir main", __name__, torch.nn.__name__.split(".")[-1], sys.argv[1:])

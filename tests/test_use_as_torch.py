@@ -1,0 +1,412 @@
+"""ember.use_as_torch() and `python -m ember.run`: PyTorch scripts, unchanged, on Ember.
+
+The scripts in tests/data/torch_scripts/ are plain PyTorch. Each runs in a
+subprocess with `python -m ember.run script.py` (always), and, where PyTorch is
+installed, with `python script.py` on PyTorch: the two outputs must match as
+test_lab.compare_output defines (numbers may differ in the last printed digit).
+
+Everything that calls use_as_torch() runs in a subprocess: it changes what
+`import torch` means for the whole process, and this one may well have
+imported the real PyTorch already (the comparison tests do).
+"""
+import functools
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from test_lab import compare_output
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+SCRIPTS = HERE / "data" / "torch_scripts"
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+PROG = "python -m ember.run"
+
+# Scripts that finish normally and print the same under PyTorch and Ember.
+COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py"]
+
+
+def _env():
+    path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
+    return dict(os.environ, PYTHONPATH=path)
+
+
+def _python(*args, cwd=SCRIPTS, stdin=None):
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=_env(), input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+# Each command runs once, in a pool: a PyTorch start alone takes seconds, and
+# the _prefetch fixture starts the slow ones together before the first test.
+_POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2))
+
+
+def _started(args, cwd=SCRIPTS, stdin=None):
+    return _submit(tuple(args), cwd, stdin)  # one cache key however it's called
+
+
+@functools.lru_cache(maxsize=None)
+def _submit(args, cwd, stdin):
+    return _POOL.submit(_python, *args, cwd=cwd, stdin=stdin)
+
+
+def ember_run(*args, cwd=SCRIPTS, stdin=None):
+    """`python -m ember.run args...` (its result, shared by the tests)."""
+    return _started(("-m", "ember.run", *args), cwd, stdin).result()
+
+
+def torch_run(*args):
+    """`python args...` on the real PyTorch; skips the test without it."""
+    if not HAVE_TORCH:
+        pytest.skip("PyTorch is not installed: nothing to compare with")
+    return _started(args).result()
+
+
+def run_code(code, *args):
+    """Python code in a fresh interpreter (not through ember.run)."""
+    return _started(("-c", textwrap.dedent(code), *args)).result()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prefetch(request):
+    """Start the slow commands of the selected tests at once (PyTorch takes
+    seconds to import); the tests then collect the results."""
+    selected = {getattr(item, "originalname", item.name) for item in request.session.items}
+    slow = {"test_script_runs_on_ember": [("-m", "ember.run", s) for s in COMPARED],
+            "test_script_prints_what_pytorch_prints": [(s,) for s in COMPARED],
+            "test_missing_submodule_errors_as_pytorch_does": [("missing_module.py",)],
+            "test_refuses_when_the_real_pytorch_is_imported": [("-c", REFUSAL)],
+            "test_undo_removes_the_finder_and_every_alias": [("-c", UNDO)]}
+    for test, commands in slow.items():
+        if test in selected and (HAVE_TORCH or "ember.run" in commands[0]):
+            for args in commands:
+                _started(args)
+    yield
+    _POOL.shutdown(wait=True, cancel_futures=True)
+
+
+def assert_same_output(expected, actual, what):
+    problems = compare_output(expected, actual)
+    assert not problems, f"{what} differs from PyTorch's:\n" + "\n".join(problems)
+
+
+def assert_ok(proc):
+    assert proc.returncode == 0, proc.stderr[-5000:]
+    assert proc.stderr == ""
+
+
+# --- the scripts, against PyTorch -------------------------------------------------
+
+@pytest.mark.parametrize("script", COMPARED)
+def test_script_runs_on_ember(script):
+    proc = ember_run(script)
+    assert_ok(proc)
+    assert proc.stdout.strip()
+
+
+@pytest.mark.parametrize("script", COMPARED)
+def test_script_prints_what_pytorch_prints(script):
+    ours = ember_run(script)
+    theirs = torch_run(script)
+    assert theirs.returncode == 0, theirs.stderr[-5000:]
+    assert_ok(ours)
+    assert_same_output(theirs.stdout, ours.stdout, f"{script} on Ember")
+
+
+def test_every_import_form_gives_embers_own_modules():
+    """import torch.X as Y, from torch.X import Y, import_module, __import__,
+    private modules: all the very module objects of ember.X (identity.py
+    asserts `is` for each)."""
+    proc = ember_run("identity.py")
+    assert_ok(proc)
+    assert proc.stdout == "identity ok\n"
+
+
+def test_missing_submodule_names_what_the_script_wrote():
+    proc = ember_run("missing_module.py")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "import: ModuleNotFoundError No module named 'torch.nonexistent' | name = torch.nonexistent",
+        "import_module: ModuleNotFoundError No module named 'torch.nn.nonexistent' "
+        "| name = torch.nn.nonexistent",
+        "from-import: ImportError",
+    ]
+    assert proc.stderr.splitlines()[-1] == "ModuleNotFoundError: No module named 'torch.nonexistent'"
+
+
+def test_missing_submodule_errors_as_pytorch_does():
+    ours, theirs = ember_run("missing_module.py"), torch_run("missing_module.py")
+    assert (ours.returncode, ours.stdout) == (theirs.returncode, theirs.stdout)
+    assert ours.stderr.splitlines()[-1] == theirs.stderr.splitlines()[-1]
+
+
+# --- running like python script.py ------------------------------------------------
+
+def test_argv_name_file_and_sys_path():
+    """Started from another directory, with a relative path: the script sees
+    what `python torch_scripts/argv_exit.py ...` shows it, and imports a module
+    next to it (sys.path[0] is its directory)."""
+    proc = ember_run("torch_scripts/argv_exit.py", "x", "--flag", "a b", cwd=SCRIPTS.parent)
+    assert_ok(proc)
+    assert proc.stdout.splitlines() == [
+        "argv ['x', '--flag', 'a b']",
+        "argv0 torch_scripts/argv_exit.py",
+        "__name__ __main__",
+        "__file__ argv_exit.py",
+        "path0 is script dir True",
+        "helper 42",
+    ]
+    assert _python("torch_scripts/argv_exit.py", "x", "--flag", "a b",
+                   cwd=SCRIPTS.parent).stdout == proc.stdout
+
+
+@pytest.mark.parametrize("status", [0, 3, 42])
+def test_exit_status_propagates(status):
+    proc = ember_run("argv_exit.py", "exit", str(status))
+    assert proc.returncode == status
+    assert "argv ['exit', " in proc.stdout
+
+
+def test_uncaught_exception_prints_traceback_and_exits_1():
+    proc = ember_run("raises.py")
+    assert proc.returncode == 1
+    assert proc.stdout == "before\n"
+    lines = proc.stderr.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[-1] == "ValueError: boom from the script: 3.0"
+    assert 'raises.py", line 10, in <module>' in lines[1]
+    assert any('raises.py", line 6, in fail' in line for line in lines)
+    # The traceback starts at the script, as python's: no runner frames.
+    assert "runpy" not in proc.stderr and "run.py" not in proc.stderr
+
+
+# --- -m, -c, - and directories --------------------------------------------------
+
+def test_module_mode_runs_like_python_m():
+    proc = ember_run("-m", "mlp_sgd")
+    assert_ok(proc)
+    assert proc.stdout == ember_run("mlp_sgd.py").stdout
+    proc = ember_run("-m", "argv_exit", "exit", "5")
+    assert proc.returncode == 5
+    assert proc.stdout.splitlines()[:5] == [
+        "argv ['exit', '5']", f"argv0 {SCRIPTS / 'argv_exit.py'}", "__name__ __main__",
+        "__file__ argv_exit.py", "path0 is script dir True"]
+
+
+def test_module_mode_missing_module():
+    proc = ember_run("-m", "no_such_module_here")
+    assert proc.returncode == 1
+    assert proc.stderr == f"{PROG}: No module named no_such_module_here\n"
+
+
+def test_code_mode():
+    code = ("import sys, torch, ember\n"
+            "from torch import nn\n"
+            "assert nn is ember.nn and torch is ember\n"
+            "print(sys.argv, repr(sys.path[0]), __name__, torch.ones(2).sum().item())\n")
+    proc = ember_run("-c", code, "a", "b")
+    assert_ok(proc)
+    assert proc.stdout == "['-c', 'a', 'b'] '' __main__ 2.0\n"
+    assert ember_run("-c", "import sys; sys.exit(4)").returncode == 4
+    proc = ember_run("-c", "import torch\n1 / 0")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[1].startswith('  File "<string>", line 2')
+    assert proc.stderr.splitlines()[-1] == "ZeroDivisionError: division by zero"
+    proc = ember_run("-c", "def (")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith('  File "<string>", line 1\n')  # no runner frames, as python
+    assert proc.stderr.splitlines()[-1].startswith("SyntaxError: ")
+
+
+def test_stdin_mode():
+    proc = ember_run("-", "q", stdin="import sys, torch.nn\nprint(sys.argv, torch.nn.__name__)\n")
+    assert_ok(proc)
+    assert proc.stdout == "['-', 'q'] ember.nn\n"
+
+
+def test_directory_with_main():
+    proc = ember_run("runnable_dir", "x")
+    assert_ok(proc)
+    assert proc.stdout == "dir main __main__ nn ['x']\n"
+
+
+# --- usage errors -----------------------------------------------------------------
+
+@pytest.mark.parametrize("args,message", [
+    ((), f"{PROG}: no script given (try '{PROG} --help')"),
+    (("-c",), f"{PROG}: Argument expected for the -c option"),
+    (("-m",), f"{PROG}: Argument expected for the -m option"),
+    (("-x", "script.py"), f"{PROG}: unknown option '-x' (try '{PROG} --help')"),
+    (("no_such_script.py", "arg"),
+     f"{PROG}: can't open file '{SCRIPTS / 'no_such_script.py'}': "
+     "[Errno 2] No such file or directory"),
+])
+def test_usage_errors_exit_2_with_one_line(args, message):
+    proc = ember_run(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == message + "\n"
+
+
+def test_help():
+    proc = ember_run("--help")
+    assert_ok(proc)
+    assert proc.stdout.startswith(f"usage: {PROG} ")
+    assert "-m module" in proc.stdout and "-c code" in proc.stdout
+
+
+def test_options_after_the_script_are_the_scripts():
+    proc = ember_run("argv_exit.py", "--help", "-m", "x")
+    assert_ok(proc)
+    assert proc.stdout.startswith("argv ['--help', '-m', 'x']\n")
+
+
+def test_console_script_entry_point():
+    """ember-run is `ember.run:main` reading sys.argv, as the console-script
+    wrapper calls it: sys.path[0] (the wrapper's bin directory) is replaced."""
+    wrapper = ("import sys\nfrom ember.run import main\n"
+               "sys.argv[0] = '/venv/bin/ember-run'\nsys.exit(main())\n")
+    proc = run_code(wrapper, "argv_exit.py", "exit", "6")
+    assert proc.returncode == 6, proc.stderr
+    assert "path0 is script dir True\nhelper 42\n" in proc.stdout
+    proc = run_code(wrapper, "no_such_script.py")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("ember-run: can't open file ")
+
+
+def test_installed_ember_run():
+    """The console script pip made from pyproject's [project.scripts], where
+    Ember is installed into this interpreter's environment."""
+    script = Path(sys.executable).parent / ("ember-run" + (".exe" if os.name == "nt" else ""))
+    if not script.exists():
+        pytest.skip("ember-run is not installed next to this interpreter")
+    proc = subprocess.run([str(script), "argv_exit.py", "exit", "7"], cwd=SCRIPTS, env=_env(),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 7, proc.stderr
+    assert proc.stdout.startswith("argv ['exit', '7']\nargv0 argv_exit.py\n")
+    assert "path0 is script dir True\nhelper 42\n" in proc.stdout
+
+
+def test_main_takes_an_argument_list(capsys):
+    from ember.run import main
+    assert main(["--help"]) == 0
+    assert main([]) == 2
+    assert main([str(SCRIPTS / "no_such_script.py")]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("usage: ")
+    assert err.count("\n") == 2 and "no script given" in err
+
+
+# --- use_as_torch() itself ----------------------------------------------------------
+
+def test_use_as_torch_is_idempotent_and_keeps_module_identity():
+    proc = run_code("""
+        import importlib, pickle, sys
+        import ember
+        from ember._torch_alias import _TorchAliasFinder
+        ember.use_as_torch()
+        entries = {k: v for k, v in sys.modules.items() if k.startswith("torch")}
+        meta_path = list(sys.meta_path)
+        ember.use_as_torch()
+        assert sys.meta_path == meta_path and isinstance(meta_path[0], _TorchAliasFinder)
+        assert {k: v for k, v in sys.modules.items() if k.startswith("torch")} == entries
+        for name, module in entries.items():
+            assert module is sys.modules["ember" + name[len("torch"):]], name
+
+        import torch, torch.nn.functional as F
+        assert torch is ember and F is ember.nn.functional
+
+        # A module Ember imports lazily goes through the finder: still the one
+        # object, under its own name and spec (reload and pickle rely on them).
+        import torch.autograd._engine as engine
+        import ember.autograd._engine
+        assert engine is ember.autograd._engine
+        assert engine.__spec__.name == "ember.autograd._engine" and engine.__name__ == engine.__spec__.name
+        assert importlib.reload(torch.nn.functional) is ember.nn.functional
+        t = torch.tensor([1.5, 2.0])
+        assert type(pickle.loads(pickle.dumps(t))) is ember.Tensor
+
+        # Names merely starting with "torch" are not torch's.
+        try:
+            import torchfoo_not_a_package
+        except ModuleNotFoundError as exc:
+            assert exc.name == "torchfoo_not_a_package", exc
+        try:
+            import torch._tensor.sub
+        except ModuleNotFoundError as exc:
+            assert exc.name == "torch._tensor.sub", exc
+        print("ok")
+        """)
+    assert_ok(proc)
+    assert proc.stdout == "ok\n"
+
+
+UNDO = """\
+import importlib.util, sys
+import ember
+from ember._torch_alias import _TorchAliasFinder, _undo_use_as_torch
+before = set(sys.modules)
+for _ in range(2):  # undo, then again: nothing is left behind either time
+    ember.use_as_torch()
+    import torch.nn.functional, torch.autograd._engine
+    _undo_use_as_torch()
+    assert not any(isinstance(f, _TorchAliasFinder) for f in sys.meta_path)
+    left = [k for k in sys.modules if k == "torch" or k.startswith("torch.")]
+    assert left == [], left
+assert set(sys.modules) - before <= {"ember.autograd._engine"}
+assert ember.nn.functional.relu(ember.tensor([-1.0, 2.0])).tolist() == [0.0, 2.0]
+if importlib.util.find_spec("torch") is not None:
+    import torch
+    assert torch is not ember and torch.__name__ == "torch"
+else:
+    try:
+        import torch
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise AssertionError("torch still imports")
+print("ok")
+"""
+
+
+def test_undo_removes_the_finder_and_every_alias():
+    proc = run_code(UNDO)
+    assert_ok(proc)
+    assert proc.stdout == "ok\n"
+
+
+REFUSAL = """\
+import sys
+import torch
+import ember
+try:
+    ember.use_as_torch()
+except RuntimeError as exc:
+    print(exc)
+else:
+    raise AssertionError("no RuntimeError")
+assert sys.modules["torch"] is torch and torch is not ember
+assert "torch.nn" not in sys.modules or sys.modules["torch.nn"] is not ember.nn
+assert not any(type(f).__name__ == "_TorchAliasFinder" for f in sys.meta_path)
+sys.argv[0] = "ember-run"
+from ember.run import main
+sys.exit(main(["-c", "print('ran')"]))
+"""
+
+
+def test_refuses_when_the_real_pytorch_is_imported():
+    if not HAVE_TORCH:
+        pytest.skip("PyTorch is not installed")
+    proc = run_code(REFUSAL)
+    assert proc.returncode == 1
+    message = proc.stdout.strip()
+    assert "real PyTorch is already imported" in message
+    assert "before anything imports torch" in message
+    assert proc.stderr.startswith("ember-run: use_as_torch(): the real PyTorch is already imported")
+    assert "ran" not in proc.stdout.splitlines()
