@@ -451,3 +451,21 @@ def test_load_reads_safetensors_files(tmp_path):
     assert ember.load(tmp_path / "m.safetensors")["w"].tolist() == [[0, 1, 2], [3, 4, 5]]
     with pytest.raises(RuntimeError, match="Loading safetensors file with dict map_location"):
         ember.load(tmp_path / "m.safetensors", map_location={"cpu": "cpu"})
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_pickle_protocols(protocol):
+    torch = _torch()
+    obj = {"x": ember.arange(3.), "s": ember.Size([2]), "d": ember.float16, "b": b"xy",
+           "set": {1, 2}}
+    buf = io.BytesIO()
+    ember.save(obj, buf, pickle_protocol=protocol)
+    buf.seek(0)
+    assert_same(ember.load(buf), obj)
+    buf.seek(0)
+    assert str(torch.load(buf, weights_only=False)) == str(obj).replace("ember", "torch")
+    buf = io.BytesIO()
+    torch.save({"x": torch.arange(3.), "s": torch.Size([2])}, buf, pickle_protocol=protocol)
+    buf.seek(0)
+    got = ember.load(buf)
+    assert got["x"].tolist() == [0, 1, 2] and got["s"] == ember.Size([2])

@@ -257,3 +257,35 @@ def test_sigkill_mid_save_leaves_a_loadable_file(tmp_path):
         got = ember.load(path)                          # the old file or a whole new one
         assert got["x"].shape == (1 << 20,)
         assert (got["x"].numpy() == got["i"]).all()
+
+
+def test_forged_pickles_fail_cleanly(tmp_path):
+    """data.pkl mutated at random but with a valid CRC (a crafted file, not a
+    damaged one): each load succeeds or raises UnpicklingError/RuntimeError,
+    never another exception, never a hang."""
+    ember.manual_seed(0)
+    model = ember.nn.Linear(3, 2)
+    opt = ember.optim.Adam(model.parameters())
+    model(ember.randn(4, 3)).sum().backward()
+    opt.step()
+    buf = io.BytesIO()
+    ember.save({"model": model.state_dict(), "opt": opt.state_dict()}, buf)
+    data = zipfile.ZipFile(buf).read("archive/data.pkl")
+    records = {n: zipfile.ZipFile(buf).read(n) for n in zipfile.ZipFile(buf).namelist()}
+    rng = random.Random(3)
+    outcomes = set()
+    for _ in range(300):
+        forged = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            forged[rng.randrange(len(forged))] = rng.randrange(256)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for name, content in records.items():
+                z.writestr(name, bytes(forged) if name.endswith("data.pkl") else content)
+        out.seek(0)
+        try:
+            ember.load(out)
+            outcomes.add("loaded")
+        except (pickle.UnpicklingError, RuntimeError):
+            outcomes.add("refused")
+    assert outcomes == {"loaded", "refused"}
