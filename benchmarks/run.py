@@ -8,8 +8,8 @@
     grad, then sum().backward(); time per op
 (c) MLP 784-1024-1024-10, batch 256: one training step
 (d) `python -c "import ember"` against `python -c "import torch"`: whole process
-(e) save + load (weights-only) of the lab's TinyModel state dict, in memory
-(f) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
+(s) save + load (weights-only) of the lab's TinyModel state dict, in memory
+(m) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
 
 BLAS/OpenMP threads are pinned to 1 for both libraries in (a)-(c), so the
 comparison is fair on a busy machine. The two libraries are timed in
@@ -112,9 +112,9 @@ BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
     "c": ("MLP 784-1024-1024-10 step, batch 256", lambda T: training_step(T, (784, 1024, 1024, 10), 256), 1),
-    "e": ("save+load TinyModel state dict (BytesIO)",
+    "s": ("save+load TinyModel state dict (BytesIO)",
           lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
-    "f": ("save+load 100 MB state dict (file)",
+    "m": ("save+load 100 MB state dict (file)",
           lambda T: save_load(T, [(1000, 1000)] * 25, True), 1),
 }
 
@@ -163,7 +163,7 @@ def _fmt(seconds):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=15)
-    ap.add_argument("--only", default="a,b,c,d,e,f")
+    ap.add_argument("--only", default="a,b,c,d,s,m")
     args = ap.parse_args()
     print(f"threads pinned: OMP/OPENBLAS/MKL_NUM_THREADS={THREADS}"
           + (f", torch.set_num_threads({THREADS})" if torch else "; torch not installed"))
