@@ -58,7 +58,11 @@ class _CountingWriter(io.RawIOBase):
         return False
 
     def flush(self):
-        self._f.flush()
+        # Also called when this wrapper is collected, which after a failed save
+        # is once the caller has closed the stream; Python 3.13 reports the
+        # ValueError that flushing a closed file raises there.
+        if not getattr(self._f, "closed", False):
+            self._f.flush()
 
 
 class ArchiveWriter:

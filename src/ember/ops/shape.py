@@ -14,6 +14,8 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "tran
 
 
 N = derivative
+# reshape(copy=False), which fails rather than copy, is NumPy 2.1's.
+_RESHAPE_HAS_COPY = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
 
 ViewBackward0 = N("ViewBackward0", self=lambda xp, g, shape: xp.reshape(g, shape))
 UnsafeViewBackward0 = N("UnsafeViewBackward0", self=ViewBackward0.formulas[0])
@@ -80,9 +82,12 @@ def view(input, *shape):
     x = input._data
     shape = _infer_shape(_shape_arg(shape), x.size)
     try:
-        data = x.view()
-        data.shape = shape      # raises instead of copying when no view exists
-    except AttributeError:
+        if _RESHAPE_HAS_COPY:
+            data = x.reshape(shape, copy=False)     # raises instead of copying
+        else:
+            data = x.view()     # NumPy < 2.1; setting .shape is deprecated in NumPy 2.5
+            data.shape = shape  # raises instead of copying when no view exists
+    except (AttributeError, ValueError):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
