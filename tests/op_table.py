@@ -44,6 +44,7 @@ OPS = [
     ("add_scalar", lambda T, x: 1.5 + x, [((3, 4), ANY)], True),
     ("sub", lambda T, x, y: x - y, [((3, 1), ANY), ((1, 4), ANY)], True),
     ("rsub_scalar", lambda T, x: 2 - x, [((3, 4), ANY)], True),
+    ("rsub", lambda T, x, y: T.rsub(x, y, alpha=2), [((3, 4), ANY), ((4,), ANY)], True),
     ("mul", lambda T, x, y: x * y, [((2, 3, 4), ANY), ((3, 1), ANY)], True),
     ("mul_scalar", lambda T, x: x * 3, [((3, 4), ANY)], True),
     ("div", lambda T, x, y: x / y, [((3, 4), ANY), ((3, 4), POS)], True),

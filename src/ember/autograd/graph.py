@@ -60,8 +60,10 @@ class Node:
         if saved:
             # A saved input remembers its version, so that a later in-place
             # change is caught when the formula unpacks it.
-            self._versions = [vc[0] if (vc := getattr(v, "_vc", None)) is not None else 0
-                              for v in saved]
+            versions = self._versions = []
+            for v in saved:         # a loop: cheaper than a comprehension for 1-3 values
+                vc = getattr(v, "_vc", None)
+                versions.append(0 if vc is None else vc[0])
         self._ctx = ctx
         self._result = result
         self._shape = shape

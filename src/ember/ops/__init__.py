@@ -25,9 +25,10 @@ from . import selection, splitting as _split
 from .selection import *  # noqa: F401,F403
 from .splitting import chunk, split, unbind
 from .._tensor import Tensor
+from ._registry import REGISTRY
 import numpy as _np
 
-__all__ = (pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
+__all__ = list(pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
            + _split.__all__ + selection.__all__
            + ["addmm", "bmm", "dot", "inner", "matmul", "mm", "mv", "outer", "ger",
               "amax", "amin", "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum",
@@ -39,14 +40,22 @@ _xp._INDEX_NODES.update(_xp._make_index_nodes())
 
 _P, _S, _R, _L, _C, _Q = pointwise, shape, reduction, linalg, conditional, comparison
 
-# Methods that are the op itself with the tensor as first argument.
+# The registry's ops: function, method, in-place variant and aliases, each
+# made from the op's one declaration.
+for _info in REGISTRY.values():
+    for _name in (_info.name,) + _info.aliases:
+        globals()[_name] = _info.function
+        if _name not in __all__:
+            __all__.append(_name)
+        if _info.method:
+            setattr(Tensor, _name, _info.function)
+        if _info.inplace:
+            setattr(Tensor, _name + "_", inplace.make_inplace(_info.function, _name + "_"))
+
+# Ops not yet declared in the registry: methods listed by hand.
 for _name, _fn in {
     **{n: getattr(_P, n) for n in (
-        "neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt",
-        "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos", "atan",
-        "arcsin", "arccos", "arctan", "sigmoid", "relu", "abs", "absolute", "sign",
-        "reciprocal", "square", "add", "sub", "subtract", "mul", "multiply", "div", "divide",
-        "true_divide", "floor_divide", "remainder", "fmod", "pow", "float_power")},
+        "square", "floor_divide", "remainder", "fmod", "pow", "float_power")},
     **{n: getattr(_Q, n) for n in (
         "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
         "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
@@ -68,12 +77,10 @@ for _name, _fn in {
     setattr(Tensor, _name, _fn)
 
 # In-place variants: the out-of-place op written back (see inplace.py).
-for _name in ("add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "rsqrt", "sin",
-              "cos", "tan", "tanh", "sigmoid", "relu", "abs", "sign", "reciprocal", "square",
-              "clamp", "clip", "clamp_min", "clamp_max", "true_divide", "remainder",
-              "floor_divide", "subtract", "multiply", "divide", "log2", "log10", "log1p",
-              "exp2", "expm1", "sinh", "cosh", "masked_fill", "floor", "ceil", "round", "trunc",
-              "frac"):
+for _name in ("pow", "square",
+              "clamp", "clip", "clamp_min", "clamp_max", "remainder",
+              "floor_divide",
+              "masked_fill", "floor", "ceil", "round", "trunc", "frac"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_

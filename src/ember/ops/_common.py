@@ -9,9 +9,11 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
+from ._registry import save_plan
 
-__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "watch_result",
-           "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
+__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "recorded",
+           "watch_result", "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D",
+           "_state"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -47,6 +49,50 @@ def record(data, node_cls, inputs, saved=(), ctx=()):
         node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, Tensor._from_node(data, node))
     return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+
+
+def recorded(node_cls, data, inputs, ctx=()):
+    """The op's output: a Tensor recorded as `node_cls` (a registry `grad_fn`)
+    when grad mode is on and an input requires grad, saving only what the
+    formulas of those inputs read; a plain Tensor otherwise. `ctx` holds the
+    constants the formulas name, in the order of `node_cls._consts`."""
+    if data.__class__ is not np.ndarray:
+        data = np.asarray(data)
+    if not _state.enabled:
+        return Tensor._wrap(data)
+    # Which inputs require grad, and their edges; one and two inputs (nearly
+    # every op) spelled out, as this runs once per recorded op.
+    if len(inputs) == 1:
+        t = inputs[0]
+        if not t._requires_grad:
+            return Tensor._wrap(data)
+        wanted, nexts = _ONE, (edge(t),)
+    elif len(inputs) == 2:
+        a, b = inputs
+        wa = isinstance(a, Tensor) and a._requires_grad
+        wb = isinstance(b, Tensor) and b._requires_grad
+        if not (wa or wb):
+            return Tensor._wrap(data)
+        wanted = (wa, wb)
+        nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
+    else:
+        wanted = tuple([isinstance(t, Tensor) and t._requires_grad for t in inputs])
+        if True not in wanted:
+            return Tensor._wrap(data)
+        nexts = tuple([edge(t) if w else NONE_EDGE for t, w in zip(inputs, wanted)])
+    plan = node_cls._plans.get(wanted)
+    if plan is None:
+        plan = save_plan(node_cls, wanted)
+    save, keeps_result = plan
+    saved = save(inputs + _NOT_SAVED_AND_RESULT)
+    if keeps_result:
+        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
+        return watch_result(node, Tensor._from_node(data, node))
+    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+
+
+_ONE = (True,)
+_NOT_SAVED_AND_RESULT = (None, RESULT)     # what save_plan's picks index past the inputs
 
 
 def watch_result(node, out):

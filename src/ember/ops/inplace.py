@@ -130,7 +130,7 @@ def _snapshot(t):
     return old
 
 
-def make_inplace(op):
+def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
 
     def method(self, *args, **kwargs):
@@ -140,7 +140,7 @@ def make_inplace(op):
         result = op(_snapshot(self) if tracked else self, *args, **kwargs)
         return commit_inplace(self, result)
 
-    method.__name__ = op.__name__ + "_"
+    method.__name__ = method.__qualname__ = name or op.__name__ + "_"
     return method
 
 

@@ -8,7 +8,8 @@ saved result; `xp` is NumPy or Ember (see autograd/graph.py).
 import math
 
 from ._common import (RESULT, D, Tensor, _state, binary_arrays, broadcast_error, derivative,
-                      edge, np, record, watch_result, wrap, NONE_EDGE, _INT_BOUNDS)
+                      edge, np, record, recorded, watch_result, wrap, NONE_EDGE, _INT_BOUNDS)
+from ._registry import grad_fn, register
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -22,65 +23,32 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
           np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t"}
 
 # -- unary ops ------------------------------------------------------------
-# name: (numpy forward, node, saves, promotes ints to float)
-_UNARY = {}
+# One declaration each: name, NumPy forward, PyTorch's node name and the
+# derivative (`self` is the saved input, `result` the saved output).
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
-def _unary(name, forward, node, saves, to_float=True):
-    """Define `name(input)` from a forward and its Node class."""
-    saved = (RESULT,) if saves == "result" else ("self",) if saves == "self" else ()
+def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=()):
+    """Declare the elementwise op `name(input)` (a method with an in-place
+    variant too) from its forward and the derivative for its input."""
+    node = grad_fn(node_name, self=formula)
 
     def op(input):
         x = input._data
-        if x.dtype.kind == "b" and name == "neg":
-            raise RuntimeError(
-                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
-                "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        if to_float and x.dtype.kind in "biu":
+        if ints_to_float and x.dtype.kind in "biu":
             x = x.astype(D._default[0]._np)
-        data = forward(x)
-        if data.__class__ is not np.ndarray:
-            data = np.asarray(data)
-        if input._requires_grad and _state.enabled:
-            if saved == (RESULT,):
-                n = node((edge(input),), saved, (), data, data.shape, data.dtype)
-                return watch_result(n, Tensor._from_node(data, n))
-            s = (input,) if saved else ()
-            return Tensor._from_node(data, node((edge(input),), s, (), None, data.shape,
-                                                data.dtype))
-        return wrap(data)
+        return recorded(node, forward(x), (input,))
 
-    op.__name__ = op.__qualname__ = name
-    _UNARY[name] = op
-    return op
+    return register(op, name, inplace=True, aliases=aliases, node=node)
 
 
-N = derivative
-neg = _unary("neg", np.negative, N("NegBackward0", self=lambda xp, g: -g), None, False)
-exp = _unary("exp", np.exp, N("ExpBackward0", self=lambda xp, g, r: g * r), "result")
-exp2 = _unary("exp2", np.exp2, N("Exp2Backward0", self=lambda xp, g, r: g * r * _LN2), "result")
-expm1 = _unary("expm1", np.expm1, N("Expm1Backward0", self=lambda xp, g, r: g * (r + 1)), "result")
-log = _unary("log", np.log, N("LogBackward0", self=lambda xp, g, x: g / x), "self")
-log2 = _unary("log2", np.log2, N("Log2Backward0", self=lambda xp, g, x: g / (x * _LN2)), "self")
-log10 = _unary("log10", np.log10,
-               N("Log10Backward0", self=lambda xp, g, x: g / (x * _LN10)), "self")
-log1p = _unary("log1p", np.log1p, N("Log1PBackward0", self=lambda xp, g, x: g / (x + 1)), "self")
-sqrt = _unary("sqrt", np.sqrt, N("SqrtBackward0", self=lambda xp, g, r: g / (2 * r)), "result")
-rsqrt = _unary("rsqrt", lambda x: 1 / np.sqrt(x),
-               N("RsqrtBackward0", self=lambda xp, g, r: -0.5 * g * r * r * r), "result")
-sin = _unary("sin", np.sin, N("SinBackward0", self=lambda xp, g, x: g * xp.cos(x)), "self")
-cos = _unary("cos", np.cos, N("CosBackward0", self=lambda xp, g, x: g * -xp.sin(x)), "self")
-tan = _unary("tan", np.tan, N("TanBackward0", self=lambda xp, g, r: g * (1 + r * r)), "result")
-sinh = _unary("sinh", np.sinh, N("SinhBackward0", self=lambda xp, g, x: g * xp.cosh(x)), "self")
-cosh = _unary("cosh", np.cosh, N("CoshBackward0", self=lambda xp, g, x: g * xp.sinh(x)), "self")
-tanh = _unary("tanh", np.tanh, N("TanhBackward0", self=lambda xp, g, r: g * (1 - r * r)), "result")
-asin = _unary("asin", np.arcsin,
-              N("AsinBackward0", self=lambda xp, g, x: g * xp.rsqrt(1 - x * x)), "self")
-acos = _unary("acos", np.arccos,
-              N("AcosBackward0", self=lambda xp, g, x: g * -xp.rsqrt(1 - x * x)), "self")
-atan = _unary("atan", np.arctan, N("AtanBackward0", self=lambda xp, g, x: g / (x * x + 1)), "self")
+def _neg(x):
+    if x.dtype.kind == "b":
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    return np.negative(x)
 
 
 def _sigmoid(x):
@@ -89,31 +57,62 @@ def _sigmoid(x):
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
-sigmoid = _unary("sigmoid", _sigmoid,
-                 N("SigmoidBackward0", self=lambda xp, g, r: g * (1 - r) * r), "result")
-relu = _unary("relu", lambda x: np.maximum(x, 0),
-              N("ReluBackward0", self=lambda xp, g, r: xp.where(r > 0, g, 0)), "result", False)
-abs = _unary("abs", np.abs, N("AbsBackward0", self=lambda xp, g, x: g * xp.sign(x)), "self", False)
-sign = _unary("sign", np.sign, N("SignBackward0", self=lambda xp, g: g * 0), None, False)
-reciprocal = _unary("reciprocal", lambda x: 1 / x,
-                    N("ReciprocalBackward0", self=lambda xp, g, r: -g * (r * r)), "result")
+neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
+            aliases=["negative"])
+exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * result)
+exp2 = unary("exp2", np.exp2, "Exp2Backward0", lambda xp, g, result: g * result * _LN2)
+expm1 = unary("expm1", np.expm1, "Expm1Backward0", lambda xp, g, result: g * (result + 1))
+log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / self)
+log2 = unary("log2", np.log2, "Log2Backward0", lambda xp, g, self: g / (self * _LN2))
+log10 = unary("log10", np.log10, "Log10Backward0", lambda xp, g, self: g / (self * _LN10))
+log1p = unary("log1p", np.log1p, "Log1PBackward0", lambda xp, g, self: g / (self + 1))
+sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", lambda xp, g, result: g / (2 * result))
+rsqrt = unary("rsqrt", lambda x: 1 / np.sqrt(x), "RsqrtBackward0",
+              lambda xp, g, result: -0.5 * g * result * result * result)
+sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.cos(self))
+cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.sin(self))
+tan = unary("tan", np.tan, "TanBackward0", lambda xp, g, result: g * (1 + result * result))
+sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.cosh(self))
+cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.sinh(self))
+tanh = unary("tanh", np.tanh, "TanhBackward0", lambda xp, g, result: g * (1 - result * result))
+asin = unary("asin", np.arcsin, "AsinBackward0",
+             lambda xp, g, self: g * xp.rsqrt(1 - self * self), aliases=["arcsin"])
+acos = unary("acos", np.arccos, "AcosBackward0",
+             lambda xp, g, self: g * -xp.rsqrt(1 - self * self), aliases=["arccos"])
+atan = unary("atan", np.arctan, "AtanBackward0", lambda xp, g, self: g / (self * self + 1),
+             aliases=["arctan"])
+sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
+                lambda xp, g, result: g * (1 - result) * result)
+relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
+             lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False)
+abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
+            ints_to_float=False, aliases=["absolute"])
+sign = unary("sign", np.sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False)
+reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
+                   lambda xp, g, result: -g * (result * result))
 absolute = abs
 negative = neg
 arcsin, arccos, arctan = asin, acos, atan
 
 
+N = derivative
+
 # -- binary arithmetic ------------------------------------------------------
-# Broadcasting is undone by the engine (autograd/_engine.py `_validate`), so
-# these formulas are the textbook ones.
-AddBackward0 = N("AddBackward0", self=lambda xp, g, alpha: g,
-                 other=lambda xp, g, alpha: g if alpha == 1 else g * alpha)
-SubBackward0 = N("SubBackward0", self=lambda xp, g, alpha: g,
-                 other=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
-RsubBackward1 = N("RsubBackward1", self=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
-MulBackward0 = N("MulBackward0", self=lambda xp, g, x, y: g * y,
-                 other=lambda xp, g, x, y: g * x)
-DivBackward0 = N("DivBackward0", self=lambda xp, g, x, y: g / y,
-                 other=lambda xp, g, x, y: -g * x / (y * y))
+# Broadcasting is undone by the engine (autograd/_engine.py), so these
+# formulas are the textbook ones.
+AddBackward0 = grad_fn("AddBackward0", self=lambda xp, g: g,
+                       other=lambda xp, g, alpha: g if alpha == 1 else g * alpha)
+SubBackward0 = grad_fn("SubBackward0", self=lambda xp, g: g,
+                       other=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
+RsubBackward0 = grad_fn("RsubBackward0",
+                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha,
+                        other=lambda xp, g: g)
+RsubBackward1 = grad_fn("RsubBackward1",
+                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
+MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * other,
+                       other=lambda xp, g, self: g * self)
+DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / other,
+                       other=lambda xp, g, self, other: -g * self / (other * other))
 PowBackward0 = N("PowBackward0",
                  self=lambda xp, g, x, p: g * 0 if p == 0 else g * p * x ** (p - 1))
 PowBackward1 = N("PowBackward1",
@@ -123,7 +122,7 @@ PowBackward1 = N("PowBackward1",
 PowBackward2 = N("PowBackward2", exponent=lambda xp, g, r, base: g * r * math.log(base))
 
 
-def _binary(forward, node, a, b, saves_operands, ctx=()):
+def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
         return NotImplemented
@@ -131,19 +130,7 @@ def _binary(forward, node, a, b, saves_operands, ctx=()):
         data = forward(ad, bd)
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    if _state.enabled:
-        if b.__class__ is Tensor or isinstance(b, Tensor):
-            if a._requires_grad or b._requires_grad:
-                return Tensor._from_node(data, node(
-                    (edge(a), edge(b)), (a, b) if saves_operands else (), ctx, None,
-                    data.shape, data.dtype))
-        elif a._requires_grad:
-            return Tensor._from_node(data, node(
-                (edge(a), NONE_EDGE), (a, b) if saves_operands else (), ctx, None,
-                data.shape, data.dtype))
-    return wrap(data)
+    return recorded(node, data, (a, b), ctx)
 
 
 def _tensor_operand(x, name, pos):
@@ -160,16 +147,16 @@ def _tensor_operand(x, name, pos):
 def add(input, other, *, alpha=1, out=None):
     input = _tensor_operand(input, "add", 1)
     if alpha == 1:
-        return _binary(np.add, AddBackward0, input, other, False, _ALPHA_1)
-    return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, False, (alpha,))
+        return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
+    return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
 
 
 def sub(input, other, *, alpha=1, out=None):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
     if alpha == 1:
-        return _binary(np.subtract, SubBackward0, input, other, False, _ALPHA_1)
-    return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, False, (alpha,))
+        return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
+    return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, (alpha,))
 
 
 _ALPHA_1 = (1,)
@@ -190,21 +177,22 @@ def _no_bool_sub(a, b):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `2 - t` calls)."""
-    if isinstance(other, Tensor):
-        return sub(other, input, alpha=alpha)
     _no_bool_sub(input, other)
     ad, od = binary_arrays(input, other)
     if ad is None:
         return NotImplemented
-    data = np.asarray(od - ad * alpha if alpha != 1 else od - ad)
-    if input._requires_grad and _state.enabled:
-        return record(data, RsubBackward1, (input,), (), (alpha,))
-    return wrap(data)
+    try:
+        data = od - ad * alpha if alpha != 1 else od - ad
+    except ValueError:
+        raise broadcast_error(np.shape(od), np.shape(ad)) from None
+    if isinstance(other, Tensor):
+        return recorded(RsubBackward0, data, (input, other), (alpha,))
+    return recorded(RsubBackward1, data, (input,), (alpha,))
 
 
 def mul(input, other, *, out=None):
     input = _tensor_operand(input, "mul", 1)
-    return _binary(np.multiply, MulBackward0, input, other, True)
+    return _binary(np.multiply, MulBackward0, input, other)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -232,7 +220,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             and not isinstance(other, float):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
-    return _binary(np.true_divide, DivBackward0, input, other, True)
+    return _binary(np.true_divide, DivBackward0, input, other)
 
 
 def _int_trunc(a, b):
@@ -241,21 +229,21 @@ def _int_trunc(a, b):
 
 
 # Rounded division is flat almost everywhere: its gradient is zero.
-DivBackward2 = N("DivBackward2", self=lambda xp, g: g * 0, other=lambda xp, g: g * 0)
+DivBackward2 = grad_fn("DivBackward2", self=lambda xp, g: g * 0, other=lambda xp, g: g * 0)
 
 
 def _zero_grad_result(data, a, b):
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    ins = (a, b)
-    if _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in ins):
-        return record(data, DivBackward2, ins)
-    return wrap(data)
+    return recorded(DivBackward2, data, (a, b))
 
 
 true_divide = divide = div
 multiply = mul
 subtract = sub
+register(add, inplace=True)
+register(sub, inplace=True, aliases=["subtract"])
+register(mul, inplace=True, aliases=["multiply"])
+register(div, inplace=True, aliases=["divide", "true_divide"])
+register(rsub, method=False)
 
 
 def _integer_division_arrays(input, other, kernel):

@@ -1,0 +1,115 @@
+"""The op registry: each op declared once, everything else made from it.
+
+An op's declaration gives its PyTorch name, its forward, one derivative
+formula per input, and its surface: whether it is a `Tensor` method, whether
+it has an in-place `op_` variant, and its aliases (`arctan` for `atan`). From
+it the registry makes the function, the method, the in-place variant and the
+aliases; tests iterate over `REGISTRY`, so an op without sample inputs fails.
+
+A formula names what it reads by its parameters, as derivatives.yaml does:
+
+    grad_fn("MulBackward0", self=lambda xp, grad, other: grad * other,
+                            other=lambda xp, grad, self: grad * self)
+
+`self`, `other`, ... are the op's inputs, `result` its output, and any other
+name is a constant the op passes when it records (`alpha`, `dim`). Only what
+a formula of an input that requires grad reads is saved (PyTorch's codegen
+rule): in `y * 2` only the 2 is kept, so changing `y` in place afterwards is
+fine, as in PyTorch.
+"""
+from collections import namedtuple
+from operator import itemgetter
+
+from ..autograd.graph import Node, RESULT
+
+__all__ = ["REGISTRY", "OpInfo", "grad_fn", "register"]
+
+OpInfo = namedtuple("OpInfo", "name function method inplace aliases node")
+
+# PyTorch name -> OpInfo, in declaration order
+REGISTRY = {}
+
+
+def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None):
+    """Declare `function` as the op `name` (see ops/__init__.py, which turns
+    the registry into functions, methods, in-place variants and aliases)."""
+    name = name or function.__name__
+    if name in REGISTRY:
+        raise ValueError(f"op {name!r} is declared twice")
+    function.__name__ = function.__qualname__ = name
+    REGISTRY[name] = OpInfo(name, function, method, inplace, tuple(aliases), node)
+    return function
+
+
+def _parameters(formula):
+    code = formula.__code__
+    return code.co_varnames[2:code.co_argcount]    # after (xp, grad)
+
+
+def _adapt(formula, picks, n):
+    """The formula called as the engine calls formulas, f(xp, grad, *saved):
+    each picks its own values out of the node's saved ones."""
+    if picks == tuple(range(n)):
+        return formula
+    if not picks:
+        return lambda xp, g, *a: formula(xp, g)
+    if len(picks) == 1:
+        (i,) = picks
+        return lambda xp, g, *a: formula(xp, g, a[i])
+    if len(picks) == 2:
+        i, j = picks
+        return lambda xp, g, *a: formula(xp, g, a[i], a[j])
+    return lambda xp, g, *a: formula(xp, g, *[a[k] for k in picks])
+
+
+def grad_fn(name, **formulas):
+    """The node class PyTorch calls `name`, with one formula per input (in
+    the op's input order; the keyword is the input's name)."""
+    inputs = tuple(formulas)
+    reads = [_parameters(f) for f in formulas.values()]
+    # Slots: inputs and the result first (saved, version-checked), then the
+    # constants, each once, in the order the formulas first name them.
+    tensors, consts = [], []
+    for names in reads:
+        for n in names:
+            kind = tensors if n in inputs or n == "result" else consts
+            if n not in kind:
+                kind.append(n)
+    slots = tensors + consts
+    cls = type(name, (Node,), {
+        "__slots__": (),
+        "formulas": tuple(_adapt(f, tuple(slots.index(n) for n in names), len(slots))
+                          for f, names in zip(formulas.values(), reads)),
+        "_input_names": inputs,
+        "_named_formulas": dict(formulas),
+        "_sources": tuple(RESULT if n == "result" else inputs.index(n) for n in tensors),
+        "_consts": tuple(consts),
+        "_reads": tuple(frozenset(r) for r in reads),
+        "_plans": {},
+    })
+    return cls
+
+
+def save_plan(cls, wanted):
+    """How to fill the node's saved slots when the inputs marked in `wanted`
+    require grad: (save, whether the result is kept). `save` picks, out of
+    the inputs followed by (None, RESULT), each slot's value: the input, the
+    result, or None where no formula that will run reads it. Cached per
+    pattern, as it runs for every recorded op."""
+    needed = set()
+    for want, names in zip(wanted, cls._reads):
+        if want:
+            needed |= names
+    n = len(cls._input_names)
+    picks = tuple((n + 1 if src is RESULT else src)
+                  if ("result" if src is RESULT else cls._input_names[src]) in needed else n
+                  for src in cls._sources)
+    if len(picks) == 1:
+        (k,) = picks
+        save = lambda values: (values[k],)      # noqa: E731
+    elif picks:
+        save = itemgetter(*picks)
+    else:
+        save = lambda values: ()                # noqa: E731
+    plan = cls._plans[wanted] = (save, n + 1 in picks)
+    return plan

@@ -1,0 +1,91 @@
+"""The op registry: every declared op has sample inputs (tests/op_table.py)
+and the surface its declaration promises (function, method, in-place
+variant, aliases), and its nodes save only what their formulas need."""
+import itertools
+
+import numpy as np
+import pytest
+
+import ember
+from ember.ops._registry import REGISTRY
+from op_table import OPS
+from test_ops import inputs_for
+
+ROWS = {row[0]: row for row in OPS}
+NAMES = list(REGISTRY)
+
+
+def test_every_registered_op_has_sample_inputs():
+    missing = [name for name in REGISTRY if name not in ROWS]
+    assert not missing, f"add a row to tests/op_table.py for: {missing}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_function_method_and_aliases(name):
+    info = REGISTRY[name]
+    for alias in (name,) + info.aliases:
+        assert getattr(ember, alias) is info.function
+        assert (getattr(ember.Tensor, alias, None) is info.function) == info.method
+        if info.inplace:
+            assert getattr(ember.Tensor, alias + "_").__name__ == alias + "_"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_surface_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    info = REGISTRY[name]
+    for alias in (name,) + info.aliases:
+        assert hasattr(torch, alias)
+        assert hasattr(torch.Tensor, alias) == info.method, alias
+        assert hasattr(torch.Tensor, alias + "_") == info.inplace, alias
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if REGISTRY[n].inplace])
+def test_inplace_variant(name):
+    info = REGISTRY[name]
+    arrays = inputs_for(ROWS[name])
+    xs = [ember.tensor(a) for a in arrays]
+    # the target takes the broadcast result's shape, as x.op_(y) needs
+    xs[0] = ember.tensor(np.broadcast_to(arrays[0], info.function(*xs).shape).copy())
+    want = info.function(*xs).numpy()
+    target = xs[0].clone()
+    version = target._version
+    out = getattr(target, name + "_")(*xs[1:])
+    assert out is target and target._version == version + 1
+    np.testing.assert_array_equal(target.numpy(), np.broadcast_to(want, target.shape))
+    leaf = xs[0].clone().requires_grad_()
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
+                                           "in an in-place operation"):
+        getattr(leaf, name + "_")(*xs[1:])
+
+
+def _saved_inputs_check(T, f, arrays, grads, changed):
+    """Run f on intermediates of the inputs (requiring grad where `grads`
+    says), change input `changed` in place, backward: did it raise?"""
+    leaves = [T.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+    mids = [x * 1 if g else x.clone() for x, g in zip(leaves, grads)]
+    out = f(T, *mids)
+    mids[changed].mul_(1)           # a new version, the same values
+    try:
+        out.sum().backward()
+    except RuntimeError as e:
+        assert "modified by an inplace operation" in str(e)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_saves_only_what_its_formulas_need(name):
+    """PyTorch's rule: an input is saved only if a formula of an input that
+    requires grad reads it; changing anything else in place is legal."""
+    torch = pytest.importorskip("torch")
+    row = ROWS[name]
+    arrays = inputs_for(row)
+    n = len(arrays)
+    for grads in itertools.product([True, False], repeat=n):
+        if not any(grads):
+            continue
+        for changed in range(n):
+            want = _saved_inputs_check(torch, row[1], arrays, grads, changed)
+            got = _saved_inputs_check(ember, row[1], arrays, grads, changed)
+            assert got == want, (grads, changed)
