@@ -89,3 +89,16 @@ def test_saves_only_what_its_formulas_need(name):
             want = _saved_inputs_check(torch, row[1], arrays, grads, changed)
             got = _saved_inputs_check(ember, row[1], arrays, grads, changed)
             assert got == want, (grads, changed)
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_output_changed_in_place_is_caught(fn):
+    """softmax saves its output: changing it in place must fail backward (a
+    private recording path used to skip this check and give a wrong gradient)."""
+    x = ember.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    y = getattr(ember.nn.functional, fn)(x, 0)
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation: "
+                                           r"\[ember.FloatTensor \[3\]\], which is output 0 of "
+                                           f"{'Softmax' if fn == 'softmax' else 'LogSoftmax'}"):
+        (y * y).sum().backward()

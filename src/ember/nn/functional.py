@@ -15,7 +15,8 @@ from .. import _random as R
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from ..ops import pointwise as _P
-from ..ops._common import RESULT, binary_arrays, derivative, edge, wrap, wrap_dim
+from ..ops._common import binary_arrays, recorded, wrap, wrap_dim
+from ..ops._registry import grad_fn
 from .._dtype import SCALAR_NAMES
 from ..ops._summation import torch_sum
 from ..ops._xp import NUMPY
@@ -23,14 +24,6 @@ from ..ops.linalg import linear
 
 __all__ = ["linear", "relu", "relu_", "leaky_relu", "sigmoid", "tanh", "softmax",
            "log_softmax", "mse_loss", "l1_loss", "nll_loss", "cross_entropy", "dropout"]
-
-
-def _record(data, node_cls, inputs, saved=(), ctx=()):
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    node = node_cls(tuple(edge(t) for t in inputs), saved, ctx,
-                    data if RESULT in saved else None, data.shape, data.dtype)
-    return Tensor._from_node(data, node)
 
 
 def _tracked(*tensors):
@@ -58,9 +51,9 @@ def relu_(input):
 sigmoid = _P.sigmoid
 tanh = _P.tanh
 
-LeakyReluBackward0 = derivative(
+LeakyReluBackward0 = grad_fn(
     "LeakyReluBackward0",
-    self=lambda xp, g, x, slope: xp.where(x > 0, g, g * slope))
+    self=lambda xp, g, self, negative_slope: xp.where(self > 0, g, g * negative_slope))
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
@@ -69,10 +62,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
         from ..ops.inplace import check_inplace
         check_inplace(input)
-    if _tracked(input):
-        out = _record(data, LeakyReluBackward0, (input,), (input,), (negative_slope,))
-    else:
-        out = wrap(data)
+    out = recorded(LeakyReluBackward0, data, (input,), (negative_slope,))
     if inplace:
         input._data[...] = data
         input._bump()
@@ -83,12 +73,12 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 # -- softmax ------------------------------------------------------------------
-SoftmaxBackward0 = derivative(
+SoftmaxBackward0 = grad_fn(
     "SoftmaxBackward0",
-    self=lambda xp, g, r, dim: r * (g - xp.sum(g * r, (dim,), True)))
-LogSoftmaxBackward0 = derivative(
+    self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
+LogSoftmaxBackward0 = grad_fn(
     "LogSoftmaxBackward0",
-    self=lambda xp, g, r, dim: g - _exp(xp, r) * xp.sum(g, (dim,), True))
+    self=lambda xp, g, result, dim: g - _exp(xp, result) * xp.sum(g, (dim,), True))
 
 
 def _get_softmax_dim(name, ndim, stacklevel):
@@ -123,18 +113,14 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
     e = np.exp(_shifted(x, dim))
     data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
-    if _tracked(input):
-        return _record(data, SoftmaxBackward0, (input,), (RESULT,), (dim,))
-    return wrap(data)
+    return recorded(SoftmaxBackward0, data, (input,), (dim,))
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
     s = _shifted(x, dim)
     data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
-    if _tracked(input):
-        return _record(data, LogSoftmaxBackward0, (input,), (RESULT,), (dim,))
-    return wrap(data)
+    return recorded(LogSoftmaxBackward0, data, (input,), (dim,))
 
 
 # -- losses ---------------------------------------------------------------------
@@ -176,10 +162,10 @@ def _mse_grad(g, x, t, reduction, n):
     return norm * (x - t) * g
 
 
-MseLossBackward0 = derivative(
+MseLossBackward0 = grad_fn(
     "MseLossBackward0",
-    self=lambda xp, g, x, t, reduction, n: _mse_grad(g, x, t, reduction, n),
-    target=lambda xp, g, x, t, reduction, n: -_mse_grad(g, x, t, reduction, n))
+    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
+    target=lambda xp, g, self, target, reduction, n: -_mse_grad(g, self, target, reduction, n))
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -198,8 +184,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         if reduction == "mean":
             data = data / sq.dtype.type(max(sq.size, 1))
     if _tracked(input, target) and weight is None:
-        return _record(data, MseLossBackward0, (input, target), (input, target),
-                       (reduction, max(sq.size, 1)))
+        return recorded(MseLossBackward0, data, (input, target), (reduction, max(sq.size, 1)))
     if weight is not None and _tracked(input, target):
         loss = (input - target) ** 2 * weight
         return loss if reduction == "none" else loss.mean() if reduction == "mean" \
@@ -225,7 +210,7 @@ def _nll_grad(xp, g, coef, reduction, total, kept_shape):
     return c * g
 
 
-NllLossBackward0 = derivative("NllLossBackward0", self=_nll_grad)
+NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
 
 
 def _target_dtype_check(target):
@@ -278,11 +263,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
-    return _record(np.asarray(data, x.dtype), NllLossBackward0, (input,), (),
-                   (coef, reduction, total, kept))
+    return recorded(NllLossBackward0, np.asarray(data, x.dtype), (input,),
+                    (coef, reduction, total, kept))
 
 
-DivBackward1 = derivative("DivBackward1", self=lambda xp, g, other: g / other)
+DivBackward1 = grad_fn("DivBackward1", self=lambda xp, g, other: g / other)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -311,9 +296,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         s = -prod.sum()
         d = input._data.size / n_classes
         data = s._data / np.asarray(d, s._data.dtype)
-        if s._requires_grad and _state.enabled:
-            return _record(data, DivBackward1, (s,), (), (d,))
-        return wrap(np.asarray(data))
+        return recorded(DivBackward1, data, (s,), (d,))
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return nll
