@@ -49,6 +49,8 @@ class Node:
     _retain = None       # weakref to the output tensor that retains its grad
     # The engine runs `formulas` itself unless a subclass overrides apply().
     _simple = True
+    # What to save for which inputs (ops/_registry.py grad_fn); None: nothing.
+    _plans = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

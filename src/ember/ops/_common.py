@@ -60,39 +60,40 @@ def recorded(node_cls, data, inputs, ctx=()):
         data = np.asarray(data)
     if not _state.enabled:
         return Tensor._wrap(data)
-    # Which inputs require grad, and their edges; one and two inputs (nearly
-    # every op) spelled out, as this runs once per recorded op.
+    # Which inputs require grad (a bit mask), and their edges; one and two
+    # inputs (nearly every op) spelled out, as this runs once per recorded op.
     if len(inputs) == 1:
         t = inputs[0]
         if not t._requires_grad:
             return Tensor._wrap(data)
-        wanted, nexts = _ONE, (edge(t),)
+        mask, nexts = 1, (edge(t),)
     elif len(inputs) == 2:
         a, b = inputs
         wa = isinstance(a, Tensor) and a._requires_grad
         wb = isinstance(b, Tensor) and b._requires_grad
         if not (wa or wb):
             return Tensor._wrap(data)
-        wanted = (wa, wb)
+        mask = wa | wb << 1
         nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
     else:
-        wanted = tuple([isinstance(t, Tensor) and t._requires_grad for t in inputs])
+        wanted = [isinstance(t, Tensor) and t._requires_grad for t in inputs]
         if True not in wanted:
             return Tensor._wrap(data)
+        mask = sum(1 << i for i, w in enumerate(wanted) if w)
         nexts = tuple([edge(t) if w else NONE_EDGE for t, w in zip(inputs, wanted)])
-    plan = node_cls._plans.get(wanted)
-    if plan is None:
-        plan = save_plan(node_cls, wanted)
-    save, keeps_result = plan
-    saved = save(inputs + _NOT_SAVED_AND_RESULT)
+    plans = node_cls._plans
+    if plans is None:       # a node class with its own apply(): it saves nothing
+        saved, keeps_result = (), False
+    else:
+        plan = plans.get(mask)
+        if plan is None:
+            plan = save_plan(node_cls, mask)
+        save, keeps_result = plan
+        saved = inputs if save is True else save(inputs)
     if keeps_result:
         node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, Tensor._from_node(data, node))
     return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
-
-
-_ONE = (True,)
-_NOT_SAVED_AND_RESULT = (None, RESULT)     # what save_plan's picks index past the inputs
 
 
 def watch_result(node, out):

@@ -18,7 +18,6 @@ rule): in `y * 2` only the 2 is kept, so changing `y` in place afterwards is
 fine, as in PyTorch.
 """
 from collections import namedtuple
-from operator import itemgetter
 
 from ..autograd.graph import Node, RESULT
 
@@ -90,26 +89,26 @@ def grad_fn(name, **formulas):
     return cls
 
 
-def save_plan(cls, wanted):
-    """How to fill the node's saved slots when the inputs marked in `wanted`
-    require grad: (save, whether the result is kept). `save` picks, out of
-    the inputs followed by (None, RESULT), each slot's value: the input, the
-    result, or None where no formula that will run reads it. Cached per
-    pattern, as it runs for every recorded op."""
+def save_plan(cls, mask):
+    """How to fill the node's saved slots when the inputs in bit-mask `mask`
+    require grad: (save, whether the result is kept). `save` is True when
+    the saved values are the inputs in order, else a function of the inputs
+    giving each slot's value: the input, RESULT, or None where no formula
+    that will run reads it. Cached per mask: this runs for every recorded op."""
     needed = set()
-    for want, names in zip(wanted, cls._reads):
-        if want:
+    for i, names in enumerate(cls._reads):
+        if mask >> i & 1:
             needed |= names
     n = len(cls._input_names)
-    picks = tuple((n + 1 if src is RESULT else src)
-                  if ("result" if src is RESULT else cls._input_names[src]) in needed else n
-                  for src in cls._sources)
-    if len(picks) == 1:
-        (k,) = picks
-        save = lambda values: (values[k],)      # noqa: E731
-    elif picks:
-        save = itemgetter(*picks)
+    slots = [("RESULT" if src is RESULT else f"inputs[{src}]")
+             if ("result" if src is RESULT else cls._input_names[src]) in needed else "None"
+             for src in cls._sources]
+    if slots == [f"inputs[{i}]" for i in range(n)]:
+        save = True
     else:
-        save = lambda values: ()                # noqa: E731
-    plan = cls._plans[wanted] = (save, n + 1 in picks)
+        # A function made for this pattern builds the tuple in one step; the
+        # text is ours (slot names from the declaration), not the user's.
+        save = eval(f"lambda inputs: ({', '.join(slots)},)" if slots else "lambda inputs: ()",
+                    {"RESULT": RESULT})
+    plan = cls._plans[mask] = (save, "RESULT" in slots)
     return plan

@@ -1,14 +1,15 @@
 """Elementwise ops and their derivatives.
 
-Each table row is one op: its name, its forward on NumPy, what its formulas
-need saved, and the derivative for each input, in the spirit of PyTorch's
-derivatives.yaml. `g` is the incoming gradient, `x` the saved input, `r` the
-saved result; `xp` is NumPy or Ember (see autograd/graph.py).
+Each op is declared once (ops/_registry.py): its name, its forward on NumPy,
+and the derivative for each input, in the spirit of PyTorch's
+derivatives.yaml. A formula's parameters say what it reads: `g` is the
+incoming gradient, `self`/`other`/`exponent` the inputs, `result` the output,
+other names the constants the op passes; `xp` is NumPy or Ember (see
+autograd/graph.py).
 """
 import math
 
-from ._common import (RESULT, D, Tensor, _state, binary_arrays, broadcast_error, derivative,
-                      edge, np, record, recorded, watch_result, wrap, NONE_EDGE, _INT_BOUNDS)
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from ._registry import grad_fn, register
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
@@ -95,8 +96,6 @@ negative = neg
 arcsin, arccos, arctan = asin, acos, atan
 
 
-N = derivative
-
 # -- binary arithmetic ------------------------------------------------------
 # Broadcasting is undone by the engine (autograd/_engine.py), so these
 # formulas are the textbook ones.
@@ -113,13 +112,20 @@ MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * other,
                        other=lambda xp, g, self: g * self)
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / other,
                        other=lambda xp, g, self, other: -g * self / (other * other))
-PowBackward0 = N("PowBackward0",
-                 self=lambda xp, g, x, p: g * 0 if p == 0 else g * p * x ** (p - 1))
-PowBackward1 = N("PowBackward1",
-                 self=lambda xp, g, x, p, r: xp.where(p == 0, 0, g * p * x ** (p - 1)),
-                 exponent=lambda xp, g, x, p, r: xp.where(
-                     (x == 0) & (p >= 0), 0, g * r * xp.log(x)))
-PowBackward2 = N("PowBackward2", exponent=lambda xp, g, r, base: g * r * math.log(base))
+# pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
+# three nodes; in PowBackward2 `self` is the scalar base.
+PowBackward0 = grad_fn(
+    "PowBackward0",
+    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
+    else g * exponent * self ** (exponent - 1))
+PowBackward1 = grad_fn(
+    "PowBackward1",
+    self=lambda xp, g, self, exponent: xp.where(
+        exponent == 0, 0, g * exponent * self ** (exponent - 1)),
+    exponent=lambda xp, g, self, exponent, result: xp.where(
+        (self == 0) & (exponent >= 0), 0, g * result * xp.log(self)))
+PowBackward2 = grad_fn("PowBackward2",
+                       exponent=lambda xp, g, result, self: g * result * math.log(self))
 
 
 def _binary(forward, node, a, b, ctx=()):
@@ -304,11 +310,7 @@ def pow(input, exponent):
             data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
         else:
             data = np.asarray(np.power(ed.dtype.type(base), ed))
-        if exponent._requires_grad and _state.enabled:
-            node = PowBackward2(((edge(exponent)),), (RESULT,), (base,), data,
-                                data.shape, data.dtype)
-            return watch_result(node, Tensor._from_node(data, node))
-        return wrap(data)
+        return recorded(PowBackward2, data, (exponent,), (base,))
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
         if ad.dtype.kind == "b":
@@ -317,11 +319,7 @@ def pow(input, exponent):
             data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
         except ValueError:
             raise broadcast_error(ad.shape, bd.shape) from None
-        if _state.enabled and (input._requires_grad or exponent._requires_grad):
-            node = PowBackward1((edge(input), edge(exponent)), (input, exponent, RESULT), (),
-                                data, data.shape, data.dtype)
-            return watch_result(node, Tensor._from_node(data, node))
-        return wrap(data)
+        return recorded(PowBackward1, data, (input, exponent))
     ad, p = binary_arrays(input, exponent)
     if ad is None:
         return NotImplemented
@@ -335,10 +333,7 @@ def pow(input, exponent):
         if exponent > hi:
             raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
                                "overflow")
-    data = np.asarray(ad * ad if p == 2 else np.power(ad, p))
-    if input._requires_grad and _state.enabled:
-        return record(data, PowBackward0, (input,), (input,), (exponent,))
-    return wrap(data)
+    return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
 
 
 def square(input):

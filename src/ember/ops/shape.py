@@ -3,9 +3,9 @@
 A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
-import builtins
 
-from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap, wrap_dim
+from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "cat", "concat", "concatenate",
@@ -13,34 +13,38 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "tran
 # (repeat is a Tensor method only, as in PyTorch)
 
 
-N = derivative
 # reshape(copy=False), which fails rather than copy, is NumPy 2.1's.
 _RESHAPE_HAS_COPY = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
 
-ViewBackward0 = N("ViewBackward0", self=lambda xp, g, shape: xp.reshape(g, shape))
-UnsafeViewBackward0 = N("UnsafeViewBackward0", self=ViewBackward0.formulas[0])
-UnsqueezeBackward0 = N("UnsqueezeBackward0", self=ViewBackward0.formulas[0])
-SqueezeBackward0 = N("SqueezeBackward0", self=ViewBackward0.formulas[0])
-SqueezeBackward1 = N("SqueezeBackward1", self=ViewBackward0.formulas[0])
-SqueezeBackward4 = N("SqueezeBackward4", self=ViewBackward0.formulas[0])
-ExpandBackward0 = N("ExpandBackward0", self=lambda xp, g, shape: xp.sum_to(g, shape))
-TBackward0 = N("TBackward0", self=lambda xp, g: xp.t(g))
-TransposeBackward0 = N("TransposeBackward0",
-                       self=lambda xp, g, d0, d1: xp.transpose(g, d0, d1))
-PermuteBackward0 = N("PermuteBackward0",
-                     self=lambda xp, g, inverse: xp.permute(g, inverse))
-CloneBackward0 = N("CloneBackward0", self=lambda xp, g: g)
-AliasBackward0 = N("AliasBackward0", self=lambda xp, g: g)
+def _reshape_back(xp, g, shape):
+    return xp.reshape(g, shape)
+
+
+def _identity(xp, g):
+    return g
+
+
+ViewBackward0 = grad_fn("ViewBackward0", self=_reshape_back)
+UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", self=_reshape_back)
+UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", self=_reshape_back)
+SqueezeBackward0 = grad_fn("SqueezeBackward0", self=_reshape_back)
+SqueezeBackward1 = grad_fn("SqueezeBackward1", self=_reshape_back)
+SqueezeBackward4 = grad_fn("SqueezeBackward4", self=_reshape_back)
+ExpandBackward0 = grad_fn("ExpandBackward0", self=lambda xp, g, shape: xp.sum_to(g, shape))
+TBackward0 = grad_fn("TBackward0", self=lambda xp, g: xp.t(g))
+TransposeBackward0 = grad_fn("TransposeBackward0",
+                             self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))
+PermuteBackward0 = grad_fn("PermuteBackward0",
+                           self=lambda xp, g, inverse: xp.permute(g, inverse))
+CloneBackward0 = grad_fn("CloneBackward0", self=_identity)
+AliasBackward0 = grad_fn("AliasBackward0", self=_identity)
 # The engine casts the gradient back to the input's dtype.
-ToCopyBackward0 = N("ToCopyBackward0", self=lambda xp, g: g)
+ToCopyBackward0 = grad_fn("ToCopyBackward0", self=_identity)
 
 
 def _view_of(data, input, node, ctx=()):
     """A view result: shares memory and the version counter with `input`."""
-    if input._requires_grad and _state.enabled:
-        out = record(data, node, (input,), (), ctx)
-    else:
-        out = wrap(data)
+    out = recorded(node, data, (input,), ctx)
     out._vc = input._share_vc()
     out._base = input if input._base is None else input._base
     return out
@@ -108,9 +112,7 @@ def reshape(input, *shape):
 def _unsafe_view(input, shape):
     x = input._data
     data = x.reshape(shape)
-    if input._requires_grad and _state.enabled:
-        return record(data, UnsafeViewBackward0, (input,), (), (x.shape,))
-    return wrap(data)
+    return recorded(UnsafeViewBackward0, data, (input,), (x.shape,))
 
 
 def flatten(input, start_dim=0, end_dim=-1):
@@ -232,10 +234,7 @@ def contiguous(input, memory_format=None):
 
 
 def clone(input, *, memory_format=None):
-    data = input._data.copy()
-    if input._requires_grad and _state.enabled:
-        return record(data, CloneBackward0, (input,))
-    return wrap(data)
+    return recorded(CloneBackward0, input._data.copy(), (input,))
 
 
 def alias(input):
@@ -247,11 +246,9 @@ def to_dtype(input, dtype, copy=False):
     if dtype._np == input._data.dtype and not copy:
         return input
     data = input._data.astype(dtype._np)
-    if input._requires_grad and _state.enabled:
-        if not dtype.is_floating_point:
-            return wrap(data)
-        return record(data, ToCopyBackward0, (input,))
-    return wrap(data)
+    if not dtype.is_floating_point:
+        return wrap(data)
+    return recorded(ToCopyBackward0, data, (input,))
 
 
 class CatBackward0(Node):
@@ -309,11 +306,8 @@ def cat(tensors, dim=0, *, out=None):
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i} in the list.")
     data = np.concatenate([arrays[i] for i in keep], axis=d)
-    if _state.enabled and builtins.any(t_._requires_grad for t_ in tensors):
-        sizes = tuple(a.shape[d] if a.ndim else 0 for a in arrays)
-        sizes = tuple(0 if (a.ndim == 1 and a.size == 0) else s for a, s in zip(arrays, sizes))
-        return record(data, CatBackward0, tensors, (), (d, sizes))
-    return wrap(data)
+    sizes = tuple(0 if a.ndim == 1 and a.size == 0 else a.shape[d] for a in arrays)
+    return recorded(CatBackward0, data, tuple(tensors), (d, sizes))
 
 
 concat = concatenate = cat
@@ -331,9 +325,7 @@ def stack(tensors, dim=0, *, out=None):
                 f"at entry 0 and {list(a.shape)} at entry {i}")
     d = wrap_dim(dim, arrays[0].ndim + 1)
     data = np.stack(arrays, axis=d)
-    if _state.enabled and builtins.any(t_._requires_grad for t_ in tensors):
-        return record(data, StackBackward0, tensors, (), (d,))
-    return wrap(data)
+    return recorded(StackBackward0, data, tuple(tensors), (d,))
 
 
 def hstack(tensors):
@@ -378,7 +370,7 @@ def select(input, dim, index):
 
 # The gradient of a tiling sums the tiles: view the gradient as
 # (repeats_0, size_0, repeats_1, size_1, ...) and sum over the repeats.
-RepeatBackward0 = N("RepeatBackward0", self=lambda xp, g, split, axes, shape: xp.reshape(
+RepeatBackward0 = grad_fn("RepeatBackward0", self=lambda xp, g, split, axes, shape: xp.reshape(
     xp.sum(xp.reshape(g, split), axes), shape))
 
 
@@ -390,8 +382,6 @@ def repeat(input, *sizes):
                            "of dimensions of tensor")
     padded = (1,) * (len(sizes) - x.ndim) + x.shape
     data = np.tile(x.reshape(padded), sizes)
-    if input._requires_grad and _state.enabled:
-        split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
-        axes = tuple(range(0, 2 * len(sizes), 2))
-        return record(data, RepeatBackward0, (input,), (), (split, axes, x.shape))
-    return wrap(data)
+    split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
+    axes = tuple(range(0, 2 * len(sizes), 2))
+    return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape))
