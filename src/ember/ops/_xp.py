@@ -156,20 +156,17 @@ def _tensor_namespace():
 
 def _index_scatter(g, shape, key, accumulate):
     """Recorded `_index_backward`: its own derivative reads `key` back out."""
-    from ._common import _state, derivative, record, wrap
-    node = _INDEX_NODES[accumulate]
-    data = _index_backward(g._data, shape, key, accumulate)
-    if g._requires_grad and _state.enabled:
-        return record(data, node, (g,), (), (key,))
-    return wrap(data)
+    from ._common import recorded
+    return recorded(_INDEX_NODES[accumulate], _index_backward(g._data, shape, key, accumulate),
+                    (g,), (key,))
 
 
 def _make_index_nodes():
-    from ._common import derivative
+    from ._registry import grad_fn
     from .indexing import getitem
     f = lambda xp, g, key: getitem(g, key) if not isinstance(g, np.ndarray) else g[key]
-    return {False: derivative("SliceBackwardBackward0", grad_output=f),
-            True: derivative("IndexBackwardBackward0", grad_output=f)}
+    return {False: grad_fn("SliceBackwardBackward0", grad_output=f),
+            True: grad_fn("IndexBackwardBackward0", grad_output=f)}
 
 
 _INDEX_NODES = {}

@@ -11,24 +11,28 @@ Assignment writes in place: through a basic key it is a copy into a view
 """
 import warnings
 
-from ._common import D, Tensor, _state, derivative, np, record, wrap
+from ._common import D, Tensor, _state, np, recorded
+from ._registry import grad_fn
 
-N = derivative
 
-_scatter = lambda xp, g, shape, key: xp.index_backward(g, shape, key, False)
-SelectBackward0 = N("SelectBackward0", self=_scatter)
-SliceBackward0 = N("SliceBackward0", self=_scatter)
-IndexBackward0 = N("IndexBackward0",
-                   self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
+def _scatter(xp, g, shape, key):
+    return xp.index_backward(g, shape, key, False)
+
+
+SelectBackward0 = grad_fn("SelectBackward0", self=_scatter)
+SliceBackward0 = grad_fn("SliceBackward0", self=_scatter)
+IndexBackward0 = grad_fn("IndexBackward0",
+                         self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
-IndexPutBackward0 = N("IndexPutBackward0",
-                      self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                      values=lambda xp, g, key: g[key])
-CopySlices = N("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
-               src=lambda xp, g, key: g[key])
+IndexPutBackward0 = grad_fn("IndexPutBackward0",
+                            self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                            values=lambda xp, g, key: g[key])
+CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                     src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"
-FillBackward3 = N("FillBackward3", self=lambda xp, g: g * 0, value=lambda xp, g: xp.sum(g, None))
+FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: g * 0,
+                        value=lambda xp, g: xp.sum(g, None))
 
 ZERO_DIM_MESSAGE = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
@@ -158,9 +162,7 @@ def getitem(input, key):
         data = y[nkey]
     except IndexError as e:
         raise IndexError(_broadcast_message(nkey)) from e
-    if out._requires_grad and _state.enabled:
-        return record(data, IndexBackward0, (out,), (), (y.shape, nkey))
-    return wrap(data)
+    return recorded(IndexBackward0, data, (out,), (y.shape, nkey))
 
 
 def _dims_taken(item):
@@ -237,11 +239,11 @@ def setitem(input, key, value):
             src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
         src = expand(src, view.shape)
     if key is Ellipsis:
-        result = (record(new, CopyBackwards, (before, src)) if src is not None
-                  else record(new, FillBackward3, (before, None)))
+        result = (recorded(CopyBackwards, new, (before, src)) if src is not None
+                  else recorded(FillBackward3, new, (before, None)))
     else:
         node = CopySlices if through_view else IndexPutBackward0
-        result = record(new, node, (before, src), (), (nkey,))
+        result = recorded(node, new, (before, src), (nkey,))
     commit_inplace(input, result)
 
 

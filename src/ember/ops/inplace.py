@@ -6,7 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
-from ._common import D, Node, Tensor, _state, derivative, edge, np, record, wrap
+from ._common import D, Node, Tensor, _state, edge, np, recorded
+from ._registry import grad_fn
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
@@ -120,7 +121,7 @@ def _run_node(fn, xp, grad, create_graph, needs):
     return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
 
 
-AsStridedBackward0 = derivative(
+AsStridedBackward0 = grad_fn(
     "AsStridedBackward0", self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
 
 
@@ -146,18 +147,19 @@ def make_inplace(op, name=None):
 
 # Overwritten values get no gradient; copy_'s source gets the gradient
 # (cast back to its dtype and summed to its shape by the engine).
-ZeroBackward0 = derivative("ZeroBackward0", self=lambda xp, g: g * 0)
-FillBackward0 = derivative("FillBackward0", self=lambda xp, g: g * 0)
-FillBackward1 = derivative("FillBackward1", self=lambda xp, g: g * 0,
-                           value=lambda xp, g: xp.sum(g, None))
-CopyBackwards = derivative("CopyBackwards", self=lambda xp, g: g * 0, src=lambda xp, g: g)
+ZeroBackward0 = grad_fn("ZeroBackward0", self=lambda xp, g: g * 0)
+FillBackward0 = grad_fn("FillBackward0", self=lambda xp, g: g * 0)
+FillBackward1 = grad_fn("FillBackward1", self=lambda xp, g: g * 0,
+                        value=lambda xp, g: xp.sum(g, None))
+CopyBackwards = grad_fn("CopyBackwards", self=lambda xp, g: g * 0, src=lambda xp, g: g)
 CopyBackwards._full_name = "ember::autograd::CopyBackwards"
 
 
 def _overwrite(self, data, node, inputs):
     check_inplace(self)
     if _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs):
-        return commit_inplace(self, record(np.broadcast_to(data, self._data.shape), node, inputs))
+        return commit_inplace(self, recorded(node, np.broadcast_to(data, self._data.shape),
+                                             tuple(inputs)))
     _write(self, data)
     self._bump()
     return self
