@@ -66,11 +66,14 @@ _PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_}
 
 
 def _tname(x):
-    """A value's type as PyTorch's argument errors print it."""
+    """A value's type as PyTorch's argument errors print it: the C type's
+    tp_name, which for a class defined in Python is its bare name."""
     t = type(x)
     if isinstance(x, Tensor):
         return "Tensor"
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+    if t.__module__ == "builtins" or t.__flags__ & 1 << 9:     # Py_TPFLAGS_HEAPTYPE
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 def _check_dtype(dtype, fn):
@@ -438,10 +441,30 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False):
+    try:
+        shape = _size_args((size,), "full", varargs=False)
+    except RuntimeError:    # a negative size: found after the parser's type checks
+        _fill_value_arg("full", fill_value)
+        raise
+    value = _fill_value_arg("full", fill_value)
     dtype = _check_dtype(dtype, "full")
-    if dtype is None:
-        dtype = D.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
-    return _filled("full", (size,), fill_value, dtype, requires_grad, device, varargs=False)
+    if dtype is None:       # (a NumPy bool takes the default dtype)
+        dtype = D._default[0] if isinstance(value, np.bool_) else D.scalar_dtype(value)
+    return _filled("full", (shape,), value, dtype, requires_grad, device, varargs=False)
+
+
+def _fill_value_arg(fn, value):
+    """fill_value as PyTorch's argument parser takes a Number: a Python or
+    NumPy number, or a 0-d tensor that does not require grad (its value)."""
+    if isinstance(value, Tensor):
+        if value._data.ndim == 0 and not value._requires_grad:
+            return value._data.item()
+    elif isinstance(value, (complex, np.complexfloating)):
+        raise TypeError("complex tensors are not supported by ember")
+    elif isinstance(value, (int, float, np.number, np.bool_)):
+        return value
+    raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not "
+                    f"{_tname(value)}")
 
 
 def _like(fn, value):
@@ -460,6 +483,7 @@ empty_like = _like("empty_like", 0)
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
+    fill_value = _fill_value_arg("full_like", fill_value)
     return _filled("full_like", (input._data.shape,), fill_value,
                    _check_dtype(dtype, "full_like") or input.dtype, requires_grad, device)
 

@@ -136,10 +136,12 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     # Not bit-exact with PyTorch: drawn from this generator's uniform stream.
+    num_samples = _check_multinomial(input, num_samples, replacement)
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)
     for r, p in enumerate(rows):
+        p = p / p.max()     # first, so that huge weights do not sum to inf
         p = p / p.sum()
         for k in range(num_samples):
             u = R.uniform((1,), 0.0, 1.0, np.float64, generator)[0]
@@ -150,8 +152,60 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
                 p = p.copy()
                 p[idx] = 0
                 s = p.sum()
-                p = p / s if s > 0 else p
+                if s > 0:
+                    p = p / s
+                else:
+                    # Only zero-probability categories are left: PyTorch still
+                    # draws distinct ones.
+                    p = np.ones_like(p)
+                    p[out[r, :k + 1]] = 0
+                    p = p / p.sum()
     return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
+
+
+def _check_multinomial(input, num_samples, replacement):
+    """PyTorch's checks, in its order; those on the values depend on which
+    kernel it runs (the with-replacement one reads each row in turn)."""
+    if not hasattr(num_samples, "__index__") or isinstance(num_samples, bool):
+        raise TypeError("multinomial(): argument 'num_samples' (position 2) must be int, not "
+                        f"{type(num_samples).__name__}")
+    n = int(num_samples.__index__())
+    x = input._data
+    if not 1 <= x.ndim <= 2:
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if x.dtype.kind != "f":
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{_legacy(input.dtype)}")
+    if n <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and n > x.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if x.shape[-1] > 2 ** 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    if x.ndim == 2 and x.shape[0] == 0:
+        return n
+    rows = x.reshape(x.shape[0] if x.ndim == 2 else 1, x.shape[-1])
+    if not replacement or n == 1:
+        if x.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as "
+                               "the operation has no identity.")
+        if not (x.max() < np.inf and x.min() >= 0):     # NaN fails too
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if not (rows != 0).any(axis=1).all():    # a row summing to 0 (no overflow)
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        return n
+    for row in rows:
+        for v in row:
+            if not v >= 0:
+                raise RuntimeError("invalid multinomial distribution (encountering probability "
+                                   "entry < 0)")
+            if not np.isfinite(v):
+                raise RuntimeError("invalid multinomial distribution (encountering probability "
+                                   "entry = infinity or NaN)")
+        if not (row > 0).any():
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    return n
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,

@@ -326,7 +326,9 @@ class Tensor:
 
     @property
     def data(self):
-        return self.detach()
+        # The same memory with a version counter of its own: unlike detach(),
+        # an in-place change through `.data` is hidden from autograd, as in PyTorch.
+        return Tensor._wrap(self._data)
 
     @data.setter
     def data(self, value):

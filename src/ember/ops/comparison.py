@@ -1,5 +1,5 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import Tensor, binary_arrays, broadcast_error, np, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, wrap
 from .pointwise import _tensor_operand
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
@@ -28,12 +28,20 @@ greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 def _logical(npfn, name):
     def op(input, other):
+        if not isinstance(input, Tensor) and isinstance(other, Tensor):
+            input, other = other, input     # bitwise_and(2, t): the ops commute
         ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
         if ad.dtype.kind == "f" or getattr(bd, "dtype", np.dtype("i")).kind == "f":
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
-        return wrap(np.asarray(npfn(ad, bd)))
+            # The operands come back in the result dtype: the one PyTorch names.
+            dt = ad.dtype if ad.dtype.kind == "f" else bd.dtype
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{D.SCALAR_NAMES[D._BY_NP[np.dtype(dt)]]}'")
+        try:
+            return wrap(np.asarray(npfn(ad, bd)))
+        except ValueError:
+            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     return op
 
 
@@ -56,7 +64,8 @@ def logical_or(input, other):
 
 def bitwise_not(input):
     if input._data.dtype.kind == "f":
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
     return wrap(np.asarray(np.invert(input._data)))
 
 
@@ -77,12 +86,33 @@ def equal(input, other):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).all())
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
-                                      equal_nan=equal_nan)))
+    return wrap(_isclose("isclose", input, other, rtol, atol, equal_nan))
+
+
+def _isclose(name, input, other, rtol, atol, equal_nan):
+    """|input - other| <= atol + rtol * |other|, after PyTorch's checks: both
+    tensors of one dtype, tolerances not negative, shapes that broadcast."""
+    for pos, (arg, v) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
+                            f"not {type(v).__name__}")
+    a, b = input._data, other._data
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{D.SCALAR_NAMES[input.dtype]} did not match "
+                           f"{D.SCALAR_NAMES[other.dtype]}")
+    for tol_name, tol in (("rtol", rtol), ("atol", atol)):
+        if not tol >= 0:
+            raise RuntimeError(f"{tol_name} must be greater than or equal to zero, but got "
+                               f"{float(tol):g}")
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    return np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def _truth(npfn):

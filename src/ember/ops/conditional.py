@@ -17,13 +17,28 @@ ClampBackward1 = N("ClampBackward1", self=lambda xp, g, x, lo, hi: xp.where(
     _inside(x, lo, hi), g, 0))
 ClampMinBackward0 = N("ClampMinBackward0", self=lambda xp, g, x, lo: xp.where(x >= lo, g, 0))
 ClampMaxBackward0 = N("ClampMaxBackward0", self=lambda xp, g, x, hi: xp.where(x <= hi, g, 0))
-# Ties split the gradient in half, as PyTorch does.
+# Tensor bounds (PyTorch's clamp_backward and clamp_backward_min_max): the
+# input keeps the gradient at a bound; a bound gets it only where it won,
+# and when min > max the max wins.
+ClampBackward0 = N("ClampBackward0",
+                   self=lambda xp, g, x, lo, hi: xp.where(_inside(x, lo, hi), g, 0),
+                   min=lambda xp, g, x, lo, hi: xp.where(
+                       (x < lo) & (lo < hi) if hi is not None else x < lo, g, 0),
+                   max=lambda xp, g, x, lo, hi: xp.where(
+                       (x > hi) | (hi < lo) if lo is not None else x > hi, g, 0))
+ClampMinBackward1 = N("ClampMinBackward1", self=lambda xp, g, x, lo: xp.where(x >= lo, g, 0),
+                      min=lambda xp, g, x, lo: xp.where(x < lo, g, 0))
+ClampMaxBackward1 = N("ClampMaxBackward1", self=lambda xp, g, x, hi: xp.where(x <= hi, g, 0),
+                      max=lambda xp, g, x, hi: xp.where(x > hi, g, 0))
+# Ties split the gradient in half; otherwise only the loser gets none, so
+# where either side is NaN (no comparison holds) both get all of it, as in
+# PyTorch's where(a == b, g / 2, g).masked_fill_(a < b, 0).
 MaximumBackward0 = N("MaximumBackward0",
-                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, g, 0)),
-                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, g, 0)))
+                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, 0, g)),
+                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, 0, g)))
 MinimumBackward0 = N("MinimumBackward0",
-                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, g, 0)),
-                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, g, 0)))
+                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, 0, g)),
+                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, 0, g)))
 
 
 def _inside(x, lo, hi):
@@ -34,10 +49,13 @@ def _inside(x, lo, hi):
     return (x >= lo) & (x <= hi)
 
 
-def where(condition, input=None, other=None):
-    if input is None and other is None:
-        from .. import nonzero
-        return nonzero(condition, as_tuple=True)
+_MISSING = object()
+
+
+def where(condition, input=_MISSING, other=_MISSING):
+    if input is _MISSING and other is _MISSING:
+        return _nonzero_tuple(condition)
+    _check_where_args(condition, input, other)
     cond = condition._data
     if cond.dtype != np.bool_:
         raise RuntimeError(
@@ -69,6 +87,70 @@ def where(condition, input=None, other=None):
     return wrap(data)
 
 
+def _nonzero_tuple(condition):
+    """where(condition): nonzero(condition, as_tuple=True); a 0-d condition
+    counts as one element."""
+    if not isinstance(condition, Tensor):
+        raise TypeError("where(): argument 'condition' (position 1) must be Tensor, not "
+                        f"{_arg_type(condition)}")
+    c = condition._data
+    idx = np.nonzero(c.reshape(1) if c.ndim == 0 else c)
+    return tuple(wrap(i.astype(np.int64)) for i in idx)
+
+
+_WHERE_SIGNATURES = (("Tensor condition", "Tensor input", "Tensor other, *, Tensor out = None"),
+                     ("Tensor condition", "Number self", "Tensor other"),
+                     ("Tensor condition", "Tensor input", "Number other"),
+                     ("Tensor condition", "Number self", "Number other"))
+
+
+def _check_where_args(condition, input, other):
+    """PyTorch's "invalid combination of arguments" for where's overloads."""
+    given = [v for v in (condition, input, other) if v is not _MISSING]
+    kinds = [_is_tensor, _is_tensor_or_number, _is_tensor_or_number]
+    if len(given) == 3 and all(ok(v) for ok, v in zip(kinds, given)):
+        return
+    lines = [" * (Tensor condition)"]
+    for sig in _WHERE_SIGNATURES:
+        lines.append(f" * ({', '.join(sig)})")
+        # Only the overloads of the same arity explain the mismatch (the first
+        # one, with out=, never does; a `Number self` is always marked).
+        if len(given) == 3 and sig is not _WHERE_SIGNATURES[0]:
+            marks = [_arg_type(v, True) if _fits(p, v) else f"!{_arg_type(v, True)}!"
+                     for p, v in zip(sig, given)]
+            lines.append("      didn't match because some of the arguments have invalid "
+                         f"types: ({', '.join(marks)})")
+    raise TypeError("where() received an invalid combination of arguments - got "
+                    f"({', '.join(_arg_type(v) for v in given)}), but expected one of:\n"
+                    + "\n".join(lines) + "\n")
+
+
+def _is_tensor(v):
+    return isinstance(v, Tensor)
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, complex, np.number, np.bool_))
+
+
+def _is_tensor_or_number(v):
+    return isinstance(v, Tensor) or _is_number(v)
+
+
+def _fits(param, v):
+    return _is_tensor(v) if param.startswith("Tensor") else (
+        _is_number(v) and param != "Number self")
+
+
+def _arg_type(v, detail=False):
+    if isinstance(v, Tensor):
+        return "Tensor"
+    if isinstance(v, list) and detail:
+        return f"list of [{', '.join(_arg_type(e) for e in v)}]"
+    t = type(v)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+
+
 def _dt_name(dt):
     return repr(dt).replace("ember.", "")
 
@@ -77,12 +159,9 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, _tensor_operand(min, "clamp", 2))
-        if max is not None:
-            out = minimum(out, _tensor_operand(max, "clamp", 3))
-        return out
+        lo = None if min is None else _tensor_operand(min, "clamp", 2)
+        hi = None if max is None else _tensor_operand(max, "clamp", 3)
+        return _clamp_tensors(input, lo, hi, ClampBackward0, (input, lo, hi))
     x = input._data
     if x.dtype.kind != "f" and isinstance(min, float) or isinstance(max, float) and x.dtype.kind != "f":
         x = x.astype(D._default[0]._np)
@@ -99,10 +178,56 @@ def clamp(input, min=None, max=None):
     return wrap(data)
 
 
+def _clamp_tensors(input, lo, hi, node, inputs):
+    """clamp with tensor bounds: all three promoted and broadcast together;
+    a NaN bound gives NaN, as in PyTorch."""
+    bounds = [t for t in (lo, hi) if t is not None]
+    dt = _promote([input] + bounds)
+    x = input._data.astype(dt._np, copy=False)
+    shape = x.shape
+    for t in bounds:
+        try:
+            shape = np.broadcast_shapes(shape, t._data.shape)
+        except ValueError:
+            raise broadcast_error(shape, t._data.shape) from None
+    data = x
+    if lo is not None:
+        data = np.maximum(data, lo._data.astype(dt._np, copy=False))
+    if hi is not None:
+        data = np.minimum(data, hi._data.astype(dt._np, copy=False))
+    data = np.array(np.broadcast_to(data, shape))
+    if _state.enabled and any(t._requires_grad for t in inputs if t is not None):
+        return record(data, node, inputs, inputs)
+    return wrap(data)
+
+
+def _promote(tensors):
+    """PyTorch's result type of several tensors: the dimensioned ones decide;
+    0-d ones count only when of a higher category (int over bool, float over int)."""
+    dims = [t.dtype for t in tensors if t._data.ndim]
+    zeros = [t.dtype for t in tensors if not t._data.ndim]
+    d = _fold(dims)
+    z = _fold(zeros)
+    if d is None:
+        return z
+    if z is None or z._category <= d._category:
+        return d
+    return D.promote_types(d, z)
+
+
+def _fold(dtypes):
+    out = None
+    for dt in dtypes:
+        out = dt if out is None else D.promote_types(out, dt)
+    return out
+
+
 clip = clamp
 
 
 def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     data = np.asarray(np.maximum(input._data, np.asarray(min, input._data.dtype)))
     if input._requires_grad and _state.enabled:
         return record(data, ClampMinBackward0, (input,), (input,), (min,))
@@ -110,6 +235,8 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     data = np.asarray(np.minimum(input._data, np.asarray(max, input._data.dtype)))
     if input._requires_grad and _state.enabled:
         return record(data, ClampMaxBackward0, (input,), (input,), (max,))

@@ -70,19 +70,41 @@ def mm(input, mat2):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
+    _addmm_checks(input, mat1, mat2)
+    if mat1._data.dtype.kind in "iu":
+        # An integral product takes integral factors (PyTorch's Scalar cast truncates).
+        alpha, beta = int(alpha), int(beta)
+    prod = _matmul_t(mat1._data, mat2._data)
+    if alpha != 1:
+        prod *= alpha
+    if beta != 0:       # beta 0 ignores the input, NaN and inf included
+        prod += input._data if beta == 1 else input._data * beta   # in place: a fresh array
+    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
+        return record(prod, AddmmBackward0, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
+    return wrap(prod)
+
+
+def _addmm_checks(input, mat1, mat2):
+    """PyTorch's checks, in its order: dtypes, ranks, inner sizes, then the
+    input expanded to the product's shape."""
+    from .shape import expand
+    names = D.SCALAR_NAMES
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError("self and mat2 must have the same dtype, but got "
+                           f"{names[input.dtype]} and {names[mat2.dtype]}")
+    if mat1._data.dtype != mat2._data.dtype:
+        raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
+                           f"{names[mat1.dtype]} and {names[mat2.dtype]}")
+    for name, m in (("mat1", mat1), ("mat2", mat2)):
+        if m._data.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m._data.ndim}-D tensor")
     (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
     if k != k2:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    _same_dtype(mat1, mat2)
-    prod = _matmul_t(mat1._data, mat2._data)
-    if alpha != 1:
-        prod *= alpha
-    bias = input._data if beta == 1 else input._data * beta
-    prod += bias     # in place: the product is a fresh array
-    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
-        return record(prod, AddmmBackward0, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
-    return wrap(prod)
+    expand(Tensor._wrap(input._data), (n, m))     # raises expand's own errors
+    if mat1._data.dtype == np.bool_:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
 def _matmul_t(a, b):

@@ -5,6 +5,8 @@ The gradient of a reduction is the incoming gradient put back in the reduced
 dims (`xp.unreduce`) and expanded to the input's shape.
 """
 import builtins
+import math
+import warnings
 from collections import namedtuple
 
 from ._summation import torch_sum
@@ -45,11 +47,9 @@ SumBackward1 = N("SumBackward1", self=lambda xp, g, shape, dims, keepdim:
 MeanBackward0 = N("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(g / n, shape))
 MeanBackward1 = N("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
                   _unreduce(xp, g / n, shape, dims, keepdim))
-ProdBackward0 = N("ProdBackward0", self=lambda xp, g, x, r:
-                  xp.expand(g, x.shape) * xp.prod_others(x, r, None))
+ProdBackward0 = N("ProdBackward0", self=lambda xp, g, x, r: _prod_grad(xp, g, x, r, None, False))
 ProdBackward1 = N("ProdBackward1", self=lambda xp, g, x, r, dims, keepdim:
-                  _unreduce(xp, g, x.shape, dims, keepdim) * xp.prod_others(
-                      x, r if keepdim else xp.reshape(r, _kept_shape(x.shape, dims)), dims[0]))
+                  _prod_grad(xp, g, x, r, dims[0], keepdim))
 MaxBackward1 = N("MaxBackward1", self=lambda xp, g, x, r: _even_share(
     xp, g, x, r, x.shape, None, False))
 MinBackward1 = N("MinBackward1", self=MaxBackward1.formulas[0])
@@ -60,12 +60,70 @@ AminBackward0 = N("AminBackward0", self=AmaxBackward0.formulas[0])
 MaxBackward0 = N("MaxBackward0", self=lambda xp, g, shape, dim, keepdim, onehot: xp.where(
     onehot, _unreduce(xp, g, shape, (dim,), keepdim), 0))
 MinBackward0 = N("MinBackward0", self=MaxBackward0.formulas[0])
-VarBackward0 = N("VarBackward0", self=lambda xp, g, x, dims, correction, keepdim, n:
-                 _unreduce(xp, g, x.shape, dims, keepdim) * (2.0 / builtins.max(n - correction, 0))
-                 * (x - xp.mean_keep(x, dims)))
-StdBackward0 = N("StdBackward0", self=lambda xp, g, x, r, dims, correction, keepdim, n:
-                 _unreduce(xp, g / (r * builtins.max(n - correction, 0)), x.shape, dims, keepdim)
-                 * (x - xp.mean_keep(x, dims)))
+VarBackward0 = N("VarBackward0", self=lambda xp, g, x, dims, correction, keepdim, n, given:
+                 _var_grad(xp, g, x, dims, correction, keepdim, n, given))
+# PyTorch's std_backward: the var gradient of g / (2 std), 0 where std is 0.
+StdBackward0 = N("StdBackward0", self=lambda xp, g, x, r, dims, correction, keepdim, n, given:
+                 _var_grad(xp, xp.where(r == 0, 0, g / (r * 2)), x, dims, correction, keepdim,
+                           n, given))
+
+
+def _var_grad(xp, g, x, dims, correction, keepdim, n, given):
+    """PyTorch's var_backward. `n` counts the reduced elements as its formula
+    does: all of them unless a dim argument was `given` (then 1 for dim=())."""
+    g = _unreduce(xp, g, x.shape, dims, keepdim)
+    mean = xp.mean_keep(x, dims)
+    dof = n - correction
+    if not given and dof <= 0:
+        # 2 / 0 is inf: inf * 0 is NaN at the mean, inf (of g's sign) elsewhere.
+        return xp.where(x == mean, g * math.nan, g * math.inf)
+    return g * (2.0 / dof if dof else math.inf) * (x - mean)
+
+
+def _prod_grad(xp, g, x, r, dim, keepdim):
+    """PyTorch's prod_backward: g * result / input when no input is zero,
+    else g times the product of the others, from running products that are
+    safe at zeros (and, recorded, differentiable again)."""
+    if x.ndim == 0:
+        return g
+    if dim is not None and not keepdim:
+        kept = _kept_shape(x.shape, (dim,))
+        g, r = xp.reshape(g, kept), xp.reshape(r, kept)
+    data = x if isinstance(x, np.ndarray) else x._data
+    zeros = int(np.count_nonzero(data == 0))
+    if not zeros:
+        return g * (r / x)
+    if dim is None:
+        if isinstance(x, np.ndarray) and zeros > 1:
+            return np.zeros_like(x)     # PyTorch's shortcut when no graph is wanted
+        return xp.reshape(_prod_grad(xp, g, xp.reshape(x, (-1,)), r, 0, True), x.shape)
+    if x.shape[dim] == 1:
+        return g
+    if isinstance(x, np.ndarray):
+        return g * xp.prod_others(x, r, dim)
+    left = _exclusive_cumprod(xp, x, dim)
+    right = xp.flip(_exclusive_cumprod(xp, xp.flip(x, (dim,)), dim), (dim,))
+    return g * (left * right)
+
+
+def _exclusive_cumprod(xp, x, dim):
+    """[1, x0, x0 x1, ...] along `dim` from products and shifts only (a
+    Hillis-Steele scan, log2(n) steps), so that every derivative is exact at zeros."""
+    n = x.shape[dim]
+
+    def ones(k):
+        return wrap(np.ones(_sized(x.shape, dim, k), x._data.dtype))
+
+    p = xp.cat([ones(1), xp.narrow(x, dim, 0, n - 1)], dim)
+    step = 1
+    while step < n:
+        p = p * xp.cat([ones(step), xp.narrow(p, dim, 0, n - step)], dim)
+        step *= 2
+    return p
+
+
+def _sized(shape, dim, k):
+    return tuple(k if i == dim else s for i, s in enumerate(shape))
 
 
 def _dims_or_none(input, dim):
@@ -210,9 +268,14 @@ def min(input, dim=None, keepdim=False, *, other=None):
                     _min_t, "min")
 
 
-def _amaxmin(input, dim, keepdim, npfn, node):
+def _amaxmin(input, dim, keepdim, npfn, node, name):
     x = input._data
+    if x.size == 0:
+        _check_nonempty(x, () if dim is None else (
+            tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)), name)
     dims = _dims_or_none(input, dim) if dim != () else None
+    if x.ndim == 0:
+        dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
     data = np.asarray(npfn(x, axis=dims, keepdims=keepdim))
     if input._requires_grad and _state.enabled:
         return record(data, node, (input,), (input, RESULT),
@@ -220,24 +283,44 @@ def _amaxmin(input, dim, keepdim, npfn, node):
     return wrap(data)
 
 
+def _check_nonempty(x, dims, name):
+    """PyTorch's zero_numel_check_dims: a reduction with no identity needs a
+    dim, and every dim it reduces must be non-empty (named as given)."""
+    if not dims:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+            "Specify the reduction dim with the 'dim' argument.")
+    for d in dims:
+        if x.shape[wrap_dim(d, x.ndim)] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(input, dim=(), keepdim=False):
-    return _amaxmin(input, dim, keepdim, np.max, AmaxBackward0)
+    return _amaxmin(input, dim, keepdim, np.max, AmaxBackward0, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    return _amaxmin(input, dim, keepdim, np.min, AminBackward0)
+    return _amaxmin(input, dim, keepdim, np.min, AminBackward0, "amin")
 
 
 def argmax(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, np.argmax)
+    return _arg(input, dim, keepdim, np.argmax, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, np.argmin)
+    return _arg(input, dim, keepdim, np.argmin, "argmin")
 
 
-def _arg(input, dim, keepdim, fn):
+def _arg(input, dim, keepdim, fn, name):
     x = input._data
+    if x.size == 0:
+        # PyTorch raises IndexError for both (unlike max's RuntimeError).
+        if dim is None:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        d = wrap_dim(dim, x.ndim)
+        if x.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if dim is None:
         r = np.asarray(fn(x), dtype=np.int64)
         return wrap(r.reshape((1,) * x.ndim) if keepdim else r)
@@ -262,16 +345,45 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims_or_none(input, dim) or tuple(range(x.ndim))
+    if x.ndim == 0:
+        dims = ()       # dim 0 or -1 of a 0-d tensor: its one element
     n = int(np.prod([x.shape[d] for d in dims]))
-    data = np.asarray(x.var(axis=dims, ddof=correction, keepdims=keepdim)
-                      if n - correction > 0 else
-                      np.full(x.mean(axis=dims, keepdims=keepdim).shape, np.nan, x.dtype))
+    out_shape = _kept_shape(x.shape, dims) if keepdim else tuple(
+        s for i, s in enumerate(x.shape) if i not in dims)
+    factor = n if math.prod(out_shape) else 0     # PyTorch's numel / output numel
+    if factor - correction <= 0:
+        warnings.warn(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. "
+                      "Correction should be strictly less than the reduction factor (input "
+                      "numel divided by output numel).", UserWarning, stacklevel=3)
+    data = _variance(x, dims, correction, keepdim, n, out_shape)
     if take_sqrt:
         data = np.sqrt(data)
     if input._requires_grad and _state.enabled:
+        # PyTorch's backward reads the dims only from a dim argument of a tensor
+        # with dims, and counts dim=() as reducing one element.
+        given = dim is not None and x.ndim > 0
+        nb = n if not given or _dims_or_none(input, dim) else 1
         if take_sqrt:
             return record(data, StdBackward0, (input,), (input, RESULT),
-                          (dims, correction, keepdim, n))
-        return record(data, VarBackward0, (input,), (input,), (dims, correction, keepdim, n))
+                          (dims, correction, keepdim, nb, given))
+        return record(data, VarBackward0, (input,), (input,),
+                      (dims, correction, keepdim, nb, given))
     return wrap(data)
+
+
+def _variance(x, dims, correction, keepdim, n, out_shape):
+    """The squared deviations summed and divided by max(0, n - correction);
+    measured from each slice's first element, so that equal values give
+    exactly 0 (as PyTorch's Welford updates do)."""
+    if n == 0:
+        return np.full(out_shape, np.nan, x.dtype)
+    first = x[tuple(slice(0, 1) if i in dims else slice(None) for i in range(x.ndim))]
+    shifted = x - first
+    if n - correction > 0:
+        return np.asarray(shifted.var(axis=dims, ddof=correction, keepdims=keepdim))
+    # Nothing to divide by: 0 / 0 is NaN, anything else / 0 is inf.
+    spread = shifted.var(axis=dims, keepdims=keepdim)
+    return np.where(spread > 0, np.inf, np.nan).astype(x.dtype)

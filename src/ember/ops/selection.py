@@ -66,38 +66,95 @@ def round(input, *, decimals=0):
     return wrap(data)
 
 
-def _index_array(index, name):
-    if not isinstance(index, Tensor) or index._data.dtype.kind not in "iu":
-        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+def _index_array(index, name, sep="/"):
+    if not isinstance(index, Tensor) or index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError(f"{name}(): Expected dtype int32{sep}int64 for index")
     return index._data
 
 
 def index_select(input, dim, index):
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    idx = _index_array(index, "index_select").reshape(-1)
-    if idx.size and (idx.max() >= x.shape[d] or idx.min() < -x.shape[d]):
+    if isinstance(index, Tensor) and index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    idx = _index_array(index, "index_select", " or ").reshape(-1)
+    if x.ndim == 0 and idx.size != 1:
+        raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
+                           f"{idx.size} value(s)")
+    size = x.shape[d] if x.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if x.ndim > 1 and idx.size and x.size == 0 and size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if bad.any():
+        # PyTorch's kernel for dim 1 of a matrix (or more) checks all the
+        # indices first and names the first bad one; the others stop at it.
+        if x.ndim > 1 and (d == 1 or x.size == 0):
+            raise RuntimeError(f"INDICES element is out of DATA bounds, "
+                               f"id={idx[bad.argmax()]} axis_dim={size}")
         raise IndexError("index out of range in self")
+    xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
-    data = x[key]
+    data = xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape)
     if input._requires_grad and _state.enabled:
-        return record(data, IndexSelectBackward0, (input,), (), (x.shape, key))
+        return record(data, IndexSelectBackward0, (input,), (), (xs.shape, key))
     return wrap(data)
 
 
-def gather(input, dim, index):
+def gather(input, dim, index, *, sparse_grad=False, out=None):
     x = input._data
     d = wrap_dim(dim, x.ndim)
     idx = _index_array(index, "gather")
-    if idx.ndim != x.ndim:
+    if max(idx.ndim, 1) != max(x.ndim, 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    # A 0-d input or index counts as one element along one dim.
+    xs, ids = x.reshape(x.shape or (1,)), idx.reshape(idx.shape or (1,))
+    if ids.size:
+        for i, (n, m) in enumerate(zip(ids.shape, xs.shape)):
+            if i != d and n > m:
+                raise RuntimeError(
+                    f"Size does not match at dimension {i} expected index {list(idx.shape)} to "
+                    f"be no larger than self {list(x.shape)} apart from dimension {d}")
+        bad = (ids < 0) | (ids >= xs.shape[d])
+        if bad.any():
+            order = _gather_order(xs.shape, d, ids.shape)
+            first = np.transpose(ids, order)[np.transpose(bad, order)][0]
+            raise RuntimeError(f"index {first} is out of bounds for dimension {d} with size "
+                               f"{xs.shape[d]}")
     # The full key: idx along `dim`, each other dim's own position.
-    key = tuple(idx if i == d else np.arange(s).reshape((-1,) + (1,) * (idx.ndim - i - 1))
-                for i, s in enumerate(idx.shape))
-    data = x[key]
+    key = tuple(ids if i == d else np.arange(s).reshape((-1,) + (1,) * (ids.ndim - i - 1))
+                for i, s in enumerate(ids.shape))
+    data = xs[key].reshape(idx.shape)
     if input._requires_grad and _state.enabled:
-        return record(data, GatherBackward0, (input,), (), (x.shape, key))
+        # (For a 0-d input the engine sums the (1,) gradient back to ().)
+        return record(data, GatherBackward0, (input,), (), (xs.shape, key))
     return wrap(data)
+
+
+def _gather_order(shape, d, ishape):
+    """The axis order in which PyTorch's CPU gather kernel visits the index
+    (it reports the first bad index it meets): the dims that TensorIterator
+    cannot merge with the last one outermost in order, then `d`, then that
+    merged innermost block. Modelled for contiguous tensors."""
+    nd = len(ishape)
+    if d == nd - 1:
+        return tuple(range(nd))
+    # Strides of the input restrided to the index's shape (0 along d) and
+    # of the (contiguous) result, tried innermost first as TensorIterator does.
+    self_st = [int(np.prod(shape[i + 1:])) if i != d else 0 for i in range(nd)]
+    out_st = [int(np.prod(ishape[i + 1:])) for i in range(nd)]
+    sizes = [1 if i == d else n for i, n in enumerate(ishape)]
+    inner, size, st = [nd - 1], sizes[-1], (self_st[-1], out_st[-1])
+    for i in range(nd - 2, -1, -1):
+        if not (size == 1 or sizes[i] == 1 or (st[0] * size == self_st[i]
+                                                and st[1] * size == out_st[i])):
+            break
+        if size == 1:
+            st = (self_st[i], out_st[i])
+        inner.append(i)
+        size *= sizes[i]
+    inner = sorted(i for i in inner if i != d)
+    outer = [i for i in range(nd) if i not in inner and i != d]
+    return tuple(outer + [d] + inner)
 
 
 def masked_select(input, mask):
