@@ -171,3 +171,15 @@ def test_activation_modules():
     assert nn.Identity()(x) is x
     y = ember.tensor([-1.0, 3.0])
     assert F.relu(y, inplace=True) is y and y.tolist() == [0.0, 3.0]
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_of_integers_and_of_empty_tensors(fn):
+    f = getattr(ember, fn)
+    for dim, kernel in ((0, "kernel_impl"), (-1, "lastdim_kernel_impl")):
+        with pytest.raises(NotImplementedError,
+                           match=f'"{fn}_{kernel}" not implemented for \'Long\''):
+            f(ember.ones(2, 3, dtype=ember.long), dim)
+    empty = f(ember.ones(0, dtype=ember.long), 0)
+    assert empty.dtype == ember.int64 and empty.shape == (0,)
+    assert f(ember.ones(2, 0), -1).shape == (2, 0)

@@ -521,3 +521,17 @@ def test_op_samples_do_not_depend_on_the_hash_seed():
                            text=True, env={**os.environ, "PYTHONHASHSEED": seed},
                            check=True).stdout for seed in ("1", "2")}
     assert len(outs) == 1
+
+
+def test_nonzero_of_a_0d_tensor():
+    for value, k in ((3, 1), (0, 0)):
+        t = ember.tensor(value)
+        assert ember.nonzero(t).shape == (k, 0)
+        (idx,) = ember.nonzero(t, as_tuple=True)
+        assert idx.tolist() == [0] * k and idx.dtype == ember.int64
+
+
+def test_where_method_needs_other():
+    with pytest.raises(TypeError, match=r"where\(\) received an invalid combination of "
+                                        r"arguments - got \(Tensor\), but expected one of"):
+        ember.ones(2).where(ember.ones(2) > 0)

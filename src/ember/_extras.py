@@ -46,7 +46,12 @@ def can_cast(from_, to):
 
 
 def nonzero(input, *, as_tuple=False):
-    idx = np.nonzero(input._data)
+    x = input._data
+    if x.ndim == 0:     # one element, no dimension to index
+        k = int(bool(x))
+        return ((Tensor._wrap(np.zeros(k, np.int64)),) if as_tuple
+                else Tensor._wrap(np.zeros((k, 0), np.int64)))
+    idx = np.nonzero(x)
     if as_tuple:
         return tuple(Tensor._wrap(i.astype(np.int64)) for i in idx)
     return Tensor._wrap(np.stack(idx, axis=1).astype(np.int64) if idx else

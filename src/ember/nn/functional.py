@@ -93,10 +93,13 @@ def _softmax_input(input, dim, dtype, name, stacklevel):
     if dtype is not None:
         input = input.to(dtype)
     x = input._data
-    if x.dtype.kind != "f":
-        raise RuntimeError(f'"{name}_lastdim_kernel_impl" not implemented for '
-                           f"'{_type_name(input)}'")
-    return input, x, wrap_dim(dim, x.ndim)
+    d = wrap_dim(dim, x.ndim)
+    if x.dtype.kind != "f" and x.size:     # (an empty tensor is returned as it is)
+        # PyTorch names the kernel of the last dim and of the others apart.
+        kernel = "lastdim_kernel_impl" if x.ndim == 0 or d == x.ndim - 1 else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
+                                  f"'{_type_name(input)}'")
+    return input, x, d
 
 
 def _type_name(t):
@@ -104,13 +107,15 @@ def _type_name(t):
 
 
 def _shifted(x, dim):
-    if x.ndim == 0:
+    if x.ndim == 0 or x.size == 0:
         return x - x
     return x - x.max(axis=dim, keepdims=True)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
+    if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
+        return wrap(x.copy())
     e = np.exp(_shifted(x, dim))
     data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
     return recorded(SoftmaxBackward0, data, (input,), (dim,))
@@ -118,6 +123,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
+    if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
+        return wrap(x.copy())
     s = _shifted(x, dim)
     data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
     return recorded(LogSoftmaxBackward0, data, (input,), (dim,))

@@ -156,7 +156,11 @@ Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)
 
 
-def _where_method(self, condition, other):
+def _where_method(self, condition, other=conditional._MISSING):
+    if other is conditional._MISSING:
+        raise TypeError("where() received an invalid combination of arguments - got (Tensor), "
+                        "but expected one of:\n * (Tensor condition, Tensor other)\n"
+                        " * (Tensor condition, Number other)\n")
     return conditional.where(condition, self, other)
 
 
