@@ -69,15 +69,17 @@ def _saved_inputs_check(T, f, arrays, grads, changed):
     try:
         out.sum().backward()
     except RuntimeError as e:
-        assert "modified by an inplace operation" in str(e)
+        # (PyTorch words it differently for views of multi-output ops.)
+        assert "modified by an inplace operation" in str(e) or "modified inplace" in str(e)
         return True
     return False
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", list(ROWS))
 def test_saves_only_what_its_formulas_need(name):
     """PyTorch's rule: an input is saved only if a formula of an input that
-    requires grad reads it; changing anything else in place is legal."""
+    requires grad reads it; changing anything else in place is legal. Checked
+    for every op of the catalogue, registered or not."""
     torch = pytest.importorskip("torch")
     row = ROWS[name]
     arrays = inputs_for(row)

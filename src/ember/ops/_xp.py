@@ -69,10 +69,10 @@ def _prod_others(x, r, dim):
     return left * np.flip(right, axis=dim)
 
 
-def _matmul_as(x, y, like):
-    """x @ y (2-D) in the memory order of `like`: F-ordered when `like` is a
-    transposed view, computed as (y.T @ x.T).T at the same cost."""
-    if like.flags.f_contiguous and not like.flags.c_contiguous:
+def _matmul_as(x, y, f_order):
+    """x @ y (2-D), F-ordered when asked (the gradient of a transposed view),
+    computed as (y.T @ x.T).T at the same cost."""
+    if f_order:
         return np.matmul(y.T, x.T).T
     return np.matmul(x, y)
 
@@ -144,7 +144,7 @@ def _tensor_namespace():
         stack=shape.stack,
         cat=shape.cat,
         matmul=linalg.matmul,
-        matmul_as=lambda x, y, like: linalg.matmul(x, y),
+        matmul_as=lambda x, y, f_order: linalg.matmul(x, y),
         outer=linalg.outer,
         sum=lambda x, dims, keepdim=False: reduction.sum(x, dims, keepdim),
         mean_keep=lambda x, dims: reduction.mean(x, dims, True),

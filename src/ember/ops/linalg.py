@@ -4,36 +4,45 @@
 (DotBackward0, MvBackward0, MmBackward0, BmmBackward0 wrapped in views). The
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
-from ._common import D, Tensor, _state, derivative, np, record, wrap
-
-N = derivative
+from ._common import D, Tensor, np, recorded
+from ._registry import grad_fn
 
 
 def _mT(xp, m):
     return xp.transpose(m, -1, -2)
 
 
-# `matmul_as(x, y, like)` is x @ y laid out as `like` (the input whose
-# gradient it is): for nn.Linear's `weight.t()` the weight's gradient then
-# comes out C-ordered and needs no transposing copy.
-MmBackward0 = N("MmBackward0",
-                self=lambda xp, g, a, b: xp.matmul_as(g, _mT(xp, b), a),
-                mat2=lambda xp, g, a, b: xp.matmul_as(_mT(xp, a), g, b))
-AddmmBackward0 = N("AddmmBackward0",
-                   self=lambda xp, g, a, b, beta, alpha: g if beta == 1 else g * beta,
-                   mat1=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul_as(g, _mT(xp, b), a),
-                                                                 alpha),
-                   mat2=lambda xp, g, a, b, beta, alpha: _scaled(xp.matmul_as(_mT(xp, a), g, b),
-                                                                 alpha))
-BmmBackward0 = N("BmmBackward0",
-                 self=lambda xp, g, a, b: xp.matmul(g, _mT(xp, b)),
-                 mat2=lambda xp, g, a, b: xp.matmul(_mT(xp, a), g))
-MvBackward0 = N("MvBackward0",
-                self=lambda xp, g, m, v: xp.outer(g, v),
-                vec=lambda xp, g, m, v: xp.matmul(_mT(xp, m), g))
-DotBackward0 = N("DotBackward0",
-                 self=lambda xp, g, a, b: g * b,
-                 tensor=lambda xp, g, a, b: g * a)
+# `matmul_as(x, y, f_order)` is x @ y laid out F-ordered when the input whose
+# gradient it is was a transposed view (`self_f`, `mat2_f`): for nn.Linear's
+# `weight.t()` the weight's gradient then comes out C-ordered, with no
+# transposing copy. The layout is a constant, not the input itself: a
+# formula that only needs mat2 must not keep self.
+MmBackward0 = grad_fn(
+    "MmBackward0",
+    self=lambda xp, g, mat2, self_f: xp.matmul_as(g, _mT(xp, mat2), self_f),
+    mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mT(xp, self), g, mat2_f))
+AddmmBackward0 = grad_fn(
+    "AddmmBackward0",
+    self=lambda xp, g, beta: g if beta == 1 else g * beta,
+    mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
+        xp.matmul_as(g, _mT(xp, mat2), mat1_f), alpha),
+    mat2=lambda xp, g, mat1, alpha, mat2_f: _scaled(
+        xp.matmul_as(_mT(xp, mat1), g, mat2_f), alpha))
+BmmBackward0 = grad_fn("BmmBackward0",
+                       self=lambda xp, g, mat2: xp.matmul(g, _mT(xp, mat2)),
+                       mat2=lambda xp, g, self: xp.matmul(_mT(xp, self), g))
+MvBackward0 = grad_fn("MvBackward0",
+                      self=lambda xp, g, vec: xp.outer(g, vec),
+                      vec=lambda xp, g, self: xp.matmul(_mT(xp, self), g))
+DotBackward0 = grad_fn("DotBackward0",
+                       self=lambda xp, g, tensor: g * tensor,
+                       tensor=lambda xp, g, self: g * self)
+
+
+def _f_order(t):
+    """Is t a transposed view (F-ordered, not C-ordered)?"""
+    flags = t._data.flags
+    return flags.f_contiguous and not flags.c_contiguous
 
 
 def _scaled(x, alpha):
@@ -47,12 +56,7 @@ def _same_dtype(a, b):
 
 
 def _product(node, forward, a, b, ctx=()):
-    data = forward(a._data, b._data)
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    if _state.enabled and (a._requires_grad or b._requires_grad):
-        return record(data, node, (a, b), (a, b), ctx)
-    return wrap(data)
+    return recorded(node, forward(a._data, b._data), (a, b), ctx)
 
 
 def mm(input, mat2):
@@ -65,7 +69,7 @@ def mm(input, mat2):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
-    return _product(MmBackward0, np.matmul, input, mat2)
+    return _product(MmBackward0, np.matmul, input, mat2, (_f_order(input), _f_order(mat2)))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -79,9 +83,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
         prod *= alpha
     if beta != 0:       # beta 0 ignores the input, NaN and inf included
         prod += input._data if beta == 1 else input._data * beta   # in place: a fresh array
-    if _state.enabled and (input._requires_grad or mat1._requires_grad or mat2._requires_grad):
-        return record(prod, AddmmBackward0, (input, mat1, mat2), (mat1, mat2), (beta, alpha))
-    return wrap(prod)
+    return recorded(AddmmBackward0, prod, (input, mat1, mat2),
+                    (beta, alpha, _f_order(mat1), _f_order(mat2)))
 
 
 def _addmm_checks(input, mat1, mat2):

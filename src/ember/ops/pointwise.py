@@ -124,8 +124,9 @@ PowBackward1 = grad_fn(
         exponent == 0, 0, g * exponent * self ** (exponent - 1)),
     exponent=lambda xp, g, self, exponent, result: xp.where(
         (self == 0) & (exponent >= 0), 0, g * result * xp.log(self)))
-PowBackward2 = grad_fn("PowBackward2",
-                       exponent=lambda xp, g, result, self: g * result * math.log(self))
+PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
+    xp.where(exponent >= 0, 0, g * result * -math.inf) if self == 0     # log(0) = -inf
+    else g * result * math.log(self)))
 
 
 def _binary(forward, node, a, b, ctx=()):

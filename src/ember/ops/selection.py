@@ -1,18 +1,23 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import RESULT, D, Tensor, _state, as_dims, derivative, np, record, wrap, wrap_dim
+from ._common import (RESULT, D, Tensor, _state, as_dims, derivative, np, record, recorded,
+                      wrap, wrap_dim)
+from ._registry import grad_fn
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
 
 N = derivative
 
-IndexSelectBackward0 = N("IndexSelectBackward0", self=lambda xp, g, shape, key:
-                         xp.index_backward(g, shape, key, True))
-GatherBackward0 = N("GatherBackward0", self=IndexSelectBackward0.formulas[0])
-MaskedSelectBackward0 = N("MaskedSelectBackward0", self=lambda xp, g, shape, key:
+IndexSelectBackward0 = grad_fn("IndexSelectBackward0", self=lambda xp, g, shape, key:
+                               xp.index_backward(g, shape, key, True))
+# PyTorch's gather and masked_select backward take `self` (for its sizes), so
+# `self` is saved and changing it in place is an error, as in PyTorch.
+GatherBackward0 = grad_fn("GatherBackward0", self=lambda xp, g, self, shape, key:
                           xp.index_backward(g, shape, key, True))
+MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", self=lambda xp, g, self, shape, key:
+                                xp.index_backward(g, shape, key, True))
 FlipBackward0 = N("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dims))
 # The gradient of a running sum is the running sum of the gradient, backwards.
 CumsumBackward0 = N("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
@@ -95,9 +100,7 @@ def index_select(input, dim, index):
     xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
     data = xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape)
-    if input._requires_grad and _state.enabled:
-        return record(data, IndexSelectBackward0, (input,), (), (xs.shape, key))
-    return wrap(data)
+    return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key))
 
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
@@ -124,10 +127,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     key = tuple(ids if i == d else np.arange(s).reshape((-1,) + (1,) * (ids.ndim - i - 1))
                 for i, s in enumerate(ids.shape))
     data = xs[key].reshape(idx.shape)
-    if input._requires_grad and _state.enabled:
-        # (For a 0-d input the engine sums the (1,) gradient back to ().)
-        return record(data, GatherBackward0, (input,), (), (xs.shape, key))
-    return wrap(data)
+    # (For a 0-d input the engine sums the (1,) gradient back to ().)
+    return recorded(GatherBackward0, data, (input,), (xs.shape, key))
 
 
 def _gather_order(shape, d, ishape):
@@ -161,12 +162,10 @@ def masked_select(input, mask):
     x, m = np.broadcast_arrays(input._data, mask._data)
     key = np.nonzero(m)
     data = x[key]
-    if input._requires_grad and _state.enabled:
-        if x.shape != input._data.shape:
-            from .shape import expand
-            input = expand(input, x.shape)
-        return record(data, MaskedSelectBackward0, (input,), (), (x.shape, key))
-    return wrap(data)
+    if input._requires_grad and _state.enabled and x.shape != input._data.shape:
+        from .shape import expand
+        input = expand(input, x.shape)      # recorded as PyTorch does: ExpandBackward0 first
+    return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key))
 
 
 def flip(input, dims):
