@@ -91,6 +91,11 @@ def trained(T, steps=3, opt="Adam"):
     model = T.nn.Sequential(T.nn.Linear(4, 8), T.nn.ReLU(), T.nn.Linear(8, 2))
     optimizer = getattr(T.optim, opt)(model.parameters(), lr=0.05)
     x, y = T.randn(16, 4), T.randn(16, 2)
+    return model, optimizer, train(T, model, optimizer, x, y, steps), (x, y)
+
+
+def train(T, model, optimizer, x, y, steps):
+    """`steps` steps of full-batch training; the losses."""
     losses = []
     for _ in range(steps):
         optimizer.zero_grad()
@@ -98,7 +103,7 @@ def trained(T, steps=3, opt="Adam"):
         loss.backward()
         optimizer.step()
         losses.append(loss.item())
-    return model, optimizer, losses, (x, y)
+    return losses
 
 
 @pytest.mark.parametrize("opt", ["SGD", "Adam"])
@@ -139,14 +144,7 @@ def continue_in_ember(ckpt, x, y, steps):
     optimizer = ember.optim.Adam(model.parameters(), lr=0.05)
     model.load_state_dict(ckpt["model_state_dict"])
     optimizer.load_state_dict(ckpt["optimizer_state_dict"])
-    losses = []
-    for _ in range(steps):
-        optimizer.zero_grad()
-        loss = ember.nn.functional.mse_loss(model(x), y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    return losses, model
+    return train(ember, model, optimizer, x, y, steps), model
 
 
 def test_resumed_training_continues_exactly(tmp_path):
