@@ -82,6 +82,8 @@ def _slices(dim, item):
 
 
 NUMPY = types.SimpleNamespace(
+    recording=False,        # formulas ask this, never isinstance(x, np.ndarray)
+    data=lambda x: x,
     sum_to=_sum_to,
     cast=lambda x, dt: x.astype(dt),
     expand=np.broadcast_to,
@@ -127,6 +129,8 @@ def _tensor_namespace():
         return g * Tensor._wrap(mask)
 
     return types.SimpleNamespace(
+        recording=True,
+        data=lambda x: x._data,
         sum_to=lambda x, size: x.sum_to_size(size),
         cast=lambda x, dt: shape.to_dtype(x, _BY_NP[np.dtype(dt)]),
         expand=shape.expand,
@@ -148,7 +152,6 @@ def _tensor_namespace():
         outer=linalg.outer,
         sum=lambda x, dims, keepdim=False: reduction.sum(x, dims, keepdim),
         mean_keep=lambda x, dims: reduction.mean(x, dims, True),
-        prod_others=lambda x, r, dim: r / x,
         cos=pointwise.cos, sin=pointwise.sin, cosh=pointwise.cosh, sinh=pointwise.sinh,
         log=pointwise.log, sign=pointwise.sign, rsqrt=pointwise.rsqrt,
     )
@@ -164,7 +167,7 @@ def _index_scatter(g, shape, key, accumulate):
 def _make_index_nodes():
     from ._registry import grad_fn
     from .indexing import getitem
-    f = lambda xp, g, key: getitem(g, key) if not isinstance(g, np.ndarray) else g[key]
+    f = lambda xp, g, key: getitem(g, key) if xp.recording else g[key]
     return {False: grad_fn("SliceBackwardBackward0", grad_output=f),
             True: grad_fn("IndexBackwardBackward0", grad_output=f)}
 

@@ -36,8 +36,8 @@ def _even_share(xp, g, x, r, shape, dims, keepdim):
         kept = _kept_shape(shape, dims)
         g, r = xp.reshape(g, kept), xp.reshape(r, kept)
     mask = x == r
-    count = mask.sum(dims, keepdims=True) if isinstance(mask, np.ndarray) \
-        else mask.sum(dims, keepdim=True)
+    count = (mask.sum(dims, keepdim=True) if xp.recording   # an Ember bool tensor
+             else mask.sum(dims, keepdims=True))
     return xp.where(mask, xp.expand(g / count, shape), 0)
 
 
@@ -89,17 +89,17 @@ def _prod_grad(xp, g, x, r, dim, keepdim):
     if dim is not None and not keepdim:
         kept = _kept_shape(x.shape, (dim,))
         g, r = xp.reshape(g, kept), xp.reshape(r, kept)
-    data = x if isinstance(x, np.ndarray) else x._data
+    data = xp.data(x)
     zeros = int(np.count_nonzero(data == 0))
     if not zeros:
         return g * (r / x)
     if dim is None:
-        if isinstance(x, np.ndarray) and zeros > 1:
+        if not xp.recording and zeros > 1:
             return np.zeros_like(x)     # PyTorch's shortcut when no graph is wanted
         return xp.reshape(_prod_grad(xp, g, xp.reshape(x, (-1,)), r, 0, True), x.shape)
     if x.shape[dim] == 1:
         return g
-    if isinstance(x, np.ndarray):
+    if not xp.recording:
         return g * xp.prod_others(x, r, dim)
     left = _exclusive_cumprod(xp, x, dim)
     right = xp.flip(_exclusive_cumprod(xp, xp.flip(x, (dim,)), dim), (dim,))
