@@ -55,7 +55,7 @@ for _info in REGISTRY.values():
 # Ops not yet declared in the registry: methods listed by hand.
 for _name, _fn in {
     **{n: getattr(_P, n) for n in (
-        "square", "floor_divide", "remainder", "fmod", "pow", "float_power")},
+        "square", "floor_divide", "pow", "float_power")},
     **{n: getattr(_Q, n) for n in (
         "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
         "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
@@ -78,7 +78,7 @@ for _name, _fn in {
 
 # In-place variants: the out-of-place op written back (see inplace.py).
 for _name in ("pow", "square",
-              "clamp", "clip", "clamp_min", "clamp_max", "remainder",
+              "clamp", "clip", "clamp_min", "clamp_max",
               "floor_divide",
               "masked_fill", "floor", "ceil", "round", "trunc", "frac"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))

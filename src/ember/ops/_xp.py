@@ -107,6 +107,7 @@ NUMPY = types.SimpleNamespace(
     mean_keep=lambda x, dims: x.mean(axis=dims, keepdims=True),
     prod_others=_prod_others,
     cos=np.cos, sin=np.sin, cosh=np.cosh, sinh=np.sinh, log=np.log, sign=np.sign,
+    floor=np.floor, trunc=np.trunc,
     rsqrt=lambda x: 1 / np.sqrt(x),
 )
 
@@ -154,6 +155,7 @@ def _tensor_namespace():
         mean_keep=lambda x, dims: reduction.mean(x, dims, True),
         cos=pointwise.cos, sin=pointwise.sin, cosh=pointwise.cosh, sinh=pointwise.sinh,
         log=pointwise.log, sign=pointwise.sign, rsqrt=pointwise.rsqrt,
+        floor=selection.floor, trunc=selection.trunc,
     )
 
 

@@ -270,19 +270,40 @@ def floor_divide(input, other):
     return div(input, other, rounding_mode="floor")
 
 
-def remainder(input, other):
-    ad, bd = _integer_division_arrays(input, other, "remainder")
+# The remainder is flat in `other` but for jumps: d/d(other) of
+# self - other * floor(self / other) is -floor(self / other) (trunc for fmod).
+RemainderBackward0 = grad_fn("RemainderBackward0", self=lambda xp, g: g)
+RemainderBackward1 = grad_fn("RemainderBackward1", self=lambda xp, g: g,
+                             other=lambda xp, g, self, other: -g * xp.floor(self / other))
+FmodBackward0 = grad_fn("FmodBackward0", self=lambda xp, g: g)
+FmodBackward1 = grad_fn("FmodBackward1", self=lambda xp, g: g,
+                        other=lambda xp, g, self, other: -g * xp.trunc(self / other))
+
+
+def _division_remainder(name, forward, by_scalar, by_tensor, input, other):
+    ad, bd = _integer_division_arrays(input, other, name)
     if ad is None:
         return NotImplemented
     try:
-        return wrap(np.asarray(np.remainder(ad, bd)))
+        data = forward(ad, bd)
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    if isinstance(other, Tensor):
+        return recorded(by_tensor, data, (input, other))
+    return recorded(by_scalar, data, (input,))
+
+
+def remainder(input, other):
+    return _division_remainder("remainder", np.remainder, RemainderBackward0,
+                               RemainderBackward1, input, other)
 
 
 def fmod(input, other):
-    ad, bd = _integer_division_arrays(input, other, "fmod")
-    return wrap(np.asarray(np.fmod(ad, bd)))
+    return _division_remainder("fmod", np.fmod, FmodBackward0, FmodBackward1, input, other)
+
+
+register(remainder, inplace=True)
+register(fmod, inplace=True)
 
 
 def _int_power(base, exp):
