@@ -1,44 +1,54 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
 from .pointwise import _tensor_operand
-from ._common import (D, Tensor, _state, binary_arrays, broadcast_error, derivative, np, record,
-                      wrap, _result_dtype)
+from ._common import (D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap,
+                      _result_dtype)
+from ._registry import grad_fn
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
            "masked_fill"]
 
 
-N = derivative
-
-WhereBackward0 = N("WhereBackward0",
-                   self=lambda xp, g, cond: xp.where(cond, g, 0),
-                   other=lambda xp, g, cond: xp.where(cond, 0, g))
-ClampBackward1 = N("ClampBackward1", self=lambda xp, g, x, lo, hi: xp.where(
-    _inside(x, lo, hi), g, 0))
-ClampMinBackward0 = N("ClampMinBackward0", self=lambda xp, g, x, lo: xp.where(x >= lo, g, 0))
-ClampMaxBackward0 = N("ClampMaxBackward0", self=lambda xp, g, x, hi: xp.where(x <= hi, g, 0))
+WhereBackward0 = grad_fn("WhereBackward0",
+                         self=lambda xp, g, condition: xp.where(condition, g, 0),
+                         other=lambda xp, g, condition: xp.where(condition, 0, g))
+ClampBackward1 = grad_fn("ClampBackward1", self=lambda xp, g, self, min, max: xp.where(
+    _inside(self, min, max), g, 0))
+ClampMinBackward0 = grad_fn("ClampMinBackward0",
+                            self=lambda xp, g, self, min: xp.where(self >= min, g, 0))
+ClampMaxBackward0 = grad_fn("ClampMaxBackward0",
+                            self=lambda xp, g, self, max: xp.where(self <= max, g, 0))
 # Tensor bounds (PyTorch's clamp_backward and clamp_backward_min_max): the
 # input keeps the gradient at a bound; a bound gets it only where it won,
-# and when min > max the max wins.
-ClampBackward0 = N("ClampBackward0",
-                   self=lambda xp, g, x, lo, hi: xp.where(_inside(x, lo, hi), g, 0),
-                   min=lambda xp, g, x, lo, hi: xp.where(
-                       (x < lo) & (lo < hi) if hi is not None else x < lo, g, 0),
-                   max=lambda xp, g, x, lo, hi: xp.where(
-                       (x > hi) | (hi < lo) if lo is not None else x > hi, g, 0))
-ClampMinBackward1 = N("ClampMinBackward1", self=lambda xp, g, x, lo: xp.where(x >= lo, g, 0),
-                      min=lambda xp, g, x, lo: xp.where(x < lo, g, 0))
-ClampMaxBackward1 = N("ClampMaxBackward1", self=lambda xp, g, x, hi: xp.where(x <= hi, g, 0),
-                      max=lambda xp, g, x, hi: xp.where(x > hi, g, 0))
+# and when min > max the max wins. A bound not given is None.
+ClampBackward0 = grad_fn(
+    "ClampBackward0",
+    self=lambda xp, g, self, min, max: xp.where(_inside(self, min, max), g, 0),
+    min=lambda xp, g, self, min, max: xp.where(
+        (self < min) & (min < max) if max is not None else self < min, g, 0),
+    max=lambda xp, g, self, min, max: xp.where(
+        (self > max) | (max < min) if min is not None else self > max, g, 0))
+ClampMinBackward1 = grad_fn("ClampMinBackward1",
+                            self=lambda xp, g, self, min: xp.where(self >= min, g, 0),
+                            min=lambda xp, g, self, min: xp.where(self < min, g, 0))
+ClampMaxBackward1 = grad_fn("ClampMaxBackward1",
+                            self=lambda xp, g, self, max: xp.where(self <= max, g, 0),
+                            max=lambda xp, g, self, max: xp.where(self > max, g, 0))
 # Ties split the gradient in half; otherwise only the loser gets none, so
 # where either side is NaN (no comparison holds) both get all of it, as in
 # PyTorch's where(a == b, g / 2, g).masked_fill_(a < b, 0).
-MaximumBackward0 = N("MaximumBackward0",
-                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, 0, g)),
-                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, 0, g)))
-MinimumBackward0 = N("MinimumBackward0",
-                     self=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a > b, 0, g)),
-                     other=lambda xp, g, a, b: xp.where(a == b, g / 2, xp.where(a < b, 0, g)))
+MaximumBackward0 = grad_fn(
+    "MaximumBackward0",
+    self=lambda xp, g, self, other: xp.where(self == other, g / 2,
+                                             xp.where(self < other, 0, g)),
+    other=lambda xp, g, self, other: xp.where(self == other, g / 2,
+                                              xp.where(self > other, 0, g)))
+MinimumBackward0 = grad_fn(
+    "MinimumBackward0",
+    self=lambda xp, g, self, other: xp.where(self == other, g / 2,
+                                             xp.where(self > other, 0, g)),
+    other=lambda xp, g, self, other: xp.where(self == other, g / 2,
+                                              xp.where(self < other, 0, g)))
 
 
 def _inside(x, lo, hi):
@@ -81,10 +91,7 @@ def where(condition, input=_MISSING, other=_MISSING):
         data = np.asarray(np.where(cond, ad, bd))
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
-    if _state.enabled and ((a is not None and a._requires_grad) or
-                           (b is not None and b._requires_grad)):
-        return record(data, WhereBackward0, (input, other), (), (cond,))
-    return wrap(data)
+    return recorded(WhereBackward0, data, (input, other), (cond,))
 
 
 def _nonzero_tuple(condition):
@@ -172,10 +179,7 @@ def clamp(input, min=None, max=None):
         data = np.minimum(data, np.asarray(max, x.dtype))
     if data is x:
         data = x.copy()
-    data = np.asarray(data)
-    if input._requires_grad and _state.enabled:
-        return record(data, ClampBackward1, (input,), (input,), (min, max))
-    return wrap(data)
+    return recorded(ClampBackward1, data, (input,), (min, max))
 
 
 def _clamp_tensors(input, lo, hi, node, inputs):
@@ -195,10 +199,7 @@ def _clamp_tensors(input, lo, hi, node, inputs):
         data = np.maximum(data, lo._data.astype(dt._np, copy=False))
     if hi is not None:
         data = np.minimum(data, hi._data.astype(dt._np, copy=False))
-    data = np.array(np.broadcast_to(data, shape))
-    if _state.enabled and any(t._requires_grad for t in inputs if t is not None):
-        return record(data, node, inputs, inputs)
-    return wrap(data)
+    return recorded(node, np.array(np.broadcast_to(data, shape)), inputs)
 
 
 def _promote(tensors):
@@ -229,18 +230,14 @@ def clamp_min(input, min):
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     data = np.asarray(np.maximum(input._data, np.asarray(min, input._data.dtype)))
-    if input._requires_grad and _state.enabled:
-        return record(data, ClampMinBackward0, (input,), (input,), (min,))
-    return wrap(data)
+    return recorded(ClampMinBackward0, data, (input,), (min,))
 
 
 def clamp_max(input, max):
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     data = np.asarray(np.minimum(input._data, np.asarray(max, input._data.dtype)))
-    if input._requires_grad and _state.enabled:
-        return record(data, ClampMaxBackward0, (input,), (input,), (max,))
-    return wrap(data)
+    return recorded(ClampMaxBackward0, data, (input,), (max,))
 
 
 def _pairwise(npfn, node, input, other):
@@ -252,9 +249,7 @@ def _pairwise(npfn, node, input, other):
         data = np.asarray(npfn(ad, bd))
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
-    if _state.enabled and (input._requires_grad or other._requires_grad):
-        return record(data, node, (input, other), (input, other))
-    return wrap(data)
+    return recorded(node, data, (input, other))
 
 
 def maximum(input, other):
@@ -265,7 +260,8 @@ def minimum(input, other):
     return _pairwise(np.minimum, MinimumBackward0, input, other)
 
 
-MaskedFillBackward0 = N("MaskedFillBackward0", self=lambda xp, g, mask: xp.where(mask, 0, g))
+MaskedFillBackward0 = grad_fn("MaskedFillBackward0",
+                              self=lambda xp, g, mask: xp.where(mask, 0, g))
 
 
 def masked_fill(input, mask, value):
@@ -281,6 +277,4 @@ def masked_fill(input, mask, value):
         data = np.where(m, np.asarray(v, x.dtype), x)
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
-    if input._requires_grad and _state.enabled:
-        return record(data, MaskedFillBackward0, (input,), (), (m,))
-    return wrap(data)
+    return recorded(MaskedFillBackward0, data, (input,), (m,))
