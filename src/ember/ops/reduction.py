@@ -10,10 +10,8 @@ import warnings
 from collections import namedtuple
 
 from ._summation import torch_sum
-from ._common import (RESULT, D, Tensor, _state, as_dims, derivative, np, record, wrap,
-                      wrap_dim)
-
-N = derivative
+from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn
 
 
 def _unreduce(xp, g, shape, dims, keepdim):
@@ -41,31 +39,46 @@ def _even_share(xp, g, x, r, shape, dims, keepdim):
     return xp.where(mask, xp.expand(g / count, shape), 0)
 
 
-SumBackward0 = N("SumBackward0", self=lambda xp, g, shape: xp.expand(g, shape))
-SumBackward1 = N("SumBackward1", self=lambda xp, g, shape, dims, keepdim:
-                 _unreduce(xp, g, shape, dims, keepdim))
-MeanBackward0 = N("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(g / n, shape))
-MeanBackward1 = N("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
-                  _unreduce(xp, g / n, shape, dims, keepdim))
-ProdBackward0 = N("ProdBackward0", self=lambda xp, g, x, r: _prod_grad(xp, g, x, r, None, False))
-ProdBackward1 = N("ProdBackward1", self=lambda xp, g, x, r, dims, keepdim:
-                  _prod_grad(xp, g, x, r, dims[0], keepdim))
-MaxBackward1 = N("MaxBackward1", self=lambda xp, g, x, r: _even_share(
-    xp, g, x, r, x.shape, None, False))
-MinBackward1 = N("MinBackward1", self=MaxBackward1.formulas[0])
-AmaxBackward0 = N("AmaxBackward0", self=lambda xp, g, x, r, dims, keepdim: _even_share(
-    xp, g, x, r, x.shape, dims, keepdim))
-AminBackward0 = N("AminBackward0", self=AmaxBackward0.formulas[0])
+SumBackward0 = grad_fn("SumBackward0", self=lambda xp, g, shape: xp.expand(g, shape))
+SumBackward1 = grad_fn("SumBackward1", self=lambda xp, g, shape, dims, keepdim:
+                       _unreduce(xp, g, shape, dims, keepdim))
+MeanBackward0 = grad_fn("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(g / n, shape))
+MeanBackward1 = grad_fn("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
+                        _unreduce(xp, g / n, shape, dims, keepdim))
+ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
+                        _prod_grad(xp, g, self, result, None, False))
+ProdBackward1 = grad_fn("ProdBackward1", self=lambda xp, g, self, result, dims, keepdim:
+                        _prod_grad(xp, g, self, result, dims[0], keepdim))
+
+
+def _extreme_all_grad(xp, g, self, result):
+    return _even_share(xp, g, self, result, self.shape, None, False)
+
+
+def _extreme_dims_grad(xp, g, self, result, dims, keepdim):
+    return _even_share(xp, g, self, result, self.shape, dims, keepdim)
+
+
 # max/min over one dim pick one index: the gradient goes there only.
-MaxBackward0 = N("MaxBackward0", self=lambda xp, g, shape, dim, keepdim, onehot: xp.where(
-    onehot, _unreduce(xp, g, shape, (dim,), keepdim), 0))
-MinBackward0 = N("MinBackward0", self=MaxBackward0.formulas[0])
-VarBackward0 = N("VarBackward0", self=lambda xp, g, x, dims, correction, keepdim, n, given:
-                 _var_grad(xp, g, x, dims, correction, keepdim, n, given))
+def _picked_grad(xp, g, shape, dim, keepdim, onehot):
+    return xp.where(onehot, _unreduce(xp, g, shape, (dim,), keepdim), 0)
+
+
+MaxBackward1 = grad_fn("MaxBackward1", self=_extreme_all_grad)
+MinBackward1 = grad_fn("MinBackward1", self=_extreme_all_grad)
+AmaxBackward0 = grad_fn("AmaxBackward0", self=_extreme_dims_grad)
+AminBackward0 = grad_fn("AminBackward0", self=_extreme_dims_grad)
+MaxBackward0 = grad_fn("MaxBackward0", self=_picked_grad)
+MinBackward0 = grad_fn("MinBackward0", self=_picked_grad)
+VarBackward0 = grad_fn("VarBackward0",
+                       self=lambda xp, g, self, dims, correction, keepdim, n, given:
+                       _var_grad(xp, g, self, dims, correction, keepdim, n, given))
 # PyTorch's std_backward: the var gradient of g / (2 std), 0 where std is 0.
-StdBackward0 = N("StdBackward0", self=lambda xp, g, x, r, dims, correction, keepdim, n, given:
-                 _var_grad(xp, xp.where(r == 0, 0, g / (r * 2)), x, dims, correction, keepdim,
-                           n, given))
+StdBackward0 = grad_fn(
+    "StdBackward0",
+    self=lambda xp, g, self, result, dims, correction, keepdim, n, given: _var_grad(
+        xp, xp.where(result == 0, 0, g / (result * 2)), self, dims, correction, keepdim, n,
+        given))
 
 
 def _var_grad(xp, g, x, dims, correction, keepdim, n, given):
@@ -158,14 +171,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim)
     if dims is None:
-        data = torch_sum(x, None)
-        if input._requires_grad and _state.enabled:
-            return record(data, SumBackward0, (input,), (), (x.shape,))
-        return wrap(data)
-    data = torch_sum(x, dims, keepdim)
-    if input._requires_grad and _state.enabled:
-        return record(data, SumBackward1, (input,), (), (x.shape, dims, keepdim))
-    return wrap(data)
+        return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
+    return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,), (x.shape, dims, keepdim))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -178,29 +185,18 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
     dims = _dims_or_none(input, dim)
     if dims is None:
-        data = _mean(x, None, False)
-        if input._requires_grad and _state.enabled:
-            return record(data, MeanBackward0, (input,), (), (x.shape, builtins.max(x.size, 1)))
-        return wrap(data)
-    data = _mean(x, dims, keepdim)
-    if input._requires_grad and _state.enabled:
-        n = int(np.prod([x.shape[d] for d in dims]))
-        return record(data, MeanBackward1, (input,), (), (x.shape, dims, keepdim, n))
-    return wrap(data)
+        return recorded(MeanBackward0, _mean(x, None, False), (input,),
+                        (x.shape, builtins.max(x.size, 1)))
+    n = math.prod([x.shape[d] for d in dims])
+    return recorded(MeanBackward1, _mean(x, dims, keepdim), (input,), (x.shape, dims, keepdim, n))
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     if dim is None:
-        data = np.asarray(x.prod())
-        if input._requires_grad and _state.enabled:
-            return record(data, ProdBackward0, (input,), (input, RESULT))
-        return wrap(data)
+        return recorded(ProdBackward0, x.prod(), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    data = np.asarray(x.prod(axis=dims, keepdims=keepdim))
-    if input._requires_grad and _state.enabled:
-        return record(data, ProdBackward1, (input,), (input, RESULT), (dims, keepdim))
-    return wrap(data)
+    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,), (dims, keepdim))
 
 
 _max_t = namedtuple("max", ["values", "indices"])
@@ -220,10 +216,7 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
-        data = np.asarray(npfn(x))
-        if input._requires_grad and _state.enabled:
-            return record(data, node_all, (input,), (input, RESULT))
-        return wrap(data)
+        return recorded(node_all, npfn(x), (input,))
     d = wrap_dim(dim, x.ndim)
     if x.ndim == 0:
         values, idx = x.copy(), np.zeros((), np.int64)
@@ -237,11 +230,10 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
             values, idx = values.squeeze(d), idx.squeeze(d)
     values = np.asarray(values)
     idx = np.asarray(idx, dtype=np.int64)
-    if input._requires_grad and _state.enabled:
-        onehot = _onehot(idx, x.shape, d, keepdim)
-        out = record(values, node_dim, (input,), (), (x.shape, d, keepdim, onehot))
-    else:
-        out = wrap(values)
+    # (the one-hot mask of the picked indices is made only when recording)
+    onehot = _onehot(idx, x.shape, d, keepdim) if input._requires_grad and _state.enabled \
+        else None
+    out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot))
     return result_t(out, wrap(idx))
 
 
@@ -276,11 +268,8 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     dims = _dims_or_none(input, dim) if dim != () else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
-    data = np.asarray(npfn(x, axis=dims, keepdims=keepdim))
-    if input._requires_grad and _state.enabled:
-        return record(data, node, (input,), (input, RESULT),
-                      (dims if dims is not None else tuple(range(x.ndim)), keepdim))
-    return wrap(data)
+    return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
+                    (dims if dims is not None else tuple(range(x.ndim)), keepdim))
 
 
 def _check_nonempty(x, dims, name):
@@ -361,17 +350,12 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     data = _variance(x, dims, correction, keepdim, n, out_shape)
     if take_sqrt:
         data = np.sqrt(data)
-    if input._requires_grad and _state.enabled:
-        # PyTorch's backward reads the dims only from a dim argument of a tensor
-        # with dims, and counts dim=() as reducing one element.
-        given = dim is not None and x.ndim > 0
-        nb = n if not given or _dims_or_none(input, dim) else 1
-        if take_sqrt:
-            return record(data, StdBackward0, (input,), (input, RESULT),
-                          (dims, correction, keepdim, nb, given))
-        return record(data, VarBackward0, (input,), (input,),
-                      (dims, correction, keepdim, nb, given))
-    return wrap(data)
+    # PyTorch's backward reads the dims only from a dim argument of a tensor
+    # with dims, and counts dim=() as reducing one element.
+    given = dim is not None and x.ndim > 0
+    nb = n if not given or _dims_or_none(input, dim) else 1
+    return recorded(StdBackward0 if take_sqrt else VarBackward0, data, (input,),
+                    (dims, correction, keepdim, nb, given))
 
 
 def _variance(x, dims, correction, keepdim, n, out_shape):
