@@ -80,7 +80,7 @@ for _name, _fn in {
 for _name in ("pow", "square",
               "clamp", "clip", "clamp_min", "clamp_max",
               "floor_divide",
-              "masked_fill", "floor", "ceil", "round", "trunc", "frac"):
+              "masked_fill"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_

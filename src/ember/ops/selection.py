@@ -1,14 +1,12 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import (RESULT, D, Tensor, _state, as_dims, derivative, np, record, recorded,
-                      wrap, wrap_dim)
-from ._registry import grad_fn
+from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
 
-N = derivative
 
 IndexSelectBackward0 = grad_fn("IndexSelectBackward0", self=lambda xp, g, shape, key:
                                xp.index_backward(g, shape, key, True))
@@ -18,19 +16,18 @@ GatherBackward0 = grad_fn("GatherBackward0", self=lambda xp, g, self, shape, key
                           xp.index_backward(g, shape, key, True))
 MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", self=lambda xp, g, self, shape, key:
                                 xp.index_backward(g, shape, key, True))
-FlipBackward0 = N("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dims))
+FlipBackward0 = grad_fn("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dims))
 # The gradient of a running sum is the running sum of the gradient, backwards.
-CumsumBackward0 = N("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
+CumsumBackward0 = grad_fn("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
     xp.cumsum(xp.flip(g, (dim,)), dim), (dim,)))
 # d|x|_p = sign(x) |x|^(p-1) / |x|_p^(p-1); at |x|_p = 0 PyTorch gives 0.
-LinalgVectorNormBackward0 = N("LinalgVectorNormBackward0", self=lambda xp, g, x, r, p, dims, keep:
-                              _norm_grad(xp, g, x, r, p, dims, keep))
-_ZERO = lambda xp, g: g * 0
-FloorBackward0, CeilBackward0, RoundBackward0, TruncBackward0 = (
-    N(n, self=_ZERO) for n in ("FloorBackward0", "CeilBackward0", "RoundBackward0",
-                               "TruncBackward0"))
-RoundBackward1 = N("RoundBackward1", self=lambda xp, g, decimals: g * 0)
-FracBackward0 = N("FracBackward0", self=lambda xp, g: g)
+LinalgVectorNormBackward0 = grad_fn(
+    "LinalgVectorNormBackward0", self=lambda xp, g, self, result, ord, dim, keepdim:
+    _norm_grad(xp, g, self, result, ord, dim, keepdim))
+
+
+def _zero(xp, g):
+    return g * 0
 
 
 def _norm_grad(xp, g, x, r, p, dims, keep):
@@ -46,29 +43,31 @@ def _norm_grad(xp, g, x, r, p, dims, keep):
     return xp.where(r == 0, 0, g * xp.sign(x) * abs(x) ** (p - 1) / safe ** (p - 1))
 
 
-def _rounding(name, fn, node):
+def _rounding(name, fn, node_name, formula=_zero):
+    """Declare a rounding op: flat almost everywhere, so its gradient is zero
+    (frac's is the identity)."""
+    node = grad_fn(node_name, self=formula)
+
     def op(input):
-        data = np.asarray(fn(input._data))
-        if input._requires_grad and _state.enabled:
-            return record(data, node, (input,))
-        return wrap(data)
-    op.__name__ = name
-    return op
+        return recorded(node, fn(input._data), (input,))
+    return register(op, name, inplace=True, node=node)
 
 
-floor = _rounding("floor", np.floor, FloorBackward0)
-ceil = _rounding("ceil", np.ceil, CeilBackward0)
-trunc = _rounding("trunc", np.trunc, TruncBackward0)
-frac = _rounding("frac", lambda x: x - np.trunc(x), FracBackward0)
+floor = _rounding("floor", np.floor, "FloorBackward0")
+ceil = _rounding("ceil", np.ceil, "CeilBackward0")
+trunc = _rounding("trunc", np.trunc, "TruncBackward0")
+frac = _rounding("frac", lambda x: x - np.trunc(x), "FracBackward0", lambda xp, g: g)
+RoundBackward0 = grad_fn("RoundBackward0", self=_zero)
+RoundBackward1 = grad_fn("RoundBackward1", self=lambda xp, g, decimals: g * 0)
 
 
 def round(input, *, decimals=0):
     if decimals == 0:
-        return _rounding("round", np.round, RoundBackward0)(input)
-    data = np.asarray(np.round(input._data, decimals))
-    if input._requires_grad and _state.enabled:
-        return record(data, RoundBackward1, (input,), (), (decimals,))
-    return wrap(data)
+        return recorded(RoundBackward0, np.round(input._data), (input,))
+    return recorded(RoundBackward1, np.round(input._data, decimals), (input,), (decimals,))
+
+
+register(round, inplace=True, node=RoundBackward0)
 
 
 def _index_array(index, name, sep="/"):
@@ -172,9 +171,7 @@ def flip(input, dims):
     x = input._data
     dims = as_dims(dims, x.ndim)
     data = np.flip(x, dims).copy()
-    if input._requires_grad and _state.enabled:
-        return record(data, FlipBackward0, (input,), (), (dims,))
-    return wrap(data)
+    return recorded(FlipBackward0, data, (input,), (dims,))
 
 
 def cumsum(input, dim, *, dtype=None):
@@ -185,9 +182,7 @@ def cumsum(input, dim, *, dtype=None):
         x = x.astype(np.int64)
     d = wrap_dim(dim, x.ndim)
     data = np.cumsum(x, axis=d) if x.ndim else x.copy()
-    if input._requires_grad and _state.enabled:
-        return record(data, CumsumBackward0, (input,), (), (d,))
-    return wrap(data)
+    return recorded(CumsumBackward0, data, (input,), (d,))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -205,8 +200,5 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         data = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
     else:
         data = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    data = np.asarray(data, dtype=x.dtype)
-    if input._requires_grad and _state.enabled:
-        return record(data, LinalgVectorNormBackward0, (input,), (input, RESULT),
-                      (p, dims, keepdim))
-    return wrap(data)
+    return recorded(LinalgVectorNormBackward0, np.asarray(data, dtype=x.dtype), (input,),
+                    (p, dims, keepdim))
