@@ -1,7 +1,8 @@
 """What every op shares: recording a node, PyTorch's promotion, dim checks.
 
-An op in the catalogue is a forward on NumPy arrays plus a Node subclass
-made by `derivative(...)`, whose formulas give the gradient for each input.
+An op in the catalogue is a forward on NumPy arrays plus a node class made
+by the registry's `grad_fn(...)`, whose formulas give the gradient for each
+input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
 import numpy as np
 
@@ -11,22 +12,12 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 from ._registry import save_plan
 
-__all__ = ["Tensor", "Node", "RESULT", "derivative", "edge", "record", "recorded",
-           "watch_result", "wrap", "binary_arrays", "broadcast_error", "wrap_dim", "np", "D",
-           "_state"]
+__all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "watch_result", "wrap",
+           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
 NONE_EDGE = (None, 0)
-
-
-def derivative(name, **formulas):
-    """A Node class named as PyTorch names it, with one formula per input.
-
-    Each formula is `f(xp, grad, *saved, *ctx) -> gradient for that input`,
-    written once for both NumPy arrays and recorded Tensors (see graph.py)."""
-    return type(name, (Node,), {"__slots__": (), "formulas": tuple(formulas.values()),
-                                "_input_names": tuple(formulas)})
 
 
 def edge(t):
@@ -38,17 +29,6 @@ def edge(t):
     return NONE_EDGE
 
 
-
-
-def record(data, node_cls, inputs, saved=(), ctx=()):
-    """Wrap the forward result `data` as a Tensor whose grad_fn is a new node."""
-    if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
-    nexts = tuple(edge(t) if isinstance(t, Tensor) else NONE_EDGE for t in inputs)
-    if RESULT in saved:
-        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
-        return watch_result(node, Tensor._from_node(data, node))
-    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
 
 
 def recorded(node_cls, data, inputs, ctx=()):
