@@ -56,11 +56,16 @@ def recorded(node_cls, data, inputs, ctx=()):
         mask = wa | wb << 1
         nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
     else:
-        wanted = [isinstance(t, Tensor) and t._requires_grad for t in inputs]
-        if True not in wanted:
+        mask, edges = 0, []
+        for i, t in enumerate(inputs):
+            if isinstance(t, Tensor) and t._requires_grad:
+                mask |= 1 << i
+                edges.append(edge(t))
+            else:
+                edges.append(NONE_EDGE)
+        if not mask:
             return Tensor._wrap(data)
-        mask = sum(1 << i for i, w in enumerate(wanted) if w)
-        nexts = tuple([edge(t) if w else NONE_EDGE for t, w in zip(inputs, wanted)])
+        nexts = tuple(edges)
     plans = node_cls._plans
     if plans is None:       # a node class with its own apply(): it saves nothing
         saved, keeps_result = (), False

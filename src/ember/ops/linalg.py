@@ -105,7 +105,8 @@ def _addmm_checks(input, mat1, mat2):
     if k != k2:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    expand(Tensor._wrap(input._data), (n, m))     # raises expand's own errors
+    if input._data.shape not in ((m,), (n, m)):     # (nn.Linear's bias: nothing to check)
+        expand(Tensor._wrap(input._data), (n, m))   # raises expand's own errors
     if mat1._data.dtype == np.bool_:
         raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
