@@ -12,7 +12,6 @@ import sys
 import numpy as np
 
 from ._unpickle_torch import StorageType, TypedStorage
-from ._weights_only import WeightsUnpickler
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -41,7 +40,7 @@ def _is_tar(fh):
 
 def read(fh, where, restore, weights_only, unpickle):
     """The object in a legacy checkpoint. unpickle(file, persistent_load) reads
-    one pickle with the chosen unpickler."""
+    one pickle with the chosen unpickler (weights-only or not)."""
     if _is_tar(fh):
         if weights_only:
             from .serialization import UNSAFE_MESSAGE
@@ -52,8 +51,7 @@ def read(fh, where, restore, weights_only, unpickle):
                            "torch.save it again")
 
     def header():
-        return WeightsUnpickler(fh, _no_storages).load() if weights_only else \
-            unpickle(fh, _no_storages)
+        return unpickle(fh, _no_storages)
 
     try:
         magic = header()
