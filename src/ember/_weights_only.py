@@ -42,6 +42,11 @@ def user_globals():
     return names
 
 
+def allowed_globals():
+    """PyTorch's allow-list (as Ember's objects) and what add_safe_globals added."""
+    return {**TORCH_GLOBALS, **user_globals()}
+
+
 def _unsupported_global(full):
     if full.startswith("builtins."):      # PyTorch's messages name builtins bare
         full = full[len("builtins."):]
@@ -81,7 +86,7 @@ class WeightsUnpickler:
         self.readline = file.readline
         self.persistent_load = persistent_load
         self.encoding = encoding
-        self.allowed = {**TORCH_GLOBALS, **user_globals()}
+        self.allowed = allowed_globals()
         self.allowed_objects = {id(v) for v in self.allowed.values()}
 
     def load(self):

@@ -19,8 +19,8 @@ import numpy as np
 
 from . import _weights_only
 from ._pickle_torch import Storages, pickler_class
-from ._unpickle_torch import TORCH_GLOBALS, StorageType, TypedStorage, location_restorer
-from ._weights_only import WeightsUnpickler, find_global, user_globals
+from ._unpickle_torch import StorageType, TypedStorage, location_restorer
+from ._weights_only import WeightsUnpickler, allowed_globals, find_global
 from ._zip_checkpoint import ArchiveReader, ArchiveWriter, describe, is_zipfile
 from . import _legacy_checkpoint as _legacy
 
@@ -84,7 +84,7 @@ def get_unsafe_globals_in_checkpoint(f):
             raise ValueError("Expected input to be a checkpoint returned by torch.save")
         reader = ArchiveReader(fh, where)
         data = bytes(reader.read("data.pkl"))
-    allowed = {**TORCH_GLOBALS, **user_globals()}
+    allowed = allowed_globals()
     found, strings = set(), []
     for op, arg, _ in pickletools.genops(data):
         if op.name in ("SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE"):
@@ -343,7 +343,7 @@ def _full_unpickler(pickle_module, file, persistent_load, load_args):
     """The unrestricted unpickler (weights_only=False): PyTorch's names are
     read as Ember's (torch.nn.Linear is ember.nn.Linear), anything else is
     imported, as pickle does."""
-    allowed = {**TORCH_GLOBALS, **user_globals()}
+    allowed = allowed_globals()
 
     class Unpickler(pickle_module.Unpickler):
         def find_class(self, module, name):
