@@ -148,3 +148,16 @@ OPS = [
     ("chain", lambda T, x: (2 * T.sin(x) + 1).sum(), [((25,), ANY)], True),
     ("to_double", lambda T, x: x.double() * 2, [((3,), ANY)], True),
 ]
+
+# Each family of ops keeps its rows in its own tests/op_table_<family>.py
+# (an OPS list of the same form), gathered here.
+def _family_rows():
+    import importlib
+    import pathlib
+    rows = []
+    for path in sorted(pathlib.Path(__file__).parent.glob("op_table_*.py")):
+        rows += importlib.import_module(path.stem).OPS
+    return rows
+
+
+OPS += _family_rows()

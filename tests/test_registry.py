@@ -20,11 +20,20 @@ def test_every_registered_op_has_sample_inputs():
     assert not missing, f"add a row to tests/op_table.py for: {missing}"
 
 
+def _namespace(lib, info):
+    """ember / torch, or their linalg, special, ... module for the op."""
+    if info.namespace == "torch":
+        return lib
+    for part in info.namespace.split("."):
+        lib = getattr(lib, part)
+    return lib
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_function_method_and_aliases(name):
     info = REGISTRY[name]
-    for alias in (name,) + info.aliases:
-        assert getattr(ember, alias) is info.function
+    for alias in (info.name,) + info.aliases:
+        assert getattr(_namespace(ember, info), alias) is info.public
         assert (getattr(ember.Tensor, alias, None) is info.function) == info.method
         if info.inplace:
             assert getattr(ember.Tensor, alias + "_").__name__ == alias + "_"
@@ -34,10 +43,61 @@ def test_function_method_and_aliases(name):
 def test_surface_matches_torch(name):
     torch = pytest.importorskip("torch")
     info = REGISTRY[name]
-    for alias in (name,) + info.aliases:
-        assert hasattr(torch, alias)
+    for alias in (info.name,) + info.aliases:
+        assert hasattr(_namespace(torch, info), alias)
         assert hasattr(torch.Tensor, alias) == info.method, alias
         assert hasattr(torch.Tensor, alias + "_") == info.inplace, alias
+
+
+def _call_with_out(lib, info, arrays, out):
+    xs = [lib.tensor(a) for a in arrays]
+    try:
+        return getattr(_namespace(lib, info), info.name)(*xs, out=out)
+    except TypeError as e:
+        return e
+
+
+# Ops whose sample row calls them with tensors only: their out= is checked
+# against PyTorch's (does it take out=, and the same values in it).
+OUT_NAMES = [n for n in NAMES if REGISTRY[n].node is not None]
+
+
+@pytest.mark.parametrize("name", OUT_NAMES)
+def test_out_argument_as_torch(name):
+    torch = pytest.importorskip("torch")
+    info = REGISTRY[name]
+    arrays = inputs_for(ROWS[name])
+    try:
+        want = _call_with_out(torch, info, arrays, torch.empty(0, dtype=torch.float64))
+    except (RuntimeError, ValueError):
+        pytest.skip("its sample row does not call it with tensors alone")
+    out = ember.empty(0, dtype=ember.float64)
+    got = _call_with_out(ember, info, arrays, out)
+    if isinstance(want, TypeError):
+        assert isinstance(got, TypeError), "ember takes out= where PyTorch does not"
+        return
+    assert got is out, "out= not taken, or not returned"
+    np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-12)
+
+
+def test_out_rules():
+    x, y = ember.ones(3), ember.ones(3)
+    out = ember.zeros(3, dtype=ember.int64)
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired "
+                                           "output type Long"):
+        ember.add(x, y, out=out)
+    assert out.tolist() == [0, 0, 0]
+    with pytest.raises(RuntimeError, match=r"add\(\): functions with out=... arguments don't "
+                                           "support automatic differentiation"):
+        ember.add(x.requires_grad_(), y, out=ember.zeros(3))
+    with ember.no_grad():
+        ember.add(x, y, out=ember.zeros(3))
+    out = ember.zeros(2)
+    with pytest.warns(UserWarning, match=r"resized since it had shape \[2\]"):
+        ember.sin(y, out=out)
+    assert out.shape == (3,) and out._version == 1
+    doubles = ember.zeros(3, dtype=ember.float64)
+    assert ember.mul(y, 2.0, out=doubles) is doubles and doubles.tolist() == [2.0, 2.0, 2.0]
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if REGISTRY[n].inplace])

@@ -27,7 +27,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from . import _extras
 from ._extras import *  # noqa: F401,F403
-from . import autograd, nn, optim, utils
+from . import autograd, nn, optim, utils, linalg, special, return_types
 from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, too)
 from . import serialization  # noqa: E402
 from .serialization import save, load  # noqa: E402

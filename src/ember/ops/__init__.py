@@ -7,6 +7,13 @@
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
                     permute contiguous clone cat stack narrow select ...
     splitting.py    unbind split chunk (nodes with several outputs)
+    sorting.py      sort topk kthvalue median unique searchsorted cumprod ...
+    rearrange.py    tril triu diag roll tile movedim *stack tensor_split ...
+    scatter.py      scatter scatter_add scatter_reduce index_add take put ...
+    products.py     einsum tensordot kron cross baddbmm addmv ...
+    elementwise.py  atan2 hypot lerp addcmul logaddexp xlogy nan_to_num ...
+    special_functions.py  erf lgamma digamma polygamma i0 ... (torch.special)
+    linalg_*.py     inv det solve cholesky qr svd eigh norms ... (torch.linalg)
     indexing.py     t[key], t[key] = value
     inplace.py      add_ mul_ ... zero_ fill_ copy_
     _xp.py          the two namespaces (NumPy / Ember) the formulas run on
@@ -26,6 +33,10 @@ from .selection import *  # noqa: F401,F403
 from .splitting import chunk, split, unbind
 from .._tensor import Tensor
 from ._registry import REGISTRY
+# Op families declared entirely in the registry: importing them is all it
+# takes for their functions, methods, in-place variants and aliases to exist.
+from . import (sorting, rearrange, scatter, products, elementwise,  # noqa: F401
+               special_functions, linalg_solvers, linalg_decompositions)
 import numpy as _np
 
 __all__ = list(pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
@@ -42,11 +53,13 @@ _P, _S, _R, _L, _C, _Q = pointwise, shape, reduction, linalg, conditional, compa
 
 # The registry's ops: function, method, in-place variant and aliases, each
 # made from the op's one declaration.
+# (Ops of torch.linalg, torch.special, ... are gathered by those packages.)
 for _info in REGISTRY.values():
     for _name in (_info.name,) + _info.aliases:
-        globals()[_name] = _info.function
-        if _name not in __all__:
-            __all__.append(_name)
+        if _info.namespace == "torch":
+            globals()[_name] = _info.public
+            if _name not in __all__:
+                __all__.append(_name)
         if _info.method:
             setattr(Tensor, _name, _info.function)
         if _info.inplace:

@@ -23,21 +23,49 @@ from ..autograd.graph import Node, RESULT
 
 __all__ = ["REGISTRY", "OpInfo", "grad_fn", "register"]
 
-OpInfo = namedtuple("OpInfo", "name function method inplace aliases node")
+# function: the op itself (also the method); public: what `ember.<name>`
+# (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
+# op has it in PyTorch; namespace: "torch", "linalg", "special", ...
+OpInfo = namedtuple("OpInfo", "name function public method inplace aliases node namespace out")
 
 # PyTorch name -> OpInfo, in declaration order
 REGISTRY = {}
 
 
-def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None):
-    """Declare `function` as the op `name` (see ops/__init__.py, which turns
-    the registry into functions, methods, in-place variants and aliases)."""
+def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None,
+             namespace="torch", out=True):
+    """Declare `function` as the op `name` of PyTorch's `namespace` (see
+    ops/__init__.py, which turns the registry into functions, methods,
+    in-place variants and aliases). `out`: the function form takes `out=`,
+    as PyTorch's does (the method never does)."""
     name = name or function.__name__
-    if name in REGISTRY:
-        raise ValueError(f"op {name!r} is declared twice")
-    function.__name__ = function.__qualname__ = name
-    REGISTRY[name] = OpInfo(name, function, method, inplace, tuple(aliases), node)
+    key = name if namespace == "torch" else f"{namespace}.{name}"
+    if key in REGISTRY:
+        raise ValueError(f"op {key!r} is declared twice")
+    if not hasattr(function, "_op_name"):
+        # The first declaration names the function; one op may be declared
+        # again under another namespace (torch.lgamma is torch.special.gammaln).
+        function.__name__ = function.__qualname__ = function._op_name = name
+    public = with_out(function, name if namespace == "torch" else f"{namespace}_{name}") \
+        if out else function
+    REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
+                           namespace, out)
     return function
+
+
+def with_out(function, name):
+    """`function` taking `out=`: the result written into the given tensor(s)
+    (ops/_out.py). Only the function form pays for the extra call."""
+    from ._out import into
+
+    def public(*args, out=None, **kwargs):
+        if out is None:
+            return function(*args, **kwargs)
+        return into(out, name, function, args, kwargs)
+    public.__name__ = public.__qualname__ = function.__name__
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    return public
 
 
 def _parameters(formula):

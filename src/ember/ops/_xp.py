@@ -81,82 +81,96 @@ def _slices(dim, item):
     return (slice(None),) * dim + (item,)
 
 
+# The functions formulas may call, each once: name, its array version, its
+# recorded version (an Ember op, named "module.attr" inside ember.ops as the
+# ops import this module). Op modules add their own with provide() (the
+# unary ops give `xp.sin`, `xp.log`, ... so), so the list is never kept in
+# step by hand.
+_TABLE = [
+    ("sum_to", _sum_to, lambda x, size: x.sum_to_size(size)),
+    ("cast", lambda x, dt: x.astype(dt), "_xp._cast"),
+    ("expand", np.broadcast_to, "shape.expand"),
+    ("reshape", np.reshape, "shape.reshape"),
+    ("t", np.transpose, "shape.t"),
+    ("transpose", np.swapaxes, "shape.transpose"),
+    ("permute", np.transpose, "shape.permute"),
+    ("narrow", lambda x, dim, start, size: x[_slices(dim, slice(start, start + size))],
+     "shape.narrow"),
+    ("select", lambda x, dim, i: x[_slices(dim, i)], "shape.select"),
+    ("index_backward", _index_backward, "_xp._index_scatter"),
+    ("index_fill", _index_fill, "_xp._index_fill_recorded"),
+    ("where", _where, "_xp._where_recorded"),
+    ("flip", np.flip, "selection.flip"),
+    ("cumsum", lambda x, dim: np.cumsum(x, axis=dim), "selection.cumsum"),
+    ("stack", lambda xs, dim: np.stack(xs, axis=dim), "shape.stack"),
+    ("cat", lambda xs, dim: np.concatenate(xs, axis=dim), "shape.cat"),
+    ("matmul", np.matmul, "linalg.matmul"),
+    ("matmul_as", _matmul_as, lambda x, y, f_order: _ops().linalg.matmul(x, y)),
+    ("outer", np.outer, "linalg.outer"),
+    ("sum", lambda x, dims, keepdim=False: torch_sum(x, dims, keepdim),
+     lambda x, dims, keepdim=False: _ops().reduction.sum(x, dims, keepdim)),
+    ("mean_keep", lambda x, dims: x.mean(axis=dims, keepdims=True),
+     lambda x, dims: _ops().reduction.mean(x, dims, True)),
+    ("prod_others", _prod_others, None),
+]
+
 NUMPY = types.SimpleNamespace(
     recording=False,        # formulas ask this, never isinstance(x, np.ndarray)
     data=lambda x: x,
-    sum_to=_sum_to,
-    cast=lambda x, dt: x.astype(dt),
-    expand=np.broadcast_to,
-    reshape=np.reshape,
-    t=np.transpose,
-    transpose=np.swapaxes,
-    permute=np.transpose,
-    narrow=lambda x, dim, start, size: x[_slices(dim, slice(start, start + size))],
-    select=lambda x, dim, i: x[_slices(dim, i)],
-    index_backward=_index_backward,
-    index_fill=_index_fill,
-    where=_where,
-    flip=np.flip,
-    cumsum=lambda x, dim: np.cumsum(x, axis=dim),
-    stack=lambda xs, dim: np.stack(xs, axis=dim),
-    cat=lambda xs, dim: np.concatenate(xs, axis=dim),
-    matmul=np.matmul,
-    matmul_as=_matmul_as,
-    outer=np.outer,
-    sum=lambda x, dims, keepdim=False: torch_sum(x, dims, keepdim),
-    mean_keep=lambda x, dims: x.mean(axis=dims, keepdims=True),
-    prod_others=_prod_others,
-    cos=np.cos, sin=np.sin, cosh=np.cosh, sinh=np.sinh, log=np.log, sign=np.sign,
-    floor=np.floor, trunc=np.trunc,
-    rsqrt=lambda x: 1 / np.sqrt(x),
-)
+    **{name: on_arrays for name, on_arrays, _ in _TABLE})
+TENSOR = None               # built by ember.ops once every op is defined
+_ON_TENSORS = {name: on_tensors for name, _, on_tensors in _TABLE}
+
+
+def provide(name, on_arrays, on_tensors):
+    """Make `xp.<name>` available to formulas: `on_arrays` for a plain
+    backward, `on_tensors` (a recorded op) under create_graph=True."""
+    if name in _ON_TENSORS:
+        raise ValueError(f"xp.{name} is provided twice")
+    setattr(NUMPY, name, on_arrays)
+    _ON_TENSORS[name] = on_tensors
+    if TENSOR is not None:
+        setattr(TENSOR, name, on_tensors)
+
+
+def _ops():
+    import importlib
+    return importlib.import_module("ember.ops")
 
 
 def _tensor_namespace():
-    """The same functions over recorded Ember ops (imported late: the ops
-    themselves import this module)."""
-    from . import conditional, linalg, pointwise, reduction, selection, shape
+    """The recorded side of the table (called by ember.ops when every op
+    module is loaded; later provide() calls extend it)."""
+    global TENSOR
+    ops = _ops()
+    entries = {}
+    for name, on_tensors in _ON_TENSORS.items():
+        if isinstance(on_tensors, str):
+            module, attr = on_tensors.split(".")
+            on_tensors = getattr(getattr(ops, module) if module != "_xp" else ops._xp, attr)
+        if on_tensors is not None:
+            entries[name] = on_tensors
+    TENSOR = types.SimpleNamespace(recording=True, data=lambda x: x._data, **entries)
+    return TENSOR
+
+
+def _cast(x, dt):
     from .._dtype import _BY_NP
+    return _ops().shape.to_dtype(x, _BY_NP[np.dtype(dt)])
+
+
+def _where_recorded(cond, a, b):
+    if isinstance(cond, np.ndarray):
+        from .._tensor import Tensor
+        cond = Tensor._wrap(cond)
+    return _ops().conditional.where(cond, a, b)
+
+
+def _index_fill_recorded(g, key, value):
     from .._tensor import Tensor
-
-    def where(cond, a, b):
-        if isinstance(cond, np.ndarray):
-            cond = Tensor._wrap(cond)
-        return conditional.where(cond, a, b)
-
-    def index_fill(g, key, value):
-        mask = np.ones(g._data.shape, dtype=g._data.dtype)
-        mask[key] = 0
-        return g * Tensor._wrap(mask)
-
-    return types.SimpleNamespace(
-        recording=True,
-        data=lambda x: x._data,
-        sum_to=lambda x, size: x.sum_to_size(size),
-        cast=lambda x, dt: shape.to_dtype(x, _BY_NP[np.dtype(dt)]),
-        expand=shape.expand,
-        reshape=shape.reshape,
-        t=shape.t,
-        transpose=shape.transpose,
-        permute=shape.permute,
-        narrow=shape.narrow,
-        select=shape.select,
-        index_backward=_index_scatter,
-        index_fill=index_fill,
-        where=where,
-        flip=selection.flip,
-        cumsum=selection.cumsum,
-        stack=shape.stack,
-        cat=shape.cat,
-        matmul=linalg.matmul,
-        matmul_as=lambda x, y, f_order: linalg.matmul(x, y),
-        outer=linalg.outer,
-        sum=lambda x, dims, keepdim=False: reduction.sum(x, dims, keepdim),
-        mean_keep=lambda x, dims: reduction.mean(x, dims, True),
-        cos=pointwise.cos, sin=pointwise.sin, cosh=pointwise.cosh, sinh=pointwise.sinh,
-        log=pointwise.log, sign=pointwise.sign, rsqrt=pointwise.rsqrt,
-        floor=selection.floor, trunc=selection.trunc,
-    )
+    mask = np.ones(g._data.shape, dtype=g._data.dtype)
+    mask[key] = 0
+    return g * Tensor._wrap(mask)
 
 
 def _index_scatter(g, shape, key, accumulate):

@@ -11,6 +11,7 @@ import math
 
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from ._registry import grad_fn, register
+from ._xp import provide
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -30,9 +31,10 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
-def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=()):
+def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True):
     """Declare the elementwise op `name(input)` (a method with an in-place
-    variant too) from its forward and the derivative for its input."""
+    variant too) from its forward and the derivative for its input; formulas
+    get it as `xp.<name>` at both speeds."""
     node = grad_fn(node_name, self=formula)
 
     def op(input):
@@ -41,7 +43,8 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=()):
             x = x.astype(D._default[0]._np)
         return recorded(node, forward(x), (input,))
 
-    return register(op, name, inplace=True, aliases=aliases, node=node)
+    provide(name, forward, op)
+    return register(op, name, inplace=True, aliases=aliases, node=node, out=out)
 
 
 def _neg(x):
@@ -50,6 +53,10 @@ def _neg(x):
             "Negation, the `-` operator, on a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     return np.negative(x)
+
+
+def _rsqrt(x):
+    return 1 / np.sqrt(x)
 
 
 def _sigmoid(x):
@@ -68,7 +75,7 @@ log2 = unary("log2", np.log2, "Log2Backward0", lambda xp, g, self: g / (self * _
 log10 = unary("log10", np.log10, "Log10Backward0", lambda xp, g, self: g / (self * _LN10))
 log1p = unary("log1p", np.log1p, "Log1PBackward0", lambda xp, g, self: g / (self + 1))
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", lambda xp, g, result: g / (2 * result))
-rsqrt = unary("rsqrt", lambda x: 1 / np.sqrt(x), "RsqrtBackward0",
+rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
               lambda xp, g, result: -0.5 * g * result * result * result)
 sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.cos(self))
 cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.sin(self))
@@ -85,7 +92,7 @@ atan = unary("atan", np.arctan, "AtanBackward0", lambda xp, g, self: g / (self *
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
                 lambda xp, g, result: g * (1 - result) * result)
 relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
-             lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False)
+             lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
             ints_to_float=False, aliases=["absolute"])
 sign = unary("sign", np.sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False)
@@ -151,14 +158,14 @@ def _tensor_operand(x, name, pos):
                     f"not {type(x).__name__}")
 
 
-def add(input, other, *, alpha=1, out=None):
+def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
 
 
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, *, alpha=1):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
     if alpha == 1:
@@ -197,12 +204,12 @@ def rsub(input, other, *, alpha=1):
     return recorded(RsubBackward1, data, (input,), (alpha,))
 
 
-def mul(input, other, *, out=None):
+def mul(input, other):
     input = _tensor_operand(input, "mul", 1)
     return _binary(np.multiply, MulBackward0, input, other)
 
 
-def div(input, other, *, rounding_mode=None, out=None):
+def div(input, other, *, rounding_mode=None):
     input = _tensor_operand(input, "div", 1)
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
@@ -250,7 +257,7 @@ register(add, inplace=True)
 register(sub, inplace=True, aliases=["subtract"])
 register(mul, inplace=True, aliases=["multiply"])
 register(div, inplace=True, aliases=["divide", "true_divide"])
-register(rsub, method=False)
+register(rsub, method=False, out=False)
 
 
 def _integer_division_arrays(input, other, kernel):

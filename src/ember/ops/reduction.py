@@ -7,8 +7,8 @@ dims (`xp.unreduce`) and expanded to the input's shape.
 import builtins
 import math
 import warnings
-from collections import namedtuple
 
+from .. import return_types
 from ._summation import torch_sum
 from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn
@@ -199,11 +199,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,), (dims, keepdim))
 
 
-_max_t = namedtuple("max", ["values", "indices"])
-_min_t = namedtuple("min", ["values", "indices"])
-for _t in (_max_t, _min_t):
-    _t.__repr__ = lambda self: (f"ember.return_types.{type(self).__name__}(\n"
-                                f"values={self[0]!r},\nindices={self[1]!r})")
+_max_t, _min_t = return_types.max, return_types.min
 
 
 def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result_t, name):

@@ -3,6 +3,7 @@ derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
 from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
+from ._xp import provide
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -50,6 +51,7 @@ def _rounding(name, fn, node_name, formula=_zero):
 
     def op(input):
         return recorded(node, fn(input._data), (input,))
+    provide(name, fn, op)
     return register(op, name, inplace=True, node=node)
 
 

@@ -1,0 +1,10 @@
+"""`torch.linalg`: its ops are declared in the registry (ember/ops/linalg_*.py)
+under the namespace "linalg"; this module is their public face."""
+from ..ops._registry import REGISTRY as _REGISTRY
+
+__all__ = []
+for _info in _REGISTRY.values():
+    if _info.namespace == "linalg":
+        for _name in (_info.name,) + _info.aliases:
+            globals()[_name] = _info.public
+            __all__.append(_name)

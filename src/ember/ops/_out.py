@@ -1,0 +1,64 @@
+"""`out=`: an op's result written into tensors the caller gives.
+
+PyTorch's rules: no autograd through `out=` (an input or the output that
+requires grad raises while grad mode is on); the result is cast to the
+output's dtype within or below its category; an output of another shape is
+resized, with PyTorch's deprecation warning when it had elements.
+"""
+import warnings
+
+from .._tensor import Tensor
+from ..autograd.grad_mode import _state
+from .inplace import _castable
+from .. import _dtype as D
+
+__all__ = ["into"]
+
+
+def _requires_grad(x):
+    if isinstance(x, Tensor):
+        return x._requires_grad
+    if isinstance(x, (list, tuple)):
+        return any(_requires_grad(v) for v in x)
+    return False
+
+
+def into(out, name, function, args, kwargs):
+    if _state.enabled and (_requires_grad(out) or _requires_grad(args)
+                           or _requires_grad(tuple(kwargs.values()))):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    result = function(*args, **kwargs)
+    if isinstance(result, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not "
+                            f"{type(out).__name__}")
+        for o, r in zip(out, result):
+            write(o, r)
+        return type(result)(out) if hasattr(result, "_fields") else tuple(out)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    write(out, result)
+    return out
+
+
+def write(out, result):
+    """Put `result`'s values into `out` (resizing it if its shape differs)."""
+    src, dst = result._data, out._data
+    if src.dtype != dst.dtype and not _castable(src.dtype, dst.dtype):
+        raise RuntimeError(
+            f"result type {D.SCALAR_NAMES[D._BY_NP[src.dtype]]} can't be cast to the desired "
+            f"output type {D.SCALAR_NAMES[D._BY_NP[dst.dtype]]}")
+    if src.shape != dst.shape:
+        if dst.size:
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(dst.shape)}, which does not match the required output shape "
+                f"{list(src.shape)}. This behavior is deprecated, and in a future PyTorch "
+                "release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
+                "with t.resize_(0).", UserWarning, stacklevel=4)
+        out._data = src.astype(dst.dtype, copy=True)
+    else:
+        dst[...] = src
+    out._bump()

@@ -1,0 +1,1 @@
+"""(being written: see ops/__init__.py)"""

@@ -1,0 +1,37 @@
+"""`torch.return_types`: the named tuples ops with several results return
+(`values`/`indices` of `max(dim)`, `sort`, `topk`, ...)."""
+from collections import namedtuple
+
+__all__ = []
+
+
+def _return_type(name, fields=("values", "indices")):
+    """The named tuple `ember.return_types.<name>`, printed as PyTorch prints
+    it, one field per line."""
+    cls = namedtuple(name, fields, module=__name__)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"{__name__}.{name}(\n{body})"
+    cls.__repr__ = __repr__
+    globals()[name] = cls
+    __all__.append(name)
+    return cls
+
+
+for _name in ("max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode",
+              "cummax", "cummin", "aminmax"):
+    _return_type(_name, ("min", "max") if _name == "aminmax" else ("values", "indices"))
+for _name, _fields in {"slogdet": ("sign", "logabsdet"), "linalg_slogdet": ("sign", "logabsdet"),
+                       "linalg_inv_ex": ("inverse", "info"),
+                       "linalg_cholesky_ex": ("L", "info"), "qr": ("Q", "R"),
+                       "linalg_qr": ("Q", "R"), "svd": ("U", "S", "V"),
+                       "linalg_svd": ("U", "S", "Vh"), "linalg_eig": ("eigenvalues", "eigenvectors"),
+                       "linalg_eigh": ("eigenvalues", "eigenvectors"),
+                       "linalg_lstsq": ("solution", "residuals", "rank", "singular_values"),
+                       "linalg_lu": ("P", "L", "U"), "linalg_lu_factor": ("LU", "pivots"),
+                       "linalg_lu_factor_ex": ("LU", "pivots", "info"),
+                       "linalg_solve_ex": ("result", "info"), "lu_unpack": ("P", "L", "U"),
+                       "histogram": ("hist", "bin_edges"), "frexp": ("mantissa", "exponent"),
+                       "geqrf": ("a", "tau")}.items():
+    _return_type(_name, _fields)

@@ -1,0 +1,10 @@
+"""`torch.special`: its ops are declared in the registry (ember/ops/special_functions.py)
+under the namespace "special"; this module is their public face."""
+from ..ops._registry import REGISTRY as _REGISTRY
+
+__all__ = []
+for _info in _REGISTRY.values():
+    if _info.namespace == "special":
+        for _name in (_info.name,) + _info.aliases:
+            globals()[_name] = _info.public
+            __all__.append(_name)
