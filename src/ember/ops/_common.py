@@ -12,7 +12,7 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 from ._registry import save_plan
 
-__all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "watch_result", "wrap",
+__all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
 
 wrap = Tensor._wrap
@@ -56,16 +56,9 @@ def recorded(node_cls, data, inputs, ctx=()):
         mask = wa | wb << 1
         nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
     else:
-        mask, edges = 0, []
-        for i, t in enumerate(inputs):
-            if isinstance(t, Tensor) and t._requires_grad:
-                mask |= 1 << i
-                edges.append(edge(t))
-            else:
-                edges.append(NONE_EDGE)
+        mask, nexts = _mask_edges(inputs)
         if not mask:
             return Tensor._wrap(data)
-        nexts = tuple(edges)
     plans = node_cls._plans
     if plans is None:       # a node class with its own apply(): it saves nothing
         saved, keeps_result = (), False
@@ -79,6 +72,53 @@ def recorded(node_cls, data, inputs, ctx=()):
         node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, Tensor._from_node(data, node))
     return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+
+
+def _mask_edges(inputs):
+    """Which inputs require grad (a bit mask), and every input's edge."""
+    mask, edges = 0, []
+    for i, t in enumerate(inputs):
+        if isinstance(t, Tensor) and t._requires_grad:
+            mask |= 1 << i
+            edges.append(edge(t))
+        else:
+            edges.append(NONE_EDGE)
+    return mask, tuple(edges)
+
+
+def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
+    """The outputs of an op with several results (sort's values and indices,
+    svd's U, S, Vh), recorded as one `node_cls` (a registry
+    `grad_fn(..., outputs=...)`) whose outputs are the differentiable ones,
+    in order. Formulas name outputs as constants; `ctx` gives the other
+    constants, in `node_cls._consts` order."""
+    datas = [d if d.__class__ is np.ndarray else np.asarray(d) for d in datas]
+    if differentiable is None:
+        differentiable = (True,) * len(datas)
+    mask = 0
+    if _state.enabled:
+        mask, nexts = _mask_edges(inputs)
+    if not mask:
+        return tuple(Tensor._wrap(d) for d in datas)
+    outs = [d for d, diff in zip(datas, differentiable) if diff]
+    by_name = dict(zip(node_cls._output_names, outs))
+    rest = iter(ctx)
+    full_ctx = tuple(by_name[n] if n in by_name else next(rest) for n in node_cls._consts)
+    plan = node_cls._plans.get(mask) or save_plan(node_cls, mask)
+    saved = inputs if plan[0] is True else plan[0](inputs)
+    node = node_cls(nexts, saved, full_ctx, None, tuple(d.shape for d in outs),
+                    tuple(d.dtype for d in outs))
+    results, nr = [], 0
+    for d, diff in zip(datas, differentiable):
+        if diff:
+            t = Tensor._from_node(d, node)
+            if nr:
+                t._output_nr = nr
+            nr += 1
+        else:
+            t = Tensor._wrap(d)
+        results.append(t)
+    return tuple(results)
 
 
 def watch_result(node, out):

@@ -21,7 +21,7 @@ from collections import namedtuple
 
 from ..autograd.graph import Node, RESULT
 
-__all__ = ["REGISTRY", "OpInfo", "grad_fn", "register"]
+__all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "register"]
 
 # function: the op itself (also the method); public: what `ember.<name>`
 # (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
@@ -89,9 +89,44 @@ def _adapt(formula, picks, n):
     return lambda xp, g, *a: formula(xp, g, *[a[k] for k in picks])
 
 
-def grad_fn(name, **formulas):
+class MultiOutputNode(Node):
+    """A node of an op with several differentiable outputs: its formulas get
+    `grad` as the tuple of the outputs' gradients (zeros for an output that
+    got none), and read the outputs by name."""
+    __slots__ = ()
+    _multi = True
+    _output_names = ()
+    _output_slots = ()      # (position among the formulas' arguments, output number)
+
+    def apply(self, xp, grads, create_graph, needs):
+        import numpy as np
+        from .._tensor import Tensor
+        full = []
+        for g, shape, dtype in zip(grads, self._shape, self._dtype):
+            if g is None:
+                g = np.zeros(shape, dtype)
+                if create_graph:
+                    g = Tensor._wrap(g)
+            full.append(g)
+        args = list(self._unpack(create_graph))
+        if create_graph:
+            # The outputs, as the tensors this node made, so a second
+            # derivative flows through them.
+            n_saved = len(args) - len(self._ctx)
+            for pos, nr in self._output_slots:
+                t = Tensor._from_node(args[n_saved + pos], self)
+                t._output_nr = nr
+                args[n_saved + pos] = t
+        full = tuple(full)
+        return tuple(f(xp, full, *args) if need else None
+                     for f, need in zip(self.formulas, needs))
+
+
+def grad_fn(name, outputs=None, **formulas):
     """The node class PyTorch calls `name`, with one formula per input (in
-    the op's input order; the keyword is the input's name)."""
+    the op's input order; the keyword is the input's name). With `outputs`
+    (names of the differentiable outputs, in order) the node has several
+    outputs: see MultiOutputNode and _common.recorded_multi."""
     inputs = tuple(formulas)
     reads = [_parameters(f) for f in formulas.values()]
     # Slots: inputs and the result first (saved, version-checked), then the
@@ -103,7 +138,14 @@ def grad_fn(name, **formulas):
             if n not in kind:
                 kind.append(n)
     slots = tensors + consts
-    cls = type(name, (Node,), {
+    extra = {}
+    if outputs is not None:
+        outputs = tuple(outputs)
+        extra = {"_output_names": outputs,
+                 "_output_slots": tuple((consts.index(n), outputs.index(n))
+                                        for n in consts if n in outputs)}
+    cls = type(name, (MultiOutputNode if outputs is not None else Node,), {
+        **extra,
         "__slots__": (),
         "formulas": tuple(_adapt(f, tuple(slots.index(n) for n in names), len(slots))
                           for f, names in zip(formulas.values(), reads)),
