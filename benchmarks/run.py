@@ -1,19 +1,22 @@
-"""Ember against PyTorch, side by side in one run: medians and ratios.
+"""Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,s,m]
 
-(a) the lab's training step: TinyModel forward, (ideal - pred).pow(2).sum(),
-    backward, SGD.step, zero_grad
+(a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
+    at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
 (b) per-op overhead: 100 x (sin, *2, +1) on a 25-element tensor that requires
     grad, then sum().backward(); time per op
 (c) MLP 784-1024-1024-10, batch 256: one training step
 (d) `python -c "import ember"` against `python -c "import torch"`: whole process
+(e) tiny MLP 10-16-16-1, batch 8: one SGD step (where per-op overhead rules)
 (s) save + load (weights-only) of the lab's TinyModel state dict, in memory
 (m) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
 
-BLAS/OpenMP threads are pinned to 1 for both libraries in (a)-(c), so the
-comparison is fair on a busy machine. The two libraries are timed in
-alternating rounds and each figure is the median over rounds.
+Each round runs each library in its own fresh process (so neither sees the
+other's allocator, caches or threads), alternating Ember and PyTorch; a
+process warms up, then times a block of calls. Reported: the median over
+rounds and the spread (lowest to highest round), and the ratio of medians.
+BLAS/OpenMP threads are pinned to 1 for both libraries.
 """
 import os
 
@@ -22,6 +25,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = THREADS
 
 import argparse  # noqa: E402
+import importlib  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -30,14 +34,8 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "src"))
-import ember  # noqa: E402
-
-try:
-    import torch
-    torch.set_num_threads(int(THREADS))
-except ImportError:       # Ember's figures alone, no ratios
-    torch = None
+SRC = os.path.join(HERE, "..", "src")
+BLOCK_SECONDS = 0.3     # timed per round and library, after warm-up
 
 
 def _linear_from(T, w, b):
@@ -112,6 +110,7 @@ BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
     "c": ("MLP 784-1024-1024-10 step, batch 256", lambda T: training_step(T, (784, 1024, 1024, 10), 256), 1),
+    "e": ("tiny MLP 10-16-16-1 step, batch 8", lambda T: training_step(T, (10, 16, 16, 1), 8), 1),
     "s": ("save+load TinyModel state dict (BytesIO)",
           lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
     "m": ("save+load 100 MB state dict (file)",
@@ -126,59 +125,92 @@ def _time(fn, inner):
     return (time.perf_counter() - t) / inner
 
 
-def bench(key, rounds):
+def worker(lib, key):
+    """In a fresh process: one library, one benchmark; prints seconds per call."""
+    sys.path.insert(0, SRC)
+    T = importlib.import_module(lib)
+    if lib == "torch":
+        T.set_num_threads(int(THREADS))
     label, make, per = BENCHES[key]
-    libs = [("ember", ember)] + ([("torch", torch)] if torch else [])
-    fns = {name: make(T) for name, T in libs}
-    for fn in fns.values():          # warm up
-        fn()
-        fn()
-    inner = max(1, int(0.05 / max(_time(fns["ember"], 1), 1e-6)))
-    times = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            times[name].append(_time(fn, inner) / per)
-    return label, {name: statistics.median(ts) for name, ts in times.items()}
+    fn = make(T)
+    fn()
+    fn()
+    inner = max(1, int(0.02 / max(_time(fn, 1), 1e-7)))
+    deadline = time.perf_counter() + BLOCK_SECONDS
+    runs = []
+    while time.perf_counter() < deadline or len(runs) < 3:
+        runs.append(_time(fn, inner))
+    print(statistics.median(runs) / per)
 
 
-def import_times(rounds):
-    env = dict(os.environ, PYTHONPATH=os.path.join(HERE, "..", "src"))
-    times = {"ember": [], "torch": []}
+def _run_worker(lib, key):
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", lib, key],
+                         check=True, capture_output=True, text=True)
+    return float(out.stdout.split()[-1])
+
+
+def bench(key, rounds, libs):
+    times = {lib: [] for lib in libs}
     for _ in range(rounds):
-        for name in times:
-            if name == "torch" and torch is None:
-                continue
+        for lib in libs:
+            times[lib].append(_run_worker(lib, key))
+    return times
+
+
+def import_times(rounds, libs):
+    env = dict(os.environ, PYTHONPATH=SRC)
+    times = {lib: [] for lib in libs}
+    for _ in range(rounds):
+        for lib in libs:
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", f"import {name}"], check=True, env=env)
-            times[name].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items() if v}
+            subprocess.run([sys.executable, "-c", f"import {lib}"], check=True, env=env)
+            times[lib].append(time.perf_counter() - t)
+    return times
 
 
 def _fmt(seconds):
     if seconds < 1e-3:
-        return f"{seconds * 1e6:9.2f} us"
-    return f"{seconds * 1e3:9.3f} ms"
+        return f"{seconds * 1e6:.1f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _cell(ts):
+    lo, mid, hi = min(ts), statistics.median(ts), max(ts)
+    return f"{_fmt(mid)} ({_fmt(lo)}-{_fmt(hi)})"
+
+
+def _has_torch():
+    return subprocess.run([sys.executable, "-c", "import torch"],
+                          capture_output=True).returncode == 0
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rounds", type=int, default=15)
-    ap.add_argument("--only", default="a,b,c,d,s,m")
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--only", default="a,b,c,d,e,s,m")
+    ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"threads pinned: OMP/OPENBLAS/MKL_NUM_THREADS={THREADS}"
-          + (f", torch.set_num_threads({THREADS})" if torch else "; torch not installed"))
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ""))
-    print(f"{'benchmark':44s} {'ember':>12s} {'torch':>12s} {'ember/torch':>12s}")
+    if args.worker:
+        worker(*args.worker)
+        return
+    libs = ["ember"] + (["torch"] if _has_torch() else [])
+    print(f"threads pinned: OMP/OPENBLAS/MKL_NUM_THREADS={THREADS}; torch.set_num_threads"
+          f"({THREADS}); numpy {np.__version__}; {args.rounds} rounds, each library in its "
+          "own fresh process per round; median (lowest-highest)")
+    print(f"{'benchmark':42s} {'ember':>30s} {'torch':>30s} {'ratio':>7s}")
     for key in args.only.split(","):
         if key == "d":
-            t = import_times(max(5, args.rounds // 2))
+            t = import_times(args.rounds, libs)
             label = "d) import (whole process)"
         else:
-            label, t = bench(key, args.rounds)
-            label = f"{key}) {label}"
-        ratio = f"{t['ember'] / t['torch']:11.2f}x" if "torch" in t else "-"
-        torch_s = _fmt(t["torch"]) if "torch" in t else "-"
-        print(f"{label:44s} {_fmt(t['ember']):>12s} {torch_s:>12s} {ratio:>12s}", flush=True)
+            t = bench(key, args.rounds, libs)
+            label = f"{key}) {BENCHES[key][0]}"
+        med = {lib: statistics.median(ts) for lib, ts in t.items()}
+        ratio = f"{med['ember'] / med['torch']:6.2f}x" if "torch" in med else "-"
+        torch_s = _cell(t["torch"]) if "torch" in t else "-"
+        print(f"{label:42s} {_cell(t['ember']):>30s} {torch_s:>30s} {ratio:>7s}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,20 @@
 """The backward engine: iterative, as PyTorch's engine.cpp.
 
-1. Walk the graph from the roots once (an explicit stack, never recursion),
-   counting for every node how many edges lead into it.
-2. Run a ready list: a node runs when every gradient bound for it has arrived
-   (its count fell to 0); its formulas' results are summed into the buffers
-   of the nodes it points to.
+`run_backward` reads as its phases:
+
+1. find the roots: the node behind each output (its grad_fn, or the
+   AccumulateGrad of a leaf);
+2. count dependencies: walk the graph from the roots once (an explicit stack,
+   never recursion), counting for every node how many edges lead into it; with
+   `inputs`, also mark which nodes lead to one (only those run);
+3. run ready nodes: a node runs when every gradient bound for it has arrived
+   (its count fell to 0). Its gradient first meets the output's hooks and
+   retain_grad, is captured if it is a target, or accumulated if the node is
+   a leaf's AccumulateGrad; otherwise the node's formulas give one gradient
+   per input, and each is sent on into the buffer of the node it points to
+   (where broadcasting is undone and the dtype matched, the one place this
+   happens);
+4. return what was captured (autograd.grad), or nothing.
 
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
@@ -14,8 +24,10 @@ import sys
 import numpy as np
 
 from . import graph as _graph
+from .grad_mode import _state
 from .graph import AccumulateGrad
 from .. import ops as _ops
+from .._tensor import Tensor
 
 _NP = _ops.NUMPY
 _TS = _ops.TENSOR
@@ -37,136 +49,164 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     Without `capture`, gradients are accumulated into the `.grad` of leaves
     (only of `inputs` when given). With `capture` (autograd.grad), the
     gradients reaching `inputs` are returned and no `.grad` is touched."""
-    from .._tensor import Tensor
-    from .grad_mode import _state
-
     xp = _TS if create_graph else _NP
-    root_nodes = []
+    # 1. the roots, and where gradients must stop (node -> positions in `inputs`)
+    root_nodes = _root_nodes(roots)
+    targets = _targets(inputs)
+    # 2. dependencies
+    deps, order = _count_dependencies(root_nodes)
+    needed = _prune(order, targets) if targets is not None else None
+    buffers = {}
+    for t, node, g in zip(roots, root_nodes, root_grads):
+        _receive(buffers, node, t._output_nr, g, create_graph, xp)
+    captured = [None] * len(inputs) if capture else None
+    # 3. run ready nodes, recording only if asked to (create_graph)
+    prev_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
+                         retain_graph, create_graph, inputs)
+    finally:
+        _state.enabled = prev_mode
+    # 4. what autograd.grad returns
+    if capture:
+        return _captured(captured, allow_unused)
+    return None
+
+
+def _root_nodes(roots):
+    nodes = []
     for i, t in enumerate(roots):
         node = gradient_edge(t)
         if node is None:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn")
-        root_nodes.append(node)
+        nodes.append(node)
+    return nodes
 
-    # Where the gradients must stop: node -> position in `inputs`.
-    targets = None
-    if inputs is not None:
-        targets = {}
-        for i, t in enumerate(inputs):
-            node = gradient_edge(t)
-            if node is None:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            targets.setdefault(node, []).append(i)
 
-    deps, order = _count_dependencies(root_nodes)
-    needed = _prune(order, targets) if targets is not None else None
+def _targets(inputs):
+    if inputs is None:
+        return None
+    targets = {}
+    for i, t in enumerate(inputs):
+        node = gradient_edge(t)
+        if node is None:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+        targets.setdefault(node, []).append(i)
+    return targets
 
-    buffers = {}
-    for t, node, g in zip(roots, root_nodes, root_grads):
-        if node._multi:
-            _buffer_output(buffers, node, t._output_nr, g, create_graph, xp)
-        else:
-            buffers[node] = buffers[node] + g if node in buffers else g
-    captured = [None] * len(inputs) if capture else None
 
-    prev_mode = _state.enabled
-    _state.enabled = create_graph
-    try:
-        ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
-        pop, push = ready.pop, ready.append
-        while ready:
-            node = pop()
-            grad = buffers.pop(node, None)
-            if grad is not None:
-                if node._multi:
-                    _output_hooks(node, grad, create_graph, Tensor)
-                else:
-                    if node._pre_hooks is not None:
-                        grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph, Tensor)
-                    if node._retain is not None:
-                        _retain(node._retain(), grad, create_graph, Tensor)
-            if targets is not None and node in targets:
-                if capture:
-                    for i in targets[node]:
-                        captured[i] = grad
-                    # A captured leaf is not accumulated into, and the walk
-                    # stops at a captured node unless other targets lie beyond.
-                    if type(node) is AccumulateGrad or not _leads_on(node, needed):
-                        _release(node, retain_graph)
-                        _finish(node, deps, ready)
-                        continue
-                elif type(node) is not AccumulateGrad and grad is not None:
-                    # backward(inputs=[non_leaf]) fills that tensor's .grad.
-                    _retain(inputs[targets[node][0]], grad, create_graph, Tensor)
-            if type(node) is AccumulateGrad:
-                if grad is not None and not capture:
-                    _accumulate(node.variable, grad, create_graph, Tensor)
-                continue
-            nexts = node.next_functions
-            if grad is None or (needed is not None and not needed.get(node, False)):
-                grads = (None,) * len(nexts)
-            elif node._simple and needed is None:
-                # The common case, inlined: run the node's formulas.
-                saved = node._saved
-                args = node._unpack(create_graph) if saved or saved is None else node._ctx
-                fs = node.formulas
-                if len(fs) == 1:
-                    grads = (fs[0](xp, grad, *args),)
-                elif len(fs) == 2:
-                    grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
-                             fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
-                else:
-                    grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
-                                   for f, nf in zip(fs, nexts)])
-            else:
-                if needed is None:
-                    needs = [nf[0] is not None for nf in nexts]
-                else:
-                    needs = [nf[0] is not None and needed.get(nf[0], False) for nf in nexts]
-                grads = node.apply(xp, grad, create_graph, needs)
-            if node._post_hooks is not None and grad is not None:
-                for hook in node._post_hooks:
-                    hook(tuple(_as_tensor(g, Tensor) for g in grads), (_as_tensor(grad, Tensor),))
-            if not retain_graph and node._saved:
-                node._release()
-            for (nxt, nr), g in zip(nexts, grads):
-                if nxt is None:
+def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
+                     retain_graph, create_graph, inputs):
+    ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
+    pop, push = ready.pop, ready.append
+    while ready:
+        node = pop()
+        grad = buffers.pop(node, None)
+        if grad is not None:
+            grad = _output_hooks(node, grad, create_graph)
+        if targets is not None and node in targets:
+            if captured is not None:
+                for i in targets[node]:
+                    captured[i] = grad
+                # A captured leaf is not accumulated into, and the walk
+                # stops at a captured node unless other targets lie beyond.
+                if type(node) is AccumulateGrad or not _leads_on(node, needed):
+                    _release(node, retain_graph)
+                    _finish(node, deps, ready)
                     continue
-                if g is not None:
-                    if nxt._multi:
-                        _buffer_output(buffers, nxt, nr, g, create_graph, xp)
-                    else:
-                        # Undo broadcasting and match dtype: the one place this is done.
-                        data = g._data if create_graph else g
-                        if data.shape != nxt._shape:
-                            g = xp.sum_to(g, nxt._shape)
-                            data = g._data if create_graph else g
-                        if data.dtype != nxt._dtype:
-                            g = xp.cast(g, nxt._dtype)
-                        old = buffers.get(nxt)
-                        buffers[nxt] = g if old is None else old + g
-                d = deps[nxt] - 1
-                deps[nxt] = d
-                if d == 0:
-                    push(nxt)
-            # Drop this node's gradients now: a leaf's .grad can then take over
-            # the array instead of copying it (see _accumulate).
-            grads = g = grad = data = None
-    finally:
-        _state.enabled = prev_mode
+            elif type(node) is not AccumulateGrad and grad is not None:
+                # backward(inputs=[non_leaf]) fills that tensor's .grad.
+                _retain(inputs[targets[node][0]], grad, create_graph)
+        if type(node) is AccumulateGrad:
+            if grad is not None and captured is None:
+                _accumulate(node.variable, grad, create_graph)
+            continue
+        nexts = node.next_functions
+        grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
+        if not retain_graph and node._saved:
+            node._release()
+        # Send each input's gradient on; a node is ready once all have arrived.
+        for (nxt, nr), g in zip(nexts, grads):
+            if nxt is None:
+                continue
+            if g is not None:
+                _receive(buffers, nxt, nr, g, create_graph, xp)
+            d = deps[nxt] - 1
+            deps[nxt] = d
+            if d == 0:
+                push(nxt)
+        # Drop this node's gradients now: a leaf's .grad can then take over
+        # the array instead of copying it (see _accumulate).
+        grads = g = grad = None
 
-    if capture:
-        for i, g in enumerate(captured):
-            if g is None:
-                if not allow_unused:
-                    raise RuntimeError(
-                        f"The differentiated Tensor at index {i} appears to not have been used "
-                        "in the graph. Set allow_unused=True if this is the desired behavior.")
-            else:
-                captured[i] = _as_tensor(g, Tensor)
-        return captured
-    return None
+
+def _node_gradients(node, grad, nexts, needed, xp, create_graph):
+    """The node's formulas: one gradient per input (None where not wanted)."""
+    if grad is None or (needed is not None and not needed.get(node, False)):
+        grads = (None,) * len(nexts)
+    elif node._simple and needed is None:
+        # The common case, spelled out: a node made by the registry.
+        saved = node._saved
+        args = node._unpack(create_graph) if saved or saved is None else node._ctx
+        fs = node.formulas
+        if len(fs) == 1:
+            grads = (fs[0](xp, grad, *args),)
+        elif len(fs) == 2:
+            grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
+                     fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
+        else:
+            grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
+                           for f, nf in zip(fs, nexts)])
+    else:
+        if needed is None:
+            needs = [nf[0] is not None for nf in nexts]
+        else:
+            needs = [nf[0] is not None and needed.get(nf[0], False) for nf in nexts]
+        grads = node.apply(xp, grad, create_graph, needs)
+    if node._post_hooks is not None and grad is not None:
+        for hook in node._post_hooks:
+            hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+    return grads
+
+
+def _receive(buffers, node, nr, g, create_graph, xp):
+    """Add gradient `g` for output `nr` of `node` into its buffer, summed to
+    the output's shape and cast to its dtype: the one place broadcasting is
+    undone. A node of several outputs keeps one gradient per output."""
+    if node._multi:
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node._shape)
+        shape, dtype = node._shape[nr], node._dtype
+        if isinstance(dtype, tuple):
+            dtype = dtype[nr]
+    else:
+        shape, dtype = node._shape, node._dtype
+    data = g._data if create_graph else g
+    if data.shape != shape:
+        g = xp.sum_to(g, shape)
+        data = g._data if create_graph else g
+    if data.dtype != dtype:
+        g = xp.cast(g, dtype)
+    if node._multi:
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    else:
+        old = buffers.get(node)
+        buffers[node] = g if old is None else old + g
+
+
+def _captured(captured, allow_unused):
+    for i, g in enumerate(captured):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used "
+                    "in the graph. Set allow_unused=True if this is the desired behavior.")
+        else:
+            captured[i] = _as_tensor(g)
+    return captured
 
 
 def _count_dependencies(root_nodes):
@@ -214,19 +254,6 @@ def _prune(order, targets):
     return needed
 
 
-def _buffer_output(buffers, node, nr, g, create_graph, xp):
-    """A node with several outputs (unbind, split) keeps one gradient per output."""
-    buf = buffers.get(node)
-    if buf is None:
-        buf = buffers[node] = [None] * len(node._shape)
-    data = g._data if create_graph else g
-    if data.shape != node._shape[nr]:
-        g = xp.sum_to(g, node._shape[nr])
-    if (g._data if create_graph else g).dtype != node._dtype:
-        g = xp.cast(g, node._dtype)
-    buf[nr] = g if buf[nr] is None else buf[nr] + g
-
-
 def _leads_on(node, needed):
     return any(nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
 
@@ -244,14 +271,14 @@ def _release(node, retain_graph):
         node._release()
 
 
-def _as_tensor(g, Tensor):
+def _as_tensor(g):
     if g is None or isinstance(g, Tensor):
         return g
     return Tensor._wrap(np.asarray(g))
 
 
-def _run_tensor_hooks(hooks, grad, create_graph, Tensor):
-    g = _as_tensor(grad, Tensor)
+def _run_tensor_hooks(hooks, grad, create_graph):
+    g = _as_tensor(grad)
     for hook in list(hooks):
         new = hook(g)
         if new is not None:
@@ -259,31 +286,39 @@ def _run_tensor_hooks(hooks, grad, create_graph, Tensor):
     return g if create_graph else g._data
 
 
-def _output_hooks(node, grads, create_graph, Tensor):
-    """Tensor hooks and retain_grad of the outputs of a multi-output node."""
-    for nr, g in enumerate(grads):
-        if g is None:
-            continue
-        if node._pre_hooks is not None and nr in node._pre_hooks:
-            g = grads[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph, Tensor)
-        if node._retain is not None and nr in node._retain:
-            _retain(node._retain[nr](), g, create_graph, Tensor)
+def _output_hooks(node, grad, create_graph):
+    """The arriving gradient meets the output tensor's hooks and retain_grad
+    (per output for a node of several outputs)."""
+    if node._multi:
+        for nr, g in enumerate(grad):
+            if g is None:
+                continue
+            if node._pre_hooks is not None and nr in node._pre_hooks:
+                g = grad[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph)
+            if node._retain is not None and nr in node._retain:
+                _retain(node._retain[nr](), g, create_graph)
+        return grad
+    if node._pre_hooks is not None:
+        grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
+    if node._retain is not None:
+        _retain(node._retain(), grad, create_graph)
+    return grad
 
 
-def _retain(t, grad, create_graph, Tensor):
+def _retain(t, grad, create_graph):
     if t is None:
         return
     g = grad if create_graph else Tensor._wrap(np.array(grad))
     if t._grad is None:
-        t._grad = g if not create_graph else g
+        t._grad = g
     else:
         t._grad = t._grad + g
 
 
-def _accumulate(var, grad, create_graph, Tensor):
+def _accumulate(var, grad, create_graph):
     """AccumulateGrad: leaf hooks, then `.grad` = grad (a private copy) or += grad."""
     if var._hooks:
-        grad = _run_tensor_hooks(var._hooks, grad, create_graph, Tensor)
+        grad = _run_tensor_hooks(var._hooks, grad, create_graph)
     if create_graph:
         var._grad = grad if var._grad is None else var._grad + grad
         return
