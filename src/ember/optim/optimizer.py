@@ -14,8 +14,8 @@ from itertools import chain
 
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad
-from ..nn.modules._hooks import add_hook
-from ..nn.modules.module import RemovableHandle, _typename, zero_grads
+from ..utils._params import typename as _typename, zero_grads
+from ..utils.hooks import RemovableHandle, add_hook
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook",
            "register_optimizer_step_post_hook", "required"]

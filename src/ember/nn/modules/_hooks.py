@@ -1,41 +1,14 @@
-"""Forward hooks: RemovableHandle, the global module hooks, and the
+"""Forward hooks: the global module hooks, and the
 Module methods that register and run them (torch/nn/modules/module.py)."""
 from collections import OrderedDict
+
+from ...utils.hooks import RemovableHandle, add_hook
 
 __all__ = ["RemovableHandle", "register_module_forward_pre_hook",
            "register_module_forward_hook"]
 
 _global_forward_pre_hooks = OrderedDict()
 _global_forward_hooks = OrderedDict()
-
-
-class RemovableHandle:
-    """What registering a hook returns: `.remove()` takes the hook out again."""
-    _next_id = 0
-
-    def __init__(self, hooks_dict, *, extra_dict=None):
-        self.hooks_dict = hooks_dict
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-        self.extra_dicts = [] if extra_dict is None else (
-            list(extra_dict) if isinstance(extra_dict, list) else [extra_dict])
-
-    def remove(self):
-        for d in [self.hooks_dict, *self.extra_dicts]:
-            d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
-def add_hook(hooks, hook):
-    """Put `hook` in the dict `hooks`; the handle takes it out again."""
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    return handle
 
 
 def register_module_forward_pre_hook(hook):

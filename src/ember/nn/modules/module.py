@@ -13,6 +13,7 @@ from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 from . import _hooks
+from ...utils._params import typename as _typename, zero_grads
 from ._hooks import (RemovableHandle, _HooksMixin, register_module_forward_hook,  # noqa: F401
                      register_module_forward_pre_hook)
 from ._state_dict import _IncompatibleKeys, _StateDictMixin  # noqa: F401
@@ -29,34 +30,9 @@ def _addindent(s_, numSpaces):
     return first + "\n" + "\n".join(s)
 
 
-def _typename(obj):
-    """torch.typename: 'torch.FloatTensor' for a tensor, else the qualified type name."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    cls = obj if isinstance(obj, type) else type(obj)
-    module = cls.__module__ or ""
-    return cls.__qualname__ if module in ("", "builtins") else f"{module}.{cls.__qualname__}"
-
-
 def _forward_unimplemented(self, *input):
     raise NotImplementedError(
         f'Module [{type(self).__name__}] is missing the required "forward" function')
-
-
-def zero_grads(params, set_to_none=True):
-    """What Module.zero_grad and Optimizer.zero_grad do to each parameter."""
-    for p in params:
-        g = p._grad
-        if g is None:
-            continue
-        if set_to_none:
-            p._grad = None
-        else:
-            if g._grad_fn is not None:
-                g.detach_()
-            else:
-                g.requires_grad_(False)
-            g.zero_()
 
 
 class Module(_HooksMixin, _StateDictMixin):

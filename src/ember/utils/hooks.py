@@ -1,0 +1,35 @@
+"""`torch.utils.hooks`: the handle every `register_*_hook` returns.
+
+At the bottom of the package (nothing here imports nn, optim or ops), so
+modules, optimizers and tensors share one handle type.
+"""
+__all__ = ["RemovableHandle"]
+
+
+class RemovableHandle:
+    """What registering a hook returns: `.remove()` takes the hook out again."""
+    _next_id = 0
+
+    def __init__(self, hooks_dict, *, extra_dict=None):
+        self.hooks_dict = hooks_dict
+        self.id = RemovableHandle._next_id
+        RemovableHandle._next_id += 1
+        self.extra_dicts = [] if extra_dict is None else (
+            list(extra_dict) if isinstance(extra_dict, list) else [extra_dict])
+
+    def remove(self):
+        for d in [self.hooks_dict, *self.extra_dicts]:
+            d.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def add_hook(hooks, hook):
+    """Put `hook` in the dict `hooks`; the handle takes it out again."""
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle

@@ -1,0 +1,52 @@
+"""Imports go one way (DESIGN.md, "Layers"): optim never imports nn; ops
+imports neither nn nor optim nor names from the package root (only its
+modules); utils.hooks sits below everything."""
+import ast
+import pathlib
+
+import pytest
+
+SRC = pathlib.Path(__file__).parent.parent / "src" / "ember"
+
+
+def _imports(path):
+    """(module the import resolves to, names) for each import in `path`."""
+    package = list(path.relative_to(SRC.parent).with_suffix("").parts)[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            yield module, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name, []
+
+
+def _files(sub):
+    return sorted((SRC / sub).rglob("*.py")) if (SRC / sub).is_dir() else [SRC / sub]
+
+
+def _is_module(dotted):
+    path = SRC.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("path", _files("optim"), ids=lambda p: p.name)
+def test_optim_does_not_import_nn(path):
+    for module, _ in _imports(path):
+        assert not module.startswith("ember.nn"), f"{path.name} imports {module}"
+
+
+@pytest.mark.parametrize("path", _files("ops"), ids=lambda p: p.name)
+def test_ops_import_only_lower_layers(path):
+    for module, names in _imports(path):
+        assert not module.startswith(("ember.nn", "ember.optim")), f"{path.name}: {module}"
+        if module == "ember":
+            # `from .. import _dtype` names a module; `from .. import tensor` the root.
+            for name in names:
+                assert _is_module(f"ember.{name}"), f"{path.name} imports ember.{name}"
+
+
+def test_hooks_module_is_at_the_bottom():
+    for module, _ in _imports(SRC / "utils" / "hooks.py"):
+        assert not module.startswith("ember"), module
