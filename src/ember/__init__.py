@@ -2,14 +2,7 @@
 
     import ember as torch
 """
-import warnings as _warnings
-
-# PyTorch computes inf and nan silently; NumPy warns ("divide by zero
-# encountered in log"). Hide those warnings when Ember's own code raises them,
-# without touching NumPy's error state for the user's NumPy code.
-_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember(\.|$)")
-
-from . import _dtype  # noqa: E402
+from . import _dtype
 from ._dtype import (dtype, float32, float64, float16, int64, int32, int16, int8, uint8,
                      bool_ as bool, float, double, half, long, int, short,
                      get_default_dtype, set_default_dtype, promote_types)

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _dtype as D
 from . import _random as R
+from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _scalar_to, _size_args
 from ._tensor import Tensor
 
@@ -137,6 +138,11 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     # Not bit-exact with PyTorch: drawn from this generator's uniform stream.
     num_samples = _check_multinomial(input, num_samples, replacement)
+    # (renormalising what is left can divide 0 by 0, which PyTorch does silently)
+    return quiet_call(_draw_categories, input, num_samples, replacement, generator)
+
+
+def _draw_categories(input, num_samples, replacement, generator):
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)

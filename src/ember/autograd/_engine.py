@@ -24,6 +24,7 @@ import sys
 import numpy as np
 
 from . import graph as _graph
+from .._backend import restore, silence
 from .grad_mode import _state
 from .graph import AccumulateGrad
 from .. import ops as _ops
@@ -61,12 +62,15 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         _receive(buffers, node, t._output_nr, g, create_graph, xp)
     captured = [None] * len(inputs) if capture else None
     # 3. run ready nodes, recording only if asked to (create_graph)
+    # (formulas compute inf and nan silently, as PyTorch's do)
     prev_mode = _state.enabled
     _state.enabled = create_graph
+    token = silence()
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
     finally:
+        restore(token)
         _state.enabled = prev_mode
     # 4. what autograd.grad returns
     if capture:

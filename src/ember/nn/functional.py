@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from .. import _random as R
+from .._backend import restore, silence
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from ..ops import pointwise as _P
@@ -116,8 +117,12 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
     if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
         return wrap(x.copy())
-    e = np.exp(_shifted(x, dim))
-    data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
+    token = silence()
+    try:
+        e = np.exp(_shifted(x, dim))
+        data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
+    finally:
+        restore(token)
     return recorded(SoftmaxBackward0, data, (input,), (dim,))
 
 
@@ -125,8 +130,12 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     input, x, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
     if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
         return wrap(x.copy())
-    s = _shifted(x, dim)
-    data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
+    token = silence()
+    try:
+        s = _shifted(x, dim)
+        data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
+    finally:
+        restore(token)
     return recorded(LogSoftmaxBackward0, data, (input,), (dim,))
 
 

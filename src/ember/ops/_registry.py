@@ -19,9 +19,10 @@ fine, as in PyTorch.
 """
 from collections import namedtuple
 
+from .._backend import restore, silence
 from ..autograd.graph import Node, RESULT
 
-__all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "register"]
+__all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "not_implemented", "register"]
 
 # function: the op itself (also the method); public: what `ember.<name>`
 # (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
@@ -33,12 +34,17 @@ REGISTRY = {}
 
 
 def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None,
-             namespace="torch", out=True):
+             namespace="torch", out=True, quiet=False):
     """Declare `function` as the op `name` of PyTorch's `namespace` (see
     ops/__init__.py, which turns the registry into functions, methods,
     in-place variants and aliases). `out`: the function form takes `out=`,
-    as PyTorch's does (the method never does)."""
+    as PyTorch's does (the method never does). The op runs with NumPy's
+    floating-point warnings silenced (as PyTorch computes inf and nan
+    silently), unless `quiet` says it already silences them itself (the
+    hottest ops do it inline, to save a call)."""
     name = name or function.__name__
+    if not quiet and not hasattr(function, "_op_name"):
+        function = _quietly(function)
     key = name if namespace == "torch" else f"{namespace}.{name}"
     if key in REGISTRY:
         raise ValueError(f"op {key!r} is declared twice")
@@ -51,6 +57,18 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
                            namespace, out)
     return function
+
+
+def _quietly(function):
+    def op(*args, **kwargs):
+        token = silence()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            restore(token)
+    op.__doc__ = function.__doc__
+    op.__wrapped__ = function
+    return op
 
 
 def with_out(function, name):
@@ -156,6 +174,16 @@ def grad_fn(name, outputs=None, **formulas):
         "_reads": tuple(frozenset(r) for r in reads),
         "_plans": {},
     })
+    return cls
+
+
+def not_implemented(aten_name, *inputs):
+    """PyTorch's node for an op without a derivative (floor_divide): the
+    output requires grad, and backward through it raises."""
+    def formula(xp, grad):
+        raise RuntimeError(f"derivative for aten::{aten_name} is not implemented")
+    cls = grad_fn("NotImplemented", **{name: formula for name in inputs})
+    cls._full_name = "ember::autograd::NotImplemented"
     return cls
 
 

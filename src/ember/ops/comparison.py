@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, wrap
+from ._registry import register
 from .pointwise import _tensor_operand
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
@@ -21,9 +22,17 @@ def _compare(npfn):
     return op
 
 
-eq, ne, lt, le, gt, ge = (_compare(f) for f in (
-    np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal))
-greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+# (comparisons never warn: no need to silence NumPy around them)
+eq = register(_compare(np.equal), "eq", inplace=True, quiet=True)
+ne = not_equal = register(_compare(np.not_equal), "ne", inplace=True, aliases=["not_equal"],
+                          quiet=True)
+lt = less = register(_compare(np.less), "lt", inplace=True, aliases=["less"], quiet=True)
+le = less_equal = register(_compare(np.less_equal), "le", inplace=True,
+                           aliases=["less_equal"], quiet=True)
+gt = greater = register(_compare(np.greater), "gt", inplace=True, aliases=["greater"],
+                        quiet=True)
+ge = greater_equal = register(_compare(np.greater_equal), "ge", inplace=True,
+                              aliases=["greater_equal"], quiet=True)
 
 
 def _logical(npfn, name):
@@ -127,3 +136,16 @@ def _truth(npfn):
 
 all = _truth(np.all)
 any = _truth(np.any)
+
+
+logical_not = register(logical_not, inplace=True, quiet=True)
+logical_and = register(logical_and, inplace=True, quiet=True)
+logical_or = register(logical_or, inplace=True, quiet=True)
+isnan = register(isnan, quiet=True)
+isinf = register(isinf, quiet=True)
+isfinite = register(isfinite, quiet=True, out=False)
+equal = register(equal, out=False)
+allclose = register(allclose, out=False)
+isclose = register(isclose, out=False)
+all = register(all)
+any = register(any)

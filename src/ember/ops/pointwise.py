@@ -10,7 +10,8 @@ autograd/graph.py).
 import math
 
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
-from ._registry import grad_fn, register
+from .._backend import restore, silence
+from ._registry import grad_fn, not_implemented, register
 from ._xp import provide
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
@@ -41,10 +42,15 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
         x = input._data
         if ints_to_float and x.dtype.kind in "biu":
             x = x.astype(D._default[0]._np)
-        return recorded(node, forward(x), (input,))
+        token = silence()
+        try:
+            data = forward(x)
+        finally:
+            restore(token)
+        return recorded(node, data, (input,))
 
     provide(name, forward, op)
-    return register(op, name, inplace=True, aliases=aliases, node=node, out=out)
+    return register(op, name, inplace=True, aliases=aliases, node=node, out=out, quiet=True)
 
 
 def _neg(x):
@@ -140,10 +146,13 @@ def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
         return NotImplemented
+    token = silence()
     try:
         data = forward(ad, bd)
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    finally:
+        restore(token)
     return recorded(node, data, (a, b), ctx)
 
 
@@ -219,6 +228,7 @@ def div(input, other, *, rounding_mode=None):
         ad, bd = _integer_division_arrays(input, other, "div_" + rounding_mode)
         if ad is None:
             return NotImplemented
+        token = silence()
         try:
             if rounding_mode == "floor":
                 data = np.floor_divide(ad, bd)
@@ -228,6 +238,8 @@ def div(input, other, *, rounding_mode=None):
                 data = _int_trunc(ad, bd)
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+        finally:
+            restore(token)
         return _zero_grad_result(data, input, other)
     ad = input._data
     if ad.dtype.kind != "f" and not (isinstance(other, Tensor) and other._data.dtype.kind == "f") \
@@ -250,14 +262,13 @@ def _zero_grad_result(data, a, b):
     return recorded(DivBackward2, data, (a, b))
 
 
-true_divide = divide = div
-multiply = mul
-subtract = sub
-register(add, inplace=True)
-register(sub, inplace=True, aliases=["subtract"])
-register(mul, inplace=True, aliases=["multiply"])
-register(div, inplace=True, aliases=["divide", "true_divide"])
-register(rsub, method=False, out=False)
+# (add, sub, mul and div silence NumPy inline, in _binary and below)
+add = register(add, inplace=True, quiet=True)
+sub = subtract = register(sub, inplace=True, aliases=["subtract"], quiet=True)
+mul = multiply = register(mul, inplace=True, aliases=["multiply"], quiet=True)
+div = divide = true_divide = register(div, inplace=True, aliases=["divide", "true_divide"],
+                                      quiet=True)
+rsub = register(rsub, method=False, out=False)
 
 
 def _integer_division_arrays(input, other, kernel):
@@ -273,8 +284,18 @@ def _integer_division_arrays(input, other, kernel):
     return ad, bd
 
 
+FloorDivideNotImplemented = not_implemented("floor_divide", "self", "other")
+
+
 def floor_divide(input, other):
-    return div(input, other, rounding_mode="floor")
+    ad, bd = _integer_division_arrays(input, other, "div_floor")
+    if ad is None:
+        return NotImplemented
+    try:
+        data = np.floor_divide(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    return recorded(FloorDivideNotImplemented, data, (input, other))
 
 
 # The remainder is flat in `other` but for jumps: d/d(other) of
@@ -309,8 +330,8 @@ def fmod(input, other):
     return _division_remainder("fmod", np.fmod, FmodBackward0, FmodBackward1, input, other)
 
 
-register(remainder, inplace=True)
-register(fmod, inplace=True)
+remainder = register(remainder, inplace=True)
+fmod = register(fmod, inplace=True)
 
 
 def _int_power(base, exp):
@@ -372,3 +393,9 @@ def square(input):
 def float_power(input, exponent):
     return pow(input.double() if isinstance(input, Tensor) else input,
                exponent.double() if isinstance(exponent, Tensor) else exponent)
+
+
+floor_divide = register(floor_divide, inplace=True)
+pow = register(pow, inplace=True)
+square = register(square, inplace=True)
+float_power = register(float_power, inplace=True)

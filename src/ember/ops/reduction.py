@@ -11,7 +11,7 @@ import warnings
 from .. import return_types
 from ._summation import torch_sum
 from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
-from ._registry import grad_fn
+from ._registry import grad_fn, register
 
 
 def _unreduce(xp, g, shape, dims, keepdim):
@@ -367,3 +367,16 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
     # Nothing to divide by: 0 / 0 is NaN, anything else / 0 is inf.
     spread = shifted.var(axis=dims, keepdims=keepdim)
     return np.where(spread > 0, np.inf, np.nan).astype(x.dtype)
+
+
+sum = register(sum)
+mean = register(mean)
+prod = register(prod)
+max = register(max)
+min = register(min)
+amax = register(amax)
+amin = register(amin)
+argmax = register(argmax)
+argmin = register(argmin)
+var = register(var)
+std = register(std)

@@ -69,7 +69,7 @@ def round(input, *, decimals=0):
     return recorded(RoundBackward1, np.round(input._data, decimals), (input,), (decimals,))
 
 
-register(round, inplace=True, node=RoundBackward0)
+round = register(round, inplace=True, node=RoundBackward0)
 
 
 def _index_array(index, name, sep="/"):

@@ -1,0 +1,43 @@
+"""The array backend: where Ember gets NumPy, in one place.
+
+Ops and formulas take `np` from here (through ops/_common.py), so another
+array library with NumPy's API (CuPy) could later be put in here alone.
+
+It also keeps NumPy quiet the way PyTorch is: `log(0)` is -inf and `0/0` is
+nan, without NumPy's "divide by zero encountered" warnings. That is done with
+NumPy's own error state, which is thread-local and context-local, for the
+duration of Ember's computation only: the warnings module's global filters
+are never touched, and the user's own NumPy code keeps its settings.
+"""
+import numpy as np
+
+__all__ = ["np", "silence", "restore", "quiet_call"]
+
+try:
+    # NumPy 2 keeps its error state in a context variable: setting it is as
+    # cheap as the `with np.errstate(...)` machinery around it is not.
+    from numpy._core._ufunc_config import _extobj_contextvar as _ERRSTATE
+    with np.errstate(all="ignore"):
+        _QUIET = _ERRSTATE.get()
+
+    def silence():
+        """Silence floating-point warnings; returns the token for restore()."""
+        return _ERRSTATE.set(_QUIET)
+
+    def restore(token):
+        _ERRSTATE.reset(token)
+except ImportError:         # NumPy 1.x: the public API (thread-local there too)
+    def silence():
+        return np.seterr(all="ignore")
+
+    def restore(token):
+        np.seterr(**token)
+
+
+def quiet_call(fn, *args):
+    """fn(*args) with floating-point warnings silenced."""
+    token = silence()
+    try:
+        return fn(*args)
+    finally:
+        restore(token)
