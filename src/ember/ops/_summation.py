@@ -23,7 +23,13 @@ def torch_sum(x, axes, keepdims=False):
     nd = x.ndim
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
         return np.asarray(x.sum(axis=axes, keepdims=keepdims))
-    axes = tuple(sorted(a % nd for a in axes)) if axes is not None else tuple(range(nd))
+    if axes is None and x.size <= _GRAIN:
+        # The whole tensor (a loss): one reduction of the flat array.
+        r = np.asarray(_inner(x.reshape(1, -1), lanes)[0], dtype=x.dtype)
+        return r.reshape((1,) * nd) if keepdims else r
+    if axes is None:
+        return np.asarray(x.sum(keepdims=keepdims))
+    axes = tuple(sorted(a % nd for a in axes))
     shape = x.shape
     # Size-1 dims drop out of PyTorch's iteration, so they decide nothing.
     reduced = [i for i in axes if shape[i] > 1]
@@ -75,17 +81,18 @@ def _cascade(rows):
 
 
 def _row_sum(x):
-    """Reduce axis 0 in four interleaved partial sums, as PyTorch's row_sum."""
+    """Reduce axis 0 in four interleaved partial sums, as PyTorch's row_sum:
+    rows 4i+j go to partial sum j, the rows left over to partial sum 0, and
+    the four are added in order."""
     size = x.shape[0]
     n = size // 4
     if n:
         p = _cascade(x[:n * 4].reshape((n, 4) + x.shape[1:]))
-        p0, p1, p2, p3 = p[0], p[1], p[2], p[3]
     else:
-        p0 = p1 = p2 = p3 = np.zeros(x.shape[1:], x.dtype)
-    for i in range(n * 4, size):
-        p0 = p0 + x[i]
-    return ((p0 + p1) + p2) + p3
+        p = np.zeros((4,) + x.shape[1:], x.dtype)
+    if n * 4 < size:
+        p[0] = _sequential(np.concatenate([p[:1], x[n * 4:]]), 0)
+    return _sequential(p, 0)
 
 
 def _outer(x, lanes):
