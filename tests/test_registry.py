@@ -47,6 +47,9 @@ def test_surface_matches_torch(name):
         assert hasattr(_namespace(torch, info), alias)
         assert hasattr(torch.Tensor, alias) == info.method, alias
         assert hasattr(torch.Tensor, alias + "_") == info.inplace, alias
+        if info.namespace == "torch":
+            has = info.inplace_function is True or alias in (info.inplace_function or ())
+            assert hasattr(torch, alias + "_") == (info.inplace and has), alias
 
 
 def _call_with_out(lib, info, arrays, out):

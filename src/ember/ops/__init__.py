@@ -63,7 +63,11 @@ for _info in REGISTRY.values():
         if _info.method:
             setattr(Tensor, _name, _info.function)
         if _info.inplace:
-            setattr(Tensor, _name + "_", inplace.make_inplace(_info.function, _name + "_"))
+            _variant = inplace.make_inplace(_info.function, _name + "_")
+            setattr(Tensor, _name + "_", _variant)
+            if _info.inplace_function is True or _name in (_info.inplace_function or ()):
+                globals()[_name + "_"] = _variant
+                __all__.append(_name + "_")
 
 # Ops not yet declared in the registry: methods listed by hand.
 for _name, _fn in {

@@ -27,14 +27,17 @@ __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "not_implemented"
 # function: the op itself (also the method); public: what `ember.<name>`
 # (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
 # op has it in PyTorch; namespace: "torch", "linalg", "special", ...
-OpInfo = namedtuple("OpInfo", "name function public method inplace aliases node namespace out")
+# inplace_function: `ember.<name>_` exists too (torch.sin_, torch.relu_): True,
+# or the names (of the op and its aliases) that have it.
+OpInfo = namedtuple("OpInfo", "name function public method inplace aliases node namespace out "
+                              "inplace_function")
 
 # PyTorch name -> OpInfo, in declaration order
 REGISTRY = {}
 
 
 def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None,
-             namespace="torch", out=True, quiet=False):
+             namespace="torch", out=True, quiet=False, inplace_function=False):
     """Declare `function` as the op `name` of PyTorch's `namespace` (see
     ops/__init__.py, which turns the registry into functions, methods,
     in-place variants and aliases). `out`: the function form takes `out=`,
@@ -55,7 +58,7 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     public = with_out(function, name if namespace == "torch" else f"{namespace}_{name}") \
         if out else function
     REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
-                           namespace, out)
+                           namespace, out, inplace_function)
     return function
 
 

@@ -32,7 +32,8 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
 
 
-def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True):
+def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True,
+          inplace_function=True):
     """Declare the elementwise op `name(input)` (a method with an in-place
     variant too) from its forward and the derivative for its input; formulas
     get it as `xp.<name>` at both speeds."""
@@ -50,7 +51,8 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
         return recorded(node, data, (input,))
 
     provide(name, forward, op)
-    return register(op, name, inplace=True, aliases=aliases, node=node, out=out, quiet=True)
+    return register(op, name, inplace=True, aliases=aliases, node=node, out=out, quiet=True,
+                    inplace_function=inplace_function)
 
 
 def _neg(x):
@@ -100,8 +102,9 @@ sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
 relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
              lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
-            ints_to_float=False, aliases=["absolute"])
-sign = unary("sign", np.sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False)
+            ints_to_float=False, aliases=["absolute"], inplace_function=("abs",))
+sign = unary("sign", np.sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
+             inplace_function=False)
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
                    lambda xp, g, result: -g * (result * result))
 absolute = abs
@@ -397,5 +400,5 @@ def float_power(input, exponent):
 
 floor_divide = register(floor_divide, inplace=True)
 pow = register(pow, inplace=True)
-square = register(square, inplace=True)
+square = register(square, inplace=True, inplace_function=True)
 float_power = register(float_power, inplace=True)

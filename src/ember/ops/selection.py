@@ -52,7 +52,7 @@ def _rounding(name, fn, node_name, formula=_zero):
     def op(input):
         return recorded(node, fn(input._data), (input,))
     provide(name, fn, op)
-    return register(op, name, inplace=True, node=node)
+    return register(op, name, inplace=True, node=node, inplace_function=True)
 
 
 floor = _rounding("floor", np.floor, "FloorBackward0")
@@ -69,7 +69,7 @@ def round(input, *, decimals=0):
     return recorded(RoundBackward1, np.round(input._data, decimals), (input,), (decimals,))
 
 
-round = register(round, inplace=True, node=RoundBackward0)
+round = register(round, inplace=True, node=RoundBackward0, inplace_function=True)
 
 
 def _index_array(index, name, sep="/"):
