@@ -44,6 +44,8 @@ def apply(forward, a, b):
     try:
         return np.asarray(forward(a, b))
     except ValueError:
+        if isinstance(a, tuple):
+            raise broadcast_error(a, b) from None
         raise broadcast_error(np.shape(a), np.shape(b)) from None
 
 
@@ -54,6 +56,7 @@ def _float_op(name, forward, node, float_only=False):
         a, b = tensor_pair(name, input, other)
         if a.dtype.kind != "f":
             if float_only:
+                apply(np.broadcast_shapes, a.shape, b.shape)    # PyTorch checks shapes first
                 raise not_implemented(f"{name}_cpu", a.dtype)
             a, b = to_float(a), to_float(b)
         return recorded(node, apply(forward, a, b), (input, other))

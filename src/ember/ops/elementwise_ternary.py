@@ -92,7 +92,7 @@ AddcdivBackward0 = grad_fn(
     / (tensor2 * tensor2))
 
 _ADDCDIV_INTEGER = (
-    "Integer division with addcdiv is no longer supported, and in a future release addcdiv "
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
     "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
     "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
     "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
@@ -107,11 +107,9 @@ def _addc(name, node, combine, input, tensor1, tensor2, value):
     dt = result_type(input, tensor1, tensor2)
     if dt is D.bool_:
         raise not_implemented(f"{name}_cpu_out", dt._np)
-    if dt._category != D._FLOAT and isinstance(value, float):
-        raise RuntimeError("value cannot be converted to type "
-                           f"{'int64_t' if dt is D.int64 else D.C_NAMES[dt]} without overflow")
     x, p, q = (t._data.astype(dt._np, copy=False) for t in (input, tensor1, tensor2))
     _broadcast(x, p, q)
+    # The value is taken in the result's dtype (0.5 is 0 for integers).
     data = np.asarray(x + dt._np.type(value) * combine(p, q)).astype(dt._np, copy=False)
     return recorded(node, data, (input, tensor1, tensor2), (value,))
 

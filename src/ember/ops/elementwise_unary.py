@@ -31,8 +31,11 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
 def _sgn(x):
-    # Real numbers: the sign, in the input's dtype (bool stays as it is).
-    return x.copy() if x.dtype.kind == "b" else np.sign(x)
+    # Real numbers: the sign, in the input's dtype (bool stays as it is); NaN's is 0.
+    if x.dtype.kind == "b":
+        return x.copy()
+    r = np.sign(x)
+    return np.where(np.isnan(r), r.dtype.type(0), r) if x.dtype.kind == "f" else r
 
 
 # For real inputs PyTorch's sgn_backward is zero everywhere.
