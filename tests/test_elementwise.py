@@ -480,3 +480,54 @@ def test_cumsum_inplace():
         x.cumsum_(0)
         return x
     check(run)
+
+
+def _grads(f, *values, dtype=None):
+    """f's result and its inputs' gradients, the inputs made from `values`."""
+    def run(T):
+        xs = [T.tensor(v, requires_grad=True) for v in values]
+        y = f(T, *xs)
+        y.backward(T.ones(y.shape))
+        return (y,) + tuple(x.grad for x in xs)
+    return run
+
+
+@pytest.mark.parametrize("case", [
+    (lambda T, a, b: T.atan2(a, b), [0.0, 3.0, -1.0], [0.0, 4.0, 0.0]),
+    (lambda T, a, b: T.hypot(a, b), [0.0, 3.0, -1.0], [0.0, 4.0, 0.0]),
+    (lambda T, a, b: T.logaddexp(a, b), [-INF, 3.0, INF], [-INF, 1.0, 2.0]),
+    (lambda T, a, b: T.logaddexp2(a, b), [-INF, 3.0, 100.0], [-INF, 1.0, -100.0]),
+    (lambda T, a, b: T.ldexp(a, b), [1.0, -3.0, 0.0], [0.5, -2.0, 3.0]),
+    (lambda T, a, b: T.nextafter(a, b), [1.0, 0.0, -2.0], [2.0, -1.0, -2.0]),
+    (lambda T, a, b: T.lerp(a, b, 0.75), [1.0, 0.0, -2.0], [2.0, -1.0, 3.0]),
+    (lambda T, a, b, w: T.lerp(a, b, w), [1.0, 0.0, -2.0], [2.0, -1.0, 3.0], [0.2, 0.5, 0.9]),
+    (lambda T, a, b, c: T.addcdiv(a, b, c, value=-2), [1.0, 0.0, -2.0], [2.0, -1.0, 3.0],
+     [0.5, 4.0, -1.0]),
+    (lambda T, a, b, c: T.addcmul(a, b, c, value=3), [1.0, 0.0, -2.0], [2.0, -1.0, 3.0],
+     [0.5, 4.0, -1.0]),
+    (lambda T, a: T.logsumexp(a, 0), [-INF, -INF]),
+    (lambda T, a: T.acosh(a), [1.5, 3.0]),
+    (lambda T, a: T.atanh(a), [0.5, -0.25]),
+    (lambda T, a: T.asinh(a), [0.5, -3.0]),
+], ids=["atan2", "hypot", "logaddexp", "logaddexp2", "ldexp", "nextafter", "lerp", "lerp_w",
+        "addcdiv", "addcmul", "logsumexp", "acosh", "atanh", "asinh"])
+def test_gradients_at_edges(case):
+    f, *values = case
+    check(_grads(f, *values))
+
+
+def test_unsigned_right_shift_past_the_width():
+    check(lambda T: T.tensor([200, 255], dtype=T.uint8) >> T.tensor([1, 9], dtype=T.uint8))
+    check(lambda T: T.tensor([-200, 255], dtype=T.int16) >> T.tensor([1, 19], dtype=T.int16))
+
+
+def test_second_derivatives_at_create_graph():
+    def run(T):
+        x = T.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        y = T.tensor([1.5, 0.25, -1.0], requires_grad=True)
+        out = (T.atan2(x, y) + T.logaddexp(x, y) + T.hypot(x, y) + T.lerp(x, y, y.sigmoid())
+               + T.addcdiv(x, x, y) + T.logsumexp(T.stack([x, y]), 0) + T.asinh(x * y)).sum()
+        gx, gy = T.autograd.grad(out, (x, y), create_graph=True)
+        (gx * gy).sum().backward()
+        return gx, gy, x.grad, y.grad
+    check(run, rtol=1e-5)

@@ -69,10 +69,16 @@ def _safe(x):
     return x + (x == 0)
 
 
+def _atan2_scale(xp, grad, self, other):
+    # grad / (self² + other²), and 0 at the origin (PyTorch masks 1/0 there).
+    r2 = self * self + other * other
+    return xp.where(r2 == 0, 0, grad / _safe(r2))
+
+
 Atan2Backward0 = grad_fn(
     "Atan2Backward0",
-    self=lambda xp, grad, self, other: grad * other / (self * self + other * other),
-    other=lambda xp, grad, self, other: -grad * self / (self * self + other * other))
+    self=lambda xp, grad, self, other: _atan2_scale(xp, grad, self, other) * other,
+    other=lambda xp, grad, self, other: -_atan2_scale(xp, grad, self, other) * self)
 HypotBackward0 = grad_fn("HypotBackward0",
                          self=lambda xp, grad, self, result: grad * self / result,
                          other=lambda xp, grad, other, result: grad * other / result)
@@ -84,9 +90,10 @@ Logaddexp2Backward0 = grad_fn(
     "Logaddexp2Backward0",
     self=lambda xp, grad, self, other: grad / (1 + xp.exp2(other - self)),
     other=lambda xp, grad, self, other: grad / (1 + xp.exp2(self - other)))
-# nextafter moves by one ulp: PyTorch passes the gradient through to `self`
-# (saving both inputs for it).
-NextafterBackward0 = grad_fn("NextafterBackward0", self=lambda xp, grad, self, other: grad,
+# nextafter moves by one ulp: PyTorch passes the gradient through to `self`,
+# except where self == other (the result is then other).
+NextafterBackward0 = grad_fn("NextafterBackward0",
+                             self=lambda xp, grad, self, other: xp.where(self == other, 0, grad),
                              other=lambda xp, grad: grad * 0)
 # PyTorch's derivative takes 2 ** other in other's dtype: an integer power,
 # 0 for a negative exponent (so d/dx is 0 there, though the value is not).
@@ -215,10 +222,11 @@ def _left_shift(a, b):
 
 
 def _right_shift(a, b):
-    # Arithmetic: a shift by the width or more keeps only the sign.
+    # A shift by the width or more keeps only the sign (0 for unsigned types).
     bits = a.dtype.itemsize * 8
     bad = (b < 0) | (b >= bits)
-    return np.right_shift(a, np.where(bad, bits - 1, b).astype(a.dtype)).astype(a.dtype)
+    r = np.right_shift(a, np.where(bad, bits - 1, b).astype(a.dtype)).astype(a.dtype)
+    return np.where(bad, 0, r).astype(a.dtype) if a.dtype.kind == "u" else r
 
 
 def _shift(name, kernel, forward):
