@@ -161,6 +161,7 @@ def test_shifts_wrap_as_torch(dtype):
 def test_shift_operators_and_inplace():
     check(lambda T: (2 << T.tensor([1, 2, 3]), 64 >> T.tensor([1, 2, 3])))
     check(lambda T: T.bitwise_left_shift(3, T.tensor([1, 2])))
+    check_error(lambda T: (T.tensor([1, 2]),), lambda T, t: 2.5 << t)
     check(lambda T: (T.tensor([-5, 5]) >> -1, T.tensor([3, 3]) << 64, T.tensor([-7]) >> 70))
 
     def inplace(T):
@@ -199,6 +200,7 @@ def test_lerp_values_and_dtype_rules():
                 lambda T, a, b, w: T.lerp(a, b, w))
     check_error(lambda T: (T.tensor([1, 2]), T.tensor([3, 4]), T.tensor([1, 1])),
                 lambda T, a, b, w: T.lerp(a, b, w))
+    check_error(lambda T: (T.tensor([1.0]), T.tensor([2.0])), lambda T, a, b: T.lerp(a, b, "w"))
 
 
 def test_lerp_inplace_and_out():
@@ -386,6 +388,8 @@ def test_logsumexp_arguments():
     check_error(lambda T: (x(T),), lambda T, t: T.logsumexp(t, (1, 1)))
     check_error(lambda T: (x(T),), lambda T, t: T.logsumexp(t, []))
     check(lambda T: T.logsumexp(x(T)), message=False)
+    check_error(lambda T: (x(T),), lambda T, t: T.logsumexp(t, None))
+    check_error(lambda T: (T.tensor(2.0),), lambda T, t: T.logsumexp(t, 2))
 
 
 def test_nansum_nanmean():
@@ -399,6 +403,8 @@ def test_nansum_nanmean():
     check(lambda T: T.nansum(x(T), 1, out=T.empty(3)))
     check(lambda T: T.nanmean(x(T), 1, out=T.empty(3)))
     check_error(lambda T: (_ints(T),), lambda T, t: T.nanmean(t))
+    check(lambda T: (T.nansum(T.tensor(NAN), 0), T.nanmean(T.tensor(2.0), -1, keepdim=True)))
+    check_error(lambda T: (T.tensor(2.0),), lambda T, t: T.nansum(t, 3))
     check_error(lambda T: (x(T),), lambda T, t: T.nanmean(t, 0, dtype=T.int64))
 
     def grads(T):
@@ -458,6 +464,10 @@ def test_isin():
     check(lambda T: T.isin(T.tensor([NAN, 1.0]), T.tensor([NAN, 1.0])))
     check(lambda T: T.isin(e(T), T.tensor([2]), out=T.empty(2, 3, dtype=T.bool)))
     check_error(lambda T: (T.tensor([True]),), lambda T, t: T.isin(t, t))
+    check_error(lambda T: (T.tensor([1]),), lambda T, t: T.isin(t, T.tensor([True])))
+    check_error(lambda T: (T.tensor([1]),), lambda T, t: T.isin(t, True))
+    check_error(lambda T: (T.tensor([True]),), lambda T, t: T.isin(t, T.tensor([1.0])))
+    check_error(lambda T: (T.tensor([1]),), lambda T, t: T.isin(t, "a"))
     check_error(lambda T: (), lambda T: T.isin(1, 2))
     assert not hasattr(ember.Tensor, "isin")
 

@@ -2,6 +2,8 @@
 ones, and the reductions that go with them (see the elementwise_*.py
 modules, each declaring its ops in the registry); here, the shift
 operators of Tensor."""
+import numpy as np
+
 from .._tensor import Tensor
 from . import elementwise_binary, elementwise_reduce, elementwise_ternary, elementwise_unary
 from .elementwise_binary import *  # noqa: F401,F403
@@ -19,7 +21,7 @@ _shl, _shr = elementwise_binary.bitwise_left_shift, elementwise_binary.bitwise_r
 def _reflected(shift):
     # `2 << t`: the number is the shifted value.
     def reflected(self, other):
-        if not isinstance(other, (int, bool)) and not hasattr(other, "__index__"):
+        if not isinstance(other, (int, float, bool, np.number, np.bool_)):
             return NotImplemented
         return shift(other, self)
     return reflected

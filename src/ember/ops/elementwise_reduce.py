@@ -12,6 +12,13 @@ from .pointwise import div
 __all__ = ["logsumexp", "nansum", "nanmean", "var_mean", "std_mean", "isin"]
 
 
+def _reduced_dims(input, dim):
+    """The checked dims (None: all); a 0-d tensor's dim 0 or -1 is its one
+    element, reduced over no axis."""
+    dims = _red._dims_or_none(input, dim)
+    return () if input._data.ndim == 0 else dims
+
+
 def _kept(xp, r, shape, dims, keepdim):
     """A reduction's result with its reduced dims back, as size 1."""
     return r if keepdim else xp.reshape(r, _red._kept_shape(shape, dims))
@@ -28,10 +35,13 @@ def logsumexp(input, dim, keepdim=False):
     x = input._data
     if x.dtype.kind != "f":
         x = x.astype(D._default[0]._np)
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not "
+                        "NoneType")
     if isinstance(dim, (tuple, list)) and not dim:
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                            f"{[1] * x.ndim}")
-    dims = () if x.ndim == 0 else _red._dims_or_none(input, dim)
+    dims = _reduced_dims(input, dim)
     if x.size == 0 or not dims:
         data = np.log(torch_sum(np.exp(x), dims, keepdim)) if dims else x.copy()
     else:
@@ -53,7 +63,7 @@ NansumBackward0 = grad_fn(
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     x = _red._accumulation_input(input, dtype)
-    dims = _red._dims_or_none(input, dim)
+    dims = _reduced_dims(input, dim)
     if x.dtype.kind == "f":
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
@@ -70,7 +80,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
                            "either a floating point or complex dtype. Got: "
                            f"{D.SCALAR_NAMES[dtype]}")
-    dims = _red._dims_or_none(input, dim)
+    dims = _reduced_dims(input, dim)
     count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
     return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))
 
@@ -106,7 +116,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
         spread = _red._var_std(wrap(x), dim, unbiased, keepdim, correction, take_sqrt)._data
     for w in caught:
         warnings.warn(name + str(w.message)[3:], w.category, stacklevel=3)
-    dims = () if x.ndim == 0 else (_red._dims_or_none(input, dim) or tuple(range(x.ndim)))
+    dims = _reduced_dims(input, dim) or tuple(range(x.ndim))
     count = math.prod(x.shape[d] for d in dims)
     mean = np.asarray(_red._mean(x, dims, keepdim), x.dtype)
     given = dim is not None and x.ndim > 0
@@ -125,30 +135,31 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
                     correction)
 
 
-def _isin_operand(x):
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_)):
-        return wrap(np.asarray(x, D.scalar_dtype(x)._np))
-    raise TypeError(f"isin(): argument 'elements' must be Tensor, not {type(x).__name__}")
+def _isin_refusal(elements, test_elements):
+    return TypeError(
+        f"isin() received an invalid combination of arguments - got "
+        f"({type(elements).__name__}, {type(test_elements).__name__}), but expected one of:\n"
+        " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert "
+        "= False, Tensor out = None)\n * (Number element, Tensor test_elements, *, bool "
+        "assume_unique = False, bool invert = False, Tensor out = None)\n * (Tensor elements, "
+        "Number test_element, *, bool assume_unique = False, bool invert = False, Tensor out = "
+        "None)\n")
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
-    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
-        raise TypeError(
-            f"isin() received an invalid combination of arguments - got "
-            f"({type(elements).__name__}, {type(test_elements).__name__}), but expected one "
-            "of:\n * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, "
-            "bool invert = False, Tensor out = None)\n * (Number element, Tensor test_elements, "
-            "*, bool assume_unique = False, bool invert = False, Tensor out = None)\n * (Tensor "
-            "elements, Number test_element, *, bool assume_unique = False, bool invert = False, "
-            "Tensor out = None)\n")
-    e, t = _isin_operand(elements), _isin_operand(test_elements)
+    operands = []
+    for x in (elements, test_elements):
+        if not isinstance(x, Tensor):
+            if not isinstance(x, (int, float, np.number, np.bool_)) or not any(
+                    isinstance(o, Tensor) for o in (elements, test_elements)):
+                raise _isin_refusal(elements, test_elements)
+            x = wrap(np.asarray(x, D.scalar_dtype(x)._np))
+        if x.dtype is D.bool_:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+        operands.append(x)
     from .elementwise_ternary import result_type
-    dt = result_type(e, t)
-    if dt is D.bool_:
-        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
-    a, b = e._data.astype(dt._np, copy=False), t._data.astype(dt._np, copy=False)
+    dt = result_type(*operands)._np
+    a, b = (x._data.astype(dt, copy=False) for x in operands)
     return wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
 
 

@@ -31,15 +31,15 @@ def result_type(*tensors):
     return _combine(dims, zero)
 
 
-def _broadcast(*arrays):
+def _computed(forward, x, y, z):
+    """forward(x, y, z); PyTorch's error (for the first two shapes that clash,
+    the third against the first two's) when they do not broadcast."""
     try:
-        return np.broadcast_shapes(*(a.shape for a in arrays))
+        return forward(x, y, z)
     except ValueError:
-        shapes = [a.shape for a in arrays]
-        a, b = shapes[0], shapes[1]
+        a, b = np.shape(x), np.shape(y)
         try:
-            a = np.broadcast_shapes(a, b)
-            b = shapes[2]
+            a, b = np.broadcast_shapes(a, b), np.shape(z)
         except ValueError:
             pass
         raise broadcast_error(a, b) from None
@@ -48,6 +48,8 @@ def _broadcast(*arrays):
 def _lerp_forward(x, end, w):
     # PyTorch's formula: from the nearer end, so lerp(a, b, 1) is exactly b.
     diff = end - x
+    if w.ndim == 0:
+        return np.asarray(x + w * diff if abs(w) < 0.5 else end - diff * (1 - w), x.dtype)
     return np.where(np.abs(w) < 0.5, x + w * diff, end - diff * (1 - w)).astype(x.dtype)
 
 
@@ -64,17 +66,19 @@ def lerp(input, end, weight):
     x, e = input._data, end._data
     scalar = not isinstance(weight, Tensor)
     if scalar and not isinstance(weight, (int, float, np.number)):
-        raise TypeError(f"lerp(): argument 'weight' must be Number or Tensor, not "
-                        f"{type(weight).__name__}")
+        raise TypeError(
+            "lerp() received an invalid combination of arguments - got (Tensor, Tensor, "
+            f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
+            "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
+            "*, Tensor out = None)\n")
     if x.dtype.kind != "f":
         raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
     for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
         if arr is not None and arr.dtype != x.dtype:
             raise RuntimeError(f"expected dtype {D.C_NAMES[input.dtype]} for `{arg}` but got "
                                f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
-    w = x.dtype.type(weight) if scalar else weight._data
-    _broadcast(x, e, np.asarray(w))
-    data = _lerp_forward(x, e, w)
+    w = np.asarray(weight, x.dtype) if scalar else weight._data
+    data = _computed(_lerp_forward, x, e, w)
     if scalar:
         return recorded(LerpBackward0, data, (input, end), (weight,))
     return recorded(LerpBackward1, data, (input, end, weight))
@@ -108,9 +112,9 @@ def _addc(name, node, combine, input, tensor1, tensor2, value):
     if dt is D.bool_:
         raise not_implemented(f"{name}_cpu_out", dt._np)
     x, p, q = (t._data.astype(dt._np, copy=False) for t in (input, tensor1, tensor2))
-    _broadcast(x, p, q)
     # The value is taken in the result's dtype (0.5 is 0 for integers).
-    data = np.asarray(x + dt._np.type(value) * combine(p, q)).astype(dt._np, copy=False)
+    v = dt._np.type(value)
+    data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
     return recorded(node, data, (input, tensor1, tensor2), (value,))
 
 
