@@ -44,9 +44,14 @@ def apply(forward, a, b):
     try:
         return np.asarray(forward(a, b))
     except ValueError:
-        if isinstance(a, tuple):
-            raise broadcast_error(a, b) from None
         raise broadcast_error(np.shape(a), np.shape(b)) from None
+
+
+def check_broadcast(sa, sb):
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        raise broadcast_error(sa, sb) from None
 
 
 def _float_op(name, forward, node, float_only=False):
@@ -56,7 +61,7 @@ def _float_op(name, forward, node, float_only=False):
         a, b = tensor_pair(name, input, other)
         if a.dtype.kind != "f":
             if float_only:
-                apply(np.broadcast_shapes, a.shape, b.shape)    # PyTorch checks shapes first
+                check_broadcast(a.shape, b.shape)     # PyTorch checks shapes first
                 raise not_implemented(f"{name}_cpu", a.dtype)
             a, b = to_float(a), to_float(b)
         return recorded(node, apply(forward, a, b), (input, other))
@@ -137,7 +142,7 @@ def _heaviside_not_differentiable(xp, grad):
     raise RuntimeError("derivative for aten::heaviside is not implemented")
 
 
-NotImplemented_ = grad_fn("NotImplemented", input=_heaviside_not_differentiable,
+HeavisideBackward = grad_fn("NotImplemented", input=_heaviside_not_differentiable,
                           values=_heaviside_not_differentiable)
 
 atan2 = _float_op("atan2", np.arctan2, Atan2Backward0)
@@ -182,7 +187,7 @@ def heaviside(input, values):
     if x.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     data = apply(lambda p, q: np.where(p == 0, q, p > 0).astype(p.dtype), x, v)
-    return recorded(NotImplemented_, data, (input, values))
+    return recorded(HeavisideBackward, data, (input, values))
 
 
 def ldexp(input, other):
@@ -254,7 +259,7 @@ register(fmax, node=FmaxBackward0)
 register(fmin, node=FminBackward0)
 register(logaddexp, node=LogaddexpBackward0)
 register(logaddexp2, node=Logaddexp2Backward0)
-register(heaviside, inplace=True, node=NotImplemented_)
+register(heaviside, inplace=True, node=HeavisideBackward)
 register(ldexp, inplace=True, node=LdexpBackward0)
 register(nextafter, inplace=True, node=NextafterBackward0)
 register(gcd, inplace=True)
