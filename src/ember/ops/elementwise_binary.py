@@ -1,0 +1,269 @@
+"""Binary elementwise ops taking two tensors: atan2, hypot, copysign, fmax,
+fmin, logaddexp, logaddexp2, heaviside, ldexp, nextafter, and the integer
+ones gcd, lcm, logical_xor and the shifts (no gradient)."""
+import math
+
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap
+from ._registry import grad_fn, register
+
+__all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",
+           "heaviside", "ldexp", "nextafter", "gcd", "lcm", "logical_xor",
+           "bitwise_left_shift", "bitwise_right_shift"]
+
+_LN2 = math.log(2.0)
+
+
+def dtype_name(dt):
+    """PyTorch's scalar-type name of a NumPy dtype ("Float", "Long", ...)."""
+    return D.SCALAR_NAMES[D._BY_NP[np.dtype(dt)]]
+
+
+def not_implemented(kernel, dt):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(dt)}\'')
+
+
+def require_tensor(x, name, arg, pos):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
+                        f"{type(x).__name__}")
+
+
+def tensor_pair(name, input, other, arg="other"):
+    """The two tensors' arrays in PyTorch's promoted dtype."""
+    require_tensor(input, name, "input", 1)
+    require_tensor(other, name, arg, 2)
+    return binary_arrays(input, other)
+
+
+def to_float(x):
+    return x if x.dtype.kind == "f" else x.astype(D._default[0]._np)
+
+
+def apply(forward, a, b):
+    """forward(a, b), PyTorch's error for shapes that do not broadcast."""
+    try:
+        return np.asarray(forward(a, b))
+    except ValueError:
+        raise broadcast_error(np.shape(a), np.shape(b)) from None
+
+
+def check_broadcast(sa, sb):
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        raise broadcast_error(sa, sb) from None
+
+
+def _float_op(name, forward, node, float_only=False):
+    """An op computed in floating point: integer inputs go to the default
+    float dtype, or (`float_only`) are refused as PyTorch's kernel does."""
+    def op(input, other):
+        a, b = tensor_pair(name, input, other)
+        if a.dtype.kind != "f":
+            if float_only:
+                check_broadcast(a.shape, b.shape)     # PyTorch checks shapes first
+                raise not_implemented(f"{name}_cpu", a.dtype)
+            a, b = to_float(a), to_float(b)
+        return recorded(node, apply(forward, a, b), (input, other))
+    op.__name__ = name
+    return op
+
+
+def _safe(x):
+    """`x` with zeros replaced by ones: a divisor where the quotient is masked anyway."""
+    return x + (x == 0)
+
+
+def _atan2_scale(xp, grad, self, other):
+    # grad / (self² + other²), and 0 at the origin (PyTorch masks 1/0 there).
+    r2 = self * self + other * other
+    return xp.where(r2 == 0, 0, grad / _safe(r2))
+
+
+Atan2Backward0 = grad_fn(
+    "Atan2Backward0",
+    self=lambda xp, grad, self, other: _atan2_scale(xp, grad, self, other) * other,
+    other=lambda xp, grad, self, other: -_atan2_scale(xp, grad, self, other) * self)
+HypotBackward0 = grad_fn("HypotBackward0",
+                         self=lambda xp, grad, self, result: grad * self / result,
+                         other=lambda xp, grad, other, result: grad * other / result)
+LogaddexpBackward0 = grad_fn(
+    "LogaddexpBackward0",
+    self=lambda xp, grad, self, other: grad / (1 + xp.exp(other - self)),
+    other=lambda xp, grad, self, other: grad / (1 + xp.exp(self - other)))
+Logaddexp2Backward0 = grad_fn(
+    "Logaddexp2Backward0",
+    self=lambda xp, grad, self, other: grad / (1 + xp.exp2(other - self)),
+    other=lambda xp, grad, self, other: grad / (1 + xp.exp2(self - other)))
+# nextafter moves by one ulp: PyTorch passes the gradient through to `self`,
+# except where self == other (the result is then other).
+NextafterBackward0 = grad_fn("NextafterBackward0",
+                             self=lambda xp, grad, self, other: xp.where(self == other, 0, grad),
+                             other=lambda xp, grad: grad * 0)
+# PyTorch's derivative takes 2 ** other in other's dtype: an integer power,
+# 0 for a negative exponent (so d/dx is 0 there, though the value is not).
+LdexpBackward0 = grad_fn(
+    "LdexpBackward0",
+    self=lambda xp, grad, other, integer_other: grad * (
+        xp.where(other < 0, 0, xp.exp2(other)) if integer_other else xp.exp2(other)),
+    other=lambda xp, grad, result: grad * result * _LN2)
+
+
+def _fmax_keeps_self(self, other):
+    # fmax takes `self` where it is larger, or where `other` is NaN.
+    return (self >= other) | (other != other)
+
+
+def _fmin_keeps_self(self, other):
+    return (self <= other) | (other != other)
+
+
+FmaxBackward0 = grad_fn(
+    "FmaxBackward0",
+    self=lambda xp, grad, self, other: xp.where(_fmax_keeps_self(self, other), grad, 0),
+    other=lambda xp, grad, self, other: xp.where(_fmax_keeps_self(self, other), 0, grad))
+FminBackward0 = grad_fn(
+    "FminBackward0",
+    self=lambda xp, grad, self, other: xp.where(_fmin_keeps_self(self, other), grad, 0),
+    other=lambda xp, grad, self, other: xp.where(_fmin_keeps_self(self, other), 0, grad))
+
+
+def _copysign_self(xp, grad, self, result):
+    # d copysign(x, y)/dx is sign(x) sign(result): result / x, 0 at x == 0.
+    return xp.where(self == 0, 0, grad * result / _safe(self))
+
+
+CopysignBackward0 = grad_fn("CopysignBackward0", self=_copysign_self,
+                            other=lambda xp, grad: grad * 0)
+CopysignBackward1 = grad_fn("CopysignBackward1", self=_copysign_self)
+
+
+def _heaviside_not_differentiable(xp, grad):
+    raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+HeavisideBackward = grad_fn("NotImplemented", input=_heaviside_not_differentiable,
+                          values=_heaviside_not_differentiable)
+
+atan2 = _float_op("atan2", np.arctan2, Atan2Backward0)
+hypot = _float_op("hypot", np.hypot, HypotBackward0, float_only=True)
+logaddexp = _float_op("logaddexp", np.logaddexp, LogaddexpBackward0, float_only=True)
+logaddexp2 = _float_op("logaddexp2", np.logaddexp2, Logaddexp2Backward0, float_only=True)
+nextafter = _float_op("nextafter", np.nextafter, NextafterBackward0, float_only=True)
+arctan2 = atan2
+
+
+def _nan_aware(name, forward, node):
+    """fmax / fmin: the promoted dtype kept (integers too); NaN loses."""
+    def op(input, other):
+        a, b = tensor_pair(name, input, other)
+        return recorded(node, apply(forward, a, b), (input, other))
+    op.__name__ = name
+    return op
+
+
+fmax = _nan_aware("fmax", np.fmax, FmaxBackward0)
+fmin = _nan_aware("fmin", np.fmin, FminBackward0)
+
+
+def copysign(input, other):
+    require_tensor(input, "copysign", "input", 1)
+    a, b = binary_arrays(input, other)
+    if a is None:
+        raise TypeError(f"copysign(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    a = to_float(a)
+    b = b.astype(a.dtype) if isinstance(b, np.ndarray) else float(b)
+    data = apply(np.copysign, a, b)
+    if isinstance(other, Tensor):
+        return recorded(CopysignBackward0, data, (input, other))
+    return recorded(CopysignBackward1, data, (input,))
+
+
+def heaviside(input, values):
+    require_tensor(input, "heaviside", "input", 1)
+    require_tensor(values, "heaviside", "values", 2)
+    x, v = input._data, values._data
+    if x.dtype != v.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    data = apply(lambda p, q: np.where(p == 0, q, p > 0).astype(p.dtype), x, v)
+    return recorded(HeavisideBackward, data, (input, values))
+
+
+def ldexp(input, other):
+    a, b = tensor_pair("ldexp", input, other)
+    a = to_float(a)
+    # PyTorch computes input * 2 ** other, the power in the result's dtype.
+    return recorded(LdexpBackward0, apply(lambda p, q: p * np.exp2(q.astype(p.dtype)), a, b),
+                    (input, other), (other._data.dtype.kind in "biu",))
+
+
+def _integer_op(name, kernel, forward):
+    def op(input, other):
+        a, b = tensor_pair(name, input, other)
+        if a.dtype.kind not in "iu":
+            raise not_implemented(kernel, a.dtype)
+        return wrap(apply(forward, a, b))
+    op.__name__ = name
+    return op
+
+
+gcd = _integer_op("gcd", "gcd_cpu", np.gcd)
+lcm = _integer_op("lcm", "lcm_cpu", lambda a, b: np.lcm(a, b).astype(a.dtype))
+
+
+def logical_xor(input, other):
+    require_tensor(input, "logical_xor", "input", 1)
+    require_tensor(other, "logical_xor", "other", 2)
+    return wrap(apply(np.logical_xor, input._data, other._data))
+
+
+def _left_shift(a, b):
+    # C's << as PyTorch's kernel guards it: a shift by the width or more, or by
+    # a negative amount, gives 0; the bits shifted out wrap.
+    bits = a.dtype.itemsize * 8
+    bad = (b < 0) | (b >= bits)
+    return np.where(bad, 0, np.left_shift(a, np.where(bad, 0, b).astype(a.dtype))).astype(a.dtype)
+
+
+def _right_shift(a, b):
+    # A shift by the width or more keeps only the sign (0 for unsigned types).
+    bits = a.dtype.itemsize * 8
+    bad = (b < 0) | (b >= bits)
+    r = np.right_shift(a, np.where(bad, bits - 1, b).astype(a.dtype)).astype(a.dtype)
+    return np.where(bad, 0, r).astype(a.dtype) if a.dtype.kind == "u" else r
+
+
+def _shift(name, kernel, forward):
+    def op(input, other):
+        if not isinstance(input, Tensor) and isinstance(other, Tensor):
+            input = wrap(np.asarray(input, dtype=D.scalar_dtype(input)._np))
+        require_tensor(input, name, "input", 1)
+        a, b = binary_arrays(input, other)
+        if a is None:
+            return NotImplemented
+        if a.dtype.kind not in "iu":
+            raise not_implemented(kernel, a.dtype)
+        return wrap(apply(forward, a, np.asarray(b, dtype=a.dtype)))
+    op.__name__ = name
+    return op
+
+
+bitwise_left_shift = _shift("bitwise_left_shift", "lshift_cpu", _left_shift)
+bitwise_right_shift = _shift("bitwise_right_shift", "rshift_cpu", _right_shift)
+
+register(atan2, inplace=True, aliases=["arctan2"], node=Atan2Backward0)
+register(hypot, inplace=True, node=HypotBackward0)
+register(copysign, inplace=True, node=CopysignBackward0)
+register(fmax, node=FmaxBackward0)
+register(fmin, node=FminBackward0)
+register(logaddexp, node=LogaddexpBackward0)
+register(logaddexp2, node=Logaddexp2Backward0)
+register(heaviside, inplace=True, node=HeavisideBackward)
+register(ldexp, inplace=True, node=LdexpBackward0)
+register(nextafter, inplace=True, node=NextafterBackward0)
+register(gcd, inplace=True)
+register(lcm, inplace=True)
+register(logical_xor, inplace=True)
+register(bitwise_left_shift, inplace=True)
+register(bitwise_right_shift, inplace=True)

@@ -1,0 +1,171 @@
+"""Reductions of the elementwise family: logsumexp, nansum, nanmean,
+var_mean, std_mean; and isin (membership)."""
+import math
+import warnings
+
+from ._common import D, Tensor, as_dims, np, recorded, recorded_multi, wrap
+from ._registry import grad_fn, register
+from ._summation import torch_sum
+from . import reduction as _red
+from .pointwise import div
+
+__all__ = ["logsumexp", "nansum", "nanmean", "var_mean", "std_mean", "isin"]
+
+
+def _reduced_dims(input, dim):
+    """The checked dims (None: all); a 0-d tensor's dim 0 or -1 is its one
+    element, reduced over no axis."""
+    dims = _red._dims_or_none(input, dim)
+    return () if input._data.ndim == 0 else dims
+
+
+def _kept(xp, r, shape, dims, keepdim):
+    """A reduction's result with its reduced dims back, as size 1."""
+    return r if keepdim else xp.reshape(r, _red._kept_shape(shape, dims))
+
+
+# d logsumexp / dx = softmax: exp(x - result).
+LogsumexpBackward0 = grad_fn(
+    "LogsumexpBackward0", self=lambda xp, grad, self, result, dims, keepdim:
+    _red._unreduce(xp, grad, self.shape, dims, keepdim)
+    * xp.exp(self - _kept(xp, result, self.shape, dims, keepdim)))
+
+
+def logsumexp(input, dim, keepdim=False):
+    x = input._data
+    if x.dtype.kind != "f":
+        x = x.astype(D._default[0]._np)
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not "
+                        "NoneType")
+    if isinstance(dim, (tuple, list)) and not dim:
+        raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
+                           f"{[1] * x.ndim}")
+    dims = _reduced_dims(input, dim)
+    if x.size == 0 or not dims:
+        data = np.log(torch_sum(np.exp(x), dims, keepdim)) if dims else x.copy()
+    else:
+        # Shifted by the largest element, unless that is infinite: a row of
+        # -inf then gives -inf, one holding +inf gives +inf, as PyTorch does.
+        m = np.amax(x, axis=dims, keepdims=True)
+        m = np.where(np.isinf(m), 0, m).astype(x.dtype)
+        data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
+        if not keepdim:
+            data = data.reshape([s for i, s in enumerate(x.shape) if i not in dims])
+    return recorded(LogsumexpBackward0, np.asarray(data, x.dtype), (input,), (dims, keepdim))
+
+
+# Multiplied by the mask, as PyTorch does: a NaN gradient stays NaN there.
+NansumBackward0 = grad_fn(
+    "NansumBackward0", self=lambda xp, grad, self, dims, keepdim:
+    _red._unreduce(xp, grad, self.shape, dims, keepdim) * (self == self))
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    x = _red._accumulation_input(input, dtype)
+    dims = _reduced_dims(input, dim)
+    if x.dtype.kind == "f":
+        x = np.where(np.isnan(x), x.dtype.type(0), x)
+    data = torch_sum(x, dims, keepdim)
+    return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,), (dims, keepdim))
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """PyTorch's composite: nansum divided by the count of non-NaN elements."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {D.SCALAR_NAMES[input.dtype]}")
+    if dtype is not None and not dtype.is_floating_point:
+        raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
+                           "either a floating point or complex dtype. Got: "
+                           f"{D.SCALAR_NAMES[dtype]}")
+    dims = _reduced_dims(input, dim)
+    count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
+    return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))
+
+
+def _var_mean_grad(xp, g_var, g_mean, x, dims, correction, keepdim, n, given, count):
+    return (_red._var_grad(xp, g_var, x, dims, correction, keepdim, n, given)
+            + _red._unreduce(xp, g_mean / count, x.shape, dims, keepdim))
+
+
+VarMeanBackward0 = grad_fn(
+    "VarMeanBackward0", outputs=("var", "mean"),
+    self=lambda xp, grad, self, dims, correction, keepdim, n, given, count: _var_mean_grad(
+        xp, grad[0], grad[1], self, dims, correction, keepdim, n, given, count))
+# std's part: the var gradient of g / (2 std), 0 where std is 0 (std_backward).
+StdMeanBackward0 = grad_fn(
+    "StdMeanBackward0", outputs=("std", "mean"),
+    self=lambda xp, grad, self, std, dims, correction, keepdim, n, given, count: _var_mean_grad(
+        xp, xp.where(std == 0, 0, grad[0] / (std * 2)), grad[1], self, dims, correction,
+        keepdim, n, given, count))
+
+
+def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
+    if isinstance(dim, bool):       # var_mean(x, False): the `unbiased` overload
+        dim, unbiased = None, dim
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    # The spread is var/std's own (same rules, warning renamed to this op).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        spread = _red._var_std(wrap(x), dim, unbiased, keepdim, correction, take_sqrt)._data
+    for w in caught:
+        warnings.warn(name + str(w.message)[3:], w.category, stacklevel=3)
+    dims = _reduced_dims(input, dim) or tuple(range(x.ndim))
+    count = math.prod(x.shape[d] for d in dims)
+    mean = np.asarray(_red._mean(x, dims, keepdim), x.dtype)
+    given = dim is not None and x.ndim > 0
+    n = count if not given or _red._dims_or_none(input, dim) else 1
+    return recorded_multi(node, [spread, mean], (input,),
+                          (dims, correction, keepdim, n, given, count))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _moments("var_mean", False, VarMeanBackward0, input, dim, unbiased, keepdim,
+                    correction)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _moments("std_mean", True, StdMeanBackward0, input, dim, unbiased, keepdim,
+                    correction)
+
+
+def _isin_refusal(elements, test_elements):
+    return TypeError(
+        f"isin() received an invalid combination of arguments - got "
+        f"({type(elements).__name__}, {type(test_elements).__name__}), but expected one of:\n"
+        " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert "
+        "= False, Tensor out = None)\n * (Number element, Tensor test_elements, *, bool "
+        "assume_unique = False, bool invert = False, Tensor out = None)\n * (Tensor elements, "
+        "Number test_element, *, bool assume_unique = False, bool invert = False, Tensor out = "
+        "None)\n")
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    operands = []
+    for x in (elements, test_elements):
+        if not isinstance(x, Tensor):
+            if not isinstance(x, (int, float, np.number, np.bool_)) or not any(
+                    isinstance(o, Tensor) for o in (elements, test_elements)):
+                raise _isin_refusal(elements, test_elements)
+            x = wrap(np.asarray(x, D.scalar_dtype(x)._np))
+        if x.dtype is D.bool_:
+            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+        operands.append(x)
+    from .elementwise_ternary import result_type
+    dt = result_type(*operands)._np
+    a, b = (x._data.astype(dt, copy=False) for x in operands)
+    return wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+
+
+register(logsumexp, node=LogsumexpBackward0)
+register(nansum, node=NansumBackward0)
+register(nanmean)
+register(var_mean, method=False, node=VarMeanBackward0, out=False)
+register(std_mean, method=False, node=StdMeanBackward0, out=False)
+register(isin, method=False)

@@ -1,0 +1,133 @@
+"""Ops of three tensors: lerp, addcmul, addcdiv."""
+from ._common import D, Tensor, broadcast_error, np, recorded
+from ._registry import grad_fn, register
+from .elementwise_binary import not_implemented, require_tensor
+
+__all__ = ["lerp", "addcmul", "addcdiv"]
+
+
+def _combine(higher, lower):
+    # c10's combine_categories: a higher category wins outright unless the
+    # lower one is floating (or the higher is bool).
+    if higher is None:
+        return lower
+    if lower is None or higher._category == D._FLOAT:
+        return higher
+    if higher is D.bool_ or lower._category == D._FLOAT:
+        return D.promote_types(higher, lower)
+    return higher
+
+
+def result_type(*tensors):
+    """PyTorch's result type of several tensors: dimensioned tensors outrank
+    0-d ones within a category."""
+    dims = zero = None
+    for t in tensors:
+        dt = t.dtype
+        if t._data.ndim:
+            dims = dt if dims is None else D.promote_types(dims, dt)
+        else:
+            zero = dt if zero is None else D.promote_types(zero, dt)
+    return _combine(dims, zero)
+
+
+def _computed(forward, x, y, z):
+    """forward(x, y, z); PyTorch's error (for the first two shapes that clash,
+    the third against the first two's) when they do not broadcast."""
+    try:
+        return forward(x, y, z)
+    except ValueError:
+        a, b = np.shape(x), np.shape(y)
+        try:
+            a, b = np.broadcast_shapes(a, b), np.shape(z)
+        except ValueError:
+            pass
+        raise broadcast_error(a, b) from None
+
+
+def _lerp_forward(x, end, w):
+    # PyTorch's formula: from the nearer end, so lerp(a, b, 1) is exactly b.
+    diff = end - x
+    if w.ndim == 0:
+        return np.asarray(x + w * diff if abs(w) < 0.5 else end - diff * (1 - w), x.dtype)
+    return np.where(np.abs(w) < 0.5, x + w * diff, end - diff * (1 - w)).astype(x.dtype)
+
+
+LerpBackward0 = grad_fn("LerpBackward0", self=lambda xp, grad, weight: grad * (1 - weight),
+                        end=lambda xp, grad, weight: grad * weight)
+LerpBackward1 = grad_fn("LerpBackward1", self=lambda xp, grad, weight: grad * (1 - weight),
+                        end=lambda xp, grad, weight: grad * weight,
+                        weight=lambda xp, grad, self, end, weight: grad * (end - self))
+
+
+def lerp(input, end, weight):
+    require_tensor(input, "lerp", "input", 1)
+    require_tensor(end, "lerp", "end", 2)
+    x, e = input._data, end._data
+    scalar = not isinstance(weight, Tensor)
+    if scalar and not isinstance(weight, (int, float, np.number)):
+        raise TypeError(
+            "lerp() received an invalid combination of arguments - got (Tensor, Tensor, "
+            f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
+            "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
+            "*, Tensor out = None)\n")
+    if x.dtype.kind != "f":
+        raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
+    for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
+        if arr is not None and arr.dtype != x.dtype:
+            raise RuntimeError(f"expected dtype {D.C_NAMES[input.dtype]} for `{arg}` but got "
+                               f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
+    w = np.asarray(weight, x.dtype) if scalar else weight._data
+    data = _computed(_lerp_forward, x, e, w)
+    if scalar:
+        return recorded(LerpBackward0, data, (input, end), (weight,))
+    return recorded(LerpBackward1, data, (input, end, weight))
+
+
+AddcmulBackward0 = grad_fn(
+    "AddcmulBackward0", self=lambda xp, grad: grad,
+    tensor1=lambda xp, grad, tensor2, value: grad * tensor2 * value,
+    tensor2=lambda xp, grad, tensor1, value: grad * tensor1 * value)
+# (PyTorch saves tensor2 for self's formula too; so does this one.)
+AddcdivBackward0 = grad_fn(
+    "AddcdivBackward0", self=lambda xp, grad, tensor2: grad,
+    tensor1=lambda xp, grad, tensor2, value: grad * value / tensor2,
+    tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * value * tensor1
+    / (tensor2 * tensor2))
+
+_ADDCDIV_INTEGER = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes.")
+
+
+def _addc(name, node, combine, input, tensor1, tensor2, value):
+    require_tensor(input, name, "input", 1)
+    require_tensor(tensor1, name, "tensor1", 2)
+    require_tensor(tensor2, name, "tensor2", 3)
+    dt = result_type(input, tensor1, tensor2)
+    if dt is D.bool_:
+        raise not_implemented(f"{name}_cpu_out", dt._np)
+    x, p, q = (t._data.astype(dt._np, copy=False) for t in (input, tensor1, tensor2))
+    # The value is taken in the result's dtype (0.5 is 0 for integers).
+    v = dt._np.type(value)
+    data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
+    return recorded(node, data, (input, tensor1, tensor2), (value,))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return _addc("addcmul", AddcmulBackward0, np.multiply, input, tensor1, tensor2, value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(_ADDCDIV_INTEGER)
+    return _addc("addcdiv", AddcdivBackward0, np.true_divide, input, tensor1, tensor2, value)
+
+
+register(lerp, inplace=True, node=LerpBackward0)
+register(addcmul, inplace=True, node=AddcmulBackward0)
+register(addcdiv, inplace=True, node=AddcdivBackward0)

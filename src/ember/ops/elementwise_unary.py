@@ -1,0 +1,127 @@
+"""Unary elementwise ops: asinh acosh atanh deg2rad rad2deg sgn signbit
+nan_to_num isposinf isneginf isreal positive frexp fix, and float_power_."""
+import math
+
+from .. import return_types
+from ._common import D, Tensor, np, recorded, wrap
+from ._registry import REGISTRY, grad_fn, register
+from .inplace import make_inplace
+from .pointwise import float_power, unary
+from .selection import trunc
+
+__all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
+           "sgn", "signbit", "nan_to_num", "isposinf", "isneginf", "isreal", "positive",
+           "frexp", "fix"]
+
+_TO_RAD, _TO_DEG = math.pi / 180, 180 / math.pi
+
+asinh = unary("asinh", np.arcsinh, "AsinhBackward0",
+              lambda xp, grad, self: grad * xp.rsqrt(self * self + 1), aliases=["arcsinh"])
+acosh = unary("acosh", np.arccosh, "AcoshBackward0",
+              lambda xp, grad, self: grad * xp.rsqrt((self - 1) * (self + 1)),
+              aliases=["arccosh"])
+atanh = unary("atanh", np.arctanh, "AtanhBackward0",
+              lambda xp, grad, self: grad / (1 - self * self), aliases=["arctanh"])
+# PyTorch multiplies by the constant (a float32 tensor by its float32 value).
+deg2rad = unary("deg2rad", lambda x: x * _TO_RAD, "Deg2RadBackward0",
+                lambda xp, grad: grad * _TO_RAD)
+rad2deg = unary("rad2deg", lambda x: x * _TO_DEG, "Rad2DegBackward0",
+                lambda xp, grad: grad * _TO_DEG)
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def _sgn(x):
+    # Real numbers: the sign, in the input's dtype (bool stays as it is); NaN's is 0.
+    if x.dtype.kind == "b":
+        return x.copy()
+    r = np.sign(x)
+    return np.where(np.isnan(r), r.dtype.type(0), r) if x.dtype.kind == "f" else r
+
+
+# For real inputs PyTorch's sgn_backward is zero everywhere.
+sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False)
+
+
+def signbit(input):
+    x = input._data
+    return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
+                else np.zeros(x.shape, np.bool_))
+
+
+def isposinf(input):
+    x = input._data
+    return wrap(np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+
+
+def isneginf(input):
+    x = input._data
+    return wrap(np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+
+
+def isreal(input):
+    return wrap(np.ones(input._data.shape, np.bool_))
+
+
+# The gradient flows where the input was finite; replaced values are constants.
+NanToNumBackward0 = grad_fn("NanToNumBackward0", self=lambda xp, grad, self: xp.where(
+    (self == self) & (abs(self) != math.inf), grad, 0))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    x = input._data
+    if x.dtype.kind != "f":
+        # Integers hold no NaN or infinity: a copy, as PyTorch returns.
+        return wrap(x.copy())
+    info = np.finfo(x.dtype)
+    values = [np.asarray(v).astype(x.dtype) for v in (
+        nan, info.max if posinf is None else posinf, info.min if neginf is None else neginf)]
+    data = np.where(np.isnan(x), values[0],
+                    np.where(x == np.inf, values[1], np.where(x == -np.inf, values[2], x)))
+    return recorded(NanToNumBackward0, data.astype(x.dtype, copy=False), (input,))
+
+
+def positive(input):
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+# frexp: x = mantissa * 2 ** exponent, so d mantissa / dx = 2 ** -exponent.
+FrexpBackward0 = grad_fn("FrexpBackward0",
+                         self=lambda xp, grad, exponent_scale: grad * exponent_scale)
+
+
+def frexp(input):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    mantissa, exponent = np.frexp(x)
+    exponent = np.asarray(exponent, np.int32)
+    scale = np.ldexp(np.ones((), x.dtype), -exponent).astype(x.dtype)
+    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale,))
+    return return_types.frexp(m, wrap(exponent))
+
+
+def float_power_(self, exponent):
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
+                           "dtype Double")
+    return _float_power_inplace(self, exponent)
+
+
+_float_power_inplace = make_inplace(float_power, "float_power_")
+float_power_.__name__ = float_power_.__qualname__ = "float_power_"
+Tensor.float_power_ = float_power_
+
+fix = trunc
+register(signbit)
+register(isposinf)
+register(isneginf)
+register(isreal, out=False)
+register(nan_to_num, inplace=True, node=NanToNumBackward0)
+register(positive, out=False)
+register(frexp, node=FrexpBackward0)
+# torch.fix is torch.trunc under another name; declared here as its own op
+# (trunc's declaration in selection.py could list it as an alias instead).
+register(trunc, "fix", inplace=True, node=REGISTRY["trunc"].node)
