@@ -16,6 +16,8 @@ def _return_type(name, fields=("values", "indices")):
     cls.__repr__ = __repr__
     globals()[name] = cls
     __all__.append(name)
+    if not name.endswith("_out"):
+        _return_type(name + "_out", fields)     # what the op returns with out=
     return cls
 
 

@@ -63,7 +63,9 @@ for _info in REGISTRY.values():
         if _info.method:
             setattr(Tensor, _name, _info.function)
         if _info.inplace:
-            _variant = inplace.make_inplace(_info.function, _name + "_")
+            # (a declaration may give its own in-place variant, with its own checks)
+            _variant = _info.inplace if callable(_info.inplace) else \
+                inplace.make_inplace(_info.function, _name + "_")
             setattr(Tensor, _name + "_", _variant)
             if _info.inplace_function is True or _name in (_info.inplace_function or ()):
                 globals()[_name + "_"] = _variant

@@ -10,7 +10,7 @@ import warnings
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from .inplace import _castable
-from .. import _dtype as D
+from .. import _dtype as D, return_types
 
 __all__ = ["into"]
 
@@ -35,7 +35,9 @@ def into(out, name, function, args, kwargs):
                             f"{type(out).__name__}")
         for o, r in zip(out, result):
             write(o, r)
-        return type(result)(out) if hasattr(result, "_fields") else tuple(out)
+        if hasattr(result, "_fields"):
+            return getattr(return_types, type(result).__name__ + "_out")(*out)
+        return tuple(out)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     write(out, result)

@@ -40,7 +40,8 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
              namespace="torch", out=True, quiet=False, inplace_function=False):
     """Declare `function` as the op `name` of PyTorch's `namespace` (see
     ops/__init__.py, which turns the registry into functions, methods,
-    in-place variants and aliases). `out`: the function form takes `out=`,
+    in-place variants and aliases). `inplace`: True, or the in-place
+    variant itself where it has checks of its own. `out`: the function form takes `out=`,
     as PyTorch's does (the method never does). The op runs with NumPy's
     floating-point warnings silenced (as PyTorch computes inf and nan
     silently), unless `quiet` says it already silences them itself (the

@@ -1,17 +1,15 @@
 """Unary elementwise ops: asinh acosh atanh deg2rad rad2deg sgn signbit
-nan_to_num isposinf isneginf isreal positive frexp fix, and float_power_."""
+nan_to_num isposinf isneginf isreal positive frexp (fix is trunc's alias)."""
 import math
 
 from .. import return_types
 from ._common import D, Tensor, np, recorded, wrap
 from ._registry import REGISTRY, grad_fn, register
-from .inplace import make_inplace
-from .pointwise import float_power, unary
-from .selection import trunc
+from .pointwise import unary
 
 __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
            "sgn", "signbit", "nan_to_num", "isposinf", "isneginf", "isreal", "positive",
-           "frexp", "fix"]
+           "frexp"]
 
 _TO_RAD, _TO_DEG = math.pi / 180, 180 / math.pi
 
@@ -39,7 +37,8 @@ def _sgn(x):
 
 
 # For real inputs PyTorch's sgn_backward is zero everywhere.
-sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False)
+sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False,
+            inplace_function=False)
 
 
 def signbit(input):
@@ -101,27 +100,11 @@ def frexp(input):
     m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale,))
     return return_types.frexp(m, wrap(exponent))
 
-
-def float_power_(self, exponent):
-    if self._data.dtype != np.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype "
-                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
-                           "dtype Double")
-    return _float_power_inplace(self, exponent)
-
-
-_float_power_inplace = make_inplace(float_power, "float_power_")
-float_power_.__name__ = float_power_.__qualname__ = "float_power_"
-Tensor.float_power_ = float_power_
-
-fix = trunc
 register(signbit)
 register(isposinf)
 register(isneginf)
 register(isreal, out=False)
-register(nan_to_num, inplace=True, node=NanToNumBackward0)
+register(nan_to_num, inplace=True, node=NanToNumBackward0, inplace_function=True)
 register(positive, out=False)
 register(frexp, node=FrexpBackward0)
-# torch.fix is torch.trunc under another name; declared here as its own op
-# (trunc's declaration in selection.py could list it as an alias instead).
-register(trunc, "fix", inplace=True, node=REGISTRY["trunc"].node)
+

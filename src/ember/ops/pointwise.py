@@ -13,6 +13,7 @@ from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wr
 from .._backend import restore, silence
 from ._registry import grad_fn, not_implemented, register
 from ._xp import provide
+from .inplace import make_inplace
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -103,7 +104,14 @@ relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
              lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",))
-sign = unary("sign", np.sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
+def _sign(x):
+    s = np.sign(x)
+    if s.dtype.kind == "f":
+        s[np.isnan(s)] = 0      # PyTorch: sign(nan) is 0
+    return s
+
+
+sign = unary("sign", _sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
              inplace_function=False)
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
                    lambda xp, g, result: -g * (result * result))
@@ -401,4 +409,14 @@ def float_power(input, exponent):
 floor_divide = register(floor_divide, inplace=True)
 pow = register(pow, inplace=True)
 square = register(square, inplace=True, inplace_function=True)
-float_power = register(float_power, inplace=True)
+def float_power_(self, exponent):
+    """In place, the base must already be double (the result's dtype)."""
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
+                           "dtype Double")
+    return _float_power_inplace(self, exponent)
+
+
+float_power = register(float_power, inplace=float_power_)
+_float_power_inplace = make_inplace(float_power, "float_power_")

@@ -44,29 +44,46 @@ def _norm_grad(xp, g, x, r, p, dims, keep):
     return xp.where(r == 0, 0, g * xp.sign(x) * abs(x) ** (p - 1) / safe ** (p - 1))
 
 
-def _rounding(name, fn, node_name, formula=_zero):
+def _rounding_input(x, kernel, ints=True):
+    """PyTorch's kernels refuse bool; integers are already whole (`ints`) or
+    refused too."""
+    if x.dtype.kind == "b" or (x.dtype.kind in "iu" and not ints):
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
+    return x.dtype.kind in "iu"
+
+
+def _rounding(name, fn, node_name, formula=_zero, aliases=(), ints=True):
     """Declare a rounding op: flat almost everywhere, so its gradient is zero
-    (frac's is the identity)."""
+    (frac's is the identity). An integer tensor is its own rounding."""
     node = grad_fn(node_name, self=formula)
+    kernel = f"{name}_vml_cpu" if ints else f"{name}_cpu"
 
     def op(input):
-        return recorded(node, fn(input._data), (input,))
+        x = input._data
+        whole = _rounding_input(x, kernel, ints)
+        return recorded(node, x.copy() if whole else fn(x), (input,))
     provide(name, fn, op)
-    return register(op, name, inplace=True, node=node, inplace_function=True)
+    return register(op, name, inplace=True, node=node, inplace_function=True,
+                    aliases=aliases)
 
 
 floor = _rounding("floor", np.floor, "FloorBackward0")
 ceil = _rounding("ceil", np.ceil, "CeilBackward0")
-trunc = _rounding("trunc", np.trunc, "TruncBackward0")
-frac = _rounding("frac", lambda x: x - np.trunc(x), "FracBackward0", lambda xp, g: g)
+trunc = fix = _rounding("trunc", np.trunc, "TruncBackward0", aliases=["fix"])
+frac = _rounding("frac", lambda x: x - np.trunc(x), "FracBackward0", lambda xp, g: g,
+                 ints=False)
 RoundBackward0 = grad_fn("RoundBackward0", self=_zero)
 RoundBackward1 = grad_fn("RoundBackward1", self=lambda xp, g, decimals: g * 0)
 
 
 def round(input, *, decimals=0):
+    x = input._data
     if decimals == 0:
-        return recorded(RoundBackward0, np.round(input._data), (input,))
-    return recorded(RoundBackward1, np.round(input._data, decimals), (input,), (decimals,))
+        whole = _rounding_input(x, "round_vml_cpu")
+        return recorded(RoundBackward0, x.copy() if whole else np.round(x), (input,))
+    _rounding_input(x, "round_cpu", ints=False)
+    return recorded(RoundBackward1, np.round(x, decimals), (input,), (decimals,))
 
 
 round = register(round, inplace=True, node=RoundBackward0, inplace_function=True)
@@ -183,7 +200,8 @@ def cumsum(input, dim, *, dtype=None):
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)
     d = wrap_dim(dim, x.ndim)
-    data = np.cumsum(x, axis=d) if x.ndim else x.copy()
+    # (dtype=: NumPy would widen small integers to int64 while accumulating)
+    data = np.cumsum(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
     return recorded(CumsumBackward0, data, (input,), (d,))
 
 
@@ -204,3 +222,6 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
         data = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
     return recorded(LinalgVectorNormBackward0, np.asarray(data, dtype=x.dtype), (input,),
                     (p, dims, keepdim))
+
+
+cumsum = register(cumsum, inplace=True)
