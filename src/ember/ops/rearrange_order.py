@@ -163,11 +163,13 @@ def movedim(input, source, destination):
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
                            f"should contain the same number of dims as destination ({dst} dims)")
+    for name, given in (("source", src), ("destination", dst)):
+        if len({wrap_dim(d, x.ndim) for d in given}) != len(given):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
     src = [wrap_dim(d, x.ndim) for d in src]
     dst = [wrap_dim(d, x.ndim) for d in dst]
-    for name, ds in (("source", src), ("destination", dst)):
-        if len(set(ds)) != len(ds):
-            raise RuntimeError(f"movedim: repeated dim in `{name}` ({ds})")
+    if x.ndim == 0:
+        return S.alias(input)
     order = [-1] * x.ndim
     for s, d in zip(src, dst):
         order[d] = s
