@@ -174,6 +174,30 @@ def test_documented_arguments():
     check(run, exact=True)
 
 
+def test_keyword_forms():
+    def run(T):
+        x = T.arange(6.)
+        m = x.reshape(2, 3)
+        return [T.tensor_split(x, sections=2), T.tensor_split(x, indices=[1]),
+                x.tensor_split(tensor_indices_or_sections=T.tensor(2)), T.hsplit(x, sections=2),
+                T.hsplit(x, indices=[2]), T.vsplit(m, sections=2), T.dsplit(m[None], indices=[1]),
+                T.repeat_interleave(repeats=T.tensor([1, 2])), T.repeat_interleave(x, repeats=2),
+                T.diagonal(m, offset=1, dim1=1, dim2=0), T.roll(x, shifts=1, dims=0),
+                T.rot90(m, k=1, dims=[0, 1]), T.movedim(x, source=0, destination=0),
+                x.unfold(dimension=0, size=2, step=2),
+                T.as_strided(x, size=(2,), stride=(1,), storage_offset=1),
+                T.broadcast_to(x, size=(2, 6)), T.tile(x, dims=(2,)),
+                T.diag_embed(x, offset=1, dim1=0, dim2=1), T.trace(input=m),
+                T.tril(input=m, diagonal=1), T.combinations(input=x, r=2, with_replacement=False),
+                T.cat(tensors=[x]), T.hstack(tensors=[x]), T.fliplr(input=m), T.ravel(input=x),
+                T.tril_indices(row=3, col=3, offset=0),
+                m.clone().fill_diagonal_(fill_value=1, wrap=True)]
+    check(run, exact=True)
+    for f in (lambda T: T.tensor_split(T.arange(6.), indices=2),
+              lambda T: T.tensor_split(T.arange(6.), 2, sections=2)):
+        check(f, message=False)
+
+
 def test_multi_argument_forms_and_return_types():
     def run(T):
         a, b = T.arange(3.), T.tensor(5.)

@@ -8,7 +8,8 @@ from ._common import Tensor, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
-from .rearrange_views import _check_dims, _diag_key, diagonal_copy, strided
+from .rearrange_views import (_check_dims, _diag_key, _diagonal_data, _diagonal_grad,
+                              diagonal_copy, strided)
 
 __all__ = ["tril", "triu", "tril_indices", "triu_indices", "diag", "diag_embed", "diagflat",
            "trace"]
@@ -54,7 +55,8 @@ triu_indices = _indices("triu_indices", np.triu_indices)
 
 # diag_embed puts the input on a diagonal of zeros; its gradient is that
 # diagonal of the gradient (the same index, read instead of written).
-DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, key: xp.index(g, key))
+DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, offset, dim1, dim2:
+                             xp.index(g, _diag_key(tuple(g.shape), offset, dim1, dim2)[0]))
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
@@ -67,10 +69,9 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     rest = iter(lead)
     for i in range(nd):
         shape[i] = n if i in (d1, d2) else next(rest)
-    key, _ = _diag_key(shape, offset, d1, d2)
     data = np.zeros(shape, x.dtype)
-    data[key] = x
-    return recorded(DiagEmbedBackward0, data, (input,), (key,))
+    _diagonal_data(data, offset, d1, d2)[...] = x
+    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2))
 
 
 register(diag_embed, out=False, node=DiagEmbedBackward0)
@@ -94,8 +95,8 @@ def diagflat(input, offset=0):
 
 register(diagflat, out=False, node=DiagEmbedBackward0)
 
-TraceBackward0 = grad_fn("TraceBackward0", self=lambda xp, g, shape, key:
-                         xp.index_backward(xp.expand(g, key[0].shape), shape, key, False))
+TraceBackward0 = grad_fn("TraceBackward0", self=lambda xp, g, shape: _diagonal_grad(
+    xp, xp.expand(g, (min(shape),)), shape, 0, 0, 1))
 
 
 def trace(input):
@@ -104,9 +105,8 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
     if x.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-    key, _ = _diag_key(x.shape, 0, 0, 1)
-    data = x[key].sum(dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
-    return recorded(TraceBackward0, np.asarray(data), (input,), (x.shape, key))
+    data = np.trace(x, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
+    return recorded(TraceBackward0, np.asarray(data), (input,), (x.shape,))
 
 
 register(trace, out=False, node=TraceBackward0)

@@ -53,9 +53,12 @@ def _repeat_counts(repeats, output_size):
     return out
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
-    if repeats is None:
-        return wrap(_repeat_counts(input, output_size))
+def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
+    if input is None or repeats is None:
+        # The 1-argument form, repeat_interleave(repeats): the indices.
+        if (input is None) == (repeats is None) or dim is not None:
+            raise TypeError("repeat_interleave() received an invalid combination of arguments")
+        return wrap(_repeat_counts(repeats if input is None else input, output_size))
     flat = S.flatten(input) if dim is None else input
     d = wrap_dim(0 if dim is None else dim, flat._data.ndim)
     size = flat._data.shape[d] if flat._data.ndim else 1
@@ -192,13 +195,26 @@ def _piece(input, d, start, stop):
     return getitem(input, (slice(None),) * d + (slice(start, stop),))
 
 
-def tensor_split(input, indices_or_sections, dim=0):
+def _split_spec(name, given, sections, indices, tensor=None):
+    """The split argument, positional or by one of PyTorch's keywords
+    (sections= an int, indices= a list, tensor_indices_or_sections=)."""
+    named = [v for v in (sections, indices, tensor) if v is not None]
+    if len(named) + (given is not None) != 1 or (indices is not None and not isinstance(
+            indices, (list, tuple))) or (sections is not None and not isinstance(
+            sections, (int, np.integer))):
+        raise TypeError(f"{name}() received an invalid combination of arguments")
+    return given if given is not None else named[0]
+
+
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
+    arg = _split_spec("tensor_split", indices_or_sections, sections, indices,
+                      tensor_indices_or_sections)
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")
     d = wrap_dim(dim, x.ndim)
-    arg = indices_or_sections
     if isinstance(arg, Tensor):
         a = arg._data
         if a.dtype != np.int64:
@@ -228,7 +244,8 @@ register(tensor_split, out=False)
 
 
 def _directional_split(name, min_dim, dim):
-    def op(input, indices_or_sections):
+    def op(input, indices_or_sections=None, *, sections=None, indices=None):
+        indices_or_sections = _split_spec(name, indices_or_sections, sections, indices)
         x = input._data
         if x.ndim < min_dim:
             raise RuntimeError(

@@ -43,10 +43,13 @@ def _diag_key(shape, offset, d1, d2):
 
 # The gradient of a diagonal is zeros with the diagonal put back; that of
 # diag_embed reads the diagonal out of the gradient.
-DiagonalBackward0 = grad_fn("DiagonalBackward0", self=lambda xp, g, shape, key:
-                            xp.index_backward(g, shape, key, False))
-DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=lambda xp, g, shape, key:
-                                 xp.index_backward(g, shape, key, False))
+# (The index is built at backward time: a forward pays only for the view.)
+def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
+    return xp.index_backward(g, shape, _diag_key(shape, offset, dim1, dim2)[0], False)
+
+
+DiagonalBackward0 = grad_fn("DiagonalBackward0", self=_diagonal_grad)
+DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=_diagonal_grad)
 provide("index", lambda x, key: x[key], lambda x, key: _getitem(x, key))
 
 
@@ -63,20 +66,21 @@ def _check_dims(dim1, dim2, ndim):
 
 
 def _diagonal_data(x, offset, d1, d2):
-    key, n = _diag_key(x.shape, offset, d1, d2)
+    """The diagonal as a view of x."""
+    n = max(0, min(x.shape[d1] + min(offset, 0), x.shape[d2] - max(offset, 0)))
     st = [s // x.itemsize for s in x.strides]
     others = [i for i in range(x.ndim) if i not in (d1, d2)]
     start = (max(-offset, 0) * st[d1] + max(offset, 0) * st[d2]) if n else 0
     data = strided(x, [x.shape[i] for i in others] + [n],
                    [st[i] for i in others] + [st[d1] + st[d2]], start)
-    return data, key
+    return data
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
-    data, key = _diagonal_data(x, offset, d1, d2)
-    return S._view_of(data, input, DiagonalBackward0, (x.shape, key))
+    data = _diagonal_data(x, offset, d1, d2)
+    return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2))
 
 
 register(diagonal, out=False, node=DiagonalBackward0)
@@ -85,18 +89,36 @@ register(diagonal, out=False, node=DiagonalBackward0)
 def diagonal_copy(input, offset=0):
     """diag of a matrix: the diagonal, copied (PyTorch's diagonal_copy)."""
     x = input._data
-    data, key = _diagonal_data(x, offset, 0, 1)
-    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, key))
+    data = _diagonal_data(x, offset, 0, 1)
+    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1))
 
 
 # unfold: window w of dim `d`, element j, is input index w*step + j along d.
-UnfoldBackward0 = grad_fn("UnfoldBackward0", self=lambda xp, g, shape, key:
-                          xp.index_backward(g, shape, key, True))
+def _unfold_key(shape, d, size, step):
+    """Where each element of unfold's result sits in its input (of `shape`,
+    a 0-d input taken as (1,))."""
+    nd = len(shape)
+    windows = (shape[d] - size) // step + 1
+    return tuple(np.arange(n).reshape((-1,) + (1,) * (nd - i)) if i != d else
+                 (np.arange(windows) * step).reshape((-1,) + (1,) * (nd - i))
+                 + np.arange(size) for i, n in enumerate(shape))
+
+
+UnfoldBackward0 = grad_fn("UnfoldBackward0", self=lambda xp, g, shape, dimension, size, step:
+                          xp.index_backward(xp.reshape(g, _unfold_shape(shape, dimension, size,
+                                                                        step)),
+                                            shape, _unfold_key(shape, dimension, size, step),
+                                            True))
+
+
+def _unfold_shape(shape, d, size, step):
+    out = list(shape) + [size]
+    out[d] = (shape[d] - size) // step + 1
+    return tuple(out)
 
 
 def unfold(input, dimension, size, step):
     x = input._data
-    nd = max(x.ndim, 1)
     d = wrap_dim(dimension, x.ndim)
     length = x.shape[d] if x.ndim else 1
     if size > length:
@@ -115,12 +137,7 @@ def unfold(input, dimension, size, step):
     data = strided(xs, shape + [size], strides + [st[d]])
     if x.ndim == 0:
         data = data.reshape((size,))
-    key = tuple(np.arange(n).reshape((-1,) + (1,) * (nd - i)) if i != d else
-                (np.arange(windows) * step).reshape((-1,) + (1,) * (nd - i))
-                + np.arange(size) for i, n in enumerate(xs.shape))
-    if x.ndim == 0:
-        key = (np.zeros(size, np.int64),)
-    return S._view_of(data, input, UnfoldBackward0, (xs.shape, key))
+    return S._view_of(data, input, UnfoldBackward0, (xs.shape, d, size, step))
 
 
 setattr(Tensor, "unfold", unfold)   # a method only: torch.unfold does not exist
