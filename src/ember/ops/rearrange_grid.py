@@ -9,7 +9,6 @@ from .._tensor import Size
 from ._common import Tensor, broadcast_error, np
 from ._registry import register
 from . import shape as S
-from .comparison import le, lt
 from .selection import masked_select
 
 __all__ = ["meshgrid", "cartesian_prod", "combinations", "broadcast_to", "broadcast_tensors",
@@ -91,12 +90,10 @@ def combinations(input, r=2, with_replacement=False):
     n = input._data.size
     grids = _meshgrid([input] * r, "ij")
     # Index tuples in order: i < j < k ... (i <= j <= ... with replacement).
-    rng = Tensor._wrap(np.arange(n))
-    index = _meshgrid([rng] * r, "ij")
-    keep = np.ones((n,) * r, bool)
-    compare = le if with_replacement else lt
-    for a, b in zip(index, index[1:]):
-        keep &= compare(a, b)._data
+    index = np.indices((n,) * r)
+    compare = np.less_equal if with_replacement else np.less
+    keep = np.logical_and.reduce(compare(index[:-1], index[1:]), axis=0) if r > 1 else \
+        np.ones(n, bool)
     mask = Tensor._wrap(keep)
     return S.stack([masked_select(g, mask) for g in grids], 1)
 
