@@ -58,7 +58,6 @@ OPS = [
     ("row_stack", lambda T, x, y: T.row_stack((x, y)), [((4,), A), ((4,), A)], True),
     ("dstack", lambda T, x, y: T.dstack([x, y]), [((4,), A), ((1, 4, 2), A)], True),
     ("column_stack", lambda T, x, y: T.column_stack([x, y]), [((3,), A), ((3, 2), A)], True),
-    ("cat", lambda T, x, y: T.cat([x, y], 1), [((3, 4), A), ((3, 2), A)], True),
     ("concatenate_axis", lambda T, x, y: T.concatenate((x, y), axis=0) + 0 * T.concat([x], 0).sum(),
      [((3, 4), A), ((1, 4), A)], True),
     ("tile", lambda T, x: T.tile(x, (2,)), M34, True),

@@ -277,6 +277,7 @@ def _errors():
         (m, lambda T, x: T.broadcast_tensors(x[:2], x[:1, :2], x[None, :, :3])),
         (m, lambda T, x: T.hstack(x)), (m, lambda T, x: T.vstack([])),
         (m, lambda T, x: T.cat([x, 1])), (m, lambda T, x: T.cat([x, x], 1, axis=0)),
+        (m, lambda T, x: T.stack(x)), (m, lambda T, x: T.stack([x, x], 1, axis=0)),
         (m, lambda T, x: T.dstack([x, x[:2]])), (m, lambda T, x: T.column_stack([x, x[0]])),
         (m, lambda T, x: T.tile(x, (-1,))), (m, lambda T, x: T.tile(x, 2)),
         (m, lambda T, x: T.repeat_interleave(x, -1)),
@@ -427,7 +428,8 @@ def test_out_argument():
                   lambda o: T.vstack([x, x], out=o), lambda o: T.dstack([x], out=o),
                   lambda o: T.column_stack([x[0], x[0]], out=o),
                   lambda o: T.row_stack([x], out=o), lambda o: T.cat([x, x], 1, out=o),
-                  lambda o: T.concat([x], out=o), lambda o: T.concatenate([x], axis=1, out=o)):
+                  lambda o: T.concat([x], out=o), lambda o: T.concatenate([x], axis=1, out=o),
+                  lambda o: T.stack([x, x], out=o), lambda o: T.stack([x], axis=2, out=o)):
             o = T.empty(0)
             res += [f(o) is o, o]
         return res

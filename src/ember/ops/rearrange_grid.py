@@ -190,3 +190,4 @@ register(vstack, "vstack", method=False, aliases=("row_stack",), node=S.CatBackw
 register(dstack, "dstack", method=False, node=S.CatBackward0)
 register(column_stack, "column_stack", method=False, node=S.CatBackward0)
 register(S.cat, "cat", method=False, aliases=("concat", "concatenate"), node=S.CatBackward0)
+register(S.stack, "stack", method=False, node=S.StackBackward0)

@@ -8,8 +8,8 @@ from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
-           "swapaxes", "swapdims", "permute", "clone", "stack", "narrow", "select", "as_strided", "as_strided_"]
-# (cat, concat, concatenate are declared in rearrange_grid.py; as_strided and
+           "swapaxes", "swapdims", "permute", "clone", "narrow", "select", "as_strided", "as_strided_"]
+# (cat, concat, concatenate, stack are declared in rearrange_grid.py; as_strided and
 # as_strided_, views the registry's in-place variants cannot express, are
 # defined in rearrange_views.py and exported from here)
 # (repeat is a Tensor method only, as in PyTorch)
@@ -308,12 +308,17 @@ def tensor_list(tensors, name):
     return list(tensors)
 
 
-def cat(tensors, dim=None, *, axis=None):
+def _dim_or_axis(name, dim, axis):
+    """PyTorch's parser takes NumPy's `axis` for `dim` (not both)."""
     if axis is not None:
         if dim is not None:
-            raise TypeError("cat() got an unexpected keyword argument 'axis'")
-        dim = axis
-    dim = 0 if dim is None else dim
+            raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
+        return axis
+    return 0 if dim is None else dim
+
+
+def cat(tensors, dim=None, *, axis=None):
+    dim = _dim_or_axis("cat", dim, axis)
     tensors = tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
@@ -342,8 +347,9 @@ def cat(tensors, dim=None, *, axis=None):
     return recorded(CatBackward0, data, tuple(tensors), (d, sizes))
 
 
-def stack(tensors, dim=0, *, out=None):
-    tensors = list(tensors)
+def stack(tensors, dim=None, *, axis=None):
+    dim = _dim_or_axis("stack", dim, axis)
+    tensors = tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     arrays = _same_dtype(tensors, "stack")
