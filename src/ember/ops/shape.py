@@ -8,8 +8,10 @@ from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
-           "swapaxes", "swapdims", "permute", "clone", "cat", "concat", "concatenate",
-           "stack", "hstack", "vstack", "narrow", "select"]
+           "swapaxes", "swapdims", "permute", "clone", "narrow", "select", "as_strided", "as_strided_"]
+# (cat, concat, concatenate, stack are declared in rearrange_grid.py; as_strided and
+# as_strided_, views the registry's in-place variants cannot express, are
+# defined in rearrange_views.py and exported from here)
 # (repeat is a Tensor method only, as in PyTorch)
 
 
@@ -25,11 +27,12 @@ def _identity(xp, g):
 
 
 ViewBackward0 = grad_fn("ViewBackward0", self=_reshape_back)
+ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=_reshape_back)
 UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", self=_reshape_back)
 UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", self=_reshape_back)
 SqueezeBackward0 = grad_fn("SqueezeBackward0", self=_reshape_back)
 SqueezeBackward1 = grad_fn("SqueezeBackward1", self=_reshape_back)
-SqueezeBackward4 = grad_fn("SqueezeBackward4", self=_reshape_back)
+SqueezeBackward2 = grad_fn("SqueezeBackward2", self=_reshape_back)
 ExpandBackward0 = grad_fn("ExpandBackward0", self=lambda xp, g, shape: xp.sum_to(g, shape))
 TBackward0 = grad_fn("TBackward0", self=lambda xp, g: xp.t(g))
 TransposeBackward0 = grad_fn("TransposeBackward0",
@@ -103,8 +106,11 @@ def reshape(input, *shape):
     x = input._data
     shape = _infer_shape(_shape_arg(shape), x.size)
     data = x.reshape(shape)
-    if np.shares_memory(data, x) or x.size == 0:
+    if x.flags.c_contiguous:
         return _view_of(data, input, ViewBackward0, (x.shape,))
+    if np.shares_memory(data, x):
+        # A view of a non-contiguous tensor: PyTorch's _reshape_alias.
+        return _view_of(data, input, ReshapeAliasBackward0, (x.shape,))
     # No view exists: PyTorch copies (CloneBackward0) then views (UnsafeViewBackward0).
     return _unsafe_view(clone(input), shape)
 
@@ -148,20 +154,29 @@ def unflatten(input, dim, sizes):
     return view(input, x.shape[:d] + sizes + x.shape[d + 1:])
 
 
+def squeezed(x, dim):
+    """The shape `x` squeezes to, and the node PyTorch records for the form."""
+    if dim is None:
+        return tuple(s for s in x.shape if s != 1), SqueezeBackward0
+    if isinstance(dim, (tuple, list)):
+        dims = {wrap_dim(d, x.ndim) for d in dim}
+        if len(dims) != len(dim):
+            d = next(d for i, d in enumerate(dim)
+                     if wrap_dim(d, x.ndim) in {wrap_dim(e, x.ndim) for e in dim[:i]})
+            raise RuntimeError(f"dim {wrap_dim(d, x.ndim)} appears multiple times in the list "
+                               "of dims")
+        return (tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)),
+                SqueezeBackward2)
+    d = wrap_dim(dim, x.ndim)
+    if x.ndim and x.shape[d] == 1:
+        return x.shape[:d] + x.shape[d + 1:], SqueezeBackward1
+    return x.shape, SqueezeBackward1
+
+
 def squeeze(input, dim=None):
     x = input._data
-    if dim is None:
-        data = x.reshape(tuple(s for s in x.shape if s != 1))
-        node = SqueezeBackward0
-    elif isinstance(dim, (tuple, list)):
-        dims = {wrap_dim(d, x.ndim) for d in dim}
-        data = x.reshape(tuple(s for i, s in enumerate(x.shape) if not (i in dims and s == 1)))
-        node = SqueezeBackward4
-    else:
-        d = wrap_dim(dim, x.ndim)
-        data = x.reshape(x.shape[:d] + x.shape[d + 1:]) if x.ndim and x.shape[d] == 1 else x.view()
-        node = SqueezeBackward1
-    return _view_of(data, input, node, (x.shape,))
+    shape, node = squeezed(x, dim)
+    return _view_of(x.reshape(shape), input, node, (x.shape,))
 
 
 def unsqueeze(input, dim):
@@ -281,8 +296,30 @@ def _same_dtype(tensors, name):
     return [t_._data.astype(dt._np, copy=False) for t_ in tensors]
 
 
-def cat(tensors, dim=0, *, out=None):
-    tensors = list(tensors)
+def tensor_list(tensors, name):
+    """A sequence of tensors, checked as PyTorch's argument parser does."""
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        f"not {type(tensors).__name__}")
+    for i, t_ in enumerate(tensors):
+        if not isinstance(t_, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t_).__name__}")
+    return list(tensors)
+
+
+def _dim_or_axis(name, dim, axis):
+    """PyTorch's parser takes NumPy's `axis` for `dim` (not both)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
+        return axis
+    return 0 if dim is None else dim
+
+
+def cat(tensors, dim=None, *, axis=None):
+    dim = _dim_or_axis("cat", dim, axis)
+    tensors = tensor_list(tensors, "cat")
     if not tensors:
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
     for i, t_ in enumerate(tensors):
@@ -310,11 +347,9 @@ def cat(tensors, dim=0, *, out=None):
     return recorded(CatBackward0, data, tuple(tensors), (d, sizes))
 
 
-concat = concatenate = cat
-
-
-def stack(tensors, dim=0, *, out=None):
-    tensors = list(tensors)
+def stack(tensors, dim=None, *, axis=None):
+    dim = _dim_or_axis("stack", dim, axis)
+    tensors = tensor_list(tensors, "stack")
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     arrays = _same_dtype(tensors, "stack")
@@ -326,14 +361,6 @@ def stack(tensors, dim=0, *, out=None):
     d = wrap_dim(dim, arrays[0].ndim + 1)
     data = np.stack(arrays, axis=d)
     return recorded(StackBackward0, data, tuple(tensors), (d,))
-
-
-def hstack(tensors):
-    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
-
-
-def vstack(tensors):
-    return cat([t_ if t_._data.ndim > 1 else reshape(t_, 1, -1) for t_ in tensors], 0)
 
 
 def narrow(input, dim, start, length):
@@ -385,3 +412,6 @@ def repeat(input, *sizes):
     split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
     axes = tuple(range(0, 2 * len(sizes), 2))
     return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape))
+
+
+from .rearrange_views import as_strided, as_strided_  # noqa: E402  (it builds on this module)

@@ -1,0 +1,137 @@
+"""Triangles and diagonals: tril triu tril_indices triu_indices diag
+diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
+rearrange_views.py)."""
+import numpy as np
+
+from .. import _dtype as D
+from ._common import Tensor, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from . import shape as S
+from .rearrange_views import (_check_dims, _diag_key, _diagonal_data, _diagonal_grad,
+                              diagonal_copy, strided)
+
+__all__ = ["tril", "triu", "tril_indices", "triu_indices", "diag", "diag_embed", "diagflat",
+           "trace"]
+
+
+def _triangle(name, fn):
+    node = grad_fn(f"{name.capitalize()}Backward0",
+                   self=lambda xp, g, diagonal: getattr(xp, name)(g, diagonal))
+
+    def op(input, diagonal=0):
+        x = input._data
+        if x.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return recorded(node, fn(x, int(diagonal)), (input,), (int(diagonal),))
+    provide(name, fn, op)
+    return register(op, name, inplace=True, node=node)
+
+
+tril = _triangle("tril", np.tril)
+triu = _triangle("triu", np.triu)
+
+
+def _indices(name, fn):
+    def op(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False):
+        from .._creation import _check_device, _check_dtype
+        _check_device(device)
+        if layout not in (None, "strided"):
+            raise RuntimeError(f"{name}: ember supports the strided layout only")
+        dtype = _check_dtype(dtype, name) or D.int64
+        if dtype._np.kind not in "iu":
+            raise NotImplementedError(f'"{name}" not implemented for '
+                                      f"'{D.SCALAR_NAMES[dtype]}'")
+        if row < 0:
+            raise RuntimeError(f"row must be non-negative, got{row}")
+        if col < 0:
+            raise RuntimeError(f"col must be non-negative, got{col}")
+        return wrap(np.array(fn(row, offset, col), dtype=dtype._np).reshape(2, -1))
+    return register(op, name, method=False, out=False)
+
+
+tril_indices = _indices("tril_indices", np.tril_indices)
+triu_indices = _indices("triu_indices", np.triu_indices)
+
+# diag_embed puts the input on a diagonal of zeros; its gradient is that
+# diagonal of the gradient (the same index, read instead of written).
+DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, offset, dim1, dim2:
+                             xp.index(g, _diag_key(tuple(g.shape), offset, dim1, dim2)[0]))
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    x = input._data
+    nd = x.ndim + 1
+    d1, d2 = _check_dims(dim1, dim2, nd)
+    n = (x.shape[-1] if x.ndim else 1) + abs(offset)
+    lead = list(x.shape[:-1])
+    shape = [0] * nd
+    rest = iter(lead)
+    for i in range(nd):
+        shape[i] = n if i in (d1, d2) else next(rest)
+    data = np.zeros(shape, x.dtype)
+    _diagonal_data(data, offset, d1, d2)[...] = x
+    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2))
+
+
+register(diag_embed, out=False, node=DiagEmbedBackward0)
+
+
+def diag(input, diagonal=0):
+    nd = input._data.ndim
+    if nd == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if nd == 2:
+        return diagonal_copy(input, diagonal)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
+
+
+register(diag, node=DiagEmbedBackward0)
+
+
+def diagflat(input, offset=0):
+    return diag_embed(S.view(S.contiguous(input), -1), offset, 0, 1)
+
+
+register(diagflat, out=False, node=DiagEmbedBackward0)
+
+TraceBackward0 = grad_fn("TraceBackward0", self=lambda xp, g, shape: _diagonal_grad(
+    xp, xp.expand(g, (min(shape),)), shape, 0, 0, 1))
+
+
+def trace(input):
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    if x.dtype == np.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    data = np.trace(x, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
+    return recorded(TraceBackward0, np.asarray(data), (input,), (x.shape,))
+
+
+register(trace, out=False, node=TraceBackward0)
+
+
+def fill_diagonal_(self, fill_value, wrap=False):
+    """PyTorch's own recipe: fill a strided view of the diagonal (and, with
+    `wrap`, of its continuation below a tall matrix) in place."""
+    from .inplace import fill_
+    x = self._data
+    if x.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    height, width = x.shape[:2]
+    if x.ndim > 2 and any(s != height for s in x.shape):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    st = sum(s // x.itemsize for s in x.strides)
+    main = S._view_of(strided(x, (min(height, width),), (st,)), self, S.AliasBackward0)
+    fill_(main, fill_value)
+    if wrap and x.ndim == 2 and height > width + 1:
+        step = width + 1
+        size = (x.size + step - 1) // step - min(height, width)
+        start = x.strides[0] // x.itemsize * (width + 1)
+        more = S._view_of(strided(x, (size,), (st,), start), self, S.AliasBackward0)
+        fill_(more, fill_value)
+    return self
+
+
+Tensor.fill_diagonal_ = fill_diagonal_     # a method only, in PyTorch too

@@ -1,0 +1,284 @@
+"""Views with their own geometry: diagonal, unfold, as_strided, and the
+in-place view ops (squeeze_, t_, transpose_, as_strided_, ...) that change
+a tensor's shape in place.
+
+A view shares its input's memory and version counter (shape._view_of). The
+geometry is NumPy's: `as_strided` on the input's array reaches the same
+memory PyTorch's strides do.
+"""
+import numpy as np
+
+from ._common import Tensor, _state, edge, recorded, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from . import shape as S
+
+__all__ = ["diagonal", "unfold", "as_strided", "as_strided_", "strided"]
+
+
+def strided(x, shape, strides, offset=0):
+    """A view of `x`'s memory: `shape`, `strides` in elements, starting
+    `offset` elements after x's first element."""
+    item = x.itemsize
+    if offset:
+        x = np.lib.stride_tricks.as_strided(x, (offset + 1,), (item,))[offset:]
+    return np.lib.stride_tricks.as_strided(x, tuple(shape), tuple(s * item for s in strides))
+
+
+def _diag_key(shape, offset, d1, d2):
+    """The index of a diagonal within a tensor of `shape`, laid out as
+    `diagonal` returns it: the other dims in order, then the diagonal."""
+    n1, n2 = shape[d1], shape[d2]
+    n = max(0, min(n1 + min(offset, 0), n2 - max(offset, 0)))
+    others = [i for i in range(len(shape)) if i not in (d1, d2)]
+    nd = len(others) + 1
+    key = [None] * len(shape)
+    for pos, i in enumerate(others):
+        key[i] = np.arange(shape[i]).reshape((-1,) + (1,) * (nd - pos - 1))
+    step = np.arange(n)
+    key[d1] = step + max(-offset, 0)
+    key[d2] = step + max(offset, 0)
+    return tuple(key), n
+
+
+# The gradient of a diagonal is zeros with the diagonal put back; that of
+# diag_embed reads the diagonal out of the gradient.
+# (The index is built at backward time: a forward pays only for the view.)
+def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
+    return xp.index_backward(g, shape, _diag_key(shape, offset, dim1, dim2)[0], False)
+
+
+DiagonalBackward0 = grad_fn("DiagonalBackward0", self=_diagonal_grad)
+DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=_diagonal_grad)
+provide("index", lambda x, key: x[key], lambda x, key: _getitem(x, key))
+
+
+def _getitem(x, key):
+    from .indexing import getitem
+    return getitem(x, key)
+
+
+def _check_dims(dim1, dim2, ndim):
+    d1, d2 = wrap_dim(dim1, ndim), wrap_dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+def _diagonal_data(x, offset, d1, d2):
+    """The diagonal as a view of x."""
+    n = max(0, min(x.shape[d1] + min(offset, 0), x.shape[d2] - max(offset, 0)))
+    st = [s // x.itemsize for s in x.strides]
+    others = [i for i in range(x.ndim) if i not in (d1, d2)]
+    start = (max(-offset, 0) * st[d1] + max(offset, 0) * st[d2]) if n else 0
+    data = strided(x, [x.shape[i] for i in others] + [n],
+                   [st[i] for i in others] + [st[d1] + st[d2]], start)
+    return data
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    x = input._data
+    d1, d2 = _check_dims(dim1, dim2, x.ndim)
+    data = _diagonal_data(x, offset, d1, d2)
+    return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2))
+
+
+register(diagonal, out=False, node=DiagonalBackward0)
+
+
+def diagonal_copy(input, offset=0):
+    """diag of a matrix: the diagonal, copied (PyTorch's diagonal_copy)."""
+    x = input._data
+    data = _diagonal_data(x, offset, 0, 1)
+    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1))
+
+
+# unfold: window w of dim `d`, element j, is input index w*step + j along d.
+def _unfold_key(shape, d, size, step):
+    """Where each element of unfold's result sits in its input (of `shape`,
+    a 0-d input taken as (1,))."""
+    nd = len(shape)
+    windows = (shape[d] - size) // step + 1
+    return tuple(np.arange(n).reshape((-1,) + (1,) * (nd - i)) if i != d else
+                 (np.arange(windows) * step).reshape((-1,) + (1,) * (nd - i))
+                 + np.arange(size) for i, n in enumerate(shape))
+
+
+UnfoldBackward0 = grad_fn("UnfoldBackward0", self=lambda xp, g, shape, dimension, size, step:
+                          xp.index_backward(xp.reshape(g, _unfold_shape(shape, dimension, size,
+                                                                        step)),
+                                            shape, _unfold_key(shape, dimension, size, step),
+                                            True))
+
+
+def _unfold_shape(shape, d, size, step):
+    out = list(shape) + [size]
+    out[d] = (shape[d] - size) // step + 1
+    return tuple(out)
+
+
+def unfold(input, dimension, size, step):
+    x = input._data
+    d = wrap_dim(dimension, x.ndim)
+    length = x.shape[d] if x.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    xs = x.reshape(x.shape or (1,))
+    st = [s // x.itemsize for s in xs.strides]
+    windows = (length - size) // step + 1
+    shape = list(xs.shape)
+    shape[d] = windows
+    strides = st[:d] + [st[d] * step] + st[d + 1:]
+    data = strided(xs, shape + [size], strides + [st[d]])
+    if x.ndim == 0:
+        data = data.reshape((size,))
+    return S._view_of(data, input, UnfoldBackward0, (xs.shape, d, size, step))
+
+
+setattr(Tensor, "unfold", unfold)   # a method only: torch.unfold does not exist
+
+
+def _storage(x):
+    """The array that owns x's memory, and x's offset in it (elements)."""
+    root = x
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.dtype != x.dtype or not root.flags.c_contiguous:
+        raise RuntimeError("ember: as_strided of this tensor's storage is not supported")
+    offset = (x.__array_interface__["data"][0] - root.__array_interface__["data"][0]) \
+        // x.itemsize
+    return root.reshape(-1), offset
+
+
+def _as_strided_geometry(x, size, stride, storage_offset):
+    flat, own = _storage(x)
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    offset = own if storage_offset is None else int(storage_offset)
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    for s in stride:
+        if s < 0:
+            raise RuntimeError("as_strided: Negative strides are not supported at the moment, "
+                               f"got strides: {list(stride)}")
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
+    if need > flat.size:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
+            f"and itemsize {x.itemsize} requiring a storage size of {need * x.itemsize} are out "
+            f"of bounds for storage of size {flat.size * x.itemsize}")
+    return flat, size, stride, offset, own
+
+
+def _positions(shape, strides, offset):
+    pos = np.full(shape, offset, np.int64)
+    for i, (n, s) in enumerate(zip(shape, strides)):
+        pos += (np.arange(n) * s).reshape((-1,) + (1,) * (len(shape) - i - 1))
+    return pos
+
+
+def _as_strided_grad(xp, g, n, out_pos, in_pos, count):
+    """The storage's gradient (summed where output elements alias), read at
+    the input's elements; shared ones split it as PyTorch does."""
+    store = xp.index_backward(xp.reshape(g, (-1,)), (n,), (out_pos,), True)
+    grad = xp.index(store, (in_pos,))
+    return grad if count is None else grad / count
+
+
+AsStridedBackward0 = grad_fn("AsStridedBackward0", self=lambda xp, g, n, out_pos, in_pos, count:
+                             _as_strided_grad(xp, g, n, out_pos, in_pos, count))
+AsStridedBackward1 = grad_fn("AsStridedBackward1", self=lambda xp, g, n, out_pos, in_pos, count:
+                             _as_strided_grad(xp, g, n, out_pos, in_pos, count))
+
+
+def _as_strided_ctx(x, flat, size, stride, offset, own):
+    in_st = [s // x.itemsize for s in x.strides]
+    in_pos = _positions(x.shape, in_st, own)
+    counts = np.bincount(in_pos.reshape(-1), minlength=flat.size)
+    count = counts[in_pos].astype(x.dtype) if x.size and counts.max() > 1 else None
+    return (flat.size, _positions(size, stride, offset).reshape(-1), in_pos, count)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    x = input._data
+    flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
+    data = strided(flat, size, stride, offset)
+    ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
+        if input._requires_grad and _state.enabled else (0, None, None, None)
+    return S._view_of(data, input, AsStridedBackward0, ctx)
+
+
+# ---- in-place view ops: the tensor itself takes the view's geometry ------
+
+def _restride(self, data, node, ctx=()):
+    """`self` becomes the view `data` of its own memory, recorded as `node`."""
+    from .inplace import check_inplace
+    check_inplace(self)
+    if _state.enabled and self._requires_grad:
+        old = Tensor._wrap(self._data, True)
+        old._grad_fn, old._output_nr = self._grad_fn, self._output_nr
+        self._grad_fn = recorded(node, data, (old,), ctx)._grad_fn
+        self._output_nr = 0
+    self._data = data
+    self._bump()
+    return self
+
+
+def as_strided_(input, size, stride, storage_offset=None):
+    x = input._data
+    flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
+    ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
+        if input._requires_grad and _state.enabled else (0, None, None, None)
+    return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1, ctx)
+
+
+SqueezeBackward3 = grad_fn("SqueezeBackward3", self=S._reshape_back)
+SqueezeBackward4 = grad_fn("SqueezeBackward4", self=S._reshape_back)
+SqueezeBackward5 = grad_fn("SqueezeBackward5", self=S._reshape_back)
+UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", self=S._reshape_back)
+TBackward1 = grad_fn("TBackward1", self=lambda xp, g: xp.t(g))
+TransposeBackward1 = grad_fn("TransposeBackward1",
+                             self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))
+_SQUEEZE_NODES = {"SqueezeBackward0": SqueezeBackward3, "SqueezeBackward1": SqueezeBackward4,
+                  "SqueezeBackward2": SqueezeBackward5}
+
+
+def squeeze_(self, dim=None):
+    x = self._data
+    shape, node = S.squeezed(x, dim)
+    return _restride(self, x.reshape(shape), _SQUEEZE_NODES[node.__name__], (x.shape,))
+
+
+def unsqueeze_(self, dim):
+    x = self._data
+    d = wrap_dim(dim, x.ndim + 1)
+    return _restride(self, x.reshape(x.shape[:d] + (1,) + x.shape[d:]), UnsqueezeBackward1,
+                     (x.shape,))
+
+
+def t_(self):
+    x = self._data
+    if x.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return _restride(self, x.T, TBackward1)
+
+
+def transpose_(self, dim0, dim1):
+    x = self._data
+    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
+    return _restride(self, np.swapaxes(x, d0, d1), TransposeBackward1, (d0, d1))
+
+
+# Tensor methods only (PyTorch has no torch.squeeze_ ...), and in-place view
+# ops the registry's value-writing in-place variants cannot express.
+for _name, _fn in (("squeeze_", squeeze_), ("unsqueeze_", unsqueeze_), ("t_", t_),
+                   ("transpose_", transpose_), ("swapaxes_", transpose_),
+                   ("swapdims_", transpose_), ("as_strided", as_strided),
+                   ("as_strided_", as_strided_)):
+    setattr(Tensor, _name, _fn)
