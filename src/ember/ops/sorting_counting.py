@@ -1,16 +1,49 @@
 """Counting and binning: unique, unique_consecutive, searchsorted, bucketize,
-histc, histogram, bincount, count_nonzero. None of them is differentiable:
-their results never require grad, as in PyTorch."""
+histc, histogram, bincount, count_nonzero. None of them is differentiable;
+where PyTorch still records a node (unique's values, histogram, weighted
+bincount), so does Ember: a backward through it raises PyTorch's error."""
 import numbers
 
 from .. import return_types
-from ._common import D, Tensor, np, wrap, wrap_dim
-from ._registry import register
+from ._common import D, Tensor, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
 from .reduction import _dims_or_none
 
 
-def _results(values, inverse, counts, return_inverse, return_counts):
-    out = [wrap(values)]
+# C++'s names of the dtypes, which some of PyTorch's messages print.
+_C_NAMES = {np.dtype(k): v for k, v in {
+    "float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int",
+    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool"}.items()}
+
+
+def _linspace(lo, hi, steps, dtype):
+    """The bin edges, as PyTorch's linspace rounds them."""
+    from .._creation import linspace
+    return linspace(lo, hi, steps, dtype=dtype)._data
+
+
+def _no_derivative(message, error=NotImplementedError):
+    def formula(xp, grad):
+        raise error(message)
+    return formula
+
+
+Unique2Backward0 = grad_fn("Unique2Backward0", self=_no_derivative(
+    "the derivative for '_unique2' is not implemented."))
+UniqueDimBackward0 = grad_fn("UniqueDimBackward0", self=_no_derivative(
+    "the derivative for 'unique_dim' is not implemented."))
+UniqueConsecutiveBackward0 = grad_fn("UniqueConsecutiveBackward0", self=_no_derivative(
+    "the derivative for 'unique_consecutive' is not implemented."))
+HistogramBackward = grad_fn("NotImplemented", self=_no_derivative(
+    "derivative for aten::histogram is not implemented", RuntimeError),
+    weight=_no_derivative("derivative for aten::histogram is not implemented", RuntimeError))
+BincountBackward = grad_fn("NotImplemented", weights=_no_derivative(
+    "derivative for aten::bincount is not implemented", RuntimeError))
+
+
+def _results(input, node, values, inverse, counts, return_inverse, return_counts):
+    out = [recorded(node, values, (input,))]
     if return_inverse:
         out.append(wrap(inverse.astype(np.int64, copy=False)))
     if return_counts:
@@ -24,11 +57,13 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     if dim is None:
         values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
                                             return_counts=True, equal_nan=False)
-        return _results(values, inverse.reshape(x.shape), counts, return_inverse, return_counts)
+        return _results(input, Unique2Backward0, values, inverse.reshape(x.shape), counts,
+                        return_inverse, return_counts)
     d = wrap_dim(dim, x.ndim)
     values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d,
                                         equal_nan=False)
-    return _results(values, inverse.reshape(-1), counts, return_inverse, return_counts)
+    return _results(input, UniqueDimBackward0, values, inverse.reshape(-1), counts,
+                    return_inverse, return_counts)
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
@@ -48,7 +83,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         values, inverse = x.reshape(-1)[first], inverse.reshape(x.shape)
     else:
         values = np.take(x, first, axis=d) if x.ndim else x.copy()
-    return _results(values, inverse, counts, return_inverse, return_counts)
+    return _results(input, UniqueConsecutiveBackward0, values, inverse, counts, return_inverse,
+                    return_counts)
 
 
 def _search_rows(seq, values, right):
@@ -151,7 +187,7 @@ def histc(input, bins=100, min=0, max=0):
     _float_only(input, "histogram_cpu")
     x = input._data
     if bins <= 0:
-        raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dim 0")
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
     lo, hi = float(min), float(max)
     if lo == hi and x.size:
         lo, hi = float(x.min()), float(x.max())
@@ -161,7 +197,7 @@ def histc(input, bins=100, min=0, max=0):
         raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if not lo < hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    edges = np.linspace(lo, hi, bins + 1).astype(x.dtype)
+    edges = _linspace(lo, hi, bins + 1, input.dtype)
     first, last = edges[0], edges[-1]
     x = x.reshape(-1)
     x = x[(x >= first) & (x <= last)]
@@ -178,9 +214,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     if isinstance(bins, Tensor):
         edges = bins._data
         if edges.dtype != x.dtype:
-            raise RuntimeError("torch.histogram: input tensor and bin_edges tensor should have "
-                               f"the same dtype, but got input {D.SCALAR_NAMES[input.dtype]} "
-                               f"and bin_edges {D.SCALAR_NAMES[bins.dtype]}")
+            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the "
+                               f"same dtype, but got input with dtype {_C_NAMES[x.dtype]} and "
+                               f"bins for dimension 0 with dtype {_C_NAMES[edges.dtype]}")
         if edges.ndim != 1:
             raise RuntimeError("torch.histogram: bins tensor should have one dimension, but "
                                f"got {edges.ndim} dimensions")
@@ -195,20 +231,20 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
         else:
             lo = hi = 0.0
         if lo > hi:
-            raise RuntimeError(f"torch.histogramdd: expected upper bin edge to be greater than "
-                               f"or equal to lower bin edge for dimension 0, but got lower bin "
-                               f"edge {lo:g} and upper bin edge {hi:g}")
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
+                               f"max {hi:g} for dimension 0")
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
-        edges = np.linspace(lo, hi, bins + 1).astype(x.dtype)
+        edges = _linspace(lo, hi, bins + 1, input.dtype)
     w = None
     if weight is not None:
-        if weight._data.shape != x.shape:
+        # (PyTorch checks the flattened input, as an (n, 1) one, and weight.)
+        w = weight._data.reshape(-1)
+        if w.size != x.size:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have "
                                "the same shape as the input tensor excluding its innermost "
-                               f"dimension, but got input with shape {list(x.shape)} and "
-                               f"weight with shape {list(weight._data.shape)}")
-        w = weight._data.reshape(-1)
+                               f"dimension, but got input with shape [{x.size}, 1] and "
+                               f"weight with shape [{w.size}]")
     flat = x.reshape(-1)
     nbins = edges.size - 1
     inside = (flat >= edges[0]) & (flat <= edges[-1])
@@ -216,7 +252,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     hist = np.bincount(pos, None if w is None else w[inside], minlength=nbins).astype(x.dtype)
     if density:
         hist = hist / (hist.sum() * np.diff(edges))
-    return return_types.histogram(wrap(np.asarray(hist, x.dtype)), wrap(edges.copy()))
+    hist = recorded(HistogramBackward, np.asarray(hist, x.dtype), (input, weight))
+    return return_types.histogram(hist, wrap(edges.copy()))
 
 
 def bincount(input, weights=None, minlength=0):
@@ -234,7 +271,8 @@ def bincount(input, weights=None, minlength=0):
     if w.ndim != 1 or w.shape[0] != x.shape[0]:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dt = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
-    return wrap(np.bincount(x, w.astype(np.float64), minlength).astype(dt))
+    return recorded(BincountBackward, np.bincount(x, w.astype(np.float64), minlength).astype(dt),
+                    (weights,))
 
 
 def count_nonzero(input, dim=None):

@@ -2,7 +2,7 @@
 view, gather, lerp, then in-place reshapes), so that the graph has the same
 nodes and the values the same rounding."""
 from . import shape as _shape
-from ._common import D, Tensor, np, recorded, wrap_dim
+from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .selection import gather
 from .shape import _reshape_back
@@ -49,7 +49,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     qs = _checks(input, q, name)
     if interpolation not in _MODES:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
-                           f"midpoint or nearest. Got {interpolation}")
+                           f"midpoint or nearest, but got {interpolation}")
     if not ((qs >= 0) & (qs <= 1)).all():
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
     x = input._data
@@ -110,7 +110,8 @@ def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
-    return _quantile(input, q, dim, keepdim, interpolation, True, "nanquantile")
+    # (PyTorch's messages say quantile() for both.)
+    return _quantile(input, q, dim, keepdim, interpolation, True, "quantile")
 
 
 register(quantile)

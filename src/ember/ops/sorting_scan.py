@@ -198,7 +198,8 @@ def _check_trapezoid(y, x, dx, dim, name):
                         "x and dx")
     d = wrap_dim(dim, y._data.ndim)
     if y._data.dtype == np.bool_ or (x is not None and x._data.dtype == np.bool_):
-        raise RuntimeError(f"{name}: received a bool input for `x` or `y`, but bool is not "
+        which = "`y`" if x is None else "`x` or `y`"
+        raise RuntimeError(f"{name}: received a bool input for {which}, but bool is not "
                            "supported")
     if dx is not None and isinstance(dx, (bool, complex)):
         raise RuntimeError(f"{name}: Currently, we only support dx as a real number.")
