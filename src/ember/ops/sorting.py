@@ -112,6 +112,8 @@ def msort(input):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     x, d = _as_1d(input, dim)
+    if x.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
     # (An unsorted result may come in any order: it comes sorted.)
@@ -119,6 +121,11 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     idx = idx[(slice(None),) * d + (slice(0, k),)]
     return record_selection(TopkBackward0, input, x, _take(x, idx, d), idx, d, True,
                             return_types.topk)
+
+
+def _no_bool(x, kernel):
+    if x.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _check_reduced_dim(x, d, name):
@@ -136,6 +143,7 @@ def _pick(input, x, d, keepdim, idx, node, result_t):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     x, d = _as_1d(input, dim)
+    _no_bool(x, "kthvalue_cpu")
     _check_reduced_dim(x, d, "kthvalue")
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
@@ -165,6 +173,7 @@ def _with_dim_out(function, name):
 
 
 def _median(input, dim=None, keepdim=False):
+    _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = input._data.reshape(-1)
         if flat.dtype.kind == "f" and np.isnan(flat).any():
@@ -185,6 +194,7 @@ def _median(input, dim=None, keepdim=False):
 
 
 def _nanmedian(input, dim=None, keepdim=False):
+    _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = input._data.reshape(-1)
         if flat.dtype.kind == "f":

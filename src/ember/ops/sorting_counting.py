@@ -51,6 +51,12 @@ def _results(input, node, values, inverse, counts, return_inverse, return_counts
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def _data_dim(x, dim):
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return wrap_dim(dim, x.ndim)
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # (Unsorted results may come in any order: they come sorted.)
     x = input._data
@@ -59,7 +65,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
                                             return_counts=True, equal_nan=False)
         return _results(input, Unique2Backward0, values, inverse.reshape(x.shape), counts,
                         return_inverse, return_counts)
-    d = wrap_dim(dim, x.ndim)
+    d = _data_dim(x, dim)
     values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d,
                                         equal_nan=False)
     return _results(input, UniqueDimBackward0, values, inverse.reshape(-1), counts,
@@ -71,8 +77,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     if dim is None:
         rows = x.reshape(-1, 1)
     else:
-        d = wrap_dim(dim, x.ndim)
-        rows = np.moveaxis(x, d, 0).reshape(x.shape[d] if x.ndim else 1, -1)
+        d = _data_dim(x, dim)
+        rows = np.moveaxis(x, d, 0).reshape(x.shape[d], -1)
     # A new group starts wherever a slice differs from the one before.
     starts = np.ones(rows.shape[0], bool)
     starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
@@ -82,7 +88,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     if dim is None:
         values, inverse = x.reshape(-1)[first], inverse.reshape(x.shape)
     else:
-        values = np.take(x, first, axis=d) if x.ndim else x.copy()
+        values = np.take(x, first, axis=d)
     return _results(input, UniqueConsecutiveBackward0, values, inverse, counts, return_inverse,
                     return_counts)
 
@@ -111,6 +117,8 @@ def _search(seq, values, right, out_int32, sorter=None):
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter, axis=-1)
     dt = np.result_type(seq, values)
+    if dt == np.bool_:
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
     side = "right" if right else "left"
     if seq.ndim == 1:
@@ -258,7 +266,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
 
 def bincount(input, weights=None, minlength=0):
     x = input._data
-    if x.dtype.kind not in "iub":
+    if x.dtype.kind not in "iu":
         raise NotImplementedError(
             f"\"bincount_cpu\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
     if x.ndim != 1 or (x.size and x.min() < 0):

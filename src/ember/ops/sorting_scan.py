@@ -222,8 +222,8 @@ def _spacing(y, x, d, name):
 
 def _halves(y, d):
     """y without its first and without its last sample along `d`."""
-    m = max(y._data.shape[d] - 1, 0)
-    return _shape.narrow(y, d, 1, m), _shape.narrow(y, d, 0, m)
+    n = y._data.shape[d]
+    return _shape.narrow(y, d, min(n, 1), max(n - 1, 0)), _shape.narrow(y, d, 0, max(n - 1, 0))
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
