@@ -381,7 +381,18 @@ def test_cumprod_gradient_with_zeros():
 
 
 def test_cumprod_inplace_and_out():
+    # (test_registry's in-place check calls ops with tensors only; cumprod needs a dim.)
     check(lambda T: t(T, DISTINCT).cumprod_(1))
+    check(lambda T: t(T, [[1, 2], [3, 4]], "int32").cumprod_(0))
+    check_error(lambda T: (T.ones(3, requires_grad=True),), lambda T, x: x.cumprod_(0))
+
+    def grad(T):
+        x = t(T, DISTINCT, requires_grad=True)
+        y = x * 1
+        y.cumprod_(1)
+        y.sum().backward()
+        return y, x.grad
+    check(grad)
     check(lambda T: T.cumprod(t(T, DISTINCT), 0, out=T.empty(0)))
     check(lambda T: T.cumprod(T.tensor(3.0), 0))
 

@@ -7,7 +7,7 @@ picks elements goes back to the picked positions (PyTorch's
 value_selecting_reduction_backward); indices never require grad.
 """
 from .. import return_types
-from ._common import Tensor, _state, np, recorded, wrap, wrap_dim
+from ._common import _state, np, recorded, wrap, wrap_dim
 from ._out import into
 from ._registry import grad_fn, register
 
@@ -76,7 +76,7 @@ def argsort_array(x, d, descending=False, stable=False):
     return (x.shape[d] - 1) - np.flip(idx, d)
 
 
-def _as_1d(input, dim):
+def as_1d(input, dim):
     """The input's array (a 0-d input as one element) and the wrapped dim."""
     x = input._data
     d = wrap_dim(dim, x.ndim)
@@ -93,7 +93,7 @@ _NOT_GIVEN = object()
 
 
 def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
@@ -101,7 +101,7 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     idx = argsort_array(x, d, descending, stable)
     return wrap(idx.reshape(input._data.shape))
 
@@ -111,7 +111,7 @@ def msort(input):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     if x.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
@@ -142,7 +142,7 @@ def _pick(input, x, d, keepdim, idx, node, result_t):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     _no_bool(x, "kthvalue_cpu")
     _check_reduced_dim(x, d, "kthvalue")
     if not 1 <= k <= x.shape[d]:
@@ -181,7 +181,7 @@ def _median(input, dim=None, keepdim=False):
         else:
             value = _lower_median(flat)
         return recorded(MedianBackward0, np.asarray(value), (input,))
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "median")
     idx = _median_idx(x, d)
     if x.dtype.kind == "f":
@@ -200,7 +200,7 @@ def _nanmedian(input, dim=None, keepdim=False):
         if flat.dtype.kind == "f":
             flat = flat[~np.isnan(flat)]
         return recorded(NanmedianBackward0, np.asarray(_lower_median(flat)), (input,))
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "nanmedian")
     if x.dtype.kind != "f":
         return _pick(input, x, d, keepdim, _median_idx(x, d), NanmedianBackward1,
@@ -219,7 +219,7 @@ def _median_idx(x, d):
 
 
 def mode(input, dim=-1, keepdim=False):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "mode")
     # Each slice as a row, sorted: the longest run of equal values wins,
     # the smallest value among equally long runs, at its last position.

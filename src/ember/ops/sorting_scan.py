@@ -10,7 +10,7 @@ from ._common import D, binary_arrays, np, recorded, recorded_multi, wrap, wrap_
 from ._registry import grad_fn, register
 from ._xp import provide
 from .reduction import _even_share
-from .sorting import _as_1d, record_selection, selected_grad
+from .sorting import as_1d, record_selection, selected_grad
 
 CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, key:
                           selected_grad(xp, grad, shape, key))
@@ -37,7 +37,7 @@ def _along(n, d, ndim):
 
 
 def _cumulative_extreme(input, dim, ufunc, node, result_t):
-    x, d = _as_1d(input, dim)
+    x, d = as_1d(input, dim)
     values = ufunc.accumulate(x, axis=d)
     # The index moves to each element equal to the running value (the last
     # of ties, as PyTorch's >=), and to each NaN, which stays the value.
