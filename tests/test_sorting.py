@@ -541,3 +541,15 @@ def test_backward_through_non_differentiable_results_raises_as_torch():
                lambda T, x: T.bincount(T.tensor([0, 1, 1]), x)):
         check_error(lambda T: (T.tensor([1.0, 2.0, 2.0], requires_grad=True),),
                     lambda T, x: fn(T, x).sum().backward())
+
+
+def test_quantile_gradient_reaches_q():
+    def f(T):
+        x = t(T, [[0.3, -1.2, 2.5, 0.7, NAN], [1.1, -0.4, -2.0, 0.9, 0.2]], requires_grad=True)
+        q = t(T, [0.1, 0.65], requires_grad=True)
+        fn = T.nanquantile if T is ember else torch.nanquantile
+        (fn(x, q, dim=1) * t(T, [[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+        y = t(T, [[0.3, -1.2, 2.5], [1.1, NAN, -2.0]], requires_grad=True)
+        (T.quantile(y, q, dim=1)[:, 0]).sum().backward()
+        return x.grad, q.grad, y.grad
+    check(f, rtol=1e-5)

@@ -2,7 +2,7 @@
 view, gather, lerp, then in-place reshapes), so that the graph has the same
 nodes and the values the same rounding."""
 from . import shape as _shape
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import Tensor, _state, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .selection import gather
 from .shape import _reshape_back
@@ -10,7 +10,8 @@ from .sorting import sort
 
 # The nodes of PyTorch's in-place lerp_, unsqueeze_, transpose_ on the result.
 LerpBackward1 = grad_fn("LerpBackward1", self=lambda xp, grad, weight: grad * (1 - weight),
-                        end=lambda xp, grad, weight: grad * weight)
+                        end=lambda xp, grad, weight: grad * weight,
+                        weight=lambda xp, grad, self, end: grad * (end - self))
 UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", self=_reshape_back)
 TransposeBackward1 = grad_fn("TransposeBackward1", self=lambda xp, grad, dim0, dim1:
                              xp.transpose(grad, dim0, dim1))
@@ -21,9 +22,25 @@ _MODES = ("linear", "lower", "higher", "midpoint", "nearest")
 def _lerp(below, above, weight):
     """PyTorch's lerp kernel: from the nearer end, so that weight 0 and 1
     give the ends exactly."""
-    a, b = below._data, above._data
-    data = np.where(np.abs(weight) < 0.5, a + weight * (b - a), b - (b - a) * (1 - weight))
-    return recorded(LerpBackward1, data.astype(a.dtype, copy=False), (below, above), (weight,))
+    a, b, w = below._data, above._data, weight._data
+    data = np.where(np.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w))
+    return recorded(LerpBackward1, data.astype(a.dtype, copy=False), (below, above, weight))
+
+
+def _weight(q, q1, scale, fixed, below, interpolation):
+    """lerp's weight: the rank's fraction (0.5 for midpoint). A q that
+    requires grad gets its gradient through it, as in PyTorch (where ranks
+    are `fixed`, at NaN or clamped, the weight is constant)."""
+    dt = scale.dtype
+    if interpolation == "midpoint":
+        return Tensor._wrap(np.full(below.shape, 0.5, dt))
+    if isinstance(q, Tensor) and q._requires_grad and _state.enabled:
+        frac = _shape.reshape(q, (-1,)) * Tensor._wrap(scale) - Tensor._wrap(below.astype(dt))
+        # (where, not a product: a NaN upstream must not reach q through 0)
+        from .conditional import where
+        return where(Tensor._wrap(np.asarray(fixed)), Tensor._wrap(np.zeros((), dt)), frac)
+    ranks = np.where(fixed, dt.type(0), q1 * scale)
+    return Tensor._wrap((ranks - below.astype(dt)) * ~fixed)
 
 
 def _checks(input, q, name):
@@ -74,15 +91,17 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     ordered = _shape.view(ordered, tuple(out_shape) + (ordered._data.shape[-1],))
     s = ordered._data
     q1 = qs.reshape(-1)
-    # Ranks in [0, n - 1], one per quantile along the last dim.
+    # Ranks in [0, n - 1], one per quantile along the last dim: q * scale,
+    # or `fill` where they are fixed.
     if ignore_nan:
-        count = np.count_nonzero(~np.isnan(s), axis=-1, keepdims=True)
-        ranks = q1 * (count - 1).astype(s.dtype)
-        ranks = np.where(ranks < 0, s.dtype.type(0), ranks)
+        scale = (np.count_nonzero(~np.isnan(s), axis=-1, keepdims=True) - 1).astype(s.dtype)
+        ranks = q1 * scale
+        fixed, fill = ranks < 0, 0
     else:
-        last = s.shape[-1] - 1
-        ranks = np.broadcast_to(q1 * s.dtype.type(last), s.shape[:-1] + q1.shape)
-        ranks = np.where(np.isnan(s).any(-1, keepdims=True), s.dtype.type(last), ranks)
+        scale = np.full(s.shape[:-1] + (1,), s.shape[-1] - 1, s.dtype)
+        ranks = q1 * scale
+        fixed, fill = np.broadcast_to(np.isnan(s).any(-1, keepdims=True), ranks.shape), scale
+    ranks = np.where(fixed, fill, ranks).astype(s.dtype, copy=False)
     if interpolation == "lower":
         ranks = np.floor(ranks)
     elif interpolation == "higher":
@@ -92,7 +111,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     below = ranks.astype(np.int64)
     values = gather(ordered, -1, Tensor._wrap(below))
     if interpolation in ("linear", "midpoint"):
-        weight = np.full_like(ranks, 0.5) if interpolation == "midpoint" else ranks - below
+        weight = _weight(q, q1, scale, fixed, below, interpolation)
         above = gather(ordered, -1, Tensor._wrap(np.ceil(ranks).astype(np.int64)))
         values = _lerp(values, above, weight)
     if qs.ndim:
