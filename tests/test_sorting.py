@@ -111,6 +111,14 @@ def test_topk(largest):
     check(lambda T: T.topk(T.tensor(2.0), 1))
 
 
+@pytest.mark.parametrize("shape, k, dim", [((50,), 5, 0), ((7, 30), 4, 1), ((30, 7), 3, 0),
+                                           ((5, 6, 7), 7, 2), ((40,), 40, 0)])
+def test_topk_partitioned_matches_torch(shape, k, dim):
+    data = np.random.default_rng(k).standard_normal(shape).tolist()
+    for largest in (True, False):
+        check(lambda T: T.topk(t(T, data), k, dim, largest))
+
+
 def test_topk_unsorted_gives_the_same_elements():
     x = ember.tensor(DISTINCT)
     got = ember.topk(x, 2, sorted=False)

@@ -116,9 +116,16 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
-    # (An unsorted result may come in any order: it comes sorted.)
-    idx = argsort_array(x, d, largest, True)
-    idx = idx[(slice(None),) * d + (slice(0, k),)]
+    # The k picked by a partition, then sorted (an unsorted result may come
+    # in any order: it comes sorted).
+    n = x.shape[d]
+    if 0 < k < n:
+        picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
+        picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
+        order = argsort_array(np.take_along_axis(x, picked, axis=d), d, largest, True)
+        idx = np.take_along_axis(picked, order, axis=d)
+    else:
+        idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
     return record_selection(TopkBackward0, input, x, _take(x, idx, d), idx, d, True,
                             return_types.topk)
 
