@@ -1,1 +1,261 @@
-"""(being written: see ops/__init__.py)"""
+"""Sorting and order statistics: sort, argsort, msort, topk, kthvalue,
+median, nanmedian, mode; the rest of the family lives in sorting_*.py
+(quantiles; counting and binning; running and difference ops).
+
+NaN sorts as the largest value, as in PyTorch. The gradient of an op that
+picks elements goes back to the picked positions (PyTorch's
+value_selecting_reduction_backward); indices never require grad.
+"""
+from .. import return_types
+from ._common import _state, np, recorded, wrap, wrap_dim
+from ._out import into
+from ._registry import grad_fn, register
+
+
+def selected_grad(xp, grad, shape, key):
+    """The gradient of picked elements: `grad` put back where they came from
+    (summed where one element was picked twice, as in cummax)."""
+    return xp.index_backward(grad, shape, key, True)
+
+
+SortBackward0 = grad_fn("SortBackward0", self=selected_grad)
+SortBackward1 = grad_fn("SortBackward1", self=selected_grad)
+TopkBackward0 = grad_fn("TopkBackward0", self=selected_grad)
+KthvalueBackward0 = grad_fn("KthvalueBackward0", self=selected_grad)
+MedianBackward1 = grad_fn("MedianBackward1", self=selected_grad)
+NanmedianBackward1 = grad_fn("NanmedianBackward1", self=selected_grad)
+ModeBackward0 = grad_fn("ModeBackward0", self=selected_grad)
+
+
+def _even_share(xp, grad, self, result):
+    """PyTorch's evenly_distribute_backward: the elements equal to the
+    result (NaNs, when it is NaN) share the gradient."""
+    x, r = xp.data(self), xp.data(result)
+    mask = np.isnan(x) if np.isnan(r) else x == r
+    return xp.where(mask, grad / int(np.count_nonzero(mask)), 0)
+
+
+MedianBackward0 = grad_fn("MedianBackward0", self=_even_share)
+NanmedianBackward0 = grad_fn("NanmedianBackward0", self=_even_share)
+
+
+def select_key(idx, d, kept):
+    """The full index key that reads input[..., idx, ...] along `d`: `idx`
+    along `d`, each other dim's own positions. `kept`: `idx` still has `d`."""
+    nd = idx.ndim
+    key = []
+    for i in range(nd if kept else nd + 1):
+        if i == d:
+            key.append(idx)
+            continue
+        ax = i if kept or i < d else i - 1
+        shape = [1] * nd
+        shape[ax] = idx.shape[ax]
+        key.append(np.arange(idx.shape[ax]).reshape(shape))
+    return tuple(key)
+
+
+def record_selection(node, input, x, values, idx, d, kept, result_t):
+    """`values` recorded as picked from `x` (the input as an array with at
+    least one dim) at `idx` along `d`; the indices as a plain tensor."""
+    key = select_key(idx, d, kept) if input._requires_grad and _state.enabled else None
+    if input._data.ndim == 0:
+        values, idx = values.reshape(()), idx.reshape(())
+    return result_t(recorded(node, values, (input,), (x.shape, key)), wrap(idx))
+
+
+def argsort_array(x, d, descending=False, stable=False):
+    """np.argsort along `d`, NaN last (first when descending); stable keeps
+    ties in their order in both directions."""
+    kind = "stable" if stable else None
+    if not descending:
+        return np.argsort(x, axis=d, kind=kind)
+    # Sorting the reversed array ascending and reversing the result puts
+    # NaN first and keeps ties in their original order.
+    idx = np.argsort(np.flip(x, d), axis=d, kind=kind)
+    return (x.shape[d] - 1) - np.flip(idx, d)
+
+
+def as_1d(input, dim):
+    """The input's array (a 0-d input as one element) and the wrapped dim."""
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    return (x.reshape(1) if x.ndim == 0 else x), d
+
+
+def _take(x, idx, d):
+    if x.ndim == 1:
+        return x[idx]
+    return np.take_along_axis(x, idx, axis=d)
+
+
+_NOT_GIVEN = object()
+
+
+def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
+    x, d = as_1d(input, dim)
+    # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
+    node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
+    idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
+    return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort)
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    x, d = as_1d(input, dim)
+    idx = argsort_array(x, d, descending, stable)
+    return wrap(idx.reshape(input._data.shape))
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    x, d = as_1d(input, dim)
+    if x.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    if not 0 <= k <= x.shape[d]:
+        raise RuntimeError("selected index k out of range")
+    # The k picked by a partition, then sorted (an unsorted result may come
+    # in any order: it comes sorted).
+    n = x.shape[d]
+    if 0 < k < n:
+        picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
+        picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
+        order = argsort_array(np.take_along_axis(x, picked, axis=d), d, largest, True)
+        idx = np.take_along_axis(picked, order, axis=d)
+    else:
+        idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
+    return record_selection(TopkBackward0, input, x, _take(x, idx, d), idx, d, True,
+                            return_types.topk)
+
+
+def _no_bool(x, kernel):
+    if x.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _check_reduced_dim(x, d, name):
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _pick(input, x, d, keepdim, idx, node, result_t):
+    """The values at `idx` (one per slice along `d`, kept as size 1)."""
+    values = np.take_along_axis(x, idx, axis=d)
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return record_selection(node, input, x, values, idx, d, keepdim, result_t)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    x, d = as_1d(input, dim)
+    _no_bool(x, "kthvalue_cpu")
+    _check_reduced_dim(x, d, "kthvalue")
+    if not 1 <= k <= x.shape[d]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    idx = np.take(np.argpartition(x, k - 1, axis=d), [k - 1], axis=d)
+    return _pick(input, x, d, keepdim, idx, KthvalueBackward0, return_types.kthvalue)
+
+
+def _lower_median(flat):
+    if flat.size == 0:
+        return np.array(np.nan, flat.dtype)
+    k = (flat.size - 1) // 2
+    return np.partition(flat, k)[k]
+
+
+def _with_dim_out(function, name):
+    """`out=` only where the op has a dim (PyTorch's median(input) takes
+    none), so these handle it themselves."""
+    def public(input, dim=None, keepdim=False, *, out=None):
+        if out is None:
+            return function(input, dim, keepdim)
+        if dim is None:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+        return into(out, name, function, (input, dim, keepdim), {})
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = function.__doc__
+    return public
+
+
+def _median(input, dim=None, keepdim=False):
+    _no_bool(input._data, "median_cpu" if dim is None else "median_out")
+    if dim is None:
+        flat = input._data.reshape(-1)
+        if flat.dtype.kind == "f" and np.isnan(flat).any():
+            value = np.array(np.nan, flat.dtype)
+        else:
+            value = _lower_median(flat)
+        return recorded(MedianBackward0, np.asarray(value), (input,))
+    x, d = as_1d(input, dim)
+    _check_reduced_dim(x, d, "median")
+    idx = _median_idx(x, d)
+    if x.dtype.kind == "f":
+        # A slice with NaN has median NaN, at its first NaN.
+        nans = np.isnan(x)
+        has_nan = nans.any(axis=d, keepdims=True)
+        if has_nan.any():
+            idx = np.where(has_nan, np.argmax(nans, axis=d, keepdims=True), idx)
+    return _pick(input, x, d, keepdim, idx, MedianBackward1, return_types.median)
+
+
+def _nanmedian(input, dim=None, keepdim=False):
+    _no_bool(input._data, "median_cpu" if dim is None else "median_out")
+    if dim is None:
+        flat = input._data.reshape(-1)
+        if flat.dtype.kind == "f":
+            flat = flat[~np.isnan(flat)]
+        return recorded(NanmedianBackward0, np.asarray(_lower_median(flat)), (input,))
+    x, d = as_1d(input, dim)
+    _check_reduced_dim(x, d, "nanmedian")
+    if x.dtype.kind != "f":
+        return _pick(input, x, d, keepdim, _median_idx(x, d), NanmedianBackward1,
+                     return_types.nanmedian)
+    # The lower median of each slice's numbers; an all-NaN slice gives its first NaN.
+    order = np.argsort(x, axis=d, kind="stable")
+    count = np.count_nonzero(~np.isnan(x), axis=d, keepdims=True)
+    idx = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
+    return _pick(input, x, d, keepdim, idx, NanmedianBackward1, return_types.nanmedian)
+
+
+def _median_idx(x, d):
+    """Where each slice's lower median is (kept as size 1 along `d`)."""
+    k = (x.shape[d] - 1) // 2
+    return np.take(np.argpartition(x, k, axis=d), [k], axis=d)
+
+
+def mode(input, dim=-1, keepdim=False):
+    x, d = as_1d(input, dim)
+    _check_reduced_dim(x, d, "mode")
+    # Each slice as a row, sorted: the longest run of equal values wins,
+    # the smallest value among equally long runs, at its last position.
+    rows = np.moveaxis(x, d, -1)
+    lead, n = rows.shape[:-1], rows.shape[-1]
+    rows = rows.reshape(-1, n)
+    order = np.argsort(rows, axis=1, kind="stable")
+    s = np.take_along_axis(rows, order, axis=1)
+    starts = np.ones(s.shape, bool)
+    starts[:, 1:] = s[:, 1:] != s[:, :-1]
+    first = np.flatnonzero(starts)                      # each run's flat start
+    lengths = np.diff(np.append(first, s.size))
+    run_row = first // n
+    row_first_run = np.searchsorted(run_row, np.arange(s.shape[0]))
+    longest = np.maximum.reduceat(lengths, row_first_run)
+    winners = np.flatnonzero(lengths == longest[run_row])
+    best = winners[np.searchsorted(run_row[winners], np.arange(s.shape[0]))]
+    last_pos = np.maximum.reduceat(order.reshape(-1), first)[best]
+    idx = np.moveaxis(last_pos.reshape(lead + (1,)), -1, d)
+    return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode)
+
+
+register(sort, node=SortBackward0)
+register(argsort, out=False)
+register(msort, node=SortBackward0)
+register(topk, node=TopkBackward0)
+register(kthvalue, node=KthvalueBackward0)
+median = register(_with_dim_out(_median, "median"), node=MedianBackward0, out=False)
+nanmedian = register(_with_dim_out(_nanmedian, "nanmedian"), node=NanmedianBackward0, out=False)
+register(mode, node=ModeBackward0)
+
+from . import sorting_quantile, sorting_counting, sorting_scan  # noqa: E402,F401

@@ -1,0 +1,301 @@
+"""Counting and binning: unique, unique_consecutive, searchsorted, bucketize,
+histc, histogram, bincount, count_nonzero. None of them is differentiable;
+where PyTorch still records a node (unique's values, histogram, weighted
+bincount), so does Ember: a backward through it raises PyTorch's error."""
+import numbers
+
+from .. import return_types
+from ._common import D, Tensor, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
+from .reduction import _dims_or_none
+
+
+# C++'s names of the dtypes, which some of PyTorch's messages print.
+_C_NAMES = {np.dtype(k): v for k, v in {
+    "float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int",
+    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool"}.items()}
+
+
+def _linspace(lo, hi, steps, dtype):
+    """The bin edges, as PyTorch's linspace rounds them."""
+    from .._creation import linspace
+    return linspace(lo, hi, steps, dtype=dtype)._data
+
+
+def _no_derivative(message, error=NotImplementedError):
+    def formula(xp, grad):
+        raise error(message)
+    return formula
+
+
+Unique2Backward0 = grad_fn("Unique2Backward0", self=_no_derivative(
+    "the derivative for '_unique2' is not implemented."))
+UniqueDimBackward0 = grad_fn("UniqueDimBackward0", self=_no_derivative(
+    "the derivative for 'unique_dim' is not implemented."))
+UniqueConsecutiveBackward0 = grad_fn("UniqueConsecutiveBackward0", self=_no_derivative(
+    "the derivative for 'unique_consecutive' is not implemented."))
+HistogramBackward = grad_fn("NotImplemented", self=_no_derivative(
+    "derivative for aten::histogram is not implemented", RuntimeError),
+    weight=_no_derivative("derivative for aten::histogram is not implemented", RuntimeError))
+BincountBackward = grad_fn("NotImplemented", weights=_no_derivative(
+    "derivative for aten::bincount is not implemented", RuntimeError))
+
+
+def _results(input, node, values, inverse, counts, return_inverse, return_counts):
+    out = [recorded(node, values, (input,))]
+    if return_inverse:
+        out.append(wrap(inverse.astype(np.int64, copy=False)))
+    if return_counts:
+        out.append(wrap(counts.astype(np.int64, copy=False)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _data_dim(x, dim):
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return wrap_dim(dim, x.ndim)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    # (Unsorted results may come in any order: they come sorted.)
+    x = input._data
+    if dim is None:
+        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
+                                            return_counts=True, equal_nan=False)
+        return _results(input, Unique2Backward0, values, inverse.reshape(x.shape), counts,
+                        return_inverse, return_counts)
+    d = _data_dim(x, dim)
+    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d,
+                                        equal_nan=False)
+    return _results(input, UniqueDimBackward0, values, inverse.reshape(-1), counts,
+                    return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    x = input._data
+    if dim is None:
+        rows = x.reshape(-1, 1)
+    else:
+        d = _data_dim(x, dim)
+        rows = np.moveaxis(x, d, 0).reshape(x.shape[d], -1)
+    # A new group starts wherever a slice differs from the one before.
+    starts = np.ones(rows.shape[0], bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    first = np.flatnonzero(starts)
+    counts = np.diff(np.append(first, rows.shape[0]))
+    inverse = np.cumsum(starts) - 1
+    if dim is None:
+        values, inverse = x.reshape(-1)[first], inverse.reshape(x.shape)
+    else:
+        values = np.take(x, first, axis=d)
+    return _results(input, UniqueConsecutiveBackward0, values, inverse, counts, return_inverse,
+                    return_counts)
+
+
+def _search_rows(seq, values, right):
+    """np.searchsorted of each row of `values` in the same row of `seq`, all
+    rows at once: one sort of both by (row, value), queries put before equal
+    elements of `seq` (after them for `right`)."""
+    rows, n = seq.shape
+    m = values.shape[1]
+    row = np.concatenate([np.repeat(np.arange(rows), n), np.repeat(np.arange(rows), m)])
+    keys = np.concatenate([seq.reshape(-1), values.reshape(-1)])
+    is_query = np.zeros(keys.size, bool)
+    is_query[seq.size:] = True
+    order = np.lexsort((is_query if right else ~is_query, keys, row))
+    from_seq = ~is_query[order]
+    seq_before = np.cumsum(from_seq) - from_seq
+    picked = order[~from_seq] - seq.size
+    out = np.empty(values.size, np.int64)
+    out[picked] = seq_before[~from_seq] - (picked // m) * n
+    return out.reshape(values.shape)
+
+
+def _search(seq, values, right, out_int32, sorter=None):
+    """Positions of `values` (array) in the sorted last dim of `seq`."""
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter, axis=-1)
+    dt = np.result_type(seq, values)
+    if dt == np.bool_:
+        raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
+    seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
+    side = "right" if right else "left"
+    if seq.ndim == 1:
+        pos = np.searchsorted(seq, values, side=side)
+    else:
+        lead = seq.shape[:-1]
+        pos = _search_rows(seq.reshape(-1, seq.shape[-1]),
+                           values.reshape(int(np.prod(lead)), -1), right).reshape(values.shape)
+    return wrap(np.asarray(pos, np.int32 if out_int32 else np.int64))
+
+
+def _value_array(value, like):
+    if isinstance(value, Tensor):
+        return value._data
+    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+        raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
+                        f"{type(value).__name__}")
+    return np.asarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"
+                      else D._default[0]._np if isinstance(value, float) else np.int64)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    name = "torch.searchsorted()"
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"{name}: side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError(f"{name}: side and right can't be set to opposites, got side of "
+                               "left while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    values = _value_array(input, seq)
+    if seq.ndim != 1:
+        if values.ndim == 0:
+            raise RuntimeError(
+                f"{name}: input value can be a scalar only when boundaries tensor dimension "
+                f"is 1, but we got boundaries tensor dim({seq.ndim}) and input value's "
+                f"dim({values.ndim}) numel({values.size})")
+        if seq.shape[:-1] != values.shape[:-1] or values.ndim != seq.ndim:
+            raise RuntimeError(
+                f"{name}: boundaries tensor should be 1 dimension or the first N-1 dimensions "
+                "of boundaries tensor and input value tensor must match, but we got boundaries "
+                f"tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
+    order = None
+    if sorter is not None:
+        order = sorter._data
+        if order.shape != seq.shape:
+            raise RuntimeError(
+                f"{name}: boundary and sorter must have the same size, but got boundary tensor "
+                f"{list(seq.shape)}and got sorter tensor {list(order.shape)}")
+        if order.dtype != np.int64:
+            raise RuntimeError(f"{name}: sorter must be a tensor of long dtype but got dtype "
+                               f"{D.SCALAR_NAMES[sorter.dtype]}")
+        if order.size and (order.min() < 0 or order.max() >= seq.shape[-1]):
+            raise RuntimeError(f"{name}: sorter index out of range")
+    return _search(seq, values, right, out_int32, order)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    b = boundaries._data
+    if b.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+    return _search(b, _value_array(input, b), right, out_int32)
+
+
+def _float_only(input, kernel):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
+
+
+def histc(input, bins=100, min=0, max=0):
+    _float_only(input, "histogram_cpu")
+    x = input._data
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:
+        lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    if not lo < hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    edges = _linspace(lo, hi, bins + 1, input.dtype)
+    first, last = edges[0], edges[-1]
+    x = x.reshape(-1)
+    x = x[(x >= first) & (x <= last)]
+    # PyTorch's linear kernel, in the input's dtype: the bin is read off the
+    # position, the right edge belonging to the last bin.
+    pos = ((x - first) * x.dtype.type(bins) / (last - first)).astype(np.int64)
+    pos = np.minimum(pos, bins - 1)
+    return wrap(np.bincount(pos, minlength=bins).astype(input._data.dtype))
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    _float_only(input, "histogramdd")
+    x = input._data
+    if isinstance(bins, Tensor):
+        edges = bins._data
+        if edges.dtype != x.dtype:
+            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the "
+                               f"same dtype, but got input with dtype {_C_NAMES[x.dtype]} and "
+                               f"bins for dimension 0 with dtype {_C_NAMES[edges.dtype]}")
+        if edges.ndim != 1:
+            raise RuntimeError("torch.histogram: bins tensor should have one dimension, but "
+                               f"got {edges.ndim} dimensions")
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {bins} for "
+                               "dimension 0")
+        if range is not None:
+            lo, hi = float(range[0]), float(range[1])
+        elif x.size:
+            lo, hi = float(x.min()), float(x.max())
+        else:
+            lo = hi = 0.0
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
+                               f"max {hi:g} for dimension 0")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = _linspace(lo, hi, bins + 1, input.dtype)
+    w = None
+    if weight is not None:
+        # (PyTorch checks the flattened input, as an (n, 1) one, and weight.)
+        w = weight._data.reshape(-1)
+        if w.size != x.size:
+            raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have "
+                               "the same shape as the input tensor excluding its innermost "
+                               f"dimension, but got input with shape [{x.size}, 1] and "
+                               f"weight with shape [{w.size}]")
+    flat = x.reshape(-1)
+    nbins = edges.size - 1
+    inside = (flat >= edges[0]) & (flat <= edges[-1])
+    pos = np.minimum(np.searchsorted(edges, flat[inside], side="right") - 1, nbins - 1)
+    hist = np.bincount(pos, None if w is None else w[inside], minlength=nbins).astype(x.dtype)
+    if density:
+        hist = hist / (hist.sum() * np.diff(edges))
+    hist = recorded(HistogramBackward, np.asarray(hist, x.dtype), (input, weight))
+    return return_types.histogram(hist, wrap(edges.copy()))
+
+
+def bincount(input, weights=None, minlength=0):
+    x = input._data
+    if x.dtype.kind not in "iu":
+        raise NotImplementedError(
+            f"\"bincount_cpu\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
+    if x.ndim != 1 or (x.size and x.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return wrap(np.bincount(x, minlength=minlength).astype(np.int64))
+    w = weights._data
+    if w.ndim != 1 or w.shape[0] != x.shape[0]:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.dtype if w.dtype in (np.float32, np.float64) else np.float64
+    return recorded(BincountBackward, np.bincount(x, w.astype(np.float64), minlength).astype(dt),
+                    (weights,))
+
+
+def count_nonzero(input, dim=None):
+    x = input._data
+    dims = _dims_or_none(input, dim)
+    if x.ndim == 0 and dims is not None:
+        dims = None
+    return wrap(np.asarray(np.count_nonzero(x, axis=dims), np.int64))
+
+
+register(unique, out=False)
+register(unique_consecutive, out=False)
+register(searchsorted, method=False)
+register(bucketize, method=False)
+register(histc)
+register(histogram)
+register(bincount, out=False)
+register(count_nonzero, out=False)

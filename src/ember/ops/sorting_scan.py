@@ -1,0 +1,260 @@
+"""Running ops and differences: cummax, cummin, cumprod, logcumsumexp,
+aminmax, diff, trapezoid (trapz), cumulative_trapezoid.
+
+diff and the trapezoid rules are composites in PyTorch: they are built here
+from Ember's ops the same way, so their graphs carry PyTorch's node names.
+"""
+from .. import return_types
+from . import shape as _shape
+from ._common import D, binary_arrays, np, recorded, recorded_multi, wrap, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from .reduction import _even_share
+from .sorting import as_1d, record_selection, selected_grad
+
+CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, key:
+                          selected_grad(xp, grad, shape, key))
+CumminBackward0 = grad_fn("CumminBackward0", self=lambda xp, grad, self, shape, key:
+                          selected_grad(xp, grad, shape, key))
+CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, grad, self, result, dim:
+                           _cumprod_grad(xp, grad, self, result, dim))
+LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
+                                self=lambda xp, grad, self, result, dim:
+                                _logcumsumexp_grad(xp, grad, self, result, dim))
+AminmaxBackward0 = grad_fn(
+    "AminmaxBackward0", outputs=("min", "max"),
+    self=lambda xp, grad, self, min, max, dims, keepdim:
+    _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
+    + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
+# PyTorch's composites multiply and divide by a C++ scalar (its *Backward1 nodes).
+MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * other)
+DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / other)
+
+
+def _along(n, d, ndim):
+    """0, 1, ..., n-1 laid along dim `d` of an `ndim`-dim array."""
+    return np.arange(n).reshape((-1,) + (1,) * (ndim - d - 1))
+
+
+def _cumulative_extreme(input, dim, ufunc, node, result_t):
+    x, d = as_1d(input, dim)
+    values = ufunc.accumulate(x, axis=d)
+    # The index moves to each element equal to the running value (the last
+    # of ties, as PyTorch's >=), and to each NaN, which stays the value.
+    hit = x == values
+    if x.dtype.kind == "f":
+        hit |= np.isnan(x)
+    idx = np.maximum.accumulate(np.where(hit, _along(x.shape[d], d, x.ndim), 0), axis=d)
+    return record_selection(node, input, x, values, idx, d, True, result_t)
+
+
+def cummax(input, dim):
+    return _cumulative_extreme(input, dim, np.maximum, CummaxBackward0, return_types.cummax)
+
+
+def cummin(input, dim):
+    return _cumulative_extreme(input, dim, np.minimum, CumminBackward0, return_types.cummin)
+
+
+def cumprod(input, dim, *, dtype=None):
+    x = input._data
+    if dtype is not None:
+        x = x.astype(dtype._np)
+    elif x.dtype.kind in "biu":
+        x = x.astype(np.int64)
+    d = wrap_dim(dim, x.ndim)
+    data = np.cumprod(x, axis=d) if x.ndim else x.copy()
+    return recorded(CumprodBackward0, data, (input,), (d,))
+
+
+def _cumprod_grad(xp, g, x, r, dim):
+    """d/dx_k of sum_j g_j prod_{i<=j} x_i, exact where x has zeros."""
+    if x.ndim == 0:
+        return g
+    if xp.recording:
+        return _cumprod_grad_recorded(xp, g, x, dim)
+    g, x, r = (np.moveaxis(a, dim, -1) for a in (g, x, r))
+    n = x.shape[-1]
+    pos = np.arange(n)
+    zero = x == 0
+    first_zero = np.where(zero.any(-1, keepdims=True), np.argmax(zero, -1)[..., None], n)
+    tail = np.flip(np.cumsum(np.flip(g * r, -1), -1), -1)
+    out = np.where(pos < first_zero, tail / np.where(zero, 1, x), 0)
+    if zero.any():
+        # At the first zero: the products that skip it, from it on.
+        skip = np.cumprod(np.where(pos == first_zero, 1, x), -1)
+        at_zero = np.sum(np.where(pos >= first_zero, g * skip, 0), -1, keepdims=True)
+        out = np.where(pos == first_zero, at_zero, out)
+    return np.moveaxis(out.astype(x.dtype, copy=False), -1, dim)
+
+
+def _cumprod_grad_recorded(xp, g, x, dim):
+    """The same, differentiable again: row k holds x with x_k replaced by 1,
+    whose running products are d(result_j)/dx_k for j >= k."""
+    x, g = xp.transpose(x, dim, -1), xp.transpose(g, dim, -1)
+    n = x.shape[-1]
+    rows = xp.expand(xp.reshape(x, x.shape[:-1] + (1, n)), x.shape[:-1] + (n, n))
+    eye = np.eye(n, dtype=bool)
+    partial = xp.cumprod(xp.where(eye, 1, rows), -1)
+    upper = np.triu(np.ones((n, n), bool))
+    gk = xp.reshape(g, g.shape[:-1] + (1, n))
+    return xp.transpose(xp.sum(xp.where(upper, partial * gk, 0), (x.ndim,)), dim, -1)
+
+
+provide("cumprod", lambda x, dim: np.cumprod(x, axis=dim), lambda x, dim: cumprod(x, dim))
+
+
+def logcumsumexp(input, dim):
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(
+            f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
+    d = wrap_dim(dim, x.ndim)
+    data = np.logaddexp.accumulate(x, axis=d) if x.ndim else x.copy()
+    return recorded(LogcumsumexpBackward0, data, (input,), (d,))
+
+
+def _logcumsumexp_grad(xp, g, x, r, dim):
+    """PyTorch's logcumsumexp_backward: the positive and negative parts of
+    the gradient summed in log space, so that nothing overflows."""
+    if x.ndim == 0:
+        return g
+    lowest = float(np.finfo(xp.data(g).dtype).min)
+
+    def reverse_lcse(v):
+        return xp.flip(xp.logcumsumexp(xp.flip(v, (dim,)), dim), (dim,))
+
+    log_abs = xp.log(xp.abs(g))
+    positive = xp.where(xp.data(g) > 0, log_abs, lowest)
+    negative = xp.where(xp.data(g) < 0, log_abs, lowest)
+    return xp.exp(reverse_lcse(positive - r) + x) - xp.exp(reverse_lcse(negative - r) + x)
+
+
+provide("logcumsumexp", lambda x, dim: np.logaddexp.accumulate(x, axis=dim),
+        lambda x, dim: logcumsumexp(x, dim))
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    x = input._data
+    if dim is None:
+        if x.size == 0:
+            raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                               "operation has no identity.")
+        dims = None
+    else:
+        d = wrap_dim(dim, x.ndim)
+        if x.ndim and x.shape[d] == 0:
+            raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
+        dims = (d,) if x.ndim else None
+    lo = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
+    hi = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
+    return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
+                                                (dims, keepdim)))
+
+
+def scaled(t, c, node):
+    """t * c (MulBackward1) or t / c (DivBackward1) for a Python number c,
+    as PyTorch's C++ composites compute them."""
+    a, b = binary_arrays(t, c)
+    data = a * b if node is MulBackward1 else a / b
+    return recorded(node, data, (t,), (c,))
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    if input._data.ndim < 1:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = wrap_dim(dim, input._data.ndim)
+    for extra in (prepend, append):
+        if extra is None:
+            continue
+        if extra._data.ndim != input._data.ndim:
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        for i, (a, b) in enumerate(zip(input._data.shape, extra._data.shape)):
+            if i != d and a != b:
+                raise RuntimeError(
+                    "diff expects the shape of tensor to prepend or append to match that of "
+                    f"input except along the differencing dimension; input.size({i}) = {a}, "
+                    f"but got tensor.size({i}) = {b}")
+    x = input
+    if n and (prepend is not None or append is not None):
+        x = _shape.cat([t for t in (prepend, input, append) if t is not None], d)
+    if n == 0:
+        from .._creation import zeros_like
+        return zeros_like(x).copy_(x)
+    size = x._data.shape[d]
+    for _ in range(min(n, size)):
+        size -= 1
+        right, left = _shape.narrow(x, d, 1, size), _shape.narrow(x, d, 0, size)
+        x = wrap(np.logical_xor(right._data, left._data)) if x._data.dtype == np.bool_ \
+            else right - left
+    return x
+
+
+def _check_trapezoid(y, x, dx, dim, name):
+    if x is not None and dx is not None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got both "
+                        "x and dx")
+    d = wrap_dim(dim, y._data.ndim)
+    if y._data.dtype == np.bool_ or (x is not None and x._data.dtype == np.bool_):
+        which = "`y`" if x is None else "`x` or `y`"
+        raise RuntimeError(f"{name}: received a bool input for {which}, but bool is not "
+                           "supported")
+    if dx is not None and isinstance(dx, (bool, complex)):
+        raise RuntimeError(f"{name}: Currently, we only support dx as a real number.")
+    return d
+
+
+def _spacing(y, x, d, name):
+    """x's differences along `d`, shaped to broadcast with y's (PyTorch pads
+    a 1-D x along `d`, any other with leading ones)."""
+    ndim = y._data.ndim
+    if x._data.ndim == 1:
+        if x._data.shape[0] != y._data.shape[d]:
+            raise RuntimeError(f"{name}: There must be one `x` value for each sample point")
+        x = _shape.view(x, tuple(x._data.shape[0] if i == d else 1 for i in range(ndim)))
+    elif x._data.ndim < ndim:
+        x = _shape.view(x, (1,) * (ndim - x._data.ndim) + x._data.shape)
+    m = x._data.shape[d]
+    return _shape.narrow(x, d, 1, m - 1) - _shape.narrow(x, d, 0, m - 1)
+
+
+def _halves(y, d):
+    """y without its first and without its last sample along `d`."""
+    n = y._data.shape[d]
+    return _shape.narrow(y, d, min(n, 1), max(n - 1, 0)), _shape.narrow(y, d, 0, max(n - 1, 0))
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    d = _check_trapezoid(y, x, dx, dim, "trapezoid")
+    if y._data.shape[d] == 0:
+        # No samples integrate to 0, as in NumPy.
+        return wrap(np.zeros(y._data.shape[:d] + y._data.shape[d + 1:], y._data.dtype))
+    if x is not None:
+        right, left = _halves(y, d)
+        return scaled(((right + left) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0,
+                      DivBackward1)
+    ends = _shape.select(y, d, 0) + _shape.select(y, d, -1)
+    return scaled(y.sum(d) - scaled(ends, 0.5, MulBackward1), float(1 if dx is None else dx),
+                  MulBackward1)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    d = _check_trapezoid(y, x, dx, dim, "cumulative_trapezoid")
+    right, left = _halves(y, d)
+    from .selection import cumsum
+    if x is not None:
+        return scaled(cumsum((left + right) * _spacing(y, x, d, "cumulative_trapezoid"), d),
+                      2.0, DivBackward1)
+    return cumsum(scaled(left + right, float(1 if dx is None else dx) / 2.0, MulBackward1), d)
+
+
+register(cummax, node=CummaxBackward0)
+register(cummin, node=CumminBackward0)
+register(cumprod, inplace=True, node=CumprodBackward0)
+register(logcumsumexp, node=LogcumsumexpBackward0)
+register(aminmax, node=AminmaxBackward0)
+register(diff)
+register(trapezoid, method=False, out=False, aliases=("trapz",))
+register(cumulative_trapezoid, method=False, out=False)
