@@ -68,7 +68,7 @@ OUT_NEEDS_DIM = {"sum", "prod"}
 # results of differentiable ops): their in-place variants are tried on int64.
 INTEGER_ONLY = {"gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"}
 # Arguments after the sample tensors, for ops whose rows pass them as constants.
-INPLACE_EXTRA_ARGS = {"cumsum": (1,), "gcd": (ember.tensor(6),), "lcm": (ember.tensor(4),),
+INPLACE_EXTRA_ARGS = {"cumsum": (1,), "cumprod": (1,), "gcd": (ember.tensor(6),), "lcm": (ember.tensor(4),),
                       "bitwise_left_shift": (2,), "bitwise_right_shift": (2,)}
 
 
