@@ -188,19 +188,7 @@ def cumsum(input, dim, *, dtype=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The vector p-norm (2 by default; 'fro' is 2), over all or `dim`."""
-    x = input._data
-    if x.dtype.kind != "f":
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {input.dtype.name.capitalize()}")
-    p = 2 if p in ("fro", None) else p
-    dims = as_dims(dim, x.ndim) if dim is not None else None
-    a = np.abs(x)
-    if p == float("inf"):
-        data = a.max(axis=dims, keepdims=keepdim)
-    elif p == 2:
-        data = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
-    else:
-        data = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, dtype=x.dtype), (input,),
-                    (p, dims, keepdim))
+    """torch.norm: routed to linalg.vector_norm / linalg.matrix_norm as
+    torch/functional.py routes it ('fro' is the 2-norm, 'nuc' a matrix norm)."""
+    from .linalg_norms import torch_norm
+    return torch_norm(input, p, dim, keepdim, dtype)
