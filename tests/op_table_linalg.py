@@ -165,4 +165,24 @@ OPS = [
     ("triangular_solve_transpose_unit", quiet(lambda T, b, a: T.triangular_solve(
         b, well(T, a), upper=False, transpose=True, unitriangular=True).solution),
      [((3, 2), ANY), M33], True),
+    ("linalg.lu_factor", lambda T, x: T.linalg.lu_factor(x).LU, [M23], True),
+    ("linalg.lu_factor_ex", lambda T, x: T.linalg.lu_factor_ex(x).LU, [M33], True),
+    ("linalg.lu", lambda T, x: (lambda r: r.L * 2 + r.U)(T.linalg.lu(x)), [M23], True),
+    ("linalg.lu_solve", lambda T, a, b: T.linalg.lu_solve(*T.linalg.lu_factor(a), b),
+     [M33, ((3, 2), ANY)], True),
+    ("linalg.lu_solve_adjoint_right", lambda T, a, b: T.linalg.lu_solve(
+        *T.linalg.lu_factor(a), b, left=False, adjoint=True), [M23, ((2, 3), ANY)], True),
+    ("lu", quiet(lambda T, x: T.lu(x)[0]), [M33], True),
+    ("lu_unpack", lambda T, x: (lambda r: r.L + r.U)(T.lu_unpack(*T.linalg.lu_factor(x))),
+     [M23], True),
+    ("lu_unpack_wide", lambda T, x: (lambda r: r.L.sum() + r.U)(T.lu_unpack(
+        x, T.linalg.lu_factor(x.detach()).pivots)), [M34], True),
+    ("lu_solve", quiet(lambda T, b, a: T.lu_solve(b, *T.linalg.lu_factor(a))),
+     [((3, 2), ANY), M33], True),
+    ("linalg.lstsq", lambda T, a, b: T.linalg.lstsq(a, b).solution, [M43, ((4, 2), ANY)],
+     True),
+    ("linalg.lstsq_residuals", lambda T, a, b: (lambda r: r.solution.sum() + r.residuals)(
+        T.linalg.lstsq(a, b, driver="gelsd")), [M43, ((4, 2), ANY)], True),
+    ("linalg.lstsq_vector_wide", lambda T, a, b: T.linalg.lstsq(a, b).solution,
+     [M34, ((3,), ANY)], True),
 ]

@@ -382,4 +382,4 @@ register(torch_slogdet, "slogdet", node=None)
 register(logdet, "logdet", node=None, out=False)
 register(torch_cholesky, "cholesky", node=CholeskyBackward0)
 
-from . import linalg_norms, linalg_extras  # noqa: E402,F401  (declared with the solvers)
+from . import linalg_norms, linalg_extras, linalg_lu  # noqa: E402,F401  (declared with the solvers)
