@@ -4,7 +4,7 @@ torch.pinverse, torch.matrix_exp). LAPACK through numpy.linalg; derivatives
 as PyTorch's svd_backward, linalg_eig_backward, linalg_qr_backward,
 pinv_backward and the matrix-function block rule for matrix_exp."""
 from .. import return_types as RT
-from ._common import Tensor, np, recorded, recorded_multi
+from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
 from .linalg_common import const, warn_once, at_least_2d, diag_embed, eye_as, float_input, mT, np_dtype, square
@@ -190,7 +190,7 @@ def _eigh(A, UPLO, name):
     square(A, name, check_float=False)
     if A._data.dtype.kind != "f":
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
-                                  f"'{A.dtype.name.capitalize()}'")
+                                  f"'{D.SCALAR_NAMES[A.dtype]}'")
     L, V = np.linalg.eigh(A._data, UPLO=UPLO)
     return recorded_multi(LinalgEighBackward0, [L, V], (A,))
 
@@ -253,7 +253,7 @@ def _spectrum(a, hermitian):
 
 def _check_pinv_input(A):
     if A._data.dtype.kind != "f" or A._data.ndim < 2:
-        raise RuntimeError(f"linalg.pinv({A.dtype.name.capitalize()}{list(A._data.shape)}): "
+        raise RuntimeError(f"linalg.pinv({D.SCALAR_NAMES[A.dtype]}{{{list(A._data.shape)}}}): "
                            "expected a tensor with 2 or more dimensions of float, double, cfloat "
                            "or cdouble types")
 

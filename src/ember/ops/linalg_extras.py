@@ -4,7 +4,7 @@ torch.cholesky_inverse and torch.triangular_solve."""
 import math
 
 from .. import return_types as RT
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import D, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .linalg import matmul
 from .linalg_common import mT, square
@@ -152,7 +152,7 @@ def vander(x, *, N=None):
     kind = x._data.dtype.kind
     if kind not in "fiu":
         raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
-                           f"but got {x.dtype.name.capitalize()}")
+                           f"but got {D.SCALAR_NAMES[x.dtype]}")
     x_ = unsqueeze(x, -1) if x._data.ndim == 0 else x
     n = x_._data.shape[-1] if N is None else N
     if n <= 1:
@@ -196,8 +196,8 @@ def cholesky_solve(input, input2, upper=False):
                            "instead")
     if b.dtype != u.dtype:
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
-                           f"{input.dtype.name.capitalize()} and A of type "
-                           f"{input2.dtype.name.capitalize()} instead.")
+                           f"{D.SCALAR_NAMES[input.dtype]} and A of type "
+                           f"{D.SCALAR_NAMES[input2.dtype]} instead.")
     return recorded(CholeskySolveBackward0, _cholesky_solve_arrays(b, u, upper),
                     (input, input2), (upper,))
 

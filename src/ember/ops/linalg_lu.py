@@ -4,10 +4,10 @@ batched partial-pivoting factorisation of linalg_common (LAPACK's getrf
 pivots and info); the derivatives are PyTorch's linalg_lu_backward, the
 solve rule pushed through A = P L U, and linalg_lstsq_backward."""
 from .. import return_types as RT
-from ._common import Tensor, np, recorded_multi
+from ._common import D, Tensor, np, recorded_multi
 from ._registry import grad_fn, register
 from .linalg_common import (at_least_2d, const, float_input, lu_np, mT, np_dtype, vector_rhs,
-                            warn_once, LinAlgError)
+                            singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
 
@@ -69,18 +69,17 @@ def _factor(A, pivot, name):
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A._data.shape)} instead")
     if A._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{A.dtype.name.capitalize()}'")
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{D.SCALAR_NAMES[A.dtype]}'")
     return lu_np(A._data)
 
 
 def _lu_factor_ex(A, pivot, check_errors, name):
     LU, piv, info = _factor(A, pivot, name)
     if check_errors and info.any():
-        bad = int(info.reshape(-1)[np.flatnonzero(info.reshape(-1))[0]])
-        raise LinAlgError(f"torch.{name}: U[{bad},{bad}] is zero and using it on lu_solve would "
-                          "result in a division by zero. If you still want to perform the "
-                          "factorization, consider calling linalg.lu(A, pivot) or "
-                          "linalg.lu_factor_ex(A, pivot)")
+        raise singular_error(f"torch.{name}", info, lambda i: (
+            f"U[{i},{i}] is zero and using it on lu_solve would result in a division by zero. "
+            "If you still want to perform the factorization, consider calling linalg.lu(A, "
+            "pivot) or linalg.lu_factor_ex(A, pivot)"))
     P = permutation(piv, LU.shape[-2], LU.dtype) if A._requires_grad else None
     return recorded_multi(LinalgLuFactorExBackward0, [LU, piv, info], (A,), (P,),
                           (True, False, False))
@@ -246,8 +245,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
     float_input(A, "linalg.lstsq")
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{name}: Expected input and other to have the same dtype, but got "
-                           f"input's dtype {A.dtype.name.capitalize()} and other's dtype "
-                           f"{B.dtype.name.capitalize()}")
+                           f"input's dtype {D.SCALAR_NAMES[A.dtype]} and other's dtype "
+                           f"{D.SCALAR_NAMES[B.dtype]}")
     a, b = A._data, B._data
     vec = vector_rhs(a, b)
     bm = b[..., None] if vec else b

@@ -5,7 +5,7 @@ derivative formulas are PyTorch's (FunctionsManual.cpp), written against
 `xp` so that their own derivatives are recorded under create_graph=True."""
 
 from .. import return_types as RT
-from ._common import Tensor, np, recorded, recorded_multi
+from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
 from .linalg_common import (INV_TEXT, warn_once, diag_embed, float_input, inv_info, lu_np, mT, np_dtype,
@@ -165,8 +165,8 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
     float_input(B, name)
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
-                           f"{A.dtype.name.capitalize()} and B of type "
-                           f"{B.dtype.name.capitalize()} instead")
+                           f"{D.SCALAR_NAMES[A.dtype]} and B of type "
+                           f"{D.SCALAR_NAMES[B.dtype]} instead")
     a, b = A._data, B._data
     vec = vector_rhs(a, b)
     bm = _as_matrix(b, vec, left)
@@ -262,8 +262,8 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     float_input(B, name)
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
-                           f"{A.dtype.name.capitalize()} and B of type "
-                           f"{B.dtype.name.capitalize()} instead")
+                           f"{D.SCALAR_NAMES[A.dtype]} and B of type "
+                           f"{D.SCALAR_NAMES[B.dtype]} instead")
     a, b = A._data, B._data
     if (b.shape[-2] if left else b.shape[-1]) != a.shape[-1]:
         eq = "AX = B" if left else "XA = B"
