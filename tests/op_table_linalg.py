@@ -185,4 +185,7 @@ OPS = [
         T.linalg.lstsq(a, b, driver="gelsd")), [M43, ((4, 2), ANY)], True),
     ("linalg.lstsq_vector_wide", lambda T, a, b: T.linalg.lstsq(a, b).solution,
      [M34, ((3,), ANY)], True),
+    ("linalg.householder_product", lambda T, a, tau: T.linalg.householder_product(a, tau),
+     [M43, ((2,), ANY)], True),
+    ("orgqr", lambda T, a, tau: a.orgqr(tau), [((2, 3, 3), ANY), ((2, 3), ANY)], True),
 ]

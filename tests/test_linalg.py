@@ -108,6 +108,8 @@ def fields(result):
     lambda T: t(T, SQ).inverse(),
     lambda T: t(T, SQ).matrix_power(2),
     lambda T: t(T, SQ).slogdet()[1],
+    lambda T: T.linalg.householder_product(t(T, BATCH), t(T, BATCH[:, 0])),
+    lambda T: T.orgqr(t(T, TALL), t(T, TALL[:3, 0])),
 ])
 def test_values_as_torch(fn):
     with warnings.catch_warnings():
@@ -221,6 +223,10 @@ def test_det_gradient_at_a_singular_matrix():
     lambda T: T.linalg.tensorinv(t(T, TALL), ind=1),
     lambda T: T.linalg.tensorinv(t(T, SQ), ind=0),
     lambda T: T.linalg.vander(t(T, RHS[:, 0]), N=1),
+    lambda T: T.linalg.householder_product(t(T, WIDE), t(T, RHS[:2, 0])),
+    lambda T: T.linalg.householder_product(t(T, TALL), t(T, TALL[:, 0])),
+    lambda T: T.linalg.householder_product(t(T, TALL), t(T, RHS[:2, 0], "float32")),
+    lambda T: T.linalg.householder_product(t(T, TALL), t(T, RHS[:2])),
 ])
 def test_errors_as_torch(op):
     check_error(lambda T: (), lambda T: op(T))

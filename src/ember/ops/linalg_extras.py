@@ -7,7 +7,7 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .linalg import matmul
-from .linalg_common import mT, square
+from .linalg_common import float_input, mT, square
 from .linalg_solvers import inv, inv_ex, solve, tri_solve_arrays, solve_triangular, tri_mask
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
@@ -250,6 +250,94 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
         TriangularSolveBackward0, [x, a.copy()], (input, A), (upper, transpose, unitriangular)))
 
 
+# --- householder_product ------------------------------------------------------
+
+def _reflectors(A, tau, ops):
+    """Q = H_1 ... H_k I[:, :n] with H_i = I - tau_i v_i v_i^T, v_i the i-th
+    column of A below the diagonal with a 1 on it. `ops` (NumPy or Ember)
+    runs the same arithmetic on arrays or, recorded, on tensors."""
+    m, n = A.shape[-2:]
+    k = tau.shape[-1]
+    dt = ops.dtype(A)
+    eye = np.eye(m, dtype=dt)
+    Q = ops.const(np.broadcast_to(eye[:, :n], tuple(A.shape[:-2]) + (m, n)).copy())
+    for i in range(k - 1, -1, -1):
+        below = np.zeros(m, dt)
+        below[i + 1:] = 1
+        v = A[..., :, i] * ops.const(below) + ops.const(eye[i])
+        Q = Q - tau[..., i, None, None] * ops.matmul(v[..., :, None],
+                                                     ops.matmul(v[..., None, :], Q))
+    return Q
+
+
+class _ArrayOps:
+    dtype = staticmethod(lambda x: x.dtype)
+    const = staticmethod(lambda a: a)
+    matmul = staticmethod(np.matmul)
+
+
+class _TensorOps:
+    dtype = staticmethod(lambda x: x._data.dtype)
+    const = staticmethod(Tensor._wrap)
+    matmul = staticmethod(matmul)
+
+
+def _householder_grads(xp, g, A, tau):
+    """The reflectors' product differentiated by recording it (on fresh
+    leaves for a plain backward; on the saved inputs themselves under
+    create_graph, so the result is differentiable again)."""
+    from ..autograd import grad
+    from ..autograd.grad_mode import enable_grad
+    plain = not xp.recording
+    if plain:
+        A = Tensor._wrap(A).requires_grad_()
+        tau = Tensor._wrap(tau).requires_grad_()
+        g = Tensor._wrap(g)
+    wanted = [t for t in (A, tau) if t.requires_grad]
+    with enable_grad():
+        Q = _reflectors(A, tau, _TensorOps)
+        found = grad(Q, wanted, g, create_graph=not plain, allow_unused=True)
+    by_id = {id(t): r for t, r in zip(wanted, found)}
+    out = []
+    for t in (A, tau):
+        r = by_id.get(id(t))
+        if r is None:
+            r = Tensor._wrap(np.zeros(t._data.shape, t._data.dtype))
+        out.append(r._data if plain else r)
+    return out
+
+
+LinalgHouseholderProductBackward0 = grad_fn(
+    "LinalgHouseholderProductBackward0",
+    input=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[0],
+    tau=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[1])
+
+
+def householder_product(A, tau):
+    name = "torch.linalg.householder_product"
+    a, t = A._data, tau._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if t.ndim != a.ndim - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but got "
+                           f"tau.ndim equal to {t.ndim} and input.ndim is equal to {a.ndim}")
+    if a.shape[-2] < a.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if a.shape[-1] < t.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    if a.dtype != t.dtype:
+        raise RuntimeError(f"{name}: tau dtype {D.SCALAR_NAMES[tau.dtype]} does not match input "
+                           f"dtype {D.SCALAR_NAMES[A.dtype]}")
+    float_input(A, "linalg.householder_product")
+    return recorded(LinalgHouseholderProductBackward0, _reflectors(a, t, _ArrayOps), (A, tau))
+
+
+def orgqr(input, tau):
+    return householder_product(input, tau)
+
+
 def _provide():
     from ._xp import provide
     provide("cholesky_solve", _cholesky_solve_arrays,
@@ -257,7 +345,8 @@ def _provide():
 
 
 _provide()
-for _f in (vecdot, tensorinv, tensorsolve):
+register(orgqr, "orgqr", node=LinalgHouseholderProductBackward0)
+for _f in (vecdot, tensorinv, tensorsolve, householder_product):
     register(_f, _f.__name__, method=False, namespace="linalg", node=None)
 register(diagonal, "diagonal", method=False, namespace="linalg", node=None, out=False)
 register(vander, "vander", method=False, namespace="linalg", node=None, out=False)
