@@ -70,6 +70,8 @@ def fields(result):
     lambda T: T.linalg.pinv(t(T, WIDE), atol=0.5),
     lambda T: T.linalg.pinv(t(T, SINGULAR), rtol=1e-3),
     lambda T: T.linalg.pinv(t(T, SPD), hermitian=True),
+    lambda T: T.linalg.pinv(t(T, BATCH), atol=t(T, [1.0, 5.0]), rtol=t(T, [0.0, 0.1])),
+    lambda T: T.linalg.matrix_rank(t(T, BATCH), atol=t(T, [1.0, 5.0])),
     lambda T: T.pinverse(t(T, SINGULAR), rcond=1e-2),
     lambda T: T.linalg.matrix_rank(t(T, SINGULAR)),
     lambda T: T.linalg.matrix_rank(t(T, BATCH), atol=4.0, rtol=0.1),

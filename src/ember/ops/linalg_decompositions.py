@@ -230,7 +230,9 @@ LinalgPinvBackward0 = grad_fn("LinalgPinvBackward0", self=lambda xp, g, self, re
 
 
 def _value(x):
-    return x._data if isinstance(x, Tensor) else x
+    """A tolerance: a number, or a tensor of one per matrix of the batch
+    (broadcast against the spectra's last dim)."""
+    return x._data[..., None] if isinstance(x, Tensor) else x
 
 
 def _tolerance(a, s_max, atol, rtol):
