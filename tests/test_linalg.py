@@ -133,6 +133,7 @@ def test_non_contiguous_and_empty_inputs():
     check(lambda T: T.linalg.svdvals(t(T, TALL)[::2]), rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
 def test_named_tuples_and_reprs():
     r = ember.linalg.slogdet(ember.eye(2))
     assert type(r).__name__ == "linalg_slogdet" and r.sign.item() == 1.0
@@ -144,6 +145,7 @@ def test_named_tuples_and_reprs():
                   (ember.linalg.lu(ember.eye(2)), torch.linalg.lu(torch.eye(2))),
                   (ember.slogdet(ember.eye(2)), torch.slogdet(torch.eye(2))),
                   (ember.svd(ember.eye(2)), torch.svd(torch.eye(2))),
+                  (ember.lu(ember.eye(2), get_infos=True), torch.lu(torch.eye(2), get_infos=True)),
                   (ember.triangular_solve(ember.eye(2), ember.eye(2)),
                    torch.triangular_solve(torch.eye(2), torch.eye(2)))):
         assert repr(e) == repr(tr).replace("torch.", "ember.")

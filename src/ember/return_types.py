@@ -34,5 +34,6 @@ for _name, _fields in {"slogdet": ("sign", "logabsdet"), "linalg_slogdet": ("sig
                        "linalg_solve_ex": ("result", "info"), "lu_unpack": ("P", "L", "U"),
                        "histogram": ("hist", "bin_edges"), "frexp": ("mantissa", "exponent"),
                        "geqrf": ("a", "tau"),
-                       "triangular_solve": ("solution", "cloned_coefficient")}.items():
+                       "triangular_solve": ("solution", "cloned_coefficient"),
+                       "_lu_with_info": ("LU", "pivots", "info")}.items():
     _return_type(_name, _fields)

@@ -205,7 +205,7 @@ def torch_lu(A, pivot=True, get_infos=False):
               "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
               "compute_pivots)")
     LU, piv, info = _lu_factor_ex(A, pivot, False, "linalg.lu_factor_ex")
-    return (LU, piv, info) if get_infos else (LU, piv)
+    return RT._lu_with_info(LU, piv, info) if get_infos else (LU, piv)
 
 
 # --- lstsq ------------------------------------------------------------------
