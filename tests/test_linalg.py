@@ -131,6 +131,21 @@ def test_non_contiguous_and_empty_inputs():
     check(lambda T: T.linalg.det(t(T, np.zeros((2, 0, 0)))))
     check(lambda T: T.linalg.inv(t(T, np.zeros((0, 3, 3)))))
     check(lambda T: T.linalg.svdvals(t(T, TALL)[::2]), rtol=1e-6)
+    empty, wide0 = np.zeros((2, 0, 0)), np.zeros((0, 3))
+    for fn in (lambda T: fields(T.linalg.lu_factor(t(T, empty))),
+               lambda T: fields(T.linalg.lu(t(T, empty))),
+               lambda T: fields(T.linalg.slogdet(t(T, empty))),
+               lambda T: fields(T.linalg.qr(t(T, wide0))),
+               lambda T: fields(T.linalg.svd(t(T, wide0))),
+               lambda T: T.linalg.pinv(t(T, wide0)),
+               lambda T: T.linalg.matrix_rank(t(T, wide0)),
+               lambda T: T.linalg.matrix_exp(t(T, empty)),
+               lambda T: T.linalg.vector_norm(t(T, 3.0)),
+               lambda T: T.linalg.solve(t(T, np.stack([2 * np.eye(3)] * 2)[:, None]),
+                                        t(T, np.ones((3, 3, 1)))),
+               lambda T: T.linalg.lu_solve(*T.linalg.lu_factor(t(T, 2 * np.eye(3))),
+                                           t(T, np.ones((2, 3, 1))))):
+        check(fn)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

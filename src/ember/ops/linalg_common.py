@@ -75,14 +75,14 @@ def lu_np(a):
     a = np.array(a, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
     batch, (m, n) = a.shape[:-2], a.shape[-2:]
     k = min(m, n)
-    A = a.reshape((-1, m, n))
+    A = a.reshape((int(np.prod(batch)), m, n))
     nb = A.shape[0]
     piv = np.zeros((nb, k), np.int32)
     info = np.zeros(nb, np.int32)
     rows = np.arange(nb)
     with np.errstate(divide="ignore", invalid="ignore"):
         for j in range(k):
-            p = np.argmax(np.abs(A[:, j:, j]), axis=1) + j if m > j else np.full(nb, j)
+            p = np.argmax(np.abs(A[:, j:, j]), axis=1) + j
             piv[:, j] = p + 1
             pr = A[rows, p].copy()
             A[rows, p] = A[:, j]

@@ -18,8 +18,9 @@ def permutation(pivots, m, dtype):
     """P of A = P L U from LAPACK's 1-based row swaps (applied in order)."""
     piv = np.asarray(pivots).astype(np.int64) - 1
     batch = piv.shape[:-1]
-    perm = np.broadcast_to(np.arange(m), batch + (m,)).copy().reshape(-1, m)
-    flat = piv.reshape(-1, piv.shape[-1])
+    nb = int(np.prod(batch))
+    perm = np.broadcast_to(np.arange(m), batch + (m,)).copy().reshape(nb, m)
+    flat = piv.reshape(nb, piv.shape[-1])
     rows = np.arange(perm.shape[0])
     for i in range(flat.shape[-1]):
         j = flat[:, i]
