@@ -7,9 +7,9 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import const, warn_once, at_least_2d, diag_embed, eye_as, float_input, mT, np_dtype, square
-from .linalg_solvers import solve_triangular, tri_mask
-from . import linalg_solvers  # noqa: F401  (xp.solve_triangular, xp.inv)
+from .linalg_common import (at_least_2d, const, diag_embed, eye_as, float_input, mT, np_dtype,
+                            square, warn_once)
+from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",
            "cond"]

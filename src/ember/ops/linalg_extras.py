@@ -8,7 +8,7 @@ from ._common import D, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .linalg import matmul
 from .linalg_common import float_input, mT, square
-from .linalg_solvers import inv, inv_ex, solve, tri_solve_arrays, solve_triangular, tri_mask
+from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 

@@ -3,7 +3,7 @@ dispatch of the old torch.norm, each built as PyTorch builds it (so the
 graphs hold the same nodes)."""
 import math
 
-from ._common import D, Tensor, as_dims, np, recorded, wrap_dim
+from ._common import D, as_dims, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .linalg_common import at_least_2d
 

@@ -8,8 +8,8 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import (INV_TEXT, warn_once, diag_embed, float_input, inv_info, lu_np, mT, np_dtype,
-                            singular_error, square, at_least_2d, vector_rhs)
+from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mT, np_dtype,
+                            singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
            "cholesky", "cholesky_ex", "tri_mask"]
