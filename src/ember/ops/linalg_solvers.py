@@ -1,1 +1,385 @@
-"""(being written: see ops/__init__.py)"""
+"""torch.linalg's inverses and linear solvers: inv, inv_ex, det, slogdet,
+solve, solve_ex, solve_triangular, cholesky, cholesky_ex, and the old torch
+names built on them. The arithmetic is LAPACK's, through numpy.linalg; the
+derivative formulas are PyTorch's (FunctionsManual.cpp), written against
+`xp` so that their own derivatives are recorded under create_graph=True."""
+
+from .. import return_types as RT
+from ._common import D, Tensor, np, recorded, recorded_multi
+from ._registry import grad_fn, register
+from ._xp import provide
+from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mT, np_dtype,
+                            singular_error, square, vector_rhs, warn_once)
+
+__all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
+           "cholesky", "cholesky_ex", "tri_mask"]
+
+
+def tri_mask(xp, x, upper, k=0):
+    """triu(ones, k) (upper) or tril(ones, -k) of x's matrix shape and dtype:
+    a constant the formulas multiply by (no triu/tril op needed)."""
+    m, n = xp.data(x).shape[-2:]
+    ones = np.ones((m, n), np_dtype(xp, x))
+    return np.triu(ones, k) if upper else np.tril(ones, -k)
+
+
+# --- inv ------------------------------------------------------------------
+
+LinalgInvExBackward0 = grad_fn(
+    "LinalgInvExBackward0", outputs=("inverse",),
+    A=lambda xp, grad, inverse: -xp.matmul(xp.matmul(mT(xp, inverse), grad[0]),
+                                           mT(xp, inverse)))
+
+
+def _inv_arrays(a, name, check):
+    try:
+        return np.linalg.inv(a), np.zeros(a.shape[:-2], np.int32)
+    except np.linalg.LinAlgError:
+        info = inv_info(a)
+        if check:
+            raise singular_error(name, info, INV_TEXT) from None
+        # (LAPACK leaves garbage in a singular element's inverse; NaN here.)
+        out = np.full(a.shape, np.nan, a.dtype)
+        ok = info == 0
+        if a.ndim > 2:
+            out[ok] = np.linalg.inv(a[ok])
+        return out, info
+
+
+def _inv_ex(A, check_errors, name):
+    square(A, name)
+    inverse, info = _inv_arrays(A._data, name, check_errors)
+    return recorded_multi(LinalgInvExBackward0, [inverse, info], (A,), (), (True, False))
+
+
+def inv_ex(A, *, check_errors=False):
+    return RT.linalg_inv_ex(*_inv_ex(A, check_errors, "linalg.inv_ex"))
+
+
+def inv(A):
+    return _inv_ex(A, True, "linalg.inv")[0]
+
+
+# --- det, slogdet ---------------------------------------------------------
+
+def _cofactor(a):
+    """d det(A) / dA: det(A) A^{-T}, through the SVD where A is singular
+    (the adjugate stays defined there)."""
+    d = np.linalg.det(a)[..., None, None]
+    with np.errstate(all="ignore"):
+        try:
+            out = d * np.swapaxes(np.linalg.inv(a), -1, -2)
+            if np.all(np.isfinite(out)):
+                return out
+        except np.linalg.LinAlgError:
+            pass
+        u, s, vh = np.linalg.svd(a)
+        sign = np.linalg.det(u) * np.linalg.det(vh)
+        n = s.shape[-1]
+        others = np.prod(np.where(np.eye(n, dtype=bool), 1, s[..., None, :]), axis=-1)
+        adj = (np.swapaxes(vh, -1, -2) * (sign[..., None] * others)[..., None, :]) \
+            @ np.swapaxes(u, -1, -2)
+        return np.swapaxes(adj, -1, -2)
+
+
+def _det_grad(xp, g, A, det):
+    if not xp.recording:
+        return g[..., None, None] * _cofactor(A)
+    return (g * det)[..., None, None] * mT(xp, xp.inv(A))
+
+
+LinalgDetBackward0 = grad_fn("LinalgDetBackward0", A=lambda xp, g, A, result:
+                             _det_grad(xp, g, A, result))
+LinalgSlogdetBackward0 = grad_fn(
+    "LinalgSlogdetBackward0", outputs=("sign", "logabsdet"),
+    A=lambda xp, grad, A: grad[1][..., None, None] * mT(xp, xp.inv(A)))
+
+
+def det(A):
+    square(A, "linalg.det")
+    return recorded(LinalgDetBackward0, np.asarray(np.linalg.det(A._data)), (A,))
+
+
+def _slogdet(A, name):
+    square(A, name)
+    sign, logabsdet = np.linalg.slogdet(A._data)
+    return recorded_multi(LinalgSlogdetBackward0, [np.asarray(sign), np.asarray(logabsdet)],
+                          (A,))
+
+
+def slogdet(A):
+    return RT.linalg_slogdet(*_slogdet(A, "linalg.slogdet"))
+
+
+def torch_slogdet(input):
+    return RT.slogdet(*_slogdet(input, "linalg.slogdet"))
+
+
+def logdet(input):
+    """log det: NaN where the determinant is negative (PyTorch's where over
+    slogdet, so the graph is the same)."""
+    from .conditional import where
+    sign, logabsdet = _slogdet(input, "logdet")
+    nan = Tensor._wrap(np.array(np.nan, input._data.dtype))
+    return where(Tensor._wrap(np.asarray(sign._data < 0)), nan, logabsdet)
+
+
+# --- solve ----------------------------------------------------------------
+
+def _solve_arrays(a, b, left):
+    """A X = B (left) or X A = B for matrices B, batch dims broadcast."""
+    if left:
+        return np.linalg.solve(a, b)
+    return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def _as_matrix(x, vec, left):
+    return x if not vec else (x[..., None] if left else x[..., None, :])
+
+
+def _as_given(x, vec, left):
+    return x if not vec else (x[..., 0] if left else x[..., 0, :])
+
+
+def _solve_grad_B(xp, g, A, left, vec):
+    g = _as_matrix(g, vec, left)
+    gB = xp.solve(mT(xp, A), g) if left else mT(xp, xp.solve(A, mT(xp, g)))
+    return gB
+
+
+def _solve_grad_A(xp, g, A, X, left, vec):
+    gB = _solve_grad_B(xp, g, A, left, vec)
+    X = _as_matrix(X, vec, left)
+    return -xp.matmul(gB, mT(xp, X)) if left else -xp.matmul(mT(xp, X), gB)
+
+
+LinalgSolveExBackward0 = grad_fn(
+    "LinalgSolveExBackward0", outputs=("X",),
+    A=lambda xp, grad, A, X, left, vec: _solve_grad_A(xp, grad[0], A, X, left, vec),
+    B=lambda xp, grad, A, left, vec: _as_given(_solve_grad_B(xp, grad[0], A, left, vec),
+                                               vec, left))
+
+
+def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
+    square(A, name)
+    float_input(B, name)
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
+                           f"{D.SCALAR_NAMES[A.dtype]} and B of type "
+                           f"{D.SCALAR_NAMES[B.dtype]} instead")
+    a, b = A._data, B._data
+    vec = vector_rhs(a, b)
+    bm = _as_matrix(b, vec, left)
+    n, k = a.shape[-1], bm.shape[-2 if left else -1]
+    if n != k:
+        eq, (r, c) = ("AX = B", bm.shape[-2:]) if left else ("XA = B", bm.shape[-2:])
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
+                           f"({n}x{n} and {r}x{c})")
+    try:
+        x = _solve_arrays(a, bm, left)
+        info = np.zeros(np.broadcast_shapes(a.shape[:-2], bm.shape[:-2]), np.int32)
+    except np.linalg.LinAlgError:
+        batch = np.broadcast_shapes(a.shape[:-2], bm.shape[:-2])
+        info = inv_info(np.broadcast_to(a, batch + a.shape[-2:]))
+        if check_errors:
+            raise singular_error(f"torch.{name}", info, lambda i: "The solver failed because the "
+                                 "input matrix is singular.") from None
+        x = np.full(batch + bm.shape[-2:], np.nan, a.dtype)
+        ok = info == 0
+        if batch:
+            ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
+            x[ok] = _solve_arrays(ab, np.broadcast_to(bm, batch + bm.shape[-2:])[ok], left)
+    return recorded_multi(LinalgSolveExBackward0, [_as_given(x, vec, left), info], (A, B),
+                          (left, vec), (True, False))
+
+
+def solve_ex(A, B, *, left=True, check_errors=False):
+    return RT.linalg_solve_ex(*_solve_ex(A, B, left, check_errors, "linalg.solve_ex"))
+
+
+def solve(A, B, *, left=True):
+    return _solve_ex(A, B, left, True)[0]
+
+
+# --- solve_triangular -----------------------------------------------------
+
+def _triangle(a, upper, unitriangular):
+    t = np.triu(a) if upper else np.tril(a)
+    if unitriangular:
+        n = a.shape[-1]
+        t = t.copy()
+        t[..., np.arange(n), np.arange(n)] = 1
+    return t
+
+
+def _substitute(t, b, upper):
+    """Back/forward substitution, for a triangle with a zero on its diagonal
+    (LAPACK's trtrs gives inf/NaN there; numpy's LU solver refuses)."""
+    n = t.shape[-1]
+    shape = np.broadcast_shapes(t.shape[:-2], b.shape[:-2]) + b.shape[-2:]
+    x = np.zeros(shape, np.result_type(t, b))
+    with np.errstate(all="ignore"):
+        for i in (range(n - 1, -1, -1) if upper else range(n)):
+            rest = (t[..., i, :, None] * x).sum(-2)
+            x[..., i, :] = (b[..., i, :] - rest) / t[..., i, i, None]
+    return x
+
+
+def tri_solve_arrays(a, b, upper, left=True, unitriangular=False):
+    t = _triangle(a, upper, unitriangular)
+    if not left:
+        return np.swapaxes(tri_solve_arrays(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2),
+                                            not upper), -1, -2)
+    try:
+        return np.linalg.solve(t, b)
+    except np.linalg.LinAlgError:
+        return _substitute(t, b, upper)
+
+
+def _tri_grad_B(xp, g, A, upper, left, unitriangular):
+    return xp.solve_triangular(mT(xp, A), g, not upper, left, unitriangular)
+
+
+def _tri_grad_A(xp, g, A, X, upper, left, unitriangular):
+    gB = _tri_grad_B(xp, g, A, upper, left, unitriangular)
+    gA = -xp.matmul(gB, mT(xp, X)) if left else -xp.matmul(mT(xp, X), gB)
+    return gA * tri_mask(xp, gA, upper, int(unitriangular))
+
+
+LinalgSolveTriangularBackward0 = grad_fn(
+    "LinalgSolveTriangularBackward0",
+    self=lambda xp, g, self, result, upper, left, unitriangular:
+        _tri_grad_A(xp, g, self, result, upper, left, unitriangular),
+    B=lambda xp, g, self, upper, left, unitriangular:
+        _tri_grad_B(xp, g, self, upper, left, unitriangular))
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    name = "linalg.solve_triangular"
+    at_least_2d(A, name)
+    at_least_2d(B, name, "B")
+    square(A, name)
+    float_input(B, name)
+    if A._data.dtype != B._data.dtype:
+        raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
+                           f"{D.SCALAR_NAMES[A.dtype]} and B of type "
+                           f"{D.SCALAR_NAMES[B.dtype]} instead")
+    a, b = A._data, B._data
+    if (b.shape[-2] if left else b.shape[-1]) != a.shape[-1]:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
+                           f"({a.shape[-1]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
+    x = tri_solve_arrays(a, b, upper, left, unitriangular)
+    return recorded(LinalgSolveTriangularBackward0, x, (A, B), (upper, left, unitriangular))
+
+
+# --- cholesky -------------------------------------------------------------
+
+def _cholesky_grad(xp, gL, L, upper):
+    """PyTorch's cholesky_backward: L^{-H} Phi L^{-1} with Phi the
+    Hermitian part of tril(L^H gL), diagonal halved."""
+    if upper:
+        L, gL = mT(xp, L), mT(xp, gL)
+    gA = xp.matmul(mT(xp, L), gL) * tri_mask(xp, L, False)
+    gA = (gA + mT(xp, gA * tri_mask(xp, L, False, 1))) * 0.5
+    gA = xp.solve_triangular(mT(xp, L), gA, True, True, False)
+    return xp.solve_triangular(L, gA, False, False, False)
+
+
+LinalgCholeskyExBackward0 = grad_fn(
+    "LinalgCholeskyExBackward0", outputs=("L",),
+    self=lambda xp, grad, L, upper: _cholesky_grad(xp, grad[0], L, upper))
+CholeskyBackward0 = grad_fn("CholeskyBackward0", self=lambda xp, g, result, upper:
+                            _cholesky_grad(xp, g, result, upper))
+
+_CHOL_TEXT = ("The factorization could not be completed because the input is not "
+              "positive-definite (the leading minor of order {} is not positive-definite).").format
+
+
+def _chol_info(a):
+    """LAPACK's potrf info per batch element: the order of the first leading
+    minor that is not positive-definite (0 where the factor exists)."""
+    n = a.shape[-1]
+    flat = a.reshape((-1, n, n))
+    info = np.zeros(flat.shape[0], np.int32)
+    for i, m in enumerate(flat):
+        for k in range(1, n + 1):
+            try:
+                np.linalg.cholesky(m[:k, :k])
+            except np.linalg.LinAlgError:
+                info[i] = k
+                break
+    return info.reshape(a.shape[:-2])
+
+
+def _cholesky_arrays(a, upper, check_errors, name):
+    try:
+        low = np.linalg.cholesky(a)
+        info = np.zeros(a.shape[:-2], np.int32)
+    except np.linalg.LinAlgError:
+        info = _chol_info(a)
+        if check_errors:
+            raise singular_error(name, info, _CHOL_TEXT) from None
+        low = np.full(a.shape, np.nan, a.dtype)
+        ok = info == 0
+        if a.ndim > 2:
+            low[ok] = np.linalg.cholesky(a[ok])
+    return (np.swapaxes(low, -1, -2).copy() if upper else low), info
+
+
+def _cholesky_ex(A, upper, check_errors, name):
+    square(A, name)
+    L, info = _cholesky_arrays(A._data, upper, check_errors, name)
+    return recorded_multi(LinalgCholeskyExBackward0, [L, info], (A,), (upper,), (True, False))
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    return RT.linalg_cholesky_ex(*_cholesky_ex(A, upper, check_errors, "linalg.cholesky_ex"))
+
+
+def cholesky(A, *, upper=False):
+    return _cholesky_ex(A, upper, True, "linalg.cholesky")[0]
+
+
+def torch_cholesky(input, upper=False):
+    warn_once(
+        "torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a "
+        "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
+        "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
+        "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
+        "equivalent results for all valid (symmetric positive definite) inputs.")
+    square(input, "linalg.cholesky")
+    L, _ = _cholesky_arrays(input._data, upper, True, "linalg.cholesky")
+    return recorded(CholeskyBackward0, L, (input,), (upper,))
+
+
+# --- what the formulas call -----------------------------------------------
+
+provide("inv", np.linalg.inv, inv)
+provide("solve", np.linalg.solve, lambda A, B: solve(A, B))
+provide("solve_triangular",
+        lambda a, b, upper, left, unit: tri_solve_arrays(a, b, upper, left, unit),
+        lambda A, B, upper, left, unit: solve_triangular(A, B, upper=upper, left=left,
+                                                         unitriangular=unit))
+
+# (node: the op's own single-output node, for the registry's out= checks)
+# (a linalg op whose name is also a Tensor method is that method when the
+# torch-namespace op is the same function: det, matrix_power, matrix_exp)
+for _f, _node in ((inv, None), (inv_ex, None), (slogdet, None), (solve, None), (solve_ex, None),
+                  (solve_triangular, LinalgSolveTriangularBackward0), (cholesky, None),
+                  (cholesky_ex, None)):
+    register(_f, _f.__name__, method=False, namespace="linalg", node=_node)
+register(det, "det", namespace="linalg", node=LinalgDetBackward0)
+register(det, "det", node=LinalgDetBackward0, out=False)
+
+
+def inverse(input):
+    return inv(input)
+
+
+register(inverse, "inverse", node=None)
+register(torch_slogdet, "slogdet", node=None)
+register(logdet, "logdet", node=None, out=False)
+register(torch_cholesky, "cholesky", node=CholeskyBackward0)
+
+from . import linalg_norms, linalg_extras, linalg_lu  # noqa: E402,F401  (declared with the solvers)

@@ -21,27 +21,9 @@ FlipBackward0 = grad_fn("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dim
 # The gradient of a running sum is the running sum of the gradient, backwards.
 CumsumBackward0 = grad_fn("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
     xp.cumsum(xp.flip(g, (dim,)), dim), (dim,)))
-# d|x|_p = sign(x) |x|^(p-1) / |x|_p^(p-1); at |x|_p = 0 PyTorch gives 0.
-LinalgVectorNormBackward0 = grad_fn(
-    "LinalgVectorNormBackward0", self=lambda xp, g, self, result, ord, dim, keepdim:
-    _norm_grad(xp, g, self, result, ord, dim, keepdim))
-
 
 def _zero(xp, g):
     return g * 0
-
-
-def _norm_grad(xp, g, x, r, p, dims, keep):
-    if not keep and dims is not None:
-        shape = tuple(1 if i in dims else s for i, s in enumerate(x.shape))
-        g, r = xp.reshape(g, shape), xp.reshape(r, shape)
-    if p == 2:
-        scale = xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
-        return x * scale
-    if p == 1:
-        return xp.sign(x) * g
-    safe = xp.where(r == 0, 1, r)
-    return xp.where(r == 0, 0, g * xp.sign(x) * abs(x) ** (p - 1) / safe ** (p - 1))
 
 
 def _rounding_input(x, kernel, ints=True):
@@ -206,22 +188,10 @@ def cumsum(input, dim, *, dtype=None):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The vector p-norm (2 by default; 'fro' is 2), over all or `dim`."""
-    x = input._data
-    if x.dtype.kind != "f":
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {input.dtype.name.capitalize()}")
-    p = 2 if p in ("fro", None) else p
-    dims = as_dims(dim, x.ndim) if dim is not None else None
-    a = np.abs(x)
-    if p == float("inf"):
-        data = a.max(axis=dims, keepdims=keepdim)
-    elif p == 2:
-        data = np.sqrt((a * a).sum(axis=dims, keepdims=keepdim))
-    else:
-        data = (a ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, dtype=x.dtype), (input,),
-                    (p, dims, keepdim))
+    """torch.norm: routed to linalg.vector_norm / linalg.matrix_norm as
+    torch/functional.py routes it ('fro' is the 2-norm, 'nuc' a matrix norm)."""
+    from .linalg_norms import torch_norm
+    return torch_norm(input, p, dim, keepdim, dtype)
 
 
 cumsum = register(cumsum, inplace=True)

@@ -1,0 +1,129 @@
+"""What the torch.linalg ops share: PyTorch's argument checks and error
+texts, a batched LU factorisation (NumPy has none; it also tells which
+pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
+and the matrix helpers the derivative formulas are written with."""
+from ._common import D, Tensor, np
+
+__all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "eye_as", "diag_embed",
+           "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
+
+
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix function failed on its input
+    (singular, not positive-definite)."""
+
+
+def float_input(t, name):
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {D.SCALAR_NAMES[t.dtype]}")
+
+
+def at_least_2d(t, name, arg="A"):
+    if t._data.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor {arg} must have at least 2 dimensions.")
+
+
+def square(t, name, arg="A", check_float=True):
+    """PyTorch's checks of a (batch of) square matrices, in its order."""
+    at_least_2d(t, name, arg)
+    m, n = t._data.shape[-2:]
+    if m != n:
+        raise RuntimeError(f"{name}: {arg} must be batches of square matrices, "
+                           f"but they are {m} by {n} matrices")
+    if check_float:
+        float_input(t, name)
+
+
+def vector_rhs(A, B):
+    """PyTorch's rule for `B` being a (batch of) vector(s) in A X = B."""
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
+
+
+def np_dtype(xp, x):
+    return xp.data(x).dtype
+
+
+def const(xp, array):
+    """A constant array as the formula's namespace takes it."""
+    return Tensor._wrap(array) if xp.recording else array
+
+
+def mT(xp, x):
+    return xp.transpose(x, -1, -2)
+
+
+def eye_as(xp, x, n=None):
+    """The identity of x's dtype (n x n, n from x's last dim by default)."""
+    return np.eye(xp.data(x).shape[-1] if n is None else n, dtype=np_dtype(xp, x))
+
+
+def diag_embed(xp, v):
+    """Batched diagonal matrices with v on the diagonal."""
+    return v[..., None, :] * eye_as(xp, v)
+
+
+def diag(xp, X):
+    """The diagonal of (a batch of) square matrices, recorded as products."""
+    return xp.sum(X * eye_as(xp, X), (-1,))
+
+
+def lu_np(a):
+    """Batched LU with partial pivoting, as LAPACK's getrf: (LU, pivots
+    1-based int32, info int32 = first zero pivot, 1-based, or 0). A Python
+    loop over the columns, each step vectorised over the batch."""
+    a = np.array(a, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
+    batch, (m, n) = a.shape[:-2], a.shape[-2:]
+    k = min(m, n)
+    A = a.reshape((int(np.prod(batch)), m, n))
+    nb = A.shape[0]
+    piv = np.zeros((nb, k), np.int32)
+    info = np.zeros(nb, np.int32)
+    rows = np.arange(nb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(k):
+            p = np.argmax(np.abs(A[:, j:, j]), axis=1) + j
+            piv[:, j] = p + 1
+            pr = A[rows, p].copy()
+            A[rows, p] = A[:, j]
+            A[:, j] = pr
+            d = A[:, j, j]
+            zero = d == 0
+            info[(info == 0) & zero] = j + 1
+            scale = np.where(zero, 1, d)
+            A[:, j + 1:, j] /= scale[:, None]
+            A[:, j + 1:, j + 1:] -= A[:, j + 1:, j, None] * A[:, j, None, j + 1:]
+    return A.reshape(a.shape), piv.reshape(batch + (k,)), info.reshape(batch)
+
+
+def singular_error(name, infos, text):
+    """PyTorch's error for the first failing batch element: `text` formats
+    LAPACK's info (1-based)."""
+    infos = np.asarray(infos)
+    bad = np.flatnonzero(infos.reshape(-1))
+    i = int(bad[0]) if bad.size else 0
+    prefix = f"(Batch element {i}): " if infos.ndim else ""
+    return LinAlgError(f"{name}: {prefix}{text(int(infos.reshape(-1)[i]))}")
+
+
+def inv_info(a):
+    return lu_np(a)[2]
+
+
+INV_TEXT = ("The diagonal element {} is zero, the inversion could not be completed because the "
+            "input matrix is singular.").format
+
+
+def wrap_int32(x):
+    return Tensor._wrap(np.asarray(x, np.int32))
+
+
+_WARNED = set()
+
+
+def warn_once(message, category=UserWarning):
+    """PyTorch's TORCH_WARN_ONCE: a deprecation note given once per process."""
+    import warnings
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, category, stacklevel=3)

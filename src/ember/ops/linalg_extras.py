@@ -1,0 +1,358 @@
+"""torch.linalg's compositions and helpers: matrix_power, vecdot, diagonal,
+matmul, tensorinv, tensorsolve, vander; torch.cholesky_solve,
+torch.cholesky_inverse and torch.triangular_solve."""
+import math
+
+from .. import return_types as RT
+from ._common import D, Tensor, np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from .linalg import matmul
+from .linalg_common import float_input, mT, square
+from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
+
+__all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
+
+
+def matrix_power(A, n):
+    """Binary powering with PyTorch's order of products (n < 0: of the inverse)."""
+    from .shape import clone
+    square(A, "linalg.matrix_power", check_float=False)
+    if n == 0:
+        out = clone(A)
+        out.copy_(Tensor._wrap(np.broadcast_to(np.eye(A._data.shape[-1], dtype=A._data.dtype),
+                                               A._data.shape)))
+        return out
+    if n < 0:
+        A, n = inv(A), -n
+    if n == 1:
+        return clone(A)
+    if n == 2:
+        return matmul(A, A)
+    if n == 3:
+        return matmul(matmul(A, A), A)
+    z = result = None
+    while n > 0:
+        bit, n = n % 2, n // 2
+        z = A if z is None else matmul(z, z)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
+def vecdot(x, y, *, dim=-1):
+    from .linalg import dot
+    from .reduction import sum as sum_
+    if x._data.ndim == 1 and y._data.ndim == 1:
+        return dot(x, y)
+    return sum_(x * y, dim)
+
+
+# --- diagonal -------------------------------------------------------------
+
+def _diagonal_arrays(a, offset, dim1, dim2):
+    return np.diagonal(a, offset, dim1, dim2).copy()
+
+
+def _diagonal_scatter(g, shape, offset, dim1, dim2):
+    """Zeros of `shape` with g on the chosen diagonal."""
+    z = np.zeros(shape, g.dtype)
+    idx = np.arange(g.shape[-1])
+    rows, cols = (idx, idx + offset) if offset >= 0 else (idx - offset, idx)
+    moved = np.moveaxis(z, (dim1, dim2), (-2, -1))     # a view: writes reach z
+    moved[..., rows, cols] = g
+    return z
+
+
+DiagonalBackwardBackward0 = grad_fn(
+    "DiagonalBackwardBackward0",
+    grad_output=lambda xp, g, offset, dim1, dim2: _diag_of(xp, g, offset, dim1, dim2))
+DiagonalBackward0 = grad_fn(
+    "DiagonalBackward0",
+    self=lambda xp, g, shape, offset, dim1, dim2: _diag_put(xp, g, shape, offset, dim1, dim2))
+
+
+def _diag_of(xp, g, offset, dim1, dim2):
+    if xp.recording:
+        return diagonal(g, offset=offset, dim1=dim1, dim2=dim2)
+    return _diagonal_arrays(g, offset, dim1, dim2)
+
+
+def _diag_put(xp, g, shape, offset, dim1, dim2):
+    if xp.recording:
+        return recorded(DiagonalBackwardBackward0,
+                        _diagonal_scatter(g._data, shape, offset, dim1, dim2), (g,),
+                        (offset, dim1, dim2))
+    return _diagonal_scatter(g, shape, offset, dim1, dim2)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    a = A._data
+    d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return recorded(DiagonalBackward0, _diagonal_arrays(a, offset, d1, d2), (A,),
+                    (a.shape, offset, d1, d2))
+
+
+# --- tensorinv, tensorsolve ------------------------------------------------
+
+ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=lambda xp, g, shape:
+                                xp.reshape(g, shape))
+
+
+def tensorinv(A, ind=2):
+    from .shape import reshape
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    shape = tuple(A._data.shape)
+    end, start = math.prod(shape[ind:]), math.prod(shape[:ind])
+    if end != start:
+        raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {end} != {start}")
+    result = inv_ex(reshape(A, (end, end)), check_errors=True).inverse
+    # PyTorch's inverse is column-major, so its reshape is recorded as an alias
+    return recorded(ReshapeAliasBackward0, result._data.reshape(shape[ind:] + shape[:ind]),
+                    (result,), ((end, end),))
+
+
+def tensorsolve(A, B, dims=None):
+    from .shape import permute, reshape
+    nd = A._data.ndim
+    if dims is not None:
+        moved = [wrap_dim(d, nd) for d in dims]
+        A = permute(A, tuple(i for i in range(nd) if i not in moved) + tuple(moved))
+    result_shape = tuple(A._data.shape[B._data.ndim:])
+    rp, op = math.prod(result_shape), math.prod(B._data.shape)
+    if rp != op:
+        raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[other.ndim:])"
+                           f" == prod(self.shape[:other.ndim]), but got {rp} != {op}")
+    flat = B if B._data.ndim == 1 else reshape(B, (-1,))
+    return reshape(solve(reshape(A, (rp, rp)), flat), result_shape)
+
+
+# Until the catalogue has torch.cumprod, vander records its own running
+# product under PyTorch's node name; d prod_{j<=k} x_j / d x_i is
+# out_k / x_i for k >= i (so x must have no zeros to differentiate).
+CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, g, self, result, dim: xp.flip(
+    xp.cumsum(xp.flip(g * result, (dim,)), dim), (dim,)) / self)
+
+
+def _cumprod(t, dim):
+    import ember.ops as ops
+    if getattr(ops, "cumprod", None) is not None:   # the catalogue's, once it has one
+        return ops.cumprod(t, dim)
+    d = wrap_dim(dim, t._data.ndim)
+    return recorded(CumprodBackward0, np.cumprod(t._data, axis=d), (t,), (d,))
+
+
+def vander(x, *, N=None):
+    """[1, x, x^2, ...] along a new last dim: PyTorch's cat of ones and a
+    running product."""
+    from .shape import cat, expand, unsqueeze
+    kind = x._data.dtype.kind
+    if kind not in "fiu":
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
+                           f"but got {D.SCALAR_NAMES[x.dtype]}")
+    x_ = unsqueeze(x, -1) if x._data.ndim == 0 else x
+    n = x_._data.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    shape = tuple(x_._data.shape) + (n - 1,)
+    powers = _cumprod(expand(unsqueeze(x_, -1), shape), -1)
+    ones = Tensor._wrap(np.ones(shape[:-1] + (1,), powers._data.dtype))
+    return cat([ones, powers], -1)
+
+
+# --- the old torch names: cholesky_solve, cholesky_inverse, triangular_solve
+
+def _cholesky_solve_arrays(b, u, upper):
+    low = np.swapaxes(u, -1, -2) if upper else u
+    y = tri_solve_arrays(low, b, False)
+    return tri_solve_arrays(np.swapaxes(low, -1, -2), y, True)
+
+
+def _cholesky_solve_grads(xp, g, input2, result, upper):
+    gB = xp.cholesky_solve(g, input2, upper)
+    common = xp.matmul(gB, mT(xp, result))
+    common = common + mT(xp, common)
+    gL = -xp.matmul(input2, common) if upper else -xp.matmul(common, input2)
+    return gB, gL
+
+
+CholeskySolveBackward0 = grad_fn(
+    "CholeskySolveBackward0",
+    # (PyTorch's node keeps `self` too, so changing it in place is caught)
+    self=lambda xp, g, self, input2, upper: xp.cholesky_solve(g, input2, upper),
+    input2=lambda xp, g, self, input2, result, upper:
+        _cholesky_solve_grads(xp, g, input2, result, upper)[1])
+
+
+def cholesky_solve(input, input2, upper=False):
+    b, u = input._data, input2._data
+    if b.ndim < 2 or u.ndim < 2:
+        raise RuntimeError("b should have at least 2 dimensions, but has "
+                           f"{b.ndim} dimensions instead" if b.ndim < 2 else
+                           f"u should have at least 2 dimensions, but has {u.ndim} dimensions "
+                           "instead")
+    if b.dtype != u.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{D.SCALAR_NAMES[input.dtype]} and A of type "
+                           f"{D.SCALAR_NAMES[input2.dtype]} instead.")
+    return recorded(CholeskySolveBackward0, _cholesky_solve_arrays(b, u, upper),
+                    (input, input2), (upper,))
+
+
+CholeskyInverseBackward0 = grad_fn(
+    "CholeskyInverseBackward0", self=lambda xp, g, self, result, upper:
+    _cholesky_inverse_grad(xp, g, self, result, upper))
+
+
+def _cholesky_inverse_grad(xp, g, L, inverse, upper):
+    common = xp.matmul(inverse, xp.matmul(g + mT(xp, g), inverse))
+    return -xp.matmul(L, common) if upper else -xp.matmul(common, L)
+
+
+def cholesky_inverse(input, upper=False):
+    u = input._data
+    if u.ndim < 2:
+        raise RuntimeError(f"Expected input tensor to have at least 2 dimensions, but got "
+                           f"{u.ndim} dimensions")
+    eye = np.broadcast_to(np.eye(u.shape[-1], dtype=u.dtype), u.shape)
+    return recorded(CholeskyInverseBackward0, _cholesky_solve_arrays(eye, u, upper), (input,),
+                    (upper,))
+
+
+def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
+    """PyTorch's triangular_solve_backward (the gradient of the returned
+    copy of A does not reach A)."""
+    At = mT(xp, A) if not transpose else A
+    gB = xp.solve_triangular(At, g, (not upper) if not transpose else upper, True, unitriangular)
+    gA = -xp.matmul(X, mT(xp, gB)) if transpose else -xp.matmul(gB, mT(xp, X))
+    return gB, gA * tri_mask(xp, gA, upper, int(unitriangular))
+
+
+TriangularSolveBackward0 = grad_fn(
+    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"),
+    # (PyTorch's node keeps `self` too, so changing it in place is caught)
+    self=lambda xp, grad, self, A, solution, upper, transpose, unitriangular:
+        _triangular_solve_grads(xp, grad[0], A, solution, upper, transpose, unitriangular)[0],
+    A=lambda xp, grad, self, A, solution, upper, transpose, unitriangular:
+        _triangular_solve_grads(xp, grad[0], A, solution, upper, transpose, unitriangular)[1]
+        + grad[1])
+
+
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
+    from ._common import recorded_multi
+    b, a = input._data, A._data
+    t = np.swapaxes(a, -1, -2) if transpose else a
+    x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
+    return RT.triangular_solve(*recorded_multi(
+        TriangularSolveBackward0, [x, a.copy()], (input, A), (upper, transpose, unitriangular)))
+
+
+# --- householder_product ------------------------------------------------------
+
+def _reflectors(A, tau, ops):
+    """Q = H_1 ... H_k I[:, :n] with H_i = I - tau_i v_i v_i^T, v_i the i-th
+    column of A below the diagonal with a 1 on it. `ops` (NumPy or Ember)
+    runs the same arithmetic on arrays or, recorded, on tensors."""
+    m, n = A.shape[-2:]
+    k = tau.shape[-1]
+    dt = ops.dtype(A)
+    eye = np.eye(m, dtype=dt)
+    Q = ops.const(np.broadcast_to(eye[:, :n], tuple(A.shape[:-2]) + (m, n)).copy())
+    for i in range(k - 1, -1, -1):
+        below = np.zeros(m, dt)
+        below[i + 1:] = 1
+        v = A[..., :, i] * ops.const(below) + ops.const(eye[i])
+        Q = Q - tau[..., i, None, None] * ops.matmul(v[..., :, None],
+                                                     ops.matmul(v[..., None, :], Q))
+    return Q
+
+
+class _ArrayOps:
+    dtype = staticmethod(lambda x: x.dtype)
+    const = staticmethod(lambda a: a)
+    matmul = staticmethod(np.matmul)
+
+
+class _TensorOps:
+    dtype = staticmethod(lambda x: x._data.dtype)
+    const = staticmethod(Tensor._wrap)
+    matmul = staticmethod(matmul)
+
+
+def _householder_grads(xp, g, A, tau):
+    """The reflectors' product differentiated by recording it (on fresh
+    leaves for a plain backward; on the saved inputs themselves under
+    create_graph, so the result is differentiable again)."""
+    from ..autograd import grad
+    from ..autograd.grad_mode import enable_grad
+    plain = not xp.recording
+    if plain:
+        A = Tensor._wrap(A).requires_grad_()
+        tau = Tensor._wrap(tau).requires_grad_()
+        g = Tensor._wrap(g)
+    wanted = [t for t in (A, tau) if t.requires_grad]
+    with enable_grad():
+        Q = _reflectors(A, tau, _TensorOps)
+        found = grad(Q, wanted, g, create_graph=not plain, allow_unused=True)
+    by_id = {id(t): r for t, r in zip(wanted, found)}
+    out = []
+    for t in (A, tau):
+        r = by_id.get(id(t))
+        if r is None:
+            r = Tensor._wrap(np.zeros(t._data.shape, t._data.dtype))
+        out.append(r._data if plain else r)
+    return out
+
+
+LinalgHouseholderProductBackward0 = grad_fn(
+    "LinalgHouseholderProductBackward0",
+    input=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[0],
+    tau=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[1])
+
+
+def householder_product(A, tau):
+    name = "torch.linalg.householder_product"
+    a, t = A._data, tau._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if t.ndim != a.ndim - 1:
+        raise RuntimeError(f"{name}: Expected tau to have one dimension less than input, but got "
+                           f"tau.ndim equal to {t.ndim} and input.ndim is equal to {a.ndim}")
+    if a.shape[-2] < a.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to "
+                           "input.shape[-1]")
+    if a.shape[-1] < t.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to "
+                           "tau.shape[-1]")
+    if a.dtype != t.dtype:
+        raise RuntimeError(f"{name}: tau dtype {D.SCALAR_NAMES[tau.dtype]} does not match input "
+                           f"dtype {D.SCALAR_NAMES[A.dtype]}")
+    float_input(A, "linalg.householder_product")
+    return recorded(LinalgHouseholderProductBackward0, _reflectors(a, t, _ArrayOps), (A, tau))
+
+
+def orgqr(input, tau):
+    return householder_product(input, tau)
+
+
+def _provide():
+    from ._xp import provide
+    provide("cholesky_solve", _cholesky_solve_arrays,
+            lambda b, u, upper: cholesky_solve(b, u, upper))
+
+
+_provide()
+register(orgqr, "orgqr", node=LinalgHouseholderProductBackward0)
+for _f in (vecdot, tensorinv, tensorsolve, householder_product):
+    register(_f, _f.__name__, method=False, namespace="linalg", node=None)
+register(diagonal, "diagonal", method=False, namespace="linalg", node=None, out=False)
+register(vander, "vander", method=False, namespace="linalg", node=None, out=False)
+register(matmul, "matmul", namespace="linalg", node=None)
+register(matrix_power, "matrix_power", namespace="linalg", node=None)
+register(matrix_power, "matrix_power", node=None)
+register(cholesky_solve, "cholesky_solve", node=CholeskySolveBackward0)
+register(cholesky_inverse, "cholesky_inverse", node=CholeskyInverseBackward0)
+register(triangular_solve, "triangular_solve", node=None)

@@ -1,0 +1,163 @@
+"""Norms: linalg.vector_norm, linalg.matrix_norm, linalg.norm, and the
+dispatch of the old torch.norm, each built as PyTorch builds it (so the
+graphs hold the same nodes)."""
+import math
+
+from ._common import D, as_dims, np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from .linalg_common import at_least_2d
+
+__all__ = ["vector_norm", "matrix_norm", "norm", "torch_norm"]
+
+
+def _keep_shape(xp, t, shape, dims):
+    """t reduced over `dims` without keepdim, reshaped as with keepdim."""
+    return xp.reshape(t, tuple(1 if i in dims else s for i, s in enumerate(shape)))
+
+
+def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
+    """PyTorch's linalg_vector_norm_backward (real case)."""
+    shape = x.shape
+    dims = tuple(range(len(shape))) if dims is None else dims
+    if not keepdim:
+        g, r = _keep_shape(xp, g, shape, dims), _keep_shape(xp, r, shape, dims)
+    if p == 0:
+        return x * 0
+    if p == 1:
+        return xp.sign(x) * g
+    if p == 2:
+        return x * xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
+    if math.isinf(p):
+        # amax's rule: the gradient shared among the elements that reach the max
+        mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
+        return xp.sign(x) * (g * (mask / mask.sum(dims, keepdims=True)))
+    safe = xp.where(r == 0, 1, r)
+    if p < 1:
+        scaled = xp.sign(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
+        return scaled * g * r ** (1 - p)
+    scaled = xp.sign(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
+    return scaled * xp.where(r == 0, 0, g / safe ** (p - 1))
+
+
+LinalgVectorNormBackward0 = grad_fn(
+    "LinalgVectorNormBackward0", self=lambda xp, g, self, result, ord, dim, keepdim:
+    _vector_norm_grad(xp, g, self, result, ord, dim, keepdim))
+
+
+def _float_dtype(dtype, name):
+    if dtype is not None and not dtype.is_floating_point:
+        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got "
+                           f"{D.SCALAR_NAMES[dtype]}")
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    name = "linalg.vector_norm"
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {D.SCALAR_NAMES[x.dtype]}")
+    _float_dtype(dtype, name)
+    a = x._data if dtype is None else x._data.astype(dtype._np)
+    p = float(ord)
+    dims = as_dims(dim, a.ndim) if dim is not None and dim != () else None
+    ab = np.abs(a)
+    if p == 2:
+        data = np.sqrt((ab * ab).sum(axis=dims, keepdims=keepdim))
+    elif p == math.inf:
+        data = ab.max(axis=dims, keepdims=keepdim)
+    elif p == -math.inf:
+        data = ab.min(axis=dims, keepdims=keepdim)
+    elif p == 0:
+        data = (ab != 0).sum(axis=dims, keepdims=keepdim)
+    elif p == 1:
+        data = ab.sum(axis=dims, keepdims=keepdim)
+    else:
+        with np.errstate(divide="ignore"):
+            data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
+    return recorded(LinalgVectorNormBackward0, np.asarray(data, a.dtype), (x,),
+                    (p, dims, keepdim))
+
+
+_MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """PyTorch's composition: 'fro' a vector norm; 'nuc', 2, -2 from the
+    singular values of A with `dim` moved last; 1, -1, inf, -inf the max/min
+    of column (or row) absolute sums."""
+    from .linalg_decompositions import svdvals
+    from .reduction import amax, amin, sum as sum_
+    from .shape import permute, unsqueeze
+    name = "linalg.matrix_norm"
+    at_least_2d(A, name)
+    if A._data.dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {D.SCALAR_NAMES[A.dtype]}")
+    if isinstance(ord, str):
+        if ord not in ("fro", "nuc"):
+            raise RuntimeError(f"{name}: Order {ord} not supported.")
+    elif ord not in _MATRIX_ORDS:
+        raise RuntimeError(f"{name}: Order {_ord_text(ord)} not supported.")
+    _float_dtype(dtype, name)
+    nd = A._data.ndim
+    d0, d1 = (wrap_dim(d, nd) for d in dim)
+    if d0 == d1:
+        raise RuntimeError(f"{name}: dims must be different. Got ({dim[0]}, {dim[1]})")
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if dtype is not None:
+        A = A.to(dtype)
+    if ord in ("nuc", 2, -2):
+        rest = [i for i in range(nd) if i not in (d0, d1)]
+        S = svdvals(permute(A, tuple(rest) + (d0, d1)))
+        out = sum_(S, -1, keepdim) if ord == "nuc" else (amax if ord == 2 else amin)(S, -1,
+                                                                                    keepdim)
+        if keepdim:
+            order = tuple(rest) + (d0, d1)
+            out = permute(unsqueeze(out, -1), tuple(order.index(i) for i in range(nd)))
+        return out
+    if abs(ord) == math.inf:
+        d0, d1 = d1, d0
+    if not keepdim and d0 < d1:
+        d1 -= 1
+    sums = vector_norm(A, 1, (d0,), keepdim)
+    return (amax if ord > 0 else amin)(sums, d1, keepdim)
+
+
+def _ord_text(ord):
+    return ("inf" if ord > 0 else "-inf") if isinstance(ord, float) and math.isinf(ord) else ord
+
+
+def _dim_list(dim):
+    return None if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    name = "linalg.norm"
+    dims = _dim_list(dim)
+    if dims is not None:
+        if len(dims) not in (1, 2):
+            raise RuntimeError(f"{name}: If dim is specified, it must be of length 1 or 2. "
+                               f"Got {list(dims)}")
+    elif ord is not None and A._data.ndim not in (1, 2):
+        raise RuntimeError(f"{name}: If dim is not specified but ord is, the input must be 1D "
+                           f"or 2D. Got {A._data.ndim}D.")
+    if ord is not None and (isinstance(ord, str) or (dims is not None and len(dims) == 2)
+                            or (dims is None and A._data.ndim == 2)):
+        return matrix_norm(A, ord, dims if dims is not None else (0, 1), keepdim, dtype=dtype)
+    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+
+
+def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """torch.norm, as torch/functional.py routes it to the linalg norms."""
+    dims = _dim_list(dim)
+    if isinstance(p, str):
+        if p == "fro" and (dims is None or len(dims) <= 2):
+            return vector_norm(input, 2, dims, keepdim, dtype=dtype)
+        return matrix_norm(input, p, dims if dims is not None else tuple(range(input._data.ndim)),
+                           keepdim, dtype=dtype)
+    return vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype)
+
+
+register(vector_norm, "vector_norm", method=False, namespace="linalg", node=None)
+register(matrix_norm, "matrix_norm", method=False, namespace="linalg", node=None)
+register(norm, "norm", method=False, namespace="linalg", node=None)
