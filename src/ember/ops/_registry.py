@@ -48,7 +48,10 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     hottest ops do it inline, to save a call)."""
     name = name or function.__name__
     if not quiet and not hasattr(function, "_op_name"):
-        function = _quietly(function)
+        # (one wrapper per function, however many namespaces declare it)
+        if getattr(function, "_quiet", None) is None:
+            function._quiet = _quietly(function)
+        function = function._quiet
     key = name if namespace == "torch" else f"{namespace}.{name}"
     if key in REGISTRY:
         raise ValueError(f"op {key!r} is declared twice")
