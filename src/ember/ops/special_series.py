@@ -1,0 +1,417 @@
+"""The error and gamma families on float64 NumPy arrays: the numerical
+kernels of ops/special_functions.py.
+
+Every kernel works with NumPy alone, by the algorithms PyTorch's CPU kernels
+use (Cephes's, aten/src/ATen/native/Math.h) or series accurate to float64;
+where SciPy is installed its ufuncs serve as a faster path for the common
+region, and PyTorch's own conventions at poles, infinities and out-of-domain
+points are applied after either path, so both give PyTorch's values.
+Loops run over series terms or recurrence steps, never over elements.
+"""
+import functools
+import math
+
+import numpy as np
+
+from . import special_tables as _T
+
+try:        # optional: a fast path, never required
+    import scipy.special as _sc
+except ImportError:     # pragma: no cover - depends on the environment
+    _sc = None
+
+
+def scipy_special():
+    """SciPy's special module, or None (tests switch the fast path off by
+    setting `_sc` to None)."""
+    return _sc
+
+
+def quiet(kernel):
+    """Kernels produce inf and nan on purpose (poles, out of domain)."""
+    @functools.wraps(kernel)
+    def run(*args):
+        with np.errstate(all="ignore"):
+            return kernel(*args)
+    return run
+
+
+def horner(z, coeffs):
+    """sum coeffs[i] * z**(n-1-i), highest power first (Cephes's polevl)."""
+    r = np.zeros_like(z) + coeffs[0]
+    for c in coeffs[1:]:
+        r = r * z + c
+    return r
+
+
+def chbevl(x, coeffs):
+    """Cephes's Chebyshev series evaluation."""
+    b0, b1, b2 = np.zeros_like(x) + coeffs[0], np.zeros_like(x), np.zeros_like(x)
+    for c in coeffs[1:]:
+        b2, b1 = b1, b0
+        b0 = x * b1 - b2 + c
+    return 0.5 * (b0 - b2)
+
+
+_ISPI = 0.56418958354775628694807945156      # 1 / sqrt(pi)
+_ERFCX_ROWS = np.array(_T.ERFCX_Y100)
+
+
+def _erfcx_y100(y100):
+    """The Faddeeva package's erfcx on [0, 50] through y = 4 / (4 + x): a
+    polynomial per hundredth of y."""
+    k = np.clip(np.nan_to_num(y100).astype(np.int64), 0, 99)
+    t = 2 * y100 - (2 * k + 1)
+    rows = _ERFCX_ROWS[k]
+    r = rows[..., 6]
+    for i in range(5, -1, -1):
+        r = rows[..., i] + r * t
+    return r
+
+
+@quiet
+def erfcx(x):
+    if _sc is not None:
+        return _sc.erfcx(x)
+    ax = np.abs(x)
+    big = x * x
+    pos = np.where(ax > 5e7, _ISPI / ax,
+                   np.where(ax > 50, _ISPI * (big * (big + 4.5) + 2) / (ax * (big * (big + 5) + 3.75)),
+                            _erfcx_y100(400 / (4 + ax))))
+    neg = np.where(x < -26.7, np.inf, 2 * np.exp(big) - np.where(x < -6.1, 0.0, pos))
+    return np.where(x >= 0, pos, np.where(np.isnan(x), x, neg))
+
+
+def _exp_minus_square(x):
+    """exp(-x*x) without the rounding of x*x: x split into a 24-bit head
+    (whose square is exact) and a tail."""
+    head = x.astype(np.float32).astype(np.float64)
+    return np.exp(-head * head) * np.exp(-(x - head) * (x + head))
+
+
+def _erf_series(x):
+    """Maclaurin series of erf, for |x| < 0.5 (18 terms reach float64)."""
+    z = x * x
+    term, total = x.copy(), x.copy()
+    for n in range(1, 18):
+        term = term * -z / n
+        total = total + term / (2 * n + 1)
+    return total * (2 * _ISPI)
+
+
+def _erfc_nonneg(ax):
+    ax = np.minimum(ax, 40.0)      # erfc(40) is 0 already; inf * 0 would not be
+    return erfcx(ax) * _exp_minus_square(ax)
+
+
+@quiet
+def erf(x):
+    if _sc is not None:
+        return _sc.erf(x)
+    ax = np.abs(x)
+    small = ax < 0.5
+    return np.where(small, _erf_series(np.where(small, x, 0.0)),
+                    np.sign(x) * (1 - _erfc_nonneg(np.where(small, 1.0, ax))))
+
+
+@quiet
+def erfc(x):
+    if _sc is not None:
+        return _sc.erfc(x)
+    ax = np.abs(x)
+    small = ax < 0.5
+    tail = _erfc_nonneg(np.where(small, 1.0, ax))
+    return np.where(small, 1 - _erf_series(np.where(small, x, 0.0)),
+                    np.where(x < 0, 2 - tail, tail))
+
+
+@quiet
+def erfinv(y):
+    """PyTorch's calc_erfinv: a rational first guess, two Newton steps."""
+    if _sc is not None:
+        return _sc.erfinv(y)
+    ay = np.abs(y)
+    z = y * y
+    central = y * (((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899) / (
+        (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1)
+    w = np.sqrt(-np.log((1 - ay) / 2))
+    tail = np.copysign((((1.641345311 * w + 3.429567803) * w - 1.624906493) * w - 1.970840454), y) / (
+        (1.637067800 * w + 3.543889200) * w + 1)
+    x = np.where(ay <= 0.7, central, tail)
+    for _ in range(2):
+        x = x - (erf(x) - y) / (2 * _ISPI * np.exp(-x * x))
+    x = np.where(ay == 1, np.copysign(np.inf, y), x)
+    return np.where(ay > 1, np.nan, x)
+
+
+@quiet
+def ndtri(y):
+    """Cephes's ndtri, as PyTorch's calc_ndtri."""
+    if _sc is not None:
+        return _sc.ndtri(y)
+    s2pi = 2.50662827463100050242
+    e2 = 0.13533528323661269189         # exp(-2)
+    code = y > 1 - e2
+    yy = np.where(code, 1 - y, y)
+    c = yy - 0.5
+    c2 = c * c
+    central = (c + c * (c2 * horner(c2, _T.NDTRI_P0) / horner(c2, _T.NDTRI_Q0))) * s2pi
+    x = np.sqrt(-2 * np.log(yy))
+    x0 = x - np.log(x) / x
+    z = 1 / x
+    x1 = np.where(x < 8, z * horner(z, _T.NDTRI_P1) / horner(z, _T.NDTRI_Q1),
+                  z * horner(z, _T.NDTRI_P2) / horner(z, _T.NDTRI_Q2))
+    tail = np.where(code, x0 - x1, x1 - x0)
+    r = np.where(yy > e2, central, tail)
+    r = np.where(y == 0, -np.inf, np.where(y == 1, np.inf, r))
+    return np.where((y < 0) | (y > 1), np.nan, r)
+
+
+@quiet
+def log_ndtr(x):
+    if _sc is not None:
+        return _sc.log_ndtr(x)
+    t = x * math.sqrt(0.5)
+    lower = x < -1
+    return np.where(lower, np.log(erfcx(-t) / 2) - t * t,
+                    np.log1p(-erfc(np.where(lower, 0.0, t)) / 2))
+
+
+# -- the gamma family ---------------------------------------------------------
+
+_STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156)
+_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def _shift_up(z, limit):
+    """z raised by whole steps to at least `limit`: (z + k, the product of
+    z, z+1, ..., z+k-1)."""
+    prod = np.ones_like(z)
+    for _ in range(int(limit) + 1):
+        low = z < limit
+        if not low.any():
+            break
+        prod = np.where(low, prod * z, prod)
+        z = np.where(low, z + 1, z)
+    return z, prod
+
+
+def _abs_sinpi(x):
+    """|sin(pi x)|, exactly 0 at integers: the argument reduced first."""
+    return np.abs(np.sin(math.pi * (x - np.round(x))))
+
+
+@quiet
+def lgamma(x):
+    if _sc is not None:
+        return np.where(x == -np.inf, np.inf, _sc.gammaln(x))
+    reflect = x < 0.5
+    z = np.where(reflect, 1 - x, x)
+    z, prod = _shift_up(np.where(np.isfinite(z), z, 10.0), 10)
+    inv = 1 / (z * z)
+    series = horner(inv, _STIRLING[::-1]) / z
+    lg = (z - 0.5) * np.log(z) - z + _HALF_LOG_2PI + series - np.log(prod)
+    lg = np.where(np.isfinite(x), lg, np.abs(x))
+    refl = np.log(math.pi / _abs_sinpi(x)) - lg
+    return np.where(reflect & np.isfinite(x), refl, lg)
+
+
+_PSI_A = (8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+          -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+          8.33333333333333333333E-2)
+_PSI_10 = 2.25175258906672110764
+
+
+def _digamma_positive(x):
+    """Cephes's psi for x > 0: up to 10 by recurrence, then asymptotic."""
+    acc = np.zeros_like(x)
+    for _ in range(10):
+        low = x < 10
+        if not low.any():
+            break
+        acc = np.where(low, acc - 1 / x, acc)
+        x = np.where(low, x + 1, x)
+    z = 1 / (x * x)
+    y = np.where(x < 1e17, z * horner(z, _PSI_A), 0.0)
+    return np.where(x == 10, acc + _PSI_10, acc + np.log(x) - 0.5 / x - y)
+
+
+@quiet
+def digamma(x):
+    """PyTorch's calc_digamma (reflection for x < 0 through the fractional
+    part, which keeps tan(pi r) accurate)."""
+    neg = x < 0
+    if _sc is not None:
+        r = _sc.psi(x)
+    else:
+        r = _digamma_positive(np.where(neg, 1 - x, x))
+        frac = np.fmod(x, 1.0)
+        r = np.where(neg, r - math.pi / np.tan(math.pi * frac), r)
+    r = np.where(neg & (x == np.trunc(x)), np.nan, r)
+    return np.where(x == 0, np.copysign(np.inf, -x), r)
+
+
+@quiet
+def trigamma(x):
+    """PyTorch's trigamma (a reflection, six recurrence steps, asymptotic);
+    its sin(pi x) is not reduced, so negative integers give PyTorch's huge
+    finite values, not inf."""
+    reflect = x < 0.5
+    sign = np.where(reflect, -1.0, 1.0)
+    result = np.where(reflect, -(math.pi * math.pi) / np.sin(math.pi * x) ** 2, 0.0)
+    x = np.where(reflect, 1 - x, x)
+    for _ in range(6):
+        result = result + 1 / (x * x)
+        x = x + 1
+    ixx = 1 / (x * x)
+    result = result + (1 + 1 / (2 * x) + ixx * (1 / 6 - ixx * (1 / 30 - ixx * (1 / 42)))) / x
+    return sign * result
+
+
+_ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9,
+           7.47242496e10, -2.950130727918164224e12, 1.1646782814350067249e14,
+           -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18)
+_MACHEP = 1.11022302462515654042E-16
+
+
+def _zeta_own(x, q):
+    """Cephes's Hurwitz zeta (PyTorch's zeta): direct sum, then the
+    Euler-Maclaurin tail."""
+    s = q ** -x
+    a = q.copy()
+    b = np.zeros_like(s)
+    done = np.zeros(s.shape, bool)
+    i = 0
+    while True:
+        going = ~done & ((i < 9) | (a <= 9.0))
+        if not going.any():
+            break
+        i += 1
+        a = np.where(going, a + 1, a)
+        b = np.where(going, a ** -x, b)
+        s = np.where(going, s + b, s)
+        done |= going & (np.abs(b) < _MACHEP * np.abs(s))
+    w = a
+    tail = ~done
+    s = np.where(tail, s + b * w / (x - 1) - 0.5 * b, s)
+    a_, k = np.ones_like(s), np.zeros_like(s)
+    for coef in _ZETA_A:
+        a_ = a_ * (x + k)
+        b = b / w
+        t = a_ * b / coef
+        s = np.where(tail, s + t, s)
+        tail = tail & ~(np.abs(t / s) < _MACHEP)
+        k = k + 1
+        a_ = a_ * (x + k)
+        b = b / w
+        k = k + 1
+    return s
+
+
+@quiet
+def zeta(x, q):
+    x, q = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+    nonpos = q <= 0
+    if _sc is not None and not nonpos.any():
+        r = _sc.zeta(x, q)
+    else:
+        r = _zeta_own(x.copy(), np.where(nonpos & (q == np.floor(q)), 1.0, q))
+    r = np.where(nonpos & (x != np.floor(x)), np.nan, r)
+    r = np.where(nonpos & (q == np.floor(q)), np.inf, r)
+    r = np.where(x < 1, np.nan, r)
+    return np.where(x == 1, np.inf, r)
+
+
+def polygamma(n, x):
+    if n == 0:
+        return digamma(x)
+    if n == 1:
+        return trigamma(x)
+    return (1.0 if n % 2 else -1.0) * float(math.factorial(n)) * zeta(np.float64(n + 1), x)
+
+
+# -- the regularized incomplete gamma functions -------------------------------
+
+def _igamma_prefactor(a, x):
+    """x**a exp(-x) / Gamma(a), in logs."""
+    return np.exp(a * np.log(x) - x - lgamma(a))
+
+
+def _igamma_series(a, x):
+    """P(a, x) = x**a e**-x / Gamma(a+1) * sum x**n / ((a+1)...(a+n))."""
+    term = np.ones_like(x)
+    total = np.ones_like(x)
+    live = np.ones(x.shape, bool)
+    ap = a.copy()
+    for _ in range(4000):
+        ap = ap + 1
+        term = np.where(live, term * x / ap, term)
+        total = np.where(live, total + term, total)
+        live &= np.abs(term) > _MACHEP * np.abs(total)
+        if not live.any():
+            break
+    return total * _igamma_prefactor(a, x) / a
+
+
+def _igammac_fraction(a, x):
+    """Q(a, x) by Cephes's continued fraction (igamc)."""
+    y = 1 - a
+    z = x + y + 1
+    c = np.zeros_like(x)
+    pkm2, qkm2 = np.ones_like(x), x.copy()
+    pkm1, qkm1 = x + 1, z * x
+    ans = pkm1 / qkm1
+    live = np.ones(x.shape, bool)
+    for _ in range(2000):
+        c, y, z = c + 1, y + 1, z + 2
+        yc = y * c
+        pk = pkm1 * z - pkm2 * yc
+        qk = qkm1 * z - qkm2 * yc
+        nz = qk != 0
+        r = np.where(nz, pk / np.where(nz, qk, 1), ans)
+        t = np.where(nz, np.abs((ans - r) / r), 1.0)
+        ans = np.where(live, r, ans)
+        big = np.abs(pk) > 4.503599627370496e15
+        scale = np.where(big, 2.22044604925031308085e-16, 1.0)
+        pkm2, pkm1 = np.where(live, pkm1 * scale, pkm2), np.where(live, pk * scale, pkm1)
+        qkm2, qkm1 = np.where(live, qkm1 * scale, qkm2), np.where(live, qk * scale, qkm1)
+        live &= ~(t <= _MACHEP)
+        if not live.any():
+            break
+    return ans * _igamma_prefactor(a, x)
+
+
+def _igamma_edges(a, x, upper):
+    """PyTorch's values at the edges of the domain (NaN where none)."""
+    lo, hi = (1.0, 0.0) if upper else (0.0, 1.0)
+    r = np.full(a.shape, np.nan)
+    r = np.where(np.isinf(x), hi, r)
+    r = np.where(np.isinf(a), np.where(np.isinf(x), np.nan, lo), r)
+    r = np.where(x == 0, lo, r)
+    r = np.where(a == 0, np.where(x > 0, hi, np.nan), r)
+    r = np.where((x < 0) | (a < 0), np.nan, r)
+    inner = (a > 0) & (x > 0) & np.isfinite(a) & np.isfinite(x)
+    return r, inner
+
+
+@quiet
+def gammainc(a, x, upper=False):
+    a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    r, inner = _igamma_edges(a, x, upper)
+    if not inner.any():
+        return r
+    ai, xi = a[inner], x[inner]
+    if _sc is not None:
+        v = (_sc.gammaincc if upper else _sc.gammainc)(ai, xi)
+    else:
+        use_series = xi < ai + 1
+        p = _igamma_series(ai, np.where(use_series, xi, 0.5 * ai))
+        q = _igammac_fraction(ai, np.where(use_series, ai + 2, xi))
+        v = np.where(use_series, 1 - p if upper else p, q if upper else 1 - q)
+    r[inner] = v
+    return r
+
+
+@quiet
+def gammaincc(a, x):
+    return gammainc(a, x, True)
