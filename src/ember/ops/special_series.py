@@ -36,6 +36,17 @@ def quiet(kernel):
     return run
 
 
+def piecewise(mask, x, where_true, where_false):
+    """where_true(x[mask]) and where_false(x[~mask]), each computed only on
+    its own elements (no work, and no warnings, for the others)."""
+    out = np.empty(x.shape, np.result_type(x, np.float64) if x.dtype.kind != "f" else x.dtype)
+    if mask.any():
+        out[mask] = where_true(x[mask])
+    if not mask.all():
+        out[~mask] = where_false(x[~mask])
+    return out
+
+
 def horner(z, coeffs):
     """sum coeffs[i] * z**(n-1-i), highest power first (Cephes's polevl)."""
     r = np.zeros_like(z) + coeffs[0]
@@ -60,7 +71,7 @@ _ERFCX_ROWS = np.array(_T.ERFCX_Y100)
 def _erfcx_y100(y100):
     """The Faddeeva package's erfcx on [0, 50] through y = 4 / (4 + x): a
     polynomial per hundredth of y."""
-    k = np.clip(np.nan_to_num(y100).astype(np.int64), 0, 99)
+    k = np.fmax(np.fmin(y100, 99.0), 0.0).astype(np.int64)     # (fmax: NaN to 0)
     t = 2 * y100 - (2 * k + 1)
     rows = _ERFCX_ROWS[k]
     r = rows[..., 6]
@@ -93,9 +104,14 @@ def _erf_series(x):
     """Maclaurin series of erf, for |x| < 0.5 (18 terms reach float64)."""
     z = x * x
     term, total = x.copy(), x.copy()
+    bound = float(np.max(z, initial=0.0))     # terms shrink like bound**n / n!
+    size = 1.0
     for n in range(1, 18):
         term = term * -z / n
         total = total + term / (2 * n + 1)
+        size = size * bound / n
+        if size < 1e-17:
+            break
     return total * (2 * _ISPI)
 
 
@@ -108,21 +124,18 @@ def _erfc_nonneg(ax):
 def erf(x):
     if _sc is not None:
         return _sc.erf(x)
-    ax = np.abs(x)
-    small = ax < 0.5
-    return np.where(small, _erf_series(np.where(small, x, 0.0)),
-                    np.sign(x) * (1 - _erfc_nonneg(np.where(small, 1.0, ax))))
+    return piecewise(np.abs(x) < 0.5, x, _erf_series,
+                     lambda v: np.sign(v) * (1 - _erfc_nonneg(np.abs(v))))
 
 
 @quiet
 def erfc(x):
     if _sc is not None:
         return _sc.erfc(x)
-    ax = np.abs(x)
-    small = ax < 0.5
-    tail = _erfc_nonneg(np.where(small, 1.0, ax))
-    return np.where(small, 1 - _erf_series(np.where(small, x, 0.0)),
-                    np.where(x < 0, 2 - tail, tail))
+    def tail(v):
+        t = _erfc_nonneg(np.abs(v))
+        return np.where(v < 0, 2 - t, t)
+    return piecewise(np.abs(x) < 0.5, x, lambda v: 1 - _erf_series(v), tail)
 
 
 @quiet
@@ -404,10 +417,15 @@ def gammainc(a, x, upper=False):
     if _sc is not None:
         v = (_sc.gammaincc if upper else _sc.gammainc)(ai, xi)
     else:
-        use_series = xi < ai + 1
-        p = _igamma_series(ai, np.where(use_series, xi, 0.5 * ai))
-        q = _igammac_fraction(ai, np.where(use_series, ai + 2, xi))
-        v = np.where(use_series, 1 - p if upper else p, q if upper else 1 - q)
+        # the series for P where x < a + 1, the continued fraction for Q beyond
+        v = np.empty_like(ai)
+        near = xi < ai + 1
+        if near.any():
+            p = _igamma_series(ai[near], xi[near])
+            v[near] = 1 - p if upper else p
+        if not near.all():
+            q = _igammac_fraction(ai[~near], xi[~near])
+            v[~near] = q if upper else 1 - q
     r[inner] = v
     return r
 
