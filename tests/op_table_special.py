@@ -101,14 +101,16 @@ OPS = [
 ]
 
 # The polynomials: a degree tensor, and a number, in turn.
+DEGREES = [0, 1, 2, 3, 5, 7, 9, 12, 4, 6, 8, 10]
 for _name in ["chebyshev_polynomial_t", "chebyshev_polynomial_u", "chebyshev_polynomial_v",
               "chebyshev_polynomial_w", "shifted_chebyshev_polynomial_t",
               "shifted_chebyshev_polynomial_u", "shifted_chebyshev_polynomial_v",
               "shifted_chebyshev_polynomial_w", "hermite_polynomial_h", "hermite_polynomial_he",
               "laguerre_polynomial_l", "legendre_polynomial_p"]:
     OPS.append((f"special.{_name}", _fixed(
-        lambda T, g, f=_name: getattr(T.special, f)(g, T.tensor([0, 1, 2, 3, 5, 7, 9, 12, 4, 6, 8, 10]).reshape(3, 4)), UNITS),
+        lambda T, g, f=_name: getattr(T.special, f)(g, T.tensor(DEGREES).reshape(3, 4)), UNITS),
         [((3, 4), ANY)], True))
     OPS.append((f"special.{_name}_scalar_n", _fixed(
-        lambda T, g, f=_name: getattr(T.special, f)(g, 4) + getattr(T.special, f)(0.3, g.abs() * 10), UNITS),
-        [((3, 4), ANY)], True))
+        lambda T, g, f=_name: (getattr(T.special, f)(g, 4)
+                               + getattr(T.special, f)(0.3, g.abs() * 10)),
+        UNITS), [((3, 4), ANY)], True))

@@ -22,14 +22,10 @@ def _i_chebyshev(ax, small, large, scaled):
     return s if scaled else s * np.exp(ax)
 
 
-def _i0_parts(ax):
-    return (lambda a: chbevl(a / 2 - 2, _T.I0_A),
-            lambda a: chbevl(32 / a - 2, _T.I0_B) / np.sqrt(a))
-
-
-def _i1_parts(ax):
-    return (lambda a: chbevl(a / 2 - 2, _T.I1_A) * a,
-            lambda a: chbevl(32 / a - 2, _T.I1_B) / np.sqrt(a))
+_I0_PARTS = (lambda a: chbevl(a / 2 - 2, _T.I0_A),
+             lambda a: chbevl(32 / a - 2, _T.I0_B) / np.sqrt(a))
+_I1_PARTS = (lambda a: chbevl(a / 2 - 2, _T.I1_A) * a,
+             lambda a: chbevl(32 / a - 2, _T.I1_B) / np.sqrt(a))
 
 
 @quiet
@@ -37,7 +33,7 @@ def i0(x, scaled=False):
     if _S._sc is not None:
         return (_S._sc.i0e if scaled else _S._sc.i0)(x)
     ax = np.abs(x)
-    return _i_chebyshev(ax, *_i0_parts(ax), scaled)
+    return _i_chebyshev(ax, *_I0_PARTS, scaled)
 
 
 @quiet
@@ -45,7 +41,7 @@ def i1(x, scaled=False):
     if _S._sc is not None:
         return (_S._sc.i1e if scaled else _S._sc.i1)(x)
     ax = np.abs(x)
-    r = _i_chebyshev(ax, *_i1_parts(ax), scaled)
+    r = _i_chebyshev(ax, *_I1_PARTS, scaled)
     return np.where(x < 0, -r, r)
 
 

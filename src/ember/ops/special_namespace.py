@@ -4,7 +4,6 @@ import math
 
 from ._common import D, Tensor, np, recorded, wrap, wrap_dim, as_dims
 from ._registry import REGISTRY, grad_fn, register
-from ._xp import provide
 from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_series as _S

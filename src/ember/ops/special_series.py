@@ -86,9 +86,10 @@ def erfcx(x):
         return _sc.erfcx(x)
     ax = np.abs(x)
     big = x * x
+    # beyond 50 a continued fraction (its first term alone beyond 5e7)
+    fraction = _ISPI * (big * (big + 4.5) + 2) / (ax * (big * (big + 5) + 3.75))
     pos = np.where(ax > 5e7, _ISPI / ax,
-                   np.where(ax > 50, _ISPI * (big * (big + 4.5) + 2) / (ax * (big * (big + 5) + 3.75)),
-                            _erfcx_y100(400 / (4 + ax))))
+                   np.where(ax > 50, fraction, _erfcx_y100(400 / (4 + ax))))
     neg = np.where(x < -26.7, np.inf, 2 * np.exp(big) - np.where(x < -6.1, 0.0, pos))
     return np.where(x >= 0, pos, np.where(np.isnan(x), x, neg))
 
@@ -148,8 +149,8 @@ def erfinv(y):
     central = y * (((-0.140543331 * z + 0.914624893) * z - 1.645349621) * z + 0.886226899) / (
         (((0.012229801 * z - 0.329097515) * z + 1.442710462) * z - 2.118377725) * z + 1)
     w = np.sqrt(-np.log((1 - ay) / 2))
-    tail = np.copysign((((1.641345311 * w + 3.429567803) * w - 1.624906493) * w - 1.970840454), y) / (
-        (1.637067800 * w + 3.543889200) * w + 1)
+    num = ((1.641345311 * w + 3.429567803) * w - 1.624906493) * w - 1.970840454
+    tail = np.copysign(num, y) / ((1.637067800 * w + 3.543889200) * w + 1)
     x = np.where(ay <= 0.7, central, tail)
     for _ in range(2):
         x = x - (erf(x) - y) / (2 * _ISPI * np.exp(-x * x))
