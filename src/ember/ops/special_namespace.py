@@ -6,6 +6,7 @@ from ._common import D, Tensor, np, recorded, wrap, wrap_dim, as_dims
 from ._registry import REGISTRY, grad_fn, register
 from . import special_bessel as _B
 from . import special_polynomials as _P
+from . import special_igamma as _G
 from . import special_series as _S
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
@@ -144,7 +145,7 @@ def _gammainc_op(name, kernel_name, node, sign):
             if t._data.dtype.kind in "biu":
                 raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '
                                           f"'{D.SCALAR_NAMES[t.dtype]}'")
-        data = on_float64(getattr(_S, name), ad.astype(np.result_type(ad, bd)), bd)
+        data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
         return recorded(node, data, (input, other))
     special(name, op)
 
