@@ -293,3 +293,28 @@ def test_second_derivatives():
             (h,) = T.autograd.grad(g.sum(), x)
             return g.detach(), h
         check(run, rtol=1e-9)
+
+
+def test_out_argument_with_autograd():
+    # out= refuses autograd, naming PyTorch's kernel (sigmoid() for expit)
+    for f in [lambda T, x: T.special.expit(x, out=T.empty(2)),
+              lambda T, x: T.special.gammaln(x, out=T.empty(2)),
+              lambda T, x: T.special.psi(x, out=T.empty(2)),
+              lambda T, x: T.special.multigammaln(x + 3, 2, out=T.empty(2)),
+              lambda T, x: T.special.polygamma(2, x, out=T.empty(2)),
+              lambda T, x: T.special.erfcx(x, out=T.empty(2)),
+              lambda T, x: T.special.xlogy(x, 2.0, out=T.empty(2)),
+              lambda T, x: T.special.gammainc(x, T.ones(2), out=T.empty(2)),
+              lambda T, x: T.special.gammaincc(x, T.ones(2), out=T.empty(2)),
+              lambda T, x: T.special.logsumexp(x, 0, out=T.empty(()))]:
+        check_error(lambda T: (T.ones(2, requires_grad=True),), f)
+
+    def composite(T):
+        # ndtr composes other ops in PyTorch: out= records a copy instead
+        x, o = T.tensor([0.5, -1.0], requires_grad=True), T.empty(2)
+        r = T.special.ndtr(x, out=o)
+        r.sum().backward()
+        return r, r is o, x.grad
+    check(composite)
+    check(lambda T: T.special.ndtr(T.ones(2), out=T.empty(3)))
+    check(lambda T: T.special.ndtr(T.ones(2), out=T.empty(2, dtype=T.int64)))

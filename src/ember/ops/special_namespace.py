@@ -2,8 +2,9 @@
 under the namespace "special", so they keep PyTorch's grad_fn names)."""
 import math
 
-from ._common import D, Tensor, np, recorded, wrap, wrap_dim, as_dims
-from ._registry import REGISTRY, grad_fn, register
+from ._common import D, Tensor, _state, np, recorded, wrap, wrap_dim, as_dims
+from ._out import into, write
+from ._registry import REGISTRY, grad_fn, register, with_out
 from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_igamma as _G
@@ -16,15 +17,20 @@ from .special_functions import (binary_float_arrays, declare_unary, digamma, erf
 _SQRT_2PI = math.sqrt(2 * math.pi)
 
 
-def special(name, function, out=True, method=None):
+def special(name, function, out=True, method=None, out_name=None):
     """Declare `function` as torch.special.<name>. A torch op declared again
     under its own name keeps its surface (x.erf(), x.erf_() are the same op);
-    under another name (gammaln, psi, expit) it is a function only."""
+    under another name (gammaln, psi, expit) it is a function only. Its out=
+    errors name the torch op, as PyTorch's do (sigmoid(), not special_expit())."""
     torch_op = REGISTRY.get(function.__name__)
     same = torch_op is not None and torch_op.name == name
     register(function, name, namespace="special", out=out,
              method=same and torch_op.method if method is None else method,
              inplace=same and torch_op.inplace, node=torch_op.node if torch_op else None)
+    out_name = out_name or (torch_op.name if torch_op is not None else None)
+    if out and out_name:
+        key = f"special.{name}"
+        REGISTRY[key] = REGISTRY[key]._replace(public=with_out(function, out_name))
 
 
 for _name, _fn in [("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("gammaln", lgamma),
@@ -88,7 +94,21 @@ def ndtr(input):
     return recorded(MulBackward1, shifted._data * x.dtype.type(0.5), (shifted,), (0.5,))
 
 
-special("ndtr", ndtr)
+def _ndtr_public(input, *, out=None):
+    """ndtr with out=: as a composite op in PyTorch, it differentiates
+    through out= too (the output records a copy)."""
+    if out is None:
+        return ndtr(input)
+    if not (_state.enabled and (input._requires_grad or out._requires_grad)):
+        return into(out, "special_ndtr", ndtr, (input,), {})
+    result = ndtr(input)
+    if tuple(out.shape) != tuple(result.shape):
+        write(out, result.detach())
+    return out.copy_(result)
+
+
+special("ndtr", ndtr, out=False)
+REGISTRY["special.ndtr"] = REGISTRY["special.ndtr"]._replace(public=_ndtr_public, out=True)
 
 
 # -- without derivatives in PyTorch: plain tensors ----------------------------
@@ -134,7 +154,7 @@ def _igamma_slope(xp, a, x):
     return xp.exp((a - 1) * xp.log(x) - x - xp.lgamma(a))
 
 
-def _gammainc_op(name, kernel_name, node, sign):
+def _gammainc_op(name, kernel_name, node):
     def op(input, other):
         for i, (arg, v) in enumerate((("input", input), ("other", other))):
             if not isinstance(v, Tensor):
@@ -147,15 +167,15 @@ def _gammainc_op(name, kernel_name, node, sign):
                                           f"'{D.SCALAR_NAMES[t.dtype]}'")
         data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
         return recorded(node, data, (input, other))
-    special(name, op)
+    special(name, op, out_name=kernel_name)
 
 
 _gammainc_op("gammainc", "igamma", grad_fn(
     "IgammaBackward0", self=lambda xp, g: not_implemented("igamma: input"),
-    other=lambda xp, g, self, other: g * _igamma_slope(xp, self, other)), 1)
+    other=lambda xp, g, self, other: g * _igamma_slope(xp, self, other)))
 _gammainc_op("gammaincc", "igammac", grad_fn(
     "IgammacBackward0", self=lambda xp, g: not_implemented("igammac: input"),
-    other=lambda xp, g, self, other: g * -_igamma_slope(xp, self, other)), -1)
+    other=lambda xp, g, self, other: g * -_igamma_slope(xp, self, other)))
 
 
 # -- reductions and normalisations ---------------------------------------------
@@ -198,4 +218,4 @@ def logsumexp(input, dim, keepdim=False):
     return recorded(LogsumexpBackward0, data.astype(x.dtype, copy=False), (input,), (kept,))
 
 
-special("logsumexp", logsumexp, method=True)
+special("logsumexp", logsumexp, method=True, out_name="logsumexp")
