@@ -206,6 +206,8 @@ def test_keywords_and_methods():
     check(lambda T: x(T).logit(0.2))
     check(lambda T: T.special.logit(x(T), eps=None))
     check(lambda T: x(T).polygamma(2))
+    check(lambda T: x(T).polygamma(n=3))
+    check(lambda T: T.special.polygamma(1, input=x(T)))
     check(lambda T: T.polygamma(n=1, input=x(T)))
     check(lambda T: x(T).mvlgamma(p=3))
     check(lambda T: T.mvlgamma(input=x(T) + 2, p=2))

@@ -114,9 +114,32 @@ def _int_arg(value, fn, arg, pos):
     return int(value)
 
 
-def polygamma(n, input):
-    if isinstance(n, Tensor) and not isinstance(input, Tensor):
-        n, input = input, n         # the method: x.polygamma(n)
+def _polygamma_args(args, kwargs):
+    """(n, input) from torch.polygamma(n, input) or the method x.polygamma(n),
+    keywords included."""
+    args = list(args)
+
+    def take(name):
+        if args:
+            return args.pop(0)
+        if name in kwargs:
+            return kwargs.pop(name)
+        raise TypeError(f"polygamma() missing 1 required positional argument: '{name}'")
+
+    if args and isinstance(args[0], Tensor):        # the method: self first
+        input = take("input")
+        n = take("n")
+    else:
+        n = take("n")
+        input = take("input")
+    if args or kwargs:
+        raise TypeError(f"polygamma() got unexpected arguments {tuple(args) + tuple(kwargs)}")
+    return n, input
+
+
+def polygamma(*args, **kwargs):
+    """polygamma(n, input); as a method, x.polygamma(n)."""
+    n, input = _polygamma_args(args, kwargs)
     n = _int_arg(n, "polygamma", "n", 1)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
