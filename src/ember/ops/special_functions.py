@@ -1,1 +1,296 @@
-"""(being written: see ops/__init__.py)"""
+"""Special functions: erf lgamma digamma polygamma mvlgamma i0 sinc logit
+xlogy (torch namespace, with methods and in-place variants) and the ops of
+torch.special (ops/special_namespace.py).
+
+Values come from the kernels of ops/special_series.py, special_bessel.py and
+special_polynomials.py, computed in float64 and given back in the input's
+dtype; derivatives are PyTorch's (derivatives.yaml).
+"""
+import math
+
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap
+from ._registry import grad_fn, register
+from ._xp import provide
+from . import special_bessel as _B
+from . import special_series as _S
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+def float_data(input):
+    """The input's array, integers and bools as the default float dtype."""
+    x = input._data
+    if x.dtype.kind in "biu":
+        x = x.astype(D._default[0]._np)
+    return x
+
+
+def on_float64(kernel, x, *args):
+    """kernel(x as float64, *args), given back in x's dtype."""
+    r = np.asarray(kernel(np.asarray(x, np.float64), *args))
+    return r.astype(x.dtype, copy=False) if isinstance(x, np.ndarray) else r
+
+
+def on_own_precision(kernel, x, *args):
+    """kernel run in x's own precision (float16 as float32), as PyTorch runs
+    its float32 kernels: for the ports of PyTorch's own algorithms whose
+    float32 rounding (phases of oscillating functions) shows in the result."""
+    work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
+    return np.asarray(kernel(work, *args)).astype(x.dtype, copy=False)
+
+
+def refuse_half(kernel, x):
+    """PyTorch's CPU kernels of the newer special functions have no float16."""
+    if getattr(x, "dtype", x) == np.float16:       # an array or a dtype
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Half\'')
+    return x
+
+
+def not_implemented(what):
+    raise NotImplementedError(f"the derivative for '{what}' is not implemented.")
+
+
+def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace=True,
+                  precision=on_float64, half=True):
+    """An elementwise op of one input: its forward is `kernel` on float64
+    (or as `precision` says), `xp.<name>` is provided for formulas, and the
+    op is registered. half=False: float16 refused, as PyTorch does."""
+    def op(input):
+        x = float_data(input) if half else refuse_half(name, float_data(input))
+        return recorded(node, precision(kernel, x), (input,))
+
+    provide(name if namespace == "torch" else f"special_{name}",
+            lambda x: precision(kernel, x), op)
+    return register(op, name, method=method, inplace=inplace, node=node, namespace=namespace)
+
+
+# -- torch namespace ---------------------------------------------------------
+erf = declare_unary("erf", _S.erf, grad_fn(
+    "ErfBackward0", self=lambda xp, g, self: g * _TWO_OVER_SQRT_PI * xp.exp(-(self * self))))
+erfc = declare_unary("erfc", _S.erfc, grad_fn(
+    "ErfcBackward0", self=lambda xp, g, self: g * -_TWO_OVER_SQRT_PI * xp.exp(-(self * self))))
+erfinv = declare_unary("erfinv", _S.erfinv, grad_fn(
+    "ErfinvBackward0",
+    self=lambda xp, g, self: g * (0.5 * math.sqrt(math.pi)) * xp.exp(xp.erfinv(self) ** 2)))
+lgamma = declare_unary("lgamma", _S.lgamma, grad_fn(
+    "LgammaBackward0", self=lambda xp, g, self: g * xp.digamma(self)))
+digamma = declare_unary("digamma", _S.digamma, grad_fn(
+    "DigammaBackward0", self=lambda xp, g, self: g * xp.polygamma(1, self)))
+i1 = declare_unary("i1", _B.i1, grad_fn(
+    "SpecialI1Backward0",
+    self=lambda xp, g, self, result: g * xp.where(
+        self == 0, 0.5, xp.i0(self) - result / xp.where(self == 0, 1.0, self))),
+    namespace="special", method=False, inplace=False)
+i0 = declare_unary("i0", _B.i0, grad_fn(
+    "I0Backward0", self=lambda xp, g, self: g * xp.special_i1(self)))
+
+
+def _sinc(x):
+    with np.errstate(all="ignore"):
+        px = math.pi * x
+        safe = np.where(x == 0, 1.0, px)
+        return np.where(x == 0, 1.0, np.sin(safe) / safe)
+
+
+sinc = declare_unary("sinc", _sinc, grad_fn(
+    "SincBackward0", self=lambda xp, g, self: g * xp.where(
+        self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self)))),
+    precision=on_own_precision)
+
+
+def _sinc_slope(xp, x):
+    px = x * math.pi
+    return (xp.cos(px) * px - xp.sin(px)) / (px * x)
+
+
+PolygammaBackward0 = grad_fn(
+    "PolygammaBackward0", self=lambda xp, g, self, n: g * xp.polygamma(n + 1, self))
+
+
+def _int_arg(value, fn, arg, pos):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be int, not "
+                        f"{type(value).__name__}")
+    return int(value)
+
+
+def _polygamma_args(args, kwargs):
+    """(n, input) from torch.polygamma(n, input) or the method x.polygamma(n),
+    keywords included."""
+    args = list(args)
+
+    def take(name):
+        if args:
+            return args.pop(0)
+        if name in kwargs:
+            return kwargs.pop(name)
+        raise TypeError(f"polygamma() missing 1 required positional argument: '{name}'")
+
+    if args and isinstance(args[0], Tensor):        # the method: self first
+        input = take("input")
+        n = take("n")
+    else:
+        n = take("n")
+        input = take("input")
+    if args or kwargs:
+        raise TypeError(f"polygamma() got unexpected arguments {tuple(args) + tuple(kwargs)}")
+    return n, input
+
+
+def polygamma(*args, **kwargs):
+    """polygamma(n, input); as a method, x.polygamma(n)."""
+    n, input = _polygamma_args(args, kwargs)
+    n = _int_arg(n, "polygamma", "n", 1)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return recorded(PolygammaBackward0, on_float64(lambda x: _S.polygamma(n, x),
+                                                   float_data(input)), (input,), (n,))
+
+
+provide("polygamma", lambda n, x: on_float64(lambda a: _S.polygamma(n, a), x), polygamma)
+register(polygamma, inplace=True, node=PolygammaBackward0)
+
+MvlgammaBackward0 = grad_fn(
+    "MvlgammaBackward0", self=lambda xp, g, self, p: g * _mvlgamma_terms(xp, self, p))
+
+
+def _mvlgamma_terms(xp, x, p):
+    """sum over j < p of digamma(x - j/2): the derivative of mvlgamma."""
+    total = xp.digamma(x)
+    for j in range(1, p):
+        total = total + xp.digamma(x - j / 2)
+    return total
+
+
+def mvlgamma(input, p):
+    p = _int_arg(p, "mvlgamma", "p", 2)
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = float_data(input)
+
+    def kernel(a):
+        total = p * (p - 1) / 4 * math.log(math.pi)
+        for j in range(p):
+            total = total + _S.lgamma(a - j / 2)
+        return total
+
+    return recorded(MvlgammaBackward0, on_float64(kernel, x), (input,), (p,))
+
+
+register(mvlgamma, inplace=True, node=MvlgammaBackward0)
+
+
+def _logit_grad(xp, g, self, eps):
+    slope = g / (self * (1 - self))
+    if eps is None:
+        return xp.where((self < 0) | (self > 1), math.nan, slope)
+    return xp.where((self < eps) | (self > 1 - eps), 0.0, slope)
+
+
+LogitBackward0 = grad_fn("LogitBackward0", self=_logit_grad)
+
+
+def logit(input, eps=None):
+    x = float_data(input)
+    z = x if eps is None else np.clip(x, eps, 1 - eps)
+    with np.errstate(all="ignore"):
+        data = np.log(z / (1 - z))
+    return recorded(LogitBackward0, data.astype(x.dtype, copy=False), (input,), (eps,))
+
+
+register(logit, inplace=True, node=LogitBackward0)
+
+
+# -- two-input ops: xlogy, xlog1py, zeta (tensor or number in either place) ----
+
+def binary_float_arrays(name, input, other):
+    """The operands (a tensor and a tensor or number, in either order) as
+    arrays of PyTorch's result dtype, integers promoted to the default float."""
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got "
+            f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+            " * (Tensor input, Tensor other, *, Tensor out = None)\n"
+            " * (Number self, Tensor other, *, Tensor out = None)\n"
+            " * (Tensor input, Number other, *, Tensor out = None)\n")
+    a = input if isinstance(input, Tensor) else wrap(
+        np.asarray(input, dtype=D.scalar_dtype(input)._np))
+    b = other if isinstance(other, Tensor) else wrap(
+        np.asarray(other, dtype=D.scalar_dtype(other)._np))
+    ad, bd = binary_arrays(a, b)
+    ad, bd = np.asarray(ad), np.asarray(bd)
+    if ad.dtype.kind in "biu":
+        ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
+    try:
+        np.broadcast_shapes(ad.shape, bd.shape)
+    except ValueError:
+        raise broadcast_error(ad.shape, bd.shape) from None
+    return ad, bd
+
+
+def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inplace=True,
+                   half=True):
+    """An op of (Tensor, Tensor), (Number, Tensor) and (Tensor, Number):
+    PyTorch's three nodes, Backward0, 1 and 2, in that order."""
+    full, scalar_self, scalar_other = nodes
+
+    def op(input, other):
+        ad, bd = binary_float_arrays(name if namespace == "torch" else f"{namespace}_{name}",
+                                     input, other)
+        if not half:
+            refuse_half(name, np.result_type(ad, bd))
+        data = on_float64(kernel, ad.astype(np.result_type(ad, bd)), bd)
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            return recorded(full, data, (input, other))
+        if isinstance(other, Tensor):
+            return recorded(scalar_self, data, (other,), (input,))
+        return recorded(scalar_other, data, (input,), (other,))
+
+    provide(name if namespace == "torch" else f"special_{name}",
+            lambda a, b: on_float64(kernel, np.asarray(a), b), op)
+    return register(op, name, method=method, inplace=inplace, node=full, namespace=namespace)
+
+
+def _xlogy(x, y):
+    return np.where(np.isnan(y), np.nan, np.where(x == 0, 0.0, x * np.log(y)))
+
+
+def _xlog1py(x, y):
+    return np.where(np.isnan(y), np.nan, np.where(x == 0, 0.0, x * np.log1p(y)))
+
+
+def _log_of(xp, fn, v):
+    """log / log1p of a tensor, or of the number a Backward2 node keeps."""
+    if isinstance(v, (int, float)):
+        return float(getattr(np, fn)(np.float64(v)))
+    return getattr(xp, fn)(v)
+
+
+def _xlogy_nodes(prefix, log_fn, other_slope):
+    def self_grad(xp, g, self, other):
+        return g * xp.where(self != 0, _log_of(xp, log_fn, other), 0.0)
+    return (grad_fn(f"{prefix}Backward0", self=self_grad,
+                    other=lambda xp, g, self, other: g * self / other_slope(other)),
+            grad_fn(f"{prefix}Backward1",
+                    other=lambda xp, g, self, other: g * self / other_slope(other)),
+            grad_fn(f"{prefix}Backward2", self=self_grad))
+
+
+xlogy = declare_binary("xlogy", _xlogy, _xlogy_nodes("Xlogy", "log", lambda y: y))
+xlog1py = declare_binary("xlog1py", _xlog1py,
+                         _xlogy_nodes("SpecialXlog1Py", "log1p", lambda y: y + 1),
+                         namespace="special", method=False, inplace=False)
+
+
+def _zeta_other(xp, g, self, other):
+    return g * -self * xp.special_zeta(self + 1.0, other)
+
+
+zeta = declare_binary("zeta", _S.zeta, (
+    grad_fn("SpecialZetaBackward0", self=lambda xp, g: not_implemented("zeta"),
+            other=_zeta_other),
+    grad_fn("SpecialZetaBackward1", other=_zeta_other),
+    grad_fn("SpecialZetaBackward2", self=lambda xp, g, other: not_implemented("zeta"))),
+    namespace="special", method=False, inplace=False, half=False)
+
+from . import special_namespace  # noqa: E402,F401  (the rest of torch.special)

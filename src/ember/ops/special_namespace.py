@@ -1,0 +1,221 @@
+"""torch.special: its own ops, and the torch ops it shares (declared again
+under the namespace "special", so they keep PyTorch's grad_fn names)."""
+import math
+
+from ._common import D, Tensor, _state, np, recorded, wrap, wrap_dim, as_dims
+from ._out import into, write
+from ._registry import REGISTRY, grad_fn, register, with_out
+from . import special_bessel as _B
+from . import special_polynomials as _P
+from . import special_igamma as _G
+from . import special_series as _S
+from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
+                                float_data, i0, lgamma, logit, mvlgamma, not_implemented,
+                                on_float64, on_own_precision, polygamma, refuse_half, sinc,
+                                xlogy)
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+
+def special(name, function, out=True, method=None, out_name=None):
+    """Declare `function` as torch.special.<name>. A torch op declared again
+    under its own name keeps its surface (x.erf(), x.erf_() are the same op);
+    under another name (gammaln, psi, expit) it is a function only. Its out=
+    errors name the torch op, as PyTorch's do (sigmoid(), not special_expit())."""
+    torch_op = REGISTRY.get(function.__name__)
+    same = torch_op is not None and torch_op.name == name
+    register(function, name, namespace="special", out=out,
+             method=same and torch_op.method if method is None else method,
+             inplace=same and torch_op.inplace, node=torch_op.node if torch_op else None)
+    out_name = out_name or (torch_op.name if torch_op is not None else None)
+    if out and out_name:
+        key = f"special.{name}"
+        REGISTRY[key] = REGISTRY[key]._replace(public=with_out(function, out_name))
+
+
+for _name, _fn in [("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("gammaln", lgamma),
+                   ("polygamma", polygamma), ("multigammaln", mvlgamma), ("i0", i0),
+                   ("sinc", sinc), ("logit", logit), ("xlogy", xlogy)]:
+    special(_name, _fn)
+special("digamma", digamma)
+special("psi", digamma)
+for _name, _torch_name in [("expit", "sigmoid"), ("exp2", "exp2"), ("expm1", "expm1"),
+                           ("log1p", "log1p"), ("round", "round")]:
+    special(_name, REGISTRY[_torch_name].function)
+
+
+def unary(name, kernel, node, half=True):
+    return declare_unary(name, kernel, node, namespace="special", method=False, inplace=False,
+                         half=half)
+
+
+erfcx = unary("erfcx", _S.erfcx, grad_fn(
+    "SpecialErfcxBackward0",
+    self=lambda xp, g, self, result: g * (2 * self * result - 2 / math.sqrt(math.pi))),
+    half=False)
+ndtri = unary("ndtri", _S.ndtri, grad_fn(
+    "SpecialNdtriBackward0",
+    self=lambda xp, g, result: g * _SQRT_2PI * xp.exp(result * result / 2)), half=False)
+log_ndtr = unary("log_ndtr", _S.log_ndtr, grad_fn(
+    "SpecialLogNdtrBackward0",
+    self=lambda xp, g, self, result: g / _SQRT_2PI * xp.exp(-(result + self * self / 2))),
+    half=False)
+i0e = unary("i0e", _B.i0e, grad_fn(
+    "SpecialI0EBackward0",
+    self=lambda xp, g, self, result: g * (xp.special_i1e(self) - xp.sign(self) * result)))
+i1e = unary("i1e", _B.i1e, grad_fn(
+    "SpecialI1EBackward0",
+    self=lambda xp, g, self, result: g * xp.where(
+        self == 0, 0.5,
+        xp.special_i0e(self) - result * (xp.sign(self) + 1 / xp.where(self == 0, 1.0, self)))))
+
+
+def _entr(x):
+    return np.where(np.isnan(x), x, np.where(
+        x > 0, -x * np.log(np.where(x > 0, x, 1.0)), np.where(x == 0, 0.0, -np.inf)))
+
+
+entr = unary("entr", _entr, grad_fn(
+    "SpecialEntrBackward0", self=lambda xp, g, self: g * -(1 + xp.log(self))))
+
+
+# PyTorch composes ndtr, (1 + erf(x * sqrt(1/2))) * 0.5, from its
+# tensor-and-scalar ops: its grad_fn chain has their nodes.
+MulBackward1 = grad_fn("MulBackward1", self=lambda xp, g, other: g * other)
+AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
+
+
+def ndtr(input):
+    x = float_data(input)
+    c = math.sqrt(0.5)
+    scaled = recorded(MulBackward1, x * x.dtype.type(c), (input,), (c,))
+    e = erf(scaled)
+    shifted = recorded(AddBackward1, e._data + e._data.dtype.type(1), (e,))
+    return recorded(MulBackward1, shifted._data * x.dtype.type(0.5), (shifted,), (0.5,))
+
+
+def _ndtr_public(input, *, out=None):
+    """ndtr with out=: as a composite op in PyTorch, it differentiates
+    through out= too (the output records a copy)."""
+    if out is None:
+        return ndtr(input)
+    if not (_state.enabled and (input._requires_grad or out._requires_grad)):
+        return into(out, "special_ndtr", ndtr, (input,), {})
+    result = ndtr(input)
+    if tuple(out.shape) != tuple(result.shape):
+        write(out, result.detach())
+    return out.copy_(result)
+
+
+special("ndtr", ndtr, out=False)
+REGISTRY["special.ndtr"] = REGISTRY["special.ndtr"]._replace(public=_ndtr_public, out=True)
+
+
+# -- without derivatives in PyTorch: plain tensors ----------------------------
+def _plain_unary(name, kernel, precision=on_float64):
+    def op(input):
+        return wrap(precision(kernel, refuse_half(name, float_data(input))))
+    special(name, op)
+
+
+for _name, _kernel in [("bessel_j0", _B.j0), ("bessel_j1", _B.j1), ("bessel_y0", _B.y0),
+                       ("bessel_y1", _B.y1), ("airy_ai", _B.airy_ai),
+                       ("spherical_bessel_j0", _B.spherical_j0)]:
+    _plain_unary(_name, _kernel, on_own_precision)
+for _name, _kernel in [("modified_bessel_i0", _B.i0),
+                       ("modified_bessel_i1", _B.i1), ("modified_bessel_k0", _B.k0),
+                       ("modified_bessel_k1", _B.k1), ("scaled_modified_bessel_k0", _B.k0e),
+                       ("scaled_modified_bessel_k1", _B.k1e)]:
+    _plain_unary(_name, _kernel)
+
+
+def _polynomial(name, kernel):
+    """An op of (x, n), each a tensor or a number (not both numbers)."""
+    def op(input, n):
+        xd, nd = binary_float_arrays(f"special_{name}", input, n)
+        refuse_half(name, np.result_type(xd, nd))
+        limit = 128 if xd.dtype == np.float32 else 512     # PyTorch's Hermite limits
+        return wrap(on_own_precision(lambda a, b: kernel(a, b, limit), xd, nd))
+    special(name, op)
+
+
+for _kind in "tuvw":
+    for _shifted in (False, True):
+        _polynomial(("shifted_" if _shifted else "") + f"chebyshev_polynomial_{_kind}",
+                    lambda x, n, limit, k=_kind, s=_shifted: _P.chebyshev(k, x, n, s))
+_polynomial("hermite_polynomial_h", _P.hermite_h)
+_polynomial("hermite_polynomial_he", _P.hermite_he)
+_polynomial("laguerre_polynomial_l", lambda x, n, limit: _P.laguerre_l(x, n))
+_polynomial("legendre_polynomial_p", lambda x, n, limit: _P.legendre_p(x, n))
+
+
+# -- the incomplete gamma functions: tensors only -----------------------------
+def _igamma_slope(xp, a, x):
+    return xp.exp((a - 1) * xp.log(x) - x - xp.lgamma(a))
+
+
+def _gammainc_op(name, kernel_name, node):
+    def op(input, other):
+        for i, (arg, v) in enumerate((("input", input), ("other", other))):
+            if not isinstance(v, Tensor):
+                raise TypeError(f"special_{name}(): argument '{arg}' (position {i + 1}) must be "
+                                f"Tensor, not {type(v).__name__}")
+        ad, bd = binary_float_arrays(name, input, other)
+        for t in (input, other):
+            if t._data.dtype.kind in "biu":
+                raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '
+                                          f"'{D.SCALAR_NAMES[t.dtype]}'")
+        data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
+        return recorded(node, data, (input, other))
+    special(name, op, out_name=kernel_name)
+
+
+_gammainc_op("gammainc", "igamma", grad_fn(
+    "IgammaBackward0", self=lambda xp, g: not_implemented("igamma: input"),
+    other=lambda xp, g, self, other: g * _igamma_slope(xp, self, other)))
+_gammainc_op("gammaincc", "igammac", grad_fn(
+    "IgammacBackward0", self=lambda xp, g: not_implemented("igammac: input"),
+    other=lambda xp, g, self, other: g * -_igamma_slope(xp, self, other)))
+
+
+# -- reductions and normalisations ---------------------------------------------
+def softmax(input, dim, dtype=None):
+    from ..nn import functional as F
+    return F.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim, dtype=None):
+    from ..nn import functional as F
+    return F.log_softmax(input, dim, dtype=dtype)
+
+
+special("softmax", softmax, out=False)
+special("log_softmax", log_softmax, out=False)
+
+
+def _keep_shape(shape, dims):
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+LogsumexpBackward0 = grad_fn(
+    "LogsumexpBackward0", self=lambda xp, g, self, result, kept: xp.reshape(g, kept) * xp.exp(
+        self - xp.reshape(result, kept)))
+
+
+def logsumexp(input, dim, keepdim=False):
+    x = float_data(input)
+    dims = as_dims(dim, x.ndim) if x.ndim else ()
+    if x.ndim == 0:
+        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+            wrap_dim(d, 1)
+    kept = _keep_shape(x.shape, dims)
+    with np.errstate(all="ignore"):
+        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros(kept, x.dtype)
+        m = np.where(np.isinf(m), 0, m)
+        data = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+    if not keepdim:
+        data = data.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
+    return recorded(LogsumexpBackward0, data.astype(x.dtype, copy=False), (input,), (kept,))
+
+
+special("logsumexp", logsumexp, method=True, out_name="logsumexp")

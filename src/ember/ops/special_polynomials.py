@@ -1,0 +1,133 @@
+"""The orthogonal polynomials of torch.special on float64 NumPy arrays, as
+PyTorch's kernels compute them (aten/src/ATen/native/Math.h): three-term
+recurrences in the degree, trigonometric closed forms for high degrees
+inside (-1, 1), and PyTorch's values at the interval's ends. The recurrence
+runs once per degree over the whole array, never per element."""
+import numpy as np
+
+from .special_series import quiet
+
+
+def _recur(n, p, q, step, first_k, last_k):
+    """q after the recurrence r = step(k, p, q) for k = first_k ..
+    last_k(n) where the element still needs it (and q is not NaN)."""
+    top = int(np.max(last_k(n), initial=first_k - 1))
+    for k in range(first_k, top + 1):
+        live = (k <= last_k(n)) & ~np.isnan(q)
+        if not live.any():
+            break
+        r = step(k, p, q)
+        p, q = np.where(live, q, p), np.where(live, r, q)
+    return q
+
+
+def _degree(n):
+    """The degree as PyTorch casts it: truncated; NaN and infinities become
+    a negative degree (x86's conversion), whose polynomial is 0."""
+    finite = np.isfinite(n) & (np.abs(n) < 2.0 ** 62)
+    return np.where(finite, np.trunc(np.where(finite, n, 0)), -1).astype(np.int64)
+
+
+def _chebyshev(kind, y, n, start):
+    """T, U, V or W of y (degree n) by recurrence; `start` is the degree-1 value."""
+    rec = _recur(n, np.ones_like(y), start(y), lambda k, p, q: (y + y) * q - p, 2, lambda n: n)
+    return np.where(n == 0, 1.0, rec)
+
+
+def _ends(kind, y, n):
+    """The values at y = 1 and y = -1."""
+    odd = n % 2 == 1
+    if kind == "t":
+        return 1.0, np.where(odd, -1.0, 1.0)
+    if kind == "u":
+        return n + 1.0, np.where(odd, -(n + 1.0), n + 1.0)
+    if kind == "v":
+        return 1.0, np.where(odd, -(2.0 * n + 1), 2.0 * n + 1)
+    return 2.0 * n + 1, np.where(odd, -1.0, 1.0)
+
+
+_STARTS = {"t": lambda y: y, "u": lambda y: y + y, "v": lambda y: y + y - 1,
+           "w": lambda y: y + y + 1}
+
+
+# Degrees above which PyTorch uses the closed form inside (-1, 1).
+_CLOSED_FROM = {False: {"t": 6, "u": 8, "v": 8, "w": 8}, True: {"t": 6, "u": 6, "v": 6, "w": 4}}
+
+
+@quiet
+def chebyshev(kind, x, n, shifted=False):
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    n = _degree(n)
+    y = x + x - 1 if shifted else x
+    r = _chebyshev(kind, y, np.maximum(n, 0), _STARTS[kind])
+    theta = np.arccos(np.clip(y, -1, 1))
+    n_int, n = n, n.astype(y.dtype)     # the closed forms in the input's precision
+    closed = (n > _CLOSED_FROM[shifted][kind]) & (np.abs(y) < 1)
+    if kind == "t":
+        r = np.where(closed, np.cos(n * theta), r)
+    elif kind == "u":
+        s = np.sin(theta)
+        r = np.where(closed, np.where(s != 0, np.sin((n + 1) * theta) / s,
+                                      (n + 1) * np.cos((n + 1) * theta) / y), r)
+    else:
+        at_pole, sign_pole = _ends(kind, y, n_int)
+        if kind == "v":
+            ok = np.sin(theta / 2) != 1
+            form = np.cos((n + 0.5) * theta) / np.cos(theta / 2)
+            pole = sign_pole
+        else:
+            ok = np.cos(theta / 2) != 1
+            form = np.sin((n + 0.5) * theta) / np.sin(theta / 2)
+            pole = np.where(y > 0, at_pole, sign_pole)
+        r = np.where(closed, np.where(ok, form, pole), r)
+    one, minus_one = _ends(kind, y, n_int)
+    if shifted:
+        r = np.where(x == 1, one, np.where(x == 0, minus_one, r))
+    else:
+        r = np.where(y == 1, one, np.where(y == -1, minus_one, r))
+    return np.where(n < 0, 0.0, r)
+
+
+@quiet
+def hermite_h(x, n, limit):
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    n = _degree(n)
+    # H_{m+1} = 2x H_m - 2m H_{m-1}, written with k = 2m as PyTorch does
+    rec = _recur(n, np.ones_like(x), x + x, lambda k, p, q: (x + x) * q - (2 * k - 2) * p,
+                 2, lambda n: n)
+    r = np.where(n == 0, 1.0, np.where(n == 1, x + x, rec))
+    r = np.where(n > limit, np.nan, r)
+    return np.where(n < 0, 0.0, r)
+
+
+@quiet
+def hermite_he(x, n, limit):
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    n = _degree(n)
+    rec = _recur(n, np.ones_like(x), x.copy(), lambda k, p, q: x * q - (k - 1) * p,
+                 2, lambda n: n)
+    r = np.where(n == 0, 1.0, np.where(n == 1, x, rec))
+    r = np.where(n > limit, np.nan, r)
+    return np.where(n < 0, 0.0, r)
+
+
+@quiet
+def laguerre_l(x, n):
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    n = _degree(n)
+    rec = _recur(n, np.ones_like(x), 1 - x,
+                 lambda k, p, q: ((2 * k - 2 + (1 - x)) * q - (k - 1) * p) / k, 2, lambda n: n)
+    r = np.where(n == 0, 1.0, rec)
+    r = np.where(x == 0, 1.0, r)
+    return np.where(n < 0, 0.0, r)
+
+
+@quiet
+def legendre_p(x, n):
+    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    n = _degree(n)
+    rec = _recur(n, np.ones_like(x), x.copy(),
+                 lambda k, p, q: ((2 * k - 1) * x * q - (k - 1) * p) / k, 2, lambda n: n)
+    r = np.where(n == 0, 1.0, rec)
+    r = np.where(x == 1, 1.0, np.where(x == -1, np.where(n % 2 == 1, -1.0, 1.0), r))
+    return np.where(n < 0, 0.0, r)
