@@ -120,6 +120,8 @@ def test_out_rules():
 @pytest.mark.parametrize("name", [n for n in NAMES if REGISTRY[n].inplace])
 def test_inplace_variant(name):
     info = REGISTRY[name]
+    if info.name in ("polygamma", "mvlgamma"):
+        pytest.skip("an integer argument first or last; tests/test_special.py covers it")
     arrays = inputs_for(ROWS[name])
     if name in INTEGER_ONLY:
         arrays = [np.round(a * 10).astype(np.int64) for a in arrays]
@@ -129,7 +131,7 @@ def test_inplace_variant(name):
     want = info.function(*xs).numpy()
     target = xs[0].clone()
     version = target._version
-    out = getattr(target, name + "_")(*xs[1:])
+    out = getattr(target, info.name + "_")(*xs[1:])
     assert out is target and target._version == version + 1
     np.testing.assert_array_equal(target.numpy(), np.broadcast_to(want, target.shape))
     if name in INTEGER_ONLY:
@@ -137,7 +139,7 @@ def test_inplace_variant(name):
     leaf = xs[0].clone().requires_grad_()
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used "
                                            "in an in-place operation"):
-        getattr(leaf, name + "_")(*xs[1:])
+        getattr(leaf, info.name + "_")(*xs[1:])
 
 
 def _saved_inputs_check(T, f, arrays, grads, changed):

@@ -51,7 +51,7 @@ def not_implemented(what):
 
 
 def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace=True,
-                  precision=on_float64, half=True):
+                  precision=on_float64, half=True, inplace_function=False):
     """An elementwise op of one input: its forward is `kernel` on float64
     (or as `precision` says), `xp.<name>` is provided for formulas, and the
     op is registered. half=False: float16 refused, as PyTorch does."""
@@ -61,14 +61,17 @@ def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace
 
     provide(name if namespace == "torch" else f"special_{name}",
             lambda x: precision(kernel, x), op)
-    return register(op, name, method=method, inplace=inplace, node=node, namespace=namespace)
+    return register(op, name, method=method, inplace=inplace, node=node, namespace=namespace,
+                    inplace_function=inplace_function)
 
 
 # -- torch namespace ---------------------------------------------------------
 erf = declare_unary("erf", _S.erf, grad_fn(
-    "ErfBackward0", self=lambda xp, g, self: g * _TWO_OVER_SQRT_PI * xp.exp(-(self * self))))
+    "ErfBackward0", self=lambda xp, g, self: g * _TWO_OVER_SQRT_PI * xp.exp(-(self * self))),
+    inplace_function=True)
 erfc = declare_unary("erfc", _S.erfc, grad_fn(
-    "ErfcBackward0", self=lambda xp, g, self: g * -_TWO_OVER_SQRT_PI * xp.exp(-(self * self))))
+    "ErfcBackward0", self=lambda xp, g, self: g * -_TWO_OVER_SQRT_PI * xp.exp(-(self * self))),
+    inplace_function=True)
 erfinv = declare_unary("erfinv", _S.erfinv, grad_fn(
     "ErfinvBackward0",
     self=lambda xp, g, self: g * (0.5 * math.sqrt(math.pi)) * xp.exp(xp.erfinv(self) ** 2)))
@@ -82,7 +85,7 @@ i1 = declare_unary("i1", _B.i1, grad_fn(
         self == 0, 0.5, xp.i0(self) - result / xp.where(self == 0, 1.0, self))),
     namespace="special", method=False, inplace=False)
 i0 = declare_unary("i0", _B.i0, grad_fn(
-    "I0Backward0", self=lambda xp, g, self: g * xp.special_i1(self)))
+    "I0Backward0", self=lambda xp, g, self: g * xp.special_i1(self)), inplace_function=True)
 
 
 def _sinc(x):
@@ -95,7 +98,7 @@ def _sinc(x):
 sinc = declare_unary("sinc", _sinc, grad_fn(
     "SincBackward0", self=lambda xp, g, self: g * xp.where(
         self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self)))),
-    precision=on_own_precision)
+    precision=on_own_precision, inplace_function=True)
 
 
 def _sinc_slope(xp, x):
@@ -198,7 +201,7 @@ def logit(input, eps=None):
     return recorded(LogitBackward0, data.astype(x.dtype, copy=False), (input,), (eps,))
 
 
-register(logit, inplace=True, node=LogitBackward0)
+register(logit, inplace=True, node=LogitBackward0, inplace_function=True)
 
 
 # -- two-input ops: xlogy, xlog1py, zeta (tensor or number in either place) ----
@@ -229,7 +232,7 @@ def binary_float_arrays(name, input, other):
 
 
 def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inplace=True,
-                   half=True):
+                   half=True, inplace_function=False):
     """An op of (Tensor, Tensor), (Number, Tensor) and (Tensor, Number):
     PyTorch's three nodes, Backward0, 1 and 2, in that order."""
     full, scalar_self, scalar_other = nodes
@@ -248,7 +251,8 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
 
     provide(name if namespace == "torch" else f"special_{name}",
             lambda a, b: on_float64(kernel, np.asarray(a), b), op)
-    return register(op, name, method=method, inplace=inplace, node=full, namespace=namespace)
+    return register(op, name, method=method, inplace=inplace, node=full, namespace=namespace,
+                    inplace_function=inplace_function)
 
 
 def _xlogy(x, y):
@@ -276,7 +280,8 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
             grad_fn(f"{prefix}Backward2", self=self_grad))
 
 
-xlogy = declare_binary("xlogy", _xlogy, _xlogy_nodes("Xlogy", "log", lambda y: y))
+xlogy = declare_binary("xlogy", _xlogy, _xlogy_nodes("Xlogy", "log", lambda y: y),
+                       inplace_function=True)
 xlog1py = declare_binary("xlog1py", _xlog1py,
                          _xlogy_nodes("SpecialXlog1Py", "log1p", lambda y: y + 1),
                          namespace="special", method=False, inplace=False)

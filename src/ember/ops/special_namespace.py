@@ -30,7 +30,8 @@ def special(name, function, out=True, method=None, out_name=None):
     out_name = out_name or (torch_op.name if torch_op is not None else None)
     if out and out_name:
         key = f"special.{name}"
-        REGISTRY[key] = REGISTRY[key]._replace(public=with_out(function, out_name))
+        REGISTRY[key] = REGISTRY[key]._replace(public=with_out(REGISTRY[key].function,
+                                                              out_name))
 
 
 for _name, _fn in [("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("gammaln", lgamma),
@@ -193,29 +194,5 @@ special("softmax", softmax, out=False)
 special("log_softmax", log_softmax, out=False)
 
 
-def _keep_shape(shape, dims):
-    return tuple(1 if i in dims else s for i, s in enumerate(shape))
-
-
-LogsumexpBackward0 = grad_fn(
-    "LogsumexpBackward0", self=lambda xp, g, self, result, kept: xp.reshape(g, kept) * xp.exp(
-        self - xp.reshape(result, kept)))
-
-
-def logsumexp(input, dim, keepdim=False):
-    x = float_data(input)
-    dims = as_dims(dim, x.ndim) if x.ndim else ()
-    if x.ndim == 0:
-        for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
-            wrap_dim(d, 1)
-    kept = _keep_shape(x.shape, dims)
-    with np.errstate(all="ignore"):
-        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros(kept, x.dtype)
-        m = np.where(np.isinf(m), 0, m)
-        data = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
-    if not keepdim:
-        data = data.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
-    return recorded(LogsumexpBackward0, data.astype(x.dtype, copy=False), (input,), (kept,))
-
-
-special("logsumexp", logsumexp, method=True, out_name="logsumexp")
+# torch.special.logsumexp is torch.logsumexp (ops/elementwise_reduce.py)
+special("logsumexp", REGISTRY["logsumexp"].function, out_name="logsumexp")
