@@ -61,7 +61,13 @@ def nonzero(input, *, as_tuple=False):
 
 def parse_to(args, kwargs):
     """The (dtype, copy) that Tensor.to / Module.to are asked for; devices
-    other than the CPU are refused, as on a PyTorch build without CUDA."""
+    other than the CPU and meta are refused, as on a PyTorch build without CUDA."""
+    dtype, copy, _ = parse_to_device(args, kwargs)
+    return dtype, copy
+
+
+def parse_to_device(args, kwargs):
+    """parse_to's (dtype, copy) and the device type asked for (None: any)."""
     dtype = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
@@ -86,18 +92,36 @@ def parse_to(args, kwargs):
         else:
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    _check_device(dev)
-    return dtype, copy
+    return dtype, copy, None if dev is None else _check_device(dev)
 
 
 def _to(self, *args, **kwargs):
     """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
     from .ops.shape import to_dtype
-    dtype, copy = parse_to(args, kwargs)
+    dtype, copy, dev = parse_to_device(args, kwargs)
+    if dev is not None and (dev == "meta") != self.is_meta:
+        return _to_device(self, dev, dtype)
     if dtype is None:
         return self.clone() if copy else self
     return to_dtype(self, dtype, copy)
 
+
+def _to_device(self, dev, dtype):
+    if dev == "cpu":
+        raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+    from ._meta import meta_array
+    # Recorded as a dtype change (its gradient is the same), under PyTorch's name.
+    from .ops.shape import to_dtype
+    src = self if dtype is None or dtype is self.dtype else to_dtype(self, dtype, False)
+    out = Tensor._wrap(meta_array(src._data.shape, src._data.dtype))
+    if src._requires_grad:
+        from .ops._common import recorded
+        out = recorded(ToCopyBackward0, out._data, (src,))
+    return out
+
+
+from .ops._registry import grad_fn  # noqa: E402
+ToCopyBackward0 = grad_fn("ToCopyBackward0", self=lambda xp, grad: grad)
 
 Tensor.to = _to
 Tensor.nonzero = nonzero
