@@ -71,13 +71,14 @@ _default_device = [None]    # set_default_device's
 
 def set_default_device(device):
     """The device the factories use when given none (None: the CPU again)."""
+    # (checked when used, as PyTorch's: setting "cuda" succeeds, using it fails)
     _default_device[0] = None if device is None else _as_device(device)
 
 
 def get_default_device():
-    if _device_stack:
-        return _device_stack[-1]
-    return _default_device[0] or device("cpu")
+    d = _device_stack[-1] if _device_stack else _default_device[0] or device("cpu")
+    _check_device(d)
+    return d
 
 
 def _as_device(dev):
@@ -146,7 +147,7 @@ def _check_dtype(dtype, fn):
 
 
 def _finish(data, requires_grad, dev="cpu"):
-    if requires_grad and data.dtype.kind not in "fc":
+    if requires_grad and not D.can_require_grad(data.dtype):
         # The factories' wording (capital O), not requires_grad_()'s.
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     if dev == "meta" and not is_meta(data):

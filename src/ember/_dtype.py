@@ -95,6 +95,7 @@ short = int16
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
 # bfloat16 is left out of ALL (what checkpoints can hold); tensors may have it.
 _HELD = ALL + ((bfloat16,) if _ml_dtypes is not None else ())
+_BF16_NP = bfloat16._np if _ml_dtypes is not None else None
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").
@@ -123,6 +124,15 @@ def set_default_dtype(d):
     _default[0] = d
 
 
+def is_float_np(np_dtype):
+    """Is this NumPy dtype floating point? (bfloat16's kind is "V", not "f".)"""
+    return np_dtype.kind == "f" or np_dtype == _BF16_NP
+
+
+def can_require_grad(np_dtype):
+    return np_dtype.kind in "fc" or np_dtype == _BF16_NP
+
+
 def from_numpy_dtype(np_dtype):
     """The ember dtype for a NumPy dtype; TypeError like PyTorch for the rest."""
     try:
@@ -145,6 +155,9 @@ def promote_types(a, b):
         return a
     if a._category != b._category:
         return a if a._category > b._category else b
+    if a is bfloat16 or b is bfloat16:
+        other = b if a is bfloat16 else a
+        return float32 if other is float16 else other   # neither half holds the other
     return _BY_NP[np.promote_types(a._np, b._np)]
 
 

@@ -22,7 +22,7 @@ def is_storage(obj):
 
 
 def is_floating_point(input):
-    return input._data.dtype.kind == "f"
+    return D.is_float_np(input._data.dtype)
 
 
 def numel(input):
@@ -131,9 +131,22 @@ def _cuda_unavailable(*args, **kwargs):
     raise AssertionError("Torch not compiled with CUDA enabled")
 
 
-cuda = types.SimpleNamespace(is_available=lambda: False, device_count=lambda: 0,
-                             manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
-                             current_device=_cuda_unavailable)
+def _nothing(*args, **kwargs):
+    return None
+
+
+# torch.cuda on a build without CUDA: asking about the machine is answered,
+# anything that needs a GPU raises PyTorch's AssertionError.
+cuda = types.SimpleNamespace(
+    is_available=lambda: False, device_count=lambda: 0, is_initialized=lambda: False,
+    manual_seed=_nothing, manual_seed_all=_nothing, seed=_nothing, seed_all=_nothing,
+    empty_cache=_nothing, memory_allocated=lambda device=None: 0,
+    max_memory_allocated=lambda device=None: 0, memory_reserved=lambda device=None: 0,
+    reset_peak_memory_stats=_nothing, is_bf16_supported=lambda including_emulation=True: False,
+    current_device=_cuda_unavailable, synchronize=_cuda_unavailable,
+    get_device_name=_cuda_unavailable, get_device_properties=_cuda_unavailable,
+    get_device_capability=_cuda_unavailable, set_device=_cuda_unavailable,
+    init=_cuda_unavailable)
 Tensor.cuda = _cuda_unavailable
 
 

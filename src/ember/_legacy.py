@@ -51,7 +51,9 @@ def legacy_new(dtype, args, kwargs, check_other=True):
             raise TypeError(f"expected {_options(dtype)} (got {_options(first.dtype)})")
         from .ops.shape import alias
         return alias(first)
-    if len(args) == 1 and not isinstance(first, Size) and not hasattr(first, "__index__"):
+    if len(args) == 1 and not isinstance(first, Size) and (
+            isinstance(first, (list, tuple, range, np.ndarray, str))
+            or not hasattr(first, "__index__")):
         if isinstance(first, str):
             raise TypeError("new(): invalid data type 'str'")
         if not isinstance(first, (list, tuple, range, np.ndarray)):

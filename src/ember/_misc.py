@@ -4,8 +4,13 @@ default device."""
 import math
 import os
 
+import numpy as np
+
 from . import _dtype as D
+from ._compile import compile
 from ._creation import get_default_device, set_default_device
+from ._device_factories import (arange, linspace, logspace, normal, rand, rand_like, randint,
+                                randint_like, randn, randn_like, randperm)
 from ._legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor,
                       FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from ._tensor import Tensor
@@ -19,7 +24,10 @@ __all__ = ["bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
            "set_deterministic_debug_mode", "get_deterministic_debug_mode", "is_nonzero",
            "typename", "compile", "set_default_device", "get_default_device",
            "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor",
-           "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor"]
+           "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
+           # the factories, with their device= honoured
+           "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
+           "randint_like", "arange", "linspace", "logspace"]
 
 Generator.__module__ = "ember"   # printed as a public class, as torch's
 bfloat16 = D.bfloat16
@@ -127,16 +135,17 @@ def typename(obj):
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,
-            options=None, name=None, disable=False, recompile_limit=None,
-            isolate_recompiles=False, shapes_spec=None):
-    """torch.compile accepted and ignored: Ember runs the model eagerly, as
-    PyTorch does with `disable=True`. Also a decorator, bare or with arguments."""
-    if mode is not None and options is not None:
-        raise RuntimeError("Either mode or options can be specified, but both can't be "
-                           "specified at the same time.")
-    if model is None:
-        return lambda fn: fn
-    if not callable(model):
-        raise RuntimeError("Invalid model type " + type(model).__name__)
-    return model
+def _apply_(self, callable):
+    """Tensor.apply_: `callable` on each element, in place (CPU only, slow)."""
+    if self._requires_grad:
+        raise RuntimeError("Can't call apply_() on Variable that requires grad. Use "
+                           "var.detach().apply_() instead.")
+    flat = self._data.reshape(-1)
+    values = [callable(v) for v in flat.tolist()]
+    self._data[...] = np.array(values, dtype=np.float64 if self.is_floating_point() else None
+                               ).astype(self._data.dtype).reshape(self._data.shape)
+    self._bump()
+    return self
+
+
+Tensor.apply_ = _apply_

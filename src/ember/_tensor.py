@@ -153,7 +153,7 @@ class Tensor:
     layout = "strided"
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return D.is_float_np(self._data.dtype)
 
     def is_complex(self):
         return False
@@ -210,7 +210,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to "
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
-        if flag and self._data.dtype.kind not in "fc":
+        if flag and not D.can_require_grad(self._data.dtype):
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(flag)
@@ -218,7 +218,7 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         if self._grad_fn is not None and requires_grad:
             return self     # a non-leaf already requires grad: nothing to do
-        if requires_grad and self._data.dtype.kind not in "fc":
+        if requires_grad and not D.can_require_grad(self._data.dtype):
             # (PyTorch words this one differently from the setter's.)
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad

@@ -24,7 +24,8 @@ class Variable(metaclass=VariableMeta):
             data = empty(0)
         elif not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
-        if requires_grad and data._data.dtype.kind not in "fc":
+        from .. import _dtype as D
+        if requires_grad and not D.can_require_grad(data._data.dtype):
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients")
         t = Tensor._wrap(data._data, bool(requires_grad))
