@@ -122,9 +122,11 @@ class Measurement:
         """Digits the interquartile spread of the times supports (1 to 4)."""
         ts = self._stat("sorted")
         n = len(ts)
-        middle = np.array(ts[n // 4:math.ceil(3 * n / 4)])
-        ci = max(1.645 * float(middle.std()) / math.sqrt(len(middle)), _MIN_CONFIDENCE_INTERVAL)
-        figures = math.floor(math.log10(self.median / ci))
+        # (in float32, as PyTorch computes it, so that tables print alike)
+        middle = np.array(ts[n // 4:math.ceil(3 * n / 4)], dtype=np.float32)
+        sqrt_n = float(np.sqrt(np.float32(len(middle))))
+        ci = max(1.645 * float(middle.std()) / sqrt_n, _MIN_CONFIDENCE_INTERVAL)
+        figures = int(np.floor(np.float32(float(np.log10(np.float32(self.median / ci))))))
         return min(max(figures, 1), _MAX_SIGNIFICANT_FIGURES)
 
     @property
@@ -168,7 +170,7 @@ class Measurement:
 
 def select_unit(t):
     """The unit that shows `t` seconds with a magnitude of one to a thousand."""
-    unit = {-3: "ns", -2: "us", -1: "ms"}.get(int(math.log10(t) // 3), "s") if t > 0 else "s"
+    unit = {-3: "ns", -2: "us", -1: "ms"}.get(int(float(_log10_32(t)) // 3), "s")
     return unit, {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1}[unit]
 
 
@@ -180,8 +182,14 @@ def trim_sigfig(x, n):
     """`x` rounded to `n` significant figures."""
     if n != int(n):
         raise AssertionError("Number of significant figures must be an integer")
-    scale = 10 ** (math.ceil(math.log10(abs(x))) - n)
-    return float(round(x / scale) * scale)
+    scale = 10 ** (int(np.ceil(_log10_32(abs(x)))) - n)
+    return float(np.round(np.float32(x / scale)) * np.float32(scale))
+
+
+def _log10_32(x):
+    """log10 in float32: PyTorch's benchmark utilities compute it on tensors."""
+    with np.errstate(divide="ignore"):
+        return np.log10(np.float32(x))
 
 
 def ordered_unique(elements):

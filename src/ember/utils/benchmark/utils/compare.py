@@ -2,7 +2,7 @@
 stmt per thread count and env; columns: description), as PyTorch prints it."""
 import collections
 import enum
-import math
+import numpy as np
 
 from . import common
 
@@ -20,7 +20,7 @@ class Colorize(enum.Enum):
 
 
 def _leading_digits(m, scale):
-    return math.ceil(math.log10(m.median / scale))
+    return int(np.ceil(common._log10_32(m.median / scale)))
 
 
 class _Column:
