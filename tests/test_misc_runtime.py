@@ -180,3 +180,16 @@ def test_timer():
         Timer(lambda: 1)
     with pytest.raises(NotImplementedError, match="blocked_autorange"):
         t.repeat()
+
+
+def test_untyped_storage():
+    def info(T):
+        t = T.arange(6.).view(2, 3)
+        s = t.untyped_storage()
+        return (s.nbytes(), s.size(), len(s), s.element_size(), str(s.device),
+                s.data_ptr() == t.data_ptr(), t[1].untyped_storage().data_ptr() == t.data_ptr(),
+                t[1].untyped_storage().nbytes(), s.tolist(), s[6], t.storage_offset(),
+                t[1].storage_offset(), T.empty(2, device="meta").untyped_storage().nbytes())
+    check(info)
+    check(lambda T: repr(T.tensor([1, 2], dtype=T.uint8).untyped_storage()))
+    check(lambda T: repr(T.tensor([], dtype=T.uint8).untyped_storage()))

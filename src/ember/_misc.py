@@ -14,6 +14,7 @@ from ._device_factories import (arange, linspace, logspace, normal, rand, rand_l
 from ._legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor,
                       FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from ._tensor import Tensor
+from . import _storage  # noqa: F401  (Tensor.untyped_storage, storage_offset)
 from ._random import Generator
 from ._typeinfo import finfo, iinfo
 
