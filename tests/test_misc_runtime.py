@@ -4,6 +4,7 @@ import math
 import pickle
 import re
 
+import numpy as np
 import pytest
 
 import ember
@@ -193,3 +194,62 @@ def test_untyped_storage():
     check(info)
     check(lambda T: repr(T.tensor([1, 2], dtype=T.uint8).untyped_storage()))
     check(lambda T: repr(T.tensor([], dtype=T.uint8).untyped_storage()))
+
+
+def _ii_np(T):
+    v = T.zeros(3)
+    v[np.int64(1)] += 1
+    return v
+
+
+def _ii_tensor_index(T):
+    v = T.zeros(3)
+    v[T.tensor(2)] += 1
+    return v
+
+
+def _ii_long_float(T):
+    v = T.zeros(3, dtype=T.long)
+    v[0] += 0.5
+    v[1] += T.tensor(1.5)
+    return v
+
+
+def _ii_ops(T):
+    v = T.ones(3)
+    v[-1] -= 2
+    v[0] **= 2
+    v[1] //= 2
+    return v
+
+
+def _ii_other_grad(T):
+    v = T.zeros(3)
+    w = T.ones(3, requires_grad=True)
+    v[1] += w[0] * 2
+    v.sum().backward()
+    return v, w.grad
+
+
+def _ii_rows(T):
+    v = T.zeros(2, 3)
+    v[0] += T.ones(3)
+    v[:, 1] += 2
+    v[[0, 1], 0] += 1
+    return v
+
+
+def _ii_bad_shape(T):
+    v = T.zeros(3)
+    v[1] += T.ones(2)
+
+
+def _ii_none(T):
+    v = T.zeros(3)
+    v[1] += None
+
+
+@pytest.mark.parametrize("fn", [_ii_np, _ii_tensor_index, _ii_long_float, _ii_ops,
+                                _ii_other_grad, _ii_rows, _ii_bad_shape, _ii_none])
+def test_indexed_in_place_variants(fn):
+    check(fn)
