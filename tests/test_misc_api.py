@@ -170,6 +170,17 @@ def test_new_and_new_tensor():
     check(lambda T: x(T).new_ones(2), exact=True)
     check(lambda T: x(T).new_full((2,), 3), exact=True)
     check(lambda T: x(T).new_empty(2).shape)
+    check(lambda T: x(T).new_full([2], 3.5, dtype=T.long), exact=True)
+    check(lambda T: x(T).new_zeros(-1))
+    check(lambda T: x(T).new_zeros(2, requires_grad=True))
+    check(lambda T: x(T).new_zeros(2, dtype=T.long, requires_grad=True))
+    check(lambda T: x(T).new_zeros(2.5))
+    check(lambda T: x(T).new_full(2, 1))
+    check(lambda T: x(T).new_ones(2, device="cuda"))
+    for fn in (lambda T: T.empty(2, device="meta").new_zeros(3),
+               lambda T: T.empty(2, device="meta").new_full((3,), 2),
+               lambda T: x(T).new_ones(2, device="meta")):
+        assert repr(fn(ember)) == repr(fn(torch)).replace("torch", "ember")
 
 
 # -- Variable -----------------------------------------------------------------------

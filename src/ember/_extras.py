@@ -151,20 +151,20 @@ Tensor.cuda = _cuda_unavailable
 
 
 def _new_like(fill):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        from ._creation import _size_args
-        _check_device(device)
-        shape = _size_args(size, "new_" + fill)
-        data = np.full(shape, 0 if fill in ("zeros", "empty") else 1, (dtype or self.dtype)._np)
-        return Tensor._wrap(data).requires_grad_(requires_grad)
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+            pin_memory=False):
+        from ._creation import _filled, _like_device
+        return _filled("new_" + fill, size, 0 if fill in ("zeros", "empty") else 1,
+                       dtype or self.dtype, requires_grad, _like_device(self, device))
     new.__name__ = "new_" + fill
     return new
 
 
-def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
-    data = np.full(tuple(size), fill_value, (dtype or self.dtype)._np)
-    return Tensor._wrap(data).requires_grad_(requires_grad)
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
+              layout=None, pin_memory=False):
+    from ._creation import _filled, _like_device
+    return _filled("new_full", (size,), fill_value, dtype or self.dtype, requires_grad,
+                   _like_device(self, device), varargs=False)
 
 
 Tensor.new_zeros = _new_like("zeros")
