@@ -61,6 +61,9 @@ class MetaArray(np.ndarray):
     def __array__(self, dtype=None, copy=None):
         _no_data()
 
+    def __reduce__(self):
+        return (meta_array, (self.shape, self.dtype))
+
     def copy(self, order="C"):
         return meta_array(self.shape, self.dtype)
 
@@ -97,6 +100,8 @@ class MetaArray(np.ndarray):
             if isinstance(x, np.ndarray) and not is_meta(x) and x.ndim:
                 raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
         if method == "__call__":
+            if ufunc.signature and ufunc is not np.matmul:
+                raise NotImplementedError(f"ember: {ufunc.__name__} has no meta implementation")
             shape = (_matmul_shape(*[np.shape(x) for x in inputs]) if ufunc.signature
                      else np.broadcast_shapes(*[np.shape(x) for x in inputs]))
             stand = [_stand_in(x, ufunc.signature) for x in inputs]

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _dtype as D
 from ._compile import compile
-from ._creation import get_default_device, set_default_device
+from ._device import get_default_device, set_default_device
 from ._device_factories import (arange, linspace, logspace, normal, rand, rand_like, randint,
                                 randint_like, randn, randn_like, randperm)
 from ._legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor,
