@@ -25,6 +25,8 @@ from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, t
 from . import serialization  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from ._torch_alias import use_as_torch  # noqa: E402
+from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defaults, compile)
+from . import functional, backends  # noqa: E402
 
 __version__ = "0.1.0"
 

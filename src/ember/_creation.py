@@ -7,6 +7,9 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
+from ._device import (device, _check_device, _target_device, get_default_device,  # noqa: F401
+                      set_default_device)
+from ._meta import is_meta, meta_array
 from ._tensor import Tensor
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye",
@@ -14,52 +17,6 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
            "empty_like", "device", "scalar_tensor"]
 
 _wrap = Tensor._wrap
-_DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
-            "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
-            "privateuseone")
-
-
-class device:
-    """torch.device; only 'cpu' holds data here."""
-    __slots__ = ("type", "index")
-
-    def __init__(self, type, index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if ":" in type:
-            type, _, idx = type.partition(":")
-            index = int(idx)
-        if type not in _DEVICES:
-            raise RuntimeError(
-                "Expected one of " + ", ".join(_DEVICES) +
-                f" device type at start of device string: {type}")
-        self.type = type
-        self.index = index
-
-    def __repr__(self):
-        idx = "" if self.index is None else f", index={self.index}"
-        return f"device(type='{self.type}'{idx})"
-
-    def __str__(self):
-        return self.type if self.index is None else f"{self.type}:{self.index}"
-
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
-
-    def __hash__(self):
-        return hash((self.type, self.index))
-
-
-def _check_device(dev):
-    if dev is None:
-        return
-    d = device(dev) if not isinstance(dev, device) else dev
-    if d.type not in ("cpu", "meta"):
-        raise RuntimeError(
-            f"Ember runs on the CPU only (NumPy): device '{d}' is not available")
-
 
 # dtype= also takes Python's own types, as PyTorch's argument parser does.
 _PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_}
@@ -87,10 +44,12 @@ def _check_dtype(dtype, fn):
     raise TypeError(f"{fn}(): argument 'dtype' must be ember.dtype, not {_tname(dtype)}")
 
 
-def _finish(data, requires_grad, dtype=None):
-    if requires_grad and data.dtype.kind not in "fc":
+def _finish(data, requires_grad, dev="cpu"):
+    if requires_grad and not D.can_require_grad(data.dtype):
         # The factories' wording (capital O), not requires_grad_()'s.
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    if dev == "meta" and not is_meta(data):
+        data = meta_array(data.shape, data.dtype)
     t = _wrap(data)
     if requires_grad:
         t.requires_grad_(True)
@@ -353,24 +312,29 @@ def _tensors_to_lists(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "tensor")
-    _check_device(device)
+    dev = _target_device(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
             "requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
-    return _finish(np.array(_to_array(data, dtype), copy=True), requires_grad)
+    if isinstance(data, Tensor) and data.is_meta:
+        return _finish(data._data.copy(), requires_grad, dev)
+    return _finish(np.array(_to_array(data, dtype), copy=True), requires_grad, dev)
 
 
 def as_tensor(data, dtype=None, device=None):
     dtype = _check_dtype(dtype, "as_tensor")
-    _check_device(device)
     if isinstance(data, Tensor):
-        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+        t = data if dtype is None or dtype is data.dtype else data.to(dtype)
+        return t if device is None else t.to(device)
+    dev = _target_device(device)
     if isinstance(data, np.ndarray) and (dtype is None or dtype._np == data.dtype):
-        return from_numpy(data)
-    return _wrap(_to_array(data, dtype))
+        t = from_numpy(data)
+    else:
+        t = _wrap(_to_array(data, dtype))
+    return _finish(t._data, False, dev) if dev == "meta" else t
 
 
 def from_numpy(ndarray):
@@ -418,10 +382,13 @@ def _size_args(size, fn, varargs=True):
 
 def _filled(fn, size, value, dtype, requires_grad, device, varargs=True):
     dtype = _check_dtype(dtype, fn)
-    _check_device(device)
+    dev = _target_device(device)
     shape = _size_args(size, fn, varargs)
     dt = (dtype or D._default[0])._np
-    data = np.zeros(shape, dt) if value == 0 else np.full(shape, value, dt)
+    if dev == "meta":
+        data = meta_array(shape, dt)
+    else:
+        data = np.zeros(shape, dt) if value == 0 else np.full(shape, value, dt)
     return _finish(data, requires_grad)
 
 
@@ -471,7 +438,8 @@ def _like(fn, value):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None):
         return _filled(fn, (input._data.shape,), value,
-                       _check_dtype(dtype, fn) or input.dtype, requires_grad, device)
+                       _check_dtype(dtype, fn) or input.dtype, requires_grad,
+                       _like_device(input, device))
     like.__name__ = fn
     return like
 
@@ -485,7 +453,15 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
               memory_format=None):
     fill_value = _fill_value_arg("full_like", fill_value)
     return _filled("full_like", (input._data.shape,), fill_value,
-                   _check_dtype(dtype, "full_like") or input.dtype, requires_grad, device)
+                   _check_dtype(dtype, "full_like") or input.dtype, requires_grad,
+                   _like_device(input, device))
+
+
+def _like_device(input, device):
+    """A *_like factory makes its tensor on the input's device unless told."""
+    if device is None:
+        return "meta" if is_meta(input._data) else "cpu"
+    return device
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -496,21 +472,21 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
                                 f"(int, {_tname(v)})")
             raise TypeError(f"eye(): argument 'n' (position 1) must be int, not {_tname(v)}")
     dtype = _check_dtype(dtype, "eye")
+    dev = _target_device(device)
     n, m = int(n), int(n if m is None else m)
     if n < 0 or m < 0:
         raise RuntimeError(f"{'n' if n < 0 else 'm'} must be greater or equal to 0, "
                            f"got {n if n < 0 else m}")
-    return _finish(np.eye(n, m, dtype=(dtype or D._default[0])._np), requires_grad)
+    dt = (dtype or D._default[0])._np
+    data = meta_array((n, m), dt) if dev == "meta" else np.eye(n, m, dtype=dt)
+    return _finish(data, requires_grad)
 
 
 def _legacy_tensor_data(args, kwargs):
-    """torch.Tensor(...) legacy constructor: sizes or data, default dtype."""
-    dt = D._default[0]._np
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)):
-        return np.array(args[0], dtype=dt)
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0]._data
-    return np.zeros(_size_args(args, "Tensor"), dt)
+    """torch.Tensor(...) legacy constructor: sizes or data, default dtype; a
+    tensor is taken as it is (its data shared)."""
+    from ._legacy import legacy_new
+    return legacy_new(D._default[0], args, dict(kwargs), check_other=False)._data
 
 
 # The range factories live in their own module, which needs the helpers above.

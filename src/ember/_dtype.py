@@ -10,6 +10,14 @@ import numpy as np
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
 
+try:    # bfloat16 is NumPy's only through the optional ml_dtypes package
+    import ml_dtypes as _ml_dtypes
+except ImportError:
+    _ml_dtypes = None
+
+_NO_BFLOAT16 = ("ember.bfloat16 needs the optional 'ml_dtypes' package (NumPy has no bfloat16): "
+                "pip install ml_dtypes")
+
 # Category order used by promotion: bool < integer < floating.
 _BOOL, _INT, _FLOAT = 0, 1, 2
 
@@ -36,6 +44,33 @@ class dtype:
     def to_complex(self):
         raise NotImplementedError("complex dtypes are not supported by ember")
 
+    def to_real(self):
+        return self
+
+
+dtype.__module__ = "ember"
+
+
+class _MissingDtype(dtype):
+    """A dtype NumPy cannot hold without an optional package: it exists and
+    prints, but making a tensor of it says what to install."""
+    __slots__ = ()
+
+    def __init__(self, name, itemsize, category):
+        self.name = name
+        self._category = category
+        self.is_floating_point = category == _FLOAT
+        self.is_signed = True
+        self.itemsize = itemsize
+
+    @property
+    def _np(self):
+        raise RuntimeError(_NO_BFLOAT16)
+
+
+_MissingDtype.__module__, _MissingDtype.__name__, _MissingDtype.__qualname__ = (
+    "ember", "dtype", "dtype")
+
 
 float32 = dtype("float32", np.float32, _FLOAT)
 float64 = dtype("float64", np.float64, _FLOAT)
@@ -46,6 +81,8 @@ int16 = dtype("int16", np.int16, _INT)
 int8 = dtype("int8", np.int8, _INT)
 uint8 = dtype("uint8", np.uint8, _INT)
 bool_ = dtype("bool", np.bool_, _BOOL)
+bfloat16 = (dtype("bfloat16", _ml_dtypes.bfloat16, _FLOAT) if _ml_dtypes is not None
+            else _MissingDtype("bfloat16", 2, _FLOAT))
 
 # PyTorch's aliases.
 float = float32
@@ -56,16 +93,20 @@ int = int32
 short = int16
 
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+# bfloat16 is left out of ALL (what checkpoints can hold); tensors may have it.
+_HELD = ALL + ((bfloat16,) if _ml_dtypes is not None else ())
+_BF16_NP = bfloat16._np if _ml_dtypes is not None else None
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").
 SCALAR_NAMES = {float32: "Float", float64: "Double", float16: "Half", int64: "Long",
-                int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool_: "Bool"}
+                int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool_: "Bool",
+                bfloat16: "BFloat16"}
 C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "long int",
            int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
-           bool_: "bool"}
-_BY_NP = {d._np: d for d in ALL}
-_BY_NP_TYPE = {d._np.type: d for d in ALL}
+           bool_: "bool", bfloat16: "c10::BFloat16"}
+_BY_NP = {d._np: d for d in _HELD}
+_BY_NP_TYPE = {d._np.type: d for d in _HELD}
 
 _default = [float32]
 
@@ -78,9 +119,18 @@ def set_default_dtype(d):
     if not isinstance(d, dtype):
         raise TypeError(
             "invalid dtype object: only floating-point types are supported as the default type")
-    if d not in (float32, float64, float16):
+    if d not in (float32, float64, float16, bfloat16):
         raise TypeError("only floating-point types are supported as the default type")
     _default[0] = d
+
+
+def is_float_np(np_dtype):
+    """Is this NumPy dtype floating point? (bfloat16's kind is "V", not "f".)"""
+    return np_dtype.kind == "f" or np_dtype == _BF16_NP
+
+
+def can_require_grad(np_dtype):
+    return np_dtype.kind in "fc" or np_dtype == _BF16_NP
 
 
 def from_numpy_dtype(np_dtype):
@@ -105,6 +155,9 @@ def promote_types(a, b):
         return a
     if a._category != b._category:
         return a if a._category > b._category else b
+    if a is bfloat16 or b is bfloat16:
+        other = b if a is bfloat16 else a
+        return float32 if other is float16 else other   # neither half holds the other
     return _BY_NP[np.promote_types(a._np, b._np)]
 
 

@@ -22,7 +22,7 @@ def is_storage(obj):
 
 
 def is_floating_point(input):
-    return input._data.dtype.kind == "f"
+    return D.is_float_np(input._data.dtype)
 
 
 def numel(input):
@@ -61,7 +61,13 @@ def nonzero(input, *, as_tuple=False):
 
 def parse_to(args, kwargs):
     """The (dtype, copy) that Tensor.to / Module.to are asked for; devices
-    other than the CPU are refused, as on a PyTorch build without CUDA."""
+    other than the CPU and meta are refused, as on a PyTorch build without CUDA."""
+    dtype, copy, _ = parse_to_device(args, kwargs)
+    return dtype, copy
+
+
+def parse_to_device(args, kwargs):
+    """parse_to's (dtype, copy) and the device type asked for (None: any)."""
     dtype = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
@@ -86,17 +92,33 @@ def parse_to(args, kwargs):
         else:
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    _check_device(dev)
-    return dtype, copy
+    return dtype, copy, None if dev is None else _check_device(dev)
 
 
 def _to(self, *args, **kwargs):
     """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
     from .ops.shape import to_dtype
-    dtype, copy = parse_to(args, kwargs)
+    dtype, copy, dev = parse_to_device(args, kwargs)
+    if dev is not None and (dev == "meta") != self.is_meta:
+        return _to_device(self, dev, dtype)
     if dtype is None:
         return self.clone() if copy else self
     return to_dtype(self, dtype, copy)
+
+
+def _to_device(self, dev, dtype):
+    if dev == "cpu":
+        raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+    from ._meta import meta_array
+    # Recorded as a dtype change (its gradient is the same), under PyTorch's name.
+    from .ops.shape import to_dtype
+    src = self if dtype is None or dtype is self.dtype else to_dtype(self, dtype, False)
+    out = Tensor._wrap(meta_array(src._data.shape, src._data.dtype))
+    if src._requires_grad:
+        from .ops._common import recorded
+        from .ops.shape import ToCopyBackward0
+        out = recorded(ToCopyBackward0, out._data, (src,))
+    return out
 
 
 Tensor.to = _to
@@ -107,27 +129,40 @@ def _cuda_unavailable(*args, **kwargs):
     raise AssertionError("Torch not compiled with CUDA enabled")
 
 
-cuda = types.SimpleNamespace(is_available=lambda: False, device_count=lambda: 0,
-                             manual_seed=lambda seed: None, manual_seed_all=lambda seed: None,
-                             current_device=_cuda_unavailable)
+def _nothing(*args, **kwargs):
+    return None
+
+
+# torch.cuda on a build without CUDA: asking about the machine is answered,
+# anything that needs a GPU raises PyTorch's AssertionError.
+cuda = types.SimpleNamespace(
+    is_available=lambda: False, device_count=lambda: 0, is_initialized=lambda: False,
+    manual_seed=_nothing, manual_seed_all=_nothing, seed=_nothing, seed_all=_nothing,
+    empty_cache=_nothing, memory_allocated=lambda device=None: 0,
+    max_memory_allocated=lambda device=None: 0, memory_reserved=lambda device=None: 0,
+    reset_peak_memory_stats=_nothing, is_bf16_supported=lambda including_emulation=True: False,
+    current_device=_cuda_unavailable, synchronize=_cuda_unavailable,
+    get_device_name=_cuda_unavailable, get_device_properties=_cuda_unavailable,
+    get_device_capability=_cuda_unavailable, set_device=_cuda_unavailable,
+    init=_cuda_unavailable)
 Tensor.cuda = _cuda_unavailable
 
 
 def _new_like(fill):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, **kwargs):
-        from ._creation import _size_args
-        _check_device(device)
-        shape = _size_args(size, "new_" + fill)
-        data = np.full(shape, 0 if fill in ("zeros", "empty") else 1, (dtype or self.dtype)._np)
-        return Tensor._wrap(data).requires_grad_(requires_grad)
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
+            pin_memory=False):
+        from ._creation import _filled, _like_device
+        return _filled("new_" + fill, size, 0 if fill in ("zeros", "empty") else 1,
+                       dtype or self.dtype, requires_grad, _like_device(self, device))
     new.__name__ = "new_" + fill
     return new
 
 
-def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    _check_device(device)
-    data = np.full(tuple(size), fill_value, (dtype or self.dtype)._np)
-    return Tensor._wrap(data).requires_grad_(requires_grad)
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
+              layout=None, pin_memory=False):
+    from ._creation import _filled, _like_device
+    return _filled("new_full", (size,), fill_value, dtype or self.dtype, requires_grad,
+                   _like_device(self, device), varargs=False)
 
 
 Tensor.new_zeros = _new_like("zeros")

@@ -291,3 +291,12 @@ def format_tensor(data, dtype, *, suffixes=()):
             own.append("dtype=" + repr(dtype))
         body = _tensor_str(data, indent, dtype.is_floating_point)
     return _add_suffixes(_PREFIX + body, own + list(suffixes), indent)
+
+
+def format_meta(data, dtype, suffixes=()):
+    """repr() of a meta tensor: no values, its size (and any dtype but the
+    default: int64 too, unlike a tensor with values)."""
+    own = ["device='meta'", "size=" + str(tuple(data.shape))]
+    if dtype is not _dtype.get_default_dtype():
+        own.append("dtype=" + repr(dtype))
+    return _add_suffixes(_PREFIX + "...", own + list(suffixes), len(_PREFIX))

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from . import _dtype as D
+from ._meta import MetaArray as _MetaArray
 from .autograd.grad_mode import _state
 
 __all__ = ["Tensor"]
@@ -80,6 +81,9 @@ class Tensor:
     @staticmethod
     def _wrap(data, requires_grad=False):
         t = _new(Tensor)
+        base = data.base
+        if base is not None and type(base) is _MetaArray and type(data) is not _MetaArray:
+            data = data.view(_MetaArray)    # np.asarray() dropped a meta array's type
         t._data = data
         t._requires_grad = requires_grad
         t._grad_fn = None
@@ -88,6 +92,9 @@ class Tensor:
     @staticmethod
     def _from_node(data, node):
         t = _new(Tensor)
+        base = data.base
+        if base is not None and type(base) is _MetaArray and type(data) is not _MetaArray:
+            data = data.view(_MetaArray)
         t._data = data
         t._requires_grad = True
         t._grad_fn = node
@@ -133,16 +140,20 @@ class Tensor:
     @property
     def device(self):
         from ._creation import device
-        return device("cpu")
+        return device("meta" if self._data.__class__ is not type(self._data) else "cpu")
+
+    @property
+    def is_meta(self):
+        # (a MetaArray names np.ndarray as its __class__: see ember._meta)
+        return self._data.__class__ is not type(self._data)
 
     is_cuda = False
     is_sparse = False
     is_quantized = False
-    is_meta = False
     layout = "strided"
 
     def is_floating_point(self):
-        return self._data.dtype.kind == "f"
+        return D.is_float_np(self._data.dtype)
 
     def is_complex(self):
         return False
@@ -151,7 +162,14 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim=None):
-        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self.is_meta:    # no memory: the strides of a contiguous tensor
+            st, n = [], 1
+            for s in reversed(self._data.shape):
+                st.insert(0, n)
+                n *= max(s, 1)
+            st = tuple(st)
+        else:
+            st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
@@ -165,9 +183,11 @@ class Tensor:
         vc = self._vc
         return 0 if vc is None else vc[0]
 
-    def type(self, dtype=None):
+    def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return _LEGACY_NAMES[self.dtype]
+        if isinstance(getattr(dtype, "dtype", None), D.dtype) and isinstance(dtype, type):
+            dtype = dtype.dtype      # a legacy type: ember.LongTensor
         if isinstance(dtype, str):
             by_name = {v: k for k, v in _LEGACY_NAMES.items()}
             name = dtype.replace("torch.", "ember.")
@@ -190,7 +210,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to "
                 "use a computed variable in a subgraph that doesn't require differentiation "
                 "use var_no_grad = var.detach().")
-        if flag and self._data.dtype.kind not in "fc":
+        if flag and not D.can_require_grad(self._data.dtype):
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients")
         self._requires_grad = bool(flag)
@@ -198,7 +218,7 @@ class Tensor:
     def requires_grad_(self, requires_grad=True):
         if self._grad_fn is not None and requires_grad:
             return self     # a non-leaf already requires grad: nothing to do
-        if requires_grad and self._data.dtype.kind not in "fc":
+        if requires_grad and not D.can_require_grad(self._data.dtype):
             # (PyTorch words this one differently from the setter's.)
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
@@ -339,12 +359,17 @@ class Tensor:
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        if self.is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return self._data.item()
 
     def tolist(self):
         return self._data.tolist()
 
     def numpy(self, *, force=False):
+        if self.is_meta:
+            raise TypeError("can't convert meta device type tensor to numpy. Use Tensor.cpu() "
+                            "to copy the tensor to host memory first.")
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
@@ -423,9 +448,13 @@ class Tensor:
         from ._printing import format_tensor
         suffixes = ()
         if self._grad_fn is not None:
-            suffixes = (f"grad_fn=<{self._grad_fn.name()}>",)
+            # (CopySlices' name() is namespaced; the repr shows the bare name)
+            suffixes = (f"grad_fn=<{self._grad_fn.name().rsplit('::', 1)[-1]}>",)
         elif self._requires_grad:
             suffixes = ("requires_grad=True",)
+        if self.is_meta:
+            from ._printing import format_meta
+            return format_meta(self._data, self.dtype, suffixes)
         return format_tensor(self._data, self.dtype, suffixes=suffixes)
 
     __str__ = __repr__
@@ -444,6 +473,9 @@ class Tensor:
 
     def half(self):
         return self.to(D.float16)
+
+    def bfloat16(self):
+        return self.to(D.bfloat16)
 
     def long(self):
         return self.to(D.int64)
@@ -464,11 +496,14 @@ class Tensor:
         return self.to(D.bool_)
 
     def cpu(self):
+        if self.is_meta:
+            raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         return self
 
-    def new_tensor(self, data, dtype=None, requires_grad=False):
-        from ._creation import tensor
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+# The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
+Tensor.__module__ = Size.__module__ = "ember"
 
 
 def _rebuild(data, requires_grad):
@@ -487,5 +522,5 @@ _LEGACY_NAMES = {
     D.float32: "ember.FloatTensor", D.float64: "ember.DoubleTensor",
     D.float16: "ember.HalfTensor", D.int64: "ember.LongTensor", D.int32: "ember.IntTensor",
     D.int16: "ember.ShortTensor", D.int8: "ember.CharTensor", D.uint8: "ember.ByteTensor",
-    D.bool_: "ember.BoolTensor",
+    D.bool_: "ember.BoolTensor", D.bfloat16: "ember.BFloat16Tensor",
 }

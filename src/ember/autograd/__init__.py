@@ -7,6 +7,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional
+from .variable import Variable
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "graph",
@@ -93,11 +94,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         result = [Tensor._wrap(np.zeros_like(t._data)) if g is None else g
                   for g, t in zip(result, inputs)]
     return tuple(result)
-
-
-def Variable(data, requires_grad=False):
-    """The pre-0.4 wrapper: today just a tensor."""
-    return data.detach().requires_grad_(requires_grad)
 
 
 class set_detect_anomaly:

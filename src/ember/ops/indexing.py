@@ -52,7 +52,9 @@ def _select(input, d, i, orig_dim):
     size = x.shape[d]
     if not -size <= i < size:
         raise IndexError(f"index {i} is out of bounds for dimension {orig_dim} with size {size}")
-    return _basic(input, (slice(None),) * d + (i,), SelectBackward0)
+    # (The Ellipsis makes NumPy answer a 0-d view, not a copied scalar, so
+    # that an in-place change of the element reaches `input`: `v[i] += 1`.)
+    return _basic(input, (slice(None),) * d + (i, Ellipsis), SelectBackward0)
 
 
 def _slice(input, d, s):

@@ -139,6 +139,9 @@ def make_inplace(op, name=None):
         tracked = _state.enabled and (self._requires_grad or any(
             isinstance(a, Tensor) and a._requires_grad for a in args))
         result = op(_snapshot(self) if tracked else self, *args, **kwargs)
+        if result is NotImplemented:
+            # not a number: `t += None` then raises Python's TypeError, as in PyTorch
+            return NotImplemented
         return commit_inplace(self, result)
 
     method.__name__ = method.__qualname__ = name or op.__name__ + "_"

@@ -1,1 +1,2 @@
 from . import data
+from . import benchmark  # noqa: E402,F401

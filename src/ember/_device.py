@@ -1,0 +1,107 @@
+"""torch.device, the default device (`set_default_device`, `with
+device(...)`) and which devices Ember can make tensors on: the CPU, and meta
+(shapes without data); CUDA and the rest raise PyTorch's errors."""
+
+_DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
+            "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
+            "privateuseone")
+
+
+class device:
+    """torch.device; only 'cpu' holds data here."""
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, _, idx = type.partition(":")
+            index = int(idx)
+        if type not in _DEVICES:
+            raise RuntimeError(
+                "Expected one of " + ", ".join(_DEVICES) +
+                f" device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    # `with ember.device("meta"):` makes it the factories' default device.
+    def __enter__(self):
+        _device_stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _device_stack.pop()
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+device.__module__ = "ember"
+_device_stack = []          # the devices of the `with device(...)` blocks entered
+_default_device = [None]    # set_default_device's
+
+
+def set_default_device(device):
+    """The device the factories use when given none (None: the CPU again)."""
+    # (checked when used, as PyTorch's: setting "cuda" succeeds, using it fails)
+    _default_device[0] = None if device is None else _as_device(device)
+
+
+def get_default_device():
+    d = _device_stack[-1] if _device_stack else _default_device[0] or device("cpu")
+    _check_device(d)
+    return d
+
+
+def _as_device(dev):
+    if isinstance(dev, device):
+        return dev
+    if isinstance(dev, int) and not isinstance(dev, bool):
+        return device("cuda", dev)      # PyTorch reads a bare index as a CUDA device
+    return device(dev)
+
+
+_BACKEND_NAMES = {"mps": "MPS", "xla": "XLA", "xpu": "XPU", "hip": "HIP", "ipu": "IPU",
+                  "hpu": "HPU", "lazy": "Lazy", "mtia": "MTIA", "maia": "MAIA", "ve": "VE",
+                  "vulkan": "Vulkan"}
+
+
+def _check_device(dev):
+    """The device type ("cpu" or "meta") `dev` names; PyTorch's errors for a
+    device this build has no kernels for (CUDA's first)."""
+    if dev is None:
+        return "cpu"
+    d = _as_device(dev)
+    if d.type in ("cpu", "meta"):
+        return d.type
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    raise NotImplementedError(
+        "Could not run 'aten::empty.memory_format' with arguments from the "
+        f"'{_BACKEND_NAMES.get(d.type, d.type)}' backend. This could be because the operator "
+        "doesn't exist for this backend, or was omitted during the selective/custom build "
+        "process (if using custom build).")
+
+
+def _target_device(dev):
+    """A factory's device: `dev`, else the default device."""
+    if dev is None:
+        if not _device_stack and _default_device[0] is None:
+            return "cpu"
+        dev = get_default_device()
+    return _check_device(dev)

@@ -1,0 +1,51 @@
+"""The `device=` argument (and the default device) for the factories of
+_sampling and _ranges, which build their tensors on the CPU: the argument is
+checked (CUDA raises PyTorch's error) and a meta tensor is made when asked.
+
+rand and randn on the meta device draw nothing (their size alone decides
+the result); the other factories' results are small enough to make first."""
+import functools
+
+from ._creation import _like_device, _size_args, _target_device, empty
+from ._meta import is_meta, meta_array
+from ._tensor import Tensor
+from . import _ranges, _sampling
+
+__all__ = ["rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
+           "randint_like", "arange", "linspace", "logspace"]
+
+
+def _as_meta(t):
+    if is_meta(t._data):
+        return t
+    out = Tensor._wrap(meta_array(t._data.shape, t._data.dtype))
+    return out.requires_grad_(True) if t._requires_grad else out
+
+
+def _with_device(factory, like=False):
+    @functools.wraps(factory)
+    def wrapped(*args, device=None, **kwargs):
+        dev = _target_device(_like_device(args[0], device) if like else device)
+        if dev == "meta" and factory in _SIZE_ONLY:
+            shape = _size_args(args, factory.__name__)
+            factory(*((0,) * len(shape)), **kwargs)     # its argument checks, drawing nothing
+            return empty(shape, dtype=kwargs.get("dtype"), device="meta",
+                         requires_grad=kwargs.get("requires_grad", False))
+        t = factory(*args, **kwargs)
+        return _as_meta(t) if dev == "meta" else t
+    return wrapped
+
+
+_SIZE_ONLY = (_sampling.rand, _sampling.randn)
+
+rand = _with_device(_sampling.rand)
+randn = _with_device(_sampling.randn)
+randint = _with_device(_sampling.randint)
+randperm = _with_device(_sampling.randperm)
+normal = _with_device(_sampling.normal)
+rand_like = _with_device(_sampling.rand_like, like=True)
+randn_like = _with_device(_sampling.randn_like, like=True)
+randint_like = _with_device(_sampling.randint_like, like=True)
+arange = _with_device(_ranges.arange)
+linspace = _with_device(_ranges.linspace)
+logspace = _with_device(_ranges.logspace)

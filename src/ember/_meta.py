@@ -1,0 +1,236 @@
+"""The meta device: tensors with a shape and a dtype but no data.
+
+A meta tensor's array is a `MetaArray`: a NumPy array of zero strides over
+one element, so `empty(2**10, 3, 2**16, 2**16, device="meta")` allocates
+nothing. NumPy hands every ufunc and array function that sees one to the
+hooks below, which compute only the result's shape and dtype (from one-
+element stand-ins) and answer another MetaArray: Ember's ops run unchanged
+and give meta results. Views (reshape, transpose, basic indexing) are views
+of zero strides, free already. A MetaArray reports `np.ndarray` as its
+`__class__`, so Ember's fast paths (`data.__class__ is np.ndarray`) do not
+convert it to a plain array and lose the meta-ness.
+"""
+import numpy as np
+
+__all__ = ["MetaArray", "meta_array", "is_meta"]
+
+_ONE = {}   # one zero element per dtype: the memory every MetaArray views
+
+
+class _Memory(np.ndarray):
+    """The element a MetaArray views: its own type, so that NumPy keeps a
+    view's `base` chain pointing at a MetaArray (see `revive`)."""
+
+
+def meta_array(shape, dtype):
+    dtype = np.dtype(dtype)
+    one = _ONE.get(dtype)
+    if one is None:
+        one = _ONE[dtype] = np.zeros((), dtype).view(_Memory)
+    shape = tuple(shape)
+    return np.ndarray.__new__(MetaArray, shape, dtype, buffer=one, strides=(0,) * len(shape))
+
+
+def is_meta(arr):
+    return type(arr) is MetaArray
+
+
+def _no_data(*args, **kwargs):
+    raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+class MetaArray(np.ndarray):
+    @property
+    def __class__(self):
+        return np.ndarray
+
+    def __repr__(self):
+        return f"MetaArray(shape={self.shape}, dtype={self.dtype})"
+
+    __str__ = __repr__
+
+    # Nothing to read or write: reads fail as PyTorch's, writes change nothing.
+    item = tolist = tobytes = _no_data
+
+    def __setitem__(self, key, value):
+        pass
+
+    def fill(self, value):
+        pass
+
+    def __array__(self, dtype=None, copy=None):
+        _no_data()
+
+    def __reduce__(self):
+        return (meta_array, (self.shape, self.dtype))
+
+    def copy(self, order="C"):
+        return meta_array(self.shape, self.dtype)
+
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        return meta_array(self.shape, dtype)
+
+    # Methods NumPy runs in C without asking the hooks.
+    def _arg_reduce(self, axis=None, out=None, *, keepdims=False):
+        shape = _reduced_shape(self.shape, "reduce", {"axis": axis, "keepdims": keepdims})
+        return meta_array(shape, np.intp)
+
+    argmax = argmin = _arg_reduce
+
+    def argsort(self, axis=-1, kind=None, order=None, **kwargs):
+        return meta_array(self.shape if axis is not None else (self.size,), np.intp)
+
+    def sort(self, axis=-1, kind=None, order=None, **kwargs):
+        pass
+
+    partition = sort
+
+    def round(self, decimals=0, out=None):
+        return self.copy()
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        out = kwargs.pop("out", None)
+        if method == "at":
+            return None
+        if out is not None and all(is_meta(o) for o in out):
+            return out[0] if len(out) == 1 else out
+        if out is not None:
+            raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
+        for x in inputs:
+            if isinstance(x, np.ndarray) and not is_meta(x) and x.ndim:
+                raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+        if method == "__call__":
+            if ufunc.signature and ufunc is not np.matmul:
+                raise NotImplementedError(f"ember: {ufunc.__name__} has no meta implementation")
+            shape = (_matmul_shape(*[np.shape(x) for x in inputs]) if ufunc.signature
+                     else np.broadcast_shapes(*[np.shape(x) for x in inputs]))
+            stand = [_stand_in(x, ufunc.signature) for x in inputs]
+        elif method in ("reduce", "accumulate"):
+            shape = _reduced_shape(inputs[0].shape, method, kwargs)
+            stand = [_stand_in(inputs[0], True)]
+        elif method == "outer":
+            shape = np.shape(inputs[0]) + np.shape(inputs[1])
+            stand = [_stand_in(x, None) for x in inputs]
+        else:
+            return NotImplemented
+        with np.errstate(all="ignore"):
+            r = getattr(ufunc, method)(*stand, **kwargs)
+        if isinstance(r, tuple):
+            return tuple(meta_array(shape, x.dtype) for x in r)
+        return meta_array(shape, np.result_type(r))
+
+    def __array_function__(self, func, types, args, kwargs):
+        handler = _FUNCTIONS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        return func._implementation(*args, **kwargs)
+
+
+def _stand_in(x, signature):
+    """A one-element array of x's dtype (with its dims, for a gufunc or a
+    reduction)."""
+    if not isinstance(x, np.ndarray):
+        return x    # a Python scalar keeps its weak promotion
+    shape = tuple(min(s, 1) for s in x.shape) if signature else ()
+    return np.zeros(shape, x.dtype)
+
+
+def _matmul_shape(a, b):
+    if not a or not b:
+        raise ValueError("matmul: Input operand does not have enough dimensions")
+    a2, b2 = (a if len(a) > 1 else (1,) + a), (b if len(b) > 1 else b + (1,))
+    if a2[-1] != b2[-2]:
+        raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension 0")
+    shape = np.broadcast_shapes(a2[:-2], b2[:-2]) + (a2[-2], b2[-1])
+    if len(a) == 1:
+        shape = shape[:-2] + shape[-1:]
+    if len(b) == 1:
+        shape = shape[:-1]
+    return shape
+
+
+def _reduced_shape(shape, method, kwargs):
+    if method == "accumulate":
+        return shape
+    axis = kwargs.get("axis", 0)
+    axes = range(len(shape)) if axis is None else (
+        (axis,) if isinstance(axis, (int, np.integer)) else axis)
+    axes = {a % max(len(shape), 1) for a in axes}
+    if kwargs.get("keepdims"):
+        return tuple(1 if i in axes else s for i, s in enumerate(shape))
+    return tuple(s for i, s in enumerate(shape) if i not in axes)
+
+
+# -- array functions that would compute or allocate ---------------------------
+def _like(a, dtype=None, *args, shape=None, **kwargs):
+    return meta_array(a.shape if shape is None else shape, a.dtype if dtype is None else dtype)
+
+
+def _full_like(a, fill_value, dtype=None, *args, shape=None, **kwargs):
+    return _like(a, dtype, shape=shape)
+
+
+def _copy(a, *args, **kwargs):
+    return meta_array(np.shape(a), a.dtype)
+
+
+def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    stand = [np.zeros(tuple(min(s, 1) for s in a.shape), a.dtype) for a in arrays]
+    if axis is None:
+        return meta_array((sum(a.size for a in arrays),), np.concatenate(stand, None).dtype)
+    r = np.concatenate(stand, axis)
+    shape = list(arrays[0].shape)
+    shape[axis % len(shape)] = sum(a.shape[axis] for a in arrays)
+    return meta_array(shape, r.dtype if dtype is None else dtype)
+
+
+def _stack(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    arrays = list(arrays)
+    shape = list(arrays[0].shape)
+    axis = axis % (len(shape) + 1)
+    dt = np.result_type(*arrays) if dtype is None else dtype
+    return meta_array(shape[:axis] + [len(arrays)] + shape[axis:], dt)
+
+
+def _dot(a, b, out=None):
+    a, b = np.asanyarray(a), np.asanyarray(b)
+    if a.ndim <= 2 and b.ndim <= 2:
+        return np.matmul(a, b) if a.ndim and b.ndim else np.multiply(a, b)
+    shape = a.shape[:-1] + b.shape[:-2] + b.shape[-1:]
+    return meta_array(shape, np.result_type(a, b))
+
+
+def _where(cond, *xy):
+    if not xy:
+        _no_data()
+    arrays = (cond,) + xy
+    return meta_array(np.broadcast_shapes(*[np.shape(x) for x in arrays]),
+                      np.result_type(*xy))
+
+
+def _copyto(dst, src, casting="same_kind", where=True):
+    pass
+
+
+def _broadcast_to(array, shape, subok=False):
+    return np.broadcast_to._implementation(array, shape, subok=True)
+
+
+def _broadcast_arrays(*args, subok=False):
+    return np.broadcast_arrays._implementation(*args, subok=True)
+
+
+def _data_dependent(*args, **kwargs):
+    raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+_FUNCTIONS = {
+    np.empty_like: _like, np.zeros_like: _like, np.ones_like: _like,
+    np.full_like: _full_like, np.copy: _copy, np.ascontiguousarray: _copy,
+    np.asfortranarray: _copy, np.concatenate: _concatenate, np.stack: _stack,
+    np.dot: _dot, np.where: _where, np.copyto: _copyto, np.broadcast_to: _broadcast_to,
+    np.broadcast_arrays: _broadcast_arrays,
+    np.nonzero: _data_dependent, np.unique: _data_dependent, np.argwhere: _data_dependent,
+    np.flatnonzero: _data_dependent,
+}

@@ -1,0 +1,94 @@
+"""Tensor.untyped_storage() and storage_offset(): the bytes a tensor views.
+
+A tensor's storage is the NumPy buffer at the root of its array's `base`
+chain; views share it, so `a.untyped_storage().data_ptr()` tells whether two
+tensors share memory, as in PyTorch."""
+import numpy as np
+
+from ._meta import is_meta
+from ._tensor import Tensor
+
+__all__ = ["UntypedStorage"]
+
+
+def _root(arr):
+    while isinstance(arr.base, np.ndarray):
+        arr = arr.base
+    return arr
+
+
+def _ptr(arr):
+    return arr.__array_interface__["data"][0]
+
+
+class UntypedStorage:
+    """The bytes of a tensor's memory (read-only here)."""
+
+    def __init__(self, array, meta=False):
+        self._array = array
+        self._meta = meta
+
+    def nbytes(self):
+        return self._array.nbytes
+
+    size = nbytes
+
+    def __len__(self):
+        return self._array.nbytes
+
+    def element_size(self):
+        return 1
+
+    @property
+    def device(self):
+        from ._device import device
+        return device("meta" if self._meta else "cpu")
+
+    def data_ptr(self):
+        return 0 if self._meta else _ptr(self._array)
+
+    def _bytes(self):
+        if self._meta:
+            raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+        return np.ascontiguousarray(self._array).view(np.uint8).reshape(-1)
+
+    def tolist(self):
+        return self._bytes().tolist()
+
+    def __getitem__(self, i):
+        return int(self._bytes()[i])
+
+    def __repr__(self):
+        body = "\n".join(f" {b}" for b in self.tolist()) if not self._meta else " ..."
+        return (f"{body or ' '}\n[ember.storage.UntypedStorage(device={self.device}) of size "
+                f"{self.nbytes()}]")
+
+    __str__ = __repr__
+
+
+def untyped_storage(self):
+    data = self._data
+    if is_meta(data):
+        return _MetaStorage(data.size * data.itemsize)
+    return UntypedStorage(_root(data))
+
+
+class _MetaStorage(UntypedStorage):
+    def __init__(self, nbytes):
+        super().__init__(None, meta=True)
+        self._nbytes = nbytes
+
+    def nbytes(self):
+        return self._nbytes
+
+    size = __len__ = nbytes
+
+
+def storage_offset(self):
+    if is_meta(self._data):
+        return 0
+    return (_ptr(self._data) - _ptr(_root(self._data))) // self._data.itemsize
+
+
+Tensor.untyped_storage = untyped_storage
+Tensor.storage_offset = storage_offset

@@ -1,0 +1,170 @@
+"""Devices: the default device, `with device(...)`, CUDA's absence, the meta
+device (shapes and dtypes without data)."""
+import pytest
+
+import ember
+from compare_torch import check
+
+torch = pytest.importorskip("torch")
+
+
+def same_repr(fn):
+    e, t = fn(ember), fn(torch)
+    assert repr(e) == repr(t).replace("torch", "ember"), (e, t)
+
+
+@pytest.fixture(autouse=True)
+def _default_device_restored():
+    yield
+    ember.set_default_device(None)
+    torch.set_default_device(None)
+
+
+# -- default device, device context ------------------------------------------------
+def test_default_device_and_context():
+    check(lambda T: T.get_default_device())
+    for T in (ember, torch):
+        with T.device("meta") as d:
+            assert str(d) == "meta"
+            assert T.get_default_device() == T.device("meta")
+            assert T.zeros(2).device.type == "meta" and T.randn(3).is_meta
+            assert T.arange(3).is_meta and T.tensor([1.]).is_meta
+            assert T.nn.Linear(2, 3).weight.is_meta
+        assert T.zeros(2).device.type == "cpu"
+        T.set_default_device("meta")
+        assert T.ones(3).is_meta and T.get_default_device().type == "meta"
+        T.set_default_device(None)
+        assert not T.ones(3).is_meta and T.get_default_device().type == "cpu"
+
+
+def test_cuda_is_absent():
+    check(lambda T: T.zeros(2, device="cuda"))
+    check(lambda T: T.zeros(2, device="cuda:0"))
+    check(lambda T: T.tensor([1.], device="cuda"))
+    check(lambda T: T.randn(2, device="cuda"))
+    check(lambda T: T.arange(2, device="cuda"))
+    check(lambda T: T.zeros(2).to("cuda"))
+    check(lambda T: T.zeros(2).cuda())
+    check(lambda T: T.device("cuda"))
+    check(lambda T: T.set_default_device("cuda"))
+    check(lambda T: T.get_default_device())
+    check(lambda T: T.zeros(2))
+    for T in (ember, torch):
+        T.set_default_device(None)
+    check(lambda T: (T.cuda.is_available(), T.cuda.device_count(), T.cuda.is_initialized(),
+                     T.cuda.memory_allocated(), T.cuda.empty_cache()))
+    check(lambda T: T.cuda.current_device())
+    check(lambda T: T.cuda.get_device_name())
+    check(lambda T: T.cuda.synchronize())
+    with pytest.raises(NotImplementedError, match="'MPS' backend"):
+        ember.zeros(2, device="mps")
+
+
+# -- meta ------------------------------------------------------------------------
+HUGE = (2 ** 10, 3, 2 ** 16, 2 ** 16)
+
+META_CASES = [
+    lambda T: T.empty(2, 3, device="meta"),
+    lambda T: T.empty(*HUGE, device="meta"),
+    lambda T: T.empty(*HUGE, device="meta") * 2 + 1,
+    lambda T: T.empty(*HUGE, device="meta").view(-1, 2 ** 16),
+    lambda T: T.empty(*HUGE, device="meta").reshape(3, -1).t(),
+    lambda T: T.empty(*HUGE, device="meta") @ T.empty(2 ** 16, 5, device="meta"),
+    lambda T: T.empty(*HUGE, device="meta")[1, :, 5:7],
+    lambda T: T.empty(*HUGE, device="meta").permute(3, 2, 1, 0).unsqueeze(0).expand(2, *HUGE[::-1]),
+    lambda T: T.empty((), device="meta"),
+    lambda T: T.empty(0, 3, device="meta"),
+    lambda T: T.empty(2, dtype=T.long, device="meta"),
+    lambda T: T.zeros(2, dtype=T.long, device="meta") / 2,
+    lambda T: T.empty(2, device="meta", requires_grad=True),
+    lambda T: T.empty(2, device="meta", requires_grad=True) * 2,
+    lambda T: T.empty(2, dtype=T.float64, device="meta", requires_grad=True) * 2,
+    lambda T: T.ones(2, requires_grad=True).to("meta"),
+    lambda T: T.nn.Parameter(T.empty(2, device="meta")),
+    lambda T: T.empty(2, 3, device="meta") + T.tensor(2.),
+    lambda T: T.empty(2, 3, device="meta").sum(),
+    lambda T: T.empty(2, 3, device="meta").argmax(1),
+    lambda T: T.cat([T.empty(2, 3, device="meta")] * 2),
+    lambda T: T.stack([T.empty(2, 3, device="meta")] * 2, 1),
+    lambda T: T.nn.functional.softmax(T.empty(2, 3, device="meta"), -1),
+    lambda T: T.relu(T.empty(2, 3, device="meta")).exp(),
+    lambda T: T.empty_like(T.empty(2, 3, device="meta")),
+    lambda T: T.zeros_like(T.empty(2, device="meta"), dtype=T.int32),
+    lambda T: T.full_like(T.empty(2, device="meta"), 7),
+    lambda T: T.randn_like(T.empty(3, device="meta")),
+    lambda T: T.rand_like(T.empty(3), device="meta"),
+    lambda T: T.tensor([1, 2], device="meta"),
+    lambda T: T.as_tensor([1., 2], device="meta"),
+    lambda T: T.eye(3, device="meta"),
+    lambda T: T.full((2,), 3, device="meta"),
+    lambda T: T.randn(2 ** 20, 2 ** 20, device="meta"),
+    lambda T: T.rand(2, dtype=T.float64, device="meta", requires_grad=True),
+    lambda T: T.randint(0, 5, (3,), device="meta"),
+    lambda T: T.randperm(4, device="meta"),
+    lambda T: T.arange(5, device="meta"),
+    lambda T: T.linspace(0, 1, 5, device="meta"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(META_CASES)))
+def test_meta_results(case):
+    same_repr(META_CASES[case])
+
+
+def test_meta_metadata_and_linear():
+    x = ember.empty(2, 3, device="meta")
+    assert x.is_meta and x.device == ember.device("meta") and x.stride() == (3, 1)
+    assert x.shape == (2, 3) and x.dtype is ember.float32
+    lin = ember.nn.Linear(3, 4, device="meta")
+    same_repr(lambda T: T.nn.Linear(3, 4, device="meta").weight)
+    same_repr(lambda T: T.nn.Linear(3, 4, device="meta")(T.empty(2, 3, device="meta")))
+    assert lin(x).shape == (2, 4) and lin(x).is_meta
+
+
+def test_meta_errors():
+    check(lambda T: T.empty(2, 3, device="meta").item())
+    check(lambda T: T.empty(1, device="meta").item())
+    check(lambda T: T.empty(2, 3, device="meta").tolist())
+    check(lambda T: T.empty(2, 3, device="meta").numpy())
+    check(lambda T: T.empty(2, 3, device="meta") + T.ones(2, 3))
+    check(lambda T: T.empty(2, 3, device="meta").to("cpu"))
+    check(lambda T: T.empty(2, 3, device="meta").cpu())
+
+
+def test_meta_in_place_writes_nothing():
+    x = ember.empty(2, 3, device="meta")
+    x.add_(1)
+    x[0] = 5
+    x.zero_()
+    assert x.is_meta and x.shape == (2, 3)
+
+
+def test_meta_recipe_shapes_with_hooks():
+    """PyTorch's "reasoning about shapes" recipe, with the layers Ember has."""
+    shapes = {}
+    for T in (ember, torch):
+        nn = T.nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(16 * 5 * 5, 120)
+                self.fc2 = nn.Linear(120, 84)
+                self.fc3 = nn.Linear(84, 10)
+
+            def forward(self, x):
+                x = T.flatten(x, 1)
+                x = nn.functional.relu(self.fc1(x))
+                x = nn.functional.relu(self.fc2(x))
+                return self.fc3(x)
+
+        seen = []
+        with T.device("meta"):
+            net = Net()
+            inp = T.randn((1024, 16, 5, 5))
+        for _, layer in net.named_modules():
+            layer.register_forward_hook(lambda m, i, o: seen.append(tuple(o.shape)))
+        out = net(inp)
+        assert out.is_meta
+        shapes[T] = seen
+    assert shapes[ember] == shapes[torch] == [(1024, 120), (1024, 84), (1024, 10), (1024, 10)]
