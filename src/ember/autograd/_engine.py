@@ -341,7 +341,7 @@ def _accumulate(var, grad, create_graph):
         else:
             # A private, writable copy: the same array may reach several leaves,
             # be the caller's `gradient`, or a read-only broadcast view.
-            var._grad = Tensor._wrap(np.array(grad, dtype=data.dtype))
+            var._grad = Tensor._wrap(np.asanyarray(grad).astype(data.dtype))
     elif old._grad_fn is None and not old._requires_grad:
         old._data += grad
         old._bump()

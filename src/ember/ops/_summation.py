@@ -22,13 +22,13 @@ def torch_sum(x, axes, keepdims=False):
     lanes = _LANES.get(x.dtype)
     nd = x.ndim
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
-        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+        return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     if axes is None and x.size <= _GRAIN:
         # The whole tensor (a loss): one reduction of the flat array.
-        r = np.asarray(_inner(x.reshape(1, -1), lanes)[0], dtype=x.dtype)
+        r = np.asanyarray(_inner(x.reshape(1, -1), lanes)[0], dtype=x.dtype)
         return r.reshape((1,) * nd) if keepdims else r
     if axes is None:
-        return np.asarray(x.sum(keepdims=keepdims))
+        return np.asanyarray(x.sum(keepdims=keepdims))
     axes = tuple(sorted(a % nd for a in axes))
     shape = x.shape
     # Size-1 dims drop out of PyTorch's iteration, so they decide nothing.
@@ -38,17 +38,17 @@ def torch_sum(x, axes, keepdims=False):
         r = x + x.dtype.type(0)
     elif not kept:
         if x.size > _GRAIN:
-            return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+            return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
         r = _inner(x.reshape(1, -1), lanes)[0]
     elif len(reduced) == 1 and min(kept) > reduced[0]:
         r = _outer(x.reshape(shape[reduced[0]], -1), lanes)
     elif len(reduced) == 1 and max(kept) < reduced[0]:
         r = _inner(x.reshape(-1, shape[reduced[0]]), lanes)
     else:
-        return np.asarray(x.sum(axis=axes, keepdims=keepdims))
+        return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     out_shape = tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdims else \
         tuple(s for i, s in enumerate(shape) if i not in axes)
-    return np.asarray(r, dtype=x.dtype).reshape(out_shape)
+    return np.asanyarray(r, dtype=x.dtype).reshape(out_shape)
 
 
 def _cascade(rows):

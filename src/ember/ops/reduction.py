@@ -154,7 +154,7 @@ def _dims_or_none(input, dim):
 def _mean(x, dims, keepdim):
     """PyTorch's mean: its sum (in its order of additions) divided by the count."""
     n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
-    return np.asarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
+    return np.asanyarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
 
 
 def _accumulation_input(input, dtype):
@@ -224,8 +224,8 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
         values = np.take_along_axis(x, idx, axis=d)
         if not keepdim:
             values, idx = values.squeeze(d), idx.squeeze(d)
-    values = np.asarray(values)
-    idx = np.asarray(idx, dtype=np.int64)
+    values = np.asanyarray(values)
+    idx = np.asanyarray(idx, dtype=np.int64)
     # (the one-hot mask of the picked indices is made only when recording)
     onehot = _onehot(idx, x.shape, d, keepdim) if input._requires_grad and _state.enabled \
         else None
@@ -363,7 +363,7 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
     first = x[tuple(slice(0, 1) if i in dims else slice(None) for i in range(x.ndim))]
     shifted = x - first
     if n - correction > 0:
-        return np.asarray(shifted.var(axis=dims, ddof=correction, keepdims=keepdim))
+        return np.asanyarray(shifted.var(axis=dims, ddof=correction, keepdims=keepdim))
     # Nothing to divide by: 0 / 0 is NaN, anything else / 0 is inf.
     spread = shifted.var(axis=dims, keepdims=keepdim)
     return np.where(spread > 0, np.inf, np.nan).astype(x.dtype)
