@@ -1,11 +1,15 @@
-"""Matrix products and their derivatives: mm, addmm, bmm, mv, dot, outer, matmul.
+"""Matrix products and their derivatives: mm, addmm, bmm, mv, dot, inner, outer,
+matmul.
 
 `matmul` dispatches as PyTorch's does, so the same nodes appear in the graph
 (DotBackward0, MvBackward0, MmBackward0, BmmBackward0 wrapped in views). The
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
+import warnings
+
 from ._common import D, Tensor, np, recorded
-from ._registry import grad_fn
+from ._registry import grad_fn, register
+from .shape import _unsafe_view, expand, reshape, squeeze, t, unsqueeze
 
 
 def _mT(xp, m):
@@ -90,7 +94,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def _addmm_checks(input, mat1, mat2):
     """PyTorch's checks, in its order: dtypes, ranks, inner sizes, then the
     input expanded to the product's shape."""
-    from .shape import expand
     names = D.SCALAR_NAMES
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError("self and mat2 must have the same dtype, but got "
@@ -123,17 +126,22 @@ def _matmul_t(a, b):
 
 
 def bmm(input, mat2):
-    if input._data.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
-    if mat2._data.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
-    (b, n, k), (b2, k2, m) = input._data.shape, mat2._data.shape
-    if (b2, k2) != (b, k):
-        raise RuntimeError(
-            "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{b}, {k}] but got: [{b2}, {k2}].")
+    bmm_checks(input._data, mat2._data)
     _same_dtype(input, mat2)
     return _product(BmmBackward0, np.matmul, input, mat2)
+
+
+def bmm_checks(a, b):
+    """PyTorch's rank and size checks of batch1 @ batch2 (arrays)."""
+    if a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    (nb, n, k), (nb2, k2, m) = a.shape, b.shape
+    if (nb2, k2) != (nb, k):
+        raise RuntimeError(
+            "Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{nb}, {k}] but got: [{nb2}, {k2}].")
 
 
 def mv(input, vec):
@@ -147,6 +155,12 @@ def mv(input, vec):
 
 
 def dot(input, tensor):
+    vector_pair_checks(input, tensor)
+    return _product(DotBackward0, np.dot, input, tensor)
+
+
+def vector_pair_checks(input, tensor):
+    """dot's (and vdot's) checks: two 1-D tensors of one size and dtype."""
     a, b = input._data, tensor._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(
@@ -159,14 +173,24 @@ def dot(input, tensor):
     if a.dtype != b.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
                            f"{D.SCALAR_NAMES[input.dtype]} and {D.SCALAR_NAMES[tensor.dtype]}")
-    return _product(DotBackward0, np.dot, input, tensor)
 
 
-inner = dot
+def inner(input, other):
+    """Sum over the last dims: a * b for a 0-d operand, else tensordot over
+    (-1, -1), as PyTorch records it."""
+    from .products import _tensordot
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        return input * other
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError("inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(a.shape)} and {list(b.shape)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return _tensordot(input, other, [-1], [-1])
 
 
 def outer(input, vec2):
-    from .shape import reshape
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(
@@ -175,12 +199,19 @@ def outer(input, vec2):
     return reshape(input, -1, 1) * vec2
 
 
-ger = outer
+_ger_warned = []
+
+
+def ger(input, vec2):
+    if not _ger_warned:         # PyTorch warns once per process
+        _ger_warned.append(True)
+        warnings.warn("torch.ger is deprecated and will be removed in a future PyTorch release. "
+                  "Use torch.outer instead.", UserWarning, stacklevel=2)
+    return outer(input, vec2)
 
 
 def matmul(input, other):
     """PyTorch's dispatch on the operands' ranks."""
-    from .shape import expand, reshape, squeeze, unsqueeze, _unsafe_view
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
@@ -230,7 +261,6 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
-    from .shape import t, reshape, _unsafe_view
     x = input._data
     if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
@@ -244,3 +274,14 @@ def linear(input, weight, bias=None):
         out = addmm(bias, reshape(input, -1, x.shape[-1]), t(weight))
         return reshape(out, lead + (weight._data.shape[0],))
     return matmul(input, t(weight))
+
+
+# (nn.functional.linear is declared with nn.functional; these are torch's.)
+# `node`: the node of a direct call (tests call these with tensors only, out= too).
+for _op, _node in ((mm, MmBackward0), (bmm, BmmBackward0), (mv, MvBackward0),
+                   (dot, DotBackward0), (inner, MmBackward0), (outer, MmBackward0),
+                   (ger, None), (matmul, MmBackward0)):
+    register(_op, node=_node)
+# (torch.linalg.matmul is torch.matmul, whose method Tensor.matmul is.)
+register(matmul, namespace="linalg", node=MmBackward0)
+register(addmm, inplace=True, node=AddmmBackward0)
