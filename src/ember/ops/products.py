@@ -107,8 +107,11 @@ def _tensordot_dims(a, b, dims):
         return list(range(-dims, 0)), list(range(dims))
     if isinstance(dims, (tuple, list)):
         dims_a, dims_b = dims
-        return ([dims_a] if isinstance(dims_a, int) else list(dims_a),
-                [dims_b] if isinstance(dims_b, int) else list(dims_b))
+        for pos, (name, d) in enumerate((("dims_self", dims_a), ("dims_other", dims_b))):
+            if not isinstance(d, (tuple, list)):
+                raise TypeError(f"tensordot(): argument '{name}' (position {pos + 3}) must be "
+                                f"tuple of ints, not {type(d).__name__}")
+        return list(dims_a), list(dims_b)
     if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -236,8 +239,9 @@ def vdot(input, other):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta * input + alpha * (batch1 @ batch2), batch by batch."""
     b1, b2 = batch1._data, batch2._data
-    _expand_check(input, (b1.shape[0], b1.shape[1], b2.shape[2]) if b2.ndim > 2 else
-                  (b1.shape[0], b1.shape[1], b2.shape[wrap_dim(2, b2.ndim)]))
+    # PyTorch expands the input to the product's shape first of all.
+    _expand_check(input, (b1.shape[wrap_dim(0, b1.ndim)], b1.shape[wrap_dim(1, b1.ndim)],
+                          b2.shape[wrap_dim(2, b2.ndim)]))
     if input._data.dtype != b1.dtype:
         raise RuntimeError(f"Input dtypes must be the same, got: input "
                            f"{D.C_NAMES[input.dtype]}, batch1: {D.C_NAMES[batch1.dtype]}, "

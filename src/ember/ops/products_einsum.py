@@ -87,7 +87,7 @@ def einsum(*args):
     else:
         equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = operands[0]
+        return einsum(equation, *operands[0])     # the old form: operands in one list
     return _einsum(equation, list(operands))
 
 
