@@ -56,6 +56,19 @@ def test_einsum_values_and_graph(eq, shapes):
     check(run, rtol=1e-5)
 
 
+@pytest.mark.parametrize("eq,shapes", EQUATIONS, ids=[e for e, _ in EQUATIONS])
+def test_einsum_without_grad(eq, shapes):
+    """Nothing to record: several operands are contracted on bare arrays."""
+    check(lambda T: T.einsum(eq, *tensors(T, *shapes)), rtol=1e-5)
+
+    def no_grad(T):
+        with T.no_grad():
+            y = T.einsum(eq, *tensors(T, *shapes, grad=True))
+        return y, y.requires_grad
+    if len(shapes) > 1:     # (one operand gives a view: see shape.py's views under no_grad)
+        check(no_grad, rtol=1e-5)
+
+
 def test_einsum_gradients_of_repeated_labels():
     def run(T):
         x, y = tensors(T, (3, 3, 2), (2, 3), grad=True)

@@ -8,7 +8,7 @@ Built from Ember's recorded ops (permute, unsqueeze, diagonal, sum,
 reshape, bmm, mul), so the graph has PyTorch's nodes and second derivatives
 come for free.
 """
-from ._common import Tensor, np
+from ._common import Tensor, _state, np
 from ._registry import grad_fn, register
 from .products_reshape import reshape_as_torch
 
@@ -61,11 +61,46 @@ def _diagonal(t, dim1, dim2):
     return _view_of(data, t, DiagonalBackward0, (x.shape, dim1, dim2))
 
 
-def _movedim(t, src, dst):
-    from .shape import permute
-    order = list(range(t._data.ndim))
+def _movedim(B, t, src, dst):
+    order = list(range(len(B.shape(t))))
     order.insert(dst, order.pop(src))
-    return permute(t, order)
+    return B.permute(t, order)
+
+
+# ------------------------------------------------------------------ two backends
+
+def _array_diagonal(x, dim1, dim2):
+    keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
+    shape = tuple(x.shape[d] for d in keep) + (x.shape[dim1],)
+    strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+
+
+def _on_arrays(op):
+    """An Ember op run on arrays without recording: the same checks, dtypes and errors."""
+    return lambda *xs: op(*[Tensor._wrap(x) for x in xs])._data
+
+
+def _backends():
+    """The steps einsum takes, as recorded Ember ops (the graph PyTorch
+    builds), and on bare arrays (nothing to record: no per-op bookkeeping)."""
+    from types import SimpleNamespace
+    from . import linalg, reduction, shape
+    recorded_ops = SimpleNamespace(
+        shape=lambda x: x._data.shape, permute=shape.permute, unsqueeze=shape.unsqueeze,
+        diagonal=_diagonal, sum=reduction.sum, reshape=reshape_as_torch, view=shape.view,
+        bmm=linalg.bmm, mul=lambda a, b: a * b)
+    array_ops = SimpleNamespace(
+        shape=lambda x: x.shape, permute=np.transpose, unsqueeze=np.expand_dims,
+        diagonal=_array_diagonal,
+        sum=lambda x, dims, keepdim=False: _on_arrays(
+            lambda t: reduction.sum(t, dims, keepdim))(x),
+        reshape=np.reshape, view=np.reshape, bmm=_on_arrays(linalg.bmm),
+        mul=_on_arrays(lambda a, b: a * b))
+    return recorded_ops, array_ops
+
+
+_BACKENDS = []
 
 
 # ------------------------------------------------------------------ the equation
@@ -201,14 +236,26 @@ def _layout(equation, op_labels, operands):
 
 
 def _einsum(equation, operands):
-    from .shape import permute, unsqueeze, view
-    from .reduction import sum as _sum
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
     arrow = equation.find("->")
     op_labels = _parse_inputs(equation if arrow < 0 else equation[:arrow], len(operands))
-    perm_index, ell_index, ell_num_dim, out_num_dim, n_dims = _layout(
-        equation, op_labels, operands)
+    layout = _layout(equation, op_labels, operands)
+    if not _BACKENDS:
+        _BACKENDS.extend(_backends())
+    recorded_ops, array_ops = _BACKENDS
+    # With nothing to record, several operands are contracted on the arrays
+    # (the result is a fresh array; one operand's result is a view of it, so
+    # that one always goes through the recorded, view-aware ops).
+    if len(operands) > 1 and not (_state.enabled and any(op._requires_grad for op in operands)):
+        return Tensor._wrap(np.asarray(_contract(array_ops, op_labels, layout,
+                                                 [op._data for op in operands])))
+    return _contract(recorded_ops, op_labels, layout, operands)
+
+
+def _contract(B, op_labels, layout, operands):
+    """The einsum of `operands` (tensors or arrays, as backend B takes them)."""
+    perm_index, ell_index, ell_num_dim, out_num_dim, n_dims = layout
 
     # Align every operand to the common layout.
     label_size = [1] * 52
@@ -217,13 +264,13 @@ def _einsum(equation, operands):
     ops = []
     for i, op in enumerate(operands):
         perm = [-1] * n_dims
-        shape = op._data.shape
+        shape = B.shape(op)
         dim = 0
         for s in op_labels[i]:
             if s == _ELLIPSIS:
                 ndim = len(shape) - (len(op_labels[i]) - 1)
                 for j in range(ell_num_dim - ndim, ell_num_dim):
-                    size = op._data.shape[dim]
+                    size = B.shape(op)[dim]
                     if size != 1:
                         if ell_sizes[j] != 1 and ell_sizes[j] != size:
                             raise RuntimeError(
@@ -235,7 +282,7 @@ def _einsum(equation, operands):
                     perm[ell_index + j] = dim
                     dim += 1
             elif perm[perm_index[s]] == -1:
-                size = op._data.shape[dim]
+                size = B.shape(op)[dim]
                 if size != 1:
                     if label_size[s] != 1 and label_size[s] != size:
                         raise RuntimeError(
@@ -247,24 +294,24 @@ def _einsum(equation, operands):
                 dim += 1
             else:       # a repeated label: its diagonal
                 prev = perm[perm_index[s]]
-                a, b = op._data.shape[dim], op._data.shape[prev]
+                a, b = B.shape(op)[dim], B.shape(op)[prev]
                 if a != b:
                     raise RuntimeError(f"einsum(): subscript {_letter(s)} is repeated for "
                                        f"operand {i} but the sizes don't match, {a} != {b}")
-                op = _movedim(_diagonal(op, prev, dim), -1, prev)
+                op = _movedim(B, B.diagonal(op, prev, dim), -1, prev)
         for k in range(n_dims):
             if perm[k] == -1:
-                op = unsqueeze(op, dim)
+                op = B.unsqueeze(op, dim)
                 perm[k] = dim
                 dim += 1
-        ops.append(permute(op, perm))
+        ops.append(B.permute(op, perm))
 
     # Contract left to right; a dim is summed as soon as one operand is left holding it.
     while len(ops) > 1:
         a, b = ops[0], ops[1]
         del ops[:2]
         sum_dims, a_sum, b_sum = [], [], []
-        sa, sb = a._data.shape, b._data.shape
+        sa, sb = B.shape(a), B.shape(b)
         for d in range(out_num_dim, n_dims):
             if sa[d] != 1 and sb[d] != 1:
                 if sa[d] != sb[d]:
@@ -281,29 +328,26 @@ def _einsum(equation, operands):
                     b_sum.append(d)
                     dim_counts[d] = 0
         if a_sum:
-            a = _sum(a, a_sum, True)
+            a = B.sum(a, a_sum, True)
         if b_sum:
-            b = _sum(b, b_sum, True)
-        ops.insert(0, _sumproduct_pair(a, b, sum_dims))
+            b = B.sum(b, b_sum, True)
+        ops.insert(0, _sumproduct_pair(B, a, b, sum_dims))
 
     result = ops[0]
     if n_dims > out_num_dim:
         if len(operands) > 1:
-            return view(result, result._data.shape[:out_num_dim])
-        return _sum(result, list(range(out_num_dim, n_dims)))
+            return B.view(result, B.shape(result)[:out_num_dim])
+        return B.sum(result, list(range(out_num_dim, n_dims)))
     return result
 
 
-def _sumproduct_pair(left, right, sum_dims):
+def _sumproduct_pair(B, left, right, sum_dims):
     """sum over sum_dims of left * right (both in the common layout, size-1
     where absent), kept as size-1 dims: one bmm of (shared, left-only, summed)
     by (shared, summed, right-only) permuted views."""
-    from .linalg import bmm
-    from .reduction import sum as _sum
-    from .shape import permute, view
     if not sum_dims:
-        return left * right
-    sl_shape, sr_shape = left._data.shape, right._data.shape
+        return B.mul(left, right)
+    sl_shape, sr_shape = B.shape(left), B.shape(right)
     summed = set(sum_dims)
     lro, lo, ro = [], [], []
     lro_size = lo_size = ro_size = sum_size = 1
@@ -311,38 +355,38 @@ def _sumproduct_pair(left, right, sum_dims):
         sl, sr = sl_shape[i] != 1, sr_shape[i] != 1
         if i in summed:
             if sl and sr:
-                if left._data.shape[i] != right._data.shape[i]:
+                if B.shape(left)[i] != B.shape(right)[i]:
                     raise RuntimeError("non-broadcast dimensions must match")
-                sum_size *= left._data.shape[i]
+                sum_size *= B.shape(left)[i]
             elif sl:
-                left = _sum(left, i, True)
+                left = B.sum(left, [i], True)
             elif sr:
-                right = _sum(right, i, True)
+                right = B.sum(right, [i], True)
         elif sl and sr:
-            if left._data.shape[i] != right._data.shape[i]:
+            if B.shape(left)[i] != B.shape(right)[i]:
                 raise RuntimeError("non-broadcast dimensions must match")
             lro.append(i)
-            lro_size *= left._data.shape[i]
+            lro_size *= B.shape(left)[i]
         elif sl:
             lo.append(i)
-            lo_size *= left._data.shape[i]
+            lo_size *= B.shape(left)[i]
         else:
             ro.append(i)
-            ro_size *= right._data.shape[i]
+            ro_size *= B.shape(right)[i]
     if lo and ro and ro[-1] < lo[0]:
         # The right operand's dims all come first in the output: swapped,
         # bmm lays the result out in the output's order.
         left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
-    out_size = ([left._data.shape[d] for d in lro] + [left._data.shape[d] for d in lo]
-                + [1] * len(sum_dims) + [right._data.shape[d] for d in ro])
+    out_size = ([B.shape(left)[d] for d in lro] + [B.shape(left)[d] for d in lo]
+                + [1] * len(sum_dims) + [B.shape(right)[d] for d in ro])
     lperm = lro + lo + list(sum_dims) + ro
     rperm = lro + list(sum_dims) + ro + lo
     operm = [0] * len(lperm)
     for pos, d in enumerate(lperm):
         operm[d] = pos
-    left = reshape_as_torch(permute(left, lperm), (lro_size, lo_size, sum_size))
-    right = reshape_as_torch(permute(right, rperm), (lro_size, sum_size, ro_size))
-    return permute(view(bmm(left, right), tuple(out_size)), operm)
+    left = B.reshape(B.permute(left, lperm), (lro_size, lo_size, sum_size))
+    right = B.reshape(B.permute(right, rperm), (lro_size, sum_size, ro_size))
+    return B.permute(B.view(B.bmm(left, right), tuple(out_size)), operm)
 
 
 register(einsum, method=False, out=False)
