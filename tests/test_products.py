@@ -119,6 +119,10 @@ def test_einsum_argument_errors():
     check(lambda T: T.einsum("ij"))
     check(lambda T: T.einsum(T.ones(2), [60]))
     check(lambda T: T.einsum("i,i", []))
+    check(lambda T: T.einsum("ij", np.ones((2, 2))))
+    check(lambda T: T.einsum("ij", [[1.0, 2.0]]))
+    check(lambda T: T.einsum("i,i", T.ones(2), 3))
+    check(lambda T: T.einsum(3, T.ones(2)))
     assert not hasattr(ember.Tensor, "einsum")
 
 

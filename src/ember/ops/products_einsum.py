@@ -236,6 +236,15 @@ def _layout(equation, op_labels, operands):
 
 
 def _einsum(equation, operands):
+    if not isinstance(equation, str):
+        raise TypeError("einsum(): argument 'equation' (position 1) must be str, not "
+                        f"{type(equation).__name__}")
+    for i, op in enumerate(operands):
+        if not isinstance(op, Tensor):
+            kind = type(op)
+            name = kind.__name__ if kind.__module__ == "builtins" else \
+                f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError(f"expected Tensor as element {i} in argument 1, but got {name}")
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
     arrow = equation.find("->")
