@@ -73,6 +73,7 @@ def mm(input, mat2):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
+    no_bool(input._data, "addmm_impl_cpu_")
     return _product(MmBackward0, np.matmul, input, mat2, (_f_order(input), _f_order(mat2)))
 
 
@@ -110,8 +111,13 @@ def _addmm_checks(input, mat1, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     if input._data.shape not in ((m,), (n, m)):     # (nn.Linear's bias: nothing to check)
         expand(Tensor._wrap(input._data), (n, m))   # raises expand's own errors
-    if mat1._data.dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    no_bool(mat1._data, "addmm_impl_cpu_")
+
+
+def no_bool(a, kernel):
+    """PyTorch's CPU kernels for products take no booleans."""
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _matmul_t(a, b):
@@ -128,6 +134,7 @@ def _matmul_t(a, b):
 def bmm(input, mat2):
     bmm_checks(input._data, mat2._data)
     _same_dtype(input, mat2)
+    no_bool(input._data, "bmm")
     return _product(BmmBackward0, np.matmul, input, mat2)
 
 
@@ -151,6 +158,7 @@ def mv(input, vec):
             f"size mismatch, got input ({m.shape[0] if m.ndim else 0}), mat "
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
     _same_dtype(input, vec)
+    no_bool(m, "addmv_impl_cpu")
     return _product(MvBackward0, np.matmul, input, vec)
 
 
@@ -173,6 +181,7 @@ def vector_pair_checks(input, tensor):
     if a.dtype != b.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
                            f"{D.SCALAR_NAMES[input.dtype]} and {D.SCALAR_NAMES[tensor.dtype]}")
+    no_bool(a, "dot")
 
 
 def inner(input, other):

@@ -199,6 +199,7 @@ def linalg_cross(input, other, *, dim=-1):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(a.shape, b.shape) from None
+    _L.no_bool(a, "cross")
     return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
 
 
@@ -250,6 +251,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[batch1.dtype]} but found "
                            f"{D.SCALAR_NAMES[batch2.dtype]}")
     _L.bmm_checks(b1, b2)
+    _L.no_bool(b1, "baddbmm")
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
     prod = _plus_scaled(np.matmul(b1, b2), beta, input._data, alpha)
     return recorded(BaddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
@@ -273,10 +275,10 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
         if t._data.dtype != b2.dtype:
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                f"{D.SCALAR_NAMES[t.dtype]} and {D.SCALAR_NAMES[batch2.dtype]}")
+    _L.no_bool(b1, "addmm_impl_cpu_")
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
     folded = np.matmul(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
-    prod = _plus_scaled(np.array(folded, copy=True) if nb * k == 0 else folded,
-                        beta, input._data, alpha)
+    prod = _plus_scaled(folded, beta, input._data, alpha)
     return recorded(AddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
 
 
@@ -292,6 +294,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{D.SCALAR_NAMES[input.dtype]}, {D.SCALAR_NAMES[mat.dtype]}, and "
                            f"{D.SCALAR_NAMES[vec.dtype]}")
+    _L.no_bool(m, "addmv_impl_cpu")
     beta, alpha = _integral_scalars(m.dtype, beta, alpha)
     prod = _plus_scaled(np.matmul(m, v), beta, x, alpha)
     return recorded(AddmvBackward0, prod, (input, mat, vec), (beta, alpha))
