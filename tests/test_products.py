@@ -283,11 +283,7 @@ def test_kron_dtypes():
 
 # ----------------------------------------------------------------------------- cross
 
-def test_cross_default_dim_warns():
-    for T in (torch, ember):
-        with pytest.warns(UserWarning, match="Using torch.cross without specifying the dim arg "
-                                             "is deprecated"):
-            T.cross(T.ones(3, 3), T.ones(3, 3))
+def test_cross_default_dim():
     check(lambda T: T.cross(*tensors(T, (4, 3, 2), (4, 3, 2))), rtol=1e-6)
     check(lambda T: T.cross(*tensors(T, (3, 3), (3, 3))), rtol=1e-6)
     check_error(lambda T: (T.ones(4, 4), T.ones(4, 4)), lambda T, a, b: T.cross(a, b))
@@ -468,10 +464,23 @@ def test_multi_dot_dtype_error():
                 lambda T, *xs: T.linalg.multi_dot(xs))
 
 
+@pytest.mark.parametrize("name,args,match", [
+    ("chain_matmul", ((2, 2), (2, 2)), "torch.chain_matmul is deprecated and will be removed"),
+    ("ger", ((2,), (2,)), "torch.ger is deprecated and will be removed"),
+    ("cross", ((3,), (3,)), "Using torch.cross without specifying the dim arg is deprecated"),
+])
+def test_deprecated_warn_once(name, args, match):
+    """As PyTorch (TORCH_WARN_ONCE): the first call in the process warns."""
+    from ember.ops.linalg import WARNED_ONCE
+    WARNED_ONCE.discard(name)
+    with pytest.warns(UserWarning, match=match):
+        getattr(ember, name)(*tensors(ember, *args))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        getattr(ember, name)(*tensors(ember, *args))
+
+
 def test_chain_matmul():
-    for T in (torch, ember):
-        with pytest.warns(UserWarning, match="torch.chain_matmul is deprecated"):
-            T.chain_matmul(T.ones(2, 2), T.ones(2, 2))
 
     def single(T):
         x = tensors(T, (3, 4), grad=True)[0]

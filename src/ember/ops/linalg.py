@@ -208,14 +208,19 @@ def outer(input, vec2):
     return reshape(input, -1, 1) * vec2
 
 
-_ger_warned = []
+# Deprecation warnings PyTorch gives once per process (TORCH_WARN_ONCE).
+WARNED_ONCE = set()
+
+
+def warn_once(name, message):
+    if name not in WARNED_ONCE:
+        WARNED_ONCE.add(name)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def ger(input, vec2):
-    if not _ger_warned:         # PyTorch warns once per process
-        _ger_warned.append(True)
-        warnings.warn("torch.ger is deprecated and will be removed in a future PyTorch release. "
-                  "Use torch.outer instead.", UserWarning, stacklevel=2)
+    warn_once("ger", "torch.ger is deprecated and will be removed in a future PyTorch release. "
+                     "Use torch.outer instead.")
     return outer(input, vec2)
 
 
@@ -286,7 +291,9 @@ def linear(input, weight, bias=None):
 
 
 # (nn.functional.linear is declared with nn.functional; these are torch's.)
-# `node`: the node of a direct call (tests call these with tensors only, out= too).
+# `node`: the op's own node, or for a composite op the product node it ends
+# in; an op with a node is called with tensors alone by the registry tests,
+# out= included (ger warns, so it has none and is checked in test_products).
 for _op, _node in ((mm, MmBackward0), (bmm, BmmBackward0), (mv, MvBackward0),
                    (dot, DotBackward0), (inner, MmBackward0), (outer, MmBackward0),
                    (ger, None), (matmul, MmBackward0)):

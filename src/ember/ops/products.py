@@ -7,8 +7,6 @@ einsum) Ember composes it out of the same recorded ops, so the graph has the
 nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
-import warnings
-
 from ._common import D, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -212,11 +210,11 @@ def cross(input, other, dim=None):
     """torch.cross: without `dim`, the first dim of size 3 (deprecated, with
     PyTorch's warning; linalg.cross takes the last)."""
     if dim is None:
-        warnings.warn(
-            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either "
-            "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
-            "dim will change to agree with that of linalg.cross in a future release.",
-            UserWarning, stacklevel=2)
+        _L.warn_once("cross",
+                     "Using torch.cross without specifying the dim arg is deprecated.\nPlease "
+                     "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
+                     "default value of dim will change to agree with that of linalg.cross in a "
+                     "future release.")
         sizes = np.broadcast_shapes(input._data.shape, other._data.shape) \
             if input._data.ndim == other._data.ndim else input._data.shape
         dim = next((i for i, s in enumerate(sizes) if s == 3), None)
@@ -398,10 +396,10 @@ def _chain(ts):
 
 
 def chain_matmul(*matrices):
-    warnings.warn(
-        "torch.chain_matmul is deprecated and will be removed in a future PyTorch release. "
-        "Use torch.linalg.multi_dot instead, which accepts a list of two or more tensors "
-        "rather than multiple parameters.", UserWarning, stacklevel=2)
+    _L.warn_once("chain_matmul",
+                 "torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+                 "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
+                 "more tensors rather than multiple parameters.")
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
     if not matrices:

@@ -91,7 +91,8 @@ def _backends():
         diagonal=_diagonal, sum=reduction.sum, reshape=reshape_as_torch, view=shape.view,
         bmm=linalg.bmm, mul=lambda a, b: a * b)
     array_ops = SimpleNamespace(
-        shape=lambda x: x.shape, permute=np.transpose, unsqueeze=np.expand_dims,
+        shape=lambda x: x.shape, permute=np.transpose,
+        unsqueeze=lambda x, d: x.reshape(x.shape[:d] + (1,) + x.shape[d:]),
         diagonal=_array_diagonal,
         sum=lambda x, dims, keepdim=False: _on_arrays(
             lambda t: reduction.sum(t, dims, keepdim))(x),
@@ -101,6 +102,7 @@ def _backends():
 
 
 _BACKENDS = []
+_PARSED = {}
 
 
 # ------------------------------------------------------------------ the equation
@@ -247,9 +249,17 @@ def _einsum(equation, operands):
             raise TypeError(f"expected Tensor as element {i} in argument 1, but got {name}")
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
-    arrow = equation.find("->")
-    op_labels = _parse_inputs(equation if arrow < 0 else equation[:arrow], len(operands))
-    layout = _layout(equation, op_labels, operands)
+    # The parse depends on the equation and the operands' ranks only.
+    key = (equation, tuple(op._data.ndim for op in operands))
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        arrow = equation.find("->")
+        op_labels = _parse_inputs(equation if arrow < 0 else equation[:arrow], len(operands))
+        parsed = op_labels, _layout(equation, op_labels, operands)
+        if len(_PARSED) > 512:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    op_labels, layout = parsed
     if not _BACKENDS:
         _BACKENDS.extend(_backends())
     recorded_ops, array_ops = _BACKENDS
