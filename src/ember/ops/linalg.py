@@ -1,11 +1,15 @@
-"""Matrix products and their derivatives: mm, addmm, bmm, mv, dot, outer, matmul.
+"""Matrix products and their derivatives: mm, addmm, bmm, mv, dot, inner, outer,
+matmul.
 
 `matmul` dispatches as PyTorch's does, so the same nodes appear in the graph
 (DotBackward0, MvBackward0, MmBackward0, BmmBackward0 wrapped in views). The
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
+import warnings
+
 from ._common import D, Tensor, np, recorded
-from ._registry import grad_fn
+from ._registry import grad_fn, register
+from .shape import _unsafe_view, expand, reshape, squeeze, t, unsqueeze
 
 
 def _mT(xp, m):
@@ -69,6 +73,7 @@ def mm(input, mat2):
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
+    no_bool(input._data, "addmm_impl_cpu_")
     return _product(MmBackward0, np.matmul, input, mat2, (_f_order(input), _f_order(mat2)))
 
 
@@ -90,7 +95,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def _addmm_checks(input, mat1, mat2):
     """PyTorch's checks, in its order: dtypes, ranks, inner sizes, then the
     input expanded to the product's shape."""
-    from .shape import expand
     names = D.SCALAR_NAMES
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError("self and mat2 must have the same dtype, but got "
@@ -107,8 +111,13 @@ def _addmm_checks(input, mat1, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     if input._data.shape not in ((m,), (n, m)):     # (nn.Linear's bias: nothing to check)
         expand(Tensor._wrap(input._data), (n, m))   # raises expand's own errors
-    if mat1._data.dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    no_bool(mat1._data, "addmm_impl_cpu_")
+
+
+def no_bool(a, kernel):
+    """PyTorch's CPU kernels for products take no booleans."""
+    if a.dtype == np.bool_:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _matmul_t(a, b):
@@ -123,17 +132,23 @@ def _matmul_t(a, b):
 
 
 def bmm(input, mat2):
-    if input._data.ndim != 3:
+    bmm_checks(input._data, mat2._data)
+    _same_dtype(input, mat2)
+    no_bool(input._data, "bmm")
+    return _product(BmmBackward0, np.matmul, input, mat2)
+
+
+def bmm_checks(a, b):
+    """PyTorch's rank and size checks of batch1 @ batch2 (arrays)."""
+    if a.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
-    if mat2._data.ndim != 3:
+    if b.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    (b, n, k), (b2, k2, m) = input._data.shape, mat2._data.shape
-    if (b2, k2) != (b, k):
+    (nb, n, k), (nb2, k2, m) = a.shape, b.shape
+    if (nb2, k2) != (nb, k):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{b}, {k}] but got: [{b2}, {k2}].")
-    _same_dtype(input, mat2)
-    return _product(BmmBackward0, np.matmul, input, mat2)
+            f"[{nb}, {k}] but got: [{nb2}, {k2}].")
 
 
 def mv(input, vec):
@@ -143,10 +158,17 @@ def mv(input, vec):
             f"size mismatch, got input ({m.shape[0] if m.ndim else 0}), mat "
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
     _same_dtype(input, vec)
+    no_bool(m, "addmv_impl_cpu")
     return _product(MvBackward0, np.matmul, input, vec)
 
 
 def dot(input, tensor):
+    vector_pair_checks(input, tensor)
+    return _product(DotBackward0, np.dot, input, tensor)
+
+
+def vector_pair_checks(input, tensor):
+    """dot's (and vdot's) checks: two 1-D tensors of one size and dtype."""
     a, b = input._data, tensor._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(
@@ -159,14 +181,25 @@ def dot(input, tensor):
     if a.dtype != b.dtype:
         raise RuntimeError("dot : expected both vectors to have same dtype, but found "
                            f"{D.SCALAR_NAMES[input.dtype]} and {D.SCALAR_NAMES[tensor.dtype]}")
-    return _product(DotBackward0, np.dot, input, tensor)
+    no_bool(a, "dot")
 
 
-inner = dot
+def inner(input, other):
+    """Sum over the last dims: a * b for a 0-d operand, else tensordot over
+    (-1, -1), as PyTorch records it."""
+    from .products import _tensordot
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        return input * other
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError("inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(a.shape)} and {list(b.shape)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return _tensordot(input, other, [-1], [-1])
 
 
 def outer(input, vec2):
-    from .shape import reshape
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(
@@ -175,12 +208,24 @@ def outer(input, vec2):
     return reshape(input, -1, 1) * vec2
 
 
-ger = outer
+# Deprecation warnings PyTorch gives once per process (TORCH_WARN_ONCE).
+WARNED_ONCE = set()
+
+
+def warn_once(name, message):
+    if name not in WARNED_ONCE:
+        WARNED_ONCE.add(name)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def ger(input, vec2):
+    warn_once("ger", "torch.ger is deprecated and will be removed in a future PyTorch release. "
+                     "Use torch.outer instead.")
+    return outer(input, vec2)
 
 
 def matmul(input, other):
     """PyTorch's dispatch on the operands' ranks."""
-    from .shape import expand, reshape, squeeze, unsqueeze, _unsafe_view
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
@@ -230,7 +275,6 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
-    from .shape import t, reshape, _unsafe_view
     x = input._data
     if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
@@ -244,3 +288,16 @@ def linear(input, weight, bias=None):
         out = addmm(bias, reshape(input, -1, x.shape[-1]), t(weight))
         return reshape(out, lead + (weight._data.shape[0],))
     return matmul(input, t(weight))
+
+
+# (nn.functional.linear is declared with nn.functional; these are torch's.)
+# `node`: the op's own node, or for a composite op the product node it ends
+# in; an op with a node is called with tensors alone by the registry tests,
+# out= included (ger warns, so it has none and is checked in test_products).
+for _op, _node in ((mm, MmBackward0), (bmm, BmmBackward0), (mv, MvBackward0),
+                   (dot, DotBackward0), (inner, MmBackward0), (outer, MmBackward0),
+                   (ger, None), (matmul, MmBackward0)):
+    register(_op, node=_node)
+# (torch.linalg.matmul is torch.matmul, whose method Tensor.matmul is.)
+register(matmul, namespace="linalg", node=MmBackward0)
+register(addmm, inplace=True, node=AddmmBackward0)

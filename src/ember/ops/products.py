@@ -1,1 +1,426 @@
-"""(being written: see ops/__init__.py)"""
+"""Products beyond the matrix product: tensordot, kron, cross, vdot, the
+`add*` family (baddbmm addbmm addmv addr: beta * input + alpha * product),
+chain_matmul and linalg.multi_dot; einsum lives in products_einsum.py.
+
+Where PyTorch composes an op out of others (tensordot, kron, multi_dot,
+einsum) Ember composes it out of the same recorded ops, so the graph has the
+nodes PyTorch's has and second derivatives come for free; the fused ops
+(baddbmm, addr, ...) have their own node and one BLAS call forward.
+"""
+from ._common import D, Tensor, np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from . import linalg as _L
+from .products_reshape import reshape_as_torch
+from .linalg import MmBackward0
+from .pointwise import MulBackward0
+from .products_einsum import einsum  # noqa: F401  (declared there)
+
+__all__ = ["tensordot", "kron", "cross", "linalg_cross", "vdot", "baddbmm", "addbmm", "addmv",
+           "addr", "chain_matmul", "multi_dot", "einsum"]
+
+
+def _mT(xp, m):
+    return xp.transpose(m, -1, -2)
+
+
+def _times(x, c):
+    return x if c == 1 else x * c
+
+
+LinalgCrossBackward0 = grad_fn(
+    "LinalgCrossBackward0",
+    self=lambda xp, g, other, dim: xp.linalg_cross(other, g, dim),
+    other=lambda xp, g, self, dim: xp.linalg_cross(g, self, dim))
+VdotBackward0 = grad_fn("VdotBackward0",
+                        self=lambda xp, g, other: g * other,
+                        other=lambda xp, g, self: g * self)
+BaddbmmBackward0 = grad_fn(
+    "BaddbmmBackward0",
+    self=lambda xp, g, beta: _times(g, beta),
+    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mT(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mT(xp, batch1), g), alpha))
+# addbmm's output is one matrix for the whole batch: its gradient reaches
+# every batch element (matmul broadcasts it over the batch).
+AddbmmBackward0 = grad_fn(
+    "AddbmmBackward0",
+    self=lambda xp, g, beta: _times(g, beta),
+    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mT(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mT(xp, batch1), g), alpha))
+AddmvBackward0 = grad_fn(
+    "AddmvBackward0",
+    self=lambda xp, g, beta: _times(g, beta),
+    mat=lambda xp, g, vec, alpha: _times(xp.outer(g, vec), alpha),
+    vec=lambda xp, g, mat, alpha: _times(xp.matmul(_mT(xp, mat), g), alpha))
+AddrBackward0 = grad_fn(
+    "AddrBackward0",
+    self=lambda xp, g, beta: _times(g, beta),
+    vec1=lambda xp, g, vec2, alpha: _times(xp.matmul(g, vec2), alpha),
+    vec2=lambda xp, g, vec1, alpha: _times(xp.matmul(_mT(xp, g), vec1), alpha))
+
+
+def _plus_scaled(prod, beta, input, alpha):
+    """beta * input + alpha * prod, in prod's (fresh) array; beta 0 ignores
+    the input, NaN and inf included, as PyTorch does."""
+    if alpha != 1:
+        prod *= alpha
+    if beta != 0:
+        prod += input if beta == 1 else input * beta
+    return prod
+
+
+def _integral_scalars(dtype, beta, alpha):
+    """An integral product takes integral factors (PyTorch's Scalar cast truncates)."""
+    if dtype.kind in "iub":
+        return int(beta), int(alpha)
+    return beta, alpha
+
+
+def _expand_check(input, shape):
+    from .shape import expand
+    if input._data.shape != tuple(shape):
+        expand(Tensor._wrap(input._data), shape)        # raises expand's own errors
+
+
+# ----------------------------------------------------------------------------- tensordot
+
+def tensordot(a, b, dims=2):
+    """Contract `dims` of a with those of b: permute both so the contracted
+    dims meet, then one matrix product (PyTorch's own decomposition)."""
+    dims_a, dims_b = _tensordot_dims(a, b, dims)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    return _tensordot(a, b, dims_a, dims_b)
+
+
+def _tensordot_dims(a, b, dims):
+    if isinstance(dims, Tensor):
+        if dims.numel() > 1:
+            return [int(d) for d in dims._data[0]], [int(d) for d in dims._data[1]]
+        dims = int(dims._data.reshape(()))
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        return list(range(-dims, 0)), list(range(dims))
+    if isinstance(dims, (tuple, list)):
+        dims_a, dims_b = dims
+        for pos, (name, d) in enumerate((("dims_self", dims_a), ("dims_other", dims_b))):
+            if not isinstance(d, (tuple, list)):
+                raise TypeError(f"tensordot(): argument '{name}' (position {pos + 3}) must be "
+                                f"tuple of ints, not {type(d).__name__}")
+        return list(dims_a), list(dims_b)
+    if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a._data.ndim, b._data.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        return list(range(-dims, 0)), list(range(dims))
+    raise RuntimeError("tensordot expects dims to be int or tuple[list[int], list[int]] or "
+                       f"list[list[int]] containing two lists, but got dims={dims}")
+
+
+def _dim_set(dims, ndim):
+    seen = set()
+    for d in dims:
+        d = wrap_dim(d, ndim)
+        if d in seen:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        seen.add(d)
+    return seen
+
+
+def _tensordot(a, b, dims_a, dims_b):
+    from .reduction import sum as _sum
+    from .shape import permute, flatten, squeeze
+    sa, sb = a._data.shape, b._data.shape
+    t1, t2, csize = a, b, 1
+    for da, db in zip(dims_a, dims_b):
+        s1, s2 = sa[wrap_dim(da, len(sa))], sb[wrap_dim(db, len(sb))]
+        if s2 == 1:             # a broadcast dim is summed right away
+            t1 = _sum(t1, da, True)
+        elif s1 == 1:
+            t2 = _sum(t2, db, True)
+        elif s1 != s2:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} "
+                               f"in dim {da} and second has size {s2} in dim {db}")
+        else:
+            csize *= s1
+    cdims_a, cdims_b = _dim_set(dims_a, len(sa)), _dim_set(dims_b, len(sb))
+    free_a = [i for i in range(len(sa)) if i not in cdims_a]
+    free_b = [i for i in range(len(sb)) if i not in cdims_b]
+    rsizes = tuple(t1._data.shape[i] for i in free_a) + tuple(t2._data.shape[i] for i in free_b)
+    size1 = int(np.prod([t1._data.shape[i] for i in free_a]))
+    size2 = int(np.prod([t2._data.shape[i] for i in free_b]))
+    t1 = permute(t1, free_a + [wrap_dim(d, len(sa)) for d in dims_a])
+    t2 = permute(t2, [wrap_dim(d, len(sb)) for d in dims_b] + free_b)
+    if size1 != 1 or size2 != 1:
+        t1 = reshape_as_torch(t1, (size1, csize))
+        t2 = reshape_as_torch(t2, (csize, size2))
+        return reshape_as_torch(_L.mm(t1, t2), rsizes)
+    # A full contraction: dot when both are contiguous, else mul and sum.
+    if t1._data.flags.c_contiguous and t2._data.flags.c_contiguous:
+        return reshape_as_torch(_L.dot(flatten(t1), flatten(t2)), rsizes)
+    return reshape_as_torch(_sum(squeeze(t1) * squeeze(t2)), rsizes)
+
+
+# ----------------------------------------------------------------------------- kron
+
+def kron(input, other):
+    """Every product a[i] * b[j], laid out block by block: both viewed with
+    interleaved size-1 dims, multiplied (broadcast), viewed back."""
+    from .shape import _unsafe_view
+    sa, sb = input._data.shape, other._data.shape
+    n = max(len(sa), len(sb))
+    sa, sb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    a_shape = tuple(x for s in sa for x in (s, 1))
+    b_shape = tuple(x for s in sb for x in (1, s))
+    prod = _unsafe_view(input, a_shape) * _unsafe_view(other, b_shape)
+    return _unsafe_view(prod, tuple(x * y for x, y in zip(sa, sb)))
+
+
+# ----------------------------------------------------------------------------- cross
+
+def linalg_cross(input, other, *, dim=-1):
+    a, b = input._data, other._data
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = wrap_dim(dim, a.ndim)
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
+                           f"Got {a.shape[d]} and {b.shape[d]}")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[other.dtype]}")
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        from ._common import broadcast_error
+        raise broadcast_error(a.shape, b.shape) from None
+    _L.no_bool(a, "cross")
+    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
+
+
+def _np_cross(a, b, dim):
+    out = np.cross(a, b, axis=dim)
+    return out.astype(a.dtype, copy=False) if out.dtype != a.dtype else out
+
+
+def cross(input, other, dim=None):
+    """torch.cross: without `dim`, the first dim of size 3 (deprecated, with
+    PyTorch's warning; linalg.cross takes the last)."""
+    if dim is None:
+        _L.warn_once("cross",
+                     "Using torch.cross without specifying the dim arg is deprecated.\nPlease "
+                     "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
+                     "default value of dim will change to agree with that of linalg.cross in a "
+                     "future release.")
+        sizes = np.broadcast_shapes(input._data.shape, other._data.shape) \
+            if input._data.ndim == other._data.ndim else input._data.shape
+        dim = next((i for i, s in enumerate(sizes) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim)
+
+
+provide("linalg_cross", _np_cross, lambda a, b, dim: linalg_cross(a, b, dim=dim))
+
+
+# ----------------------------------------------------------------------------- vdot
+
+def vdot(input, other):
+    _L.vector_pair_checks(input, other)
+    return recorded(VdotBackward0, np.dot(input._data, other._data), (input, other))
+
+
+# ----------------------------------------------------------------------------- add* family
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    b1, b2 = batch1._data, batch2._data
+    # PyTorch expands the input to the product's shape first of all.
+    _expand_check(input, (b1.shape[wrap_dim(0, b1.ndim)], b1.shape[wrap_dim(1, b1.ndim)],
+                          b2.shape[wrap_dim(2, b2.ndim)]))
+    if input._data.dtype != b1.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input "
+                           f"{D.C_NAMES[input.dtype]}, batch1: {D.C_NAMES[batch1.dtype]}, "
+                           f"batch2: {D.C_NAMES[batch2.dtype]}")
+    if b1.dtype != b2.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[batch1.dtype]} but found "
+                           f"{D.SCALAR_NAMES[batch2.dtype]}")
+    _L.bmm_checks(b1, b2)
+    _L.no_bool(b1, "baddbmm")
+    beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
+    prod = _plus_scaled(np.matmul(b1, b2), beta, input._data, alpha)
+    return recorded(BaddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta * input + alpha * sum_b(batch1[b] @ batch2[b]): the batch folded
+    into the inner dimension, one matrix product."""
+    b1, b2 = batch1._data, batch2._data
+    for name, t in (("batch1", b1), ("batch2", b2)):
+        if t.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b1.shape[0] != b2.shape[0]:
+        raise RuntimeError("batch1 and batch2 must have same number of batches, got "
+                           f"{b1.shape[0]} and {b2.shape[0]}")
+    (nb, n, k), (_, k2, m) = b1.shape, b2.shape
+    if k != k2:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({n}x{k} and {k2}x{m})")
+    _expand_check(input, (n, m))
+    for name, t in (("self", input), ("mat1", batch1)):
+        if t._data.dtype != b2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{D.SCALAR_NAMES[t.dtype]} and {D.SCALAR_NAMES[batch2.dtype]}")
+    _L.no_bool(b1, "addmm_impl_cpu_")
+    beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
+    folded = np.matmul(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
+    prod = _plus_scaled(folded, beta, input._data, alpha)
+    return recorded(AddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """beta * input + alpha * (mat @ vec)."""
+    x, m, v = input._data, mat._data, vec._data
+    if not (m.ndim == 2 and v.ndim == 1 and x.ndim <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {x.ndim}, {m.ndim}, {v.ndim}")
+    if m.shape[1] != v.shape[0] or (x.size != m.shape[0] and x.size != 1):
+        raise RuntimeError(f"size mismatch, got input ({x.shape[0] if x.ndim else x.size}), "
+                           f"mat ({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
+    if not x.dtype == m.dtype == v.dtype:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{D.SCALAR_NAMES[input.dtype]}, {D.SCALAR_NAMES[mat.dtype]}, and "
+                           f"{D.SCALAR_NAMES[vec.dtype]}")
+    _L.no_bool(m, "addmv_impl_cpu")
+    beta, alpha = _integral_scalars(m.dtype, beta, alpha)
+    prod = _plus_scaled(np.matmul(m, v), beta, x, alpha)
+    return recorded(AddmvBackward0, prod, (input, mat, vec), (beta, alpha))
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """beta * input + alpha * outer(vec1, vec2), in the three inputs' promoted dtype."""
+    for name, t in (("vec1", vec1), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    v1, v2 = vec1._data, vec2._data
+    _expand_check(input, (v1.shape[0], v2.shape[0]))
+    dt = D.promote_types(D.promote_types(input.dtype, vec1.dtype), vec2.dtype)._np
+    if dt == np.bool_:
+        # Boolean addr: (beta and input) or (alpha and the outer "and").
+        prod = np.outer(v1, v2) & bool(alpha)
+        if beta:
+            prod = prod | input._data
+        return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
+    if dt.kind in "iu":
+        for name, c in (("beta", beta), ("alpha", alpha)):
+            if isinstance(c, (float, np.floating)):
+                raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
+                                   "floating point number.")
+    prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
+                        beta, input._data.astype(dt, copy=False), alpha)
+    return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
+
+
+# ----------------------------------------------------------------------------- chains
+
+def multi_dot(tensors):
+    """A @ B @ ... in the cheapest order (PyTorch's: its cost rule for three,
+    the matrix-chain order beyond); a 1-D first or last tensor is a row or
+    column vector, dropped from the result."""
+    from .shape import unsqueeze, view
+    tensors = list(tensors)
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first, last = tensors[0]._data.ndim, tensors[-1]._data.ndim
+    for pos, nd in (("first", first), ("last", last)):
+        if nd not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {pos} tensor must be 1D or 2D but got {nd}D")
+    for i in range(1, n - 1):
+        if tensors[i]._data.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got "
+                               f"{tensors[i]._data.ndim}D")
+    dt = tensors[0]._data.dtype
+    for i in range(1, n):
+        if tensors[i]._data.dtype != dt:
+            raise RuntimeError(
+                "multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                f"{D.C_NAMES[tensors[0].dtype]} and tensor {i} {D.C_NAMES[tensors[i].dtype]}")
+    out_shape = []
+    if first == 1:
+        tensors[0] = unsqueeze(tensors[0], 0)
+    else:
+        out_shape.append(tensors[0]._data.shape[0])
+    if last == 1:
+        tensors[-1] = unsqueeze(tensors[-1], -1)
+    else:
+        out_shape.append(tensors[-1]._data.shape[1])
+    for i in range(1, n):
+        s0, s1 = tensors[i - 1]._data.shape, tensors[i]._data.shape
+        if s0[1] != s1[0]:
+            raise RuntimeError(
+                f"multi_dot(): tensors {i - 1} and {i} with shapes "
+                f"{list(tensors[i - 1].shape)} and {list(tensors[i].shape)} cannot be multiplied")
+    return view(_chain(tensors), tuple(out_shape))
+
+
+def _chain(ts):
+    n = len(ts)
+    if n == 2:
+        return _L.mm(ts[0], ts[1])
+    if n == 3:
+        a, b = ts[0]._data.shape
+        c, d = ts[2]._data.shape
+        if a * c * (b + d) > b * d * (a + c):
+            return _L.mm(ts[0], _L.mm(ts[1], ts[2]))
+        return _L.mm(_L.mm(ts[0], ts[1]), ts[2])
+    p = [t._data.shape[0] for t in ts] + [ts[-1]._data.shape[1]]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = None
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if cost[i][j] is None or c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+
+    def build(i, j):
+        if i == j:
+            return ts[i]
+        k = split[i][j]
+        return _L.mm(build(i, k), build(k + 1, j))
+    return build(0, n - 1)
+
+
+def chain_matmul(*matrices):
+    _L.warn_once("chain_matmul",
+                 "torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+                 "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
+                 "more tensors rather than multiple parameters.")
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m._data.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m._data.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        from .shape import clone
+        return clone(matrices[0])
+    return multi_dot(matrices)
+
+
+register(tensordot, method=False, node=MmBackward0)
+register(kron, node=MulBackward0)
+register(cross)            # (warns without dim: out= is checked in test_products)
+register(linalg_cross, "cross", namespace="linalg", method=False, node=LinalgCrossBackward0)
+register(vdot, node=VdotBackward0)
+register(baddbmm, inplace=True, node=BaddbmmBackward0)
+register(addbmm, inplace=True, node=AddbmmBackward0)
+register(addmv, inplace=True, node=AddmvBackward0)
+register(addr, inplace=True, node=AddrBackward0)
+register(chain_matmul, method=False)    # (warns: out= is checked in test_products)
+register(multi_dot, namespace="linalg", method=False)
