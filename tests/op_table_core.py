@@ -37,3 +37,14 @@ OPS += [
     ("float_power", lambda T, x, y: T.float_power(x, y), [((3, 4), POS), ((3, 4), ANY)], True),
     ("floor_divide", lambda T, x, y: x * T.floor_divide(y.detach(), x.detach()) + y, [((3, 4), POS), ((3, 4), ANY)], True),
 ]
+
+# Shape and selection ops, and bitwise logic (on integers made from the input).
+OPS += [
+    ("unflatten", lambda T, x: x.unflatten(1, (2, 2)), [((3, 4), ANY)], True),
+    ("expand_as", lambda T, x, y: x.expand_as(y) * y, [((3, 1), ANY), ((3, 4), ANY)], True),
+    ("narrow", lambda T, x: T.narrow(x, 1, 1, 2), [((3, 4), ANY)], True),
+    ("bitwise_not", lambda T, x: x * T.bitwise_not((x * 4).long()), [((3, 4), ANY)], True),
+    ("bitwise_and", lambda T, x: x * ((x * 4).long() & 3), [((3, 4), ANY)], True),
+    ("bitwise_or", lambda T, x: x * T.bitwise_or((x * 4).long(), 1), [((3, 4), ANY)], True),
+    ("bitwise_xor", lambda T, x: x * (x * 4).long().bitwise_xor(5), [((3, 4), ANY)], True),
+]

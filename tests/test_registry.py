@@ -33,10 +33,13 @@ def _namespace(lib, info):
 def test_function_method_and_aliases(name):
     info = REGISTRY[name]
     for alias in (info.name,) + info.aliases:
-        assert getattr(_namespace(ember, info), alias) is info.public
+        if info.namespace is not None:
+            assert getattr(_namespace(ember, info), alias) is info.public
         assert (getattr(ember.Tensor, alias, None) is info.function) == info.method
-        if info.inplace:
+        if info.inplace and not callable(info.inplace):
             assert getattr(ember.Tensor, alias + "_").__name__ == alias + "_"
+        elif info.inplace:      # its own in-place variant, shared by the aliases
+            assert getattr(ember.Tensor, alias + "_") is info.inplace
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -44,7 +47,11 @@ def test_surface_matches_torch(name):
     torch = pytest.importorskip("torch")
     info = REGISTRY[name]
     for alias in (info.name,) + info.aliases:
-        assert hasattr(_namespace(torch, info), alias)
+        if info.namespace is None:      # a method only, in PyTorch too
+            assert not hasattr(torch, alias) and not hasattr(ember, alias), alias
+            assert info.method
+        else:
+            assert hasattr(_namespace(torch, info), alias)
         # (Tensor.qr is the old torch.qr, not linalg.qr: a linalg op whose name
         # is also a method is declared without it)
         assert hasattr(torch.Tensor, alias) == info.method or (
@@ -56,6 +63,8 @@ def test_surface_matches_torch(name):
 
 
 def _call_with_out(lib, info, arrays, out):
+    if info.namespace is None:
+        return TypeError("a method has no out=")
     xs = [lib.tensor(a) for a in arrays]
     try:
         return getattr(_namespace(lib, info), info.name)(*xs, out=out)
@@ -69,10 +78,12 @@ OUT_NAMES = [n for n in NAMES if REGISTRY[n].node is not None]
 OUT_NEEDS_DIM = {"sum", "prod"}
 # Ops whose kernels take integers only (their rows feed them integer-valued
 # results of differentiable ops): their in-place variants are tried on int64.
-INTEGER_ONLY = {"gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"}
+INTEGER_ONLY = {"gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift", "bitwise_not",
+                "bitwise_and", "bitwise_or", "bitwise_xor"}
 # Arguments after the sample tensors, for ops whose rows pass them as constants.
 INPLACE_EXTRA_ARGS = {"cumsum": (1,), "cumprod": (1,), "gcd": (ember.tensor(6),), "lcm": (ember.tensor(4),),
-                      "bitwise_left_shift": (2,), "bitwise_right_shift": (2,)}
+                      "bitwise_left_shift": (2,), "bitwise_right_shift": (2,),
+                      "bitwise_and": (3,), "bitwise_or": (1,), "bitwise_xor": (5,)}
 
 
 @pytest.mark.parametrize("name", OUT_NAMES)
@@ -122,6 +133,9 @@ def test_inplace_variant(name):
     info = REGISTRY[name]
     if info.name in ("polygamma", "mvlgamma"):
         pytest.skip("an integer argument first or last; tests/test_special.py covers it")
+    if callable(info.inplace):
+        pytest.skip("its own in-place variant (a view op's, or with its own checks): "
+                    "tested with its family")
     arrays = inputs_for(ROWS[name])
     if name in INTEGER_ONLY:
         arrays = [np.round(a * 10).astype(np.int64) for a in arrays]

@@ -21,7 +21,6 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
 from . import _extras
 from ._extras import *  # noqa: F401,F403
 from . import autograd, nn, optim, utils, linalg, special, return_types
-from .nn.functional import softmax, log_softmax  # noqa: E402  (torch.softmax, too)
 from . import serialization  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from ._torch_alias import use_as_torch  # noqa: E402

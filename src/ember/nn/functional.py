@@ -21,6 +21,7 @@ from ..ops._registry import grad_fn
 from .._dtype import SCALAR_NAMES
 from ..ops._summation import torch_sum
 from ..ops._xp import NUMPY
+from ..ops.activation import compute as _softmax_compute
 from ..ops.linalg import linear
 
 __all__ = ["linear", "relu", "relu_", "leaky_relu", "sigmoid", "tanh", "softmax",
@@ -73,70 +74,19 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return out
 
 
-# -- softmax ------------------------------------------------------------------
-SoftmaxBackward0 = grad_fn(
-    "SoftmaxBackward0",
-    self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
-LogSoftmaxBackward0 = grad_fn(
-    "LogSoftmaxBackward0",
-    self=lambda xp, g, result, dim: g - _exp(xp, result) * xp.sum(g, (dim,), True))
-
-
-def _get_softmax_dim(name, ndim, stacklevel):
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", stacklevel=stacklevel)
-    return 0 if ndim in (0, 1, 3) else 1
-
-
-def _softmax_input(input, dim, dtype, name, stacklevel):
-    if dim is None:
-        dim = _get_softmax_dim(name, input._data.ndim, stacklevel + 1)
-    if dtype is not None:
-        input = input.to(dtype)
-    x = input._data
-    d = wrap_dim(dim, x.ndim)
-    if x.dtype.kind != "f" and x.size:     # (an empty tensor is returned as it is)
-        # PyTorch names the kernel of the last dim and of the others apart.
-        kernel = "lastdim_kernel_impl" if x.ndim == 0 or d == x.ndim - 1 else "kernel_impl"
-        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
-                                  f"'{_type_name(input)}'")
-    return input, x, d
-
-
 def _type_name(t):
     return SCALAR_NAMES[t.dtype]
 
 
-def _shifted(x, dim):
-    if x.ndim == 0 or x.size == 0:
-        return x - x
-    return x - x.max(axis=dim, keepdims=True)
-
-
+# -- softmax ------------------------------------------------------------------
+# (the op lives in ops/softmax.py: torch.softmax and Tensor.softmax are the same
+# op; here it keeps PyTorch's functional signature, where dim may be implicit)
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    input, x, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
-    if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
-        return wrap(x.copy())
-    token = silence()
-    try:
-        e = np.exp(_shifted(x, dim))
-        data = e * (1 / e.sum(axis=dim, keepdims=True)) if x.ndim else e
-    finally:
-        restore(token)
-    return recorded(SoftmaxBackward0, data, (input,), (dim,))
+    return _softmax_compute(input, dim, dtype, "softmax", _stacklevel + 1)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    input, x, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
-    if x.dtype.kind != "f":     # empty: PyTorch returns it as it is
-        return wrap(x.copy())
-    token = silence()
-    try:
-        s = _shifted(x, dim)
-        data = s - np.log(np.exp(s).sum(axis=dim, keepdims=True)) if x.ndim else s
-    finally:
-        restore(token)
-    return recorded(LogSoftmaxBackward0, data, (input,), (dim,))
+    return _softmax_compute(input, dim, dtype, "log_softmax", _stacklevel + 1)
 
 
 # -- losses ---------------------------------------------------------------------
@@ -347,16 +297,3 @@ def dropout(input, p=0.5, training=True, inplace=False):
         noise = R.bernoulli_scalar(1 - p, x.shape, x.dtype)
         noise /= np.asarray(1 - p, x.dtype)
     return input.mul_(wrap(noise)) if inplace else input * wrap(noise)
-
-
-# Tensor methods that PyTorch offers beside the functional forms.
-def _softmax_method(self, dim, dtype=None):
-    return softmax(self, dim, dtype=dtype)
-
-
-def _log_softmax_method(self, dim, dtype=None):
-    return log_softmax(self, dim, dtype=dtype)
-
-
-Tensor.softmax = _softmax_method
-Tensor.log_softmax = _log_softmax_method

@@ -24,26 +24,22 @@ from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise
 from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
 from .indexing import getitem, setitem
-from .linalg import addmm, bmm, dot, inner, linear, matmul, mm, mv, outer, ger
+from .linalg import linear
 from .pointwise import *  # noqa: F401,F403
-from .reduction import (amax, amin, argmax, argmin, max, mean, min, prod, std, sum, var)
 from .shape import *  # noqa: F401,F403
 from . import selection, splitting as _split
 from .selection import *  # noqa: F401,F403
-from .splitting import chunk, split, unbind
 from .._tensor import Tensor
 from ._registry import REGISTRY
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
-from . import (sorting, rearrange, scatter, products, elementwise,  # noqa: F401
+from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions)
 import numpy as _np
 
+# (the registry's ops are added below, from their declarations)
 __all__ = list(pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
-           + _split.__all__ + selection.__all__
-           + ["addmm", "bmm", "dot", "inner", "matmul", "mm", "mv", "outer", "ger",
-              "amax", "amin", "argmax", "argmin", "max", "mean", "min", "prod", "std", "sum",
-              "var"])
+               + _split.__all__ + selection.__all__)
 
 NUMPY = _xp.NUMPY
 TENSOR = _xp._tensor_namespace()
@@ -72,34 +68,11 @@ for _info in REGISTRY.values():
                 __all__.append(_name + "_")
 
 # Ops not yet declared in the registry: methods listed by hand.
-for _name, _fn in {
-    **{n: getattr(_P, n) for n in (
-        "square", "floor_divide", "pow", "float_power")},
-    **{n: getattr(_Q, n) for n in (
-        "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
-        "not_equal", "logical_not", "logical_and", "logical_or", "bitwise_not", "isnan",
-        "isinf", "isfinite", "equal", "allclose", "isclose")},
-    **{n: getattr(_C, n) for n in ("clamp", "clip", "clamp_min", "clamp_max", "maximum",
-                                   "minimum", "masked_fill")},
-    **{n: getattr(_R, n) for n in ("sum", "mean", "prod", "max", "min", "amax", "amin",
-                                   "argmax", "argmin", "var", "std")},
-    **{n: getattr(_L, n) for n in ("matmul", "mm", "bmm", "mv", "dot", "inner", "outer",
-                                   "ger")},
-    **{n: getattr(_S, n) for n in ("view", "reshape", "flatten", "unflatten", "squeeze",
-                                   "unsqueeze", "expand", "expand_as", "t", "transpose",
-                                   "swapaxes", "swapdims", "permute", "contiguous", "clone",
-                                   "narrow", "select", "repeat")},
-    **{n: getattr(_split, n) for n in ("chunk", "split", "unbind")},
-    **{n: getattr(selection, n) for n in selection.__all__},
-    "all": comparison.all, "any": comparison.any, "addmm": addmm,
-}.items():
-    setattr(Tensor, _name, _fn)
-
+for _name in ("clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "masked_fill",
+              "gather"):
+    setattr(Tensor, _name, globals()[_name])
 # In-place variants: the out-of-place op written back (see inplace.py).
-for _name in ("pow", "square",
-              "clamp", "clip", "clamp_min", "clamp_max",
-              "floor_divide",
-              "masked_fill"):
+for _name in ("clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
     setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
@@ -157,9 +130,6 @@ Tensor.__lt__ = _Q.lt
 Tensor.__le__ = _Q.le
 Tensor.__gt__ = _Q.gt
 Tensor.__ge__ = _Q.ge
-for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
-    setattr(Tensor, _name, getattr(_Q, _name))
-    setattr(Tensor, _name + "_", inplace.make_inplace(getattr(_Q, _name)))
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_

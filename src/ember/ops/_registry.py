@@ -38,7 +38,8 @@ REGISTRY = {}
 
 def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None,
              namespace="torch", out=True, quiet=False, inplace_function=False):
-    """Declare `function` as the op `name` of PyTorch's `namespace` (see
+    """Declare `function` as the op `name` of PyTorch's `namespace` (None: a
+    Tensor method only, as `view` and `expand` are; see
     ops/__init__.py, which turns the registry into functions, methods,
     in-place variants and aliases). `inplace`: True, or the in-place
     variant itself where it has checks of its own. `out`: the function form takes `out=`,
@@ -52,15 +53,15 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         if getattr(function, "_quiet", None) is None:
             function._quiet = _quietly(function)
         function = function._quiet
-    key = name if namespace == "torch" else f"{namespace}.{name}"
+    key = name if namespace in ("torch", None) else f"{namespace}.{name}"
     if key in REGISTRY:
         raise ValueError(f"op {key!r} is declared twice")
     if not hasattr(function, "_op_name"):
         # The first declaration names the function; one op may be declared
         # again under another namespace (torch.lgamma is torch.special.gammaln).
         function.__name__ = function.__qualname__ = function._op_name = name
-    public = with_out(function, name if namespace == "torch" else f"{namespace}_{name}") \
-        if out else function
+    public = with_out(function, name if namespace in ("torch", None) else f"{namespace}_{name}") \
+        if out and namespace is not None else function
     REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function

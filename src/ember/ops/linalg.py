@@ -9,7 +9,8 @@ import warnings
 
 from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, register
-from .shape import _unsafe_view, expand, reshape, squeeze, t, unsqueeze
+from .shape import _unsafe_view, expand, reshape, t, unsqueeze
+from .rearrange_views import squeeze_  # (after shape, which loads it)
 
 
 def _mT(xp, m):
@@ -236,7 +237,7 @@ def matmul(input, other):
     if da == 2 and db == 1:
         return mv(input, other)
     if da == 1 and db == 2:
-        return squeeze(mm(unsqueeze(input, 0), other), [0])
+        return squeeze_(mm(unsqueeze(input, 0), other), 0)    # in place, as PyTorch
     if da == 2 and db == 2:
         return mm(input, other)
     if da >= 3 and db <= 2:
@@ -252,9 +253,9 @@ def matmul(input, other):
         return _unsafe_view(folded, lead + (b.shape[-1],))
     # General batched case: broadcast the batch dims, then bmm.
     if db == 1:
-        return squeeze(matmul(input, unsqueeze(other, -1)), [-1])
+        return squeeze_(matmul(input, unsqueeze(other, -1)), -1)
     if da == 1:
-        return squeeze(matmul(unsqueeze(input, 0), other), [-2])
+        return squeeze_(matmul(unsqueeze(input, 0), other), -2)
     n, k = a.shape[-2:]
     k2, m = b.shape[-2:]
     try:

@@ -350,7 +350,6 @@ for _f in (vecdot, tensorinv, tensorsolve, householder_product):
     register(_f, _f.__name__, method=False, namespace="linalg", node=None)
 register(diagonal, "diagonal", method=False, namespace="linalg", node=None, out=False)
 register(vander, "vander", method=False, namespace="linalg", node=None, out=False)
-register(matmul, "matmul", namespace="linalg", node=None)
 register(matrix_power, "matrix_power", namespace="linalg", node=None)
 register(matrix_power, "matrix_power", node=None)
 register(cholesky_solve, "cholesky_solve", node=CholeskySolveBackward0)

@@ -420,7 +420,7 @@ register(linalg_cross, "cross", namespace="linalg", method=False, node=LinalgCro
 register(vdot, node=VdotBackward0)
 register(baddbmm, inplace=True, node=BaddbmmBackward0)
 register(addbmm, inplace=True, node=AddbmmBackward0)
-register(addmv, inplace=True, node=AddmvBackward0)
+register(addmv, inplace=True, node=AddmvBackward0, inplace_function=True)
 register(addr, inplace=True, node=AddrBackward0)
 register(chain_matmul, method=False)    # (warns: out= is checked in test_products)
 register(multi_dot, namespace="linalg", method=False)

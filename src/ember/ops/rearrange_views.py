@@ -277,8 +277,13 @@ def transpose_(self, dim0, dim1):
 
 # Tensor methods only (PyTorch has no torch.squeeze_ ...), and in-place view
 # ops the registry's value-writing in-place variants cannot express.
-for _name, _fn in (("squeeze_", squeeze_), ("unsqueeze_", unsqueeze_), ("t_", t_),
-                   ("transpose_", transpose_), ("swapaxes_", transpose_),
-                   ("swapdims_", transpose_), ("as_strided", as_strided),
-                   ("as_strided_", as_strided_)):
+for _name, _fn in (("as_strided", as_strided), ("as_strided_", as_strided_)):
     setattr(Tensor, _name, _fn)
+
+# The view ops whose in-place forms change the view itself, declared here with
+# those forms (the registry's value-writing in-place variants cannot express them).
+register(S.squeeze, "squeeze", inplace=squeeze_, out=False, quiet=True)
+register(S.unsqueeze, "unsqueeze", inplace=unsqueeze_, out=False, quiet=True)
+register(S.t, "t", inplace=t_, out=False, quiet=True)
+register(S.transpose, "transpose", inplace=transpose_, aliases=["swapaxes", "swapdims"],
+         out=False, quiet=True)

@@ -195,3 +195,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 cumsum = register(cumsum, inplace=True)
+index_select = register(index_select)
+masked_select = register(masked_select)
+flip = register(flip, out=False)
+norm = register(norm)

@@ -5,7 +5,7 @@ in-place change through the view is seen by the base and vice versa.
 """
 
 from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
-from ._registry import grad_fn
+from ._registry import grad_fn, register
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "narrow", "select", "as_strided", "as_strided_"]
@@ -413,5 +413,20 @@ def repeat(input, *sizes):
     axes = tuple(range(0, 2 * len(sizes), 2))
     return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape))
 
+
+# Declarations (squeeze, unsqueeze, t, transpose: in rearrange_views.py, with
+# their in-place view variants). Views and reshapes never warn: no wrapper.
+view = register(view, namespace=None, quiet=True)
+expand = register(expand, namespace=None, quiet=True)
+expand_as = register(expand_as, namespace=None, quiet=True)
+contiguous = register(contiguous, namespace=None, quiet=True)
+repeat = register(repeat, namespace=None, quiet=True)
+reshape = register(reshape, out=False, quiet=True)
+flatten = register(flatten, out=False, quiet=True)
+unflatten = register(unflatten, out=False, quiet=True)
+permute = register(permute, out=False, quiet=True)
+clone = register(clone, out=False, quiet=True)
+narrow = register(narrow, out=False, quiet=True)
+select = register(select, out=False, quiet=True)
 
 from .rearrange_views import as_strided, as_strided_  # noqa: E402  (it builds on this module)

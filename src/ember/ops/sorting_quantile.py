@@ -4,6 +4,7 @@ nodes and the values the same rounding."""
 from . import shape as _shape
 from ._common import Tensor, _state, np, recorded, wrap_dim
 from ._registry import grad_fn, register
+from .rearrange_views import squeeze_
 from .selection import gather
 from .shape import _reshape_back
 from .sorting import sort
@@ -121,7 +122,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
         v = values._data
         values = recorded(TransposeBackward1, np.swapaxes(v, 0, -1), (values,),
                           (0, v.ndim - 1))
-    return _shape.squeeze(values, (-1,))
+    return squeeze_(values, -1)     # in place, as PyTorch (SqueezeBackward4)
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):

@@ -180,18 +180,8 @@ _gammainc_op("gammaincc", "igammac", grad_fn(
 
 
 # -- reductions and normalisations ---------------------------------------------
-def softmax(input, dim, dtype=None):
-    from ..nn import functional as F
-    return F.softmax(input, dim, dtype=dtype)
-
-
-def log_softmax(input, dim, dtype=None):
-    from ..nn import functional as F
-    return F.log_softmax(input, dim, dtype=dtype)
-
-
-special("softmax", softmax, out=False)
-special("log_softmax", log_softmax, out=False)
+special("softmax", REGISTRY["softmax"].function, out=False)
+special("log_softmax", REGISTRY["log_softmax"].function, out=False)
 
 
 # torch.special.logsumexp is torch.logsumexp (ops/elementwise_reduce.py)

@@ -7,6 +7,7 @@ puts the pieces' gradients back together, zeros for pieces that got none.
 import builtins
 
 from ._common import Node, Tensor, _state, edge, np, wrap, wrap_dim
+from ._registry import register
 
 __all__ = ["unbind", "split", "chunk"]
 
@@ -117,3 +118,8 @@ def chunk(input, chunks, dim=0):
         # PyTorch keeps the asked-for number of empty pieces.
         return split(input, [0] * chunks, d)
     return split(input, -(-size // chunks), d)
+
+
+unbind = register(unbind, out=False, quiet=True)
+split = register(split, out=False, quiet=True)
+chunk = register(chunk, out=False, quiet=True)

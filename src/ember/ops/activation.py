@@ -1,0 +1,72 @@
+"""Activations declared as ops. softmax and log_softmax: torch.softmax, Tensor.softmax, the special and
+nn.functional forms are this one op (nn.functional adds the deprecated
+implicit dim)."""
+import warnings
+
+from .. import _dtype as D
+from .._backend import restore, silence
+from ._common import np, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
+
+__all__ = ["softmax", "log_softmax"]
+
+SoftmaxBackward0 = grad_fn(
+    "SoftmaxBackward0",
+    self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
+LogSoftmaxBackward0 = grad_fn(
+    "LogSoftmaxBackward0",
+    self=lambda xp, g, result, dim: g - xp.exp(result) * xp.sum(g, (dim,), True))
+
+
+def _implicit_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _shifted(x, dim):
+    if x.ndim == 0 or x.size == 0:
+        return x - x
+    return x - x.max(axis=dim, keepdims=True)
+
+
+def compute(input, dim, dtype, name, stacklevel):
+    """softmax or log_softmax of `input` along `dim` (None: PyTorch's
+    deprecated implicit choice, warned at `stacklevel`)."""
+    if dim is None:
+        dim = _implicit_dim(name, input._data.ndim, stacklevel + 1)
+    if dtype is not None:
+        input = input.to(dtype)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    if x.dtype.kind != "f":
+        if x.size == 0:     # an empty tensor is returned as it is
+            return wrap(x.copy())
+        # PyTorch names the kernel of the last dim and of the others apart.
+        kernel = "lastdim_kernel_impl" if x.ndim == 0 or d == x.ndim - 1 else "kernel_impl"
+        raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
+    token = silence()
+    try:
+        s = _shifted(x, d)
+        if name == "softmax":
+            e = np.exp(s)
+            data = e * (1 / e.sum(axis=d, keepdims=True)) if x.ndim else e
+        else:
+            data = s - np.log(np.exp(s).sum(axis=d, keepdims=True)) if x.ndim else s
+    finally:
+        restore(token)
+    node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
+    return recorded(node, data, (input,), (d,))
+
+
+def softmax(input, dim, dtype=None):
+    return compute(input, dim, dtype, "softmax", 3)
+
+
+def log_softmax(input, dim, dtype=None):
+    return compute(input, dim, dtype, "log_softmax", 3)
+
+
+softmax = register(softmax, quiet=True)
+log_softmax = register(log_softmax, quiet=True)
