@@ -1,1 +1,302 @@
-"""(being written: see ops/__init__.py)"""
+"""Ops that write values into chosen places of a copy of their input, and
+their derivatives: scatter, scatter_add, scatter_reduce (this module);
+index_add, index_copy, index_fill, index_reduce, index_put
+(scatter_index.py); masked_scatter, put, take, take_along_dim, argwhere
+(scatter_take.py).
+
+Each op turns its index into a NumPy key (a tuple of index arrays and
+slices) naming the places of the input it writes; the forward is one
+NumPy assignment or ufunc `.at` call on that key, and every derivative is
+written with the same key: `g[key]` gathers, `xp.index_fill(g, key, 0)`
+blanks the overwritten places, `xp.index_backward(v, shape, key, True)`
+adds into them. One reduction core and one set of derivative formulas
+serve scatter_reduce and index_reduce alike.
+"""
+import warnings
+
+from ._common import Tensor, _state, np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from .selection import _gather_order
+
+__all__ = ["scatter", "scatter_add", "scatter_reduce"]
+
+_MISSING = object()
+
+
+# -- the reduction core (scatter_reduce, index_reduce) -------------------------
+_UFUNCS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
+           "amin": np.minimum}
+
+
+def _identity(reduce, dtype):
+    """The value a reduction starts from where the input is left out."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    high = reduce == "amin"
+    if dtype.kind == "f":
+        return np.inf if high else -np.inf
+    if dtype.kind == "b":
+        return high
+    info = np.iinfo(dtype)
+    return info.max if high else info.min
+
+
+def _counts(shape, key, include_self):
+    """How many values each place of the result is the mean of (at least 1)."""
+    count = np.full(shape, 1 if include_self else 0, np.int64)
+    np.add.at(count, key, 1)
+    count[count == 0] = 1
+    return count
+
+
+def reduce_at(x, key, vals, reduce, include_self):
+    """`x` with `vals` reduced into the places `key` names (on arrays)."""
+    out = x.copy()
+    if not include_self:
+        out[key] = _identity(reduce, x.dtype)
+    _UFUNCS[reduce].at(out, key, vals)
+    if reduce == "mean":
+        count = _counts(x.shape, key, include_self)
+        out = out / count if x.dtype.kind == "f" else np.floor_divide(out, count)
+        out = out.astype(x.dtype, copy=False)
+    return out
+
+
+def _reduce_at_recorded(x, key, vals, reduce, include_self):
+    """reduce_at on tensors, recorded (prod's derivative reads it)."""
+    data = reduce_at(x._data, key, vals._data, reduce, include_self)
+    return recorded(ScatterReduceBackward0, data, (x, vals),
+                    (key, None, vals._data.shape, reduce, include_self))
+
+
+provide("reduce_at", reduce_at, _reduce_at_recorded)
+
+
+def _fit(v, sub, shape, node):
+    """The source's gradient `v` (shaped as the index). A source larger than
+    the index: PyTorch's engine refuses the gradient (it checks the shape),
+    so the backward fails as there."""
+    if sub is not None:
+        got = [s.stop for s in sub]
+        raise RuntimeError(f"Function {node} returned an invalid gradient at index 1 - got "
+                           f"{got} but expected shape compatible with {list(shape)}")
+    return v
+
+
+def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_self):
+    """PyTorch's scatter_reduce_backward / index_reduce_backward, on the key:
+    the gradients of the input and of the source."""
+    s = src if sub is None else src[sub]
+    if reduce == "sum":
+        gx, gs = g, g[key]
+    elif reduce == "mean":
+        count = _counts(x.shape, key, include_self)
+        gx, gs = g / count, g[key] / count[key]
+    elif reduce == "prod":
+        # Products of the others, safe where an element is 0: the input's
+        # zeros are replaced by ones; a source zero alone at its place gets
+        # the product of the rest.
+        ones_at_zero = xp.where(x == 0, 1, x)
+        gx = g * xp.reduce_at(ones_at_zero, key, s, "prod", include_self) / ones_at_zero
+        zero = s == 0
+        zeros_there = xp.index_backward(xp.where(zero, 1.0, 0.0), x.shape, key, True)[key]
+        single = zero & (zeros_there == 1)
+        rest = xp.reduce_at(x, key, xp.where(single, 1, s), "prod", include_self)
+        gs = xp.where(single, (g * rest)[key], (g * result)[key] / xp.where(zero, 1, s))
+    else:
+        # amax / amin: the gradient is shared evenly between the ties.
+        x_won = xp.where(x == result, 1.0, 0.0)
+        s_won = xp.where(s == result[key], 1.0, 0.0)
+        share = g / (x_won + xp.index_backward(s_won, x.shape, key, True))
+        gx, gs = x_won * share, s_won * share[key]
+    if not include_self:
+        gx = xp.index_fill(gx, key, 0)
+    return gx, gs
+
+
+def _reduce_formulas(source):
+    """Each input's formula (its part of _reduce_grads); `source`: PyTorch's
+    name of the source input ('src' for scatter_reduce, 'source' for
+    index_reduce), which is also the parameter the formula reads it by."""
+    def part(i):
+        def pick(xp, g, x, s, result, key, sub, src_shape, reduce, include_self):
+            grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce, include_self)
+            return grads[0] if i == 0 else _fit(grads[1], sub, src_shape,
+                                                "ScatterReduceBackward0")
+        if source == "src":
+            return lambda xp, g, self, src, result, key, sub, src_shape, reduce, include_self: \
+                pick(xp, g, self, src, result, key, sub, src_shape, reduce, include_self)
+        return lambda xp, g, self, source, result, key, sub, src_shape, reduce, include_self: \
+            pick(xp, g, self, source, result, key, sub, src_shape, reduce, include_self)
+    return {"self": part(0), source: part(1)}
+
+
+ScatterReduceBackward0 = grad_fn("ScatterReduceBackward0", **_reduce_formulas("src"))
+
+
+# -- index checks ----------------------------------------------------------------
+def index_array(index, message):
+    """The index's array; int32 or int64, else PyTorch's `message`."""
+    if not isinstance(index, Tensor) or index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError(message)
+    return index._data
+
+
+def check_bounds(ids, d, size, shape=None):
+    """PyTorch's error for the first index outside [0, size) that its kernel
+    meets (in the order the gather/scatter kernel visits the index)."""
+    bad = (ids < 0) | (ids >= size)
+    if bad.any():
+        if shape is not None and ids.ndim > 1:
+            order = _gather_order(shape, d, ids.shape)
+            first = np.transpose(ids, order)[np.transpose(bad, order)][0]
+        else:
+            first = ids[bad][0]
+        raise RuntimeError(f"index {first} is out of bounds for dimension {d} with size {size}")
+
+
+def bool_key(x, idx):
+    """The key of a 0-d input: it is written (one element) or not."""
+    return (np.bool_(idx.size > 0),)
+
+
+# -- scatter, scatter_add, scatter_reduce -----------------------------------------
+def _scatter_key(input, dim, index, src, name="scatter"):
+    """The checked scatter: (input array, key, source values, sub, source shape).
+    `sub` picks the source's part the index covers (None: all of it)."""
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = index_array(index, f"{name}(): Expected dtype int32/int64 for index")
+    s = None
+    if src is not None:
+        s = src._data
+        if s.dtype != x.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+    xs, ids = x.reshape(x.shape or (1,)), idx.reshape(idx.shape or (1,))
+    ss = None if s is None else s.reshape(s.shape or (1,))
+    if ids.ndim != xs.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
+    if ss is not None and ss.ndim != ids.ndim:
+        if ids.size:
+            wrap_dim(ids.ndim - 1, ss.ndim)     # PyTorch's "Dimension out of range"
+        raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+    if ids.size:
+        too_big = any(n > m for i, (n, m) in enumerate(zip(ids.shape, xs.shape)) if i != d)
+        if ss is not None:
+            too_big = too_big or any(n > m for n, m in zip(ids.shape, ss.shape))
+        if too_big:
+            tail = (f" and to be no larger size than src {list(s.shape)}" if s is not None
+                    else "")
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
+                               f"{list(x.shape)} apart from dimension {d}{tail}")
+        check_bounds(ids, d, xs.shape[d], xs.shape)
+    if x.ndim == 0:
+        key = bool_key(x, ids)
+    else:
+        key = tuple(ids if i == d else np.arange(n).reshape((-1,) + (1,) * (ids.ndim - i - 1))
+                    for i, n in enumerate(ids.shape))
+    sub = vals = None
+    if ss is not None:
+        sub = None if ss.shape == ids.shape else tuple(slice(0, n) for n in ids.shape)
+        vals = ss if sub is None else ss[sub]
+        vals = vals.reshape(-1) if x.ndim == 0 else vals
+    return x, key, vals, sub, ss
+
+
+ScatterBackward0 = grad_fn(
+    "ScatterBackward0", self=lambda xp, g, key: xp.index_fill(g, key, 0),
+    src=lambda xp, g, key, sub, src_shape: _fit(g[key], sub, src_shape, "ScatterBackward0"))
+ScatterBackward1 = grad_fn("ScatterBackward1", self=lambda xp, g, key: xp.index_fill(g, key, 0))
+ScatterAddBackward0 = grad_fn(
+    "ScatterAddBackward0", self=lambda xp, g: g,
+    src=lambda xp, g, key, sub, src_shape: _fit(g[key], sub, src_shape, "ScatterAddBackward0"))
+
+
+def _not_implemented(xp, g):
+    raise RuntimeError("derivative for aten::scatter is not implemented")
+
+
+# scatter(..., reduce=...): PyTorch records a node that refuses to differentiate.
+NotImplementedScatter = grad_fn("NotImplemented", self=_not_implemented, src=_not_implemented)
+
+
+def _is_number(v):
+    return isinstance(v, (int, float, bool, np.number, np.bool_))
+
+
+def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
+    """Writes `src` (or the number `value`) into `input` at `index` along `dim`;
+    `reduce` ('add', 'multiply', deprecated) combines instead of overwriting."""
+    if src is not _MISSING and value is not _MISSING or (src is _MISSING and value is _MISSING):
+        raise TypeError("scatter() received an invalid combination of arguments")
+    if src is not _MISSING and not isinstance(src, Tensor):
+        value, src = src, _MISSING
+    if src is _MISSING and not _is_number(value) or not isinstance(index, Tensor):
+        raise TypeError("scatter() received an invalid combination of arguments - got "
+                        f"({type(dim).__name__}, {type(index).__name__}, "
+                        f"{type(value if src is _MISSING else src).__name__})")
+    if reduce is not None and reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if src is _MISSING:
+        x, key, _, _, _ = _scatter_key(input, dim, index, None)
+        v = np.asarray(value).astype(x.dtype)
+        if reduce is None:
+            data = x.copy()
+            data[key] = v
+            return recorded(ScatterBackward1, data, (input,), (key,))
+        vals = np.broadcast_to(v, x[key].shape)
+        data = reduce_at(x, key, vals, "sum" if reduce == "add" else "prod", True)
+        return recorded(NotImplementedScatter, data, (input,))
+    x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
+    if reduce is None:
+        data = x.copy()
+        data[key] = vals
+        return recorded(ScatterBackward0, data, (input, src), (key, sub, ss.shape))
+    warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will "
+                  "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
+                  "more reduction options.", UserWarning, stacklevel=2)
+    data = reduce_at(x, key, vals, "sum" if reduce == "add" else "prod", True)
+    return recorded(NotImplementedScatter, data, (input, src))
+
+
+def scatter_add(input, dim, index, src):
+    if not isinstance(src, Tensor):
+        raise TypeError("scatter_add(): argument 'src' (position 3) must be Tensor, not "
+                        f"{type(src).__name__}")
+    x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
+    data = reduce_at(x, key, vals, "sum", True)
+    return recorded(ScatterAddBackward0, data, (input, src), (key, sub, ss.shape))
+
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def check_reduce_dtype(x, reduce, kernel):
+    if reduce == "mean" and x.dtype.kind == "b":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Reduces `src` into `input` at `index` along `dim` with 'sum', 'prod',
+    'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
+    values where something is scattered."""
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
+    check_reduce_dtype(x, reduce, "scatter_gather_tensor_cpu_reduce_mean")
+    data = reduce_at(x, key, vals, reduce, include_self)
+    return recorded(ScatterReduceBackward0, data, (input, src),
+                    (key, sub, ss.shape, reduce, include_self))
+
+
+register(scatter, inplace=True, node=ScatterBackward0)
+register(scatter_add, inplace=True, node=ScatterAddBackward0)
+register(scatter_reduce, inplace=True, node=ScatterReduceBackward0)
+
+from . import scatter_index, scatter_take  # noqa: E402,F401  (declare their ops)
+from .scatter_index import *  # noqa: E402,F401,F403
+from .scatter_take import *  # noqa: E402,F401,F403

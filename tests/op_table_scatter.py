@@ -1,0 +1,111 @@
+"""Sample inputs for the scatter family (ops/scatter*.py): scatter,
+scatter_add, scatter_reduce, index_add/copy/fill/reduce/put, masked_scatter,
+put, take, take_along_dim, argwhere, and masked_fill with a value tensor."""
+import warnings
+
+from op_table import ANY, POS
+
+
+def _i(T, rows):
+    return T.tensor(rows)
+
+
+def _index_reduce(x, *args, **kwargs):
+    # index_reduce warns that it is in beta (once, in both libraries).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return x.index_reduce(*args, **kwargs)
+
+
+# Indices without repeats where a repeat would leave the result unspecified.
+_SCATTER = [[0, 2, 1, 0], [2, 1, 0, 1]]     # into a (3, 4) input along dim 0 (per column distinct)
+_DUP = [[0, 2, 0, 0], [0, 0, 0, 2]]         # repeats: for the reducing ops
+
+OPS = [
+    ("scatter", lambda T, x, s: T.scatter(x, 0, _i(T, _SCATTER), s),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    # (a source larger than the index: PyTorch refuses its gradient; see test_scatter.py)
+    ("scatter_larger_src", lambda T, x: x.scatter(1, _i(T, [[3], [0]]), T.ones(3, 5).double()
+                                                  .to(x.dtype)), [((2, 4), ANY)], True),
+    ("scatter_value", lambda T, x: x.scatter(-1, _i(T, [[1, 3], [0, 0], [2, 2]]), 1.5),
+     [((3, 4), ANY)], True),
+    ("scatter_0d", lambda T, x, s: x.scatter(0, T.tensor(0), s), [((), ANY), ((), ANY)], True),
+    ("scatter_transposed", lambda T, x, s: x.t().scatter(1, _i(T, [[0, 2]]), s.t()),
+     [((3, 4), ANY), ((2, 1), ANY)], True),
+    ("scatter_add", lambda T, x, s: T.scatter_add(x, 0, _i(T, _DUP), s),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_add_dim1", lambda T, x, s: x.scatter_add(1, _i(T, [[0, 0], [3, 1], [2, 2]]), s),
+     [((3, 4), ANY), ((3, 2), ANY)], True),
+    ("scatter_reduce", lambda T, x, s: T.scatter_reduce(x, 0, _i(T, _DUP), s, "sum"),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_sum_noself",
+     lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "sum", include_self=False),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_prod", lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "prod"),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_prod_noself",
+     lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "prod", include_self=False),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_mean", lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "mean"),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_mean_noself",
+     lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "mean", include_self=False),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_amax", lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "amax"),
+     [((3, 4), ANY), ((2, 4), ANY)], True),
+    ("scatter_reduce_amin_noself",
+     lambda T, x, s: x.scatter_reduce(1, _i(T, [[0, 0], [3, 1], [2, 2]]), s, "amin",
+                                      include_self=False),
+     [((3, 4), ANY), ((3, 2), ANY)], True),
+    ("index_add", lambda T, x, s: T.index_add(x, 0, _i(T, [2, 0, 2]), s, alpha=1.5),
+     [((3, 4), ANY), ((3, 4), ANY)], True),
+    ("index_add_dim1", lambda T, x, s: x.index_add(1, _i(T, [3, 1]), s),
+     [((3, 4), ANY), ((3, 2), ANY)], True),
+    ("index_copy", lambda T, x, s: T.index_copy(x, 1, _i(T, [3, 0]), s),
+     [((3, 4), ANY), ((3, 2), ANY)], True),
+    ("index_fill", lambda T, x: T.index_fill(x, 1, _i(T, [3, -4]), -1.0), [((3, 4), ANY)], True),
+    ("index_fill_tensor", lambda T, x, v: x.index_fill(0, _i(T, [2, 0, 2]), v.sum()),
+     [((3, 4), ANY), ((2,), ANY)], True),
+    ("index_reduce", lambda T, x, s: _index_reduce(x, 0, _i(T, [2, 0, 2]), s, "prod"),
+     [((3, 4), ANY), ((3, 4), ANY)], True),
+    ("index_reduce_mean", lambda T, x, s: _index_reduce(x, 1, _i(T, [1, 1]), s, "mean"),
+     [((3, 4), ANY), ((3, 2), ANY)], True),
+    ("index_reduce_amax_noself",
+     lambda T, x, s: _index_reduce(x, 0, _i(T, [2, 0, 2]), s, "amax", include_self=False),
+     [((3, 4), ANY), ((3, 4), ANY)], True),
+    ("index_reduce_amin", lambda T, x, s: _index_reduce(x, 0, _i(T, [1, 1, 0]), s, "amin"),
+     [((3, 4), ANY), ((3, 4), ANY)], True),
+    ("index_put", lambda T, x, v: T.index_put(x, (_i(T, [0, 2]), _i(T, [3, 1])), v),
+     [((3, 4), ANY), ((2,), ANY)], True),
+    ("index_put_accumulate",
+     lambda T, x, v: x.index_put((_i(T, [0, 2, 0]),), v, accumulate=True),
+     [((3, 4), ANY), ((4,), ANY)], True),
+    ("index_put_mask", lambda T, x, v: x.index_put((x > 0,), v), [((3, 4), ANY), ((), ANY)],
+     True),
+    ("index_put_", lambda T, x, v: T.index_put_(x * 1, (_i(T, [1]),), v),
+     [((3, 4), ANY), ((4,), ANY)], True),
+    ("masked_scatter", lambda T, x, s: T.masked_scatter(x, x > 0, s),
+     [((3, 4), ANY), ((14,), ANY)], True),
+    ("masked_scatter_broadcast", lambda T, x, s: x.masked_scatter(
+        T.tensor([[True, False, True], [False, False, True]]), s),
+     [((3,), ANY), ((2, 3), ANY)], True),
+    ("put", lambda T, x, s: T.put(x, _i(T, [[1, -1], [5, 0]]), s), [((3, 4), ANY), ((2, 2), ANY)],
+     True),
+    ("put_accumulate", lambda T, x, s: x.put(_i(T, [1, 1, 7]), s, accumulate=True),
+     [((3, 4), ANY), ((3,), ANY)], True),
+    ("take", lambda T, x: T.take(x, _i(T, [[1, -1], [5, 1]])), [((3, 4), ANY)], True),
+    ("take_transposed", lambda T, x: x.t().take(_i(T, [0, 1, 11])), [((3, 4), ANY)], True),
+    ("take_along_dim", lambda T, x: T.take_along_dim(x, _i(T, [[0], [2], [-1]]), 1),
+     [((3, 4), ANY)], True),
+    ("take_along_dim_broadcast", lambda T, x: x.take_along_dim(_i(T, [[0, 2, 1, 1]]), dim=0),
+     [((3, 1), ANY)], True),
+    ("take_along_dim_flat", lambda T, x: T.take_along_dim(x, _i(T, [11, 0, 5])),
+     [((3, 4), ANY)], True),
+    ("argwhere", lambda T, x: T.take(x, T.argwhere(x.flatten() > 0).flatten()),
+     [((3, 4), ANY)], True),
+    ("masked_fill_tensor", lambda T, x, v: x.masked_fill(x > 0, v.sum()),
+     [((3, 4), ANY), ((2,), ANY)], True),
+    ("masked_fill_tensor_broadcast", lambda T, x, v: x.masked_fill(
+        T.tensor([[True], [False]]), v.sum()), [((3,), POS), ((2,), ANY)], True),
+    ("where_one_arg", lambda T, x: x[T.where(x > 0)], [((3, 4), ANY)], True),
+]
