@@ -3,7 +3,8 @@ scatter_add, scatter_reduce, index_add/copy/fill/reduce/put, masked_scatter,
 put, take, take_along_dim, argwhere, and masked_fill with a value tensor."""
 import warnings
 
-from op_table import ANY, POS
+# (op_table's domains, spelled here: op_table imports this module)
+ANY, POS = "any", "pos"
 
 
 def _i(T, rows):
@@ -109,3 +110,21 @@ OPS = [
         T.tensor([[True], [False]]), v.sum()), [((3,), POS), ((2,), ANY)], True),
     ("where_one_arg", lambda T, x: x[T.where(x > 0)], [((3, 4), ANY)], True),
 ]
+
+
+# The in-place variants' arguments after the tensor changed in place, for a
+# (3, 4) float64 tensor x: name -> f(T, x) giving (args, kwargs).
+INPLACE_ARGS = {
+    "scatter": lambda T, x: ((0, T.tensor(_SCATTER), x[:2] * 2), {}),
+    "scatter_add": lambda T, x: ((0, T.tensor(_DUP), x[:2]), {}),
+    "scatter_reduce": lambda T, x: ((1, T.tensor(_DUP), x[:2], "amin"), {"include_self": False}),
+    "index_add": lambda T, x: ((0, T.tensor([2, 0, 2]), x), {"alpha": 2}),
+    "index_copy": lambda T, x: ((1, T.tensor([3, 0]), x[:, :2]), {}),
+    "index_fill": lambda T, x: ((1, T.tensor([3, 0]), -1), {}),
+    "index_reduce": lambda T, x: ((0, T.tensor([2, 0, 2]), x * 3, "mean"), {}),
+    "index_put": lambda T, x: (((T.tensor([0, 2]), T.tensor([3, 1])), x[0, :2]),
+                               {"accumulate": True}),
+    "masked_scatter": lambda T, x: ((x > 2, x * 10), {}),
+    "put": lambda T, x: ((T.tensor([1, 11]), x[0, :2] - 7), {}),
+    "masked_fill": lambda T, x: ((x > 2, T.tensor(-5.).double()), {}),
+}

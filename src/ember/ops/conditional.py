@@ -283,9 +283,6 @@ def masked_fill(input, mask, value):
         if v.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {v.ndim} dimension(s).")
-        if v.dtype != x.dtype and value._requires_grad:
-            from .shape import to_dtype
-            value = to_dtype(value, input.dtype)    # recorded, as PyTorch does
         try:
             data = np.where(m, v.astype(x.dtype), x)
         except ValueError:

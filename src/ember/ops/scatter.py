@@ -177,9 +177,9 @@ def _scatter_key(input, dim, index, src, name="scatter"):
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
     xs, ids = x.reshape(x.shape or (1,)), idx.reshape(idx.shape or (1,))
     ss = None if s is None else s.reshape(s.shape or (1,))
-    if ids.ndim != xs.ndim:
+    if ids.ndim != xs.ndim and ids.size:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    if ss is not None and ss.ndim != ids.ndim:
+    if ss is not None and ss.ndim != ids.ndim and ids.size:
         if ids.size:
             wrap_dim(ids.ndim - 1, ss.ndim)     # PyTorch's "Dimension out of range"
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
@@ -195,6 +195,8 @@ def _scatter_key(input, dim, index, src, name="scatter"):
         check_bounds(ids, d, xs.shape[d], xs.shape)
     if x.ndim == 0:
         key = bool_key(x, ids)
+    elif ids.size == 0:
+        key = (np.zeros(0, np.intp),) * xs.ndim     # nothing is written
     else:
         key = tuple(ids if i == d else np.arange(n).reshape((-1,) + (1,) * (ids.ndim - i - 1))
                     for i, n in enumerate(ids.shape))
@@ -202,7 +204,7 @@ def _scatter_key(input, dim, index, src, name="scatter"):
     if ss is not None:
         sub = None if ss.shape == ids.shape else tuple(slice(0, n) for n in ids.shape)
         vals = ss if sub is None else ss[sub]
-        vals = vals.reshape(-1) if x.ndim == 0 else vals
+        vals = vals.reshape(-1) if x.ndim == 0 or ids.size == 0 else vals
     return x, key, vals, sub, ss
 
 
@@ -272,6 +274,7 @@ def scatter_add(input, dim, index, src):
 
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+_OLD_NAMES = {"max": "amax", "min": "amin"}     # PyTorch still takes these
 
 
 def check_reduce_dtype(x, reduce, kernel):
@@ -283,6 +286,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduces `src` into `input` at `index` along `dim` with 'sum', 'prod',
     'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
     values where something is scattered."""
+    reduce = _OLD_NAMES.get(reduce, reduce)
     if reduce not in _REDUCTIONS:
         raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
                            f"{reduce}")

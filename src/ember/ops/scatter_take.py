@@ -34,7 +34,7 @@ def masked_scatter(input, mask, source):
     try:
         shape = np.broadcast_shapes(x.shape, m.shape)
     except ValueError:
-        raise broadcast_error(x.shape, m.shape) from None
+        raise broadcast_error(m.shape, x.shape) from None
     if shape:
         key = np.nonzero(np.broadcast_to(m, shape))
         n = key[0].size
