@@ -377,3 +377,28 @@ def test_grad_fn_names():
               x.masked_fill(x > 2, T.tensor(1.)), x.detach().masked_fill(x > 2, v)]
         return [(type(y.grad_fn).__name__, len(y.grad_fn.next_functions)) for y in ys]
     check(quiet(run))
+
+
+ZERO_DIM_GRADS = {
+    "put": lambda T, x, s: x.put(T.tensor([0]), s),
+    "put_accumulate": lambda T, x, s: x.put(T.tensor([0]), s, accumulate=True),
+    "take": lambda T, x, s: x.take(T.tensor([0, 0])) * s,
+    "masked_scatter": lambda T, x, s: x.masked_scatter(T.tensor(True), s),
+    "masked_scatter_false": lambda T, x, s: x.masked_scatter(T.tensor(False), s),
+    "index_add": lambda T, x, s: x.index_add(0, T.tensor([0]), s[0]),
+    "index_copy": lambda T, x, s: x.index_copy(0, T.tensor([0]), s[0]),
+    "index_reduce": lambda T, x, s: x.index_reduce(0, T.tensor([0]), s[0], "prod"),
+    "scatter_reduce": lambda T, x, s: x.scatter_reduce(0, T.tensor(0), s[0], "amax"),
+    "index_fill": lambda T, x, s: x.index_fill(0, T.tensor([0]), s[0]),
+    "index_put_no_indices": lambda T, x, s: x.index_put((), s[0]),
+    "take_along_dim": lambda T, x, s: T.take_along_dim(x, T.tensor(0)) * s,
+}
+
+
+@pytest.mark.parametrize("name", ZERO_DIM_GRADS)
+def test_zero_dim_gradients(name):
+    def run(T):
+        x, s = T.tensor(3., requires_grad=True), T.tensor([2.], requires_grad=True)
+        y = ZERO_DIM_GRADS[name](T, x, s)
+        return T.autograd.grad(y.sum() * 2, [x, s], allow_unused=True), y
+    check(quiet(run))

@@ -44,20 +44,59 @@ def _identity(reduce, dtype):
     return info.max if high else info.min
 
 
+def linear_index(key, shape):
+    """The flat (C order) positions of the places `key` names, one per element
+    of x[key], raveled. A key is index arrays broadcasting together (scatter)
+    or `:` slices with one index vector (index_add, ...), or a 0-d input's
+    bool. NumPy's ufunc.at is many times faster on one flat axis."""
+    nd = len(shape)
+    if nd == 0:
+        return np.zeros(int(key[0]), np.intp)
+    key = key + (slice(None),) * (nd - len(key))
+    lin, stride = None, 1
+    for a in range(nd - 1, -1, -1):
+        k = key[a]
+        if isinstance(k, slice):
+            k = np.arange(shape[a])
+        if k.ndim == 1:
+            k = k.reshape((-1,) + (1,) * (nd - a - 1))
+        k = k * stride if stride != 1 else k
+        lin = k if lin is None else lin + k
+        stride *= shape[a]
+    return np.ravel(lin)
+
+
+def write_at(x, key, vals, ufunc=None):
+    """A copy of `x` with `vals` written into (or, with `ufunc`, combined
+    into) the places `key` names; a later write to one place wins."""
+    out = np.array(x, order="C")
+    flat, lin = out.reshape(-1), linear_index(key, x.shape)
+    vals = np.asarray(vals)
+    if vals.ndim:
+        vals = vals.reshape(-1) if vals.size == lin.size else np.broadcast_to(
+            vals, x[key].shape).reshape(-1)
+    if ufunc is None:
+        flat[lin] = vals
+    else:
+        ufunc.at(flat, lin, vals)
+    return out
+
+
 def _counts(shape, key, include_self):
     """How many values each place of the result is the mean of (at least 1)."""
-    count = np.full(shape, 1 if include_self else 0, np.int64)
-    np.add.at(count, key, 1)
+    size = int(np.prod(shape))
+    count = np.bincount(linear_index(key, shape), minlength=size)
+    if include_self:
+        count += 1
     count[count == 0] = 1
-    return count
+    return count.reshape(shape)
 
 
 def reduce_at(x, key, vals, reduce, include_self):
     """`x` with `vals` reduced into the places `key` names (on arrays)."""
-    out = x.copy()
     if not include_self:
-        out[key] = _identity(reduce, x.dtype)
-    _UFUNCS[reduce].at(out, key, vals)
+        x = write_at(x, key, _identity(reduce, x.dtype))
+    out = write_at(x, key, vals, _UFUNCS[reduce])
     if reduce == "mean":
         count = _counts(x.shape, key, include_self)
         out = out / count if x.dtype.kind == "f" else np.floor_divide(out, count)
@@ -246,17 +285,14 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
         v = np.asarray(value).astype(x.dtype)
         if reduce is None:
-            data = x.copy()
-            data[key] = v
-            return recorded(ScatterBackward1, data, (input,), (key,))
+            return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
         vals = np.broadcast_to(v, x[key].shape)
         data = reduce_at(x, key, vals, "sum" if reduce == "add" else "prod", True)
         return recorded(NotImplementedScatter, data, (input,))
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     if reduce is None:
-        data = x.copy()
-        data[key] = vals
-        return recorded(ScatterBackward0, data, (input, src), (key, sub, ss.shape))
+        return recorded(ScatterBackward0, write_at(x, key, vals), (input, src),
+                        (key, sub, ss.shape))
     warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will "
                   "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
                   "more reduction options.", UserWarning, stacklevel=2)

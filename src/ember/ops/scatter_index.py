@@ -7,7 +7,7 @@ from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .inplace import make_inplace
 from .scatter import (_reduce_formulas, bool_key, check_reduce_dtype,
-                      index_array, reduce_at)
+                      index_array, reduce_at, write_at)
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put", "index_put_"]
 
@@ -74,8 +74,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     if alpha != 1:
         vals = (vals * alpha).astype(x.dtype)
     key = _key(x, d, idx)
-    data = x.copy()
-    np.add.at(data, key, vals)
+    data = write_at(x, key, vals, np.add)
     return recorded(IndexAddBackward0, data, (input, source), (key, alpha))
 
 
@@ -119,8 +118,7 @@ def index_copy(input, dim, index, source):
         raise IndexError(f"index_copy_(): index {idx[bad][0]} is out of bounds for dimension "
                          f"{d} with size {size}")
     key = _key(x, d, idx)
-    data = x.copy()
-    data[key] = _source_values(s, x)
+    data = write_at(x, key, _source_values(s, x))
     return recorded(IndexCopyBackward0, data, (input, source), (key,))
 
 
@@ -156,8 +154,7 @@ def index_fill(input, dim, index, value):
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
     v = value._data if isinstance(value, Tensor) else value
-    data = x.copy()
-    data[key] = np.asarray(v).astype(x.dtype)
+    data = write_at(x, key, np.asarray(v).astype(x.dtype))
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
                         (key, _key(x, d, np.unique(idx))))
@@ -217,6 +214,9 @@ def index_put(input, indices, values, accumulate=False):
                         f"{type(values).__name__}")
     x = input._data
     keys = tuple(indices)
+    if not keys:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "nullptr (uninitialized)")    # (PyTorch's words)
     if sum(k._data.ndim if k._data.dtype == np.bool_ else 1 for k in keys) > x.ndim:
         raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(keys)})")
     target = getitem(Tensor._wrap(x), keys)._data.shape    # PyTorch's index errors

@@ -90,7 +90,8 @@ def take(input, index):
 PutBackward0 = grad_fn("PutBackward0",
                        self=lambda xp, g, key, accumulate: g if accumulate
                        else xp.index_fill(g, key, 0),
-                       source=lambda xp, g, source, key: xp.reshape(g[key], source.shape))
+                       source=lambda xp, g, source, key: xp.reshape(g[key], source.shape)
+                       if g.ndim else xp.expand(g, source.shape))
 
 
 def put(input, index, source, accumulate=False):
@@ -98,13 +99,16 @@ def put(input, index, source, accumulate=False):
     `accumulate` adds instead (repeated positions then add up)."""
     x = input._data
     key = _flat_key(x, index, "put_", source)
-    data = _flat_view(x).copy()
-    vals = source._data.reshape(key[0].shape)
+    data = np.array(x, order="C")
+    flat, vals = data.reshape(-1), source._data.reshape(-1)
+    pos = np.ravel_multi_index(key, x.shape).reshape(-1) if x.ndim else key[0].reshape(-1)
     if accumulate:
-        np.add.at(data, key, vals)
+        np.add.at(flat, pos, vals)
     else:
-        data[key] = vals
-    return recorded(PutBackward0, data.reshape(x.shape), (input, source), (key, accumulate))
+        flat[pos] = vals
+    if x.ndim == 0:     # the gradient's key: its one element, written or not
+        key = (np.bool_(vals.size > 0),)
+    return recorded(PutBackward0, data, (input, source), (key, accumulate))
 
 
 def take_along_dim(input, indices, dim=None):
