@@ -402,3 +402,30 @@ def test_zero_dim_gradients(name):
         y = ZERO_DIM_GRADS[name](T, x, s)
         return T.autograd.grad(y.sum() * 2, [x, s], allow_unused=True), y
     check(quiet(run))
+
+
+def test_more_cases_as_torch():
+    def run(T):
+        x = x34(T)
+        return (T.take_along_dim(x.t(), T.tensor([[0], [2], [1], [0]]), 1),
+                T.take_along_dim(x, T.zeros(0, 4, dtype=T.int64), 0),
+                x.index_put((T.tensor([-1, 0]), T.tensor([-2, 1])), T.tensor([5., 6])),
+                x.index_put((T.tensor([0, 0]),), T.tensor([1., 2, 3, 4]), accumulate=True),
+                x.index_put((x > 5,), T.tensor(1.), accumulate=True),
+                x.index_put([T.tensor([1])], T.tensor(1.)),
+                x.index_put((T.tensor([True, False, True]), T.tensor([1, 3])), T.tensor(-1.)),
+                x.index_put((T.tensor([1, 0, 1], dtype=T.uint8),), T.tensor([1., 2, 3, 4])),
+                x.index_fill(-1, T.tensor([0, -1]), 7),
+                x.index_add(-1, T.tensor([0, 3]), T.ones(3, 2), alpha=3),
+                x.scatter_reduce(-1, T.tensor([[0, 3], [1, 1]]), T.ones(2, 2), "prod",
+                                 include_self=False),
+                T.tensor([1., float("nan"), 3]).scatter_reduce(
+                    0, T.tensor([0, 1, 1]), T.tensor([float("nan"), 2, 5]), "amax"),
+                x.t().masked_scatter(x.t() > 4, T.arange(12.)),
+                x.t().put(T.tensor([1, 2]), T.tensor([-1., -2])), x.t().take(T.tensor([1, 2])),
+                T.zeros(2, 3, dtype=T.bool).scatter(1, T.tensor([[2], [0]]), True),
+                T.zeros(2, 3, dtype=T.float16).scatter_reduce(
+                    1, T.tensor([[2, 2], [0, 1]]), T.ones(2, 2, dtype=T.float16) / 3, "mean"))
+    check(quiet(run))
+    check_error(lambda T: (x34(T),), lambda T, x: _quiet_call(
+        lambda T, x: x.index_put((T.tensor([1, 0, 1], dtype=T.uint8),), T.tensor(1.)), T, x))

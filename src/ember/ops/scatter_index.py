@@ -217,6 +217,11 @@ def index_put(input, indices, values, accumulate=False):
     if not keys:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            "nullptr (uninitialized)")    # (PyTorch's words)
+    if (len(keys) == 1 and keys[0]._data.dtype == np.uint8 and values._data.ndim == 0
+            and not accumulate):
+        # PyTorch's masked_fill shortcut for one mask and one value takes no uint8 mask.
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char")
     if sum(k._data.ndim if k._data.dtype == np.bool_ else 1 for k in keys) > x.ndim:
         raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(keys)})")
     target = getitem(Tensor._wrap(x), keys)._data.shape    # PyTorch's index errors
