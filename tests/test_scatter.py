@@ -429,3 +429,33 @@ def test_more_cases_as_torch():
     check(quiet(run))
     check_error(lambda T: (x34(T),), lambda T, x: _quiet_call(
         lambda T, x: x.index_put((T.tensor([1, 0, 1], dtype=T.uint8),), T.tensor(1.)), T, x))
+
+
+ARGUMENT_ERRORS = {
+    "scatter_str": lambda T, x: x.scatter(0, T.tensor([[0]]), "a"),
+    "scatter_list_index": lambda T, x: x.scatter(0, [0], x),
+    "scatter_reduce_int": lambda T, x: x.scatter(0, T.tensor([[0]]), x, reduce=3),
+    "scatter_missing": lambda T, x: x.scatter(0, T.tensor([[0]])),
+    "scatter_src_and_value": lambda T, x: x.scatter(0, T.tensor([[0]]), x, value=2),
+    "scatter_add_number": lambda T, x: x.scatter_add(0, T.tensor([[0]]), 2.0),
+    "scatter_reduce_number": lambda T, x: x.scatter_reduce(0, T.tensor([[0]]), 2.0, "sum"),
+    "index_fill_str": lambda T, x: x.index_fill(0, T.tensor([0]), "a"),
+    "index_fill_float_dim": lambda T, x: x.index_fill(0.5, T.tensor([0]), 1),
+    "index_fill_list": lambda T, x: x.index_fill(0, [0], 1),
+    "index_add_list": lambda T, x: x.index_add(0, [0], x),
+    "index_copy_list": lambda T, x: x.index_copy(0, [0], x),
+    "index_reduce_list": lambda T, x: x.index_reduce(0, [0], x, "prod"),
+    "index_put_number": lambda T, x: x.index_put((T.tensor([0]),), 1.0),
+    "take_list": lambda T, x: x.take([0]),
+    "put_list": lambda T, x: x.put([0], x),
+    "put_number": lambda T, x: x.put(T.tensor([0]), 1.0),
+    "masked_scatter_number": lambda T, x: x.masked_scatter(x > 0, 1.0),
+    "masked_scatter_list": lambda T, x: x.masked_scatter([True], x),
+    "take_along_dim_list": lambda T, x: x.take_along_dim([0]),
+}
+
+
+@pytest.mark.parametrize("name", ARGUMENT_ERRORS)
+def test_argument_type_errors(name):
+    """Method calls with arguments of the wrong type: PyTorch's TypeError text."""
+    check_error(lambda T: (x34(T),), ARGUMENT_ERRORS[name])

@@ -268,17 +268,67 @@ def _is_number(v):
     return isinstance(v, (int, float, bool, np.number, np.bool_))
 
 
+def _fits(param, v):
+    kind = param.split()[0]
+    if kind == "Tensor":
+        return isinstance(v, Tensor)
+    if kind == "int":
+        return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+    return _is_number(v)
+
+
+def invalid_combination(name, args, kwargs, signatures):
+    """PyTorch's TypeError for a call that fits none of the method's
+    overloads; `signatures`: (parameters, needs a keyword) pairs. An overload
+    that takes as many arguments explains which ones did not fit."""
+    from .conditional import _arg_type
+    got = [_arg_type(a) for a in args] + [f"{k}={_arg_type(v)}" for k, v in kwargs.items()]
+    # PyTorch checks an argument against the first overload's parameter of that name.
+    first = {}
+    for params, _ in signatures:
+        for p in params:
+            first.setdefault(p.split()[1], p)
+    lines = []
+    for params, keyword in signatures:
+        lines.append(f" * ({', '.join(params)}{', *, str reduce' if keyword else ''})")
+        if not kwargs and not keyword and len(params) == len(args):
+            marks = [_arg_type(a, True) if _fits(first[p.split()[1]], a)
+                     else f"!{_arg_type(a, True)}!"
+                     for p, a in zip(params, args)]
+            lines.append("      didn't match because some of the arguments have invalid "
+                         f"types: ({', '.join(marks)})")
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(got)}), but expected one of:\n" + "\n".join(lines) + "\n")
+
+
+def need_tensor(value, name, arg, position):
+    """PyTorch's TypeError for a non-tensor where a tensor argument goes
+    (positions as the method counts them)."""
+    if not isinstance(value, Tensor):
+        from .conditional import _arg_type
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                        f"{_arg_type(value)}")
+
+
+_SCATTER_SIGNATURES = ((("int dim", "Tensor index", "Tensor src"), False),
+                       (("int dim", "Tensor index", "Tensor src"), True),
+                       (("int dim", "Tensor index", "Number value"), False),
+                       (("int dim", "Tensor index", "Number value"), True))
+
+
 def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
     """Writes `src` (or the number `value`) into `input` at `index` along `dim`;
     `reduce` ('add', 'multiply', deprecated) combines instead of overwriting."""
-    if src is not _MISSING and value is not _MISSING or (src is _MISSING and value is _MISSING):
-        raise TypeError("scatter() received an invalid combination of arguments")
-    if src is not _MISSING and not isinstance(src, Tensor):
+    args = [a for a in (dim, index, src) if a is not _MISSING]
+    kwargs = {k: v for k, v in (("value", value), ("reduce", reduce))
+              if v is not _MISSING and v is not None}
+    if src is not _MISSING and not isinstance(src, Tensor) and value is _MISSING:
         value, src = src, _MISSING
-    if src is _MISSING and not _is_number(value) or not isinstance(index, Tensor):
-        raise TypeError("scatter() received an invalid combination of arguments - got "
-                        f"({type(dim).__name__}, {type(index).__name__}, "
-                        f"{type(value if src is _MISSING else src).__name__})")
+    if (not isinstance(dim, (int, np.integer)) or not isinstance(index, Tensor)
+            or (src is _MISSING) == (value is _MISSING)
+            or (src is _MISSING and not _is_number(value))
+            or (reduce is not None and not isinstance(reduce, str))):
+        raise invalid_combination("scatter", args, kwargs, _SCATTER_SIGNATURES)
     if reduce is not None and reduce not in ("add", "multiply"):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is _MISSING:
@@ -301,9 +351,8 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
 
 
 def scatter_add(input, dim, index, src):
-    if not isinstance(src, Tensor):
-        raise TypeError("scatter_add(): argument 'src' (position 3) must be Tensor, not "
-                        f"{type(src).__name__}")
+    need_tensor(index, "scatter_add", "index", 2)
+    need_tensor(src, "scatter_add", "src", 3)
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     data = reduce_at(x, key, vals, "sum", True)
     return recorded(ScatterAddBackward0, data, (input, src), (key, sub, ss.shape))
@@ -322,6 +371,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """Reduces `src` into `input` at `index` along `dim` with 'sum', 'prod',
     'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
     values where something is scattered."""
+    need_tensor(index, "scatter_reduce", "index", 2)
+    need_tensor(src, "scatter_reduce", "src", 3)
     reduce = _OLD_NAMES.get(reduce, reduce)
     if reduce not in _REDUCTIONS:
         raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "

@@ -7,7 +7,8 @@ from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .inplace import make_inplace
 from .scatter import (_reduce_formulas, bool_key, check_reduce_dtype,
-                      index_array, reduce_at, write_at)
+                      index_array, invalid_combination, need_tensor, reduce_at,
+                      write_at)
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put", "index_put_"]
 
@@ -25,10 +26,12 @@ def _key(x, d, idx):
 
 def _slice_checks(input, dim, index, source, name):
     """index_add's and index_reduce's checks: (input array, dim, index, source array)."""
+    need_tensor(index, name.rstrip("_"), "index", 2)
+    need_tensor(source, name.rstrip("_"), "source", 3)
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    idx = index._data if isinstance(index, Tensor) else None
-    if idx is None or idx.dtype not in (np.int32, np.int64):
+    idx = index._data
+    if idx.dtype not in (np.int32, np.int64):
         kind = _dtype_name(idx) if idx is not None else type(index).__name__
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: {kind}")
     if idx.ndim > 1:
@@ -85,12 +88,14 @@ IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
 
 def index_copy(input, dim, index, source):
     """`input` with the slices `index` names along `dim` replaced by `source`'s."""
+    need_tensor(index, "index_copy", "index", 2)
+    need_tensor(source, "index_copy", "source", 3)
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    idx = index._data if isinstance(index, Tensor) else None
-    if idx is None or idx.dtype != np.int64:
-        kind = _dtype_name(idx) if idx is not None else type(index).__name__
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {kind}")
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                           f"{_dtype_name(idx)}")
     if idx.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
     s = source._data
@@ -130,16 +135,19 @@ IndexFillBackward1 = grad_fn("IndexFillBackward1",
                              value=lambda xp, g, unique_key: xp.sum(g[unique_key], None))
 
 
+_FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
+                    (("int dim", "Tensor index", "Number value"), False))
+
+
 def index_fill(input, dim, index, value):
     """`input` with the slices `index` names along `dim` set to `value`."""
+    if (not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_))
+            or not isinstance(index, Tensor) or not isinstance(dim, (int, np.integer))):
+        raise invalid_combination("index_fill", (dim, index, value), {}, _FILL_SIGNATURES)
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
-        raise TypeError("index_fill() received an invalid combination of arguments - got "
-                        f"({type(dim).__name__}, {type(index).__name__}, "
-                        f"{type(value).__name__})")
-    idx = index._data if isinstance(index, Tensor) else None
-    if idx is None or idx.dtype != np.int64:
+    idx = index._data
+    if idx.dtype != np.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     if idx.ndim > 1:
         raise RuntimeError("Index has to be a vector/scalar")
@@ -209,9 +217,7 @@ def index_put(input, indices, values, accumulate=False):
         if not isinstance(k, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
                             f"{type(k).__name__}")
-    if not isinstance(values, Tensor):
-        raise TypeError("index_put(): argument 'values' (position 2) must be Tensor, not "
-                        f"{type(values).__name__}")
+    need_tensor(values, "index_put", "values", 2)
     x = input._data
     keys = tuple(indices)
     if not keys:

@@ -3,6 +3,7 @@ the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _dtype as D
 from ._common import Tensor, _state, broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
+from .scatter import need_tensor
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
@@ -23,6 +24,8 @@ MaskedScatterBackward0 = grad_fn(
 
 def masked_scatter(input, mask, source):
     """`input` with the places `mask` holds filled by `source`'s elements in order."""
+    need_tensor(mask, "masked_scatter", "mask", 1)
+    need_tensor(source, "masked_scatter", "source", 2)
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
@@ -50,11 +53,13 @@ def masked_scatter(input, mask, source):
 def _flat_key(x, index, name, with_source=None):
     """The places of `x` that flat positions `index` name, checked as
     PyTorch's take/put do (negative positions count from the end)."""
-    idx = index._data if isinstance(index, Tensor) else None
-    if idx is None or idx.dtype != np.int64:
-        kind = _dtype_name(idx) if idx is not None else type(index).__name__
-        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got {kind}")
+    need_tensor(index, name.rstrip("_"), "index", 1)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
+                           f"{_dtype_name(idx)}")
     if with_source is not None:
+        need_tensor(with_source, name.rstrip("_"), "source", 2)
         s = with_source._data
         if s.dtype != x.dtype:
             raise RuntimeError(f"{name}(): self and source expected to have the same dtype, but "
@@ -117,9 +122,7 @@ def take_along_dim(input, indices, dim=None):
     from .selection import gather
     from .shape import expand, view
     x = input._data
-    if not isinstance(indices, Tensor):
-        raise TypeError("take_along_dim(): argument 'indices' (position 2) must be Tensor, not "
-                        f"{type(indices).__name__}")
+    need_tensor(indices, "take_along_dim", "indices", 1)
     idx = indices._data
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
