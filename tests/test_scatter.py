@@ -459,3 +459,14 @@ ARGUMENT_ERRORS = {
 def test_argument_type_errors(name):
     """Method calls with arguments of the wrong type: PyTorch's TypeError text."""
     check_error(lambda T: (x34(T),), ARGUMENT_ERRORS[name])
+
+
+@pytest.mark.parametrize("op", ["scatter_reduce", "index_reduce"])
+def test_prod_with_repeated_zeros_refuses_double_backward(op):
+    def run(T):
+        x = T.tensor([2., 3.], requires_grad=True)
+        s = T.tensor([0., 0., 4.], requires_grad=True)
+        y = getattr(x, op)(0, T.tensor([0, 0, 1]), s, "prod")
+        g = T.autograd.grad(y.sum(), [x, s], create_graph=True)
+        return g + (T.autograd.grad(g[1].sum(), [s]),)
+    check(quiet(run))

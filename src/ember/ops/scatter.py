@@ -125,7 +125,16 @@ def _fit(v, sub, shape, node):
     return v
 
 
-def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_self):
+def _refuse(xp, g, message):
+    raise RuntimeError(message)
+
+
+# A gradient PyTorch gives once but refuses to differentiate again.
+ErrorNode = grad_fn("Error", self=_refuse)
+
+
+def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_self,
+                  source="src"):
     """PyTorch's scatter_reduce_backward / index_reduce_backward, on the key:
     the gradients of the input and of the source."""
     s = src if sub is None else src[sub]
@@ -145,6 +154,11 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
         single = zero & (zeros_there == 1)
         rest = xp.reduce_at(x, key, xp.where(single, 1, s), "prod", include_self)
         gs = xp.where(single, (g * rest)[key], (g * result)[key] / xp.where(zero, 1, s))
+        if xp.recording and (xp.data(zeros_there) > 1).any():
+            op = "scatter_reduce" if source == "src" else "index_reduce"
+            gs = recorded(ErrorNode, gs._data, (gs,), (
+                f"{op}(): Double backward is unsupported for {source} when >1 zeros in "
+                f"{source} are scattered to the same position in self",))
     else:
         # amax / amin: the gradient is shared evenly between the ties.
         x_won = xp.where(x == result, 1.0, 0.0)
@@ -162,7 +176,8 @@ def _reduce_formulas(source):
     index_reduce), which is also the parameter the formula reads it by."""
     def part(i):
         def pick(xp, g, x, s, result, key, sub, src_shape, reduce, include_self):
-            grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce, include_self)
+            grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce, include_self,
+                                  source)
             return grads[0] if i == 0 else _fit(grads[1], sub, src_shape,
                                                 "ScatterReduceBackward0")
         if source == "src":
