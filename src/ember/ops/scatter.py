@@ -44,26 +44,61 @@ def _identity(reduce, dtype):
     return info.max if high else info.min
 
 
-def linear_index(key, shape):
+class Key(tuple):
+    """An op's key (NumPy reads it as the tuple it is), which keeps its flat
+    positions once computed: the forward and each backward formula use them."""
+    lin = None
+
+
+def linear_index(key, shape, ravel=True):
     """The flat (C order) positions of the places `key` names, one per element
-    of x[key], raveled. A key is index arrays broadcasting together (scatter)
-    or `:` slices with one index vector (index_add, ...), or a 0-d input's
-    bool. NumPy's ufunc.at is many times faster on one flat axis."""
+    of x[key] (raveled, or in x[key]'s shape). A key is index arrays that
+    broadcast together (scatter, take), `:` slices with one index vector
+    (index_add, ...), or a 0-d input's bool. NumPy's ufunc.at and take are
+    many times faster on one flat axis than with a tuple of indices."""
+    cached = getattr(key, "lin", None)
+    if cached is not None and cached[0] == shape:
+        lin = cached[1]
+        return np.ravel(lin) if ravel else lin
     nd = len(shape)
     if nd == 0:
         return np.zeros(int(key[0]), np.intp)
-    key = key + (slice(None),) * (nd - len(key))
+    sliced = len(key) < nd or any(isinstance(k, slice) for k in key)
+    given, key = key, key + (slice(None),) * (nd - len(key))
     lin, stride = None, 1
     for a in range(nd - 1, -1, -1):
         k = key[a]
         if isinstance(k, slice):
             k = np.arange(shape[a])
-        if k.ndim == 1:
+        if sliced:      # each axis keeps its place, as NumPy does with one index vector
             k = k.reshape((-1,) + (1,) * (nd - a - 1))
         k = k * stride if stride != 1 else k
         lin = k if lin is None else lin + k
         stride *= shape[a]
-    return np.ravel(lin)
+    if isinstance(given, Key):
+        given.lin = (tuple(shape), lin)
+    return np.ravel(lin) if ravel else lin
+
+
+def _take_at(g, key):
+    """g[key] through flat positions."""
+    return np.take(g, linear_index(key, g.shape, ravel=False))
+
+
+def _add_at(v, shape, key):
+    """Zeros of `shape` with `v` added at the places `key` names (repeats add up)."""
+    out = np.zeros(int(np.prod(shape)), v.dtype)
+    np.add.at(out, linear_index(key, shape), np.ravel(v))
+    return out.reshape(shape)
+
+
+def _add_at_recorded(v, shape, key):
+    from ._xp import _index_scatter
+    return _index_scatter(v, shape, key, True)
+
+
+provide("take_at", _take_at, lambda g, key: g[key])
+provide("add_at", _add_at, _add_at_recorded)
 
 
 def write_at(x, key, vals, ufunc=None):
@@ -139,10 +174,10 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
     the gradients of the input and of the source."""
     s = src if sub is None else src[sub]
     if reduce == "sum":
-        gx, gs = g, g[key]
+        gx, gs = g, xp.take_at(g, key)
     elif reduce == "mean":
         count = _counts(x.shape, key, include_self)
-        gx, gs = g / count, g[key] / count[key]
+        gx, gs = g / count, xp.take_at(g, key) / _take_at(count, key)
     elif reduce == "prod":
         # Products of the others, safe where an element is 0: the input's
         # zeros are replaced by ones; a source zero alone at its place gets
@@ -150,10 +185,11 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
         ones_at_zero = xp.where(x == 0, 1, x)
         gx = g * xp.reduce_at(ones_at_zero, key, s, "prod", include_self) / ones_at_zero
         zero = s == 0
-        zeros_there = xp.index_backward(xp.where(zero, 1.0, 0.0), x.shape, key, True)[key]
+        zeros_there = xp.take_at(xp.add_at(xp.where(zero, 1.0, 0.0), x.shape, key), key)
         single = zero & (zeros_there == 1)
         rest = xp.reduce_at(x, key, xp.where(single, 1, s), "prod", include_self)
-        gs = xp.where(single, (g * rest)[key], (g * result)[key] / xp.where(zero, 1, s))
+        gs = xp.where(single, xp.take_at(g * rest, key),
+                      xp.take_at(g * result, key) / xp.where(zero, 1, s))
         if xp.recording and (xp.data(zeros_there) > 1).any():
             op = "scatter_reduce" if source == "src" else "index_reduce"
             gs = recorded(ErrorNode, gs._data, (gs,), (
@@ -162,12 +198,15 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
     else:
         # amax / amin: the gradient is shared evenly between the ties.
         x_won = xp.where(x == result, 1.0, 0.0)
-        s_won = xp.where(s == result[key], 1.0, 0.0)
-        share = g / (x_won + xp.index_backward(s_won, x.shape, key, True))
-        gx, gs = x_won * share, s_won * share[key]
+        s_won = xp.where(s == xp.take_at(result, key), 1.0, 0.0)
+        share = g / (x_won + xp.add_at(s_won, x.shape, key))
+        gx, gs = x_won * share, s_won * xp.take_at(share, key)
     if not include_self:
         gx = xp.index_fill(gx, key, 0)
     return gx, gs
+
+
+_LAST_GRADS = [None, None, None, None]
 
 
 def _reduce_formulas(source):
@@ -176,8 +215,16 @@ def _reduce_formulas(source):
     index_reduce), which is also the parameter the formula reads it by."""
     def part(i):
         def pick(xp, g, x, s, result, key, sub, src_shape, reduce, include_self):
-            grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce, include_self,
-                                  source)
+            # The engine asks for the input's gradient, then the source's, with
+            # the same `g`: both are computed once.
+            last = _LAST_GRADS
+            if last[0] is g and last[1] is key and last[2] is xp:
+                grads = last[3]
+                last[:] = (None, None, None, None)
+            else:
+                grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce,
+                                      include_self, source)
+                last[:] = (g, key, xp, grads) if i == 0 else (None, None, None, None)
             return grads[0] if i == 0 else _fit(grads[1], sub, src_shape,
                                                 "ScatterReduceBackward0")
         if source == "src":
@@ -252,7 +299,7 @@ def _scatter_key(input, dim, index, src, name="scatter"):
     elif ids.size == 0:
         key = (np.zeros(0, np.intp),) * xs.ndim     # nothing is written
     else:
-        key = tuple(ids if i == d else np.arange(n).reshape((-1,) + (1,) * (ids.ndim - i - 1))
+        key = Key(ids if i == d else np.arange(n).reshape((-1,) + (1,) * (ids.ndim - i - 1))
                     for i, n in enumerate(ids.shape))
     sub = vals = None
     if ss is not None:
@@ -264,11 +311,13 @@ def _scatter_key(input, dim, index, src, name="scatter"):
 
 ScatterBackward0 = grad_fn(
     "ScatterBackward0", self=lambda xp, g, key: xp.index_fill(g, key, 0),
-    src=lambda xp, g, key, sub, src_shape: _fit(g[key], sub, src_shape, "ScatterBackward0"))
+    src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
+                                                "ScatterBackward0"))
 ScatterBackward1 = grad_fn("ScatterBackward1", self=lambda xp, g, key: xp.index_fill(g, key, 0))
 ScatterAddBackward0 = grad_fn(
     "ScatterAddBackward0", self=lambda xp, g: g,
-    src=lambda xp, g, key, sub, src_shape: _fit(g[key], sub, src_shape, "ScatterAddBackward0"))
+    src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
+                                                "ScatterAddBackward0"))
 
 
 def _not_implemented(xp, g):

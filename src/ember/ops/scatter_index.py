@@ -6,7 +6,7 @@ from .. import _dtype as D
 from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from .inplace import make_inplace
-from .scatter import (_reduce_formulas, bool_key, check_reduce_dtype,
+from .scatter import (Key, _reduce_formulas, bool_key, check_reduce_dtype,
                       index_array, invalid_combination, need_tensor, reduce_at,
                       write_at)
 
@@ -21,7 +21,7 @@ def _key(x, d, idx):
     """The places of a slice-wise index: `idx` along `d`, all of the rest."""
     if x.ndim == 0:
         return bool_key(x, idx)
-    return (slice(None),) * d + (idx.reshape(-1),)
+    return Key((slice(None),) * d + (idx.reshape(-1),))
 
 
 def _slice_checks(input, dim, index, source, name):
@@ -59,8 +59,8 @@ def _source_values(s, x):
 
 # PyTorch's source formulas read the source (its dim), so it is saved.
 IndexAddBackward0 = grad_fn("IndexAddBackward0", self=lambda xp, g: g,
-                            source=lambda xp, g, source, key, alpha: g[key] if alpha == 1
-                            else g[key] * alpha)
+                            source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
+                            if alpha == 1 else xp.take_at(g, key) * alpha)
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -83,7 +83,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
                              self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                             source=lambda xp, g, source, key: g[key])
+                             source=lambda xp, g, source, key: xp.take_at(g, key))
 
 
 def index_copy(input, dim, index, source):
@@ -132,7 +132,8 @@ IndexFillBackward0 = grad_fn("IndexFillBackward0",
 # A value tensor gets the gradient of every filled place, each once.
 IndexFillBackward1 = grad_fn("IndexFillBackward1",
                              self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                             value=lambda xp, g, unique_key: xp.sum(g[unique_key], None))
+                             value=lambda xp, g, unique_key: xp.sum(xp.take_at(g, unique_key),
+                                                                    None))
 
 
 _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),

@@ -3,7 +3,7 @@ the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _dtype as D
 from ._common import Tensor, _state, broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
-from .scatter import need_tensor
+from .scatter import Key, need_tensor
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
@@ -74,15 +74,15 @@ def _flat_key(x, index, name, with_source=None):
         raise IndexError(f"out of range: tried to access index {idx[bad][0]} on a tensor of "
                          f"{x.size} elements.")
     flat = np.where(idx < 0, idx + x.size, idx)
-    return np.unravel_index(flat, x.shape) if x.ndim else (flat,)
+    return Key(np.unravel_index(flat, x.shape) if x.ndim else (flat,))
 
 
 def _flat_view(x):
     return x.reshape(1) if x.ndim == 0 else x
 
 
-TakeBackward0 = grad_fn("TakeBackward0", self=lambda xp, g, self, key: xp.index_backward(
-    g, self.shape if self.ndim else (1,), key, True))
+TakeBackward0 = grad_fn("TakeBackward0", self=lambda xp, g, self, key: xp.add_at(
+    g, self.shape if self.ndim else (1,), key))
 
 
 def take(input, index):
@@ -95,7 +95,8 @@ def take(input, index):
 PutBackward0 = grad_fn("PutBackward0",
                        self=lambda xp, g, key, accumulate: g if accumulate
                        else xp.index_fill(g, key, 0),
-                       source=lambda xp, g, source, key: xp.reshape(g[key], source.shape)
+                       source=lambda xp, g, source, key: xp.reshape(xp.take_at(g, key),
+                                                                    source.shape)
                        if g.ndim else xp.expand(g, source.shape))
 
 
