@@ -83,7 +83,7 @@ OPS = [
      [((3, 4), ANY), ((4,), ANY)], True),
     ("index_put_mask", lambda T, x, v: x.index_put((x > 0,), v), [((3, 4), ANY), ((), ANY)],
      True),
-    ("index_put_", lambda T, x, v: T.index_put_(x * 1, (_i(T, [1]),), v),
+    ("index_put_", lambda T, x, v: T.index_put_(x * 1, (_i(T, [1]),), v),  # (torch.index_put_)
      [((3, 4), ANY), ((4,), ANY)], True),
     ("masked_scatter", lambda T, x, s: T.masked_scatter(x, x > 0, s),
      [((3, 4), ANY), ((14,), ANY)], True),

@@ -4,13 +4,13 @@ index_add, index_copy, index_fill, index_reduce, index_put
 (scatter_index.py); masked_scatter, put, take, take_along_dim, argwhere
 (scatter_take.py).
 
-Each op turns its index into a NumPy key (a tuple of index arrays and
-slices) naming the places of the input it writes; the forward is one
-NumPy assignment or ufunc `.at` call on that key, and every derivative is
-written with the same key: `g[key]` gathers, `xp.index_fill(g, key, 0)`
-blanks the overwritten places, `xp.index_backward(v, shape, key, True)`
-adds into them. One reduction core and one set of derivative formulas
-serve scatter_reduce and index_reduce alike.
+Each op turns its index into a key (a tuple of index arrays and slices, as
+NumPy reads it) naming the places of the input it writes. The forward
+writes through the key's flat positions (one ufunc.at or assignment on one
+axis); the derivatives use the same key: `xp.take_at(g, key)` gathers,
+`xp.index_fill(g, key, 0)` blanks the overwritten places,
+`xp.add_at(v, shape, key)` adds into them. One reduction core and one set
+of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
@@ -249,8 +249,8 @@ def index_array(index, message):
 def check_bounds(ids, d, size, shape=None):
     """PyTorch's error for the first index outside [0, size) that its kernel
     meets (in the order the gather/scatter kernel visits the index)."""
-    bad = (ids < 0) | (ids >= size)
-    if bad.any():
+    if ids.min() < 0 or ids.max() >= size:
+        bad = (ids < 0) | (ids >= size)
         if shape is not None and ids.ndim > 1:
             order = _gather_order(shape, d, ids.shape)
             first = np.transpose(ids, order)[np.transpose(bad, order)][0]
@@ -326,6 +326,7 @@ def _not_implemented(xp, g):
 
 # scatter(..., reduce=...): PyTorch records a node that refuses to differentiate.
 NotImplementedScatter = grad_fn("NotImplemented", self=_not_implemented, src=_not_implemented)
+NotImplementedScatter._full_name = "ember::autograd::NotImplemented"
 
 
 def _is_number(v):

@@ -1,5 +1,6 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
+import inspect
 import warnings
 
 from .. import _dtype as D
@@ -10,7 +11,7 @@ from .scatter import (Key, _reduce_formulas, bool_key, check_reduce_dtype,
                       index_array, invalid_combination, need_tensor, reduce_at,
                       write_at)
 
-__all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put", "index_put_"]
+__all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put"]
 
 
 def _dtype_name(a):
@@ -251,6 +252,10 @@ register(index_add, inplace=True, node=IndexAddBackward0)
 register(index_copy, inplace=True, node=IndexCopyBackward0)
 register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
 register(index_reduce, inplace=True, node=IndexReduceBackward0)
-register(index_put, inplace=True, node=IndexPutBackward0, out=False)
-# torch.index_put_ is a function too (the method, from the same declaration).
-index_put_ = register(make_inplace(index_put, "index_put_"), "index_put_", out=False)
+# torch.index_put_ is a function too. (Registries from main's 435da9d on make
+# it from the declaration; before, it is declared as an op of its own.)
+if "inplace_function" in inspect.signature(register).parameters:
+    register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)
+else:
+    register(index_put, inplace=True, node=IndexPutBackward0, out=False)
+    register(make_inplace(index_put, "index_put_"), "index_put_", out=False)
