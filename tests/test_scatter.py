@@ -85,6 +85,10 @@ def test_bool_inputs():
                      (x34(T) > 6).take(T.tensor([0, 11]))), exact=True)
     check_error(lambda T: (x34(T) > 6,),
                 lambda T, x: x.scatter_reduce(0, T.tensor([[0]]), x[:1, :1], "mean"))
+    check_error(lambda T: (x34(T) > 6,), quiet(
+        lambda T, x: x.index_reduce(0, T.tensor([0]), x[:1], "mean")))
+    check(quiet(lambda T: [(x34(T) > 6).index_reduce(0, T.tensor([0]), T.ones(1, 4).bool(), r)
+                           for r in ("prod", "amax", "amin")]))
 
 
 def test_integer_means_round_down():

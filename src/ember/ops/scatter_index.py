@@ -193,7 +193,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     size = x.shape[d] if x.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
-    check_reduce_dtype(x, reduce, "index_reduce_func_cpu_")
+    check_reduce_dtype(x, reduce, "div_floor_cpu")
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     return recorded(IndexReduceBackward0, data, (input, source),
