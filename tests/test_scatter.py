@@ -274,6 +274,10 @@ OTHER_ERRORS = {
     "take_along_flat_high": lambda T, x: T.take_along_dim(x, T.tensor([12])),
     "take_along_flat_negative": lambda T, x: T.take_along_dim(x, T.tensor([-1])),
     "masked_fill_value_1d": lambda T, x: x.masked_fill(x > 1, T.tensor([1.])),
+    "take_from_empty": lambda T, x: x[:0].take(T.tensor([0])),
+    "put_into_empty": lambda T, x: x[:0].clone().put(T.tensor([0]), T.ones(1)),
+    "take_along_empty_dim": lambda T, x: T.take_along_dim(x[:0], T.zeros(1, 4, dtype=T.int64),
+                                                          0),
 }
 
 

@@ -69,6 +69,9 @@ def _flat_key(x, index, name, with_source=None):
             raise IndexError(f"{name}(): Expected source and index to have the same number of "
                              f"elements, but got source.numel() = {s.size}, index.numel() = "
                              f"{idx.size}")
+    if idx.size and x.size == 0:
+        raise IndexError("take(): tried to take from an empty tensor" if name == "take" else
+                         f"{name}(): Tried to put elements into an empty tensor")
     bad = (idx < -x.size) | (idx >= x.size)
     if bad.any():
         raise IndexError(f"out of range: tried to access index {idx[bad][0]} on a tensor of "
@@ -142,6 +145,8 @@ def take_along_dim(input, indices, dim=None):
         raise broadcast_error(sizes, idx.shape) from None
     # PyTorch wraps the indices into range along `dim` here (Python's modulo).
     size = x.shape[d] if x.ndim else 1
+    if size == 0 and idx.size:
+        raise RuntimeError("ZeroDivisionError")     # (PyTorch's words: its modulo by 0)
     ids = np.broadcast_to(idx % size if size else idx, shape)
     wide = shape[:d] + x.shape[d:d + 1] + shape[d + 1:]
     return gather(expand(input, wide), d, wrap(np.ascontiguousarray(ids)))
