@@ -128,3 +128,26 @@ INPLACE_ARGS = {
     "put": lambda T, x: ((T.tensor([1, 11]), x[0, :2] - 7), {}),
     "masked_fill": lambda T, x: ((x > 2, T.tensor(-5.).double()), {}),
 }
+
+
+# Second derivatives compared with PyTorch's (values and grad_fn names), on
+# x, s = float64 (2, 3) tensors holding zeros and ties: name -> f(T, x, s).
+_I = [[0, 1, 0], [1, 1, 0]]
+SECOND_ORDER = {
+    **{f"scatter_reduce_{r}_{inc}": (lambda r, inc: lambda T, x, s: x.scatter_reduce(
+        0, T.tensor(_I), s, r, include_self=inc))(r, inc)
+       for r in ("sum", "prod", "mean", "amax", "amin") for inc in (True, False)},
+    **{f"index_reduce_{r}_{inc}": (lambda r, inc: lambda T, x, s: _index_reduce(
+        x, 1, T.tensor([2, 0, 2]), s, r, include_self=inc))(r, inc)
+       for r in ("prod", "mean", "amax", "amin") for inc in (True, False)},
+    "scatter": lambda T, x, s: x.scatter(0, T.tensor([[1, 0, 1]]), s * s),
+    "index_add": lambda T, x, s: x.index_add(1, T.tensor([2, 2, 0]), s * s, alpha=2),
+    "index_copy": lambda T, x, s: x.index_copy(1, T.tensor([2, 0, 1]), s * s),
+    "masked_scatter": lambda T, x, s: (x * x).masked_scatter(x > 1, s * s),
+    "put": lambda T, x, s: (x * x).put(T.tensor([0, 5, 0]), (s * s)[0], accumulate=True),
+    "take": lambda T, x, s: (x * s).take(T.tensor([[0, 5], [0, 3], [1, 1]])),
+    "index_put": lambda T, x, s: (x * x).index_put(
+        (T.tensor([0, 0, 1]), T.tensor([2, 2, 0])), (s * s)[1], accumulate=True),
+    "masked_fill": lambda T, x, s: (x * x).masked_fill(x > 1, (s * s).sum()),
+    "index_fill": lambda T, x, s: (x * x).index_fill(1, T.tensor([0, 0]), (s * s).sum()),
+}

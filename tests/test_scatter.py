@@ -7,7 +7,7 @@ import pytest
 
 import ember
 from compare_torch import check, check_error
-from op_table_scatter import INPLACE_ARGS
+from op_table_scatter import INPLACE_ARGS, SECOND_ORDER
 
 torch = pytest.importorskip("torch")
 
@@ -462,3 +462,16 @@ def test_prod_with_repeated_zeros_refuses_double_backward(op):
         g = T.autograd.grad(y.sum(), [x, s], create_graph=True)
         return g + (T.autograd.grad(g[1].sum(), [s]),)
     check(quiet(run))
+
+
+@pytest.mark.parametrize("name", SECOND_ORDER)
+def test_second_derivatives_as_torch(name):
+    def run(T):
+        x = T.tensor([[1., 0., 3.], [3., 0., 2.]], dtype=T.float64, requires_grad=True)
+        s = T.tensor([[3., 0., 3.], [2., 5., 0.5]], dtype=T.float64, requires_grad=True)
+        y = SECOND_ORDER[name](T, x, s)
+        gx, gs = T.autograd.grad((y * T.arange(1., 1. + y.numel()).reshape(y.shape)).sum(),
+                                 [x, s], create_graph=True)
+        return (gx, gs) + T.autograd.grad((gx * gx).sum() + (gs * gs * gs).sum(), [x, s],
+                                          allow_unused=True)
+    check(run, rtol=1e-10, atol=1e-9)

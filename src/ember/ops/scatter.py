@@ -8,7 +8,7 @@ Each op turns its index into a key (a tuple of index arrays and slices, as
 NumPy reads it) naming the places of the input it writes. The forward
 writes through the key's flat positions (one ufunc.at or assignment on one
 axis); the derivatives use the same key: `xp.take_at(g, key)` gathers,
-`xp.index_fill(g, key, 0)` blanks the overwritten places,
+`xp.scatter_fill(g, key)` blanks the overwritten places,
 `xp.add_at(v, shape, key)` adds into them. One reduction core and one set
 of derivative formulas serve scatter_reduce and index_reduce alike.
 """
@@ -97,7 +97,15 @@ def _add_at_recorded(v, shape, key):
     return _index_scatter(v, shape, key, True)
 
 
+def fill_at(g, key):
+    """`g` with zeros at the places `key` names."""
+    return write_at(g, key, 0)
+
+
 provide("take_at", _take_at, lambda g, key: g[key])
+# (recorded as PyTorch's formulas do it, grad.scatter(dim, index, 0))
+provide("scatter_fill", fill_at,
+        lambda g, key: recorded(ScatterBackward1, fill_at(g._data, key), (g,), (key,)))
 provide("add_at", _add_at, _add_at_recorded)
 
 
@@ -202,7 +210,7 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
         share = g / (x_won + xp.add_at(s_won, x.shape, key))
         gx, gs = x_won * share, s_won * xp.take_at(share, key)
     if not include_self:
-        gx = xp.index_fill(gx, key, 0)
+        gx = xp.scatter_fill(gx, key) if source == "src" else xp.index_fill_at(gx, key)
     return gx, gs
 
 
@@ -310,10 +318,10 @@ def _scatter_key(input, dim, index, src, name="scatter"):
 
 
 ScatterBackward0 = grad_fn(
-    "ScatterBackward0", self=lambda xp, g, key: xp.index_fill(g, key, 0),
+    "ScatterBackward0", self=lambda xp, g, key: xp.scatter_fill(g, key),
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
                                                 "ScatterBackward0"))
-ScatterBackward1 = grad_fn("ScatterBackward1", self=lambda xp, g, key: xp.index_fill(g, key, 0))
+ScatterBackward1 = grad_fn("ScatterBackward1", self=lambda xp, g, key: xp.scatter_fill(g, key))
 ScatterAddBackward0 = grad_fn(
     "ScatterAddBackward0", self=lambda xp, g: g,
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,

@@ -6,8 +6,9 @@ import warnings
 from .. import _dtype as D
 from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
+from ._xp import provide
 from .inplace import make_inplace
-from .scatter import (Key, _reduce_formulas, bool_key, check_reduce_dtype,
+from .scatter import (Key, _reduce_formulas, fill_at, bool_key, check_reduce_dtype,
                       index_array, invalid_combination, need_tensor, reduce_at,
                       write_at)
 
@@ -83,7 +84,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 
 IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
-                             self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                             self=lambda xp, g, key: xp.index_fill_at(g, key),
                              source=lambda xp, g, source, key: xp.take_at(g, key))
 
 
@@ -129,13 +130,17 @@ def index_copy(input, dim, index, source):
 
 
 IndexFillBackward0 = grad_fn("IndexFillBackward0",
-                             self=lambda xp, g, key: xp.index_fill(g, key, 0))
+                             self=lambda xp, g, key: xp.index_fill_at(g, key))
 # A value tensor gets the gradient of every filled place, each once.
 IndexFillBackward1 = grad_fn("IndexFillBackward1",
-                             self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                             self=lambda xp, g, key: xp.index_fill_at(g, key),
                              value=lambda xp, g, unique_key: xp.sum(xp.take_at(g, unique_key),
                                                                     None))
 
+
+# (recorded as PyTorch's formulas do it, grad.index_fill(dim, index, 0))
+provide("index_fill_at", fill_at,
+        lambda g, key: recorded(IndexFillBackward0, fill_at(g._data, key), (g,), (key,)))
 
 _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
                     (("int dim", "Tensor index", "Number value"), False))
