@@ -8,9 +8,8 @@ from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from .inplace import make_inplace
-from .scatter import (Key, _reduce_formulas, fill_at, bool_key, check_reduce_dtype,
-                      index_array, invalid_combination, need_tensor, reduce_at,
-                      write_at)
+from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
+from .scatter_checks import bool_key, invalid_combination, need_tensor
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put"]
 

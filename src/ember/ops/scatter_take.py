@@ -1,9 +1,10 @@
 """masked_scatter, put, take, take_along_dim and argwhere: ops addressing
 the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _dtype as D
-from ._common import Tensor, _state, broadcast_error, np, recorded, wrap, wrap_dim
+from ._common import broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
-from .scatter import Key, need_tensor
+from .scatter import Key
+from .scatter_checks import need_tensor
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
