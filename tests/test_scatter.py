@@ -7,7 +7,7 @@ import pytest
 
 import ember
 from compare_torch import check, check_error
-from op_table_scatter import INPLACE_ARGS, SECOND_ORDER
+from op_table_scatter import ERRORS, INPLACE_ARGS, SECOND_ORDER
 
 torch = pytest.importorskip("torch")
 
@@ -186,101 +186,6 @@ def test_index_put_function_form():
 
 
 # -- errors ---------------------------------------------------------------------------
-SCATTER_ERRORS = {
-    "index_int16": lambda T, x: x.scatter(0, T.tensor([[0, 1]]).short(), x[:1, :2]),
-    "index_float": lambda T, x: x.scatter(0, T.tensor([[0.]]), x[:1, :1]),
-    "index_high": lambda T, x: x.scatter(0, T.tensor([[3, 0, 0, 0]]), x),
-    "index_negative": lambda T, x: x.scatter(0, T.tensor([[-1, 0, 0, 0]]), x),
-    "index_order": lambda T, x: x.scatter(0, T.tensor([[0, 7, 0, 0], [5, 0, 0, 0]]), x),
-    "index_order_dim1": lambda T, x: x.scatter(1, T.tensor([[0, 7, 0, 0], [5, 0, 0, 0]]), x),
-    "value_index_high": lambda T, x: x.scatter(1, T.tensor([[4]]), 1.0),
-    "src_dtype": lambda T, x: x.scatter(0, T.tensor([[0]]), x.double()),
-    "src_int": lambda T, x: x.scatter(0, T.tensor([[0]]), x.long()),
-    "index_ndim": lambda T, x: x.scatter(0, T.tensor([0, 1]), x),
-    "index_too_big": lambda T, x: x.scatter(0, T.zeros(4, 4, dtype=T.int64), x),
-    "index_bigger_than_src": lambda T, x: x.scatter(0, T.zeros(2, 4, dtype=T.int64), x[:1]),
-    "src_ndim": lambda T, x: x.scatter(0, T.tensor([[0]]), T.ones(1)),
-    "dim": lambda T, x: x.scatter(2, T.tensor([[0]]), x),
-    "add_index_high": lambda T, x: x.scatter_add(0, T.tensor([[0, 7, 0, 0]]), x),
-    "add_src_dtype": lambda T, x: x.scatter_add(0, T.tensor([[0]]), x.double()),
-    "add_value": lambda T, x: x.scatter_add(0, T.tensor([[0]]), 2.0),
-    "add_index_too_big": lambda T, x: x.scatter_add(0, T.zeros(3, 5, dtype=T.int64), x),
-    "reduce_index": lambda T, x: x.scatter_reduce(0, T.tensor([[0.]]), x, "sum"),
-    "reduce_name": lambda T, x: x.scatter_reduce(0, T.tensor([[0]]), x, "add"),
-    "reduce_dtype": lambda T, x: x.scatter_reduce(0, T.tensor([[0]]), x.double(), "sum"),
-    "reduce_index_high": lambda T, x: x.scatter_reduce(0, T.tensor([[5]]), x, "amax"),
-}
-
-
-INDEX_ERRORS = {
-    "add_index_float": lambda T, x: x.index_add(0, T.tensor([0.]), x[:1]),
-    "add_index_high": lambda T, x: x.index_add(0, T.tensor([0, 3]), x[:2]),
-    "add_index_negative": lambda T, x: x.index_add(0, T.tensor([0, -1]), x[:2]),
-    "add_index_2d": lambda T, x: x.index_add(0, T.tensor([[0, 1]]), x[:2]),
-    "add_dtype": lambda T, x: x.index_add(0, T.tensor([0]), x[:1].double()),
-    "add_count": lambda T, x: x.index_add(0, T.tensor([0, 1]), x),
-    "add_shape": lambda T, x: x.index_add(0, T.tensor([0]), T.ones(1, 5)),
-    "add_ndim": lambda T, x: x.index_add(0, T.tensor([0, 1]), T.ones(2, 4, 1)),
-    "add_vector_source": lambda T, x: x.index_add(0, T.tensor([1]), T.ones(4)),
-    "copy_index_int": lambda T, x: x.index_copy(0, T.tensor([0]).int(), x[:1]),
-    "copy_index_float": lambda T, x: x.index_copy(0, T.tensor([0.]), x[:1]),
-    "copy_index_high": lambda T, x: x.index_copy(0, T.tensor([3]), x[:1]),
-    "copy_index_negative": lambda T, x: x.index_copy(0, T.tensor([-1]), x[:1]),
-    "copy_dtype": lambda T, x: x.index_copy(0, T.tensor([0]), x[:1].double()),
-    "copy_count": lambda T, x: x.index_copy(0, T.tensor([0, 1]), x),
-    "copy_slice_shape": lambda T, x: x.index_copy(0, T.tensor([0]), T.ones(1, 5)),
-    "copy_index_2d": lambda T, x: x.index_copy(0, T.tensor([[0]]), x[:1]),
-    "copy_ndim": lambda T, x: x.index_copy(0, T.tensor([1]), T.ones(4)),
-    "fill_index_int": lambda T, x: x.index_fill(0, T.tensor([0]).int(), 1),
-    "fill_index_high": lambda T, x: x.index_fill(0, T.tensor([3]), 1),
-    "fill_index_low": lambda T, x: x.index_fill(0, T.tensor([-4]), 1),
-    "fill_index_2d": lambda T, x: x.index_fill(0, T.tensor([[0]]), 1),
-    "fill_value_1d": lambda T, x: x.index_fill(0, T.tensor([0]), T.tensor([1.])),
-    "reduce_name": lambda T, x: x.index_reduce(0, T.tensor([0]), x[:1], "sum"),
-    "reduce_index_float": lambda T, x: x.index_reduce(0, T.tensor([0.]), x[:1], "prod"),
-    "reduce_index_high": lambda T, x: x.index_reduce(0, T.tensor([3]), x[:1], "prod"),
-    "reduce_dtype": lambda T, x: x.index_reduce(0, T.tensor([0]), x[:1].double(), "amax"),
-    "reduce_count": lambda T, x: x.index_reduce(0, T.tensor([0]), x, "mean"),
-    "reduce_shape": lambda T, x: x.index_reduce(0, T.tensor([0]), T.ones(1, 5), "amin"),
-    "reduce_index_2d": lambda T, x: x.index_reduce(0, T.tensor([[0]]), x[:1], "prod"),
-    "put_dtype": lambda T, x: x.index_put((T.tensor([0]),), T.tensor(1., dtype=T.float64)),
-    "put_index_high": lambda T, x: x.index_put((T.tensor([0, 5]),), T.tensor(1.)),
-    "put_index_float": lambda T, x: x.index_put((T.tensor([0.]),), T.tensor(1.)),
-    "put_values_shape": lambda T, x: x.index_put((T.tensor([0, 2]),), T.ones(3)),
-    "put_too_many": lambda T, x: x.index_put((T.tensor([0]),) * 3, T.ones(1)),
-    "put_none": lambda T, x: x.index_put((None, T.tensor([0])), T.ones(1)),
-    "put_values_number": lambda T, x: x.index_put((T.tensor([0]),), 1.0),
-}
-
-
-OTHER_ERRORS = {
-    "masked_scatter_count": lambda T, x: x.masked_scatter(x > 1, T.ones(3)),
-    "masked_scatter_mask_dtype": lambda T, x: x.masked_scatter((x > 1).long(), x),
-    "masked_scatter_dtype": lambda T, x: x.masked_scatter(x > 1, x.long()),
-    "masked_scatter_shape": lambda T, x: x.masked_scatter(T.ones(2, 4, dtype=T.bool), x),
-    "put_high": lambda T, x: x.put(T.tensor([1, 12]), T.ones(2)),
-    "put_low": lambda T, x: x.put(T.tensor([1, -13]), T.ones(2)),
-    "put_count": lambda T, x: x.put(T.tensor([1, 2]), T.ones(3)),
-    "put_dtype": lambda T, x: x.put(T.tensor([1, 2]), T.ones(2).double()),
-    "put_index_int": lambda T, x: x.put(T.tensor([1, 2]).int(), T.ones(2)),
-    "take_high": lambda T, x: x.take(T.tensor([1, 12])),
-    "take_low": lambda T, x: x.take(T.tensor([-13])),
-    "take_index_int": lambda T, x: x.take(T.tensor([1]).int()),
-    "take_along_broadcast": lambda T, x: T.take_along_dim(x, T.tensor([[0, 2]]), 0),
-    "take_along_index_int": lambda T, x: T.take_along_dim(x, T.tensor([[0]]).int(), 0),
-    "take_along_index_float": lambda T, x: T.take_along_dim(x, T.tensor([[0.]]), 0),
-    "take_along_ndim": lambda T, x: T.take_along_dim(x, T.tensor([0]), 0),
-    "take_along_dim": lambda T, x: T.take_along_dim(x, T.tensor([[0]]), 2),
-    "take_along_flat_high": lambda T, x: T.take_along_dim(x, T.tensor([12])),
-    "take_along_flat_negative": lambda T, x: T.take_along_dim(x, T.tensor([-1])),
-    "masked_fill_value_1d": lambda T, x: x.masked_fill(x > 1, T.tensor([1.])),
-    "take_from_empty": lambda T, x: x[:0].take(T.tensor([0])),
-    "put_into_empty": lambda T, x: x[:0].clone().put(T.tensor([0]), T.ones(1)),
-    "take_along_empty_dim": lambda T, x: T.take_along_dim(x[:0], T.zeros(1, 4, dtype=T.int64),
-                                                          0),
-}
-
-
 def test_errors_in_place_leave_input_unchanged():
     check_error(lambda T: (x34(T),), lambda T, x: x.scatter_(0, T.tensor([[3]]), 1.0))
     check_error(lambda T: (x34(T),), lambda T, x: x.index_add_(0, T.tensor([5]), x[:1].clone()))
@@ -415,36 +320,6 @@ def test_more_cases_as_torch():
     check(quiet(run))
     check_error(lambda T: (x34(T),), quiet(
         lambda T, x: x.index_put((T.tensor([1, 0, 1], dtype=T.uint8),), T.tensor(1.))))
-
-
-ARGUMENT_ERRORS = {
-    "scatter_str": lambda T, x: x.scatter(0, T.tensor([[0]]), "a"),
-    "scatter_list_index": lambda T, x: x.scatter(0, [0], x),
-    "scatter_reduce_int": lambda T, x: x.scatter(0, T.tensor([[0]]), x, reduce=3),
-    "scatter_missing": lambda T, x: x.scatter(0, T.tensor([[0]])),
-    "scatter_src_and_value": lambda T, x: x.scatter(0, T.tensor([[0]]), x, value=2),
-    "scatter_add_number": lambda T, x: x.scatter_add(0, T.tensor([[0]]), 2.0),
-    "scatter_reduce_number": lambda T, x: x.scatter_reduce(0, T.tensor([[0]]), 2.0, "sum"),
-    "index_fill_str": lambda T, x: x.index_fill(0, T.tensor([0]), "a"),
-    "index_fill_float_dim": lambda T, x: x.index_fill(0.5, T.tensor([0]), 1),
-    "index_fill_list": lambda T, x: x.index_fill(0, [0], 1),
-    "index_add_list": lambda T, x: x.index_add(0, [0], x),
-    "index_copy_list": lambda T, x: x.index_copy(0, [0], x),
-    "index_reduce_list": lambda T, x: x.index_reduce(0, [0], x, "prod"),
-    "index_put_number": lambda T, x: x.index_put((T.tensor([0]),), 1.0),
-    "take_list": lambda T, x: x.take([0]),
-    "put_list": lambda T, x: x.put([0], x),
-    "put_number": lambda T, x: x.put(T.tensor([0]), 1.0),
-    "masked_scatter_number": lambda T, x: x.masked_scatter(x > 0, 1.0),
-    "masked_scatter_list": lambda T, x: x.masked_scatter([True], x),
-    "take_along_dim_list": lambda T, x: x.take_along_dim([0]),
-}
-
-
-# (ARGUMENT_ERRORS: method calls with arguments of the wrong type.)
-ERRORS = {f"{group}-{name}": f for group, table in (
-    ("scatter", SCATTER_ERRORS), ("index", INDEX_ERRORS), ("other", OTHER_ERRORS),
-    ("argument", ARGUMENT_ERRORS)) for name, f in table.items()}
 
 
 @pytest.mark.parametrize("name", ERRORS)
