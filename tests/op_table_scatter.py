@@ -279,3 +279,30 @@ ARGUMENT_ERRORS = {
 ERRORS = {f"{group}-{name}": f for group, table in (
     ("scatter", SCATTER_ERRORS), ("index", INDEX_ERRORS), ("other", OTHER_ERRORS),
     ("argument", ARGUMENT_ERRORS)) for name, f in table.items()}
+
+
+# 0-d and odd-shaped arguments: f(T) -> result (or PyTorch's error).
+EDGE_CALLS = {
+    "scatter_src_0d": lambda T: T.zeros(3, 4).scatter(0, T.tensor([[1, 0]]), T.tensor(5.)),
+    "scatter_src_0d_1d": lambda T: T.zeros(4).scatter(0, T.tensor([1]), T.tensor(5.)),
+    "scatter_index_0d": lambda T: T.zeros(4).scatter(0, T.tensor(1), T.tensor([5., 6])),
+    "scatter_0d_out_of_range": lambda T: T.tensor(1.).scatter(0, T.tensor([1]), T.tensor([5.])),
+    "scatter_0d_dim1": lambda T: T.tensor(1.).scatter(1, T.tensor([0]), T.tensor([5.])),
+    "scatter_0d_dim_minus1": lambda T: T.tensor(1.).scatter(-1, T.tensor([0]), T.tensor([5.])),
+    "index_add_source_0d": lambda T: T.zeros(4).index_add(0, T.tensor([2]), T.tensor(5.)),
+    "index_copy_source_0d": lambda T: T.zeros(4).index_copy(0, T.tensor([2]), T.tensor(5.)),
+    "index_fill_0d_out_of_range": lambda T: T.tensor(1.).index_fill(0, T.tensor([1]), 3),
+    "index_add_0d_out_of_range": lambda T: T.tensor(1.).index_add(0, T.tensor([1]),
+                                                                  T.tensor(2.)),
+    "put_source_0d": lambda T: T.zeros(3, 4).put(T.tensor(3), T.tensor(5.)),
+    "put_index_2d": lambda T: T.zeros(3, 4).put(T.tensor([[3, 4]]), T.tensor([5., 6])),
+    "take_0d_out_of_range": lambda T: T.tensor(1.).take(T.tensor([1])),
+    "masked_scatter_mask_0d": lambda T: T.zeros(3, 4).masked_scatter(T.tensor(True),
+                                                                    T.arange(20.)),
+    "take_along_dim_0d": lambda T: T.take_along_dim(T.tensor(2.), T.tensor(0), 0),
+    "take_along_dim_0d_flat": lambda T: T.take_along_dim(T.tensor(2.), T.tensor(0)),
+    "scatter_reduce_0d": lambda T: T.tensor(2.).scatter_reduce(0, T.tensor(0), T.tensor(3.),
+                                                               "mean", include_self=False),
+    "index_reduce_0d": lambda T: _index_reduce(T.tensor(2.), 0, T.tensor([0]), T.tensor(3.),
+                                               "amin"),
+}

@@ -7,7 +7,7 @@ import pytest
 
 import ember
 from compare_torch import check, check_error
-from op_table_scatter import ERRORS, INPLACE_ARGS, SECOND_ORDER
+from op_table_scatter import EDGE_CALLS, ERRORS, INPLACE_ARGS, SECOND_ORDER
 
 torch = pytest.importorskip("torch")
 
@@ -350,3 +350,8 @@ def test_second_derivatives_as_torch(name):
         return (gx, gs) + T.autograd.grad((gx * gx).sum() + (gs * gs * gs).sum(), [x, s],
                                           allow_unused=True)
     check(run, rtol=1e-10, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", EDGE_CALLS)
+def test_edge_calls_as_torch(name):
+    check(EDGE_CALLS[name])

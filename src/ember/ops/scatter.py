@@ -264,7 +264,7 @@ def _scatter_key(input, dim, index, src, name="scatter"):
     if ids.ndim != xs.ndim and ids.size:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if ss is not None and ss.ndim != ids.ndim and ids.size:
-        if ids.size:
+        if ids.size and s.ndim:
             wrap_dim(ids.ndim - 1, ss.ndim)     # PyTorch's "Dimension out of range"
         raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
     if ids.size:

@@ -70,6 +70,8 @@ def index_add(input, dim, index, source, *, alpha=1):
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
+        if x.ndim == 0:
+            raise IndexError("index out of range in self")
         raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size "
                            f"{size}")
     if x.dtype.kind in "iu" or x.dtype.kind == "b":

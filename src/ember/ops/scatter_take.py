@@ -131,6 +131,8 @@ def take_along_dim(input, indices, dim=None):
     idx = indices._data
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = wrap_dim(dim, x.ndim)
     if idx.dtype != np.int64:
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
