@@ -24,8 +24,36 @@ def _index_reduce(x, *args, **kwargs):
 _SCATTER = [[0, 2, 1, 0], [2, 1, 0, 1]]     # into a (3, 4) input along dim 0 (per column distinct)
 _DUP = [[0, 2, 0, 0], [0, 0, 0, 2]]         # repeats: for the reducing ops
 
-OPS = [
-    ("scatter", lambda T, x, s: T.scatter(x, 0, _i(T, _SCATTER), s),
+def inplace_extra_args(T, dtype=None):
+    """The arguments after a (3, 4) input (float64 unless `dtype`) of each op
+    with an in-place variant: the rows named after the ops call them so, and
+    tests/test_registry.py's in-place check appends them to the row's input."""
+    dt = dtype or T.float64
+    return {
+        "scatter": (0, T.tensor(_SCATTER), T.ones(2, 4, dtype=dt)),
+        "scatter_add": (0, T.tensor(_DUP), T.ones(2, 4, dtype=dt)),
+        "scatter_reduce": (0, T.tensor(_DUP), T.full((2, 4), 1.5, dtype=dt), "prod"),
+        "index_add": (0, T.tensor([2, 0, 2]), T.ones(3, 4, dtype=dt)),
+        "index_copy": (1, T.tensor([3, 0]), T.ones(3, 2, dtype=dt)),
+        "index_fill": (1, T.tensor([3, -4]), -1.0),
+        "index_reduce": (0, T.tensor([2, 0, 2]), T.full((3, 4), 1.5, dtype=dt), "prod"),
+        "index_put": ((T.tensor([0, 2]), T.tensor([3, 1])), T.tensor([1.5, -2.0], dtype=dt)),
+        "masked_scatter": (T.tensor([[True, False, True, False]] * 3), T.arange(12, dtype=dt)),
+        "put": (T.tensor([1, -1]), T.tensor([7., 8.], dtype=dt)),
+    }
+
+
+def _by_extra_args(name):
+    """The row of the op `name`: its input and inplace_extra_args."""
+    call = _index_reduce if name == "index_reduce" else lambda x, *a: getattr(x, name)(*a)
+    return (name, lambda T, x: call(x, *inplace_extra_args(T, x.dtype)[name]),
+            [((3, 4), ANY)], True)
+
+
+OPS = [_by_extra_args(name) for name in (
+    "scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill",
+    "index_reduce", "index_put", "masked_scatter", "put")] + [
+    ("scatter_src", lambda T, x, s: T.scatter(x, 0, _i(T, _SCATTER), s),
      [((3, 4), ANY), ((2, 4), ANY)], True),
     # (a source larger than the index: PyTorch refuses its gradient; see test_scatter.py)
     ("scatter_larger_src", lambda T, x: x.scatter(1, _i(T, [[3], [0]]), T.ones(3, 5).double()
@@ -35,11 +63,11 @@ OPS = [
     ("scatter_0d", lambda T, x, s: x.scatter(0, T.tensor(0), s), [((), ANY), ((), ANY)], True),
     ("scatter_transposed", lambda T, x, s: x.t().scatter(1, _i(T, [[0, 2]]), s.t()),
      [((3, 4), ANY), ((2, 1), ANY)], True),
-    ("scatter_add", lambda T, x, s: T.scatter_add(x, 0, _i(T, _DUP), s),
+    ("scatter_add_src", lambda T, x, s: T.scatter_add(x, 0, _i(T, _DUP), s),
      [((3, 4), ANY), ((2, 4), ANY)], True),
     ("scatter_add_dim1", lambda T, x, s: x.scatter_add(1, _i(T, [[0, 0], [3, 1], [2, 2]]), s),
      [((3, 4), ANY), ((3, 2), ANY)], True),
-    ("scatter_reduce", lambda T, x, s: T.scatter_reduce(x, 0, _i(T, _DUP), s, "sum"),
+    ("scatter_reduce_sum", lambda T, x, s: T.scatter_reduce(x, 0, _i(T, _DUP), s, "sum"),
      [((3, 4), ANY), ((2, 4), ANY)], True),
     ("scatter_reduce_sum_noself",
      lambda T, x, s: x.scatter_reduce(0, _i(T, _DUP), s, "sum", include_self=False),
@@ -60,16 +88,16 @@ OPS = [
      lambda T, x, s: x.scatter_reduce(1, _i(T, [[0, 0], [3, 1], [2, 2]]), s, "amin",
                                       include_self=False),
      [((3, 4), ANY), ((3, 2), ANY)], True),
-    ("index_add", lambda T, x, s: T.index_add(x, 0, _i(T, [2, 0, 2]), s, alpha=1.5),
+    ("index_add_alpha", lambda T, x, s: T.index_add(x, 0, _i(T, [2, 0, 2]), s, alpha=1.5),
      [((3, 4), ANY), ((3, 4), ANY)], True),
     ("index_add_dim1", lambda T, x, s: x.index_add(1, _i(T, [3, 1]), s),
      [((3, 4), ANY), ((3, 2), ANY)], True),
-    ("index_copy", lambda T, x, s: T.index_copy(x, 1, _i(T, [3, 0]), s),
+    ("index_copy_source", lambda T, x, s: T.index_copy(x, 1, _i(T, [3, 0]), s),
      [((3, 4), ANY), ((3, 2), ANY)], True),
-    ("index_fill", lambda T, x: T.index_fill(x, 1, _i(T, [3, -4]), -1.0), [((3, 4), ANY)], True),
+    ("index_fill_negative", lambda T, x: T.index_fill(x, 0, _i(T, [-1]), 2), [((3, 4), ANY)], True),
     ("index_fill_tensor", lambda T, x, v: x.index_fill(0, _i(T, [2, 0, 2]), v.sum()),
      [((3, 4), ANY), ((2,), ANY)], True),
-    ("index_reduce", lambda T, x, s: _index_reduce(x, 0, _i(T, [2, 0, 2]), s, "prod"),
+    ("index_reduce_prod", lambda T, x, s: _index_reduce(x, 0, _i(T, [2, 0, 2]), s, "prod"),
      [((3, 4), ANY), ((3, 4), ANY)], True),
     ("index_reduce_mean", lambda T, x, s: _index_reduce(x, 1, _i(T, [1, 1]), s, "mean"),
      [((3, 4), ANY), ((3, 2), ANY)], True),
@@ -78,7 +106,7 @@ OPS = [
      [((3, 4), ANY), ((3, 4), ANY)], True),
     ("index_reduce_amin", lambda T, x, s: _index_reduce(x, 0, _i(T, [1, 1, 0]), s, "amin"),
      [((3, 4), ANY), ((3, 4), ANY)], True),
-    ("index_put", lambda T, x, v: T.index_put(x, (_i(T, [0, 2]), _i(T, [3, 1])), v),
+    ("index_put_values", lambda T, x, v: T.index_put(x, (_i(T, [0, 2]), _i(T, [3, 1])), v),
      [((3, 4), ANY), ((2,), ANY)], True),
     ("index_put_accumulate",
      lambda T, x, v: x.index_put((_i(T, [0, 2, 0]),), v, accumulate=True),
@@ -87,12 +115,12 @@ OPS = [
      True),
     ("index_put_", lambda T, x, v: T.index_put_(x * 1, (_i(T, [1]),), v),  # (torch.index_put_)
      [((3, 4), ANY), ((4,), ANY)], True),
-    ("masked_scatter", lambda T, x, s: T.masked_scatter(x, x > 0, s),
+    ("masked_scatter_source", lambda T, x, s: T.masked_scatter(x, x > 0, s),
      [((3, 4), ANY), ((14,), ANY)], True),
     ("masked_scatter_broadcast", lambda T, x, s: x.masked_scatter(
         T.tensor([[True, False, True], [False, False, True]]), s),
      [((3,), ANY), ((2, 3), ANY)], True),
-    ("put", lambda T, x, s: T.put(x, _i(T, [[1, -1], [5, 0]]), s), [((3, 4), ANY), ((2, 2), ANY)],
+    ("put_source", lambda T, x, s: T.put(x, _i(T, [[1, -1], [5, 0]]), s), [((3, 4), ANY), ((2, 2), ANY)],
      True),
     ("put_accumulate", lambda T, x, s: x.put(_i(T, [1, 1, 7]), s, accumulate=True),
      [((3, 4), ANY), ((3,), ANY)], True),

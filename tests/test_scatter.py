@@ -7,7 +7,7 @@ import pytest
 
 import ember
 from compare_torch import check, check_error
-from op_table_scatter import EDGE_CALLS, ERRORS, INPLACE_ARGS, SECOND_ORDER
+from op_table_scatter import EDGE_CALLS, ERRORS, INPLACE_ARGS, SECOND_ORDER, inplace_extra_args
 
 torch = pytest.importorskip("torch")
 
@@ -175,6 +175,18 @@ def test_inplace_variants(name):
     check(quiet(run))
     check_error(lambda T: (x34(T).double().requires_grad_(),),
                 lambda T, x: getattr(x, name + "_")(*args(T, x)[0], **args(T, x)[1]))
+
+
+@pytest.mark.parametrize("name", sorted(inplace_extra_args(ember)))
+def test_inplace_variants_with_registry_arguments(name):
+    """The in-place call tests/test_registry.py makes (the row's input, then
+    inplace_extra_args), beside PyTorch."""
+    def run(T):
+        x = x34(T).double() - 4
+        target = x.clone()
+        getattr(target, name + "_")(*inplace_extra_args(T)[name])
+        return getattr(x, name)(*inplace_extra_args(T)[name]), target
+    check(quiet(run))
 
 
 def test_index_put_function_form():
