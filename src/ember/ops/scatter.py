@@ -215,7 +215,7 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
     return gx, gs
 
 
-_LAST_GRADS = [None, None, None, None]
+_LAST_GRADS = [None, None]     # (the arguments, their gradients) of the last call
 
 
 def _reduce_formulas(source):
@@ -226,14 +226,14 @@ def _reduce_formulas(source):
         def pick(xp, g, x, s, result, key, sub, src_shape, reduce, include_self):
             # The engine asks for the input's gradient, then the source's, with
             # the same `g`: both are computed once.
-            last = _LAST_GRADS
-            if last[0] is g and last[1] is key and last[2] is xp:
-                grads = last[3]
-                last[:] = (None, None, None, None)
+            last, this = _LAST_GRADS, (g, x, s, result, key, xp)
+            if last[0] is not None and all(a is b for a, b in zip(last[0], this)):
+                grads = last[1]
+                last[:] = (None, None)
             else:
                 grads = _reduce_grads(xp, g, x, s, result, key, sub, src_shape, reduce,
                                       include_self, source)
-                last[:] = (g, key, xp, grads) if i == 0 else (None, None, None, None)
+                last[:] = (this, grads) if i == 0 else (None, None)
             return grads[0] if i == 0 else _fit(grads[1], sub, src_shape,
                                                 "ScatterReduceBackward0")
         if source == "src":
