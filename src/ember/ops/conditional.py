@@ -262,19 +262,34 @@ def minimum(input, other):
 
 MaskedFillBackward0 = grad_fn("MaskedFillBackward0",
                               self=lambda xp, g, mask: xp.where(mask, 0, g))
+# A value tensor: PyTorch's masked_fill.Tensor, whose value gets the gradient
+# of every filled place.
+MaskedFillBackward1 = grad_fn("MaskedFillBackward1",
+                              self=lambda xp, g, mask: xp.where(mask, 0, g),
+                              value=lambda xp, g, mask: xp.sum(xp.where(mask, g, 0), None))
 
 
 def masked_fill(input, mask, value):
-    """Where `mask` holds, `value`; elsewhere the input (gradient flows there)."""
+    """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
+    input (gradient flows there)."""
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
             f"{_dt_name(mask.dtype)}")
     x = input._data
-    v = value._data if isinstance(value, Tensor) else value
+    if isinstance(value, Tensor):
+        v = value._data
+        if v.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {v.ndim} dimension(s).")
+        try:
+            data = np.where(m, v.astype(x.dtype), x)
+        except ValueError:
+            raise broadcast_error(x.shape, m.shape) from None
+        return recorded(MaskedFillBackward1, data, (input, value), (m,))
     try:
-        data = np.where(m, np.asarray(v, x.dtype), x)
+        data = np.where(m, np.asarray(value, x.dtype), x)
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
     return recorded(MaskedFillBackward0, data, (input,), (m,))

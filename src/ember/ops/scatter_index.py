@@ -1,0 +1,267 @@
+"""index_add, index_copy, index_fill, index_reduce and index_put: a whole
+slice of the input along `dim` per index (see scatter.py for the key)."""
+import inspect
+import warnings
+
+from .. import _dtype as D
+from ._common import Tensor, np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from ._xp import provide
+from .inplace import make_inplace
+from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
+from .scatter_checks import bool_key, invalid_combination, need_tensor
+
+__all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put"]
+
+
+def _dtype_name(a):
+    return D.SCALAR_NAMES[D._BY_NP[a.dtype]]
+
+
+def _key(x, d, idx):
+    """The places of a slice-wise index: `idx` along `d`, all of the rest."""
+    if x.ndim == 0:
+        return bool_key(x, idx)
+    return Key((slice(None),) * d + (idx.reshape(-1),))
+
+
+def _slice_checks(input, dim, index, source, name):
+    """index_add's and index_reduce's checks: (input array, dim, index, source array)."""
+    need_tensor(index, name.rstrip("_"), "index", 2)
+    need_tensor(source, name.rstrip("_"), "source", 3)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = index._data
+    if idx.dtype not in (np.int32, np.int64):
+        kind = _dtype_name(idx) if idx is not None else type(index).__name__
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: {kind}")
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {idx.ndim} "
+                         f"with type: {_dtype_name(idx)} and size: {list(idx.shape)}")
+    s = source._data
+    if s.dtype != x.dtype:
+        raise RuntimeError(f"{name}(): self ({_dtype_name(x)}) and source ({_dtype_name(s)}) "
+                           "must have the same scalar type")
+    along = s.shape[d] if s.ndim else 1
+    if idx.size != along:
+        raise RuntimeError(f"{name}(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({along}), for dim: {d}")
+    if s.ndim != x.ndim or any(a != b for i, (a, b) in enumerate(zip(x.shape, s.shape))
+                               if i != d):
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(x.shape)} "
+                           f"source.shape = {list(s.shape)}")
+    return x, d, idx, s
+
+
+def _source_values(s, x):
+    return s.reshape(-1) if x.ndim == 0 else s
+
+
+# PyTorch's source formulas read the source (its dim), so it is saved.
+IndexAddBackward0 = grad_fn("IndexAddBackward0", self=lambda xp, g: g,
+                            source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
+                            if alpha == 1 else xp.take_at(g, key) * alpha)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """`input` with `alpha * source` added to the slices `index` names along `dim`."""
+    x, d, idx, s = _slice_checks(input, dim, index, source, "index_add_")
+    size = x.shape[d] if x.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        if x.ndim == 0:
+            raise IndexError("index out of range in self")
+        raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size "
+                           f"{size}")
+    if x.dtype.kind in "iu" or x.dtype.kind == "b":
+        alpha = int(alpha)
+    vals = _source_values(s, x)
+    if alpha != 1:
+        vals = (vals * alpha).astype(x.dtype)
+    key = _key(x, d, idx)
+    data = write_at(x, key, vals, np.add)
+    return recorded(IndexAddBackward0, data, (input, source), (key, alpha))
+
+
+IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
+                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+                             source=lambda xp, g, source, key: xp.take_at(g, key))
+
+
+def index_copy(input, dim, index, source):
+    """`input` with the slices `index` names along `dim` replaced by `source`'s."""
+    need_tensor(index, "index_copy", "index", 2)
+    need_tensor(source, "index_copy", "source", 3)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("index_copy_(): Expected a long tensor for index, but got "
+                           f"{_dtype_name(idx)}")
+    if idx.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+    s = source._data
+    if s.dtype != x.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {_dtype_name(x)} and (source) {_dtype_name(s)}")
+    if x.ndim and s.ndim and s.ndim != x.ndim or (x.ndim > 1 and s.ndim == 0):
+        raise IndexError("index_copy_(): When source and destination are not scalars, their "
+                         f"dimensionality must match. Source dimensionality ({s.ndim}), "
+                         f"destination dimensionality ({x.ndim})")
+    along = s.shape[d] if s.ndim else 1
+    if idx.size != along:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({along})")
+    xrest = x.shape[:d] + x.shape[d + 1:]
+    srest = s.shape[:d] + s.shape[d + 1:]
+    if s.ndim and xrest != srest:
+        raise RuntimeError(
+            "index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+            f"slice shape: {' '.join(map(str, xrest))} at dimension {d} and source slice shape: "
+            f"{' '.join(map(str, srest))} at dimension 0.")
+    size = x.shape[d] if x.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        raise IndexError(f"index_copy_(): index {idx[bad][0]} is out of bounds for dimension "
+                         f"{d} with size {size}")
+    key = _key(x, d, idx)
+    data = write_at(x, key, _source_values(s, x))
+    return recorded(IndexCopyBackward0, data, (input, source), (key,))
+
+
+IndexFillBackward0 = grad_fn("IndexFillBackward0",
+                             self=lambda xp, g, key: xp.index_fill_at(g, key))
+# A value tensor gets the gradient of every filled place, each once.
+IndexFillBackward1 = grad_fn("IndexFillBackward1",
+                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+                             value=lambda xp, g, unique_key: xp.sum(xp.take_at(g, unique_key),
+                                                                    None))
+
+
+# (recorded as PyTorch's formulas do it, grad.index_fill(dim, index, 0))
+provide("index_fill_at", fill_at,
+        lambda g, key: recorded(IndexFillBackward0, fill_at(g._data, key), (g,), (key,)))
+
+_FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
+                    (("int dim", "Tensor index", "Number value"), False))
+
+
+def index_fill(input, dim, index, value):
+    """`input` with the slices `index` names along `dim` set to `value`."""
+    if (not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_))
+            or not isinstance(index, Tensor) or not isinstance(dim, (int, np.integer))):
+        raise invalid_combination("index_fill", (dim, index, value), {}, _FILL_SIGNATURES)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    size = x.shape[d] if x.ndim else 1
+    bad = (idx < -size) | (idx >= size)
+    if bad.any():
+        raise IndexError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size "
+                         f"{size}")
+    idx = np.where(idx < 0, idx + size, idx)
+    key = _key(x, d, idx)
+    v = value._data if isinstance(value, Tensor) else value
+    data = write_at(x, key, np.asarray(v).astype(x.dtype))
+    if isinstance(value, Tensor):
+        return recorded(IndexFillBackward1, data, (input, value),
+                        (key, _key(x, d, np.unique(idx))))
+    return recorded(IndexFillBackward0, data, (input,), (key,))
+
+
+IndexReduceBackward0 = grad_fn("IndexReduceBackward0", **_reduce_formulas("source"))
+
+
+_BETA_WARNED = False
+
+
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """`source` reduced into the slices `index` names along `dim` with 'prod',
+    'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
+    values there."""
+    global _BETA_WARNED
+    if not _BETA_WARNED:      # PyTorch warns once per process (TORCH_WARN_ONCE)
+        _BETA_WARNED = True
+        warnings.warn("index_reduce() is in beta and the API may change at any time.",
+                      UserWarning, stacklevel=2)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
+                           f"amin but got {reduce}.")
+    x, d, idx, s = _slice_checks(input, dim, index, source, "index_reduce_")
+    size = x.shape[d] if x.ndim else 1
+    if ((idx < 0) | (idx >= size)).any():
+        raise IndexError("index out of range in self")
+    check_reduce_dtype(x, reduce, "div_floor_cpu")
+    key = _key(x, d, idx)
+    data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
+    return recorded(IndexReduceBackward0, data, (input, source),
+                    (key, None, s.shape, reduce, include_self))
+
+
+# index_put: the overwritten places get no gradient unless accumulating; the
+# values get their places' gradient (repeated indices each get it).
+IndexPutBackward0 = grad_fn("IndexPutBackward0",
+                            self=lambda xp, g, key, accumulate: g if accumulate
+                            else xp.index_fill(g, key, 0),
+                            values=lambda xp, g, key: g[key])
+
+
+def index_put(input, indices, values, accumulate=False):
+    """`input` with `values` put at the places `indices` (a tuple of index
+    tensors, as in input[indices] = values) name; `accumulate` adds them."""
+    from .indexing import _check_broadcast, getitem
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put(): argument 'indices' (position 1) must be tuple of Tensors, "
+                        f"not {type(indices).__name__}")
+    for i, k in enumerate(indices):
+        if not isinstance(k, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(k).__name__}")
+    need_tensor(values, "index_put", "values", 2)
+    x = input._data
+    keys = tuple(indices)
+    if not keys:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "nullptr (uninitialized)")    # (PyTorch's words)
+    if (len(keys) == 1 and keys[0]._data.dtype == np.uint8 and values._data.ndim == 0
+            and not accumulate):
+        # PyTorch's masked_fill shortcut for one mask and one value takes no uint8 mask.
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char")
+    if sum(k._data.ndim if k._data.dtype == np.bool_ else 1 for k in keys) > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(keys)})")
+    target = getitem(Tensor._wrap(x), keys)._data.shape    # PyTorch's index errors
+    v = values._data
+    if v.dtype != x.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{_dtype_name(x)} for the destination and {_dtype_name(v)} for the source.")
+    _check_broadcast(v.shape, target, False, values)
+    key = tuple(k._data.astype(bool) if k._data.dtype == np.uint8 else k._data for k in keys)
+    data = x.copy()
+    if accumulate:
+        np.add.at(data, key, np.broadcast_to(v, target))
+    else:
+        data[key] = v
+    return recorded(IndexPutBackward0, data, (input, values), (key, accumulate))
+
+
+register(index_add, inplace=True, node=IndexAddBackward0)
+register(index_copy, inplace=True, node=IndexCopyBackward0)
+register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
+register(index_reduce, inplace=True, node=IndexReduceBackward0)
+# torch.index_put_ is a function too. (Registries from main's 435da9d on make
+# it from the declaration; before, it is declared as an op of its own.)
+if "inplace_function" in inspect.signature(register).parameters:
+    register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)
+else:
+    register(index_put, inplace=True, node=IndexPutBackward0, out=False)
+    register(make_inplace(index_put, "index_put_"), "index_put_", out=False)

@@ -1,0 +1,167 @@
+"""masked_scatter, put, take, take_along_dim and argwhere: ops addressing
+the input's elements by mask or by flat position (see scatter.py)."""
+from .. import _dtype as D
+from ._common import broadcast_error, np, recorded, wrap, wrap_dim
+from ._registry import grad_fn, register
+from .scatter import Key
+from .scatter_checks import need_tensor
+
+__all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
+
+
+def _dtype_name(a):
+    return D.SCALAR_NAMES[D._BY_NP[a.dtype]]
+
+
+# The source's first elements (as many as the mask holds) fill the masked
+# places in order: they get those places' gradient, the rest of it none.
+MaskedScatterBackward0 = grad_fn(
+    "MaskedScatterBackward0",
+    self=lambda xp, g, key: xp.index_fill(g, key, 0),
+    source=lambda xp, g, key, n, src_shape: xp.reshape(xp.index_backward(
+        xp.reshape(g[key], (n,)), (int(np.prod(src_shape)),), (slice(0, n),), False),
+        src_shape))
+
+
+def masked_scatter(input, mask, source):
+    """`input` with the places `mask` holds filled by `source`'s elements in order."""
+    need_tensor(mask, "masked_scatter", "mask", 1)
+    need_tensor(source, "masked_scatter", "source", 2)
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {_dtype_name(m)}")
+    x, s = input._data, source._data
+    if s.dtype != x.dtype:
+        raise RuntimeError("masked_scatter: expected self and source to have same dtypes but "
+                           f"got{_dtype_name(x)} and {_dtype_name(s)}")
+    try:
+        shape = np.broadcast_shapes(x.shape, m.shape)
+    except ValueError:
+        raise broadcast_error(m.shape, x.shape) from None
+    if shape:
+        key = np.nonzero(np.broadcast_to(m, shape))
+        n = key[0].size
+    else:
+        key, n = (np.bool_(m),), int(m)
+    if n > s.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    data = np.array(np.broadcast_to(x, shape))
+    data[key] = s.reshape(-1)[:n]
+    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape))
+
+
+def _flat_key(x, index, name, with_source=None):
+    """The places of `x` that flat positions `index` name, checked as
+    PyTorch's take/put do (negative positions count from the end)."""
+    need_tensor(index, name.rstrip("_"), "index", 1)
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
+                           f"{_dtype_name(idx)}")
+    if with_source is not None:
+        need_tensor(with_source, name.rstrip("_"), "source", 2)
+        s = with_source._data
+        if s.dtype != x.dtype:
+            raise RuntimeError(f"{name}(): self and source expected to have the same dtype, but "
+                               f"got self.dtype = {_dtype_name(x)} and source.dtype = "
+                               f"{_dtype_name(s)}")
+        if s.size != idx.size:
+            raise IndexError(f"{name}(): Expected source and index to have the same number of "
+                             f"elements, but got source.numel() = {s.size}, index.numel() = "
+                             f"{idx.size}")
+    if idx.size and x.size == 0:
+        raise IndexError("take(): tried to take from an empty tensor" if name == "take" else
+                         f"{name}(): Tried to put elements into an empty tensor")
+    bad = (idx < -x.size) | (idx >= x.size)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {idx[bad][0]} on a tensor of "
+                         f"{x.size} elements.")
+    flat = np.where(idx < 0, idx + x.size, idx)
+    return Key(np.unravel_index(flat, x.shape) if x.ndim else (flat,))
+
+
+def _flat_view(x):
+    return x.reshape(1) if x.ndim == 0 else x
+
+
+TakeBackward0 = grad_fn("TakeBackward0", self=lambda xp, g, self, key: xp.add_at(
+    g, self.shape if self.ndim else (1,), key))
+
+
+def take(input, index):
+    """The elements of `input` (read as flat) at the positions `index` holds."""
+    x = input._data
+    key = _flat_key(x, index, "take")
+    return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key,))
+
+
+PutBackward0 = grad_fn("PutBackward0",
+                       self=lambda xp, g, key, accumulate: g if accumulate
+                       else xp.index_fill(g, key, 0),
+                       source=lambda xp, g, source, key: xp.reshape(xp.take_at(g, key),
+                                                                    source.shape)
+                       if g.ndim else xp.expand(g, source.shape))
+
+
+def put(input, index, source, accumulate=False):
+    """`input` (read as flat) with `source` put at the positions `index` holds;
+    `accumulate` adds instead (repeated positions then add up)."""
+    x = input._data
+    key = _flat_key(x, index, "put_", source)
+    data = np.array(x, order="C")
+    flat, vals = data.reshape(-1), source._data.reshape(-1)
+    pos = np.ravel_multi_index(key, x.shape).reshape(-1) if x.ndim else key[0].reshape(-1)
+    if accumulate:
+        np.add.at(flat, pos, vals)
+    else:
+        flat[pos] = vals
+    if x.ndim == 0:     # the gradient's key: its one element, written or not
+        key = (np.bool_(vals.size > 0),)
+    return recorded(PutBackward0, data, (input, source), (key, accumulate))
+
+
+def take_along_dim(input, indices, dim=None):
+    """gather with `indices` broadcast against `input` (outside `dim`); no dim:
+    along the flattened input."""
+    from .selection import gather
+    from .shape import expand, view
+    x = input._data
+    need_tensor(indices, "take_along_dim", "indices", 1)
+    idx = indices._data
+    if dim is None:
+        return gather(view(input, -1), 0, view(indices, -1))
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = wrap_dim(dim, x.ndim)
+    if idx.dtype != np.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_dtype_name(idx)}")
+    if idx.ndim != x.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {x.ndim} dimensions for input, and "
+                           f"{idx.ndim} dimensions for indices")
+    sizes = x.shape[:d] + idx.shape[d:d + 1] + x.shape[d + 1:]
+    try:
+        shape = np.broadcast_shapes(sizes, idx.shape)
+    except ValueError:
+        raise broadcast_error(sizes, idx.shape) from None
+    # PyTorch wraps the indices into range along `dim` here (Python's modulo).
+    size = x.shape[d] if x.ndim else 1
+    if size == 0 and idx.size:
+        raise RuntimeError("ZeroDivisionError")     # (PyTorch's words: its modulo by 0)
+    ids = np.broadcast_to(idx % size if size else idx, shape)
+    wide = shape[:d] + x.shape[d:d + 1] + shape[d + 1:]
+    return gather(expand(input, wide), d, wrap(np.ascontiguousarray(ids)))
+
+
+def argwhere(input):
+    """The positions of `input`'s nonzero elements, one row each."""
+    return wrap(np.argwhere(input._data).astype(np.int64, copy=False))
+
+
+register(masked_scatter, inplace=True, node=MaskedScatterBackward0, out=False)
+register(take, node=TakeBackward0)
+register(put, inplace=True, node=PutBackward0, out=False)
+register(take_along_dim)
+register(argwhere, out=False)
