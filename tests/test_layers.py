@@ -50,3 +50,13 @@ def test_ops_import_only_lower_layers(path):
 def test_hooks_module_is_at_the_bottom():
     for module, _ in _imports(SRC / "utils" / "hooks.py"):
         assert not module.startswith("ember"), module
+
+
+@pytest.mark.parametrize("path", _files("."), ids=lambda p: str(p.relative_to(SRC)))
+def test_numpy_comes_from_the_backend_only(path):
+    """The array module is imported in one place (ember/_backend.py), so
+    another array library with NumPy's API can later be put in there alone."""
+    if path.name == "_backend.py":
+        return
+    for module, _ in _imports(path):
+        assert not module.startswith("numpy"), f"{path.relative_to(SRC)} imports {module}"

@@ -84,6 +84,7 @@ INTEGER_ONLY = {"gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift", "bitw
 INPLACE_EXTRA_ARGS = {"cumsum": (1,), "cumprod": (1,), "gcd": (ember.tensor(6),), "lcm": (ember.tensor(4),),
                       "bitwise_left_shift": (2,), "bitwise_right_shift": (2,),
                       "bitwise_and": (3,), "bitwise_or": (1,), "bitwise_xor": (5,)}
+INPLACE_EXTRA_ARGS.update(__import__("op_table_scatter").inplace_extra_args(ember))
 
 
 @pytest.mark.parametrize("name", OUT_NAMES)
@@ -128,6 +129,7 @@ def test_out_rules():
     assert ember.mul(y, 2.0, out=doubles) is doubles and doubles.tolist() == [2.0, 2.0, 2.0]
 
 
+@pytest.mark.filterwarnings(r"ignore:index_reduce\(\) is in beta")
 @pytest.mark.parametrize("name", [n for n in NAMES if REGISTRY[n].inplace])
 def test_inplace_variant(name):
     info = REGISTRY[name]

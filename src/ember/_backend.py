@@ -11,7 +11,7 @@ are never touched, and the user's own NumPy code keeps its settings.
 """
 import numpy as np
 
-__all__ = ["np", "silence", "restore", "quiet_call"]
+__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features"]
 
 try:
     # NumPy 2 keeps its error state in a context variable: setting it is as
@@ -41,3 +41,12 @@ def quiet_call(fn, *args):
         return fn(*args)
     finally:
         restore(token)
+
+
+def cpu_features():
+    """The CPU's vector extensions as NumPy detected them ({"AVX2": True, ...})."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # NumPy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__
+    return __cpu_features__

@@ -4,7 +4,7 @@ import math
 import operator
 import warnings
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._device import (device, _check_device, _target_device, get_default_device,  # noqa: F401

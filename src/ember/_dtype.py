@@ -6,7 +6,7 @@ mixed operation is computed here, by PyTorch's rules, and NumPy is told.
 """
 import builtins
 
-import numpy as np
+from ._backend import np
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
 

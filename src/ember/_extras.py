@@ -2,7 +2,7 @@
 Tensor.to, nonzero, the `cuda` stub."""
 import types
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._creation import device as _device, _check_device

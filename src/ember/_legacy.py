@@ -5,7 +5,7 @@ Tensor.new(...) and Tensor.new_tensor(...).
 its dtype, and `isinstance(t, torch.FloatTensor)` asks for that dtype."""
 import warnings
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._creation import _check_dtype, _size_args, _tname, _to_array, device as _device

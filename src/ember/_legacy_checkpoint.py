@@ -9,7 +9,7 @@ import pickle
 import struct
 import sys
 
-import numpy as np
+from ._backend import np
 
 from ._unpickle_torch import StorageType, TypedStorage
 

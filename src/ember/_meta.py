@@ -10,7 +10,7 @@ of zero strides, free already. A MetaArray reports `np.ndarray` as its
 `__class__`, so Ember's fast paths (`data.__class__ is np.ndarray`) do not
 convert it to a plain array and lose the meta-ness.
 """
-import numpy as np
+from ._backend import np
 
 __all__ = ["MetaArray", "meta_array", "is_meta"]
 

@@ -4,7 +4,7 @@ default device."""
 import math
 import os
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._compile import compile

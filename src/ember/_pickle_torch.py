@@ -17,7 +17,7 @@ imported, nor needed).
 import pickle
 from collections import OrderedDict
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._creation import device

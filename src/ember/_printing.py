@@ -11,7 +11,7 @@ appended, moving to a new line when they do not fit.
 import contextlib
 import math
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype
 

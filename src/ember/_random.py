@@ -13,7 +13,7 @@ torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 import math
 import secrets
 
-import numpy as np
+from ._backend import np
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar"]

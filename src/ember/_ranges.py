@@ -11,7 +11,7 @@ ATEN_CPU_CAPABILITY=default.
 import math
 import os
 
-import numpy as np
+from ._backend import cpu_features, np
 
 from . import _dtype as D
 from ._creation import _check_dtype, _finish, _is_int, _scalar_to, _tname
@@ -29,10 +29,7 @@ def _has_fma():
     cap = os.environ.get("ATEN_CPU_CAPABILITY", "").lower()
     if cap:
         return cap != "default"
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as f
-    except ImportError:  # NumPy 1.x
-        from numpy.core._multiarray_umath import __cpu_features__ as f
+    f = cpu_features()
     return bool(f.get("AVX2") and f.get("FMA3"))
 
 

@@ -6,7 +6,7 @@ the same seed gives the same numbers as PyTorch.
 """
 import math
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from . import _random as R

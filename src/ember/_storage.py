@@ -3,7 +3,7 @@
 A tensor's storage is the NumPy buffer at the root of its array's `base`
 chain; views share it, so `a.untyped_storage().data_ptr()` tells whether two
 tensors share memory, as in PyTorch."""
-import numpy as np
+from ._backend import np
 
 from ._meta import is_meta
 from ._tensor import Tensor

@@ -8,7 +8,7 @@ and its derivative.
 """
 import warnings
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._meta import MetaArray as _MetaArray

@@ -2,7 +2,7 @@
 import builtins
 import math
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._creation import _tname

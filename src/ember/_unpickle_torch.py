@@ -10,7 +10,7 @@ import codecs
 import warnings
 from collections import Counter, OrderedDict
 
-import numpy as np
+from ._backend import np
 
 from . import _dtype as D
 from ._creation import device

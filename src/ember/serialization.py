@@ -15,7 +15,7 @@ import stat
 import sys
 import warnings
 
-import numpy as np
+from ._backend import np
 
 from . import _weights_only
 from ._pickle_torch import Storages, pickler_class

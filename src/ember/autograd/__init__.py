@@ -1,5 +1,5 @@
 """ember.autograd: backward, grad, custom Functions, gradcheck, grad modes."""
-import numpy as np
+from .._backend import np
 
 from . import graph
 from .function import Function, FunctionCtx, once_differentiable

@@ -21,7 +21,7 @@ with create_graph=True; the formulas are the same either way (see graph.py).
 """
 import sys
 
-import numpy as np
+from .._backend import np
 
 from . import graph as _graph
 from .._backend import restore, silence

@@ -1,6 +1,6 @@
 """Custom differentiable functions: subclass Function, write forward and
 backward as static methods, call `.apply(...)`, as in PyTorch."""
-import numpy as np
+from .._backend import np
 
 from .graph import Node
 from .grad_mode import _state

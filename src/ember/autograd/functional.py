@@ -1,5 +1,5 @@
 """torch.autograd.functional: vjp, jacobian, hessian over whole functions."""
-import numpy as np
+from .._backend import np
 
 __all__ = ["vjp", "jacobian", "hessian"]
 

@@ -1,6 +1,6 @@
 """gradcheck / gradgradcheck: analytical gradients against central finite
 differences, in float64, as torch.autograd.gradcheck."""
-import numpy as np
+from .._backend import np
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 

@@ -9,7 +9,7 @@ run on NumPy arrays, or on Tensors when create_graph=True.
 """
 import warnings
 
-import numpy as np
+from .._backend import np
 
 from .. import _random as R
 from .._backend import restore, silence

@@ -4,6 +4,7 @@ The arithmetic of every bound follows torch's source step for step (a bound
 computed another way can differ in its last bit, and then so does every
 weight drawn with it); the samplers are Ember's bit-exact ones.
 """
+from .._backend import np
 import math
 import warnings
 
@@ -50,7 +51,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     # Not torch's sampler: redraw the values outside [a, b] until none is left.
-    import numpy as np
+
     from .. import _random as R
     with no_grad():
         data = R.normal(tensor._data.shape, mean, std, tensor._data.dtype, generator)
@@ -81,7 +82,7 @@ def zeros_(tensor):
 def eye_(tensor):
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    import numpy as np
+
     with no_grad():
         tensor._data[...] = np.eye(*tensor._data.shape, dtype=tensor._data.dtype)
         tensor._bump()

@@ -35,7 +35,7 @@ from ._registry import REGISTRY
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions)
-import numpy as _np
+from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
 __all__ = list(pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__

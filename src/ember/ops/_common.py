@@ -4,7 +4,7 @@ An op in the catalogue is a forward on NumPy arrays plus a node class made
 by the registry's `grad_fn(...)`, whose formulas give the gradient for each
 input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
-import numpy as np
+from .._backend import np
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim

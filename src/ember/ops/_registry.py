@@ -17,6 +17,7 @@ a formula of an input that requires grad reads is saved (PyTorch's codegen
 rule): in `y * 2` only the 2 is kept, so changing `y` in place afterwards is
 fine, as in PyTorch.
 """
+from .._backend import np
 from collections import namedtuple
 
 from .._backend import restore, silence
@@ -125,7 +126,7 @@ class MultiOutputNode(Node):
     _output_slots = ()      # (position among the formulas' arguments, output number)
 
     def apply(self, xp, grads, create_graph, needs):
-        import numpy as np
+
         from .._tensor import Tensor
         full = []
         for g, shape, dtype in zip(grads, self._shape, self._dtype):

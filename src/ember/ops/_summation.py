@@ -9,7 +9,7 @@ float32 or 4 float64 lanes) summed the same way and then lane by lane.
 `torch_sum` reproduces that for the layouts training code meets (a whole
 tensor, a leading axis, the last axis) and leaves the rest to NumPy.
 """
-import numpy as np
+from .._backend import np
 
 __all__ = ["torch_sum"]
 

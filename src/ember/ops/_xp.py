@@ -8,7 +8,7 @@ arithmetic operators (`+ - * / **`, comparisons) work on both directly.
 """
 import types
 
-import numpy as np
+from .._backend import np
 
 from ._summation import torch_sum
 

@@ -2,7 +2,7 @@
 ones, and the reductions that go with them (see the elementwise_*.py
 modules, each declaring its ops in the registry); here, the shift
 operators of Tensor."""
-import numpy as np
+from .._backend import np
 
 from .._tensor import Tensor
 from . import elementwise_binary, elementwise_reduce, elementwise_ternary, elementwise_unary

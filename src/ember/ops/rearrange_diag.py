@@ -1,7 +1,7 @@
 """Triangles and diagonals: tril triu tril_indices triu_indices diag
 diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
 rearrange_views.py)."""
-import numpy as np
+from .._backend import np
 
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap, wrap_dim

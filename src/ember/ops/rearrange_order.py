@@ -1,7 +1,7 @@
 """Reordering and repeating: tile repeat_interleave roll rot90 fliplr flipud
 movedim moveaxis ravel, and the splits tensor_split hsplit vsplit dsplit
 (each piece a slice view, as PyTorch's are)."""
-import numpy as np
+from .._backend import np
 
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap, wrap_dim

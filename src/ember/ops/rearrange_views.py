@@ -6,7 +6,7 @@ A view shares its input's memory and version counter (shape._view_of). The
 geometry is NumPy's: `as_strided` on the input's array reaches the same
 memory PyTorch's strides do.
 """
-import numpy as np
+from .._backend import np
 
 from ._common import Tensor, _state, edge, recorded, wrap_dim
 from ._registry import grad_fn, register

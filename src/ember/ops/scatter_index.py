@@ -1,13 +1,11 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
-import inspect
 import warnings
 
 from .. import _dtype as D
 from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
-from .inplace import make_inplace
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
 from .scatter_checks import bool_key, invalid_combination, need_tensor
 
@@ -258,10 +256,5 @@ register(index_add, inplace=True, node=IndexAddBackward0)
 register(index_copy, inplace=True, node=IndexCopyBackward0)
 register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
 register(index_reduce, inplace=True, node=IndexReduceBackward0)
-# torch.index_put_ is a function too. (Registries from main's 435da9d on make
-# it from the declaration; before, it is declared as an op of its own.)
-if "inplace_function" in inspect.signature(register).parameters:
-    register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)
-else:
-    register(index_put, inplace=True, node=IndexPutBackward0, out=False)
-    register(make_inplace(index_put, "index_put_"), "index_put_", out=False)
+# (torch.index_put_ is a function too)
+register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)

@@ -3,7 +3,7 @@ algorithms PyTorch's CPU kernels use (aten/src/ATen/native/Math.h), with
 SciPy's ufuncs as an optional faster path for the same values."""
 import math
 
-import numpy as np
+from .._backend import np
 
 from . import special_series as _S
 from . import special_tables as _T

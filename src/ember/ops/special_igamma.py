@@ -7,7 +7,7 @@ the asymptotic region (PyTorch's expansion there divides by sqrt(2 pi a)
 with a float32 pi, which shows in the 10th digit)."""
 import math
 
-import numpy as np
+from .._backend import np
 
 from . import special_series as _S
 from .special_series import erfc, lgamma, quiet

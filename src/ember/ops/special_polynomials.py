@@ -3,7 +3,7 @@ PyTorch's kernels compute them (aten/src/ATen/native/Math.h): three-term
 recurrences in the degree, trigonometric closed forms for high degrees
 inside (-1, 1), and PyTorch's values at the interval's ends. The recurrence
 runs once per degree over the whole array, never per element."""
-import numpy as np
+from .._backend import np
 
 from .special_series import quiet
 

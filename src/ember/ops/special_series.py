@@ -11,7 +11,7 @@ Loops run over series terms or recurrence steps, never over elements.
 import functools
 import math
 
-import numpy as np
+from .._backend import np
 
 from . import special_tables as _T
 

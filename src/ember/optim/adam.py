@@ -6,7 +6,7 @@ corrections as Python floats, `denom = sqrt(v) / sqrt(bc2) + eps`, and
 `param.addcdiv_(exp_avg, denom, value=-step_size)`; scalars enter the
 float32 arithmetic as float32, as in torch's kernels.
 """
-import numpy as np
+from .._backend import np
 
 from .. import _dtype as D
 from .._creation import tensor, zeros_like

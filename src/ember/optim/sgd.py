@@ -5,7 +5,7 @@ momentum buffer, nesterov, then `param.add_(grad, alpha=-lr)`), so results
 agree with torch to float32 rounding; torch's CPU kernels fuse `a + alpha*b`
 into one FMA, NumPy rounds twice, hence at most an ulp apart.
 """
-import numpy as np
+from .._backend import np
 
 from .._tensor import Tensor
 from .optimizer import Optimizer, _to_scalar

@@ -16,7 +16,7 @@ import os
 from collections import defaultdict
 from typing import Dict, List, Optional, Set, Tuple, Union
 
-import numpy as np
+from .._backend import np
 
 from .. import _dtype as D
 from .._tensor import Tensor

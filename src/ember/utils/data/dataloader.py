@@ -10,7 +10,7 @@ import collections.abc
 import copy
 import re
 
-import numpy as np
+from ..._backend import np
 
 from ... import _creation
 from ... import _dtype as D

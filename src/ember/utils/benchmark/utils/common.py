@@ -5,7 +5,7 @@ import dataclasses
 import math
 import textwrap
 
-import numpy as np
+from ...._backend import np
 
 __all__ = ["TaskSpec", "Measurement", "select_unit", "unit_to_english", "trim_sigfig",
            "ordered_unique"]

@@ -2,7 +2,7 @@
 stmt per thread count and env; columns: description), as PyTorch prints it."""
 import collections
 import enum
-import numpy as np
+from ...._backend import np
 
 from . import common
 

@@ -5,7 +5,7 @@ import enum
 import textwrap
 import timeit
 
-import numpy as np
+from ...._backend import np
 
 from . import common
 
