@@ -29,8 +29,13 @@ def torch_sum(x, axes, keepdims=False):
         return r.reshape((1,) * nd) if keepdims else r
     if axes is None:
         return np.asanyarray(x.sum(keepdims=keepdims))
-    axes = tuple(sorted(a % nd for a in axes))
     shape = x.shape
+    if nd == 2 and 1 < shape[0] <= 16 and shape[1] > 1 and (axes == (0,) or axes == [0]):
+        # A bias gradient at a small batch, the commonest sum in training:
+        # _outer's plan without its general bookkeeping.
+        r = _few_rows(x, lanes)
+        return r.reshape(1, -1) if keepdims else r
+    axes = tuple(sorted(a % nd for a in axes))
     # Size-1 dims drop out of PyTorch's iteration, so they decide nothing.
     reduced = [i for i in axes if shape[i] > 1]
     kept = [i for i in range(nd) if i not in axes and shape[i] > 1]
@@ -95,6 +100,31 @@ def _row_sum(x):
     return _sequential(p, 0)
 
 
+def _few_rows(x, lanes):
+    """_outer for at most 16 rows: the cascade is then one sequential run, and
+    row_sum's four partial sums need one reduction each way."""
+    rows, m = x.shape
+    group = 4 * lanes if m >= lanes else 4
+    split = (m // group) * group
+    if split == m:
+        return _sequential(x, 0) + x.dtype.type(0)
+    rest = x[:, split:] if split else x
+    n = rows // 4
+    if n:
+        p = _sequential(rest[:n * 4].reshape(n, 4, -1), 0)
+        if n * 4 < rows:
+            p[0] = _sequential(np.concatenate([p[:1], rest[n * 4:]]), 0)
+    else:
+        p = np.concatenate([rest, np.zeros((4 - rows, rest.shape[1]), x.dtype)])
+    tail = _sequential(p, 0) + x.dtype.type(0)
+    if not split:
+        return tail
+    out = np.empty(m, x.dtype)
+    out[:split] = _sequential(x[:, :split], 0) + x.dtype.type(0)
+    out[split:] = tail
+    return out
+
+
 def _outer(x, lanes):
     """Reduce axis 0 of a 2-D array as PyTorch's (vectorized_/scalar_)outer_sum:
     columns in groups of 4 vectors (4 scalars when narrower than a vector)
@@ -119,7 +149,10 @@ def _inner(rows, lanes):
     if n < lanes:
         return _row_sum(rows.T)
     nv = n // lanes
-    if nv:
+    if r == 1 and 2 <= nv <= 16:
+        # One short row (a small loss): its vectors are few rows of lanes.
+        vec = _few_rows(rows[0, :nv * lanes].reshape(nv, lanes), lanes)[None]
+    elif nv:
         vec = _row_sum(rows[:, :nv * lanes].reshape(r, nv, lanes).transpose(1, 0, 2))
     else:
         vec = np.zeros((r, lanes), rows.dtype)
