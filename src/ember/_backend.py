@@ -9,6 +9,8 @@ NumPy's own error state, which is thread-local and context-local, for the
 duration of Ember's computation only: the warnings module's global filters
 are never touched, and the user's own NumPy code keeps its settings.
 """
+import functools
+
 import numpy as np
 
 __all__ = ["np", "silence", "restore", "quiet_call", "cpu_features"]
@@ -20,12 +22,10 @@ try:
     with np.errstate(all="ignore"):
         _QUIET = _ERRSTATE.get()
 
-    def silence():
-        """Silence floating-point warnings; returns the token for restore()."""
-        return _ERRSTATE.set(_QUIET)
-
-    def restore(token):
-        _ERRSTATE.reset(token)
+    # silence() silences floating-point warnings and returns the token that
+    # restore(token) takes; both are C calls (no Python frame per op).
+    silence = functools.partial(_ERRSTATE.set, _QUIET)
+    restore = _ERRSTATE.reset
 except ImportError:         # NumPy 1.x: the public API (thread-local there too)
     def silence():
         return np.seterr(all="ignore")

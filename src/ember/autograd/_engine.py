@@ -136,14 +136,19 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             if nxt is None:
                 continue
             if g is not None:
-                _receive(buffers, nxt, nr, g, create_graph, xp)
+                data = g._data if create_graph else g
+                if nxt._multi or data.shape != nxt._shape or data.dtype != nxt._dtype:
+                    _receive(buffers, nxt, nr, g, create_graph, xp)
+                else:       # (the common case, spelled out: it runs for every edge)
+                    old = buffers.get(nxt)
+                    buffers[nxt] = g if old is None else old + g
             d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0:
                 push(nxt)
         # Drop this node's gradients now: a leaf's .grad can then take over
         # the array instead of copying it (see _accumulate).
-        grads = g = grad = None
+        grads = g = grad = data = None
 
 
 def _node_gradients(node, grad, nexts, needed, xp, create_graph):
