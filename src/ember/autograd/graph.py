@@ -80,6 +80,8 @@ class Node:
     # A node of several outputs (unbind, split) has a shape per output and
     # receives a list of gradients, None where an output got none.
     _multi = False
+    # Its outputs are views (unbind, split): none may be changed in place.
+    _multi_view = False
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"

@@ -200,6 +200,18 @@ def _check_mask(mask, shape, d):
 
 
 # -- assignment --------------------------------------------------------------
+def _last_view_op(key):
+    """The view op PyTorch applies last for a basic key (what its errors name)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    for k in reversed(parts):
+        if isinstance(k, slice):
+            return "Slice"
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            return "Select"
+    return "Alias"
+
+
+
 def setitem(input, key, value):
     """t[key] = value, in place, recorded as PyTorch records it: through the
     view the basic part of the key makes (CopySlices), else index_put
@@ -222,7 +234,8 @@ def setitem(input, key, value):
         _check_broadcast(v.shape, view.shape, basic, value)
     else:
         v = _scalar_value(value, x.dtype)
-    check_inplace(input, through_view=through_view)
+    check_inplace(input, through_view=through_view,
+                  view_op=_last_view_op(key) if through_view else None)
     nkey = _numpy_key(key, x)
     tracked = _state.enabled and (input._requires_grad or (
         isinstance(value, Tensor) and value._requires_grad))

@@ -14,11 +14,21 @@ VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being u
                         "in-place operation.")
 
 
-def check_inplace(t, through_view=False):
+def check_inplace(t, through_view=False, view_op=None):
     """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
-    (`through_view`: t[k] = v writes through a view of t)."""
+    (`through_view`: t[k] = v writes through a view of t, which `view_op`
+    names: "Select", "Slice"), and the outputs of ops returning several views."""
     if not _state.enabled:
         return
+    fn = t._grad_fn
+    if fn is not None and fn._multi_view and t._base is not None:
+        what = f"Output 0 of {view_op}" if view_op else \
+            f"Output {t._output_nr} of {fn.name().rsplit('Backward', 1)[0]}"
+        raise RuntimeError(
+            f"{what} is a view and is "
+            "being modified inplace. This view is the output of a function that returns "
+            "multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
     base = t._base
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)

@@ -15,6 +15,7 @@ __all__ = ["unbind", "split", "chunk"]
 class _MultiOutput(Node):
     __slots__ = ()
     _multi = True
+    _multi_view = True
 
     def _pieces(self, grads, create_graph):
         out = []

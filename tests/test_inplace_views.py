@@ -1,0 +1,34 @@
+"""In-place changes of views that PyTorch refuses: the outputs of functions
+returning several views (unbind, split, chunk)."""
+import pytest
+
+import ember
+from compare_torch import check, check_error
+
+
+def _pieces(T):
+    x = T.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    return (x * 1,)
+
+
+@pytest.mark.parametrize("split", [lambda t: t.unbind()[1], lambda t: t.split([1, 2])[1],
+                                   lambda t: t.chunk(3)[2], lambda t: t.split(1)[0]],
+                         ids=["unbind", "split_with_sizes", "chunk", "split"])
+@pytest.mark.parametrize("change", [lambda v: v.mul_(2), lambda v: v.zero_(),
+                                    lambda v: v.__setitem__(0, 1.0)],
+                         ids=["mul_", "zero_", "setitem"])
+def test_output_of_a_multi_view_op_is_not_changed_in_place(split, change):
+    check_error(_pieces, lambda T, y: change(split(y)))
+
+
+def test_without_grad_it_may_be_changed():
+    def run(T):
+        y = T.tensor([[1.0, 2.0], [3.0, 4.0]])
+        a, b = y.unbind()
+        b.mul_(3)
+        return y
+    check(run)
+    x = ember.tensor([[1.0, 2.0]], requires_grad=True)
+    with ember.no_grad():
+        x.unbind()[0].mul_(2)
+    assert x.tolist() == [[2.0, 4.0]]
