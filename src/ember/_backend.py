@@ -13,7 +13,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features"]
+__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack"]
 
 try:
     # NumPy 2 keeps its error state in a context variable: setting it is as
@@ -50,3 +50,15 @@ def cpu_features():
     except ImportError:  # NumPy 1.x
         from numpy.core._multiarray_umath import __cpu_features__
     return __cpu_features__
+
+
+try:    # SciPy, an optional accelerator: its LAPACK wrappers skip NumPy's gufunc layers
+    from scipy.linalg import lapack as _lapack
+except ImportError:
+    _lapack = None
+
+
+def lapack():
+    """scipy.linalg.lapack, or None without SciPy (tests set `_lapack` to None
+    to run the NumPy path)."""
+    return _lapack

@@ -5,6 +5,7 @@ derivative formulas are PyTorch's (FunctionsManual.cpp), written against
 `xp` so that their own derivatives are recorded under create_graph=True."""
 
 from .. import return_types as RT
+from .._backend import lapack
 from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -129,8 +130,19 @@ def logdet(input):
 def _solve_arrays(a, b, left):
     """A X = B (left) or X A = B for matrices B, batch dims broadcast."""
     if left:
+        lp = lapack()
+        if lp is not None and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype \
+                and a.dtype in _GESV:
+            # One matrix: LAPACK's gesv straight (twice as fast as NumPy's solve).
+            *_, x, info = getattr(lp, _GESV[a.dtype])(a, b)
+            if info > 0:
+                raise np.linalg.LinAlgError("Singular matrix")
+            return x
         return np.linalg.solve(a, b)
     return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+_GESV = {np.dtype(np.float32): "sgesv", np.dtype(np.float64): "dgesv"}
 
 
 def _as_matrix(x, vec, left):
