@@ -287,7 +287,7 @@ def masked_fill(input, mask, value):
     if m.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{_dt_name(mask.dtype)}")
+            f"{D.C_NAMES[mask.dtype]}")
     x = input._data
     if isinstance(value, Tensor):
         v = value._data

@@ -102,18 +102,34 @@ def _itself(name):
     return op
 
 
-for _name in ("conj", "resolve_conj", "resolve_neg", "real"):
+for _name in ("conj", "resolve_conj", "resolve_neg"):
     register(_itself(_name), _name, out=False, quiet=True)
 register(_itself("conj_physical"), "conj_physical", inplace=True, inplace_function=True,
          quiet=True)
 
 
-def imag(input):
+class _Part:
+    """torch.real / torch.imag, which Tensor has as properties (x.real):
+    the function, and on a tensor its value."""
+
+    def __init__(self, function):
+        self.function = function
+        self.__doc__ = function.__doc__
+
+    def __call__(self, input):
+        return self.function(input)
+
+    def __get__(self, tensor, owner=None):
+        return self if tensor is None else self.function(tensor)
+
+
+def _imag(input):
     _tensor_arg(input, "imag")
     raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
 
 
-register(imag, out=False, quiet=True)
+real = register(_Part(_itself("real")), "real", out=False, quiet=True)
+imag = register(_Part(_imag), "imag", out=False, quiet=True)
 
 # The angle of a real number is 0 or pi: flat, so its gradient is zero.
 AngleBackward0 = grad_fn("AngleBackward0", self=lambda xp, g: g * 0)
