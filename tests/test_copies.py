@@ -100,6 +100,12 @@ def test_integer_and_bool_inputs():
     check(lambda T: T.tensor([3, 4]).masked_fill(T.tensor([True, False]), 1.9))
 
 
+def test_gather_keywords():
+    check(lambda T: T.gather(_x(T), 1, T.tensor([[3], [0], [1]]), sparse_grad=False))
+    with pytest.raises(NotImplementedError, match="no sparse tensors"):
+        ember.gather(_x(ember), 1, ember.tensor([[3], [0], [1]]), sparse_grad=True)
+
+
 def test_hot_ops_are_plain_functions():
     # (no silencing wrapper between the method and the op: clamp/maximum are hot)
     for name in ("clamp", "maximum", "minimum", "clamp_min", "clamp_max", "gather"):
@@ -248,6 +254,29 @@ def test_real_tensor_is_its_own(name):
         x = _x(T)
         method = getattr(x, name)
         assert getattr(T, name)(x) is x and (method if name == "real" else method()) is x
+
+
+def test_assigning_the_real_part_as_torch():
+    def run(T):
+        x = T.ones(3)
+        x.real = T.tensor([1.0, 2.0, 3.0])
+        v = x._version
+        y = _x(T) * 1
+        y.real = T.zeros(3, 4, requires_grad=True)
+        z = T.ones(2)
+        z.real = 2.5
+        return x, v, y, z
+
+    check(run)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T, x: setattr(x, "real", T.zeros(3, 4)),
+    lambda T, x: setattr(x.detach(), "imag", T.zeros(3, 4)),
+    lambda T, x: setattr(x.detach(), "real", "a"),
+])
+def test_assigning_a_part_refused_as_torch(fn):
+    check_error(lambda T: (_x(T),), fn)
 
 
 def test_conj_physical_inplace_and_detach_inplace():

@@ -81,6 +81,7 @@ alias_copy = copy_of("alias_copy", lambda input: _shape.view(input, input._data.
                      "AliasBackward0_copy")
 as_strided_copy = copy_of("as_strided_copy", _views.as_strided)
 diagonal_copy = copy_of("diagonal_copy", _views.diagonal)
+# (`implicit` marks an expansion the tracer inserted: it changes no value)
 expand_copy = copy_of("expand_copy", lambda input, size, *, implicit=False:
                       _shape.expand(input, size))
 narrow_copy = copy_of("narrow_copy", _shape.narrow, "NarrowCopyBackward0", method=True)

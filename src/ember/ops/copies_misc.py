@@ -122,6 +122,16 @@ class _Part:
     def __get__(self, tensor, owner=None):
         return self if tensor is None else self.function(tensor)
 
+    def __set__(self, tensor, value):
+        """x.real = v writes v into x (the real part of a real tensor)."""
+        self.function(tensor)       # (imag: refused on a real tensor)
+        if isinstance(value, Tensor):
+            tensor.copy_(value)
+        elif isinstance(value, (bool, int, float, np.number, np.bool_)):
+            tensor.fill_(value)
+        else:
+            raise TypeError(f"can't assign a {type(value).__name__} to a {tensor.type()}")
+
 
 def _imag(input):
     _tensor_arg(input, "imag")

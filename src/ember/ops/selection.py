@@ -104,6 +104,10 @@ def index_select(input, dim, index):
 
 
 def gather(input, dim, index, *, sparse_grad=False):
+    if sparse_grad:
+        # (PyTorch would give input a sparse gradient; Ember has no sparse tensors)
+        raise NotImplementedError("gather(sparse_grad=True): ember has no sparse tensors; "
+                                  "use sparse_grad=False (a dense gradient)")
     x = input._data
     d = wrap_dim(dim, x.ndim)
     idx = _index_array(index, "gather")
