@@ -36,3 +36,4 @@ def get_rng_state():
 
 def set_rng_state(new_state):
     default_generator.set_state(new_state)
+from ._settings import *  # noqa: E402,F401,F403

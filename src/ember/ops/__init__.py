@@ -67,13 +67,6 @@ for _info in REGISTRY.values():
                 globals()[_name + "_"] = _variant
                 __all__.append(_name + "_")
 
-# Ops not yet declared in the registry: methods listed by hand.
-for _name in ("clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum", "masked_fill",
-              "gather"):
-    setattr(Tensor, _name, globals()[_name])
-# In-place variants: the out-of-place op written back (see inplace.py).
-for _name in ("clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
-    setattr(Tensor, _name + "_", inplace.make_inplace(getattr(Tensor, _name)))
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
 Tensor.copy_ = inplace.copy_

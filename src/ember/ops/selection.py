@@ -103,7 +103,11 @@ def index_select(input, dim, index):
     return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key))
 
 
-def gather(input, dim, index, *, sparse_grad=False, out=None):
+def gather(input, dim, index, *, sparse_grad=False):
+    if sparse_grad:
+        # (PyTorch would give input a sparse gradient; Ember has no sparse tensors)
+        raise NotImplementedError("gather(sparse_grad=True): ember has no sparse tensors; "
+                                  "use sparse_grad=False (a dense gradient)")
     x = input._data
     d = wrap_dim(dim, x.ndim)
     idx = _index_array(index, "gather")
@@ -196,6 +200,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 cumsum = register(cumsum, inplace=True)
 index_select = register(index_select)
+# (no floating-point work: it skips the silencing wrapper)
+gather = register(gather, node=GatherBackward0, quiet=True)
 masked_select = register(masked_select)
 flip = register(flip, out=False)
 norm = register(norm)

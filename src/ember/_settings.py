@@ -1,0 +1,60 @@
+"""torch's process-wide flags and settings: what the build has (has_lapack,
+...), warn-always mode, float32 matmul precision, flushing denormals.
+Type checks and messages are PyTorch's."""
+import warnings
+
+__all__ = ["has_lapack", "has_mkl", "has_openmp", "has_spectral", "compiled_with_cxx11_abi",
+           "set_warn_always", "is_warn_always_enabled", "set_float32_matmul_precision",
+           "get_float32_matmul_precision", "set_flush_denormal"]
+
+# What Ember's backend (NumPy) provides: LAPACK behind numpy.linalg and an
+# FFT; neither MKL nor OpenMP is used by Ember itself.
+has_lapack = True
+has_spectral = True
+has_mkl = False
+has_openmp = False
+
+_state = {"warn_always": False, "matmul_precision": "highest"}
+
+
+def compiled_with_cxx11_abi():
+    """As PyTorch 2.13's wheels answer (Ember compiles nothing itself)."""
+    return True
+
+
+def _expect(value, kind, what):
+    if type(value) is not kind:
+        raise RuntimeError(f"{what} expects a {kind.__name__}, but got {type(value).__name__}")
+
+
+def set_warn_always(b):
+    """True: warnings PyTorch gives once per process are given every time."""
+    _expect(b, bool, "setWarnOnlyOnce")
+    _state["warn_always"] = b
+
+
+def is_warn_always_enabled():
+    return _state["warn_always"]
+
+
+def set_float32_matmul_precision(precision):
+    """"highest", "high" or "medium": how much internal precision float32
+    matrix products may give up. NumPy always computes them in full, which
+    every setting allows; the setting is kept for get_float32_matmul_precision."""
+    _expect(precision, str, "set_float32_matmul_precision")
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _state["matmul_precision"] = precision
+
+
+def get_float32_matmul_precision():
+    return _state["matmul_precision"]
+
+
+def set_flush_denormal(mode):
+    """Whether flushing denormals to zero is set as asked: NumPy cannot flush
+    them, so turning it on fails (False) and off (the only mode) succeeds."""
+    _expect(mode, bool, "flush_denormal")
+    return not mode

@@ -1,0 +1,111 @@
+"""PyTorch's `*_copy` ops (permute_copy, view_copy, split_copy, ...): the
+view op's values in fresh memory, not a view.
+
+Each is declared from its view op: the copy runs the view, takes its values
+into new memory and keeps the view's node under PyTorch's name for the
+copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
+formulas are the view's own. The unsafe splits and the small functions of
+torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
+from ._common import Tensor, np, recorded, wrap_dim
+from ._registry import not_implemented, register
+from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
+
+__all__ = []
+
+_RENAMED = {}
+
+
+def renamed_node(cls, name):
+    """The node class `cls` under PyTorch's `name` for another op: its
+    formulas (or its own apply) unchanged."""
+    sub = _RENAMED.get((cls, name))
+    if sub is None:
+        sub = _RENAMED[cls, name] = type(name, (cls,), {"__slots__": ()})
+    return sub
+
+
+def rehome(input, result, name=None, copy=True):
+    """The view `result` of `input` (or the tuple of pieces a split gives) as
+    tensors of their own: not views, values copied into new memory unless
+    `copy` is False (the unsafe splits share it, as PyTorch's do), history
+    recorded as the node `name` (default: the view's node name + "_copy")."""
+    pieces = result if isinstance(result, tuple) else (result,)
+    node = pieces[0]._grad_fn if pieces else None
+    if node is not None and node is not input._grad_fn:
+        # (the view's node is ours alone: the view itself is dropped)
+        node.__class__ = renamed_node(type(node), name or type(node).__name__ + "_copy")
+    out = []
+    for p in pieces:
+        data = np.array(p._data) if copy else p._data
+        if p._grad_fn is None:
+            t = Tensor._wrap(data)
+        else:
+            t = Tensor._from_node(data, p._grad_fn)
+            t._output_nr = p._output_nr
+        out.append(t)
+    return tuple(out) if isinstance(result, tuple) else out[0]
+
+
+def copy_of(name, view, node_name=None, method=False):
+    """Declare torch.`name`: `view`'s result (a function of the input and
+    the op's other arguments) copied."""
+    def op(input, *args, **kwargs):
+        return rehome(input, view(input, *args, **kwargs), node_name)
+    op.__doc__ = f"torch.{name}: the view's values in new memory, not a view."
+    # (the multi-output ones take out= as a list, as PyTorch's do)
+    return register(op, name, method=method, quiet=True)
+
+
+def _slice(input, dim=0, start=None, end=None, step=1):
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    d = wrap_dim(dim, input._data.ndim)
+    return indexing.getitem(input, (slice(None),) * d + (slice(start, end, step),))
+
+
+def _split_with_sizes(input, split_sizes, dim=0):
+    if not isinstance(split_sizes, (tuple, list)):
+        raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
+                        f"of ints, not {type(split_sizes).__name__}")
+    return _split.split(input, list(split_sizes), dim)
+
+
+def _split_int(input, split_size, dim=0):
+    if not isinstance(split_size, (int, np.integer)):
+        raise TypeError("split_copy(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return _split.split(input, split_size, dim)
+
+
+alias_copy = copy_of("alias_copy", lambda input: _shape.view(input, input._data.shape),
+                     "AliasBackward0_copy")
+as_strided_copy = copy_of("as_strided_copy", _views.as_strided)
+diagonal_copy = copy_of("diagonal_copy", _views.diagonal)
+# (`implicit` marks an expansion the tracer inserted: it changes no value)
+expand_copy = copy_of("expand_copy", lambda input, size, *, implicit=False:
+                      _shape.expand(input, size))
+narrow_copy = copy_of("narrow_copy", _shape.narrow, "NarrowCopyBackward0", method=True)
+permute_copy = copy_of("permute_copy", lambda input, dims: _shape.permute(input, dims))
+select_copy = copy_of("select_copy", _shape.select)
+slice_copy = copy_of("slice_copy", _slice)
+split_copy = copy_of("split_copy", _split_int)
+split_with_sizes_copy = copy_of("split_with_sizes_copy", _split_with_sizes)
+squeeze_copy = copy_of("squeeze_copy", _shape.squeeze)
+t_copy = copy_of("t_copy", _shape.t)
+transpose_copy = copy_of("transpose_copy", _shape.transpose)
+unbind_copy = copy_of("unbind_copy", _split.unbind)
+unfold_copy = copy_of("unfold_copy", _views.unfold)
+unsqueeze_copy = copy_of("unsqueeze_copy", _shape.unsqueeze)
+view_copy = copy_of("view_copy", lambda input, size: _shape.view(input, size))
+
+# detach has no formula: its copy's gradient is PyTorch's "not implemented".
+DetachCopyBackward = not_implemented("detach_copy", "self")
+
+
+def detach_copy(input):
+    return recorded(DetachCopyBackward, np.array(input._data), (input,))
+
+
+detach_copy = register(detach_copy, method=False, quiet=True)
+
+from . import copies_misc  # noqa: E402,F401
