@@ -303,10 +303,16 @@ def test_eig_and_eigvals_wait_for_complex_dtypes():
 
 
 def test_deprecated_torch_names_warn_once():
-    from ember.ops import linalg_common
-    linalg_common._WARNED.clear()
+    from ember import _settings
+    _settings._WARNED.clear()
     with pytest.warns(UserWarning, match="torch.cholesky is deprecated"):
         ember.cholesky(ember.tensor(SPD))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ember.cholesky(ember.tensor(SPD))
+    ember.set_warn_always(True)         # then every call warns, as in PyTorch
+    try:
+        with pytest.warns(UserWarning, match="torch.cholesky is deprecated"):
+            ember.cholesky(ember.tensor(SPD))
+    finally:
+        ember.set_warn_always(False)

@@ -471,8 +471,8 @@ def test_multi_dot_dtype_error():
 ])
 def test_deprecated_warn_once(name, args, match):
     """As PyTorch (TORCH_WARN_ONCE): the first call in the process warns."""
-    from ember.ops.linalg import WARNED_ONCE
-    WARNED_ONCE.discard(name)
+    from ember import _settings
+    _settings._WARNED.clear()
     with pytest.warns(UserWarning, match=match):
         getattr(ember, name)(*tensors(ember, *args))
     with warnings.catch_warnings():

@@ -37,6 +37,17 @@ def is_warn_always_enabled():
     return _state["warn_always"]
 
 
+_WARNED = set()
+
+
+def warn_once(message, category=UserWarning, stacklevel=3):
+    """PyTorch's TORCH_WARN_ONCE: a note given once per process, or every
+    time under set_warn_always(True)."""
+    if _state["warn_always"] or message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
 def set_float32_matmul_precision(precision):
     """"highest", "high" or "medium": how much internal precision float32
     matrix products may give up. NumPy always computes them in full, which

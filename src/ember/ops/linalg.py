@@ -5,8 +5,8 @@ matmul.
 (DotBackward0, MvBackward0, MmBackward0, BmmBackward0 wrapped in views). The
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
-import warnings
 
+from .._settings import warn_once
 from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, register
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
@@ -210,17 +210,8 @@ def outer(input, vec2):
 
 
 # Deprecation warnings PyTorch gives once per process (TORCH_WARN_ONCE).
-WARNED_ONCE = set()
-
-
-def warn_once(name, message):
-    if name not in WARNED_ONCE:
-        WARNED_ONCE.add(name)
-        warnings.warn(message, UserWarning, stacklevel=3)
-
-
 def ger(input, vec2):
-    warn_once("ger", "torch.ger is deprecated and will be removed in a future PyTorch release. "
+    warn_once("torch.ger is deprecated and will be removed in a future PyTorch release. "
                      "Use torch.outer instead.")
     return outer(input, vec2)
 

@@ -2,6 +2,7 @@
 texts, a batched LU factorisation (NumPy has none; it also tells which
 pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
 and the matrix helpers the derivative formulas are written with."""
+from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from ._common import D, Tensor, np
 
 __all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "eye_as", "diag_embed",
@@ -118,12 +119,3 @@ def wrap_int32(x):
     return Tensor._wrap(np.asarray(x, np.int32))
 
 
-_WARNED = set()
-
-
-def warn_once(message, category=UserWarning):
-    """PyTorch's TORCH_WARN_ONCE: a deprecation note given once per process."""
-    import warnings
-    if message not in _WARNED:
-        _WARNED.add(message)
-        warnings.warn(message, category, stacklevel=3)

@@ -7,6 +7,7 @@ einsum) Ember composes it out of the same recorded ops, so the graph has the
 nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
+from .._settings import warn_once
 from ._common import D, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -210,8 +211,7 @@ def cross(input, other, dim=None):
     """torch.cross: without `dim`, the first dim of size 3 (deprecated, with
     PyTorch's warning; linalg.cross takes the last)."""
     if dim is None:
-        _L.warn_once("cross",
-                     "Using torch.cross without specifying the dim arg is deprecated.\nPlease "
+        warn_once("Using torch.cross without specifying the dim arg is deprecated.\nPlease "
                      "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
                      "default value of dim will change to agree with that of linalg.cross in a "
                      "future release.")
@@ -396,8 +396,7 @@ def _chain(ts):
 
 
 def chain_matmul(*matrices):
-    _L.warn_once("chain_matmul",
-                 "torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+    warn_once("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
                  "more tensors rather than multiple parameters.")
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):

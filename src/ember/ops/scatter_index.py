@@ -1,8 +1,8 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
-import warnings
 
 from .. import _dtype as D
+from .._settings import warn_once
 from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -178,18 +178,11 @@ def index_fill(input, dim, index, value):
 IndexReduceBackward0 = grad_fn("IndexReduceBackward0", **_reduce_formulas("source"))
 
 
-_BETA_WARNED = False
-
-
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """`source` reduced into the slices `index` names along `dim` with 'prod',
     'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
     values there."""
-    global _BETA_WARNED
-    if not _BETA_WARNED:      # PyTorch warns once per process (TORCH_WARN_ONCE)
-        _BETA_WARNED = True
-        warnings.warn("index_reduce() is in beta and the API may change at any time.",
-                      UserWarning, stacklevel=2)
+    warn_once("index_reduce() is in beta and the API may change at any time.", stacklevel=2)
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
