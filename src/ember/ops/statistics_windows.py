@@ -1,0 +1,93 @@
+"""Window functions: hann, hamming, blackman, bartlett, kaiser, computed as
+ATen computes them, step by step in the requested dtype (so float32 windows
+round as PyTorch's do)."""
+import math
+
+from .. import _creation as C
+from .._device import _target_device
+from ._common import D, np
+from ._registry import register
+from .sorting_counting import _C_NAMES
+
+__all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window",
+           "kaiser_window"]
+
+
+def _window(name, window_length, periodic, dtype, device, requires_grad, values):
+    """The checks and special lengths every window shares; `values(n, dt)`
+    computes the symmetric window of length n (n >= 2)."""
+    dt = C._check_dtype(dtype, name) or D._default[0]
+    _target_device(device)
+    if not dt.is_floating_point:
+        raise RuntimeError(
+            f"{name} expects floating point dtypes, got: TensorOptions(dtype="
+            f"{_C_NAMES[dt._np]}, "
+            f"device=cpu, layout=Strided (default), requires_grad=false (default), "
+            f"pinned_memory=false, memory_format=(nullopt))")
+    n = int(window_length)
+    if n < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
+    if n <= 1:
+        return C._finish(np.ones((n,), dt._np), requires_grad)
+    data = values(n + 1 if periodic else n, dt._np)
+    return C._finish(np.ascontiguousarray(data[:n]), requires_grad)
+
+
+def _arange(n, dt):
+    return np.arange(n, dtype=np.float64).astype(dt)
+
+
+def _scaled(n, dt, factor):
+    """arange(n) * factor in dtype `dt` (PyTorch rounds the double factor to the dtype)."""
+    return _arange(n, dt) * dt.type(factor)
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, pin_memory=False, requires_grad=False):
+    def values(n, dt):
+        return np.cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-beta) + dt.type(alpha)
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   values)
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
+    def values(n, dt):
+        return np.cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-0.5) + dt.type(0.5)
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    def values(n, dt):
+        w = _scaled(n, dt, math.pi / (n - 1))
+        return (np.cos(w * dt.type(4)) * dt.type(0.08) - np.cos(w * dt.type(2)) * dt.type(0.5)
+                + dt.type(0.42))
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   values)
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    def values(n, dt):
+        w = _scaled(n, dt, 2.0 / (n - 1))
+        half = ((n - 1) >> 1) + 1
+        w[half:] = w[half:] * dt.type(-1) + dt.type(2)
+        return w
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   values)
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, pin_memory=False, requires_grad=False):
+    def values(n, dt):
+        # (evaluated in double, then rounded: NumPy's i0 has no float32 kernel)
+        alpha = (n - 1) / 2.0
+        a = np.arange(n, dtype=np.float64)
+        w = np.i0(beta * np.sqrt(np.abs(1 - ((a - alpha) / alpha) ** 2))) / np.i0(beta)
+        return w.astype(dt)
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
+
+
+for _fn in (hann_window, hamming_window, blackman_window, bartlett_window, kaiser_window):
+    register(_fn, method=False, out=False)
