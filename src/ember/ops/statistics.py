@@ -3,6 +3,7 @@ as ATen composes them, so the graphs hold the same nodes), block_diag,
 unravel_index; distances (statistics_distance.py) and creation functions
 (statistics_creation.py, statistics_windows.py) are loaded with them."""
 import warnings
+from collections.abc import Sequence
 
 from ._common import D, Node, Tensor, np, recorded, wrap
 from ._registry import register
@@ -113,7 +114,7 @@ def unravel_index(indices, shape):
         raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
     if isinstance(shape, int) and not isinstance(shape, bool) or hasattr(shape, "__index__"):
         shape = (int(shape),)
-    elif isinstance(shape, (tuple, list)):
+    elif isinstance(shape, Sequence):
         for d in shape:
             if not (isinstance(d, int) or hasattr(d, "__index__")):
                 raise TypeError(f"expected 'shape' sequence to only contain ints, but got "
@@ -128,7 +129,7 @@ def unravel_index(indices, shape):
     coefs = np.cumprod((1,) + shape[:0:-1])[::-1].astype(np.int64)
     flat = indices._data.astype(np.int64)[..., None]
     out = np.floor_divide(flat, coefs) % np.asarray(shape, np.int64)
-    return tuple(wrap(np.ascontiguousarray(out[..., k])) for k in range(len(shape)))
+    return tuple(wrap(out[..., k].copy()) for k in range(len(shape)))
 
 
 cov = register(cov, out=False)

@@ -5,7 +5,7 @@ their own; the last two are composed from other ops as ATen composes them
 import math
 
 from ..autograd.grad_mode import no_grad
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap_dim
+from ._common import D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import NUMPY, provide
 from .special_namespace import AddBackward1
@@ -169,14 +169,14 @@ def dist(input, other, p=2):
         raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
     a, b = input._data, other._data
-    dt = D.promote_types(input.dtype, other.dtype)
-    if dt._np.kind != "f":
-        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
-                           f"Got {D.SCALAR_NAMES[dt]} instead.")
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
+    dt = _result_dtype(input, other)
+    if dt._np.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
     p = float(p)
     data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), dt._np)
@@ -244,7 +244,7 @@ def renorm(input, p, dim, maxnorm):
 
 
 def _common_float(x1, x2):
-    dt = D.promote_types(x1.dtype, x2.dtype)
+    dt = _result_dtype(x1, x2)
     if dt._np.kind != "f":
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{D.SCALAR_NAMES[dt]}")
@@ -254,7 +254,9 @@ def _common_float(x1, x2):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """ATen's: each side divided by its norm (clamped to eps without
     recording), then the product summed over `dim`."""
-    _common_float(x1, x2)
+    dt = _common_float(x1, x2)
+    x1 = x1 if x1.dtype is dt else x1.to(dt)
+    x2 = x2 if x2.dtype is dt else x2.to(dt)
     a, b = x1._data, x2._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
