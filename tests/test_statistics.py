@@ -136,6 +136,10 @@ def test_renorm_inplace_keeps_history_rules():
     lambda T, x, y: T.cdist(x, y, p=-1),
     lambda T, x, y: T.cdist(x.expand(2, 3, 5), y.expand(3, 4, 5)),
     lambda T, x, y: T.dist(x, y),
+    lambda T, x, y: T.dist(x, x, "fro"),
+    lambda T, x, y: T.cdist(x, y.float()),
+    lambda T, x, y: T.cdist(x.half(), y.half()),
+    lambda T, x, y: T.pdist(x.half()),
     lambda T, x, y: T.dist(x.long(), y.long()),
     lambda T, x, y: T.pdist(x[0]),
     lambda T, x, y: T.pdist(x, -1),
@@ -311,3 +315,31 @@ def test_window_arguments(fn):
 def test_window_errors(name):
     for args, kw in (((-1,), {}), ((3,), {"dtype": "int64"}), ((3,), {"dtype": "int32"})):
         check(lambda T: getattr(T, name)(*args, **{k: getattr(T, v) for k, v in kw.items()}))
+
+
+@pytest.mark.parametrize("p", [0, 0.5, 1, 1.5, 2, 3, float("inf")])
+def test_distance_gradients_with_repeated_rows(p):
+    """Zero distances (a row repeated) and every kind of p: gradients as torch's."""
+    a = X.copy()
+    a[2] = a[1]
+    b = np.concatenate([Y, a[:1]])
+    grads = []
+    for T in (torch, ember):
+        x, y, z = (T.tensor(v, requires_grad=True) for v in (a, b, a))
+        w = T.arange(15.0, dtype=T.float64).reshape(3, 5)
+        (T.cdist(x, y, p) * w).sum().backward()
+        (T.pdist(z, p) * T.arange(3.0, dtype=T.float64)).sum().backward()
+        grads.append([x.grad.numpy(), y.grad.numpy(), z.grad.numpy()])
+    for e, t_ in zip(grads[1], grads[0]):
+        np.testing.assert_allclose(e, t_, rtol=1e-10, atol=1e-12)
+
+
+def test_cdist_by_matrix_products_gradients():
+    grads = []
+    for T in (torch, ember):
+        x, y = T.tensor(X, requires_grad=True), T.tensor(np.tile(Y, (8, 1)), requires_grad=True)
+        d = T.cdist(x, y)                               # 32 rows: the mm path
+        (d * T.arange(96.0, dtype=T.float64).reshape(3, 32)).sum().backward()
+        grads.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+    for e, t_ in zip(grads[1], grads[0]):
+        np.testing.assert_allclose(e, t_, rtol=1e-9, atol=1e-10)

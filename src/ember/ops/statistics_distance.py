@@ -90,6 +90,18 @@ _MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
           "donot_use_mm_for_euclid_dist": 2}
 
 
+def _no_half(name, t):
+    if t._data.dtype == np.float16:
+        raise NotImplementedError(f'"{name}" not implemented for \'Half\'')
+
+
+def _number_arg(p, fn, name, pos):
+    if isinstance(p, bool) or not isinstance(p, (int, float)) and not hasattr(p, "__float__"):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Number, not "
+                        f"{type(p).__name__}")
+    return float(p)
+
+
 def _euclidean(a, b):
     """PyTorch's _euclidean_dist: by matrix products, clamped away from 0."""
     na = (a * a).sum(-1, keepdims=True)
@@ -120,8 +132,9 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"X1 and X2 must have the same dtype, but X1 has "
-                           f"{D.SCALAR_NAMES[x1.dtype]} and X2 has {D.SCALAR_NAMES[x2.dtype]}")
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[x1.dtype]} but found "
+                           f"{D.SCALAR_NAMES[x2.dtype]}")
+    _no_half("cdist", x1)
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
@@ -178,20 +191,20 @@ def dist(input, other, p=2):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
-    p = float(p)
+    p = _number_arg(p, "dist", "p", 3)
     data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), dt._np)
     return recorded(DistBackward0, data, (input, other), (p,))
 
 
 def _pdist_grad(xp, g, self, result, p):
-    n = self.shape[0]
-    i, j = np.triu_indices(n, 1)
-    full = np.zeros((n, n) + (1,), g.dtype)
-    full[i, j, 0] = g
-    r = np.ones((n, n, 1), g.dtype)
-    r[i, j, 0] = result
-    per_pair = _vector_norm_grad(xp, full, _pair_diff(xp, self, self), r, p, (2,), True)
-    return per_pair.sum(axis=1) - per_pair.sum(axis=0)
+    """Each pair's norm gradient, added to its first row and taken from its second."""
+    i, j = np.triu_indices(self.shape[0], 1)
+    per_pair = _vector_norm_grad(xp, g[:, None], self[i] - self[j], result[:, None], p, (1,),
+                                 True)
+    out = np.zeros_like(self)
+    np.add.at(out, i, per_pair)
+    np.add.at(out, j, -per_pair)
+    return out
 
 
 _PDIST_BACKWARD = _kernel_node("PdistBackwardBackward0", "_pdist_backward", ("self", "pdist"))
@@ -208,6 +221,7 @@ def pdist(input, p=2):
     p = float(p)
     if not p >= 0:
         raise RuntimeError("pdist only supports non-negative p values")
+    _no_half("pdist", input)
     i, j = np.triu_indices(x.shape[0], 1)
     data = np.asarray(_norm_array(x[i] - x[j], p, -1), x.dtype)
     return recorded(PdistBackward0, data, (input,), (p,))
