@@ -205,6 +205,10 @@ def test_assembling_errors(op):
 
 # ---- creation ------------------------------------------------------------
 
+def _meta(r):
+    return tuple(r.shape), str(r.device), r.dtype, r.stride()
+
+
 @pytest.mark.parametrize("fn", [
     lambda T: T.range(1, 4),
     lambda T: T.range(1, 4, dtype=T.int64),
@@ -232,6 +236,16 @@ def test_assembling_errors(op):
     lambda T: T.asarray(T.ones(2), dtype=T.int64),
     lambda T: T.asarray(T.ones(2), dtype=T.int64, copy=False),
     lambda T: T.asarray(bytearray(np.arange(3, dtype=np.float32).tobytes())),
+    lambda T: T.asarray(memoryview(b"abcd"), dtype=T.uint8),
+    lambda T: T.asarray(np.float32(2)),
+    lambda T: T.asarray(np.int16(2)),
+    lambda T: T.asarray(True),
+    lambda T: T.asarray([[1, 2], [3]]),
+    lambda T: _meta(T.asarray(np.arange(3.0), device="meta")),
+    lambda T: _meta(T.range(0, 3, device="meta")),
+    lambda T: _meta(T.empty_strided((2, 3), (3, 1), device="meta")),
+    lambda T: _meta(T.hann_window(3, device="meta")),
+    lambda T: T.hann_window(3.0),
     lambda T: T.frombuffer(bytearray(np.arange(6, dtype=np.float32).tobytes()),
                            dtype=T.float32),
     lambda T: T.frombuffer(bytearray(np.arange(6, dtype=np.float32).tobytes()),

@@ -18,7 +18,7 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,
                   "ember.arange, which produces values in [start, end).", UserWarning,
                   stacklevel=4)
     dt = C._check_dtype(dtype, "range") or D._default[0]
-    _target_device(device)
+    dev = _target_device(device)
     if end is None:
         raise TypeError("range() missing required argument 'end' (pos 2)")
     start, end, step = (_number(v) for v in (start, end, step))
@@ -35,13 +35,13 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,
         data = acc(fs) + np.arange(n, dtype=acc) * acc(fst)
     else:
         data = np.int64(start) + np.arange(n, dtype=np.int64) * np.int64(step)
-    return C._finish(data.astype(dt._np), requires_grad)
+    return C._finish(data.astype(dt._np), requires_grad, dev)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
     dt = C._check_dtype(dtype, "empty_strided") or D._default[0]
-    _target_device(device)
+    dev = _target_device(device)
     size = C._size_args((size,), "empty_strided", varargs=False)
     stride = tuple(int(s) for s in stride)
     if len(size) != len(stride):
@@ -50,12 +50,15 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if any(s < 0 for s in stride):
         raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
                            f"strides={list(stride)}")
+    if dev == "meta" and stride != C.empty(*size, device="meta").stride():
+        raise NotImplementedError("empty_strided: meta tensors in Ember are contiguous; "
+                                  f"strides {list(stride)} are not supported there")
     # (zero-filled storage: uninitialised memory would make runs unrepeatable)
     n = 0 if 0 in size else 1 + sum((s - 1) * st for s, st in zip(size, stride))
     item = np.dtype(dt._np).itemsize
     storage = np.zeros(n, dt._np)
     data = np.lib.stride_tricks.as_strided(storage, size, tuple(st * item for st in stride))
-    return C._finish(data, requires_grad)
+    return C._finish(data, requires_grad, dev)
 
 
 _REQUIRES_GRAD_UNSET = object()
@@ -63,10 +66,18 @@ _REQUIRES_GRAD_UNSET = object()
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=_REQUIRES_GRAD_UNSET):
     dtype = C._check_dtype(dtype, "asarray")
-    _target_device(device)
+    dev = _target_device(device)
     if isinstance(obj, Tensor):
-        return _asarray_tensor(obj, dtype, copy, requires_grad)
+        t = _asarray_tensor(obj, dtype, copy, requires_grad)
+        return t if device is None else t.to(device)
+    t = _asarray_other(obj, dtype, copy, requires_grad)
+    return t if dev != "meta" else C._finish(t._data, t.requires_grad, dev)
+
+
+def _asarray_other(obj, dtype, copy, requires_grad):
     rg = False if requires_grad is _REQUIRES_GRAD_UNSET else bool(requires_grad)
+    if isinstance(obj, np.generic):         # a NumPy scalar: a 0-d array, not a buffer
+        obj = np.asarray(obj)
     if isinstance(obj, np.ndarray) or _is_buffer(obj):
         arr = obj if isinstance(obj, np.ndarray) else np.frombuffer(
             obj, (dtype or D._default[0])._np)

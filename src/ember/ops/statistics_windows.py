@@ -17,7 +17,10 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, values)
     """The checks and special lengths every window shares; `values(n, dt)`
     computes the symmetric window of length n (n >= 2)."""
     dt = C._check_dtype(dtype, name) or D._default[0]
-    _target_device(device)
+    dev = _target_device(device)
+    if not C._is_int(window_length) or isinstance(window_length, bool):
+        raise TypeError(f"{name}(): argument 'window_length' (position 1) must be int, not "
+                        f"{C._tname(window_length)}")
     if not dt.is_floating_point:
         raise RuntimeError(
             f"{name} expects floating point dtypes, got: TensorOptions(dtype="
@@ -28,9 +31,9 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, values)
     if n < 0:
         raise RuntimeError(f"{name} requires non-negative window_length, got window_length={n}")
     if n <= 1:
-        return C._finish(np.ones((n,), dt._np), requires_grad)
+        return C._finish(np.ones((n,), dt._np), requires_grad, dev)
     data = values(n + 1 if periodic else n, dt._np)
-    return C._finish(np.ascontiguousarray(data[:n]), requires_grad)
+    return C._finish(np.ascontiguousarray(data[:n]), requires_grad, dev)
 
 
 def _arange(n, dt):
