@@ -74,6 +74,9 @@ def test_cov_degrees_of_freedom_warns():
     lambda T, x: T.cov(x, aweights=T.tensor([1.0, -2, 3, 4, 5])),
     lambda T, x: T.cov(x, fweights=T.tensor([0, 0, 0, 0, 0])),
     lambda T, x: T.corrcoef(x.reshape(1, 3, 5)),
+    lambda T, x: T.cov(x, correction=1.5),
+    lambda T, x: T.cov(x, correction=True),
+    lambda T, x: T.cov(x, fweights=[1, 2, 3, 4, 5]),
 ])
 def test_cov_errors(op):
     check_error(lambda T: (T.tensor(X, requires_grad=True),), op)

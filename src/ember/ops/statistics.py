@@ -35,6 +35,12 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                            f"input with {x.ndim} dimensions")
     if x.dtype == np.bool_:
         raise RuntimeError("cov(): bool dtype is not supported for input")
+    if not isinstance(correction, int) or isinstance(correction, bool):
+        raise TypeError(f"cov(): argument 'correction' must be int, not "
+                        f"{type(correction).__name__}")
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        if w is not None and not isinstance(w, Tensor):
+            raise TypeError(f"cov(): argument '{name}' must be Tensor, not {type(w).__name__}")
     inp = input.view(1, -1) if x.ndim < 2 else input
     n = inp.shape[1]
     w = None

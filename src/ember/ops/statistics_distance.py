@@ -5,7 +5,8 @@ their own; the last two are composed from other ops as ATen composes them
 import math
 
 from ..autograd.grad_mode import no_grad
-from ._common import D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded, wrap_dim
+from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
+                      wrap_dim)
 from ._registry import grad_fn, register
 from ._xp import NUMPY, provide
 from .special_namespace import AddBackward1
