@@ -28,6 +28,9 @@ def t(T, a, **kw):
     lambda T: T.cov(t(T, X[0])),
     lambda T: T.cov(t(T, 2.5)),
     lambda T: T.cov(t(T, [[1, 2, 4], [0, 3, 3]])),                 # integers -> float32
+    lambda T: T.cov(t(T, [[1, 2, 4], [0, 3, 3]], dtype=T.int16),
+                    aweights=t(T, [1, 2, 0.5], dtype=T.float64)),
+    lambda T: T.cov(t(T, X[:, :0])),
     lambda T: T.cov(t(T, X), fweights=t(T, [1, 0, 2, 1, 3])),
     lambda T: T.cov(t(T, X), aweights=t(T, [0.5, 1, 2, 1, 3.0])),
     lambda T: T.cov(t(T, X), correction=3, fweights=t(T, [1, 0, 2, 1, 3]),
@@ -189,6 +192,11 @@ def test_first_order_only_gradients():
     lambda T: T.unravel_index(t(T, [[1234], [5678]], dtype=T.int32), (10, 10, 10, 10)),
     lambda T: T.unravel_index(t(T, 7), 10),
     lambda T: T.unravel_index(t(T, [3, 4]), T.Size([2, 3])),
+    lambda T: T.unravel_index(t(T, [1, 2]), (3, 0)),
+    lambda T: T.unravel_index(t(T, [1, 2]), ()),
+    lambda T: T.unravel_index(t(T, [-1, 7], dtype=T.uint8), (2, 3)),
+    lambda T: T.unravel_index(t(T, [True]), (2, 3)),
+    lambda T: T.asarray(3, copy=False),
 ])
 def test_assembling_values(fn):
     check(fn, exact=True)
