@@ -368,3 +368,15 @@ def test_cdist_by_matrix_products_gradients():
         grads.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
     for e, t_ in zip(grads[1], grads[0]):
         np.testing.assert_allclose(e, t_, rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T, y, leaf: T.asarray(y, copy=True),
+    lambda T, y, leaf: T.asarray(y, dtype=T.float64),
+    lambda T, y, leaf: T.asarray(y, copy=True, requires_grad=True),
+    lambda T, y, leaf: T.asarray(leaf, copy=True),
+    lambda T, y, leaf: T.asarray(leaf, dtype=T.float64, requires_grad=True),
+    lambda T, y, leaf: T.asarray(leaf, requires_grad=False),
+])
+def test_asarray_of_tensors_keeps_history_as_torch(fn):
+    check(lambda T: fn(T, T.ones(2, requires_grad=True) * 2, T.ones(2, requires_grad=True)))
