@@ -380,3 +380,20 @@ def test_cdist_by_matrix_products_gradients():
 ])
 def test_asarray_of_tensors_keeps_history_as_torch(fn):
     check(lambda T: fn(T, T.ones(2, requires_grad=True) * 2, T.ones(2, requires_grad=True)))
+
+
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_cdist_in_row_blocks(monkeypatch, p):
+    """Large inputs are taken a block of rows at a time: same values and gradients."""
+    from ember.ops import statistics_distance
+    monkeypatch.setattr(statistics_distance, "_BLOCK_ELEMENTS", 20)
+    a = np.random.default_rng(2).standard_normal((2, 7, 3))
+    b = np.random.default_rng(3).standard_normal((6, 3))
+    out = []
+    for T in (torch, ember):
+        x, y = T.tensor(a, requires_grad=True), T.tensor(b, requires_grad=True)
+        d = T.cdist(x, y, p, compute_mode="donot_use_mm_for_euclid_dist")
+        (d * T.arange(84.0, dtype=T.float64).reshape(2, 7, 6)).sum().backward()
+        out.append([d.detach().numpy(), x.grad.numpy(), y.grad.numpy()])
+    for e, t_ in zip(out[1], out[0]):
+        np.testing.assert_allclose(e, t_, rtol=1e-10, atol=1e-12)

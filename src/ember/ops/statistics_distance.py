@@ -38,16 +38,42 @@ provide("vector_norm_keep", lambda x, p, dims: _norm_array(x, p, dims, True),
         lambda x, p, dims: vector_norm(x, p, dims, True))
 
 
-def _pair_diff(xp, x1, x2):
-    """x1[..., :, None, :] - x2[..., None, :, :]: every row of x1 minus every row of x2."""
-    s1, s2 = tuple(x1.shape), tuple(x2.shape)
-    return xp.reshape(x1, s1[:-1] + (1, s1[-1])) - xp.reshape(x2, s2[:-2] + (1,) + s2[-2:])
+# Rows of x1 taken at a time, so that the pairwise differences held at once
+# stay near this many elements (cdist of 10^3 x 10^3 rows needs no gigabytes).
+_BLOCK_ELEMENTS = 1 << 21
 
 
-def _cdist_grad(xp, g, x1, x2, result, p):
-    diff = _pair_diff(xp, x1, x2)
-    g, r = xp.reshape(g, tuple(g.shape) + (1,)), xp.reshape(result, tuple(result.shape) + (1,))
-    return _vector_norm_grad(xp, g, diff, r, p, (len(diff.shape) - 1,), True)
+def _row_blocks(a, b):
+    step = max(1, _BLOCK_ELEMENTS // max(1, b.shape[-2] * b.shape[-1] * max(1, a.ndim - 1)))
+    return [slice(i, i + step) for i in range(0, a.shape[-2], step)]
+
+
+def _cdist_arrays(a, b, p):
+    """All row-pair p-norms, block by block of x1's rows."""
+    return np.concatenate([_norm_array(a[..., rows, None, :] - b[..., None, :, :], p, -1)
+                           for rows in _row_blocks(a, b)], axis=-2)
+
+
+def _cdist_grads(xp, g, x1, x2, result, p):
+    """(grad x1, grad x2) of cdist on arrays, block by block of x1's rows."""
+    if p == 2:
+        return _euclidean_grads(xp, g, x1, x2, result)
+    g1, g2 = [], 0
+    for rows in _row_blocks(x1, x2):
+        diff = x1[..., rows, None, :] - x2[..., None, :, :]
+        per_pair = _vector_norm_grad(xp, g[..., rows, :, None], diff, result[..., rows, :, None],
+                                     p, (diff.ndim - 1,), True)
+        g1.append(per_pair.sum(-2))
+        g2 = g2 - per_pair.sum(-3)
+    return np.concatenate(g1, axis=-2), g2
+
+
+def _euclidean_grads(xp, g, x1, x2, result):
+    """PyTorch's _euclidean_dist_backward: by matrix products, 0 where the distance is."""
+    ratio = xp.where(result == 0, 0, g / xp.where(result == 0, 1, result))
+    return (x1 * xp.sum(ratio, (-1,), True) - xp.matmul(ratio, x2),
+            x2 * xp.transpose(xp.sum(ratio, (-2,), True), -1, -2)
+            - xp.matmul(xp.transpose(ratio, -1, -2), x1))
 
 
 def _no_derivative(name):
@@ -74,18 +100,16 @@ _CDIST_BACKWARD = _kernel_node("CdistBackwardBackward0", "_cdist_backward", ("x1
 CdistBackward0 = grad_fn(
     "CdistBackward0",
     x1=lambda xp, g, x1, x2, result, p: _as_kernel(
-        xp, _CDIST_BACKWARD, lambda xp, g, x1, x2, r, p: xp.sum(
-            _cdist_grad(xp, g, x1, x2, r, p), (-2,)), g, x1, x2, result, p),
+        xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[0], g, x1, x2, result, p),
     x2=lambda xp, g, x1, x2, result, p: _as_kernel(
-        xp, _CDIST_BACKWARD, lambda xp, g, x1, x2, r, p: -xp.sum(
-            _cdist_grad(xp, g, x1, x2, r, p), (-3,)), g, x1, x2, result, p))
+        xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[1], g, x1, x2, result, p))
 
 # The matrix-product path: |a|^2 + |b|^2 - 2 a.b, whose gradient is the
 # 2-norm's (PyTorch's _euclidean_dist_backward is composed, so differentiable).
 EuclideanDistBackward0 = grad_fn(
     "EuclideanDistBackward0",
-    x1=lambda xp, g, x1, x2, result: xp.sum(_cdist_grad(xp, g, x1, x2, result, 2.0), (-2,)),
-    x2=lambda xp, g, x1, x2, result: -xp.sum(_cdist_grad(xp, g, x1, x2, result, 2.0), (-3,)))
+    x1=lambda xp, g, x1, x2, result: _euclidean_grads(xp, g, x1, x2, result)[0],
+    x2=lambda xp, g, x1, x2, result: _euclidean_grads(xp, g, x1, x2, result)[1])
 
 _MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
           "donot_use_mm_for_euclid_dist": 2}
@@ -147,8 +171,7 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     if a.shape[-1] == 0:
         data = np.zeros(out_shape, a.dtype)
     else:
-        diff = a[..., :, None, :] - b[..., None, :, :]
-        data = np.asarray(_norm_array(diff, p, -1), a.dtype)
+        data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
     data = np.ascontiguousarray(np.broadcast_to(data, out_shape))
     return recorded(CdistBackward0, data, (x1, x2), (p,))
 
