@@ -382,6 +382,21 @@ def test_asarray_of_tensors_keeps_history_as_torch(fn):
     check(lambda T: fn(T, T.ones(2, requires_grad=True) * 2, T.ones(2, requires_grad=True)))
 
 
+@pytest.mark.parametrize("p", [1, 2, 3, float("inf")])
+def test_pdist_in_blocks(monkeypatch, p):
+    from ember.ops import statistics_distance
+    monkeypatch.setattr(statistics_distance, "_BLOCK_ELEMENTS", 10)
+    a = np.random.default_rng(4).standard_normal((9, 4))
+    out = []
+    for T in (torch, ember):
+        x = T.tensor(a, requires_grad=True)
+        d = T.pdist(x, p)
+        (d * T.arange(36.0, dtype=T.float64)).sum().backward()
+        out.append([d.detach().numpy(), x.grad.numpy()])
+    for e, t_ in zip(out[1], out[0]):
+        np.testing.assert_allclose(e, t_, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("p", [1, 2, 3])
 def test_cdist_in_row_blocks(monkeypatch, p):
     """Large inputs are taken a block of rows at a time: same values and gradients."""

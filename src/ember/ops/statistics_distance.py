@@ -221,13 +221,17 @@ def dist(input, other, p=2):
 
 
 def _pdist_grad(xp, g, self, result, p):
-    """Each pair's norm gradient, added to its first row and taken from its second."""
+    """Each pair's norm gradient, added to its first row and taken from its
+    second; a block of pairs at a time."""
     i, j = np.triu_indices(self.shape[0], 1)
-    per_pair = _vector_norm_grad(xp, g[:, None], self[i] - self[j], result[:, None], p, (1,),
-                                 True)
     out = np.zeros_like(self)
-    np.add.at(out, i, per_pair)
-    np.add.at(out, j, -per_pair)
+    step = max(1, _BLOCK_ELEMENTS // max(1, self.shape[1]))
+    for k in range(0, len(i), step):
+        bi, bj, part = i[k:k + step], j[k:k + step], slice(k, k + step)
+        per_pair = _vector_norm_grad(xp, g[part, None], self[bi] - self[bj],
+                                     result[part, None], p, (1,), True)
+        np.add.at(out, bi, per_pair)
+        np.add.at(out, bj, -per_pair)
     return out
 
 
@@ -247,7 +251,7 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports non-negative p values")
     _no_half("pdist", input)
     i, j = np.triu_indices(x.shape[0], 1)
-    data = np.asarray(_norm_array(x[i] - x[j], p, -1), x.dtype)
+    data = np.asarray(_cdist_arrays(x, x, p)[i, j], x.dtype)
     return recorded(PdistBackward0, data, (input,), (p,))
 
 
