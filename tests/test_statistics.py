@@ -52,7 +52,9 @@ def test_cov_graph_as_torch():
         x = T.tensor(X, requires_grad=True)
         a = T.tensor([0.5, 1, 2, 1, 3.0], dtype=T.float64, requires_grad=True)
         names.append((chain(T.cov(x, fweights=T.tensor([1, 0, 2, 1, 3]), aweights=a)),
-                      chain(T.corrcoef(x))))
+                      chain(T.cov(x, aweights=a, correction=0)),
+                      chain(T.cov(x[0], correction=0)),
+                      chain(T.corrcoef(x)), chain(T.corrcoef(x[1]))))
     assert names[0] == names[1]
 
 

@@ -56,6 +56,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     avg = (inp * w if w is not None else inp).sum(1) / w_sum
     if w is not None and aweights is not None and correction != 0:
         norm_factor = w_sum - scaled((w * aweights).sum(), correction, MulBackward1) / w_sum
+    elif correction == 0:
+        norm_factor = w_sum     # (no subtraction recorded, as in PyTorch's graph)
     else:
         norm_factor = w_sum - correction
     if norm_factor._data <= 0:
