@@ -338,6 +338,20 @@ def test_window_arguments(fn):
     check(fn, rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("fn", [
+    lambda T: T.hamming_window(5, True, beta=0.2),
+    lambda T: T.hamming_window(5, alpha=0.2),
+    lambda T: T.hamming_window(5, periodic=True, alpha=0.2),
+    lambda T: T.kaiser_window(5, beta=2.0),
+    lambda T: T.kaiser_window(5, periodic=False, beta=2.0),
+    lambda T: T.hann_window(5, periodic=None),
+    lambda T: T.blackman_window(5, 1),
+    lambda T: T.bartlett_window(5, False),
+])
+def test_window_argument_combinations(fn):
+    check(fn, message=False)
+
+
 @pytest.mark.parametrize("name", WINDOWS)
 def test_window_errors(name):
     for args, kw in (((-1,), {}), ((3,), {"dtype": "int64"}), ((3,), {"dtype": "int32"})):

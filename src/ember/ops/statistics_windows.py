@@ -13,6 +13,28 @@ __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window"
            "kaiser_window"]
 
 
+_UNSET = object()     # an argument not given (PyTorch's overloads tell them apart)
+
+
+def _overloads(name, window_length, periodic, **extra):
+    """PyTorch's argument parser: periodic is a bool, and each shape parameter
+    (alpha, beta) needs every parameter before it."""
+    given = [("periodic", periodic)] + list(extra.items())
+    seen_gap = False
+    ok = True
+    for key, value in given:
+        if value is _UNSET:
+            seen_gap = True
+        elif seen_gap or (key == "periodic" and not isinstance(value, bool)):
+            ok = False
+    if not ok:
+        got = [C._tname(window_length)] + [f"{k}={C._tname(v)}" for k, v in given
+                                           if v is not _UNSET]
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({', '.join(got)})")
+    return True if periodic is _UNSET else periodic
+
+
 def _window(name, window_length, periodic, dtype, device, requires_grad, values):
     """The checks and special lengths every window shares; `values(n, dt)`
     computes the symmetric window of length n (n >= 2)."""
@@ -51,23 +73,31 @@ def _scaled(n, dt, factor):
     return _arange(n, dt) * dt.type(factor)
 
 
-def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None,
                    layout=None, device=None, pin_memory=False, requires_grad=False):
+    periodic = _overloads("hamming_window", window_length, periodic, alpha=alpha, beta=beta)
+    alpha = 0.54 if alpha is _UNSET else float(alpha)
+    beta = 0.46 if beta is _UNSET else float(beta)
+
     def values(n, dt):
         return _cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-beta) + dt.type(alpha)
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
                    values)
 
 
-def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+def hann_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
+    periodic = _overloads("hann_window", window_length, periodic)
+
     def values(n, dt):
         return _cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-0.5) + dt.type(0.5)
     return _window("hann_window", window_length, periodic, dtype, device, requires_grad, values)
 
 
-def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+def blackman_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                     pin_memory=False, requires_grad=False):
+    periodic = _overloads("blackman_window", window_length, periodic)
+
     def values(n, dt):
         w = _scaled(n, dt, math.pi / (n - 1))
         return (_cos(w * dt.type(4)) * dt.type(0.08) - _cos(w * dt.type(2)) * dt.type(0.5)
@@ -76,8 +106,10 @@ def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, de
                    values)
 
 
-def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+def bartlett_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                     pin_memory=False, requires_grad=False):
+    periodic = _overloads("bartlett_window", window_length, periodic)
+
     def values(n, dt):
         w = _scaled(n, dt, 2.0 / (n - 1))
         half = ((n - 1) >> 1) + 1
@@ -87,8 +119,11 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
                    values)
 
 
-def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
                   device=None, pin_memory=False, requires_grad=False):
+    periodic = _overloads("kaiser_window", window_length, periodic, beta=beta)
+    beta = 12.0 if beta is _UNSET else float(beta)
+
     def values(n, dt):
         # (evaluated in double, then rounded: NumPy's i0 has no float32 kernel)
         alpha = (n - 1) / 2.0
