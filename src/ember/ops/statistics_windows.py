@@ -73,25 +73,28 @@ def _scaled(n, dt, factor):
     return _arange(n, dt) * dt.type(factor)
 
 
+def _raised_cosine(alpha, beta):
+    """alpha - beta cos(2 pi k / (n - 1)): hamming's window, and hann's (0.5, 0.5)."""
+    def values(n, dt):
+        return _cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-beta) + dt.type(alpha)
+    return values
+
+
 def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None,
                    layout=None, device=None, pin_memory=False, requires_grad=False):
     periodic = _overloads("hamming_window", window_length, periodic, alpha=alpha, beta=beta)
     alpha = 0.54 if alpha is _UNSET else float(alpha)
     beta = 0.46 if beta is _UNSET else float(beta)
 
-    def values(n, dt):
-        return _cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-beta) + dt.type(alpha)
     return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
-                   values)
+                   _raised_cosine(alpha, beta))
 
 
 def hann_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
     periodic = _overloads("hann_window", window_length, periodic)
-
-    def values(n, dt):
-        return _cos(_scaled(n, dt, math.pi * 2.0 / (n - 1))) * dt.type(-0.5) + dt.type(0.5)
-    return _window("hann_window", window_length, periodic, dtype, device, requires_grad, values)
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _raised_cosine(0.5, 0.5))
 
 
 def blackman_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
