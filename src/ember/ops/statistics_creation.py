@@ -11,7 +11,7 @@ from ._registry import register
 __all__ = ["range", "empty_strided", "asarray", "frombuffer"]
 
 
-def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,
+def range(start=None, end=None, step=1, *, dtype=None, layout=None, device=None,
           requires_grad=False):
     warnings.warn("ember.range is deprecated and will be removed in a future release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
@@ -19,8 +19,10 @@ def range(start=0, end=None, step=1, *, dtype=None, layout=None, device=None,
                   stacklevel=4)
     dt = C._check_dtype(dtype, "range") or D._default[0]
     dev = _target_device(device)
+    if start is None:
+        raise TypeError('range() missing 2 required positional argument: "start", "end"')
     if end is None:
-        raise TypeError("range() missing required argument 'end' (pos 2)")
+        raise TypeError('range() missing 1 required positional arguments: "end"')
     start, end, step = (_number(v) for v in (start, end, step))
     fs, fe, fst = float(start), float(end), float(step)
     if not (fst > 0 or fst < 0):
