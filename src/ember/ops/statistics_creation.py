@@ -85,6 +85,11 @@ def _asarray_other(obj, dtype, copy, requires_grad):
             obj, (dtype or D._default[0])._np)
         if isinstance(obj, np.ndarray):
             D.from_numpy_dtype(arr.dtype)
+            if any(st < 0 for st in arr.strides):
+                raise ValueError(
+                    "At least one stride in the given numpy array is negative, and tensors with "
+                    "negative strides are not currently supported. (You can probably work "
+                    "around this by making a copy of your array  with array.copy().) ")
         if dtype is not None and dtype._np != arr.dtype:
             if copy is False:
                 raise ValueError(f"can't alias tensor with dtype '{_ATEN[arr.dtype]}' into "
