@@ -7,6 +7,7 @@ from .. import _creation as C
 from .._device import _target_device
 from ._common import D, np
 from ._registry import register
+from . import special_tables as _tables
 from .sorting_counting import _C_NAMES
 
 __all__ = ["hann_window", "hamming_window", "blackman_window", "bartlett_window",
@@ -122,16 +123,53 @@ def bartlett_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, 
                    values)
 
 
+# PyTorch's kaiser kernel is scalar code whose compiled form fuses a * b - c
+# into one rounding (FMA); a wider type computes that product exactly enough:
+# double for float, long double for double.
+_WIDER = {np.dtype(np.float32): np.float64, np.dtype(np.float64): np.longdouble}
+
+
+def _fused(a, b, c):
+    """a * b - c rounded once, in a's dtype."""
+    return (a.astype(_WIDER[a.dtype]) * b - c).astype(a.dtype)
+
+
+def _chbevl(x, coefficients):
+    """Cephes' Chebyshev series, as PyTorch's chbevl computes it."""
+    b0, b1, b2 = np.full_like(x, coefficients[0]), np.zeros_like(x), np.zeros_like(x)
+    for c in coefficients[1:]:
+        b2, b1 = b1, b0
+        b0 = _fused(x, b1, b2) + c
+    return x.dtype.type(0.5) * (b0 - b2)
+
+
+_I0_TABLES = {np.dtype(t): (np.asarray(_tables.I0_A, t), np.asarray(_tables.I0_B, t))
+              for t in (np.float32, np.float64)}
+
+
+def _i0(x):
+    """PyTorch's calc_i0 in x's dtype (exp correctly rounded, as glibc's is)."""
+    a, b = _I0_TABLES[x.dtype]
+    t = x.dtype.type
+    x = np.abs(x)
+    e = np.exp(x.astype(_WIDER[x.dtype])).astype(x.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = e * _chbevl(x / t(2) - t(2), a)
+        large = e * _chbevl(t(32) / x - t(2), b) / np.sqrt(x)
+    return np.where(x <= 8, small, large)
+
+
 def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
                   device=None, pin_memory=False, requires_grad=False):
     periodic = _overloads("kaiser_window", window_length, periodic, beta=beta)
     beta = 12.0 if beta is _UNSET else float(beta)
 
     def values(n, dt):
-        # (evaluated in double, then rounded: NumPy's i0 has no float32 kernel)
-        alpha = (n - 1) / 2.0
-        a = np.arange(n, dtype=np.float64)
-        w = np.i0(beta * np.sqrt(np.abs(1 - ((a - alpha) / alpha) ** 2))) / np.i0(beta)
+        # (half is computed in float, as PyTorch's opmath type for it)
+        f = np.float64 if dt == np.float64 else np.float32
+        alpha = f((n - 1) / 2.0)
+        q = (np.arange(n, dtype=f) - alpha) / alpha
+        w = _i0(f(beta) * np.sqrt(np.abs(-_fused(q, q, f(1))))) / _i0(np.array([beta], f))
         return w.astype(dt)
     return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad, values)
 
