@@ -364,3 +364,4 @@ register(torch_svd, "svd", node=None)
 register(pinverse, "pinverse", node=None, out=False)
 register(matrix_exp, "matrix_exp", namespace="linalg", node=LinalgMatrixExpBackward0, out=False)
 register(matrix_exp, "matrix_exp", node=LinalgMatrixExpBackward0, out=False)
+from . import statistics  # noqa: E402,F401

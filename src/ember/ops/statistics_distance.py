@@ -1,0 +1,346 @@
+"""Distances and norms between rows: cdist, dist, pdist, renorm,
+cosine_similarity, pairwise_distance. The first four have PyTorch nodes of
+their own; the last two are composed from other ops as ATen composes them
+(so the graphs hold the same nodes)."""
+import math
+
+from ..autograd.grad_mode import no_grad
+from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
+                      wrap_dim)
+from ._registry import grad_fn, register
+from ._xp import NUMPY, provide
+from .special_namespace import AddBackward1
+from .linalg_norms import _vector_norm_grad, vector_norm
+
+__all__ = ["cdist", "dist", "pdist", "renorm", "cosine_similarity", "pairwise_distance"]
+
+
+def _norm_array(a, p, axis, keepdim=False):
+    """The p-norm of `a` over `axis` as linalg.vector_norm computes it."""
+    ab = np.abs(a)
+    if p == 2:
+        return np.sqrt((ab * ab).sum(axis=axis, keepdims=keepdim))
+    if p == math.inf:
+        return ab.max(axis=axis, keepdims=keepdim, initial=0)
+    if p == -math.inf:
+        return ab.min(axis=axis, keepdims=keepdim)
+    if p == 0:
+        return (ab != 0).sum(axis=axis, keepdims=keepdim).astype(a.dtype)
+    if p == 1:
+        return ab.sum(axis=axis, keepdims=keepdim)
+    with np.errstate(divide="ignore"):
+        return (ab ** p).sum(axis=axis, keepdims=keepdim) ** (1.0 / p)
+
+
+# (renorm's derivative reads the norm of its input again, recorded under
+# create_graph so that a second derivative flows through it)
+provide("vector_norm_keep", lambda x, p, dims: _norm_array(x, p, dims, True),
+        lambda x, p, dims: vector_norm(x, p, dims, True))
+
+
+# Rows of x1 taken at a time, so that the pairwise differences held at once
+# stay near this many elements (cdist of 10^3 x 10^3 rows needs no gigabytes).
+_BLOCK_ELEMENTS = 1 << 21
+
+
+def _row_blocks(a, b):
+    step = max(1, _BLOCK_ELEMENTS // max(1, b.shape[-2] * b.shape[-1] * max(1, a.ndim - 1)))
+    return [slice(i, i + step) for i in range(0, a.shape[-2], step)]
+
+
+def _cdist_arrays(a, b, p):
+    """All row-pair p-norms, block by block of x1's rows."""
+    return np.concatenate([_norm_array(a[..., rows, None, :] - b[..., None, :, :], p, -1)
+                           for rows in _row_blocks(a, b)], axis=-2)
+
+
+def _cdist_grads(xp, g, x1, x2, result, p):
+    """(grad x1, grad x2) of cdist on arrays, block by block of x1's rows."""
+    if p == 2:
+        return _euclidean_grads(xp, g, x1, x2, result)
+    g1, g2 = [], 0
+    for rows in _row_blocks(x1, x2):
+        diff = x1[..., rows, None, :] - x2[..., None, :, :]
+        per_pair = _vector_norm_grad(xp, g[..., rows, :, None], diff, result[..., rows, :, None],
+                                     p, (diff.ndim - 1,), True)
+        g1.append(per_pair.sum(-2))
+        g2 = g2 - per_pair.sum(-3)
+    return np.concatenate(g1, axis=-2), g2
+
+
+def _euclidean_grads(xp, g, x1, x2, result):
+    """PyTorch's _euclidean_dist_backward: by matrix products, 0 where the distance is."""
+    ratio = xp.where(result == 0, 0, g / xp.where(result == 0, 1, result))
+    return (x1 * xp.sum(ratio, (-1,), True) - xp.matmul(ratio, x2),
+            x2 * xp.transpose(xp.sum(ratio, (-2,), True), -1, -2)
+            - xp.matmul(xp.transpose(ratio, -1, -2), x1))
+
+
+def _no_derivative(name):
+    def formula(xp, grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return formula
+
+
+def _kernel_node(node, name, inputs):
+    return grad_fn(node, **{n: _no_derivative(name) for n in ("grad",) + inputs})
+
+
+def _as_kernel(xp, node, compute, g, *args):
+    """A gradient PyTorch computes in one kernel without a derivative of its
+    own: under create_graph it is recorded as that kernel's `node` (on the
+    gradient and the tensors among `args`), whose backward raises."""
+    if not xp.recording:
+        return compute(xp, g, *args)
+    out = compute(NUMPY, g._data, *[a._data if isinstance(a, Tensor) else a for a in args])
+    return recorded(node, np.asarray(out), (g,) + tuple(a for a in args if isinstance(a, Tensor)))
+
+
+_CDIST_BACKWARD = _kernel_node("CdistBackwardBackward0", "_cdist_backward", ("x1", "x2", "cdist"))
+CdistBackward0 = grad_fn(
+    "CdistBackward0",
+    x1=lambda xp, g, x1, x2, result, p: _as_kernel(
+        xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[0], g, x1, x2, result, p),
+    x2=lambda xp, g, x1, x2, result, p: _as_kernel(
+        xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[1], g, x1, x2, result, p))
+
+# The matrix-product path: |a|^2 + |b|^2 - 2 a.b, whose gradient is the
+# 2-norm's (PyTorch's _euclidean_dist_backward is composed, so differentiable).
+EuclideanDistBackward0 = grad_fn(
+    "EuclideanDistBackward0",
+    x1=lambda xp, g, x1, x2, result: _euclidean_grads(xp, g, x1, x2, result)[0],
+    x2=lambda xp, g, x1, x2, result: _euclidean_grads(xp, g, x1, x2, result)[1])
+
+_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+          "donot_use_mm_for_euclid_dist": 2}
+
+
+def _no_half(name, t):
+    if t._data.dtype == np.float16:
+        raise NotImplementedError(f'"{name}" not implemented for \'Half\'')
+
+
+def _number_arg(p, fn, name, pos):
+    if isinstance(p, bool) or not isinstance(p, (int, float)) and not hasattr(p, "__float__"):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Number, not "
+                        f"{type(p).__name__}")
+    return float(p)
+
+
+def _euclidean(a, b):
+    """PyTorch's _euclidean_dist: by matrix products, clamped away from 0."""
+    na = (a * a).sum(-1, keepdims=True)
+    nb = (b * b).sum(-1, keepdims=True)
+    sq = na - 2 * np.matmul(a, np.swapaxes(b, -1, -2)) + np.swapaxes(nb, -1, -2)
+    return np.sqrt(np.maximum(sq, a.dtype.type(1e-30)))
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    if compute_mode is None:
+        compute_mode = "use_mm_for_euclid_dist_if_necessary"
+    if compute_mode not in _MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    mode = _MODES[compute_mode]
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{D.SCALAR_NAMES[t.dtype]}")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t._data.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{t._data.ndim}D")
+    a, b = x1._data, x2._data
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                           f"X2: {b.shape[-1]}")
+    p = float(p)
+    if not p >= 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[x1.dtype]} but found "
+                           f"{D.SCALAR_NAMES[x2.dtype]}")
+    _no_half("cdist", x1)
+    try:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except ValueError:
+        raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
+    r1, r2 = a.shape[-2], b.shape[-2]
+    out_shape = batch + (r1, r2)
+    if p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25))):
+        return _cdist_by_mm(x1, x2, batch, out_shape)
+    if a.shape[-1] == 0:
+        data = np.zeros(out_shape, a.dtype)
+    else:
+        data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
+    data = np.ascontiguousarray(np.broadcast_to(data, out_shape))
+    return recorded(CdistBackward0, data, (x1, x2), (p,))
+
+
+def _flat_batch(t, batch, n):
+    """ATen's t.expand(batch + t's matrix).reshape(n, rows, cols): a view, or
+    a contiguous copy then a view."""
+    e = t.expand(batch + tuple(t.shape[-2:]))
+    if not e._data.flags.c_contiguous:
+        e = e.clone()
+    return e.view(n, *t.shape[-2:])
+
+
+def _cdist_by_mm(x1, x2, batch, out_shape):
+    n = int(np.prod(batch, dtype=np.int64))
+    if n != 1:
+        x1, x2 = _flat_batch(x1, batch, n), _flat_batch(x2, batch, n)
+    data = _euclidean(x1._data, x2._data).astype(x1._data.dtype, copy=False)
+    return recorded(EuclideanDistBackward0, data, (x1, x2)).view(out_shape)
+
+
+DistBackward0 = grad_fn(
+    "DistBackward0",
+    self=lambda xp, g, self, other, result, p: _vector_norm_grad(
+        xp, g, self - other, result, p, None, False),
+    other=lambda xp, g, self, other, result, p: -_vector_norm_grad(
+        xp, g, self - other, result, p, None, False))
+
+
+def dist(input, other, p=2):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    a, b = input._data, other._data
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    dt = _result_dtype(input, other)
+    if dt._np.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {D.SCALAR_NAMES[dt]} instead.")
+    diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
+    p = _number_arg(p, "dist", "p", 3)
+    data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), dt._np)
+    return recorded(DistBackward0, data, (input, other), (p,))
+
+
+def _pdist_grad(xp, g, self, result, p):
+    """Each pair's norm gradient, added to its first row and taken from its
+    second; a block of pairs at a time."""
+    i, j = np.triu_indices(self.shape[0], 1)
+    out = np.zeros_like(self)
+    step = max(1, _BLOCK_ELEMENTS // max(1, self.shape[1]))
+    for k in range(0, len(i), step):
+        bi, bj, part = i[k:k + step], j[k:k + step], slice(k, k + step)
+        per_pair = _vector_norm_grad(xp, g[part, None], self[bi] - self[bj],
+                                     result[part, None], p, (1,), True)
+        np.add.at(out, bi, per_pair)
+        np.add.at(out, bj, -per_pair)
+    return out
+
+
+_PDIST_BACKWARD = _kernel_node("PdistBackwardBackward0", "_pdist_backward", ("self", "pdist"))
+PdistBackward0 = grad_fn("PdistBackward0", self=lambda xp, g, self, result, p: _as_kernel(
+    xp, _PDIST_BACKWARD, _pdist_grad, g, self, result, p))
+
+
+def pdist(input, p=2):
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if x.dtype.kind != "f":
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    p = float(p)
+    if not p >= 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    _no_half("pdist", input)
+    i, j = np.triu_indices(x.shape[0], 1)
+    data = np.asarray(_cdist_arrays(x, x, p)[i, j], x.dtype)
+    return recorded(PdistBackward0, data, (input,), (p,))
+
+
+def _renorm_grad(xp, g, self, p, dim, maxnorm):
+    dims = tuple(d for d in range(len(self.shape)) if d != dim)
+    norm = xp.vector_norm_keep(self, p, dims)
+    nb = _vector_norm_grad(xp, xp.sum(self * g, dims, True), self, norm, p, dims, True)
+    inv = 1 / (norm + 1e-7)
+    return xp.where(norm > maxnorm, maxnorm * inv * (g - inv * nb), g)
+
+
+RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad)
+
+
+def renorm(input, p, dim, maxnorm):
+    x = input._data
+    p, maxnorm = float(p), float(maxnorm)
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {D.SCALAR_NAMES[input.dtype]}")
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if not maxnorm >= 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    dim = wrap_dim(dim, x.ndim)
+    if x.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {x.ndim} dimensions")
+    dims = tuple(d for d in range(x.ndim) if d != dim)
+    norm = _norm_array(x, p, dims, True)
+    factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
+    return recorded(RenormBackward0, x * factor, (input,), (p, dim, maxnorm))
+
+
+def _common_float(x1, x2):
+    dt = _result_dtype(x1, x2)
+    if dt._np.kind != "f":
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{D.SCALAR_NAMES[dt]}")
+    return dt
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """ATen's: each side divided by its norm (clamped to eps without
+    recording), then the product summed over `dim`."""
+    dt = _common_float(x1, x2)
+    x1 = x1 if x1.dtype is dt else x1.to(dt)
+    x2 = x2 if x2.dtype is dt else x2.to(dt)
+    a, b = x1._data, x2._data
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    dim = wrap_dim(dim, len(shape))
+    if a.shape != b.shape:
+        # (ATen's expand_outplace: both sides expanded, unless they already agree)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    n1 = vector_norm(x1, 2, dim - len(shape), True).clone()
+    n2 = vector_norm(x2, 2, dim - len(shape), True).clone()
+    with no_grad():
+        # (PyTorch clamps in place without recording: eps has no gradient)
+        n1.clamp_min_(eps)
+        n2.clamp_min_(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+NormBackward1 = grad_fn(
+    "NormBackward1", self=lambda xp, g, self, result, p, dim, keepdim:
+    _vector_norm_grad(xp, g, self, result, p, dim, keepdim))
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """ATen's: at::norm(x1 - x2 + eps, p, last dim, keepdim)."""
+    nd = max(x1._data.ndim, x2._data.ndim)
+    diff = x1 - x2
+    d, e = binary_arrays(diff, eps)
+    diff = recorded(AddBackward1, np.asarray(d + e), (diff,))
+    a = diff._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
+    p = float(p)
+    dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
+    data = np.asarray(_norm_array(a, p, dims, keepdim), a.dtype)
+    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim))
+
+
+cdist = register(cdist, method=False, out=False)
+dist = register(dist, out=False)
+pdist = register(pdist, method=False, out=False)
+renorm = register(renorm, inplace=True)
+cosine_similarity = register(cosine_similarity, method=False, out=False)
+pairwise_distance = register(pairwise_distance, method=False, out=False)
