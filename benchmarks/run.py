@@ -1,6 +1,6 @@
 """Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,s,m]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m]
 
 (a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
     at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
@@ -9,6 +9,9 @@
 (c) MLP 784-1024-1024-10, batch 256: one training step
 (d) `python -c "import ember"` against `python -c "import torch"`: whole process
 (e) tiny MLP 10-16-16-1, batch 8: one SGD step (where per-op overhead rules)
+(x) einsum('bij,bjk->bik') on 64x128x128 float32
+(l) linalg.solve of a 256x256 float32 system, one right-hand side; (L) 256 of them
+(o) sort of 1M float32
 (s) save + load (weights-only) of the lab's TinyModel state dict, in memory
 (m) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
 
@@ -106,11 +109,34 @@ def save_load(T, shapes, to_file):
     return run
 
 
+def einsum_bmm(T):
+    rng = np.random.default_rng(0)
+    a, b = (T.from_numpy(rng.standard_normal((64, 128, 128)).astype(np.float32))
+            for _ in range(2))
+    return lambda: T.einsum("bij,bjk->bik", a, b)
+
+
+def solve(T, rhs):
+    rng = np.random.default_rng(0)
+    A = T.from_numpy((rng.standard_normal((256, 256)) + 16 * np.eye(256)).astype(np.float32))
+    B = T.from_numpy(rng.standard_normal(rhs).astype(np.float32))
+    return lambda: T.linalg.solve(A, B)
+
+
+def sort_1m(T):
+    x = T.from_numpy(np.random.default_rng(0).standard_normal(1_000_000).astype(np.float32))
+    return lambda: T.sort(x)
+
+
 BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
     "c": ("MLP 784-1024-1024-10 step, batch 256", lambda T: training_step(T, (784, 1024, 1024, 10), 256), 1),
     "e": ("tiny MLP 10-16-16-1 step, batch 8", lambda T: training_step(T, (10, 16, 16, 1), 8), 1),
+    "x": ("einsum('bij,bjk->bik'), 64x128x128", einsum_bmm, 1),
+    "l": ("linalg.solve 256x256, one right-hand side", lambda T: solve(T, (256,)), 1),
+    "L": ("linalg.solve 256x256, 256 right-hand sides", lambda T: solve(T, (256, 256)), 1),
+    "o": ("sort of 1M float32", sort_1m, 1),
     "s": ("save+load TinyModel state dict (BytesIO)",
           lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
     "m": ("save+load 100 MB state dict (file)",
@@ -189,7 +215,7 @@ def _has_torch():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="a,b,c,d,e,s,m")
+    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:

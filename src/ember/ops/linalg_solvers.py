@@ -40,11 +40,7 @@ def _inv_arrays(a, name, check):
         if check:
             raise singular_error(name, info, INV_TEXT) from None
         # (LAPACK leaves garbage in a singular element's inverse; NaN here.)
-        out = np.full(a.shape, np.nan, a.dtype)
-        ok = info == 0
-        if a.ndim > 2:
-            out[ok] = np.linalg.inv(a[ok])
-        return out, info
+        return where_ok(np.linalg.inv, a, info), info
 
 
 def _inv_ex(A, check_errors, name):
@@ -140,6 +136,15 @@ def _solve_arrays(a, b, left):
             return x
         return np.linalg.solve(a, b)
     return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+
+
+def where_ok(fn, a, info):
+    """fn of the batch elements whose LAPACK `info` is 0; NaN elsewhere."""
+    out = np.full(a.shape, np.nan, a.dtype)
+    ok = info == 0
+    if a.ndim > 2:
+        out[ok] = fn(a[ok])
+    return out
 
 
 _GESV = {np.dtype(np.float32): "sgesv", np.dtype(np.float64): "dgesv"}
@@ -332,10 +337,7 @@ def _cholesky_arrays(a, upper, check_errors, name):
         info = _chol_info(a)
         if check_errors:
             raise singular_error(name, info, _CHOL_TEXT) from None
-        low = np.full(a.shape, np.nan, a.dtype)
-        ok = info == 0
-        if a.ndim > 2:
-            low[ok] = np.linalg.cholesky(a[ok])
+        low = where_ok(np.linalg.cholesky, a, info)
     return (np.swapaxes(low, -1, -2).copy() if upper else low), info
 
 

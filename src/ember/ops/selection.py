@@ -179,13 +179,19 @@ def flip(input, dims):
     return recorded(FlipBackward0, data, (input,), (dims,))
 
 
-def cumsum(input, dim, *, dtype=None):
+def scan_input(input, dim, dtype):
+    """The array a running sum or product accumulates (in `dtype`, or int64
+    for integers and bool, as PyTorch), and the dim."""
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)
-    d = wrap_dim(dim, x.ndim)
+    return x, wrap_dim(dim, x.ndim)
+
+
+def cumsum(input, dim, *, dtype=None):
+    x, d = scan_input(input, dim, dtype)
     # (dtype=: NumPy would widen small integers to int64 while accumulating)
     data = np.cumsum(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
     return recorded(CumsumBackward0, data, (input,), (d,))

@@ -10,6 +10,7 @@ from ._common import D, binary_arrays, np, recorded, recorded_multi, wrap, wrap_
 from ._registry import grad_fn, register
 from ._xp import provide
 from .reduction import _even_share
+from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
 
 CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, key:
@@ -57,13 +58,8 @@ def cummin(input, dim):
 
 
 def cumprod(input, dim, *, dtype=None):
-    x = input._data
-    if dtype is not None:
-        x = x.astype(dtype._np)
-    elif x.dtype.kind in "biu":
-        x = x.astype(np.int64)
-    d = wrap_dim(dim, x.ndim)
-    data = np.cumprod(x, axis=d) if x.ndim else x.copy()
+    x, d = scan_input(input, dim, dtype)
+    data = np.cumprod(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
     return recorded(CumprodBackward0, data, (input,), (d,))
 
 
