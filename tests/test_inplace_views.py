@@ -32,3 +32,17 @@ def test_without_grad_it_may_be_changed():
     with ember.no_grad():
         x.unbind()[0].mul_(2)
     assert x.tolist() == [[2.0, 4.0]]
+
+
+@pytest.mark.parametrize("view", [lambda x: x.t(), lambda x: x.view(3, 2), lambda x: x[0],
+                                  lambda x: x.unbind()[1], lambda x: x.permute(1, 0)],
+                         ids=["t", "view", "select", "unbind", "permute"])
+def test_views_made_without_grad_still_require_grad(view):
+    """PyTorch: a view of a tensor that requires grad, made under no_grad, is
+    a leaf that requires grad (not so for a computed result)."""
+    def run(T):
+        x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        with T.no_grad():
+            v, w = view(x), x * 2
+        return v, w
+    check(run)

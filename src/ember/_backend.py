@@ -10,10 +10,12 @@ duration of Ember's computation only: the warnings module's global filters
 are never touched, and the user's own NumPy code keeps its settings.
 """
 import functools
+import importlib
+import importlib.util
 
 import numpy as np
 
-__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack"]
+__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack", "optional"]
 
 try:
     # NumPy 2 keeps its error state in a context variable: setting it is as
@@ -52,10 +54,31 @@ def cpu_features():
     return __cpu_features__
 
 
-try:    # SciPy, an optional accelerator: its LAPACK wrappers skip NumPy's gufunc layers
-    from scipy.linalg import lapack as _lapack
-except ImportError:
-    _lapack = None
+class _Later:
+    """An optional module, imported when first used (SciPy takes a quarter of
+    a second to import: `import ember` should not pay for it)."""
+
+    def __init__(self, name):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attr):
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attr)
+
+
+def optional(name):
+    """The module `name` (imported on first use), or None if not installed."""
+    try:
+        found = importlib.util.find_spec(name.split(".")[0]) is not None
+    except (ImportError, ValueError):
+        found = False
+    return _Later(name) if found else None
+
+
+# SciPy, an optional accelerator: its LAPACK wrappers skip NumPy's gufunc layers.
+_lapack = optional("scipy.linalg.lapack")
 
 
 def lapack():

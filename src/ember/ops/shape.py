@@ -48,6 +48,9 @@ ToCopyBackward0 = grad_fn("ToCopyBackward0", self=_identity)
 def _view_of(data, input, node, ctx=()):
     """A view result: shares memory and the version counter with `input`."""
     out = recorded(node, data, (input,), ctx)
+    if out._grad_fn is None and input._requires_grad:
+        # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
+        out._requires_grad = True
     out._vc = input._share_vc()
     out._base = input if input._base is None else input._base
     return out

@@ -11,14 +11,12 @@ Loops run over series terms or recurrence steps, never over elements.
 import functools
 import math
 
-from .._backend import np
+from .._backend import np, optional
 
 from . import special_tables as _T
 
-try:        # optional: a fast path, never required
-    import scipy.special as _sc
-except ImportError:     # pragma: no cover - depends on the environment
-    _sc = None
+# optional: a fast path, never required (imported when first used)
+_sc = optional("scipy.special")
 
 
 def scipy_special():

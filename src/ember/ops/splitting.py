@@ -58,7 +58,7 @@ def _record_pieces(input, arrays, node_cls, dim):
     pieces = []
     for i, a in enumerate(arrays):
         # Each piece is a view: it shares memory and the version counter.
-        t = wrap(a) if node is None else Tensor._from_node(a, node)
+        t = wrap(a, input._requires_grad) if node is None else Tensor._from_node(a, node)
         if i and node is not None:
             t._output_nr = i
         t._vc, t._base = vc, base
