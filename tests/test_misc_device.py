@@ -38,6 +38,8 @@ def test_default_device_and_context():
 
 
 def test_cuda_is_absent():
+    if torch.version.cuda:
+        pytest.skip("PyTorch's CUDA build words these errors otherwise; Ember is its CPU build")
     check(lambda T: T.zeros(2, device="cuda"))
     check(lambda T: T.zeros(2, device="cuda:0"))
     check(lambda T: T.tensor([1.], device="cuda"))

@@ -131,8 +131,9 @@ def _stand_in(x, signature):
     reduction)."""
     if not isinstance(x, np.ndarray):
         return x    # a Python scalar keeps its weak promotion
-    shape = tuple(min(s, 1) for s in x.shape) if signature else ()
-    return np.zeros(shape, x.dtype)
+    # (with x's number of dims even for a plain ufunc: NumPy 1.x promotes a
+    # 0-d array by value, like a Python scalar)
+    return np.zeros(tuple(min(s, 1) for s in x.shape), x.dtype)
 
 
 def _matmul_shape(a, b):

@@ -4,7 +4,7 @@ An op in the catalogue is a forward on NumPy arrays plus a node class made
 by the registry's `grad_fn(...)`, whose formulas give the gradient for each
 input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
-from .._backend import np
+from .._backend import np, quiet_call
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
@@ -177,7 +177,7 @@ def binary_arrays(a, b):
     if _VALUE_BASED_CASTING and tb is not bool:
         # NumPy 1.x widens by value (float16 + 1e5 -> float32); a scalar of
         # the tensor's own dtype keeps PyTorch's result dtype there too.
-        b = ad.dtype.type(b)
+        b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
 
 

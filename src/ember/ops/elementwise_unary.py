@@ -21,9 +21,10 @@ acosh = unary("acosh", np.arccosh, "AcoshBackward0",
 atanh = unary("atanh", np.arctanh, "AtanhBackward0",
               lambda xp, grad, self: grad / (1 - self * self), aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).
-deg2rad = unary("deg2rad", lambda x: x * _TO_RAD, "Deg2RadBackward0",
+# (the factor in x's dtype: NumPy 1.x would widen a 0-d float32 by a Python float)
+deg2rad = unary("deg2rad", lambda x: x * x.dtype.type(_TO_RAD), "Deg2RadBackward0",
                 lambda xp, grad: grad * _TO_RAD)
-rad2deg = unary("rad2deg", lambda x: x * _TO_DEG, "Rad2DegBackward0",
+rad2deg = unary("rad2deg", lambda x: x * x.dtype.type(_TO_DEG), "Rad2DegBackward0",
                 lambda xp, grad: grad * _TO_DEG)
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 

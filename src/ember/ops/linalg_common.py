@@ -119,3 +119,10 @@ def wrap_int32(x):
     return Tensor._wrap(np.asarray(x, np.int32))
 
 
+def np_solve(a, b):
+    """np.linalg.solve with a matrix right-hand side, batch dims broadcast
+    first: NumPy 1.x reads a `b` of one dim less than `a` as a stack of
+    vectors, NumPy 2 as one matrix."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    return np.linalg.solve(np.broadcast_to(a, batch + a.shape[-2:]),
+                           np.broadcast_to(b, batch + b.shape[-2:]))

@@ -7,7 +7,7 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi
 from ._registry import grad_fn, register
 from .linalg_common import (at_least_2d, const, float_input, lu_np, mT, np_dtype, vector_rhs,
-                            singular_error, warn_once)
+                            np_solve, singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
 
@@ -183,8 +183,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     A = P @ L @ U
     if adjoint:
         A = np.swapaxes(A, -1, -2)
-    x = np.linalg.solve(A, b) if left else np.swapaxes(
-        np.linalg.solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+    x = np_solve(A, b) if left else np.swapaxes(
+        np_solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
     return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint))
 
 

@@ -10,7 +10,7 @@ from ._common import D, Tensor, np, recorded, recorded_multi
 from ._registry import grad_fn, register
 from ._xp import provide
 from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mT, np_dtype,
-                            singular_error, square, vector_rhs, warn_once)
+                            np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
            "cholesky", "cholesky_ex", "tri_mask"]
@@ -134,8 +134,8 @@ def _solve_arrays(a, b, left):
             if info > 0:
                 raise np.linalg.LinAlgError("Singular matrix")
             return x
-        return np.linalg.solve(a, b)
-    return np.swapaxes(np.linalg.solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+        return np_solve(a, b)
+    return np.swapaxes(np_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
 
 
 def where_ok(fn, a, info):
@@ -248,7 +248,7 @@ def tri_solve_arrays(a, b, upper, left=True, unitriangular=False):
         return np.swapaxes(tri_solve_arrays(np.swapaxes(t, -1, -2), np.swapaxes(b, -1, -2),
                                             not upper), -1, -2)
     try:
-        return np.linalg.solve(t, b)
+        return np_solve(t, b)
     except np.linalg.LinAlgError:
         return _substitute(t, b, upper)
 
