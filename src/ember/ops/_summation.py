@@ -149,7 +149,10 @@ def _inner(rows, lanes):
     if n < lanes:
         return _row_sum(rows.T)
     nv = n // lanes
-    if r == 1 and 2 <= nv <= 16:
+    if nv == 1:
+        # One vector a row: row_sum of one row is that row (-0. made 0.).
+        vec = rows[:, :lanes] + rows.dtype.type(0)
+    elif r == 1 and 2 <= nv <= 16:
         # One short row (a small loss): its vectors are few rows of lanes.
         vec = _few_rows(rows[0, :nv * lanes].reshape(nv, lanes), lanes)[None]
     elif nv:

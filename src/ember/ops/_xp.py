@@ -32,6 +32,17 @@ def _sum_to(x, shape):
     return x.reshape(shape)
 
 
+def _expand(x, shape):
+    """x broadcast to `shape`: a small result filled (np.broadcast_to's Python
+    layers cost more than filling a few thousand elements), a large one a
+    read-only view."""
+    out = np.empty(shape, x.dtype)
+    if out.size > 4096:
+        return np.broadcast_to(x, shape)
+    out[...] = x
+    return out
+
+
 def _where(cond, a, b):
     r = np.where(cond, a, b)
     ref = a if isinstance(a, np.ndarray) else b
@@ -89,7 +100,7 @@ def _slices(dim, item):
 _TABLE = [
     ("sum_to", _sum_to, lambda x, size: x.sum_to_size(size)),
     ("cast", lambda x, dt: x.astype(dt), "_xp._cast"),
-    ("expand", np.broadcast_to, "shape.expand"),
+    ("expand", _expand, "shape.expand"),
     ("reshape", np.reshape, "shape.reshape"),
     ("t", np.transpose, "shape.t"),
     ("transpose", np.swapaxes, "shape.transpose"),
