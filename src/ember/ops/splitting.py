@@ -1,69 +1,42 @@
 """Ops with several outputs and their derivatives: unbind, split, chunk.
 
 Each call records one node whose outputs are all the pieces (PyTorch's
-UnbindBackward0 / SplitBackward0 / SplitWithSizesBackward0); its backward
-puts the pieces' gradients back together, zeros for pieces that got none.
+UnbindBackward0 / SplitBackward0 / SplitWithSizesBackward0), through the one
+recording path for several outputs (recorded_multi); its backward puts the
+pieces' gradients back together, zeros for pieces that got none.
 """
 import builtins
 
-from ._common import Node, Tensor, _state, edge, np, wrap, wrap_dim
-from ._registry import register
+from ._common import np, recorded_multi, wrap_dim
+from ._registry import grad_fn, register
 
 __all__ = ["unbind", "split", "chunk"]
 
 
-class _MultiOutput(Node):
-    __slots__ = ()
-    _multi = True
-    _multi_view = True
-
-    def _pieces(self, grads, create_graph):
-        out = []
-        for g, shape in zip(grads, self._shape):
-            if g is None:
-                g = np.zeros(shape, self._dtype)
-                if create_graph:
-                    g = Tensor._wrap(g)
-            out.append(g)
-        return self._ctx[0], out
+def _pieces_node(name, join):
+    """A node whose outputs are all the pieces: its backward joins their
+    gradients (zeros for pieces that got none) with `join` (stack or cat)."""
+    node = grad_fn(name, outputs=(), self=lambda xp, grad, dim: join(xp)(list(grad), dim))
+    node._multi_view = True     # pieces are views: none may change in place
+    return node
 
 
-class UnbindBackward0(_MultiOutput):
-    __slots__ = ()
-
-    def apply(self, xp, grads, create_graph, needs):
-        dim, pieces = self._pieces(grads, create_graph)
-        return (xp.stack(pieces, dim),)
-
-
-class SplitBackward0(_MultiOutput):
-    __slots__ = ()
-
-    def apply(self, xp, grads, create_graph, needs):
-        dim, pieces = self._pieces(grads, create_graph)
-        return (xp.cat(pieces, dim),)
-
-
-class SplitWithSizesBackward0(SplitBackward0):
-    __slots__ = ()
+UnbindBackward0 = _pieces_node("UnbindBackward0", lambda xp: xp.stack)
+SplitBackward0 = _pieces_node("SplitBackward0", lambda xp: xp.cat)
+SplitWithSizesBackward0 = _pieces_node("SplitWithSizesBackward0", lambda xp: xp.cat)
 
 
 def _record_pieces(input, arrays, node_cls, dim):
-    node = None
-    if input._requires_grad and _state.enabled:
-        node = node_cls((edge(input),), (), (dim,), None, tuple(a.shape for a in arrays),
-                        input._data.dtype)
+    pieces = recorded_multi(node_cls, arrays, (input,), (dim,))
     vc = input._share_vc()
     base = input if input._base is None else input._base
-    pieces = []
-    for i, a in enumerate(arrays):
-        # Each piece is a view: it shares memory and the version counter.
-        t = wrap(a, input._requires_grad) if node is None else Tensor._from_node(a, node)
-        if i and node is not None:
-            t._output_nr = i
+    for t in pieces:
+        # Each piece is a view: it shares memory and the version counter (and,
+        # made without grad, still requires it, as in PyTorch).
+        if t._grad_fn is None and input._requires_grad:
+            t._requires_grad = True
         t._vc, t._base = vc, base
-        pieces.append(t)
-    return tuple(pieces)
+    return pieces
 
 
 def unbind(input, dim=0):
