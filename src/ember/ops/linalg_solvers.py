@@ -177,13 +177,17 @@ LinalgSolveExBackward0 = grad_fn(
                                                vec, left))
 
 
-def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
-    square(A, name)
-    float_input(B, name)
+def _same_dtype(A, B, name):
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
                            f"{D.SCALAR_NAMES[A.dtype]} and B of type "
                            f"{D.SCALAR_NAMES[B.dtype]} instead")
+
+
+def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
+    square(A, name)
+    float_input(B, name)
+    _same_dtype(A, B, name)
     a, b = A._data, B._data
     vec = vector_rhs(a, b)
     bm = _as_matrix(b, vec, left)
@@ -277,10 +281,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     at_least_2d(B, name, "B")
     square(A, name)
     float_input(B, name)
-    if A._data.dtype != B._data.dtype:
-        raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
-                           f"{D.SCALAR_NAMES[A.dtype]} and B of type "
-                           f"{D.SCALAR_NAMES[B.dtype]} instead")
+    _same_dtype(A, B, name)
     a, b = A._data, B._data
     if (b.shape[-2] if left else b.shape[-1]) != a.shape[-1]:
         eq = "AX = B" if left else "XA = B"
