@@ -34,7 +34,8 @@ from ._registry import REGISTRY
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
-               special_functions, linalg_solvers, linalg_decompositions)
+               special_functions, linalg_solvers, linalg_decompositions,
+               convolution, pooling, sampling, normalization, loss)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)

@@ -1,10 +1,29 @@
+"""torch.nn.modules: one private file per family, as in PyTorch."""
 from .module import Module
-from .linear import Identity, Linear
-from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .container import ModuleDict, ModuleList, Sequential
-from .loss import CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .dropout import Dropout, Flatten, Unflatten
+from .linear import *  # noqa: F401,F403
+from .activation import *  # noqa: F401,F403
+from .container import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .flatten import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .fold import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
+from .upsampling import *  # noqa: F401,F403
+from .pixelshuffle import *  # noqa: F401,F403
+from .channelshuffle import *  # noqa: F401,F403
+from .batchnorm import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .instancenorm import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+from . import (module, linear, activation, container, loss, dropout, flatten, conv, fold,
+               pooling, padding, upsampling, pixelshuffle, channelshuffle, batchnorm,
+               normalization, instancenorm, distance, sparse)
 
-__all__ = ["Module", "Identity", "Linear", "LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid",
-           "Softmax", "Tanh", "ModuleDict", "ModuleList", "Sequential", "CrossEntropyLoss",
-           "L1Loss", "MSELoss", "NLLLoss", "Dropout", "Flatten", "Unflatten"]
+__all__ = ["Module"]
+for _m in (linear, activation, container, loss, dropout, flatten, conv, fold, pooling, padding,
+           upsampling, pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm,
+           distance, sparse):
+    __all__ += _m.__all__

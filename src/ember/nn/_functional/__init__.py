@@ -1,0 +1,1 @@
+"""nn.functional, one private module per family; nn/functional.py gathers them."""

@@ -1,0 +1,204 @@
+"""nn.functional losses."""
+import warnings
+
+from ..._backend import np
+from ...ops import pointwise as _P
+from ...ops._common import binary_arrays, recorded, wrap
+from ...ops._registry import grad_fn
+from ...ops._summation import torch_sum
+from ._common import _const, _tracked, _type_name
+from .activation import log_softmax
+
+__all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy"]
+
+
+# -- losses ---------------------------------------------------------------------
+def _legacy_get_string(size_average, reduce):
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", stacklevel=3)
+    return ret
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_get_string(size_average, reduce)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _check_broadcast(input, target):
+    a, b = input._data.shape, target._data.shape
+    if a != b:
+        warnings.warn(
+            f"Using a target size ({target.size()}) that is different to the input size "
+            f"({input.size()}). This will likely lead to incorrect results due to "
+            "broadcasting. Please ensure they have the same size.", stacklevel=3)
+        for i in range(1, min(len(a), len(b)) + 1):
+            if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
+                raise RuntimeError(
+                    f"The size of tensor a ({a[-i]}) must match the size of tensor b "
+                    f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}")
+
+
+def _mse_grad(g, x, t, reduction, n):
+    norm = 2.0 / n if reduction == "mean" else 2.0
+    return norm * (x - t) * g
+
+
+MseLossBackward0 = grad_fn(
+    "MseLossBackward0",
+    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
+    target=lambda xp, g, self, target, reduction, n: -_mse_grad(g, self, target, reduction, n))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_broadcast(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    a, b = binary_arrays(input, target)
+    d = a - b
+    sq = d * d
+    if weight is not None:
+        sq = sq * weight._data
+    if reduction == "none":
+        data = sq
+    else:
+        # Summed in PyTorch's order, so the loss has PyTorch's last digits.
+        data = torch_sum(sq, None)
+        if reduction == "mean":
+            data = data / sq.dtype.type(max(sq.size, 1))
+    if _tracked(input, target) and weight is None:
+        return recorded(MseLossBackward0, data, (input, target), (reduction, max(sq.size, 1)))
+    if weight is not None and _tracked(input, target):
+        loss = (input - target) ** 2 * weight
+        return loss if reduction == "none" else loss.mean() if reduction == "mean" \
+            else loss.sum()
+    return wrap(np.asarray(data))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_broadcast(input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    loss = _P.abs(input - target)
+    if weight is not None:
+        loss = loss * weight
+    return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
+
+
+def _nll_grad(xp, g, coef, reduction, total, kept_shape):
+    c = _const(xp, coef)
+    if reduction == "none":
+        return c * xp.reshape(g, kept_shape)
+    if reduction == "mean":
+        return c * (g / total)
+    return c * g
+
+
+NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
+
+
+def _target_dtype_check(target):
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{_type_name(target)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _target_dtype_check(target)
+    x, t = input._data, target._data
+    if x.ndim == 1:
+        if t.ndim > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if t.ndim == 1 and t.shape[0] != 1:
+            raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
+                             f"{t.shape[0]}")
+        xs, ts = x[None], t.reshape(1)
+    else:
+        if x.shape[0] != t.shape[0] if t.ndim else True:
+            raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
+                             f"batch_size ({t.shape[0] if t.ndim else 0}).")
+        if x.ndim == 2 and t.ndim != 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        xs, ts = x, t
+    n_classes = xs.shape[1]
+    valid = ts != ignore_index
+    safe = np.where(valid, ts, 0).astype(np.int64)
+    bad = (safe < 0) | (safe >= n_classes)
+    if bad.any():
+        raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
+    w = np.ones(n_classes, x.dtype) if weight is None else weight._data.astype(x.dtype)
+    w = np.where(valid, w[safe], 0).astype(x.dtype)
+    xm = np.moveaxis(xs, 1, -1)
+    losses = -np.take_along_axis(xm, safe[..., None], -1)[..., 0] * w
+    total = w.sum()
+    if reduction == "none":
+        data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
+    elif reduction == "sum":
+        data = losses.sum()
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            data = losses.sum() / total
+    if not _tracked(input):
+        return wrap(np.asarray(data, x.dtype))
+    coef = np.zeros_like(xm)
+    np.put_along_axis(coef, safe[..., None], -w[..., None], -1)
+    coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
+    kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
+        if x.ndim > 1 else ()
+    return recorded(NllLossBackward0, np.asarray(data, x.dtype), (input,),
+                    (coef, reduction, total, kept))
+
+
+DivBackward1 = grad_fn("DivBackward1", self=lambda xp, g, other: g / other)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(size_average, reduce, reduction)
+    class_dim = 0 if input._data.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = input._data.shape[class_dim]
+    w = None
+    if weight is not None:
+        shape = [1] * input._data.ndim
+        shape[class_dim] = n_classes
+        w = weight.reshape(shape)
+    if input._data.shape == target._data.shape:
+        # Class probabilities as target.
+        if target._data.dtype.kind != "f":
+            raise RuntimeError("Expected floating point type for target with class "
+                               "probabilities, got " + _type_name(target))
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target if w is None else logp * target * w
+        if reduction == "none":
+            return -prod.sum(class_dim)
+        if reduction == "sum":
+            return -prod.sum()
+        s = -prod.sum()
+        d = input._data.size / n_classes
+        data = s._data / np.asarray(d, s._data.dtype)
+        return recorded(DivBackward1, data, (s,), (d,))
+    nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing <= 0:
+        return nll
+    smooth = -(logp.sum(class_dim) if w is None else (logp * w).sum(class_dim))
+    keep = target._data != ignore_index
+    smooth = smooth * wrap(keep.astype(smooth._data.dtype))
+    if reduction == "mean":
+        if weight is not None:
+            ret = smooth.sum() / wrap(weight._data[target._data[keep]].sum())
+        else:
+            ret = smooth.sum() / wrap(np.asarray(keep.sum()))
+    elif reduction == "sum":
+        ret = smooth.sum()
+    else:
+        ret = smooth
+    return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
