@@ -7,6 +7,7 @@ from ._dtype import (dtype, float32, float64, float16, int64, int32, int16, int8
                      bool_ as bool, float, double, half, long, int, short,
                      get_default_dtype, set_default_dtype, promote_types)
 from ._tensor import Tensor, Size
+from ._layout import *  # noqa: F401,F403  (layouts and memory formats)
 from . import ops as _ops
 from .ops import *  # noqa: F401,F403  (the op catalogue's public functions)
 from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty, eye, arange,

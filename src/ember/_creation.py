@@ -4,6 +4,7 @@ import math
 import operator
 import warnings
 
+from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
@@ -310,6 +311,7 @@ def _tensors_to_lists(data):
     return data
 
 
+@factory
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "tensor")
     dev = _target_device(device)
@@ -344,9 +346,11 @@ def from_numpy(ndarray):
     return _wrap(ndarray)
 
 
-def scalar_tensor(s, *, dtype=None, requires_grad=False):
+@factory
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
+                  requires_grad=False):
     return tensor(float(s), dtype=_check_dtype(dtype, "scalar_tensor") or D._default[0],
-                  requires_grad=requires_grad)
+                  device=device, requires_grad=requires_grad)
 
 
 def _is_int(s):
@@ -380,7 +384,8 @@ def _size_args(size, fn, varargs=True):
     return size
 
 
-def _filled(fn, size, value, dtype, requires_grad, device, varargs=True):
+def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_format=None,
+            like=None):
     dtype = _check_dtype(dtype, fn)
     dev = _target_device(device)
     shape = _size_args(size, fn, varargs)
@@ -389,25 +394,33 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True):
         data = meta_array(shape, dt)
     else:
         data = np.zeros(shape, dt) if value == 0 else np.full(shape, value, dt)
+        if memory_format is not None:
+            data = laid_out(data, memory_format, like)
     return _finish(data, requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     return _filled("zeros", size, 0, dtype, requires_grad, device)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     return _filled("ones", size, 1, dtype, requires_grad, device)
 
 
+@factory
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           memory_format=None, pin_memory=False):
     # Zero-filled: NumPy's uninitialised memory would make runs unrepeatable.
-    return _filled("empty", size, 0, dtype, requires_grad, device)
+    if memory_format is preserve_format:
+        raise RuntimeError("unsupported memory format Preserve")
+    return _filled("empty", size, 0, dtype, requires_grad, device, memory_format=memory_format)
 
 
+@factory
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False):
+         requires_grad=False, pin_memory=False):
     try:
         shape = _size_args((size,), "full", varargs=False)
     except RuntimeError:    # a negative size: found after the parser's type checks
@@ -436,12 +449,13 @@ def _fill_value_arg(fn, value):
 
 def _like(fn, value):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-             memory_format=None):
+             memory_format=preserve_format, pin_memory=False):
         return _filled(fn, (input._data.shape,), value,
                        _check_dtype(dtype, fn) or input.dtype, requires_grad,
-                       _like_device(input, device))
+                       _like_device(input, device), memory_format=memory_format,
+                       like=input._data)
     like.__name__ = fn
-    return like
+    return factory(like)
 
 
 zeros_like = _like("zeros_like", 0)
@@ -449,12 +463,14 @@ ones_like = _like("ones_like", 1)
 empty_like = _like("empty_like", 0)
 
 
+@factory
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=preserve_format, pin_memory=False):
     fill_value = _fill_value_arg("full_like", fill_value)
     return _filled("full_like", (input._data.shape,), fill_value,
                    _check_dtype(dtype, "full_like") or input.dtype, requires_grad,
-                   _like_device(input, device))
+                   _like_device(input, device), memory_format=memory_format,
+                   like=input._data)
 
 
 def _like_device(input, device):
@@ -464,7 +480,8 @@ def _like_device(input, device):
     return device
 
 
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@factory
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     for name, v in (("n", n), ("m", m)):
         if v is not None and (not _is_int(v) or isinstance(v, bool)):
             if name == "m":     # eye(n, m) has no signature for it

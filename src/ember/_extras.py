@@ -2,6 +2,8 @@
 Tensor.to, nonzero, the `cuda` stub."""
 import types
 
+from . import _layout as _L
+from ._layout import factory
 from ._backend import np
 
 from . import _dtype as D
@@ -62,17 +64,19 @@ def nonzero(input, *, as_tuple=False):
 def parse_to(args, kwargs):
     """The (dtype, copy) that Tensor.to / Module.to are asked for; devices
     other than the CPU and meta are refused, as on a PyTorch build without CUDA."""
-    dtype, copy, _ = parse_to_device(args, kwargs)
+    dtype, copy, _, _ = parse_to_device(args, kwargs)
     return dtype, copy
 
 
 def parse_to_device(args, kwargs):
-    """parse_to's (dtype, copy) and the device type asked for (None: any)."""
+    """parse_to's (dtype, copy), the device type asked for (None: any) and
+    the memory format (None: keep)."""
     dtype = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
     kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
+    memory_format = kwargs.pop("memory_format", None)
+    _L.check_memory_format("to", memory_format)
     if kwargs:
         raise TypeError(f"to() received an invalid combination of arguments: {list(kwargs)}")
     for a in args:
@@ -92,15 +96,22 @@ def parse_to_device(args, kwargs):
         else:
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    return dtype, copy, None if dev is None else _check_device(dev)
+    if memory_format is _L.preserve_format:
+        memory_format = None
+    return dtype, copy, None if dev is None else _check_device(dev), memory_format
 
 
 def _to(self, *args, **kwargs):
     """Tensor.to(dtype) / to(device) / to(other) / to(device, dtype)."""
     from .ops.shape import to_dtype
-    dtype, copy, dev = parse_to_device(args, kwargs)
+    dtype, copy, dev, memory_format = parse_to_device(args, kwargs)
     if dev is not None and (dev == "meta") != self.is_meta:
         return _to_device(self, dev, dtype)
+    if memory_format is not None and (copy or not _L.is_laid_out(self._data, memory_format)):
+        # (a copy, recorded as PyTorch records it: ToCopyBackward0)
+        out = to_dtype(self, dtype or self.dtype, True)
+        out._data = _L.laid_out(np.ascontiguousarray(out._data), memory_format)
+        return out
     if dtype is None:
         return self.clone() if copy else self
     return to_dtype(self, dtype, copy)
@@ -155,9 +166,10 @@ def _new_like(fill):
         return _filled("new_" + fill, size, 0 if fill in ("zeros", "empty") else 1,
                        dtype or self.dtype, requires_grad, _like_device(self, device))
     new.__name__ = "new_" + fill
-    return new
+    return factory(new)
 
 
+@factory
 def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False,
               layout=None, pin_memory=False):
     from ._creation import _filled, _like_device

@@ -104,8 +104,7 @@ def new(self, *args, **kwargs):
     return legacy_new(self.dtype, args, kwargs)
 
 
-def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None,
-               pin_memory=False):
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     from ._creation import _check_device, _finish
     dtype = _check_dtype(dtype, "new_tensor") or self.dtype
     _check_device(device)

@@ -11,6 +11,7 @@ ATEN_CPU_CAPABILITY=default.
 import math
 import os
 
+from ._layout import factory
 from ._backend import cpu_features, np
 
 from . import _dtype as D
@@ -130,8 +131,9 @@ def _arange_float(start, step, n, acc, out):
     return res
 
 
+@factory
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+           requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "arange")
     start, end, step = (_number(v) for v in (start, end, step))
     if end is None:
@@ -221,8 +223,9 @@ def _to_dtype(values, dt):
     return values.astype(dt) if dt.kind == "f" else _double_to_int(values, dt)
 
 
+@factory
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "linspace")
     start, end = _number(start), _number(end)
     steps = _steps_arg(steps, "linspace", start, end)
@@ -237,8 +240,9 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(np.ascontiguousarray(data), requires_grad)
 
 
+@factory
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+             requires_grad=False, pin_memory=False):
     """base ** (start + step*i), or end - step*(steps-1-i) on the second half,
     as PyTorch: the bounds in the output type, their difference taken there,
     everything else in double with no FMA (that kernel is built without it)."""

@@ -6,6 +6,7 @@ the same seed gives the same numbers as PyTorch.
 """
 import math
 
+from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
@@ -47,6 +48,7 @@ def _legacy(dtype):
     return D.SCALAR_NAMES[dtype]
 
 
+@factory
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     shape = _size_args(size, "rand")
@@ -55,6 +57,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(data, requires_grad)
 
 
+@factory
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     shape = _size_args(size, "randn")
@@ -64,8 +67,9 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(data, requires_grad)
 
 
+@factory
 def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=None,
-            layout=None, device=None, requires_grad=False):
+            layout=None, device=None, requires_grad=False, pin_memory=False):
     """randint(high, size) or randint(low, high, size), positional or by keyword."""
     if len(args) == 3:
         low, high, size = args
@@ -94,6 +98,7 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
     return _finish(data, requires_grad)
 
 
+@factory
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "randperm") or D.int64
@@ -105,8 +110,9 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(R.randperm(n, dtype._np, generator), requires_grad)
 
 
+@factory
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
-           device=None, requires_grad=False):
+           device=None, requires_grad=False, pin_memory=False):
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
@@ -130,6 +136,9 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
+    if out is not None:
+        from .ops._out import into
+        return into(out, "bernoulli", bernoulli, (input, p), {"generator": generator})
     if p is None:
         return Tensor._wrap(R.bernoulli(input._data, generator))
     return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
@@ -214,18 +223,33 @@ def _check_multinomial(input, num_samples, replacement):
     return n
 
 
+def _random_like(draw, input, dtype, device, requires_grad, memory_format):
+    """draw(n, dtype) values, laid out as *_like lays out its result, and
+    written in memory order, as PyTorch's kernels fill a tensor."""
+    from ._creation import _like_device, _target_device
+    _target_device(_like_device(input, device))
+    flat = draw(input._data.size, dtype=dtype or input.dtype, requires_grad=False)._data
+    out = laid_out(np.empty(input._data.shape, flat.dtype), memory_format, input._data)
+    in_memory_order = out.transpose(np.argsort([-s for s in out.strides], kind="stable"))
+    in_memory_order[...] = flat.reshape(in_memory_order.shape)
+    return _finish(out, requires_grad)
+
+
+@factory
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
-    return rand(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              memory_format=preserve_format, pin_memory=False):
+    return _random_like(rand, input, dtype, device, requires_grad, memory_format)
 
 
+@factory
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
-    return randn(input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               memory_format=preserve_format, pin_memory=False):
+    return _random_like(randn, input, dtype, device, requires_grad, memory_format)
 
 
+@factory
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None):
+                 requires_grad=False, memory_format=None, pin_memory=False):
     if high is None:
         low, high = 0, low
     return randint(low, high, input._data.shape, dtype=dtype or input.dtype)

@@ -8,6 +8,7 @@ and its derivative.
 """
 import warnings
 
+from . import _layout as _L
 from ._backend import np
 
 from . import _dtype as D
@@ -150,7 +151,7 @@ class Tensor:
     is_cuda = False
     is_sparse = False
     is_quantized = False
-    layout = "strided"
+    layout = _L.strided
 
     def is_floating_point(self):
         return D.is_float_np(self._data.dtype)
@@ -173,7 +174,10 @@ class Tensor:
         return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
 
     def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+        if memory_format is None:
+            return self._data.flags.c_contiguous
+        _L.check_memory_format("is_contiguous", memory_format)
+        return _L.is_laid_out(self._data, memory_format)
 
     def data_ptr(self):
         return self._data.__array_interface__["data"][0]

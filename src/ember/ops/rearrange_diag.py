@@ -1,6 +1,7 @@
 """Triangles and diagonals: tril triu tril_indices triu_indices diag
 diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
 rearrange_views.py)."""
+from .._layout import factory
 from .._backend import np
 
 from .. import _dtype as D
@@ -36,8 +37,6 @@ def _indices(name, fn):
     def op(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False):
         from .._creation import _check_device, _check_dtype
         _check_device(device)
-        if layout not in (None, "strided"):
-            raise RuntimeError(f"{name}: ember supports the strided layout only")
         dtype = _check_dtype(dtype, name) or D.int64
         if dtype._np.kind not in "iu":
             raise NotImplementedError(f'"{name}" not implemented for '
@@ -47,7 +46,8 @@ def _indices(name, fn):
         if col < 0:
             raise RuntimeError(f"col must be non-negative, got{col}")
         return wrap(np.array(fn(row, offset, col), dtype=dtype._np).reshape(2, -1))
-    return register(op, name, method=False, out=False)
+    op.__name__ = name
+    return register(factory(op), name, method=False, out=False)
 
 
 tril_indices = _indices("tril_indices", np.tril_indices)

@@ -4,6 +4,7 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
+from .. import _layout as _L
 from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 
@@ -245,14 +246,24 @@ def permute(input, *dims):
     return _view_of(x.transpose(dims), input, PermuteBackward0, (inverse,))
 
 
-def contiguous(input, memory_format=None):
-    if input._data.flags.c_contiguous:
+def contiguous(input, memory_format=_L.contiguous_format):
+    x = input._data
+    if x.flags.c_contiguous and memory_format is _L.contiguous_format:
         return input
-    return clone(input)
+    _L.check_memory_format("contiguous", memory_format)
+    if memory_format is _L.preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    if _L.is_laid_out(x, memory_format):
+        return input
+    return recorded(CloneBackward0, _L.laid_out(x.copy(), memory_format), (input,))
 
 
-def clone(input, *, memory_format=None):
-    return recorded(CloneBackward0, input._data.copy(), (input,))
+def clone(input, *, memory_format=_L.preserve_format):
+    x = input._data
+    if memory_format is not _L.preserve_format or not x.flags.c_contiguous:
+        _L.check_memory_format("clone", memory_format)
+        return recorded(CloneBackward0, _L.laid_out(x.copy(), memory_format, like=x), (input,))
+    return recorded(CloneBackward0, x.copy(), (input,))
 
 
 def alias(input):

@@ -2,6 +2,7 @@
 import math
 import warnings
 
+from .._layout import factory
 from .. import _creation as C
 from .._device import _target_device
 from .._ranges import _number
@@ -11,6 +12,7 @@ from ._registry import register
 __all__ = ["range", "empty_strided", "asarray", "frombuffer"]
 
 
+@factory
 def range(start=None, end=None, step=1, *, dtype=None, layout=None, device=None,
           requires_grad=False):
     warnings.warn("ember.range is deprecated and will be removed in a future release because "
@@ -40,6 +42,7 @@ def range(start=None, end=None, step=1, *, dtype=None, layout=None, device=None,
     return C._finish(data.astype(dt._np), requires_grad, dev)
 
 
+@factory
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
     dt = C._check_dtype(dtype, "empty_strided") or D._default[0]

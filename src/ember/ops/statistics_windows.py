@@ -3,6 +3,7 @@ ATen computes them, step by step in the requested dtype (so float32 windows
 round as PyTorch's do)."""
 import math
 
+from .._layout import factory
 from .. import _creation as C
 from .._device import _target_device
 from ._common import D, np
@@ -81,6 +82,7 @@ def _raised_cosine(alpha, beta):
     return values
 
 
+@factory
 def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *, dtype=None,
                    layout=None, device=None, pin_memory=False, requires_grad=False):
     periodic = _overloads("hamming_window", window_length, periodic, alpha=alpha, beta=beta)
@@ -91,6 +93,7 @@ def hamming_window(window_length, periodic=_UNSET, alpha=_UNSET, beta=_UNSET, *,
                    _raised_cosine(alpha, beta))
 
 
+@factory
 def hann_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                 pin_memory=False, requires_grad=False):
     periodic = _overloads("hann_window", window_length, periodic)
@@ -98,6 +101,7 @@ def hann_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, devi
                    _raised_cosine(0.5, 0.5))
 
 
+@factory
 def blackman_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                     pin_memory=False, requires_grad=False):
     periodic = _overloads("blackman_window", window_length, periodic)
@@ -110,6 +114,7 @@ def blackman_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, 
                    values)
 
 
+@factory
 def bartlett_window(window_length, periodic=_UNSET, *, dtype=None, layout=None, device=None,
                     pin_memory=False, requires_grad=False):
     periodic = _overloads("bartlett_window", window_length, periodic)
@@ -159,6 +164,7 @@ def _i0(x):
     return np.where(x <= 8, small, large)
 
 
+@factory
 def kaiser_window(window_length, periodic=_UNSET, beta=_UNSET, *, dtype=None, layout=None,
                   device=None, pin_memory=False, requires_grad=False):
     periodic = _overloads("kaiser_window", window_length, periodic, beta=beta)

@@ -1,0 +1,169 @@
+"""torch.layout and torch.memory_format, and the factory options checked in
+one place.
+
+Ember's tensors are NumPy arrays, so the only layout is strided; a sparse
+layout or pinned memory raises rather than being ignored. Memory formats are
+real: channels_last is an array whose strides put the channels last, as
+PyTorch lays it out, so `stride()` and `is_contiguous(memory_format=...)`
+answer as PyTorch's do.
+"""
+import functools
+import inspect
+
+from ._backend import np
+
+__all__ = ["layout", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr",
+           "sparse_bsc", "jagged", "memory_format", "contiguous_format", "channels_last",
+           "channels_last_3d", "preserve_format", "legacy_contiguous_format"]
+
+
+class _Named:
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return "torch." + self._name
+
+    def __reduce__(self):
+        # (pickled by name, so a loaded object is the module's own)
+        return self._name
+
+
+class layout(_Named):
+    __slots__ = ()
+
+
+class memory_format(_Named):
+    __slots__ = ()
+
+
+for _cls in (layout, memory_format):
+    _cls.__module__ = "ember"
+
+strided, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn, jagged = (
+    layout(n) for n in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr",
+                        "sparse_bsc", "_mkldnn", "jagged"))
+contiguous_format, channels_last, channels_last_3d, preserve_format, legacy_contiguous_format = (
+    memory_format(n) for n in ("contiguous_format", "channels_last", "channels_last_3d",
+                               "preserve_format", "legacy_contiguous_format"))
+
+# memory format -> (rank it needs, order of dims from outermost to innermost)
+_ORDERS = {channels_last: (4, (0, 2, 3, 1)), channels_last_3d: (5, (0, 2, 3, 4, 1))}
+
+
+def _type_name(x):
+    return type(x).__name__
+
+
+def check_layout(fn, value):
+    if value is None or value is strided:
+        return
+    if not isinstance(value, layout):
+        raise TypeError(f"{fn}(): argument 'layout' must be torch.layout, not {_type_name(value)}")
+    raise RuntimeError(f"{fn}(): Ember has only the strided layout, not {value!r}")
+
+
+def check_pin_memory(pin_memory):
+    if pin_memory:
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no "
+                           "pinned memory allocator is available on this system.")
+
+
+def check_memory_format(fn, value):
+    if value is not None and not isinstance(value, memory_format):
+        raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not "
+                        f"{_type_name(value)}")
+
+
+def _rank_check(fmt, ndim):
+    rank = _ORDERS[fmt][0]
+    if ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {fmt._name} format")
+
+
+def laid_out(data, fmt, like=None):
+    """`data` (a fresh C-contiguous array) in memory format `fmt`; for
+    preserve_format, in the layout of `like` where that is dense, as
+    PyTorch's *_like factories and clone do."""
+    if fmt is None or fmt is contiguous_format or fmt is legacy_contiguous_format:
+        return data
+    if fmt is preserve_format:
+        if like is None or like.flags.c_contiguous or not _dense(like):
+            return data
+        out = np.empty_like(like, dtype=data.dtype, order="K")
+        out[...] = data
+        return out
+    _rank_check(fmt, data.ndim)
+    order = _ORDERS[fmt][1]
+    return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+
+
+def _dense(a):
+    """Non-overlapping and dense: the elements fill exactly their span."""
+    span = sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) + a.itemsize
+    return a.size == 0 or span == a.size * a.itemsize
+
+
+def is_laid_out(a, fmt):
+    """Tensor.is_contiguous(memory_format=fmt), ignoring the strides of
+    dims of size 1 as PyTorch does."""
+    if fmt is None or fmt in (contiguous_format, preserve_format, legacy_contiguous_format):
+        return a.flags.c_contiguous
+    if a.ndim != _ORDERS[fmt][0]:
+        return False
+    expected = 1
+    for d in reversed(_ORDERS[fmt][1]):
+        if a.shape[d] != 1 and a.strides[d] != expected * a.itemsize:
+            return False
+        expected *= a.shape[d]
+    return True
+
+
+def factory(fn):
+    """PyTorch's factory keywords, handled for `fn` in one place: `layout`
+    (strided only), `pin_memory` (no accelerator here), `memory_format`
+    and `out=` (the result written into `out`, which takes its dtype when
+    none is given and is resized silently, as PyTorch's factories do).
+    Only the keywords `fn` declares are taken."""
+    name = fn.__name__
+    takes = {k for k in ("out", "layout", "pin_memory", "memory_format")
+             if k in inspect.signature(fn).parameters}
+
+    @functools.wraps(fn)
+    def make(*args, **kwargs):
+        if not takes.intersection(kwargs):
+            return fn(*args, **kwargs)
+        check_layout(name, kwargs.pop("layout", None) if "layout" in takes else None)
+        check_pin_memory(kwargs.pop("pin_memory", False) if "pin_memory" in takes else False)
+        if "memory_format" in kwargs:
+            check_memory_format(name, kwargs["memory_format"])
+        out = kwargs.pop("out", None) if "out" in takes else None
+        if out is None:
+            return fn(*args, **kwargs)
+        return _into(name, out, fn, args, kwargs)
+    return make
+
+
+def _into(name, out, fn, args, kwargs):
+    from ._tensor import Tensor
+    from ._dtype import SCALAR_NAMES
+    from .autograd.grad_mode import _state
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_type_name(out)}")
+    if _state.enabled and (out._requires_grad or kwargs.get("requires_grad")):
+        raise RuntimeError(f"aten::{name}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
+    dtype = kwargs.get("dtype")
+    if dtype is not None and dtype != out.dtype:
+        raise RuntimeError(f"dtype {SCALAR_NAMES[dtype]} does not match dtype of out parameter "
+                           f"({SCALAR_NAMES[out.dtype]})")
+    kwargs["dtype"] = out.dtype
+    result = fn(*args, **kwargs)._data
+    if result.shape == out._data.shape:
+        out._data[...] = result
+    else:
+        out._data = result
+    out._bump()
+    return out
