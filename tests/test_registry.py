@@ -110,6 +110,36 @@ def test_out_argument_as_torch(name):
     np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:torch.cholesky is deprecated")
+@pytest.mark.filterwarnings("ignore:ember.cholesky is deprecated")
+@pytest.mark.parametrize("name", OUT_NAMES)
+def test_out_of_another_dtype_as_torch(name):
+    """A float32 out= for float64 inputs: cast into, or refused with the
+    op's own message (PyTorch's unstructured kernels check the dtype)."""
+    torch = pytest.importorskip("torch")
+    info = REGISTRY[name]
+    arrays = inputs_for(ROWS[name])
+    try:
+        want = _call_with_out(torch, info, arrays, torch.empty(0, dtype=torch.float32))
+    except ValueError:
+        pytest.skip("its sample row does not call it with tensors alone")
+    except RuntimeError as e:
+        want = e
+    if isinstance(want, TypeError):
+        pytest.skip("no out= in PyTorch (test_out_argument_as_torch checks that)")
+    out = ember.empty(0, dtype=ember.float32)
+    try:
+        got = _call_with_out(ember, info, arrays, out)
+    except RuntimeError as e:
+        got = e
+    if isinstance(want, RuntimeError):
+        assert isinstance(got, RuntimeError), f"PyTorch refuses: {want}"
+        assert str(got) == str(want).replace("torch.", "ember.")
+        return
+    assert got is out, f"ember refused: {got}"
+    np.testing.assert_allclose(out.numpy(), want.numpy(), rtol=1e-6)
+
+
 def test_out_rules():
     x, y = ember.ones(3), ember.ones(3)
     out = ember.zeros(3, dtype=ember.int64)

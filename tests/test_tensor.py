@@ -448,3 +448,12 @@ SIZE = [
 @cases(SIZE)
 def test_size(fn):
     check(fn)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (2, 3, 4)])
+def test_T_reverses_dims_as_torch(shape):
+    import warnings
+    from compare_torch import check
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(lambda T: T.arange(float(math.prod(shape))).reshape(shape).requires_grad_().T)

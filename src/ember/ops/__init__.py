@@ -29,6 +29,9 @@ from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from . import selection, splitting as _split
 from .selection import *  # noqa: F401,F403
+import builtins as _builtins
+
+from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
 # Op families declared entirely in the registry: importing them is all it
@@ -162,5 +165,21 @@ def _sum_to_size(self, *size):
 
 Tensor.sum_to_size = _sum_to_size
 Tensor.reshape_as = lambda self, other: _S.reshape(self, other._data.shape)
-Tensor.T = property(lambda self: _S.permute(self, tuple(range(self._data.ndim - 1, -1, -1))))
+
+
+def _reversed_dims(self):
+    # (`range` here is the builtin: this module's namespace holds torch.range)
+    n = self._data.ndim
+    if n == 0:
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                  "cases.")
+    elif n != 2:
+        warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                  "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                  "to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, "
+                  "-1))` to reverse the dimensions of a tensor.")
+    return _S.permute(self, tuple(_builtins.range(n - 1, -1, -1)))
+
+
+Tensor.T = property(_reversed_dims)
 Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))

@@ -12,7 +12,30 @@ from ..autograd.grad_mode import _state
 from .inplace import _castable
 from .. import _dtype as D, return_types
 
-__all__ = ["into"]
+__all__ = ["into", "same_dtype", "bool_only"]
+
+
+class same_dtype:
+    """An op whose out= must have its result's dtype exactly (PyTorch's
+    kernels that are not "structured" check rather than cast), with the
+    op's own wording: {c}/{oc} are the C names of the result's and out's
+    dtypes ("float"), {s}/{os} the scalar names ("Float")."""
+    __slots__ = ("template",)
+
+    def __init__(self, template="Expected out tensor to have dtype {c}, but got {oc} instead"):
+        self.template = template
+
+    def __call__(self, name, out, result):
+        if out.dtype is not result.dtype:
+            raise RuntimeError(self.template.format(
+                c=D.C_NAMES[result.dtype], oc=D.C_NAMES[out.dtype],
+                s=D.SCALAR_NAMES[result.dtype], os=D.SCALAR_NAMES[out.dtype], name=name))
+
+
+def bool_only(name, out, result):
+    """isposinf, signbit, ...: out= must be a bool tensor."""
+    if out.dtype is not D.bool_:
+        raise RuntimeError(f"{name} does not support non-boolean outputs.")
 
 
 def _requires_grad(x):
@@ -23,7 +46,7 @@ def _requires_grad(x):
     return False
 
 
-def into(out, name, function, args, kwargs):
+def into(out, name, function, args, kwargs, check=None):
     if _state.enabled and (_requires_grad(out) or _requires_grad(args)
                            or _requires_grad(tuple(kwargs.values()))):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
@@ -33,6 +56,10 @@ def into(out, name, function, args, kwargs):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not "
                             f"{type(out).__name__}")
+        if check is not None:
+            for o, r in zip(out, result):
+                if isinstance(o, Tensor):
+                    check(name, o, r)
         for o, r in zip(out, result):
             write(o, r)
         if hasattr(result, "_fields"):
@@ -40,6 +67,8 @@ def into(out, name, function, args, kwargs):
         return tuple(out)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if check is not None:
+        check(name, out, result)
     write(out, result)
     return out
 

@@ -44,7 +44,9 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     ops/__init__.py, which turns the registry into functions, methods,
     in-place variants and aliases). `inplace`: True, or the in-place
     variant itself where it has checks of its own. `out`: the function form takes `out=`,
-    as PyTorch's does (the method never does). The op runs with NumPy's
+    as PyTorch's does (the method never does); or a check of the out tensors
+    (`_out.same_dtype(...)`, `_out.bool_only`) for ops that refuse a cast.
+    The op runs with NumPy's
     floating-point warnings silenced (as PyTorch computes inf and nan
     silently), unless `quiet` says it already silences them itself (the
     hottest ops do it inline, to save a call)."""
@@ -61,8 +63,8 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         # The first declaration names the function; one op may be declared
         # again under another namespace (torch.lgamma is torch.special.gammaln).
         function.__name__ = function.__qualname__ = function._op_name = name
-    public = with_out(function, name if namespace in ("torch", None) else f"{namespace}_{name}") \
-        if out and namespace is not None else function
+    public = with_out(function, name if namespace in ("torch", None) else f"{namespace}_{name}",
+                      None if out is True else out) if out and namespace is not None else function
     REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function
@@ -80,15 +82,16 @@ def _quietly(function):
     return op
 
 
-def with_out(function, name):
+def with_out(function, name, check=None):
     """`function` taking `out=`: the result written into the given tensor(s)
-    (ops/_out.py). Only the function form pays for the extra call."""
+    (ops/_out.py), after `check(name, out, result)` where the op checks its
+    out= itself. Only the function form pays for the extra call."""
     from ._out import into
 
     def public(*args, out=None, **kwargs):
         if out is None:
             return function(*args, **kwargs)
-        return into(out, name, function, args, kwargs)
+        return into(out, name, function, args, kwargs, check)
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function

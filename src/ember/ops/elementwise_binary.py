@@ -4,6 +4,7 @@ ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap
+from ._out import same_dtype
 from ._registry import grad_fn, register
 
 __all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",
@@ -259,7 +260,8 @@ register(fmax, node=FmaxBackward0)
 register(fmin, node=FminBackward0)
 register(logaddexp, node=LogaddexpBackward0)
 register(logaddexp2, node=Logaddexp2Backward0)
-register(heaviside, inplace=True, node=HeavisideBackward)
+register(heaviside, inplace=True, node=HeavisideBackward,
+         out=same_dtype("heaviside is not yet implemented for tensors with different dtypes."))
 register(ldexp, inplace=True, node=LdexpBackward0, inplace_function=True)
 register(nextafter, inplace=True, node=NextafterBackward0)
 register(gcd, inplace=True, inplace_function=True)

@@ -4,6 +4,7 @@ import math
 import warnings
 
 from ._common import D, Tensor, as_dims, np, recorded, recorded_multi, wrap
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._summation import torch_sum
 from . import reduction as _red
@@ -168,4 +169,4 @@ register(nansum, node=NansumBackward0)
 register(nanmean)
 register(var_mean, method=False, node=VarMeanBackward0, out=False)
 register(std_mean, method=False, node=StdMeanBackward0, out=False)
-register(isin, method=False)
+register(isin, method=False, out=same_dtype())

@@ -1,5 +1,6 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
 from ._common import D, Tensor, broadcast_error, np, recorded
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .elementwise_binary import not_implemented, require_tensor
 
@@ -128,6 +129,7 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     return _addc("addcdiv", AddcdivBackward0, np.true_divide, input, tensor1, tensor2, value)
 
 
-register(lerp, inplace=True, node=LerpBackward0)
+register(lerp, inplace=True, node=LerpBackward0,
+         out=same_dtype("Found dtype {os} but expected {s}"))
 register(addcmul, inplace=True, node=AddcmulBackward0)
 register(addcdiv, inplace=True, node=AddcdivBackward0)

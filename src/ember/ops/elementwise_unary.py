@@ -4,6 +4,8 @@ import math
 
 from .. import return_types
 from ._common import D, Tensor, np, recorded, wrap
+from ._out import bool_only, same_dtype
+from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register
 from .pointwise import unary
 
@@ -39,7 +41,8 @@ def _sgn(x):
 
 # For real inputs PyTorch's sgn_backward is zero everywhere.
 sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False,
-            inplace_function=False)
+            inplace_function=False,
+            out=_KEEPS_DTYPE)
 
 
 def signbit(input):
@@ -101,11 +104,12 @@ def frexp(input):
     m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale,))
     return return_types.frexp(m, wrap(exponent))
 
-register(signbit)
-register(isposinf)
-register(isneginf)
+register(signbit, out=bool_only)
+register(isposinf, out=bool_only)
+register(isneginf, out=bool_only)
 register(isreal, out=False)
-register(nan_to_num, inplace=True, node=NanToNumBackward0, inplace_function=True)
+register(nan_to_num, inplace=True, node=NanToNumBackward0, inplace_function=True,
+         out=same_dtype("nan_to_num: dtype of out: {os} should be same as input: {s}"))
 register(positive, out=False)
 register(frexp, node=FrexpBackward0)
 

@@ -8,6 +8,7 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 
 from .._settings import warn_once
 from ._common import D, Tensor, np, recorded
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
@@ -286,10 +287,14 @@ def linear(input, weight, bias=None):
 # `node`: the op's own node, or for a composite op the product node it ends
 # in; an op with a node is called with tensors alone by the registry tests,
 # out= included (ger warns, so it has none and is checked in test_products).
-for _op, _node in ((mm, MmBackward0), (bmm, BmmBackward0), (mv, MvBackward0),
-                   (dot, DotBackward0), (inner, MmBackward0), (outer, MmBackward0),
-                   (ger, None), (matmul, MmBackward0)):
-    register(_op, node=_node)
+_DOT = same_dtype("result dtype {os} does not match input dtype {s}")
+_TENSORDOT = same_dtype("tensordot: Expected the output tensor to have dtype {s}, but got an "
+                        "output tensor with dtype {os}")
+for _op, _node, _out in ((mm, MmBackward0, same_dtype()), (bmm, BmmBackward0, same_dtype()),
+                         (mv, MvBackward0, same_dtype()), (dot, DotBackward0, _DOT),
+                         (inner, MmBackward0, _TENSORDOT), (outer, MmBackward0, True),
+                         (ger, None, True), (matmul, MmBackward0, same_dtype())):
+    register(_op, node=_node, out=_out)
 # (torch.linalg.matmul is torch.matmul, whose method Tensor.matmul is.)
-register(matmul, namespace="linalg", node=MmBackward0)
-register(addmm, inplace=True, node=AddmmBackward0)
+register(matmul, namespace="linalg", node=MmBackward0, out=same_dtype())
+register(addmm, inplace=True, node=AddmmBackward0, out=same_dtype())

@@ -5,6 +5,7 @@ as PyTorch's svd_backward, linalg_eig_backward, linalg_qr_backward,
 pinv_backward and the matrix-function block rule for matrix_exp."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, recorded_multi
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
 from .linalg_common import (at_least_2d, const, diag_embed, eye_as, float_input, mT, np_dtype,
@@ -355,12 +356,15 @@ def cond(A, p=None):
         return Tensor._wrap(np.where(singular, np.inf, out._data).astype(out._data.dtype))
     return out
 
-for _f, _node in ((qr, None), (svd, None), (svdvals, None), (eigh, None), (eigvalsh, None),
-                  (pinv, LinalgPinvBackward0), (matrix_rank, None),
-                  (cond, None)):
-    register(_f, _f.__name__, method=False, namespace="linalg", node=_node)
-register(torch_qr, "qr", node=None)
-register(torch_svd, "svd", node=None)
+
+# (the decompositions check out='s dtype; pinv, matrix_rank and cond cast into it)
+for _f, _node, _out in ((qr, None, same_dtype()), (svd, None, same_dtype()),
+                        (svdvals, None, same_dtype()), (eigh, None, same_dtype()),
+                        (eigvalsh, None, same_dtype()), (pinv, LinalgPinvBackward0, True),
+                        (matrix_rank, None, True), (cond, None, True)):
+    register(_f, _f.__name__, method=False, namespace="linalg", node=_node, out=_out)
+register(torch_qr, "qr", node=None, out=same_dtype())
+register(torch_svd, "svd", node=None, out=same_dtype())
 register(pinverse, "pinverse", node=None, out=False)
 register(matrix_exp, "matrix_exp", namespace="linalg", node=LinalgMatrixExpBackward0, out=False)
 register(matrix_exp, "matrix_exp", node=LinalgMatrixExpBackward0, out=False)

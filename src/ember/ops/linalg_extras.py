@@ -5,6 +5,7 @@ import math
 
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg import matmul
 from .linalg_common import float_input, mT, square
@@ -346,12 +347,14 @@ def _provide():
 
 _provide()
 register(orgqr, "orgqr", node=LinalgHouseholderProductBackward0)
-for _f in (vecdot, tensorinv, tensorsolve, householder_product):
+register(vecdot, "vecdot", method=False, namespace="linalg", node=None,
+         out=same_dtype("linalg.vecdot: Expected out of dtype{s} but found {os}"))
+for _f in (tensorinv, tensorsolve, householder_product):
     register(_f, _f.__name__, method=False, namespace="linalg", node=None)
 register(diagonal, "diagonal", method=False, namespace="linalg", node=None, out=False)
 register(vander, "vander", method=False, namespace="linalg", node=None, out=False)
-register(matrix_power, "matrix_power", namespace="linalg", node=None)
-register(matrix_power, "matrix_power", node=None)
+register(matrix_power, "matrix_power", namespace="linalg", node=None, out=same_dtype())
+register(matrix_power, "matrix_power", node=None, out=same_dtype())
 register(cholesky_solve, "cholesky_solve", node=CholeskySolveBackward0)
 register(cholesky_inverse, "cholesky_inverse", node=CholeskyInverseBackward0)
-register(triangular_solve, "triangular_solve", node=None)
+register(triangular_solve, "triangular_solve", node=None, out=same_dtype())

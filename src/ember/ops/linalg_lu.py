@@ -5,6 +5,7 @@ pivots and info); the derivatives are PyTorch's linalg_lu_backward, the
 solve rule pushed through A = P L U, and linalg_lstsq_backward."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg_common import (at_least_2d, const, float_input, lu_np, mT, np_dtype, vector_rhs,
                             np_solve, singular_error, warn_once)
@@ -278,7 +279,7 @@ def _provide():
 
 _provide()
 for _f in (lu_factor, lu_factor_ex, lu, lu_solve, lstsq):
-    register(_f, _f.__name__, method=False, namespace="linalg", node=None)
+    register(_f, _f.__name__, method=False, namespace="linalg", node=None, out=same_dtype())
 register(torch_lu, "lu", node=None, out=False)
-register(lu_unpack, "lu_unpack", method=False, node=None)
-register(torch_lu_solve, "lu_solve", node=None)
+register(lu_unpack, "lu_unpack", method=False, node=None, out=same_dtype())
+register(torch_lu_solve, "lu_solve", node=None, out=same_dtype())

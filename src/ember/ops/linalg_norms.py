@@ -4,6 +4,7 @@ graphs hold the same nodes)."""
 import math
 
 from ._common import D, as_dims, np, recorded, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg_common import at_least_2d
 
@@ -158,6 +159,9 @@ def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return vector_norm(input, 2.0 if p is None else p, dims, keepdim, dtype=dtype)
 
 
-register(vector_norm, "vector_norm", method=False, namespace="linalg", node=None)
-register(matrix_norm, "matrix_norm", method=False, namespace="linalg", node=None)
-register(norm, "norm", method=False, namespace="linalg", node=None)
+register(vector_norm, "vector_norm", method=False, namespace="linalg", node=None,
+         out=same_dtype())
+register(matrix_norm, "matrix_norm", method=False, namespace="linalg", node=None,
+         out=same_dtype("linalg.matrix_norm expected out tensor dtype {s} but got: {os}"))
+register(norm, "norm", method=False, namespace="linalg", node=None,
+         out=same_dtype("linalg.norm expected out tensor dtype {s} but got: {os}"))

@@ -7,6 +7,7 @@ derivative formulas are PyTorch's (FunctionsManual.cpp), written against
 from .. import return_types as RT
 from .._backend import lapack
 from ._common import D, Tensor, np, recorded, recorded_multi
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
 from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mT, np_dtype,
@@ -363,8 +364,8 @@ def torch_cholesky(input, upper=False):
         "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
         "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
         "equivalent results for all valid (symmetric positive definite) inputs.")
-    square(input, "linalg.cholesky")
-    L, _ = _cholesky_arrays(input._data, upper, True, "linalg.cholesky")
+    square(input, "cholesky")
+    L, _ = _cholesky_arrays(input._data, upper, True, "cholesky")
     return recorded(CholeskyBackward0, L, (input,), (upper,))
 
 
@@ -380,11 +381,14 @@ provide("solve_triangular",
 # (node: the op's own single-output node, for the registry's out= checks)
 # (a linalg op whose name is also a Tensor method is that method when the
 # torch-namespace op is the same function: det, matrix_power, matrix_exp)
-for _f, _node in ((inv, None), (inv_ex, None), (slogdet, None), (solve, None), (solve_ex, None),
-                  (solve_triangular, LinalgSolveTriangularBackward0), (cholesky, None),
-                  (cholesky_ex, None)):
-    register(_f, _f.__name__, method=False, namespace="linalg", node=_node)
-register(det, "det", namespace="linalg", node=LinalgDetBackward0)
+for _f, _node, _out in ((inv, None, same_dtype()), (inv_ex, None, same_dtype()),
+                        (slogdet, None, same_dtype()), (solve, None, same_dtype()),
+                        (solve_ex, None, same_dtype()),
+                        (solve_triangular, LinalgSolveTriangularBackward0,
+                         same_dtype("expected scalar type {s} but found {os}")),
+                        (cholesky, None, same_dtype()), (cholesky_ex, None, same_dtype())):
+    register(_f, _f.__name__, method=False, namespace="linalg", node=_node, out=_out)
+register(det, "det", namespace="linalg", node=LinalgDetBackward0, out=same_dtype())
 register(det, "det", node=LinalgDetBackward0, out=False)
 
 
@@ -392,8 +396,8 @@ def inverse(input):
     return inv(input)
 
 
-register(inverse, "inverse", node=None)
-register(torch_slogdet, "slogdet", node=None)
+register(inverse, "inverse", node=None, out=same_dtype())
+register(torch_slogdet, "slogdet", node=None, out=same_dtype())
 register(logdet, "logdet", node=None, out=False)
 register(torch_cholesky, "cholesky", node=CholeskyBackward0)
 

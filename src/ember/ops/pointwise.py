@@ -11,6 +11,7 @@ import math
 
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from .._backend import restore, silence
+from ._out import same_dtype
 from ._registry import grad_fn, not_implemented, register
 from ._xp import provide
 from .inplace import make_inplace
@@ -31,6 +32,8 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 # derivative (`self` is the saved input, `result` the saved output).
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
+# (ops whose result keeps the input's dtype check out= rather than cast)
+_KEEPS_DTYPE = same_dtype("Found dtype {os} but expected {s}")
 
 
 def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True,
@@ -75,7 +78,7 @@ def _sigmoid(x):
 
 
 neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
-            aliases=["negative"])
+            aliases=["negative"], out=_KEEPS_DTYPE)
 exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * result)
 exp2 = unary("exp2", np.exp2, "Exp2Backward0", lambda xp, g, result: g * result * _LN2)
 expm1 = unary("expm1", np.expm1, "Expm1Backward0", lambda xp, g, result: g * (result + 1))
@@ -103,7 +106,8 @@ sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
 relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
              lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
-            ints_to_float=False, aliases=["absolute"], inplace_function=("abs",))
+            ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
+            out=_KEEPS_DTYPE)
 def _sign(x):
     s = np.sign(x)
     if s.dtype.kind == "f":
@@ -112,7 +116,7 @@ def _sign(x):
 
 
 sign = unary("sign", _sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
-             inplace_function=False)
+             inplace_function=False, out=_KEEPS_DTYPE)
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
                    lambda xp, g, result: -g * (result * result))
 absolute = abs

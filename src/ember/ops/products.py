@@ -9,6 +9,8 @@ nodes PyTorch's has and second derivatives come for free; the fused ops
 """
 from .._settings import warn_once
 from ._common import D, Tensor, np, recorded, wrap_dim
+from ._out import same_dtype
+from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import linalg as _L
@@ -412,14 +414,17 @@ def chain_matmul(*matrices):
     return multi_dot(matrices)
 
 
-register(tensordot, method=False, node=MmBackward0)
+register(tensordot, method=False, node=MmBackward0, out=_TENSORDOT)
 register(kron, node=MulBackward0)
-register(cross)            # (warns without dim: out= is checked in test_products)
-register(linalg_cross, "cross", namespace="linalg", method=False, node=LinalgCrossBackward0)
-register(vdot, node=VdotBackward0)
-register(baddbmm, inplace=True, node=BaddbmmBackward0)
-register(addbmm, inplace=True, node=AddbmmBackward0)
-register(addmv, inplace=True, node=AddmvBackward0, inplace_function=True)
+register(cross, out=same_dtype())            # (warns without dim: out= is checked in test_products)
+register(linalg_cross, "cross", namespace="linalg", method=False, node=LinalgCrossBackward0,
+         out=same_dtype())
+register(vdot, node=VdotBackward0, out=_DOT)
+register(baddbmm, inplace=True, node=BaddbmmBackward0, out=same_dtype())
+register(addbmm, inplace=True, node=AddbmmBackward0,
+         out=same_dtype("self and mat2 must have the same dtype, but got {os} and {s}"))
+register(addmv, inplace=True, node=AddmvBackward0, inplace_function=True, out=same_dtype())
 register(addr, inplace=True, node=AddrBackward0)
-register(chain_matmul, method=False)    # (warns: out= is checked in test_products)
-register(multi_dot, namespace="linalg", method=False)
+_MULTI_DOT = same_dtype("multi_dot(): expected out tensor to have dtype {c} but got {oc}")
+register(chain_matmul, method=False, out=_MULTI_DOT)    # (warns: out= is checked in test_products)
+register(multi_dot, namespace="linalg", method=False, out=_MULTI_DOT)

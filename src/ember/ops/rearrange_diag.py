@@ -6,6 +6,7 @@ from .._backend import np
 
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
@@ -26,7 +27,7 @@ def _triangle(name, fn):
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return recorded(node, fn(x, int(diagonal)), (input,), (int(diagonal),))
     provide(name, fn, op)
-    return register(op, name, inplace=True, node=node)
+    return register(op, name, inplace=True, node=node, out=same_dtype())
 
 
 tril = _triangle("tril", np.tril)
@@ -86,7 +87,7 @@ def diag(input, diagonal=0):
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
 
 
-register(diag, node=DiagEmbedBackward0)
+register(diag, node=DiagEmbedBackward0, out=same_dtype())
 
 
 def diagflat(input, offset=0):

@@ -11,6 +11,7 @@ import warnings
 from .. import return_types
 from ._summation import torch_sum
 from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 
 
@@ -372,11 +373,11 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
 sum = register(sum)
 mean = register(mean)
 prod = register(prod)
-max = register(max)
-min = register(min)
+max = register(max, out=same_dtype())
+min = register(min, out=same_dtype())
 amax = register(amax)
 amin = register(amin)
-argmax = register(argmax)
-argmin = register(argmin)
+argmax = register(argmax, out=same_dtype())
+argmin = register(argmin, out=same_dtype())
 var = register(var)
 std = register(std)

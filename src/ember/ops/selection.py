@@ -2,6 +2,7 @@
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
 from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from .pointwise import _KEEPS_DTYPE
 from ._registry import grad_fn, register
 from ._xp import provide
 
@@ -47,7 +48,7 @@ def _rounding(name, fn, node_name, formula=_zero, aliases=(), ints=True):
         return recorded(node, x.copy() if whole else fn(x), (input,))
     provide(name, fn, op)
     return register(op, name, inplace=True, node=node, inplace_function=True,
-                    aliases=aliases)
+                    aliases=aliases, out=_KEEPS_DTYPE)
 
 
 floor = _rounding("floor", np.floor, "FloorBackward0")
@@ -68,7 +69,8 @@ def round(input, *, decimals=0):
     return recorded(RoundBackward1, np.round(x, decimals), (input,), (decimals,))
 
 
-round = register(round, inplace=True, node=RoundBackward0, inplace_function=True)
+round = register(round, inplace=True, node=RoundBackward0, inplace_function=True,
+                 out=_KEEPS_DTYPE)
 
 
 def _index_array(index, name, sep="/"):

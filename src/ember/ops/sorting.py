@@ -9,6 +9,7 @@ value_selecting_reduction_backward); indices never require grad.
 from .. import return_types
 from ._common import _state, np, recorded, wrap, wrap_dim
 from ._out import into
+from ._out import same_dtype
 from ._registry import grad_fn, register
 
 
@@ -249,13 +250,15 @@ def mode(input, dim=-1, keepdim=False):
     return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode)
 
 
-register(sort, node=SortBackward0)
+register(sort, node=SortBackward0, out=same_dtype())
 register(argsort, out=False)
-register(msort, node=SortBackward0)
-register(topk, node=TopkBackward0)
-register(kthvalue, node=KthvalueBackward0)
+register(msort, node=SortBackward0, out=same_dtype())
+register(topk, node=TopkBackward0, out=same_dtype())
+register(kthvalue, node=KthvalueBackward0,
+         out=same_dtype("output values must be of same type as input"))
 median = register(_with_dim_out(_median, "median"), node=MedianBackward0, out=False)
 nanmedian = register(_with_dim_out(_nanmedian, "nanmedian"), node=NanmedianBackward0, out=False)
-register(mode, node=ModeBackward0)
+register(mode, node=ModeBackward0,
+         out=same_dtype("expected scalar type '{s}' but got '{os}' for values output"))
 
 from . import sorting_quantile, sorting_counting, sorting_scan  # noqa: E402,F401

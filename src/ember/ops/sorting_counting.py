@@ -6,6 +6,7 @@ import numbers
 
 from .. import return_types
 from ._common import D, Tensor, np, recorded, wrap, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .reduction import _dims_or_none
 
@@ -295,7 +296,8 @@ register(unique, out=False)
 register(unique_consecutive, out=False)
 register(searchsorted, method=False)
 register(bucketize, method=False)
-register(histc)
+register(histc, out=same_dtype("ember.histogram: input tensor and hist tensor should have "
+                               "the same dtype, but got input {c} and hist {oc}"))
 register(histogram)
 register(bincount, out=False)
 register(count_nonzero, out=False)

@@ -7,6 +7,7 @@ from Ember's ops the same way, so their graphs carry PyTorch's node names.
 from .. import return_types
 from . import shape as _shape
 from ._common import D, binary_arrays, np, recorded, recorded_multi, wrap, wrap_dim
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
 from .reduction import _even_share
@@ -246,11 +247,11 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     return cumsum(scaled(left + right, float(1 if dx is None else dx) / 2.0, MulBackward1), d)
 
 
-register(cummax, node=CummaxBackward0)
-register(cummin, node=CumminBackward0)
+register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
+register(cummin, node=CumminBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cumprod, inplace=True, node=CumprodBackward0)
 register(logcumsumexp, node=LogcumsumexpBackward0)
-register(aminmax, node=AminmaxBackward0)
+register(aminmax, node=AminmaxBackward0, out=same_dtype())
 register(diff)
 register(trapezoid, method=False, out=False, aliases=("trapz",))
 register(cumulative_trapezoid, method=False, out=False)

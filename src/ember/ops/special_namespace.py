@@ -24,14 +24,16 @@ def special(name, function, out=True, method=None, out_name=None):
     errors name the torch op, as PyTorch's do (sigmoid(), not special_expit())."""
     torch_op = REGISTRY.get(function.__name__)
     same = torch_op is not None and torch_op.name == name
-    register(function, name, namespace="special", out=out,
+    # (an op that checks its out= keeps the check under its special name)
+    check = torch_op.out if torch_op is not None and callable(torch_op.out) else None
+    register(function, name, namespace="special", out=out and (check or out),
              method=same and torch_op.method if method is None else method,
              inplace=same and torch_op.inplace, node=torch_op.node if torch_op else None)
     out_name = out_name or (torch_op.name if torch_op is not None else None)
     if out and out_name:
         key = f"special.{name}"
         REGISTRY[key] = REGISTRY[key]._replace(public=with_out(REGISTRY[key].function,
-                                                              out_name))
+                                                              out_name, check))
 
 
 for _name, _fn in [("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("gammaln", lgamma),
