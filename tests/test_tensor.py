@@ -1,5 +1,6 @@
 """Tensor attributes, autograd flags, conversions, operators and ember.Size,
 side by side with PyTorch (compare_torch.check) plus literal checks."""
+import math
 import operator
 
 import numpy as np
@@ -456,4 +457,5 @@ def test_T_reverses_dims_as_torch(shape):
     from compare_torch import check
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        check(lambda T: T.arange(float(math.prod(shape))).reshape(shape).requires_grad_().T)
+        t = check(lambda T: T.arange(float(math.prod(shape))).reshape(shape).requires_grad_().T)
+    assert tuple(t.shape) == shape[::-1]
