@@ -176,7 +176,10 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
         grads = node.apply(xp, grad, create_graph, needs)
     if node._post_hooks is not None and grad is not None:
         for hook in node._post_hooks:
-            hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            res = hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            if res is not None:     # as torch's Node.register_hook: a replacement
+                grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
+                              for g in res)
     return grads
 
 
