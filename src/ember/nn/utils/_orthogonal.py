@@ -118,10 +118,9 @@ class _Orthogonal(Module):
             # forward() reads back.
             h, tau = np.linalg.qr(Q._data, mode="raw")
             A = np.swapaxes(h, -1, -2).copy()
-            diag = np.einsum("...ii->...i", A)
-            signs = np.sign(diag)
-            signs[tau == 0.0] *= -1
             idx = np.arange(k)
+            signs = np.sign(A[..., idx, idx])
+            signs[tau == 0.0] *= -1
             A[..., idx, idx] = signs
             A = Tensor._wrap(A.astype(Q._data.dtype))
             return A.mT if transpose else A
