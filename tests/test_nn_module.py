@@ -502,3 +502,46 @@ def test_registration_hooks_vs_torch():
                 h.remove()
         return log, m.b
     check(f)
+
+
+def test_full_backward_hook_double_backward_vs_torch():
+    def f(T):
+        T.manual_seed(0)
+        m = T.nn.Sequential(T.nn.Linear(3, 3), T.nn.Tanh())
+        log = []
+        m[1].register_full_backward_hook(
+            lambda mod, gi, go: log.append((gi[0].requires_grad, go[0].requires_grad,
+                                            gi[0].detach(), go[0].detach())))
+        x = T.linspace(-1, 1, 6).reshape(2, 3).requires_grad_()
+        g, = T.autograd.grad(m(x).pow(2).sum(), x, create_graph=True)
+        g.sum().backward()
+        return log, g, x.grad
+    check(f, rtol=1e-5)
+
+
+def test_full_backward_hook_gradcheck():
+    m = _seeded_linear(ember, 3, 2).double()
+    m.register_full_backward_hook(lambda mod, gi, go: tuple(g * 3 for g in gi))
+    x = ember.linspace(-1, 1, 6, dtype=ember.float64).reshape(2, 3).requires_grad_()
+    y = m(x)
+    gx, = ember.autograd.grad(y.sum(), x)
+    np.testing.assert_allclose(gx.numpy(), 3 * m.weight.detach().numpy().sum(0, keepdims=True)
+                               .repeat(2, 0))
+    m2 = _seeded_linear(ember, 3, 2).double()
+    m2.register_full_backward_hook(lambda mod, gi, go: None)
+    assert ember.autograd.gradcheck(m2, (x,))
+    assert ember.autograd.gradgradcheck(m2, (x,))
+
+
+def test_non_full_backward_hook_warnings():
+    class TwoNodes(ember.nn.Module):
+        def forward(self, x):
+            return (x * 2).exp()
+    m = TwoNodes()
+    m.register_backward_hook(lambda *a: None)
+    with pytest.warns(FutureWarning, match="multiple autograd Nodes"):
+        m(ember.ones(2, requires_grad=True))
+    m2 = ember.nn.Identity()
+    m2.register_backward_hook(lambda *a: None)
+    with pytest.warns(FutureWarning, match="does not return a single Tensor"):
+        m2([ember.ones(1, requires_grad=True) * 2])

@@ -156,6 +156,8 @@ class _StateDictMixin:
         missing_keys, unexpected_keys, error_msgs = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata     # pre-hooks may read it
 
         def load(module, local_state_dict, prefix=""):
             local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
