@@ -446,6 +446,15 @@ def test_old_spectral_norm_loads_version0_checkpoint_vs_torch():
     check(f, rtol=1e-4, atol=1e-5)
 
 
+def test_old_spectral_norm_start_bit_exact_vs_torch():
+    def f(T):
+        m = _lin(T, 7, 5)
+        T.manual_seed(11)
+        T.nn.utils.spectral_norm(m)
+        return m.weight_u, m.weight_v
+    check(f, exact=True)
+
+
 def test_old_spectral_norm_errors_vs_torch():
     def twice(T):
         m = _lin(T)

@@ -1,6 +1,9 @@
 """Gradient clipping, as torch/nn/utils/clip_grad.py: the total norm is the
 norm of the per-tensor norms; each gradient is scaled in place by
-min(1, max_norm / (total_norm + 1e-6))."""
+min(1, max_norm / (total_norm + 1e-6)).
+
+`foreach` chooses torch's multi-tensor kernels, a speed path with the same
+values; every CPU device supports it, so each setting runs the same code."""
 import functools
 import types
 import warnings
@@ -29,17 +32,9 @@ def _by_dtype(tensors):
     return groups.values()
 
 
-def _check_foreach(foreach):
-    # The foreach kernels of torch are a speed path with the same values; here
-    # both spellings run the same code.
-    if foreach not in (None, True, False):
-        raise TypeError(f"foreach must be None or a bool, got {foreach!r}")
-
-
 @_no_grad
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     from ... import linalg, stack, tensor
-    _check_foreach(foreach)
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     norm_type = float(norm_type)
     if len(tensors) == 0:
@@ -57,7 +52,6 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 @_no_grad
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     from ... import clamp
-    _check_foreach(foreach)
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     grads = [p.grad for p in parameters if p.grad is not None]
@@ -65,9 +59,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     if len(grads) == 0:
         return
     clip_coef_clamped = clamp(max_norm / (total_norm + 1e-6), max=1.0)
-    for group in _by_dtype(grads):
-        for g in group:
-            g.mul_(clip_coef_clamped)
+    for g in grads:
+        g.mul_(clip_coef_clamped)
 
 
 @_no_grad
@@ -96,7 +89,6 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 
 @_no_grad
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    _check_foreach(foreach)
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     clip_value = float(clip_value)
