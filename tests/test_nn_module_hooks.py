@@ -1,6 +1,7 @@
 """nn.Module hooks compared with PyTorch: forward, forward-pre, full backward
 and backward-pre hooks (order of calls, grad tuples, replacements), global
 hooks, always_call, the legacy backward hook, their errors and warnings."""
+import sys
 import warnings
 
 import numpy as np
@@ -76,6 +77,12 @@ def test_full_backward_hook_warns_when_no_input_requires_grad():
         out[0].sum().backward()
 
 
+def _reset_global_kind(T):
+    """The global backward hooks' kind (full or not) sticks after removal."""
+    fn = T.nn.modules.module.register_module_backward_hook
+    sys.modules[fn.__module__]._global_is_full_backward_hook = None
+
+
 def _hook_order(T):
     """Global and module hooks, prepend, with_kwargs and always_call in one tree."""
     log = []
@@ -105,7 +112,25 @@ def _hook_order(T):
     finally:
         for h in handles:
             h.remove()
+        _reset_global_kind(T)
     return log, y, x.grad, net[0].weight.grad
+
+
+def _global_kinds(T, first, second):
+    mm = T.nn.modules.module
+    h = getattr(mm, first)(lambda *a: None)
+    try:
+        getattr(mm, second)(lambda *a: None)
+    finally:
+        h.remove()
+        _reset_global_kind(T)
+
+
+def test_mixing_global_backward_hook_kinds_vs_torch():
+    check(lambda T: _global_kinds(T, "register_module_backward_hook",
+                                  "register_module_full_backward_hook"))
+    check(lambda T: _global_kinds(T, "register_module_full_backward_hook",
+                                  "register_module_backward_hook"))
 
 
 def test_hook_order_and_values_vs_torch():
