@@ -142,6 +142,12 @@ def test_conversions_vs_torch():
     check(lambda T: f(T, lambda n, T: n.share_memory()))
 
 
+@pytest.mark.parametrize("name", ["cuda", "xpu", "ipu", "mtia"])
+def test_accelerator_moves_vs_torch(name):
+    check(lambda T: getattr(_tree(T), name)())
+    check(lambda T: repr(getattr(T.nn.Module(), name)()))
+
+
 def test_to_meta_and_to_empty():
     net = _tree(ember)
     p = net[0].weight

@@ -106,6 +106,11 @@ def _hook_order(T):
                                      with_kwargs=True)
         net[2].register_forward_hook(lambda m, a, o: log.append("fwd-first"), prepend=True)
         net[1].register_full_backward_hook(lambda m, gi, go: log.append(("bwd1", gi, go)))
+        net[1].register_full_backward_hook(lambda m, gi, go: log.append("bwd1-first"),
+                                           prepend=True)
+        net[1].register_full_backward_pre_hook(lambda m, go: log.append("bpre1"))
+        net[1].register_full_backward_pre_hook(lambda m, go: log.append("bpre1-first"),
+                                               prepend=True)
         x = T.tensor([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], requires_grad=True)
         y = net(x)
         y.pow(2).sum().backward()
