@@ -1,6 +1,8 @@
 """nn.Module: registration of parameters, buffers and submodules by
-attribute assignment; traversal, train/eval, conversion, printing.
-Forward hooks live in _hooks.py, state_dict in _state_dict.py.
+attribute assignment; lookup by dotted name; traversal, train/eval,
+printing. Hooks live in _hooks.py (full backward hooks in
+_module_backward_hook.py), conversions in _module_convert.py, state_dict in
+_state_dict.py.
 
 Semantics and messages follow torch/nn/modules/module.py. `__call__` is on
 every training step's path, so it checks for hooks and calls `forward`
