@@ -175,9 +175,24 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
             needs = [nf[0] is not None and needed.get(nf[0], False) for nf in nexts]
         grads = node.apply(xp, grad, create_graph, needs)
     if node._post_hooks is not None and grad is not None:
+        # A post hook sees each input's gradient in that input's shape (as
+        # torch's nodes reduce broadcasting themselves).
+        grads = tuple(_input_shaped(g, nf, xp, create_graph) for g, nf in zip(grads, nexts))
         for hook in node._post_hooks:
-            hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            res = hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            if res is not None:     # as torch's Node.register_hook: a replacement
+                grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
+                              for g in res)
     return grads
+
+
+def _input_shaped(g, edge, xp, create_graph):
+    nxt, nr = edge
+    if g is None or nxt is None:
+        return g
+    shape = nxt._shape[nr] if nxt._multi else nxt._shape
+    data = g._data if create_graph else g
+    return g if data.shape == shape else xp.sum_to(g, shape)
 
 
 def _receive(buffers, node, nr, g, create_graph, xp):

@@ -21,6 +21,14 @@ def check_inplace(t, through_view=False, view_op=None):
     if not _state.enabled:
         return
     fn = t._grad_fn
+    if fn is not None and fn._multi_view == "custom" and t._base is not None:
+        raise RuntimeError(
+            f"Output {t._output_nr} of {fn.name().rsplit('Backward', 1)[0]} is a view and is "
+            "being modified inplace. This view was created inside a custom Function (or "
+            "because an input was returned as-is) and the autograd logic to handle "
+            "view+inplace would override the custom backward associated with the custom "
+            "Function, leading to incorrect gradients. This behavior is forbidden. You can "
+            "fix this by cloning the output of the custom Function.")
     if fn is not None and fn._multi_view and t._base is not None:
         what = f"Output 0 of {view_op}" if view_op else \
             f"Output {t._output_nr} of {fn.name().rsplit('Backward', 1)[0]}"

@@ -43,9 +43,11 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input):
-        # Straight from the dict: skips Module.__getattr__ on the hot path.
+        # Straight from the dict: skips Module.__getattr__ on the hot path;
+        # a parametrized or weight-normed weight is an attribute instead.
         p = self._parameters
-        return F.linear(input, p["weight"], p["bias"])
+        return F.linear(input, p["weight"] if "weight" in p else self.weight,
+                        p["bias"] if "bias" in p else self.bias)
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -1,6 +1,8 @@
 """nn.Module: registration of parameters, buffers and submodules by
-attribute assignment; traversal, train/eval, conversion, printing.
-Forward hooks live in _hooks.py, state_dict in _state_dict.py.
+attribute assignment; lookup by dotted name; traversal, train/eval,
+printing. Hooks live in _hooks.py (full backward hooks in
+_module_backward_hook.py), conversions in _module_convert.py, state_dict in
+_state_dict.py.
 
 Semantics and messages follow torch/nn/modules/module.py. `__call__` is on
 every training step's path, so it checks for hooks and calls `forward`
@@ -8,17 +10,27 @@ directly when there are none.
 """
 from collections import OrderedDict
 
-from ... import _dtype as D
 from ..._tensor import Tensor
-from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
 from . import _hooks
 from ...utils._params import typename as _typename, zero_grads
-from ._hooks import (RemovableHandle, _HooksMixin, register_module_forward_hook,  # noqa: F401
-                     register_module_forward_pre_hook)
+from ._hooks import (RemovableHandle, _HooksMixin, _WrappedHook,  # noqa: F401
+                     register_module_forward_hook, register_module_forward_pre_hook,
+                     register_module_backward_hook, register_module_full_backward_pre_hook,
+                     register_module_full_backward_hook,
+                     register_module_buffer_registration_hook,
+                     register_module_module_registration_hook,
+                     register_module_parameter_registration_hook)
+from ._module_convert import _ConvertMixin
 from ._state_dict import _IncompatibleKeys, _StateDictMixin  # noqa: F401
 
-__all__ = ["Module", "register_module_forward_pre_hook", "register_module_forward_hook"]
+__all__ = ["Module", *_hooks.__all__[1:]]
+
+# What an old pickle may lack: __setstate__ fills it in.
+_HOOK_DICTS = ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs",
+               "_forward_hooks_with_kwargs", "_forward_hooks_always_called",
+               "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
+               "_load_state_dict_post_hooks", "_backward_pre_hooks")
 
 
 def _addindent(s_, numSpaces):
@@ -35,7 +47,7 @@ def _forward_unimplemented(self, *input):
         f'Module [{type(self).__name__}] is missing the required "forward" function')
 
 
-class Module(_HooksMixin, _StateDictMixin):
+class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
     dump_patches = False
     _version = 1
     training: bool
@@ -53,11 +65,17 @@ class Module(_HooksMixin, _StateDictMixin):
         d["_parameters"] = {}
         d["_buffers"] = {}
         d["_non_persistent_buffers_set"] = set()
+        d["_backward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
+        d["_is_full_backward_hook"] = None
         d["_forward_hooks"] = OrderedDict()
         d["_forward_hooks_with_kwargs"] = OrderedDict()
+        d["_forward_hooks_always_called"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
         d["_forward_pre_hooks_with_kwargs"] = OrderedDict()
         d["_state_dict_hooks"] = OrderedDict()
+        d["_state_dict_pre_hooks"] = OrderedDict()
+        d["_load_state_dict_pre_hooks"] = OrderedDict()
         d["_load_state_dict_post_hooks"] = OrderedDict()
         d["_modules"] = {}
         if self.call_super_init:
@@ -67,10 +85,16 @@ class Module(_HooksMixin, _StateDictMixin):
 
     # -- calling -------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if self._forward_pre_hooks or self._forward_hooks or _hooks._global_forward_pre_hooks \
-                or _hooks._global_forward_hooks:
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks \
+                or self._backward_pre_hooks or _hooks._has_any_global_hook():
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
+
+    _call_impl = __call__
+
+    def compile(self, *args, **kwargs):
+        from ... import compile as _compile
+        self._compiled_call_impl = _compile(self._call_impl, *args, **kwargs)
 
     # -- registration --------------------------------------------------------
     def register_buffer(self, name, tensor, persistent=True):
@@ -87,6 +111,10 @@ class Module(_HooksMixin, _StateDictMixin):
         elif tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(ember Tensor or None required)")
+        for hook in _hooks._global_buffer_registration_hooks.values():
+            output = hook(self, name, tensor)
+            if output is not None:
+                tensor = output
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -115,6 +143,10 @@ class Module(_HooksMixin, _StateDictMixin):
                 f"created explicitly. To express '{name}' as a function of another Tensor, "
                 "compute the value in the forward() method.")
         else:
+            for hook in _hooks._global_parameter_registration_hooks.values():
+                output = hook(self, name, param)
+                if output is not None:
+                    param = output
             self._parameters[name] = param
 
     def add_module(self, name, module):
@@ -128,6 +160,10 @@ class Module(_HooksMixin, _StateDictMixin):
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         elif name == "":
             raise KeyError('module name can\'t be empty string ""')
+        for hook in _hooks._global_module_registration_hooks.values():
+            output = hook(self, name, module)
+            if output is not None:
+                module = output
         self._modules[name] = module
 
     register_module = add_module
@@ -143,6 +179,21 @@ class Module(_HooksMixin, _StateDictMixin):
             if not isinstance(mod, Module):
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
+
+    def set_submodule(self, target, module, strict=False):
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        atoms = target.split(".")
+        if not isinstance(module, Module):
+            raise ValueError("`" + "module" + f"` is not an nn.Module, found {type(module)}")
+        parent = self if len(atoms) == 1 else self.get_submodule(".".join(atoms[:-1]))
+        if strict and not hasattr(parent, atoms[-1]):
+            raise AttributeError(parent._get_name() + " has no attribute `" + atoms[-1] + "`")
+        if hasattr(parent, atoms[-1]):
+            mod = getattr(parent, atoms[-1])
+            if not isinstance(mod, Module):
+                raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
+        setattr(parent, atoms[-1], module)
 
     def get_parameter(self, target):
         module_path, _, param_name = target.rpartition(".")
@@ -202,11 +253,19 @@ class Module(_HooksMixin, _StateDictMixin):
                 if modules is None:
                     raise AttributeError("cannot assign module before Module.__init__() call")
                 remove_from(d, self._parameters, self._buffers, self._non_persistent_buffers_set)
+                for hook in _hooks._global_module_registration_hooks.values():
+                    output = hook(self, name, value)
+                    if output is not None:
+                        value = output
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
                     raise TypeError(f"cannot assign '{_typename(value)}' as child module "
                                     f"'{name}' (ember.nn.Module or None expected)")
+                for hook in _hooks._global_module_registration_hooks.values():
+                    output = hook(self, name, value)
+                    if output is not None:
+                        value = output
                 modules[name] = value
             else:
                 buffers = d.get("_buffers")
@@ -238,8 +297,21 @@ class Module(_HooksMixin, _StateDictMixin):
                 + list(self._modules) + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_compiled_call_impl", None)
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
+        d = self.__dict__
+        for name in _HOOK_DICTS:
+            if name not in d:
+                d[name] = OrderedDict()
+        if "_non_persistent_buffers_set" not in d:
+            d["_non_persistent_buffers_set"] = set()
+        if "_is_full_backward_hook" not in d:
+            d["_is_full_backward_hook"] = None
 
     # -- traversal -----------------------------------------------------------
     def _named_members(self, get_members_fn, prefix="", recurse=True, remove_duplicate=True):
@@ -334,55 +406,6 @@ class Module(_HooksMixin, _StateDictMixin):
             module.apply(fn)
         fn(self)
         return self
-
-    # -- conversion ----------------------------------------------------------
-    def _apply(self, fn, recurse=True):
-        if recurse:
-            for module in self.children():
-                module._apply(fn)
-        for key, param in self._parameters.items():
-            if param is None:
-                continue
-            with no_grad():
-                applied = fn(param)
-            # As torch's `param.data = applied`: the Parameter object stays.
-            param._data = applied._data
-            g = param._grad
-            if g is not None:
-                with no_grad():
-                    g._data = fn(g)._data
-        for key, buf in self._buffers.items():
-            if buf is not None:
-                self._buffers[key] = fn(buf)
-        return self
-
-    def float(self):
-        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
-
-    def double(self):
-        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
-
-    def half(self):
-        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
-
-    def type(self, dst_type):
-        return self._apply(lambda t: t.type(dst_type))
-
-    def cpu(self):
-        return self
-
-    def cuda(self, device=None):
-        raise AssertionError("Torch not compiled with CUDA enabled")
-
-    def to(self, *args, **kwargs):
-        from ..._extras import parse_to
-        dtype, _ = parse_to(args, kwargs)
-        if dtype is None:
-            return self
-        if not dtype.is_floating_point:
-            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
-                            f"got desired dtype={dtype}")
-        return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
 
     # -- printing --------------------------------------------------------------
     def _get_name(self):
