@@ -115,3 +115,14 @@ def test_contiguous_clone_to_and_is_contiguous():
 def test_errors_leave_out_unchanged():
     check_error(lambda T: (T.ones(3, dtype=T.int64),),
                 lambda T, o: T.zeros(2, out=o, dtype=T.float32))
+
+
+def test_module_to_memory_format():
+    def run(T):
+        T.manual_seed(0)
+        m = T.nn.Module()
+        m.w4 = T.nn.Parameter(T.randn(2, 3, 4, 5))
+        m.w2 = T.nn.Parameter(T.randn(2, 3))
+        m.to(memory_format=T.channels_last)
+        return m.w4.stride(), m.w2.stride(), m.w4.is_contiguous(memory_format=T.channels_last)
+    check(run)

@@ -83,15 +83,18 @@ class _ConvertMixin:
 
     def to(self, *args, **kwargs):
         from ..._extras import parse_to_device
-        dtype, _, device = parse_to_device(args, dict(kwargs))
+        dtype, _, device, memory_format = parse_to_device(args, dict(kwargs))
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
-        if dtype is None and device is None:
+        if dtype is None and device is None and memory_format is None:
             return self
 
         def convert(t):
             target = dtype if t.is_floating_point() or t.is_complex() else None
+            if memory_format is not None and t.dim() in (4, 5):
+                # (PyTorch converts only the 4-d and 5-d tensors' layout)
+                t = t.to(memory_format=memory_format)
             if device is None:
                 return t if target is None else t.to(target)
             return t.to(device) if target is None else t.to(device, target)
