@@ -17,7 +17,8 @@ __all__ = ["prelu", "rrelu", "rrelu_"]
 PreluKernelBackward0 = grad_fn(
     "PreluKernelBackward0",
     self=lambda xp, g, self, weight: xp.where(self > 0, g, weight * g),
-    weight=lambda xp, g, self: xp.where(self > 0, 0, self * g))
+    # (one ATen formula gives both gradients: it keeps the weight whenever either is wanted)
+    weight=lambda xp, g, self, weight: xp.where(self > 0, 0, self * g))
 
 
 def prelu(input, weight):
