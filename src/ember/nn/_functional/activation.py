@@ -1,9 +1,11 @@
 """nn.functional activations: PyTorch's signatures (with `inplace=`) over
-the ops of ember/ops/activation*.py, where their derivatives live."""
+the ops of ember/ops/activation*.py, where their derivatives live. Also
+bilinear (nn.Bilinear's function, declared with them in ops/)."""
 from ...ops import pointwise as _P
 from ...ops import activation_param as _AP
 from ...ops import activation_pointwise as _A
 from ...ops import activation_smooth as _AS
+from ...ops.activation_bilinear import bilinear
 from ...ops.activation import _implicit_dim
 from ...ops.activation import compute as _softmax_compute
 
@@ -11,7 +13,7 @@ __all__ = ["threshold", "threshold_", "relu", "relu_", "relu6", "elu", "elu_", "
            "selu_", "celu", "celu_", "rrelu", "rrelu_", "glu", "hardtanh", "hardtanh_",
            "leaky_relu", "leaky_relu_", "prelu", "hardsigmoid", "hardswish", "silu", "mish",
            "softplus", "softshrink", "hardshrink", "logsigmoid", "gelu", "softsign",
-           "tanhshrink", "softmin", "sigmoid", "tanh", "softmax", "log_softmax"]
+           "tanhshrink", "softmin", "sigmoid", "tanh", "softmax", "log_softmax", "bilinear"]
 
 
 def threshold(input, threshold, value, inplace=False):

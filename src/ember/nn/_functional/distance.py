@@ -1,6 +1,6 @@
 """nn.functional distances: normalize, and the ops of torch's namespace
 (cosine_similarity, pairwise_distance, pdist) under their functional names."""
-from ...ops.pointwise import div
+from ...ops import div  # (the public one, which takes out=)
 from ...ops.statistics_distance import cosine_similarity, pairwise_distance, pdist
 
 __all__ = ["normalize", "cosine_similarity", "pairwise_distance", "pdist"]
