@@ -392,3 +392,18 @@ def test_infinities_and_nan_as_torch(name):
     loose = name in LOOSE
     check(_values_and_grad(CASES[name], "float32", values), rtol=1e-5 if loose else 1e-6,
           atol=2e-6 if loose else 0.0)
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+def test_inplace_second_derivative_as_torch(name):
+    values = SMOOTH_POINTS[::2] / 2
+
+    def run(T):
+        x = T.tensor(values, requires_grad=True)
+        T.manual_seed(0)
+        (g,) = T.autograd.grad(INPLACE[name](T.nn.functional, x * 1).sum(), x, create_graph=True)
+        # (times x: for the piecewise-linear ones g does not depend on x, and
+        # PyTorch records it anyway while Ember does not)
+        (gg,) = T.autograd.grad((g * g * x).sum(), x)
+        return g.detach(), gg
+    check(run, rtol=1e-12, atol=1e-15)
