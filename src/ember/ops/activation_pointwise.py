@@ -50,7 +50,6 @@ def same_dtype(x, *values):
     return tuple(t(v) for v in values)
 
 
-# -- ELU family: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1)) --
 def pick(xp, cond, a, b):
     """where(cond, a, b). On arrays, with a and b finite, a blend by the mask:
     NumPy's where is several times slower on a mask without a pattern."""
@@ -59,6 +58,7 @@ def pick(xp, cond, a, b):
     return a * cond + b * ~cond
 
 
+# -- ELU family: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1)) --
 def _elu_forward(x, alpha, scale, input_scale):
     neg, pos, ipt = same_dtype(x, alpha, scale, input_scale)
     neg = neg * pos     # (ATen multiplies the coefficients in the kernel's type)
@@ -67,9 +67,7 @@ def _elu_forward(x, alpha, scale, input_scale):
     # positive one, as ATen's `x <= 0 ? ... : x * scale` sends NaN there.
     if scale == 1 and input_scale == 1:
         return np.expm1(np.fmin(x, 0)) * neg + np.maximum(x, 0)
-    if alpha >= 0 and scale > 0 and input_scale > 0:
-        return np.expm1(np.fmin(x, 0) * ipt) * neg + np.maximum(x, 0) * pos
-    return np.where(x <= 0, np.expm1(x * ipt) * neg, x * pos)
+    return np.expm1(np.fmin(x, 0) * ipt) * neg + np.maximum(x, 0) * pos
 
 
 def _elu_grad(xp, g, self, alpha, scale, input_scale):
