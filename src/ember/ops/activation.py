@@ -1,6 +1,12 @@
 """Activations declared as ops. softmax and log_softmax: torch.softmax, Tensor.softmax, the special and
 nn.functional forms are this one op (nn.functional adds the deprecated
-implicit dim)."""
+implicit dim). The other activations live in the sister files:
+
+    activation_pointwise.py  elu celu selu leaky_relu hardtanh threshold shrinks hard*
+    activation_smooth.py     logsigmoid gelu silu mish softplus
+    activation_param.py      prelu rrelu glu
+    activation_bilinear.py   bilinear
+"""
 import warnings
 
 from .. import _dtype as D
@@ -70,3 +76,7 @@ def log_softmax(input, dim, dtype=None):
 
 softmax = register(softmax, quiet=True)
 log_softmax = register(log_softmax, quiet=True)
+
+# (the sister files register their ops on import)
+from . import (activation_pointwise, activation_smooth, activation_param,  # noqa: E402,F401
+               activation_bilinear)

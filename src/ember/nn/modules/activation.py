@@ -1,22 +1,239 @@
-"""Activation modules: thin wrappers over nn.functional."""
+"""Activation modules: thin wrappers over nn.functional, with PyTorch's
+arguments, defaults and reprs (MultiheadAttention lives elsewhere)."""
+import warnings
+
+from ... import _creation
 from .. import functional as F
+from .. import init
+from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "LeakyReLU"]
+__all__ = ["Threshold", "ReLU", "RReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh",
+           "SiLU", "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink",
+           "LeakyReLU", "LogSigmoid", "Softplus", "Softshrink", "PReLU", "Softsign",
+           "Tanhshrink", "Softmin", "Softmax", "Softmax2d", "LogSoftmax"]
 
 
-class ReLU(Module):
+def _inplace_suffix(module, sep=", "):
+    return f"{sep}inplace=True" if module.inplace else ""
+
+
+class _Stateless(Module):
+    """An activation with no arguments: forward is one nn.functional call."""
+    _function = None
+
+    def forward(self, input):
+        return type(self)._function(input)
+
+
+class _Inplace(Module):
+    """An activation whose only argument is `inplace`."""
     __constants__ = ["inplace"]
+    _function = None
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
+        return type(self)._function(input, inplace=self.inplace)
 
     def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+        return _inplace_suffix(self, "")
+
+
+class _WithDim(Module):
+    """Softmax, LogSoftmax and Softmin: `dim` may be left implicit (deprecated)."""
+    __constants__ = ["dim"]
+    _function = None
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if not hasattr(self, "dim"):
+            self.dim = None
+
+    def forward(self, input):
+        return type(self)._function(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Threshold(Module):
+    __constants__ = ["threshold", "value", "inplace"]
+
+    def __init__(self, threshold, value, inplace=False):
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.threshold(input, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self):
+        return f"threshold={self.threshold}, value={self.value}{_inplace_suffix(self)}"
+
+
+class ReLU(_Inplace):
+    _function = staticmethod(F.relu)
+
+
+class RReLU(Module):
+    __constants__ = ["lower", "upper", "inplace"]
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}{_inplace_suffix(self)}"
+
+
+class Hardtanh(Module):
+    __constants__ = ["min_val", "max_val", "inplace"]
+
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None,
+                 max_value=None):
+        super().__init__()
+        if min_value is not None:
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to `min_val`",
+                          FutureWarning, stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to `max_val`",
+                          FutureWarning, stacklevel=2)
+            max_val = max_value
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+        if self.max_val <= self.min_val:
+            raise AssertionError(
+                f"max_val ({self.max_val}) must be greater than min_val ({self.min_val})")
+
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}{_inplace_suffix(self)}"
+
+
+class ReLU6(Hardtanh):
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return _inplace_suffix(self, "")
+
+
+class Sigmoid(_Stateless):
+    _function = staticmethod(F.sigmoid)
+
+
+class Hardsigmoid(_Inplace):
+    _function = staticmethod(F.hardsigmoid)
+
+    def extra_repr(self):       # (PyTorch's Hardsigmoid and Hardswish print no arguments)
+        return ""
+
+
+class Tanh(_Stateless):
+    _function = staticmethod(F.tanh)
+
+
+class SiLU(_Inplace):
+    _function = staticmethod(F.silu)
+
+
+class Mish(_Inplace):
+    _function = staticmethod(F.mish)
+
+
+class Hardswish(_Inplace):
+    _function = staticmethod(F.hardswish)
+
+    def extra_repr(self):
+        return ""
+
+
+class ELU(Module):
+    __constants__ = ["alpha", "inplace"]
+    _function = staticmethod(F.elu)
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):
+        return type(self)._function(input, self.alpha, self.inplace)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}{_inplace_suffix(self)}"
+
+
+class CELU(ELU):
+    _function = staticmethod(F.celu)
+
+
+class SELU(_Inplace):
+    _function = staticmethod(F.selu)
+
+
+class GLU(Module):
+    __constants__ = ["dim"]
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return F.glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class GELU(Module):
+    __constants__ = ["approximate"]
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class Hardshrink(Module):
+    __constants__ = ["lambd"]
+    _function = staticmethod(F.hardshrink)
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):
+        return type(self)._function(input, self.lambd)
+
+    def extra_repr(self):
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    _function = staticmethod(F.softshrink)
 
 
 class LeakyReLU(Module):
@@ -31,48 +248,71 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
-        inplace_str = ", inplace=True" if self.inplace else ""
-        return f"negative_slope={self.negative_slope}{inplace_str}"
+        return f"negative_slope={self.negative_slope}{_inplace_suffix(self)}"
 
 
-class Sigmoid(Module):
-    def forward(self, input):
-        return F.sigmoid(input)
+class LogSigmoid(_Stateless):
+    _function = staticmethod(F.logsigmoid)
 
 
-class Tanh(Module):
-    def forward(self, input):
-        return F.tanh(input)
+class Softplus(Module):
+    __constants__ = ["beta", "threshold"]
 
-
-class Softmax(Module):
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
+    def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, "dim"):
-            self.dim = None
+        self.beta = beta
+        self.threshold = threshold
 
     def forward(self, input):
-        return F.softmax(input, self.dim, _stacklevel=5)
+        return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self):
-        return f"dim={self.dim}"
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
-class LogSoftmax(Module):
-    __constants__ = ["dim"]
+class PReLU(Module):
+    __constants__ = ["num_parameters"]
 
-    def __init__(self, dim=None):
+    def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
+        self.num_parameters = num_parameters
         super().__init__()
-        self.dim = dim
+        self.init = init
+        self.weight = Parameter(_creation.empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        init.constant_(self.weight, self.init)
 
     def forward(self, input):
-        return F.log_softmax(input, self.dim, _stacklevel=5)
+        return F.prelu(input, self.weight)
 
     def extra_repr(self):
-        return f"dim={self.dim}"
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softsign(_Stateless):
+    _function = staticmethod(F.softsign)
+
+
+class Tanhshrink(_Stateless):
+    _function = staticmethod(F.tanhshrink)
+
+
+class Softmin(_WithDim):
+    _function = staticmethod(F.softmin)
+
+
+class Softmax(_WithDim):
+    _function = staticmethod(F.softmax)
+
+
+class LogSoftmax(_WithDim):
+    _function = staticmethod(F.log_softmax)
+
+
+class Softmax2d(Module):
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)

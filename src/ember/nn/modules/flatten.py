@@ -20,8 +20,18 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
+    __constants__ = ["dim", "unflattened_size"]
+
     def __init__(self, dim, unflattened_size):
         super().__init__()
+        # (PyTorch 2.13 takes a tuple or list of ints only: named shapes are gone)
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError("unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        for idx, elem in enumerate(unflattened_size):
+            if not isinstance(elem, int):
+                raise TypeError("unflattened_size must be tuple of ints, but found element of "
+                                f"type {type(elem).__name__} at pos {idx}")
         self.dim = dim
         self.unflattened_size = unflattened_size
 

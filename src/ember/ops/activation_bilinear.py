@@ -1,0 +1,56 @@
+"""torch.bilinear (nn.Bilinear's op): y = x1ᵀ W x2 + b. It sits with the
+activation family because its layer is one of theirs (nn/modules/linear.py);
+as in ATen it is composed: inputs flattened to rows (views), one
+TrilinearBackward0 node, a view back, and the bias added."""
+from ._common import np, recorded
+from ._registry import grad_fn, register
+from ._xp import provide
+from .products_einsum import einsum as _einsum
+from .shape import reshape
+
+__all__ = ["bilinear"]
+
+
+def _einsum_arrays(equation, *operands):
+    return np.einsum(equation, *operands, optimize=True)
+
+
+provide("einsum", _einsum_arrays, _einsum)
+
+# out[n, o] = sum_ij i1[n, i] i2[o, i, j] i3[n, j]
+TrilinearBackward0 = grad_fn(
+    "TrilinearBackward0",
+    i1=lambda xp, g, i2, i3: xp.einsum("no,oij,nj->ni", g, i2, i3),
+    i2=lambda xp, g, i1, i3: xp.einsum("no,ni,nj->oij", g, i1, i3),
+    i3=lambda xp, g, i1, i2: xp.einsum("no,ni,oij->nj", g, i1, i2))
+
+
+def _check(input1, input2, weight, bias):
+    s1, s2, sw = input1._data.shape, input2._data.shape, weight._data.shape
+    if len(s1) != len(s2):
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {len(s1)} and "
+                           f"{len(s2)}")
+    for i in range(len(s1) - 1):
+        if s1[i] != s2[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: "
+                               f"got {s1[i]} and {s2[i]}")
+    for name, s, k in (("input1", s1, 1), ("input2", s2, 2)):
+        if s[-1] != sw[k]:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{s[-1]} but expected {sw[k]}")
+    if bias is not None and bias._data.shape[0] != sw[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias._data.shape[0]} but expected {sw[0]}")
+
+
+def bilinear(input1, input2, weight, bias=None):
+    _check(input1, input2, weight, bias)
+    x1 = reshape(input1, (-1, input1._data.shape[-1]))
+    x2 = reshape(input2, (-1, input2._data.shape[-1]))
+    data = _einsum_arrays("ni,oij,nj->no", x1._data, weight._data, x2._data)
+    out = recorded(TrilinearBackward0, data, (x1, weight, x2))
+    out = reshape(out, input1._data.shape[:-1] + (weight._data.shape[0],))
+    return out if bias is None else out + bias
+
+
+bilinear = register(bilinear, method=False, out=False)

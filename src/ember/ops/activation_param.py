@@ -1,0 +1,129 @@
+"""Activations with more than a pointwise rule: prelu (a learnt slope per
+channel), rrelu (random slopes, drawn as ATen draws them) and glu (one half
+of the input gating the other)."""
+from .. import _dtype as D
+from .. import _random
+from ._common import np, recorded, wrap_dim
+from ._registry import grad_fn, register
+from .activation_pointwise import (floating, into, leaky_relu_data, leaky_relu_grad,
+                                   leaky_relu_grad_of_result, run)
+from .inplace import check_inplace
+from .shape import reshape
+
+__all__ = ["prelu", "rrelu", "rrelu_"]
+
+
+# -- prelu: x if x > 0 else weight * x, weight broadcast over dim 1 -----------------------
+PreluKernelBackward0 = grad_fn(
+    "PreluKernelBackward0",
+    self=lambda xp, g, self, weight: xp.where(self > 0, g, weight * g),
+    # (one ATen formula gives both gradients: it keeps the weight whenever either is wanted)
+    weight=lambda xp, g, self, weight: xp.where(self > 0, 0, self * g))
+
+
+def prelu(input, weight):
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got "
+                           f"{D.SCALAR_NAMES[input.dtype]} and {D.SCALAR_NAMES[weight.dtype]}")
+    ndim, n = input._data.ndim, weight._data.size
+    if n != 1:
+        if ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input._data.shape[1] if ndim > 1 else 1
+        if channels != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {n} and channel size = {channels}.")
+    if weight._data.ndim > 1:
+        raise RuntimeError("prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight._data.ndim}")
+    x = floating(input, "prelu_cpu")
+    if ndim != weight._data.ndim:
+        # (as ATen: a view of the weight with the input's rank, channels on dim 1)
+        weight = reshape(weight, (1, n) + (1,) * (ndim - 2) if ndim > 1 else (1,) * ndim)
+    data = run(lambda v, w: np.where(v > 0, v, w * v), x, weight._data)
+    return recorded(PreluKernelBackward0, data, (input, weight))
+
+
+# -- rrelu ---------------------------------------------------------------------------------
+def _rrelu_grad(leaky_grad):
+    def formula(xp, g, x, noise, lower, upper, training):
+        if training and upper - lower > 1e-6:
+            return g * noise
+        return leaky_grad(xp, g, x, (lower + upper) / 2)
+    return formula
+
+
+RreluWithNoiseBackward0 = grad_fn(
+    "RreluWithNoiseBackward0",
+    self=lambda xp, g, self, noise, lower, upper, training: _RRELU_GRAD(
+        xp, g, self, noise, lower, upper, training))
+RreluWithNoiseBackward1 = grad_fn(
+    "RreluWithNoiseBackward1",
+    self=lambda xp, g, result, noise, lower, upper, training: _RRELU_GRAD_OF_RESULT(
+        xp, g, result, noise, lower, upper, training))
+_RRELU_GRAD = _rrelu_grad(leaky_relu_grad)
+_RRELU_GRAD_OF_RESULT = _rrelu_grad(leaky_relu_grad_of_result)
+
+
+def _rrelu_data(input, lower, upper, training, generator):
+    if not lower <= upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if not training:
+        # Evaluation: a leaky relu with the mean slope (and no noise).
+        x = floating(input, "leaky_relu_cpu")
+        return leaky_relu_data(x, (lower + upper) / 2), None
+    x = floating(input, "rrelu_with_noise_out_cpu")
+    # ATen walks the input in order and draws uniform(lower, upper) as a double
+    # (random64's low 53 bits) for each element <= 0, with the bounds first
+    # rounded to the kernel's float type; the draw is then rounded to it too.
+    work = np.float64 if x.dtype == np.float64 else np.float32
+    lo, hi = float(work(lower)), float(work(upper))
+    neg = x <= 0
+    gen = _random.default_generator if generator is None else generator
+    draws = gen._u53(int(np.count_nonzero(neg))) * (hi - lo) + lo
+    noise = np.ones(x.shape, x.dtype)
+    noise[neg] = draws.astype(work).astype(x.dtype)
+    return run(np.multiply, x, noise), noise
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    data, noise = _rrelu_data(input, lower, upper, training, generator)
+    return recorded(RreluWithNoiseBackward0, data, (input,),
+                    (noise, lower, upper, bool(training)))
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    check_inplace(input)
+    data, noise = _rrelu_data(input, lower, upper, training, generator)
+    return into(input, RreluWithNoiseBackward1, data, (noise, lower, upper, bool(training)))
+
+
+# -- glu: a * sigmoid(b), the two halves of `dim` ----------------------------------------
+def _glu_grad(xp, g, self, dim):
+    n = self.shape[dim] // 2
+    a, b = xp.narrow(self, dim, 0, n), xp.narrow(self, dim, n, n)
+    s = xp.sigmoid(b)
+    return xp.cat([g * s, g * a * s * (1 - s)], dim)
+
+
+GluBackward0 = grad_fn("GluBackward0", self=_glu_grad)
+
+
+def glu(input, dim=-1):
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, x.ndim)
+    if x.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size "
+                           f"{x.shape[d]}")
+    x = floating(input, "glu_cpu")
+    a, b = np.split(x, 2, axis=d)
+    data = run(lambda p, q: p * (1 / (1 + np.exp(-q))), a, b)
+    return recorded(GluBackward0, data, (input,), (d,))
+
+
+prelu = register(prelu, out=False)
+rrelu = register(rrelu, method=False, out=False)
+# (torch.rrelu_ has no Tensor method: an op of its own)
+rrelu_ = register(rrelu_, method=False, out=False)

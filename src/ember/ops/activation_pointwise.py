@@ -1,0 +1,312 @@
+"""Piecewise activations of torch.nn: the ELU family (elu, celu, selu), the
+shrinks, threshold, hardtanh (relu6), hardsigmoid, hardswish and leaky_relu.
+
+Forwards and derivatives are ATen's (Activation.cpp, derivatives.yaml),
+including which side of a kink gets which gradient. An in-place variant
+whose PyTorch node reads the result (EluBackward1, LeakyReluBackward1, ...)
+records that node with the result saved, so no copy of the input is kept;
+the others overwrite a snapshot (ops/inplace.py make_inplace), as PyTorch's
+codegen saves the original input for them.
+"""
+from .. import _dtype as D
+from .._backend import restore, silence
+from ._common import np, recorded
+from ._registry import grad_fn, not_implemented, register
+from .inplace import check_inplace, commit_inplace, make_inplace
+
+__all__ = ["celu", "celu_", "selu", "selu_", "hardshrink", "threshold", "threshold_"]
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def floating(input, kernel):
+    """The input's array; PyTorch's kernels of these ops take floats only."""
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
+    return x
+
+
+def run(forward, x, *args):
+    """forward(x, *args) with NumPy's overflow warnings silenced (PyTorch is silent)."""
+    token = silence()
+    try:
+        return np.asarray(forward(x, *args))
+    finally:
+        restore(token)
+
+
+def into(input, node, data, ctx=()):
+    """`input` overwritten with `data`, recorded as `node` (a node reading
+    `result`, so nothing of the old value needs keeping)."""
+    return commit_inplace(input, recorded(node, data, (input,), ctx))
+
+
+def same_dtype(x, *values):
+    """Python numbers as scalars of x's dtype (ATen casts its Scalars to the kernel's type)."""
+    t = x.dtype.type
+    return tuple(t(v) for v in values)
+
+
+def pick(xp, cond, a, b):
+    """where(cond, a, b). On arrays, with a and b finite, a blend by the mask:
+    NumPy's where is several times slower on a mask without a pattern."""
+    if xp.recording:
+        return xp.where(cond, a, b)
+    return a * cond + b * ~cond
+
+
+# -- ELU family: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1)) --
+def _elu_forward(x, alpha, scale, input_scale):
+    neg, pos, ipt = same_dtype(x, alpha, scale, input_scale)
+    neg = neg * pos     # (ATen multiplies the coefficients in the kernel's type)
+    # The two sides as a sum, each zero on the other's side (faster than a
+    # where): fmin keeps NaN out of the negative side, maximum keeps it in the
+    # positive one, as ATen's `x <= 0 ? ... : x * scale` sends NaN there.
+    if scale == 1 and input_scale == 1:
+        return np.expm1(np.fmin(x, 0)) * neg + np.maximum(x, 0)
+    return np.expm1(np.fmin(x, 0) * ipt) * neg + np.maximum(x, 0) * pos
+
+
+def _elu_grad(xp, g, self, alpha, scale, input_scale):
+    if xp.recording:
+        return xp.where(self <= 0, g * input_scale * (alpha * scale) * xp.exp(self * input_scale),
+                        g * scale)
+    e = np.exp(np.fmin(self, 0) * input_scale)      # (finite: 1 on the positive side)
+    return pick(xp, self <= 0, g * input_scale * (alpha * scale) * e, g * scale)
+
+
+NEGATIVE_SLOPE_INPLACE = ("In-place {} backward calculation is triggered with a negative slope "
+                          "which is not supported. This is caused by calling in-place forward "
+                          "function with a negative slope, please call out-of-place version "
+                          "instead.")
+
+
+def _elu_grad_of_result(xp, g, result, alpha, scale, input_scale):
+    if alpha < 0:
+        raise RuntimeError(NEGATIVE_SLOPE_INPLACE.format("elu"))
+    return xp.where(result <= 0, g * input_scale * (result + alpha * scale), g * scale)
+
+
+EluBackward0 = grad_fn("EluBackward0", self=_elu_grad)
+EluBackward1 = grad_fn("EluBackward1", self=_elu_grad_of_result)
+CeluBackward0 = grad_fn("CeluBackward0", self=_elu_grad)
+CeluBackward1 = grad_fn("CeluBackward1", self=_elu_grad_of_result)
+
+
+def elu_family(input, alpha, scale, input_scale, node, inplace=False, grad_input_scale=None):
+    if inplace:
+        check_inplace(input)
+    x = floating(input, "elu_cpu")
+    data = run(_elu_forward, x, alpha, scale, input_scale)
+    ctx = (alpha, scale, input_scale if grad_input_scale is None else grad_input_scale)
+    return into(input, node, data, ctx) if inplace else recorded(node, data, (input,), ctx)
+
+
+def elu(input, alpha=1.0):
+    return elu_family(input, alpha, 1.0, 1.0, EluBackward0)
+
+
+def elu_(input, alpha=1.0):
+    return elu_family(input, alpha, 1.0, 1.0, EluBackward1, inplace=True)
+
+
+def _celu(input, alpha, node, inplace):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    # PyTorch's derivative divides by alpha rounded to float32 first (alpha.toFloat()).
+    return elu_family(input, alpha, 1.0, 1.0 / alpha, node, inplace,
+                      grad_input_scale=1.0 / float(np.float32(alpha)))
+
+
+def celu(input, alpha=1.0):
+    return _celu(input, alpha, CeluBackward0, False)
+
+
+def celu_(input, alpha=1.0):
+    return _celu(input, alpha, CeluBackward1, True)
+
+
+def selu(input):
+    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1.0, EluBackward0)
+
+
+def selu_(input):
+    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1.0, EluBackward1, inplace=True)
+
+
+# -- leaky_relu ---------------------------------------------------------------------
+def leaky_relu_grad(xp, g, self, negative_slope):
+    return pick(xp, self > 0, g, g * negative_slope)
+
+
+def leaky_relu_grad_of_result(xp, g, result, negative_slope):
+    if negative_slope < 0:
+        raise RuntimeError(
+            NEGATIVE_SLOPE_INPLACE.format("leakyReLu") + " File an issue at "
+            "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu "
+            "backward calculation with negative slope")
+    return xp.where(result > 0, g, g * negative_slope)
+
+
+LeakyReluBackward0 = grad_fn("LeakyReluBackward0", self=leaky_relu_grad)
+LeakyReluBackward1 = grad_fn("LeakyReluBackward1", self=leaky_relu_grad_of_result)
+
+
+def leaky_relu_data(x, negative_slope):
+    (slope,) = same_dtype(x, negative_slope)
+    # x > 0 ? x : x * slope is the larger of the two for a slope up to 1, the smaller above.
+    return run(np.maximum if slope <= 1 else np.minimum, x, x * slope)
+
+
+def leaky_relu(input, negative_slope=0.01):
+    data = leaky_relu_data(floating(input, "leaky_relu_cpu"), negative_slope)
+    return recorded(LeakyReluBackward0, data, (input,), (negative_slope,))
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    check_inplace(input)
+    data = leaky_relu_data(floating(input, "leaky_relu_cpu"), negative_slope)
+    return into(input, LeakyReluBackward1, data, (negative_slope,))
+
+
+# -- shrinks and threshold --------------------------------------------------------
+def _shrink_grad(xp, g, self, lambd):
+    return xp.where((self >= -lambd) & (self <= lambd), 0, g)
+
+
+HardshrinkBackward0 = grad_fn("HardshrinkBackward0", self=_shrink_grad)
+SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", self=_shrink_grad)
+
+
+def hardshrink(input, lambd=0.5):
+    x = floating(input, "hardshrink_cpu")
+    (lam,) = same_dtype(x, lambd)
+    data = np.where((x >= -lam) & (x <= lam), x.dtype.type(0), x)
+    return recorded(HardshrinkBackward0, data, (input,), (lambd,))
+
+
+def softshrink(input, lambd=0.5):
+    x = floating(input, "softshrink_check")
+    if not lambd >= 0:
+        limit = float(np.finfo(x.dtype).max)
+        raise RuntimeError(f"lambda must be in range [0, {limit:g}] for input dtype "
+                           f"{D.SCALAR_NAMES[input.dtype]}, but found {lambd:g}")
+    (lam,) = same_dtype(x, lambd)
+    # (x * 0 in the middle: NaN stays NaN, as in ATen)
+    data = np.where(x > lam, x - lam, np.where(x < -lam, x + lam, x * 0))
+    return recorded(SoftshrinkBackward0, data, (input,), (lambd,))
+
+
+def _threshold_grad(xp, g, self, threshold):
+    return xp.where(self <= threshold, 0, g)
+
+
+ThresholdBackward0 = grad_fn("ThresholdBackward0", self=_threshold_grad)
+# (threshold_ reads the original input: its in-place form overwrites a snapshot)
+ThresholdBackward1 = grad_fn("ThresholdBackward1", self=_threshold_grad)
+
+
+def _threshold_data(input, threshold, value):
+    x = input._data
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    th, val = (np.asarray(v).astype(x.dtype) for v in (threshold, value))
+    return np.where(x <= th, val, x)
+
+
+def threshold(input, threshold, value):
+    return recorded(ThresholdBackward0, _threshold_data(input, threshold, value), (input,),
+                    (threshold,))
+
+
+def _threshold_recorded_as_inplace(input, threshold, value):
+    return recorded(ThresholdBackward1, _threshold_data(input, threshold, value), (input,),
+                    (threshold,))
+
+
+threshold_ = make_inplace(_threshold_recorded_as_inplace, "threshold_")
+
+
+# -- hardtanh (and relu6 = hardtanh(0, 6)) --------------------------------------------
+def _hardtanh_grad(xp, g, self, min_val, max_val):
+    return xp.where((self <= min_val) | (self >= max_val), 0, g)
+
+
+HardtanhBackward0 = grad_fn("HardtanhBackward0", self=_hardtanh_grad)
+# hardtanh_ reads its result (same name in PyTorch, the same gradient)
+HardtanhInplaceBackward0 = grad_fn(
+    "HardtanhBackward0", self=lambda xp, g, result, min_val, max_val: _hardtanh_grad(
+        xp, g, result, min_val, max_val))
+
+
+def _hardtanh_data(input, min_val, max_val):
+    x = input._data
+    if x.dtype.kind == "b":
+        raise NotImplementedError("\"hardtanh_cpu\" not implemented for 'Bool'")
+    lo, hi = (np.asarray(v).astype(x.dtype) for v in (min_val, max_val))
+    return np.minimum(np.maximum(x, lo), hi)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    return recorded(HardtanhBackward0, _hardtanh_data(input, min_val, max_val), (input,),
+                    (min_val, max_val))
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    check_inplace(input)
+    return into(input, HardtanhInplaceBackward0, _hardtanh_data(input, min_val, max_val),
+                (min_val, max_val))
+
+
+# -- hardsigmoid and hardswish ---------------------------------------------------------
+# (ATen's one_sixth is the float 1.0f / 6.0f, in every dtype)
+_ONE_SIXTH = float(np.float32(1) / np.float32(6))
+HardsigmoidBackwardNotImplemented = not_implemented("hardsigmoid_backward", "grad_output", "self")
+
+
+def _hardsigmoid_grad(xp, g, self):
+    if xp.recording:
+        # PyTorch has no second derivative here: a node that raises if reached.
+        data = np.where((self._data > -3) & (self._data < 3), g._data * _ONE_SIXTH, 0)
+        return recorded(HardsigmoidBackwardNotImplemented, data.astype(g._data.dtype), (g, self))
+    return np.where((self > -3) & (self < 3), g * _ONE_SIXTH, self.dtype.type(0))
+
+
+HardsigmoidBackward0 = grad_fn("HardsigmoidBackward0", self=_hardsigmoid_grad)
+HardswishBackward0 = grad_fn(
+    "HardswishBackward0",
+    self=lambda xp, g, self: xp.where(self <= -3, 0, xp.where(self < 3, g * (self / 3 + 0.5),
+                                                                   g)))
+
+
+def _hardsigmoid_forward(x):
+    return np.minimum(np.maximum(x + 3, 0), 6) / 6
+
+
+def hardsigmoid(input):
+    x = floating(input, "hardsigmoid_cpu")
+    return recorded(HardsigmoidBackward0, _hardsigmoid_forward(x).astype(x.dtype, copy=False),
+                    (input,))
+
+
+def hardswish(input):
+    x = floating(input, "hardswish_cpu")
+    data = x * np.minimum(np.maximum(x + 3, 0), 6) / 6
+    return recorded(HardswishBackward0, data.astype(x.dtype, copy=False), (input,))
+
+
+# (PyTorch saves the original input for these: a snapshot is overwritten)
+hardsigmoid_ = make_inplace(hardsigmoid)
+hardswish_ = make_inplace(hardswish)
+
+celu = register(celu, method=False, out=False)
+selu = register(selu, method=False, out=False)
+hardshrink = register(hardshrink, node=HardshrinkBackward0)
+threshold = register(threshold, method=False)
+# torch.celu_ and friends exist without a Tensor method: each is an op of its own.
+celu_ = register(celu_, method=False, out=False)
+selu_ = register(selu_, method=False, out=False)
+threshold_ = register(threshold_, method=False, out=False)
