@@ -11,6 +11,7 @@ codegen saves the original input for them.
 from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import np, recorded
+from .pointwise import _KEEPS_DTYPE
 from ._registry import grad_fn, not_implemented, register
 from .inplace import check_inplace, commit_inplace, make_inplace
 
@@ -304,7 +305,7 @@ hardswish_ = make_inplace(hardswish)
 
 celu = register(celu, method=False, out=False)
 selu = register(selu, method=False, out=False)
-hardshrink = register(hardshrink, node=HardshrinkBackward0)
+hardshrink = register(hardshrink, node=HardshrinkBackward0, out=_KEEPS_DTYPE)
 threshold = register(threshold, method=False)
 # torch.celu_ and friends exist without a Tensor method: each is an op of its own.
 celu_ = register(celu_, method=False, out=False)
