@@ -1,7 +1,14 @@
 """ember.optim: optimizers and learning-rate schedulers, as torch.optim."""
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
+from ._adam_variants import NAdam, RAdam
+from ._adaptive import Adadelta, Adagrad, Adamax, RMSprop
+from ._rprop_asgd import ASGD, Rprop
 from .adam import Adam, AdamW
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .sgd import SGD
+from .sparse_adam import SparseAdam
 
-__all__ = ["Adam", "AdamW", "Optimizer", "SGD", "lr_scheduler"]
+__all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam",
+           "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler",
+           "swa_utils"]
