@@ -12,12 +12,19 @@ from .._backend import np
 from .. import _dtype as D
 from .._creation import tensor
 from .._tensor import Tensor
-from .optimizer import Optimizer, _to_scalar
+from .optimizer import Optimizer
 
 __all__ = []
 
 FUSED_DEVICES = ['mps', 'cuda', 'xpu', 'hpu', 'cpu', 'mtia', 'privateuseone']
 CAPTURABLE_DEVICES = ['cuda', 'xpu', 'hpu', 'privateuseone', 'xla']
+
+
+def value(x):
+    """A hyper-parameter for the update arithmetic. torch keeps a Tensor lr (or
+    beta) a 0-d tensor, so its arithmetic rounds to that tensor's dtype: a
+    NumPy scalar of the same dtype does the same."""
+    return x._data.reshape(())[()] if isinstance(x, Tensor) else x
 
 
 def check_lr(lr):
@@ -148,7 +155,7 @@ class PerParameter(Optimizer):
                 for p in params:
                     check_fused_param(p)
             check_capturable(group, self._capturable_what, self._capturable_devices)
-            hp = dict(group, lr=_to_scalar(group["lr"]))
+            hp = dict(group, lr=value(group["lr"]))
             for p in params:
                 state = self.state[p]
                 if len(state) == 0:

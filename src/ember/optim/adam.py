@@ -10,8 +10,7 @@ from .._backend import np
 
 from .._creation import zeros_like
 from .._tensor import Tensor
-from ._base import PerParameter, check_betas, check_fused, check_lr, lerp_, scalar_state
-from .optimizer import _to_scalar
+from ._base import PerParameter, check_betas, check_fused, check_lr, lerp_, scalar_state, value
 
 __all__ = ["Adam", "AdamW"]
 
@@ -59,7 +58,7 @@ class Adam(PerParameter):
         return state
 
     def _update(self, p, grad, state, hp, step):
-        beta1, beta2 = (_to_scalar(b) for b in hp["betas"])
+        beta1, beta2 = (value(b) for b in hp["betas"])
         lr, weight_decay, eps = hp["lr"], hp["weight_decay"], hp["eps"]
         if weight_decay != 0:
             if hp["decoupled_weight_decay"]:

@@ -8,8 +8,8 @@ into one FMA, NumPy rounds twice, hence at most an ulp apart.
 from .._backend import np
 
 from .._tensor import Tensor
-from ._base import check_differentiable, check_fused, check_fused_param, check_lr
-from .optimizer import Optimizer, _to_scalar
+from ._base import check_differentiable, check_fused, check_fused_param, check_lr, value
+from .optimizer import Optimizer
 
 __all__ = ["SGD", "sgd"]
 
@@ -48,9 +48,9 @@ class SGD(Optimizer):
             if group["fused"]:
                 for p in with_grad:
                     check_fused_param(p)
-            lr = _to_scalar(group["lr"])
+            lr = value(group["lr"])
             momentum = group["momentum"]
-            weight_decay = _to_scalar(group["weight_decay"])
+            weight_decay = value(group["weight_decay"])
             if momentum == 0 and weight_decay == 0 and not group["maximize"]:
                 # Plain SGD, the common case: p -= lr * g.
                 for p in group["params"]:
