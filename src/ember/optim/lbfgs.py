@@ -107,6 +107,11 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
+def _as_float(loss):
+    # torch converts under no_grad, where a loss that requires grad converts quietly.
+    return float(loss.detach() if isinstance(loss, Tensor) else loss)
+
+
 def _to_state(v):
     if isinstance(v, (np.ndarray, np.generic)):
         return Tensor._wrap(np.array(v))
@@ -176,7 +181,7 @@ class LBFGS(Optimizer):
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)
-        loss = float(self._evaluate(closure))
+        loss = _as_float(self._evaluate(closure))
         flat_grad = self._gather_flat_grad()
         self._set_param(x)
         return loss, flat_grad
@@ -195,7 +200,7 @@ class LBFGS(Optimizer):
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
         orig_loss = self._evaluate(closure)
-        loss = float(orig_loss)
+        loss = _as_float(orig_loss)
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
@@ -267,7 +272,7 @@ class LBFGS(Optimizer):
                 self._add_grad(t, d)
                 opt_cond = False
                 if n_iter != max_iter:
-                    loss = float(self._evaluate(closure))
+                    loss = _as_float(self._evaluate(closure))
                     flat_grad = self._gather_flat_grad()
                     opt_cond = np.abs(flat_grad).max() <= tolerance_grad
                     ls_func_evals = 1
