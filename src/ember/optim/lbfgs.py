@@ -236,6 +236,7 @@ class LBFGS(Optimizer):
                 num_old = len(old_dirs)
                 if al is None:
                     al = [None] * history_size
+                    state["al"] = None     # torch adds the key here: keep its place
                 # Two-loop recursion for the direction: d = -H * g.
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
