@@ -163,3 +163,41 @@ def test_update_bn_without_batch_norm_leaves_the_model_alone():
     model.eval()
     assert ember.optim.swa_utils.update_bn(Loader(), model) is None
     assert model.training is False
+
+
+def test_update_bn_protocol_with_a_stand_in(monkeypatch):
+    """update_bn's own logic, whatever the state of ember's batch norm: every
+    _BatchNorm is reset, runs with momentum None (a cumulative average) in
+    train mode over the loader's first items, and gets its momentum and the
+    model's mode back."""
+    import ember.nn.modules.batchnorm as batchnorm
+
+    class StandIn(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.momentum = 0.25
+            self.register_buffer("running_mean", ember.full((2,), 7.0))
+            self.register_buffer("num_batches_tracked", ember.tensor(5))
+            self.seen = []
+
+        def reset_running_stats(self):
+            self.running_mean.zero_()
+            self.num_batches_tracked.zero_()
+
+        def forward(self, x):
+            self.seen.append((self.training, self.momentum))
+            self.num_batches_tracked.add_(1)
+            n = self.num_batches_tracked.item()
+            self.running_mean.mul_(1 - 1 / n).add_(x.mean(0) / n)
+            return x
+
+    monkeypatch.setattr(batchnorm, "_BatchNorm", StandIn, raising=False)
+    model = ember.nn.Sequential(ember.nn.Identity(), StandIn())
+    model.eval()
+    batches = [(ember.tensor([[1.0, 2.0], [3.0, 4.0]]), "label"),
+               [ember.tensor([[5.0, 6.0]])], ember.tensor([[0.0, 0.0]])]
+    ember.optim.swa_utils.update_bn(batches, model)
+    bn = model[1]
+    assert bn.seen == [(True, None)] * 3 and bn.momentum == 0.25 and model.training is False
+    assert bn.num_batches_tracked.item() == 3
+    np.testing.assert_allclose(bn.running_mean.numpy(), [(2 + 5 + 0) / 3, (3 + 6 + 0) / 3])
