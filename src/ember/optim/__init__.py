@@ -2,6 +2,7 @@
 from . import lr_scheduler, swa_utils
 from ._adam_variants import NAdam, RAdam
 from ._adaptive import Adadelta, Adagrad, Adamax, RMSprop
+from ._matrix_aware import Adafactor, Muon
 from ._rprop_asgd import ASGD, Rprop
 from .adam import Adam, AdamW
 from .lbfgs import LBFGS
@@ -9,6 +10,6 @@ from .optimizer import Optimizer
 from .sgd import SGD
 from .sparse_adam import SparseAdam
 
-__all__ = ["ASGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam",
+__all__ = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "Muon", "NAdam",
            "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam", "lr_scheduler",
            "swa_utils"]
