@@ -84,3 +84,61 @@ def test_old_checkpoint_with_python_step_is_upgraded():
         kinds[lib] = [(k, type(v).__name__, float(v)) for k, v in opt.state[p].items()
                       if k in ("step", "mu_product")]
     assert kinds[ember] == kinds[torch]
+
+
+def _swap_setup(lib):
+    rng = np.random.RandomState(4)
+    live = [lib.nn.Parameter(lib.tensor(rng.randn(3).astype(np.float32))) for _ in range(2)]
+    opt = lib.optim.Adam(live, lr=0.1)
+    for p in live:
+        p.grad = lib.ones(3)
+    opt.step()
+    other = {f"p{i}": lib.nn.Parameter(lib.tensor(rng.randn(3).astype(np.float32)))
+             for i in range(2)}
+    other_opt = lib.optim.Adam(list(other.values()), lr=0.01)
+    for p in other.values():
+        p.grad = lib.full((3,), 0.5)
+    other_opt.step()
+    return live, opt, other, other_opt
+
+
+def test_swap_in_optimizer_params_and_state_vs_torch():
+    torch = torch_or_skip()
+    out = {}
+    for lib in (torch, ember):
+        live, opt, other, other_opt = _swap_setup(lib)
+        sd = copy.deepcopy(other_opt.state_dict())
+        before = [p.detach().numpy().copy() for p in live]
+        with lib.optim.swap_in_optimizer_params_and_state(opt, other, sd):
+            assert opt.param_groups[0]["lr"] == 0.01
+            for p in other.values():
+                p.grad = lib.full((3,), -0.25)
+            opt.step()
+        assert opt.param_groups[0]["lr"] == 0.1 and opt.param_groups[0]["params"] == live
+        assert all(np.array_equal(b, p.detach().numpy()) for b, p in zip(before, live))
+        out[lib] = [p.detach().numpy().copy() for p in other.values()]
+    for e, t in zip(out[ember], out[torch]):
+        np.testing.assert_allclose(e, t, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda sd, opt, other: ({"state": sd["state"], "param_groups": []}, opt, other),
+    lambda sd, opt, other: ({"state": [], "param_groups": sd["param_groups"]}, opt, other),
+    lambda sd, opt, other: ({**sd, "state": {**sd["state"], 7: {}}}, opt, other),
+    lambda sd, opt, other: (sd, opt, dict(list(other.items())[:1])),
+    lambda sd, opt, other: ([sd], opt, other),
+    lambda sd, opt, other: ({**sd, "param_groups": [{**sd["param_groups"][0], "x": 1}]},
+                            opt, other),
+    lambda sd, opt, other: (sd, type(opt)([next(iter(other.values()))]), other),
+])
+def test_swap_in_errors_vs_torch(spoil):
+    torch = torch_or_skip()
+    msgs = []
+    for lib in (torch, ember):
+        live, opt, other, other_opt = _swap_setup(lib)
+        sd, opt, other = spoil(copy.deepcopy(other_opt.state_dict()), opt, other)
+        with pytest.raises(RuntimeError) as info:
+            with lib.optim.swap_in_optimizer_params_and_state(opt, other, sd):
+                pass
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]
