@@ -109,6 +109,22 @@ def test_differentiable_leaf_step_error_vs_torch(name):
                 lambda T, p: getattr(T.optim, name)([p], differentiable=True).step())
 
 
+@pytest.mark.parametrize("name", ["SGD", "Adam", "RMSprop", "NAdam", "Rprop", "ASGD"])
+def test_differentiable_without_anything_to_record_vs_torch(name):
+    """Parameters that do not require grad: torch's differentiable step records
+    nothing, and its values are those of the plain step."""
+    torch = pytest.importorskip("torch")
+    out = {}
+    for lib in (torch, ember):
+        p = lib.linspace(-1.0, 1.0, 7)
+        opt = getattr(lib.optim, name)([p], lr=0.01, differentiable=True)
+        for k in range(5):
+            p.grad = lib.cos(lib.arange(7.0) * (k + 1))
+            opt.step()
+        out[lib] = p.numpy().copy()
+    np.testing.assert_allclose(out[ember], out[torch], rtol=1e-6, atol=1e-7)
+
+
 def test_differentiable_non_leaf_is_refused_plainly():
     w = ember.ones(2, requires_grad=True)
     p = w * 1.0
@@ -183,3 +199,31 @@ def test_every_public_optimizer_exists():
     torch = pytest.importorskip("torch")
     missing = [n for n in torch.optim.__all__ if not hasattr(ember.optim, n)]
     assert missing == []
+
+
+def _signature(f):
+    import inspect
+    return [(p.name, p.kind.name, p.default if p.default is not inspect.Parameter.empty
+             else "<required>") for p in inspect.signature(f).parameters.values()]
+
+
+def test_signatures_match_torch():
+    """Argument names, order, kinds (keyword-only or not) and defaults."""
+    torch = pytest.importorskip("torch")
+    pairs = [(getattr(torch.optim, n), getattr(ember.optim, n)) for n in torch.optim.__all__
+             if n not in ("lr_scheduler", "swa_utils")]
+    for mod in ("lr_scheduler", "swa_utils"):
+        t_mod, e_mod = getattr(torch.optim, mod), getattr(ember.optim, mod)
+        pairs += [(getattr(t_mod, n), getattr(e_mod, n)) for n in t_mod.__all__]
+    methods = ["__init__", "step", "state_dict", "load_state_dict", "zero_grad",
+               "add_param_group", "get_last_lr", "update_parameters"]
+    checked = 0
+    for t, e in pairs:
+        for meth in (methods if isinstance(t, type) else [None]):
+            tf = getattr(t, meth, None) if meth else t
+            if tf is None:
+                continue
+            ef = getattr(e, meth) if meth else e
+            assert _signature(ef) == _signature(tf), (t.__name__, meth)
+            checked += 1
+    assert checked > 100

@@ -76,14 +76,17 @@ def scalar_state(value, fused=False):
 
 def check_differentiable(group, params):
     """torch runs a differentiable step with grad on, so an in-place update of a
-    leaf that requires grad fails; Ember does not record optimizer steps."""
+    leaf that requires grad fails. Ember does not record optimizer steps: with
+    nothing that requires grad there is nothing to record and the plain step
+    gives torch's values; otherwise it refuses."""
     if not group.get("differentiable"):
         return
     if any(p.is_leaf and p.requires_grad for p in params):
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
-    raise NotImplementedError("ember.optim: differentiable=True (recording the optimizer "
-                              "step in autograd) is not supported")
+    if any(p.requires_grad or p._grad.requires_grad for p in params):
+        raise NotImplementedError("ember.optim: differentiable=True (recording the optimizer "
+                                  "step in autograd) is not supported")
 
 
 def check_capturable(group, what="params and state_steps", devices=CAPTURABLE_DEVICES):
