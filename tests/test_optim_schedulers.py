@@ -307,3 +307,25 @@ def test_every_scheduler_exists():
     for name in torch.optim.lr_scheduler.__all__:
         assert getattr(ember.optim.lr_scheduler, name).__module__ == \
             "ember.optim.lr_scheduler"
+
+
+@pytest.mark.parametrize("key", list(SCHEDULERS))
+def test_state_dict_from_torch_continues_as_torch(key):
+    torch = torch_or_skip()
+    full, _, _ = _run(torch, "SGD", SCHEDULERS[key])
+    _, t_sched, t_opt = _run(torch, "SGD", SCHEDULERS[key], steps=20)
+    ps = [ember.nn.Parameter(ember.ones(2)), ember.nn.Parameter(ember.ones(1))]
+    opt = ember.optim.SGD([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.5}], lr=0.1,
+                          momentum=0.9)
+    sched = SCHEDULERS[key](ember.optim.lr_scheduler, opt)
+    opt.load_state_dict(copy.deepcopy(t_opt.state_dict()))
+    sched.load_state_dict(copy.deepcopy(t_sched.state_dict()))
+    rest = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(30):
+            opt.step()
+            sched.step()
+            rest.append([g["lr"] for g in opt.param_groups] + sched.get_last_lr()
+                        + [_momentum(g) for g in opt.param_groups])
+    assert rest == full[21:]
