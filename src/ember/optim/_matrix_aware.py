@@ -7,7 +7,7 @@ from .._backend import np
 
 from .._creation import zeros_like
 from .._tensor import Tensor
-from ._base import PerParameter, check_lr, lerp_, scalar_state, value
+from ._base import PerParameter, lerp_, scalar_state, value
 from .optimizer import Optimizer
 
 __all__ = ["Adafactor", "Muon"]

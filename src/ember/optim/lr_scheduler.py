@@ -10,7 +10,7 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
-from ._lr_scheduler_base import (EPOCH_DEPRECATION_WARNING, LRScheduler,
+from ._lr_scheduler_base import (EPOCH_DEPRECATION_WARNING, LRScheduler,  # noqa: F401
                                  param_groups_val_list as _param_groups_val_list,
                                  warn_get_lr_called_within_step as _warn)
 
