@@ -90,6 +90,27 @@ def test_tensor_hyperparameter_errors_vs_torch(name, kw):
         [p], betas=(T.tensor([0.9, 0.8]), T.tensor(0.99))))
 
 
+def test_adam_lr_made_a_tensor_later_with_foreach_vs_torch():
+    def step(T, p):
+        opt = T.optim.Adam([p], foreach=True)
+        opt.param_groups[0]["lr"] = T.tensor(0.01)
+        opt.step()
+    check_error(_with_grad, step)
+
+
+def test_one_element_tensor_betas_are_kept_0d_vs_torch():
+    torch = pytest.importorskip("torch")
+    reprs = []
+    for T in (torch, ember):
+        p = T.nn.Parameter(T.ones(3))
+        opt = T.optim.Adam([p], betas=(T.tensor([0.8]), T.tensor([[0.9]])))
+        p.grad = T.ones(3)
+        opt.step()
+        reprs.append((repr(opt), p.tolist()))
+    assert reprs[0][0] == reprs[1][0]
+    np.testing.assert_allclose(reprs[1][1], reprs[0][1], rtol=1e-6)
+
+
 CAPTURABLE = ["Adam", "AdamW", "Adamax", "Adadelta", "RMSprop", "Rprop", "NAdam", "RAdam",
               "ASGD"]
 

@@ -147,6 +147,9 @@ class PerParameter(Optimizer):
     def _update(self, param, grad, state, hp, step):
         raise NotImplementedError
 
+    def _check_group(self, group):
+        """Per-step checks of a group's settings (torch's _init_group raises them)."""
+
     def step(self, closure=None):
         loss = self._evaluate(closure)
         for group in self.param_groups:
@@ -158,6 +161,7 @@ class PerParameter(Optimizer):
                 for p in params:
                     check_fused_param(p)
             check_capturable(group, self._capturable_what, self._capturable_devices)
+            self._check_group(group)
             hp = dict(group, lr=value(group["lr"]))
             for p in params:
                 state = self.state[p]

@@ -43,12 +43,19 @@ class Adam(PerParameter):
                                      "capturable=False and foreach=True")
                 if betas[i].numel() != 1:
                     raise ValueError(f"Tensor betas[{i}] must be 1-element")
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        # torch's _to_scalar: a 1-element Tensor beta is kept as a 0-d Tensor.
+        betas = tuple(b.reshape(()) if isinstance(b, Tensor) else b for b in betas)
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         capturable=capturable, differentiable=differentiable, fused=fused,
                         decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
         check_fused(fused, foreach, differentiable)
+
+    def _check_group(self, group):
+        if group["foreach"] and isinstance(group["lr"], Tensor) and not group["capturable"]:
+            raise RuntimeError("lr as a Tensor is not supported for capturable=False and "
+                               "foreach=True")
 
     def _new_state(self, p, group):
         state = {"step": scalar_state(0.0, group["fused"]),
