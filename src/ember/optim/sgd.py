@@ -8,7 +8,8 @@ into one FMA, NumPy rounds twice, hence at most an ulp apart.
 from .._backend import np
 
 from .._tensor import Tensor
-from .optimizer import Optimizer, _to_scalar
+from ._base import check_differentiable, check_fused, check_fused_param, check_lr, value
+from .optimizer import Optimizer
 
 __all__ = ["SGD", "sgd"]
 
@@ -17,10 +18,7 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, *, maximize=False, foreach=None, differentiable=False,
                  fused=None):
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
+        check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
@@ -31,13 +29,28 @@ class SGD(Optimizer):
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
+        check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
 
     def step(self, closure=None):
         loss = self._evaluate(closure)
         for group in self.param_groups:
-            lr = _to_scalar(group["lr"])
+            with_grad = [p for p in group["params"] if p._grad is not None]
+            check_differentiable(group, with_grad)
+            if group["fused"]:
+                for p in with_grad:
+                    check_fused_param(p)
+            lr = value(group["lr"])
             momentum = group["momentum"]
-            weight_decay = _to_scalar(group["weight_decay"])
+            weight_decay = value(group["weight_decay"])
             if momentum == 0 and weight_decay == 0 and not group["maximize"]:
                 # Plain SGD, the common case: p -= lr * g.
                 for p in group["params"]:
