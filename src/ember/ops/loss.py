@@ -68,6 +68,13 @@ def check_same_dtype(input, other):
                            f"{D.SCALAR_NAMES[input.dtype]}")
 
 
+def check_scalar_type(input, other):
+    """A kernel's refusal of a second tensor (a weight) of another dtype."""
+    if other is not None and other.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[other.dtype]}")
+
+
 def _float_arrays(input, *others, promote=False):
     """The arrays of `input` and the others (None stays None), in input's
     dtype, or in their promoted dtype (a kernel that promotes)."""
@@ -103,7 +110,6 @@ BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_s
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
-    check_same_dtype(input, weight)
     x, t, w = _float_arrays(input, target, weight)
     if not ((x >= 0) & (x <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")

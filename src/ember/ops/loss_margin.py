@@ -6,7 +6,7 @@ from .._backend import np
 from .. import _dtype as D
 from ._common import recorded
 from ._registry import grad_fn
-from .loss import check_same_dtype, const, norm, reduce
+from .loss import check_scalar_type, const, norm, reduce
 
 __all__ = []
 
@@ -77,7 +77,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got "
                            f"{list(weight.shape)}")
     _long_target(target)
-    check_same_dtype(input, weight)
+    check_scalar_type(input, weight)
     y = t.reshape(frames)
     if ((y < 0) | (y >= classes)).any():
         raise RuntimeError("target out of range")

@@ -6,6 +6,7 @@ from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, recorded, wrap
 from ...ops._registry import grad_fn
 from ...ops._summation import torch_sum
+from ...ops.loss import check_scalar_type
 from ._common import _const, _tracked, _type_name
 from .activation import log_softmax
 
@@ -175,6 +176,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     _target_dtype_check(target)
+    check_scalar_type(input, weight)
     x, t = input._data, target._data
     if x.ndim == 1:
         if t.ndim > 1:
