@@ -226,7 +226,7 @@ DivBackward1 = grad_fn("DivBackward1", self=lambda xp, g, other: g / other)
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:     # (PyTorch reads a negative one as none)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
