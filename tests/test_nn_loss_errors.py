@@ -48,6 +48,22 @@ ERRORS = [
      lambda T, a, b: F(T).binary_cross_entropy_with_logits(a, b)),
     ("bcel-pos_weight-grad", lambda T: (_x(T, 3), _x(T, 3), _x(T, 3)),
      lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, pos_weight=w)),
+    ("bcel-pos_weight-shape", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, grad=False)),
+     lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, pos_weight=w)),
+    ("bcel-weight-shape", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, grad=False)),
+     lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, weight=w)),
+    ("bcel-weight-larger", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, 3, 4, grad=False)),
+     lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, weight=w)),
+    ("nll-weight-grad", lambda T: (_x(T, 3, 4, grad=False), _long(T, [0, 1, 2]), _x(T, 4)),
+     lambda T, a, t, w: F(T).nll_loss(a, t, weight=w)),
+    ("nll-3d-weight-grad", lambda T: (_x(T, 2, 4, 3), _long(T, [[0, 1, 2]] * 2), _x(T, 4)),
+     lambda T, a, t, w: F(T).nll_loss(a, t, weight=w)),
+    ("ce-weight-grad", lambda T: (_x(T, 3, 4), _long(T, [0, 1, 2]), _x(T, 4)),
+     lambda T, a, t, w: F(T).cross_entropy(a, t, weight=w)),
+    ("multi_margin-weight-grad", lambda T: (_x(T, 3, 4), _long(T, [0, 1, 2]), _x(T, 4)),
+     lambda T, a, t, w: F(T).multi_margin_loss(a, t, weight=w)),
+    ("multi_margin-float-target", lambda T: (_x(T, 3, 4), _x(T, 3, grad=False)),
+     lambda T, a, t: F(T).multi_margin_loss(a, t)),
     ("nll-target-range", lambda T: (_x(T, 4, 3), _long(T, [0, 3, 1, 1])),
      lambda T, a, t: F(T).nll_loss(a, t)),
     ("nll-target-dtype", lambda T: (_x(T, 4, 3), _long(T, [0, 1, 1, 1]).int()),
@@ -273,3 +289,13 @@ def test_ctc_empty_inputs_and_targets():
 def test_negative_label_smoothing_is_none_as_in_torch():
     for target in (lambda T: T.tensor([0, 2]), lambda T: T.tensor([[0.2, 0.3, 0.5]] * 2)):
         check(lambda T: F(T).cross_entropy(_x(T, 2, 3), target(T), label_smoothing=-0.5))
+
+
+def test_weight_requiring_grad_is_fine_without_grad_mode():
+    def run(T):
+        with T.no_grad():
+            w = _x(T, 3)
+            return (F(T).nll_loss(_x(T, 2, 3), T.tensor([0, 2]), weight=w),
+                    F(T).binary_cross_entropy(_x(T, 3), _x(T, 3), weight=w),
+                    F(T).soft_margin_loss(_x(T, 3), w))
+    check(run)

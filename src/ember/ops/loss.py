@@ -115,7 +115,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
         raise RuntimeError("all elements of input should be between 0 and 1")
     check_not_differentiable("binary_cross_entropy", weight=weight)
     with np.errstate(divide="ignore", invalid="ignore"):
-        loss = (t - 1) * np.maximum(np.log(1 - x), -100) \
+        loss = (t - 1) * np.maximum(np.log1p(-x), -100) \
             - t * np.maximum(np.log(x), -100)
     if w is not None:
         loss = loss * w
@@ -128,6 +128,20 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 def log_sigmoid(xp, x):
     """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|))."""
     return xp.where(x < 0, x, 0.0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def _check_broadcast_into(a, b, shape):
+    """ATen's errors where a weight does not broadcast with the loss (whose
+    shape, the input's, the in-place weighting keeps)."""
+    if a is None or b is None:
+        return
+    try:
+        full = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    if full != tuple(shape) and a.shape == tuple(shape):
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                           f"{list(full)}")
 
 
 def _bcel_self(xp, g, self, target, weight, pos_weight, reduction, n):
@@ -155,6 +169,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     check_not_differentiable("binary_cross_entropy_with_logits", weight=weight,
                              pos_weight=pos_weight)
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
+    _check_broadcast_into(pw, t, x.shape)
+    _check_broadcast_into(x, w, x.shape)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pw is not None:

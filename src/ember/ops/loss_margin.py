@@ -6,7 +6,7 @@ from .._backend import np
 from .. import _dtype as D
 from ._common import recorded
 from ._registry import grad_fn
-from .loss import check_scalar_type, const, norm, reduce
+from .loss import check_not_differentiable, check_scalar_type, const, norm, reduce
 
 __all__ = []
 
@@ -78,6 +78,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
                            f"{list(weight.shape)}")
     _long_target(target)
     check_scalar_type(input, weight)
+    check_not_differentiable("multi_margin_loss", weight=weight)
     y = t.reshape(frames)
     if ((y < 0) | (y >= classes)).any():
         raise RuntimeError("target out of range")

@@ -6,7 +6,7 @@ from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, recorded, wrap
 from ...ops._registry import grad_fn
 from ...ops._summation import torch_sum
-from ...ops.loss import check_scalar_type
+from ...ops.loss import check_not_differentiable, check_scalar_type
 from ._common import _const, _tracked, _type_name
 from .activation import log_softmax
 
@@ -177,6 +177,8 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     _target_dtype_check(target)
     check_scalar_type(input, weight)
+    check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
+                             else "nll_loss2d_forward", weight=weight)
     x, t = input._data, target._data
     if x.ndim == 1:
         if t.ndim > 1:
