@@ -97,12 +97,11 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
 
 
 # -- multilabel_margin_loss ------------------------------------------------------------------
-def _mlm_self(xp, g, self, pairs, reduction, shape):
-    # pairs[n, j, i]: how often (target j, non-target i) has a positive margin
-    frames, classes = shape
-    d = (pairs.sum(1) - pairs.sum(2)) / classes
-    return xp.reshape(const(xp, d.astype(pairs.dtype)) * _per_frame(xp, g, reduction, frames,
-                                                                      shape), self.shape)
+def _mlm_self(xp, g, self, slope, reduction, shape):
+    # (piecewise linear: the slope of each input is fixed by the forward)
+    frames = shape[0]
+    return xp.reshape(const(xp, slope) * _per_frame(xp, g, reduction, frames, shape),
+                      self.shape)
 
 
 MultilabelMarginLossBackward0 = grad_fn("MultilabelMarginLossBackward0", self=_mlm_self)
@@ -123,13 +122,16 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     x2, t2 = x.reshape(shape), t.reshape(shape)
     # The labels count up to each row's first -1; a repeated label counts twice.
     listed = np.cumprod(t2 != -1, axis=1).astype(bool)
-    counts = np.zeros(shape, np.int64)
-    rows = np.broadcast_to(np.arange(frames)[:, None], shape)
-    np.add.at(counts, (rows[listed], t2[listed]), 1)
-    others = counts == 0
-    z = 1 - x2[:, :, None] + x2[:, None, :]          # [n, j, i] = 1 - x_j + x_i
-    live = (z > 0) & others[:, None, :]
-    pairs = np.where(live, counts[:, :, None], 0).astype(x.dtype)
-    loss = (pairs * z).sum((1, 2)) / x.dtype.type(classes)
+    k = int(listed.sum(1).max()) if frames else 0
+    listed, labels = listed[:, :k], np.where(listed, t2, 0)[:, :k]
+    rows = np.arange(frames)[:, None]
+    others = np.ones(shape, bool)
+    others[np.broadcast_to(rows, labels.shape)[listed], labels[listed]] = False
+    z = 1 - x2[rows, labels][:, :, None] + x2[:, None, :]      # [n, k, i] = 1 - x_label + x_i
+    live = (z > 0) & others[:, None, :] & listed[:, :, None]
+    loss = np.where(live, z, 0).sum((1, 2)) / x.dtype.type(classes)
+    slope = live.sum(1).astype(x.dtype)
+    np.add.at(slope, (np.broadcast_to(rows, labels.shape), labels), -live.sum(2))
+    slope /= x.dtype.type(classes)
     data = _out_shape(loss, reduction, x.ndim - 1)
-    return recorded(MultilabelMarginLossBackward0, data, (input,), (pairs, reduction, shape))
+    return recorded(MultilabelMarginLossBackward0, data, (input,), (slope, reduction, shape))

@@ -6,6 +6,7 @@ from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, recorded, wrap
 from ...ops._registry import grad_fn
 from ...ops._summation import torch_sum
+from ...ops.sorting_scan import DivBackward1
 from ...ops.loss import check_not_differentiable, check_scalar_type
 from ._common import _const, _tracked, _type_name
 from .activation import log_softmax
@@ -220,9 +221,6 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
     return recorded(node, np.asarray(data, x.dtype), (input,), (coef, reduction, total, kept))
-
-
-DivBackward1 = grad_fn("DivBackward1", self=lambda xp, g, other: g / other)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
