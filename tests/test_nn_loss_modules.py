@@ -144,3 +144,53 @@ def test_legacy_and_deprecated_warnings(make):
 ])
 def test_constructor_errors(make):
     check(make)
+
+
+@pytest.mark.parametrize("kw", [
+    dict(),
+    dict(out_features=(2,), bias=True, label_smoothing=0.1, reduction="sum"),
+    dict(bias=True, ignore_index=1, reduction="none"),
+])
+def test_linear_cross_entropy_loss_as_torch(kw):
+    def run(T):
+        T.manual_seed(3)
+        m = T.nn.LinearCrossEntropyLoss(4, 3, weight=T.tensor([1.0, 0.5, 2.0]), **kw)
+        x = T.tensor(np.random.default_rng(0).standard_normal((5, 4)), dtype=T.float32,
+                     requires_grad=True)
+        shape = (5,) + tuple(kw.get("out_features", ()))
+        t = T.tensor(np.random.default_rng(1).integers(0, 3, shape))
+        out = m(x, t)
+        out.sum().backward()
+        return (repr(m), list(m.state_dict()), out, x.grad, m.linear.weight.grad)
+    check(run, rtol=1e-5, atol=1e-6)
+
+
+def test_linear_cross_entropy_probabilities_and_errors():
+    def probs(T):
+        x = T.tensor(np.linspace(-1, 1, 8).reshape(2, 4), requires_grad=True)
+        w = T.tensor(np.linspace(-0.5, 0.5, 12).reshape(3, 4), requires_grad=True)
+        p = T.tensor([[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]], dtype=T.float64)
+        out = T.nn.functional.linear_cross_entropy(x, w, p, label_smoothing=0.2)
+        out.backward()
+        return out, x.grad, w.grad
+    check(probs, rtol=1e-10)
+    F = lambda T: T.nn.functional
+    for bad in (lambda T: F(T).linear_cross_entropy(T.ones(2, 4), T.ones(3, 4), T.ones(2, 3),
+                                                      ignore_index=0),
+                lambda T: F(T).linear_cross_entropy(T.ones(2, 2, 4), T.ones(3, 4), T.ones(2)),
+                lambda T: F(T).linear_cross_entropy(T.ones(2, 4), T.ones(4), T.ones(2)),
+                lambda T: F(T).linear_cross_entropy(T.ones(2, 5), T.ones(3, 4), T.ones(2)),
+                lambda T: F(T).linear_cross_entropy(T.ones(4), T.ones(3, 2, 4), T.ones(2)),
+                lambda T: F(T).linear_cross_entropy(T.ones(2, 4), T.ones(3, 4), T.ones(2),
+                                                    linear_bias=T.ones(4)),
+                lambda T: T.nn.LinearCrossEntropyLoss(4, 3, weight=T.ones(2)),
+                lambda T: T.nn.LinearCrossEntropyLoss(4, 3, label_smoothing=1.5)):
+        check(bad)
+
+
+def test_linear_cross_entropy_chunking_options_are_refused():
+    with pytest.raises(NotImplementedError, match="chunking options are not supported"):
+        ember.nn.LinearCrossEntropyLoss(4, 3, options=object())
+    with pytest.raises(NotImplementedError, match="chunking options are not supported"):
+        ember.nn.functional.linear_cross_entropy(ember.ones(2, 4), ember.ones(3, 4),
+                                                 ember.tensor([0, 1]), options=object())

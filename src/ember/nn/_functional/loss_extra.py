@@ -7,6 +7,7 @@ import warnings
 from ...autograd.grad_mode import no_grad
 from ...ops import _xp
 from ...ops import conditional as _C
+from ...ops.linalg import linear
 from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
@@ -14,14 +15,14 @@ from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
 from ...ops.statistics_distance import pairwise_distance
 # (loss.py imports this module once these two are defined)
-from .loss import _reduction, l1_loss
+from .loss import _reduction, cross_entropy, l1_loss
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "smooth_l1_loss",
            "huber_loss", "soft_margin_loss", "multilabel_soft_margin_loss", "kl_div",
            "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
            "hinge_embedding_loss", "multilabel_margin_loss", "multi_margin_loss",
            "cosine_embedding_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-           "ctc_loss"]
+           "ctc_loss", "linear_cross_entropy"]
 
 
 def _warn_size(input, target):
@@ -218,3 +219,50 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     reduction = _reduction(None, None, reduction)
     return _CTC.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
                          zero_infinity)
+
+
+def check_no_chunking(options):
+    if options is not None:
+        raise NotImplementedError("linear_cross_entropy: Ember computes the reference path "
+                                  "only; chunking options are not supported (pass "
+                                  "options=None)")
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None,
+                         reduction="mean", ignore_index=None, label_smoothing=0.0,
+                         options=None):
+    """cross_entropy(linear(input, linear_weight, linear_bias), target): PyTorch's
+    reference path."""
+    if input.ndim < 1 or input.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError("expected linear_weight with dimensionality at least 2, got "
+                           f"{linear_weight.ndim}")
+    batches, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions "
+                           f"(in_features), got {in_features} and {linear_weight.shape[-1]}, "
+                           "respectively")
+    num_classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape "
+                           f"{tuple(linear_weight.shape)} requires batched input, "
+                           f"(N, {in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*batches, num_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains "
+                           "probabilities")
+    check_no_chunking(options)
+    if out_features:
+        linear_weight = linear_weight.reshape(math.prod(out_features, start=num_classes),
+                                              in_features)
+        if linear_bias is not None:
+            linear_bias = linear_bias.reshape(math.prod(out_features, start=num_classes))
+    logits = linear(input, linear_weight, linear_bias).reshape(logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
