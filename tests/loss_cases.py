@@ -162,6 +162,10 @@ for r in REDUCTIONS:
         [(normal(7, 5), G), (ints([4, 1, 4]), C)], False)
 
 # Unbatched / odd shapes, once each
+case("nll-3d-permuted", lambda T, x, y: F(T).nll_loss(x.permute(0, 2, 1), y, reduction="none"),
+     [(normal(2, 4, 3), G), (ints([[0, 1, 2, 2], [1, 0, 0, 2]]), C)])
+case("cross_entropy-5d", lambda T, x, y: F(T).cross_entropy(x, y, ignore_index=0),
+     [(normal(2, 3, 2, 1, 2), G), (ints([[[[0, 1]], [[2, 2]]], [[[1, 1]], [[0, 2]]]]), C)])
 case("bce-0d", lambda T, x, t: F(T).binary_cross_entropy(x, t), [(unit(), G), (unit(seed=1), G)])
 case("bcel-broadcast-pos_weight", lambda T, x, t, pw: F(T).binary_cross_entropy_with_logits(
     x, t, pos_weight=pw), [(normal(2, 3, 4), G), (unit(2, 3, 4, seed=1), G),

@@ -167,8 +167,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if x.ndim == 4:
         return _nll(input, target, weight, ignore_index, reduction, NllLoss2DBackward0)
     # PyTorch flattens the spatial dims into a 4-D problem, and views the result back.
-    empty = x.size == 0
-    flat = input.view(n, c, 0, 0) if empty else input.view(n, c, 1, -1)
+    dense = input.contiguous()
+    flat = dense.view(n, c, 0, 0) if x.size == 0 else dense.view(n, c, 1, -1)
     flat_t = target.reshape(n, 0, 0) if t.size == 0 else target.reshape(n, 1, -1)
     out = _nll(flat, flat_t, weight, ignore_index, reduction, NllLoss2DBackward0)
     return out.view((n,) + x.shape[2:]) if reduction == "none" else out
