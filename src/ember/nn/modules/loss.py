@@ -339,3 +339,9 @@ class LinearCrossEntropyLoss(_WeightedLoss):
                 f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
                 f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
                 f"label_smoothing={self.label_smoothing}, options={self.options}")
+
+
+from . import loss_adaptive as _adaptive  # noqa: E402 (a sister file, gathered here)
+from .loss_adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402,F401
+
+__all__ += _adaptive.__all__
