@@ -202,6 +202,8 @@ ERRORS += [
      lambda T, lp, y: _ctc(T, lp, y, T.tensor([6, 5]), T.tensor([2, 2]), reduction="avg")),
     ("ctc-rank", lambda T: (_lp(T, 6, 2, 4, 1), _long(T, [[1, 2], [2, 2]])),
      lambda T, lp, y: _ctc(T, lp, y, T.tensor([6, 5]), T.tensor([2, 2]))),
+    ("ctc-empty", lambda T: (_lp(T, 0, 2, 3), _long(T, [[1], [1]])),
+     lambda T, lp, y: _ctc(T, lp, y, T.tensor([0, 0]), T.tensor([0, 1]))),
     ("ctc-unbatched-lengths", lambda T: (_lp(T, 6, 4), _long(T, [1, 2])),
      lambda T, lp, y: _ctc(T, lp, y, T.tensor([6, 5]), T.tensor([2, 2]))),
 ]

@@ -1,6 +1,7 @@
 """Losses that PyTorch computes in one kernel, with one node each:
 binary_cross_entropy (+ _with_logits), smooth_l1_loss, huber_loss,
-soft_margin_loss. Their sisters: loss_margin.py (multi-class margins),
+soft_margin_loss; and the nodes of mse_loss and nll_loss, whose forwards
+live in nn/_functional/loss.py. Their sisters: loss_margin.py (multi-class margins),
 loss_composite.py (the torch.* losses ATen composes of other ops) and
 loss_ctc.py. nn.functional adds PyTorch's Python-side checks.
 
@@ -89,6 +90,32 @@ def _float_arrays(input, *others, promote=False):
 
 def _weighted(xp, v, weight):
     return v if weight is None else v * const(xp, weight)
+
+
+# -- mse_loss and nll_loss (their forwards: nn/_functional/loss.py) ---------------------
+def _mse_grad(g, x, t, reduction, n):
+    norm = 2.0 / n if reduction == "mean" else 2.0
+    return norm * (x - t) * g
+
+
+MseLossBackward0 = grad_fn(
+    "MseLossBackward0",
+    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
+    target=lambda xp, g, self, target, reduction, n:
+    -_mse_grad(g, self, target, reduction, n))
+
+
+def _nll_grad(xp, g, coef, reduction, total, kept_shape):
+    c = const(xp, coef)
+    if reduction == "none":
+        return c * xp.reshape(g, kept_shape)
+    if reduction == "mean":
+        return c * (g / total)
+    return c * g
+
+
+NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
+NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", self=_nll_grad)
 
 
 # -- binary cross entropy ---------------------------------------------------------------

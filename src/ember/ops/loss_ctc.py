@@ -43,11 +43,9 @@ def _extended(targets, blank):
 def _alphas(lp, ext, skip):
     """log alpha for every time step (T, N, L) (rows past an entry's input
     length are computed too; nothing reads them)."""
-    T, L = lp.shape[0], ext.shape[1]
+    T = lp.shape[0]
     emit = np.take_along_axis(lp, np.broadcast_to(ext, (T,) + ext.shape), 2)   # (T, N, L)
     alpha = np.full(emit.shape, -np.inf)
-    if T == 0:
-        return alpha, emit
     alpha[0, :, :2] = emit[0, :, :2]
     ninf = np.full((lp.shape[1], 1), -np.inf)
     for t in range(1, T):
@@ -55,7 +53,7 @@ def _alphas(lp, ext, skip):
         one = np.concatenate([ninf, prev[:, :-1]], 1)
         two = np.where(skip, np.concatenate([ninf, ninf, prev[:, :-2]], 1), -np.inf)
         alpha[t] = _logsumexp(prev, one, two) + emit[t]
-    return alpha, emit
+    return alpha
 
 
 def _betas(emit, ext, skip, il, tl):
@@ -154,6 +152,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     if not batched and log_probs.ndim != 2:
         raise RuntimeError(f"Expected 3-dimensional tensor, but got {log_probs.ndim + 1}"
                            "-dimensional tensor for argument #1 'log_probs'" + _CHECKING)
+    if log_probs._data.size == 0:
+        raise RuntimeError("log_probs tensor must not be empty")
     lp3 = log_probs if batched else log_probs.unsqueeze(1)
     T, N, C = lp3.shape
     if not 0 <= blank < C:
@@ -172,7 +172,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
                                   f"'{D.SCALAR_NAMES[log_probs.dtype]}'")
     ext, skip = _extended(padded, blank)
     with np.errstate(invalid="ignore"):
-        alpha, _ = _alphas(lp3._data.astype(np.float64), ext, skip)
+        alpha = _alphas(lp3._data.astype(np.float64), ext, skip)
         rows = np.arange(N)
         last = alpha[np.maximum(il - 1, 0), rows]                     # (N, L)
         ends = [last[rows, 2 * tl], np.where(tl > 0, last[rows, np.maximum(2 * tl - 1, 0)],

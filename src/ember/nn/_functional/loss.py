@@ -4,11 +4,11 @@ import warnings
 from ..._backend import np
 from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, recorded, wrap
-from ...ops._registry import grad_fn
 from ...ops._summation import torch_sum
 from ...ops.sorting_scan import DivBackward1
-from ...ops.loss import check_not_differentiable, check_scalar_type
-from ._common import _const, _tracked, _type_name
+from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
+                         check_not_differentiable, check_scalar_type)
+from ._common import _tracked, _type_name
 from .activation import log_softmax
 
 __all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy"]  # (+ loss_extra.py's, below)
@@ -46,17 +46,6 @@ def _check_broadcast(input, target):
                 raise RuntimeError(
                     f"The size of tensor a ({a[-i]}) must match the size of tensor b "
                     f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}")
-
-
-def _mse_grad(g, x, t, reduction, n):
-    norm = 2.0 / n if reduction == "mean" else 2.0
-    return norm * (x - t) * g
-
-
-MseLossBackward0 = grad_fn(
-    "MseLossBackward0",
-    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
-    target=lambda xp, g, self, target, reduction, n: -_mse_grad(g, self, target, reduction, n))
 
 
 def _weighted_reduction(loss, weight, reduction):
@@ -115,25 +104,12 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
 
 
-def _nll_grad(xp, g, coef, reduction, total, kept_shape):
-    c = _const(xp, coef)
-    if reduction == "none":
-        return c * xp.reshape(g, kept_shape)
-    if reduction == "mean":
-        return c * (g / total)
-    return c * g
-
-
-NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
 
 
 def _target_dtype_check(target):
     if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError("expected target dtype to be Long or Byte, but got "
                            f"{_type_name(target)}")
-
-
-NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", self=_nll_grad)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
