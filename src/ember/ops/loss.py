@@ -1,13 +1,13 @@
 """Losses that PyTorch computes in one kernel, with one node each:
 binary_cross_entropy (+ _with_logits), smooth_l1_loss, huber_loss,
 soft_margin_loss; and the nodes of mse_loss and nll_loss, whose forwards
-live in nn/_functional/loss.py. Their sisters: loss_margin.py (multi-class margins),
-loss_composite.py (the torch.* losses ATen composes of other ops) and
-loss_ctc.py. nn.functional adds PyTorch's Python-side checks.
+live in nn/_functional/loss.py. Their sisters: loss_margin.py (multi-class
+margins), loss_composite.py (the torch.* losses ATen composes of other ops)
+and loss_ctc.py. nn.functional adds PyTorch's Python-side checks.
 
 Each forward takes the reduction by name ('none', 'mean', 'sum'); the
 torch.* functions take ATen's enum (0, 1, 2) and translate. A formula
-scales by `_norm` (1/numel for 'mean'), so one formula serves every
+scales by `norm` (1/numel for 'mean'), so one formula serves every
 reduction: under 'none' the incoming gradient has the loss's shape, else it
 is a 0-d tensor that broadcasts.
 """
@@ -20,9 +20,6 @@ from ._registry import grad_fn, register
 from ._summation import torch_sum
 
 __all__ = ["binary_cross_entropy_with_logits"]
-
-REDUCTIONS = ("none", "mean", "sum")
-
 
 def reduction_name(enum):
     """ATen's reduction enum as a name: 1 mean, 2 sum, anything else none
@@ -94,8 +91,8 @@ def _weighted(xp, v, weight):
 
 # -- mse_loss and nll_loss (their forwards: nn/_functional/loss.py) ---------------------
 def _mse_grad(g, x, t, reduction, n):
-    norm = 2.0 / n if reduction == "mean" else 2.0
-    return norm * (x - t) * g
+    scale = 2.0 / n if reduction == "mean" else 2.0
+    return scale * (x - t) * g
 
 
 MseLossBackward0 = grad_fn(
