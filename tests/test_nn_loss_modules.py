@@ -194,3 +194,31 @@ def test_linear_cross_entropy_chunking_options_are_refused():
     with pytest.raises(NotImplementedError, match="chunking options are not supported"):
         ember.nn.functional.linear_cross_entropy(ember.ones(2, 4), ember.ones(3, 4),
                                                  ember.tensor([0, 1]), options=object())
+
+
+@pytest.mark.parametrize("loss", [
+    lambda T: T.nn.BCEWithLogitsLoss(pos_weight=T.tensor([2.0])),
+    lambda T: T.nn.HuberLoss(delta=0.5),
+    lambda T: T.nn.SoftMarginLoss(),
+])
+def test_training_steps_as_torch(loss):
+    """A learner's loop: Linear, a loss, SGD; parameters after each step."""
+    rng = np.random.default_rng(4)
+    xs = rng.standard_normal((16, 4)).astype(np.float32)
+    ys = (rng.uniform(size=(16, 1)) > 0.5).astype(np.float32)
+
+    def train(T):
+        T.manual_seed(0)
+        model = T.nn.Linear(4, 1)
+        opt = T.optim.SGD(model.parameters(), lr=0.5)
+        criterion = loss(T)
+        seen = []
+        for _ in range(5):
+            opt.zero_grad()
+            out = criterion(model(T.tensor(xs)), T.tensor(ys) * 2 - 1 if isinstance(
+                criterion, T.nn.SoftMarginLoss) else T.tensor(ys))
+            out.backward()
+            opt.step()
+            seen.append((out.detach(), model.weight.detach().clone(), model.bias.detach().clone()))
+        return seen
+    check(train, rtol=1e-5, atol=1e-6)
