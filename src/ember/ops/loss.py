@@ -1,3 +1,290 @@
-"""Ops of torch.nn: loss (filled in by the nn issue)."""
+"""Losses that PyTorch computes in one kernel, with one node each:
+binary_cross_entropy (+ _with_logits), smooth_l1_loss, huber_loss,
+soft_margin_loss; and the nodes of mse_loss and nll_loss, whose forwards
+live in nn/_functional/loss.py. Their sisters: loss_margin.py (multi-class
+margins), loss_composite.py (the torch.* losses ATen composes of other ops)
+and loss_ctc.py. nn.functional adds PyTorch's Python-side checks.
 
-__all__ = []
+Each forward takes the reduction by name ('none', 'mean', 'sum'); the
+torch.* functions take ATen's enum (0, 1, 2) and translate. A formula
+scales by `norm` (1/numel for 'mean'), so one formula serves every
+reduction: under 'none' the incoming gradient has the loss's shape, else it
+is a 0-d tensor that broadcasts.
+"""
+from .._backend import np
+
+from .. import _dtype as D
+from ..autograd.grad_mode import _state
+from ._common import broadcast_error, recorded, wrap
+from ._registry import grad_fn, register
+from ._summation import torch_sum
+
+__all__ = ["binary_cross_entropy_with_logits"]
+
+def reduction_name(enum):
+    """ATen's reduction enum as a name: 1 mean, 2 sum, anything else none
+    (what torch.* does with other integers)."""
+    if isinstance(enum, str):
+        return enum
+    return {1: "mean", 2: "sum"}.get(int(enum), "none")
+
+
+def reduce(data, reduction):
+    """An elementwise loss reduced as ATen's apply_loss_reduction does."""
+    if reduction == "none":
+        return data
+    total = torch_sum(np.ascontiguousarray(data), None)
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(total / data.dtype.type(data.size) if data.size
+                              else data.dtype.type(np.nan))
+    return np.asarray(total)
+
+
+def norm(reduction, n):
+    return 1.0 / n if reduction == "mean" and n else 1.0
+
+
+def const(xp, a):
+    """A constant array (a weight) in the formula's namespace."""
+    return wrap(a) if xp.recording and a is not None else a
+
+
+def check_not_differentiable(fname, **tensors):
+    """ATen's refusal of a gradient for an argument it never differentiates."""
+    if not _state.enabled:
+        return
+    for arg, t in tensors.items():
+        if t is not None and t._requires_grad:
+            raise RuntimeError(f"The function '{fname}' is not differentiable with respect to "
+                               f"argument '{arg}'. This input cannot have requires_grad True.")
+
+
+def check_same_dtype(input, other):
+    if other is not None and other.dtype is not input.dtype:
+        raise RuntimeError(f"Found dtype {D.SCALAR_NAMES[other.dtype]} but expected "
+                           f"{D.SCALAR_NAMES[input.dtype]}")
+
+
+def check_scalar_type(input, other):
+    """A kernel's refusal of a second tensor (a weight) of another dtype."""
+    if other is not None and other.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[other.dtype]}")
+
+
+def _float_arrays(input, *others, promote=False):
+    """The arrays of `input` and the others (None stays None), in input's
+    dtype, or in their promoted dtype (a kernel that promotes)."""
+    dt = input.dtype
+    if promote:
+        for t in others:
+            if t is not None:
+                dt = D.promote_types(dt, t.dtype)
+    dt = dt._np
+    return [None if t is None else t._data.astype(dt, copy=False) for t in (input,) + others]
+
+
+def _weighted(xp, v, weight):
+    return v if weight is None else v * const(xp, weight)
+
+
+# -- mse_loss and nll_loss (their forwards: nn/_functional/loss.py) ---------------------
+def _mse_grad(g, x, t, reduction, n):
+    scale = 2.0 / n if reduction == "mean" else 2.0
+    return scale * (x - t) * g
+
+
+MseLossBackward0 = grad_fn(
+    "MseLossBackward0",
+    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
+    target=lambda xp, g, self, target, reduction, n:
+    -_mse_grad(g, self, target, reduction, n))
+
+
+def _nll_grad(xp, g, coef, reduction, total, kept_shape):
+    c = const(xp, coef)
+    if reduction == "none":
+        return c * xp.reshape(g, kept_shape)
+    if reduction == "mean":
+        return c * (g / total)
+    return c * g
+
+
+NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
+NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", self=_nll_grad)
+
+
+# -- binary cross entropy ---------------------------------------------------------------
+def _bce_self(xp, g, self, target, weight, reduction, n):
+    d = (1 - self) * self
+    d = xp.where(d < 1e-12, 1e-12, d)
+    return _weighted(xp, g * (self - target) / d, weight) * norm(reduction, n)
+
+
+def _bce_target(xp, g, self, weight, reduction, n):
+    # (-logit(x), unclamped, as ATen's binary_cross_entropy_target_backward)
+    return _weighted(xp, g * (xp.log(1 - self) - xp.log(self)), weight) * norm(reduction, n)
+
+
+BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_self,
+                                      target=_bce_target)
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """ATen's binary_cross_entropy: each log clamped below at -100."""
+    check_same_dtype(input, target)
+    x, t, w = _float_arrays(input, target, weight)
+    if not ((x >= 0) & (x <= 1)).all():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    check_not_differentiable("binary_cross_entropy", weight=weight)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = (t - 1) * np.maximum(np.log1p(-x), -100) \
+            - t * np.maximum(np.log(x), -100)
+    if w is not None:
+        loss = loss * w
+    data = reduce(loss, reduction)
+    return recorded(BinaryCrossEntropyBackward0, data, (input, target),
+                    (w, reduction, loss.size))
+
+
+# -- binary cross entropy with logits ------------------------------------------------------
+def log_sigmoid(xp, x):
+    """log(sigmoid(x)) without overflow: min(x, 0) - log1p(exp(-|x|))."""
+    return xp.where(x < 0, x, 0.0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+
+def _check_broadcast_into(a, b, shape):
+    """ATen's errors where a weight does not broadcast with the loss (whose
+    shape, the input's, the in-place weighting keeps)."""
+    if a is None or b is None:
+        return
+    try:
+        full = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    if full != tuple(shape) and a.shape == tuple(shape):
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                           f"{list(full)}")
+
+
+def _bcel_self(xp, g, self, target, weight, pos_weight, reduction, n):
+    if pos_weight is None:
+        d = xp.sigmoid(self) - target
+    else:
+        pt = const(xp, pos_weight) * target
+        d = (pt + 1 - target) * xp.sigmoid(self) - pt
+    return _weighted(xp, d * g, weight) * norm(reduction, n)
+
+
+def _bcel_target(xp, g, self, weight, pos_weight, reduction, n):
+    d = -self
+    if pos_weight is not None:
+        d = d - (const(xp, pos_weight) - 1) * log_sigmoid(xp, self)
+    return _weighted(xp, d * g, weight) * norm(reduction, n)
+
+
+BinaryCrossEntropyWithLogitsBackward0 = grad_fn(
+    "BinaryCrossEntropyWithLogitsBackward0", self=_bcel_self, target=_bcel_target)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
+    reduction = reduction_name(reduction)
+    check_not_differentiable("binary_cross_entropy_with_logits", weight=weight,
+                             pos_weight=pos_weight)
+    x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
+    _check_broadcast_into(pw, t, x.shape)
+    _check_broadcast_into(x, w, x.shape)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        if pw is not None:
+            ls = ls * ((pw - 1) * t + 1)
+        loss = (1 - t) * x - ls
+        if w is not None:
+            loss = loss * w
+    data = reduce(loss, reduction)
+    return recorded(BinaryCrossEntropyWithLogitsBackward0, data, (input, target),
+                    (w, pw, reduction, loss.size))
+
+
+# -- smooth L1, Huber, soft margin --------------------------------------------------------------
+def _smooth_l1_grad(xp, g, d, beta, reduction, n):
+    inner = xp.where(d <= -beta, -1.0, xp.where(d >= beta, 1.0, d / beta))
+    return inner * g * norm(reduction, n)
+
+
+SmoothL1LossBackward0 = grad_fn(
+    "SmoothL1LossBackward0",
+    self=lambda xp, g, self, target, beta, reduction, n:
+    _smooth_l1_grad(xp, g, self - target, beta, reduction, n),
+    target=lambda xp, g, self, target, beta, reduction, n:
+    -_smooth_l1_grad(xp, g, self - target, beta, reduction, n))
+
+
+def _binary_loss_arrays(input, target, promote):
+    """Both sides broadcast, in input's dtype or (a kernel that promotes) the common one."""
+    x, t = _float_arrays(input, target, promote=promote)
+    try:
+        return np.broadcast_arrays(x, t)
+    except ValueError:
+        raise broadcast_error(x.shape, t.shape) from None
+
+
+def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    x, t = _binary_loss_arrays(input, target, True)
+    z = np.abs(x - t)
+    loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
+    return recorded(SmoothL1LossBackward0, reduce(loss.astype(x.dtype), reduction),
+                    (input, target), (float(beta), reduction, z.size))
+
+
+def _huber_grad(xp, g, d, delta, reduction, n):
+    inner = xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
+    return inner * g * norm(reduction, n)
+
+
+HuberLossBackward0 = grad_fn(
+    "HuberLossBackward0",
+    self=lambda xp, g, self, target, delta, reduction, n:
+    _huber_grad(xp, g, self - target, delta, reduction, n),
+    target=lambda xp, g, self, target, delta, reduction, n:
+    -_huber_grad(xp, g, self - target, delta, reduction, n))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    x, t = _binary_loss_arrays(input, target, False)
+    z = np.abs(x - t)
+    loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype)
+    return recorded(HuberLossBackward0, reduce(loss, reduction), (input, target),
+                    (float(delta), reduction, z.size))
+
+
+def _soft_margin_self(xp, g, self, target, reduction, n):
+    z = xp.exp(-target * self)
+    return -target * z / (1 + z) * g * norm(reduction, n)
+
+
+SoftMarginLossBackward0 = grad_fn("SoftMarginLossBackward0", self=_soft_margin_self)
+
+
+def soft_margin_loss(input, target, reduction="mean"):
+    check_not_differentiable("soft_margin_loss", target=target)
+    x, t = _binary_loss_arrays(input, target, False)
+    with np.errstate(over="ignore"):
+        loss = np.log1p(np.exp(-x * t))
+    return recorded(SoftMarginLossBackward0, reduce(loss, reduction), (input, target),
+                    (reduction, loss.size))
+
+
+binary_cross_entropy_with_logits = register(binary_cross_entropy_with_logits, method=False,
+                                            out=False)
+
+from . import loss_margin, loss_composite, loss_ctc  # noqa: E402,F401 (sister files)
+from .loss_composite import *  # noqa: E402,F401,F403
+from .loss_ctc import *  # noqa: E402,F401,F403
+
+__all__ += loss_composite.__all__ + loss_ctc.__all__

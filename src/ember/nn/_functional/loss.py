@@ -4,12 +4,14 @@ import warnings
 from ..._backend import np
 from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, recorded, wrap
-from ...ops._registry import grad_fn
 from ...ops._summation import torch_sum
-from ._common import _const, _tracked, _type_name
+from ...ops.sorting_scan import DivBackward1
+from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
+                         check_not_differentiable, check_scalar_type)
+from ._common import _tracked, _type_name
 from .activation import log_softmax
 
-__all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy"]
+__all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy"]  # (+ loss_extra.py's, below)
 
 
 # -- losses ---------------------------------------------------------------------
@@ -46,25 +48,39 @@ def _check_broadcast(input, target):
                     f"({b[-i]}) at non-singleton dimension {max(len(a), len(b)) - i}")
 
 
-def _mse_grad(g, x, t, reduction, n):
-    norm = 2.0 / n if reduction == "mean" else 2.0
-    return norm * (x - t) * g
+def _weighted_reduction(loss, weight, reduction):
+    """PyTorch's Python-side weighted mse/l1: 'mean' divides by the weights' sum."""
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
+                     "'sum'.")
 
 
-MseLossBackward0 = grad_fn(
-    "MseLossBackward0",
-    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
-    target=lambda xp, g, self, target, reduction, n: -_mse_grad(g, self, target, reduction, n))
+def _legacy_only(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        return _legacy_get_string(size_average, reduce)
+    return reduction
+
+
+def _check_weight_size(weight, input):
+    if weight._data.shape != input._data.shape:
+        raise ValueError("Weights and input must have the same size.")
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _check_broadcast(input, target)
+    if weight is not None:
+        reduction = _legacy_only(size_average, reduce, reduction)
+        _check_weight_size(weight, input)
+        return _weighted_reduction(_P.pow(input - target, 2) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     a, b = binary_arrays(input, target)
     d = a - b
     sq = d * d
-    if weight is not None:
-        sq = sq * weight._data
     if reduction == "none":
         data = sq
     else:
@@ -72,34 +88,22 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         data = torch_sum(sq, None)
         if reduction == "mean":
             data = data / sq.dtype.type(max(sq.size, 1))
-    if _tracked(input, target) and weight is None:
+    if _tracked(input, target):
         return recorded(MseLossBackward0, data, (input, target), (reduction, max(sq.size, 1)))
-    if weight is not None and _tracked(input, target):
-        loss = (input - target) ** 2 * weight
-        return loss if reduction == "none" else loss.mean() if reduction == "mean" \
-            else loss.sum()
     return wrap(np.asarray(data))
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     _check_broadcast(input, target)
+    if weight is not None:
+        reduction = _legacy_only(size_average, reduce, reduction)
+        _check_weight_size(weight, input)
+        return _weighted_reduction(_P.abs(input - target) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     loss = _P.abs(input - target)
-    if weight is not None:
-        loss = loss * weight
     return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
 
 
-def _nll_grad(xp, g, coef, reduction, total, kept_shape):
-    c = _const(xp, coef)
-    if reduction == "none":
-        return c * xp.reshape(g, kept_shape)
-    if reduction == "mean":
-        return c * (g / total)
-    return c * g
-
-
-NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
 
 
 def _target_dtype_check(target):
@@ -111,7 +115,47 @@ def _target_dtype_check(target):
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
+    x, t = input._data, target._data
+    if x.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
+    if x.ndim <= 2:
+        if weight is not None and weight._data.size != x.shape[-1]:
+            raise RuntimeError(f"weight tensor should be defined either for all {x.shape[-1]} "
+                               "classes or no classes but got weight tensor of shape: "
+                               f"{list(weight.shape)}")
+        return _nll(input, target, weight, ignore_index, reduction, NllLossBackward0)
+    n, c = x.shape[:2]
+    if t.ndim == 0 or t.shape[0] != n:
+        raise ValueError(f"Expected input batch_size ({n}) to match target "
+                         f"batch_size ({t.shape[0] if t.ndim else 0}).")
+    if x.ndim == 4:
+        if t.ndim != 3:
+            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
+                               f"targets of dimension: {t.ndim}")
+        if t.shape[1:] != x.shape[2:]:
+            raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: "
+                               f"{list(t.shape)}")
+    elif t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"Expected target size {[n] + list(x.shape[2:])}, got "
+                           f"{list(t.shape)}")
+    if weight is not None and weight._data.size != c:
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if x.ndim == 4:
+        return _nll(input, target, weight, ignore_index, reduction, NllLoss2DBackward0)
+    # PyTorch flattens the spatial dims into a 4-D problem, and views the result back.
+    dense = input.contiguous()
+    flat = dense.view(n, c, 0, 0) if x.size == 0 else dense.view(n, c, 1, -1)
+    flat_t = target.reshape(n, 0, 0) if t.size == 0 else target.reshape(n, 1, -1)
+    out = _nll(flat, flat_t, weight, ignore_index, reduction, NllLoss2DBackward0)
+    return out.view((n,) + x.shape[2:]) if reduction == "none" else out
+
+
+def _nll(input, target, weight, ignore_index, reduction, node):
+    """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     _target_dtype_check(target)
+    check_scalar_type(input, weight)
+    check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
+                             else "nll_loss2d_forward", weight=weight)
     x, t = input._data, target._data
     if x.ndim == 1:
         if t.ndim > 1:
@@ -152,16 +196,14 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
-    return recorded(NllLossBackward0, np.asarray(data, x.dtype), (input,),
-                    (coef, reduction, total, kept))
-
-
-DivBackward1 = grad_fn("DivBackward1", self=lambda xp, g, other: g / other)
+    return recorded(node, np.asarray(data, x.dtype), (input,), (coef, reduction, total, kept))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
+    if label_smoothing > 1.0:     # (PyTorch reads a negative one as none)
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
@@ -202,3 +244,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     else:
         ret = smooth
     return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
+
+
+from . import loss_extra as _extra  # noqa: E402 (it uses _reduction and l1_loss)
+from .loss_extra import *  # noqa: E402,F401,F403
+
+__all__ += _extra.__all__
