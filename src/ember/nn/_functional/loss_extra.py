@@ -4,8 +4,8 @@ warnings) around the ops of ember/ops/loss*.py."""
 import math
 import warnings
 
+from ...ops.activation_smooth import logsigmoid
 from ...autograd.grad_mode import no_grad
-from ...ops import _xp
 from ...ops import conditional as _C
 from ...ops.linalg import linear
 from ...ops import loss as _L
@@ -98,8 +98,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
                                 reduction="mean"):
     if size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
-    xp = _xp.TENSOR
-    loss = -(target * _L.log_sigmoid(xp, input) + (1 - target) * _L.log_sigmoid(xp, -input))
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     class_dim = input.ndim - 1

@@ -2,6 +2,7 @@
 norm_except_dim and _weight_norm (one WeightNormInterfaceBackward0 node for
 dim 0 or the last dim, as torch's fused kernel; composed otherwise), and
 F.normalize."""
+from .._functional.distance import normalize  # noqa: F401  (the power iterations use it)
 from ..._backend import np
 from ...ops._common import recorded
 from ...ops._registry import grad_fn
@@ -43,13 +44,3 @@ def weight_norm(v, g, dim=0):
     norms = np.sqrt(np.sum(vd * vd, axis=dims, keepdims=True))
     data = (vd * (g._data / norms)).astype(np.result_type(vd, g._data), copy=False)
     return recorded(WeightNormInterfaceBackward0, data, (v, g), (dims,))
-
-
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """F.normalize: input / max(||input||_p, eps) along `dim`; with `out`,
-    written into it (the power iteration updates its buffers in place)."""
-    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-    if out is None:
-        return input / denom
-    out.copy_(input / denom)
-    return out
