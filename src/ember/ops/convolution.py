@@ -347,3 +347,4 @@ from .convolution_transpose import *  # noqa: E402,F401,F403
 from . import convolution_transpose as _transpose  # noqa: E402
 
 __all__ += _transpose.__all__
+from . import convolution_unfold  # noqa: E402,F401  (nn.functional's unfold and fold)
