@@ -72,7 +72,7 @@ def _grouped_cols(x, g):
     """im2col of x as (N, groups, C/groups * prod(K), prod(Y)), contiguous."""
     cols = im2col(x, g.k_size, g.stride, g.padding, g.dilation, g.y_size)
     n, c = x.shape[:2]
-    return cols.reshape(n, g.groups, -1, _prod(g.y_size))
+    return cols.reshape(n, g.groups, c // g.groups * _prod(g.k_size), _prod(g.y_size))
 
 
 def _prod(sizes):
@@ -86,7 +86,7 @@ def forward(x, w, g):
     """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)."""
     n, o = x.shape[0], w.shape[0]
     cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
-    wm = w.reshape(g.groups, o // g.groups, -1)              # (G, Og, CgK)
+    wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
     if g.groups == 1:
         y = np.matmul(wm[0], cols[:, 0])                     # (N, O, L)
     else:
@@ -99,8 +99,8 @@ def input_grad(gy, w, g):
     (N, O, *Y). This is also the transposed convolution of gy by w."""
     n, o = gy.shape[0], w.shape[0]
     cg = w.shape[1]
-    wm = w.reshape(g.groups, o // g.groups, -1)              # (G, Og, CgK)
-    gyg = gy.reshape(n, g.groups, o // g.groups, -1)         # (N, G, Og, L)
+    wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
+    gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
     if g.groups == 1:
         cols = np.matmul(wm[0].T, gyg[:, 0])                 # (N, CK, L)
     else:
@@ -113,7 +113,7 @@ def weight_grad(x, gy, g):
     """w-shaped (O, C/groups, *K): the adjoint of `forward` in w, applied to gy."""
     n, o = gy.shape[0], gy.shape[1]
     cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
-    gyg = gy.reshape(n, g.groups, o // g.groups, -1)         # (N, G, Og, L)
+    gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
     # One gemm per sample (BLAS reads the transposed operand in place), then
     # a sum over the batch: faster than copying both into (N*L) layout.
     gw = np.matmul(gyg, cols.swapaxes(-1, -2)).sum(0)        # (G, Og, CgK)

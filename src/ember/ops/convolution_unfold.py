@@ -19,7 +19,8 @@ def _columns(x, b):
     """(N, C, H, W) -> (N, C*kh*kw, L), or without N where unbatched."""
     x = x if b.batched else x[None]
     cols = im2col(x, b.kernel, b.stride, b.padding, b.dilation, b.blocks)
-    cols = cols.reshape(x.shape[0], -1, b.blocks[0] * b.blocks[1])
+    cols = cols.reshape(x.shape[0], x.shape[1] * b.kernel[0] * b.kernel[1],
+                        b.blocks[0] * b.blocks[1])
     return cols if b.batched else cols[0]
 
 
