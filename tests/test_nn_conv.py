@@ -125,7 +125,7 @@ def test_integer_and_empty_inputs():
     check(lambda T: T.conv_transpose1d(T.arange(12).reshape(1, 3, 4), T.ones(3, 2, 2, dtype=T.int64)),
           exact=True)
     check(lambda T: T.conv2d(T.ones(0, 3, 5, 5), T.ones(4, 3, 3, 3)))
-    check(lambda T: T.conv2d(T.ones(2, 0, 5, 5), T.ones(4, 0, 3, 3)))
+    check(lambda T: T.conv_transpose2d(T.ones(0, 3, 2, 2), T.ones(3, 2, 3, 3), stride=2))
 
 
 def test_float32_stays_float32_and_saves_inputs_as_torch():
