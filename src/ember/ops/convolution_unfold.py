@@ -51,16 +51,13 @@ _xp.provide("col2im", _image, _fold_recorded)
 
 
 # -- arguments and checks, as PyTorch's im2col / col2im ---------------------------
-def _pair(value, name, fname):
+def _pair(value, name, fname, position):
     """nn.functional's _pair, then the parser's tuple-of-ints check."""
-    value = (value, value) if isinstance(value, (int, np.integer)) else value
-    if not isinstance(value, (tuple, list)):
-        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, not "
-                        f"{type(value).__name__}")
+    value = value if isinstance(value, (tuple, list)) else (value, value)
     for i, v in enumerate(value):
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, but found "
-                            f"element of type {type(v).__name__} at pos {i}")
+            raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be tuple "
+                            f"of ints, but found element of type {type(v).__name__} at pos {i}")
     if len(value) != 2:
         raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(value)}")
     return tuple(int(v) for v in value)
@@ -99,9 +96,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if not isinstance(input, Tensor):
         raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    params = {n: _pair(v, n, fname) for n, v in (("kernel_size", kernel_size),
-                                                 ("dilation", dilation), ("padding", padding),
-                                                 ("stride", stride))}
+    params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
+        (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
+         ("stride", stride)))}
     _check_values(params, ("kernel_size", "dilation", "padding", "stride"))
     x = input._data
     if x.ndim < 3:
@@ -129,10 +126,9 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if not isinstance(input, Tensor):
         raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    params = {n: _pair(v, n, fname) for n, v in (("output_size", output_size),
-                                                 ("kernel_size", kernel_size),
-                                                 ("dilation", dilation), ("padding", padding),
-                                                 ("stride", stride))}
+    params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
+        (("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
+         ("padding", padding), ("stride", stride)))}
     _check_values(params, ("kernel_size", "stride", "dilation", "padding"))
     x = input._data
     if x.ndim not in (2, 3) or 0 in x.shape[-2:]:
