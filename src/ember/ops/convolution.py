@@ -234,7 +234,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
 
 
 # -- conv1d / conv2d / conv3d -------------------------------------------------------
-def _ints(value, name, dim, fname):
+def ints(value, name, dim, fname):
     """An int-list argument as PyTorch's parser reads it: one int is repeated
     for every dim, a sequence is kept (a length-1 one is expanded later)."""
     if isinstance(value, bool) or not isinstance(value, (int, tuple, list, np.integer)):
@@ -260,7 +260,7 @@ def batched(input, dim, fname):
     return (unsqueeze(input, 0), True) if nd == dim + 1 else (input, False)
 
 
-def _check_tensor(value, name, position, fname, optional=False):
+def check_tensor(value, name, position, fname, optional=False):
     if not (isinstance(value, Tensor) or (optional and value is None)):
         raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, "
                         f"not {type(value).__name__}")
@@ -281,7 +281,7 @@ def _pad_same(input, weight, stride, dilation):
     if any(extra):
         warnings.warn("Using padding='same' with even kernel lengths and odd dilation may "
                       "require a zero-padded copy of the input be created", UserWarning,
-                      stacklevel=4)
+                      stacklevel=5)
         input = _pad_end(input, extra)
     return input, left
 
@@ -306,10 +306,10 @@ def _pad_end(input, extra):
 def conv(input, weight, bias, stride, padding, dilation, groups, dim):
     """F.conv{dim}d / torch.conv{dim}d."""
     fname = f"conv{dim}d"
-    _check_tensor(weight, "weight", 2, fname)
-    _check_tensor(bias, "bias", 3, fname, optional=True)
-    stride = _ints(stride, "stride", dim, fname)
-    dilation = _ints(dilation, "dilation", dim, fname)
+    check_tensor(weight, "weight", 2, fname)
+    check_tensor(bias, "bias", 3, fname, optional=True)
+    stride = ints(stride, "stride", dim, fname)
+    dilation = ints(dilation, "dilation", dim, fname)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
     x, unbatched = batched(input, dim, fname)
@@ -321,7 +321,7 @@ def conv(input, weight, bias, stride, padding, dilation, groups, dim):
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
-        padding = _ints(padding, "padding", dim, fname)
+        padding = ints(padding, "padding", dim, fname)
     out = convolution(x, weight, bias, stride, padding, dilation, False, [0], int(groups))
     return squeeze(out, 0) if unbatched else out
 

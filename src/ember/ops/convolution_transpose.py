@@ -3,23 +3,23 @@ adjoint of a convolution in its input; see convolution_kernels.py)."""
 from ._common import np
 from ._registry import register
 from .shape import squeeze
+from . import convolution as _c     # (which imports this module at its end)
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
 
 def conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, dim):
-    from .convolution import _check_tensor, _ints, batched, convolution
     fname = f"conv_transpose{dim}d"
-    _check_tensor(weight, "weight", 2, fname)
-    _check_tensor(bias, "bias", 3, fname, optional=True)
-    stride = _ints(stride, "stride", dim, fname)
-    padding = _ints(padding, "padding", dim, fname)
-    output_padding = _ints(output_padding, "output_padding", dim, fname)
-    dilation = _ints(dilation, "dilation", dim, fname)
+    _c.check_tensor(weight, "weight", 2, fname)
+    _c.check_tensor(bias, "bias", 3, fname, optional=True)
+    stride = _c.ints(stride, "stride", dim, fname)
+    padding = _c.ints(padding, "padding", dim, fname)
+    output_padding = _c.ints(output_padding, "output_padding", dim, fname)
+    dilation = _c.ints(dilation, "dilation", dim, fname)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
-    x, unbatched = batched(input, dim, fname)
-    out = convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
+    x, unbatched = _c.batched(input, dim, fname)
+    out = _c.convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
                       int(groups))
     return squeeze(out, 0) if unbatched else out
 
