@@ -81,6 +81,9 @@ CASES = [
      [(2, 3, 5, 6), (2, 3, 2, 2), (2,)]),
     ("convolution_t", lambda T, x, w, b: T.convolution(x, w, b, [2], [0], [1], True, [1], 1),
      [(2, 3, 4), (3, 2, 2), (2,)]),
+    ("convolution_tuples", lambda T, x, w, b: T.convolution(x, w, b, (2, 1), (1,), [1, 2], True,
+                                                            (1, 0), 2),
+     [(2, 4, 3, 4), (4, 1, 2, 3), (2,)]),
 ]
 
 
@@ -233,6 +236,8 @@ ERRORS = [
      lambda T, x, w: T.conv_transpose2d(x, w, output_padding=(1, 2, 3))),
     ("transpose_padding_string", lambda T: (T.randn(2, 3, 5, 5), T.randn(3, 4, 3, 3)),
      lambda T, x, w: T.conv_transpose2d(x, w, padding="same")),
+    ("convolution_int_args", lambda T: (T.randn(2, 3, 5, 5), T.randn(4, 3, 3, 3)),
+     lambda T, x, w: T.convolution(x, w, None, 1, [0], [1], False, [0], 1)),
     ("convolution_rank", lambda T: (T.randn(3, 5, 5), T.randn(4, 3, 3, 3)),
      lambda T, x, w: T.convolution(x, w, None, [1], [0], [1], False, [0], 1)),
 ]

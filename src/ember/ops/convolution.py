@@ -198,6 +198,11 @@ _BOOL_KERNELS = {(False, 1): "slow_conv2d_cpu", (False, 2): "slow_conv2d_cpu",
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
                 groups):
     """torch.convolution: batched input (N, C, *S), every parameter given."""
+    for name, value, position in (("stride", stride, 4), ("padding", padding, 5),
+                                  ("dilation", dilation, 6), ("output_padding", output_padding, 8)):
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(f"convolution(): argument '{name}' (position {position}) must be "
+                            f"tuple of ints, not {type(value).__name__}")
     dim = weight._data.ndim - 2
     if dim <= 0:
         raise RuntimeError("weight should have at least three dimensions")
