@@ -47,24 +47,24 @@ def im2col(x, k_size, stride, padding, dilation, y_size):
 
 
 def col2im(cols, x_size, stride, padding, dilation):
-    """The adjoint of im2col: `cols` (N, C, *K, *Y) summed back into
-    (N, C, *x_size), one strided add per kernel offset."""
+    """The adjoint of im2col: `cols` (*lead, *K, *Y) summed back into
+    (*lead, *x_size), one strided add per kernel offset."""
     nd = len(x_size)
-    k_size, y_size = cols.shape[2:2 + nd], cols.shape[2 + nd:]
+    k_size, y_size = cols.shape[-2 * nd:-nd], cols.shape[-nd:]
     full = [s + 2 * p for s, p in zip(x_size, padding)]
     # (a window may reach past the padded input only where the forward
     # dropped trailing rows; room for it keeps the slices simple)
     full = [max(f, (y - 1) * s + (k - 1) * d + 1) if y and k else f
             for f, y, s, k, d in zip(full, y_size, stride, k_size, dilation)]
-    out = np.zeros(cols.shape[:2] + tuple(full), cols.dtype)
-    lead = (slice(None), slice(None))
+    out = np.zeros(cols.shape[:-2 * nd] + tuple(full), cols.dtype)
+    rest = (slice(None),) * nd
     for offs in itertools.product(*map(range, k_size)):
         where = tuple(slice(o * d, o * d + (y - 1) * s + 1, s)
                       for o, d, s, y in zip(offs, dilation, stride, y_size))
-        out[lead + where] += cols[lead + offs]
+        out[(Ellipsis,) + where] += cols[(Ellipsis,) + offs + rest]
     if any(padding) or list(full) != list(x_size):
         out = np.ascontiguousarray(
-            out[lead + tuple(slice(p, p + s) for p, s in zip(padding, x_size))])
+            out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(padding, x_size))])
     return out
 
 
@@ -98,15 +98,21 @@ def input_grad(gy, w, g):
     """x-shaped (N, C, *S): the adjoint of `forward` in x, applied to gy
     (N, O, *Y). This is also the transposed convolution of gy by w."""
     n, o = gy.shape[0], w.shape[0]
-    cg = w.shape[1]
-    wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
-    gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
-    if g.groups == 1:
-        cols = np.matmul(wm[0].T, gyg[:, 0])                 # (N, CK, L)
+    groups, cg, nd = g.groups, w.shape[1], len(g.k_size)
+    kp = _prod(g.k_size)
+    # Rows ordered (kernel offset, channel): each offset's block, which
+    # col2im adds in one go, is then contiguous per sample (a third faster).
+    wk = w.reshape(groups, o // groups, cg, kp).transpose(0, 3, 2, 1) \
+        .reshape(groups, kp * cg, o // groups)
+    gyg = gy.reshape(n, groups, o // groups, _prod(g.y_size))         # (N, G, Og, L)
+    if groups == 1:
+        cols = np.matmul(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
     else:
-        cols = np.matmul(wm.transpose(0, 2, 1), gyg)         # (N, G, CgK, L)
-    cols = cols.reshape((n, cg * g.groups) + tuple(g.k_size) + tuple(g.y_size))
-    return col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
+        cols = np.matmul(wk, gyg)                                     # (N, G, K*Cg, L)
+    cols = np.moveaxis(cols.reshape((n, groups) + tuple(g.k_size) + (cg,) + tuple(g.y_size)),
+                       2 + nd, 2)                                     # (N, G, Cg, *K, *Y)
+    x = col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
+    return x.reshape((n, groups * cg) + tuple(g.x_size))
 
 
 def weight_grad(x, gy, g):
