@@ -269,3 +269,17 @@ def test_argument_type_errors(call):
     # (PyTorch lists its two overloads in the message: the type is compared)
     err = check(lambda T: call(T, T.randn(2, 3, 5, 5), T.randn(4, 3, 3, 3)), message=False)
     assert isinstance(err, TypeError)
+
+
+def test_strided_and_flipped_views():
+    a = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    wv = np.random.default_rng(1).standard_normal((4, 3, 3, 3))
+
+    def go(T):
+        x, w = T.tensor(a, requires_grad=True), T.tensor(wv, requires_grad=True)
+        xv = x.transpose(2, 3).flip(3)[:, :, :, 1:]
+        y = T.conv2d(xv, w.transpose(2, 3), stride=(1, 2), padding=1)
+        z = T.conv_transpose2d(xv, w.transpose(0, 1).flip(2), stride=2)
+        (y.sum() + (z * z).sum()).backward()
+        return y, z, x.grad, w.grad
+    check(go, rtol=1e-10, atol=1e-12)
