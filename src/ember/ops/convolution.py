@@ -1,3 +1,355 @@
-"""Ops of torch.nn: convolution (filled in by the nn issue)."""
+"""Convolution: torch.convolution, conv1d/2d/3d (and, from sister files,
+conv_transpose1d/2d/3d and unfold/fold).
 
-__all__ = []
+One node, ConvolutionBackward0, as PyTorch records it, for plain and
+transposed convolutions alike. Its formulas are the three bilinear maps of
+convolution_kernels.py: the gradient of a convolution in its input is a
+transposed convolution, in its weight a convolution of input and gradient.
+Each map is also a recorded op here, so a gradient taken with
+create_graph=True can be differentiated again.
+"""
+import warnings
+
+from .. import _dtype as D
+from ._common import Tensor, np, recorded
+from ._registry import grad_fn, register
+from . import _xp, convolution_kernels as K
+from .convolution_kernels import Geometry
+from .shape import squeeze, unsqueeze
+
+__all__ = ["convolution", "conv1d", "conv2d", "conv3d"]
+
+
+# -- the three maps as recorded ops (each differentiable again) ---------------
+def _bias_axes(geometry):
+    return (0,) + tuple(range(2, 2 + len(geometry.stride)))
+
+
+# PyTorch's formula for the convolution reads input and weight whatever
+# needs a gradient, so both are saved whenever anything is (what may then be
+# changed in place is PyTorch's).
+def _forward_node(name):
+    return grad_fn(
+        name,
+        input=lambda xp, grad, input, weight, geometry: xp.conv_input_grad(grad, weight, geometry),
+        weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(input, grad,
+                                                                             geometry),
+        bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
+
+
+def _transposed_node(name):
+    # (input lives in the convolution's output space, the result in its input space)
+    return grad_fn(
+        name,
+        input=lambda xp, grad, input, weight, geometry: xp.conv_forward(grad, weight, geometry),
+        weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(grad, input,
+                                                                             geometry),
+        bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
+
+
+ConvolutionBackward0 = _forward_node("ConvolutionBackward0")
+TransposedConvolutionBackward0 = _transposed_node("ConvolutionBackward0")
+# The maps as they appear inside a recorded backward (create_graph=True).
+_ForwardAgain = _forward_node("ConvolutionBackwardBackward0")
+_InputGradAgain = _transposed_node("ConvolutionBackwardBackward0")
+_WeightGradAgain = grad_fn(
+    "ConvolutionBackwardBackward0",
+    input=lambda xp, grad, grad_output, geometry: xp.conv_input_grad(grad_output, grad, geometry),
+    grad_output=lambda xp, grad, input, geometry: xp.conv_forward(input, grad, geometry))
+
+
+def _forward_recorded(x, w, geometry):
+    return recorded(_ForwardAgain, K.forward(x._data, w._data, geometry), (x, w, None),
+                    (geometry,))
+
+
+def _input_grad_recorded(gy, w, geometry):
+    return recorded(_InputGradAgain, K.input_grad(gy._data, w._data, geometry), (gy, w, None),
+                    (geometry,))
+
+
+def _weight_grad_recorded(x, gy, geometry):
+    return recorded(_WeightGradAgain, K.weight_grad(x._data, gy._data, geometry), (x, gy),
+                    (geometry,))
+
+
+_xp.provide("conv_forward", K.forward, _forward_recorded)
+_xp.provide("conv_input_grad", K.input_grad, _input_grad_recorded)
+_xp.provide("conv_weight_grad", K.weight_grad, _weight_grad_recorded)
+
+
+# -- checks, in PyTorch's order and words ---------------------------------------
+def _expand(values, name, dim):
+    values = list(values)
+    if len(values) == 1:
+        return values * dim
+    if len(values) != dim:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dim} "
+                           f"values to match the convolution dimensions, but got {name}={values}")
+    return values
+
+
+_LEGACY = {"Float": "FloatTensor", "Double": "DoubleTensor", "Half": "HalfTensor",
+           "BFloat16": "BFloat16Tensor", "Long": "LongTensor", "Int": "IntTensor",
+           "Short": "ShortTensor", "Char": "CharTensor", "Byte": "ByteTensor",
+           "Bool": "BoolTensor"}
+_CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
+        "Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
+        "Byte": "unsigned char", "Bool": "bool"}
+
+
+def _check_types(input, weight, bias):
+    a, b = D.SCALAR_NAMES[input.dtype], D.SCALAR_NAMES[weight.dtype]
+    if a != b:
+        if a in ("Float", "BFloat16"):
+            raise RuntimeError(f"Input type (torch.{_LEGACY[a]}) and weight type "
+                               f"(torch.{_LEGACY.get(b, b)}) should be the same or input should "
+                               "be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(f"expected scalar type {a} but found {b}")
+    if bias is not None and bias.dtype != input.dtype:
+        c = D.SCALAR_NAMES[bias.dtype]
+        raise RuntimeError(f"Input type ({_CPP.get(a, a)}) and bias type ({_CPP.get(c, c)}) "
+                           "should be the same")
+
+
+def _check_shapes(x_shape, w_shape, bias, padding, output_padding, stride, dilation, groups,
+                  transposed):
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    ws, xs = list(w_shape), list(x_shape)
+    if len(ws) != len(xs):
+        raise RuntimeError(f"Expected {len(ws)}-dimensional input for {len(ws)}-dimensional "
+                           f"weight {ws}, but got {len(xs)}-dimensional input of size {xs} "
+                           "instead")
+    if ws[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at "
+                           f"dimension 0, but got weight of size {ws} instead")
+    if ws[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{ws}] instead")
+    bs = None if bias is None else list(bias.shape)
+    if not transposed:
+        if xs[1] != ws[1] * groups:
+            raise RuntimeError(f"Given groups={groups}, weight of size {ws}, expected input{xs} "
+                               f"to have {ws[1] * groups} channels, but got {xs[1]} channels "
+                               "instead")
+        if bs is not None and bs != [ws[0]]:
+            raise RuntimeError(f"Given weight of size {ws}, expected bias to be 1-dimensional "
+                               f"with {ws[0]} elements, but got bias of size {bs} instead")
+        padded = [s + 2 * p for s, p in zip(xs[2:], padding)]
+        kernel = [d * (k - 1) + 1 for d, k in zip(dilation, ws[2:])]
+        if any(p < k for p, k in zip(padded, kernel)):
+            raise RuntimeError(
+                f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
+                f"Kernel size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater "
+                "than actual input size")
+    else:
+        if xs[1] != ws[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected input{xs} to "
+                               f"have {ws[0]} channels, but got {xs[1]} channels instead")
+        if bs is not None and bs != [ws[1] * groups]:
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected bias to be "
+                               f"1-dimensional with {ws[1] * groups} elements, but got bias of "
+                               f"size {bs} instead")
+
+
+_AXES = {2: ("height", "width"), 3: ("depth", "height", "width")}
+
+
+def _check_transposed(x, w, stride, padding, dilation, output_padding):
+    """The transposed kernels' own checks. (A 1-d convolution runs as a 2-d
+    one of height 1 there, so PyTorch words its errors in two dims.)"""
+    two = len(stride) == 1
+    lift = (lambda v, one: [one] + list(v)) if two else (lambda v, one: list(v))
+    op, st, dl = lift(output_padding, 0), lift(stride, 1), lift(dilation, 1)
+    if not all(o < s or o < d for o, s, d in zip(op, st, dl)):
+        names = _AXES[len(op)]
+        parts = [f"{kind}_{n}: {v}" for kind, vals in
+                 (("output_padding", op), ("stride", st), ("dilation", dl))
+                 for n, v in zip(names, vals)]
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but "
+                           "got " + " ".join(parts))
+    size = [(i - 1) * s - 2 * p + d * (k - 1) + o + 1 for i, s, p, d, k, o in
+            zip(x.shape[2:], stride, padding, dilation, w.shape[2:], output_padding)]
+    if min(size) < 1:
+        if x.dtype == np.float32:
+            raise RuntimeError("could not construct a memory descriptor using a format tag")
+        ins = lift(x.shape[2:], 1)
+        outs = lift(size, 1)
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, ins))}). "
+                           f"Calculated output size per channel: ({' x '.join(map(str, outs))})."
+                           " Output size is too small")
+    return size
+
+
+_BOOL_KERNELS = {(False, 1): "slow_conv2d_cpu", (False, 2): "slow_conv2d_cpu",
+                 (False, 3): "compute_columns3d", (True, 1): "slow_conv_transpose2d_out_cpu",
+                 (True, 2): "slow_conv_transpose2d_out_cpu",
+                 (True, 3): "slow_conv_transpose3d_out_cpu"}
+
+
+# -- the op --------------------------------------------------------------------
+def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                groups):
+    """torch.convolution: batched input (N, C, *S), every parameter given."""
+    for name, value, position in (("stride", stride, 4), ("padding", padding, 5),
+                                  ("dilation", dilation, 6), ("output_padding", output_padding, 8)):
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(f"convolution(): argument '{name}' (position {position}) must be "
+                            f"tuple of ints, not {type(value).__name__}")
+    dim = weight._data.ndim - 2
+    if dim <= 0:
+        raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    stride = _expand(stride, "stride", dim)
+    padding = _expand(padding, "padding", dim)
+    dilation = _expand(dilation, "dilation", dim)
+    output_padding = _expand(output_padding, "output_padding", dim)
+    x, w = input._data, weight._data
+    _check_shapes(x.shape, w.shape, None if bias is None else bias._data, padding,
+                  output_padding, stride, dilation, groups, transposed)
+    _check_types(input, weight, bias)
+    if x.dtype == np.bool_:
+        raise NotImplementedError(f'"{_BOOL_KERNELS[transposed, dim]}" not implemented for '
+                                  "'Bool'")
+    k_size = tuple(w.shape[2:])
+    if transposed:
+        x_size = tuple(_check_transposed(x, w, stride, padding, dilation, output_padding))
+        geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups, x_size,
+                            tuple(x.shape[2:]), k_size)
+        data = K.input_grad(x, w, geometry)
+        node = TransposedConvolutionBackward0
+    else:
+        y_size = tuple((s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
+                       zip(x.shape[2:], padding, dilation, k_size, stride))
+        geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups,
+                            tuple(x.shape[2:]), y_size, k_size)
+        data = K.forward(x, w, geometry)
+        node = ConvolutionBackward0
+    if bias is not None:
+        data += bias._data.reshape((-1,) + (1,) * dim)
+    return recorded(node, data, (input, weight, bias), (geometry,))
+
+
+# -- conv1d / conv2d / conv3d -------------------------------------------------------
+def ints(value, name, dim, fname):
+    """An int-list argument as PyTorch's parser reads it: one int is repeated
+    for every dim, a sequence is kept (a length-1 one is expanded later)."""
+    if isinstance(value, bool) or not isinstance(value, (int, tuple, list, np.integer)):
+        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, not "
+                        f"{type(value).__name__}")
+    if isinstance(value, (int, np.integer)):
+        return [int(value)] * dim
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, but found "
+                        f"element of type {type(value[0]).__name__} at pos 0")
+    return [int(v) for v in value]
+
+
+def batched(input, dim, fname):
+    """(input as a batch, whether it was one sample): PyTorch's batchify."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    nd = input._data.ndim
+    if nd not in (dim + 1, dim + 2):
+        raise RuntimeError(f"Expected {dim + 1}D (unbatched) or {dim + 2}D (batched) input to "
+                           f"{fname}, but got input of size: {list(input._data.shape)}")
+    return (unsqueeze(input, 0), True) if nd == dim + 1 else (input, False)
+
+
+def check_tensor(value, name, position, fname, optional=False):
+    if not (isinstance(value, Tensor) or (optional and value is None)):
+        raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def _pad_same(input, weight, stride, dilation):
+    """padding='same': the symmetric padding, and the input padded at the end
+    where the total is odd (PyTorch pads a copy there too, and warns)."""
+    if any(s != 1 for s in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    dim = weight._data.ndim - 2
+    left, extra = [], []
+    for i in range(dim):
+        d = dilation[0] if len(dilation) == 1 else dilation[i]
+        total = d * (weight._data.shape[2 + i] - 1)
+        left.append(total // 2)
+        extra.append(total - 2 * (total // 2))
+    if any(extra):
+        warnings.warn("Using padding='same' with even kernel lengths and odd dilation may "
+                      "require a zero-padded copy of the input be created", UserWarning,
+                      stacklevel=5)
+        input = _pad_end(input, extra)
+    return input, left
+
+
+ConstantPadNdBackward0 = grad_fn(
+    "ConstantPadNdBackward0", self=lambda xp, grad, sizes: _crop(xp, grad, sizes))
+
+
+def _crop(xp, grad, sizes):
+    for i, s in enumerate(sizes):
+        grad = xp.narrow(grad, 2 + i, 0, s)
+    return grad
+
+
+def _pad_end(input, extra):
+    x = input._data
+    out = np.zeros(x.shape[:2] + tuple(s + e for s, e in zip(x.shape[2:], extra)), x.dtype)
+    out[(Ellipsis,) + tuple(slice(0, s) for s in x.shape[2:])] = x
+    return recorded(ConstantPadNdBackward0, out, (input,), (tuple(x.shape[2:]),))
+
+
+def conv(input, weight, bias, stride, padding, dilation, groups, dim):
+    """F.conv{dim}d / torch.conv{dim}d."""
+    fname = f"conv{dim}d"
+    check_tensor(weight, "weight", 2, fname)
+    check_tensor(bias, "bias", 3, fname, optional=True)
+    stride = ints(stride, "stride", dim, fname)
+    dilation = ints(dilation, "dilation", dim, fname)
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
+    x, unbatched = batched(input, dim, fname)
+    if isinstance(padding, str):
+        if padding == "same":
+            x, padding = _pad_same(x, weight, stride, dilation)
+        elif padding == "valid":
+            padding = [0]
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        padding = ints(padding, "padding", dim, fname)
+    out = convolution(x, weight, bias, stride, padding, dilation, False, [0], int(groups))
+    return squeeze(out, 0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv(input, weight, bias, stride, padding, dilation, groups, 2)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return conv(input, weight, bias, stride, padding, dilation, groups, 3)
+
+
+convolution = register(convolution, method=False, out=False)
+conv1d = register(conv1d, method=False, out=False)
+conv2d = register(conv2d, method=False, out=False)
+conv3d = register(conv3d, method=False, out=False)
+
+from .convolution_transpose import *  # noqa: E402,F401,F403
+from . import convolution_transpose as _transpose  # noqa: E402
+
+__all__ += _transpose.__all__
+from . import convolution_unfold  # noqa: E402,F401  (nn.functional's unfold and fold)

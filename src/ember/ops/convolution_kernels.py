@@ -1,0 +1,126 @@
+"""The array side of convolution: three bilinear maps over one geometry.
+
+A convolution relates an input space x (N, C, *S), a kernel w (O, C/g, *K)
+and an output space y (N, O, *Y) through `Geometry`. Three maps close the
+family under differentiation (each one's derivatives are the other two):
+
+    forward(x, w)        -> y     the convolution
+    input_grad(gy, w)    -> x     its adjoint in x: the transposed convolution
+    weight_grad(x, gy)   -> w     its adjoint in w
+
+All are BLAS matmuls over an im2col of the padded input (a strided view,
+copied once into matmul layout). The groups are one axis of a batched
+matmul; the adjoint in x scatters by summing one strided slice per kernel
+offset (prod(K) adds of whole arrays, never a loop over pixels).
+"""
+import itertools
+from collections import namedtuple
+
+from .._backend import np
+
+__all__ = ["Geometry", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
+
+# stride, padding, dilation: per spatial dim; x_size, y_size, k_size: the
+# spatial sizes of the input, the output and the kernel.
+Geometry = namedtuple("Geometry", "stride padding dilation groups x_size y_size k_size")
+
+_as_strided = np.lib.stride_tricks.as_strided
+
+
+def _padded(x, padding):
+    if not any(padding):
+        return x
+    out = np.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), x.dtype)
+    out[(Ellipsis,) + tuple(slice(p, p + s) for s, p in zip(x.shape[2:], padding))] = x
+    return out
+
+
+def im2col(x, k_size, stride, padding, dilation, y_size):
+    """The windows of padded `x` as a read-only view (N, C, *K, *Y): element
+    [n, c, *k, *j] is padded x[n, c, *(j * stride + k * dilation)]."""
+    xp = _padded(x, padding)
+    st = xp.strides
+    nd = len(k_size)
+    return _as_strided(xp, xp.shape[:2] + tuple(k_size) + tuple(y_size),
+                       st[:2] + tuple(st[2 + i] * dilation[i] for i in range(nd))
+                       + tuple(st[2 + i] * stride[i] for i in range(nd)), writeable=False)
+
+
+def col2im(cols, x_size, stride, padding, dilation):
+    """The adjoint of im2col: `cols` (*lead, *K, *Y) summed back into
+    (*lead, *x_size), one strided add per kernel offset."""
+    nd = len(x_size)
+    k_size, y_size = cols.shape[-2 * nd:-nd], cols.shape[-nd:]
+    full = [s + 2 * p for s, p in zip(x_size, padding)]
+    # (a window may reach past the padded input only where the forward
+    # dropped trailing rows; room for it keeps the slices simple)
+    full = [max(f, (y - 1) * s + (k - 1) * d + 1) if y and k else f
+            for f, y, s, k, d in zip(full, y_size, stride, k_size, dilation)]
+    out = np.zeros(cols.shape[:-2 * nd] + tuple(full), cols.dtype)
+    rest = (slice(None),) * nd
+    for offs in itertools.product(*map(range, k_size)):
+        where = tuple(slice(o * d, o * d + (y - 1) * s + 1, s)
+                      for o, d, s, y in zip(offs, dilation, stride, y_size))
+        out[(Ellipsis,) + where] += cols[(Ellipsis,) + offs + rest]
+    if any(padding) or list(full) != list(x_size):
+        out = np.ascontiguousarray(
+            out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(padding, x_size))])
+    return out
+
+
+def _grouped_cols(x, g):
+    """im2col of x as (N, groups, C/groups * prod(K), prod(Y)), contiguous."""
+    cols = im2col(x, g.k_size, g.stride, g.padding, g.dilation, g.y_size)
+    n, c = x.shape[:2]
+    return cols.reshape(n, g.groups, c // g.groups * _prod(g.k_size), _prod(g.y_size))
+
+
+def _prod(sizes):
+    p = 1
+    for s in sizes:
+        p *= s
+    return p
+
+
+def forward(x, w, g):
+    """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)."""
+    n, o = x.shape[0], w.shape[0]
+    cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
+    wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
+    if g.groups == 1:
+        y = np.matmul(wm[0], cols[:, 0])                     # (N, O, L)
+    else:
+        y = np.matmul(wm, cols)                              # (N, G, Og, L)
+    return y.reshape((n, o) + tuple(g.y_size))
+
+
+def input_grad(gy, w, g):
+    """x-shaped (N, C, *S): the adjoint of `forward` in x, applied to gy
+    (N, O, *Y). This is also the transposed convolution of gy by w."""
+    n, o = gy.shape[0], w.shape[0]
+    groups, cg, nd = g.groups, w.shape[1], len(g.k_size)
+    kp = _prod(g.k_size)
+    # Rows ordered (kernel offset, channel): each offset's block, which
+    # col2im adds in one go, is then contiguous per sample (a third faster).
+    wk = w.reshape(groups, o // groups, cg, kp).transpose(0, 3, 2, 1) \
+        .reshape(groups, kp * cg, o // groups)
+    gyg = gy.reshape(n, groups, o // groups, _prod(g.y_size))         # (N, G, Og, L)
+    if groups == 1:
+        cols = np.matmul(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
+    else:
+        cols = np.matmul(wk, gyg)                                     # (N, G, K*Cg, L)
+    cols = np.moveaxis(cols.reshape((n, groups) + tuple(g.k_size) + (cg,) + tuple(g.y_size)),
+                       2 + nd, 2)                                     # (N, G, Cg, *K, *Y)
+    x = col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
+    return x.reshape((n, groups * cg) + tuple(g.x_size))
+
+
+def weight_grad(x, gy, g):
+    """w-shaped (O, C/groups, *K): the adjoint of `forward` in w, applied to gy."""
+    n, o = gy.shape[0], gy.shape[1]
+    cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
+    gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
+    # One gemm per sample (BLAS reads the transposed operand in place), then
+    # a sum over the batch: faster than copying both into (N*L) layout.
+    gw = np.matmul(gyg, cols.swapaxes(-1, -2)).sum(0)        # (G, Og, CgK)
+    return gw.reshape((o, x.shape[1] // g.groups) + tuple(g.k_size))
