@@ -1,0 +1,222 @@
+"""The arithmetic of every pool, as two kinds of linear "plans".
+
+A pool's backward is linear in the incoming gradient, and so is the backward
+of that backward. Each plan is a pair of adjoint maps on the trailing
+spatial dims (any leading dims are planes):
+
+    WindowSum   y = (sum over each window of x) / divisor     (avg pools)
+    Gather      y = x.flat[indices] within each plane         (max pools, unpool)
+
+`forward` and `adjoint` run on arrays; `xp.pool_forward` / `xp.pool_adjoint`
+give the formulas both, recorded under create_graph=True, where each one's
+derivative is the other: double backward of any pool needs nothing more.
+
+Max pools reduce one spatial axis at a time (a max over a box is a max of
+maxes): per axis a table of the input coordinates each window visits, so
+padding, dilation, ceil_mode and the uneven windows of adaptive pools are
+all one loop over kernel offsets, never over pixels, planes or batch entries.
+"""
+from .._backend import np
+from ._common import recorded
+from ._xp import provide
+
+__all__ = []
+
+
+# -- windows along one axis ------------------------------------------------------
+def strided_windows(L, k, s, p, d, o):
+    """The input coordinates (o, k) each of `o` windows (start i*s - p, step d)
+    visits along an axis of length L; a coordinate outside the input is
+    replaced by one of the same window's own valid ones (a repeat changes
+    neither the max nor which element PyTorch's scan picks)."""
+    start = np.arange(o, dtype=np.int64) * s - p
+    coords = start[:, None] + np.arange(k, dtype=np.int64) * d
+    first = np.where(start < 0, start + (-start + d - 1) // d * d, start)
+    last = start + (np.minimum(start + (k - 1) * d, L - 1) - start) // d * d
+    coords = np.where(coords < 0, first[:, None], np.where(coords >= L, last[:, None], coords))
+    return np.clip(coords, 0, max(L - 1, 0))
+
+
+def adaptive_bounds(L, o):
+    """PyTorch's adaptive windows: [floor(i*L/o), ceil((i+1)*L/o))."""
+    i = np.arange(o, dtype=np.int64)
+    return i * L // o, -(-(i + 1) * L // o)
+
+
+def adaptive_windows(L, o):
+    start, end = adaptive_bounds(L, o)
+    k = int((end - start).max()) if o else 1
+    coords = start[:, None] + np.arange(k, dtype=np.int64)
+    return np.minimum(coords, end[:, None] - 1)
+
+
+def _pick(arr, col, axis):
+    """arr's entries at coordinates `col` along `axis` (a slice view when the
+    coordinates are evenly spaced, as they are away from the borders)."""
+    o = col.shape[0]
+    if o > 1:
+        step = int(col[1] - col[0])
+        if step > 0 and col[-1] == col[0] + step * (o - 1) and \
+                (o < 3 or np.array_equal(np.diff(col), np.full(o - 1, step))):
+            return arr[(slice(None),) * axis + (slice(int(col[0]), int(col[-1]) + 1, step),)]
+    return arr.take(col, axis)
+
+
+def window_max(x, tables):
+    """Max of x over the windows given per trailing axis by `tables`, and the
+    flat index (within each plane) of the element PyTorch picks: the first
+    maximum in scan order, or the last NaN."""
+    n = len(tables)
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    vals, idx = x, None
+    for a in reversed(range(n)):
+        axis = x.ndim - n + a
+        table = tables[a]
+        best = np.array(_pick(vals, table[:, 0], axis))
+        which = np.zeros(best.shape, np.int64)
+        for j in range(1, table.shape[1]):
+            v = _pick(vals, table[:, j], axis)
+            better = v > best
+            if nan:
+                better |= v != v
+            np.copyto(best, v, where=better)
+            which[better] = j
+        shape = [1] * best.ndim
+        shape[axis] = table.shape[0]
+        coord = table[np.arange(table.shape[0]).reshape(shape), which]
+        if idx is None:
+            idx = coord
+        else:
+            inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+            idx = coord * inner + np.take_along_axis(idx, coord, axis)
+        vals = best
+    return vals, idx
+
+
+# -- the plans --------------------------------------------------------------------
+class Gather:
+    """y = x.flat[indices] per plane; its adjoint scatters back (summed where
+    windows overlap, assigned where they cannot, as max_unpool does)."""
+    __slots__ = ("indices", "in_spatial", "accumulate", "node", "forward_node", "adjoint_node")
+
+    def __init__(self, indices, in_spatial, accumulate, nodes):
+        self.indices = indices
+        self.in_spatial = tuple(in_spatial)
+        self.accumulate = accumulate
+        self.node, self.forward_node, self.adjoint_node = nodes
+
+    def forward(self, x):
+        flat = x.reshape((-1, int(np.prod(self.in_spatial, dtype=np.int64))))
+        idx = self.indices.reshape(flat.shape[0], -1)
+        return np.take_along_axis(flat, idx, 1).reshape(self.indices.shape)
+
+    def adjoint(self, g):
+        n = len(self.in_spatial)
+        planes = int(np.prod(self.indices.shape[:self.indices.ndim - n], dtype=np.int64))
+        size = int(np.prod(self.in_spatial, dtype=np.int64))
+        lead = self.indices.shape[:self.indices.ndim - n]
+        idx = self.indices.reshape(planes, -1)
+        g2 = np.ascontiguousarray(g).reshape(planes, -1)
+        if self.accumulate:
+            flat = idx + (np.arange(planes, dtype=np.int64) * size)[:, None]
+            out = np.bincount(flat.ravel(), g2.ravel(), planes * size).astype(g.dtype, copy=False)
+        else:
+            out = np.zeros((planes, size), g.dtype)
+            np.put_along_axis(out, idx, g2, 1)
+        return out.reshape(lead + self.in_spatial)
+
+
+class StridedSum:
+    """Sums over windows of k (step s, left padding p) along one axis."""
+    __slots__ = ("L", "k", "s", "p", "o")
+
+    def __init__(self, L, k, s, p, o):
+        self.L, self.k, self.s, self.p, self.o = L, k, s, p, o
+
+    def _padded_length(self):
+        return max(self.p + self.L, (self.o - 1) * self.s + self.k)
+
+    def _slice(self, axis, j):
+        return (slice(None),) * axis + (slice(j, j + (self.o - 1) * self.s + 1, self.s),)
+
+    def apply(self, x, axis):
+        Lp = self._padded_length()
+        if self.p or Lp > self.L:
+            shape = list(x.shape)
+            shape[axis] = Lp
+            xp_ = np.zeros(shape, x.dtype)
+            xp_[(slice(None),) * axis + (slice(self.p, self.p + self.L),)] = x
+            x = xp_
+        out = np.array(x[self._slice(axis, 0)])
+        for j in range(1, self.k):
+            out += x[self._slice(axis, j)]
+        return out
+
+    def adjoint(self, g, axis):
+        shape = list(g.shape)
+        shape[axis] = self._padded_length()
+        out = np.zeros(shape, g.dtype)
+        for j in range(self.k):
+            out[self._slice(axis, j)] += g
+        return out[(slice(None),) * axis + (slice(self.p, self.p + self.L),)]
+
+
+class MatrixSum:
+    """Sums over arbitrary windows along one axis: a 0/1 matrix (o, L)."""
+    __slots__ = ("m",)
+
+    def __init__(self, L, start, end):
+        cols = np.arange(L)
+        self.m = ((cols >= start[:, None]) & (cols < end[:, None]))
+
+    def apply(self, x, axis):
+        m = self.m.astype(x.dtype)
+        return np.moveaxis(np.tensordot(m, x, axes=([1], [axis])), 0, axis)
+
+    def adjoint(self, g, axis):
+        m = self.m.T.astype(g.dtype)
+        return np.moveaxis(np.tensordot(m, g, axes=([1], [axis])), 0, axis)
+
+
+def _divide(a, divisor):
+    if a.dtype.kind in "iu":    # C's integer division: toward zero
+        q = np.abs(a) // divisor
+        return np.where(a < 0, -q, q).astype(a.dtype)
+    return a / np.asarray(divisor, a.dtype)
+
+
+class WindowSum:
+    """y = window sums along each trailing axis, divided by `divisor` (a
+    number or an array over the output's spatial dims)."""
+    __slots__ = ("axes", "divisor", "node", "forward_node", "adjoint_node")
+
+    def __init__(self, axes, divisor, nodes):
+        self.axes = axes
+        self.divisor = divisor
+        self.node, self.forward_node, self.adjoint_node = nodes
+
+    def forward(self, x):
+        n = len(self.axes)
+        for a, op in enumerate(self.axes):
+            x = op.apply(x, x.ndim - n + a)
+        return _divide(x, self.divisor)
+
+    def adjoint(self, g):
+        n = len(self.axes)
+        g = _divide(g, self.divisor)
+        for a, op in enumerate(self.axes):
+            g = op.adjoint(g, g.ndim - n + a)
+        return g
+
+
+# -- recorded: the formulas' two functions, each the other's derivative ----------
+def _forward_recorded(x, plan):
+    return recorded(plan.forward_node, plan.forward(x._data), (x,), (plan,))
+
+
+def _adjoint_recorded(g, plan):
+    return recorded(plan.adjoint_node, plan.adjoint(g._data), (g,), (plan,))
+
+
+provide("pool_forward", lambda x, plan: plan.forward(x), _forward_recorded)
+provide("pool_adjoint", lambda g, plan: plan.adjoint(g), _adjoint_recorded)
