@@ -5,7 +5,7 @@ from . import reduction as _R
 from ._common import recorded, wrap
 from ._registry import grad_fn, register
 from .pooling_checks import dim_range, ints, kernel_dtype, one_int
-from .pooling_plans import (Gather, MatrixSum, WindowSum, adaptive_bounds, adaptive_windows,
+from .pooling_plans import (Gather, RangeSum, WindowSum, adaptive_bounds, adaptive_windows,
                             window_max)
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_max_pool1d"]
@@ -60,7 +60,7 @@ def adaptive_avg(input, n, output_size):
     axes, div = [], None
     for a, (L, oo) in enumerate(zip(spatial, o)):
         start, end = adaptive_bounds(L, oo)
-        axes.append(MatrixSum(L, start, end))
+        axes.append(RangeSum(L, start, end))
         shape = [1] * n
         shape[a] = oo
         length = (end - start).reshape(shape)

@@ -16,7 +16,7 @@ maxes): per axis a table of the input coordinates each window visits, so
 padding, dilation, ceil_mode and the uneven windows of adaptive pools are
 all one loop over kernel offsets, never over pixels, planes or batch entries.
 """
-from .._backend import np
+from .._backend import np, restore, silence
 from ._common import recorded
 from ._xp import provide
 
@@ -161,21 +161,32 @@ class StridedSum:
         return out[(slice(None),) * axis + (slice(self.p, self.p + self.L),)]
 
 
-class MatrixSum:
-    """Sums over arbitrary windows along one axis: a 0/1 matrix (o, L)."""
-    __slots__ = ("m",)
+class RangeSum:
+    """Sums over the windows [start, end) along one axis (adaptive pools): a
+    loop over the few output positions, each a slice sum (a 0/1 matrix
+    product would spread an inf or NaN to windows that do not hold it)."""
+    __slots__ = ("L", "start", "end")
 
     def __init__(self, L, start, end):
-        cols = np.arange(L)
-        self.m = ((cols >= start[:, None]) & (cols < end[:, None]))
+        self.L, self.start, self.end = L, [int(v) for v in start], [int(v) for v in end]
 
     def apply(self, x, axis):
-        m = self.m.astype(x.dtype)
-        return np.moveaxis(np.tensordot(m, x, axes=([1], [axis])), 0, axis)
+        shape = list(x.shape)
+        shape[axis] = len(self.start)
+        out = np.empty(shape, x.dtype)
+        lead = (slice(None),) * axis
+        for o, (a, b) in enumerate(zip(self.start, self.end)):
+            out[lead + (slice(o, o + 1),)] = x[lead + (slice(a, b),)].sum(axis, keepdims=True)
+        return out
 
     def adjoint(self, g, axis):
-        m = self.m.T.astype(g.dtype)
-        return np.moveaxis(np.tensordot(m, g, axes=([1], [axis])), 0, axis)
+        shape = list(g.shape)
+        shape[axis] = self.L
+        out = np.zeros(shape, g.dtype)
+        lead = (slice(None),) * axis
+        for o, (a, b) in enumerate(zip(self.start, self.end)):
+            out[lead + (slice(a, b),)] += g[lead + (slice(o, o + 1),)]
+        return out
 
 
 def _divide(a, divisor):
@@ -197,16 +208,24 @@ class WindowSum:
 
     def forward(self, x):
         n = len(self.axes)
-        for a, op in enumerate(self.axes):
-            x = op.apply(x, x.ndim - n + a)
-        return _divide(x, self.divisor)
+        token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)
+        try:
+            for a, op in enumerate(self.axes):
+                x = op.apply(x, x.ndim - n + a)
+            return _divide(x, self.divisor)
+        finally:
+            restore(token)
 
     def adjoint(self, g):
         n = len(self.axes)
-        g = _divide(g, self.divisor)
-        for a, op in enumerate(self.axes):
-            g = op.adjoint(g, g.ndim - n + a)
-        return g
+        token = silence()
+        try:
+            g = _divide(g, self.divisor)
+            for a, op in enumerate(self.axes):
+                g = op.adjoint(g, g.ndim - n + a)
+            return g
+        finally:
+            restore(token)
 
 
 # -- recorded: the formulas' two functions, each the other's derivative ----------
