@@ -11,7 +11,7 @@ from ._registry import grad_fn, register
 from . import shape as _S
 from .pooling_checks import (WORDS, dim_range, ints, kernel_dtype, one_int, output_size,
                              shape_check, size_of_dim, spread)
-from .pooling_plans import Gather, StridedSum, WindowSum, strided_windows, window_max
+from .pooling_plans import StridedGather, StridedSum, WindowSum, strided_max
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool1d"]
@@ -78,10 +78,8 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode):
     shape_check(x, k, s, p, d, out, fn3d="max_pool3d_with_indices_out_cpu_template()")
     if x.dtype.kind == "b":
         kernel_dtype(x, name, integers=False)
-    tables = [strided_windows(L, *a) for L, a in zip(spatial, zip(k, s, p, d, out))]
-    values, indices = window_max(x, tables)
-    overlap = any(ss < (kk - 1) * dd + 1 for kk, ss, dd in zip(k, s, d))
-    plan = Gather(indices, spatial, overlap, MAX_NODES[n])
+    values, indices, which = strided_max(x, k, s, p, d, out)
+    plan = StridedGather(indices, which, spatial, (k, s, p, d, out), MAX_NODES[n])
     return recorded(plan.node, values, (input,), (plan,)), wrap(indices)
 
 

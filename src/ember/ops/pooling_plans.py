@@ -11,10 +11,11 @@ spatial dims (any leading dims are planes):
 give the formulas both, recorded under create_graph=True, where each one's
 derivative is the other: double backward of any pool needs nothing more.
 
-Max pools reduce one spatial axis at a time (a max over a box is a max of
-maxes): per axis a table of the input coordinates each window visits, so
-padding, dilation, ceil_mode and the uneven windows of adaptive pools are
-all one loop over kernel offsets, never over pixels, planes or batch entries.
+Max pools loop over kernel offsets, each a strided view of the (padded)
+input; adaptive max pools, whose windows differ in size, reduce one axis at
+a time (a max over a box is a max of maxes) through a table of the input
+coordinates each window visits. Never a loop over pixels, planes or batch
+entries.
 """
 from .._backend import np, restore, silence
 from ._common import recorded
@@ -79,8 +80,8 @@ def window_max(x, tables):
             better = v > best
             if nan:
                 better |= v != v
-            np.copyto(best, v, where=better)
-            which[better] = j
+            np.maximum(best, v, out=best)       # (branch-free: see strided_max)
+            np.maximum(which, better * j, out=which)
         shape = [1] * best.ndim
         shape[axis] = table.shape[0]
         coord = table[np.arange(table.shape[0]).reshape(shape), which]
@@ -91,6 +92,84 @@ def window_max(x, tables):
             idx = coord * inner + np.take_along_axis(idx, coord, axis)
         vals = best
     return vals, idx
+
+
+def _axis_shape(a, n, size):
+    shape = [1] * n
+    shape[a] = size
+    return shape
+
+
+def flat_offsets(js, k):
+    """Per-axis offset numbers (arrays along each axis) -> one offset number."""
+    total = 0
+    for a, ja in enumerate(js):
+        total = total * k[a] + ja.reshape(_axis_shape(a, len(k), ja.shape[0]))
+    return total
+
+
+def padded_size(spatial, k, s, p, d, out):
+    """The input's size with its left padding and what the last windows
+    reach past its end."""
+    return tuple(pp + L + max(0, (o - 1) * ss + (kk - 1) * dd + 1 - pp - L)
+                 for L, kk, ss, pp, dd, o in zip(spatial, k, s, p, d, out))
+
+
+def _offset_views(padded, k, s, d, out):
+    """For each kernel offset (in scan order), the strided view of the
+    elements it visits in every window."""
+    for offsets in np.ndindex(*k):
+        yield padded[(Ellipsis,) + tuple(slice(j * dd, j * dd + (o - 1) * ss + 1, ss)
+                                         for j, dd, o, ss in zip(offsets, d, out, s))]
+
+
+def strided_max(x, k, s, p, d, out):
+    """Max pool over the trailing len(k) axes, as PyTorch's kernel scans:
+    from -inf (the lowest integer), a later element wins only when greater
+    (or NaN), so ties keep the first maximum, NaN the last, and a window of
+    -inf the first position inside the input. One pass per kernel offset
+    over a strided view of the input padded with that lowest value."""
+    n = len(k)
+    spatial = x.shape[x.ndim - n:]
+    lead = x.shape[:x.ndim - n]
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    size = padded_size(spatial, k, s, p, d, out)
+    if size != tuple(spatial):
+        padded = np.full(lead + size, lowest, x.dtype)
+        padded[(Ellipsis,) + tuple(slice(pp, pp + L) for pp, L in zip(p, spatial))] = x
+    else:
+        padded = x
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    plane = [int(np.prod(spatial[a + 1:], dtype=np.int64)) for a in range(n)]
+    starts = [np.arange(o, dtype=np.int64) * ss - pp for o, ss, pp in zip(out, s, p)]
+
+    # Which kernel offset won (a small integer per output): the flat index
+    # is made from it once at the end. It starts at each window's first
+    # offset inside the input.
+    first = [np.where(st < 0, (-st + dd - 1) // dd, 0) for st, dd in zip(starts, d)]
+    which_dtype = np.int8 if int(np.prod(k)) < 127 else np.int64
+    best = np.full(lead + tuple(out), lowest, x.dtype)
+    which = np.empty(best.shape, which_dtype)
+    which[...] = flat_offsets(first, k)
+    better = np.empty(best.shape, bool)
+    for j, view in enumerate(_offset_views(padded, k, s, d, out)):
+        np.greater(view, best, out=better)
+        if nan:
+            better |= view != view
+        # Branch-free updates (a masked copy costs ten times more): the max
+        # keeps NaN once met, and offsets come in increasing order, so the
+        # last offset that won is the largest.
+        np.maximum(best, view, out=best)
+        np.maximum(which, better.view(np.int8) * which.dtype.type(j), out=which)
+    # offset number -> (j_0, ..., j_n-1) -> flat index of start + j * d
+    js = np.unravel_index(np.arange(int(np.prod(k))), k)
+    step = sum(ja * dd * pl for ja, dd, pl in zip(js, d, plane))
+    base = sum(st.reshape(_axis_shape(a, n, st.shape[0])) * plane[a]
+               for a, st in enumerate(starts))
+    idx = step.take(which) + base
+    # a window without any input element (absurd dilations) keeps a valid index
+    np.clip(idx, 0, int(np.prod(spatial, dtype=np.int64)) - 1, out=idx)
+    return best, idx, which
 
 
 # -- the plans --------------------------------------------------------------------
@@ -124,6 +203,28 @@ class Gather:
             out = np.zeros((planes, size), g.dtype)
             np.put_along_axis(out, idx, g2, 1)
         return out.reshape(lead + self.in_spatial)
+
+
+class StridedGather(Gather):
+    """A max pool's gather, whose adjoint scatters by kernel offset: for each
+    offset, the gradients of the windows it won, added to a strided view
+    (branch-free, and no index arithmetic over the whole input)."""
+    __slots__ = ("which", "geometry")
+
+    def __init__(self, indices, which, spatial, geometry, nodes):
+        super().__init__(indices, spatial, True, nodes)
+        self.which = which
+        self.geometry = geometry        # k, s, p, d, out
+
+    def adjoint(self, g):
+        k, s, p, d, out = self.geometry
+        n = len(k)
+        lead = g.shape[:g.ndim - n]
+        padded = np.zeros(lead + padded_size(self.in_spatial, k, s, p, d, out), g.dtype)
+        for j, view in enumerate(_offset_views(padded, k, s, d, out)):
+            view += g * (self.which == j)
+        return padded[(Ellipsis,) + tuple(slice(pp, pp + L)
+                                          for pp, L in zip(p, self.in_spatial))]
 
 
 class StridedSum:
