@@ -4,8 +4,9 @@ A pool's backward is linear in the incoming gradient, and so is the backward
 of that backward. Each plan is a pair of adjoint maps on the trailing
 spatial dims (any leading dims are planes):
 
-    WindowSum   y = (sum over each window of x) / divisor     (avg pools)
-    Gather      y = x.flat[indices] within each plane         (max pools, unpool)
+    WindowSum       y = (sum over each window of x) / divisor   (avg pools)
+    Gather          y = x.flat[indices] within each plane       (adaptive max, unpool)
+    StridedGather   the same, scattering back by kernel offset  (max pools)
 
 `forward` and `adjoint` run on arrays; `xp.pool_forward` / `xp.pool_adjoint`
 give the formulas both, recorded under create_graph=True, where each one's
@@ -25,19 +26,6 @@ __all__ = []
 
 
 # -- windows along one axis ------------------------------------------------------
-def strided_windows(L, k, s, p, d, o):
-    """The input coordinates (o, k) each of `o` windows (start i*s - p, step d)
-    visits along an axis of length L; a coordinate outside the input is
-    replaced by one of the same window's own valid ones (a repeat changes
-    neither the max nor which element PyTorch's scan picks)."""
-    start = np.arange(o, dtype=np.int64) * s - p
-    coords = start[:, None] + np.arange(k, dtype=np.int64) * d
-    first = np.where(start < 0, start + (-start + d - 1) // d * d, start)
-    last = start + (np.minimum(start + (k - 1) * d, L - 1) - start) // d * d
-    coords = np.where(coords < 0, first[:, None], np.where(coords >= L, last[:, None], coords))
-    return np.clip(coords, 0, max(L - 1, 0))
-
-
 def adaptive_bounds(L, o):
     """PyTorch's adaptive windows: [floor(i*L/o), ceil((i+1)*L/o))."""
     i = np.arange(o, dtype=np.int64)
