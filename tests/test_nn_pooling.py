@@ -209,3 +209,26 @@ def test_double_backward_vs_torch():
             results.append((g.detach().numpy(), xt.grad.numpy()))
         for a, b in zip(*results):
             np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+def test_gradient_of_a_constant_upstream_requires_grad_vs_torch():
+    """PyTorch's pool backward takes the pool's input: a gradient made with
+    create_graph=True requires grad even when the upstream one is constant,
+    and its own gradient with respect to the input is zero."""
+    x = distinct((1, 2, 5, 4), 8)
+    for f in (lambda F, x: F.max_pool2d(x, 2, 1),
+              lambda F, x: F.avg_pool3d(x, 2, 1, 1),
+              lambda F, x: F.adaptive_avg_pool2d(x, (2, 3)),
+              lambda F, x: F.adaptive_max_pool2d(x, 3)):
+        results = []
+        for T in (ember, torch):
+            xt = T.tensor(x, requires_grad=True)
+            (g,) = T.autograd.grad(f(T.nn.functional, xt).sum(), xt, create_graph=True)
+            assert g.requires_grad
+            names = chain(g)
+            (g * T.tensor(x)).sum().backward()
+            results.append((names, g.detach().numpy(), xt.grad.numpy()))
+        (en, eg, ex), (tn, tg, tx) = results
+        assert en[0] == tn[0]
+        np.testing.assert_allclose(eg, tg, rtol=1e-12)
+        np.testing.assert_array_equal(ex, tx)

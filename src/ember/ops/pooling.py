@@ -7,38 +7,18 @@ dim -2 (their graphs read Squeeze <- MaxPool2DWithIndices <- Unsqueeze), and
 one node is recorded per pool, named as PyTorch names it.
 """
 from ._common import recorded, wrap
-from ._registry import grad_fn, register
+from ._registry import register
 from . import shape as _S
 from .pooling_checks import (WORDS, dim_range, ints, kernel_dtype, one_int, output_size,
                              shape_check, size_of_dim, spread)
-from .pooling_plans import StridedGather, StridedSum, WindowSum, strided_max
+from .pooling_plans import StridedGather, StridedSum, WindowSum, node_family, strided_max
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool1d"]
 
 
-def _adjoint_formula(xp, g, self, plan):
-    return xp.pool_adjoint(g, plan)
-
-
-def node_family(name):
-    """The node of the pool `name` (its formula reads the input, as
-    PyTorch's saves it), the node of its backward, and the node a
-    gather records under double backward."""
-    return (grad_fn(f"{name}Backward0", self=_adjoint_formula),
-            grad_fn(f"{name}BackwardBackward0",
-                    grad_output=lambda xp, g, plan: xp.pool_forward(g, plan)))
-
-
-MAX_NODES = {}
-for _n in (2, 3):
-    _node, _back = node_family(f"MaxPool{_n}DWithIndices")
-    MAX_NODES[_n] = (_node, grad_fn("GatherBackward0",
-                                    self=lambda xp, g, plan: xp.pool_adjoint(g, plan)), _back)
-AVG_NODES = {}
-for _n in (2, 3):
-    _node, _back = node_family(f"AvgPool{_n}D")
-    AVG_NODES[_n] = (_node, _node, _back)
+MAX_NODES = {n: node_family(f"MaxPool{n}DWithIndices", True) for n in (2, 3)}
+AVG_NODES = {n: node_family(f"AvgPool{n}D", False) for n in (2, 3)}
 
 
 def pool_args(n, name, kernel_size, stride, padding, dilation=None, style="either"):

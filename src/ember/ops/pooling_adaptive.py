@@ -3,33 +3,18 @@ max_unpool, on the plans of pooling_plans.py."""
 from .._backend import np
 from . import reduction as _R
 from ._common import recorded, wrap
-from ._registry import grad_fn, register
+from ._registry import register
 from .pooling_checks import dim_range, ints, kernel_dtype, one_int
 from .pooling_plans import (Gather, RangeSum, WindowSum, adaptive_bounds, adaptive_windows,
-                            window_max)
+                            node_family, unpool_nodes, window_max)
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_max_pool1d"]
 
 
-def _family(name, gather):
-    node = grad_fn(f"{name}Backward0", self=lambda xp, g, self, plan: xp.pool_adjoint(g, plan))
-    back = grad_fn(f"{name}BackwardBackward0",
-                   grad_output=lambda xp, g, plan: xp.pool_forward(g, plan))
-    if not gather:
-        return node, node, back
-    return node, grad_fn("GatherBackward0", self=lambda xp, g, plan: xp.pool_adjoint(g, plan)), \
-        back
+ADAPTIVE_AVG_NODES = {n: node_family(f"AdaptiveAvgPool{n}D", False) for n in (2, 3)}
+ADAPTIVE_MAX_NODES = {n: node_family(f"AdaptiveMaxPool{n}D", True) for n in (2, 3)}
+UNPOOL_NODES = {n: unpool_nodes(n) for n in (2, 3)}
 
-
-ADAPTIVE_AVG_NODES = {n: _family(f"AdaptiveAvgPool{n}D", False) for n in (2, 3)}
-ADAPTIVE_MAX_NODES = {n: _family(f"AdaptiveMaxPool{n}D", True) for n in (2, 3)}
-UNPOOL_NODES = {}
-for _n in (2, 3):
-    _node = grad_fn(f"MaxUnpool{_n}DBackward0",
-                    self=lambda xp, g, plan: xp.pool_forward(g, plan))
-    # (recorded again under double backward: the scatter is its gather's adjoint)
-    UNPOOL_NODES[_n] = (_node, grad_fn("GatherBackward0",
-                                       self=lambda xp, g, plan: xp.pool_adjoint(g, plan)), _node)
 
 def adaptive_avg(input, n, output_size):
     """at::adaptive_avg_pool{n}d: a mean where every window is the whole

@@ -19,7 +19,8 @@ coordinates each window visits. Never a loop over pixels, planes or batch
 entries.
 """
 from .._backend import np, restore, silence
-from ._common import recorded
+from ._common import recorded, wrap
+from ._registry import grad_fn
 from ._xp import provide
 
 __all__ = []
@@ -318,13 +319,42 @@ class WindowSum:
 
 
 # -- recorded: the formulas' two functions, each the other's derivative ----------
+def node_family(name, gather):
+    """The nodes of the pool PyTorch calls `name`: its own (whose formula
+    reads the input, as PyTorch's saves it), the one its forward map records
+    under double backward, and that of its backward, which like PyTorch's
+    also takes the pool's input (with a zero derivative), so a gradient taken
+    with create_graph=True requires grad even for a constant upstream one."""
+    node = grad_fn(f"{name}Backward0",
+                   self=lambda xp, g, self, plan: xp.pool_adjoint(g, plan, self))
+    back = grad_fn(f"{name}BackwardBackward0",
+                   grad_output=lambda xp, g, plan: xp.pool_forward(g, plan),
+                   self=lambda xp, g, self: xp.pool_zeros(self))
+    return node, _gather_node() if gather else node, back
+
+
+def unpool_nodes(n):
+    """max_unpool's node (its forward is a gather's adjoint, recorded with
+    an input slot for the indices, which take no gradient)."""
+    name = f"MaxUnpool{n}DBackward0"
+    forward = lambda xp, g, plan: xp.pool_forward(g, plan)      # noqa: E731
+    return (grad_fn(name, self=forward), _gather_node(),
+            grad_fn(name, self=forward, indices=lambda xp, g: None))
+
+
+def _gather_node():
+    return grad_fn("GatherBackward0", self=lambda xp, g, plan: xp.pool_adjoint(g, plan, None))
+
+
 def _forward_recorded(x, plan):
     return recorded(plan.forward_node, plan.forward(x._data), (x,), (plan,))
 
 
-def _adjoint_recorded(g, plan):
-    return recorded(plan.adjoint_node, plan.adjoint(g._data), (g,), (plan,))
+def _adjoint_recorded(g, plan, input=None):
+    return recorded(plan.adjoint_node, plan.adjoint(g._data), (g, input), (plan,))
 
 
 provide("pool_forward", lambda x, plan: plan.forward(x), _forward_recorded)
-provide("pool_adjoint", lambda g, plan: plan.adjoint(g), _adjoint_recorded)
+provide("pool_adjoint", lambda g, plan, input=None: plan.adjoint(g), _adjoint_recorded)
+provide("pool_zeros", lambda x: np.zeros(x.shape, x.dtype),
+        lambda x: wrap(np.zeros(x._data.shape, x._data.dtype)))
