@@ -47,8 +47,9 @@ def _rank(x, n):
         raise RuntimeError(f"non-empty {n + 1}D or {n + 2}D (batch mode) tensor expected for input")
 
 
-def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode):
-    """(values, indices) of PyTorch's max_pool{n}d_with_indices."""
+def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_indices=True):
+    """(values, indices) of PyTorch's max_pool{n}d_with_indices (indices None
+    unless `with_indices`)."""
     name = f"max_pool{n}d"
     k, s, p, d = pool_args(n, name, kernel_size, stride, padding, dilation)
     x = input._data
@@ -58,9 +59,11 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode):
     shape_check(x, k, s, p, d, out, fn3d="max_pool3d_with_indices_out_cpu_template()")
     if x.dtype.kind == "b":
         kernel_dtype(x, name, integers=False)
-    values, indices, which = strided_max(x, k, s, p, d, out)
-    plan = StridedGather(indices, which, spatial, (k, s, p, d, out), MAX_NODES[n])
-    return recorded(plan.node, values, (input,), (plan,)), wrap(indices)
+    values, which = strided_max(x, k, s, p, d, out)
+    plan = StridedGather(which, spatial, (k, s, p, d, out), MAX_NODES[n])
+    result = recorded(plan.node, values, (input,), (plan,))
+    # (the indices, when asked for: PyTorch's max_pool2d without them is a kernel of its own)
+    return result, (wrap(plan.flat_indices()) if with_indices else None)
 
 
 def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override, np):
@@ -177,11 +180,11 @@ def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
 
 
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode)[0]
+    return _max_pool(input, 2, kernel_size, stride, padding, dilation, ceil_mode, False)[0]
 
 
 def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode)[0]
+    return _max_pool(input, 3, kernel_size, stride, padding, dilation, ceil_mode, False)[0]
 
 
 def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False,

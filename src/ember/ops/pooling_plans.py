@@ -112,12 +112,28 @@ def _offset_views(padded, k, s, d, out):
                                          for j, dd, o, ss in zip(offsets, d, out, s))]
 
 
+def offset_indices(which, spatial, k, s, p, d, out):
+    """The flat index within each plane of the element each window's winning
+    kernel offset (`which`, from strided_max) points at."""
+    n = len(k)
+    plane = [int(np.prod(spatial[a + 1:], dtype=np.int64)) for a in range(n)]
+    js = np.unravel_index(np.arange(int(np.prod(k))), k)
+    step = sum(ja * dd * pl for ja, dd, pl in zip(js, d, plane))
+    base = sum((np.arange(o, dtype=np.int64) * ss - pp).reshape(_axis_shape(a, n, o)) * plane[a]
+               for a, (o, ss, pp) in enumerate(zip(out, s, p)))
+    idx = step.take(which) + base
+    # a window without any input element (absurd dilations) keeps a valid index
+    np.clip(idx, 0, int(np.prod(spatial, dtype=np.int64)) - 1, out=idx)
+    return idx
+
+
 def strided_max(x, k, s, p, d, out):
     """Max pool over the trailing len(k) axes, as PyTorch's kernel scans:
     from -inf (the lowest integer), a later element wins only when greater
     (or NaN), so ties keep the first maximum, NaN the last, and a window of
     -inf the first position inside the input. One pass per kernel offset
-    over a strided view of the input padded with that lowest value."""
+    over a strided view of the input padded with that lowest value. Gives
+    the maxima and the winning offset numbers (see offset_indices)."""
     n = len(k)
     spatial = x.shape[x.ndim - n:]
     lead = x.shape[:x.ndim - n]
@@ -150,15 +166,7 @@ def strided_max(x, k, s, p, d, out):
         # last offset that won is the largest.
         np.maximum(best, view, out=best)
         np.maximum(which, better.view(np.int8) * which.dtype.type(j), out=which)
-    # offset number -> (j_0, ..., j_n-1) -> flat index of start + j * d
-    js = np.unravel_index(np.arange(int(np.prod(k))), k)
-    step = sum(ja * dd * pl for ja, dd, pl in zip(js, d, plane))
-    base = sum(st.reshape(_axis_shape(a, n, st.shape[0])) * plane[a]
-               for a, st in enumerate(starts))
-    idx = step.take(which) + base
-    # a window without any input element (absurd dilations) keeps a valid index
-    np.clip(idx, 0, int(np.prod(spatial, dtype=np.int64)) - 1, out=idx)
-    return best, idx, which
+    return best, which
 
 
 # -- the plans --------------------------------------------------------------------
@@ -197,13 +205,23 @@ class Gather:
 class StridedGather(Gather):
     """A max pool's gather, whose adjoint scatters by kernel offset: for each
     offset, the gradients of the windows it won, added to a strided view
-    (branch-free, and no index arithmetic over the whole input)."""
+    (branch-free, and no index arithmetic over the whole input). Its flat
+    indices are made when first asked for."""
     __slots__ = ("which", "geometry")
 
-    def __init__(self, indices, which, spatial, geometry, nodes):
-        super().__init__(indices, spatial, True, nodes)
+    def __init__(self, which, spatial, geometry, nodes):
+        super().__init__(None, spatial, True, nodes)
         self.which = which
         self.geometry = geometry        # k, s, p, d, out
+
+    def flat_indices(self):
+        if self.indices is None:
+            self.indices = offset_indices(self.which, self.in_spatial, *self.geometry)
+        return self.indices
+
+    def forward(self, x):
+        self.flat_indices()
+        return Gather.forward(self, x)
 
     def adjoint(self, g):
         k, s, p, d, out = self.geometry
