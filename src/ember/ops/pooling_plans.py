@@ -53,9 +53,9 @@ def _pick(arr, col, axis):
 
 
 def window_max(x, tables):
-    """Max of x over the windows given per trailing axis by `tables`, and the
-    flat index (within each plane) of the element PyTorch picks: the first
-    maximum in scan order, or the last NaN."""
+    """Max of x over the windows given per trailing axis by `tables` (from
+    adaptive_windows), and the flat index (within each plane) of the element
+    PyTorch picks: the first maximum in scan order, or the last NaN."""
     n = len(tables)
     nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     vals, idx = x, None
@@ -73,7 +73,8 @@ def window_max(x, tables):
             np.maximum(which, better * j, out=which)
         shape = [1] * best.ndim
         shape[axis] = table.shape[0]
-        coord = table[np.arange(table.shape[0]).reshape(shape), which]
+        # (an adaptive table's column j is min(start + j, end - 1))
+        coord = np.minimum(table[:, 0].reshape(shape) + which, table[:, -1].reshape(shape))
         if idx is None:
             idx = coord
         else:
