@@ -6,6 +6,7 @@ As in PyTorch, the 1-d pools are the 2-d ones on an input unsqueezed at
 dim -2 (their graphs read Squeeze <- MaxPool2DWithIndices <- Unsqueeze), and
 one node is recorded per pool, named as PyTorch names it.
 """
+from .._backend import np
 from ._common import recorded, wrap
 from ._registry import register
 from . import shape as _S
@@ -66,7 +67,9 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_
     return result, (wrap(plan.flat_indices()) if with_indices else None)
 
 
-def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override, np):
+def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override):
+    """PyTorch's divisor of each window: its size within the input and its
+    padding (or within the input only), a product over the axes."""
     if divisor_override is not None:
         return divisor_override
     div = None
@@ -84,7 +87,6 @@ def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override, np)
 
 def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):
-    from .._backend import np
     name = f"avg_pool{n}d"
     k, s, p = pool_args(n, name, kernel_size, stride, padding,
                         style="either" if n == 2 else "plain")
@@ -98,10 +100,10 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     spatial = x.shape[-n:]
     out = tuple(output_size(L, kk, pp, ss, 1, ceil_mode)
                 for L, kk, pp, ss in zip(spatial, k, p, s))
-    shape_check(x, k, s, p, (1,) * n, out, avg3d=True, fn3d="avg_pool3d()")
+    shape_check(x, k, s, p, (1,) * n, out, avg3d=n == 3, fn3d="avg_pool3d()")
     kernel_dtype(x, name if n == 2 else "avg_pool3d_out_frame", byte=False)
     axes = [StridedSum(L, kk, ss, pp, o) for L, kk, ss, pp, o in zip(spatial, k, s, p, out)]
-    div = _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override, np)
+    div = _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override)
     plan = WindowSum(axes, div, AVG_NODES[n])
     return recorded(plan.node, plan.forward(x), (input,), (plan,))
 
