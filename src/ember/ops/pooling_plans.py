@@ -122,10 +122,9 @@ def offset_indices(which, spatial, k, s, p, d, out):
     step = sum(ja * dd * pl for ja, dd, pl in zip(js, d, plane))
     base = sum((np.arange(o, dtype=np.int64) * ss - pp).reshape(_axis_shape(a, n, o)) * plane[a]
                for a, (o, ss, pp) in enumerate(zip(out, s, p)))
-    idx = step.take(which) + base
-    # a window without any input element (absurd dilations) keeps a valid index
-    np.clip(idx, 0, int(np.prod(spatial, dtype=np.int64)) - 1, out=idx)
-    return idx
+    # (a window without any input element, from an absurd dilation, points
+    # past the plane, as PyTorch's does)
+    return step.take(which) + base
 
 
 def strided_max(x, k, s, p, d, out):
@@ -183,8 +182,9 @@ class Gather:
         self.node, self.forward_node, self.adjoint_node = nodes
 
     def forward(self, x):
-        flat = x.reshape((-1, int(np.prod(self.in_spatial, dtype=np.int64))))
-        idx = self.indices.reshape(flat.shape[0], -1)
+        size = int(np.prod(self.in_spatial, dtype=np.int64))
+        flat = x.reshape((-1, size))
+        idx = np.minimum(self.indices.reshape(flat.shape[0], -1), size - 1)
         return np.take_along_axis(flat, idx, 1).reshape(self.indices.shape)
 
     def adjoint(self, g):
