@@ -3,7 +3,6 @@ values, indices and grad_fn names, or the same error."""
 import numpy as np
 import pytest
 
-import ember
 from compare_torch import check
 
 pytest.importorskip("torch")

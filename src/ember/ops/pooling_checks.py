@@ -60,7 +60,8 @@ def shape_check(x, k, s, p, d, out, avg3d=False, fn3d=""):
     if n == 2:
         kH, kW = k
         if not (kW > 0 and kH > 0):
-            raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kH} kW: {kW}")
+            raise RuntimeError("kernel size should be greater than zero, but got "
+                               f"kH: {kH} kW: {kW}")
         if not all(v > 0 for v in s):
             raise RuntimeError(f"stride should be greater than zero, but got dH: {s[0]} dW: {s[1]}")
         if not all(v > 0 for v in d):
@@ -71,8 +72,8 @@ def shape_check(x, k, s, p, d, out, avg3d=False, fn3d=""):
             raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
                                f"size for input, but got:{list(shape)}")
         if not (kW // 2 >= p[1] and kH // 2 >= p[0]):
-            raise RuntimeError("pad should be smaller than or equal to half of kernel size, but got "
-                               f"padW = {p[1]}, padH = {p[0]}, kW = {kW}, kH = {kH}")
+            raise RuntimeError("pad should be smaller than or equal to half of kernel size, but "
+                               f"got padW = {p[1]}, padH = {p[0]}, kW = {kW}, kH = {kH}")
         if not all(o >= 1 for o in out):
             raise RuntimeError(f"Given input size: ({shape[-3]}x{sp[0]}x{sp[1]}). Calculated "
                                f"output size: ({shape[-3]}x{out[0]}x{out[1]}). Output size is "

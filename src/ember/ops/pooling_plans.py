@@ -145,12 +145,10 @@ def strided_max(x, k, s, p, d, out):
     else:
         padded = x
     nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
-    plane = [int(np.prod(spatial[a + 1:], dtype=np.int64)) for a in range(n)]
     starts = [np.arange(o, dtype=np.int64) * ss - pp for o, ss, pp in zip(out, s, p)]
-
-    # Which kernel offset won (a small integer per output): the flat index
-    # is made from it once at the end. It starts at each window's first
-    # offset inside the input.
+    # Which kernel offset won (a small integer per output; offset_indices
+    # makes the flat index of it). It starts at each window's first offset
+    # inside the input.
     first = [np.where(st < 0, (-st + dd - 1) // dd, 0) for st, dd in zip(starts, d)]
     which_dtype = np.int8 if int(np.prod(k)) < 127 else np.int64
     best = np.full(lead + tuple(out), lowest, x.dtype)
