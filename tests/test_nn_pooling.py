@@ -232,3 +232,12 @@ def test_gradient_of_a_constant_upstream_requires_grad_vs_torch():
         assert en[0] == tn[0]
         np.testing.assert_allclose(eg, tg, rtol=1e-12)
         np.testing.assert_array_equal(ex, tx)
+
+
+def test_half_precision_sums_in_float_vs_torch():
+    x = distinct((2, 3, 9, 9), 0, np.float16)
+    for f in (lambda F, x: F.avg_pool2d(x, 3, 2, 1),
+              lambda F, x: F.avg_pool2d(x, 5, 1, 2, count_include_pad=False),
+              lambda F, x: F.adaptive_avg_pool2d(x, 4),
+              lambda F, x: F.max_pool2d(x, 3, 2, 1, return_indices=True)):
+        compare_pool(f, x, rtol=0, atol=0, grad=False)

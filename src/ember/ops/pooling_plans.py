@@ -314,25 +314,27 @@ class WindowSum:
         self.node, self.forward_node, self.adjoint_node = nodes
 
     def forward(self, x):
-        n = len(self.axes)
-        token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)
-        try:
-            for a, op in enumerate(self.axes):
-                x = op.apply(x, x.ndim - n + a)
-            return _divide(x, self.divisor)
-        finally:
-            restore(token)
+        return self._run(x, False)
 
     def adjoint(self, g):
+        return self._run(g, True)
+
+    def _run(self, x, adjoint):
         n = len(self.axes)
-        token = silence()
+        dtype = x.dtype
+        if dtype == np.float16:     # (PyTorch sums half floats in float)
+            x = x.astype(np.float32)
+        token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)
         try:
-            g = _divide(g, self.divisor)
+            if adjoint:
+                x = _divide(x, self.divisor)
             for a, op in enumerate(self.axes):
-                g = op.adjoint(g, g.ndim - n + a)
-            return g
+                x = (op.adjoint if adjoint else op.apply)(x, x.ndim - n + a)
+            if not adjoint:
+                x = _divide(x, self.divisor)
         finally:
             restore(token)
+        return x.astype(dtype, copy=False)
 
 
 # -- recorded: the formulas' two functions, each the other's derivative ----------
