@@ -236,7 +236,15 @@ UNPOOL_ERRORS = [
     lambda T: T.nn.functional.max_unpool1d(_pooled(T)[0][0], _pooled(T)[1][0], 2,
                                            output_size=(-1,)),
     lambda T: T.nn.functional.max_unpool2d(_pooled(T)[0][:, :0], _pooled(T)[1][:, :0], 2),
+    lambda T: T.nn.functional.max_unpool3d(*_pooled3(T), 2, stride=0),
+    lambda T: T.nn.functional.max_unpool2d(_pooled3(T)[0][0], _pooled3(T)[1][0], 2, stride=0),
+    lambda T: T.nn.functional.max_unpool3d(*_pooled3(T), (2, 2)),
 ]
+
+
+def _pooled3(T):
+    x = T.tensor(distinct((1, 1, 4, 4, 4), 0))
+    return T.nn.functional.max_pool3d(x, 2, return_indices=True)
 
 
 @pytest.mark.parametrize("fn", UNPOOL_ERRORS, ids=[str(i) for i in range(len(UNPOOL_ERRORS))])

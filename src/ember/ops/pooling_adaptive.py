@@ -148,13 +148,19 @@ def max_unpool(input, indices, n, output_size, stride=None, padding=None):
             raise RuntimeError(f"{fn}: Expected input to have non-zero size for non-batch "
                                f"dimensions, but got {list(x.shape)} with dimension {i} being "
                                "empty.")
+    if n == 3 and not all(v > 0 for v in stride):
+        raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
     size = int(np.prod(output_size, dtype=np.int64))
     bad = (idx < 0) | (idx >= size)
     if bad.any():
         shown = "x".join(str(v) for v in output_size)
-        # (PyTorch's loop goes on past a bad index: the last one is reported)
-        raise RuntimeError(f"Found an invalid max index: {int(idx[bad].ravel()[-1])} (output "
-                           f"volumes are of size {shown})")
+        # (PyTorch's loop over a plane goes on past a bad index: the first
+        # plane with one reports its last)
+        planes = bad.reshape(int(np.prod(x.shape[:x.ndim - n], dtype=np.int64)), -1)
+        plane = int(planes.any(1).argmax())
+        first = idx.reshape(planes.shape)[plane][planes[plane]]
+        raise RuntimeError(f"Found an invalid max index: {int(first[-1])} (output volumes are of "
+                           f"size {shown})")
     plan = Gather(idx, tuple(output_size), False, UNPOOL_NODES[n])
     return recorded(plan.node, plan.adjoint(x), (input,), (plan,))
 
