@@ -138,11 +138,12 @@ def _unpool_output_size(input, kernel_size, stride, padding, output_size):
 
 
 def _unpool_args(n, kernel_size, stride, padding):
-    def tup(v):
-        v = ints(v, "kernel_size", f"max_unpool{n}d", 3)
+    def tup(v, name, pos):
+        v = ints(v, name, f"max_unpool{n}d", pos)
         return v * n if len(v) == 1 else v
-    kernel_size = tup(kernel_size)
-    return kernel_size, tup(stride) if stride is not None else kernel_size, tup(padding)
+    kernel_size = tup(kernel_size, "kernel_size", 3)
+    stride = tup(stride, "stride", 4) if stride is not None else kernel_size
+    return kernel_size, stride, tup(padding, "padding", 5)
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
