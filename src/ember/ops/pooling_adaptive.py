@@ -154,8 +154,8 @@ def max_unpool(input, indices, n, output_size, stride=None, padding=None):
     bad = (idx < 0) | (idx >= size)
     if bad.any():
         shown = "x".join(str(v) for v in output_size)
-        # (PyTorch's loop over a plane goes on past a bad index: the first
-        # plane with one reports its last)
+        # (PyTorch's loop over a plane goes on past a bad index and reports
+        # the last; across planes its threads decide: here the first plane)
         planes = bad.reshape(int(np.prod(x.shape[:x.ndim - n], dtype=np.int64)), -1)
         plane = int(planes.any(1).argmax())
         first = idx.reshape(planes.shape)[plane][planes[plane]]
