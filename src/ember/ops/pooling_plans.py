@@ -1,0 +1,379 @@
+"""The arithmetic of every pool, as two kinds of linear "plans".
+
+A pool's backward is linear in the incoming gradient, and so is the backward
+of that backward. Each plan is a pair of adjoint maps on the trailing
+spatial dims (any leading dims are planes):
+
+    WindowSum       y = (sum over each window of x) / divisor   (avg pools)
+    Gather          y = x.flat[indices] within each plane       (adaptive max, unpool)
+    StridedGather   the same, scattering back by kernel offset  (max pools)
+
+`forward` and `adjoint` run on arrays; `xp.pool_forward` / `xp.pool_adjoint`
+give the formulas both, recorded under create_graph=True, where each one's
+derivative is the other: double backward of any pool needs nothing more.
+
+Max pools loop over kernel offsets, each a strided view of the (padded)
+input; adaptive max pools, whose windows differ in size, reduce one axis at
+a time (a max over a box is a max of maxes) through a table of the input
+coordinates each window visits. Never a loop over pixels, planes or batch
+entries.
+"""
+from .._backend import np, restore, silence
+from ._common import recorded, wrap
+from ._registry import grad_fn
+from ._xp import provide
+
+__all__ = []
+
+
+# -- windows along one axis ------------------------------------------------------
+def adaptive_bounds(L, o):
+    """PyTorch's adaptive windows: [floor(i*L/o), ceil((i+1)*L/o))."""
+    i = np.arange(o, dtype=np.int64)
+    return i * L // o, -(-(i + 1) * L // o)
+
+
+def adaptive_windows(L, o):
+    start, end = adaptive_bounds(L, o)
+    k = int((end - start).max()) if o else 1
+    coords = start[:, None] + np.arange(k, dtype=np.int64)
+    return np.minimum(coords, end[:, None] - 1)
+
+
+def _pick(arr, col, axis):
+    """arr's entries at coordinates `col` along `axis` (a slice view when the
+    coordinates are evenly spaced, as they are away from the borders)."""
+    o = col.shape[0]
+    if o > 1:
+        step = int(col[1] - col[0])
+        if step > 0 and col[-1] == col[0] + step * (o - 1) and \
+                (o < 3 or np.array_equal(np.diff(col), np.full(o - 1, step))):
+            return arr[(slice(None),) * axis + (slice(int(col[0]), int(col[-1]) + 1, step),)]
+    return arr.take(col, axis)
+
+
+def window_max(x, tables):
+    """Max of x over the windows given per trailing axis by `tables` (from
+    adaptive_windows), and the flat index (within each plane) of the element
+    PyTorch picks: the first maximum in scan order, or the last NaN."""
+    n = len(tables)
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    vals, idx = x, None
+    for a in reversed(range(n)):
+        axis = x.ndim - n + a
+        table = tables[a]
+        best = np.array(_pick(vals, table[:, 0], axis))
+        which = np.zeros(best.shape, np.int64)
+        for j in range(1, table.shape[1]):
+            v = _pick(vals, table[:, j], axis)
+            better = v > best
+            if nan:
+                better |= v != v
+            np.maximum(best, v, out=best)       # (branch-free: see strided_max)
+            np.maximum(which, better * j, out=which)
+        shape = [1] * best.ndim
+        shape[axis] = table.shape[0]
+        # (an adaptive table's column j is min(start + j, end - 1))
+        coord = np.minimum(table[:, 0].reshape(shape) + which, table[:, -1].reshape(shape))
+        if idx is None:
+            idx = coord
+        else:
+            inner = int(np.prod(x.shape[axis + 1:], dtype=np.int64))
+            idx = coord * inner + np.take_along_axis(idx, coord, axis)
+        vals = best
+    return vals, idx
+
+
+def _axis_shape(a, n, size):
+    shape = [1] * n
+    shape[a] = size
+    return shape
+
+
+def flat_offsets(js, k):
+    """Per-axis offset numbers (arrays along each axis) -> one offset number."""
+    total = 0
+    for a, ja in enumerate(js):
+        total = total * k[a] + ja.reshape(_axis_shape(a, len(k), ja.shape[0]))
+    return total
+
+
+def padded_size(spatial, k, s, p, d, out):
+    """The input's size with its left padding and what the last windows
+    reach past its end."""
+    return tuple(pp + L + max(0, (o - 1) * ss + (kk - 1) * dd + 1 - pp - L)
+                 for L, kk, ss, pp, dd, o in zip(spatial, k, s, p, d, out))
+
+
+def _offset_views(padded, k, s, d, out):
+    """For each kernel offset (in scan order), the strided view of the
+    elements it visits in every window."""
+    for offsets in np.ndindex(*k):
+        yield padded[(Ellipsis,) + tuple(slice(j * dd, j * dd + (o - 1) * ss + 1, ss)
+                                         for j, dd, o, ss in zip(offsets, d, out, s))]
+
+
+def offset_indices(which, spatial, k, s, p, d, out):
+    """The flat index within each plane of the element each window's winning
+    kernel offset (`which`, from strided_max) points at."""
+    n = len(k)
+    plane = [int(np.prod(spatial[a + 1:], dtype=np.int64)) for a in range(n)]
+    js = np.unravel_index(np.arange(int(np.prod(k))), k)
+    step = sum(ja * dd * pl for ja, dd, pl in zip(js, d, plane))
+    base = sum((np.arange(o, dtype=np.int64) * ss - pp).reshape(_axis_shape(a, n, o)) * plane[a]
+               for a, (o, ss, pp) in enumerate(zip(out, s, p)))
+    # (a window without any input element, from an absurd dilation, points
+    # past the plane, as PyTorch's does)
+    return step.take(which) + base
+
+
+def strided_max(x, k, s, p, d, out):
+    """Max pool over the trailing len(k) axes, as PyTorch's kernel scans:
+    from -inf (the lowest integer), a later element wins only when greater
+    (or NaN), so ties keep the first maximum, NaN the last, and a window of
+    -inf the first position inside the input. One pass per kernel offset
+    over a strided view of the input padded with that lowest value. Gives
+    the maxima and the winning offset numbers (see offset_indices)."""
+    n = len(k)
+    spatial = x.shape[x.ndim - n:]
+    lead = x.shape[:x.ndim - n]
+    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    size = padded_size(spatial, k, s, p, d, out)
+    if size != tuple(spatial):
+        padded = np.full(lead + size, lowest, x.dtype)
+        padded[(Ellipsis,) + tuple(slice(pp, pp + L) for pp, L in zip(p, spatial))] = x
+    else:
+        padded = x
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    starts = [np.arange(o, dtype=np.int64) * ss - pp for o, ss, pp in zip(out, s, p)]
+    # Which kernel offset won (a small integer per output; offset_indices
+    # makes the flat index of it). It starts at each window's first offset
+    # inside the input.
+    first = [np.where(st < 0, (-st + dd - 1) // dd, 0) for st, dd in zip(starts, d)]
+    which_dtype = np.int8 if int(np.prod(k)) < 127 else np.int64
+    best = np.full(lead + tuple(out), lowest, x.dtype)
+    which = np.empty(best.shape, which_dtype)
+    which[...] = flat_offsets(first, k)
+    better = np.empty(best.shape, bool)
+    for j, view in enumerate(_offset_views(padded, k, s, d, out)):
+        np.greater(view, best, out=better)
+        if nan:
+            better |= view != view
+        # Branch-free updates (a masked copy costs ten times more): the max
+        # keeps NaN once met, and offsets come in increasing order, so the
+        # last offset that won is the largest.
+        np.maximum(best, view, out=best)
+        np.maximum(which, better.view(np.int8) * which.dtype.type(j), out=which)
+    return best, which
+
+
+# -- the plans --------------------------------------------------------------------
+class Gather:
+    """y = x.flat[indices] per plane; its adjoint scatters back (summed where
+    windows overlap, assigned where they cannot, as max_unpool does)."""
+    __slots__ = ("indices", "in_spatial", "accumulate", "node", "forward_node", "adjoint_node")
+
+    def __init__(self, indices, in_spatial, accumulate, nodes):
+        self.indices = indices
+        self.in_spatial = tuple(in_spatial)
+        self.accumulate = accumulate
+        self.node, self.forward_node, self.adjoint_node = nodes
+
+    def forward(self, x):
+        size = int(np.prod(self.in_spatial, dtype=np.int64))
+        flat = x.reshape((-1, size))
+        idx = np.minimum(self.indices.reshape(flat.shape[0], -1), size - 1)
+        return np.take_along_axis(flat, idx, 1).reshape(self.indices.shape)
+
+    def adjoint(self, g):
+        n = len(self.in_spatial)
+        planes = int(np.prod(self.indices.shape[:self.indices.ndim - n], dtype=np.int64))
+        size = int(np.prod(self.in_spatial, dtype=np.int64))
+        lead = self.indices.shape[:self.indices.ndim - n]
+        idx = self.indices.reshape(planes, -1)
+        g2 = np.ascontiguousarray(g).reshape(planes, -1)
+        if self.accumulate:
+            flat = idx + (np.arange(planes, dtype=np.int64) * size)[:, None]
+            out = np.bincount(flat.ravel(), g2.ravel(), planes * size).astype(g.dtype, copy=False)
+        else:
+            out = np.zeros((planes, size), g.dtype)
+            np.put_along_axis(out, idx, g2, 1)
+        return out.reshape(lead + self.in_spatial)
+
+
+class StridedGather(Gather):
+    """A max pool's gather, whose adjoint scatters by kernel offset: for each
+    offset, the gradients of the windows it won, added to a strided view
+    (branch-free, and no index arithmetic over the whole input). Its flat
+    indices are made when first asked for."""
+    __slots__ = ("which", "geometry")
+
+    def __init__(self, which, spatial, geometry, nodes):
+        super().__init__(None, spatial, True, nodes)
+        self.which = which
+        self.geometry = geometry        # k, s, p, d, out
+
+    def flat_indices(self):
+        if self.indices is None:
+            self.indices = offset_indices(self.which, self.in_spatial, *self.geometry)
+        return self.indices
+
+    def forward(self, x):
+        self.flat_indices()
+        return Gather.forward(self, x)
+
+    def adjoint(self, g):
+        k, s, p, d, out = self.geometry
+        n = len(k)
+        lead = g.shape[:g.ndim - n]
+        padded = np.zeros(lead + padded_size(self.in_spatial, k, s, p, d, out), g.dtype)
+        for j, view in enumerate(_offset_views(padded, k, s, d, out)):
+            view += g * (self.which == j)
+        return padded[(Ellipsis,) + tuple(slice(pp, pp + L)
+                                          for pp, L in zip(p, self.in_spatial))]
+
+
+class StridedSum:
+    """Sums over windows of k (step s, left padding p) along one axis."""
+    __slots__ = ("L", "k", "s", "p", "o")
+
+    def __init__(self, L, k, s, p, o):
+        self.L, self.k, self.s, self.p, self.o = L, k, s, p, o
+
+    def _padded_length(self):
+        return max(self.p + self.L, (self.o - 1) * self.s + self.k)
+
+    def _slice(self, axis, j):
+        return (slice(None),) * axis + (slice(j, j + (self.o - 1) * self.s + 1, self.s),)
+
+    def apply(self, x, axis):
+        Lp = self._padded_length()
+        if self.p or Lp > self.L:
+            shape = list(x.shape)
+            shape[axis] = Lp
+            xp_ = np.zeros(shape, x.dtype)
+            xp_[(slice(None),) * axis + (slice(self.p, self.p + self.L),)] = x
+            x = xp_
+        out = np.array(x[self._slice(axis, 0)])
+        for j in range(1, self.k):
+            out += x[self._slice(axis, j)]
+        return out
+
+    def adjoint(self, g, axis):
+        shape = list(g.shape)
+        shape[axis] = self._padded_length()
+        out = np.zeros(shape, g.dtype)
+        for j in range(self.k):
+            out[self._slice(axis, j)] += g
+        return out[(slice(None),) * axis + (slice(self.p, self.p + self.L),)]
+
+
+class RangeSum:
+    """Sums over the windows [start, end) along one axis (adaptive pools): a
+    loop over the few output positions, each a slice sum (a 0/1 matrix
+    product would spread an inf or NaN to windows that do not hold it)."""
+    __slots__ = ("L", "start", "end")
+
+    def __init__(self, L, start, end):
+        self.L, self.start, self.end = L, [int(v) for v in start], [int(v) for v in end]
+
+    def apply(self, x, axis):
+        shape = list(x.shape)
+        shape[axis] = len(self.start)
+        out = np.empty(shape, x.dtype)
+        lead = (slice(None),) * axis
+        for o, (a, b) in enumerate(zip(self.start, self.end)):
+            out[lead + (slice(o, o + 1),)] = x[lead + (slice(a, b),)].sum(axis, keepdims=True)
+        return out
+
+    def adjoint(self, g, axis):
+        shape = list(g.shape)
+        shape[axis] = self.L
+        out = np.zeros(shape, g.dtype)
+        lead = (slice(None),) * axis
+        for o, (a, b) in enumerate(zip(self.start, self.end)):
+            out[lead + (slice(a, b),)] += g[lead + (slice(o, o + 1),)]
+        return out
+
+
+def _divide(a, divisor):
+    if a.dtype.kind in "iu":    # C's integer division: toward zero
+        q = np.abs(a) // divisor
+        return np.where(a < 0, -q, q).astype(a.dtype)
+    return a / np.asarray(divisor, a.dtype)
+
+
+class WindowSum:
+    """y = window sums along each trailing axis, divided by `divisor` (a
+    number or an array over the output's spatial dims)."""
+    __slots__ = ("axes", "divisor", "node", "forward_node", "adjoint_node")
+
+    def __init__(self, axes, divisor, nodes):
+        self.axes = axes
+        self.divisor = divisor
+        self.node, self.forward_node, self.adjoint_node = nodes
+
+    def forward(self, x):
+        return self._run(x, False)
+
+    def adjoint(self, g):
+        return self._run(g, True)
+
+    def _run(self, x, adjoint):
+        n = len(self.axes)
+        dtype = x.dtype
+        if dtype == np.float16:     # (PyTorch sums half floats in float)
+            x = x.astype(np.float32)
+        token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)
+        try:
+            if adjoint:
+                x = _divide(x, self.divisor)
+            for a, op in enumerate(self.axes):
+                x = (op.adjoint if adjoint else op.apply)(x, x.ndim - n + a)
+            if not adjoint:
+                x = _divide(x, self.divisor)
+        finally:
+            restore(token)
+        return x.astype(dtype, copy=False)
+
+
+# -- recorded: the formulas' two functions, each the other's derivative ----------
+def node_family(name, gather):
+    """The nodes of the pool PyTorch calls `name`: its own (whose formula
+    reads the input, as PyTorch's saves it), the one its forward map records
+    under double backward, and that of its backward, which like PyTorch's
+    also takes the pool's input (with a zero derivative), so a gradient taken
+    with create_graph=True requires grad even for a constant upstream one."""
+    node = grad_fn(f"{name}Backward0",
+                   self=lambda xp, g, self, plan: xp.pool_adjoint(g, plan, self))
+    back = grad_fn(f"{name}BackwardBackward0",
+                   grad_output=lambda xp, g, plan: xp.pool_forward(g, plan),
+                   self=lambda xp, g, self: xp.pool_zeros(self))
+    return node, _gather_node() if gather else node, back
+
+
+def unpool_nodes(n):
+    """max_unpool's node (its forward is a gather's adjoint, recorded with
+    an input slot for the indices, which take no gradient)."""
+    name = f"MaxUnpool{n}DBackward0"
+    forward = lambda xp, g, plan: xp.pool_forward(g, plan)      # noqa: E731
+    return (grad_fn(name, self=forward), _gather_node(),
+            grad_fn(name, self=forward, indices=lambda xp, g: None))
+
+
+def _gather_node():
+    return grad_fn("GatherBackward0", self=lambda xp, g, plan: xp.pool_adjoint(g, plan, None))
+
+
+def _forward_recorded(x, plan):
+    return recorded(plan.forward_node, plan.forward(x._data), (x,), (plan,))
+
+
+def _adjoint_recorded(g, plan, input=None):
+    return recorded(plan.adjoint_node, plan.adjoint(g._data), (g, input), (plan,))
+
+
+provide("pool_forward", lambda x, plan: plan.forward(x), _forward_recorded)
+provide("pool_adjoint", lambda g, plan, input=None: plan.adjoint(g), _adjoint_recorded)
+provide("pool_zeros", lambda x: np.zeros(x.shape, x.dtype),
+        lambda x: wrap(np.zeros(x._data.shape, x._data.dtype)))
