@@ -12,13 +12,14 @@ from ._functional.vision import *  # noqa: F401,F403
 from ._functional.normalization import *  # noqa: F401,F403
 from ._functional.distance import *  # noqa: F401,F403
 from ._functional.sparse import *  # noqa: F401,F403
+from ._functional.attention import *  # noqa: F401,F403
 from ._functional.loss import _legacy_get_string, _reduction  # noqa: F401 (modules use them)
 from ._functional import (activation as _activation, loss as _loss, dropout as _dropout,
                           conv as _conv, pooling as _pooling, vision as _vision,
                           normalization as _normalization, distance as _distance,
-                          sparse as _sparse)
+                          sparse as _sparse, attention as _attention)
 
 __all__ = ["linear"]
 for _m in (_activation, _loss, _dropout, _conv, _pooling, _vision, _normalization,
-           _distance, _sparse):
+           _distance, _sparse, _attention):
     __all__ += _m.__all__

@@ -38,7 +38,8 @@ from ._registry import REGISTRY
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
-               convolution, pooling, sampling, normalization, loss)
+               convolution, pooling, sampling, normalization, loss, embedding, recurrent,
+               attention)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)

@@ -18,12 +18,16 @@ from .normalization import *  # noqa: F401,F403
 from .instancenorm import *  # noqa: F401,F403
 from .distance import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
+from .transformer import *  # noqa: F401,F403
 from . import (module, linear, activation, container, loss, dropout, flatten, conv, fold,
                pooling, padding, upsampling, pixelshuffle, channelshuffle, batchnorm,
-               normalization, instancenorm, distance, sparse)
+               normalization, instancenorm, distance, sparse, rnn, attention,
+               transformer)
 
 __all__ = ["Module"]
 for _m in (linear, activation, container, loss, dropout, flatten, conv, fold, pooling, padding,
            upsampling, pixelshuffle, channelshuffle, batchnorm, normalization, instancenorm,
-           distance, sparse):
+           distance, sparse, rnn, attention, transformer):
     __all__ += _m.__all__

@@ -1,6 +1,6 @@
 """torch.nn.utils: gradient clipping, parameter <-> vector, parametrizations,
 weight and spectral norm, conv/linear + batch-norm fusion, functional_call."""
-from . import parametrizations, parametrize, stateless
+from . import parametrizations, parametrize, rnn, stateless
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_,  # noqa: F401
                         clip_grads_with_norm_, get_total_norm)
 from .convert_parameters import parameters_to_vector, vector_to_parameters
@@ -13,5 +13,5 @@ from .weight_norm import remove_weight_norm, weight_norm
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_",
            "fuse_conv_bn_eval", "fuse_conv_bn_weights", "fuse_linear_bn_eval",
            "fuse_linear_bn_weights", "get_total_norm", "parameters_to_vector",
-           "parametrizations", "parametrize", "remove_spectral_norm", "remove_weight_norm",
+           "parametrizations", "parametrize", "remove_spectral_norm", "rnn", "remove_weight_norm",
            "skip_init", "spectral_norm", "stateless", "vector_to_parameters", "weight_norm"]
