@@ -1,3 +1,268 @@
-"""Ops of torch.nn: normalization (filled in by the nn issue)."""
+"""Normalisation ops of the torch namespace: batch_norm, layer_norm and
+group_norm record one node each (PyTorch's Native*Backward0, with the
+closed-form gradients); instance_norm is batch_norm over a (1, N*C, ...)
+view and rms_norm is composed of pointwise ops, as PyTorch builds them.
+Dropout ops: normalization_dropout.py.
+
+Each backward formula has two faces, chosen by `xp.recording`: on arrays it
+reuses the statistics saved by the forward; on Tensors (create_graph=True)
+it recomputes them from the input with recorded ops, so that the gradient is
+itself differentiable in the input, the weight and the incoming gradient."""
+import math
+
+from .. import _dtype as D
+from ._common import np, recorded, wrap
+from ._registry import grad_fn, register
 
 __all__ = []
+
+
+def _const(xp, a):
+    return wrap(np.asarray(a)) if xp.recording else a
+
+
+def _other_axes(ndim):
+    """Every axis but the channel axis (1): what batch norm reduces over."""
+    return (0,) + tuple(range(2, ndim))
+
+
+def _channel_shape(ndim, c):
+    return (1, c) + (1,) * (ndim - 2)
+
+
+def _count(shape, axes):
+    return math.prod(shape[a] for a in axes)
+
+
+def _normalized_grad(xp, gs, x, axes, eps, mean=None, rstd=None):
+    """The gradient through (x - mean) * rstd over `axes` (mean and variance
+    taken there) for the incoming gradient `gs`. Without `mean`/`rstd` both
+    are recomputed from `x`, so the result is differentiable in `x` again."""
+    if mean is None:
+        mean = xp.mean_keep(x, axes)
+        xc = x - mean
+        rstd = (xp.mean_keep(xc * xc, axes) + eps) ** -0.5
+    else:
+        xc = x - mean
+    xhat = xc * rstd
+    return rstd * (gs - xp.mean_keep(gs, axes) - xhat * xp.mean_keep(gs * xhat, axes))
+
+
+# -- batch_norm -------------------------------------------------------------------
+def _bn_invstd(rv, eps):
+    # (eval mode: PyTorch takes 1 / sqrt(var + eps) in the input's precision)
+    return 1 / np.sqrt(rv + rv.dtype.type(eps))
+
+
+def _bn_stats(x3, count):
+    """Per-channel mean and variance sum of (N, C, S) `x3`, accumulated in
+    double as PyTorch's CPU kernel does, each rounded to the input's dtype.
+    Also returns the float buffer of squared deviations, free for reuse."""
+    dt = x3.dtype
+    mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
+    dev = np.subtract(x3, mean[:, None])
+    np.multiply(dev, dev, out=dev)
+    var_sum = dev.sum(axis=(0, 2), dtype=np.float64).astype(dt)
+    return mean, var_sum, dev
+
+
+def _bn_forward(x, w, b, rm, rv, training, momentum, eps):
+    """Output, saved mean and saved invstd (empty in eval mode) of batch norm;
+    running stats updated in place (the unbiased variance, as PyTorch)."""
+    dt = x.dtype
+    n, c = x.shape[0], x.shape[1]
+    x3 = x.reshape(n, c, -1)
+    count = x3.shape[0] * x3.shape[2]
+    out = None
+    with np.errstate(all="ignore"):
+        if training:
+            mean, var_sum, out = _bn_stats(x3, count)
+            var = var_sum / dt.type(count)
+            invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
+                .astype(dt)
+            m = dt.type(momentum)
+            if rm is not None:
+                rm._data[...] = m * mean + dt.type(1 - momentum) * rm._data.astype(dt)
+                rm._bump()
+            if rv is not None:
+                unbiased = var_sum / dt.type(count - 1)
+                rv._data[...] = m * unbiased + dt.type(1 - momentum) * rv._data.astype(dt)
+                rv._bump()
+            use_mean, use_invstd = mean, invstd
+        else:
+            mean = invstd = np.empty(0, dt)
+            use_mean = rm._data.astype(dt)
+            use_invstd = _bn_invstd(rv._data.astype(dt), eps)
+        alpha = use_invstd if w is None else use_invstd * w._data
+        # (PyTorch forms beta = bias - mean * alpha with one rounding, and the
+        # output as x * alpha + beta)
+        beta = (0.0 if b is None else b._data.astype(np.float64)) \
+            - use_mean.astype(np.float64) * alpha
+        beta = beta.astype(dt)
+        if out is None:
+            out = np.empty_like(x3)
+        np.multiply(x3, alpha[:, None], out=out)
+        out += beta[:, None]
+    return out.reshape(x.shape), mean, invstd
+
+
+def _bn_input_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
+                   training, eps):
+    c = input.shape[1]
+    shape = _channel_shape(input.ndim, c)
+    w = 1 if weight is None else xp.reshape(weight, shape)
+    if not training:
+        inv = _const(xp, _bn_invstd(running_var, eps).reshape(shape))
+        return g * (w * inv)
+    axes = _other_axes(input.ndim)
+    if xp.recording:
+        return _normalized_grad(xp, g * w, input, axes, eps)
+    return _normalized_grad(xp, g * w, input, axes, eps, save_mean.reshape(shape),
+                            save_invstd.reshape(shape))
+
+
+def _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd, training, eps):
+    shape = _channel_shape(input.ndim, input.shape[1])
+    axes = _other_axes(input.ndim)
+    if training and xp.recording:
+        mean = xp.mean_keep(input, axes)
+        xc = input - mean
+        return xc * (xp.mean_keep(xc * xc, axes) + eps) ** -0.5
+    if training:
+        mean, inv = save_mean, save_invstd
+    else:
+        mean, inv = running_mean, _bn_invstd(running_var, eps)
+    return (input - _const(xp, mean.reshape(shape))) * _const(xp, inv.reshape(shape))
+
+
+_BatchNormFormulas = grad_fn(
+    "NativeBatchNormBackward0",
+    input=_bn_input_grad,
+    weight=lambda xp, g, input, running_mean, running_var, save_mean, save_invstd, training,
+    eps: xp.sum(g * _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd,
+                             training, eps), _other_axes(g.ndim)),
+    bias=lambda xp, g: xp.sum(g, _other_axes(g.ndim)))
+
+
+class NativeBatchNormBackward0(_BatchNormFormulas):
+    """On arrays the three gradients share their per-channel sums, and take
+    as few passes over the input as PyTorch's kernel does."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)
+        with np.errstate(all="ignore"):
+            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs)
+
+
+def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs):
+    dt = g.dtype
+    n, c = g.shape[0], g.shape[1]
+    g3 = g.reshape(n, c, -1)
+    count = g3.shape[0] * g3.shape[2]
+    if not training:
+        mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
+    # Per (sample, channel) sums by BLAS, then over the samples in double:
+    # PyTorch's order (a vector reduction per plane, accumulated in double).
+    ones = np.ones(g3.shape[2], dt)
+    grad_sum = np.matmul(g3, ones).sum(axis=0, dtype=np.float64)
+    dx = dw = db = None
+    xc = dotp = None
+    if needs[1] or (needs[0] and training):
+        xc = x.reshape(n, c, -1) - mean[:, None]
+        dotp = np.matmul(xc[:, :, None, :], g3[:, :, :, None])[:, :, 0, 0] \
+            .sum(axis=0, dtype=np.float64)
+    scale = invstd if w is None else invstd * w
+    if needs[0]:
+        if training:
+            k = dotp.astype(dt) * invstd * invstd / dt.type(count)
+            np.multiply(xc, k[:, None], out=xc)
+            xc += (grad_sum / count).astype(dt)[:, None]
+            np.subtract(g3, xc, out=xc)
+            xc *= scale[:, None]
+            dx = xc.reshape(g.shape)
+        else:
+            dx = g * scale.reshape(_channel_shape(g.ndim, c))
+    if needs[1]:
+        dw = (dotp * invstd).astype(dt)
+    if needs[2]:
+        db = grad_sum.astype(dt)
+    return dx, dw, db
+
+
+def _check_features(name, t, c):
+    if t is not None and t._data.size != c:
+        raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+
+
+def _float_check(input, op):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{op}" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled):
+    x = input._data
+    if x.ndim < 2:
+        input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
+    c = x.shape[1]
+    if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
+        raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
+                        f"{type(momentum).__name__}")
+    _check_features("running_mean", running_mean, c)
+    if running_mean is None and not training:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    _check_features("running_var", running_var, c)
+    if running_var is None and not training:
+        raise RuntimeError("running_var must be defined in evaluation mode")
+    _check_features("weight", weight, c)
+    _check_features("bias", bias, c)
+    _float_check(input, "batch_norm")
+    if x.size == 0:
+        out = x.copy()
+        mean = invstd = np.empty(0, x.dtype)
+    else:
+        out, mean, invstd = _bn_forward(x, weight, bias, running_mean, running_var,
+                                        bool(training), float(momentum), float(eps))
+    consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
+              "running_var": None if running_var is None else running_var._data.copy(),
+              "save_mean": mean, "save_invstd": invstd, "training": bool(training),
+              "eps": float(eps)}
+    return recorded(NativeBatchNormBackward0, out, (input, weight, bias),
+                    tuple(consts[k] for k in NativeBatchNormBackward0._consts))
+
+
+batch_norm = register(batch_norm, method=False, out=False)
+
+
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                  eps, cudnn_enabled):
+    """Batch norm of the (1, N*C, ...) view: each sample's channels normalised
+    on their own; running stats are the average over the batch."""
+    x = input._data
+    n, c = x.shape[0], x.shape[1]
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
+    shape = (1, n * c) + x.shape[2:]
+    rep = [None if t is None else t.repeat(n) for t in (weight, bias)]
+    stats = [None if t is None else wrap(np.tile(t._data, n)) for t in (running_mean,
+                                                                         running_var)]
+    out = batch_norm(input.reshape(shape) if x.flags.c_contiguous else input.contiguous()
+                     .view(shape), rep[0], rep[1], stats[0], stats[1], use_input_stats,
+                     momentum, eps, cudnn_enabled)
+    for t, s in zip((running_mean, running_var), stats):
+        if t is not None and use_input_stats:
+            t._data[...] = s._data.reshape(n, c).mean(axis=0).astype(t._data.dtype)
+            t._bump()
+    return out.view(x.shape)
+
+
+instance_norm = register(instance_norm, method=False, out=False)
+
+
+# (sister files: they read the helpers above)
+from . import normalization_layer, normalization_dropout  # noqa: E402,F401
