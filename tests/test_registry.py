@@ -59,7 +59,10 @@ def test_surface_matches_torch(name):
         assert hasattr(torch.Tensor, alias + "_") == bool(info.inplace), alias
         if info.namespace == "torch":
             has = info.inplace_function is True or alias in (info.inplace_function or ())
-            assert hasattr(torch, alias + "_") == bool(info.inplace and has), alias
+            # (torch.dropout_ and its kin are functions with no Tensor method:
+            # each is declared as an op of its own)
+            assert hasattr(torch, alias + "_") == bool(info.inplace and has) or (
+                not info.method and alias + "_" in REGISTRY), alias
 
 
 def _call_with_out(lib, info, arrays, out):

@@ -86,7 +86,9 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps):
                 rm._bump()
             if rv is not None:
                 unbiased = var_sum / dt.type(count - 1)
-                rv._data[...] = m * unbiased + dt.type(1 - momentum) * rv._data.astype(dt)
+                # (PyTorch's kernel fuses this multiply-add: one rounding)
+                rv._data[...] = (np.float64(m) * unbiased
+                                 + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
                 rv._bump()
             use_mean, use_invstd = mean, invstd
         else:
@@ -135,13 +137,19 @@ def _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd, train
     return (input - _const(xp, mean.reshape(shape))) * _const(xp, inv.reshape(shape))
 
 
+def _bn_weight_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
+                    training, eps):
+    xhat = _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd, training, eps)
+    return xp.sum(g * xhat, _other_axes(g.ndim))
+
+
+# (PyTorch's one formula for the three reads the input and the weight, so
+# both are saved whichever of the three requires grad)
 _BatchNormFormulas = grad_fn(
     "NativeBatchNormBackward0",
     input=_bn_input_grad,
-    weight=lambda xp, g, input, running_mean, running_var, save_mean, save_invstd, training,
-    eps: xp.sum(g * _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd,
-                             training, eps), _other_axes(g.ndim)),
-    bias=lambda xp, g: xp.sum(g, _other_axes(g.ndim)))
+    weight=_bn_weight_grad,
+    bias=lambda xp, g, input, weight, *rest: xp.sum(g, _other_axes(g.ndim)))
 
 
 class NativeBatchNormBackward0(_BatchNormFormulas):

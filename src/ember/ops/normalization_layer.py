@@ -3,6 +3,7 @@ NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
 from ._common import np, recorded
 from ._registry import grad_fn, register
+from .special_namespace import AddBackward1
 from .normalization import _float_check, _normalized_grad
 
 __all__ = []
@@ -33,7 +34,7 @@ def _ln_axes(ndim, k):
     return tuple(range(ndim - k, ndim))
 
 
-def _ln_input_grad(xp, g, input, weight, k, eps, mean, rstd):
+def _ln_input_grad(xp, g, input, weight, bias, k, eps, mean, rstd):
     gs = g if weight is None else g * weight
     axes = _ln_axes(input.ndim, k)
     if xp.recording:
@@ -41,13 +42,15 @@ def _ln_input_grad(xp, g, input, weight, k, eps, mean, rstd):
     return _normalized_grad(xp, gs, input, axes, eps, mean, rstd)
 
 
+# (PyTorch's one formula for the three reads input, weight and bias: all are
+# saved whichever of the three requires grad)
 NativeLayerNormBackward0 = grad_fn(
     "NativeLayerNormBackward0",
     input=_ln_input_grad,
-    weight=lambda xp, g, input, k, eps, mean, rstd: xp.sum(
+    weight=lambda xp, g, input, weight, bias, k, eps, mean, rstd: xp.sum(
         g * _xhat(xp, input, _ln_axes(input.ndim, k), eps, mean, rstd),
         tuple(range(input.ndim - k))),
-    bias=lambda xp, g, k: xp.sum(g, tuple(range(g.ndim - k))))
+    bias=lambda xp, g, input, weight, bias, k: xp.sum(g, tuple(range(g.ndim - k))))
 
 
 def _shape_list(shape):
@@ -106,8 +109,8 @@ layer_norm = register(layer_norm, method=False, out=False)
 
 
 # -- group_norm ------------------------------------------------------------------
-def _gn_shape(x, groups):
-    return (x.shape[0], groups, -1)
+def _gn_shape(shape, groups):
+    return (shape[0], groups, -1)
 
 
 def _channel(xp, p, ndim):
@@ -125,17 +128,18 @@ def _gn_input_grad(xp, g, input, weight, groups, eps, mean, rstd):
     return xp.reshape(dx, tuple(input.shape))
 
 
-def _gn_weight_grad(xp, g, input, groups, eps, mean, rstd):
+def _gn_weight_grad(xp, g, input, weight, groups, eps, mean, rstd):
     x3 = xp.reshape(input, _gn_shape(input.shape, groups))
     xhat = xp.reshape(_xhat(xp, x3, (2,), eps, mean, rstd), tuple(input.shape))
     return xp.sum(g * xhat, (0,) + tuple(range(2, g.ndim)))
 
 
+# (PyTorch's one formula for the three reads the input and the weight)
 NativeGroupNormBackward0 = grad_fn(
     "NativeGroupNormBackward0",
     input=_gn_input_grad,
     weight=_gn_weight_grad,
-    bias=lambda xp, g: xp.sum(g, (0,) + tuple(range(2, g.ndim))))
+    bias=lambda xp, g, input, weight: xp.sum(g, (0,) + tuple(range(2, g.ndim))))
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -157,7 +161,6 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"input of shape {_shape_list(x.shape)}")
     _float_check(input, "GroupNormKernelImpl")
     with np.errstate(all="ignore"):
-        x3 = x.reshape(n, num_groups, -1)
         if x.size:
             mean, rstd = _moments(x.reshape(n * num_groups, -1), eps)
         else:
@@ -187,7 +190,10 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         eps = float(np.finfo(input._data.dtype).eps) if input._data.dtype.kind == "f" \
             else float(np.finfo(np.float32).eps)
     dims = tuple(range(-len(shape), 0))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    ms = input.pow(2).mean(dims, keepdim=True)
+    # (PyTorch adds eps as a Scalar, in place: AddBackward1)
+    ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))
+    out = input * ms.rsqrt()
     return out if weight is None else out * weight
 
 
