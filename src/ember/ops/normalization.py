@@ -11,7 +11,7 @@ itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
 from .. import _dtype as D
-from ._common import np, recorded, wrap
+from ._common import _state, np, recorded, wrap
 from ._registry import grad_fn, register
 
 __all__ = []
@@ -54,29 +54,57 @@ def _bn_invstd(rv, eps):
     return 1 / np.sqrt(rv + rv.dtype.type(eps))
 
 
-def _bn_stats(x3, count):
-    """Per-channel mean and variance sum of (N, C, S) `x3`, accumulated in
-    double as PyTorch's CPU kernel does, each rounded to the input's dtype.
-    Also returns the float buffer of squared deviations, free for reuse."""
-    dt = x3.dtype
-    mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
-    dev = np.subtract(x3, mean[:, None])
-    np.multiply(dev, dev, out=dev)
-    var_sum = dev.sum(axis=(0, 2), dtype=np.float64).astype(dt)
-    return mean, var_sum, dev
+def _plane_sum(a3):
+    """Per-channel sum of (N, C, S) `a3`: a vector sum per (sample, channel)
+    plane, the planes added in double (the order of PyTorch's kernels)."""
+    if a3.shape[2] >= 16:
+        return np.matmul(a3, np.ones(a3.shape[2], a3.dtype)).sum(axis=0, dtype=np.float64)
+    return a3.sum(axis=(0, 2), dtype=np.float64)
 
 
-def _bn_forward(x, w, b, rm, rv, training, momentum, eps):
-    """Output, saved mean and saved invstd (empty in eval mode) of batch norm;
+def _plane_dot(a3, b3):
+    """Per-channel sum of a3 * b3, as _plane_sum (a BLAS dot per plane)."""
+    if a3.shape[2] >= 16:
+        return np.matmul(a3[:, :, None, :], b3[:, :, :, None])[:, :, 0, 0] \
+            .sum(axis=0, dtype=np.float64)
+    return np.einsum("ncs,ncs->c", a3, b3, dtype=np.float64)
+
+
+class _Layout:
+    """An (N, C, ...) array seen for per-channel arithmetic. NumPy multiplies
+    by a contiguous row at the speed of a scalar, but by a (C, 1) column at
+    two thirds of it: with enough samples, a per-channel vector is laid out
+    along one sample's C*S elements (`row`) and the data seen as (N, C*S)."""
+    __slots__ = ("shape3", "flat", "s")
+
+    def __init__(self, shape):
+        n, c = shape[0], shape[1]
+        self.s = s = math.prod(shape[2:])
+        self.shape3 = (n, c, s)
+        self.flat = (n, c * s) if s == 1 or n >= 4 else self.shape3
+
+    def row(self, v):
+        if self.s == 1:
+            return v
+        return np.repeat(v, self.s) if len(self.flat) == 2 else v[:, None]
+
+
+def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
+    """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
+    and (training, when `keep`) the centred input for the backward pass;
     running stats updated in place (the unbiased variance, as PyTorch)."""
     dt = x.dtype
-    n, c = x.shape[0], x.shape[1]
-    x3 = x.reshape(n, c, -1)
+    lay = _Layout(x.shape)
+    x3, xf = x.reshape(lay.shape3), x.reshape(lay.flat)
     count = x3.shape[0] * x3.shape[2]
-    out = None
+    dev = None
     with np.errstate(all="ignore"):
         if training:
-            mean, var_sum, out = _bn_stats(x3, count)
+            # The mean summed in double (PyTorch's digits); the variance
+            # from the centred input, which the output and backward reuse.
+            mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
+            dev = np.subtract(xf, lay.row(mean))
+            var_sum = _plane_dot(dev.reshape(lay.shape3), dev.reshape(lay.shape3)).astype(dt)
             var = var_sum / dt.type(count)
             invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
                 .astype(dt)
@@ -90,22 +118,23 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps):
                 rv._data[...] = (np.float64(m) * unbiased
                                  + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
                 rv._bump()
-            use_mean, use_invstd = mean, invstd
+            scale = invstd if w is None else invstd * w._data
+            out = np.multiply(dev, lay.row(scale), out=None if keep else dev)
+            if b is not None:
+                out += lay.row(b._data)
         else:
             mean = invstd = np.empty(0, dt)
             use_mean = rm._data.astype(dt)
-            use_invstd = _bn_invstd(rv._data.astype(dt), eps)
-        alpha = use_invstd if w is None else use_invstd * w._data
-        # (PyTorch forms beta = bias - mean * alpha with one rounding, and the
-        # output as x * alpha + beta)
-        beta = (0.0 if b is None else b._data.astype(np.float64)) \
-            - use_mean.astype(np.float64) * alpha
-        beta = beta.astype(dt)
-        if out is None:
-            out = np.empty_like(x3)
-        np.multiply(x3, alpha[:, None], out=out)
-        out += beta[:, None]
-    return out.reshape(x.shape), mean, invstd
+            alpha = _bn_invstd(rv._data.astype(dt), eps)
+            if w is not None:
+                alpha = alpha * w._data
+            # (PyTorch forms beta = bias - mean * alpha with one rounding, and
+            # the output as x * alpha + beta)
+            beta = ((0.0 if b is None else b._data.astype(np.float64))
+                    - use_mean.astype(np.float64) * alpha).astype(dt)
+            out = np.multiply(xf, lay.row(alpha))
+            out += lay.row(beta)
+    return out.reshape(x.shape), mean, invstd, (dev if keep else None)
 
 
 def _bn_input_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
@@ -153,51 +182,59 @@ _BatchNormFormulas = grad_fn(
 
 
 class NativeBatchNormBackward0(_BatchNormFormulas):
-    """On arrays the three gradients share their per-channel sums, and take
-    as few passes over the input as PyTorch's kernel does."""
+    """On arrays the three gradients share their per-channel sums, and reuse
+    the centred input the forward pass kept (`_centered`)."""
     __slots__ = ()
 
     def apply(self, xp, grad, create_graph, needs):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)
+        # The kept centred input becomes the input's gradient (one array
+        # fewer); a second backward (retain_graph) recomputes it from x.
         with np.errstate(all="ignore"):
-            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs)
+            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs,
+                                self.__dict__.pop("_centered", None))
+
+    def _release(self):
+        super()._release()
+        self.__dict__.pop("_centered", None)
 
 
-def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs):
+def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
     dt = g.dtype
-    n, c = g.shape[0], g.shape[1]
-    g3 = g.reshape(n, c, -1)
+    lay = _Layout(g.shape)
+    g3, gf = g.reshape(lay.shape3), g.reshape(lay.flat)
     count = g3.shape[0] * g3.shape[2]
     if not training:
         mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
-    # Per (sample, channel) sums by BLAS, then over the samples in double:
-    # PyTorch's order (a vector reduction per plane, accumulated in double).
-    ones = np.ones(g3.shape[2], dt)
-    grad_sum = np.matmul(g3, ones).sum(axis=0, dtype=np.float64)
-    dx = dw = db = None
-    xc = dotp = None
+    grad_sum = _plane_sum(g3)
+    dx = dw = db = dotp = None
     if needs[1] or (needs[0] and training):
-        xc = x.reshape(n, c, -1) - mean[:, None]
-        dotp = np.matmul(xc[:, :, None, :], g3[:, :, :, None])[:, :, 0, 0] \
-            .sum(axis=0, dtype=np.float64)
+        if dev is None:
+            dev = np.subtract(x.reshape(lay.flat), lay.row(mean))
+        dotp = _plane_dot(dev.reshape(lay.shape3), g3)
     scale = invstd if w is None else invstd * w
     if needs[0]:
         if training:
+            # (g - mean(g) - xc * k) * invstd * w, as PyTorch's kernel
             k = dotp.astype(dt) * invstd * invstd / dt.type(count)
-            np.multiply(xc, k[:, None], out=xc)
-            xc += (grad_sum / count).astype(dt)[:, None]
-            np.subtract(g3, xc, out=xc)
-            xc *= scale[:, None]
-            dx = xc.reshape(g.shape)
+            dx = np.multiply(dev, lay.row(k), out=dev)
+            dx += lay.row((grad_sum / count).astype(dt))
+            np.subtract(gf, dx, out=dx)
+            dx *= lay.row(scale)
         else:
-            dx = g * scale.reshape(_channel_shape(g.ndim, c))
+            dx = gf * lay.row(scale)
+        dx = dx.reshape(g.shape)
     if needs[1]:
         dw = (dotp * invstd).astype(dt)
     if needs[2]:
         db = grad_sum.astype(dt)
     return dx, dw, db
+
+
+def _tracked(*tensors):
+    return _state.enabled and any(t is not None and t._requires_grad for t in tensors)
 
 
 def _check_features(name, t, c):
@@ -229,18 +266,22 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     _check_features("weight", weight, c)
     _check_features("bias", bias, c)
     _float_check(input, "batch_norm")
+    keep = _tracked(input, weight, bias)
     if x.size == 0:
-        out = x.copy()
+        out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        out, mean, invstd = _bn_forward(x, weight, bias, running_mean, running_var,
-                                        bool(training), float(momentum), float(eps))
+        out, mean, invstd, dev = _bn_forward(x, weight, bias, running_mean, running_var,
+                                             bool(training), float(momentum), float(eps), keep)
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
               "running_var": None if running_var is None else running_var._data.copy(),
               "save_mean": mean, "save_invstd": invstd, "training": bool(training),
               "eps": float(eps)}
-    return recorded(NativeBatchNormBackward0, out, (input, weight, bias),
-                    tuple(consts[k] for k in NativeBatchNormBackward0._consts))
+    y = recorded(NativeBatchNormBackward0, out, (input, weight, bias),
+                 tuple(consts[k] for k in NativeBatchNormBackward0._consts))
+    if dev is not None and y._grad_fn is not None:
+        y._grad_fn._centered = dev
+    return y
 
 
 batch_norm = register(batch_norm, method=False, out=False)
