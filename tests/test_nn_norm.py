@@ -403,3 +403,23 @@ def test_inplace_change_of_saved_input_is_caught():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ember.nn.functional.layer_norm(x, (3,)).sum().backward()
+
+
+def test_batchnorm_second_backward_and_partial_grads():
+    """The centred input kept by the forward pass is spent by the first
+    backward; a second one (retain_graph) recomputes it, with the same result.
+    Gradients for the weight alone, or the input alone, are PyTorch's too."""
+    def run(T, which):
+        x = T.tensor(_arr((5, 3, 4), 1), requires_grad="x" in which)
+        w = T.tensor(_arr((3,), 2), requires_grad="w" in which)
+        b = T.tensor(_arr((3,), 3), requires_grad="b" in which)
+        y = T.nn.functional.batch_norm(x, None, None, w, b, training=True)
+        g = T.tensor(_arr((5, 3, 4), 4))
+        leaves = [t for t in (x, w, b) if t.requires_grad]
+        first = T.autograd.grad(y, leaves, g, retain_graph=True)
+        second = T.autograd.grad(y, leaves, g)
+        return first, second
+    for which in ("xwb", "x", "w", "b", "wb"):
+        first, second = check(lambda T: run(T, which), rtol=2e-5, atol=2e-6)
+        for a, b in zip(first, second):
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
