@@ -10,13 +10,13 @@ __all__ = []
 
 
 def _moments(x2, eps):
-    """Mean and 1/sqrt(var + eps) of each row of 2-d `x2`, in its dtype
-    (PyTorch's CPU kernels keep float32 moments in float32 too)."""
+    """Mean, 1/sqrt(var + eps) and the centred rows of 2-d `x2`, in its
+    dtype (PyTorch's CPU kernels keep float32 moments in float32 too)."""
     mean = x2.mean(axis=1, keepdims=True)
     dev = x2 - mean
     var = np.einsum("ij,ij->i", dev, dev)[:, None] / x2.dtype.type(x2.shape[1])
     rstd = 1 / np.sqrt(np.maximum(var, 0) + x2.dtype.type(eps))
-    return mean, rstd
+    return mean, rstd, dev
 
 
 def _xhat(xp, x, axes, eps, mean, rstd):
@@ -44,13 +44,52 @@ def _ln_input_grad(xp, g, input, weight, bias, k, eps, mean, rstd):
 
 # (PyTorch's one formula for the three reads input, weight and bias: all are
 # saved whichever of the three requires grad)
-NativeLayerNormBackward0 = grad_fn(
+_LayerNormFormulas = grad_fn(
     "NativeLayerNormBackward0",
     input=_ln_input_grad,
     weight=lambda xp, g, input, weight, bias, k, eps, mean, rstd: xp.sum(
         g * _xhat(xp, input, _ln_axes(input.ndim, k), eps, mean, rstd),
         tuple(range(input.ndim - k))),
     bias=lambda xp, g, input, weight, bias, k: xp.sum(g, tuple(range(g.ndim - k))))
+
+
+class NativeLayerNormBackward0(_LayerNormFormulas):
+    """On arrays, PyTorch's kernel: per row ds = sum(g * w * x) and
+    db = sum(g * w), then dx = a * g * w + b * x + c with a = rstd."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, _, k, eps, mean, rstd = self._unpack(False)
+        with np.errstate(all="ignore"):
+            return _ln_backward(grad, x, w, k, mean, rstd, needs)
+
+
+def _ln_backward(g, x, w, k, mean, rstd, needs):
+    n = int(np.prod(g.shape[g.ndim - k:]))
+    g2, x2 = g.reshape(-1, n), x.reshape(-1, n)
+    mean, rstd = mean.reshape(-1, 1), rstd.reshape(-1, 1)
+    dx = dw = db = None
+    if needs[0]:
+        gw = g2 if w is None else g2 * w.reshape(-1)
+        ds = np.einsum("ij,ij->i", gw, x2)[:, None]
+        dbs = np.matmul(gw, np.ones(n, gw.dtype))[:, None]
+        scale = g.dtype.type(1 / n)
+        b = (dbs * mean - ds) * rstd * rstd * rstd * scale
+        c = -b * mean - dbs * rstd * scale
+        dx = np.multiply(gw, rstd, out=None if w is None else gw)
+        t = np.multiply(x2, b)
+        t += c
+        dx += t
+        dx = dx.reshape(g.shape)
+    if needs[1]:
+        xhat = np.multiply(x2, rstd)
+        xhat -= rstd * mean
+        dw = np.einsum("ij,ij->j", g2, xhat).reshape(w.shape)
+    if needs[2]:
+        db = np.matmul(np.ones(g2.shape[0], g2.dtype), g2).reshape(g.shape[g.ndim - k:])
+    return dx, dw, db
 
 
 def _shape_list(shape):
@@ -87,18 +126,12 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
     lead = x.shape[:x.ndim - k]
     x2 = x.reshape(-1, int(np.prod(shape)))
     with np.errstate(all="ignore"):
-        mean, rstd = _moments(x2, eps)
-        if weight is None or bias is None:
-            y = (x2 - mean) * rstd
-            if weight is not None:
-                y *= weight._data.reshape(-1)
-            if bias is not None:
-                y += bias._data.reshape(-1)
-        else:
-            # (PyTorch's order: (x * rstd - rstd * mean) * gamma + beta)
-            y = x2 * rstd
-            y += -rstd * mean
+        mean, rstd, y = _moments(x2, eps)
+        # (PyTorch's order: (x - mean) * rstd * gamma + beta)
+        y *= rstd
+        if weight is not None:
             y *= weight._data.reshape(-1)
+        if bias is not None:
             y += bias._data.reshape(-1)
     stat_shape = lead + (1,) * k
     return recorded(NativeLayerNormBackward0, y.reshape(x.shape), (input, weight, bias),
@@ -162,7 +195,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
     _float_check(input, "GroupNormKernelImpl")
     with np.errstate(all="ignore"):
         if x.size:
-            mean, rstd = _moments(x.reshape(n * num_groups, -1), eps)
+            mean, rstd, _ = _moments(x.reshape(n * num_groups, -1), eps)
         else:
             mean = rstd = np.zeros((n * num_groups, 1), x.dtype)
         mean, rstd = mean.reshape(n, num_groups, 1), rstd.reshape(n, num_groups, 1)
