@@ -173,3 +173,12 @@ def test_errors_as_torch():
         check(lambda T: getattr(T.nn, name)(1.2))
     leaf = lambda T: (T.ones(2, 3, requires_grad=True),)  # noqa: E731
     check_error(leaf, lambda T, t: F(T).dropout(t, 0.5, inplace=True))
+
+
+def test_integer_inputs_as_torch():
+    for fn in (lambda T: T.nn.functional.dropout(T.ones(2, 3, dtype=T.int64), 0.5),
+               lambda T: T.nn.functional.alpha_dropout(T.ones(2, 3, dtype=T.int64), 0.5, True),
+               lambda T: T.nn.functional.dropout2d(T.ones(2, 3, 2, dtype=T.bool), 0.5),
+               lambda T: T.nn.functional.dropout(T.ones(2, 3, dtype=T.int64), 1.0),
+               lambda T: T.nn.functional.dropout(T.ones(2, 3, dtype=T.int64), 0.5, False)):
+        check(fn)

@@ -423,3 +423,16 @@ def test_batchnorm_second_backward_and_partial_grads():
         first, second = check(lambda T: run(T, which), rtol=2e-5, atol=2e-6)
         for a, b in zip(first, second):
             np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_mixed_dtypes_refused_as_torch():
+    for fn in (lambda T: T.nn.BatchNorm1d(3)(T.ones(4, 3, dtype=T.float64)),
+               lambda T: T.nn.BatchNorm1d(3).eval()(T.ones(4, 3, dtype=T.float64)),
+               lambda T: T.nn.LayerNorm(3)(T.ones(2, 3, dtype=T.float64)),
+               lambda T: T.nn.GroupNorm(1, 3)(T.ones(2, 3, dtype=T.float64)),
+               lambda T: T.nn.InstanceNorm1d(3, affine=True)(T.ones(2, 3, 4, dtype=T.float64)),
+               lambda T: T.nn.functional.layer_norm(T.ones(2, 3, dtype=T.int64), (3,)),
+               lambda T: T.nn.functional.group_norm(T.ones(2, 3, dtype=T.int64), 1),
+               lambda T: T.nn.functional.batch_norm(T.ones(0, 3), T.zeros(3), T.ones(3)),
+               lambda T: T.nn.functional.layer_norm(T.ones(0, 3), (3,))):
+        check(fn)

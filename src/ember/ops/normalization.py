@@ -242,6 +242,14 @@ def _check_features(name, t, c):
         raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
 
 
+def _same_dtype(input, *others):
+    """PyTorch's CPU kernels take parameters of the input's dtype only."""
+    dt = input._data.dtype
+    for t in others:
+        if t is not None and t._data.dtype != dt:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
 def _float_check(input, op):
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f'"{op}" not implemented for '
@@ -266,6 +274,7 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     _check_features("weight", weight, c)
     _check_features("bias", bias, c)
     _float_check(input, "batch_norm")
+    _same_dtype(input, weight, bias, running_mean, running_var)
     keep = _tracked(input, weight, bias)
     if x.size == 0:
         out, dev = x.copy(), None

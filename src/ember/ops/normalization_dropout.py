@@ -6,6 +6,7 @@ generator, so a seeded call gives PyTorch's mask. The noise is multiplied in
 (MulBackward0); the alpha forms then add an offset (AddBackward0)."""
 import math
 
+from .. import _dtype as D
 from .. import _random as R
 from ._common import np, wrap
 from ._registry import register
@@ -38,6 +39,10 @@ def _dropout(input, p, train, feature, alpha, inplace):
         shape = x.shape
     dt = x.dtype.type
     noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
+    if x.dtype.kind in "biu":
+        # (ATen scales the noise in place, in the input's dtype)
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{D.SCALAR_NAMES[input.dtype]}")
     if alpha:
         a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
         offset = (noise - dt(1)) * dt(_ALPHA * a) + dt(_ALPHA * a * p)

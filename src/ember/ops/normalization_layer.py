@@ -4,7 +4,7 @@ PyTorch composes it). Imported by normalization.py."""
 from ._common import np, recorded
 from ._registry import grad_fn, register
 from .special_namespace import AddBackward1
-from .normalization import _float_check, _normalized_grad
+from .normalization import _float_check, _normalized_grad, _same_dtype
 
 __all__ = []
 
@@ -121,6 +121,7 @@ def _check_normalized(name, input, normalized_shape, weight, bias, star):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
     _float_check(input, "LayerNormKernelImpl")
+    _same_dtype(input, weight, bias)
     x = input._data
     k = len(shape)
     lead = x.shape[:x.ndim - k]
@@ -193,6 +194,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
                                f"channels in input, but got {pname} of shape {wshape} and "
                                f"input of shape {_shape_list(x.shape)}")
     _float_check(input, "GroupNormKernelImpl")
+    _same_dtype(input, weight, bias)
     with np.errstate(all="ignore"):
         if x.size:
             mean, rstd, _ = _moments(x.reshape(n * num_groups, -1), eps)
