@@ -169,11 +169,53 @@ def _gn_weight_grad(xp, g, input, weight, groups, eps, mean, rstd):
 
 
 # (PyTorch's one formula for the three reads the input and the weight)
-NativeGroupNormBackward0 = grad_fn(
+_GroupNormFormulas = grad_fn(
     "NativeGroupNormBackward0",
     input=_gn_input_grad,
     weight=_gn_weight_grad,
     bias=lambda xp, g, input, weight: xp.sum(g, (0,) + tuple(range(2, g.ndim))))
+
+
+class NativeGroupNormBackward0(_GroupNormFormulas):
+    """On arrays, PyTorch's kernel: per (sample, channel) sums of g * x and
+    of g, gathered per group, then dx = c1 * g + c2 * x + c3."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, groups, eps, mean, rstd = self._unpack(False)
+        with np.errstate(all="ignore"):
+            return _gn_backward(grad, x, w, groups, mean, rstd, needs)
+
+
+def _gn_backward(g, x, w, groups, mean, rstd, needs):
+    n, c = g.shape[0], g.shape[1]
+    cpg = c // groups
+    g3, x3 = g.reshape(n, c, -1), x.reshape(n, c, -1)
+    d = cpg * g3.shape[2]
+    ds = np.einsum("ncs,ncs->nc", g3, x3)
+    db = np.einsum("ncs->nc", g3)
+    mean, rstd = mean.reshape(n, groups), rstd.reshape(n, groups)
+    dx = dw = dbias = None
+    if needs[0]:
+        wv = np.ones(c, g.dtype) if w is None else w
+        dsg = (ds * wv).reshape(n, groups, cpg).sum(axis=2)
+        dbg = (db * wv).reshape(n, groups, cpg).sum(axis=2)
+        scale = g.dtype.type(1 / d)
+        c2 = (dbg * mean - dsg) * rstd * rstd * rstd * scale
+        c3 = -c2 * mean - dbg * rstd * scale
+        c1 = np.repeat(rstd, cpg, axis=1) * wv
+        dx = np.multiply(g3, c1[:, :, None])
+        t = np.multiply(x3, np.repeat(c2, cpg, axis=1)[:, :, None])
+        t += np.repeat(c3, cpg, axis=1)[:, :, None]
+        dx += t
+        dx = dx.reshape(g.shape)
+    if needs[1]:
+        dw = ((ds - db * np.repeat(mean, cpg, axis=1)) * np.repeat(rstd, cpg, axis=1)).sum(0)
+    if needs[2]:
+        dbias = db.sum(0)
+    return dx, dw, dbias
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
@@ -197,20 +239,20 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
     _same_dtype(input, weight, bias)
     with np.errstate(all="ignore"):
         if x.size:
-            mean, rstd, _ = _moments(x.reshape(n * num_groups, -1), eps)
+            mean, rstd, dev = _moments(x.reshape(n * num_groups, -1), eps)
         else:
             mean = rstd = np.zeros((n * num_groups, 1), x.dtype)
+            dev = x.copy()
         mean, rstd = mean.reshape(n, num_groups, 1), rstd.reshape(n, num_groups, 1)
-        # Per (sample, channel): y = x * scale + shift, as PyTorch's kernel
-        cpg = c // num_groups
-        scale = np.repeat(rstd, cpg, axis=1)            # (N, C, 1)
+        # Per (sample, channel): y = (x - mean) * (rstd * gamma) + beta, from
+        # the centred rows the moments left
+        scale = np.repeat(rstd, c // num_groups, axis=1)            # (N, C, 1)
         if weight is not None:
             scale = scale * weight._data.reshape(1, c, 1)
-        shift = -scale * np.repeat(mean, cpg, axis=1)
+        y = dev.reshape(n, c, -1)
+        y *= scale
         if bias is not None:
-            shift += bias._data.reshape(1, c, 1)
-        y = x.reshape(n, c, -1) * scale
-        y += shift
+            y += bias._data.reshape(1, c, 1)
     return recorded(NativeGroupNormBackward0, y.reshape(x.shape), (input, weight, bias),
                     (num_groups, float(eps), mean, rstd))
 
