@@ -30,10 +30,6 @@ def _channel_shape(ndim, c):
     return (1, c) + (1,) * (ndim - 2)
 
 
-def _count(shape, axes):
-    return math.prod(shape[a] for a in axes)
-
-
 def _normalized_grad(xp, gs, x, axes, eps, mean=None, rstd=None):
     """The gradient through (x - mean) * rstd over `axes` (mean and variance
     taken there) for the incoming gradient `gs`. Without `mean`/`rstd` both
