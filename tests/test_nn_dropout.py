@@ -182,3 +182,17 @@ def test_integer_inputs_as_torch():
                lambda T: T.nn.functional.dropout(T.ones(2, 3, dtype=T.int64), 1.0),
                lambda T: T.nn.functional.dropout(T.ones(2, 3, dtype=T.int64), 0.5, False)):
         check(fn)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float64"])
+def test_masks_and_scales_in_other_dtypes(dtype):
+    """The noise is scaled in PyTorch's opmath type (float for half) and
+    rounded to the input's dtype after each step, as ATen does."""
+    for fn in (lambda T, x: T.nn.functional.dropout(x, 0.3),
+               lambda T, x: T.nn.functional.dropout1d(x, 0.3),
+               lambda T, x: T.nn.functional.alpha_dropout(x * 1.3, 0.3, True),
+               lambda T, x: T.nn.functional.feature_alpha_dropout(x * 0.7, 0.6, True)):
+        def run(T):
+            T.manual_seed(1)
+            return fn(T, T.ones(6, 5, 3, dtype=getattr(T, dtype)))
+        check(run, exact=True)

@@ -37,18 +37,23 @@ def _dropout(input, p, train, feature, alpha, inplace):
         shape = x.shape[:2] + (1,) * (x.ndim - 2)
     else:
         shape = x.shape
-    dt = x.dtype.type
     noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
     if x.dtype.kind in "biu":
         # (ATen scales the noise in place, in the input's dtype)
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{D.SCALAR_NAMES[input.dtype]}")
+    # ATen scales the noise in its opmath type (float for half), rounding to
+    # the input's dtype after each in-place step.
+    op = np.float32 if x.dtype.itemsize < 4 else x.dtype.type
+    noise_op = noise.astype(op, copy=False)
     if alpha:
         a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
-        offset = (noise - dt(1)) * dt(_ALPHA * a) + dt(_ALPHA * a * p)
-        noise *= dt(a)
+        offset = ((noise_op - op(1)) * op(_ALPHA * a)).astype(x.dtype).astype(op, copy=False)
+        offset = (offset + op(_ALPHA * a * p)).astype(x.dtype, copy=False)
+        noise = (noise_op * op(a)).astype(x.dtype, copy=False)
     else:
-        noise /= dt(1 - p)
+        noise = np.divide(noise_op, op(1 - p), out=noise_op if noise_op is noise else None) \
+            .astype(x.dtype, copy=False)
     out = input.mul_(wrap(noise)) if inplace else input * wrap(noise)
     return out.add_(wrap(offset)) if alpha else out
 
