@@ -52,10 +52,14 @@ def _bn_invstd(rv, eps):
 
 def _plane_sum(a3):
     """Per-channel sum of (N, C, S) `a3`: a vector sum per (sample, channel)
-    plane, the planes added in double (the order of PyTorch's kernels)."""
-    if a3.shape[2] >= 16:
-        return np.matmul(a3, np.ones(a3.shape[2], a3.dtype)).sum(axis=0, dtype=np.float64)
-    return a3.sum(axis=(0, 2), dtype=np.float64)
+    plane, the planes added in double (the order of PyTorch's kernels); for
+    small planes one float reduction over the samples."""
+    n, c, s = a3.shape
+    if s >= 16:
+        return np.matmul(a3, np.ones(s, a3.dtype)).sum(axis=0, dtype=np.float64)
+    if s == 1:
+        return np.matmul(np.ones(n, a3.dtype), a3.reshape(n, c)).astype(np.float64)
+    return np.einsum("ncs->c", a3).astype(np.float64)
 
 
 def _plane_dot(a3, b3):
@@ -63,7 +67,7 @@ def _plane_dot(a3, b3):
     if a3.shape[2] >= 16:
         return np.matmul(a3[:, :, None, :], b3[:, :, :, None])[:, :, 0, 0] \
             .sum(axis=0, dtype=np.float64)
-    return np.einsum("ncs,ncs->c", a3, b3, dtype=np.float64)
+    return np.einsum("ncs,ncs->c", a3, b3).astype(np.float64)
 
 
 class _Layout:
