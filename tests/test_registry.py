@@ -59,7 +59,8 @@ def test_surface_matches_torch(name):
         assert hasattr(torch.Tensor, alias + "_") == bool(info.inplace), alias
         if info.namespace == "torch":
             has = info.inplace_function is True or alias in (info.inplace_function or ())
-            # (torch.celu_, torch.rrelu_, ... have no Tensor method: ops of their own)
+            # (torch.celu_, torch.dropout_, ... are functions with no Tensor
+            # method: each is declared as an op of its own)
             assert hasattr(torch, alias + "_") == bool(info.inplace and has
                                                        or alias + "_" in REGISTRY), alias
 

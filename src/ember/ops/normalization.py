@@ -1,3 +1,326 @@
-"""Ops of torch.nn: normalization (filled in by the nn issue)."""
+"""Normalisation ops of the torch namespace: batch_norm, layer_norm and
+group_norm record one node each (PyTorch's Native*Backward0, with the
+closed-form gradients); instance_norm is batch_norm over a (1, N*C, ...)
+view and rms_norm is composed of pointwise ops, as PyTorch builds them.
+Dropout ops: normalization_dropout.py.
+
+Each backward formula has two faces, chosen by `xp.recording`: on arrays it
+reuses the statistics saved by the forward; on Tensors (create_graph=True)
+it recomputes them from the input with recorded ops, so that the gradient is
+itself differentiable in the input, the weight and the incoming gradient."""
+import math
+
+from .. import _dtype as D
+from ._common import _state, np, recorded, wrap
+from ._registry import grad_fn, register
 
 __all__ = []
+
+
+def _const(xp, a):
+    return wrap(np.asarray(a)) if xp.recording else a
+
+
+def _other_axes(ndim):
+    """Every axis but the channel axis (1): what batch norm reduces over."""
+    return (0,) + tuple(range(2, ndim))
+
+
+def _channel_shape(ndim, c):
+    return (1, c) + (1,) * (ndim - 2)
+
+
+def _normalized_grad(xp, gs, x, axes, eps, mean=None, rstd=None):
+    """The gradient through (x - mean) * rstd over `axes` (mean and variance
+    taken there) for the incoming gradient `gs`. Without `mean`/`rstd` both
+    are recomputed from `x`, so the result is differentiable in `x` again."""
+    if mean is None:
+        mean = xp.mean_keep(x, axes)
+        xc = x - mean
+        rstd = (xp.mean_keep(xc * xc, axes) + eps) ** -0.5
+    else:
+        xc = x - mean
+    xhat = xc * rstd
+    return rstd * (gs - xp.mean_keep(gs, axes) - xhat * xp.mean_keep(gs * xhat, axes))
+
+
+# -- batch_norm -------------------------------------------------------------------
+def _bn_invstd(rv, eps):
+    # (eval mode: PyTorch takes 1 / sqrt(var + eps) in the input's precision)
+    return 1 / np.sqrt(rv + rv.dtype.type(eps))
+
+
+def _plane_sum(a3):
+    """Per-channel sum of (N, C, S) `a3`: a vector sum per (sample, channel)
+    plane, the planes added in double (the order of PyTorch's kernels); for
+    small planes one float reduction over the samples."""
+    n, c, s = a3.shape
+    if s >= 16:
+        return np.matmul(a3, np.ones(s, a3.dtype)).sum(axis=0, dtype=np.float64)
+    if s == 1:
+        return np.matmul(np.ones(n, a3.dtype), a3.reshape(n, c)).astype(np.float64)
+    return np.einsum("ncs->c", a3).astype(np.float64)
+
+
+def _plane_dot(a3, b3):
+    """Per-channel sum of a3 * b3, as _plane_sum (a BLAS dot per plane)."""
+    if a3.shape[2] >= 16:
+        return np.matmul(a3[:, :, None, :], b3[:, :, :, None])[:, :, 0, 0] \
+            .sum(axis=0, dtype=np.float64)
+    return np.einsum("ncs,ncs->c", a3, b3).astype(np.float64)
+
+
+class _Layout:
+    """An (N, C, ...) array seen for per-channel arithmetic. NumPy multiplies
+    by a contiguous row at the speed of a scalar, but by a (C, 1) column at
+    two thirds of it: with enough samples, a per-channel vector is laid out
+    along one sample's C*S elements (`row`) and the data seen as (N, C*S)."""
+    __slots__ = ("shape3", "flat", "s")
+
+    def __init__(self, shape):
+        n, c = shape[0], shape[1]
+        self.s = s = math.prod(shape[2:])
+        self.shape3 = (n, c, s)
+        self.flat = (n, c * s) if s == 1 or n >= 4 else self.shape3
+
+    def row(self, v):
+        if self.s == 1:
+            return v
+        return np.repeat(v, self.s) if len(self.flat) == 2 else v[:, None]
+
+
+def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
+    """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
+    and (training, when `keep`) the centred input for the backward pass;
+    running stats updated in place (the unbiased variance, as PyTorch)."""
+    dt = x.dtype
+    lay = _Layout(x.shape)
+    x3, xf = x.reshape(lay.shape3), x.reshape(lay.flat)
+    count = x3.shape[0] * x3.shape[2]
+    dev = None
+    with np.errstate(all="ignore"):
+        if training:
+            # The mean summed in double (PyTorch's digits); the variance
+            # from the centred input, which the output and backward reuse.
+            mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
+            dev = np.subtract(xf, lay.row(mean))
+            var_sum = _plane_dot(dev.reshape(lay.shape3), dev.reshape(lay.shape3)).astype(dt)
+            var = var_sum / dt.type(count)
+            invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
+                .astype(dt)
+            m = dt.type(momentum)
+            if rm is not None:
+                rm._data[...] = m * mean + dt.type(1 - momentum) * rm._data.astype(dt)
+                rm._bump()
+            if rv is not None:
+                unbiased = var_sum / dt.type(count - 1)
+                # (PyTorch's kernel fuses this multiply-add: one rounding)
+                rv._data[...] = (np.float64(m) * unbiased
+                                 + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
+                rv._bump()
+            scale = invstd if w is None else invstd * w._data
+            out = np.multiply(dev, lay.row(scale), out=None if keep else dev)
+            if b is not None:
+                out += lay.row(b._data)
+        else:
+            mean = invstd = np.empty(0, dt)
+            use_mean = rm._data.astype(dt)
+            alpha = _bn_invstd(rv._data.astype(dt), eps)
+            if w is not None:
+                alpha = alpha * w._data
+            # (PyTorch forms beta = bias - mean * alpha with one rounding, and
+            # the output as x * alpha + beta)
+            beta = ((0.0 if b is None else b._data.astype(np.float64))
+                    - use_mean.astype(np.float64) * alpha).astype(dt)
+            out = np.multiply(xf, lay.row(alpha))
+            out += lay.row(beta)
+    return out.reshape(x.shape), mean, invstd, (dev if keep else None)
+
+
+def _bn_input_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
+                   training, eps):
+    c = input.shape[1]
+    shape = _channel_shape(input.ndim, c)
+    w = 1 if weight is None else xp.reshape(weight, shape)
+    if not training:
+        inv = _const(xp, _bn_invstd(running_var, eps).reshape(shape))
+        return g * (w * inv)
+    axes = _other_axes(input.ndim)
+    if xp.recording:
+        return _normalized_grad(xp, g * w, input, axes, eps)
+    return _normalized_grad(xp, g * w, input, axes, eps, save_mean.reshape(shape),
+                            save_invstd.reshape(shape))
+
+
+def _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd, training, eps):
+    shape = _channel_shape(input.ndim, input.shape[1])
+    axes = _other_axes(input.ndim)
+    if training and xp.recording:
+        mean = xp.mean_keep(input, axes)
+        xc = input - mean
+        return xc * (xp.mean_keep(xc * xc, axes) + eps) ** -0.5
+    if training:
+        mean, inv = save_mean, save_invstd
+    else:
+        mean, inv = running_mean, _bn_invstd(running_var, eps)
+    return (input - _const(xp, mean.reshape(shape))) * _const(xp, inv.reshape(shape))
+
+
+def _bn_weight_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
+                    training, eps):
+    xhat = _bn_xhat(xp, input, running_mean, running_var, save_mean, save_invstd, training, eps)
+    return xp.sum(g * xhat, _other_axes(g.ndim))
+
+
+# (PyTorch's one formula for the three reads the input and the weight, so
+# both are saved whichever of the three requires grad)
+_BatchNormFormulas = grad_fn(
+    "NativeBatchNormBackward0",
+    input=_bn_input_grad,
+    weight=_bn_weight_grad,
+    bias=lambda xp, g, input, weight, *rest: xp.sum(g, _other_axes(g.ndim)))
+
+
+class NativeBatchNormBackward0(_BatchNormFormulas):
+    """On arrays the three gradients share their per-channel sums, and reuse
+    the centred input the forward pass kept (`_centered`)."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)
+        # The kept centred input becomes the input's gradient (one array
+        # fewer); a second backward (retain_graph) recomputes it from x.
+        with np.errstate(all="ignore"):
+            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs,
+                                self.__dict__.pop("_centered", None))
+
+    def _release(self):
+        super()._release()
+        self.__dict__.pop("_centered", None)
+
+
+def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
+    dt = g.dtype
+    lay = _Layout(g.shape)
+    g3, gf = g.reshape(lay.shape3), g.reshape(lay.flat)
+    count = g3.shape[0] * g3.shape[2]
+    if not training:
+        mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
+    grad_sum = _plane_sum(g3)
+    dx = dw = db = dotp = None
+    if needs[1] or (needs[0] and training):
+        if dev is None:
+            dev = np.subtract(x.reshape(lay.flat), lay.row(mean))
+        dotp = _plane_dot(dev.reshape(lay.shape3), g3)
+    scale = invstd if w is None else invstd * w
+    if needs[0]:
+        if training:
+            # (g - mean(g) - xc * k) * invstd * w, as PyTorch's kernel
+            k = dotp.astype(dt) * invstd * invstd / dt.type(count)
+            dx = np.multiply(dev, lay.row(k), out=dev)
+            dx += lay.row((grad_sum / count).astype(dt))
+            np.subtract(gf, dx, out=dx)
+            dx *= lay.row(scale)
+        else:
+            dx = gf * lay.row(scale)
+        dx = dx.reshape(g.shape)
+    if needs[1]:
+        dw = (dotp * invstd).astype(dt)
+    if needs[2]:
+        db = grad_sum.astype(dt)
+    return dx, dw, db
+
+
+def _tracked(*tensors):
+    return _state.enabled and any(t is not None and t._requires_grad for t in tensors)
+
+
+def _check_features(name, t, c):
+    if t is not None and t._data.size != c:
+        raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
+
+
+def _same_dtype(input, *others):
+    """PyTorch's CPU kernels take parameters of the input's dtype only."""
+    dt = input._data.dtype
+    for t in others:
+        if t is not None and t._data.dtype != dt:
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+
+
+def _float_check(input, op):
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{op}" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
+
+
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+               cudnn_enabled):
+    x = input._data
+    if x.ndim < 2:
+        input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
+    c = x.shape[1]
+    if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
+        raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
+                        f"{type(momentum).__name__}")
+    _check_features("running_mean", running_mean, c)
+    if running_mean is None and not training:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    _check_features("running_var", running_var, c)
+    if running_var is None and not training:
+        raise RuntimeError("running_var must be defined in evaluation mode")
+    _check_features("weight", weight, c)
+    _check_features("bias", bias, c)
+    _float_check(input, "batch_norm")
+    _same_dtype(input, weight, bias, running_mean, running_var)
+    keep = _tracked(input, weight, bias)
+    if x.size == 0:
+        out, dev = x.copy(), None
+        mean = invstd = np.empty(0, x.dtype)
+    else:
+        out, mean, invstd, dev = _bn_forward(x, weight, bias, running_mean, running_var,
+                                             bool(training), float(momentum), float(eps), keep)
+    consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
+              "running_var": None if running_var is None else running_var._data.copy(),
+              "save_mean": mean, "save_invstd": invstd, "training": bool(training),
+              "eps": float(eps)}
+    y = recorded(NativeBatchNormBackward0, out, (input, weight, bias),
+                 tuple(consts[k] for k in NativeBatchNormBackward0._consts))
+    if dev is not None and y._grad_fn is not None:
+        y._grad_fn._centered = dev
+    return y
+
+
+batch_norm = register(batch_norm, method=False, out=False)
+
+
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum,
+                  eps, cudnn_enabled):
+    """Batch norm of the (1, N*C, ...) view: each sample's channels normalised
+    on their own; running stats are the average over the batch."""
+    x = input._data
+    n, c = x.shape[0], x.shape[1]
+    if not use_input_stats and (running_mean is None or running_var is None):
+        raise RuntimeError("Expected running_mean and running_var to be defined when "
+                           "use_input_stats is false")
+    shape = (1, n * c) + x.shape[2:]
+    rep = [None if t is None else t.repeat(n) for t in (weight, bias)]
+    stats = [None if t is None else wrap(np.tile(t._data, n)) for t in (running_mean,
+                                                                         running_var)]
+    out = batch_norm(input.reshape(shape) if x.flags.c_contiguous else input.contiguous()
+                     .view(shape), rep[0], rep[1], stats[0], stats[1], use_input_stats,
+                     momentum, eps, cudnn_enabled)
+    for t, s in zip((running_mean, running_var), stats):
+        if t is not None and use_input_stats:
+            t._data[...] = s._data.reshape(n, c).mean(axis=0).astype(t._data.dtype)
+            t._bump()
+    return out.view(x.shape)
+
+
+instance_norm = register(instance_norm, method=False, out=False)
+
+
+# (sister files: they read the helpers above)
+from . import normalization_layer, normalization_dropout  # noqa: E402,F401

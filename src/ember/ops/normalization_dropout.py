@@ -1,0 +1,97 @@
+"""torch.dropout, feature_dropout, alpha_dropout and feature_alpha_dropout
+(and their in-place forms torch.dropout_, ...), drawn as ATen's
+Dropout.cpp draws them: a noise tensor shaped like the input, or (N, C,
+1, ...) for the feature forms, filled by bernoulli_(1 - p) from the global
+generator, so a seeded call gives PyTorch's mask. The noise is multiplied in
+(MulBackward0); the alpha forms then add an offset (AddBackward0)."""
+import math
+
+from .. import _dtype as D
+from .. import _random as R
+from ._common import np, wrap
+from ._registry import register
+
+__all__ = []
+
+# SELU's negative saturation value: -scale * alpha of SELU
+_ALPHA = 1.7580993408473766
+
+
+def _p_text(p):
+    return format(float(p), "g")       # (as C++ prints a double)
+
+
+def _dropout(input, p, train, feature, alpha, inplace):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got "
+                           f"{_p_text(p)}")
+    x = input._data
+    if p == 0 or not train or x.size == 0:
+        return input
+    if p == 1:
+        zero = wrap(np.zeros((), x.dtype))
+        return input.mul_(zero) if inplace else input * zero
+    if feature:
+        if x.ndim < 2:
+            raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+        shape = x.shape[:2] + (1,) * (x.ndim - 2)
+    else:
+        shape = x.shape
+    noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
+    if x.dtype.kind in "biu":
+        # (ATen scales the noise in place, in the input's dtype)
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{D.SCALAR_NAMES[input.dtype]}")
+    # ATen scales the noise in its opmath type (float for half), rounding to
+    # the input's dtype after each in-place step.
+    op = np.float32 if x.dtype.itemsize < 4 else x.dtype.type
+    noise_op = noise.astype(op, copy=False)
+    if alpha:
+        a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+        offset = ((noise_op - op(1)) * op(_ALPHA * a)).astype(x.dtype).astype(op, copy=False)
+        offset = (offset + op(_ALPHA * a * p)).astype(x.dtype, copy=False)
+        noise = (noise_op * op(a)).astype(x.dtype, copy=False)
+    else:
+        noise = np.divide(noise_op, op(1 - p), out=noise_op if noise_op is noise else None) \
+            .astype(x.dtype, copy=False)
+    out = input.mul_(wrap(noise)) if inplace else input * wrap(noise)
+    return out.add_(wrap(offset)) if alpha else out
+
+
+def dropout(input, p, train):
+    return _dropout(input, p, train, False, False, False)
+
+
+def dropout_(input, p, train):
+    return _dropout(input, p, train, False, False, True)
+
+
+def feature_dropout(input, p, train):
+    return _dropout(input, p, train, True, False, False)
+
+
+def feature_dropout_(input, p, train):
+    return _dropout(input, p, train, True, False, True)
+
+
+def alpha_dropout(input, p, train):
+    return _dropout(input, p, train, False, True, False)
+
+
+def alpha_dropout_(input, p, train):
+    return _dropout(input, p, train, False, True, True)
+
+
+def feature_alpha_dropout(input, p, train):
+    return _dropout(input, p, train, True, True, False)
+
+
+def feature_alpha_dropout_(input, p, train):
+    return _dropout(input, p, train, True, True, True)
+
+
+# (torch.dropout_ and the like are functions, not Tensor methods: each is
+# declared as an op of its own)
+for _f in (dropout, dropout_, feature_dropout, feature_dropout_, alpha_dropout, alpha_dropout_,
+           feature_alpha_dropout, feature_alpha_dropout_):
+    globals()[_f.__name__] = register(_f, method=False, out=False)

@@ -1,0 +1,277 @@
+"""layer_norm and group_norm (one node each: NativeLayerNormBackward0,
+NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
+PyTorch composes it). Imported by normalization.py."""
+from ._common import np, recorded
+from ._registry import grad_fn, register
+from .special_namespace import AddBackward1
+from .normalization import _float_check, _normalized_grad, _same_dtype
+
+__all__ = []
+
+
+def _moments(x2, eps):
+    """Mean, 1/sqrt(var + eps) and the centred rows of 2-d `x2`, in its
+    dtype (PyTorch's CPU kernels keep float32 moments in float32 too)."""
+    mean = x2.mean(axis=1, keepdims=True)
+    dev = x2 - mean
+    var = np.einsum("ij,ij->i", dev, dev)[:, None] / x2.dtype.type(x2.shape[1])
+    rstd = 1 / np.sqrt(np.maximum(var, 0) + x2.dtype.type(eps))
+    return mean, rstd, dev
+
+
+def _xhat(xp, x, axes, eps, mean, rstd):
+    """The normalised input: from the saved moments on arrays, recomputed
+    (and so differentiable) on Tensors."""
+    if xp.recording:
+        m = xp.mean_keep(x, axes)
+        xc = x - m
+        return xc * (xp.mean_keep(xc * xc, axes) + eps) ** -0.5
+    return (x - mean) * rstd
+
+
+# -- layer_norm ------------------------------------------------------------------
+def _ln_axes(ndim, k):
+    return tuple(range(ndim - k, ndim))
+
+
+def _ln_input_grad(xp, g, input, weight, bias, k, eps, mean, rstd):
+    gs = g if weight is None else g * weight
+    axes = _ln_axes(input.ndim, k)
+    if xp.recording:
+        return _normalized_grad(xp, gs, input, axes, eps)
+    return _normalized_grad(xp, gs, input, axes, eps, mean, rstd)
+
+
+# (PyTorch's one formula for the three reads input, weight and bias: all are
+# saved whichever of the three requires grad)
+_LayerNormFormulas = grad_fn(
+    "NativeLayerNormBackward0",
+    input=_ln_input_grad,
+    weight=lambda xp, g, input, weight, bias, k, eps, mean, rstd: xp.sum(
+        g * _xhat(xp, input, _ln_axes(input.ndim, k), eps, mean, rstd),
+        tuple(range(input.ndim - k))),
+    bias=lambda xp, g, input, weight, bias, k: xp.sum(g, tuple(range(g.ndim - k))))
+
+
+class NativeLayerNormBackward0(_LayerNormFormulas):
+    """On arrays, PyTorch's kernel: per row ds = sum(g * w * x) and
+    db = sum(g * w), then dx = a * g * w + b * x + c with a = rstd."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, _, k, eps, mean, rstd = self._unpack(False)
+        with np.errstate(all="ignore"):
+            return _ln_backward(grad, x, w, k, mean, rstd, needs)
+
+
+def _ln_backward(g, x, w, k, mean, rstd, needs):
+    n = int(np.prod(g.shape[g.ndim - k:]))
+    g2, x2 = g.reshape(-1, n), x.reshape(-1, n)
+    mean, rstd = mean.reshape(-1, 1), rstd.reshape(-1, 1)
+    dx = dw = db = None
+    if needs[0]:
+        gw = g2 if w is None else g2 * w.reshape(-1)
+        ds = np.einsum("ij,ij->i", gw, x2)[:, None]
+        dbs = np.matmul(gw, np.ones(n, gw.dtype))[:, None]
+        scale = g.dtype.type(1 / n)
+        b = (dbs * mean - ds) * rstd * rstd * rstd * scale
+        c = -b * mean - dbs * rstd * scale
+        dx = np.multiply(gw, rstd, out=None if w is None else gw)
+        t = np.multiply(x2, b)
+        t += c
+        dx += t
+        dx = dx.reshape(g.shape)
+    if needs[1]:
+        xhat = np.multiply(x2, rstd)
+        xhat -= rstd * mean
+        dw = np.einsum("ij,ij->j", g2, xhat).reshape(w.shape)
+    if needs[2]:
+        db = np.matmul(np.ones(g2.shape[0], g2.dtype), g2).reshape(g.shape[g.ndim - k:])
+    return dx, dw, db
+
+
+def _shape_list(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _check_normalized(name, input, normalized_shape, weight, bias, star):
+    if isinstance(normalized_shape, int) or not all(
+            isinstance(s, (int, np.integer)) for s in normalized_shape):
+        raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of "
+                        f"ints, not {type(normalized_shape).__name__}")
+    shape = tuple(int(s) for s in normalized_shape)
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    for pname, p in (("weight", weight), ("bias", bias)):
+        if p is not None and tuple(p._data.shape) != shape:
+            raise RuntimeError(f"Expected {pname} to be of same shape as normalized_shape, but "
+                               f"got {pname} of shape {_shape_list(p._data.shape)} and "
+                               f"normalized_shape = {_shape_list(shape)}")
+    x = input._data
+    if x.ndim < len(shape) or x.shape[x.ndim - len(shape):] != shape:
+        want = star + ", ".join(str(s) for s in shape)
+        raise RuntimeError(f"Given normalized_shape={_shape_list(shape)}, expected input with "
+                           f"shape [{want}], but got input of size{_shape_list(x.shape)}")
+    return shape
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
+    _float_check(input, "LayerNormKernelImpl")
+    _same_dtype(input, weight, bias)
+    x = input._data
+    k = len(shape)
+    lead = x.shape[:x.ndim - k]
+    x2 = x.reshape(-1, int(np.prod(shape)))
+    with np.errstate(all="ignore"):
+        mean, rstd, y = _moments(x2, eps)
+        # (PyTorch's order: (x - mean) * rstd * gamma + beta)
+        y *= rstd
+        if weight is not None:
+            y *= weight._data.reshape(-1)
+        if bias is not None:
+            y += bias._data.reshape(-1)
+    stat_shape = lead + (1,) * k
+    return recorded(NativeLayerNormBackward0, y.reshape(x.shape), (input, weight, bias),
+                    (k, float(eps), mean.reshape(stat_shape), rstd.reshape(stat_shape)))
+
+
+layer_norm = register(layer_norm, method=False, out=False)
+
+
+# -- group_norm ------------------------------------------------------------------
+def _gn_shape(shape, groups):
+    return (shape[0], groups, -1)
+
+
+def _channel(xp, p, ndim):
+    return xp.reshape(p, (1, -1) + (1,) * (ndim - 2))
+
+
+def _gn_input_grad(xp, g, input, weight, groups, eps, mean, rstd):
+    gs = g if weight is None else g * _channel(xp, weight, g.ndim)
+    shape3 = _gn_shape(input.shape, groups)
+    gs3, x3 = xp.reshape(gs, shape3), xp.reshape(input, shape3)
+    if xp.recording:
+        dx = _normalized_grad(xp, gs3, x3, (2,), eps)
+    else:
+        dx = _normalized_grad(xp, gs3, x3, (2,), eps, mean, rstd)
+    return xp.reshape(dx, tuple(input.shape))
+
+
+def _gn_weight_grad(xp, g, input, weight, groups, eps, mean, rstd):
+    x3 = xp.reshape(input, _gn_shape(input.shape, groups))
+    xhat = xp.reshape(_xhat(xp, x3, (2,), eps, mean, rstd), tuple(input.shape))
+    return xp.sum(g * xhat, (0,) + tuple(range(2, g.ndim)))
+
+
+# (PyTorch's one formula for the three reads the input and the weight)
+_GroupNormFormulas = grad_fn(
+    "NativeGroupNormBackward0",
+    input=_gn_input_grad,
+    weight=_gn_weight_grad,
+    bias=lambda xp, g, input, weight: xp.sum(g, (0,) + tuple(range(2, g.ndim))))
+
+
+class NativeGroupNormBackward0(_GroupNormFormulas):
+    """On arrays, PyTorch's kernel: per (sample, channel) sums of g * x and
+    of g, gathered per group, then dx = c1 * g + c2 * x + c3."""
+    __slots__ = ()
+
+    def apply(self, xp, grad, create_graph, needs):
+        if create_graph:
+            return super().apply(xp, grad, create_graph, needs)
+        x, w, groups, eps, mean, rstd = self._unpack(False)
+        with np.errstate(all="ignore"):
+            return _gn_backward(grad, x, w, groups, mean, rstd, needs)
+
+
+def _gn_backward(g, x, w, groups, mean, rstd, needs):
+    n, c = g.shape[0], g.shape[1]
+    cpg = c // groups
+    g3, x3 = g.reshape(n, c, -1), x.reshape(n, c, -1)
+    d = cpg * g3.shape[2]
+    ds = np.einsum("ncs,ncs->nc", g3, x3)
+    db = np.einsum("ncs->nc", g3)
+    mean, rstd = mean.reshape(n, groups), rstd.reshape(n, groups)
+    dx = dw = dbias = None
+    if needs[0]:
+        wv = np.ones(c, g.dtype) if w is None else w
+        dsg = (ds * wv).reshape(n, groups, cpg).sum(axis=2)
+        dbg = (db * wv).reshape(n, groups, cpg).sum(axis=2)
+        scale = g.dtype.type(1 / d)
+        c2 = (dbg * mean - dsg) * rstd * rstd * rstd * scale
+        c3 = -c2 * mean - dbg * rstd * scale
+        c1 = np.repeat(rstd, cpg, axis=1) * wv
+        dx = np.multiply(g3, c1[:, :, None])
+        t = np.multiply(x3, np.repeat(c2, cpg, axis=1)[:, :, None])
+        t += np.repeat(c3, cpg, axis=1)[:, :, None]
+        dx += t
+        dx = dx.reshape(g.shape)
+    if needs[1]:
+        dw = ((ds - db * np.repeat(mean, cpg, axis=1)) * np.repeat(rstd, cpg, axis=1)).sum(0)
+    if needs[2]:
+        dbias = db.sum(0)
+    return dx, dw, dbias
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{x.ndim}")
+    n, c = x.shape[0], x.shape[1]
+    if num_groups <= 0 or c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {_shape_list(x.shape)} and "
+                           f"num_groups={num_groups}")
+    wshape = _shape_list(weight._data.shape) if weight is not None else "[0]"
+    for pname, p in (("weight", weight), ("bias", bias)):
+        if p is not None and (p._data.ndim != 1 or p._data.size != c):
+            # (PyTorch prints the weight's shape in both messages)
+            raise RuntimeError(f"Expected {pname} to be a vector of size equal to the number of "
+                               f"channels in input, but got {pname} of shape {wshape} and "
+                               f"input of shape {_shape_list(x.shape)}")
+    _float_check(input, "GroupNormKernelImpl")
+    _same_dtype(input, weight, bias)
+    with np.errstate(all="ignore"):
+        if x.size:
+            mean, rstd, dev = _moments(x.reshape(n * num_groups, -1), eps)
+        else:
+            mean = rstd = np.zeros((n * num_groups, 1), x.dtype)
+            dev = x.copy()
+        mean, rstd = mean.reshape(n, num_groups, 1), rstd.reshape(n, num_groups, 1)
+        # Per (sample, channel): y = (x - mean) * (rstd * gamma) + beta, from
+        # the centred rows the moments left
+        scale = np.repeat(rstd, c // num_groups, axis=1)            # (N, C, 1)
+        if weight is not None:
+            scale = scale * weight._data.reshape(1, c, 1)
+        y = dev.reshape(n, c, -1)
+        y *= scale
+        if bias is not None:
+            y += bias._data.reshape(1, c, 1)
+    return recorded(NativeGroupNormBackward0, y.reshape(x.shape), (input, weight, bias),
+                    (num_groups, float(eps), mean, rstd))
+
+
+group_norm = register(group_norm, method=False, out=False)
+
+
+# -- rms_norm --------------------------------------------------------------------
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    shape = _check_normalized("rms_norm", input, normalized_shape, weight, None, "*")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps) if input._data.dtype.kind == "f" \
+            else float(np.finfo(np.float32).eps)
+    dims = tuple(range(-len(shape), 0))
+    ms = input.pow(2).mean(dims, keepdim=True)
+    # (PyTorch adds eps as a Scalar, in place: AddBackward1)
+    ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))
+    out = input * ms.rsqrt()
+    return out if weight is None else out * weight
+
+
+rms_norm = register(rms_norm, method=False, out=False)
