@@ -14,6 +14,7 @@ reflected), folded in as `coord * mult + offset` with constant mult/offset.
 """
 import itertools
 
+from .. import _dtype as D
 from .._backend import np
 from .._ranges import _spaced
 from ._common import recorded, wrap
@@ -266,19 +267,13 @@ GridSampler3DBackward0 = grad_fn("GridSampler3DBackward0", input=_grid_formula(0
                                  grid=_grid_formula(1))
 
 
-def _check(input, grid, mode, padding_mode):
+def _check(input, grid, mode, n):
+    """check_grid_sampler_common, then the 2-D or 3-D checks, in PyTorch's order."""
     x, gr = input._data, grid._data
-    if x.dtype != gr.dtype:
-        raise RuntimeError("grid_sampler(): expected input and grid to have the same dtype, but "
-                           f"input has {input.dtype} and grid has {grid.dtype}")
-    if x.ndim != gr.ndim:
-        raise RuntimeError("grid_sampler(): expected input and grid to have same number of "
-                           f"dimensions, but got input with sizes {list(x.shape)} and grid with "
-                           f"sizes {list(gr.shape)}")
+    sizes = f"input with sizes {list(x.shape)} and grid with sizes {list(gr.shape)}"
     if x.shape[0] != gr.shape[0]:
         raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, "
-                           f"but got input with sizes {list(x.shape)} and grid with sizes "
-                           f"{list(gr.shape)}")
+                           f"but got {sizes}")
     if gr.shape[-1] != x.ndim - 2:
         raise RuntimeError(f"grid_sampler(): expected grid to have size {x.ndim - 2} in last "
                            f"dimension, but got grid with sizes {list(gr.shape)}")
@@ -287,16 +282,21 @@ def _check(input, grid, mode, padding_mode):
             raise RuntimeError("grid_sampler(): expected input to have non-empty spatial "
                                f"dimensions, but input has sizes {list(x.shape)} with dimension "
                                f"{i} being empty")
-    if mode == 2 and x.ndim != 4:
+    if x.ndim != n + 2 or gr.ndim != n + 2:
+        raise RuntimeError(f"grid_sampler(): expected {n + 2}D input and grid with same number "
+                           f"of dimensions, but got {sizes}")
+    if mode == 2 and n == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if x.dtype.kind != "f":
-        from .. import _dtype as D
-        raise NotImplementedError(f'"grid_sampler_{x.ndim - 2}d_cpu" not implemented for '
+        raise NotImplementedError(f'"grid_sampler_{n}d_cpu_kernel_impl" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
+    if x.dtype != gr.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[grid.dtype]}")
 
 
 def _sample(input, grid, interpolation_mode, padding_mode, align_corners, node):
-    _check(input, grid, interpolation_mode, padding_mode)
+    _check(input, grid, interpolation_mode, 2 if node is GridSampler2DBackward0 else 3)
     from ._xp import NUMPY
     data = _grid_sample(NUMPY, input._data, grid._data, interpolation_mode, padding_mode,
                         align_corners)
@@ -315,15 +315,8 @@ def grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners
 
 
 def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
-    if input._data.ndim == 5 and grid._data.ndim == 5:
-        return grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners)
-    if input._data.ndim != 4 or grid._data.ndim != 4:
-        if input._data.ndim == grid._data.ndim:
-            raise RuntimeError(
-                "grid_sampler(): expected 4D or 5D input and grid with same number of "
-                f"dimensions, but got input with sizes {list(input.shape)} and grid with sizes "
-                f"{list(grid.shape)}")
-    return grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners)
+    sampler = grid_sampler_2d if input._data.ndim == 4 else grid_sampler_3d
+    return sampler(input, grid, interpolation_mode, padding_mode, align_corners)
 
 
 for _f in (grid_sampler, grid_sampler_2d, grid_sampler_3d):
