@@ -180,3 +180,29 @@ def test_interpolate_large_batch_is_vectorised():
     y.sum().backward()
     # every input pixel's weights sum to the upscaling area
     np.testing.assert_allclose(x.grad.numpy(), 4.0, rtol=1e-5)
+
+
+@pytest.mark.parametrize("fn,shape", [
+    (lambda T, x: T.nn.functional.interpolate(x, size=211, mode="linear"), (2, 3, 150)),
+    (lambda T, x: T.nn.functional.interpolate(x, size=97, mode="linear", align_corners=True),
+     (2, 3, 190)),
+    (lambda T, x: T.nn.functional.interpolate(x, size=(140, 4), mode="bicubic"), (1, 2, 130, 3)),
+    (lambda T, x: T.nn.functional.interpolate(x, size=(3, 301), mode="nearest-exact"),
+     (1, 2, 2, 130)),
+    (lambda T, x: T.nn.functional.interpolate(x, scale_factor=0.3, mode="bilinear",
+                                              antialias=True), (1, 1, 2, 400)),
+    (lambda T, x: T.nn.functional.pad(x, (5, 7), "reflect"), (1, 2, 200)),
+])
+def test_large_axes_take_the_gather_path(fn, shape):
+    """Axes past the dense-matrix limit gather and scatter (np.add.reduceat)."""
+    forward_backward(fn, [sample(shape)], rtol=1e-7, atol=1e-10)
+
+
+def test_non_finite_values_stay_local():
+    x = sample((1, 1, 4, 5))
+    x[0, 0, 1, 2] = np.inf
+    x[0, 0, 3, 0] = np.nan
+    for mode, ac in (("bilinear", False), ("bicubic", True), ("nearest", None)):
+        forward_backward(lambda T, t: T.nn.functional.interpolate(t, scale_factor=1.5, mode=mode,
+                                                                  align_corners=ac), [x])
+    forward_backward(lambda T, t: T.nn.functional.pad(t, (1, 2, 2, 1), "reflect"), [x])

@@ -5,7 +5,7 @@ Each of those ops maps input to output one spatial axis at a time: output
 position j along an axis is a weighted sum of K input positions,
 sum_k w[k, j] * x[idx[k, j]] (K = 1 for nearest and padding, 2 for linear,
 4 for cubic, more with antialiasing). A *plan* is the tuple of such axis
-steps, ((axis, idx, w or None, n_in), ...), computed once per call from the
+steps, ((axis, idx, w or None, n_in, runs, dense matrix or None), ...), computed once per call from the
 sizes. The forward gathers along each axis in turn; the backward is the
 adjoint, a weighted scatter-add per axis (np.bincount over flat indices)
 in reverse order. Both are linear in their argument, so each is the other's
@@ -19,11 +19,38 @@ from ._xp import provide
 __all__ = ["resample", "resample_adjoint", "resample_nodes", "gather", "scatter"]
 
 
+# Below this many matrix entries (m * n) an axis step runs as one BLAS
+# product with its dense (m, n) matrix of weights, which beats any gather
+# or scatter on small images; NaN and inf would leak through its zeros
+# (0 * inf), so arrays holding them take the gather/scatter path.
+DENSE_LIMIT = 1 << 14
+
+
+def _dense_ok(x, step):
+    return step[5] is not None and x.dtype.kind == "f" and np.isfinite(x).all()
+
+
+def _apply_dense(x, axis, matrix):
+    """x with its `axis` (length matrix.shape[1]) mapped through matrix (rows: new length)."""
+    a, n = x.shape[:axis], x.shape[axis]
+    if axis == x.ndim - 1:
+        out = x.reshape(-1, n) @ matrix.T.astype(x.dtype, copy=False)
+        return out.reshape(a + (matrix.shape[0],))
+    b = x.shape[axis + 1:]
+    x3 = x.reshape(int(np.prod(a, dtype=np.int64)), n, -1)
+    out = np.matmul(matrix.astype(x.dtype, copy=False), x3)
+    return out.reshape(a + (matrix.shape[0],) + b)
+
+
 def gather(x, plan):
     """The plan applied to array `x` (forward)."""
-    for axis, idx, w, _ in plan:
-        if w is None:
+    for step in plan:
+        axis, idx, w = step[:3]
+        if w is None:       # one tap, weight 1: a plain take is the fastest
             x = np.take(x, idx[0], axis=axis)
+            continue
+        if _dense_ok(x, step):
+            x = _apply_dense(x, axis, step[5])
             continue
         shape = (-1,) + (1,) * (x.ndim - axis - 1)
         out = None
@@ -36,21 +63,33 @@ def gather(x, plan):
 
 def scatter(g, plan):
     """The adjoint of the plan applied to array `g` (backward): each output
-    value is sent back, times its weight, to the input positions it read."""
-    for axis, idx, w, n in reversed(plan):
-        m = idx.shape[1]
-        moved = np.moveaxis(g, axis, -1)
-        lead = moved.shape[:-1]
-        rows = int(np.prod(lead, dtype=np.int64))
-        flat = moved.reshape(rows, m)
-        base = (np.arange(rows, dtype=np.int64) * n)[:, None, None]
-        where = (base + idx[None, :, :]).reshape(-1)            # (rows, K, m)
-        if w is None:
-            vals = np.broadcast_to(flat[:, None, :], (rows, idx.shape[0], m))
-        else:
-            vals = flat[:, None, :] * w[None, :, :]
-        out = np.bincount(where, weights=vals.reshape(-1), minlength=rows * n)
-        g = np.moveaxis(out.astype(g.dtype, copy=False).reshape(lead + (n,)), -1, axis)
+    value is sent back, times its weight, to the input positions it read.
+    Per tap, the outputs are put in order of the position they read
+    (precomputed), and each run reading one position is summed by
+    np.add.reduceat, along the axis, without a Python loop over rows."""
+    for step in reversed(plan):
+        axis, idx, w, n, runs, matrix = step
+        if _dense_ok(g, step):
+            g = _apply_dense(g, axis, matrix.T)
+            continue
+        shape = list(g.shape)
+        shape[axis] = n
+        out = None
+        bshape = (-1,) + (1,) * (g.ndim - axis - 1)
+        lead = (slice(None),) * axis
+        for k, (order, starts, uniq) in enumerate(runs):
+            vals = g if w is None else g * w[k].reshape(bshape)
+            if order is not None:
+                vals = np.take(vals, order, axis=axis)
+            sums = np.add.reduceat(vals, starts, axis=axis) if len(starts) != idx.shape[1] \
+                else vals
+            if uniq is None and out is None:
+                out = np.array(sums, copy=True) if sums is g else sums
+                continue
+            if out is None:
+                out = np.zeros(shape, g.dtype)
+            out[lead + (slice(None) if uniq is None else uniq,)] += sums
+        g = out if out is not None else np.zeros(shape, g.dtype)
     return np.ascontiguousarray(g)
 
 
@@ -77,9 +116,31 @@ def resample_nodes(name):
     return forward
 
 
+def _runs(positions, n):
+    """How tap positions group for the scatter: the order that sorts them
+    (None if sorted), where each run of one position starts, and the
+    positions of the runs (None when they are 0..n-1, every position once)."""
+    order = np.argsort(positions, kind="stable")
+    if np.array_equal(order, np.arange(len(positions))):
+        order = None
+    s = positions if order is None else positions[order]
+    starts = np.flatnonzero(np.concatenate([[True], s[1:] != s[:-1]]))
+    uniq = s[starts]
+    if len(uniq) == n and np.array_equal(uniq, np.arange(n)):
+        uniq = None
+    return order, starts, uniq
+
+
 def axis_step(axis, idx, w, n):
-    """One step of a plan: idx (K, m) int64, w (K, m) or None."""
+    """One step of a plan: idx (K, m) int64, w (K, m) or None, n input positions."""
     idx = np.asarray(idx, dtype=np.int64)
     if idx.ndim == 1:
         idx = idx[None]
-    return (axis, idx, w, n)
+    m = idx.shape[1]
+    matrix = None
+    if m * n <= DENSE_LIMIT:
+        matrix = np.zeros((m, n), np.float64 if w is None else w.dtype)
+        rows = np.arange(m)
+        for k in range(idx.shape[0]):
+            np.add.at(matrix, (rows, idx[k]), 1 if w is None else w[k])
+    return (axis, idx, w, n, tuple(_runs(row, n) for row in idx), matrix)
