@@ -167,14 +167,40 @@ def _taps(grid, spatial, mode, padding_mode, align_corners):
 
 
 def _key(idx, spatial, n):
-    """Clamped fancy index (batch, :, z, y, x) and the in-bounds mask."""
+    """Clamped fancy index (batch, z, y, x) into channels-last input, and the
+    in-bounds mask."""
     inside = np.ones(idx[0].shape, bool)
     safe = []
     for i, size in zip(idx, reversed(spatial)):
         inside &= (i >= 0) & (i < size)
         safe.append(np.clip(i, 0, size - 1))
     batch = np.arange(n).reshape((n,) + (1,) * (idx[0].ndim - 1))
-    return (batch, slice(None)) + tuple(reversed(safe)), inside
+    return (batch,) + tuple(reversed(safe)), inside
+
+
+def _scatter(xp, terms, shape):
+    """Sum of every (key, values) put into zeros of channels-last `shape`:
+    one np.bincount over flat indices on arrays, scatter-adds under recording."""
+    if xp.recording:
+        out = None
+        for key, vals in terms:
+            s = xp.index_backward(vals, shape, key, True)
+            out = s if out is None else out + s
+        return out
+    c = shape[-1]
+    flat = [(np.ravel_multi_index(np.broadcast_arrays(*key), shape[:-1])[..., None] * c
+             + np.arange(c)).reshape(-1) for key, _ in terms]
+    vals = [v.reshape(-1) for _, v in terms]
+    total = np.bincount(np.concatenate(flat), np.concatenate(vals),
+                        minlength=int(np.prod(shape)))
+    return total.astype(terms[0][1].dtype, copy=False).reshape(shape)
+
+
+def _row_dot(xp, a, b):
+    """sum(a * b) over the last (channel) axis."""
+    if xp.recording:
+        return xp.sum(a * b, (-1,))
+    return np.einsum("...c,...c->...", a, b)
 
 
 def _weights(xp, pos, coords, tap, mode):
@@ -213,7 +239,8 @@ def _last(xp, t):
 
 
 def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, want=(True, True)):
-    """Forward (g None) or the gradients (input, grid) given output grad `g`."""
+    """Forward (g None) or the gradients (input, grid) given output grad `g`.
+    Works channels-last, so each gathered point is one contiguous row."""
     gd = xp.data(grid)
     spatial = xp.data(input).shape[2:]
     n = gd.shape[0]
@@ -222,29 +249,38 @@ def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, wan
     # (with the values of `coords`, to rounding); otherwise they are `coords`.
     pos = [grid[..., k] * _const(xp, m) + _const(xp, c - gd[..., k] * m) if xp.recording
            else c for k, (c, m) in enumerate(coords)]
-    out, gin, ggrid = None, None, [None] * len(coords)
+    xl = _last(xp, input)
+    if not xp.recording:
+        xl = np.ascontiguousarray(xl)
+    out, ggrid, scattered = None, [None] * len(coords), []
     gl = None if g is None else _last(xp, g)
     for tap in taps:
         key, inside = _key(tap[0], spatial, n)
-        mask = _const(xp, inside.astype(gd.dtype)[..., None])
+        mask = _const(xp, inside.astype(gd.dtype))
         w, dw = _weights(xp, pos, coords, tap, mode)
-        wl = mask if w is None else xp.reshape(w, w.shape + (1,)) * mask
+        wm = mask if w is None else w * mask
+        wl = xp.reshape(wm, wm.shape + (1,))
         if g is None:
-            term = input[key] * wl
+            term = xl[key] * wl
             out = term if out is None else out + term
             continue
         if want[0]:
-            s = xp.index_backward(gl * wl, xp.data(input).shape, key, True)
-            gin = s if gin is None else gin + s
+            scattered.append((key, gl * wl))
         if want[1] and dw is not None:
-            vals = xp.sum(input[key] * gl * mask, (-1,))
+            vals = _row_dot(xp, xl[key], gl) * mask
             for k, d in enumerate(dw):
                 term = vals * d
                 ggrid[k] = term if ggrid[k] is None else ggrid[k] + term
     if g is None:
         nd = len(out.shape)
         return xp.permute(out, (0, nd - 1) + tuple(range(1, nd - 1)))
-    gg = None
+    gin = gg = None
+    if want[0]:
+        gin = _scatter(xp, scattered, tuple(xl.shape))
+        nd = len(gin.shape)
+        gin = xp.permute(gin, (0, nd - 1) + tuple(range(1, nd - 1)))
+        if not xp.recording:
+            gin = np.ascontiguousarray(gin)
     if want[1]:
         if mode == 1:
             gg = _const(xp, np.zeros(gd.shape, gd.dtype))
