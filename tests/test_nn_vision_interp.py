@@ -45,8 +45,8 @@ def test_interpolate_matches_torch(case):
     forward_backward(fn, [sample(SHAPES[d])], dtype="float32", rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
-@pytest.mark.parametrize("ac", [False, True])
+@pytest.mark.parametrize("mode,ac", [("bilinear", False), ("bilinear", True), ("bicubic", False),
+                                     ("bicubic", True), ("lanczos", False)])
 @pytest.mark.parametrize("kw", [dict(scale_factor=0.4), dict(size=(2, 9)), dict(scale_factor=1.5),
                                 dict(scale_factor=(0.3, 0.5))])
 def test_interpolate_antialias(mode, ac, kw):
@@ -72,6 +72,8 @@ def test_interpolate_gradchecks(mode, d):
 def test_antialias_gradchecks():
     gradchecks(lambda x: F.interpolate(x, size=(2, 3), mode="bicubic", antialias=True),
                [sample((1, 1, 5, 7))])
+    gradchecks(lambda x: F.interpolate(x, size=(3, 9), mode="lanczos", antialias=True),
+               [sample((1, 1, 5, 4))])
 
 
 def test_interpolate_double_backward_names():
@@ -79,7 +81,7 @@ def test_interpolate_double_backward_names():
         out = []
         x = T.tensor(sample((1, 2, 4, 5)), requires_grad=True)
         for mode, aa in (("nearest", False), ("bilinear", False), ("bicubic", False),
-                         ("nearest-exact", False), ("bilinear", True)):
+                         ("nearest-exact", False), ("bilinear", True), ("lanczos", True)):
             ac = None if "nearest" in mode else False
             y = T.nn.functional.interpolate(x, scale_factor=1.5, mode=mode, align_corners=ac,
                                             antialias=aa)
@@ -113,6 +115,7 @@ def test_upsample_functions_and_modules():
                  lambda T: T.nn.Upsample(size=(4, 7), mode="nearest-exact"),
                  lambda T: T.nn.Upsample(scale_factor=(2, 0.5), recompute_scale_factor=True),
                  lambda T: T.nn.UpsamplingNearest2d(scale_factor=2),
+                 lambda T: T.nn.Upsample(size=3, mode="lanczos"),
                  lambda T: T.nn.UpsamplingBilinear2d(size=5)):
         check(lambda T: repr(make(T)))
         check(lambda T: (make(T).scale_factor, make(T).size, make(T).align_corners,

@@ -7,8 +7,8 @@ UpSampleKernel.cpp) to the rounding: the source index of output j is
 area_pixel_compute_source_index in the input's own float type; nearest
 computes in float32 whatever the input; bicubic is Keys' kernel with
 A = -0.75 and indices clamped at the border; antialiasing widens the
-triangle (or cubic, A = -0.5) filter by the downscaling factor and
-normalises the weights, as Pillow does. The last axis is gathered first, so
+triangle (cubic with A = -0.5, or Lanczos-3) filter by the downscaling
+factor and normalises the weights, as Pillow does. The last axis is gathered first, so
 the sums are grouped as PyTorch's nested kernel groups them.
 """
 import math
@@ -20,7 +20,8 @@ from .sampling_resample import axis_step, resample, resample_nodes
 __all__ = ["upsample"]
 
 _KIND = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear",
-         "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear"}
+         "bilinear": "Bilinear", "bicubic": "Bicubic", "trilinear": "Trilinear",
+         "lanczos": "Lanczos"}
 _NODES = {}
 
 
@@ -104,6 +105,8 @@ def _aa_filter(mode, x):
     x = np.abs(x)
     if mode == "bilinear":
         return np.where(x < 1, 1 - x, 0).astype(x.dtype)
+    if mode == "lanczos":     # Lanczos-3: sinc(x) sinc(x / 3) on |x| < 3
+        return np.where(x < 3, np.sinc(x) * np.sinc(x / 3), 0).astype(x.dtype)
     a = x.dtype.type(-0.5)
     near = ((a + 2) * x - (a + 3)) * x * x + 1
     far = (((x - 5) * x + 8) * x - 4) * a
@@ -114,7 +117,7 @@ def _antialiased(mode, n_in, n_out, align_corners, scale, ft):
     """_compute_index_ranges_weights: a filter support widened by the scale
     when downsampling, weights normalised to sum to one."""
     s = _area_scale(n_in, n_out, align_corners, scale, ft)
-    interp = 2 if mode == "bilinear" else 4
+    interp = {"bilinear": 2, "bicubic": 4, "lanczos": 6}[mode]
     support = ft(interp * 0.5) * s if s >= 1 else ft(interp * 0.5)
     k = int(math.ceil(float(support))) * 2 + 1
     center = s * (np.arange(n_out, dtype=ft) + ft(0.5))

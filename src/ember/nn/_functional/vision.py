@@ -106,7 +106,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise ValueError("Lanczos mode does not support align_corners=True")
         if not antialias:
             raise ValueError("Lanczos mode requires antialias=True")
-        raise NotImplementedError("ember: interpolate(mode='lanczos') is not implemented")
+        return _upsample(input, mode, output_size, scales, align_corners, antialias)
     if mode in _LINEAR_DIMS and nd in (3, 4, 5):
         want = {"linear": "3D", "bilinear": "4D", "trilinear": "5D"}[mode]
         raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {want} input")
