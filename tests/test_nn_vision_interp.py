@@ -209,3 +209,14 @@ def test_non_finite_values_stay_local():
         forward_backward(lambda T, t: T.nn.functional.interpolate(t, scale_factor=1.5, mode=mode,
                                                                   align_corners=ac), [x])
     forward_backward(lambda T, t: T.nn.functional.pad(t, (1, 2, 2, 1), "reflect"), [x])
+
+
+def test_half_precision_computes_in_float32():
+    x = sample((1, 2, 4, 5))
+    for mode, ac in (("bilinear", False), ("bicubic", True), ("nearest", None)):
+        forward_backward(lambda T, t: T.nn.functional.interpolate(t, size=(7, 3), mode=mode,
+                                                                  align_corners=ac),
+                         [x], dtype="float16", rtol=4e-3, atol=4e-3)
+    # (PyTorch's pad backward adds in half precision, rounding at each add)
+    forward_backward(lambda T, t: T.nn.functional.pad(t, (1, 2, 2, 1), "replicate"), [x],
+                     dtype="float16", rtol=2e-3, atol=2e-3)

@@ -203,8 +203,4 @@ def upsample(input, mode, size, scales, align_corners=None, antialias=False):
         else:
             idx, w = _linear(n_in, n_out, align_corners, scale, ft)
         plan.append(axis_step(axis, idx, w, n_in))
-    node = _node(mode, n, antialias)
-    if ft is not x.dtype.type and x.dtype.kind == "f":
-        # Half precision is computed in float32, as PyTorch's opmath does.
-        return resample(input.float(), tuple(plan), node).to(input.dtype)
-    return resample(input, tuple(plan), node)
+    return resample(input, tuple(plan), _node(mode, n, antialias))

@@ -93,17 +93,27 @@ def scatter(g, plan):
     return np.ascontiguousarray(g)
 
 
+def _in_float32(fn, x, plan):
+    """Half precision is computed in float32 and rounded once, as PyTorch's
+    opmath does (a plain take needs no arithmetic; its adjoint sums)."""
+    if x.dtype.kind == "f" and x.dtype.itemsize < 4 and (
+            fn is scatter or any(s[2] is not None for s in plan)):
+        return fn(x.astype(np.float32), plan).astype(x.dtype)
+    return fn(x, plan)
+
+
 def resample(x, plan, node):
     """Tensor `x` resampled by `plan`, recorded as `node` (from resample_nodes)."""
-    return recorded(node, gather(x._data, plan), (x,), (plan, node._pair))
+    return recorded(node, _in_float32(gather, x._data, plan), (x,), (plan, node._pair))
 
 
 def resample_adjoint(g, plan, node):
-    return recorded(node, scatter(g._data, plan), (g,), (plan, node._pair))
+    return recorded(node, _in_float32(scatter, g._data, plan), (g,), (plan, node._pair))
 
 
-provide("resample", lambda x, plan, node: gather(x, plan), resample)
-provide("resample_adjoint", lambda g, plan, node: scatter(g, plan), resample_adjoint)
+provide("resample", lambda x, plan, node: _in_float32(gather, x, plan), resample)
+provide("resample_adjoint", lambda g, plan, node: _in_float32(scatter, g, plan),
+        resample_adjoint)
 
 
 def resample_nodes(name):
