@@ -220,3 +220,12 @@ def test_half_precision_computes_in_float32():
     # (PyTorch's pad backward adds in half precision, rounding at each add)
     forward_backward(lambda T, t: T.nn.functional.pad(t, (1, 2, 2, 1), "replicate"), [x],
                      dtype="float16", rtol=2e-3, atol=2e-3)
+
+
+def test_empty_batch_and_tensor_sizes():
+    for mode, ac in (("bilinear", False), ("nearest", None), ("bicubic", True)):
+        check(lambda T: T.nn.functional.interpolate(T.ones(0, 1, 2, 2, requires_grad=True),
+                                                    size=3, mode=mode, align_corners=ac))
+    check(lambda T: T.nn.functional.interpolate(T.ones(1, 1, 2, 2), size=(T.tensor(3), 4)))
+    check(lambda T: T.nn.functional.pad(T.ones(0, 1, 2, 2), (1, 1, 1, 1), "reflect"))
+    check(lambda T: T.nn.functional.pad(T.ones(2, 3), T.Size([1, 1])))

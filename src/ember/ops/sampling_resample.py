@@ -27,7 +27,7 @@ DENSE_LIMIT = 1 << 14
 
 
 def _dense_ok(x, step):
-    return step[5] is not None and x.dtype.kind == "f" and np.isfinite(x).all()
+    return step[5] is not None and x.dtype.kind == "f" and x.size and np.isfinite(x).all()
 
 
 def _apply_dense(x, axis, matrix):
