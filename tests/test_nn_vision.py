@@ -8,8 +8,34 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 from compare_torch import check, check_error
-from vision_helpers import forward_backward, gradchecks, sample
 
+
+# -- helpers (the other test_nn_vision_*.py files import them) -------------------------
+def sample(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+def forward_backward(fn, arrays, dtype="float64", rtol=1e-6, atol=1e-7):
+    """fn(T, *tensors) -> output; the tensors made from `arrays` require grad.
+    Compares the output and every input's gradient with PyTorch."""
+    def run(T):
+        xs = [T.tensor(a).to(getattr(T, dtype)).requires_grad_() for a in arrays]
+        y = fn(T, *xs)
+        g = T.tensor(sample(tuple(y.shape), 1)).to(y.dtype)
+        y.backward(g)
+        return (y, *[x.grad for x in xs])
+    return check(run, rtol=rtol, atol=atol)
+
+
+def gradchecks(fn, arrays, second=True):
+    """gradcheck and gradgradcheck in float64."""
+    xs = [ember.tensor(a, dtype=ember.float64, requires_grad=True) for a in arrays]
+    assert ember.autograd.gradcheck(fn, xs, eps=1e-6, atol=1e-5)
+    if second:
+        assert ember.autograd.gradgradcheck(fn, xs, eps=1e-6, atol=1e-4)
+
+
+# -- padding -----------------------------------------------------------------------------
 MODES = ["constant", "reflect", "replicate", "circular"]
 # (input shape, pad): 1-, 2- and 3-d padding, batched and not, negative pads (crops)
 PADS = [((2, 3, 5), (2, 1)), ((3, 5), (0, 3)), ((2, 3, 5), (-1, 2)),

@@ -9,7 +9,7 @@ import pytest
 import ember
 import ember.nn.functional as F
 from compare_torch import check, check_error
-from vision_helpers import forward_backward, gradchecks, sample
+from test_nn_vision import forward_backward, gradchecks, sample
 
 MODES = ["bilinear", "nearest", "bicubic"]
 PADDING = ["zeros", "border", "reflection"]

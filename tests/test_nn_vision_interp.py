@@ -11,7 +11,7 @@ import ember
 import ember.nn as nn
 import ember.nn.functional as F
 from compare_torch import check, check_error
-from vision_helpers import forward_backward, gradchecks, sample
+from test_nn_vision import forward_backward, gradchecks, sample
 
 SHAPES = {1: (2, 3, 7), 2: (2, 3, 5, 7), 3: (1, 2, 3, 5, 4)}
 MODES = [("nearest", (1, 2, 3)), ("nearest-exact", (1, 2, 3)), ("linear", (1,)),
