@@ -53,11 +53,14 @@ def test_grid_sample_3d_gradchecks():
                [sample((1, 1, 2, 3, 2)), _grid((1, 2, 1, 2, 3), seed=3)])
 
 
-def test_grid_sample_double_backward_matches_torch():
+@pytest.mark.parametrize("mode,padding_mode,dims", [("bicubic", "zeros", 2), ("bilinear", "border", 2),
+                                                    ("bilinear", "reflection", 3),
+                                                    ("nearest", "zeros", 2)])
+def test_grid_sample_double_backward_matches_torch(mode, padding_mode, dims):
     def run(T):
-        x = T.tensor(sample((1, 2, 4, 5)), requires_grad=True)
-        g = T.tensor(_grid((1, 3, 2, 2)), requires_grad=True)
-        y = T.nn.functional.grid_sample(x, g, "bicubic", "zeros", False)
+        x = T.tensor(sample((1, 2, 4, 5) if dims == 2 else (1, 2, 3, 4, 3)), requires_grad=True)
+        g = T.tensor(_grid((1, 3, 2, dims) if dims == 2 else (1, 2, 2, 1, 3)), requires_grad=True)
+        y = T.nn.functional.grid_sample(x, g, mode, padding_mode, False)
         gx, gg = T.autograd.grad((y * y).sum(), (x, g), create_graph=True)
         return T.autograd.grad((gx * gx).sum() + (gg ** 3).sum(), (x, g))
     check(run, rtol=1e-7, atol=1e-9)

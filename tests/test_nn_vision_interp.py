@@ -229,3 +229,21 @@ def test_empty_batch_and_tensor_sizes():
     check(lambda T: T.nn.functional.interpolate(T.ones(1, 1, 2, 2), size=(T.tensor(3), 4)))
     check(lambda T: T.nn.functional.pad(T.ones(0, 1, 2, 2), (1, 1, 1, 1), "reflect"))
     check(lambda T: T.nn.functional.pad(T.ones(2, 3), T.Size([1, 1])))
+
+
+EDGES = [((1, 2, 5), dict(size=1, mode="linear", align_corners=True)),
+         ((1, 2, 1), dict(size=4, mode="linear", align_corners=True)),
+         ((1, 2, 5), dict(size=1, mode="linear")),
+         ((1, 1, 1, 1), dict(size=(3, 2), mode="bicubic", align_corners=True)),
+         ((1, 1, 1, 3), dict(size=(3, 1), mode="bicubic")),
+         ((1, 1, 3, 3), dict(scale_factor=2, mode="nearest", recompute_scale_factor=False)),
+         ((1, 1, 3, 3), dict(scale_factor=(1.0, 3.0), mode="nearest-exact")),
+         ((1, 1, 5, 5), dict(size=(1, 1), mode="bilinear", antialias=True, align_corners=True)),
+         ((1, 1, 2, 2), dict(size=(7, 7), mode="bicubic", antialias=True, align_corners=True)),
+         ((1, 1, 4, 4, 4), dict(scale_factor=(0.5, 1.5, 2.25), mode="trilinear",
+                                align_corners=True))]
+
+
+@pytest.mark.parametrize("shape,kw", EDGES)
+def test_interpolate_edge_sizes(shape, kw):
+    forward_backward(lambda T, x: T.nn.functional.interpolate(x, **kw), [sample(shape)])
