@@ -180,7 +180,8 @@ def _key(idx, spatial, n):
 
 def _scatter(xp, terms, shape):
     """Sum of every (key, values) put into zeros of channels-last `shape`:
-    one np.bincount over flat indices on arrays, scatter-adds under recording."""
+    one np.add.at over flat indices on arrays (NumPy 2's fast path for a
+    1-D target), scatter-adds under recording."""
     if xp.recording:
         out = None
         for key, vals in terms:
@@ -190,10 +191,9 @@ def _scatter(xp, terms, shape):
     c = shape[-1]
     flat = [(np.ravel_multi_index(np.broadcast_arrays(*key), shape[:-1])[..., None] * c
              + np.arange(c)).reshape(-1) for key, _ in terms]
-    vals = [v.reshape(-1) for _, v in terms]
-    total = np.bincount(np.concatenate(flat), np.concatenate(vals),
-                        minlength=int(np.prod(shape)))
-    return total.astype(terms[0][1].dtype, copy=False).reshape(shape)
+    out = np.zeros(int(np.prod(shape)), terms[0][1].dtype)
+    np.add.at(out, np.concatenate(flat), np.concatenate([v.reshape(-1) for _, v in terms]))
+    return out.reshape(shape)
 
 
 def _row_dot(xp, a, b):
