@@ -88,7 +88,6 @@ def _clip(c, size):
 
 def _padded(c, size, padding_mode, align_corners):
     """compute_coordinates and its derivative factor."""
-    one = np.ones_like(c)
     if padding_mode == 1:
         return _clip(c, size)
     if padding_mode == 2:
@@ -96,7 +95,7 @@ def _padded(c, size, padding_mode, align_corners):
             _reflect(c, -1, 2 * size - 1)
         c, m2 = _clip(c, size)
         return c, m * m2
-    return c, one
+    return c, np.ones_like(c)
 
 
 def _unnormalize_scale(size, align_corners, dt):
@@ -140,9 +139,10 @@ def _cubic_grad(t, a=-0.75):
 
 
 def _taps(grid, spatial, mode, padding_mode, align_corners):
-    """The points each output reads: a list of (index tuple over the spatial
-    dims, in-bounds mask, per-axis weight factors as functions of the
-    fractional positions). Everything here is data (not differentiated)."""
+    """The source positions (`_coords`) and the points each output reads:
+    a list of (integer index per spatial coordinate x, y, z, the tap's offset
+    per coordinate: 0/1 for bilinear, 0..3 for bicubic, None for nearest).
+    Everything here is data (not differentiated)."""
     coords = _coords(grid, spatial, align_corners, padding_mode, mode != 2)
     if mode == 1:
         idx = [np.rint(c).astype(np.int64) for c, _ in coords]
