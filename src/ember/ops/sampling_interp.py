@@ -15,7 +15,9 @@ import math
 
 from .. import _dtype as D
 from .._backend import np
+from ._common import wrap
 from .sampling_resample import axis_step, resample, resample_nodes
+from .sampling_uint8 import resize_uint8
 
 __all__ = ["upsample"]
 
@@ -163,9 +165,8 @@ def _check(input, mode, n, out_sizes, antialias):
     kernel = "compute_index_ranges_weights" if antialias else _DTYPE_KERNEL[mode, n]
     if x.dtype == np.uint8 and not antialias and mode in ("nearest", "nearest-exact"):
         return
-    if x.dtype == np.uint8 and not antialias and mode in ("bilinear", "bicubic"):
-        raise NotImplementedError(f"ember: {mode} interpolation of uint8 tensors (PyTorch's "
-                                  "fixed-point kernel) is not supported; convert to float")
+    if x.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
+        return
     raise NotImplementedError(f'"{kernel}" not implemented for '
                               f"'{D.SCALAR_NAMES[input.dtype]}'")
 
@@ -188,6 +189,8 @@ def upsample(input, mode, size, scales, align_corners=None, antialias=False):
     if size is not None:
         scales = [None] * n
     _check(input, mode, n, out_sizes, antialias)
+    if x.dtype == np.uint8 and mode in ("bilinear", "bicubic"):
+        return wrap(resize_uint8(x, mode, out_sizes, scales, align_corners, antialias))
     ft = x.dtype.type if x.dtype.kind == "f" and x.dtype.itemsize >= 4 else np.float32
     plan = []
     for axis in range(x.ndim - 1, 1, -1):     # last axis first: PyTorch's grouping
