@@ -5,10 +5,11 @@ Each of those ops maps input to output one spatial axis at a time: output
 position j along an axis is a weighted sum of K input positions,
 sum_k w[k, j] * x[idx[k, j]] (K = 1 for nearest and padding, 2 for linear,
 4 for cubic, more with antialiasing). A *plan* is the tuple of such axis
-steps, ((axis, idx, w or None, n_in, runs, dense matrix or None), ...), computed once per call from the
-sizes. The forward gathers along each axis in turn; the backward is the
-adjoint, a weighted scatter-add per axis (np.bincount over flat indices)
-in reverse order. Both are linear in their argument, so each is the other's
+steps, ((axis, idx, w or None, n_in, runs, dense matrix or None), ...),
+computed once per call from the sizes. The forward gathers along each axis
+in turn; the backward is the adjoint, a weighted scatter-add per axis in
+reverse order (a BLAS product for small axes, np.add.reduceat over runs of
+equal positions otherwise). Both are linear in their argument, so each is the other's
 derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
