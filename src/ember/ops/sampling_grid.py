@@ -167,7 +167,8 @@ def _taps(grid, spatial, mode, padding_mode, align_corners):
 
 
 def _key(idx, spatial, n):
-    """Clamped fancy index (batch, z, y, x) into channels-last input, and the
+    """Clamped fancy index (batch, z, y, x) into channels-last input, the
+    same as flat row numbers into its (N * prod(spatial), C) view, and the
     in-bounds mask."""
     inside = np.ones(idx[0].shape, bool)
     safe = []
@@ -175,7 +176,16 @@ def _key(idx, spatial, n):
         inside &= (i >= 0) & (i < size)
         safe.append(np.clip(i, 0, size - 1))
     batch = np.arange(n).reshape((n,) + (1,) * (idx[0].ndim - 1))
-    return (batch,) + tuple(reversed(safe)), inside
+    key = (batch,) + tuple(reversed(safe))
+    rows = np.ravel_multi_index(np.broadcast_arrays(*key), (n,) + tuple(spatial))
+    return (key, rows), inside
+
+
+def _gather(xp, xl, key):
+    """The channel rows at the points: one np.take of flat rows on arrays."""
+    if xp.recording:
+        return xl[key[0]]
+    return np.take(xl.reshape(-1, xl.shape[-1]), key[1], axis=0)
 
 
 def _scatter(xp, terms, shape):
@@ -185,12 +195,11 @@ def _scatter(xp, terms, shape):
     if xp.recording:
         out = None
         for key, vals in terms:
-            s = xp.index_backward(vals, shape, key, True)
+            s = xp.index_backward(vals, shape, key[0], True)
             out = s if out is None else out + s
         return out
     c = shape[-1]
-    flat = [(np.ravel_multi_index(np.broadcast_arrays(*key), shape[:-1])[..., None] * c
-             + np.arange(c)).reshape(-1) for key, _ in terms]
+    flat = [(key[1][..., None] * c + np.arange(c)).reshape(-1) for key, _ in terms]
     out = np.zeros(int(np.prod(shape)), terms[0][1].dtype)
     np.add.at(out, np.concatenate(flat), np.concatenate([v.reshape(-1) for _, v in terms]))
     return out.reshape(shape)
@@ -261,13 +270,13 @@ def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, wan
         wm = mask if w is None else w * mask
         wl = xp.reshape(wm, wm.shape + (1,))
         if g is None:
-            term = xl[key] * wl
+            term = _gather(xp, xl, key) * wl
             out = term if out is None else out + term
             continue
         if want[0]:
             scattered.append((key, gl * wl))
         if want[1] and dw is not None:
-            vals = _row_dot(xp, xl[key], gl) * mask
+            vals = _row_dot(xp, _gather(xp, xl, key), gl) * mask
             for k, d in enumerate(dw):
                 term = vals * d
                 ggrid[k] = term if ggrid[k] is None else ggrid[k] + term
