@@ -168,8 +168,7 @@ _SUPPORTED = ("Supported combinations for non-constant padding:\n"
               "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
               "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
               "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
-_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "replicate",
-          "circular": "circular"}
+_MODES = ("constant", "reflect", "replicate", "circular")
 
 
 def pad(input, pad, mode="constant", value=None):

@@ -78,14 +78,61 @@ class _Zero:
         return f"{self.padding}"
 
 
-def _sized(bases, name, n):
-    return type(name, bases, {"_n": n, "__module__": __name__, "__qualname__": name})
+class CircularPad1d(_CircularPadNd):
+    _n = 1
 
 
-for _n in (1, 2, 3):
-    for _base, _kind in ((_CircularPadNd, "Circular"), (_ReflectionPadNd, "Reflection"),
-                         (_ReplicationPadNd, "Replication"), (_ConstantPadNd, "Constant")):
-        globals()[f"{_kind}Pad{_n}d"] = _sized((_base,), f"{_kind}Pad{_n}d", _n)
-    globals()[f"ZeroPad{_n}d"] = _sized((_Zero, globals()[f"ConstantPad{_n}d"]), f"ZeroPad{_n}d",
-                                        _n)
-del _base, _kind, _n
+class ConstantPad1d(_ConstantPadNd):
+    _n = 1
+
+
+class ReflectionPad1d(_ReflectionPadNd):
+    _n = 1
+
+
+class ReplicationPad1d(_ReplicationPadNd):
+    _n = 1
+
+
+class ZeroPad1d(_Zero, ConstantPad1d):
+    pass
+
+
+class CircularPad2d(_CircularPadNd):
+    _n = 2
+
+
+class ConstantPad2d(_ConstantPadNd):
+    _n = 2
+
+
+class ReflectionPad2d(_ReflectionPadNd):
+    _n = 2
+
+
+class ReplicationPad2d(_ReplicationPadNd):
+    _n = 2
+
+
+class ZeroPad2d(_Zero, ConstantPad2d):
+    pass
+
+
+class CircularPad3d(_CircularPadNd):
+    _n = 3
+
+
+class ConstantPad3d(_ConstantPadNd):
+    _n = 3
+
+
+class ReflectionPad3d(_ReflectionPadNd):
+    _n = 3
+
+
+class ReplicationPad3d(_ReplicationPadNd):
+    _n = 3
+
+
+class ZeroPad3d(_Zero, ConstantPad3d):
+    pass
