@@ -135,6 +135,13 @@ def test_affine_grid_errors(shape, size):
                 lambda T, t: T.nn.functional.affine_grid(t, size, align_corners=False))
 
 
+def test_affine_grid_generator_errors():
+    setup = lambda T: (T.ones(2, 2, 3, requires_grad=True),)  # noqa: E731
+    for size in ((3, 1, 4, 5), (1, 1, 4, 5)):
+        check_error(setup, lambda T, t: T.nn.functional.affine_grid(t, size, align_corners=False))
+    check_error(setup, lambda T, t: T.affine_grid_generator(t, (2, 3, 4), False))
+
+
 def test_affine_grid_integer_theta():
     check_error(lambda T: (T.ones(2, 2, 3).long(),),
                 lambda T, t: T.nn.functional.affine_grid(t, (2, 3, 4, 5), align_corners=False))

@@ -56,6 +56,13 @@ AffineGridGeneratorBackward0 = grad_fn(
 def affine_grid_generator(theta, size, align_corners):
     size = [int(s) for s in size]
     th = theta._data
+    if len(size) not in (4, 5):
+        raise RuntimeError("AffineGridGenerator needs 4d (spatial) or 5d (volumetric) inputs.")
+    if th.shape[0] != size[0]:
+        # (PyTorch's batched product of the base grid with theta says so)
+        raise RuntimeError("Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{size[0]}, {len(size) - 1}] but got: [{th.shape[0]}, "
+                           f"{th.shape[2]}].")
     spatial = size[2:]
     base = base_grid(spatial, align_corners, th.dtype)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
