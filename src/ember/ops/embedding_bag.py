@@ -27,7 +27,9 @@ def _weight_grad(xp, grad, per_sample_weights, indices, bag, num_weights, coef, 
     return xp.embedding_scatter(rows, indices, num_weights, EmbeddingBagBackwardBackward0)
 
 
-def _per_sample_weights_grad(xp, grad, weight, indices, bag, keep):
+def _per_sample_weights_grad(xp, grad, weight, per_sample_weights, indices, bag, keep):
+    # (per_sample_weights is named, unread, because PyTorch saves it whenever
+    # the node is made: changing it in place before backward is an error there)
     dots = xp.sum(xp.embedding_rows(grad, bag) * xp.embedding_rows(weight, indices), (1,))
     return dots if keep is None else dots * const(xp, keep)
 
