@@ -2,8 +2,9 @@
 torch.embedding_bag (embedding_bag.py). nn.functional adds PyTorch's
 Python-side checks (padding_idx wrapping, max_norm).
 
-A lookup is one gather of weight rows; its gradient is one scatter-add of
-the gradient's rows into the rows they came from. Both are linear, and each
+A lookup is one gather of weight rows (np.take); its gradient is one
+scatter-add of the gradient's rows into the rows they came from (one
+np.bincount). Both are linear, and each
 is the other's adjoint, so the two are offered to formulas as
 `xp.embedding_rows` (gather) and `xp.embedding_scatter` (scatter-add): on
 Tensors each is recorded with the other as its derivative, so double (and
@@ -49,21 +50,19 @@ def index_array(indices, num_weights):
 
 
 # -- the two linear primitives ------------------------------------------------------
-def row_scatter(vals, idx, n, presorted=False):
-    """(n, D) zeros with each row vals[j] added into row idx[j], repeats
-    summed in index order (as ATen's CPU kernel adds them): one stable sort
-    and one np.add.reduceat over runs of equal indices."""
-    out = np.zeros((n,) + vals.shape[1:], vals.dtype)
-    if idx.size == 0:
+def row_scatter(vals, idx, n):
+    """(n, D) zeros with each row vals[j] added into row idx[j]: one
+    np.bincount over the flat positions idx[j] * D + column. It adds in
+    index order in float64 (so float64 sums are ATen's to the bit; float32
+    ones are rounded once, at the end)."""
+    d = vals.shape[1]
+    if vals.dtype.kind == "c" or idx.size == 0 or d == 0:
+        out = np.zeros((n, d), vals.dtype)
+        np.add.at(out, idx, vals)
         return out
-    if presorted:
-        s, v = idx, vals
-    else:
-        order = np.argsort(idx, kind="stable")
-        s, v = idx[order], vals[order]
-    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-    out[s[starts]] = np.add.reduceat(v, starts, axis=0)
-    return out
+    pos = (idx[:, None] * d + np.arange(d)).reshape(-1)
+    out = np.bincount(pos, vals.reshape(-1), n * d)
+    return out.astype(vals.dtype, copy=False).reshape(n, d)
 
 
 def _rows(x, idx):
