@@ -1,8 +1,10 @@
 """torch.embedding_bag: sums, means or maxima of bags of embedding rows.
 
 A bag is a run of positions of the 1-D `indices` (bag b starts at
-offsets[b]; with include_last_offset the last offset only closes the input,
-and the last bag runs to its end, as ATen's CPU kernel reads it). Every
+offsets[b]). With include_last_offset the last offset is not a bag's start,
+and the last bag runs to the input's end even where that offset stops short
+of it, as ATen's generic CPU kernel reads it (its float32 'sum' fast path
+stops there instead). Every
 mode is a gather of rows followed by one reduction over each bag's run; the
 gradient of weight is one scatter-add of the bags' gradient rows, weighted
 per position (ops/embedding.py's primitives and `coef`).
