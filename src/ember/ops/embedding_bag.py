@@ -13,7 +13,7 @@ from .. import _dtype as D
 from ._common import Tensor, _state, np, recorded
 from ._registry import grad_fn, register
 from .embedding import (EmbeddingBagBackwardBackward0, _tensor_type_name, check_indices,
-                        check_sparse, const, grad_coef, row_scatter)
+                        check_sparse, const, grad_coef)
 
 __all__ = ["embedding_bag"]
 
@@ -112,6 +112,16 @@ def _check(weight, indices, offsets, mode, per_sample_weights, include_last_offs
     return idx, padding_idx
 
 
+def _bag_sums(vals, starts, n_bags):
+    """Each bag's sum of rows: bags are runs of positions, so one
+    np.add.reduceat over the runs of the bags that have any."""
+    out = np.zeros((n_bags,) + vals.shape[1:], vals.dtype)
+    used = np.flatnonzero(np.diff(np.append(starts, vals.shape[0])) > 0)
+    if used.size:
+        out[used] = np.add.reduceat(vals, starts[used], axis=0)
+    return out
+
+
 def _bag_max(rows, bag, keep, counts, starts):
     """Each bag's maximum per column over its kept positions (0 for a bag
     with none), the position that first reaches it (ATen keeps the first of
@@ -169,7 +179,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
         vals = rows if keep_col is None else rows * keep_col
         if per_sample_weights is not None:
             vals = vals * per_sample_weights._data[:, None]
-        out = row_scatter(vals, bag, n_bags)
+        out = _bag_sums(vals, starts, n_bags)
         coef = keep_col
         if mode == 1:
             size = np.maximum(counts, 1).astype(w.dtype)
