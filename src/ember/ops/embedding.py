@@ -18,6 +18,7 @@ from ._common import _state, np, recorded
 from ._registry import grad_fn, register
 from ._xp import provide
 from .inplace import _overwrite, check_inplace
+from .loss import const
 
 __all__ = ["embedding", "embedding_renorm_"]
 
@@ -83,14 +84,6 @@ def _scatter_recorded(vals, idx, n, node):
 
 provide("embedding_rows", _rows, _rows_recorded)
 provide("embedding_scatter", _scatter, _scatter_recorded)
-
-
-def const(xp, a):
-    """A constant array as the formula's namespace wants it."""
-    if xp.recording:
-        from .._tensor import Tensor
-        return Tensor._wrap(a)
-    return a
 
 
 def _embedding_grad(xp, grad, indices, num_weights, coef):

@@ -13,7 +13,8 @@ from .. import _dtype as D
 from ._common import Tensor, _state, np, recorded
 from ._registry import grad_fn, register
 from .embedding import (EmbeddingBagBackwardBackward0, _tensor_type_name, check_indices,
-                        check_sparse, const, grad_coef)
+                        check_sparse, grad_coef)
+from .loss import const
 
 __all__ = ["embedding_bag"]
 
