@@ -299,3 +299,13 @@ def test_argument_order_warning():
         with pytest.warns(UserWarning, match="Argument order of nn.functional.embedding_bag"):
             y = F(T).embedding_bag(w, T.tensor(INDICES), T.tensor([0, 3]))
         assert tuple(y.shape) == (2, 3)
+
+
+def test_max_ties_go_to_the_first_position():
+    def run(T):
+        w = T.tensor([[1.0, 5.0], [2.0, 5.0], [2.0, 0.0], [0.0, 5.0]], dtype=T.float64,
+                     requires_grad=True)
+        out = T.embedding_bag(w, T.tensor([3, 1, 2, 0, 2, 1]), T.tensor([0, 3]), False, 2)
+        out[0].backward(T.tensor([[1.0, 10.0], [100.0, 1000.0]], dtype=T.float64))
+        return out, w.grad
+    check(run, exact=True)
