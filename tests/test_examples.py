@@ -51,3 +51,29 @@ def test_confusion_matrix_counts(digits_cnn):
     m = digits_cnn.confusion_matrix(ember, truth, predicted)
     assert m.shape == (10, 10) and m.sum().item() == 4
     assert m[1, 1].item() == 1 and m[1, 2].item() == 1 and m[9, 9].item() == 1
+
+
+@pytest.fixture(scope="module")
+def char_lm():
+    pytest.importorskip("tqdm")
+    return _load("char_lm")
+
+
+@pytest.mark.parametrize("kind", ["lstm", "transformer"])
+def test_char_lm_trains_as_pytorch(char_lm, kind):
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    kwargs = dict(kind=kind, steps=12, batch=8, context=32, text_limit=20000, progress=False)
+    _, vocab, ember_losses = char_lm.train(ember, **kwargs)
+    _, _, torch_losses = char_lm.train(torch, **kwargs)
+    assert max(abs(a - b) for a, b in zip(ember_losses, torch_losses)) < 1e-4
+    assert ember_losses[-1] < ember_losses[0] < 1.1 * __import__("math").log(len(vocab.chars))
+
+
+def test_char_lm_learns_samples_and_plots(char_lm, tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    losses = char_lm.main(["--steps", "300", "--sample-every", "150", "--out", str(tmp_path)])
+    assert sum(losses[-20:]) / 20 < 0.75 * losses[0]
+    out = capsys.readouterr().out
+    assert out.count("--- step") == 2
+    assert (tmp_path / "char_lm_loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
