@@ -113,10 +113,15 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if is_causal:
             c = A.causal_bias(L, S, dt)
             bias = c if bias is None else bias + c
-        sc = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+        sc = _default_scale(query) if scale is None else scale
         return A.flash_attention(query, key, value, bias, sc, query.shape[1] // key.shape[1])
     return _math_attention(query, key, value, _additive(attn_mask, query.dtype), dropout_p,
                            is_causal, scale, enable_gqa)
+
+
+def _default_scale(query):
+    E = query.shape[-1]
+    return 1.0 / math.sqrt(E) if E else math.inf     # (C++'s 1 / sqrt(0))
 
 
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
@@ -126,7 +131,7 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, e
         raise RuntimeError(f"expected scalar type Float but found {D.SCALAR_NAMES[query.dtype]}")
     negative = scale is not None and scale < 0.0
     factor = math.sqrt(abs(scale) if negative else
-                       (1.0 / math.sqrt(query.shape[-1]) if scale is None else scale))
+                       (_default_scale(query) if scale is None else scale))
     q = query * (0.0 - factor if negative else factor)
     if is_causal:
         if attn_mask is not None:
