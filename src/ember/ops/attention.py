@@ -70,8 +70,8 @@ def _probabilities(q, k, bias, scale):
     return _safe_softmax_array(s, s.ndim - 1)
 
 
-def _flash_grads(xp, g, q, k, v, probs, bias, scale, groups):
-    """(d query, d key, d value) of softmax(q k^T * scale + bias) v."""
+def _flash_grads(xp, g, q, k, v, out, probs, bias, scale, groups):
+    """(d query, d key, d value) of out = softmax(q k^T * scale + bias) v."""
     if xp.recording:
         # The probabilities again, recorded, so their dependence on q and k
         # is part of the graph of the gradient.
@@ -83,15 +83,19 @@ def _flash_grads(xp, g, q, k, v, probs, bias, scale, groups):
     kr, vr = _repeat_heads(k, groups, xp.recording), _repeat_heads(v, groups, xp.recording)
     dv = xp.matmul(xp.transpose(probs, -2, -1), g)
     dp = xp.matmul(g, xp.transpose(vr, -2, -1))
-    ds = probs * (dp - xp.sum(dp * probs, (len(dp.shape) - 1,), True))
+    last = (len(dp.shape) - 1,)
+    # The row sums of dP * P are those of dO * O (the fused kernels' form, which
+    # reads the output as it was rounded); recorded, the first form is used.
+    rows = xp.sum(dp * probs, last, True) if xp.recording else xp.sum(g * out, last, True)
+    ds = probs * (dp - rows)
     dq = xp.matmul(ds, kr) * scale
     dk = xp.matmul(xp.transpose(ds, -2, -1), q) * scale
     return dq, _sum_groups(xp, dk, groups), _sum_groups(xp, dv, groups)
 
 
 def _formula(i):
-    def f(xp, grad, query, key, value, probs, bias, scale, groups):
-        return _flash_grads(xp, grad, query, key, value, probs, bias, scale, groups)[i]
+    def f(xp, grad, query, key, value, result, probs, bias, scale, groups):
+        return _flash_grads(xp, grad, query, key, value, result, probs, bias, scale, groups)[i]
     return f
 
 
@@ -102,7 +106,16 @@ class ScaledDotProductFlashAttentionForCpuBackward0(grad_fn(
 
     def apply(self, xp, grad, create_graph, needs):
         # One pass gives the three gradients (the formulas would each redo it).
-        grads = _flash_grads(xp, grad, *self._unpack(create_graph))
+        args = self._unpack(create_graph)
+        if not create_graph and grad.dtype.itemsize == 2:
+            # half precision: accumulated in float, rounded once (PyTorch's opmath)
+            half = grad.dtype
+            f = np.float32
+            grads = _flash_grads(xp, grad.astype(f), *(a.astype(f) for a in args[:4]),
+                                 *args[4:])
+            grads = tuple(g.astype(half) for g in grads)
+        else:
+            grads = _flash_grads(xp, grad, *args)
         return tuple(g if need else None for g, need in zip(grads, needs))
 
 
@@ -111,9 +124,12 @@ def flash_attention(query, key, value, bias, scale, groups):
     S, E): `bias` an additive array broadcastable to (B, H, L, S) (the mask
     and the causal triangle folded in) or None."""
     q, k, v = query._data, key._data, value._data
+    dtype = q.dtype
+    if dtype.itemsize == 2:         # half precision: computed in float, rounded once
+        q, k, v = q.astype(np.float32), k.astype(np.float32), v.astype(np.float32)
     kr, vr = _repeat_heads(k, groups, False), _repeat_heads(v, groups, False)
     probs = _probabilities(q, kr, bias, scale)
-    out = np.matmul(probs, vr)
+    out = np.matmul(probs, vr).astype(dtype, copy=False)
     return recorded(ScaledDotProductFlashAttentionForCpuBackward0, out, (query, key, value),
                     (probs, bias, scale, groups))
 

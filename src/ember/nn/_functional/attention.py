@@ -129,6 +129,10 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, e
     from ...ops.rearrange_order import repeat_interleave
     if query._data.dtype.kind != "f":
         raise RuntimeError(f"expected scalar type Float but found {D.SCALAR_NAMES[query.dtype]}")
+    origin = query.dtype
+    if query._data.dtype.itemsize == 2:
+        # Half precision is kept in float throughout, as PyTorch does here.
+        query, key, value = query.float(), key.float(), value.float()
     negative = scale is not None and scale < 0.0
     factor = math.sqrt(abs(scale) if negative else
                        (_default_scale(query) if scale is None else scale))
@@ -155,7 +159,8 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, e
             raise RuntimeError(f"dropout probability has to be between 0 and 1, but got "
                                f"{dropout_p}")
         attn = _dropout(attn, dropout_p, True)
-    return attn @ value
+    out = attn @ value
+    return out.to(origin) if out.dtype != origin else out
 
 
 from .attention_mha import *  # noqa: E402,F401,F403
