@@ -3,7 +3,6 @@ initialisation from one seed, outputs, attention weights, gradients of the
 inputs and of every parameter, masks of every kind, errors."""
 import warnings
 
-import numpy as np
 import pytest
 
 import ember

@@ -2,7 +2,6 @@
 composite math path (which one runs shows in grad_fn), values and gradients,
 masks, causal, scale, grouped-query heads, seeded dropout, errors, and
 gradcheck / gradgradcheck in float64."""
-import warnings
 
 import numpy as np
 import pytest

@@ -254,3 +254,11 @@ def test_mismatched_mask_types_warn_in_encoder():
             m(x, mask=T.zeros(5, 5), src_key_padding_mask=T.zeros(3, 5, dtype=T.bool))
         return sorted({str(i.message) for i in w})
     check(f)
+
+
+def test_factory_kwargs():
+    for kind in ("full", "enc_layer", "dec_layer"):
+        check(lambda T: _state(T, kind, dtype=T.float64, device="cpu"), exact=True)
+    check(lambda T: {k: v.detach() for k, v in T.nn.MultiheadAttention(
+        6, 3, kdim=2, vdim=4, add_bias_kv=True, dtype=T.float64).state_dict().items()},
+        exact=True)
