@@ -186,3 +186,11 @@ def test_functional_errors_and_static_kv():
     check(lambda T: f(T, static_k=T.ones(3, 4, E // H)))
     check(lambda T: f(T, static_v=T.ones(2 * H, 4, 3)))
     check(lambda T: f(T, use_separate_proj_weight=True))
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_fully_padded_entry(need_weights):
+    # PyTorch's softmax gives NaN there (need_weights), its SDPA gives zeros
+    _cmp(((E, H), {}), [(5, 3, E), (7, 3, E), (7, 3, E)], need_weights=need_weights,
+         masks={"key_padding_mask": lambda T: T.tensor([[True] * 7, [False] * 7,
+                                                         [False] * 6 + [True]])})
