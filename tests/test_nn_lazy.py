@@ -177,3 +177,27 @@ def test_failed_forward_leaves_module_lazy():
     assert type(m).__name__ == "LazyConv2d" and m.has_uninitialized_params()
     m(ember.ones(1, 4, 5, 5))
     assert type(m).__name__ == "Conv2d" and m.in_channels == 4
+
+
+USES = [lambda T, p: p + 1, lambda T, p: p.sum(), lambda T, p: p.detach(),
+        lambda T, p: p.numel(), lambda T, p: p[0], lambda T, p: p.requires_grad_(False),
+        lambda T, p: p.zero_(), lambda T, p: len(p), lambda T, p: p.view(-1),
+        lambda T, p: T.nn.LazyLinear(2).requires_grad_(False),
+        lambda T, p: T.nn.LazyLinear(2).zero_grad(),
+        lambda T, p: T.optim.SGD(T.nn.LazyLinear(2).parameters(), lr=0.1)]
+
+
+@pytest.mark.parametrize("i", range(len(USES)))
+@pytest.mark.parametrize("which", ["UninitializedParameter", "UninitializedBuffer"])
+def test_using_uninitialized_tensors_as_torch(i, which):
+    # The same outcome; a refusal is torch's ValueError, whose text names the
+    # method as each library spells it.
+    import re
+    from compare_torch import _torch, run
+    outcomes = []
+    for T in (_torch(), ember):
+        result, exc = run(lambda T: USES[i](T, getattr(T.nn, which)()), T)
+        text = None if exc is None else re.sub(r"<[^>]*>", "<method>", str(exc))
+        outcomes.append((type(exc).__name__, text and text.replace("torch", "ember"),
+                         type(result).__name__ if exc is None else None))
+    assert outcomes[0] == outcomes[1]

@@ -129,6 +129,44 @@ class UninitializedTensorMixin:
         return (type(self), (self.requires_grad,))
 
 
+# What an uninitialised tensor still allows (torch's _allowed_methods, plus the
+# object protocol Python and Ember's own bookkeeping rely on); every other
+# Tensor method raises, as torch's __torch_function__ makes them.
+_ALLOWED = {"size", "copy_", "is_complex", "is_floating_point", "half", "float", "double",
+            "char", "short", "int", "long", "cuda", "cpu", "to", "get_device"}
+_OBJECT_PROTOCOL = {"__init__", "__new__", "__repr__", "__str__", "__hash__", "__eq__", "__ne__",
+                    "__getattribute__", "__getattr__", "__setattr__", "__delattr__", "__dir__",
+                    "__reduce__", "__reduce_ex__", "__deepcopy__", "__copy__", "__getstate__",
+                    "__setstate__", "__format__", "__sizeof__", "__init_subclass__",
+                    "__subclasshook__", "__class_getitem__", "__array__", "__array_ufunc__",
+                    "__array_function__", "__array_wrap__", "__torch_function__"}
+
+
+def _refuse(name):
+    def method(self, *args, **kwargs):
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter in <method '{name}' of 'ember.Tensor' "
+            "objects>. This error happens when you are using a `LazyModule` or explicitly "
+            f"manipulating `ember.nn.parameter.{type(self).__name__}` objects. When using "
+            "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+            "calling ember functions")
+    method.__name__ = name
+    return method
+
+
+def _guard_methods(mixin):
+    for name, attr in vars(Tensor).items():
+        dunder = name.startswith("__") and name.endswith("__")
+        if name in _ALLOWED or name in vars(mixin) or name in _OBJECT_PROTOCOL \
+                or (name.startswith("_") and not dunder):
+            continue
+        if callable(attr) and not isinstance(attr, (type, staticmethod, classmethod, property)):
+            setattr(mixin, name, _refuse(name))
+
+
+_guard_methods(UninitializedTensorMixin)
+
+
 def is_lazy(param):
     """Whether `param` is an UninitializedParameter or an UninitializedBuffer."""
     return isinstance(param, UninitializedTensorMixin)
