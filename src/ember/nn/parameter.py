@@ -1,7 +1,8 @@
 """nn.Parameter and nn.Buffer: tensors that a Module registers by assignment."""
 from .._tensor import Tensor
 
-__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy",
+           "UninitializedTensorMixin"]
 
 
 class _ParameterMeta(type):
