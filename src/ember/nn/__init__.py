@@ -4,4 +4,5 @@ from .modules import *  # noqa: F401,F403
 from . import functional, init, modules, utils
 from .modules import __all__ as _modules_all
 
-__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "functional", "init", "modules", "utils", *_modules_all]
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "functional",
+           "init", "modules", "utils", *_modules_all]
