@@ -359,3 +359,13 @@ def test_container_as_torch():
         assert repr(c) == ("Container(\n  (a): Linear(in_features=2, out_features=3, bias=True)\n"
                            "  (b): ReLU()\n)")
         assert isinstance(c, T.nn.Module)
+
+
+def test_fractional_empty_batch_as_torch():
+    def run(T):
+        x = T.ones(0, 3, 5, 5, requires_grad=True)
+        T.manual_seed(0)
+        y, i = T.nn.functional.fractional_max_pool2d(x, 2, output_size=3, return_indices=True)
+        z = T.nn.functional.fractional_max_pool3d(T.ones(0, 2, 4, 5, 6), 2, output_size=2)
+        return y, i, z, T.autograd.grad(y.sum(), x), T.rand(2)
+    check(run)

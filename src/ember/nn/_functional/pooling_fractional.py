@@ -55,8 +55,8 @@ def _pool(x, n, k, out, samples):
         # an empty window: -inf, indexed at its (unread) first position, as ATen
         return np.full(lead + tuple(out), -np.inf, x.dtype), first.reshape(lead + tuple(out))
     idx = idx.reshape(planes, n_out, n_k)
-    flat = x.reshape(planes, -1)
-    vals = np.take_along_axis(flat, idx.reshape(planes, -1), 1).reshape(idx.shape)
+    flat = x.reshape(planes, math.prod(spatial))
+    vals = np.take_along_axis(flat, idx.reshape(planes, n_out * n_k), 1).reshape(idx.shape)
     pick = np.argmax(vals, -1)      # the first maximum in scan order
     nan = np.isnan(vals)
     if nan.any():                   # ... but the last NaN (ATen's `val > max || isnan(val)`)
