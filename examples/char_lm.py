@@ -25,6 +25,7 @@ import inspect
 import math
 import os
 import sys
+import warnings
 
 SEED = 0
 # Pure-Python modules with plenty of prose in their docstrings.
@@ -40,10 +41,12 @@ def corpus(limit=None):
     as one text."""
     parts = []
     for name in MODULES:
-        module = importlib.import_module(name)
+        with warnings.catch_warnings():     # (deprecated members warn when looked at)
+            warnings.simplefilter("ignore")
+            module = importlib.import_module(name)
+            members = [(attr, getattr(module, attr)) for attr in sorted(vars(module))]
         parts.append(inspect.getdoc(module) or "")
-        for attr in sorted(vars(module)):
-            obj = getattr(module, attr)
+        for attr, obj in members:
             if attr.startswith("_") or getattr(obj, "__module__", None) != name:
                 continue
             doc = inspect.getdoc(obj)

@@ -16,7 +16,8 @@ import secrets
 from ._backend import np
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar"]
+           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
+           "exponential"]
 
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
@@ -482,3 +483,15 @@ def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     return g._u53_below(n, float(p)).astype(np.dtype(np_dtype)).reshape(shape)
+
+
+
+def exponential(shape, lambd=1.0, np_dtype=np.float32, gen=None):
+    """Tensor.exponential_: -1/lambd * log1p(-u) in double for every dtype, u a 53-bit
+    uniform; C's log1p (math.log1p), because NumPy's differs from it in the last bit."""
+    shape, n = _numel(shape)
+    u = _gen(gen)._u53(n)
+    r = np.frompyfunc(math.log1p, 1, 1)(-u).astype(np.float64) * (-1.0 / float(lambd))
+    if np.dtype(np_dtype) == _F16:
+        r = r.astype(np.float32)    # c10::Half converts a double through float
+    return np.asarray(r, np_dtype).reshape(shape)
