@@ -40,18 +40,18 @@ def corpus(limit=None):
     """The docstrings of MODULES (each module's, then its public members'),
     as one text."""
     parts = []
-    for name in MODULES:
-        with warnings.catch_warnings():     # (deprecated members warn when looked at)
-            warnings.simplefilter("ignore")
+    with warnings.catch_warnings():     # (deprecated members warn when looked at)
+        warnings.simplefilter("ignore")
+        for name in MODULES:
             module = importlib.import_module(name)
-            members = [(attr, getattr(module, attr)) for attr in sorted(vars(module))]
-        parts.append(inspect.getdoc(module) or "")
-        for attr, obj in members:
-            if attr.startswith("_") or getattr(obj, "__module__", None) != name:
-                continue
-            doc = inspect.getdoc(obj)
-            if doc:
-                parts.append(doc)
+            parts.append(inspect.getdoc(module) or "")
+            for attr in sorted(vars(module)):
+                obj = getattr(module, attr)
+                if attr.startswith("_") or getattr(obj, "__module__", None) != name:
+                    continue
+                doc = inspect.getdoc(obj)
+                if doc:
+                    parts.append(doc)
     text = "\n\n".join(p for p in parts if p)
     return text[:limit] if limit else text
 

@@ -485,7 +485,6 @@ def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     return g._u53_below(n, float(p)).astype(np.dtype(np_dtype)).reshape(shape)
 
 
-
 def exponential(shape, lambd=1.0, np_dtype=np.float32, gen=None):
     """Tensor.exponential_: -1/lambd * log1p(-u) in double for every dtype, u a 53-bit
     uniform; C's log1p (math.log1p), because NumPy's differs from it in the last bit."""
