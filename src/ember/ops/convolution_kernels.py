@@ -110,6 +110,10 @@ def input_grad(gy, w, g):
     # col2im adds in one go, is then contiguous per sample (a third faster).
     wk = w.reshape(groups, o // groups, cg, kp).transpose(0, 3, 2, 1) \
         .reshape(groups, kp * cg, o // groups)
+    if all(st == 1 for st in g.stride) and nd > 1 and g.y_size[-1] < 16:
+        # (short output rows make col2im's adds many and small; on long rows
+        # padding the gradient costs more than it saves)
+        return _input_grad_unit_stride(gy, wk, g, n, cg)
     gyg = gy.reshape(n, groups, o // groups, _prod(g.y_size))         # (N, G, Og, L)
     if groups == 1:
         cols = np.matmul(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
@@ -119,6 +123,36 @@ def input_grad(gy, w, g):
                        2 + nd, 2)                                     # (N, G, Cg, *K, *Y)
     x = col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
     return x.reshape((n, groups * cg) + tuple(g.x_size))
+
+
+def _input_grad_unit_stride(gy, wk, g, n, cg):
+    """input_grad for stride 1, with each kernel offset's contribution added
+    as one shift of the flattened padded planes. The gradient is laid out
+    with the padded input's row length (zeros past the output's width), so
+    that window position j + kernel offset k is flat index j + shift(k):
+    each add runs over whole planes instead of rows as short as the output."""
+    groups, nd = g.groups, len(g.k_size)
+    full = tuple(s + 2 * p for s, p in zip(g.x_size, g.padding))
+    # the output's positions, in the padded input's row lengths (all dims
+    # but the first run to the padded size)
+    rows = (g.y_size[0],) + full[1:]
+    og = gy.shape[1] // groups
+    gyp = np.zeros((n, groups, og) + rows, gy.dtype)
+    gyp[(Ellipsis,) + tuple(slice(0, y) for y in g.y_size)] = \
+        gy.reshape((n, groups, og) + tuple(g.y_size))
+    length = _prod(rows)
+    cols = np.matmul(wk, gyp.reshape(n, groups, og, length))       # (N, G, K*Cg, L')
+    cols = cols.reshape(n, groups, _prod(g.k_size), cg, length)
+    plane = [_prod(full[a + 1:]) for a in range(nd)]
+    reach = sum((k - 1) * d * pl for k, d, pl in zip(g.k_size, g.dilation, plane))
+    # (the last shift runs `reach` past the plane: zeros, from the padding columns)
+    out = np.zeros((n, groups, cg, _prod(full) + reach), gy.dtype)
+    for j, offs in enumerate(itertools.product(*map(range, g.k_size))):
+        shift = sum(o * d * pl for o, d, pl in zip(offs, g.dilation, plane))
+        out[..., shift:shift + length] += cols[:, :, j]
+    x = out[..., :_prod(full)].reshape((n, groups * cg) + full)
+    return np.ascontiguousarray(
+        x[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))])
 
 
 def weight_grad(x, gy, g, cols=None):
