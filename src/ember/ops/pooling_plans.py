@@ -105,9 +105,30 @@ def padded_size(spatial, k, s, p, d, out):
                  for L, kk, ss, pp, dd, o in zip(spatial, k, s, p, d, out))
 
 
-def _offset_views(padded, k, s, d, out):
+def _tiles(x, k, s, d, out):
+    """Windows that tile x (stride = kernel, no dilation, nothing past the
+    end): the elements of each kernel offset as one contiguous block,
+    (*k, *lead, *out), or None for other windows. Whole blocks make the
+    per-offset passes run on contiguous memory (several times faster than
+    strided views with small steps)."""
+    n = len(k)
+    if tuple(s) != tuple(k) or any(dd != 1 for dd in d) or x.size == 0:
+        return None
+    lead = x.shape[:x.ndim - n]
+    cropped = x[(Ellipsis,) + tuple(slice(0, o * kk) for o, kk in zip(out, k))]
+    split = cropped.reshape(lead + tuple(v for o, kk in zip(out, k) for v in (o, kk)))
+    m = len(lead)
+    order = tuple(m + 2 * a + 1 for a in range(n)) + tuple(range(m)) \
+        + tuple(m + 2 * a for a in range(n))
+    return np.ascontiguousarray(split.transpose(order))
+
+
+def _offset_views(padded, k, s, d, out, tiles=None):
     """For each kernel offset (in scan order), the strided view of the
-    elements it visits in every window."""
+    elements it visits in every window (a block of `tiles` where given)."""
+    if tiles is not None:
+        yield from tiles.reshape((-1,) + tiles.shape[len(k):])
+        return
     for offsets in np.ndindex(*k):
         yield padded[(Ellipsis,) + tuple(slice(j * dd, j * dd + (o - 1) * ss + 1, ss)
                                          for j, dd, o, ss in zip(offsets, d, out, s))]
@@ -155,7 +176,8 @@ def strided_max(x, k, s, p, d, out):
     which = np.empty(best.shape, which_dtype)
     which[...] = flat_offsets(first, k)
     better = np.empty(best.shape, bool)
-    for j, view in enumerate(_offset_views(padded, k, s, d, out)):
+    tiles = _tiles(x, k, s, d, out) if padded is x else None
+    for j, view in enumerate(_offset_views(padded, k, s, d, out, tiles)):
         np.greater(view, best, out=better)
         if nan:
             better |= view != view
