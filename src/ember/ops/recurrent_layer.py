@@ -1,0 +1,403 @@
+"""One recurrent layer in one direction (RNN, LSTM, GRU), fused into one node.
+
+The input projections of all steps are one matmul up front; each step is one
+matmul and a few in-place ufuncs over the gates of the whole batch. Backward
+through time is one node per layer and direction: it walks the steps in
+reverse, reusing the gate activations saved by the forward, and makes every
+weight gradient one matmul over all steps at the end.
+
+Rows are packed time-major: step t holds rows starts[t]:starts[t]+batch_sizes[t]
+(a padded (T, B, I) input is the case batch_sizes = [B] * T). A sequence
+that has ended keeps its state, so the final state of every row is the state
+array at the end, in both directions.
+
+For create_graph=True the node recomputes its layer with recorded ops
+(recurrent_cells.composite_layer) and differentiates that, so second
+derivatives flow through it.
+"""
+from ._common import NONE_EDGE, Tensor, _state, edge, np
+from .._backend import restore, silence
+from ..autograd.graph import Node
+from .recurrent_cells import composite_layer
+
+__all__ = ["layer"]
+
+GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+
+
+def _starts(batch_sizes):
+    starts = [0]
+    for n in batch_sizes:
+        starts.append(starts[-1] + n)
+    return starts
+
+
+def _sigmoid_(a):
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    a += 1
+    np.reciprocal(a, out=a)
+
+
+def _lstm_order(hidden):
+    """Gate columns as [i, f, o, g]: the three sigmoid gates side by side."""
+    h = hidden
+    return np.concatenate([np.arange(0, 2 * h), np.arange(3 * h, 4 * h), np.arange(2 * h, 3 * h)])
+
+
+def _unpermute(a, order):
+    out = np.empty_like(a)
+    out[order] = a
+    return out
+
+
+class _Work:
+    """What the backward reads: the forward's arrays."""
+    __slots__ = ("mode", "x", "bs", "starts", "reverse", "w_ih", "w_hh", "w_hr", "order",
+                 "gates", "hp", "cp", "tc", "m", "gh", "out")
+
+
+def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
+    """Arrays in, (out (N, Hr), final h, final c or None, work) out."""
+    n_rows, dt = x.shape[0], x.dtype
+    batch, hr = h0.shape
+    hidden = w_hh.shape[0] // GATES[mode]
+    starts = _starts(bs)
+    w = _Work()
+    w.mode, w.x, w.bs, w.starts, w.reverse, w.w_hr = mode, x, bs, starts, reverse, w_hr
+    h = h0.copy()
+    c = None
+    hp_all = w.hp = np.empty((n_rows, hr), dt)
+    steps = range(len(bs) - 1, -1, -1) if reverse else range(len(bs))
+    w.order = None
+    if mode == "LSTM":
+        order = w.order = _lstm_order(hidden)
+        w_ih, w_hh = w_ih[order], w_hh[order]
+        gates = np.matmul(x, w_ih.T)
+        if b_ih is not None:
+            gates += (b_ih + b_hh)[order]
+        c = c0.copy()
+        cp_all = w.cp = np.empty((n_rows, hidden), dt)
+        tc_all = w.tc = np.empty((n_rows, hidden), dt)
+        m_all = w.m = np.empty((n_rows, hidden), dt)
+        out = m_all if w_hr is None else np.empty((n_rows, hr), dt)
+        tmp = np.empty((batch, 4 * hidden), dt)
+        tmp2 = np.empty((batch, hidden), dt)
+        whh_t, s3 = w_hh.T, 3 * hidden
+        for t in steps:
+            a, n = starts[t], bs[t]
+            g, hp, cp = gates[a:a + n], h[:n], c[:n]
+            np.matmul(hp, whh_t, out=tmp[:n])
+            g += tmp[:n]
+            _sigmoid_(g[:, :s3])
+            np.tanh(g[:, s3:], out=g[:, s3:])
+            hp_all[a:a + n] = hp
+            cp_all[a:a + n] = cp
+            np.multiply(g[:, hidden:2 * hidden], cp, out=cp)
+            np.multiply(g[:, :hidden], g[:, s3:], out=tmp2[:n])
+            cp += tmp2[:n]
+            tc = tc_all[a:a + n]
+            np.tanh(cp, out=tc)
+            np.multiply(g[:, 2 * hidden:s3], tc, out=m_all[a:a + n])
+            if w_hr is not None:
+                np.matmul(m_all[a:a + n], w_hr.T, out=out[a:a + n])
+            hp[...] = out[a:a + n]
+    elif mode == "GRU":
+        gates = np.matmul(x, w_ih.T)
+        if b_ih is not None:
+            gates += b_ih
+        gh_all = w.gh = np.empty((n_rows, 3 * hidden), dt)
+        out = np.empty((n_rows, hidden), dt)
+        tmp = np.empty((batch, hidden), dt)
+        whh_t, s2 = w_hh.T, 2 * hidden
+        for t in steps:
+            a, n = starts[t], bs[t]
+            gi, gh, hp = gates[a:a + n], gh_all[a:a + n], h[:n]
+            np.matmul(hp, whh_t, out=gh)
+            if b_hh is not None:
+                gh += b_hh
+            rz = gi[:, :s2]
+            rz += gh[:, :s2]
+            _sigmoid_(rz)
+            new = gi[:, s2:]
+            np.multiply(gh[:, s2:], rz[:, :hidden], out=tmp[:n])
+            new += tmp[:n]
+            np.tanh(new, out=new)
+            o = out[a:a + n]
+            np.subtract(hp, new, out=o)     # ATen: (h - n) * z + n
+            o *= rz[:, hidden:]
+            o += new
+            hp_all[a:a + n] = hp
+            hp[...] = o
+    else:
+        out = gates = np.matmul(x, w_ih.T)
+        if b_ih is not None:
+            gates += b_ih + b_hh
+        tmp = np.empty((batch, hidden), dt)
+        whh_t = w_hh.T
+        relu = mode == "RNN_RELU"
+        for t in steps:
+            a, n = starts[t], bs[t]
+            o, hp = gates[a:a + n], h[:n]
+            np.matmul(hp, whh_t, out=tmp[:n])
+            o += tmp[:n]
+            if relu:
+                np.maximum(o, 0, out=o)
+            else:
+                np.tanh(o, out=o)
+            hp_all[a:a + n] = hp
+            hp[...] = o
+        w.out = out
+    w.w_ih, w.w_hh, w.gates = w_ih, w_hh, gates
+    return out, h, c, w
+
+
+def backward(w, d_out, dh, dc):
+    """Gradients (dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0) from the
+    gradient of the layer's output rows (or None) and of its final states."""
+    bs, starts, mode = w.bs, w.starts, w.mode
+    n_rows = w.x.shape[0]
+    dt = w.gates.dtype
+    steps = range(len(bs)) if w.reverse else range(len(bs) - 1, -1, -1)
+    w_hh, gates = w.w_hh, w.gates
+    width = gates.shape[1]
+    batch = dh.shape[0]
+    hidden = width // GATES[mode]
+    d_gates = np.empty((n_rows, width), dt)
+    t1 = np.empty((batch, hidden), dt)
+    dw_hr = d_hg = None
+    if mode == "LSTM":
+        s3 = 3 * hidden
+        t3 = np.empty((batch, s3), dt)
+        w_hr = w.w_hr
+        if w_hr is not None:
+            dh_all = np.empty((n_rows, w_hr.shape[0]), dt)
+            dm_buf = np.empty((batch, hidden), dt)
+        for t in steps:
+            a, n = starts[t], bs[t]
+            dht, dct = dh[:n], dc[:n]
+            if d_out is not None:
+                dht += d_out[a:a + n]
+            if w_hr is not None:
+                dh_all[a:a + n] = dht
+                dm = np.matmul(dht, w_hr, out=dm_buf[:n])
+            else:
+                dm = dht
+            g, tc, dg = gates[a:a + n], w.tc[a:a + n], d_gates[a:a + n]
+            u = t1[:n]
+            np.multiply(dm, tc, out=dg[:, 2 * hidden:s3])
+            np.multiply(tc, tc, out=u)
+            np.subtract(1, u, out=u)
+            u *= g[:, 2 * hidden:s3]
+            u *= dm
+            dct += u
+            np.multiply(dct, g[:, s3:], out=dg[:, :hidden])
+            np.multiply(dct, w.cp[a:a + n], out=dg[:, hidden:2 * hidden])
+            np.multiply(dct, g[:, :hidden], out=dg[:, s3:])
+            dct *= g[:, hidden:2 * hidden]
+            s, v = g[:, :s3], t3[:n]
+            np.subtract(1, s, out=v)
+            v *= s
+            dg[:, :s3] *= v
+            np.multiply(g[:, s3:], g[:, s3:], out=u)
+            np.subtract(1, u, out=u)
+            dg[:, s3:] *= u
+            np.matmul(dg, w_hh, out=dht)
+        if w_hr is not None:
+            dw_hr = np.matmul(dh_all.T, w.m)
+    elif mode == "GRU":
+        s2 = 2 * hidden
+        d_hg = np.empty((n_rows, width), dt)
+        t2 = np.empty((batch, hidden), dt)
+        t3 = np.empty((batch, s2), dt)
+        for t in steps:
+            a, n = starts[t], bs[t]
+            dht = dh[:n]
+            if d_out is not None:
+                dht += d_out[a:a + n]
+            gi, dgi, dgh = gates[a:a + n], d_gates[a:a + n], d_hg[a:a + n]
+            new, u, v = gi[:, s2:], t1[:n], t2[:n]
+            dn = dgi[:, s2:]
+            np.multiply(dht, gi[:, hidden:s2], out=u)     # dh * z: straight to h_prev
+            np.subtract(dht, u, out=dn)
+            np.multiply(new, new, out=v)
+            np.subtract(1, v, out=v)
+            dn *= v
+            np.subtract(w.hp[a:a + n], new, out=v)
+            np.multiply(v, dht, out=dgi[:, hidden:s2])
+            np.multiply(dn, w.gh[a:a + n, s2:], out=dgi[:, :hidden])
+            np.multiply(dn, gi[:, :hidden], out=dgh[:, s2:])
+            rz, q = gi[:, :s2], t3[:n]
+            np.subtract(1, rz, out=q)
+            q *= rz
+            dgi[:, :s2] *= q
+            dgh[:, :s2] = dgi[:, :s2]
+            np.matmul(dgh, w_hh, out=dht)
+            dht += u
+    else:
+        relu = mode == "RNN_RELU"
+        for t in steps:
+            a, n = starts[t], bs[t]
+            dht = dh[:n]
+            if d_out is not None:
+                dht += d_out[a:a + n]
+            o, dp = w.out[a:a + n], d_gates[a:a + n]
+            if relu:
+                np.multiply(dht, o > 0, out=dp)
+            else:
+                u = t1[:n]
+                np.multiply(o, o, out=u)
+                np.subtract(1, u, out=u)
+                np.multiply(dht, u, out=dp)
+            np.matmul(dp, w_hh, out=dht)
+    d_h = d_gates if d_hg is None else d_hg
+    dx = np.matmul(d_gates, w.w_ih)
+    dw_ih = np.matmul(d_gates.T, w.x)
+    dw_hh = np.matmul(d_h.T, w.hp)
+    db_ih = d_gates.sum(0)
+    db_hh = db_ih if d_hg is None else d_hg.sum(0)
+    if w.order is not None:
+        dw_ih, dw_hh = _unpermute(dw_ih, w.order), _unpermute(dw_hh, w.order)
+        db_ih = db_hh = _unpermute(db_ih, w.order)
+    return dx, dw_ih, dw_hh, db_ih, db_hh.copy() if db_hh is db_ih else db_hh, dw_hr, dh, dc
+
+
+class _LayerNode(Node):
+    """One layer in one direction. Inputs: (input, w_ih, w_hh, b_ih, b_hh,
+    h0, c0, w_hr); outputs as `_ctx` says: the whole output, h_n and c_n
+    (PyTorch's MkldnnRnnLayer), or one output per step then h_n (and c_n), as
+    the graph of PyTorch's step-by-step CPU layers ends in one node per step."""
+    __slots__ = ()
+    _multi = True
+
+    def apply(self, xp, grads, create_graph, needs):
+        mode, bs, reverse, per_step, x_shape = self._ctx
+        if create_graph:
+            return _recomputed(self, grads, needs)
+        self._unpack(False)     # (raises if freed or changed in place)
+        w = self._work
+        steps = len(bs)
+        if per_step:
+            d_step, finals = grads[:steps], grads[steps:]
+            d_out = None
+            if any(g is not None for g in d_step):
+                d_out = np.zeros((w.x.shape[0], self._shape[0][1]), w.gates.dtype)
+                for a, n, g in zip(w.starts, bs, d_step):
+                    if g is not None:
+                        d_out[a:a + n] = g
+        else:
+            d_out, finals = grads[0], grads[1:]
+            if d_out is not None:
+                d_out = d_out.reshape(w.x.shape[0], -1)
+        dh = finals[0]
+        dh = np.zeros(self._shape[steps if per_step else 1], w.gates.dtype) if dh is None \
+            else np.array(dh)
+        dc = None
+        if mode == "LSTM":
+            dc = finals[1]
+            dc = np.zeros(self._shape[-1], w.gates.dtype) if dc is None else np.array(dc)
+        token = silence()
+        try:
+            dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0 = backward(w, d_out, dh, dc)
+        finally:
+            restore(token)
+        res = (dx.reshape(x_shape), dw_ih, dw_hh, db_ih, db_hh, dh0, dc0, dw_hr)
+        return tuple(r if need else None for r, need in zip(res, needs))
+
+    def _release(self):
+        Node._release(self)
+        self._work = None
+
+
+def _recomputed(node, grads, needs):
+    """Second derivatives: the layer again in recorded ops, differentiated
+    with create_graph (through aliases of the inputs, so the gradients stay
+    joined to the inputs' own graphs)."""
+    from ..autograd import grad as _grad
+    mode, bs, reverse, per_step, x_shape = node._ctx
+    saved = list(node._unpack(True)[:8])
+    wanted = [i for i, (t, need) in enumerate(zip(saved, needs)) if need and t is not None]
+    for i in wanted:
+        saved[i] = saved[i].view(tuple(saved[i].shape))
+    x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr = saved
+    steps, h_n, c_n = composite_layer(mode, x.reshape(-1, x_shape[-1]), bs, reverse,
+                                      w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0)
+    if per_step:
+        outs = list(steps) + [h_n] + ([c_n] if mode == "LSTM" else [])
+    else:
+        from .shape import stack
+        outs = [stack(steps, 0), h_n, c_n]
+    pairs = [(o, g) for o, g in zip(outs, grads) if g is not None]
+    got = _grad([o for o, _ in pairs], [saved[i] for i in wanted], [g for _, g in pairs],
+                create_graph=True, allow_unused=True)
+    res = [None] * len(needs)
+    for i, g in zip(wanted, got):
+        res[i] = g if g is not None else saved[i] * 0
+    return tuple(res)
+
+
+def layer(mode, x, batch_sizes, reverse, weights, h0, c0, per_step):
+    """The layer over `x` ((T, B, I), or packed rows (N, I) with batch_sizes),
+    from states h0 (and c0). weights: (w_ih, w_hh, b_ih, b_hh, w_hr), biases
+    and w_hr may be None. Returns (output, h_n, c_n): output the (T, B, Hr)
+    tensor, or with per_step the list of the steps' tensors."""
+    w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    xd = x._data
+    x_shape = xd.shape
+    if batch_sizes is None:
+        batch_sizes = (x_shape[1],) * x_shape[0]
+    rows = xd.reshape(-1, x_shape[-1])
+    data = lambda t: None if t is None else t._data     # noqa: E731
+    token = silence()
+    try:
+        out, h, c, work = forward(mode, rows, batch_sizes, reverse, w_ih._data, w_hh._data,
+                                  data(b_ih), data(b_hh), data(w_hr), h0._data, data(c0))
+    finally:
+        restore(token)
+    inputs = (x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr)
+    tracked = _state.enabled and any(t is not None and t._requires_grad for t in inputs)
+    starts = work.starts
+    if per_step:
+        datas = [out[a:a + n] for a, n in zip(starts, batch_sizes)]
+    else:
+        datas = [out.reshape(x_shape[:-1] + (out.shape[1],))]
+    datas.append(h)
+    if c is not None:
+        datas.append(c)
+    if not tracked:
+        results = [Tensor._wrap(d) for d in datas]
+    else:
+        nexts = tuple(edge(t) if t is not None else NONE_EDGE for t in inputs)
+        if mode == "LSTM" and w_hr is None and not per_step:
+            nexts = nexts[:7]
+        node = _node_class(mode, w_hr is not None, per_step)(
+            nexts, inputs, (mode, tuple(batch_sizes), reverse, per_step, x_shape), None,
+            tuple(d.shape for d in datas), out.dtype)
+        node._work = work
+        results = []
+        for nr, d in enumerate(datas):
+            r = Tensor._from_node(d, node)
+            if nr:
+                r._output_nr = nr
+            results.append(r)
+    if per_step:
+        return results[:len(batch_sizes)], results[len(batch_sizes)], \
+            results[len(batch_sizes) + 1] if c is not None else None
+    return results[0], results[1], results[2] if c is not None else None
+
+
+# The node names a user sees: PyTorch's MkldnnRnnLayer for a float LSTM
+# layer; else the op that ends each step of ATen's CPU cell, which is what
+# sits under the output's StackBackward0 / CatBackward0 there.
+_NAMES = {("LSTM", False, False): "MkldnnRnnLayerBackward0", ("LSTM", False, True): "MulBackward0",
+          ("LSTM", True, True): "MmBackward0", ("GRU", False, True): "AddBackward0",
+          ("RNN_TANH", False, True): "TanhBackward0", ("RNN_RELU", False, True): "ReluBackward0"}
+_CLASSES = {}
+
+
+def _node_class(mode, proj, per_step):
+    key = (mode, proj, per_step)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        cls = _CLASSES[key] = type(_NAMES[key], (_LayerNode,), {"__slots__": ()})
+    return cls
