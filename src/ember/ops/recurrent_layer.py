@@ -40,9 +40,15 @@ def _sigmoid_(a):
 
 
 def _lstm_order(hidden):
-    """Gate columns as [i, f, o, g]: the three sigmoid gates side by side."""
+    """PyTorch's gate rows [i, f, g, o] taken as [o, i, f, g]: the sigmoid
+    gates side by side, and i, f, g (what the cell's gradient multiplies) too."""
     h = hidden
-    return np.concatenate([np.arange(0, 2 * h), np.arange(3 * h, 4 * h), np.arange(2 * h, 3 * h)])
+    return np.concatenate([np.arange(3 * h, 4 * h), np.arange(0, 3 * h)])
+
+
+def _transposed(w):
+    # (BLAS runs a contiguous right operand markedly faster than a transposed view)
+    return np.ascontiguousarray(w.T)
 
 
 def _unpermute(a, order):
@@ -73,7 +79,7 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
     if mode == "LSTM":
         order = w.order = _lstm_order(hidden)
         w_ih, w_hh = w_ih[order], w_hh[order]
-        gates = np.matmul(x, w_ih.T)
+        gates = np.matmul(x, _transposed(w_ih))
         if b_ih is not None:
             gates += (b_ih + b_hh)[order]
         c = c0.copy()
@@ -83,7 +89,8 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
         out = m_all if w_hr is None else np.empty((n_rows, hr), dt)
         tmp = np.empty((batch, 4 * hidden), dt)
         tmp2 = np.empty((batch, hidden), dt)
-        whh_t, s3 = w_hh.T, 3 * hidden
+        whh_t, s3 = _transposed(w_hh), 3 * hidden
+        whr_t = None if w_hr is None else _transposed(w_hr)
         for t in steps:
             a, n = starts[t], bs[t]
             g, hp, cp = gates[a:a + n], h[:n], c[:n]
@@ -93,23 +100,23 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
             np.tanh(g[:, s3:], out=g[:, s3:])
             hp_all[a:a + n] = hp
             cp_all[a:a + n] = cp
-            np.multiply(g[:, hidden:2 * hidden], cp, out=cp)
-            np.multiply(g[:, :hidden], g[:, s3:], out=tmp2[:n])
+            np.multiply(g[:, 2 * hidden:s3], cp, out=cp)      # f * c
+            np.multiply(g[:, hidden:2 * hidden], g[:, s3:], out=tmp2[:n])     # + i * g
             cp += tmp2[:n]
             tc = tc_all[a:a + n]
             np.tanh(cp, out=tc)
-            np.multiply(g[:, 2 * hidden:s3], tc, out=m_all[a:a + n])
+            np.multiply(g[:, :hidden], tc, out=m_all[a:a + n])      # o * tanh(c)
             if w_hr is not None:
-                np.matmul(m_all[a:a + n], w_hr.T, out=out[a:a + n])
+                np.matmul(m_all[a:a + n], whr_t, out=out[a:a + n])
             hp[...] = out[a:a + n]
     elif mode == "GRU":
-        gates = np.matmul(x, w_ih.T)
+        gates = np.matmul(x, _transposed(w_ih))
         if b_ih is not None:
             gates += b_ih
         gh_all = w.gh = np.empty((n_rows, 3 * hidden), dt)
         out = np.empty((n_rows, hidden), dt)
         tmp = np.empty((batch, hidden), dt)
-        whh_t, s2 = w_hh.T, 2 * hidden
+        whh_t, s2 = _transposed(w_hh), 2 * hidden
         for t in steps:
             a, n = starts[t], bs[t]
             gi, gh, hp = gates[a:a + n], gh_all[a:a + n], h[:n]
@@ -130,11 +137,11 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
             hp_all[a:a + n] = hp
             hp[...] = o
     else:
-        out = gates = np.matmul(x, w_ih.T)
+        out = gates = np.matmul(x, _transposed(w_ih))
         if b_ih is not None:
             gates += b_ih + b_hh
         tmp = np.empty((batch, hidden), dt)
-        whh_t = w_hh.T
+        whh_t = _transposed(w_hh)
         relu = mode == "RNN_RELU"
         for t in steps:
             a, n = starts[t], bs[t]
@@ -154,28 +161,44 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
 
 def backward(w, d_out, dh, dc):
     """Gradients (dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0) from the
-    gradient of the layer's output rows (or None) and of its final states."""
+    gradient of the layer's output rows (or None) and of its final states.
+
+    Every factor that does not depend on the gradient flowing back (the
+    activations' derivatives times what they multiply) is computed for all
+    steps at once first, so each step is one matmul and a few ufuncs."""
     bs, starts, mode = w.bs, w.starts, w.mode
-    n_rows = w.x.shape[0]
-    dt = w.gates.dtype
     steps = range(len(bs)) if w.reverse else range(len(bs) - 1, -1, -1)
     w_hh, gates = w.w_hh, w.gates
-    width = gates.shape[1]
-    batch = dh.shape[0]
+    n_rows, width = gates.shape
     hidden = width // GATES[mode]
-    d_gates = np.empty((n_rows, width), dt)
-    t1 = np.empty((batch, hidden), dt)
+    d_gates = np.empty_like(gates)
+    u_buf = np.empty((dh.shape[0], hidden), gates.dtype)
     dw_hr = d_hg = None
     if mode == "LSTM":
-        s3 = 3 * hidden
-        t3 = np.empty((batch, s3), dt)
+        h = hidden
+        s3 = 3 * h
+        # (in place where possible: these passes run over every step's rows)
+        act = np.subtract(1, gates[:, :s3])
+        act *= gates[:, :s3]                              # sigmoid' of o, i, f
+        cell, tc = gates[:, s3:], w.tc
+        by = np.empty((n_rows, 3, h), gates.dtype)        # what dc multiplies: i, f, g columns
+        np.multiply(cell, act[:, h:2 * h], out=by[:, 0])
+        np.multiply(w.cp, act[:, 2 * h:], out=by[:, 1])
+        np.multiply(cell, cell, out=by[:, 2])
+        np.subtract(1, by[:, 2], out=by[:, 2])
+        by[:, 2] *= gates[:, h:2 * h]
+        by_o = np.multiply(tc, act[:, :h], out=act[:, :h])     # what dh multiplies: the o column
+        to_c = np.multiply(tc, tc)                        # dh -> dc
+        np.subtract(1, to_c, out=to_c)
+        to_c *= gates[:, :h]
+        forget = gates[:, 2 * h:s3]
         w_hr = w.w_hr
         if w_hr is not None:
-            dh_all = np.empty((n_rows, w_hr.shape[0]), dt)
-            dm_buf = np.empty((batch, hidden), dt)
+            dh_all = np.empty((n_rows, w_hr.shape[0]), gates.dtype)
+            dm_buf = np.empty((dh.shape[0], h), gates.dtype)
         for t in steps:
             a, n = starts[t], bs[t]
-            dht, dct = dh[:n], dc[:n]
+            dht, dct, u = dh[:n], dc[:n], u_buf[:n]
             if d_out is not None:
                 dht += d_out[a:a + n]
             if w_hr is not None:
@@ -183,72 +206,55 @@ def backward(w, d_out, dh, dc):
                 dm = np.matmul(dht, w_hr, out=dm_buf[:n])
             else:
                 dm = dht
-            g, tc, dg = gates[a:a + n], w.tc[a:a + n], d_gates[a:a + n]
-            u = t1[:n]
-            np.multiply(dm, tc, out=dg[:, 2 * hidden:s3])
-            np.multiply(tc, tc, out=u)
-            np.subtract(1, u, out=u)
-            u *= g[:, 2 * hidden:s3]
-            u *= dm
+            dg = d_gates[a:a + n]
+            np.multiply(dm, by_o[a:a + n], out=dg[:, :h])
+            np.multiply(dm, to_c[a:a + n], out=u)
             dct += u
-            np.multiply(dct, g[:, s3:], out=dg[:, :hidden])
-            np.multiply(dct, w.cp[a:a + n], out=dg[:, hidden:2 * hidden])
-            np.multiply(dct, g[:, :hidden], out=dg[:, s3:])
-            dct *= g[:, hidden:2 * hidden]
-            s, v = g[:, :s3], t3[:n]
-            np.subtract(1, s, out=v)
-            v *= s
-            dg[:, :s3] *= v
-            np.multiply(g[:, s3:], g[:, s3:], out=u)
-            np.subtract(1, u, out=u)
-            dg[:, s3:] *= u
+            np.multiply(dct[:, None, :], by[a:a + n], out=dg.reshape(n, 4, h)[:, 1:])
+            dct *= forget[a:a + n]
             np.matmul(dg, w_hh, out=dht)
         if w_hr is not None:
             dw_hr = np.matmul(dh_all.T, w.m)
     elif mode == "GRU":
-        s2 = 2 * hidden
-        d_hg = np.empty((n_rows, width), dt)
-        t2 = np.empty((batch, hidden), dt)
-        t3 = np.empty((batch, s2), dt)
+        h = hidden
+        s2 = 2 * h
+        d_hg = np.empty_like(gates)
+        r, z, new = gates[:, :h], gates[:, h:s2], gates[:, s2:]
+        by = np.empty((n_rows, 2, h), gates.dtype)        # dh -> z and n columns
+        one_z = np.subtract(1, z)
+        np.subtract(w.hp, new, out=by[:, 0])
+        by[:, 0] *= z
+        by[:, 0] *= one_z
+        np.multiply(new, new, out=by[:, 1])
+        np.subtract(1, by[:, 1], out=by[:, 1])
+        by[:, 1] *= one_z
+        to_r = np.subtract(1, r)                          # dn -> r column
+        to_r *= r
+        to_r *= w.gh[:, s2:]
         for t in steps:
             a, n = starts[t], bs[t]
-            dht = dh[:n]
+            dht, u = dh[:n], u_buf[:n]
             if d_out is not None:
                 dht += d_out[a:a + n]
-            gi, dgi, dgh = gates[a:a + n], d_gates[a:a + n], d_hg[a:a + n]
-            new, u, v = gi[:, s2:], t1[:n], t2[:n]
+            dgi, dgh = d_gates[a:a + n], d_hg[a:a + n]
+            np.multiply(dht, z[a:a + n], out=u)          # straight on to h_prev
+            np.multiply(dht[:, None, :], by[a:a + n], out=dgi.reshape(n, 3, h)[:, 1:])
             dn = dgi[:, s2:]
-            np.multiply(dht, gi[:, hidden:s2], out=u)     # dh * z: straight to h_prev
-            np.subtract(dht, u, out=dn)
-            np.multiply(new, new, out=v)
-            np.subtract(1, v, out=v)
-            dn *= v
-            np.subtract(w.hp[a:a + n], new, out=v)
-            np.multiply(v, dht, out=dgi[:, hidden:s2])
-            np.multiply(dn, w.gh[a:a + n, s2:], out=dgi[:, :hidden])
-            np.multiply(dn, gi[:, :hidden], out=dgh[:, s2:])
-            rz, q = gi[:, :s2], t3[:n]
-            np.subtract(1, rz, out=q)
-            q *= rz
-            dgi[:, :s2] *= q
+            np.multiply(dn, to_r[a:a + n], out=dgi[:, :h])
+            np.multiply(dn, r[a:a + n], out=dgh[:, s2:])
             dgh[:, :s2] = dgi[:, :s2]
             np.matmul(dgh, w_hh, out=dht)
             dht += u
     else:
-        relu = mode == "RNN_RELU"
+        out = w.out
+        slope = (out > 0).astype(out.dtype) if mode == "RNN_RELU" else 1 - out * out
         for t in steps:
             a, n = starts[t], bs[t]
             dht = dh[:n]
             if d_out is not None:
                 dht += d_out[a:a + n]
-            o, dp = w.out[a:a + n], d_gates[a:a + n]
-            if relu:
-                np.multiply(dht, o > 0, out=dp)
-            else:
-                u = t1[:n]
-                np.multiply(o, o, out=u)
-                np.subtract(1, u, out=u)
-                np.multiply(dht, u, out=dp)
+            dp = d_gates[a:a + n]
+            np.multiply(dht, slope[a:a + n], out=dp)
             np.matmul(dp, w_hh, out=dht)
     d_h = d_gates if d_hg is None else d_hg
     dx = np.matmul(d_gates, w.w_ih)
