@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ember
-from compare_torch import check, check_error
+from compare_torch import check
 
 torch = pytest.importorskip("torch")
 
