@@ -1,6 +1,6 @@
 """Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t]
 
 (a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
     at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
@@ -14,6 +14,12 @@
 (o) sort of 1M float32
 (s) save + load (weights-only) of the lab's TinyModel state dict, in memory
 (m) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
+(v) conv2d: 64 images of 1x28x28, 32 filters of 3x3 (padding 1), forward and backward
+(n) LeNet-5 (conv 5x5, pool, conv 5x5, pool, 3 linear) training step at batch 64
+(B) BatchNorm2d(32) on 64x32x28x28 in training mode, forward and backward
+(r) a 2-layer LSTM, hidden 128, sequence 50, batch 32 (input 64): forward and backward
+(t) a TransformerEncoderLayer (d_model 128, 4 heads, the defaults otherwise: feed-forward 2048,
+    dropout 0.1, training mode), sequence 64, batch 32: forward and backward
 
 Each round runs each library in its own fresh process (so neither sees the
 other's allocator, caches or threads), alternating Ember and PyTorch; a
@@ -128,6 +134,80 @@ def sort_1m(T):
     return lambda: T.sort(x)
 
 
+def _filled(T, module, seed):
+    """`module` with its parameters drawn from NumPy, so that both libraries
+    start from the same numbers."""
+    rng = np.random.default_rng(seed)
+    with T.no_grad():
+        for p in module.parameters():
+            p.copy_(T.from_numpy(rng.uniform(-0.2, 0.2, tuple(p.shape)).astype(np.float32)))
+    return module
+
+
+def conv2d(T):
+    rng = np.random.default_rng(0)
+    x = T.from_numpy(rng.standard_normal((64, 1, 28, 28)).astype(np.float32))
+    conv = _filled(T, T.nn.Conv2d(1, 32, 3, padding=1), 1)
+
+    def run():
+        conv(x).sum().backward()
+        conv.zero_grad()
+    return run
+
+
+def lenet_step(T):
+    nn = T.nn
+    model = _filled(T, nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)), 1)
+    rng = np.random.default_rng(0)
+    x = T.from_numpy(rng.standard_normal((64, 1, 28, 28)).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, 10, 64))
+    opt = T.optim.SGD(model.parameters(), lr=0.01)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def batchnorm2d(T):
+    rng = np.random.default_rng(0)
+    x = T.from_numpy(rng.standard_normal((64, 32, 28, 28)).astype(np.float32))
+    x.requires_grad_()
+    bn = T.nn.BatchNorm2d(32)
+
+    def run():
+        bn(x).sum().backward()
+        x.grad = None
+        bn.zero_grad()
+    return run
+
+
+def lstm(T):
+    rnn = _filled(T, T.nn.LSTM(64, 128, num_layers=2), 1)
+    x = T.from_numpy(np.random.default_rng(0).standard_normal((50, 32, 64)).astype(np.float32))
+
+    def run():
+        out, _ = rnn(x)
+        out.sum().backward()
+        rnn.zero_grad()
+    return run
+
+
+def transformer_layer(T):
+    layer = _filled(T, T.nn.TransformerEncoderLayer(128, 4, batch_first=True), 1)
+    x = T.from_numpy(np.random.default_rng(0).standard_normal((32, 64, 128)).astype(np.float32))
+
+    def run():
+        layer(x).sum().backward()
+        layer.zero_grad()
+    return run
+
+
 BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
@@ -141,6 +221,11 @@ BENCHES = {
           lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
     "m": ("save+load 100 MB state dict (file)",
           lambda T: save_load(T, [(1000, 1000)] * 25, True), 1),
+    "v": ("conv2d 64x1x28x28, 32 3x3 filters, fwd+bwd", conv2d, 1),
+    "n": ("LeNet-5 training step, batch 64", lenet_step, 1),
+    "B": ("BatchNorm2d 64x32x28x28, fwd+bwd", batchnorm2d, 1),
+    "r": ("LSTM 2 layers, hidden 128, seq 50, batch 32", lstm, 1),
+    "t": ("TransformerEncoderLayer 128/4 heads, 32x64", transformer_layer, 1),
 }
 
 
@@ -215,7 +300,7 @@ def _has_torch():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m")
+    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:

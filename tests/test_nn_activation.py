@@ -379,8 +379,6 @@ def test_inplace_on_a_view_as_torch(i):
 def test_infinities_and_nan_as_torch(name):
     if name.startswith(("glu", "softmin")):
         pytest.skip("a NaN spreads over the whole reduction")
-    if name == "relu":
-        pytest.skip("ember's relu (ops/pointwise.py) gives NaN a zero gradient, PyTorch passes it")
     # (PyTorch's vectorised gelu gives NaN at +inf, an artefact not copied)
     big = 50.0 if name.startswith("gelu") else np.inf
     values = [-np.inf, -1.0, np.nan, 0.5, big, 2.0, -3.0]

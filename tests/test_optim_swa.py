@@ -135,12 +135,13 @@ def test_update_bn_vs_torch():
     torch = torch_or_skip()
     rng = np.random.RandomState(2)
     batches = [rng.randn(5, 3).astype(np.float32) * (i + 1) for i in range(4)]
+    weight = rng.randn(4, 3).astype(np.float32)     # (the same for both libraries)
     out = {}
     for lib in (torch, ember):
         model = lib.nn.Sequential(lib.nn.Linear(3, 4), lib.nn.BatchNorm1d(4, momentum=0.3),
                                   lib.nn.ReLU(), lib.nn.BatchNorm1d(4))
         with lib.no_grad():
-            model[0].weight.copy_(lib.tensor(rng.randn(4, 3).astype(np.float32)))
+            model[0].weight.copy_(lib.tensor(weight))
             model[0].bias.zero_()
         model.eval()
         loader = [(lib.tensor(b), 0) for b in batches]

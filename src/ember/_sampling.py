@@ -272,6 +272,16 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     return _fill(self, R.normal(self._data.shape, mean, std, self._data.dtype, generator))
 
 
+def exponential_(self, lambd=1.0, *, generator=None):
+    if not lambd > 0.0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
+    if self._data.dtype.kind != "f":
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. "
+                           f"dtype must be a floating point but you specified "
+                           f"{_legacy(self.dtype)}")
+    return _fill(self, R.exponential(self._data.shape, lambd, self._data.dtype, generator))
+
+
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
 # exactly (2**mantissa for floats, the largest value for integers).
 _RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
@@ -301,5 +311,6 @@ def bernoulli_(self, p=0.5, *, generator=None):
 Tensor.uniform_ = uniform_
 Tensor.normal_ = normal_
 Tensor.random_ = random_
+Tensor.exponential_ = exponential_
 Tensor.bernoulli_ = bernoulli_
 Tensor.bernoulli = lambda self, *, generator=None: bernoulli(self, generator=generator)

@@ -11,9 +11,10 @@ import warnings
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
-           "zeros_", "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_", "uniform", "normal", "constant", "xavier_uniform",
-           "xavier_normal", "kaiming_uniform", "kaiming_normal"]
+           "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+           "kaiming_normal_", "orthogonal_", "sparse_", "uniform", "normal", "constant", "eye",
+           "dirac", "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
+           "orthogonal", "sparse"]
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -85,6 +86,72 @@ def eye_(tensor):
 
     with no_grad():
         tensor._data[...] = np.eye(*tensor._data.shape, dtype=tensor._data.dtype)
+        tensor._bump()
+    return tensor
+
+
+def dirac_(tensor, groups=1):
+    """The identity of a convolution: a 1 at the kernel's centre for each of
+    min(out per group, in) channel pairs of each group."""
+    dimensions = tensor.ndimension()
+    if dimensions not in [3, 4, 5]:
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.size()
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_chans_per_grp = sizes[0] // groups
+    min_dim = min(out_chans_per_grp, sizes[1])
+    with no_grad():
+        tensor.zero_()
+        d = np.arange(min_dim)
+        rows = (np.arange(groups)[:, None] * out_chans_per_grp + d).ravel()
+        centre = tuple(s // 2 for s in sizes[2:])
+        tensor._data[(rows, np.tile(d, groups)) + centre] = 1
+        tensor._bump()
+    return tensor
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    """A (semi-)orthogonal matrix: Q of the QR decomposition of a normal
+    draw, its columns' signs set by R's diagonal (as torch, via LAPACK)."""
+    if tensor.ndimension() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    from .. import _random as R
+    rows = tensor.size(0)
+    cols = tensor.numel() // rows
+    dt = tensor._data.dtype
+    flattened = R.normal((rows, cols), 0, 1, dt, generator)
+    if rows < cols:
+        flattened = flattened.T
+    q, r = np.linalg.qr(flattened)
+    q = (q * np.sign(np.diagonal(r))).astype(dt, copy=False)
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        tensor._data[...] = q.reshape(tensor._data.shape)
+        tensor._bump()
+        tensor.mul_(gain)
+    return tensor
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Normal(0, std) with ceil(sparsity * rows) zeros in each column, the
+    zeroed rows drawn by one randperm per column from the default generator
+    (as torch, which does not pass `generator` on to randperm)."""
+    if tensor.ndimension() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .. import _random as R
+    rows, cols = tensor.shape
+    num_zeros = math.ceil(sparsity * rows)
+    with no_grad():
+        tensor.normal_(0, std, generator=generator)
+        # one permutation per column: the draws are sequential by nature
+        zero_rows = [R.randperm(rows)[:num_zeros] for _ in range(cols)]
+        if num_zeros and cols:
+            per_col = len(zero_rows[0])
+            tensor._data[np.concatenate(zero_rows), np.repeat(np.arange(cols), per_col)] = 0
         tensor._bump()
     return tensor
 
@@ -169,7 +236,11 @@ def _make_deprecate(meth):
 uniform = _make_deprecate(uniform_)
 normal = _make_deprecate(normal_)
 constant = _make_deprecate(constant_)
+eye = _make_deprecate(eye_)
+dirac = _make_deprecate(dirac_)
 xavier_uniform = _make_deprecate(xavier_uniform_)
 xavier_normal = _make_deprecate(xavier_normal_)
 kaiming_uniform = _make_deprecate(kaiming_uniform_)
 kaiming_normal = _make_deprecate(kaiming_normal_)
+orthogonal = _make_deprecate(orthogonal_)
+sparse = _make_deprecate(sparse_)

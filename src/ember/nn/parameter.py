@@ -1,7 +1,8 @@
 """nn.Parameter and nn.Buffer: tensors that a Module registers by assignment."""
 from .._tensor import Tensor
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy",
+           "UninitializedTensorMixin"]
 
 
 class _ParameterMeta(type):
@@ -79,3 +80,134 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         t.persistent = persistent
         t._is_buffer = True
         return t
+
+
+_NO_SHAPE = ("Can't access the shape of an uninitialized parameter or buffer. This error "
+             "usually happens in `load_state_dict` when trying to load an uninitialized "
+             "parameter into an initialized one. Call `forward` to initialize the parameters "
+             "before accessing their attributes.")
+
+
+class UninitializedTensorMixin:
+    """A tensor whose shape is not known yet: it holds an empty array of the
+    dtype it will have, and `materialize` gives it its shape and its final class."""
+    __slots__ = ()
+
+    def materialize(self, shape, device=None, dtype=None):
+        from .._creation import empty
+        dtype = self.dtype if dtype is None else dtype
+        self._data = empty(shape, dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_NO_SHAPE)
+
+    def share_memory_(self):
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. Call `forward` to "
+            "initialize the parameters before calling `module.share_memory()`.")
+
+    def to(self, *args, **kwargs):
+        # Module.to/double/...: the new dtype is kept for materialize, the class stays.
+        moved = Tensor._wrap(self._data).to(*args, **kwargs)
+        if moved.dtype is self.dtype:
+            return self
+        return self._like(moved.dtype)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = self._like(self.dtype)
+        return memo[id(self)]
+
+    def __reduce_ex__(self, proto):
+        return (type(self), (self.requires_grad,))
+
+
+# What an uninitialised tensor still allows (torch's _allowed_methods, plus the
+# object protocol Python and Ember's own bookkeeping rely on); every other
+# Tensor method raises, as torch's __torch_function__ makes them.
+_ALLOWED = {"size", "copy_", "is_complex", "is_floating_point", "half", "float", "double",
+            "char", "short", "int", "long", "cuda", "cpu", "to", "get_device"}
+_OBJECT_PROTOCOL = {"__init__", "__new__", "__repr__", "__str__", "__hash__", "__eq__", "__ne__",
+                    "__getattribute__", "__getattr__", "__setattr__", "__delattr__", "__dir__",
+                    "__reduce__", "__reduce_ex__", "__deepcopy__", "__copy__", "__getstate__",
+                    "__setstate__", "__format__", "__sizeof__", "__init_subclass__",
+                    "__subclasshook__", "__class_getitem__", "__array__", "__array_ufunc__",
+                    "__array_function__", "__array_wrap__", "__torch_function__"}
+
+
+def _refuse(name):
+    def method(self, *args, **kwargs):
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter in <method '{name}' of 'ember.Tensor' "
+            "objects>. This error happens when you are using a `LazyModule` or explicitly "
+            f"manipulating `ember.nn.parameter.{type(self).__name__}` objects. When using "
+            "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+            "calling ember functions")
+    method.__name__ = name
+    return method
+
+
+def _guard_methods(mixin):
+    for name, attr in vars(Tensor).items():
+        dunder = name.startswith("__") and name.endswith("__")
+        if name in _ALLOWED or name in vars(mixin) or name in _OBJECT_PROTOCOL \
+                or (name.startswith("_") and not dunder):
+            continue
+        if callable(attr) and not isinstance(attr, (type, staticmethod, classmethod, property)):
+            setattr(mixin, name, _refuse(name))
+
+
+_guard_methods(UninitializedTensorMixin)
+
+
+def is_lazy(param):
+    """Whether `param` is an UninitializedParameter or an UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is still unknown (a lazy module's, until its
+    first forward); it becomes a plain Parameter when materialised."""
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        from .._creation import empty
+        return Parameter.__new__(cls, empty(0, device=device, dtype=dtype), requires_grad)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+    def _like(self, dtype):
+        return type(self)(self.requires_grad, None, dtype)
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is still unknown; it becomes a plain Tensor when
+    materialised."""
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        from .._creation import empty
+        t = object.__new__(cls)
+        data = empty(0, device=device, dtype=dtype, requires_grad=requires_grad)
+        t._data, t._requires_grad, t._grad_fn = data._data, data._requires_grad, None
+        t._vc = data._share_vc()
+        t.persistent = persistent
+        t._is_buffer = True
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+    def _like(self, dtype):
+        return type(self)(self.requires_grad, None, dtype, self.persistent)

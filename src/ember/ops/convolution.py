@@ -11,6 +11,7 @@ create_graph=True can be differentiated again.
 import warnings
 
 from .. import _dtype as D
+from ..autograd.grad_mode import _state
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
@@ -28,12 +29,14 @@ def _bias_axes(geometry):
 # PyTorch's formula for the convolution reads input and weight whatever
 # needs a gradient, so both are saved whenever anything is (what may then be
 # changed in place is PyTorch's).
+# `cols`: the forward's im2col of the input, kept for the weight's gradient
+# where it is small (PyTorch's slow_conv2d kept it too), else None.
 def _forward_node(name):
     return grad_fn(
         name,
         input=lambda xp, grad, input, weight, geometry: xp.conv_input_grad(grad, weight, geometry),
-        weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(input, grad,
-                                                                             geometry),
+        weight=lambda xp, grad, input, weight, geometry, cols: xp.conv_weight_grad(
+            input, grad, geometry, cols),
         bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
 
 
@@ -60,7 +63,7 @@ _WeightGradAgain = grad_fn(
 
 def _forward_recorded(x, w, geometry):
     return recorded(_ForwardAgain, K.forward(x._data, w._data, geometry), (x, w, None),
-                    (geometry,))
+                    (geometry, None))
 
 
 def _input_grad_recorded(gy, w, geometry):
@@ -68,7 +71,7 @@ def _input_grad_recorded(gy, w, geometry):
                     (geometry,))
 
 
-def _weight_grad_recorded(x, gy, geometry):
+def _weight_grad_recorded(x, gy, geometry, cols=None):
     return recorded(_WeightGradAgain, K.weight_grad(x._data, gy._data, geometry), (x, gy),
                     (geometry,))
 
@@ -195,6 +198,11 @@ _BOOL_KERNELS = {(False, 1): "slow_conv2d_cpu", (False, 2): "slow_conv2d_cpu",
 
 
 # -- the op --------------------------------------------------------------------
+# The largest im2col kept from the forward for the weight's gradient (saves
+# one im2col per training step; a larger one is made again in backward).
+_KEEP_COLUMNS = 16 << 20
+
+
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
                 groups):
     """torch.convolution: batched input (N, C, *S), every parameter given."""
@@ -231,11 +239,15 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
                        zip(x.shape[2:], padding, dilation, k_size, stride))
         geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups,
                             tuple(x.shape[2:]), y_size, k_size)
-        data = K.forward(x, w, geometry)
+        cols = K.columns(x, geometry)
+        data = K.forward(x, w, geometry, cols)
+        if not (weight._requires_grad and _state.enabled) or cols.nbytes > _KEEP_COLUMNS:
+            cols = None
         node = ConvolutionBackward0
     if bias is not None:
         data += bias._data.reshape((-1,) + (1,) * dim)
-    return recorded(node, data, (input, weight, bias), (geometry,))
+    return recorded(node, data, (input, weight, bias),
+                    (geometry,) if transposed else (geometry, cols))
 
 
 # -- conv1d / conv2d / conv3d -------------------------------------------------------

@@ -18,7 +18,7 @@ from collections import namedtuple
 
 from .._backend import np
 
-__all__ = ["Geometry", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
+__all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
 
 # stride, padding, dilation: per spatial dim; x_size, y_size, k_size: the
 # spatial sizes of the input, the output and the kernel.
@@ -82,10 +82,16 @@ def _prod(sizes):
     return p
 
 
-def forward(x, w, g):
+def columns(x, g):
+    """The im2col matrix forward and weight_grad multiply with (a copy)."""
+    return _grouped_cols(x, g)
+
+
+def forward(x, w, g, cols=None):
     """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)."""
     n, o = x.shape[0], w.shape[0]
-    cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
+    if cols is None:
+        cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
     if g.groups == 1:
         y = np.matmul(wm[0], cols[:, 0])                     # (N, O, L)
@@ -115,10 +121,12 @@ def input_grad(gy, w, g):
     return x.reshape((n, groups * cg) + tuple(g.x_size))
 
 
-def weight_grad(x, gy, g):
-    """w-shaped (O, C/groups, *K): the adjoint of `forward` in w, applied to gy."""
+def weight_grad(x, gy, g, cols=None):
+    """w-shaped (O, C/groups, *K): the adjoint of `forward` in w, applied to gy
+    (`cols`: the forward's im2col of x, where it kept it)."""
     n, o = gy.shape[0], gy.shape[1]
-    cols = _grouped_cols(x, g)                               # (N, G, CgK, L)
+    if cols is None:
+        cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
     # One gemm per sample (BLAS reads the transposed operand in place), then
     # a sum over the batch: faster than copying both into (N*L) layout.

@@ -13,7 +13,7 @@ from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wr
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import grad_fn, not_implemented, register
-from ._xp import provide
+from ._xp import NUMPY, provide
 from .inplace import make_inplace
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
@@ -103,8 +103,20 @@ atan = unary("atan", np.arctan, "AtanBackward0", lambda xp, g, self: g / (self *
              aliases=["arctan"])
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
                 lambda xp, g, result: g * (1 - result) * result)
-relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0",
-             lambda xp, g, result: xp.where(result > 0, g, 0), ints_to_float=False, out=False)
+def _relu_grad(xp, g, result):
+    """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes)."""
+    if xp is not NUMPY:
+        return xp.where(result <= 0, 0, g)
+    if g.size <= 4096:
+        return np.where(result <= 0, 0, g)
+    # On large arrays g times a mask is several times faster than np.where;
+    # only an inf or NaN in g where the mask is 0 needs where's exact zeros.
+    out = g * ~(result <= 0)
+    return out if np.isfinite(out).all() else np.where(result <= 0, 0, g).astype(out.dtype)
+
+
+relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0", _relu_grad,
+             ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
             out=_KEEPS_DTYPE)

@@ -179,10 +179,16 @@ class Gather:
         self.accumulate = accumulate
         self.node, self.forward_node, self.adjoint_node = nodes
 
+    def _per_plane(self):
+        # (counted, not inferred with -1: there may be no planes at all)
+        n = len(self.in_spatial)
+        return int(np.prod(self.indices.shape[self.indices.ndim - n:], dtype=np.int64))
+
     def forward(self, x):
         size = int(np.prod(self.in_spatial, dtype=np.int64))
+        per_plane = self._per_plane()
         flat = x.reshape((-1, size))
-        idx = np.minimum(self.indices.reshape(flat.shape[0], -1), size - 1)
+        idx = np.minimum(self.indices.reshape(flat.shape[0], per_plane), size - 1)
         return np.take_along_axis(flat, idx, 1).reshape(self.indices.shape)
 
     def adjoint(self, g):
@@ -190,8 +196,8 @@ class Gather:
         planes = int(np.prod(self.indices.shape[:self.indices.ndim - n], dtype=np.int64))
         size = int(np.prod(self.in_spatial, dtype=np.int64))
         lead = self.indices.shape[:self.indices.ndim - n]
-        idx = self.indices.reshape(planes, -1)
-        g2 = np.ascontiguousarray(g).reshape(planes, -1)
+        idx = self.indices.reshape(planes, self._per_plane())
+        g2 = np.ascontiguousarray(g).reshape(idx.shape)
         if self.accumulate:
             flat = idx + (np.arange(planes, dtype=np.int64) * size)[:, None]
             out = np.bincount(flat.ravel(), g2.ravel(), planes * size).astype(g.dtype, copy=False)

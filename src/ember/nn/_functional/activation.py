@@ -13,7 +13,8 @@ __all__ = ["threshold", "threshold_", "relu", "relu_", "relu6", "elu", "elu_", "
            "selu_", "celu", "celu_", "rrelu", "rrelu_", "glu", "hardtanh", "hardtanh_",
            "leaky_relu", "leaky_relu_", "prelu", "hardsigmoid", "hardswish", "silu", "mish",
            "softplus", "softshrink", "hardshrink", "logsigmoid", "gelu", "softsign",
-           "tanhshrink", "softmin", "sigmoid", "tanh", "softmax", "log_softmax", "bilinear"]
+           "tanhshrink", "softmin", "sigmoid", "tanh", "softmax", "log_softmax", "bilinear",
+           "gumbel_softmax"]
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -131,3 +132,20 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _implicit_dim("softmin", input._data.ndim, _stacklevel + 1)
     return _softmax_compute(-input, dim, dtype, "softmax", _stacklevel + 1)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau) with g ~ Gumbel(0, 1) drawn as torch does
+    (-log of an exponential_ draw), so a seed gives torch's sample; hard=True
+    returns the one-hot argmax with the soft sample's gradient."""
+    import warnings
+    from ... import _creation
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -_creation.empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _creation.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-from ..parameter import Parameter
+from ..parameter import Parameter, is_lazy
 from ._hooks import RemovableHandle, _WrappedHook
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
@@ -101,10 +101,11 @@ class _StateDictMixin:
                     f'While copying the parameter named "{key}", expected ember.Tensor or '
                     f"Tensor-like object from checkpoint but received {type(input_param)}")
                 continue
-            if len(param.shape) == 0 and len(input_param.shape) == 1 \
+            lazy = is_lazy(param)     # (an uninitialised parameter has no shape to check)
+            if not lazy and len(param.shape) == 0 and len(input_param.shape) == 1 \
                     and input_param.shape[0] == 1:
                 input_param = input_param[0]
-            if input_param.shape != param.shape:
+            if not lazy and input_param.shape != param.shape:
                 error_msgs.append(
                     f"size mismatch for {key}: copying a param with shape {input_param.shape} "
                     f"from checkpoint, the shape in current model is {param.shape}.")

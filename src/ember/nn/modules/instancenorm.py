@@ -3,9 +3,10 @@
 import warnings
 
 from .. import functional as F
-from .batchnorm import _NormBase, _rank_check
+from .batchnorm import _LazyNormBase, _NormBase, _rank_check
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LazyInstanceNorm1d",
+           "LazyInstanceNorm2d", "LazyInstanceNorm3d"]
 
 
 class _InstanceNorm(_NormBase):
@@ -71,3 +72,16 @@ class InstanceNorm2d(_InstanceNorm):
 class InstanceNorm3d(_InstanceNorm):
     _no_batch_dim = 4
     _check_input_dim = _rank_check((4, 5), "4D or 5D")
+
+
+def _lazy(cls):
+    # PyTorch's lazy instance norms default to affine=True, track_running_stats=True.
+    return type("Lazy" + cls.__name__, (_LazyNormBase, _InstanceNorm),
+                {"cls_to_become": cls, "_no_batch_dim": cls._no_batch_dim,
+                 "_check_input_dim": cls._check_input_dim, "__module__": __name__,
+                 "__qualname__": "Lazy" + cls.__name__})
+
+
+LazyInstanceNorm1d = _lazy(InstanceNorm1d)
+LazyInstanceNorm2d = _lazy(InstanceNorm2d)
+LazyInstanceNorm3d = _lazy(InstanceNorm3d)

@@ -5,7 +5,8 @@ from ... import _creation
 from ...autograd.grad_mode import no_grad
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["Identity", "Linear", "Bilinear", "LazyLinear"]
@@ -91,52 +92,7 @@ class Bilinear(Module):
                 f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
-_UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffer. This error "
-                  "usually happens in `load_state_dict` when trying to load an uninitialized "
-                  "parameter into an initialized one. Call `forward` to initialize the "
-                  "parameters before accessing their attributes.")
-
-
-class UninitializedParameter(Parameter):
-    """A parameter whose shape is not known yet (torch.nn.parameter's): it
-    becomes a plain Parameter when materialised."""
-    __slots__ = ()
-    cls_to_become = Parameter
-
-    def __new__(cls, requires_grad=True, device=None, dtype=None):
-        return Parameter.__new__(cls, _creation.empty(0, device=device, dtype=dtype),
-                                 requires_grad)
-
-    def __init__(self, requires_grad=True, device=None, dtype=None):
-        pass
-
-    def materialize(self, shape, device=None, dtype=None):
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        dtype = self.dtype if dtype is None else dtype
-        self._data = _creation.empty(shape, dtype=dtype)._data
-        self.__class__ = self.cls_to_become
-
-    @property
-    def shape(self):
-        raise RuntimeError(_UNINITIALIZED)
-
-    def size(self, dim=None):
-        raise RuntimeError(_UNINITIALIZED)
-
-    def __repr__(self):
-        return "<UninitializedParameter>"
-
-    def __deepcopy__(self, memo):
-        if id(self) not in memo:
-            memo[id(self)] = type(self)(self.requires_grad, None, self.dtype)
-        return memo[id(self)]
-
-
-def _is_lazy(p):
-    return isinstance(p, UninitializedParameter)
-
-
-class LazyLinear(Linear):
+class LazyLinear(LazyModuleMixin, Linear):
     """A Linear whose in_features is read off the first input: the first
     forward materialises the parameters, initialises them as Linear does (the
     same draws after the same seed) and turns the module into a Linear."""
@@ -148,15 +104,10 @@ class LazyLinear(Linear):
         self.out_features = out_features
         if bias:
             self.bias = UninitializedParameter(device=device, dtype=dtype)
-        self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters,
-                                                               with_kwargs=True)
 
     def reset_parameters(self):
         if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
-
-    def has_uninitialized_params(self):
-        return any(_is_lazy(p) for p in self._parameters.values())
 
     def initialize_parameters(self, input):
         if self.has_uninitialized_params():
@@ -166,28 +117,10 @@ class LazyLinear(Linear):
                 if self.bias is not None:
                     self.bias.materialize((self.out_features,))
                 self.reset_parameters()
-
-    def _infer_parameters(self, module, args, kwargs=None):
-        module.initialize_parameters(*args, **(kwargs or {}))
-        if module.has_uninitialized_params():
-            raise RuntimeError(f"module {self._get_name()} has not been fully initialized")
-        module._initialize_hook.remove()
-        del module._initialize_hook
-        module.__class__ = module.cls_to_become
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        for name, param in self._parameters.items():
-            if param is not None:       # (an uninitialised one is kept as it is)
-                destination[prefix + name] = param if keep_vars or _is_lazy(param) \
-                    else param.detach()
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
-                              unexpected_keys, error_msgs):
-        # A lazy parameter takes the shape of an initialised one being loaded.
-        for name, param in self._parameters.items():
-            key = prefix + name
-            if key in state_dict and _is_lazy(param) and not _is_lazy(state_dict[key]):
-                with no_grad():
-                    param.materialize(state_dict[key].shape)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict,
-                                      missing_keys, unexpected_keys, error_msgs)
+        if self.in_features == 0:
+            # (parameters loaded from a state dict: in_features is still unknown)
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(
+                    f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                    f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]
