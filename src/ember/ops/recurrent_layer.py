@@ -52,6 +52,8 @@ def _transposed(w):
 
 
 def _unpermute(a, order):
+    if order is None:
+        return a
     out = np.empty_like(a)
     out[order] = a
     return out
@@ -63,8 +65,9 @@ class _Work:
                  "gates", "hp", "cp", "tc", "m", "gh", "out")
 
 
-def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
-    """Arrays in, (out (N, Hr), final h, final c or None, work) out."""
+def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=True):
+    """Arrays in, (out (N, Hr), final h, final c or None, work) out; `keep`:
+    save the previous states for a backward."""
     n_rows, dt = x.shape[0], x.dtype
     batch, hr = h0.shape
     hidden = w_hh.shape[0] // GATES[mode]
@@ -73,7 +76,7 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
     w.mode, w.x, w.bs, w.starts, w.reverse, w.w_hr = mode, x, bs, starts, reverse, w_hr
     h = h0.copy()
     c = None
-    hp_all = w.hp = np.empty((n_rows, hr), dt)
+    hp_all = w.hp = np.empty((n_rows, hr), dt) if keep else None
     steps = range(len(bs) - 1, -1, -1) if reverse else range(len(bs))
     w.order = None
     if mode == "LSTM":
@@ -83,7 +86,7 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
         if b_ih is not None:
             gates += (b_ih + b_hh)[order]
         c = c0.copy()
-        cp_all = w.cp = np.empty((n_rows, hidden), dt)
+        cp_all = w.cp = np.empty((n_rows, hidden), dt) if keep else None
         tc_all = w.tc = np.empty((n_rows, hidden), dt)
         m_all = w.m = np.empty((n_rows, hidden), dt)
         out = m_all if w_hr is None else np.empty((n_rows, hr), dt)
@@ -98,8 +101,9 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
             g += tmp[:n]
             _sigmoid_(g[:, :s3])
             np.tanh(g[:, s3:], out=g[:, s3:])
-            hp_all[a:a + n] = hp
-            cp_all[a:a + n] = cp
+            if keep:
+                hp_all[a:a + n] = hp
+                cp_all[a:a + n] = cp
             np.multiply(g[:, 2 * hidden:s3], cp, out=cp)      # f * c
             np.multiply(g[:, hidden:2 * hidden], g[:, s3:], out=tmp2[:n])     # + i * g
             cp += tmp2[:n]
@@ -134,7 +138,8 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
             np.subtract(hp, new, out=o)     # ATen: (h - n) * z + n
             o *= rz[:, hidden:]
             o += new
-            hp_all[a:a + n] = hp
+            if keep:
+                hp_all[a:a + n] = hp
             hp[...] = o
     else:
         out = gates = np.matmul(x, _transposed(w_ih))
@@ -152,16 +157,18 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0):
                 np.maximum(o, 0, out=o)
             else:
                 np.tanh(o, out=o)
-            hp_all[a:a + n] = hp
+            if keep:
+                hp_all[a:a + n] = hp
             hp[...] = o
         w.out = out
     w.w_ih, w.w_hh, w.gates = w_ih, w_hh, gates
     return out, h, c, w
 
 
-def backward(w, d_out, dh, dc):
+def backward(w, d_out, dh, dc, needs=(True,) * 5):
     """Gradients (dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0) from the
-    gradient of the layer's output rows (or None) and of its final states.
+    gradient of the layer's output rows (or None) and of its final states;
+    `needs` says which of input, w_ih, w_hh, b_ih, b_hh want theirs.
 
     Every factor that does not depend on the gradient flowing back (the
     activations' derivatives times what they multiply) is computed for all
@@ -256,16 +263,15 @@ def backward(w, d_out, dh, dc):
             dp = d_gates[a:a + n]
             np.multiply(dht, slope[a:a + n], out=dp)
             np.matmul(dp, w_hh, out=dht)
+    # The whole-sequence products, each only where its input wants it.
+    need_x, need_ih, need_hh, need_bih, need_bhh = needs
     d_h = d_gates if d_hg is None else d_hg
-    dx = np.matmul(d_gates, w.w_ih)
-    dw_ih = np.matmul(d_gates.T, w.x)
-    dw_hh = np.matmul(d_h.T, w.hp)
-    db_ih = d_gates.sum(0)
-    db_hh = db_ih if d_hg is None else d_hg.sum(0)
-    if w.order is not None:
-        dw_ih, dw_hh = _unpermute(dw_ih, w.order), _unpermute(dw_hh, w.order)
-        db_ih = db_hh = _unpermute(db_ih, w.order)
-    return dx, dw_ih, dw_hh, db_ih, db_hh.copy() if db_hh is db_ih else db_hh, dw_hr, dh, dc
+    dx = np.matmul(d_gates, w.w_ih) if need_x else None
+    dw_ih = _unpermute(np.matmul(d_gates.T, w.x), w.order) if need_ih else None
+    dw_hh = _unpermute(np.matmul(d_h.T, w.hp), w.order) if need_hh else None
+    db_ih = _unpermute(d_gates.sum(0), w.order) if need_bih else None
+    db_hh = _unpermute(d_h.sum(0), w.order) if need_bhh else None
+    return dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh, dc
 
 
 class _LayerNode(Node):
@@ -304,10 +310,10 @@ class _LayerNode(Node):
             dc = np.zeros(self._shape[-1], w.gates.dtype) if dc is None else np.array(dc)
         token = silence()
         try:
-            dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0 = backward(w, d_out, dh, dc)
+            dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0 = backward(w, d_out, dh, dc, needs[:5])
         finally:
             restore(token)
-        res = (dx.reshape(x_shape), dw_ih, dw_hh, db_ih, db_hh, dh0, dc0, dw_hr)
+        res = (None if dx is None else dx.reshape(x_shape), dw_ih, dw_hh, db_ih, db_hh, dh0, dc0, dw_hr)
         return tuple(r if need else None for r, need in zip(res, needs))
 
     def _release(self):
@@ -354,14 +360,15 @@ def layer(mode, x, batch_sizes, reverse, weights, h0, c0, per_step):
         batch_sizes = (x_shape[1],) * x_shape[0]
     rows = xd.reshape(-1, x_shape[-1])
     data = lambda t: None if t is None else t._data     # noqa: E731
+    inputs = (x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr)
+    tracked = _state.enabled and any(t is not None and t._requires_grad for t in inputs)
     token = silence()
     try:
         out, h, c, work = forward(mode, rows, batch_sizes, reverse, w_ih._data, w_hh._data,
-                                  data(b_ih), data(b_hh), data(w_hr), h0._data, data(c0))
+                                  data(b_ih), data(b_hh), data(w_hr), h0._data, data(c0),
+                                  tracked)
     finally:
         restore(token)
-    inputs = (x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr)
-    tracked = _state.enabled and any(t is not None and t._requires_grad for t in inputs)
     starts = work.starts
     if per_step:
         datas = [out[a:a + n] for a, n in zip(starts, batch_sizes)]
