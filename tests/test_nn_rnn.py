@@ -289,3 +289,26 @@ def test_freed_graph_and_inplace_change():
         e.weight_hh_l0.mul_(2)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         out.sum().backward()
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("pick", [0, 1, 2])
+def test_gradient_of_one_result(name, dtype, pick):
+    """Only the last step of the output, only h_n, or only one row of c_n
+    (h_n for a GRU) gets a gradient: the other outputs' are zeros."""
+    e, t = pair(name, 4, 6, num_layers=2, bidirectional=True)
+    if dtype == "float64":
+        e, t = e.double(), t.double()
+    x = np.random.default_rng(1).standard_normal((5, 3, 4)).astype(dtype)
+    grads = []
+    for m, T in ((e, ember), (t, torch)):
+        xx = T.tensor(x, requires_grad=True)
+        o, h = m(xx)
+        hs = h if isinstance(h, tuple) else (h, h)
+        [o[-1].sum() * 2, hs[0].sum(), hs[1][1].sum()][pick].backward()
+        grads.append([xx.grad] + [p.grad for p in m.parameters()])
+    for a, b in zip(*grads):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5)
