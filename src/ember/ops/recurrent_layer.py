@@ -310,10 +310,13 @@ class _LayerNode(Node):
             dc = np.zeros(self._shape[-1], w.gates.dtype) if dc is None else np.array(dc)
         token = silence()
         try:
-            dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0 = backward(w, d_out, dh, dc, needs[:5])
+            dx, dw_ih, dw_hh, db_ih, db_hh, dw_hr, dh0, dc0 = backward(w, d_out, dh, dc,
+                                                                       needs[:5])
         finally:
             restore(token)
-        res = (None if dx is None else dx.reshape(x_shape), dw_ih, dw_hh, db_ih, db_hh, dh0, dc0, dw_hr)
+        if dx is not None:
+            dx = dx.reshape(x_shape)
+        res = (dx, dw_ih, dw_hh, db_ih, db_hh, dh0, dc0, dw_hr)
         return tuple(r if need else None for r, need in zip(res, needs))
 
     def _release(self):
