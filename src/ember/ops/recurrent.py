@@ -4,10 +4,10 @@ nn.GRU (ATen's _VF.rnn_tanh / rnn_relu / lstm / gru), built from one fused
 node per layer and direction (recurrent_layer.py)."""
 import warnings
 
-from .. import _random as R
-from ._common import np, wrap
+from ._common import np
 from ._registry import register
 from .recurrent_cells import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
+from .normalization_dropout import dropout as _dropout
 from .recurrent_layer import layer
 from .shape import cat, contiguous, select, stack, transpose
 
@@ -19,17 +19,6 @@ lstm_cell = register(lstm_cell, method=False, out=False)
 gru_cell = register(gru_cell, method=False, out=False)
 
 _warned_proj = []
-
-
-def _dropout(x, p):
-    """ATen's CPU dropout between layers (as F.dropout): a bernoulli(1 - p)
-    mask scaled by 1 / (1 - p), multiplied in."""
-    d = x._data
-    if p == 1:
-        return x * wrap(np.zeros((), d.dtype))
-    noise = R.bernoulli_scalar(1 - p, d.shape, d.dtype)
-    noise /= np.asarray(1 - p, d.dtype)
-    return x * wrap(noise)
 
 
 def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
@@ -73,7 +62,7 @@ def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, t
             cs.append(c)
         x = outs[0] if dirs == 1 else cat(outs, -1)
         if dropout != 0 and train and layer_nr < num_layers - 1:
-            x = _dropout(x, dropout)
+            x = _dropout(x, dropout, True)     # ATen's dropout, as the layers call it
     if batch_first and batch_sizes is None:
         # (ATen's GRU and RNN turn their output around in place; its LSTM does not)
         x = transpose(x, 0, 1) if lstm else x.transpose_(0, 1)
