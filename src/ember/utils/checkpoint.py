@@ -21,6 +21,8 @@ import contextlib
 import warnings
 import weakref
 
+from .._backend import np
+
 from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node, _inplace_message
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 
@@ -101,14 +103,14 @@ def _flat_tensors(obj, out):
 
 
 _USE_REENTRANT_WARNING = (
-    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. "
+    "ember.utils.checkpoint: the use_reentrant parameter should be passed explicitly. "
     "Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise an "
     "exception. use_reentrant=False is recommended, but if you need to preserve the "
     "current default behavior, you can pass use_reentrant=True. Refer to docs for more "
     "details on the differences between the two variants.")
 
 _SEQUENTIAL_WARNING = (
-    "torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be "
+    "ember.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be "
     "passed explicitly. In version 2.9 we will raise an exception if use_reentrant is not "
     "passed. use_reentrant=False is recommended, but if you need to preserve the current "
     "default behavior, you can pass use_reentrant=True. Refer to docs for more details on "
@@ -209,8 +211,8 @@ class CheckpointFunctionBackward(Node):
                 from .._tensor import Tensor
                 with_grad.append(out)
                 if g is None:       # (materialized, as a Function's backward sees it)
-                    g = xp.zeros_like(out._data) if not create_graph else out.new_zeros(out.shape)
-                their_grads.append(g if create_graph else Tensor._wrap(g))
+                    g = np.zeros_like(out._data)
+                their_grads.append(g if isinstance(g, Tensor) else Tensor._wrap(g))
         if not with_grad:
             raise RuntimeError("none of output has requires_grad=True, "
                                "this checkpoint() is not necessary")
@@ -315,7 +317,7 @@ class _Frame:
     def _mismatch(self, old, new):
         if self.check == "none" and new is not None and type(new) is type(old):
             return
-        msg = ("torch.utils.checkpoint: Recomputed values for the following tensors have "
+        msg = ("ember.utils.checkpoint: Recomputed values for the following tensors have "
                "different metadata than during the forward pass.\n"
                f"node {old.name()}: forward made shape {tuple(old._shape)}, dtype "
                f"{old._dtype}; recomputation made "
