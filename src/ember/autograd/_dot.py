@@ -29,6 +29,7 @@ _NODE_ATTR = dict(style="filled", shape="box", align="left", fontsize="10", rank
                   height="0.2", fontname="monospace")
 
 _digraph_cls = None
+_SAVED_BY_FUNCTION = object()     # a stack mark: draw that node's saved tensors now
 
 
 def _digraph():
@@ -154,20 +155,28 @@ def to_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=
             dot.node(str(id(variable)), var_label(variable), fillcolor="lightblue")
             dot.edge(str(id(variable)), str(id(fn)))
         dot.node(str(id(fn)), _fn_label(fn, show_attrs, max_attr_chars))
+        if isinstance(fn, BackwardCFunction):
+            # drawn after the inputs, as torchviz does: a leaf the Function
+            # saved ends up orange
+            stack.append((fn, _SAVED_BY_FUNCTION))
         for nxt, _nr in reversed(fn.next_functions):
             if nxt is not None:
                 stack.append((nxt, fn))
-        if isinstance(fn, BackwardCFunction) and not fn._freed:
-            # a custom Function's saved tensors are always drawn, as torchviz does
-            for t in fn._to_save:
-                if t is not None:
-                    dot.edge(str(id(t)), str(id(fn)), dir="none")
-                    dot.node(str(id(t)), var_label(t), fillcolor="orange")
+
+    def function_saved(fn):
+        # a custom Function's saved tensors are always drawn, as torchviz does
+        for t in () if fn._freed else fn._to_save:
+            if t is not None:
+                dot.edge(str(id(t)), str(id(fn)), dir="none")
+                dot.node(str(id(t)), var_label(t), fillcolor="orange")
 
     def add_nodes(root):
         stack.append((root, None))
         while stack:
             fn, parent = stack.pop()
+            if parent is _SAVED_BY_FUNCTION:
+                function_saved(fn)
+                continue
             if parent is not None:
                 dot.edge(str(id(fn)), str(id(parent)))
             visit(fn)

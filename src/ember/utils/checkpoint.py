@@ -280,11 +280,10 @@ class _Frame:
         return _flat_tensors((self.args, self.kwargs), [])
 
     def recompute(self):
-        with _rng_as_in_forward(self.rng):
-            args = tuple(_detached(a) for a in self.args)
-            kwargs = {k: _detached(v) for k, v in self.kwargs.items()}
-            with enable_grad(), self.recompute_context:
-                outputs = self.function(*args, **kwargs)
+        # On the inputs themselves, not detached copies: the recomputed saved
+        # tensors then lead back to the inputs, and create_graph works.
+        with _rng_as_in_forward(self.rng), enable_grad(), self.recompute_context:
+            outputs = self.function(*self.args, **self.kwargs)
         pairs = self._match(_flat_tensors(outputs, []))
         for old, new in pairs:
             if isinstance(old._saved, _Pending):
