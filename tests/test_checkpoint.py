@@ -279,3 +279,28 @@ def test_32_layer_mlp_in_4_segments_keeps_a_quarter(reentrant):
     y.sum().backward()
     ember.manual_seed(0)
     assert x.grad is not None and params[0].grad is not None
+
+
+def test_non_reentrant_double_backward_matches_torch():
+    def run(T):
+        T.manual_seed(0)
+        x = T.randn(5, requires_grad=True)
+        y = ckpt(T).checkpoint(lambda t: (t.sin() * t).exp(), x, use_reentrant=False).sum()
+        (g,) = T.autograd.grad(y, x, create_graph=True)
+        (gg,) = T.autograd.grad(g.sum(), x)
+        return g, gg
+    check(run, rtol=1e-5)
+
+
+@pytest.mark.parametrize("how", ["grad", "inputs"])
+def test_reentrant_refuses_grad_and_inputs_as_torch(how):
+    def setup(T):
+        T.manual_seed(0)
+        return T.randn(4, requires_grad=True), T.randn(4, requires_grad=True)
+
+    def op(T, x, w):
+        y = ckpt(T).checkpoint(lambda t: (t * w).sum(), x, use_reentrant=True)
+        if how == "grad":
+            return T.autograd.grad(y, x)
+        return y.backward(inputs=[x])
+    check_error(setup, op, RuntimeError)

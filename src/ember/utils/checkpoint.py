@@ -18,6 +18,7 @@ Two variants, as in PyTorch:
   inputs that do not require grad all work.
 """
 import contextlib
+import sys
 import warnings
 import weakref
 
@@ -187,6 +188,12 @@ class CheckpointFunctionBackward(Node):
 
     def apply(self, xp, grad, create_graph, needs):
         from ..autograd import backward
+        if not _is_checkpoint_valid():
+            raise RuntimeError(
+                "When use_reentrant=True, ember.utils.checkpoint is incompatible with .grad() "
+                "or passing an `inputs` parameter to .backward(). To resolve this error, you "
+                "can either set use_reentrant=False, or call .backward() without passing the "
+                "`inputs` argument.")
         if self._saved is None:
             raise RuntimeError(FREED_MESSAGE)
         fn, args, tensor_positions, rng, out_positions = self._ctx
@@ -222,6 +229,20 @@ class CheckpointFunctionBackward(Node):
             g = d.grad if _is_tensor(d) and need else None
             result.append(g if g is None or create_graph else g._data)
         return tuple(result)
+
+
+def _is_checkpoint_valid():
+    """Whether the backward running this node fills `.grad` of every leaf:
+    not autograd.grad, nor backward(inputs=...), whose gradients would miss
+    what the inner backward sends to the leaves. The engine keeps no state
+    for this, so read the `inputs` of the innermost run_backward on the stack."""
+    from ..autograd import _engine
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is _engine.run_backward.__code__:
+            return frame.f_locals.get("inputs") is None
+        frame = frame.f_back
+    return True
 
 
 def _checkpoint_reentrant(function, preserve, args):
