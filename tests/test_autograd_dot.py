@@ -203,3 +203,12 @@ def test_missing_graphviz_package_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)
     with pytest.raises(ImportError, match="pip install graphviz"):
         to_dot(ember.ones(1, requires_grad=True) * 2)
+
+
+def test_with_dot_the_notebook_gets_svg():
+    import shutil
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot program is not installed")
+    m, loss = tiny(ember)
+    bundle = to_dot(loss, params=dict(m.named_parameters()))._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"] and "layer2.weight" in bundle["image/svg+xml"]

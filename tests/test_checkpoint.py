@@ -304,3 +304,17 @@ def test_reentrant_refuses_grad_and_inputs_as_torch(how):
             return T.autograd.grad(y, x)
         return y.backward(inputs=[x])
     check_error(setup, op, RuntimeError)
+
+
+def test_debug_can_be_set_for_a_block():
+    from ember.utils.checkpoint import set_checkpoint_debug_enabled, set_checkpoint_early_stop
+    calls = []
+
+    def f(t):
+        calls.append(1)
+        return t.exp() if len(calls) == 1 else t[:2].exp()
+    x = ember.randn(3, requires_grad=True)
+    with set_checkpoint_debug_enabled(True), set_checkpoint_early_stop(False):
+        y = checkpoint(f, x, use_reentrant=False)
+    with pytest.raises(CheckpointError, match="Nodes of the original forward"):
+        y.sum().backward()

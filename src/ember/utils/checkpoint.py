@@ -28,13 +28,41 @@ from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node, _inplace_messa
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable",
-           "check_backward_validity", "noop_context_fn"]
+           "check_backward_validity", "noop_context_fn", "set_checkpoint_debug_enabled",
+           "set_checkpoint_early_stop"]
 
 _DETERMINISM_CHECKS = ("default", "none")
 
 
 class CheckpointError(RuntimeError):
     pass
+
+
+_debug_enabled = None     # set_checkpoint_debug_enabled: overrides `debug` when not None
+_early_stop = None
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled):
+    """Within: every checkpoint runs with debug=`enabled` (None: as passed)."""
+    global _debug_enabled
+    prev, _debug_enabled = _debug_enabled, enabled
+    try:
+        yield
+    finally:
+        _debug_enabled = prev
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable):
+    """Accepted as PyTorch's: Ember's recomputation always runs the whole
+    function, which gives the same values as stopping early."""
+    global _early_stop
+    prev, _early_stop = _early_stop, enable
+    try:
+        yield
+    finally:
+        _early_stop = prev
 
 
 def noop_context_fn():
@@ -141,6 +169,8 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
             raise ValueError("Passing `context_fn` or `debug` is only supported when "
                              "use_reentrant=False.")
         return _checkpoint_reentrant(function, preserve, args)
+    if _debug_enabled is not None:
+        debug = _debug_enabled
     if debug and context_fn is not noop_context_fn:
         raise ValueError("debug=True is incompatible with non-default context_fn")
     if determinism_check not in _DETERMINISM_CHECKS:
