@@ -212,3 +212,21 @@ def test_with_dot_the_notebook_gets_svg():
     m, loss = tiny(ember)
     bundle = to_dot(loss, params=dict(m.named_parameters()))._repr_mimebundle_()
     assert "<svg" in bundle["image/svg+xml"] and "layer2.weight" in bundle["image/svg+xml"]
+
+
+def test_reentrant_checkpoint_draws_its_saved_inputs_as_torchviz():
+    from ember.utils.checkpoint import checkpoint
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as tcheckpoint
+    for T, ck in ((torch, tcheckpoint), (ember, checkpoint)):
+        x = T.ones(2, 3, requires_grad=True)
+        y = ck(lambda t: t.exp() * 2, x, use_reentrant=True)
+        fn = y.grad_fn
+        assert type(fn).__name__ == "CheckpointFunctionBackward"
+        assert [t is x for t in fn.saved_tensors] == [True]
+    nodes, edges = parse(to_dot(y, params={"x": x}))
+    assert nodes[str(id(x))] == ("x\n (2, 3)", "orange")
+    assert (str(id(x)), str(id(y.grad_fn)), "dir=none") in edges
+    y.sum().backward()
+    nodes, _ = parse(to_dot(y))      # after backward: nothing saved is left to draw
+    assert sum(1 for _, c in nodes.values() if c == "orange") == 0

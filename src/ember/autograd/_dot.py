@@ -125,7 +125,6 @@ def to_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=
     max_attr_chars: width of an attribute's value with show_attrs.
     """
     from .._tensor import Tensor
-    from .function import BackwardCFunction
     Digraph = _digraph()
     if params is not None:
         if not all(isinstance(p, Tensor) for p in params.values()):
@@ -155,17 +154,21 @@ def to_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_chars=
             dot.node(str(id(variable)), var_label(variable), fillcolor="lightblue")
             dot.edge(str(id(variable)), str(id(fn)))
         dot.node(str(id(fn)), _fn_label(fn, show_attrs, max_attr_chars))
-        if isinstance(fn, BackwardCFunction):
-            # drawn after the inputs, as torchviz does: a leaf the Function
-            # saved ends up orange
+        if hasattr(type(fn), "saved_tensors"):
+            # Custom Functions (and reentrant checkpoints): torchviz always
+            # draws their saved tensors, after the inputs, so a leaf the
+            # Function saved ends up orange.
             stack.append((fn, _SAVED_BY_FUNCTION))
         for nxt, _nr in reversed(fn.next_functions):
             if nxt is not None:
                 stack.append((nxt, fn))
 
     def function_saved(fn):
-        # a custom Function's saved tensors are always drawn, as torchviz does
-        for t in () if fn._freed else fn._to_save:
+        try:
+            saved = fn.saved_tensors
+        except RuntimeError:        # freed by a backward: nothing left to draw
+            saved = ()
+        for t in saved:
             if t is not None:
                 dot.edge(str(id(t)), str(id(fn)), dir="none")
                 dot.node(str(id(t)), var_label(t), fillcolor="orange")

@@ -216,6 +216,12 @@ class CheckpointFunctionBackward(Node):
     two non-tensors, then the function's arguments."""
     __slots__ = ()
 
+    @property
+    def saved_tensors(self):
+        if self._saved is None:
+            raise RuntimeError(FREED_MESSAGE)
+        return self._saved
+
     def apply(self, xp, grad, create_graph, needs):
         from ..autograd import backward
         if not _is_checkpoint_valid():
