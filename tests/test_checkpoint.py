@@ -318,3 +318,27 @@ def test_debug_can_be_set_for_a_block():
         y = checkpoint(f, x, use_reentrant=False)
     with pytest.raises(CheckpointError, match="Nodes of the original forward"):
         y.sum().backward()
+
+
+@BOTH
+def test_nested_checkpoints_with_dropout_match_torch(reentrant):
+    def run(T):
+        T.manual_seed(0)
+        x = T.randn(4, 3, requires_grad=True)
+        lin, drop = T.nn.Linear(3, 3), T.nn.Dropout(0.4)
+
+        def inner(t):
+            return drop(lin(t)).tanh()
+
+        def outer(t):
+            return ckpt(T).checkpoint(inner, t * 2, use_reentrant=reentrant).sin() + t
+        y = ckpt(T).checkpoint(outer, x, use_reentrant=reentrant)
+        y.pow(2).sum().backward()
+        out = [y, x.grad, lin.weight.grad]
+        if not reentrant:       # any output structure, and an input given back
+            x.grad = None
+            d = ckpt(T).checkpoint(lambda t: {"a": t.exp(), "b": [t]}, x, use_reentrant=False)
+            (d["a"].sum() + d["b"][0].sum()).backward()
+            out.append(x.grad)
+        return out
+    check(run, rtol=1e-5)

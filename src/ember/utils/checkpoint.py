@@ -343,6 +343,9 @@ class _Frame:
             outputs = self.function(*self.args, **self.kwargs)
         pairs = self._match(_flat_tensors(outputs, []))
         for old, new in pairs:
+            if isinstance(new._saved, _Pending) and not new._saved.frame.done:
+                # a checkpoint nested in this one: its values are needed now
+                new._saved.frame.recompute()
             if isinstance(old._saved, _Pending):
                 old._saved, old._result, old._ctx = new._saved, new._result, new._ctx
         self.done = True
