@@ -342,3 +342,14 @@ def test_nested_checkpoints_with_dropout_match_torch(reentrant):
             out.append(x.grad)
         return out
     check(run, rtol=1e-5, atol=1e-6)
+
+
+def test_non_reentrant_with_a_tensor_made_outside_the_function():
+    def run(T):
+        T.manual_seed(3)
+        x = T.randn(4, requires_grad=True)
+        h = (x * 3).sin()        # made before: its node keeps its values
+        y = ckpt(T).checkpoint(lambda t: (t * h.exp()).cos(), x, use_reentrant=False)
+        (y.sum() + h.sum()).backward()
+        return y, x.grad
+    check(run, rtol=1e-5, atol=1e-6)

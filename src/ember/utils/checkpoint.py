@@ -410,17 +410,34 @@ def _strippable(node):
     return type(node)._simple or isinstance(node, MultiOutputNode)
 
 
+@contextlib.contextmanager
+def _recording_new_nodes(created):
+    """Collect the ids of the nodes made within (every node's __init__ runs
+    Node.__init__; patched only for the length of one checkpointed forward)."""
+    prev = Node.__init__
+
+    def __init__(self, *args, **kwargs):
+        prev(self, *args, **kwargs)
+        created.add(id(self))
+    Node.__init__ = __init__
+    try:
+        yield
+    finally:
+        Node.__init__ = prev
+
+
 def _checkpoint_non_reentrant(function, preserve, context_fn, check, debug, args, kwargs):
     forward_context, recompute_context = context_fn()
     rng = _rng_state(preserve)
     if not is_grad_enabled():
         return function(*args, **kwargs)
-    with forward_context:
+    created = set()
+    with forward_context, _recording_new_nodes(created):
         outputs = function(*args, **kwargs)
     frame = _Frame(function, args, kwargs, rng, recompute_context, check, debug)
-    # The region: nodes reachable from the outputs before reaching an input's
-    # node or a leaf.
-    stops = {t.grad_fn for t in frame.inputs() if t.grad_fn is not None}
+    # The region: the nodes this forward made that the outputs reach. Nodes
+    # made before (the inputs', or those of a tensor the function closes
+    # over) keep their values: nothing recomputes them.
     stack = []
     for t in _flat_tensors(outputs, []):
         node = t.grad_fn
@@ -429,7 +446,7 @@ def _checkpoint_non_reentrant(function, preserve, context_fn, check, debug, args
     nodes = []
     while stack:
         node = stack.pop()
-        if (node is None or node in stops or type(node) is AccumulateGrad
+        if (node is None or id(node) not in created or type(node) is AccumulateGrad
                 or id(node) in frame.region):
             continue
         frame.region.add(id(node))
