@@ -154,7 +154,7 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn,
     random state. context_fn: returns two context managers, for the forward
     and for the recomputation. determinism_check: "default" checks that the
     recomputation made the same nodes with the same shapes and dtypes; "none"
-    does not. debug: a failed check lists the nodes of both runs.
+    does not. debug: a failed check also lists the nodes the forward made.
     early_stop: accepted; the recomputation always runs the whole function
     (the values are the same). The last four are non-reentrant only.
     """
