@@ -203,3 +203,4 @@ def grad_accumulator(t):
         acc = AccumulateGrad(t)
         t._acc = weakref.ref(acc)
     return acc
+from ._dot import to_dot  # noqa: E402,F401

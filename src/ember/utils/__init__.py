@@ -1,2 +1,3 @@
 from . import data
 from . import benchmark  # noqa: E402,F401
+from . import checkpoint  # noqa: E402,F401
