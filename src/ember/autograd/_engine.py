@@ -10,7 +10,8 @@
 3. run ready nodes: a node runs when every gradient bound for it has arrived
    (its count fell to 0). Its gradient first meets the output's hooks and
    retain_grad, is captured if it is a target, or accumulated if the node is
-   a leaf's AccumulateGrad; otherwise the node's formulas give one gradient
+   a leaf's AccumulateGrad (whose post-accumulate hooks then run);
+   otherwise the node's formulas give one gradient
    per input, and each is sent on into the buffer of the node it points to
    (where broadcasting is undone and the dtype matched, the one place this
    happens);
@@ -126,6 +127,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
                 _accumulate(node.variable, grad, create_graph)
+                if node.variable._post_acc_hooks:
+                    _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
         grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
@@ -306,8 +309,27 @@ def _run_tensor_hooks(hooks, grad, create_graph):
     for hook in list(hooks):
         new = hook(g)
         if new is not None:
+            _check_hook_result(hook, g, new)
             g = new
     return g if create_graph else g._data
+
+
+def _check_hook_result(hook, old, new):
+    """A hook may replace the gradient, but not by one of another kind (PyTorch's checks)."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {old.type()} "
+                           f"got {new.type()})")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
+def _post_accumulate(var):
+    """Tensor.register_post_accumulate_grad_hook: hook(leaf), once its .grad is final."""
+    for hook in list(var._post_acc_hooks):
+        hook(var)
 
 
 def _output_hooks(node, grad, create_graph):

@@ -86,6 +86,14 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
+    @property
+    def metadata(self):
+        """A dict for the user's own notes about this node, made on first use."""
+        d = self.__dict__
+        if "_metadata" not in d:
+            d["_metadata"] = {}
+        return d["_metadata"]
+
     # -- hooks, as torch.autograd.graph.Node ---------------------------------
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) runs after this node's formulas."""
@@ -139,7 +147,7 @@ class Node:
             self._result = None
 
 
-def _inplace_message(t, node, cur, expected):
+def _inplace_message(t, node, cur, expected, nr=0):
     """PyTorch's message; `t` None means the node's own saved output."""
     if t is None:
         from .._tensor import Size, _LEGACY_NAMES
@@ -150,7 +158,7 @@ def _inplace_message(t, node, cur, expected):
         t_desc = f"[{t.type()} {list(t.shape)}]"
         producer = t.grad_fn
     # PyTorch names the op, not its node: "output 0 of ExpBackward0" reads "of Exp".
-    where = (f"which is output 0 of {producer.name().rsplit('Backward', 1)[0]}, "
+    where = (f"which is output {nr} of {producer.name().rsplit('Backward', 1)[0]}, "
              if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
             f"an inplace operation: {t_desc}, {where}is at version "
