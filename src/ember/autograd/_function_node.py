@@ -172,15 +172,14 @@ def _expandable(shape, to):
         return False
 
 
-class DelayedError(Node):
+class Error(Node):
     """What a @once_differentiable backward's results point to when they
-    require grad: differentiating through them raises."""
+    require grad (PyTorch's DelayedError makes this node): differentiating
+    through them raises."""
     _multi = True
+    _full_name = "ember::autograd::Error"
     _message = ("trying to differentiate twice a function that was marked with "
                 "@once_differentiable")
-
-    def name(self):
-        return "DelayedError"
 
     def apply(self, xp, grad, create_graph, needs):
         raise RuntimeError(self._message)

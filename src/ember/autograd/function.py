@@ -10,7 +10,7 @@ import functools
 import inspect
 
 
-from ._function_node import BackwardCFunction, DelayedError, FunctionCtx, _pack
+from ._function_node import BackwardCFunction, Error, FunctionCtx, _pack
 from .grad_mode import _state
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "BackwardCFunction"]
@@ -119,6 +119,8 @@ def _record(ctx, args, output, tracked):
                 "Some elements marked as dirty during the forward method were not returned "
                 "as output. The inputs that are modified inplace must all be outputs of the "
                 "Function.")
+    for d in ctx._dirty:
+        d._bump()       # (a second time, if forward used an in-place op: as PyTorch)
     if not tracked:
         return output
     for d in ctx._dirty:
@@ -226,7 +228,7 @@ def once_differentiable(fn):
             return outputs
         outs = outputs if isinstance(outputs, tuple) else (outputs,)
         fakes = [Tensor._wrap(o._data, True) if isinstance(o, Tensor) else None for o in outs]
-        err = DelayedError(tuple(edge(f) for f in fakes if f is not None), (), (), None,
+        err = Error(tuple(edge(f) for f in fakes if f is not None), (), (), None,
                            tuple(None if f is None else f._data.shape for f in fakes),
                            tuple(None if f is None else f._data.dtype for f in fakes))
         results = []

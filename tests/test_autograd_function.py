@@ -1,0 +1,447 @@
+"""Custom autograd Functions (torch.autograd.Function), compared with PyTorch:
+several outputs, non-tensor arguments, ctx features, the setup_context
+style, once_differentiable, double backward, gradcheck/gradgradcheck."""
+import functools
+
+import pytest
+
+import ember
+from compare_torch import check, check_error, msg, _torch
+
+
+@functools.lru_cache(maxsize=None)
+def fns(T):
+    """The same Function classes, written once, for T = ember or torch."""
+    F = T.autograd.Function
+
+    class MulAdd(F):
+        # Two tensors in, a non-tensor in, three outputs (one of them an int).
+        @staticmethod
+        def forward(ctx, x, y, k):
+            ctx.save_for_backward(x, y)
+            ctx.k = k
+            return x * y, k, x + k * y
+
+        @staticmethod
+        def backward(ctx, g_prod, g_k, g_sum):
+            x, y = ctx.saved_tensors
+            assert g_k is None
+            return g_prod * y + g_sum, g_prod * x + ctx.k * g_sum, None
+
+    class Split(F):
+        # Two outputs; backward written with tensor ops, so double backward works.
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin(), x * x
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            (x,) = ctx.saved_tensors
+            return ga * x.cos() + gb * 2 * x
+
+    class Quiet(F):
+        # set_materialize_grads(False): an unused output's gradient is None.
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 2, x * 3
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            out = None
+            if ga is not None:
+                out = ga * 2
+            if gb is not None:
+                out = gb * 3 if out is None else out + gb * 3
+            return out
+
+    class SortIdx(F):
+        # mark_non_differentiable: the indices output.
+        @staticmethod
+        def forward(ctx, x):
+            values, idx = x.sort()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(idx)
+            return values, idx
+
+        @staticmethod
+        def backward(ctx, g, g_idx):
+            (idx,) = ctx.saved_tensors
+            assert float(g_idx.abs().sum()) == 0.0    # materialized as zeros
+            out = g.new_zeros(g.shape)
+            out[idx] = g
+            return out
+
+    class AddOne_(F):
+        # mark_dirty: forward changes its input in place and returns it.
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 1
+
+    class Exp(F):
+        # The new style: forward without ctx, setup_context saves the output.
+        @staticmethod
+        def forward(x, scale=1.0):
+            return (x * scale).exp()
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(output)
+            ctx.scale = inputs[1]
+
+        @staticmethod
+        def vjp(ctx, g):
+            (out,) = ctx.saved_tensors
+            return g * out * ctx.scale, None
+
+        @staticmethod
+        def jvp(ctx, gx, gscale):
+            return gx
+
+        @staticmethod
+        def vmap(info, in_dims, x, scale):
+            return Exp.apply(x, scale), in_dims[0]
+
+    class Once(F):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        @T.autograd.function.once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x ** 2
+
+    class Ident(F):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Needs(F):
+        @staticmethod
+        def forward(ctx, x, y, n):
+            ctx.seen = ctx.needs_input_grad
+            return x + y
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g, None
+
+    return dict(MulAdd=MulAdd, Split=Split, Quiet=Quiet, SortIdx=SortIdx, AddOne_=AddOne_,
+                Exp=Exp, Once=Once, Ident=Ident, Needs=Needs)
+
+
+def leaf(T, values, dtype=None):
+    return T.tensor(values, dtype=dtype or T.float32, requires_grad=True)
+
+
+def test_three_outputs_with_a_non_tensor():
+    def f(T):
+        x, y = leaf(T, [1.0, -2.0, 0.5]), leaf(T, [3.0, 0.25, -1.5])
+        p, k, s = fns(T)["MulAdd"].apply(x, y, 4)
+        (p * 2 + s).sum().backward()
+        return p, k, s, x.grad, y.grad, p.grad_fn is s.grad_fn, p.grad_fn.name()
+    check(f)
+
+
+def test_unused_outputs_get_zeros_or_none():
+    def f(T):
+        x = leaf(T, [1.0, 2.0, 3.0])
+        a, b = fns(T)["Split"].apply(x)
+        a.sum().backward()
+        gx = x.grad
+        x.grad = None
+        c, d = fns(T)["Quiet"].apply(x)
+        d.sum().backward()
+        return a, b, gx, x.grad
+    check(f)
+
+
+def test_next_functions_only_of_tensor_inputs():
+    def f(T):
+        x, y = leaf(T, [1.0]), T.tensor([2.0])
+        p, _, _ = fns(T)["MulAdd"].apply(x, y, 3)
+        return [type(n).__name__ if n is not None else None for n, _ in p.grad_fn.next_functions]
+    check(f)
+
+
+def test_needs_input_grad():
+    def f(T):
+        x, y = leaf(T, [1.0]), T.tensor([2.0])
+        out = fns(T)["Needs"].apply(x, y, 3)
+        with T.no_grad():
+            plain = fns(T)["Needs"].apply(x, y, 3)
+        return out.grad_fn.seen, plain.requires_grad, plain.grad_fn
+    check(f)
+
+
+def test_mark_non_differentiable():
+    def f(T):
+        x = leaf(T, [3.0, -1.0, 2.0, 0.5])
+        v, i = fns(T)["SortIdx"].apply(x)
+        (v * T.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+        return v, i, i.requires_grad, x.grad
+    check(f)
+
+
+def test_mark_dirty_on_a_non_leaf():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        y = x * 2
+        z = fns(T)["AddOne_"].apply(y)
+        (z * z).sum().backward()
+        return z is y, y, y._version, x.grad
+    check(f)
+
+
+def test_mark_dirty_on_a_view():
+    def f(T):
+        x = leaf(T, [1.0, 2.0, 3.0])
+        b = x * 1
+        v = b[1:]
+        r = fns(T)["AddOne_"].apply(v)
+        (b * b).sum().backward()
+        return r is v, b, v, x.grad, type(b.grad_fn).__name__
+    check(f)
+
+
+def test_mark_dirty_on_a_leaf_that_requires_grad():
+    torch = _torch()
+    errs = []
+    for T in (torch, ember):
+        x = leaf(T, [1.0, 2.0])
+        with pytest.raises(RuntimeError) as info:
+            fns(T)["AddOne_"].apply(x)
+        errs.append(msg(info.value))
+        # As in PyTorch, forward already ran: the values changed, the history did not.
+        assert x.tolist() == [2.0, 3.0] and x.grad_fn is None and x.grad is None
+    assert errs[0] == errs[1]
+
+
+def test_mark_dirty_of_a_tensor_not_returned():
+    def setup(T):
+        return (leaf(T, [1.0, 2.0]) * 1,)
+
+    def op(T, y):
+        class Bad(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_dirty(x)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        return Bad.apply(y)
+    check_error(setup, op, RuntimeError)
+
+
+def test_input_returned_as_is_is_a_view_that_refuses_inplace():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        r = fns(T)["Ident"].apply(x)
+        return r is x, r._base is x, r.grad_fn.name()
+    check(f)
+    check_error(lambda T: (leaf(T, [1.0, 2.0]),),
+                lambda T, x: fns(T)["Ident"].apply(x).add_(1), RuntimeError)
+
+
+def test_setup_context_style_vjp_and_defaults():
+    def f(T):
+        x = leaf(T, [0.1, -0.7, 1.3])
+        a = fns(T)["Exp"].apply(x)
+        b = fns(T)["Exp"].apply(x, scale=2.0)
+        (a + b).sum().backward()
+        return a, b, x.grad
+    check(f)
+    E = fns(ember)["Exp"]
+    assert E.generate_vmap_rule is False and callable(E.jvp) and callable(E.vmap)
+
+
+def test_once_differentiable():
+    def f(T):
+        x = leaf(T, [1.0, -2.0])
+        y = fns(T)["Once"].apply(x)
+        (g,) = T.autograd.grad((y * y).sum(), x, create_graph=True)
+        return g, type(g.grad_fn).__name__, g.grad_fn.name().split("::")[1:]
+    check(f)
+    check_error(lambda T: (leaf(T, [1.0, -2.0]),),
+                lambda T, x: T.autograd.grad((fns(T)["Once"].apply(x) ** 2).sum(), x,
+                                             create_graph=True)[0].sum().backward(),
+                RuntimeError, "once_differentiable")
+
+
+def test_double_backward_through_a_custom_function():
+    def f(T):
+        x = leaf(T, [0.3, -1.1, 2.0])
+        a, b = fns(T)["Split"].apply(x)
+        (g,) = T.autograd.grad((a + b).sum(), x, create_graph=True)
+        g.sum().backward()
+        return g, x.grad
+    check(f, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name,extra", [("MulAdd", ()), ("Split", ()), ("Exp", (0.5,))])
+def test_gradcheck_and_gradgradcheck(name, extra):
+    fn = fns(ember)[name]
+    x = ember.tensor([0.3, -1.2, 0.8], dtype=ember.float64, requires_grad=True)
+    y = ember.tensor([1.1, 0.4, -0.6], dtype=ember.float64, requires_grad=True)
+    if name == "MulAdd":
+        f = lambda x, y: tuple(o for o in fn.apply(x, y, 3) if isinstance(o, ember.Tensor))  # noqa: E731
+        args = (x, y)
+    else:
+        f = lambda x: fn.apply(x, *extra)  # noqa: E731
+        args = (x,)
+    assert ember.autograd.gradcheck(f, args)
+    assert ember.autograd.gradgradcheck(f, args)
+
+
+def test_saved_tensors_freed_after_backward():
+    def setup(T):
+        x = leaf(T, [1.0, 2.0])
+        y = fns(T)["Split"].apply(x)[0]
+        y.sum().backward()
+        return x, y
+
+    check_error(setup, lambda T, x, y: y.grad_fn.saved_tensors, RuntimeError,
+                "Trying to backward through the graph a second time")
+    check_error(setup, lambda T, x, y: y.sum().backward(), RuntimeError,
+                "Trying to backward through the graph a second time")
+
+
+def test_saved_input_modified_in_place():
+    def setup(T):
+        x = leaf(T, [1.0, 2.0])
+        h = x * 1
+        y = fns(T)["Split"].apply(h)[0]
+        h.mul_(2)
+        return x, y
+
+    check_error(setup, lambda T, x, y: y.sum().backward(), RuntimeError,
+                "modified by an inplace operation")
+
+
+def test_saved_output_modified_in_place():
+    def setup(T):
+        x = leaf(T, [1.0, 2.0])
+        y = fns(T)["Exp"].apply(x)
+        y.mul_(2)
+        return x, y
+
+    check_error(setup, lambda T, x, y: y.sum().backward(), RuntimeError,
+                "modified by an inplace operation")
+
+
+def test_save_for_backward_checks_its_arguments():
+    def op(T, x):
+        class Bad(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x, 3)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        return Bad.apply(x)
+    check_error(lambda T: (leaf(T, [1.0]),), op, TypeError)
+
+
+def _returning(T, result, n_args=1):
+    class Bad(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, *rest):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return result(T, g)
+    return Bad
+
+
+@pytest.mark.parametrize("result,rest", [
+    (lambda T, g: g, (5,)),                               # too few
+    (lambda T, g: (g, g), (5,)),                          # a gradient for a non-tensor
+    (lambda T, g: (g, g, g), ()),                         # too many
+    (lambda T, g: T.ones(5), ()),                         # wrong shape
+    (lambda T, g: T.ones(3, 2), ()),                      # not expandable
+    (lambda T, g: 3, ()),                                 # not a tensor
+])
+def test_wrong_gradients_raise_and_change_nothing(result, rest):
+    def setup(T):
+        return (leaf(T, [1.0, 2.0, 3.0]),)
+
+    def op(T, x):
+        return _returning(T, result).apply(x, *rest).sum().backward()
+    check_error(setup, op, RuntimeError)
+
+
+@pytest.mark.parametrize("result", [
+    lambda T, g: (g, None, None),                 # extra Nones are dropped
+    lambda T, g: T.ones(1, 3),                    # summed to the input's shape
+    lambda T, g: T.ones(2, 3),
+    lambda T, g: T.ones(3, dtype=T.float64),      # cast to the input's dtype
+    lambda T, g: T.ones(3, dtype=T.int64),
+])
+def test_gradients_pytorch_accepts(result):
+    def f(T):
+        x = leaf(T, [1.0, 2.0, 3.0])
+        _returning(T, result).apply(x).sum().backward()
+        return x.grad
+    check(f)
+
+
+def test_both_backward_and_vjp_is_an_error():
+    def op(T, x):
+        class Both(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+            @staticmethod
+            def vjp(ctx, g):
+                return g
+        return Both.apply(x).sum().backward()
+    check_error(lambda T: (leaf(T, [1.0]),), op, RuntimeError)
+
+
+def test_grad_fn_is_a_node():
+    def f(T):
+        x = leaf(T, [1.0])
+        y = fns(T)["Split"].apply(x)[0]
+        y.grad_fn.metadata["k"] = 1
+        return (isinstance(y.grad_fn, T.autograd.graph.Node), y.grad_fn.name(),
+                y.grad_fn.metadata, isinstance(y.grad_fn, T.autograd.function.BackwardCFunction),
+                isinstance((x * 2).grad_fn, T.autograd.graph.Node))
+    check(f)
+
+
+def test_no_reference_cycle_with_a_saved_output():
+    import gc
+    import weakref
+    gc.disable()
+    try:
+        x = leaf(ember, [1.0, 2.0])
+        y = fns(ember)["Exp"].apply(x)
+        ref = weakref.ref(y.grad_fn)
+        del y
+        assert ref() is None
+    finally:
+        gc.enable()
