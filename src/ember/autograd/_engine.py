@@ -182,7 +182,9 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
         # torch's nodes reduce broadcasting themselves).
         grads = tuple(_input_shaped(g, nf, xp, create_graph) for g, nf in zip(grads, nexts))
         for hook in node._post_hooks:
-            res = hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            outs = (tuple(_as_tensor(g) for g in grad) if node._multi
+                    else (_as_tensor(grad),))
+            res = hook(tuple(_as_tensor(g) for g in grads), outs)
             if res is not None:     # as torch's Node.register_hook: a replacement
                 grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
                               for g in res)
@@ -343,12 +345,24 @@ def _output_hooks(node, grad, create_graph):
                 g = grad[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph)
             if node._retain is not None and nr in node._retain:
                 _retain(node._retain[nr](), g, create_graph)
+        if node._pre_hooks is not None and -1 in node._pre_hooks:
+            grad = _run_node_pre_hooks(node._pre_hooks[-1], grad, create_graph)
         return grad
     if node._pre_hooks is not None:
         grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
     if node._retain is not None:
         _retain(node._retain(), grad, create_graph)
     return grad
+
+
+def _run_node_pre_hooks(hooks, grad, create_graph):
+    """Node.register_prehook on a node of several outputs: fn(grad_outputs)."""
+    gs = tuple(_as_tensor(g) for g in grad)
+    for hook in list(hooks):
+        res = hook(gs)
+        if res is not None:
+            gs = tuple(res)
+    return [None if g is None else g if create_graph else g._data for g in gs]
 
 
 def _retain(t, grad, create_graph):

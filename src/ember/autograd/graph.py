@@ -103,11 +103,20 @@ class Node:
         return _RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn):
-        """fn(grad_outputs) runs before this node's formulas."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(fn)
-        return _RemovableHandle(self._pre_hooks, fn)
+        """fn(grad_outputs) runs before this node's formulas, after the output
+        tensors' own hooks; it may return replacements. It is kept with those
+        hooks: among them for a node of one output, under key -1 for a node
+        of several (whose tensor hooks are kept per output)."""
+        if self._multi:
+            if self._pre_hooks is None:
+                self._pre_hooks = {}
+            hooks, entry = self._pre_hooks.setdefault(-1, []), fn
+        else:
+            if self._pre_hooks is None:
+                self._pre_hooks = []
+            hooks, entry = self._pre_hooks, _NodePreHook(fn)
+        hooks.append(entry)
+        return _RemovableHandle(hooks, entry)
 
     # -- running the formulas -------------------------------------------------
     def _unpack(self, create_graph):
@@ -180,6 +189,18 @@ class AccumulateGrad(Node):
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class _NodePreHook:
+    """A node pre-hook fn(grad_outputs) seen as a tensor hook fn(grad)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", type(fn).__name__)
+
+    def __call__(self, grad):
+        res = self.fn((grad,))
+        return None if res is None else res[0]
 
 
 class _RemovableHandle:
