@@ -445,3 +445,112 @@ def test_no_reference_cycle_with_a_saved_output():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def _fn(T, forward, backward=lambda ctx, *g: g[0]):
+    return type("Q", (T.autograd.Function,), {"forward": staticmethod(forward),
+                                              "backward": staticmethod(backward)})
+
+
+@pytest.mark.parametrize("forward", [
+    lambda ctx, x: (ctx.mark_non_differentiable(3), x * 2)[1],
+    lambda ctx, x: (ctx.mark_dirty(x, 3), x)[1],
+])
+@pytest.mark.parametrize("requires_grad", [True, False])
+def test_mark_functions_take_only_tensors(forward, requires_grad):
+    check_error(lambda T: (T.ones(3, requires_grad=requires_grad) * 1,),
+                lambda T, x: _fn(T, forward).apply(x), RuntimeError)
+
+
+@pytest.mark.parametrize("forward", [
+    lambda ctx, x: (5, x * 2),            # a non-tensor first
+    lambda ctx, x: 5,                     # no tensor at all
+    lambda ctx, x: [x * 2, x],            # a list is one non-tensor output
+    lambda ctx, x: (x, x),                # an input returned twice: two views
+    lambda ctx, x: (x * 2).long(),        # an integer output is not differentiable
+])
+def test_outputs_of_every_kind(forward):
+    check(lambda T: _fn(T, forward).apply(leaf(T, [1.0, 2.0])))
+
+
+def test_an_input_returned_twice_gets_both_gradients():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        a, b = _fn(T, lambda ctx, x: (x, x), lambda ctx, ga, gb: ga + gb * 10).apply(x)
+        (a + b * 2).sum().backward()
+        return a is b, x.grad
+    check(f)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.apply(x, 1, 2),         # too many arguments
+    lambda F, x: F.apply(),                # too few
+    lambda F, x: F.apply(x, scale=1.0, k=2),
+])
+def test_apply_argument_errors_with_setup_context(call):
+    check_error(lambda T: (leaf(T, [1.0]),), lambda T, x: call(fns(T)["Exp"], x), TypeError)
+
+
+def test_apply_argument_errors_without_setup_context():
+    def op(T, x):
+        class Q(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+        return Q.apply(x, 2)
+    check_error(lambda T: (leaf(T, [1.0]),), op, TypeError)
+
+
+def test_kwargs_reach_forward():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        y = _fn(T, lambda ctx, x, k=2: x * k, lambda ctx, g: (g * 3, None)).apply(x, k=3)
+        y.sum().backward()
+        return y, x.grad
+    check(f)
+
+
+def test_saving_an_intermediate_that_requires_grad():
+    def f(T):
+        def forward(ctx, x):
+            with T.enable_grad():
+                t = x * 2
+            ctx.save_for_backward(t)
+            return x * 3
+
+        x = leaf(T, [1.0, 2.0])
+        _fn(T, forward, lambda ctx, g: g * ctx.saved_tensors[0]).apply(x).sum().backward()
+        return x.grad
+    check(f)
+
+
+def test_mark_dirty_without_grad_bumps_the_version_as_pytorch():
+    def f(T):
+        y = T.ones(2)
+        out = fns(T)["AddOne_"].apply(y)
+        with T.no_grad():
+            z = leaf(T, [1.0, 2.0])
+            out2 = fns(T)["AddOne_"].apply(z)
+        return out is y, y, y._version, out2 is z, z._version
+    check(f)
+
+
+def test_outputs_that_carry_no_history():
+    def f(T):
+        res = []
+        with T.no_grad():
+            z = leaf(T, [1.0, 2.0])
+            for name in ("Ident", "AddOne_"):
+                o = fns(T)[name].apply(z)
+                res += [o is z, o._base is z, o.requires_grad, o.grad_fn, o._version]
+        z = T.ones(2)
+        o = fns(T)["Ident"].apply(z)
+        res += [o is z, o._base is z, o.requires_grad]
+        v, i = fns(T)["SortIdx"].apply(leaf(T, [2.0, 1.0]))
+        res += [i.requires_grad, i.is_leaf]
+        return res
+    check(f)

@@ -113,6 +113,11 @@ def _record(ctx, args, output, tracked):
     from .._tensor import Tensor
     from ..ops._common import edge, NONE_EDGE
     outs = output if isinstance(output, tuple) else (output,)
+    # (PyTorch's two messages end there, without naming the argument.)
+    if not all(isinstance(d, Tensor) for d in ctx._dirty):
+        raise RuntimeError("mark_dirty can only accept variables, but argument ")
+    if not all(isinstance(t, Tensor) for t in ctx._non_differentiable):
+        raise RuntimeError("mark_non_differentiable only accepts variable arguments, but got ")
     for d in ctx._dirty:
         if not any(d is o for o in outs):
             raise RuntimeError(
@@ -121,23 +126,23 @@ def _record(ctx, args, output, tracked):
                 "Function.")
     for d in ctx._dirty:
         d._bump()       # (a second time, if forward used an in-place op: as PyTorch)
-    if not tracked:
-        return output
-    for d in ctx._dirty:
-        _check_dirty(d)
     tensor_args = [a for a in args if isinstance(a, Tensor)]
-    ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
-    ctx._in_shapes = tuple(a._data.shape for a in tensor_args)
-    ctx.next_functions = tuple(edge(a) for a in tensor_args)
-    ctx._shape = tuple(o._data.shape if isinstance(o, Tensor) else None for o in outs)
-    ctx._dtype = tuple(o._data.dtype if isinstance(o, Tensor) else None for o in outs)
+    if tracked:
+        for d in ctx._dirty:
+            _check_dirty(d)
+        ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        ctx._in_shapes = tuple(a._data.shape for a in tensor_args)
+        ctx.next_functions = tuple(edge(a) for a in tensor_args)
+        ctx._shape = tuple(o._data.shape if isinstance(o, Tensor) else None for o in outs)
+        ctx._dtype = tuple(o._data.dtype if isinstance(o, Tensor) else None for o in outs)
     results = []
     for k, o in enumerate(outs):
         if isinstance(o, Tensor):
-            o = _as_output(ctx, o, k, tensor_args)
+            o = _as_output(ctx, o, k, tensor_args, tracked)
         results.append(o)
-    _pack(ctx, results)
-    ctx._saved = ctx._packed     # non-empty: the engine then frees it after use
+    if tracked:
+        _pack(ctx, results)
+        ctx._saved = ctx._packed     # non-empty: the engine then frees it after use
     return tuple(results) if isinstance(output, tuple) else results[0]
 
 
@@ -151,27 +156,40 @@ def _check_dirty(t):
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
 
 
-def _as_output(ctx, o, k, tensor_args):
-    from .._tensor import Tensor
+def _as_output(ctx, o, k, tensor_args, tracked):
+    """One tensor output, as PyTorch's _wrap_outputs treats it: an input
+    returned unchanged becomes a view of it, an output that must not carry
+    history is detached (an input: a detached alias), the rest point at ctx."""
+    is_input = any(o is t for t in tensor_args)
     dirty = any(o is d for d in ctx._dirty)
-    differentiable = (not any(o is t for t in ctx._non_differentiable)
-                      and o._data.dtype.kind in "fc")
-    if not dirty and any(o is t for t in tensor_args):
-        # An input returned as is: the output is a view of it (as PyTorch's).
-        view = Tensor._wrap(o._data)
-        view._base = o
-        view._vc = o._share_vc()
-        o = view
-    if not differentiable:
-        o._requires_grad = False
+    if not (tracked and o._data.dtype.kind in "fc"
+            and not any(o is t for t in ctx._non_differentiable)):
+        if not o._requires_grad:
+            return _view_of(o) if is_input and not dirty else o
+        if is_input:
+            return o.detach()
+        if o._base is None:
+            o._grad_fn = None
+            o._requires_grad = False
         return o
     if dirty and o._base is not None and o._base._requires_grad:
         _rebase_view(ctx, o, k)
         return o
+    if is_input and not dirty:
+        o = _view_of(o)
     o._grad_fn = ctx
     o._requires_grad = True
     o._output_nr = k
     return o
+
+
+def _view_of(t):
+    """A view of all of `t` (what PyTorch makes of an input returned as is)."""
+    from .._tensor import Tensor
+    view = Tensor._wrap(t._data)
+    view._base = t._base if t._base is not None else t
+    view._vc = t._share_vc()
+    return view
 
 
 def _rebase_view(ctx, view, k):
