@@ -554,3 +554,31 @@ def test_outputs_that_carry_no_history():
         res += [i.requires_grad, i.is_leaf]
         return res
     check(f)
+
+
+@pytest.mark.parametrize("wrong_at", [0, 2])
+@pytest.mark.parametrize("needs", [(True, True), (True, False), (False, True)])
+def test_wrong_gradient_index_and_inputs_without_grad(wrong_at, needs):
+    def f(T):
+        def backward(ctx, g):
+            grads = [g, None, g]
+            grads[wrong_at] = T.ones(7)
+            return tuple(grads)
+
+        x, y = T.ones(3, requires_grad=needs[0]), T.ones(3, requires_grad=needs[1])
+        _fn(T, lambda ctx, x, n, y: x * y, backward).apply(x, 2, y).sum().backward()
+        return x.grad, y.grad
+    check(f)
+
+
+def test_backward_twice_when_nothing_was_saved_and_retain_grad():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        o = fns(T)["Quiet"].apply(x)[0]
+        o.sum().backward()
+        o.sum().backward()
+        a, b = fns(T)["Quiet"].apply(x)
+        b.retain_grad()
+        (b * b).sum().backward()
+        return x.grad, b.grad
+    check(f)

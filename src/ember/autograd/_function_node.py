@@ -149,8 +149,10 @@ class BackwardCFunction(Node, FunctionCtx):
             if g is not None and not isinstance(g, Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             out.append(g)
-        for j, (g, shape) in enumerate(zip(out, self._in_shapes)):
-            if g is not None and g._data.shape != shape and not _expandable(shape, g._data.shape):
+        for j, (g, shape, edge) in enumerate(zip(out, self._in_shapes, self.next_functions)):
+            # (an input that does not require grad has no edge: its gradient is dropped unseen)
+            if (g is not None and edge[0] is not None and g._data.shape != shape
+                    and not _expandable(shape, g._data.shape)):
                 raise RuntimeError(
                     f"Function {self.name()} returned an invalid gradient at index {j} - got "
                     f"{list(g._data.shape)} but expected shape compatible with {list(shape)}")
