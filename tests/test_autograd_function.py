@@ -300,7 +300,8 @@ def test_gradcheck_and_gradgradcheck(name, extra):
     x = ember.tensor([0.3, -1.2, 0.8], dtype=ember.float64, requires_grad=True)
     y = ember.tensor([1.1, 0.4, -0.6], dtype=ember.float64, requires_grad=True)
     if name == "MulAdd":
-        f = lambda x, y: tuple(o for o in fn.apply(x, y, 3) if isinstance(o, ember.Tensor))  # noqa: E731
+        def f(x, y):
+            return tuple(o for o in fn.apply(x, y, 3) if isinstance(o, ember.Tensor))
         args = (x, y)
     else:
         f = lambda x: fn.apply(x, *extra)  # noqa: E731

@@ -111,7 +111,7 @@ class Function(metaclass=_FunctionMeta):
 def _record(ctx, args, output, tracked):
     """Point the differentiable outputs at `ctx`, the call's node."""
     from .._tensor import Tensor
-    from ..ops._common import edge, NONE_EDGE
+    from ..ops._common import edge
     outs = output if isinstance(output, tuple) else (output,)
     # (PyTorch's two messages end there, without naming the argument.)
     if not all(isinstance(d, Tensor) for d in ctx._dirty):
