@@ -583,3 +583,41 @@ def test_backward_twice_when_nothing_was_saved_and_retain_grad():
         (b * b).sum().backward()
         return x.grad, b.grad
     check(f)
+
+
+def _dirty_view_with_another_input(T, view_first):
+    class AddInto_(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            target, other = (a, b) if view_first else (b, a)
+            target.mul_(other)
+            ctx.mark_dirty(target)
+            ctx.save_for_backward(other)
+            ctx.view_first = view_first
+            return target
+
+        @staticmethod
+        def backward(ctx, g):
+            (other,) = ctx.saved_tensors
+            return (g * other, g * 2) if ctx.view_first else (g * 2, g * other)
+
+    x, w = leaf(T, [1.0, 2.0, 3.0]), leaf(T, [4.0, 5.0])
+    b = x * 1
+    v = b[1:]
+    other = w * 1
+    r = AddInto_.apply(v, other) if view_first else AddInto_.apply(other, v)
+    (b * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    return r is v, b, x.grad, w.grad, type(b.grad_fn).__name__
+
+
+def test_mark_dirty_on_a_view_with_another_input():
+    check(lambda T: _dirty_view_with_another_input(T, True))
+
+
+def test_mark_dirty_on_a_view_that_is_not_the_first_input():
+    # PyTorch 2.13's CopySlices takes the Function's first input for the
+    # view, so it sends the other input's gradient into the base (x.grad
+    # [1, 12, 21], w.grad None). Ember gives the true gradients.
+    r, b, xg, wg, name = _dirty_view_with_another_input(ember, False)
+    assert r and b.tolist() == [1.0, 8.0, 15.0] and name == "CopySlices"
+    assert xg.tolist() == [1.0, 8.0, 15.0] and wg.tolist() == [4.0, 6.0]

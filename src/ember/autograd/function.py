@@ -173,7 +173,7 @@ def _as_output(ctx, o, k, tensor_args, tracked):
             o._requires_grad = False
         return o
     if dirty and o._base is not None and o._base._requires_grad:
-        _rebase_view(ctx, o, k)
+        _rebase_view(ctx, o, tensor_args)
         return o
     if is_input and not dirty:
         o = _view_of(o)
@@ -192,36 +192,43 @@ def _view_of(t):
     return view
 
 
-def _rebase_view(ctx, view, k):
+def _rebase_view(ctx, view, tensor_args):
     """A view changed in place by forward: its base takes the new history
     (CopySlices), as an in-place op on a view does (ops/inplace.py)."""
     from .._tensor import Tensor
     from ..ops.inplace import AsStridedBackward0, _rebase
-    if len(ctx.next_functions) != 1 or len(ctx._shape) != 1:
-        raise RuntimeError("ember: mark_dirty on a view is supported for a Function of one "
-                           "tensor input and one output only")
+    at = next((j for j, t in enumerate(tensor_args) if t is view), None)
+    if at is None or len(ctx._shape) != 1:
+        raise RuntimeError("ember: mark_dirty on a view is supported for a view that is an "
+                           "input of a Function of one output only")
     base = view._base
-    result = Tensor._from_node(view._data, _SingleOutput(ctx))
+    result = Tensor._from_node(view._data, _ViewFirst(ctx, at))
     key = _rebase(base, view, result)
     view._grad_fn = AsStridedBackward0(((base._grad_fn, 0),), (), (base._data.shape, key),
                                        None, view._data.shape, view._data.dtype)
     view._requires_grad = True
 
 
-class _SingleOutput:
-    """`ctx` seen as a node of one output, as CopySlices runs its op's node."""
-    __slots__ = ("ctx",)
+class _ViewFirst:
+    """`ctx` as CopySlices runs an in-place op's node: one output, and the
+    changed view as its first input (the others follow in order)."""
+    __slots__ = ("ctx", "order")
     _simple = False
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, at):
         self.ctx = ctx
+        self.order = (at,) + tuple(i for i in range(len(ctx.next_functions)) if i != at)
 
     @property
     def next_functions(self):
-        return self.ctx.next_functions
+        return tuple(self.ctx.next_functions[i] for i in self.order)
 
     def apply(self, xp, grad, create_graph, needs):
-        return self.ctx.apply(xp, [grad], create_graph, needs)
+        own = [False] * len(needs)
+        for pos, i in enumerate(self.order):
+            own[i] = needs[pos]
+        grads = self.ctx.apply(xp, [grad], create_graph, own)
+        return tuple(grads[i] for i in self.order)
 
     def _release(self):
         self.ctx._release()
