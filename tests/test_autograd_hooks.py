@@ -121,3 +121,47 @@ def test_node_hooks_on_a_node_of_several_outputs():
         (z * 3).backward()
         return seen
     check(f)
+
+
+def test_node_prehook_on_a_registry_node_gets_and_replaces_grad_outputs():
+    def f(T):
+        seen = []
+        x = leaf(T, [1.0, 2.0])
+        y = x.sin()
+        y.grad_fn.register_prehook(lambda gout: seen.append([g.tolist() for g in gout]))
+        y.grad_fn.register_prehook(lambda gout: (gout[0] * 2,))
+        h = y.grad_fn.register_prehook(lambda gout: seen.append("removed"))
+        h.remove()
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        return seen, x.grad
+    check(f)
+
+
+def test_post_accumulate_hook_handle_and_hook_running_optimizer_step():
+    def f(T):
+        p = leaf(T, [1.0, -2.0])
+
+        def step(param):        # the pattern PyTorch documents: an optimizer in the hook
+            with T.no_grad():
+                param -= 0.1 * param.grad
+            param.grad = None
+        h = p.register_post_accumulate_grad_hook(step)
+        (p * p).sum().backward()
+        first = p.detach().clone()
+        h.remove()
+        (p * p).sum().backward()
+        return first, p, p.grad
+    check(f)
+
+
+def test_retain_grad_sees_tensor_hooks_but_not_node_prehooks():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        y = x * 3
+        y.grad_fn.register_prehook(lambda gout: (gout[0] * 100,))
+        y.retain_grad()
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        return y.grad, x.grad
+    check(f)

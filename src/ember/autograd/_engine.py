@@ -27,7 +27,7 @@ from .._backend import np
 from . import graph as _graph
 from .._backend import restore, silence
 from .grad_mode import _state
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, _NodePreHook
 from .. import ops as _ops
 from .._tensor import Tensor
 
@@ -348,11 +348,19 @@ def _output_hooks(node, grad, create_graph):
         if node._pre_hooks is not None and -1 in node._pre_hooks:
             grad = _run_node_pre_hooks(node._pre_hooks[-1], grad, create_graph)
         return grad
-    if node._pre_hooks is not None:
-        grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
+    hooks = node._pre_hooks
+    if hooks is None:
+        if node._retain is not None:
+            _retain(node._retain(), grad, create_graph)
+        return grad
+    # PyTorch's order: the tensor's hooks, retain_grad, then the node's pre-hooks
+    # (kept in the same list: see Node.register_prehook).
+    grad = _run_tensor_hooks([h for h in hooks if h.__class__ is not _NodePreHook],
+                             grad, create_graph)
     if node._retain is not None:
         _retain(node._retain(), grad, create_graph)
-    return grad
+    node_hooks = [h for h in hooks if h.__class__ is _NodePreHook]
+    return _run_tensor_hooks(node_hooks, grad, create_graph) if node_hooks else grad
 
 
 def _run_node_pre_hooks(hooks, grad, create_graph):
