@@ -492,7 +492,13 @@ def test_apply_argument_errors_with_setup_context(call):
     check_error(lambda T: (leaf(T, [1.0]),), lambda T, x: call(fns(T)["Exp"], x), TypeError)
 
 
-def test_apply_argument_errors_without_setup_context():
+@pytest.mark.parametrize("call", [
+    lambda Q, x: Q.apply(x, 2),
+    lambda Q, x: Q.apply(),
+    lambda Q, x: Q.apply(x, k=2),
+    lambda Q, x: Q.apply(x, x=x),
+])
+def test_apply_argument_errors_without_setup_context(call):
     def op(T, x):
         class Q(T.autograd.Function):
             @staticmethod
@@ -502,7 +508,52 @@ def test_apply_argument_errors_without_setup_context():
             @staticmethod
             def backward(ctx, g):
                 return g
-        return Q.apply(x, 2)
+        return call(Q, x)
+    check_error(lambda T: (leaf(T, [1.0]),), op, TypeError)
+
+
+@pytest.mark.parametrize("call", [
+    lambda Q, x: Q.apply(x=x),
+    lambda Q, x: Q.apply(x, y=x),
+    lambda Q, x: Q.apply(x, 2.0, z=x),
+])
+def test_keywords_join_the_inputs(call):
+    def f(T):
+        class Q(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y=3.0, z=4.0):
+                ctx.seen = ctx.needs_input_grad
+                return x * y * z
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, g, g
+
+        x = leaf(T, [1.0, 2.0])
+        out = call(Q, x)
+        out.sum().backward()
+        return out, out.grad_fn.seen, x.grad
+    check(f)
+
+
+@pytest.mark.parametrize("call", [
+    lambda Q, x: Q.apply(x, z=1),            # a gap: defaults are not filled in
+    lambda Q, x: Q.apply(x, 1, 2, 3, z=1),
+    lambda Q, x: Q.apply(y=2),
+    lambda Q, x: Q.apply(x, 1, 2, 3),
+    lambda Q, x: Q.apply(x, w=x),
+])
+def test_keyword_errors_as_pytorch(call):
+    def op(T, x):
+        class Q(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y=3, z=4, **rest):
+                return x * y
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, None, None
+        return call(Q, x)
     check_error(lambda T: (leaf(T, [1.0]),), op, TypeError)
 
 

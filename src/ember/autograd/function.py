@@ -90,6 +90,8 @@ class Function(metaclass=_FunctionMeta):
             bound = inspect.signature(cls.forward).bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
+        elif kwargs:
+            args, kwargs = _merge_keywords(cls.forward, args, kwargs), {}
         tracked = _state.enabled and any(
             isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx = cls._backward_cls()
@@ -106,6 +108,32 @@ class Function(metaclass=_FunctionMeta):
         finally:
             _state.enabled = prev
         return _record(ctx, args, output, tracked)
+
+
+def _merge_keywords(forward, args, kwargs):
+    """As PyTorch's apply: keywords name forward's parameters (after ctx) and
+    join the positional inputs, so a tensor passed by keyword is an input
+    too. Defaults are not filled in: every place up to the last keyword
+    must be given."""
+    code = getattr(forward, "__code__", None)
+    if code is None:
+        raise TypeError("forward().__code__ is not a code object")
+    names = code.co_varnames[1:code.co_argcount]
+    slots = {}
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError(f"forward() got an unexpected keyword argument '{name}'")
+        pos = names.index(name)
+        if pos < len(args):
+            raise TypeError(f"forward() got multiple values for argument '{name}'")
+        slots[pos] = value
+    merged = list(args)
+    for pos in range(len(args), max(slots) + 1):
+        if pos not in slots:
+            raise TypeError(f"forward() missing required argument: '{names[pos]}' "
+                            f"(position {pos})")
+        merged.append(slots[pos])
+    return tuple(merged)
 
 
 def _record(ctx, args, output, tracked):
