@@ -319,6 +319,16 @@ def test_saved_tensors_freed_after_backward():
 
     check_error(setup, lambda T, x, y: y.grad_fn.saved_tensors, RuntimeError,
                 "Trying to backward through the graph a second time")
+
+    def setup_nothing_saved(T):
+        x = leaf(T, [1.0, 2.0])
+        y = fns(T)["Quiet"].apply(x)[0]
+        before = y.grad_fn.saved_tensors
+        y.sum().backward()
+        return x, y, T.tensor(len(before))
+
+    check_error(setup_nothing_saved, lambda T, x, y, n: y.grad_fn.saved_tensors, RuntimeError,
+                "Trying to backward through the graph a second time")
     check_error(setup, lambda T, x, y: y.sum().backward(), RuntimeError,
                 "Trying to backward through the graph a second time")
 

@@ -160,9 +160,8 @@ class BackwardCFunction(Node, FunctionCtx):
                      for g, need in zip(out, needs))
 
     def _release(self):
-        if self._packed:
-            self._freed = True
-            self._packed = ()
+        self._freed = True
+        self._packed = ()
 
 
 def _expandable(shape, to):

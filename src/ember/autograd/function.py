@@ -110,6 +110,11 @@ class Function(metaclass=_FunctionMeta):
         return _record(ctx, args, output, tracked)
 
 
+# The engine releases a node whose `_saved` is non-empty; a ctx is released
+# even when it saved nothing (its saved_tensors then raise, as PyTorch's).
+_RELEASE = (None,)
+
+
 def _merge_keywords(forward, args, kwargs):
     """As PyTorch's apply: keywords name forward's parameters (after ctx) and
     join the positional inputs, so a tensor passed by keyword is an input
@@ -170,7 +175,7 @@ def _record(ctx, args, output, tracked):
         results.append(o)
     if tracked:
         _pack(ctx, results)
-        ctx._saved = ctx._packed     # non-empty: the engine then frees it after use
+        ctx._saved = _RELEASE       # so the engine calls ctx._release() after use
     return tuple(results) if isinstance(output, tuple) else results[0]
 
 
