@@ -63,6 +63,7 @@ class Tensor:
 
     _grad = None    # the accumulated gradient (a Tensor)
     _hooks = None   # hooks of a leaf, run by AccumulateGrad
+    _post_acc_hooks = None  # hooks of a leaf, run after its .grad was accumulated
     _acc = None     # weakref to the leaf's AccumulateGrad node
     _vc = None      # version counter [n], shared with views; None means 0
     _base = None    # the tensor this one is a view of
@@ -319,6 +320,19 @@ class Tensor:
             hooks = self._hooks
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors")
+        from .autograd.graph import _RemovableHandle
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        return _RemovableHandle(self._post_acc_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd import backward

@@ -10,7 +10,8 @@
 3. run ready nodes: a node runs when every gradient bound for it has arrived
    (its count fell to 0). Its gradient first meets the output's hooks and
    retain_grad, is captured if it is a target, or accumulated if the node is
-   a leaf's AccumulateGrad; otherwise the node's formulas give one gradient
+   a leaf's AccumulateGrad (whose post-accumulate hooks then run);
+   otherwise the node's formulas give one gradient
    per input, and each is sent on into the buffer of the node it points to
    (where broadcasting is undone and the dtype matched, the one place this
    happens);
@@ -26,7 +27,7 @@ from .._backend import np
 from . import graph as _graph
 from .._backend import restore, silence
 from .grad_mode import _state
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, _NodePreHook
 from .. import ops as _ops
 from .._tensor import Tensor
 
@@ -126,6 +127,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
                 _accumulate(node.variable, grad, create_graph)
+                if node.variable._post_acc_hooks:
+                    _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
         grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
@@ -179,7 +182,9 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
         # torch's nodes reduce broadcasting themselves).
         grads = tuple(_input_shaped(g, nf, xp, create_graph) for g, nf in zip(grads, nexts))
         for hook in node._post_hooks:
-            res = hook(tuple(_as_tensor(g) for g in grads), (_as_tensor(grad),))
+            outs = (tuple(_as_tensor(g) for g in grad) if node._multi
+                    else (_as_tensor(grad),))
+            res = hook(tuple(_as_tensor(g) for g in grads), outs)
             if res is not None:     # as torch's Node.register_hook: a replacement
                 grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
                               for g in res)
@@ -306,8 +311,27 @@ def _run_tensor_hooks(hooks, grad, create_graph):
     for hook in list(hooks):
         new = hook(g)
         if new is not None:
+            _check_hook_result(hook, g, new)
             g = new
     return g if create_graph else g._data
+
+
+def _check_hook_result(hook, old, new):
+    """A hook may replace the gradient, but not by one of another kind (PyTorch's checks)."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {old.type()} "
+                           f"got {new.type()})")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+
+
+def _post_accumulate(var):
+    """Tensor.register_post_accumulate_grad_hook: hook(leaf), once its .grad is final."""
+    for hook in list(var._post_acc_hooks):
+        hook(var)
 
 
 def _output_hooks(node, grad, create_graph):
@@ -321,12 +345,32 @@ def _output_hooks(node, grad, create_graph):
                 g = grad[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph)
             if node._retain is not None and nr in node._retain:
                 _retain(node._retain[nr](), g, create_graph)
+        if node._pre_hooks is not None and -1 in node._pre_hooks:
+            grad = _run_node_pre_hooks(node._pre_hooks[-1], grad, create_graph)
         return grad
-    if node._pre_hooks is not None:
-        grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
+    hooks = node._pre_hooks
+    if hooks is None:
+        if node._retain is not None:
+            _retain(node._retain(), grad, create_graph)
+        return grad
+    # PyTorch's order: the tensor's hooks, retain_grad, then the node's pre-hooks
+    # (kept in the same list: see Node.register_prehook).
+    grad = _run_tensor_hooks([h for h in hooks if h.__class__ is not _NodePreHook],
+                             grad, create_graph)
     if node._retain is not None:
         _retain(node._retain(), grad, create_graph)
-    return grad
+    node_hooks = [h for h in hooks if h.__class__ is _NodePreHook]
+    return _run_tensor_hooks(node_hooks, grad, create_graph) if node_hooks else grad
+
+
+def _run_node_pre_hooks(hooks, grad, create_graph):
+    """Node.register_prehook on a node of several outputs: fn(grad_outputs)."""
+    gs = tuple(_as_tensor(g) for g in grad)
+    for hook in list(hooks):
+        res = hook(gs)
+        if res is not None:
+            gs = tuple(res)
+    return [None if g is None else g if create_graph else g._data for g in gs]
 
 
 def _retain(t, grad, create_graph):

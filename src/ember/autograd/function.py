@@ -1,83 +1,19 @@
 """Custom differentiable functions: subclass Function, write forward and
-backward as static methods, call `.apply(...)`, as in PyTorch."""
-from .._backend import np
+backward as static methods, call `.apply(...)`, as in PyTorch.
 
-from .graph import Node
+`apply` runs forward with grad mode off, then records one node for the
+call (its class is `<Name>Backward`, made per Function by the metaclass):
+every tensor output that is differentiable points at it, dirty inputs
+(changed in place by forward) take it as their new history, and the
+saved tensors are frozen with their versions."""
+import functools
+import inspect
+
+
+from ._function_node import BackwardCFunction, Error, FunctionCtx, _pack
 from .grad_mode import _state
 
-__all__ = ["Function", "FunctionCtx", "once_differentiable"]
-
-
-class FunctionCtx:
-    """The `ctx` passed to forward/backward."""
-
-    def __init__(self):
-        self._to_save = ()
-        self._saved_versions = ()
-        self._freed = False
-        self.needs_input_grad = ()
-        self.materialize_grads = True
-        self._dirty = ()
-        self._non_differentiable = ()
-
-    def save_for_backward(self, *tensors):
-        self._to_save = tensors
-        self._saved_versions = tuple(t._version if t is not None else None for t in tensors)
-
-    @property
-    def saved_tensors(self):
-        from .graph import FREED_MESSAGE, _inplace_message
-        if self._freed:
-            raise RuntimeError(FREED_MESSAGE)
-        for t, v in zip(self._to_save, self._saved_versions):
-            if t is not None and t._version != v:
-                raise RuntimeError(_inplace_message(t, t.grad_fn, t._version, v))
-        return self._to_save
-
-    def mark_dirty(self, *tensors):
-        self._dirty = tensors
-
-    def mark_non_differentiable(self, *tensors):
-        self._non_differentiable = tensors
-
-    def set_materialize_grads(self, value):
-        self.materialize_grads = value
-
-
-class BackwardCFunction(Node, FunctionCtx):
-    """The node of one `Function.apply` call; it is also the ctx, as in PyTorch."""
-    def __init__(self, next_functions, shape, dtype):
-        Node.__init__(self, next_functions, (), (), None, shape, dtype)
-        FunctionCtx.__init__(self)
-
-    def name(self):
-        return type(self).__name__
-
-    def apply(self, xp, grad, create_graph, needs):
-        from .._tensor import Tensor
-        g = grad if create_graph else Tensor._wrap(np.asarray(grad))
-        grads = self._forward_cls.backward(self, g)
-        if not isinstance(grads, tuple):
-            grads = (grads,)
-        n = len(self._positions)
-        if len(grads) < n or any(g is not None for g in grads[n:]):
-            raise RuntimeError(
-                f"function {self.name()} returned an incorrect number of gradients "
-                f"(expected {n}, got {len(grads)})")
-        out = []
-        for pos, need in zip(self._positions, needs):
-            g_i = grads[pos]
-            if g_i is None or not need:
-                out.append(None)
-            elif create_graph:
-                out.append(g_i)
-            else:
-                out.append(g_i._data if isinstance(g_i, Tensor) else np.asarray(g_i))
-        return tuple(out)
-
-    def _release(self):
-        self._freed = True
-        self._to_save = ()
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "BackwardCFunction"]
 
 
 class _FunctionMeta(type):
@@ -85,14 +21,36 @@ class _FunctionMeta(type):
         super().__init__(name, bases, attrs)
         # Each Function gets its own node class, named as PyTorch names it.
         cls._backward_cls = type(name + "Backward", (BackwardCFunction,),
-                                 {"__slots__": (), "_forward_cls": cls})
+                                 {"_forward_cls": cls})
 
 
 class Function(metaclass=_FunctionMeta):
+    """Base class of custom autograd operations (torch.autograd.Function)."""
+
+    # Accepted for torch.func (vmap of a Function): stored, not yet used.
+    generate_vmap_rule = False
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd "
+                      "functions are all static, so you should invoke them on the class "
+                      "itself. Instantiating an autograd function will raise an error in a "
+                      "future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError(
+            "Legacy autograd function with non-static forward method is deprecated. Please "
+            "use new-style autograd function with static forward method. (Example: "
+            "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(*args, **kwargs):
         raise NotImplementedError(
             "You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
@@ -100,55 +58,256 @@ class Function(metaclass=_FunctionMeta):
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD.")
 
+    # vjp and backward are aliases of each other
     vjp = backward
 
     @staticmethod
-    def setup_context(ctx, inputs, output):
-        raise NotImplementedError
+    def jvp(ctx, *grad_inputs):
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it "
+            "with forward mode AD.")
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise NotImplementedError(
+            "To use autograd.Function with vmap, you must either override the vmap "
+            "staticmethod or set generate_vmap_rule=True.")
+
+    @classmethod
+    def _backward_fn(cls):
+        if cls.backward is not Function.backward and cls.vjp is not Function.vjp:
+            raise RuntimeError(
+                "Implementing both 'backward' and 'vjp' for a custom Function is not "
+                "allowed. You should only implement one of them.")
+        return cls.vjp if cls.vjp is not Function.vjp else cls.backward
 
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
-        from ..ops._common import edge, NONE_EDGE
-        positions = []
-        tensor_args = []
-        for i, a in enumerate(args):
-            if isinstance(a, Tensor):
-                positions.append(i)
-                tensor_args.append(a)
-        tracked = _state.enabled and any(t._requires_grad for t in tensor_args)
-        node = cls._backward_cls(tuple(edge(a) if isinstance(a, Tensor) else NONE_EDGE
-                                       for a in args), None, None)
-        node._positions = tuple(range(len(args)))
-        node.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         uses_setup = cls.setup_context is not Function.setup_context
+        if uses_setup:
+            # setup_context sees every input, defaults included.
+            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, bound.kwargs
+        elif kwargs:
+            args, kwargs = _merge_keywords(cls.forward, args, kwargs), {}
+        tracked = _state.enabled and any(
+            isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx = cls._backward_cls()
+        ctx.needs_input_grad = tuple(tracked and isinstance(a, Tensor) and a._requires_grad
+                                     for a in args)
         prev = _state.enabled
         _state.enabled = False
         try:
-            output = cls.forward(*args, **kwargs) if uses_setup else cls.forward(node, *args, **kwargs)
+            if uses_setup:
+                output = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, output)
+            else:
+                output = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = prev
-        if uses_setup:
-            cls.setup_context(node, args, output)
-        if not tracked:
-            return output
-        outs = output if isinstance(output, tuple) else (output,)
-        first = outs[0]
-        if not isinstance(first, Tensor):
-            return output
-        node._shape, node._dtype = first._data.shape, first._data.dtype
-        results = []
-        for k, o in enumerate(outs):
-            if isinstance(o, Tensor) and k == 0 and not any(o is t for t in node._non_differentiable):
-                if o._grad_fn is None and o._requires_grad and not any(o is d for d in node._dirty):
-                    o = Tensor._wrap(o._data)
-                if any(o is t for t in tensor_args) and not any(o is d for d in node._dirty):
-                    o = Tensor._wrap(o._data)    # an input returned as is: a view of it
-                o._grad_fn = node
-                o._requires_grad = True
-            results.append(o)
-        return tuple(results) if isinstance(output, tuple) else results[0]
+        return _record(ctx, args, output, tracked)
+
+
+# The engine releases a node whose `_saved` is non-empty; a ctx is released
+# even when it saved nothing (its saved_tensors then raise, as PyTorch's).
+_RELEASE = (None,)
+
+
+def _merge_keywords(forward, args, kwargs):
+    """As PyTorch's apply: keywords name forward's parameters (after ctx) and
+    join the positional inputs, so a tensor passed by keyword is an input
+    too. Defaults are not filled in: every place up to the last keyword
+    must be given."""
+    code = getattr(forward, "__code__", None)
+    if code is None:
+        raise TypeError("forward().__code__ is not a code object")
+    names = code.co_varnames[1:code.co_argcount]
+    slots = {}
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError(f"forward() got an unexpected keyword argument '{name}'")
+        pos = names.index(name)
+        if pos < len(args):
+            raise TypeError(f"forward() got multiple values for argument '{name}'")
+        slots[pos] = value
+    merged = list(args)
+    for pos in range(len(args), max(slots) + 1):
+        if pos not in slots:
+            raise TypeError(f"forward() missing required argument: '{names[pos]}' "
+                            f"(position {pos})")
+        merged.append(slots[pos])
+    return tuple(merged)
+
+
+def _record(ctx, args, output, tracked):
+    """Point the differentiable outputs at `ctx`, the call's node."""
+    from .._tensor import Tensor
+    from ..ops._common import edge
+    outs = output if isinstance(output, tuple) else (output,)
+    # (PyTorch's two messages end there, without naming the argument.)
+    if not all(isinstance(d, Tensor) for d in ctx._dirty):
+        raise RuntimeError("mark_dirty can only accept variables, but argument ")
+    if not all(isinstance(t, Tensor) for t in ctx._non_differentiable):
+        raise RuntimeError("mark_non_differentiable only accepts variable arguments, but got ")
+    for d in ctx._dirty:
+        if not any(d is o for o in outs):
+            raise RuntimeError(
+                "Some elements marked as dirty during the forward method were not returned "
+                "as output. The inputs that are modified inplace must all be outputs of the "
+                "Function.")
+    for d in ctx._dirty:
+        d._bump()       # (a second time, if forward used an in-place op: as PyTorch)
+    tensor_args = [a for a in args if isinstance(a, Tensor)]
+    if tracked:
+        for d in ctx._dirty:
+            _check_dirty(d)
+        ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        ctx._in_shapes = tuple(a._data.shape for a in tensor_args)
+        ctx.next_functions = tuple(edge(a) for a in tensor_args)
+        ctx._shape = tuple(o._data.shape if isinstance(o, Tensor) else None for o in outs)
+        ctx._dtype = tuple(o._data.dtype if isinstance(o, Tensor) else None for o in outs)
+    results = []
+    for k, o in enumerate(outs):
+        if isinstance(o, Tensor):
+            o = _as_output(ctx, o, k, tensor_args, tracked)
+        results.append(o)
+    if tracked:
+        _pack(ctx, results)
+        ctx._saved = _RELEASE       # so the engine calls ctx._release() after use
+    return tuple(results) if isinstance(output, tuple) else results[0]
+
+
+def _check_dirty(t):
+    from ..ops.inplace import VIEW_OF_LEAF_MESSAGE
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad has been used in an in-place operation.")
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
+
+
+def _as_output(ctx, o, k, tensor_args, tracked):
+    """One tensor output, as PyTorch's _wrap_outputs treats it: an input
+    returned unchanged becomes a view of it, an output that must not carry
+    history is detached (an input: a detached alias), the rest point at ctx."""
+    is_input = any(o is t for t in tensor_args)
+    dirty = any(o is d for d in ctx._dirty)
+    if not (tracked and o._data.dtype.kind in "fc"
+            and not any(o is t for t in ctx._non_differentiable)):
+        if not o._requires_grad:
+            return _view_of(o) if is_input and not dirty else o
+        if is_input:
+            return o.detach()
+        if o._base is None:
+            o._grad_fn = None
+            o._requires_grad = False
+        return o
+    if dirty and o._base is not None and o._base._requires_grad:
+        _rebase_view(ctx, o, tensor_args)
+        return o
+    if is_input and not dirty:
+        o = _view_of(o)
+    o._grad_fn = ctx
+    o._requires_grad = True
+    o._output_nr = k
+    return o
+
+
+def _view_of(t):
+    """A view of all of `t` (what PyTorch makes of an input returned as is)."""
+    from .._tensor import Tensor
+    view = Tensor._wrap(t._data)
+    view._base = t._base if t._base is not None else t
+    view._vc = t._share_vc()
+    return view
+
+
+def _rebase_view(ctx, view, tensor_args):
+    """A view changed in place by forward: its base takes the new history
+    (CopySlices), as an in-place op on a view does (ops/inplace.py)."""
+    from .._tensor import Tensor
+    from ..ops.inplace import AsStridedBackward0, _rebase
+    at = next((j for j, t in enumerate(tensor_args) if t is view), None)
+    if at is None or len(ctx._shape) != 1:
+        raise RuntimeError("ember: mark_dirty on a view is supported for a view that is an "
+                           "input of a Function of one output only")
+    base = view._base
+    result = Tensor._from_node(view._data, _ViewFirst(ctx, at))
+    key = _rebase(base, view, result)
+    view._grad_fn = AsStridedBackward0(((base._grad_fn, 0),), (), (base._data.shape, key),
+                                       None, view._data.shape, view._data.dtype)
+    view._requires_grad = True
+
+
+class _ViewFirst:
+    """`ctx` as CopySlices runs an in-place op's node: one output, and the
+    changed view as its first input (the others follow in order)."""
+    __slots__ = ("ctx", "order")
+    _simple = False
+
+    def __init__(self, ctx, at):
+        self.ctx = ctx
+        self.order = (at,) + tuple(i for i in range(len(ctx.next_functions)) if i != at)
+
+    @property
+    def next_functions(self):
+        return tuple(self.ctx.next_functions[i] for i in self.order)
+
+    def apply(self, xp, grad, create_graph, needs):
+        own = [False] * len(needs)
+        for pos, i in enumerate(self.order):
+            own[i] = needs[pos]
+        grads = self.ctx.apply(xp, [grad], create_graph, own)
+        return tuple(grads[i] for i in self.order)
+
+    def _release(self):
+        self.ctx._release()
 
 
 def once_differentiable(fn):
-    return fn
+    """A backward that cannot itself be differentiated: it runs without
+    recording, and its results, when an input requires grad, point at a
+    node that raises if a second backward reaches it."""
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *args, **kwargs):
+        from .._tensor import Tensor
+        from ..ops._common import edge
+        prev = _state.enabled
+        _state.enabled = False
+        try:
+            outputs = fn(ctx, *args, **kwargs)
+        finally:
+            _state.enabled = prev
+        if not prev or not any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            return outputs
+        outs = outputs if isinstance(outputs, tuple) else (outputs,)
+        fakes = [Tensor._wrap(o._data, True) if isinstance(o, Tensor) else None for o in outs]
+        err = Error(tuple(edge(f) for f in fakes if f is not None), (), (), None,
+                           tuple(None if f is None else f._data.shape for f in fakes),
+                           tuple(None if f is None else f._data.dtype for f in fakes))
+        results = []
+        for k, f in enumerate(fakes):
+            if f is not None:
+                f = Tensor._from_node(f._data, err)
+                f._output_nr = k
+            results.append(f)
+        return tuple(results) if isinstance(outputs, tuple) else results[0]
+
+    return wrapper
+
+
+class InplaceFunction(Function):
+    """Kept for backward compatibility, as torch's."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+
+class NestedIOFunction(Function):
+    pass
+

@@ -86,6 +86,14 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
+    @property
+    def metadata(self):
+        """A dict for the user's own notes about this node, made on first use."""
+        d = self.__dict__
+        if "_metadata" not in d:
+            d["_metadata"] = {}
+        return d["_metadata"]
+
     # -- hooks, as torch.autograd.graph.Node ---------------------------------
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) runs after this node's formulas."""
@@ -95,11 +103,20 @@ class Node:
         return _RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn):
-        """fn(grad_outputs) runs before this node's formulas."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(fn)
-        return _RemovableHandle(self._pre_hooks, fn)
+        """fn(grad_outputs) runs before this node's formulas, after the output
+        tensors' own hooks; it may return replacements. It is kept with those
+        hooks: among them for a node of one output, under key -1 for a node
+        of several (whose tensor hooks are kept per output)."""
+        if self._multi:
+            if self._pre_hooks is None:
+                self._pre_hooks = {}
+            hooks, entry = self._pre_hooks.setdefault(-1, []), fn
+        else:
+            if self._pre_hooks is None:
+                self._pre_hooks = []
+            hooks, entry = self._pre_hooks, _NodePreHook(fn)
+        hooks.append(entry)
+        return _RemovableHandle(hooks, entry)
 
     # -- running the formulas -------------------------------------------------
     def _unpack(self, create_graph):
@@ -139,7 +156,7 @@ class Node:
             self._result = None
 
 
-def _inplace_message(t, node, cur, expected):
+def _inplace_message(t, node, cur, expected, nr=0):
     """PyTorch's message; `t` None means the node's own saved output."""
     if t is None:
         from .._tensor import Size, _LEGACY_NAMES
@@ -150,7 +167,7 @@ def _inplace_message(t, node, cur, expected):
         t_desc = f"[{t.type()} {list(t.shape)}]"
         producer = t.grad_fn
     # PyTorch names the op, not its node: "output 0 of ExpBackward0" reads "of Exp".
-    where = (f"which is output 0 of {producer.name().rsplit('Backward', 1)[0]}, "
+    where = (f"which is output {nr} of {producer.name().rsplit('Backward', 1)[0]}, "
              if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
             f"an inplace operation: {t_desc}, {where}is at version "
@@ -172,6 +189,18 @@ class AccumulateGrad(Node):
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
+
+
+class _NodePreHook:
+    """A node pre-hook fn(grad_outputs) seen as a tensor hook fn(grad)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", type(fn).__name__)
+
+    def __call__(self, grad):
+        res = self.fn((grad,))
+        return None if res is None else res[0]
 
 
 class _RemovableHandle:

@@ -1,0 +1,167 @@
+"""Tensor hooks whose result is checked as PyTorch checks it, post-accumulate
+grad hooks, and hooks on the nodes of custom Functions, compared with PyTorch."""
+import pytest
+
+from compare_torch import check, check_error
+
+
+def leaf(T, values, dtype=None):
+    return T.tensor(values, dtype=dtype or T.float32, requires_grad=True)
+
+
+def hook(g):      # the name is part of PyTorch's message
+    return g.new_ones(5)
+
+
+@pytest.mark.parametrize("replace", [
+    hook,                                   # "hook 'hook' has changed the size of value"
+    lambda g: g.double(),                   # "... has changed the type of value (...)"
+    lambda g: 3,                            # TypeError: hook returned 'int'
+    lambda g: g.reshape(1, 3),
+])
+@pytest.mark.parametrize("on_leaf", [False, True])
+def test_a_hook_result_of_another_kind_raises_and_changes_nothing(replace, on_leaf):
+    def setup(T):
+        # (w does not require grad: PyTorch accumulates a leaf's gradient as
+        # soon as it is ready, so another leaf could already hold one.)
+        return leaf(T, [1.0, 2.0, 3.0]), T.tensor([0.5, 0.5, 0.5])
+
+    def op(T, x, w):
+        if on_leaf:
+            x.register_hook(replace)
+            y = x * 2
+        else:
+            y = x * 2
+            y.register_hook(replace)
+        return (y * w).sum().backward()
+    check_error(setup, op)
+
+
+def test_a_hook_may_replace_the_gradient_by_one_of_the_same_kind():
+    def f(T):
+        x = leaf(T, [1.0, 2.0, 3.0])
+        y = x * 2
+        y.register_hook(lambda g: g * 10)
+        x.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        return x.grad
+    check(f)
+
+
+def test_post_accumulate_grad_hooks_order_and_count():
+    def f(T):
+        events = []
+        x, w = leaf(T, [1.0, 2.0]), leaf(T, [3.0, -1.0])
+        x.register_hook(lambda g: events.append(("x hook", g.tolist())))
+        x.register_post_accumulate_grad_hook(lambda p: events.append(("x post", p.grad.tolist())))
+        h = w.register_post_accumulate_grad_hook(
+            lambda p: events.append(("w post", p.grad.tolist())))
+        w.register_post_accumulate_grad_hook(lambda p: events.append(("w post 2", p is w)))
+        # x reaches the loss along two paths: accumulated, and hooked, once.
+        loss = (x * w).sum() + (x * x).sum()
+        loss.backward(retain_graph=True)
+        loss.backward(inputs=[x])
+        h.remove()
+        loss.backward()
+        T.autograd.grad(loss, [x, w])      # autograd.grad accumulates nothing
+        return sorted(events, key=lambda e: e[0]), len(events), x.grad, w.grad
+    check(f)
+
+
+def test_post_accumulate_grad_hook_sees_create_graph_grads():
+    def f(T):
+        seen = []
+        x = leaf(T, [1.0, 2.0])
+        x.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.requires_grad))
+        (x ** 3).sum().backward(create_graph=True)
+        return seen, x.grad.detach()
+    check(f)
+
+
+@pytest.mark.parametrize("make", [
+    lambda T: (leaf(T, [1.0]) * 2,),               # not a leaf
+    lambda T: (T.tensor([1.0]),),                   # does not require grad
+])
+def test_post_accumulate_grad_hook_registration_errors(make):
+    check_error(make, lambda T, t: t.register_post_accumulate_grad_hook(print), RuntimeError)
+
+
+def test_node_hooks_on_a_custom_function():
+    def f(T):
+        class Double(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        seen = []
+        x = leaf(T, [1.0, 2.0])
+        y = Double.apply(x)
+        y.grad_fn.register_prehook(lambda gout: seen.append(("pre", [g.tolist() for g in gout])))
+        y.grad_fn.register_hook(lambda gin, gout: seen.append(
+            ("post", [g.tolist() for g in gin], [g.tolist() for g in gout])))
+        y.register_hook(lambda g: g * 3)
+        y.sum().backward()
+        return seen, x.grad
+    check(f)
+
+
+def test_node_hooks_on_a_node_of_several_outputs():
+    def f(T):
+        seen = []
+        y = leaf(T, [1.0, 2.0]) * 1
+        z = y.unbind(0)[0]
+        z.grad_fn.register_prehook(lambda gout: seen.append(
+            ("pre", [None if g is None else g.tolist() for g in gout])))
+        z.grad_fn.register_hook(lambda gin, gout: seen.append(
+            ("post", [g.tolist() for g in gin], [None if g is None else g.tolist() for g in gout])))
+        (z * 3).backward()
+        return seen
+    check(f)
+
+
+def test_node_prehook_on_a_registry_node_gets_and_replaces_grad_outputs():
+    def f(T):
+        seen = []
+        x = leaf(T, [1.0, 2.0])
+        y = x.sin()
+        y.grad_fn.register_prehook(lambda gout: seen.append([g.tolist() for g in gout]))
+        y.grad_fn.register_prehook(lambda gout: (gout[0] * 2,))
+        h = y.grad_fn.register_prehook(lambda gout: seen.append("removed"))
+        h.remove()
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        return seen, x.grad
+    check(f)
+
+
+def test_post_accumulate_hook_handle_and_hook_running_optimizer_step():
+    def f(T):
+        p = leaf(T, [1.0, -2.0])
+
+        def step(param):        # the pattern PyTorch documents: an optimizer in the hook
+            with T.no_grad():
+                param -= 0.1 * param.grad
+            param.grad = None
+        h = p.register_post_accumulate_grad_hook(step)
+        (p * p).sum().backward()
+        first = p.detach().clone()
+        h.remove()
+        (p * p).sum().backward()
+        return first, p, p.grad
+    check(f)
+
+
+def test_retain_grad_sees_tensor_hooks_but_not_node_prehooks():
+    def f(T):
+        x = leaf(T, [1.0, 2.0])
+        y = x * 3
+        y.grad_fn.register_prehook(lambda gout: (gout[0] * 100,))
+        y.retain_grad()
+        y.register_hook(lambda g: g + 1)
+        y.sum().backward()
+        return y.grad, x.grad
+    check(f)
