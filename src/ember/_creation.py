@@ -400,12 +400,14 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_
 
 
 @factory
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
     return _filled("zeros", size, 0, dtype, requires_grad, device)
 
 
 @factory
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
     return _filled("ones", size, 1, dtype, requires_grad, device)
 
 
@@ -481,7 +483,8 @@ def _like_device(input, device):
 
 
 @factory
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+        pin_memory=False):
     for name, v in (("n", n), ("m", m)):
         if v is not None and (not _is_int(v) or isinstance(v, bool)):
             if name == "m":     # eye(n, m) has no signature for it

@@ -146,7 +146,7 @@ def bmm_checks(a, b):
         raise RuntimeError("batch1 must be a 3D tensor")
     if b.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    (nb, n, k), (nb2, k2, m) = a.shape, b.shape
+    (nb, _, k), (nb2, k2, _) = a.shape, b.shape
     if (nb2, k2) != (nb, k):
         raise RuntimeError(
             "Expected size for first two dimensions of batch2 tensor to be: "
