@@ -269,7 +269,13 @@ def bench(key, rounds, libs):
 
 
 def import_times(rounds, libs):
+    # Bytecode is cached for both, as `pip install` leaves it (a clean
+    # checkout has none, and PYTHONDONTWRITEBYTECODE would keep it so):
+    # one untimed import writes it.
     env = dict(os.environ, PYTHONPATH=SRC)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for lib in libs:
+        subprocess.run([sys.executable, "-c", f"import {lib}"], check=True, env=env)
     times = {lib: [] for lib in libs}
     for _ in range(rounds):
         for lib in libs:
