@@ -144,6 +144,9 @@ def test_conversions_vs_torch():
 
 @pytest.mark.parametrize("name", ["cuda", "xpu", "ipu", "mtia"])
 def test_accelerator_moves_vs_torch(name):
+    torch = pytest.importorskip("torch")
+    if name == "cuda" and torch.version.cuda is not None:
+        pytest.skip("a CUDA build of PyTorch answers .cuda() from its driver check")
     check(lambda T: getattr(_tree(T), name)())
     check(lambda T: repr(getattr(T.nn.Module(), name)()))
 

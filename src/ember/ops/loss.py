@@ -138,9 +138,10 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if not ((x >= 0) & (x <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     check_not_differentiable("binary_cross_entropy", weight=weight)
+    floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
     with np.errstate(divide="ignore", invalid="ignore"):
-        loss = (t - 1) * np.maximum(np.log1p(-x), -100) \
-            - t * np.maximum(np.log(x), -100)
+        loss = (t - x.dtype.type(1)) * np.maximum(np.log1p(-x), floor) \
+            - t * np.maximum(np.log(x), floor)
     if w is not None:
         loss = loss * w
     data = reduce(loss, reduction)

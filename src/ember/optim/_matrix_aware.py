@@ -82,7 +82,8 @@ def _bf16(a):
     torch runs Muon's Newton-Schulz iteration in bfloat16."""
     a = np.asarray(a, dtype=np.float32)
     bits = a.view(np.uint32).astype(np.uint64)
-    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    u = np.uint64      # (typed constants: NumPy 1.x turns uint64 with a Python int to float)
+    bits = (bits + u(0x7FFF) + ((bits >> u(16)) & u(1))) & u(0xFFFF0000)
     out = bits.astype(np.uint32).view(np.float32)
     return np.where(np.isnan(a), a, out)
 
