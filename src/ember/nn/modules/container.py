@@ -149,6 +149,16 @@ class Sequential(Module):
         return self
 
 
+def _abs_string_index(container, idx):
+    """The key of item `idx` (negative counts from the end) of a list-like container."""
+    idx = operator.index(idx)
+    if not -len(container) <= idx < len(container):
+        raise IndexError(f"index {idx} is out of range")
+    if idx < 0:
+        idx += len(container)
+    return str(idx)
+
+
 class ModuleList(Module):
     def __init__(self, modules=None):
         super().__init__()
@@ -156,12 +166,7 @@ class ModuleList(Module):
             self += modules
 
     def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not -len(self) <= idx < len(self):
-            raise IndexError(f"index {idx} is out of range")
-        if idx < 0:
-            idx += len(self)
-        return str(idx)
+        return _abs_string_index(self, idx)
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -326,12 +331,7 @@ class ParameterList(Module):
             self += values
 
     def _get_abs_string_index(self, idx):
-        idx = operator.index(idx)
-        if not -len(self) <= idx < len(self):
-            raise IndexError(f"index {idx} is out of range")
-        if idx < 0:
-            idx += len(self)
-        return str(idx)
+        return _abs_string_index(self, idx)
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
