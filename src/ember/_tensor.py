@@ -470,6 +470,9 @@ class Tensor:
             suffixes = (f"grad_fn=<{self._grad_fn.name().rsplit('::', 1)[-1]}>",)
         elif self._requires_grad:
             suffixes = ("requires_grad=True",)
+        tangent = self.__dict__.get("_fw_grad")
+        if tangent is not None:
+            suffixes += (f"tangent={tangent!r}",)
         if self.is_meta:
             from ._printing import format_meta
             return format_meta(self._data, self.dtype, suffixes)

@@ -10,14 +10,18 @@ from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
+from ..autograd import _forward
 from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state"]
+           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
 NONE_EDGE = (None, 0)
+# True while a forward-mode AD level is open (autograd/forward_ad.py): then
+# the outputs of ops on dual tensors get tangents (autograd/_forward.py).
+forward_ad = False
 
 
 def edge(t):
@@ -38,6 +42,10 @@ def recorded(node_cls, data, inputs, ctx=()):
     constants the formulas name, in the order of `node_cls._consts`."""
     if data.__class__ is not np.ndarray:
         data = np.asarray(data)
+    if forward_ad:
+        tangents = _forward.tangents_of(inputs)
+        if tangents is not None:
+            return _with_tangents(_forward.attach, node_cls, data, inputs, ctx, tangents)
     if not _state.enabled:
         return Tensor._wrap(data)
     # Which inputs require grad (a bit mask), and their edges; one and two
@@ -74,6 +82,42 @@ def recorded(node_cls, data, inputs, ctx=()):
     return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
 
 
+def tracked(*tensors):
+    """Whether an op on `tensors` gets a node or a tangent, so must compute
+    what its formulas read (ops that skip that work otherwise ask this)."""
+    if _state.enabled:
+        for t in tensors:
+            if isinstance(t, Tensor) and t._requires_grad:
+                return True
+    return forward_ad and _forward.tangents_of(tensors) is not None
+
+
+def without_tangents(fn, *args):
+    """fn(*args) with forward-mode AD paused (a view's tangent is made apart)."""
+    global forward_ad
+    forward_ad = False
+    try:
+        return fn(*args)
+    finally:
+        forward_ad = True
+
+
+def _with_tangents(attach, node_cls, data, inputs, ctx, tangents, **kw):
+    """The op recorded as usual, then given its outputs' tangents (with
+    forward AD paused, so the tangents' own arithmetic gets none)."""
+    global forward_ad
+    forward_ad = False
+    try:
+        if attach is _forward.attach:
+            return attach(node_cls, recorded(node_cls, data, inputs, ctx), inputs, ctx, tangents)
+        outs = recorded_multi(node_cls, data, inputs, ctx, **kw)
+        diff = kw.get("differentiable") or (True,) * len(outs)
+        attach(node_cls, [o for o, d in zip(outs, diff) if d], inputs, ctx, tangents)
+        return outs
+    finally:
+        forward_ad = True
+
+
 def _mask_edges(inputs):
     """Which inputs require grad (a bit mask), and every input's edge."""
     mask, edges = 0, []
@@ -93,6 +137,11 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     in order. Formulas name outputs as constants; `ctx` gives the other
     constants, in `node_cls._consts` order."""
     datas = [d if d.__class__ is np.ndarray else np.asarray(d) for d in datas]
+    if forward_ad:
+        tangents = _forward.tangents_of(inputs)
+        if tangents is not None:
+            return _with_tangents(_forward.attach_multi, node_cls, datas, inputs, ctx, tangents,
+                                  differentiable=differentiable)
     if differentiable is None:
         differentiable = (True,) * len(datas)
     mask = 0

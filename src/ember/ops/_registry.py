@@ -23,7 +23,9 @@ from collections import namedtuple
 from .._backend import restore, silence
 from ..autograd.graph import Node, RESULT
 
-__all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "not_implemented", "register"]
+__all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
+           "not_implemented",
+           "register"]
 
 # function: the op itself (also the method); public: what `ember.<name>`
 # (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
@@ -186,6 +188,22 @@ def grad_fn(name, outputs=None, **formulas):
         "_reads": tuple(frozenset(r) for r in reads),
         "_plans": {},
     })
+    return cls
+
+
+def element_wise(cls):
+    """Declare that the op of node class `cls` works element by element: its
+    forward-mode formula is then its reverse formula applied to the tangent
+    (derivatives.yaml's `result: auto_element_wise`; autograd/_forward.py)."""
+    cls._jvp = "element_wise"
+    return cls
+
+
+def no_forward_formula(cls, aten_name):
+    """Declare that the op of node class `cls` (whose formula is not itself
+    differentiable) has no forward-mode formula, as in PyTorch, which names
+    the ATen op `aten_name` in its refusal."""
+    cls._jvp = ("unsupported", aten_name)
     return cls
 
 

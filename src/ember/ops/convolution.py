@@ -11,8 +11,7 @@ create_graph=True can be differentiated again.
 import warnings
 
 from .. import _dtype as D
-from ..autograd.grad_mode import _state
-from ._common import Tensor, np, recorded
+from ._common import Tensor, np, recorded, tracked
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
 from .convolution_kernels import Geometry
@@ -241,7 +240,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
                             tuple(x.shape[2:]), y_size, k_size)
         cols = K.columns(x, geometry)
         data = K.forward(x, w, geometry, cols)
-        if not (weight._requires_grad and _state.enabled) or cols.nbytes > _KEEP_COLUMNS:
+        if not tracked(weight) or cols.nbytes > _KEEP_COLUMNS:
             cols = None
         node = ConvolutionBackward0
     if bias is not None:

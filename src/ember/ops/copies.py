@@ -6,6 +6,7 @@ into new memory and keeps the view's node under PyTorch's name for the
 copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
+from ..autograd import _forward
 from ._common import Tensor, np, recorded, wrap_dim
 from ._registry import not_implemented, register
 from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
@@ -42,7 +43,7 @@ def rehome(input, result, name=None, copy=True):
         else:
             t = Tensor._from_node(data, p._grad_fn)
             t._output_nr = p._output_nr
-        out.append(t)
+        out.append(_forward.carry(p, t))
     return tuple(out) if isinstance(result, tuple) else out[0]
 
 

@@ -10,7 +10,7 @@ gradient of weight is one scatter-add of the bags' gradient rows, weighted
 per position (ops/embedding.py's primitives and `coef`).
 """
 from .. import _dtype as D
-from ._common import Tensor, _state, np, recorded
+from ._common import Tensor, np, recorded, tracked
 from ._registry import grad_fn, register
 from .embedding import (EmbeddingBagBackwardBackward0, _tensor_type_name, check_indices,
                         check_sparse, grad_coef)
@@ -169,8 +169,7 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
     keep = idx != padding_idx if padding_idx >= 0 and (idx == padding_idx).any() else None
     counts = np.bincount(bag if keep is None else bag[keep], minlength=n_bags)
     rows = np.take(w, idx, axis=0)
-    tracked = _state.enabled and (weight._requires_grad or (
-        per_sample_weights is not None and per_sample_weights._requires_grad))
+    is_tracked = tracked(weight, per_sample_weights)
     coef, max_indices = None, np.zeros(n_bags, np.int64)
     if mode == 2:
         out, winners, coef = _bag_max(rows, bag, keep, counts, starts)
@@ -185,11 +184,11 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
         if mode == 1:
             size = np.maximum(counts, 1).astype(w.dtype)
             out /= size[:, None]
-            if tracked:
+            if is_tracked:
                 inv = (1 / size[bag])[:, None]
                 coef = inv if coef is None else coef * inv
             max_indices = counts
-        if tracked:
+        if is_tracked:
             coef = grad_coef(idx, w.dtype, -1, scale_grad_by_freq, coef)
     result = recorded(EmbeddingBagBackward0, out, (weight, per_sample_weights),
                       (idx, bag, w.shape[0], coef,

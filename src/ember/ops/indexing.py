@@ -11,7 +11,8 @@ Assignment writes in place: through a basic key it is a copy into a view
 """
 import warnings
 
-from ._common import D, Tensor, _state, np, recorded
+from ..autograd import _forward
+from ._common import D, Tensor, np, recorded, tracked
 from ._registry import grad_fn
 
 
@@ -237,9 +238,7 @@ def setitem(input, key, value):
     check_inplace(input, through_view=through_view,
                   view_op=_last_view_op(key) if through_view else None)
     nkey = _numpy_key(key, x)
-    tracked = _state.enabled and (input._requires_grad or (
-        isinstance(value, Tensor) and value._requires_grad))
-    if not tracked:
+    if not tracked(input, value):
         x[nkey] = v
         input._bump()
         return
@@ -247,6 +246,7 @@ def setitem(input, key, value):
     new[nkey] = v
     before = Tensor._wrap(x, input._requires_grad)
     before._grad_fn = input._grad_fn
+    _forward.carry(input, before)
     src = value if isinstance(value, Tensor) else None
     if src is not None and basic and v.shape != view.shape:
         # copy_ broadcasts its source through view + expand nodes, as PyTorch.

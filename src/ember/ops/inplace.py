@@ -6,7 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
-from ._common import D, Node, Tensor, _state, edge, np, recorded
+from ..autograd import _forward
+from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -81,6 +82,7 @@ def commit_inplace(t, result):
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
+    _forward.carry_inplace(result, t)
     t._bump()
     return t
 
@@ -146,7 +148,7 @@ AsStridedBackward0 = grad_fn(
 def _snapshot(t):
     old = Tensor._wrap(t._data.copy(), t._requires_grad)
     old._grad_fn = t._grad_fn
-    return old
+    return _forward.carry(t, old)
 
 
 def make_inplace(op, name=None):
@@ -154,9 +156,7 @@ def make_inplace(op, name=None):
 
     def method(self, *args, **kwargs):
         check_inplace(self)
-        tracked = _state.enabled and (self._requires_grad or any(
-            isinstance(a, Tensor) and a._requires_grad for a in args))
-        result = op(_snapshot(self) if tracked else self, *args, **kwargs)
+        result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented
@@ -178,7 +178,7 @@ CopyBackwards._full_name = "ember::autograd::CopyBackwards"
 
 def _overwrite(self, data, node, inputs):
     check_inplace(self)
-    if _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs):
+    if tracked(*inputs):
         return commit_inplace(self, recorded(node, np.broadcast_to(data, self._data.shape),
                                              tuple(inputs)))
     _write(self, data)

@@ -4,7 +4,7 @@ torch.pinverse, torch.matrix_exp). LAPACK through numpy.linalg; derivatives
 as PyTorch's svd_backward, linalg_eig_backward, linalg_qr_backward,
 pinv_backward and the matrix-function block rule for matrix_exp."""
 from .. import return_types as RT
-from ._common import D, Tensor, np, recorded, recorded_multi
+from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -147,7 +147,7 @@ def svd(A, full_matrices=True, *, driver=None):
 
 def svdvals(A, *, driver=None):
     _no_driver(driver)
-    if not A._requires_grad:
+    if not tracked(A):
         at_least_2d(A, "linalg.svd")
         float_input(A, "linalg.svd")
         return Tensor._wrap(np.linalg.svd(A._data, compute_uv=False))
@@ -201,7 +201,7 @@ def eigh(A, UPLO="L"):
 
 
 def eigvalsh(A, UPLO="L"):
-    if not A._requires_grad and UPLO in ("L", "U"):
+    if not tracked(A) and UPLO in ("L", "U"):
         square(A, "linalg.eigh")
         float_input(A, "linalg.eigh")
         return Tensor._wrap(np.linalg.eigvalsh(A._data, UPLO=UPLO))

@@ -294,7 +294,10 @@ def _householder_grads(xp, g, A, tau):
         A = Tensor._wrap(A).requires_grad_()
         tau = Tensor._wrap(tau).requires_grad_()
         g = Tensor._wrap(g)
-    wanted = [t for t in (A, tau) if t.requires_grad]
+    else:
+        # (constants here when forward-mode AD derives its formula from this one)
+        A, tau = (t if t.requires_grad else t.detach().requires_grad_() for t in (A, tau))
+    wanted = [A, tau]
     with enable_grad():
         Q = _reflectors(A, tau, _TensorOps)
         found = grad(Q, wanted, g, create_graph=not plain, allow_unused=True)

@@ -4,7 +4,7 @@ batched partial-pivoting factorisation of linalg_common (LAPACK's getrf
 pivots and info); the derivatives are PyTorch's linalg_lu_backward, the
 solve rule pushed through A = P L U, and linalg_lstsq_backward."""
 from .. import return_types as RT
-from ._common import D, Tensor, np, recorded_multi
+from ._common import D, Tensor, np, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg_common import (at_least_2d, const, float_input, lu_np, mT, np_dtype, vector_rhs,
@@ -82,7 +82,7 @@ def _lu_factor_ex(A, pivot, check_errors, name):
             f"U[{i},{i}] is zero and using it on lu_solve would result in a division by zero. "
             "If you still want to perform the factorization, consider calling linalg.lu(A, "
             "pivot) or linalg.lu_factor_ex(A, pivot)"))
-    P = permutation(piv, LU.shape[-2], LU.dtype) if A._requires_grad else None
+    P = permutation(piv, LU.shape[-2], LU.dtype) if tracked(A) else None
     return recorded_multi(LinalgLuFactorExBackward0, [LU, piv, info], (A,), (P,),
                           (True, False, False))
 

@@ -12,7 +12,7 @@ from .._backend import np
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap
 from .conditional import where
-from ._registry import grad_fn, not_implemented, register
+from ._registry import grad_fn, no_forward_formula, not_implemented, register
 from .loss import reduction_name
 
 __all__ = ["ctc_loss"]
@@ -107,7 +107,7 @@ def _ctc_grad_arrays(g, lp, alpha, nll, ext, skip, il, tl, zero_infinity):
     return grad.astype(lp.dtype)
 
 
-CtcLossBackward0 = grad_fn("CtcLossBackward0", self=_ctc_grad)
+CtcLossBackward0 = no_forward_formula(grad_fn("CtcLossBackward0", self=_ctc_grad), "_ctc_loss")
 CtcLossBackwardNotImplemented = not_implemented("_ctc_loss_backward", "grad", "log_probs")
 
 

@@ -11,7 +11,7 @@ itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
 from .. import _dtype as D
-from ._common import _state, np, recorded, wrap
+from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register
 
 __all__ = []
@@ -233,10 +233,6 @@ def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
     return dx, dw, db
 
 
-def _tracked(*tensors):
-    return _state.enabled and any(t is not None and t._requires_grad for t in tensors)
-
-
 def _check_features(name, t, c):
     if t is not None and t._data.size != c:
         raise RuntimeError(f"{name} should contain {c} elements not {t._data.size}")
@@ -275,7 +271,7 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
     _check_features("bias", bias, c)
     _float_check(input, "batch_norm")
     _same_dtype(input, weight, bias, running_mean, running_var)
-    keep = _tracked(input, weight, bias)
+    keep = tracked(input, weight, bias)
     if x.size == 0:
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)

@@ -12,7 +12,7 @@ import math
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from .._backend import restore, silence
 from ._out import same_dtype
-from ._registry import grad_fn, not_implemented, register
+from ._registry import element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
 
@@ -41,7 +41,7 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
     """Declare the elementwise op `name(input)` (a method with an in-place
     variant too) from its forward and the derivative for its input; formulas
     get it as `xp.<name>` at both speeds."""
-    node = grad_fn(node_name, self=formula)
+    node = element_wise(grad_fn(node_name, self=formula))
 
     def op(input):
         x = input._data
@@ -333,6 +333,11 @@ RemainderBackward1 = grad_fn("RemainderBackward1", self=lambda xp, g: g,
 FmodBackward0 = grad_fn("FmodBackward0", self=lambda xp, g: g)
 FmodBackward1 = grad_fn("FmodBackward1", self=lambda xp, g: g,
                         other=lambda xp, g, self, other: -g * xp.trunc(self / other))
+
+
+# Each works element by element: its forward-mode formula is derived (autograd/_forward.py).
+for _node in (AddBackward0, SubBackward0, RsubBackward0, RsubBackward1, MulBackward0, DivBackward0, PowBackward0, PowBackward1, PowBackward2, DivBackward2, RemainderBackward0, RemainderBackward1, FmodBackward0, FmodBackward1):
+    element_wise(_node)
 
 
 def _division_remainder(name, forward, by_scalar, by_tensor, input, other):

@@ -8,7 +8,7 @@ Built from Ember's recorded ops (permute, unsqueeze, diagonal, sum,
 reshape, bmm, mul), so the graph has PyTorch's nodes and second derivatives
 come for free.
 """
-from ._common import Tensor, _state, np
+from ._common import Tensor, np, tracked
 from ._registry import grad_fn, register
 from .products_reshape import reshape_as_torch
 
@@ -266,7 +266,7 @@ def _einsum(equation, operands):
     # With nothing to record, several operands are contracted on the arrays
     # (the result is a fresh array; one operand's result is a view of it, so
     # that one always goes through the recorded, view-aware ops).
-    if len(operands) > 1 and not (_state.enabled and any(op._requires_grad for op in operands)):
+    if len(operands) > 1 and not tracked(*operands):
         return Tensor._wrap(np.asarray(_contract(array_ops, op_labels, layout,
                                                  [op._data for op in operands])))
     return _contract(recorded_ops, op_labels, layout, operands)

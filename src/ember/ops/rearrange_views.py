@@ -8,7 +8,8 @@ memory PyTorch's strides do.
 """
 from .._backend import np
 
-from ._common import Tensor, _state, edge, recorded, wrap_dim
+from ..autograd import _forward
+from ._common import Tensor, recorded, tracked, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
@@ -210,7 +211,7 @@ def as_strided(input, size, stride, storage_offset=None):
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     data = strided(flat, size, stride, offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
-        if input._requires_grad and _state.enabled else (0, None, None, None)
+        if tracked(input) else (0, None, None, None)
     return S._view_of(data, input, AsStridedBackward0, ctx)
 
 
@@ -220,11 +221,14 @@ def _restride(self, data, node, ctx=()):
     """`self` becomes the view `data` of its own memory, recorded as `node`."""
     from .inplace import check_inplace
     check_inplace(self)
-    if _state.enabled and self._requires_grad:
-        old = Tensor._wrap(self._data, True)
+    if tracked(self):
+        old = Tensor._wrap(self._data, self._requires_grad)
         old._grad_fn, old._output_nr = self._grad_fn, self._output_nr
-        self._grad_fn = recorded(node, data, (old,), ctx)._grad_fn
-        self._output_nr = 0
+        new = recorded(node, data, (_forward.carry(self, old),), ctx)
+        if new._grad_fn is not None:
+            self._grad_fn = new._grad_fn
+            self._output_nr = 0
+        _forward.carry(new, self)
     self._data = data
     self._bump()
     return self
@@ -234,7 +238,7 @@ def as_strided_(input, size, stride, storage_offset=None):
     x = input._data
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
-        if input._requires_grad and _state.enabled else (0, None, None, None)
+        if tracked(input) else (0, None, None, None)
     return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1, ctx)
 
 

@@ -15,7 +15,7 @@ For create_graph=True the node recomputes its layer with recorded ops
 (recurrent_cells.composite_layer) and differentiates that, so second
 derivatives flow through it.
 """
-from ._common import NONE_EDGE, Tensor, _state, edge, np
+from ._common import NONE_EDGE, Tensor, edge, np, tracked
 from .._backend import restore, silence
 from ..autograd.graph import Node
 from .recurrent_cells import composite_layer
@@ -364,12 +364,12 @@ def layer(mode, x, batch_sizes, reverse, weights, h0, c0, per_step):
     rows = xd.reshape(-1, x_shape[-1])
     data = lambda t: None if t is None else t._data     # noqa: E731
     inputs = (x, w_ih, w_hh, b_ih, b_hh, h0, c0, w_hr)
-    tracked = _state.enabled and any(t is not None and t._requires_grad for t in inputs)
+    is_tracked = tracked(*inputs)
     token = silence()
     try:
         out, h, c, work = forward(mode, rows, batch_sizes, reverse, w_ih._data, w_hh._data,
                                   data(b_ih), data(b_hh), data(w_hr), h0._data, data(c0),
-                                  tracked)
+                                  is_tracked)
     finally:
         restore(token)
     starts = work.starts
@@ -380,7 +380,7 @@ def layer(mode, x, batch_sizes, reverse, weights, h0, c0, per_step):
     datas.append(h)
     if c is not None:
         datas.append(c)
-    if not tracked:
+    if not is_tracked:
         results = [Tensor._wrap(d) for d in datas]
     else:
         nexts = tuple(edge(t) if t is not None else NONE_EDGE for t in inputs)

@@ -10,7 +10,7 @@ import warnings
 
 from .. import return_types
 from ._summation import torch_sum
-from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from ._common import D, Tensor, as_dims, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 
@@ -228,8 +228,7 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
     values = np.asanyarray(values)
     idx = np.asanyarray(idx, dtype=np.int64)
     # (the one-hot mask of the picked indices is made only when recording)
-    onehot = _onehot(idx, x.shape, d, keepdim) if input._requires_grad and _state.enabled \
-        else None
+    onehot = _onehot(idx, x.shape, d, keepdim) if tracked(input) else None
     out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot))
     return result_t(out, wrap(idx))
 

@@ -1,7 +1,7 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import D, Tensor, _state, as_dims, np, recorded, wrap, wrap_dim
+from ._common import D, Tensor, as_dims, np, recorded, wrap, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -168,7 +168,7 @@ def masked_select(input, mask):
     x, m = np.broadcast_arrays(input._data, mask._data)
     key = np.nonzero(m)
     data = x[key]
-    if input._requires_grad and _state.enabled and x.shape != input._data.shape:
+    if tracked(input) and x.shape != input._data.shape:
         from .shape import expand
         input = expand(input, x.shape)      # recorded as PyTorch does: ExpandBackward0 first
     return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key))

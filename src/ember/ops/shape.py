@@ -5,7 +5,9 @@ in-place change through the view is seen by the base and vice versa.
 """
 
 from .. import _layout as _L
-from ._common import D, Node, Tensor, np, recorded, wrap, wrap_dim
+from ..autograd import _forward
+from . import _common
+from ._common import D, Node, Tensor, np, recorded, without_tangents, wrap, wrap_dim
 from ._registry import grad_fn, register
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
@@ -48,7 +50,12 @@ ToCopyBackward0 = grad_fn("ToCopyBackward0", self=_identity)
 
 def _view_of(data, input, node, ctx=()):
     """A view result: shares memory and the version counter with `input`."""
-    out = recorded(node, data, (input,), ctx)
+    view_tangent = _forward.view_tangent(input, data) if _common.forward_ad else None
+    if view_tangent is None:
+        out = recorded(node, data, (input,), ctx)
+    else:
+        out = _forward.set_tangent(without_tangents(recorded, node, data, (input,), ctx),
+                                   view_tangent)
     if out._grad_fn is None and input._requires_grad:
         # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
         out._requires_grad = True

@@ -7,7 +7,7 @@ picks elements goes back to the picked positions (PyTorch's
 value_selecting_reduction_backward); indices never require grad.
 """
 from .. import return_types
-from ._common import _state, np, recorded, wrap, wrap_dim
+from ._common import np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -59,7 +59,7 @@ def select_key(idx, d, kept):
 def record_selection(node, input, x, values, idx, d, kept, result_t):
     """`values` recorded as picked from `x` (the input as an array with at
     least one dim) at `idx` along `d`; the indices as a plain tensor."""
-    key = select_key(idx, d, kept) if input._requires_grad and _state.enabled else None
+    key = select_key(idx, d, kept) if tracked(input) else None
     if input._data.ndim == 0:
         values, idx = values.reshape(()), idx.reshape(())
     return result_t(recorded(node, values, (input,), (x.shape, key)), wrap(idx))

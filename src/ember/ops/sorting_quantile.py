@@ -2,7 +2,7 @@
 view, gather, lerp, then in-place reshapes), so that the graph has the same
 nodes and the values the same rounding."""
 from . import shape as _shape
-from ._common import Tensor, _state, np, recorded, wrap_dim
+from ._common import Tensor, np, recorded, wrap_dim, tracked
 from ._registry import grad_fn, register
 from .rearrange_views import squeeze_
 from .selection import gather
@@ -35,7 +35,7 @@ def _weight(q, q1, scale, fixed, below, interpolation):
     dt = scale.dtype
     if interpolation == "midpoint":
         return Tensor._wrap(np.full(below.shape, 0.5, dt))
-    if isinstance(q, Tensor) and q._requires_grad and _state.enabled:
+    if isinstance(q, Tensor) and tracked(q):
         frac = _shape.reshape(q, (-1,)) * Tensor._wrap(scale) - Tensor._wrap(below.astype(dt))
         # (where, not a product: a NaN upstream must not reach q through 0)
         from .conditional import where

@@ -7,7 +7,7 @@ import math
 from ..autograd.grad_mode import no_grad
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
-from ._registry import grad_fn, register
+from ._registry import grad_fn, no_forward_formula, register
 from ._xp import NUMPY, provide
 from .special_namespace import AddBackward1
 from .linalg_norms import _vector_norm_grad, vector_norm
@@ -97,12 +97,14 @@ def _as_kernel(xp, node, compute, g, *args):
 
 
 _CDIST_BACKWARD = _kernel_node("CdistBackwardBackward0", "_cdist_backward", ("x1", "x2", "cdist"))
+# (no forward-mode formula in PyTorch either: its backward kernel is not differentiable)
 CdistBackward0 = grad_fn(
     "CdistBackward0",
     x1=lambda xp, g, x1, x2, result, p: _as_kernel(
         xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[0], g, x1, x2, result, p),
     x2=lambda xp, g, x1, x2, result, p: _as_kernel(
         xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[1], g, x1, x2, result, p))
+no_forward_formula(CdistBackward0, "_cdist_forward")
 
 # The matrix-product path: |a|^2 + |b|^2 - 2 a.b, whose gradient is the
 # 2-norm's (PyTorch's _euclidean_dist_backward is composed, so differentiable).
@@ -238,6 +240,7 @@ def _pdist_grad(xp, g, self, result, p):
 _PDIST_BACKWARD = _kernel_node("PdistBackwardBackward0", "_pdist_backward", ("self", "pdist"))
 PdistBackward0 = grad_fn("PdistBackward0", self=lambda xp, g, self, result, p: _as_kernel(
     xp, _PDIST_BACKWARD, _pdist_grad, g, self, result, p))
+no_forward_formula(PdistBackward0, "_pdist_forward")
 
 
 def pdist(input, p=2):

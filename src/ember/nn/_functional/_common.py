@@ -1,14 +1,9 @@
 """Helpers shared by the nn.functional families."""
 from ..._backend import np
 from ..._dtype import SCALAR_NAMES
-from ...autograd.grad_mode import _state
 from ...ops import pointwise as _P
-from ...ops._common import wrap
+from ...ops._common import tracked as _tracked, wrap  # noqa: F401 (shared)
 from ...ops._xp import NUMPY
-
-
-def _tracked(*tensors):
-    return _state.enabled and any(t is not None and t._requires_grad for t in tensors)
 
 
 def _const(xp, arr):

@@ -1,0 +1,253 @@
+"""Forward-mode AD: the tangent of every recorded op's output.
+
+A dual tensor carries its tangent in `_fw_grad`. While a dual level is open,
+`ops/_common.recorded` (the one place every op's output is made) hands each
+op whose inputs carry tangents to `attach`, which gives the output its
+tangent, the Jacobian-vector product J·t.
+
+The forward formula is not a second hand-written copy of the reverse one.
+It is derived from the op's declaration (PyTorch's derivatives.yaml does the
+same with `result: auto_element_wise` and friends):
+
+- element-wise ops (their node class says `_jvp = ELEMENT_WISE`): the
+  Jacobian is diagonal, so J·t is the reverse formula applied to t in place
+  of the incoming gradient, summed over the inputs;
+- every other op: the reverse formula is linear in the incoming gradient u,
+  vjp(u) = Jᵀu, so J·t is the gradient with respect to u of <Jᵀu, t> (the
+  "double-backward trick"). It runs the op's own node on a recorded u and
+  differentiates that once more.
+
+Only one level exists at a time, as in PyTorch ("Nested forward mode AD is
+not supported at the moment"). Tangents are Tensors and are themselves
+recorded when grad mode is on, so reverse mode over forward mode works.
+"""
+import weakref
+
+from .._backend import np
+
+ELEMENT_WISE = "element_wise"
+
+# The open level (-1: none), and the tensors given a tangent in it, whose
+# tangents are dropped when it closes.
+level = -1
+_duals = []
+
+
+def tangent(t):
+    return t.__dict__.get("_fw_grad") if level >= 0 else None
+
+
+def set_tangent(t, value):
+    t.__dict__["_fw_grad"] = value
+    _duals.append(weakref.ref(t))
+    return t
+
+
+def carry(src, dst):
+    """`dst`, a new tensor holding `src`'s values, takes `src`'s tangent."""
+    t = src.__dict__.get("_fw_grad") if level >= 0 else None
+    if t is not None:
+        set_tangent(dst, t)
+    return dst
+
+
+def view_tangent(input, data):
+    """The tangent of `data`, a view of `input`'s array: the same view of
+    `input`'s tangent, sharing its memory as PyTorch's does, so that writing
+    through the view changes the base's tangent too. None where the
+    tangent's layout differs (the op's derived formula then gives a copy)."""
+    t = tangent(input)
+    if t is None:
+        return None
+    x, tx = input._data, t._data
+    if not (x.flags.c_contiguous and tx.flags.c_contiguous and tx.shape == x.shape
+            and tx.dtype == x.dtype and min(data.strides, default=0) >= 0):
+        return None
+    offset = (data.__array_interface__["data"][0] - x.__array_interface__["data"][0])
+    if offset < 0 or offset % x.itemsize:
+        return None
+    from .._tensor import Tensor
+    view = np.lib.stride_tricks.as_strided(tx.reshape(-1)[offset // x.itemsize:],
+                                           data.shape, data.strides)
+    return Tensor._wrap(view, t._requires_grad) if t._grad_fn is None else None
+
+
+def carry_inplace(result, t):
+    """`t` changed in place to `result`'s values: its tangent too, written
+    into the tangent it had where that one is a plain array (maybe a view of
+    a base's tangent), as PyTorch updates tangents in place."""
+    new = result.__dict__.get("_fw_grad") if level >= 0 else None
+    if new is None:
+        return
+    old = t.__dict__.get("_fw_grad")
+    if (old is not None and old._grad_fn is None and not old._requires_grad
+            and new._grad_fn is None and old._data.shape == new._data.shape
+            and old._data.flags.writeable):
+        old._data[...] = new._data
+    else:
+        set_tangent(t, new)
+
+
+def clear():
+    for ref in _duals:
+        t = ref()
+        if t is not None:
+            t.__dict__.pop("_fw_grad", None)
+    _duals.clear()
+
+
+def tangents_of(inputs):
+    """Each input's tangent (None where it has none), or None if no input has one."""
+    out, found = [], False
+    for t in inputs:
+        d = getattr(t, "__dict__", None)
+        g = d.get("_fw_grad") if d else None
+        found = found or g is not None
+        out.append(g)
+    return out if found else None
+
+
+def attach(node_cls, out, inputs, ctx, tangents):
+    """Give `out` (the op's result) its tangent J·t."""
+    if out._data.dtype.kind not in "fc":
+        return out
+    rule = getattr(node_cls, "_jvp", None)
+    if rule.__class__ is tuple:
+        _unsupported(rule[1])
+    if rule == ELEMENT_WISE:
+        t = _element_wise(node_cls, out, inputs, ctx, tangents)
+    else:
+        (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
+    if t is not None:
+        set_tangent(out, t)
+    return out
+
+
+def attach_multi(node_cls, outs, inputs, ctx, tangents):
+    """The tangents of an op with several differentiable outputs (`outs`, in
+    the node's output order)."""
+    if any(o._data.dtype.kind not in "fc" for o in outs):
+        return
+    rule = getattr(node_cls, "_jvp", None)
+    if rule.__class__ is tuple:
+        _unsupported(rule[1])
+    for o, t in zip(outs, _by_double_backward(node_cls, outs, inputs, ctx, tangents)):
+        if t is not None:
+            set_tangent(o, t)
+
+
+def _unsupported(aten_name):
+    raise NotImplementedError(
+        f"Trying to use forward AD with {aten_name} that does not support it because it has "
+        "not been implemented yet.\nPlease file an issue to PyTorch at "
+        "https://github.com/pytorch/pytorch/issues/new?template=feature-request.yml so that "
+        "we can prioritize its implementation or submit a PR adding the implementation to "
+        "derivatives.yaml")
+
+
+def _named_values(node_cls, inputs, ctx, result):
+    values = dict(zip(node_cls._input_names, inputs))
+    values["result"] = result
+    values.update(zip(node_cls._consts, ctx))
+    return values
+
+
+def _element_wise(node_cls, out, inputs, ctx, tangents):
+    from .. import ops
+    from .._tensor import Tensor
+    xp = ops.TENSOR
+    values = _named_values(node_cls, inputs, ctx, out)
+    total = None
+    for name, t in zip(node_cls._input_names, tangents):
+        if t is None:
+            continue
+        f = node_cls._named_formulas[name]
+        code = f.__code__
+        term = f(xp, t, *[values[n] for n in code.co_varnames[2:code.co_argcount]])
+        total = term if total is None else total + term
+    if total is None:
+        return None
+    if any(total is t for t in tangents):
+        total = total.clone()       # (so an in-place change of one leaves the other)
+    if not hasattr(total, "_data"):     # a formula that gave a plain number
+        total = Tensor._wrap(np.full(out._data.shape, total, out._data.dtype))
+    if total._data.shape != out._data.shape:
+        total = total.expand(out._data.shape).contiguous()
+    return total
+
+
+def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
+    """J·t for each output, as d/du <vjp(u), t> with u a recorded stand-in
+    for the outputs' gradients."""
+    from .. import ops
+    from .._tensor import Tensor
+    from ..ops._registry import save_plan
+    from ._engine import run_backward
+    from .grad_mode import _state
+    mask = 0
+    for i, t in enumerate(tangents):
+        if t is not None:
+            mask |= 1 << i
+    needs = tuple(bool(mask >> i & 1) for i in range(len(inputs)))
+    result = outs[0]._data if len(outs) == 1 else None
+    plans = node_cls._plans
+    if plans is None:       # a node with its own apply(): its ctx holds what it needs
+        saved = ()
+    else:
+        save, _ = plans.get(mask) or save_plan(node_cls, mask)
+        saved = tuple(inputs) if save is True else save(inputs)
+    multi = len(outs) > 1 or node_cls._multi
+    shapes = tuple(o._data.shape for o in outs)
+    dtypes = tuple(o._data.dtype for o in outs)
+    if multi:
+        # the outputs' values are constants the formulas read by name
+        ctx = _multi_ctx(node_cls, outs, ctx)
+    # The node's edges are the recorded op's own, if it was recorded, so that
+    # the output read by a formula leads back to the inputs.
+    fn = outs[0]._grad_fn
+    edges = fn.next_functions if type(fn) is node_cls else ((None, 0),) * len(inputs)
+    node = node_cls(edges, saved, ctx, result,
+                    shapes if multi else shapes[0], dtypes if multi else dtypes[0])
+    # Any u gives the same derivative (vjp is linear in u); ones, not zeros,
+    # keeps formulas that take log|u| (logcumsumexp's) off their singular point.
+    us = [Tensor._wrap(np.ones(s, d), True) for s, d in zip(shapes, dtypes)]
+    prev = _state.enabled
+    _state.enabled = True
+    try:
+        grads = node.apply(ops.TENSOR, tuple(us) if multi else us[0], True, needs)
+        total = None
+        for g, t in zip(grads, tangents):
+            if g is None or t is None:
+                continue
+            term = (g * t).sum()
+            total = term if total is None else total + term
+    finally:
+        _state.enabled = prev
+    if total is None or not total._requires_grad:     # J·t does not depend on t: zero
+        return [Tensor._wrap(np.zeros(o._data.shape, o._data.dtype)) for o in outs]
+    # The tangent is itself recorded when a formula read a tensor that
+    # requires grad (reverse mode over forward mode).
+    keep = prev and any(getattr(t, "_requires_grad", False)
+                        for t in (*inputs, *tangents) if t is not None)
+    one = np.ones((), total._data.dtype)
+    found = run_backward([total], [Tensor._wrap(one) if keep else one], keep, keep,
+                         inputs=us, capture=True, allow_unused=True)
+    out = []
+    for g, o in zip(found, outs):
+        if g is None:
+            g = np.zeros(o._data.shape, o._data.dtype)
+        g = g if isinstance(g, Tensor) else Tensor._wrap(g)
+        if g._data.shape != o._data.shape:     # (a formula that broadcast u)
+            g = g.sum_to_size(o._data.shape) if g._data.size != o._data.size \
+                else g.reshape(o._data.shape)
+        out.append(g)
+    return out
+
+
+def _multi_ctx(node_cls, outs, ctx):
+    """The node's constants with its outputs' values in their named places."""
+    by_name = dict(zip(node_cls._output_names, (o._data for o in outs)))
+    if len(ctx) == len(node_cls._consts):
+        return ctx
+    rest = iter(ctx)
+    return tuple(by_name[n] if n in by_name else next(rest) for n in node_cls._consts)
