@@ -120,6 +120,11 @@ def attach(node_cls, out, inputs, ctx, tangents):
         (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
     if t is not None:
         set_tangent(out, t)
+        fn = out._grad_fn
+        if fn is not None and fn._result is not None:
+            # the node's formulas read the output: a backward recorded under
+            # this level differentiates through its tangent too
+            fn.__dict__["_result_tangent"] = t
     return out
 
 

@@ -14,6 +14,8 @@ so the same formula runs fast or records a graph for higher derivatives.
 """
 import weakref
 
+from . import _forward
+
 __all__ = ["Node"]
 
 FREED_MESSAGE = (
@@ -133,6 +135,9 @@ class Node:
                 if create_graph:
                     from .._tensor import Tensor
                     s = Tensor._from_node(self._result, self)
+                    tangent = self.__dict__.get("_result_tangent")
+                    if tangent is not None:     # (forward mode over this backward)
+                        _forward.set_tangent(s, tangent)
                 else:
                     s = self._result
             elif hasattr(s, "_vc"):

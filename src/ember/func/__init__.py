@@ -1,9 +1,12 @@
-"""torch.func (so far only functional_call)."""
+"""torch.func: function transforms (grad, vjp, jvp, jacrev, jacfwd,
+hessian, linearize; _transforms.py) and functional_call."""
 from collections.abc import Sequence
 
 from ..nn.utils.stateless import _functional_call
+from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
 
-__all__ = ["functional_call"]
+__all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
+           "hessian", "linearize"]
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,

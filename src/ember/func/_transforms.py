@@ -1,0 +1,359 @@
+"""torch.func's autodiff transforms: grad, grad_and_value, vjp, jvp, jacrev,
+jacfwd, hessian, linearize.
+
+Each is a function of functions built on Ember's own autograd: reverse mode
+(autograd.grad) for grad, vjp and jacrev; forward mode (autograd.forward_ad)
+for jvp and jacfwd. They nest (grad(grad(f)), jacfwd(jacrev(f)) for the
+Hessian): inside another transform, or when an input requires grad, the
+inner gradient is computed with create_graph=True so the outer one can
+differentiate it again. At the outermost level the results are detached,
+as functorch's are, unless an input required grad outside.
+"""
+from .._tensor import Tensor
+from ..autograd import _forward, forward_ad as fwAD
+from ..autograd import grad as _autograd_grad
+from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ._pytree import tree_flatten, tree_unflatten
+
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize"]
+
+# How many of these transforms are running (grad inside grad counts 2).
+_depth = [0]
+
+
+# -- arguments ----------------------------------------------------------------
+
+def _validate_argnum(argnum, num_args):
+    if not isinstance(argnum, int):
+        raise RuntimeError(f"argnum must be int, got: {type(argnum)}")
+    if 0 <= argnum < num_args:
+        return argnum
+    if -num_args <= argnum < 0:
+        return argnum + num_args
+    raise RuntimeError(f"Got argnum={argnum}, but only {num_args} positional inputs")
+
+
+def _slice_argnums(args, argnums):
+    """The differentiated arguments: args[argnums] (a tuple for a tuple)."""
+    if not isinstance(argnums, (int, tuple)):
+        raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
+    if isinstance(argnums, int):
+        return _validate_argnum(argnums, len(args)), args[_validate_argnum(argnums, len(args))]
+    argnums = tuple(_validate_argnum(a, len(args)) for a in argnums)
+    if not argnums:
+        raise RuntimeError("argnums must be non-empty")
+    if len(set(argnums)) != len(argnums):
+        raise RuntimeError(f"argnums elements must be unique, got {argnums}")
+    return argnums, tuple(args[i] for i in argnums)
+
+
+def _replace_args(args, argnums, new):
+    if isinstance(argnums, int):
+        return tuple(new if i == argnums else a for i, a in enumerate(args))
+    return tuple(new[argnums.index(i)] if i in argnums else a for i, a in enumerate(args))
+
+
+def _as_input(x):
+    """The tensor a transform differentiates with respect to: connected to x's
+    own history (if any) and carrying x's tangent (if any)."""
+    if not isinstance(x, Tensor):
+        raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    if x.requires_grad and is_grad_enabled():
+        return x.view_as(x)
+    return _forward.carry(x, x.detach().requires_grad_())
+
+
+def _needs_graph(leaves):
+    """Whether a gradient must itself be differentiable: an outer transform,
+    forward mode, or an input that requires grad outside will differentiate it."""
+    return (_depth[0] > 1 or _forward.level >= 0
+            or any(isinstance(x, Tensor) and x.requires_grad for x in leaves))
+
+
+def _finish(tree, keep):
+    """At the outermost level, results without history (tangents kept)."""
+    if keep or _depth[0] > 0:
+        return tree
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten([_forward.carry(x, x.detach()) if isinstance(x, Tensor) else x
+                           for x in leaves], spec)
+
+
+def _zeros_for_unused(grads, inputs):
+    from .. import zeros_like
+    return [g if g is not None else zeros_like(x) for g, x in zip(grads, inputs)]
+
+
+def _split_aux(api, output, has_aux):
+    if not has_aux:
+        return output, None
+    if not (isinstance(output, tuple) and len(output) == 2):
+        raise RuntimeError(f"{api}(f)(*args): output of function f should be a tuple: "
+                           "(output, aux) if has_aux is True")
+    if api != "jvp":
+        _check_outputs(api, output[1])     # (aux: tensors only, as functorch unwraps them)
+    return output
+
+
+# -- grad ---------------------------------------------------------------------
+
+def grad_and_value(func, argnums=0, has_aux=False):
+    """f -> (x -> (df/dx, f(x))) for f returning a scalar tensor (and aux)."""
+    def wrapper(*args, **kwargs):
+        nums, diff = _slice_argnums(args, argnums)
+        outer = tree_flatten(diff)[0]
+        _depth[0] += 1
+        try:
+            with enable_grad():
+                diff_in = _tree_map(_as_input, diff)
+                output = func(*_replace_args(args, nums, diff_in), **kwargs)
+                output, aux = _split_aux("grad_and_value", output, has_aux)
+                if not isinstance(output, Tensor):
+                    raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return "
+                                       f"a Tensor, got {type(output)}")
+                if output.dim() != 0:
+                    raise RuntimeError(
+                        "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
+                        f"got tensor with {output.dim()} dims. Maybe you wanted to use the vjp "
+                        "or jacrev APIs instead?")
+                flat, spec = tree_flatten(diff_in)
+                if output.requires_grad:
+                    grads = _autograd_grad(output, flat, create_graph=_needs_graph(outer),
+                                           allow_unused=True)
+                else:
+                    grads = [None] * len(flat)
+                grads = tree_unflatten(_zeros_for_unused(grads, flat), spec)
+        finally:
+            _depth[0] -= 1
+        keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+        if has_aux:
+            return _finish((grads, (output, aux)), keep)
+        return _finish((grads, output), keep)
+    return wrapper
+
+
+def grad(func, argnums=0, has_aux=False):
+    """f -> (x -> df/dx) for f returning a scalar tensor."""
+    both = grad_and_value(func, argnums, has_aux)
+
+    def wrapper(*args, **kwargs):
+        g, value = both(*args, **kwargs)
+        return (g, value[1]) if has_aux else g
+    return wrapper
+
+
+def _tree_map(fn, tree):
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten([fn(x) for x in leaves], spec)
+
+
+# -- vjp ----------------------------------------------------------------------
+
+def _check_outputs(api, output):
+    leaves, spec = tree_flatten(output)
+    for o in leaves:
+        if not isinstance(o, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(o)}")
+    return leaves, spec
+
+
+def vjp(func, *primals, has_aux=False):
+    """(f(*primals), vjp_fn[, aux]): vjp_fn(cotangents) gives a tuple with the
+    vector-Jacobian product for each primal."""
+    outer = tree_flatten(primals)[0]
+    _depth[0] += 1
+    try:
+        with enable_grad():
+            inputs = _tree_map(_as_input, primals)
+            output = func(*inputs)
+            output, aux = _split_aux("vjp", output, has_aux)
+            out_leaves, out_spec = _check_outputs("vjp", output)
+    finally:
+        _depth[0] -= 1
+    in_leaves, in_spec = tree_flatten(inputs)
+    keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+
+    def vjp_fn(cotangents, *, retain_graph=True, create_graph=None):
+        ct_leaves, ct_spec = tree_flatten(cotangents)
+        if len(ct_leaves) != len(out_leaves):
+            raise RuntimeError(
+                "Expected pytree structure of cotangents to be the same as pytree structure "
+                "of outputs to the function.")
+        if create_graph is None:
+            create_graph = _needs_graph(outer) or is_grad_enabled() and any(
+                isinstance(c, Tensor) and c.requires_grad for c in ct_leaves)
+        pairs = [(o, c) for o, c in zip(out_leaves, ct_leaves) if o.requires_grad]
+        if pairs:
+            grads = _autograd_grad([o for o, _ in pairs], in_leaves, [c for _, c in pairs],
+                                   retain_graph=retain_graph, create_graph=create_graph,
+                                   allow_unused=True)
+        else:
+            for o, c in zip(out_leaves, ct_leaves):
+                if tuple(o.shape) != tuple(c.shape):
+                    raise RuntimeError("Mismatch in shape")
+            grads = [None] * len(in_leaves)
+        return _finish(tree_unflatten(_zeros_for_unused(grads, in_leaves), in_spec),
+                       keep or create_graph)
+
+    result = (_finish(output, keep), vjp_fn)
+    return result + (_finish(aux, keep),) if has_aux else result
+
+
+# -- jvp ----------------------------------------------------------------------
+
+def jvp(func, primals, tangents, *, strict=False, has_aux=False):
+    """(f(*primals), J·tangents[, aux]) by forward-mode AD."""
+    if strict:
+        raise RuntimeError("jvp(f, primals, tangents): strict=True is not supported.")
+    if not isinstance(primals, tuple):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. "
+                           "E.g. it should be valid to call f(*primals).")
+    p_leaves, p_spec = tree_flatten(primals)
+    t_leaves, _ = tree_flatten(tangents)
+    if not isinstance(tangents, tuple) or len(t_leaves) != len(p_leaves):
+        raise RuntimeError(
+            "jvp(f, primals, tangents): Expected primals and tangents to have the same python "
+            "structure. For example, if primals is a tuple of 3 tensors, tangents also must "
+            f"be. Got primals with structure {p_spec} and tangents with structure "
+            f"{tree_flatten(tangents)[1]}")
+    for name, leaves in (("primals", p_leaves), ("tangents", t_leaves)):
+        for x in leaves:
+            if not isinstance(x, Tensor):
+                raise RuntimeError(f"jvp(f, primals, tangents): Expected {name} to only "
+                                   f"contain Tensors, got {type(x)}")
+    with fwAD.dual_level():
+        duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
+                               p_spec)
+        output = func(*duals)
+        output, aux = _split_aux("jvp", output, has_aux)
+        out_leaves, out_spec = tree_flatten(output)
+        for o in out_leaves:
+            if not isinstance(o, Tensor):
+                raise RuntimeError("jvp(f, primals, tangents): expected f(*primals) to return "
+                                   f"only tensors, got unsupported type {type(o)}")
+        pairs = [fwAD.unpack_dual(o) for o in out_leaves]
+        values = [p for p, _ in pairs]
+        jvps = [t if t is not None else _zeros(p) for p, t in pairs]
+    result = (tree_unflatten(values, out_spec), tree_unflatten(jvps, out_spec))
+    keep = any(x.requires_grad for x in (*p_leaves, *t_leaves))
+    return _finish(result + (aux,) if has_aux else result, keep)
+
+
+def _zeros(t):
+    from .. import zeros_like
+    return zeros_like(t)
+
+
+def linearize(func, *primals):
+    """(f(*primals), jvp_fn): jvp_fn(*tangents) gives J·tangents at primals."""
+    output = func(*primals)
+
+    def jvp_fn(*tangents):
+        return jvp(func, primals, tangents)[1]
+    return output, jvp_fn
+
+
+# -- Jacobians ----------------------------------------------------------------
+
+def _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, argnums):
+    """The result's layout: the outputs' structure, each leaf holding the
+    inputs' structure of blocks d out / d in (shape out.shape + in.shape)."""
+    per_out = []
+    for i, o in enumerate(out_leaves):
+        blocks = [block(i, j) for j in range(len(in_leaves))]
+        per_out.append(tree_unflatten(blocks, in_spec))
+    return tree_unflatten(per_out, out_spec)
+
+
+def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
+    """f -> (x -> the Jacobian of f at x), one reverse pass per output element."""
+    if not (chunk_size is None or chunk_size > 0):
+        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
+    from .. import stack, zeros
+
+    def wrapper(*args, **kwargs):
+        nums, diff = _slice_argnums(args, argnums)
+        outer = tree_flatten(diff)[0]
+        _depth[0] += 1
+        try:
+            with enable_grad():
+                diff_in = _tree_map(_as_input, diff)
+                output = func(*_replace_args(args, nums, diff_in), **kwargs)
+                output, aux = _split_aux("jacrev", output, has_aux)
+                out_leaves, out_spec = _check_outputs("jacrev", output)
+                in_leaves, in_spec = tree_flatten(diff_in)
+                graph = _needs_graph(outer)
+                rows = []
+                for o in out_leaves:
+                    flat = o.reshape(-1)
+                    per_row = []
+                    for k in range(flat.numel()):
+                        if not o.requires_grad:
+                            per_row.append([None] * len(in_leaves))
+                            continue
+                        basis = zeros(flat.numel(), dtype=o.dtype)
+                        basis[k] = 1
+                        per_row.append(_autograd_grad(flat, in_leaves, basis, retain_graph=True,
+                                                      create_graph=graph, allow_unused=True))
+                    rows.append(per_row)
+
+                def block(i, j):
+                    o, x = out_leaves[i], in_leaves[j]
+                    if not rows[i]:
+                        return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
+                    gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
+                    return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
+                jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, nums)
+        finally:
+            _depth[0] -= 1
+        keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+        return _finish((jac, aux) if has_aux else jac, keep)
+    return wrapper
+
+
+def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
+    """f -> (x -> the Jacobian of f at x), one forward pass per input element."""
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
+                           f"'same'. Got {randomness}")
+    from .. import stack, zeros
+
+    def wrapper(*args, **kwargs):
+        nums, diff = _slice_argnums(args, argnums)
+        in_leaves, in_spec = tree_flatten(diff)
+        for x in in_leaves:
+            if not isinstance(x, Tensor):
+                raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+        columns, output, aux = [], None, None
+        for j, x in enumerate(in_leaves):
+            cols = []
+            for k in range(x.numel()):
+                t = zeros(x.numel(), dtype=x.dtype)
+                t[k] = 1
+                tangents = [t.reshape(x.shape) if i == j else zeros(tuple(y.shape), dtype=y.dtype)
+                            for i, y in enumerate(in_leaves)]
+                out, jv, *rest = jvp(lambda *leaves: func(*_replace_args(
+                    args, nums, tree_unflatten(list(leaves), in_spec)), **kwargs),
+                    tuple(in_leaves), tuple(tangents), has_aux=has_aux)
+                output, aux = out, (rest[0] if rest else None)
+                cols.append(tree_flatten(jv)[0])
+            columns.append(cols)
+        if output is None:     # no input elements: still run f for the output's layout
+            output = func(*args, **kwargs)
+            output, aux = _split_aux("jacfwd", output, has_aux)
+        out_leaves, out_spec = tree_flatten(output)
+
+        def block(i, j):
+            o, x = out_leaves[i], in_leaves[j]
+            if not columns[j]:
+                return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
+            col = stack([c[i].reshape(-1) for c in columns[j]], dim=-1)
+            return col.reshape(tuple(o.shape) + tuple(x.shape))
+        jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, nums)
+        return (jac, aux) if has_aux else jac
+    return wrapper
+
+
+def hessian(func, argnums=0):
+    """f -> (x -> the Hessian of f at x): jacfwd of jacrev, as PyTorch composes it."""
+    return jacfwd(jacrev(func, argnums), argnums)

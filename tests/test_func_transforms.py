@@ -1,0 +1,95 @@
+"""torch.func's autodiff transforms (grad, grad_and_value, vjp, jvp, jacrev,
+jacfwd, hessian, linearize) against PyTorch, from the same seed, and
+against analytic derivatives."""
+import numpy as np
+import pytest
+
+import ember
+from compare_torch import check
+
+
+def _x(T, *shape, requires_grad=False):
+    T.manual_seed(0)
+    return T.randn(*shape, dtype=T.float64, requires_grad=requires_grad)
+
+
+def _mlp_loss(T):
+    def loss(params, x, y):
+        h = (x @ params["w1"] + params["b1"]).tanh()
+        return T.nn.functional.cross_entropy(h @ params["w2"], y)
+    T.manual_seed(1)
+    params = {"w1": T.randn(5, 4, dtype=T.float64), "b1": T.randn(4, dtype=T.float64),
+              "w2": T.randn(4, 3, dtype=T.float64)}
+    return loss, params, T.randn(6, 5, dtype=T.float64), T.tensor([0, 1, 2, 1, 0, 2])
+
+
+@pytest.mark.parametrize("case", [
+    lambda T: T.func.grad(lambda x: (x ** 3).sin().sum())(_x(T, 4)),
+    lambda T: T.func.grad(lambda x, y: (x * y).sin().sum(), argnums=(0, 1))(_x(T, 3), _x(T, 3) + 1),
+    lambda T: T.func.grad(lambda x, y: (x * y).sum(), argnums=-1)(_x(T, 3), _x(T, 3) * 2),
+    lambda T: T.func.grad(lambda d: (d["a"] * d["b"].exp()).sum())({"a": _x(T, 3), "b": _x(T, 3)}),
+    lambda T: T.func.grad(lambda x: ((x ** 2).sum(), x.cos()), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.grad_and_value(lambda x: (x ** 2).sum())(_x(T, 3)),
+    lambda T: T.func.grad_and_value(lambda x: ((x ** 2).sum(), 7), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: T.ones(1).sum())(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: T.func.grad(lambda y: (y ** 3).sum())(x).sin().sum())(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: (x ** 3).sum())(_x(T, 3, requires_grad=True)),
+    lambda T: (lambda l, p, x, y: T.func.grad(l)(p, x, y))(*_mlp_loss(T)),
+    lambda T: T.func.vjp(lambda x: x.sin() * 2, _x(T, 3))[1](T.ones(3, dtype=T.float64)),
+    lambda T: T.func.vjp(lambda x, y: (x * y, x + y), _x(T, 3), _x(T, 3))[1](
+        (T.ones(3, dtype=T.float64), T.full((3,), 2.0, dtype=T.float64))),
+    lambda T: T.func.vjp(lambda x: (x.exp(), x.sum()), _x(T, 3), has_aux=True)[2],
+    lambda T: T.func.jvp(lambda x: x.sin(), (_x(T, 3),), (T.ones(3, dtype=T.float64),)),
+    lambda T: T.func.jvp(lambda x, y: (x * y).tanh(), (_x(T, 3), _x(T, 3)),
+                         (T.ones(3, dtype=T.float64), T.zeros(3, dtype=T.float64))),
+    lambda T: T.func.jvp(lambda x: (x.exp(), x.sum()), (_x(T, 3),),
+                         (T.ones(3, dtype=T.float64),), has_aux=True),
+    lambda T: T.func.linearize(lambda x: x.sin() * x, _x(T, 3))[1](T.ones(3, dtype=T.float64)),
+    lambda T: T.func.jacrev(lambda x: x.sin() * x.sum())(_x(T, 3)),
+    lambda T: T.func.jacrev(lambda W, x: (W @ x).tanh(), argnums=(0, 1))(_x(T, 4, 3), _x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: {"s": x.sin(), "c": x[:2].cos()})(_x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: (x.exp(), x * 2), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.jacfwd(lambda x: x.sin() * x.sum())(_x(T, 3)),
+    lambda T: T.func.jacfwd(lambda W, x: (W @ x).tanh(), argnums=(0, 1))(_x(T, 4, 3), _x(T, 3)),
+    lambda T: T.func.hessian(lambda x: (x ** 3).sum() * x.prod())(_x(T, 3)),
+    lambda T: T.func.hessian(lambda x: (x.exp() * x.sin()).sum())(_x(T, 2, 2)),
+    lambda T: T.func.hessian(lambda x, y: (x * y.exp()).sum(), argnums=(0, 1))(_x(T, 2), _x(T, 2)),
+])
+def test_matches_torch(case):
+    check(case, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("case", [
+    lambda T: T.func.grad(lambda x: x * 2)(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: (x.sum(), 1))(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: x.sum(), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: x.sum())(1.0),
+    lambda T: T.func.grad(lambda x, y: (x * y).sum(), argnums=2)(_x(T, 3), _x(T, 3)),
+    lambda T: T.func.grad(lambda x: x.sum(), argnums=1.0)(_x(T, 3)),
+    lambda T: T.func.grad(lambda x: x.sum(), argnums=())(_x(T, 3)),
+    lambda T: T.func.grad(lambda x, y: x.sum(), argnums=(0, 0))(_x(T, 3), _x(T, 3)),
+    lambda T: T.func.jvp(lambda x: x.sin(), _x(T, 3), T.ones(3)),
+    lambda T: T.func.jvp(lambda x: x.sin(), (_x(T, 3),), (T.ones(2, dtype=T.float64),)),
+    lambda T: T.func.vjp(lambda x: x.sin(), _x(T, 3))[1](T.ones(2, dtype=T.float64)),
+    lambda T: T.func.jacfwd(lambda x: x.sin(), randomness="x")(_x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: x.sin(), chunk_size=0)(_x(T, 3)),
+])
+def test_errors_as_torch(case):
+    check(case)
+
+
+def test_results_have_no_history_unless_an_input_required_grad():
+    x = _x(ember, 3)
+    assert ember.func.grad(lambda x: (x ** 3).sum())(x).grad_fn is None
+    assert ember.func.hessian(lambda x: (x ** 3).sum())(x).grad_fn is None
+    xr = _x(ember, 3, requires_grad=True)
+    g = ember.func.grad(lambda x: (x ** 3).sum())(xr)
+    g.sum().backward()      # d/dx sum(3x^2) = 6x
+    np.testing.assert_allclose(xr.grad.numpy(), 6 * xr.detach().numpy())
+
+
+def test_hessian_is_analytic():
+    x = _x(ember, 4)
+    h = ember.func.hessian(lambda x: (x.exp() * x).sum())(x).numpy()
+    xs = x.numpy()
+    np.testing.assert_allclose(h, np.diag(np.exp(xs) * (xs + 2)), rtol=1e-12)
