@@ -93,6 +93,16 @@ def test_vjp_with_create_graph_stays_connected_to_inputs_that_require_grad():
     check(fn)
 
 
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_tensor_the_function_also_captures_counts_only_as_the_argument(create_graph):
+    # (pytorch/pytorch#32576: the argument is a new tensor object)
+    def fn(T):
+        x = t(T, X3, grad=True)
+        return summary(F(T).vjp(lambda a: a * x, x, t(T, [1.0, 2.0, 3.0]),
+                                create_graph=create_graph))
+    check(fn)
+
+
 @pytest.mark.parametrize("grad_enabled", [False, True])
 @pytest.mark.parametrize("create_graph", [False, True])
 def test_results_follow_grad_mode_and_create_graph(grad_enabled, create_graph):
@@ -202,3 +212,126 @@ def test_vhp_and_hvp_match_the_hessian():
     for name in ("vhp", "hvp"):
         _, hv = getattr(f, name)(lambda x: (x.exp() * x.sum()).sum(), t(ember, X3), t(ember, v))
         np.testing.assert_allclose(hv.numpy(), h @ v, rtol=1e-12)
+
+
+# -- errors: PyTorch's type and message, and no tensor changed -------------------
+
+def x_only(T):
+    return (t(T, X3, grad=True),)
+
+
+def x_plain(T):
+    return (t(T, X3),)
+
+
+def x_and_y(T):
+    return t(T, X3, grad=True), t(T, Y23)
+
+
+def with_outsider(T):
+    """x, y and a leaf that `func` captures (not one of its inputs)."""
+    return t(T, X3), t(T, Y23), t(T, Y23 * 2, grad=True)
+
+
+def constant_gradient(T):
+    """A custom op whose backward ignores its grad_output (a wrong backward,
+    which only strict mode notices)."""
+    class Op(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return T.ones(3, dtype=T.float64)
+    return Op.apply
+
+
+def linear(x):
+    return (2 * x).sum()
+
+
+ERRORS = {
+    # arguments that are not tensors or tuples of tensors
+    "inputs_list": (x_only, lambda T, x: F(T).vjp(exp_sum, [x])),
+    "inputs_entry": (x_only, lambda T, x: F(T).jvp(exp_sum, (x, 3.0), (x, x))),
+    "outputs_float": (x_only, lambda T, x: F(T).vjp(lambda x: 1.0, x)),
+    "outputs_entry": (x_only, lambda T, x: F(T).jacobian(lambda x: (x, None), x)),
+    "v_list": (x_only, lambda T, x: F(T).vjp(lambda x: x * 2, x, [x])),
+    "v_entry": (x_and_y, lambda T, x, y: F(T).vhp(ignores_y, (x, y), (x, "y"))),
+    "hessian_inputs": (x_only, lambda T, x: F(T).hessian(exp_sum, [x])),
+    # v: None only for one element, and shaped like what it multiplies
+    "vjp_v_none": (x_only, lambda T, x: F(T).vjp(lambda x: x * 2, x)),
+    "jvp_v_none": (x_only, lambda T, x: F(T).jvp(exp_sum, x)),
+    "vhp_v_none": (x_only, lambda T, x: F(T).vhp(exp_sum, x)),
+    "hvp_v_none": (x_and_y, lambda T, x, y: F(T).hvp(ignores_y, (x[:1], y[:1, :1]))),
+    "v_tuple_length": (x_and_y, lambda T, x, y: F(T).vjp(two_in_tuple_out, (x, y), (y,))),
+    "v_single": (x_only, lambda T, x: F(T).jvp(lambda x: x * 2, x, (x, x))),
+    "v_size": (x_only, lambda T, x: F(T).vjp(lambda x: x * 2, x, x[:2])),
+    "v_entry_size": (x_and_y, lambda T, x, y: F(T).hvp(ignores_y, (x, y), (x, y[0]))),
+    # strict mode
+    "strict_output_constant": (x_only, lambda T, x: F(T).vjp(
+        lambda x: T.ones(3, dtype=T.float64), x, x, strict=True)),
+    "strict_vjp_unused": (x_and_y, lambda T, x, y: F(T).vjp(ignores_y, (x, y), strict=True)),
+    "strict_vjp_linear": (x_only, lambda T, x: F(T).vjp(linear, x, create_graph=True,
+                                                         strict=True)),
+    "strict_jvp_unused": (x_and_y, lambda T, x, y: F(T).jvp(
+        lambda x, y: x * 2, (x, y), (x, y), strict=True)),
+    "strict_jvp_outsider": (with_outsider, lambda T, x, y, z: F(T).jvp(
+        lambda x, y: (x * y, z * 2), (x, y), (x, y), strict=True)),
+    "strict_jvp_constant_gradient": (x_plain, lambda T, x: F(T).jvp(
+        constant_gradient(T), x, x, strict=True)),
+    "strict_jvp_linear": (x_plain, lambda T, x: F(T).jvp(lambda x: x * 2, x, x,
+                                                         create_graph=True, strict=True)),
+    "strict_jacobian_unused": (x_and_y, lambda T, x, y: F(T).jacobian(
+        lambda x, y: (x.exp(), x * y), (x, y), strict=True)),
+    "strict_jacobian_linear": (x_only, lambda T, x: F(T).jacobian(
+        lambda x: x * 2, x, create_graph=True, strict=True)),
+    "strict_jacobian_vectorize": (x_only, lambda T, x: F(T).jacobian(
+        exp_sum, x, strict=True, vectorize=True)),
+    "strict_hessian_linear": (x_only, lambda T, x: F(T).hessian(linear, x, strict=True)),
+    "strict_hessian_unused": (x_and_y, lambda T, x, y: F(T).hessian(
+        ignores_y, (x, y), strict=True)),
+    "strict_vhp_linear": (x_only, lambda T, x: F(T).vhp(linear, x, x, strict=True)),
+    "strict_vhp_create_graph": (x_plain, lambda T, x: F(T).vhp(
+        lambda x: (x * x).sum(), x, x, create_graph=True, strict=True)),
+    "strict_hvp_create_graph": (x_plain, lambda T, x: F(T).hvp(
+        lambda x: (x * x).sum(), x, x, create_graph=True, strict=True)),
+    "strict_vhp_outsider": (with_outsider, lambda T, x, y, z: F(T).vhp(
+        lambda x, y: (x ** 2).sum() + (y * z).sum(), (x, y), (x, y), strict=True)),
+    "strict_hvp_outsider": (with_outsider, lambda T, x, y, z: F(T).hvp(
+        lambda x, y: (x ** 2).sum() + (y * z).sum(), (x, y), (x, y), strict=True)),
+    # functions that must return one single-element tensor
+    "hessian_tuple": (x_only, lambda T, x: F(T).hessian(lambda x: (x.sum(),), x)),
+    "hessian_elements": (x_only, lambda T, x: F(T).hessian(lambda x: x.exp(), x)),
+    "vhp_tuple": (x_only, lambda T, x: F(T).vhp(lambda x: (x.sum(),), x, x)),
+    "hvp_elements": (x_only, lambda T, x: F(T).hvp(lambda x: x.exp(), x, x)),
+    # strategies
+    "strategy": (x_only, lambda T, x: F(T).jacobian(exp_sum, x, strategy="forward")),
+    "outer_strategy": (x_only, lambda T, x: F(T).hessian(exp_sum, x,
+                                                          outer_jacobian_strategy="fwd")),
+    "forward_create_graph": (x_only, lambda T, x: F(T).jacobian(
+        exp_sum, x, create_graph=True, strategy="forward-mode")),
+    "forward_strict": (x_only, lambda T, x: F(T).jacobian(
+        exp_sum, x, strict=True, strategy="forward-mode")),
+    "forward_inputs": (x_only, lambda T, x: F(T).jacobian(
+        exp_sum, [x], vectorize=True, strategy="forward-mode")),
+    "forward_not_vectorized": (x_only, lambda T, x: F(T).jacobian(
+        exp_sum, x, strategy="forward-mode")),
+    "hessian_forward_not_vectorized": (x_only, lambda T, x: F(T).hessian(
+        exp_sum, x, outer_jacobian_strategy="forward-mode")),
+}
+
+
+@pytest.mark.parametrize("case", ERRORS)
+def test_errors(case):
+    check_error(*ERRORS[case])
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.jacobian(exp_sum, x, vectorize=True, strategy="forward-mode"),
+    lambda F, x: F.hessian(exp_sum, x, vectorize=True, outer_jacobian_strategy="forward-mode"),
+])
+def test_forward_mode_waits_for_forward_ad(call):
+    with pytest.raises(NotImplementedError, match="needs forward-mode AD"):
+        call(ember.autograd.functional, t(ember, X3))
