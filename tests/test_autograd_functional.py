@@ -335,3 +335,31 @@ def test_errors(case):
 def test_forward_mode_waits_for_forward_ad(call):
     with pytest.raises(NotImplementedError, match="needs forward-mode AD"):
         call(ember.autograd.functional, t(ember, X3))
+
+
+# -- results with create_graph=True are differentiable, and correctly so -------
+
+def cubic_pair(x, y):
+    return (x.sin() * y).sum() * (x ** 2).sum() + (y ** 3).sum()
+
+
+@pytest.mark.parametrize("name", ["vjp", "jvp", "vhp", "hvp", "jacobian", "hessian"])
+def test_create_graph_results_pass_gradcheck(name):
+    f = ember.autograd.functional
+    v = (t(ember, RNG.standard_normal(3)), t(ember, RNG.standard_normal((2, 3))))
+    calls = {
+        "vjp": lambda x, y: f.vjp(two_in_tuple_out, (x, y), (v[1], v[0]), create_graph=True)[1],
+        "jvp": lambda x, y: f.jvp(two_in_tuple_out, (x, y), v, create_graph=True)[1],
+        "vhp": lambda x, y: f.vhp(cubic_pair, (x, y), v, create_graph=True)[1],
+        "hvp": lambda x, y: f.hvp(cubic_pair, (x, y), v, create_graph=True)[1],
+        "jacobian": lambda x, y: tuple(j for row in f.jacobian(two_in_tuple_out, (x, y),
+                                                               create_graph=True) for j in row),
+        "hessian": lambda x, y: tuple(h for row in f.hessian(cubic_pair, (x, y),
+                                                             create_graph=True) for h in row),
+    }
+    inputs = (t(ember, X3, grad=True), t(ember, Y23 * 0.5, grad=True))
+    assert ember.autograd.gradcheck(calls[name], inputs)
+
+
+def test_integer_inputs_cannot_require_grad():
+    check_error(lambda T: (T.tensor([1, 2, 3]),), lambda T, x: F(T).vjp(lambda x: x * 2, x, x))
