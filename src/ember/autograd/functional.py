@@ -171,6 +171,7 @@ def _jacobian_batched(outputs, inputs, create_graph):
     output. Ember has no vmap, so the rows are computed one pass each, but
     assembled the same way: with create_graph, an input's blocks are then all
     on the graph as soon as one row is, as PyTorch's are."""
+    from .._creation import zeros_like
     from ..ops.shape import stack
     numels = [out.nelement() for out in outputs]
     rows = [vj for out in outputs for vj in _vjp_rows(out, inputs, create_graph)]
@@ -180,7 +181,7 @@ def _jacobian_batched(outputs, inputs, create_graph):
         if all(g is None for g in col):
             block = inp.new_zeros((sum(numels),) + tuple(inp.shape))
         else:
-            block = stack([inp.new_zeros(inp.shape) if g is None else g for g in col], dim=0)
+            block = stack([zeros_like(inp) if g is None else g for g in col], dim=0)
         per_input.append([jac.view(out.size() + inp.size())
                           for jac, out in zip(block.split(numels, dim=0), outputs)])
     return tuple(zip(*per_input))
