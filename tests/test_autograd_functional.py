@@ -363,3 +363,15 @@ def test_create_graph_results_pass_gradcheck(name):
 
 def test_integer_inputs_cannot_require_grad():
     check_error(lambda T: (T.tensor([1, 2, 3]),), lambda T, x: F(T).vjp(lambda x: x * 2, x, x))
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_strict_mode_lets_well_behaved_functions_through(create_graph):
+    kw = dict(create_graph=create_graph, strict=True)
+    check(lambda T: summary((
+        F(T).vjp(mlp_loss, mlp_inputs(T), **kw),
+        F(T).jvp(lambda x: x.exp() * x, t(T, X3), t(T, X3[::-1].copy()), **kw),
+        F(T).jacobian(lambda x, y: (x.sin() * y).sum(dim=0), xy(T), **kw),
+        F(T).hessian(cubic_pair, xy(T), **kw),
+        F(T).vhp(cubic_pair, xy(T), (t(T, X3), t(T, Y23)), **kw),
+        F(T).hvp(cubic_pair, xy(T), (t(T, X3), t(T, Y23)), **kw))))
