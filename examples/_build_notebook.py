@@ -14,7 +14,11 @@ notebook (no outputs) and makes the Ember edition of it:
   (in PyTorch too: the gradients are None since PyTorch 2.0); it is kept as is
   and tagged `raises-exception`, so that a notebook run goes on past it;
 * the three cells that plot get `metadata.lab05.plot`, the file name that
-  examples/run_lab.py gives their PNG (the same names as lab05_autograd.py).
+  examples/run_lab.py gives their PNG (the same names as lab05_autograd.py);
+* after the TinyModel training sections, a markdown and a code cell of its
+  own (GRAPH_CELLS) draw the autograd graph of the model's loss, shown as SVG.
+  They are notebook-only: lab05_autograd.py must print exactly what the
+  original lab prints on PyTorch, and a drawing prints nothing.
 
 Only the standard library is needed; nbformat, when importable, validates the
 result. The output is deterministic (fixed cell ids), so --check can compare.
@@ -47,6 +51,30 @@ ANSWERS = {
     "# Q9.": ["plt.plot(x.detach(), x.grad.detach())"],
     "# Q10.": ["# dy/dx = 2x: a straight line through the origin with slope 2."],
 }
+
+# Notebook-only cells, inserted before the markdown cell that starts with
+# GRAPH_BEFORE (the end of the training sections, where `loss` and `model`
+# are the TinyModel's). A graphviz.Digraph as a cell's value shows as SVG.
+# Their ids are their own, so that the lab's cells keep theirs.
+GRAPH_BEFORE = "## Turning Autograd Off and On"
+GRAPH_CELLS = [
+    ("markdown", [
+        "## Seeing the graph",
+        "`loss.backward()` walks back through the graph that the forward pass recorded. "
+        "`torch.autograd.graph.to_dot` draws that graph for the last `loss` above: grey boxes "
+        "are the backward nodes (each named after a `grad_fn` class), blue ones the "
+        "parameters whose `.grad` the backward pass fills (named as in "
+        "`model.named_parameters()`), and the green one is `loss` itself. (Rendering needs "
+        "Graphviz's `dot` program; without it the cell shows the graph as DOT text.)",
+    ], "lab05-graph-text"),
+    ("code", [
+        "to_dot = getattr(torch.autograd.graph, \"to_dot\", None)",
+        "if to_dot is None:  # PyTorch has no drawing of its own: torchviz draws the same",
+        "    from torchviz import make_dot as to_dot",
+        "",
+        "to_dot(loss, params=dict(model.named_parameters()))",
+    ], "lab05-graph"),
+]
 
 RAISES_MARKER = 'print(f"Layer2 some weights = {model.layer2.weight.grad[0][0:10]}")'
 PLOT_NAMES = ["lab05_plot1_sin.png", "lab05_plot2_grad.png", "lab05_plot3_exercise.png"]
@@ -128,12 +156,22 @@ def parse(text):
     return [(k, _strip_blank_edges(ls)) for k, ls in cells if _strip_blank_edges(ls)]
 
 
+def add_graph_cells(cells):
+    at = [i for i, (kind, lines) in enumerate(cells)
+          if kind == "markdown" and lines[0].strip() == GRAPH_BEFORE]
+    if len(at) != 1:
+        raise SystemExit(f"the lab text changed? {GRAPH_BEFORE!r} found {len(at)} times "
+                         "(expected once)")
+    return cells[:at[0]] + GRAPH_CELLS + cells[at[0]:]
+
+
 def emberize(cells):
     """Apply the Ember edition's edits; return nbformat cell dicts."""
     applied = {q: 0 for q in ANSWERS}
     raises = plots = 0
     out = []
-    for index, (kind, lines) in enumerate(cells):
+    index = 0
+    for kind, lines, *own_id in cells:
         metadata = {}
         if kind == "code":
             new = []
@@ -159,7 +197,7 @@ def emberize(cells):
         source = "\n".join(lines)
         cell = {
             "cell_type": kind,
-            "id": f"lab05-{index:02d}",
+            "id": own_id[0] if own_id else f"lab05-{index:02d}",
             "metadata": metadata,
             "source": source.splitlines(keepends=True),
         }
@@ -167,6 +205,7 @@ def emberize(cells):
             cell["execution_count"] = None
             cell["outputs"] = []
         out.append(cell)
+        index += not own_id
 
     problems = [f"{q} answered {n} times (expected once)" for q, n in applied.items() if n != 1]
     if raises != 1:
@@ -182,7 +221,7 @@ def emberize(cells):
 
 def build(text):
     nb = {
-        "cells": emberize(parse(text)),
+        "cells": emberize(add_graph_cells(parse(text))),
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},

@@ -5,7 +5,8 @@
 
 Needs only python3 (3.10+). On the first run it creates a virtual environment,
 .venv in the repository root (reused afterwards), and installs Ember into it
-(editable) with the lab's extras: matplotlib, nbclient, nbformat, ipykernel.
+(editable) with the lab's extras: matplotlib, nbclient, nbformat, ipykernel,
+graphviz.
 It then re-runs itself with that environment's python, executes
 examples/lab05_autograd.ipynb cell by cell in an IPython kernel running that
 same python, and writes into DIR (default: out/lab05/ in the repository):
@@ -58,7 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 NOTEBOOK = ROOT / "examples" / "lab05_autograd.ipynb"
 DEFAULT_OUT = ROOT / "out" / "lab05"
-EXTRAS = "lab"  # pyproject.toml: lab = matplotlib, nbclient, nbformat, ipykernel
+EXTRAS = "lab"  # pyproject.toml: lab = matplotlib, nbclient, nbformat, ipykernel, graphviz
 KERNEL_NAME = "ember-lab"
 DEFAULT_TIMEOUT = 120  # seconds a cell may run
 STARTUP_TIMEOUT = 20  # seconds for the kernel to answer; well under the 30 s users wait
@@ -117,7 +118,7 @@ def ensure_venv(venv=VENV):
         return py
     if not py.exists():
         print(f"run_lab: creating {venv.relative_to(ROOT) if venv.is_relative_to(ROOT) else venv} "
-              "and installing Ember with matplotlib, nbclient, nbformat, ipykernel "
+              "and installing Ember with matplotlib, nbclient, nbformat, ipykernel, graphviz "
               "(first run only, about a minute)...", file=sys.stderr, flush=True)
         create_venv(venv)
     else:

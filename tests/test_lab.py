@@ -22,6 +22,7 @@ the same script's output under PyTorch 2.13, as compare_output() defines:
 import importlib.util
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -302,7 +303,7 @@ def test_notebook_is_generated_from_the_lab_text():
 
 
 def test_notebook_runs_in_a_kernel(tmp_path):
-    for module in ("nbclient", "nbformat", "ipykernel", "matplotlib"):
+    for module in ("nbclient", "nbformat", "ipykernel", "matplotlib", "graphviz"):
         pytest.importorskip(module)
     run_lab = _load_example("run_lab")
     env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
@@ -324,3 +325,12 @@ def test_notebook_runs_in_a_kernel(tmp_path):
         png_size(p)
     assert (tmp_path / LAB_NOTEBOOK.name).exists()
     assert "tensor(" in run_lab.lab_text(nb)
+
+    # The notebook-only cell draws the TinyModel's loss graph: SVG for Jupyter
+    # (DOT text with an install hint where Graphviz's `dot` is missing).
+    graph = next(cell for cell in nb.cells if cell.get("id") == "lab05-graph")
+    [shown] = [o.data for o in graph.outputs if o.output_type == "execute_result"]
+    drawing = shown["image/svg+xml"] if shutil.which("dot") else shown["text/plain"]
+    for name in ("layer1.weight", "layer2.bias", "AddmmBackward0", "ReluBackward0",
+                 "PowBackward0", "SumBackward0"):
+        assert name in drawing, name

@@ -1,57 +1,267 @@
-"""torch.autograd.functional: vjp, jacobian, hessian over whole functions."""
-from .._backend import np
+"""torch.autograd.functional: vjp, jvp, jacobian, hessian, vhp, hvp of whole functions.
 
-__all__ = ["vjp", "jacobian", "hessian"]
+Everything runs on reverse mode, as PyTorch's module does: jvp and hvp use the
+double backward trick (the backward is linear in its grad_outputs, so
+differentiating it with respect to them gives the forward product).
+"""
+from .grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
+from ._functional_utils import (_as_tuple, _autograd_grad, _check_requires_grad,
+                                _fill_in_zeros, _grad_postprocess, _grad_preprocess,
+                                _tuple_postprocess, _validate_v)
+
+__all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
 
 
-def _tup(x):
-    from .._tensor import Tensor
-    return (x,) if isinstance(x, Tensor) else tuple(x)
+def _prepare_v(v, refs, is_refs_tuple, create_graph, fn_name, none_message):
+    """v as a tuple of fresh tensors shaped like refs; None only for one element."""
+    if v is not None:
+        _, v = _as_tuple(v, "v", fn_name)
+        v = _grad_preprocess(v, create_graph=create_graph, need_graph=False)
+        _validate_v(v, refs, is_refs_tuple)
+    elif len(refs) != 1 or refs[0].nelement() != 1:
+        raise RuntimeError(none_message)
+    return v
+
+
+_V_NONE_INPUT = ("The vector v can only be None if the input to the user-provided function "
+                 "is a single Tensor with a single element.")
+
+
+def _call(func, inputs, fn_name, strict):
+    outputs = func(*inputs)
+    is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function",
+                                          fn_name)
+    _check_requires_grad(outputs, "outputs", strict=strict)
+    return is_outputs_tuple, outputs
 
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
-    from . import grad
-    single = not isinstance(inputs, (tuple, list))
-    ins = tuple(t.detach().requires_grad_() for t in _tup(inputs))
-    out = func(*ins)
-    g = grad(out, ins, v, create_graph=create_graph, allow_unused=True,
-             materialize_grads=True)
-    return out.detach(), (g[0] if single else g)
+    """(func(inputs), v^T J): the vector-Jacobian product, shaped like the inputs."""
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
+        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+        is_outputs_tuple, outputs = _call(func, inputs, "vjp", strict)
+        v = _prepare_v(v, outputs, is_outputs_tuple, create_graph, "vjp",
+                       "The vector v can only be None if the user-provided function returns "
+                       "a single Tensor with a single element.")
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), J v): the Jacobian-vector product, shaped like the outputs,
+    by the double backward trick."""
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
+        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+        v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "jvp", _V_NONE_INPUT)
+        is_outputs_tuple, outputs = _call(func, inputs, "jvp", strict)
+        # The grad_outputs' values never reach the result (the backward is
+        # linear in them); zeros cannot put inf or nan into it.
+        from .._creation import zeros_like
+        grad_outputs = tuple(zeros_like(out, requires_grad=True) for out in outputs)
+        grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
+        _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, outputs, strict, create_graph, "back_trick")
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_outputs_tuple))
+
+
+def _jacobian_forward(func, inputs):
+    """jacobian(func, inputs, strategy='forward-mode', vectorize=True): what
+    jacobian returns, with one forward pass per input element. The single
+    place forward-mode AD is to be wired in."""
+    raise NotImplementedError(
+        "ember: jacobian(strategy='forward-mode') needs forward-mode AD, which Ember does not "
+        "have yet; use strategy='reverse-mode'")
+
+
+def _jacfwd(func, inputs, strict, vectorize):
+    if strict:
+        raise RuntimeError(
+            "torch.autograd.functional.jacobian: `strict=True` and "
+            '`strategy="forward-mode"` are not supported together (yet). Please either set '
+            '`strict=False` or `strategy="reverse-mode"`.')
+    _as_tuple(inputs, "inputs", "jacobian")
+    if not vectorize:
+        # (PyTorch's message lacks the space before "only"; kept.)
+        raise NotImplementedError(
+            "Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+            "only implemented for `vectorize=True`.")
+    return _jacobian_forward(func, inputs)
 
 
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
              strategy="reverse-mode"):
-    """J[i, j] = d out[i] / d in[j], shaped out.shape + in.shape."""
-    from . import grad
-    from .._tensor import Tensor
-    from ..ops.shape import stack, reshape
-    single = not isinstance(inputs, (tuple, list))
-    ins = tuple(t.detach().requires_grad_() for t in _tup(inputs))
-    out = func(*ins)
-    rows = [[] for _ in ins]
-    for j in range(out._data.size):
-        e = np.zeros(out._data.size, out._data.dtype)
-        e[j] = 1
-        gs = grad(out, ins, Tensor._wrap(e.reshape(out._data.shape)), retain_graph=True,
-                  create_graph=create_graph, allow_unused=True, materialize_grads=True)
-        for k, g in enumerate(gs):
-            rows[k].append(g)
-    jacs = tuple(reshape(stack(r), out._data.shape + t._data.shape) if r else
-                 Tensor._wrap(np.zeros(out._data.shape + t._data.shape, t._data.dtype))
-                 for r, t in zip(rows, ins))
-    return jacs[0] if single else jacs
+    """J[i][j] = d outputs[i] / d inputs[j], shaped outputs[i].shape + inputs[j].shape.
+
+    vectorize=True gives the same rows as vectorize=False: PyTorch only batches
+    the backward passes with vmap there, which Ember does not have, so the
+    rows are computed one backward pass each either way."""
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError(
+            'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+            'function has more outputs than inputs, "forward-mode" tends to be more '
+            'performant. Otherwise, prefer to use "reverse-mode".')
+    if strategy == "forward-mode":
+        if create_graph:
+            raise NotImplementedError(
+                "torch.autograd.functional.jacobian: `create_graph=True` and "
+                '`strategy="forward-mode"` are not supported together (yet). Please either '
+                'set `create_graph=False` or `strategy="reverse-mode"`.')
+        return _jacfwd(func, inputs, strict, vectorize)
+
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
+        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+        is_outputs_tuple, outputs = _call(func, inputs, "jacobian", strict)
+        if vectorize and strict:
+            raise RuntimeError(
+                "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are "
+                "not supported together. Please either set `strict=False` or "
+                "`vectorize=False`.")
+        if vectorize:
+            jac = _jacobian_batched(outputs, inputs, create_graph)
+        else:
+            jac = tuple(_jacobian_of_output(out, i, inputs, create_graph, strict)
+                        for i, out in enumerate(outputs))
+        jac = _grad_postprocess(jac, create_graph)
+        return _tuple_postprocess(jac, (is_outputs_tuple, is_inputs_tuple))
+
+
+def _vjp_rows(out, inputs, create_graph):
+    """Per element of `out`, its gradients with respect to each input (None
+    where no path leads): one backward pass each."""
+    flat = out.reshape(-1)
+    return [_autograd_grad((flat[j],), inputs, retain_graph=True, create_graph=create_graph)
+            for j in range(out.nelement())]
+
+
+def _jacobian_of_output(out, i, inputs, create_graph, strict):
+    """The Jacobians of output `out` (number i) with respect to each input."""
+    from .._creation import zeros_like
+    from ..ops.shape import stack
+    cols = tuple([] for _ in inputs)
+    for vj in _vjp_rows(out, inputs, create_graph):
+        for k, (col, g, inp) in enumerate(zip(cols, vj, inputs)):
+            if g is not None:
+                if strict and create_graph and not g.requires_grad:
+                    raise RuntimeError(
+                        f"The jacobian of the user-provided function is independent of input "
+                        f"{i}. This is not allowed in strict mode when create_graph=True.")
+            elif strict:
+                raise RuntimeError(
+                    f"Output {i} of the user-provided function is independent of input {k}. "
+                    "This is not allowed in strict mode.")
+            else:
+                g = zeros_like(inp)
+            col.append(g)
+    return tuple(stack(col, dim=0).view(out.size() + inp.size())
+                 for col, inp in zip(cols, inputs))
+
+
+def _jacobian_batched(outputs, inputs, create_graph):
+    """vectorize=True: PyTorch makes one batched backward pass (vmap) over
+    the rows of all outputs together, then splits each input's block by
+    output. Ember has no vmap, so the rows are computed one pass each, but
+    assembled the same way: with create_graph, an input's blocks are then all
+    on the graph as soon as one row is, as PyTorch's are."""
+    from .._creation import zeros_like
+    from ..ops.shape import stack
+    numels = [out.nelement() for out in outputs]
+    rows = [vj for out in outputs for vj in _vjp_rows(out, inputs, create_graph)]
+    per_input = []
+    for k, inp in enumerate(inputs):
+        col = [vj[k] for vj in rows]
+        if all(g is None for g in col):
+            block = inp.new_zeros((sum(numels),) + tuple(inp.shape))
+        else:
+            block = stack([zeros_like(inp) if g is None else g for g in col], dim=0)
+        per_input.append([jac.view(out.size() + inp.size())
+                          for jac, out in zip(block.split(numels, dim=0), outputs)])
+    return tuple(zip(*per_input))
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
             outer_jacobian_strategy="reverse-mode"):
-    from . import grad
-    single = not isinstance(inputs, (tuple, list))
+    """H[i][j] = d^2 func / d inputs[i] d inputs[j] of a single-element func:
+    the Jacobian of the gradient."""
+    is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
+    if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
-    def gradient(*xs):
-        out = func(*xs)
-        gs = grad(out, xs, create_graph=True, allow_unused=True, materialize_grads=True)
-        return gs[0] if single else gs
+    def ensure_single_output_function(*inp):
+        out = func(*inp)
+        is_out_tuple, t_out = _as_tuple(out, "outputs of the user-provided function", "hessian")
+        _check_requires_grad(t_out, "outputs", strict=strict)
+        if is_out_tuple:
+            raise RuntimeError("The function given to hessian should return a single Tensor")
+        if out.nelement() != 1:
+            raise RuntimeError("The Tensor returned by the function given to hessian should "
+                               "contain a single element")
+        return out.squeeze()
 
-    if single:
-        return jacobian(gradient, inputs, create_graph=create_graph)
-    raise NotImplementedError("hessian of several inputs is not supported yet")
+    def jac_func(*inp):
+        if outer_jacobian_strategy == "forward-mode":
+            # (the inner jacobian would otherwise detach them)
+            inp = tuple(t.requires_grad_(True) for t in inp)
+        jac = jacobian(ensure_single_output_function, inp, create_graph=True)
+        _check_requires_grad(jac, "jacobian", strict=strict)
+        return jac
+
+    res = jacobian(jac_func, inputs, create_graph=create_graph, strict=strict,
+                   vectorize=vectorize, strategy=outer_jacobian_strategy)
+    return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))
+
+
+def _single_output(func, inputs, fn_name, strict):
+    is_outputs_tuple, outputs = _call(func, inputs, fn_name, strict)
+    if is_outputs_tuple:
+        raise RuntimeError(f"The function given to {fn_name} should return a single Tensor")
+    if outputs[0].nelement() != 1:
+        raise RuntimeError(f"The Tensor returned by the function given to {fn_name} should "
+                           "contain a single element")
+    return is_outputs_tuple, outputs
+
+
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), v^T H) of a single-element func, shaped like the inputs."""
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
+        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+        v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "vhp", _V_NONE_INPUT)
+        is_outputs_tuple, outputs = _single_output(func, inputs, "vhp", strict)
+        jac = _autograd_grad(outputs, inputs, create_graph=True)
+        _check_requires_grad(jac, "jacobian", strict=strict)
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
+
+
+def hvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), H v) of a single-element func, shaped like the inputs, by
+    the double backward trick (H v = (v^T H)^T only for a symmetric H)."""
+    from .._creation import zeros_like
+    with enable_grad():
+        is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hvp")
+        inputs = _grad_preprocess(inputs, create_graph=create_graph, need_graph=True)
+        v = _prepare_v(v, inputs, is_inputs_tuple, create_graph, "hvp", _V_NONE_INPUT)
+        is_outputs_tuple, outputs = _single_output(func, inputs, "hvp", strict)
+        jac = _autograd_grad(outputs, inputs, create_graph=True)
+        _check_requires_grad(jac, "jacobian", strict=strict)
+        grad_jac = tuple(zeros_like(inp, requires_grad=True) for inp in inputs)
+        double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
+        # (PyTorch checks `jac` again here, not double_back; kept.)
+        _check_requires_grad(jac, "hessian", strict=strict)
+    with set_grad_enabled(create_graph or is_grad_enabled()):
+        grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
+    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
