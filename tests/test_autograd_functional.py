@@ -330,11 +330,25 @@ def test_errors(case):
 
 @pytest.mark.parametrize("call", [
     lambda F, x: F.jacobian(exp_sum, x, vectorize=True, strategy="forward-mode"),
-    lambda F, x: F.hessian(exp_sum, x, vectorize=True, outer_jacobian_strategy="forward-mode"),
+    lambda F, x: F.jacobian(lambda a, b: (a * b.exp(), (a - b).sin()), (x, x * 2),
+                            vectorize=True, strategy="forward-mode"),
 ])
-def test_forward_mode_waits_for_forward_ad(call):
-    with pytest.raises(NotImplementedError, match="needs forward-mode AD"):
-        call(ember.autograd.functional, t(ember, X3))
+def test_forward_mode_matches_torch(call):
+    check(lambda T: call(T.autograd.functional, t(T, X3)))
+
+
+def test_forward_over_reverse_hessian_matches_torch():
+    torch = pytest.importorskip("torch")
+
+    def h(T):
+        return T.autograd.functional.hessian(exp_sum, t(T, X3), vectorize=True,
+                                              outer_jacobian_strategy="forward-mode")
+    e, r = h(ember), h(torch)
+    # (both keep the inner jacobian's history; the last node's name is an
+    # implementation detail of PyTorch's vmap)
+    assert e.requires_grad == r.requires_grad
+    np.testing.assert_allclose(e.detach().numpy(), r.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(e.detach().numpy(), np.diag(np.exp(X3)), rtol=1e-12)
 
 
 # -- results with create_graph=True are differentiable, and correctly so -------

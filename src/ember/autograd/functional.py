@@ -73,12 +73,35 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
 
 
 def _jacobian_forward(func, inputs):
-    """jacobian(func, inputs, strategy='forward-mode', vectorize=True): what
-    jacobian returns, with one forward pass per input element. The single
-    place forward-mode AD is to be wired in."""
-    raise NotImplementedError(
-        "ember: jacobian(strategy='forward-mode') needs forward-mode AD, which Ember does not "
-        "have yet; use strategy='reverse-mode'")
+    """jacobian(func, inputs, strategy='forward-mode', vectorize=True): one
+    forward-mode pass per input element, the tangents kept as they come (with
+    history where func's outputs have it, as PyTorch's are); with a tuple of
+    inputs PyTorch returns lists."""
+    from .. import stack, zeros
+    from . import forward_ad as fwAD
+    single_in = not isinstance(inputs, tuple)
+    ins = (inputs,) if single_in else inputs
+    columns, out = [], None
+    for j, x in enumerate(ins):
+        cols = []
+        for k in range(x.numel()):
+            basis = zeros(x.numel(), dtype=x.dtype)
+            basis[k] = 1
+            with fwAD.dual_level():
+                duals = [fwAD.make_dual(y, basis.reshape(x.shape)) if i == j else y
+                         for i, y in enumerate(ins)]
+                out = func(*duals)
+                outs = (out,) if not isinstance(out, tuple) else out
+                cols.append([fwAD.unpack_dual(o).tangent for o in outs])
+        columns.append(cols)
+    outs = (out,) if not isinstance(out, tuple) else out
+    jac = [[stack([c[i] if c[i] is not None else zeros(o.shape, dtype=o.dtype)
+                   for c in columns[j]], dim=-1).reshape(tuple(o.shape) + tuple(x.shape))
+            for j, x in enumerate(ins)] for i, o in enumerate(outs)]
+    if single_in:
+        jac = [row[0] for row in jac]
+        return jac[0] if not isinstance(out, tuple) else tuple(jac)
+    return jac[0] if not isinstance(out, tuple) else jac
 
 
 def _jacfwd(func, inputs, strict, vectorize):
