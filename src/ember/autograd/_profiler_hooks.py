@@ -15,6 +15,7 @@ profiler asked for it (record_shapes, with_stack, with_flops, profile_memory).
 import os
 import sys
 import types
+from functools import lru_cache, partial
 from time import perf_counter_ns
 
 from .._backend import np
@@ -134,9 +135,10 @@ def _restore():
 
 def _timed(fn, name, options):
     append = _events.append
+    fixed = not callable(name)      # (else the name depends on the arguments: x[i])
     if not options:
         def op(*args, **kwargs):
-            ev = [name(args) if callable(name) else name, perf_counter_ns(), 0, None]
+            ev = [name if fixed else name(args), perf_counter_ns(), 0, None]
             append(ev)
             try:
                 return fn(*args, **kwargs)
@@ -144,7 +146,7 @@ def _timed(fn, name, options):
                 ev[2] = perf_counter_ns()
     else:
         def op(*args, **kwargs):
-            op_name = name(args) if callable(name) else name
+            op_name = name if fixed else name(args)
             info = _details(options, op_name, args, kwargs)
             ev = [op_name, 0, 0, info]
             append(ev)
@@ -162,6 +164,8 @@ def _timed(fn, name, options):
     op.__qualname__ = getattr(fn, "__qualname__", op.__name__)
     op.__doc__ = fn.__doc__
     op.__wrapped__ = fn
+    if getattr(fn, "hooked", False):
+        op.hooked = True    # (Optimizer._patch_step_function hooks a class's step once)
     return op
 
 
@@ -191,6 +195,7 @@ def _targets():
             functional[id(vars(F)[attr])] = name = "aten::" + _FUNCTIONAL.get(attr, attr)
             targets.append((F, attr, name))
     targets += _module_functions(nn.Module, functional)
+    targets += _optimizer_methods()
     for attr, value in list(vars(ember.Tensor).items()):
         if not isinstance(value, types.FunctionType):
             continue
@@ -203,16 +208,38 @@ def _targets():
     return targets
 
 
+def _subclasses(base):
+    found, classes = [], [base]
+    while classes:
+        cls = classes.pop()
+        if cls not in found:
+            found.append(cls)
+            classes.extend(cls.__subclasses__())
+    return found
+
+
+def _optimizer_methods():
+    """Optimizer.step and zero_grad, named as PyTorch's optimizers name
+    their ranges ("Optimizer.step#SGD.step")."""
+    from ..optim import Optimizer
+    found = []
+    for cls in _subclasses(Optimizer):
+        for method in ("step", "zero_grad"):
+            if isinstance(vars(cls).get(method), types.FunctionType):
+                found.append((cls, method, partial(_optimizer_range, method)))
+    return found
+
+
+def _optimizer_range(method, args):
+    name = type(args[0]).__name__
+    return f"Optimizer.{method}#{name}.{method}"
+
+
 def _module_functions(base, functional):
     """Modules that hold their functional as a class attribute
     (`_function = staticmethod(F.relu)`): those attributes too."""
-    found, classes, seen = [], [base], set()
-    while classes:
-        cls = classes.pop()
-        if cls in seen:
-            continue
-        seen.add(cls)
-        classes.extend(cls.__subclasses__())
+    found = []
+    for cls in _subclasses(base):
         for attr, value in vars(cls).items():
             if isinstance(value, staticmethod) and id(value.__func__) in functional:
                 found.append((cls, attr, functional[id(value.__func__)]))
@@ -266,7 +293,12 @@ def _details(options, name, args, kwargs):
     return info
 
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+@lru_cache(maxsize=None)
+def _in_ember(path):
+    return os.path.abspath(path).startswith(_PACKAGE)
 
 
 def _stack():
@@ -276,7 +308,7 @@ def _stack():
     f = sys._getframe(2)
     while f is not None:
         path = f.f_code.co_filename
-        if not path.startswith(_PACKAGE):
+        if not _in_ember(path):
             frames.append(f"{path}({f.f_lineno}): {f.f_code.co_name}")
         f = f.f_back
     return frames
@@ -318,11 +350,6 @@ def _flops(name, args, out):
 
 # --- the engine's nodes ------------------------------------------------------
 
-def _node_name(node):
-    name = node.name()
-    return "torch::" + name[7:] if name.startswith("ember::") else name
-
-
 def timed_nodes(node_gradients, accumulate):
     """The engine's two steps for a node, timed as PyTorch names them: an
     "evaluate_function" range holding the node's own (its formulas, or the
@@ -343,10 +370,10 @@ def timed_nodes(node_gradients, accumulate):
             outer[2] = perf_counter_ns()
 
     def gradients(node, *rest):
-        return timed(_node_name(node), node_gradients, (node,) + rest)
+        return timed(node.name(), node_gradients, (node,) + rest)
 
     def accumulated(variable, grad, create_graph):
-        return timed("torch::autograd::AccumulateGrad", accumulate,
+        return timed("ember::autograd::AccumulateGrad", accumulate,
                      (variable, grad, create_graph))
 
     return gradients, accumulated

@@ -22,7 +22,7 @@ from . import _profiler_hooks as _hooks
 from .profiler_util import (DeviceType, EventList, FunctionEvent, MemRecordsAcc,  # noqa: F401
                             StringTable, _chrome_trace)
 
-__all__ = ["profile", "record_function", "EventList", "FunctionEvent", "ProfilerActivity",
+__all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList", "FunctionEvent", "ProfilerActivity",
            "DeviceType", "kineto_available", "KinetoStepTracker"]
 
 _VALID_DEVICES = ("cuda", "xpu", "mtia", "hpu")
@@ -189,14 +189,14 @@ class profile:
         if self._needs_processing:
             self._ensure_function_events()
         if self._function_events is None:
-            return "<unfinished torch.autograd.profile>"
+            return "<unfinished ember.autograd.profile>"
         return repr(self._function_events)
 
     def __str__(self):
         if self._needs_processing:
             self._ensure_function_events()
         if self._function_events is None:
-            return "<unfinished torch.autograd.profile>"
+            return "<unfinished ember.autograd.profile>"
         return str(self._function_events)
 
     def _ensure_function_events(self):
@@ -323,6 +323,48 @@ class record_function(_ContextDecorator):
     def __exit__(self, exc_type, exc_value, traceback):
         if self.run_callbacks_on_exit:
             _hooks.close_range(self.record)
+
+
+class emit_nvtx:
+    """NVTX ranges for NVIDIA's profilers: CUDA only (there is none here)."""
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled = enabled
+        self.entered = False
+        self.record_shapes = record_shapes
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        if self.entered:
+            raise RuntimeError("NVTX annotation context manager is not reentrant")
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return False
+
+
+class emit_itt:
+    """ITT ranges for Intel VTune: without VTune attached they go nowhere,
+    as PyTorch's do; entering and leaving is all there is."""
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled = enabled
+        self.entered = False
+        self.record_shapes = record_shapes
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        if self.entered:
+            raise RuntimeError("ITT annotation context manager is not reentrant")
+        self.entered = True
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        if self.enabled:
+            self.entered = False
+        return False
 
 
 class KinetoStepTracker:
