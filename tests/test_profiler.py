@@ -412,7 +412,7 @@ def test_use_cuda_warns_and_profiles_the_cpu():
 
 
 def test_format_time_as_pytorch():
-    torch = _torch()
+    _torch()
     from torch.autograd.profiler_util import _format_time as theirs
     for t in (0, 0.0004, 1.5, 999.9994, 999.9996, 1000, 12345.678, 999999.9, 1e6, 3.2e7):
         assert _format_time(t) == theirs(t)
@@ -565,3 +565,30 @@ def test_table_arguments():
     total = prof.total_average()
     assert total.key == "Total" and total.count == 6
     assert np.isclose(total.cpu_time_total, sum(e.cpu_time_total for e in prof.function_events))
+
+
+def test_backward_under_the_profiler_gives_the_same_gradients():
+    def run():
+        ember.manual_seed(3)
+        w = ember.randn(4, 3, requires_grad=True)
+        x = ember.randn(5, 4, requires_grad=True)
+        seen = []
+        h = x @ w
+        h.register_hook(lambda g: seen.append(g.clone()))
+        h.retain_grad()
+        loss = (h.tanh() ** 2).sum()
+        (gx,) = ember.autograd.grad(loss, x, create_graph=True)
+        (gx.sum() + loss).backward()
+        return [w.grad, x.grad, h.grad, seen[0], seen[1]]
+
+    plain = run()
+    with profile() as prof:
+        profiled = run()
+    for a, b in zip(plain, profiled):
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+    names = {e.name for e in prof.function_events}
+    assert {"autograd::engine::evaluate_function: TanhBackward0", "TanhBackward0",
+            "autograd::engine::evaluate_function: ember::autograd::AccumulateGrad"} <= names
+    node = next(e for e in prof.function_events if e.name == "TanhBackward0")
+    assert node.cpu_parent.name == "autograd::engine::evaluate_function: TanhBackward0"
+    assert node.scope == 1

@@ -353,21 +353,30 @@ def _flops(name, args, out):
 def timed_nodes(node_gradients, accumulate):
     """The engine's two steps for a node, timed as PyTorch names them: an
     "evaluate_function" range holding the node's own (its formulas, or the
-    accumulation into a leaf's .grad)."""
+    accumulation into a leaf's .grad). With record_shapes the shape of the
+    arriving gradient; with profile_memory the bytes of those the node makes."""
     append = _events.append
-    backward = {"scope": _BACKWARD_SCOPE}
+    shapes, memory = "shapes" in _options, "memory" in _options
 
     def timed(name, step, args):
-        outer = [_EVALUATE + name, perf_counter_ns(), 0, backward]
-        inner = [name, 0, 0, backward]
+        info = {"scope": _BACKWARD_SCOPE}
+        if shapes:
+            grad = args[1]
+            info["shapes"] = [list(g.shape) for g in (grad if isinstance(grad, list) else [grad])
+                              if g is not None]
+        outer = [_EVALUATE + name, perf_counter_ns(), 0, info]
+        inner = [name, 0, 0, info]
         append(outer)
         append(inner)
         inner[1] = perf_counter_ns()
         try:
-            return step(*args)
+            out = step(*args)
         finally:
             inner[2] = perf_counter_ns()
             outer[2] = perf_counter_ns()
+        if memory:
+            info["memory"] = _nbytes(out)
+        return out
 
     def gradients(node, *rest):
         return timed(node.name(), node_gradients, (node,) + rest)

@@ -19,11 +19,11 @@ from time import perf_counter_ns
 from warnings import warn
 
 from . import _profiler_hooks as _hooks
-from .profiler_util import (DeviceType, EventList, FunctionEvent, MemRecordsAcc,  # noqa: F401
-                            StringTable, _chrome_trace)
+from .profiler_util import DeviceType, EventList, FunctionEvent, _chrome_trace
+from .profiler_util import MemRecordsAcc, StringTable  # noqa: F401  (PyTorch's module has them)
 
-__all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList", "FunctionEvent", "ProfilerActivity",
-           "DeviceType", "kineto_available", "KinetoStepTracker"]
+__all__ = ["profile", "record_function", "emit_nvtx", "emit_itt", "EventList", "FunctionEvent",
+           "ProfilerActivity", "DeviceType", "kineto_available", "KinetoStepTracker"]
 
 _VALID_DEVICES = ("cuda", "xpu", "mtia", "hpu")
 
