@@ -12,9 +12,6 @@ as PyTorch's profiler names them (aten::mul, autograd::engine::evaluate_function
 MulBackward0, ...); Ember's CPU is the only device, as in PyTorch's CPU build.
 """
 import enum
-import gzip
-import json
-import uuid
 from time import perf_counter_ns
 from warnings import warn
 
@@ -146,6 +143,7 @@ class profile:
                                       ("memory", self.profile_memory)) if on}
 
     def default_trace_id(self):
+        import uuid
         return f"{uuid.uuid4().int:032X}"
 
     def create_trace_id(self):
@@ -263,6 +261,8 @@ class profile:
         """Write the events as a Chrome trace JSON ({"traceEvents": [...]},
         complete events with ts and dur in µs) for chrome://tracing or
         Perfetto; gzip-compressed when `path` ends in .gz."""
+        import gzip
+        import json
         self._ensure_function_events()
         trace = _chrome_trace(self._function_events, self.trace_id, metadata)
         text = json.dumps(trace)

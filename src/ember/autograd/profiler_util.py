@@ -7,7 +7,6 @@ the children's), averages them by name (`key_averages`) and prints them as
 PyTorch's table (`_profiler_table.py`). Times are in microseconds.
 """
 import itertools
-import json
 import os
 from collections import defaultdict
 from enum import Enum
@@ -340,6 +339,7 @@ class EventList(list):
 
     def export_chrome_trace(self, path):
         """Write the events as a Chrome trace (chrome://tracing, Perfetto)."""
+        import json
         with open(path, "w") as f:
             json.dump(_chrome_trace(self), f)
 

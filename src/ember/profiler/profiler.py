@@ -3,7 +3,6 @@ active, repeat), records only its active steps, each inside a
 "ProfilerStep#<n>" range, and hands each finished cycle to `on_trace_ready`.
 The recording itself is ember.autograd.profiler.profile's."""
 import os
-import socket
 import time
 from enum import Enum
 from functools import partial
@@ -227,6 +226,7 @@ def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False,
     """An on_trace_ready handler writing each cycle's Chrome trace to
     `dir_name`/<worker_name>.<ns>.pt.trace.json[.gz] (worker: host_pid)."""
     def handler_fn(prof):
+        import socket
         nonlocal worker_name
         if not os.path.isdir(dir_name):
             try:
