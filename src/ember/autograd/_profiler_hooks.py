@@ -3,9 +3,9 @@ profiler records, and taken off when the last one stops.
 
 Nothing here costs anything when no profiler runs: the functions users call
 (`ember.mul`, `Tensor.__mul__`, `Tensor.relu`, `F.linear`, `ember.linalg.inv`,
-...) are the ops themselves. `install` replaces each by a wrapper that times
-the call into the shared event list, and `restore` puts every original back
-(identical objects). The engine asks `active` once per backward and then
+...) are the ops themselves. When a profiler starts, `_install` replaces each
+by a wrapper that times the call into the shared event list; when the last
+one stops, `_restore` puts every original back (the identical objects). The engine asks `active` once per backward and then
 times each node it runs (`timed_nodes`).
 
 A raw event is a list [name, start_ns, end_ns, info]: info is None or a dict

@@ -229,18 +229,30 @@ class FunctionEventAvg(FormattedTimesMixin):
     def add(self, other):
         if self.key is None:
             # the first event gives the group its description
-            for name in ("key", "node_id", "is_async", "is_remote", "cpu_parent",
-                         "cpu_children", "overload_name", "input_shapes", "stack", "scope",
-                         "device_type", "is_legacy", "use_device", "is_user_annotation"):
-                setattr(self, name, getattr(other, name))
+            self.key = other.key
+            self.node_id = other.node_id
+            self.is_async = other.is_async
+            self.is_remote = other.is_remote
+            self.cpu_parent = other.cpu_parent
+            self.cpu_children = other.cpu_children
+            self.overload_name = other.overload_name
+            self.input_shapes = other.input_shapes
+            self.stack = other.stack
+            self.scope = other.scope
+            self.device_type = other.device_type
+            self.is_legacy = other.is_legacy
+            self.use_device = other.use_device
+            self.is_user_annotation = other.is_user_annotation
         if not isinstance(other, (FunctionEvent, FunctionEventAvg)):
             raise AssertionError("Expected other to be a FunctionEvent or FunctionEventAvg")
         if other.key != self.key:
             raise AssertionError(f"Expected keys to match, but got {other.key} vs {self.key}")
-        for name in ("cpu_time_total", "device_time_total", "self_cpu_time_total",
-                     "self_device_time_total", "cpu_memory_usage", "device_memory_usage",
-                     "self_cpu_memory_usage", "self_device_memory_usage", "count"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.cpu_time_total += other.cpu_time_total
+        self.self_cpu_time_total += other.self_cpu_time_total
+        self.cpu_memory_usage += other.cpu_memory_usage
+        self.self_cpu_memory_usage += other.self_cpu_memory_usage
+        # (no device time or memory on a CPU-only build: they stay 0)
+        self.count += other.count
         if self.flops is None:
             self.flops = other.flops
         elif other.flops is not None:
