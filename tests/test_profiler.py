@@ -5,6 +5,7 @@ import gzip
 import json
 import os
 import re
+import sys
 import time
 import warnings
 
@@ -253,26 +254,58 @@ def test_profile_memory_counts_what_ops_allocate():
     assert _format_memory(-3 * 1024 ** 2) == "-3.00 MB"
 
 
-def test_with_stack_and_export_stacks(tmp_path):
-    def work():
-        return ember.ones(3) * 2
+def test_with_stack_records_python_calls_as_pytorch(tmp_path):
+    """with_stack: Python functions (outside the library) and builtins become
+    events, modules "nn.Module: Net_0"; ops nest under the function calling
+    them. Ops carry no stack of their own (PyTorch 2's), so export_stacks
+    writes nothing."""
+    torch = _torch()
 
-    with profile(with_stack=True) as prof:
-        work()
-    mul = next(e for e in prof.function_events if e.name == "aten::mul")
-    assert mul.stack[0].startswith(__file__) and mul.stack[0].endswith(": work")
-    table = prof.key_averages(group_by_stack_n=2).table()
-    assert "Source Location" in table.splitlines()[1]
-    path = tmp_path / "stacks.txt"
-    prof.export_stacks(str(path))
-    lines = path.read_text().splitlines()
-    assert any(line.split(" ")[0].endswith("work") for line in lines)
+    def tree(T):
+        x = T.ones(3)
+
+        def work():
+            return x * 2
+
+        class Net(T.nn.Module):
+            def forward(self, a):
+                return work() + a
+
+        net = Net()
+        with T.autograd.profiler.profile(with_stack=True) as prof:
+            net(x)
+            len([1])
+        shown = {"aten::mul", "aten::add", "nn.Module: Net_0", "<built-in function len>"}
+        python = r"test_profiler\.py\(\d+\): (tree|work|forward)"
+        mine = [e for e in prof.function_events
+                if e.name in shown or re.fullmatch(python, e.name)]
+
+        def parent(e):
+            p = e.cpu_parent
+            while p is not None and p not in mine:
+                p = p.cpu_parent
+            return p and p.name
+        prof.export_stacks(str(tmp_path / f"{T.__name__}.txt"))
+        assert all(e.stack == [] for e in prof.function_events)
+        return [(e.name, parent(e)) for e in mine]
+
+    ours = tree(ember)
+    assert ours == tree(torch)
+    parents = dict(ours)
+    assert parents["aten::mul"].endswith(": work") and parents["aten::add"].endswith(": forward")
+    assert parents["nn.Module: Net_0"].endswith(": tree")
+    assert parents["<built-in function len>"].endswith(": tree")
+    assert (tmp_path / "ember.txt").read_text() == (tmp_path / "torch.txt").read_text() == ""
     with profile() as plain:
-        work()
+        ember.ones(2) * 2
     with pytest.raises(AssertionError, match="export_stacks\\(\\) requires with_stack=True"):
-        plain.export_stacks(str(path))
+        plain.export_stacks(str(tmp_path / "s.txt"))
     with pytest.raises(ValueError, match="metric should be one of"):
-        prof.export_stacks(str(path), "wall")
+        prof_metric = profile(with_stack=True)
+        with prof_metric:
+            pass
+        prof_metric.export_stacks(str(tmp_path / "s.txt"), "wall")
+    assert sys.getprofile() is None
 
 
 def test_with_flops():

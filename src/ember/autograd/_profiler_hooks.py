@@ -5,17 +5,17 @@ Nothing here costs anything when no profiler runs: the functions users call
 (`ember.mul`, `Tensor.__mul__`, `Tensor.relu`, `F.linear`, `ember.linalg.inv`,
 ...) are the ops themselves. When a profiler starts, `_install` replaces each
 by a wrapper that times the call into the shared event list; when the last
-one stops, `_restore` puts every original back (the identical objects). The engine asks `active` once per backward and then
-times each node it runs (`timed_nodes`).
+one stops, `_restore` puts every original back (the identical objects).
+The engine asks `active` once per backward and then times each node it runs
+(`timed_nodes`).
 
 A raw event is a list [name, start_ns, end_ns, info]: info is None or a dict
-("shapes", "stack", "flops", "memory", "scope", "user"), filled only when a
-profiler asked for it (record_shapes, with_stack, with_flops, profile_memory).
+("shapes", "flops", "memory", "scope", "user", "python"), filled only when a
+profiler asked for it (record_shapes, with_flops, profile_memory; with_stack
+adds the Python calls as events of their own: _profiler_python.py).
 """
-import os
-import sys
 import types
-from functools import lru_cache, partial
+from functools import partial
 from time import perf_counter_ns
 
 from .._backend import np
@@ -27,6 +27,7 @@ _events = []            # the raw events of every running profiler, in start ord
 _sessions = []          # the options of each running profiler
 _installed = []         # (owner, attribute, original), to put back
 _options = frozenset()  # what the installed wrappers record
+_tracer = None          # with_stack: the Python-call tracer (_profiler_python.py)
 
 _EVALUATE = "autograd::engine::evaluate_function: "
 _BACKWARD_SCOPE = 1     # PyTorch's at::RecordScope::BACKWARD_FUNCTION
@@ -69,13 +70,14 @@ def start(options):
     """A profiler starts recording with `options` (a set of "shapes",
     "stack", "flops", "memory"); returns where its events begin."""
     global active
+    begin = len(_events)
     _sessions.append(frozenset(options))
     wanted = frozenset().union(*_sessions)
     if not _installed or not wanted <= _options:
         _restore()
         _install(wanted)
     active = True
-    return len(_events)
+    return begin
 
 
 def stop(begin):
@@ -114,7 +116,7 @@ def close_range(ev):
 # --- the wrappers -----------------------------------------------------------
 
 def _install(options):
-    global _options
+    global _options, _tracer
     _options = options
     for owner, attr, name in _targets():
         original = owner.__dict__[attr]
@@ -123,10 +125,17 @@ def _install(options):
             setattr(owner, attr, staticmethod(_timed(original.__func__, name, options)))
         else:
             setattr(owner, attr, _timed(original, name, options))
+    if "stack" in options:
+        from ._profiler_python import Tracer
+        _tracer = Tracer(_events)
+        _tracer.start()
 
 
 def _restore():
-    global _options
+    global _options, _tracer
+    if _tracer is not None:
+        _tracer.stop()
+        _tracer = None
     while _installed:
         owner, attr, original = _installed.pop()
         setattr(owner, attr, original)
@@ -277,7 +286,7 @@ def _setitem_name(args):
     return "aten::copy_" if isinstance(args[2], Tensor) else "aten::fill_"
 
 
-# --- what record_shapes, with_stack, with_flops and profile_memory add ------
+# --- what record_shapes, with_flops and profile_memory add -----------------
 
 def _shape(a):
     from .._tensor import Tensor
@@ -288,30 +297,7 @@ def _details(options, name, args, kwargs):
     info = {}
     if "shapes" in options:
         info["shapes"] = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
-    if "stack" in options:
-        info["stack"] = _stack()
     return info
-
-
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-@lru_cache(maxsize=None)
-def _in_ember(path):
-    return os.path.abspath(path).startswith(_PACKAGE)
-
-
-def _stack():
-    """The caller's Python frames outside Ember, innermost first, as
-    PyTorch writes them: "path(line): function"."""
-    frames = []
-    f = sys._getframe(2)
-    while f is not None:
-        path = f.f_code.co_filename
-        if not _in_ember(path):
-            frames.append(f"{path}({f.f_lineno}): {f.f_code.co_name}")
-        f = f.f_back
-    return frames
 
 
 def _nbytes(out):

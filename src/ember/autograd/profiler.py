@@ -69,7 +69,7 @@ class profile:
     """Record the CPU time of every op, backward node and record_function
     block run inside the context. `record_shapes`: the input shapes of each
     op; `profile_memory`: the bytes each op's results allocated; `with_stack`:
-    the Python frames that called it; `with_flops`: FLOPs of matrix products,
+    the Python functions run (outside Ember), as events; `with_flops`: FLOPs of matrix products,
     convolutions, mul and add. Results: `key_averages()`, `table()`,
     `function_events`, `export_chrome_trace(path)`."""
 
@@ -166,8 +166,8 @@ class profile:
 
     def _start_trace(self):
         self.entered = True
-        self._begin = _hooks.start(self._options())
         self.profiling_start_time_ns = perf_counter_ns()
+        self._begin = _hooks.start(self._options())
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         if not self.enabled:
@@ -226,12 +226,14 @@ class profile:
                 warn("Profiler post-processing timed out; returning partial results.")
                 break
             info = info or {}
+            if info.get("python") and not self.with_stack:
+                continue            # (another profiler's with_stack)
             events.append(FunctionEvent(
                 id=i, name="ProfilerStep*" if name.startswith("ProfilerStep#") else name,
                 trace_name=name, thread=1, start_us=(start - base) / 1000.0,
                 end_us=(end - base) / 1000.0,
                 input_shapes=info.get("shapes", []) if self.record_shapes else [],
-                stack=info.get("stack", []) if self.with_stack else [],
+                stack=[], is_python_function=info.get("python", False),
                 scope=info.get("scope", 0), use_device=self.use_device,
                 cpu_memory_usage=info.get("memory", 0) if self.profile_memory else 0,
                 flops=(info.get("flops") or 0) if self.with_flops else 0,

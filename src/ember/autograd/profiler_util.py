@@ -108,7 +108,8 @@ class FunctionEvent(FormattedTimesMixin):
                  device_memory_usage=0, is_async=False, is_remote=False, sequence_nr=-1,
                  node_id=-1, device_type=DeviceType.CPU, device_index=0,
                  device_resource_id=None, is_legacy=False, flops=None, trace_name=None,
-                 concrete_inputs=None, kwinputs=None, is_user_annotation=False):
+                 concrete_inputs=None, kwinputs=None, is_user_annotation=False,
+                 is_python_function=False):
         self.id = id
         self.node_id = node_id
         self.name = name
@@ -138,6 +139,7 @@ class FunctionEvent(FormattedTimesMixin):
         self.is_legacy = is_legacy
         self.flops = flops
         self.is_user_annotation = is_user_annotation
+        self.is_python_function = is_python_function
         self.self_cpu_percent = -1
         self.total_cpu_percent = -1
         self.total_device_percent = -1
@@ -426,7 +428,9 @@ def _chrome_trace(events, trace_id="", metadata=None):
         if evt.sequence_nr >= 0:
             args["Sequence number"] = evt.sequence_nr
         trace.append({"ph": "X",
-                      "cat": "user_annotation" if evt.is_user_annotation else "cpu_op",
+                      "cat": ("user_annotation" if evt.is_user_annotation else
+                              "python_function" if getattr(evt, "is_python_function", False)
+                              else "cpu_op"),
                       "name": evt.trace_name or evt.name, "pid": pid, "tid": evt.thread,
                       "ts": evt.time_range.start, "dur": evt.time_range.elapsed_us(),
                       "args": args})
