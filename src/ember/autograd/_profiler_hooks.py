@@ -167,7 +167,10 @@ def _timed(fn, name, options):
             if "memory" in options:
                 info["memory"] = _nbytes(out)
             if "flops" in options:
-                info["flops"] = _flops(op_name, args, out)
+                try:
+                    info["flops"] = _flops(op_name, args, out)
+                except (IndexError, AttributeError):    # (operands given by keyword)
+                    info["flops"] = None
             return out
     op.__name__ = getattr(fn, "__name__", "op")
     op.__qualname__ = getattr(fn, "__qualname__", op.__name__)
