@@ -28,6 +28,7 @@ from ._torch_alias import use_as_torch  # noqa: E402
 from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defaults, compile)
 from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
+from . import profiler  # noqa: E402
 
 __version__ = "0.1.0"
 

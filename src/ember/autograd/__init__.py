@@ -8,11 +8,12 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional
 from . import forward_ad
+from . import profiler, profiler_util
 from .variable import Variable
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "graph",
-           "functional", "forward_ad", "Variable"]
+           "functional", "forward_ad", "Variable", "profiler"]
 
 
 def _as_tuple(x):

@@ -24,6 +24,7 @@ import sys
 
 from .._backend import np
 
+from . import _profiler_hooks as _profiling
 from . import graph as _graph
 from .._backend import restore, silence
 from .grad_mode import _state
@@ -106,6 +107,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                      retain_graph, create_graph, inputs):
     ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
     pop, push = ready.pop, ready.append
+    node_gradients, accumulate = _node_gradients, _accumulate
+    if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
+        node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
@@ -126,12 +130,12 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 _retain(inputs[targets[node][0]], grad, create_graph)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
-                _accumulate(node.variable, grad, create_graph)
+                accumulate(node.variable, grad, create_graph)
                 if node.variable._post_acc_hooks:
                     _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
-        grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
+        grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
         if not retain_graph and node._saved:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.

@@ -1,0 +1,377 @@
+"""The profiler's instruments: timing wrappers put over the public ops while a
+profiler records, and taken off when the last one stops.
+
+Nothing here costs anything when no profiler runs: the functions users call
+(`ember.mul`, `Tensor.__mul__`, `Tensor.relu`, `F.linear`, `ember.linalg.inv`,
+...) are the ops themselves. When a profiler starts, `_install` replaces each
+by a wrapper that times the call into the shared event list; when the last
+one stops, `_restore` puts every original back (the identical objects).
+The engine asks `active` once per backward and then times each node it runs
+(`timed_nodes`).
+
+A raw event is a list [name, start_ns, end_ns, info]: info is None or a dict
+("shapes", "flops", "memory", "scope", "user", "python"), filled only when a
+profiler asked for it (record_shapes, with_flops, profile_memory; with_stack
+adds the Python calls as events of their own: _profiler_python.py).
+"""
+import types
+from functools import partial
+from time import perf_counter_ns
+
+from .._backend import np
+
+__all__ = []
+
+active = False          # a profiler is recording (read by the engine)
+_events = []            # the raw events of every running profiler, in start order
+_sessions = []          # the options of each running profiler
+_installed = []         # (owner, attribute, original), to put back
+_options = frozenset()  # what the installed wrappers record
+_tracer = None          # with_stack: the Python-call tracer (_profiler_python.py)
+
+_EVALUATE = "autograd::engine::evaluate_function: "
+_BACKWARD_SCOPE = 1     # PyTorch's at::RecordScope::BACKWARD_FUNCTION
+
+# Python's operators, by the ATen op PyTorch's profiler shows for them.
+_DUNDERS = {
+    "__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "rsub",
+    "__mul__": "mul", "__rmul__": "mul", "__truediv__": "div", "__floordiv__": "floor_divide",
+    "__mod__": "remainder", "__pow__": "pow", "__rpow__": "pow", "__matmul__": "matmul",
+    "__rmatmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__invert__": "bitwise_not",
+    "__and__": "bitwise_and", "__rand__": "bitwise_and", "__or__": "bitwise_or",
+    "__ror__": "bitwise_or", "__xor__": "bitwise_xor", "__rxor__": "bitwise_xor",
+    "__lshift__": "__lshift__", "__rshift__": "__rshift__",
+    "__eq__": "eq", "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt",
+    "__ge__": "ge", "__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_",
+    "__itruediv__": "div_", "__ipow__": "pow_", "__ifloordiv__": "floor_divide_",
+    "__imod__": "remainder_", "__iand__": "bitwise_and_", "__ior__": "bitwise_or_",
+    "__ixor__": "bitwise_xor_",
+}
+# Tensor methods outside the registry that PyTorch records, by its name.
+_METHODS = {
+    "to": "to", "float": "to", "double": "to", "half": "to", "bfloat16": "to", "int": "to",
+    "long": "to", "short": "to", "char": "to", "byte": "to", "bool": "to",
+    "type_as": "type_as", "view_as": "view_as", "reshape_as": "reshape_as",
+    "sum_to_size": "sum_to_size", "new_zeros": "new_zeros", "new_ones": "new_ones",
+    "new_full": "new_full", "new_empty": "new_empty", "new_tensor": "new_tensor",
+    "copy_": "copy_", "where": "where", "nonzero": "nonzero", "unfold": "unfold",
+    "as_strided": "as_strided", "as_strided_": "as_strided_", "bernoulli": "bernoulli",
+    "bernoulli_": "bernoulli_", "exponential_": "exponential_", "normal_": "normal_",
+    "random_": "random_", "uniform_": "uniform_", "fill_diagonal_": "fill_diagonal_",
+    "item": "item",
+}
+# nn.functional functions that PyTorch records under their ATen op's name.
+_FUNCTIONAL = {"cross_entropy": "cross_entropy_loss", "nll_loss": "nll_loss_nd"}
+# (torch.tensor and friends record no op of their own name)
+_NOT_OPS = {"tensor", "as_tensor", "from_numpy", "asarray"}
+
+
+def start(options):
+    """A profiler starts recording with `options` (a set of "shapes",
+    "stack", "flops", "memory"); returns where its events begin."""
+    global active
+    begin = len(_events)
+    _sessions.append(frozenset(options))
+    wanted = frozenset().union(*_sessions)
+    if not _installed or not wanted <= _options:
+        _restore()
+        _install(wanted)
+    active = True
+    return begin
+
+
+def stop(begin):
+    """The profiler that started at `begin` stops: its raw events (ranges
+    still open are closed now); the wrappers come off with the last one."""
+    global active
+    now = perf_counter_ns()
+    events = _events[begin:]
+    for ev in events:
+        if ev[2] == 0:
+            ev[2] = now
+    if _sessions:
+        _sessions.pop()
+    if not _sessions:
+        _restore()
+        _events.clear()
+        active = False
+    return events
+
+
+def open_range(name, user=True):
+    """A record_function block starts (a no-op when nothing records)."""
+    if not active:
+        return None
+    ev = [name, 0, 0, {"user": user}]
+    _events.append(ev)
+    ev[1] = perf_counter_ns()
+    return ev
+
+
+def close_range(ev):
+    if ev is not None and ev[2] == 0:
+        ev[2] = perf_counter_ns()
+
+
+# --- the wrappers -----------------------------------------------------------
+
+def _install(options):
+    global _options, _tracer
+    _options = options
+    for owner, attr, name in _targets():
+        original = owner.__dict__[attr]
+        _installed.append((owner, attr, original))
+        if isinstance(original, staticmethod):
+            setattr(owner, attr, staticmethod(_timed(original.__func__, name, options)))
+        else:
+            setattr(owner, attr, _timed(original, name, options))
+    if "stack" in options:
+        from ._profiler_python import Tracer
+        _tracer = Tracer(_events)
+        _tracer.start()
+
+
+def _restore():
+    global _options, _tracer
+    if _tracer is not None:
+        _tracer.stop()
+        _tracer = None
+    while _installed:
+        owner, attr, original = _installed.pop()
+        setattr(owner, attr, original)
+    _options = frozenset()
+
+
+def _timed(fn, name, options):
+    append = _events.append
+    fixed = not callable(name)      # (else the name depends on the arguments: x[i])
+    if not options:
+        def op(*args, **kwargs):
+            ev = [name if fixed else name(args), perf_counter_ns(), 0, None]
+            append(ev)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                ev[2] = perf_counter_ns()
+    else:
+        def op(*args, **kwargs):
+            op_name = name if fixed else name(args)
+            info = _details(options, op_name, args, kwargs)
+            ev = [op_name, 0, 0, info]
+            append(ev)
+            ev[1] = perf_counter_ns()
+            try:
+                out = fn(*args, **kwargs)
+            finally:
+                ev[2] = perf_counter_ns()
+            if "memory" in options:
+                info["memory"] = _nbytes(out)
+            if "flops" in options:
+                try:
+                    info["flops"] = _flops(op_name, args, out)
+                except (IndexError, AttributeError):    # (operands given by keyword)
+                    info["flops"] = None
+            return out
+    op.__name__ = getattr(fn, "__name__", "op")
+    op.__qualname__ = getattr(fn, "__qualname__", op.__name__)
+    op.__doc__ = fn.__doc__
+    op.__wrapped__ = fn
+    if getattr(fn, "hooked", False):
+        op.hooked = True    # (Optimizer._patch_step_function hooks a class's step once)
+    return op
+
+
+def _targets():
+    """(owner, attribute, event name) of every op a user can call."""
+    import ember
+    from ember import _creation, _sampling
+    from ember import nn, linalg, special
+    from ember.nn import functional as F
+    from ember.ops._registry import REGISTRY
+    op_names = set(ember.ops.__all__)
+    for info in REGISTRY.values():
+        for n in (info.name,) + info.aliases:
+            op_names.update((n, n + "_"))
+    targets = []
+    creation = set(_creation.__all__) | set(_sampling.__all__)
+    for attr in sorted((op_names | creation) - _NOT_OPS):
+        if _is_function(vars(ember).get(attr)):
+            targets.append((ember, attr, "aten::" + attr))
+    for module, prefix in ((linalg, "linalg_"), (special, "special_")):
+        for attr in module.__all__:
+            if _is_function(vars(module).get(attr)):
+                targets.append((module, attr, "aten::" + prefix + attr))
+    functional = {}
+    for attr in F.__all__:
+        if _is_function(vars(F).get(attr)):
+            functional[id(vars(F)[attr])] = name = "aten::" + _FUNCTIONAL.get(attr, attr)
+            targets.append((F, attr, name))
+    targets += _module_functions(nn.Module, functional)
+    targets += _optimizer_methods()
+    for attr, value in list(vars(ember.Tensor).items()):
+        if not isinstance(value, types.FunctionType):
+            continue
+        if attr in _DUNDERS:
+            targets.append((ember.Tensor, attr, "aten::" + _DUNDERS[attr]))
+        elif attr in _METHODS or (attr in op_names and not attr.startswith("_")):
+            targets.append((ember.Tensor, attr, "aten::" + _METHODS.get(attr, attr)))
+    targets.append((ember.Tensor, "__getitem__", _getitem_name))
+    targets.append((ember.Tensor, "__setitem__", _setitem_name))
+    return targets
+
+
+def _subclasses(base):
+    found, classes = [], [base]
+    while classes:
+        cls = classes.pop()
+        if cls not in found:
+            found.append(cls)
+            classes.extend(cls.__subclasses__())
+    return found
+
+
+def _optimizer_methods():
+    """Optimizer.step and zero_grad, named as PyTorch's optimizers name
+    their ranges ("Optimizer.step#SGD.step")."""
+    from ..optim import Optimizer
+    found = []
+    for cls in _subclasses(Optimizer):
+        for method in ("step", "zero_grad"):
+            if isinstance(vars(cls).get(method), types.FunctionType):
+                found.append((cls, method, partial(_optimizer_range, method)))
+    return found
+
+
+def _optimizer_range(method, args):
+    name = type(args[0]).__name__
+    return f"Optimizer.{method}#{name}.{method}"
+
+
+def _module_functions(base, functional):
+    """Modules that hold their functional as a class attribute
+    (`_function = staticmethod(F.relu)`): those attributes too."""
+    found = []
+    for cls in _subclasses(base):
+        for attr, value in vars(cls).items():
+            if isinstance(value, staticmethod) and id(value.__func__) in functional:
+                found.append((cls, attr, functional[id(value.__func__)]))
+    return found
+
+
+def _is_function(value):
+    return callable(value) and not isinstance(value, type)
+
+
+def _key_kinds(key):
+    from .._tensor import Tensor
+    parts = key if isinstance(key, tuple) else (key,)
+    if any(isinstance(k, (Tensor, list, np.ndarray)) for k in parts):
+        return "index"
+    for k in parts:
+        if isinstance(k, (bool, np.bool_)) or k is None:
+            return "unsqueeze"
+        if isinstance(k, (int, np.integer)):
+            return "select"
+        if isinstance(k, slice) and k != slice(None):
+            return "slice"
+    return "alias"
+
+
+def _getitem_name(args):
+    """x[0] is PyTorch's aten::select, x[1:] aten::slice, x[idx] aten::index."""
+    return "aten::" + _key_kinds(args[1])
+
+
+def _setitem_name(args):
+    if _key_kinds(args[1]) == "index":
+        return "aten::index_put_"
+    from .._tensor import Tensor
+    return "aten::copy_" if isinstance(args[2], Tensor) else "aten::fill_"
+
+
+# --- what record_shapes, with_flops and profile_memory add -----------------
+
+def _shape(a):
+    from .._tensor import Tensor
+    return list(a._data.shape) if isinstance(a, Tensor) else []
+
+
+def _details(options, name, args, kwargs):
+    info = {}
+    if "shapes" in options:
+        info["shapes"] = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
+    return info
+
+
+def _nbytes(out):
+    """Bytes the op's result(s) allocated (a view allocates none)."""
+    from .._tensor import Tensor
+    if isinstance(out, Tensor):
+        data = out._data
+        return int(data.nbytes) if isinstance(data, np.ndarray) and data.base is None else 0
+    if isinstance(out, np.ndarray):
+        return int(out.nbytes) if out.base is None else 0
+    if isinstance(out, (tuple, list)):
+        return sum(_nbytes(o) for o in out)
+    return 0
+
+
+def _flops(name, args, out):
+    """PyTorch's FLOP formulas: matrix products and convolutions 2*M*N*K,
+    elementwise mul and add one per output element; None for other ops."""
+    from .._tensor import Tensor
+    if not isinstance(out, Tensor):
+        return None
+    n_out = int(out._data.size)
+    op = name[6:]
+    if op in ("mm", "matmul", "bmm", "linear"):
+        k = args[1]._data.shape[-1] if op == "linear" else args[0]._data.shape[-1]
+        return 2 * n_out * int(k)
+    if op in ("addmm", "baddbmm"):
+        return 2 * n_out * int(args[1]._data.shape[-1])
+    if op.startswith("conv") and "transpose" not in op:
+        w = args[1]._data.shape
+        return 2 * n_out * int(np.prod(w[1:]))
+    if op in ("mul", "add", "mul_", "add_"):
+        return n_out
+    return None
+
+
+# --- the engine's nodes ------------------------------------------------------
+
+def timed_nodes(node_gradients, accumulate):
+    """The engine's two steps for a node, timed as PyTorch names them: an
+    "evaluate_function" range holding the node's own (its formulas, or the
+    accumulation into a leaf's .grad). With record_shapes the shape of the
+    arriving gradient; with profile_memory the bytes of those the node makes."""
+    append = _events.append
+    shapes, memory = "shapes" in _options, "memory" in _options
+
+    def timed(name, step, args):
+        info = {"scope": _BACKWARD_SCOPE}
+        if shapes:
+            grad = args[1]
+            info["shapes"] = [list(g.shape) for g in (grad if isinstance(grad, list) else [grad])
+                              if g is not None]
+        outer = [_EVALUATE + name, perf_counter_ns(), 0, info]
+        inner = [name, 0, 0, info]
+        append(outer)
+        append(inner)
+        inner[1] = perf_counter_ns()
+        try:
+            out = step(*args)
+        finally:
+            inner[2] = perf_counter_ns()
+            outer[2] = perf_counter_ns()
+        if memory:
+            info["memory"] = _nbytes(out)
+        return out
+
+    def gradients(node, *rest):
+        return timed(node.name(), node_gradients, (node,) + rest)
+
+    def accumulated(variable, grad, create_graph):
+        return timed("ember::autograd::AccumulateGrad", accumulate,
+                     (variable, grad, create_graph))
+
+    return gradients, accumulated
