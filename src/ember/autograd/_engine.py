@@ -106,6 +106,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                      retain_graph, create_graph, inputs):
     ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
     pop, push = ready.pop, ready.append
+    anomaly = _graph._anomaly
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
@@ -131,7 +132,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
-        grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
+        if anomaly:
+            grads = _anomaly_gradients(node, grad, nexts, needed, xp, create_graph)
+        else:
+            grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
         if not retain_graph and node._saved:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
@@ -189,6 +193,60 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
                 grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
                               for g in res)
     return grads
+
+
+def _anomaly_gradients(node, grad, nexts, needed, xp, create_graph):
+    """_node_gradients under anomaly mode: a gradient with NaN raises, and any
+    error of the node's backward is preceded by a warning with the forward
+    traceback of the node (and of the nodes whose backward recorded it)."""
+    prev = _graph._parent
+    if create_graph:
+        _graph._parent = node
+    try:
+        grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
+        if _graph._check_nan:
+            for i, g in enumerate(grads):
+                if g is not None and _has_nan(g._data if create_graph else g):
+                    raise RuntimeError(
+                        f"Function '{node.name()}' returned nan values in its {i}th output.")
+    except Exception:
+        _anomaly_warn(node)
+        raise
+    finally:
+        _graph._parent = prev
+    return grads
+
+
+def _has_nan(a):
+    return a.dtype.kind in "fc" and bool(np.isnan(a).any())
+
+
+def _anomaly_warn(node):
+    """PyTorch's warnings: the failing node's forward traceback, then its parents'."""
+    import warnings
+    meta = node.__dict__.get("_metadata", {})
+    stack = meta.get("traceback_")
+    name = node.name()
+    if stack is None:
+        warnings.warn(f"Error detected in {name}. No forward pass information available. "
+                      "Enable detect anomaly during forward pass for more information.",
+                      UserWarning, stacklevel=2)
+        return
+    warnings.warn(f"Error detected in {name}. Traceback of forward call that caused the "
+                  "error:\n" + "".join(stack), UserWarning, stacklevel=2)
+    parent = meta.get("parent_")
+    while parent is not None:
+        pmeta = parent.__dict__.get("_metadata", {})
+        pstack = pmeta.get("traceback_")
+        if pstack is None:
+            warnings.warn(f"Error detected in {parent.name()}. No forward pass information "
+                          "available. Enable detect anomaly during forward pass for more "
+                          "information.", UserWarning, stacklevel=2)
+        else:
+            warnings.warn(f"\n\nPrevious calculation was induced by {parent.name()}. Traceback "
+                          "of forward call that induced the previous calculation:\n"
+                          + "".join(pstack), UserWarning, stacklevel=2)
+        parent = pmeta.get("parent_")
 
 
 def _input_shaped(g, edge, xp, create_graph):

@@ -1,0 +1,60 @@
+"""Anomaly detection: `detect_anomaly`, `set_detect_anomaly`, as PyTorch's.
+
+While it is on, every node remembers the forward traceback where it was made
+(graph.py, `Node.__init__`), and the engine checks each node's gradients for
+NaN and, when a node's backward fails, warns with that traceback before
+re-raising (_engine.py). The switch is process-wide, as PyTorch's.
+"""
+import warnings
+
+from . import graph as _graph
+
+__all__ = ["detect_anomaly", "set_detect_anomaly"]
+
+
+def is_anomaly_enabled():
+    return _graph._anomaly
+
+
+def is_anomaly_check_nan_enabled():
+    return _graph._check_nan
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
+    _graph._anomaly = bool(enabled)
+    _graph._check_nan = bool(check_nan)
+    _graph._refresh_extras()
+
+
+class detect_anomaly:
+    """Context manager that turns anomaly detection on inside the block
+    (with NaN checks unless `check_nan=False`)."""
+
+    def __init__(self, check_nan=True):
+        self.prev = is_anomaly_enabled()
+        self.check_nan = check_nan
+        self.prev_check_nan = is_anomaly_check_nan_enabled()
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", stacklevel=2)
+
+    def __enter__(self):
+        set_anomaly_enabled(True, self.check_nan)
+
+    def __exit__(self, *args):
+        set_anomaly_enabled(self.prev, self.prev_check_nan)
+
+
+class set_detect_anomaly:
+    """Set anomaly detection on or off, at once (a plain call) or for a block
+    (a context manager, restoring the previous setting on exit)."""
+
+    def __init__(self, mode, check_nan=True):
+        self.prev = is_anomaly_enabled()
+        self.prev_check_nan = is_anomaly_check_nan_enabled()
+        set_anomaly_enabled(mode, check_nan)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *args):
+        set_anomaly_enabled(self.prev, self.prev_check_nan)
