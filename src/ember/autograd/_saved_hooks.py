@@ -172,19 +172,78 @@ def pack_node(node, saved, result):
     node._saved = tuple(out)
 
 
+def saved_names(cls):
+    """The names of a registry node's saved slots, in order ("result": its output)."""
+    names, sources = getattr(cls, "_input_names", None), getattr(cls, "_sources", None)
+    if sources is None:
+        return ()
+    return tuple("result" if src is _graph.RESULT else names[src] for src in sources)
+
+
 def saved_attribute(node, name):
     """`grad_fn._saved_<name>`: the input (or `result`) the node saved under
-    that name, None if it saved none there (its formulas did not need it)."""
-    cls = type(node)
-    key = name[len("_saved_"):]
-    names, sources = getattr(cls, "_input_names", None), getattr(cls, "_sources", None)
-    if sources is None or key not in [
-            "result" if src is _graph.RESULT else names[src] for src in sources]:
-        raise AttributeError(f"'{cls.__name__}' object has no attribute '{name}'")
-    k = ["result" if src is _graph.RESULT else names[src] for src in sources].index(key)
+    that name, None if it saved none there (its formulas did not need it);
+    `grad_fn._raw_saved_<name>`: that slot as a SavedTensor."""
+    raw = name.startswith("_raw_saved_")
+    key = name[len("_raw_saved_" if raw else "_saved_"):]
+    slots = saved_names(type(node))
+    if key not in slots:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+    k = slots.index(key)
+    if raw:
+        return SavedTensor(node, k)
     saved = node._saved
     if saved is None:
         raise RuntimeError(_graph.FREED_MESSAGE)
-    if k >= len(saved):
+    if k >= len(saved) or saved[k] is None:
         return None
     return node._unpack_slot(k, saved[k])
+
+
+class SavedTensor:
+    """One saved slot of a node (`grad_fn._raw_saved_<name>`), on which hooks
+    can be set after the fact."""
+    __slots__ = ("_node", "_k")
+
+    def __init__(self, node, k):
+        self._node, self._k = node, k
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        """Pack the saved value now with `pack_hook`; `unpack_hook` restores it."""
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments: expected "
+                            "two callables")
+        node, k = self._node, self._k
+        saved = node._saved
+        if saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved variables after "
+                "calling backward.")
+        s = saved[k] if k < len(saved) else None
+        if s.__class__ is _Packed:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time.")
+        if s is None:
+            return
+        from .._tensor import Tensor
+        output = s is _graph.RESULT
+        t = Tensor._from_node(node._result, node) if output else s
+        packed = pack((pack_hook, unpack_hook), t, output)
+        if output:
+            node._result = None
+        node._saved = saved[:k] + (packed,) + saved[k + 1:]
+
+    def unpack(self):
+        saved = self._node._saved
+        if saved is None:
+            raise RuntimeError(_graph.FREED_MESSAGE)
+        s = saved[self._k] if self._k < len(saved) else None
+        return None if s is None else self._node._unpack_slot(self._k, s)
+
+
+for _cls in (saved_tensors_hooks, save_on_cpu, SavedTensor):
+    _cls.__module__ = "ember.autograd.graph"
