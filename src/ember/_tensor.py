@@ -19,6 +19,33 @@ __all__ = ["Tensor"]
 
 _new = object.__new__
 
+# Inference tensors (made inside inference_mode) have no version counter:
+# their `_vc` is this one object, shared with their views. Reading it (a node
+# saving the tensor) raises PyTorch's error, outside inference mode.
+INFERENCE_SAVED_MESSAGE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
+    "of `torch.inference_mode()`.")
+
+
+class _InferenceVersion:
+    __slots__ = ()
+
+    def __getitem__(self, i):
+        if _state.inference:
+            return 0
+        raise RuntimeError(INFERENCE_SAVED_MESSAGE)
+
+    def __setitem__(self, i, value):
+        pass    # changed in place inside inference mode: nothing tracks it
+
+
+INFERENCE_VC = _InferenceVersion()
+# inference_mode(True) blocks open, in all threads (grad_mode.py keeps it):
+# while none is, making a tensor pays this one check.
+_inference_blocks = 0
+
 
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])`."""
@@ -89,6 +116,8 @@ class Tensor:
         t._data = data
         t._requires_grad = requires_grad
         t._grad_fn = None
+        if _inference_blocks and _state.inference:
+            t._vc = INFERENCE_VC
         return t
 
     @staticmethod
@@ -186,7 +215,12 @@ class Tensor:
     @property
     def _version(self):
         vc = self._vc
+        if vc is INFERENCE_VC:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if vc is None else vc[0]
+
+    def is_inference(self):
+        return self._vc is INFERENCE_VC
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
@@ -218,6 +252,9 @@ class Tensor:
         if flag and not D.can_require_grad(self._data.dtype):
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients")
+        if flag and self._vc is INFERENCE_VC and not _state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -366,7 +403,10 @@ class Tensor:
     def data(self):
         # The same memory with a version counter of its own: unlike detach(),
         # an in-place change through `.data` is hidden from autograd, as in PyTorch.
-        return Tensor._wrap(self._data)
+        t = Tensor._wrap(self._data)
+        if self._vc is INFERENCE_VC:
+            t._vc = INFERENCE_VC
+        return t
 
     @data.setter
     def data(self, value):

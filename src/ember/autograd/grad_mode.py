@@ -117,7 +117,10 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad (Ember has no separate inference tensors)."""
+    """No recording, and every tensor made inside is an inference tensor
+    (`is_inference()`), which autograd may not save and which may not be
+    changed in place outside inference mode. `inference_mode(False)` leaves
+    inference mode, with grad mode on (as PyTorch's)."""
 
     def __init__(self, mode=True):
         self.mode = mode
@@ -131,11 +134,16 @@ class inference_mode(_DecoratorContextManager):
         return cls()(mode)
 
     def __enter__(self):
+        from .. import _tensor
         self.prev, self.prev_inference = _state.enabled, _state.inference
         if self.mode:
-            _state.enabled, _state.inference = False, True
+            _tensor._inference_blocks += 1
+        _state.enabled, _state.inference = not self.mode, bool(self.mode)
 
     def __exit__(self, *exc):
+        from .. import _tensor
+        if self.mode:
+            _tensor._inference_blocks -= 1
         _state.enabled, _state.inference = self.prev, self.prev_inference
 
     def clone(self):
