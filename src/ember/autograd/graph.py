@@ -237,13 +237,13 @@ def _inplace_message(t, node, cur, expected, nr=0):
 
 # The package's own frames end a forward traceback: PyTorch's ops are C++ and
 # leave none, so the stack stops at the user's call.
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
 
 
 def _forward_stack():
     frames = traceback.extract_stack()
     n = len(frames)
-    while n and frames[n - 1].filename.startswith(_PACKAGE_DIR):
+    while n and os.path.realpath(frames[n - 1].filename).startswith(_PACKAGE_DIR):
         n -= 1
     return traceback.format_list(frames[:n])
 
