@@ -1,0 +1,187 @@
+"""Inference tensors against PyTorch: which tensors inference_mode makes
+inference tensors, the grad modes inside, and PyTorch's errors when they are
+saved for backward, changed in place or made to require grad outside it."""
+import threading
+
+import numpy as np
+import pytest
+
+import ember
+
+from compare_torch import _torch, check, check_error
+
+
+def flags(T):
+    a = T.ones(3)
+    with T.inference_mode():
+        x = T.ones(3)
+        made = {
+            "factory": x, "op": a * 2, "tensor": T.tensor([1.0, 2.0]), "view_of_inf": x[0:2],
+            "view_of_normal": a[0:2], "reshape_of_normal": a.view(3), "detach_normal": a.detach(),
+            "randn": T.randn(2), "reduction": a.sum(), "zeros_like": T.zeros_like(a),
+        }
+        inside = {k: v.is_inference() for k, v in made.items()}
+        modes = (T.is_grad_enabled(), T.is_inference_mode_enabled())
+        with T.inference_mode(False):
+            nested = (T.ones(2).is_inference(), T.is_grad_enabled(),
+                      T.is_inference_mode_enabled())
+    outside = {
+        "clone": x.clone().is_inference(), "view": x[1:].is_inference(),
+        "detach": x.detach().is_inference(), "data": x.data.is_inference(),
+        "op": (x * 2).is_inference(), "normal": a.is_inference(),
+    }
+    return inside, modes, nested, outside, T.is_inference_mode_enabled()
+
+
+def test_which_tensors_are_inference():
+    e, t = flags(ember), flags(_torch())
+    assert e == t
+    assert e[0]["factory"] and e[0]["op"] and not e[0]["view_of_normal"]
+
+
+def test_grad_modes():
+    torch = _torch()
+    for T in (ember, torch):
+        with T.no_grad():
+            with T.inference_mode(False):
+                assert T.is_grad_enabled()      # PyTorch's inference_mode(False) turns it on
+            assert not T.is_grad_enabled()
+        with T.enable_grad():
+            with T.inference_mode():
+                assert not T.is_grad_enabled() and T.is_inference_mode_enabled()
+            assert T.is_grad_enabled() and not T.is_inference_mode_enabled()
+        assert T.inference_mode()(lambda: T.ones(1).is_inference())()
+        assert not T.inference_mode(False)(lambda: T.ones(1).is_inference())()
+
+        @T.inference_mode
+        def bare():
+            return T.ones(1)
+        assert bare().is_inference()
+
+
+def _saved(T, w, op):
+    with T.inference_mode():
+        x = T.tensor([1.0, 2.0, 3.0])
+    return op(T, x, w)
+
+
+@pytest.mark.parametrize("op", [
+    lambda T, x, w: x * w, lambda T, x, w: w * x, lambda T, x, w: w.exp() * x,
+    lambda T, x, w: T.dot(x, w), lambda T, x, w: T.mm(x.view(1, 3), w.view(3, 1)),
+])
+def test_saved_for_backward_raises(op):
+    err = check_error(lambda T: (T.ones(3, requires_grad=True),),
+                      lambda T, w: _saved(T, w, op))
+    assert str(err).startswith("Inference tensors cannot be saved for backward.")
+
+
+def test_saved_inside_nested_inference_false_raises():
+    def fn(T):
+        w = T.ones(3, requires_grad=True)
+        with T.inference_mode():
+            x = T.ones(3)
+            with T.inference_mode(False):
+                return x * w
+    check(fn)
+
+
+def test_ops_that_save_nothing_work():
+    def fn(T):
+        w = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        with T.inference_mode():
+            x = T.tensor([4.0, 5.0, 6.0])
+        y = (x + w) - x
+        (y * y).sum().backward()
+        return y, w.grad
+    check(fn)
+    # A clone is a normal tensor, usable anywhere.
+    def cloned(T):
+        w = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        with T.inference_mode():
+            x = T.tensor([4.0, 5.0, 6.0])
+        (x.clone() * w).sum().backward()
+        return w.grad
+    check(cloned)
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: x.add_(1), lambda x: x.__setitem__(0, 5.0), lambda x: x.mul_(2),
+    lambda x: x.copy_(x * 0), lambda x: x[0:2].fill_(3.0), lambda x: x.clamp_(0, 1),
+])
+def test_inplace_outside_raises_and_changes_nothing(op):
+    def fn(T):
+        with T.inference_mode():
+            x = T.tensor([1.0, 2.0, 3.0])
+        op(x)
+    err = check(fn)
+    assert str(err).startswith("Inplace update to inference tensor outside InferenceMode is "
+                               "not allowed.")
+    with ember.inference_mode():
+        x = ember.tensor([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError):
+        op(x)
+    np.testing.assert_array_equal(x.numpy(), [1.0, 2.0, 3.0])
+    # Under no_grad too: only inference mode allows it.
+    with ember.no_grad(), pytest.raises(RuntimeError, match="Inplace update to inference"):
+        op(x)
+
+
+def test_inplace_inside_inference_mode():
+    def fn(T):
+        a = T.ones(3)
+        with T.inference_mode():
+            x = T.ones(3)
+            x.add_(1)
+            x[0] = 7.0
+            a.mul_(3)       # a normal tensor: its version still counts
+            av = a._version
+        return x, a, av
+    check(fn)
+
+
+def test_requires_grad_and_version():
+    for op in (lambda x: x.requires_grad_(), lambda x: setattr(x, "requires_grad", True),
+               lambda x: x._version):
+        check(lambda T: op(_inference(T)))
+    check(lambda T: _inference(T).requires_grad_(False).requires_grad)
+
+    def inside(T):
+        with T.inference_mode():
+            return T.ones(2).requires_grad_().requires_grad
+    check(inside)
+
+
+def _inference(T):
+    with T.inference_mode():
+        return T.ones(2)
+
+
+def test_values_in_inference_mode_match():
+    def fn(T):
+        T.manual_seed(0)
+        m = T.nn.Linear(4, 3)
+        x = T.randn(5, 4)
+        with T.inference_mode():
+            y = T.relu(m(x)).softmax(-1)
+        return y, y.is_inference(), y.requires_grad
+    check(fn)
+
+
+def test_inference_mode_is_per_thread():
+    seen = {}
+    entered, done = threading.Event(), threading.Event()
+
+    def other():
+        entered.wait()
+        seen["other"] = (ember.ones(2).is_inference(), ember.is_inference_mode_enabled())
+        done.set()
+
+    th = threading.Thread(target=other)
+    th.start()
+    with ember.inference_mode():
+        entered.set()
+        done.wait()
+        seen["main"] = ember.ones(2).is_inference()
+    th.join()
+    assert seen == {"other": (False, False), "main": True}
+    assert not ember.ones(1).is_inference()
