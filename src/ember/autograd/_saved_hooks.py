@@ -57,15 +57,20 @@ class save_on_cpu(saved_tensors_hooks):
     nothing, but the hooks run as PyTorch's do)."""
 
     def __init__(self, pin_memory=False, device_type="cuda"):
+        import ember
         from .. import _creation
+        device_module = getattr(ember, device_type, ember.cuda)
 
         def pack_to_cpu(tensor):
             if not pin_memory:
                 return (tensor.device, tensor.cpu())
-            # No accelerator here, so nothing is pinnable: a plain CPU copy,
-            # as PyTorch makes when its device module is unavailable.
-            packed = _creation.empty(tensor.size(), dtype=tensor.dtype, layout=tensor.layout)
-            packed.copy_(tensor)
+            # Pinned only where the device module says it is available: the CPU
+            # always is, and then empty() refuses pinned memory, as PyTorch's.
+            is_pinnable = ((device_type == "cpu" or device_module.is_available())
+                           and not tensor.is_sparse)
+            packed = _creation.empty(tensor.size(), dtype=tensor.dtype, layout=tensor.layout,
+                                     pin_memory=is_pinnable)
+            packed.copy_(tensor, non_blocking=is_pinnable)
             return (tensor.device, packed)
 
         def unpack_from_cpu(packed):
@@ -228,7 +233,8 @@ class SavedTensor:
                 "Calling register_hooks on a saved tensor whose hooks have already been set. "
                 "Hint: only one pair of hooks is allowed at a time.")
         if s is None:
-            return
+            raise RuntimeError("Calling register_hooks on a saved tensor with value None is "
+                               "forbidden")
         from .._tensor import Tensor
         output = s is _graph.RESULT
         t = Tensor._from_node(node._result, node) if output else s
