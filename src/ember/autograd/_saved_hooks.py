@@ -107,10 +107,12 @@ class _Packed:
     needs to take the original's place: its grad_fn and output number, or
     (`output`) that it is an output of the node holding it, and for a leaf
     that requires grad, its accumulator."""
-    __slots__ = ("value", "unpack_hook", "grad_fn", "nr", "requires_grad", "acc", "output")
+    __slots__ = ("value", "unpack_hook", "grad_fn", "nr", "requires_grad", "acc", "output",
+                 "shape")
 
     def __init__(self, value, unpack_hook, t, output):
         self.value, self.unpack_hook, self.output = value, unpack_hook, output
+        self.shape = t._data.shape      # (what to_dot draws of it)
         self.nr = t._output_nr
         self.grad_fn = None if output else t._grad_fn
         self.requires_grad = t._requires_grad
