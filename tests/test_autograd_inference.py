@@ -185,3 +185,24 @@ def test_inference_mode_is_per_thread():
     th.join()
     assert seen == {"other": (False, False), "main": True}
     assert not ember.ones(1).is_inference()
+
+
+def _made_inside(T):
+    a = T.ones(3, 2)
+    with T.inference_mode():
+        made = {
+            "Tensor()": T.Tensor([1.0, 2.0]), "from_numpy": T.from_numpy(np.ones(2)),
+            "as_tensor": T.as_tensor([1.0, 2.0]), "arange": T.arange(3),
+            "to": a.to(T.float64), "T": a.T, "mask": a[a > 0], "cat": T.cat([a, a]),
+            "empty": T.empty(2), "linear": T.nn.functional.linear(a, T.ones(4, 2)),
+            "split": a.split(1)[0], "unbind": a.unbind(0)[0], "max": a.max(0).values,
+            "expand": a[0].expand(4, 2), "param": T.nn.Parameter(T.ones(2)),
+            "param_of_normal": T.nn.Parameter(a), "reshape": a.reshape(-1),
+            "flatten": a.flatten(), "sort": a.sort(0)[0], "squeeze": a.squeeze(),
+            "data_of_normal": a.data, "float": a.float(), "double": a.double(),
+        }
+    return {k: v.is_inference() for k, v in made.items()}
+
+
+def test_every_way_of_making_a_tensor():
+    assert _made_inside(ember) == _made_inside(_torch())

@@ -106,6 +106,8 @@ class Tensor:
         self._data = _legacy_tensor_data(args, kwargs)
         self._requires_grad = False
         self._grad_fn = None
+        if _inference_blocks and _state.inference:
+            self._vc = INFERENCE_VC
 
     @staticmethod
     def _wrap(data, requires_grad=False):
@@ -406,6 +408,8 @@ class Tensor:
         t = Tensor._wrap(self._data)
         if self._vc is INFERENCE_VC:
             t._vc = INFERENCE_VC
+        elif t._vc is INFERENCE_VC:
+            del t._vc       # (made in inference mode, of a normal tensor: normal)
         return t
 
     @data.setter
