@@ -206,3 +206,24 @@ def _made_inside(T):
 
 def test_every_way_of_making_a_tensor():
     assert _made_inside(ember) == _made_inside(_torch())
+
+
+def test_custom_function_cannot_save_an_inference_tensor():
+    def fn(T):
+        class Scale(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, w, x):
+                ctx.save_for_backward(x)
+                return w * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                x, = ctx.saved_tensors
+                return g * x, None
+        with T.inference_mode():
+            x = T.ones(3)
+        w = T.ones(3, requires_grad=True)
+        Scale.apply(w, x).sum().backward()
+        return w.grad
+    err = check(fn)
+    assert str(err).startswith("Inference tensors cannot be saved for backward.")

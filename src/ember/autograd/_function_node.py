@@ -84,7 +84,9 @@ def _pack(ctx, outputs):
         if nr is not None and t._grad_fn is ctx:
             packed.append(_SavedOutput(t, nr))
         else:
-            packed.append((t, t._version))
+            # (read as a node reads it: an inference tensor refuses to be saved)
+            vc = t._vc
+            packed.append((t, 0 if vc is None else vc[0]))
     ctx._packed = packed
     ctx._to_save = ()
 
