@@ -227,3 +227,8 @@ def test_custom_function_cannot_save_an_inference_tensor():
         return w.grad
     err = check(fn)
     assert str(err).startswith("Inference tensors cannot be saved for backward.")
+
+
+def test_namespace_function():
+    check(lambda T: (T.is_inference(_inference(T)), T.is_inference(T.ones(1))))
+    check(lambda T: T.is_inference(1))

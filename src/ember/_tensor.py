@@ -568,6 +568,14 @@ class Tensor:
 Tensor.__module__ = Size.__module__ = "ember"
 
 
+def is_inference(input):
+    """ember.is_inference: whether `input` was made in inference mode."""
+    if not isinstance(input, Tensor):
+        raise TypeError("is_inference(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    return input._vc is INFERENCE_VC
+
+
 def _rebuild(data, requires_grad):
     return Tensor._wrap(data, requires_grad)
 
