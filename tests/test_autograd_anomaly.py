@@ -240,3 +240,23 @@ def test_off_by_default_no_metadata_cost():
     y = x * 2
     assert "_metadata" not in y.grad_fn.__dict__
     assert importlib.import_module("ember.autograd.graph")._extras is False
+
+
+@pytest.mark.parametrize("where", ["tensor_hook", "node_hook", "leaf_hook"])
+def test_errors_in_hooks_warn_too(where):
+    def fn(T):
+        def bad(*args):
+            raise ValueError("hook")
+        x = T.ones(2, requires_grad=True)
+        with T.autograd.set_detect_anomaly(True):
+            if where == "leaf_hook":
+                x.register_hook(bad)
+            y = x.exp()
+            if where == "tensor_hook":
+                y.register_hook(bad)
+            elif where == "node_hook":
+                y.grad_fn.register_hook(bad)
+            y.sum().backward()
+    (ee, ew), (te, tw) = both(fn)
+    assert type(ee) is type(te) is ValueError
+    same_warnings(ew, tw)

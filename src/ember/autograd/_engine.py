@@ -70,6 +70,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
+    except Exception as exc:
+        if _graph._anomaly:
+            _anomaly_warn(_failed_node(exc))
+        raise
     finally:
         restore(token)
         _state.enabled = prev_mode
@@ -196,25 +200,34 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
 
 
 def _anomaly_gradients(node, grad, nexts, needed, xp, create_graph):
-    """_node_gradients under anomaly mode: a gradient with NaN raises, and any
-    error of the node's backward is preceded by a warning with the forward
-    traceback of the node (and of the nodes whose backward recorded it)."""
+    """_node_gradients under anomaly mode: a gradient with NaN raises (and
+    run_backward then warns with the node's forward traceback); nodes that
+    the formulas record (create_graph) remember this one as their parent."""
     prev = _graph._parent
     if create_graph:
         _graph._parent = node
     try:
         grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
-        if _graph._check_nan:
-            for i, g in enumerate(grads):
-                if g is not None and _has_nan(g._data if create_graph else g):
-                    raise RuntimeError(
-                        f"Function '{node.name()}' returned nan values in its {i}th output.")
-    except Exception:
-        _anomaly_warn(node)
-        raise
     finally:
         _graph._parent = prev
+    if _graph._check_nan:
+        for i, g in enumerate(grads):
+            if g is not None and _has_nan(g._data if create_graph else g):
+                raise RuntimeError(
+                    f"Function '{node.name()}' returned nan values in its {i}th output.")
     return grads
+
+
+def _failed_node(exc):
+    """The node _run_ready_nodes was running when `exc` was raised (read
+    from the traceback: the loop pays nothing to keep it)."""
+    tb, node = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code is _run_ready_nodes.__code__:
+            node = tb.tb_frame.f_locals.get("node")
+            break
+        tb = tb.tb_next
+    return node
 
 
 def _has_nan(a):
@@ -224,16 +237,18 @@ def _has_nan(a):
 def _anomaly_warn(node):
     """PyTorch's warnings: the failing node's forward traceback, then its parents'."""
     import warnings
+    if node is None:
+        return
     meta = node.__dict__.get("_metadata", {})
     stack = meta.get("traceback_")
     name = node.name()
     if stack is None:
         warnings.warn(f"Error detected in {name}. No forward pass information available. "
                       "Enable detect anomaly during forward pass for more information.",
-                      UserWarning, stacklevel=2)
+                      UserWarning, stacklevel=3)
         return
     warnings.warn(f"Error detected in {name}. Traceback of forward call that caused the "
-                  "error:\n" + "".join(stack), UserWarning, stacklevel=2)
+                  "error:\n" + "".join(stack), UserWarning, stacklevel=3)
     parent = meta.get("parent_")
     while parent is not None:
         pmeta = parent.__dict__.get("_metadata", {})
@@ -241,11 +256,11 @@ def _anomaly_warn(node):
         if pstack is None:
             warnings.warn(f"Error detected in {parent.name()}. No forward pass information "
                           "available. Enable detect anomaly during forward pass for more "
-                          "information.", UserWarning, stacklevel=2)
+                          "information.", UserWarning, stacklevel=3)
         else:
             warnings.warn(f"\n\nPrevious calculation was induced by {parent.name()}. Traceback "
                           "of forward call that induced the previous calculation:\n"
-                          + "".join(pstack), UserWarning, stacklevel=2)
+                          + "".join(pstack), UserWarning, stacklevel=3)
         parent = pmeta.get("parent_")
 
 

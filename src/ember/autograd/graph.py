@@ -250,7 +250,7 @@ def _forward_stack():
 
 def _node_extras(node, saved, result):
     """What Node.__init__ does while `_extras` is set."""
-    if _anomaly and node.__class__ is not AccumulateGrad:
+    if _anomaly:
         meta = node.metadata
         meta["traceback_"] = _forward_stack()
         if _parent is not None:
