@@ -21,7 +21,7 @@ from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inferen
                                  is_grad_enabled, is_inference_mode_enabled)
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,
                                     set_anomaly_enabled)
-from ._tensor import is_inference
+from ._inference import is_inference
 from . import _extras
 from ._extras import *  # noqa: F401,F403
 from . import autograd, nn, optim, utils, linalg, special, return_types

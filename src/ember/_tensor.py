@@ -14,34 +14,12 @@ from ._backend import np
 from . import _dtype as D
 from ._meta import MetaArray as _MetaArray
 from .autograd.grad_mode import _state
+from ._inference import INFERENCE_VC
 
 __all__ = ["Tensor"]
 
 _new = object.__new__
 
-# Inference tensors (made inside inference_mode) have no version counter:
-# their `_vc` is this one object, shared with their views. Reading it (a node
-# saving the tensor) raises PyTorch's error, outside inference mode.
-INFERENCE_SAVED_MESSAGE = (
-    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
-    "inference mode in computation tracked by autograd. To work around this, you can make a "
-    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead "
-    "of `torch.inference_mode()`.")
-
-
-class _InferenceVersion:
-    __slots__ = ()
-
-    def __getitem__(self, i):
-        if _state.inference:
-            return 0
-        raise RuntimeError(INFERENCE_SAVED_MESSAGE)
-
-    def __setitem__(self, i, value):
-        pass    # changed in place inside inference mode: nothing tracks it
-
-
-INFERENCE_VC = _InferenceVersion()
 # inference_mode(True) blocks open, in all threads (grad_mode.py keeps it):
 # while none is, making a tensor pays this one check.
 _inference_blocks = 0
@@ -566,14 +544,6 @@ class Tensor:
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
-
-
-def is_inference(input):
-    """ember.is_inference: whether `input` was made in inference mode."""
-    if not isinstance(input, Tensor):
-        raise TypeError("is_inference(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    return input._vc is INFERENCE_VC
 
 
 def _rebuild(data, requires_grad):

@@ -24,7 +24,7 @@ import sys
 
 from .._backend import np
 
-from . import graph as _graph
+from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
 from .grad_mode import _state
 from .graph import AccumulateGrad, _NodePreHook
@@ -72,7 +72,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
                          retain_graph, create_graph, inputs)
     except Exception as exc:
         if _graph._anomaly:
-            _anomaly_warn(_failed_node(exc))
+            _anomaly_mode.warn_failed(exc, _run_ready_nodes.__code__)
         raise
     finally:
         restore(token)
@@ -212,56 +212,10 @@ def _anomaly_gradients(node, grad, nexts, needed, xp, create_graph):
         _graph._parent = prev
     if _graph._check_nan:
         for i, g in enumerate(grads):
-            if g is not None and _has_nan(g._data if create_graph else g):
+            if g is not None and _anomaly_mode.has_nan(g._data if create_graph else g):
                 raise RuntimeError(
                     f"Function '{node.name()}' returned nan values in its {i}th output.")
     return grads
-
-
-def _failed_node(exc):
-    """The node _run_ready_nodes was running when `exc` was raised (read
-    from the traceback: the loop pays nothing to keep it)."""
-    tb, node = exc.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code is _run_ready_nodes.__code__:
-            node = tb.tb_frame.f_locals.get("node")
-            break
-        tb = tb.tb_next
-    return node
-
-
-def _has_nan(a):
-    return a.dtype.kind in "fc" and bool(np.isnan(a).any())
-
-
-def _anomaly_warn(node):
-    """PyTorch's warnings: the failing node's forward traceback, then its parents'."""
-    import warnings
-    if node is None:
-        return
-    meta = node.__dict__.get("_metadata", {})
-    stack = meta.get("traceback_")
-    name = node.name()
-    if stack is None:
-        warnings.warn(f"Error detected in {name}. No forward pass information available. "
-                      "Enable detect anomaly during forward pass for more information.",
-                      UserWarning, stacklevel=3)
-        return
-    warnings.warn(f"Error detected in {name}. Traceback of forward call that caused the "
-                  "error:\n" + "".join(stack), UserWarning, stacklevel=3)
-    parent = meta.get("parent_")
-    while parent is not None:
-        pmeta = parent.__dict__.get("_metadata", {})
-        pstack = pmeta.get("traceback_")
-        if pstack is None:
-            warnings.warn(f"Error detected in {parent.name()}. No forward pass information "
-                          "available. Enable detect anomaly during forward pass for more "
-                          "information.", UserWarning, stacklevel=3)
-        else:
-            warnings.warn(f"\n\nPrevious calculation was induced by {parent.name()}. Traceback "
-                          "of forward call that induced the previous calculation:\n"
-                          + "".join(pstack), UserWarning, stacklevel=3)
-        parent = pmeta.get("parent_")
 
 
 def _input_shaped(g, edge, xp, create_graph):

@@ -7,6 +7,8 @@ re-raising (_engine.py). The switch is process-wide, as PyTorch's.
 """
 import warnings
 
+from .._backend import np
+
 from . import graph as _graph
 
 __all__ = ["detect_anomaly", "set_detect_anomaly"]
@@ -58,3 +60,50 @@ class set_detect_anomaly:
 
     def __exit__(self, *args):
         set_anomaly_enabled(self.prev, self.prev_check_nan)
+
+
+# -- what the engine does under anomaly mode -------------------------------------
+_NO_FORWARD_INFO = ("No forward pass information available. Enable detect anomaly during "
+                    "forward pass for more information.")
+
+
+def has_nan(a):
+    return a.dtype.kind in "fc" and bool(np.isnan(a).any())
+
+
+def warn_failed(exc, loop_code):
+    """Backward failed with `exc`: warn as PyTorch does about the node that
+    was running. That node is read from the traceback (the frame of the
+    engine's loop, `loop_code`), so the loop pays nothing to keep it."""
+    tb, node = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code is loop_code:
+            node = tb.tb_frame.f_locals.get("node")
+            break
+        tb = tb.tb_next
+    if node is not None:
+        _print_stack(node)
+
+
+def _print_stack(node):
+    """The node's forward traceback, then those of the nodes whose backward
+    recorded it (create_graph), one warning each, as PyTorch's."""
+    meta = node.__dict__.get("_metadata", {})
+    stack = meta.get("traceback_")
+    if stack is None:
+        warnings.warn(f"Error detected in {node.name()}. {_NO_FORWARD_INFO}", stacklevel=4)
+        return
+    warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused "
+                  "the error:\n" + "".join(stack), stacklevel=4)
+    parent = meta.get("parent_")
+    while parent is not None:
+        meta = parent.__dict__.get("_metadata", {})
+        stack = meta.get("traceback_")
+        if stack is None:
+            warnings.warn(f"Error detected in {parent.name()}. {_NO_FORWARD_INFO}",
+                          stacklevel=4)
+        else:
+            warnings.warn(f"\n\nPrevious calculation was induced by {parent.name()}. Traceback "
+                          "of forward call that induced the previous calculation:\n"
+                          + "".join(stack), stacklevel=4)
+        parent = meta.get("parent_")

@@ -8,7 +8,7 @@ PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
 from ._common import D, Node, Tensor, _state, edge, np, recorded
 from ._registry import grad_fn
-from .._tensor import INFERENCE_VC
+from .._inference import INFERENCE_VC
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
