@@ -232,3 +232,14 @@ def test_custom_function_cannot_save_an_inference_tensor():
 def test_namespace_function():
     check(lambda T: (T.is_inference(_inference(T)), T.is_inference(T.ones(1))))
     check(lambda T: T.is_inference(1))
+
+
+def test_saved_through_hooks_still_refused():
+    def fn(T):
+        graph = __import__(T.__name__ + ".autograd.graph", fromlist=["graph"])
+        w = T.ones(2, requires_grad=True)
+        x = _inference(T)[0:2]
+        with graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            return x * w
+    err = check(fn)
+    assert str(err).startswith("Inference tensors cannot be saved for backward.")

@@ -13,6 +13,7 @@ in all threads, so that Node.__init__ pays one flag check when none is open.
 """
 import contextlib
 import threading
+import weakref
 
 from . import graph as _graph
 from .grad_mode import _state as _grad_state
@@ -134,7 +135,6 @@ class _Packed:
             t = Tensor._wrap(u._data, self.requires_grad)
             t._grad_fn = self.grad_fn
             if self.acc is not None:
-                import weakref
                 t._acc = weakref.ref(self.acc)
         t._output_nr = self.nr
         return t
@@ -149,16 +149,22 @@ def current():
 def pack(hooks, t, output):
     """Run the pack hook on `t` (without recording, as PyTorch does)."""
     pack_hook, unpack_hook = hooks
-    before = t._version
+    before = _version(t)
     prev = _grad_state.enabled
     _grad_state.enabled = False
     try:
         value = pack_hook(t)
     finally:
         _grad_state.enabled = prev
-    if t._version != before:
+    if _version(t) != before:
         raise RuntimeError(PACK_INPLACE_MESSAGE)
     return _Packed(value, unpack_hook, t, output)
+
+
+def _version(t):
+    # (read as a node reads it: an inference tensor refuses to be saved)
+    vc = t._vc
+    return 0 if vc is None else vc[0]
 
 
 def pack_node(node, saved, result):
