@@ -313,3 +313,28 @@ def test_to_dot_draws_packed_values():
         y = (a.exp() * a).sum()
     src = ember.autograd.graph.to_dot(y, show_saved=True).source
     assert "(2, 3)" in src
+
+
+def test_hooks_are_per_thread():
+    import threading
+    packed = []
+    a = ember.ones(3, requires_grad=True)
+    entered, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def other():
+        entered.wait()
+        y = a.exp()
+        seen["other"] = type(y.grad_fn._saved[0]).__name__
+        done.set()
+
+    th = threading.Thread(target=other)
+    th.start()
+    with ember.autograd.graph.saved_tensors_hooks(lambda x: packed.append(1) or x, lambda x: x):
+        entered.set()
+        done.wait()
+        y = a.exp()
+    th.join()
+    assert seen == {"other": "_Result"} and packed == [1]
+    y.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), np.exp(np.ones(3)), rtol=1e-6)
