@@ -243,3 +243,30 @@ def test_saved_through_hooks_still_refused():
             return x * w
     err = check(fn)
     assert str(err).startswith("Inference tensors cannot be saved for backward.")
+
+
+def test_enable_grad_inside_inference_mode_records_nothing():
+    def fn(T):
+        w = T.ones(3, requires_grad=True)
+        states = []
+        with T.inference_mode():
+            x = T.ones(3)
+            with T.enable_grad():
+                y = x * w
+                states.append((T.is_grad_enabled(), y.requires_grad, y.grad_fn is None,
+                               y.is_inference()))
+                with T.no_grad():
+                    states.append(T.is_grad_enabled())
+                states.append(T.is_grad_enabled())
+                with T.inference_mode(False):
+                    z = w * 2
+                    states.append((T.is_grad_enabled(), z.grad_fn is not None))
+            T.set_grad_enabled(True)
+            states.append((T.is_grad_enabled(), (w * 2).grad_fn is None))
+            T.set_grad_enabled(False)
+            states.append(T.is_grad_enabled())
+        states.append((T.is_grad_enabled(), (w * 2).grad_fn is not None))
+        return states
+    e = fn(ember)
+    assert e == fn(_torch())
+    assert e[0] == (True, False, True, True)
