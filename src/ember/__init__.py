@@ -19,6 +19,9 @@ from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multi
 from ._printing import set_printoptions, get_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
+from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                                    set_anomaly_enabled)
+from ._inference import is_inference
 from . import _extras
 from ._extras import *  # noqa: F401,F403
 from . import autograd, nn, optim, utils, linalg, special, return_types

@@ -14,10 +14,15 @@ from ._backend import np
 from . import _dtype as D
 from ._meta import MetaArray as _MetaArray
 from .autograd.grad_mode import _state
+from ._inference import INFERENCE_VC
 
 __all__ = ["Tensor"]
 
 _new = object.__new__
+
+# inference_mode(True) blocks open, in all threads (grad_mode.py keeps it):
+# while none is, making a tensor pays this one check.
+_inference_blocks = 0
 
 
 class Size(tuple):
@@ -79,6 +84,8 @@ class Tensor:
         self._data = _legacy_tensor_data(args, kwargs)
         self._requires_grad = False
         self._grad_fn = None
+        if _inference_blocks and _state.inference:
+            self._vc = INFERENCE_VC
 
     @staticmethod
     def _wrap(data, requires_grad=False):
@@ -89,6 +96,8 @@ class Tensor:
         t._data = data
         t._requires_grad = requires_grad
         t._grad_fn = None
+        if _inference_blocks and _state.inference:
+            t._vc = INFERENCE_VC
         return t
 
     @staticmethod
@@ -186,7 +195,12 @@ class Tensor:
     @property
     def _version(self):
         vc = self._vc
+        if vc is INFERENCE_VC:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if vc is None else vc[0]
+
+    def is_inference(self):
+        return self._vc is INFERENCE_VC
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
@@ -218,6 +232,9 @@ class Tensor:
         if flag and not D.can_require_grad(self._data.dtype):
             raise RuntimeError(
                 "only Tensors of floating point and complex dtype can require gradients")
+        if flag and self._vc is INFERENCE_VC and not _state.inference:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside "
+                               "InferenceMode is not allowed.")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -366,7 +383,12 @@ class Tensor:
     def data(self):
         # The same memory with a version counter of its own: unlike detach(),
         # an in-place change through `.data` is hidden from autograd, as in PyTorch.
-        return Tensor._wrap(self._data)
+        t = Tensor._wrap(self._data)
+        if self._vc is INFERENCE_VC:
+            t._vc = INFERENCE_VC
+        elif t._vc is INFERENCE_VC:
+            del t._vc       # (made in inference mode, of a normal tensor: normal)
+        return t
 
     @data.setter
     def data(self, value):

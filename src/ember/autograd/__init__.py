@@ -2,6 +2,7 @@
 from .._backend import np
 
 from . import graph
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                         is_inference_mode_enabled, no_grad, set_grad_enabled)
@@ -13,7 +14,8 @@ from .variable import Variable
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgradcheck",
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "graph",
-           "functional", "forward_ad", "Variable", "profiler"]
+           "functional", "forward_ad", "Variable", "profiler", "detect_anomaly",
+           "set_detect_anomaly"]
 
 
 def _as_tuple(x):
@@ -95,19 +97,3 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         result = [Tensor._wrap(np.zeros_like(t._data)) if g is None else g
                   for g, t in zip(result, inputs)]
     return tuple(result)
-
-
-class set_detect_anomaly:
-    """Accepted for compatibility; Ember's errors already name the failing op."""
-
-    def __init__(self, mode, check_nan=True):
-        self.mode = mode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-detect_anomaly = set_detect_anomaly

@@ -25,7 +25,7 @@ import sys
 from .._backend import np
 
 from . import _profiler_hooks as _profiling
-from . import graph as _graph
+from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
 from .grad_mode import _state
 from .graph import AccumulateGrad, _NodePreHook
@@ -71,6 +71,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
+    except Exception as exc:
+        if _graph._anomaly:
+            _anomaly_mode.warn_failed(exc, _run_ready_nodes.__code__)
+        raise
     finally:
         restore(token)
         _state.enabled = prev_mode
@@ -108,6 +112,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
     ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
     pop, push = ready.pop, ready.append
     node_gradients, accumulate = _node_gradients, _accumulate
+    if _graph._anomaly:     # each node's errors and NaNs are reported (anomaly_mode.py)
+        node_gradients = _anomaly_gradients
     if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
         node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
     while ready:
@@ -192,6 +198,25 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
             if res is not None:     # as torch's Node.register_hook: a replacement
                 grads = tuple(g if g is None or create_graph else _as_tensor(g)._data
                               for g in res)
+    return grads
+
+
+def _anomaly_gradients(node, grad, nexts, needed, xp, create_graph):
+    """_node_gradients under anomaly mode: a gradient with NaN raises (and
+    run_backward then warns with the node's forward traceback); nodes that
+    the formulas record (create_graph) remember this one as their parent."""
+    prev = _graph._parent
+    if create_graph:
+        _graph._parent = node
+    try:
+        grads = _node_gradients(node, grad, nexts, needed, xp, create_graph)
+    finally:
+        _graph._parent = prev
+    if _graph._check_nan:
+        for i, g in enumerate(grads):
+            if g is not None and _anomaly_mode.has_nan(g._data if create_graph else g):
+                raise RuntimeError(
+                    f"Function '{node.name()}' returned nan values in its {i}th output.")
     return grads
 
 

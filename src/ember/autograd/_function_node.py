@@ -7,6 +7,7 @@ input, checked here against the inputs' shapes before the engine sends any
 of them on (a wrong gradient leaves every `.grad` untouched)."""
 from .._backend import np
 
+from . import _saved_hooks, graph as _graph
 from .graph import FREED_MESSAGE, Node
 
 __all__ = []
@@ -68,17 +69,24 @@ class _SavedOutput:
 
 
 def _pack(ctx, outputs):
-    """Freeze what forward saved: each tensor with its version now."""
+    """Freeze what forward saved: each tensor with its version now, or what
+    the saved-tensor pack hook made of it (graph.saved_tensors_hooks)."""
+    hooks = _saved_hooks.current() if _graph._hooks_depth else None
     packed = []
     for t in ctx._to_save:
         if t is None:
             packed.append(None)
             continue
         nr = next((k for k, o in enumerate(outputs) if o is t), None)
+        if hooks is not None:
+            packed.append(_saved_hooks.pack(hooks, t, nr is not None and t._grad_fn is ctx))
+            continue
         if nr is not None and t._grad_fn is ctx:
             packed.append(_SavedOutput(t, nr))
         else:
-            packed.append((t, t._version))
+            # (read as a node reads it: an inference tensor refuses to be saved)
+            vc = t._vc
+            packed.append((t, 0 if vc is None else vc[0]))
     ctx._packed = packed
     ctx._to_save = ()
 
@@ -88,6 +96,8 @@ def _unpack(ctx, p):
     from .graph import _inplace_message
     if p is None:
         return None
+    if p.__class__ is _saved_hooks._Packed:
+        return p.get(ctx, True)
     if isinstance(p, _SavedOutput):
         t = Tensor._from_node(p.data, ctx)
         t._output_nr = p.nr

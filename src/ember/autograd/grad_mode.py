@@ -14,15 +14,32 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
 
 class _State(threading.local):
     # Class attributes are each new thread's starting values.
-    enabled = True
+    enabled = True      # whether ops record (what the rest of the package reads)
     inference = False
+    # Inside inference mode nothing records whatever grad mode says (as in
+    # PyTorch): enable_grad there sets only this, which is_grad_enabled reports.
+    requested = False
 
 
 _state = _State()
 
 
 def is_grad_enabled():
-    return _state.enabled
+    return _state.requested if _state.inference else _state.enabled
+
+
+def _set_grad(mode):
+    """Set grad mode; returns what _restore_grad needs."""
+    prev = (_state.enabled, _state.requested)
+    if _state.inference:
+        _state.requested = mode
+    else:
+        _state.enabled = mode
+    return prev
+
+
+def _restore_grad(prev):
+    _state.enabled, _state.requested = prev
 
 
 def is_inference_mode_enabled():
@@ -74,14 +91,13 @@ class _GradMode(_DecoratorContextManager):
     _enabled = False
 
     def __init__(self):
-        self.prev = False
+        self.prev = None
 
     def __enter__(self):
-        self.prev = _state.enabled
-        _state.enabled = self._enabled
+        self.prev = _set_grad(self._enabled)
 
     def __exit__(self, *exc):
-        _state.enabled = self.prev
+        _restore_grad(self.prev)
 
 
 class no_grad(_GradMode):
@@ -98,31 +114,32 @@ class set_grad_enabled(_DecoratorContextManager):
     """Set grad mode to `mode`; takes effect at once, like PyTorch's."""
 
     def __init__(self, mode):
-        self.prev = _state.enabled
         self.mode = bool(mode)
-        _state.enabled = self.mode
+        self.prev = _set_grad(self.mode)
 
     def __call__(self, func):
-        _state.enabled = self.prev
+        _restore_grad(self.prev)
         return super().__call__(func)
 
     def __enter__(self):
-        _state.enabled = self.mode
+        _set_grad(self.mode)
 
     def __exit__(self, *exc):
-        _state.enabled = self.prev
+        _restore_grad(self.prev)
 
     def clone(self):
         return self.__class__(self.mode)
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad (Ember has no separate inference tensors)."""
+    """No recording, and every tensor made inside is an inference tensor
+    (`is_inference()`), which autograd may not save and which may not be
+    changed in place outside inference mode. `inference_mode(False)` leaves
+    inference mode, with grad mode on (as PyTorch's)."""
 
     def __init__(self, mode=True):
         self.mode = mode
-        self.prev = False
-        self.prev_inference = False
+        self.prev = None
 
     def __new__(cls, mode=True):
         # `@inference_mode` without parentheses decorates directly, as in PyTorch.
@@ -131,12 +148,18 @@ class inference_mode(_DecoratorContextManager):
         return cls()(mode)
 
     def __enter__(self):
-        self.prev, self.prev_inference = _state.enabled, _state.inference
+        from .. import _tensor
+        self.prev = (_state.enabled, _state.inference, _state.requested)
         if self.mode:
-            _state.enabled, _state.inference = False, True
+            _tensor._inference_blocks += 1
+        _state.enabled, _state.inference = not self.mode, bool(self.mode)
+        _state.requested = False
 
     def __exit__(self, *exc):
-        _state.enabled, _state.inference = self.prev, self.prev_inference
+        from .. import _tensor
+        if self.mode:
+            _tensor._inference_blocks -= 1
+        _state.enabled, _state.inference, _state.requested = self.prev
 
     def clone(self):
         return self.__class__(self.mode)

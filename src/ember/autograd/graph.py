@@ -12,11 +12,29 @@ once against an array namespace `xp`: the engine passes NumPy and raw arrays
 for a plain backward, and Ember itself and Tensors when `create_graph=True`,
 so the same formula runs fast or records a graph for higher derivatives.
 """
+import os
+import traceback
 import weakref
 
 from . import _forward
 
-__all__ = ["Node"]
+__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+
+# Per-node work that only some modes need (anomaly mode's forward traceback,
+# saved-tensor hooks): Node.__init__ checks the one flag `_extras`, true while
+# any of them is in use (in any thread).
+_extras = False
+_anomaly = False        # anomaly_mode.py sets these two
+_check_nan = True
+_hooks_depth = 0        # saved_tensors_hooks blocks open, all threads (_saved_hooks.py)
+# The node whose formulas run (anomaly mode, create_graph): nodes recorded by
+# them remember it as their "parent_", as PyTorch's.
+_parent = None
+
+
+def _refresh_extras():
+    global _extras
+    _extras = _anomaly or _hooks_depth > 0
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -72,6 +90,8 @@ class Node:
         self._result = result
         self._shape = shape
         self._dtype = dtype
+        if _extras:
+            _node_extras(self, saved, result)
 
     def name(self):
         return self._full_name or type(self).__name__
@@ -146,8 +166,36 @@ class Node:
                     raise RuntimeError(_inplace_message(s, self, vc[0], v))
                 if not create_graph:
                     s = s._data
+            elif s.__class__ is _saved_hooks._Packed:
+                s = s.get(self, create_graph)
             out.append(s)
         return (*out, *self._ctx)
+
+    def _unpack_slot(self, k, s):
+        """One saved value, as a Tensor in the graph (`grad_fn._saved_<name>`)."""
+        if s is RESULT:
+            v = self._versions[k]
+            if v.__class__ is list and v[0] != 0:
+                raise RuntimeError(_inplace_message(None, self, v[0], 0))
+            from .._tensor import Tensor
+            return Tensor._from_node(self._result, self)
+        if s.__class__ is _saved_hooks._Packed:
+            return s.get(self, True)
+        vc = getattr(s, "_vc", None)
+        if vc is not None and vc[0] != self._versions[k]:
+            raise RuntimeError(_inplace_message(s, self, vc[0], self._versions[k]))
+        return s
+
+    def __getattr__(self, name):
+        # Only reached for names the node lacks: its saved values by name.
+        if name.startswith(("_saved_", "_raw_saved_")):
+            return _saved_hooks.saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self):
+        names = _saved_hooks.saved_names(type(self))
+        return sorted({*super().__dir__(), *(f"_saved_{n}" for n in names),
+                       *(f"_raw_saved_{n}" for n in names)})
 
     def apply(self, xp, grad, create_graph, needs):
         """Gradients for each input (None where `needs` says it is not wanted)."""
@@ -161,8 +209,7 @@ class Node:
             self._result = None
 
 
-def _inplace_message(t, node, cur, expected, nr=0):
-    """PyTorch's message; `t` None means the node's own saved output."""
+def _inplace_message_plain(t, node, cur, expected, nr=0):
     if t is None:
         from .._tensor import Size, _LEGACY_NAMES
         from .._dtype import _BY_NP
@@ -179,6 +226,42 @@ def _inplace_message(t, node, cur, expected, nr=0):
             f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
             "to find the operation that failed to compute its gradient, with "
             "ember.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _inplace_message(t, node, cur, expected, nr=0):
+    """PyTorch's message; `t` None means the node's own saved output. Under
+    anomaly mode its hint points at the traceback the engine warns with."""
+    msg = _inplace_message_plain(t, node, cur, expected, nr)
+    if _anomaly:
+        msg = msg[:msg.index(" Hint: ")] + (
+            " Hint: the backtrace further above shows the operation that failed to compute "
+            "its gradient. The variable in question was changed in there or anywhere later. "
+            "Good luck!")
+    return msg
+
+
+# The package's own frames end a forward traceback: PyTorch's ops are C++ and
+# leave none, so the stack stops at the user's call.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
+
+
+def _forward_stack():
+    frames = traceback.extract_stack()
+    n = len(frames)
+    while n and os.path.realpath(frames[n - 1].filename).startswith(_PACKAGE_DIR):
+        n -= 1
+    return traceback.format_list(frames[:n])
+
+
+def _node_extras(node, saved, result):
+    """What Node.__init__ does while `_extras` is set."""
+    if _anomaly:
+        meta = node.metadata
+        meta["traceback_"] = _forward_stack()
+        if _parent is not None:
+            meta["parent_"] = _parent
+    if _hooks_depth and saved:
+        _saved_hooks.pack_node(node, saved, result)
 
 
 class AccumulateGrad(Node):
@@ -238,3 +321,6 @@ def grad_accumulator(t):
         t._acc = weakref.ref(acc)
     return acc
 from ._dot import to_dot  # noqa: E402,F401
+from . import _saved_hooks  # noqa: E402
+from ._saved_hooks import (saved_tensors_hooks, save_on_cpu,  # noqa: E402,F401
+                           disable_saved_tensors_hooks)

@@ -9,6 +9,7 @@ PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 from ..autograd import _forward
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
+from .._inference import INFERENCE_VC
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
@@ -18,7 +19,13 @@ VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being u
 def check_inplace(t, through_view=False, view_op=None):
     """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
     (`through_view`: t[k] = v writes through a view of t, which `view_op`
-    names: "Select", "Slice"), and the outputs of ops returning several views."""
+    names: "Select", "Slice"), and the outputs of ops returning several views;
+    and an inference tensor outside inference mode."""
+    if t._vc is INFERENCE_VC and not _state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if not _state.enabled:
         return
     fn = t._grad_fn

@@ -24,7 +24,7 @@ import weakref
 
 from .._backend import np
 
-from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node, _inplace_message
+from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable",
@@ -220,7 +220,8 @@ class CheckpointFunctionBackward(Node):
     def saved_tensors(self):
         if self._saved is None:
             raise RuntimeError(FREED_MESSAGE)
-        return self._saved
+        # (each checked for in-place changes, or unpacked by saved-tensor hooks)
+        return tuple(self._unpack_slot(k, s) for k, s in enumerate(self._saved))
 
     def apply(self, xp, grad, create_graph, needs):
         from ..autograd import backward
@@ -233,10 +234,7 @@ class CheckpointFunctionBackward(Node):
         if self._saved is None:
             raise RuntimeError(FREED_MESSAGE)
         fn, args, tensor_positions, rng, out_positions = self._ctx
-        tensors = self._saved
-        for t, v in zip(tensors, self._versions):
-            if t._version != v:
-                raise RuntimeError(_inplace_message(t, t.grad_fn, t._version, v))
+        tensors = self.saved_tensors
         args = list(args)
         for pos, t in zip(tensor_positions, tensors):
             args[pos] = t

@@ -1,0 +1,263 @@
+"""Saved-tensor hooks (torch.autograd.graph.saved_tensors_hooks, save_on_cpu,
+disable_saved_tensors_hooks) and `grad_fn._saved_<name>`.
+
+Inside a `saved_tensors_hooks(pack, unpack)` block, every tensor a node saves
+(an input, or the op's own output) goes through `pack` as the node is made,
+and the node keeps what `pack` returned; when a formula needs it, `unpack`
+turns it back into a tensor, which takes the original's place in the graph
+(its grad_fn, or its leaf's accumulator). As in PyTorch, a value saved
+through hooks is not version-checked: the hooks own it.
+
+The hook stack is per thread; graph.py's `_hooks_depth` counts open blocks
+in all threads, so that Node.__init__ pays one flag check when none is open.
+"""
+import contextlib
+import threading
+import weakref
+
+from . import graph as _graph
+from .grad_mode import _state as _grad_state
+
+__all__ = ["saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+
+
+class _HookState(threading.local):
+    stack = ()          # (pack, unpack) pairs, innermost last
+    disabled = None     # the error message while disable_saved_tensors_hooks is active
+
+
+_state = _HookState()
+
+
+class saved_tensors_hooks:
+    """Context manager: tensors saved for backward inside the block are
+    packed with `pack_hook(tensor) -> anything` and unpacked with
+    `unpack_hook(packed) -> Tensor` when backward needs them. Blocks nest:
+    the innermost pair is used."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _state.disabled is not None:
+            raise RuntimeError(_state.disabled)
+        _state.stack = _state.stack + ((self.pack_hook, self.unpack_hook),)
+        _graph._hooks_depth += 1
+        _graph._refresh_extras()
+
+    def __exit__(self, *args):
+        _state.stack = _state.stack[:-1]
+        _graph._hooks_depth -= 1
+        _graph._refresh_extras()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are kept on the CPU and moved back to their device when
+    unpacked (Ember's tensors are on the CPU already: the moves change
+    nothing, but the hooks run as PyTorch's do)."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        import ember
+        from .. import _creation
+        device_module = getattr(ember, device_type, ember.cuda)
+
+        def pack_to_cpu(tensor):
+            if not pin_memory:
+                return (tensor.device, tensor.cpu())
+            # Pinned only where the device module says it is available: the CPU
+            # always is, and then empty() refuses pinned memory, as PyTorch's.
+            is_pinnable = ((device_type == "cpu" or device_module.is_available())
+                           and not tensor.is_sparse)
+            packed = _creation.empty(tensor.size(), dtype=tensor.dtype, layout=tensor.layout,
+                                     pin_memory=is_pinnable)
+            packed.copy_(tensor, non_blocking=is_pinnable)
+            return (tensor.device, packed)
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device, non_blocking=pin_memory)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
+
+
+@contextlib.contextmanager
+def disable_saved_tensors_hooks(error_message):
+    """Inside the block, registering saved-tensor hooks raises
+    RuntimeError(error_message); so does entering it while hooks are on."""
+    prev = _state.disabled
+    try:
+        _state.disabled = error_message
+        if _state.stack:
+            raise RuntimeError(error_message)
+        yield
+    finally:
+        _state.disabled = prev
+
+
+# -- packing and unpacking ------------------------------------------------------
+PACK_INPLACE_MESSAGE = (
+    "A saved tensor pack hook is modifying its input in place. Tensors provided as input "
+    "to pack hook cannot be modified by in-place operations as this can lead to unexpected "
+    "side-effects. Please open an issue if you need to perform in-place operations on the "
+    "input to a pack hook.")
+
+
+class _Packed:
+    """A saved tensor as its pack hook left it, with what the unpacked tensor
+    needs to take the original's place: its grad_fn and output number, or
+    (`output`) that it is an output of the node holding it, and for a leaf
+    that requires grad, its accumulator."""
+    __slots__ = ("value", "unpack_hook", "grad_fn", "nr", "requires_grad", "acc", "output",
+                 "shape")
+
+    def __init__(self, value, unpack_hook, t, output):
+        self.value, self.unpack_hook, self.output = value, unpack_hook, output
+        self.shape = t._data.shape      # (what to_dot draws of it)
+        self.nr = t._output_nr
+        self.grad_fn = None if output else t._grad_fn
+        self.requires_grad = t._requires_grad
+        self.acc = (_graph.grad_accumulator(t)
+                    if not output and t._requires_grad and t._grad_fn is None else None)
+
+    def get(self, node, as_tensor):
+        """The unpacked tensor (a Tensor in the graph when `as_tensor`, else its array)."""
+        from .._tensor import Tensor
+        u = self.unpack_hook(self.value)
+        if not isinstance(u, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but "
+                            f"got result of type {type(u).__name__}")
+        if not as_tensor:
+            return u._data
+        if self.output:
+            t = Tensor._from_node(u._data, node)
+        else:
+            t = Tensor._wrap(u._data, self.requires_grad)
+            t._grad_fn = self.grad_fn
+            if self.acc is not None:
+                t._acc = weakref.ref(self.acc)
+        t._output_nr = self.nr
+        return t
+
+
+def current():
+    """The innermost (pack, unpack) pair of this thread, or None."""
+    stack = _state.stack
+    return stack[-1] if stack else None
+
+
+def pack(hooks, t, output):
+    """Run the pack hook on `t` (without recording, as PyTorch does)."""
+    pack_hook, unpack_hook = hooks
+    before = _version(t)
+    prev = _grad_state.enabled
+    _grad_state.enabled = False
+    try:
+        value = pack_hook(t)
+    finally:
+        _grad_state.enabled = prev
+    if _version(t) != before:
+        raise RuntimeError(PACK_INPLACE_MESSAGE)
+    return _Packed(value, unpack_hook, t, output)
+
+
+def _version(t):
+    # (read as a node reads it: an inference tensor refuses to be saved)
+    vc = t._vc
+    return 0 if vc is None else vc[0]
+
+
+def pack_node(node, saved, result):
+    """Node.__init__ under hooks: each saved tensor (and the op's own output,
+    saved as RESULT) is replaced by what the pack hook made of it."""
+    hooks = current()
+    if hooks is None:
+        return
+    from .._tensor import Tensor
+    out = []
+    for s in saved:
+        if s is _graph.RESULT:
+            s = pack(hooks, Tensor._from_node(result, node), True)
+            node._result = None     # the hooks keep it, or chose not to
+        elif isinstance(s, Tensor):
+            s = pack(hooks, s, False)
+        out.append(s)
+    node._saved = tuple(out)
+
+
+def saved_names(cls):
+    """The names of a registry node's saved slots, in order ("result": its output)."""
+    names, sources = getattr(cls, "_input_names", None), getattr(cls, "_sources", None)
+    if sources is None:
+        return ()
+    return tuple("result" if src is _graph.RESULT else names[src] for src in sources)
+
+
+def saved_attribute(node, name):
+    """`grad_fn._saved_<name>`: the input (or `result`) the node saved under
+    that name, None if it saved none there (its formulas did not need it);
+    `grad_fn._raw_saved_<name>`: that slot as a SavedTensor."""
+    raw = name.startswith("_raw_saved_")
+    key = name[len("_raw_saved_" if raw else "_saved_"):]
+    slots = saved_names(type(node))
+    if key not in slots:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+    k = slots.index(key)
+    if raw:
+        return SavedTensor(node, k)
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(_graph.FREED_MESSAGE)
+    if k >= len(saved) or saved[k] is None:
+        return None
+    return node._unpack_slot(k, saved[k])
+
+
+class SavedTensor:
+    """One saved slot of a node (`grad_fn._raw_saved_<name>`), on which hooks
+    can be set after the fact."""
+    __slots__ = ("_node", "_k")
+
+    def __init__(self, node, k):
+        self._node, self._k = node, k
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        """Pack the saved value now with `pack_hook`; `unpack_hook` restores it."""
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments: expected "
+                            "two callables")
+        node, k = self._node, self._k
+        saved = node._saved
+        if saved is None:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved "
+                "intermediate values of the graph are freed when you call .backward() or "
+                "autograd.grad(). Specify retain_graph=True if you need to backward through "
+                "the graph a second time or if you need to access saved variables after "
+                "calling backward.")
+        s = saved[k] if k < len(saved) else None
+        if s.__class__ is _Packed:
+            raise RuntimeError(
+                "Calling register_hooks on a saved tensor whose hooks have already been set. "
+                "Hint: only one pair of hooks is allowed at a time.")
+        if s is None:
+            raise RuntimeError("Calling register_hooks on a saved tensor with value None is "
+                               "forbidden")
+        from .._tensor import Tensor
+        output = s is _graph.RESULT
+        t = Tensor._from_node(node._result, node) if output else s
+        packed = pack((pack_hook, unpack_hook), t, output)
+        if output:
+            node._result = None
+        node._saved = saved[:k] + (packed,) + saved[k + 1:]
+
+    def unpack(self):
+        saved = self._node._saved
+        if saved is None:
+            raise RuntimeError(_graph.FREED_MESSAGE)
+        s = saved[self._k] if self._k < len(saved) else None
+        return None if s is None else self._node._unpack_slot(self._k, s)
+
+
+for _cls in (saved_tensors_hooks, save_on_cpu, SavedTensor):
+    _cls.__module__ = "ember.autograd.graph"
