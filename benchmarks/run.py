@@ -1,6 +1,6 @@
 """Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t,g]
 
 (a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
     at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
@@ -208,6 +208,26 @@ def transformer_layer(T):
     return run
 
 
+def per_sample_grads(T):
+    """torch.func: vmap(grad(loss)) over 64 samples of an MLP 784-128-10,
+    as PyTorch's per-sample-gradients tutorial computes them."""
+    model = _mlp(T, (784, 128, 10), 0)
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    rng = np.random.default_rng(1)
+    x = T.from_numpy(rng.standard_normal((64, 784)).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, 10, 64))
+    func = importlib.import_module(T.__name__ + ".func")
+
+    def loss(p, xi, yi):
+        out = func.functional_call(model, p, (xi.unsqueeze(0),))
+        return T.nn.functional.cross_entropy(out, yi.unsqueeze(0))
+    per_sample = func.vmap(func.grad(loss), in_dims=(None, 0, 0))
+
+    def run():
+        per_sample(params, x, y)
+    return run
+
+
 BENCHES = {
     "a": ("lab training step (TinyModel, batch 16)", lambda T: training_step(T, (1000, 100, 10), 16), 1),
     "b": ("per-op overhead (time per op)", op_chain, 300),
@@ -226,6 +246,7 @@ BENCHES = {
     "B": ("BatchNorm2d 64x32x28x28, fwd+bwd", batchnorm2d, 1),
     "r": ("LSTM 2 layers, hidden 128, seq 50, batch 32", lstm, 1),
     "t": ("TransformerEncoderLayer 128/4 heads, 32x64", transformer_layer, 1),
+    "g": ("vmap(grad) per-sample gradients, MLP 784-128-10, 64 samples", per_sample_grads, 1),
 }
 
 
@@ -306,7 +327,7 @@ def _has_torch():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t")
+    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t,g")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:

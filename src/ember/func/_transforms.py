@@ -13,6 +13,7 @@ from .._tensor import Tensor
 from ..autograd import _forward, forward_ad as fwAD
 from ..autograd import grad as _autograd_grad
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from . import _vmap
 from ._pytree import tree_flatten, tree_unflatten
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize"]
@@ -55,12 +56,53 @@ def _replace_args(args, argnums, new):
 
 def _as_input(x):
     """The tensor a transform differentiates with respect to: connected to x's
-    own history (if any) and carrying x's tangent (if any)."""
+    own history (if any) and carrying x's tangent (if any). Inside vmap, a
+    batched one is a batch of such tensors, and an unbatched one is made one
+    (so that its gradient comes out per sample)."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+    if isinstance(x, _vmap.BatchedTensor):
+        return _vmap.wrap(_fresh(x._phys), x._level)
+    if _vmap._levels:
+        level = len(_vmap._levels) - 1
+        n = _vmap.batch_size(level)
+        return _vmap.wrap(_fresh(x.unsqueeze(0).expand((n,) + tuple(x.shape))), level)
+    return _fresh(x)
+
+
+def _fresh(x):
+    if isinstance(x, _vmap.BatchedTensor):      # (a batch of an outer vmap)
+        return _vmap.wrap(_fresh(x._phys), x._level)
     if x.requires_grad and is_grad_enabled():
         return x.view_as(x)
     return _forward.carry(x, x.detach().requires_grad_())
+
+
+def _grad(outputs, inputs, grad_outputs=None, **kwargs):
+    """autograd.grad, also of BatchedTensors (inside vmap): differentiated
+    through the batches behind them, one vmap level at a time."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = list(inputs)
+    if grad_outputs is not None:
+        grad_outputs = [grad_outputs] if isinstance(grad_outputs, Tensor) else list(grad_outputs)
+    level = max([x._level for x in (*outputs, *inputs, *(grad_outputs or ()))
+                 if isinstance(x, _vmap.BatchedTensor)], default=-1)
+    if level < 0:
+        return _autograd_grad(outputs, inputs, grad_outputs, **kwargs)
+    n = _vmap.batch_size(level)
+
+    def batch(x):
+        if _vmap.is_batched(x, level):
+            return x._phys
+        return x.unsqueeze(0).expand((n,) + tuple(x.shape))
+    if grad_outputs is None:
+        from .. import ones
+        grad_outputs = [ones((n,) + tuple(o.shape), dtype=o.dtype) for o in outputs]
+    else:
+        grad_outputs = [batch(g) for g in grad_outputs]
+    found = _grad([batch(o) for o in outputs], [batch(x) for x in inputs], grad_outputs,
+                  **kwargs)
+    return [None if g is None else _vmap.wrap(g, level) for g in found]
 
 
 def _needs_graph(leaves):
@@ -118,7 +160,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
                         "or jacrev APIs instead?")
                 flat, spec = tree_flatten(diff_in)
                 if output.requires_grad:
-                    grads = _autograd_grad(output, flat, create_graph=_needs_graph(outer),
+                    grads = _grad(output, flat, create_graph=_needs_graph(outer),
                                            allow_unused=True)
                 else:
                     grads = [None] * len(flat)
@@ -184,7 +226,7 @@ def vjp(func, *primals, has_aux=False):
                 isinstance(c, Tensor) and c.requires_grad for c in ct_leaves)
         pairs = [(o, c) for o, c in zip(out_leaves, ct_leaves) if o.requires_grad]
         if pairs:
-            grads = _autograd_grad([o for o, _ in pairs], in_leaves, [c for _, c in pairs],
+            grads = _grad([o for o, _ in pairs], in_leaves, [c for _, c in pairs],
                                    retain_graph=retain_graph, create_graph=create_graph,
                                    allow_unused=True)
         else:
@@ -269,9 +311,9 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     """f -> (x -> the Jacobian of f at x), one reverse pass per output element."""
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
-    from .. import stack, zeros
 
     def wrapper(*args, **kwargs):
+        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
         nums, diff = _slice_argnums(args, argnums)
         outer = tree_flatten(diff)[0]
         _depth[0] += 1
@@ -293,7 +335,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
                             continue
                         basis = zeros(flat.numel(), dtype=o.dtype)
                         basis[k] = 1
-                        per_row.append(_autograd_grad(flat, in_leaves, basis, retain_graph=True,
+                        per_row.append(_grad(flat, in_leaves, basis, retain_graph=True,
                                                       create_graph=graph, allow_unused=True))
                     rows.append(per_row)
 
@@ -316,9 +358,9 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
     if randomness not in ("error", "different", "same"):
         raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
                            f"'same'. Got {randomness}")
-    from .. import stack, zeros
 
     def wrapper(*args, **kwargs):
+        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
         nums, diff = _slice_argnums(args, argnums)
         in_leaves, in_spec = tree_flatten(diff)
         for x in in_leaves:

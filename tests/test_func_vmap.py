@@ -1,0 +1,149 @@
+"""torch.func.vmap against PyTorch: batching rules of element-wise ops,
+reductions, shapes, products, layers and losses; nesting; vmap of grad
+(per-sample gradients, PyTorch's tutorial) and of jacrev; in_dims,
+out_dims, chunk_size, randomness; PyTorch's errors."""
+import pytest
+
+import ember
+from compare_torch import check
+
+
+def _data(T):
+    T.manual_seed(0)
+    return (T.randn(5, 3, dtype=T.float64), T.randn(5, 3, dtype=T.float64),
+            T.randn(4, 3, dtype=T.float64), T.randn(3, dtype=T.float64))
+
+
+def _v(T, f, *a, **kw):
+    return T.func.vmap(f, **kw)(*a)
+
+
+CASES = {
+    "unary": lambda T, x, y, W, v: _v(T, lambda a: a.sin() * 2, x),
+    "binary": lambda T, x, y, W, v: _v(T, lambda a, b: a * b + 1 - a / (b.abs() + 1), x, y),
+    "broadcast_unbatched": lambda T, x, y, W, v: _v(T, lambda a, b: a * b, x, v,
+                                                    in_dims=(0, None)),
+    "rank_mismatch": lambda T, x, y, W, v: _v(T, lambda a: a + W, x),
+    "where_clamp": lambda T, x, y, W, v: _v(T, lambda a: T.where(a > 0, a, -a).clamp(0.1, 1), x),
+    "sum_all": lambda T, x, y, W, v: _v(T, lambda a: a.sum(), x),
+    "sum_keepdim": lambda T, x, y, W, v: _v(T, lambda a: a.sum(0, keepdim=True), x),
+    "max_all": lambda T, x, y, W, v: _v(T, lambda a: a[1:].max(), x),
+    "max_dim": lambda T, x, y, W, v: _v(T, lambda a: W.max(0)[0] + a.max(-1).values, x),
+    "mean_std": lambda T, x, y, W, v: _v(T, lambda a: a.mean() + a.std(), x),
+    "softmax": lambda T, x, y, W, v: _v(T, lambda a: T.softmax(a, -1).log_softmax(0), x),
+    "matvec": lambda T, x, y, W, v: _v(T, lambda a: W @ a, x),
+    "vecmat": lambda T, x, y, W, v: _v(T, lambda a: a @ W.T, x),
+    "both_batched": lambda T, x, y, W, v: _v(T, lambda a, b: T.outer(a, b) @ b, x, y),
+    "dot": lambda T, x, y, W, v: _v(T, lambda a: T.dot(a, v), x),
+    "linear": lambda T, x, y, W, v: _v(T, lambda a: T.nn.functional.linear(a, W, v[:1]), x),
+    "reshape_expand": lambda T, x, y, W, v: _v(T, lambda a: a.reshape(3, 1).expand(3, 2), x),
+    "transpose": lambda T, x, y, W, v: _v(T, lambda a: a.unsqueeze(0).t().transpose(0, 1), x),
+    "permute_flatten": lambda T, x, y, W, v: _v(
+        T, lambda a: a.view(1, 3, 1).permute(2, 0, 1).flatten(), x),
+    "squeeze": lambda T, x, y, W, v: _v(T, lambda a: a.view(1, 3, 1).squeeze(), x),
+    "stack_cat": lambda T, x, y, W, v: _v(T, lambda a: T.cat([T.stack([a, v]), a[None]]), x),
+    "getitem": lambda T, x, y, W, v: _v(T, lambda a: a[None, 1:, ...] * a[0], x),
+    "sort_fallback": lambda T, x, y, W, v: _v(T, lambda a: a.sort()[0], x),
+    "in_dims_1": lambda T, x, y, W, v: _v(T, lambda a: a.sum(), x, in_dims=1),
+    "out_dims_1": lambda T, x, y, W, v: _v(T, lambda a: a * 2, x, out_dims=1),
+    "tuple_out": lambda T, x, y, W, v: _v(T, lambda a: (a, a.sum()), x),
+    "dict_in": lambda T, x, y, W, v: _v(T, lambda d: d["a"] * d["b"], {"a": x, "b": y}),
+    "unbatched_out": lambda T, x, y, W, v: _v(T, lambda a: (a, v), x),
+    "chunked": lambda T, x, y, W, v: _v(T, lambda a: a.exp(), x, chunk_size=2),
+    "nested": lambda T, x, y, W, v: _v(T, T.func.vmap(lambda a, b: a * b), x, y),
+    "nested_out": lambda T, x, y, W, v: _v(T, T.func.vmap(lambda a: a.sum(), in_dims=0), x,
+                                             in_dims=1),
+    "grad": lambda T, x, y, W, v: _v(T, T.func.grad(lambda w, a: ((a @ w) ** 2).sum()), v, x,
+                                     in_dims=(None, 0)),
+    "grad_cross_entropy": lambda T, x, y, W, v: _v(
+        T, T.func.grad(lambda w, a: T.nn.functional.cross_entropy(
+            (w @ a).unsqueeze(0), T.tensor([1]))), W, x, in_dims=(None, 0)),
+    "jacrev": lambda T, x, y, W, v: _v(T, T.func.jacrev(lambda a: a.sin() * a.sum()), x),
+    "mse": lambda T, x, y, W, v: _v(T, lambda a: T.nn.functional.mse_loss(a, v), x),
+    "randomness_same": lambda T, x, y, W, v: (T.manual_seed(1), _v(
+        T, lambda a: T.nn.functional.dropout(T.ones(4), 0.5) + a[0], x,
+        randomness="same"))[1].shape,
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_matches_torch(name):
+    check(lambda T: CASES[name](T, *_data(T)), rtol=1e-9, atol=1e-12)
+
+
+ERRORS = {
+    "item": lambda T, x, y, W, v: _v(T, lambda a: a.item(), x),
+    "control_flow": lambda T, x, y, W, v: _v(T, lambda a: a if a.sum() > 0 else -a, x),
+    "random_error": lambda T, x, y, W, v: _v(T, lambda a: T.randn(2) + a[0], x),
+    "sizes": lambda T, x, y, W, v: _v(T, lambda a, b: a, x, W),
+    "in_dim_range": lambda T, x, y, W, v: _v(T, lambda a: a, x, in_dims=2),
+    "no_inputs": lambda T, x, y, W, v: T.func.vmap(lambda: 1)(),
+    "none_batched": lambda T, x, y, W, v: _v(T, lambda a: a, x, in_dims=None),
+    "non_tensor_out": lambda T, x, y, W, v: _v(T, lambda a: 1, x),
+    "randomness_value": lambda T, x, y, W, v: _v(T, lambda a: a, x, randomness="x"),
+    "in_dims_type": lambda T, x, y, W, v: _v(T, lambda a: a, x, in_dims=[0]),
+    "inplace_unbatched": lambda T, x, y, W, v: _v(T, lambda a: v.clone().add_(a), x),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_errors_as_torch(name):
+    check(lambda T: ERRORS[name](T, *_data(T)))
+
+
+def test_randomness_different_draws_per_sample_and_same_draws_once():
+    x = ember.zeros(6, 4)
+    diff = ember.func.vmap(lambda a: a + ember.rand(4), randomness="different")(x)
+    same = ember.func.vmap(lambda a: a + ember.rand(4), randomness="same")(x)
+    assert len({tuple(r.tolist()) for r in diff}) == 6
+    assert len({tuple(r.tolist()) for r in same}) == 1
+
+
+def test_nothing_stays_wrapped_after_vmap():
+    before = (ember.mul, ember.Tensor.__mul__, ember.nn.functional.linear)
+    ember.func.vmap(lambda a: a * 2)(ember.ones(3, 2))
+    with pytest.raises(RuntimeError):
+        ember.func.vmap(lambda a: a.item())(ember.ones(3, 2))
+    assert (ember.mul, ember.Tensor.__mul__, ember.nn.functional.linear) == before
+
+
+def _per_sample_tutorial(T, batch):
+    """PyTorch's per-sample-gradients tutorial (a CNN, functional_call,
+    vmap(grad(...), in_dims=(None, None, 0, 0)))."""
+    nn, F = T.nn, T.nn.functional
+    T.manual_seed(0)
+
+    class SimpleCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 4, 3, 1)
+            self.conv2 = nn.Conv2d(4, 8, 3, 1)
+            self.fc1 = nn.Linear(8 * 5 * 5, 16)
+            self.fc2 = nn.Linear(16, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv2(F.relu(self.conv1(x))))
+            x = T.flatten(F.max_pool2d(x, 2), 1)
+            return F.log_softmax(self.fc2(F.relu(self.fc1(x))), dim=1)
+
+    data = T.randn(batch, 1, 14, 14)
+    targets = T.randint(10, (batch,))
+    model = SimpleCNN()
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def compute_loss(params, buffers, sample, target):
+        predictions = T.func.functional_call(model, (params, buffers), (sample.unsqueeze(0),))
+        return F.nll_loss(predictions, target.unsqueeze(0))
+    vmapped = T.func.vmap(T.func.grad(compute_loss), in_dims=(None, None, 0, 0))(
+        params, buffers, data, targets)
+    looped = [T.autograd.grad(F.nll_loss(model(data[i:i + 1]), targets[i:i + 1]),
+                              list(model.parameters())) for i in range(batch)]
+    return vmapped, [T.stack(g) for g in zip(*looped)]
+
+
+def test_per_sample_gradients_tutorial():
+    vmapped, looped = _per_sample_tutorial(ember, 6)
+    for v, lp in zip(vmapped.values(), looped):
+        assert ember.allclose(v, lp, atol=1e-5, rtol=1e-4)
+    check(lambda T: _per_sample_tutorial(T, 6)[0], rtol=1e-4, atol=1e-5)
