@@ -45,8 +45,13 @@ class FunctionCtx:
     def set_materialize_grads(self, value):
         self.materialize_grads = bool(value)
 
+    _in_jvp = False
+    saved_for_forward = ()
+
     @property
     def saved_tensors(self):
+        if self._in_jvp:        # (inside jvp: what save_for_forward kept)
+            return tuple(self.saved_for_forward)
         if self._freed:
             raise RuntimeError(FREED_MESSAGE)
         packed = self._packed

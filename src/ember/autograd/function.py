@@ -10,6 +10,8 @@ import functools
 import inspect
 
 
+from .._backend import np
+from . import _forward
 from ._function_node import BackwardCFunction, Error, FunctionCtx, _pack
 from .grad_mode import _state
 
@@ -97,8 +99,12 @@ class Function(metaclass=_FunctionMeta):
         ctx = cls._backward_cls()
         ctx.needs_input_grad = tuple(tracked and isinstance(a, Tensor) and a._requires_grad
                                      for a in args)
+        from ..ops import _common
+        dual = _common.forward_ad and _forward.tangents_of(args) is not None
         prev = _state.enabled
-        _state.enabled = False
+        # forward runs untracked: its own ops record nothing and get no
+        # tangents (forward mode goes through the Function's jvp)
+        _state.enabled = _common.forward_ad = False
         try:
             if uses_setup:
                 output = cls.forward(*args, **kwargs)
@@ -107,7 +113,11 @@ class Function(metaclass=_FunctionMeta):
                 output = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = prev
-        return _record(ctx, args, output, tracked)
+            _common.forward_ad = _forward.level >= 0
+        result = _record(ctx, args, output, tracked)
+        if dual:
+            _forward_tangents(cls, ctx, args, result)
+        return result
 
 
 # The engine releases a node whose `_saved` is non-empty; a ctx is released
@@ -139,6 +149,36 @@ def _merge_keywords(forward, args, kwargs):
                             f"(position {pos})")
         merged.append(slots[pos])
     return tuple(merged)
+
+
+def _forward_tangents(cls, ctx, args, result):
+    """Forward mode through a custom Function: its jvp gives the outputs'
+    tangents from the inputs' (zeros for a tensor input without one)."""
+    from .._tensor import Tensor
+    from ..ops import _common
+    if cls.jvp is Function.jvp:
+        Function.jvp(ctx)
+    tangents = []
+    for a in args:
+        t = _forward.tangent(a) if isinstance(a, Tensor) else None
+        if t is None and isinstance(a, Tensor):
+            t = Tensor._wrap(np.zeros(a._data.shape, a._data.dtype))
+        tangents.append(t)
+    _common.forward_ad = False
+    ctx._in_jvp = True
+    try:
+        grads = cls.jvp(ctx, *tangents)
+    finally:
+        ctx._in_jvp = False
+        _common.forward_ad = True
+    outs = result if isinstance(result, tuple) else (result,)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != len(outs):
+        raise RuntimeError(f"jvp function returned an incorrect number of forward gradients "
+                           f"(expected {len(outs)}, got {len(grads)})")
+    for o, g in zip(outs, grads):
+        if isinstance(o, Tensor) and g is not None and o._data.dtype.kind in "fc":
+            _forward.set_tangent(o, g)
 
 
 def _record(ctx, args, output, tracked):

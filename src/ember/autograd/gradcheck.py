@@ -58,8 +58,21 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
-    """True when every input's analytical Jacobian matches the numerical one."""
+    """True when every input's analytical Jacobian (reverse mode, and forward
+    mode with check_forward_ad) matches the numerical one."""
     import warnings
+    if not (check_forward_ad or check_backward_ad):
+        raise AssertionError(
+            "Expected at least one of check_forward_ad or check_backward_ad to be True")
+    if check_batched_grad and not check_backward_ad:
+        raise AssertionError(
+            "Setting check_batched_grad=True requires check_backward_ad to be True")
+    if check_batched_forward_grad and not check_forward_ad:
+        raise AssertionError(
+            "Setting check_batched_forward_grad=True requires check_forward_ad to be True")
+    if check_batched_grad or check_batched_forward_grad or masked:
+        raise NotImplementedError("ember: gradcheck's check_batched_grad, "
+                                  "check_batched_forward_grad and masked are not supported")
     inputs = _inputs_tuple(inputs)
     diff = [i for i, t in enumerate(inputs) if getattr(t, "_requires_grad", False)]
     if not diff:
@@ -77,14 +90,54 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             continue
         for i in diff:
             numerical = _numerical_jacobian(func, inputs, i, o_i, eps)
-            analytical = _analytical_jacobian(outputs, inputs, i, o_i)
-            if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
-                    f"numerical:{numerical}\nanalytical:{analytical}\n")
+            checks = []
+            if check_backward_ad:
+                checks.append(("", _analytical_jacobian(outputs, inputs, i, o_i)))
+            if check_forward_ad:
+                checks.append(("forward AD ", _forward_jacobian(func, inputs, i, o_i)))
+            for kind, analytical in checks:
+                if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
+                    if not raise_exception:
+                        return False
+                    raise GradcheckError(
+                        f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
+                        f"numerical:{numerical}\n{kind}analytical:{analytical}\n")
+            if check_grad_dtypes and check_backward_ad:
+                _check_grad_dtype(outputs[o_i], inputs[i])
     return True
+
+
+def _forward_jacobian(func, inputs, wrt, out_index):
+    """d out / d inputs[wrt] column by column, each one forward-mode pass."""
+    from . import forward_ad as fwAD
+    from .._tensor import Tensor
+    x = inputs[wrt]
+    jac = None
+    for k in range(x._data.size):
+        basis = np.zeros(x._data.size, x._data.dtype)
+        basis[k] = 1
+        with fwAD.dual_level():
+            ins = list(inputs)
+            ins[wrt] = fwAD.make_dual(x, Tensor._wrap(basis.reshape(x._data.shape)))
+            out = _outputs_tuple(func(*ins))[out_index]
+            tangent = fwAD.unpack_dual(out).tangent
+            if jac is None:
+                jac = np.zeros((x._data.size, out._data.size))
+            if tangent is not None:
+                jac[k] = tangent._data.reshape(-1)
+    return jac
+
+
+def _check_grad_dtype(out, x):
+    from . import grad as autograd_grad
+    g = autograd_grad(out, x, _ones_like(out), retain_graph=True, allow_unused=True)[0]
+    if g is not None and g.dtype != x.dtype:
+        raise GradcheckError("Gradient has dtype mismatch")
+
+
+def _ones_like(t):
+    from .._tensor import Tensor
+    return Tensor._wrap(np.ones(t._data.shape, t._data.dtype))
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,

@@ -368,6 +368,26 @@ def _linear(fn, name, level, args, kwargs):
     return out + bias if bias is not None else out
 
 
+# -- forward-mode AD ----------------------------------------------------------------
+
+def _batch_of(x, level):
+    if is_batched(x, level):
+        return x._phys
+    return x.unsqueeze(0).expand((batch_size(level),) + tuple(x.shape))
+
+
+def _make_dual(fn, name, level, args, kwargs):
+    primal, tangent = args
+    return wrap(fn(_batch_of(primal, level), _batch_of(tangent, level), **kwargs), level)
+
+
+def _unpack_dual(fn, name, level, args, kwargs):
+    from ..autograd.forward_ad import UnpackedDualTensor
+    primal, tangent = fn(args[0]._phys, **kwargs)
+    return UnpackedDualTensor(wrap(primal, level),
+                              None if tangent is None else wrap(tangent, level))
+
+
 # -- random ops ---------------------------------------------------------------------
 
 RANDOM = {"rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
@@ -463,6 +483,8 @@ def _register_tables():
     RULES["__getitem__"] = _getitem
     RULES["matmul"] = RULES["mm"] = RULES["bmm"] = RULES["mv"] = RULES["dot"] = _matmul
     RULES["linear"] = _linear
+    RULES["make_dual"] = _make_dual
+    RULES["unpack_dual"] = _unpack_dual
     from . import _batching_nn
     RULES.update(_batching_nn.rules())
 

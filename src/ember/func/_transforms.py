@@ -90,6 +90,8 @@ def _grad(outputs, inputs, grad_outputs=None, **kwargs):
     if level < 0:
         return _autograd_grad(outputs, inputs, grad_outputs, **kwargs)
     n = _vmap.batch_size(level)
+    if not any(_vmap.is_batched(o, level) for o in outputs):
+        return _grad_per_sample(outputs, inputs, grad_outputs, level, n, kwargs)
 
     def batch(x):
         if _vmap.is_batched(x, level):
@@ -105,6 +107,19 @@ def _grad(outputs, inputs, grad_outputs=None, **kwargs):
     return [None if g is None else _vmap.wrap(g, level) for g in found]
 
 
+def _grad_per_sample(outputs, inputs, grad_outputs, level, n, kwargs):
+    """Batched cotangents for a graph recorded outside this vmap (vmap of a
+    vjp function): one backward pass per sample, stacked."""
+    from .. import stack
+    per = []
+    for b in range(n):
+        gos = [g._phys.select(0, b) if _vmap.is_batched(g, level) else g for g in grad_outputs]
+        per.append(_grad(outputs, inputs, gos, **{**kwargs, "retain_graph": True}))
+    return [None if all(p[i] is None for p in per) else _vmap.wrap(stack(
+        [p[i] if p[i] is not None else _zeros(inputs[i]) for p in per]), level)
+        for i in range(len(inputs))]
+
+
 def _needs_graph(leaves):
     """Whether a gradient must itself be differentiable: an outer transform,
     forward mode, or an input that requires grad outside will differentiate it."""
@@ -117,8 +132,14 @@ def _finish(tree, keep):
     if keep or _depth[0] > 0:
         return tree
     leaves, spec = tree_flatten(tree)
-    return tree_unflatten([_forward.carry(x, x.detach()) if isinstance(x, Tensor) else x
-                           for x in leaves], spec)
+    return tree_unflatten([_detached(x) if isinstance(x, Tensor) else x for x in leaves], spec)
+
+
+def _detached(x):
+    """x without history, keeping its tangent (a batch's, inside vmap)."""
+    if isinstance(x, _vmap.BatchedTensor):
+        return _vmap.wrap(_detached(x._phys), x._level)
+    return _forward.carry(x, x.detach())
 
 
 def _zeros_for_unused(grads, inputs):
@@ -263,22 +284,58 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             if not isinstance(x, Tensor):
                 raise RuntimeError(f"jvp(f, primals, tangents): Expected {name} to only "
                                    f"contain Tensors, got {type(x)}")
-    with fwAD.dual_level():
-        duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
-                               p_spec)
-        output = func(*duals)
-        output, aux = _split_aux("jvp", output, has_aux)
-        out_leaves, out_spec = tree_flatten(output)
-        for o in out_leaves:
-            if not isinstance(o, Tensor):
-                raise RuntimeError("jvp(f, primals, tangents): expected f(*primals) to return "
-                                   f"only tensors, got unsupported type {type(o)}")
-        pairs = [fwAD.unpack_dual(o) for o in out_leaves]
-        values = [p for p, _ in pairs]
-        jvps = [t if t is not None else _zeros(p) for p, t in pairs]
+    if _forward.level >= 0:
+        # inside another jvp (jacfwd of jacfwd): Ember has one dual level, so
+        # this one is computed by reverse mode, which the outer level sees through
+        values, jvps, out_spec, aux = _jvp_by_double_backward(func, p_leaves, p_spec,
+                                                              t_leaves, has_aux)
+    else:
+        with fwAD.dual_level():
+            duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
+                                   p_spec)
+            output, aux = _split_aux("jvp", func(*duals), has_aux)
+            out_leaves, out_spec = _jvp_outputs(output)
+            pairs = [fwAD.unpack_dual(o) for o in out_leaves]
+            values = [p for p, _ in pairs]
+            jvps = [t if t is not None else _zeros(p) for p, t in pairs]
     result = (tree_unflatten(values, out_spec), tree_unflatten(jvps, out_spec))
     keep = any(x.requires_grad for x in (*p_leaves, *t_leaves))
     return _finish(result + (aux,) if has_aux else result, keep)
+
+
+def _jvp_outputs(output):
+    out_leaves, out_spec = tree_flatten(output)
+    for o in out_leaves:
+        if not isinstance(o, Tensor):
+            raise RuntimeError("jvp(f, primals, tangents): expected f(*primals) to return "
+                               f"only tensors, got unsupported type {type(o)}")
+    return out_leaves, out_spec
+
+
+def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
+    """J·t as the gradient, with respect to a stand-in cotangent u, of
+    <vjp(u), t> (vjp is linear in u)."""
+    _depth[0] += 1
+    try:
+        with enable_grad():
+            xs = [_as_input(p) for p in p_leaves]
+            output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
+            out_leaves, out_spec = _jvp_outputs(output)
+            us = [_zeros(o).requires_grad_() for o in out_leaves]
+            pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
+            jvps = [None] * len(out_leaves)
+            if pairs:
+                gs = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True,
+                           allow_unused=True)
+                used = [(g, t) for g, t in zip(gs, t_leaves) if g is not None]
+                if used:
+                    found = _grad([g for g, _ in used], us, [t for _, t in used],
+                                  create_graph=True, allow_unused=True)
+                    jvps = list(found)
+    finally:
+        _depth[0] -= 1
+    jvps = [j if j is not None else _zeros(o) for j, o in zip(jvps, out_leaves)]
+    return out_leaves, jvps, out_spec, aux
 
 
 def _zeros(t):

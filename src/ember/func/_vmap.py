@@ -337,10 +337,12 @@ _modules = {}   # module -> (its wrappers, its originals), by attribute
 
 
 def _wrappers():
+    from ..autograd import forward_ad
     from ..autograd._profiler_hooks import _DUNDERS, _targets
     from ..optim import Optimizer
     found = []
-    for owner, attr, _ in _targets():
+    targets = _targets() + [(forward_ad, "make_dual", None), (forward_ad, "unpack_dual", None)]
+    for owner, attr, _ in targets:
         if isinstance(owner, type) and issubclass(owner, Optimizer):
             continue
         original = owner.__dict__[attr]
