@@ -147,3 +147,85 @@ def test_per_sample_gradients_tutorial():
     for v, lp in zip(vmapped.values(), looped):
         assert ember.allclose(v, lp, atol=1e-5, rtol=1e-4)
     check(lambda T: _per_sample_tutorial(T, 6)[0], rtol=1e-4, atol=1e-5)
+
+
+def _ensemble_tutorial(T):
+    """PyTorch's model-ensembling tutorial: stack_module_state, a meta base
+    model, functional_call under vmap with in_dims=(0, 0, None)."""
+    import copy
+    nn, F, func = T.nn, T.nn.functional, T.func
+    T.manual_seed(0)
+
+    class SimpleMLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2 = nn.Linear(49, 16), nn.Linear(16, 10)
+
+        def forward(self, x):
+            return self.fc2(F.relu(self.fc1(x.flatten(1))))
+    models = [SimpleMLP() for _ in range(4)]
+    data = T.randn(4, 8, 1, 7, 7)
+    params, buffers = func.stack_module_state(models)
+    base = copy.deepcopy(models[0]).to("meta")
+
+    def fmodel(params, buffers, x):
+        return func.functional_call(base, (params, buffers), (x,))
+    each = func.vmap(fmodel)(params, buffers, data)
+    same = func.vmap(fmodel, in_dims=(0, 0, None))(params, buffers, data[0])
+    assert T.allclose(each, T.stack([m(x) for m, x in zip(models, data)]), atol=1e-6)
+    return each, same, {k: v.requires_grad for k, v in params.items()}
+
+
+def test_model_ensembling_tutorial():
+    check(_ensemble_tutorial, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("case", [
+    lambda T: T.func.stack_module_state([]),
+    lambda T: T.func.stack_module_state([T.nn.Linear(2, 2), T.nn.Linear(2, 2).eval()]),
+    lambda T: T.func.stack_module_state([T.nn.Linear(2, 2), T.nn.Conv1d(2, 2, 1)]),
+    lambda T: T.func.stack_module_state([T.nn.Linear(2, 2), T.nn.Linear(2, 2).requires_grad_(False)]),
+])
+def test_stack_module_state_errors(case):
+    check(case)
+
+
+def _custom_functions(T):
+    class F(T.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class WithRule(F):
+        @staticmethod
+        def vmap(info, in_dims, x):
+            return x * 2 + info.batch_size, 0
+
+    class Generated(F):
+        generate_vmap_rule = True
+    x = T.ones(3, 2)
+    return (T.func.vmap(WithRule.apply)(x), T.func.vmap(Generated.apply)(x),
+            T.func.vmap(T.dot)(x, x), T.func.vmap(T.Tensor.sum)(x))
+
+
+def test_custom_functions_and_ops_taken_before_vmap():
+    check(_custom_functions)
+
+
+@pytest.mark.parametrize("case", [
+    lambda T: T.func.vmap(type("F", (T.autograd.Function,), {
+        "forward": staticmethod(lambda x: x), "setup_context": staticmethod(
+            lambda ctx, i, o: None)}).apply)(T.ones(3)),
+    lambda T: T.func.vmap(type("Old", (T.autograd.Function,), {
+        "forward": staticmethod(lambda ctx, x: x)}).apply)(T.ones(3)),
+])
+def test_custom_function_errors(case):
+    check(case)

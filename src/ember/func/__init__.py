@@ -7,7 +7,33 @@ from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, lin
 from ._vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
-           "hessian", "linearize", "vmap"]
+           "hessian", "linearize", "vmap", "stack_module_state"]
+
+
+def stack_module_state(models):
+    """(params, buffers) of several models of one class, each name's tensors
+    stacked along a new first dim (for vmap over an ensemble)."""
+    if len(models) == 0:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if not (all(m.training for m in models) or all(not m.training for m in models)):
+        raise RuntimeError(
+            "stack_module_state: Expected all models to have the same training/eval mode.")
+    if not all(type(m) is type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    stacked = []
+    for named in ("named_parameters", "named_buffers"):
+        every = [dict(getattr(m, named)()) for m in models]
+        stacked.append({k: _stacked_leaf(tuple(d[k] for d in every), k) for k in every[0]})
+    return tuple(stacked)
+
+
+def _stacked_leaf(tensors, name):
+    from .. import stack
+    grads = [t.requires_grad for t in tensors]
+    if any(grads) and not all(grads):
+        raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+    result = stack(tensors)
+    return result.detach().requires_grad_() if all(grads) else result
 
 
 def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,

@@ -250,7 +250,7 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
     try:
         batched = [wrap(a.movedim(d, 0) if d else a, level) if d is not None else a
                    for a, d in zip(flat_args, flat_dims)]
-        out = func(*tree_unflatten(batched, spec), **kwargs)
+        out = _as_wrapped(func)(*tree_unflatten(batched, spec), **kwargs)
         leaves, out_spec = tree_flatten(out)
         flat_out_dims = _out_dims_for(func, out_dims, out, out_spec)
         results = [_unbatch(func, x, level, n, d) for x, d in zip(leaves, flat_out_dims)]
@@ -259,6 +259,21 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
         if level == 0:
             _restore()
     return tree_unflatten(results, out_spec)
+
+
+def _as_wrapped(func):
+    """func as vmap sees it: an op taken before vmap wrapped it
+    (vmap(ember.dot), vmap(MyFunction.apply)) is the wrapped op."""
+    w = _by_original.get(id(func))
+    if w is not None:
+        return w
+    owner = getattr(func, "__self__", None)
+    if isinstance(owner, type) and getattr(func, "__name__", None) == "apply":
+        return getattr(owner, "apply")      # (a Function's apply, bound to its class)
+    return func
+
+
+_by_original = {}   # id of an op -> its wrapper (while wrapped)
 
 
 def _out_dims_for(func, out_dims, out, out_spec):
@@ -317,6 +332,10 @@ def _install():
         _cache[:] = _wrappers()
         _cache_profiled[0] = profiled
         _modules.clear()
+        _by_original.clear()
+        for owner, attr, original, w in _cache:
+            if not isinstance(original, (staticmethod, classmethod)):
+                _by_original[id(original)] = w
         for owner, attr, original, w in _cache:
             if not isinstance(owner, type):
                 _modules.setdefault(owner, ({}, {}))
@@ -341,7 +360,10 @@ def _wrappers():
     from ..autograd._profiler_hooks import _DUNDERS, _targets
     from ..optim import Optimizer
     found = []
+    from ..autograd.function import Function
     targets = _targets() + [(forward_ad, "make_dual", None), (forward_ad, "unpack_dual", None)]
+    found.append((Function, "apply", Function.__dict__["apply"],
+                  classmethod(_function_apply(Function.__dict__["apply"].__func__))))
     for owner, attr, _ in targets:
         if isinstance(owner, type) and issubclass(owner, Optimizer):
             continue
@@ -369,6 +391,41 @@ def _restore():
         else:
             owner, attr, original = entry
             setattr(owner, attr, original)
+
+
+def _function_apply(apply):
+    """A custom autograd.Function inside vmap: its own `vmap` staticmethod
+    (given the batches and their in_dims), or with generate_vmap_rule=True
+    once per sample, as PyTorch requires one or the other."""
+    from collections import namedtuple
+    from ..autograd.function import Function
+    Info = namedtuple("VmapInfo", "batch_size randomness")
+
+    def op(cls, *args, **kwargs):
+        level = _innermost(args, kwargs)
+        if level < 0:
+            return apply(cls, *args, **kwargs)
+        if cls.setup_context is Function.setup_context:
+            raise RuntimeError(
+                "In order to use an autograd.Function with functorch transforms (vmap, grad, "
+                "jvp, jacrev, ...), it must override the setup_context staticmethod. For more "
+                "details, please see https://pytorch.org/docs/main/notes/extending.func.html")
+        if cls.vmap is not Function.vmap:
+            in_dims = tuple(0 if is_batched(a, level) else None for a in args)
+            out, out_dims = cls.vmap(Info(batch_size(level), _levels[level][1]), in_dims,
+                                     *[a._phys if is_batched(a, level) else a for a in args])
+            leaves, spec = tree_flatten(out)
+            dims = _broadcast_to_and_flatten(out_dims, spec) or [out_dims] * len(leaves)
+            return tree_unflatten([wrap(x.movedim(d, 0) if d else x, level) if d is not None
+                                   else x for x, d in zip(leaves, dims)], spec)
+        if getattr(cls, "generate_vmap_rule", False):
+            from ._batching_rules import _per_sample
+            return _per_sample(lambda *a, **k: op(cls, *a, **k), "apply", level, args, kwargs)
+        raise RuntimeError(
+            f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
+            "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
+            "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
+    return op
 
 
 def _innermost(args, kwargs):
