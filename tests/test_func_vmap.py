@@ -229,3 +229,35 @@ def test_custom_functions_and_ops_taken_before_vmap():
 ])
 def test_custom_function_errors(case):
     check(case)
+
+
+def _batch_norm_replaced(T):
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.BatchNorm1d(4), T.nn.ReLU())
+    assert T.func.replace_all_batch_norm_modules_(model) is model
+    bn = model[1]
+    return (bn.running_mean, bn.running_var, bn.num_batches_tracked, bn.track_running_stats,
+            model(T.randn(5, 3)), sorted(model.state_dict()))
+
+
+def test_replace_all_batch_norm_modules():
+    check(_batch_norm_replaced, rtol=1e-6)
+
+
+def test_debug_unwrap_shows_the_batch():
+    seen = []
+    ember.func.vmap(lambda a: seen.append(tuple(ember.func.debug_unwrap(a).shape)) or a)(
+        ember.ones(4, 2))
+    assert seen == [(4, 2)]
+    x = ember.ones(2)
+    assert ember.func.debug_unwrap(x) is x
+
+
+def test_set_multithreading_enabled_is_kept_and_backward_unchanged():
+    from ember.autograd.grad_mode import _state
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    with ember.autograd.set_multithreading_enabled(False):
+        assert _state.multithreading is False
+        (x * x).sum().backward()
+    assert _state.multithreading is True
+    assert x.grad.tolist() == [2.0, 4.0]

@@ -9,6 +9,7 @@ import inspect
 import threading
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
+           "set_multithreading_enabled",
            "is_grad_enabled", "is_inference_mode_enabled"]
 
 
@@ -19,6 +20,7 @@ class _State(threading.local):
     # Inside inference mode nothing records whatever grad mode says (as in
     # PyTorch): enable_grad there sets only this, which is_grad_enabled reports.
     requested = False
+    multithreading = True   # set_multithreading_enabled (the engine is single-threaded)
 
 
 _state = _State()
@@ -160,6 +162,27 @@ class inference_mode(_DecoratorContextManager):
         if self.mode:
             _tensor._inference_blocks -= 1
         _state.enabled, _state.inference, _state.requested = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class set_multithreading_enabled(_DecoratorContextManager):
+    """Enable or disable multithreaded backward (thread-local). PyTorch uses
+    worker threads only for accelerator devices; Ember's engine always runs
+    on the calling thread, so the setting is kept and reported, and the
+    backward pass is the same either way."""
+
+    def __init__(self, mode):
+        self.prev = _state.multithreading
+        _state.multithreading = bool(mode)
+        self.mode = mode
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _state.multithreading = self.prev
 
     def clone(self):
         return self.__class__(self.mode)

@@ -7,7 +7,32 @@ from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, lin
 from ._vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
-           "hessian", "linearize", "vmap", "stack_module_state"]
+           "hessian", "linearize", "vmap", "stack_module_state", "debug_unwrap",
+           "replace_all_batch_norm_modules_"]
+
+
+def debug_unwrap(tensor, *, recurse=True):
+    """The batch behind a BatchedTensor (inside vmap), for a debugger:
+    all levels with `recurse`, else one; any other tensor as it is."""
+    from ._vmap import BatchedTensor
+    while isinstance(tensor, BatchedTensor):
+        tensor = tensor._phys
+        if not recurse:
+            break
+    return tensor
+
+
+def replace_all_batch_norm_modules_(root):
+    """Every BatchNorm module in `root` stops tracking running statistics (so
+    it normalises each batch by its own, as vmap over an ensemble needs); in place."""
+    from ..nn.modules.batchnorm import _BatchNorm
+    for module in root.modules():
+        if isinstance(module, _BatchNorm) and module.track_running_stats:
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root
 
 
 def stack_module_state(models):
