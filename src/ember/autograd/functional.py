@@ -44,11 +44,20 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         v = _prepare_v(v, outputs, is_outputs_tuple, create_graph, "vjp",
                        "The vector v can only be None if the user-provided function returns "
                        "a single Tensor with a single element.")
+    return _product(outputs, is_outputs_tuple, outputs, inputs, v, inputs, is_inputs_tuple,
+                    strict, create_graph, "back")
+
+
+def _product(outputs, is_outputs_tuple, grad_of, wrt, v, like, is_result_tuple, strict,
+             create_graph, stage):
+    """The last step of vjp, jvp, vhp and hvp: the gradient of `grad_of`
+    with respect to `wrt` against `v`, zeros where it is unused (shaped like
+    `like`), and (func's outputs, that product) as the caller's tuples."""
     with set_grad_enabled(create_graph or is_grad_enabled()):
-        grad_res = _autograd_grad(outputs, inputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "back")
+        grad_res = _autograd_grad(grad_of, wrt, v, create_graph=create_graph)
+        result = _fill_in_zeros(grad_res, like, strict, create_graph, stage)
     return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
-            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
+            _tuple_postprocess(_grad_postprocess(result, create_graph), is_result_tuple))
 
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -65,11 +74,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
         grad_outputs = tuple(zeros_like(out, requires_grad=True) for out in outputs)
         grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
         _check_requires_grad(grad_inputs, "grad_inputs", strict=strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grad_res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, outputs, strict, create_graph, "back_trick")
-    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
-            _tuple_postprocess(_grad_postprocess(result, create_graph), is_outputs_tuple))
+    return _product(outputs, is_outputs_tuple, grad_inputs, grad_outputs, v, outputs, is_outputs_tuple,
+                    strict, create_graph, "back_trick")
 
 
 def _jacobian_forward(func, inputs):
@@ -261,11 +267,8 @@ def vhp(func, inputs, v=None, create_graph=False, strict=False):
         is_outputs_tuple, outputs = _single_output(func, inputs, "vhp", strict)
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict=strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grad_res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back")
-    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
-            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
+    return _product(outputs, is_outputs_tuple, jac, inputs, v, inputs, is_inputs_tuple,
+                    strict, create_graph, "double_back")
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
@@ -283,8 +286,5 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
         double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
         # (PyTorch checks `jac` again here, not double_back; kept.)
         _check_requires_grad(jac, "hessian", strict=strict)
-    with set_grad_enabled(create_graph or is_grad_enabled()):
-        grad_res = _autograd_grad(double_back, grad_jac, v, create_graph=create_graph)
-        result = _fill_in_zeros(grad_res, inputs, strict, create_graph, "double_back_trick")
-    return (_tuple_postprocess(_grad_postprocess(outputs, create_graph), is_outputs_tuple),
-            _tuple_postprocess(_grad_postprocess(result, create_graph), is_inputs_tuple))
+    return _product(outputs, is_outputs_tuple, double_back, grad_jac, v, inputs, is_inputs_tuple,
+                    strict, create_graph, "double_back_trick")

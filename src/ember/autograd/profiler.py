@@ -327,8 +327,9 @@ class record_function(_ContextDecorator):
             _hooks.close_range(self.record)
 
 
-class emit_nvtx:
-    """NVTX ranges for NVIDIA's profilers: CUDA only (there is none here)."""
+class _Annotations:
+    """Ranges for an external profiler (NVTX, ITT): entered once at a time."""
+    _kind = ""
 
     def __init__(self, enabled=True, record_shapes=False):
         self.enabled = enabled
@@ -339,27 +340,8 @@ class emit_nvtx:
         if not self.enabled:
             return None
         if self.entered:
-            raise RuntimeError("NVTX annotation context manager is not reentrant")
-        raise AssertionError("Torch not compiled with CUDA enabled")
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        return False
-
-
-class emit_itt:
-    """ITT ranges for Intel VTune: without VTune attached they go nowhere,
-    as PyTorch's do; entering and leaving is all there is."""
-
-    def __init__(self, enabled=True, record_shapes=False):
-        self.enabled = enabled
-        self.entered = False
-        self.record_shapes = record_shapes
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        if self.entered:
-            raise RuntimeError("ITT annotation context manager is not reentrant")
+            raise RuntimeError(f"{self._kind} annotation context manager is not reentrant")
+        self._start()
         self.entered = True
         return self
 
@@ -367,6 +349,23 @@ class emit_itt:
         if self.enabled:
             self.entered = False
         return False
+
+
+class emit_nvtx(_Annotations):
+    """NVTX ranges for NVIDIA's profilers: CUDA only (there is none here)."""
+    _kind = "NVTX"
+
+    def _start(self):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+class emit_itt(_Annotations):
+    """ITT ranges for Intel VTune: without VTune attached they go nowhere,
+    as PyTorch's do; entering and leaving is all there is."""
+    _kind = "ITT"
+
+    def _start(self):
+        pass
 
 
 class KinetoStepTracker:

@@ -9,6 +9,8 @@ inner gradient is computed with create_graph=True so the outer one can
 differentiate it again. At the outermost level the results are detached,
 as functorch's are, unless an input required grad outside.
 """
+import contextlib
+
 from .._tensor import Tensor
 from ..autograd import _forward, forward_ad as fwAD
 from ..autograd import grad as _autograd_grad
@@ -120,6 +122,26 @@ def _grad_per_sample(outputs, inputs, grad_outputs, level, n, kwargs):
         for i in range(len(inputs))]
 
 
+@contextlib.contextmanager
+def _transform():
+    """The body of a reverse-mode transform: one level deeper, grad mode on."""
+    _depth[0] += 1
+    try:
+        with enable_grad():
+            yield
+    finally:
+        _depth[0] -= 1
+
+
+def _prepared_call(api, func, args, kwargs, argnums, has_aux):
+    """func on fresh differentiable stand-ins of args[argnums]: (the given
+    leaves, the stand-ins, the output, aux). Inside _transform()."""
+    nums, diff = _slice_argnums(args, argnums)
+    diff_in = _tree_map(_as_input, diff)
+    output, aux = _split_aux(api, func(*_replace_args(args, nums, diff_in), **kwargs), has_aux)
+    return tree_flatten(diff)[0], diff_in, output, aux
+
+
 def _needs_graph(leaves):
     """Whether a gradient must itself be differentiable: an outer transform,
     forward mode, or an input that requires grad outside will differentiate it."""
@@ -163,31 +185,24 @@ def _split_aux(api, output, has_aux):
 def grad_and_value(func, argnums=0, has_aux=False):
     """f -> (x -> (df/dx, f(x))) for f returning a scalar tensor (and aux)."""
     def wrapper(*args, **kwargs):
-        nums, diff = _slice_argnums(args, argnums)
-        outer = tree_flatten(diff)[0]
-        _depth[0] += 1
-        try:
-            with enable_grad():
-                diff_in = _tree_map(_as_input, diff)
-                output = func(*_replace_args(args, nums, diff_in), **kwargs)
-                output, aux = _split_aux("grad_and_value", output, has_aux)
-                if not isinstance(output, Tensor):
-                    raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return "
-                                       f"a Tensor, got {type(output)}")
-                if output.dim() != 0:
-                    raise RuntimeError(
-                        "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
-                        f"got tensor with {output.dim()} dims. Maybe you wanted to use the vjp "
-                        "or jacrev APIs instead?")
-                flat, spec = tree_flatten(diff_in)
-                if output.requires_grad:
-                    grads = _grad(output, flat, create_graph=_needs_graph(outer),
-                                           allow_unused=True)
-                else:
-                    grads = [None] * len(flat)
-                grads = tree_unflatten(_zeros_for_unused(grads, flat), spec)
-        finally:
-            _depth[0] -= 1
+        with _transform():
+            outer, diff_in, output, aux = _prepared_call("grad_and_value", func, args, kwargs,
+                                                         argnums, has_aux)
+            if not isinstance(output, Tensor):
+                raise RuntimeError("grad_and_value(f)(*args): Expected f(*args) to return "
+                                   f"a Tensor, got {type(output)}")
+            if output.dim() != 0:
+                raise RuntimeError(
+                    "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, "
+                    f"got tensor with {output.dim()} dims. Maybe you wanted to use the vjp "
+                    "or jacrev APIs instead?")
+            flat, spec = tree_flatten(diff_in)
+            if output.requires_grad:
+                grads = _grad(output, flat, create_graph=_needs_graph(outer),
+                                       allow_unused=True)
+            else:
+                grads = [None] * len(flat)
+            grads = tree_unflatten(_zeros_for_unused(grads, flat), spec)
         keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
         if has_aux:
             return _finish((grads, (output, aux)), keep)
@@ -224,15 +239,10 @@ def vjp(func, *primals, has_aux=False):
     """(f(*primals), vjp_fn[, aux]): vjp_fn(cotangents) gives a tuple with the
     vector-Jacobian product for each primal."""
     outer = tree_flatten(primals)[0]
-    _depth[0] += 1
-    try:
-        with enable_grad():
-            inputs = _tree_map(_as_input, primals)
-            output = func(*inputs)
-            output, aux = _split_aux("vjp", output, has_aux)
-            out_leaves, out_spec = _check_outputs("vjp", output)
-    finally:
-        _depth[0] -= 1
+    with _transform():
+        inputs = _tree_map(_as_input, primals)
+        output, aux = _split_aux("vjp", func(*inputs), has_aux)
+        out_leaves, out_spec = _check_outputs("vjp", output)
     in_leaves, in_spec = tree_flatten(inputs)
     keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
 
@@ -315,25 +325,21 @@ def _jvp_outputs(output):
 def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
     """J·t as the gradient, with respect to a stand-in cotangent u, of
     <vjp(u), t> (vjp is linear in u)."""
-    _depth[0] += 1
-    try:
-        with enable_grad():
-            xs = [_as_input(p) for p in p_leaves]
-            output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
-            out_leaves, out_spec = _jvp_outputs(output)
-            us = [_zeros(o).requires_grad_() for o in out_leaves]
-            pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
-            jvps = [None] * len(out_leaves)
-            if pairs:
-                gs = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True,
-                           allow_unused=True)
-                used = [(g, t) for g, t in zip(gs, t_leaves) if g is not None]
-                if used:
-                    found = _grad([g for g, _ in used], us, [t for _, t in used],
-                                  create_graph=True, allow_unused=True)
-                    jvps = list(found)
-    finally:
-        _depth[0] -= 1
+    with _transform():
+        xs = [_as_input(p) for p in p_leaves]
+        output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
+        out_leaves, out_spec = _jvp_outputs(output)
+        us = [_zeros(o).requires_grad_() for o in out_leaves]
+        pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
+        jvps = [None] * len(out_leaves)
+        if pairs:
+            gs = _grad([o for o, _ in pairs], xs, [u for _, u in pairs], create_graph=True,
+                       allow_unused=True)
+            used = [(g, t) for g, t in zip(gs, t_leaves) if g is not None]
+            if used:
+                found = _grad([g for g, _ in used], us, [t for _, t in used],
+                              create_graph=True, allow_unused=True)
+                jvps = list(found)
     jvps = [j if j is not None else _zeros(o) for j, o in zip(jvps, out_leaves)]
     return out_leaves, jvps, out_spec, aux
 
@@ -354,7 +360,7 @@ def linearize(func, *primals):
 
 # -- Jacobians ----------------------------------------------------------------
 
-def _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, argnums):
+def _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block):
     """The result's layout: the outputs' structure, each leaf holding the
     inputs' structure of blocks d out / d in (shape out.shape + in.shape)."""
     per_out = []
@@ -371,40 +377,33 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
 
     def wrapper(*args, **kwargs):
         from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
-        nums, diff = _slice_argnums(args, argnums)
-        outer = tree_flatten(diff)[0]
-        _depth[0] += 1
-        try:
-            with enable_grad():
-                diff_in = _tree_map(_as_input, diff)
-                output = func(*_replace_args(args, nums, diff_in), **kwargs)
-                output, aux = _split_aux("jacrev", output, has_aux)
-                out_leaves, out_spec = _check_outputs("jacrev", output)
-                in_leaves, in_spec = tree_flatten(diff_in)
-                graph = _needs_graph(outer)
-                rows = []
-                for o in out_leaves:
-                    flat = o.reshape(-1)
-                    per_row = []
-                    for k in range(flat.numel()):
-                        if not o.requires_grad:
-                            per_row.append([None] * len(in_leaves))
-                            continue
-                        basis = zeros(flat.numel(), dtype=o.dtype)
-                        basis[k] = 1
-                        per_row.append(_grad(flat, in_leaves, basis, retain_graph=True,
-                                                      create_graph=graph, allow_unused=True))
-                    rows.append(per_row)
+        with _transform():
+            outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
+                                                         has_aux)
+            out_leaves, out_spec = _check_outputs("jacrev", output)
+            in_leaves, in_spec = tree_flatten(diff_in)
+            graph = _needs_graph(outer)
+            rows = []
+            for o in out_leaves:
+                flat = o.reshape(-1)
+                per_row = []
+                for k in range(flat.numel()):
+                    if not o.requires_grad:
+                        per_row.append([None] * len(in_leaves))
+                        continue
+                    basis = zeros(flat.numel(), dtype=o.dtype)
+                    basis[k] = 1
+                    per_row.append(_grad(flat, in_leaves, basis, retain_graph=True,
+                                                  create_graph=graph, allow_unused=True))
+                rows.append(per_row)
 
-                def block(i, j):
-                    o, x = out_leaves[i], in_leaves[j]
-                    if not rows[i]:
-                        return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
-                    gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
-                    return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
-                jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, nums)
-        finally:
-            _depth[0] -= 1
+            def block(i, j):
+                o, x = out_leaves[i], in_leaves[j]
+                if not rows[i]:
+                    return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
+                gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
+                return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
+            jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
         keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
         return _finish((jac, aux) if has_aux else jac, keep)
     return wrapper
@@ -448,7 +447,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
                 return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
             col = stack([c[i].reshape(-1) for c in columns[j]], dim=-1)
             return col.reshape(tuple(o.shape) + tuple(x.shape))
-        jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block, nums)
+        jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
         return (jac, aux) if has_aux else jac
     return wrapper
 
