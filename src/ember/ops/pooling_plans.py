@@ -23,6 +23,8 @@ from ._common import recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
 
+_as_strided = np.lib.stride_tricks.as_strided
+
 __all__ = []
 
 
@@ -105,6 +107,10 @@ def padded_size(spatial, k, s, p, d, out):
                  for L, kk, ss, pp, dd, o in zip(spatial, k, s, p, d, out))
 
 
+def _tiling(k, s, d):
+    return tuple(s) == tuple(k) and all(dd == 1 for dd in d)
+
+
 def _tiles(x, k, s, d, out):
     """Windows that tile x (stride = kernel, no dilation, nothing past the
     end): the elements of each kernel offset as one contiguous block,
@@ -112,7 +118,7 @@ def _tiles(x, k, s, d, out):
     per-offset passes run on contiguous memory (several times faster than
     strided views with small steps)."""
     n = len(k)
-    if tuple(s) != tuple(k) or any(dd != 1 for dd in d) or x.size == 0:
+    if not _tiling(k, s, d) or x.size == 0:
         return None
     lead = x.shape[:x.ndim - n]
     cropped = x[(Ellipsis,) + tuple(slice(0, o * kk) for o, kk in zip(out, k))]
@@ -254,11 +260,33 @@ class StridedGather(Gather):
         k, s, p, d, out = self.geometry
         n = len(k)
         lead = g.shape[:g.ndim - n]
-        padded = np.zeros(lead + padded_size(self.in_spatial, k, s, p, d, out), g.dtype)
+        size = padded_size(self.in_spatial, k, s, p, d, out)
+        if size == self.in_spatial and _tiling(k, s, d):
+            return self._tiled_adjoint(g, lead)
+        padded = np.zeros(lead + size, g.dtype)
         for j, view in enumerate(_offset_views(padded, k, s, d, out)):
             view += g * (self.which == j)
         return padded[(Ellipsis,) + tuple(slice(pp, pp + L)
                                           for pp, L in zip(p, self.in_spatial))]
+
+    def _tiled_adjoint(self, g, lead):
+        """Windows that tile the input (no padding, nothing past the end):
+        each kernel offset's gradients written once, straight into their
+        strided places (no zeroed buffer to add into, no crop). Untiled rows
+        and columns at the ends stay zero."""
+        k, _, _, _, out = self.geometry
+        n = len(k)
+        covered = tuple(o * kk for o, kk in zip(out, k))
+        result = (np.empty if covered == self.in_spatial else np.zeros)(
+            lead + self.in_spatial, g.dtype)
+        st = result.strides[len(lead):]
+        split = _as_strided(result, lead + tuple(v for o, kk in zip(out, k) for v in (o, kk)),
+                            result.strides[:len(lead)]
+                            + tuple(v for ss, kk in zip(st, k) for v in (ss * kk, ss)))
+        for j, offsets in enumerate(np.ndindex(*k)):
+            where = (Ellipsis,) + tuple(v for o in offsets for v in (slice(None), o))
+            np.multiply(g, self.which == j, out=split[where])
+        return result
 
 
 class StridedSum:
