@@ -129,30 +129,41 @@ def _input_grad_unit_stride(gy, wk, g, n, cg):
     """input_grad for stride 1, with each kernel offset's contribution added
     as one shift of the flattened padded planes. The gradient is laid out
     with the padded input's row length (zeros past the output's width), so
-    that window position j + kernel offset k is flat index j + shift(k):
-    each add runs over whole planes instead of rows as short as the output."""
+    that window position j + kernel offset k is flat index j + shift(k),
+    and with the batch innermost, so that a shift is one long run over the
+    whole batch: each add is a few calls over contiguous memory instead of
+    one per sample and channel with rows as short as the output's (the
+    per-row overhead was most of the time)."""
     groups, nd = g.groups, len(g.k_size)
     full = tuple(s + 2 * p for s, p in zip(g.x_size, g.padding))
     # the output's positions, in the padded input's row lengths (all dims
     # but the first run to the padded size)
     rows = (g.y_size[0],) + full[1:]
     og = gy.shape[1] // groups
-    gyp = np.zeros((n, groups, og) + rows, gy.dtype)
-    gyp[(Ellipsis,) + tuple(slice(0, y) for y in g.y_size)] = \
-        gy.reshape((n, groups, og) + tuple(g.y_size))
-    length = _prod(rows)
-    cols = np.matmul(wk, gyp.reshape(n, groups, og, length))       # (N, G, K*Cg, L')
-    cols = cols.reshape(n, groups, _prod(g.k_size), cg, length)
+    gyp = np.zeros((groups, og) + rows + (n,), gy.dtype)
+    gyp[(slice(None), slice(None)) + tuple(slice(0, y) for y in g.y_size)] = np.moveaxis(
+        gy.reshape((n, groups, og) + tuple(g.y_size)), 0, -1)
+    run = _prod(rows) * n
+    gyp = gyp.reshape(groups, og, run)
     plane = [_prod(full[a + 1:]) for a in range(nd)]
     reach = sum((k - 1) * d * pl for k, d, pl in zip(g.k_size, g.dilation, plane))
     # (the last shift runs `reach` past the plane: zeros, from the padding columns)
-    out = np.zeros((n, groups, cg, _prod(full) + reach), gy.dtype)
-    for j, offs in enumerate(itertools.product(*map(range, g.k_size))):
-        shift = sum(o * d * pl for o, d, pl in zip(offs, g.dilation, plane))
-        out[..., shift:shift + length] += cols[:, :, j]
-    x = out[..., :_prod(full)].reshape((n, groups * cg) + full)
-    return np.ascontiguousarray(
-        x[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))])
+    out = np.zeros((groups, cg, (_prod(full) + reach) * n), gy.dtype)
+    # The columns one offset along the first kernel dim at a time, into one
+    # reused buffer: a fraction of them stays in cache for its adds, where
+    # the whole would go to memory and back.
+    inner = _prod(g.k_size[1:])
+    wk = wk.reshape(groups, g.k_size[0], inner * cg, og)
+    cols = np.empty((groups, inner * cg, run), gy.dtype)
+    split = cols.reshape(groups, inner, cg, run)
+    for first in range(g.k_size[0]):
+        np.matmul(wk[:, first], gyp, out=cols)                     # (G, K'*Cg, L'*N)
+        for j, offs in enumerate(itertools.product(*map(range, g.k_size[1:]))):
+            shift = n * sum(o * d * pl for o, d, pl in zip((first,) + offs, g.dilation, plane))
+            out[..., shift:shift + run] += split[:, j]
+    x = out[..., :_prod(full) * n].reshape((groups, cg) + full + (n,))
+    x = x[(slice(None), slice(None)) + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))]
+    return np.ascontiguousarray(np.moveaxis(x, -1, 0)).reshape((n, groups * cg) + tuple(g.x_size))
 
 
 def weight_grad(x, gy, g, cols=None):
