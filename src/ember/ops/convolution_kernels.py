@@ -174,6 +174,9 @@ def weight_grad(x, gy, g, cols=None):
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
     # One gemm per sample (BLAS reads the transposed operand in place), then
-    # a sum over the batch: faster than copying both into (N*L) layout.
-    gw = np.matmul(gyg, cols.swapaxes(-1, -2)).sum(0)        # (G, Og, CgK)
-    return gw.reshape((o, x.shape[1] // g.groups) + tuple(g.k_size))
+    # a sum over the batch: faster than copying both into (N*L) layout. The
+    # columns, the larger operand, go first and untransposed (up to a third
+    # faster on LeNet's second convolution than gy first).
+    gw = np.matmul(cols, gyg.swapaxes(-1, -2)).sum(0)        # (G, CgK, Og)
+    return np.ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
+        (o, x.shape[1] // g.groups) + tuple(g.k_size))
