@@ -126,44 +126,34 @@ def input_grad(gy, w, g):
 
 
 def _input_grad_unit_stride(gy, wk, g, n, cg):
-    """input_grad for stride 1, with each kernel offset's contribution added
-    as one shift of the flattened padded planes. The gradient is laid out
-    with the padded input's row length (zeros past the output's width), so
-    that window position j + kernel offset k is flat index j + shift(k),
-    and with the batch innermost, so that a shift is one long run over the
-    whole batch: each add is a few calls over contiguous memory instead of
-    one per sample and channel with rows as short as the output's (the
-    per-row overhead was most of the time)."""
-    groups, nd = g.groups, len(g.k_size)
+    """input_grad for stride 1, with the batch innermost: the columns of one
+    kernel offset are then the gradient at every output position, and each
+    is added into the padded input as one box whose rows run the output's
+    last size times the batch (long contiguous runs, where a row per sample
+    and channel made the per-row overhead most of the time). The columns are
+    made one offset along the first kernel dim at a time, into one reused
+    buffer that stays in cache for its adds."""
+    groups = g.groups
     full = tuple(s + 2 * p for s, p in zip(g.x_size, g.padding))
-    # the output's positions, in the padded input's row lengths (all dims
-    # but the first run to the padded size)
-    rows = (g.y_size[0],) + full[1:]
+    y_size = tuple(g.y_size)
     og = gy.shape[1] // groups
-    gyp = np.zeros((groups, og) + rows + (n,), gy.dtype)
-    gyp[(slice(None), slice(None)) + tuple(slice(0, y) for y in g.y_size)] = np.moveaxis(
-        gy.reshape((n, groups, og) + tuple(g.y_size)), 0, -1)
-    run = _prod(rows) * n
-    gyp = gyp.reshape(groups, og, run)
-    plane = [_prod(full[a + 1:]) for a in range(nd)]
-    reach = sum((k - 1) * d * pl for k, d, pl in zip(g.k_size, g.dilation, plane))
-    # (the last shift runs `reach` past the plane: zeros, from the padding columns)
-    out = np.zeros((groups, cg, (_prod(full) + reach) * n), gy.dtype)
-    # The columns one offset along the first kernel dim at a time, into one
-    # reused buffer: a fraction of them stays in cache for its adds, where
-    # the whole would go to memory and back.
+    gyt = np.ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
+    gyt = gyt.reshape(groups, og, -1)                                 # (G, Og, L*N)
+    out = np.zeros((groups, cg) + full + (n,), gy.dtype)
     inner = _prod(g.k_size[1:])
     wk = wk.reshape(groups, g.k_size[0], inner * cg, og)
-    cols = np.empty((groups, inner * cg, run), gy.dtype)
-    split = cols.reshape(groups, inner, cg, run)
+    cols = np.empty((groups, inner * cg, gyt.shape[-1]), gy.dtype)
+    split = cols.reshape((groups, inner, cg) + y_size + (n,))
+    both = (slice(None), slice(None))
     for first in range(g.k_size[0]):
-        np.matmul(wk[:, first], gyp, out=cols)                     # (G, K'*Cg, L'*N)
+        np.matmul(wk[:, first], gyt, out=cols)                      # (G, K'*Cg, L*N)
         for j, offs in enumerate(itertools.product(*map(range, g.k_size[1:]))):
-            shift = n * sum(o * d * pl for o, d, pl in zip((first,) + offs, g.dilation, plane))
-            out[..., shift:shift + run] += split[:, j]
-    x = out[..., :_prod(full) * n].reshape((groups, cg) + full + (n,))
-    x = x[(slice(None), slice(None)) + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))]
-    return np.ascontiguousarray(np.moveaxis(x, -1, 0)).reshape((n, groups * cg) + tuple(g.x_size))
+            box = tuple(slice(o * d, o * d + y)
+                        for o, d, y in zip((first,) + offs, g.dilation, y_size))
+            out[both + box] += split[:, j]
+    x = out[both + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))]
+    return np.ascontiguousarray(np.moveaxis(x, -1, 0)).reshape(
+        (n, groups * cg) + tuple(g.x_size))
 
 
 def weight_grad(x, gy, g, cols=None):
