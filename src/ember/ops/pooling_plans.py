@@ -264,8 +264,9 @@ class StridedGather(Gather):
         if size == self.in_spatial and _tiling(k, s, d):
             return self._tiled_adjoint(g, lead)
         padded = np.zeros(lead + size, g.dtype)
+        exact = _nonfinite(g)
         for j, view in enumerate(_offset_views(padded, k, s, d, out)):
-            view += g * (self.which == j)
+            view += _winners(g, self.which == j, exact)
         return padded[(Ellipsis,) + tuple(slice(pp, pp + L)
                                           for pp, L in zip(p, self.in_spatial))]
 
@@ -283,10 +284,28 @@ class StridedGather(Gather):
         split = _as_strided(result, lead + tuple(v for o, kk in zip(out, k) for v in (o, kk)),
                             result.strides[:len(lead)]
                             + tuple(v for ss, kk in zip(st, k) for v in (ss * kk, ss)))
+        exact = _nonfinite(g)
         for j, offsets in enumerate(np.ndindex(*k)):
             where = (Ellipsis,) + tuple(v for o in offsets for v in (slice(None), o))
-            np.multiply(g, self.which == j, out=split[where])
+            _winners(g, self.which == j, exact, split[where])
         return result
+
+
+def _nonfinite(g):
+    return g.dtype.kind in "fc" and not np.isfinite(g).all()
+
+
+def _winners(g, hit, exact, out=None):
+    """g where `hit`, else 0 (into `out` where given). A product with the
+    mask is several times faster than np.where, but an inf or NaN in g
+    would make NaN where PyTorch puts 0: `exact` takes where then."""
+    if not exact:
+        return np.multiply(g, hit, out=out)
+    if out is None:
+        return np.where(hit, g, g.dtype.type(0))
+    out[...] = 0
+    np.copyto(out, g, where=hit)
+    return out
 
 
 class StridedSum:
