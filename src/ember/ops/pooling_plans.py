@@ -171,19 +171,29 @@ def strided_max(x, k, s, p, d, out):
         padded[(Ellipsis,) + tuple(slice(pp, pp + L) for pp, L in zip(p, spatial))] = x
     else:
         padded = x
-    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     starts = [np.arange(o, dtype=np.int64) * ss - pp for o, ss, pp in zip(out, s, p)]
     # Which kernel offset won (a small integer per output; offset_indices
     # makes the flat index of it). It starts at each window's first offset
     # inside the input.
-    first = [np.where(st < 0, (-st + dd - 1) // dd, 0) for st, dd in zip(starts, d)]
+    first = flat_offsets([np.where(st < 0, (-st + dd - 1) // dd, 0)
+                          for st, dd in zip(starts, d)], k)
     which_dtype = np.int8 if int(np.prod(k)) < 127 else np.int64
-    best = np.full(lead + tuple(out), lowest, x.dtype)
-    which = np.empty(best.shape, which_dtype)
-    which[...] = flat_offsets(first, k)
-    better = np.empty(best.shape, bool)
     tiles = _tiles(x, k, s, d, out) if padded is x else None
-    for j, view in enumerate(_offset_views(padded, k, s, d, out, tiles)):
+    views = list(_offset_views(padded, k, s, d, out, tiles))
+    best, which = _scan(views, lead + tuple(out), x.dtype, lowest, first, which_dtype, False)
+    # (the max keeps NaN, so a window met one exactly where its max is NaN:
+    # checked on the output, smaller than the input, and scanned again)
+    if x.dtype.kind == "f" and np.isnan(best).any():
+        best, which = _scan(views, best.shape, x.dtype, lowest, first, which_dtype, True)
+    return best, which
+
+
+def _scan(views, shape, dtype, lowest, first, which_dtype, nan):
+    best = np.full(shape, lowest, dtype)
+    which = np.empty(shape, which_dtype)
+    which[...] = first
+    better = np.empty(shape, bool)
+    for j, view in enumerate(views):
         np.greater(view, best, out=better)
         if nan:
             better |= view != view
