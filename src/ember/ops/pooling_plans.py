@@ -286,7 +286,6 @@ class StridedGather(Gather):
         strided places (no zeroed buffer to add into, no crop). Untiled rows
         and columns at the ends stay zero."""
         k, _, _, _, out = self.geometry
-        n = len(k)
         covered = tuple(o * kk for o, kk in zip(out, k))
         result = (np.empty if covered == self.in_spatial else np.zeros)(
             lead + self.in_spatial, g.dtype)
