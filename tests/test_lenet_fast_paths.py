@@ -4,6 +4,7 @@ no dilation; any untiled rows and columns at the ends get no gradient),
 the stride-1 convolution input gradient (batch innermost) and the weight
 gradient, in float32 and float64, with gradcheck and gradgradcheck; and
 glibc keeping freed heap pages (no page faults for recurring temporaries)."""
+import platform
 import sys
 
 import numpy as np
@@ -108,7 +109,8 @@ def test_unit_stride_conv_gradcheck(case):
     assert ember.autograd.gradgradcheck(f, (x, w), eps=1e-6, atol=1e-5)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc only")
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="glibc's malloc only")
 def test_freed_arrays_reuse_their_pages():
     resource = pytest.importorskip("resource")
     # eight 1 MiB temporaries at a time, as a training step makes them: by
