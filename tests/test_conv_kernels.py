@@ -1,4 +1,4 @@
-"""The stride-1 input gradient (flat shifts of padded planes) against the
+"""The stride-1 input gradient (batch innermost, one box add per kernel offset) against the
 general one (col2im by kernel offset), on random geometries."""
 import itertools
 

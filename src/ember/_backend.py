@@ -85,3 +85,32 @@ def lapack():
     """scipy.linalg.lapack, or None without SciPy (tests set `_lapack` to None
     to run the NumPy path)."""
     return _lapack
+
+
+def _keep_freed_memory():
+    """Have glibc's malloc keep the memory of freed arrays for the next ones.
+
+    A training step makes and frees megabytes of temporaries (im2col
+    columns, activations, gradients). By default glibc gives arrays over a
+    moving threshold fresh pages from the kernel (mmap) and trims the top of
+    its heap when they are freed, so every step page-faults all of them in
+    again: about 2,000 faults a step for LeNet-5 at batch 64, a third of its
+    time. With arrays up to 32 MiB served from the heap and up to 256 MiB of
+    freed heap kept, the next step reuses the same pages (PyTorch's own
+    allocator does not fault either). Larger arrays are still mapped and
+    returned to the system. glibc only; elsewhere nothing is changed."""
+    import ctypes
+    import sys
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt(M_MMAP_THRESHOLD, 32 << 20)
+    mallopt(M_TRIM_THRESHOLD, 256 << 20)
+
+
+_keep_freed_memory()

@@ -23,6 +23,8 @@ from ._common import recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
 
+_as_strided = np.lib.stride_tricks.as_strided
+
 __all__ = []
 
 
@@ -105,6 +107,10 @@ def padded_size(spatial, k, s, p, d, out):
                  for L, kk, ss, pp, dd, o in zip(spatial, k, s, p, d, out))
 
 
+def _tiling(k, s, d):
+    return tuple(s) == tuple(k) and all(dd == 1 for dd in d)
+
+
 def _tiles(x, k, s, d, out):
     """Windows that tile x (stride = kernel, no dilation, nothing past the
     end): the elements of each kernel offset as one contiguous block,
@@ -112,7 +118,7 @@ def _tiles(x, k, s, d, out):
     per-offset passes run on contiguous memory (several times faster than
     strided views with small steps)."""
     n = len(k)
-    if tuple(s) != tuple(k) or any(dd != 1 for dd in d) or x.size == 0:
+    if not _tiling(k, s, d) or x.size == 0:
         return None
     lead = x.shape[:x.ndim - n]
     cropped = x[(Ellipsis,) + tuple(slice(0, o * kk) for o, kk in zip(out, k))]
@@ -165,19 +171,29 @@ def strided_max(x, k, s, p, d, out):
         padded[(Ellipsis,) + tuple(slice(pp, pp + L) for pp, L in zip(p, spatial))] = x
     else:
         padded = x
-    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     starts = [np.arange(o, dtype=np.int64) * ss - pp for o, ss, pp in zip(out, s, p)]
     # Which kernel offset won (a small integer per output; offset_indices
     # makes the flat index of it). It starts at each window's first offset
     # inside the input.
-    first = [np.where(st < 0, (-st + dd - 1) // dd, 0) for st, dd in zip(starts, d)]
+    first = flat_offsets([np.where(st < 0, (-st + dd - 1) // dd, 0)
+                          for st, dd in zip(starts, d)], k)
     which_dtype = np.int8 if int(np.prod(k)) < 127 else np.int64
-    best = np.full(lead + tuple(out), lowest, x.dtype)
-    which = np.empty(best.shape, which_dtype)
-    which[...] = flat_offsets(first, k)
-    better = np.empty(best.shape, bool)
     tiles = _tiles(x, k, s, d, out) if padded is x else None
-    for j, view in enumerate(_offset_views(padded, k, s, d, out, tiles)):
+    views = list(_offset_views(padded, k, s, d, out, tiles))
+    best, which = _scan(views, lead + tuple(out), x.dtype, lowest, first, which_dtype, False)
+    # (the max keeps NaN, so a window met one exactly where its max is NaN:
+    # checked on the output, smaller than the input, and scanned again)
+    if x.dtype.kind == "f" and np.isnan(best).any():
+        best, which = _scan(views, best.shape, x.dtype, lowest, first, which_dtype, True)
+    return best, which
+
+
+def _scan(views, shape, dtype, lowest, first, which_dtype, nan):
+    best = np.full(shape, lowest, dtype)
+    which = np.empty(shape, which_dtype)
+    which[...] = first
+    better = np.empty(shape, bool)
+    for j, view in enumerate(views):
         np.greater(view, best, out=better)
         if nan:
             better |= view != view
@@ -254,11 +270,51 @@ class StridedGather(Gather):
         k, s, p, d, out = self.geometry
         n = len(k)
         lead = g.shape[:g.ndim - n]
-        padded = np.zeros(lead + padded_size(self.in_spatial, k, s, p, d, out), g.dtype)
+        size = padded_size(self.in_spatial, k, s, p, d, out)
+        if size == self.in_spatial and _tiling(k, s, d):
+            return self._tiled_adjoint(g, lead)
+        padded = np.zeros(lead + size, g.dtype)
+        exact = _nonfinite(g)
         for j, view in enumerate(_offset_views(padded, k, s, d, out)):
-            view += g * (self.which == j)
+            view += _winners(g, self.which == j, exact)
         return padded[(Ellipsis,) + tuple(slice(pp, pp + L)
                                           for pp, L in zip(p, self.in_spatial))]
+
+    def _tiled_adjoint(self, g, lead):
+        """Windows that tile the input (no padding, nothing past the end):
+        each kernel offset's gradients written once, straight into their
+        strided places (no zeroed buffer to add into, no crop). Untiled rows
+        and columns at the ends stay zero."""
+        k, _, _, _, out = self.geometry
+        covered = tuple(o * kk for o, kk in zip(out, k))
+        result = (np.empty if covered == self.in_spatial else np.zeros)(
+            lead + self.in_spatial, g.dtype)
+        st = result.strides[len(lead):]
+        split = _as_strided(result, lead + tuple(v for o, kk in zip(out, k) for v in (o, kk)),
+                            result.strides[:len(lead)]
+                            + tuple(v for ss, kk in zip(st, k) for v in (ss * kk, ss)))
+        exact = _nonfinite(g)
+        for j, offsets in enumerate(np.ndindex(*k)):
+            where = (Ellipsis,) + tuple(v for o in offsets for v in (slice(None), o))
+            _winners(g, self.which == j, exact, split[where])
+        return result
+
+
+def _nonfinite(g):
+    return g.dtype.kind in "fc" and not np.isfinite(g).all()
+
+
+def _winners(g, hit, exact, out=None):
+    """g where `hit`, else 0 (into `out` where given). A product with the
+    mask is several times faster than np.where, but an inf or NaN in g
+    would make NaN where PyTorch puts 0: `exact` takes where then."""
+    if not exact:
+        return np.multiply(g, hit, out=out)
+    if out is None:
+        return np.where(hit, g, g.dtype.type(0))
+    out[...] = 0
+    np.copyto(out, g, where=hit)
+    return out
 
 
 class StridedSum:

@@ -1,9 +1,7 @@
 """nn.Conv1d/2d/3d and nn.ConvTranspose1d/2d/3d, as torch/nn/modules/conv.py:
 the same constructor arguments, checks, parameters, initialisation draws
 and repr."""
-import collections.abc
 import math
-from itertools import repeat
 
 from ... import _creation
 from ...autograd.grad_mode import no_grad
@@ -12,27 +10,14 @@ from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module
+from .utils import _pair, _reverse_repeat_tuple, _single, _triple
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
            "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
            "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 
-def _ntuple(n):
-    def parse(x):
-        if isinstance(x, collections.abc.Iterable):
-            return tuple(x)
-        return tuple(repeat(x, n))
-    return parse
-
-
-_single, _pair, _triple = _ntuple(1), _ntuple(2), _ntuple(3)
 _TUPLE = {1: _single, 2: _pair, 3: _triple}
-
-
-def _reverse_repeat_tuple(t, n):
-    """(1, 2) -> (2, 2, 1, 1): the padding of each dim in F.pad's order."""
-    return tuple(x for x in reversed(t) for _ in range(n))
 
 
 class _ConvNd(Module):

@@ -2,18 +2,12 @@
 attributes, defaults and reprs."""
 from .. import functional as F
 from .module import Module
+from .utils import _ntuple, _single
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
            "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
            "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "AdaptiveAvgPool1d",
            "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "FractionalMaxPool2d", "FractionalMaxPool3d"]
-
-
-def _ntuple(n, x):
-    """PyTorch's _single/_pair/_triple: a sequence stays as it is (a tuple)."""
-    if isinstance(x, (tuple, list)):
-        return tuple(x)
-    return (x,) * n
 
 
 class _MaxPoolNd(Module):
@@ -59,9 +53,10 @@ class _MaxUnpoolNd(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = _ntuple(self._n, kernel_size)
-        self.stride = _ntuple(self._n, stride if (stride is not None) else kernel_size)
-        self.padding = _ntuple(self._n, padding)
+        tup = _ntuple(self._n)      # (PyTorch's _single, _pair, _triple)
+        self.kernel_size = tup(kernel_size)
+        self.stride = tup(stride if (stride is not None) else kernel_size)
+        self.padding = tup(padding)
 
     def forward(self, input, indices, output_size=None):
         return type(self)._function(input, indices, self.kernel_size, self.stride, self.padding,
@@ -94,9 +89,9 @@ class AvgPool1d(_AvgPoolNd):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
                  count_include_pad=True):
         super().__init__()
-        self.kernel_size = _ntuple(1, kernel_size)
-        self.stride = _ntuple(1, stride if stride is not None else kernel_size)
-        self.padding = _ntuple(1, padding)
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
 
