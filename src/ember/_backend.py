@@ -98,10 +98,12 @@ def _keep_freed_memory():
     time. With arrays up to 32 MiB served from the heap and up to 256 MiB of
     freed heap kept, the next step reuses the same pages (PyTorch's own
     allocator does not fault either). Larger arrays are still mapped and
-    returned to the system. glibc only; elsewhere nothing is changed."""
+    returned to the system. glibc only; elsewhere nothing is changed.
+    EMBER_KEEP_FREED_MEMORY=0 leaves malloc as it is (it is process-wide)."""
     import ctypes
+    import os
     import sys
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or os.environ.get("EMBER_KEEP_FREED_MEMORY") == "0":
         return
     try:
         mallopt = ctypes.CDLL(None).mallopt
