@@ -2,11 +2,11 @@
 """Train a character-level language model on Python's own docstrings, on Ember.
 
     python3 examples/char_lm.py [--model lstm|transformer] [--steps N] [--out DIR]
-                                [--library ember|torch]
+                                [--batch N] [--context N] [--library ember|torch]
 
 The text is the documentation that ships inside Python's standard library
 (the docstrings of a fixed list of pure-Python modules, a few hundred KB of
-English), so nothing is downloaded. The model reads 64 characters and
+English), so nothing is downloaded. The model reads 64 characters (--context) and
 predicts each next one: an embedding, then a 2-layer LSTM or a small causal
 Transformer encoder, then a linear layer to the vocabulary. Training shows
 its progress with tqdm and prints a sample of generated text every so often,
@@ -185,13 +185,16 @@ def main(argv=None):
     parser.add_argument("--model", choices=["lstm", "transformer"], default="lstm")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--sample-every", type=int, default=250)
+    parser.add_argument("--batch", type=int, default=32, help="windows per step")
+    parser.add_argument("--context", type=int, default=64, help="characters per window")
     parser.add_argument("--out", default=os.path.join("out", "char_lm"))
     parser.add_argument("--library", choices=["ember", "torch"], default="ember")
     args = parser.parse_args(argv)
     # (the code above is PyTorch code: `torch` is either library)
     torch = importlib.import_module(args.library)
     torch.set_num_threads(1)
-    model, vocab, losses = train(torch, args.model, args.steps, sample_every=args.sample_every)
+    model, vocab, losses = train(torch, args.model, args.steps, batch=args.batch,
+                                 context=args.context, sample_every=args.sample_every)
     print(f"vocabulary {len(vocab.chars)} characters; loss {losses[0]:.3f} at the first step, "
           f"{sum(losses[-50:]) / len(losses[-50:]):.3f} over the last 50")
     print(f"saved {plot(args.out, losses, len(vocab.chars))}")

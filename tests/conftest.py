@@ -4,3 +4,12 @@ import sys
 HERE = os.path.dirname(__file__)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "src"))
+
+
+def pytest_configure(config):
+    # pytest-xdist runs a worker per CPU; OpenBLAS would start a thread per CPU
+    # in each of them, and its spinning threads, fighting over the CPUs, made
+    # small matmuls tens of times slower (an example's training, 10x). The
+    # workers start after this hook, with this environment.
+    if getattr(config.option, "numprocesses", None) and "OPENBLAS_NUM_THREADS" not in os.environ:
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"

@@ -244,23 +244,31 @@ def _run_script(script, tmp_path):
     return proc, plots
 
 
+# The tests that share lab_run's one run of the script go to one xdist worker
+# (--dist loadgroup, as ./tools/test and CI give it): each worker would run it.
+_ONE_LAB_RUN = pytest.mark.xdist_group("lab05_script")
+
+
 @pytest.fixture(scope="module")
 def lab_run(tmp_path_factory):
     pytest.importorskip("matplotlib")
     return _run_script(LAB_SCRIPT, tmp_path_factory.mktemp("lab05"))
 
 
+@_ONE_LAB_RUN
 def test_lab_script_runs(lab_run):
     proc, _ = lab_run
     assert proc.returncode == 0, f"lab05_autograd.py failed:\n{proc.stderr[-5000:]}"
 
 
+@_ONE_LAB_RUN
 def test_lab_script_output_matches_pytorch(lab_run):
     proc, _ = lab_run
     assert_output_matches(REFERENCE.read_text(), proc.stdout, "lab05_autograd.py's output")
     assert proc.returncode == 0, proc.stderr[-5000:]
 
 
+@_ONE_LAB_RUN
 def test_lab_script_writes_plots(lab_run):
     _, plots = lab_run
     for name in PLOTS:

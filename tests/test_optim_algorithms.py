@@ -67,22 +67,8 @@ def test_float32_vs_torch(name, kw):
     assert len(e_opt.state) == len(t_opt.state)
 
 
-# NumPy 1.x widens a float32 scalar combined with a Python float to float64,
-# where NumPy 2 (and PyTorch's float32 0-d tensors) keep float32: a float32
-# hyper-parameter tensor (Adam's lr=tensor(...)) and NAdam's float32 mu_product
-# then round differently (about 1e-10 relative in float64). Known deviation.
-_NUMPY1 = np.lib.NumpyVersion(np.__version__) < "2.0.0"
-
-
-def _numpy1_deviation(name, kw):
-    return _NUMPY1 and (name == "NAdam" or any(isinstance(v, tuple) and v[:1] == ("tensor",)
-                                               for v in kw.values()))
-
-
 @pytest.mark.parametrize("name,kw", CASES[::3], ids=IDS[::3])
 def test_float64_and_groups_vs_torch(name, kw):
-    if _numpy1_deviation(name, kw):
-        pytest.skip("NumPy 1.x rounds float32 scalar state in float64 (see _NUMPY1)")
     (e_opt, e_rec), (t_opt, t_rec) = both(name, kw, np.float64, steps=30, groups=True)
     assert_trajectories(e_rec, t_rec, np.float64)
     assert_states(e_opt, t_opt, np.float64, 30)
@@ -116,8 +102,6 @@ def test_small_model_training_vs_torch():
                      ("AdamW", {}), ("Adamax", {}), ("Adagrad", {}), ("Adadelta", {}),
                      ("RMSprop", dict(centered=True, momentum=0.5)), ("Rprop", {}),
                      ("NAdam", {}), ("RAdam", {}), ("ASGD", {})]:
-        if _numpy1_deviation(name, {}):
-            continue
         records = {}
         for lib in (torch, ember):
             model = lib.nn.Sequential(lib.nn.Linear(4, 3), lib.nn.Tanh(), lib.nn.Linear(3, 2))

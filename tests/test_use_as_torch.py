@@ -42,6 +42,11 @@ def _python(*args, cwd=SCRIPTS, stdin=None):
                           capture_output=True, text=True, timeout=300)
 
 
+# One xdist worker runs this module (--dist loadgroup, as ./tools/test and CI
+# give it): _prefetch starts the commands of every selected test, so a second
+# worker would run them all again.
+pytestmark = pytest.mark.xdist_group("use_as_torch")
+
 # Each command runs once, in a pool: a PyTorch start alone takes seconds, and
 # the _prefetch fixture starts the slow ones together before the first test.
 _POOL = ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 2))

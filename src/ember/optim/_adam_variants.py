@@ -3,7 +3,8 @@ rectified variance, as torch's single-tensor paths."""
 from .._backend import np
 
 from .._creation import zeros_like
-from ._base import PerParameter, check_betas, check_lr, check_nonneg, lerp_, scalar_state
+from ._base import (PerParameter, check_betas, check_lr, check_nonneg, lerp_, scalar_state,
+                    weak)
 
 __all__ = ["NAdam", "RAdam"]
 
@@ -65,7 +66,7 @@ class NAdam(PerParameter):
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
         # mu_product is a 0-d tensor of the scalar dtype: it accumulates rounded.
         mu_product = state["mu_product"]
-        mu_product *= mu
+        mu_product *= weak(mu, mu_product)
         mu_product = float(mu_product)
         mu_product_next = mu_product * mu_next
         _moments(grad, state, beta1, beta2)

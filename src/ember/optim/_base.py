@@ -27,6 +27,17 @@ def value(x):
     return x._data.reshape(())[()] if isinstance(x, Tensor) else x
 
 
+def weak(x, like):
+    """The Python number `x` as `like`'s NumPy type when `like` is a NumPy
+    scalar or array (a Tensor hyper-parameter's value, a 0-d state entry), so
+    that scalar arithmetic rounds in that dtype as torch's 0-d tensors do.
+    NumPy 2 converts a Python operand so by itself (NEP 50); NumPy 1 widened a
+    float32 scalar met with a Python number to float64."""
+    if isinstance(like, (np.generic, np.ndarray)) and not isinstance(x, (np.generic, np.ndarray)):
+        return like.dtype.type(x)
+    return x
+
+
 def check_lr(lr):
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
@@ -106,7 +117,7 @@ def lerp_(a, b, w):
     if abs(w) < 0.5:
         a += w * (b - a)
     else:
-        a[...] = b - (b - a) * (1 - w)
+        a[...] = b - (b - a) * (weak(1, w) - w)
 
 
 def upgrade_scalar_state(optimizer, keys):

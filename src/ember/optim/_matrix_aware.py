@@ -7,7 +7,7 @@ from .._backend import np
 
 from .._creation import zeros_like
 from .._tensor import Tensor
-from ._base import PerParameter, lerp_, scalar_state, value
+from ._base import PerParameter, lerp_, scalar_state, value, weak
 from .optimizer import Optimizer
 
 __all__ = ["Adafactor", "Muon"]
@@ -116,7 +116,7 @@ def _adjust_lr(lr, adjust_lr_fn, param_shape):
         adjusted_ratio = 0.2 * math.sqrt(max(A, B))
     else:
         adjusted_ratio = 1.0
-    return lr * adjusted_ratio
+    return lr * weak(adjusted_ratio, lr)
 
 
 class Muon(Optimizer):
@@ -166,7 +166,7 @@ class Muon(Optimizer):
                                                      group["ns_steps"], group["eps"])
                 adjusted_lr = _adjust_lr(lr, group["adjust_lr_fn"], p.shape)
                 d = p._data
-                d *= 1 - lr * group["weight_decay"]
+                d *= weak(1, lr) - lr * weak(group["weight_decay"], lr)
                 d += (-adjusted_lr) * update
                 p._bump()
                 state["momentum_buffer"]._bump()

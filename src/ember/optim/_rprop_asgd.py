@@ -3,7 +3,7 @@ torch's single-tensor paths."""
 from .._backend import np
 
 from .._creation import full_like, zeros_like
-from ._base import PerParameter, check_lr, check_nonneg, scalar_state, with_weight_decay
+from ._base import PerParameter, check_lr, check_nonneg, scalar_state, weak, with_weight_decay
 from .optimizer import _to_scalar
 
 __all__ = ["Rprop", "ASGD"]
@@ -75,5 +75,7 @@ class ASGD(PerParameter):
             ax += (p - ax) * mu
         else:
             ax[...] = p
-        eta[...] = lr / ((1 + lambd * lr * step) ** alpha)
+        # in a Tensor lr's dtype, as torch's as_tensor(lr / ...)
+        decay = weak(1, lr) + weak(lambd, lr) * lr * weak(step, lr)
+        eta[...] = lr / decay ** weak(alpha, lr)
         mu[...] = 1 / max(1, step - t0)

@@ -10,7 +10,8 @@ from .._backend import np
 
 from .._creation import zeros_like
 from .._tensor import Tensor
-from ._base import PerParameter, check_betas, check_fused, check_lr, lerp_, scalar_state, value
+from ._base import (PerParameter, check_betas, check_fused, check_lr, lerp_, scalar_state, value,
+                    weak)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -67,19 +68,23 @@ class Adam(PerParameter):
     def _update(self, p, grad, state, hp, step):
         beta1, beta2 = (value(b) for b in hp["betas"])
         lr, weight_decay, eps = hp["lr"], hp["weight_decay"], hp["eps"]
+        # A Tensor lr or beta is a NumPy scalar here: `weak` keeps the scalar
+        # arithmetic in its dtype on NumPy 1 too.
         if weight_decay != 0:
             if hp["decoupled_weight_decay"]:
-                p *= 1 - lr * weight_decay
+                p *= weak(1, lr) - lr * weak(weight_decay, lr)
             else:
                 grad = grad + weight_decay * p
         md, vd = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(md, grad, 1 - beta1)
+        # torch lerps with a Tensor beta1 cast to the parameter's dtype
+        lerp_beta1 = p.dtype.type(beta1) if isinstance(beta1, np.generic) else beta1
+        lerp_(md, grad, weak(1, lerp_beta1) - lerp_beta1)
         vd *= beta2
-        vd += ((1 - beta2) * grad) * grad
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = lr / bias_correction1
-        bias_correction2_sqrt = bias_correction2 ** 0.5
+        vd += ((weak(1, beta2) - beta2) * grad) * grad
+        bias_correction1 = weak(1, beta1) - beta1 ** weak(step, beta1)
+        bias_correction2 = weak(1, beta2) - beta2 ** weak(step, beta2)
+        step_size = weak(lr, bias_correction1) / weak(bias_correction1, lr)
+        bias_correction2_sqrt = bias_correction2 ** weak(0.5, bias_correction2)
         if hp["amsgrad"]:
             mx = state["max_exp_avg_sq"]
             np.maximum(mx, vd, out=mx)
