@@ -68,20 +68,44 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     prev_mode = _state.enabled
     _state.enabled = create_graph
     token = silence()
+    _final_callbacks.append([])
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
+        _run_final_callbacks(_final_callbacks[-1])
     except Exception as exc:
         if _graph._anomaly:
             _anomaly_mode.warn_failed(exc, _run_ready_nodes.__code__)
         raise
     finally:
+        _final_callbacks.pop()
         restore(token)
         _state.enabled = prev_mode
     # 4. what autograd.grad returns
     if capture:
         return _captured(captured, allow_unused)
     return None
+
+
+# The callbacks queued during each running backward (innermost last), run
+# when its graph is done: DistributedDataParallel waits for its gradient
+# all-reduces there.
+_final_callbacks = []
+
+
+def queue_callback(callback):
+    """Run `callback()` once the current backward pass has run its graph
+    (Variable._execution_engine.queue_callback)."""
+    if not _final_callbacks:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _final_callbacks[-1].append(callback)
+
+
+def _run_final_callbacks(callbacks):
+    i = 0
+    while i < len(callbacks):       # (a callback may queue another)
+        callbacks[i]()
+        i += 1
 
 
 def _root_nodes(roots):

@@ -32,4 +32,14 @@ class Variable(metaclass=VariableMeta):
         return t
 
 
+class _ExecutionEngine:
+    """Variable._execution_engine: what Python code asks of the engine."""
+
+    @staticmethod
+    def queue_callback(callback):
+        from ._engine import queue_callback
+        queue_callback(callback)
+
+
+Variable._execution_engine = _ExecutionEngine()
 Variable.__module__ = VariableMeta.__module__ = "ember.autograd.variable"

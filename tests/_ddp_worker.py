@@ -1,0 +1,104 @@
+"""One rank of the DistributedDataParallel checks (tests/test_ddp.py): run by
+the launcher (ember) or torchrun (torch, argv[1] == "torch"); writes this
+rank's results as JSON into $EMBER_WORKER_OUT/<rank>.json."""
+import importlib
+import json
+import os
+import sys
+
+import numpy as np
+
+LIB = sys.argv[1] if len(sys.argv) > 1 else "ember"
+T = importlib.import_module(LIB)
+importlib.import_module(LIB + ".distributed.algorithms.ddp_comm_hooks.default_hooks")
+dist = T.distributed
+hooks = dist.algorithms.ddp_comm_hooks.default_hooks
+DDP = T.nn.parallel.DistributedDataParallel
+
+dist.init_process_group("gloo")
+rank, world = dist.get_rank(), dist.get_world_size()
+rng = np.random.default_rng(0)
+X = T.from_numpy(rng.standard_normal((12, 8)).astype(np.float32))
+Y = T.from_numpy(rng.standard_normal((12, 4)).astype(np.float32))
+x, y = X[rank::world], Y[rank::world]
+
+
+def net(seed):
+    T.manual_seed(seed)
+    return T.nn.Sequential(T.nn.Linear(8, 16), T.nn.Tanh(), T.nn.Linear(16, 4))
+
+
+def train(ddp, steps=3, lr=0.1):
+    opt = T.optim.SGD(ddp.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = ((ddp(x) - y) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses, [p.detach().numpy().tolist() for p in ddp.parameters()]
+
+
+out = {}
+# each rank starts from its own weights: DDP takes rank 0's
+ddp = DDP(net(rank), bucket_cap_mb=0.0005)
+out["synced"] = ddp.module[0].weight.detach().numpy().tolist()
+out["losses"], out["params"] = train(ddp)
+out["keys"] = list(ddp.state_dict())
+
+out["as_view"] = train(DDP(net(rank), gradient_as_bucket_view=True, bucket_cap_mb=0.0005))[1]
+fp16 = DDP(net(rank))
+fp16.register_comm_hook(None, hooks.fp16_compress_hook)
+out["fp16"] = train(fp16)[1]
+
+# no_sync: two local backwards, then one synced: the sum of the three averaged
+acc = DDP(net(rank))
+with acc.no_sync():
+    ((acc(x) - y) ** 2).mean().backward()
+    ((acc(x) - y) ** 2).mean().backward()
+((acc(x) - y) ** 2).mean().backward()
+out["no_sync_grad"] = acc.module[0].bias.grad.numpy().tolist()
+
+# overlap: the first bucket's all-reduce starts before the last gradient is ready
+events = []
+lap = DDP(net(rank), bucket_cap_mb=0.0005)
+
+
+def recording(state, bucket):
+    events.append(["launch", bucket.index()])
+    return hooks.allreduce_hook(state, bucket)
+
+
+lap.register_comm_hook(None, recording)
+lap.module[0].weight.register_post_accumulate_grad_hook(lambda p: events.append(["last"]))
+((lap(x) - y) ** 2).mean().backward()
+out["events"] = events
+
+
+class TwoHeads(T.nn.Module):
+    def __init__(self):
+        super().__init__()
+        T.manual_seed(0)
+        self.a, self.b = T.nn.Linear(8, 4), T.nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.a(x)     # b is never used
+
+
+found = DDP(TwoHeads(), find_unused_parameters=True)
+for _ in range(2):
+    found(x).sum().backward()
+out["unused_grad"] = found.module.b.weight.grad is None
+out["used_grad"] = found.module.a.bias.grad.numpy().tolist()
+strict = DDP(TwoHeads())
+strict(x).sum().backward()
+try:
+    strict(x)
+    out["unfinished"] = None
+except RuntimeError as e:
+    out["unfinished"] = str(e).split(".")[0]
+
+with open(os.path.join(os.environ["EMBER_WORKER_OUT"], f"{rank}.json"), "w") as f:
+    json.dump(out, f)
+dist.destroy_process_group()
