@@ -135,6 +135,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                      retain_graph, create_graph, inputs):
     ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
     pop, push = ready.pop, ready.append
+    leaves = []
     node_gradients, accumulate = _node_gradients, _accumulate
     if _graph._anomaly:     # each node's errors and NaNs are reported (anomaly_mode.py)
         node_gradients = _anomaly_gradients
@@ -182,7 +183,15 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             d = deps[nxt] - 1
             deps[nxt] = d
             if d == 0:
-                push(nxt)
+                if type(nxt) is AccumulateGrad:
+                    leaves.append(nxt)
+                else:
+                    push(nxt)
+        if leaves:
+            # Leaves' gradients are accumulated first, as PyTorch's engine
+            # does (so DDP's buckets fill, and start, while backward goes on).
+            ready.extend(leaves)
+            leaves.clear()
         # Drop this node's gradients now: a leaf's .grad can then take over
         # the array instead of copying it (see _accumulate).
         grads = g = grad = data = None

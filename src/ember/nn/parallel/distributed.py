@@ -2,7 +2,7 @@
 processes while backward still runs.
 
 Gradients go into buckets (the parameters in reverse order, the first bucket
-1 MiB, the others `bucket_cap_mb`, 25 MB by default, as PyTorch's). Each
+1 MiB and the others 25 MB by default, else `bucket_cap_mb` each, as PyTorch's). Each
 parameter's post-accumulate-grad hook copies its gradient into its bucket;
 when a bucket is full its all-reduce starts at once, non-blocking, through the
 communication hook (averaging by default), so communication overlaps the rest
@@ -117,6 +117,9 @@ class DistributedDataParallel(Module):
         self.static_graph = static_graph
         self.bucket_bytes_cap = int((25 if bucket_cap_mb is None else bucket_cap_mb)
                                     * 1024 * 1024)
+        # (a small first bucket, so communication starts early, with the default cap only)
+        self._first_bucket_cap = _FIRST_BUCKET_BYTES if bucket_cap_mb is None \
+            else self.bucket_bytes_cap
         self.require_backward_grad_sync = True
         self._world = dist.get_world_size(self.process_group)
         if init_sync:
@@ -150,7 +153,7 @@ class DistributedDataParallel(Module):
             if self.process_group is not self._dist.group.WORLD else group_rank
 
     def _make_buckets(self, params):
-        buckets, current, size, cap = [], [], 0, _FIRST_BUCKET_BYTES
+        buckets, current, size, cap = [], [], 0, self._first_bucket_cap
         for p in reversed(params):
             nbytes = p._data.nbytes
             if current and (size + nbytes > cap or p._data.dtype != current[0]._data.dtype):
