@@ -1,0 +1,198 @@
+"""One rank of tests/test_distributed_mpi.py: runs every collective, prints one JSON line.
+
+Run under the launcher (or mpirun). The test process computes the expected
+values from rank and world size and compares them with what is printed here.
+"""
+import datetime
+import json
+import os
+import sys
+import time
+import warnings
+
+import numpy as np
+
+import ember
+import ember.distributed as dist
+
+DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool"]
+OPS = ["SUM", "AVG", "PRODUCT", "MIN", "MAX"]
+
+
+def value(rank, dtype, n=5):
+    """Rank-dependent data, the same formula the test uses."""
+    if dtype == "bool":
+        return [(i + rank) % 3 == 0 for i in range(n)]
+    return [(i % 3) + rank + 1 + (0.5 if dtype.startswith(("float", "bfloat")) else 0)
+            for i in range(n)]
+
+
+def tensor(rank, dtype, n=5):
+    return ember.tensor(value(rank, dtype, n), dtype=getattr(ember, dtype))
+
+
+def out(t):
+    return t.to(ember.float64).tolist() if t.dtype != ember.bool else t.tolist()
+
+
+def attempt(fn):
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - the error is the result checked
+        return {"error": type(exc).__name__, "message": str(exc)}
+
+
+def main():
+    dist.init_process_group(backend=sys.argv[1] if len(sys.argv) > 1 else None)
+    rank, size = dist.get_rank(), dist.get_world_size()
+    res = {"rank": rank, "size": size, "backend": dist.get_backend(),
+           "env": {k: os.environ.get(k) for k in ("RANK", "LOCAL_RANK", "WORLD_SIZE",
+                                                   "LOCAL_WORLD_SIZE", "MASTER_ADDR",
+                                                   "MASTER_PORT")}}
+    for dtype in DTYPES:
+        for op in OPS:
+            t = tensor(rank, dtype)
+            before = t._version
+            r = attempt(lambda: dist.all_reduce(t, op=getattr(dist.ReduceOp, op)))
+            res[f"all_reduce/{dtype}/{op}"] = r if isinstance(r, dict) else out(t)
+            res[f"bumped/{dtype}/{op}"] = t._version > before
+        t = tensor(rank, dtype)
+        dist.broadcast(t, src=size - 1)
+        res[f"broadcast/{dtype}"] = out(t)
+        t = tensor(rank, dtype)
+        dist.reduce(t, dst=size - 1, op=dist.ReduceOp.MAX)
+        res[f"reduce/{dtype}"] = out(t)
+        outs = [ember.zeros(5, dtype=getattr(ember, dtype)) for _ in range(size)]
+        dist.all_gather(outs, tensor(rank, dtype))
+        res[f"all_gather/{dtype}"] = [out(o) for o in outs]
+        flat = ember.zeros(size, 5, dtype=getattr(ember, dtype))
+        dist.all_gather_into_tensor(flat, tensor(rank, dtype))
+        res[f"all_gather_into_tensor/{dtype}"] = out(flat)
+        src = [tensor(j, dtype) for j in range(size)] if rank == 0 else None
+        t = ember.zeros(5, dtype=getattr(ember, dtype))
+        dist.scatter(t, src, src=0)
+        res[f"scatter/{dtype}"] = out(t)
+        gl = [ember.zeros(5, dtype=getattr(ember, dtype)) for _ in range(size)] \
+            if rank == 1 else None
+        dist.gather(tensor(rank, dtype), gl, dst=1)
+        res[f"gather/{dtype}"] = [out(o) for o in gl] if gl else None
+
+    for op in OPS:
+        o = ember.zeros(5)
+        dist.reduce_scatter(o, [tensor(rank + j, "float32") for j in range(size)],
+                            op=getattr(dist.ReduceOp, op))
+        res[f"reduce_scatter/{op}"] = out(o)
+        o = ember.zeros(5, dtype=ember.int64)
+        dist.reduce_scatter_tensor(o, ember.cat([tensor(rank + j, "int64") for j in range(size)]),
+                                   op=getattr(dist.ReduceOp, op) if op != "AVG"
+                                   else dist.ReduceOp.SUM)
+        res[f"reduce_scatter_tensor/{op}"] = out(o)
+    # all_to_all: rank r sends j+1 values 100*r+j to rank j
+    outs = [ember.zeros(rank + 1, dtype=ember.float64) for _ in range(size)]
+    dist.all_to_all(outs, [ember.full((j + 1,), 100.0 * rank + j, dtype=ember.float64)
+                           for j in range(size)])
+    res["all_to_all"] = [out(o) for o in outs]
+    inp = ember.arange(2 * size, dtype=ember.float32).reshape(size, 2) + 100 * rank
+    o = ember.zeros(size, 2)
+    dist.all_to_all_single(o, inp)
+    res["all_to_all_single"] = out(o.reshape(-1))
+    # uneven splits: rank r sends j+1 rows to rank j, receives r+1 rows from each
+    inp = ember.cat([ember.full((j + 1, 2), 10.0 * rank + j) for j in range(size)])
+    o = ember.zeros(size * (rank + 1), 2)
+    dist.all_to_all_single(o, inp, output_split_sizes=[rank + 1] * size,
+                           input_split_sizes=[j + 1 for j in range(size)])
+    res["all_to_all_single_uneven"] = out(o[:, 0])
+    # point to point around a ring, blocking and non-blocking
+    t = ember.full((3,), float(rank))
+    if rank % 2 == 0:
+        dist.send(t, (rank + 1) % size)
+        got = ember.zeros(3)
+        sender = dist.recv(got)
+    else:
+        got = ember.zeros(3)
+        sender = dist.recv(got)
+        dist.send(t, (rank + 1) % size)
+    res["recv"] = [sender, out(got)]
+    got = ember.zeros(3)
+    reqs = [dist.isend(ember.full((3,), rank * 2.0), (rank + 1) % size),
+            dist.irecv(got, (rank - 1) % size)]
+    for w in reqs:
+        w.wait()
+    res["irecv"] = out(got)
+    # async collectives
+    t = tensor(rank, "float32")
+    w = dist.all_reduce(t, async_op=True)
+    res["async_type"] = type(w).__name__
+    w.wait()
+    res["async_all_reduce"] = [out(t), w.is_completed()]
+    t = tensor(rank, "float64")
+    w = dist.broadcast(t, src=0, async_op=True)
+    w.wait()
+    res["async_broadcast"] = out(t)
+    # non-contiguous tensors are staged and written back
+    t = (ember.arange(6.0).reshape(2, 3) + rank).t()
+    dist.all_reduce(t)
+    res["noncontiguous"] = t.tolist()
+    # a sub-group of the first and last rank
+    g = dist.new_group([0, size - 1])
+    t = tensor(rank, "float32")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        dist.all_reduce(t, group=g)
+        res["subgroup"] = [out(t), dist.get_rank(g), dist.get_world_size(g),
+                           [str(c.message) for c in caught]]
+    t = tensor(rank, "float32")
+    if g is not dist.GroupMember.NON_GROUP_MEMBER:
+        dist.broadcast(t, group=g, group_src=1)
+    res["subgroup_broadcast"] = out(t)
+    # objects
+    objs = [{"w": ember.ones(2) * rank, "name": f"r{rank}"}, [rank, 1.5]] if rank == 1 \
+        else [None, None]
+    dist.broadcast_object_list(objs, src=1)
+    res["broadcast_object_list"] = [objs[0]["w"].tolist(), objs[0]["name"], objs[1]]
+    gathered = [None] * size
+    dist.all_gather_object(gathered, {"rank": rank, "t": ember.tensor([rank])})
+    res["all_gather_object"] = [[o["rank"], o["t"].tolist()] for o in gathered]
+    gl = [None] * size if rank == 0 else None
+    dist.gather_object(("from", rank), gl, dst=0)
+    res["gather_object"] = gl
+    so = [None]
+    dist.scatter_object_list(so, [{"to": j} for j in range(size)] if rank == 0 else None, src=0)
+    res["scatter_object_list"] = so[0]
+    if rank == 0:
+        dist.send_object_list([{"k": ember.arange(3)}], dst=size - 1)
+    if rank == size - 1:
+        lst = [None]
+        s = dist.recv_object_list(lst)
+        res["recv_object_list"] = [s, lst[0]["k"].tolist()]
+
+    class Custom:
+        pass
+    res["unsafe_object"] = attempt(lambda: dist.broadcast_object_list([Custom()], src=rank))
+    # errors: nothing sent, nothing changed
+    t = tensor(rank, "float32")
+    res["err_dtype"] = attempt(lambda: dist.all_gather(
+        [ember.zeros(5), ember.zeros(5, dtype=ember.float64)] + [ember.zeros(5)] * (size - 2), t))
+    res["err_len"] = attempt(lambda: dist.all_gather([ember.zeros(5)], t))
+    res["err_size"] = attempt(lambda: dist.all_gather([ember.zeros(4)] * size, t))
+    res["err_avg_int"] = attempt(lambda: dist.all_reduce(ember.ones(2, dtype=ember.int64),
+                                                         op=dist.ReduceOp.AVG))
+    res["err_flat"] = attempt(lambda: dist.all_gather_into_tensor(ember.zeros(size * 5 + 1), t))
+    res["err_self_send"] = attempt(lambda: dist.send(t, rank))
+    res["err_twice"] = attempt(lambda: dist.init_process_group())
+    res["unchanged"] = out(t)
+    # monitored_barrier: the last rank is late
+    dist.monitored_barrier(timeout=datetime.timedelta(seconds=10))
+    if rank == size - 1:
+        time.sleep(1.5)
+    else:
+        res["monitored"] = attempt(lambda: dist.monitored_barrier(
+            timeout=datetime.timedelta(seconds=0.5), wait_all_ranks=rank == 0))
+    dist.barrier()
+    dist.destroy_process_group()
+    res["after_destroy"] = dist.is_initialized()
+    print("JSON " + json.dumps(res), flush=True)
+
+
+if __name__ == "__main__":
+    main()
