@@ -8,8 +8,9 @@ from ._core import (Backend, GroupMember, ProcessGroup, ReduceOp, barrier, defau
                     destroy_process_group, get_backend, get_global_rank, get_group_rank,
                     get_process_group_ranks, get_rank, get_world_size, group, init_process_group,
                     is_available, is_initialized, monitored_barrier, new_group)
-from ._collectives import (all_gather, all_gather_into_tensor, all_reduce, broadcast, gather,
-                           reduce, reduce_scatter, reduce_scatter_tensor, scatter)
+from ._collectives import (all_gather, all_gather_into_tensor, all_gather_single, all_reduce,
+                           broadcast, gather, reduce, reduce_scatter, reduce_scatter_single,
+                           reduce_scatter_tensor, scatter)
 from ._objects import (all_gather_object, broadcast_object_list, gather_object,
                        recv_object_list, scatter_object_list, send_object_list)
 from ._p2p import all_to_all, all_to_all_single, irecv, isend, recv, send
@@ -19,7 +20,8 @@ __all__ = ["Backend", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "Future
            "default_pg_timeout", "destroy_process_group", "get_backend", "get_global_rank",
            "get_group_rank", "get_process_group_ranks", "get_rank", "get_world_size", "group",
            "init_process_group", "is_available", "is_initialized", "monitored_barrier",
-           "new_group", "all_gather", "all_gather_into_tensor", "all_reduce", "broadcast",
+           "new_group", "all_gather", "all_gather_into_tensor", "all_gather_single",
+           "reduce_scatter_single", "all_reduce", "broadcast",
            "gather", "reduce", "reduce_scatter", "reduce_scatter_tensor", "scatter",
            "all_gather_object", "broadcast_object_list", "gather_object", "recv_object_list",
            "scatter_object_list", "send_object_list", "all_to_all", "all_to_all_single",

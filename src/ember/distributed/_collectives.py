@@ -4,13 +4,17 @@ Every call starts non-blocking MPI (Iallreduce, Ibcast, ...) and returns a
 Work with async_op=True; otherwise it waits at once. Arguments are checked
 before anything is sent, so a bad call changes nothing.
 """
+import functools
+import warnings
+
 from .._backend import np
 from ._buffers import Buf, check_tensor, check_tensor_list, mpi_op, same_dtype
 from ._core import ReduceOp, _mpi, _resolve, _warn_not_in_group, get_group_rank
 from ._work import Work
 
-__all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_into_tensor",
-           "gather", "scatter", "reduce_scatter", "reduce_scatter_tensor"]
+__all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_single",
+           "all_gather_into_tensor", "gather", "scatter", "reduce_scatter",
+           "reduce_scatter_single", "reduce_scatter_tensor"]
 
 
 def _group_rank(pg, global_rank, group_rank, default=None):
@@ -153,12 +157,12 @@ def _check_flat(out, inp, factor, what):
                            f"{inp.numel()} with world_size {factor})")
 
 
-def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
     check_tensor(output_tensor, "output_tensor")
     check_tensor(input_tensor, "input_tensor")
     pg = _resolve(group)
     if pg is None:
-        return _warn_not_in_group("all_gather_into_tensor")
+        return _warn_not_in_group("all_gather_single")
     _check_flat(output_tensor, input_tensor, pg.size(), "_allgather_base")
     bi, bo = Buf(input_tensor, output=False), Buf(output_tensor)
     req = pg._comm.Iallgather(bi.arr, bo.arr)
@@ -236,14 +240,38 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
     return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])
 
 
-def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=False):
     check_tensor(output, "output")
     check_tensor(input, "input")
     pg = _resolve(group)
     if pg is None:
-        return _warn_not_in_group("reduce_scatter_tensor")
+        return _warn_not_in_group("reduce_scatter_single")
     _check_flat(input, output, pg.size(), "_reduce_scatter_base")
     (bo, bi), mop, avg = _reduce_bufs([output, input], op)
     bi.output = False
     req = pg._comm.Ireduce_scatter_block(bi.arr, bo.arr, op=mop)
     return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])
+
+
+def _deprecated(new):
+    """PyTorch 2.13's older names: the same call, after its FutureWarning."""
+    def wrap(old):
+        @functools.wraps(new)
+        def call(*args, **kwargs):
+            warnings.warn(f"`torch.distributed.{old.__name__}` is deprecated. Please use "
+                          f"`torch.distributed.{new.__name__}` instead.", FutureWarning,
+                          stacklevel=2)
+            return new(*args, **kwargs)
+        call.__name__ = call.__qualname__ = old.__name__
+        return call
+    return wrap
+
+
+@_deprecated(all_gather_single)
+def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+    pass
+
+
+@_deprecated(reduce_scatter_single)
+def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+    pass

@@ -202,7 +202,9 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
 
 
 def destroy_process_group(group=None):
-    world = _world()
+    world = _state.world
+    if world is None:
+        raise AssertionError("Process group cannot be None")
     if group is None or group is world:
         for g in _state.groups:
             g._free()
