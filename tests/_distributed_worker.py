@@ -187,6 +187,9 @@ def main():
     res["err_avg_int"] = attempt(lambda: dist.all_reduce(ember.ones(2, dtype=ember.int64),
                                                          op=dist.ReduceOp.AVG))
     res["err_flat"] = attempt(lambda: dist.all_gather_single(ember.zeros(size * 5 + 1), t))
+    res["err_self_send"] = attempt(lambda: dist.send(t, rank))
+    res["err_twice"] = attempt(lambda: dist.init_process_group())
+    res["unchanged"] = out(t)
     o = ember.zeros(size * 5)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -194,9 +197,6 @@ def main():
         w = dist.reduce_scatter_tensor(t, o, async_op=True)
         w.wait()
     res["deprecated"] = [out(o), out(t), [str(c.message) for c in caught]]
-    res["err_self_send"] = attempt(lambda: dist.send(t, rank))
-    res["err_twice"] = attempt(lambda: dist.init_process_group())
-    res["unchanged"] = out(t)
     # monitored_barrier: the last rank is late
     dist.monitored_barrier(timeout=datetime.timedelta(seconds=10))
     if rank == size - 1:

@@ -1,0 +1,278 @@
+"""ember.distributed across real MPI processes, started by the launcher.
+
+One launch per world size runs every collective (tests/_distributed_worker.py)
+and prints each rank's results as JSON; the expected values are computed here
+from the rank and world size. Skipped without mpi4py or mpirun.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("mpi4py")
+from ember.distributed import run as launcher  # noqa: E402
+from _distributed_worker import OPS, value  # noqa: E402
+
+try:
+    launcher.find_mpirun()
+except RuntimeError:
+    pytest.skip("no mpirun", allow_module_level=True)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(os.path.dirname(HERE), "src")
+
+
+def _launch(args, timeout=60):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [SRC, HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
+        OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "ember.distributed.run", *args],
+                          capture_output=True, text=True, timeout=timeout, env=env)
+    return proc, time.monotonic() - start
+
+
+_RESULTS = {}
+
+
+@pytest.fixture(scope="module", params=[2, 3])
+def ranks(request):
+    """{rank: results} of one launch of the worker with `request.param` processes."""
+    n = request.param
+    if n not in _RESULTS:
+        proc, _ = _launch(["--nproc-per-node", str(n), os.path.join(HERE,
+                                                                     "_distributed_worker.py")])
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        lines = [json.loads(l[5:]) for l in proc.stdout.splitlines() if l.startswith("JSON ")]
+        _RESULTS[n] = {r["rank"]: r for r in lines}
+        assert sorted(_RESULTS[n]) == list(range(n))
+    return _RESULTS[n]
+
+
+def _np(rank, dtype, n=5):
+    return np.array(value(rank, dtype, n), dtype=np.float64 if dtype != "bool" else bool)
+
+
+def _reduce(arrays, op, dtype):
+    a = np.stack(arrays)
+    if dtype == "bool":
+        return {"SUM": a.any(0), "PRODUCT": a.all(0), "MIN": a.all(0), "MAX": a.any(0)}[op]
+    return {"SUM": a.sum(0), "AVG": a.mean(0), "PRODUCT": a.prod(0), "MIN": a.min(0),
+            "MAX": a.max(0)}[op]
+
+
+def _close(got, want, dtype):
+    tol = {"float16": 1e-3, "bfloat16": 1e-2}.get(dtype, 1e-7)
+    np.testing.assert_allclose(np.asarray(got, dtype=np.float64),
+                               np.asarray(want, dtype=np.float64), rtol=tol)
+
+
+def _dtypes(ranks):
+    return sorted({k.split("/")[1] for k in ranks[0] if k.startswith("all_reduce/")})
+
+
+def test_setup_and_environment(ranks):
+    n = len(ranks)
+    for r, res in ranks.items():
+        assert (res["rank"], res["size"], res["backend"]) == (r, n, "mpi")
+        assert res["env"] == {"RANK": str(r), "LOCAL_RANK": str(r), "WORLD_SIZE": str(n),
+                              "LOCAL_WORLD_SIZE": str(n), "MASTER_ADDR": "127.0.0.1",
+                              "MASTER_PORT": "29500"}
+        assert res["before_init"] is False and res["after_destroy"] is False
+        assert res["err_world_size"]["error"] == "ValueError"
+        assert "world_size=99 does not match" in res["err_world_size"]["message"]
+        assert res["err_backend"]["error"] == "ValueError"
+        assert res["err_twice"] == {"error": "ValueError", "message":
+                                    "trying to initialize the default process group twice!"}
+
+
+def test_all_reduce_every_op_and_dtype(ranks):
+    n = len(ranks)
+    dtypes = _dtypes(ranks)
+    assert {"float32", "float64", "float16", "int64", "int32", "uint8", "bool"} <= set(dtypes)
+    for dtype in dtypes:
+        for op in OPS:
+            want = None if op == "AVG" and dtype in ("int64", "int32", "uint8", "bool") else \
+                _reduce([_np(r, dtype) for r in range(n)], op, dtype)
+            for r, res in ranks.items():
+                got = res[f"all_reduce/{dtype}/{op}"]
+                if want is None:    # PyTorch's error, and the tensor untouched
+                    name = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}
+                    assert got == {"error": "RuntimeError", "message": "result type Float can't "
+                                   f"be cast to the desired output type {name[dtype]}"}
+                    assert res[f"bumped/{dtype}/{op}"] is False
+                else:
+                    _close(got, want, dtype)
+                    assert res[f"bumped/{dtype}/{op}"] is True
+
+
+def test_broadcast_reduce_gather_scatter(ranks):
+    n = len(ranks)
+    for dtype in _dtypes(ranks):
+        rows = [_np(r, dtype) for r in range(n)]
+        for r, res in ranks.items():
+            _close(res[f"broadcast/{dtype}"], rows[n - 1], dtype)
+            _close(res[f"reduce/{dtype}"],
+                   _reduce(rows, "MAX", dtype) if r == n - 1 else rows[r], dtype)
+            _close(res[f"all_gather/{dtype}"], rows, dtype)
+            _close(res[f"all_gather_single/{dtype}"], rows, dtype)
+            _close(res[f"scatter/{dtype}"], rows[r], dtype)
+            if r == 1:
+                _close(res[f"gather/{dtype}"], rows, dtype)
+            else:
+                assert res[f"gather/{dtype}"] is None
+
+
+def test_reduce_scatter(ranks):
+    n = len(ranks)
+    for op in OPS:
+        for r, res in ranks.items():
+            # rank q contributes value(q + j) to rank j
+            want = _reduce([_np(q + r, "float32") for q in range(n)], op, "float32")
+            _close(res[f"reduce_scatter/{op}"], want, "float32")
+            int_op = "SUM" if op == "AVG" else op
+            want = _reduce([_np(q + r, "int64") for q in range(n)], int_op, "int64")
+            _close(res[f"reduce_scatter_single/{op}"], want, "int64")
+
+
+def test_all_to_all(ranks):
+    n = len(ranks)
+    for r, res in ranks.items():
+        assert res["all_to_all"] == [[100.0 * q + r] * (r + 1) for q in range(n)]
+        assert res["all_to_all_single"] == sum([[100.0 * q + 2 * r, 100.0 * q + 2 * r + 1]
+                                                for q in range(n)], [])
+        assert res["all_to_all_single_uneven"] == sum([[10.0 * q + r] * (r + 1)
+                                                       for q in range(n)], [])
+
+
+def test_point_to_point(ranks):
+    n = len(ranks)
+    for r, res in ranks.items():
+        left = (r - 1) % n
+        assert res["recv"] == [left, [float(left)] * 3]
+        assert res["irecv"] == [left * 2.0] * 3
+
+
+def test_async_noncontiguous_and_deprecated_names(ranks):
+    n = len(ranks)
+    total = _reduce([_np(r, "float32") for r in range(n)], "SUM", "float32").tolist()
+    base = np.arange(6.0).reshape(2, 3)
+    for r, res in ranks.items():
+        assert res["async_type"] == "Work"
+        assert res["async_all_reduce"] == [total, True]
+        assert res["async_broadcast"] == _np(0, "float64").tolist()
+        assert res["noncontiguous"] == (sum(base + q for q in range(n))).T.tolist()
+        gathered, scattered, warned = res["deprecated"]
+        assert gathered == np.concatenate([_np(q, "float32") for q in range(n)]).tolist()
+        assert scattered == (n * np.concatenate([_np(q, "float32") for q in range(n)])
+                             .reshape(n, 5)[r]).tolist()
+        assert warned == ["`torch.distributed.all_gather_into_tensor` is deprecated. Please use "
+                          "`torch.distributed.all_gather_single` instead.",
+                          "`torch.distributed.reduce_scatter_tensor` is deprecated. Please use "
+                          "`torch.distributed.reduce_scatter_single` instead."]
+
+
+def test_sub_group(ranks):
+    n = len(ranks)
+    members = [0, n - 1]
+    for r, res in ranks.items():
+        got, grank, gsize, warned = res["subgroup"]
+        if r in members:
+            assert got == (_np(0, "float32") + _np(n - 1, "float32")).tolist()
+            assert (grank, gsize, warned) == (members.index(r), 2, [])
+            assert res["subgroup_broadcast"] == _np(n - 1, "float32").tolist()
+        else:   # PyTorch's non-member behaviour: a warning, -1, the tensor untouched
+            assert got == _np(r, "float32").tolist() and (grank, gsize) == (-1, -1)
+            assert warned == [f"Running all_reduce on global rank {r} which does not belong "
+                              "to the given group."]
+            assert res["subgroup_broadcast"] == _np(r, "float32").tolist()
+
+
+def test_objects(ranks):
+    n = len(ranks)
+    for r, res in ranks.items():
+        assert res["broadcast_object_list"] == [[1.0, 1.0], "r1", [1, 1.5]]
+        assert res["all_gather_object"] == [[q, [q]] for q in range(n)]
+        assert res["gather_object"] == ([["from", q] for q in range(n)] if r == 0 else None)
+        assert res["scatter_object_list"] == {"to": r}
+        if r == n - 1:
+            assert res["recv_object_list"] == [0, [0, 1, 2]]
+        err = res["unsafe_object"]
+        assert err["error"] == "RuntimeError"
+        assert "weights-only format and cannot send Custom" in err["message"]
+
+
+def test_errors_change_nothing(ranks):
+    n = len(ranks)
+    for r, res in ranks.items():
+        assert res["err_dtype"] == {"error": "ValueError", "message": "Invalid usage of tensors "
+                                    "with different dtypesFound ember.float32 and  ember.float64"}
+        assert res["err_len"]["message"] == ("ProcessGroupMPI::allgather: invalid output tensor "
+                                             f"list at index 0 (expected length {n}, got 1)")
+        assert res["err_size"]["message"] == ("ProcessGroupMPI::allgather: invalid tensor size "
+                                              "at index 0 (expected (5), got (4))")
+        assert res["err_avg_int"]["error"] == "RuntimeError"
+        assert "world_size times input tensor size" in res["err_flat"]["message"]
+        assert res["err_self_send"] == {"error": "ValueError", "message": "Invalid destination "
+                                        "rank: destination rank should not be the same as the "
+                                        "rank of the current process."}
+        assert res["unchanged"] == _np(r, "float32").tolist()
+
+
+def test_monitored_barrier_names_the_late_rank(ranks):
+    n = len(ranks)
+    # wait_all_ranks=True: the list of every late rank (here the last one)
+    assert ranks[0]["monitored"] == {"error": "RuntimeError", "message": f"[Rank 0]: Ranks "
+                                     f"{n - 1} failed to pass monitoredBarrier in 500 ms"}
+    for r in range(1, n - 1):   # on time, but never released by rank 0
+        assert ranks[r]["monitored"]["error"] == "RuntimeError"
+        assert f"Rank {r} timed out in monitoredBarrier" in ranks[r]["monitored"]["message"]
+
+
+FAILING = """
+import ember, ember.distributed as dist
+dist.init_process_group()
+if dist.get_rank() == 1:
+    raise ValueError("rank one gives up")
+dist.all_reduce(ember.ones(3))     # the others would wait here for ever
+"""
+
+
+def test_a_raising_rank_ends_the_job(tmp_path):
+    script = tmp_path / "fail.py"
+    script.write_text(FAILING)
+    proc, took = _launch(["--nproc-per-node", "3", str(script)], timeout=60)
+    assert proc.returncode != 0
+    assert took < 30
+    assert "ValueError: rank one gives up" in proc.stderr and "[rank 1]" in proc.stderr
+
+
+MONITOR_ONE = """
+import datetime, time, ember.distributed as dist
+dist.init_process_group("gloo")
+if dist.get_rank() == 0:
+    try:
+        dist.monitored_barrier(timeout=datetime.timedelta(seconds=0.5))
+    except RuntimeError as exc:
+        print("ERR", exc, flush=True)
+elif dist.get_rank() == 2:
+    time.sleep(1.5)
+else:
+    try:
+        dist.monitored_barrier(timeout=datetime.timedelta(seconds=3))
+    except RuntimeError:
+        pass
+dist.barrier()
+"""
+
+
+def test_monitored_barrier_first_late_rank(tmp_path):
+    script = tmp_path / "mb.py"
+    script.write_text(MONITOR_ONE)
+    proc, _ = _launch(["--nproc_per_node", "3", str(script)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ERR [Rank 0]: Rank 2 failed to pass monitoredBarrier in 500 ms" in proc.stdout
