@@ -276,3 +276,33 @@ def test_monitored_barrier_first_late_rank(tmp_path):
     proc, _ = _launch(["--nproc_per_node", "3", str(script)])
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "ERR [Rank 0]: Rank 2 failed to pass monitoredBarrier in 500 ms" in proc.stdout
+
+
+SINGLETON = """
+import json, ember, ember.distributed as dist
+dist.init_process_group("mpi", init_method="env://", world_size=1, rank=0)
+t = ember.arange(4.0)
+dist.all_reduce(t, op=dist.ReduceOp.AVG)
+g = dist.new_group([0])
+w = dist.broadcast(t, src=0, group=g, async_op=True)
+res = [dist.get_world_size(), dist.get_rank(g), t.tolist(), w.wait(), dist.group.WORLD is not None]
+try:
+    dist.barrier(device_ids=[0])
+except ValueError as exc:
+    res.append(str(exc))
+dist.destroy_process_group()
+print("JSON", json.dumps(res + [dist.is_initialized()]))
+"""
+
+
+def test_single_process_without_mpirun():
+    """A plain `python script.py` is an MPI singleton: a world of one."""
+    env = dict(os.environ, PYTHONPATH=SRC)
+    for name in ("RANK", "WORLD_SIZE"):
+        env.pop(name, None)
+    proc = subprocess.run([sys.executable, "-c", SINGLETON], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.split("JSON", 1)[1])
+    assert got[:5] == [1, 0, [0.0, 1.0, 2.0, 3.0], True, True]
+    assert "device_ids=[0] is not supported" in got[5] and got[6] is False

@@ -147,7 +147,7 @@ def _resolve(grp):
     world = _world()
     if grp is None:
         return world
-    if grp is GroupMember.NON_GROUP_MEMBER:
+    if isinstance(grp, int) and grp == GroupMember.NON_GROUP_MEMBER:
         return None
     if not isinstance(grp, ProcessGroup):
         raise TypeError(f"group must be a ProcessGroup, got {type(grp).__name__}")
@@ -289,6 +289,10 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
 
 
 def barrier(group=None, async_op=False, device_ids=None):
+    """device_ids name accelerators, which MPI on the CPU has none of: only None or [] pass."""
+    if device_ids:
+        raise ValueError(f"barrier: device_ids={device_ids!r} is not supported: Ember's "
+                         "process groups run on the CPU")
     pg = _resolve(group)
     if pg is None:
         _warn_not_in_group("barrier")
