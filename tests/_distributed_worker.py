@@ -12,8 +12,13 @@ import warnings
 
 import numpy as np
 
-import ember
-import ember.distributed as dist
+TORCH = bool(os.environ.get("EMBER_WORKER_AS_TORCH"))
+if TORCH:   # the same calls under PyTorch (gloo), to compare
+    import torch as ember
+    import torch.distributed as dist
+else:
+    import ember
+    import ember.distributed as dist
 
 DTYPES = ["float32", "float64", "float16", "int64", "int32", "uint8", "bool"]
 try:
@@ -52,12 +57,13 @@ def attempt(fn):
 
 
 def main():
-    early = {"err_world_size": attempt(lambda: dist.init_process_group(world_size=99)),
-             "err_backend": attempt(lambda: dist.init_process_group("nccl")),
-             "before_init": dist.is_initialized()}
+    early = {} if TORCH else {
+        "err_world_size": attempt(lambda: dist.init_process_group(world_size=99)),
+        "err_backend": attempt(lambda: dist.init_process_group("nccl")),
+        "before_init": dist.is_initialized()}
     dist.init_process_group(backend=sys.argv[1] if len(sys.argv) > 1 else None)
     rank, size = dist.get_rank(), dist.get_world_size()
-    res = {**early,"rank": rank, "size": size, "backend": dist.get_backend(),
+    res = {**early, "rank": rank, "size": size, "backend": dist.get_backend(),
            "env": {k: os.environ.get(k) for k in ("RANK", "LOCAL_RANK", "WORLD_SIZE",
                                                    "LOCAL_WORLD_SIZE", "MASTER_ADDR",
                                                    "MASTER_PORT")}}
@@ -77,7 +83,7 @@ def main():
         outs = [ember.zeros(5, dtype=getattr(ember, dtype)) for _ in range(size)]
         dist.all_gather(outs, tensor(rank, dtype))
         res[f"all_gather/{dtype}"] = [out(o) for o in outs]
-        flat = ember.zeros(size, 5, dtype=getattr(ember, dtype))
+        flat = ember.zeros(size * 5, dtype=getattr(ember, dtype))
         dist.all_gather_single(flat, tensor(rank, dtype))
         res[f"all_gather_single/{dtype}"] = out(flat)
         src = [tensor(j, dtype) for j in range(size)] if rank == 0 else None
@@ -99,11 +105,16 @@ def main():
                                    op=getattr(dist.ReduceOp, op) if op != "AVG"
                                    else dist.ReduceOp.SUM)
         res[f"reduce_scatter_single/{op}"] = out(o)
-    # all_to_all: rank r sends j+1 values 100*r+j to rank j
-    outs = [ember.zeros(rank + 1, dtype=ember.float64) for _ in range(size)]
-    dist.all_to_all(outs, [ember.full((j + 1,), 100.0 * rank + j, dtype=ember.float64)
+    # all_to_all: rank r sends two values 100*r+j to rank j
+    outs = [ember.zeros(2, dtype=ember.float64) for _ in range(size)]
+    dist.all_to_all(outs, [ember.full((2,), 100.0 * rank + j, dtype=ember.float64)
                            for j in range(size)])
     res["all_to_all"] = [out(o) for o in outs]
+    if not TORCH:     # gloo needs equal sizes; MPI does not
+        outs = [ember.zeros(rank + 1, dtype=ember.float64) for _ in range(size)]
+        dist.all_to_all(outs, [ember.full((j + 1,), 100.0 * rank + j, dtype=ember.float64)
+                               for j in range(size)])
+        res["all_to_all_uneven"] = [out(o) for o in outs]
     inp = ember.arange(2 * size, dtype=ember.float32).reshape(size, 2) + 100 * rank
     o = ember.zeros(size, 2)
     dist.all_to_all_single(o, inp)
@@ -175,9 +186,11 @@ def main():
         dist.send_object_list([{"k": ember.arange(3)}], dst=size - 1)
     if rank == size - 1:
         lst = [None]
-        s = dist.recv_object_list(lst)
+        s = dist.recv_object_list(lst, src=0)
+        res["err_recv_object_list"] = attempt(lambda: dist.recv_object_list(lst))
         res["recv_object_list"] = [s, lst[0]["k"].tolist()]
-    res["unsafe_object"] = attempt(lambda: dist.broadcast_object_list([Custom()], src=rank))
+    if not TORCH:   # PyTorch pickles anything
+        res["unsafe_object"] = attempt(lambda: dist.broadcast_object_list([Custom()], src=rank))
     # errors: nothing sent, nothing changed
     t = tensor(rank, "float32")
     res["err_dtype"] = attempt(lambda: dist.all_gather(
@@ -187,6 +200,9 @@ def main():
     res["err_avg_int"] = attempt(lambda: dist.all_reduce(ember.ones(2, dtype=ember.int64),
                                                          op=dist.ReduceOp.AVG))
     res["err_flat"] = attempt(lambda: dist.all_gather_single(ember.zeros(size * 5 + 1), t))
+    res["err_stacked"] = attempt(lambda: dist.all_gather_single(ember.zeros(size, 5), t))
+    res["err_flat_dtype"] = attempt(lambda: dist.all_gather_single(
+        ember.zeros(size * 5, dtype=ember.float64), t))
     res["err_self_send"] = attempt(lambda: dist.send(t, rank))
     res["err_twice"] = attempt(lambda: dist.init_process_group())
     res["unchanged"] = out(t)
@@ -197,17 +213,22 @@ def main():
         w = dist.reduce_scatter_tensor(t, o, async_op=True)
         w.wait()
     res["deprecated"] = [out(o), out(t), [str(c.message) for c in caught]]
-    # monitored_barrier: the last rank is late
+    # monitored_barrier: the last rank is late (gloo's pairs die with the timeout: Ember only)
     dist.monitored_barrier(timeout=datetime.timedelta(seconds=10))
     if rank == size - 1:
         time.sleep(1.5)
-    else:
+    elif not TORCH:
         res["monitored"] = attempt(lambda: dist.monitored_barrier(
             timeout=datetime.timedelta(seconds=0.5), wait_all_ranks=rank == 0))
     dist.barrier()
     dist.destroy_process_group()
     res["after_destroy"] = dist.is_initialized()
-    print("JSON " + json.dumps(res), flush=True)
+    out_dir = os.environ.get("EMBER_WORKER_OUT")
+    if out_dir:     # one file per rank: ranks' stdout lines can interleave
+        with open(os.path.join(out_dir, f"{rank}.json"), "w") as f:
+            json.dump(res, f)
+    else:
+        print("JSON " + json.dumps(res), flush=True)
 
 
 if __name__ == "__main__":

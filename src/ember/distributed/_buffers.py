@@ -73,8 +73,10 @@ class Buf:
     """The array MPI reads or writes for one tensor, and how to finish it.
 
     reduce=True picks a representation MPI can reduce; otherwise one it can
-    move. `finish()` copies a staged array back into the tensor (outputs only)
-    and bumps the tensor's version counter, as an in-place op does.
+    move. `finish()` copies a staged array back into the tensor (outputs only).
+    The version counter is left alone, as PyTorch's c10d collectives leave it
+    (measured with gloo: all_reduce SUM keeps `_version`; AVG's division is an
+    in-place op and bumps it, see _collectives._divider).
     """
 
     def __init__(self, tensor, reduce=False, output=True):
@@ -91,12 +93,6 @@ class Buf:
         self.staged = arr is not data and not np.may_share_memory(arr, data)
 
     def finish(self):
-        if self.output:
-            if self.staged:
-                np.copyto(self.tensor._data, self.arr.reshape(self.tensor._data.shape)
-                          .astype(self.tensor._data.dtype, copy=False), casting="unsafe")
-            self.tensor._bump()
-
-    def rows(self):
-        """The array as (first dim, rest), for splitting along dim 0."""
-        return self.arr.reshape(self.tensor._data.shape[0] if self.tensor._data.ndim else 1, -1)
+        if self.output and self.staged:
+            np.copyto(self.tensor._data, self.arr.reshape(self.tensor._data.shape)
+                      .astype(self.tensor._data.dtype, copy=False), casting="unsafe")

@@ -45,9 +45,11 @@ def _start(requests, bufs, async_op, after=None, result=None):
 
 
 def _divider(bufs, size):
+    """AVG's division: an in-place op on the result, so it bumps the version as PyTorch's."""
     def divide():
         for b in bufs:
             b.arr /= size
+            b.tensor._bump()
     return divide
 
 
@@ -95,11 +97,11 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
 
 def _check_list(tensors, like, size, what, name, length_msg=None):
     if len(tensors) != size:
-        raise RuntimeError(length_msg or f"ProcessGroupMPI::{what}: invalid {name} list "
+        raise RuntimeError(length_msg or f"ProcessGroupGloo::{what}: invalid {name} list "
                            f"(expected length {size}, got {len(tensors)})")
     for i, t in enumerate(tensors):
         if t.shape != like.shape:
-            raise RuntimeError(f"ProcessGroupMPI::{what}: invalid tensor size at index {i} "
+            raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor size at index {i} "
                                f"(expected {_dims(like)}, got {_dims(t)})")
 
 
@@ -112,7 +114,6 @@ def _scatter_into(stacked, tensors):
     for row, t in zip(stacked, tensors):
         np.copyto(t._data, row.reshape(t._data.shape).astype(t._data.dtype, copy=False),
                   casting="unsafe")
-        t._bump()
 
 
 def _staging(like, count, reduce=False):
@@ -138,7 +139,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     if pg is None:
         return _warn_not_in_group("all_gather")
     _check_list(tensor_list, tensor, pg.size(), "allgather", "output tensor",
-                f"ProcessGroupMPI::allgather: invalid output tensor list at index 0 "
+                f"ProcessGroupGloo::allgather: invalid output tensor list at index 0 "
                 f"(expected length {pg.size()}, got {len(tensor_list)})")
     b = Buf(tensor, output=False)
     out = _staging(tensor, pg.size())
@@ -147,14 +148,37 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
                   tensor_list)
 
 
-def _check_flat(out, inp, factor, what):
+_CPP_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool"}
+
+
+def _options(t):
+    name = str(t.dtype).rsplit(".", 1)[-1]
+    grad = "true" if t.requires_grad else "false (default)"
+    return (f"TensorOptions(dtype={_CPP_TYPES.get(name, name)}, device=cpu, layout=Strided, "
+            f"requires_grad={grad}, pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _check_chunks(out, inp, size, what):
+    """Gloo's rule for the single-tensor forms: `out` chunked along dim 0 (as
+    torch.chunk) into `size` pieces, each shaped like `inp`."""
     if out.dtype != inp.dtype:
-        raise RuntimeError(f"ProcessGroupMPI::{what}: output tensor must have the same type "
-                           f"as input tensor (got {out.dtype} and {inp.dtype})")
-    if out.numel() != inp.numel() * factor:
-        raise RuntimeError(f"ProcessGroupMPI::{what}: output tensor size must be equal to "
-                           f"world_size times input tensor size (got {out.numel()} and "
-                           f"{inp.numel()} with world_size {factor})")
+        raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor type at index 0 "
+                           f"(expected {_options(inp)}, got {_options(out)})")
+    rows = out.shape[0] if out.dim() else 1
+    step = -(-rows // size)
+    chunks = [min(step, rows - i) for i in range(0, rows, step)] if step else []
+    if len(chunks) != size:
+        raise RuntimeError(f"ProcessGroupGloo::{what}: invalid output tensor list at index 0 "
+                           f"(expected length {size}, got {len(chunks)})")
+    for i, c in enumerate(chunks):
+        shape = (c,) + tuple(out.shape[1:])
+        if shape != tuple(inp.shape):
+            raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor size at index {i} "
+                               f"(expected ({', '.join(map(str, inp.shape))}), got "
+                               f"({', '.join(map(str, shape))}))")
 
 
 def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
@@ -163,7 +187,7 @@ def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("all_gather_single")
-    _check_flat(output_tensor, input_tensor, pg.size(), "_allgather_base")
+    _check_chunks(output_tensor, input_tensor, pg.size(), "allgather")
     bi, bo = Buf(input_tensor, output=False), Buf(output_tensor)
     req = pg._comm.Iallgather(bi.arr, bo.arr)
     return _start([req], [bo], async_op, result=[output_tensor])
@@ -184,7 +208,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
         if not gather_list:
             raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
         _check_list(gather_list, tensor, pg.size(), "gather", "output",
-                    f"ProcessGroupMPI::gather: Incorrect output list size {len(gather_list)}. "
+                    f"ProcessGroupGloo::gather: Incorrect output list size {len(gather_list)}. "
                     f"Output list size should be {pg.size()}, same as size of the process "
                     "group.")
     elif gather_list:
@@ -215,7 +239,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
         if not scatter_list:
             raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
         _check_list(scatter_list, tensor, pg.size(), "scatter", "input",
-                    f"ProcessGroupMPI::scatter: Incorrect input list size {len(scatter_list)}. "
+                    f"ProcessGroupGloo::scatter: Incorrect input list size {len(scatter_list)}. "
                     f"Input list size should be {pg.size()}, same as size of the process "
                     "group.")
         send = np.stack([Buf(t, output=False).arr for t in scatter_list])
@@ -246,7 +270,13 @@ def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=F
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("reduce_scatter_single")
-    _check_flat(input, output, pg.size(), "_reduce_scatter_base")
+    if input.dtype != output.dtype:
+        raise RuntimeError(f"ProcessGroupGloo::reduce_scatter: invalid tensor type "
+                           f"(expected {_options(output)}, got {_options(input)})")
+    if input.numel() != output.numel() * pg.size():
+        raise RuntimeError("ProcessGroupGloo::reduce_scatter: input tensor must be world_size "
+                           f"times the output tensor's size (got {input.numel()} and "
+                           f"{output.numel()} with world_size {pg.size()})")
     (bo, bi), mop, avg = _reduce_bufs([output, input], op)
     bi.output = False
     req = pg._comm.Ireduce_scatter_block(bi.arr, bo.arr, op=mop)

@@ -166,15 +166,10 @@ def recv_object_list(object_list, src=None, group=None, device=None, group_src=N
     if pg is None:
         _warn_not_in_group("recv_object_list")
         return -1
-    from ._core import _mpi
-    MPI = _mpi()
-    source = (MPI.ANY_SOURCE if src is None and group_src is None
-              else _peer(pg, src, group_src, "source"))
+    source = _peer(pg, src, group_src, "source")
     sizes = np.empty(len(object_list), dtype=np.int64)
-    status = MPI.Status()
-    pg._ctl.Recv(sizes, source=source, tag=_OBJ_TAG, status=status)
-    sender = status.Get_source()
+    pg._ctl.Recv(sizes, source=source, tag=_OBJ_TAG)
     data = np.empty(int(sizes.sum()), dtype=np.uint8)
-    pg._ctl.Recv(data, source=sender, tag=_OBJ_TAG + 1)
+    pg._ctl.Recv(data, source=source, tag=_OBJ_TAG + 1)
     object_list[:] = _unpack(sizes, data)
-    return pg._ranks[sender]
+    return pg._ranks[source]

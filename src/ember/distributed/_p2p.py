@@ -116,7 +116,7 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
     size = pg.size()
     for name, tensors in (("output", output_tensor_list), ("input", input_tensor_list)):
         if len(tensors) != size:
-            raise RuntimeError(f"ProcessGroupMPI::alltoall: invalid {name} tensor list "
+            raise RuntimeError(f"ProcessGroupGloo::alltoall: invalid {name} tensor list "
                                f"(expected length {size}, got {len(tensors)})")
     send_parts = [Buf(t, output=False).arr.reshape(-1) for t in input_tensor_list]
     send = np.concatenate(send_parts)
@@ -132,5 +132,4 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
             arr = _decode(part.reshape(1, -1), t)
             np.copyto(t._data, arr.reshape(t._data.shape).astype(t._data.dtype, copy=False),
                       casting="unsafe")
-            t._bump()
     return _start([req], [], async_op, unpack, output_tensor_list)

@@ -1,8 +1,8 @@
 """Work: the handle of a collective started with async_op=True.
 
 It holds the MPI requests of a non-blocking call and the steps that finish it
-on this side (copy a staged buffer back, divide for AVG, bump the version
-counters), which run once, when the requests are first seen complete.
+on this side (copy a staged buffer back, divide for AVG), which run once,
+when the requests are first seen complete.
 """
 import time
 
