@@ -142,6 +142,15 @@ def main():
     for w in reqs:
         w.wait()
     res["irecv"] = out(got)
+    if not TORCH:
+        if rank == 0:   # one receive from anyone per other rank
+            bufs = [ember.zeros(3) for _ in range(size - 1)]
+            works = [dist.irecv(b) for b in bufs]
+            res["irecv_any"] = sorted([w.source_rank(), out(b)] for w, b in zip(works, bufs))
+        else:
+            dist.isend(ember.full((3,), 7.0 + rank), 0).wait()
+        res["err_device"] = attempt(lambda: dist.broadcast_object_list([1], src=0,
+                                                                       device="cuda"))
     # async collectives
     t = tensor(rank, "float32")
     w = dist.all_reduce(t, async_op=True)

@@ -182,6 +182,14 @@ def test_point_to_point(ranks):
         assert res["irecv"] == [left * 2.0] * 3
 
 
+def test_irecv_from_any_source(ranks):
+    n = len(ranks)
+    assert ranks[0]["irecv_any"] == [[q, [7.0 + q] * 3] for q in range(1, n)]
+    for r in range(n):
+        assert ranks[r]["err_device"] == {"error": "ValueError", "message": "device 'cuda' is "
+                                          "not supported: Ember's process groups run on the CPU"}
+
+
 def test_async_noncontiguous_and_deprecated_names(ranks):
     n = len(ranks)
     total = _reduce([_np(r, "float32") for r in range(n)], "SUM", "float32").tolist()
@@ -279,6 +287,25 @@ def test_a_raising_rank_ends_the_job(tmp_path):
     assert proc.returncode != 0
     assert took < 30
     assert "ValueError: rank one gives up" in proc.stderr and "[rank 1]" in proc.stderr
+
+
+DYING = {
+    "killed": ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", lambda rc: rc != 0),
+    "exit 3": ("import sys; sys.exit(3)", lambda rc: rc == 3),
+}
+
+
+@pytest.mark.parametrize("how", sorted(DYING))
+def test_a_dying_rank_ends_the_job(tmp_path, how):
+    code, rc_ok = DYING[how]
+    script = tmp_path / "die.py"
+    script.write_text("import ember, ember.distributed as dist\n"
+                      "dist.init_process_group()\n"
+                      f"if dist.get_rank() == 2:\n    {code}\n"
+                      "dist.all_reduce(ember.ones(3))\n")
+    proc, took = _launch(["--nproc-per-node", "3", str(script)], timeout=60)
+    assert rc_ok(proc.returncode), (proc.returncode, proc.stderr[-2000:])
+    assert took < 30
 
 
 MONITOR_ONE = """

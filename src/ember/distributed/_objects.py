@@ -30,6 +30,13 @@ def _dumps(obj):
     return np.frombuffer(data, dtype=np.uint8)
 
 
+def _cpu(device):
+    """Objects travel through host memory: only the CPU (or None) is a device here."""
+    if device is not None and str(getattr(device, "type", device)).split(":")[0] != "cpu":
+        raise ValueError(f"device {device!r} is not supported: Ember's process groups run on "
+                         "the CPU")
+
+
 def _loads(arr):
     from .. import serialization
     return serialization.load(io.BytesIO(arr.tobytes()), weights_only=True)
@@ -51,6 +58,7 @@ def _displs(counts):
 
 
 def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
+    _cpu(device)
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("broadcast_object_list")
@@ -150,6 +158,7 @@ _OBJ_TAG = 7401
 
 def send_object_list(object_list, dst=None, group=None, device=None, group_dst=None,
                      use_batch=False):
+    _cpu(device)
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("send_object_list")
@@ -162,6 +171,7 @@ def send_object_list(object_list, dst=None, group=None, device=None, group_dst=N
 def recv_object_list(object_list, src=None, group=None, device=None, group_src=None,
                      use_batch=False):
     """Fill object_list from a peer; returns the sender's global rank."""
+    _cpu(device)
     pg = _resolve(group)
     if pg is None:
         _warn_not_in_group("recv_object_list")

@@ -35,7 +35,8 @@ class _RecvWork(Work):
         super().__init__([pg._comm.Irecv(buf.arr, source=source, tag=tag)], buf.finish,
                          [buf.tensor], [MPI.Status()])
 
-    def _source_rank(self):
+    def source_rank(self):
+        """The sender's global rank (PyTorch's Work.source_rank, for a recv from anyone)."""
         self.wait()
         return self._pg._ranks[self._statuses[0].Get_source()]
 
@@ -63,7 +64,7 @@ def recv(tensor, src=None, group=None, tag=0, group_src=None):
     work = irecv(tensor, src, group, tag, group_src)
     if work is None:
         return -1
-    return work._source_rank()
+    return work.source_rank()
 
 
 def _rows(t):
