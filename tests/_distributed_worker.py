@@ -1,7 +1,8 @@
-"""One rank of tests/test_distributed_mpi.py: runs every collective, prints one JSON line.
+"""One rank of tests/test_distributed_mpi.py: runs every collective, reports its results as JSON.
 
-Run under the launcher (or mpirun). The test process computes the expected
-values from rank and world size and compares them with what is printed here.
+Run under the launcher (Ember) or torchrun (EMBER_WORKER_AS_TORCH=1: the same
+calls on PyTorch's gloo). The test computes the expected values from rank and
+world size, and compares Ember's results with PyTorch's.
 """
 import datetime
 import json
@@ -10,7 +11,6 @@ import sys
 import time
 import warnings
 
-import numpy as np
 
 TORCH = bool(os.environ.get("EMBER_WORKER_AS_TORCH"))
 if TORCH:   # the same calls under PyTorch (gloo), to compare

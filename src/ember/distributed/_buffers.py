@@ -15,17 +15,18 @@ __all__ = []
 
 def check_tensor(param, name):
     if not isinstance(param, Tensor):
-        raise TypeError(f"""Invalid function argument. Expected parameter `{name}` of type torch.Tensor
-             but got {type(param)} instead.""")
+        raise TypeError(f"Invalid function argument. Expected parameter `{name}` of type "
+                        f"torch.Tensor\n             but got {type(param)} instead.")
 
 
 def check_tensor_list(param, name):
     if not isinstance(param, list):
-        raise TypeError(f"""Invalid function argument. Expected parameter `{name}` of type List[torch.Tensor]
-             but got {type(param)} instead.""")
+        raise TypeError(f"Invalid function argument. Expected parameter `{name}` of type "
+                        f"List[torch.Tensor]\n             but got {type(param)} instead.")
     if not all(isinstance(p, Tensor) for p in param):
-        raise TypeError(f"""Invalid function argument. Expected parameter `{name}` of type List[torch.Tensor]
-             but got {type(param)} with elements of type {[type(p) for p in param]}.""")
+        raise TypeError(f"Invalid function argument. Expected parameter `{name}` of type "
+                        f"List[torch.Tensor]\n             but got {type(param)} with elements "
+                        f"of type {[type(p) for p in param]}.")
 
 
 def same_dtype(*tensor_lists):
