@@ -29,13 +29,13 @@ SRC = os.path.join(os.path.dirname(HERE), "src")
 WORKER = os.path.join(HERE, "_distributed_worker.py")
 
 
-def _launch(args, timeout=60, launcher_module="ember.distributed.run", **extra_env):
+def _launch(args, timeout=60, launcher_module="ember.distributed.run", cwd=None, **extra_env):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [SRC, HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
         OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", **extra_env)
     start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", launcher_module, *args],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+                          capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
     return proc, time.monotonic() - start
 
 
@@ -323,6 +323,24 @@ def test_a_dying_rank_ends_the_job(tmp_path, how):
     proc, took = _launch(["--nproc-per-node", "3", str(script)], timeout=60)
     assert rc_ok(proc.returncode), (proc.returncode, proc.stderr[-2000:])
     assert took < 30
+
+
+EARLY = """
+import os, sys, time
+print("argv", os.environ["RANK"], sys.argv[1:], __name__, flush=True)
+if os.environ["RANK"] == "1":
+    raise KeyError("before MPI")
+time.sleep(40)     # never joins MPI: the job must still end at once
+"""
+
+
+def test_a_rank_raising_before_mpi_ends_the_job_module_mode(tmp_path):
+    (tmp_path / "early_mod.py").write_text(EARLY)
+    proc, took = _launch(["--nproc-per-node=2", "-m", "early_mod", "--lr", "0.1"],
+                         cwd=str(tmp_path))
+    assert proc.returncode == 1 and took < 30
+    assert "argv 1 ['--lr', '0.1'] __main__" in proc.stdout
+    assert "KeyError: 'before MPI'" in proc.stderr
 
 
 MONITOR_ONE = """

@@ -30,11 +30,15 @@ def rank_environment(environ=None):
 
 
 def _abort(code):
+    """End the whole job: MPI_Abort where this rank has joined MPI; otherwise a
+    non-zero exit, on which mpirun ends the job (Abort would first have to
+    initialise MPI, and ranks not yet in MPI are not reached by it at once)."""
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        from mpi4py import MPI
-        MPI.COMM_WORLD.Abort(code)
+        MPI = sys.modules.get("mpi4py.MPI")
+        if MPI is not None and MPI.Is_initialized() and not MPI.Is_finalized():
+            MPI.COMM_WORLD.Abort(code)
     finally:
         os._exit(code)
 
@@ -47,8 +51,8 @@ def main(argv=None):
     run_module = argv[0] == "-m"
     target = argv[1] if run_module else argv[0]
     sys.argv = argv[1:] if run_module else argv
-    if not run_module:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+    # as `python script.py` puts the script's folder first on the path, `python -m` the cwd
+    sys.path.insert(0, os.getcwd() if run_module else os.path.dirname(os.path.abspath(target)))
     try:
         if run_module:
             runpy.run_module(target, run_name="__main__", alter_sys=True)
