@@ -32,6 +32,7 @@ from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defau
 from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from . import profiler  # noqa: E402
+from . import distributed  # noqa: E402  (mpi4py is imported only when used)
 
 __version__ = "0.1.0"
 

