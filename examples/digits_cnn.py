@@ -38,12 +38,12 @@ def load_digits(torch):
     return (images[train], labels[train]), (images[test], labels[test])
 
 
-def make_model(nn):
+def make_model(nn, dropout=0.2):
     return nn.Sequential(
         nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 16x4x4
         nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32x2x2
         nn.Flatten(),
-        nn.Linear(32 * 2 * 2, 64), nn.ReLU(), nn.Dropout(0.2),
+        nn.Linear(32 * 2 * 2, 64), nn.ReLU(), nn.Dropout(dropout),
         nn.Linear(64, 10),
     )
 
