@@ -9,28 +9,19 @@ import sys
 import numpy as np
 import pytest
 
-pytest.importorskip("mpi4py")
-from ember.distributed import run as launcher  # noqa: E402
+from _mpi import HERE, mpi_env, require_mpi
 
-try:
-    launcher.find_mpirun()
-except RuntimeError:
-    pytest.skip("no mpirun", allow_module_level=True)
+require_mpi()
 
 import ember  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 WORKER = os.path.join(HERE, "_ddp_worker.py")
 _RESULTS = {}
 
 
 def _launch(module, args, out_dir, timeout=120):
     out_dir.mkdir()
-    env = dict(os.environ, EMBER_WORKER_OUT=str(out_dir), OMP_NUM_THREADS="1",
-               OPENBLAS_NUM_THREADS="1", PYTHONPATH=os.pathsep.join(
-                   [SRC, HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
-                                  if p]))
+    env = mpi_env(EMBER_WORKER_OUT=str(out_dir))
     proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", "2", WORKER, *args],
                           capture_output=True, text=True, timeout=timeout, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -13,26 +13,17 @@ import time
 import numpy as np
 import pytest
 
-pytest.importorskip("mpi4py")
-from ember.distributed import run as launcher  # noqa: E402
+from _mpi import HERE, SRC, mpi_env, require_mpi
+
+require_mpi()
 from _distributed_worker import OPS, value  # noqa: E402
-
-try:
-    launcher.find_mpirun()
-except RuntimeError:
-    pytest.skip("no mpirun", allow_module_level=True)
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = os.path.join(os.path.dirname(HERE), "src")
 
 
 WORKER = os.path.join(HERE, "_distributed_worker.py")
 
 
 def _launch(args, timeout=60, launcher_module="ember.distributed.run", cwd=None, **extra_env):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [SRC, HERE] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]),
-        OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", **extra_env)
+    env = mpi_env(**extra_env)
     start = time.monotonic()
     proc = subprocess.run([sys.executable, "-m", launcher_module, *args],
                           capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)

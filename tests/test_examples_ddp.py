@@ -10,24 +10,17 @@ import sys
 import numpy as np
 import pytest
 
-pytest.importorskip("mpi4py")
+from _mpi import mpi_env, require_mpi
+
+require_mpi()
 pytest.importorskip("sklearn")
-from ember.distributed import run as launcher  # noqa: E402
-
-try:
-    launcher.find_mpirun()
-except RuntimeError:
-    pytest.skip("no mpirun", allow_module_level=True)
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "examples", "ddp_digits.py")
 
 
 def _run(module, n, tmp_path, *extra):
     out = tmp_path / f"{module}-{n}"
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               PYTHONPATH=os.pathsep.join([os.path.join(ROOT, "src")] + [
-                   p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+    env = mpi_env()
     proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", str(n), EXAMPLE,
                            "--epochs", "1", "--no-progress", "--losses", str(out), *extra],
                           capture_output=True, text=True, timeout=240, env=env)
