@@ -9,10 +9,10 @@ and its derivative.
 import warnings
 
 from . import _layout as _L
-from ._backend import np
 
 from . import _dtype as D
 from ._meta import MetaArray as _MetaArray
+from ._size import Size
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
 
@@ -23,44 +23,6 @@ _new = object.__new__
 # inference_mode(True) blocks open, in all threads (grad_mode.py keeps it):
 # while none is, making a tensor pays this one check.
 _inference_blocks = 0
-
-
-class Size(tuple):
-    """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])`."""
-
-    def __new__(cls, sizes=()):
-        sizes = tuple(sizes)
-        for i, s in enumerate(sizes):
-            if not hasattr(s, "__index__") or isinstance(s, float):
-                raise TypeError(f"ember.Size() takes an iterable of 'int' (item {i} is "
-                                f"'{type(s).__name__}')")
-        return tuple.__new__(cls, (int(s) for s in sizes))
-
-    def __repr__(self):
-        return f"ember.Size({list(self)})"
-
-    __str__ = __repr__
-
-    def numel(self):
-        n = 1
-        for s in self:
-            n *= s
-        return n
-
-    def __getitem__(self, i):
-        r = tuple.__getitem__(self, i)
-        return Size(r) if isinstance(i, slice) else r
-
-    def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
-
-    def __radd__(self, other):
-        return Size(tuple(other) + tuple(self))
-
-    def __mul__(self, n):
-        return Size(tuple.__mul__(self, n))
-
-    __rmul__ = __mul__
 
 
 class Tensor:
@@ -507,43 +469,26 @@ class Tensor:
             return self._data.item().__format__(spec)
         return object.__format__(self, spec)
 
-    # -- dtype conversion (differentiable; see ops) ---------------------------
-    def float(self):
-        return self.to(D.float32)
-
-    def double(self):
-        return self.to(D.float64)
-
-    def half(self):
-        return self.to(D.float16)
-
-    def bfloat16(self):
-        return self.to(D.bfloat16)
-
-    def long(self):
-        return self.to(D.int64)
-
-    def int(self):
-        return self.to(D.int32)
-
-    def short(self):
-        return self.to(D.int16)
-
-    def char(self):
-        return self.to(D.int8)
-
-    def byte(self):
-        return self.to(D.uint8)
-
-    def bool(self):
-        return self.to(D.bool_)
-
     def cpu(self):
         if self.is_meta:
             raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         return self
 
 
+
+def _conversion(name, dtype):
+    def convert(self):
+        return self.to(dtype)      # (differentiable: see ops)
+    convert.__name__ = name
+    convert.__qualname__ = f"Tensor.{name}"
+    return convert
+
+
+for _name, _dtype in (("float", D.float32), ("double", D.float64), ("half", D.float16),
+                      ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
+                      ("short", D.int16), ("char", D.int8), ("byte", D.uint8),
+                      ("bool", D.bool_)):
+    setattr(Tensor, _name, _conversion(_name, _dtype))
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
