@@ -9,6 +9,7 @@ import warnings
 
 from .._backend import np
 from ._buffers import Buf, check_tensor, check_tensor_list, mpi_op, same_dtype
+from ._fingerprint import check
 from ._core import ReduceOp, _mpi, _resolve, _warn_not_in_group, get_group_rank
 from ._work import Work
 
@@ -65,6 +66,7 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     if pg is None:
         return _warn_not_in_group("all_reduce")
     (b,), mop, avg = _reduce_bufs([tensor], op)
+    check(pg, "ALLREDUCE", tensor, op=op)
     req = pg._comm.Iallreduce(_mpi().IN_PLACE, b.arr, op=mop)
     return _start([req], [b], async_op, _divider([b], pg.size()) if avg else None, [tensor])
 
@@ -75,6 +77,7 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     if pg is None:
         return _warn_not_in_group("broadcast")
     root = _group_rank(pg, src, group_src)
+    check(pg, "BROADCAST", tensor, root)
     b = Buf(tensor, output=pg.rank() != root)
     return _start([pg._comm.Ibcast(b.arr, root=root)], [b], async_op, result=[tensor])
 
@@ -87,6 +90,7 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     root = _group_rank(pg, dst, group_dst)
     mine = pg.rank() == root
     (b,), mop, avg = _reduce_bufs([tensor], op, output=mine)
+    check(pg, "REDUCE", tensor, root, op)
     if mine:
         req = pg._comm.Ireduce(_mpi().IN_PLACE, b.arr, op=mop, root=root)
     else:
@@ -141,6 +145,7 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
     _check_list(tensor_list, tensor, pg.size(), "allgather", "output tensor",
                 f"ProcessGroupGloo::allgather: invalid output tensor list at index 0 "
                 f"(expected length {pg.size()}, got {len(tensor_list)})")
+    check(pg, "ALLGATHER", tensor)
     b = Buf(tensor, output=False)
     out = _staging(tensor, pg.size())
     req = pg._comm.Iallgather(b.arr, out)
@@ -188,6 +193,7 @@ def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
     if pg is None:
         return _warn_not_in_group("all_gather_single")
     _check_chunks(output_tensor, input_tensor, pg.size(), "allgather")
+    check(pg, "_ALLGATHER_BASE", input_tensor)
     bi, bo = Buf(input_tensor, output=False), Buf(output_tensor)
     req = pg._comm.Iallgather(bi.arr, bo.arr)
     return _start([req], [bo], async_op, result=[output_tensor])
@@ -214,6 +220,7 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
     elif gather_list:
         raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination "
                          "ranks.")
+    check(pg, "GATHER", tensor, root)
     b = Buf(tensor, output=False)
     if pg.rank() != root:
         return _start([pg._comm.Igather(b.arr, None, root=root)], [], async_op)
@@ -247,6 +254,7 @@ def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, gro
         raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
     else:
         send = None
+    check(pg, "SCATTER", tensor, root)
     return _start([pg._comm.Iscatter(send, b.arr, root=root)], [b], async_op, result=[tensor])
 
 
@@ -259,6 +267,7 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
         return _warn_not_in_group("reduce_scatter")
     _check_list(input_list, output, pg.size(), "reduce_scatter", "input tensor")
     (bo,), mop, avg = _reduce_bufs([output], op)
+    check(pg, "REDUCE_SCATTER", output, op=op)
     send = np.stack([Buf(t, reduce=True, output=False).arr for t in input_list])
     req = pg._comm.Ireduce_scatter_block(send, bo.arr, op=mop)
     return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])
@@ -278,6 +287,7 @@ def reduce_scatter_single(output, input, op=ReduceOp.SUM, group=None, async_op=F
                            f"times the output tensor's size (got {input.numel()} and "
                            f"{output.numel()} with world_size {pg.size()})")
     (bo, bi), mop, avg = _reduce_bufs([output, input], op)
+    check(pg, "_REDUCE_SCATTER_BASE", output, op=op)
     bi.output = False
     req = pg._comm.Ireduce_scatter_block(bi.arr, bo.arr, op=mop)
     return _start([req], [bo], async_op, _divider([bo], pg.size()) if avg else None, [output])

@@ -99,6 +99,7 @@ class ProcessGroup:
         self._ranks = list(ranks)   # global ranks, in group-rank order
         self._backend = backend
         self._timeout = timeout
+        self._seq = -1              # collectives run so far (the fingerprint's SequenceNumber)
 
     def rank(self):
         return self._comm.Get_rank()
@@ -301,7 +302,9 @@ def barrier(group=None, async_op=False, device_ids=None):
     if pg is None:
         _warn_not_in_group("barrier")
         return None
+    from ._fingerprint import check
     from ._work import Work
+    check(pg, "BARRIER")
     work = Work([pg._comm.Ibarrier()])
     return work if async_op else work.wait()
 

@@ -10,6 +10,7 @@ import io
 
 from .._backend import np
 from ._core import _resolve, _warn_not_in_group
+from ._fingerprint import check
 from ._collectives import _group_rank
 from ._p2p import _peer
 
@@ -63,11 +64,12 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     if pg is None:
         return _warn_not_in_group("broadcast_object_list")
     root = _group_rank(pg, src, group_src, default=0 if src is None else None)
-    comm = pg._ctl
     if pg.rank() == root:
-        sizes, data = _pack(object_list)
+        sizes, data = _pack(object_list)    # refuses what the weights-only format cannot hold
     else:
         sizes = np.empty(len(object_list), dtype=np.int64)
+    check(pg, "BROADCAST", root=root)
+    comm = pg._ctl
     comm.Bcast(sizes, root=root)
     if pg.rank() != root:
         data = np.empty(int(sizes.sum()), dtype=np.uint8)
@@ -78,8 +80,9 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
 
 def _gather_bytes(pg, obj, root=None):
     """Every rank's serialized `obj` (at `root` only, or everywhere when root is None)."""
-    comm = pg._ctl
     mine = _dumps(obj)
+    check(pg, "ALLGATHER" if root is None else "GATHER", root=-1 if root is None else root)
+    comm = pg._ctl
     sizes = np.empty(pg.size(), dtype=np.int64)
     if root is None:
         comm.Allgather(np.array([mine.size], dtype=np.int64), sizes)
@@ -136,20 +139,18 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
     if pg is None:
         return _warn_not_in_group("scatter_object_list")
     root = _group_rank(pg, src, group_src, default=0 if src is None else None)
-    comm = pg._ctl
-    size = np.empty(1, dtype=np.int64)
+    sizes = spec = None
     if pg.rank() == root:
         if scatter_object_input_list is None or len(scatter_object_input_list) != pg.size():
             raise ValueError("scatter_object_list: scatter_object_input_list must hold one "
                              f"object per rank ({pg.size()}) on the source rank")
         sizes, data = _pack(scatter_object_input_list)
-        comm.Scatter(sizes, size, root=root)
-        mine = np.empty(int(size[0]), dtype=np.uint8)
-        comm.Scatterv([data, (sizes, _displs(sizes))], mine, root=root)
-    else:
-        comm.Scatter(None, size, root=root)
-        mine = np.empty(int(size[0]), dtype=np.uint8)
-        comm.Scatterv(None, mine, root=root)
+        spec = [data, (sizes, _displs(sizes))]
+    check(pg, "SCATTER", root=root)
+    size = np.empty(1, dtype=np.int64)
+    pg._ctl.Scatter(sizes, size, root=root)
+    mine = np.empty(int(size[0]), dtype=np.uint8)
+    pg._ctl.Scatterv(spec, mine, root=root)
     scatter_object_output_list[0] = _loads(mine)
 
 

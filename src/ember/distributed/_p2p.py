@@ -2,6 +2,7 @@
 from .._backend import np
 from ._buffers import Buf, check_tensor, check_tensor_list, same_dtype
 from ._collectives import _decode, _group_rank, _start
+from ._fingerprint import check
 from ._core import _mpi, _resolve, _warn_not_in_group
 from ._work import Work
 
@@ -32,13 +33,35 @@ class _RecvWork(Work):
     def __init__(self, pg, buf, source, tag):
         MPI = _mpi()
         self._pg = pg
-        super().__init__([pg._comm.Irecv(buf.arr, source=source, tag=tag)], buf.finish,
-                         [buf.tensor], [MPI.Status()])
+        status = MPI.Status()
+
+        def finish():
+            # MPI accepts a shorter message than the buffer and leaves the rest
+            # as it was: wrong numbers, unless checked.
+            got = status.Get_count(MPI.BYTE)
+            if got != buf.arr.nbytes:
+                raise _size_mismatch(f"{got} bytes", buf.arr.nbytes)
+            buf.finish()
+        super().__init__([pg._comm.Irecv(buf.arr, source=source, tag=tag)], finish,
+                         [buf.tensor], [status])
+
+    def wait(self, timeout=None):
+        try:
+            return super().wait(timeout)
+        except _mpi().Exception:
+            if self._statuses[0].Get_error() != _mpi().ERR_TRUNCATE:
+                raise
+            raise _size_mismatch("a longer message", self._result[0]._data.nbytes) from None
 
     def source_rank(self):
         """The sender's global rank (PyTorch's Work.source_rank, for a recv from anyone)."""
         self.wait()
         return self._pg._ranks[self._statuses[0].Get_source()]
+
+
+def _size_mismatch(got, expected):
+    return RuntimeError(f"recv: received data size doesn't match expected size ({got} for a "
+                        f"{expected}-byte tensor). Is there a send/recv mismatch in your code?")
 
 
 def irecv(tensor, src=None, group=None, tag=0, group_src=None):
@@ -101,6 +124,7 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
             raise RuntimeError(f"Split sizes doesn't match total dim 0 size ({name} split sizes "
                                f"{list(given)}, dim 0 size {rows}, group size {size})")
         splits.append([int(s) * _rows(t) for s in given])
+    check(pg, "ALLTOALL_BASE", input, shape=False)
     bo, bi = Buf(output), Buf(input, output=False)
     req = pg._comm.Ialltoallv([bi.arr, (splits[1], _displacements(splits[1]))],
                               [bo.arr, (splits[0], _displacements(splits[0]))])
@@ -119,6 +143,7 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
         if len(tensors) != size:
             raise RuntimeError(f"ProcessGroupGloo::alltoall: invalid {name} tensor list "
                                f"(expected length {size}, got {len(tensors)})")
+    check(pg, "ALLTOALL", input_tensor_list[0] if input_tensor_list else None, shape=False)
     send_parts = [Buf(t, output=False).arr.reshape(-1) for t in input_tensor_list]
     send = np.concatenate(send_parts)
     recv_counts = [Buf(t, output=False).arr.size for t in output_tensor_list]

@@ -122,6 +122,7 @@ class DistributedDataParallel(Module):
             else self.bucket_bytes_cap
         self.require_backward_grad_sync = True
         self._world = dist.get_world_size(self.process_group)
+        self._verify_same_model(params)
         if init_sync:
             self._sync_module_states(params + list(module.buffers()))
         self._buckets, self._where = self._make_buckets(
@@ -134,6 +135,28 @@ class DistributedDataParallel(Module):
                 p.register_post_accumulate_grad_hook(self._grad_ready)
 
     # -- set-up ---------------------------------------------------------------
+
+    def _verify_same_model(self, params):
+        """Every rank must hold the same parameters, by count and sizes, as PyTorch checks."""
+        shapes = [list(p.shape) for p in params]
+        everyone = [None] * self._world
+        self._dist.all_gather_object(everyone, shapes, group=self.process_group)
+        me = self._dist.get_rank(self.process_group)
+        for r, theirs in enumerate(everyone):
+            if len(theirs) != len(shapes):
+                raise RuntimeError(f"DDP expects same model across all ranks, but Rank {me} has "
+                                   f"{len(shapes)} params, while rank {r} has inconsistent "
+                                   f"{len(theirs)} params.")
+        for r, theirs in enumerate(everyone):
+            for i, (a, b) in enumerate(zip(everyone[0], theirs)):
+                if a != b:
+                    if me != 0 and r == me:
+                        raise RuntimeError(f"[{me}]: params[{i}] in this process with sizes "
+                                           f"{b} appears not to match sizes of the same param "
+                                           "in process 0.")
+                    raise RuntimeError(f"[{me}]: params[{i}] in process {r} with sizes {b} "
+                                       "appears not to match sizes of the same param in "
+                                       "process 0.")
 
     def _sync_module_states(self, tensors):
         """Parameters and buffers as rank 0 has them (one broadcast per dtype)."""
