@@ -305,8 +305,10 @@ def barrier(group=None, async_op=False, device_ids=None):
     from ._fingerprint import check
     from ._work import Work
     check(pg, "BARRIER")
-    work = Work([pg._comm.Ibarrier()])
-    return work if async_op else work.wait()
+    if async_op:
+        return Work([pg._comm.Ibarrier()], progress=True)
+    pg._comm.Barrier()
+    return None
 
 
 _MB_TAG = 7301

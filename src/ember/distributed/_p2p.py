@@ -1,7 +1,7 @@
 """Point-to-point and all-to-all: send, recv, isend, irecv, all_to_all(_single)."""
 from .._backend import np
 from ._buffers import Buf, check_tensor, check_tensor_list, same_dtype
-from ._collectives import _decode, _group_rank, _start
+from ._collectives import _call, _decode, _group_rank, _start
 from ._fingerprint import check
 from ._core import _mpi, _resolve, _warn_not_in_group
 from ._work import Work
@@ -126,9 +126,9 @@ def all_to_all_single(output, input, output_split_sizes=None, input_split_sizes=
         splits.append([int(s) * _rows(t) for s in given])
     check(pg, "ALLTOALL_BASE", input, shape=False)
     bo, bi = Buf(output), Buf(input, output=False)
-    req = pg._comm.Ialltoallv([bi.arr, (splits[1], _displacements(splits[1]))],
+    req = _call(pg, async_op, "Alltoallv", [bi.arr, (splits[1], _displacements(splits[1]))],
                               [bo.arr, (splits[0], _displacements(splits[0]))])
-    return _start([req], [bo], async_op, result=[output])
+    return _start(req, [bo], async_op, result=[output])
 
 
 def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False):
@@ -149,7 +149,7 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
     recv_counts = [Buf(t, output=False).arr.size for t in output_tensor_list]
     recv = np.empty(sum(recv_counts), dtype=send.dtype)
     send_counts = [p.size for p in send_parts]
-    req = pg._comm.Ialltoallv([send, (send_counts, _displacements(send_counts))],
+    req = _call(pg, async_op, "Alltoallv", [send, (send_counts, _displacements(send_counts))],
                               [recv, (recv_counts, _displacements(recv_counts))])
 
     def unpack():
@@ -158,4 +158,4 @@ def all_to_all(output_tensor_list, input_tensor_list, group=None, async_op=False
             arr = _decode(part.reshape(1, -1), t)
             np.copyto(t._data, arr.reshape(t._data.shape).astype(t._data.dtype, copy=False),
                       casting="unsafe")
-    return _start([req], [], async_op, unpack, output_tensor_list)
+    return _start(req, [], async_op, unpack, output_tensor_list)
