@@ -389,3 +389,31 @@ def test_single_process_without_mpirun():
     got = json.loads(proc.stdout.split("JSON", 1)[1])
     assert got[:5] == [1, 0, [0.0, 1.0, 2.0, 3.0], True, True]
     assert "device_ids=[0] is not supported" in got[5] and got[6] is False
+
+
+EMBRUN = """
+import os, time, ember, ember.distributed as dist
+dist.init_process_group("gloo")
+t = ember.ones(1 << 20) * (dist.get_rank() + 1)
+w = dist.all_reduce(t, async_op=True)
+time.sleep(0.5)         # no MPI call here: the progress thread completes the all-reduce
+moved = w._mpi_done
+w.wait()
+print("RANK", os.environ["RANK"], os.environ["WORLD_SIZE"], moved, t[:2].tolist(), flush=True)
+dist.destroy_process_group()
+"""
+
+
+def test_embrun_console_script_and_background_progress(tmp_path):
+    """`embrun` (installed with Ember) launches like `python -m ember.distributed.run`;
+    an async collective moves on while the caller does something else."""
+    embrun = os.path.join(os.path.dirname(sys.executable), "embrun")
+    if not os.path.exists(embrun):
+        pytest.skip("Ember is not installed in this Python (no embrun script)")
+    script = tmp_path / "e.py"
+    script.write_text(EMBRUN)
+    proc = subprocess.run([embrun, "--nproc-per-node", "2", str(script)], capture_output=True,
+                          text=True, timeout=60, env=mpi_env())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = sorted(line for line in proc.stdout.splitlines() if line.startswith("RANK"))
+    assert lines == ["RANK 0 2 True [3.0, 3.0]", "RANK 1 2 True [3.0, 3.0]"]
