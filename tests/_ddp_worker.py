@@ -76,6 +76,36 @@ lap.module[0].weight.register_post_accumulate_grad_hook(lambda p: events.append(
 out["events"] = events
 
 
+class Swapped(T.nn.Module):
+    """Registered in the opposite order to their use: the gradients arrive
+    in registration order, not reversed, so DDP rebuilds its buckets."""
+
+    def __init__(self):
+        super().__init__()
+        T.manual_seed(0)
+        self.late, self.early = T.nn.Linear(16, 4), T.nn.Linear(8, 16)
+
+    def forward(self, x):
+        return self.late(T.tanh(self.early(x)))
+
+
+inner = Swapped()
+for name, p in inner.named_parameters():    # (hooks run in order: these before DDP's)
+    p.register_post_accumulate_grad_hook(lambda p, name=name: events.append(["ready", name]))
+swapped = DDP(inner, bucket_cap_mb=0.0001, gradient_as_bucket_view=True)
+swapped.register_comm_hook(None, recording)
+out["swapped_events"] = []
+opt = T.optim.SGD(swapped.parameters(), lr=0.1)
+for _ in range(3):
+    events = []
+    loss = ((swapped(x) - y) ** 2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    out["swapped_events"].append(events)
+out["swapped"] = [p.detach().numpy().tolist() for p in swapped.parameters()]
+
+
 class TwoHeads(T.nn.Module):
     def __init__(self):
         super().__init__()

@@ -82,6 +82,18 @@ def test_all_reduce_starts_while_backward_runs(ranks):
     assert len([e for e in events if e[0] == "launch"]) > 1
 
 
+def test_buckets_rebuilt_in_the_order_gradients_arrived(ranks):
+    """First backward: the buckets follow reversed registration, so none can
+    start before the third gradient; after the rebuild each starts at once."""
+    first, second, third = ranks[0]["swapped_events"]
+    # bucket 0 holds early.bias, third to arrive
+    assert [e[0] for e in first] == ["ready"] * 3 + ["launch", "ready"] + ["launch"] * 3
+    for events in (second, third):
+        assert [e[0] for e in events] == ["ready", "launch"] * 4
+        assert [e[1] for e in events if e[0] == "launch"] == [0, 1, 2, 3]
+    assert ranks[0]["swapped"] == ranks[1]["swapped"]
+
+
 def test_unused_parameters(ranks):
     for r in (0, 1):
         assert ranks[r]["unused_grad"] is True
@@ -97,7 +109,8 @@ def test_same_as_pytorch_under_torchrun(ranks, tmp_path):
     pytest.importorskip("torch")
     theirs = _launch("torch.distributed.run", ["torch"], tmp_path / "torch")
     for r in (0, 1):
-        for key in ("synced", "losses", "params", "as_view", "no_sync_grad", "used_grad"):
+        for key in ("synced", "losses", "params", "as_view", "no_sync_grad", "used_grad",
+                    "swapped"):
             np.testing.assert_allclose(_flat(ranks[r][key]), _flat(theirs[r][key]),
                                        rtol=1e-5, atol=1e-6, err_msg=key)
         assert [k.replace("ember", "torch") for k in ranks[r]["keys"]] == theirs[r]["keys"]

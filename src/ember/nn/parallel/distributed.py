@@ -2,7 +2,8 @@
 processes while backward still runs.
 
 Gradients go into buckets (the parameters in reverse order, the first bucket
-1 MiB and the others 25 MB by default, else `bucket_cap_mb` each, as PyTorch's). Each
+1 MiB and the others 25 MB by default, else `bucket_cap_mb` each, as PyTorch's;
+after the first backward, rebuilt in the order its gradients arrived). Each
 parameter's post-accumulate-grad hook copies its gradient into its bucket;
 when a bucket is full its all-reduce starts at once, non-blocking, through the
 communication hook (averaging by default), so communication overlaps the rest
@@ -126,7 +127,10 @@ class DistributedDataParallel(Module):
         if init_sync:
             self._sync_module_states(params + list(module.buffers()))
         self._buckets, self._where = self._make_buckets(
-            [p for p in params if p.requires_grad])
+            list(reversed([p for p in params if p.requires_grad])))
+        # PyTorch's rule: buckets are rebuilt once, in the order the first
+        # backward made the gradients ready, unless unused parameters are searched
+        self._ready_order = [] if static_graph or not find_unused_parameters else None
         self._comm_state, self._comm_hook = None, None
         self._in_backward = False
         self._unfinished = False
@@ -176,8 +180,9 @@ class DistributedDataParallel(Module):
             if self.process_group is not self._dist.group.WORLD else group_rank
 
     def _make_buckets(self, params):
+        """Buckets of `params`, in that order (the order they are expected ready)."""
         buckets, current, size, cap = [], [], 0, self._first_bucket_cap
-        for p in reversed(params):
+        for p in params:
             nbytes = p._data.nbytes
             if current and (size + nbytes > cap or p._data.dtype != current[0]._data.dtype):
                 buckets.append(current)
@@ -229,6 +234,8 @@ class DistributedDataParallel(Module):
         if not self._in_backward:
             self._in_backward = True
             Variable._execution_engine.queue_callback(self._finish_backward)
+        if self._ready_order is not None:
+            self._ready_order.append(p)
         bucket, k = self._where[id(p)]
         slot = bucket.slot(k)
         grad = p._grad
@@ -290,6 +297,29 @@ class DistributedDataParallel(Module):
         if unfinished:
             # PyTorch reports it when the next iteration starts
             self._unfinished = True
+        elif self._ready_order is not None:
+            self._rebuild_buckets()
+
+    def _rebuild_buckets(self):
+        """Buckets in the order this first backward made gradients ready, rank 0's
+        order on every rank (their collectives must match)."""
+        params = [p for b in self._buckets for p in b.params]
+        index = {id(p): i for i, p in enumerate(params)}
+        order = [[index[id(p)] for p in self._ready_order]]
+        self._ready_order = None
+        self._dist.broadcast_object_list(order, src=self._global_rank(0),
+                                         group=self.process_group)
+        if sorted(order[0]) != list(range(len(params))):
+            return      # not every gradient arrived: keep the buckets as they are
+        old = self._where
+        buckets, where = self._make_buckets([params[i] for i in order[0]])
+        for p in params:
+            b, k = where[id(p)]
+            ob, ok = old[id(p)]
+            b.slot(k)[...] = ob.slot(ok)
+            if p._grad is not None and np.shares_memory(p._grad._data, ob.slot(ok)):
+                p._grad = Tensor._wrap(b.slot(k))   # gradient_as_bucket_view: the new slot
+        self._buckets, self._where = buckets, where
 
     def _globally_used(self):
         """Which parameters got a gradient on any rank in this backward."""
