@@ -150,9 +150,7 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     if not mask:
         return tuple(Tensor._wrap(d) for d in datas)
     outs = [d for d, diff in zip(datas, differentiable) if diff]
-    by_name = dict(zip(node_cls._output_names, outs))
-    rest = iter(ctx)
-    full_ctx = tuple(by_name[n] if n in by_name else next(rest) for n in node_cls._consts)
+    full_ctx = node_cls.full_ctx(outs, ctx)
     plan = node_cls._plans.get(mask) or save_plan(node_cls, mask)
     saved = inputs if plan[0] is True else plan[0](inputs)
     node = node_cls(nexts, saved, full_ctx, None, tuple(d.shape for d in outs),
