@@ -66,8 +66,7 @@ def _as_input(x):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
     if _vmap._levels and not isinstance(x, _vmap.BatchedTensor):
         level = len(_vmap._levels) - 1
-        n = _vmap.batch_size(level)
-        return _vmap.wrap(_fresh(x.unsqueeze(0).expand((n,) + tuple(x.shape))), level)
+        return _vmap.wrap(_fresh(_vmap.batch_of(x, level)), level)
     return _fresh(x)
 
 
@@ -93,18 +92,13 @@ def _grad(outputs, inputs, grad_outputs=None, **kwargs):
     n = _vmap.batch_size(level)
     if not any(_vmap.is_batched(o, level) for o in outputs):
         return _grad_per_sample(outputs, inputs, grad_outputs, level, n, kwargs)
-
-    def batch(x):
-        if _vmap.is_batched(x, level):
-            return x._phys
-        return x.unsqueeze(0).expand((n,) + tuple(x.shape))
     if grad_outputs is None:
         from .. import ones
         grad_outputs = [ones((n,) + tuple(o.shape), dtype=o.dtype) for o in outputs]
     else:
-        grad_outputs = [batch(g) for g in grad_outputs]
-    found = _grad([batch(o) for o in outputs], [batch(x) for x in inputs], grad_outputs,
-                  **kwargs)
+        grad_outputs = [_vmap.batch_of(g, level) for g in grad_outputs]
+    found = _grad([_vmap.batch_of(o, level) for o in outputs],
+                  [_vmap.batch_of(x, level) for x in inputs], grad_outputs, **kwargs)
     return [None if g is None else _vmap.wrap(g, level) for g in found]
 
 
