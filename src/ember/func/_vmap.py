@@ -24,7 +24,7 @@ __all__ = ["vmap", "BatchedTensor"]
 
 # The running vmaps, innermost last: (batch size, randomness).
 _levels = []
-_installed = []     # (owner, attribute, original) while wrapped
+_installed = [False]    # whether the wrappers of _cache are in place
 _wrapped = {}       # op name -> the wrapper (rules call ops through it)
 _RANDOMNESS = ("error", "different", "same")
 
@@ -342,20 +342,18 @@ def _install():
         for owner, attr, original, w in _cache:
             if not isinstance(original, (staticmethod, classmethod)):
                 _by_original[id(original)] = w
-        for owner, attr, original, w in _cache:
             if not isinstance(owner, type):
                 _modules.setdefault(owner, ({}, {}))
                 _modules[owner][0][attr] = w
                 _modules[owner][1][attr] = original
             if owner is not Tensor and not isinstance(owner, type):
                 _wrapped.setdefault(attr, w)
+    _installed[0] = True
     for owner, (wrappers, _) in _modules.items():
         vars(owner).update(wrappers)
     for owner, attr, original, w in _cache:
         if isinstance(owner, type):
-            _installed.append((owner, attr, original))
             setattr(owner, attr, w)
-    _installed.append(None)     # (marks that the modules are wrapped too)
 
 
 _modules = {}   # module -> (its wrappers, its originals), by attribute
@@ -389,13 +387,13 @@ def _wrappers():
 
 
 def _restore():
-    while _installed:
-        entry = _installed.pop()
-        if entry is None:
-            for owner, (_, originals) in _modules.items():
-                vars(owner).update(originals)
-        else:
-            owner, attr, original = entry
+    if not _installed[0]:
+        return
+    _installed[0] = False
+    for owner, (_, originals) in _modules.items():
+        vars(owner).update(originals)
+    for owner, attr, original, _ in reversed(_cache):
+        if isinstance(owner, type):
             setattr(owner, attr, original)
 
 
