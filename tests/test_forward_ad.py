@@ -93,41 +93,29 @@ def _nested_function_tangents(T):
     """A custom Function whose forward applies another one, then computes
     more: forward AD stays paused for the rest of the outer forward (its
     tangent comes from its jvp alone)."""
-    F, fwd = T.autograd.Function, T.autograd.forward_ad
-    seen = []
+    fwd, seen = T.autograd.forward_ad, []
 
-    class Inner(F):
-        @staticmethod
-        def forward(x):
-            return x * 3
+    def scaling(fn, k):
+        class Scaling(T.autograd.Function):     # (its jvp: the tangent times k)
+            forward = staticmethod(fn)
+            jvp = staticmethod(lambda ctx, t: t * k)
 
-        @staticmethod
-        def setup_context(ctx, inputs, output):
-            pass
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                pass
+        return Scaling
 
-        @staticmethod
-        def jvp(ctx, t):
-            return t * 3
+    inner = scaling(lambda x: x * 3, 3)
 
-    class Outer(F):
-        @staticmethod
-        def forward(x):
-            y = Inner.apply(x)
-            z = x * 2
-            seen.append(fwd.unpack_dual(z).tangent is None)
-            return y + z
-
-        @staticmethod
-        def setup_context(ctx, inputs, output):
-            pass
-
-        @staticmethod
-        def jvp(ctx, t):
-            return t * 5
+    def outer_forward(x):
+        y = inner.apply(x)
+        z = x * 2
+        seen.append(fwd.unpack_dual(z).tangent is None)
+        return y + z
 
     with fwd.dual_level():
         x = fwd.make_dual(T.tensor([1.0, 2.0]), T.tensor([1.0, -1.0]))
-        out = fwd.unpack_dual(Outer.apply(x)).tangent
+        out = fwd.unpack_dual(scaling(outer_forward, 5).apply(x)).tangent
     return seen[0], out
 
 
