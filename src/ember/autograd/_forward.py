@@ -164,15 +164,14 @@ def _named_values(node_cls, inputs, ctx, result):
 def _element_wise(node_cls, out, inputs, ctx, tangents):
     from .. import ops
     from .._tensor import Tensor
-    from ..ops._registry import _parameters
-    xp = ops.TENSOR
+    xp, parameters = ops.TENSOR, ops._registry._parameters
     values = _named_values(node_cls, inputs, ctx, out)
     total = None
     for name, t in zip(node_cls._input_names, tangents):
         if t is None:
             continue
         f = node_cls._named_formulas[name]
-        term = f(xp, t, *[values[n] for n in _parameters(f)])
+        term = f(xp, t, *[values[n] for n in parameters(f)])
         total = term if total is None else total + term
     if total is None:
         return None
