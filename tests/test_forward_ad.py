@@ -12,6 +12,7 @@ import pytest
 
 import ember
 import ember.autograd.forward_ad as fwAD
+from compare_torch import check
 from op_table import OPS
 from test_ops import IDS, inputs_for
 
@@ -86,3 +87,37 @@ def test_jvp_matches_torch(row):
         # tangent's ignored triangle into account, finite differences do not)
         pytest.skip("PyTorch's forward formula differs from finite differences here")
     np.testing.assert_allclose(jvp, expected, rtol=1e-5, atol=1e-8)
+
+
+def _nested_function_tangents(T):
+    """A custom Function whose forward applies another one, then computes
+    more: forward AD stays paused for the rest of the outer forward (its
+    tangent comes from its jvp alone)."""
+    fwd, seen = T.autograd.forward_ad, []
+
+    def scaling(fn, k):
+        class Scaling(T.autograd.Function):     # (its jvp: the tangent times k)
+            forward = staticmethod(fn)
+            jvp = staticmethod(lambda ctx, t: t * k)
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                pass
+        return Scaling
+
+    inner = scaling(lambda x: x * 3, 3)
+
+    def outer_forward(x):
+        y = inner.apply(x)
+        z = x * 2
+        seen.append(fwd.unpack_dual(z).tangent is None)
+        return y + z
+
+    with fwd.dual_level():
+        x = fwd.make_dual(T.tensor([1.0, 2.0]), T.tensor([1.0, -1.0]))
+        out = fwd.unpack_dual(scaling(outer_forward, 5).apply(x)).tangent
+    return seen[0], out
+
+
+def test_a_function_applied_inside_another_functions_forward_leaves_forward_ad_paused():
+    check(_nested_function_tangents)

@@ -45,7 +45,7 @@ def set_tangent(t, value):
 
 def carry(src, dst):
     """`dst`, a new tensor holding `src`'s values, takes `src`'s tangent."""
-    t = src.__dict__.get("_fw_grad") if level >= 0 else None
+    t = tangent(src)
     if t is not None:
         set_tangent(dst, t)
     return dst
@@ -76,10 +76,10 @@ def carry_inplace(result, t):
     """`t` changed in place to `result`'s values: its tangent too, written
     into the tangent it had where that one is a plain array (maybe a view of
     a base's tangent), as PyTorch updates tangents in place."""
-    new = result.__dict__.get("_fw_grad") if level >= 0 else None
+    new = tangent(result)
     if new is None:
         return
-    old = t.__dict__.get("_fw_grad")
+    old = tangent(t)
     if (old is not None and old._grad_fn is None and not old._requires_grad
             and new._grad_fn is None and old._data.shape == new._data.shape
             and old._data.flags.writeable):
@@ -111,10 +111,7 @@ def attach(node_cls, out, inputs, ctx, tangents):
     """Give `out` (the op's result) its tangent J·t."""
     if out._data.dtype.kind not in "fc":
         return out
-    rule = getattr(node_cls, "_jvp", None)
-    if rule.__class__ is tuple:
-        _unsupported(rule[1])
-    if rule == ELEMENT_WISE:
+    if _rule(node_cls) == ELEMENT_WISE:
         t = _element_wise(node_cls, out, inputs, ctx, tangents)
     else:
         (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
@@ -133,12 +130,19 @@ def attach_multi(node_cls, outs, inputs, ctx, tangents):
     the node's output order)."""
     if any(o._data.dtype.kind not in "fc" for o in outs):
         return
-    rule = getattr(node_cls, "_jvp", None)
-    if rule.__class__ is tuple:
-        _unsupported(rule[1])
+    _rule(node_cls)
     for o, t in zip(outs, _by_double_backward(node_cls, outs, inputs, ctx, tangents)):
         if t is not None:
             set_tangent(o, t)
+
+
+def _rule(node_cls):
+    """The op's forward-mode rule: ELEMENT_WISE, or None (by double backward).
+    An op declared without one (registry's no_forward_formula) is refused."""
+    rule = getattr(node_cls, "_jvp", None)
+    if rule.__class__ is tuple:
+        _unsupported(rule[1])
+    return rule
 
 
 def _unsupported(aten_name):
@@ -160,15 +164,14 @@ def _named_values(node_cls, inputs, ctx, result):
 def _element_wise(node_cls, out, inputs, ctx, tangents):
     from .. import ops
     from .._tensor import Tensor
-    xp = ops.TENSOR
+    xp, parameters = ops.TENSOR, ops._registry._parameters
     values = _named_values(node_cls, inputs, ctx, out)
     total = None
     for name, t in zip(node_cls._input_names, tangents):
         if t is None:
             continue
         f = node_cls._named_formulas[name]
-        code = f.__code__
-        term = f(xp, t, *[values[n] for n in code.co_varnames[2:code.co_argcount]])
+        term = f(xp, t, *[values[n] for n in parameters(f)])
         total = term if total is None else total + term
     if total is None:
         return None
@@ -206,7 +209,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
     dtypes = tuple(o._data.dtype for o in outs)
     if multi:
         # the outputs' values are constants the formulas read by name
-        ctx = _multi_ctx(node_cls, outs, ctx)
+        ctx = node_cls.full_ctx([o._data for o in outs], ctx)
     # The node's edges are the recorded op's own, if it was recorded, so that
     # the output read by a formula leads back to the inputs.
     fn = outs[0]._grad_fn
@@ -247,12 +250,3 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
                 else g.reshape(o._data.shape)
         out.append(g)
     return out
-
-
-def _multi_ctx(node_cls, outs, ctx):
-    """The node's constants with its outputs' values in their named places."""
-    by_name = dict(zip(node_cls._output_names, (o._data for o in outs)))
-    if len(ctx) == len(node_cls._consts):
-        return ctx
-    rest = iter(ctx)
-    return tuple(by_name[n] if n in by_name else next(rest) for n in node_cls._consts)

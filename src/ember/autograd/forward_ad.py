@@ -91,13 +91,10 @@ def unpack_dual(tensor, *, level=None):
 
 def _alias(tensor, node, ctx=()):
     """A view of all of `tensor`, without its tangent."""
-    from ..ops import _common
+    from ..ops._common import tangents_paused
     from ..ops.shape import _view_of
-    _common.forward_ad = False
-    try:
+    with tangents_paused():
         return _view_of(tensor._data.view(), tensor, node, ctx)
-    finally:
-        _common.forward_ad = True
 
 
 _IDENTITY = []

@@ -104,16 +104,16 @@ class Function(metaclass=_FunctionMeta):
         prev = _state.enabled
         # forward runs untracked: its own ops record nothing and get no
         # tangents (forward mode goes through the Function's jvp)
-        _state.enabled = _common.forward_ad = False
+        _state.enabled = False
         try:
-            if uses_setup:
-                output = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, output)
-            else:
-                output = cls.forward(ctx, *args, **kwargs)
+            with _common.tangents_paused():
+                if uses_setup:
+                    output = cls.forward(*args, **kwargs)
+                    cls.setup_context(ctx, args, output)
+                else:
+                    output = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = prev
-            _common.forward_ad = _forward.level >= 0
         result = _record(ctx, args, output, tracked)
         if dual:
             _forward_tangents(cls, ctx, args, result)
@@ -164,13 +164,12 @@ def _forward_tangents(cls, ctx, args, result):
         if t is None and isinstance(a, Tensor):
             t = Tensor._wrap(np.zeros(a._data.shape, a._data.dtype))
         tangents.append(t)
-    _common.forward_ad = False
     ctx._in_jvp = True
     try:
-        grads = cls.jvp(ctx, *tangents)
+        with _common.tangents_paused():
+            grads = cls.jvp(ctx, *tangents)
     finally:
         ctx._in_jvp = False
-        _common.forward_ad = True
     outs = result if isinstance(result, tuple) else (result,)
     grads = grads if isinstance(grads, tuple) else (grads,)
     if len(grads) != len(outs):

@@ -5,7 +5,7 @@ merged into theirs; per-sample convolution weights become groups, as
 functorch does it. Losses are computed per element (reduction='none') on
 the merged batch and reduced sample by sample.
 """
-from ._vmap import batch_size, is_batched, wrap
+from ._vmap import batch_of, batch_size, is_batched, wrap
 
 __all__ = ["rules"]
 
@@ -59,7 +59,7 @@ def _conv(spatial):
             return _per_sample(fn, name, level, args, kwargs)
         # per-sample weights: the samples side by side as groups of one conv
         n = batch_size(level)
-        px = x._phys if is_batched(x, level) else x.unsqueeze(0).expand((n,) + tuple(x.shape))
+        px = batch_of(x, level)
         N, C = px.shape[1], px.shape[2]
         px = px.transpose(0, 1).reshape((N, n * C) + tuple(px.shape[3:]))
         pw = w._phys.reshape((-1,) + tuple(w.shape[1:]))
@@ -110,8 +110,7 @@ def _classification_loss(fn, name, level, args, kwargs):
         return _per_sample(fn, name, level, args, kwargs)
     n = batch_size(level)
     px = x._phys
-    pt = target._phys if is_batched(target, level) else \
-        target.unsqueeze(0).expand((n,) + tuple(target.shape))
+    pt = batch_of(target, level)
     if x.dim() == 1:        # one sample's scores: the batch is the rows
         rows, trows = px, pt
     else:

@@ -16,7 +16,7 @@ PyTorch name, so one rule serves `ember.sum`, `Tensor.sum` and `F.x` alike:
 """
 from .._tensor import Tensor
 from ..autograd import _forward
-from ._vmap import _levels, batch_size, call, is_batched, wrap
+from ._vmap import _levels, batch_of, batch_size, call, is_batched, wrap
 
 __all__ = ["dispatch", "RANDOM"]
 
@@ -310,11 +310,9 @@ def _movedim(fn, name, level, args, kwargs):
 def _joined(fn, name, level, args, kwargs):
     """cat and stack: unbatched tensors are expanded to the batch."""
     tensors = args[0]
-    n = batch_size(level)
     dim = _get(args, kwargs, 1, "dim", 0)
     rank = max(t.dim() for t in tensors)
-    ps = [t._phys if is_batched(t, level) else t.unsqueeze(0).expand((n,) + tuple(t.shape))
-          for t in tensors]
+    ps = [batch_of(t, level) for t in tensors]
     shifted = _shift(dim, rank + (name == "stack"))
     return wrap(fn(ps, shifted), level)
 
@@ -370,15 +368,9 @@ def _linear(fn, name, level, args, kwargs):
 
 # -- forward-mode AD ----------------------------------------------------------------
 
-def _batch_of(x, level):
-    if is_batched(x, level):
-        return x._phys
-    return x.unsqueeze(0).expand((batch_size(level),) + tuple(x.shape))
-
-
 def _make_dual(fn, name, level, args, kwargs):
     primal, tangent = args
-    return wrap(fn(_batch_of(primal, level), _batch_of(tangent, level), **kwargs), level)
+    return wrap(fn(batch_of(primal, level), batch_of(tangent, level), **kwargs), level)
 
 
 def _unpack_dual(fn, name, level, args, kwargs):

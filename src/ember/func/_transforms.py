@@ -41,7 +41,8 @@ def _slice_argnums(args, argnums):
     if not isinstance(argnums, (int, tuple)):
         raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(argnums)}")
     if isinstance(argnums, int):
-        return _validate_argnum(argnums, len(args)), args[_validate_argnum(argnums, len(args))]
+        argnums = _validate_argnum(argnums, len(args))
+        return argnums, args[argnums]
     argnums = tuple(_validate_argnum(a, len(args)) for a in argnums)
     if not argnums:
         raise RuntimeError("argnums must be non-empty")
@@ -63,12 +64,9 @@ def _as_input(x):
     (so that its gradient comes out per sample)."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-    if isinstance(x, _vmap.BatchedTensor):
-        return _vmap.wrap(_fresh(x._phys), x._level)
-    if _vmap._levels:
+    if _vmap._levels and not isinstance(x, _vmap.BatchedTensor):
         level = len(_vmap._levels) - 1
-        n = _vmap.batch_size(level)
-        return _vmap.wrap(_fresh(x.unsqueeze(0).expand((n,) + tuple(x.shape))), level)
+        return _vmap.wrap(_fresh(_vmap.batch_of(x, level)), level)
     return _fresh(x)
 
 
@@ -94,18 +92,13 @@ def _grad(outputs, inputs, grad_outputs=None, **kwargs):
     n = _vmap.batch_size(level)
     if not any(_vmap.is_batched(o, level) for o in outputs):
         return _grad_per_sample(outputs, inputs, grad_outputs, level, n, kwargs)
-
-    def batch(x):
-        if _vmap.is_batched(x, level):
-            return x._phys
-        return x.unsqueeze(0).expand((n,) + tuple(x.shape))
     if grad_outputs is None:
         from .. import ones
         grad_outputs = [ones((n,) + tuple(o.shape), dtype=o.dtype) for o in outputs]
     else:
-        grad_outputs = [batch(g) for g in grad_outputs]
-    found = _grad([batch(o) for o in outputs], [batch(x) for x in inputs], grad_outputs,
-                  **kwargs)
+        grad_outputs = [_vmap.batch_of(g, level) for g in grad_outputs]
+    found = _grad([_vmap.batch_of(o, level) for o in outputs],
+                  [_vmap.batch_of(x, level) for x in inputs], grad_outputs, **kwargs)
     return [None if g is None else _vmap.wrap(g, level) for g in found]
 
 
@@ -145,8 +138,11 @@ def _prepared_call(api, func, args, kwargs, argnums, has_aux):
 def _needs_graph(leaves):
     """Whether a gradient must itself be differentiable: an outer transform,
     forward mode, or an input that requires grad outside will differentiate it."""
-    return (_depth[0] > 1 or _forward.level >= 0
-            or any(isinstance(x, Tensor) and x.requires_grad for x in leaves))
+    return _depth[0] > 1 or _forward.level >= 0 or _any_requires_grad(leaves)
+
+
+def _any_requires_grad(leaves):
+    return any(isinstance(x, Tensor) and x.requires_grad for x in leaves)
 
 
 def _finish(tree, keep):
@@ -165,8 +161,7 @@ def _detached(x):
 
 
 def _zeros_for_unused(grads, inputs):
-    from .. import zeros_like
-    return [g if g is not None else zeros_like(x) for g, x in zip(grads, inputs)]
+    return [g if g is not None else _zeros(x) for g, x in zip(grads, inputs)]
 
 
 def _split_aux(api, output, has_aux):
@@ -176,7 +171,7 @@ def _split_aux(api, output, has_aux):
         raise RuntimeError(f"{api}(f)(*args): output of function f should be a tuple: "
                            "(output, aux) if has_aux is True")
     if api != "jvp":
-        _check_outputs(api, output[1])     # (aux: tensors only, as functorch unwraps them)
+        _tensor_leaves(output[1])     # (aux: tensors only, as functorch unwraps them)
     return output
 
 
@@ -203,7 +198,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
             else:
                 grads = [None] * len(flat)
             grads = tree_unflatten(_zeros_for_unused(grads, flat), spec)
-        keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+        keep = _any_requires_grad(outer)
         if has_aux:
             return _finish((grads, (output, aux)), keep)
         return _finish((grads, output), keep)
@@ -227,11 +222,13 @@ def _tree_map(fn, tree):
 
 # -- vjp ----------------------------------------------------------------------
 
-def _check_outputs(api, output):
+def _tensor_leaves(output, expected="Expected tensors"):
+    """The leaves and layout of `output`, refusing a leaf that is not a tensor
+    (`expected` opens the message)."""
     leaves, spec = tree_flatten(output)
     for o in leaves:
         if not isinstance(o, Tensor):
-            raise RuntimeError(f"Expected tensors, got unsupported type {type(o)}")
+            raise RuntimeError(f"{expected}, got unsupported type {type(o)}")
     return leaves, spec
 
 
@@ -242,9 +239,9 @@ def vjp(func, *primals, has_aux=False):
     with _transform():
         inputs = _tree_map(_as_input, primals)
         output, aux = _split_aux("vjp", func(*inputs), has_aux)
-        out_leaves, out_spec = _check_outputs("vjp", output)
+        out_leaves, out_spec = _tensor_leaves(output)
     in_leaves, in_spec = tree_flatten(inputs)
-    keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+    keep = _any_requires_grad(outer)
 
     def vjp_fn(cotangents, *, retain_graph=True, create_graph=None):
         ct_leaves, ct_spec = tree_flatten(cotangents)
@@ -253,8 +250,8 @@ def vjp(func, *primals, has_aux=False):
                 "Expected pytree structure of cotangents to be the same as pytree structure "
                 "of outputs to the function.")
         if create_graph is None:
-            create_graph = _needs_graph(outer) or is_grad_enabled() and any(
-                isinstance(c, Tensor) and c.requires_grad for c in ct_leaves)
+            create_graph = (_needs_graph(outer)
+                            or is_grad_enabled() and _any_requires_grad(ct_leaves))
         pairs = [(o, c) for o, c in zip(out_leaves, ct_leaves) if o.requires_grad]
         if pairs:
             grads = _grad([o for o, _ in pairs], in_leaves, [c for _, c in pairs],
@@ -273,6 +270,9 @@ def vjp(func, *primals, has_aux=False):
 
 
 # -- jvp ----------------------------------------------------------------------
+
+_JVP_OUTPUTS = "jvp(f, primals, tangents): expected f(*primals) to return only tensors"
+
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """(f(*primals), J·tangents[, aux]) by forward-mode AD."""
@@ -304,22 +304,13 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
                                    p_spec)
             output, aux = _split_aux("jvp", func(*duals), has_aux)
-            out_leaves, out_spec = _jvp_outputs(output)
+            out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
             pairs = [fwAD.unpack_dual(o) for o in out_leaves]
             values = [p for p, _ in pairs]
             jvps = [t if t is not None else _zeros(p) for p, t in pairs]
     result = (tree_unflatten(values, out_spec), tree_unflatten(jvps, out_spec))
-    keep = any(x.requires_grad for x in (*p_leaves, *t_leaves))
+    keep = _any_requires_grad((*p_leaves, *t_leaves))
     return _finish(result + (aux,) if has_aux else result, keep)
-
-
-def _jvp_outputs(output):
-    out_leaves, out_spec = tree_flatten(output)
-    for o in out_leaves:
-        if not isinstance(o, Tensor):
-            raise RuntimeError("jvp(f, primals, tangents): expected f(*primals) to return "
-                               f"only tensors, got unsupported type {type(o)}")
-    return out_leaves, out_spec
 
 
 def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
@@ -328,7 +319,7 @@ def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
     with _transform():
         xs = [_as_input(p) for p in p_leaves]
         output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
-        out_leaves, out_spec = _jvp_outputs(output)
+        out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
         us = [_zeros(o).requires_grad_() for o in out_leaves]
         pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
         jvps = [None] * len(out_leaves)
@@ -380,7 +371,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         with _transform():
             outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
                                                          has_aux)
-            out_leaves, out_spec = _check_outputs("jacrev", output)
+            out_leaves, out_spec = _tensor_leaves(output)
             in_leaves, in_spec = tree_flatten(diff_in)
             graph = _needs_graph(outer)
             rows = []
@@ -404,7 +395,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
                 gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
                 return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
             jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
-        keep = any(isinstance(x, Tensor) and x.requires_grad for x in outer)
+        keep = _any_requires_grad(outer)
         return _finish((jac, aux) if has_aux else jac, keep)
     return wrapper
 

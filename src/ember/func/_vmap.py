@@ -24,7 +24,7 @@ __all__ = ["vmap", "BatchedTensor"]
 
 # The running vmaps, innermost last: (batch size, randomness).
 _levels = []
-_installed = []     # (owner, attribute, original) while wrapped
+_installed = [False]    # whether the wrappers of _cache are in place
 _wrapped = {}       # op name -> the wrapper (rules call ops through it)
 _RANDOMNESS = ("error", "different", "same")
 
@@ -140,6 +140,15 @@ def wrap(phys, level):
     return BatchedTensor(phys, level)
 
 
+def batch_of(x, level):
+    """x as a batch of vmap `level` (batch dim first): its own batch if it
+    is batched there, else its one value for every sample (expanded, not
+    copied)."""
+    if is_batched(x, level):
+        return x._phys
+    return x.unsqueeze(0).expand((batch_size(level),) + tuple(x.shape))
+
+
 def call(name, *args, **kwargs):
     """The op `name` as the user calls it (through its vmap wrapper)."""
     import ember
@@ -253,7 +262,7 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
         out = _as_wrapped(func)(*tree_unflatten(batched, spec), **kwargs)
         leaves, out_spec = tree_flatten(out)
         flat_out_dims = _out_dims_for(func, out_dims, out, out_spec)
-        results = [_unbatch(func, x, level, n, d) for x, d in zip(leaves, flat_out_dims)]
+        results = [_unbatch(func, x, level, d) for x, d in zip(leaves, flat_out_dims)]
     finally:
         _levels.pop()
         if level == 0:
@@ -298,7 +307,7 @@ def _out_dims_for(func, out_dims, out, out_spec):
     return flat
 
 
-def _unbatch(func, x, level, n, out_dim):
+def _unbatch(func, x, level, out_dim):
     name = _name(func)
     if out_dim is None:
         if is_batched(x, level):
@@ -308,11 +317,8 @@ def _unbatch(func, x, level, n, out_dim):
     if not isinstance(x, Tensor):
         raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type "
                          f"{type(x)}. Did you mean to set out_dims= to None for output?")
-    if is_batched(x, level):
-        phys = x._phys
-    else:
-        # not batched: the same value for every sample, as functorch returns it
-        phys = x.unsqueeze(0).expand((n,) + tuple(x.shape))
+    # (not batched: the same value for every sample, as functorch returns it)
+    phys = batch_of(x, level)
     if out_dim < 0:
         out_dim += phys.dim()
     return phys.movedim(0, out_dim) if out_dim else phys
@@ -336,20 +342,18 @@ def _install():
         for owner, attr, original, w in _cache:
             if not isinstance(original, (staticmethod, classmethod)):
                 _by_original[id(original)] = w
-        for owner, attr, original, w in _cache:
             if not isinstance(owner, type):
                 _modules.setdefault(owner, ({}, {}))
                 _modules[owner][0][attr] = w
                 _modules[owner][1][attr] = original
             if owner is not Tensor and not isinstance(owner, type):
                 _wrapped.setdefault(attr, w)
+    _installed[0] = True
     for owner, (wrappers, _) in _modules.items():
         vars(owner).update(wrappers)
     for owner, attr, original, w in _cache:
         if isinstance(owner, type):
-            _installed.append((owner, attr, original))
             setattr(owner, attr, w)
-    _installed.append(None)     # (marks that the modules are wrapped too)
 
 
 _modules = {}   # module -> (its wrappers, its originals), by attribute
@@ -383,13 +387,13 @@ def _wrappers():
 
 
 def _restore():
-    while _installed:
-        entry = _installed.pop()
-        if entry is None:
-            for owner, (_, originals) in _modules.items():
-                vars(owner).update(originals)
-        else:
-            owner, attr, original = entry
+    if not _installed[0]:
+        return
+    _installed[0] = False
+    for owner, (_, originals) in _modules.items():
+        vars(owner).update(originals)
+    for owner, attr, original, _ in reversed(_cache):
+        if isinstance(owner, type):
             setattr(owner, attr, original)
 
 

@@ -14,7 +14,8 @@ from ..autograd import _forward
 from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked"]
+           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
+           "tangents_paused"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -45,7 +46,11 @@ def recorded(node_cls, data, inputs, ctx=()):
     if forward_ad:
         tangents = _forward.tangents_of(inputs)
         if tangents is not None:
-            return _with_tangents(_forward.attach, node_cls, data, inputs, ctx, tangents)
+            # recorded as usual, then given its tangent (the tangent's own
+            # arithmetic gets none)
+            with tangents_paused():
+                return _forward.attach(node_cls, recorded(node_cls, data, inputs, ctx), inputs,
+                                       ctx, tangents)
     if not _state.enabled:
         return Tensor._wrap(data)
     # Which inputs require grad (a bit mask), and their edges; one and two
@@ -92,30 +97,20 @@ def tracked(*tensors):
     return forward_ad and _forward.tangents_of(tensors) is not None
 
 
-def without_tangents(fn, *args):
-    """fn(*args) with forward-mode AD paused (a view's tangent is made apart)."""
-    global forward_ad
-    forward_ad = False
-    try:
-        return fn(*args)
-    finally:
-        forward_ad = True
+class tangents_paused:
+    """Inside, ops give no tangents (forward-mode AD paused: a tangent's own
+    arithmetic, a view's tangent made apart, a custom Function's forward);
+    after, forward AD is as it was before."""
+    __slots__ = ("_prev",)
 
+    def __enter__(self):
+        global forward_ad
+        self._prev = forward_ad
+        forward_ad = False
 
-def _with_tangents(attach, node_cls, data, inputs, ctx, tangents, **kw):
-    """The op recorded as usual, then given its outputs' tangents (with
-    forward AD paused, so the tangents' own arithmetic gets none)."""
-    global forward_ad
-    forward_ad = False
-    try:
-        if attach is _forward.attach:
-            return attach(node_cls, recorded(node_cls, data, inputs, ctx), inputs, ctx, tangents)
-        outs = recorded_multi(node_cls, data, inputs, ctx, **kw)
-        diff = kw.get("differentiable") or (True,) * len(outs)
-        attach(node_cls, [o for o, d in zip(outs, diff) if d], inputs, ctx, tangents)
-        return outs
-    finally:
-        forward_ad = True
+    def __exit__(self, *exc):
+        global forward_ad
+        forward_ad = self._prev
 
 
 def _mask_edges(inputs):
@@ -140,8 +135,12 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     if forward_ad:
         tangents = _forward.tangents_of(inputs)
         if tangents is not None:
-            return _with_tangents(_forward.attach_multi, node_cls, datas, inputs, ctx, tangents,
-                                  differentiable=differentiable)
+            with tangents_paused():
+                outs = recorded_multi(node_cls, datas, inputs, ctx, differentiable)
+                diff = differentiable or (True,) * len(outs)
+                _forward.attach_multi(node_cls, [o for o, d in zip(outs, diff) if d], inputs,
+                                      ctx, tangents)
+            return outs
     if differentiable is None:
         differentiable = (True,) * len(datas)
     mask = 0
@@ -150,9 +149,7 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     if not mask:
         return tuple(Tensor._wrap(d) for d in datas)
     outs = [d for d, diff in zip(datas, differentiable) if diff]
-    by_name = dict(zip(node_cls._output_names, outs))
-    rest = iter(ctx)
-    full_ctx = tuple(by_name[n] if n in by_name else next(rest) for n in node_cls._consts)
+    full_ctx = node_cls.full_ctx(outs, ctx)
     plan = node_cls._plans.get(mask) or save_plan(node_cls, mask)
     saved = inputs if plan[0] is True else plan[0](inputs)
     node = node_cls(nexts, saved, full_ctx, None, tuple(d.shape for d in outs),

@@ -130,6 +130,17 @@ class MultiOutputNode(Node):
     _output_names = ()
     _output_slots = ()      # (position among the formulas' arguments, output number)
 
+    @classmethod
+    def full_ctx(cls, outs, ctx):
+        """The node's constants, in `_consts` order: the arrays `outs` (the
+        differentiable outputs, in order) where the formulas name them,
+        `ctx` (the op's other constants, in order) in the other places."""
+        if len(ctx) == len(cls._consts):      # (no output is read: ctx is all of them)
+            return ctx
+        by_name = dict(zip(cls._output_names, outs))
+        rest = iter(ctx)
+        return tuple(by_name[n] if n in by_name else next(rest) for n in cls._consts)
+
     def apply(self, xp, grads, create_graph, needs):
 
         from .._tensor import Tensor

@@ -7,7 +7,7 @@ in-place change through the view is seen by the base and vice versa.
 from .. import _layout as _L
 from ..autograd import _forward
 from . import _common
-from ._common import D, Node, Tensor, np, recorded, without_tangents, wrap, wrap_dim
+from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
 from ._registry import grad_fn, register
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
@@ -54,8 +54,9 @@ def _view_of(data, input, node, ctx=()):
     if view_tangent is None:
         out = recorded(node, data, (input,), ctx)
     else:
-        out = _forward.set_tangent(without_tangents(recorded, node, data, (input,), ctx),
-                                   view_tangent)
+        with tangents_paused():
+            out = recorded(node, data, (input,), ctx)
+        _forward.set_tangent(out, view_tangent)
     if out._grad_fn is None and input._requires_grad:
         # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
         out._requires_grad = True
