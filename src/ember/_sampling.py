@@ -23,6 +23,8 @@ def _float_dtype(dtype, fn, numel):
     """The output dtype; an integral one is refused by the kernel PyTorch
     dispatches to (uniform's bounds check runs even on an empty tensor)."""
     dtype = _check_dtype(dtype, fn) or D._default[0]
+    if dtype.is_complex and fn == "randn":
+        return dtype
     if not dtype.is_floating_point and (fn == "rand" or numel):
         kernel = "check_uniform_bounds" if fn == "rand" else "normal_kernel_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(dtype)}'")
@@ -62,8 +64,15 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     shape = _size_args(size, "randn")
     dtype = _float_dtype(dtype, "randn", math.prod(shape))
-    data = (R.normal(shape, 0.0, 1.0, dtype._np, generator) if math.prod(shape)
-            else np.zeros(shape, dtype._np))   # an empty integral draw is allowed
+    if dtype.is_complex:
+        # Real and imaginary parts drawn side by side, each of variance 1/2
+        # (PyTorch's normal_ on the view_as_real of the tensor).
+        real = dtype.to_real()._np
+        data = (R.normal(shape + (2,), 0.0, 1 / math.sqrt(2), real, generator)
+                .view(dtype._np)[..., 0])
+    else:
+        data = (R.normal(shape, 0.0, 1.0, dtype._np, generator) if math.prod(shape)
+                else np.zeros(shape, dtype._np))   # an empty integral draw is allowed
     return _finish(data, requires_grad)
 
 

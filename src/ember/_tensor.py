@@ -129,7 +129,7 @@ class Tensor:
         return D.is_float_np(self._data.dtype)
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     def element_size(self):
         return self._data.itemsize
@@ -487,7 +487,8 @@ def _conversion(name, dtype):
 for _name, _dtype in (("float", D.float32), ("double", D.float64), ("half", D.float16),
                       ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
                       ("short", D.int16), ("char", D.int8), ("byte", D.uint8),
-                      ("bool", D.bool_)):
+                      ("bool", D.bool_), ("cfloat", D.complex64), ("cdouble", D.complex128),
+                      ("chalf", D.complex32)):
     setattr(Tensor, _name, _conversion(_name, _dtype))
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
@@ -511,4 +512,5 @@ _LEGACY_NAMES = {
     D.float16: "ember.HalfTensor", D.int64: "ember.LongTensor", D.int32: "ember.IntTensor",
     D.int16: "ember.ShortTensor", D.int8: "ember.CharTensor", D.uint8: "ember.ByteTensor",
     D.bool_: "ember.BoolTensor", D.bfloat16: "ember.BFloat16Tensor",
+    D.complex64: "ember.ComplexFloatTensor", D.complex128: "ember.ComplexDoubleTensor",
 }

@@ -199,7 +199,7 @@ def binary_arrays(a, b):
     kind = ad.dtype.kind
     tb = type(b)
     if tb is float:
-        if kind != "f":
+        if kind not in "fc":
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
@@ -211,6 +211,11 @@ def binary_arrays(a, b):
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
         pass
+    elif tb is complex:
+        if kind != "c":
+            # A float tensor keeps its precision (float64 -> complex128); an
+            # integral one takes the default complex dtype.
+            ad = ad.astype((a.dtype.to_complex() if kind == "f" else D.default_complex())._np)
     elif isinstance(b, np.ndarray):
         return binary_arrays(a, Tensor._wrap(b))
     elif isinstance(b, (np.bool_, bool)):
@@ -219,6 +224,8 @@ def binary_arrays(a, b):
         return binary_arrays(a, int(b))
     elif isinstance(b, (float, np.floating)):  # ... and NumPy floats as Python floats
         return binary_arrays(a, float(b))
+    elif isinstance(b, (complex, np.complexfloating)):
+        return binary_arrays(a, complex(b))
     else:
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
@@ -255,12 +262,14 @@ def _result_dtype(a, b):
     stays float32); across categories the higher category wins."""
     da, db = a.dtype, b.dtype
     za, zb = a._data.ndim == 0, b._data.ndim == 0
-    if za == zb or da._category != db._category:
-        if za != zb and da._category != db._category:
-            hi, lo = (a, b) if da._category > db._category else (b, a)
-            return hi.dtype
+    if za == zb:
         return D.promote_types(da, db)
-    return da if zb else db
+    dim, zero = (db, da) if za else (da, db)
+    if zero._category <= dim._category:
+        return dim
+    if zero.is_complex and dim.is_floating_point:
+        return dim.to_complex()     # c10's combine_categories: the float's width kept
+    return zero
 
 
 

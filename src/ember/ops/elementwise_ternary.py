@@ -12,7 +12,11 @@ def _combine(higher, lower):
     # lower one is floating (or the higher is bool).
     if higher is None:
         return lower
-    if lower is None or higher._category == D._FLOAT:
+    if lower is None or higher._category >= D._FLOAT and not lower.is_complex:
+        return higher
+    if lower.is_complex and not higher.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_complex:
         return higher
     if higher is D.bool_ or lower._category == D._FLOAT:
         return D.promote_types(higher, lower)

@@ -6,6 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
+import warnings
+
 from ..autograd import _forward
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
@@ -205,7 +207,8 @@ def fill_(self, value):
                 f"{value._data.ndim} dimensions.")
         return _overwrite(self, value._data.astype(self._data.dtype), FillBackward1,
                           (self, value))
-    return _overwrite(self, np.asarray(value).astype(self._data.dtype), FillBackward0, (self,))
+    from .indexing import _scalar_value
+    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
 
 
 def copy_(self, src, non_blocking=False):
@@ -217,4 +220,9 @@ def copy_(self, src, non_blocking=False):
         np.broadcast_to(src._data, self._data.shape)
     except ValueError:
         raise broadcast_error(self._data.shape, src._data.shape) from None
-    return _overwrite(self, src._data.astype(self._data.dtype), CopyBackwards, (self, src))
+    data = src._data
+    if data.dtype.kind == "c" and self._data.dtype.kind != "c":
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=2)
+        data = data.real
+    return _overwrite(self, data.astype(self._data.dtype), CopyBackwards, (self, src))

@@ -269,8 +269,9 @@ def div(input, other, *, rounding_mode=None):
             restore(token)
         return _zero_grad_result(data, input, other)
     ad = input._data
-    if ad.dtype.kind != "f" and not (isinstance(other, Tensor) and other._data.dtype.kind == "f") \
-            and not isinstance(other, float):
+    if ad.dtype.kind not in "fc" and not (
+            isinstance(other, Tensor) and other._data.dtype.kind in "fc") \
+            and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
     return _binary(np.true_divide, DivBackward0, input, other)
