@@ -376,6 +376,10 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
+        if "_is_conj" in self.__dict__ and self._is_conj and not force:
+            # (Ember's conj is computed, but PyTorch's is a lazy view: see ops/complex_parts.py)
+            raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
+                               "tensor.resolve_conj().numpy() instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):

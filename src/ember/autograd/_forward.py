@@ -114,7 +114,7 @@ def attach(node_cls, out, inputs, ctx, tangents):
     rule = getattr(node_cls, "_jvp", None)
     if rule.__class__ is tuple:
         _unsupported(rule[1])
-    if rule == ELEMENT_WISE:
+    if rule == ELEMENT_WISE and not _complex(out, tangents):
         t = _element_wise(node_cls, out, inputs, ctx, tangents)
     else:
         (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
@@ -139,6 +139,14 @@ def attach_multi(node_cls, outs, inputs, ctx, tangents):
     for o, t in zip(outs, _by_double_backward(node_cls, outs, inputs, ctx, tangents)):
         if t is not None:
             set_tangent(o, t)
+
+
+def _complex(out, tangents):
+    """Does complex arithmetic take part? Then the reverse formula (a
+    conjugate Wirtinger derivative) is not the forward one: the tangent is
+    found by the double-backward route, which holds for both."""
+    return out._data.dtype.kind == "c" or any(
+        t is not None and t._data.dtype.kind == "c" for t in tangents)
 
 
 def _unsupported(aten_name):
@@ -224,7 +232,12 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
         for g, t in zip(grads, tangents):
             if g is None or t is None:
                 continue
-            term = (g * t).sum()
+            if (g._data.dtype.kind == "c" or t._data.dtype.kind == "c") \
+                    if isinstance(g, Tensor) else isinstance(g, complex):
+                # the real inner product Re<vjp(u), t>, whose gradient in u is J·t
+                term = (ops.complex_parts.conj(g) * t).real.sum()
+            else:
+                term = (g * t).sum()
             total = term if total is None else total + term
     finally:
         _state.enabled = prev

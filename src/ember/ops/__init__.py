@@ -39,7 +39,7 @@ from ._registry import REGISTRY
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
-               attention)
+               attention, complex_parts)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
@@ -79,7 +79,7 @@ Tensor.copy_ = inplace.copy_
 
 def _reflect(fn):
     def reflected(self, other):
-        if not isinstance(other, (int, float, bool, _np.number, _np.bool_)):
+        if not isinstance(other, (int, float, _builtins.complex, bool, _np.number, _np.bool_)):
             return NotImplemented
         return fn(self, other)
     return reflected

@@ -39,8 +39,16 @@ def _sgn(x):
     return np.where(np.isnan(r), r.dtype.type(0), r) if x.dtype.kind == "f" else r
 
 
-# For real inputs PyTorch's sgn_backward is zero everywhere.
-sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False,
+def _sgn_grad(xp, grad, self, result):
+    """PyTorch's sgn_backward: zero for a real input (flat but at 0); for a
+    complex one the part of grad across the unit circle, over |z| (zero at 0)."""
+    if not xp.is_complex(self):
+        return grad * 0
+    a = xp.abs(self)
+    return xp.where(a == 0, 0, (grad - result * xp.real(xp.conj(result) * grad)) / a)
+
+
+sgn = unary("sgn", _sgn, "SgnBackward0", _sgn_grad, ints_to_float=False,
             inplace_function=False,
             out=_KEEPS_DTYPE)
 

@@ -47,9 +47,9 @@ MeanBackward0 = grad_fn("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(
 MeanBackward1 = grad_fn("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
                         _unreduce(xp, g / n, shape, dims, keepdim))
 ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
-                        _prod_grad(xp, g, self, result, None, False))
+                        _prod_grad(xp, g, xp.conj(self), xp.conj(result), None, False))
 ProdBackward1 = grad_fn("ProdBackward1", self=lambda xp, g, self, result, dims, keepdim:
-                        _prod_grad(xp, g, self, result, dims[0], keepdim))
+                        _prod_grad(xp, g, xp.conj(self), xp.conj(result), dims[0], keepdim))
 
 
 def _extreme_all_grad(xp, g, self, result):
@@ -180,7 +180,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
