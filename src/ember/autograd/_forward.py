@@ -61,7 +61,7 @@ def view_tangent(input, data):
         return None
     x, tx = input._data, t._data
     if not (x.flags.c_contiguous and tx.flags.c_contiguous and tx.shape == x.shape
-            and tx.dtype == x.dtype and min(data.strides, default=0) >= 0):
+            and tx.dtype == x.dtype == data.dtype and min(data.strides, default=0) >= 0):
         return None
     offset = (data.__array_interface__["data"][0] - x.__array_interface__["data"][0])
     if offset < 0 or offset % x.itemsize:

@@ -244,6 +244,12 @@ _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
                for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
 
 
+def kernel_refuses(kernel, np_dtype):
+    """PyTorch's refusal by a kernel with no version for this dtype (complex)."""
+    return NotImplementedError(f'"{kernel}" not implemented for '
+                               f"'{D.SCALAR_NAMES[D._BY_NP[np_dtype]]}'")
+
+
 def broadcast_error(sa, sb):
     """PyTorch's message for shapes that do not broadcast (first clash from the right)."""
     n = max(len(sa), len(sb))

@@ -13,6 +13,7 @@ ordinary tensor again, as PyTorch's ops resolve the bit.
 import builtins
 
 from ._common import D, Tensor, broadcast_error, np, recorded
+from ._out import same_dtype
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
 from . import shape as S
@@ -202,7 +203,7 @@ register(resolve_conj, out=False, quiet=True)
 register(resolve_neg, out=False, quiet=True)
 register(is_conj, out=False, quiet=True)
 register(conj_physical, inplace=True, inplace_function=True, quiet=True,
-         node=ConjPhysicalBackward0)
+         node=ConjPhysicalBackward0, out=same_dtype("Found dtype {os} but expected {s}"))
 
 provide("conj", _conj_array, lambda x: conj_physical(x) if isinstance(x, Tensor) else _conj_array(x))
 provide("real", _real_array, lambda x: _real(x) if x.is_complex() else x)
@@ -214,9 +215,11 @@ provide("contiguous", np.ascontiguousarray, lambda x: x.contiguous())
 
 
 # -- complex(real, imag) and polar(abs, angle) --------------------------------
+# (Each formula names its input, unused, so that it is saved: PyTorch's
+# handle_r_to_c reads it, and a later in-place change of it is caught.)
 ComplexBackward0 = element_wise(grad_fn("ComplexBackward0",
-                                        real=lambda xp, g: xp.real(g),
-                                        imag=lambda xp, g: xp.imag(g)))
+                                        real=lambda xp, g, real: xp.real(g),
+                                        imag=lambda xp, g, imag: xp.imag(g)))
 
 
 def _polar_abs_grad(xp, g, result):
@@ -260,8 +263,10 @@ def polar(abs, angle):
     return recorded(PolarBackward0, out, (abs, angle))
 
 
-register(complex, method=False, quiet=False, node=ComplexBackward0)
-register(polar, method=False, quiet=False, node=PolarBackward0)
+_OUT = same_dtype("Expected object of scalar type {s} but got scalar type {os} for argument "
+                  "'out'")
+register(complex, method=False, quiet=False, node=ComplexBackward0, out=_OUT)
+register(polar, method=False, quiet=False, node=PolarBackward0, out=_OUT)
 
 
 # -- angle ---------------------------------------------------------------------

@@ -163,7 +163,13 @@ def _dt_name(dt):
     return repr(dt).replace("ember.", "")
 
 
+def _no_complex_clamp(input):
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+
+
 def clamp(input, min=None, max=None):
+    _no_complex_clamp(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -225,6 +231,7 @@ def _fold(dtypes):
 
 
 def clamp_min(input, min):
+    _no_complex_clamp(input)
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     data = np.asarray(np.maximum(input._data, np.asarray(min, input._data.dtype)))
@@ -232,6 +239,7 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
+    _no_complex_clamp(input)
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     data = np.asarray(np.minimum(input._data, np.asarray(max, input._data.dtype)))
@@ -243,6 +251,8 @@ def _pairwise(npfn, node, input, other):
         raise TypeError(f"{npfn.__name__}(): argument 'other' (position 2) must be Tensor, "
                         f"not {type(other).__name__}")
     ad, bd = binary_arrays(input, other)
+    if ad.dtype.kind == "c":
+        raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
         data = np.asarray(npfn(ad, bd))
     except ValueError:

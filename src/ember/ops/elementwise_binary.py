@@ -61,6 +61,8 @@ def _float_op(name, forward, node, float_only=False):
     def op(input, other):
         a, b = tensor_pair(name, input, other)
         if a.dtype.kind != "f":
+            if a.dtype.kind == "c":
+                raise not_implemented(f"{name}_cpu", a.dtype)
             if float_only:
                 check_broadcast(a.shape, b.shape)     # PyTorch checks shapes first
                 raise not_implemented(f"{name}_cpu", a.dtype)

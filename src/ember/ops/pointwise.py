@@ -13,7 +13,7 @@ import math
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from .._backend import restore, silence
 from ._out import same_dtype
-from ._registry import element_wise, grad_fn, not_implemented, register
+from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
 
@@ -126,12 +126,21 @@ def _relu_grad(xp, g, result):
     return out if np.isfinite(out).all() else np.where(result <= 0, 0, g).astype(out.dtype)
 
 
-relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0", _relu_grad,
+def _relu(x):
+    if x.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    return np.maximum(x, 0)
+
+
+relu = unary("relu", _relu, "ReluBackward0", _relu_grad,
              ints_to_float=False, out=False)
 abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
             out=_KEEPS_DTYPE)
 def _sign(x):
+    if x.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
     s = np.sign(x)
     if s.dtype.kind == "f":
         s[np.isnan(s)] = 0      # PyTorch: sign(nan) is 0
@@ -143,6 +152,17 @@ sign = unary("sign", _sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
                    lambda xp, g, result: -g * xp.conj(result * result))
 absolute = abs
+_abs_inplace = make_inplace(abs, "abs_")
+
+
+def abs_(self):
+    """In place, |z| (real) cannot replace a complex tensor's values."""
+    if self._data.dtype.kind == "c":
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(self)
+
+
+REGISTRY["abs"] = REGISTRY["abs"]._replace(inplace=abs_)
 negative = neg
 arcsin, arccos, arctan = asin, acos, atan
 
@@ -317,8 +337,9 @@ def _integer_division_arrays(input, other, kernel):
     ad, bd = binary_arrays(_tensor_operand(input, kernel, 1), other)
     if ad is None:
         return None, None
-    if ad.dtype.kind == "b":
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    if ad.dtype.kind in "bc":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                  f"'{D.SCALAR_NAMES[D._BY_NP[ad.dtype]]}'")
     if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0):
         raise RuntimeError("ZeroDivisionError")
     return ad, bd

@@ -10,7 +10,7 @@ import warnings
 
 from .. import return_types
 from ._summation import torch_sum
-from ._common import D, Tensor, as_dims, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 
@@ -208,6 +208,10 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
         from .conditional import maximum, minimum
         return (maximum if name == "max" else minimum)(input, other)
     x = input._data
+    if x.dtype.kind == "c":
+        if dim is None:
+            raise kernel_refuses(f"{name}_all", x.dtype)
+        raise RuntimeError(f"{name}(): does not support complex input")
     if dim is None:
         if x.size == 0:
             raise RuntimeError(
@@ -258,6 +262,8 @@ def min(input, dim=None, keepdim=False, *, other=None):
 
 def _amaxmin(input, dim, keepdim, npfn, node, name):
     x = input._data
+    if x.dtype.kind == "c":
+        raise kernel_refuses(f"{name[1:]}_values_cpu", x.dtype)
     if x.size == 0:
         _check_nonempty(x, () if dim is None else (
             tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)), name)
@@ -298,6 +304,8 @@ def argmin(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, fn, name):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError(f"{name}(): does not support complex input")
     if x.size == 0:
         # PyTorch raises IndexError for both (unlike max's RuntimeError).
         if dim is None:
