@@ -31,14 +31,16 @@ def _tensor_arg(value, op, name="input", position=1):
 
 
 # -- the two namespaces' complex helpers (formulas call xp.conj, xp.real, ...)
+_COMPLEX_SCALARS = frozenset({builtins.complex, np.complex64, np.complex128})
+
+
 def _conj_array(x):
     """The conjugate; a real array (or number) itself, no copy: the formulas
     of real ops pay one call for it."""
-    if x.__class__ is np.ndarray:
-        return x.conj() if x.dtype.kind == "c" else x
-    if isinstance(x, (builtins.complex, np.complexfloating)):
-        return x.conjugate()
-    return x
+    c = x.__class__
+    if c is np.ndarray:
+        return x if x.dtype.kind != "c" else x.conj()
+    return x.conjugate() if c in _COMPLEX_SCALARS else x
 
 
 def _real_array(x):
