@@ -135,6 +135,9 @@ def _arange_float(start, step, n, acc, out):
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "arange")
+    if dtype is not None and dtype.is_complex:
+        raise NotImplementedError(
+            f"\"arange_cpu\" not implemented for '{D.SCALAR_NAMES[dtype]}'")
     start, end, step = (_number(v) for v in (start, end, step))
     if end is None:
         start, end = 0, start

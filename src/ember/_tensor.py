@@ -320,6 +320,8 @@ class Tensor:
     def detach(self):
         t = Tensor._wrap(self._data)
         t._vc = self._share_vc()
+        if "_is_conj" in self.__dict__:
+            t._is_conj = self._is_conj     # (see ops/complex_parts.py)
         return t
 
     def detach_(self):
@@ -387,10 +389,21 @@ class Tensor:
         return data if dtype is None else data.astype(dtype, copy=False)
 
     def __float__(self):
-        return float(self._scalar("float"))
+        return float(self._real_scalar("double"))
 
     def __int__(self):
-        return int(self._scalar("int"))
+        return int(self._real_scalar("int64_t"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def _real_scalar(self, c_name):
+        v = self._scalar(c_name)
+        if isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError(f"value cannot be converted to type {c_name} without overflow")
+            v = v.real
+        return v
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:

@@ -70,7 +70,8 @@ def isneginf(input):
 
 
 def isreal(input):
-    return wrap(np.ones(input._data.shape, np.bool_))
+    x = input._data
+    return wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
 
 
 # The gradient flows where the input was finite; replaced values are constants.
@@ -80,6 +81,11 @@ NanToNumBackward0 = grad_fn("NanToNumBackward0", self=lambda xp, grad, self: xp.
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     x = input._data
+    if x.dtype.kind == "c":
+        # each part on its own, as PyTorch's kernel
+        part = wrap(x.real.copy()), wrap(x.imag.copy())
+        re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
+        return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
     if x.dtype.kind != "f":
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
         return wrap(x.copy())

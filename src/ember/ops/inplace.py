@@ -72,7 +72,7 @@ def _write(t, data):
 
 def _castable(src, dst):
     # PyTorch allows an in-place result to go down within a category, not up one.
-    order = "biuf"
+    order = "biufc"
     return order.index(src.kind if src.kind != "u" else "i") <= order.index(
         dst.kind if dst.kind != "u" else "i")
 

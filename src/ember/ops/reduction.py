@@ -338,7 +338,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims_or_none(input, dim) or tuple(range(x.ndim))
     if x.ndim == 0:
@@ -366,15 +366,16 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
     """The squared deviations summed and divided by max(0, n - correction);
     measured from each slice's first element, so that equal values give
     exactly 0 (as PyTorch's Welford updates do)."""
+    real = x.real.dtype        # (a complex input's spread is real)
     if n == 0:
-        return np.full(out_shape, np.nan, x.dtype)
+        return np.full(out_shape, np.nan, real)
     first = x[tuple(slice(0, 1) if i in dims else slice(None) for i in range(x.ndim))]
     shifted = x - first
     if n - correction > 0:
         return np.asanyarray(shifted.var(axis=dims, ddof=correction, keepdims=keepdim))
     # Nothing to divide by: 0 / 0 is NaN, anything else / 0 is inf.
     spread = shifted.var(axis=dims, keepdims=keepdim)
-    return np.where(spread > 0, np.inf, np.nan).astype(x.dtype)
+    return np.where(spread > 0, np.inf, np.nan).astype(real)
 
 
 sum = register(sum)
