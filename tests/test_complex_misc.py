@@ -120,3 +120,12 @@ def test_complex_where_masked_fill_and_reductions():
                 x.sum(0), x.mean(1), x.prod(), x.cumsum(0), x.flip(1), x.roll(1),
                 T.einsum("ij,jk->ik", x, x), T.ones(2).sum(dtype=T.cfloat), x.var(0), x.norm())
     check(f)
+
+
+def test_linspace_with_complex_ends_or_dtype():
+    check(lambda T: (T.linspace(0, 1 + 1j, 5), T.linspace(-1j, 2, 4, dtype=T.cdouble),
+                     T.linspace(0, 1, 3, dtype=T.cfloat), T.linspace(1j, 1j, 1)), exact=True)
+
+
+def test_bfloat16_with_complex_promotes_to_complex64():
+    check(lambda T: (T.bfloat16.to_complex(), T.promote_types(T.bfloat16, T.complex64)))

@@ -93,6 +93,11 @@ ROWS = [
     ("vdot", lambda T, x, y: T.vdot(x, y), [((4,), C), ((4,), C)]),
     ("outer", lambda T, x, y: T.outer(x, y), [((3,), C), ((4,), C)]),
     ("addmm", lambda T, b, x, y: T.addmm(b, x, y), [((2,), C), ((3, 4), C), ((4, 2), C)]),
+    ("mH", lambda T, x, y: x.mH @ y, [((3, 4), C), ((3, 2), C)]),
+    ("lerp", lambda T, x, y: T.lerp(x, y, 0.3), [((3, 4), C), ((3, 4), C)]),
+    ("lerp_tensor", lambda T, x, y, w: T.lerp(x, y, w), [((3, 4), C), ((3, 4), C), ((4,), C)]),
+    ("addcmul", lambda T, x, y, z: T.addcmul(x, y, z, value=2), [((3, 4), C)] * 3),
+    ("addcdiv", lambda T, x, y, z: T.addcdiv(x, y, z, value=0.5), [((3, 4), C)] * 3),
     ("reshape", lambda T, x: x.reshape(4, 3) * 1, M),
     ("view", lambda T, x: x.view(2, 6) * 1, M),
     ("transpose", lambda T, x: x.t() * 1, M),
@@ -201,7 +206,10 @@ REFUSED = [
     ("relu", lambda T, x: x.relu()), ("sign", lambda T, x: x.sign()),
     ("remainder", lambda T, x: x % 2), ("floor_divide", lambda T, x: x // 2),
     ("fmod", lambda T, x: x.fmod(2)), ("atan2", lambda T, x: T.atan2(x, x)),
-    ("abs_", lambda T, x: x.abs_()),
+    ("abs_", lambda T, x: x.abs_()), ("unique", lambda T, x: T.unique(x)),
+    ("unique_dim", lambda T, x: T.unique(x, dim=0)), ("H_of_1d", lambda T, x: x[0].H),
+    ("kthvalue", lambda T, x: x.kthvalue(1)), ("cummax", lambda T, x: x.cummax(0)),
+    ("frac", lambda T, x: x.frac()), ("hypot", lambda T, x: T.hypot(x, x)),
     ("backward", lambda T, x: x.clone().requires_grad_().sum().backward()),
 ]
 

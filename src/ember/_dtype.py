@@ -123,8 +123,9 @@ C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "lo
            int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
            bool_: "bool", bfloat16: "c10::BFloat16", complex64: "c10::complex<float>",
            complex128: "c10::complex<double>", complex32: "c10::complex<c10::Half>"}
+# (bfloat16 has float32's range: c10 maps it to complex64)
 _TO_COMPLEX = {float32: complex64, float64: complex128, float16: complex32,
-               bfloat16: complex32}
+               bfloat16: complex64}
 _TO_REAL = {complex64: float32, complex128: float64, complex32: float16}
 _BY_NP = {d._np: d for d in _HELD}
 _BY_NP_TYPE = {d._np.type: d for d in _HELD}

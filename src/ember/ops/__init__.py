@@ -184,3 +184,16 @@ def _reversed_dims(self):
 
 Tensor.T = property(_reversed_dims)
 Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))
+# the conjugate transposes (of a real tensor: the transposes)
+Tensor.mH = property(lambda self: complex_parts.conj(_S.transpose(self, -2, -1)))
+Tensor.adjoint = lambda self: self.mH
+
+
+def _hermitian(self):
+    if self._data.ndim != 2:
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self._data.ndim}-D tensor.")
+    return self.mH
+
+
+Tensor.H = property(_hermitian)
