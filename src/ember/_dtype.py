@@ -108,9 +108,11 @@ cfloat = complex64
 cdouble = complex128
 chalf = complex32
 
-ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_, complex64, complex128)
-# bfloat16 is left out of ALL (what checkpoints can hold); tensors may have it.
-_HELD = ALL + ((bfloat16,) if _ml_dtypes is not None else ())
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+COMPLEX = (complex64, complex128)
+# bfloat16 is left out of ALL (the real dtypes every checkpoint format holds);
+# tensors may have it. PyTorch's own checkpoints hold ALL + COMPLEX.
+_HELD = ALL + COMPLEX + ((bfloat16,) if _ml_dtypes is not None else ())
 _BF16_NP = bfloat16._np if _ml_dtypes is not None else None
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and

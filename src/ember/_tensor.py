@@ -378,8 +378,7 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
-        if "_is_conj" in self.__dict__ and self._is_conj and not force:
-            # (Ember's conj is computed, but PyTorch's is a lazy view: see ops/complex_parts.py)
+        if self.__dict__.get("_is_conj") and not force:     # (see ops/complex_parts.py)
             raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
                                "tensor.resolve_conj().numpy() instead.")
         return self._data
@@ -389,21 +388,13 @@ class Tensor:
         return data if dtype is None else data.astype(dtype, copy=False)
 
     def __float__(self):
-        return float(self._real_scalar("double"))
+        return float(self._scalar("double"))
 
     def __int__(self):
-        return int(self._real_scalar("int64_t"))
+        return int(self._scalar("int64_t"))
 
     def __complex__(self):
-        return complex(self._scalar("complex"))
-
-    def _real_scalar(self, c_name):
-        v = self._scalar(c_name)
-        if isinstance(v, complex):
-            if v.imag:
-                raise RuntimeError(f"value cannot be converted to type {c_name} without overflow")
-            v = v.real
-        return v
+        return complex(self._scalar(None))
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -417,14 +408,21 @@ class Tensor:
                 "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
-    def _scalar(self, kind):
+    def _scalar(self, c_type):
+        """The one element, for a C type `c_type` (a real one takes a complex
+        number without an imaginary part only)."""
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
                           "unexpected behavior.\nConsider using tensor.detach() first.",
                           UserWarning, stacklevel=3)
-        return self._data.reshape(()).item()
+        v = self._data.reshape(()).item()
+        if c_type and isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+            v = v.real
+        return v
 
     def __len__(self):
         if self._data.ndim == 0:
