@@ -265,7 +265,8 @@ def broadcast_error(sa, sb):
 def _result_dtype(a, b):
     """PyTorch's promotion between two tensors: a dimensioned tensor outranks
     a 0-d one within the same category (float32 tensor + float64 0-d tensor
-    stays float32); across categories the higher category wins."""
+    stays float32); across categories the higher category wins, but a float
+    tensor keeps its width beside a complex 0-d one (float64 -> complex128)."""
     da, db = a.dtype, b.dtype
     za, zb = a._data.ndim == 0, b._data.ndim == 0
     if za == zb:

@@ -81,8 +81,11 @@ def where(condition, input=_MISSING, other=_MISSING):
     elif ref is not None:
         rd = ref._data
         scalar = other if a is not None else input
-        if isinstance(scalar, float) and rd.dtype.kind != "f":
+        if isinstance(scalar, float) and rd.dtype.kind not in "fc":
             rd = rd.astype(D._default[0]._np)
+        elif isinstance(scalar, complex) and rd.dtype.kind != "c":
+            rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
+                            else D.default_complex())._np)
         sd = np.asarray(scalar, dtype=rd.dtype)
         ad, bd = (rd, sd) if a is not None else (sd, rd)
     else:

@@ -175,6 +175,8 @@ def copysign(input, other):
     if a is None:
         raise TypeError(f"copysign(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
+    if a.dtype.kind == "c":
+        raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)
     b = b.astype(a.dtype) if isinstance(b, np.ndarray) else float(b)
     data = apply(np.copysign, a, b)
@@ -187,6 +189,8 @@ def heaviside(input, values):
     require_tensor(input, "heaviside", "input", 1)
     require_tensor(values, "heaviside", "values", 2)
     x, v = input._data, values._data
+    if x.dtype.kind == "c" or v.dtype.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if x.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     data = apply(lambda p, q: np.where(p == 0, q, p > 0).astype(p.dtype), x, v)

@@ -24,9 +24,19 @@ atanh = unary("atanh", np.arctanh, "AtanhBackward0",
               lambda xp, grad, self: grad / (1 - self * self), aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).
 # (the factor in x's dtype: NumPy 1.x would widen a 0-d float32 by a Python float)
-deg2rad = unary("deg2rad", lambda x: x * x.dtype.type(_TO_RAD), "Deg2RadBackward0",
+def _real_only(name, forward):
+    def real(x):
+        if x.dtype.kind == "c":
+            raise RuntimeError(f"{name} is not supported for complex tensors.")
+        return forward(x)
+    return real
+
+
+deg2rad = unary("deg2rad", _real_only("deg2rad", lambda x: x * x.dtype.type(_TO_RAD)),
+                "Deg2RadBackward0",
                 lambda xp, grad: grad * _TO_RAD)
-rad2deg = unary("rad2deg", lambda x: x * x.dtype.type(_TO_DEG), "Rad2DegBackward0",
+rad2deg = unary("rad2deg", _real_only("rad2deg", lambda x: x * x.dtype.type(_TO_DEG)),
+                "Rad2DegBackward0",
                 lambda xp, grad: grad * _TO_DEG)
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -55,6 +65,8 @@ sgn = unary("sgn", _sgn, "SgnBackward0", _sgn_grad, ints_to_float=False,
 
 def signbit(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
     return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 

@@ -461,8 +461,12 @@ def square(input):
 
 
 def float_power(input, exponent):
-    return pow(input.double() if isinstance(input, Tensor) else input,
-               exponent.double() if isinstance(exponent, Tensor) else exponent)
+    """pow in double precision: complex128 where either operand is complex."""
+    wide = D.complex128 if any(
+        isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
+        for v in (input, exponent)) else D.float64
+    return pow(input.to(wide) if isinstance(input, Tensor) else input,
+               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
 
 
 floor_divide = register(floor_divide, inplace=True)
