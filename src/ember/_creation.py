@@ -356,8 +356,13 @@ def from_numpy(ndarray):
 @factory
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
                   requires_grad=False):
-    return tensor(float(s), dtype=_check_dtype(dtype, "scalar_tensor") or D._default[0],
-                  device=device, requires_grad=requires_grad)
+    dtype = _check_dtype(dtype, "scalar_tensor") or D._default[0]
+    if isinstance(s, (complex, np.complexfloating)) and not dtype.is_complex:
+        if s.imag:
+            raise _overflow(_CPP_NAMES.get(dtype._np, "bool"))
+        s = s.real
+    return tensor(s if dtype.is_complex else float(s), dtype=dtype, device=device,
+                  requires_grad=requires_grad)
 
 
 def _is_int(s):
@@ -397,6 +402,10 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_
     dev = _target_device(device)
     shape = _size_args(size, fn, varargs)
     dt = (dtype or D._default[0])._np
+    if isinstance(value, (complex, np.complexfloating)) and dt.kind != "c":
+        if value.imag:      # (a real dtype takes a complex number without its imaginary part)
+            raise _overflow(_CPP_NAMES.get(dt, "bool"))
+        value = value.real
     if dev == "meta":
         data = meta_array(shape, dt)
     else:

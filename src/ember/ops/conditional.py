@@ -293,6 +293,11 @@ MaskedFillBackward1 = grad_fn("MaskedFillBackward1",
                               value=lambda xp, g, mask: xp.sum(xp.where(mask, g, 0), None))
 
 
+def _scalar_value(value, dtype):
+    from .indexing import _scalar_value
+    return _scalar_value(value, dtype)
+
+
 def masked_fill(input, mask, value):
     """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
     input (gradient flows there)."""
@@ -313,7 +318,7 @@ def masked_fill(input, mask, value):
             raise broadcast_error(x.shape, m.shape) from None
         return recorded(MaskedFillBackward1, data, (input, value), (m,))
     try:
-        data = np.where(m, np.asarray(value, x.dtype), x)
+        data = np.where(m, _scalar_value(value, x.dtype), x)
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
     return recorded(MaskedFillBackward0, data, (input,), (m,))

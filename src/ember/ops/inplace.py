@@ -6,7 +6,7 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
-import warnings
+from .._settings import warn_once
 
 from ..autograd import _forward
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
@@ -239,7 +239,10 @@ def copy_(self, src, non_blocking=False):
         raise broadcast_error(self._data.shape, src._data.shape) from None
     data = src._data
     if data.dtype.kind == "c" and self._data.dtype.kind != "c":
-        warnings.warn("Casting complex values to real discards the imaginary part",
-                      UserWarning, stacklevel=2)
-        data = data.real
+        if self._data.dtype.kind == "b":
+            data = data != 0
+        else:
+            if self._data.dtype.kind == "f":
+                warn_once("Casting complex values to real discards the imaginary part")
+            data = data.real
     return _overwrite(self, data.astype(self._data.dtype), CopyBackwards, (self, src))

@@ -453,7 +453,21 @@ def pow(input, exponent):
         if exponent > hi:
             raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
                                "overflow")
+    if ad.dtype.kind == "c":
+        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
     return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
+
+
+# PyTorch's complex pow by a number: these exponents by their own kernels
+# (exact where exp(p log z) is not: (-1) ** 0.5 is 1j)
+_COMPLEX_POWERS = {0.5: np.sqrt, -0.5: lambda z: 1 / np.sqrt(z), -1: lambda z: 1 / z,
+                   2: lambda z: z * z, 3: lambda z: z * z * z, -2: lambda z: 1 / (z * z)}
+
+
+def _complex_power(z, p):
+    kernel = _COMPLEX_POWERS.get(p) if not isinstance(p, (complex, np.complexfloating)) \
+        or p.imag == 0 else None
+    return kernel(z) if kernel is not None else np.power(z, p)
 
 
 def square(input):

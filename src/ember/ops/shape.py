@@ -4,7 +4,7 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
-import warnings
+from .._settings import warn_once
 
 from .. import _layout as _L
 from ..autograd import _forward
@@ -285,8 +285,10 @@ def to_dtype(input, dtype, copy=False):
         return input
     x = input._data
     if x.dtype.kind == "c" and not dtype.is_complex:
-        warnings.warn("Casting complex values to real discards the imaginary part",
-                      UserWarning, stacklevel=3)
+        if dtype is D.bool_:
+            return wrap(x != 0)
+        if dtype.is_floating_point:     # (PyTorch's TORCH_WARN_ONCE)
+            warn_once("Casting complex values to real discards the imaginary part")
         x = x.real
     data = x.astype(dtype._np)
     if not (dtype.is_floating_point or dtype.is_complex):
