@@ -129,3 +129,27 @@ def test_linspace_with_complex_ends_or_dtype():
 
 def test_bfloat16_with_complex_promotes_to_complex64():
     check(lambda T: (T.bfloat16.to_complex(), T.promote_types(T.bfloat16, T.complex64)))
+
+
+def test_complex_values_into_real_tensors():
+    check_error(lambda T: (T.zeros(2),), lambda T, x: T.full((2,), 1j, dtype=T.float32))
+    check_error(lambda T: (T.zeros(2),), lambda T, x: T.full_like(x, 2j))
+    check_error(lambda T: (T.zeros(2),), lambda T, x: T.scalar_tensor(1j))
+    check_error(lambda T: (T.zeros(2),), lambda T, x: x.masked_fill(x == 0, 1j))
+    check_error(lambda T: (T.zeros(2),), lambda T, x: x.__setitem__(0, 1j))
+    check(lambda T: (T.full((2,), 1 + 0j, dtype=T.int64), T.scalar_tensor(2j, dtype=T.cfloat),
+                     T.zeros(2).masked_fill(T.tensor([True, False]), 3 + 0j)), exact=True)
+
+
+def test_complex_casts_to_integers_and_bool():
+    def f(T):
+        x = T.tensor([1.5 + 1j, 0j, 1j, -2.5 + 0j])
+        return (x.to(T.int64), x.bool(), x.to(T.bool), T.zeros(4, dtype=T.bool).copy_(x),
+                T.zeros(4, dtype=T.int32).copy_(x))
+    check(f, exact=True)
+
+
+@pytest.mark.parametrize("p", [0.5, -0.5, -1, 2, 3, -2, 1.5, 0.5 + 0j, 2 - 1j])
+def test_complex_power_by_a_number(p):
+    check(lambda T: T.tensor([-1 + 0j, 2 - 1j, 0.5j, -4 + 0j], dtype=T.cdouble) ** p,
+          rtol=1e-14)
