@@ -153,3 +153,23 @@ def test_complex_casts_to_integers_and_bool():
 def test_complex_power_by_a_number(p):
     check(lambda T: T.tensor([-1 + 0j, 2 - 1j, 0.5j, -4 + 0j], dtype=T.cdouble) ** p,
           rtol=1e-14)
+
+
+FUNC = [
+    lambda T, z: T.func.grad(lambda a: (a * a.conj() + a.exp()).real.sum())(z[0]),
+    lambda T, z: T.func.vmap(T.func.grad(lambda a: (a * a.conj() + a.exp()).real.sum()))(z),
+    lambda T, z: T.func.vmap(lambda a: a.abs() * a + a.imag)(z),
+    lambda T, z: T.func.jvp(lambda a: a.exp(), (z[0],), (T.ones(2, dtype=T.cdouble),))[1],
+    lambda T, z: T.func.vjp(lambda a: a.sin(), z[0])[1](T.ones(2, dtype=T.cdouble))[0],
+    lambda T, z: T.func.jacrev(lambda a: a.abs())(z[0]),
+    lambda T, z: T.func.jacfwd(lambda a: a.abs())(z[0]),
+    lambda T, z: T.func.jacrev(lambda a: a * 1j)(T.ones(2)),
+    lambda T, z: T.func.jacfwd(lambda a: a * 1j)(T.ones(2)),
+    lambda T, z: T.func.grad(lambda a: (a * 1j).sum())(T.ones(2)),
+]
+
+
+@pytest.mark.parametrize("i", range(len(FUNC)))
+def test_function_transforms_on_complex(i):
+    check(lambda T: FUNC[i](T, T.tensor([[0.3 + 0.5j, -1.2 + 0.1j], [0.7 - 0.9j, 2j]],
+                                        dtype=T.cdouble)), rtol=1e-12)
