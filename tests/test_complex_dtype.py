@@ -14,11 +14,11 @@ COMPLEX = ["complex64", "complex128", "cfloat", "cdouble", "complex32", "chalf"]
 def _restore():
     yield
     ember.set_default_dtype(ember.float32)
-    ember.set_printoptions()
+    ember.set_printoptions(profile="default")
     try:
         import torch
         torch.set_default_dtype(torch.float32)
-        torch.set_printoptions()
+        torch.set_printoptions(profile="default")
     except ImportError:
         pass
 
@@ -168,7 +168,7 @@ def test_repr_under_print_options(opts):
         try:
             return [repr(c(T)) for c in PRINT_CASES]
         finally:
-            T.set_printoptions()
+            T.set_printoptions(profile="default")
     check(f)
 
 
