@@ -7,7 +7,8 @@ conj: PyTorch returns a lazy view with its conjugate bit set. Ember computes
 the conjugate at once (a new array: a later write to the input is not seen
 through it, nor a write to it in the input) and marks the result, so that
 `is_conj()` answers as PyTorch's does; `resolve_conj()` of a marked tensor is
-an unmarked copy, as PyTorch's. No op reads the mark: every result is an
+an unmarked copy, as PyTorch's; `detach()` keeps the mark and `numpy()`
+refuses a marked tensor, as PyTorch's do. No op reads it: every result is an
 ordinary tensor again, as PyTorch's ops resolve the bit.
 """
 import builtins
@@ -43,19 +44,20 @@ def _conj_array(x):
     return x.conjugate() if c in _COMPLEX_SCALARS else x
 
 
+def _is_complex_array(x):
+    return getattr(x, "dtype", None) is not None and x.dtype.kind == "c" or isinstance(
+        x, builtins.complex)
+
+
 def _real_array(x):
-    return x.real if x.dtype.kind == "c" else x
+    return x.real if _is_complex_array(x) else x
 
 
 def _imag_array(x):
-    return x.imag if x.dtype.kind == "c" else np.zeros_like(x)
+    return x.imag if _is_complex_array(x) else np.zeros_like(x)
 
 
-def _is_complex_array(x):
-    return getattr(x, "dtype", None) is not None and x.dtype.kind == "c"
-
-
-def _real_part_array(x):
+def _view_as_real_array(x):
     return np.ascontiguousarray(_as_real(x))
 
 
@@ -211,7 +213,7 @@ provide("conj", _conj_array, lambda x: conj_physical(x) if isinstance(x, Tensor)
 provide("real", _real_array, lambda x: _real(x) if x.is_complex() else x)
 provide("imag", _imag_array, lambda x: _imag(x) if x.is_complex() else x * 0)
 provide("is_complex", _is_complex_array, lambda x: isinstance(x, Tensor) and x.is_complex())
-provide("view_as_real", _real_part_array, view_as_real)
+provide("view_as_real", _view_as_real_array, view_as_real)
 provide("view_as_complex", _as_complex, view_as_complex)
 provide("contiguous", np.ascontiguousarray, lambda x: x.contiguous())
 
