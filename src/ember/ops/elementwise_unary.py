@@ -16,12 +16,13 @@ __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad"
 _TO_RAD, _TO_DEG = math.pi / 180, 180 / math.pi
 
 asinh = unary("asinh", np.arcsinh, "AsinhBackward0",
-              lambda xp, grad, self: grad * xp.rsqrt(self * self + 1), aliases=["arcsinh"])
+              lambda xp, grad, self: grad * xp.conj(xp.rsqrt(self * self + 1)),
+              aliases=["arcsinh"])
 acosh = unary("acosh", np.arccosh, "AcoshBackward0",
-              lambda xp, grad, self: grad * xp.rsqrt((self - 1) * (self + 1)),
+              lambda xp, grad, self: grad * xp.conj(xp.rsqrt((self - 1) * (self + 1))),
               aliases=["arccosh"])
 atanh = unary("atanh", np.arctanh, "AtanhBackward0",
-              lambda xp, grad, self: grad / (1 - self * self), aliases=["arctanh"])
+              lambda xp, grad, self: grad / xp.conj(1 - self * self), aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).
 # (the factor in x's dtype: NumPy 1.x would widen a 0-d float32 by a Python float)
 def _real_only(name, forward):

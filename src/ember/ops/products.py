@@ -37,8 +37,8 @@ def _times(x, c):
 
 LinalgCrossBackward0 = grad_fn(
     "LinalgCrossBackward0",
-    self=lambda xp, g, other, dim: xp.linalg_cross(other, g, dim),
-    other=lambda xp, g, self, dim: xp.linalg_cross(g, self, dim))
+    self=lambda xp, g, other, dim: xp.linalg_cross(xp.conj(other), g, dim),
+    other=lambda xp, g, self, dim: xp.linalg_cross(g, xp.conj(self), dim))
 VdotBackward0 = grad_fn("VdotBackward0",
                         self=lambda xp, g, other: xp.conj(g) * other,
                         other=lambda xp, g, self: g * self)

@@ -19,7 +19,7 @@ CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, 
 CumminBackward0 = grad_fn("CumminBackward0", self=lambda xp, grad, self, shape, key:
                           selected_grad(xp, grad, shape, key))
 CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, grad, self, result, dim:
-                           _cumprod_grad(xp, grad, self, result, dim))
+                           _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
 LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
                                 self=lambda xp, grad, self, result, dim:
                                 _logcumsumexp_grad(xp, grad, self, result, dim))
