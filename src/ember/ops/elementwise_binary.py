@@ -37,7 +37,7 @@ def tensor_pair(name, input, other, arg="other"):
 
 
 def to_float(x):
-    return x if x.dtype.kind == "f" else x.astype(D._default[0]._np)
+    return x if x.dtype.kind in "fc" else x.astype(D._default[0]._np)
 
 
 def apply(forward, a, b):
@@ -107,9 +107,9 @@ NextafterBackward0 = grad_fn("NextafterBackward0",
 # 0 for a negative exponent (so d/dx is 0 there, though the value is not).
 LdexpBackward0 = grad_fn(
     "LdexpBackward0",
-    self=lambda xp, grad, other, integer_other: grad * (
+    self=lambda xp, grad, other, integer_other: grad * xp.conj(
         xp.where(other < 0, 0, xp.exp2(other)) if integer_other else xp.exp2(other)),
-    other=lambda xp, grad, result: grad * result * _LN2)
+    other=lambda xp, grad, result: grad * xp.conj(result * _LN2))
 
 
 def _fmax_keeps_self(self, other):
@@ -200,6 +200,8 @@ def heaviside(input, values):
 def ldexp(input, other):
     a, b = tensor_pair("ldexp", input, other)
     a = to_float(a)
+    if b.dtype.kind == "c" and a.dtype.kind != "c":     # (a complex exponent: complex)
+        a = a.astype(b.dtype)
     # PyTorch computes input * 2 ** other, the power in the result's dtype.
     return recorded(LdexpBackward0, apply(lambda p, q: p * np.exp2(q.astype(p.dtype)), a, b),
                     (input, other), (other._data.dtype.kind in "biu",))
