@@ -173,3 +173,10 @@ FUNC = [
 def test_function_transforms_on_complex(i):
     check(lambda T: FUNC[i](T, T.tensor([[0.3 + 0.5j, -1.2 + 0.1j], [0.7 - 0.9j, 2j]],
                                         dtype=T.cdouble)), rtol=1e-12)
+
+
+def test_complex_triangular_solve_is_not_there_yet():
+    # (complex linear algebra is a later part of issue 11; until then, no wrong gradients)
+    a = ember.tensor([[1 + 1j, 0], [2, 1j]])
+    with pytest.raises(NotImplementedError, match="complex"):
+        ember.triangular_solve(a, a)

@@ -160,6 +160,8 @@ def _nan_aware(name, forward, node):
     """fmax / fmin: the promoted dtype kept (integers too); NaN loses."""
     def op(input, other):
         a, b = tensor_pair(name, input, other)
+        if a.dtype.kind == "c":
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
         return recorded(node, apply(forward, a, b), (input, other))
     op.__name__ = name
     return op

@@ -74,11 +74,15 @@ def signbit(input):
 
 def isposinf(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("isposinf does not support complex inputs.")
     return wrap(np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
 
 
 def isneginf(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("isneginf does not support complex inputs.")
     return wrap(np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
 
 

@@ -237,6 +237,8 @@ def _median_idx(x, d):
 
 def mode(input, dim=-1, keepdim=False):
     x, d = as_1d(input, dim)
+    if x.dtype.kind == "c":
+        raise kernel_refuses("mode_cpu", x.dtype)
     _check_reduced_dim(x, d, "mode")
     # Each slice as a row, sorted: the longest run of equal values wins,
     # the smallest value among equally long runs, at its last position.

@@ -117,6 +117,9 @@ def _search_rows(seq, values, right):
 
 def _search(seq, values, right, out_int32, sorter=None):
     """Positions of `values` (array) in the sorted last dim of `seq`."""
+    if seq.dtype.kind == "c" or values.dtype.kind == "c":
+        raise kernel_refuses("searchsorted_out_cpu", values.dtype if values.dtype.kind == "c"
+                             else seq.dtype)
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter, axis=-1)
     dt = np.result_type(seq, values)

@@ -135,6 +135,8 @@ provide("logcumsumexp", lambda x, dim: np.logaddexp.accumulate(x, axis=dim),
 
 def aminmax(input, *, dim=None, keepdim=False):
     x = input._data
+    if x.dtype.kind == "c":
+        raise kernel_refuses("aminmax_cpu", x.dtype)
     if dim is None:
         if x.size == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
