@@ -20,7 +20,7 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
 _wrap = Tensor._wrap
 
 # dtype= also takes Python's own types, as PyTorch's argument parser does.
-_PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_}
+_PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_, complex: D.complex128}
 
 
 def _tname(x):
@@ -40,8 +40,6 @@ def _check_dtype(dtype, fn):
         return dtype
     if isinstance(dtype, type) and dtype in _PY_DTYPES:
         return _PY_DTYPES[dtype]
-    if dtype is complex:
-        raise TypeError("complex tensors are not supported by ember")
     raise TypeError(f"{fn}(): argument 'dtype' must be ember.dtype, not {_tname(dtype)}")
 
 
@@ -146,7 +144,7 @@ def _infer_dtype(x):
     if isinstance(x, Tensor):
         return x.dtype
     if isinstance(x, complex):
-        raise TypeError("complex tensors are not supported by ember")
+        return D.default_complex()
     if isinstance(x, (list, tuple, range)):
         dt = None
         for item in x:
@@ -161,6 +159,10 @@ def _store_scalar(x, dt):
     and only true Python floats (np.float64 is one) pass as floats there."""
     if isinstance(x, (Tensor, np.ndarray)):
         x = x.item()
+    if dt.kind == "c":
+        if not isinstance(x, (int, float, complex, np.number, np.bool_)):
+            raise TypeError(f"must be real number, not {_tname(x)}")
+        return complex(x)
     if dt.kind == "f":
         if not isinstance(x, (int, float, np.number, np.bool_)):
             raise TypeError(f"must be real number, not {_tname(x)}")
@@ -200,7 +202,7 @@ def _from_python_slow(data, dtype):
         return np.zeros(sizes, dtype._np)
     flat = []
     _store(data, sizes, 0, dtype._np, flat)
-    wide = np.float64 if dtype.is_floating_point else None
+    wide = np.float64 if dtype.is_floating_point else np.complex128 if dtype.is_complex else None
     return _cast_wide(np.array(flat, dtype=wide).reshape(sizes), dtype)
 
 
@@ -231,7 +233,7 @@ def _from_python(data, dtype):
     if isinstance(data, str):
         raise TypeError("new(): invalid data type 'str'")
     kinds = _leaf_types(data)
-    if kinds is None or not kinds <= {int, float, bool}:
+    if kinds is None or not kinds <= {int, float, bool, complex}:
         # NumPy scalars, None, strings...: PyTorch types and checks them one by one.
         return _from_python_slow(data, dtype)
     try:
@@ -245,8 +247,13 @@ def _from_python(data, dtype):
     if (arr is None or arr.dtype.kind not in "biufc" or arr.dtype == np.uint64
             or (arr.dtype.kind == "f" and float not in kinds)):
         return _from_python_slow(data, dtype)
-    if arr.dtype.kind == "c":
-        raise TypeError("complex tensors are not supported by ember")
+    if arr.dtype.kind == "c" and dtype is None:
+        dtype = D.default_complex()
+    if dtype is not None and dtype.is_complex:
+        return arr.astype(dtype._np) if arr.dtype.kind != "f" or float in kinds else \
+            _from_python_slow(data, dtype)
+    if arr.dtype.kind == "c":   # into a real dtype: PyTorch's own refusal
+        return _from_python_slow(data, dtype)
     if dtype is None:
         dtype = {"f": D._default[0], "b": D.bool_}.get(arr.dtype.kind, D.int64)
     if dtype.is_floating_point:
@@ -349,8 +356,13 @@ def from_numpy(ndarray):
 @factory
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
                   requires_grad=False):
-    return tensor(float(s), dtype=_check_dtype(dtype, "scalar_tensor") or D._default[0],
-                  device=device, requires_grad=requires_grad)
+    dtype = _check_dtype(dtype, "scalar_tensor") or D._default[0]
+    if isinstance(s, (complex, np.complexfloating)) and not dtype.is_complex:
+        if s.imag:
+            raise _overflow(_CPP_NAMES.get(dtype._np, "bool"))
+        s = s.real
+    return tensor(s if dtype.is_complex else float(s), dtype=dtype, device=device,
+                  requires_grad=requires_grad)
 
 
 def _is_int(s):
@@ -390,6 +402,10 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_
     dev = _target_device(device)
     shape = _size_args(size, fn, varargs)
     dt = (dtype or D._default[0])._np
+    if isinstance(value, (complex, np.complexfloating)) and dt.kind != "c":
+        if value.imag:      # (a real dtype takes a complex number without its imaginary part)
+            raise _overflow(_CPP_NAMES.get(dt, "bool"))
+        value = value.real
     if dev == "meta":
         data = meta_array(shape, dt)
     else:
@@ -441,9 +457,7 @@ def _fill_value_arg(fn, value):
     if isinstance(value, Tensor):
         if value._data.ndim == 0 and not value._requires_grad:
             return value._data.item()
-    elif isinstance(value, (complex, np.complexfloating)):
-        raise TypeError("complex tensors are not supported by ember")
-    elif isinstance(value, (int, float, np.number, np.bool_)):
+    elif isinstance(value, (int, float, complex, np.number, np.bool_)):
         return value
     raise TypeError(f"{fn}(): argument 'fill_value' (position 2) must be Number, not "
                     f"{_tname(value)}")

@@ -18,22 +18,25 @@ except ImportError:
 _NO_BFLOAT16 = ("ember.bfloat16 needs the optional 'ml_dtypes' package (NumPy has no bfloat16): "
                 "pip install ml_dtypes")
 
-# Category order used by promotion: bool < integer < floating.
-_BOOL, _INT, _FLOAT = 0, 1, 2
+_NO_COMPLEX32 = ("ember.complex32 (chalf) cannot be held: NumPy has no complex type of two "
+                 "float16 halves; use ember.complex64")
+
+# Category order used by promotion: bool < integer < floating < complex.
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
-    __slots__ = ("name", "_np", "_category", "is_floating_point", "is_signed", "itemsize")
+    __slots__ = ("name", "_np", "_category", "is_floating_point", "is_complex", "is_signed",
+                 "itemsize")
 
     def __init__(self, name, np_dtype, category):
         self.name = name
         self._np = np.dtype(np_dtype)
         self._category = category
         self.is_floating_point = category == _FLOAT
-        self.is_signed = category == _FLOAT or self._np.kind == "i"
+        self.is_complex = category == _COMPLEX
+        self.is_signed = category >= _FLOAT or self._np.kind == "i"
         self.itemsize = self._np.itemsize
-
-    is_complex = False
 
     def __repr__(self):
         return "ember." + self.name
@@ -42,10 +45,16 @@ class dtype:
         return self.name
 
     def to_complex(self):
-        raise NotImplementedError("complex dtypes are not supported by ember")
+        """The complex dtype whose parts are this dtype (a complex one: itself)."""
+        if self._category == _COMPLEX:
+            return self
+        if self._category != _FLOAT:
+            raise RuntimeError(f"Unknown Complex ScalarType for {SCALAR_NAMES[self]}")
+        return _TO_COMPLEX[self]
 
     def to_real(self):
-        return self
+        """The dtype of the real and imaginary parts (any other dtype: itself)."""
+        return _TO_REAL.get(self, self)
 
 
 dtype.__module__ = "ember"
@@ -60,12 +69,13 @@ class _MissingDtype(dtype):
         self.name = name
         self._category = category
         self.is_floating_point = category == _FLOAT
+        self.is_complex = category == _COMPLEX
         self.is_signed = True
         self.itemsize = itemsize
 
     @property
     def _np(self):
-        raise RuntimeError(_NO_BFLOAT16)
+        raise RuntimeError(_NO_COMPLEX32 if self.is_complex else _NO_BFLOAT16)
 
 
 _MissingDtype.__module__, _MissingDtype.__name__, _MissingDtype.__qualname__ = (
@@ -83,6 +93,9 @@ uint8 = dtype("uint8", np.uint8, _INT)
 bool_ = dtype("bool", np.bool_, _BOOL)
 bfloat16 = (dtype("bfloat16", _ml_dtypes.bfloat16, _FLOAT) if _ml_dtypes is not None
             else _MissingDtype("bfloat16", 2, _FLOAT))
+complex64 = dtype("complex64", np.complex64, _COMPLEX)
+complex128 = dtype("complex128", np.complex128, _COMPLEX)
+complex32 = _MissingDtype("complex32", 4, _COMPLEX)
 
 # PyTorch's aliases.
 float = float32
@@ -91,20 +104,31 @@ half = float16
 long = int64
 int = int32
 short = int16
+cfloat = complex64
+cdouble = complex128
+chalf = complex32
 
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
-# bfloat16 is left out of ALL (what checkpoints can hold); tensors may have it.
-_HELD = ALL + ((bfloat16,) if _ml_dtypes is not None else ())
+COMPLEX = (complex64, complex128)
+# bfloat16 is left out of ALL (the real dtypes every checkpoint format holds);
+# tensors may have it. PyTorch's own checkpoints hold ALL + COMPLEX.
+_HELD = ALL + COMPLEX + ((bfloat16,) if _ml_dtypes is not None else ())
 _BF16_NP = bfloat16._np if _ml_dtypes is not None else None
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").
 SCALAR_NAMES = {float32: "Float", float64: "Double", float16: "Half", int64: "Long",
                 int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool_: "Bool",
-                bfloat16: "BFloat16"}
+                bfloat16: "BFloat16", complex64: "ComplexFloat", complex128: "ComplexDouble",
+                complex32: "ComplexHalf"}
 C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "long int",
            int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
-           bool_: "bool", bfloat16: "c10::BFloat16"}
+           bool_: "bool", bfloat16: "c10::BFloat16", complex64: "c10::complex<float>",
+           complex128: "c10::complex<double>", complex32: "c10::complex<c10::Half>"}
+# (bfloat16 has float32's range: c10 maps it to complex64)
+_TO_COMPLEX = {float32: complex64, float64: complex128, float16: complex32,
+               bfloat16: complex64}
+_TO_REAL = {complex64: float32, complex128: float64, complex32: float16}
 _BY_NP = {d._np: d for d in _HELD}
 _BY_NP_TYPE = {d._np.type: d for d in _HELD}
 
@@ -127,6 +151,11 @@ def set_default_dtype(d):
 def is_float_np(np_dtype):
     """Is this NumPy dtype floating point? (bfloat16's kind is "V", not "f".)"""
     return np_dtype.kind == "f" or np_dtype == _BF16_NP
+
+
+def default_complex():
+    """The dtype of a complex Python number: the default dtype made complex."""
+    return _TO_COMPLEX[_default[0]]
 
 
 def can_require_grad(np_dtype):
@@ -153,6 +182,12 @@ def promote_types(a, b):
     """torch.promote_types: the smallest dtype both a and b convert to safely."""
     if a is b:
         return a
+    if a._category == _COMPLEX or b._category == _COMPLEX:
+        # Complex outranks the rest, but its parts widen to a wider float
+        # (complex64 with float64 is complex128).
+        if a._category < _FLOAT or b._category < _FLOAT:
+            return a if a._category == _COMPLEX else b
+        return promote_types(a.to_real(), b.to_real()).to_complex()
     if a._category != b._category:
         return a if a._category > b._category else b
     if a is bfloat16 or b is bfloat16:
@@ -167,6 +202,8 @@ def scalar_dtype(value):
         return bool_
     if isinstance(value, (builtins.int, np.integer)):
         return int64
+    if isinstance(value, (builtins.complex, np.complexfloating)):
+        return default_complex()
     return _default[0]
 
 
@@ -175,4 +212,6 @@ def category_of_scalar(value):
         return _BOOL
     if isinstance(value, (builtins.int, np.integer)):
         return _INT
+    if isinstance(value, (builtins.complex, np.complexfloating)):
+        return _COMPLEX
     return _FLOAT

@@ -45,8 +45,9 @@ REBUILD_FROM_TYPE = TorchName("torch._tensor", "_rebuild_from_type_v2")
 TORCH_TENSOR = TorchName("torch", "Tensor")
 TORCH_SIZE = TorchName("torch", "Size")
 TORCH_DEVICE = TorchName("torch", "device")
-STORAGE_TYPES = {d: TorchName("torch", D.SCALAR_NAMES[d] + "Storage") for d in D.ALL}
-DTYPES = {d: TorchName("torch", d.name) for d in D.ALL}
+STORAGE_TYPES = {d: TorchName("torch", D.SCALAR_NAMES[d] + "Storage")
+                 for d in D.ALL + D.COMPLEX}
+DTYPES = {d: TorchName("torch", d.name) for d in D.ALL + D.COMPLEX}
 
 
 def _user_state(t):

@@ -192,6 +192,21 @@ def _summarized_data(data):
     return data
 
 
+class _ComplexFormatter:
+    """Two formatters, of the real and of the imaginary parts, as PyTorch
+    formats a complex element: "1.5000-2.0000j" (the sign glued on)."""
+
+    def __init__(self, real, imag):
+        self.real, self.imag = real, imag
+        # the imaginary part's width and its "j" count in an element's length
+        self.max_width = real.max_width + imag.max_width + 1
+
+    def format(self, value):
+        re = self.real.format(value.real)
+        im = (self.imag.format(value.imag) + "j").lstrip()
+        return re + im if im[0] in "+-" else re + "+" + im
+
+
 def _vector_str(data, indent, summarize, formatter):
     """A 1-d row: elements joined by ", ", wrapped to the line width."""
     e = PRINT_OPTS.edgeitems
@@ -238,6 +253,11 @@ def _tensor_str_with_formatter(data, indent, summarize, formatter):
 def _tensor_str(data, indent, floating):
     """The bracketed contents of a non-empty tensor."""
     summarize = data.size > PRINT_OPTS.threshold
+    if data.dtype.kind == "c":
+        data = data.astype(np.complex128, copy=False)
+        shown = _summarized_data(data) if summarize else data
+        formatter = _ComplexFormatter(_Formatter(shown.real, True), _Formatter(shown.imag, True))
+        return _tensor_str_with_formatter(data, indent, summarize, formatter)
     if floating:
         # float16/float32 -> float64 is exact and gives Python floats from
         # tolist(), which is what PyTorch formats (tensor.item()).
@@ -287,7 +307,7 @@ def format_tensor(data, dtype, *, suffixes=()):
         if not PRINT_OPTS.edgeitems:
             # Nothing but "..." is shown, so the shape is given instead.
             own.append("size=" + str(tuple(data.shape)))
-        if dtype not in (default, _dtype.int64, _dtype.bool_):
+        if dtype not in (default, _dtype.default_complex(), _dtype.int64, _dtype.bool_):
             own.append("dtype=" + repr(dtype))
         body = _tensor_str(data, indent, dtype.is_floating_point)
     return _add_suffixes(_PREFIX + body, own + list(suffixes), indent)

@@ -135,6 +135,9 @@ def _arange_float(start, step, n, acc, out):
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "arange")
+    if dtype is not None and dtype.is_complex:
+        raise NotImplementedError(
+            f"\"arange_cpu\" not implemented for '{D.SCALAR_NAMES[dtype]}'")
     start, end, step = (_number(v) for v in (start, end, step))
     if end is None:
         start, end = 0, start
@@ -227,6 +230,15 @@ def _to_dtype(values, dt):
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "linspace")
+    if isinstance(start, complex) or isinstance(end, complex) or (dtype and dtype.is_complex):
+        # Complex steps are taken on each part alike: two real linspaces.
+        cd = dtype or D.default_complex()
+        start, end = complex(start), complex(end)
+        parts = [linspace(a, b, steps, dtype=cd.to_real())._data
+                 for a, b in ((start.real, end.real), (start.imag, end.imag))]
+        data = np.empty(parts[0].shape, cd._np)
+        data.real, data.imag = parts
+        return _finish(data, requires_grad)
     start, end = _number(start), _number(end)
     steps = _steps_arg(steps, "linspace", start, end)
     dtype = dtype or D._default[0]

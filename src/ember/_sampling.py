@@ -23,6 +23,8 @@ def _float_dtype(dtype, fn, numel):
     """The output dtype; an integral one is refused by the kernel PyTorch
     dispatches to (uniform's bounds check runs even on an empty tensor)."""
     dtype = _check_dtype(dtype, fn) or D._default[0]
+    if dtype.is_complex and fn in ("randn", "rand"):
+        return dtype
     if not dtype.is_floating_point and (fn == "rand" or numel):
         kernel = "check_uniform_bounds" if fn == "rand" else "normal_kernel_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{_legacy(dtype)}'")
@@ -53,7 +55,10 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     shape = _size_args(size, "rand")
     dtype = _float_dtype(dtype, "rand", math.prod(shape))
-    data = R.uniform(shape, 0.0, 1.0, dtype._np, generator)
+    if dtype.is_complex:
+        data = _complex_draw(R.uniform, shape, 0.0, 1.0, dtype._np, generator)
+    else:
+        data = R.uniform(shape, 0.0, 1.0, dtype._np, generator)
     return _finish(data, requires_grad)
 
 
@@ -62,8 +67,11 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     shape = _size_args(size, "randn")
     dtype = _float_dtype(dtype, "randn", math.prod(shape))
-    data = (R.normal(shape, 0.0, 1.0, dtype._np, generator) if math.prod(shape)
-            else np.zeros(shape, dtype._np))   # an empty integral draw is allowed
+    if dtype.is_complex:
+        data = _complex_draw(R.normal, shape, 0.0, 1.0, dtype._np, generator)
+    else:
+        data = (R.normal(shape, 0.0, 1.0, dtype._np, generator) if math.prod(shape)
+                else np.zeros(shape, dtype._np))   # an empty integral draw is allowed
     return _finish(data, requires_grad)
 
 
@@ -265,11 +273,24 @@ def _fill(t, data):
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    return _fill(self, R.uniform(self._data.shape, a, b, self._data.dtype, generator))
+    dt = self._data.dtype
+    draw = (lambda *args: _complex_draw(R.uniform, *args)) if dt.kind == "c" else R.uniform
+    return _fill(self, draw(self._data.shape, a, b, dt, generator))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    return _fill(self, R.normal(self._data.shape, mean, std, self._data.dtype, generator))
+    dt = self._data.dtype
+    draw = (lambda *args: _complex_draw(R.normal, *args)) if dt.kind == "c" else R.normal
+    return _fill(self, draw(self._data.shape, mean, std, dt, generator))
+
+
+def _complex_draw(draw, shape, a, b, np_dtype, generator):
+    """A complex draw as PyTorch makes it: the real and imaginary parts side
+    by side (the tensor's view_as_real), for a normal each of variance 1/2."""
+    real = np.dtype(np_dtype).type(0).real.dtype
+    if draw is R.normal:
+        b = b / math.sqrt(2)
+    return draw(tuple(shape) + (2,), a, b, real, generator).view(np_dtype)[..., 0]
 
 
 def exponential_(self, lambd=1.0, *, generator=None):

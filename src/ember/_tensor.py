@@ -129,7 +129,7 @@ class Tensor:
         return D.is_float_np(self._data.dtype)
 
     def is_complex(self):
-        return False
+        return self._data.dtype.kind == "c"
 
     def element_size(self):
         return self._data.itemsize
@@ -320,6 +320,8 @@ class Tensor:
     def detach(self):
         t = Tensor._wrap(self._data)
         t._vc = self._share_vc()
+        if "_is_conj" in self.__dict__:
+            t._is_conj = self._is_conj     # (see ops/complex_parts.py)
         return t
 
     def detach_(self):
@@ -376,6 +378,9 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
+        if self.__dict__.get("_is_conj") and not force:     # (see ops/complex_parts.py)
+            raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
+                               "tensor.resolve_conj().numpy() instead.")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -383,10 +388,13 @@ class Tensor:
         return data if dtype is None else data.astype(dtype, copy=False)
 
     def __float__(self):
-        return float(self._scalar("float"))
+        return float(self._scalar("double"))
 
     def __int__(self):
-        return int(self._scalar("int"))
+        return int(self._scalar("int64_t"))
+
+    def __complex__(self):
+        return complex(self._scalar(None))
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
@@ -400,14 +408,21 @@ class Tensor:
                 "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
-    def _scalar(self, kind):
+    def _scalar(self, c_type):
+        """The one element, for a C type `c_type` (a real one takes a complex
+        number without an imaginary part only)."""
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
                           "unexpected behavior.\nConsider using tensor.detach() first.",
                           UserWarning, stacklevel=3)
-        return self._data.reshape(()).item()
+        v = self._data.reshape(()).item()
+        if c_type and isinstance(v, complex):
+            if v.imag:
+                raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+            v = v.real
+        return v
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -487,7 +502,8 @@ def _conversion(name, dtype):
 for _name, _dtype in (("float", D.float32), ("double", D.float64), ("half", D.float16),
                       ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
                       ("short", D.int16), ("char", D.int8), ("byte", D.uint8),
-                      ("bool", D.bool_)):
+                      ("bool", D.bool_), ("cfloat", D.complex64), ("cdouble", D.complex128),
+                      ("chalf", D.complex32)):
     setattr(Tensor, _name, _conversion(_name, _dtype))
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
@@ -511,4 +527,5 @@ _LEGACY_NAMES = {
     D.float16: "ember.HalfTensor", D.int64: "ember.LongTensor", D.int32: "ember.IntTensor",
     D.int16: "ember.ShortTensor", D.int8: "ember.CharTensor", D.uint8: "ember.ByteTensor",
     D.bool_: "ember.BoolTensor", D.bfloat16: "ember.BFloat16Tensor",
+    D.complex64: "ember.ComplexFloatTensor", D.complex128: "ember.ComplexDoubleTensor",
 }

@@ -36,6 +36,7 @@ class finfo:
 
     def __init__(self, type=None):
         d = D._default[0] if type is None else _dtype_arg(type, "finfo")
+        d = d.to_real()     # a complex dtype's limits are those of its parts
         if not d.is_floating_point:
             raise TypeError("ember.finfo() requires a floating point input type. Use "
                             "ember.iinfo to handle 'ember.finfo'")

@@ -239,7 +239,7 @@ def _torch_globals():
                      ("tensor subclasses", "_rebuild_wrapper_subclass"),
                      ("tensors saved from NumPy", "_rebuild_device_tensor_from_numpy")]:
         g["torch._utils." + fn] = _unsupported(what)
-    for d in D.ALL:
+    for d in D.ALL + D.COMPLEX:
         g["torch." + d.name] = d
         storage = StorageType(d)
         g[f"torch.{D.SCALAR_NAMES[d]}Storage"] = storage
@@ -251,7 +251,7 @@ TORCH_GLOBALS = _torch_globals()
 
 # Names on PyTorch's allow-list that stand for what Ember does not have yet.
 _MISSING = (
-    [f"torch.{n}" for n in ("bfloat16", "complex32", "complex64", "complex128", "uint16",
+    [f"torch.{n}" for n in ("bfloat16", "complex32", "uint16",
                             "uint32", "uint64", "qint8", "quint8", "qint32", "quint4x2",
                             "quint2x4", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
                             "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2",
@@ -260,7 +260,7 @@ _MISSING = (
                             "per_channel_symmetric", "per_channel_affine_float_qparams")]
     + [f"torch.int{i}" for i in range(1, 8)] + [f"torch.uint{i}" for i in range(1, 8)]
     + [f"torch{dev}.{n}Storage" for dev in ("", ".cuda")
-       for n in ("BFloat16", "ComplexFloat", "ComplexDouble")]
+       for n in ("BFloat16",)]
     + [f"torch.{n}Storage" for n in ("QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4")]
     + ["torch.storage.TypedStorage"]
     + [f"torch{kind}.{n}Tensor" for kind in ("", ".cuda", ".sparse", ".cuda.sparse")
@@ -273,4 +273,4 @@ MISSING_GLOBALS = frozenset(_MISSING)
 def missing(full_name):
     """The error for a name PyTorch allows but Ember cannot build."""
     return RuntimeError(f"this checkpoint uses {full_name}, which Ember does not have "
-                        "(Ember has no bfloat16, complex, quantized or legacy tensor types yet)")
+                        "(Ember has no bfloat16, complex32, quantized or legacy tensor types yet)")

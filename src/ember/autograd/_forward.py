@@ -61,7 +61,7 @@ def view_tangent(input, data):
         return None
     x, tx = input._data, t._data
     if not (x.flags.c_contiguous and tx.flags.c_contiguous and tx.shape == x.shape
-            and tx.dtype == x.dtype and min(data.strides, default=0) >= 0):
+            and tx.dtype == x.dtype == data.dtype and min(data.strides, default=0) >= 0):
         return None
     offset = (data.__array_interface__["data"][0] - x.__array_interface__["data"][0])
     if offset < 0 or offset % x.itemsize:
@@ -111,7 +111,7 @@ def attach(node_cls, out, inputs, ctx, tangents):
     """Give `out` (the op's result) its tangent J·t."""
     if out._data.dtype.kind not in "fc":
         return out
-    if _rule(node_cls) == ELEMENT_WISE:
+    if _rule(node_cls) == ELEMENT_WISE and not _complex(out, tangents):
         t = _element_wise(node_cls, out, inputs, ctx, tangents)
     else:
         (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
@@ -143,6 +143,14 @@ def _rule(node_cls):
     if rule.__class__ is tuple:
         _unsupported(rule[1])
     return rule
+
+
+def _complex(out, tangents):
+    """Does complex arithmetic take part? Then the reverse formula (a
+    conjugate Wirtinger derivative) is not the forward one: the tangent is
+    found by the double-backward route, which holds for both."""
+    return out._data.dtype.kind == "c" or any(
+        t is not None and t._data.dtype.kind == "c" for t in tangents)
 
 
 def _unsupported(aten_name):
@@ -227,7 +235,12 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
         for g, t in zip(grads, tangents):
             if g is None or t is None:
                 continue
-            term = (g * t).sum()
+            if (g._data.dtype.kind == "c" or t._data.dtype.kind == "c") \
+                    if isinstance(g, Tensor) else isinstance(g, complex):
+                # the real inner product Re<vjp(u), t>, whose gradient in u is J·t
+                term = (ops.complex_parts.conj(g) * t).real.sum()
+            else:
+                term = (g * t).sum()
             total = term if total is None else total + term
     finally:
         _state.enabled = prev

@@ -1,5 +1,13 @@
 """gradcheck / gradgradcheck: analytical gradients against central finite
-differences, in float64, as torch.autograd.gradcheck."""
+differences, in float64, as torch.autograd.gradcheck.
+
+Complex inputs and outputs are checked as pairs of real ones (real and
+imaginary parts): the real Jacobian of (Re out, Im out) with respect to
+(Re x, Im x) holds both Wirtinger derivatives, as PyTorch's slow mode checks
+them. Its analytical rows come from PyTorch's convention: backward with
+grad_output 1 gives d Re(out)/dx + i d Re(out)/dy (the conjugate Wirtinger
+derivative of Re(out), doubled), and with grad_output 1j that of Im(out).
+"""
 from .._backend import np
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
@@ -19,23 +27,45 @@ def _outputs_tuple(out):
     return (out,) if isinstance(out, Tensor) else tuple(o for o in out if isinstance(o, Tensor))
 
 
+def _real_columns(a):
+    """An output as real numbers: a complex one as (re, im) pairs."""
+    a = a.reshape(-1)
+    if a.dtype.kind == "c":
+        return np.stack([a.real, a.imag], axis=-1).reshape(-1).astype(np.float64)
+    return a.astype(np.float64)
+
+
+def _real_size(a):
+    return a.size * (2 if a.dtype.kind == "c" else 1)
+
+
 def _numerical_jacobian(func, inputs, wrt, out_index, eps):
-    """d out / d inputs[wrt], shape (numel(input), numel(output))."""
+    """d out / d inputs[wrt], shape (real numel(input), real numel(output))."""
     x = inputs[wrt]
     flat = x._data.reshape(-1)     # a view: perturb the input in place
+    steps = (eps, eps * 1j) if flat.dtype.kind == "c" else (eps,)
     # Not under no_grad: gradgradcheck's function calls autograd.grad inside.
-    if True:
-        n_out = _outputs_tuple(func(*inputs))[out_index]._data.size
-        jac = np.zeros((flat.size, n_out))
-        for i in range(flat.size):
-            orig = flat[i]
-            flat[i] = orig + eps
-            plus = _outputs_tuple(func(*inputs))[out_index]._data.astype(np.float64).reshape(-1)
-            flat[i] = orig - eps
-            minus = _outputs_tuple(func(*inputs))[out_index]._data.astype(np.float64).reshape(-1)
+    n_out = _real_size(_outputs_tuple(func(*inputs))[out_index]._data)
+    jac = np.zeros((flat.size * len(steps), n_out))
+    for i in range(flat.size):
+        orig = flat[i]
+        for k, step in enumerate(steps):
+            flat[i] = orig + step
+            plus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
+            flat[i] = orig - step
+            minus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
             flat[i] = orig
-            jac[i] = (plus - minus) / (2 * eps)
+            jac[i * len(steps) + k] = (plus - minus) / (2 * eps)
     return jac
+
+
+def _real_rows(g, x):
+    """The gradient of a real function as the rows of a real Jacobian: for
+    a complex input, (d/dx, d/dy) pairs."""
+    g = g.reshape(-1)
+    if x.dtype.kind == "c":
+        return np.stack([g.real, g.imag], axis=-1).reshape(-1)
+    return g.real if g.dtype.kind == "c" else g
 
 
 def _analytical_jacobian(outputs, inputs, wrt, out_index):
@@ -43,14 +73,16 @@ def _analytical_jacobian(outputs, inputs, wrt, out_index):
     from .._tensor import Tensor
     out = outputs[out_index]
     x = inputs[wrt]
-    jac = np.zeros((x._data.size, out._data.size))
+    parts = (1, 1j) if out._data.dtype.kind == "c" else (1,)
+    jac = np.zeros((_real_size(x._data), out._data.size * len(parts)))
     for j in range(out._data.size):
-        g = np.zeros(out._data.size, dtype=out._data.dtype)
-        g[j] = 1
-        (gx,) = autograd_grad(out, x, Tensor._wrap(g.reshape(out._data.shape)),
-                              retain_graph=True, allow_unused=True)
-        if gx is not None:
-            jac[:, j] = gx._data.reshape(-1)
+        for k, v in enumerate(parts):
+            g = np.zeros(out._data.size, dtype=out._data.dtype)
+            g[j] = v
+            (gx,) = autograd_grad(out, x, Tensor._wrap(g.reshape(out._data.shape)),
+                                  retain_graph=True, allow_unused=True)
+            if gx is not None:
+                jac[:, j * len(parts) + k] = _real_rows(gx._data, x._data)
     return jac
 
 
@@ -79,7 +111,7 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         raise ValueError("gradcheck expects at least one input tensor to require gradient, "
                          "but none of the them have requires_grad=True.")
     for i in diff:
-        if inputs[i]._data.dtype != np.float64:
+        if inputs[i]._data.dtype not in (np.float64, np.complex128):
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating point. "
                 "This check will likely fail if all the inputs are not of double precision "
@@ -113,18 +145,20 @@ def _forward_jacobian(func, inputs, wrt, out_index):
     from .._tensor import Tensor
     x = inputs[wrt]
     jac = None
+    steps = (1, 1j) if x._data.dtype.kind == "c" else (1,)
     for k in range(x._data.size):
-        basis = np.zeros(x._data.size, x._data.dtype)
-        basis[k] = 1
-        with fwAD.dual_level():
-            ins = list(inputs)
-            ins[wrt] = fwAD.make_dual(x, Tensor._wrap(basis.reshape(x._data.shape)))
-            out = _outputs_tuple(func(*ins))[out_index]
-            tangent = fwAD.unpack_dual(out).tangent
-            if jac is None:
-                jac = np.zeros((x._data.size, out._data.size))
-            if tangent is not None:
-                jac[k] = tangent._data.reshape(-1)
+        for s, step in enumerate(steps):
+            basis = np.zeros(x._data.size, x._data.dtype)
+            basis[k] = step
+            with fwAD.dual_level():
+                ins = list(inputs)
+                ins[wrt] = fwAD.make_dual(x, Tensor._wrap(basis.reshape(x._data.shape)))
+                out = _outputs_tuple(func(*ins))[out_index]
+                tangent = fwAD.unpack_dual(out).tangent
+                if jac is None:
+                    jac = np.zeros((x._data.size * len(steps), _real_size(out._data)))
+                if tangent is not None:
+                    jac[k * len(steps) + s] = _real_columns(tangent._data)
     return jac
 
 
@@ -133,6 +167,11 @@ def _check_grad_dtype(out, x):
     g = autograd_grad(out, x, _ones_like(out), retain_graph=True, allow_unused=True)[0]
     if g is not None and g.dtype != x.dtype:
         raise GradcheckError("Gradient has dtype mismatch")
+
+
+def _random_like(rng, a):
+    r = rng.standard_normal(a.shape)
+    return np.asarray(r + 1j * rng.standard_normal(a.shape)) if a.dtype.kind == "c" else r
 
 
 def _ones_like(t):
@@ -150,7 +189,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
-            Tensor._wrap(rng.standard_normal(o._data.shape)).requires_grad_()
+            Tensor._wrap(_random_like(rng, o._data)).requires_grad_()
             for o in outputs if o._requires_grad)
     grad_outputs = _inputs_tuple(grad_outputs)
     n = len(inputs)

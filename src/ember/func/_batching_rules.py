@@ -449,7 +449,8 @@ def _register_tables():
         "heaviside", "zeros_like", "ones_like", "full_like", "empty_like", "clone",
         "contiguous", "detach", "float", "double", "half", "int", "long", "bool", "to",
         "type_as", "abs", "neg", "positive", "square", "exp", "log", "sqrt", "rsqrt",
-        "float_power", "true_divide", "sign", "sgn", "__getattribute__"))
+        "float_power", "true_divide", "sign", "sgn", "__getattribute__", "real", "imag",
+        "view_as_real", "view_as_complex", "resolve_conj", "resolve_neg"))
     for n in ELEMENTWISE:
         RULES[n] = _elementwise
     for n in ("sum", "mean", "nansum", "nanmean", "amax", "amin", "logsumexp", "std", "var",

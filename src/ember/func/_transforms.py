@@ -361,6 +361,14 @@ def _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block):
     return tree_unflatten(per_out, out_spec)
 
 
+def _all_real(name, what, leaves):
+    """The Jacobian transforms take real functions only, as PyTorch's."""
+    for i, x in enumerate(leaves):
+        if isinstance(x, Tensor) and x.is_complex():
+            raise RuntimeError(f"{name}: Expected all {what} to be real but received complex "
+                               f"tensor at flattened input idx: {i}")
+
+
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
     """f -> (x -> the Jacobian of f at x), one reverse pass per output element."""
     if not (chunk_size is None or chunk_size > 0):
@@ -373,6 +381,8 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
                                                          has_aux)
             out_leaves, out_spec = _tensor_leaves(output)
             in_leaves, in_spec = tree_flatten(diff_in)
+            _all_real("jacrev", "inputs", in_leaves)
+            _all_real("jacrev", "outputs", out_leaves)
             graph = _needs_graph(outer)
             rows = []
             for o in out_leaves:
@@ -413,6 +423,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
         for x in in_leaves:
             if not isinstance(x, Tensor):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
+        _all_real("jacfwd", "inputs", in_leaves)
         columns, output, aux = [], None, None
         for j, x in enumerate(in_leaves):
             cols = []
@@ -431,6 +442,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
             output = func(*args, **kwargs)
             output, aux = _split_aux("jacfwd", output, has_aux)
         out_leaves, out_spec = tree_flatten(output)
+        _all_real("jacfwd", "outputs", out_leaves)
 
         def block(i, j):
             o, x = out_leaves[i], in_leaves[j]

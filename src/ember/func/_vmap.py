@@ -97,6 +97,10 @@ class BatchedTensor(Tensor):
     def is_complex(self):
         return self._phys.is_complex()
 
+    # (properties, so no op wrapper sees them: the parts of the batch, batched)
+    real = property(lambda self: BatchedTensor(self._phys.real, self._level))
+    imag = property(lambda self: BatchedTensor(self._phys.imag, self._level))
+
     def element_size(self):
         return self._phys.element_size()
 

@@ -39,7 +39,7 @@ from ._registry import REGISTRY
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
-               attention)
+               attention, complex_parts)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
@@ -79,7 +79,7 @@ Tensor.copy_ = inplace.copy_
 
 def _reflect(fn):
     def reflected(self, other):
-        if not isinstance(other, (int, float, bool, _np.number, _np.bool_)):
+        if not isinstance(other, (int, float, _builtins.complex, bool, _np.number, _np.bool_)):
             return NotImplemented
         return fn(self, other)
     return reflected
@@ -184,3 +184,16 @@ def _reversed_dims(self):
 
 Tensor.T = property(_reversed_dims)
 Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))
+# the conjugate transposes (of a real tensor: the transposes)
+Tensor.mH = property(lambda self: complex_parts.conj(_S.transpose(self, -2, -1)))
+Tensor.adjoint = lambda self: self.mH
+
+
+def _hermitian(self):
+    if self._data.ndim != 2:
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{self._data.ndim}-D tensor.")
+    return self.mH
+
+
+Tensor.H = property(_hermitian)

@@ -196,7 +196,7 @@ def binary_arrays(a, b):
     kind = ad.dtype.kind
     tb = type(b)
     if tb is float:
-        if kind != "f":
+        if kind not in "fc":
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
@@ -208,6 +208,11 @@ def binary_arrays(a, b):
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
         pass
+    elif tb is complex:
+        if kind != "c":
+            # A float tensor keeps its precision (float64 -> complex128); an
+            # integral one takes the default complex dtype.
+            ad = ad.astype((a.dtype.to_complex() if kind == "f" else D.default_complex())._np)
     elif isinstance(b, np.ndarray):
         return binary_arrays(a, Tensor._wrap(b))
     elif isinstance(b, (np.bool_, bool)):
@@ -216,6 +221,8 @@ def binary_arrays(a, b):
         return binary_arrays(a, int(b))
     elif isinstance(b, (float, np.floating)):  # ... and NumPy floats as Python floats
         return binary_arrays(a, float(b))
+    elif isinstance(b, (complex, np.complexfloating)):
+        return binary_arrays(a, complex(b))
     else:
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
@@ -234,6 +241,12 @@ _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
                for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
 
 
+def kernel_refuses(kernel, np_dtype):
+    """PyTorch's refusal by a kernel with no version for this dtype (complex)."""
+    return NotImplementedError(f'"{kernel}" not implemented for '
+                               f"'{D.SCALAR_NAMES[D._BY_NP[np_dtype]]}'")
+
+
 def broadcast_error(sa, sb):
     """PyTorch's message for shapes that do not broadcast (first clash from the right)."""
     n = max(len(sa), len(sb))
@@ -249,15 +262,18 @@ def broadcast_error(sa, sb):
 def _result_dtype(a, b):
     """PyTorch's promotion between two tensors: a dimensioned tensor outranks
     a 0-d one within the same category (float32 tensor + float64 0-d tensor
-    stays float32); across categories the higher category wins."""
+    stays float32); across categories the higher category wins, but a float
+    tensor keeps its width beside a complex 0-d one (float64 -> complex128)."""
     da, db = a.dtype, b.dtype
     za, zb = a._data.ndim == 0, b._data.ndim == 0
-    if za == zb or da._category != db._category:
-        if za != zb and da._category != db._category:
-            hi, lo = (a, b) if da._category > db._category else (b, a)
-            return hi.dtype
+    if za == zb:
         return D.promote_types(da, db)
-    return da if zb else db
+    dim, zero = (db, da) if za else (da, db)
+    if zero._category <= dim._category:
+        return dim
+    if zero.is_complex and dim.is_floating_point:
+        return dim.to_complex()     # c10's combine_categories: the float's width kept
+    return zero
 
 
 

@@ -98,6 +98,12 @@ def _matmul(x, y):
     return np.matmul(x, y)
 
 
+def _real_if_real(x, dt):
+    """A complex gradient reaching a real input: its real part (PyTorch's
+    handle_r_to_c), which is the gradient with respect to that real input."""
+    return x.real if x.dtype.kind == "c" and np.dtype(dt).kind != "c" else x
+
+
 def _slices(dim, item):
     return (slice(None),) * dim + (item,)
 
@@ -109,7 +115,7 @@ def _slices(dim, item):
 # step by hand.
 _TABLE = [
     ("sum_to", _sum_to, lambda x, size: x.sum_to_size(size)),
-    ("cast", lambda x, dt: x.astype(dt), "_xp._cast"),
+    ("cast", lambda x, dt: _real_if_real(x, dt).astype(dt), "_xp._cast"),
     ("expand", _expand, "shape.expand"),
     ("reshape", np.reshape, "shape.reshape"),
     ("t", np.transpose, "shape.t"),
@@ -177,6 +183,8 @@ def _tensor_namespace():
 
 def _cast(x, dt):
     from .._dtype import _BY_NP
+    if x.is_complex() and np.dtype(dt).kind != "c":
+        x = x.real
     return _ops().shape.to_dtype(x, _BY_NP[np.dtype(dt)])
 
 

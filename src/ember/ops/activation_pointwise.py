@@ -212,8 +212,9 @@ ThresholdBackward1 = grad_fn("ThresholdBackward1", self=_threshold_grad)
 
 def _threshold_data(input, threshold, value):
     x = input._data
-    if x.dtype.kind == "b":
-        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    if x.dtype.kind in "bc":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for "
+                                  f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
     th, val = (np.asarray(v).astype(x.dtype) for v in (threshold, value))
     return np.where(x <= th, val, x)
 
@@ -247,6 +248,8 @@ def _hardtanh_data(input, min_val, max_val):
     x = input._data
     if x.dtype.kind == "b":
         raise NotImplementedError("\"hardtanh_cpu\" not implemented for 'Bool'")
+    if x.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     lo, hi = (np.asarray(v).astype(x.dtype) for v in (min_val, max_val))
     return np.minimum(np.maximum(x, lo), hi)
 

@@ -1,5 +1,5 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, wrap
 from ._registry import register
 from .pointwise import _tensor_operand
 
@@ -9,11 +9,15 @@ __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less
            "isfinite", "equal", "allclose", "isclose", "all", "any"]
 
 
-def _compare(npfn):
+def _compare(npfn, ordered=None):
+    """`ordered`: the kernel's name, for the ordering comparisons, which
+    PyTorch refuses on complex numbers."""
     def op(input, other):
         ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
         if ad is None:
             return NotImplemented
+        if ordered and ad.dtype.kind == "c":
+            raise kernel_refuses(ordered, ad.dtype)
         try:
             return wrap(np.asarray(npfn(ad, bd)))
         except ValueError:
@@ -26,12 +30,12 @@ def _compare(npfn):
 eq = register(_compare(np.equal), "eq", inplace=True, quiet=True)
 ne = not_equal = register(_compare(np.not_equal), "ne", inplace=True, aliases=["not_equal"],
                           quiet=True)
-lt = less = register(_compare(np.less), "lt", inplace=True, aliases=["less"], quiet=True)
-le = less_equal = register(_compare(np.less_equal), "le", inplace=True,
+lt = less = register(_compare(np.less, "lt_cpu"), "lt", inplace=True, aliases=["less"], quiet=True)
+le = less_equal = register(_compare(np.less_equal, "le_cpu"), "le", inplace=True,
                            aliases=["less_equal"], quiet=True)
-gt = greater = register(_compare(np.greater), "gt", inplace=True, aliases=["greater"],
+gt = greater = register(_compare(np.greater, "gt_cpu"), "gt", inplace=True, aliases=["greater"],
                         quiet=True)
-ge = greater_equal = register(_compare(np.greater_equal), "ge", inplace=True,
+ge = greater_equal = register(_compare(np.greater_equal, "ge_cpu"), "ge", inplace=True,
                               aliases=["greater_equal"], quiet=True)
 
 

@@ -81,8 +81,11 @@ def where(condition, input=_MISSING, other=_MISSING):
     elif ref is not None:
         rd = ref._data
         scalar = other if a is not None else input
-        if isinstance(scalar, float) and rd.dtype.kind != "f":
+        if isinstance(scalar, float) and rd.dtype.kind not in "fc":
             rd = rd.astype(D._default[0]._np)
+        elif isinstance(scalar, complex) and rd.dtype.kind != "c":
+            rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
+                            else D.default_complex())._np)
         sd = np.asarray(scalar, dtype=rd.dtype)
         ad, bd = (rd, sd) if a is not None else (sd, rd)
     else:
@@ -163,7 +166,13 @@ def _dt_name(dt):
     return repr(dt).replace("ember.", "")
 
 
+def _no_complex_clamp(input):
+    if input._data.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+
+
 def clamp(input, min=None, max=None):
+    _no_complex_clamp(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -225,6 +234,7 @@ def _fold(dtypes):
 
 
 def clamp_min(input, min):
+    _no_complex_clamp(input)
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     data = np.asarray(np.maximum(input._data, np.asarray(min, input._data.dtype)))
@@ -232,6 +242,7 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
+    _no_complex_clamp(input)
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     data = np.asarray(np.minimum(input._data, np.asarray(max, input._data.dtype)))
@@ -243,6 +254,8 @@ def _pairwise(npfn, node, input, other):
         raise TypeError(f"{npfn.__name__}(): argument 'other' (position 2) must be Tensor, "
                         f"not {type(other).__name__}")
     ad, bd = binary_arrays(input, other)
+    if ad.dtype.kind == "c":
+        raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
         data = np.asarray(npfn(ad, bd))
     except ValueError:
@@ -280,6 +293,11 @@ MaskedFillBackward1 = grad_fn("MaskedFillBackward1",
                               value=lambda xp, g, mask: xp.sum(xp.where(mask, g, 0), None))
 
 
+def _scalar_value(value, dtype):
+    from .indexing import _scalar_value
+    return _scalar_value(value, dtype)
+
+
 def masked_fill(input, mask, value):
     """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
     input (gradient flows there)."""
@@ -300,7 +318,7 @@ def masked_fill(input, mask, value):
             raise broadcast_error(x.shape, m.shape) from None
         return recorded(MaskedFillBackward1, data, (input, value), (m,))
     try:
-        data = np.where(m, np.asarray(value, x.dtype), x)
+        data = np.where(m, _scalar_value(value, x.dtype), x)
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
     return recorded(MaskedFillBackward0, data, (input,), (m,))

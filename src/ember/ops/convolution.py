@@ -30,12 +30,14 @@ def _bias_axes(geometry):
 # changed in place is PyTorch's).
 # `cols`: the forward's im2col of the input, kept for the weight's gradient
 # where it is small (PyTorch's slow_conv2d kept it too), else None.
+# (The maps are bilinear: for complex tensors the saved operand is conjugated.)
 def _forward_node(name):
     return grad_fn(
         name,
-        input=lambda xp, grad, input, weight, geometry: xp.conv_input_grad(grad, weight, geometry),
+        input=lambda xp, grad, input, weight, geometry: xp.conv_input_grad(
+            grad, xp.conj(weight), geometry),
         weight=lambda xp, grad, input, weight, geometry, cols: xp.conv_weight_grad(
-            input, grad, geometry, cols),
+            xp.conj(input), grad, geometry, None if cols is None else xp.conj(cols)),
         bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
 
 
@@ -43,9 +45,10 @@ def _transposed_node(name):
     # (input lives in the convolution's output space, the result in its input space)
     return grad_fn(
         name,
-        input=lambda xp, grad, input, weight, geometry: xp.conv_forward(grad, weight, geometry),
-        weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(grad, input,
-                                                                             geometry),
+        input=lambda xp, grad, input, weight, geometry: xp.conv_forward(
+            grad, xp.conj(weight), geometry),
+        weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(
+            grad, xp.conj(input), geometry),
         bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
 
 
@@ -56,8 +59,10 @@ _ForwardAgain = _forward_node("ConvolutionBackwardBackward0")
 _InputGradAgain = _transposed_node("ConvolutionBackwardBackward0")
 _WeightGradAgain = grad_fn(
     "ConvolutionBackwardBackward0",
-    input=lambda xp, grad, grad_output, geometry: xp.conv_input_grad(grad_output, grad, geometry),
-    grad_output=lambda xp, grad, input, geometry: xp.conv_forward(input, grad, geometry))
+    input=lambda xp, grad, grad_output, geometry: xp.conv_input_grad(
+        xp.conj(grad_output), grad, geometry),
+    grad_output=lambda xp, grad, input, geometry: xp.conv_forward(xp.conj(input), grad,
+                                                                  geometry))
 
 
 def _forward_recorded(x, w, geometry):

@@ -37,7 +37,7 @@ def tensor_pair(name, input, other, arg="other"):
 
 
 def to_float(x):
-    return x if x.dtype.kind == "f" else x.astype(D._default[0]._np)
+    return x if x.dtype.kind in "fc" else x.astype(D._default[0]._np)
 
 
 def apply(forward, a, b):
@@ -61,6 +61,8 @@ def _float_op(name, forward, node, float_only=False):
     def op(input, other):
         a, b = tensor_pair(name, input, other)
         if a.dtype.kind != "f":
+            if a.dtype.kind == "c":
+                raise not_implemented(f"{name}_cpu", a.dtype)
             if float_only:
                 check_broadcast(a.shape, b.shape)     # PyTorch checks shapes first
                 raise not_implemented(f"{name}_cpu", a.dtype)
@@ -105,9 +107,9 @@ NextafterBackward0 = grad_fn("NextafterBackward0",
 # 0 for a negative exponent (so d/dx is 0 there, though the value is not).
 LdexpBackward0 = grad_fn(
     "LdexpBackward0",
-    self=lambda xp, grad, other, integer_other: grad * (
+    self=lambda xp, grad, other, integer_other: grad * xp.conj(
         xp.where(other < 0, 0, xp.exp2(other)) if integer_other else xp.exp2(other)),
-    other=lambda xp, grad, result: grad * result * _LN2)
+    other=lambda xp, grad, result: grad * xp.conj(result * _LN2))
 
 
 def _fmax_keeps_self(self, other):
@@ -158,6 +160,8 @@ def _nan_aware(name, forward, node):
     """fmax / fmin: the promoted dtype kept (integers too); NaN loses."""
     def op(input, other):
         a, b = tensor_pair(name, input, other)
+        if a.dtype.kind == "c":
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
         return recorded(node, apply(forward, a, b), (input, other))
     op.__name__ = name
     return op
@@ -173,6 +177,8 @@ def copysign(input, other):
     if a is None:
         raise TypeError(f"copysign(): argument 'other' (position 2) must be Tensor, not "
                         f"{type(other).__name__}")
+    if a.dtype.kind == "c":
+        raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)
     b = b.astype(a.dtype) if isinstance(b, np.ndarray) else float(b)
     data = apply(np.copysign, a, b)
@@ -185,6 +191,8 @@ def heaviside(input, values):
     require_tensor(input, "heaviside", "input", 1)
     require_tensor(values, "heaviside", "values", 2)
     x, v = input._data, values._data
+    if x.dtype.kind == "c" or v.dtype.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if x.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     data = apply(lambda p, q: np.where(p == 0, q, p > 0).astype(p.dtype), x, v)
@@ -194,6 +202,8 @@ def heaviside(input, values):
 def ldexp(input, other):
     a, b = tensor_pair("ldexp", input, other)
     a = to_float(a)
+    if b.dtype.kind == "c" and a.dtype.kind != "c":     # (a complex exponent: complex)
+        a = a.astype(b.dtype)
     # PyTorch computes input * 2 ** other, the power in the result's dtype.
     return recorded(LdexpBackward0, apply(lambda p, q: p * np.exp2(q.astype(p.dtype)), a, b),
                     (input, other), (other._data.dtype.kind in "biu",))

@@ -29,12 +29,12 @@ def _kept(xp, r, shape, dims, keepdim):
 LogsumexpBackward0 = grad_fn(
     "LogsumexpBackward0", self=lambda xp, grad, self, result, dims, keepdim:
     _red._unreduce(xp, grad, self.shape, dims, keepdim)
-    * xp.exp(self - _kept(xp, result, self.shape, dims, keepdim)))
+    * xp.conj(xp.exp(self - _kept(xp, result, self.shape, dims, keepdim))))
 
 
 def logsumexp(input, dim, keepdim=False):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         x = x.astype(D._default[0]._np)
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not "
@@ -48,7 +48,7 @@ def logsumexp(input, dim, keepdim=False):
     else:
         # Shifted by the largest element, unless that is infinite: a row of
         # -inf then gives -inf, one holding +inf gives +inf, as PyTorch does.
-        m = np.amax(x, axis=dims, keepdims=True)
+        m = np.amax(x.real, axis=dims, keepdims=True)     # (complex: the largest real part)
         m = np.where(np.isinf(m), 0, m).astype(x.dtype)
         data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
         if not keepdim:
@@ -63,6 +63,8 @@ NansumBackward0 = grad_fn(
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     x = _red._accumulation_input(input, dtype)
     dims = _reduced_dims(input, dim)
     if x.dtype.kind == "f":
@@ -74,6 +76,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """PyTorch's composite: nansum divided by the count of non-NaN elements."""
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     if x.dtype.kind != "f":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {D.SCALAR_NAMES[input.dtype]}")
@@ -107,7 +111,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):       # var_mean(x, False): the `unbiased` overload
         dim, unbiased = None, dim
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
     if correction is None:
         correction = 0 if unbiased is False else 1

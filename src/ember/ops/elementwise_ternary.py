@@ -12,7 +12,11 @@ def _combine(higher, lower):
     # lower one is floating (or the higher is bool).
     if higher is None:
         return lower
-    if lower is None or higher._category == D._FLOAT:
+    if lower is None or higher._category >= D._FLOAT and not lower.is_complex:
+        return higher
+    if lower.is_complex and not higher.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_complex:
         return higher
     if higher is D.bool_ or lower._category == D._FLOAT:
         return D.promote_types(higher, lower)
@@ -54,11 +58,13 @@ def _lerp_forward(x, end, w):
     return np.where(np.abs(w) < 0.5, x + w * diff, end - diff * (1 - w)).astype(x.dtype)
 
 
-LerpBackward0 = grad_fn("LerpBackward0", self=lambda xp, grad, weight: grad * (1 - weight),
-                        end=lambda xp, grad, weight: grad * weight)
-LerpBackward1 = grad_fn("LerpBackward1", self=lambda xp, grad, weight: grad * (1 - weight),
-                        end=lambda xp, grad, weight: grad * weight,
-                        weight=lambda xp, grad, self, end, weight: grad * (end - self))
+LerpBackward0 = grad_fn("LerpBackward0",
+                        self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
+                        end=lambda xp, grad, weight: grad * xp.conj(weight))
+LerpBackward1 = grad_fn("LerpBackward1",
+                        self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
+                        end=lambda xp, grad, weight: grad * xp.conj(weight),
+                        weight=lambda xp, grad, self, end, weight: grad * xp.conj(end - self))
 
 
 def lerp(input, end, weight):
@@ -66,13 +72,13 @@ def lerp(input, end, weight):
     require_tensor(end, "lerp", "end", 2)
     x, e = input._data, end._data
     scalar = not isinstance(weight, Tensor)
-    if scalar and not isinstance(weight, (int, float, np.number)):
+    if scalar and not isinstance(weight, (int, float, complex, np.number)):
         raise TypeError(
             "lerp() received an invalid combination of arguments - got (Tensor, Tensor, "
             f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
             "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
             "*, Tensor out = None)\n")
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
     for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
         if arr is not None and arr.dtype != x.dtype:
@@ -87,14 +93,14 @@ def lerp(input, end, weight):
 
 AddcmulBackward0 = grad_fn(
     "AddcmulBackward0", self=lambda xp, grad: grad,
-    tensor1=lambda xp, grad, tensor2, value: grad * tensor2 * value,
-    tensor2=lambda xp, grad, tensor1, value: grad * tensor1 * value)
+    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(tensor2 * value),
+    tensor2=lambda xp, grad, tensor1, value: grad * xp.conj(tensor1 * value))
 # (PyTorch saves tensor2 for self's formula too; so does this one.)
 AddcdivBackward0 = grad_fn(
     "AddcdivBackward0", self=lambda xp, grad, tensor2: grad,
-    tensor1=lambda xp, grad, tensor2, value: grad * value / tensor2,
-    tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * value * tensor1
-    / (tensor2 * tensor2))
+    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(value / tensor2),
+    tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * xp.conj(value * tensor1
+                                                                      / (tensor2 * tensor2)))
 
 _ADDCDIV_INTEGER = (
     "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "

@@ -16,17 +16,28 @@ __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad"
 _TO_RAD, _TO_DEG = math.pi / 180, 180 / math.pi
 
 asinh = unary("asinh", np.arcsinh, "AsinhBackward0",
-              lambda xp, grad, self: grad * xp.rsqrt(self * self + 1), aliases=["arcsinh"])
+              lambda xp, grad, self: grad * xp.conj(xp.rsqrt(self * self + 1)),
+              aliases=["arcsinh"])
 acosh = unary("acosh", np.arccosh, "AcoshBackward0",
-              lambda xp, grad, self: grad * xp.rsqrt((self - 1) * (self + 1)),
+              lambda xp, grad, self: grad * xp.conj(xp.rsqrt((self - 1) * (self + 1))),
               aliases=["arccosh"])
 atanh = unary("atanh", np.arctanh, "AtanhBackward0",
-              lambda xp, grad, self: grad / (1 - self * self), aliases=["arctanh"])
+              lambda xp, grad, self: grad / xp.conj(1 - self * self), aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).
 # (the factor in x's dtype: NumPy 1.x would widen a 0-d float32 by a Python float)
-deg2rad = unary("deg2rad", lambda x: x * x.dtype.type(_TO_RAD), "Deg2RadBackward0",
+def _real_only(name, forward):
+    def real(x):
+        if x.dtype.kind == "c":
+            raise RuntimeError(f"{name} is not supported for complex tensors.")
+        return forward(x)
+    return real
+
+
+deg2rad = unary("deg2rad", _real_only("deg2rad", lambda x: x * x.dtype.type(_TO_RAD)),
+                "Deg2RadBackward0",
                 lambda xp, grad: grad * _TO_RAD)
-rad2deg = unary("rad2deg", lambda x: x * x.dtype.type(_TO_DEG), "Rad2DegBackward0",
+rad2deg = unary("rad2deg", _real_only("rad2deg", lambda x: x * x.dtype.type(_TO_DEG)),
+                "Rad2DegBackward0",
                 lambda xp, grad: grad * _TO_DEG)
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
@@ -39,30 +50,45 @@ def _sgn(x):
     return np.where(np.isnan(r), r.dtype.type(0), r) if x.dtype.kind == "f" else r
 
 
-# For real inputs PyTorch's sgn_backward is zero everywhere.
-sgn = unary("sgn", _sgn, "SgnBackward0", lambda xp, grad: grad * 0, ints_to_float=False,
+def _sgn_grad(xp, grad, self, result):
+    """PyTorch's sgn_backward: zero for a real input (flat but at 0); for a
+    complex one the part of grad across the unit circle, over |z| (zero at 0)."""
+    if not xp.is_complex(self):
+        return grad * 0
+    a = xp.abs(self)
+    return xp.where(a == 0, 0, (grad - result * xp.real(xp.conj(result) * grad)) / a)
+
+
+sgn = unary("sgn", _sgn, "SgnBackward0", _sgn_grad, ints_to_float=False,
             inplace_function=False,
             out=_KEEPS_DTYPE)
 
 
 def signbit(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
     return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
 
 def isposinf(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("isposinf does not support complex inputs.")
     return wrap(np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
 
 
 def isneginf(input):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError("isneginf does not support complex inputs.")
     return wrap(np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
 
 
 def isreal(input):
-    return wrap(np.ones(input._data.shape, np.bool_))
+    x = input._data
+    return wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
 
 
 # The gradient flows where the input was finite; replaced values are constants.
@@ -72,6 +98,11 @@ NanToNumBackward0 = grad_fn("NanToNumBackward0", self=lambda xp, grad, self: xp.
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     x = input._data
+    if x.dtype.kind == "c":
+        # each part on its own, as PyTorch's kernel
+        part = wrap(x.real.copy()), wrap(x.imag.copy())
+        re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
+        return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
     if x.dtype.kind != "f":
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
         return wrap(x.copy())

@@ -219,7 +219,7 @@ def setitem(input, key, value):
     (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
     from .inplace import CopyBackwards, check_inplace, commit_inplace
     from .shape import expand, reshape
-    if not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_)):
+    if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
         raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
     x = input._data
     basic, through_view = _is_basic(key), _makes_view(key)
@@ -291,7 +291,18 @@ def _numpy_key(key, x):
     return tuple(k._data if isinstance(k, Tensor) else k for k in items)
 
 
+_C_FLOAT = {np.dtype(np.float16): "c10::Half", np.dtype(np.float32): "float",
+            np.dtype(np.float64): "double"}
+
+
 def _scalar_value(value, dtype):
+    if isinstance(value, (complex, np.complexfloating)) and dtype.kind != "c":
+        # A complex number fits a real dtype only without its imaginary part.
+        if value.imag != 0 or dtype.kind not in "fiu":
+            from .pointwise import _C_INT
+            name = _C_FLOAT.get(dtype) or _C_INT.get(dtype, "bool")
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        value = value.real
     if isinstance(value, (int, np.integer)) and dtype.kind in "iu" and not isinstance(
             value, (bool, np.bool_)):
         info = np.iinfo(dtype)

@@ -6,6 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
+from .._settings import warn_once
+
 from ..autograd import _forward
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
@@ -70,7 +72,7 @@ def _write(t, data):
 
 def _castable(src, dst):
     # PyTorch allows an in-place result to go down within a category, not up one.
-    order = "biuf"
+    order = "biufc"
     return order.index(src.kind if src.kind != "u" else "i") <= order.index(
         dst.kind if dst.kind != "u" else "i")
 
@@ -83,9 +85,10 @@ def commit_inplace(t, result):
         if base is not None:
             # The base takes the new values (CopySlices); the view is then a
             # view of that new base again (AsStridedBackward0), as in PyTorch.
-            key = _rebase(base, t, result)
-            t._grad_fn = AsStridedBackward0(((base._grad_fn, 0),), (), (base._data.shape, key),
-                                            None, t._data.shape, t._data.dtype)
+            key, parts = _rebase(base, t, result)
+            node = AsStridedRealBackward0 if parts else AsStridedBackward0
+            t._grad_fn = node(((base._grad_fn, 0),), (), (base._data.shape + parts, key),
+                              None, t._data.shape, t._data.dtype)
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
@@ -100,23 +103,33 @@ def commit_inplace(t, result):
 
 
 def _rebase(base, view, result):
-    """Record the in-place op `result` (done on `view`) as a change of `base`."""
+    """Record the in-place op `result` (done on `view`) as a change of `base`;
+    the view's index within the base, and (2,) where that index is into the
+    base's real parts (a real view of a complex base: x.real, x.imag)."""
     b, v = base._data, view._data
     if not b.flags.c_contiguous:
         raise RuntimeError("ember: in-place on a view of a non-contiguous tensor that requires "
+                           "grad is not supported")
+    parts = ()
+    if b.dtype.kind == "c" and v.dtype.kind != "c":
+        # the base seen as its (re, im) pairs, the gradient likewise (view_as_real)
+        parts, b = (2,), np.lib.stride_tricks.as_strided(b.real, b.shape + (2,),
+                                                         b.real.strides + (b.real.itemsize,))
+    elif b.dtype != v.dtype:
+        raise RuntimeError("ember: in-place on a complex view of a real tensor that requires "
                            "grad is not supported")
     offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // b.itemsize
     flat = np.lib.stride_tricks.as_strided(
         np.arange(b.size, dtype=np.int64)[offset:], shape=v.shape,
         strides=tuple(st // v.itemsize * 8 for st in v.strides))
     key = np.unravel_index(flat, b.shape)
-    old = Tensor._wrap(b, base._requires_grad)
+    old = Tensor._wrap(base._data, base._requires_grad)
     old._grad_fn = base._grad_fn
     fn = result._grad_fn
-    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (key, fn), None,
-                               b.shape, b.dtype)
+    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (key, fn, parts), None,
+                               base._data.shape, base._data.dtype)
     base._requires_grad = True
-    return key
+    return key, parts
 
 
 class CopySlices(Node):
@@ -127,14 +140,16 @@ class CopySlices(Node):
     _full_name = "ember::autograd::CopySlices"
 
     def apply(self, xp, grad, create_graph, needs):
-        key, fn = self._ctx
+        key, fn, parts = self._ctx
+        if parts:
+            grad = xp.view_as_real(grad)
         region = grad[key]
         res = list(_run_node(fn, xp, region, create_graph, needs))
         if needs[0]:
             base = xp.index_fill(grad, key, 0)
             if res[0] is not None:
                 base = base + xp.index_backward(res[0], grad.shape, key, False)
-            res[0] = base
+            res[0] = xp.view_as_complex(xp.contiguous(base)) if parts else base
         return tuple(res)
 
     def _release(self):
@@ -150,6 +165,10 @@ def _run_node(fn, xp, grad, create_graph, needs):
 
 AsStridedBackward0 = grad_fn(
     "AsStridedBackward0", self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
+# (a real view of a complex base: the key is into the base's (re, im) pairs)
+AsStridedRealBackward0 = grad_fn(
+    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.view_as_complex(
+        xp.index_backward(g, shape, key, False)))
 
 
 def _snapshot(t):
@@ -205,7 +224,8 @@ def fill_(self, value):
                 f"{value._data.ndim} dimensions.")
         return _overwrite(self, value._data.astype(self._data.dtype), FillBackward1,
                           (self, value))
-    return _overwrite(self, np.asarray(value).astype(self._data.dtype), FillBackward0, (self,))
+    from .indexing import _scalar_value
+    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
 
 
 def copy_(self, src, non_blocking=False):
@@ -217,4 +237,12 @@ def copy_(self, src, non_blocking=False):
         np.broadcast_to(src._data, self._data.shape)
     except ValueError:
         raise broadcast_error(self._data.shape, src._data.shape) from None
-    return _overwrite(self, src._data.astype(self._data.dtype), CopyBackwards, (self, src))
+    data = src._data
+    if data.dtype.kind == "c" and self._data.dtype.kind != "c":
+        if self._data.dtype.kind == "b":
+            data = data != 0
+        else:
+            if self._data.dtype.kind == "f":
+                warn_once("Casting complex values to real discards the imaginary part")
+            data = data.real
+    return _overwrite(self, data.astype(self._data.dtype), CopyBackwards, (self, src))

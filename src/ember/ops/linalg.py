@@ -18,6 +18,11 @@ def _mT(xp, m):
     return xp.transpose(m, -1, -2)
 
 
+def _mH(xp, m):
+    """The conjugate transpose (of a real matrix: its transpose, no copy)."""
+    return xp.conj(xp.transpose(m, -1, -2))
+
+
 # `matmul_as(x, y, f_order)` is x @ y laid out F-ordered when the input whose
 # gradient it is was a transposed view (`self_f`, `mat2_f`): for nn.Linear's
 # `weight.t()` the weight's gradient then comes out C-ordered, with no
@@ -25,24 +30,24 @@ def _mT(xp, m):
 # formula that only needs mat2 must not keep self.
 MmBackward0 = grad_fn(
     "MmBackward0",
-    self=lambda xp, g, mat2, self_f: xp.matmul_as(g, _mT(xp, mat2), self_f),
-    mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mT(xp, self), g, mat2_f))
+    self=lambda xp, g, mat2, self_f: xp.matmul_as(g, _mH(xp, mat2), self_f),
+    mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mH(xp, self), g, mat2_f))
 AddmmBackward0 = grad_fn(
     "AddmmBackward0",
     self=lambda xp, g, beta: g if beta == 1 else g * beta,
     mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
-        xp.matmul_as(g, _mT(xp, mat2), mat1_f), alpha),
+        xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha),
     mat2=lambda xp, g, mat1, alpha, mat2_f: _scaled(
-        xp.matmul_as(_mT(xp, mat1), g, mat2_f), alpha))
+        xp.matmul_as(_mH(xp, mat1), g, mat2_f), alpha))
 BmmBackward0 = grad_fn("BmmBackward0",
-                       self=lambda xp, g, mat2: xp.matmul(g, _mT(xp, mat2)),
-                       mat2=lambda xp, g, self: xp.matmul(_mT(xp, self), g))
+                       self=lambda xp, g, mat2: xp.matmul(g, _mH(xp, mat2)),
+                       mat2=lambda xp, g, self: xp.matmul(_mH(xp, self), g))
 MvBackward0 = grad_fn("MvBackward0",
-                      self=lambda xp, g, vec: xp.outer(g, vec),
-                      vec=lambda xp, g, self: xp.matmul(_mT(xp, self), g))
+                      self=lambda xp, g, vec: xp.outer(g, xp.conj(vec)),
+                      vec=lambda xp, g, self: xp.matmul(_mH(xp, self), g))
 DotBackward0 = grad_fn("DotBackward0",
-                       self=lambda xp, g, tensor: g * tensor,
-                       tensor=lambda xp, g, self: g * self)
+                       self=lambda xp, g, tensor: g * xp.conj(tensor),
+                       tensor=lambda xp, g, self: g * xp.conj(self))
 
 
 def _f_order(t):

@@ -245,6 +245,9 @@ TriangularSolveBackward0 = grad_fn(
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
     from ._common import recorded_multi
     b, a = input._data, A._data
+    if a.dtype.kind == "c" or b.dtype.kind == "c":
+        raise NotImplementedError("ember: triangular_solve of complex tensors is not "
+                                  "supported yet")
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
     return RT.triangular_solve(*recorded_multi(

@@ -17,7 +17,8 @@ def _keep_shape(xp, t, shape, dims):
 
 
 def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
-    """PyTorch's linalg_vector_norm_backward (real case)."""
+    """PyTorch's linalg_vector_norm_backward (sgn: the sign of a real x, x/|x|
+    of a complex one)."""
     shape = x.shape
     dims = tuple(range(len(shape))) if dims is None else dims
     if not keepdim:
@@ -25,18 +26,18 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     if p == 0:
         return x * 0
     if p == 1:
-        return xp.sign(x) * g
+        return xp.sgn(x) * g
     if p == 2:
         return x * xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
     if math.isinf(p):
         # amax's rule: the gradient shared among the elements that reach the max
         mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
-        return xp.sign(x) * (g * (mask / mask.sum(dims, keepdims=True)))
+        return xp.sgn(x) * (g * (mask / mask.sum(dims, keepdims=True)))
     safe = xp.where(r == 0, 1, r)
     if p < 1:
-        scaled = xp.sign(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
+        scaled = xp.sgn(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
         return scaled * g * r ** (1 - p)
-    scaled = xp.sign(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
+    scaled = xp.sgn(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
     return scaled * xp.where(r == 0, 0, g / safe ** (p - 1))
 
 
@@ -53,7 +54,7 @@ def _float_dtype(dtype, name):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     name = "linalg.vector_norm"
-    if x._data.dtype.kind != "f":
+    if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[x.dtype]}")
     _float_dtype(dtype, name)
@@ -74,7 +75,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     else:
         with np.errstate(divide="ignore"):
             data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, a.dtype), (x,),
+    return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype), (x,),
                     (p, dims, keepdim))
 
 

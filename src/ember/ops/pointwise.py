@@ -7,12 +7,13 @@ incoming gradient, `self`/`other`/`exponent` the inputs, `result` the output,
 other names the constants the op passes; `xp` is NumPy or Ember (see
 autograd/graph.py).
 """
+import cmath
 import math
 
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
 from .._backend import restore, silence
 from ._out import same_dtype
-from ._registry import element_wise, grad_fn, not_implemented, register
+from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
 
@@ -72,6 +73,8 @@ def _rsqrt(x):
 
 
 def _sigmoid(x):
+    if x.dtype.kind == "c":
+        return 1 / (1 + np.exp(-x))
     # exp(-|x|) never overflows; both branches agree where they meet.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -79,30 +82,38 @@ def _sigmoid(x):
 
 neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
             aliases=["negative"], out=_KEEPS_DTYPE)
-exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * result)
-exp2 = unary("exp2", np.exp2, "Exp2Backward0", lambda xp, g, result: g * result * _LN2)
-expm1 = unary("expm1", np.expm1, "Expm1Backward0", lambda xp, g, result: g * (result + 1))
-log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / self)
-log2 = unary("log2", np.log2, "Log2Backward0", lambda xp, g, self: g / (self * _LN2))
-log10 = unary("log10", np.log10, "Log10Backward0", lambda xp, g, self: g / (self * _LN10))
-log1p = unary("log1p", np.log1p, "Log1PBackward0", lambda xp, g, self: g / (self + 1))
-sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", lambda xp, g, result: g / (2 * result))
+# (xp.conj: derivatives.yaml's .conj(), for complex inputs; a real array is
+# passed through as it is)
+exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * xp.conj(result))
+exp2 = unary("exp2", np.exp2, "Exp2Backward0",
+             lambda xp, g, result: g * xp.conj(result * _LN2))
+expm1 = unary("expm1", np.expm1, "Expm1Backward0",
+              lambda xp, g, result: g * xp.conj(result + 1))
+log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / xp.conj(self))
+log2 = unary("log2", np.log2, "Log2Backward0",
+             lambda xp, g, self: g / xp.conj(self * _LN2))
+log10 = unary("log10", np.log10, "Log10Backward0",
+              lambda xp, g, self: g / xp.conj(self * _LN10))
+log1p = unary("log1p", np.log1p, "Log1PBackward0", lambda xp, g, self: g / xp.conj(self + 1))
+sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", lambda xp, g, result: g / xp.conj(2 * result))
 rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
-              lambda xp, g, result: -0.5 * g * result * result * result)
-sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.cos(self))
-cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.sin(self))
-tan = unary("tan", np.tan, "TanBackward0", lambda xp, g, result: g * (1 + result * result))
-sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.cosh(self))
-cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.sinh(self))
-tanh = unary("tanh", np.tanh, "TanhBackward0", lambda xp, g, result: g * (1 - result * result))
+              lambda xp, g, result: -0.5 * g * xp.conj(result * result * result))
+sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.conj(xp.cos(self)))
+cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.conj(xp.sin(self)))
+tan = unary("tan", np.tan, "TanBackward0",
+            lambda xp, g, result: g * xp.conj(1 + result * result))
+sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
+cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
+tanh = unary("tanh", np.tanh, "TanhBackward0",
+             lambda xp, g, result: g * xp.conj(1 - result * result))
 asin = unary("asin", np.arcsin, "AsinBackward0",
-             lambda xp, g, self: g * xp.rsqrt(1 - self * self), aliases=["arcsin"])
+             lambda xp, g, self: g * xp.conj(xp.rsqrt(1 - self * self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
-             lambda xp, g, self: g * -xp.rsqrt(1 - self * self), aliases=["arccos"])
-atan = unary("atan", np.arctan, "AtanBackward0", lambda xp, g, self: g / (self * self + 1),
-             aliases=["arctan"])
+             lambda xp, g, self: g * -xp.conj(xp.rsqrt(1 - self * self)), aliases=["arccos"])
+atan = unary("atan", np.arctan, "AtanBackward0",
+             lambda xp, g, self: g / xp.conj(self * self + 1), aliases=["arctan"])
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
-                lambda xp, g, result: g * (1 - result) * result)
+                lambda xp, g, result: g * xp.conj((1 - result) * result))
 def _relu_grad(xp, g, result):
     """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes)."""
     if xp is not NUMPY:
@@ -115,12 +126,21 @@ def _relu_grad(xp, g, result):
     return out if np.isfinite(out).all() else np.where(result <= 0, 0, g).astype(out.dtype)
 
 
-relu = unary("relu", lambda x: np.maximum(x, 0), "ReluBackward0", _relu_grad,
+def _relu(x):
+    if x.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    return np.maximum(x, 0)
+
+
+relu = unary("relu", _relu, "ReluBackward0", _relu_grad,
              ints_to_float=False, out=False)
-abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sign(self),
+abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
             out=_KEEPS_DTYPE)
 def _sign(x):
+    if x.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
     s = np.sign(x)
     if s.dtype.kind == "f":
         s[np.isnan(s)] = 0      # PyTorch: sign(nan) is 0
@@ -130,8 +150,19 @@ def _sign(x):
 sign = unary("sign", _sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
              inplace_function=False, out=_KEEPS_DTYPE)
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
-                   lambda xp, g, result: -g * (result * result))
+                   lambda xp, g, result: -g * xp.conj(result * result))
 absolute = abs
+_abs_inplace = make_inplace(abs, "abs_")
+
+
+def abs_(self):
+    """In place, |z| (real) cannot replace a complex tensor's values."""
+    if self._data.dtype.kind == "c":
+        raise RuntimeError("In-place abs is not supported for complex tensors.")
+    return _abs_inplace(self)
+
+
+REGISTRY["abs"] = REGISTRY["abs"]._replace(inplace=abs_)
 negative = neg
 arcsin, arccos, arctan = asin, acos, atan
 
@@ -140,33 +171,34 @@ arcsin, arccos, arctan = asin, acos, atan
 # Broadcasting is undone by the engine (autograd/_engine.py), so these
 # formulas are the textbook ones.
 AddBackward0 = grad_fn("AddBackward0", self=lambda xp, g: g,
-                       other=lambda xp, g, alpha: g if alpha == 1 else g * alpha)
+                       other=lambda xp, g, alpha: g if alpha == 1 else g * xp.conj(alpha))
 SubBackward0 = grad_fn("SubBackward0", self=lambda xp, g: g,
-                       other=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
+                       other=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
 RsubBackward0 = grad_fn("RsubBackward0",
-                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha,
+                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha),
                         other=lambda xp, g: g)
 RsubBackward1 = grad_fn("RsubBackward1",
-                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * alpha)
-MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * other,
-                       other=lambda xp, g, self: g * self)
-DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / other,
-                       other=lambda xp, g, self, other: -g * self / (other * other))
+                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
+MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
+                       other=lambda xp, g, self: g * xp.conj(self))
+DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
+                       other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
 # pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
 # three nodes; in PowBackward2 `self` is the scalar base.
 PowBackward0 = grad_fn(
     "PowBackward0",
     self=lambda xp, g, self, exponent: g * 0 if exponent == 0
-    else g * exponent * self ** (exponent - 1))
+    else g * xp.conj(exponent * self ** (exponent - 1)))
 PowBackward1 = grad_fn(
     "PowBackward1",
     self=lambda xp, g, self, exponent: xp.where(
-        exponent == 0, 0, g * exponent * self ** (exponent - 1)),
+        exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
     exponent=lambda xp, g, self, exponent, result: xp.where(
-        (self == 0) & (exponent >= 0), 0, g * result * xp.log(self)))
+        (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
 PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
-    xp.where(exponent >= 0, 0, g * result * -math.inf) if self == 0     # log(0) = -inf
-    else g * result * math.log(self)))
+    xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
+    else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
+                     else result * math.log(self))))
 
 
 def _binary(forward, node, a, b, ctx=()):
@@ -269,8 +301,9 @@ def div(input, other, *, rounding_mode=None):
             restore(token)
         return _zero_grad_result(data, input, other)
     ad = input._data
-    if ad.dtype.kind != "f" and not (isinstance(other, Tensor) and other._data.dtype.kind == "f") \
-            and not isinstance(other, float):
+    if ad.dtype.kind not in "fc" and not (
+            isinstance(other, Tensor) and other._data.dtype.kind in "fc") \
+            and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
     return _binary(np.true_divide, DivBackward0, input, other)
@@ -304,8 +337,9 @@ def _integer_division_arrays(input, other, kernel):
     ad, bd = binary_arrays(_tensor_operand(input, kernel, 1), other)
     if ad is None:
         return None, None
-    if ad.dtype.kind == "b":
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Bool\'')
+    if ad.dtype.kind in "bc":
+        raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
+                                  f"'{D.SCALAR_NAMES[D._BY_NP[ad.dtype]]}'")
     if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0):
         raise RuntimeError("ZeroDivisionError")
     return ad, bd
@@ -385,7 +419,11 @@ def pow(input, exponent):
         ed = exponent._data
         if ed.dtype.kind == "b" and isinstance(base, bool):
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        elif ed.dtype.kind != "f" and isinstance(base, float):
+        elif isinstance(base, complex):
+            dt = (exponent.dtype if ed.dtype.kind == "c" else exponent.dtype.to_complex()
+                  if ed.dtype.kind == "f" else D.default_complex())._np
+            data = np.asarray(np.power(dt.type(base), ed.astype(dt)))
+        elif ed.dtype.kind not in "fc" and isinstance(base, float):
             data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
         elif ed.dtype.kind in "biu":
             b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
@@ -415,7 +453,21 @@ def pow(input, exponent):
         if exponent > hi:
             raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
                                "overflow")
+    if ad.dtype.kind == "c":
+        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
     return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
+
+
+# PyTorch's complex pow by a number: these exponents by their own kernels
+# (exact where exp(p log z) is not: (-1) ** 0.5 is 1j)
+_COMPLEX_POWERS = {0.5: np.sqrt, -0.5: lambda z: 1 / np.sqrt(z), -1: lambda z: 1 / z,
+                   2: lambda z: z * z, 3: lambda z: z * z * z, -2: lambda z: 1 / (z * z)}
+
+
+def _complex_power(z, p):
+    kernel = _COMPLEX_POWERS.get(p) if not isinstance(p, (complex, np.complexfloating)) \
+        or p.imag == 0 else None
+    return kernel(z) if kernel is not None else np.power(z, p)
 
 
 def square(input):
@@ -423,8 +475,12 @@ def square(input):
 
 
 def float_power(input, exponent):
-    return pow(input.double() if isinstance(input, Tensor) else input,
-               exponent.double() if isinstance(exponent, Tensor) else exponent)
+    """pow in double precision: complex128 where either operand is complex."""
+    wide = D.complex128 if any(
+        isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
+        for v in (input, exponent)) else D.float64
+    return pow(input.to(wide) if isinstance(input, Tensor) else input,
+               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
 
 
 floor_divide = register(floor_divide, inplace=True)

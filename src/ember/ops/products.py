@@ -27,39 +27,43 @@ def _mT(xp, m):
     return xp.transpose(m, -1, -2)
 
 
+def _mH(xp, m):
+    return xp.conj(xp.transpose(m, -1, -2))
+
+
 def _times(x, c):
     return x if c == 1 else x * c
 
 
 LinalgCrossBackward0 = grad_fn(
     "LinalgCrossBackward0",
-    self=lambda xp, g, other, dim: xp.linalg_cross(other, g, dim),
-    other=lambda xp, g, self, dim: xp.linalg_cross(g, self, dim))
+    self=lambda xp, g, other, dim: xp.linalg_cross(xp.conj(other), g, dim),
+    other=lambda xp, g, self, dim: xp.linalg_cross(g, xp.conj(self), dim))
 VdotBackward0 = grad_fn("VdotBackward0",
-                        self=lambda xp, g, other: g * other,
+                        self=lambda xp, g, other: xp.conj(g) * other,
                         other=lambda xp, g, self: g * self)
 BaddbmmBackward0 = grad_fn(
     "BaddbmmBackward0",
     self=lambda xp, g, beta: _times(g, beta),
-    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mT(xp, batch2)), alpha),
-    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mT(xp, batch1), g), alpha))
+    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
 # addbmm's output is one matrix for the whole batch: its gradient reaches
 # every batch element (matmul broadcasts it over the batch).
 AddbmmBackward0 = grad_fn(
     "AddbmmBackward0",
     self=lambda xp, g, beta: _times(g, beta),
-    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mT(xp, batch2)), alpha),
-    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mT(xp, batch1), g), alpha))
+    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
 AddmvBackward0 = grad_fn(
     "AddmvBackward0",
     self=lambda xp, g, beta: _times(g, beta),
-    mat=lambda xp, g, vec, alpha: _times(xp.outer(g, vec), alpha),
-    vec=lambda xp, g, mat, alpha: _times(xp.matmul(_mT(xp, mat), g), alpha))
+    mat=lambda xp, g, vec, alpha: _times(xp.outer(g, xp.conj(vec)), alpha),
+    vec=lambda xp, g, mat, alpha: _times(xp.matmul(_mH(xp, mat), g), alpha))
 AddrBackward0 = grad_fn(
     "AddrBackward0",
     self=lambda xp, g, beta: _times(g, beta),
-    vec1=lambda xp, g, vec2, alpha: _times(xp.matmul(g, vec2), alpha),
-    vec2=lambda xp, g, vec1, alpha: _times(xp.matmul(_mT(xp, g), vec1), alpha))
+    vec1=lambda xp, g, vec2, alpha: _times(xp.matmul(g, xp.conj(vec2)), alpha),
+    vec2=lambda xp, g, vec1, alpha: _times(xp.matmul(_mT(xp, g), xp.conj(vec1)), alpha))
 
 
 def _plus_scaled(prod, beta, input, alpha):
@@ -232,7 +236,7 @@ provide("linalg_cross", _np_cross, lambda a, b, dim: linalg_cross(a, b, dim=dim)
 
 def vdot(input, other):
     _L.vector_pair_checks(input, other)
-    return recorded(VdotBackward0, np.dot(input._data, other._data), (input, other))
+    return recorded(VdotBackward0, np.vdot(input._data, other._data), (input, other))
 
 
 # ----------------------------------------------------------------------------- add* family

@@ -10,7 +10,7 @@ import warnings
 
 from .. import return_types
 from ._summation import torch_sum
-from ._common import D, Tensor, as_dims, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 
@@ -47,9 +47,9 @@ MeanBackward0 = grad_fn("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(
 MeanBackward1 = grad_fn("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
                         _unreduce(xp, g / n, shape, dims, keepdim))
 ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
-                        _prod_grad(xp, g, self, result, None, False))
+                        _prod_grad(xp, g, xp.conj(self), xp.conj(result), None, False))
 ProdBackward1 = grad_fn("ProdBackward1", self=lambda xp, g, self, result, dims, keepdim:
-                        _prod_grad(xp, g, self, result, dims[0], keepdim))
+                        _prod_grad(xp, g, xp.conj(self), xp.conj(result), dims[0], keepdim))
 
 
 def _extreme_all_grad(xp, g, self, result):
@@ -180,7 +180,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
@@ -208,6 +208,10 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
         from .conditional import maximum, minimum
         return (maximum if name == "max" else minimum)(input, other)
     x = input._data
+    if x.dtype.kind == "c":
+        if dim is None:
+            raise kernel_refuses(f"{name}_all", x.dtype)
+        raise RuntimeError(f"{name}(): does not support complex input")
     if dim is None:
         if x.size == 0:
             raise RuntimeError(
@@ -258,6 +262,8 @@ def min(input, dim=None, keepdim=False, *, other=None):
 
 def _amaxmin(input, dim, keepdim, npfn, node, name):
     x = input._data
+    if x.dtype.kind == "c":
+        raise kernel_refuses(f"{name[1:]}_values_cpu", x.dtype)
     if x.size == 0:
         _check_nonempty(x, () if dim is None else (
             tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)), name)
@@ -298,6 +304,8 @@ def argmin(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, fn, name):
     x = input._data
+    if x.dtype.kind == "c":
+        raise RuntimeError(f"{name}(): does not support complex input")
     if x.size == 0:
         # PyTorch raises IndexError for both (unlike max's RuntimeError).
         if dim is None:
@@ -330,7 +338,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims_or_none(input, dim) or tuple(range(x.ndim))
     if x.ndim == 0:
@@ -358,15 +366,16 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
     """The squared deviations summed and divided by max(0, n - correction);
     measured from each slice's first element, so that equal values give
     exactly 0 (as PyTorch's Welford updates do)."""
+    real = x.real.dtype        # (a complex input's spread is real)
     if n == 0:
-        return np.full(out_shape, np.nan, x.dtype)
+        return np.full(out_shape, np.nan, real)
     first = x[tuple(slice(0, 1) if i in dims else slice(None) for i in range(x.ndim))]
     shifted = x - first
     if n - correction > 0:
         return np.asanyarray(shifted.var(axis=dims, ddof=correction, keepdims=keepdim))
     # Nothing to divide by: 0 / 0 is NaN, anything else / 0 is inf.
     spread = shifted.var(axis=dims, keepdims=keepdim)
-    return np.where(spread > 0, np.inf, np.nan).astype(x.dtype)
+    return np.where(spread > 0, np.inf, np.nan).astype(real)
 
 
 sum = register(sum)

@@ -30,7 +30,9 @@ def _zero(xp, g):
 def _rounding_input(x, kernel, ints=True):
     """PyTorch's kernels refuse bool; integers are already whole (`ints`) or
     refused too."""
-    if x.dtype.kind == "b" or (x.dtype.kind in "iu" and not ints):
+    if x.dtype.kind == "c" and kernel in ("floor_vml_cpu", "ceil_vml_cpu", "trunc_vml_cpu"):
+        raise NotImplementedError(f"{kernel[:-8]} is not supported for complex inputs")
+    if x.dtype.kind in "bc" or (x.dtype.kind in "iu" and not ints):
         raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
     return x.dtype.kind in "iu"

@@ -4,6 +4,8 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
+from .._settings import warn_once
+
 from .. import _layout as _L
 from ..autograd import _forward
 from . import _common
@@ -282,8 +284,15 @@ def to_dtype(input, dtype, copy=False):
     """Tensor.to(dtype): the same tensor when nothing changes, as PyTorch."""
     if dtype._np == input._data.dtype and not copy:
         return input
-    data = input._data.astype(dtype._np)
-    if not dtype.is_floating_point:
+    x = input._data
+    if x.dtype.kind == "c" and not dtype.is_complex:
+        if dtype is D.bool_:
+            return wrap(x != 0)
+        if dtype.is_floating_point:     # (PyTorch's TORCH_WARN_ONCE)
+            warn_once("Casting complex values to real discards the imaginary part")
+        x = x.real
+    data = x.astype(dtype._np)
+    if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
     return recorded(ToCopyBackward0, data, (input,))
 

@@ -7,7 +7,7 @@ picks elements goes back to the picked positions (PyTorch's
 value_selecting_reduction_backward); indices never require grad.
 """
 from .. import return_types
-from ._common import np, recorded, wrap, wrap_dim, tracked
+from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -93,8 +93,14 @@ def _take(x, idx, d):
 _NOT_GIVEN = object()
 
 
+def _orderable(x, name):
+    if x.dtype.kind == "c":
+        raise RuntimeError(f" {name} does not support complex dtypes on CPU")
+
+
 def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
     x, d = as_1d(input, dim)
+    _orderable(x, "Sort")
     # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
@@ -103,6 +109,7 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     x, d = as_1d(input, dim)
+    _orderable(x, "Sort")
     idx = argsort_array(x, d, descending, stable)
     return wrap(idx.reshape(input._data.shape))
 
@@ -113,6 +120,7 @@ def msort(input):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     x, d = as_1d(input, dim)
+    _orderable(x, "topk")
     if x.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
@@ -132,8 +140,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def _no_bool(x, kernel):
-    if x.dtype == np.bool_:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    """The selection kernels have no bool (nor complex) version."""
+    if x.dtype == np.bool_ or x.dtype.kind == "c":
+        raise kernel_refuses(kernel, x.dtype)
 
 
 def _check_reduced_dim(x, d, name):
@@ -228,6 +237,8 @@ def _median_idx(x, d):
 
 def mode(input, dim=-1, keepdim=False):
     x, d = as_1d(input, dim)
+    if x.dtype.kind == "c":
+        raise kernel_refuses("mode_cpu", x.dtype)
     _check_reduced_dim(x, d, "mode")
     # Each slice as a row, sorted: the longest run of equal values wins,
     # the smallest value among equally long runs, at its last position.

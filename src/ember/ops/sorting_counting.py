@@ -5,7 +5,7 @@ bincount), so does Ember: a backward through it raises PyTorch's error."""
 import numbers
 
 from .. import return_types
-from ._common import D, Tensor, np, recorded, wrap, wrap_dim
+from ._common import D, Tensor, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .reduction import _dims_or_none
@@ -61,6 +61,8 @@ def _data_dim(x, dim):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # (Unsorted results may come in any order: they come sorted.)
     x = input._data
+    if x.dtype.kind == "c":
+        raise kernel_refuses("unique" if dim is None else "unique_dim", x.dtype)
     if dim is None:
         values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
                                             return_counts=True, equal_nan=False)
@@ -115,6 +117,9 @@ def _search_rows(seq, values, right):
 
 def _search(seq, values, right, out_int32, sorter=None):
     """Positions of `values` (array) in the sorted last dim of `seq`."""
+    if seq.dtype.kind == "c" or values.dtype.kind == "c":
+        raise kernel_refuses("searchsorted_out_cpu", values.dtype if values.dtype.kind == "c"
+                             else seq.dtype)
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter, axis=-1)
     dt = np.result_type(seq, values)

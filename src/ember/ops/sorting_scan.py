@@ -6,7 +6,7 @@ from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
 from . import shape as _shape
-from ._common import D, binary_arrays, np, recorded, recorded_multi, wrap, wrap_dim
+from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -19,7 +19,7 @@ CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, 
 CumminBackward0 = grad_fn("CumminBackward0", self=lambda xp, grad, self, shape, key:
                           selected_grad(xp, grad, shape, key))
 CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, grad, self, result, dim:
-                           _cumprod_grad(xp, grad, self, result, dim))
+                           _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
 LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
                                 self=lambda xp, grad, self, result, dim:
                                 _logcumsumexp_grad(xp, grad, self, result, dim))
@@ -40,6 +40,8 @@ def _along(n, d, ndim):
 
 def _cumulative_extreme(input, dim, ufunc, node, result_t):
     x, d = as_1d(input, dim)
+    if x.dtype.kind == "c":
+        raise kernel_refuses(f"{node.__name__[:6].lower()}_cpu", x.dtype)
     values = ufunc.accumulate(x, axis=d)
     # The index moves to each element equal to the running value (the last
     # of ties, as PyTorch's >=), and to each NaN, which stays the value.
@@ -133,6 +135,8 @@ provide("logcumsumexp", lambda x, dim: np.logaddexp.accumulate(x, axis=dim),
 
 def aminmax(input, *, dim=None, keepdim=False):
     x = input._data
+    if x.dtype.kind == "c":
+        raise kernel_refuses("aminmax_cpu", x.dtype)
     if dim is None:
         if x.size == 0:
             raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "

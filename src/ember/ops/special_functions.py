@@ -8,7 +8,7 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded, wrap
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import special_bessel as _B
@@ -17,10 +17,18 @@ from . import special_series as _S
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
-def float_data(input):
-    """The input's array, integers and bools as the default float dtype."""
+# The kernels PyTorch names when it refuses a complex input (else "<op>_cpu").
+_KERNELS = {"erf": "erf_vml_cpu", "erfc": "erfc_vml_cpu", "erfinv": "erfinv_vml_cpu",
+            "lgamma": "lgamma_vml_cpu", "digamma": "digamma", "i0": "i0_vml_cpu"}
+
+
+def float_data(input, name=None):
+    """The input's array, integers and bools as the default float dtype; a
+    complex one refused, as by PyTorch's real-only kernels."""
     x = input._data
-    if x.dtype.kind in "biu":
+    if x.dtype.kind in "biuc":
+        if x.dtype.kind == "c":
+            raise kernel_refuses(_KERNELS.get(name, f"{name}_cpu"), x.dtype)
         x = x.astype(D._default[0]._np)
     return x
 
@@ -51,16 +59,20 @@ def not_implemented(what):
 
 
 def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace=True,
-                  precision=on_float64, half=True, inplace_function=False):
+                  precision=on_float64, half=True, inplace_function=False, complex=False):
     """An elementwise op of one input: its forward is `kernel` on float64
     (or as `precision` says), `xp.<name>` is provided for formulas, and the
-    op is registered. half=False: float16 refused, as PyTorch does."""
+    op is registered. half=False: float16 refused, as PyTorch does;
+    complex=True: a complex input goes to `kernel` as it is."""
     def op(input):
-        x = float_data(input) if half else refuse_half(name, float_data(input))
+        if complex and input._data.dtype.kind == "c":
+            return recorded(node, kernel(input._data), (input,))
+        x = float_data(input, name) if half else refuse_half(name, float_data(input, name))
         return recorded(node, precision(kernel, x), (input,))
 
     provide(name if namespace == "torch" else f"special_{name}",
-            lambda x: precision(kernel, x), op)
+            lambda x: kernel(x) if complex and x.dtype.kind == "c" else precision(kernel, x),
+            op)
     return register(op, name, method=method, inplace=inplace, node=node, namespace=namespace,
                     inplace_function=inplace_function)
 
@@ -96,9 +108,9 @@ def _sinc(x):
 
 
 sinc = declare_unary("sinc", _sinc, grad_fn(
-    "SincBackward0", self=lambda xp, g, self: g * xp.where(
-        self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self)))),
-    precision=on_own_precision, inplace_function=True)
+    "SincBackward0", self=lambda xp, g, self: g * xp.conj(xp.where(
+        self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self))))),
+    precision=on_own_precision, inplace_function=True, complex=True)
 
 
 def _sinc_slope(xp, x):
@@ -194,7 +206,7 @@ LogitBackward0 = grad_fn("LogitBackward0", self=_logit_grad)
 
 
 def logit(input, eps=None):
-    x = float_data(input)
+    x = float_data(input, "logit")
     z = x if eps is None else np.clip(x, eps, 1 - eps)
     with np.errstate(all="ignore"):
         data = np.log(z / (1 - z))
@@ -222,6 +234,8 @@ def binary_float_arrays(name, input, other):
         np.asarray(other, dtype=D.scalar_dtype(other)._np))
     ad, bd = binary_arrays(a, b)
     ad, bd = np.asarray(ad), np.asarray(bd)
+    if ad.dtype.kind == "c":
+        raise kernel_refuses(f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
         ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
     try:

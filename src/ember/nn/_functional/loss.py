@@ -3,7 +3,7 @@ import warnings
 
 from ..._backend import np
 from ...ops import pointwise as _P
-from ...ops._common import binary_arrays, recorded, wrap
+from ...ops._common import binary_arrays, kernel_refuses, recorded, wrap
 from ...ops._summation import torch_sum
 from ...ops.sorting_scan import DivBackward1
 from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
@@ -79,6 +79,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         return _weighted_reduction(_P.pow(input - target, 2) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     a, b = binary_arrays(input, target)
+    if a.dtype.kind == "c":
+        raise kernel_refuses("mse_cpu", a.dtype)
     d = a - b
     sq = d * d
     if reduction == "none":
