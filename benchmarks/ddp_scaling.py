@@ -5,10 +5,15 @@
 (step)      MLP 784-1024-1024-10 at a global batch of 256 (256/n rows per rank):
             one DDP training step (forward, MSE loss, backward with the gradient
             all-reduce, SGD step, zero_grad), per process count n.
-(overlap)   the same model on 2 processes, with bucket_cap_mb=1: the share of the all-reduce time hidden
-            behind backward, 1 - (T_ddp - T_local) / T_allreduce, where T_local is a
-            step under no_sync() (no communication), T_ddp a synchronised step, and
-            T_allreduce the gradient all-reduce alone (the same buckets, blocking).
+(overlap)   the same model on 2 processes, with bucket_cap_mb=1: the share of the
+            all-reduce time hidden behind backward. End to end, 1 - (T_ddp - T_local)
+            / T_allreduce, where T_local is a step under no_sync() (no communication),
+            T_ddp a synchronised step, and T_allreduce the gradient all-reduce alone
+            (the same buckets, blocking); this charges DDP's bucket copies, and on one
+            machine the CPU time the all-reduce itself takes from compute (shared
+            memory moves data with the same cores), to communication. By wait (Ember
+            only), 1 - T_waited / T_allreduce, where T_waited is the time the end of
+            backward blocks on unfinished buckets: communication not overlapped.
 (allreduce) all_reduce of a 4 MB float32 tensor on 2 processes, against a raw
             mpi4py comm.Allreduce of the same buffer in the same process (Ember)
             or gloo (PyTorch): bandwidth as algorithm bytes / time.
@@ -115,8 +120,29 @@ def _worker_step(T, dist, rank, world, measure_overlap):
     if measure_overlap:
         res["local"] = _timed(local_step, STEPS, sync)
         res["allreduce"] = _timed(allreduce_alone, STEPS, sync)
+        waited = _time_waits(T)
         res["ddp"] = _timed(step, STEPS, sync)
+        if waited is not None:      # (warm-up steps included: per step, over all of them)
+            res["waited"] = waited[0] / (STEPS + 3)
     return res
+
+
+def _time_waits(T):
+    """Ember only: add up the time DDP's end of backward blocks in its buckets'
+    Future.wait, i.e. the all-reduce time not hidden behind backward."""
+    if T.__name__ != "ember":
+        return None
+    from ember.distributed import _work
+    total, wait = [0.0], _work.Future.wait
+
+    def timed(self):
+        t = time.perf_counter()
+        try:
+            return wait(self)
+        finally:
+            total[0] += time.perf_counter() - t
+    _work.Future.wait = timed
+    return total
 
 
 def _buckets(T, params, first=1 << 20, cap=25 << 20):
@@ -216,19 +242,26 @@ def main():
             print(f"  {n} process{'es' if n > 1 else '  '}: {row}{ratio}  "
                   f"(ember speed-up over {procs[0]}: {speedup:.2f}x)")
     if "overlap" in only:
-        parts = {lib: {"local": [], "allreduce": [], "ddp": [], "hidden": []} for lib in libs}
+        keys = ("local", "allreduce", "ddp", "end_to_end", "by_wait")
+        parts = {lib: {k: [] for k in keys} for lib in libs}
         for _ in range(args.rounds):
             for lib in libs:
                 r = _launch(lib, "overlap", 2)[0]
                 for k in ("local", "allreduce", "ddp"):
                     parts[lib][k].append(r[k])
-                parts[lib]["hidden"].append(1 - (r["ddp"] - r["local"]) / r["allreduce"])
+                parts[lib]["end_to_end"].append(1 - (r["ddp"] - r["local"]) / r["allreduce"])
+                if "waited" in r:
+                    parts[lib]["by_wait"].append(1 - r["waited"] / r["allreduce"])
         print("\noverlap) 2 processes: step without communication (no_sync), all-reduce "
-              "alone, synchronised step; share of the all-reduce hidden")
+              "alone, synchronised step; share of the all-reduce hidden, end to end and by "
+              "the time DDP blocks waiting for its buckets")
+        pct = lambda v: f"{v:.0%}"  # noqa: E731
         for lib in libs:
             p = parts[lib]
+            by_wait = _cell(p["by_wait"], pct) if p["by_wait"] else "-"
             print(f"  {lib:5s} local {_cell(p['local'])}  all-reduce {_cell(p['allreduce'])}  "
-                  f"ddp {_cell(p['ddp'])}  hidden {_cell(p['hidden'], lambda v: f'{v:.0%}')}")
+                  f"ddp {_cell(p['ddp'])}  hidden: end to end {_cell(p['end_to_end'], pct)}, "
+                  f"by wait {by_wait}")
     if "allreduce" in only:
         got = {lib: [] for lib in libs}
         raw = []

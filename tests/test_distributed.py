@@ -160,6 +160,19 @@ def test_launcher_command(fake_mpirun):
     assert cmd[-2:] == ["-m", "pkg.train"]
 
 
+def test_launcher_sets_one_openmp_thread_as_torchrun(fake_mpirun, monkeypatch, capsys):
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    cmd, env = _command(["--nproc-per-node", "2", "t.py"])
+    assert env["OMP_NUM_THREADS"] == "1" and cmd[cmd.index("OMP_NUM_THREADS") - 1] == "-x"
+    assert "Setting OMP_NUM_THREADS environment variable for each process to be 1" \
+        in capsys.readouterr().err
+    _, env = _command(["--nproc-per-node", "1", "t.py"])
+    assert "OMP_NUM_THREADS" not in env
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    _, env = _command(["--nproc-per-node", "2", "t.py"])
+    assert env["OMP_NUM_THREADS"] == "2" and capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize("argv", [
     ["--nnodes", "2", "t.py"], ["--nnodes", "2", "--node-rank", "1", "--hostfile", "h", "t.py"],
     ["--nnodes", "1:4", "t.py"], ["--nproc-per-node", "0", "t.py"],

@@ -94,6 +94,15 @@ def mpirun_command(args, parser=None):
         parser.error("--nnodes > 1 needs --hostfile naming the machines")
     mpirun = find_mpirun(args.mpirun)
     env = dict(os.environ, MASTER_ADDR=args.master_addr, MASTER_PORT=str(args.master_port))
+    if "OMP_NUM_THREADS" not in env and nproc > 1:
+        # as torchrun: ranks sharing a machine, each with BLAS threads on every
+        # core, would slow one another down several times over
+        print("*****************************************\nSetting OMP_NUM_THREADS environment "
+              "variable for each process to be 1 in default, to avoid your system being "
+              "overloaded, please further tune the variable for optimal performance in your "
+              "application as needed. \n*****************************************",
+              file=sys.stderr)
+        env["OMP_NUM_THREADS"] = "1"
     cmd = [mpirun, "-n", str(nnodes * nproc)]
     exported = ["MASTER_ADDR", "MASTER_PORT"] + [v for v in ("PYTHONPATH", "OMP_NUM_THREADS")
                                                  if v in env]

@@ -239,10 +239,19 @@ class DistributedDataParallel(Module):
         bucket, k = self._where[id(p)]
         slot = bucket.slot(k)
         grad = p._grad
+        # Without a comm hook the all-reduce only sums: the average's division
+        # happens here, fused with the copy into the bucket, as PyTorch's reducer
+        # multiplies by 1/world_size (one pass over the gradients saved).
+        scale = 1.0 / self._world if self._comm_hook is None else None
         if grad._data is not slot and not np.shares_memory(grad._data, slot):
-            slot[...] = grad._data
+            if scale is None:
+                slot[...] = grad._data
+            else:
+                np.multiply(grad._data, slot.dtype.type(scale), out=slot)
             if self.gradient_as_bucket_view:
                 p._grad = Tensor._wrap(slot)       # later backwards add into the bucket
+        elif scale is not None:
+            slot *= slot.dtype.type(scale)
         bucket.ready.add(k)
         self._launch_ready()
 
@@ -260,8 +269,9 @@ class DistributedDataParallel(Module):
                             b.index == len(self._buckets) - 1)
         if self._comm_hook is not None:
             return self._comm_hook(self._comm_state, bucket)
-        from ...distributed.algorithms.ddp_comm_hooks.default_hooks import allreduce_hook
-        return allreduce_hook(self.process_group, bucket)
+        # allreduce_hook's average, its division already done in _grad_ready
+        return self._dist.all_reduce(b.buffer, group=self.process_group,
+                                     async_op=True).get_future()
 
     def _finish_backward(self):
         self._in_backward = False
