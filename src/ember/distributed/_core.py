@@ -100,6 +100,7 @@ class ProcessGroup:
         self._backend = backend
         self._timeout = timeout
         self._seq = -1              # collectives run so far (the fingerprint's SequenceNumber)
+        self._fingerprints = None   # every rank's fingerprint of the current call (_fingerprint)
 
     def rank(self):
         return self._comm.Get_rank()
