@@ -19,14 +19,16 @@ WORKER = os.path.join(HERE, "_mismatch_worker.py")
 SHARED = ["size", "kind", "dtype", "shape", "gather", "ddp_count"]
 
 
-def _run(tmp_path, launcher, **env):
-    out = tmp_path / launcher.rsplit(".", 1)[0]
-    out.mkdir()
-    proc = subprocess.run([sys.executable, "-m", launcher, "--nproc-per-node", "2", WORKER],
-                          capture_output=True, text=True, timeout=180,
-                          env=mpi_env(EMBER_WORKER_OUT=str(out), **env))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return [json.loads((out / f"{r}.json").read_text()) for r in range(2)]
+def _run(tmp_path, launcher, tries=1, **env):
+    for attempt in range(tries):
+        out = tmp_path / f"{launcher.rsplit('.', 1)[0]}{attempt}"
+        out.mkdir()
+        proc = subprocess.run([sys.executable, "-m", launcher, "--nproc-per-node", "2", WORKER],
+                              capture_output=True, text=True, timeout=180,
+                              env=mpi_env(EMBER_WORKER_OUT=str(out), **env))
+        if proc.returncode == 0:
+            return [json.loads((out / f"{r}.json").read_text()) for r in range(2)]
+    raise AssertionError(proc.stderr[-3000:])
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,8 @@ def test_messages_as_pytorch_detail_mode(ember_results, tmp_path):
     if not os.path.exists(torchrun):
         pytest.skip("needs torchrun (PyTorch) beside this Python")
     pytest.importorskip("torch")
-    theirs = _run(tmp_path, "torch.distributed.run", EMBER_WORKER_AS_TORCH="1",
+    # (gloo under DETAIL now and then aborts a rank on a loaded machine: tried thrice)
+    theirs = _run(tmp_path, "torch.distributed.run", tries=3, EMBER_WORKER_AS_TORCH="1",
                   TORCH_DISTRIBUTED_DEBUG="DETAIL", EMBER_WORKER_CASES=",".join(SHARED))
     for ours, them in zip(ember_results, theirs):
         for case in SHARED:

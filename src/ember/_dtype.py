@@ -129,6 +129,14 @@ C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "lo
 _TO_COMPLEX = {float32: complex64, float64: complex128, float16: complex32,
                bfloat16: complex64}
 _TO_REAL = {complex64: float32, complex128: float64, complex32: float16}
+# The legacy tensor type of each dtype (Tensor.type(), torch.FloatTensor, ...).
+LEGACY_TENSOR_NAMES = {
+    float32: "ember.FloatTensor", float64: "ember.DoubleTensor",
+    float16: "ember.HalfTensor", int64: "ember.LongTensor", int32: "ember.IntTensor",
+    int16: "ember.ShortTensor", int8: "ember.CharTensor", uint8: "ember.ByteTensor",
+    bool_: "ember.BoolTensor", bfloat16: "ember.BFloat16Tensor",
+    complex64: "ember.ComplexFloatTensor", complex128: "ember.ComplexDoubleTensor",
+}
 _BY_NP = {d._np: d for d in _HELD}
 _BY_NP_TYPE = {d._np.type: d for d in _HELD}
 

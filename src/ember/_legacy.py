@@ -8,8 +8,10 @@ import warnings
 from ._backend import np
 
 from . import _dtype as D
-from ._creation import _check_dtype, _size_args, _tname, _to_array, device as _device
-from ._tensor import Tensor, Size, _LEGACY_NAMES
+from ._creation import _check_dtype, _size_args, device as _device
+from ._python_data import _tname, _to_array
+from ._tensor import Tensor, Size
+from ._dtype import LEGACY_TENSOR_NAMES
 
 _ARG_ERROR = (
     "new() received an invalid combination of arguments - got ({got}), but expected one of:\n"
@@ -84,7 +86,7 @@ class tensortype(type):
 
 
 def _legacy_type(d):
-    name = _LEGACY_NAMES[d].split(".", 1)[1]
+    name = LEGACY_TENSOR_NAMES[d].split(".", 1)[1]
     return tensortype(name, (), {"dtype": d, "is_cuda": False, "is_sparse": False,
                                   "layout": "strided", "__module__": "ember"})
 

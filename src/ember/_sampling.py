@@ -12,7 +12,8 @@ from ._backend import np
 from . import _dtype as D
 from . import _random as R
 from ._backend import quiet_call
-from ._creation import _check_dtype, _finish, _scalar_to, _size_args
+from ._creation import _check_dtype, _finish, _size_args
+from ._python_data import _scalar_to
 from ._tensor import Tensor
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",

@@ -12,7 +12,7 @@ from . import _layout as _L
 
 from . import _dtype as D
 from ._meta import MetaArray as _MetaArray
-from ._size import Size
+from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
 
@@ -166,11 +166,11 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return _LEGACY_NAMES[self.dtype]
+            return D.LEGACY_TENSOR_NAMES[self.dtype]
         if isinstance(getattr(dtype, "dtype", None), D.dtype) and isinstance(dtype, type):
             dtype = dtype.dtype      # a legacy type: ember.LongTensor
         if isinstance(dtype, str):
-            by_name = {v: k for k, v in _LEGACY_NAMES.items()}
+            by_name = {v: k for k, v in D.LEGACY_TENSOR_NAMES.items()}
             name = dtype.replace("torch.", "ember.")
             if name not in by_name:
                 raise ValueError(f"invalid type: '{dtype}'")
@@ -512,20 +512,3 @@ Tensor.__module__ = Size.__module__ = "ember"
 
 def _rebuild(data, requires_grad):
     return Tensor._wrap(data, requires_grad)
-
-
-def _wrap_dim(dim, ndim):
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
-
-
-_LEGACY_NAMES = {
-    D.float32: "ember.FloatTensor", D.float64: "ember.DoubleTensor",
-    D.float16: "ember.HalfTensor", D.int64: "ember.LongTensor", D.int32: "ember.IntTensor",
-    D.int16: "ember.ShortTensor", D.int8: "ember.CharTensor", D.uint8: "ember.ByteTensor",
-    D.bool_: "ember.BoolTensor", D.bfloat16: "ember.BFloat16Tensor",
-    D.complex64: "ember.ComplexFloatTensor", D.complex128: "ember.ComplexDoubleTensor",
-}

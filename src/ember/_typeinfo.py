@@ -5,7 +5,7 @@ import math
 from ._backend import np
 
 from . import _dtype as D
-from ._creation import _tname
+from ._python_data import _tname
 
 __all__ = ["finfo", "iinfo"]
 

@@ -211,9 +211,8 @@ class Node:
 
 def _inplace_message_plain(t, node, cur, expected, nr=0):
     if t is None:
-        from .._tensor import Size, _LEGACY_NAMES
-        from .._dtype import _BY_NP
-        t_desc = f"[{_LEGACY_NAMES[_BY_NP[node._dtype]]} {list(node._shape)}]"
+        from .._dtype import LEGACY_TENSOR_NAMES, _BY_NP
+        t_desc = f"[{LEGACY_TENSOR_NAMES[_BY_NP[node._dtype]]} {list(node._shape)}]"
         producer = node
     else:
         t_desc = f"[{t.type()} {list(t.shape)}]"

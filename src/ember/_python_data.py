@@ -1,0 +1,284 @@
+"""Python data (nested lists, scalars, NumPy arrays, tensors) as the NumPy
+array `torch.tensor` makes of it: PyTorch's dtype inference, its overflow
+checks and its errors."""
+import math
+import operator
+import warnings
+
+from ._backend import np
+
+from . import _dtype as D
+from ._tensor import Tensor
+
+# Integer limits, and the names PyTorch's checked conversions print: tensor()
+# (`unpackIntegral`) and Scalar.to<T>() (range factories) word them differently.
+_LIMITS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+           for t in (np.int64, np.int32, np.int16, np.int8, np.uint8)}
+_CPP_NAMES = {np.dtype(np.int64): "int64_t", np.dtype(np.int32): "int",
+              np.dtype(np.int16): "int16_t", np.dtype(np.int8): "int8_t",
+              np.dtype(np.uint8): "uint8_t", np.dtype(np.float16): "c10::Half",
+              np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+
+
+def _tname(x):
+    """A value's type as PyTorch's argument errors print it: the C type's
+    tp_name, which for a class defined in Python is its bare name."""
+    t = type(x)
+    if isinstance(x, Tensor):
+        return "Tensor"
+    if t.__module__ == "builtins" or t.__flags__ & 1 << 9:     # Py_TPFLAGS_HEAPTYPE
+        return t.__name__
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def _overflow(name):
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _int_fits(v, dt):
+    """c10's overflows() for an integer source: unsigned targets also take
+    negatives down to -max (they wrap)."""
+    lo, hi = _LIMITS[dt]
+    return lo <= v <= hi or (lo == 0 and -hi <= v < 0)
+
+
+def _wrap_int(v, dt):
+    lo, hi = _LIMITS[dt]
+    v &= (hi - lo)
+    return v + 2 * lo if lo and v > hi else v
+
+
+def _scalar_to(v, dt, name=None):
+    """Scalar.to<T>(): checked conversion of a Python number to dtype `dt`."""
+    dt = np.dtype(dt)
+    name = name or _CPP_NAMES[dt]
+    if dt.kind == "b":
+        return bool(v)
+    if dt.kind == "f":
+        if isinstance(v, (bool, int)) and not -2 ** 63 <= v < 2 ** 64:
+            raise _overflow("int64_t")
+        f = float(v)
+        if math.isfinite(f) and abs(f) > np.finfo(dt).max:
+            raise _overflow(name)
+        return np.float32(f).astype(dt) if dt == np.float16 else dt.type(f)
+    if isinstance(v, float):
+        lo, hi = _LIMITS[dt]
+        if not lo <= v <= hi:   # NaN fails this too
+            raise _overflow(name)
+        return int(v)
+    if not (-2 ** 63 <= v < 2 ** 63 and _int_fits(v, dt)):
+        raise _overflow(name)
+    return _wrap_int(int(v), dt)
+
+
+# ---------------------------------------------------------------- tensor(data)
+def _is_seq(x):
+    return isinstance(x, (list, tuple, str, range, np.ndarray)) or (
+        isinstance(x, Tensor) and x.dim() > 0)
+
+
+def _items(x):
+    return x.unbind(0) if isinstance(x, Tensor) else list(x)
+
+
+def _compute_sizes(data):
+    """PyTorch walks the first element of each level for the shape; a str is
+    a sequence whose items are strs, hence its "too many dimensions"."""
+    sizes, seq = [], data
+    while _is_seq(seq):
+        n = len(seq)
+        sizes.append(n)
+        if len(sizes) > 64:
+            raise ValueError(f"too many dimensions '{type(seq).__name__}'")
+        if n == 0:
+            break
+        seq = _items(seq)[0]
+    return sizes
+
+
+def _infer_dtype(x):
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
+    if isinstance(x, (np.ndarray, np.generic)):   # before float: np.float64 is a float
+        return D.from_numpy_dtype(x.dtype)
+    if isinstance(x, bool):
+        return D.bool_
+    if isinstance(x, int):
+        return D.int64
+    if isinstance(x, float):
+        return D._default[0]
+    if isinstance(x, Tensor):
+        return x.dtype
+    if isinstance(x, complex):
+        return D.default_complex()
+    if isinstance(x, (list, tuple, range)):
+        dt = None
+        for item in x:
+            d = _infer_dtype(item)
+            dt = d if dt is None else D.promote_types(dt, d)
+        return dt or D._default[0]
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _store_scalar(x, dt):
+    """One element converted as PyTorch's store_scalar does: checked for ints,
+    and only true Python floats (np.float64 is one) pass as floats there."""
+    if isinstance(x, (Tensor, np.ndarray)):
+        x = x.item()
+    if dt.kind == "c":
+        if not isinstance(x, (int, float, complex, np.number, np.bool_)):
+            raise TypeError(f"must be real number, not {_tname(x)}")
+        return complex(x)
+    if dt.kind == "f":
+        if not isinstance(x, (int, float, np.number, np.bool_)):
+            raise TypeError(f"must be real number, not {_tname(x)}")
+        return float(x)
+    if isinstance(x, float) or (dt.kind == "b" and isinstance(x, np.bool_)):
+        return bool(x) if dt.kind == "b" else _scalar_to(float(x), dt, dt.name)
+    try:
+        v = operator.index(x)
+    except TypeError:
+        raise TypeError(f"'{_tname(x)}' object cannot be interpreted as an integer") from None
+    if dt.kind == "b":
+        return bool(v)
+    if not -2 ** 63 <= v < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    return _scalar_to(v, dt, dt.name)
+
+
+def _store(x, sizes, dim, dt, out):
+    if dim == len(sizes):
+        out.append(_store_scalar(x, dt))
+        return
+    if not _is_seq(x):
+        raise TypeError("not a sequence")
+    items = _items(x)
+    if len(items) != sizes[dim]:
+        raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} "
+                         f"(got {len(items)})")
+    for item in items:
+        _store(item, sizes, dim + 1, dt, out)
+
+
+def _from_python_slow(data, dtype):
+    """PyTorch's element-by-element path: its errors, its checked conversions."""
+    sizes = _compute_sizes(data)
+    dtype = dtype or _infer_dtype(data)
+    if 0 in sizes:   # nothing is stored, so nothing more is checked
+        return np.zeros(sizes, dtype._np)
+    flat = []
+    _store(data, sizes, 0, dtype._np, flat)
+    wide = np.float64 if dtype.is_floating_point else np.complex128 if dtype.is_complex else None
+    return _cast_wide(np.array(flat, dtype=wide).reshape(sizes), dtype)
+
+
+def _cast_wide(arr, dtype):
+    # c10::Half converts from double through float.
+    if dtype is D.float16 and arr.dtype != np.float32:
+        arr = arr.astype(np.float32)
+    return arr.astype(dtype._np, copy=False)
+
+
+def _leaf_types(x):
+    """The types of the numbers in nested lists (C-speed per innermost list);
+    None where the nesting is uneven."""
+    if not isinstance(x, (list, tuple)):
+        return {type(x)}
+    if not x or not isinstance(x[0], (list, tuple)):
+        return set(map(type, x))
+    out = set()
+    for item in x:
+        t = _leaf_types(item) if isinstance(item, (list, tuple)) else None
+        if t is None:
+            return None
+        out |= t
+    return out
+
+
+def _from_python(data, dtype):
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    kinds = _leaf_types(data)
+    if kinds is None or not kinds <= {int, float, bool, complex}:
+        # NumPy scalars, None, strings...: PyTorch types and checks them one by one.
+        return _from_python_slow(data, dtype)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.array(data)
+    except (ValueError, TypeError, OverflowError):
+        arr = None
+    # NumPy's own inference is the fast path; anything it would do differently
+    # from PyTorch (ragged, objects, ints past int64) takes PyTorch's path.
+    if (arr is None or arr.dtype.kind not in "biufc" or arr.dtype == np.uint64
+            or (arr.dtype.kind == "f" and float not in kinds)):
+        return _from_python_slow(data, dtype)
+    if arr.dtype.kind == "c" and dtype is None:
+        dtype = D.default_complex()
+    if dtype is not None and dtype.is_complex:
+        return arr.astype(dtype._np) if arr.dtype.kind != "f" or float in kinds else \
+            _from_python_slow(data, dtype)
+    if arr.dtype.kind == "c":   # into a real dtype: PyTorch's own refusal
+        return _from_python_slow(data, dtype)
+    if dtype is None:
+        dtype = {"f": D._default[0], "b": D.bool_}.get(arr.dtype.kind, D.int64)
+    if dtype.is_floating_point:
+        return _cast_wide(arr.astype(np.float64, copy=False), dtype)
+    if dtype is D.bool_ or arr.dtype.kind == "b":
+        return arr.astype(dtype._np)
+    lo, hi = _LIMITS[dtype._np]
+    if arr.dtype.kind == "f":
+        # Ints beside floats would have gone through double: PyTorch keeps them exact.
+        ok = int not in kinds and bool(((arr >= lo) & (arr <= hi)).all())   # NaN fails
+        return np.trunc(arr).astype(dtype._np) if ok else _from_python_slow(data, dtype)
+    ok = bool(((arr >= (-hi if lo == 0 else lo)) & (arr <= hi)).all())
+    return arr.astype(dtype._np) if ok else _from_python_slow(data, dtype)
+
+
+def _to_array(data, dtype):
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, np.ndarray):
+        D.from_numpy_dtype(data.dtype)
+        arr = data
+    elif isinstance(data, (list, tuple)) and _has_tensor(data):
+        arr = _from_python(_tensors_to_lists(data), None)
+        if all(isinstance(x, Tensor) for x in _flat(data)):
+            dt = _flat_dtype(data)
+            arr = arr.astype(dt._np)
+    else:
+        return _from_python(data, dtype)
+    if dtype is not None:
+        arr = arr.astype(dtype._np, copy=False)
+    return arr
+
+
+def _has_tensor(data):
+    kinds = _leaf_types(data)
+    if kinds is None:   # uneven nesting: walk it
+        return any(isinstance(x, Tensor) for x in _flat(data))
+    return any(issubclass(k, Tensor) for k in kinds)
+
+
+def _flat(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            yield from _flat(x)
+        else:
+            yield x
+
+
+def _flat_dtype(data):
+    dts = [x.dtype for x in _flat(data)]
+    dt = dts[0]
+    for d in dts[1:]:
+        dt = D.promote_types(dt, d)
+    return dt
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data._data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
