@@ -46,6 +46,10 @@ def _sgn(x):
     # Real numbers: the sign, in the input's dtype (bool stays as it is); NaN's is 0.
     if x.dtype.kind == "b":
         return x.copy()
+    if x.dtype.kind == "c":     # z / |z| (NumPy 1's sign of a complex is its real part's)
+        a = np.abs(x)
+        zero = a == 0
+        return np.where(zero, 0, x / np.where(zero, 1, a)).astype(x.dtype, copy=False)
     r = np.sign(x)
     return np.where(np.isnan(r), r.dtype.type(0), r) if x.dtype.kind == "f" else r
 
