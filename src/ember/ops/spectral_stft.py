@@ -1,0 +1,1 @@
+"""stft / istft (placeholder while written)."""
