@@ -10,7 +10,8 @@ adjoint; the public functions (spectral_fft.py) turn "backward" /
 "forward" / "ortho" into it.
 
 NumPy 2's pocketfft computes float32 and complex64 in single precision, so
-the results have PyTorch's dtypes (complex64 from float32) without a cast.
+the results have PyTorch's dtypes (complex64 from float32) as computed; NumPy
+1.x computes in double, and the results are cast.
 """
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn
@@ -26,21 +27,28 @@ def _np_norm(normalization, forward):
     return (_FORWARD_NORM if forward else _INVERSE_NORM)[normalization]
 
 
+def _single(result, dtype):
+    """The result in PyTorch's dtype: NumPy 1.x's pocketfft computes in double."""
+    return result if result.dtype == dtype else result.astype(dtype)
+
+
 def _c2c_array(x, dim, normalization, forward):
     if not dim:
         return x.copy()
     f = np.fft.fftn if forward else np.fft.ifftn
-    return f(x, axes=dim, norm=_np_norm(normalization, forward))
+    return _single(f(x, axes=dim, norm=_np_norm(normalization, forward)), x.dtype)
 
 
 def _r2c_array(x, dim, normalization, onesided):
     f = np.fft.rfftn if onesided else np.fft.fftn
-    return f(x, axes=dim, norm=_np_norm(normalization, True))
+    return _single(f(x, axes=dim, norm=_np_norm(normalization, True)),
+                   np.result_type(x.dtype, np.complex64))
 
 
 def _c2r_array(x, dim, normalization, last_dim_size):
     s = [x.shape[d] for d in dim[:-1]] + [last_dim_size]
-    return np.fft.irfftn(x, s=s, axes=dim, norm=_np_norm(normalization, False))
+    return _single(np.fft.irfftn(x, s=s, axes=dim, norm=_np_norm(normalization, False)),
+                   x.real.dtype)
 
 
 def _pad_last(xp, g, dim, size):

@@ -38,19 +38,33 @@ def _int_arg(value, fname, name):
     raise TypeError(f"fft_{fname}(): argument '{name}' must be int, not {_tname(value)}")
 
 
+def _is_index(v):
+    return hasattr(v, "__index__") and not isinstance(v, (bool, Tensor))
+
+
 def _int_list(value, fname, name):
     """s / dim of the n-dimensional transforms: None, an int, or a sequence of ints."""
     if value is None:
         return None
-    if isinstance(value, (tuple, list)) or (isinstance(value, Tensor) and value.dim() == 1):
-        items = list(value)
-        if all(isinstance(v, int) and not isinstance(v, bool) or hasattr(v, "__index__")
-               and not isinstance(v, (bool, Tensor)) for v in items):
-            return [int(v) for v in items]
-        raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, but found "
-                        f"element of type {_tname(next(v for v in items if not isinstance(v, int)))}"
-                        f" at pos 0")
+    if isinstance(value, (tuple, list)):
+        for i, v in enumerate(value):
+            if not _is_index(v):
+                # (the argument parser's words for an int[] and for a SymInt[])
+                if name == "dim":
+                    raise TypeError(f"fft_{fname}(): argument 'dim' failed to unpack the object "
+                                    f'at pos {i + 1} with error "type must be tuple of ints,but '
+                                    f'got {_tname(v)}"')
+                raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not "
+                                f"{type(value).__name__}")
+        return [int(v) for v in value]
     return [_int_arg(value, fname, name)]
+
+
+def _tensor_input(input, fname):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fft_{fname}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{_tname(input)}")
+    return input
 
 
 def _normalization(norm, forward, fname):
@@ -146,6 +160,7 @@ def _c2r(fname, input, n, dim, norm, forward):
 
 
 def fft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "fft")
     n, dim = _int_arg(n, "fft", "n"), _int_arg(dim, "fft", "dim")
     if input.is_complex():
         return _c2c("fft", input, n, dim, norm, True)
@@ -153,6 +168,7 @@ def fft(input, n=None, dim=-1, norm=None):
 
 
 def ifft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "ifft")
     n, dim = _int_arg(n, "ifft", "n"), _int_arg(dim, "ifft", "dim")
     if input.is_complex():
         return _c2c("ifft", input, n, dim, norm, False)
@@ -160,21 +176,25 @@ def ifft(input, n=None, dim=-1, norm=None):
 
 
 def rfft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "rfft")
     n, dim = _int_arg(n, "rfft", "n"), _int_arg(dim, "rfft", "dim")
     return _r2c("rfft", input, n, dim, norm, True, True)
 
 
 def irfft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "irfft")
     n, dim = _int_arg(n, "irfft", "n"), _int_arg(dim, "irfft", "dim")
     return _c2r("irfft", input, n, dim, norm, False)
 
 
 def hfft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "hfft")
     n, dim = _int_arg(n, "hfft", "n"), _int_arg(dim, "hfft", "dim")
     return _c2r("hfft", input, n, dim, norm, True)
 
 
 def ihfft(input, n=None, dim=-1, norm=None):
+    _tensor_input(input, "ihfft")
     n, dim = _int_arg(n, "ihfft", "n"), _int_arg(dim, "ihfft", "dim")
     return _r2c("ihfft", input, n, dim, norm, False, True)
 
@@ -184,6 +204,7 @@ def _shape_and_dims(input, s, dim, fname):
     """canonicalize_fft_shape_and_dim_args: the axes to transform (the last
     len(s) when only s is given, all when neither) and their signal sizes
     (-1 in s: the input's size)."""
+    _tensor_input(input, fname)
     s, dim = _int_list(s, fname, "s"), _int_list(dim, fname, "dim")
     ndim, sizes = input.dim(), input.shape
     dims = None
@@ -232,6 +253,7 @@ def _fftn(fname, input, s, dim, norm, forward):
 
 
 def _rfftn(fname, input, s, dim, norm):
+    _tensor_input(input, fname)
     if input.is_complex():
         raise RuntimeError("rfftn expects a real-valued input tensor, but got "
                            f"{D.SCALAR_NAMES[input.dtype]}")

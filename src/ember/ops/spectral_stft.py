@@ -12,7 +12,7 @@ from ._common import Tensor, np, recorded
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import spectral as K
-from .complex_parts import view_as_real
+from .complex_parts import view_as_complex, view_as_real
 from .padding import constant_pad_nd, pad as _pad
 from .rearrange_views import unfold
 
@@ -89,6 +89,28 @@ def _window_warning(extra):
               "`window=ember.ones(n_fft, device=<device>)`.")
 
 
+def _frames(x, n_frames, n_fft, hop):
+    """x (batch, length) as (batch, n_frames, n_fft) frames `hop` apart: ATen's
+    as_strided view; unfolded where Ember's as_strided cannot address x's
+    storage (the same frames, recorded as UnfoldBackward0)."""
+    try:
+        return x.as_strided((x.shape[0], n_frames, n_fft),
+                            (x.stride(0), hop * x.stride(1), x.stride(1)))
+    except RuntimeError:
+        if 1 + (x.shape[1] - n_fft) // hop < n_frames:
+            raise
+        return unfold(x, 1, n_fft, hop)[:, :n_frames]
+
+
+def _as_complex(real):
+    """ATen's as_complex: a complex view of `real` (last dim 2), or of a
+    contiguous copy where its strides do not allow one."""
+    try:
+        return view_as_complex(real)
+    except RuntimeError:
+        return view_as_complex(real.contiguous())
+
+
 def _centred_window(window, win_length, n_fft, dtype):
     """The window (ones where none is given) zero-padded to n_fft, centred."""
     if window is None:
@@ -144,7 +166,8 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     x = input.unsqueeze(0) if input.dim() == 1 else input
     length = x.shape[1]
     if n_fft <= 0 or n_fft > length:
-        fail(f"expected 0 < n_fft < {length}, but got n_fft={win}")    # (sic: ATen prints win_length)
+        # (sic: ATen prints win_length as n_fft)
+        fail(f"expected 0 < n_fft < {length}, but got n_fft={win}")
     if hop <= 0:
         fail(f"expected hop_length > 0, but got hop_length={hop}")
     if win <= 0 or win > n_fft:
@@ -156,11 +179,13 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     if win < n_fft:
         full_window = _centred_window(window, win, n_fft, input.dtype)
     if not center and align_to_window:
+        # (frames start at the window's start, not the n_fft frame's)
+        n_frames = 1 + (length - win) // hop
         edge = (n_fft - win) // 2
         x = _pad(x, [edge, edge], "constant")
-    frames = unfold(x, 1, n_fft, hop)
-    if not center and align_to_window:
-        frames = frames[:, :1 + (length - win) // hop]
+    else:
+        n_frames = 1 + (length - n_fft) // hop
+    frames = _frames(x, n_frames, n_fft, hop)
     if full_window is not None:
         frames = frames * full_window
     if onesided is None:
@@ -172,9 +197,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         out = K.fft_c2c(frames, (2,), normalization, True)
     else:
         out = K.fft_r2c(frames, (2,), normalization, onesided)
-    out = out.transpose(1, 2)
+    out = out.transpose_(1, 2)
     if input.dim() == 1:
-        out = out.squeeze(0)
+        out = out.squeeze_(0)
     return out if complex_out else view_as_real(out)
 
 
@@ -200,14 +225,14 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if not input.is_complex():
         raise RuntimeError("istft requires a complex-valued input tensor matching the output "
                            "from stft with return_complex=True.")
-    x = input.resolve_conj()
-    real = view_as_real(x)      # (ATen reads the sizes, and raises IndexError, from it)
+    real = view_as_real(input.resolve_conj())
+    # (ATen reads the sizes from the real view, and raises its IndexError)
     n_frames, fft_size = real.size(-2), real.size(-3)
     expected = n_fft + hop * (n_frames - 1)
-    if x.numel() == 0:
+    if real.numel() == 0:
         fail(": input tensor cannot be empty.")
-    if x.dim() + 1 not in (3, 4):
-        fail(f": expected a tensor with 3 or 4 dimensions, but got {x.dim() + 1}")
+    if real.dim() not in (3, 4):
+        fail(f": expected a tensor with 3 or 4 dimensions, but got {real.dim()}")
     if onesided is None:
         onesided = fft_size != n_fft
     if onesided and n_fft // 2 + 1 != fft_size:
@@ -222,10 +247,10 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         fail(": expected 0 < win_length <= n_fft")
     if window is not None and (window.dim() != 1 or window.shape[0] != win):
         fail(": Invalid window shape. window has to be 1D and length of `win_length`")
-    full_window = _centred_window(window, win, n_fft, x.real.dtype)
-    if x.dim() == 2:
-        x = x.unsqueeze(0)
-    x = x.transpose(1, 2)       # (channel, n_frames, fft_size)
+    full_window = _centred_window(window, win, n_fft, real.dtype)
+    if real.dim() == 3:
+        real = real.unsqueeze(0)
+    x = _as_complex(real.transpose(1, 2))       # (channel, n_frames, fft_size)
     normalization = 1 if normalized else 2
     if return_complex:
         if onesided:
