@@ -59,9 +59,11 @@ def _pad_last(xp, g, dim, size):
     return xp.constant_pad_nd(g, tuple(pad))
 
 
-def _r2c_grad(xp, g, dim, normalization, onesided, last_dim_size):
+def _r2c_grad(xp, g, self, dim, normalization, onesided):
     """PyTorch's fft_r2c_backward: the missing half of a one-sided result is
-    zeros (it was discarded, so got no gradient), then the adjoint c2c."""
+    zeros (it was discarded, so got no gradient), then the adjoint c2c. (It
+    reads `self` for its length, so saves it, as PyTorch's codegen does.)"""
+    last_dim_size = self.shape[dim[-1]]
     if onesided and last_dim_size > g.shape[dim[-1]]:
         g = _pad_last(xp, g, dim[-1], last_dim_size)
     return xp.real(xp.fft_c2c(g, dim, normalization, False))
@@ -98,7 +100,7 @@ def fft_r2c(input, dim, normalization, onesided):
     x = input._data
     data = _r2c_array(x, dim, normalization, onesided)
     return recorded(FftR2CBackward0, data, (input,),
-                    (dim, normalization, onesided, x.shape[dim[-1]]))
+                    (dim, normalization, onesided))
 
 
 def fft_c2r(input, dim, normalization, last_dim_size):
