@@ -191,6 +191,19 @@ def test_parseval():
         assert abs(float(np.sum(weights * half)) / n - float(np.sum(x ** 2))) < 1e-12 * n
 
 
+def test_numpy_pocketfft_without_scipy_as_torch(monkeypatch):
+    """Without SciPy the kernels run on np.fft: the same results."""
+    from ember import _backend
+    monkeypatch.setattr(_backend, "_pocketfft", None)
+    assert _backend.pocketfft() is np.fft
+    for dtype in (np.float32, np.float64):
+        for name in ONE_D + ["fftn", "rfftn", "irfftn", "hfftn", "ihfftn"]:
+            for complex_input in ([False, True] if name in COMPLEX_IN else [False]):
+                a = _array((4, 7), complex_input, dtype)
+                _check_transform(name, a, complex_input, norm="ortho")
+                _check_transform(name, a, complex_input)
+
+
 def test_fft_of_float32_stays_single_precision():
     x = ember.randn(1 << 10)
     assert ember.fft.fft(x).dtype is ember.complex64

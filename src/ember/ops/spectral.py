@@ -1,7 +1,8 @@
 """The three FFT kernels torch.fft is made of, as in PyTorch's ATen:
 `_fft_c2c` (complex to complex), `_fft_r2c` (real to complex, the
 Hermitian half or all of it) and `_fft_c2r` (Hermitian half to real), on
-NumPy's pocketfft, with derivatives.yaml's formulas.
+pocketfft (SciPy's where installed, else NumPy's), with derivatives.yaml's
+formulas.
 
 `normalization` is PyTorch's fft_norm_mode, the scaling applied whatever the
 direction: 0 none, 1 by 1/sqrt(n), 2 by 1/n. A backward formula runs the
@@ -13,6 +14,7 @@ NumPy 2's pocketfft computes float32 and complex64 in single precision, so
 the results have PyTorch's dtypes (complex64 from float32) as computed; NumPy
 1.x computes in double, and the results are cast.
 """
+from .._backend import pocketfft
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn
 from ._xp import provide
@@ -35,19 +37,21 @@ def _single(result, dtype):
 def _c2c_array(x, dim, normalization, forward):
     if not dim:
         return x.copy()
-    f = np.fft.fftn if forward else np.fft.ifftn
+    fft = pocketfft()
+    f = fft.fftn if forward else fft.ifftn
     return _single(f(x, axes=dim, norm=_np_norm(normalization, forward)), x.dtype)
 
 
 def _r2c_array(x, dim, normalization, onesided):
-    f = np.fft.rfftn if onesided else np.fft.fftn
+    fft = pocketfft()
+    f = fft.rfftn if onesided else fft.fftn
     return _single(f(x, axes=dim, norm=_np_norm(normalization, True)),
                    np.result_type(x.dtype, np.complex64))
 
 
 def _c2r_array(x, dim, normalization, last_dim_size):
     s = [x.shape[d] for d in dim[:-1]] + [last_dim_size]
-    return _single(np.fft.irfftn(x, s=s, axes=dim, norm=_np_norm(normalization, False)),
+    return _single(pocketfft().irfftn(x, s=s, axes=dim, norm=_np_norm(normalization, False)),
                    x.real.dtype)
 
 
