@@ -220,3 +220,16 @@ def test_gradient_of_a_spectral_loss_as_torch():
         grads.append((x.grad.numpy(), w.grad.numpy()))
     for e, t in zip(*grads):
         np.testing.assert_allclose(e, t, rtol=1e-9, atol=1e-10)
+
+
+def test_graphs_as_torch():
+    from compare_torch import chain
+    torch = pytest.importorskip("torch")
+    a = _signal((40,), np.float64)
+    graphs = []
+    for T in (ember, torch):
+        x = T.tensor(a, requires_grad=True)
+        w = T.hann_window(8, dtype=T.float64)
+        spec = T.stft(x, 8, window=w, return_complex=True)
+        graphs.append((chain(spec), chain(T.istft(spec.detach().requires_grad_(), 8, window=w))))
+    assert graphs[0] == graphs[1]
