@@ -1,6 +1,7 @@
 """`torch.fft`: its transforms and shifts are declared in the registry
 (ember/ops/spectral_fft.py, spectral_freq.py) under the namespace "fft";
 this module is their public face, with the two frequency factories."""
+from .._tensor import Tensor  # noqa: F401  (torch.fft.Tensor is torch.Tensor, too)
 from ..ops._registry import REGISTRY as _REGISTRY
 from ..ops.spectral_freq import fftfreq, rfftfreq
 
