@@ -120,6 +120,7 @@ ERRORS = [
     lambda T: T.fft.fftfreq(5.0),
     lambda T: T.fft.rfftfreq(-4),
     lambda T: T.fft.fftshift(T.ones(5), dim=2),
+    lambda T: T.fft.fftshift(T.tensor(2.0)),
     lambda T: T.fft.fft([1.0, 2.0]),
     lambda T: T.fft.fft(T.ones(3), n=2.0),
     lambda T: T.fft.fft(T.ones(3), dim=(0,)),

@@ -233,3 +233,16 @@ def test_graphs_as_torch():
         spec = T.stft(x, 8, window=w, return_complex=True)
         graphs.append((chain(spec), chain(T.istft(spec.detach().requires_grad_(), 8, window=w))))
     assert graphs[0] == graphs[1]
+
+
+@pytest.mark.parametrize("kind", ["hann_window", "hamming_window", "blackman_window",
+                                  "bartlett_window", "kaiser_window"])
+def test_round_trip_with_each_window_function_as_torch(kind):
+    a = _signal((2, 64), np.float64)
+
+    def run(T):
+        w = getattr(T, kind)(16, dtype=T.float64) + 0.01
+        spec = T.stft(T.tensor(a), 16, hop_length=4, window=w, return_complex=True)
+        return spec, T.istft(spec, 16, hop_length=4, window=w, length=64)
+    spec, back = check(run, **TOL[np.float64])
+    np.testing.assert_allclose(back.numpy(), a, atol=1e-12)
