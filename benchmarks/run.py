@@ -1,6 +1,6 @@
 """Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t,g]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,f,s,m,v,n,B,r,t,g]
 
 (a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
     at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
@@ -11,7 +11,7 @@
 (e) tiny MLP 10-16-16-1, batch 8: one SGD step (where per-op overhead rules)
 (x) einsum('bij,bjk->bik') on 64x128x128 float32
 (l) linalg.solve of a 256x256 float32 system, one right-hand side; (L) 256 of them
-(o) sort of 1M float32
+(o) sort of 1M float32; (f) torch.fft.fft of 2^20 complex64 elements
 (s) save + load (weights-only) of the lab's TinyModel state dict, in memory
 (m) save + load of a 100 MB state dict (25 x 1000x1000 float32) through a file
 (v) conv2d: 64 images of 1x28x28, 32 filters of 3x3 (padding 1), forward and backward
@@ -134,6 +134,13 @@ def sort_1m(T):
     return lambda: T.sort(x)
 
 
+def fft_1m(T):
+    rng = np.random.default_rng(0)
+    z = (rng.standard_normal(1 << 20) + 1j * rng.standard_normal(1 << 20)).astype(np.complex64)
+    x = T.from_numpy(z)
+    return lambda: T.fft.fft(x)
+
+
 def _filled(T, module, seed):
     """`module` with its parameters drawn from NumPy, so that both libraries
     start from the same numbers."""
@@ -237,6 +244,7 @@ BENCHES = {
     "l": ("linalg.solve 256x256, one right-hand side", lambda T: solve(T, (256,)), 1),
     "L": ("linalg.solve 256x256, 256 right-hand sides", lambda T: solve(T, (256, 256)), 1),
     "o": ("sort of 1M float32", sort_1m, 1),
+    "f": ("fft.fft of 2^20 complex64", fft_1m, 1),
     "s": ("save+load TinyModel state dict (BytesIO)",
           lambda T: save_load(T, [(100, 1000), (100,), (10, 100), (10,)], False), 1),
     "m": ("save+load 100 MB state dict (file)",
@@ -327,7 +335,7 @@ def _has_torch():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,s,m,v,n,B,r,t,g")
+    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,f,s,m,v,n,B,r,t,g")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:

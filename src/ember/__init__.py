@@ -25,7 +25,7 @@ from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_ena
 from ._inference import is_inference
 from . import _extras
 from ._extras import *  # noqa: F401,F403
-from . import autograd, nn, optim, utils, linalg, special, return_types
+from . import autograd, nn, optim, utils, linalg, special, fft, return_types
 from . import serialization  # noqa: E402
 from .serialization import save, load  # noqa: E402
 from ._torch_alias import use_as_torch  # noqa: E402

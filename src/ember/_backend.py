@@ -15,7 +15,8 @@ import importlib.util
 
 import numpy as np
 
-__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack", "optional"]
+__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack", "optional",
+           "pocketfft"]
 
 try:
     # NumPy 2 keeps its error state in a context variable: setting it is as
@@ -79,6 +80,17 @@ def optional(name):
 
 # SciPy, an optional accelerator: its LAPACK wrappers skip NumPy's gufunc layers.
 _lapack = optional("scipy.linalg.lapack")
+
+
+# SciPy's pocketfft, an optional accelerator of torch.fft: the same algorithm
+# and API as NumPy's np.fft, about three times faster on long transforms.
+_pocketfft = optional("scipy.fft")
+
+
+def pocketfft():
+    """scipy.fft, or np.fft without SciPy (tests set `_pocketfft` to None to
+    run the NumPy path)."""
+    return np.fft if _pocketfft is None else _pocketfft
 
 
 def lapack():

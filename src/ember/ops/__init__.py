@@ -14,6 +14,7 @@
     elementwise.py  atan2 hypot lerp addcmul logaddexp xlogy nan_to_num ...
     special_functions.py  erf lgamma digamma polygamma i0 ... (torch.special)
     linalg_*.py     inv det solve cholesky qr svd eigh norms ... (torch.linalg)
+    spectral*.py    the FFT kernels, torch.fft, stft istft
     indexing.py     t[key], t[key] = value
     inplace.py      add_ mul_ ... zero_ fill_ copy_
     _xp.py          the two namespaces (NumPy / Ember) the formulas run on
@@ -39,7 +40,7 @@ from ._registry import REGISTRY
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
-               attention, complex_parts)
+               attention, complex_parts, spectral_fft, spectral_freq, spectral_stft)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
