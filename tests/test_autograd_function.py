@@ -473,3 +473,23 @@ def test_no_reference_cycle_with_a_saved_output():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_gradcheck_perturbs_a_non_contiguous_input():
+    """Each element of a transposed input is perturbed where it lies (the
+    numerical Jacobian is not zeros), and a wrong formula is still caught."""
+    x = ember.randn(3, 4, dtype=ember.float64).t().requires_grad_()
+    assert not x.is_contiguous()
+    assert ember.autograd.gradcheck(lambda t: (t * 2).sin(), (x,))
+
+    class Wrong(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 3
+    from ember.autograd.gradcheck import GradcheckError     # (as PyTorch's is reached)
+    with pytest.raises(GradcheckError):
+        ember.autograd.gradcheck(Wrong.apply, (x,))

@@ -41,20 +41,20 @@ def _real_size(a):
 
 def _numerical_jacobian(func, inputs, wrt, out_index, eps):
     """d out / d inputs[wrt], shape (real numel(input), real numel(output))."""
-    x = inputs[wrt]
-    flat = x._data.reshape(-1)     # a view: perturb the input in place
-    steps = (eps, eps * 1j) if flat.dtype.kind == "c" else (eps,)
+    data = inputs[wrt]._data        # perturbed in place, element by element in
+    steps = (eps, eps * 1j) if data.dtype.kind == "c" else (eps,)  # row-major order
     # Not under no_grad: gradgradcheck's function calls autograd.grad inside.
     n_out = _real_size(_outputs_tuple(func(*inputs))[out_index]._data)
-    jac = np.zeros((flat.size * len(steps), n_out))
-    for i in range(flat.size):
-        orig = flat[i]
+    jac = np.zeros((data.size * len(steps), n_out))
+    # (indices, not data.reshape(-1): that is a copy for a non-contiguous input)
+    for i, at in enumerate(np.ndindex(data.shape)):
+        orig = data[at]
         for k, step in enumerate(steps):
-            flat[i] = orig + step
+            data[at] = orig + step
             plus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
-            flat[i] = orig - step
+            data[at] = orig - step
             minus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
-            flat[i] = orig
+            data[at] = orig
             jac[i * len(steps) + k] = (plus - minus) / (2 * eps)
     return jac
 
