@@ -9,6 +9,7 @@ import pytest
 
 import ember
 from compare_torch import check
+from test_fft import _array
 
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-5), np.float64: dict(rtol=1e-10, atol=1e-12)}
 
@@ -28,12 +29,7 @@ STFT_ARGS = [
 
 
 def _signal(shape, dtype, complex_input=False, seed=0):
-    rng = np.random.default_rng(seed)
-    a = rng.standard_normal(shape)
-    if complex_input:
-        a = a + 1j * rng.standard_normal(shape)
-        return a.astype(np.complex64 if dtype == np.float32 else np.complex128)
-    return a.astype(dtype)
+    return _array(shape, complex_input, dtype, seed)
 
 
 def _window(T, n, dtype, kind="hann_window"):

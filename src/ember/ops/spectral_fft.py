@@ -159,20 +159,20 @@ def _c2r(fname, input, n, dim, norm, forward):
     return K.fft_c2r(x, (d,), normalization, size)
 
 
-def fft(input, n=None, dim=-1, norm=None):
-    _tensor_input(input, "fft")
-    n, dim = _int_arg(n, "fft", "n"), _int_arg(dim, "fft", "dim")
-    if input.is_complex():
-        return _c2c("fft", input, n, dim, norm, True)
-    return _r2c("fft", input, n, dim, norm, True, False)
+def _one_dim(name, forward):
+    """fft or ifft: c2c of a complex input, the two-sided r2c of a real one."""
+    def transform(input, n=None, dim=-1, norm=None):
+        _tensor_input(input, name)
+        n, dim = _int_arg(n, name, "n"), _int_arg(dim, name, "dim")
+        if input.is_complex():
+            return _c2c(name, input, n, dim, norm, forward)
+        return _r2c(name, input, n, dim, norm, forward, False)
+    transform.__name__ = transform.__qualname__ = name
+    return transform
 
 
-def ifft(input, n=None, dim=-1, norm=None):
-    _tensor_input(input, "ifft")
-    n, dim = _int_arg(n, "ifft", "n"), _int_arg(dim, "ifft", "dim")
-    if input.is_complex():
-        return _c2c("ifft", input, n, dim, norm, False)
-    return _r2c("ifft", input, n, dim, norm, False, False)
+fft = _one_dim("fft", True)
+ifft = _one_dim("ifft", False)
 
 
 def rfft(input, n=None, dim=-1, norm=None):
