@@ -417,3 +417,32 @@ def test_embrun_console_script_and_background_progress(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = sorted(line for line in proc.stdout.splitlines() if line.startswith("RANK"))
     assert lines == ["RANK 0 2 True [3.0, 3.0]", "RANK 1 2 True [3.0, 3.0]"]
+
+
+COMPLEX = """
+import ember, ember.distributed as dist
+dist.init_process_group("gloo")
+r = dist.get_rank()
+t = ember.tensor([1 + 2j, 3 - 1j]) * (r + 1)
+dist.all_reduce(t, op=dist.ReduceOp.AVG)
+b = ember.tensor([1 + 2j], dtype=ember.complex128) * (r + 1)
+dist.broadcast(b, 1)
+try:
+    dist.all_reduce(t, op=dist.ReduceOp.MAX)
+except ValueError as exc:
+    err = str(exc)
+print("RANK", r, t.tolist(), b.tolist(), err, flush=True)
+dist.destroy_process_group()
+"""
+
+
+def test_complex_tensors_as_pytorch(tmp_path):
+    """Sums and moves of complex tensors; the orderings refused with PyTorch's message."""
+    script = tmp_path / "c.py"
+    script.write_text(COMPLEX)
+    proc, _ = _launch(["--nproc-per-node", "2", str(script)])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = sorted(line for line in proc.stdout.splitlines() if line.startswith("RANK"))
+    for r, line in enumerate(lines):
+        assert line == (f"RANK {r} [(1.5+3j), (4.5-1.5j)] [(2+4j)] all_reduce does not "
+                        "support RedOpType.MAX on complex tensors")

@@ -41,7 +41,7 @@ def same_dtype(*tensor_lists):
 
 
 def _mpi_native(dtype):
-    return dtype.kind in "iufb" and dtype.itemsize <= 8 and dtype.char in "?bBhHiIlLqQefd"
+    return dtype.kind in "iufbc" and dtype.itemsize <= 16 and dtype.char in "?bBhHiIlLqQefdFD"
 
 
 def mpi_op(op, dtype):
@@ -52,7 +52,9 @@ def mpi_op(op, dtype):
     if op is ReduceOp.AVG and dtype.kind in "iub":
         name = {"b": "Bool"}.get(dtype.kind, _INT_NAMES.get(dtype.char, "Long"))
         raise RuntimeError(f"result type Float can't be cast to the desired output type {name}")
-    if dtype.kind == "b":
+    if dtype.kind == "c":       # (as PyTorch's supports_complex: sums only)
+        table = {ReduceOp.SUM: MPI.SUM, ReduceOp.AVG: MPI.SUM}
+    elif dtype.kind == "b":
         table = {ReduceOp.SUM: MPI.MAX, ReduceOp.PRODUCT: MPI.MIN, ReduceOp.MIN: MPI.MIN,
                  ReduceOp.MAX: MPI.MAX, ReduceOp.BAND: MPI.BAND, ReduceOp.BOR: MPI.BOR,
                  ReduceOp.BXOR: MPI.BXOR}

@@ -75,6 +75,8 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("all_reduce")
+    if tensor.is_complex() and op not in (ReduceOp.SUM, ReduceOp.AVG, ReduceOp.PREMUL_SUM):
+        raise ValueError(f"all_reduce does not support {op} on complex tensors")
     (b,), mop, avg = _reduce_bufs([tensor], op)
     check(pg, "ALLREDUCE", tensor, op=op)
     req = _call(pg, async_op, "Allreduce", _mpi().IN_PLACE, b.arr, op=mop)

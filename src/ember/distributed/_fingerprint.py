@@ -25,7 +25,7 @@ OP_TYPES = ("BROADCAST", "ALLREDUCE", "ALLREDUCE_COALESCED", "REDUCE", "ALLGATHE
             "ALLTOALL_BASE", "ALLTOALL", "SEND", "RECV", "RECVANYSOURCE", "BARRIER",
             "_REDUCE_SCATTER_BASE")
 _CODE = {name: i for i, name in enumerate(OP_TYPES)}
-_DTYPES = D.ALL + (D.bfloat16,)
+_DTYPES = D.ALL + D.COMPLEX + (D.bfloat16,)
 _DIMS = 8       # dims carried in full; numel catches a mismatch beyond them
 # fields: seq, op type, dtype (-1: no tensor), root, reduce op, numel, ndim, dims
 _SEQ, _OP, _DTYPE, _ROOT, _REDOP, _NUMEL, _NDIM, _SHAPE = range(8)
