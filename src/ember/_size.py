@@ -1,4 +1,6 @@
 """torch.Size."""
+import math
+
 
 __all__ = ["Size"]
 
@@ -20,10 +22,7 @@ class Size(tuple):
     __str__ = __repr__
 
     def numel(self):
-        n = 1
-        for s in self:
-            n *= s
-        return n
+        return math.prod(self)
 
     def __getitem__(self, i):
         r = tuple.__getitem__(self, i)

@@ -212,27 +212,37 @@ def all_gather_single(output_tensor, input_tensor, group=None, async_op=False):
     return _start(req, [bo], async_op, result=[output_tensor])
 
 
-def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+def _rooted(name, tensor, tensors, list_name, rank, group_rank, group):
+    """gather's and scatter's arguments checked, as gloo checks them: (group,
+    root, list), the group None off it. The list is given on the root only."""
     check_tensor(tensor, "tensor")
-    if gather_list:
-        check_tensor_list(gather_list, "gather_list")
+    if tensors:
+        check_tensor_list(tensors, list_name)
     else:
-        gather_list = []
-    same_dtype([tensor], gather_list)
+        tensors = []
+    same_dtype([tensor], tensors)
     pg = _resolve(group)
     if pg is None:
-        return _warn_not_in_group("gather")
-    root = _group_rank(pg, dst, group_dst, default=0 if dst is None else None)
+        return None, None, tensors
+    root = _group_rank(pg, rank, group_rank, default=0 if rank is None else None)
+    side, kind = ("destination", "output") if name == "gather" else ("source", "input")
     if pg.rank() == root:
-        if not gather_list:
-            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
-        _check_list(gather_list, tensor, pg.size(), "gather", "output",
-                    f"ProcessGroupGloo::gather: Incorrect output list size {len(gather_list)}. "
-                    f"Output list size should be {pg.size()}, same as size of the process "
-                    "group.")
-    elif gather_list:
-        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination "
-                         "ranks.")
+        if not tensors:
+            raise ValueError(f"Argument ``{list_name}`` must be specified on {side} rank.")
+        _check_list(tensors, tensor, pg.size(), name, kind,
+                    f"ProcessGroupGloo::{name}: Incorrect {kind} list size {len(tensors)}. "
+                    f"{kind.capitalize()} list size should be {pg.size()}, same as size of the "
+                    "process group.")
+    elif tensors:
+        raise ValueError(f"Argument ``{list_name}`` must NOT be specified on non-{side} ranks.")
+    return pg, root, tensors
+
+
+def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
+    pg, root, gather_list = _rooted("gather", tensor, gather_list, "gather_list", dst,
+                                    group_dst, group)
+    if pg is None:
+        return _warn_not_in_group("gather")
     check(pg, "GATHER", tensor, root)
     b = Buf(tensor, output=False)
     if pg.rank() != root:
@@ -244,29 +254,13 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
-    check_tensor(tensor, "tensor")
-    if scatter_list:
-        check_tensor_list(scatter_list, "scatter_list")
-    else:
-        scatter_list = []
-    same_dtype([tensor], scatter_list)
-    pg = _resolve(group)
+    pg, root, scatter_list = _rooted("scatter", tensor, scatter_list, "scatter_list", src,
+                                     group_src, group)
     if pg is None:
         return _warn_not_in_group("scatter")
-    root = _group_rank(pg, src, group_src, default=0 if src is None else None)
     b = Buf(tensor)
-    if pg.rank() == root:
-        if not scatter_list:
-            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
-        _check_list(scatter_list, tensor, pg.size(), "scatter", "input",
-                    f"ProcessGroupGloo::scatter: Incorrect input list size {len(scatter_list)}. "
-                    f"Input list size should be {pg.size()}, same as size of the process "
-                    "group.")
-        send = np.stack([Buf(t, output=False).arr for t in scatter_list])
-    elif scatter_list:
-        raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
-    else:
-        send = None
+    send = (np.stack([Buf(t, output=False).arr for t in scatter_list])
+            if pg.rank() == root else None)
     check(pg, "SCATTER", tensor, root)
     return _start(_call(pg, async_op, "Scatter", send, b.arr, root=root), [b], async_op,
                   result=[tensor])

@@ -14,6 +14,7 @@ matmul; the adjoint in x scatters by summing one strided slice per kernel
 offset (prod(K) adds of whole arrays, never a loop over pixels).
 """
 import itertools
+import math
 from collections import namedtuple
 
 from .._backend import np
@@ -72,14 +73,7 @@ def _grouped_cols(x, g):
     """im2col of x as (N, groups, C/groups * prod(K), prod(Y)), contiguous."""
     cols = im2col(x, g.k_size, g.stride, g.padding, g.dilation, g.y_size)
     n, c = x.shape[:2]
-    return cols.reshape(n, g.groups, c // g.groups * _prod(g.k_size), _prod(g.y_size))
-
-
-def _prod(sizes):
-    p = 1
-    for s in sizes:
-        p *= s
-    return p
+    return cols.reshape(n, g.groups, c // g.groups * math.prod(g.k_size), math.prod(g.y_size))
 
 
 def columns(x, g):
@@ -105,7 +99,7 @@ def input_grad(gy, w, g):
     (N, O, *Y). This is also the transposed convolution of gy by w."""
     n, o = gy.shape[0], w.shape[0]
     groups, cg, nd = g.groups, w.shape[1], len(g.k_size)
-    kp = _prod(g.k_size)
+    kp = math.prod(g.k_size)
     # Rows ordered (kernel offset, channel): each offset's block, which
     # col2im adds in one go, is then contiguous per sample (a third faster).
     wk = w.reshape(groups, o // groups, cg, kp).transpose(0, 3, 2, 1) \
@@ -114,7 +108,7 @@ def input_grad(gy, w, g):
         # (short output rows make col2im's adds many and small; on long rows
         # padding the gradient costs more than it saves)
         return _input_grad_unit_stride(gy, wk, g, n, cg)
-    gyg = gy.reshape(n, groups, o // groups, _prod(g.y_size))         # (N, G, Og, L)
+    gyg = gy.reshape(n, groups, o // groups, math.prod(g.y_size))         # (N, G, Og, L)
     if groups == 1:
         cols = np.matmul(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
     else:
@@ -140,7 +134,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg):
     gyt = np.ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
     gyt = gyt.reshape(groups, og, -1)                                 # (G, Og, L*N)
     out = np.zeros((groups, cg) + full + (n,), gy.dtype)
-    inner = _prod(g.k_size[1:])
+    inner = math.prod(g.k_size[1:])
     wk = wk.reshape(groups, g.k_size[0], inner * cg, og)
     cols = np.empty((groups, inner * cg, gyt.shape[-1]), gy.dtype)
     split = cols.reshape((groups, inner, cg) + y_size + (n,))
@@ -162,7 +156,7 @@ def weight_grad(x, gy, g, cols=None):
     n, o = gy.shape[0], gy.shape[1]
     if cols is None:
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
-    gyg = gy.reshape(n, g.groups, o // g.groups, _prod(g.y_size))   # (N, G, Og, L)
+    gyg = gy.reshape(n, g.groups, o // g.groups, math.prod(g.y_size))   # (N, G, Og, L)
     # One gemm per sample (BLAS reads the transposed operand in place), then
     # a sum over the batch: faster than copying both into (N*L) layout. The
     # columns, the larger operand, go first and untransposed (up to a third
