@@ -304,6 +304,36 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _fill(self, R.exponential(self._data.shape, lambd, self._data.dtype, generator))
 
 
+# cauchy_'s refusal names the C++ element type, not the ScalarType
+_CPP_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+             "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+             "complex128": "c10::complex<double>"}
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    if not sigma > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
+    if self._data.dtype.kind != "f":
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
+                           "dtype must be a floating point but you specified "
+                           f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
+    return _fill(self, R.cauchy(self._data.shape, median, sigma, self._data.dtype, generator))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    if not std > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
+    if self._data.dtype.kind != "f":
+        raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
+    return _fill(self, R.log_normal(self._data.shape, mean, std, self._data.dtype, generator))
+
+
+def geometric_(self, p, *, generator=None):
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
+    return _fill(self, R.geometric(self._data.shape, p, self._data.dtype, generator))
+
+
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
 # exactly (2**mantissa for floats, the largest value for integers).
 _RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
@@ -335,4 +365,7 @@ Tensor.normal_ = normal_
 Tensor.random_ = random_
 Tensor.exponential_ = exponential_
 Tensor.bernoulli_ = bernoulli_
+Tensor.cauchy_ = cauchy_
+Tensor.log_normal_ = log_normal_
+Tensor.geometric_ = geometric_
 Tensor.bernoulli = lambda self, *, generator=None: bernoulli(self, generator=generator)
