@@ -154,13 +154,16 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    # Not bit-exact with PyTorch: drawn from this generator's uniform stream.
+    # Without replacement or for one draw: PyTorch's exponential kernel, same numbers;
+    # with replacement: the inverse CDF at one 53-bit uniform per draw.
     num_samples = _check_multinomial(input, num_samples, replacement)
     # (renormalising what is left can divide 0 by 0, which PyTorch does silently)
     return quiet_call(_draw_categories, input, num_samples, replacement, generator)
 
 
 def _draw_categories(input, num_samples, replacement, generator):
+    if not replacement or num_samples == 1:
+        return _draw_by_exponentials(input, num_samples, generator)
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)
@@ -185,6 +188,20 @@ def _draw_categories(input, num_samples, replacement, generator):
                     p[out[r, :k + 1]] = 0
                     p = p / p.sum()
     return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
+
+
+def _draw_by_exponentials(input, num_samples, generator):
+    """PyTorch's kernel without replacement (and for a single draw): the
+    categories with the largest p / q, q ~ Exponential(1) drawn in the input's
+    dtype (the Gumbel-max trick with the exp applied)."""
+    p = input._data
+    ratio = p / R.exponential(p.shape, 1.0, p.dtype, generator)
+    if num_samples == 1:
+        out = ratio.argmax(-1)[..., None]
+    else:
+        # stable sort of -ratio: ties keep the lower index first, as topk does
+        out = np.argsort(-ratio, axis=-1, kind="stable")[..., :num_samples]
+    return Tensor._wrap(np.ascontiguousarray(out, dtype=np.int64))
 
 
 def _check_multinomial(input, num_samples, replacement):
