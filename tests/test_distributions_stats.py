@@ -1,0 +1,123 @@
+"""Samplers that PyTorch implements with its own algorithms (gamma, Dirichlet,
+Poisson, binomial) draw other numbers in Ember: their distribution is checked
+at a fixed seed, Kolmogorov-Smirnov against PyTorch's draws for the continuous
+ones and chi-square against the probability mass for the discrete ones."""
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+stats = pytest.importorskip("scipy.stats")
+
+N = 4000
+ALPHA = 1e-3  # a fixed seed: the test is deterministic; this is how far off it may look
+
+
+CONTINUOUS = [
+    ("Gamma small", lambda D, T: D.Gamma(T.tensor(0.4), T.tensor(2.0))),
+    ("Gamma", lambda D, T: D.Gamma(T.tensor(3.5), T.tensor(0.7))),
+    ("Chi2", lambda D, T: D.Chi2(T.tensor(5.0))),
+    ("Beta", lambda D, T: D.Beta(T.tensor(0.7), T.tensor(2.5))),
+    ("StudentT", lambda D, T: D.StudentT(T.tensor(3.0), T.tensor(1.0), T.tensor(2.0))),
+    ("Dirichlet[1]", lambda D, T: D.Dirichlet(T.tensor([0.5, 2.0, 3.0]))),
+]
+
+
+@pytest.mark.parametrize("case", CONTINUOUS, ids=[c[0] for c in CONTINUOUS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_continuous_samplers_match_pytorchs_distribution(case, dtype):
+    name, build = case
+    ember.set_default_dtype(getattr(ember, dtype))
+    torch.set_default_dtype(getattr(torch, dtype))
+    try:
+        ember.manual_seed(0)
+        torch.manual_seed(0)
+        e = build(ember.distributions, ember).sample((N,))
+        t = build(torch.distributions, torch).sample((N,))
+    finally:
+        ember.set_default_dtype(ember.float32)
+        torch.set_default_dtype(torch.float32)
+    assert str(e.dtype).split(".")[-1] == dtype and tuple(e.shape) == tuple(t.shape)
+    e, t = e.numpy(), t.numpy()
+    if name.startswith("Dirichlet"):
+        np.testing.assert_allclose(e.sum(-1), 1.0, rtol=1e-5)
+        e, t = e[:, 1], t[:, 1]
+    assert stats.ks_2samp(e, t).pvalue > ALPHA
+
+
+def test_gamma_sampler_against_its_cdf():
+    ember.manual_seed(3)
+    d = ember.distributions.Gamma(ember.tensor([0.2, 1.0, 9.0], dtype=ember.float64), 1.5)
+    x = d.sample((N,))
+    u = d.cdf(x).numpy()  # probability integral transform: uniform if right
+    for k in range(3):
+        assert stats.kstest(u[:, k], "uniform").pvalue > ALPHA
+    assert (x.numpy() > 0).all()
+
+
+DISCRETE = [
+    ("Poisson", lambda D, T: D.Poisson(T.tensor([0.3, 4.0, 25.0])), 60),
+    ("Binomial", lambda D, T: D.Binomial(T.tensor([5.0, 40.0, 40.0]),
+                                         probs=T.tensor([0.5, 0.1, 0.8])), 41),
+]
+
+
+@pytest.mark.parametrize("case", DISCRETE, ids=[c[0] for c in DISCRETE])
+def test_discrete_samplers_chi_square(case):
+    _, build, top = case
+    ember.manual_seed(1)
+    d = build(ember.distributions, ember)
+    x = d.sample((N,))
+    assert x.dtype == ember.float32
+    x = x.numpy()
+    assert (x == np.round(x)).all()
+    td = build(torch.distributions, torch)
+    td._validate_args = False  # values past a count have probability 0
+    k = torch.arange(top, dtype=torch.float64).unsqueeze(-1)
+    pmf = np.nan_to_num(td.log_prob(k.expand(top, 3)).exp().double().numpy())
+    for col in range(3):
+        observed = np.bincount(x[:, col].astype(int), minlength=top)[:top]
+        expected = pmf[:, col] * N
+        keep = expected > 5  # pool the sparse tail, as the test requires
+        obs = np.append(observed[keep], N - observed[keep].sum())
+        exp = np.append(expected[keep], N - expected[keep].sum())
+        exp = exp * (N / exp.sum())
+        assert stats.chisquare(obs, exp).pvalue > ALPHA
+
+
+def test_seeded_samplers_are_reproducible():
+    D = ember.distributions
+    draws = []
+    for _ in range(2):
+        ember.manual_seed(42)
+        draws.append([D.Gamma(2.0, 1.0).sample((5,)), D.Poisson(3.0).sample((5,)),
+                      D.Binomial(10, probs=ember.tensor(0.3)).sample((5,)),
+                      D.Dirichlet(ember.ones(3)).sample((2,))])
+    for a, b in zip(*draws):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("method,args", [("cauchy_", (0.5, 2.0)), ("log_normal_", (0.2, 0.7)),
+                                         ("geometric_", (0.3,)), ("exponential_", (1.5,))])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n", [3, 40])
+def test_tensor_random_methods_are_pytorchs(method, args, dtype, n):
+    ember.manual_seed(3)
+    torch.manual_seed(3)
+    e = getattr(ember.empty(n, dtype=getattr(ember, dtype)), method)(*args)
+    t = getattr(torch.empty(n, dtype=getattr(torch, dtype)), method)(*args)
+    np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+@pytest.mark.parametrize("call", ["T.empty(2).cauchy_(0, -1)", "T.empty(2).log_normal_(0, 0)",
+                                  "T.empty(2).geometric_(1.5)",
+                                  "T.empty(2, dtype=T.long).cauchy_()",
+                                  "T.empty(2, dtype=T.int32).log_normal_()"])
+def test_tensor_random_methods_refuse_as_pytorch(call):
+    errors = []
+    for T in (ember, torch):
+        with pytest.raises(Exception) as info:
+            eval(call, {"T": T})
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
