@@ -119,6 +119,24 @@ CASES = [
     ("MixtureSameFamily", lambda D, p: D.MixtureSameFamily(
         D.Categorical(probs=p["mix"]), D.Normal(p["loc"], p["scale"])),
      {"mix": ((2, 3), "simplex"), "loc": ((2, 3), "real"), "scale": ((2, 3), "positive")}),
+    ("NegativeBinomial", lambda D, p: D.NegativeBinomial(p["total_count"], probs=p["probs"]),
+     {"total_count": ((2, 3), "positive"), "probs": ((3,), "unit")}),
+    ("InverseGamma", lambda D, p: D.InverseGamma(p["concentration"], p["rate"]),
+     {"concentration": ((2, 3), "big"), "rate": ((3,), "positive")}),
+    ("Kumaraswamy", lambda D, p: D.Kumaraswamy(p["concentration1"], p["concentration0"]),
+     {"concentration1": ((2, 3), "big"), "concentration0": ((3,), "big")}),
+    ("FisherSnedecor", lambda D, p: D.FisherSnedecor(p["df1"], p["df2"]),
+     {"df1": ((2, 3), "big"), "df2": ((3,), "big")}),
+    ("LogisticNormal", lambda D, p: D.LogisticNormal(p["loc"], p["scale"]),
+     {"loc": ((2, 3), "real"), "scale": ((2, 3), "positive")}),
+    ("GeneralizedPareto", lambda D, p: D.GeneralizedPareto(p["loc"], p["scale"], p["conc"]),
+     {"loc": ((2, 3), "real"), "scale": ((3,), "positive"), "conc": ((2, 3), "real")}),
+    ("VonMises", lambda D, p: D.VonMises(p["loc"], p["concentration"]),
+     {"loc": ((2, 3), "real"), "concentration": ((3,), "big")}),
+    ("LKJCholesky", lambda D, p: D.LKJCholesky(3, p["concentration"]),
+     {"concentration": ((2,), "positive")}),
+    ("Wishart", lambda D, p: D.Wishart(p["df"], covariance_matrix=p["cov"]),
+     {"df": ((2,), "big"), "cov": ((3, 3), "spd")}),
     ("TransformedDistribution", lambda D, p: D.TransformedDistribution(
         D.Normal(p["loc"], p["scale"]),
         [D.transforms.AffineTransform(0.5, 2.0), D.transforms.SigmoidTransform()]),
@@ -135,4 +153,5 @@ BIT_EXACT = {"Normal", "Uniform", "Exponential", "Laplace", "Cauchy", "LogNormal
              "Multinomial", "MultivariateNormalCov", "MultivariateNormalPrec",
              "MultivariateNormalTril", "LowRankMultivariateNormal", "RelaxedBernoulli",
              "RelaxedOneHotCategorical", "ContinuousBernoulli", "Independent",
-             "MixtureSameFamily", "TransformedDistribution"}
+             "MixtureSameFamily", "TransformedDistribution", "Kumaraswamy", "LogisticNormal",
+             "GeneralizedPareto", "VonMises"}

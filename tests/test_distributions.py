@@ -11,6 +11,10 @@ from dist_cases import BIT_EXACT, CASE_IDS, CASES, params, to_lib
 
 torch = pytest.importorskip("torch")
 
+# PyTorch's Wishart warns on every sample (it reads its support check the wrong
+# way round); Ember's draws, redraws and warns as it does
+pytestmark = pytest.mark.filterwarnings("ignore:Singular sample detected:UserWarning")
+
 DTYPES = ["float64", "float32"]
 
 
