@@ -21,9 +21,14 @@ CONTINUOUS = [
     ("Beta", lambda D, T: D.Beta(T.tensor(0.7), T.tensor(2.5))),
     ("StudentT", lambda D, T: D.StudentT(T.tensor(3.0), T.tensor(1.0), T.tensor(2.0))),
     ("Dirichlet[1]", lambda D, T: D.Dirichlet(T.tensor([0.5, 2.0, 3.0]))),
+    ("InverseGamma", lambda D, T: D.InverseGamma(T.tensor(3.0), T.tensor(2.0))),
+    ("FisherSnedecor", lambda D, T: D.FisherSnedecor(T.tensor(4.0), T.tensor(7.0))),
+    ("LKJCholesky[2, 1]", lambda D, T: D.LKJCholesky(3, T.tensor(1.5))),
+    ("Wishart[1, 0]", lambda D, T: D.Wishart(T.tensor(4.0), T.tensor([[2.0, 0.5], [0.5, 1.0]]))),
 ]
 
 
+@pytest.mark.filterwarnings("ignore:Singular sample detected:UserWarning")  # PyTorch's Wishart
 @pytest.mark.parametrize("case", CONTINUOUS, ids=[c[0] for c in CONTINUOUS])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_continuous_samplers_match_pytorchs_distribution(case, dtype):
@@ -42,7 +47,9 @@ def test_continuous_samplers_match_pytorchs_distribution(case, dtype):
     e, t = e.numpy(), t.numpy()
     if name.startswith("Dirichlet"):
         np.testing.assert_allclose(e.sum(-1), 1.0, rtol=1e-5)
-        e, t = e[:, 1], t[:, 1]
+    if "[" in name:  # one coordinate of a vector or matrix draw
+        index = tuple(int(i) for i in name[name.index("[") + 1:-1].split(","))
+        e, t = e[(slice(None),) + index], t[(slice(None),) + index]
     assert stats.ks_2samp(e, t).pvalue > ALPHA
 
 
@@ -60,6 +67,8 @@ DISCRETE = [
     ("Poisson", lambda D, T: D.Poisson(T.tensor([0.3, 4.0, 25.0])), 60),
     ("Binomial", lambda D, T: D.Binomial(T.tensor([5.0, 40.0, 40.0]),
                                          probs=T.tensor([0.5, 0.1, 0.8])), 41),
+    ("NegativeBinomial", lambda D, T: D.NegativeBinomial(T.tensor([1.0, 4.5, 20.0]),
+                                                         probs=T.tensor([0.3, 0.5, 0.2])), 80),
 ]
 
 
