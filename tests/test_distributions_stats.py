@@ -130,3 +130,21 @@ def test_tensor_random_methods_refuse_as_pytorch(call):
             eval(call, {"T": T})
         errors.append((type(info.value), str(info.value)))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("build", [
+    lambda D, T: D.Binomial(T.tensor([3.0, -2.0, 4.0]), probs=T.tensor([1.5, 0.5, 0.0]),
+                            validate_args=False).sample(),
+    lambda D, T: D.Gamma(T.tensor([-1.0, 0.0]), 1.0, validate_args=False).sample(),
+    lambda D, T: D.Poisson(T.tensor([-1.0]), validate_args=False).sample(),
+    lambda D, T: D.Poisson(T.tensor([0.0, 0.0])).sample(),
+])
+def test_sampler_edges_as_pytorch(build):
+    """Deterministic corners (certain outcomes, invalid parameters unchecked)."""
+    outcomes = []
+    for T in (ember, torch):
+        try:
+            outcomes.append(build(T.distributions, T).numpy().tolist())
+        except RuntimeError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]

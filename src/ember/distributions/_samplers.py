@@ -21,10 +21,10 @@ def _like(array, ref):
 def _gamma_draw(alpha):
     """Standard gamma draws, floored at the dtype's smallest normal number as
     PyTorch's sampler is."""
-    a = alpha.detach()._data
-    x = _numpy_rng().standard_gamma(a.astype(np.float64))
-    tiny = np.finfo(a.dtype).tiny
-    return _like(np.maximum(x, tiny), alpha)
+    a = alpha.detach()._data.astype(np.float64)
+    positive = a > 0  # PyTorch answers the smallest normal for alpha <= 0, NumPy raises
+    x = np.where(positive, _numpy_rng().standard_gamma(np.where(positive, a, 1.0)), 0.0)
+    return _like(np.maximum(x, np.finfo(alpha._data.dtype).tiny), alpha)
 
 
 def _dgamma_dalpha(x, alpha):
@@ -72,11 +72,14 @@ def _sample_dirichlet(concentration):
 
 
 def _poisson(rate):
-    r = rate.detach()._data
-    return _like(_numpy_rng().poisson(r.astype(np.float64)), rate)
+    r = rate.detach()._data.astype(np.float64)
+    if not (r >= 0).all():  # NaN too
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return _like(_numpy_rng().poisson(r), rate)
 
 
 def _binomial(count, prob):
-    n = count.detach()._data
-    p = prob.detach()._data
-    return _like(_numpy_rng().binomial(n.astype(np.int64), p.astype(np.float64)), prob)
+    # PyTorch draws n successes for p > 1 and none for a negative count
+    n = np.maximum(count.detach()._data, 0).astype(np.int64)
+    p = np.clip(prob.detach()._data.astype(np.float64), 0.0, 1.0)
+    return _like(_numpy_rng().binomial(n, p), prob)
