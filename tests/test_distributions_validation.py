@@ -127,3 +127,13 @@ def test_parameters_keep_their_graph():
     d = ember.distributions.Normal(loc, 1.0)
     d.log_prob(ember.tensor([0.0])).sum().backward()
     assert loc.grad.tolist() == [-0.5]
+
+
+def test_int_of_a_tensor_that_requires_grad_does_not_warn():
+    # PyTorch warns for float() and complex() only; Binomial.entropy calls int()
+    t = ember.tensor(7.0, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert int(t) == 7
+    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True"):
+        float(t)

@@ -65,10 +65,30 @@ def _standard_gamma(concentration):
     return _StandardGamma.apply(concentration)
 
 
+class _Dirichlet(Function):
+    """Dirichlet draws as normalised standard gammas g / S; the gradient
+    follows each gamma's implicit reparameterisation through the normalisation:
+    dL/dalpha_j = (dg_j/dalpha_j) / S * (dL/dx_j - sum_i x_i dL/dx_i)."""
+
+    @staticmethod
+    def forward(ctx, concentration):
+        g = _gamma_draw(concentration)
+        x = g / g.sum(-1, keepdim=True)
+        ctx.save_for_backward(g, x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        g, x, concentration = ctx.saved_tensors
+        with ember.no_grad():
+            total = g.sum(-1, keepdim=True)
+            return (_dgamma_dalpha(g, concentration) / total
+                    * (grad_output - (x * grad_output).sum(-1, True)))
+
+
 def _sample_dirichlet(concentration):
-    """Dirichlet draws as normalised standard gammas (differentiable)."""
-    g = _standard_gamma(concentration)
-    return g / g.sum(-1, keepdim=True)
+    """Dirichlet draws, differentiable in the concentration."""
+    return _Dirichlet.apply(concentration)
 
 
 def _poisson(rate):
