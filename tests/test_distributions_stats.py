@@ -148,3 +148,21 @@ def test_sampler_edges_as_pytorch(build):
         except RuntimeError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("num_samples,replacement", [(1, True), (1, False), (3, False),
+                                                     (5, False), (7, True), (200, True)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_multinomial_draws_pytorchs_categories(num_samples, replacement, dtype):
+    rs = np.random.RandomState(num_samples)
+    p = rs.uniform(0, 1, (3, 6))
+    p[rs.uniform(size=p.shape) < 0.2] = 0
+    p[:, 0] += 0.1
+    draws = []
+    for T in (ember, torch):
+        T.manual_seed(5)
+        draws.append(T.multinomial(T.tensor(p.astype(dtype)), num_samples, replacement).numpy())
+        draws.append(T.multinomial(T.tensor(p[0].astype(dtype)), num_samples,
+                                   replacement).numpy())
+    np.testing.assert_array_equal(draws[0], draws[2])
+    np.testing.assert_array_equal(draws[1], draws[3])

@@ -164,29 +164,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 def _draw_categories(input, num_samples, replacement, generator):
     if not replacement or num_samples == 1:
         return _draw_by_exponentials(input, num_samples, generator)
+    # with replacement: per row, the inverse CDF at one 53-bit uniform per draw
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)
     for r, p in enumerate(rows):
         p = p / p.max()     # first, so that huge weights do not sum to inf
-        p = p / p.sum()
-        for k in range(num_samples):
-            u = R.uniform((1,), 0.0, 1.0, np.float64, generator)[0]
-            idx = int(np.searchsorted(np.cumsum(p), u, side="right"))
-            idx = min(idx, len(p) - 1)
-            out[r, k] = idx
-            if not replacement:
-                p = p.copy()
-                p[idx] = 0
-                s = p.sum()
-                if s > 0:
-                    p = p / s
-                else:
-                    # Only zero-probability categories are left: PyTorch still
-                    # draws distinct ones.
-                    p = np.ones_like(p)
-                    p[out[r, :k + 1]] = 0
-                    p = p / p.sum()
+        cdf = np.cumsum(p / p.sum())
+        u = R.uniform((num_samples,), 0.0, 1.0, np.float64, generator)
+        out[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(p) - 1)
     return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
 
 
