@@ -156,7 +156,8 @@ def test_sampler_edges_as_pytorch(build):
 def test_multinomial_draws_pytorchs_categories(num_samples, replacement, dtype):
     rs = np.random.RandomState(num_samples)
     p = rs.uniform(0, 1, (3, 6))
-    p[rs.uniform(size=p.shape) < 0.2] = 0
+    if replacement:  # without: the order among zero-probability ties is PyTorch's topk's
+        p[rs.uniform(size=p.shape) < 0.2] = 0
     p[:, 0] += 0.1
     draws = []
     for T in (ember, torch):
