@@ -22,6 +22,7 @@ from collections import namedtuple
 
 from .._backend import restore, silence
 from ..autograd.graph import Node, RESULT
+from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
            "not_implemented",
@@ -198,6 +199,7 @@ def grad_fn(name, outputs=None, **formulas):
         "_consts": tuple(consts),
         "_reads": tuple(frozenset(r) for r in reads),
         "_plans": {},
+        **saved_properties(tensors),
     })
     return cls
 
