@@ -141,10 +141,13 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         node_gradients = _anomaly_gradients
     if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
         node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
+    # Whether a node made by the registry may run its formulas right here
+    # (the common case, spelled out: this loop runs once per node).
+    inline = node_gradients is _node_gradients and needed is None
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
-        if grad is not None:
+        if grad is not None and (node._pre_hooks is not None or node._retain is not None):
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
             if captured is not None:
@@ -166,7 +169,20 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
-        grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        if inline and grad is not None and node._simple and node._post_hooks is None:
+            saved = node._saved
+            args = node._unpack(create_graph) if saved or saved is None else node._ctx
+            fs = node.formulas
+            if len(fs) == 1:
+                grads = (fs[0](xp, grad, *args),)
+            elif len(fs) == 2:
+                grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
+                         fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
+            else:
+                grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
+                               for f, nf in zip(fs, nexts)])
+        else:
+            grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
         if not retain_graph and node._saved:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
@@ -201,19 +217,6 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
     """The node's formulas: one gradient per input (None where not wanted)."""
     if grad is None or (needed is not None and not needed.get(node, False)):
         grads = (None,) * len(nexts)
-    elif node._simple and needed is None:
-        # The common case, spelled out: a node made by the registry.
-        saved = node._saved
-        args = node._unpack(create_graph) if saved or saved is None else node._ctx
-        fs = node.formulas
-        if len(fs) == 1:
-            grads = (fs[0](xp, grad, *args),)
-        elif len(fs) == 2:
-            grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
-                     fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
-        else:
-            grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
-                           for f, nf in zip(fs, nexts)])
     else:
         if needed is None:
             needs = [nf[0] is not None for nf in nexts]
