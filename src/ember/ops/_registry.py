@@ -108,18 +108,22 @@ def _parameters(formula):
 
 def _adapt(formula, picks, n):
     """The formula called as the engine calls formulas, f(xp, grad, *saved):
-    each picks its own values out of the node's saved ones."""
+    each picks its own values out of the node's saved ones. The adapter
+    names all n of them (the text is ours): a fixed signature is a cheaper
+    call than one packing `*saved` into a tuple."""
     if picks == tuple(range(n)):
         return formula
-    if not picks:
-        return lambda xp, g, *a: formula(xp, g)
-    if len(picks) == 1:
-        (i,) = picks
-        return lambda xp, g, *a: formula(xp, g, a[i])
-    if len(picks) == 2:
-        i, j = picks
-        return lambda xp, g, *a: formula(xp, g, a[i], a[j])
-    return lambda xp, g, *a: formula(xp, g, *[a[k] for k in picks])
+    make = _ADAPTERS.get((picks, n))
+    if make is None:
+        # compiled once per pattern (a few dozen), not per formula: import time
+        params = "".join(f", s{k}" for k in range(n))
+        args = "".join(f", s{k}" for k in picks)
+        make = _ADAPTERS[picks, n] = eval(
+            f"lambda formula: lambda xp, g{params}: formula(xp, g{args})")
+    return make(formula)
+
+
+_ADAPTERS = {}
 
 
 class MultiOutputNode(Node):
