@@ -57,8 +57,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     root_nodes = _root_nodes(roots)
     targets = _targets(inputs)
     # 2. dependencies
-    deps, order = _count_dependencies(root_nodes)
-    needed = _prune(order, targets) if targets is not None else None
+    deps = _count_dependencies(root_nodes)
+    # (deps lists the nodes in the order the walk found them)
+    needed = _prune(list(deps), targets) if targets is not None else None
     buffers = {}
     for t, node, g in zip(roots, root_nodes, root_grads):
         _receive(buffers, node, t._output_nr, g, create_graph, xp)
@@ -307,7 +308,6 @@ def _count_dependencies(root_nodes):
     """How many edges lead into each node, walking the graph once from the roots."""
     stack = list(dict.fromkeys(root_nodes))
     deps = dict.fromkeys(stack, 0)
-    order = stack[:]
     get = deps.get
     while stack:
         node = stack.pop()
@@ -317,10 +317,9 @@ def _count_dependencies(root_nodes):
                 if n is None:
                     deps[nxt] = 1
                     stack.append(nxt)
-                    order.append(nxt)
                 else:
                     deps[nxt] = n + 1
-    return deps, order
+    return deps
 
 
 def _prune(order, targets):

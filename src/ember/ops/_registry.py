@@ -91,14 +91,40 @@ def with_out(function, name, check=None):
     out= itself. Only the function form pays for the extra call."""
     from ._out import into
 
-    def public(*args, out=None, **kwargs):
-        if out is None:
-            return function(*args, **kwargs)
-        return into(out, name, function, args, kwargs, check)
+    params = _plain_parameters(function)
+    if params is not None:
+        # The op's own parameters spelled out: a cheaper call than *args, **kwargs.
+        make = _WITH_OUT.get(params)
+        if make is None:
+            ps = ", ".join(params)
+            make = _WITH_OUT[params] = eval(
+                f"lambda function, name, check, into: lambda {ps}{',' if ps else ''} *, out=None: "
+                f"function({ps}) if out is None else "
+                f"into(out, name, function, ({ps}{',' if ps else ''}), {{}}, check)")
+        public = make(function, name, check, into)
+    else:
+        def public(*args, out=None, **kwargs):
+            if out is None:
+                return function(*args, **kwargs)
+            return into(out, name, function, args, kwargs, check)
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
     return public
+
+
+_WITH_OUT = {}
+
+
+def _plain_parameters(function):
+    """The names of `function`'s parameters when they are all plain
+    positional ones without defaults (sin(input), mul(input, other)); None
+    otherwise."""
+    code = getattr(function, "__code__", None)
+    if (code is None or function.__defaults__ or function.__kwdefaults__
+            or code.co_kwonlyargcount or code.co_flags & 0x0C):   # (*args, **kwargs)
+        return None
+    return code.co_varnames[:code.co_argcount]
 
 
 def _parameters(formula):
