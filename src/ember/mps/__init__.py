@@ -33,4 +33,10 @@ driver_allocated_memory = _without("getDriverAllocatedMemory")
 recommended_max_memory = _without("getRecommendedMaxMemory")
 set_per_process_memory_fraction = _without("setMemoryFraction")
 compile_shader = _A.raising(RuntimeError, "MPS is not available")
-Event = _A.dummy("Event")
+
+
+class Event:
+    """An MPS event, which cannot be made without the MPS backend."""
+
+    def __init__(self, enable_timing=False):
+        raise RuntimeError("Cannot execute acquireEvent() without MPS backend.")
