@@ -268,3 +268,39 @@ def test_nanogpt_preamble_and_step():
         for T in (ember, torch):
             T.set_float32_matmul_precision("highest")
             T.backends.cudnn.allow_tf32 = True
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.accelerator.is_available(), lambda T: T.accelerator.device_count(),
+    lambda T: T.accelerator.current_accelerator(),
+    lambda T: T.accelerator.current_accelerator(check_available=True),
+    lambda T: T.accelerator.current_device_index(), lambda T: T.accelerator.synchronize(),
+    lambda T: T.accelerator.set_device_index(0), lambda T: T.accelerator.current_stream(),
+    lambda T: T.accelerator.empty_cache(), lambda T: T.accelerator.memory_allocated(),
+    lambda T: T.accelerator.memory_stats(), lambda T: T.accelerator.get_memory_info(),
+    lambda T: T.accelerator.device_index(None).__enter__(),
+    lambda T: T.accelerator.device_index(0).__enter__(),
+    lambda T: (T.cpu.is_available(), T.cpu.device_count(), T.cpu.current_device(),
+               T.cpu.synchronize(), T.cpu.is_initialized(), T.cpu.set_device("cpu"),
+               T.cpu.stream(None).__enter__(), T.cpu.get_capabilities()["architecture"]),
+    lambda T: T.get_device_module().__name__, lambda T: T.get_device_module("cuda:0").__name__,
+    lambda T: T.get_device_module(T.device("mps")).__name__,
+    lambda T: T.get_device_module("meta"), lambda T: T.get_device_module(3),
+    lambda T: T.get_device_module("foo"),
+])
+def test_accelerator_and_cpu_modules(call):
+    check(call)
+
+
+def test_pytorch_examples_preamble():
+    """pytorch/examples' mnist: the device chosen from torch.accelerator."""
+    def preamble(T):
+        use_accel = T.accelerator.is_available()
+        device = T.accelerator.current_accelerator() if use_accel else T.device("cpu")
+        model = T.nn.Linear(3, 2).to(device)
+        return device, next(model.parameters()).device
+    check(preamble)
+    for T in (ember, torch):
+        with pytest.warns(FutureWarning, match="Use `current_device_index` instead"):
+            with pytest.raises(RuntimeError):
+                T.accelerator.current_device_idx()

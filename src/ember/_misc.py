@@ -23,7 +23,7 @@ __all__ = ["bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
            "get_num_interop_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_deterministic_debug_mode", "get_deterministic_debug_mode", "is_nonzero",
-           "typename", "compile", "set_default_device", "get_default_device",
+           "typename", "get_device_module", "compile", "set_default_device", "get_default_device",
            "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor",
            "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
            # the factories, with their device= honoured
@@ -158,3 +158,24 @@ def typename(obj):
         module = obj.__class__.__module__ or ""
         qualname = obj.__class__.__qualname__
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
+
+
+def get_device_module(device=None):
+    """The module of a device type (`ember.cuda` for "cuda:0"); with no
+    device, the current accelerator's, which is the CPU's (`ember.cpu`)."""
+    import sys
+    from ._device import device as device_type
+    if isinstance(device, device_type):
+        name = device.type
+    elif isinstance(device, str):
+        name = device_type(device).type
+    elif device is None:
+        name = "cpu"
+    else:
+        raise RuntimeError(
+            f"Invalid value of device '{device}', expect torch.device, str, or None")
+    module = getattr(sys.modules["ember"], name, None)
+    if module is None:
+        raise RuntimeError(f"Device '{name}' does not have a corresponding module registered "
+                           f"as 'ember.{name}'.")
+    return module
