@@ -192,6 +192,7 @@ def test_cuda_amp_grad_scaler_disabled():
         with pytest.warns(UserWarning, match="CUDA is not available.  Disabling."):
             with pytest.warns(FutureWarning, match=r"torch.amp.GradScaler\('cuda'"):
                 scaler = T.cuda.amp.GradScaler(init_scale=8.0)
+        assert not scaler.is_enabled() and scaler.get_scale() == 1.0
         with pytest.warns(FutureWarning):
             assert not T.cuda.amp.GradScaler(enabled=False).is_enabled()
     check(quiet(lambda T: T.cuda.amp.GradScaler().get_growth_factor()))

@@ -122,6 +122,9 @@ def test_mixed_containers():
     same(lambda T: T.testing.assert_close(np.array([1., 2.]), T.tensor([1., 2.])))
     same(lambda T: T.testing.assert_close(T.tensor([1., 2.]), [1., 2.]))
     same(lambda T: T.testing.assert_close(T.tensor(1.), 1.))
+    e, t = outcome(lambda T: T.testing.assert_close(1, True), ember), outcome(
+        lambda T: T.testing.assert_close(1, True), torch)
+    assert e[0] is t[0] is RuntimeError and e[1].split("resulted")[0] == t[1].split("resulted")[0]
     # a bad tolerance anywhere is reported before any mismatch
     same(lambda T: T.testing.assert_close([T.tensor(1.), 1.], [T.tensor(2.), 1.], rtol=1.))
 

@@ -231,6 +231,8 @@ def _compare_tensors(actual, expected, id, rtol, atol, equal_nan, check_device, 
 
 
 _PAIRS = (_none_pair, _bool_pair, _number_pair, _tensor_pair)
+_PAIR_NAMES = {_none_pair: "NonePair", _bool_pair: "BooleanPair", _number_pair: "NumberPair",
+               _tensor_pair: "TensorLikePair"}
 
 
 def _pairs(actual, expected, id, options):
@@ -259,6 +261,15 @@ def _pairs(actual, expected, id, options):
             return [pair(actual, expected, id, **options)]
         except _Unsupported:
             continue
+        except _Mismatch:
+            raise
+        except Exception as error:
+            raise RuntimeError(
+                f"Originating a {_PAIR_NAMES[pair]}() at item "
+                f"{''.join(str([item]) for item in id)} with\n\n"
+                f"{type(actual).__name__}(): {actual}\n\nand\n\n"
+                f"{type(expected).__name__}(): {expected}\n\n"
+                "resulted in the unexpected exception above.") from error
     raise _Mismatch(TypeError, "No comparison pair was able to handle inputs of type "
                     f"{type(actual)} and {type(expected)}.", id)
 
