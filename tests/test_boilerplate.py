@@ -34,21 +34,26 @@ def test_thread_and_determinism_errors(call):
     check(call)
 
 
-def test_set_num_threads_sizes_numpys_blas_pool():
+def test_set_num_threads_sizes_numpys_blas_pool(monkeypatch):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     blas = [p for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
     if not blas:
         pytest.skip("NumPy's BLAS reports no thread pool")
-    before = ember.get_num_threads()
+    monkeypatch.setitem(ember._misc._threads, "intra", ember.get_num_threads())
+    # the pool as the test run set it (one thread per pytest-xdist worker), restored after
+    restore = threadpoolctl.threadpool_limits(limits=blas[0]["num_threads"], user_api="blas")
     try:
         ember.set_num_threads(1)
         assert ember.get_num_threads() == 1
         assert all(p["num_threads"] == 1 for p in threadpoolctl.threadpool_info()
                    if p["user_api"] == "blas")
+        ember.set_num_threads(2)
+        assert all(p["num_threads"] == 2 for p in threadpoolctl.threadpool_info()
+                   if p["user_api"] == "blas")
         a = ember.randn(64, 64)
         assert ember.allclose(a @ a.t(), ember.tensor(a.numpy() @ a.numpy().T), atol=1e-4)
     finally:
-        ember.set_num_threads(before)
+        restore.restore_original_limits()
 
 
 def test_interop_threads_set_once(monkeypatch):
