@@ -216,3 +216,19 @@ def test_make_tensor_errors(kw):
             return T.testing.make_tensor(2, 3, **args)
         return make(T, 2, 3, **args)
     assert same(build) is not None
+
+
+@pytest.mark.parametrize("kw", [
+    dict(dtype="float32"), dict(dtype="float64"), dict(dtype="float16"), dict(dtype="bfloat16"),
+    dict(dtype="int64"), dict(dtype="int8", low=-1000, high=1000), dict(dtype="uint8"),
+    dict(dtype="bool"), dict(dtype="complex64"), dict(dtype="float32", noncontiguous=True),
+    dict(dtype="float32", low=0.5, high=0.75),
+    dict(dtype="float32", low=-math.inf, high=math.inf),
+    dict(dtype="int32", low=-5, high=5, exclude_zero=True),
+])
+def test_make_tensor_draws_pytorchs_numbers(kw):
+    def draw(T):
+        T.manual_seed(0)
+        args = {k: getattr(T, v) if k == "dtype" else v for k, v in kw.items()}
+        return make(T, 3, 5, **args).tolist()
+    assert draw(ember) == draw(torch)

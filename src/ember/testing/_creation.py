@@ -53,8 +53,8 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
     noncontiguous: the result is a strided view (every other element of a
     tensor twice as long in its last dimension); memory_format: it is laid
     out in that format; exclude_zero: zeros are replaced by 1 (integers) or
-    the dtype's smallest normal number. Values come from Ember's generator,
-    not PyTorch's."""
+    the dtype's smallest normal number. It draws as PyTorch's does (randint,
+    uniform_), so after the same manual_seed the values are PyTorch's."""
     from .._creation import empty
     from .._sampling import randint
     if len(shape) == 1 and isinstance(shape[0], collections.abc.Sequence):
@@ -83,7 +83,7 @@ def make_tensor(*shape, dtype, device, low=None, high=None, requires_grad=False,
         info = finfo(dtype)
         low, high = _interval(low, high, dtype, info.min, info.max, -9, 9)
         if dtype is D.bfloat16:
-            # Ember draws bfloat16 through float32 (rounded to the nearest bfloat16)
+            # Ember's uniform_ has no bfloat16 kernel: float32 rounded gives PyTorch's values
             result = _uniform(empty(shape, device=device, dtype=D.float32), low, high)
             result = result.to(dtype)
         else:
