@@ -1,5 +1,5 @@
 """Small top-level helpers of PyTorch's namespace: is_tensor, numel,
-Tensor.to, nonzero, the `cuda` stub."""
+Tensor.to, nonzero, Tensor.cuda/xpu/pin_memory on a build without them."""
 
 from . import _layout as _L
 from ._layout import factory
