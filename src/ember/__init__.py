@@ -34,6 +34,9 @@ from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
+from . import testing, cuda, mps, xpu, cpu, accelerator, onnx  # noqa: E402
+from .cuda import OutOfMemoryError  # noqa: E402
+from .utils.dlpack import from_dlpack  # noqa: E402
 from . import distributions  # noqa: E402  (built on the whole namespace above)
 
 __version__ = "0.1.0"
