@@ -55,3 +55,33 @@ def test_training_loop_matches_pytorch(loop):
     (e_losses, e_params), (t_losses, t_params) = loop(ember), loop(torch)
     np.testing.assert_allclose(e_losses, t_losses, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(e_params, t_params, rtol=1e-5, atol=1e-6)
+
+
+SCRIPT = """
+import torch
+import torch.distributions as dist
+from torch.distributions import Normal, kl_divergence
+from torch.distributions.transforms import ExpTransform
+from torch.distributions.constraints import positive
+import torch.distributions.utils as du
+torch.manual_seed(0)
+n = Normal(torch.zeros(3), 1.0)
+print(n.sample(), kl_divergence(n, Normal(1.0, 2.0)), ExpTransform(), positive,
+      du.probs_to_logits(torch.tensor([0.5])))
+print(dist.Categorical(logits=torch.zeros(4)).sample((5,)))
+"""
+
+
+def test_a_pytorch_script_importing_distributions_runs_unchanged(tmp_path):
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "script.py"
+    script.write_text(SCRIPT)
+    src = os.path.join(os.path.dirname(__file__), "..", "src")
+    env = dict(os.environ, PYTHONPATH=src)
+    ours = subprocess.run([sys.executable, "-m", "ember.run", str(script)], env=env,
+                          capture_output=True, text=True, check=True).stdout
+    theirs = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            check=True).stdout
+    assert ours == theirs
