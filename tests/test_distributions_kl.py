@@ -157,3 +157,35 @@ def test_register_kl_most_specific_pair_and_ambiguity_warning():
 def test_kl_docstring_lists_the_pairs():
     doc = ember.distributions.kl_divergence.__doc__
     assert "* :class:`~torch.distributions.Normal` and :class:`~torch.distributions.Normal`" in doc
+
+
+@pytest.mark.parametrize("build", [
+    lambda T, D: (D.MultivariateNormal(T.zeros(2), T.eye(2)),
+                  D.MultivariateNormal(T.zeros(3), T.eye(3))),
+    lambda T, D: (D.LowRankMultivariateNormal(T.zeros(2), T.ones(2, 1), T.ones(2)),
+                  D.LowRankMultivariateNormal(T.zeros(3), T.ones(3, 1), T.ones(3))),
+    lambda T, D: (D.MultivariateNormal(T.zeros(2), T.eye(2)),
+                  D.LowRankMultivariateNormal(T.zeros(3), T.ones(3, 1), T.ones(3))),
+    lambda T, D: (D.Binomial(3, T.tensor(0.5)), D.Binomial(5, T.tensor(0.5))),
+    lambda T, D: (D.Independent(D.Normal(T.zeros(2, 2), 1.0), 1),
+                  D.Independent(D.Normal(T.zeros(2, 2), 1.0), 2)),
+])
+def test_kl_refusals_are_pytorchs(build):
+    errors = []
+    for T in (ember, torch):
+        p, q = build(T, T.distributions)
+        with pytest.raises(Exception) as info:
+            T.distributions.kl_divergence(p, q)
+        errors.append((type(info.value).__name__, str(info.value)))
+    assert errors[0] == errors[1]
+
+
+def test_bregman_kl_refuses_two_families():
+    results = []
+    for T in (ember, torch):
+        D = T.distributions
+        bregman = D.kl._KL_REGISTRY[D.ExponentialFamily, D.ExponentialFamily]
+        with pytest.raises(NotImplementedError) as info:
+            bregman(D.Poisson(1.0), D.Exponential(1.0))
+        results.append(str(info.value))
+    assert results[0] == results[1]
