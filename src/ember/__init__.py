@@ -16,7 +16,7 @@ from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
                         device, scalar_tensor)
 from ._random import Generator, default_generator, manual_seed, seed, initial_seed
 from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multinomial,
-                        rand_like, randn_like, randint_like)
+                        rand_like, randn_like, randint_like, poisson, binomial)
 from ._printing import set_printoptions, get_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)

@@ -153,6 +153,40 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
 
 
+def _tensor_arg(fn, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def poisson(input, generator=None):
+    """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
+    sampler (not PyTorch's numbers), seeded from the generator."""
+    _tensor_arg("poisson", "input", 1, input)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
+    draws = R.poisson(input._data, generator)
+    return Tensor._wrap(draws.astype(input._data.dtype))
+
+
+def binomial(count, prob, generator=None):
+    """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
+    distribution, NumPy's sampler (not PyTorch's numbers)."""
+    _tensor_arg("binomial", "count", 1, count)
+    _tensor_arg("binomial", "prob", 2, prob)
+    for name, t in (("count", count), ("prob", prob)):
+        if t._data.dtype.kind != "f":
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                             f"{_legacy(t.dtype)}")
+    if count._data.dtype != prob._data.dtype:
+        raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
+                           f"{_legacy(count.dtype)}")
+    from .ops import broadcast_tensors
+    count, prob = broadcast_tensors(count, prob)
+    draws = R.binomial(count._data, prob._data, generator)
+    return Tensor._wrap(draws.astype(count._data.dtype))
+
+
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     # Without replacement or for one draw: PyTorch's exponential kernel, same numbers;
     # with replacement: the inverse CDF at one 53-bit uniform per draw.
