@@ -15,6 +15,8 @@ from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
 from ._tensor import Tensor
+from .ops._common import recorded
+from .ops._registry import grad_fn, not_implemented
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
            "randn_like", "randint_like", "multinomial"]
@@ -119,6 +121,18 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(R.randperm(n, dtype._np, generator), requires_grad)
 
 
+# On inputs that require grad PyTorch records the samplers, with a zero
+# gradient (derivatives.yaml: a draw is not reparameterised; rsample in
+# torch.distributions does that), or a node whose backward raises.
+NormalBackward1 = grad_fn("NormalBackward1", mean=lambda xp, g: g * 0)
+NormalBackward2 = grad_fn("NormalBackward2", std=lambda xp, g: g * 0)
+NormalBackward3 = grad_fn("NormalBackward3", mean=lambda xp, g: g * 0, std=lambda xp, g: g * 0)
+BernoulliBackward0 = grad_fn("BernoulliBackward0", self=lambda xp, g: g * 0)
+PoissonBackward0 = grad_fn("PoissonBackward0", self=lambda xp, g: g * 0)
+_BernoulliScalar = not_implemented("bernoulli", "self")
+_Binomial = not_implemented("binomial", "count", "prob")
+
+
 @factory
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False, pin_memory=False):
@@ -134,7 +148,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         dt = (mean if isinstance(mean, Tensor) else std).dtype
         _float_dtype(dt, "normal", math.prod(shape))
         z = R.normal(shape, 0.0, 1.0, dt._np, generator)
-        return Tensor._wrap((z * s + m).astype(dt._np))
+        data = (z * s + m).astype(dt._np)
+        if not isinstance(std, Tensor):
+            return recorded(NormalBackward1, data, (mean,))
+        if not isinstance(mean, Tensor):
+            return recorded(NormalBackward2, data, (std,))
+        return recorded(NormalBackward3, data, (mean, std))
     shape = _size_args((size,), "normal", varargs=False)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
@@ -149,8 +168,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         from .ops._out import into
         return into(out, "bernoulli", bernoulli, (input, p), {"generator": generator})
     if p is None:
-        return Tensor._wrap(R.bernoulli(input._data, generator))
-    return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
+        return recorded(BernoulliBackward0, R.bernoulli(input._data, generator), (input,))
+    return recorded(_BernoulliScalar,
+                    R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator),
+                    (input,))
 
 
 def _tensor_arg(fn, name, position, value):
@@ -166,7 +187,7 @@ def poisson(input, generator=None):
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
     draws = R.poisson(input._data, generator)
-    return Tensor._wrap(draws.astype(input._data.dtype))
+    return recorded(PoissonBackward0, draws.astype(input._data.dtype), (input,))
 
 
 def binomial(count, prob, generator=None):
@@ -182,9 +203,9 @@ def binomial(count, prob, generator=None):
         raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
                            f"{_legacy(count.dtype)}")
     from .ops import broadcast_tensors
-    count, prob = broadcast_tensors(count, prob)
-    draws = R.binomial(count._data, prob._data, generator)
-    return Tensor._wrap(draws.astype(count._data.dtype))
+    counts, probs = broadcast_tensors(count, prob)
+    draws = R.binomial(counts._data, probs._data, generator)
+    return recorded(_Binomial, draws.astype(count._data.dtype), (count, prob))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
@@ -405,4 +426,4 @@ Tensor.bernoulli_ = bernoulli_
 Tensor.cauchy_ = cauchy_
 Tensor.log_normal_ = log_normal_
 Tensor.geometric_ = geometric_
-Tensor.bernoulli = lambda self, *, generator=None: bernoulli(self, generator=generator)
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator=generator)
