@@ -48,3 +48,20 @@ class _CategoricalWrapper:
 
     def _new(self, *args, **kwargs):
         return self._categorical._new(*args, **kwargs)
+
+
+class _BaseDistParams:
+    """For the relaxed distributions, transforms of a base distribution that
+    holds ``temperature`` and the probs/logits."""
+
+    @property
+    def temperature(self):
+        return self.base_dist.temperature
+
+    @property
+    def logits(self):
+        return self.base_dist.logits
+
+    @property
+    def probs(self):
+        return self.base_dist.probs

@@ -5,7 +5,7 @@ from . import constraints
 from .distribution import Distribution
 from .transformed_distribution import TransformedDistribution
 from .transforms import SigmoidTransform
-from ._probs_logits import _ProbsLogitsParam
+from ._probs_logits import _BaseDistParams, _ProbsLogitsParam
 from .utils import (_expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all,
                     clamp_probs)
 
@@ -42,7 +42,7 @@ class LogitRelaxedBernoulli(_ProbsLogitsParam, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedBernoulli(_BaseDistParams, TransformedDistribution):
     """A continuous relaxation of Bernoulli on (0, 1) at ``temperature``."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
@@ -55,15 +55,3 @@ class RelaxedBernoulli(TransformedDistribution):
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(RelaxedBernoulli, _instance)
         return super().expand(batch_shape, _instance=new)
-
-    @property
-    def temperature(self):
-        return self.base_dist.temperature
-
-    @property
-    def logits(self):
-        return self.base_dist.logits
-
-    @property
-    def probs(self):
-        return self.base_dist.probs
