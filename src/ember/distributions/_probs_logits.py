@@ -2,7 +2,7 @@
 
 PyTorch writes these members out in each class; here they live in private
 mixins, so the public classes keep PyTorch's public bases."""
-from .utils import lazy_property, logits_to_probs, probs_to_logits
+from .utils import _probs_or_logits, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 
 class _LazyProbsLogits:
@@ -65,3 +65,17 @@ class _BaseDistParams:
     @property
     def probs(self):
         return self.base_dist.probs
+
+
+class _CountedProbsLogits(_ProbsLogitsParam):
+    """Binomial-like: a ``total_count`` broadcast with the probs/logits and
+    cast to their dtype."""
+
+    def _set_count_and_param(self, total_count, probs, logits):
+        """Store both; returns the batch shape."""
+        def prepare(param):
+            count, param = broadcast_all(total_count, param)
+            self.total_count = count.type_as(param)
+            return param
+        _probs_or_logits(self, probs, logits, prepare)
+        return self._param.size()

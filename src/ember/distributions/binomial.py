@@ -2,8 +2,8 @@ import ember
 from . import constraints
 from ._samplers import _binomial
 from .distribution import Distribution
-from ._probs_logits import _ProbsLogitsParam
-from .utils import _expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all
+from ._probs_logits import _CountedProbsLogits
+from .utils import _expand_params, _expand_probs_or_logits
 
 __all__ = ["Binomial"]
 
@@ -20,19 +20,15 @@ def _homogeneous_count(self, what):
     return total_count
 
 
-class Binomial(_ProbsLogitsParam, Distribution):
+class Binomial(_CountedProbsLogits, Distribution):
     """Number of successes in ``total_count`` Bernoulli(probs) trials."""
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}
     has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        def prepare(param):
-            count, param = broadcast_all(total_count, param)
-            self.total_count = count.type_as(param)
-            return param
-        _probs_or_logits(self, probs, logits, prepare)
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(self._set_count_and_param(total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return _expand_params(self, Binomial, batch_shape, _instance, ("total_count",),

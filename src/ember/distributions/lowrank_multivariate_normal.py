@@ -2,6 +2,7 @@ import math
 
 import ember
 from . import constraints
+from ._location import _LocCentred
 from .distribution import Distribution
 from .multivariate_normal import _batch_mahalanobis, _batch_mv
 from .utils import _standard_normal, lazy_property
@@ -32,7 +33,7 @@ def _batch_lowrank_mahalanobis(W, D, x, capacitance_tril):
     return (x.pow(2) / D).sum(-1) - _batch_mahalanobis(capacitance_tril, Wt_Dinv_x)
 
 
-class LowRankMultivariateNormal(Distribution):
+class LowRankMultivariateNormal(_LocCentred, Distribution):
     """Multivariate normal with covariance cov_factor @ cov_factor.T + diag(cov_diag)."""
     arg_constraints = {"loc": constraints.real_vector,
                        "cov_factor": constraints.independent(constraints.real, 2),
@@ -79,14 +80,6 @@ class LowRankMultivariateNormal(Distribution):
                                                        validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     def _matrix_shape(self):
         return self._batch_shape + self._event_shape + self._event_shape

@@ -2,6 +2,7 @@ import math
 
 import ember
 from . import constraints
+from ._location import _LocCentred
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property
 
@@ -34,7 +35,7 @@ def _precision_to_scale_tril(P):
 _MATRIX_ARGS = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(_LocCentred, Distribution):
     """Multivariate normal parameterized by a mean vector and exactly one of a
     covariance matrix, a precision matrix or a lower-triangular scale."""
     arg_constraints = {"loc": constraints.real_vector,
@@ -100,14 +101,6 @@ class MultivariateNormal(Distribution):
     @lazy_property
     def precision_matrix(self):
         return ember.cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

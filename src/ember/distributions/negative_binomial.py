@@ -3,16 +3,15 @@ from . import constraints
 from ._samplers import _poisson
 from .distribution import Distribution
 from .gamma import Gamma
-from ._probs_logits import _ProbsLogitsParam
-from .utils import (_expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all,
-                    lazy_property)
+from ._probs_logits import _CountedProbsLogits
+from .utils import _expand_params, _expand_probs_or_logits, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
 _logsigmoid = ember.nn.functional.logsigmoid
 
 
-class NegativeBinomial(_ProbsLogitsParam, Distribution):
+class NegativeBinomial(_CountedProbsLogits, Distribution):
     """Number of successes before ``total_count`` failures, each trial
     succeeding with probability ``probs``."""
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
@@ -21,12 +20,8 @@ class NegativeBinomial(_ProbsLogitsParam, Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        def prepare(param):
-            count, param = broadcast_all(total_count, param)
-            self.total_count = count.type_as(param)
-            return param
-        _probs_or_logits(self, probs, logits, prepare)
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(self._set_count_and_param(total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return _expand_params(self, NegativeBinomial, batch_shape, _instance, ("total_count",),

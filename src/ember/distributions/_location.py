@@ -1,0 +1,25 @@
+"""Members that location families share; PyTorch writes them out in each
+class, here private mixins keep the public bases PyTorch's."""
+from .utils import _batch_shape, broadcast_all
+
+
+class _LocCentred:
+    """Symmetric unimodal families: mean and mode are both ``loc``."""
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+
+class _LocScale(_LocCentred):
+    """Stores ``loc`` and ``scale`` broadcast together. Not an ``__init__``:
+    ``expand`` calls the public base's ``__init__`` through ``super(cls, new)``."""
+
+    def _set_loc_scale(self, loc, scale):
+        """Returns the batch shape (a scalar one when both are numbers)."""
+        self.loc, self.scale = broadcast_all(loc, scale)
+        return _batch_shape((loc, scale), (self.loc,))
