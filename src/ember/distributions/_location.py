@@ -23,3 +23,10 @@ class _LocScale(_LocCentred):
         """Returns the batch shape (a scalar one when both are numbers)."""
         self.loc, self.scale = broadcast_all(loc, scale)
         return _batch_shape((loc, scale), (self.loc,))
+
+
+class _MultivariateLoc(_LocCentred):
+    """Multivariate normals: ``loc`` is a vector, the matrices are event x event."""
+
+    def _matrix_shape(self):
+        return self._batch_shape + self._event_shape + self._event_shape

@@ -2,9 +2,9 @@ import math
 
 import ember
 from . import constraints
-from ._location import _LocCentred
+from ._location import _MultivariateLoc
 from .distribution import Distribution
-from .utils import _standard_normal, lazy_property
+from .utils import _expand_params, _standard_normal, lazy_property
 
 __all__ = ["MultivariateNormal"]
 
@@ -35,7 +35,7 @@ def _precision_to_scale_tril(P):
 _MATRIX_ARGS = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
-class MultivariateNormal(_LocCentred, Distribution):
+class MultivariateNormal(_MultivariateLoc, Distribution):
     """Multivariate normal parameterized by a mean vector and exactly one of a
     covariance matrix, a precision matrix or a lower-triangular scale."""
     arg_constraints = {"loc": constraints.real_vector,
@@ -73,21 +73,14 @@ class MultivariateNormal(_LocCentred, Distribution):
             self._unbroadcasted_scale_tril = _precision_to_scale_tril(matrix)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(MultivariateNormal, _instance)
-        batch_shape = ember.Size(batch_shape)
-        cov_shape = batch_shape + self.event_shape + self.event_shape
-        new.loc = self.loc.expand(batch_shape + self.event_shape)
-        new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril
-        for name in _MATRIX_ARGS:
-            if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(cov_shape))
-        super(MultivariateNormal, new).__init__(batch_shape, self.event_shape,
-                                                validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _matrix_shape(self):
-        return self._batch_shape + self._event_shape + self._event_shape
+        def fill(self, new, batch_shape):
+            new.loc = self.loc.expand(batch_shape + self.event_shape)
+            cov_shape = batch_shape + self.event_shape + self.event_shape
+            for name in _MATRIX_ARGS:
+                if name in self.__dict__:
+                    setattr(new, name, getattr(self, name).expand(cov_shape))
+        return _expand_params(self, MultivariateNormal, batch_shape, _instance,
+                              copy=("_unbroadcasted_scale_tril",), fill=fill, event_shape=True)
 
     @lazy_property
     def scale_tril(self):
