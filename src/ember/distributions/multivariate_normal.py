@@ -35,6 +35,26 @@ def _precision_to_scale_tril(P):
 _MATRIX_ARGS = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
+def _one_matrix(error, covariance_matrix, precision_matrix, scale_tril):
+    """The name and value of the one matrix given; ``error`` (a type) when not exactly one."""
+    given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix,
+             "scale_tril": scale_tril}
+    if sum(v is not None for v in given.values()) != 1:
+        raise error("Exactly one of covariance_matrix or precision_matrix or "
+                    "scale_tril may be specified.")
+    name = next(k for k in _MATRIX_ARGS if given[k] is not None)
+    return name, given[name]
+
+
+def _scale_tril_of(name, matrix):
+    """The Cholesky factor of the covariance that the matrix called ``name`` gives."""
+    if name == "scale_tril":
+        return matrix
+    if name == "covariance_matrix":
+        return ember.linalg.cholesky(matrix)
+    return _precision_to_scale_tril(matrix)
+
+
 class MultivariateNormal(_MultivariateLoc, Distribution):
     """Multivariate normal parameterized by a mean vector and exactly one of a
     covariance matrix, a precision matrix or a lower-triangular scale."""
@@ -49,14 +69,7 @@ class MultivariateNormal(_MultivariateLoc, Distribution):
                  validate_args=None):
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix,
-                 "scale_tril": scale_tril}
-        if sum(v is not None for v in given.values()) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or "
-                             "scale_tril may be specified.")
-        name = next(k for k in ("scale_tril", "covariance_matrix", "precision_matrix")
-                    if given[k] is not None)
-        matrix = given[name]
+        name, matrix = _one_matrix(ValueError, covariance_matrix, precision_matrix, scale_tril)
         if matrix.dim() < 2:
             what = "scale_tril matrix" if name == "scale_tril" else name
             raise ValueError(f"{what} must be at least two-dimensional, with optional leading "
@@ -65,12 +78,7 @@ class MultivariateNormal(_MultivariateLoc, Distribution):
         setattr(self, name, matrix.expand(batch_shape + (-1, -1)))
         self.loc = loc.expand(batch_shape + (-1,))
         super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = ember.linalg.cholesky(matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(matrix)
+        self._unbroadcasted_scale_tril = _scale_tril_of(name, matrix)
 
     def expand(self, batch_shape, _instance=None):
         def fill(self, new, batch_shape):
