@@ -4,7 +4,8 @@ from .utils import _batch_shape, broadcast_all
 
 
 class _LocCentred:
-    """Symmetric unimodal families: mean and mode are both ``loc``."""
+    """Families centred on ``loc``: it is the mode and, unless a class says
+    otherwise (Cauchy has none), the mean."""
 
     @property
     def mean(self):

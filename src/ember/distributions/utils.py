@@ -10,7 +10,6 @@ __all__ = ["broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits",
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
 
-
 def broadcast_all(*values):
     """Broadcast tensors and numbers together; numbers become tensors of the
     first tensor's dtype (the default dtype when there is none)."""
