@@ -104,6 +104,29 @@ def test_expand(case):
     assert tuple(ee.sample((2,)).shape) == tuple(te.sample((2,)).shape)
 
 
+def _subclassed(d, custom_init):
+    """``d`` made an instance of a subclass, with or without its own __init__."""
+    body = {"__init__": lambda self, *args, **kwargs: None} if custom_init else {}
+    d.__class__ = type("Sub", (type(d),), body)
+    return d
+
+
+@pytest.mark.parametrize("custom_init", [False, True])
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_expand_of_a_subclass(case, custom_init):
+    # a subclass that defines __init__ must define expand too: PyTorch refuses it
+    de, dt, tol = _both(case, "float64")
+    de, dt = _subclassed(de, custom_init), _subclassed(dt, custom_init)
+    shape = (4,) + tuple(dt.batch_shape)
+    ee, te = _outcome(lambda: de.expand(shape)), _outcome(lambda: dt.expand(shape))
+    if isinstance(te, Exception):
+        _same(ee, te, tol, "expand")
+    else:
+        assert not isinstance(ee, Exception), f"ember raised {ee!r}"
+        assert type(ee) is type(de)
+        _same(_outcome(lambda: ee.batch_shape), _outcome(lambda: te.batch_shape), tol, "shape")
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("case", [c for c in CASES if c[0] in BIT_EXACT],
                          ids=[n for n in CASE_IDS if n in BIT_EXACT])

@@ -24,6 +24,40 @@ zero = returning(0)
 no_stats = returning(collections.OrderedDict)
 
 
+# The answers torch.cuda, torch.xpu and torch.mps give alike on a build without them.
+def is_available():
+    return False
+
+
+def device_count():
+    return 0
+
+
+def is_initialized():
+    return False
+
+
+def manual_seed(seed):
+    int(seed)       # PyTorch checks the seed is an int before queueing it
+    return None
+
+
+def get_rng_state_all():
+    return []
+
+
+def is_bf16_supported(including_emulation=True):
+    return False
+
+
+def is_tf32_supported():
+    return False
+
+
+def get_arch_list():
+    return []
+
+
 def missing_binding(name):
     """What PyTorch's Python wrappers raise calling a binding its CPU build lacks."""
     return raising(AttributeError, f"module 'torch._C' has no attribute '{name}'")

@@ -9,6 +9,8 @@ import contextlib as _contextlib
 import warnings as _warnings
 
 from .. import _accelerator as _A
+from .._accelerator import (device_count, get_arch_list, get_rng_state_all, is_available,
+                            is_bf16_supported, is_initialized, is_tf32_supported, manual_seed)
 
 __all__ = ["is_available", "device_count", "is_initialized", "init", "current_device",
            "set_device", "synchronize", "get_device_name", "get_device_properties",
@@ -27,18 +29,6 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
 _unavailable = _A.raising(AssertionError, _NOT_COMPILED)
-
-
-def is_available():
-    return False
-
-
-def device_count():
-    return 0
-
-
-def is_initialized():
-    return False
 
 
 def _is_compiled():
@@ -89,11 +79,6 @@ def memory_summary(device=None, abbreviated=False):
     raise KeyError("allocated_bytes.all.current")
 
 
-def manual_seed(seed):
-    int(seed)       # PyTorch checks the seed is an int before queueing it
-    return None
-
-
 manual_seed_all = manual_seed
 seed = seed_all = _A.nothing
 
@@ -103,25 +88,9 @@ def set_rng_state(new_state, device="cuda"):
     return None
 
 
-def get_rng_state_all():
-    return []
-
-
 def set_rng_state_all(new_states):
     for state in new_states:
         set_rng_state(state)
-
-
-def is_bf16_supported(including_emulation=True):
-    return False
-
-
-def is_tf32_supported():
-    return False
-
-
-def get_arch_list():
-    return []
 
 
 def get_gencode_flags():

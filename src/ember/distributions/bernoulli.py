@@ -4,15 +4,15 @@ import numbers
 import ember
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import (_expand_probs_or_logits, _probs_or_logits, broadcast_all, lazy_property,
-                    logits_to_probs, probs_to_logits)
+from ._probs_logits import _ProbsLogitsParam
+from .utils import _expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all
 
 __all__ = ["Bernoulli"]
 
 _bce_logits = ember.nn.functional.binary_cross_entropy_with_logits
 
 
-class Bernoulli(ExponentialFamily):
+class Bernoulli(_ProbsLogitsParam, ExponentialFamily):
     """Bernoulli distribution parameterized by ``probs`` or ``logits`` (not both)."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
@@ -25,15 +25,8 @@ class Bernoulli(ExponentialFamily):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = ember.Size(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape)
-        super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _expand_params(self, Bernoulli, batch_shape, _instance,
+                              fill=_expand_probs_or_logits)
 
     @property
     def mean(self):
@@ -48,18 +41,6 @@ class Bernoulli(ExponentialFamily):
     @property
     def variance(self):
         return self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)

@@ -2,8 +2,8 @@ import ember
 from . import constraints
 from ._samplers import _binomial
 from .distribution import Distribution
-from .utils import (_expand_probs_or_logits, _probs_or_logits, broadcast_all, lazy_property,
-                    logits_to_probs, probs_to_logits)
+from ._probs_logits import _CountedProbsLogits
+from .utils import _expand_params, _expand_probs_or_logits
 
 __all__ = ["Binomial"]
 
@@ -20,31 +20,19 @@ def _homogeneous_count(self, what):
     return total_count
 
 
-class Binomial(Distribution):
+class Binomial(_CountedProbsLogits, Distribution):
     """Number of successes in ``total_count`` Bernoulli(probs) trials."""
     arg_constraints = {"total_count": constraints.nonnegative_integer,
                        "probs": constraints.unit_interval, "logits": constraints.real}
     has_enumerate_support = True
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
-        def prepare(param):
-            count, param = broadcast_all(total_count, param)
-            self.total_count = count.type_as(param)
-            return param
-        _probs_or_logits(self, probs, logits, prepare)
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(self._set_count_and_param(total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Binomial, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape)
-        super(Binomial, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _expand_params(self, Binomial, batch_shape, _instance, ("total_count",),
+                              fill=_expand_probs_or_logits)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -61,18 +49,6 @@ class Binomial(Distribution):
     @property
     def variance(self):
         return self.total_count * self.probs * (1 - self.probs)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)

@@ -3,8 +3,8 @@ import math
 import ember
 from . import constraints
 from .distribution import Distribution
-from .utils import (_expand_probs_or_logits, _probs_or_logits, lazy_property, logits_to_probs,
-                    probs_to_logits)
+from ._probs_logits import _ProbsLogitsParam
+from .utils import _expand_params, _expand_probs_or_logits, _probs_or_logits
 
 __all__ = ["Categorical"]
 
@@ -19,11 +19,12 @@ def _normalized(name):
     return prepare
 
 
-class Categorical(Distribution):
+class Categorical(_ProbsLogitsParam, Distribution):
     """A distribution over {0, ..., K-1}, parameterized by ``probs`` or ``logits``
     along the last dimension (normalised on construction)."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     has_enumerate_support = True
+    _is_binary = False
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         _probs_or_logits(self, probs, logits,
@@ -33,32 +34,14 @@ class Categorical(Distribution):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Categorical, _instance)
-        batch_shape = ember.Size(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape + ember.Size((self._num_events,)))
-        new._num_events = self._num_events
-        super(Categorical, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        def fill(self, new, batch_shape):
+            _expand_probs_or_logits(self, new, batch_shape + ember.Size((self._num_events,)))
+        return _expand_params(self, Categorical, batch_shape, _instance, copy=("_num_events",),
+                              fill=fill)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
         return constraints.integer_interval(0, self._num_events - 1)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def _nan(self):
         return ember.full(self._extended_shape(), math.nan, dtype=self.probs.dtype,

@@ -2,21 +2,21 @@ import math
 
 import ember
 from . import constraints
+from ._location import _LocScale
 from .distribution import Distribution
-from .utils import _batch_shape, _expand_params, broadcast_all
+from .utils import _expand_params
 
 __all__ = ["Cauchy"]
 
 
-class Cauchy(Distribution):
+class Cauchy(_LocScale, Distribution):
     """Cauchy (Lorentz) distribution parameterized by ``loc`` and ``scale``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape((loc, scale), (self.loc,)), validate_args=validate_args)
+        super().__init__(self._set_loc_scale(loc, scale), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return _expand_params(self, Cauchy, batch_shape, _instance, ("loc", "scale"))
@@ -28,10 +28,6 @@ class Cauchy(Distribution):
     @property
     def mean(self):
         return self._full(math.nan)
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

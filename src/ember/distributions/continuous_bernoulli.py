@@ -4,15 +4,16 @@ import numbers
 import ember
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import (_expand_probs_or_logits, _probs_or_logits, broadcast_all, clamp_probs,
-                    lazy_property, logits_to_probs, probs_to_logits)
+from ._probs_logits import _ProbsLogitsParam
+from .utils import (_expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all,
+                    clamp_probs, lazy_property, logits_to_probs)
 
 __all__ = ["ContinuousBernoulli"]
 
 _bce_logits = ember.nn.functional.binary_cross_entropy_with_logits
 
 
-class ContinuousBernoulli(ExponentialFamily):
+class ContinuousBernoulli(_ProbsLogitsParam, ExponentialFamily):
     """The continuous Bernoulli on [0, 1] (Loaiza-Ganem & Cunningham, 2019).
 
     Near probs = 0.5 the closed forms lose precision, so inside ``lims`` they
@@ -35,16 +36,8 @@ class ContinuousBernoulli(ExponentialFamily):
         super().__init__(batch_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(ContinuousBernoulli, _instance)
-        new._lims = self._lims
-        batch_shape = ember.Size(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape)
-        super(ContinuousBernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _expand_params(self, ContinuousBernoulli, batch_shape, _instance, copy=("_lims",),
+                              fill=_expand_probs_or_logits)
 
     def _outside_unstable_region(self):
         return ember.max(ember.le(self.probs, self._lims[0]), ember.gt(self.probs, self._lims[1]))
@@ -88,16 +81,8 @@ class ContinuousBernoulli(ExponentialFamily):
         return ember.where(self._outside_unstable_region(), vars_, taylor)
 
     @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
     def probs(self):
         return clamp_probs(logits_to_probs(self.logits, is_binary=True))
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     def sample(self, sample_shape=ember.Size()):
         u = ember.rand(self._extended_shape(sample_shape), dtype=self.probs.dtype,

@@ -2,6 +2,7 @@ import ember
 from . import constraints
 from ._samplers import _sample_dirichlet
 from .exp_family import ExponentialFamily
+from .utils import _expand_params
 
 __all__ = ["Dirichlet"]
 
@@ -20,12 +21,10 @@ class Dirichlet(ExponentialFamily):
                          validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Dirichlet, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.concentration = self.concentration.expand(batch_shape + self.event_shape)
-        super(Dirichlet, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        def fill(self, new, batch_shape):
+            new.concentration = self.concentration.expand(batch_shape + self.event_shape)
+        return _expand_params(self, Dirichlet, batch_shape, _instance, fill=fill,
+                              event_shape=True)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -4,7 +4,7 @@ import ember
 from . import constraints
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import _batch_shape, broadcast_all
+from .utils import _batch_shape, _expand_params, broadcast_all
 
 __all__ = ["FisherSnedecor"]
 
@@ -22,13 +22,8 @@ class FisherSnedecor(Distribution):
         super().__init__(_batch_shape((df1, df2), (self.df1,)), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(FisherSnedecor, _instance)
-        batch_shape = ember.Size(batch_shape)
-        for name in ("df1", "df2", "_gamma1", "_gamma2"):
-            setattr(new, name, getattr(self, name).expand(batch_shape))
-        super(FisherSnedecor, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return _expand_params(self, FisherSnedecor, batch_shape, _instance,
+                              ("df1", "df2", "_gamma1", "_gamma2"))
 
     @property
     def mean(self):

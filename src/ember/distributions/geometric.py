@@ -3,13 +3,13 @@ import numbers
 import ember
 from . import constraints
 from .distribution import Distribution
-from .utils import (_expand_probs_or_logits, _probs_or_logits, broadcast_all, lazy_property,
-                    logits_to_probs, probs_to_logits)
+from ._probs_logits import _LazyProbsLogits
+from .utils import _expand_params, _expand_probs_or_logits, _probs_or_logits, broadcast_all
 
 __all__ = ["Geometric"]
 
 
-class Geometric(Distribution):
+class Geometric(_LazyProbsLogits, Distribution):
     """Number of failures before the first success in Bernoulli(probs) trials."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.nonnegative_integer
@@ -28,12 +28,8 @@ class Geometric(Distribution):
                     f"invalid values:\n{value.data[~valid]}")
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Geometric, _instance)
-        batch_shape = ember.Size(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape)
-        super(Geometric, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return _expand_params(self, Geometric, batch_shape, _instance,
+                              fill=_expand_probs_or_logits)
 
     @property
     def mean(self):
@@ -46,14 +42,6 @@ class Geometric(Distribution):
     @property
     def variance(self):
         return (1.0 / self.probs - 1.0) / self.probs
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
 
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)

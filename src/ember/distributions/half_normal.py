@@ -21,7 +21,10 @@ class _Folded(TransformedDistribution):
         super().__init__(base_dist, AbsTransform(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(type(self), _instance)
+        # PyTorch checks against HalfNormal/HalfCauchy, so that their subclasses
+        # with their own __init__ are refused
+        public = next(c for c in type(self).__mro__ if _Folded in c.__bases__)
+        new = self._get_checked_instance(public, _instance)
         return super().expand(batch_shape, _instance=new)
 
     @property

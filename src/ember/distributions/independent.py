@@ -1,7 +1,7 @@
 import ember
 from . import constraints
 from .distribution import Distribution
-from .utils import _sum_rightmost
+from .utils import _expand_params, _sum_rightmost
 
 __all__ = ["Independent"]
 
@@ -24,14 +24,11 @@ class Independent(Distribution):
                          validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Independent, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.base_dist = self.base_dist.expand(
-            batch_shape + self.event_shape[:self.reinterpreted_batch_ndims])
-        new.reinterpreted_batch_ndims = self.reinterpreted_batch_ndims
-        super(Independent, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        def fill(self, new, batch_shape):
+            new.base_dist = self.base_dist.expand(
+                batch_shape + self.event_shape[:self.reinterpreted_batch_ndims])
+        return _expand_params(self, Independent, batch_shape, _instance,
+                              copy=("reinterpreted_batch_ndims",), fill=fill, event_shape=True)
 
     @property
     def has_rsample(self):

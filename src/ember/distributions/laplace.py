@@ -1,24 +1,17 @@
 import ember
 from . import constraints
+from ._location import _LocScale
 from .distribution import Distribution
-from .utils import _batch_shape, _expand_params, broadcast_all
+from .utils import _expand_params
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(_LocScale, Distribution):
     """Laplace distribution parameterized by ``loc`` and ``scale``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):
@@ -29,8 +22,7 @@ class Laplace(Distribution):
         return 2 ** 0.5 * self.scale
 
     def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape((loc, scale), (self.loc,)), validate_args=validate_args)
+        super().__init__(self._set_loc_scale(loc, scale), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return _expand_params(self, Laplace, batch_shape, _instance, ("loc", "scale"))

@@ -4,7 +4,7 @@ import ember
 from . import constraints
 from .beta import Beta
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import _expand_params, broadcast_all
 
 __all__ = ["LKJCholesky"]
 
@@ -29,14 +29,10 @@ class LKJCholesky(Distribution):
         super().__init__(self.concentration.size(), ember.Size((dim, dim)), validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(LKJCholesky, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.dim = self.dim
-        new.concentration = self.concentration.expand(batch_shape)
-        new._beta = self._beta.expand(batch_shape + (self.dim,))
-        super(LKJCholesky, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        def fill(self, new, batch_shape):
+            new._beta = self._beta.expand(batch_shape + (self.dim,))
+        return _expand_params(self, LKJCholesky, batch_shape, _instance, ("concentration",),
+                              copy=("dim",), fill=fill, event_shape=True)
 
     def sample(self, sample_shape=ember.Size()):
         # each row: a uniform direction on the hypersphere scaled by sqrt(Beta)

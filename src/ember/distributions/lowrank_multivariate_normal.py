@@ -2,9 +2,10 @@ import math
 
 import ember
 from . import constraints
+from ._location import _MultivariateLoc
 from .distribution import Distribution
 from .multivariate_normal import _batch_mahalanobis, _batch_mv
-from .utils import _standard_normal, lazy_property
+from .utils import _expand_params, _standard_normal, lazy_property
 
 __all__ = ["LowRankMultivariateNormal"]
 
@@ -32,7 +33,7 @@ def _batch_lowrank_mahalanobis(W, D, x, capacitance_tril):
     return (x.pow(2) / D).sum(-1) - _batch_mahalanobis(capacitance_tril, Wt_Dinv_x)
 
 
-class LowRankMultivariateNormal(Distribution):
+class LowRankMultivariateNormal(_MultivariateLoc, Distribution):
     """Multivariate normal with covariance cov_factor @ cov_factor.T + diag(cov_diag)."""
     arg_constraints = {"loc": constraints.real_vector,
                        "cov_factor": constraints.independent(constraints.real, 2),
@@ -66,30 +67,14 @@ class LowRankMultivariateNormal(Distribution):
         super().__init__(self.loc.shape[:-1], event_shape, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(LowRankMultivariateNormal, _instance)
-        batch_shape = ember.Size(batch_shape)
-        loc_shape = batch_shape + self.event_shape
-        new.loc = self.loc.expand(loc_shape)
-        new.cov_diag = self.cov_diag.expand(loc_shape)
-        new.cov_factor = self.cov_factor.expand(loc_shape + self.cov_factor.shape[-1:])
-        new._unbroadcasted_cov_factor = self._unbroadcasted_cov_factor
-        new._unbroadcasted_cov_diag = self._unbroadcasted_cov_diag
-        new._capacitance_tril = self._capacitance_tril
-        super(LowRankMultivariateNormal, new).__init__(batch_shape, self.event_shape,
-                                                       validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
-
-    def _matrix_shape(self):
-        return self._batch_shape + self._event_shape + self._event_shape
+        def fill(self, new, batch_shape):
+            loc_shape = batch_shape + self.event_shape
+            new.loc = self.loc.expand(loc_shape)
+            new.cov_diag = self.cov_diag.expand(loc_shape)
+            new.cov_factor = self.cov_factor.expand(loc_shape + self.cov_factor.shape[-1:])
+        return _expand_params(
+            self, LowRankMultivariateNormal, batch_shape, _instance, fill=fill, event_shape=True,
+            copy=("_unbroadcasted_cov_factor", "_unbroadcasted_cov_diag", "_capacitance_tril"))
 
     @lazy_property
     def variance(self):

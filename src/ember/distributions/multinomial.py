@@ -4,13 +4,14 @@ import ember
 from . import constraints
 from .binomial import Binomial
 from .categorical import Categorical
+from ._probs_logits import _CategoricalWrapper
 from .distribution import Distribution
-from .utils import broadcast_all
+from .utils import _expand_params, broadcast_all
 
 __all__ = ["Multinomial"]
 
 
-class Multinomial(Distribution):
+class Multinomial(_CategoricalWrapper, Distribution):
     """Counts of ``total_count`` draws from Categorical(probs or logits)."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
 
@@ -32,32 +33,12 @@ class Multinomial(Distribution):
                          validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Multinomial, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.total_count = self.total_count
-        new._categorical = self._categorical.expand(batch_shape)
-        super(Multinomial, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._categorical._new(*args, **kwargs)
+        return _expand_params(self, Multinomial, batch_shape, _instance, ("_categorical",),
+                              copy=("total_count",), event_shape=True)
 
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
         return constraints.multinomial(self.total_count)
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     def sample(self, sample_shape=ember.Size()):
         sample_shape = ember.Size(sample_shape)

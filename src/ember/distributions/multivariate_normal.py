@@ -2,8 +2,9 @@ import math
 
 import ember
 from . import constraints
+from ._location import _MultivariateLoc
 from .distribution import Distribution
-from .utils import _standard_normal, lazy_property
+from .utils import _expand_params, _standard_normal, lazy_property
 
 __all__ = ["MultivariateNormal"]
 
@@ -34,7 +35,27 @@ def _precision_to_scale_tril(P):
 _MATRIX_ARGS = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
-class MultivariateNormal(Distribution):
+def _one_matrix(error, covariance_matrix, precision_matrix, scale_tril):
+    """The name and value of the one matrix given; ``error`` (a type) when not exactly one."""
+    given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix,
+             "scale_tril": scale_tril}
+    if sum(v is not None for v in given.values()) != 1:
+        raise error("Exactly one of covariance_matrix or precision_matrix or "
+                    "scale_tril may be specified.")
+    name = next(k for k in _MATRIX_ARGS if given[k] is not None)
+    return name, given[name]
+
+
+def _scale_tril_of(name, matrix):
+    """The Cholesky factor of the covariance that the matrix called ``name`` gives."""
+    if name == "scale_tril":
+        return matrix
+    if name == "covariance_matrix":
+        return ember.linalg.cholesky(matrix)
+    return _precision_to_scale_tril(matrix)
+
+
+class MultivariateNormal(_MultivariateLoc, Distribution):
     """Multivariate normal parameterized by a mean vector and exactly one of a
     covariance matrix, a precision matrix or a lower-triangular scale."""
     arg_constraints = {"loc": constraints.real_vector,
@@ -48,14 +69,7 @@ class MultivariateNormal(Distribution):
                  validate_args=None):
         if loc.dim() < 1:
             raise ValueError("loc must be at least one-dimensional.")
-        given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix,
-                 "scale_tril": scale_tril}
-        if sum(v is not None for v in given.values()) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or "
-                             "scale_tril may be specified.")
-        name = next(k for k in ("scale_tril", "covariance_matrix", "precision_matrix")
-                    if given[k] is not None)
-        matrix = given[name]
+        name, matrix = _one_matrix(ValueError, covariance_matrix, precision_matrix, scale_tril)
         if matrix.dim() < 2:
             what = "scale_tril matrix" if name == "scale_tril" else name
             raise ValueError(f"{what} must be at least two-dimensional, with optional leading "
@@ -64,29 +78,17 @@ class MultivariateNormal(Distribution):
         setattr(self, name, matrix.expand(batch_shape + (-1, -1)))
         self.loc = loc.expand(batch_shape + (-1,))
         super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = matrix
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = ember.linalg.cholesky(matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(matrix)
+        self._unbroadcasted_scale_tril = _scale_tril_of(name, matrix)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(MultivariateNormal, _instance)
-        batch_shape = ember.Size(batch_shape)
-        cov_shape = batch_shape + self.event_shape + self.event_shape
-        new.loc = self.loc.expand(batch_shape + self.event_shape)
-        new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril
-        for name in _MATRIX_ARGS:
-            if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(cov_shape))
-        super(MultivariateNormal, new).__init__(batch_shape, self.event_shape,
-                                                validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _matrix_shape(self):
-        return self._batch_shape + self._event_shape + self._event_shape
+        def fill(self, new, batch_shape):
+            new.loc = self.loc.expand(batch_shape + self.event_shape)
+            cov_shape = batch_shape + self.event_shape + self.event_shape
+            for name in _MATRIX_ARGS:
+                if name in self.__dict__:
+                    setattr(new, name, getattr(self, name).expand(cov_shape))
+        return _expand_params(self, MultivariateNormal, batch_shape, _instance,
+                              copy=("_unbroadcasted_scale_tril",), fill=fill, event_shape=True)
 
     @lazy_property
     def scale_tril(self):
@@ -100,14 +102,6 @@ class MultivariateNormal(Distribution):
     @lazy_property
     def precision_matrix(self):
         return ember.cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def variance(self):

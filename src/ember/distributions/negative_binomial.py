@@ -3,15 +3,15 @@ from . import constraints
 from ._samplers import _poisson
 from .distribution import Distribution
 from .gamma import Gamma
-from .utils import (_expand_probs_or_logits, _probs_or_logits, broadcast_all, lazy_property,
-                    logits_to_probs, probs_to_logits)
+from ._probs_logits import _CountedProbsLogits
+from .utils import _expand_params, _expand_probs_or_logits, lazy_property
 
 __all__ = ["NegativeBinomial"]
 
 _logsigmoid = ember.nn.functional.logsigmoid
 
 
-class NegativeBinomial(Distribution):
+class NegativeBinomial(_CountedProbsLogits, Distribution):
     """Number of successes before ``total_count`` failures, each trial
     succeeding with probability ``probs``."""
     arg_constraints = {"total_count": constraints.greater_than_eq(0),
@@ -20,24 +20,12 @@ class NegativeBinomial(Distribution):
     support = constraints.nonnegative_integer
 
     def __init__(self, total_count, probs=None, logits=None, validate_args=None):
-        def prepare(param):
-            count, param = broadcast_all(total_count, param)
-            self.total_count = count.type_as(param)
-            return param
-        _probs_or_logits(self, probs, logits, prepare)
-        super().__init__(self._param.size(), validate_args=validate_args)
+        super().__init__(self._set_count_and_param(total_count, probs, logits),
+                         validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(NegativeBinomial, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new.total_count = self.total_count.expand(batch_shape)
-        _expand_probs_or_logits(self, new, batch_shape)
-        super(NegativeBinomial, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._param.new(*args, **kwargs)
+        return _expand_params(self, NegativeBinomial, batch_shape, _instance, ("total_count",),
+                              fill=_expand_probs_or_logits)
 
     @property
     def mean(self):
@@ -50,18 +38,6 @@ class NegativeBinomial(Distribution):
     @property
     def variance(self):
         return self.mean / ember.sigmoid(-self.logits)
-
-    @lazy_property
-    def logits(self):
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self):
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self):
-        return self._param.size()
 
     @lazy_property
     def _gamma(self):

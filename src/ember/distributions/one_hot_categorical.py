@@ -1,14 +1,16 @@
 import ember
 from . import constraints
 from .categorical import Categorical
+from ._probs_logits import _CategoricalWrapper
 from .distribution import Distribution
+from .utils import _expand_params
 
 __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 _one_hot = ember.nn.functional.one_hot
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(_CategoricalWrapper, Distribution):
     """Categorical whose samples are one-hot vectors of length K."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.one_hot
@@ -20,28 +22,12 @@ class OneHotCategorical(Distribution):
                          validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(OneHotCategorical, _instance)
-        batch_shape = ember.Size(batch_shape)
-        new._categorical = self._categorical.expand(batch_shape)
-        super(OneHotCategorical, new).__init__(batch_shape, self.event_shape,
-                                               validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    def _new(self, *args, **kwargs):
-        return self._categorical._new(*args, **kwargs)
+        return _expand_params(self, OneHotCategorical, batch_shape, _instance, ("_categorical",),
+                              event_shape=True)
 
     @property
     def _param(self):
         return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
 
     @property
     def mean(self):
@@ -55,10 +41,6 @@ class OneHotCategorical(Distribution):
     @property
     def variance(self):
         return self._categorical.probs * (1 - self._categorical.probs)
-
-    @property
-    def param_shape(self):
-        return self._categorical.param_shape
 
     def sample(self, sample_shape=ember.Size()):
         sample_shape = ember.Size(sample_shape)

@@ -4,7 +4,7 @@ import ember
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution
-from .utils import _standard_normal, broadcast_all
+from .utils import _expand_params, _standard_normal, broadcast_all
 
 __all__ = ["StudentT"]
 
@@ -41,14 +41,8 @@ class StudentT(Distribution):
         super().__init__(self.df.size(), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(StudentT, _instance)
-        batch_shape = ember.Size(batch_shape)
-        for name in ("df", "loc", "scale"):
-            setattr(new, name, getattr(self, name).expand(batch_shape))
-        new._chi2 = self._chi2.expand(batch_shape)
-        super(StudentT, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return _expand_params(self, StudentT, batch_shape, _instance,
+                              ("df", "loc", "scale", "_chi2"))
 
     def rsample(self, sample_shape=ember.Size()):
         # X ~ Normal(0, 1), Z ~ Chi2(df): X / sqrt(Z / df) ~ StudentT(df)

@@ -10,7 +10,6 @@ __all__ = ["broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits",
 euler_constant = 0.57721566490153286060  # Euler-Mascheroni constant
 
 
-
 def broadcast_all(*values):
     """Broadcast tensors and numbers together; numbers become tensors of the
     first tensor's dtype (the default dtype when there is none)."""
@@ -117,13 +116,20 @@ def _batch_shape(args, tensors):
     return tensors[0].size()
 
 
-def _expand_params(self, cls, batch_shape, _instance, names):
-    """``cls.expand`` for a distribution whose parameters ``names`` all have the batch shape."""
+def _expand_params(self, cls, batch_shape, _instance, names=(), copy=(), fill=None,
+                   event_shape=False):
+    """``cls.expand``: the parameters ``names`` are expanded to ``batch_shape``,
+    the attributes ``copy`` shared, and ``fill(self, new, batch_shape)`` does the rest."""
     new = self._get_checked_instance(cls, _instance)
     batch_shape = ember.Size(batch_shape)
+    for name in copy:
+        setattr(new, name, getattr(self, name))
     for name in names:
         setattr(new, name, getattr(self, name).expand(batch_shape))
-    super(cls, new).__init__(batch_shape, validate_args=False)
+    if fill is not None:
+        fill(self, new, batch_shape)
+    shapes = (batch_shape, self.event_shape) if event_shape else (batch_shape,)
+    super(cls, new).__init__(*shapes, validate_args=False)
     new._validate_args = self._validate_args
     return new
 

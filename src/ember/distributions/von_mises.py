@@ -2,6 +2,7 @@ import math
 
 import ember
 from . import constraints
+from ._location import _LocCentred
 from .distribution import Distribution
 from .utils import broadcast_all, lazy_property
 
@@ -55,7 +56,7 @@ def _rejection_sample(loc, concentration, proposal_r, x):
     return (x + math.pi + loc) % (2 * math.pi) - math.pi
 
 
-class VonMises(Distribution):
+class VonMises(_LocCentred, Distribution):
     """A circular distribution with mean direction ``loc`` and ``concentration``."""
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
     support = constraints.real
@@ -110,10 +111,6 @@ class VonMises(Distribution):
     @property
     def mean(self):
         """The circular mean."""
-        return self.loc
-
-    @property
-    def mode(self):
         return self.loc
 
     @lazy_property

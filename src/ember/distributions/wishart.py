@@ -6,7 +6,7 @@ import ember
 from . import constraints
 from .chi2 import Chi2
 from .exp_family import ExponentialFamily
-from .multivariate_normal import _precision_to_scale_tril
+from .multivariate_normal import _MATRIX_ARGS, _one_matrix, _scale_tril_of
 from .utils import lazy_property
 
 __all__ = ["Wishart"]
@@ -23,9 +23,6 @@ def _mvdigamma(x, p):
 
 def _clamp_above_eps(x):
     return x.clamp(min=ember.finfo(x.dtype).eps)
-
-
-_MATRIX_ARGS = ("covariance_matrix", "precision_matrix", "scale_tril")
 
 
 class Wishart(ExponentialFamily):
@@ -45,13 +42,8 @@ class Wishart(ExponentialFamily):
 
     def __init__(self, df, covariance_matrix=None, precision_matrix=None, scale_tril=None,
                  validate_args=None):
-        given = {"covariance_matrix": covariance_matrix, "precision_matrix": precision_matrix,
-                 "scale_tril": scale_tril}
-        if sum(v is not None for v in given.values()) != 1:
-            raise AssertionError("Exactly one of covariance_matrix or precision_matrix or "
-                                 "scale_tril may be specified.")
-        name = next(k for k in _MATRIX_ARGS if given[k] is not None)
-        param = given[name]
+        name, param = _one_matrix(AssertionError, covariance_matrix, precision_matrix,
+                                  scale_tril)
         if param.dim() < 2:
             raise ValueError("scale_tril must be at least two-dimensional, with optional "
                              "leading batch dimensions")
@@ -71,12 +63,7 @@ class Wishart(ExponentialFamily):
                           "for ndim - 1 < df < ndim.", stacklevel=2)
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
         self._batch_dims = [-(x + 1) for x in range(len(self._batch_shape))]
-        if name == "scale_tril":
-            self._unbroadcasted_scale_tril = param
-        elif name == "covariance_matrix":
-            self._unbroadcasted_scale_tril = ember.linalg.cholesky(param)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(param)
+        self._unbroadcasted_scale_tril = _scale_tril_of(name, param)
         self._dist_chi2 = self._chi2(batch_shape)
 
     def _chi2(self, batch_shape):

@@ -1,6 +1,7 @@
 """ember.mps: torch.mps as PyTorch exposes it away from Apple's GPUs: no
 device, and whatever needs one raises PyTorch's RuntimeError."""
 from .. import _accelerator as _A
+from .._accelerator import device_count, is_available, manual_seed
 
 __all__ = ["is_available", "device_count", "synchronize", "empty_cache", "manual_seed", "seed",
            "get_rng_state", "set_rng_state", "current_allocated_memory",
@@ -10,19 +11,6 @@ __all__ = ["is_available", "device_count", "synchronize", "empty_cache", "manual
 
 def _without(call):
     return _A.raising(RuntimeError, f"Cannot execute {call}() without MPS backend.")
-
-
-def is_available():
-    return False
-
-
-def device_count():
-    return 0
-
-
-def manual_seed(seed):
-    int(seed)       # checked; there is no MPS generator to seed
-    return None
 
 
 synchronize = _without("deviceSynchronize")

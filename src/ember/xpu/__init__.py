@@ -4,6 +4,8 @@ exposes it: no devices, nothing allocated, seeding accepted and ignored, and
 import contextlib as _contextlib
 
 from .. import _accelerator as _A
+from .._accelerator import (device_count, get_arch_list, get_rng_state_all, is_available,
+                            is_bf16_supported, is_initialized, is_tf32_supported, manual_seed)
 
 __all__ = ["is_available", "device_count", "is_initialized", "init", "current_device",
            "set_device", "synchronize", "get_device_name", "get_device_properties",
@@ -17,18 +19,6 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
 _unavailable = _A.raising(AssertionError, "Torch not compiled with XPU enabled")
 
 
-def is_available():
-    return False
-
-
-def device_count():
-    return 0
-
-
-def is_initialized():
-    return False
-
-
 init = current_device = set_device = synchronize = get_device_name = _unavailable
 get_device_properties = get_device_capability = mem_get_info = _unavailable
 initial_seed = get_rng_state = current_stream = _unavailable
@@ -38,33 +28,12 @@ memory_stats = _A.no_stats
 reset_peak_memory_stats = _A.missing_binding("_xpu_resetPeakMemoryStats")
 
 
-def manual_seed(seed):
-    int(seed)
-    return None
-
-
 manual_seed_all = manual_seed
 
 
 def set_rng_state(new_state, device="xpu"):
     new_state.clone()
     return None
-
-
-def get_rng_state_all():
-    return []
-
-
-def is_bf16_supported(including_emulation=True):
-    return False
-
-
-def is_tf32_supported():
-    return False
-
-
-def get_arch_list():
-    return []
 
 
 class device(_A.DeviceContext):
