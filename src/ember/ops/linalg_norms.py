@@ -91,7 +91,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     from .shape import permute, unsqueeze
     name = "linalg.matrix_norm"
     at_least_2d(A, name)
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[A.dtype]}")
     if isinstance(ord, str):
