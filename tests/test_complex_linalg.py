@@ -129,3 +129,29 @@ def test_complex_det_gradient_at_a_singular_matrix():
     np.testing.assert_allclose(a.grad.numpy(), np.conj((1 - 2j) * np.array(cofactors)),
                                atol=1e-12)
     assert np.abs(cofactors).max() > 1
+
+
+@pytest.mark.parametrize("op", [
+    lambda T, x: T.linalg.vector_norm(x, dtype=T.float64),
+    lambda T, x: T.linalg.vector_norm(x.real, dtype=T.complex128),
+    lambda T, x: T.linalg.vector_norm(x, dtype=T.complex64),
+    lambda T, x: T.linalg.vector_norm(x.real, dtype=T.float32),
+    lambda T, x: T.linalg.matrix_norm(x, "nuc", dtype=T.float32),
+    lambda T, x: T.linalg.norm(x, dtype=T.int64),
+    lambda T, x: T.linalg.matrix_rank(x, rtol=T.tensor(1j)),
+    lambda T, x: T.linalg.pinv(x, atol=T.tensor(1j), rtol=T.tensor(1j)),
+])
+def test_norm_dtypes_and_complex_tolerances_refused_as_pytorch(op):
+    check_error(lambda T: (T.tensor(A),), op)
+
+
+def test_norm_dtype_widening_and_failed_solves_of_complex():
+    def f(T):
+        x = T.tensor(A, dtype=T.complex64)
+        singular = T.zeros(2, 3, 3, dtype=T.complex64)
+        singular[1] = T.eye(3)
+        return (T.linalg.vector_norm(x, dtype=T.complex128),
+                T.linalg.matrix_norm(x, 1, dtype=T.complex128),
+                tuple(T.linalg.solve_ex(singular, T.ones(2, 3, 1, dtype=T.complex64))),
+                tuple(T.linalg.inv_ex(singular)), T.svd(x, compute_uv=False).V.resolve_conj())
+    check(f, rtol=1e-6)

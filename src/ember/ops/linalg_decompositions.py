@@ -185,8 +185,9 @@ def torch_svd(input, some=True, compute_uv=True):
     if not compute_uv:
         m, n = input._data.shape[-2:]
         batch, dt = input._data.shape[:-2], input._data.dtype
+        # (V is PyTorch's Vh.mH: conjugated zeros, -0 imaginary parts)
         return RT.svd(Tensor._wrap(np.zeros(batch + (m, m), dt)), svdvals(input),
-                      Tensor._wrap(np.zeros(batch + (n, n), dt)))
+                      Tensor._wrap(np.conj(np.zeros(batch + (n, n), dt))))
     U, S, Vh = _svd(input, not some)
     return RT.svd(U, S, transpose(Vh, -2, -1) if not Vh.is_complex() else Vh.mH)
 
@@ -303,8 +304,16 @@ def _check_pinv_input(A):
                            "or cdouble types")
 
 
+def _real_tolerances(name, atol, rtol):
+    for which, tol in (("atol", atol), ("rtol", rtol)):
+        if isinstance(tol, Tensor) and tol.is_complex():
+            raise RuntimeError(f"torch.linalg.{name}: {which} tensor of complex type is not "
+                               f"supported. Got {D.SCALAR_NAMES[tol.dtype]}")
+
+
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     _check_pinv_input(A)
+    _real_tolerances("pinv", atol, rtol)
     a = A._data
     if rcond is not None:
         rtol = rcond
@@ -325,6 +334,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
     if A._data.dtype.kind not in "fc":
         raise RuntimeError("This function doesn't handle types other than float and double")
     at_least_2d(A, "linalg.matrix_rank")
+    _real_tolerances("matrix_rank", atol, rtol)
     if tol is not None:
         atol, rtol = tol, 0.0
     a = A._data

@@ -153,9 +153,14 @@ def _solve_arrays(a, b, left):
     return np.swapaxes(np_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
 
 
+def _nan(dtype):
+    """LAPACK's NaN of a failed element: NaN in both parts of a complex one."""
+    return complex(np.nan, np.nan) if dtype.kind == "c" else np.nan
+
+
 def where_ok(fn, a, info):
     """fn of the batch elements whose LAPACK `info` is 0; NaN elsewhere."""
-    out = np.full(a.shape, np.nan, a.dtype)
+    out = np.full(a.shape, _nan(a.dtype), a.dtype)
     ok = info == 0
     if a.ndim > 2:
         out[ok] = fn(a[ok])
@@ -220,7 +225,7 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
         if check_errors:
             raise singular_error(f"torch.{name}", info, lambda i: "The solver failed because the "
                                  "input matrix is singular.") from None
-        x = np.full(batch + bm.shape[-2:], np.nan, a.dtype)
+        x = np.full(batch + bm.shape[-2:], _nan(a.dtype), a.dtype)
         ok = info == 0
         if batch:
             ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
