@@ -15,7 +15,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
-           "tangents_paused"]
+           "tangents_paused", "no_complex_autograd"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -95,6 +95,17 @@ def tracked(*tensors):
             if isinstance(t, Tensor) and t._requires_grad:
                 return True
     return forward_ad and _forward.tangents_of(tensors) is not None
+
+
+def no_complex_autograd(name, result, *inputs):
+    """PyTorch's refusal of ops whose derivative is defined for real
+    outputs only: raised after the forward, when a complex result would be
+    recorded (`result`: the array, or whether it is complex)."""
+    complex_ = result if isinstance(result, bool) else result.dtype.kind == "c"
+    if complex_ and _state.enabled and any(isinstance(t, Tensor) and t._requires_grad
+                                           for t in inputs):
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs "
+                           "with complex dtype.")
 
 
 class tangents_paused:

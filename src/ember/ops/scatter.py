@@ -14,7 +14,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import no_complex_autograd, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
@@ -382,6 +382,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     check_reduce_dtype(x, reduce, "scatter_gather_tensor_cpu_reduce_mean")
     data = reduce_at(x, key, vals, reduce, include_self)
+    no_complex_autograd("scatter_reduce", data, input, src)
     return recorded(ScatterReduceBackward0, data, (input, src),
                     (key, sub, ss.shape, reduce, include_self))
 

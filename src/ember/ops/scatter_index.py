@@ -3,7 +3,7 @@ slice of the input along `dim` per index (see scatter.py for the key)."""
 
 from .. import _dtype as D
 from .._settings import warn_once
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import no_complex_autograd, Tensor, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
@@ -193,6 +193,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     check_reduce_dtype(x, reduce, "div_floor_cpu")
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
+    no_complex_autograd("index_reduce", data, input, source)
     return recorded(IndexReduceBackward0, data, (input, source),
                     (key, None, s.shape, reduce, include_self))
 
