@@ -3,7 +3,7 @@ nan_to_num isposinf isneginf isreal positive frexp (fix is trunc's alias)."""
 import math
 
 from .. import return_types
-from ._common import no_complex_autograd, D, Tensor, np, recorded, wrap
+from ._common import D, Tensor, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register

@@ -14,7 +14,7 @@ winners) are constant arrays `coef` that multiply the rows before the
 scatter.
 """
 from .. import _dtype as D
-from ._common import no_complex_autograd, _state, np, recorded, tracked
+from ._common import _state, no_complex_autograd, np, recorded, tracked
 from ._registry import grad_fn, register
 from ._xp import provide
 from .inplace import _overwrite, check_inplace

@@ -14,7 +14,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
-from ._common import no_complex_autograd, Tensor, np, recorded, wrap_dim
+from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
@@ -143,7 +143,7 @@ def reduce_at(x, key, vals, reduce, include_self):
     out = write_at(x, key, vals, _UFUNCS[reduce])
     if reduce == "mean":
         count = _counts(x.shape, key, include_self)
-        out = out / count if x.dtype.kind == "f" else np.floor_divide(out, count)
+        out = out / count if x.dtype.kind in "fc" else np.floor_divide(out, count)
         out = out.astype(x.dtype, copy=False)
     return out
 
@@ -381,6 +381,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
                            f"{reduce}")
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     check_reduce_dtype(x, reduce, "scatter_gather_tensor_cpu_reduce_mean")
+    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+        raise kernel_refuses(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
     data = reduce_at(x, key, vals, reduce, include_self)
     no_complex_autograd("scatter_reduce", data, input, src)
     return recorded(ScatterReduceBackward0, data, (input, src),
