@@ -1,4 +1,6 @@
-"""torch.linalg rows of the complex catalogue (tests/test_complex_ops.py).
+"""torch.linalg rows of the complex catalogue (tests/test_complex_ops.py),
+and (OTHER_ROWS) the ops beyond linalg that complex support reached later:
+logaddexp, logcumsumexp, distances, renorm, cov/corrcoef, convolutions.
 Square inputs are made well conditioned (4 I added) or Hermitian
 positive-definite (x x^H + I) where the op needs it. Factorisations are
 sampled through quantities their gauge cannot change, as PyTorch's own
@@ -150,4 +152,29 @@ ROWS = [
      [((6, 6), C), ((2, 3), C)]),
     ("linalg.multi_dot", lambda T, a, b, c: T.linalg.multi_dot([a, b, c]),
      [M34, ((4, 2), C), ((2, 3), C)]),
+]
+
+F_ = lambda T: T.nn.functional    # noqa: E731
+
+OTHER_ROWS = [
+    ("logaddexp", lambda T, x, y: T.logaddexp(x, y), [M34, ((4,), C)]),
+    ("logcumsumexp", lambda T, x: T.logcumsumexp(x, 1), [M34]),
+    ("logcumsumexp_dim0", lambda T, x: x.logcumsumexp(0), [M43]),
+    ("dist", lambda T, x, y: T.dist(x, y), [M34, M34]),
+    ("dist_p3", lambda T, x, y: T.dist(x, y, 3), [M34, ((4,), C)]),
+    ("pairwise_distance", lambda T, x, y: F_(T).pairwise_distance(x, y), [M34, M34]),
+    ("triplet_margin_loss", lambda T, x, y, z: F_(T).triplet_margin_loss(x, y, z, margin=4.0),
+     [M34, M34, M34]),
+    ("renorm", lambda T, x: T.renorm(x, 2, 0, 1.0), [M34]),
+    ("renorm_p3", lambda T, x: x.renorm(3, 1, 0.8), [M34]),
+    ("cov", lambda T, x: T.cov(x), [((3, 5), C)]),
+    ("corrcoef", lambda T, x: T.corrcoef(x), [((3, 5), C)]),
+    ("conv1d", lambda T, x, w, b: F_(T).conv1d(x, w, b), [((2, 3, 6), C), ((4, 3, 2), C),
+                                                          ((4,), C)]),
+    ("conv1d_dilated_nobias", lambda T, x, w: F_(T).conv1d(x, w, dilation=2, padding=1),
+     [((3, 6), C), ((2, 3, 2), C)]),
+    ("conv2d", lambda T, x, w: F_(T).conv2d(x, w, stride=2), [((1, 2, 5, 4), C),
+                                                              ((3, 2, 2, 2), C)]),
+    ("conv_transpose1d", lambda T, x, w, b: F_(T).conv_transpose1d(x, w, b, stride=2),
+     [((1, 3, 4), C), ((3, 2, 2), C), ((2,), C)]),
 ]

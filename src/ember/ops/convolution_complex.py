@@ -7,6 +7,7 @@ from .. import _dtype as D
 from ._common import kernel_refuses
 from .complex_parts import view_as_real
 from .shape import select
+from .sorting_scan import MulBackward1, scaled
 
 __all__ = ["complex_convolution", "refuse_complex"]
 
@@ -43,7 +44,8 @@ def complex_convolution(input, weight, bias, stride, padding, dilation, transpos
         a = convolution(x_r, w_r, b_r, *args)
         b = convolution(x_i, w_i, None, *args)
         c = convolution(x_r + x_i, w_r + w_i, b_r + b_i, *args)
-    return a - b + (c - a - b) * 1j
+    # (C++'s i * Tensor: a Scalar product, MulBackward1)
+    return a - b + scaled(c - a - b, 1j, MulBackward1)
 
 
 def refuse_complex(x, dim, dilation, transposed):

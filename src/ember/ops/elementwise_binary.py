@@ -105,7 +105,18 @@ def log_add_exp(a, b):
         return np.logaddexp(a, b)
     first = a.real >= b.real
     hi, lo = np.where(first, a, b), np.where(first, b, a)
-    return hi + np.log1p(np.exp(lo - hi))
+    with np.errstate(all="ignore"):
+        out = np.asarray(hi + np.log1p(np.exp(lo - hi)))
+        # equal infinite real parts: -inf keeps `lo` (its angle is moot),
+        # +inf takes the plain log of the sum; NaN in either is NaN
+        same_inf = (lo.real == hi.real) & ~np.isfinite(lo.real)
+        if same_inf.any():
+            out = np.where(same_inf & (lo.real < 0), lo, out)
+            out = np.where(same_inf & (lo.real > 0), np.log(np.exp(lo) + np.exp(hi)), out)
+        nan = np.isnan(a) | np.isnan(b)
+        if nan.any():
+            out = np.where(nan, complex(np.nan, np.nan), out)
+    return out
 Logaddexp2Backward0 = grad_fn(
     "Logaddexp2Backward0",
     self=lambda xp, grad, self, other: grad / (1 + xp.exp2(other - self)),

@@ -29,8 +29,8 @@ AminmaxBackward0 = grad_fn(
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
 # PyTorch's composites multiply and divide by a C++ scalar (its *Backward1 nodes).
-MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * other)
-DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / other)
+MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * xp.conj(other))
+DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / xp.conj(other))
 
 
 def _along(n, d, ndim):

@@ -1,0 +1,121 @@
+"""Ops PyTorch refuses on complex tensors, or refuses only under autograd:
+the same error type and message as PyTorch's, raised at the same moment
+(the forward, before anything is recorded), every tensor left unchanged;
+and the forward values of those that compute without a gradient."""
+import warnings
+
+import numpy as np
+import pytest
+
+from compare_torch import check, check_error
+
+F_ = lambda T: T.nn.functional    # noqa: E731
+
+
+def _z(T, grad=False):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((2, 3, 4)) + 1j * rng.standard_normal((2, 3, 4))
+    return (T.tensor(a, requires_grad=grad),)
+
+
+def _zg(T):
+    return _z(T, True)
+
+
+# (name, op): refused under autograd only
+AUTOGRAD = [
+    ("silu", lambda T, x: F_(T).silu(x)),
+    ("nan_to_num", lambda T, x: T.nan_to_num(x)),
+    ("embedding", lambda T, x: F_(T).embedding(T.tensor([0, 2]), x[0])),
+    ("scatter_reduce_sum", lambda T, x: x[0].scatter_reduce(0, T.tensor([[0, 1, 2, 0]]), x[1],
+                                                            "sum")),
+    ("index_reduce_prod", lambda T, x: x[0].index_reduce(0, T.tensor([0, 2]), x[1, :2], "prod")),
+    ("select_copy", lambda T, x: T.select_copy(x, 0, 1)),
+    ("slice_copy", lambda T, x: T.slice_copy(x, 1, 0, 2)),
+    ("bilinear", lambda T, x: F_(T).bilinear(x[0], x[1], T.ones(2, 4, 4, dtype=x.dtype))),
+    ("affine_grid", lambda T, x: F_(T).affine_grid(x[:1, :2, :3], (1, 1, 2, 2),
+                                                   align_corners=False)),
+]
+
+
+@pytest.mark.parametrize("name,op", AUTOGRAD, ids=[r[0] for r in AUTOGRAD])
+def test_refused_under_autograd_as_pytorch(name, op):
+    check_error(_zg, op)
+
+
+@pytest.mark.parametrize("name,op", AUTOGRAD, ids=[r[0] for r in AUTOGRAD])
+def test_computed_without_autograd_as_pytorch(name, op):
+    def f(T):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return op(T, *_z(T))
+    check(f, rtol=1e-10, atol=1e-12)
+
+
+REFUSED = [
+    ("dropout", lambda T, x: F_(T).dropout(x, 0.5)),
+    ("alpha_dropout", lambda T, x: F_(T).alpha_dropout(x, 0.5, training=True)),
+    ("dropout2d", lambda T, x: F_(T).dropout2d(x[None], 0.5)),
+    ("bce_with_logits", lambda T, x: F_(T).binary_cross_entropy_with_logits(x, x)),
+    ("bce", lambda T, x: F_(T).binary_cross_entropy(x, x)),
+    ("kl_div", lambda T, x: F_(T).kl_div(x.real, x, reduction="sum")),
+    ("nll_loss", lambda T, x: F_(T).nll_loss(x[0], T.tensor([0, 1, 2]))),
+    ("nll_loss2d", lambda T, x: F_(T).nll_loss(x[None], T.tensor([[[0, 1, 2, 0]] * 3]))),
+    ("smooth_l1", lambda T, x: F_(T).smooth_l1_loss(x, x)),
+    ("huber", lambda T, x: F_(T).huber_loss(x, x)),
+    ("multi_margin", lambda T, x: F_(T).multi_margin_loss(x[0], T.tensor([0, 1, 2]))),
+    ("clamp_min_tensor", lambda T, x: T.clamp_min(x, x.real)),
+    ("clamp_max_tensor", lambda T, x: T.clamp_max(x, x.real)),
+    ("max_pool2d", lambda T, x: F_(T).max_pool2d(x, 2)),
+    ("max_pool1d_indices", lambda T, x: F_(T).max_pool1d(x, 2, return_indices=True)),
+    ("max_unpool2d", lambda T, x: F_(T).max_unpool2d(x[None], T.zeros(1, 2, 3, 4,
+                                                                      dtype=T.int64), 2)),
+    ("local_response_norm", lambda T, x: F_(T).local_response_norm(x, 2)),
+    ("sdpa", lambda T, x: F_(T).scaled_dot_product_attention(x, x, x)),
+    ("convolution", lambda T, x: T.convolution(x, x[:, :, :2], None, [1], [0], [1], False,
+                                                [0], 1)),
+    ("convolution_dilated", lambda T, x: T.convolution(x, x[:, :, :2], None, [1], [0], [2],
+                                                        False, [0], 1)),
+    ("convolution_transposed", lambda T, x: T.convolution(x, x[:3, :, :2], None, [1], [0],
+                                                           [1], True, [0], 1)),
+    ("conv1d_real_weight", lambda T, x: F_(T).conv1d(x, x.real[:, :, :2])),
+    ("conv1d_complex_weight", lambda T, x: F_(T).conv1d(x.real, x[:, :, :2])),
+    ("conv1d_real_bias", lambda T, x: F_(T).conv1d(x, x[:, :, :2], T.ones(2))),
+    ("scatter_reduce_amax", lambda T, x: x[0].scatter_reduce(0, T.tensor([[0, 1, 2, 0]]), x[1],
+                                                             "amax")),
+    ("index_reduce_amin", lambda T, x: x[0].index_reduce(0, T.tensor([0, 2]), x[1, :2],
+                                                         "amin")),
+    ("index_reduce_noself", lambda T, x: x[0].index_reduce(0, T.tensor([0, 2]), x[1, :2],
+                                                           "mean", include_self=False)),
+    ("polygamma_1", lambda T, x: T.polygamma(1, x)),
+    ("mvlgamma", lambda T, x: T.mvlgamma(x, 2)),
+    ("ndtr", lambda T, x: T.special.ndtr(x)),
+    ("zeta", lambda T, x: T.special.zeta(x, 2.0)),
+    ("gammainc", lambda T, x: T.special.gammainc(x, x)),
+    ("chebyshev", lambda T, x: T.special.chebyshev_polynomial_t(x, 2)),
+    ("grid_sampler_3d", lambda T, x: F_(T).grid_sample(x[None, None], x[None, ..., :3],
+                                                       align_corners=False)),
+]
+
+
+@pytest.mark.parametrize("name,op", REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_as_pytorch(name, op):
+    check_error(_z, op)
+
+
+def test_dropout_without_noise_keeps_complex_values():
+    check(lambda T: (F_(T).dropout(_z(T)[0], 0.0), F_(T).dropout(_z(T)[0], 0.5, training=False),
+                     F_(T).dropout(_z(T)[0], 1.0)))
+
+
+def test_scatter_and_index_reduce_mean_of_complex():
+    def f(T):
+        x = _z(T)[0]
+        return (x[0].scatter_reduce(0, T.tensor([[0, 1, 2, 0]]), x[1], "mean"),
+                x[0].scatter_reduce(0, T.tensor([[0, 1, 2, 0]]), x[1], "mean",
+                                    include_self=False),
+                x[0].index_reduce(0, T.tensor([0, 2]), x[1, :2], "mean"),
+                T.is_signed(x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(f, rtol=1e-12)
