@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import ember
 from compare_torch import check, check_error
 
 F_ = lambda T: T.nn.functional    # noqa: E731
@@ -119,3 +120,56 @@ def test_scatter_and_index_reduce_mean_of_complex():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(f, rtol=1e-12)
+
+
+def _ones(T, *shape, dtype=None):
+    return T.ones(*shape, dtype=dtype or T.float32)
+
+
+SCALAR_REFUSALS = [
+    ("addmm_double", lambda T: T.addmm(*(_ones(T, 2, 2, dtype=T.float64),) * 3, alpha=1j)),
+    ("addmm_long", lambda T: T.addmm(*(_ones(T, 2, 2, dtype=T.int64),) * 3, alpha=1j)),
+    ("addmm_overflow", lambda T: T.addmm(*(_ones(T, 2, 2),) * 3, alpha=1e40)),
+    ("addmv", lambda T: T.addmv(_ones(T, 2), _ones(T, 2, 2), _ones(T, 2), beta=2j)),
+    ("addr", lambda T: T.addr(_ones(T, 2, 2), _ones(T, 2), _ones(T, 2), alpha=1j)),
+    ("addbmm", lambda T: T.addbmm(_ones(T, 2, 2), _ones(T, 1, 2, 2), _ones(T, 1, 2, 2),
+                                  alpha=1j)),
+    ("baddbmm", lambda T: T.baddbmm(*(_ones(T, 1, 2, 2),) * 3, beta=1j)),
+    ("add_alpha", lambda T: T.add(_ones(T, 2), _ones(T, 2), alpha=1j)),
+    ("sub_alpha", lambda T: T.sub(_ones(T, 2), _ones(T, 2), alpha=1j)),
+    ("addcmul_value", lambda T: T.addcmul(*(_ones(T, 2),) * 3, value=1j)),
+]
+
+
+@pytest.mark.parametrize("name,op", SCALAR_REFUSALS, ids=[r[0] for r in SCALAR_REFUSALS])
+def test_complex_scalars_refused_by_real_kernels_as_pytorch(name, op):
+    check_error(lambda T: (), lambda T: op(T))
+
+
+ADD_FAMILY = [
+    ("addmm", lambda T, a, b, m: T.addmm(a, b, m, beta=0.5j, alpha=1 + 2j)),
+    ("addmm_bias", lambda T, a, b, m: T.addmm(a[0], b, m, beta=2 - 1j, alpha=3j)),
+    ("addmv", lambda T, a, b, m: T.addmv(a[:, 0], b, m[:, 0], beta=0.5j, alpha=1 + 2j)),
+    ("addr", lambda T, a, b, m: T.addr(a, b[:, 0], m[0], beta=0.5j, alpha=1 - 2j)),
+    ("baddbmm", lambda T, a, b, m: T.baddbmm(a[None], b[None], m[None], beta=0.5j,
+                                             alpha=1 + 2j)),
+    ("addbmm", lambda T, a, b, m: T.addbmm(a, b[None], m[None], beta=0.5j, alpha=1 + 2j)),
+    ("add_alpha", lambda T, a, b, m: T.add(a, b, alpha=1 - 1j)),
+    ("addcmul_value", lambda T, a, b, m: T.addcmul(a, b, m, value=2 + 1j)),
+]
+
+
+@pytest.mark.parametrize("name,op", ADD_FAMILY, ids=[r[0] for r in ADD_FAMILY])
+def test_complex_alpha_beta_gradients_conjugated_as_pytorch(name, op):
+    """derivatives.yaml: the gradients carry conj(alpha), conj(beta)."""
+    def f(T):
+        rng = np.random.default_rng(1)
+        xs = [T.tensor(rng.standard_normal((3, 3)) + 1j * rng.standard_normal((3, 3)),
+                       requires_grad=True) for _ in range(3)]
+        y = op(T, *xs)
+        (y.real.sum() + 2 * y.imag.sum()).backward()
+        return (y,) + tuple(x.grad for x in xs)
+    check(f, rtol=1e-12, atol=1e-12)
+    assert ember.autograd.gradcheck(lambda *a: op(ember, *a), [
+        ember.tensor(np.random.default_rng(2).standard_normal((3, 3)) + 0.5j,
+                     requires_grad=True) for _ in range(3)])

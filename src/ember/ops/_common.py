@@ -15,7 +15,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
-           "tangents_paused", "no_complex_autograd"]
+           "tangents_paused", "no_complex_autograd", "checked_scalar"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -95,6 +95,30 @@ def tracked(*tensors):
             if isinstance(t, Tensor) and t._requires_grad:
                 return True
     return forward_ad and _forward.tangents_of(tensors) is not None
+
+
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "int64_t",
+            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def checked_scalar(np_dtype, value):
+    """A Python number as a kernel of `np_dtype` takes it (c10's
+    checked_convert): a complex one needs a complex dtype unless its
+    imaginary part is 0, a float must fit, an integral kernel truncates."""
+    kind = np_dtype.kind
+    if kind == "c" or kind == "b" or isinstance(value, bool):
+        return value
+    if isinstance(value, (complex, np.complexfloating)):
+        if value.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
+                               "without overflow")
+        value = value.real
+    if kind == "f":
+        if np.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
+                               "without overflow")
+        return value
+    return int(value)
 
 
 def no_complex_autograd(name, result, *inputs):

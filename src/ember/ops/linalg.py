@@ -7,7 +7,7 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
 from .._settings import warn_once
-from ._common import D, Tensor, np, recorded
+from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
@@ -34,7 +34,7 @@ MmBackward0 = grad_fn(
     mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mH(xp, self), g, mat2_f))
 AddmmBackward0 = grad_fn(
     "AddmmBackward0",
-    self=lambda xp, g, beta: g if beta == 1 else g * beta,
+    self=lambda xp, g, beta: _scaled(g, beta),
     mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
         xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha),
     mat2=lambda xp, g, mat1, alpha, mat2_f: _scaled(
@@ -57,7 +57,8 @@ def _f_order(t):
 
 
 def _scaled(x, alpha):
-    return x if alpha == 1 else x * alpha
+    """x times conj(alpha) (a scalar factor's derivative is its conjugate)."""
+    return x if alpha == 1 else x * (alpha.conjugate() if isinstance(alpha, complex) else alpha)
 
 
 def _same_dtype(a, b):
@@ -87,9 +88,8 @@ def mm(input, mat2):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
     _addmm_checks(input, mat1, mat2)
-    if mat1._data.dtype.kind in "iu":
-        # An integral product takes integral factors (PyTorch's Scalar cast truncates).
-        alpha, beta = int(alpha), int(beta)
+    # (an integral product takes integral factors; a real one, real factors)
+    beta, alpha = checked_scalar(mat1._data.dtype, beta), checked_scalar(mat1._data.dtype, alpha)
     prod = _matmul_t(mat1._data, mat2._data)
     if alpha != 1:
         prod *= alpha
