@@ -140,7 +140,9 @@ def _matmul_t(a, b):
 
 def bmm(input, mat2):
     bmm_checks(input._data, mat2._data)
-    _same_dtype(input, mat2)
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[mat2.dtype]}")
     no_bool(input._data, "bmm")
     return _product(BmmBackward0, np.matmul, input, mat2)
 
@@ -164,7 +166,11 @@ def mv(input, vec):
         raise RuntimeError(
             f"size mismatch, got input ({m.shape[0] if m.ndim else 0}), mat "
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
-    _same_dtype(input, vec)
+    if m.dtype != v.dtype:
+        # (at::mv runs addmv into a result of vec's dtype: its check lists all three)
+        names = [D.SCALAR_NAMES[t.dtype] for t in (vec, input, vec)]
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{names[0]}, {names[1]}, and {names[2]}")
     no_bool(m, "addmv_impl_cpu")
     return _product(MvBackward0, np.matmul, input, vec)
 
