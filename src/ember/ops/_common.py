@@ -106,8 +106,10 @@ def checked_scalar(np_dtype, value):
     checked_convert): a complex one needs a complex dtype unless its
     imaginary part is 0, a float must fit, an integral kernel truncates."""
     kind = np_dtype.kind
-    if kind == "c" or kind == "b" or isinstance(value, bool):
+    if kind == "c" or kind == "b" or value.__class__ is bool:
         return value
+    if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
+        return value        # (nn.Linear's alpha = beta = 1: the common case, at once)
     if isinstance(value, (complex, np.complexfloating)):
         if value.imag != 0:
             raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
