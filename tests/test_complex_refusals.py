@@ -214,3 +214,25 @@ MIXED = [
 @pytest.mark.parametrize("name,op", MIXED, ids=[r[0] for r in MIXED])
 def test_real_times_complex_products_refused_as_pytorch(name, op):
     check_error(lambda T: (T.ones(2, 3), T.ones(3, 2, dtype=T.complex64)), op)
+
+
+NUMBERS = [
+    ("bitwise_and", lambda T, z, x: T.bitwise_and(z, z)), ("bitwise_or", lambda T, z, x: z | 1),
+    ("bitwise_not", lambda T, z, x: ~z), ("isin", lambda T, z, x: T.isin(x, z)),
+    ("histc", lambda T, z, x: T.histc(z)),
+    ("index_fill_real", lambda T, z, x: x.index_fill(0, T.tensor([5]), 1j)),
+    ("scatter_real", lambda T, z, x: x.scatter(0, T.tensor([[0]]), 1j)),
+]
+
+
+@pytest.mark.parametrize("name,op", NUMBERS, ids=[r[0] for r in NUMBERS])
+def test_integer_ops_and_complex_numbers_refused_as_pytorch(name, op):
+    check_error(lambda T: (T.ones(2, 2, dtype=T.complex64), T.ones(2, 2)), op)
+
+
+def test_complex_numbers_filled_into_complex_tensors():
+    def f(T):
+        z = T.ones(2, 2, dtype=T.complex64)
+        return (z.index_fill(0, T.tensor([0]), 1j), z.scatter(0, T.tensor([[0]]), 2 - 1j),
+                z.masked_fill(z.real > 0, 1j), T.full_like(z, 3j))
+    check(f)

@@ -14,7 +14,8 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
-from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
+from ._common import (Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
+                      recorded, wrap_dim)
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
@@ -335,7 +336,7 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is _MISSING:
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
-        v = np.asarray(value).astype(x.dtype)
+        v = np.asarray(checked_scalar(x.dtype, value)).astype(x.dtype)
         if reduce is None:
             return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
         vals = np.broadcast_to(v, x[key].shape)

@@ -147,10 +147,13 @@ _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
 
 def index_fill(input, dim, index, value):
     """`input` with the slices `index` names along `dim` set to `value`."""
-    if (not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_))
+    if (not isinstance(value, (Tensor, int, float, bool, complex, np.number, np.bool_))
             or not isinstance(index, Tensor) or not isinstance(dim, (int, np.integer))):
         raise invalid_combination("index_fill", (dim, index, value), {}, _FILL_SIGNATURES)
     x = input._data
+    if isinstance(value, (complex, np.complexfloating)) and x.dtype.kind != "c":
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
+                           "supported")
     d = wrap_dim(dim, x.ndim)
     idx = index._data
     if idx.dtype != np.int64:
