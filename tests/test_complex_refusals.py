@@ -236,3 +236,13 @@ def test_complex_numbers_filled_into_complex_tensors():
         return (z.index_fill(0, T.tensor([0]), 1j), z.scatter(0, T.tensor([[0]]), 2 - 1j),
                 z.masked_fill(z.real > 0, 1j), T.full_like(z, 3j))
     check(f)
+
+
+def test_unique_consecutive_and_randint_refuse_complex_as_pytorch():
+    check_error(lambda T: (T.ones(3, dtype=T.complex64),), lambda T, z: T.unique_consecutive(z))
+    check_error(lambda T: (), lambda T: T.randint(0, 3, (2,), dtype=T.complex64))
+
+
+def test_logspace_of_complex_bounds():
+    check(lambda T: (T.logspace(0, 1j, 4, base=2), T.logspace(1j, 2, 1),
+                     T.logspace(0, 2, 3, dtype=T.complex128)), rtol=1e-6)

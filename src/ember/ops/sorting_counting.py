@@ -77,6 +77,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     x = input._data
+    if x.dtype.kind == "c":
+        raise NotImplementedError(f"\"unique\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
     if dim is None:
         rows = x.reshape(-1, 1)
     else:
