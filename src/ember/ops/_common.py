@@ -15,7 +15,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
-           "tangents_paused", "no_complex_autograd", "checked_scalar"]
+           "tangents_paused", "no_complex_autograd", "checked_scalar", "complex_alpha"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -121,6 +121,15 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         return value
     return int(value)
+
+
+def complex_alpha(input, other, alpha):
+    """add/sub's alpha_check: a complex alpha needs a complex result."""
+    if isinstance(alpha, (complex, np.complexfloating)) and not (
+            input._data.dtype.kind == "c" or isinstance(other, (complex, np.complexfloating))
+            or (isinstance(other, Tensor) and other._data.dtype.kind == "c")):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
+                           "number.")
 
 
 def no_complex_autograd(name, result, *inputs):

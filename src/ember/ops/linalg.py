@@ -168,7 +168,7 @@ def mv(input, vec):
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
     if m.dtype != v.dtype:
         # (at::mv runs addmv into a result of vec's dtype: its check lists all three)
-        names = [D.SCALAR_NAMES[t.dtype] for t in (vec, input, vec)]
+        names = [D.SCALAR_NAMES[x.dtype] for x in (vec, input, vec)]
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{names[0]}, {names[1]}, and {names[2]}")
     no_bool(m, "addmv_impl_cpu")

@@ -10,7 +10,8 @@ autograd/graph.py).
 import cmath
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
+from ._common import (D, Tensor, binary_arrays, broadcast_error, complex_alpha, np, recorded, wrap,
+                      _INT_BOUNDS)
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
@@ -226,18 +227,9 @@ def _tensor_operand(x, name, pos):
                     f"not {type(x).__name__}")
 
 
-def _complex_alpha(input, other, alpha):
-    """PyTorch's alpha_check: a complex alpha needs a complex result."""
-    if isinstance(alpha, (complex, np.complexfloating)) and not (
-            input._data.dtype.kind == "c" or isinstance(other, (complex, np.complexfloating))
-            or (isinstance(other, Tensor) and other._data.dtype.kind == "c")):
-        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
-                           "number.")
-
-
 def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
-    _complex_alpha(input, other, alpha)
+    complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
@@ -246,7 +238,7 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
-    _complex_alpha(input, other, alpha)
+    complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, (alpha,))
