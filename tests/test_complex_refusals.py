@@ -36,6 +36,9 @@ AUTOGRAD = [
     ("bilinear", lambda T, x: F_(T).bilinear(x[0], x[1], T.ones(2, 4, 4, dtype=x.dtype))),
     ("affine_grid", lambda T, x: F_(T).affine_grid(x[:1, :2, :3], (1, 1, 2, 2),
                                                    align_corners=False)),
+    ("bce_with_logits_complex_target", lambda T, x: F_(T).binary_cross_entropy_with_logits(
+        x.real.detach(), x)),
+    ("soft_margin_loss", lambda T, x: F_(T).soft_margin_loss(x, T.ones(2, 3, 4))),
 ]
 
 

@@ -15,7 +15,7 @@ from .._backend import np
 
 from .. import _dtype as D
 from ..autograd.grad_mode import _state
-from ._common import broadcast_error, kernel_refuses, recorded, wrap
+from ._common import broadcast_error, kernel_refuses, no_complex_autograd, recorded, wrap
 from ._registry import grad_fn, register
 from ._summation import torch_sum
 
@@ -212,6 +212,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         if w is not None:
             loss = loss * w
     data = reduce(loss, reduction)
+    no_complex_autograd("binary_cross_entropy_with_logits", data, input, target)
     return recorded(BinaryCrossEntropyWithLogitsBackward0, data, (input, target),
                     (w, pw, reduction, loss.size))
 
@@ -287,6 +288,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     x, t = _binary_loss_arrays(input, target, False)
     with np.errstate(over="ignore"):
         loss = np.log1p(np.exp(-x * t))
+    no_complex_autograd("soft_margin_loss", loss, input, target)
     return recorded(SoftMarginLossBackward0, reduce(loss, reduction), (input, target),
                     (reduction, loss.size))
 
