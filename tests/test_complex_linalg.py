@@ -155,3 +155,29 @@ def test_norm_dtype_widening_and_failed_solves_of_complex():
                 tuple(T.linalg.solve_ex(singular, T.ones(2, 3, 1, dtype=T.complex64))),
                 tuple(T.linalg.inv_ex(singular)), T.svd(x, compute_uv=False).V.resolve_conj())
     check(f, rtol=1e-6)
+
+
+def _changed_output(T, op):
+    A = T.tensor([[2.0 + 1j, 1.0], [1.0, 3.0 - 1j]], requires_grad=True)
+    outs = op(T, A)
+    outs[0].mul_(2)
+    sum(o.abs().sum() for o in outs if o.requires_grad).backward()
+
+
+@pytest.mark.parametrize("op", [
+    lambda T, A: T.linalg.qr(A), lambda T, A: T.linalg.inv_ex(A), lambda T, A: T.linalg.slogdet(A),
+    lambda T, A: T.linalg.eigh(A @ A.mH), lambda T, A: T.linalg.cholesky_ex(A @ A.mH),
+    lambda T, A: T.linalg.solve_ex(A, A), lambda T, A: T.linalg.lu_factor_ex(A),
+])
+def test_saved_outputs_changed_in_place_refused_as_pytorch(op):
+    """A multi-output op's saved outputs carry version counters: changing one
+    in place makes backward raise PyTorch's message (linalg.cond with p other
+    than None/+-2 masks its inverse in place, so its backward raises too)."""
+    check(lambda T: _changed_output(T, op))
+
+
+def test_cond_backward_through_the_masked_inverse_raises_as_pytorch():
+    def f(T):
+        x = T.tensor(A + 4 * np.eye(3), requires_grad=True)
+        T.linalg.cond(x, "fro").backward()
+    check(f)

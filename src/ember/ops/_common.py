@@ -210,7 +210,22 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
         else:
             t = Tensor._wrap(d)
         results.append(t)
+    if node_cls._output_slots:
+        _watch_outputs(node, [t for t, diff in zip(results, differentiable) if diff])
     return tuple(results)
+
+
+def _watch_outputs(node, outs):
+    """The outputs a multi-output node's formulas read get version counters
+    the node checks at backward (PyTorch saves them: an in-place change of
+    one is caught there)."""
+    cls = node.__class__
+    watched = []
+    for _, nr in cls._output_slots:
+        if cls._output_names[nr] not in cls._unsaved_outputs:
+            vc = outs[nr]._vc = [0]
+            watched.append((vc, nr))
+    node._out_versions = watched
 
 
 def watch_result(node, out):

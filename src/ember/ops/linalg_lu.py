@@ -236,6 +236,7 @@ LinalgLstsqBackward0 = grad_fn(
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[0],
     b=lambda xp, grad, self, b, solution, residuals, vec:
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[1])
+LinalgLstsqBackward0._unsaved_outputs = ("residuals",)
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
