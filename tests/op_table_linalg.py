@@ -98,6 +98,13 @@ OPS = [
     ("linalg.eigh_batched", lambda T, x: (lambda r: r.eigenvectors ** 2 * r.eigenvalues.unsqueeze(
         -2))(T.linalg.eigh(x + x.mT)), [M23], True),
     ("linalg.eigvalsh", lambda T, x: T.linalg.eigvalsh(spd(T, x)), [M33], True),
+    # (eig's results are complex: sampled as sum_j |V_ij|^2 L_j, the same whatever
+    # the order and phases LAPACK gives the pairs, in real and imaginary parts)
+    ("linalg.eig", lambda T, x: (lambda r: T.view_as_real(
+        ((r.eigenvectors * r.eigenvectors.conj()) * r.eigenvalues.unsqueeze(-2)).sum(-1)))(
+        T.linalg.eig(x)), [M33], True),
+    ("linalg.eigvals", lambda T, x: T.view_as_real((T.linalg.eigvals(x) ** 2).sum(-1)), [M23],
+     True),
     ("linalg.vector_norm", lambda T, x: T.linalg.vector_norm(x), [M34], True),
     ("linalg.vector_norm_1", lambda T, x: T.linalg.vector_norm(x, 1, dim=1), [M34], True),
     ("linalg.vector_norm_3_keepdim", lambda T, x: T.linalg.vector_norm(

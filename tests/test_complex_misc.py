@@ -175,8 +175,14 @@ def test_function_transforms_on_complex(i):
                                         dtype=T.cdouble)), rtol=1e-12)
 
 
-def test_complex_triangular_solve_is_not_there_yet():
-    # (complex linear algebra is a later part of issue 11; until then, no wrong gradients)
-    a = ember.tensor([[1 + 1j, 0], [2, 1j]])
-    with pytest.raises(NotImplementedError, match="complex"):
-        ember.triangular_solve(a, a)
+def test_complex_triangular_solve_as_pytorch():
+    def f(T):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = T.tensor([[1 + 1j, 0.5], [0, 1j]], requires_grad=True)
+            b = T.tensor([[2 - 1j], [1j]], requires_grad=True)
+            x = T.triangular_solve(b, a).solution
+            (x.real.sum() + x.imag.sum()).backward()
+        return x, a.grad, b.grad
+    check(f, rtol=1e-12)

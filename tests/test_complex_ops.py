@@ -9,6 +9,7 @@ import pytest
 
 import ember
 from compare_torch import chain, check, check_error
+from complex_linalg_rows import OTHER_ROWS, ROWS as LINALG_ROWS
 
 C = "c"        # complex, |z| in (0.4, 1.6), away from the axes' branch cuts
 CP = "cpos"    # complex in the right half-plane (log, sqrt, non-integer powers)
@@ -150,6 +151,7 @@ ROWS = [
     ("pad", lambda T, x: T.nn.functional.pad(x, (1, 2)), M),
     ("l1_loss", lambda T, x, y: T.nn.functional.l1_loss(x, y), [((3, 4), C), ((3, 4), C)]),
 ]
+ROWS += LINALG_ROWS + OTHER_ROWS
 IDS = [r[0] for r in ROWS]
 
 

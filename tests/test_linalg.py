@@ -304,12 +304,6 @@ def test_ex_variants_report_info_without_raising():
     check(run)
 
 
-def test_eig_and_eigvals_wait_for_complex_dtypes():
-    for fn in (ember.linalg.eig, ember.linalg.eigvals):
-        with pytest.raises(NotImplementedError, match="no complex dtypes yet"):
-            fn(ember.eye(2))
-
-
 def test_deprecated_torch_names_warn_once():
     from ember import _settings
     _settings._WARNED.clear()

@@ -449,3 +449,32 @@ def test_save_model_refuses_partial_views(ts, path):
         return lin
     same_error(lambda: es.save_model(model(ember), path),
                lambda: ts.save_model(model(torch), path))
+
+
+# -- complex tensors: the format's C64 ---------------------------------------------
+
+def _complex64(seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((2, 3)) + 1j * rng.standard_normal((2, 3))).astype(np.complex64)
+
+
+def test_complex64_round_trip_and_interchange_with_torch(ts, path):
+    import torch
+    arr = _complex64()
+    es.save_file({"z": ember.from_numpy(arr.copy())}, path)
+    assert_same(es.load_file(path)["z"], arr)
+    got = ts.load_file(path)["z"]
+    assert got.dtype == torch.complex64
+    np.testing.assert_array_equal(got.numpy(), arr, strict=True)
+    ts.save_file({"z": torch.from_numpy(arr.copy())}, path)
+    assert_same(es.load_file(path)["z"], arr)
+    assert es.save({"z": ember.from_numpy(arr.copy())}) == ts.save({"z": torch.from_numpy(arr)})
+
+
+def test_complex128_refused_as_safetensors_torch(ts, path):
+    import torch
+    arr = _complex64().astype(np.complex128)
+    same_error(lambda: es.save_file({"z": ember.from_numpy(arr.copy())}, path),
+               lambda: ts.save_file({"z": torch.from_numpy(arr.copy())}, path))
+    same_error(lambda: es.save({"z": ember.from_numpy(arr.copy())}),
+               lambda: ts.save({"z": torch.from_numpy(arr.copy())}))

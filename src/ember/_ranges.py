@@ -260,6 +260,13 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     as PyTorch: the bounds in the output type, their difference taken there,
     everything else in double with no FMA (that kernel is built without it)."""
     dtype = _check_dtype(dtype, "logspace")
+    if isinstance(start, complex) or isinstance(end, complex) or (dtype and dtype.is_complex):
+        # base to the complex linspace's powers, in its dtype
+        exps = linspace(start, end, steps, dtype=dtype or D.default_complex())._data
+        with np.errstate(all="ignore"):
+            # (std::pow of complex numbers: exp(y log x))
+            data = np.exp(exps * np.log(exps.dtype.type(base))).astype(exps.dtype, copy=False)
+        return _finish(np.ascontiguousarray(data), requires_grad)
     start, end = _number(start), _number(end)
     steps = _steps_arg(steps, "logspace", start, end)
     dtype = dtype or D._default[0]

@@ -101,6 +101,9 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
     if low >= high:
         raise RuntimeError(
             f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dtype.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and "
+                           "boolean types")
     lo, hi = _bounds(dtype)
     for name, v in (("from", low), ("to - 1", high - 1)):
         if not lo <= v <= hi:

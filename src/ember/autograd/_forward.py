@@ -192,6 +192,12 @@ def _element_wise(node_cls, out, inputs, ctx, tangents):
     return total
 
 
+# > 0 while a backward formula is applied to the stand-in u of
+# _by_double_backward: checks of what a real gradient may be (svd's and
+# eig's phase invariance) do not apply to it.
+DERIVING = [0]
+
+
 def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
     """J·t for each output, as d/du <vjp(u), t> with u a recorded stand-in
     for the outputs' gradients."""
@@ -229,6 +235,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
     us = [Tensor._wrap(np.ones(s, d), True) for s, d in zip(shapes, dtypes)]
     prev = _state.enabled
     _state.enabled = True
+    DERIVING[0] += 1
     try:
         grads = node.apply(ops.TENSOR, tuple(us) if multi else us[0], True, needs)
         total = None
@@ -244,6 +251,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
             total = term if total is None else total + term
     finally:
         _state.enabled = prev
+        DERIVING[0] -= 1
     if total is None or not total._requires_grad:     # J·t does not depend on t: zero
         return [Tensor._wrap(np.zeros(o._data.shape, o._data.dtype)) for o in outs]
     # The tangent is itself recorded when a formula read a tensor that

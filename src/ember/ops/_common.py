@@ -15,7 +15,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
-           "tangents_paused"]
+           "tangents_paused", "no_complex_autograd", "checked_scalar", "complex_alpha"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -97,6 +97,52 @@ def tracked(*tensors):
     return forward_ad and _forward.tangents_of(tensors) is not None
 
 
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "int64_t",
+            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+
+
+def checked_scalar(np_dtype, value):
+    """A Python number as a kernel of `np_dtype` takes it (c10's
+    checked_convert): a complex one needs a complex dtype unless its
+    imaginary part is 0, a float must fit, an integral kernel truncates."""
+    kind = np_dtype.kind
+    if kind == "c" or kind == "b" or value.__class__ is bool:
+        return value
+    if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
+        return value        # (nn.Linear's alpha = beta = 1: the common case, at once)
+    if isinstance(value, (complex, np.complexfloating)):
+        if value.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
+                               "without overflow")
+        value = value.real
+    if kind == "f":
+        if np.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
+                               "without overflow")
+        return value
+    return int(value)
+
+
+def complex_alpha(input, other, alpha):
+    """add/sub's alpha_check: a complex alpha needs a complex result."""
+    if isinstance(alpha, (complex, np.complexfloating)) and not (
+            input._data.dtype.kind == "c" or isinstance(other, (complex, np.complexfloating))
+            or (isinstance(other, Tensor) and other._data.dtype.kind == "c")):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
+                           "number.")
+
+
+def no_complex_autograd(name, result, *inputs):
+    """PyTorch's refusal of ops whose derivative is defined for real
+    outputs only: raised after the forward, when a complex result would be
+    recorded (`result`: the array, or whether it is complex)."""
+    complex_ = result if isinstance(result, bool) else result.dtype.kind == "c"
+    if complex_ and _state.enabled and any(isinstance(t, Tensor) and t._requires_grad
+                                           for t in inputs):
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs "
+                           "with complex dtype.")
+
+
 class tangents_paused:
     """Inside, ops give no tangents (forward-mode AD paused: a tangent's own
     arithmetic, a view's tangent made apart, a custom Function's forward);
@@ -164,7 +210,22 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
         else:
             t = Tensor._wrap(d)
         results.append(t)
+    if node_cls._output_slots:
+        _watch_outputs(node, [t for t, diff in zip(results, differentiable) if diff])
     return tuple(results)
+
+
+def _watch_outputs(node, outs):
+    """The outputs a multi-output node's formulas read get version counters
+    the node checks at backward (PyTorch saves them: an in-place change of
+    one is caught there)."""
+    cls = node.__class__
+    watched = []
+    for _, nr in cls._output_slots:
+        if cls._output_names[nr] not in cls._unsaved_outputs:
+            vc = outs[nr]._vc = [0]
+            watched.append((vc, nr))
+    node._out_versions = watched
 
 
 def watch_result(node, out):

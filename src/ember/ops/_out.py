@@ -46,11 +46,18 @@ def _requires_grad(x):
     return False
 
 
-def into(out, name, function, args, kwargs, check=None):
+def _no_autograd(name, out, args, kwargs):
     if _state.enabled and (_requires_grad(out) or _requires_grad(args)
                            or _requires_grad(tuple(kwargs.values()))):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
+
+
+def into(out, name, function, args, kwargs, check=None):
+    kernel = getattr(check, "kernel", None)
+    if kernel is not None:
+        return _into_kernel(out, name, function, args, kwargs, check, kernel)
+    _no_autograd(name, out, args, kwargs)
     result = function(*args, **kwargs)
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
@@ -70,6 +77,21 @@ def into(out, name, function, args, kwargs, check=None):
     if check is not None:
         check(name, out, result)
     write(out, result)
+    return out
+
+
+def _into_kernel(out, name, function, args, kwargs, check, kernel):
+    """out= of an op whose ATen function checks the out tensor first, then
+    its input, and hands the work to a kernel `kernel(args)` names (the
+    autograd refusal names that one; None: no refusal, as PyTorch's)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    check(name, out, None)
+    result = function(*args, **kwargs)
+    aten = kernel(args)
+    if aten is not None:
+        _no_autograd(aten, out, args, kwargs)
+    write(out, result.detach() if isinstance(result, Tensor) else result)
     return out
 
 

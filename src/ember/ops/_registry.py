@@ -160,6 +160,8 @@ class MultiOutputNode(Node):
     _multi = True
     _output_names = ()
     _output_slots = ()      # (position among the formulas' arguments, output number)
+    # outputs a formula reads that PyTorch does not save (no version check)
+    _unsaved_outputs = ()
 
     @classmethod
     def full_ctx(cls, outs, ctx):
@@ -175,6 +177,9 @@ class MultiOutputNode(Node):
     def apply(self, xp, grads, create_graph, needs):
 
         from .._tensor import Tensor
+        for vc, nr in self.__dict__.get("_out_versions", ()):
+            if vc[0]:
+                raise RuntimeError(_output_changed(self, nr, vc[0]))
         full = []
         for g, shape, dtype in zip(grads, self._shape, self._dtype):
             if g is None:
@@ -194,6 +199,27 @@ class MultiOutputNode(Node):
         full = tuple(full)
         return tuple(f(xp, full, *args) if need else None
                      for f, need in zip(self.formulas, needs))
+
+
+class _SavedOutput:
+    """What PyTorch's message says of a saved output: its type, shape, node."""
+    __slots__ = ("kind", "shape", "grad_fn")
+
+    def __init__(self, kind, shape, grad_fn):
+        self.kind, self.shape, self.grad_fn = kind, shape, grad_fn
+
+    def type(self):
+        return self.kind
+
+
+def _output_changed(node, nr, version):
+    """PyTorch's message for a saved output changed in place."""
+    from .. import _dtype as D
+    from ..autograd import graph
+    dt = D._BY_NP[np.dtype(node._dtype[nr])]
+    kind = f"CPU{D.SCALAR_NAMES[dt]}Type" if dt.is_complex else D.LEGACY_TENSOR_NAMES[dt]
+    out = _SavedOutput(kind, tuple(node._shape[nr]), node)
+    return graph._inplace_message(out, node, version, 0, nr)
 
 
 def grad_fn(name, outputs=None, **formulas):

@@ -2,7 +2,7 @@
 activation family because its layer is one of theirs (nn/modules/linear.py);
 as in ATen it is composed: inputs flattened to rows (views), one
 TrilinearBackward0 node, a view back, and the bias added."""
-from ._common import np, recorded
+from ._common import no_complex_autograd, np, recorded
 from ._registry import grad_fn, register
 from ._xp import provide
 from .products_einsum import einsum as _einsum
@@ -48,6 +48,7 @@ def bilinear(input1, input2, weight, bias=None):
     x1 = reshape(input1, (-1, input1._data.shape[-1]))
     x2 = reshape(input2, (-1, input2._data.shape[-1]))
     data = _einsum_arrays("ni,oij,nj->no", x1._data, weight._data, x2._data)
+    no_complex_autograd("_trilinear", data, x1, weight, x2)
     out = recorded(TrilinearBackward0, data, (x1, weight, x2))
     out = reshape(out, input1._data.shape[:-1] + (weight._data.shape[0],))
     return out if bias is None else out + bias

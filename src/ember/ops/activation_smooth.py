@@ -8,7 +8,7 @@ runs on Tensors for create_graph=True.
 """
 import math
 
-from ._common import np, recorded
+from ._common import no_complex_autograd, np, recorded
 from ._registry import grad_fn
 from .activation_pointwise import floating, pick, run, same_dtype
 from .inplace import make_inplace
@@ -83,8 +83,11 @@ MishBackward0 = grad_fn("MishBackward0", self=_mish_grad)
 
 
 def silu(input):
-    x = floating(input, "silu_cpu")
-    return recorded(SiluBackward0, run(lambda v: v / (1 + np.exp(-v)), x), (input,))
+    """x sigmoid(x); complex too, but (as PyTorch) not differentiable there."""
+    x = input._data if input._data.dtype.kind == "c" else floating(input, "silu_cpu")
+    data = run(lambda v: v / (1 + np.exp(-v)), x)
+    no_complex_autograd("silu", data, input)
+    return recorded(SiluBackward0, data, (input,))
 
 
 def mish(input):

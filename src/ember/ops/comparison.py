@@ -46,9 +46,9 @@ def _logical(npfn, name):
         ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
-        if ad.dtype.kind == "f" or getattr(bd, "dtype", np.dtype("i")).kind == "f":
+        if ad.dtype.kind in "fc" or getattr(bd, "dtype", np.dtype("i")).kind in "fc":
             # The operands come back in the result dtype: the one PyTorch names.
-            dt = ad.dtype if ad.dtype.kind == "f" else bd.dtype
+            dt = ad.dtype if ad.dtype.kind in "fc" else bd.dtype
             raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                       f"'{D.SCALAR_NAMES[D._BY_NP[np.dtype(dt)]]}'")
         try:
@@ -76,7 +76,7 @@ def logical_or(input, other):
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind == "f":
+    if input._data.dtype.kind in "fc":
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     return wrap(np.asarray(np.invert(input._data)))

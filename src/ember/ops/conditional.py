@@ -233,7 +233,18 @@ def _fold(dtypes):
     return out
 
 
+def _no_complex_bound(input, bound, kernel):
+    """clamp_min/clamp_max with a tensor bound run maximum/minimum's kernel,
+    which names itself when it refuses a complex operand."""
+    for t in (input, bound):
+        if t._data.dtype.kind == "c":
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{D.SCALAR_NAMES[t.dtype]}'")
+
+
 def clamp_min(input, min):
+    if isinstance(min, Tensor):
+        _no_complex_bound(input, min, "maximum_cpu")
     _no_complex_clamp(input)
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
@@ -242,6 +253,8 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
+    if isinstance(max, Tensor):
+        _no_complex_bound(input, max, "minimum_cpu")
     _no_complex_clamp(input)
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))

@@ -102,13 +102,14 @@ _LEGACY = {"Float": "FloatTensor", "Double": "DoubleTensor", "Half": "HalfTensor
            "Bool": "BoolTensor"}
 _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
         "Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
-        "Byte": "unsigned char", "Bool": "bool"}
+        "Byte": "unsigned char", "Bool": "bool", "ComplexFloat": "c10::complex<float>",
+        "ComplexDouble": "c10::complex<double>"}
 
 
 def _check_types(input, weight, bias):
     a, b = D.SCALAR_NAMES[input.dtype], D.SCALAR_NAMES[weight.dtype]
     if a != b:
-        if a in ("Float", "BFloat16"):
+        if a in ("Float", "BFloat16") and not weight.is_complex():
             raise RuntimeError(f"Input type (torch.{_LEGACY[a]}) and weight type "
                                f"(torch.{_LEGACY.get(b, b)}) should be the same or input should "
                                "be a MKLDNN tensor and weight is a dense tensor")
@@ -231,6 +232,9 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     if x.dtype == np.bool_:
         raise NotImplementedError(f'"{_BOOL_KERNELS[transposed, dim]}" not implemented for '
                                   "'Bool'")
+    if x.dtype.kind == "c":
+        from .convolution_complex import refuse_complex
+        refuse_complex(x, dim, dilation, transposed)
     k_size = tuple(w.shape[2:])
     if transposed:
         x_size = tuple(_check_transposed(x, w, stride, padding, dilation, output_padding))
@@ -343,7 +347,10 @@ def conv(input, weight, bias, stride, padding, dilation, groups, dim):
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
         padding = ints(padding, "padding", dim, fname)
-    out = convolution(x, weight, bias, stride, padding, dilation, False, [0], int(groups))
+    run = convolution
+    if input.is_complex():
+        from .convolution_complex import complex_convolution as run
+    out = run(x, weight, bias, stride, padding, dilation, False, [0], int(groups))
     return squeeze(out, 0) if unbatched else out
 
 

@@ -19,8 +19,10 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
     x, unbatched = _c.batched(input, dim, fname)
-    out = _c.convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
-                      int(groups))
+    run = _c.convolution
+    if input.is_complex():
+        from .convolution_complex import complex_convolution as run
+    out = run(x, weight, bias, stride, padding, dilation, True, output_padding, int(groups))
     return squeeze(out, 0) if unbatched else out
 
 

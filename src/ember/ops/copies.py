@@ -7,7 +7,7 @@ copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
 from ..autograd import _forward
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import Tensor, no_complex_autograd, np, recorded, wrap_dim
 from ._registry import not_implemented, register
 from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
 
@@ -47,10 +47,16 @@ def rehome(input, result, name=None, copy=True):
     return tuple(out) if isinstance(result, tuple) else out[0]
 
 
+# the copies whose derivative PyTorch defines for real outputs only
+_REAL_AUTOGRAD = ("select_copy", "slice_copy")
+
+
 def copy_of(name, view, node_name=None, method=False):
     """Declare torch.`name`: `view`'s result (a function of the input and
     the op's other arguments) copied."""
     def op(input, *args, **kwargs):
+        if name in _REAL_AUTOGRAD:
+            no_complex_autograd(name, input._data.dtype.kind == "c", input)
         return rehome(input, view(input, *args, **kwargs), node_name)
     op.__doc__ = f"torch.{name}: the view's values in new memory, not a view."
     # (the multi-output ones take out= as a list, as PyTorch's do)

@@ -65,7 +65,7 @@ register(fill, method=False, inplace=_inplace.fill_, inplace_function=True, out=
 
 
 def is_signed(input):
-    return _tensor_arg(input, "is_signed")._data.dtype.kind in "if"
+    return _tensor_arg(input, "is_signed")._data.dtype.kind in "ifc"
 
 
 def is_neg(input):

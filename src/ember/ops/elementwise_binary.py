@@ -55,12 +55,13 @@ def check_broadcast(sa, sb):
         raise broadcast_error(sa, sb) from None
 
 
-def _float_op(name, forward, node, float_only=False):
+def _float_op(name, forward, node, float_only=False, complex_ok=False):
     """An op computed in floating point: integer inputs go to the default
-    float dtype, or (`float_only`) are refused as PyTorch's kernel does."""
+    float dtype, or (`float_only`) are refused as PyTorch's kernel does;
+    complex ones are refused unless `complex_ok`."""
     def op(input, other):
         a, b = tensor_pair(name, input, other)
-        if a.dtype.kind != "f":
+        if a.dtype.kind != "f" and not (complex_ok and a.dtype.kind == "c"):
             if a.dtype.kind == "c":
                 raise not_implemented(f"{name}_cpu", a.dtype)
             if float_only:
@@ -92,8 +93,30 @@ HypotBackward0 = grad_fn("HypotBackward0",
                          other=lambda xp, grad, other, result: grad * other / result)
 LogaddexpBackward0 = grad_fn(
     "LogaddexpBackward0",
-    self=lambda xp, grad, self, other: grad / (1 + xp.exp(other - self)),
-    other=lambda xp, grad, self, other: grad / (1 + xp.exp(self - other)))
+    self=lambda xp, grad, self, other: grad / xp.conj(1 + xp.exp(other - self)),
+    other=lambda xp, grad, self, other: grad / xp.conj(1 + xp.exp(self - other)))
+
+
+def log_add_exp(a, b):
+    """log(e^a + e^b); of complex numbers as PyTorch's kernel computes it,
+    max + log1p(exp(min - max)) with the larger real part as max (which
+    fixes the branch of the imaginary part)."""
+    if a.dtype.kind != "c" and b.dtype.kind != "c":
+        return np.logaddexp(a, b)
+    first = a.real >= b.real
+    hi, lo = np.where(first, a, b), np.where(first, b, a)
+    with np.errstate(all="ignore"):
+        out = np.asarray(hi + np.log1p(np.exp(lo - hi)))
+        # equal infinite real parts: -inf keeps `lo` (its angle is moot),
+        # +inf takes the plain log of the sum; NaN in either is NaN
+        same_inf = (lo.real == hi.real) & ~np.isfinite(lo.real)
+        if same_inf.any():
+            out = np.where(same_inf & (lo.real < 0), lo, out)
+            out = np.where(same_inf & (lo.real > 0), np.log(np.exp(lo) + np.exp(hi)), out)
+        nan = np.isnan(a) | np.isnan(b)
+        if nan.any():
+            out = np.where(nan, complex(np.nan, np.nan), out)
+    return out
 Logaddexp2Backward0 = grad_fn(
     "Logaddexp2Backward0",
     self=lambda xp, grad, self, other: grad / (1 + xp.exp2(other - self)),
@@ -150,7 +173,8 @@ HeavisideBackward = grad_fn("NotImplemented", input=_heaviside_not_differentiabl
 
 atan2 = _float_op("atan2", np.arctan2, Atan2Backward0)
 hypot = _float_op("hypot", np.hypot, HypotBackward0, float_only=True)
-logaddexp = _float_op("logaddexp", np.logaddexp, LogaddexpBackward0, float_only=True)
+logaddexp = _float_op("logaddexp", log_add_exp, LogaddexpBackward0, float_only=True,
+                      complex_ok=True)
 logaddexp2 = _float_op("logaddexp2", np.logaddexp2, Logaddexp2Backward0, float_only=True)
 nextafter = _float_op("nextafter", np.nextafter, NextafterBackward0, float_only=True)
 arctan2 = atan2

@@ -164,6 +164,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
         operands.append(x)
     from .elementwise_ternary import result_type
     dt = result_type(*operands)._np
+    if dt.kind == "c":
+        raise RuntimeError("Unsupported input type encountered for isin(): "
+                           f"{D.SCALAR_NAMES[D._BY_NP[dt]]}")
     a, b = (x._data.astype(dt, copy=False) for x in operands)
     return wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
 

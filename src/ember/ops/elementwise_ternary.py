@@ -1,5 +1,5 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
-from ._common import D, Tensor, broadcast_error, np, recorded
+from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .elementwise_binary import not_implemented, require_tensor
@@ -119,8 +119,9 @@ def _addc(name, node, combine, input, tensor1, tensor2, value):
     if dt is D.bool_:
         raise not_implemented(f"{name}_cpu_out", dt._np)
     x, p, q = (t._data.astype(dt._np, copy=False) for t in (input, tensor1, tensor2))
-    # The value is taken in the result's dtype (0.5 is 0 for integers).
-    v = dt._np.type(value)
+    # The value is taken in the result's dtype (0.5 is 0 for integers; a
+    # complex one needs a complex result).
+    v = dt._np.type(checked_scalar(dt._np, value))
     data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
     return recorded(node, data, (input, tensor1, tensor2), (value,))
 

@@ -3,7 +3,7 @@ nan_to_num isposinf isneginf isreal positive frexp (fix is trunc's alias)."""
 import math
 
 from .. import return_types
-from ._common import D, Tensor, np, recorded, wrap
+from ._common import D, Tensor, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register
@@ -106,6 +106,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         # each part on its own, as PyTorch's kernel
         part = wrap(x.real.copy()), wrap(x.imag.copy())
         re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
+        no_complex_autograd("nan_to_num", True, input)
         return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
     if x.dtype.kind != "f":
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.

@@ -14,7 +14,7 @@ winners) are constant arrays `coef` that multiply the rows before the
 scatter.
 """
 from .. import _dtype as D
-from ._common import _state, np, recorded, tracked
+from ._common import _state, no_complex_autograd, np, recorded, tracked
 from ._registry import grad_fn, register
 from ._xp import provide
 from .inplace import _overwrite, check_inplace
@@ -139,6 +139,7 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     idx = index_array(indices, w.shape[0])
     check_sparse(sparse, weight, "embedding")
     out = _rows(w, idx).reshape(indices._data.shape + w.shape[1:])
+    no_complex_autograd("embedding", out, weight)
     coef = grad_coef(idx, w.dtype, int(padding_idx), scale_grad_by_freq) \
         if tracked(weight) else None
     return recorded(EmbeddingBackward0, out, (weight,), (idx, w.shape[0], coef))

@@ -7,7 +7,7 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
 from .._settings import warn_once
-from ._common import D, Tensor, np, recorded
+from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
@@ -34,7 +34,7 @@ MmBackward0 = grad_fn(
     mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mH(xp, self), g, mat2_f))
 AddmmBackward0 = grad_fn(
     "AddmmBackward0",
-    self=lambda xp, g, beta: g if beta == 1 else g * beta,
+    self=lambda xp, g, beta: _scaled(g, beta),
     mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
         xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha),
     mat2=lambda xp, g, mat1, alpha, mat2_f: _scaled(
@@ -57,7 +57,8 @@ def _f_order(t):
 
 
 def _scaled(x, alpha):
-    return x if alpha == 1 else x * alpha
+    """x times conj(alpha) (a scalar factor's derivative is its conjugate)."""
+    return x if alpha == 1 else x * (alpha.conjugate() if isinstance(alpha, complex) else alpha)
 
 
 def _same_dtype(a, b):
@@ -87,9 +88,8 @@ def mm(input, mat2):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
     _addmm_checks(input, mat1, mat2)
-    if mat1._data.dtype.kind in "iu":
-        # An integral product takes integral factors (PyTorch's Scalar cast truncates).
-        alpha, beta = int(alpha), int(beta)
+    # (an integral product takes integral factors; a real one, real factors)
+    beta, alpha = checked_scalar(mat1._data.dtype, beta), checked_scalar(mat1._data.dtype, alpha)
     prod = _matmul_t(mat1._data, mat2._data)
     if alpha != 1:
         prod *= alpha
@@ -140,7 +140,9 @@ def _matmul_t(a, b):
 
 def bmm(input, mat2):
     bmm_checks(input._data, mat2._data)
-    _same_dtype(input, mat2)
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
+                           f"{D.SCALAR_NAMES[mat2.dtype]}")
     no_bool(input._data, "bmm")
     return _product(BmmBackward0, np.matmul, input, mat2)
 
@@ -164,7 +166,11 @@ def mv(input, vec):
         raise RuntimeError(
             f"size mismatch, got input ({m.shape[0] if m.ndim else 0}), mat "
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
-    _same_dtype(input, vec)
+    if m.dtype != v.dtype:
+        # (at::mv runs addmv into a result of vec's dtype: its check lists all three)
+        names = [D.SCALAR_NAMES[x.dtype] for x in (vec, input, vec)]
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{names[0]}, {names[1]}, and {names[2]}")
     no_bool(m, "addmv_impl_cpu")
     return _product(MvBackward0, np.matmul, input, vec)
 

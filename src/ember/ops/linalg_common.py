@@ -5,7 +5,7 @@ and the matrix helpers the derivative formulas are written with."""
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from ._common import D, Tensor, np
 
-__all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "eye_as", "diag_embed",
+__all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "mH", "eye_as", "diag_embed",
            "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
 
 
@@ -15,7 +15,7 @@ class LinAlgError(RuntimeError):
 
 
 def float_input(t, name):
-    if t._data.dtype.kind != "f":
+    if t._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[t.dtype]}")
 
@@ -54,6 +54,12 @@ def mT(xp, x):
     return xp.transpose(x, -1, -2)
 
 
+def mH(xp, x):
+    """The conjugate transpose: the formulas are PyTorch's, written with mH
+    (of a real matrix it is mT, xp.conj returning a real input itself)."""
+    return xp.conj(xp.transpose(x, -1, -2))
+
+
 def eye_as(xp, x, n=None):
     """The identity of x's dtype (n x n, n from x's last dim by default)."""
     return np.eye(xp.data(x).shape[-1] if n is None else n, dtype=np_dtype(xp, x))
@@ -73,7 +79,7 @@ def lu_np(a):
     """Batched LU with partial pivoting, as LAPACK's getrf: (LU, pivots
     1-based int32, info int32 = first zero pivot, 1-based, or 0). A Python
     loop over the columns, each step vectorised over the batch."""
-    a = np.array(a, dtype=a.dtype if a.dtype.kind == "f" else np.float64)
+    a = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
     batch, (m, n) = a.shape[:-2], a.shape[-2:]
     k = min(m, n)
     A = a.reshape((int(np.prod(batch)), m, n))
@@ -83,7 +89,7 @@ def lu_np(a):
     rows = np.arange(nb)
     with np.errstate(divide="ignore", invalid="ignore"):
         for j in range(k):
-            p = np.argmax(np.abs(A[:, j:, j]), axis=1) + j
+            p = np.argmax(_cabs1(A[:, j:, j]), axis=1) + j
             piv[:, j] = p + 1
             pr = A[rows, p].copy()
             A[rows, p] = A[:, j]
@@ -95,6 +101,12 @@ def lu_np(a):
             A[:, j + 1:, j] /= scale[:, None]
             A[:, j + 1:, j + 1:] -= A[:, j + 1:, j, None] * A[:, j, None, j + 1:]
     return A.reshape(a.shape), piv.reshape(batch + (k,)), info.reshape(batch)
+
+
+def _cabs1(x):
+    """The magnitude LAPACK's pivot search (i?amax) compares: |re| + |im|
+    for complex numbers, so the pivots are LAPACK's."""
+    return np.abs(x.real) + np.abs(x.imag) if x.dtype.kind == "c" else np.abs(x)
 
 
 def singular_error(name, infos, text):

@@ -8,8 +8,8 @@ from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import (at_least_2d, const, diag_embed, eye_as, float_input, mT, np_dtype,
-                            square, warn_once)
+from .linalg_common import (at_least_2d, const, diag, diag_embed, eye_as, float_input, mH,
+                            np_dtype, square, warn_once)
 from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",
@@ -20,6 +20,13 @@ def _given(xp, g):
     """Did a gradient arrive for this output (not the zeros a multi-output
     node is handed for an unused one)?"""
     return bool(np.any(xp.data(g)))
+
+
+def _stand_in():
+    """Is the gradient forward-mode AD's stand-in (any value: only the
+    formula's linearity is used), not one a loss produced?"""
+    from ..autograd._forward import DERIVING
+    return DERIVING[0] > 0
 
 
 # --- qr -------------------------------------------------------------------
@@ -37,14 +44,18 @@ def _qr_grad(xp, grad, Q, R, mode):
     if mode == "complete" and m > n:
         raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and "
                            "nrows > ncols.")
-    gA = xp.matmul(gR, mT(xp, R)) - xp.matmul(mT(xp, Q), gQ)
+    gA = xp.matmul(gR, mH(xp, R)) - xp.matmul(mH(xp, Q), gQ)
     if m >= n:
-        upper = gA * tri_mask(xp, gA, True)
-        gA = xp.matmul(Q, upper + mT(xp, upper * tri_mask(xp, gA, True, 1))) + gQ
-        return xp.solve_triangular(mT(xp, R), gA, False, False, False)
-    skew = -gA + mT(xp, gA)
-    gA = xp.matmul(Q, skew * tri_mask(xp, skew, False))
-    gA = xp.solve_triangular(mT(xp, R[..., :m]), gA, False, False, False)
+        # X + X^H for X = triu(gA), the diagonal's real part halved
+        strict = gA * tri_mask(xp, gA, True, 1)
+        sym = strict + mH(xp, strict) + diag_embed(xp, xp.real(diag(xp, gA)))
+        gA = xp.matmul(Q, sym) + gQ
+        return xp.solve_triangular(mH(xp, R), gA, False, False, False)
+    # tril(X - X^H) for X = -gA, the (imaginary) diagonal halved
+    skew = -gA + mH(xp, gA)
+    lower = skew * tri_mask(xp, skew, False) - diag_embed(xp, diag(xp, skew)) * 0.5
+    gA = xp.matmul(Q, lower)
+    gA = xp.solve_triangular(mH(xp, R[..., :m]), gA, False, False, False)
     pad = np.eye(m, n, dtype=np_dtype(xp, gA))      # [I_m 0]: gA placed in the first m columns
     return xp.matmul(gA, const(xp, pad)) + xp.matmul(Q, gR)
 
@@ -82,8 +93,13 @@ def torch_qr(input, some=True):
 
 # --- svd ------------------------------------------------------------------
 
+_SVD_PHASE = ("svd_backward: The singular vectors in the complex case are specified up to "
+              "multiplication by e^{i phi}. The specified loss function depends on this phase "
+              "term, making it ill-defined.")
+
+
 def _svd_grad(xp, grad, U, S, Vh, full_matrices):
-    """PyTorch's svd_backward (real case)."""
+    """PyTorch's svd_backward."""
     gU, gS, gVh = grad
     k = S.shape[-1]
     if full_matrices:
@@ -96,11 +112,17 @@ def _svd_grad(xp, grad, U, S, Vh, full_matrices):
     S2 = S * S
     E = S2[..., None, :] - S2[..., :, None] + eye_as(xp, S, k)
     if has_u:
-        UhgU = xp.matmul(mT(xp, U), gU)
-        UhgU = UhgU - mT(xp, UhgU)
+        UhgU = xp.matmul(mH(xp, U), gU)
+        UhgU = UhgU - mH(xp, UhgU)
     if has_v:
-        VhgV = xp.matmul(Vh, mT(xp, gVh))
-        VhgV = VhgV - mT(xp, VhgV)
+        VhgV = xp.matmul(Vh, mH(xp, gVh))
+        VhgV = VhgV - mH(xp, VhgV)
+    complex_ = xp.is_complex(U)
+    if complex_ and not _stand_in():
+        im_u = np.imag(np.diagonal(xp.data(UhgU), 0, -2, -1)) if has_u else 0
+        im_v = np.imag(np.diagonal(xp.data(VhgV), 0, -2, -1)) if has_v else 0
+        if not np.allclose(im_u + np.zeros(xp.data(S).shape), -im_v, rtol=1e-2, atol=1e-2):
+            raise RuntimeError(_SVD_PHASE)
     if has_u and has_v:
         gA = (UhgU * S[..., None, :] + S[..., :, None] * VhgV) / E
     elif has_u:
@@ -108,15 +130,17 @@ def _svd_grad(xp, grad, U, S, Vh, full_matrices):
     else:
         gA = S[..., :, None] * (VhgV / E)
     gA = gA + diag_embed(xp, gS)
+    if complex_ and has_u and has_v:
+        gA = gA + diag_embed(xp, diag(xp, UhgU) / (S * 2))
     if m > n and has_u:
         gA = xp.matmul(U, gA)
         gUSinv = gU / S[..., None, :]
-        gA = gA + gUSinv - xp.matmul(U, xp.matmul(mT(xp, U), gUSinv))
+        gA = gA + gUSinv - xp.matmul(U, xp.matmul(mH(xp, U), gUSinv))
         return xp.matmul(gA, Vh)
     if m < n and has_v:
         gA = xp.matmul(gA, Vh)
         SinvgVh = gVh / S[..., :, None]
-        gA = gA + SinvgVh - xp.matmul(xp.matmul(SinvgVh, mT(xp, Vh)), Vh)
+        gA = gA + SinvgVh - xp.matmul(xp.matmul(SinvgVh, mH(xp, Vh)), Vh)
         return xp.matmul(U, gA)
     return (xp.matmul(U, xp.matmul(gA, Vh)) if m >= n
             else xp.matmul(xp.matmul(U, gA), Vh))
@@ -161,35 +185,54 @@ def torch_svd(input, some=True, compute_uv=True):
     if not compute_uv:
         m, n = input._data.shape[-2:]
         batch, dt = input._data.shape[:-2], input._data.dtype
+        # (V is PyTorch's Vh.mH: conjugated zeros, -0 imaginary parts)
         return RT.svd(Tensor._wrap(np.zeros(batch + (m, m), dt)), svdvals(input),
-                      Tensor._wrap(np.zeros(batch + (n, n), dt)))
+                      Tensor._wrap(np.conj(np.zeros(batch + (n, n), dt))))
     U, S, Vh = _svd(input, not some)
-    return RT.svd(U, S, transpose(Vh, -2, -1))
+    return RT.svd(U, S, transpose(Vh, -2, -1) if not Vh.is_complex() else Vh.mH)
 
 
 # --- eigh -----------------------------------------------------------------
 
-def _eigh_grad(xp, grad, L, V):
-    """PyTorch's linalg_eig_backward, Hermitian case."""
+def _eig_grad(xp, grad, L, V, hermitian):
+    """PyTorch's linalg_eig_backward: V^{-H} (diag(gL) + P(V^H gV) / conj(E))
+    V^H, P projecting onto the skew-Hermitian matrices (Hermitian case, where
+    V^{-H} = V) or removing V^H V diag(Re(V^H gV)) (unit-norm columns)."""
     gL, gV = grad
     if not _given(xp, gV):
-        return xp.matmul(V * gL[..., None, :], mT(xp, V))
-    VhgV = xp.matmul(mT(xp, V), gV)
-    VhgV = (VhgV - mT(xp, VhgV)) * 0.5
-    E = L[..., None, :] - L[..., :, None] + eye_as(xp, L)
-    gA = VhgV / E + diag_embed(xp, gL)
-    return xp.matmul(V, xp.matmul(gA, mT(xp, V)))
+        if hermitian:
+            return xp.matmul(V * gL[..., None, :], mH(xp, V))
+        return xp.solve(mH(xp, V), gL[..., :, None] * mH(xp, V))
+    VhgV = xp.matmul(mH(xp, V), gV)
+    if xp.is_complex(V) and not _stand_in():
+        im = np.imag(np.diagonal(xp.data(VhgV), 0, -2, -1))
+        if not np.allclose(im, 0, rtol=1e-2, atol=1e-2):
+            raise RuntimeError(f"{'linalg_eigh_backward' if hermitian else 'linalg_eig_backward'}"
+                               ": The eigenvectors in the complex case are specified up to "
+                               "multiplication by e^{i phi}. The specified loss function "
+                               "depends on this quantity, so it is ill-defined.")
+    if hermitian:
+        VhgV = (VhgV - mH(xp, VhgV)) * 0.5
+    else:
+        VhgV = VhgV - xp.matmul(mH(xp, V), V * xp.real(diag(xp, VhgV))[..., None, :])
+    Lc = xp.conj(L)
+    gA = VhgV / (Lc[..., None, :] - Lc[..., :, None] + eye_as(xp, L))
+    if _given(xp, gL):      # the diagonal is gL's
+        gA = gA * (1 - eye_as(xp, L)) + diag_embed(xp, gL)
+    if hermitian:
+        return xp.matmul(V, xp.matmul(gA, mH(xp, V)))
+    return xp.solve(mH(xp, V), xp.matmul(gA, mH(xp, V)))
 
 
 LinalgEighBackward0 = grad_fn("LinalgEighBackward0", outputs=("L", "V"),
-                              A=lambda xp, grad, L, V: _eigh_grad(xp, grad, L, V))
+                              A=lambda xp, grad, L, V: _eig_grad(xp, grad, L, V, True))
 
 
 def _eigh(A, UPLO, name):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     square(A, name, check_float=False)
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[A.dtype]}'")
     L, V = np.linalg.eigh(A._data, UPLO=UPLO)
@@ -213,16 +256,16 @@ def eigvalsh(A, UPLO="L"):
 def _pinv_grad(xp, g, A, pinvA):
     """PyTorch's pinv_backward."""
     m, n = A.shape[-2], A.shape[-1]
-    pinvAh, gh = mT(xp, pinvA), mT(xp, g)
+    pinvAh, gh = mH(xp, pinvA), mH(xp, g)
     mm = xp.matmul
     if m <= n:
         K = mm(gh, pinvA)
         KpinvAh = mm(K, pinvAh)
-        return (-mT(xp, mm(pinvA, K)) + KpinvAh - mm(mm(A, pinvA), KpinvAh)
+        return (-mH(xp, mm(pinvA, K)) + KpinvAh - mm(mm(A, pinvA), KpinvAh)
                 + mm(mm(pinvAh, pinvA), gh - mm(K, A)))
     K = mm(pinvA, gh)
     pinvAhK = mm(pinvAh, K)
-    return (-mT(xp, mm(K, pinvA)) + pinvAhK - mm(mm(pinvAhK, pinvA), A)
+    return (-mH(xp, mm(K, pinvA)) + pinvAhK - mm(mm(pinvAhK, pinvA), A)
             + mm(mm(gh - mm(A, K), pinvA), pinvAh))
 
 
@@ -246,32 +289,40 @@ def _tolerance(a, s_max, atol, rtol):
 
 
 def _spectrum(a, hermitian):
-    """(singular values, U, Vh) or, hermitian, (|eigenvalues|, V, signs * V^T)."""
+    """(singular values, U, Vh) or, hermitian, (|eigenvalues|, V, signs * V^H)."""
     if hermitian:
         w, v = np.linalg.eigh(a)
-        return np.abs(w), v, np.swapaxes(v * np.sign(w)[..., None, :], -1, -2)
+        return np.abs(w), v, np.swapaxes(v * np.sign(w)[..., None, :], -1, -2).conj()
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     return s, u, vh
 
 
 def _check_pinv_input(A):
-    if A._data.dtype.kind != "f" or A._data.ndim < 2:
+    if A._data.dtype.kind not in "fc" or A._data.ndim < 2:
         raise RuntimeError(f"linalg.pinv({D.SCALAR_NAMES[A.dtype]}{{{list(A._data.shape)}}}): "
                            "expected a tensor with 2 or more dimensions of float, double, cfloat "
                            "or cdouble types")
 
 
+def _real_tolerances(name, atol, rtol):
+    for which, tol in (("atol", atol), ("rtol", rtol)):
+        if isinstance(tol, Tensor) and tol.is_complex():
+            raise RuntimeError(f"torch.linalg.{name}: {which} tensor of complex type is not "
+                               f"supported. Got {D.SCALAR_NAMES[tol.dtype]}")
+
+
 def pinv(A, rcond=None, hermitian=False, *, atol=None, rtol=None):
     _check_pinv_input(A)
+    _real_tolerances("pinv", atol, rtol)
     a = A._data
     if rcond is not None:
         rtol = rcond
     s, u, vh = _spectrum(a, hermitian)
-    s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), a.dtype)
+    s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
     tol = _tolerance(a, s_max, atol, rtol)
     with np.errstate(divide="ignore"):
         s_inv = np.where(s > tol, 1 / np.where(s > tol, s, 1), 0).astype(a.dtype)
-    data = np.swapaxes(vh, -1, -2) @ (s_inv[..., :, None] * np.swapaxes(u, -1, -2))
+    data = np.swapaxes(vh, -1, -2).conj() @ (s_inv[..., :, None] * np.swapaxes(u, -1, -2).conj())
     return recorded(LinalgPinvBackward0, data, (A,))
 
 
@@ -280,14 +331,15 @@ def pinverse(input, rcond=1e-15):
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise RuntimeError("This function doesn't handle types other than float and double")
     at_least_2d(A, "linalg.matrix_rank")
+    _real_tolerances("matrix_rank", atol, rtol)
     if tol is not None:
         atol, rtol = tol, 0.0
     a = A._data
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
-    s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), a.dtype)
+    s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
     return Tensor._wrap(np.asarray((s > _tolerance(a, s_max, atol, rtol)).sum(-1), np.int64))
 
 
@@ -297,14 +349,14 @@ def _expm(a):
     """exp(A) by scaling and squaring a degree-18 Taylor polynomial (in
     float64): A / 2^s has norm below 1/2, so the truncation error is below
     2^-19 / 19!."""
-    x = a.astype(np.float64)
+    x = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
     n = x.shape[-1]
     if x.size == 0:
         return x.astype(a.dtype)
     norm = np.abs(x).sum(-2).max() if x.size else 0.0
     s = max(0, int(np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
     x = x / 2.0 ** s
-    eye = np.eye(n)
+    eye = np.eye(n, dtype=x.dtype)
     r = eye + x / 18
     for k in range(17, 0, -1):
         r = eye + (x @ r) / k
@@ -314,9 +366,9 @@ def _expm(a):
 
 
 def _matrix_exp_grad(xp, g, A):
-    """The gradient is the top-right block of exp([[A^T, g], [0, A^T]])."""
+    """The gradient is the top-right block of exp([[A^H, g], [0, A^H]])."""
     n = A.shape[-1]
-    At = mT(xp, A)
+    At = mH(xp, A)
     top = xp.cat([At, g], -1)
     bottom = xp.cat([At * 0, At], -1)
     return xp.matrix_exp(xp.cat([top, bottom], -2))[..., :n, n:]
@@ -349,12 +401,11 @@ def cond(A, p=None):
         return squeeze(ratio, -1)
     square(A, f"linalg.cond(ord={p})")
     inverse, info = inv_ex(A)
+    # PyTorch's _linalg_cond_helper: inf for singular matrices, in place, and
+    # 0 * inf (a zero matrix) made inf
+    inverse.masked_fill_(Tensor._wrap(info._data[..., None, None] > 0), np.inf)
     out = matrix_norm(A, p) * matrix_norm(inverse, p)
-    singular = info._data != 0
-    if singular.any():
-        # (PyTorch: inf for singular matrices; no gradient flows there.)
-        return Tensor._wrap(np.where(singular, np.inf, out._data).astype(out._data.dtype))
-    return out
+    return out.nan_to_num_(np.inf, np.inf, -np.inf)
 
 
 # (the decompositions check out='s dtype; pinv, matrix_rank and cond cast into it)

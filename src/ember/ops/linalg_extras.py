@@ -8,7 +8,7 @@ from ._common import D, Tensor, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg import matmul
-from .linalg_common import float_input, mT, square
+from .linalg_common import float_input, mH, mT, square
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
@@ -41,11 +41,18 @@ def matrix_power(A, n):
 
 
 def vecdot(x, y, *, dim=-1):
-    from .linalg import dot
+    """sum(conj(x) * y) over `dim`; of two vectors, vdot (PyTorch's graph)."""
+    from .complex_parts import conj
+    from .products import vdot
     from .reduction import sum as sum_
+    float_input(x, "linalg.vecdot")
+    if x._data.dtype != y._data.dtype:
+        raise RuntimeError("linalg.vecdot: Expected x and y to have the same dtype, but found x "
+                           f"of type {D.SCALAR_NAMES[x.dtype]} and y of type "
+                           f"{D.SCALAR_NAMES[y.dtype]} instead")
     if x._data.ndim == 1 and y._data.ndim == 1:
-        return dot(x, y)
-    return sum_(x * y, dim)
+        return vdot(x, y)
+    return sum_((conj(x) if x.is_complex() else x) * y, dim)
 
 
 # --- diagonal -------------------------------------------------------------
@@ -151,7 +158,7 @@ def vander(x, *, N=None):
     running product."""
     from .shape import cat, expand, unsqueeze
     kind = x._data.dtype.kind
-    if kind not in "fiu":
+    if kind not in "fciu":
         raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
                            f"but got {D.SCALAR_NAMES[x.dtype]}")
     x_ = unsqueeze(x, -1) if x._data.ndim == 0 else x
@@ -167,15 +174,16 @@ def vander(x, *, N=None):
 # --- the old torch names: cholesky_solve, cholesky_inverse, triangular_solve
 
 def _cholesky_solve_arrays(b, u, upper):
-    low = np.swapaxes(u, -1, -2) if upper else u
+    """A X = b for A = L L^H (= U^H U)."""
+    low = np.swapaxes(u, -1, -2).conj() if upper else u
     y = tri_solve_arrays(low, b, False)
-    return tri_solve_arrays(np.swapaxes(low, -1, -2), y, True)
+    return tri_solve_arrays(np.swapaxes(low, -1, -2).conj(), y, True)
 
 
 def _cholesky_solve_grads(xp, g, input2, result, upper):
     gB = xp.cholesky_solve(g, input2, upper)
-    common = xp.matmul(gB, mT(xp, result))
-    common = common + mT(xp, common)
+    common = xp.matmul(gB, mH(xp, result))
+    common = common + mH(xp, common)
     gL = -xp.matmul(input2, common) if upper else -xp.matmul(common, input2)
     return gB, gL
 
@@ -209,7 +217,7 @@ CholeskyInverseBackward0 = grad_fn(
 
 
 def _cholesky_inverse_grad(xp, g, L, inverse, upper):
-    common = xp.matmul(inverse, xp.matmul(g + mT(xp, g), inverse))
+    common = xp.matmul(inverse, xp.matmul(g + mH(xp, g), inverse))
     return -xp.matmul(L, common) if upper else -xp.matmul(common, L)
 
 
@@ -226,9 +234,10 @@ def cholesky_inverse(input, upper=False):
 def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
     """PyTorch's triangular_solve_backward (the gradient of the returned
     copy of A does not reach A)."""
-    At = mT(xp, A) if not transpose else A
+    At = mH(xp, A) if not transpose else xp.conj(A)
     gB = xp.solve_triangular(At, g, (not upper) if not transpose else upper, True, unitriangular)
-    gA = -xp.matmul(X, mT(xp, gB)) if transpose else -xp.matmul(gB, mT(xp, X))
+    gA = (-xp.matmul(xp.conj(X), mT(xp, gB)) if transpose
+          else -xp.matmul(gB, mH(xp, X)))
     return gB, gA * tri_mask(xp, gA, upper, int(unitriangular))
 
 
@@ -245,9 +254,6 @@ TriangularSolveBackward0 = grad_fn(
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
     from ._common import recorded_multi
     b, a = input._data, A._data
-    if a.dtype.kind == "c" or b.dtype.kind == "c":
-        raise NotImplementedError("ember: triangular_solve of complex tensors is not "
-                                  "supported yet")
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
     return RT.triangular_solve(*recorded_multi(
@@ -270,17 +276,19 @@ def _reflectors(A, tau, ops):
         below[i + 1:] = 1
         v = A[..., :, i] * ops.const(below) + ops.const(eye[i])
         Q = Q - tau[..., i, None, None] * ops.matmul(v[..., :, None],
-                                                     ops.matmul(v[..., None, :], Q))
+                                                     ops.matmul(ops.conj(v)[..., None, :], Q))
     return Q
 
 
 class _ArrayOps:
+    conj = staticmethod(np.conj)
     dtype = staticmethod(lambda x: x.dtype)
     const = staticmethod(lambda a: a)
     matmul = staticmethod(np.matmul)
 
 
 class _TensorOps:
+    conj = staticmethod(lambda x: x.conj() if x.is_complex() else x)
     dtype = staticmethod(lambda x: x._data.dtype)
     const = staticmethod(Tensor._wrap)
     matmul = staticmethod(matmul)

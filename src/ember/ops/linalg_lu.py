@@ -7,7 +7,7 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
-from .linalg_common import (at_least_2d, const, float_input, lu_np, mT, np_dtype, vector_rhs,
+from .linalg_common import (at_least_2d, const, float_input, lu_np, mH, np_dtype, vector_rhs,
                             np_solve, singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
@@ -42,10 +42,10 @@ def _lu_grad(xp, gL, gU, P, L, U):
     if L.shape[-2] != U.shape[-1]:
         raise NotImplementedError("the derivative of the LU decomposition of a non-square "
                                   "matrix is not implemented in Ember yet")
-    gA = xp.matmul(mT(xp, L), gL) * tri_mask(xp, L, False, 1) \
-        + xp.matmul(gU, mT(xp, U)) * tri_mask(xp, U, True)
-    gA = xp.solve_triangular(mT(xp, U), gA, False, False, False)
-    gA = xp.solve_triangular(mT(xp, L), gA, True, True, True)
+    gA = xp.matmul(mH(xp, L), gL) * tri_mask(xp, L, False, 1) \
+        + xp.matmul(gU, mH(xp, U)) * tri_mask(xp, U, True)
+    gA = xp.solve_triangular(mH(xp, U), gA, False, False, False)
+    gA = xp.solve_triangular(mH(xp, L), gA, True, True, True)
     return xp.matmul(const(xp, P), gA)
 
 
@@ -70,7 +70,7 @@ def _factor(A, pivot, name):
     if A._data.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A._data.shape)} instead")
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{D.SCALAR_NAMES[A.dtype]}'")
     return lu_np(A._data)
 
@@ -151,17 +151,17 @@ def _lu_solve_grads(xp, g, LU, P, X, left, adjoint):
     of the U part: PyTorch's packed-LU gradient)."""
     L, U = _unpack(xp, LU)
     A = xp.matmul(const(xp, P), xp.matmul(L, U))
-    Aop = mT(xp, A) if adjoint else A
+    Aop = mH(xp, A) if adjoint else A
     if left:
-        gB = xp.solve(mT(xp, Aop), g)
-        gAop = -xp.matmul(gB, mT(xp, X))
+        gB = xp.solve(mH(xp, Aop), g)
+        gAop = -xp.matmul(gB, mH(xp, X))
     else:
-        gB = mT(xp, xp.solve(Aop, mT(xp, g)))
-        gAop = -xp.matmul(mT(xp, X), gB)
-    gA = mT(xp, gAop) if adjoint else gAop
+        gB = mH(xp, xp.solve(Aop, mH(xp, g)))
+        gAop = -xp.matmul(mH(xp, X), gB)
+    gA = mH(xp, gAop) if adjoint else gAop
     PtgA = xp.matmul(const(xp, np.swapaxes(P, -1, -2)), gA)
-    gLU = xp.matmul(PtgA, mT(xp, U)) * tri_mask(xp, LU, False, 1) \
-        + xp.matmul(mT(xp, L), PtgA) * tri_mask(xp, LU, True)
+    gLU = xp.matmul(PtgA, mH(xp, U)) * tri_mask(xp, LU, False, 1) \
+        + xp.matmul(mH(xp, L), PtgA) * tri_mask(xp, LU, True)
     return gLU, gB
 
 
@@ -183,7 +183,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     L, U = _split(lu_)
     A = P @ L @ U
     if adjoint:
-        A = np.swapaxes(A, -1, -2)
+        A = np.swapaxes(A, -1, -2).conj()
     x = np_solve(A, b) if left else np.swapaxes(
         np_solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
     return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint))
@@ -220,12 +220,12 @@ def _lstsq_grads(xp, grad, A, B, X, residuals, vec):
     if vec:
         gX, B, X = gX[..., None], B[..., None], X[..., None]
     pinvA = xp.pinv(A)
-    gA = _pinv_grad(xp, xp.matmul(gX, mT(xp, B)), A, pinvA)
-    gB = xp.matmul(mT(xp, pinvA), gX)
+    gA = _pinv_grad(xp, xp.matmul(gX, mH(xp, B)), A, pinvA)
+    gB = xp.matmul(mH(xp, pinvA), gX)
     if residuals.shape[-1] and np.any(xp.data(gR)):
         r = xp.matmul(A, X) - B
         gL = gR[..., None, :]
-        gA = gA + xp.matmul(gL * r, mT(xp, X)) * 2
+        gA = gA + xp.matmul(gL * r, mH(xp, X)) * 2
         gB = gB - gL * r * 2
     return gA, (gB[..., 0] if vec else gB)
 
@@ -236,6 +236,7 @@ LinalgLstsqBackward0 = grad_fn(
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[0],
     b=lambda xp, grad, self, b, solution, residuals, vec:
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[1])
+LinalgLstsqBackward0._unsaved_outputs = ("residuals",)
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
@@ -260,13 +261,15 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rtol = np.finfo(a.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
     keep = s > rtol * s[..., :1] if s.shape[-1] else s > 0
     s_inv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)
-    x = np.swapaxes(vh, -1, -2) @ (s_inv[..., :, None] * (np.swapaxes(u, -1, -2) @ bm))
+    x = np.swapaxes(vh, -1, -2).conj() @ (s_inv[..., :, None] * (np.swapaxes(u, -1, -2).conj()
+                                                                   @ bm))
     rank = keep.sum(-1).astype(np.int64)
-    residuals = np.zeros((0,), a.dtype)
+    real = s.dtype      # (residuals and singular values are real for a complex A)
+    residuals = np.zeros((0,), real)
     if driver != "gelsy" and m > n and np.all(rank == n):
-        residuals = (np.abs(a @ x - bm) ** 2).sum(-2).astype(a.dtype)
+        residuals = (np.abs(a @ x - bm) ** 2).sum(-2).astype(real)
     rank = rank if driver != "gels" else np.zeros((0,), np.int64)
-    sv = s if driver in ("gelsd", "gelss") else np.zeros((0,), a.dtype)
+    sv = s if driver in ("gelsd", "gelss") else np.zeros((0,), real)
     x = x[..., 0] if vec else x
     sol, res = recorded_multi(LinalgLstsqBackward0, [x, residuals], (A, B), (vec,))
     return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asarray(rank)), Tensor._wrap(sv))

@@ -46,10 +46,20 @@ LinalgVectorNormBackward0 = grad_fn(
     _vector_norm_grad(xp, g, self, result, ord, dim, keepdim))
 
 
-def _float_dtype(dtype, name):
-    if dtype is not None and not dtype.is_floating_point:
-        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got "
-                           f"{D.SCALAR_NAMES[dtype]}")
+def _float_dtype(x, dtype, name):
+    """PyTorch's checks of a norm's dtype=: floating point or complex, of
+    the input's kind, not narrower than the input's."""
+    if dtype is None:
+        return
+    got = D.SCALAR_NAMES[dtype]
+    if not (dtype.is_floating_point or dtype.is_complex):
+        raise RuntimeError(f"{name}: dtype should be floating point or complex, but got {got}")
+    if x.is_complex() != dtype.is_complex:
+        kind = "complex for complex" if x.is_complex() else "real for real"
+        raise RuntimeError(f"{name}: dtype should be {kind} inputs, but got {got}")
+    if np.promote_types(x._data.dtype, dtype._np) != dtype._np:
+        raise RuntimeError(f"{name}: the dtype of the input ({D.SCALAR_NAMES[x.dtype]}) should be "
+                           f"convertible without narrowing to the specified dtype ({got})")
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
@@ -57,7 +67,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[x.dtype]}")
-    _float_dtype(dtype, name)
+    _float_dtype(x, dtype, name)
     a = x._data if dtype is None else x._data.astype(dtype._np)
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim != () else None
@@ -91,7 +101,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     from .shape import permute, unsqueeze
     name = "linalg.matrix_norm"
     at_least_2d(A, name)
-    if A._data.dtype.kind != "f":
+    if A._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[A.dtype]}")
     if isinstance(ord, str):
@@ -99,7 +109,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
             raise RuntimeError(f"{name}: Order {ord} not supported.")
     elif ord not in _MATRIX_ORDS:
         raise RuntimeError(f"{name}: Order {_ord_text(ord)} not supported.")
-    _float_dtype(dtype, name)
+    _float_dtype(A, dtype, name)
     nd = A._data.ndim
     d0, d1 = (wrap_dim(d, nd) for d in dim)
     if d0 == d1:

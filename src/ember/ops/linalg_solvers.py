@@ -10,7 +10,7 @@ from ._common import D, Tensor, np, recorded, recorded_multi
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mT, np_dtype,
+from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, mH, np_dtype,
                             np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
@@ -29,8 +29,8 @@ def tri_mask(xp, x, upper, k=0):
 
 LinalgInvExBackward0 = grad_fn(
     "LinalgInvExBackward0", outputs=("inverse",),
-    A=lambda xp, grad, inverse: -xp.matmul(xp.matmul(mT(xp, inverse), grad[0]),
-                                           mT(xp, inverse)))
+    A=lambda xp, grad, inverse: -xp.matmul(xp.matmul(mH(xp, inverse), grad[0]),
+                                           mH(xp, inverse)))
 
 
 def _inv_arrays(a, name, check):
@@ -61,8 +61,9 @@ def inv(A):
 # --- det, slogdet ---------------------------------------------------------
 
 def _cofactor(a):
-    """d det(A) / dA: det(A) A^{-T}, through the SVD where A is singular
-    (the adjugate stays defined there)."""
+    """det(A) A^{-T} (the transposed adjugate: det's derivative is its
+    conjugate), through the SVD where A is singular (the adjugate stays
+    defined there)."""
     d = np.linalg.det(a)[..., None, None]
     with np.errstate(all="ignore"):
         try:
@@ -75,22 +76,31 @@ def _cofactor(a):
         sign = np.linalg.det(u) * np.linalg.det(vh)
         n = s.shape[-1]
         others = np.prod(np.where(np.eye(n, dtype=bool), 1, s[..., None, :]), axis=-1)
-        adj = (np.swapaxes(vh, -1, -2) * (sign[..., None] * others)[..., None, :]) \
-            @ np.swapaxes(u, -1, -2)
+        adj = (np.swapaxes(vh, -1, -2).conj() * (sign[..., None] * others)[..., None, :]) \
+            @ np.swapaxes(u, -1, -2).conj()
         return np.swapaxes(adj, -1, -2)
 
 
 def _det_grad(xp, g, A, det):
     if not xp.recording:
-        return g[..., None, None] * _cofactor(A)
-    return (g * det)[..., None, None] * mT(xp, xp.inv(A))
+        return g[..., None, None] * np.conj(_cofactor(A))
+    return (g * xp.conj(det))[..., None, None] * mH(xp, xp.inv(A))
 
 
 LinalgDetBackward0 = grad_fn("LinalgDetBackward0", A=lambda xp, g, A, result:
                              _det_grad(xp, g, A, result))
+def _slogdet_grad(xp, grad, A, sign):
+    """PyTorch's slogdet_backward: (g_logabsdet - i Im(conj(g_sign) sign))
+    A^{-H}; a real sign has no derivative."""
+    g_sign, g = grad
+    if xp.is_complex(A):
+        g = g - xp.imag(xp.conj(g_sign) * sign) * 1j
+    return g[..., None, None] * mH(xp, xp.inv(A))
+
+
 LinalgSlogdetBackward0 = grad_fn(
     "LinalgSlogdetBackward0", outputs=("sign", "logabsdet"),
-    A=lambda xp, grad, A: grad[1][..., None, None] * mT(xp, xp.inv(A)))
+    A=lambda xp, grad, A, sign: _slogdet_grad(xp, grad, A, sign))
 
 
 def det(A):
@@ -114,10 +124,14 @@ def torch_slogdet(input):
 
 
 def logdet(input):
-    """log det: NaN where the determinant is negative (PyTorch's where over
-    slogdet, so the graph is the same)."""
+    """log det: NaN where a real determinant is negative (PyTorch's where
+    over slogdet, so the graph is the same); of a complex one, log(sign) +
+    log|det|."""
     from .conditional import where
     sign, logabsdet = _slogdet(input, "logdet")
+    if input.is_complex():
+        from .pointwise import log
+        return log(sign) + logabsdet
     nan = Tensor._wrap(np.array(np.nan, input._data.dtype))
     return where(Tensor._wrap(np.asarray(sign._data < 0)), nan, logabsdet)
 
@@ -139,9 +153,14 @@ def _solve_arrays(a, b, left):
     return np.swapaxes(np_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
 
 
+def _nan(dtype):
+    """LAPACK's NaN of a failed element: NaN in both parts of a complex one."""
+    return complex(np.nan, np.nan) if dtype.kind == "c" else np.nan
+
+
 def where_ok(fn, a, info):
     """fn of the batch elements whose LAPACK `info` is 0; NaN elsewhere."""
-    out = np.full(a.shape, np.nan, a.dtype)
+    out = np.full(a.shape, _nan(a.dtype), a.dtype)
     ok = info == 0
     if a.ndim > 2:
         out[ok] = fn(a[ok])
@@ -161,14 +180,14 @@ def _as_given(x, vec, left):
 
 def _solve_grad_B(xp, g, A, left, vec):
     g = _as_matrix(g, vec, left)
-    gB = xp.solve(mT(xp, A), g) if left else mT(xp, xp.solve(A, mT(xp, g)))
+    gB = xp.solve(mH(xp, A), g) if left else mH(xp, xp.solve(A, mH(xp, g)))
     return gB
 
 
 def _solve_grad_A(xp, g, A, X, left, vec):
     gB = _solve_grad_B(xp, g, A, left, vec)
     X = _as_matrix(X, vec, left)
-    return -xp.matmul(gB, mT(xp, X)) if left else -xp.matmul(mT(xp, X), gB)
+    return -xp.matmul(gB, mH(xp, X)) if left else -xp.matmul(mH(xp, X), gB)
 
 
 LinalgSolveExBackward0 = grad_fn(
@@ -206,7 +225,7 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
         if check_errors:
             raise singular_error(f"torch.{name}", info, lambda i: "The solver failed because the "
                                  "input matrix is singular.") from None
-        x = np.full(batch + bm.shape[-2:], np.nan, a.dtype)
+        x = np.full(batch + bm.shape[-2:], _nan(a.dtype), a.dtype)
         ok = info == 0
         if batch:
             ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
@@ -259,12 +278,12 @@ def tri_solve_arrays(a, b, upper, left=True, unitriangular=False):
 
 
 def _tri_grad_B(xp, g, A, upper, left, unitriangular):
-    return xp.solve_triangular(mT(xp, A), g, not upper, left, unitriangular)
+    return xp.solve_triangular(mH(xp, A), g, not upper, left, unitriangular)
 
 
 def _tri_grad_A(xp, g, A, X, upper, left, unitriangular):
     gB = _tri_grad_B(xp, g, A, upper, left, unitriangular)
-    gA = -xp.matmul(gB, mT(xp, X)) if left else -xp.matmul(mT(xp, X), gB)
+    gA = -xp.matmul(gB, mH(xp, X)) if left else -xp.matmul(mH(xp, X), gB)
     return gA * tri_mask(xp, gA, upper, int(unitriangular))
 
 
@@ -298,10 +317,10 @@ def _cholesky_grad(xp, gL, L, upper):
     """PyTorch's cholesky_backward: L^{-H} Phi L^{-1} with Phi the
     Hermitian part of tril(L^H gL), diagonal halved."""
     if upper:
-        L, gL = mT(xp, L), mT(xp, gL)
-    gA = xp.matmul(mT(xp, L), gL) * tri_mask(xp, L, False)
-    gA = (gA + mT(xp, gA * tri_mask(xp, L, False, 1))) * 0.5
-    gA = xp.solve_triangular(mT(xp, L), gA, True, True, False)
+        L, gL = mH(xp, L), mH(xp, gL)
+    gA = xp.matmul(mH(xp, L), gL) * tri_mask(xp, L, False)
+    gA = (gA + mH(xp, gA * tri_mask(xp, L, False, 1))) * 0.5
+    gA = xp.solve_triangular(mH(xp, L), gA, True, True, False)
     return xp.solve_triangular(L, gA, False, False, False)
 
 
@@ -340,7 +359,7 @@ def _cholesky_arrays(a, upper, check_errors, name):
         if check_errors:
             raise singular_error(name, info, _CHOL_TEXT) from None
         low = where_ok(np.linalg.cholesky, a, info)
-    return (np.swapaxes(low, -1, -2).copy() if upper else low), info
+    return (np.swapaxes(low, -1, -2).conj() if upper else low), info
 
 
 def _cholesky_ex(A, upper, check_errors, name):
@@ -401,4 +420,4 @@ register(torch_slogdet, "slogdet", node=None, out=same_dtype())
 register(logdet, "logdet", node=None, out=False)
 register(torch_cholesky, "cholesky", node=CholeskyBackward0)
 
-from . import linalg_norms, linalg_extras, linalg_lu  # noqa: E402,F401  (declared with the solvers)
+from . import linalg_norms, linalg_extras, linalg_lu, linalg_eig  # noqa: E402,F401  (declared with the solvers)

@@ -15,7 +15,7 @@ from .._backend import np
 
 from .. import _dtype as D
 from ..autograd.grad_mode import _state
-from ._common import broadcast_error, recorded, wrap
+from ._common import broadcast_error, kernel_refuses, no_complex_autograd, recorded, wrap
 from ._registry import grad_fn, register
 from ._summation import torch_sum
 
@@ -131,10 +131,17 @@ BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_s
                                       target=_bce_target)
 
 
+def refuse_complex(kernel, x):
+    """PyTorch's real-only loss kernels name themselves refusing complex."""
+    if x.dtype.kind == "c":
+        raise kernel_refuses(kernel, x.dtype)
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
     x, t, w = _float_arrays(input, target, weight)
+    refuse_complex("binary_cross_entropy", x)
     if not ((x >= 0) & (x <= 1)).all():
         raise RuntimeError("all elements of input should be between 0 and 1")
     check_not_differentiable("binary_cross_entropy", weight=weight)
@@ -196,6 +203,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
     _check_broadcast_into(pw, t, x.shape)
     _check_broadcast_into(x, w, x.shape)
+    refuse_complex("log_sigmoid_cpu", input._data)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pw is not None:
@@ -204,6 +212,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
         if w is not None:
             loss = loss * w
     data = reduce(loss, reduction)
+    no_complex_autograd("binary_cross_entropy_with_logits", data, input, target)
     return recorded(BinaryCrossEntropyWithLogitsBackward0, data, (input, target),
                     (w, pw, reduction, loss.size))
 
@@ -235,6 +244,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     x, t = _binary_loss_arrays(input, target, True)
+    refuse_complex("smooth_l1_cpu", x)
     z = np.abs(x - t)
     loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
     return recorded(SmoothL1LossBackward0, reduce(loss.astype(x.dtype), reduction),
@@ -258,6 +268,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     x, t = _binary_loss_arrays(input, target, False)
+    refuse_complex("huber_cpu", x)
     z = np.abs(x - t)
     loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype)
     return recorded(HuberLossBackward0, reduce(loss, reduction), (input, target),
@@ -277,6 +288,7 @@ def soft_margin_loss(input, target, reduction="mean"):
     x, t = _binary_loss_arrays(input, target, False)
     with np.errstate(over="ignore"):
         loss = np.log1p(np.exp(-x * t))
+    no_complex_autograd("soft_margin_loss", loss, input, target)
     return recorded(SoftMarginLossBackward0, reduce(loss, reduction), (input, target),
                     (reduction, loss.size))
 

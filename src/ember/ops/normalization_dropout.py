@@ -37,6 +37,10 @@ def _dropout(input, p, train, feature, alpha, inplace):
         shape = x.shape[:2] + (1,) * (x.ndim - 2)
     else:
         shape = x.shape
+    if x.dtype.kind == "c":
+        # (the noise is drawn in the input's dtype, which bernoulli_ refuses)
+        raise NotImplementedError("\"bernoulli_scalar_cpu_\" not implemented for "
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
     noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
     if x.dtype.kind in "biu":
         # (ATen scales the noise in place, in the input's dtype)

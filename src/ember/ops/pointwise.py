@@ -10,7 +10,8 @@ autograd/graph.py).
 import cmath
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
+from ._common import (D, Tensor, binary_arrays, broadcast_error, complex_alpha, np, recorded, wrap,
+                      _INT_BOUNDS)
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
@@ -228,6 +229,7 @@ def _tensor_operand(x, name, pos):
 
 def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
+    complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
@@ -236,6 +238,7 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
+    complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, (alpha,))

@@ -58,7 +58,7 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_
     spatial = x.shape[-n:]
     out = tuple(output_size(L, *a, ceil_mode) for L, a in zip(spatial, zip(k, p, s, d)))
     shape_check(x, k, s, p, d, out, fn3d="max_pool3d_with_indices_out_cpu_template()")
-    if x.dtype.kind == "b":
+    if x.dtype.kind in "bc":
         kernel_dtype(x, name, integers=False)
     values, which = strided_max(x, k, s, p, d, out)
     plan = StridedGather(which, spatial, (k, s, p, d, out), MAX_NODES[n])

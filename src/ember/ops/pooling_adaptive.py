@@ -150,6 +150,8 @@ def max_unpool(input, indices, n, output_size, stride=None, padding=None):
                                "empty.")
     if n == 3 and not all(v > 0 for v in stride):
         raise RuntimeError(f"strides should be greater than zero, but got stride: {list(stride)}")
+    if x.dtype.kind == "c":
+        kernel_dtype(x, f"max_unpool{n}d")
     size = int(np.prod(output_size, dtype=np.int64))
     bad = (idx < 0) | (idx >= size)
     if bad.any():

@@ -8,7 +8,7 @@ nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
 from .._settings import warn_once
-from ._common import D, Tensor, np, recorded, wrap_dim
+from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
 from ._out import same_dtype
 from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
@@ -32,7 +32,8 @@ def _mH(xp, m):
 
 
 def _times(x, c):
-    return x if c == 1 else x * c
+    """x times conj(c): a scalar factor's derivative is its conjugate."""
+    return x if c == 1 else x * (c.conjugate() if isinstance(c, complex) else c)
 
 
 LinalgCrossBackward0 = grad_fn(
@@ -77,10 +78,11 @@ def _plus_scaled(prod, beta, input, alpha):
 
 
 def _integral_scalars(dtype, beta, alpha):
-    """An integral product takes integral factors (PyTorch's Scalar cast truncates)."""
-    if dtype.kind in "iub":
+    """beta and alpha as the product's kernel takes them: truncated for an
+    integral one, a complex factor refused by a real one."""
+    if dtype.kind == "b":
         return int(beta), int(alpha)
-    return beta, alpha
+    return checked_scalar(dtype, beta), checked_scalar(dtype, alpha)
 
 
 def _expand_check(input, shape):
@@ -323,6 +325,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
             if isinstance(c, (float, np.floating)):
                 raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
                                    "floating point number.")
+    beta, alpha = checked_scalar(dt, beta), checked_scalar(dt, alpha)
     prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
                         beta, input._data.astype(dt, copy=False), alpha)
     return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))

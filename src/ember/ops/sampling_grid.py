@@ -17,7 +17,7 @@ import itertools
 from .. import _dtype as D
 from .._backend import np
 from .._ranges import _spaced
-from ._common import recorded, wrap
+from ._common import no_complex_autograd, recorded, wrap
 from ._registry import grad_fn, register
 
 __all__ = ["affine_grid_generator", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"]
@@ -64,8 +64,10 @@ def affine_grid_generator(theta, size, align_corners):
                            f"[{size[0]}, {len(size) - 1}] but got: [{th.shape[0]}, "
                            f"{th.shape[2]}].")
     spatial = size[2:]
-    base = base_grid(spatial, align_corners, th.dtype)
+    # (the base grid is real; a complex theta takes it in its own dtype)
+    base = base_grid(spatial, align_corners, th.real.dtype).astype(th.dtype, copy=False)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
+    no_complex_autograd("affine_grid_generator", data, theta)
     return recorded(AffineGridGeneratorBackward0, data, (theta,), (base, size[0]))
 
 
@@ -340,7 +342,10 @@ def _check(input, grid, mode, n):
     if mode == 2 and n == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if x.dtype.kind != "f":
-        raise NotImplementedError(f'"grid_sampler_{n}d_cpu_kernel_impl" not implemented for '
+        # (a complex volume stops at the 3-d sampler's own dispatch)
+        kernel = "grid_sampler3d_cpu" if n == 3 and x.dtype.kind == "c" else \
+            f"grid_sampler_{n}d_cpu_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     if x.dtype != gr.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "

@@ -14,7 +14,8 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import (Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
+                      recorded, wrap_dim)
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
@@ -143,7 +144,7 @@ def reduce_at(x, key, vals, reduce, include_self):
     out = write_at(x, key, vals, _UFUNCS[reduce])
     if reduce == "mean":
         count = _counts(x.shape, key, include_self)
-        out = out / count if x.dtype.kind == "f" else np.floor_divide(out, count)
+        out = out / count if x.dtype.kind in "fc" else np.floor_divide(out, count)
         out = out.astype(x.dtype, copy=False)
     return out
 
@@ -335,7 +336,7 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is _MISSING:
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
-        v = np.asarray(value).astype(x.dtype)
+        v = np.asarray(checked_scalar(x.dtype, value)).astype(x.dtype)
         if reduce is None:
             return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
         vals = np.broadcast_to(v, x[key].shape)
@@ -381,7 +382,10 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
                            f"{reduce}")
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     check_reduce_dtype(x, reduce, "scatter_gather_tensor_cpu_reduce_mean")
+    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+        raise kernel_refuses(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
     data = reduce_at(x, key, vals, reduce, include_self)
+    no_complex_autograd("scatter_reduce", data, input, src)
     return recorded(ScatterReduceBackward0, data, (input, src),
                     (key, sub, ss.shape, reduce, include_self))
 

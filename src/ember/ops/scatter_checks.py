@@ -30,7 +30,7 @@ def bool_key(x, idx):
 
 
 def is_number(v):
-    return isinstance(v, (int, float, bool, np.number, np.bool_))
+    return isinstance(v, (int, float, bool, complex, np.number, np.bool_))
 
 
 def _fits(param, v):

@@ -3,7 +3,7 @@ slice of the input along `dim` per index (see scatter.py for the key)."""
 
 from .. import _dtype as D
 from .._settings import warn_once
-from ._common import Tensor, np, recorded, wrap_dim
+from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
@@ -147,10 +147,13 @@ _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
 
 def index_fill(input, dim, index, value):
     """`input` with the slices `index` names along `dim` set to `value`."""
-    if (not isinstance(value, (Tensor, int, float, bool, np.number, np.bool_))
+    if (not isinstance(value, (Tensor, int, float, bool, complex, np.number, np.bool_))
             or not isinstance(index, Tensor) or not isinstance(dim, (int, np.integer))):
         raise invalid_combination("index_fill", (dim, index, value), {}, _FILL_SIGNATURES)
     x = input._data
+    if isinstance(value, (complex, np.complexfloating)) and x.dtype.kind != "c":
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
+                           "supported")
     d = wrap_dim(dim, x.ndim)
     idx = index._data
     if idx.dtype != np.int64:
@@ -191,8 +194,12 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
     check_reduce_dtype(x, reduce, "div_floor_cpu")
+    if x.dtype.kind == "c" and (not include_self or reduce in ("amax", "amin")):
+        raise kernel_refuses("index_reduce_func_exclude_input_init" if not include_self else
+                             "maximum_cpu" if reduce == "amax" else "minimum_cpu", x.dtype)
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
+    no_complex_autograd("index_reduce", data, input, source)
     return recorded(IndexReduceBackward0, data, (input, source),
                     (key, None, s.shape, reduce, include_self))
 

@@ -77,6 +77,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     x = input._data
+    if x.dtype.kind == "c":
+        raise NotImplementedError(f"\"unique\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
     if dim is None:
         rows = x.reshape(-1, 1)
     else:
@@ -198,7 +200,8 @@ def _float_only(input, kernel):
 
 
 def histc(input, bins=100, min=0, max=0):
-    _float_only(input, "histogram_cpu")
+    # (a complex input stops at the min/max PyTorch takes first)
+    _float_only(input, "aminmax_cpu" if input._data.dtype.kind == "c" else "histogram_cpu")
     x = input._data
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")

@@ -29,8 +29,8 @@ AminmaxBackward0 = grad_fn(
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
 # PyTorch's composites multiply and divide by a C++ scalar (its *Backward1 nodes).
-MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * other)
-DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / other)
+MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * xp.conj(other))
+DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / xp.conj(other))
 
 
 def _along(n, d, ndim):
@@ -103,13 +103,25 @@ def _cumprod_grad_recorded(xp, g, x, dim):
 provide("cumprod", lambda x, dim: np.cumprod(x, axis=dim), lambda x, dim: cumprod(x, dim))
 
 
+def _lcse_array(x, axis):
+    """The running log-sum-exp; of complex numbers step by step with the
+    complex log_add_exp of PyTorch's kernel (NumPy's ufunc is real only)."""
+    if x.dtype.kind != "c":
+        return np.logaddexp.accumulate(x, axis=axis)
+    from .elementwise_binary import log_add_exp
+    out = np.moveaxis(np.array(x), axis, 0)
+    for i in range(1, out.shape[0]):
+        out[i] = log_add_exp(out[i - 1], out[i])
+    return np.moveaxis(out, 0, axis)
+
+
 def logcumsumexp(input, dim):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
-    data = np.logaddexp.accumulate(x, axis=d) if x.ndim else x.copy()
+    data = _lcse_array(x, d) if x.ndim else x.copy()
     return recorded(LogcumsumexpBackward0, data, (input,), (d,))
 
 
@@ -123,13 +135,17 @@ def _logcumsumexp_grad(xp, g, x, r, dim):
     def reverse_lcse(v):
         return xp.flip(xp.logcumsumexp(xp.flip(v, (dim,)), dim), (dim,))
 
+    if xp.is_complex(g):
+        # (no split into signs: the complex log takes them)
+        return xp.conj(xp.exp(reverse_lcse(xp.log(xp.conj(g)) - r) + x))
+
     log_abs = xp.log(xp.abs(g))
     positive = xp.where(xp.data(g) > 0, log_abs, lowest)
     negative = xp.where(xp.data(g) < 0, log_abs, lowest)
     return xp.exp(reverse_lcse(positive - r) + x) - xp.exp(reverse_lcse(negative - r) + x)
 
 
-provide("logcumsumexp", lambda x, dim: np.logaddexp.accumulate(x, axis=dim),
+provide("logcumsumexp", _lcse_array,
         lambda x, dim: logcumsumexp(x, dim))
 
 

@@ -22,13 +22,14 @@ _KERNELS = {"erf": "erf_vml_cpu", "erfc": "erfc_vml_cpu", "erfinv": "erfinv_vml_
             "lgamma": "lgamma_vml_cpu", "digamma": "digamma", "i0": "i0_vml_cpu"}
 
 
-def float_data(input, name=None):
+def float_data(input, name=None, kernel=None):
     """The input's array, integers and bools as the default float dtype; a
-    complex one refused, as by PyTorch's real-only kernels."""
+    complex one refused, as by PyTorch's real-only kernels (`kernel`: the
+    name PyTorch's refusal gives, when not the op's own)."""
     x = input._data
     if x.dtype.kind in "biuc":
         if x.dtype.kind == "c":
-            raise kernel_refuses(_KERNELS.get(name, f"{name}_cpu"), x.dtype)
+            raise kernel_refuses(kernel or _KERNELS.get(name, f"{name}_cpu"), x.dtype)
         x = x.astype(D._default[0]._np)
     return x
 
@@ -158,8 +159,11 @@ def polygamma(*args, **kwargs):
     n = _int_arg(n, "polygamma", "n", 1)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
+    # (PyTorch's kernel for n = 0 is digamma's, for n = 1 trigamma's)
+    kernel = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
     return recorded(PolygammaBackward0, on_float64(lambda x: _S.polygamma(n, x),
-                                                   float_data(input)), (input,), (n,))
+                                                   float_data(input, kernel=kernel)),
+                    (input,), (n,))
 
 
 provide("polygamma", lambda n, x: on_float64(lambda a: _S.polygamma(n, a), x), polygamma)
@@ -181,7 +185,7 @@ def mvlgamma(input, p):
     p = _int_arg(p, "mvlgamma", "p", 2)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    x = float_data(input)
+    x = float_data(input, kernel="arange_cpu")      # (PyTorch's first complex step)
 
     def kernel(a):
         total = p * (p - 1) / 4 * math.log(math.pi)
@@ -218,9 +222,10 @@ register(logit, inplace=True, node=LogitBackward0, inplace_function=True)
 
 # -- two-input ops: xlogy, xlog1py, zeta (tensor or number in either place) ----
 
-def binary_float_arrays(name, input, other):
+def binary_float_arrays(name, input, other, kernel=None):
     """The operands (a tensor and a tensor or number, in either order) as
-    arrays of PyTorch's result dtype, integers promoted to the default float."""
+    arrays of PyTorch's result dtype, integers promoted to the default float;
+    complex ones refused naming `kernel` (default: the op's own)."""
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got "
@@ -235,7 +240,7 @@ def binary_float_arrays(name, input, other):
     ad, bd = binary_arrays(a, b)
     ad, bd = np.asarray(ad), np.asarray(bd)
     if ad.dtype.kind == "c":
-        raise kernel_refuses(f"{name}_cpu", ad.dtype)
+        raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
         ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
     try:
@@ -253,7 +258,7 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
 
     def op(input, other):
         ad, bd = binary_float_arrays(name if namespace == "torch" else f"{namespace}_{name}",
-                                     input, other)
+                                     input, other, f"{name}_cpu")
         if not half:
             refuse_half(name, np.result_type(ad, bd))
         data = on_float64(kernel, ad.astype(np.result_type(ad, bd)), bd)

@@ -89,7 +89,7 @@ AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
 
 
 def ndtr(input):
-    x = float_data(input)
+    x = float_data(input, "erf")
     c = math.sqrt(0.5)
     scaled = recorded(MulBackward1, x * x.dtype.type(c), (input,), (c,))
     e = erf(scaled)
@@ -117,7 +117,7 @@ REGISTRY["special.ndtr"] = REGISTRY["special.ndtr"]._replace(public=_ndtr_public
 # -- without derivatives in PyTorch: plain tensors ----------------------------
 def _plain_unary(name, kernel, precision=on_float64):
     def op(input):
-        return wrap(precision(kernel, refuse_half(name, float_data(input))))
+        return wrap(precision(kernel, refuse_half(name, float_data(input, name))))
     special(name, op)
 
 
@@ -135,7 +135,7 @@ for _name, _kernel in [("modified_bessel_i0", _B.i0),
 def _polynomial(name, kernel):
     """An op of (x, n), each a tensor or a number (not both numbers)."""
     def op(input, n):
-        xd, nd = binary_float_arrays(f"special_{name}", input, n)
+        xd, nd = binary_float_arrays(f"special_{name}", input, n, f"{name}_cpu")
         refuse_half(name, np.result_type(xd, nd))
         limit = 128 if xd.dtype == np.float32 else 512     # PyTorch's Hermite limits
         return wrap(on_own_precision(lambda a, b: kernel(a, b, limit), xd, nd))
@@ -163,7 +163,7 @@ def _gammainc_op(name, kernel_name, node):
             if not isinstance(v, Tensor):
                 raise TypeError(f"special_{name}(): argument '{arg}' (position {i + 1}) must be "
                                 f"Tensor, not {type(v).__name__}")
-        ad, bd = binary_float_arrays(name, input, other)
+        ad, bd = binary_float_arrays(name, input, other, f"{kernel_name}_cpu")
         for t in (input, other):
             if t._data.dtype.kind in "biu":
                 raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '

@@ -343,11 +343,19 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None):
 # -- out=: a complex or a floating-point tensor, as each kernel writes -------------
 class _expects:
     """The out= check of a transform: ATen's `<kernel caller> expects a
-    complex (floating point) output tensor` (fftn's callers all say fftn)."""
-    __slots__ = ("fname", "complex")
+    complex (floating point) output tensor` (fftn's callers all say fftn),
+    checked before the input; then the kernel PyTorch runs into out= (named
+    by the input's kind: r2c, c2c, c2r) refuses autograd. ifft and ihfft of
+    a real input write without refusing, as PyTorch's."""
+    __slots__ = ("fname", "complex", "kernels")
 
-    def __init__(self, fname, complex_out):
+    def __init__(self, fname, complex_out, kernels):
         self.fname, self.complex = fname, complex_out
+        self.kernels = kernels      # (of a real input, of a complex one)
+
+    def kernel(self, args):
+        x = args[0] if args else None
+        return self.kernels[isinstance(x, Tensor) and x._data.dtype.kind == "c"]
 
     def __call__(self, name, out, result):
         ok = out.dtype.is_complex if self.complex else out.dtype.is_floating_point
@@ -357,11 +365,15 @@ class _expects:
                                f"{D.SCALAR_NAMES[out.dtype]}")
 
 
-for _f, _who, _complex in [
-        (fft, "fft", True), (ifft, "ifft", True), (rfft, "rfft", True), (irfft, "irfft", False),
-        (hfft, "hfft", False), (ihfft, "ihfft", True),
-        (fftn, "fftn", True), (ifftn, "fftn", True), (fft2, "fftn", True), (ifft2, "fftn", True),
-        (rfftn, "rfftn", True), (rfft2, "rfftn", True), (irfftn, "irfftn", False),
-        (irfft2, "irfftn", False), (hfftn, "hfftn", False), (hfft2, "hfftn", False),
-        (ihfftn, "ihfftn", True), (ihfft2, "ihfftn", True)]:
-    register(_f, namespace=_FFT, method=False, out=_expects(_who, _complex))
+_R2C, _C2C, _C2R = "_fft_r2c", "_fft_c2c", "_fft_c2r"
+for _f, _who, _complex, _kernels in [
+        (fft, "fft", True, (_R2C, _C2C)), (ifft, "ifft", True, (None, _C2C)),
+        (rfft, "rfft", True, (_R2C, _R2C)), (irfft, "irfft", False, (_C2R, _C2R)),
+        (hfft, "hfft", False, (_C2R, _C2R)), (ihfft, "ihfft", True, (None, None)),
+        (fftn, "fftn", True, (_C2C, _C2C)), (ifftn, "fftn", True, (_C2C, _C2C)),
+        (fft2, "fftn", True, (_C2C, _C2C)), (ifft2, "fftn", True, (_C2C, _C2C)),
+        (rfftn, "rfftn", True, (_R2C, _R2C)), (rfft2, "rfftn", True, (_R2C, _R2C)),
+        (irfftn, "irfftn", False, (_C2R, _C2R)), (irfft2, "irfftn", False, (_C2R, _C2R)),
+        (hfftn, "hfftn", False, (_C2R, _C2R)), (hfft2, "hfftn", False, (_C2R, _C2R)),
+        (ihfftn, "ihfftn", True, (_C2C, _C2C)), (ihfft2, "ihfftn", True, (_C2C, _C2C))]:
+    register(_f, namespace=_FFT, method=False, out=_expects(_who, _complex, _kernels))

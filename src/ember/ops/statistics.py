@@ -65,7 +65,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
                       "than the number of observations.", UserWarning, stacklevel=3)
         norm_factor = norm_factor.detach() * 0
     inp = inp - avg.unsqueeze(1)
-    c = inp.mm((inp * w if w is not None else inp).t())
+    c = inp.mm((inp * w if w is not None else inp).t().conj())
     return c.true_divide(norm_factor).squeeze()
 
 
@@ -76,9 +76,14 @@ def corrcoef(input):
     c = cov(input)
     if c._data.ndim == 0:
         return c / c
-    stddev = c.diagonal().sqrt()
+    d = c.diagonal()
+    stddev = (d.real if d.is_complex() else d).sqrt()
     c = c / stddev.view(-1, 1)
     c = c / stddev.view(1, -1)
+    if c.is_complex():
+        # (clipped part by part, as PyTorch's corrcoef)
+        from .complex_parts import complex as complex_
+        return complex_(c.real.clip(-1, 1), c.imag.clip(-1, 1))
     return c.clip(-1, 1)
 
 

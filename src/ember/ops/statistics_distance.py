@@ -25,7 +25,7 @@ def _norm_array(a, p, axis, keepdim=False):
     if p == -math.inf:
         return ab.min(axis=axis, keepdims=keepdim)
     if p == 0:
-        return (ab != 0).sum(axis=axis, keepdims=keepdim).astype(a.dtype)
+        return (ab != 0).sum(axis=axis, keepdims=keepdim).astype(ab.dtype)
     if p == 1:
         return ab.sum(axis=axis, keepdims=keepdim)
     with np.errstate(divide="ignore"):
@@ -213,12 +213,13 @@ def dist(input, other, p=2):
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
     dt = _result_dtype(input, other)
-    if dt._np.kind != "f":
+    if dt._np.kind not in "fc":
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
     p = _number_arg(p, "dist", "p", 3)
-    data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), dt._np)
+    # (the norm of a complex difference is real)
+    data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), diff.real.dtype)
     return recorded(DistBackward0, data, (input, other), (p,))
 
 
@@ -261,7 +262,9 @@ def pdist(input, p=2):
 def _renorm_grad(xp, g, self, p, dim, maxnorm):
     dims = tuple(d for d in range(len(self.shape)) if d != dim)
     norm = xp.vector_norm_keep(self, p, dims)
-    nb = _vector_norm_grad(xp, xp.sum(self * g, dims, True), self, norm, p, dims, True)
+    # (the norm is real: the real part of conj(self) * g reaches it)
+    nb = _vector_norm_grad(xp, xp.sum(xp.real(xp.conj(self) * g), dims, True), self, norm, p,
+                           dims, True)
     inv = 1 / (norm + 1e-7)
     return xp.where(norm > maxnorm, maxnorm * inv * (g - inv * nb), g)
 
@@ -272,7 +275,7 @@ RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad)
 def renorm(input, p, dim, maxnorm):
     x = input._data
     p, maxnorm = float(p), float(maxnorm)
-    if x.dtype.kind != "f":
+    if x.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {D.SCALAR_NAMES[input.dtype]}")
     if not p > 0:
@@ -332,12 +335,12 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     d, e = binary_arrays(diff, eps)
     diff = recorded(AddBackward1, np.asarray(d + e), (diff,))
     a = diff._data
-    if a.dtype.kind != "f":
+    if a.dtype.kind not in "fc":
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
-    data = np.asarray(_norm_array(a, p, dims, keepdim), a.dtype)
+    data = np.asarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
     return recorded(NormBackward1, data, (diff,), (p, dims, keepdim))
 
 

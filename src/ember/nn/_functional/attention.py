@@ -127,7 +127,7 @@ def _default_scale(query):
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
     """PyTorch's composite path (_scaled_dot_product_attention_math)."""
     from ...ops.rearrange_order import repeat_interleave
-    if query._data.dtype.kind != "f":
+    if query._data.dtype.kind not in "fc":
         raise RuntimeError(f"expected scalar type Float but found {D.SCALAR_NAMES[query.dtype]}")
     origin = query.dtype
     if query._data.dtype.itemsize == 2:
@@ -153,6 +153,9 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, e
     attn = q @ (key.transpose(-2, -1) * factor)
     if attn_mask is not None:
         attn.add_(attn_mask)
+    if attn.is_complex():
+        from ...ops._common import kernel_refuses
+        raise kernel_refuses("softmax_lastdim_kernel_impl", attn._data.dtype)
     attn = A.safe_softmax(attn, -1)
     if dropout_p > 0.0:
         if dropout_p > 1.0:

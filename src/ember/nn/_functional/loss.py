@@ -173,6 +173,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
         if x.ndim == 2 and t.ndim != 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         xs, ts = x, t
+    if x.dtype.kind == "c":
+        raise kernel_refuses("nll_loss_out_frame" if node is NllLossBackward0
+                             else "nll_loss2d_forward_out_frame", x.dtype)
     n_classes = xs.shape[1]
     valid = ts != ignore_index
     safe = np.where(valid, ts, 0).astype(np.int64)

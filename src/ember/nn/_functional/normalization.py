@@ -93,6 +93,11 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
                          f"input (got {dim} dimensions)")
     if input.numel() == 0:
         return input
+    if input.is_complex():
+        # (PyTorch averages the squares with avg_pool2d, or avg_pool3d past 3-D)
+        from ...ops._common import kernel_refuses
+        raise kernel_refuses("avg_pool2d" if dim == 3 else "avg_pool3d_out_frame",
+                             input._data.dtype)
     div = _window_average(input.mul(input), size, 1)
     div = div.mul(alpha).add(k).pow(beta)
     return input / div

@@ -1,0 +1,60 @@
+"""Convolutions of complex tensors, as PyTorch computes them: conv1d/2d/3d
+and conv_transpose1d/2d/3d of a complex input run three real convolutions
+(Gauss's trick, at::complex_convolution), so the graph holds their nodes;
+torch.convolution itself has no complex kernel and refuses, naming the one
+PyTorch's dispatch reaches."""
+from .. import _dtype as D
+from ._common import kernel_refuses
+from .complex_parts import view_as_real
+from .shape import select
+from .sorting_scan import MulBackward1, scaled
+
+__all__ = ["complex_convolution", "refuse_complex"]
+
+
+def _legacy(t):
+    """Tensor::toString(): torch.FloatTensor, CPUComplexFloatType."""
+    from .convolution import _LEGACY
+    name = D.SCALAR_NAMES[t.dtype]
+    return f"CPU{name}Type" if t.is_complex() else f"torch.{_LEGACY.get(name, name)}"
+
+
+def _parts(t):
+    r = view_as_real(t)
+    return select(r, -1, 0), select(r, -1, 1)
+
+
+def complex_convolution(input, weight, bias, stride, padding, dilation, transposed,
+                        output_padding, groups):
+    """conv(W, x, b) = a - b + i (c - a - b) with a = conv(Wr, xr, br),
+    b = conv(Wi, xi), c = conv(Wr + Wi, xr + xi, br + bi)."""
+    from .convolution import _check_types, convolution
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f"Input type ({_legacy(input)}) and weight type ({_legacy(weight)}) "
+                           "should be the same")
+    _check_types(input, weight, bias)
+    (x_r, x_i), (w_r, w_i) = _parts(input), _parts(weight)
+    args = (stride, padding, dilation, transposed, output_padding, groups)
+    if bias is None:
+        a = convolution(x_r, w_r, None, *args)
+        b = convolution(x_i, w_i, None, *args)
+        c = convolution(x_r + x_i, w_r + w_i, None, *args)
+    else:
+        b_r, b_i = _parts(bias)
+        a = convolution(x_r, w_r, b_r, *args)
+        b = convolution(x_i, w_i, None, *args)
+        c = convolution(x_r + x_i, w_r + w_i, b_r + b_i, *args)
+    # (C++'s i * Tensor: a Scalar product, MulBackward1)
+    return a - b + scaled(c - a - b, 1j, MulBackward1)
+
+
+def refuse_complex(x, dim, dilation, transposed):
+    """torch.convolution of complex tensors: the slow kernel PyTorch picks
+    has no complex version."""
+    if transposed:
+        kernel = f"slow_conv_transpose{3 if dim == 3 else 2}d_out_cpu"
+    elif any(d != 1 for d in dilation):
+        kernel = "slow_conv_dilated<>"
+    else:
+        kernel = "compute_columns3d" if dim == 3 else "slow_conv2d_cpu"
+    raise kernel_refuses(kernel, x.dtype)
