@@ -183,10 +183,26 @@ def _fma32(a, b, c):
     return r
 
 
+_SPLIT_MAX = 2.0 ** 996      # beyond it, Veltkamp's split (times 2**27 + 1) overflows
+
+
 def _fma64(a, b, c):
     """float64 fma(a, b, c) by Boldo & Melquiond's emulation: exact product and
-    sum, then a round-to-odd tail so the final addition rounds only once."""
+    sum, then a round-to-odd tail so the final addition rounds only once.
+    A factor too large to split (uniform_ over a range wider than ~1e300,
+    normal with such a std) is scaled down by 2**-64, and c and the result
+    with it: powers of two are exact, so only a c that the scaling makes
+    subnormal, far below the result's last bit, can lose anything."""
     a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
+    # (NaN compares False: left unscaled)
+    if not any(v.size and np.abs(v).max() > _SPLIT_MAX for v in (a, b)):
+        return _fma64_split(a, b, c)
+    sa, sb = (np.where(np.abs(v) > _SPLIT_MAX, 2.0 ** -64, 1.0) for v in (a, b))
+    with np.errstate(over="ignore"):        # (a result beyond float64 is inf, as fma's)
+        return _fma64_split(a * sa, b * sb, c * (sa * sb)) / (sa * sb)
+
+
+def _fma64_split(a, b, c):
     uh = a * b
     ta, tb = a * 134217729.0, b * 134217729.0  # Veltkamp split into 26-bit halves
     ah, bh = ta - (ta - a), tb - (tb - b)
@@ -215,17 +231,31 @@ def _numel(shape):
     return shape, math.prod(shape)
 
 
+def _check_uniform_bounds(low, high, dt):
+    """aten's check_uniform_bounds: its errors, in its order."""
+    fmax = float(np.finfo(dt).max)
+    if -fmax <= low <= high and high - low <= fmax and high <= fmax:
+        return
+    from ._dtype import C_NAMES, SCALAR_NAMES, from_numpy_dtype
+    dtype = from_numpy_dtype(dt)
+    for name, v in (("from", low), ("to", high)):
+        if not -fmax <= v <= fmax:
+            raise RuntimeError(f"{name} is out of bounds for {C_NAMES[dtype]}")
+    lo, hi = f"{float(low):g}", f"{float(high):g}"      # (doubles through a C++ stream)
+    if not low <= high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={lo} > to={hi}")
+    raise RuntimeError(
+        f"uniform_ expects to-from <= std::numeric_limits<{SCALAR_NAMES[dtype]}>::max(), but "
+        f"found to={hi} and from={lo} which result in to-from to exceed the limit")
+
+
 def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
     """torch.rand / Tensor.uniform_(low, high)."""
     g, dt = _gen(gen), np.dtype(np_dtype)
     shape, n = _numel(shape)
     if dt not in _DIGITS:
         raise TypeError(f"uniform: unsupported dtype {dt}")
-    fmax = float(np.finfo(dt).max)
-    if not (abs(low) <= fmax and abs(high) <= fmax):
-        raise RuntimeError(f"uniform_: from/to out of bounds for {dt}")
-    if not (low <= high and high - low <= fmax):
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    _check_uniform_bounds(low, high, dt)
     if dt == _F64:
         lo, hi, x = float(low), float(high), g._u53(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)
