@@ -250,9 +250,10 @@ def clamp_max(input, max):
 
 
 def _pairwise(npfn, node, input, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{npfn.__name__}(): argument 'other' (position 2) must be Tensor, "
-                        f"not {type(other).__name__}")
+    for arg, pos, x in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{npfn.__name__}(): argument '{arg}' (position {pos}) must be "
+                            f"Tensor, not {type(x).__name__}")
     ad, bd = binary_arrays(input, other)
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")

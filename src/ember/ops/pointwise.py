@@ -10,12 +10,15 @@ autograd/graph.py).
 import cmath
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap, _INT_BOUNDS
+from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, opmath_scalar,
+                      recorded, wrap)
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
+# (pow is declared beside: _C_INT is read by indexing too)
+from .pointwise_power import _C_INT, float_power, pow, square  # noqa: F401
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -25,8 +28,6 @@ __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "l
            "square", "float_power"]
 
 
-_C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
-          np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t"}
 
 # -- unary ops ------------------------------------------------------------
 # One declaration each: name, NumPy forward, PyTorch's node name and the
@@ -183,22 +184,6 @@ MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(oth
                        other=lambda xp, g, self: g * xp.conj(self))
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
                        other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
-# pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
-# three nodes; in PowBackward2 `self` is the scalar base.
-PowBackward0 = grad_fn(
-    "PowBackward0",
-    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
-    else g * xp.conj(exponent * self ** (exponent - 1)))
-PowBackward1 = grad_fn(
-    "PowBackward1",
-    self=lambda xp, g, self, exponent: xp.where(
-        exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
-    exponent=lambda xp, g, self, exponent, result: xp.where(
-        (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
-PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
-    xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
-    else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
-                     else result * math.log(self))))
 
 
 def _binary(forward, node, a, b, ctx=()):
@@ -274,7 +259,19 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     input = _tensor_operand(input, "mul", 1)
+    scalar = opmath_scalar(input, other)
+    if scalar is not None:
+        return _opmath_binary(np.multiply, MulBackward0, input, other, scalar)
     return _binary(np.multiply, MulBackward0, input, other)
+
+
+def _opmath_binary(forward, node, a, b, scalar):
+    token = silence()
+    try:
+        data = forward(a._data.astype(np.float32), scalar).astype(a._data.dtype)
+    finally:
+        restore(token)
+    return recorded(node, data, (a, b))
 
 
 def div(input, other, *, rounding_mode=None):
@@ -284,29 +281,47 @@ def div(input, other, *, rounding_mode=None):
             raise RuntimeError(
                 "div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                 f"found '{rounding_mode}'")
-        ad, bd = _integer_division_arrays(input, other, "div_" + rounding_mode)
-        if ad is None:
-            return NotImplemented
-        token = silence()
-        try:
-            if rounding_mode == "floor":
-                data = np.floor_divide(ad, bd)
-            elif ad.dtype.kind == "f":
-                data = np.trunc(np.true_divide(ad, bd))
-            else:
-                data = _int_trunc(ad, bd)
-        except ValueError:
-            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-        finally:
-            restore(token)
-        return _zero_grad_result(data, input, other)
+        data = _rounded_division(input, other, "div_" + rounding_mode, rounding_mode == "floor")
+        return NotImplemented if data is None else _zero_grad_result(data, input, other)
     ad = input._data
-    if ad.dtype.kind not in "fc" and not (
-            isinstance(other, Tensor) and other._data.dtype.kind in "fc") \
+    if ad.dtype.kind not in "fc" and ad.dtype != D._BF16_NP and not (
+            isinstance(other, Tensor) and (other._data.dtype.kind in "fc"
+                                           or other._data.dtype == D._BF16_NP)) \
             and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
+    scalar = opmath_scalar(input, other)
+    if scalar is not None:
+        return _opmath_binary(np.true_divide, DivBackward0, input, other, scalar)
     return _binary(np.true_divide, DivBackward0, input, other)
+
+
+def _rounded_division(input, other, kernel, floor):
+    """Floor or trunc division's values (None for an operand that is not a
+    number). float16 and bfloat16 are divided in float32, by a scalar
+    divisor read in float32 too (opmath_scalar), as PyTorch's kernels do."""
+    ad, bd = _integer_division_arrays(input, other, kernel)
+    if ad is None:
+        return None
+    dt, rounded = ad.dtype, None
+    if dt == np.float16 or dt == D._BF16_NP:
+        scalar = opmath_scalar(input, other)
+        # (by a tensor, the quotient is rounded to the dtype before it is truncated)
+        rounded = dt if scalar is None else None
+        ad, bd = ad.astype(np.float32), np.asarray(bd, np.float32) if scalar is None else scalar
+    token = silence()
+    try:
+        if floor:
+            data = np.floor_divide(ad, bd)
+        elif ad.dtype.kind == "f":
+            data = np.trunc(np.true_divide(ad, bd).astype(rounded or ad.dtype))
+        else:
+            data = _int_trunc(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    finally:
+        restore(token)
+    return np.asarray(data).astype(dt, copy=False)
 
 
 def _int_trunc(a, b):
@@ -349,14 +364,10 @@ FloorDivideNotImplemented = not_implemented("floor_divide", "self", "other")
 
 
 def floor_divide(input, other):
-    ad, bd = _integer_division_arrays(input, other, "div_floor")
-    if ad is None:
-        return NotImplemented
-    try:
-        data = np.floor_divide(ad, bd)
-    except ValueError:
-        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    return recorded(FloorDivideNotImplemented, data, (input, other))
+    input = _tensor_operand(input, "div_floor", 1)
+    data = _rounded_division(input, other, "div_floor", True)
+    return NotImplemented if data is None else recorded(FloorDivideNotImplemented, data,
+                                                        (input, other))
 
 
 # The remainder is flat in `other` but for jumps: d/d(other) of
@@ -370,7 +381,7 @@ FmodBackward1 = grad_fn("FmodBackward1", self=lambda xp, g: g,
 
 
 # Each works element by element: its forward-mode formula is derived (autograd/_forward.py).
-for _node in (AddBackward0, SubBackward0, RsubBackward0, RsubBackward1, MulBackward0, DivBackward0, PowBackward0, PowBackward1, PowBackward2, DivBackward2, RemainderBackward0, RemainderBackward1, FmodBackward0, FmodBackward1):
+for _node in (AddBackward0, SubBackward0, RsubBackward0, RsubBackward1, MulBackward0, DivBackward0, DivBackward2, RemainderBackward0, RemainderBackward1, FmodBackward0, FmodBackward1):
     element_wise(_node)
 
 
@@ -398,102 +409,4 @@ def fmod(input, other):
 
 remainder = register(remainder, inplace=True)
 fmod = register(fmod, inplace=True)
-
-
-def _int_power(base, exp):
-    """Integer powers as PyTorch: a negative exponent gives 0, except for
-    bases 1 and -1 (NumPy refuses negative integer powers)."""
-    neg = exp < 0
-    if not np.any(neg):
-        return np.power(base, exp)
-    pos = np.power(base, np.where(neg, 0, exp))
-    ones = np.where(np.asarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
-    ones = np.where(np.asarray(base) == 1, 1, ones)
-    return np.where(neg, ones, pos).astype(pos.dtype)
-
-
-def pow(input, exponent):
-    if not isinstance(input, Tensor):
-        # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
-        base = input.item() if isinstance(input, np.generic) else input
-        ed = exponent._data
-        if ed.dtype.kind == "b" and isinstance(base, bool):
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        elif isinstance(base, complex):
-            dt = (exponent.dtype if ed.dtype.kind == "c" else exponent.dtype.to_complex()
-                  if ed.dtype.kind == "f" else D.default_complex())._np
-            data = np.asarray(np.power(dt.type(base), ed.astype(dt)))
-        elif ed.dtype.kind not in "fc" and isinstance(base, float):
-            data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
-        elif ed.dtype.kind in "biu":
-            b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
-            data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
-        else:
-            data = np.asarray(np.power(ed.dtype.type(base), ed))
-        return recorded(PowBackward2, data, (exponent,), (base,))
-    if isinstance(exponent, Tensor):
-        ad, bd = binary_arrays(input, exponent)
-        if ad.dtype.kind == "b":
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        try:
-            data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
-        except ValueError:
-            raise broadcast_error(ad.shape, bd.shape) from None
-        return recorded(PowBackward1, data, (input, exponent))
-    ad, p = binary_arrays(input, exponent)
-    if ad is None:
-        return NotImplemented
-    if ad.dtype.kind == "b" and isinstance(p, (bool, np.bool_)):
-        # bool ** bool stays bool: x ** True is x, x ** False is True.
-        return wrap(ad.copy() if p else np.ones_like(ad))
-    if ad.dtype.kind in "iu" and isinstance(exponent, (int, np.integer)):
-        if exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        lo, hi = _INT_BOUNDS[ad.dtype]
-        if exponent > hi:
-            raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
-                               "overflow")
-    if ad.dtype.kind == "c":
-        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
-    return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
-
-
-# PyTorch's complex pow by a number: these exponents by their own kernels
-# (exact where exp(p log z) is not: (-1) ** 0.5 is 1j)
-_COMPLEX_POWERS = {0.5: np.sqrt, -0.5: lambda z: 1 / np.sqrt(z), -1: lambda z: 1 / z,
-                   2: lambda z: z * z, 3: lambda z: z * z * z, -2: lambda z: 1 / (z * z)}
-
-
-def _complex_power(z, p):
-    kernel = _COMPLEX_POWERS.get(p) if not isinstance(p, (complex, np.complexfloating)) \
-        or p.imag == 0 else None
-    return kernel(z) if kernel is not None else np.power(z, p)
-
-
-def square(input):
-    return pow(input, 2)
-
-
-def float_power(input, exponent):
-    """pow in double precision: complex128 where either operand is complex."""
-    wide = D.complex128 if any(
-        isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
-        for v in (input, exponent)) else D.float64
-    return pow(input.to(wide) if isinstance(input, Tensor) else input,
-               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
-
-
 floor_divide = register(floor_divide, inplace=True)
-pow = register(pow, inplace=True)
-square = register(square, inplace=True, inplace_function=True)
-def float_power_(self, exponent):
-    """In place, the base must already be double (the result's dtype)."""
-    if self._data.dtype != np.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype "
-                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
-                           "dtype Double")
-    return _float_power_inplace(self, exponent)
-
-
-float_power = register(float_power, inplace=float_power_)
-_float_power_inplace = make_inplace(float_power, "float_power_")
