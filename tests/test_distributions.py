@@ -134,3 +134,36 @@ def test_primitive_samples_bit_exact(case):
     ember.manual_seed(7)
     torch.manual_seed(7)
     np.testing.assert_array_equal(de.sample((50,)).numpy(), dt.sample((50,)).numpy())
+
+
+# Python-number parameters: a scalar batch in the default dtype; a value of any
+# shape broadcasts against it
+SCALAR_CASES = [
+    lambda D: D.Normal(0.5, 2.0), lambda D: D.Uniform(-1.0, 3.0), lambda D: D.Exponential(1.5),
+    lambda D: D.Laplace(0.3, 0.7), lambda D: D.Cauchy(-0.2, 1.5), lambda D: D.LogNormal(0.1, 0.4),
+    lambda D: D.HalfNormal(1.3), lambda D: D.HalfCauchy(0.8), lambda D: D.Gumbel(1.0, 2.0),
+    lambda D: D.Pareto(1.0, 3.0), lambda D: D.Weibull(2.0, 1.5), lambda D: D.Gamma(2.0, 3.0),
+    lambda D: D.Chi2(4.0), lambda D: D.Beta(2.0, 5.0), lambda D: D.StudentT(4.0),
+    lambda D: D.Bernoulli(0.3), lambda D: D.Geometric(0.25), lambda D: D.Poisson(2.5),
+    lambda D: D.ContinuousBernoulli(0.3), lambda D: D.RelaxedBernoulli(0.5, probs=0.3),
+    lambda D: D.GeneralizedPareto(0.0, 1.0, 0.2), lambda D: D.Kumaraswamy(2.0, 3.0),
+    lambda D: D.InverseGamma(3.0, 2.0), lambda D: D.FisherSnedecor(5.0, 7.0),
+]
+
+
+@pytest.mark.parametrize("i", range(len(SCALAR_CASES)))
+def test_number_parameters(i):
+    de, dt = SCALAR_CASES[i](ember.distributions), SCALAR_CASES[i](torch.distributions)
+    tol = _tol("float32", "")
+    for attr in ("mean", "variance", "mode", "batch_shape", "support"):
+        _same(_outcome(lambda: getattr(de, attr)), _outcome(lambda: getattr(dt, attr)), tol,
+              attr)
+    _same(_outcome(de.entropy), _outcome(dt.entropy), tol, "entropy")
+    _same(_outcome(lambda: repr(de)), _outcome(lambda: repr(dt)), tol, "repr")
+    torch.manual_seed(1)
+    value = dt.sample((2, 3))
+    ev = ember.tensor(value.numpy())
+    _same(_outcome(lambda: de.log_prob(ev)), _outcome(lambda: dt.log_prob(value)), tol, "lp")
+    _same(_outcome(lambda: de.cdf(ev)), _outcome(lambda: dt.cdf(value)), tol, "cdf")
+    ember.manual_seed(1)
+    assert tuple(de.sample((2, 3)).shape) == (2, 3)

@@ -79,13 +79,16 @@ def test_every_registered_pair_is_registered_in_ember():
     assert names == ours
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("pair", PAIRS, ids=[f"{p}-{q}" for p, q in PAIRS])
-def test_kl_matches_torch(pair):
+def test_kl_matches_torch(pair, dtype):
     pname, qname = pair
     bp, ap = _spec(pname, 0)
     bq, aq = _spec(qname, 1)
     if pname == qname == "Binomial":
         aq["n"] = ap["n"]
+    ap = {k: v.astype(dtype) for k, v in ap.items()}
+    aq = {k: v.astype(dtype) for k, v in aq.items()}
     results = []
     for lib in (ember, torch):
         p, q = bp(lib.distributions, to_lib(lib, ap)), bq(lib.distributions, to_lib(lib, aq))
@@ -97,8 +100,9 @@ def test_kl_matches_torch(pair):
     if isinstance(t, Exception):
         assert type(e) is type(t) and str(e) == str(t)
         return
-    assert tuple(e.shape) == tuple(t.shape)
-    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
+    assert tuple(e.shape) == tuple(t.shape) and str(e.dtype)[-7:] == str(t.dtype)[-7:]
+    tol = dict(rtol=1e-9, atol=1e-12) if dtype == "float64" else dict(rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), **tol)
 
 
 def test_kl_gradients_flow_to_both_sides():
@@ -153,3 +157,35 @@ def test_register_kl_most_specific_pair_and_ambiguity_warning():
 def test_kl_docstring_lists_the_pairs():
     doc = ember.distributions.kl_divergence.__doc__
     assert "* :class:`~torch.distributions.Normal` and :class:`~torch.distributions.Normal`" in doc
+
+
+@pytest.mark.parametrize("build", [
+    lambda T, D: (D.MultivariateNormal(T.zeros(2), T.eye(2)),
+                  D.MultivariateNormal(T.zeros(3), T.eye(3))),
+    lambda T, D: (D.LowRankMultivariateNormal(T.zeros(2), T.ones(2, 1), T.ones(2)),
+                  D.LowRankMultivariateNormal(T.zeros(3), T.ones(3, 1), T.ones(3))),
+    lambda T, D: (D.MultivariateNormal(T.zeros(2), T.eye(2)),
+                  D.LowRankMultivariateNormal(T.zeros(3), T.ones(3, 1), T.ones(3))),
+    lambda T, D: (D.Binomial(3, T.tensor(0.5)), D.Binomial(5, T.tensor(0.5))),
+    lambda T, D: (D.Independent(D.Normal(T.zeros(2, 2), 1.0), 1),
+                  D.Independent(D.Normal(T.zeros(2, 2), 1.0), 2)),
+])
+def test_kl_refusals_are_pytorchs(build):
+    errors = []
+    for T in (ember, torch):
+        p, q = build(T, T.distributions)
+        with pytest.raises(Exception) as info:
+            T.distributions.kl_divergence(p, q)
+        errors.append((type(info.value).__name__, str(info.value)))
+    assert errors[0] == errors[1]
+
+
+def test_bregman_kl_refuses_two_families():
+    results = []
+    for T in (ember, torch):
+        D = T.distributions
+        bregman = D.kl._KL_REGISTRY[D.ExponentialFamily, D.ExponentialFamily]
+        with pytest.raises(NotImplementedError) as info:
+            bregman(D.Poisson(1.0), D.Exponential(1.0))
+        results.append(str(info.value))
+    assert results[0] == results[1]

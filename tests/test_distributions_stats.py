@@ -148,3 +148,53 @@ def test_sampler_edges_as_pytorch(build):
         except RuntimeError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize("num_samples,replacement", [(1, True), (1, False), (3, False),
+                                                     (5, False), (7, True), (200, True)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_multinomial_draws_pytorchs_categories(num_samples, replacement, dtype):
+    rs = np.random.RandomState(num_samples)
+    p = rs.uniform(0, 1, (3, 6))
+    if replacement:  # without: the order among zero-probability ties is PyTorch's topk's
+        p[rs.uniform(size=p.shape) < 0.2] = 0
+    p[:, 0] += 0.1
+    draws = []
+    for T in (ember, torch):
+        T.manual_seed(5)
+        draws.append(T.multinomial(T.tensor(p.astype(dtype)), num_samples, replacement).numpy())
+        draws.append(T.multinomial(T.tensor(p[0].astype(dtype)), num_samples,
+                                   replacement).numpy())
+    np.testing.assert_array_equal(draws[0], draws[2])
+    np.testing.assert_array_equal(draws[1], draws[3])
+
+
+@pytest.mark.parametrize("call", [
+    "T.poisson(T.tensor([-1.0]))", "T.poisson(T.tensor([1, 2]))",
+    "T.poisson(T.tensor([float('nan')]))", "T.poisson([1.0])",
+    "T.poisson(T.tensor([1.0, 2.0], dtype=T.float64)).dtype", "T.poisson(T.zeros(2, 3))",
+    "T.binomial(T.tensor([3.0]), T.tensor([1.5]))", "T.binomial(T.tensor([3]), T.tensor([0.5]))",
+    "T.binomial(T.tensor([3.0]), T.tensor([1]))", "T.binomial(T.tensor([-3.0]), T.tensor([0.5]))",
+    "T.binomial(T.tensor([3.0], dtype=T.float64), T.tensor([0.5]))",
+    "T.binomial(T.tensor([3.0]), T.tensor([0.5], dtype=T.float64))",
+    "T.binomial(T.ones(2), T.ones(3) / 2)", "T.binomial(T.tensor([3.0]), 0.5)",
+    "T.binomial(T.full((2,), 4.0, dtype=T.float64), T.zeros(2, dtype=T.float64))",
+])
+def test_poisson_and_binomial_functions_as_pytorch(call):
+    outcomes = []
+    for T in (ember, torch):
+        try:
+            outcomes.append(repr(eval(call, {"T": T})).replace("ember", "torch"))
+        except Exception as exc:  # noqa: BLE001 - the same error is the expected outcome
+            outcomes.append(f"{type(exc).__name__}: {exc}")
+    assert outcomes[0] == outcomes[1]
+
+
+def test_poisson_and_binomial_follow_the_generator():
+    g = ember.Generator().manual_seed(4)
+    a = ember.poisson(ember.full((50,), 3.0), g)
+    b = ember.binomial(ember.full((50,), 9.0), ember.full((50,), 0.4), generator=g)
+    g.manual_seed(4)
+    np.testing.assert_array_equal(a.numpy(), ember.poisson(ember.full((50,), 3.0), g).numpy())
+    np.testing.assert_array_equal(b.numpy(), ember.binomial(
+        ember.full((50,), 9.0), ember.full((50,), 0.4), generator=g).numpy())

@@ -127,3 +127,52 @@ def test_parameters_keep_their_graph():
     d = ember.distributions.Normal(loc, 1.0)
     d.log_prob(ember.tensor([0.0])).sum().backward()
     assert loc.grad.tolist() == [-0.5]
+
+
+def test_int_of_a_tensor_that_requires_grad_does_not_warn():
+    # PyTorch warns for float() and complex() only; Binomial.entropy calls int()
+    t = ember.tensor(7.0, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert int(t) == 7
+    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True"):
+        float(t)
+
+
+def test_subclass_warnings_and_expand_refusal():
+    outcomes = []
+    for T in (ember, torch):
+        D = T.distributions
+
+        class NoConstraints(D.Distribution):
+            def __init__(self):
+                super().__init__(T.Size([2]))
+
+        class NoSupport(D.Distribution):
+            arg_constraints = {}
+
+            def __init__(self):
+                super().__init__(T.Size([2]))
+
+        class CustomInit(D.Normal):
+            def __init__(self, a):
+                super().__init__(a, 1.0)
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            NoConstraints()
+            NoSupport()._validate_sample(T.zeros(2))
+        row = [str(w.message).replace("ember", "torch") for w in caught]
+        row.append(_error(lambda T_, D_: CustomInit(T_.zeros(2)).expand([3, 2]), T))
+        outcomes.append(row)
+    assert outcomes[0] == outcomes[1]
+
+
+def test_deepcopy_and_pickle():
+    import copy
+    import pickle
+    D = ember.distributions
+    d = copy.deepcopy(D.Normal(ember.zeros(2), ember.ones(2)))
+    assert d.loc.tolist() == [0.0, 0.0]
+    p = pickle.loads(pickle.dumps(D.LogNormal(ember.zeros(2), 1.0)))
+    assert tuple(p.batch_shape) == (2,) and p.log_prob(ember.ones(2)).shape == (2,)

@@ -153,6 +153,40 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
 
 
+def _tensor_arg(fn, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def poisson(input, generator=None):
+    """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
+    sampler (not PyTorch's numbers), seeded from the generator."""
+    _tensor_arg("poisson", "input", 1, input)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
+    draws = R.poisson(input._data, generator)
+    return Tensor._wrap(draws.astype(input._data.dtype))
+
+
+def binomial(count, prob, generator=None):
+    """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
+    distribution, NumPy's sampler (not PyTorch's numbers)."""
+    _tensor_arg("binomial", "count", 1, count)
+    _tensor_arg("binomial", "prob", 2, prob)
+    for name, t in (("count", count), ("prob", prob)):
+        if t._data.dtype.kind != "f":
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                             f"{_legacy(t.dtype)}")
+    if count._data.dtype != prob._data.dtype:
+        raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
+                           f"{_legacy(count.dtype)}")
+    from .ops import broadcast_tensors
+    count, prob = broadcast_tensors(count, prob)
+    draws = R.binomial(count._data, prob._data, generator)
+    return Tensor._wrap(draws.astype(count._data.dtype))
+
+
 def multinomial(input, num_samples, replacement=False, *, generator=None):
     # Without replacement or for one draw: PyTorch's exponential kernel, same numbers;
     # with replacement: the inverse CDF at one 53-bit uniform per draw.
@@ -164,29 +198,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
 def _draw_categories(input, num_samples, replacement, generator):
     if not replacement or num_samples == 1:
         return _draw_by_exponentials(input, num_samples, generator)
+    # with replacement: per row, the inverse CDF at one 53-bit uniform per draw
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)
     for r, p in enumerate(rows):
         p = p / p.max()     # first, so that huge weights do not sum to inf
-        p = p / p.sum()
-        for k in range(num_samples):
-            u = R.uniform((1,), 0.0, 1.0, np.float64, generator)[0]
-            idx = int(np.searchsorted(np.cumsum(p), u, side="right"))
-            idx = min(idx, len(p) - 1)
-            out[r, k] = idx
-            if not replacement:
-                p = p.copy()
-                p[idx] = 0
-                s = p.sum()
-                if s > 0:
-                    p = p / s
-                else:
-                    # Only zero-probability categories are left: PyTorch still
-                    # draws distinct ones.
-                    p = np.ones_like(p)
-                    p[out[r, :k + 1]] = 0
-                    p = p / p.sum()
+        cdf = np.cumsum(p / p.sum())
+        u = R.uniform((num_samples,), 0.0, 1.0, np.float64, generator)
+        out[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(p) - 1)
     return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
 
 

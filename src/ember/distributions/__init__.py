@@ -1,6 +1,6 @@
 """torch.distributions: parameterizable probability distributions and sampling
 functions, with reparameterized samples, transforms and KL divergences."""
-from . import constraints, transforms
+from . import constraints, transforms  # noqa: F401  (public submodules)
 from .bernoulli import Bernoulli
 from .beta import Beta
 from .binomial import Binomial

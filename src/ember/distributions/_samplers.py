@@ -8,12 +8,6 @@ from .. import _random
 from ..autograd import Function
 
 
-def _numpy_rng(generator=None):
-    """A NumPy generator seeded by 128 bits of the Ember generator's stream."""
-    words = _random._gen(generator)._raw64(2)
-    return np.random.Generator(np.random.PCG64([int(w) for w in words]))
-
-
 def _like(array, ref):
     return ember.from_numpy(np.ascontiguousarray(array, dtype=ref._data.dtype))
 
@@ -21,9 +15,7 @@ def _like(array, ref):
 def _gamma_draw(alpha):
     """Standard gamma draws, floored at the dtype's smallest normal number as
     PyTorch's sampler is."""
-    a = alpha.detach()._data.astype(np.float64)
-    positive = a > 0  # PyTorch answers the smallest normal for alpha <= 0, NumPy raises
-    x = np.where(positive, _numpy_rng().standard_gamma(np.where(positive, a, 1.0)), 0.0)
+    x = _random.standard_gamma(alpha.detach()._data)
     return _like(np.maximum(x, np.finfo(alpha._data.dtype).tiny), alpha)
 
 
@@ -65,21 +57,35 @@ def _standard_gamma(concentration):
     return _StandardGamma.apply(concentration)
 
 
+class _Dirichlet(Function):
+    """Dirichlet draws as normalised standard gammas g / S; the gradient
+    follows each gamma's implicit reparameterisation through the normalisation:
+    dL/dalpha_j = (dg_j/dalpha_j) / S * (dL/dx_j - sum_i x_i dL/dx_i)."""
+
+    @staticmethod
+    def forward(ctx, concentration):
+        g = _gamma_draw(concentration)
+        x = g / g.sum(-1, keepdim=True)
+        ctx.save_for_backward(g, x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        g, x, concentration = ctx.saved_tensors
+        with ember.no_grad():
+            total = g.sum(-1, keepdim=True)
+            return (_dgamma_dalpha(g, concentration) / total
+                    * (grad_output - (x * grad_output).sum(-1, True)))
+
+
 def _sample_dirichlet(concentration):
-    """Dirichlet draws as normalised standard gammas (differentiable)."""
-    g = _standard_gamma(concentration)
-    return g / g.sum(-1, keepdim=True)
+    """Dirichlet draws, differentiable in the concentration."""
+    return _Dirichlet.apply(concentration)
 
 
 def _poisson(rate):
-    r = rate.detach()._data.astype(np.float64)
-    if not (r >= 0).all():  # NaN too
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _like(_numpy_rng().poisson(r), rate)
+    return ember.poisson(rate.detach())
 
 
 def _binomial(count, prob):
-    # PyTorch draws n successes for p > 1 and none for a negative count
-    n = np.maximum(count.detach()._data, 0).astype(np.int64)
-    p = np.clip(prob.detach()._data.astype(np.float64), 0.0, 1.0)
-    return _like(_numpy_rng().binomial(n, p), prob)
+    return ember.binomial(count.detach(), prob.detach())

@@ -5,7 +5,6 @@ import warnings
 
 import ember
 from .distribution import Distribution
-from .utils import _sum_rightmost
 
 __all__ = ["register_kl", "kl_divergence"]
 

@@ -1,6 +1,6 @@
 """torch.distributions.transforms."""
-from ._transform import (Transform, _InverseTransform, ComposeTransform, identity_transform,
-                         IndependentTransform, ReshapeTransform)
+from ._transform import (Transform, _InverseTransform, ComposeTransform,  # noqa: F401
+                         identity_transform, IndependentTransform, ReshapeTransform)
 from ._elementwise_transforms import (AbsTransform, AffineTransform,
                                       CumulativeDistributionTransform, ExpTransform,
                                       PowerTransform, SigmoidTransform, SoftplusTransform,

@@ -82,8 +82,8 @@ class Wishart(ExponentialFamily):
     def _chi2(self, batch_shape):
         """Needs ``_unbroadcasted_scale_tril`` and ``df`` set."""
         # the Bartlett diagonal: chi2 with df, df - 1, ..., df - p + 1 degrees of freedom
-        steps = ember.arange(self._unbroadcasted_scale_tril.shape[-1], dtype=self._unbroadcasted_scale_tril.dtype,
-                             device=self._unbroadcasted_scale_tril.device)
+        L = self._unbroadcasted_scale_tril
+        steps = ember.arange(L.shape[-1], dtype=L.dtype, device=L.device)
         return Chi2(df=self.df.unsqueeze(-1) - steps.expand(batch_shape + (-1,)))
 
     def expand(self, batch_shape, _instance=None):
