@@ -7,13 +7,14 @@ re-implements ATen's transformations of that stream.
 
 Bit-exactness needs the exact floating-point operation sequence of the ATen
 kernels as built (GCC contracts ``a * b + c`` into FMA), hence the FMA
-emulations below and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
+emulations (_fma.py) and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
 torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 """
 import math
 import secrets
 
 from ._backend import np
+from ._fma import _f16, _fma32, _fma64
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
@@ -154,70 +155,6 @@ def seed():
 
 def initial_seed():
     return default_generator.initial_seed()
-
-
-# --------------------------------------------------------------------- float helpers
-
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _fma32(a, b, c):
-    """float32 fma(a, b, c): the product is exact in float64, and a float64 sum
-    rounds to float32 wrongly only when it lands exactly on a float32 midpoint
-    (checked for the normal float32 range, where all our values live)."""
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
-    r = s.astype(np.float32)
-    bits = s.view(np.uint64)
-    idx = np.flatnonzero((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
-    if idx.size:
-        pi, si = p.ravel()[idx], s.ravel()[idx]
-        ci = np.broadcast_to(np.asarray(c, np.float64), s.shape).ravel()[idx]
-        err = _two_sum(pi, ci)[1]
-        step = np.where(err == 0, 0, np.where((err > 0) == (si > 0), 1, -1))
-        si = (si.view(np.int64) + step).view(np.float64)
-        r.ravel()[idx] = si.astype(np.float32)
-    return r
-
-
-_SPLIT_MAX = 2.0 ** 996      # beyond it, Veltkamp's split (times 2**27 + 1) overflows
-
-
-def _fma64(a, b, c):
-    """float64 fma(a, b, c) by Boldo & Melquiond's emulation: exact product and
-    sum, then a round-to-odd tail so the final addition rounds only once.
-    A factor too large to split (uniform_ over a range wider than ~1e300,
-    normal with such a std) is scaled down by 2**-64, and c and the result
-    with it: powers of two are exact, so only a c that the scaling makes
-    subnormal, far below the result's last bit, can lose anything."""
-    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
-    # (NaN compares False: left unscaled)
-    if not any(v.size and np.abs(v).max() > _SPLIT_MAX for v in (a, b)):
-        return _fma64_split(a, b, c)
-    sa, sb = (np.where(np.abs(v) > _SPLIT_MAX, 2.0 ** -64, 1.0) for v in (a, b))
-    with np.errstate(over="ignore"):        # (a result beyond float64 is inf, as fma's)
-        return _fma64_split(a * sa, b * sb, c * (sa * sb)) / (sa * sb)
-
-
-def _fma64_split(a, b, c):
-    uh = a * b
-    ta, tb = a * 134217729.0, b * 134217729.0  # Veltkamp split into 26-bit halves
-    ah, bh = ta - (ta - a), tb - (tb - b)
-    al, bl = a - ah, b - bh
-    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
-    th, tl = _two_sum(c, uh)
-    v, e = _two_sum(tl, ul)
-    bits = np.array(v, np.float64).view(np.int64)
-    bits += ((e != 0) & ((bits & 1) == 0)) * np.where((e > 0) == (v > 0), 1, -1)
-    return th + bits.view(np.float64)
-
-
-def _f16(x):
-    """Conversion to c10::Half, which always goes through float."""
-    return np.asarray(x).astype(np.float32).astype(np.float16)
 
 
 # ------------------------------------------------------------------------- uniform
