@@ -137,12 +137,17 @@ def test_inplace_result_categories(torch):
     _compare(torch, lambda lib: lib.tensor(2.7).mul_(lib.ones(3, dtype=lib.bfloat16)))
 
 
-def test_ldexp_bool_exponent_and_number_first_errors(torch):
+def test_ldexp_bool_exponent_and_argument_type_errors(torch):
     for dtype in ("float32", "float16", "bfloat16", "int64", "complex64"):
         _compare(torch, lambda lib: lib.ldexp(lib.ones(2, dtype=getattr(lib, dtype)),
                                               lib.ones(2, dtype=lib.bool)))
-    for op in ("maximum", "minimum"):
+    for op in ("maximum", "minimum", "rsub", "fmod", "copysign", "atan2"):
         _compare(torch, lambda lib: getattr(lib, op)(2, lib.ones(2)))
+        _compare(torch, lambda lib: getattr(lib, op)(2.5, lib.ones(2)))
+    for op in ("fmod", "copysign"):
+        _compare(torch, lambda lib: getattr(lib, op)(lib.ones(2), "a"))
+        _compare(torch, lambda lib: getattr(lib, op)(lib.ones(2), None))
+    _compare(torch, lambda lib: lib.fmod(lib.ones(2), 2 + 1j))
 
 
 def test_narrowing_cast_overflows_quietly(torch):

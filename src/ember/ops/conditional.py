@@ -162,6 +162,18 @@ def _arg_type(v, detail=False):
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
+# PyTorch's overloads of a binary op with an out= (fmod, copysign, ...)
+OUT_OVERLOADS = (" * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                 " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def overloads_error(name, args, overloads=OUT_OVERLOADS):
+    """PyTorch's TypeError for arguments no overload takes (a number first)."""
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(_arg_type(a) for a in args)}), but expected one of:\n"
+                     + overloads)
+
+
 def _dt_name(dt):
     return repr(dt).replace("ember.", "")
 

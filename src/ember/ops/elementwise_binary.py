@@ -172,11 +172,13 @@ fmin = _nan_aware("fmin", np.fmin, FminBackward0)
 
 
 def copysign(input, other):
-    require_tensor(input, "copysign", "input", 1)
+    if not isinstance(input, Tensor):
+        from .conditional import overloads_error
+        raise overloads_error("copysign", (input, other))
     a, b = binary_arrays(input, other)
     if a is None:
-        raise TypeError(f"copysign(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+        from .conditional import overloads_error
+        raise overloads_error("copysign", (input, other))
     if a.dtype.kind == "c":
         raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)

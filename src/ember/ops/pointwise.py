@@ -244,6 +244,11 @@ def _no_bool_sub(a, b):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `2 - t` calls)."""
+    if not isinstance(input, Tensor):
+        from .conditional import overloads_error
+        raise overloads_error("rsub", (input, other),
+                              " * (Tensor input, Tensor other, *, Number alpha = 1)\n"
+                              " * (Tensor input, Number other, Number alpha = 1)\n")
     _no_bool_sub(input, other)
     ad, od = binary_arrays(input, other)
     if ad is None:
@@ -404,6 +409,10 @@ def remainder(input, other):
 
 
 def fmod(input, other):
+    if not isinstance(input, Tensor) or not isinstance(
+            other, (Tensor, bool, int, float, complex, np.bool_, np.number)):
+        from .conditional import overloads_error
+        raise overloads_error("fmod", (input, other))    # (no operator: never NotImplemented)
     return _division_remainder("fmod", np.fmod, FmodBackward0, FmodBackward1, input, other)
 
 
