@@ -7,10 +7,9 @@ incoming gradient, `self`/`other`/`exponent` the inputs, `result` the output,
 other names the constants the op passes; `xp` is NumPy or Ember (see
 autograd/graph.py).
 """
-import cmath
 import math
 
-from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, opmath_scalar,
+from ._common import (D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar,
                       recorded, wrap)
 from .._backend import restore, silence
 from ._out import same_dtype
@@ -18,7 +17,7 @@ from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, registe
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
 # (pow is declared beside: _C_INT is read by indexing too)
-from .pointwise_power import _C_INT, float_power, pow, square  # noqa: F401
+from .pointwise_power import _C_INT, float_power, pow, square  # noqa: F401 (re-exported)
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
