@@ -114,10 +114,20 @@ def test_scalar_operators_and_rounding_modes(torch, dtype, scalar):
 
 
 @pytest.mark.parametrize("dtype", REDUCED)
-def test_division_by_tensor_rounding_modes(torch, dtype):
-    x = _values()
-    _compare(torch, lambda lib: lib.tensor(x, dtype=getattr(lib, dtype)).div(
-        lib.tensor(x[::-1].copy() * 0.3, dtype=getattr(lib, dtype)), rounding_mode="trunc"))
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+def test_division_by_tensor_rounding_modes(torch, dtype, mode):
+    # (PyTorch rounds each step of these kernels to the dtype)
+    x = _values(20000)
+    y = x[::-1].copy() * 0.3
+    y[:3] = [0.0, -0.0, 2.5]
+    for divisor in (lambda lib: lib.tensor(y, dtype=getattr(lib, dtype)),
+                    lambda lib: lib.tensor(2.7, dtype=getattr(lib, dtype))):
+        _compare(torch, lambda lib: lib.tensor(x, dtype=getattr(lib, dtype)).div(
+            divisor(lib), rounding_mode=mode))
+        _compare(torch, lambda lib: lib.tensor(2.7).div(lib.tensor(x, dtype=getattr(lib, dtype)),
+                                                        rounding_mode=mode))
+    _compare(torch, lambda lib: lib.floor_divide(lib.tensor(x, dtype=getattr(lib, dtype)),
+                                                 lib.tensor(y, dtype=getattr(lib, dtype))))
 
 
 @pytest.mark.parametrize("dtype", REDUCED)

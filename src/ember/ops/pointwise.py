@@ -302,23 +302,24 @@ def div(input, other, *, rounding_mode=None):
 
 def _rounded_division(input, other, kernel, floor):
     """Floor or trunc division's values (None for an operand that is not a
-    number). float16 and bfloat16 are divided in float32, by a scalar
-    divisor read in float32 too (opmath_scalar), as PyTorch's kernels do."""
+    number). float16 and bfloat16 by a scalar divisor are computed in float32,
+    the divisor unrounded (opmath_scalar); by a tensor, every step is rounded
+    to the dtype, as PyTorch's kernels do."""
     ad, bd = _integer_division_arrays(input, other, kernel)
     if ad is None:
         return None
-    dt, rounded = ad.dtype, None
+    dt, stepwise = ad.dtype, False
     if dt == np.float16 or dt == D._BF16_NP:
         scalar = opmath_scalar(input, other)
-        # (by a tensor, the quotient is rounded to the dtype before it is truncated)
-        rounded = dt if scalar is None else None
-        ad, bd = ad.astype(np.float32), np.asarray(bd, np.float32) if scalar is None else scalar
+        stepwise = scalar is None
+        if not stepwise:
+            ad, bd = ad.astype(np.float32), scalar
     token = silence()
     try:
         if floor:
-            data = np.floor_divide(ad, bd)
-        elif ad.dtype.kind == "f":
-            data = np.trunc(np.true_divide(ad, bd).astype(rounded or ad.dtype))
+            data = _floor_stepwise(ad, bd) if stepwise else np.floor_divide(ad, bd)
+        elif ad.dtype.kind == "f" or stepwise:
+            data = np.trunc(np.true_divide(ad, bd))
         else:
             data = _int_trunc(ad, bd)
     except ValueError:
@@ -326,6 +327,17 @@ def _rounded_division(input, other, kernel, floor):
     finally:
         restore(token)
     return np.asarray(data).astype(dt, copy=False)
+
+
+def _floor_stepwise(a, b):
+    """c10's div_floor_floating with each operation rounded to a's dtype."""
+    t = a.dtype.type
+    mod = np.fmod(a, b)
+    div = (a - mod) / b
+    div = np.where((mod != 0) & ((b < 0) != (mod < 0)), div - t(1), div).astype(a.dtype)
+    floor = np.floor(div)
+    floor = np.where(div - floor > t(0.5), floor + t(1), floor).astype(a.dtype)
+    return np.where(b == 0, a / b, np.where(div == 0, np.copysign(t(0), a / b), floor))
 
 
 def _int_trunc(a, b):
