@@ -214,7 +214,7 @@ def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
-    return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
+    return _binary(lambda p, q: _scaled(p, q, alpha, 1), AddBackward0, input, other, (alpha,))
 
 
 def sub(input, other, *, alpha=1):
@@ -222,7 +222,21 @@ def sub(input, other, *, alpha=1):
     _no_bool_sub(input, other)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
-    return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, (alpha,))
+    return _binary(lambda p, q: _scaled(p, q, alpha, -1), SubBackward0, input, other, (alpha,))
+
+
+def _scaled(p, q, alpha, sign):
+    """p + sign * alpha * q. float16 and bfloat16 as PyTorch's vectorised
+    kernel computes them: alpha rounded to the dtype, the rest in float32,
+    rounded once (its scalar loop over the last few elements of a tensor,
+    fewer than one vector, rounds alpha * q first: not reproduced)."""
+    dt = next((v.dtype for v in (p, q) if isinstance(v, np.ndarray)), None)
+    if dt is None or dt != np.float16 and dt != D._BF16_NP:
+        return p + q * alpha if sign > 0 else p - q * alpha
+    scale = np.float32(dt.type(alpha)) * sign
+    # (a number operand is rounded to the dtype too)
+    p, q = (np.asarray(v, dt).astype(np.float32) for v in (p, q))
+    return (p + q * scale).astype(dt)
 
 
 _ALPHA_1 = (1,)
@@ -253,7 +267,7 @@ def rsub(input, other, *, alpha=1):
     if ad is None:
         return NotImplemented
     try:
-        data = od - ad * alpha if alpha != 1 else od - ad
+        data = _scaled(od, ad, alpha, -1) if alpha != 1 else od - ad
     except ValueError:
         raise broadcast_error(np.shape(od), np.shape(ad)) from None
     if isinstance(other, Tensor):
