@@ -186,3 +186,18 @@ def test_alpha_and_scalar_bounds(torch, dtype, alpha):
              lambda lib, a, b: lib.where(a > 0, alpha, b)]
     for call in calls:
         _compare(torch, lambda lib: call(lib, *pair(lib)))
+
+
+@pytest.mark.parametrize("dtype", REDUCED)
+@pytest.mark.parametrize("value", [0.5, 2.7, 0.1, -0.7])
+def test_lerp_addcmul_addcdiv(torch, dtype, value):
+    # (broadcast operands; 5000 values, so a tail shorter than a vector too)
+    x = _values(5000).reshape(50, 100)
+    y, z = x[::-1].copy()[0], x.T.copy()[:1] * 0.5 + 2
+
+    def t(lib, v):
+        return lib.tensor(v, dtype=getattr(lib, dtype))
+    _compare(torch, lambda lib: lib.lerp(t(lib, x), t(lib, y).expand(50, 100), value))
+    _compare(torch, lambda lib: lib.lerp(t(lib, x), t(lib, x[::-1].copy()), t(lib, x / 10)))
+    _compare(torch, lambda lib: lib.addcmul(t(lib, x), t(lib, y), t(lib, z[:, :100]), value=value))
+    _compare(torch, lambda lib: lib.addcdiv(t(lib, y), t(lib, x), t(lib, z[:, :100]), value=value))

@@ -20,7 +20,7 @@ def _fma32(a, b, c):
     bits = s.view(np.uint64)
     idx = np.flatnonzero((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
     if idx.size:
-        pi, si = p.ravel()[idx], s.ravel()[idx]
+        pi, si = np.broadcast_to(p, s.shape).ravel()[idx], s.ravel()[idx]
         ci = np.broadcast_to(np.asarray(c, np.float64), s.shape).ravel()[idx]
         err = _two_sum(pi, ci)[1]
         step = np.where(err == 0, 0, np.where((err > 0) == (si > 0), 1, -1))
