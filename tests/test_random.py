@@ -146,6 +146,45 @@ def test_uniform_bounds(torch, dtype, bounds):
         assert (ours < np.asarray(bounds[1], dtype)).all() or bounds[0] == bounds[1]
 
 
+@pytest.mark.parametrize("dtype, bounds", [
+    ("float64", (-1e300, 1e300)), ("float64", (0.0, 1.7e308)), ("float64", (-8e307, 8e307)),
+    ("float64", (-1.7976931348623157e308, 0.0)), ("float64", (1e-310, 1e300)),
+    ("float32", (0.0, 3.4e38)), ("float32", (-1.7e38, 1.7e38)), ("float16", (0.0, 65504.0))])
+def test_uniform_widest_ranges(torch, dtype, bounds):
+    # (the float64 fma's split overflowed past ~1e300 and gave NaN)
+    g = pair(torch, 3)
+    ours = R.uniform((1000,), *bounds, np_dtype=dtype, gen=g)
+    assert np.isfinite(ours).all()
+    assert same(ours, torch.empty(1000, dtype=getattr(torch, dtype)).uniform_(*bounds))
+
+
+@pytest.mark.parametrize("dtype, bounds", [
+    ("float64", (-1e308, 1e308)), ("float32", (-3e38, 3e38)), ("float16", (-6e4, 6e4)),
+    ("float64", (-math.inf, 0.0)), ("float64", (0.0, math.nan)), ("float32", (0.0, 1e39)),
+    ("float16", (7e4, 8e4)), ("float64", (2, 1)), ("float32", (2.5, 1.25))])
+def test_uniform_bound_errors(torch, dtype, bounds):
+    with pytest.raises(RuntimeError) as theirs:
+        torch.ones(3, dtype=getattr(torch, dtype)).uniform_(*bounds)
+    t = ember.ones(3, dtype=getattr(ember, dtype))
+    with pytest.raises(RuntimeError) as ours:
+        t.uniform_(*bounds)
+    assert str(ours.value) == str(theirs.value)
+    assert t.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_fma_emulation_huge_factors(torch):
+    rng = np.random.default_rng(1)
+    a = rng.random(200)
+    b = np.concatenate([rng.uniform(1e300, 8e307, 100), -rng.uniform(1e300, 8e307, 100)])
+    c = np.concatenate([(2 * rng.random(100) - 1) * 8e307, rng.normal(size=100)])
+    want = [float(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    assert R._fma64(a, b, c).tolist() == want
+    assert R._fma64(b, a, c).tolist() == want
+    g = pair(torch, 4)
+    assert same(R.normal((100,), -1e307, 1e305, np_dtype=np.float64, gen=g),
+                torch.empty(100, dtype=torch.float64).normal_(-1e307, 1e305))
+
+
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("mean_std", [(0.7, 2.3), (-1.1, 0.3), (3.0, 0.0), (0.0, 1e-3)])
 def test_normal_mean_std(torch, dtype, mean_std):

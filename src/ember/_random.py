@@ -7,13 +7,14 @@ re-implements ATen's transformations of that stream.
 
 Bit-exactness needs the exact floating-point operation sequence of the ATen
 kernels as built (GCC contracts ``a * b + c`` into FMA), hence the FMA
-emulations below and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
+emulations (_fma.py) and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
 torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 """
 import math
 import secrets
 
 from ._backend import np
+from ._fma import _f16, _fma32, _fma64
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
@@ -156,54 +157,6 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-# --------------------------------------------------------------------- float helpers
-
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _fma32(a, b, c):
-    """float32 fma(a, b, c): the product is exact in float64, and a float64 sum
-    rounds to float32 wrongly only when it lands exactly on a float32 midpoint
-    (checked for the normal float32 range, where all our values live)."""
-    p = np.multiply(a, b, dtype=np.float64)
-    s = np.add(p, c, dtype=np.float64)
-    r = s.astype(np.float32)
-    bits = s.view(np.uint64)
-    idx = np.flatnonzero((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
-    if idx.size:
-        pi, si = p.ravel()[idx], s.ravel()[idx]
-        ci = np.broadcast_to(np.asarray(c, np.float64), s.shape).ravel()[idx]
-        err = _two_sum(pi, ci)[1]
-        step = np.where(err == 0, 0, np.where((err > 0) == (si > 0), 1, -1))
-        si = (si.view(np.int64) + step).view(np.float64)
-        r.ravel()[idx] = si.astype(np.float32)
-    return r
-
-
-def _fma64(a, b, c):
-    """float64 fma(a, b, c) by Boldo & Melquiond's emulation: exact product and
-    sum, then a round-to-odd tail so the final addition rounds only once."""
-    a, b, c = (np.asarray(v, np.float64) for v in (a, b, c))
-    uh = a * b
-    ta, tb = a * 134217729.0, b * 134217729.0  # Veltkamp split into 26-bit halves
-    ah, bh = ta - (ta - a), tb - (tb - b)
-    al, bl = a - ah, b - bh
-    ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl
-    th, tl = _two_sum(c, uh)
-    v, e = _two_sum(tl, ul)
-    bits = np.array(v, np.float64).view(np.int64)
-    bits += ((e != 0) & ((bits & 1) == 0)) * np.where((e > 0) == (v > 0), 1, -1)
-    return th + bits.view(np.float64)
-
-
-def _f16(x):
-    """Conversion to c10::Half, which always goes through float."""
-    return np.asarray(x).astype(np.float32).astype(np.float16)
-
-
 # ------------------------------------------------------------------------- uniform
 
 def _gen(gen):
@@ -215,17 +168,31 @@ def _numel(shape):
     return shape, math.prod(shape)
 
 
+def _check_uniform_bounds(low, high, dt):
+    """aten's check_uniform_bounds: its errors, in its order."""
+    fmax = float(np.finfo(dt).max)
+    if -fmax <= low <= high and high - low <= fmax and high <= fmax:
+        return
+    from ._dtype import C_NAMES, SCALAR_NAMES, from_numpy_dtype
+    dtype = from_numpy_dtype(dt)
+    for name, v in (("from", low), ("to", high)):
+        if not -fmax <= v <= fmax:
+            raise RuntimeError(f"{name} is out of bounds for {C_NAMES[dtype]}")
+    lo, hi = f"{float(low):g}", f"{float(high):g}"      # (doubles through a C++ stream)
+    if not low <= high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={lo} > to={hi}")
+    raise RuntimeError(
+        f"uniform_ expects to-from <= std::numeric_limits<{SCALAR_NAMES[dtype]}>::max(), but "
+        f"found to={hi} and from={lo} which result in to-from to exceed the limit")
+
+
 def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
     """torch.rand / Tensor.uniform_(low, high)."""
     g, dt = _gen(gen), np.dtype(np_dtype)
     shape, n = _numel(shape)
     if dt not in _DIGITS:
         raise TypeError(f"uniform: unsupported dtype {dt}")
-    fmax = float(np.finfo(dt).max)
-    if not (abs(low) <= fmax and abs(high) <= fmax):
-        raise RuntimeError(f"uniform_: from/to out of bounds for {dt}")
-    if not (low <= high and high - low <= fmax):
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    _check_uniform_bounds(low, high, dt)
     if dt == _F64:
         lo, hi, x = float(low), float(high), g._u53(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)

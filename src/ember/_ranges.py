@@ -17,7 +17,7 @@ from ._backend import cpu_features, np
 from . import _dtype as D
 from ._creation import _check_dtype, _finish, _is_int
 from ._python_data import _scalar_to, _tname
-from ._random import _fma32, _fma64
+from ._fma import _fma32, _fma64
 from ._tensor import Tensor
 
 __all__ = ["arange", "linspace", "logspace"]

@@ -14,8 +14,8 @@ from ..autograd import _forward
 from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "broadcast_error", "wrap_dim", "np", "D", "_state", "tracked",
-           "tangents_paused", "no_complex_autograd", "checked_scalar", "complex_alpha"]
+           "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
+           "tracked", "tangents_paused", "no_complex_autograd", "checked_scalar", "complex_alpha"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -252,12 +252,18 @@ def binary_arrays(a, b):
         if ad.dtype == bd.dtype:
             return ad, bd
         dt = _result_dtype(a, b)._np
+        if dt.itemsize < max(ad.dtype.itemsize, bd.dtype.itemsize):
+            # (a value beyond a narrower float becomes inf, as PyTorch's cast, quietly)
+            return quiet_call(_narrowed, ad, bd, dt)
         return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
     ad = a._data
     kind = ad.dtype.kind
     tb = type(b)
     if tb is float:
-        if kind not in "fc":
+        if ad.dtype == D._BF16_NP:
+            # (NumPy takes a Python float beside ml_dtypes' bfloat16 as float32)
+            b = ad.dtype.type(b)
+        elif kind not in "fc":
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
@@ -293,6 +299,29 @@ def binary_arrays(a, b):
         # the tensor's own dtype keeps PyTorch's result dtype there too.
         b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
+
+
+def _narrowed(ad, bd, dt):
+    return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
+
+
+def opmath_scalar(input, other):
+    """PyTorch's mul, div and floor division of a float16 or bfloat16 tensor
+    by a number (or a 0-d tensor) in second place read that scalar in
+    float32, their compute type, without rounding it to the tensor's dtype
+    first (add, sub, remainder, pow... round it first): the scalar as
+    float32, or None where that does not apply."""
+    dt = input._data.dtype
+    if dt != np.float16 and dt != D._BF16_NP:
+        return None
+    if isinstance(other, Tensor):
+        od = other._data
+        if od.ndim or od.dtype.kind == "c" or _result_dtype(input, other) is not input.dtype:
+            return None
+        return np.float32(od)
+    if isinstance(other, (bool, int, float, np.bool_, np.integer, np.floating)):
+        return np.float32(other)
+    return None
 
 
 _VALUE_BASED_CASTING = int(np.__version__.split(".")[0]) < 2

@@ -81,7 +81,7 @@ def where(condition, input=_MISSING, other=_MISSING):
     elif ref is not None:
         rd = ref._data
         scalar = other if a is not None else input
-        if isinstance(scalar, float) and rd.dtype.kind not in "fc":
+        if isinstance(scalar, float) and rd.dtype.kind not in "fc" and rd.dtype != D._BF16_NP:
             rd = rd.astype(D._default[0]._np)
         elif isinstance(scalar, complex) and rd.dtype.kind != "c":
             rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
@@ -162,6 +162,18 @@ def _arg_type(v, detail=False):
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
+# PyTorch's overloads of a binary op with an out= (fmod, copysign, ...)
+OUT_OVERLOADS = (" * (Tensor input, Tensor other, *, Tensor out = None)\n"
+                 " * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def overloads_error(name, args, overloads=OUT_OVERLOADS):
+    """PyTorch's TypeError for arguments no overload takes (a number first)."""
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(_arg_type(a) for a in args)}), but expected one of:\n"
+                     + overloads)
+
+
 def _dt_name(dt):
     return repr(dt).replace("ember.", "")
 
@@ -180,7 +192,7 @@ def clamp(input, min=None, max=None):
         hi = None if max is None else _tensor_operand(max, "clamp", 3)
         return _clamp_tensors(input, lo, hi, ClampBackward0, (input, lo, hi))
     x = input._data
-    if x.dtype.kind != "f" and isinstance(min, float) or isinstance(max, float) and x.dtype.kind != "f":
+    if (isinstance(min, float) or isinstance(max, float)) and not D.is_float_np(x.dtype):
         x = x.astype(D._default[0]._np)
     data = x
     if min is not None:
@@ -263,9 +275,10 @@ def clamp_max(input, max):
 
 
 def _pairwise(npfn, node, input, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{npfn.__name__}(): argument 'other' (position 2) must be Tensor, "
-                        f"not {type(other).__name__}")
+    for arg, pos, x in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{npfn.__name__}(): argument '{arg}' (position {pos}) must be "
+                            f"Tensor, not {type(x).__name__}")
     ad, bd = binary_arrays(input, other)
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")

@@ -37,7 +37,7 @@ def tensor_pair(name, input, other, arg="other"):
 
 
 def to_float(x):
-    return x if x.dtype.kind in "fc" else x.astype(D._default[0]._np)
+    return x if x.dtype.kind == "c" or D.is_float_np(x.dtype) else x.astype(D._default[0]._np)
 
 
 def apply(forward, a, b):
@@ -61,7 +61,7 @@ def _float_op(name, forward, node, float_only=False, complex_ok=False):
     complex ones are refused unless `complex_ok`."""
     def op(input, other):
         a, b = tensor_pair(name, input, other)
-        if a.dtype.kind != "f" and not (complex_ok and a.dtype.kind == "c"):
+        if not D.is_float_np(a.dtype) and not (complex_ok and a.dtype.kind == "c"):
             if a.dtype.kind == "c":
                 raise not_implemented(f"{name}_cpu", a.dtype)
             if float_only:
@@ -196,15 +196,18 @@ fmin = _nan_aware("fmin", np.fmin, FminBackward0)
 
 
 def copysign(input, other):
-    require_tensor(input, "copysign", "input", 1)
+    if not isinstance(input, Tensor):
+        from .conditional import overloads_error
+        raise overloads_error("copysign", (input, other))
     a, b = binary_arrays(input, other)
     if a is None:
-        raise TypeError(f"copysign(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+        from .conditional import overloads_error
+        raise overloads_error("copysign", (input, other))
     if a.dtype.kind == "c":
         raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)
-    b = b.astype(a.dtype) if isinstance(b, np.ndarray) else float(b)
+    # (only the sign is read: a number in a's dtype keeps bfloat16's, as PyTorch)
+    b = b.astype(a.dtype) if isinstance(b, np.ndarray) else a.dtype.type(b)
     data = apply(np.copysign, a, b)
     if isinstance(other, Tensor):
         return recorded(CopysignBackward0, data, (input, other))
@@ -224,13 +227,17 @@ def heaviside(input, values):
 
 
 def ldexp(input, other):
-    a, b = tensor_pair("ldexp", input, other)
-    a = to_float(a)
-    if b.dtype.kind == "c" and a.dtype.kind != "c":     # (a complex exponent: complex)
-        a = a.astype(b.dtype)
-    # PyTorch computes input * 2 ** other, the power in the result's dtype.
-    return recorded(LdexpBackward0, apply(lambda p, q: p * np.exp2(q.astype(p.dtype)), a, b),
-                    (input, other), (other._data.dtype.kind in "biu",))
+    from .pointwise import mul, pow
+    a, _ = tensor_pair("ldexp", input, other)
+    od = other._data
+    if od.dtype.kind == "b" and D.is_float_np(input._data.dtype):
+        raise not_implemented("ldexp_cpu_exp", od.dtype)     # (PyTorch's kernel gap)
+    if od.dtype.kind not in "fc" and not D.is_float_np(od.dtype):
+        od = od.astype(to_float(a).dtype)
+    # PyTorch's input * pow(2.0, other): the power in other's own dtype (an
+    # integral one in the result's), the product promoting as mul's does.
+    data = mul(wrap(input._data), pow(2.0, wrap(od)))._data
+    return recorded(LdexpBackward0, data, (input, other), (other._data.dtype.kind in "biu",))
 
 
 def _integer_op(name, kernel, forward):

@@ -1,4 +1,5 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
+from .._fma import _fma32
 from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -58,6 +59,15 @@ def _lerp_forward(x, end, w):
     return np.where(np.abs(w) < 0.5, x + w * diff, end - diff * (1 - w)).astype(x.dtype)
 
 
+def _reduced_lerp(x, end, w):
+    """float16/bfloat16 lerp as PyTorch's vectorised kernel: in float32 (a
+    number weight unrounded), one fused multiply-add from the nearer end."""
+    dt = x.dtype
+    x, end, w = (np.asarray(a, np.float32) for a in (x, end, w))
+    near = np.abs(w) < 0.5
+    return np.asarray(_fma32(np.where(near, w, w - 1), end - x, np.where(near, x, end))).astype(dt)
+
+
 LerpBackward0 = grad_fn("LerpBackward0",
                         self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
                         end=lambda xp, grad, weight: grad * xp.conj(weight))
@@ -78,14 +88,17 @@ def lerp(input, end, weight):
             f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
             "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
             "*, Tensor out = None)\n")
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
         raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
     for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
         if arr is not None and arr.dtype != x.dtype:
             raise RuntimeError(f"expected dtype {D.C_NAMES[input.dtype]} for `{arg}` but got "
                                f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
     w = np.asarray(weight, x.dtype) if scalar else weight._data
-    data = _computed(_lerp_forward, x, e, w)
+    if x.dtype == np.float16 or x.dtype == D._BF16_NP:
+        data = _computed(_reduced_lerp, x, e, np.asarray(weight, np.float32) if scalar else w)
+    else:
+        data = _computed(_lerp_forward, x, e, w)
     if scalar:
         return recorded(LerpBackward0, data, (input, end), (weight,))
     return recorded(LerpBackward1, data, (input, end, weight))
@@ -119,10 +132,20 @@ def _addc(name, node, combine, input, tensor1, tensor2, value):
     if dt is D.bool_:
         raise not_implemented(f"{name}_cpu_out", dt._np)
     x, p, q = (t._data.astype(dt._np, copy=False) for t in (input, tensor1, tensor2))
-    # The value is taken in the result's dtype (0.5 is 0 for integers; a
-    # complex one needs a complex result).
-    v = dt._np.type(checked_scalar(dt._np, value))
-    data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
+    if dt is D.float16 or dt is D.bfloat16:
+        # PyTorch's kernels compute in float32, the value unrounded:
+        # fma(value * t1, t2, input) and input + (value * t1) / t2 (the
+        # value checked as the float it is computed in)
+        v = np.float32(checked_scalar(np.dtype(np.float32), value))
+        forward = ((lambda a, b, c: _fma32(v * b, c, a)) if combine is np.multiply
+                   else lambda a, b, c: a + v * b / c)
+        x, p, q = (a.astype(np.float32) for a in (x, p, q))
+        data = np.asarray(_computed(forward, x, p, q)).astype(dt._np)
+    else:
+        # The value is taken in the result's dtype (0.5 is 0 for integers; a
+        # complex one needs a complex result).
+        v = dt._np.type(checked_scalar(dt._np, value))
+        data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
     return recorded(node, data, (input, tensor1, tensor2), (value,))
 
 

@@ -72,9 +72,12 @@ def _write(t, data):
 
 def _castable(src, dst):
     # PyTorch allows an in-place result to go down within a category, not up one.
-    order = "biufc"
-    return order.index(src.kind if src.kind != "u" else "i") <= order.index(
-        dst.kind if dst.kind != "u" else "i")
+    order = "bifc"
+    return order.index(_category(src)) <= order.index(_category(dst))
+
+
+def _category(dt):
+    return "i" if dt.kind == "u" else "f" if dt == D._BF16_NP else dt.kind
 
 
 def commit_inplace(t, result):

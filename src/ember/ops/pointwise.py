@@ -7,16 +7,17 @@ incoming gradient, `self`/`other`/`exponent` the inputs, `result` the output,
 other names the constants the op passes; `xp` is NumPy or Ember (see
 autograd/graph.py).
 """
-import cmath
 import math
 
-from ._common import (D, Tensor, binary_arrays, broadcast_error, complex_alpha, np, recorded, wrap,
-                      _INT_BOUNDS)
+from ._common import (D, Tensor, binary_arrays, broadcast_error, complex_alpha, np, opmath_scalar,
+                      recorded, wrap)
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
+# (pow is declared beside: _C_INT is read by indexing too)
+from .pointwise_power import _C_INT, float_power, pow, square  # noqa: F401 (re-exported)
 
 __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p",
            "sqrt", "rsqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "asin", "acos",
@@ -26,8 +27,6 @@ __all__ = ["neg", "negative", "exp", "exp2", "expm1", "log", "log2", "log10", "l
            "square", "float_power"]
 
 
-_C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
-          np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t"}
 
 # -- unary ops ------------------------------------------------------------
 # One declaration each: name, NumPy forward, PyTorch's node name and the
@@ -184,22 +183,6 @@ MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(oth
                        other=lambda xp, g, self: g * xp.conj(self))
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
                        other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
-# pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
-# three nodes; in PowBackward2 `self` is the scalar base.
-PowBackward0 = grad_fn(
-    "PowBackward0",
-    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
-    else g * xp.conj(exponent * self ** (exponent - 1)))
-PowBackward1 = grad_fn(
-    "PowBackward1",
-    self=lambda xp, g, self, exponent: xp.where(
-        exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
-    exponent=lambda xp, g, self, exponent, result: xp.where(
-        (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
-PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
-    xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
-    else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
-                     else result * math.log(self))))
 
 
 def _binary(forward, node, a, b, ctx=()):
@@ -232,7 +215,7 @@ def add(input, other, *, alpha=1):
     complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
-    return _binary(lambda p, q: p + q * alpha, AddBackward0, input, other, (alpha,))
+    return _binary(lambda p, q: _scaled(p, q, alpha, 1), AddBackward0, input, other, (alpha,))
 
 
 def sub(input, other, *, alpha=1):
@@ -241,7 +224,21 @@ def sub(input, other, *, alpha=1):
     complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
-    return _binary(lambda p, q: p - q * alpha, SubBackward0, input, other, (alpha,))
+    return _binary(lambda p, q: _scaled(p, q, alpha, -1), SubBackward0, input, other, (alpha,))
+
+
+def _scaled(p, q, alpha, sign):
+    """p + sign * alpha * q. float16 and bfloat16 as PyTorch's vectorised
+    kernel computes them: alpha rounded to the dtype, the rest in float32,
+    rounded once (its scalar loop over the last few elements of a tensor,
+    fewer than one vector, rounds alpha * q first: not reproduced)."""
+    dt = next((v.dtype for v in (p, q) if isinstance(v, np.ndarray)), None)
+    if dt is None or dt != np.float16 and dt != D._BF16_NP:
+        return p + q * alpha if sign > 0 else p - q * alpha
+    scale = np.float32(dt.type(alpha)) * sign
+    # (a number operand is rounded to the dtype too)
+    p, q = (np.asarray(v, dt).astype(np.float32) for v in (p, q))
+    return (p + q * scale).astype(dt)
 
 
 _ALPHA_1 = (1,)
@@ -262,12 +259,17 @@ def _no_bool_sub(a, b):
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (what `2 - t` calls)."""
+    if not isinstance(input, Tensor):
+        from .conditional import overloads_error
+        raise overloads_error("rsub", (input, other),
+                              " * (Tensor input, Tensor other, *, Number alpha = 1)\n"
+                              " * (Tensor input, Number other, Number alpha = 1)\n")
     _no_bool_sub(input, other)
     ad, od = binary_arrays(input, other)
     if ad is None:
         return NotImplemented
     try:
-        data = od - ad * alpha if alpha != 1 else od - ad
+        data = _scaled(od, ad, alpha, -1) if alpha != 1 else od - ad
     except ValueError:
         raise broadcast_error(np.shape(od), np.shape(ad)) from None
     if isinstance(other, Tensor):
@@ -277,7 +279,19 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     input = _tensor_operand(input, "mul", 1)
+    scalar = opmath_scalar(input, other)
+    if scalar is not None:
+        return _opmath_binary(np.multiply, MulBackward0, input, other, scalar)
     return _binary(np.multiply, MulBackward0, input, other)
+
+
+def _opmath_binary(forward, node, a, b, scalar):
+    token = silence()
+    try:
+        data = forward(a._data.astype(np.float32), scalar).astype(a._data.dtype)
+    finally:
+        restore(token)
+    return recorded(node, data, (a, b))
 
 
 def div(input, other, *, rounding_mode=None):
@@ -287,29 +301,59 @@ def div(input, other, *, rounding_mode=None):
             raise RuntimeError(
                 "div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                 f"found '{rounding_mode}'")
-        ad, bd = _integer_division_arrays(input, other, "div_" + rounding_mode)
-        if ad is None:
-            return NotImplemented
-        token = silence()
-        try:
-            if rounding_mode == "floor":
-                data = np.floor_divide(ad, bd)
-            elif ad.dtype.kind == "f":
-                data = np.trunc(np.true_divide(ad, bd))
-            else:
-                data = _int_trunc(ad, bd)
-        except ValueError:
-            raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-        finally:
-            restore(token)
-        return _zero_grad_result(data, input, other)
+        data = _rounded_division(input, other, "div_" + rounding_mode, rounding_mode == "floor")
+        return NotImplemented if data is None else _zero_grad_result(data, input, other)
     ad = input._data
-    if ad.dtype.kind not in "fc" and not (
-            isinstance(other, Tensor) and other._data.dtype.kind in "fc") \
+    if ad.dtype.kind not in "fc" and ad.dtype != D._BF16_NP and not (
+            isinstance(other, Tensor) and (other._data.dtype.kind in "fc"
+                                           or other._data.dtype == D._BF16_NP)) \
             and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
+    scalar = opmath_scalar(input, other)
+    if scalar is not None:
+        return _opmath_binary(np.true_divide, DivBackward0, input, other, scalar)
     return _binary(np.true_divide, DivBackward0, input, other)
+
+
+def _rounded_division(input, other, kernel, floor):
+    """Floor or trunc division's values (None for an operand that is not a
+    number). float16 and bfloat16 by a scalar divisor are computed in float32,
+    the divisor unrounded (opmath_scalar); by a tensor, every step is rounded
+    to the dtype, as PyTorch's kernels do."""
+    ad, bd = _integer_division_arrays(input, other, kernel)
+    if ad is None:
+        return None
+    dt, stepwise = ad.dtype, False
+    if dt == np.float16 or dt == D._BF16_NP:
+        scalar = opmath_scalar(input, other)
+        stepwise = scalar is None
+        if not stepwise:
+            ad, bd = ad.astype(np.float32), scalar
+    token = silence()
+    try:
+        if floor:
+            data = _floor_stepwise(ad, bd) if stepwise else np.floor_divide(ad, bd)
+        elif ad.dtype.kind == "f" or stepwise:
+            data = np.trunc(np.true_divide(ad, bd))
+        else:
+            data = _int_trunc(ad, bd)
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+    finally:
+        restore(token)
+    return np.asarray(data).astype(dt, copy=False)
+
+
+def _floor_stepwise(a, b):
+    """c10's div_floor_floating with each operation rounded to a's dtype."""
+    t = a.dtype.type
+    mod = np.fmod(a, b)
+    div = (a - mod) / b
+    div = np.where((mod != 0) & ((b < 0) != (mod < 0)), div - t(1), div).astype(a.dtype)
+    floor = np.floor(div)
+    floor = np.where(div - floor > t(0.5), floor + t(1), floor).astype(a.dtype)
+    return np.where(b == 0, a / b, np.where(div == 0, np.copysign(t(0), a / b), floor))
 
 
 def _int_trunc(a, b):
@@ -352,14 +396,10 @@ FloorDivideNotImplemented = not_implemented("floor_divide", "self", "other")
 
 
 def floor_divide(input, other):
-    ad, bd = _integer_division_arrays(input, other, "div_floor")
-    if ad is None:
-        return NotImplemented
-    try:
-        data = np.floor_divide(ad, bd)
-    except ValueError:
-        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
-    return recorded(FloorDivideNotImplemented, data, (input, other))
+    input = _tensor_operand(input, "div_floor", 1)
+    data = _rounded_division(input, other, "div_floor", True)
+    return NotImplemented if data is None else recorded(FloorDivideNotImplemented, data,
+                                                        (input, other))
 
 
 # The remainder is flat in `other` but for jumps: d/d(other) of
@@ -373,7 +413,7 @@ FmodBackward1 = grad_fn("FmodBackward1", self=lambda xp, g: g,
 
 
 # Each works element by element: its forward-mode formula is derived (autograd/_forward.py).
-for _node in (AddBackward0, SubBackward0, RsubBackward0, RsubBackward1, MulBackward0, DivBackward0, PowBackward0, PowBackward1, PowBackward2, DivBackward2, RemainderBackward0, RemainderBackward1, FmodBackward0, FmodBackward1):
+for _node in (AddBackward0, SubBackward0, RsubBackward0, RsubBackward1, MulBackward0, DivBackward0, DivBackward2, RemainderBackward0, RemainderBackward1, FmodBackward0, FmodBackward1):
     element_wise(_node)
 
 
@@ -396,107 +436,13 @@ def remainder(input, other):
 
 
 def fmod(input, other):
+    if not isinstance(input, Tensor) or not isinstance(
+            other, (Tensor, bool, int, float, complex, np.bool_, np.number)):
+        from .conditional import overloads_error
+        raise overloads_error("fmod", (input, other))    # (no operator: never NotImplemented)
     return _division_remainder("fmod", np.fmod, FmodBackward0, FmodBackward1, input, other)
 
 
 remainder = register(remainder, inplace=True)
 fmod = register(fmod, inplace=True)
-
-
-def _int_power(base, exp):
-    """Integer powers as PyTorch: a negative exponent gives 0, except for
-    bases 1 and -1 (NumPy refuses negative integer powers)."""
-    neg = exp < 0
-    if not np.any(neg):
-        return np.power(base, exp)
-    pos = np.power(base, np.where(neg, 0, exp))
-    ones = np.where(np.asarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
-    ones = np.where(np.asarray(base) == 1, 1, ones)
-    return np.where(neg, ones, pos).astype(pos.dtype)
-
-
-def pow(input, exponent):
-    if not isinstance(input, Tensor):
-        # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
-        base = input.item() if isinstance(input, np.generic) else input
-        ed = exponent._data
-        if ed.dtype.kind == "b" and isinstance(base, bool):
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        elif isinstance(base, complex):
-            dt = (exponent.dtype if ed.dtype.kind == "c" else exponent.dtype.to_complex()
-                  if ed.dtype.kind == "f" else D.default_complex())._np
-            data = np.asarray(np.power(dt.type(base), ed.astype(dt)))
-        elif ed.dtype.kind not in "fc" and isinstance(base, float):
-            data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
-        elif ed.dtype.kind in "biu":
-            b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
-            data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
-        else:
-            data = np.asarray(np.power(ed.dtype.type(base), ed))
-        return recorded(PowBackward2, data, (exponent,), (base,))
-    if isinstance(exponent, Tensor):
-        ad, bd = binary_arrays(input, exponent)
-        if ad.dtype.kind == "b":
-            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
-        try:
-            data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
-        except ValueError:
-            raise broadcast_error(ad.shape, bd.shape) from None
-        return recorded(PowBackward1, data, (input, exponent))
-    ad, p = binary_arrays(input, exponent)
-    if ad is None:
-        return NotImplemented
-    if ad.dtype.kind == "b" and isinstance(p, (bool, np.bool_)):
-        # bool ** bool stays bool: x ** True is x, x ** False is True.
-        return wrap(ad.copy() if p else np.ones_like(ad))
-    if ad.dtype.kind in "iu" and isinstance(exponent, (int, np.integer)):
-        if exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        lo, hi = _INT_BOUNDS[ad.dtype]
-        if exponent > hi:
-            raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
-                               "overflow")
-    if ad.dtype.kind == "c":
-        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
-    return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
-
-
-# PyTorch's complex pow by a number: these exponents by their own kernels
-# (exact where exp(p log z) is not: (-1) ** 0.5 is 1j)
-_COMPLEX_POWERS = {0.5: np.sqrt, -0.5: lambda z: 1 / np.sqrt(z), -1: lambda z: 1 / z,
-                   2: lambda z: z * z, 3: lambda z: z * z * z, -2: lambda z: 1 / (z * z)}
-
-
-def _complex_power(z, p):
-    kernel = _COMPLEX_POWERS.get(p) if not isinstance(p, (complex, np.complexfloating)) \
-        or p.imag == 0 else None
-    return kernel(z) if kernel is not None else np.power(z, p)
-
-
-def square(input):
-    return pow(input, 2)
-
-
-def float_power(input, exponent):
-    """pow in double precision: complex128 where either operand is complex."""
-    wide = D.complex128 if any(
-        isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
-        for v in (input, exponent)) else D.float64
-    return pow(input.to(wide) if isinstance(input, Tensor) else input,
-               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
-
-
 floor_divide = register(floor_divide, inplace=True)
-pow = register(pow, inplace=True)
-square = register(square, inplace=True, inplace_function=True)
-def float_power_(self, exponent):
-    """In place, the base must already be double (the result's dtype)."""
-    if self._data.dtype != np.float64:
-        raise RuntimeError(f"the base given to float_power_ has dtype "
-                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
-                           "dtype Double")
-    return _float_power_inplace(self, exponent)
-
-
-float_power = register(float_power, inplace=float_power_)
-_float_power_inplace = make_inplace(float_power, "float_power_")

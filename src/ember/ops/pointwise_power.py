@@ -1,0 +1,145 @@
+"""pow, square and float_power: PyTorch's three pow nodes, integer powers
+(a negative exponent gives 0 but for bases 1 and -1) and complex powers
+by PyTorch's own kernels."""
+import cmath
+import math
+
+from .._typeinfo import finfo
+from ._common import D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded, wrap
+from ._registry import element_wise, grad_fn, register
+from .inplace import make_inplace
+
+_C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
+          np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int", np.dtype(np.int64): "int64_t"}
+
+# pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
+# three nodes; in PowBackward2 `self` is the scalar base.
+PowBackward0 = grad_fn(
+    "PowBackward0",
+    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
+    else g * xp.conj(exponent * self ** (exponent - 1)))
+PowBackward1 = grad_fn(
+    "PowBackward1",
+    self=lambda xp, g, self, exponent: xp.where(
+        exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
+    exponent=lambda xp, g, self, exponent, result: xp.where(
+        (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
+PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
+    xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
+    else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
+                     else result * math.log(self))))
+for _node in (PowBackward0, PowBackward1, PowBackward2):
+    element_wise(_node)
+
+
+def _int_power(base, exp):
+    """Integer powers as PyTorch: a negative exponent gives 0, except for
+    bases 1 and -1 (NumPy refuses negative integer powers)."""
+    neg = exp < 0
+    if not np.any(neg):
+        return np.power(base, exp)
+    pos = np.power(base, np.where(neg, 0, exp))
+    ones = np.where(np.asarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
+    ones = np.where(np.asarray(base) == 1, 1, ones)
+    return np.where(neg, ones, pos).astype(pos.dtype)
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
+        base = input.item() if isinstance(input, np.generic) else input
+        ed = exponent._data
+        if ed.dtype.kind == "b" and isinstance(base, bool):
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        elif isinstance(base, complex):
+            dt = (exponent.dtype if ed.dtype.kind == "c" else exponent.dtype.to_complex()
+                  if ed.dtype.kind == "f" else D.default_complex())._np
+            data = np.asarray(np.power(dt.type(base), ed.astype(dt)))
+        elif ed.dtype.kind not in "fc" and ed.dtype != D._BF16_NP and isinstance(base, float):
+            data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
+        elif ed.dtype.kind in "biu":
+            b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
+            data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
+        else:
+            data = np.asarray(np.power(ed.dtype.type(base), ed))
+        return recorded(PowBackward2, data, (exponent,), (base,))
+    if isinstance(exponent, Tensor):
+        ad, bd = binary_arrays(input, exponent)
+        if ad.dtype.kind == "b":
+            raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+        try:
+            data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
+        except ValueError:
+            raise broadcast_error(ad.shape, bd.shape) from None
+        return recorded(PowBackward1, data, (input, exponent))
+    ad, p = binary_arrays(input, exponent)
+    if ad is None:
+        return NotImplemented
+    if ad.dtype.kind == "b" and isinstance(p, (bool, np.bool_)):
+        # bool ** bool stays bool: x ** True is x, x ** False is True.
+        return wrap(ad.copy() if p else np.ones_like(ad))
+    if ad.dtype.kind in "iu" and isinstance(exponent, (int, np.integer)):
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        lo, hi = _INT_BOUNDS[ad.dtype]
+        if exponent > hi:
+            raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
+                               "overflow")
+    if ad.dtype.kind == "c":
+        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
+    if ad.dtype == np.float16 or ad.dtype == D._BF16_NP:
+        return recorded(PowBackward0, _reduced_power(ad, p, exponent), (input,), (exponent,))
+    return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
+
+
+def _reduced_power(x, p, exponent):
+    """float16 and bfloat16 to a number: the number must fit the dtype (c10's
+    checked conversion); bfloat16's cube and inverse square are PyTorch's
+    products, each rounded to bfloat16, not a float32 power rounded once."""
+    dtype, exponent = D._BY_NP[x.dtype], float(exponent)
+    if math.isfinite(exponent) and abs(exponent) > finfo(dtype).max:
+        raise RuntimeError(f"value cannot be converted to type {D.C_NAMES[dtype]} without overflow")
+    if x.dtype == D._BF16_NP and p in (3, -2):
+        square = x * x
+        return square * x if p == 3 else x.dtype.type(1) / square
+    return x * x if p == 2 else np.power(x, p)
+
+
+# PyTorch's complex pow by a number: these exponents by their own kernels
+# (exact where exp(p log z) is not: (-1) ** 0.5 is 1j)
+_COMPLEX_POWERS = {0.5: np.sqrt, -0.5: lambda z: 1 / np.sqrt(z), -1: lambda z: 1 / z,
+                   2: lambda z: z * z, 3: lambda z: z * z * z, -2: lambda z: 1 / (z * z)}
+
+
+def _complex_power(z, p):
+    kernel = _COMPLEX_POWERS.get(p) if not isinstance(p, (complex, np.complexfloating)) \
+        or p.imag == 0 else None
+    return kernel(z) if kernel is not None else np.power(z, p)
+
+
+def square(input):
+    return pow(input, 2)
+
+
+def float_power(input, exponent):
+    """pow in double precision: complex128 where either operand is complex."""
+    wide = D.complex128 if any(
+        isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
+        for v in (input, exponent)) else D.float64
+    return pow(input.to(wide) if isinstance(input, Tensor) else input,
+               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
+
+
+pow = register(pow, inplace=True)
+square = register(square, inplace=True, inplace_function=True)
+def float_power_(self, exponent):
+    """In place, the base must already be double (the result's dtype)."""
+    if self._data.dtype != np.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "
+                           "dtype Double")
+    return _float_power_inplace(self, exponent)
+
+
+float_power = register(float_power, inplace=float_power_)
+_float_power_inplace = make_inplace(float_power, "float_power_")
