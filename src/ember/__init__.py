@@ -34,6 +34,9 @@ from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
+from . import amp, cpu  # noqa: E402
+from .amp import autocast  # noqa: E402
+from .amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, ...)
 
 __version__ = "0.1.0"
 

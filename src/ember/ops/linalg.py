@@ -10,6 +10,7 @@ from .._settings import warn_once
 from ._common import D, Tensor, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
@@ -66,11 +67,20 @@ def _same_dtype(a, b):
                            f"{D.C_NAMES[a.dtype]} != {D.C_NAMES[b.dtype]}")
 
 
+def rounded(out, dtype):
+    """A product's result in its operands' dtype: ml_dtypes' matmul of
+    bfloat16 gives float32 (accumulated in it, as PyTorch's bfloat16 kernels
+    are), rounded to bfloat16 once here."""
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
 def _product(node, forward, a, b, ctx=()):
-    return recorded(node, forward(a._data, b._data), (a, b), ctx)
+    return recorded(node, rounded(forward(a._data, b._data), a._data.dtype), (a, b), ctx)
 
 
 def mm(input, mat2):
+    if _AUTOCAST.cpu:
+        return _autocast(mm, LOWER, (input, mat2), {})
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -86,11 +96,13 @@ def mm(input, mat2):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
+    if _AUTOCAST.cpu:
+        return _autocast(addmm, LOWER, (input, mat1, mat2), {"beta": beta, "alpha": alpha})
     _addmm_checks(input, mat1, mat2)
     if mat1._data.dtype.kind in "iu":
         # An integral product takes integral factors (PyTorch's Scalar cast truncates).
         alpha, beta = int(alpha), int(beta)
-    prod = _matmul_t(mat1._data, mat2._data)
+    prod = rounded(_matmul_t(mat1._data, mat2._data), mat1._data.dtype)
     if alpha != 1:
         prod *= alpha
     if beta != 0:       # beta 0 ignores the input, NaN and inf included
@@ -139,6 +151,8 @@ def _matmul_t(a, b):
 
 
 def bmm(input, mat2):
+    if _AUTOCAST.cpu:
+        return _autocast(bmm, LOWER, (input, mat2), {})
     bmm_checks(input._data, mat2._data)
     _same_dtype(input, mat2)
     no_bool(input._data, "bmm")
@@ -224,6 +238,8 @@ def ger(input, vec2):
 
 def matmul(input, other):
     """PyTorch's dispatch on the operands' ranks."""
+    if _AUTOCAST.cpu:
+        return _autocast(matmul, LOWER, (input, other), {})
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
@@ -273,6 +289,8 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
+    if _AUTOCAST.cpu:
+        return _autocast(linear, LOWER, (input, weight, bias), {})
     x = input._data
     if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1

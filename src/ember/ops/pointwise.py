@@ -301,8 +301,9 @@ def div(input, other, *, rounding_mode=None):
             restore(token)
         return _zero_grad_result(data, input, other)
     ad = input._data
-    if ad.dtype.kind not in "fc" and not (
-            isinstance(other, Tensor) and other._data.dtype.kind in "fc") \
+    if ad.dtype.kind not in "fc" and ad.dtype != D._BF16_NP and not (
+            isinstance(other, Tensor) and (other._data.dtype.kind in "fc"
+                                           or other._data.dtype == D._BF16_NP)) \
             and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))

@@ -258,7 +258,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _L.no_bool(b1, "baddbmm")
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
     prod = _plus_scaled(np.matmul(b1, b2), beta, input._data, alpha)
-    return recorded(BaddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+    return recorded(BaddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -283,7 +283,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
     folded = np.matmul(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
     prod = _plus_scaled(folded, beta, input._data, alpha)
-    return recorded(AddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -301,7 +301,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     _L.no_bool(m, "addmv_impl_cpu")
     beta, alpha = _integral_scalars(m.dtype, beta, alpha)
     prod = _plus_scaled(np.matmul(m, v), beta, x, alpha)
-    return recorded(AddmvBackward0, prod, (input, mat, vec), (beta, alpha))
+    return recorded(AddmvBackward0, _L.rounded(prod, m.dtype), (input, mat, vec), (beta, alpha))
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):

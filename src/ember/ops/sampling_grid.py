@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .._backend import np
 from .._ranges import _spaced
 from ._common import recorded, wrap
+from .linalg import rounded
 from ._registry import grad_fn, register
 
 __all__ = ["affine_grid_generator", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"]
@@ -66,7 +67,7 @@ def affine_grid_generator(theta, size, align_corners):
     spatial = size[2:]
     base = base_grid(spatial, align_corners, th.dtype)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
-    return recorded(AffineGridGeneratorBackward0, data, (theta,), (base, size[0]))
+    return recorded(AffineGridGeneratorBackward0, rounded(data, th.dtype), (theta,), (base, size[0]))
 
 
 affine_grid_generator = register(affine_grid_generator, method=False, out=False)
