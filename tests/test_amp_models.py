@@ -1,0 +1,93 @@
+"""Whole models under autocast, and the bfloat16 kernels they reach
+(normalization, pooling, reductions), against PyTorch: forward values,
+dtypes and gradients to bfloat16's precision."""
+import numpy as np
+import pytest
+
+import ember
+from compare_torch import check
+
+
+def _shown(out):
+    """(dtype name, float32 copy) for tensors: PyTorch's bfloat16 has no
+    NumPy view."""
+    if isinstance(out, (tuple, list)):
+        return [_shown(o) for o in out]
+    if hasattr(out, "dtype") and hasattr(out, "float"):
+        return repr(out.dtype).split(".")[-1], out.float()
+    return out
+
+
+def _x(T, shape, dtype="bfloat16"):
+    values = np.sin(np.arange(int(np.prod(shape))) * 0.37).reshape(shape) * 2
+    return T.tensor(values, dtype=T.float32).to(getattr(T, dtype)).requires_grad_()
+
+
+_KERNELS = {
+    "layer_norm_mixed": lambda T, x: T.nn.functional.layer_norm(
+        x, (8,), T.linspace(0.5, 1.5, 8), T.linspace(-1, 1, 8)),
+    "layer_norm": lambda T, x: T.nn.functional.layer_norm(x, (8,)),
+    "batch_norm_mixed": lambda T, x: T.nn.functional.batch_norm(
+        x, T.zeros(4), T.ones(4), T.linspace(0.5, 1.5, 4), T.zeros(4), training=True),
+    "batch_norm_eval": lambda T, x: T.nn.functional.batch_norm(
+        x, T.linspace(-1, 1, 4), T.linspace(1, 2, 4), training=False),
+    "max_pool2d": lambda T, x: T.nn.functional.max_pool2d(x, 2),
+    "avg_pool2d": lambda T, x: T.nn.functional.avg_pool2d(x, 3, 2, 1),
+    "mean": lambda T, x: x.mean((0, 2)),
+    "var": lambda T, x: x.var(1),
+    "std": lambda T, x: x.std(),
+    "softmax": lambda T, x: T.softmax(x, -1),
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("name", list(_KERNELS))
+def test_low_precision_kernels(name, dtype):
+
+    def run(T):
+        x = _x(T, (2, 4, 6, 8), dtype)
+        y = _KERNELS[name](T, x)
+        (y.float() * T.linspace(-1, 1, y.numel()).reshape(y.shape)).sum().backward()
+        return _shown((y, x.grad))
+    check(run, rtol=2e-2, atol=2e-2)
+
+
+class _Nets:
+    """A small CNN and a small transformer-like MLP, built the same way
+    in both libraries from the same seed."""
+
+    @staticmethod
+    def cnn(T):
+        return T.nn.Sequential(T.nn.Conv2d(1, 4, 3, padding=1), T.nn.BatchNorm2d(4),
+                               T.nn.ReLU(), T.nn.MaxPool2d(2), T.nn.Flatten(),
+                               T.nn.Linear(4 * 4 * 4, 3))
+
+    @staticmethod
+    def mlp(T):
+        return T.nn.Sequential(T.nn.Linear(6, 16), T.nn.LayerNorm(16), T.nn.GELU(),
+                               T.nn.Dropout(0.0), T.nn.Linear(16, 3))
+
+
+@pytest.mark.parametrize("net,shape", [("cnn", (8, 1, 8, 8)), ("mlp", (8, 6))])
+def test_training_steps_under_autocast(net, shape):
+    """Five SGD steps with autocast and GradScaler: losses (float32, from the
+    float32 cross-entropy), and the weights after, as PyTorch's."""
+    def run(T):
+        T.manual_seed(0)
+        model = getattr(_Nets, net)(T)
+        x = _x(T, shape, "float32").detach()
+        y = T.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+        opt = T.optim.SGD(model.parameters(), lr=0.05)
+        scaler = T.amp.GradScaler("cpu")
+        losses = []
+        for _ in range(5):
+            opt.zero_grad()
+            with T.autocast("cpu", dtype=T.bfloat16):
+                out = model(x)
+                loss = T.nn.functional.cross_entropy(out, y)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+            losses.append(loss.item())
+        return out.dtype, loss.dtype, losses, [p.detach() for p in model.parameters()]
+    check(run, rtol=3e-2, atol=3e-2)
