@@ -37,6 +37,11 @@ _KERNELS = {
     "var": lambda T, x: x.var(1),
     "std": lambda T, x: x.std(),
     "softmax": lambda T, x: T.softmax(x, -1),
+    "sum": lambda T, x: x.sum(),
+    "sum_dim": lambda T, x: x.sum(1),
+    "norm": lambda T, x: x.norm(),
+    "vector_norm_1": lambda T, x: T.linalg.vector_norm(x, 1, dim=-1),
+    "sdpa": lambda T, x: T.nn.functional.scaled_dot_product_attention(x, x * 0.5, x),
 }
 
 
@@ -90,4 +95,20 @@ def test_training_steps_under_autocast(net, shape):
             scaler.update()
             losses.append(loss.item())
         return out.dtype, loss.dtype, losses, [p.detach() for p in model.parameters()]
+    check(run, rtol=3e-2, atol=3e-2)
+
+
+def test_transformer_layer_under_autocast():
+    """TransformerEncoderLayer: attention in bfloat16 (its linear layers and
+    scaled_dot_product_attention on the lower-precision list), the residual
+    sums and LayerNorm in float32."""
+    def run(T):
+        T.manual_seed(0)
+        layer = T.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+        x = _x(T, (2, 5, 8), "float32")
+        with T.autocast("cpu"):
+            y = layer(x)
+            attn = layer.self_attn(x, x, x)[0]
+        (y * T.linspace(-1, 1, y.numel()).reshape(y.shape)).sum().backward()
+        return _shown((y, attn, x.grad, layer.linear1.weight.grad))
     check(run, rtol=3e-2, atol=3e-2)

@@ -197,6 +197,11 @@ def binary_arrays(a, b):
     tb = type(b)
     if tb is float:
         if kind not in "fc":
+            if ad.dtype == D._BF16_NP:
+                # (NumPy would compute in float32 and keep it: the number is
+                # rounded to bfloat16 instead, as PyTorch's add and sub do;
+                # its mul and div keep it in float32, a last-bit difference)
+                return ad, ad.dtype.type(b)
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":

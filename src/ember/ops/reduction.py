@@ -171,6 +171,13 @@ def _accumulation_input(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim)
+    if x.dtype == D._BF16_NP:   # (accumulated in float32, as PyTorch's kernel)
+        xs = x.astype(np.float32)
+        if dims is None:
+            return recorded(SumBackward0, _lowered(torch_sum(xs, None), x.dtype), (input,),
+                            (x.shape,))
+        return recorded(SumBackward1, _lowered(torch_sum(xs, dims, keepdim), x.dtype), (input,),
+                        (x.shape, dims, keepdim))
     if dims is None:
         return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
     return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,), (x.shape, dims, keepdim))
