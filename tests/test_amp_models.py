@@ -42,6 +42,8 @@ _KERNELS = {
     "norm": lambda T, x: x.norm(),
     "vector_norm_1": lambda T, x: T.linalg.vector_norm(x, 1, dim=-1),
     "sdpa": lambda T, x: T.nn.functional.scaled_dot_product_attention(x, x * 0.5, x),
+    "python_floats": lambda T, x: ((x + 0.3) * 0.1 - 1.7 / (x * x + 1.0)).clamp(-0.5, 2.5),
+    "where_float": lambda T, x: T.where(x > 0, x, 0.25),
 }
 
 

@@ -81,7 +81,7 @@ def where(condition, input=_MISSING, other=_MISSING):
     elif ref is not None:
         rd = ref._data
         scalar = other if a is not None else input
-        if isinstance(scalar, float) and rd.dtype.kind not in "fc":
+        if isinstance(scalar, float) and rd.dtype.kind not in "fc" and rd.dtype != D._BF16_NP:
             rd = rd.astype(D._default[0]._np)
         elif isinstance(scalar, complex) and rd.dtype.kind != "c":
             rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
@@ -180,7 +180,7 @@ def clamp(input, min=None, max=None):
         hi = None if max is None else _tensor_operand(max, "clamp", 3)
         return _clamp_tensors(input, lo, hi, ClampBackward0, (input, lo, hi))
     x = input._data
-    if x.dtype.kind != "f" and isinstance(min, float) or isinstance(max, float) and x.dtype.kind != "f":
+    if (isinstance(min, float) or isinstance(max, float)) and not D.is_float_np(x.dtype):
         x = x.astype(D._default[0]._np)
     data = x
     if min is not None:
