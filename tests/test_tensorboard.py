@@ -41,6 +41,19 @@ def _log(T, writer_cls, log_dir):
                         label_img=T.tensor(g.uniform(0, 1, (4, 3, 2, 2))), tag="emb")
         w.add_hparams({"lr": 0.1, "opt": "sgd", "bs": 16, "flag": True}, {"hp/acc": 0.9},
                       run_name="hp")
+        w.add_tensor("t32", T.tensor([[1.5, -2.0], [0.25, 3.0]]), 1)
+        w.add_tensor("t16", T.tensor([1.5, -2.0]).half(), 1)
+        w.add_tensor("tbf16", T.tensor([1.5, -2.0]).bfloat16(), 1)
+        w.add_tensor("tint", T.tensor([3, -4]), 1)
+        w.add_histogram_raw("raw", 0.0, 4.0, 5, 10.0, 30.0, [1.0, 2.0, 4.0], [1, 2, 2], 2)
+        w.add_pr_curve("pr", T.tensor(g.integers(0, 2, 50)), T.tensor(g.uniform(0, 1, 50)), 1,
+                       num_thresholds=20)
+        w.add_pr_curve_raw("prraw", [5, 3], [2, 1], [0, 1], [0, 2], [0.7, 0.75], [1.0, 0.6], 1,
+                           num_thresholds=2)
+        w.add_custom_scalars({"group": {"losses": ["Multiline", ["loss", "loss_t"]],
+                                        "band": ["Margin", ["a", "b", "c"]]}})
+        w.add_custom_scalars_multilinechart(["loss"], title="one")
+        w.add_audio("beep", T.tensor(np.sin(np.arange(400) * 0.3) * 0.5), 0, sample_rate=8000)
 
 
 def _contents(log_dir):
@@ -52,7 +65,10 @@ def _contents(log_dir):
            "images": {t: [(e.step, e.width, e.height, e.encoded_image_string) for e in
                           acc.Images(t)] for t in acc.Tags()["images"]},
            "tensors": {t: [(e.step, e.tensor_proto.SerializeToString()) for e in
-                           acc.Tensors(t)] for t in acc.Tags()["tensors"]}}
+                           acc.Tensors(t)] for t in acc.Tags()["tensors"]},
+           "audio": {t: [(e.step, e.encoded_audio_string, e.sample_rate, e.length_frames)
+                         for e in acc.Audio(t)] for t in acc.Tags()["audio"]},
+           "plugins": {p: acc.PluginTagToContent(p) for p in ("pr_curves", "text", "tensor")}}
     for name in sorted(os.listdir(log_dir)):
         sub = os.path.join(log_dir, name)
         if name.startswith("run_") or name == "hp":
@@ -132,6 +148,12 @@ def test_errors(tmp_path):
     with SummaryWriter(str(tmp_path)) as w:
         with pytest.raises(NotImplementedError, match="add_graph"):
             w.add_graph(ember.nn.Linear(2, 2), ember.ones(1, 2))
+        with pytest.raises(NotImplementedError, match="add_video"):
+            w.add_video("v", ember.ones(1, 2, 3, 4, 4))
+        with pytest.raises(ValueError, match="bucket_limits"):
+            w.add_histogram_raw("h", 0, 1, 1, 1, 1, [1.0], [1, 2])
+        with pytest.raises(AssertionError, match="Expected 3 tags"):
+            w.add_custom_scalars_marginchart(["a"])
         with pytest.raises(AssertionError, match="one element"):
             w.add_scalar("x", ember.ones(2))
         with pytest.raises(TypeError, match="should be dictionary"):

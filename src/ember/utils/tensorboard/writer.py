@@ -9,6 +9,7 @@ from tensorboard.compat import tf
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
+from . import _summary_extra as _extra
 from ._convert import figure_to_image, make_np
 from ._summary import default_bins, histogram, hparams, image, scalar, text
 
@@ -142,6 +143,68 @@ class SummaryWriter:
 
     def add_text(self, tag, text_string, global_step=None, walltime=None):
         self._get_file_writer().add_summary(text(tag, text_string), global_step, walltime)
+
+    def add_tensor(self, tag, tensor, global_step=None, walltime=None):
+        self._get_file_writer().add_summary(_extra.tensor_proto(tag, tensor), global_step,
+                                            walltime)
+
+    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits,
+                          bucket_counts, global_step=None, walltime=None):
+        if len(bucket_limits) != len(bucket_counts):
+            raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
+        self._get_file_writer().add_summary(_extra.histogram_raw(
+            tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts), global_step,
+            walltime)
+
+    def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127,
+                     weights=None, walltime=None):
+        """A precision-recall curve of `predictions` (probabilities) against
+        binary `labels`."""
+        labels, predictions = make_np(labels), make_np(predictions)
+        self._get_file_writer().add_summary(_extra.pr_curve(
+            tag, labels, predictions, num_thresholds, weights), global_step, walltime)
+
+    def add_pr_curve_raw(self, tag, true_positive_counts, false_positive_counts,
+                         true_negative_counts, false_negative_counts, precision, recall,
+                         global_step=None, num_thresholds=127, weights=None, walltime=None):
+        self._get_file_writer().add_summary(_extra.pr_curve_raw(
+            tag, true_positive_counts, false_positive_counts, true_negative_counts,
+            false_negative_counts, precision, recall, num_thresholds, weights), global_step,
+            walltime)
+
+    def add_custom_scalars_multilinechart(self, tags, category="default", title="untitled"):
+        self.add_custom_scalars({category: {title: ["Multiline", tags]}})
+
+    def add_custom_scalars_marginchart(self, tags, category="default", title="untitled"):
+        if len(tags) != 3:
+            raise AssertionError(f"Expected 3 tags, got {len(tags)}.")
+        self.add_custom_scalars({category: {title: ["Margin", tags]}})
+
+    def add_custom_scalars(self, layout):
+        self._get_file_writer().add_summary(_extra.custom_scalars(layout))
+
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None):
+        self._get_file_writer().add_summary(_extra.audio(tag, snd_tensor,
+                                                         sample_rate=sample_rate),
+                                            global_step, walltime)
+
+    def _not_supported(self, what, why):
+        raise NotImplementedError(f"SummaryWriter.{what} is not supported by Ember: {why}. "
+                                  "Nothing was written.")
+
+    def add_video(self, tag, vid_tensor, global_step=None, fps=4, walltime=None):
+        self._not_supported("add_video", "PyTorch encodes the GIF with moviepy")
+
+    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None,
+                             rescale=1, dataformats="CHW", labels=None):
+        self._not_supported("add_image_with_boxes", "the boxes are not drawn yet")
+
+    def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None,
+                 global_step=None, walltime=None):
+        self._not_supported("add_mesh", "the mesh plugin's summaries are not written yet")
+
+    def add_onnx_graph(self, prototxt):
+        self._not_supported("add_onnx_graph", "it needs an ONNX export, which Ember lacks")
 
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
         raise NotImplementedError(
