@@ -75,7 +75,10 @@ def rounded(out, dtype):
 
 
 def _product(node, forward, a, b, ctx=()):
-    return recorded(node, rounded(forward(a._data, b._data), a._data.dtype), (a, b), ctx)
+    out = forward(a._data, b._data)
+    if out.dtype != a._data.dtype:      # (inline: mm is hot; see rounded)
+        out = out.astype(a._data.dtype)
+    return recorded(node, out, (a, b), ctx)
 
 
 def mm(input, mat2):
@@ -102,7 +105,9 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if mat1._data.dtype.kind in "iu":
         # An integral product takes integral factors (PyTorch's Scalar cast truncates).
         alpha, beta = int(alpha), int(beta)
-    prod = rounded(_matmul_t(mat1._data, mat2._data), mat1._data.dtype)
+    prod = _matmul_t(mat1._data, mat2._data)
+    if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
+        prod = prod.astype(mat1._data.dtype)
     if alpha != 1:
         prod *= alpha
     if beta != 0:       # beta 0 ignores the input, NaN and inf included
