@@ -267,3 +267,38 @@ def test_bfloat16_products_stay_bfloat16():
                        T.baddbmm(b[:, :3], a, b), T.nn.functional.conv1d(a, w), a[0] @ b[0],
                        a[0] / T.tensor(3)))
     check(run, rtol=1e-2, atol=1e-2)
+
+
+_FP32_LIST = {
+    "avg_pool3d": lambda T, F, x5, x4, x2: F.avg_pool3d(x5, 2),
+    "adaptive_avg_pool3d": lambda T, F, x5, x4, x2: F.adaptive_avg_pool3d(x5, 1),
+    "adaptive_max_pool3d": lambda T, F, x5, x4, x2: F.adaptive_max_pool3d(x5, 1),
+    "max_pool3d": lambda T, F, x5, x4, x2: F.max_pool3d(x5, 2),
+    "max_unpool2d": lambda T, F, x5, x4, x2: F.max_unpool2d(
+        *F.max_pool2d(x4, 2, return_indices=True), 2),
+    "lp_pool3d": lambda T, F, x5, x4, x2: F.lp_pool3d(x5, 2.0, 2),
+    "multilabel_margin_loss": lambda T, F, x5, x4, x2: F.multilabel_margin_loss(
+        x2, T.tensor([[0, 1, -1, 0]] * 3)),
+    "nll_loss2d": lambda T, F, x5, x4, x2: F.nll_loss(x4, T.zeros(1, 4, 4, dtype=T.int64)),
+    "kl_div": lambda T, F, x5, x4, x2: F.kl_div(x2, x2.exp(), reduction="batchmean"),
+    "cdist": lambda T, F, x5, x4, x2: T.cdist(x2, x2),
+    "prod": lambda T, F, x5, x4, x2: x2.prod(),
+    "trace": lambda T, F, x5, x4, x2: x2.trace(),
+    "grid_sample": lambda T, F, x5, x4, x2: F.grid_sample(
+        x4, T.zeros(1, 2, 2, 2, dtype=T.float16), align_corners=False),
+    "interpolate": lambda T, F, x5, x4, x2: F.interpolate(x4, scale_factor=2),
+}
+
+
+@pytest.mark.parametrize("name", list(_FP32_LIST))
+def test_float32_list_with_half_inputs(name):
+    """float16 inputs under float16 autocast: the float32 list's ops (and the
+    ops PyTorch builds of them, lp_pool3d) in float32, the others not."""
+    def run(T):
+        g = np.random.default_rng(0)
+        xs = [T.tensor(g.standard_normal(s), dtype=T.float32).half()
+              for s in ((1, 2, 4, 4, 4), (1, 2, 4, 4), (3, 4))]
+        with T.autocast("cpu", dtype=T.float16):
+            out = _FP32_LIST[name](T, T.nn.functional, *xs)
+        return _shown(out)
+    check(run, rtol=1e-2, atol=1e-2)
