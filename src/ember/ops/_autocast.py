@@ -9,8 +9,10 @@ casts its floating inputs (float64 excepted) and then runs with autocast
 off, as ATen's kernels run below the autocast dispatch key: what the op
 calls inside is not cast again.
 
-Nothing here costs anything while autocast is off: the hot ops (mm, addmm,
-matmul, linear, bmm) test `STATE.cpu` first thing, the others are wrapped
+While autocast is off this costs one test of a thread-local flag: the hot
+ops (mm, addmm, matmul, linear, bmm) and F.pad's gather modes test
+`STATE.cpu` first thing in their body; the others (registry ops by their
+key, nn.functional's losses, pools and attention by their name) are wrapped
 (`hooked`) by a function whose first line tests it. The lists name ops as
 Ember declares them; which ones are where was read off PyTorch 2.13, by
 running every op of tests/op_table*.py under autocast (tests/test_amp.py
@@ -55,8 +57,7 @@ POLICY.update({name: FP32 for name in (
     "cholesky", "cholesky_inverse", "cholesky_solve", "inverse", "lu_solve", "orgqr", "ormqr",
     "pinverse", "max_pool3d", "max_unpool2d", "max_unpool3d", "adaptive_avg_pool3d",
     "adaptive_max_pool3d", "fractional_max_pool2d", "fractional_max_pool3d",
-    "reflection_pad1d", "reflection_pad2d", "replication_pad1d", "replication_pad2d",
-    "replication_pad3d", "mse_loss", "cosine_embedding_loss", "nll_loss", "nll_loss2d",
+    "mse_loss", "cosine_embedding_loss", "nll_loss", "nll_loss2d",
     "hinge_embedding_loss", "poisson_nll_loss", "smooth_l1_loss", "cross_entropy", "l1_loss",
     "huber_loss", "margin_ranking_loss", "soft_margin_loss", "triplet_margin_loss",
     "multi_margin_loss", "ctc_loss", "kl_div", "multilabel_margin_loss",
@@ -69,6 +70,8 @@ POLICY.update({name: FP32 for name in (
     "linalg.tensorinv", "linalg.tensorsolve", "linalg.qr", "linalg.cholesky_ex",
     "linalg.svd", "linalg.eig", "linalg.eigh", "linalg.lstsq", "linalg.inv_ex")})
 POLICY.update({name: PROMOTE for name in ("cat", "stack", "index_copy")})
+# (reflection_pad1d/2d and replication_pad1d/2d/3d, also float32, are tested
+# in ops/padding.py's gather_pad, which makes all of them)
 
 
 def hooked(function, policy):
