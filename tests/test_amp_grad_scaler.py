@@ -45,7 +45,8 @@ def test_training_matches_torch_losses_and_scales():
     tl, ts, tst, tsd = _train(torch)
     assert es == ts and est == tst and esd == tsd
     assert est[7] is False and est[23] is False and all(est[:7])
-    np.testing.assert_allclose(el, tl, rtol=2e-2)
+    np.testing.assert_allclose(el, tl, rtol=5e-3)   # (bfloat16 rounding; measured 2e-3)
+    assert el[0] == tl[0]
     assert el[-1] < el[0] * 0.7    # it trains
 
 
