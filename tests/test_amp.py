@@ -302,3 +302,18 @@ def test_float32_list_with_half_inputs(name):
             out = _FP32_LIST[name](T, T.nn.functional, *xs)
         return _shown(out)
     check(run, rtol=1e-2, atol=1e-2)
+
+
+def test_inplace_variants_are_not_cast():
+    """addmm_ and baddbmm_ are not on PyTorch's lists: they compute in the
+    tensor's own float32 under autocast."""
+    def run(T):
+        g = np.random.default_rng(3)
+        a, b = (T.tensor(g.standard_normal(s), dtype=T.float32) for s in ((2, 3), (3, 2)))
+        x, y = T.zeros(2, 2), T.zeros(1, 2, 2)
+        with T.autocast("cpu"):
+            x.addmm_(a, b)
+            y.baddbmm_(a[None], b[None])
+            z = T.addmm(T.zeros(2, 2), a, b)
+        return x, y, _shown(z)
+    check(run, rtol=1e-6)

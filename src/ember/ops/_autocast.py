@@ -23,8 +23,8 @@ import weakref
 
 from .. import _dtype as D
 
-__all__ = ["STATE", "LOWER", "FP32", "PROMOTE", "POLICY", "hooked", "hook_all", "dispatch",
-           "clear_cache"]
+__all__ = ["STATE", "LOWER", "FP32", "PROMOTE", "POLICY", "LISTED", "hooked", "without",
+           "hook_all", "dispatch", "clear_cache"]
 
 LOWER, FP32, PROMOTE = "lower_precision_fp", "fp32", "promote"
 
@@ -82,6 +82,27 @@ def hooked(function, policy):
         return function(*args, **kwargs)
     op.__name__ = op.__qualname__ = getattr(function, "__name__", "op")
     op.__doc__ = function.__doc__
+    op.__wrapped__ = function
+    return op
+
+
+# Every op autocast casts for (the in-body ones with the POLICY's)
+LISTED = frozenset(POLICY) | {"mm", "bmm", "addmm", "matmul", "linear"}
+
+
+def without(function):
+    """`function` run with autocast off: the in-place variants of listed ops
+    (addmm_, baddbmm_), which PyTorch's lists leave out, so they compute in
+    their tensor's own dtype."""
+    def op(*args, **kwargs):
+        if not STATE.cpu:
+            return function(*args, **kwargs)
+        STATE.cpu = False
+        try:
+            return function(*args, **kwargs)
+        finally:
+            STATE.cpu = True
+    op.__name__ = op.__qualname__ = getattr(function, "__name__", "op")
     op.__wrapped__ = function
     return op
 
