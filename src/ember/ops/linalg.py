@@ -11,6 +11,7 @@ from ._common import D, Tensor, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
+from ._xp import matmul_wide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
@@ -94,7 +95,7 @@ def mm(input, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
     no_bool(input._data, "addmm_impl_cpu_")
-    return _product(MmBackward0, np.matmul, input, mat2, (_f_order(input), _f_order(mat2)))
+    return _product(MmBackward0, matmul_wide, input, mat2, (_f_order(input), _f_order(mat2)))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -151,8 +152,8 @@ def _matmul_t(a, b):
     C-ordered again, as PyTorch's is."""
     if (a.shape[0] <= 64 and a.shape[1] >= 256 and b.shape[1] >= 64
             and b.flags.f_contiguous and not b.flags.c_contiguous):
-        return np.ascontiguousarray(np.matmul(b.T, a.T).T)
-    return np.matmul(a, b)
+        return np.ascontiguousarray(matmul_wide(b.T, a.T).T)
+    return matmul_wide(a, b)
 
 
 def bmm(input, mat2):
@@ -161,7 +162,7 @@ def bmm(input, mat2):
     bmm_checks(input._data, mat2._data)
     _same_dtype(input, mat2)
     no_bool(input._data, "bmm")
-    return _product(BmmBackward0, np.matmul, input, mat2)
+    return _product(BmmBackward0, matmul_wide, input, mat2)
 
 
 def bmm_checks(a, b):
@@ -185,7 +186,7 @@ def mv(input, vec):
             f"({'x'.join(map(str, m.shape))}), vec ({v.shape[0] if v.ndim else 0})")
     _same_dtype(input, vec)
     no_bool(m, "addmv_impl_cpu")
-    return _product(MvBackward0, np.matmul, input, vec)
+    return _product(MvBackward0, matmul_wide, input, vec)
 
 
 def dot(input, tensor):
