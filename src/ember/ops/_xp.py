@@ -101,9 +101,11 @@ def matmul_wide(a, b, out=None):
 def _matmul_as(x, y, f_order):
     """x @ y (2-D), F-ordered when asked (the gradient of a transposed view),
     computed as (y.T @ x.T).T at the same cost."""
+    if x.dtype in _HALVES or y.dtype in _HALVES:    # (inline: nn.Linear's backward is hot)
+        return matmul_wide(y.T, x.T).T if f_order else matmul_wide(x, y)
     if f_order:
-        return matmul_wide(y.T, x.T).T
-    return matmul_wide(x, y)
+        return np.matmul(y.T, x.T).T
+    return np.matmul(x, y)
 
 
 def _matmul(x, y):
