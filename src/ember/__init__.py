@@ -16,7 +16,7 @@ from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
                         device, scalar_tensor)
 from ._random import Generator, default_generator, manual_seed, seed, initial_seed
 from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multinomial,
-                        rand_like, randn_like, randint_like)
+                        rand_like, randn_like, randint_like, poisson, binomial)
 from ._printing import set_printoptions, get_printoptions
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
@@ -34,9 +34,13 @@ from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
-from . import amp, cpu  # noqa: E402
+from . import testing, cuda, mps, xpu, cpu, accelerator, onnx  # noqa: E402
+from .cuda import OutOfMemoryError  # noqa: E402
+from .utils.dlpack import from_dlpack  # noqa: E402
+from . import amp  # noqa: E402
 from .amp import autocast  # noqa: E402
 from .amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, ...)
+from . import distributions  # noqa: E402  (built on the whole namespace above)
 
 __version__ = "0.1.0"
 

@@ -46,7 +46,7 @@ def _finish(data, requires_grad, dev="cpu"):
 @factory
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     dtype = _check_dtype(dtype, "tensor")
-    dev = _target_device(device)
+    dev = _target_device(device, copying=True)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
@@ -63,7 +63,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         t = data if dtype is None or dtype is data.dtype else data.to(dtype)
         return t if device is None else t.to(device)
-    dev = _target_device(device)
+    dev = _target_device(device, copying=True)
     if isinstance(data, np.ndarray) and (dtype is None or dtype._np == data.dtype):
         t = from_numpy(data)
     else:

@@ -81,16 +81,20 @@ _BACKEND_NAMES = {"mps": "MPS", "xla": "XLA", "xpu": "XPU", "hip": "HIP", "ipu":
                   "vulkan": "Vulkan"}
 
 
-def _check_device(dev):
+def _check_device(dev, copying=False):
     """The device type ("cpu" or "meta") `dev` names; PyTorch's errors for a
-    device this build has no kernels for (CUDA's first)."""
+    device this build has no kernels for. `copying`: data is being copied
+    there (torch.tensor, Tensor.to), which PyTorch refuses earlier for a
+    device named without an index."""
     if dev is None:
         return "cpu"
     d = _as_device(dev)
     if d.type in ("cpu", "meta"):
         return d.type
-    if d.type == "cuda":
-        raise AssertionError("Torch not compiled with CUDA enabled")
+    if d.type in ("cuda", "xpu"):
+        raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled")
+    if copying and d.index is None:
+        raise RuntimeError(f"PyTorch is not linked with support for {d.type} devices")
     raise NotImplementedError(
         "Could not run 'aten::empty.memory_format' with arguments from the "
         f"'{_BACKEND_NAMES.get(d.type, d.type)}' backend. This could be because the operator "
@@ -98,10 +102,10 @@ def _check_device(dev):
         "process (if using custom build).")
 
 
-def _target_device(dev):
+def _target_device(dev, copying=False):
     """A factory's device: `dev`, else the default device."""
     if dev is None:
         if not _device_stack and _default_device[0] is None:
             return "cpu"
         dev = get_default_device()
-    return _check_device(dev)
+    return _check_device(dev, copying)

@@ -1,6 +1,5 @@
 """Small top-level helpers of PyTorch's namespace: is_tensor, numel,
-Tensor.to, nonzero, the `cuda` stub."""
-import types
+Tensor.to, nonzero, Tensor.cuda/xpu/pin_memory on a build without them."""
 
 from . import _layout as _L
 from ._layout import factory
@@ -10,7 +9,7 @@ from . import _dtype as D
 from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 
-__all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "cuda", "result_type",
+__all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "result_type",
            "can_cast", "is_storage"]
 # (parse_to is shared with nn.Module.to; not part of the public namespace)
 
@@ -68,9 +67,10 @@ def parse_to(args, kwargs):
     return dtype, copy
 
 
-def parse_to_device(args, kwargs):
+def parse_to_device(args, kwargs, check=True):
     """parse_to's (dtype, copy), the device type asked for (None: any) and
-    the memory format (None: keep)."""
+    the memory format (None: keep). check=False: the device is returned
+    unchecked (Module.to, which fails only on its first tensor)."""
     dtype = kwargs.pop("dtype", None)
     copy = kwargs.pop("copy", False)
     dev = kwargs.pop("device", None)
@@ -93,12 +93,16 @@ def parse_to_device(args, kwargs):
                 raise RuntimeError(f"Invalid device string: '{a}'") from None
         elif isinstance(a, bool):
             copy = a
+        elif isinstance(a, int):
+            raise RuntimeError(_NO_ACCELERATOR)    # a bare index names an accelerator
         else:
             raise TypeError(
                 f"to() received an invalid combination of arguments - got ({type(a).__name__})")
     if memory_format is _L.preserve_format:
         memory_format = None
-    return dtype, copy, None if dev is None else _check_device(dev), memory_format
+    if dev is None or not check:
+        return dtype, copy, dev, memory_format
+    return dtype, copy, _check_device(dev, copying=True), memory_format
 
 
 def _to(self, *args, **kwargs):
@@ -136,27 +140,28 @@ Tensor.to = _to
 Tensor.nonzero = nonzero
 
 
-def _cuda_unavailable(*args, **kwargs):
-    raise AssertionError("Torch not compiled with CUDA enabled")
+_NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 
-def _nothing(*args, **kwargs):
-    return None
+def _accelerator_copy(kind):
+    """Tensor.cuda / Tensor.xpu on a build without them (torch.cuda is ember.cuda)."""
+    def copy(self, device=None, non_blocking=False, memory_format=None):
+        if isinstance(device, int) and not isinstance(device, bool):
+            raise RuntimeError(_NO_ACCELERATOR)
+        raise AssertionError(f"Torch not compiled with {kind} enabled")
+    copy.__name__ = kind.lower()
+    return copy
 
 
-# torch.cuda on a build without CUDA: asking about the machine is answered,
-# anything that needs a GPU raises PyTorch's AssertionError.
-cuda = types.SimpleNamespace(
-    is_available=lambda: False, device_count=lambda: 0, is_initialized=lambda: False,
-    manual_seed=_nothing, manual_seed_all=_nothing, seed=_nothing, seed_all=_nothing,
-    empty_cache=_nothing, memory_allocated=lambda device=None: 0,
-    max_memory_allocated=lambda device=None: 0, memory_reserved=lambda device=None: 0,
-    reset_peak_memory_stats=_nothing, is_bf16_supported=lambda including_emulation=True: False,
-    current_device=_cuda_unavailable, synchronize=_cuda_unavailable,
-    get_device_name=_cuda_unavailable, get_device_properties=_cuda_unavailable,
-    get_device_capability=_cuda_unavailable, set_device=_cuda_unavailable,
-    init=_cuda_unavailable)
-Tensor.cuda = _cuda_unavailable
+def _pin_memory(self, device=None):
+    """Page-locked memory is for copies to an accelerator, which there is none of."""
+    raise RuntimeError(_NO_ACCELERATOR)
+
+
+Tensor.cuda = _accelerator_copy("CUDA")
+Tensor.xpu = _accelerator_copy("XPU")
+Tensor.pin_memory = _pin_memory
+Tensor.is_pinned = lambda self, device=None: False
 
 
 def _new_like(fill):

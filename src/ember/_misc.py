@@ -4,8 +4,6 @@ default device."""
 import math
 import os
 
-from ._backend import np
-
 from . import _dtype as D
 from ._compile import compile
 from ._device import get_default_device, set_default_device
@@ -15,6 +13,8 @@ from ._legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, Double
                       FloatTensor, HalfTensor, IntTensor, LongTensor, ShortTensor)
 from ._tensor import Tensor
 from . import _storage  # noqa: F401  (Tensor.untyped_storage, storage_offset)
+from . import _python_apply  # noqa: F401  (Tensor.apply_, map_)
+from . import _subclass  # noqa: F401  (subclasses defining __torch_function__ refused)
 from ._random import Generator
 from ._typeinfo import finfo, iinfo
 
@@ -23,7 +23,7 @@ __all__ = ["bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
            "get_num_interop_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
            "set_deterministic_debug_mode", "get_deterministic_debug_mode", "is_nonzero",
-           "typename", "compile", "set_default_device", "get_default_device",
+           "typename", "get_device_module", "compile", "set_default_device", "get_default_device",
            "FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "LongTensor",
            "IntTensor", "ShortTensor", "CharTensor", "ByteTensor", "BoolTensor",
            # the factories, with their device= honoured
@@ -43,7 +43,7 @@ def _cores():
         return os.cpu_count() or 1
 
 
-_threads = {"intra": _cores(), "inter": _cores()}
+_threads = {"intra": _cores(), "inter": _cores(), "inter_set": False}
 
 
 def _thread_count(n, fn):
@@ -54,9 +54,24 @@ def _thread_count(n, fn):
     return n
 
 
+def _limit_blas(n):
+    """Sizes the BLAS pool behind NumPy's matrix products (OpenBLAS, MKL, ...)
+    through threadpoolctl; without it the pool keeps the size it started with."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return
+    threadpoolctl.threadpool_limits(limits=n, user_api="blas")
+
+
 def set_num_threads(int):
-    # NumPy's BLAS pool is sized at its start; Ember only remembers the number.
+    """The number of threads for the work within one op: the BLAS threads of
+    NumPy's matrix products, set through threadpoolctl when it is installed
+    (without it, the number is only remembered; OPENBLAS_NUM_THREADS, set
+    before Ember starts, sizes the pool then). Ember's other kernels are
+    NumPy's, which run on one thread."""
     _threads["intra"] = _thread_count(int, "set_num_threads")
+    _limit_blas(_threads["intra"])
 
 
 def get_num_threads():
@@ -64,7 +79,13 @@ def get_num_threads():
 
 
 def set_num_interop_threads(int):
-    _threads["inter"] = _thread_count(int, "set_num_interop_threads")
+    """The number of threads for running ops side by side (Ember runs them one
+    after another); as in PyTorch, it can be set once."""
+    n = _thread_count(int, "set_num_interop_threads")
+    if _threads["inter_set"]:
+        raise RuntimeError("Error: cannot set number of interop threads after parallel work "
+                           "has started or set_num_interop_threads called")
+    _threads.update(inter=n, inter_set=True)
 
 
 def get_num_interop_threads():
@@ -79,7 +100,10 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
     if not isinstance(mode, bool):
         raise TypeError("_set_deterministic_algorithms(): argument 'mode' (position 1) must be "
                         f"bool, not {type(mode).__name__}")
-    _deterministic.update(mode=mode, warn_only=bool(warn_only))
+    if not isinstance(warn_only, bool):
+        raise TypeError("_set_deterministic_algorithms(): argument 'warn_only' must be bool, "
+                        f"not {type(warn_only).__name__}")
+    _deterministic.update(mode=mode, warn_only=warn_only)
 
 
 def are_deterministic_algorithms_enabled():
@@ -136,17 +160,22 @@ def typename(obj):
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 
-def _apply_(self, callable):
-    """Tensor.apply_: `callable` on each element, in place (CPU only, slow)."""
-    if self._requires_grad:
-        raise RuntimeError("Can't call apply_() on Variable that requires grad. Use "
-                           "var.detach().apply_() instead.")
-    flat = self._data.reshape(-1)
-    values = [callable(v) for v in flat.tolist()]
-    self._data[...] = np.array(values, dtype=np.float64 if self.is_floating_point() else None
-                               ).astype(self._data.dtype).reshape(self._data.shape)
-    self._bump()
-    return self
-
-
-Tensor.apply_ = _apply_
+def get_device_module(device=None):
+    """The module of a device type (`ember.cuda` for "cuda:0"); with no
+    device, the current accelerator's, which is the CPU's (`ember.cpu`)."""
+    import sys
+    from ._device import device as device_type
+    if isinstance(device, device_type):
+        name = device.type
+    elif isinstance(device, str):
+        name = device_type(device).type
+    elif device is None:
+        name = "cpu"
+    else:
+        raise RuntimeError(
+            f"Invalid value of device '{device}', expect torch.device, str, or None")
+    module = getattr(sys.modules["ember"], name, None)
+    if module is None:
+        raise RuntimeError(f"Device '{name}' does not have a corresponding module registered "
+                           f"as 'ember.{name}'.")
+    return module

@@ -15,6 +15,8 @@ from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
 from ._tensor import Tensor
+from .ops._common import recorded
+from .ops._registry import grad_fn, not_implemented
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
            "randn_like", "randint_like", "multinomial"]
@@ -119,6 +121,18 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(R.randperm(n, dtype._np, generator), requires_grad)
 
 
+# On inputs that require grad PyTorch records the samplers, with a zero
+# gradient (derivatives.yaml: a draw is not reparameterised; rsample in
+# torch.distributions does that), or a node whose backward raises.
+NormalBackward1 = grad_fn("NormalBackward1", mean=lambda xp, g: g * 0)
+NormalBackward2 = grad_fn("NormalBackward2", std=lambda xp, g: g * 0)
+NormalBackward3 = grad_fn("NormalBackward3", mean=lambda xp, g: g * 0, std=lambda xp, g: g * 0)
+BernoulliBackward0 = grad_fn("BernoulliBackward0", self=lambda xp, g: g * 0)
+PoissonBackward0 = grad_fn("PoissonBackward0", self=lambda xp, g: g * 0)
+_BernoulliScalar = not_implemented("bernoulli", "self")
+_Binomial = not_implemented("binomial", "count", "prob")
+
+
 @factory
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False, pin_memory=False):
@@ -134,7 +148,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
         dt = (mean if isinstance(mean, Tensor) else std).dtype
         _float_dtype(dt, "normal", math.prod(shape))
         z = R.normal(shape, 0.0, 1.0, dt._np, generator)
-        return Tensor._wrap((z * s + m).astype(dt._np))
+        data = (z * s + m).astype(dt._np)
+        if not isinstance(std, Tensor):
+            return recorded(NormalBackward1, data, (mean,))
+        if not isinstance(mean, Tensor):
+            return recorded(NormalBackward2, data, (std,))
+        return recorded(NormalBackward3, data, (mean, std))
     shape = _size_args((size,), "normal", varargs=False)
     if not std >= 0.0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
@@ -149,42 +168,81 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         from .ops._out import into
         return into(out, "bernoulli", bernoulli, (input, p), {"generator": generator})
     if p is None:
-        return Tensor._wrap(R.bernoulli(input._data, generator))
-    return Tensor._wrap(R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator))
+        return recorded(BernoulliBackward0, R.bernoulli(input._data, generator), (input,))
+    return recorded(_BernoulliScalar,
+                    R.bernoulli_scalar(p, input._data.shape, input._data.dtype, generator),
+                    (input,))
+
+
+def _tensor_arg(fn, name, position, value):
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {type(value).__name__}")
+
+
+def poisson(input, generator=None):
+    """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
+    sampler (not PyTorch's numbers), seeded from the generator."""
+    _tensor_arg("poisson", "input", 1, input)
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
+    draws = R.poisson(input._data, generator)
+    return recorded(PoissonBackward0, draws.astype(input._data.dtype), (input,))
+
+
+def binomial(count, prob, generator=None):
+    """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
+    distribution, NumPy's sampler (not PyTorch's numbers)."""
+    _tensor_arg("binomial", "count", 1, count)
+    _tensor_arg("binomial", "prob", 2, prob)
+    for name, t in (("count", count), ("prob", prob)):
+        if t._data.dtype.kind != "f":
+            raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
+                             f"{_legacy(t.dtype)}")
+    if count._data.dtype != prob._data.dtype:
+        raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
+                           f"{_legacy(count.dtype)}")
+    from .ops import broadcast_tensors
+    counts, probs = broadcast_tensors(count, prob)
+    draws = R.binomial(counts._data, probs._data, generator)
+    return recorded(_Binomial, draws.astype(count._data.dtype), (count, prob))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None):
-    # Not bit-exact with PyTorch: drawn from this generator's uniform stream.
+    # Without replacement or for one draw: PyTorch's exponential kernel, same numbers;
+    # with replacement: the inverse CDF at one 53-bit uniform per draw.
     num_samples = _check_multinomial(input, num_samples, replacement)
     # (renormalising what is left can divide 0 by 0, which PyTorch does silently)
     return quiet_call(_draw_categories, input, num_samples, replacement, generator)
 
 
 def _draw_categories(input, num_samples, replacement, generator):
+    if not replacement or num_samples == 1:
+        return _draw_by_exponentials(input, num_samples, generator)
+    # with replacement: per row, the inverse CDF at one 53-bit uniform per draw
     probs = input._data.astype(np.float64)
     rows = probs.reshape(-1, probs.shape[-1])
     out = np.empty((rows.shape[0], num_samples), np.int64)
     for r, p in enumerate(rows):
         p = p / p.max()     # first, so that huge weights do not sum to inf
-        p = p / p.sum()
-        for k in range(num_samples):
-            u = R.uniform((1,), 0.0, 1.0, np.float64, generator)[0]
-            idx = int(np.searchsorted(np.cumsum(p), u, side="right"))
-            idx = min(idx, len(p) - 1)
-            out[r, k] = idx
-            if not replacement:
-                p = p.copy()
-                p[idx] = 0
-                s = p.sum()
-                if s > 0:
-                    p = p / s
-                else:
-                    # Only zero-probability categories are left: PyTorch still
-                    # draws distinct ones.
-                    p = np.ones_like(p)
-                    p[out[r, :k + 1]] = 0
-                    p = p / p.sum()
+        cdf = np.cumsum(p / p.sum())
+        u = R.uniform((num_samples,), 0.0, 1.0, np.float64, generator)
+        out[r] = np.minimum(np.searchsorted(cdf, u, side="right"), len(p) - 1)
     return Tensor._wrap(out.reshape(probs.shape[:-1] + (num_samples,)))
+
+
+def _draw_by_exponentials(input, num_samples, generator):
+    """PyTorch's kernel without replacement (and for a single draw): the
+    categories with the largest p / q, q ~ Exponential(1) drawn in the input's
+    dtype (the Gumbel-max trick with the exp applied)."""
+    p = input._data
+    ratio = p / R.exponential(p.shape, 1.0, p.dtype, generator)
+    if num_samples == 1:
+        out = ratio.argmax(-1)[..., None]
+    else:
+        # stable sort of -ratio: ties keep the lower index first, as topk does
+        out = np.argsort(-ratio, axis=-1, kind="stable")[..., :num_samples]
+    return Tensor._wrap(np.ascontiguousarray(out, dtype=np.int64))
 
 
 def _check_multinomial(input, num_samples, replacement):
@@ -304,6 +362,36 @@ def exponential_(self, lambd=1.0, *, generator=None):
     return _fill(self, R.exponential(self._data.shape, lambd, self._data.dtype, generator))
 
 
+# cauchy_'s refusal names the C++ element type, not the ScalarType
+_CPP_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+             "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+             "complex128": "c10::complex<double>"}
+
+
+def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
+    if not sigma > 0.0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
+    if self._data.dtype.kind != "f":
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
+                           "dtype must be a floating point but you specified "
+                           f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
+    return _fill(self, R.cauchy(self._data.shape, median, sigma, self._data.dtype, generator))
+
+
+def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
+    if not std > 0.0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
+    if self._data.dtype.kind != "f":
+        raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
+    return _fill(self, R.log_normal(self._data.shape, mean, std, self._data.dtype, generator))
+
+
+def geometric_(self, p, *, generator=None):
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
+    return _fill(self, R.geometric(self._data.shape, p, self._data.dtype, generator))
+
+
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
 # exactly (2**mantissa for floats, the largest value for integers).
 _RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
@@ -335,4 +423,7 @@ Tensor.normal_ = normal_
 Tensor.random_ = random_
 Tensor.exponential_ = exponential_
 Tensor.bernoulli_ = bernoulli_
-Tensor.bernoulli = lambda self, *, generator=None: bernoulli(self, generator=generator)
+Tensor.cauchy_ = cauchy_
+Tensor.log_normal_ = log_normal_
+Tensor.geometric_ = geometric_
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator=generator)

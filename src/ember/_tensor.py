@@ -391,7 +391,7 @@ class Tensor:
         return float(self._scalar("double"))
 
     def __int__(self):
-        return int(self._scalar("int64_t"))
+        return int(self._scalar("int64_t", warn=False))  # PyTorch warns for float and complex
 
     def __complex__(self):
         return complex(self._scalar(None))
@@ -408,12 +408,12 @@ class Tensor:
                 "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data)
 
-    def _scalar(self, c_type):
+    def _scalar(self, c_type, warn=True):
         """The one element, for a C type `c_type` (a real one takes a complex
         number without an imaginary part only)."""
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        if self._requires_grad:
+        if warn and self._requires_grad:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
                           "unexpected behavior.\nConsider using tensor.detach() first.",
                           UserWarning, stacklevel=3)

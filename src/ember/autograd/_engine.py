@@ -57,8 +57,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     root_nodes = _root_nodes(roots)
     targets = _targets(inputs)
     # 2. dependencies
-    deps, order = _count_dependencies(root_nodes)
-    needed = _prune(order, targets) if targets is not None else None
+    deps = _count_dependencies(root_nodes)
+    # (deps lists the nodes in the order the walk found them)
+    needed = _prune(list(deps), targets) if targets is not None else None
     buffers = {}
     for t, node, g in zip(roots, root_nodes, root_grads):
         _receive(buffers, node, t._output_nr, g, create_graph, xp)
@@ -141,10 +142,13 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         node_gradients = _anomaly_gradients
     if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
         node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
+    # Whether a node made by the registry may run its formulas right here
+    # (the common case, spelled out: this loop runs once per node).
+    inline = node_gradients is _node_gradients and needed is None
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
-        if grad is not None:
+        if grad is not None and (node._pre_hooks is not None or node._retain is not None):
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
             if captured is not None:
@@ -166,7 +170,20 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     _post_accumulate(node.variable)
             continue
         nexts = node.next_functions
-        grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        if inline and grad is not None and node._simple and node._post_hooks is None:
+            saved = node._saved
+            args = node._unpack(create_graph) if saved or saved is None else node._ctx
+            fs = node.formulas
+            if len(fs) == 1:
+                grads = (fs[0](xp, grad, *args),)
+            elif len(fs) == 2:
+                grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
+                         fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
+            else:
+                grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
+                               for f, nf in zip(fs, nexts)])
+        else:
+            grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
         if not retain_graph and node._saved:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
@@ -201,19 +218,6 @@ def _node_gradients(node, grad, nexts, needed, xp, create_graph):
     """The node's formulas: one gradient per input (None where not wanted)."""
     if grad is None or (needed is not None and not needed.get(node, False)):
         grads = (None,) * len(nexts)
-    elif node._simple and needed is None:
-        # The common case, spelled out: a node made by the registry.
-        saved = node._saved
-        args = node._unpack(create_graph) if saved or saved is None else node._ctx
-        fs = node.formulas
-        if len(fs) == 1:
-            grads = (fs[0](xp, grad, *args),)
-        elif len(fs) == 2:
-            grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
-                     fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
-        else:
-            grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
-                           for f, nf in zip(fs, nexts)])
     else:
         if needed is None:
             needs = [nf[0] is not None for nf in nexts]
@@ -304,7 +308,6 @@ def _count_dependencies(root_nodes):
     """How many edges lead into each node, walking the graph once from the roots."""
     stack = list(dict.fromkeys(root_nodes))
     deps = dict.fromkeys(stack, 0)
-    order = stack[:]
     get = deps.get
     while stack:
         node = stack.pop()
@@ -314,10 +317,9 @@ def _count_dependencies(root_nodes):
                 if n is None:
                     deps[nxt] = 1
                     stack.append(nxt)
-                    order.append(nxt)
                 else:
                     deps[nxt] = n + 1
-    return deps, order
+    return deps
 
 
 def _prune(order, targets):

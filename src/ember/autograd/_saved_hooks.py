@@ -185,26 +185,23 @@ def pack_node(node, saved, result):
     node._saved = tuple(out)
 
 
-def saved_names(cls):
-    """The names of a registry node's saved slots, in order ("result": its output)."""
-    names, sources = getattr(cls, "_input_names", None), getattr(cls, "_sources", None)
-    if sources is None:
-        return ()
-    return tuple("result" if src is _graph.RESULT else names[src] for src in sources)
+def saved_properties(names):
+    """The attributes `grad_fn._saved_<name>` (the input, or `result`, that
+    the node saved under that name; None if it saved none there, as its
+    formulas did not need it) and `grad_fn._raw_saved_<name>` (that slot as
+    a SavedTensor), for a node class whose saved slots are `names`.
+
+    Properties on the class rather than a `__getattr__` on Node: a class
+    with `__getattr__` makes every attribute access on every node take
+    CPython's slow path, and the engine reads a node's attributes per op."""
+    props = {}
+    for k, name in enumerate(names):
+        props[f"_saved_{name}"] = property(lambda node, k=k: _saved_value(node, k))
+        props[f"_raw_saved_{name}"] = property(lambda node, k=k: SavedTensor(node, k))
+    return props
 
 
-def saved_attribute(node, name):
-    """`grad_fn._saved_<name>`: the input (or `result`) the node saved under
-    that name, None if it saved none there (its formulas did not need it);
-    `grad_fn._raw_saved_<name>`: that slot as a SavedTensor."""
-    raw = name.startswith("_raw_saved_")
-    key = name[len("_raw_saved_" if raw else "_saved_"):]
-    slots = saved_names(type(node))
-    if key not in slots:
-        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
-    k = slots.index(key)
-    if raw:
-        return SavedTensor(node, k)
+def _saved_value(node, k):
     saved = node._saved
     if saved is None:
         raise RuntimeError(_graph.FREED_MESSAGE)

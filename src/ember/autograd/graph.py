@@ -186,17 +186,6 @@ class Node:
             raise RuntimeError(_inplace_message(s, self, vc[0], self._versions[k]))
         return s
 
-    def __getattr__(self, name):
-        # Only reached for names the node lacks: its saved values by name.
-        if name.startswith(("_saved_", "_raw_saved_")):
-            return _saved_hooks.saved_attribute(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
-    def __dir__(self):
-        names = _saved_hooks.saved_names(type(self))
-        return sorted({*super().__dir__(), *(f"_saved_{n}" for n in names),
-                       *(f"_raw_saved_{n}" for n in names)})
-
     def apply(self, xp, grad, create_graph, needs):
         """Gradients for each input (None where `needs` says it is not wanted)."""
         args = self._unpack(create_graph)

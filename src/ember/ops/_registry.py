@@ -23,6 +23,7 @@ from collections import namedtuple
 from .._backend import restore, silence
 from . import _autocast
 from ..autograd.graph import Node, RESULT
+from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
            "not_implemented",
@@ -95,14 +96,40 @@ def with_out(function, name, check=None):
     out= itself. Only the function form pays for the extra call."""
     from ._out import into
 
-    def public(*args, out=None, **kwargs):
-        if out is None:
-            return function(*args, **kwargs)
-        return into(out, name, function, args, kwargs, check)
+    params = _plain_parameters(function)
+    if params is not None:
+        # The op's own parameters spelled out: a cheaper call than *args, **kwargs.
+        make = _WITH_OUT.get(params)
+        if make is None:
+            ps = ", ".join(params)
+            make = _WITH_OUT[params] = eval(
+                f"lambda function, name, check, into: lambda {ps}{',' if ps else ''} *, out=None: "
+                f"function({ps}) if out is None else "
+                f"into(out, name, function, ({ps}{',' if ps else ''}), {{}}, check)")
+        public = make(function, name, check, into)
+    else:
+        def public(*args, out=None, **kwargs):
+            if out is None:
+                return function(*args, **kwargs)
+            return into(out, name, function, args, kwargs, check)
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
     return public
+
+
+_WITH_OUT = {}
+
+
+def _plain_parameters(function):
+    """The names of `function`'s parameters when they are all plain
+    positional ones without defaults (sin(input), mul(input, other)); None
+    otherwise."""
+    code = getattr(function, "__code__", None)
+    if (code is None or function.__defaults__ or function.__kwdefaults__
+            or code.co_kwonlyargcount or code.co_flags & 0x0C):   # (*args, **kwargs)
+        return None
+    return code.co_varnames[:code.co_argcount]
 
 
 def _parameters(formula):
@@ -112,18 +139,22 @@ def _parameters(formula):
 
 def _adapt(formula, picks, n):
     """The formula called as the engine calls formulas, f(xp, grad, *saved):
-    each picks its own values out of the node's saved ones."""
+    each picks its own values out of the node's saved ones. The adapter
+    names all n of them (the text is ours): a fixed signature is a cheaper
+    call than one packing `*saved` into a tuple."""
     if picks == tuple(range(n)):
         return formula
-    if not picks:
-        return lambda xp, g, *a: formula(xp, g)
-    if len(picks) == 1:
-        (i,) = picks
-        return lambda xp, g, *a: formula(xp, g, a[i])
-    if len(picks) == 2:
-        i, j = picks
-        return lambda xp, g, *a: formula(xp, g, a[i], a[j])
-    return lambda xp, g, *a: formula(xp, g, *[a[k] for k in picks])
+    make = _ADAPTERS.get((picks, n))
+    if make is None:
+        # compiled once per pattern (a few dozen), not per formula: import time
+        params = "".join(f", s{k}" for k in range(n))
+        args = "".join(f", s{k}" for k in picks)
+        make = _ADAPTERS[picks, n] = eval(
+            f"lambda formula: lambda xp, g{params}: formula(xp, g{args})")
+    return make(formula)
+
+
+_ADAPTERS = {}
 
 
 class MultiOutputNode(Node):
@@ -203,6 +234,7 @@ def grad_fn(name, outputs=None, **formulas):
         "_consts": tuple(consts),
         "_reads": tuple(frozenset(r) for r in reads),
         "_plans": {},
+        **saved_properties(tensors),
     })
     return cls
 

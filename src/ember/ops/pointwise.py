@@ -143,7 +143,7 @@ def _sign(x):
                                   "numbers. Please use torch.sgn instead.")
     s = np.sign(x)
     if s.dtype.kind == "f":
-        s[np.isnan(s)] = 0      # PyTorch: sign(nan) is 0
+        s = np.where(np.isnan(s), s.dtype.type(0), s)    # PyTorch: sign(nan) is 0 (0-dim too)
     return s
 
 

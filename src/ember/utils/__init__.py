@@ -1,3 +1,4 @@
 from . import data
 from . import benchmark  # noqa: E402,F401
 from . import checkpoint  # noqa: E402,F401
+from . import dlpack  # noqa: E402,F401

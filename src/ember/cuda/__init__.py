@@ -1,0 +1,197 @@
+"""ember.cuda: torch.cuda as a PyTorch build without CUDA exposes it.
+
+Asking about the machine is answered (no devices, nothing allocated); seeding
+is accepted and does nothing, as PyTorch queues it for a CUDA that never
+starts; anything that needs a GPU raises PyTorch's error, most often
+`AssertionError: Torch not compiled with CUDA enabled`. Each answer and
+error was read off PyTorch 2.13's CPU build."""
+import contextlib as _contextlib
+import warnings as _warnings
+
+from .. import _accelerator as _A
+
+__all__ = ["is_available", "device_count", "is_initialized", "init", "current_device",
+           "set_device", "synchronize", "get_device_name", "get_device_properties",
+           "get_device_capability", "empty_cache", "memory_allocated", "max_memory_allocated",
+           "memory_reserved", "max_memory_reserved", "memory_cached", "max_memory_cached",
+           "memory_stats", "memory_stats_as_nested_dict", "memory_summary", "memory_snapshot",
+           "reset_peak_memory_stats", "reset_max_memory_allocated",
+           "reset_accumulated_memory_stats", "mem_get_info", "set_per_process_memory_fraction",
+           "manual_seed", "manual_seed_all", "seed", "seed_all", "initial_seed",
+           "get_rng_state", "set_rng_state", "get_rng_state_all", "set_rng_state_all",
+           "is_bf16_supported", "is_tf32_supported", "get_arch_list", "get_gencode_flags",
+           "device", "device_of", "stream", "Stream", "Event", "current_stream",
+           "default_stream", "is_current_stream_capturing", "ipc_collect", "CUDAGraph",
+           "utilization", "temperature", "power_draw", "clock_rate", "list_gpu_processes",
+           "OutOfMemoryError", "default_generators", "amp", "nvtx"]
+
+_NOT_COMPILED = "Torch not compiled with CUDA enabled"
+_unavailable = _A.raising(AssertionError, _NOT_COMPILED)
+
+
+def is_available():
+    return False
+
+
+def device_count():
+    return 0
+
+
+def is_initialized():
+    return False
+
+
+def _is_compiled():
+    return False
+
+
+init = current_device = synchronize = get_device_name = _unavailable
+get_device_properties = get_device_capability = mem_get_info = _unavailable
+set_per_process_memory_fraction = initial_seed = get_rng_state = _unavailable
+current_stream = default_stream = ipc_collect = caching_allocator_alloc = _unavailable
+
+empty_cache = _A.nothing
+memory_allocated = max_memory_allocated = memory_reserved = max_memory_reserved = _A.zero
+memory_stats = _A.no_stats
+memory_stats_as_nested_dict = _A.returning(dict)
+reset_peak_memory_stats = reset_max_memory_allocated = _A.missing_binding(
+    "_cuda_resetPeakMemoryStats")
+reset_accumulated_memory_stats = _A.missing_binding("_cuda_resetAccumulatedMemoryStats")
+memory_snapshot = _A.missing_binding("_cuda_memorySnapshot")
+get_allocator_backend = _A.missing_binding("_cuda_getAllocatorBackend")
+
+
+def set_device(device):
+    """Selecting a device: -1 (none) is accepted; any other fails."""
+    idx = _A.device_index(device, "cuda")
+    if idx is None:
+        raise ValueError("Expected a torch.device with a specified index or an integer, "
+                         f"but got:{device}")
+    if idx >= 0:
+        raise AttributeError("module 'torch._C' has no attribute '_cuda_setDevice'")
+
+
+def _renamed(old, new):
+    def counter(device=None):
+        _warnings.warn(f"`torch.cuda.{old}` has been renamed to `torch.cuda.{new}`",
+                      FutureWarning, stacklevel=2)
+        return 0
+    counter.__name__ = old
+    return counter
+
+
+memory_cached = _renamed("memory_cached", "memory_reserved")
+max_memory_cached = _renamed("max_memory_cached", "max_memory_reserved")
+
+
+def memory_summary(device=None, abbreviated=False):
+    # PyTorch formats stats that a build without CUDA never has
+    raise KeyError("allocated_bytes.all.current")
+
+
+def manual_seed(seed):
+    int(seed)       # PyTorch checks the seed is an int before queueing it
+    return None
+
+
+manual_seed_all = manual_seed
+seed = seed_all = _A.nothing
+
+
+def set_rng_state(new_state, device="cuda"):
+    new_state.clone()
+    return None
+
+
+def get_rng_state_all():
+    return []
+
+
+def set_rng_state_all(new_states):
+    for state in new_states:
+        set_rng_state(state)
+
+
+def is_bf16_supported(including_emulation=True):
+    return False
+
+
+def is_tf32_supported():
+    return False
+
+
+def get_arch_list():
+    return []
+
+
+def get_gencode_flags():
+    return ""
+
+
+class device(_A.DeviceContext):
+    """`with ember.cuda.device(i)`: fails on entering unless i is -1."""
+
+
+class device_of(device):
+    """The device of a tensor's data, as a context: a CPU tensor's is none (-1)."""
+
+    def __init__(self, obj):
+        super().__init__(-1)
+
+
+def stream(stream):
+    """`with ember.cuda.stream(s)`: with no CUDA there is only the CPU's order."""
+    return _contextlib.nullcontext()
+
+
+class Stream:
+    def __new__(cls, *args, **kwargs):
+        raise RuntimeError("torch.cuda.Stream requires CUDA support")
+
+
+Event = _A.dummy("Event")
+CUDAGraph = _A.dummy("CUDAGraph")
+
+
+def is_current_stream_capturing():
+    raise RuntimeError("Tried to instantiate dummy base class _cuda_isCurrentStreamCapturing")
+
+
+_NO_NVML = "nvidia-ml-py does not seem to be installed or it can't be imported."
+utilization = temperature = power_draw = clock_rate = _A.raising(ModuleNotFoundError, _NO_NVML)
+
+
+def list_gpu_processes(device=None):
+    return "pynvml module not found, please install nvidia-ml-py"
+
+
+class OutOfMemoryError(RuntimeError):
+    """Raised when a device runs out of memory (never, on the CPU)."""
+
+
+OutOfMemoryError.__module__ = "ember"
+default_generators = ()
+globals().update(_A.legacy_types("cuda", _NOT_COMPILED + "."))
+
+
+class _Nvtx:
+    """ember.cuda.nvtx: NVTX's profiler ranges, which need a CUDA build."""
+
+    range_push = range_pop = range_start = range_end = mark = _A.raising(
+        RuntimeError, "NVTX functions not installed. Are you sure you have a CUDA build?")
+
+    def range(self, msg, *args, **kwargs):
+        return _NvtxRange()
+
+
+class _NvtxRange(_contextlib.ContextDecorator):
+    def __enter__(self):
+        _Nvtx.range_push(self)
+
+    def __exit__(self, *exc):
+        return False
+
+
+nvtx = _Nvtx()
+
+from . import amp  # noqa: E402

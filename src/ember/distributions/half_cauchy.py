@@ -1,0 +1,3 @@
+from .half_normal import HalfCauchy
+
+__all__ = ["HalfCauchy"]
