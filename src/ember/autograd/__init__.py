@@ -1,5 +1,6 @@
 """ember.autograd: backward, grad, custom Functions, gradcheck, grad modes."""
 from .._backend import np
+from .._dtype import _BF16_NP as _BF16
 
 from . import graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
@@ -41,7 +42,7 @@ def _root_grads(outputs, grad_outputs, create_graph):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind != "f":
+            if out._data.dtype.kind != "f" and out._data.dtype != _BF16:
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype!r}".replace("ember.", "torch."))

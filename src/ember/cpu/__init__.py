@@ -1,11 +1,15 @@
 """ember.cpu: torch.cpu's device-module API (the one every torch.<device>
 module offers), for code written against any device: one device, always
-available, nothing to wait for."""
+available, nothing to wait for; and torch.cpu.amp, the deprecated aliases of
+torch.amp for the CPU."""
 import contextlib as _contextlib
 import platform as _platform
 
+from . import amp
+
 __all__ = ["is_available", "is_initialized", "device_count", "current_device", "set_device",
-           "synchronize", "current_stream", "stream", "Stream", "Event", "get_capabilities"]
+           "synchronize", "current_stream", "stream", "Stream", "Event", "get_capabilities",
+           "amp"]
 
 
 def is_available():

@@ -35,6 +35,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
+from . import _autocast
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
@@ -66,8 +67,9 @@ for _info in REGISTRY.values():
             setattr(Tensor, _name, _info.function)
         if _info.inplace:
             # (a declaration may give its own in-place variant, with its own checks)
-            _variant = _info.inplace if callable(_info.inplace) else \
-                inplace.make_inplace(_info.function, _name + "_")
+            _variant = _info.inplace if callable(_info.inplace) else inplace.make_inplace(
+                _autocast.without(_info.function) if _info.name in _autocast.LISTED
+                else _info.function, _name + "_")
             setattr(Tensor, _name + "_", _variant)
             if _info.inplace_function is True or _name in (_info.inplace_function or ()):
                 globals()[_name + "_"] = _variant

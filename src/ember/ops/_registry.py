@@ -21,6 +21,7 @@ from .._backend import np
 from collections import namedtuple
 
 from .._backend import restore, silence
+from . import _autocast
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_hooks import saved_properties
 
@@ -62,6 +63,10 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     key = name if namespace in ("torch", None) else f"{namespace}.{name}"
     if key in REGISTRY:
         raise ValueError(f"op {key!r} is declared twice")
+    policy = _autocast.POLICY.get(key)
+    if policy is not None and not hasattr(function, "_op_name"):
+        # (the ops of autocast's lists: cast first while autocast is on)
+        function = _autocast.hooked(function, policy)
     if not hasattr(function, "_op_name"):
         # The first declaration names the function; one op may be declared
         # again under another namespace (torch.lgamma is torch.special.gammaln).

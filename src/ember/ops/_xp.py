@@ -8,6 +8,7 @@ arithmetic operators (`+ - * / **`, comparisons) work on both directly.
 """
 import types
 
+from .. import _dtype as D
 from .._backend import np
 
 from ._summation import torch_sum
@@ -80,9 +81,28 @@ def _prod_others(x, r, dim):
     return left * np.flip(right, axis=dim)
 
 
+_HALVES = frozenset(d for d in (np.dtype(np.float16), D._BF16_NP) if d is not None)
+
+
+def matmul_wide(a, b, out=None):
+    """np.matmul, with float16 and bfloat16 operands multiplied in float32 by
+    BLAS and the product rounded once: NumPy has no half-precision BLAS (its
+    own loops are 100 to 1000 times slower), and PyTorch's CPU kernels
+    accumulate them in float32 too."""
+    if a.dtype in _HALVES or b.dtype in _HALVES:
+        wide = np.matmul(a.astype(np.float32), b.astype(np.float32))
+        if out is None:
+            return wide.astype(a.dtype if a.dtype in _HALVES else b.dtype)
+        out[...] = wide
+        return out
+    return np.matmul(a, b, out=out)
+
+
 def _matmul_as(x, y, f_order):
     """x @ y (2-D), F-ordered when asked (the gradient of a transposed view),
     computed as (y.T @ x.T).T at the same cost."""
+    if x.dtype in _HALVES or y.dtype in _HALVES:    # (inline: nn.Linear's backward is hot)
+        return matmul_wide(y.T, x.T).T if f_order else matmul_wide(x, y)
     if f_order:
         return np.matmul(y.T, x.T).T
     return np.matmul(x, y)
@@ -93,9 +113,10 @@ def _matmul(x, y):
     per-sample weight gradients of vmap(grad)) as a broadcast product, which
     NumPy's stacked matmul computes several times slower (einsum: faster
     than a broadcast multiply, here)."""
-    if x.ndim > 2 and x.shape[-1] == 1 and y.ndim > 2 and y.shape[-2] == 1:
+    if x.ndim > 2 and x.shape[-1] == 1 and y.ndim > 2 and y.shape[-2] == 1 and \
+            x.dtype not in _HALVES:
         return np.einsum("...ik,...kj->...ij", x, y)
-    return np.matmul(x, y)
+    return matmul_wide(x, y)
 
 
 def _real_if_real(x, dt):

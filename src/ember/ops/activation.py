@@ -45,13 +45,16 @@ def compute(input, dim, dtype, name, stacklevel):
         input = input.to(dtype)
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    if x.dtype.kind != "f":
+    low = x.dtype == D._BF16_NP
+    if x.dtype.kind != "f" and not low:
         if x.size == 0:     # an empty tensor is returned as it is
             return wrap(x.copy())
         # PyTorch names the kernel of the last dim and of the others apart.
         kernel = "lastdim_kernel_impl" if x.ndim == 0 or d == x.ndim - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
+    if low:     # (PyTorch's bfloat16 kernel computes in float32)
+        x = x.astype(np.float32)
     token = silence()
     try:
         s = _shifted(x, d)
@@ -63,7 +66,7 @@ def compute(input, dim, dtype, name, stacklevel):
     finally:
         restore(token)
     node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
-    return recorded(node, data, (input,), (d,))
+    return recorded(node, data.astype(D._BF16_NP) if low else data, (input,), (d,))
 
 
 def softmax(input, dim, dtype=None):

@@ -24,7 +24,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 def floating(input, kernel):
     """The input's array; PyTorch's kernels of these ops take floats only."""
     x = input._data
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     return x

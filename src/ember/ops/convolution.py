@@ -12,6 +12,7 @@ import warnings
 
 from .. import _dtype as D
 from ._common import Tensor, np, recorded, tracked
+from .linalg import rounded
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
 from .convolution_kernels import Geometry
@@ -254,7 +255,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
         node = ConvolutionBackward0
     if bias is not None:
         data += bias._data.reshape((-1,) + (1,) * dim)
-    return recorded(node, data, (input, weight, bias),
+    return recorded(node, rounded(data, x.dtype), (input, weight, bias),
                     (geometry,) if transposed else (geometry, cols))
 
 

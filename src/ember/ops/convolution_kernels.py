@@ -18,6 +18,7 @@ import math
 from collections import namedtuple
 
 from .._backend import np
+from ._xp import matmul_wide
 
 __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
 
@@ -88,9 +89,9 @@ def forward(x, w, g, cols=None):
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
     if g.groups == 1:
-        y = np.matmul(wm[0], cols[:, 0])                     # (N, O, L)
+        y = matmul_wide(wm[0], cols[:, 0])                     # (N, O, L)
     else:
-        y = np.matmul(wm, cols)                              # (N, G, Og, L)
+        y = matmul_wide(wm, cols)                              # (N, G, Og, L)
     return y.reshape((n, o) + tuple(g.y_size))
 
 
@@ -110,9 +111,9 @@ def input_grad(gy, w, g):
         return _input_grad_unit_stride(gy, wk, g, n, cg)
     gyg = gy.reshape(n, groups, o // groups, math.prod(g.y_size))         # (N, G, Og, L)
     if groups == 1:
-        cols = np.matmul(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
+        cols = matmul_wide(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
     else:
-        cols = np.matmul(wk, gyg)                                     # (N, G, K*Cg, L)
+        cols = matmul_wide(wk, gyg)                                     # (N, G, K*Cg, L)
     cols = np.moveaxis(cols.reshape((n, groups) + tuple(g.k_size) + (cg,) + tuple(g.y_size)),
                        2 + nd, 2)                                     # (N, G, Cg, *K, *Y)
     x = col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
@@ -140,7 +141,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg):
     split = cols.reshape((groups, inner, cg) + y_size + (n,))
     both = (slice(None), slice(None))
     for first in range(g.k_size[0]):
-        np.matmul(wk[:, first], gyt, out=cols)                      # (G, K'*Cg, L*N)
+        matmul_wide(wk[:, first], gyt, out=cols)                      # (G, K'*Cg, L*N)
         for j, offs in enumerate(itertools.product(*map(range, g.k_size[1:]))):
             box = tuple(slice(o * d, o * d + y)
                         for o, d, y in zip((first,) + offs, g.dilation, y_size))
@@ -161,6 +162,6 @@ def weight_grad(x, gy, g, cols=None):
     # a sum over the batch: faster than copying both into (N*L) layout. The
     # columns, the larger operand, go first and untransposed (up to a third
     # faster on LeNet's second convolution than gy first).
-    gw = np.matmul(cols, gyg.swapaxes(-1, -2)).sum(0)        # (G, CgK, Og)
+    gw = matmul_wide(cols, gyg.swapaxes(-1, -2)).sum(0)        # (G, CgK, Og)
     return np.ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
         (o, x.shape[1] // g.groups) + tuple(g.k_size))

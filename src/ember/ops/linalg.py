@@ -10,6 +10,8 @@ from .._settings import warn_once
 from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
+from ._xp import _HALVES, matmul_wide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
@@ -67,11 +69,23 @@ def _same_dtype(a, b):
                            f"{D.C_NAMES[a.dtype]} != {D.C_NAMES[b.dtype]}")
 
 
+def rounded(out, dtype):
+    """A product's result in its operands' dtype: ml_dtypes' matmul of
+    bfloat16 gives float32 (accumulated in it, as PyTorch's bfloat16 kernels
+    are), rounded to bfloat16 once here."""
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
 def _product(node, forward, a, b, ctx=()):
-    return recorded(node, forward(a._data, b._data), (a, b), ctx)
+    out = forward(a._data, b._data)
+    if out.dtype != a._data.dtype:      # (inline: mm is hot; see rounded)
+        out = out.astype(a._data.dtype)
+    return recorded(node, out, (a, b), ctx)
 
 
 def mm(input, mat2):
+    if _AUTOCAST.cpu:
+        return _autocast(mm, LOWER, (input, mat2), {})
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -82,15 +96,19 @@ def mm(input, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
     no_bool(input._data, "addmm_impl_cpu_")
-    return _product(MmBackward0, np.matmul, input, mat2, (_f_order(input), _f_order(mat2)))
+    return _product(MmBackward0, matmul_wide, input, mat2, (_f_order(input), _f_order(mat2)))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
+    if _AUTOCAST.cpu:
+        return _autocast(addmm, LOWER, (input, mat1, mat2), {"beta": beta, "alpha": alpha})
     _addmm_checks(input, mat1, mat2)
     # (an integral product takes integral factors; a real one, real factors)
     beta, alpha = checked_scalar(mat1._data.dtype, beta), checked_scalar(mat1._data.dtype, alpha)
     prod = _matmul_t(mat1._data, mat2._data)
+    if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
+        prod = prod.astype(mat1._data.dtype)
     if alpha != 1:
         prod *= alpha
     if beta != 0:       # beta 0 ignores the input, NaN and inf included
@@ -132,19 +150,23 @@ def _matmul_t(a, b):
     dimension, OpenBLAS multiplies much faster as (weight @ x.T).T (measured:
     16x1000 @ 1000x100 in 47 us instead of 78 us); the result is made
     C-ordered again, as PyTorch's is."""
+    # (np.matmul itself unless half precision: nn.Linear's forward is hot)
+    product = matmul_wide if a.dtype in _HALVES else np.matmul
     if (a.shape[0] <= 64 and a.shape[1] >= 256 and b.shape[1] >= 64
             and b.flags.f_contiguous and not b.flags.c_contiguous):
-        return np.ascontiguousarray(np.matmul(b.T, a.T).T)
-    return np.matmul(a, b)
+        return np.ascontiguousarray(product(b.T, a.T).T)
+    return product(a, b)
 
 
 def bmm(input, mat2):
+    if _AUTOCAST.cpu:
+        return _autocast(bmm, LOWER, (input, mat2), {})
     bmm_checks(input._data, mat2._data)
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
                            f"{D.SCALAR_NAMES[mat2.dtype]}")
     no_bool(input._data, "bmm")
-    return _product(BmmBackward0, np.matmul, input, mat2)
+    return _product(BmmBackward0, matmul_wide, input, mat2)
 
 
 def bmm_checks(a, b):
@@ -172,7 +194,7 @@ def mv(input, vec):
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
                            f"{names[0]}, {names[1]}, and {names[2]}")
     no_bool(m, "addmv_impl_cpu")
-    return _product(MvBackward0, np.matmul, input, vec)
+    return _product(MvBackward0, matmul_wide, input, vec)
 
 
 def dot(input, tensor):
@@ -230,6 +252,8 @@ def ger(input, vec2):
 
 def matmul(input, other):
     """PyTorch's dispatch on the operands' ranks."""
+    if _AUTOCAST.cpu:
+        return _autocast(matmul, LOWER, (input, other), {})
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
@@ -279,6 +303,8 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
+    if _AUTOCAST.cpu:
+        return _autocast(linear, LOWER, (input, weight, bias), {})
     x = input._data
     if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
         rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1

@@ -64,11 +64,15 @@ def _float_dtype(x, dtype, name):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     name = "linalg.vector_norm"
-    if x._data.dtype.kind not in "fc":
+    low = x._data.dtype == D._BF16_NP
+    if x._data.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[x.dtype]}")
     _float_dtype(x, dtype, name)
     a = x._data if dtype is None else x._data.astype(dtype._np)
+    out_dtype = a.real.dtype
+    if a.dtype == D._BF16_NP:     # (accumulated in float32, as PyTorch's kernel)
+        a = a.astype(np.float32)
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim != () else None
     ab = np.abs(a)
@@ -85,8 +89,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     else:
         with np.errstate(divide="ignore"):
             data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype), (x,),
-                    (p, dims, keepdim))
+    return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype).astype(out_dtype),
+                    (x,), (p, dims, keepdim))
 
 
 _MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)

@@ -190,6 +190,8 @@ class NativeBatchNormBackward0(_BatchNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)
+        if x.dtype != mean.dtype:     # (computed in float32: see batch_norm)
+            grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
         # The kept centred input becomes the input's gradient (one array
         # fewer); a second backward (retain_graph) recomputes it from x.
         with np.errstate(all="ignore"):
@@ -269,15 +271,26 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
         raise RuntimeError("running_var must be defined in evaluation mode")
     _check_features("weight", weight, c)
     _check_features("bias", bias, c)
-    _float_check(input, "batch_norm")
-    _same_dtype(input, weight, bias, running_mean, running_var)
+    low = x.dtype == D._BF16_NP
+    if not low:
+        _float_check(input, "batch_norm")
+    # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
+    # and takes float32 parameters and statistics with it ("mixed dtype")
+    mixed = x.dtype.itemsize == 2 and all(
+        t is None or t._data.dtype == np.float32
+        for t in (weight, bias, running_mean, running_var))
+    if not mixed:
+        _same_dtype(input, weight, bias, running_mean, running_var)
     keep = tracked(input, weight, bias)
     if x.size == 0:
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        out, mean, invstd, dev = _bn_forward(x, weight, bias, running_mean, running_var,
-                                             bool(training), float(momentum), float(eps), keep)
+        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if mixed or low else x,
+                                             weight, bias,
+                                             running_mean, running_var, bool(training),
+                                             float(momentum), float(eps), keep)
+        out = out.astype(x.dtype, copy=False)
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
               "running_var": None if running_var is None else running_var._data.copy(),
               "save_mean": mean, "save_invstd": invstd, "training": bool(training),

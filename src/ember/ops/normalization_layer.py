@@ -1,7 +1,7 @@
 """layer_norm and group_norm (one node each: NativeLayerNormBackward0,
 NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
-from ._common import np, recorded
+from ._common import D, np, recorded
 from ._registry import grad_fn, register
 from .special_namespace import AddBackward1
 from .normalization import _float_check, _normalized_grad, _same_dtype
@@ -62,6 +62,8 @@ class NativeLayerNormBackward0(_LayerNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, _, k, eps, mean, rstd = self._unpack(False)
+        if x.dtype != mean.dtype:   # (a bfloat16 or float16 input, in float32)
+            grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
         with np.errstate(all="ignore"):
             return _ln_backward(grad, x, w, k, mean, rstd, needs)
 
@@ -120,12 +122,21 @@ def _check_normalized(name, input, normalized_shape, weight, bias, star):
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
-    _float_check(input, "LayerNormKernelImpl")
-    _same_dtype(input, weight, bias)
     x = input._data
+    low = x.dtype == D._BF16_NP
+    if not low:
+        _float_check(input, "LayerNormKernelImpl")
+    # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
+    # and takes float32 parameters with it ("mixed dtype")
+    mixed = x.dtype.itemsize == 2 and all(p is None or p._data.dtype == np.float32
+                                          for p in (weight, bias))
+    if not mixed:
+        _same_dtype(input, weight, bias)
     k = len(shape)
     lead = x.shape[:x.ndim - k]
     x2 = x.reshape(-1, int(np.prod(shape)))
+    if mixed:
+        x2 = x2.astype(np.float32)
     with np.errstate(all="ignore"):
         mean, rstd, y = _moments(x2, eps)
         # (PyTorch's order: (x - mean) * rstd * gamma + beta)
@@ -135,7 +146,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
         if bias is not None:
             y += bias._data.reshape(-1)
     stat_shape = lead + (1,) * k
-    return recorded(NativeLayerNormBackward0, y.reshape(x.shape), (input, weight, bias),
+    return recorded(NativeLayerNormBackward0, y.reshape(x.shape).astype(x.dtype, copy=False),
+                    (input, weight, bias),
                     (k, float(eps), mean.reshape(stat_shape), rstd.reshape(stat_shape)))
 
 

@@ -6,6 +6,8 @@ are gathers along each padded axis (sampling_resample.py); circular is
 composed of slice copies, as PyTorch composes it (its grad_fn is CopySlices).
 """
 from .._backend import np
+from . import _autocast
+from ._autocast import STATE as _AUTOCAST
 from ._common import Tensor, recorded
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -126,6 +128,9 @@ def _check_gather_pad(x, pad, reflect):
 
 def gather_pad(input, pad, reflect):
     """Reflection (reflect=True) or replication padding of the last len(pad)/2 dims."""
+    if _AUTOCAST.cpu and len(pad) // 2 <= (2 if reflect else 3):
+        # (autocast's float32 list: reflection_pad1d/2d, replication_pad1d/2d/3d)
+        return _autocast.dispatch(gather_pad, _autocast.FP32, (input, pad, reflect), {})
     x = input._data
     _check_gather_pad(x, pad, reflect)
     plan = tuple(axis_step(d, _source(x.shape[d], lo, hi, reflect), None, x.shape[d])

@@ -6,6 +6,7 @@ As in PyTorch, the 1-d pools are the 2-d ones on an input unsqueezed at
 dim -2 (their graphs read Squeeze <- MaxPool2DWithIndices <- Unsqueeze), and
 one node is recorded per pool, named as PyTorch names it.
 """
+from .. import _dtype as D
 from .._backend import np
 from ._common import recorded, wrap
 from ._registry import register
@@ -105,6 +106,9 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     axes = [StridedSum(L, kk, ss, pp, o) for L, kk, ss, pp, o in zip(spatial, k, s, p, out)]
     div = _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override)
     plan = WindowSum(axes, div, AVG_NODES[n])
+    if x.dtype == D._BF16_NP:   # (summed in float32, as PyTorch's kernel)
+        return recorded(plan.node, plan.forward(x.astype(np.float32)).astype(x.dtype),
+                        (input,), (plan,))
     return recorded(plan.node, plan.forward(x), (input,), (plan,))
 
 

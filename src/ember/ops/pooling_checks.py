@@ -122,7 +122,8 @@ def kernel_dtype(x, name, integers=True, byte=True):
     """The dtypes PyTorch's kernel is compiled for: floats, and integers
     (all, or Long only) where `integers`."""
     kind = x.dtype.kind
-    ok = kind == "f" or (integers and kind in "iu" and (byte or x.dtype == np.int64))
+    ok = (kind == "f" or x.dtype == D._BF16_NP
+          or (integers and kind in "iu" and (byte or x.dtype == np.int64)))
     if not ok:
         raise NotImplementedError(f'"{name}" not implemented for '
                                   f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")

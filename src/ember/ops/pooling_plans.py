@@ -18,6 +18,7 @@ a time (a max over a box is a max of maxes) through a table of the input
 coordinates each window visits. Never a loop over pixels, planes or batch
 entries.
 """
+from .. import _dtype as D
 from .._backend import np, restore, silence
 from ._common import recorded, wrap
 from ._registry import grad_fn
@@ -164,7 +165,7 @@ def strided_max(x, k, s, p, d, out):
     n = len(k)
     spatial = x.shape[x.ndim - n:]
     lead = x.shape[:x.ndim - n]
-    lowest = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    lowest = -np.inf if D.is_float_np(x.dtype) else np.iinfo(x.dtype).min
     size = padded_size(spatial, k, s, p, d, out)
     if size != tuple(spatial):
         padded = np.full(lead + size, lowest, x.dtype)

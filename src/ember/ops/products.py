@@ -12,7 +12,7 @@ from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
 from ._out import same_dtype
 from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
-from ._xp import provide
+from ._xp import matmul_wide, provide
 from . import linalg as _L
 from .products_reshape import reshape_as_torch
 from .linalg import MmBackward0
@@ -259,8 +259,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _L.bmm_checks(b1, b2)
     _L.no_bool(b1, "baddbmm")
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
-    prod = _plus_scaled(np.matmul(b1, b2), beta, input._data, alpha)
-    return recorded(BaddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+    prod = _plus_scaled(matmul_wide(b1, b2), beta, input._data, alpha)
+    return recorded(BaddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
@@ -283,9 +283,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
                                f"{D.SCALAR_NAMES[t.dtype]} and {D.SCALAR_NAMES[batch2.dtype]}")
     _L.no_bool(b1, "addmm_impl_cpu_")
     beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
-    folded = np.matmul(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
+    folded = matmul_wide(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
     prod = _plus_scaled(folded, beta, input._data, alpha)
-    return recorded(AddbmmBackward0, prod, (input, batch1, batch2), (beta, alpha))
+    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -302,8 +302,8 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                            f"{D.SCALAR_NAMES[vec.dtype]}")
     _L.no_bool(m, "addmv_impl_cpu")
     beta, alpha = _integral_scalars(m.dtype, beta, alpha)
-    prod = _plus_scaled(np.matmul(m, v), beta, x, alpha)
-    return recorded(AddmvBackward0, prod, (input, mat, vec), (beta, alpha))
+    prod = _plus_scaled(matmul_wide(m, v), beta, x, alpha)
+    return recorded(AddmvBackward0, _L.rounded(prod, m.dtype), (input, mat, vec), (beta, alpha))
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1):

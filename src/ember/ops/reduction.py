@@ -171,6 +171,13 @@ def _accumulation_input(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim)
+    if x.dtype == D._BF16_NP:   # (accumulated in float32, as PyTorch's kernel)
+        xs = x.astype(np.float32)
+        if dims is None:
+            return recorded(SumBackward0, _lowered(torch_sum(xs, None), x.dtype), (input,),
+                            (x.shape,))
+        return recorded(SumBackward1, _lowered(torch_sum(xs, dims, keepdim), x.dtype), (input,),
+                        (x.shape, dims, keepdim))
     if dims is None:
         return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
     return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,), (x.shape, dims, keepdim))
@@ -180,16 +187,25 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
-    if x.dtype.kind not in "fc":
+    low = x.dtype == D._BF16_NP
+    if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
     dims = _dims_or_none(input, dim)
+    # (bfloat16 accumulates in float32, as PyTorch's kernel)
+    xs = x.astype(np.float32) if low else x
     if dims is None:
-        return recorded(MeanBackward0, _mean(x, None, False), (input,),
+        return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
                         (x.shape, builtins.max(x.size, 1)))
     n = math.prod([x.shape[d] for d in dims])
-    return recorded(MeanBackward1, _mean(x, dims, keepdim), (input,), (x.shape, dims, keepdim, n))
+    return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
+                    (x.shape, dims, keepdim, n))
+
+
+def _lowered(out, dtype):
+    """A result computed in float32 for a bfloat16 input, rounded back."""
+    return np.asarray(out).astype(dtype) if out.dtype != dtype else out
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -338,8 +354,11 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
-    if x.dtype.kind not in "fc":
+    low = x.dtype == D._BF16_NP
+    if x.dtype.kind not in "fc" and not low:
         raise RuntimeError("std and var only support floating point and complex dtypes")
+    if low:
+        x = x.astype(np.float32)
     dims = _dims_or_none(input, dim) or tuple(range(x.ndim))
     if x.ndim == 0:
         dims = ()       # dim 0 or -1 of a 0-d tensor: its one element
@@ -358,8 +377,8 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     # with dims, and counts dim=() as reducing one element.
     given = dim is not None and x.ndim > 0
     nb = n if not given or _dims_or_none(input, dim) else 1
-    return recorded(StdBackward0 if take_sqrt else VarBackward0, data, (input,),
-                    (dims, correction, keepdim, nb, given))
+    return recorded(StdBackward0 if take_sqrt else VarBackward0, _lowered(data, input._data.dtype)
+                    if low else data, (input,), (dims, correction, keepdim, nb, given))
 
 
 def _variance(x, dims, correction, keepdim, n, out_shape):

@@ -18,6 +18,7 @@ from .. import _dtype as D
 from .._backend import np
 from .._ranges import _spaced
 from ._common import no_complex_autograd, recorded, wrap
+from .linalg import rounded
 from ._registry import grad_fn, register
 
 __all__ = ["affine_grid_generator", "grid_sampler", "grid_sampler_2d", "grid_sampler_3d"]
@@ -68,7 +69,8 @@ def affine_grid_generator(theta, size, align_corners):
     base = base_grid(spatial, align_corners, th.real.dtype).astype(th.dtype, copy=False)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
     no_complex_autograd("affine_grid_generator", data, theta)
-    return recorded(AffineGridGeneratorBackward0, data, (theta,), (base, size[0]))
+    return recorded(AffineGridGeneratorBackward0, rounded(data, th.dtype), (theta,),
+                    (base, size[0]))
 
 
 affine_grid_generator = register(affine_grid_generator, method=False, out=False)

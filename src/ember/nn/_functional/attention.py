@@ -14,7 +14,7 @@ import math
 
 from ... import _dtype as D
 from ..._backend import np
-from ...ops import attention as A
+from ...ops import _autocast, attention as A
 from ...ops._common import wrap
 from ...ops.convolution import _CPP
 from .dropout import dropout as _dropout
@@ -127,7 +127,7 @@ def _default_scale(query):
 def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa):
     """PyTorch's composite path (_scaled_dot_product_attention_math)."""
     from ...ops.rearrange_order import repeat_interleave
-    if query._data.dtype.kind not in "fc":
+    if not D.is_float_np(query._data.dtype) and query._data.dtype.kind != "c":
         raise RuntimeError(f"expected scalar type Float but found {D.SCALAR_NAMES[query.dtype]}")
     origin = query.dtype
     if query._data.dtype.itemsize == 2:
@@ -165,6 +165,9 @@ def _math_attention(query, key, value, attn_mask, dropout_p, is_causal, scale, e
     out = attn @ value
     return out.to(origin) if out.dtype != origin else out
 
+
+# (on autocast's lower-precision list: run in bfloat16 or float16 under autocast)
+_autocast.hook_all(globals(), __all__)
 
 from .attention_mha import *  # noqa: E402,F401,F403
 from . import attention_mha as _mha  # noqa: E402

@@ -4,6 +4,7 @@ import warnings
 from ..._backend import np
 from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, kernel_refuses, recorded, wrap
+from ...ops import _autocast
 from ...ops._summation import torch_sum
 from ...ops.sorting_scan import DivBackward1
 from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
@@ -251,6 +252,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     return (1 - label_smoothing) * nll + ret * (label_smoothing / n_classes)
 
 
+# (the losses of autocast's float32 list run in float32 under autocast)
+_autocast.hook_all(globals(), __all__)
 from . import loss_extra as _extra  # noqa: E402 (it uses _reduction and l1_loss)
 from .loss_extra import *  # noqa: E402,F401,F403
 

@@ -8,6 +8,7 @@ from ...ops.activation_smooth import logsigmoid
 from ...autograd.grad_mode import no_grad
 from ...ops import conditional as _C
 from ...ops.linalg import linear
+from ...ops import _autocast
 from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
@@ -265,3 +266,7 @@ def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weig
     return cross_entropy(logits, target, weight=weight, reduction=reduction,
                          ignore_index=-100 if ignore_index is None else ignore_index,
                          label_smoothing=label_smoothing)
+
+
+# (the losses of autocast's float32 list run in float32 under autocast)
+_autocast.hook_all(globals(), __all__)

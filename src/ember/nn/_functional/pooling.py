@@ -1,6 +1,6 @@
 """nn.functional pooling: max, average, adaptive, power-average pools and
 max_unpool, as PyTorch's functional.py spells them over its ops."""
-from ...ops import pointwise as _P
+from ...ops import _autocast, pointwise as _P
 from ...ops import pooling as _pool
 from ...ops.pooling import (adaptive_avg_pool1d, avg_pool1d, max_pool1d as _max_pool1d,
                             max_pool1d_with_indices as _max_pool1d_with_indices)
@@ -207,3 +207,6 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 
 from .pooling_fractional import *  # noqa: E402,F401,F403
+
+# (the 3-d and fractional pools and the unpools are on autocast's float32 list)
+_autocast.hook_all(globals(), __all__)
