@@ -14,8 +14,9 @@ class LinAlgError(RuntimeError):
     (singular, not positive-definite)."""
 
 
-def float_input(t, name):
-    if t._data.dtype.kind not in "fc":
+def float_input(t, name, low_precision=False):
+    """PyTorch's checkFloatingOrComplex; `low_precision` lets bfloat16 through."""
+    if t._data.dtype.kind not in "fc" and not (low_precision and D.is_float_np(t._data.dtype)):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[t.dtype]}")
 

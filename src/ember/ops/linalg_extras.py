@@ -45,7 +45,7 @@ def vecdot(x, y, *, dim=-1):
     from .complex_parts import conj
     from .products import vdot
     from .reduction import sum as sum_
-    float_input(x, "linalg.vecdot")
+    float_input(x, "linalg.vecdot", low_precision=True)
     if x._data.dtype != y._data.dtype:
         raise RuntimeError("linalg.vecdot: Expected x and y to have the same dtype, but found x "
                            f"of type {D.SCALAR_NAMES[x.dtype]} and y of type "
