@@ -1,35 +1,11 @@
 """examples/digits_cnn.py: it learns (95% or better on held-out digits), it
 draws its plots, and from the same seed it trains as PyTorch does."""
-import importlib.util
-import pathlib
 
 import pytest
 
 import ember
 
-EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
-
-
-@pytest.fixture(autouse=True)
-def _thread_counts_restored():
-    """The examples set one thread (Ember's in their main, PyTorch's here):
-    the tests that run later in this process see the counts they started with
-    (test_misc_runtime compares Ember's with PyTorch's)."""
-    try:
-        import torch
-    except ImportError:
-        torch = None
-    saved = [(lib, lib.get_num_threads()) for lib in (ember, torch) if lib is not None]
-    yield
-    for lib, count in saved:
-        lib.set_num_threads(count)
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _examples import load as _load, thread_counts_restored  # noqa: F401 (autouse)
 
 
 @pytest.fixture(scope="module")

@@ -2,36 +2,14 @@
 examples of torch.distributions: from the same seed each trains as PyTorch
 does (the same losses and rewards within float32 rounding), each learns, and
 each writes its plots."""
-import importlib.util
-import pathlib
 
 import pytest
 
 import ember
 
-EXAMPLES = pathlib.Path(__file__).parent.parent / "examples"
+from _examples import load as _load, thread_counts_restored  # noqa: F401 (autouse)
+
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(autouse=True)
-def _thread_counts_restored():
-    """vae_digits' main sets one thread (as digits_cnn's does): later tests
-    see the counts they started with."""
-    try:
-        import torch
-    except ImportError:
-        torch = None
-    saved = [(lib, lib.get_num_threads()) for lib in (ember, torch) if lib is not None]
-    yield
-    for lib, count in saved:
-        lib.set_num_threads(count)
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
