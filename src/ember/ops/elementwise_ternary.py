@@ -65,7 +65,9 @@ def _reduced_lerp(x, end, w):
     dt = x.dtype
     x, end, w = (np.asarray(a, np.float32) for a in (x, end, w))
     near = np.abs(w) < 0.5
-    return np.asarray(_fma32(np.where(near, w, w - 1), end - x, np.where(near, x, end))).astype(dt)
+    # (w - float32 1: NumPy 1 widens a 0-d float32 minus a Python int to float64)
+    start = np.where(near, w, w - np.float32(1))
+    return np.asarray(_fma32(start, end - x, np.where(near, x, end))).astype(dt)
 
 
 LerpBackward0 = grad_fn("LerpBackward0",

@@ -118,12 +118,14 @@ def _relu_grad(xp, g, result):
     """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes)."""
     if xp is not NUMPY:
         return xp.where(result <= 0, 0, g)
+    # (a zero of g's dtype: NumPy 1 finds no common dtype for bfloat16 and a Python int)
+    zero = g.dtype.type(0)
     if g.size <= 4096:
-        return np.where(result <= 0, 0, g)
+        return np.where(result <= 0, zero, g)
     # On large arrays g times a mask is several times faster than np.where;
     # only an inf or NaN in g where the mask is 0 needs where's exact zeros.
     out = g * ~(result <= 0)
-    return out if np.isfinite(out).all() else np.where(result <= 0, 0, g).astype(out.dtype)
+    return out if np.isfinite(out).all() else np.where(result <= 0, zero, g).astype(out.dtype)
 
 
 def _relu(x):
