@@ -15,7 +15,8 @@ from .._backend import np
 
 from .. import _dtype as D
 from ..autograd.grad_mode import _state
-from ._common import broadcast_error, kernel_refuses, no_complex_autograd, recorded, wrap
+from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, no_complex_autograd,
+                      recorded, wrap)
 from ._registry import grad_fn, register
 from ._summation import torch_sum
 
@@ -196,6 +197,25 @@ BinaryCrossEntropyWithLogitsBackward0 = grad_fn(
     "BinaryCrossEntropyWithLogitsBackward0", self=_bcel_self, target=_bcel_target)
 
 
+def _numpy1_arrays(*arrays):
+    """0-d arrays as 1-element ones on NumPy 1.x, which takes a 0-d array for
+    a scalar that a Python number (1 - t) widens to float64."""
+    if not _VALUE_BASED_CASTING:
+        return arrays
+    return tuple(a.reshape(1) if a is not None and not a.ndim else a for a in arrays)
+
+
+def _bcel_forward(x, t, w, pw):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        if pw is not None:
+            ls = ls * ((pw - 1) * t + 1)
+        loss = (1 - t) * x - ls
+        if w is not None:
+            loss = loss * w
+    return loss
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
     reduction = reduction_name(reduction)
     check_not_differentiable("binary_cross_entropy_with_logits", weight=weight,
@@ -204,13 +224,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     _check_broadcast_into(pw, t, x.shape)
     _check_broadcast_into(x, w, x.shape)
     refuse_complex("log_sigmoid_cpu", input._data)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
-        if pw is not None:
-            ls = ls * ((pw - 1) * t + 1)
-        loss = (1 - t) * x - ls
-        if w is not None:
-            loss = loss * w
+    loss = _bcel_forward(*_numpy1_arrays(x, t, w, pw)).reshape(x.shape)
     data = reduce(loss, reduction)
     no_complex_autograd("binary_cross_entropy_with_logits", data, input, target)
     return recorded(BinaryCrossEntropyWithLogitsBackward0, data, (input, target),

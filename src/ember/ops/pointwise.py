@@ -9,8 +9,8 @@ autograd/graph.py).
 """
 import math
 
-from ._common import (D, Tensor, binary_arrays, broadcast_error, complex_alpha, np, opmath_scalar,
-                      recorded, wrap)
+from ._common import (_VALUE_BASED_CASTING, D, Tensor, binary_arrays, broadcast_error,
+                      complex_alpha, np, opmath_scalar, recorded, wrap)
 from .._backend import restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
@@ -50,7 +50,12 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
             x = x.astype(D._default[0]._np)
         token = silence()
         try:
-            data = forward(x)
+            if _VALUE_BASED_CASTING and not x.ndim:
+                # NumPy 1.x takes a 0-d array for a scalar, which a Python
+                # number in `forward` (1 / x) then widens to float64.
+                data = forward(x.reshape(1)).reshape(())
+            else:
+                data = forward(x)
         finally:
             restore(token)
         return recorded(node, data, (input,))

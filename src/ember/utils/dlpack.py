@@ -6,7 +6,13 @@ object with `__dlpack__` (a NumPy array, a PyTorch tensor, another Ember
 tensor) or a capsule from `to_dlpack`, and shares its memory. A capsule of
 DLPack before 1.0 (PyTorch's `to_dlpack` makes these) cannot say whether
 its memory may be written: NumPy reads such memory as read-only, and Ember
-copies it."""
+copies it.
+
+NumPy 1.x knows only those older capsules: its `__dlpack__` takes no
+`max_version` (Ember's then makes an old-style capsule, as the DLPack
+standard lets a producer do) and it reads every import as read-only, so
+there Ember shares memory only with a NumPy array or an Ember tensor it is
+handed directly, and copies the rest."""
 import enum
 
 from .._backend import np
@@ -40,12 +46,33 @@ def _exportable(self):
         raise BufferError("Cannot pack tensors on meta")
 
 
+def _numpy_has_versioned():
+    """Whether NumPy's `ndarray.__dlpack__` takes `max_version` (NumPy 2.1 on)."""
+    try:
+        np.empty(0).__dlpack__(max_version=(1, 0))
+    except TypeError:
+        return False
+    return True
+
+
+_VERSIONED = _numpy_has_versioned()
+
+
+def _legacy_dlpack(data, dl_device, copy):
+    # What NumPy 2 does with these arguments, on NumPy 1.x's old-style capsule.
+    if dl_device is not None and tuple(dl_device) != (DLDeviceType.kDLCPU, 0):
+        raise BufferError("unsupported device requested")
+    return (data.copy() if copy else data).__dlpack__()
+
+
 def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     """A DLPack capsule of this tensor's memory (versioned when `max_version`
-    asks for DLPack 1.0 or later)."""
+    asks for DLPack 1.0 or later and NumPy can make one)."""
     _exportable(self)
     if stream is not None:
         raise AssertionError("stream should be None on cpu.")
+    if not _VERSIONED:
+        return _legacy_dlpack(self._data, dl_device, copy)
     kwargs = {"max_version": max_version} if max_version is not None else {}
     if dl_device is not None:
         kwargs["dl_device"] = dl_device
@@ -91,8 +118,19 @@ def from_dlpack(ext_tensor):
             "consumed only once, so you might have already constructed a tensor from it once."
         ) from None
     if not array.flags.writeable:
-        array = array.copy()
+        array = _writable_source(ext_tensor, array)
     return from_numpy(array)
+
+
+def _writable_source(ext_tensor, array):
+    """`array` (read-only) made writable without a copy where its producer's
+    memory is known to be writable: on NumPy 1.x, whose imports are all
+    read-only, a NumPy array or an Ember tensor's array, which `array` views
+    whole. Otherwise a copy."""
+    source = ext_tensor._data if isinstance(ext_tensor, Tensor) else ext_tensor
+    if isinstance(source, np.ndarray) and source.flags.writeable:
+        return source.view()
+    return array.copy()
 
 
 Tensor.__dlpack__ = __dlpack__
