@@ -102,7 +102,7 @@ def with_out(function, name, check=None):
         make = _WITH_OUT.get(params)
         if make is None:
             ps = ", ".join(params)
-            make = _WITH_OUT[params] = eval(
+            make = _WITH_OUT[params] = _made(
                 f"lambda function, name, check, into: lambda {ps}{',' if ps else ''} *, out=None: "
                 f"function({ps}) if out is None else "
                 f"into(out, name, function, ({ps}{',' if ps else ''}), {{}}, check)")
@@ -119,6 +119,14 @@ def with_out(function, name, check=None):
 
 
 _WITH_OUT = {}
+
+
+def _made(text, namespace=None):
+    """The function that `text` (ours, made from declarations) defines, its
+    code filed under this module: a traceback through it (anomaly mode's
+    forward trace) then counts it among Ember's own frames, not as a
+    "<string>" whose line another module's source could stand in for."""
+    return eval(compile(text, __file__, "eval"), {} if namespace is None else namespace)
 
 
 def _plain_parameters(function):
@@ -149,7 +157,7 @@ def _adapt(formula, picks, n):
         # compiled once per pattern (a few dozen), not per formula: import time
         params = "".join(f", s{k}" for k in range(n))
         args = "".join(f", s{k}" for k in picks)
-        make = _ADAPTERS[picks, n] = eval(
+        make = _ADAPTERS[picks, n] = _made(
             f"lambda formula: lambda xp, g{params}: formula(xp, g{args})")
     return make(formula)
 
@@ -310,7 +318,7 @@ def save_plan(cls, mask):
     else:
         # A function made for this pattern builds the tuple in one step; the
         # text is ours (slot names from the declaration), not the user's.
-        save = eval(f"lambda inputs: ({', '.join(slots)},)" if slots else "lambda inputs: ()",
-                    {"RESULT": RESULT})
+        save = _made(f"lambda inputs: ({', '.join(slots)},)" if slots else "lambda inputs: ()",
+                     {"RESULT": RESULT})
     plan = cls._plans[mask] = (save, "RESULT" in slots)
     return plan
