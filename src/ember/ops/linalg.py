@@ -104,8 +104,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if _AUTOCAST.cpu:
         return _autocast(addmm, LOWER, (input, mat1, mat2), {"beta": beta, "alpha": alpha})
     _addmm_checks(input, mat1, mat2)
-    # (an integral product takes integral factors; a real one, real factors)
-    beta, alpha = checked_scalar(mat1._data.dtype, beta), checked_scalar(mat1._data.dtype, alpha)
+    # (an integral product takes integral factors; a real one, real factors;
+    # small ints, nn.Linear's 1 and 1, are taken as they are without a call)
+    if not (beta.__class__ is int and alpha.__class__ is int
+            and -65504 <= beta <= 65504 and -65504 <= alpha <= 65504):
+        beta = checked_scalar(mat1._data.dtype, beta)
+        alpha = checked_scalar(mat1._data.dtype, alpha)
     prod = _matmul_t(mat1._data, mat2._data)
     if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(mat1._data.dtype)

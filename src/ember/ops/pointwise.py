@@ -206,6 +206,9 @@ def _binary(forward, node, a, b, ctx=()):
     return recorded(node, data, (a, b), ctx)
 
 
+_HALVES = frozenset({np.dtype(np.float16), D._BF16_NP})
+
+
 def _tensor_operand(x, name, pos):
     """A tensor argument, or a Python number as the 0-d tensor PyTorch wraps it
     in (so it still promotes as a scalar)."""
@@ -219,7 +222,8 @@ def _tensor_operand(x, name, pos):
 
 def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
-    complex_alpha(input, other, alpha)
+    if alpha.__class__ is not int:     # (the default 1 needs no check: a hot path)
+        complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: _scaled(p, q, alpha, 1), AddBackward0, input, other, (alpha,))
@@ -228,7 +232,8 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
-    complex_alpha(input, other, alpha)
+    if alpha.__class__ is not int:     # (the default 1 needs no check: a hot path)
+        complex_alpha(input, other, alpha)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: _scaled(p, q, alpha, -1), SubBackward0, input, other, (alpha,))
@@ -286,7 +291,8 @@ def rsub(input, other, *, alpha=1):
 
 def mul(input, other):
     input = _tensor_operand(input, "mul", 1)
-    scalar = opmath_scalar(input, other)
+    # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
+    scalar = opmath_scalar(input, other) if input._data.dtype in _HALVES else None
     if scalar is not None:
         return _opmath_binary(np.multiply, MulBackward0, input, other, scalar)
     return _binary(np.multiply, MulBackward0, input, other)
@@ -317,7 +323,8 @@ def div(input, other, *, rounding_mode=None):
             and not isinstance(other, (float, complex)):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
-    scalar = opmath_scalar(input, other)
+    # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
+    scalar = opmath_scalar(input, other) if input._data.dtype in _HALVES else None
     if scalar is not None:
         return _opmath_binary(np.true_divide, DivBackward0, input, other, scalar)
     return _binary(np.true_divide, DivBackward0, input, other)
