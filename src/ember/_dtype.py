@@ -114,6 +114,8 @@ COMPLEX = (complex64, complex128)
 # tensors may have it. PyTorch's own checkpoints hold ALL + COMPLEX.
 _HELD = ALL + COMPLEX + ((bfloat16,) if _ml_dtypes is not None else ())
 _BF16_NP = bfloat16._np if _ml_dtypes is not None else None
+# float16 and bfloat16, which PyTorch's CPU kernels compute in float32 (opmath)
+HALF_NP = frozenset(d for d in (np.dtype(np.float16), _BF16_NP) if d is not None)
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").

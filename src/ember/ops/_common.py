@@ -312,7 +312,7 @@ def opmath_scalar(input, other):
     first (add, sub, remainder, pow... round it first): the scalar as
     float32, or None where that does not apply."""
     dt = input._data.dtype
-    if dt != np.float16 and dt != D._BF16_NP:
+    if dt not in D.HALF_NP:
         return None
     if isinstance(other, Tensor):
         od = other._data

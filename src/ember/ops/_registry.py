@@ -19,6 +19,7 @@ fine, as in PyTorch.
 """
 from .._backend import np
 from collections import namedtuple
+from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
 from . import _autocast
@@ -135,7 +136,7 @@ def _plain_parameters(function):
     otherwise."""
     code = getattr(function, "__code__", None)
     if (code is None or function.__defaults__ or function.__kwdefaults__
-            or code.co_kwonlyargcount or code.co_flags & 0x0C):   # (*args, **kwargs)
+            or code.co_kwonlyargcount or code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)):
         return None
     return code.co_varnames[:code.co_argcount]
 

@@ -85,18 +85,16 @@ def _prod_others(x, r, dim):
     return left * np.flip(right, axis=dim)
 
 
-_HALVES = frozenset(d for d in (np.dtype(np.float16), D._BF16_NP) if d is not None)
-
 
 def matmul_wide(a, b, out=None):
     """np.matmul, with float16 and bfloat16 operands multiplied in float32 by
     BLAS and the product rounded once: NumPy has no half-precision BLAS (its
     own loops are 100 to 1000 times slower), and PyTorch's CPU kernels
     accumulate them in float32 too."""
-    if a.dtype in _HALVES or b.dtype in _HALVES:
+    if a.dtype in D.HALF_NP or b.dtype in D.HALF_NP:
         wide = np.matmul(a.astype(np.float32), b.astype(np.float32))
         if out is None:
-            return wide.astype(a.dtype if a.dtype in _HALVES else b.dtype)
+            return wide.astype(a.dtype if a.dtype in D.HALF_NP else b.dtype)
         out[...] = wide
         return out
     return np.matmul(a, b, out=out)
@@ -105,7 +103,7 @@ def matmul_wide(a, b, out=None):
 def _matmul_as(x, y, f_order):
     """x @ y (2-D), F-ordered when asked (the gradient of a transposed view),
     computed as (y.T @ x.T).T at the same cost."""
-    if x.dtype in _HALVES or y.dtype in _HALVES:    # (inline: nn.Linear's backward is hot)
+    if x.dtype in D.HALF_NP or y.dtype in D.HALF_NP:    # (inline: nn.Linear's backward is hot)
         return matmul_wide(y.T, x.T).T if f_order else matmul_wide(x, y)
     if f_order:
         return np.matmul(y.T, x.T).T
@@ -118,7 +116,7 @@ def _matmul(x, y):
     NumPy's stacked matmul computes several times slower (einsum: faster
     than a broadcast multiply, here)."""
     if x.ndim > 2 and x.shape[-1] == 1 and y.ndim > 2 and y.shape[-2] == 1 and \
-            x.dtype not in _HALVES:
+            x.dtype not in D.HALF_NP:
         return np.einsum("...ik,...kj->...ij", x, y)
     return matmul_wide(x, y)
 

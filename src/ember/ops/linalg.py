@@ -11,7 +11,7 @@ from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
-from ._xp import _HALVES, matmul_wide
+from ._xp import matmul_wide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
@@ -155,7 +155,7 @@ def _matmul_t(a, b):
     16x1000 @ 1000x100 in 47 us instead of 78 us); the result is made
     C-ordered again, as PyTorch's is."""
     # (np.matmul itself unless half precision: nn.Linear's forward is hot)
-    product = matmul_wide if a.dtype in _HALVES else np.matmul
+    product = matmul_wide if a.dtype in D.HALF_NP else np.matmul
     if (a.shape[0] <= 64 and a.shape[1] >= 256 and b.shape[1] >= 64
             and b.flags.f_contiguous and not b.flags.c_contiguous):
         return np.ascontiguousarray(product(b.T, a.T).T)

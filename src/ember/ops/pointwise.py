@@ -206,9 +206,6 @@ def _binary(forward, node, a, b, ctx=()):
     return recorded(node, data, (a, b), ctx)
 
 
-_HALVES = frozenset({np.dtype(np.float16), D._BF16_NP})
-
-
 def _tensor_operand(x, name, pos):
     """A tensor argument, or a Python number as the 0-d tensor PyTorch wraps it
     in (so it still promotes as a scalar)."""
@@ -245,7 +242,7 @@ def _scaled(p, q, alpha, sign):
     rounded once (its scalar loop over the last few elements of a tensor,
     fewer than one vector, rounds alpha * q first: not reproduced)."""
     dt = next((v.dtype for v in (p, q) if isinstance(v, np.ndarray)), None)
-    if dt is None or dt != np.float16 and dt != D._BF16_NP:
+    if dt is None or dt not in D.HALF_NP:
         return p + q * alpha if sign > 0 else p - q * alpha
     scale = np.float32(dt.type(alpha)) * sign
     # (a number operand is rounded to the dtype too)
@@ -292,7 +289,7 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other):
     input = _tensor_operand(input, "mul", 1)
     # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
-    scalar = opmath_scalar(input, other) if input._data.dtype in _HALVES else None
+    scalar = opmath_scalar(input, other) if input._data.dtype in D.HALF_NP else None
     if scalar is not None:
         return _opmath_binary(np.multiply, MulBackward0, input, other, scalar)
     return _binary(np.multiply, MulBackward0, input, other)
@@ -324,7 +321,7 @@ def div(input, other, *, rounding_mode=None):
         # Integer true division gives the default float dtype in PyTorch.
         input = wrap(ad.astype(D._default[0]._np))
     # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
-    scalar = opmath_scalar(input, other) if input._data.dtype in _HALVES else None
+    scalar = opmath_scalar(input, other) if input._data.dtype in D.HALF_NP else None
     if scalar is not None:
         return _opmath_binary(np.true_divide, DivBackward0, input, other, scalar)
     return _binary(np.true_divide, DivBackward0, input, other)
@@ -339,7 +336,7 @@ def _rounded_division(input, other, kernel, floor):
     if ad is None:
         return None
     dt, stepwise = ad.dtype, False
-    if dt == np.float16 or dt == D._BF16_NP:
+    if dt in D.HALF_NP:
         scalar = opmath_scalar(input, other)
         stepwise = scalar is None
         if not stepwise:
