@@ -8,7 +8,7 @@ from ... import amp as _amp
 __all__ = ["GradScaler", "autocast", "custom_fwd", "custom_bwd"]
 
 
-def _deprecated(what, instead):
+def _deprecated(what):
     warnings.warn(f"`torch.cuda.amp.{what}(args...)` is deprecated. Please use "
                   f"`torch.amp.{what}('cuda', args...)` instead.", FutureWarning, stacklevel=3)
 
@@ -21,7 +21,7 @@ class GradScaler(_amp.GradScaler):
 
     def __init__(self, init_scale=2.0**16, growth_factor=2.0, backoff_factor=0.5,
                  growth_interval=2000, enabled=True):
-        _deprecated("GradScaler", "GradScaler")
+        _deprecated("GradScaler")
         super().__init__("cuda", init_scale=init_scale, growth_factor=growth_factor,
                          backoff_factor=backoff_factor, growth_interval=growth_interval,
                          enabled=enabled)
@@ -33,30 +33,24 @@ class autocast(_amp.autocast):
     decorator."""
 
     def __init__(self, enabled=True, dtype=None, cache_enabled=True):
-        _deprecated("autocast", "autocast")
-        super().__init__("cuda", enabled=enabled,
-                         dtype=_state_dtype() if dtype is None else dtype,
-                         cache_enabled=cache_enabled)
+        _deprecated("autocast")
+        super().__init__("cuda", enabled=enabled, dtype=dtype, cache_enabled=cache_enabled)
 
 
-def _state_dtype():
-    from ...amp import _state
-    return _state.get_autocast_dtype("cuda")
+def _warn_custom(name):
+    warnings.warn(f"`torch.cuda.amp.{name}(args...)` is deprecated. Please use "
+                  f"`torch.amp.{name}(args..., device_type='cuda')` instead.",
+                  FutureWarning, stacklevel=3)
 
 
-def _custom(name, kind):
-    def decorator(fn=None, **kwargs):
-        warnings.warn(f"`torch.cuda.amp.{name}(args...)` is deprecated. Please use "
-                      f"`torch.amp.{name}(args..., device_type='cuda')` instead.",
-                      FutureWarning, stacklevel=2)
-        if fn is None:
-            return lambda f: f
-        return fn
-    decorator.__name__ = name
-    decorator.__doc__ = (f"torch.cuda.amp.{name}: a custom autograd.Function's {kind}, "
-                         "run as it is (CUDA's autocast is never on).")
-    return decorator
+def custom_fwd(fwd=None, *, cast_inputs=None):
+    """torch.amp.custom_fwd with device_type='cuda' (CUDA's autocast is never
+    on here, so the forward runs as it is)."""
+    _warn_custom("custom_fwd")
+    return _amp.custom_fwd(fwd, device_type="cuda", cast_inputs=cast_inputs)
 
 
-custom_fwd = _custom("custom_fwd", "forward")
-custom_bwd = _custom("custom_bwd", "backward")
+def custom_bwd(bwd):
+    """torch.amp.custom_bwd with device_type='cuda'."""
+    _warn_custom("custom_bwd")
+    return _amp.custom_bwd(bwd, device_type="cuda")
