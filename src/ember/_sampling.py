@@ -15,7 +15,7 @@ from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
 from ._tensor import Tensor
-from .ops._common import recorded
+from .ops._common import recorded, tensor_arg
 from .ops._registry import grad_fn, not_implemented
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
@@ -177,16 +177,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
                     (input,))
 
 
-def _tensor_arg(fn, name, position, value):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
-
-
 def poisson(input, generator=None):
     """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
     sampler (not PyTorch's numbers), seeded from the generator."""
-    _tensor_arg("poisson", "input", 1, input)
+    tensor_arg(input, "poisson")
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
     draws = R.poisson(input._data, generator)
@@ -196,8 +190,8 @@ def poisson(input, generator=None):
 def binomial(count, prob, generator=None):
     """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
     distribution, NumPy's sampler (not PyTorch's numbers)."""
-    _tensor_arg("binomial", "count", 1, count)
-    _tensor_arg("binomial", "prob", 2, prob)
+    tensor_arg(count, "binomial", "count")
+    tensor_arg(prob, "binomial", "prob", 2)
     for name, t in (("count", count), ("prob", prob)):
         if t._data.dtype.kind != "f":
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "

@@ -15,7 +15,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "no_complex_autograd", "checked_scalar", "complex_alpha"]
+           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "complex_alpha"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -121,6 +121,14 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         return value
     return int(value)
+
+
+def tensor_arg(value, op, name="input", position=1):
+    """`value`, or PyTorch's TypeError where a tensor argument is something else."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
+                        f"{type(value).__name__}")
+    return value
 
 
 def complex_alpha(input, other, alpha):

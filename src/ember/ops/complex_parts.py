@@ -13,7 +13,7 @@ ordinary tensor again, as PyTorch's ops resolve the bit.
 """
 import builtins
 
-from ._common import D, Tensor, broadcast_error, np, recorded
+from ._common import D, Tensor, broadcast_error, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
@@ -22,13 +22,6 @@ from . import shape as S
 __all__ = []
 
 _strided = np.lib.stride_tricks.as_strided
-
-
-def _tensor_arg(value, op, name="input", position=1):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
-    return value
 
 
 # -- the two namespaces' complex helpers (formulas call xp.conj, xp.real, ...)
@@ -80,7 +73,7 @@ ViewAsComplexBackward0 = grad_fn("ViewAsComplexBackward0",
 
 
 def view_as_real(input):
-    x = _tensor_arg(input, "view_as_real")._data
+    x = tensor_arg(input, "view_as_real")._data
     if x.dtype.kind != "c":
         raise RuntimeError("view_as_real is only supported for complex tensors")
     return S._view_of(_as_real(x), input, ViewAsRealBackward0)
@@ -96,7 +89,7 @@ def _root_offset(x):
 
 
 def view_as_complex(input):
-    x = _tensor_arg(input, "view_as_complex")._data
+    x = tensor_arg(input, "view_as_complex")._data
     if x.dtype.kind != "f":
         raise RuntimeError("view_as_complex is only supported for half, float and double "
                            "tensors, but got a tensor of scalar type: "
@@ -123,14 +116,14 @@ register(view_as_complex, out=False, quiet=True, method=False)
 
 # -- real / imag: views of view_as_real's two columns, as PyTorch's ---------
 def _real(input):
-    _tensor_arg(input, "real")
+    tensor_arg(input, "real")
     if input._data.dtype.kind != "c":
         return input
     return S.select(view_as_real(input), -1, 0)
 
 
 def _imag(input):
-    _tensor_arg(input, "imag")
+    tensor_arg(input, "imag")
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return S.select(view_as_real(input), -1, 1)
@@ -172,7 +165,7 @@ ConjPhysicalBackward0 = element_wise(grad_fn("ConjPhysicalBackward0",
 
 
 def conj(input):
-    x = _tensor_arg(input, "conj")._data
+    x = tensor_arg(input, "conj")._data
     if x.dtype.kind != "c":
         return input            # (PyTorch returns `input` itself, not a copy)
     out = recorded(ConjBackward0, np.conj(x), (input,))
@@ -181,25 +174,25 @@ def conj(input):
 
 
 def resolve_conj(input):
-    _tensor_arg(input, "resolve_conj")
+    tensor_arg(input, "resolve_conj")
     if not input.__dict__.get("_is_conj", False):
         return input
     return S.clone(input)
 
 
 def conj_physical(input):
-    x = _tensor_arg(input, "conj_physical")._data
+    x = tensor_arg(input, "conj_physical")._data
     if x.dtype.kind != "c":
         return input
     return recorded(ConjPhysicalBackward0, np.conj(x), (input,))
 
 
 def is_conj(input):
-    return _tensor_arg(input, "is_conj").__dict__.get("_is_conj", False)
+    return tensor_arg(input, "is_conj").__dict__.get("_is_conj", False)
 
 
 def resolve_neg(input):
-    return _tensor_arg(input, "resolve_neg")
+    return tensor_arg(input, "resolve_neg")
 
 
 register(conj, out=False, quiet=True, node=ConjBackward0)
@@ -237,8 +230,8 @@ PolarBackward0 = element_wise(grad_fn(
 
 def _parts(name, a, b):
     """The two real operands of complex/polar, with PyTorch's checks."""
-    _tensor_arg(a, name, "real" if name == "complex" else "abs", 1)
-    _tensor_arg(b, name, "imag" if name == "complex" else "angle", 2)
+    tensor_arg(a, name, "real" if name == "complex" else "abs", 1)
+    tensor_arg(b, name, "imag" if name == "complex" else "angle", 2)
     x, y = a._data, b._data
     if x.dtype.kind != "f" or y.dtype.kind != "f":
         raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
@@ -286,7 +279,7 @@ AngleBackward0 = element_wise(grad_fn("AngleBackward0", self=_angle_grad))
 
 
 def angle(input):
-    x = _tensor_arg(input, "angle")._data
+    x = tensor_arg(input, "angle")._data
     if x.dtype.kind == "c":
         return recorded(AngleBackward0, np.angle(x), (input,))
     if x.dtype.kind != "f":

@@ -1,7 +1,7 @@
 """Small torch functions: split_with_sizes and the unsafe splits, detach,
 fill, zero_, and the dtype questions (is_signed, is_complex, ...); the
 complex-number ops (conj, real, angle, ...) are in complex_parts.py."""
-from ._common import Tensor, np, recorded
+from ._common import Tensor, np, recorded, tensor_arg
 from ._registry import register
 from . import inplace as _inplace, splitting as _split
 from .copies import _split_with_sizes, rehome
@@ -32,13 +32,6 @@ for _f in (split_with_sizes, unsafe_split, unsafe_chunk, unsafe_split_with_sizes
     register(_f, out=False, quiet=True)
 
 
-def _tensor_arg(value, op, name="input", position=1):
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
-    return value
-
-
 # Tensor's own detach, detach_, zero_ and is_complex, as torch functions too.
 register(Tensor.detach, "detach", inplace=Tensor.detach_, inplace_function=True, out=False,
          quiet=True)
@@ -65,21 +58,21 @@ register(fill, method=False, inplace=_inplace.fill_, inplace_function=True, out=
 
 
 def is_signed(input):
-    return _tensor_arg(input, "is_signed")._data.dtype.kind in "ifc"
+    return tensor_arg(input, "is_signed")._data.dtype.kind in "ifc"
 
 
 def is_neg(input):
-    _tensor_arg(input, "is_neg")
+    tensor_arg(input, "is_neg")
     return False
 
 
 def is_same_size(input, other):
-    _tensor_arg(other, "is_same_size", "other", 2)
+    tensor_arg(other, "is_same_size", "other", 2)
     return input._data.shape == other._data.shape
 
 
 def get_device(input):
-    _tensor_arg(input, "get_device")
+    tensor_arg(input, "get_device")
     return -1           # the CPU's number, as PyTorch's
 
 

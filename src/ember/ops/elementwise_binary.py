@@ -3,7 +3,7 @@ fmin, logaddexp, logaddexp2, heaviside, ldexp, nextafter, and the integer
 ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
 
@@ -23,16 +23,10 @@ def not_implemented(kernel, dt):
     return NotImplementedError(f'"{kernel}" not implemented for \'{dtype_name(dt)}\'')
 
 
-def require_tensor(x, name, arg, pos):
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, not "
-                        f"{type(x).__name__}")
-
-
 def tensor_pair(name, input, other, arg="other"):
     """The two tensors' arrays in PyTorch's promoted dtype."""
-    require_tensor(input, name, "input", 1)
-    require_tensor(other, name, arg, 2)
+    tensor_arg(input, name, "input", 1)
+    tensor_arg(other, name, arg, 2)
     return binary_arrays(input, other)
 
 
@@ -215,8 +209,8 @@ def copysign(input, other):
 
 
 def heaviside(input, values):
-    require_tensor(input, "heaviside", "input", 1)
-    require_tensor(values, "heaviside", "values", 2)
+    tensor_arg(input, "heaviside", "input", 1)
+    tensor_arg(values, "heaviside", "values", 2)
     x, v = input._data, values._data
     if x.dtype.kind == "c" or v.dtype.kind == "c":
         raise RuntimeError("heaviside is not yet implemented for complex tensors.")
@@ -255,8 +249,8 @@ lcm = _integer_op("lcm", "lcm_cpu", lambda a, b: np.lcm(a, b).astype(a.dtype))
 
 
 def logical_xor(input, other):
-    require_tensor(input, "logical_xor", "input", 1)
-    require_tensor(other, "logical_xor", "other", 2)
+    tensor_arg(input, "logical_xor", "input", 1)
+    tensor_arg(other, "logical_xor", "other", 2)
     return wrap(apply(np.logical_xor, input._data, other._data))
 
 
@@ -280,7 +274,7 @@ def _shift(name, kernel, forward):
     def op(input, other):
         if not isinstance(input, Tensor) and isinstance(other, Tensor):
             input = wrap(np.asarray(input, dtype=D.scalar_dtype(input)._np))
-        require_tensor(input, name, "input", 1)
+        tensor_arg(input, name, "input", 1)
         a, b = binary_arrays(input, other)
         if a is None:
             return NotImplemented

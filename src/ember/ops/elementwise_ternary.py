@@ -1,9 +1,9 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
 from .._fma import _fma32
-from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded
+from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
-from .elementwise_binary import not_implemented, require_tensor
+from .elementwise_binary import not_implemented
 
 __all__ = ["lerp", "addcmul", "addcdiv"]
 
@@ -80,8 +80,8 @@ LerpBackward1 = grad_fn("LerpBackward1",
 
 
 def lerp(input, end, weight):
-    require_tensor(input, "lerp", "input", 1)
-    require_tensor(end, "lerp", "end", 2)
+    tensor_arg(input, "lerp", "input", 1)
+    tensor_arg(end, "lerp", "end", 2)
     x, e = input._data, end._data
     scalar = not isinstance(weight, Tensor)
     if scalar and not isinstance(weight, (int, float, complex, np.number)):
@@ -127,9 +127,9 @@ _ADDCDIV_INTEGER = (
 
 
 def _addc(name, node, combine, input, tensor1, tensor2, value):
-    require_tensor(input, name, "input", 1)
-    require_tensor(tensor1, name, "tensor1", 2)
-    require_tensor(tensor2, name, "tensor2", 3)
+    tensor_arg(input, name, "input", 1)
+    tensor_arg(tensor1, name, "tensor1", 2)
+    tensor_arg(tensor2, name, "tensor2", 3)
     dt = result_type(input, tensor1, tensor2)
     if dt is D.bool_:
         raise not_implemented(f"{name}_cpu_out", dt._np)
