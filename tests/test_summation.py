@@ -44,3 +44,27 @@ def test_other_layouts_fall_back_to_numpy():
     x = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
     np.testing.assert_array_equal(torch_sum(x, (0, 2)), x.sum(axis=(0, 2)))
     np.testing.assert_array_equal(torch_sum(x.T, (0,)), x.T.sum(axis=0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_short_sums_sweep_bits_match_pytorch(dtype):
+    # Every length up to past the single-run limit (67 vectors of row_sum)
+    # and every small batch of bias gradients, with -0.0 and inf about: the
+    # shortcuts for short sums must add exactly as PyTorch's kernel does.
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    cases = [((n,), None) for n in range(1, 600)]
+    cases += [((r, m), (0,)) for r in range(1, 18) for m in list(range(1, 41)) + [100, 130]]
+    cases += [((r, 1, m), (0,)) for r, m in ((8, 1), (5, 3), (16, 17))]
+    for shape, axes in cases:
+        x = (rng.standard_normal(shape) * 10.0 ** rng.integers(-3, 8, shape)).astype(dtype)
+        x.reshape(-1)[:: 7] = -0.0
+        if x.size > 5:
+            x.reshape(-1)[3] = np.inf
+        t = torch.from_numpy(x)
+        expected = (t.sum(axes) if axes else t.sum()).numpy()
+        got = torch_sum(x, axes)
+        assert np.array_equal(got, expected, equal_nan=True), (shape, axes)
+        assert np.array_equal(np.signbit(got), np.signbit(expected)), (shape, axes)
+        zeros = -np.zeros(shape, dtype)
+        assert not np.signbit(torch_sum(zeros, axes)).any(), (shape, axes)

@@ -14,7 +14,9 @@ from .._backend import np
 __all__ = ["torch_sum"]
 
 _LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
+_ZERO = {np.dtype(np.float32): np.float32(0), np.dtype(np.float64): np.float64(0)}
 _GRAIN = 32768   # above this, PyTorch splits a single reduction across threads
+_SHORT = 67      # vectors a row_sum takes in four single sequential runs (16 rows each, + 3)
 
 
 def torch_sum(x, axes, keepdims=False):
@@ -25,7 +27,7 @@ def torch_sum(x, axes, keepdims=False):
         return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     if axes is None and x.size <= _GRAIN:
         # The whole tensor (a loss): one reduction of the flat array.
-        r = np.asanyarray(_inner(x.reshape(1, -1), lanes)[0], dtype=x.dtype)
+        r = np.asanyarray(_flat(x.reshape(-1), lanes))
         return r.reshape((1,) * nd) if keepdims else r
     if axes is None:
         return np.asanyarray(x.sum(keepdims=keepdims))
@@ -44,7 +46,7 @@ def torch_sum(x, axes, keepdims=False):
     elif not kept:
         if x.size > _GRAIN:
             return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
-        r = _inner(x.reshape(1, -1), lanes)[0]
+        r = _flat(x.reshape(-1), lanes)
     elif len(reduced) == 1 and min(kept) > reduced[0]:
         r = _outer(x.reshape(shape[reduced[0]], -1), lanes)
     elif len(reduced) == 1 and max(kept) < reduced[0]:
@@ -101,28 +103,50 @@ def _row_sum(x):
 
 
 def _few_rows(x, lanes):
-    """_outer for at most 16 rows: the cascade is then one sequential run, and
-    row_sum's four partial sums need one reduction each way."""
-    rows, m = x.shape
+    """_outer for at most 16 rows: the cascade is then one sequential run, so
+    NumPy's reduction over the rows is right for every column but those left
+    over from the groups of 4 vectors, which take row_sum."""
+    m = x.shape[1]
     group = 4 * lanes if m >= lanes else 4
     split = (m // group) * group
-    if split == m:
-        return _sequential(x, 0) + x.dtype.type(0)
-    rest = x[:, split:] if split else x
-    n = rows // 4
-    if n:
-        p = _sequential(rest[:n * 4].reshape(n, 4, -1), 0)
-        if n * 4 < rows:
-            p[0] = _sequential(np.concatenate([p[:1], rest[n * 4:]]), 0)
-    else:
-        p = np.concatenate([rest, np.zeros((4 - rows, rest.shape[1]), x.dtype)])
-    tail = _sequential(p, 0) + x.dtype.type(0)
     if not split:
-        return tail
-    out = np.empty(m, x.dtype)
-    out[:split] = _sequential(x[:, :split], 0) + x.dtype.type(0)
-    out[split:] = tail
+        out = _short_rows(x)
+    else:
+        out = np.add.reduce(x, axis=0)
+        if split < m:
+            out[split:] = _short_rows(x[:, split:])
+    out += 0.0      # PyTorch's sums start from +0: -0.0 comes out 0.0
     return out
+
+
+def _short_rows(x):
+    """_row_sum (up to its final -0.0) for at most 4 * 16 rows, where each of
+    the four partial sums is one sequential run. (NumPy reduces over rows in
+    order; a single column too, while it is shorter than 8.)"""
+    rows, width = x.shape
+    n = rows // 4
+    if not n:
+        return np.add.reduce(x, axis=0)
+    p = np.add.reduce(x[:n * 4].reshape(n, 4, width), axis=0)
+    for r in x[n * 4:]:
+        p[0] += r
+    return np.add.reduce(p, axis=0)
+
+
+def _flat(flat, lanes):
+    """_inner of one row: the row_sum of its vectors, then the elements left
+    over and the lanes, added in order from 0. Up to _SHORT vectors, each of
+    row_sum's partial sums is one sequential run."""
+    n = flat.shape[0]
+    body = n - n % lanes
+    if body > _SHORT * lanes:
+        return _inner(flat[None], lanes)[0]
+    if not body:        # shorter than a vector: row_sum of the elements
+        return _short_rows(flat[:, None])[0] + _ZERO[flat.dtype]
+    vec = _short_rows(flat[:body].reshape(-1, lanes))
+    if body < n:
+        vec = np.concatenate((flat[body:], vec))
+    return np.add.accumulate(vec)[-1] + _ZERO[flat.dtype]
 
 
 def _outer(x, lanes):
@@ -152,9 +176,6 @@ def _inner(rows, lanes):
     if nv == 1:
         # One vector a row: row_sum of one row is that row (-0. made 0.).
         vec = rows[:, :lanes] + rows.dtype.type(0)
-    elif r == 1 and 2 <= nv <= 16:
-        # One short row (a small loss): its vectors are few rows of lanes.
-        vec = _few_rows(rows[0, :nv * lanes].reshape(nv, lanes), lanes)[None]
     elif nv:
         vec = _row_sum(rows[:, :nv * lanes].reshape(r, nv, lanes).transpose(1, 0, 2))
     else:

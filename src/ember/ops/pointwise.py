@@ -11,7 +11,7 @@ import math
 
 from ._common import (_VALUE_BASED_CASTING, D, Tensor, binary_arrays, broadcast_error,
                       complex_alpha, np, opmath_scalar, recorded, wrap)
-from .._backend import restore, silence
+from .._backend import add_scaled_, restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
@@ -243,6 +243,10 @@ def _scaled(p, q, alpha, sign):
     fewer than one vector, rounds alpha * q first: not reproduced)."""
     dt = next((v.dtype for v in (p, q) if isinstance(v, np.ndarray)), None)
     if dt is None or dt not in D.HALF_NP:
+        if (dt in _FUSED and isinstance(p, np.ndarray) and isinstance(q, np.ndarray)
+                and p.dtype == q.dtype and p.shape == q.shape and not isinstance(alpha, complex)):
+            # PyTorch's float kernel fuses p + alpha * q into one rounding
+            return add_scaled_(p.copy(), q, sign * alpha)
         return p + q * alpha if sign > 0 else p - q * alpha
     scale = np.float32(dt.type(alpha)) * sign
     # (a number operand is rounded to the dtype too)
@@ -251,6 +255,7 @@ def _scaled(p, q, alpha, sign):
 
 
 _ALPHA_1 = (1,)
+_FUSED = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _no_bool_sub(a, b):

@@ -1,11 +1,12 @@
 """optim.SGD: torch's `_single_tensor_sgd` on the parameters' arrays.
 
 The update follows torch's order of operations (maximize, weight decay,
-momentum buffer, nesterov, then `param.add_(grad, alpha=-lr)`), so results
-agree with torch to float32 rounding; torch's CPU kernels fuse `a + alpha*b`
-into one FMA, NumPy rounds twice, hence at most an ulp apart.
+momentum buffer, nesterov, then `param.add_(grad, alpha=-lr)`). Each
+`a.add_(b, alpha=c)` is add_scaled_, which rounds once as torch's fused
+kernel does when SciPy's BLAS is there (then the parameters are torch's bit
+for bit), and twice without it (at most an ulp apart).
 """
-from .._backend import np
+from .._backend import add_scaled_, np
 
 from .._tensor import Tensor
 from ._base import check_differentiable, check_fused, check_fused_param, check_lr, value
@@ -52,12 +53,11 @@ class SGD(Optimizer):
             momentum = group["momentum"]
             weight_decay = value(group["weight_decay"])
             if momentum == 0 and weight_decay == 0 and not group["maximize"]:
-                # Plain SGD, the common case: p -= lr * g.
+                # Plain SGD, the common case: p.add_(g, alpha=-lr).
                 for p in group["params"]:
                     g = p._grad
                     if g is not None:
-                        d = p._data
-                        d -= lr * g._data
+                        add_scaled_(p._data, g._data, -lr)
                         p._bump()
                 continue
             params, grads, bufs = [], [], []
@@ -87,7 +87,7 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
         if maximize:
             grad = -grad
         if weight_decay != 0:
-            grad = grad + weight_decay * p
+            grad = add_scaled_(grad.copy(), p, weight_decay)
         if momentum != 0:
             buf = momentum_buffer_list[i]
             if buf is None:
@@ -96,8 +96,8 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
             else:
                 b = buf._data
                 b *= momentum
-                b += grad if dampening == 0 else (1 - dampening) * grad
+                add_scaled_(b, grad, 1 - dampening)
                 buf._bump()
-            grad = grad + momentum * buf._data if nesterov else buf._data
-        p -= lr * grad
+            grad = add_scaled_(grad.copy(), buf._data, momentum) if nesterov else buf._data
+        add_scaled_(p, grad, -lr)
         param._bump()
