@@ -102,7 +102,7 @@ def lapack():
 # SciPy's BLAS, an optional accelerator: axpy (y += a * x) makes one pass and
 # rounds once per element, as PyTorch's fused `add(x, alpha=a)` kernel does.
 _blas = optional("scipy.linalg.blas")
-_AXPY = {np.dtype(np.float32): "saxpy", np.dtype(np.float64): "daxpy"}
+_axpy = (None, {})       # (the _blas they came from, {dtype: its axpy})
 
 
 def add_scaled_(y, x, alpha):
@@ -113,13 +113,17 @@ def add_scaled_(y, x, alpha):
     is PyTorch's bit for bit (measured: every length from 1 to 100003, both
     float dtypes) and which takes 9 us where NumPy takes 23 (10^5 floats).
     Without SciPy, or for other dtypes and layouts, NumPy's two roundings."""
-    name = _AXPY.get(y.dtype)
-    if (name is not None and _blas is not None and x.dtype == y.dtype and x.shape == y.shape
-            and y.flags.c_contiguous and y.flags.writeable and x.flags.c_contiguous
-            and y.size > 0):
-        getattr(_blas, name)(x.reshape(-1), y.reshape(-1), a=alpha)
-    else:
-        y += alpha * x
+    global _axpy
+    if _axpy[0] is not _blas:       # (tests swap _blas for None)
+        _axpy = (_blas, {} if _blas is None else
+                 {np.dtype(np.float32): _blas.saxpy, np.dtype(np.float64): _blas.daxpy})
+    axpy = _axpy[1].get(y.dtype)
+    if axpy is not None and x.dtype == y.dtype and x.shape == y.shape and y.size:
+        fy, fx = y.flags, x.flags
+        if fy.c_contiguous and fy.writeable and fx.c_contiguous:
+            axpy(x.reshape(-1), y.reshape(-1), a=alpha)
+            return y
+    y += alpha * x
     return y
 
 
