@@ -51,6 +51,13 @@ KEYS = [
     ("bool_true", True), ("bool_false", False), ("bool_true_slice", (True, slice(1, 3))),
     ("int_mask", lambda T: (1, T.tensor([False, True, True, False]))),
     ("np_array", np.array([0, 2])), ("np_int", np.int64(1)), ("np_mask", np.array([True, False, True])),
+    # PyTorch skips a slice of a tuple key that spans its dim from 0 by 1:
+    # no SliceBackward0 for it (AliasBackward0 when nothing else is left)
+    ("whole_tuple", (slice(None), slice(None, 4))), ("whole_past_end", (slice(None), slice(0, 9, 1))),
+    ("whole_neg_start", (slice(None), slice(-4, None))), ("whole_lone", slice(0, 3)),
+    ("whole_then_int", (slice(0, 3), 1)), ("whole_all", (slice(None), slice(None), slice(None, 5))),
+    ("whole_then_part", (slice(0, 5), slice(1, 3))), ("whole_after_none", (None, slice(0, 3), 2)),
+    ("whole_ellipsis", (..., slice(None, 5))), ("whole_with_list", (slice(None, 3), [0, 2])),
 ]
 
 
@@ -156,6 +163,7 @@ SETS = [
     ("tensor_index", lambda T: T.tensor([2, 1]), 8), ("neg_step_region", (slice(0, 2), slice(1, 3), 0), lambda T: T.tensor([[1.0, 2.0], [3.0, 4.0]])),
     ("bad_shape", 0, lambda T: T.ones(3)), ("bad_shape_mask", lambda T: T.tensor([True, False, True]), lambda T: T.ones(3, 5)),
     ("oob", 3, 1.0), ("list_oob", [4], 1.0), ("bad_value_str", 0, "a"),
+    ("whole_lone", slice(None, 9), 2.0), ("whole_tuple", (slice(0, 3), slice(None)), lambda T: T.ones(5)),
 ]
 
 
@@ -193,6 +201,13 @@ GRAD_SETS = [
     ("paired", ([0, 2], [1, 3]), (2, 5)), ("mask", lambda T: src(T, requires_grad=False) > 20, (32,)),
     ("mask_broadcast", lambda T: T.tensor([True, False, True]), (5,)), ("ellipsis", ..., (5,)),
     ("none", (None, 1), (4, 5)), ("int_list", (1, [0, 3]), (2, 5)), ("list_dup", [1, 1], (2, 4, 5)),
+    # a key naming the whole tensor fills or copies into it (CopyBackwards), no view
+    ("whole_lone", slice(None), (4, 5)), ("whole_tuple", (slice(0, 3), slice(None, 4)), (5,)),
+    ("whole_past_end", slice(0, 10), ()), ("whole_then_part", (slice(None), slice(1, 3)), (2, 5)),
+    ("whole_with_list", (slice(None), [0, 3]), (3, 2, 5)), ("whole_then_int", (slice(None, 3), 1), (5,)),
+    # a 0-d value is filled in (no view + expand of it), as PyTorch's copy_to
+    ("int_0d_fill", 0, ()), ("ellipsis_0d_fill", ..., ()), ("slice_0d_fill", (slice(None), 1), ()),
+    ("list_0d_value", [0, 2], ()),
 ]
 
 
@@ -297,3 +312,14 @@ def test_indexing_error_literals():
     with pytest.raises(RuntimeError, match="^a view of a leaf Variable that requires grad"):
         a[0] = 2.0
     assert a.tolist() == [1.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("op", [
+    lambda T, x: x.narrow(1, 0, 6), lambda T, x: T.tensor_split(x, 1, dim=1)[0],
+    lambda T, x: T.hsplit(x, 1)[0], lambda T, x: T.vsplit(x, [4])[0],
+    lambda T, x: T.slice_copy(x, 1), lambda T, x: x[:, :6], lambda T, x: x[0:4]],
+    ids=["narrow", "tensor_split", "hsplit", "vsplit", "slice_copy", "tuple_key", "lone_slice"])
+def test_whole_range_views_record_as_pytorch(op):
+    # at::slice (narrow, the splits) always records SliceBackward0; only
+    # tensor indexing skips a whole-range slice of a tuple key.
+    check(lambda T: (lambda x: (op(T, x), chain(op(T, x))))(src(T, (4, 6))), exact=True)

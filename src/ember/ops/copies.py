@@ -67,7 +67,7 @@ def _slice(input, dim=0, start=None, end=None, step=1):
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     d = wrap_dim(dim, input._data.ndim)
-    return indexing.getitem(input, (slice(None),) * d + (slice(start, end, step),))
+    return indexing._slice(input, d, slice(start, end, step))   # (always recorded: at::slice)
 
 
 def _split_with_sizes(input, split_sizes, dim=0):

@@ -9,6 +9,7 @@ zeros of the input's shape at the same key (`xp.index_backward`).
 Assignment writes in place: through a basic key it is a copy into a view
 (CopySlices), through an advanced key an index_put (IndexPutBackward0).
 """
+import operator
 import warnings
 
 from ..autograd import _forward
@@ -64,6 +65,34 @@ def _slice(input, d, s):
             raise ValueError("slice step cannot be zero")
         raise ValueError("step must be greater than zero")
     return _basic(input, (slice(None),) * d + (s,), SliceBackward0)
+
+
+def _whole(s, length):
+    """Does PyTorch's indexing skip this slice (no view, no node)? It skips one
+    written to start at 0 with step 1 and stop at or past the end (`:`,
+    `0:`, `:n` with n >= length; not `-n:`), except a lone slice in a read."""
+    try:
+        return ((s.start is None or operator.index(s.start) == 0)
+                and (s.step is None or operator.index(s.step) == 1)
+                and (s.stop is None or operator.index(s.stop) >= length))
+    except TypeError:
+        return False
+
+
+def _slice_lengths(items, shape):
+    """{position in the key of each slice: the length of the dim it slices}."""
+    consumed = sum(_dims_taken(k) for k in items)
+    lengths, od = {}, 0
+    for i, k in enumerate(items):
+        if k is Ellipsis:
+            od += len(shape) - consumed
+        elif isinstance(k, slice):
+            if od < len(shape):
+                lengths[i] = shape[od]
+            od += 1
+        else:
+            od += _dims_taken(k)
+    return lengths
 
 
 def _normalize_key(key):
@@ -133,7 +162,7 @@ def getitem(input, key):
             out = unsqueeze(out, d)
             d += 1
         elif isinstance(item, slice):
-            if item != slice(None):
+            if not _whole(item, x.shape[od]):
                 out = _slice(out, d, item)
             d, od = d + 1, od + 1
         elif isinstance(item, (bool, np.bool_)):
@@ -201,16 +230,15 @@ def _check_mask(mask, shape, d):
 
 
 # -- assignment --------------------------------------------------------------
-def _last_view_op(key):
+def _last_view_op(items, lengths):
     """The view op PyTorch applies last for a basic key (what its errors name)."""
-    parts = key if isinstance(key, tuple) else (key,)
-    for k in reversed(parts):
-        if isinstance(k, slice):
+    for i in range(len(items) - 1, -1, -1):
+        k = items[i]
+        if isinstance(k, slice) and not _whole(k, lengths.get(i, 0)):
             return "Slice"
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
             return "Select"
     return "Alias"
-
 
 
 def setitem(input, key, value):
@@ -222,7 +250,9 @@ def setitem(input, key, value):
     if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
         raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
     x = input._data
-    basic, through_view = _is_basic(key), _makes_view(key)
+    items = key if isinstance(key, tuple) else (key,)
+    lengths = _slice_lengths(items, x.shape)
+    basic, through_view = _is_basic(key), _makes_view(items, lengths)
     view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
     if isinstance(value, Tensor):
         v = value._data
@@ -236,7 +266,7 @@ def setitem(input, key, value):
     else:
         v = _scalar_value(value, x.dtype)
     check_inplace(input, through_view=through_view,
-                  view_op=_last_view_op(key) if through_view else None)
+                  view_op=_last_view_op(items, lengths) if through_view else None)
     nkey = _numpy_key(key, x)
     if not tracked(input, value):
         x[nkey] = v
@@ -248,30 +278,31 @@ def setitem(input, key, value):
     before._grad_fn = input._grad_fn
     _forward.carry(input, before)
     src = value if isinstance(value, Tensor) else None
-    if src is not None and basic and v.shape != view.shape:
-        # copy_ broadcasts its source through view + expand nodes, as PyTorch.
+    # PyTorch's copy_to: a source of the target's shape is copied, a 0-d one
+    # filled in, any other broadcast through view + expand nodes.
+    fill = src is None or (v.ndim == 0 and view.ndim != 0)
+    if not fill and basic and v.shape != view.shape:
         if v.ndim < view.ndim:
             src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
         src = expand(src, view.shape)
-    if key is Ellipsis:
-        result = (recorded(CopyBackwards, new, (before, src)) if src is not None
-                  else recorded(FillBackward3, new, (before, None)))
+    if all(k is Ellipsis or (isinstance(k, slice) and _whole(k, lengths.get(i, 0)))
+           for i, k in enumerate(items)):
+        # The key names the whole tensor (`...`, `:`): PyTorch fills or
+        # copies into it, with no view between.
+        result = recorded(FillBackward3 if fill else CopyBackwards, new, (before, src))
     else:
         node = CopySlices if through_view else IndexPutBackward0
         result = recorded(node, new, (before, src), (nkey,))
     commit_inplace(input, result)
 
 
-def _makes_view(key):
-    """Does the basic part of the key make a view (an int, a slice that is not
-    `:`, None)? Then PyTorch writes through that view."""
-    if isinstance(key, slice):
-        return key != slice(None)
-    items = key if isinstance(key, tuple) else (key,)
-    return any(k is None or (isinstance(k, slice) and k != slice(None)) or (
+def _makes_view(items, lengths):
+    """Does the basic part of the key make a view (an int, a slice PyTorch
+    does not skip, None)? Then PyTorch writes through that view."""
+    return any(k is None or (isinstance(k, slice) and not _whole(k, lengths.get(i, 0))) or (
         isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
         isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
-        for k in items)
+        for i, k in enumerate(items))
 
 
 def _is_basic(key):

@@ -8,7 +8,7 @@ from ._common import Tensor, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
-from .indexing import getitem
+from .indexing import _slice
 from .selection import FlipBackward0, flip, index_select
 
 __all__ = ["tile", "repeat_interleave", "roll", "rot90", "fliplr", "flipud", "movedim",
@@ -192,7 +192,7 @@ register(ravel, out=False, node=S.ViewBackward0)
 
 
 def _piece(input, d, start, stop):
-    return getitem(input, (slice(None),) * d + (slice(start, stop),))
+    return _slice(input, d, slice(start, stop))     # (always recorded: at::slice)
 
 
 def _split_spec(name, given, sections, indices, tensor=None):

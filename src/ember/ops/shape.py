@@ -395,7 +395,7 @@ def stack(tensors, dim=None, *, axis=None):
 
 
 def narrow(input, dim, start, length):
-    from .indexing import getitem
+    from .indexing import _slice
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
@@ -411,7 +411,7 @@ def narrow(input, dim, start, length):
     if start > size - length:
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+    return _slice(input, d, slice(start, start + length))     # (always recorded: at::slice)
 
 
 def select(input, dim, index):
