@@ -80,6 +80,33 @@ Tensor.fill_ = inplace.fill_
 Tensor.copy_ = inplace.copy_
 
 
+def _unpacked(method, param, one=False):
+    """`method` (whose one argument `param` is a list of ints) also taking the
+    ints unpacked, as PyTorch's methods do: `x.flip(0, 1)`, `x.tile(2, 2)`,
+    and with `one`, a single int too (`x.tile(2)`; torch.tile refuses it)."""
+    def unpacked(self, *args, **kwargs):
+        if len(args) > 1 or (one and args and hasattr(args[0], "__index__")):
+            if hasattr(args[0], "__index__"):
+                for i, a in enumerate(args):
+                    if not hasattr(a, "__index__"):
+                        raise TypeError(
+                            f"{method.__name__}(): argument '{param}' failed to unpack the "
+                            f"object at pos {i + 1} with error \"type must be tuple of ints,"
+                            f"but got {type(a).__name__}\"")
+                args = (args,)
+        return method(self, *args, **kwargs)
+    unpacked.__name__ = unpacked.__qualname__ = method.__name__
+    unpacked.__doc__ = method.__doc__
+    return unpacked
+
+
+for _name, _param in (("broadcast_to", "size"), ("count_nonzero", "dim"), ("dsplit", "indices"),
+                      ("flip", "dims"), ("hsplit", "indices"), ("squeeze", "dim"),
+                      ("squeeze_", "dim"), ("vsplit", "indices")):
+    setattr(Tensor, _name, _unpacked(getattr(Tensor, _name), _param))
+Tensor.tile = _unpacked(Tensor.tile, "dims", one=True)
+
+
 def _reflect(fn):
     def reflected(self, other):
         if not isinstance(other, (int, float, _builtins.complex, bool, _np.number, _np.bool_)):
