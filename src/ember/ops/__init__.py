@@ -54,36 +54,14 @@ _xp._INDEX_NODES.update(_xp._make_index_nodes())
 
 _P, _S, _R, _L, _C, _Q = pointwise, shape, reduction, linalg, conditional, comparison
 
-# The registry's ops: function, method, in-place variant and aliases, each
-# made from the op's one declaration.
-# (Ops of torch.linalg, torch.special, ... are gathered by those packages.)
-for _info in REGISTRY.values():
-    for _name in (_info.name,) + _info.aliases:
-        if _info.namespace == "torch":
-            globals()[_name] = _info.public
-            if _name not in __all__:
-                __all__.append(_name)
-        if _info.method:
-            setattr(Tensor, _name, _info.function)
-        if _info.inplace:
-            # (a declaration may give its own in-place variant, with its own checks)
-            _variant = _info.inplace if callable(_info.inplace) else inplace.make_inplace(
-                _autocast.without(_info.function) if _info.name in _autocast.LISTED
-                else _info.function, _name + "_")
-            setattr(Tensor, _name + "_", _variant)
-            if _info.inplace_function is True or _name in (_info.inplace_function or ()):
-                globals()[_name + "_"] = _variant
-                __all__.append(_name + "_")
 
-Tensor.zero_ = inplace.zero_
-Tensor.fill_ = inplace.fill_
-Tensor.copy_ = inplace.copy_
-
-
-def _unpacked(method, param, one=False):
+def _unpacked(method, param):
     """`method` (whose one argument `param` is a list of ints) also taking the
-    ints unpacked, as PyTorch's methods do: `x.flip(0, 1)`, `x.tile(2, 2)`,
-    and with `one`, a single int too (`x.tile(2)`; torch.tile refuses it)."""
+    ints unpacked, as PyTorch's methods do: `x.flip(0, 1)`, `x.tile(2, 2)`;
+    "*dims", a single int too (`x.tile(2)`, which torch.tile refuses)."""
+    one = param.startswith("*")
+    param = param.lstrip("*")
+
     def unpacked(self, *args, **kwargs):
         if len(args) > 1 or (one and args and hasattr(args[0], "__index__")):
             if hasattr(args[0], "__index__"):
@@ -97,14 +75,39 @@ def _unpacked(method, param, one=False):
         return method(self, *args, **kwargs)
     unpacked.__name__ = unpacked.__qualname__ = method.__name__
     unpacked.__doc__ = method.__doc__
+    unpacked.__wrapped__ = method
     return unpacked
 
 
-for _name, _param in (("broadcast_to", "size"), ("count_nonzero", "dim"), ("dsplit", "indices"),
-                      ("flip", "dims"), ("hsplit", "indices"), ("squeeze", "dim"),
-                      ("squeeze_", "dim"), ("vsplit", "indices")):
-    setattr(Tensor, _name, _unpacked(getattr(Tensor, _name), _param))
-Tensor.tile = _unpacked(Tensor.tile, "dims", one=True)
+# The registry's ops: function, method, in-place variant and aliases, each
+# made from the op's one declaration.
+# (Ops of torch.linalg, torch.special, ... are gathered by those packages.)
+for _info in REGISTRY.values():
+    for _name in (_info.name,) + _info.aliases:
+        if _info.namespace == "torch":
+            globals()[_name] = _info.public
+            if _name not in __all__:
+                __all__.append(_name)
+        if _info.method:
+            setattr(Tensor, _name, _info.function if _info.method is True
+                    else _unpacked(_info.function, _info.method))
+        if _info.inplace:
+            # (a declaration may give its own in-place variant, with its own checks)
+            _variant = _info.inplace if callable(_info.inplace) else inplace.make_inplace(
+                _autocast.without(_info.function) if _info.name in _autocast.LISTED
+                else _info.function, _name + "_")
+            if _info.method not in (True, False):
+                _variant = _unpacked(_variant, _info.method)
+            setattr(Tensor, _name + "_", _variant)
+            if _info.inplace_function is True or _name in (_info.inplace_function or ()):
+                globals()[_name + "_"] = _variant
+                __all__.append(_name + "_")
+
+Tensor.zero_ = inplace.zero_
+Tensor.fill_ = inplace.fill_
+Tensor.copy_ = inplace.copy_
+
+
 
 
 def _reflect(fn):

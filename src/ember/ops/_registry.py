@@ -47,7 +47,10 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     """Declare `function` as the op `name` of PyTorch's `namespace` (None: a
     Tensor method only, as `view` and `expand` are; see
     ops/__init__.py, which turns the registry into functions, methods,
-    in-place variants and aliases). `inplace`: True, or the in-place
+    in-place variants and aliases). `method`: a Tensor method too, or the
+    name of its one parameter, a list of ints, that the method also takes
+    unpacked, as PyTorch's (`x.flip(0, 1)`; "*dims": a lone int too, as
+    `x.tile(2)`). `inplace`: True, or the in-place
     variant itself where it has checks of its own. `out`: the function form takes `out=`,
     as PyTorch's does (the method never does); or a check of the out tensors
     (`_out.same_dtype(...)`, `_out.bool_only`) for ops that refuse a cast.

@@ -105,7 +105,7 @@ def broadcast_to(input, size):
     return S.expand(input, size)
 
 
-register(broadcast_to, out=False, node=S.ExpandBackward0)
+register(broadcast_to, out=False, node=S.ExpandBackward0, method="size")
 
 
 def broadcast_tensors(*tensors):

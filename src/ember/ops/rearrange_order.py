@@ -34,7 +34,7 @@ def tile(input, dims):
     return S.repeat(input, dims)
 
 
-register(tile, out=False, node=S.RepeatBackward0)
+register(tile, out=False, node=S.RepeatBackward0, method="*dims")
 
 
 def _repeat_counts(repeats, output_size):
@@ -262,7 +262,7 @@ def _directional_split(name, min_dim, dim):
                     f"ember.{name} attempted to split along dimension {d}, but the size of the "
                     f"dimension {x.shape[d]} is not divisible by the split_size {n}!")
         return tensor_split(input, indices_or_sections, d)
-    return register(op, name, out=False)
+    return register(op, name, out=False, method="indices")
 
 
 hsplit = _directional_split("hsplit", 1, lambda nd: 1 if nd > 1 else 0)

@@ -286,7 +286,7 @@ for _name, _fn in (("as_strided", as_strided), ("as_strided_", as_strided_)):
 
 # The view ops whose in-place forms change the view itself, declared here with
 # those forms (the registry's value-writing in-place variants cannot express them).
-register(S.squeeze, "squeeze", inplace=squeeze_, out=False, quiet=True)
+register(S.squeeze, "squeeze", inplace=squeeze_, out=False, quiet=True, method="dim")
 register(S.unsqueeze, "unsqueeze", inplace=unsqueeze_, out=False, quiet=True)
 register(S.t, "t", inplace=t_, out=False, quiet=True)
 register(S.transpose, "transpose", inplace=transpose_, aliases=["swapaxes", "swapdims"],

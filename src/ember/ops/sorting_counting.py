@@ -308,4 +308,4 @@ register(histc, out=same_dtype("ember.histogram: input tensor and hist tensor sh
                                "the same dtype, but got input {c} and hist {oc}"))
 register(histogram)
 register(bincount, out=False)
-register(count_nonzero, out=False)
+register(count_nonzero, out=False, method="dim")
