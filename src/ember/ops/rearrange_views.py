@@ -7,6 +7,7 @@ geometry is NumPy's: `as_strided` on the input's array reaches the same
 memory PyTorch's strides do.
 """
 from .._backend import np
+from .. import _dtype as D
 
 from ..autograd import _forward
 from ._common import Tensor, recorded, tracked, wrap_dim
@@ -291,3 +292,39 @@ register(S.unsqueeze, "unsqueeze", inplace=unsqueeze_, out=False, quiet=True)
 register(S.t, "t", inplace=t_, out=False, quiet=True)
 register(S.transpose, "transpose", inplace=transpose_, aliases=["swapaxes", "swapdims"],
          out=False, quiet=True)
+
+
+def view_dtype(input, dtype):
+    """x.view(dtype): the same bytes read as `dtype`. A dtype of another size
+    scales the last dim, which must be contiguous. Not differentiable, and not
+    a view in autograd's sense (no _base), but it shares the data and the
+    version counter, as PyTorch's."""
+    x = input._data
+    old, new = x.dtype.itemsize, dtype._np.itemsize
+    if new != old:
+        where = (f"to view {D.SCALAR_NAMES[input.dtype]} as {D.SCALAR_NAMES[dtype]} "
+                 "(different element sizes)")
+        if x.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 {where}")
+        if x.shape[-1] != 1 and x.strides[-1] != old:
+            raise RuntimeError(f"self.stride(-1) must be 1 {where}, but got "
+                               f"{x.strides[-1] // old}")
+        if new > old:
+            ratio = new // old
+            if x.shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {where}, but "
+                                   f"got {x.shape[-1]}")
+            offset = input.storage_offset()
+            if offset % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {where}"
+                                   f", but got {offset}")
+            for d in range(x.ndim - 1):
+                if (x.strides[d] // old) % ratio:
+                    raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} {where}"
+                                       f", but got {x.strides[d] // old}")
+        if x.shape[-1] == 1 and x.strides[-1] != old:
+            # (a last dim of one element may have any stride; NumPy wants it contiguous)
+            x = np.lib.stride_tricks.as_strided(x, strides=x.strides[:-1] + (old,))
+    out = Tensor._wrap(x.view(dtype._np))
+    out._vc = input._share_vc()
+    return out

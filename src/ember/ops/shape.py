@@ -97,9 +97,12 @@ def _infer_shape(shape, numel):
     raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
-def view(input, *shape):
+def view(input, *shape, dtype=None):
+    if dtype is not None and not shape:
+        shape = (dtype,)
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
-        raise NotImplementedError("view(dtype) is not supported by ember")
+        from .rearrange_views import view_dtype
+        return view_dtype(input, shape[0])
     x = input._data
     shape = _infer_shape(_shape_arg(shape), x.size)
     try:
