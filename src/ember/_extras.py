@@ -19,7 +19,7 @@ def is_tensor(obj):
 
 
 def is_storage(obj):
-    return False
+    return getattr(type(obj), "_ember_storage", False)
 
 
 def is_floating_point(input):

@@ -17,6 +17,11 @@ from . import _python_apply  # noqa: F401  (Tensor.apply_, map_)
 from . import _tensor_extras  # noqa: F401  (nbytes, is_cpu, output_nr, grad_dtype, ...)
 from . import _resize  # noqa: F401  (Tensor.resize_, set_, share_memory_, ...)
 from ._resize import resize_as_
+from . import _typed_storage, storage  # noqa: F401  (ember.storage)
+from ._typed_storage import (TypedStorage, UntypedStorage, Storage, FloatStorage,  # noqa: F401
+                             DoubleStorage, HalfStorage, BFloat16Storage, LongStorage,
+                             IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
+                             ComplexFloatStorage, ComplexDoubleStorage)
 from . import _subclass  # noqa: F401  (subclasses defining __torch_function__ refused)
 from ._random import Generator
 from ._typeinfo import finfo, iinfo
@@ -33,6 +38,7 @@ __all__ = ["resize_as_", "is_distributed", "bfloat16", "finfo", "iinfo", "pi", "
            "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
            "randint_like", "arange", "linspace", "logspace"]
 
+__all__ += _typed_storage.__all__
 Generator.__module__ = "ember"   # printed as a public class, as torch's
 bfloat16 = D.bfloat16
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan

@@ -12,7 +12,7 @@ from ._backend import np
 from . import _dtype as D
 from . import _layout as _L
 from ._meta import is_meta, meta_array
-from ._storage import UntypedStorage, _ptr, _root
+from ._storage import _ptr, _root
 from ._tensor import Tensor
 from .autograd.function import Function
 from .autograd.grad_mode import _state
@@ -165,8 +165,8 @@ _SET_OVERLOADS = (
 
 def _type_name(v):
     from ._python_data import _tname
-    if isinstance(v, UntypedStorage):
-        return "ember.storage.UntypedStorage"
+    if _is_storage(v):
+        return f"ember.storage.{type(v).__name__}"
     return _tname(v)
 
 
@@ -183,12 +183,16 @@ def _set_args(args, kwargs):
     offset, size, stride = (bound.get(n) for n in names[1:])
     geometry = (offset, size) != (None, None) or stride is not None
     ok = (source is None and not geometry) or (
-        isinstance(source, (Tensor, UntypedStorage)) and (not geometry or (
+        (isinstance(source, Tensor) or _is_storage(source)) and (not geometry or (
             _is_int(offset) and _is_ints(size) and (stride is None or _is_ints(stride)))))
     if not ok:
         raise TypeError(_SET_OVERLOADS.format(got=", ".join(
             [_type_name(a) for a in args] + [f"{k}={_type_name(v)}" for k, v in kwargs.items()])))
     return source, geometry, offset, size, stride
+
+
+def _is_storage(v):
+    return getattr(type(v), "_ember_storage", False)
 
 
 def _is_int(v):
@@ -214,7 +218,10 @@ def _storage_root(self, source):
         raise RuntimeError(
             f"Expected a Storage of type {D.C_NAMES[self.dtype]} or an UntypedStorage, but got "
             f"type {D.SCALAR_NAMES[storage_dtype]} for argument 1 'storage'")
-    return source._array, 0
+    untyped = source if storage_dtype is None else source._untyped_storage
+    if untyped._meta:
+        raise NotImplementedError("ember: set_ of meta tensors is not supported")
+    return untyped._array, 0
 
 
 def _check_bounds(root, item, offset, size, stride):
