@@ -118,14 +118,10 @@ def _as_subclass(self, cls):
     if not (isinstance(cls, type) and issubclass(cls, Tensor)):
         raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
                         "Tensor is not possible. Make sure your class inherits from Tensor.")
-    out = Tensor.__new__(cls)
-    out._data = self._data
-    out._requires_grad = self._requires_grad
-    out._grad_fn = self._grad_fn
-    # (an alias: it shares the storage, the version counter and the graph position)
-    out._vc = self._share_vc() if self._vc is None else self._vc
-    if self._grad_fn is not None:
-        out._output_nr = self._output_nr
+    from .ops.shape import alias
+    # (an alias, recorded as PyTorch records it: AliasBackward0 when it requires grad)
+    out = alias(self)
+    out.__class__ = cls
     return out
 
 
@@ -216,4 +212,5 @@ def reinforce(self, reward):
 
 
 for _fn in (lstsq, solve, eig, symeig, reinforce):
+    _fn.__qualname__ = "Tensor." + _fn.__name__
     setattr(Tensor, _fn.__name__, _fn)
