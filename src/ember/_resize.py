@@ -23,10 +23,12 @@ from .ops.inplace import check_inplace
 
 def _sizes(args, fn):
     from ._creation import _size_args
-    shape = _size_args(args, fn)
-    if any(n < 0 for n in shape):
-        raise RuntimeError("numel: integer multiplication overflow")
-    return shape
+    try:
+        return _size_args(args, fn)
+    except RuntimeError as e:
+        if "negative dimension" not in str(e):
+            raise
+    raise RuntimeError("numel: integer multiplication overflow")
 
 
 def _buffer(root):
@@ -232,10 +234,10 @@ def _check_bounds(root, item, offset, size, stride):
                            f"strides={list(stride)}")
     need = 0 if 0 in size else offset + 1 + sum((n - 1) * s for n, s in zip(size, stride))
     if need * item > root.nbytes:
-        raise RuntimeError(
-            f"setStorage: sizes {list(size)}, strides {list(stride) if stride else []}, "
-            f"storage offset {offset}, and itemsize {item} requiring a storage size of "
-            f"{need * item} are out of bounds for storage of size {root.nbytes}")
+        # PyTorch grows a resizable storage that is too small. Ember's is NumPy
+        # memory, which cannot grow under the tensors sharing it: PyTorch's
+        # answer for a storage NumPy shares (see README).
+        raise RuntimeError("Trying to resize storage that is not resizable")
 
 
 def _not_differentiable(xp, grad):
@@ -253,7 +255,7 @@ def set_(self, *args, **kwargs):
     if is_meta(self._data) or (isinstance(source, Tensor) and is_meta(source._data)):
         raise NotImplementedError("ember: set_ of meta tensors is not supported")
     if source is None:
-        data = np.zeros(0, dt)
+        data = _view(np.zeros(0, dt), dt, 0, (0,), (1,))
     else:
         root, base = _storage_root(self, source)
         if isinstance(source, Tensor) and not geometry:
@@ -262,12 +264,11 @@ def set_(self, *args, **kwargs):
             data = _view(root, dt, 0, (root.nbytes // dt.itemsize,), (1,))
         else:
             size = tuple(int(s) for s in size)
-            given = stride
             stride = _contiguous_strides(size) if stride is None else tuple(int(s) for s in stride)
             if len(stride) != len(size):
                 raise RuntimeError("mismatch in length of strides and shape")
             offset = base + int(offset)
-            _check_bounds(root, dt.itemsize, offset, size, given or ())
+            _check_bounds(root, dt.itemsize, offset, size, stride)
             data = _view(root, dt, offset, size, stride)
     grads = [t for t in (self, source) if isinstance(t, Tensor) and t._requires_grad]
     self._data = data
