@@ -195,6 +195,12 @@ def test_as_subclass():
         assert a.as_subclass(T.Tensor).data_ptr() == a.data_ptr()
     check(lambda T: T.ones(2).as_subclass(int))
 
+    class Slotted(ember.Tensor):
+        __slots__ = ("extra",)
+    s = ember.ones(2).as_subclass(Slotted)
+    s.extra = 1
+    assert type(s) is Slotted and s.tolist() == [1.0, 1.0]
+
 
 def test_map2_():
     check(lambda T: T.ones(3).map2_(T.ones(3) * 2, T.ones(3) * 3, lambda a, b, c: a + b * c))

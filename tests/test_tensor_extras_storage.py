@@ -289,3 +289,25 @@ def test_tensors_from_storages_share_memory(quiet):
 ])
 def test_tensors_from_storages_errors(call, quiet):
     check(call)
+
+
+def test_storage_setitem(quiet):
+    def run(T):
+        t = T.arange(4.)
+        s = t.storage()
+        s[1:3] = 7.
+        s[-1] = 9.
+        return t, s.tolist()
+    check(run)
+    check(lambda T: T.FloatStorage([1])["a"].__setitem__, message=False)
+
+
+def test_inference_tensors_refuse_resize_and_set():
+    for T in (torch, ember):
+        with T.inference_mode():
+            t = T.ones(3)
+        for op in (lambda: t.resize_(2), lambda: t.set_(T.ones(2))):
+            with pytest.raises(RuntimeError, match="^Inplace update to inference tensor outside "
+                               "InferenceMode is not allowed"):
+                op()
+    assert t.shape == (3,)    # (PyTorch's resize_ has already resized when it raises)

@@ -86,6 +86,7 @@ def _refuse_grad(self):
 def resize_(self, *sizes, memory_format=None):
     _refuse_grad(self)
     shape = _sizes(sizes, "resize_")
+    check_inplace(self)     # (an inference tensor outside inference mode)
     x = self._data
     if shape == x.shape and memory_format is None:
         return self

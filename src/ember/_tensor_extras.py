@@ -120,8 +120,10 @@ def _as_subclass(self, cls):
                         "Tensor is not possible. Make sure your class inherits from Tensor.")
     from .ops.shape import alias
     # (an alias, recorded as PyTorch records it: AliasBackward0 when it requires grad)
-    out = alias(self)
-    out.__class__ = cls
+    view = alias(self)
+    out = object.__new__(cls)   # (not __class__ assignment: cls may add slots)
+    out._data, out._requires_grad, out._grad_fn = view._data, view._requires_grad, view._grad_fn
+    out.__dict__.update(view.__dict__)
     return out
 
 

@@ -157,8 +157,10 @@ class TypedStorage:
         return Tensor._wrap(_view(self._untyped_storage._array, self.dtype._np, 0,
                                   (self._size(),), (1,)))
 
-    def _index(self, idx):
+    def _index(self, idx, slices=False):
         if isinstance(idx, slice):
+            if slices:
+                return idx
             raise RuntimeError("slices are only supported in UntypedStorage.__getitem__")
         if not _is_int(idx):
             raise RuntimeError(f"can't index a {type(self)} with {type(idx)}")
@@ -173,7 +175,9 @@ class TypedStorage:
 
     def __setitem__(self, idx, value):
         _warn_typed_storage_removal()
-        self._tensor()[self._index(idx)] = value
+        if is_storage(value):
+            raise RuntimeError(f"cannot set item with value type {type(value)}")
+        self._tensor()[self._index(idx, slices=True)] = value
 
     def tolist(self):
         _warn_typed_storage_removal()
