@@ -4,7 +4,6 @@ new_empty_strided, nonzero_static, resize_/resize/set_/is_set_to,
 share_memory_, as_subclass, module_load, map2_ and the removed names."""
 import warnings
 
-import numpy as np
 import pytest
 
 import ember

@@ -84,7 +84,8 @@ def test_resize_meta():
 
 def test_resize_as_():
     check(lambda T: geometry(T.arange(6.).resize_as_(T.zeros(2, 3, dtype=T.int64))))
-    check(lambda T: geometry(T.arange(6.).resize_as_(T.zeros(3, 2), memory_format=T.contiguous_format)))
+    check(lambda T: geometry(T.arange(6.).resize_as_(T.zeros(3, 2),
+                                                     memory_format=T.contiguous_format)))
     check(lambda T: geometry(T.resize_as_(T.arange(6.), T.zeros(3, 1))))
 
 
