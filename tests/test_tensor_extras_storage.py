@@ -312,3 +312,13 @@ def test_inference_tensors_refuse_resize_and_set():
                                "InferenceMode is not allowed"):
                 op()
     assert t.shape == (3,)    # (PyTorch's resize_ has already resized when it raises)
+
+
+@pytest.mark.parametrize("args", [("ab",), ([1.5],), ([1, "a"],), (None,), (2, 3)])
+def test_untyped_storage_errors(args):
+    check(lambda T: T.UntypedStorage(*args), message=len(args) == 1)
+
+
+def test_tensors_from_untyped_storages():
+    check(lambda T: (T.Tensor(T.UntypedStorage([0] * 8)),
+                     T.LongTensor(T.UntypedStorage([1] + [0] * 7))))

@@ -21,6 +21,20 @@ def _ptr(arr):
     return arr.__array_interface__["data"][0]
 
 
+def _from_sequence(seq):
+    if not isinstance(seq, (list, tuple, range, str)):
+        raise RuntimeError("ember.UntypedStorage(): Expected a sequence type, but got "
+                           f"{type(seq).__name__}")
+    for v in seq:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise RuntimeError(
+                "ember.UntypedStorage(): tried to construct a storage from a sequence "
+                f"({type(seq).__name__}), but one of the items was of type "
+                f"{type(v).__name__} instead of int")
+    # (each value's low byte, as PyTorch's conversion to uint8 keeps)
+    return (np.array(list(seq), np.int64) % 256).astype(np.uint8)
+
+
 class UntypedStorage:
     """The bytes of a tensor's memory (read-only here). UntypedStorage(),
     (n) and (sequence of ints) make new bytes, as in PyTorch."""
@@ -30,15 +44,19 @@ class UntypedStorage:
         if device is not None and _device(device).type != "cpu":
             raise RuntimeError(f"ember: an UntypedStorage lives on the CPU, not {device}")
         if len(args) > 1:
-            raise TypeError(f"UntypedStorage(): takes at most 1 argument ({len(args)} given)")
+            raise TypeError(
+                "ember.UntypedStorage() received an invalid combination of arguments - got ("
+                + ", ".join(type(a).__name__ for a in args) + "), but expected one of:\n"
+                " * (*, int allocator = None, ember.device device = None)\n"
+                " * (int size, *, int allocator = None, ember.device device = None)\n"
+                " * (object sequence, *, int allocator = None, ember.device device = None)\n")
         arg = args[0] if args else 0
         if isinstance(arg, int) and not isinstance(arg, bool):
             if arg < 0:
                 raise RuntimeError(f"ember: a storage cannot have {arg} bytes")
             data = np.zeros(arg, np.uint8)
         else:
-            # (each value's low byte, as PyTorch's uint8 conversion keeps)
-            data = (np.array(list(arg), np.int64) % 256).astype(np.uint8)
+            data = _from_sequence(arg)
         self._array, self._meta = data, False
 
     @classmethod
