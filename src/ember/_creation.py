@@ -55,6 +55,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             UserWarning, stacklevel=2)
     if isinstance(data, Tensor) and data.is_meta:
         return _finish(data._data.copy(), requires_grad, dev)
+    if getattr(data, "_typed_dtype", None) is not None:
+        # a TypedStorage: a tensor over its memory, not a copy (as PyTorch's)
+        from ._typed_storage import tensor_of_storage
+        return _finish(tensor_of_storage(data, dtype or D._default[0])._data, requires_grad, dev)
     return _finish(np.array(_to_array(data, dtype), copy=True), requires_grad, dev)
 
 

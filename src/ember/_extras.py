@@ -10,7 +10,7 @@ from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "result_type",
-           "can_cast", "is_storage"]
+           "can_cast", "is_storage", "nonzero_static"]
 # (parse_to is shared with nn.Module.to; not part of the public namespace)
 
 
@@ -19,7 +19,7 @@ def is_tensor(obj):
 
 
 def is_storage(obj):
-    return False
+    return getattr(type(obj), "_ember_storage", False)
 
 
 def is_floating_point(input):
@@ -58,6 +58,28 @@ def nonzero(input, *, as_tuple=False):
     return Tensor._wrap(np.stack(idx, axis=1).astype(np.int64) if idx else
                         np.zeros((0, 0), np.int64))
 
+
+
+def nonzero_static(input, *, size, fill_value=-1, out=None):
+    """nonzero's rows, cut or padded with fill_value to `size` rows."""
+    for name, v in (("size", size), ("fill_value", fill_value)):
+        if isinstance(v, bool) or not hasattr(v, "__index__"):
+            raise TypeError(f"nonzero_static(): argument '{name}' must be int, not "
+                            f"{type(v).__name__}")
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    if out is not None and out.dtype is not D.int64:
+        raise RuntimeError("nonzero_static: Expected out tensor to have scalar type Long but "
+                           f"got scalar type{D.SCALAR_NAMES[out.dtype]}")
+    found = nonzero(input)._data[:size]
+    rows = np.full((size, input._data.ndim), fill_value, np.int64)
+    rows[:len(found)] = found
+    if out is None:
+        return Tensor._wrap(rows)
+    out.resize_(rows.shape)
+    out._data[...] = rows
+    out._bump()
+    return out
 
 
 def parse_to(args, kwargs):
@@ -138,6 +160,7 @@ def _to_device(self, dev, dtype):
 
 Tensor.to = _to
 Tensor.nonzero = nonzero
+Tensor.nonzero_static = nonzero_static
 
 
 _NO_ACCELERATOR = "Cannot access accelerator device when none is available."

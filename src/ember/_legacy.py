@@ -48,6 +48,9 @@ def legacy_new(dtype, args, kwargs, check_other=True):
     if not args:
         return Tensor._wrap(np.zeros(0, dtype._np))
     first = args[0]
+    if len(args) == 1 and getattr(first, "_ember_storage", False):
+        from ._typed_storage import tensor_of_storage     # (its memory, shared)
+        return Tensor._wrap(tensor_of_storage(first, dtype, argument=True)._data)
     if len(args) == 1 and isinstance(first, Tensor):
         if check_other and first.dtype is not dtype:
             raise TypeError(f"expected {_options(dtype)} (got {_options(first.dtype)})")

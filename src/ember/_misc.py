@@ -14,11 +14,19 @@ from ._legacy import (BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, Double
 from ._tensor import Tensor
 from . import _storage  # noqa: F401  (Tensor.untyped_storage, storage_offset)
 from . import _python_apply  # noqa: F401  (Tensor.apply_, map_)
+from . import _tensor_extras  # noqa: F401  (nbytes, is_cpu, output_nr, grad_dtype, ...)
+from . import _resize  # noqa: F401  (Tensor.resize_, set_, share_memory_, ...)
+from ._resize import resize_as_
+from . import _typed_storage, storage  # noqa: F401  (ember.storage)
+from ._typed_storage import (TypedStorage, UntypedStorage, Storage, FloatStorage,  # noqa: F401
+                             DoubleStorage, HalfStorage, BFloat16Storage, LongStorage,
+                             IntStorage, ShortStorage, CharStorage, ByteStorage, BoolStorage,
+                             ComplexFloatStorage, ComplexDoubleStorage)
 from . import _subclass  # noqa: F401  (subclasses defining __torch_function__ refused)
 from ._random import Generator
 from ._typeinfo import finfo, iinfo
 
-__all__ = ["bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
+__all__ = ["resize_as_", "is_distributed", "bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
            "set_num_threads", "get_num_threads", "set_num_interop_threads",
            "get_num_interop_threads", "use_deterministic_algorithms",
            "are_deterministic_algorithms_enabled", "is_deterministic_algorithms_warn_only_enabled",
@@ -30,10 +38,15 @@ __all__ = ["bfloat16", "finfo", "iinfo", "pi", "e", "inf", "nan", "newaxis",
            "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
            "randint_like", "arange", "linspace", "logspace"]
 
+__all__ += _typed_storage.__all__
 Generator.__module__ = "ember"   # printed as a public class, as torch's
 bfloat16 = D.bfloat16
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 newaxis = None
+
+
+def is_distributed(input):
+    return False
 
 
 def _cores():

@@ -1,4 +1,4 @@
-"""Tensor.apply_ and Tensor.map_: a Python function on each element, in
+"""Tensor.apply_, map_ and map2_: a Python function on each element, in
 place (slow; CPU only, as in PyTorch). The values the function returns are
 converted as PyTorch's C++ converts them: a real number for floating
 tensors, an integer (floats truncated) for integral ones."""
@@ -63,5 +63,25 @@ def _map_(self, other, callable):
     return self
 
 
+def _map2_(self, x, y, callable):
+    """Replaces each element s by callable(s, a, b), a and b the elements of
+    `x` and `y` (broadcast to this tensor's shape) at the same place."""
+    for name, pos, t in (("x", 1, x), ("y", 2, y)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"map2_(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(t).__name__}")
+    _refuse_grad(self, x, y, name="map2_")
+    for name, t in (("x", x), ("y", y)):
+        if t.dtype is not self.dtype:
+            raise TypeError(f"map2_: expected {self.type()} for argument '{name}' (got "
+                            f"{t.type()})")
+    xs, ys = (t.expand(self.shape)._data.reshape(-1).tolist() for t in (x, y))
+    values = [_convert(callable(s, a, b), self.dtype)
+              for s, a, b in zip(self._data.reshape(-1).tolist(), xs, ys)]
+    _store(self, values)
+    return self
+
+
 Tensor.apply_ = _apply_
 Tensor.map_ = _map_
+Tensor.map2_ = _map2_

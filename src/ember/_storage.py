@@ -21,12 +21,50 @@ def _ptr(arr):
     return arr.__array_interface__["data"][0]
 
 
-class UntypedStorage:
-    """The bytes of a tensor's memory (read-only here)."""
+def _from_sequence(seq):
+    if not isinstance(seq, (list, tuple, range, str)):
+        raise RuntimeError("ember.UntypedStorage(): Expected a sequence type, but got "
+                           f"{type(seq).__name__}")
+    for v in seq:
+        if not isinstance(v, int) or isinstance(v, bool):
+            raise RuntimeError(
+                "ember.UntypedStorage(): tried to construct a storage from a sequence "
+                f"({type(seq).__name__}), but one of the items was of type "
+                f"{type(v).__name__} instead of int")
+    # (each value's low byte, as PyTorch's conversion to uint8 keeps)
+    return (np.array(list(seq), np.int64) % 256).astype(np.uint8)
 
-    def __init__(self, array, meta=False):
-        self._array = array
-        self._meta = meta
+
+class UntypedStorage:
+    """The bytes of a tensor's memory (read-only here). UntypedStorage(),
+    (n) and (sequence of ints) make new bytes, as in PyTorch."""
+
+    def __init__(self, *args, device=None):
+        from ._device import device as _device
+        if device is not None and _device(device).type != "cpu":
+            raise RuntimeError(f"ember: an UntypedStorage lives on the CPU, not {device}")
+        if len(args) > 1:
+            raise TypeError(
+                "ember.UntypedStorage() received an invalid combination of arguments - got ("
+                + ", ".join(type(a).__name__ for a in args) + "), but expected one of:\n"
+                " * (*, int allocator = None, ember.device device = None)\n"
+                " * (int size, *, int allocator = None, ember.device device = None)\n"
+                " * (object sequence, *, int allocator = None, ember.device device = None)\n")
+        arg = args[0] if args else 0
+        if isinstance(arg, int) and not isinstance(arg, bool):
+            if arg < 0:
+                raise RuntimeError(f"ember: a storage cannot have {arg} bytes")
+            data = np.zeros(arg, np.uint8)
+        else:
+            data = _from_sequence(arg)
+        self._array, self._meta = data, False
+
+    @classmethod
+    def _of(cls, array, meta=False):
+        """The storage whose memory is `array` (the root of a tensor's base chain)."""
+        s = object.__new__(cls)
+        s._array, s._meta = array, meta
+        return s
 
     def nbytes(self):
         return self._array.nbytes
@@ -43,6 +81,12 @@ class UntypedStorage:
     def device(self):
         from ._device import device
         return device("meta" if self._meta else "cpu")
+
+    def is_shared(self):
+        return False
+
+    def share_memory_(self):
+        return self     # (ordinary NumPy memory: see Tensor.share_memory_)
 
     def data_ptr(self):
         return 0 if self._meta else _ptr(self._array)
@@ -70,13 +114,12 @@ def untyped_storage(self):
     data = self._data
     if is_meta(data):
         return _MetaStorage(data.size * data.itemsize)
-    return UntypedStorage(_root(data))
+    return UntypedStorage._of(_root(data))
 
 
 class _MetaStorage(UntypedStorage):
     def __init__(self, nbytes):
-        super().__init__(None, meta=True)
-        self._nbytes = nbytes
+        self._array, self._meta, self._nbytes = None, True, nbytes
 
     def nbytes(self):
         return self._nbytes

@@ -241,7 +241,8 @@ class Tensor:
                     f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
                     f"tensor of size '{list(self._data.shape)}'. Please ensure that the gradient "
                     "and the tensor are the same size")
-            if value._data.dtype != self._data.dtype:
+            if (value._data.dtype != self._data.dtype
+                    and self.__dict__.get("_grad_dtype", 0) is not None):   # None: any dtype
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{D.C_NAMES[value.dtype]}' to a "
                     f"tensor with grad_dtype '{D.SCALAR_NAMES[self.dtype]}'. The gradient "

@@ -1,0 +1,218 @@
+"""Tensor's remaining small attributes: sizes in bytes, the device flags of a
+CPU-only build, output_nr, grad_dtype, volatile, and the methods PyTorch
+keeps only to point elsewhere (lstsq, solve, eig, symeig, reinforce,
+record_stream)."""
+import warnings
+
+from . import _dtype as D
+from ._tensor import Tensor
+
+# Every device flag but is_cpu is False on a CPU-only build; is_cpu is False
+# for a meta tensor, as in PyTorch.
+for _name in ("is_mps", "is_xpu", "is_ipu", "is_xla", "is_mtia", "is_maia", "is_vulkan",
+              "is_nested", "is_sparse_csr", "is_mkldnn"):
+    setattr(Tensor, _name, False)
+
+Tensor.is_cpu = property(lambda self: not self.is_meta)
+Tensor.itemsize = property(lambda self: self._data.itemsize)
+# (an expanded tensor counts each element it shows, as PyTorch's numel * itemsize)
+Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize)
+Tensor.is_distributed = lambda self: False
+
+
+def _output_nr(self):
+    # A leaf's output_nr is 0; so is a tensor's from a one-output node.
+    return 0 if self._grad_fn is None else self._output_nr
+
+
+Tensor.output_nr = property(_output_nr)
+
+
+def _get_volatile(self):
+    warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                  stacklevel=2)
+    return False
+
+
+def _set_volatile(self, value):
+    warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
+                  "instead.", UserWarning, stacklevel=2)
+
+
+Tensor.volatile = property(_get_volatile, _set_volatile)
+
+_SAME = object()    # grad_dtype not set: the tensor's own dtype
+
+
+def _get_grad_dtype(self):
+    d = self.__dict__.get("_grad_dtype", _SAME)
+    return self.dtype if d is _SAME else d
+
+
+def _set_grad_dtype(self, value):
+    if value is not None and not isinstance(value, D.dtype):
+        raise RuntimeError("grad_dtype must be a torch.dtype or None, but got "
+                           f"{type(value).__name__}")
+    if self._grad_fn is not None:
+        raise RuntimeError("grad_dtype can only be set on leaf tensors.")
+    grad = self._grad
+    if value is not None and grad is not None and grad.dtype is not value:
+        raise RuntimeError(
+            f"Cannot set grad_dtype to '{D.SCALAR_NAMES[value]}' because there is already a "
+            f"gradient with dtype '{D.C_NAMES[grad.dtype]}'. Please clear the gradient (.grad "
+            "= None) before changing grad_dtype, or ensure the new grad_dtype matches the "
+            "existing gradient's dtype.")
+    if value is not None and value is not self.dtype:
+        # Backward would have to cast the gradient it accumulates; Ember's does not.
+        raise NotImplementedError(
+            f"Ember supports grad_dtype only as the tensor's own dtype ({self.dtype}) or "
+            f"None, not {value}")
+    self.__dict__["_grad_dtype"] = value
+
+
+Tensor.grad_dtype = property(_get_grad_dtype, _set_grad_dtype)
+
+
+def _record_stream(self, stream):
+    # PyTorch's argument parser knows no stream type on a build without CUDA.
+    raise RuntimeError("unknown parameter type")
+
+
+Tensor.record_stream = _record_stream
+
+
+def _multinomial(self, num_samples, replacement=False, *, generator=None):
+    from ._sampling import multinomial
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+_multinomial.__name__ = "multinomial"
+Tensor.multinomial = _multinomial
+
+
+def _new_empty_strided(self, size, stride, dtype=None, device=None, requires_grad=False,
+                       layout=None, pin_memory=False):
+    from ._creation import _like_device, _size_args
+    from .ops.statistics_creation import empty_strided
+    _size_args((size,), "new_empty_strided", varargs=False)
+    return empty_strided(size, stride, dtype=dtype or self.dtype,
+                         device=_like_device(self, device), requires_grad=requires_grad,
+                         layout=layout, pin_memory=pin_memory)
+
+
+Tensor.new_empty_strided = _new_empty_strided
+
+
+def _module_load(self, other, assign=False):
+    """How load_state_dict maps `other` onto this parameter or buffer when it
+    swaps tensors: a detached copy into self, or other itself detached."""
+    if assign:
+        return other.detach()
+    return self.copy_(other).detach()
+
+
+Tensor.module_load = _module_load
+
+
+def _as_subclass(self, cls):
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
+                        "Tensor is not possible. Make sure your class inherits from Tensor.")
+    from .ops.shape import alias
+    # (an alias, recorded as PyTorch records it: AliasBackward0 when it requires grad)
+    view = alias(self)
+    out = object.__new__(cls)   # (not __class__ assignment: cls may add slots)
+    out._data, out._requires_grad, out._grad_fn = view._data, view._requires_grad, view._grad_fn
+    out.__dict__.update(view.__dict__)
+    return out
+
+
+Tensor.as_subclass = _as_subclass
+
+# -- names removed in PyTorch 1.9+, kept to point to their replacements -------------
+
+_REMOVED = "This function was deprecated since version 1.9 and is now removed. "
+
+_LSTSQ = (
+    _REMOVED + "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+    "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition in "
+    "the returned tuple (although it returns other information about the problem).\n\n"
+    "To get the QR decomposition consider using `torch.linalg.qr`.\n\n"
+    "The returned solution in `torch.lstsq` stored the residuals of the solution in the last "
+    "m - n columns of the returned value whenever m > n. In torch.linalg.lstsq, the residuals "
+    "are in the field 'residuals' of the returned named tuple.\n\n"
+    "The unpacking of the solution, as in\n"
+    "X, _ = torch.lstsq(B, A).solution[:A.size(1)]\n"
+    "should be replaced with:\n"
+    "X = torch.linalg.lstsq(A, B).solution")
+
+_SOLVE = (
+    _REMOVED + "`torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+    "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+    "factorization.\n\n"
+    "To get the LU factorization see `torch.lu`, which can be used with `torch.lu_solve` or "
+    "`torch.lu_unpack`.\n"
+    "X = torch.solve(B, A).solution should be replaced with:\n"
+    "X = torch.linalg.solve(A, B)")
+
+_EIG = (
+    _REMOVED + "`torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
+    "rather than real tensors mimicking complex tensors.\n\n"
+    "L, _ = torch.eig(A) should be replaced with:\n"
+    "L_complex = torch.linalg.eigvals(A)\n\n"
+    "and\n\n"
+    "L, V = torch.eig(A, eigenvectors=True) should be replaced with:\n"
+    "L_complex, V_complex = torch.linalg.eig(A)")
+
+_SYMEIG = (
+    _REMOVED + "The default behavior has changed from using the upper triangular portion of "
+    "the matrix by default to using the lower triangular portion.\n\n"
+    "L, _ = torch.symeig(A, upper=upper) should be replaced with:\n"
+    "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\n"
+    "and\n\n"
+    "L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n"
+    "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")
+
+_REINFORCE = (
+    "reinforce() was removed.\n"
+    "Use torch.distributions instead.\n"
+    "See https://pytorch.org/docs/main/distributions.html\n\n"
+    "Instead of:\n\n"
+    "probs = policy_network(state)\n"
+    "action = probs.multinomial()\n"
+    "next_state, reward = env.step(action)\n"
+    "action.reinforce(reward)\n"
+    "action.backward()\n\n"
+    "Use:\n\n"
+    "probs = policy_network(state)\n"
+    "# NOTE: categorical is equivalent to what used to be called multinomial\n"
+    "m = torch.distributions.Categorical(probs)\n"
+    "action = m.sample()\n"
+    "next_state, reward = env.step(action)\n"
+    "loss = -m.log_prob(action) * reward\n"
+    "loss.backward()\n")
+
+
+def lstsq(self, other):
+    raise RuntimeError(_LSTSQ)
+
+
+def solve(self, other):
+    raise RuntimeError(_SOLVE)
+
+
+def eig(self, eigenvectors=False):
+    raise RuntimeError(_EIG)
+
+
+def symeig(self, eigenvectors=False):
+    raise RuntimeError(_SYMEIG)
+
+
+def reinforce(self, reward):
+    raise RuntimeError(_REINFORCE)
+
+
+for _fn in (lstsq, solve, eig, symeig, reinforce):
+    _fn.__qualname__ = "Tensor." + _fn.__name__
+    setattr(Tensor, _fn.__name__, _fn)
