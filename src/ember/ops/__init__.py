@@ -38,7 +38,7 @@ from ._registry import REGISTRY
 from . import _autocast
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
-from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
+from . import (sorting, rearrange, scatter, scatter_views, products, elementwise, activation,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
                attention, complex_parts, spectral_fft, spectral_freq, spectral_stft)

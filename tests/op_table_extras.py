@@ -1,0 +1,18 @@
+"""Rows for torch-namespace extras: the view scatters, igamma/igammac."""
+# (op_table's domains, spelled here: op_table imports this module)
+ANY, POS = "any", "pos"
+
+M34 = ((3, 4), ANY)
+
+OPS = [
+    ("select_scatter", lambda T, x, s: T.select_scatter(x, s, 1, -1), [M34, ((3,), ANY)], True),
+    ("slice_scatter", lambda T, x, s: x.slice_scatter(s, 1, 0, None, 2), [M34, ((3, 2), ANY)],
+     True),
+    ("diagonal_scatter", lambda T, x, s: T.diagonal_scatter(x, s, -1), [M34, ((2,), ANY)], True),
+    ("as_strided_scatter", lambda T, x, s: T.as_strided_scatter(x, s, (2, 2), (1, 4), 1),
+     [M34, ((2, 2), ANY)], True),
+    ("igamma", lambda T, x: T.igamma(T.tensor([0.5, 2.0, 4.5]).double(), x), [((2, 3), POS)],
+     True),
+    ("igammac", lambda T, x: T.tensor([0.5, 2.0, 4.5]).double().igammac(x), [((2, 3), POS)],
+     True),
+]
