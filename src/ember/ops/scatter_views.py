@@ -80,8 +80,9 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
                     lambda a: strided(a.reshape(-1), size, stride, offset))
 
 
-for _op, _node in ((select_scatter, SelectScatterBackward0),
-                   (slice_scatter, SliceScatterBackward0),
-                   (diagonal_scatter, DiagonalScatterBackward0),
-                   (as_strided_scatter, AsStridedScatterBackward0)):
-    register(_op, node=_node)
+# (of the four, only torch.slice_scatter takes out=)
+for _op, _node, _out in ((select_scatter, SelectScatterBackward0, False),
+                         (slice_scatter, SliceScatterBackward0, True),
+                         (diagonal_scatter, DiagonalScatterBackward0, False),
+                         (as_strided_scatter, AsStridedScatterBackward0, False)):
+    register(_op, node=_node, out=_out)
