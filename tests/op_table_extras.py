@@ -1,8 +1,20 @@
-"""Rows for torch-namespace extras: the view scatters, igamma/igammac."""
+"""Rows for torch-namespace extras: the view scatters, igamma/igammac,
+adjoint, vander, frobenius_norm, nuclear_norm."""
+import warnings
 # (op_table's domains, spelled here: op_table imports this module)
 ANY, POS = "any", "pos"
 
 M34 = ((3, 4), ANY)
+
+
+def quiet(f):
+    """f run without the deprecation warnings of the JIT-only names."""
+    def run(*args):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return f(*args)
+    return run
+
 
 OPS = [
     ("select_scatter", lambda T, x, s: T.select_scatter(x, s, 1, -1), [M34, ((3,), ANY)], True),
@@ -17,7 +29,14 @@ OPS = [
     ("igamma", lambda T, x: T.igamma(T.tensor([0.5, 2.0, 4.5]).double(), x), [((2, 3), POS)],
      True),
     ("igammac", lambda T, x: T.tensor([0.5, 2.0, 4.5]).double().igammac(x.t()),
-     [((3, 3), POS)], True),
+     [((3, 3), POS)], True),    ("adjoint", lambda T, x: T.adjoint(x) * 2, [((2, 3, 4), ANY)], True),
+    # (PyTorch's backward through vander fails its version check: the
+    # gradient here flows around it, through a product)
+    ("vander", lambda T, x: T.vander(T.tensor([1.5, -0.5, 2.0, 0.25], dtype=x.dtype), 3)
+     * x.unsqueeze(1), [((4,), ANY)], True),
+    ("frobenius_norm", quiet(lambda T, x: T.frobenius_norm(x, (0, -1), True)),
+     [((2, 3, 4), ANY)], True),
+    ("nuclear_norm", quiet(lambda T, x: T.nuclear_norm(x, [0, 1])), [((3, 4, 2), ANY)], True),
 ]
 
 
