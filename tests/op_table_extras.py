@@ -1,5 +1,5 @@
 """Rows for torch-namespace extras: the view scatters, igamma/igammac,
-adjoint, vander, frobenius_norm, nuclear_norm."""
+adjoint, vander, frobenius_norm, nuclear_norm, the native_* normalisations."""
 import warnings
 # (op_table's domains, spelled here: op_table imports this module)
 ANY, POS = "any", "pos"
@@ -37,6 +37,15 @@ OPS = [
     ("frobenius_norm", quiet(lambda T, x: T.frobenius_norm(x, (0, -1), True)),
      [((2, 3, 4), ANY)], True),
     ("nuclear_norm", quiet(lambda T, x: T.nuclear_norm(x, [0, 1])), [((3, 4, 2), ANY)], True),
+    ("native_layer_norm", lambda T, x, w, b: T.native_layer_norm(x, [4], w, b, 1e-5)[0],
+     [((2, 3, 4), ANY), ((4,), ANY), ((4,), ANY)], True),
+    ("native_batch_norm", lambda T, x, w: T.native_batch_norm(x, w, None, None, None, True, 0.1,
+                                                             1e-5)[0],
+     [((4, 3, 2), ANY), ((3,), ANY)], True),
+    ("native_group_norm", lambda T, x, w, b: T.native_group_norm(x, w, b, 2, 6, 2, 3, 1e-5)[0],
+     [((2, 6, 2), ANY), ((6,), ANY), ((6,), ANY)], True),
+    ("native_dropout", lambda T, x: T.native_dropout(x, 0.5, False)[0] * x, [((3, 4), ANY)],
+     True),
 ]
 
 
