@@ -44,6 +44,9 @@ OPS = [
      [((4, 3, 2), ANY), ((3,), ANY)], True),
     ("native_group_norm", lambda T, x, w, b: T.native_group_norm(x, w, b, 2, 6, 2, 3, 1e-5)[0],
      [((2, 6, 2), ANY), ((6,), ANY), ((6,), ANY)], True),
+    # (not differentiable: the row multiplies by the input for a gradient)
+    ("histogramdd", lambda T, x: T.histogramdd(x.detach(), [2, 3]).hist.sum() * x,
+     [((5, 2), ANY)], True),
     ("native_dropout", lambda T, x: T.native_dropout(x, 0.5, False)[0] * x, [((3, 4), ANY)],
      True),
 ]
