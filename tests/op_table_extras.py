@@ -44,6 +44,14 @@ OPS = [
      [((4, 3, 2), ANY), ((3,), ANY)], True),
     ("native_group_norm", lambda T, x, w, b: T.native_group_norm(x, w, b, 2, 6, 2, 3, 1e-5)[0],
      [((2, 6, 2), ANY), ((6,), ANY), ((6,), ANY)], True),
+    ("gradient", lambda T, x: T.cat(T.gradient(x, spacing=[2.0, 0.5], edge_order=2)),
+     [((3, 4), ANY)], True),
+    ("gradient_coordinates", lambda T, x: T.gradient(
+        x, spacing=[T.tensor([0.0, 1.0, 2.5, 3.0], dtype=x.dtype)], dim=1)[0], [((3, 4), ANY)],
+     True),
+    ("gradient_coordinates_2", lambda T, x: T.gradient(
+        x, spacing=(T.tensor([0.0, 1.0, 2.5], dtype=x.dtype),), dim=0, edge_order=2)[0],
+     [((3, 4), ANY)], True),
     # (not differentiable: the row multiplies by the input for a gradient)
     ("histogramdd", lambda T, x: T.histogramdd(x.detach(), [2, 3]).hist.sum() * x,
      [((5, 2), ANY)], True),

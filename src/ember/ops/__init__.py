@@ -43,7 +43,8 @@ from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
                attention, complex_parts, spectral_fft, spectral_freq, spectral_stft,
-               namespace_extras, normalization_native, sorting_histogramdd)
+               namespace_extras, normalization_native, sorting_histogramdd,
+               reduction_gradient)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
