@@ -7,12 +7,23 @@ from numbers import Number
 from ._common import Tensor, np, wrap_dim
 from ._registry import register
 from . import shape as S
+from .sorting_scan import DivBackward1, MulBackward1, scaled
 
 __all__ = ["gradient"]
 
 
 def _slice(x, d, start, end=None):
     return x[(slice(None),) * d + (slice(start, end),)]
+
+
+def _mul(t, c):
+    """t * c for a number c as ATen's C++ computes it: a Scalar product
+    (MulBackward1) on a float tensor."""
+    return scaled(t, c, MulBackward1) if t._data.dtype.kind in "fc" else t * c
+
+
+def _div(t, c):
+    return scaled(t, c, DivBackward1) if t._data.dtype.kind in "fc" else t / c
 
 
 def _checks(x, n_spacing, dims, edge_order):
@@ -46,16 +57,16 @@ def _checks(x, n_spacing, dims, edge_order):
 
 def _uniform(x, d, h, edge_order):
     """ATen's gradient_helper_float: one scalar step `h` along dim `d`."""
-    center = (_slice(x, d, 2) - _slice(x, d, 0, -2)) / h
+    center = _div(_slice(x, d, 2) - _slice(x, d, 0, -2), h)
     if edge_order == 1:
-        first = (_slice(x, d, 1, 2) - _slice(x, d, 0, 1)) / h
-        last = (_slice(x, d, -1) - _slice(x, d, -2, -1)) / h
+        first = _div(_slice(x, d, 1, 2) - _slice(x, d, 0, 1), h)
+        last = _div(_slice(x, d, -1) - _slice(x, d, -2, -1), h)
     else:
-        first = (_slice(x, d, 0, 1) * -1.5 + _slice(x, d, 1, 2) * 2
-                 - _slice(x, d, 2, 3) * 0.5) / h
-        last = (_slice(x, d, -3, -2) * 0.5 + _slice(x, d, -2, -1) * -2
-                + _slice(x, d, -1) * 1.5) / h
-    return S.cat([first, center / 2, last], d)
+        first = _div(_mul(_slice(x, d, 0, 1), -1.5) + _mul(_slice(x, d, 1, 2), 2)
+                     - _mul(_slice(x, d, 2, 3), 0.5), h)
+        last = _div(_mul(_slice(x, d, -3, -2), 0.5) - _mul(_slice(x, d, -2, -1), 2)
+                    + _mul(_slice(x, d, -1), 1.5), h)
+    return S.cat([first, _div(center, 2), last], d)
 
 
 def _coordinates(x, d, coords, edge_order):
@@ -75,13 +86,13 @@ def _coordinates(x, d, coords, edge_order):
         first = (_slice(x, d, 1, 2) - _slice(x, d, 0, 1)) / h[0]
         last = (_slice(x, d, -1) - _slice(x, d, -2, -1)) / h[-1]
     else:
-        a = -(2.0 * h[0] + h[1]) / (h[0] * (h[0] + h[1]))
+        a = -(_mul(h[0], 2.0) + h[1]) / (h[0] * (h[0] + h[1]))
         b = (h[0] + h[1]) / (h[0] * h[1])
         c = (-h[0]) / (h[1] * (h[0] + h[1]))
         first = a * _slice(x, d, 0, 1) + b * _slice(x, d, 1, 2) + c * _slice(x, d, 2, 3)
         a = h[-1] / (h[-2] * (h[-1] + h[-2]))
         b = -(h[-1] + h[-2]) / (h[-1] * h[-2])
-        c = (2 * h[-1] + h[-2]) / (h[-1] * (h[-1] + h[-2]))
+        c = (_mul(h[-1], 2) + h[-2]) / (h[-1] * (h[-1] + h[-2]))
         last = a * _slice(x, d, -3, -2) + b * _slice(x, d, -2, -1) + c * _slice(x, d, -1)
     return S.cat([first, center, last], d)
 
