@@ -1,7 +1,7 @@
 """Small names of PyTorch's top-level namespace that are not ops: the
 torch.sym_* helpers on plain Python numbers, torch.cond run eagerly,
-set_default_tensor_type, is_distributed, init_num_threads, and torch.vmap
-(which is torch.func.vmap)."""
+set_default_tensor_type, is_distributed, init_num_threads, empty_permuted,
+native_norm (a sparse-only kernel) and torch.vmap (torch.func.vmap)."""
 import builtins
 import importlib
 import math
@@ -13,7 +13,7 @@ from .func import vmap
 
 __all__ = ["sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "sym_sqrt", "sym_sum",
            "sym_ite", "cond", "set_default_tensor_type", "is_distributed", "init_num_threads",
-           "vmap"]
+           "vmap", "empty_permuted", "native_norm"]
 
 # Ember has no symbolic sizes: on plain numbers PyTorch's helpers are plain
 # Python arithmetic, with its promotion rules (sym_max(2, 1.5) is 2.0).
@@ -110,6 +110,43 @@ def _import_dotted_name(name):
                                  f"attribute '{part}'")
         obj = getattr(obj, part)
     return obj
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None,
+                   requires_grad=False, pin_memory=False):
+    """An empty tensor of `size` whose memory holds its dims in the order
+    `physical_layout` (outermost first): strides that order, not a view."""
+    from ._creation import empty
+    from .ops._common import wrap
+    if not isinstance(size, (tuple, list)):
+        raise TypeError("empty_permuted(): argument 'size' (position 1) must be tuple of ints, "
+                        f"not {type(size).__name__}")
+    n = len(size)
+    if n != len(physical_layout):
+        raise RuntimeError("Number of dimensions in size does not match the length of the "
+                           f"physical_layout; i.e. len(size) = {n} is not equal to "
+                           f"len(physical_layout) = {len(physical_layout)}")
+    seen = set()
+    for i, p in enumerate(physical_layout):
+        if not 0 <= p < n:
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {n - 1}, "
+                               f"but got {p} at index {i}).  NB: negative dims not currently "
+                               "supported; file an issue if you want it.")
+        if p in seen:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen.add(p)
+    physical = empty([size[p] for p in physical_layout], dtype=dtype, layout=layout,
+                     device=device, requires_grad=requires_grad, pin_memory=pin_memory)
+    inverse = sorted(range(n), key=lambda d: physical_layout[d])
+    return wrap(physical._data.transpose(inverse)).requires_grad_(requires_grad)
+
+
+def native_norm(*args, **kwargs):
+    """A kernel for sparse tensors only: PyTorch's CPU build refuses dense ones."""
+    raise NotImplementedError("Could not run 'aten::native_norm' with arguments from the 'CPU' "
+                              "backend. This could be because the operator doesn't exist for "
+                              "this backend, or was omitted during the selective/custom build "
+                              "process (if using custom build).")
 
 
 class _CondAutogradOp:
