@@ -7,6 +7,7 @@ import importlib
 import math
 
 from . import _dtype as D
+from ._backend import np
 from ._settings import warn_once
 from ._tensor import Tensor
 from .func import vmap
@@ -17,7 +18,8 @@ __all__ = ["sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "sym_sqrt", 
 
 # Ember has no symbolic sizes: on plain numbers PyTorch's helpers are plain
 # Python arithmetic, with its promotion rules (sym_max(2, 1.5) is 2.0).
-_NUMBERS = (builtins.int, builtins.float)
+_NUMBERS = (np.integer, np.floating, builtins.int, builtins.float)
+_FLOATS = (np.floating, builtins.float)
 
 
 def sym_not(a):
@@ -37,7 +39,7 @@ def _min_max(pick):
         for v in (a, b):
             if not isinstance(v, _NUMBERS):
                 raise AssertionError(f"expected {_NUMBERS}, got {type(v)}")
-        if isinstance(a, builtins.float) or isinstance(b, builtins.float):
+        if isinstance(a, _FLOATS) or isinstance(b, _FLOATS):
             return builtins.float(pick(a, b))
         return pick(a, b)
     return op
