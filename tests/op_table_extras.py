@@ -1,6 +1,8 @@
 """Rows for torch-namespace extras: the view scatters, igamma/igammac,
-adjoint, vander, frobenius_norm, nuclear_norm, the native_* normalisations."""
+adjoint, vander, frobenius_norm, nuclear_norm, gradient, histogramdd, the
+native_* normalisations and native_dropout."""
 import warnings
+
 # (op_table's domains, spelled here: op_table imports this module)
 ANY, POS = "any", "pos"
 
@@ -29,7 +31,8 @@ OPS = [
     ("igamma", lambda T, x: T.igamma(T.tensor([0.5, 2.0, 4.5]).double(), x), [((2, 3), POS)],
      True),
     ("igammac", lambda T, x: T.tensor([0.5, 2.0, 4.5]).double().igammac(x.t()),
-     [((3, 3), POS)], True),    ("adjoint", lambda T, x: T.adjoint(x) * 2, [((2, 3, 4), ANY)], True),
+     [((3, 3), POS)], True),
+    ("adjoint", lambda T, x: T.adjoint(x) * 2, [((2, 3, 4), ANY)], True),
     # (PyTorch's backward through vander fails its version check: the
     # gradient here flows around it, through a product)
     ("vander", lambda T, x: T.vander(T.tensor([1.5, -0.5, 2.0, 0.25], dtype=x.dtype), 3)
