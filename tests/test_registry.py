@@ -95,6 +95,7 @@ INPLACE_EXTRA_ARGS = {"cumsum": (1,), "cumprod": (1,), "gcd": (ember.tensor(6),)
                       "bitwise_and": (3,), "bitwise_or": (1,), "bitwise_xor": (5,)}
 INPLACE_EXTRA_ARGS.update(__import__("op_table_scatter").inplace_extra_args(ember))
 INPLACE_EXTRA_ARGS.update(__import__("op_table_statistics").inplace_extra_args(ember))
+INPLACE_EXTRA_ARGS.update(__import__("op_table_extras").inplace_extra_args(ember))
 
 
 @pytest.mark.parametrize("name", OUT_NAMES)

@@ -32,6 +32,7 @@ from ._torch_alias import use_as_torch  # noqa: E402
 from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defaults, compile)
 from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
+from ._namespace_extras import *  # noqa: E402,F401,F403  (sym_*, cond, vmap, ...)
 from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
 from . import testing, cuda, mps, xpu, cpu, accelerator, onnx  # noqa: E402

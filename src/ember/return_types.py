@@ -34,7 +34,8 @@ for _name, _fields in {"slogdet": ("sign", "logabsdet"), "linalg_slogdet": ("sig
                        "linalg_lu": ("P", "L", "U"), "linalg_lu_factor": ("LU", "pivots"),
                        "linalg_lu_factor_ex": ("LU", "pivots", "info"),
                        "linalg_solve_ex": ("result", "info"), "lu_unpack": ("P", "L", "U"),
-                       "histogram": ("hist", "bin_edges"), "frexp": ("mantissa", "exponent"),
+                       "histogram": ("hist", "bin_edges"),
+                       "histogramdd": ("hist", "bin_edges"), "frexp": ("mantissa", "exponent"),
                        "geqrf": ("a", "tau"),
                        "triangular_solve": ("solution", "cloned_coefficient"),
                        "_lu_with_info": ("LU", "pivots", "info")}.items():

@@ -38,10 +38,13 @@ from ._registry import REGISTRY
 from . import _autocast
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
-from . import (sorting, rearrange, scatter, products, elementwise, activation,  # noqa: F401
+from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
+               products, elementwise, activation,
                special_functions, linalg_solvers, linalg_decompositions,
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
-               attention, complex_parts, spectral_fft, spectral_freq, spectral_stft)
+               attention, complex_parts, spectral_fft, spectral_freq, spectral_stft,
+               namespace_extras, normalization_native, sorting_histogramdd,
+               reduction_gradient)
 from .._backend import np as _np
 
 # (the registry's ops are added below, from their declarations)
@@ -216,10 +219,10 @@ def _reversed_dims(self):
 
 
 Tensor.T = property(_reversed_dims)
-Tensor.mT = property(lambda self: _S.transpose(self, -2, -1))
-# the conjugate transposes (of a real tensor: the transposes)
-Tensor.mH = property(lambda self: complex_parts.conj(_S.transpose(self, -2, -1)))
-Tensor.adjoint = lambda self: self.mH
+Tensor.mT = property(lambda self: _S.transpose(namespace_extras.matrices(self, "mT"), -2, -1))
+# the conjugate transposes (of a real tensor: the transposes); Tensor.adjoint
+# is the op of namespace_extras.py
+Tensor.mH = property(lambda self: namespace_extras.conj_transpose(self, "mH"))
 
 
 def _hermitian(self):

@@ -74,7 +74,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     if a.dtype == D._BF16_NP:     # (accumulated in float32, as PyTorch's kernel)
         a = a.astype(np.float32)
     p = float(ord)
-    dims = as_dims(dim, a.ndim) if dim is not None and dim != () else None
+    dims = as_dims(dim, a.ndim) if dim is not None and dim not in ((), []) else None
     ab = np.abs(a)
     if p == 2:
         data = np.sqrt((ab * ab).sum(axis=dims, keepdims=keepdim))

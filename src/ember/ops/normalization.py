@@ -256,6 +256,13 @@ def _float_check(input, op):
 
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
                cudnn_enabled):
+    return batch_norm_stats(input, weight, bias, running_mean, running_var, training, momentum,
+                            eps)[0]
+
+
+def batch_norm_stats(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    """batch_norm's output with its saved mean and invstd (arrays; empty
+    in eval mode), which native_batch_norm returns too."""
     x = input._data
     if x.ndim < 2:
         input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
@@ -299,7 +306,7 @@ def batch_norm(input, weight, bias, running_mean, running_var, training, momentu
                  tuple(consts[k] for k in NativeBatchNormBackward0._consts))
     if dev is not None and y._grad_fn is not None:
         y._grad_fn._centered = dev
-    return y
+    return y, mean, invstd
 
 
 batch_norm = register(batch_norm, method=False, out=False)

@@ -121,6 +121,12 @@ def _check_normalized(name, input, normalized_shape, weight, bias, star):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    return layer_norm_stats(input, normalized_shape, weight, bias, eps)[0]
+
+
+def layer_norm_stats(input, normalized_shape, weight, bias, eps):
+    """layer_norm's output with its mean and rstd (arrays shaped as
+    native_layer_norm returns them)."""
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
     x = input._data
     low = x.dtype == D._BF16_NP
@@ -146,9 +152,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn
         if bias is not None:
             y += bias._data.reshape(-1)
     stat_shape = lead + (1,) * k
+    mean, rstd = mean.reshape(stat_shape), rstd.reshape(stat_shape)
     return recorded(NativeLayerNormBackward0, y.reshape(x.shape).astype(x.dtype, copy=False),
-                    (input, weight, bias),
-                    (k, float(eps), mean.reshape(stat_shape), rstd.reshape(stat_shape)))
+                    (input, weight, bias), (k, float(eps), mean, rstd)), mean, rstd
 
 
 layer_norm = register(layer_norm, method=False, out=False)
@@ -231,6 +237,11 @@ def _gn_backward(g, x, w, groups, mean, rstd, needs):
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    return group_norm_stats(input, num_groups, weight, bias, eps)[0]
+
+
+def group_norm_stats(input, num_groups, weight, bias, eps):
+    """group_norm's output with its mean and rstd, (N, groups, 1) arrays."""
     x = input._data
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
@@ -266,7 +277,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
         if bias is not None:
             y += bias._data.reshape(1, c, 1)
     return recorded(NativeGroupNormBackward0, y.reshape(x.shape), (input, weight, bias),
-                    (num_groups, float(eps), mean, rstd))
+                    (num_groups, float(eps), mean, rstd)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)

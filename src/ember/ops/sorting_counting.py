@@ -246,7 +246,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
         elif x.size:
             lo, hi = float(x.min()), float(x.max())
         else:
-            lo = hi = 0.0
+            lo, hi = 0.0, 1.0     # (PyTorch's range for no data)
         if lo > hi:
             raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
                                f"max {hi:g} for dimension 0")

@@ -158,19 +158,27 @@ def _igamma_slope(xp, a, x):
 
 
 def _gammainc_op(name, kernel_name, node):
-    def op(input, other):
-        for i, (arg, v) in enumerate((("input", input), ("other", other))):
-            if not isinstance(v, Tensor):
-                raise TypeError(f"special_{name}(): argument '{arg}' (position {i + 1}) must be "
-                                f"Tensor, not {type(v).__name__}")
-        ad, bd = binary_float_arrays(name, input, other, f"{kernel_name}_cpu")
-        for t in (input, other):
-            if t._data.dtype.kind in "biu":
+    """torch.<kernel_name> (igamma: a method with an in-place form too) and
+    torch.special.<name>, the same op; only the name in the type errors differs."""
+    def make(label):
+        def op(input, other):
+            for i, (arg, v) in enumerate((("input", input), ("other", other))):
+                if not isinstance(v, Tensor):
+                    raise TypeError(f"{label}(): argument '{arg}' (position {i + 1}) must be "
+                                    f"Tensor, not {type(v).__name__}")
+            ad, bd = binary_float_arrays(name, input, other, f"{kernel_name}_cpu")
+            if input._data.dtype.kind in "biu" and other._data.dtype.kind in "biu":
+                # (an integer with a float operand is promoted; two integers are refused)
+                common = D._BY_NP[np.result_type(input._data, other._data)]
                 raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '
-                                          f"'{D.SCALAR_NAMES[t.dtype]}'")
-        data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
-        return recorded(node, data, (input, other))
-    special(name, op, out_name=kernel_name)
+                                          f"'{D.SCALAR_NAMES[common]}'")
+            data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
+            return recorded(node, data, (input, other))
+        return op
+    register(make(kernel_name), kernel_name, inplace=True, node=node)
+    alias = make(f"special_{name}")
+    alias.__name__ = kernel_name     # (special() finds the torch op by it)
+    special(name, alias, out_name=kernel_name)
 
 
 _gammainc_op("gammainc", "igamma", grad_fn(

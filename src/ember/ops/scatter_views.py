@@ -1,0 +1,88 @@
+"""select_scatter, slice_scatter, diagonal_scatter, as_strided_scatter: a
+copy of the input with `src` written where the view (select, slice,
+diagonal, as_strided) of it would be.
+
+Each op finds the view's places by taking the same view of the output's
+element numbers, so one forward and one pair of formulas serve all four:
+the input's gradient is the gradient with those places zeroed, the
+source's the gradient read there."""
+from ._common import np, recorded, tensor_arg, wrap_dim
+from ._registry import grad_fn, register
+from .rearrange_views import _as_strided_geometry, _check_dims, _diagonal_data, strided
+
+__all__ = ["select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter"]
+
+_FORMULAS = dict(self=lambda xp, g, key: xp.index_fill(g, key, 0),
+                 src=lambda xp, g, key: xp.index(g, key))
+SelectScatterBackward0 = grad_fn("SelectScatterBackward0", **_FORMULAS)
+SliceScatterBackward0 = grad_fn("SliceScatterBackward0", **_FORMULAS)
+DiagonalScatterBackward0 = grad_fn("DiagonalScatterBackward0", **_FORMULAS)
+AsStridedScatterBackward0 = grad_fn("AsStridedScatterBackward0", **_FORMULAS)
+
+
+def _scatter(node, input, src, view):
+    """`input` copied with `src` written at `view(numbers)`'s elements."""
+    x = input._data
+    numbers = np.arange(x.size).reshape(x.shape)
+    places = np.array(view(numbers))
+    s = src._data
+    if s.shape != places.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(s.shape)}, slice size = {list(places.shape)}")
+    out = np.array(x, order="C")
+    flat = out.reshape(-1)
+    flat[places] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
+    key = np.unravel_index(places, x.shape) if x.ndim else ()
+    return recorded(node, out, (input, src), (key,))
+
+
+def select_scatter(input, src, dim, index):
+    tensor_arg(input, "select_scatter")
+    tensor_arg(src, "select_scatter", "src", 2)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(x.shape)} at dimension {dim}")
+    key = (slice(None),) * d + (index % n,)
+    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key])
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    tensor_arg(input, "slice_scatter")
+    tensor_arg(src, "slice_scatter", "src", 2)
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    key = (slice(None),) * d + (slice(start, end, step),)
+    return _scatter(SliceScatterBackward0, input, src, lambda a: a[key])
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    tensor_arg(input, "diagonal_scatter")
+    tensor_arg(src, "diagonal_scatter", "src", 2)
+    d1, d2 = _check_dims(dim1, dim2, input._data.ndim)
+    return _scatter(DiagonalScatterBackward0, input, src,
+                    lambda a: _diagonal_data(a, offset, d1, d2))
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """Places counted in the (contiguous) copy of the input, as PyTorch's
+    clone of a contiguous input has them."""
+    tensor_arg(input, "as_strided_scatter")
+    tensor_arg(src, "as_strided_scatter", "src", 2)
+    fresh = np.empty(input._data.shape, input._data.dtype)
+    offset = 0 if storage_offset is None else storage_offset
+    _, size, stride, offset, _ = _as_strided_geometry(fresh, size, stride, offset)
+    return _scatter(AsStridedScatterBackward0, input, src,
+                    lambda a: strided(a.reshape(-1), size, stride, offset))
+
+
+# (of the four, only torch.slice_scatter takes out=)
+for _op, _node, _out in ((select_scatter, SelectScatterBackward0, False),
+                         (slice_scatter, SliceScatterBackward0, True),
+                         (diagonal_scatter, DiagonalScatterBackward0, False),
+                         (as_strided_scatter, AsStridedScatterBackward0, False)):
+    register(_op, node=_node, out=_out)
