@@ -210,6 +210,7 @@ class FileStore(Store):
             try:
                 yield f
             finally:
+                f.flush()       # the write must land before another process reads
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def _atomic(self, fn):
