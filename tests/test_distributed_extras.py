@@ -186,3 +186,16 @@ def test_hash_store_wait_wakes_when_another_thread_sets():
     assert s.get("late") == b"v"
     with pytest.raises(dist.DistStoreError, match="Wait timeout"):
         s.wait(["never"], datetime.timedelta(seconds=0.01))
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda", "mps", "xpu", "meta", "foo"])
+def test_default_backend_for_device(device):
+    assert outcome(lambda: dist.get_default_backend_for_device(device)) == \
+        outcome(lambda: tdist.get_default_backend_for_device(device))
+
+
+def test_grad_bucket_is_what_comm_hooks_get():
+    from ember.nn.parallel.distributed import GradBucket
+    assert dist.GradBucket is GradBucket
+    methods = {"buffer", "gradients", "index", "is_last", "parameters", "set_buffer"}
+    assert methods <= set(dir(dist.GradBucket)) and methods <= set(dir(tdist.GradBucket))

@@ -12,7 +12,7 @@ __all__ = ["is_mpi_available", "is_gloo_available", "is_nccl_available", "is_ucc
            "is_xccl_available", "is_backend_available", "is_torchelastic_launched",
            "DebugLevel", "get_debug_level", "set_debug_level", "set_debug_level_from_env",
            "supports_complex", "reduce_op", "get_node_local_rank", "get_pg_count", "P2POp",
-           "batch_isend_irecv"]
+           "batch_isend_irecv", "get_default_backend_for_device"]
 
 
 def is_mpi_available():
@@ -50,6 +50,18 @@ def is_backend_available(backend):
         names = [part.split(":")[-1] for part in backend.lower().split(",")]
         return all(_single_backend_available(n) for n in names)
     return _single_backend_available(backend)
+
+
+_DEVICE_BACKENDS = {"cpu": "gloo", "cuda": "nccl", "xpu": "xccl", "mps": "gloo"}
+
+
+def get_default_backend_for_device(device):
+    """torch's map of device types to backends (Ember runs "gloo" on MPI)."""
+    from .._device import device as as_device
+    backend = _DEVICE_BACKENDS.get(as_device(device).type)
+    if backend is None:
+        raise ValueError(f"Default backend not registered for device : {device}")
+    return backend
 
 
 def is_torchelastic_launched():

@@ -8,5 +8,6 @@ from .distributed import DistributedSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info",
            "ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset",
-           "Subset", "TensorDataset", "random_split", "BatchSampler", "RandomSampler", "Sampler", "SequentialSampler",
-           "SubsetRandomSampler", "WeightedRandomSampler", "DistributedSampler"]
+           "Subset", "TensorDataset", "random_split", "BatchSampler", "RandomSampler",
+           "Sampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "DistributedSampler"]
