@@ -68,6 +68,10 @@ def test_pg_count_follows_init_new_group_and_destroy(ranks):
                                  "pg_count_destroyed")] == [0, 1, 2, 0]
         assert res["sub_is_member"] is (rank == 0)
         assert res["local_rank"] == rank
+        assert res["subgroups"] == [1, 2, [rank], 4]
+        assert res["subgroups_enum"] == [2, rank, 1]
+        assert res["subgroups_enum_overlap"] == [
+            "ValueError", "Rank 1 has appeared in both subgroup [0, 1] and [1]"]
 
 
 def test_same_as_pytorch_under_torchrun(ranks, tmp_path):

@@ -21,7 +21,8 @@ from ._misc import (DebugLevel, P2POp, batch_isend_irecv, get_debug_level,
                     get_default_backend_for_device, get_node_local_rank, get_pg_count,
                     is_backend_available, is_gloo_available, is_mpi_available, is_nccl_available,
                     is_torchelastic_launched, is_ucc_available, is_xccl_available, reduce_op,
-                    set_debug_level, set_debug_level_from_env, supports_complex)
+                    new_subgroups, new_subgroups_by_enumeration, set_debug_level,
+                    set_debug_level_from_env, supports_complex)
 from ._store import FileStore, HashStore, PrefixStore, Store
 from ..nn.parallel.distributed import GradBucket     # what communication hooks receive
 
@@ -41,4 +42,5 @@ __all__ = ["Backend", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "Future
            "is_backend_available", "is_gloo_available", "is_mpi_available", "is_nccl_available",
            "is_torchelastic_launched", "is_ucc_available", "is_xccl_available", "reduce_op",
            "set_debug_level", "set_debug_level_from_env", "supports_complex", "FileStore",
-           "HashStore", "PrefixStore", "Store", "GradBucket"]
+           "HashStore", "PrefixStore", "Store", "GradBucket", "new_subgroups",
+           "new_subgroups_by_enumeration"]

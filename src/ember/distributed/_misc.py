@@ -12,7 +12,8 @@ __all__ = ["is_mpi_available", "is_gloo_available", "is_nccl_available", "is_ucc
            "is_xccl_available", "is_backend_available", "is_torchelastic_launched",
            "DebugLevel", "get_debug_level", "set_debug_level", "set_debug_level_from_env",
            "supports_complex", "reduce_op", "get_node_local_rank", "get_pg_count", "P2POp",
-           "batch_isend_irecv", "get_default_backend_for_device"]
+           "batch_isend_irecv", "get_default_backend_for_device", "new_subgroups",
+           "new_subgroups_by_enumeration"]
 
 
 def is_mpi_available():
@@ -210,3 +211,49 @@ def batch_isend_irecv(p2p_op_list):
         if work:
             works.append(work)
     return works
+
+
+def new_subgroups_by_enumeration(ranks_per_subgroup_list, timeout=None, backend=None,
+                                 pg_options=None, group_desc=None):
+    """A new_group per list of ranks (every rank makes all of them); returns
+    (this rank's subgroup or None, all of them)."""
+    from ._core import get_rank, new_group
+    if ranks_per_subgroup_list is None or len(ranks_per_subgroup_list) == 0:
+        raise ValueError("The arg 'ranks_per_subgroup_list' cannot be empty")
+    subgroups, mine, owner = [], None, {}
+    for ranks in ranks_per_subgroup_list:
+        subgroup = new_group(ranks=ranks, timeout=timeout, backend=backend,
+                             pg_options=pg_options, group_desc=group_desc)
+        subgroups.append(subgroup)
+        for rank in ranks:
+            if rank in owner:
+                raise ValueError(f"Rank {rank} has appeared in both subgroup {owner[rank]} and "
+                                 f"{ranks}")
+            owner[rank] = ranks
+            if rank == get_rank():
+                mine = subgroup
+    return mine, subgroups
+
+
+def new_subgroups(group_size=None, group=None, timeout=None, backend=None, pg_options=None,
+                  group_desc=None):
+    """`group`'s ranks cut into consecutive subgroups of `group_size`."""
+    from ._core import get_process_group_ranks, get_world_size
+    if group_size is None:
+        # torch defaults to one subgroup per CUDA device; Ember has none.
+        raise ValueError("Default group size only takes effect when CUDA is available.If your "
+                         "subgroup using a backend that does not depend on CUDA,please pass in "
+                         "'group_size' correctly.")
+    if group_size <= 0:
+        raise ValueError(f"The arg 'group_size' ({group_size}) must be positive")
+    world_size = get_world_size(group=group)
+    if world_size < group_size:
+        raise ValueError(f"The arg 'group_size' ({group_size}) must not exceed the world size "
+                         f"({world_size})")
+    if world_size % group_size != 0:
+        raise ValueError(f"The world size ({world_size}) must be divisible by '{group_size=}'")
+    ranks = get_process_group_ranks(group=group)
+    return new_subgroups_by_enumeration([ranks[i:i + group_size]
+                                         for i in range(0, len(ranks), group_size)],
+                                        timeout=timeout, backend=backend, pg_options=pg_options,
+                                        group_desc=group_desc)
