@@ -253,3 +253,23 @@ def test_samplers_as_torch(case):
 ])
 def test_collate_and_convert_as_torch(case):
     same_as_torch(case)
+
+
+def test_datasets_and_samplers_are_generic_as_torch():
+    class Squares(ember.utils.data.Dataset[int]):
+        def __getitem__(self, i):
+            return i * i
+
+        def __len__(self):
+            return 4
+
+    class Evens(ember.utils.data.Sampler[int]):
+        def __iter__(self):
+            return iter([0, 2])
+
+        def __len__(self):
+            return 2
+
+    assert [b.tolist() for b in DataLoader(Squares(), batch_size=2, sampler=Evens())] == [[0, 4]]
+    assert isinstance(Count(1), ember.utils.data.Dataset)
+    ember.utils.data.Sampler()      # no arguments, as torch's
