@@ -193,9 +193,9 @@ class SyncBatchNorm(_BatchNorm):
         if input.size(1) == 0:
             raise ValueError("SyncBatchNorm number of input channels should be non-zero")
         from ... import distributed
-        batch_stats = self.training or (self.running_mean is None and self.running_var is None)
-        if batch_stats and self.training and distributed.is_available() and \
-                distributed.is_initialized():
+        # Only training syncs (eval uses batch statistics, without buffers,
+        # unsynced). An initialized group implies MPI is there.
+        if self.training and distributed.is_initialized():
             # torch counts num_batches_tracked before this check; Ember
             # leaves it as it was, as for any input it refuses.
             raise ValueError("SyncBatchNorm expected input tensor to be on GPU or XPU or "
