@@ -50,7 +50,7 @@ def test_environment_queries(monkeypatch):
 
 
 def test_debug_level(monkeypatch):
-    before = dist.get_debug_level()
+    before, torch_before = dist.get_debug_level(), tdist.get_debug_level()
     try:
         L = dist.DebugLevel
         assert list(L.__members__) == list(tdist.DebugLevel.__members__)
@@ -74,7 +74,7 @@ def test_debug_level(monkeypatch):
         assert dist.get_debug_level() is L.OFF
     finally:
         dist.set_debug_level(before)
-        tdist.set_debug_level_from_env()
+        tdist.set_debug_level(torch_before)
 
 
 def test_exception_hierarchy():
