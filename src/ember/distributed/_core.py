@@ -93,7 +93,8 @@ class Backend(str):
 class ProcessGroup:
     """A set of ranks and the MPI communicator that joins them."""
 
-    def __init__(self, comm, ranks, backend, timeout):
+    def __init__(self, comm, ranks, backend, timeout, name="0"):
+        self.group_name = name      # torch's: the count of groups made before this one
         self._comm = comm
         self._ctl = comm.Dup()      # Ember's control traffic, apart from the user's tags
         self._ranks = list(ranks)   # global ranks, in group-rank order
@@ -123,6 +124,7 @@ class ProcessGroup:
 class _State:
     world = None        # the default ProcessGroup
     groups = []         # every group made by new_group, freed with the world
+    pg_count = 0        # groups made since init (get_pg_count), this rank a member or not
 
 
 _state = _State()
@@ -205,6 +207,7 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     _check_env("world_size", world_size, comm.Get_size())
     _check_env("rank", rank, comm.Get_rank())
     _state.world = ProcessGroup(comm, range(comm.Get_size()), str(backend), timeout)
+    _state.pg_count = 1
 
 
 def destroy_process_group(group=None):
@@ -217,6 +220,7 @@ def destroy_process_group(group=None):
         _state.groups = []
         world._free()
         _state.world = None
+        _state.pg_count = 0
     elif isinstance(group, ProcessGroup):
         group._free()
         _state.groups.remove(group)
@@ -287,9 +291,11 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
     me = world.rank()
     member = me in ranks
     comm = world._comm.Split(0 if member else MPI.UNDEFINED, ranks.index(me) if member else 0)
+    name = str(_state.pg_count)
+    _state.pg_count += 1
     if not member:
         return GroupMember.NON_GROUP_MEMBER
-    pg = ProcessGroup(comm, ranks, str(backend), timeout or world._timeout)
+    pg = ProcessGroup(comm, ranks, str(backend), timeout or world._timeout, name)
     _state.groups.append(pg)
     return pg
 

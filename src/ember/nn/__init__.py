@@ -2,6 +2,7 @@
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from .modules import *  # noqa: F401,F403
 from . import functional, init, modules, parallel, utils
+from .parallel import DataParallel
 from .modules import __all__ as _modules_all
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "functional",

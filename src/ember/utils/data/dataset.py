@@ -1,17 +1,21 @@
-"""Datasets: Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset,
-random_split (torch.utils.data.dataset)."""
+"""Datasets: Dataset, IterableDataset, TensorDataset, StackDataset, ConcatDataset,
+ChainDataset, Subset, random_split (torch.utils.data.dataset)."""
 import bisect
+import collections.abc
 import itertools
 import math
 import warnings
+from typing import Generic, TypeVar
 
 from ... import _sampling
 
-__all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
-           "random_split"]
+__all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
+           "ChainDataset", "Subset", "random_split"]
+
+_T_co = TypeVar("_T_co", covariant=True)
 
 
-class Dataset:
+class Dataset(Generic[_T_co]):
     """Map-style: `__getitem__(index)` and usually `__len__`."""
 
     def __getitem__(self, index):
@@ -21,11 +25,11 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """Iterable-style: `__iter__` yields the samples."""
+class IterableDataset(Dataset[_T_co], collections.abc.Iterable):
+    """Iterable-style: `__iter__` (abstract, as torch's) yields the samples."""
 
-    def __iter__(self):
-        raise NotImplementedError
+    def __add__(self, other):
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -41,10 +45,85 @@ class TensorDataset(Dataset):
         return self.tensors[0].size(0)
 
 
+class StackDataset(Dataset):
+    """Sample i is the tuple (from *args) or dict (from **kwargs) of every dataset's i-th."""
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        parts = args or list(kwargs.values())
+        self._length = len(parts[0])
+        if any(self._length != len(dataset) for dataset in parts):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args or kwargs
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: dataset[index] for k, dataset in self.datasets.items()}
+        return tuple(dataset[index] for dataset in self.datasets)
+
+    def __getitems__(self, indices):
+        named = isinstance(self.datasets, dict)
+        items = self.datasets.items() if named else enumerate(self.datasets)
+        batch = [{} if named else [] for _ in indices]
+        for key, dataset in items:
+            if callable(getattr(dataset, "__getitems__", None)):
+                samples = dataset.__getitems__(indices)
+                if len(samples) != len(indices):
+                    raise ValueError("Nested dataset's output size mismatch. Expected "
+                                     f"{len(indices)}, got {len(samples)}")
+            else:
+                samples = [dataset[idx] for idx in indices]
+            for sample, data in zip(batch, samples):
+                if named:
+                    sample[key] = data
+                else:
+                    sample.append(data)
+        return batch if named else [tuple(sample) for sample in batch]
+
+    def __len__(self):
+        return self._length
+
+
+class ChainDataset(IterableDataset):
+    """The IterableDatasets in `datasets`, one after the other, read lazily."""
+
+    def __init__(self, datasets):
+        super().__init__()
+        self.datasets = datasets
+
+    def __iter__(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            yield from d
+
+    def __len__(self):
+        total = 0
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError("ChainDataset only supports IterableDataset")
+            total += len(d)
+        return total
+
+
 class Subset(Dataset):
     def __init__(self, dataset, indices):
         self.dataset = dataset
         self.indices = indices
+        # DataLoader fetches batches through __getitems__, which would skip
+        # an overridden __getitem__.
+        if type(self).__getitem__ is not Subset.__getitem__ and \
+                type(self).__getitems__ is Subset.__getitems__:
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__. When "
+                "subclassing Subset and overriding __getitem__, you must also override "
+                "__getitems__ to ensure DataLoader works correctly with your custom logic. A "
+                "simple implementation:\n\ndef __getitems__(self, indices):\n    return "
+                "[self.__getitem__(idx) for idx in indices]")
 
     def __getitem__(self, idx):
         if isinstance(idx, list):
@@ -89,6 +168,12 @@ class ConcatDataset(Dataset):
         dataset_idx = bisect.bisect_right(self.cumulative_sizes, idx)
         sample_idx = idx if dataset_idx == 0 else idx - self.cumulative_sizes[dataset_idx - 1]
         return self.datasets[dataset_idx][sample_idx]
+
+    @property
+    def cummulative_sizes(self):
+        warnings.warn("`cummulative_sizes` attribute is renamed to `cumulative_sizes`",
+                      FutureWarning, stacklevel=2)
+        return self.cumulative_sizes
 
 
 def random_split(dataset, lengths, generator=None):

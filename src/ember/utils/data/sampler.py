@@ -5,11 +5,14 @@ int64 of the default generator, then randperm(n) from it, so a seeded
 shuffle gives torch's order.
 """
 import itertools
+from typing import Generic, TypeVar
 
 from ... import _creation, _dtype, _random, _sampling
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
-           "BatchSampler"]
+           "WeightedRandomSampler", "BatchSampler"]
+
+_T_co = TypeVar("_T_co", covariant=True)
 
 
 def _int64_seed(generator=None):
@@ -21,10 +24,7 @@ def _empty_int64():
     return _creation.empty((), dtype=_dtype.int64)
 
 
-class Sampler:
-    def __init__(self, data_source=None):
-        pass
-
+class Sampler(Generic[_T_co]):
     def __iter__(self):
         raise NotImplementedError
 
@@ -90,6 +90,34 @@ class SubsetRandomSampler(Sampler):
 
     def __len__(self):
         return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """Indices drawn by torch.multinomial(weights, num_samples, replacement)."""
+
+    def __init__(self, weights, num_samples, replacement=True, generator=None):
+        if not isinstance(num_samples, int) or isinstance(num_samples, bool) or \
+                num_samples <= 0:
+            raise ValueError("num_samples should be a positive integer value, but got "
+                             f"num_samples={num_samples}")
+        if not isinstance(replacement, bool):
+            raise ValueError("replacement should be a boolean value, but got "
+                             f"replacement={replacement}")
+        weights = _creation.as_tensor(weights, dtype=_dtype.float64)
+        if weights.dim() != 1:
+            raise ValueError("weights should be a 1d sequence but given weights have shape "
+                             f"{tuple(weights.shape)}")
+        self.weights = weights
+        self.num_samples = num_samples
+        self.replacement = replacement
+        self.generator = generator
+
+    def __iter__(self):
+        yield from _sampling.multinomial(self.weights, self.num_samples, self.replacement,
+                                         generator=self.generator).tolist()
+
+    def __len__(self):
+        return self.num_samples
 
 
 class BatchSampler(Sampler):
