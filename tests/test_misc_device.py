@@ -170,3 +170,22 @@ def test_meta_recipe_shapes_with_hooks():
         assert out.is_meta
         shapes[T] = seen
     assert shapes[ember] == shapes[torch] == [(1024, 120), (1024, 84), (1024, 10), (1024, 10)]
+
+
+@pytest.mark.parametrize("args", [
+    (3,), (-1,), (3.5,), (None,), ("cpu:-1",), ("cpu:x",), ("cpu", "a"), ("cpu", True),
+    ("cpu:1", 1), ("cuda:01",), ("xyz",), ("cpu", -1)],
+    ids=["index_only", "negative_index_only", "float", "none", "negative_in_string",
+         "letters_in_string", "str_index", "bool_index", "index_twice", "leading_zero",
+         "unknown_type", "negative_index"])
+def test_device_refuses_as_pytorch(args):
+    with pytest.raises(Exception) as expected:
+        torch.device(*args)
+    with pytest.raises(type(expected.value)) as got:
+        ember.device(*args)
+    assert str(got.value) == str(expected.value).replace("torch.", "ember.")
+
+
+def test_device_accepts_as_pytorch():
+    for args in [("cpu", 0), ("cpu:0",), ("cuda", 1), ("meta",), ("cpu", None), ("cpu:10",)]:
+        assert repr(ember.device(*args)) == repr(torch.device(*args))

@@ -7,6 +7,9 @@ _DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", 
             "privateuseone")
 
 
+_builtin_type = type
+
+
 class device:
     """torch.device; only 'cpu' holds data here."""
     __slots__ = ("type", "index")
@@ -14,9 +17,32 @@ class device:
     def __init__(self, type, index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
+        elif isinstance(type, int) and not isinstance(type, bool):
+            # an index alone names the current accelerator: none here
+            if type < 0:
+                raise RuntimeError("Device index must not be negative")
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        elif not isinstance(type, str):
+            raise TypeError(
+                "device() received an invalid combination of arguments - got "
+                f"({_builtin_type(type).__name__}), but expected one of:\n"
+                " * (torch.device device)\n"
+                "      didn't match because some of the arguments have invalid types: "
+                f"(!{_builtin_type(type).__name__}!)\n"
+                " * (str type, int index = -1)\n")
+        if index is not None and (isinstance(index, bool) or not isinstance(index, int)):
+            raise TypeError("device(): argument 'index' (position 2) must be int, not "
+                            f"{_builtin_type(index).__name__}")
         if ":" in type:
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was "
+                                   f"passed explicitly: {type}")
             type, _, idx = type.partition(":")
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
+        if index is not None and index < 0:
+            raise RuntimeError("Device index must not be negative")
         if type not in _DEVICES:
             raise RuntimeError(
                 "Expected one of " + ", ".join(_DEVICES) +
