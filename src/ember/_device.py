@@ -26,7 +26,7 @@ class device:
             raise TypeError(
                 "device() received an invalid combination of arguments - got "
                 f"({_builtin_type(type).__name__}), but expected one of:\n"
-                " * (torch.device device)\n"
+                " * (ember.device device)\n"
                 "      didn't match because some of the arguments have invalid types: "
                 f"(!{_builtin_type(type).__name__}!)\n"
                 " * (str type, int index = -1)\n")
