@@ -7,14 +7,16 @@ mask as the buffer `<name>_mask`, and sets the plain attribute `<name>` to
 Pruning the same tensor again gathers the methods into a PruningContainer,
 whose newest method only sees the entries (or, structured, the channels) the
 previous masks kept. The random methods draw from Ember's generator exactly
-as PyTorch's do from its own (rand_like + topk, rand + kthvalue), so the same
-seed gives the same mask.
+as PyTorch's do from its own (rand_like + topk, rand + kthvalue), and topk's
+choice among tied values is PyTorch's (_prune_topk.py), so the same seed and
+weights give the same mask.
 """
 import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import ember
+from ._prune_topk import topk_set
 
 __all__ = ["BasePruningMethod", "PruningContainer", "Identity", "RandomUnstructured",
            "L1Unstructured", "RandomStructured", "LnStructured", "CustomFromMask", "identity",
@@ -226,6 +228,11 @@ def _structured_size(t, dim):
     return t.shape[dim]
 
 
+def _topk(values, k, largest):
+    """torch.topk(values, k, largest=largest).indices, as a set."""
+    return ember.from_numpy(topk_set(values.detach().numpy(), k, largest))
+
+
 def _channels(t, dim, keep):
     """Zeros like `t`, with ones on the channels `keep` selects along `dim`."""
     mask = ember.zeros_like(t)
@@ -258,7 +265,7 @@ class RandomUnstructured(_Unstructured):
     """Prunes `amount` entries at random."""
 
     def _drop(self, t, k):
-        return ember.topk(ember.rand_like(t).view(-1), k=k).indices
+        return _topk(ember.rand_like(t).view(-1), k, True)
 
     @classmethod
     def apply(cls, module, name, amount):
@@ -269,7 +276,7 @@ class L1Unstructured(_Unstructured):
     """Prunes the `amount` entries of least absolute value."""
 
     def _drop(self, t, k):
-        return ember.topk(ember.abs(t).view(-1), k=k, largest=False).indices
+        return _topk(ember.abs(t).view(-1), k, False)
 
     @classmethod
     def apply(cls, module, name, amount, importance_scores=None):
@@ -322,7 +329,7 @@ class LnStructured(_Structured):
         dims = list(range(t.dim()))
         dims.remove(dims[self.dim] if self.dim < 0 else self.dim)
         norms = ember.norm(t, p=self.n, dim=dims)
-        return ember.topk(norms, k=size - k, largest=True).indices
+        return _topk(norms, size - k, True)
 
     @classmethod
     def apply(cls, module, name, amount, n, dim, importance_scores=None):
