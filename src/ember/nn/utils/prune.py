@@ -230,7 +230,8 @@ def _structured_size(t, dim):
 
 def _topk(values, k, largest):
     """torch.topk(values, k, largest=largest).indices, as a set."""
-    return ember.from_numpy(topk_set(values.detach().numpy(), k, largest))
+    picked = topk_set(values.detach().cpu().numpy(), k, largest)
+    return ember.from_numpy(picked).to(values.device)
 
 
 def _channels(t, dim, keep):
