@@ -177,3 +177,17 @@ def chain(t):
             nxt.extend(f for f, _ in fn.next_functions)
         frontier = nxt
     return names
+
+
+def outcome(fn, lib):
+    """What fn(lib) gives: its repr (torch's name as ember's), or its error."""
+    try:
+        out = fn(lib)
+    except Exception as exc:    # the error itself is what is compared
+        return type(exc).__name__, str(exc)
+    return repr(out).replace("torch", "ember")
+
+
+def same_as_torch(fn):
+    """fn(ember) and fn(torch) print, or raise, the same."""
+    assert outcome(fn, ember) == outcome(fn, _torch())

@@ -11,21 +11,11 @@ import numpy as np
 import pytest
 
 import ember
+from compare_torch import same_as_torch
 from ember.utils.data import (ChainDataset, DataLoader, IterableDataset, StackDataset,
                               WeightedRandomSampler)
 
 
-def outcome(fn, lib):
-    try:
-        out = fn(lib)
-    except Exception as exc:    # the error itself is what is compared
-        return type(exc).__name__, str(exc)
-    return repr(out).replace("torch", "ember")
-
-
-def same_as_torch(fn):
-    torch = pytest.importorskip("torch")
-    assert outcome(fn, ember) == outcome(fn, torch)
 
 
 def weighted(replacement, seed_generator):

@@ -40,7 +40,17 @@ def is_available():
     return True
 
 
-class RedOpType(enum.Enum):
+class TorchEnum(enum.Enum):
+    """An enum printed as PyTorch's pybind11 enums print."""
+
+    def __repr__(self):
+        return f"<{type(self).__name__}.{self.name}: {self.value}>"
+
+    def __str__(self):
+        return f"{type(self).__name__}.{self.name}"
+
+
+class RedOpType(TorchEnum):
     SUM = 0
     AVG = 1
     PRODUCT = 2
@@ -50,12 +60,6 @@ class RedOpType(enum.Enum):
     BOR = 6
     BXOR = 7
     PREMUL_SUM = 8
-
-    def __repr__(self):
-        return f"<RedOpType.{self.name}: {self.value}>"
-
-    def __str__(self):
-        return f"RedOpType.{self.name}"
 
 
 class ReduceOp:

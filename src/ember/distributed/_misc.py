@@ -1,12 +1,11 @@
 """The small parts of torch.distributed around the process groups: which
 backends exist, the debug level, deprecated reduce_op, P2POp and
 batch_isend_irecv, and a few environment queries."""
-import enum
 import os
 import warnings
 
 from ._buffers import check_tensor
-from ._core import ReduceOp, _state, get_global_rank, get_group_rank, is_available
+from ._core import ReduceOp, TorchEnum, _state, get_global_rank, get_group_rank, is_available
 
 __all__ = ["is_mpi_available", "is_gloo_available", "is_nccl_available", "is_ucc_available",
            "is_xccl_available", "is_backend_available", "is_torchelastic_launched",
@@ -85,18 +84,12 @@ def get_pg_count():
     return _state.pg_count
 
 
-class DebugLevel(enum.Enum):
+class DebugLevel(TorchEnum):
     """TORCH_DISTRIBUTED_DEBUG's levels. Ember checks collectives for
     mismatches at every level (see _fingerprint); the level is only state."""
     OFF = 0
     INFO = 1
     DETAIL = 2
-
-    def __repr__(self):
-        return f"<DebugLevel.{self.name}: {self.value}>"
-
-    def __str__(self):
-        return f"DebugLevel.{self.name}"
 
     def __int__(self):
         return self.value
