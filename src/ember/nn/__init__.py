@@ -1,7 +1,7 @@
 """ember.nn: modules, parameters, functional and init, as torch.nn."""
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from .modules import *  # noqa: F401,F403
-from . import functional, init, modules, parallel, utils
+from . import functional, init, modules, parallel, utils, attention, common_types  # noqa: E402
 from .modules import __all__ as _modules_all
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "functional",
