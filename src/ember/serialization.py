@@ -23,10 +23,17 @@ from ._unpickle_torch import StorageType, TypedStorage, location_restorer
 from ._weights_only import WeightsUnpickler, allowed_globals, find_global
 from ._zip_checkpoint import ArchiveReader, ArchiveWriter, describe, is_zipfile
 from . import _legacy_checkpoint as _legacy
+from ._package_registry import (register_package, location_tag,  # noqa: F401
+                                default_restore_location, normalize_storage_type,
+                                storage_to_tensor_type, check_module_version_greater_or_equal,
+                                validate_cuda_device, mkdtemp)
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL",
-           "SourceChangeWarning"]
+           "SourceChangeWarning", "register_package", "location_tag",
+           "default_restore_location", "normalize_storage_type", "storage_to_tensor_type",
+           "check_module_version_greater_or_equal", "validate_cuda_device", "mkdtemp",
+           "StorageType"]
 
 DEFAULT_PROTOCOL = 2
 FILE_FORMAT_VERSION = "3\n"
