@@ -34,7 +34,8 @@ def cudagraph_mark_step_begin():
     return None
 
 
-def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_signature_check=False):
+def substitute_in_graph(original_fn, *, can_constant_fold_through=False,
+                        skip_signature_check=False):
     """The decorator keeps the eager `original_fn` in use: the substitute only
     ever runs inside a compiled graph, which Ember never builds."""
     if not callable(original_fn):
