@@ -16,9 +16,7 @@ ts = torch.serialization if torch is not None else None
 
 @needs_torch
 def test_public_names_are_pytorchs():
-    missing = {"skip_data", "LoadEndianness", "get_crc32_options", "set_crc32_options",
-               "get_default_load_endianness", "set_default_load_endianness",
-               "get_default_mmap_options", "set_default_mmap_options", "validate_hpu_device"}
+    missing = {"skip_data", "get_crc32_options", "set_crc32_options", "get_default_mmap_options", "set_default_mmap_options", "validate_hpu_device"}
     assert set(ts.__all__) - set(es.__all__) <= missing
 
 
@@ -96,3 +94,36 @@ def test_validate_cuda_device_and_mkdtemp():
     with es.mkdtemp() as d:
         assert os.path.isdir(d)
     assert not os.path.exists(d)
+
+
+def test_load_endianness_is_the_fallback_for_files_without_a_byteorder_record(tmp_path):
+    t = ember.tensor([1.0, 2.0])
+    ember.save(t, tmp_path / "t.pt", _disable_byteorder_record=True)
+    assert es.get_default_load_endianness() is None
+    assert ember.load(tmp_path / "t.pt").tolist() == [1.0, 2.0]
+    try:
+        es.set_default_load_endianness(es.LoadEndianness.BIG)
+        assert es.get_default_load_endianness() is es.LoadEndianness.BIG
+        assert ember.load(tmp_path / "t.pt").tolist() != [1.0, 2.0]  # read byte-swapped
+        es.set_default_load_endianness(es.LoadEndianness.NATIVE)
+        assert ember.load(tmp_path / "t.pt").tolist() == [1.0, 2.0]
+    finally:
+        es.set_default_load_endianness(None)
+    with pytest.raises(TypeError, match="Invalid argument type in function "
+                                        "set_default_load_endianness"):
+        es.set_default_load_endianness("big")
+
+
+@needs_torch
+def test_load_endianness_matches_pytorch(tmp_path):
+    torch.save(torch.tensor([1.0, 2.0]), tmp_path / "t.pt", _disable_byteorder_record=True)
+    try:
+        for mine, theirs in ((es.LoadEndianness.BIG, ts.LoadEndianness.BIG),
+                             (es.LoadEndianness.LITTLE, ts.LoadEndianness.LITTLE)):
+            es.set_default_load_endianness(mine)
+            ts.set_default_load_endianness(theirs)
+            assert ember.load(tmp_path / "t.pt").tolist() == \
+                torch.load(tmp_path / "t.pt").tolist()
+    finally:
+        es.set_default_load_endianness(None)
+        ts.set_default_load_endianness(None)
