@@ -16,7 +16,8 @@ ts = torch.serialization if torch is not None else None
 
 @needs_torch
 def test_public_names_are_pytorchs():
-    missing = {"skip_data", "get_crc32_options", "set_crc32_options", "get_default_mmap_options", "set_default_mmap_options", "validate_hpu_device"}
+    missing = {"skip_data", "get_crc32_options", "set_crc32_options", "get_default_mmap_options",
+               "set_default_mmap_options", "validate_hpu_device"}
     assert set(ts.__all__) - set(es.__all__) <= missing
 
 
