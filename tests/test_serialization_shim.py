@@ -128,3 +128,13 @@ def test_load_endianness_matches_pytorch(tmp_path):
     finally:
         es.set_default_load_endianness(None)
         ts.set_default_load_endianness(None)
+
+
+@needs_torch
+def test_loads_pytorch_checkpoints_saved_without_crc32(tmp_path):
+    ts.set_crc32_options(False)
+    try:
+        torch.save({"w": torch.arange(4.0)}, tmp_path / "nocrc.pt")
+    finally:
+        ts.set_crc32_options(True)
+    assert ember.load(tmp_path / "nocrc.pt")["w"].tolist() == [0.0, 1.0, 2.0, 3.0]
