@@ -2,9 +2,9 @@
 is always False and the decorators leave functions to run as written."""
 from .._compile import compile
 from .._dynamo import (allow_in_graph, assume_constant_result, disable, is_compiling,
-                       list_backends, reset, set_stance, config)
+                       list_backends, reset, set_stance)
 
-__all__ = ["compile", "config", "assume_constant_result", "reset", "allow_in_graph",
+__all__ = ["compile", "assume_constant_result", "reset", "allow_in_graph",
            "substitute_in_graph", "list_backends", "disable", "set_default_backend",
            "get_default_backend", "set_stance", "cudagraph_mark_step_begin", "wrap_numpy",
            "is_compiling", "is_dynamo_compiling", "is_exporting", "nested_compile_region"]
