@@ -134,6 +134,10 @@ def test_fork_wait_and_fusion_settings():
     assert jit.wait(fut) == 5 and fut.done()
     assert jit.set_fusion_strategy([("STATIC", 3)]) == [("STATIC", 2), ("DYNAMIC", 10)]
     assert jit.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)]) == [("STATIC", 3)]
+    with pytest.raises(ValueError, match="only supported 'STATIC' or 'DYNAMIC', got: FOO"):
+        jit.set_fusion_strategy([("FOO", 2)])
+    with pytest.raises(TypeError, match="incompatible function arguments"):
+        jit.set_fusion_strategy("x")
     with jit.optimized_execution(False), jit.fuser("fuser0"), jit.strict_fusion():
         pass
 

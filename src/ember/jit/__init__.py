@@ -196,10 +196,16 @@ def set_fusion_strategy(strategy):
     """Accepted for scripts that tune TorchScript (Ember fuses nothing); returns
     the previous strategy, PyTorch's default at first."""
     global _fusion_strategy
-    if not _builtins.isinstance(strategy, list) or not all(
-            _builtins.isinstance(s, tuple) and len(s) == 2 and s[0] in ("STATIC", "DYNAMIC")
-            for s in strategy):
-        raise TypeError("set_fusion_strategy expects a list of (\"STATIC\"|\"DYNAMIC\", int)")
+    if _builtins.isinstance(strategy, str) or not all(
+            _builtins.isinstance(s, tuple) and len(s) == 2 for s in strategy):
+        raise TypeError("_jit_set_fusion_strategy(): incompatible function arguments. The "
+                        "following argument types are supported:\n    1. (arg0: "
+                        "collections.abc.Sequence[tuple[str, typing.SupportsInt | "
+                        "typing.SupportsIndex]]) -> list[tuple[str, int]]\n\nInvoked with: "
+                        f"{strategy!r}")
+    for kind, _ in strategy:
+        if kind not in ("STATIC", "DYNAMIC"):
+            raise ValueError(f"FusionBehavior only supported 'STATIC' or 'DYNAMIC', got: {kind}")
     previous, _fusion_strategy = _fusion_strategy, list(strategy)
     return previous
 
