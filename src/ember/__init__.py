@@ -43,13 +43,10 @@ from .amp import autocast  # noqa: E402
 from .amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, ...)
 from . import distributions  # noqa: E402  (built on the whole namespace above)
 
+from . import random, jit, compiler, _dynamo, types, overrides  # noqa: E402
+from . import signal, multiprocessing  # noqa: E402
+from .random import get_rng_state, set_rng_state  # noqa: E402
+
 __version__ = "0.1.0"
 
-
-def get_rng_state():
-    return default_generator.get_state()
-
-
-def set_rng_state(new_state):
-    default_generator.set_state(new_state)
 from ._settings import *  # noqa: E402,F401,F403

@@ -76,6 +76,10 @@ def _restore_location(storage, location):
     """The storage at `location`; Ember has only the CPU."""
     if location == "cpu":
         return storage
+    from ._package_registry import registered_restore
+    restored = registered_restore(storage, location)
+    if restored is not None:
+        return restored
     if location == "cuda" or location.startswith("cuda:"):
         raise RuntimeError(_CUDA_MESSAGE)
     if location in ("mps", "meta") or location.split(":")[0] in ("mps", "xpu", "hpu", "mtia"):

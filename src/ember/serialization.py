@@ -23,10 +23,20 @@ from ._unpickle_torch import StorageType, TypedStorage, location_restorer
 from ._weights_only import WeightsUnpickler, allowed_globals, find_global
 from ._zip_checkpoint import ArchiveReader, ArchiveWriter, describe, is_zipfile
 from . import _legacy_checkpoint as _legacy
+from ._package_registry import (register_package, location_tag,  # noqa: F401
+                                default_restore_location, normalize_storage_type,
+                                storage_to_tensor_type, check_module_version_greater_or_equal,
+                                validate_cuda_device, mkdtemp)
+from ._serialization_options import (LoadEndianness, get_default_load_endianness,  # noqa: F401
+                                     set_default_load_endianness, fallback_byteorder)
 
 __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
            "safe_globals", "get_unsafe_globals_in_checkpoint", "DEFAULT_PROTOCOL",
-           "SourceChangeWarning"]
+           "SourceChangeWarning", "register_package", "location_tag",
+           "default_restore_location", "normalize_storage_type", "storage_to_tensor_type",
+           "check_module_version_greater_or_equal", "validate_cuda_device", "mkdtemp",
+           "StorageType", "LoadEndianness", "get_default_load_endianness",
+           "set_default_load_endianness"]
 
 DEFAULT_PROTOCOL = 2
 FILE_FORMAT_VERSION = "3\n"
@@ -285,7 +295,7 @@ def _load_from(fh, f, where, restore, pickle_module, weights_only, mmap, load_ar
             whole_file = np.memmap(f, np.uint8, mode="c")    # copy-on-write, as MAP_PRIVATE
         data = io.BytesIO(reader.read("data.pkl"))
         byteorder = reader.read("byteorder").decode() if reader.has_record("byteorder") \
-            else "little"
+            else fallback_byteorder()
         if byteorder not in ("little", "big"):
             raise ValueError("Unknown endianness type: " + byteorder)
         persistent_load = _zip_storages(reader, restore, byteorder, whole_file)

@@ -102,7 +102,9 @@ class _CudaModule(FlagModule):
     pass
 
 
-_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
+# The attention kernels' switches, read by scaled_dot_product_attention and set
+# by nn.attention.sdpa_kernel ("overrideable" has no switch functions, as in PyTorch).
+_sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "overrideable": True}
 
 
 def _sdp_switch(kind, setter):

@@ -1,7 +1,8 @@
 """nn.functional attention: scaled_dot_product_attention and (from the
 sister file attention_mha.py) multi_head_attention_forward.
 
-scaled_dot_product_attention picks its path as PyTorch's CPU backend does:
+scaled_dot_product_attention picks its path as PyTorch's CPU backend does,
+among the kernels ember.backends.cuda's switches (nn.attention.sdpa_kernel) enable:
 the fused kernel (one node, ScaledDotProductFlashAttentionForCpuBackward0)
 when its constraints hold (4-D inputs of one batch size, equal heads or
 grouped-query heads, no dropout, a 2-D or 4-D mask that needs no gradient,
@@ -16,6 +17,7 @@ from ... import _dtype as D
 from ..._backend import np
 from ...ops import _autocast, attention as A
 from ...ops._common import wrap
+from ...backends import _sdp
 from ...ops.convolution import _CPP
 from .dropout import dropout as _dropout
 
@@ -104,7 +106,14 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     L, S = query.shape[-2], key.shape[-2]
     if query.shape[:-2].numel() * L * value.shape[-1] == 0 or S == 0:
         return _empty_attention(query, key, value)
-    if _fused_ok(query, key, value, attn_mask, dropout_p, enable_gqa):
+    fused = _sdp["flash"] and _fused_ok(query, key, value, attn_mask, dropout_p, enable_gqa)
+    if not fused and not _sdp["math"]:
+        # (PyTorch also warns why each enabled fused kernel was not usable.)
+        raise RuntimeError("No available kernel.  Aborting execution." if _sdp["flash"] else
+                           "No viable backend for scaled_dot_product_attention was found. This "
+                           "is likely due to turning off both the math kernel and the fused "
+                           "kernels.")
+    if fused:
         if dropout_p != 0.0:
             raise RuntimeError("scaled_dot_product_attention_flash_attention: Currently do not "
                                "support dropout > 0")

@@ -1,0 +1,35 @@
+"""torch.serialization's load endianness: the byte order assumed for a
+checkpoint that has no byteorder record (files from PyTorch before 2.1, or
+saved with _disable_byteorder_record=True)."""
+import enum
+import sys
+
+
+class LoadEndianness(enum.Enum):
+    NATIVE = 1
+    LITTLE = 2
+    BIG = 3
+
+
+_default_load_endianness = None
+
+
+def get_default_load_endianness():
+    """The fallback order; None means little-endian, as PyTorch's default."""
+    return _default_load_endianness
+
+
+def set_default_load_endianness(endianness):
+    global _default_load_endianness
+    if not isinstance(endianness, LoadEndianness) and endianness is not None:
+        raise TypeError("Invalid argument type in function set_default_load_endianness")
+    _default_load_endianness = endianness
+
+
+def fallback_byteorder():
+    """The order a checkpoint without a byteorder record is read in."""
+    if _default_load_endianness in (None, LoadEndianness.LITTLE):
+        return "little"
+    if _default_load_endianness is LoadEndianness.BIG:
+        return "big"
+    return sys.byteorder
