@@ -43,9 +43,23 @@ from .amp import autocast  # noqa: E402
 from .amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, ...)
 from . import distributions  # noqa: E402  (built on the whole namespace above)
 
-from . import random, jit, compiler, _dynamo, types, overrides  # noqa: E402
-from . import signal, multiprocessing  # noqa: E402
+from . import random  # noqa: E402
 from .random import get_rng_state, set_rng_state  # noqa: E402
+
+# Namespaces few scripts touch are imported on first use (`ember.jit.ignore`,
+# `import ember.multiprocessing`), so that `import ember` does not pay for them.
+_ON_FIRST_USE = ("jit", "compiler", "_dynamo", "types", "overrides", "signal", "multiprocessing")
+
+
+def __getattr__(name):
+    if name in _ON_FIRST_USE:
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ON_FIRST_USE))
 
 __version__ = "0.1.0"
 
