@@ -11,6 +11,7 @@ from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from . import _topk_ties
 
 
 def selected_grad(xp, grad, shape, key):
@@ -125,8 +126,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
-    # The k picked by a partition, then sorted (an unsorted result may come
-    # in any order: it comes sorted).
+    # The k picked by a partition, then sorted; rows where ties decide what
+    # is picked or its order get PyTorch's own choice (_topk_ties.py). An
+    # untied unsorted result comes sorted (PyTorch's is in the order its
+    # nth_element leaves).
     n = x.shape[d]
     if 0 < k < n:
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
@@ -135,8 +138,23 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         idx = np.take_along_axis(picked, order, axis=d)
     else:
         idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
-    return record_selection(TopkBackward0, input, x, _take(x, idx, d), idx, d, True,
-                            return_types.topk)
+    values = _take(x, idx, d)
+    if k > 0:
+        idx, values = _ties_as_pytorch(x, d, k, largest, sorted, idx, values)
+    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk)
+
+
+def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
+    rows = np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
+    vals = np.moveaxis(values, d, -1).reshape(-1, k)
+    tied = np.flatnonzero(_topk_ties.tied_rows(rows, vals, k))
+    if tied.size == 0:
+        return idx, values
+    out = np.moveaxis(idx, d, -1).reshape(-1, k).copy()
+    for r in tied.tolist():
+        out[r] = _topk_ties.replay(_topk_ties.rank_keys(rows[r], largest), k, sorted)
+    idx = np.moveaxis(out.reshape(np.moveaxis(idx, d, -1).shape), -1, d)
+    return idx, _take(x, idx, d)
 
 
 def _no_bool(x, kernel):

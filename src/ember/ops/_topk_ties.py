@@ -1,0 +1,215 @@
+"""PyTorch's CPU topk among tied values: which entries it picks and in which
+order it returns them.
+
+Its kernel (ATen's TopKImpl.h, topk_impl_loop) fills (value, index) pairs and
+compares values only (NaN largest), so among equal values the answer is
+whatever libstdc++ leaves in front:
+- k * 64 <= n: std::partial_sort (heap select, then sort_heap), whatever
+  `sorted` says;
+- otherwise std::nth_element on the k-th place and, when `sorted`, std::sort
+  (introsort, then a final insertion sort) of the first k - 1 only.
+Where no tie touches the picked values the answer is plain arithmetic and
+stays with NumPy; `tied_rows` finds the rows where one does, and `replay`
+runs the libstdc++ algorithms step by step (in Python, so only there).
+
+The replay works on integer keys (`rank_keys`) whose ascending order is
+topk's preference, so every comparison is a plain `<` on ints.
+"""
+from .._backend import np
+
+__all__ = ["topk_set", "rank_keys", "replay", "tied_rows"]
+
+_THRESHOLD = 16     # libstdc++'s _S_threshold: introsort leaves runs this short
+
+
+def _same(a, b):
+    """Equal, NaN equal to NaN (the comparators never order two NaNs)."""
+    eq = a == b
+    if a.dtype.kind in "fc":
+        eq |= np.isnan(a) & np.isnan(b)
+    return eq
+
+
+def tied_rows(rows, vals, k):
+    """Which rows of the 2-d `rows` (n along the last dim) have a tie that
+    can move topk's answer, given `vals`, the k values picked, in order:
+    two picked values equal, or the k-th equal to another entry."""
+    flag = _same(vals[:, :-1], vals[:, 1:]).any(axis=1)
+    if k < rows.shape[1]:
+        flag |= np.count_nonzero(_same(rows, vals[:, k - 1:k]), axis=1) > 1
+    return flag
+
+
+def rank_keys(row, largest):
+    """Ints ordered as topk prefers the entries of the 1-d `row` (the best
+    first; equal values, and all NaNs, equal)."""
+    _, rank = np.unique(row, return_inverse=True)   # NaNs sort last, as one value
+    rank = rank.reshape(-1).astype(np.int64)
+    return (-rank if largest else rank).tolist()
+
+
+def replay(keys, k, sorted=True):
+    """The indices PyTorch's topk returns, in its order, for entries with
+    these keys (ascending = preferred)."""
+    n = len(keys)
+    a = list(zip(keys, range(n)))
+    if k * 64 <= n:
+        _heap_select(a, 0, k, n)
+        _sort_heap(a, 0, k)
+    else:
+        _nth_element(a, k - 1, n)
+        if sorted and k > 1:
+            _sort(a, 0, k - 1)
+    return [i for _, i in a[:k]]
+
+
+def topk_set(values, k, largest):
+    """Indices (int64, in no particular order) of the k entries of the 1-d
+    array `values` that torch.topk(values, k, largest=largest) returns."""
+    if k == 0:
+        return np.zeros(0, np.int64)
+    order = _best_first(values, largest)
+    if k < values.size and _same(values[order[k - 1]], values[order[k]]):
+        return np.array(replay(rank_keys(values, largest), k), np.int64)
+    return order[:k].astype(np.int64)
+
+
+def _best_first(values, largest):
+    if not largest:
+        return np.argsort(values, kind="stable")
+    return (values.size - 1) - np.argsort(values[::-1], kind="stable")[::-1]
+
+
+# -- libstdc++ (bits/stl_algo.h, bits/stl_heap.h), on a[first:last] ------------
+def _nth_element(a, nth, last):
+    first = 0
+    depth = 2 * (last.bit_length() - 1)
+    while last - first > 3:
+        if depth == 0:
+            _heap_select(a, first, nth + 1, last)
+            a[first], a[nth] = a[nth], a[first]
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(a, first, last)
+
+
+def _sort(a, first, last):
+    _introsort_loop(a, first, last, 2 * ((last - first).bit_length() - 1))
+    if last - first > _THRESHOLD:
+        _insertion_sort(a, first, first + _THRESHOLD)
+        for i in range(first + _THRESHOLD, last):
+            _linear_insert(a, i)
+    else:
+        _insertion_sort(a, first, last)
+
+
+def _introsort_loop(a, first, last, depth):
+    while last - first > _THRESHOLD:
+        if depth == 0:
+            _heap_select(a, first, last, last)
+            _sort_heap(a, first, last)
+            return
+        depth -= 1
+        cut = _partition_pivot(a, first, last)
+        _introsort_loop(a, cut, last, depth)
+        last = cut
+
+
+def _partition_pivot(a, first, last):
+    mid = first + (last - first) // 2
+    _median_to_first(a, first, first + 1, mid, last - 1)
+    pivot = a[first][0]
+    lo, hi = first + 1, last
+    while True:
+        while a[lo][0] < pivot:
+            lo += 1
+        hi -= 1
+        while pivot < a[hi][0]:
+            hi -= 1
+        if not lo < hi:
+            return lo
+        a[lo], a[hi] = a[hi], a[lo]
+        lo += 1
+
+
+def _median_to_first(a, result, i, j, m):
+    x, y, z = a[i][0], a[j][0], a[m][0]
+    if x < y:
+        pick = j if y < z else (m if x < z else i)
+    elif x < z:
+        pick = i
+    else:
+        pick = m if y < z else j
+    a[result], a[pick] = a[pick], a[result]
+
+
+def _insertion_sort(a, first, last):
+    for i in range(first + 1, last):
+        item = a[i]
+        if item[0] < a[first][0]:
+            a[first + 1:i + 1] = a[first:i]
+            a[first] = item
+        else:
+            _linear_insert(a, i)
+
+
+def _linear_insert(a, i):
+    item = a[i]
+    key = item[0]
+    j = i - 1
+    while key < a[j][0]:
+        a[j + 1] = a[j]
+        j -= 1
+    a[j + 1] = item
+
+
+# -- the heap: a max-heap under `<` on the keys, a[first:first + length] --------
+def _heap_select(a, first, middle, last):
+    length = middle - first
+    if length >= 2:
+        parent = (length - 2) // 2
+        while True:
+            _adjust_heap(a, first, parent, length, a[first + parent])
+            if parent == 0:
+                break
+            parent -= 1
+    for i in range(middle, last):
+        if a[i][0] < a[first][0]:
+            item = a[i]
+            a[i] = a[first]
+            _adjust_heap(a, first, 0, length, item)
+
+
+def _sort_heap(a, first, last):
+    while last - first > 1:
+        last -= 1
+        item = a[last]
+        a[last] = a[first]
+        _adjust_heap(a, first, 0, last - first, item)
+
+
+def _adjust_heap(a, first, hole, length, item):
+    top = hole
+    child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if a[first + child][0] < a[first + child - 1][0]:
+            child -= 1
+        a[first + hole] = a[first + child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        a[first + hole] = a[first + child - 1]
+        hole = child - 1
+    key = item[0]
+    parent = (hole - 1) // 2
+    while hole > top and a[first + parent][0] < key:
+        a[first + hole] = a[first + parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    a[first + hole] = item
