@@ -37,7 +37,8 @@ def _same_as_torch(x, k, dim, largest, sorted):
     rows_g = np.moveaxis(gi, dim, -1).reshape(-1, k)
     vals = np.take_along_axis(rows_x, np.sort(rows_g, axis=1), 1)
     best = -np.sort(-vals, 1) if largest else np.sort(vals, 1)
-    tied = _topk_ties.tied_rows(rows_x, best, k)
+    tied = _topk_ties.tied_rows(rows_x, best, 1, k)
+    tied = np.zeros(len(rows_x), bool) if tied is None else tied[:, 0]
     for r in range(len(rows_x)):
         if tied[r]:
             np.testing.assert_array_equal(rows_g[r], rows_w[r])
@@ -110,7 +111,8 @@ def test_mixed_rows_replay_only_the_tied_ones():
     x = np.array([[3.0, 1.0, 2.0, 0.0], [1.0, 1.0, 1.0, 1.0]], np.float32)
     rows = x
     vals = -np.sort(-x, 1)[:, :2]
-    assert _topk_ties.tied_rows(rows, vals, 2).tolist() == [False, True]
+    assert _topk_ties.tied_rows(rows, vals, 1, 2)[:, 0].tolist() == [False, True]
+    assert _topk_ties.tied_rows(rows[:1], vals[:1], 1, 2) is None
     _same_as_torch(x, 2, 1, True, True)
 
 

@@ -25,18 +25,32 @@ _THRESHOLD = 16     # libstdc++'s _S_threshold: introsort leaves runs this short
 def _same(a, b):
     """Equal, NaN equal to NaN (the comparators never order two NaNs)."""
     eq = a == b
-    if a.dtype.kind in "fc":
+    if a.dtype.kind == "f":
         eq |= np.isnan(a) & np.isnan(b)
     return eq
 
 
-def tied_rows(rows, vals, k):
-    """Which rows of the 2-d `rows` (n along the last dim) have a tie that
-    can move topk's answer, given `vals`, the k values picked, in order:
-    two picked values equal, or the k-th equal to another entry."""
-    flag = _same(vals[:, :-1], vals[:, 1:]).any(axis=1)
-    if k < rows.shape[1]:
-        flag |= np.count_nonzero(_same(rows, vals[:, k - 1:k]), axis=1) > 1
+def tied_rows(x, vals, d, k):
+    """Where (x's shape, size 1 along `d`) x has a tie along `d` that can
+    move topk's answer, given `vals`, the k values picked, best first: two
+    picked values equal, or the k-th equal to another entry. None when
+    nowhere: that is decided by whole-array reductions first, since it is
+    the common case and topk's fast path pays for it."""
+    lead = (slice(None),) * d
+    kth = vals[lead + (slice(k - 1, k),)]
+    lo, hi = vals[lead + (slice(0, -1),)], vals[lead + (slice(1, None),)]
+    cut = x == kth if k < x.shape[d] else None
+    adj = lo == hi
+    if vals.dtype.kind == "f" and np.isnan(vals).any():
+        if cut is not None:
+            cut |= np.isnan(x) & np.isnan(kth)
+        adj |= np.isnan(lo) & np.isnan(hi)
+    # Each k-th value matches itself (a NaN too, above): more is a tie.
+    if not adj.any() and (cut is None or np.count_nonzero(cut) == kth.size):
+        return None
+    flag = adj.any(axis=d, keepdims=True)
+    if cut is not None:
+        flag |= np.count_nonzero(cut, axis=d, keepdims=True) > 1
     return flag
 
 

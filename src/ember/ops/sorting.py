@@ -145,15 +145,15 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
-    rows = np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
-    vals = np.moveaxis(values, d, -1).reshape(-1, k)
-    tied = np.flatnonzero(_topk_ties.tied_rows(rows, vals, k))
-    if tied.size == 0:
+    tied = _topk_ties.tied_rows(x, values, d, k)
+    if tied is None:
         return idx, values
-    out = np.moveaxis(idx, d, -1).reshape(-1, k).copy()
-    for r in tied.tolist():
+    rows = np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
+    moved = np.moveaxis(idx, d, -1)
+    out = moved.reshape(-1, k).copy()
+    for r in np.flatnonzero(np.moveaxis(tied, d, -1)).tolist():
         out[r] = _topk_ties.replay(_topk_ties.rank_keys(rows[r], largest), k, sorted)
-    idx = np.moveaxis(out.reshape(np.moveaxis(idx, d, -1).shape), -1, d)
+    idx = np.moveaxis(out.reshape(moved.shape), -1, d)
     return idx, _take(x, idx, d)
 
 
