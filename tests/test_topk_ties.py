@@ -134,3 +134,47 @@ def test_topk_set_matches_the_indices():
         for largest in (True, False):
             want = torch.topk(torch.from_numpy(x), k, largest=largest).indices.numpy()
             assert sorted_set(_topk_ties.topk_set(x, k, largest)) == sorted_set(want)
+
+
+def _index_ops_agree(f, shapes, levels=(1, 2, 4), nan_rates=(0.0, 0.3), seed=0):
+    rng = np.random.default_rng(seed)
+    for shape in shapes:
+        for lv in levels:
+            for nan in nan_rates:
+                x = _tied(rng, shape, lv, np.float32, nan)
+                for T_args in f(x):
+                    want, got = T_args(torch, torch.from_numpy(x)), T_args(ember, ember.tensor(x))
+                    np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+                    np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+
+
+SHAPES = [(4, 1), (4, 2), (4, 5), (4, 16), (4, 17), (3, 40), (2, 300)]
+
+
+def test_kthvalue_picks_pytorchs_among_equal():
+    # ATen's quickselect, replayed where the k-th value is tied.
+    _index_ops_agree(lambda x: [
+        (lambda T, t, k=k, d=d: T.kthvalue(t, k, d))
+        for d in (0, 1) for k in sorted({1, 2, (x.shape[d] + 1) // 2, x.shape[d]})
+        if k <= x.shape[d]], SHAPES)
+    _index_ops_agree(lambda x: [lambda T, t: T.kthvalue(t, 3, 1, keepdim=True)],
+                     [(3, 5)], nan_rates=(0.0,), levels=(1,), seed=1)
+
+
+def test_median_dim_picks_pytorchs_among_equal():
+    # nth_element with ties broken by index: the stable sort's middle.
+    _index_ops_agree(lambda x: [lambda T, t: T.median(t, 1), lambda T, t: T.median(t, 0),
+                                lambda T, t: T.nanmedian(t, 1)], SHAPES)
+    for dtype in (np.int64, np.int8):
+        x = _tied(np.random.default_rng(2), (5, 30), 3, dtype)
+        want, got = torch.from_numpy(x).median(1), ember.tensor(x).median(1)
+        np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+
+
+def test_short_unstable_sort_is_stable_as_pytorchs():
+    # std::sort is an insertion sort on up to 16 entries.
+    _index_ops_agree(lambda x: [
+        (lambda T, t, s=s, desc=desc: T.sort(t, dim=1, descending=desc, stable=s))
+        for s in (False, True) for desc in (False, True)] + [
+        lambda T, t: T.sort(t, 1), lambda T, t: T.sort(t, 1, descending=True)],
+        [(4, 1), (4, 2), (6, 5), (6, 16)])

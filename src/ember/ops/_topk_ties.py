@@ -1,5 +1,5 @@
-"""PyTorch's CPU topk among tied values: which entries it picks and in which
-order it returns them.
+"""PyTorch's CPU topk and kthvalue among tied values: which entries they pick
+and in which order topk returns them.
 
 Its kernel (ATen's TopKImpl.h, topk_impl_loop) fills (value, index) pairs and
 compares values only (NaN largest), so among equal values the answer is
@@ -12,17 +12,21 @@ Where no tie touches the picked values the answer is plain arithmetic and
 stays with NumPy; `tied_rows` finds the rows where one does, and `replay`
 runs the libstdc++ algorithms step by step (in Python, so only there).
 
-The replay works on integer keys (`rank_keys`) whose ascending order is
+kthvalue runs ATen's own quickselect (Sorting.cpp, quick_select_template,
+Sedgewick's partition), replayed by `quick_select` for the rows where the
+k-th value is tied.
+
+The replays work on integer keys (`rank_keys`) whose ascending order is
 topk's preference, so every comparison is a plain `<` on ints.
 """
 from .._backend import np
 
-__all__ = ["topk_set", "rank_keys", "replay", "tied_rows"]
+__all__ = ["topk_set", "rank_keys", "replay", "tied_rows", "same", "quick_select"]
 
 _THRESHOLD = 16     # libstdc++'s _S_threshold: introsort leaves runs this short
 
 
-def _same(a, b):
+def same(a, b):
     """Equal, NaN equal to NaN (the comparators never order two NaNs)."""
     eq = a == b
     if a.dtype.kind == "f":
@@ -83,7 +87,7 @@ def topk_set(values, k, largest):
     if k == 0:
         return np.zeros(0, np.int64)
     order = _best_first(values, largest)
-    if k < values.size and _same(values[order[k - 1]], values[order[k]]):
+    if k < values.size and same(values[order[k - 1]], values[order[k]]):
         return np.array(replay(rank_keys(values, largest), k), np.int64)
     return order[:k].astype(np.int64)
 
@@ -92,6 +96,43 @@ def _best_first(values, largest):
     if not largest:
         return np.argsort(values, kind="stable")
     return (values.size - 1) - np.argsort(values[::-1], kind="stable")[::-1]
+
+
+def quick_select(keys, k):
+    """The index kthvalue returns for the (k + 1)-th smallest of entries with
+    these keys (ascending: NaN's the largest, as kthvalue's gt_or_nan)."""
+    a = list(zip(keys, range(len(keys))))
+    lo, hi = 0, len(a) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if a[lo][0] > a[hi][0]:
+                a[lo], a[hi] = a[hi], a[lo]
+            break
+        mid = (lo + hi) >> 1
+        a[mid], a[lo + 1] = a[lo + 1], a[mid]
+        if a[lo + 1][0] > a[hi][0]:
+            a[lo + 1], a[hi] = a[hi], a[lo + 1]
+        if a[lo][0] > a[hi][0]:
+            a[lo], a[hi] = a[hi], a[lo]
+        if a[lo + 1][0] > a[lo][0]:
+            a[lo + 1], a[lo] = a[lo], a[lo + 1]
+        i, j, pivot = lo + 1, hi, a[lo][0]
+        while True:
+            i += 1
+            while pivot > a[i][0]:
+                i += 1
+            j -= 1
+            while a[j][0] > pivot:
+                j -= 1
+            if j < i:
+                break
+            a[i], a[j] = a[j], a[i]
+        a[lo], a[j] = a[j], a[lo]
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return a[k][1]
 
 
 # -- libstdc++ (bits/stl_algo.h, bits/stl_heap.h), on a[first:last] ------------

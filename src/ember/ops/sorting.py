@@ -69,7 +69,10 @@ def record_selection(node, input, x, values, idx, d, kept, result_t):
 def argsort_array(x, d, descending=False, stable=False):
     """np.argsort along `d`, NaN last (first when descending); stable keeps
     ties in their order in both directions."""
-    kind = "stable" if stable else None
+    # PyTorch's unstable sort is std::sort, an insertion sort (so stable) on
+    # 16 entries or fewer; on longer rows its order among ties is not
+    # reproduced (ops/_topk_ties.py could replay it, at Python speed).
+    kind = "stable" if stable or x.shape[d] <= 16 else None
     if not descending:
         return np.argsort(x, axis=d, kind=kind)
     # Sorting the reversed array ascending and reversing the result puts
@@ -148,13 +151,20 @@ def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
     tied = _topk_ties.tied_rows(x, values, d, k)
     if tied is None:
         return idx, values
+    idx = _redo_rows(x, d, idx, tied, lambda row: _topk_ties.replay(
+        _topk_ties.rank_keys(row, largest), k, sorted))
+    return idx, _take(x, idx, d)
+
+
+def _redo_rows(x, d, idx, rows_flag, pick):
+    """`idx` (along `d`) with the rows where `rows_flag` (size 1 along `d`)
+    is set replaced by pick(row of x)."""
     rows = np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
     moved = np.moveaxis(idx, d, -1)
-    out = moved.reshape(-1, k).copy()
-    for r in np.flatnonzero(np.moveaxis(tied, d, -1)).tolist():
-        out[r] = _topk_ties.replay(_topk_ties.rank_keys(rows[r], largest), k, sorted)
-    idx = np.moveaxis(out.reshape(moved.shape), -1, d)
-    return idx, _take(x, idx, d)
+    out = moved.reshape(-1, moved.shape[-1]).copy()
+    for r in np.flatnonzero(np.moveaxis(rows_flag, d, -1)).tolist():
+        out[r] = pick(rows[r])
+    return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 
 def _no_bool(x, kernel):
@@ -183,6 +193,12 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     idx = np.take(np.argpartition(x, k - 1, axis=d), [k - 1], axis=d)
+    # Which of several equal k-th values: PyTorch's quickselect's (_topk_ties.py).
+    same = _topk_ties.same(x, np.take_along_axis(x, idx, axis=d))
+    if np.count_nonzero(same) > idx.size:
+        tied = np.count_nonzero(same, axis=d, keepdims=True) > 1
+        idx = _redo_rows(x, d, idx, tied, lambda row: [_topk_ties.quick_select(
+            _topk_ties.rank_keys(row, False), k - 1)])
     return _pick(input, x, d, keepdim, idx, KthvalueBackward0, return_types.kthvalue)
 
 
@@ -250,7 +266,13 @@ def _nanmedian(input, dim=None, keepdim=False):
 def _median_idx(x, d):
     """Where each slice's lower median is (kept as size 1 along `d`)."""
     k = (x.shape[d] - 1) // 2
-    return np.take(np.argpartition(x, k, axis=d), [k], axis=d)
+    idx = np.take(np.argpartition(x, k, axis=d), [k], axis=d)
+    # PyTorch's nth_element breaks ties by index: among equal medians, the
+    # one a stable sort puts at k.
+    v = np.take_along_axis(x, idx, axis=d)
+    below = np.count_nonzero(x < v, axis=d, keepdims=True)
+    seen = np.cumsum(x == v, axis=d)
+    return np.argmax(seen > k - below, axis=d, keepdims=True)
 
 
 def mode(input, dim=-1, keepdim=False):
