@@ -178,3 +178,13 @@ def test_short_unstable_sort_is_stable_as_pytorchs():
         for s in (False, True) for desc in (False, True)] + [
         lambda T, t: T.sort(t, 1), lambda T, t: T.sort(t, 1, descending=True)],
         [(4, 1), (4, 2), (6, 5), (6, 16)])
+
+
+def test_multinomial_without_replacement_over_zero_probabilities():
+    # PyTorch draws by topk of p / Exponential(1): zero probabilities tie.
+    p = np.array([[0.5, 0, 0, 0, 0, 0.3, 0, 0, 0, 0.2] * 3] * 4, np.float32)
+    for seed in range(5):
+        ember.manual_seed(seed)
+        torch.manual_seed(seed)
+        np.testing.assert_array_equal(ember.multinomial(ember.tensor(p), 12).numpy(),
+                                      torch.multinomial(torch.tensor(p), 12).numpy())

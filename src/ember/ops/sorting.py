@@ -129,6 +129,12 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
+    idx, values = topk_arrays(x, k, d, largest, sorted)
+    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk)
+
+
+def topk_arrays(x, k, d, largest=True, sorted=True):
+    """torch.topk's indices and values along `d` of the array `x`."""
     # The k picked by a partition, then sorted; rows where ties decide what
     # is picked or its order get PyTorch's own choice (_topk_ties.py). An
     # untied unsorted result comes sorted (PyTorch's is in the order its
@@ -142,9 +148,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     else:
         idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
     values = _take(x, idx, d)
-    if k > 0:
-        idx, values = _ties_as_pytorch(x, d, k, largest, sorted, idx, values)
-    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk)
+    if k == 0:
+        return idx, values
+    return _ties_as_pytorch(x, d, k, largest, sorted, idx, values)
 
 
 def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
