@@ -45,7 +45,8 @@ def tied_rows(x, vals, d, k):
     lo, hi = vals[lead + (slice(0, -1),)], vals[lead + (slice(1, None),)]
     cut = x == kth if k < x.shape[d] else None
     adj = lo == hi
-    if vals.dtype.kind == "f" and np.isnan(vals).any():
+    # NaNs come first or last among the picked: any is at one end.
+    if vals.dtype.kind == "f" and (np.isnan(kth).any() or np.isnan(vals[lead + (0,)]).any()):
         if cut is not None:
             cut |= np.isnan(x) & np.isnan(kth)
         adj |= np.isnan(lo) & np.isnan(hi)

@@ -143,8 +143,8 @@ def topk_arrays(x, k, d, largest=True, sorted=True):
     if 0 < k < n:
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
         picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
-        order = argsort_array(np.take_along_axis(x, picked, axis=d), d, largest, True)
-        idx = np.take_along_axis(picked, order, axis=d)
+        order = argsort_array(_take(x, picked, d), d, largest, True)
+        idx = _take(picked, order, d)
     else:
         idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
     values = _take(x, idx, d)
@@ -276,9 +276,11 @@ def _median_idx(x, d):
     # PyTorch's nth_element breaks ties by index: among equal medians, the
     # one a stable sort puts at k.
     v = np.take_along_axis(x, idx, axis=d)
+    same = x == v
+    if np.count_nonzero(same) == idx.size:
+        return idx
     below = np.count_nonzero(x < v, axis=d, keepdims=True)
-    seen = np.cumsum(x == v, axis=d)
-    return np.argmax(seen > k - below, axis=d, keepdims=True)
+    return np.argmax(np.cumsum(same, axis=d) > k - below, axis=d, keepdims=True)
 
 
 def mode(input, dim=-1, keepdim=False):
