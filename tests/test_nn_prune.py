@@ -11,7 +11,7 @@ import pytest
 
 import ember
 from compare_torch import check
-from ember.nn.utils._prune_topk import topk_set
+from ember.ops._topk_ties import topk_set
 
 
 # (masks and weights are copies, so agree exactly within this; the forward

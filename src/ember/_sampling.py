@@ -17,6 +17,7 @@ from ._python_data import _scalar_to
 from ._tensor import Tensor
 from .ops._common import recorded, tensor_arg
 from .ops._registry import grad_fn, not_implemented
+from .ops.sorting import topk_arrays
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
            "randn_like", "randint_like", "multinomial"]
@@ -237,8 +238,9 @@ def _draw_by_exponentials(input, num_samples, generator):
     if num_samples == 1:
         out = ratio.argmax(-1)[..., None]
     else:
-        # stable sort of -ratio: ties keep the lower index first, as topk does
-        out = np.argsort(-ratio, axis=-1, kind="stable")[..., :num_samples]
+        # PyTorch takes ratio.topk(num_samples): its choice among equal
+        # ratios (zero probabilities) is its topk's.
+        out = topk_arrays(ratio, num_samples, ratio.ndim - 1)[0]
     return Tensor._wrap(np.ascontiguousarray(out, dtype=np.int64))
 
 

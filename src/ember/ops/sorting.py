@@ -11,6 +11,7 @@ from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from . import _topk_ties
 
 
 def selected_grad(xp, grad, shape, key):
@@ -68,7 +69,10 @@ def record_selection(node, input, x, values, idx, d, kept, result_t):
 def argsort_array(x, d, descending=False, stable=False):
     """np.argsort along `d`, NaN last (first when descending); stable keeps
     ties in their order in both directions."""
-    kind = "stable" if stable else None
+    # PyTorch's unstable sort is std::sort, an insertion sort (so stable) on
+    # 16 entries or fewer; on longer rows its order among ties is not
+    # reproduced (ops/_topk_ties.py could replay it, at Python speed).
+    kind = "stable" if stable or x.shape[d] <= 16 else None
     if not descending:
         return np.argsort(x, axis=d, kind=kind)
     # Sorting the reversed array ascending and reversing the result puts
@@ -125,18 +129,48 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
-    # The k picked by a partition, then sorted (an unsorted result may come
-    # in any order: it comes sorted).
+    idx, values = topk_arrays(x, k, d, largest, sorted)
+    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk)
+
+
+def topk_arrays(x, k, d, largest=True, sorted=True):
+    """torch.topk's indices and values along `d` of the array `x`."""
+    # The k picked by a partition, then sorted; rows where ties decide what
+    # is picked or its order get PyTorch's own choice (_topk_ties.py). An
+    # untied unsorted result comes sorted (PyTorch's is in the order its
+    # nth_element leaves).
     n = x.shape[d]
     if 0 < k < n:
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
         picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
-        order = argsort_array(np.take_along_axis(x, picked, axis=d), d, largest, True)
-        idx = np.take_along_axis(picked, order, axis=d)
+        order = argsort_array(_take(x, picked, d), d, largest, True)
+        idx = _take(picked, order, d)
     else:
         idx = argsort_array(x, d, largest, True)[(slice(None),) * d + (slice(0, k),)]
-    return record_selection(TopkBackward0, input, x, _take(x, idx, d), idx, d, True,
-                            return_types.topk)
+    values = _take(x, idx, d)
+    if k == 0:
+        return idx, values
+    return _ties_as_pytorch(x, d, k, largest, sorted, idx, values)
+
+
+def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
+    tied = _topk_ties.tied_rows(x, values, d, k)
+    if tied is None:
+        return idx, values
+    idx = _redo_rows(x, d, idx, tied, lambda row: _topk_ties.replay(
+        _topk_ties.rank_keys(row, largest), k, sorted))
+    return idx, _take(x, idx, d)
+
+
+def _redo_rows(x, d, idx, rows_flag, pick):
+    """`idx` (along `d`) with the rows where `rows_flag` (size 1 along `d`)
+    is set replaced by pick(row of x)."""
+    rows = np.moveaxis(x, d, -1).reshape(-1, x.shape[d])
+    moved = np.moveaxis(idx, d, -1)
+    out = moved.reshape(-1, moved.shape[-1]).copy()
+    for r in np.flatnonzero(np.moveaxis(rows_flag, d, -1)).tolist():
+        out[r] = pick(rows[r])
+    return np.moveaxis(out.reshape(moved.shape), -1, d)
 
 
 def _no_bool(x, kernel):
@@ -165,6 +199,12 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     if not 1 <= k <= x.shape[d]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     idx = np.take(np.argpartition(x, k - 1, axis=d), [k - 1], axis=d)
+    # Which of several equal k-th values: PyTorch's quickselect's (_topk_ties.py).
+    same = _topk_ties.same(x, np.take_along_axis(x, idx, axis=d))
+    if np.count_nonzero(same) > idx.size:
+        tied = np.count_nonzero(same, axis=d, keepdims=True) > 1
+        idx = _redo_rows(x, d, idx, tied, lambda row: [_topk_ties.quick_select(
+            _topk_ties.rank_keys(row, False), k - 1)])
     return _pick(input, x, d, keepdim, idx, KthvalueBackward0, return_types.kthvalue)
 
 
@@ -232,7 +272,15 @@ def _nanmedian(input, dim=None, keepdim=False):
 def _median_idx(x, d):
     """Where each slice's lower median is (kept as size 1 along `d`)."""
     k = (x.shape[d] - 1) // 2
-    return np.take(np.argpartition(x, k, axis=d), [k], axis=d)
+    idx = np.take(np.argpartition(x, k, axis=d), [k], axis=d)
+    # PyTorch's nth_element breaks ties by index: among equal medians, the
+    # one a stable sort puts at k.
+    v = np.take_along_axis(x, idx, axis=d)
+    same = x == v
+    if np.count_nonzero(same) == idx.size:
+        return idx
+    below = np.count_nonzero(x < v, axis=d, keepdims=True)
+    return np.argmax(np.cumsum(same, axis=d) > k - below, axis=d, keepdims=True)
 
 
 def mode(input, dim=-1, keepdim=False):

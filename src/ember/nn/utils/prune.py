@@ -8,7 +8,7 @@ Pruning the same tensor again gathers the methods into a PruningContainer,
 whose newest method only sees the entries (or, structured, the channels) the
 previous masks kept. The random methods draw from Ember's generator exactly
 as PyTorch's do from its own (rand_like + topk, rand + kthvalue), and topk's
-choice among tied values is PyTorch's (_prune_topk.py), so the same seed and
+choice among tied values is PyTorch's (ops/_topk_ties.py), so the same seed and
 weights give the same mask.
 """
 import numbers
@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import ember
-from ._prune_topk import topk_set
+from ...ops._topk_ties import topk_set
 
 __all__ = ["BasePruningMethod", "PruningContainer", "Identity", "RandomUnstructured",
            "L1Unstructured", "RandomStructured", "LnStructured", "CustomFromMask", "identity",
