@@ -1,21 +1,13 @@
 """Rows for torch-namespace extras: the view scatters, igamma/igammac,
 adjoint, vander, frobenius_norm, nuclear_norm, gradient, histogramdd, the
 native_* normalisations and native_dropout."""
-import warnings
+from op_table_linalg import quiet   # (warnings of the JIT-only names silenced)
 
 # (op_table's domains, spelled here: op_table imports this module)
 ANY, POS = "any", "pos"
 
 M34 = ((3, 4), ANY)
 
-
-def quiet(f):
-    """f run without the deprecation warnings of the JIT-only names."""
-    def run(*args):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return f(*args)
-    return run
 
 
 OPS = [
