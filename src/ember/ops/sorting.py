@@ -77,8 +77,9 @@ def argsort_array(x, d, descending=False, stable=False):
         return np.argsort(x, axis=d, kind=kind)
     # Sorting the reversed array ascending and reversing the result puts
     # NaN first and keeps ties in their original order.
-    idx = np.argsort(np.flip(x, d), axis=d, kind=kind)
-    return (x.shape[d] - 1) - np.flip(idx, d)
+    rev = (slice(None),) * d + (slice(None, None, -1),)     # (np.flip, without its checks)
+    idx = np.argsort(x[rev], axis=d, kind=kind)
+    return (x.shape[d] - 1) - idx[rev]
 
 
 def as_1d(input, dim):
@@ -91,6 +92,10 @@ def as_1d(input, dim):
 def _take(x, idx, d):
     if x.ndim == 1:
         return x[idx]
+    if x.ndim == 2:     # (a batch of rows: index directly, without take_along_axis's checks)
+        if d:
+            return x[np.arange(x.shape[0])[:, None], idx]
+        return x[idx, np.arange(x.shape[1])]
     return np.take_along_axis(x, idx, axis=d)
 
 
