@@ -179,6 +179,8 @@ def test_meta_recipe_shapes_with_hooks():
          "letters_in_string", "str_index", "bool_index", "index_twice", "leading_zero",
          "unknown_type", "negative_index"])
 def test_device_refuses_as_pytorch(args):
+    if isinstance(args[0], int) and torch.version.cuda:
+        pytest.skip("a CUDA build of PyTorch takes an index alone as a CUDA device")
     with pytest.raises(Exception) as expected:
         torch.device(*args)
     with pytest.raises(type(expected.value)) as got:
