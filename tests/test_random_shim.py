@@ -54,6 +54,8 @@ def test_fork_rng_disabled_and_restored_after_an_error():
 
 
 def test_fork_rng_device_errors_match_pytorch():
+    if torch.version.cuda:
+        pytest.skip("a CUDA build of PyTorch has the devices a CPU build refuses")
     for kwargs in ({"devices": [0]}, {"device_type": "foo"}):
         with pytest.raises(Exception) as theirs:
             with torch.random.fork_rng(**kwargs):
