@@ -66,15 +66,14 @@ def _unpacked(method, param):
     param = param.lstrip("*")
 
     def unpacked(self, *args, **kwargs):
-        if len(args) > 1 or (one and args and hasattr(args[0], "__index__")):
-            if hasattr(args[0], "__index__"):
-                for i, a in enumerate(args):
-                    if not hasattr(a, "__index__"):
-                        raise TypeError(
-                            f"{method.__name__}(): argument '{param}' failed to unpack the "
-                            f"object at pos {i + 1} with error \"type must be tuple of ints,"
-                            f"but got {type(a).__name__}\"")
-                args = (args,)
+        if args and hasattr(args[0], "__index__") and (len(args) > 1 or one):
+            for i, a in enumerate(args):
+                if not hasattr(a, "__index__"):
+                    raise TypeError(
+                        f"{method.__name__}(): argument '{param}' failed to unpack the "
+                        f"object at pos {i + 1} with error \"type must be tuple of ints,"
+                        f"but got {type(a).__name__}\"")
+            args = (args,)
         return method(self, *args, **kwargs)
     unpacked.__name__ = unpacked.__qualname__ = method.__name__
     unpacked.__doc__ = method.__doc__
@@ -109,8 +108,6 @@ for _info in REGISTRY.values():
 Tensor.zero_ = inplace.zero_
 Tensor.fill_ = inplace.fill_
 Tensor.copy_ = inplace.copy_
-
-
 
 
 def _reflect(fn):

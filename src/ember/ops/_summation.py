@@ -107,8 +107,7 @@ def _few_rows(x, lanes):
     NumPy's reduction over the rows is right for every column but those left
     over from the groups of 4 vectors, which take row_sum."""
     m = x.shape[1]
-    group = 4 * lanes if m >= lanes else 4
-    split = (m // group) * group
+    split = _grouped(m, lanes)
     if not split:
         out = _short_rows(x)
     else:
@@ -154,8 +153,7 @@ def _outer(x, lanes):
     columns in groups of 4 vectors (4 scalars when narrower than a vector)
     take one cascade each; the columns left over take row_sum."""
     m = x.shape[1]
-    group = 4 * lanes if m >= lanes else 4
-    split = (m // group) * group
+    split = _grouped(m, lanes)
     if split == m:
         return _cascade(x)
     if split == 0:
@@ -164,6 +162,13 @@ def _outer(x, lanes):
     out[:split] = _cascade(x[:, :split])
     out[split:] = _row_sum(x[:, split:])
     return out
+
+
+def _grouped(m, lanes):
+    """How many of `m` columns outer_sum takes in whole groups of 4 vectors
+    (of 4 scalars when a row is narrower than a vector)."""
+    group = 4 * lanes if m >= lanes else 4
+    return (m // group) * group
 
 
 def _inner(rows, lanes):

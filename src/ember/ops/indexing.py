@@ -79,20 +79,20 @@ def _whole(s, length):
         return False
 
 
-def _slice_lengths(items, shape):
-    """{position in the key of each slice: the length of the dim it slices}."""
+def _skipped_slices(items, shape):
+    """The positions in the key of the slices PyTorch skips (see _whole)."""
     consumed = sum(_dims_taken(k) for k in items)
-    lengths, od = {}, 0
+    skipped, od = set(), 0
     for i, k in enumerate(items):
         if k is Ellipsis:
             od += len(shape) - consumed
         elif isinstance(k, slice):
-            if od < len(shape):
-                lengths[i] = shape[od]
+            if od < len(shape) and _whole(k, shape[od]):
+                skipped.add(i)
             od += 1
         else:
             od += _dims_taken(k)
-    return lengths
+    return skipped
 
 
 def _normalize_key(key):
@@ -230,11 +230,11 @@ def _check_mask(mask, shape, d):
 
 
 # -- assignment --------------------------------------------------------------
-def _last_view_op(items, lengths):
+def _last_view_op(items, skipped):
     """The view op PyTorch applies last for a basic key (what its errors name)."""
     for i in range(len(items) - 1, -1, -1):
         k = items[i]
-        if isinstance(k, slice) and not _whole(k, lengths.get(i, 0)):
+        if isinstance(k, slice) and i not in skipped:
             return "Slice"
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
             return "Select"
@@ -251,8 +251,8 @@ def setitem(input, key, value):
         raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
     x = input._data
     items = key if isinstance(key, tuple) else (key,)
-    lengths = _slice_lengths(items, x.shape)
-    basic, through_view = _is_basic(key), _makes_view(items, lengths)
+    skipped = _skipped_slices(items, x.shape)
+    basic, through_view = _is_basic(key), _makes_view(items, skipped)
     view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
     if isinstance(value, Tensor):
         v = value._data
@@ -266,7 +266,7 @@ def setitem(input, key, value):
     else:
         v = _scalar_value(value, x.dtype)
     check_inplace(input, through_view=through_view,
-                  view_op=_last_view_op(items, lengths) if through_view else None)
+                  view_op=_last_view_op(items, skipped) if through_view else None)
     nkey = _numpy_key(key, x)
     if not tracked(input, value):
         x[nkey] = v
@@ -285,8 +285,7 @@ def setitem(input, key, value):
         if v.ndim < view.ndim:
             src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
         src = expand(src, view.shape)
-    if all(k is Ellipsis or (isinstance(k, slice) and _whole(k, lengths.get(i, 0)))
-           for i, k in enumerate(items)):
+    if all(k is Ellipsis or i in skipped for i, k in enumerate(items)):
         # The key names the whole tensor (`...`, `:`): PyTorch fills or
         # copies into it, with no view between.
         result = recorded(FillBackward3 if fill else CopyBackwards, new, (before, src))
@@ -296,10 +295,10 @@ def setitem(input, key, value):
     commit_inplace(input, result)
 
 
-def _makes_view(items, lengths):
+def _makes_view(items, skipped):
     """Does the basic part of the key make a view (an int, a slice PyTorch
     does not skip, None)? Then PyTorch writes through that view."""
-    return any(k is None or (isinstance(k, slice) and not _whole(k, lengths.get(i, 0))) or (
+    return any(k is None or (isinstance(k, slice) and i not in skipped) or (
         isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
         isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
         for i, k in enumerate(items))

@@ -225,15 +225,20 @@ def histc(input, bins=100, min=0, max=0):
     return wrap(np.bincount(pos, minlength=bins).astype(input._data.dtype))
 
 
+def same_dtype_edges(points, edges, dim):
+    """PyTorch's check (histogram's too, which runs histogramdd's kernel)."""
+    if edges.dtype != points.dtype:
+        raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the "
+                           f"same dtype, but got input with dtype {_C_NAMES[points.dtype]} and "
+                           f"bins for dimension {dim} with dtype {_C_NAMES[edges.dtype]}")
+
+
 def histogram(input, bins=100, *, range=None, weight=None, density=False):
     _float_only(input, "histogramdd")
     x = input._data
     if isinstance(bins, Tensor):
         edges = bins._data
-        if edges.dtype != x.dtype:
-            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the "
-                               f"same dtype, but got input with dtype {_C_NAMES[x.dtype]} and "
-                               f"bins for dimension 0 with dtype {_C_NAMES[edges.dtype]}")
+        same_dtype_edges(x, edges, 0)
         if edges.ndim != 1:
             raise RuntimeError("torch.histogram: bins tensor should have one dimension, but "
                                f"got {edges.ndim} dimensions")

@@ -5,7 +5,7 @@ that refuses)."""
 from .. import return_types
 from ._common import D, Tensor, np, recorded, wrap
 from ._registry import not_implemented, register
-from .sorting_counting import _C_NAMES, _linspace
+from .sorting_counting import _C_NAMES, _linspace, same_dtype_edges
 
 __all__ = ["histogramdd"]
 
@@ -46,10 +46,7 @@ def _edges_from_tensors(points, bins):
     edges = []
     for i, b in enumerate(bins):
         e = b._data
-        if e.dtype != points.dtype:
-            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the "
-                               f"same dtype, but got input with dtype {_C_NAMES[points.dtype]} "
-                               f"and bins for dimension {i} with dtype {_C_NAMES[e.dtype]}")
+        same_dtype_edges(points, e, i)
         if e.ndim != 1:
             raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but "
                                f"got {e.ndim} dimensions in the bins tensor for dimension {i}")
