@@ -14,6 +14,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -163,7 +164,7 @@ def test_argv_name_file_and_sys_path():
         "argv ['x', '--flag', 'a b']",
         "argv0 torch_scripts/argv_exit.py",
         "__name__ __main__",
-        "__file__ argv_exit.py",
+        "__file__ argv_exit.py absolute",
         "path0 is script dir True",
         "helper 42",
     ]
@@ -191,6 +192,18 @@ def test_uncaught_exception_prints_traceback_and_exits_1():
     assert "runpy" not in proc.stderr and "run.py" not in proc.stderr
 
 
+def test_warnings_name_the_script_by_its_absolute_path():
+    """As python: a script started by a relative path is compiled under its
+    absolute one, which warnings and tracebacks print."""
+    code = "import warnings\nwarnings.warn('careful')\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "warns.py").write_text(code)
+        proc = ember_run("warns.py", cwd=tmp)
+        assert proc.returncode == 0
+        assert proc.stderr.startswith(f"{Path(tmp, 'warns.py')}:2: UserWarning: careful")
+        assert _python("warns.py", cwd=tmp).stderr == proc.stderr
+
+
 # --- -m, -c, - and directories --------------------------------------------------
 
 def test_module_mode_runs_like_python_m():
@@ -201,7 +214,7 @@ def test_module_mode_runs_like_python_m():
     assert proc.returncode == 5
     assert proc.stdout.splitlines()[:5] == [
         "argv ['exit', '5']", f"argv0 {SCRIPTS / 'argv_exit.py'}", "__name__ __main__",
-        "__file__ argv_exit.py", "path0 is script dir True"]
+        "__file__ argv_exit.py absolute", "path0 is script dir True"]
 
 
 def test_module_mode_missing_module():
@@ -238,7 +251,7 @@ def test_stdin_mode():
 def test_directory_with_main():
     proc = ember_run("runnable_dir", "x")
     assert_ok(proc)
-    assert proc.stdout == "dir main __main__ nn ['x']\n"
+    assert proc.stdout == "dir main __main__ nn ['x'] runnable_dir absolute\n"
 
 
 # --- usage errors -----------------------------------------------------------------

@@ -108,12 +108,24 @@ def _set_path0(entry):
 
 def _run_file(path, args):
     sys.argv[:] = [path, *args]
+    # python makes the program's path absolute (its __file__, sys.path[0],
+    # tracebacks and warnings show it so); argv[0] stays as typed.
+    full = os.path.abspath(path)
     if os.path.isdir(path) or _is_zip(path):
-        # run_path puts the directory or zip file first on sys.path itself.
-        del sys.path[0:1]
-    else:
-        _set_path0(os.path.dirname(os.path.realpath(path)))
-    runpy.run_path(path, run_name="__main__")
+        # What python itself does here: the directory or zip file first on
+        # sys.path, and its __main__ module run (runpy.run_path would put
+        # the path in argv[0]).
+        _set_path0(full)
+        runpy._run_module_as_main("__main__", alter_argv=False)
+        return
+    _set_path0(os.path.dirname(os.path.realpath(path)))
+    from pkgutil import read_code
+    with open(full, "rb") as f:
+        code = read_code(f)         # (a .pyc file runs too, as with python)
+    if code is None:
+        with open(full, "rb") as f:
+            code = compile(f.read(), full, "exec")
+    _exec_main(code, full)
 
 
 def _is_zip(path):
@@ -140,12 +152,20 @@ def _run_source(source, filename, argv0, args):
     sys.path[0] = '' (the current directory)."""
     sys.argv[:] = [argv0, *args]
     _set_path0("")
+    _exec_main(compile(source, filename, "exec"))
+
+
+def _exec_main(code, file=None):
+    """Run `code` as the program: in a fresh __main__ module."""
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
+    if file is not None:
+        main.__file__ = file
+        main.__cached__ = None
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # so pickle finds the classes it defines
     try:
-        exec(compile(source, filename, "exec"), main.__dict__)
+        exec(code, main.__dict__)
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
