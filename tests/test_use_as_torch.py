@@ -30,7 +30,8 @@ HAVE_TORCH = importlib.util.find_spec("torch") is not None
 PROG = "python -m ember.run"
 
 # Scripts that finish normally and print the same under PyTorch and Ember.
-COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_tutorial.py"]
+COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_tutorial.py",
+            "reprs.py"]
 
 
 def _env():

@@ -6,6 +6,7 @@ mixed operation is computed here, by PyTorch's rules, and NumPy is told.
 """
 import builtins
 
+from . import _public_name
 from ._backend import np
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
@@ -39,7 +40,7 @@ class dtype:
         self.itemsize = self._np.itemsize
 
     def __repr__(self):
-        return "ember." + self.name
+        return f"{_public_name.name}.{self.name}"
 
     def __reduce__(self):
         return self.name
@@ -133,12 +134,17 @@ _TO_COMPLEX = {float32: complex64, float64: complex128, float16: complex32,
 _TO_REAL = {complex64: float32, complex128: float64, complex32: float16}
 # The legacy tensor type of each dtype (Tensor.type(), torch.FloatTensor, ...).
 LEGACY_TENSOR_NAMES = {
-    float32: "ember.FloatTensor", float64: "ember.DoubleTensor",
-    float16: "ember.HalfTensor", int64: "ember.LongTensor", int32: "ember.IntTensor",
-    int16: "ember.ShortTensor", int8: "ember.CharTensor", uint8: "ember.ByteTensor",
-    bool_: "ember.BoolTensor", bfloat16: "ember.BFloat16Tensor",
-    complex64: "ember.ComplexFloatTensor", complex128: "ember.ComplexDoubleTensor",
+    float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor",
+    int64: "LongTensor", int32: "IntTensor", int16: "ShortTensor", int8: "CharTensor",
+    uint8: "ByteTensor", bool_: "BoolTensor", bfloat16: "BFloat16Tensor",
+    complex64: "ComplexFloatTensor", complex128: "ComplexDoubleTensor",
 }
+
+
+def legacy_tensor_name(d):
+    """Tensor.type()'s name for dtype `d`: ember.FloatTensor (torch.FloatTensor
+    under use_as_torch)."""
+    return f"{_public_name.name}.{LEGACY_TENSOR_NAMES[d]}"
 _BY_NP = {d._np: d for d in _HELD}
 _BY_NP_TYPE = {d._np.type: d for d in _HELD}
 

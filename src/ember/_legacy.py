@@ -89,7 +89,7 @@ class tensortype(type):
 
 
 def _legacy_type(d):
-    name = LEGACY_TENSOR_NAMES[d].split(".", 1)[1]
+    name = LEGACY_TENSOR_NAMES[d]
     return tensortype(name, (), {"dtype": d, "is_cuda": False, "is_sparse": False,
                                   "layout": "strided", "__module__": "ember"})
 

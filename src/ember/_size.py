@@ -1,23 +1,26 @@
 """torch.Size."""
 import math
 
+from . import _public_name
+
 
 __all__ = ["Size"]
 
 
 class Size(tuple):
-    """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])`."""
+    """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])` (torch.Size
+    under use_as_torch)."""
 
     def __new__(cls, sizes=()):
         sizes = tuple(sizes)
         for i, s in enumerate(sizes):
             if not hasattr(s, "__index__") or isinstance(s, float):
-                raise TypeError(f"ember.Size() takes an iterable of 'int' (item {i} is "
+                raise TypeError(f"{_public_name.name}.Size() takes an iterable of 'int' (item {i} is "
                                 f"'{type(s).__name__}')")
         return tuple.__new__(cls, (int(s) for s in sizes))
 
     def __repr__(self):
-        return f"ember.Size({list(self)})"
+        return f"{_public_name.name}.Size({list(self)})"
 
     __str__ = __repr__
 

@@ -166,15 +166,15 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return D.LEGACY_TENSOR_NAMES[self.dtype]
+            return D.legacy_tensor_name(self.dtype)
         if isinstance(getattr(dtype, "dtype", None), D.dtype) and isinstance(dtype, type):
             dtype = dtype.dtype      # a legacy type: ember.LongTensor
         if isinstance(dtype, str):
-            by_name = {v: k for k, v in D.LEGACY_TENSOR_NAMES.items()}
-            name = dtype.replace("torch.", "ember.")
-            if name not in by_name:
+            by_name = {f"{lib}.{v}": k for k, v in D.LEGACY_TENSOR_NAMES.items()
+                       for lib in ("torch", "ember")}
+            if dtype not in by_name:
                 raise ValueError(f"invalid type: '{dtype}'")
-            dtype = by_name[name]
+            dtype = by_name[dtype]
         return self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------

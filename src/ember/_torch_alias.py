@@ -26,6 +26,8 @@ import importlib.machinery
 import importlib.util
 import sys
 
+from . import _public_name
+
 __all__ = ["use_as_torch"]
 
 _ALIAS = "torch"
@@ -129,6 +131,8 @@ def use_as_torch():
             "restart the kernel and call it first).")
     if current is ember and _installed_finders():
         return
+    # the program calls us torch now: reprs say torch.Size, torch.float32
+    _public_name.set_name("torch")
     if not _installed_finders():
         sys.meta_path.insert(0, _TorchAliasFinder())
     for name, module in list(sys.modules.items()):
@@ -144,6 +148,7 @@ def _undo_use_as_torch():
     For tests; modules that already did `import torch` keep their reference."""
     for finder in _installed_finders():
         sys.meta_path.remove(finder)
+    _public_name.set_name("ember")
     for name, module in list(sys.modules.items()):
         ember_name = _target_name(name)
         if ember_name is not None and getattr(module, "__name__", None) == ember_name:

@@ -5,6 +5,7 @@ The node has one slot per forward output (tensor or not), so `backward`
 receives one gradient per output; it hands back one gradient per forward
 input, checked here against the inputs' shapes before the engine sends any
 of them on (a wrong gradient leaves every `.grad` untouched)."""
+from .. import _public_name
 from .._backend import np
 
 from . import _saved_hooks, graph as _graph
@@ -128,6 +129,12 @@ class BackwardCFunction(Node, FunctionCtx):
 
     def name(self):
         return type(self).__name__
+
+    def __repr__(self):
+        # A Python class, unlike the built-in nodes: its repr names its
+        # module as PyTorch's does (<torch.autograd.function.FBackward ...>).
+        return (f"<{_public_name.name}.autograd.function.{type(self).__name__} object at "
+                f"{hex(id(self))}>")
 
     def apply(self, xp, grad, create_graph, needs):
         from .._tensor import Tensor

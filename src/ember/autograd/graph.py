@@ -17,6 +17,7 @@ import traceback
 import weakref
 
 from . import _forward
+from .. import _public_name
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
 
@@ -200,8 +201,8 @@ class Node:
 
 def _inplace_message_plain(t, node, cur, expected, nr=0):
     if t is None:
-        from .._dtype import LEGACY_TENSOR_NAMES, _BY_NP
-        t_desc = f"[{LEGACY_TENSOR_NAMES[_BY_NP[node._dtype]]} {list(node._shape)}]"
+        from .._dtype import legacy_tensor_name, _BY_NP
+        t_desc = f"[{legacy_tensor_name(_BY_NP[node._dtype])} {list(node._shape)}]"
         producer = node
     else:
         t_desc = f"[{t.type()} {list(t.shape)}]"
@@ -213,7 +214,7 @@ def _inplace_message_plain(t, node, cur, expected, nr=0):
             f"an inplace operation: {t_desc}, {where}is at version "
             f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
             "to find the operation that failed to compute its gradient, with "
-            "ember.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"{_public_name.name}.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def _inplace_message(t, node, cur, expected, nr=0):

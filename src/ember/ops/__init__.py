@@ -230,3 +230,10 @@ def _hermitian(self):
 
 
 Tensor.H = property(_hermitian)
+
+
+def __getattr__(name):
+    # This package is also what `torch.ops` names under ember.run: its
+    # operator namespaces (torch.ops.aten.add.Tensor, torch.ops.mylib.crop).
+    from .._op_namespaces import namespace
+    return namespace(name)

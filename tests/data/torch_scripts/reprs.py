@@ -1,0 +1,28 @@
+"""What a learner prints most: shapes, dtypes, legacy type names, a custom
+Function's node and the in-place error, in PyTorch's words."""
+import torch
+
+x = torch.ones(2, 3)
+print(x.shape, x.size(), x.dtype, x.type(), torch.float64, torch.Size([4]))
+print(x.double().type(), x.type(torch.int64).dtype, x.type("torch.ShortTensor").dtype)
+
+
+class Twice(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, v):
+        return v * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+
+
+y = Twice.apply(x.requires_grad_())
+print(y.grad_fn)
+z = x.sin()
+w = z * z
+z.add_(1)
+try:
+    w.sum().backward()
+except RuntimeError as e:
+    print(e)
