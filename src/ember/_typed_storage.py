@@ -8,7 +8,7 @@ import warnings
 
 from ._backend import np
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._storage import UntypedStorage
 from ._tensor import Tensor
 
@@ -143,7 +143,7 @@ class TypedStorage:
         _warn_typed_storage_removal()
         if dtype is not None:
             raise NotImplementedError("ember: TypedStorage.type(dtype) is not supported")
-        return "ember." + self._get_legacy_storage_class().__name__
+        return f"{_public_name.name}.{self._get_legacy_storage_class().__name__}"
 
     def _get_legacy_storage_class(self):
         return _BY_DTYPE.get(self.dtype)

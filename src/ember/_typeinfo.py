@@ -4,7 +4,7 @@ import math
 
 from ._backend import np
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._python_data import _tname
 
 __all__ = ["finfo", "iinfo"]
@@ -38,8 +38,9 @@ class finfo:
         d = D._default[0] if type is None else _dtype_arg(type, "finfo")
         d = d.to_real()     # a complex dtype's limits are those of its parts
         if not d.is_floating_point:
-            raise TypeError("ember.finfo() requires a floating point input type. Use "
-                            "ember.iinfo to handle 'ember.finfo'")
+            lib = _public_name.name
+            raise TypeError(f"{lib}.finfo() requires a floating point input type. Use "
+                            f"{lib}.iinfo to handle '{lib}.finfo'")
         if d is D.bfloat16:
             lim = _BF16
         else:
@@ -75,11 +76,12 @@ class iinfo:
 
     def __init__(self, type):
         d = _dtype_arg(type, "iinfo")
+        lib = _public_name.name
         if d is D.bool_:
-            raise TypeError("ember.bool is not supported by ember.iinfo")
+            raise TypeError(f"{lib}.bool is not supported by {lib}.iinfo")
         if d._category != D._INT:
-            raise TypeError("ember.iinfo() requires an integer input type. Use ember.finfo "
-                            "to handle 'ember.iinfo'")
+            raise TypeError(f"{lib}.iinfo() requires an integer input type. Use {lib}.finfo "
+                            f"to handle '{lib}.iinfo'")
         i = np.iinfo(d._np)
         self.bits = int(i.bits)
         self.max = int(i.max)

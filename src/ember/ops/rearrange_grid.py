@@ -5,6 +5,7 @@ concatenate. Each is PyTorch's own composition of views and cat, so the
 recorded graph (grad_fn names included) is PyTorch's."""
 import warnings
 
+from .. import _public_name
 from .._tensor import Size
 from ._common import Tensor, broadcast_error, np
 from ._registry import register
@@ -28,7 +29,8 @@ def _varargs(tensors, name):
 
 def meshgrid(*tensors, indexing=None):
     if indexing is None:
-        warnings.warn("ember.meshgrid: in an upcoming release, it will be required to pass the "
+        warnings.warn(f"{_public_name.name}.meshgrid: in an upcoming release, it will be "
+                      "required to pass the "
                       "indexing argument.", UserWarning, stacklevel=2)
         indexing = "ij"
     tensors = _varargs(tensors, "meshgrid")
@@ -42,10 +44,12 @@ def _meshgrid(tensors, indexing):
         raise RuntimeError("meshgrid expects all tensors to have the same dtype")
     for t in tensors:
         if t._data.ndim > 1:
-            raise RuntimeError("ember.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+            raise RuntimeError(f"{_public_name.name}.meshgrid: Expected 0D or 1D tensor in "
+                               "the tensor list but "
                                f"got: {t}")
     if indexing not in ("ij", "xy"):
-        raise RuntimeError('ember.meshgrid: indexing must be one of "xy" or "ij", but '
+        raise RuntimeError(f'{_public_name.name}.meshgrid: indexing must be one of "xy" or '
+                           '"ij", but '
                            f"received: {indexing}")
     swap = indexing == "xy" and len(tensors) >= 2
     if swap:

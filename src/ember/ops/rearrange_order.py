@@ -1,6 +1,7 @@
 """Reordering and repeating: tile repeat_interleave roll rot90 fliplr flipud
 movedim moveaxis ravel, and the splits tensor_split hsplit vsplit dsplit
 (each piece a slice view, as PyTorch's are)."""
+from .. import _public_name
 from .._backend import np
 
 from .. import _dtype as D
@@ -249,7 +250,8 @@ def _directional_split(name, min_dim, dim):
         x = input._data
         if x.ndim < min_dim:
             raise RuntimeError(
-                f"ember.{name} requires a tensor with at least {min_dim} dimension, but got a "
+                f"{_public_name.name}.{name} requires a tensor with at least {min_dim} "
+                "dimension, but got a "
                 f"tensor with {x.ndim} dimensions!")
         d = dim(x.ndim)
         if isinstance(indices_or_sections, Tensor):
@@ -259,7 +261,8 @@ def _directional_split(name, min_dim, dim):
             n = int(indices_or_sections)
             if n == 0 or x.shape[d] % n:
                 raise RuntimeError(
-                    f"ember.{name} attempted to split along dimension {d}, but the size of the "
+                    f"{_public_name.name}.{name} attempted to split along dimension {d}, "
+                    "but the size of the "
                     f"dimension {x.shape[d]} is not divisible by the split_size {n}!")
         return tensor_split(input, indices_or_sections, d)
     return register(op, name, out=False, method="indices")

@@ -4,6 +4,7 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
+from .. import _public_name
 from .._settings import warn_once
 
 from .. import _layout as _L
@@ -355,7 +356,7 @@ def cat(tensors, dim=None, *, axis=None):
     dim = _dim_or_axis("cat", dim, axis)
     tensors = tensor_list(tensors, "cat")
     if not tensors:
-        raise ValueError("ember.cat(): expected a non-empty list of Tensors")
+        raise ValueError(f"{_public_name.name}.cat(): expected a non-empty list of Tensors")
     for i, t_ in enumerate(tensors):
         if t_._data.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")

@@ -6,6 +6,7 @@ Overlap-add is ATen's unfold_backward (the sum of the frames placed `hop`
 apart), recorded as its node UnfoldBackwardBackward0, whose derivative is
 the framing again.
 """
+from .. import _public_name
 from .._settings import warn_once
 from .. import _dtype as D
 from ._common import Tensor, np, recorded
@@ -136,7 +137,8 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         input = padded.view(padded.shape[len(padded.shape) - signal_dim:])
     if window is None:
         _window_warning(",which is known to cause spectral leakage. Other windows such as "
-                        "ember.hann_window or ember.hamming_window are recommended to reduce "
+                        f"{_public_name.name}.hann_window or "
+                        f"{_public_name.name}.hamming_window are recommended to reduce "
                         "spectral leakage.")
     hop = n_fft >> 2 if hop_length is None else hop_length
     win = n_fft if win_length is None else win_length

@@ -2,6 +2,7 @@
 import math
 import warnings
 
+from .. import _public_name
 from .._layout import factory
 from .. import _creation as C
 from .._device import _target_device
@@ -15,10 +16,11 @@ __all__ = ["range", "empty_strided", "asarray", "frombuffer"]
 @factory
 def range(start=None, end=None, step=1, *, dtype=None, layout=None, device=None,
           requires_grad=False):
-    warnings.warn("ember.range is deprecated and will be removed in a future release because "
+    warnings.warn(f"{_public_name.name}.range is deprecated and will be removed in a future "
+                  "release because "
                   "its behavior is inconsistent with Python's range builtin. Instead, use "
-                  "ember.arange, which produces values in [start, end).", UserWarning,
-                  stacklevel=4)
+                  f"{_public_name.name}.arange, which produces values in [start, end).",
+                  UserWarning, stacklevel=4)
     dt = C._check_dtype(dtype, "range") or D._default[0]
     dev = _target_device(device)
     if start is None:
@@ -117,7 +119,7 @@ def _is_buffer(obj):
 def _asarray_tensor(t, dtype, copy, requires_grad):
     if requires_grad is _REQUIRES_GRAD_UNSET:
         if t.requires_grad:
-            warnings.warn("ember.asarray: unspecified requires_grad now defaults to "
+            warnings.warn(f"{_public_name.name}.asarray: unspecified requires_grad now defaults to "
                           "obj.requires_grad instead of False. Pass requires_grad=False "
                           "explicitly to get the old behavior and silence this warning.",
                           UserWarning, stacklevel=4)
