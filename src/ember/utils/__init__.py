@@ -5,7 +5,7 @@ from . import dlpack  # noqa: E402,F401
 
 
 def __getattr__(name):
-    if name == "_pytree":     # (imported on first use: most scripts never need it)
+    if name in ("_pytree", "model_zoo"):    # (imported on first use: few scripts need them)
         import importlib
-        return importlib.import_module("._pytree", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'ember.utils' has no attribute '{name}'")
