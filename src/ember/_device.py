@@ -2,6 +2,8 @@
 device(...)`) and which devices Ember can make tensors on: the CPU, and meta
 (shapes without data); CUDA and the rest raise PyTorch's errors."""
 
+from . import _public_name
+
 _DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
             "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
             "privateuseone")
@@ -10,7 +12,7 @@ _DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", 
 _builtin_type = type
 
 
-class device:
+class device(metaclass=_public_name.PublicClass):
     """torch.device; only 'cpu' holds data here."""
     __slots__ = ("type", "index")
 

@@ -26,7 +26,7 @@ _NO_COMPLEX32 = ("ember.complex32 (chalf) cannot be held: NumPy has no complex t
 _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
-class dtype:
+class dtype(metaclass=_public_name.PublicClass):
     __slots__ = ("name", "_np", "_category", "is_floating_point", "is_complex", "is_signed",
                  "itemsize")
 

@@ -7,7 +7,7 @@ import warnings
 
 from ._backend import np
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._creation import _check_dtype, _size_args, device as _device
 from ._python_data import _tname, _to_array
 from ._tensor import Tensor, Size
@@ -85,7 +85,7 @@ class tensortype(type):
         return sub is cls
 
     def __repr__(cls):
-        return f"<class 'ember.{cls.__name__}'>"
+        return f"<class '{_public_name.name}.{cls.__name__}'>"
 
 
 def _legacy_type(d):

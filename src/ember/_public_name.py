@@ -3,8 +3,8 @@
 "ember" normally (`ember.float32`, `ember.Size([2, 3])`). While
 `use_as_torch()` makes `import torch` give Ember (so under `ember.run`), the
 program calls the library `torch`, and these reprs say `torch.`, as PyTorch's
-do: `print(x.shape)` shows `torch.Size([2, 3])`. Class names (`<class
-'ember.Tensor'>`) keep the module the class lives in.
+do: `print(x.shape)` shows `torch.Size([2, 3])`, `print(type(x))`
+`<class 'torch.Tensor'>`.
 """
 
 name = "ember"
@@ -13,3 +13,15 @@ name = "ember"
 def set_name(value):
     global name
     name = value
+
+
+class PublicClass(type):
+    """The metaclass of the classes programs print the type of (Tensor,
+    Parameter, dtype, Size, device): `<class 'torch.Tensor'>` while the
+    program calls the library torch, `<class 'ember.Tensor'>` otherwise."""
+
+    def __repr__(cls):
+        module = cls.__module__
+        if name != "ember" and (module == "ember" or module.startswith("ember.")):
+            module = name + module[len("ember"):]
+        return f"<class '{module}.{cls.__qualname__}'>"

@@ -7,7 +7,7 @@ from . import _public_name
 __all__ = ["Size"]
 
 
-class Size(tuple):
+class Size(tuple, metaclass=_public_name.PublicClass):
     """torch.Size: a tuple of ints that prints as `ember.Size([2, 3])` (torch.Size
     under use_as_torch)."""
 

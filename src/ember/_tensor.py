@@ -10,7 +10,7 @@ import warnings
 
 from . import _layout as _L
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._meta import MetaArray as _MetaArray
 from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
@@ -25,7 +25,7 @@ _new = object.__new__
 _inference_blocks = 0
 
 
-class Tensor:
+class Tensor(metaclass=_public_name.PublicClass):
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "__dict__", "__weakref__")
 
     _grad = None    # the accumulated gradient (a Tensor)

@@ -1,11 +1,12 @@
 """nn.Parameter and nn.Buffer: tensors that a Module registers by assignment."""
+from .._public_name import PublicClass
 from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy",
            "UninitializedTensorMixin"]
 
 
-class _ParameterMeta(type):
+class _ParameterMeta(PublicClass):
     # As torch: a plain Tensor flagged `_is_param` also counts as a Parameter.
     def __instancecheck__(cls, instance):
         if cls is Parameter and isinstance(instance, Tensor) and instance._is_param:
@@ -58,7 +59,7 @@ def _rebuild_parameter(data, requires_grad):
     return Parameter(Tensor._wrap(data), requires_grad)
 
 
-class _BufferMeta(type):
+class _BufferMeta(PublicClass):
     def __instancecheck__(cls, instance):
         if cls is Buffer and isinstance(instance, Tensor) and \
                 instance.__dict__.get("_is_buffer", False):

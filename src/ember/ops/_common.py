@@ -62,8 +62,11 @@ def recorded(node_cls, data, inputs, ctx=()):
         mask, nexts = 1, (edge(t),)
     elif len(inputs) == 2:
         a, b = inputs
+        # (a Python number is ruled out first: isinstance on a class with a
+        # metaclass costs a lookup when the answer is no)
+        tb = b.__class__
         wa = isinstance(a, Tensor) and a._requires_grad
-        wb = isinstance(b, Tensor) and b._requires_grad
+        wb = tb is not int and tb is not float and isinstance(b, Tensor) and b._requires_grad
         if not (wa or wb):
             return Tensor._wrap(data)
         mask = wa | wb << 1
@@ -255,7 +258,8 @@ def binary_arrays(a, b):
     Fast path: two tensors of one dtype, or a tensor and a Python number that
     NumPy already treats as PyTorch does (a float with a float tensor, an int
     with an int tensor)."""
-    if isinstance(b, Tensor):
+    tb = b.__class__
+    if tb is not float and tb is not int and isinstance(b, Tensor):
         ad, bd = a._data, b._data
         if ad.dtype == bd.dtype:
             return ad, bd
@@ -266,7 +270,6 @@ def binary_arrays(a, b):
         return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
     ad = a._data
     kind = ad.dtype.kind
-    tb = type(b)
     if tb is float:
         if ad.dtype == D._BF16_NP:
             # (NumPy takes a Python float beside ml_dtypes' bfloat16 as float32)

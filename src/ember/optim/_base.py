@@ -24,6 +24,8 @@ def value(x):
     """A hyper-parameter for the update arithmetic. torch keeps a Tensor lr (or
     beta) a 0-d tensor, so its arithmetic rounds to that tensor's dtype: a
     NumPy scalar of the same dtype does the same."""
+    if x.__class__ is float or x.__class__ is int:   # (the common case, without isinstance)
+        return x
     return x._data.reshape(())[()] if isinstance(x, Tensor) else x
 
 

@@ -26,3 +26,5 @@ try:
     w.sum().backward()
 except RuntimeError as e:
     print(e)
+print(type(x), type(torch.nn.Parameter(torch.ones(1))), type(x.dtype), type(x.shape),
+      type(x.device), torch.Tensor, torch.FloatTensor)
