@@ -12,6 +12,7 @@ exit status is the process's, and an uncaught exception prints its traceback
 and exits 1.
 """
 import builtins
+import io
 import os
 import runpy
 import sys
@@ -111,9 +112,15 @@ def _run_file(path, args):
     if os.path.isdir(path) or _is_zip(path):
         # run_path puts the directory or zip file first on sys.path itself.
         del sys.path[0:1]
-    else:
-        _set_path0(os.path.dirname(os.path.realpath(path)))
-    runpy.run_path(path, run_name="__main__")
+        runpy.run_path(path, run_name="__main__")
+        return
+    # A plain file runs as python runs it: under its absolute path (joined to
+    # the cwd, not normalised) in __file__ and tracebacks, argv[0] as given.
+    full = os.path.join(os.getcwd(), path)
+    with io.open_code(full) as f:
+        source = f.read()
+    _run_source(source, full, path, args, os.path.dirname(os.path.realpath(path)),
+                {"__file__": full, "__cached__": None})
 
 
 def _is_zip(path):
@@ -135,13 +142,14 @@ def _run_module(name, args):
     runpy.run_module(name, run_name="__main__", alter_sys=True)
 
 
-def _run_source(source, filename, argv0, args):
-    """Run code as python's -c and stdin modes do: in a fresh __main__, with
-    sys.path[0] = '' (the current directory)."""
+def _run_source(source, filename, argv0, args, path0="", attrs=None):
+    """Run code as python's -c and stdin modes (path0 '', the current
+    directory) and scripts do: in a fresh __main__ with the given attributes."""
     sys.argv[:] = [argv0, *args]
-    _set_path0("")
+    _set_path0(path0)
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
+    main.__dict__.update(attrs or {})
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # so pickle finds the classes it defines
     try:
