@@ -210,7 +210,11 @@ def test_events_are_named_as_pytorch_names_them():
              lambda T, a, i: T.special.erf(a), lambda T, a, i: T.nn.functional.nll_loss(a[:2], i),
              lambda T, a, i: T.nn.functional.softmax(a, 1), lambda T, a, i: T.zeros(3),
              lambda T, a, i: T.arange(3), lambda T, a, i: 2 - a, lambda T, a, i: a.t(),
-             lambda T, a, i: a.sum(1), lambda T, a, i: T.cat([a, a]), lambda T, a, i: a.exp_()]
+             lambda T, a, i: a.sum(1), lambda T, a, i: T.cat([a, a]), lambda T, a, i: a.exp_(),
+             # (dtype queries are no ops; convolution's check of its input records nothing)
+             lambda T, a, i: (a.is_complex(), T.is_complex(a), a.is_floating_point(),
+                              T.is_floating_point(a)),
+             lambda T, a, i: T.nn.functional.conv2d(T.ones(1, 1, 3, 4), T.ones(1, 1, 2, 2))]
     for fn in cases:
         assert names(ember, fn) == names(torch, fn)
 

@@ -62,8 +62,10 @@ _METHODS = {
 }
 # nn.functional functions that PyTorch records under their ATen op's name.
 _FUNCTIONAL = {"cross_entropy": "cross_entropy_loss", "nll_loss": "nll_loss_nd"}
-# (torch.tensor and friends record no op of their own name)
-_NOT_OPS = {"tensor", "as_tensor", "from_numpy", "asarray"}
+# (torch.tensor and friends record no op of their own name; is_complex and
+# is_floating_point answer from the dtype without an op, so convolution's
+# check of its input records nothing either)
+_NOT_OPS = {"tensor", "as_tensor", "from_numpy", "asarray", "is_complex", "is_floating_point"}
 
 
 def start(options):
@@ -213,7 +215,7 @@ def _targets():
             continue
         if attr in _DUNDERS:
             targets.append((ember.Tensor, attr, "aten::" + _DUNDERS[attr]))
-        elif attr in _METHODS or (attr in op_names and not attr.startswith("_")):
+        elif attr in _METHODS or (attr in op_names - _NOT_OPS and not attr.startswith("_")):
             targets.append((ember.Tensor, attr, "aten::" + _METHODS.get(attr, attr)))
     targets.append((ember.Tensor, "__getitem__", _getitem_name))
     targets.append((ember.Tensor, "__setitem__", _setitem_name))
