@@ -241,6 +241,48 @@ def test_group_by_input_shape_as_pytorch():
     assert "Input Shapes" in prof.key_averages(group_by_input_shape=True).table()
 
 
+_FUNCTIONAL_CALLS = [
+    lambda T, F, x: F.relu(x), lambda T, F, x: F.relu(x, inplace=False),
+    lambda T, F, x: F.relu(x, True), lambda T, F, x: F.leaky_relu(x),
+    lambda T, F, x: F.leaky_relu(x, 0.2, True), lambda T, F, x: F.hardtanh(x, inplace=True),
+    lambda T, F, x: F.relu6(x, inplace=True), lambda T, F, x: F.elu(x, inplace=True),
+    lambda T, F, x: F.dropout(x, 0.0, True, True), lambda T, F, x: F.threshold(x, 0.1, 0.0, True),
+    lambda T, F, x: F.rrelu(x, inplace=True), lambda T, F, x: F.silu(x, inplace=True),
+    lambda T, F, x: F.max_pool2d(x, 2, return_indices=True),
+    lambda T, F, x: F.max_pool3d(x, 1), lambda T, F, x: T.nn.MaxPool2d(2)(x),
+    lambda T, F, x: T.nn.ReLU(inplace=True)(x), lambda T, F, x: T.nn.ELU()(x),
+    lambda T, F, x: x.add_(1), lambda T, F, x: x - 1, lambda T, F, x: x.sub_(x),
+    lambda T, F, x: T.add(x, x, alpha=2)]
+
+
+@pytest.mark.parametrize("case", range(len(_FUNCTIONAL_CALLS)))
+def test_functional_events_and_shapes_as_pytorch(case):
+    """nn.functional calls recorded as PyTorch's ATen ops: `<op>_` in place,
+    the op's arguments in its order with the defaults (batch_norm's weight
+    before its running mean, the pools without return_indices), add's alpha."""
+    torch = _torch()
+
+    def events(T):
+        x = T.ones(2, 3, 4, 4)
+        with T.autograd.profiler.profile(record_shapes=True) as prof:
+            _FUNCTIONAL_CALLS[case](T, T.nn.functional, x)
+        return [(e.name, e.input_shapes) for e in prof.function_events if e.cpu_parent is None]
+    assert events(ember) == events(torch)
+
+
+def test_batch_norm_shapes_in_atens_order():
+    torch = _torch()
+
+    def shapes(T):
+        x, mean, var = T.ones(2, 3, 4, 4), T.zeros(3), T.ones(3)
+        with T.autograd.profiler.profile(record_shapes=True) as prof:
+            T.nn.functional.batch_norm(x, mean, var, training=True)
+            T.nn.functional.batch_norm(x, mean, var, T.ones(3), T.zeros(3))
+        return [(e.name, e.input_shapes) for e in prof.function_events
+                if e.name == "aten::batch_norm"]
+    assert shapes(ember) == shapes(torch)
+
+
 def test_profile_memory_counts_what_ops_allocate():
     x = ember.ones(10, 20)
     with profile(profile_memory=True) as prof:

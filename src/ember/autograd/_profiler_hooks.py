@@ -14,6 +14,7 @@ A raw event is a list [name, start_ns, end_ns, info]: info is None or a dict
 profiler asked for it (record_shapes, with_flops, profile_memory; with_stack
 adds the Python calls as events of their own: _profiler_python.py).
 """
+import inspect
 import types
 from functools import partial
 from time import perf_counter_ns
@@ -62,6 +63,22 @@ _METHODS = {
 }
 # nn.functional functions that PyTorch records under their ATen op's name.
 _FUNCTIONAL = {"cross_entropy": "cross_entropy_loss", "nll_loss": "nll_loss_nd"}
+# nn.functional functions whose ATen op takes other arguments than they do:
+# the op's arguments, by the function's parameter names (None: one the
+# function does not have), for the input-shape column.
+_ATEN_ARGS = {
+    **{f"max_pool{n}d": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode")
+       for n in (1, 2, 3)},
+    "batch_norm": ("input", "weight", "bias", "running_mean", "running_var", "training",
+                   "momentum", "eps", None),
+    "elu": ("input", "alpha", None, None),
+    "rrelu": ("input", "lower", "upper", "training", None),
+}
+# Functions with `inplace=` that PyTorch runs as `<op>_` when it is true
+# (dropout1d/2d/3d and feature_alpha_dropout run ops of other names).
+_INPLACE_RENAMED = {"threshold", "relu", "relu6", "elu", "selu", "celu", "rrelu", "hardtanh",
+                    "leaky_relu", "hardsigmoid", "hardswish", "silu", "mish", "dropout",
+                    "alpha_dropout"}
 # (torch.tensor and friends record no op of their own name; is_complex and
 # is_floating_point answer from the dtype without an op, so convolution's
 # check of its input records nothing either)
@@ -144,12 +161,45 @@ def _restore():
     _options = frozenset()
 
 
+class _Functional:
+    """The event of an nn.functional call, which depends on its arguments:
+    `<op>_` under inplace=True, `<op>_with_indices` for a max pool's
+    return_indices=True; and the ATen op's arguments, in its order with the
+    defaults filled in (for the shapes)."""
+
+    def __init__(self, name, fn, order=None, inplace=False):
+        self.name, self.order, self.inplace = name, order, inplace
+        self.signature = inspect.signature(fn)
+
+    def resolve(self, args, kwargs):
+        """(event name, the arguments to record)."""
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:           # (the function itself raises its own error)
+            return self.name, list(args) + list(kwargs.values())
+        bound.apply_defaults()
+        given = bound.arguments
+        name = self.name
+        if self.inplace and given.get("inplace"):
+            name += "_"
+        elif given.get("return_indices"):
+            name += "_with_indices"
+        if self.order is not None:
+            return name, [given.get(p) if p else None for p in self.order]
+        return name, [v for k, v in given.items() if k != "inplace"]
+
+
 def _timed(fn, name, options):
     append = _events.append
-    fixed = not callable(name)      # (else the name depends on the arguments: x[i])
+    functional = name if isinstance(name, _Functional) else None
+    fixed = isinstance(name, str)   # (else the name depends on the arguments: x[i])
     if not options:
         def op(*args, **kwargs):
-            ev = [name if fixed else name(args), perf_counter_ns(), 0, None]
+            if functional is not None:
+                op_name = functional.resolve(args, kwargs)[0]
+            else:
+                op_name = name if fixed else name(args)
+            ev = [op_name, perf_counter_ns(), 0, None]
             append(ev)
             try:
                 return fn(*args, **kwargs)
@@ -157,8 +207,12 @@ def _timed(fn, name, options):
                 ev[2] = perf_counter_ns()
     else:
         def op(*args, **kwargs):
-            op_name = name if fixed else name(args)
-            info = _details(options, op_name, args, kwargs)
+            if functional is not None:
+                op_name, recorded = functional.resolve(args, kwargs)
+                info = _details(options, op_name, recorded, {})
+            else:
+                op_name = name if fixed else name(args)
+                info = _details(options, op_name, args, kwargs)
             ev = [op_name, 0, 0, info]
             append(ev)
             ev[1] = perf_counter_ns()
@@ -206,7 +260,11 @@ def _targets():
     functional = {}
     for attr in F.__all__:
         if _is_function(vars(F).get(attr)):
-            functional[id(vars(F)[attr])] = name = "aten::" + _FUNCTIONAL.get(attr, attr)
+            fn = vars(F)[attr]
+            name = "aten::" + _FUNCTIONAL.get(attr, attr)
+            if attr in _ATEN_ARGS or attr in _INPLACE_RENAMED:
+                name = _Functional(name, fn, _ATEN_ARGS.get(attr), attr in _INPLACE_RENAMED)
+            functional[id(fn)] = name
             targets.append((F, attr, name))
     targets += _module_functions(nn.Module, functional)
     targets += _optimizer_methods()
@@ -298,10 +356,17 @@ def _shape(a):
     return list(a._data.shape) if isinstance(a, Tensor) else []
 
 
+# Ops whose ATen schema ends in an `alpha` that PyTorch records when it is
+# not given (aten::add [[3], [3], []]): their arguments, at least.
+_WITH_ALPHA = {f"aten::{op}": 3 for op in ("add", "add_", "sub", "sub_", "rsub")}
+
+
 def _details(options, name, args, kwargs):
     info = {}
     if "shapes" in options:
-        info["shapes"] = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
+        shapes = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
+        shapes += [[]] * (_WITH_ALPHA.get(name, 0) - len(shapes))
+        info["shapes"] = shapes
     return info
 
 
