@@ -353,6 +353,18 @@ def test_with_stack_records_python_calls_as_pytorch(tmp_path):
     assert sys.getprofile() is None
 
 
+def test_with_stack_shows_no_backend_calls_under_the_ops():
+    """The NumPy functions and builtins an op runs are its kernel (C++ in
+    PyTorch): no Python events, only the op."""
+    x, w = ember.ones(1, 3, 8, 8), ember.ones(4, 3, 3, 3)
+    with profile(with_stack=True) as prof:
+        F.conv2d(x, w)
+        ember.einsum("ij,jk->ik", x[0, 0], x[0, 0])
+    names = [e.name for e in prof.function_events]
+    assert "aten::conv2d" in names and "aten::einsum" in names
+    assert not [n for n in names if re.search(r"numpy[/\\]|c_einsum|array_function", n)], names
+
+
 def test_with_flops():
     with profile(with_flops=True) as prof:
         F.linear(ember.ones(4, 5), ember.ones(7, 5))
