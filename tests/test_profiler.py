@@ -299,6 +299,27 @@ def test_profile_memory_counts_what_ops_allocate():
     assert _format_memory(-3 * 1024 ** 2) == "-3.00 MB"
 
 
+def test_layer_memory_as_pytorchs_totals():
+    """What a layer's op allocates, in all (PyTorch's own ops count it in
+    their children): a convolution's output (a reshaped product here), none
+    for in-place ops and views."""
+    torch = _torch()
+
+    def usage(T):
+        T.manual_seed(0)
+        x, num = T.ones(5, 3, 8, 8), T.tensor(0)
+        conv, lin = T.nn.Conv2d(3, 4, 3, bias=False), T.nn.Linear(16, 2)
+        with T.autograd.profiler.profile(profile_memory=True) as prof:
+            y = conv(x)
+            T.nn.functional.relu(y, inplace=True)
+            z = y.flatten(1)
+            lin(z[:, :16])
+            num.add_(1)
+        return sorted((e.name, e.cpu_memory_usage) for e in prof.function_events
+                      if e.cpu_parent is None and e.name != "[memory]")  # (frees)
+    assert usage(ember) == usage(torch)
+
+
 def test_with_stack_records_python_calls_as_pytorch(tmp_path):
     """with_stack: Python functions (outside the library) and builtins become
     events, modules "nn.Module: Net_0"; ops nest under the function calling

@@ -221,7 +221,7 @@ def _timed(fn, name, options):
             finally:
                 ev[2] = perf_counter_ns()
             if "memory" in options:
-                info["memory"] = _nbytes(out)
+                info["memory"] = _nbytes(out, args)
             if "flops" in options:
                 try:
                     info["flops"] = _flops(op_name, args, out)
@@ -370,17 +370,23 @@ def _details(options, name, args, kwargs):
     return info
 
 
-def _nbytes(out):
-    """Bytes the op's result(s) allocated (a view allocates none)."""
+def _nbytes(out, args=None):
+    """Bytes the op's result(s) allocated: none for an input returned (an
+    in-place op) or a view of one; a view of an array the op made itself (a
+    reshaped product) counts. Without the inputs (`args` None), no view."""
     from .._tensor import Tensor
-    if isinstance(out, Tensor):
-        data = out._data
-        return int(data.nbytes) if isinstance(data, np.ndarray) and data.base is None else 0
-    if isinstance(out, np.ndarray):
-        return int(out.nbytes) if out.base is None else 0
     if isinstance(out, (tuple, list)):
-        return sum(_nbytes(o) for o in out)
-    return 0
+        return sum(_nbytes(o, args) for o in out)
+    if isinstance(out, Tensor):
+        if args is not None and any(out is a for a in args):
+            return 0
+        out = out._data
+    if not isinstance(out, np.ndarray):
+        return 0
+    if out.base is not None and (args is None or any(
+            isinstance(a, Tensor) and np.may_share_memory(out, a._data) for a in args)):
+        return 0
+    return int(out.nbytes)
 
 
 def _flops(name, args, out):
