@@ -409,7 +409,7 @@ def test_chrome_trace(tmp_path):
     path = tmp_path / "trace.json"
     prof.export_chrome_trace(str(path))
     trace = json.loads(path.read_text())
-    events = [e for e in trace["traceEvents"] if e["ph"] == "X"]
+    events = [e for e in trace["traceEvents"] if e["ph"] == "X" and e["cat"] != "Trace"]
     assert len(events) == len(prof.function_events)
     assert [e["name"] for e in events] == [e.name for e in prof.function_events]
     for e, fe in zip(events, prof.function_events):
@@ -423,6 +423,22 @@ def test_chrome_trace(tmp_path):
     prof.export_chrome_trace(str(gz))
     with gzip.open(gz, "rt") as f:
         assert json.load(f)["traceEvents"] == trace["traceEvents"]
+
+
+def test_chrome_trace_header_and_span_as_kinetos(tmp_path):
+    """The keys of PyTorch's trace, in its order, and the profiler's span."""
+    torch = _torch()
+
+    def trace(T):
+        path = tmp_path / f"{T.__name__}.json"
+        with T.profiler.profile() as prof:
+            T.ones(2) + 1
+        prof.export_chrome_trace(str(path))
+        got = json.loads(path.read_text())
+        span = [e for e in got["traceEvents"] if e.get("cat") == "Trace" or e["ph"] == "i"]
+        return (list(got), got["traceName"] == str(path), got["deviceProperties"],
+                type(got["baseTimeNanoseconds"]), [(e["name"], e["pid"]) for e in span])
+    assert trace(ember) == trace(torch)
 
 
 def _hooked_objects():
