@@ -270,6 +270,63 @@ def test_functional_events_and_shapes_as_pytorch(case):
     assert events(ember) == events(torch)
 
 
+def test_composite_ops_record_the_ops_pytorch_runs_inside():
+    """conv2d > convolution > _convolution, batch_norm > _batch_norm_impl_index
+    > native_batch_norm, max_pool2d > max_pool2d_with_indices, relu(_) >
+    clamp_min(_): names, nesting and shapes (the kernels under them, which
+    PyTorch picks by dtype and size, are not shown)."""
+    torch = _torch()
+    names = {"aten::conv2d", "aten::conv_transpose2d", "aten::convolution",
+             "aten::_convolution", "aten::batch_norm", "aten::_batch_norm_impl_index",
+             "aten::native_batch_norm", "aten::max_pool2d", "aten::max_pool2d_with_indices",
+             "aten::relu_", "aten::clamp_min_", "aten::relu", "aten::clamp_min"}
+
+    def tree(T):
+        F = T.nn.functional
+        x, w, b = T.ones(2, 3, 8, 8), T.ones(4, 3, 3, 3), T.ones(4)
+        mean, var = T.zeros(3), T.ones(3)
+        with T.autograd.profiler.profile(record_shapes=True) as prof:
+            y = F.conv2d(x, w, b, padding=1)
+            F.conv_transpose2d(x, w.transpose(0, 1))
+            F.batch_norm(x, mean, var, training=True)
+            F.relu(F.max_pool2d(y, 2))
+            T.nn.ReLU(inplace=True)(y)
+        return [(e.name, e.cpu_parent and e.cpu_parent.name, e.input_shapes)
+                for e in prof.function_events if e.name in names]
+    assert tree(ember) == tree(torch)
+    times = {e.name: e for e in prof_events_of_a_conv()}
+    assert times["aten::conv2d"].self_cpu_time_total == 0   # (its time is the innermost op's)
+    assert times["aten::_convolution"].cpu_time_total == times["aten::conv2d"].cpu_time_total
+
+
+def prof_events_of_a_conv():
+    with profile() as prof:
+        F.conv2d(ember.ones(1, 1, 4, 4), ember.ones(1, 1, 2, 2))
+    return prof.function_events
+
+
+def test_layer_ops_record_every_argument_as_pytorch():
+    """conv, conv_transpose, linear and avg_pool record each of their ATen
+    op's arguments, given or defaulted (the shapes column)."""
+    torch = _torch()
+
+    def shapes(T):
+        F = T.nn.functional
+        x, w, x1, w1 = T.ones(2, 3, 8, 8), T.ones(4, 3, 3, 3), T.ones(1, 3, 8), T.ones(4, 3, 3)
+        a, m, bias = T.ones(2, 4), T.ones(3, 4), T.ones(3)
+        with T.autograd.profiler.profile(record_shapes=True) as prof:
+            F.conv2d(x, w)
+            F.conv2d(x, w, padding=1)
+            F.conv1d(x1, w1, stride=2)
+            F.conv_transpose2d(x, w.transpose(0, 1), stride=2)
+            F.linear(a, m)
+            F.linear(a, m, bias)
+            F.avg_pool2d(x, 2)
+            F.avg_pool1d(x1, 2)
+        return [(e.name, e.input_shapes) for e in prof.function_events if e.cpu_parent is None]
+    assert shapes(ember) == shapes(torch)
+
+
 def test_batch_norm_shapes_in_atens_order():
     torch = _torch()
 

@@ -74,11 +74,33 @@ _ATEN_ARGS = {
     "elu": ("input", "alpha", None, None),
     "rrelu": ("input", "lower", "upper", "training", None),
 }
+# Functions whose parameters are their ATen op's, in its order: PyTorch
+# records each, given or defaulted.
+_ALL_ARGS = {f"{op}{n}d" for op in ("conv", "conv_transpose", "avg_pool") for n in (1, 2, 3)}
+_ALL_ARGS.add("linear")
 # Functions with `inplace=` that PyTorch runs as `<op>_` when it is true
 # (dropout1d/2d/3d and feature_alpha_dropout run ops of other names).
 _INPLACE_RENAMED = {"threshold", "relu", "relu6", "elu", "selu", "celu", "rrelu", "hardtanh",
                     "leaky_relu", "hardsigmoid", "hardswish", "silu", "mish", "dropout",
                     "alpha_dropout"}
+# The ops PyTorch's composite ops always run inside themselves, innermost
+# last, each over the whole call: (name, how many arguments it takes after
+# the first `keep` of its parent's), so that tables show the same op names.
+# (Kernels below them, which PyTorch picks by dtype and size, are left out.)
+def _convolution_chain():
+    return (("aten::convolution", 3, 9), ("aten::_convolution", 3, 13))
+
+
+_CHAINS = {
+    **{f"aten::conv{k}{n}d": _convolution_chain() for n in (1, 2, 3)
+       for k in ("", "_transpose")},
+    "aten::batch_norm": (("aten::_batch_norm_impl_index", 9, 9),
+                         ("aten::native_batch_norm", 8, 8)),
+    "aten::max_pool2d": (("aten::max_pool2d_with_indices", 6, 6),),
+    "aten::max_pool3d": (("aten::max_pool3d_with_indices", 6, 6),),
+    "aten::relu": (("aten::clamp_min", 1, 2),),
+    "aten::relu_": (("aten::clamp_min_", 1, 2),),
+}
 # (torch.tensor and friends record no op of their own name; is_complex and
 # is_floating_point answer from the dtype without an op, so convolution's
 # check of its input records nothing either)
@@ -205,6 +227,8 @@ def _timed(fn, name, options):
                 return fn(*args, **kwargs)
             finally:
                 ev[2] = perf_counter_ns()
+                if op_name in _CHAINS:
+                    _chain(ev)
     else:
         def op(*args, **kwargs):
             if functional is not None:
@@ -220,6 +244,8 @@ def _timed(fn, name, options):
                 out = fn(*args, **kwargs)
             finally:
                 ev[2] = perf_counter_ns()
+                if op_name in _CHAINS:
+                    _chain(ev)
             if "memory" in options:
                 info["memory"] = _nbytes(out, args)
             if "flops" in options:
@@ -262,7 +288,7 @@ def _targets():
         if _is_function(vars(F).get(attr)):
             fn = vars(F)[attr]
             name = "aten::" + _FUNCTIONAL.get(attr, attr)
-            if attr in _ATEN_ARGS or attr in _INPLACE_RENAMED:
+            if attr in _ATEN_ARGS or attr in _INPLACE_RENAMED or attr in _ALL_ARGS:
                 name = _Functional(name, fn, _ATEN_ARGS.get(attr), attr in _INPLACE_RENAMED)
             functional[id(fn)] = name
             targets.append((F, attr, name))
@@ -278,6 +304,19 @@ def _targets():
     targets.append((ember.Tensor, "__getitem__", _getitem_name))
     targets.append((ember.Tensor, "__setitem__", _setitem_name))
     return targets
+
+
+def _chain(ev):
+    """The ops PyTorch runs inside `ev`'s (_CHAINS), as events over its range
+    (nested by the parser: the same start, the same end, recorded after it);
+    their shapes are the parent's first arguments and empty ones."""
+    shapes = ev[3].get("shapes") if ev[3] else None
+    for child, keep, count in _CHAINS[ev[0]]:
+        info = None
+        if shapes is not None:
+            shapes = shapes[:keep] + [[]] * (count - min(keep, len(shapes)))
+            info = {"shapes": shapes}
+        _events.append([child, ev[1], ev[2], info])
 
 
 def _subclasses(base):
