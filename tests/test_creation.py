@@ -389,3 +389,21 @@ def test_creation_literals_from_torch():
     assert ember.logspace(1, -1, 7, dtype=ember.int64).tolist() == [10, 4, 2, 1, 0, 0, 0]
     s = ember.Generator().manual_seed(5).get_state()
     assert isinstance(s, ember.Tensor) and s.dtype is ember.uint8 and s.shape == (5056,)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_size_by_keyword(name):
+    """zeros(size=(2, 3)): the size as a keyword (a sequence), refused twice
+    or as a bare int with PyTorch's errors."""
+    def make(T, *args, **kwargs):
+        T.manual_seed(0)
+        out = getattr(T, name)(*args, **kwargs)
+        return out if name != "empty" else (out.shape, out.dtype)
+    check(lambda T: make(T, size=(2, 3)))
+    check(lambda T: make(T, size=[4]))
+    check(lambda T: make(T, size=()))
+    check(lambda T: make(T, size=T.Size([2, 1]), dtype=T.float64))
+    check(lambda T: make(T, 2, size=(2,)))
+    check(lambda T: make(T, size=3))
+    check(lambda T: make(T, size=None))
+    check(lambda T: make(T, size=(2, "a")))

@@ -108,9 +108,62 @@ META_CASES = [
 ]
 
 
+
+
+def _meta_grads(T, fn, *shapes):
+    """fn's meta result and the meta gradients of its sum by each input."""
+    xs = [T.empty(*s, device="meta", requires_grad=True) for s in shapes]
+    out = fn(T.nn.functional, *xs)
+    out.sum().backward()
+    return (out, *[x.grad for x in xs])
+
+
+# Convolutions and pools: their kernels' strided views and scratch buffers
+# have no meta form, so each answers the shapes itself.
+META_LAYER_CASES = [
+    lambda T: T.nn.functional.conv2d(T.empty(2 ** 10, 3, 2 ** 16, 2 ** 16, device="meta"),
+                                     T.empty(5, 3, 2, 2, device="meta")),
+    lambda T: _meta_grads(T, lambda F, x, w, b: F.conv2d(x, w, b), (2, 3, 10, 10), (5, 3, 2, 2),
+                          (5,)),
+    lambda T: _meta_grads(T, lambda F, x, w: F.conv2d(x, w, stride=2, padding=1, dilation=2),
+                          (2, 4, 9, 9), (6, 4, 3, 3)),
+    lambda T: _meta_grads(T, lambda F, x, w: F.conv2d(x, w, groups=2, padding="same"),
+                          (1, 4, 8, 8), (6, 2, 3, 3)),
+    lambda T: _meta_grads(T, lambda F, x, w: F.conv1d(x, w), (1, 3, 8), (4, 3, 3)),
+    lambda T: _meta_grads(T, lambda F, x, w: F.conv3d(x, w), (1, 3, 5, 5, 5), (4, 3, 2, 2, 2)),
+    lambda T: _meta_grads(T, lambda F, x, w: F.conv_transpose2d(x, w, stride=2, padding=1),
+                          (2, 3, 5, 5), (3, 4, 3, 3)),
+    lambda T: T.nn.functional.conv2d(T.empty(1, 3, 8, 8, dtype=T.float64, device="meta"),
+                                     T.empty(4, 3, 3, 3, dtype=T.float64, device="meta")),
+    lambda T: _meta_grads(T, lambda F, x: F.max_pool2d(x, 2), (2, 3, 9, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.max_pool2d(x, 3, 2, 1), (2, 3, 9, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.max_pool1d(x[0], 2), (2, 3, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.max_pool3d(x, 2), (2, 3, 5, 5, 5)),
+    lambda T: _meta_indices(T, (2, 3, 9, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.avg_pool2d(x, 3, 2, 1), (2, 3, 9, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.avg_pool1d(x, 2), (2, 3, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.adaptive_avg_pool2d(x, 4), (2, 3, 9, 9)),
+    lambda T: _meta_grads(T, lambda F, x: F.adaptive_max_pool2d(x, 4), (2, 3, 9, 9)),
+    lambda T: T.nn.functional.adaptive_max_pool2d(T.empty(2, 3, 9, 9, device="meta"), 4,
+                                                  return_indices=True),
+]
+
+
+def _meta_indices(T, shape):
+    """max_pool2d's indices, and max_unpool2d of them, on meta."""
+    F = T.nn.functional
+    y, i = F.max_pool2d(T.empty(*shape, device="meta"), 2, return_indices=True)
+    return y, i, F.max_unpool2d(y, i, 2)
+
+
 @pytest.mark.parametrize("case", range(len(META_CASES)))
 def test_meta_results(case):
     same_repr(META_CASES[case])
+
+
+@pytest.mark.parametrize("case", range(len(META_LAYER_CASES)))
+def test_meta_layers_and_their_gradients(case):
+    same_repr(META_LAYER_CASES[case])
 
 
 def test_meta_metadata_and_linear():
@@ -142,7 +195,8 @@ def test_meta_in_place_writes_nothing():
 
 
 def test_meta_recipe_shapes_with_hooks():
-    """PyTorch's "reasoning about shapes" recipe, with the layers Ember has."""
+    """A LeNet built under `with device("meta")`: every layer's output shape
+    through forward hooks, no data made (PyTorch's "reasoning about shapes")."""
     shapes = {}
     for T in (ember, torch):
         nn = T.nn
@@ -150,11 +204,16 @@ def test_meta_recipe_shapes_with_hooks():
         class Net(nn.Module):
             def __init__(self):
                 super().__init__()
+                self.conv1 = nn.Conv2d(3, 6, 5)
+                self.pool = nn.MaxPool2d(2, 2)
+                self.conv2 = nn.Conv2d(6, 16, 5)
                 self.fc1 = nn.Linear(16 * 5 * 5, 120)
                 self.fc2 = nn.Linear(120, 84)
                 self.fc3 = nn.Linear(84, 10)
 
             def forward(self, x):
+                x = self.pool(nn.functional.relu(self.conv1(x)))
+                x = self.pool(nn.functional.relu(self.conv2(x)))
                 x = T.flatten(x, 1)
                 x = nn.functional.relu(self.fc1(x))
                 x = nn.functional.relu(self.fc2(x))
@@ -163,13 +222,18 @@ def test_meta_recipe_shapes_with_hooks():
         seen = []
         with T.device("meta"):
             net = Net()
-            inp = T.randn((1024, 16, 5, 5))
+            inp = T.randn((1024, 3, 32, 32))
         for _, layer in net.named_modules():
-            layer.register_forward_hook(lambda m, i, o: seen.append(tuple(o.shape)))
+            layer.register_forward_hook(
+                lambda m, i, o: seen.append((type(m).__name__, tuple(o.shape), o.is_meta)))
         out = net(inp)
         assert out.is_meta
         shapes[T] = seen
-    assert shapes[ember] == shapes[torch] == [(1024, 120), (1024, 84), (1024, 10), (1024, 10)]
+    assert shapes[ember] == shapes[torch]
+    assert [s for _, s, _ in shapes[ember]] == [
+        (1024, 6, 28, 28), (1024, 6, 14, 14), (1024, 16, 10, 10), (1024, 16, 5, 5),
+        (1024, 120), (1024, 84), (1024, 10), (1024, 10)]
+    assert all(meta for _, _, meta in shapes[ember])
 
 
 @pytest.mark.parametrize("args", [

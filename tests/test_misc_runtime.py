@@ -40,6 +40,25 @@ def test_threads_and_determinism():
         assert not T.are_deterministic_algorithms_enabled()
 
 
+@pytest.mark.parametrize("env", [
+    {"OMP_NUM_THREADS": "1"}, {"OMP_NUM_THREADS": "1,2"}, {"OMP_NUM_THREADS": "999"},
+    {"OMP_NUM_THREADS": "abc"}, {"MKL_NUM_THREADS": "1"},
+    {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "999"}, {}])
+def test_thread_count_at_start_follows_the_environment(env):
+    """The intra-op count a fresh process starts with, under OMP_NUM_THREADS
+    and MKL_NUM_THREADS as PyTorch's CPU build reads them."""
+    import os
+    import subprocess
+    import sys
+    base = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    src = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    base["PYTHONPATH"] = os.pathsep.join(filter(None, [src, base.get("PYTHONPATH")]))
+    counts = [subprocess.run([sys.executable, "-c", f"import {lib}; print({lib}.get_num_threads())"],
+                             env=dict(base, **env), capture_output=True, text=True,
+                             timeout=120).stdout for lib in ("ember", "torch")]
+    assert counts[0] == counts[1] and counts[0].strip().isdigit()
+
+
 def test_backends():
     for T in (ember, torch):
         assert not T.backends.mps.is_available() and not T.cuda.is_available()

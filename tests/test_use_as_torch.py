@@ -187,7 +187,8 @@ def test_uncaught_exception_prints_traceback_and_exits_1():
     lines = proc.stderr.splitlines()
     assert lines[0] == "Traceback (most recent call last):"
     assert lines[-1] == "ValueError: boom from the script: 3.0"
-    assert 'raises.py", line 10, in <module>' in lines[1]
+    # Under the script's absolute path, as python's own traceback names it.
+    assert lines[1] == f'  File "{SCRIPTS / "raises.py"}", line 10, in <module>'
     assert any('raises.py", line 6, in fail' in line for line in lines)
     # The traceback starts at the script, as python's: no runner frames.
     assert "runpy" not in proc.stderr and "run.py" not in proc.stderr

@@ -128,11 +128,18 @@ def factory(fn):
     none is given and is resized silently, as PyTorch's factories do).
     Only the keywords `fn` declares are taken."""
     name = fn.__name__
-    takes = {k for k in ("out", "layout", "pin_memory", "memory_format")
-             if k in inspect.signature(fn).parameters}
+    params = inspect.signature(fn).parameters
+    takes = {k for k in ("out", "layout", "pin_memory", "memory_format") if k in params}
+    # (`zeros(*size)`: PyTorch's parser takes the size by keyword too)
+    if any(p.kind is p.VAR_POSITIONAL and p.name == "size" for p in params.values()):
+        takes.add("size")
 
     @functools.wraps(fn)
     def make(*args, **kwargs):
+        if not takes.intersection(kwargs):
+            return fn(*args, **kwargs)
+        if "size" in kwargs and "size" in takes:
+            args = _size_keyword(name, args, kwargs)
         if not takes.intersection(kwargs):
             return fn(*args, **kwargs)
         check_layout(name, kwargs.pop("layout", None) if "layout" in takes else None)
@@ -144,6 +151,33 @@ def factory(fn):
             return fn(*args, **kwargs)
         return _into(name, out, fn, args, kwargs)
     return make
+
+
+# The factories whose size PyTorch's parser matches against two signatures
+# (with and without a generator): a size given twice fails both.
+_SAMPLED = ("(tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype "
+            "dtype = None, torch.layout layout = None, torch.device device = None, bool "
+            "pin_memory = False, bool requires_grad = False)",
+            "(tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout "
+            "layout = None, torch.device device = None, bool pin_memory = False, bool "
+            "requires_grad = False)")
+
+
+def _size_keyword(name, args, kwargs):
+    """`size=` popped from kwargs as the one positional argument (a sequence,
+    as PyTorch's parser wants it by keyword)."""
+    size = kwargs.pop("size")
+    if args:
+        if name in ("rand", "randn"):
+            got = ", ".join([type(a).__name__ for a in args] + [f"size={type(size).__name__}"])
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({got}), but expected one of:\n * {_SAMPLED[0]}\n * "
+                            f"{_SAMPLED[1]}\n")
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"{name}(): argument 'size' must be tuple of ints, not "
+                        f"{type(size).__name__}")
+    return (tuple(size),)
 
 
 def _into(name, out, fn, args, kwargs):

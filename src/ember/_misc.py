@@ -56,7 +56,19 @@ def _cores():
         return os.cpu_count() or 1
 
 
-_threads = {"intra": _cores(), "inter": _cores(), "inter_set": False}
+def _start_threads():
+    """The intra-op pool's size at start, as PyTorch's CPU build sizes it:
+    MKL's count, set by MKL_NUM_THREADS or else OMP_NUM_THREADS (its first
+    entry), at most the machine's CPUs; otherwise the CPUs we may run on.
+    (NumPy's OpenBLAS reads OMP_NUM_THREADS too.)"""
+    for name in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "").split(",")[0].strip()
+        if value.isdigit() and int(value) > 0:
+            return min(int(value), os.cpu_count() or 1)
+    return _cores()
+
+
+_threads = {"intra": _start_threads(), "inter": _cores(), "inter_set": False}
 
 
 def _thread_count(n, fn):

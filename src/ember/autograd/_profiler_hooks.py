@@ -14,6 +14,7 @@ A raw event is a list [name, start_ns, end_ns, info]: info is None or a dict
 profiler asked for it (record_shapes, with_flops, profile_memory; with_stack
 adds the Python calls as events of their own: _profiler_python.py).
 """
+import inspect
 import types
 from functools import partial
 from time import perf_counter_ns
@@ -62,8 +63,48 @@ _METHODS = {
 }
 # nn.functional functions that PyTorch records under their ATen op's name.
 _FUNCTIONAL = {"cross_entropy": "cross_entropy_loss", "nll_loss": "nll_loss_nd"}
-# (torch.tensor and friends record no op of their own name)
-_NOT_OPS = {"tensor", "as_tensor", "from_numpy", "asarray"}
+# nn.functional functions whose ATen op takes other arguments than they do:
+# the op's arguments, by the function's parameter names (None: one the
+# function does not have), for the input-shape column.
+_ATEN_ARGS = {
+    **{f"max_pool{n}d": ("input", "kernel_size", "stride", "padding", "dilation", "ceil_mode")
+       for n in (1, 2, 3)},
+    "batch_norm": ("input", "weight", "bias", "running_mean", "running_var", "training",
+                   "momentum", "eps", None),
+    "elu": ("input", "alpha", None, None),
+    "rrelu": ("input", "lower", "upper", "training", None),
+}
+# Functions whose parameters are their ATen op's, in its order: PyTorch
+# records each, given or defaulted.
+_ALL_ARGS = {f"{op}{n}d" for op in ("conv", "conv_transpose", "avg_pool") for n in (1, 2, 3)}
+_ALL_ARGS.add("linear")
+# Functions with `inplace=` that PyTorch runs as `<op>_` when it is true
+# (dropout1d/2d/3d and feature_alpha_dropout run ops of other names).
+_INPLACE_RENAMED = {"threshold", "relu", "relu6", "elu", "selu", "celu", "rrelu", "hardtanh",
+                    "leaky_relu", "hardsigmoid", "hardswish", "silu", "mish", "dropout",
+                    "alpha_dropout"}
+# The ops PyTorch's composite ops always run inside themselves, innermost
+# last, each over the whole call: (name, how many arguments it takes after
+# the first `keep` of its parent's), so that tables show the same op names.
+# (Kernels below them, which PyTorch picks by dtype and size, are left out.)
+def _convolution_chain():
+    return (("aten::convolution", 3, 9), ("aten::_convolution", 3, 13))
+
+
+_CHAINS = {
+    **{f"aten::conv{k}{n}d": _convolution_chain() for n in (1, 2, 3)
+       for k in ("", "_transpose")},
+    "aten::batch_norm": (("aten::_batch_norm_impl_index", 9, 9),
+                         ("aten::native_batch_norm", 8, 8)),
+    "aten::max_pool2d": (("aten::max_pool2d_with_indices", 6, 6),),
+    "aten::max_pool3d": (("aten::max_pool3d_with_indices", 6, 6),),
+    "aten::relu": (("aten::clamp_min", 1, 2),),
+    "aten::relu_": (("aten::clamp_min_", 1, 2),),
+}
+# (torch.tensor and friends record no op of their own name; is_complex and
+# is_floating_point answer from the dtype without an op, so convolution's
+# check of its input records nothing either)
+_NOT_OPS = {"tensor", "as_tensor", "from_numpy", "asarray", "is_complex", "is_floating_point"}
 
 
 def start(options):
@@ -142,21 +183,60 @@ def _restore():
     _options = frozenset()
 
 
+class _Functional:
+    """The event of an nn.functional call, which depends on its arguments:
+    `<op>_` under inplace=True, `<op>_with_indices` for a max pool's
+    return_indices=True; and the ATen op's arguments, in its order with the
+    defaults filled in (for the shapes)."""
+
+    def __init__(self, name, fn, order=None, inplace=False):
+        self.name, self.order, self.inplace = name, order, inplace
+        self.signature = inspect.signature(fn)
+
+    def resolve(self, args, kwargs):
+        """(event name, the arguments to record)."""
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:           # (the function itself raises its own error)
+            return self.name, list(args) + list(kwargs.values())
+        bound.apply_defaults()
+        given = bound.arguments
+        name = self.name
+        if self.inplace and given.get("inplace"):
+            name += "_"
+        elif given.get("return_indices"):
+            name += "_with_indices"
+        if self.order is not None:
+            return name, [given.get(p) if p else None for p in self.order]
+        return name, [v for k, v in given.items() if k != "inplace"]
+
+
 def _timed(fn, name, options):
     append = _events.append
-    fixed = not callable(name)      # (else the name depends on the arguments: x[i])
+    functional = name if isinstance(name, _Functional) else None
+    fixed = isinstance(name, str)   # (else the name depends on the arguments: x[i])
     if not options:
         def op(*args, **kwargs):
-            ev = [name if fixed else name(args), perf_counter_ns(), 0, None]
+            if functional is not None:
+                op_name = functional.resolve(args, kwargs)[0]
+            else:
+                op_name = name if fixed else name(args)
+            ev = [op_name, perf_counter_ns(), 0, None]
             append(ev)
             try:
                 return fn(*args, **kwargs)
             finally:
                 ev[2] = perf_counter_ns()
+                if op_name in _CHAINS:
+                    _chain(ev)
     else:
         def op(*args, **kwargs):
-            op_name = name if fixed else name(args)
-            info = _details(options, op_name, args, kwargs)
+            if functional is not None:
+                op_name, recorded = functional.resolve(args, kwargs)
+                info = _details(options, op_name, recorded, {})
+            else:
+                op_name = name if fixed else name(args)
+                info = _details(options, op_name, args, kwargs)
             ev = [op_name, 0, 0, info]
             append(ev)
             ev[1] = perf_counter_ns()
@@ -164,8 +244,10 @@ def _timed(fn, name, options):
                 out = fn(*args, **kwargs)
             finally:
                 ev[2] = perf_counter_ns()
+                if op_name in _CHAINS:
+                    _chain(ev)
             if "memory" in options:
-                info["memory"] = _nbytes(out)
+                info["memory"] = _nbytes(out, args)
             if "flops" in options:
                 try:
                     info["flops"] = _flops(op_name, args, out)
@@ -204,7 +286,11 @@ def _targets():
     functional = {}
     for attr in F.__all__:
         if _is_function(vars(F).get(attr)):
-            functional[id(vars(F)[attr])] = name = "aten::" + _FUNCTIONAL.get(attr, attr)
+            fn = vars(F)[attr]
+            name = "aten::" + _FUNCTIONAL.get(attr, attr)
+            if attr in _ATEN_ARGS or attr in _INPLACE_RENAMED or attr in _ALL_ARGS:
+                name = _Functional(name, fn, _ATEN_ARGS.get(attr), attr in _INPLACE_RENAMED)
+            functional[id(fn)] = name
             targets.append((F, attr, name))
     targets += _module_functions(nn.Module, functional)
     targets += _optimizer_methods()
@@ -213,11 +299,24 @@ def _targets():
             continue
         if attr in _DUNDERS:
             targets.append((ember.Tensor, attr, "aten::" + _DUNDERS[attr]))
-        elif attr in _METHODS or (attr in op_names and not attr.startswith("_")):
+        elif attr in _METHODS or (attr in op_names - _NOT_OPS and not attr.startswith("_")):
             targets.append((ember.Tensor, attr, "aten::" + _METHODS.get(attr, attr)))
     targets.append((ember.Tensor, "__getitem__", _getitem_name))
     targets.append((ember.Tensor, "__setitem__", _setitem_name))
     return targets
+
+
+def _chain(ev):
+    """The ops PyTorch runs inside `ev`'s (_CHAINS), as events over its range
+    (nested by the parser: the same start, the same end, recorded after it);
+    their shapes are the parent's first arguments and empty ones."""
+    shapes = ev[3].get("shapes") if ev[3] else None
+    for child, keep, count in _CHAINS[ev[0]]:
+        info = None
+        if shapes is not None:
+            shapes = shapes[:keep] + [[]] * (count - min(keep, len(shapes)))
+            info = {"shapes": shapes}
+        _events.append([child, ev[1], ev[2], info])
 
 
 def _subclasses(base):
@@ -296,24 +395,37 @@ def _shape(a):
     return list(a._data.shape) if isinstance(a, Tensor) else []
 
 
+# Ops whose ATen schema ends in an `alpha` that PyTorch records when it is
+# not given (aten::add [[3], [3], []]): their arguments, at least.
+_WITH_ALPHA = {f"aten::{op}": 3 for op in ("add", "add_", "sub", "sub_", "rsub")}
+
+
 def _details(options, name, args, kwargs):
     info = {}
     if "shapes" in options:
-        info["shapes"] = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
+        shapes = [_shape(a) for a in args] + [_shape(v) for v in kwargs.values()]
+        shapes += [[]] * (_WITH_ALPHA.get(name, 0) - len(shapes))
+        info["shapes"] = shapes
     return info
 
 
-def _nbytes(out):
-    """Bytes the op's result(s) allocated (a view allocates none)."""
+def _nbytes(out, args=None):
+    """Bytes the op's result(s) allocated: none for an input returned (an
+    in-place op) or a view of one; a view of an array the op made itself (a
+    reshaped product) counts. Without the inputs (`args` None), no view."""
     from .._tensor import Tensor
-    if isinstance(out, Tensor):
-        data = out._data
-        return int(data.nbytes) if isinstance(data, np.ndarray) and data.base is None else 0
-    if isinstance(out, np.ndarray):
-        return int(out.nbytes) if out.base is None else 0
     if isinstance(out, (tuple, list)):
-        return sum(_nbytes(o) for o in out)
-    return 0
+        return sum(_nbytes(o, args) for o in out)
+    if isinstance(out, Tensor):
+        if args is not None and any(out is a for a in args):
+            return 0
+        out = out._data
+    if not isinstance(out, np.ndarray):
+        return 0
+    if out.base is not None and (args is None or any(
+            isinstance(a, Tensor) and np.may_share_memory(out, a._data) for a in args)):
+        return 0
+    return int(out.nbytes)
 
 
 def _flops(name, args, out):

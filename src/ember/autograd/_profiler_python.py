@@ -19,10 +19,30 @@ __all__ = []
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
+def _package_dirs(names):
+    """The directories of the packages Ember computes with (found, not imported)."""
+    import importlib.util
+    found = []
+    for name in names:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            found.append(os.path.abspath(location) + os.sep)
+    return tuple(found)
+
+
+# Ember's own code and the libraries its ops run on (PyTorch's kernels are
+# C++, so a NumPy function or builtin an op calls is no Python event there).
+_LIBRARIES = (_PACKAGE,) + _package_dirs(("numpy", "scipy", "ml_dtypes", "threadpoolctl"))
+
+
 @lru_cache(maxsize=None)
 def _hidden(path):
-    """Ember's own code, and the import machinery its functions' imports run."""
-    return path.startswith("<frozen importlib") or os.path.abspath(path).startswith(_PACKAGE)
+    """Ember's own code, the libraries under it, and the import machinery
+    its functions' imports run."""
+    return path.startswith("<frozen importlib") or os.path.abspath(path).startswith(_LIBRARIES)
 
 
 @lru_cache(maxsize=None)

@@ -12,7 +12,7 @@ as PyTorch's profiler names them (aten::mul, autograd::engine::evaluate_function
 MulBackward0, ...); Ember's CPU is the only device, as in PyTorch's CPU build.
 """
 import enum
-from time import perf_counter_ns
+from time import perf_counter_ns, time_ns
 from warnings import warn
 
 from . import _profiler_hooks as _hooks
@@ -167,6 +167,7 @@ class profile:
     def _start_trace(self):
         self.entered = True
         self.profiling_start_time_ns = perf_counter_ns()
+        self._start_wall_ns = time_ns()     # (the trace's baseTimeNanoseconds)
         self._begin = _hooks.start(self._options())
 
     def __exit__(self, exc_type, exc_val, exc_tb):
@@ -266,7 +267,9 @@ class profile:
         import gzip
         import json
         self._ensure_function_events()
-        trace = _chrome_trace(self._function_events, self.trace_id, metadata)
+        span = (self.profiling_end_time_ns - self.profiling_start_time_ns) / 1000.0
+        trace = _chrome_trace(self._function_events, self.trace_id, metadata, str(path),
+                              getattr(self, "_start_wall_ns", 0), max(span, 0.0))
         text = json.dumps(trace)
         if str(path).endswith(".gz"):
             with gzip.open(path, "wt") as f:

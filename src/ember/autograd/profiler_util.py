@@ -8,6 +8,7 @@ PyTorch's table (`_profiler_table.py`). Times are in microseconds.
 """
 import itertools
 import os
+import socket
 from collections import defaultdict
 from enum import Enum
 
@@ -413,8 +414,10 @@ class EventList(list):
         return total
 
 
-def _chrome_trace(events, trace_id="", metadata=None):
-    """The trace as Kineto writes it: complete ("X") events, ts and dur in µs."""
+def _chrome_trace(events, trace_id="", metadata=None, name="", base_ns=0, span_us=None):
+    """The trace as Kineto writes it: complete ("X") events, ts and dur in µs
+    from the profiler's start (`base_ns`, the wall clock then), and where
+    `span_us` is given the profiler's own span and its window's marks."""
     pid = os.getpid()
     trace = [{"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
               "args": {"name": "python"}}]
@@ -434,7 +437,18 @@ def _chrome_trace(events, trace_id="", metadata=None):
                       "name": evt.trace_name or evt.name, "pid": pid, "tid": evt.thread,
                       "ts": evt.time_range.start, "dur": evt.time_range.elapsed_us(),
                       "args": args})
-    out = {"schemaVersion": 1, "trace_id": trace_id, "displayTimeUnit": "ms",
-           "traceEvents": trace, "traceName": ""}
+    if span_us is not None:
+        trace += [
+            {"ph": "X", "cat": "Trace", "name": "PyTorch Profiler (0)", "pid": "Spans",
+             "tid": "PyTorch Profiler", "ts": 0.0, "dur": span_us, "args": {"Op count": 0}},
+            {"ph": "M", "name": "process_sort_index", "ts": 0.0, "pid": "Spans", "tid": 0,
+             "args": {"sort_index": 536870912}},
+            {"ph": "i", "s": "g", "name": "Iteration Start: PyTorch Profiler", "pid": "Traces",
+             "tid": "Trace PyTorch Profiler", "ts": 0.0},
+            {"ph": "i", "s": "g", "name": "Record Window End", "pid": "", "tid": "",
+             "ts": span_us}]
+    out = {"schemaVersion": 1, "deviceProperties": [], "trace_id": trace_id,
+           "host_name": socket.gethostname(), "displayTimeUnit": "ms",
+           "baseTimeNanoseconds": base_ns, "traceEvents": trace, "traceName": name}
     out.update(metadata or {})
     return out

@@ -10,6 +10,7 @@ import types
 
 from .. import _dtype as D
 from .._backend import np
+from .._meta import is_meta, meta_array
 
 from ._summation import torch_sum
 
@@ -36,9 +37,9 @@ def _sum_to(x, shape):
 def _expand(x, shape):
     """x broadcast to `shape`: a small result filled (np.broadcast_to's Python
     layers cost more than filling a few thousand elements), a large one a
-    read-only view."""
+    read-only view (always, for a meta x: a plain buffer can't hold one)."""
     out = np.empty(shape, x.dtype)
-    if out.size > 4096:
+    if out.size > 4096 or is_meta(x):
         return np.broadcast_to(x, shape)
     out[...] = x
     return out
@@ -58,6 +59,8 @@ def _where(cond, a, b):
 
 def _index_backward(g, shape, key, accumulate):
     """Zeros of `shape` with `g` put at `key` (summed where indices repeat)."""
+    if is_meta(g):
+        return meta_array(shape, g.dtype)
     z = np.zeros(shape, dtype=g.dtype)
     if accumulate and any(isinstance(k, np.ndarray) and k.dtype != np.bool_ for k in key):
         np.add.at(z, key, g)

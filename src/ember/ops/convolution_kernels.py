@@ -12,12 +12,17 @@ All are BLAS matmuls over an im2col of the padded input (a strided view,
 copied once into matmul layout). The groups are one axis of a batched
 matmul; the adjoint in x scatters by summing one strided slice per kernel
 offset (prod(K) adds of whole arrays, never a loop over pixels).
+
+On the meta device each map answers only its result's shape: the strided
+views and scratch buffers below are plain arrays, which would drop the
+meta-ness (and allocate the columns of an input of any size).
 """
 import itertools
 import math
 from collections import namedtuple
 
 from .._backend import np
+from .._meta import is_meta, meta_array
 from ._xp import matmul_wide
 
 __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
@@ -77,14 +82,26 @@ def _grouped_cols(x, g):
     return cols.reshape(n, g.groups, c // g.groups * math.prod(g.k_size), math.prod(g.y_size))
 
 
+def _meta(shape, *arrays):
+    """A meta result of `shape` where any operand is meta, else None."""
+    if any(is_meta(a) for a in arrays):
+        return meta_array(shape, arrays[0].dtype)
+    return None
+
+
 def columns(x, g):
     """The im2col matrix forward and weight_grad multiply with (a copy)."""
-    return _grouped_cols(x, g)
+    n, c = x.shape[:2]
+    meta = _meta((n, g.groups, c // g.groups * math.prod(g.k_size), math.prod(g.y_size)), x)
+    return _grouped_cols(x, g) if meta is None else meta
 
 
 def forward(x, w, g, cols=None):
     """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)."""
     n, o = x.shape[0], w.shape[0]
+    meta = _meta((n, o) + tuple(g.y_size), x, w)
+    if meta is not None:
+        return meta
     if cols is None:
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
@@ -100,6 +117,9 @@ def input_grad(gy, w, g):
     (N, O, *Y). This is also the transposed convolution of gy by w."""
     n, o = gy.shape[0], w.shape[0]
     groups, cg, nd = g.groups, w.shape[1], len(g.k_size)
+    meta = _meta((n, groups * cg) + tuple(g.x_size), gy, w)
+    if meta is not None:
+        return meta
     kp = math.prod(g.k_size)
     # Rows ordered (kernel offset, channel): each offset's block, which
     # col2im adds in one go, is then contiguous per sample (a third faster).
@@ -155,6 +175,9 @@ def weight_grad(x, gy, g, cols=None):
     """w-shaped (O, C/groups, *K): the adjoint of `forward` in w, applied to gy
     (`cols`: the forward's im2col of x, where it kept it)."""
     n, o = gy.shape[0], gy.shape[1]
+    meta = _meta((o, x.shape[1] // g.groups) + tuple(g.k_size), gy, x)
+    if meta is not None:
+        return meta
     if cols is None:
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     gyg = gy.reshape(n, g.groups, o // g.groups, math.prod(g.y_size))   # (N, G, Og, L)

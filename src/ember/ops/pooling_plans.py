@@ -16,10 +16,12 @@ Max pools loop over kernel offsets, each a strided view of the (padded)
 input; adaptive max pools, whose windows differ in size, reduce one axis at
 a time (a max over a box is a max of maxes) through a table of the input
 coordinates each window visits. Never a loop over pixels, planes or batch
-entries.
+entries. On the meta device every plan answers only shapes (its buffers and
+strided views are plain arrays, which have no meta form).
 """
 from .. import _dtype as D
 from .._backend import np, restore, silence
+from .._meta import is_meta, meta_array
 from ._common import recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
@@ -60,6 +62,9 @@ def window_max(x, tables):
     adaptive_windows), and the flat index (within each plane) of the element
     PyTorch picks: the first maximum in scan order, or the last NaN."""
     n = len(tables)
+    if is_meta(x):
+        shape = x.shape[:x.ndim - n] + tuple(t.shape[0] for t in tables)
+        return meta_array(shape, x.dtype), meta_array(shape, np.int64)
     nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     vals, idx = x, None
     for a in reversed(range(n)):
@@ -165,6 +170,8 @@ def strided_max(x, k, s, p, d, out):
     n = len(k)
     spatial = x.shape[x.ndim - n:]
     lead = x.shape[:x.ndim - n]
+    if is_meta(x):
+        return meta_array(lead + tuple(out), x.dtype), meta_array(lead + tuple(out), np.int8)
     lowest = -np.inf if D.is_float_np(x.dtype) else np.iinfo(x.dtype).min
     size = padded_size(spatial, k, s, p, d, out)
     if size != tuple(spatial):
@@ -224,6 +231,8 @@ class Gather:
         return int(np.prod(self.indices.shape[self.indices.ndim - n:], dtype=np.int64))
 
     def forward(self, x):
+        if is_meta(x) or is_meta(self.indices):
+            return meta_array(self.indices.shape, x.dtype)
         size = int(np.prod(self.in_spatial, dtype=np.int64))
         per_plane = self._per_plane()
         flat = x.reshape((-1, size))
@@ -232,6 +241,9 @@ class Gather:
 
     def adjoint(self, g):
         n = len(self.in_spatial)
+        if is_meta(g) or is_meta(self.indices):
+            return meta_array(self.indices.shape[:self.indices.ndim - n] + self.in_spatial,
+                              g.dtype)
         planes = int(np.prod(self.indices.shape[:self.indices.ndim - n], dtype=np.int64))
         size = int(np.prod(self.in_spatial, dtype=np.int64))
         lead = self.indices.shape[:self.indices.ndim - n]
@@ -259,7 +271,9 @@ class StridedGather(Gather):
         self.geometry = geometry        # k, s, p, d, out
 
     def flat_indices(self):
-        if self.indices is None:
+        if self.indices is None and is_meta(self.which):
+            self.indices = meta_array(self.which.shape, np.int64)
+        elif self.indices is None:
             self.indices = offset_indices(self.which, self.in_spatial, *self.geometry)
         return self.indices
 
@@ -271,6 +285,8 @@ class StridedGather(Gather):
         k, s, p, d, out = self.geometry
         n = len(k)
         lead = g.shape[:g.ndim - n]
+        if is_meta(g) or is_meta(self.which):
+            return meta_array(lead + self.in_spatial, g.dtype)
         size = padded_size(self.in_spatial, k, s, p, d, out)
         if size == self.in_spatial and _tiling(k, s, d):
             return self._tiled_adjoint(g, lead)
@@ -325,6 +341,9 @@ class StridedSum:
     def __init__(self, L, k, s, p, o):
         self.L, self.k, self.s, self.p, self.o = L, k, s, p, o
 
+    def out_length(self):
+        return self.o
+
     def _padded_length(self):
         return max(self.p + self.L, (self.o - 1) * self.s + self.k)
 
@@ -361,6 +380,9 @@ class RangeSum:
 
     def __init__(self, L, start, end):
         self.L, self.start, self.end = L, [int(v) for v in start], [int(v) for v in end]
+
+    def out_length(self):
+        return len(self.start)
 
     def apply(self, x, axis):
         shape = list(x.shape)
@@ -407,6 +429,9 @@ class WindowSum:
     def _run(self, x, adjoint):
         n = len(self.axes)
         dtype = x.dtype
+        if is_meta(x):
+            sizes = (op.L if adjoint else op.out_length() for op in self.axes)
+            return meta_array(x.shape[:x.ndim - n] + tuple(sizes), dtype)
         if dtype == np.float16:     # (PyTorch sums half floats in float)
             x = x.astype(np.float32)
         token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)

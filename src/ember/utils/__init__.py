@@ -2,6 +2,7 @@ from . import data
 from . import benchmark  # noqa: E402,F401
 from . import checkpoint  # noqa: E402,F401
 from . import dlpack  # noqa: E402,F401
+from ._swap import swap_tensors  # noqa: E402,F401
 
 
 def __getattr__(name):

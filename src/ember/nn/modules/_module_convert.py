@@ -2,6 +2,7 @@
 half, bfloat16, type, to_empty, share_memory), as torch/nn/modules/module.py."""
 from ... import _dtype as D
 from ...autograd.grad_mode import no_grad
+from ...utils._swap import swap_tensors as _swap_tensors
 
 
 def _floating(dtype):
@@ -16,25 +17,61 @@ def _unavailable(exc, message):
 
 class _ConvertMixin:
     def _apply(self, fn, recurse=True):
+        from ... import __future__ as future
         if recurse:
             for module in self.children():
                 module._apply(fn)
+        swap = future.get_swap_module_params_on_conversion()
+        overwrite = future.get_overwrite_module_params_on_conversion()
         for key, param in self._parameters.items():
             if param is None:
                 continue
             with no_grad():
                 applied = fn(param)
-            # As torch's `param.data = applied`: the Parameter object stays,
-            # so optimizers and tied modules keep seeing it.
-            param._data = applied._data
-            g = param._grad
-            if g is not None:
-                with no_grad():
-                    g._data = fn(g)._data
+            grad = param._grad
+            if swap:
+                out = self._swapped(key, param, applied, grad)
+            elif not overwrite:
+                # As torch's `param.data = applied`: the Parameter object stays,
+                # so optimizers and tied modules keep seeing it.
+                param._data = applied._data
+                out = param
+            else:
+                out = self._parameters[key] = type(param)(applied, param.requires_grad)
+            if grad is None:
+                continue
+            with no_grad():
+                grad_applied = fn(grad)
+            if swap:
+                grad_applied.requires_grad_(grad.requires_grad)
+                try:
+                    _swap_tensors(grad, grad_applied)
+                except Exception as exc:
+                    raise RuntimeError(
+                        f"_apply(): Couldn't swap {self._get_name()}.{key}.grad") from exc
+                out.grad = grad
+            elif not overwrite:
+                grad._data = grad_applied._data
+            else:
+                out.grad = grad_applied.requires_grad_(grad.requires_grad)
         for key, buf in self._buffers.items():
             if buf is not None:
                 self._buffers[key] = fn(buf)
         return self
+
+    def _swapped(self, key, param, applied, grad):
+        """`applied` swapped into `param` (torch.__future__'s swap): the
+        object stays, its contents become a Parameter of `applied`."""
+        from ..parameter import Parameter
+        try:
+            if grad is not None:
+                param._grad = None      # (PyTorch's swap refuses a tensor in use)
+            _swap_tensors(param, Parameter(applied, requires_grad=param.requires_grad))
+        except Exception as exc:
+            if grad is not None:
+                param._grad = grad
+            raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}") from exc
+        return param
 
     def float(self):
         return self._apply(_floating(D.float32))

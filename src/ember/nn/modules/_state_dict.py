@@ -6,12 +6,29 @@ from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
 from ..._tensor import Tensor
+from ... import __future__ as _future    # (torch.__future__; a relative import of it by name
+# would be read as a future statement)
 from ...autograd.grad_mode import no_grad
+from ...utils._swap import swap_tensors
 from ..parameter import Parameter, is_lazy
 from ._hooks import RemovableHandle, _WrappedHook
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
+
+def _swap_in(param, input_param, assign):
+    """torch.__future__'s swap: the state's value, as param.module_load makes
+    it, swapped into the module's own tensor (which keeps its identity)."""
+    new = param.module_load(input_param, assign=assign)
+    if new is input_param or new is param:
+        raise RuntimeError("module_load returned one of self or other, please .detach() the "
+                           "result if returning one of the inputs in module_load")
+    if isinstance(param, Parameter):
+        if not isinstance(new, Parameter):
+            new = Parameter(new, requires_grad=param.requires_grad)
+        else:
+            new.requires_grad_(param.requires_grad)
+    swap_tensors(param, new)
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     __slots__ = ()
@@ -119,7 +136,9 @@ class _StateDictMixin:
                     stacklevel=2)
             try:
                 with no_grad():
-                    if assign:
+                    if _future.get_swap_module_params_on_conversion():
+                        _swap_in(param, input_param, assign)
+                    elif assign:
                         if isinstance(param, Parameter):
                             if not isinstance(input_param, Parameter):
                                 input_param = Parameter(input_param, param.requires_grad)

@@ -1,0 +1,1 @@
+"""Ready-made fuzzers for elementwise ops (torch.utils.benchmark.op_fuzzers)."""
