@@ -191,6 +191,14 @@ def test_uncaught_exception_prints_traceback_and_exits_1():
     assert "runpy" not in proc.stderr and "run.py" not in proc.stderr
 
 
+def test_traceback_names_the_script_as_python_does():
+    """python names a script by its absolute path (cwd joined, '..' kept) in
+    __file__ and tracebacks, though sys.argv[0] stays as typed."""
+    path = "torch_scripts/../torch_scripts/raises.py"
+    proc = ember_run(path, cwd=SCRIPTS.parent)
+    assert f'  File "{SCRIPTS.parent}/{path}", line 10, in <module>' in proc.stderr.splitlines()
+
+
 # --- -m, -c, - and directories --------------------------------------------------
 
 def test_module_mode_runs_like_python_m():

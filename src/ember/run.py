@@ -113,6 +113,15 @@ def _run_file(path, args):
         del sys.path[0:1]
     else:
         _set_path0(os.path.dirname(os.path.realpath(path)))
+        if path.endswith(".py"):
+            # python names the script by the cwd joined to the path typed
+            # ('..' kept) in __file__ and tracebacks, while sys.argv[0] stays
+            # as typed, which runpy.run_path can't do.
+            full = os.path.join(os.getcwd(), path)
+            with open(full, "rb") as f:
+                source = f.read()
+            _exec_main(compile(source, full, "exec"), __file__=full, __cached__=None)
+            return
     runpy.run_path(path, run_name="__main__")
 
 
@@ -140,12 +149,18 @@ def _run_source(source, filename, argv0, args):
     sys.path[0] = '' (the current directory)."""
     sys.argv[:] = [argv0, *args]
     _set_path0("")
+    _exec_main(compile(source, filename, "exec"))
+
+
+def _exec_main(code, **attrs):
+    """Run code in a fresh __main__ module with the given extra attributes."""
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
+    vars(main).update(attrs)
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # so pickle finds the classes it defines
     try:
-        exec(compile(source, filename, "exec"), main.__dict__)
+        exec(code, main.__dict__)
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
