@@ -129,6 +129,11 @@ class BackwardCFunction(Node, FunctionCtx):
     def name(self):
         return type(self).__name__
 
+    def __repr__(self):
+        # PyTorch's metaclass makes these classes in torch/autograd/function.py,
+        # and object's repr names that module (ours, as ember.float32 is).
+        return f"<ember.autograd.function.{type(self).__name__} object at {hex(id(self))}>"
+
     def apply(self, xp, grad, create_graph, needs):
         from .._tensor import Tensor
         grads = []
