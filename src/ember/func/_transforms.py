@@ -64,10 +64,20 @@ def _as_input(x):
     (so that its gradient comes out per sample)."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-    if _vmap._levels and not isinstance(x, _vmap.BatchedTensor):
-        level = len(_vmap._levels) - 1
-        return _vmap.wrap(_fresh(_vmap.batch_of(x, level)), level)
-    return _fresh(x)
+    return _fresh(_every_level(x, len(_vmap._levels) - 1))
+
+
+def _every_level(x, top):
+    """x batched at every vmap level up to `top` (innermost outermost, as the
+    rules unwrap them): a level it isn't batched at gets its one value per
+    sample. Batched at only some levels of nested vmaps, its gradient would
+    be summed over the others' samples; an expand made after the fact (by
+    _grad) would not even be on the graph."""
+    if top < 0:
+        return x
+    if _vmap.is_batched(x, top):
+        return _vmap.wrap(_every_level(x._phys, top - 1), top)
+    return _vmap.wrap(_vmap.batch_of(_every_level(x, top - 1), top), top)
 
 
 def _fresh(x):
