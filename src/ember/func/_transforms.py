@@ -316,11 +316,19 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             output, aux = _split_aux("jvp", func(*duals), has_aux)
             out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
             pairs = [fwAD.unpack_dual(o) for o in out_leaves]
-            values = [p for p, _ in pairs]
+            # functorch returns each primal output as an alias of the dual's
+            # primal (AliasBackward0), not unpack_dual's view
+            values = [fwAD._alias(o, _alias_node()) if p is not o and type(p) is Tensor else p
+                      for o, (p, _) in zip(out_leaves, pairs)]
             jvps = [t if t is not None else _zeros(p) for p, t in pairs]
     result = (tree_unflatten(values, out_spec), tree_unflatten(jvps, out_spec))
     keep = _any_requires_grad((*p_leaves, *t_leaves))
     return _finish(result + (aux,) if has_aux else result, keep)
+
+
+def _alias_node():
+    from ..ops.shape import AliasBackward0
+    return AliasBackward0
 
 
 def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
