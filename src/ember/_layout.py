@@ -97,13 +97,40 @@ def laid_out(data, fmt, like=None):
         return out
     _rank_check(fmt, data.ndim)
     order = _ORDERS[fmt][1]
-    return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+    # (a fresh array, not ascontiguousarray: numpy takes an array whose only
+    # misplaced stride is a size-1 dim's as contiguous already, while
+    # PyTorch gives that dim its channels-last stride too)
+    out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
+    out[...] = data.transpose(order)
+    return out.transpose(np.argsort(order))
 
 
 def _dense(a):
     """Non-overlapping and dense: the elements fill exactly their span."""
     span = sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) + a.itemsize
     return a.size == 0 or span == a.size * a.itemsize
+
+
+def suggested_format(a):
+    """PyTorch's suggest_memory_format of an array: channels_last(_3d) where
+    its strides read as such by PyTorch's heuristic (is_channels_last_strides_2d/3d:
+    ambiguous size-1 dims lean to contiguous), else contiguous_format."""
+    for fmt, (rank, order) in _ORDERS.items():
+        if a.ndim == rank and _strides_like(a, order):
+            return fmt
+    return contiguous_format
+
+
+def _strides_like(a, order):
+    strides = [s // a.itemsize for s in a.strides]
+    if strides[1] == 0:
+        return False
+    low = 0
+    for d in reversed(order):      # the innermost dim (C) first
+        if a.shape[d] == 0 or strides[d] < low or (d == 0 and low == strides[1]):
+            return False
+        low = strides[d] * (a.shape[d] if a.shape[d] > 1 else 1)
+    return True
 
 
 def is_laid_out(a, fmt):
