@@ -180,3 +180,16 @@ def test_convolution_writes_channels_last_as_pytorch(dtype):
             outs.append(T.nn.Conv2d(3, 4, 3).to(memory_format=cl)(x))
         return [o.stride() for o in outs]
     check(run)
+
+
+def test_like_and_clone_of_a_view_with_gaps_keep_its_dims_order():
+    """preserve_format on a non-dense view: dense strides in the order of
+    the view's (PyTorch's infer_dense_strides), e.g. a head-split chunk."""
+    def run(T):
+        q = T.ones(4, 6, 3 * 8).chunk(3, -1)[0].view(4, 6, 2, 4).transpose(1, 2)
+        b = T.ones(6, 5).t()[::2]
+        s = T.ones(5, 6)[:, ::2]
+        return [[f(x).stride() for f in (T.empty_like, T.zeros_like, T.clone,
+                                          lambda x: T.rand_like(x), lambda x: x * 2)]
+                for x in (q, b, s)]
+    check(run)

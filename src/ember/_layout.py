@@ -85,13 +85,15 @@ def _rank_check(fmt, ndim):
 
 def laid_out(data, fmt, like=None):
     """`data` (a fresh C-contiguous array) in memory format `fmt`; for
-    preserve_format, in the layout of `like` where that is dense, as
-    PyTorch's *_like factories and clone do."""
+    preserve_format, in the layout of `like` (its dims' order where it has
+    gaps), as PyTorch's *_like factories and clone do."""
     if fmt is None or fmt is contiguous_format or fmt is legacy_contiguous_format:
         return data
     if fmt is preserve_format:
-        if like is None or like.flags.c_contiguous or not _dense(like):
+        if like is None or like.flags.c_contiguous:
             return data
+        # (numpy's order "K" orders the dims by stride, dense or not, as
+        # PyTorch's infer_dense_strides does for a view with gaps)
         out = np.empty_like(like, dtype=data.dtype, order="K")
         out[...] = data
         return out
