@@ -40,7 +40,7 @@ def _deprecated(fn, name, method, scalar, tensors):
             return fn(self, *args[1:], **{scalar: args[0]}, **kwargs)
         return fn(self, *args, **kwargs)
     call.__name__, call.__qualname__, call.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-    call.__wrapped__ = fn
+    call.__wrapped__, call._deprecated_overload = fn, True
     return call
 
 
