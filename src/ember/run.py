@@ -120,7 +120,9 @@ def _run_file(path, args):
             full = os.path.join(os.getcwd(), path)
             with open(full, "rb") as f:
                 source = f.read()
-            _exec_main(compile(source, full, "exec"), __file__=full, __cached__=None)
+            import importlib.machinery
+            _exec_main(compile(source, full, "exec"), __file__=full, __cached__=None,
+                       __loader__=importlib.machinery.SourceFileLoader("__main__", full))
             return
     runpy.run_path(path, run_name="__main__")
 
