@@ -196,3 +196,23 @@ def _into(name, out, fn, args, kwargs):
         out._data = result
     out._bump()
     return out
+
+
+def obeys_grad_layout(grad, data):
+    """PyTorch's layout contract for a leaf's `.grad`: the leaf's strides
+    where the leaf is dense (dims of size 1 aside), else C-contiguous."""
+    if grad.flags.c_contiguous and data.flags.c_contiguous:
+        return True
+    if not _dense(data):
+        return grad.flags.c_contiguous
+    return all(n == 1 and g != 0 or g == d
+               for n, g, d in zip(data.shape, grad.strides, data.strides))
+
+
+def grad_laid_out(grad, data):
+    """A copy of `grad` in `data`'s dtype that obeys the layout contract."""
+    if data.flags.c_contiguous or not _dense(data):
+        return np.array(grad, dtype=data.dtype, order="C")
+    out = np.empty_like(data, order="K")
+    out[...] = grad
+    return out

@@ -459,7 +459,7 @@ def _accumulate(var, grad, create_graph):
     if old is None:
         data = var._data
         if (grad.__class__ is np.ndarray and grad.dtype == data.dtype
-                and grad.shape == data.shape and _obeys_layout(grad, data)
+                and grad.shape == data.shape and _L.obeys_grad_layout(grad, data)
                 and grad.flags.writeable and sys.getrefcount(grad) == _SOLE_REFS
                 and (grad.base is None or (grad.base.base is None
                                            and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
@@ -470,32 +470,12 @@ def _accumulate(var, grad, create_graph):
         else:
             # A private, writable copy: the same array may reach several leaves,
             # be the caller's `gradient`, or a read-only broadcast view.
-            var._grad = Tensor._wrap(_laid_out_like(np.asanyarray(grad), data))
+            var._grad = Tensor._wrap(_L.grad_laid_out(np.asanyarray(grad), data))
     elif old._grad_fn is None and not old._requires_grad:
         old._data += grad
         old._bump()
     else:
         var._grad = old + Tensor._wrap(np.asarray(grad))
-
-
-def _obeys_layout(grad, data):
-    """PyTorch's layout contract for a leaf's `.grad`: the leaf's strides
-    where the leaf is dense (dims of size 1 aside), else C-contiguous."""
-    if grad.flags.c_contiguous and data.flags.c_contiguous:
-        return True
-    if not _L._dense(data):
-        return grad.flags.c_contiguous
-    return all(n == 1 and g != 0 or g == d
-               for n, g, d in zip(data.shape, grad.strides, data.strides))
-
-
-def _laid_out_like(grad, data):
-    """A copy of `grad` in `data`'s dtype that obeys the layout contract."""
-    if data.flags.c_contiguous or not _L._dense(data):
-        return np.array(grad, dtype=data.dtype, order="C")
-    out = np.empty_like(data, order="K")
-    out[...] = grad
-    return out
 
 
 def _probe(grad):
