@@ -59,6 +59,14 @@ CUDA_CALLS = [
     lambda T: T.cuda.reset_peak_memory_stats(), lambda T: T.cuda.memory_cached(),
     lambda T: issubclass(T.cuda.OutOfMemoryError, RuntimeError),
     lambda T: T.cuda.OutOfMemoryError is T.OutOfMemoryError,
+    # torch.cuda.memory: the recording helpers scripts call for memory snapshots
+    lambda T: T.cuda.memory._record_memory_history(enabled="all"),
+    lambda T: T.cuda.memory._record_memory_history(enabled=None),
+    lambda T: T.cuda.memory._record_memory_history(True),
+    lambda T: T.cuda.memory._snapshot(), lambda T: T.cuda.memory._dump_snapshot("x.pickle"),
+    lambda T: T.cuda.memory.memory_allocated(), lambda T: T.cuda.memory.memory_stats(),
+    lambda T: T.cuda.memory.reset_peak_memory_stats(),
+    lambda T: T.cuda.memory.max_memory_allocated is T.cuda.max_memory_allocated,
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 import ember
 from ember.autograd import Function
+from compare_torch import check
 
 FREED = "Trying to backward through the graph a second time"
 
@@ -307,3 +308,30 @@ def test_hooks_and_retain_grad_on_unbind_pieces():
     assert x.grad.tolist() == [[2.0, 2.0, 2.0], [30.0, 30.0, 30.0]]
     assert a.grad.tolist() == [2.0, 2.0, 2.0]
     assert b.grad.tolist() == [30.0, 30.0, 30.0]
+
+
+_LEAVES = {
+    "channels_last": lambda T: T.ones(2, 3, 4, 5).to(memory_format=T.channels_last),
+    "transposed": lambda T: T.ones(4, 5).t(),
+    "contiguous": lambda T: T.ones(3, 4),
+    "sliced": lambda T: T.ones(4, 3)[::2],
+    "n1hw_channels_last": lambda T: T.ones(2, 1, 3, 3).to(memory_format=T.channels_last),
+}
+
+
+@pytest.mark.parametrize("leaf", list(_LEAVES))
+def test_leaf_grad_follows_the_leafs_layout(leaf):
+    """PyTorch's layout contract: a leaf's first `.grad` has the leaf's
+    strides where the leaf is dense, else is contiguous, whatever layout
+    the gradient reached it in."""
+    def run(T):
+        out = []
+        for f in (lambda x: (x * 2).sum(), lambda x: x.transpose(0, 1).exp().sum(),
+                  lambda x: x.permute(*reversed(range(x.dim()))).contiguous().sum()):
+            x = _LEAVES[leaf](T).requires_grad_()
+            f(x).backward()
+            # (a size-1 dim's stride is whatever the gradient brought: numpy's
+            # views set those otherwise than PyTorch's)
+            out += [[st for st, n in zip(x.grad.stride(), x.shape) if n != 1], x.grad]
+        return out
+    check(run)

@@ -4,7 +4,7 @@ import functools
 
 import ember
 from compare_torch import check
-from test_autograd_function import leaf
+from test_autograd_function import fns, leaf
 
 
 @functools.lru_cache(maxsize=None)
@@ -93,3 +93,12 @@ def test_tutorial_cube_with_two_outputs_and_double_backward():
     x = ember.tensor([0.5, -1.5, 2.0], dtype=ember.float64, requires_grad=True)
     assert ember.autograd.gradcheck(MyCube.apply, (x,))
     assert ember.autograd.gradgradcheck(MyCube.apply, (x,))
+
+
+def test_node_repr_names_pytorchs_module():
+    def f(T):
+        x = leaf(T, [1.0])
+        p, _, _ = fns(T)["MulAdd"].apply(x, T.tensor([2.0]), 3)
+        node = p.grad_fn
+        return repr(node).replace(hex(id(node)), "ADDR"), str(node) == repr(node)
+    check(f)

@@ -1,5 +1,7 @@
 """Tensor creation (tensor, as_tensor, from_numpy, zeros ... logspace, *_like)
 and seeded random creation, bit-exact against PyTorch where PyTorch is."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -407,3 +409,17 @@ def test_size_by_keyword(name):
     check(lambda T: make(T, size=3))
     check(lambda T: make(T, size=None))
     check(lambda T: make(T, size=(2, "a")))
+
+
+def test_ember_leaves_pythons_once_per_line_record_of_warnings():
+    """A script's own warning shows once per line (Python's default filter)
+    with tensors made from lists and index-assigned in between: Ember enters
+    no catch_warnings on those paths (entering one resets that record)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            warnings.warn("the script's own", UserWarning)
+            t = ember.zeros(3)
+            t[ember.tensor([0, 1])] = 1.0
+            t[[0, 2]] = ember.tensor([2.0, 3.0])
+    assert [str(w.message) for w in caught] == ["the script's own"]

@@ -121,3 +121,38 @@ def _nested_function_tangents(T):
 
 def test_a_function_applied_inside_another_functions_forward_leaves_forward_ad_paused():
     check(_nested_function_tangents)
+
+
+_TANGENT_CASES = {
+    # an input without a tangent counts as a zero one that still reads the
+    # other primals: W (requires grad) @ zero_t records the tangent
+    "mv_of_a_dual_matrix": lambda T, x, y, W, t: fw(T).make_dual(W, T.ones(2, 3)) @ x,
+    "linear_of_dual_weight": lambda T, x, y, W, t: T.nn.functional.linear(
+        x, fw(T).make_dual(W, T.ones(2, 3))),
+    "mul": lambda T, x, y, W, t: fw(T).make_dual(x, t) * y,
+    "div": lambda T, x, y, W, t: fw(T).make_dual(x, t) / y,
+    "mv_of_a_dual_vector": lambda T, x, y, W, t: W @ fw(T).make_dual(x, t),
+    # linear in the inputs: no primal read, nothing recorded
+    "add": lambda T, x, y, W, t: fw(T).make_dual(x, t) + y,
+    "cat": lambda T, x, y, W, t: T.cat([fw(T).make_dual(x, t), y]),
+    "sum": lambda T, x, y, W, t: fw(T).make_dual(y, t).sum(),
+    "exp_of_a_plain_primal": lambda T, x, y, W, t: fw(T).make_dual(x, t).exp(),
+}
+
+
+def fw(T):
+    return T.autograd.forward_ad
+
+
+@pytest.mark.parametrize("grad_mode", [True, False])
+@pytest.mark.parametrize("case", list(_TANGENT_CASES))
+def test_tangent_is_recorded_as_pytorchs(case, grad_mode):
+    def f(T):
+        g = T.Generator().manual_seed(0)
+        x, t = T.randn(3, generator=g), T.randn(3, generator=g)
+        y = T.randn(3, generator=g).requires_grad_()
+        W = T.randn(2, 3, generator=g).requires_grad_()
+        with fw(T).dual_level(), T.set_grad_enabled(grad_mode):
+            tangent = fw(T).unpack_dual(_TANGENT_CASES[case](T, x, y, W, t)).tangent
+            return tangent.detach(), tangent.requires_grad
+    check(f)

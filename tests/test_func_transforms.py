@@ -93,3 +93,25 @@ def test_hessian_is_analytic():
     h = ember.func.hessian(lambda x: (x.exp() * x).sum())(x).numpy()
     xs = x.numpy()
     np.testing.assert_allclose(h, np.diag(np.exp(xs) * (xs + 2)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dims", [((None, 0), (0, None)), ((0, None), (None, 0)),
+                                  ((0, 0), (0, None))])
+def test_vjp_and_jvp_inside_nested_vmaps_are_per_sample(dims):
+    """A weight shared by the samples of both vmaps, and an input batched at
+    only one of them: vjp's gradient is per sample of each level (the NTK
+    tutorial's vmap(vmap(get_ntk)) of vjp then jvp)."""
+    inner, outer = dims
+
+    def f(T):
+        g = T.Generator().manual_seed(0)
+        W, X, Y = (T.randn(3, 4, generator=g), T.randn(2, 4, generator=g),
+                   T.randn(2, 4, generator=g))
+        F = T.func
+
+        def ntk(a, b):
+            _, vjp_fn = F.vjp(lambda w: (w @ a).tanh(), W)
+            (v,) = vjp_fn(T.ones(3))
+            return F.jvp(lambda w: (w @ b).sin(), (W,), (v,))[1]
+        return F.vmap(F.vmap(ntk, inner), outer)(X, Y)
+    check(f)

@@ -128,3 +128,68 @@ def test_module_to_memory_format():
         m.to(memory_format=T.channels_last)
         return m.w4.stride(), m.w2.stride(), m.w4.is_contiguous(memory_format=T.channels_last)
     check(run)
+
+
+_TO_CASES = {
+    # size-1 dims: `to` restrides (the strides suggest contiguous), `contiguous` doesn't
+    "n1hw": lambda T: T.ones(2, 1, 5, 5),
+    "nc11": lambda T: T.ones(2, 3, 1, 1),
+    "1chw": lambda T: T.ones(1, 3, 4, 5),
+    "nchw": lambda T: T.ones(X4),
+    "n1hw_cl": lambda T: T.ones(2, 1, 5, 5).to(memory_format=T.channels_last),
+    "nhwc_permuted": lambda T: T.ones(2, 4, 5, 3).permute(0, 3, 1, 2),
+    "sliced": lambda T: T.ones(X4)[:, :, ::2],
+    "ncdhw": lambda T: T.ones(2, 1, 4, 5, 6),
+}
+
+
+@pytest.mark.parametrize("case", list(_TO_CASES))
+def test_to_memory_format_keeps_or_restrides_as_pytorch(case):
+    def run(T):
+        x = _TO_CASES[case](T)
+        out = []
+        for fmt in (T.channels_last, T.contiguous_format, T.channels_last_3d):
+            if x.dim() != (5 if fmt is T.channels_last_3d else 4) and fmt is not \
+                    T.contiguous_format:
+                continue
+            y = x.to(memory_format=fmt)
+            out += [y is x, y.stride(), x.contiguous(memory_format=fmt).stride()]
+        return out
+    check(run)
+    check(lambda T: T.empty(2, 1, 5, 5, memory_format=T.channels_last).stride())
+    check(lambda T: T.empty(1, 1, 1, 1, memory_format=T.channels_last).stride())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16", "float16"])
+def test_convolution_writes_channels_last_as_pytorch(dtype):
+    """CPU convolutions give channels-last output when the input or the
+    weight is laid out so (in 3-D, only for float32 and bfloat16)."""
+    def run(T):
+        dt, cl, cl3, F = getattr(T, dtype), T.channels_last, T.channels_last_3d, T.nn.functional
+        g = T.Generator().manual_seed(0)
+        x, w = T.randn(2, 3, 5, 5, generator=g).to(dt), T.randn(4, 3, 3, 3, generator=g).to(dt)
+        x1, w1 = T.randn(2, 1, 5, 5, generator=g).to(dt), T.randn(4, 1, 3, 3, generator=g).to(dt)
+        x3 = T.randn(2, 3, 4, 4, 4, generator=g).to(dt)
+        w3 = T.randn(4, 3, 3, 3, 3, generator=g).to(dt)
+        outs = [F.conv2d(x.to(memory_format=cl), w), F.conv2d(x, w.to(memory_format=cl), stride=2),
+                F.conv2d(x, w), F.conv2d(x1.to(memory_format=cl), w1),
+                F.conv2d(x1, w1.to(memory_format=cl), padding=1),
+                F.conv_transpose2d(x.to(memory_format=cl), w.transpose(0, 1).contiguous()),
+                F.conv3d(x3.to(memory_format=cl3), w3), F.conv3d(x3, w3.to(memory_format=cl3))]
+        if dtype == "float32":
+            outs.append(T.nn.Conv2d(3, 4, 3).to(memory_format=cl)(x))
+        return [o.stride() for o in outs]
+    check(run)
+
+
+def test_like_and_clone_of_a_view_with_gaps_keep_its_dims_order():
+    """preserve_format on a non-dense view: dense strides in the order of
+    the view's (PyTorch's infer_dense_strides), e.g. a head-split chunk."""
+    def run(T):
+        q = T.ones(4, 6, 3 * 8).chunk(3, -1)[0].view(4, 6, 2, 4).transpose(1, 2)
+        b = T.ones(6, 5).t()[::2]
+        s = T.ones(5, 6)[:, ::2]
+        return [[f(x).stride() for f in (T.empty_like, T.zeros_like, T.clone,
+                                          lambda x: T.rand_like(x), lambda x: x * 2)]
+                for x in (q, b, s)]
+    check(run)

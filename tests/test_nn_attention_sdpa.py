@@ -184,3 +184,25 @@ def test_safe_softmax_node():
     y.backward(ember.tensor(g))
     ty.backward(torch.tensor(g))
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-6)
+
+
+def test_fused_output_has_the_querys_strides():
+    """The fused CPU kernel writes into empty_like(query): a (B, L, H, E)
+    projection viewed as heads comes back so, and `.transpose(1, 2).view(...)`
+    works on it, as in PyTorch's SDPA tutorial; the math path is contiguous."""
+    def run(T):
+        F = T.nn.functional
+        g = T.Generator().manual_seed(0)
+        q = T.randn(2, 4, 3, 5, generator=g).transpose(1, 2)
+        k = T.randn(2, 3, 4, 5, generator=g)
+        p = T.randn(4, 3, 2, 5, generator=g).permute(2, 1, 0, 3)
+        s = T.randn(2, 3, 8, 5, generator=g)[:, :, ::2]
+        c = T.randn(2, 4, 45, generator=g).chunk(3, -1)[0].view(2, 4, 3, 5).transpose(1, 2)
+        outs = [F.scaled_dot_product_attention(q, q, q), F.scaled_dot_product_attention(q, k, k),
+                F.scaled_dot_product_attention(k, q, q), F.scaled_dot_product_attention(p, p, p),
+                F.scaled_dot_product_attention(q, q, q, is_causal=True),
+                F.scaled_dot_product_attention(q.half(), q.half(), q.half()),
+                F.scaled_dot_product_attention(s, s, s), F.scaled_dot_product_attention(c, c, c),
+                F.scaled_dot_product_attention(q, q, q, dropout_p=0.3)]
+        return [o.stride() for o in outs], outs[0].transpose(1, 2).view(2, 4, 15)
+    check(run, rtol=1e-5, atol=1e-6)   # (float32 softmax sums, in another order)

@@ -157,6 +157,16 @@ def test_removed_functions_point_to_linalg():
         check(call)
 
 
+def test_removed_namespace_functions_point_to_linalg():
+    t = lambda T: T.ones(2, 2)   # noqa: E731
+    for call in (lambda T: T.solve(t(T), t(T)), lambda T: T.lstsq(t(T), t(T)),
+                 lambda T: T.eig(t(T)), lambda T: T.eig(t(T), True), lambda T: T.symeig(t(T)),
+                 lambda T: T.symeig(t(T), eigenvectors=True, upper=False),
+                 lambda T: T.matrix_rank(t(T)), lambda T: T.matrix_rank(t(T), 0.5, True),
+                 lambda T: T.solve(t(T)), lambda T: T.matrix_rank()):
+        check(call)
+
+
 def test_record_stream_refused():
     check_error(lambda T: (T.ones(2),), lambda T, t: t.record_stream(None))
     check_error(lambda T: (T.ones(2),), lambda T, t: t.record_stream(1))

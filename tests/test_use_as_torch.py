@@ -206,6 +206,14 @@ def test_warnings_name_the_script_by_its_absolute_path():
         assert _python("warns.py", cwd=tmp).stderr == proc.stderr
 
 
+def test_traceback_names_the_script_as_python_does():
+    """python names a script by its absolute path (cwd joined, '..' kept) in
+    __file__ and tracebacks, though sys.argv[0] stays as typed."""
+    path = "torch_scripts/../torch_scripts/raises.py"
+    proc = ember_run(path, cwd=SCRIPTS.parent)
+    assert f'  File "{SCRIPTS.parent}/{path}", line 10, in <module>' in proc.stderr.splitlines()
+
+
 # --- -m, -c, - and directories --------------------------------------------------
 
 def test_module_mode_runs_like_python_m():
@@ -430,3 +438,18 @@ def test_refuses_when_the_real_pytorch_is_imported():
     assert "before anything imports torch" in message
     assert proc.stderr.startswith("ember-run: use_as_torch(): the real PyTorch is already imported")
     assert "ran" not in proc.stdout.splitlines()
+
+
+def test_functorch_package_runs_on_ember():
+    """PyTorch ships `functorch`, which reads torch._functorch: on Ember it
+    gets Ember's, and its deprecated API warns from the script's line."""
+    if importlib.util.find_spec("functorch") is None:
+        pytest.skip("the functorch package is not installed")
+    code = ("import functorch, torch\n"
+            "f, p = functorch.make_functional(torch.nn.Linear(2, 1))\n"
+            "print(functorch.grad(lambda x: (x * x).sum())(torch.ones(2)), type(f).__name__)\n")
+    proc = ember_run("-c", code)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "tensor([2., 2.]) FunctionalModule\n"
+    assert proc.stderr.count("FutureWarning: We've integrated functorch") == 2
+    assert proc.stderr.count('<string>:3: FutureWarning') == 1

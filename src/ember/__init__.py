@@ -33,6 +33,9 @@ from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defau
 from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from ._namespace_extras import *  # noqa: E402,F401,F403  (sym_*, cond, vmap, ...)
+from ._linalg_utils import solve, lstsq, eig, symeig, matrix_rank  # noqa: E402,F401  (removed: they raise)
+from ._deprecated_overloads import install as _install_deprecated  # noqa: E402
+_install_deprecated(globals())  # (add(alpha, other) & co., warning once)
 from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
 from . import testing, cuda, mps, xpu, cpu, accelerator, onnx  # noqa: E402

@@ -133,10 +133,16 @@ def _to(self, *args, **kwargs):
     dtype, copy, dev, memory_format = parse_to_device(args, kwargs)
     if dev is not None and (dev == "meta") != self.is_meta:
         return _to_device(self, dev, dtype)
-    if memory_format is not None and (copy or not _L.is_laid_out(self._data, memory_format)):
+    if memory_format is _L.legacy_contiguous_format:
+        memory_format = _L.contiguous_format
+    # PyTorch keeps the tensor when the format its strides suggest is the one
+    # asked for (so an ambiguous N1HW tensor is restrided, as `contiguous` isn't)
+    if memory_format is not None and (copy or _L.suggested_format(self._data)
+                                      is not memory_format):
         # (a copy, recorded as PyTorch records it: ToCopyBackward0)
         out = to_dtype(self, dtype or self.dtype, True)
-        out._data = _L.laid_out(np.ascontiguousarray(out._data), memory_format)
+        # (a fresh C-ordered array: numpy keeps a size-1 dim's odd stride)
+        out._data = _L.laid_out(np.array(out._data, order="C"), memory_format)
         return out
     if dtype is None:
         return self.clone() if copy else self

@@ -85,25 +85,54 @@ def _rank_check(fmt, ndim):
 
 def laid_out(data, fmt, like=None):
     """`data` (a fresh C-contiguous array) in memory format `fmt`; for
-    preserve_format, in the layout of `like` where that is dense, as
-    PyTorch's *_like factories and clone do."""
+    preserve_format, in the layout of `like` (its dims' order where it has
+    gaps), as PyTorch's *_like factories and clone do."""
     if fmt is None or fmt is contiguous_format or fmt is legacy_contiguous_format:
         return data
     if fmt is preserve_format:
-        if like is None or like.flags.c_contiguous or not _dense(like):
+        if like is None or like.flags.c_contiguous:
             return data
+        # (numpy's order "K" orders the dims by stride, dense or not, as
+        # PyTorch's infer_dense_strides does for a view with gaps)
         out = np.empty_like(like, dtype=data.dtype, order="K")
         out[...] = data
         return out
     _rank_check(fmt, data.ndim)
     order = _ORDERS[fmt][1]
-    return np.ascontiguousarray(data.transpose(order)).transpose(np.argsort(order))
+    # (a fresh array, not ascontiguousarray: numpy takes an array whose only
+    # misplaced stride is a size-1 dim's as contiguous already, while
+    # PyTorch gives that dim its channels-last stride too)
+    out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
+    out[...] = data.transpose(order)
+    return out.transpose(np.argsort(order))
 
 
 def _dense(a):
     """Non-overlapping and dense: the elements fill exactly their span."""
     span = sum((n - 1) * abs(s) for n, s in zip(a.shape, a.strides)) + a.itemsize
     return a.size == 0 or span == a.size * a.itemsize
+
+
+def suggested_format(a):
+    """PyTorch's suggest_memory_format of an array: channels_last(_3d) where
+    its strides read as such by PyTorch's heuristic (is_channels_last_strides_2d/3d:
+    ambiguous size-1 dims lean to contiguous), else contiguous_format."""
+    for fmt, (rank, order) in _ORDERS.items():
+        if a.ndim == rank and _strides_like(a, order):
+            return fmt
+    return contiguous_format
+
+
+def _strides_like(a, order):
+    strides = [s // a.itemsize for s in a.strides]
+    if strides[1] == 0:
+        return False
+    low = 0
+    for d in reversed(order):      # the innermost dim (C) first
+        if a.shape[d] == 0 or strides[d] < low or (d == 0 and low == strides[1]):
+            return False
+        low = strides[d] * (a.shape[d] if a.shape[d] > 1 else 1)
+    return True
 
 
 def is_laid_out(a, fmt):
@@ -200,4 +229,24 @@ def _into(name, out, fn, args, kwargs):
     else:
         out._data = result
     out._bump()
+    return out
+
+
+def obeys_grad_layout(grad, data):
+    """PyTorch's layout contract for a leaf's `.grad`: the leaf's strides
+    where the leaf is dense (dims of size 1 aside), else C-contiguous."""
+    if grad.flags.c_contiguous and data.flags.c_contiguous:
+        return True
+    if not _dense(data):
+        return grad.flags.c_contiguous
+    return all(n == 1 and g != 0 or g == d
+               for n, g, d in zip(data.shape, grad.strides, data.strides))
+
+
+def grad_laid_out(grad, data):
+    """A copy of `grad` in `data`'s dtype that obeys the layout contract."""
+    if data.flags.c_contiguous or not _dense(data):
+        return np.array(grad, dtype=data.dtype, order="C")
+    out = np.empty_like(data, order="K")
+    out[...] = grad
     return out

@@ -203,9 +203,10 @@ def _from_python(data, dtype):
         # NumPy scalars, None, strings...: PyTorch types and checks them one by one.
         return _from_python_slow(data, dtype)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            arr = np.array(data)
+        # (no catch_warnings: entering one resets Python's once-per-line
+        # record, so a script's own warnings would repeat; NumPy >= 1.24
+        # raises for ragged data instead of warning)
+        arr = np.array(data)
     except (ValueError, TypeError, OverflowError):
         arr = None
     # NumPy's own inference is the fast path; anything it would do differently

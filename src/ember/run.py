@@ -110,7 +110,8 @@ def _run_file(path, args):
     sys.argv[:] = [path, *args]
     # python makes the program's path absolute (its __file__, sys.path[0],
     # tracebacks and warnings show it so); argv[0] stays as typed.
-    full = os.path.abspath(path)
+    # (cwd joined, not normalised: `a/../b.py` stays so, as python keeps it)
+    full = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
     if os.path.isdir(path) or _is_zip(path):
         # What python itself does here: the directory or zip file first on
         # sys.path, and its __main__ module run (runpy.run_path would put

@@ -27,6 +27,7 @@ from .._backend import np
 from . import _profiler_hooks as _profiling
 from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
+from .. import _layout as _L
 from .grad_mode import _state
 from .graph import AccumulateGrad, _NodePreHook
 from .. import ops as _ops
@@ -458,7 +459,7 @@ def _accumulate(var, grad, create_graph):
     if old is None:
         data = var._data
         if (grad.__class__ is np.ndarray and grad.dtype == data.dtype
-                and grad.shape == data.shape and grad.flags.c_contiguous
+                and grad.shape == data.shape and _L.obeys_grad_layout(grad, data)
                 and grad.flags.writeable and sys.getrefcount(grad) == _SOLE_REFS
                 and (grad.base is None or (grad.base.base is None
                                            and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
@@ -469,7 +470,7 @@ def _accumulate(var, grad, create_graph):
         else:
             # A private, writable copy: the same array may reach several leaves,
             # be the caller's `gradient`, or a read-only broadcast view.
-            var._grad = Tensor._wrap(np.asanyarray(grad).astype(data.dtype))
+            var._grad = Tensor._wrap(_L.grad_laid_out(np.asanyarray(grad), data))
     elif old._grad_fn is None and not old._requires_grad:
         old._data += grad
         old._bump()

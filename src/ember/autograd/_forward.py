@@ -107,14 +107,42 @@ def tangents_of(inputs):
     return out if found else None
 
 
+def _zero_filled(inputs, tangents):
+    """PyTorch's formulas give an input without a tangent a zero one when
+    another input has one, so a term like zero_t @ W still reads W: with
+    grad mode on and an input that requires grad, the tangent is recorded
+    through it. Zeros take part here too, for that recording."""
+    from .grad_mode import _state
+    if not (_state.enabled and any(getattr(t, "_requires_grad", False) for t in inputs)):
+        return tangents
+    from .._tensor import Tensor
+    return [Tensor._wrap(np.zeros(x._data.shape, x._data.dtype))
+            if t is None and isinstance(x, Tensor) and x._data.dtype.kind in "fc" else t
+            for x, t in zip(inputs, tangents)]
+
+
+def _with_zeros(derive, node_cls, outs, inputs, ctx, tangents):
+    """derive(...) with the zero tangents of _zero_filled; without them where
+    an input's reverse formula refuses (igamma's for its first input, a
+    scatter's source larger than its index): that input has no tangent, so
+    its formula isn't needed for the value."""
+    filled = _zero_filled(inputs, tangents)
+    if filled is tangents:
+        return derive(node_cls, outs, inputs, ctx, tangents)
+    try:
+        return derive(node_cls, outs, inputs, ctx, filled)
+    except (NotImplementedError, RuntimeError):
+        return derive(node_cls, outs, inputs, ctx, tangents)
+
+
 def attach(node_cls, out, inputs, ctx, tangents):
     """Give `out` (the op's result) its tangent J·t."""
     if out._data.dtype.kind not in "fc":
         return out
     if _rule(node_cls) == ELEMENT_WISE and not _complex(out, tangents):
-        t = _element_wise(node_cls, out, inputs, ctx, tangents)
+        t = _with_zeros(_element_wise, node_cls, out, inputs, ctx, tangents)
     else:
-        (t,) = _by_double_backward(node_cls, (out,), inputs, ctx, tangents)
+        (t,) = _with_zeros(_by_double_backward, node_cls, (out,), inputs, ctx, tangents)
     if t is not None:
         set_tangent(out, t)
         fn = out._grad_fn
@@ -131,7 +159,8 @@ def attach_multi(node_cls, outs, inputs, ctx, tangents):
     if any(o._data.dtype.kind not in "fc" for o in outs):
         return
     _rule(node_cls)
-    for o, t in zip(outs, _by_double_backward(node_cls, outs, inputs, ctx, tangents)):
+    for o, t in zip(outs, _with_zeros(_by_double_backward, node_cls, outs, inputs, ctx,
+                                      tangents)):
         if t is not None:
             set_tangent(o, t)
 

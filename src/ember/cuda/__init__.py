@@ -25,7 +25,7 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
            "device", "device_of", "stream", "Stream", "Event", "current_stream",
            "default_stream", "is_current_stream_capturing", "ipc_collect", "CUDAGraph",
            "utilization", "temperature", "power_draw", "clock_rate", "list_gpu_processes",
-           "OutOfMemoryError", "default_generators", "amp", "nvtx"]
+           "OutOfMemoryError", "default_generators", "amp", "nvtx", "memory"]
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
 _unavailable = _A.raising(AssertionError, _NOT_COMPILED)
@@ -163,4 +163,4 @@ class _NvtxRange(_contextlib.ContextDecorator):
 
 nvtx = _Nvtx()
 
-from . import amp  # noqa: E402
+from . import amp, memory  # noqa: E402

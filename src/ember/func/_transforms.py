@@ -64,10 +64,20 @@ def _as_input(x):
     (so that its gradient comes out per sample)."""
     if not isinstance(x, Tensor):
         raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-    if _vmap._levels and not isinstance(x, _vmap.BatchedTensor):
-        level = len(_vmap._levels) - 1
-        return _vmap.wrap(_fresh(_vmap.batch_of(x, level)), level)
-    return _fresh(x)
+    return _fresh(_every_level(x, len(_vmap._levels) - 1))
+
+
+def _every_level(x, top):
+    """x batched at every vmap level up to `top` (innermost outermost, as the
+    rules unwrap them): a level it isn't batched at gets its one value per
+    sample. Batched at only some levels of nested vmaps, its gradient would
+    be summed over the others' samples; an expand made after the fact (by
+    _grad) would not even be on the graph."""
+    if top < 0:
+        return x
+    if _vmap.is_batched(x, top):
+        return _vmap.wrap(_every_level(x._phys, top - 1), top)
+    return _vmap.wrap(_vmap.batch_of(_every_level(x, top - 1), top), top)
 
 
 def _fresh(x):
@@ -306,11 +316,19 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             output, aux = _split_aux("jvp", func(*duals), has_aux)
             out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
             pairs = [fwAD.unpack_dual(o) for o in out_leaves]
-            values = [p for p, _ in pairs]
+            # functorch returns each primal output as an alias of the dual's
+            # primal (AliasBackward0), not unpack_dual's view
+            values = [fwAD._alias(o, _alias_node()) if p is not o and type(p) is Tensor else p
+                      for o, (p, _) in zip(out_leaves, pairs)]
             jvps = [t if t is not None else _zeros(p) for p, t in pairs]
     result = (tree_unflatten(values, out_spec), tree_unflatten(jvps, out_spec))
     keep = _any_requires_grad((*p_leaves, *t_leaves))
     return _finish(result + (aux,) if has_aux else result, keep)
+
+
+def _alias_node():
+    from ..ops.shape import AliasBackward0
+    return AliasBackward0
 
 
 def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):

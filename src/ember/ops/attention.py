@@ -11,6 +11,7 @@ create_graph=True the probabilities are recomputed from the saved query and
 key through recorded ops, so the gradient can be differentiated again.
 """
 from .._backend import np, restore, silence
+from .. import _layout as _L
 from ._common import recorded, wrap
 from ._registry import grad_fn
 from . import linalg, shape
@@ -129,7 +130,9 @@ def flash_attention(query, key, value, bias, scale, groups):
         q, k, v = q.astype(np.float32), k.astype(np.float32), v.astype(np.float32)
     kr, vr = _repeat_heads(k, groups, False), _repeat_heads(v, groups, False)
     probs = _probabilities(q, kr, bias, scale)
-    out = np.matmul(probs, vr).astype(dtype, copy=False)
+    # (PyTorch's kernel writes into an empty_like(query): the query's strides)
+    out = _L.laid_out(np.matmul(probs, vr).astype(dtype, copy=False), _L.preserve_format,
+                      like=query._data)
     return recorded(ScaledDotProductFlashAttentionForCpuBackward0, out, (query, key, value),
                     (probs, bias, scale, groups))
 

@@ -10,7 +10,7 @@ create_graph=True can be differentiated again.
 """
 import warnings
 
-from .. import _dtype as D
+from .. import _dtype as D, _layout as _L
 from ._common import Tensor, np, recorded, tracked
 from .linalg import rounded
 from ._registry import grad_fn, register
@@ -255,8 +255,23 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
         node = ConvolutionBackward0
     if bias is not None:
         data += bias._data.reshape((-1,) + (1,) * dim)
-    return recorded(node, rounded(data, x.dtype), (input, weight, bias),
+    return recorded(node, _L.laid_out(rounded(data, x.dtype), _output_format(x, w)),
+                    (input, weight, bias),
                     (geometry,) if transposed else (geometry, cols))
+
+
+# PyTorch's CPU kernels write channels-last output when the input or the
+# weight is laid out so; in 3-D only mkldnn's do, for these dtypes.
+_CHANNELS_LAST_3D = (np.float32, D.bfloat16._np)
+
+
+def _output_format(x, w):
+    fmts = {_L.suggested_format(x), _L.suggested_format(w)}
+    if _L.channels_last in fmts:
+        return _L.channels_last
+    if _L.channels_last_3d in fmts and x.dtype in _CHANNELS_LAST_3D:
+        return _L.channels_last_3d
+    return None
 
 
 # -- conv1d / conv2d / conv3d -------------------------------------------------------

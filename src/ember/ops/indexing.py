@@ -95,13 +95,13 @@ def _skipped_slices(items, shape):
     return skipped
 
 
-def _normalize_key(key):
+def _normalize_key(key, warn=True):
     """PyTorch's reading of a key: a list holding sequences, slices or None is
     a tuple (deprecated), a uint8 tensor is a mask, a str is refused."""
     if isinstance(key, list) and any(
             isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
             for k in key):
-        warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
+        warn and warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
                       "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].",
                       UserWarning, stacklevel=3)
         key = tuple(key)
@@ -112,7 +112,7 @@ def _normalize_key(key):
         if isinstance(k, str):
             raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
         if isinstance(k, Tensor) and k._data.dtype == np.uint8:
-            warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
+            warn and warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
                           "dtype torch.bool instead.", UserWarning, stacklevel=3)
             k = Tensor._wrap(k._data.astype(bool))
         out.append(k)
@@ -315,9 +315,9 @@ def _is_basic(key):
 def _numpy_key(key, x):
     """The key as NumPy reads it for assignment (Tensors as arrays, a uint8
     tensor as a mask, a list holding sequences as a tuple)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        items = _normalize_key(key)
+    # (its warnings were given already; not by catch_warnings, whose entry
+    # resets Python's once-per-line record of the script's own warnings)
+    items = _normalize_key(key, warn=False)
     return tuple(k._data if isinstance(k, Tensor) else k for k in items)
 
 

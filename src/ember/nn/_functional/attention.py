@@ -102,6 +102,9 @@ def _empty_attention(query, key, value):
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, *, scale=None, enable_gqa=False):
+    route = getattr(type(attn_mask), "_sdpa", None)
+    if route is not None:       # a mask object (nn.attention.bias.CausalBias) decides
+        return route(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
     _validate(query, key, value, attn_mask)
     L, S = query.shape[-2], key.shape[-2]
     if query.shape[:-2].numel() * L * value.shape[-1] == 0 or S == 0:
