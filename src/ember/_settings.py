@@ -54,9 +54,14 @@ def _in_ember(frame):
     return name == "ember" or name.startswith("ember.")
 
 
-def warn_at_caller(message, category=UserWarning):
+def warn_at_caller(message, category=UserWarning, once=False):
     """A warning shown at the first frame outside Ember, the line PyTorch's
-    C++ warnings name however deep the call (method, function, in-place)."""
+    C++ warnings name however deep the call (method, function, in-place);
+    once=True: given once per process, as TORCH_WARN_ONCE (see warn_once)."""
+    if once:
+        if not _state["warn_always"] and message in _WARNED:
+            return
+        _WARNED.add(message)
     frame, level = sys._getframe(1), 2
     while frame is not None and _in_ember(frame):
         frame, level = frame.f_back, level + 1
