@@ -35,7 +35,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast
+from . import _autocast, _operand_refusal
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -171,6 +171,14 @@ Tensor.__imod__ = Tensor.remainder_
 Tensor.__iand__ = Tensor.bitwise_and_
 Tensor.__ior__ = Tensor.bitwise_or_
 Tensor.__ixor__ = Tensor.bitwise_xor_
+# (the operators above keep NotImplemented; the named forms raise PyTorch's error)
+for _name in _operand_refusal.OPERATOR_OPS:
+    for _method in (_name, _name + "_"):
+        if _method in Tensor.__dict__:
+            setattr(Tensor, _method, _operand_refusal.refusing(getattr(Tensor, _method), _method,
+                                                                False))
+    if _name in globals():
+        globals()[_name] = _operand_refusal.refusing(globals()[_name], _name, True)
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

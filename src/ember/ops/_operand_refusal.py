@@ -1,0 +1,85 @@
+"""The named forms of the binary ops behind Python's operators: `x.add(y)`,
+`torch.add(x, y)`, `x.add_(y)`. The operator returns NotImplemented for an
+operand that is neither a number nor a tensor, so that Python raises its own
+TypeError (`x + [1]`); the named forms raise PyTorch's argument error instead,
+worded as its argument parser words it for each op's overloads."""
+from .conditional import _arg_type
+
+# The ops (and aliases) whose functions return NotImplemented for such an operand.
+OPERATOR_OPS = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+                "floor_divide", "remainder", "pow", "eq", "ne", "not_equal", "lt", "less", "le",
+                "less_equal", "gt", "greater", "ge", "greater_equal", "bitwise_and",
+                "bitwise_or", "bitwise_xor", "rsub")
+
+_MISMATCH = "      didn't match because some of the arguments have invalid types: ({})\n"
+_OUT = ", *, Tensor out = None"
+
+# name -> its overloads as PyTorch lists them: the method's (also the in-place
+# variant's) and the function's; "{}" marks an overload the operand fails by
+# type alone, which PyTorch follows with its "didn't match" line.
+_METHOD = (" * (Tensor other)\n{}", " * (Number other)\n{}")
+_FUNCTION = {
+    "compare": (f" * (Tensor input, Tensor other{_OUT})\n", f" * (Tensor input, Number other{_OUT})\n"),
+    "number_self": (f" * (Tensor input, Tensor other{_OUT})\n", " * (Number self, Tensor other)\n{!}",
+                    f" * (Tensor input, Number other{_OUT})\n"),
+    "no_out": (f" * (Tensor input, Tensor other{_OUT})\n", " * (Tensor input, Number other)\n{t}"),
+}
+_OVERLOADS = {
+    "subtract": ((" * (Tensor other, *, Number alpha = 1)\n", " * (Number other, Number alpha = 1)\n"),
+                 (" * (Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)\n",
+                  " * (Tensor input, Number other, Number alpha = 1)\n")),
+    "divide": ((" * (Tensor other)\n{}", " * (Tensor other, *, str rounding_mode)\n",
+                " * (Number other)\n{}", " * (Number other, *, str rounding_mode)\n"),
+               (f" * (Tensor input, Tensor other{_OUT})\n",
+                " * (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)\n",
+                " * (Tensor input, Number other)\n{t}",
+                " * (Tensor input, Number other, *, str rounding_mode)\n")),
+    "pow": ((" * (Tensor exponent)\n{}", " * (Number exponent)\n{}"),
+            (f" * (Tensor input, Tensor exponent{_OUT})\n",
+             f" * (Number self, Tensor exponent{_OUT})\n",
+             f" * (Tensor input, Number exponent{_OUT})\n")),
+}
+_OVERLOADS["rsub"] = ((), (" * (Tensor input, Tensor other, *, Number alpha = 1)\n",
+                          " * (Tensor input, Number other, Number alpha = 1)\n"))
+for _name in ("eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge",
+              "greater_equal"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["compare"])
+for _name in ("remainder", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["number_self"])
+for _name in ("multiply", "true_divide", "floor_divide"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["no_out"])
+
+
+def refusal(name, function_form, other):
+    """PyTorch's TypeError for `other`, an operand no overload of `name`
+    (an in-place name ends in "_") takes."""
+    base = name.rstrip("_")
+    got = _arg_type(other)
+    if base in ("add", "sub", "mul", "div"):    # one overload with a Tensor `other`
+        return TypeError(f"{name}(): argument 'other' (position {2 if function_form else 1}) "
+                         f"must be Tensor, not {got}")
+    detail = _arg_type(other, detail=True)
+    method, function = _OVERLOADS[base]
+    lines = "".join(o.format(_MISMATCH.format(f"!{detail}!")) if "{}" in o else
+                    o.replace("{!}", _MISMATCH.format(f"!Tensor!, !{detail}!")).replace(
+                        "{t}", _MISMATCH.format(f"Tensor, !{detail}!"))
+                    for o in (function if function_form else method))
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({'Tensor, ' if function_form else ''}{got}), but expected one of:\n"
+                     + lines)
+
+
+def refusing(function, name, function_form):
+    """`function` raising PyTorch's error where it would return NotImplemented."""
+    def named(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if result is NotImplemented:
+            other = args[1] if len(args) > 1 else kwargs.get(
+                "exponent" if name.startswith("pow") else "other")
+            raise refusal(name, function_form, other)
+        return result
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named

@@ -1,0 +1,43 @@
+"""Binary ops given an operand that is neither a number nor a tensor: the
+named forms (x.add(y), torch.add(x, y), x.add_(y)) raise PyTorch's argument
+errors, the operators Python's own TypeError, as with PyTorch."""
+import pytest
+
+import ember
+from compare_torch import check_error
+
+OPS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+       "floor_divide", "remainder", "pow", "eq", "ne", "not_equal", "lt", "less", "le",
+       "less_equal", "gt", "greater", "ge", "greater_equal", "bitwise_and", "bitwise_or",
+       "bitwise_xor"]
+OPERANDS = {"list": [1, 2], "none": None, "str": "a"}
+
+
+@pytest.mark.parametrize("operand", OPERANDS)
+@pytest.mark.parametrize("form", ["method", "function", "inplace"])
+@pytest.mark.parametrize("op", OPS)
+def test_named_form_refuses_as_pytorch(op, form, operand):
+    other = OPERANDS[operand]
+    call = {"method": lambda T, x: getattr(x, op)(other),
+            "function": lambda T, x: getattr(T, op)(x, other),
+            "inplace": lambda T, x: getattr(x, op + "_")(other)}[form]
+    check_error(lambda T: (T.ones(2, dtype=T.int64 if op.startswith("bitwise") else T.float32),),
+                call)
+
+
+def test_rsub_refuses_as_pytorch():
+    check_error(lambda T: (T.ones(2),), lambda T, x: T.rsub(x, [1]))
+
+
+@pytest.mark.parametrize("expr", ["x + [1]", "x - None", "x * {}", "x / 'a'", "x ** [1]",
+                                  "x < None", "x & [1]", "[1] - x"])
+def test_operators_leave_it_to_python(expr):
+    check_error(lambda T: (T.ones(2, dtype=T.int64),), lambda T, x: eval(expr))
+
+
+def test_in_place_operators_leave_it_to_python():
+    def run(T, x):
+        x += [1]
+    check_error(lambda T: (T.ones(2),), run)
+    x = ember.ones(2)
+    assert (x == [1]) is False     # Python's fallback for ==, as PyTorch's
