@@ -41,3 +41,24 @@ def test_in_place_operators_leave_it_to_python():
     check_error(lambda T: (T.ones(2),), run)
     x = ember.ones(2)
     assert (x == [1]) is False     # Python's fallback for ==, as PyTorch's
+
+
+TENSOR_OPS = {"matmul": (2,), "mm": (2, 2), "bmm": (1, 2, 2), "dot": (2,), "mv": (2, 2),
+              "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,)}
+
+
+@pytest.mark.parametrize("where", ["method", "function", "function_first", "inplace"])
+@pytest.mark.parametrize("op", TENSOR_OPS)
+def test_tensor_parameters_refuse_other_types_as_pytorch(op, where):
+    if where == "inplace" and not op.startswith("logical"):
+        pytest.skip("no in-place variant")
+    call = {"method": lambda T, x: getattr(x, op)([1.0]),
+            "function": lambda T, x: getattr(T, op)(x, None),
+            "function_first": lambda T, x: getattr(T, op)([[1.0]], x),
+            "inplace": lambda T, x: getattr(x, op + "_")([1.0])}[where]
+    check_error(lambda T: (T.ones(*TENSOR_OPS[op]),), call)
+
+
+@pytest.mark.parametrize("expr", ["x @ [1.]", "[1., 1.] @ x", "x @ 2"])
+def test_matmul_operator_leaves_it_to_python(expr):
+    check_error(lambda T: (T.ones(2),), lambda T, x: eval(expr))

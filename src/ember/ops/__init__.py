@@ -134,8 +134,10 @@ Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
     _P._tensor_operand(other, "remainder", 1), self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
-Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
-Tensor.__rmatmul__ = lambda self, other: _L.matmul(other, self)
+Tensor.__matmul__ = lambda self, other: (_L.matmul(self, other) if isinstance(other, Tensor)
+                                          else NotImplemented)
+Tensor.__rmatmul__ = lambda self, other: (_L.matmul(other, self) if isinstance(other, Tensor)
+                                           else NotImplemented)
 Tensor.__neg__ = _P.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _P.abs
@@ -179,6 +181,12 @@ for _name in _operand_refusal.OPERATOR_OPS:
                                                                 False))
     if _name in globals():
         globals()[_name] = _operand_refusal.refusing(globals()[_name], _name, True)
+for _name in _operand_refusal.TENSOR_PARAMETERS:
+    for _method in (_name, _name + "_"):
+        if _method in Tensor.__dict__:
+            setattr(Tensor, _method, _operand_refusal.checking(getattr(Tensor, _method), _method,
+                                                                False))
+    globals()[_name] = _operand_refusal.checking(globals()[_name], _name, True)
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

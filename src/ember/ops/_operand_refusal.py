@@ -2,7 +2,10 @@
 `torch.add(x, y)`, `x.add_(y)`. The operator returns NotImplemented for an
 operand that is neither a number nor a tensor, so that Python raises its own
 TypeError (`x + [1]`); the named forms raise PyTorch's argument error instead,
-worded as its argument parser words it for each op's overloads."""
+worded as its argument parser words it for each op's overloads. Ops with
+two tensor parameters and no operator (mm, dot, ...) check their types first,
+as PyTorch's parser does."""
+from .._tensor import Tensor
 from .conditional import _arg_type
 
 # The ops (and aliases) whose functions return NotImplemented for such an operand.
@@ -78,6 +81,31 @@ def refusing(function, name, function_form):
                 "exponent" if name.startswith("pow") else "other")
             raise refusal(name, function_form, other)
         return result
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named
+
+
+# op -> the name of its second tensor parameter (the first is `input`)
+TENSOR_PARAMETERS = {"matmul": "other", "mm": "mat2", "bmm": "mat2", "dot": "tensor", "mv": "vec",
+                     "outer": "vec2", "logical_and": "other", "logical_or": "other",
+                     "logical_xor": "other"}
+
+
+def checking(function, name, function_form):
+    """`function` refusing a non-tensor where a tensor parameter goes, with
+    PyTorch's message (positions as the function or the method counts them)."""
+    names = ("input", TENSOR_PARAMETERS[name.rstrip("_")])
+
+    def named(*args, **kwargs):
+        given = args[:2] if function_form else args[1:2]
+        for position, (arg, param) in enumerate(zip(given, names[not function_form:]), 1):
+            if not isinstance(arg, Tensor):
+                raise TypeError(f"{name}(): argument '{param}' (position {position}) must be "
+                                f"Tensor, not {_arg_type(arg)}")
+        return function(*args, **kwargs)
     named.__name__ = named.__qualname__ = name
     named.__doc__ = function.__doc__
     named.__wrapped__ = function
