@@ -62,3 +62,15 @@ def test_tensor_parameters_refuse_other_types_as_pytorch(op, where):
 @pytest.mark.parametrize("expr", ["x @ [1.]", "[1., 1.] @ x", "x @ 2"])
 def test_matmul_operator_leaves_it_to_python(expr):
     check_error(lambda T: (T.ones(2),), lambda T, x: eval(expr))
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.masked_fill([True, False], 0), lambda T, x: x.masked_fill(x > 0, [1]),
+    lambda T, x: T.masked_fill(x, [True, False], 0), lambda T, x: T.masked_fill(x, x > 0, [1]),
+    lambda T, x: x.masked_fill(x > 0, None), lambda T, x: x.masked_fill(None, 1.5),
+    lambda T, x: x.masked_fill_(x > 0, "a"),
+], ids=["mask_list", "value_list", "f_mask_list", "f_value_list", "value_none", "mask_none",
+        "inplace_value_str"])
+def test_masked_fill_refuses_other_types_as_pytorch(call):
+    """(It filled with a list's first element, silently.)"""
+    check_error(lambda T: (T.ones(2),), call)

@@ -187,6 +187,10 @@ for _name in _operand_refusal.TENSOR_PARAMETERS:
             setattr(Tensor, _method, _operand_refusal.checking(getattr(Tensor, _method), _method,
                                                                 False))
     globals()[_name] = _operand_refusal.checking(globals()[_name], _name, True)
+Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "masked_fill", False)
+Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
+                                                            False)
+masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

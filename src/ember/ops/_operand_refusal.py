@@ -5,6 +5,7 @@ TypeError (`x + [1]`); the named forms raise PyTorch's argument error instead,
 worded as its argument parser words it for each op's overloads. Ops with
 two tensor parameters and no operator (mm, dot, ...) check their types first,
 as PyTorch's parser does."""
+from .._backend import np
 from .._tensor import Tensor
 from .conditional import _arg_type
 
@@ -105,6 +106,40 @@ def checking(function, name, function_form):
             if not isinstance(arg, Tensor):
                 raise TypeError(f"{name}(): argument '{param}' (position {position}) must be "
                                 f"Tensor, not {_arg_type(arg)}")
+        return function(*args, **kwargs)
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named
+
+
+_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
+
+
+def _marked(kinds, args):
+    """PyTorch's "didn't match" line for one overload: the arguments from the
+    first that does not fit on are marked."""
+    bad = next(i for i, (kind, a) in enumerate(zip(kinds, args)) if not isinstance(a, kind))
+    return _MISMATCH.format(", ".join(
+        f"!{_arg_type(a, detail=True)}!" if i >= bad else _arg_type(a) for i, a in enumerate(args)))
+
+
+def masked_fill_checking(function, name, function_form):
+    """masked_fill refusing a non-tensor mask, or a value neither a tensor
+    nor a number, with PyTorch's message (where it filled with a list)."""
+    def named(*args, **kwargs):
+        if len(args) == 3 and not (isinstance(args[1], Tensor)
+                                   and isinstance(args[2], (Tensor,) + _NUMBERS)):
+            given = args if function_form else args[1:]
+            head, lead = ("Tensor input, ", (Tensor,)) if function_form else ("", ())
+            lines = "".join(
+                f" * ({head}Tensor mask, {kind} value)\n"
+                + _marked(lead + (Tensor, types), given)
+                for kind, types in (("Tensor", Tensor), ("Number", _NUMBERS)))
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({', '.join(_arg_type(a) for a in given)}), but expected one of:\n"
+                            + lines)
         return function(*args, **kwargs)
     named.__name__ = named.__qualname__ = name
     named.__doc__ = function.__doc__
