@@ -47,6 +47,16 @@ TENSOR_OPS = {"matmul": (2,), "mm": (2, 2), "bmm": (1, 2, 2), "dot": (2,), "mv":
               "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,)}
 
 
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.gather(1, [[0]]), lambda T, x: T.gather(x, 1, [[0]]),
+    lambda T, x: T.gather(x, 1, index=[[0]]), lambda T, x: T.gather([1.0], 0, x.long()),
+    lambda T, x: x.index_select(0, [0]), lambda T, x: T.index_select(x, 0, None),
+], ids=["gather_method", "gather_function", "gather_keyword", "gather_input",
+        "index_select_method", "index_select_function"])
+def test_index_parameters_refuse_other_types_as_pytorch(call):
+    check_error(lambda T: (T.ones(2, 3),), call)
+
+
 @pytest.mark.parametrize("where", ["method", "function", "function_first", "inplace"])
 @pytest.mark.parametrize("op", TENSOR_OPS)
 def test_tensor_parameters_refuse_other_types_as_pytorch(op, where):

@@ -183,7 +183,7 @@ for _name in _operand_refusal.OPERATOR_OPS:
         globals()[_name] = _operand_refusal.refusing(globals()[_name], _name, True)
 for _name in _operand_refusal.TENSOR_PARAMETERS:
     for _method in (_name, _name + "_"):
-        if _method in Tensor.__dict__:
+        if _method in Tensor.__dict__ and _name not in _operand_refusal.CHECKED_INSIDE:
             setattr(Tensor, _method, _operand_refusal.checking(getattr(Tensor, _method), _method,
                                                                 False))
     globals()[_name] = _operand_refusal.checking(globals()[_name], _name, True)

@@ -89,23 +89,32 @@ def refusing(function, name, function_form):
     return named
 
 
-# op -> the name of its second tensor parameter (the first is `input`)
-TENSOR_PARAMETERS = {"matmul": "other", "mm": "mat2", "bmm": "mat2", "dot": "tensor", "mv": "vec",
-                     "outer": "vec2", "logical_and": "other", "logical_or": "other",
-                     "logical_xor": "other"}
+# op -> its tensor parameters: (place among the function's arguments, name)
+_PAIR = ((0, "input"), (1, "other"))
+TENSOR_PARAMETERS = {"matmul": _PAIR, "mm": ((0, "input"), (1, "mat2")),
+                     "bmm": ((0, "input"), (1, "mat2")), "dot": ((0, "input"), (1, "tensor")),
+                     "mv": ((0, "input"), (1, "vec")), "outer": ((0, "input"), (1, "vec2")),
+                     "logical_and": _PAIR, "logical_or": _PAIR, "logical_xor": _PAIR,
+                     "gather": ((0, "input"), (2, "index")),
+                     "index_select": ((0, "input"), (2, "index"))}
+# (hot methods, which check their index themselves: only their functions are wrapped)
+CHECKED_INSIDE = ("gather", "index_select")
 
 
 def checking(function, name, function_form):
     """`function` refusing a non-tensor where a tensor parameter goes, with
     PyTorch's message (positions as the function or the method counts them)."""
-    names = ("input", TENSOR_PARAMETERS[name.rstrip("_")])
+    params = TENSOR_PARAMETERS[name.rstrip("_")][not function_form:]
+    shift = 1 if function_form else 0
 
     def named(*args, **kwargs):
-        given = args[:2] if function_form else args[1:2]
-        for position, (arg, param) in enumerate(zip(given, names[not function_form:]), 1):
-            if not isinstance(arg, Tensor):
-                raise TypeError(f"{name}(): argument '{param}' (position {position}) must be "
-                                f"Tensor, not {_arg_type(arg)}")
+        for place, param in params:
+            if place < len(args) and not isinstance(args[place], Tensor):
+                raise TypeError(f"{name}(): argument '{param}' (position {place + shift}) must "
+                                f"be Tensor, not {_arg_type(args[place])}")
+            if param in kwargs and not isinstance(kwargs[param], Tensor):
+                raise TypeError(f"{name}(): argument '{param}' must be Tensor, not "
+                                f"{_arg_type(kwargs[param])}")
         return function(*args, **kwargs)
     named.__name__ = named.__qualname__ = name
     named.__doc__ = function.__doc__

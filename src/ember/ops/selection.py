@@ -76,7 +76,12 @@ round = register(round, inplace=True, node=RoundBackward0, inplace_function=True
 
 
 def _index_array(index, name, sep="/"):
-    if not isinstance(index, Tensor) or index._data.dtype not in (np.int32, np.int64):
+    if not isinstance(index, Tensor):
+        # (as the method counts; the function's wrapper, ops/_operand_refusal.py, checks first)
+        from .conditional import _arg_type
+        raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not "
+                        f"{_arg_type(index)}")
+    if index._data.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{name}(): Expected dtype int32{sep}int64 for index")
     return index._data
 
