@@ -35,7 +35,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _operand_refusal
+from . import _autocast, _operand_refusal, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -191,6 +191,7 @@ Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "
 Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
                                                             False)
 masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
+reshape = _size_args.function_form(reshape, "reshape")
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)
