@@ -1,5 +1,7 @@
 """Tensor creation (tensor, as_tensor, from_numpy, zeros ... logspace, *_like)
 and seeded random creation, bit-exact against PyTorch where PyTorch is."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -85,10 +87,20 @@ def test_tensor(fn):
     check(fn, exact=True, reprs=True)
 
 
+def _read_only():
+    a = np.ones(2)
+    a.setflags(write=False)
+    return a
+
+
 @pytest.mark.parametrize("make, text", [
     (lambda T: T.tensor([T.tensor([1.], requires_grad=True)]), "Converting a tensor with"),
     (lambda T: float(T.tensor([1.], requires_grad=True)), "Converting a tensor with"),
     (lambda T: T.tensor([[1.], np.array([2.])]), "Creating a tensor from a list of numpy"),
+    (lambda T: T.from_numpy(_read_only()), "The given NumPy array is not writable"),
+    (lambda T: T.as_tensor(_read_only(), dtype=T.float32), "The given NumPy array is not writable"),
+    (lambda T: T.asarray(_read_only()), "The given NumPy array is not writable"),
+    (lambda T: T.Tensor(_read_only()), "The given NumPy array is not writable"),
 ])
 def test_tensor_from_data_warns_as_pytorch_at_the_caller(make, text):
     """PyTorch's once-per-process notes (every time under set_warn_always)."""
@@ -426,3 +438,13 @@ def test_creation_literals_from_torch():
     assert ember.logspace(1, -1, 7, dtype=ember.int64).tolist() == [10, 4, 2, 1, 0, 0, 0]
     s = ember.Generator().manual_seed(5).get_state()
     assert isinstance(s, ember.Tensor) and s.dtype is ember.uint8 and s.shape == (5056,)
+
+
+def test_copying_a_read_only_array_gives_no_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ember.set_warn_always(True)
+        try:
+            assert ember.tensor(_read_only()).tolist() == [1.0, 1.0]
+        finally:
+            ember.set_warn_always(False)

@@ -72,6 +72,17 @@ def _scalar_to(v, dt, name=None):
     return _wrap_int(int(v), dt)
 
 
+def warn_if_read_only(arr):
+    """PyTorch's once-per-process note where a tensor is made from a read-only
+    NumPy array (from_numpy, as_tensor, asarray, the legacy constructors)."""
+    if isinstance(arr, np.ndarray) and not arr.flags.writeable:
+        warn_at_caller("The given NumPy array is not writable, and PyTorch does not support "
+                       "non-writable tensors. This means writing to this tensor will result in "
+                       "undefined behavior. You may want to copy the array to protect its data or "
+                       "make it writable before converting it to a tensor. This type of warning "
+                       "will be suppressed for the rest of this program.", once=True)
+
+
 # ---------------------------------------------------------------- tensor(data)
 # What PyTorch's shape walk (PySequence_Check) descends into. A tensor is
 # not one: a tensor inside a list is a number there (so [t([1.]), t([2.])]
