@@ -106,6 +106,20 @@ def checking(function, name, function_form):
     PyTorch's message (positions as the function or the method counts them)."""
     params = TENSOR_PARAMETERS[name.rstrip("_")][not function_form:]
     shift = 1 if function_form else 0
+    if not function_form and params[0][0] == 1:
+        (_, param), = params
+
+        def method(self, other, *args, **kwargs):     # (the common case, kept cheap)
+            if not isinstance(other, Tensor):
+                raise TypeError(f"{name}(): argument '{param}' (position 1) must be Tensor, "
+                                f"not {_arg_type(other)}")
+            return function(self, other, *args, **kwargs)
+        named = method
+        named.__name__ = named.__qualname__ = name
+        named.__doc__ = function.__doc__
+        named.__wrapped__ = function
+        named._refusing = True
+        return named
 
     def named(*args, **kwargs):
         for place, param in params:

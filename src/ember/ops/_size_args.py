@@ -37,6 +37,12 @@ def _overloads_error(name, args, overloads, marked):
 def size_arg(args, name, position=1):
     """The ints of `args` (a method's *sizes) for op `name`, or PyTorch's
     TypeError (`position`: the parameter's, 2 for the function's)."""
+    seq = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    for v in seq:
+        if type(v) is not int:
+            break
+    else:       # plain ints: nothing to check (the hot path)
+        return tuple(seq)
     param, overloads = PARAMETERS[name]
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         seq = args[0]
