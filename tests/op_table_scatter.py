@@ -277,6 +277,17 @@ OTHER_ERRORS = {
     "put_into_empty": lambda T, x: x[:0].clone().put(T.tensor([0]), T.ones(1)),
     "take_along_empty_dim": lambda T, x: T.take_along_dim(x[:0], T.zeros(1, 4, dtype=T.int64),
                                                           0),
+    "masked_scatter_mask_uint8": lambda T, x: x.masked_scatter((x > 1).to(T.uint8), x),
+    "masked_select_mask_long": lambda T, x: x.masked_select((x > 1).long()),
+    "masked_select_mask_float": lambda T, x: T.masked_select(x, (x > 1).float()),
+    "masked_select_long_mask_shape": lambda T, x: x.masked_select(T.ones(5, dtype=T.int64)),
+    "masked_select_shape": lambda T, x: x.masked_select(T.ones(5, dtype=T.bool)),
+    "masked_select_shape_3d": lambda T, x: x.masked_select(T.ones(2, 1, 3, dtype=T.bool)),
+    # where broadcasts condition, input, other in turn: the error names the first misfit
+    "where_scalar_other": lambda T, x: T.where(x[0] > 0, x[:, 0], 0.0),
+    "where_scalar_input": lambda T, x: T.where(x[0] > 0, 0.0, x[:, 0]),
+    "where_tensors": lambda T, x: T.where(x[0] > 0, x[:, 0], x[:, 1]),
+    "where_3d": lambda T, x: T.where(x > 0, x.view(3, 4, 1), x.view(12, 1, 1)),
 }
 
 
@@ -301,6 +312,7 @@ ARGUMENT_ERRORS = {
     "put_number": lambda T, x: x.put(T.tensor([0]), 1.0),
     "masked_scatter_number": lambda T, x: x.masked_scatter(x > 0, 1.0),
     "masked_scatter_list": lambda T, x: x.masked_scatter([True], x),
+    "masked_select_list": lambda T, x: x.masked_select([True]),
     "take_along_dim_list": lambda T, x: x.take_along_dim([0]),
 }
 

@@ -58,6 +58,22 @@ TENSOR = [
     ("numpy_noncontig", lambda T: T.tensor(np.arange(12.0).reshape(3, 4)[:, ::2])),
     ("numpy_dtype_override", lambda T: T.tensor(np.array([1.5, 2.5]), dtype=T.float32)),
     ("list_of_0d_tensors", lambda T: T.tensor([T.tensor(1.5), T.tensor(2.5)])),
+    # a tensor inside a list is a number (its one element), not a sequence...
+    ("list_of_1elem_tensors", lambda T: T.tensor([T.tensor([1.5]), T.tensor([[2.5]])])),
+    ("list_of_int32_tensors", lambda T: T.tensor((T.tensor([1], dtype=T.int32),) * 2)),
+    ("list_of_2elem_tensors", lambda T: T.tensor([T.tensor([1., 2.]), T.tensor([3., 4.])])),
+    ("list_of_2elem_int_tensors", lambda T: T.tensor([T.tensor([1, 2])])),
+    ("list_of_empty_tensor", lambda T: T.tensor([T.tensor([])])),
+    ("float_tensor_to_int", lambda T: T.tensor([T.tensor(1.5)], dtype=T.int64)),
+    ("int_tensor_overflow", lambda T: T.tensor([T.tensor([300])], dtype=T.int8)),
+    ("tensor_beside_number", lambda T: T.tensor([1, T.tensor([2.5])])),
+    ("legacy_of_tensors", lambda T: T.LongTensor([[T.tensor([3]), T.tensor([4])]])),
+    # ...though where the first item made the shape a sequence, its items are read
+    ("tensor_where_list_was", lambda T: T.tensor([[1, 2], T.tensor([3, 4]).int()])),
+    ("tensor_where_list_was_short", lambda T: T.tensor([[1, 2], T.tensor([3])])),
+    ("list_of_numpy_arrays", lambda T: T.tensor([np.array([1.5]), np.array([2.5])])),
+    ("numpy_array_as_number", lambda T: T.tensor([1., np.array([2.])])),
+    ("numpy_float_array_as_int", lambda T: T.tensor([[1], [np.array(2.)]], dtype=T.int64)),
     ("list_of_numpy", lambda T: T.tensor([np.float32(1.5), np.float32(2.5)])),
     ("from_tensor", lambda T: T.tensor(T.arange(3))),
     ("from_tensor_rg", lambda T: T.tensor(T.ones(2, requires_grad=True))),
@@ -69,6 +85,37 @@ TENSOR = [
 @cases(TENSOR)
 def test_tensor(fn):
     check(fn, exact=True, reprs=True)
+
+
+def _read_only():
+    a = np.ones(2)
+    a.setflags(write=False)
+    return a
+
+
+@pytest.mark.parametrize("make, text", [
+    (lambda T: T.tensor([T.tensor([1.], requires_grad=True)]), "Converting a tensor with"),
+    (lambda T: float(T.tensor([1.], requires_grad=True)), "Converting a tensor with"),
+    (lambda T: T.tensor([[1.], np.array([2.])]), "Creating a tensor from a list of numpy"),
+    (lambda T: T.from_numpy(_read_only()), "The given NumPy array is not writable"),
+    (lambda T: T.as_tensor(_read_only(), dtype=T.float32), "The given NumPy array is not writable"),
+    (lambda T: T.asarray(_read_only()), "The given NumPy array is not writable"),
+    (lambda T: T.Tensor(_read_only()), "The given NumPy array is not writable"),
+])
+def test_tensor_from_data_warns_as_pytorch_at_the_caller(make, text):
+    """PyTorch's once-per-process notes (every time under set_warn_always)."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (torch, ember):
+        T.set_warn_always(True)
+        try:
+            with pytest.warns(UserWarning, match=text) as record:
+                make(T)
+        finally:
+            T.set_warn_always(False)
+        assert record[0].filename == __file__
+        seen.append(str(record[0].message).split(" (Triggered internally")[0])
+    assert seen[0] == seen[1]
 
 
 def test_tensor_copies_numpy():
@@ -423,3 +470,13 @@ def test_ember_leaves_pythons_once_per_line_record_of_warnings():
             t[ember.tensor([0, 1])] = 1.0
             t[[0, 2]] = ember.tensor([2.0, 3.0])
     assert [str(w.message) for w in caught] == ["the script's own"]
+
+
+def test_copying_a_read_only_array_gives_no_note():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ember.set_warn_always(True)
+        try:
+            assert ember.tensor(_read_only()).tolist() == [1.0, 1.0]
+        finally:
+            ember.set_warn_always(False)

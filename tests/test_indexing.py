@@ -58,6 +58,11 @@ KEYS = [
     ("whole_then_int", (slice(0, 3), 1)), ("whole_all", (slice(None), slice(None), slice(None, 5))),
     ("whole_then_part", (slice(0, 5), slice(1, 3))), ("whole_after_none", (None, slice(0, 3), 2)),
     ("whole_ellipsis", (..., slice(None, 5))), ("whole_with_list", (slice(None, 3), [0, 2])),
+    # any other sequence in the key is read as torch.tensor(seq): an index list
+    ("range", range(2)), ("ranges_paired", (range(2), range(1, 3))), ("range_empty", range(0)),
+    ("range_dim1", (0, range(1, 3))), ("range_and_tensor", lambda T: (range(3), T.tensor([0, 1, 2]))),
+    ("tuple_in_tuple", ((0, 2),)), ("tuples_paired", ((0, 2), (1, 3))),
+    ("list_empty_py", ([],)), ("tuple_empty", ((),)),
 ]
 
 
@@ -125,6 +130,7 @@ GET_ERRORS = [
     ("step_negative", slice(None, None, -1)), ("mask_shape", lambda T: T.tensor([True, False])),
     ("mask_2d_shape", lambda T: T.ones(3, 3, dtype=T.bool)), 
     ("paired_bad_broadcast", ([0, 1], [0, 1, 2])), ("dict", {}),
+    ("bytes", b"a"), ("range_oob", range(4)), ("set", {0, 1}),
 ]
 
 
@@ -323,3 +329,14 @@ def test_whole_range_views_record_as_pytorch(op):
     # at::slice (narrow, the splits) always records SliceBackward0; only
     # tensor indexing skips a whole-range slice of a tuple key.
     check(lambda T: (lambda x: (op(T, x), chain(op(T, x))))(src(T, (4, 6))), exact=True)
+
+
+def test_list_of_sequences_warns_as_pytorch():
+    torch = pytest.importorskip("torch")
+    texts = []
+    for T in (torch, ember):
+        with pytest.warns(UserWarning) as record:
+            y = T.arange(12).reshape(3, 4)[[[0, 1], [1, 2]]]
+        assert y.tolist() == [1, 6]
+        texts.append(str(record[0].message).split(" (Triggered internally")[0])
+    assert texts[0] == texts[1]

@@ -158,6 +158,8 @@ ERRORS = [
      lambda T, a, b, y: F(T).cosine_embedding_loss(a, b, y)),
     ("cosine-0d-target-2d-inputs", lambda T: (_x(T, 2, 3), _x(T, 2, 3), _long(T, 1)),
      lambda T, a, b, y: F(T).cosine_embedding_loss(a, b, y)),
+    ("cosine-target-size", lambda T: (_x(T, 4, 3), _x(T, 4, 3), _long(T, [1, -1, 1])),
+     lambda T, a, b, y: F(T).cosine_embedding_loss(a, b, y)),
     ("triplet-dims", lambda T: (_x(T, 2, 3), _x(T, 3), _x(T, 2, 3)),
      lambda T, a, p, n: F(T).triplet_margin_loss(a, p, n)),
     ("triplet-margin", lambda T: (_x(T, 2, 3), _x(T, 2, 3), _x(T, 2, 3)),

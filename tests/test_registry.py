@@ -30,9 +30,13 @@ def _namespace(lib, info):
 
 
 def _op(f):
-    """f, or the op behind it where it also takes a deprecated positional
-    overload (ember/_deprecated_overloads.py: add(alpha, other) & co.)."""
-    return f.__wrapped__ if getattr(f, "_deprecated_overload", False) else f
+    """f, or the op the registry made behind the wrappers some public forms
+    have: a deprecated positional overload (ember/_deprecated_overloads.py:
+    add(alpha, other) & co.), the refusal of other operands by the op's own
+    name (ops/_operand_refusal.py)."""
+    while getattr(f, "_deprecated_overload", False) or getattr(f, "_refusing", False):
+        f = f.__wrapped__
+    return f
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -367,3 +367,22 @@ def test_second_derivatives_as_torch(name):
 @pytest.mark.parametrize("name", EDGE_CALLS)
 def test_edge_calls_as_torch(name):
     check(EDGE_CALLS[name])
+
+
+@pytest.mark.parametrize("call", ["method", "inplace", "function"])
+def test_masked_scatter_uint8_mask_warns_at_the_caller_then_refuses(call):
+    """PyTorch's deprecation warning, shown at the line that called (however
+    deep Ember's own frames go), then its error."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (torch, ember):
+        x, mask = T.zeros(3), T.tensor([1, 0, 1], dtype=T.uint8)
+        run = {"method": lambda: x.masked_scatter(mask, T.ones(3)),
+               "inplace": lambda: x.masked_scatter_(mask, T.ones(3)),
+               "function": lambda: T.masked_scatter(x, mask, T.ones(3))}[call]
+        with pytest.warns(UserWarning) as record, pytest.raises(RuntimeError) as error:
+            run()
+        assert record[0].filename == __file__
+        assert x.tolist() == [0.0, 0.0, 0.0]
+        seen.append((str(record[0].message).split(" (Triggered internally")[0], str(error.value)))
+    assert seen[0] == seen[1]

@@ -10,7 +10,7 @@ from ._device import (device, _check_device, _target_device, get_default_device,
                       set_default_device)
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from ._python_data import _CPP_NAMES, _overflow, _tname, _to_array
+from ._python_data import _CPP_NAMES, _overflow, _tname, _to_array, warn_if_read_only
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye",
            "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
@@ -71,6 +71,7 @@ def as_tensor(data, dtype=None, device=None):
     if isinstance(data, np.ndarray) and (dtype is None or dtype._np == data.dtype):
         t = from_numpy(data)
     else:
+        warn_if_read_only(data)
         t = _wrap(_to_array(data, dtype))
     return _finish(t._data, False, dev) if dev == "meta" else t
 
@@ -79,6 +80,7 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     D.from_numpy_dtype(ndarray.dtype)
+    warn_if_read_only(ndarray)
     return _wrap(ndarray)
 
 

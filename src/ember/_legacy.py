@@ -9,7 +9,7 @@ from ._backend import np
 
 from . import _dtype as D, _public_name
 from ._creation import _check_dtype, _size_args, device as _device
-from ._python_data import _tname, _to_array
+from ._python_data import _tname, _to_array, warn_if_read_only
 from ._tensor import Tensor, Size
 from ._dtype import LEGACY_TENSOR_NAMES
 
@@ -63,6 +63,7 @@ def legacy_new(dtype, args, kwargs, check_other=True):
             raise TypeError("new(): invalid data type 'str'")
         if not isinstance(first, (list, tuple, range, np.ndarray)):
             raise TypeError(f"new(): data must be a sequence (got {_tname(first)})")
+        warn_if_read_only(first)
         return Tensor._wrap(np.array(_to_array(first, dtype), copy=True))
     if isinstance(first, Tensor) and len(args) > 1:
         names = [_tname(a) for a in args]

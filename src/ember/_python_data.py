@@ -8,6 +8,7 @@ import warnings
 from ._backend import np
 
 from . import _dtype as D
+from ._settings import warn_at_caller
 from ._tensor import Tensor
 
 # Integer limits, and the names PyTorch's checked conversions print: tensor()
@@ -71,10 +72,27 @@ def _scalar_to(v, dt, name=None):
     return _wrap_int(int(v), dt)
 
 
+def warn_if_read_only(arr):
+    """PyTorch's once-per-process note where a tensor is made from a read-only
+    NumPy array (from_numpy, as_tensor, asarray, the legacy constructors)."""
+    if isinstance(arr, np.ndarray) and not arr.flags.writeable:
+        warn_at_caller("The given NumPy array is not writable, and PyTorch does not support "
+                       "non-writable tensors. This means writing to this tensor will result in "
+                       "undefined behavior. You may want to copy the array to protect its data or "
+                       "make it writable before converting it to a tensor. This type of warning "
+                       "will be suppressed for the rest of this program.", once=True)
+
+
 # ---------------------------------------------------------------- tensor(data)
+# What PyTorch's shape walk (PySequence_Check) descends into. A tensor is
+# not one: a tensor inside a list is a number there (so [t([1.]), t([2.])]
+# has shape [2]), though where the shape says a sequence goes, a tensor's
+# items are read like a list's.
+_SEQUENCES = (list, tuple, str, range, np.ndarray)
+
+
 def _is_seq(x):
-    return isinstance(x, (list, tuple, str, range, np.ndarray)) or (
-        isinstance(x, Tensor) and x.dim() > 0)
+    return isinstance(x, _SEQUENCES) or (isinstance(x, Tensor) and x.dim() > 0)
 
 
 def _items(x):
@@ -85,7 +103,7 @@ def _compute_sizes(data):
     """PyTorch walks the first element of each level for the shape; a str is
     a sequence whose items are strs, hence its "too many dimensions"."""
     sizes, seq = [], data
-    while _is_seq(seq):
+    while isinstance(seq, _SEQUENCES):
         n = len(seq)
         sizes.append(n)
         if len(sizes) > 64:
@@ -124,7 +142,9 @@ def _store_scalar(x, dt):
     """One element converted as PyTorch's store_scalar does: checked for ints,
     and only true Python floats (np.float64 is one) pass as floats there."""
     if isinstance(x, (Tensor, np.ndarray)):
-        x = x.item()
+        # Read through Python's number protocols, as PyTorch does: their
+        # errors for several elements (or a float array for an integer).
+        x = complex(x) if dt.kind == "c" else float(x) if dt.kind == "f" else operator.index(x)
     if dt.kind == "c":
         if not isinstance(x, (int, float, complex, np.number, np.bool_)):
             raise TypeError(f"must be real number, not {_tname(x)}")
@@ -147,6 +167,10 @@ def _store_scalar(x, dt):
 
 
 def _store(x, sizes, dim, dt, out):
+    if isinstance(x, np.ndarray):
+        warn_at_caller("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
+                       "consider converting the list to a single numpy.ndarray with numpy.array() "
+                       "before converting to a tensor.", once=True)
     if dim == len(sizes):
         out.append(_store_scalar(x, dt))
         return
@@ -243,10 +267,7 @@ def _to_array(data, dtype):
         D.from_numpy_dtype(data.dtype)
         arr = data
     elif isinstance(data, (list, tuple)) and _has_tensor(data):
-        arr = _from_python(_tensors_to_lists(data), None)
-        if all(isinstance(x, Tensor) for x in _flat(data)):
-            dt = _flat_dtype(data)
-            arr = arr.astype(dt._np)
+        return _from_python_slow(data, dtype)
     else:
         return _from_python(data, dtype)
     if dtype is not None:
@@ -267,19 +288,3 @@ def _flat(data):
             yield from _flat(x)
         else:
             yield x
-
-
-def _flat_dtype(data):
-    dts = [x.dtype for x in _flat(data)]
-    dt = dts[0]
-    for d in dts[1:]:
-        dt = D.promote_types(dt, d)
-    return dt
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        return data._data.tolist()
-    if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(x) for x in data]
-    return data

@@ -1,6 +1,7 @@
 """torch's process-wide flags and settings: what the build has (has_lapack,
 ...), warn-always mode, float32 matmul precision, flushing denormals.
 Type checks and messages are PyTorch's."""
+import sys
 import warnings
 
 __all__ = ["has_lapack", "has_mkl", "has_openmp", "has_spectral", "compiled_with_cxx11_abi",
@@ -46,6 +47,25 @@ def warn_once(message, category=UserWarning, stacklevel=3):
     if _state["warn_always"] or message not in _WARNED:
         _WARNED.add(message)
         warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
+def _in_ember(frame):
+    name = frame.f_globals.get("__name__") or ""
+    return name == "ember" or name.startswith("ember.")
+
+
+def warn_at_caller(message, category=UserWarning, once=False):
+    """A warning shown at the first frame outside Ember, the line PyTorch's
+    C++ warnings name however deep the call (method, function, in-place);
+    once=True: given once per process, as TORCH_WARN_ONCE (see warn_once)."""
+    if once:
+        if not _state["warn_always"] and message in _WARNED:
+            return
+        _WARNED.add(message)
+    frame, level = sys._getframe(1), 2
+    while frame is not None and _in_ember(frame):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def set_float32_matmul_precision(precision):

@@ -15,6 +15,7 @@ from ._meta import MetaArray as _MetaArray
 from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
+from ._settings import warn_at_caller
 
 __all__ = ["Tensor"]
 
@@ -401,7 +402,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index")
-        return int(self._data)
+        return int(self._data.item())
 
     def __bool__(self):
         if self._data.size != 1:
@@ -415,9 +416,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if warn and self._requires_grad:
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
-                          "unexpected behavior.\nConsider using tensor.detach() first.",
-                          UserWarning, stacklevel=3)
+            warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to "
+                           "unexpected behavior.\nConsider using tensor.detach() first.",
+                           once=True)
         v = self._data.reshape(()).item()
         if c_type and isinstance(v, complex):
             if v.imag:

@@ -35,7 +35,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast
+from . import _autocast, _operand_refusal, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -134,8 +134,10 @@ Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
     _P._tensor_operand(other, "remainder", 1), self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
-Tensor.__matmul__ = lambda self, other: _L.matmul(self, other)
-Tensor.__rmatmul__ = lambda self, other: _L.matmul(other, self)
+Tensor.__matmul__ = lambda self, other: (_L.matmul(self, other) if isinstance(other, Tensor)
+                                          else NotImplemented)
+Tensor.__rmatmul__ = lambda self, other: (_L.matmul(other, self) if isinstance(other, Tensor)
+                                           else NotImplemented)
 Tensor.__neg__ = _P.neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = _P.abs
@@ -171,6 +173,25 @@ Tensor.__imod__ = Tensor.remainder_
 Tensor.__iand__ = Tensor.bitwise_and_
 Tensor.__ior__ = Tensor.bitwise_or_
 Tensor.__ixor__ = Tensor.bitwise_xor_
+# (the operators above keep NotImplemented; the named forms raise PyTorch's error)
+for _name in _operand_refusal.OPERATOR_OPS:
+    for _method in (_name, _name + "_"):
+        if _method in Tensor.__dict__:
+            setattr(Tensor, _method, _operand_refusal.refusing(getattr(Tensor, _method), _method,
+                                                                False))
+    if _name in globals():
+        globals()[_name] = _operand_refusal.refusing(globals()[_name], _name, True)
+for _name in _operand_refusal.TENSOR_PARAMETERS:
+    for _method in (_name, _name + "_"):
+        if _method in Tensor.__dict__ and _name not in _operand_refusal.CHECKED_INSIDE:
+            setattr(Tensor, _method, _operand_refusal.checking(getattr(Tensor, _method), _method,
+                                                                False))
+    globals()[_name] = _operand_refusal.checking(globals()[_name], _name, True)
+Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "masked_fill", False)
+Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
+                                                            False)
+masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
+reshape = _size_args.function_form(reshape, "reshape")
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

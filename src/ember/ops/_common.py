@@ -360,6 +360,19 @@ def broadcast_error(sa, sb):
     return RuntimeError(f"shapes {list(sa)} and {list(sb)} do not broadcast")
 
 
+def broadcast_error_among(*shapes):
+    """PyTorch's message for several operands broadcast in turn (its
+    TensorIterator's order): the shape broadcast so far against the first
+    operand that does not fit it."""
+    acc = shapes[0]
+    for s in shapes[1:]:
+        try:
+            acc = np.broadcast_shapes(acc, s)
+        except ValueError:
+            return broadcast_error(acc, s)
+    raise ValueError(f"shapes {shapes} broadcast")
+
+
 def _result_dtype(a, b):
     """PyTorch's promotion between two tensors: a dimensioned tensor outranks
     a 0-d one within the same category (float32 tensor + float64 0-d tensor

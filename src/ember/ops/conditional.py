@@ -1,8 +1,8 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
 from .pointwise import _tensor_operand
-from ._common import (D, Tensor, binary_arrays, broadcast_error, np, recorded, wrap,
-                      _result_dtype)
+from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
+                      recorded, wrap, _result_dtype)
 from ._registry import grad_fn, register
 from .inplace import make_inplace
 
@@ -94,7 +94,7 @@ def where(condition, input=_MISSING, other=_MISSING):
     try:
         data = np.asarray(np.where(cond, ad, bd))
     except ValueError:
-        raise broadcast_error(ad.shape, bd.shape) from None
+        raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
 
 

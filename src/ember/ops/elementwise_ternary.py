@@ -1,6 +1,6 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
 from .._fma import _fma32
-from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded, tensor_arg
+from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .elementwise_binary import not_implemented
@@ -43,12 +43,7 @@ def _computed(forward, x, y, z):
     try:
         return forward(x, y, z)
     except ValueError:
-        a, b = np.shape(x), np.shape(y)
-        try:
-            a, b = np.broadcast_shapes(a, b), np.shape(z)
-        except ValueError:
-            pass
-        raise broadcast_error(a, b) from None
+        raise broadcast_error_among(np.shape(x), np.shape(y), np.shape(z)) from None
 
 
 def _lerp_forward(x, end, w):

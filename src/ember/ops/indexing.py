@@ -97,20 +97,27 @@ def _skipped_slices(items, shape):
 
 def _normalize_key(key, warn=True):
     """PyTorch's reading of a key: a list holding sequences, slices or None is
-    a tuple (deprecated), a uint8 tensor is a mask, a str is refused."""
+    a tuple (deprecated), a range or tuple inside the key is an index list, a
+    uint8 tensor is a mask, a str is refused."""
     if isinstance(key, list) and any(
             isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
             for k in key):
-        warn and warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
-                      "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq].",
-                      UserWarning, stacklevel=3)
+        if warn:
+            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
+                          "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of "
+                          "x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
+                          "x[torch.tensor(seq)], which will result either in an error or a "
+                          "different result", UserWarning, stacklevel=3)
         key = tuple(key)
     if not isinstance(key, tuple):
         key = (key,)
     out = []
     for k in key:
-        if isinstance(k, str):
+        if isinstance(k, (str, bytes)):
             raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+        if isinstance(k, (range, tuple)):
+            # Any other sequence is read as torch.tensor(seq) would read it.
+            k = list(k)
         if isinstance(k, Tensor) and k._data.dtype == np.uint8:
             warn and warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
                           "dtype torch.bool instead.", UserWarning, stacklevel=3)
@@ -120,7 +127,12 @@ def _normalize_key(key, warn=True):
 
 
 def _advanced_array(item, dim_size, d):
-    arr = item._data if isinstance(item, Tensor) else np.asarray(item)
+    if isinstance(item, Tensor):
+        arr = item._data
+    else:
+        arr = np.asarray(item)
+        if arr.size == 0:
+            arr = arr.astype(np.int64)      # an empty index list is int64, as PyTorch's
     if arr.dtype.kind == "f":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if arr.dtype.kind in "iu" and arr.size:

@@ -1,6 +1,7 @@
 """masked_scatter, put, take, take_along_dim and argwhere: ops addressing
 the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _dtype as D
+from .._settings import warn_at_caller
 from ._common import broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from .scatter import Key
@@ -28,6 +29,10 @@ def masked_scatter(input, mask, source):
     need_tensor(mask, "masked_scatter", "mask", 1)
     need_tensor(source, "masked_scatter", "source", 2)
     m = mask._data
+    if m.dtype == np.uint8:
+        # PyTorch warns of the deprecation, then refuses the mask all the same.
+        warn_at_caller("masked_scatter_ received a mask with dtype torch.uint8, this behavior is "
+                       "now deprecated,please use a mask with dtype torch.bool instead.")
     if m.dtype != np.bool_:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {_dtype_name(m)}")

@@ -1,7 +1,7 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import D, Tensor, as_dims, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -76,7 +76,12 @@ round = register(round, inplace=True, node=RoundBackward0, inplace_function=True
 
 
 def _index_array(index, name, sep="/"):
-    if not isinstance(index, Tensor) or index._data.dtype not in (np.int32, np.int64):
+    if not isinstance(index, Tensor):
+        # (as the method counts; the function's wrapper, ops/_operand_refusal.py, checks first)
+        from .conditional import _arg_type
+        raise TypeError(f"{name}(): argument 'index' (position 2) must be Tensor, not "
+                        f"{_arg_type(index)}")
+    if index._data.dtype not in (np.int32, np.int64):
         raise RuntimeError(f"{name}(): Expected dtype int32{sep}int64 for index")
     return index._data
 
@@ -167,7 +172,14 @@ def _gather_order(shape, d, ishape):
 
 
 def masked_select(input, mask):
-    x, m = np.broadcast_arrays(input._data, mask._data)
+    from .scatter_checks import need_tensor
+    need_tensor(mask, "masked_select", "mask", 1)
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    try:
+        m, x = np.broadcast_arrays(mask._data, input._data)
+    except ValueError:
+        raise broadcast_error(mask._data.shape, input._data.shape) from None
     key = np.nonzero(m)
     data = x[key]
     if tracked(input) and x.shape != input._data.shape:

@@ -12,6 +12,7 @@ from ..autograd import _forward
 from . import _common
 from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
 from ._registry import grad_fn, register
+from ._size_args import size_arg
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "narrow", "select", "as_strided", "as_strided_"]
@@ -68,7 +69,11 @@ def _view_of(data, input, node, ctx=()):
     return out
 
 
-def _shape_arg(shape):
+def _shape_arg(shape, name=None):
+    """A method's *sizes as a tuple of ints; with the op's `name`, checked as
+    PyTorch's parser checks them (_size_args.py)."""
+    if name is not None:
+        return size_arg(shape, name)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return tuple(int(s) for s in shape)
@@ -105,7 +110,7 @@ def view(input, *shape, dtype=None):
         from .rearrange_views import view_dtype
         return view_dtype(input, shape[0])
     x = input._data
-    shape = _infer_shape(_shape_arg(shape), x.size)
+    shape = _infer_shape(_shape_arg(shape, "view"), x.size)
     try:
         if _RESHAPE_HAS_COPY:
             data = x.reshape(shape, copy=False)     # raises instead of copying
@@ -122,7 +127,7 @@ def view(input, *shape, dtype=None):
 
 def reshape(input, *shape):
     x = input._data
-    shape = _infer_shape(_shape_arg(shape), x.size)
+    shape = _infer_shape(_shape_arg(shape, "reshape"), x.size)
     data = x.reshape(shape)
     if x.flags.c_contiguous:
         return _view_of(data, input, ViewBackward0, (x.shape,))
@@ -206,7 +211,7 @@ def unsqueeze(input, dim):
 
 def expand(input, *sizes):
     x = input._data
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand")
     if len(sizes) < x.ndim:
         raise RuntimeError(
             f"expand({input.type()}{{{list(x.shape)}}}, size={list(sizes)}): the number of "
@@ -247,7 +252,7 @@ swapaxes = swapdims = transpose
 
 def permute(input, *dims):
     x = input._data
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute")
     if len(dims) != x.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -438,7 +443,7 @@ RepeatBackward0 = grad_fn("RepeatBackward0", self=lambda xp, g, split, axes, sha
 
 def repeat(input, *sizes):
     x = input._data
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "repeat")
     if len(sizes) < x.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")

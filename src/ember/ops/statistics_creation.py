@@ -6,6 +6,7 @@ from .. import _public_name
 from .._layout import factory
 from .. import _creation as C
 from .._device import _target_device
+from .._python_data import warn_if_read_only
 from .._ranges import _number
 from ._common import D, Tensor, np
 from ._registry import register
@@ -90,6 +91,7 @@ def _asarray_other(obj, dtype, copy, requires_grad):
             obj, (dtype or D._default[0])._np)
         if isinstance(obj, np.ndarray):
             D.from_numpy_dtype(arr.dtype)
+            warn_if_read_only(arr)
             if any(st < 0 for st in arr.strides):
                 raise ValueError(
                     "At least one stride in the given numpy array is negative, and tensors with "

@@ -1,0 +1,171 @@
+"""The named forms of the binary ops behind Python's operators: `x.add(y)`,
+`torch.add(x, y)`, `x.add_(y)`. The operator returns NotImplemented for an
+operand that is neither a number nor a tensor, so that Python raises its own
+TypeError (`x + [1]`); the named forms raise PyTorch's argument error instead,
+worded as its argument parser words it for each op's overloads. Ops with
+two tensor parameters and no operator (mm, dot, ...) check their types first,
+as PyTorch's parser does."""
+from .._backend import np
+from .._tensor import Tensor
+from .conditional import _arg_type
+
+# The ops (and aliases) whose functions return NotImplemented for such an operand.
+OPERATOR_OPS = ("add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+                "floor_divide", "remainder", "pow", "eq", "ne", "not_equal", "lt", "less", "le",
+                "less_equal", "gt", "greater", "ge", "greater_equal", "bitwise_and",
+                "bitwise_or", "bitwise_xor", "rsub")
+
+_MISMATCH = "      didn't match because some of the arguments have invalid types: ({})\n"
+_OUT = ", *, Tensor out = None"
+
+# name -> its overloads as PyTorch lists them: the method's (also the in-place
+# variant's) and the function's; "{}" marks an overload the operand fails by
+# type alone, which PyTorch follows with its "didn't match" line.
+_METHOD = (" * (Tensor other)\n{}", " * (Number other)\n{}")
+_FUNCTION = {
+    "compare": (f" * (Tensor input, Tensor other{_OUT})\n", f" * (Tensor input, Number other{_OUT})\n"),
+    "number_self": (f" * (Tensor input, Tensor other{_OUT})\n", " * (Number self, Tensor other)\n{!}",
+                    f" * (Tensor input, Number other{_OUT})\n"),
+    "no_out": (f" * (Tensor input, Tensor other{_OUT})\n", " * (Tensor input, Number other)\n{t}"),
+}
+_OVERLOADS = {
+    "subtract": ((" * (Tensor other, *, Number alpha = 1)\n", " * (Number other, Number alpha = 1)\n"),
+                 (" * (Tensor input, Tensor other, *, Number alpha = 1, Tensor out = None)\n",
+                  " * (Tensor input, Number other, Number alpha = 1)\n")),
+    "divide": ((" * (Tensor other)\n{}", " * (Tensor other, *, str rounding_mode)\n",
+                " * (Number other)\n{}", " * (Number other, *, str rounding_mode)\n"),
+               (f" * (Tensor input, Tensor other{_OUT})\n",
+                " * (Tensor input, Tensor other, *, str rounding_mode, Tensor out = None)\n",
+                " * (Tensor input, Number other)\n{t}",
+                " * (Tensor input, Number other, *, str rounding_mode)\n")),
+    "pow": ((" * (Tensor exponent)\n{}", " * (Number exponent)\n{}"),
+            (f" * (Tensor input, Tensor exponent{_OUT})\n",
+             f" * (Number self, Tensor exponent{_OUT})\n",
+             f" * (Tensor input, Number exponent{_OUT})\n")),
+}
+_OVERLOADS["rsub"] = ((), (" * (Tensor input, Tensor other, *, Number alpha = 1)\n",
+                          " * (Tensor input, Number other, Number alpha = 1)\n"))
+for _name in ("eq", "ne", "not_equal", "lt", "less", "le", "less_equal", "gt", "greater", "ge",
+              "greater_equal"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["compare"])
+for _name in ("remainder", "bitwise_and", "bitwise_or", "bitwise_xor"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["number_self"])
+for _name in ("multiply", "true_divide", "floor_divide"):
+    _OVERLOADS[_name] = (_METHOD, _FUNCTION["no_out"])
+
+
+def refusal(name, function_form, other):
+    """PyTorch's TypeError for `other`, an operand no overload of `name`
+    (an in-place name ends in "_") takes."""
+    base = name.rstrip("_")
+    got = _arg_type(other)
+    if base in ("add", "sub", "mul", "div"):    # one overload with a Tensor `other`
+        return TypeError(f"{name}(): argument 'other' (position {2 if function_form else 1}) "
+                         f"must be Tensor, not {got}")
+    detail = _arg_type(other, detail=True)
+    method, function = _OVERLOADS[base]
+    lines = "".join(o.format(_MISMATCH.format(f"!{detail}!")) if "{}" in o else
+                    o.replace("{!}", _MISMATCH.format(f"!Tensor!, !{detail}!")).replace(
+                        "{t}", _MISMATCH.format(f"Tensor, !{detail}!"))
+                    for o in (function if function_form else method))
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({'Tensor, ' if function_form else ''}{got}), but expected one of:\n"
+                     + lines)
+
+
+def refusing(function, name, function_form):
+    """`function` raising PyTorch's error where it would return NotImplemented."""
+    def named(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if result is NotImplemented:
+            other = args[1] if len(args) > 1 else kwargs.get(
+                "exponent" if name.startswith("pow") else "other")
+            raise refusal(name, function_form, other)
+        return result
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named
+
+
+# op -> its tensor parameters: (place among the function's arguments, name)
+_PAIR = ((0, "input"), (1, "other"))
+TENSOR_PARAMETERS = {"matmul": _PAIR, "mm": ((0, "input"), (1, "mat2")),
+                     "bmm": ((0, "input"), (1, "mat2")), "dot": ((0, "input"), (1, "tensor")),
+                     "mv": ((0, "input"), (1, "vec")), "outer": ((0, "input"), (1, "vec2")),
+                     "logical_and": _PAIR, "logical_or": _PAIR, "logical_xor": _PAIR,
+                     "gather": ((0, "input"), (2, "index")),
+                     "index_select": ((0, "input"), (2, "index"))}
+# (hot methods, which check their index themselves: only their functions are wrapped)
+CHECKED_INSIDE = ("gather", "index_select")
+
+
+def checking(function, name, function_form):
+    """`function` refusing a non-tensor where a tensor parameter goes, with
+    PyTorch's message (positions as the function or the method counts them)."""
+    params = TENSOR_PARAMETERS[name.rstrip("_")][not function_form:]
+    shift = 1 if function_form else 0
+    if not function_form and params[0][0] == 1:
+        (_, param), = params
+
+        def method(self, other, *args, **kwargs):     # (the common case, kept cheap)
+            if not isinstance(other, Tensor):
+                raise TypeError(f"{name}(): argument '{param}' (position 1) must be Tensor, "
+                                f"not {_arg_type(other)}")
+            return function(self, other, *args, **kwargs)
+        named = method
+        named.__name__ = named.__qualname__ = name
+        named.__doc__ = function.__doc__
+        named.__wrapped__ = function
+        named._refusing = True
+        return named
+
+    def named(*args, **kwargs):
+        for place, param in params:
+            if place < len(args) and not isinstance(args[place], Tensor):
+                raise TypeError(f"{name}(): argument '{param}' (position {place + shift}) must "
+                                f"be Tensor, not {_arg_type(args[place])}")
+            if param in kwargs and not isinstance(kwargs[param], Tensor):
+                raise TypeError(f"{name}(): argument '{param}' must be Tensor, not "
+                                f"{_arg_type(kwargs[param])}")
+        return function(*args, **kwargs)
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named
+
+
+_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
+
+
+def _marked(kinds, args):
+    """PyTorch's "didn't match" line for one overload: the arguments from the
+    first that does not fit on are marked."""
+    bad = next(i for i, (kind, a) in enumerate(zip(kinds, args)) if not isinstance(a, kind))
+    return _MISMATCH.format(", ".join(
+        f"!{_arg_type(a, detail=True)}!" if i >= bad else _arg_type(a) for i, a in enumerate(args)))
+
+
+def masked_fill_checking(function, name, function_form):
+    """masked_fill refusing a non-tensor mask, or a value neither a tensor
+    nor a number, with PyTorch's message (where it filled with a list)."""
+    def named(*args, **kwargs):
+        if len(args) == 3 and not (isinstance(args[1], Tensor)
+                                   and isinstance(args[2], (Tensor,) + _NUMBERS)):
+            given = args if function_form else args[1:]
+            head, lead = ("Tensor input, ", (Tensor,)) if function_form else ("", ())
+            lines = "".join(
+                f" * ({head}Tensor mask, {kind} value)\n"
+                + _marked(lead + (Tensor, types), given)
+                for kind, types in (("Tensor", Tensor), ("Number", _NUMBERS)))
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({', '.join(_arg_type(a) for a in given)}), but expected one of:\n"
+                            + lines)
+        return function(*args, **kwargs)
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named

@@ -1,0 +1,89 @@
+"""A size given as several ints or one sequence (`x.view(2, 6)`,
+`x.reshape((2, 6))`), read as PyTorch's argument parser reads an IntArrayRef:
+its errors for a float, None, ... in it, where int() would truncate 2.5 to 2."""
+from .._backend import np
+from .._tensor import Tensor
+from .conditional import _arg_type
+
+# op -> (its parameter's name, the overloads PyTorch lists where it has several)
+_VIEW = (" * (torch.dtype dtype)\n", " * (tuple of ints size)\n")
+PARAMETERS = {"view": ("size", _VIEW), "reshape": ("shape", None), "expand": ("size", None),
+              "repeat": ("repeats", None), "permute": ("dims", None)}
+
+_MISMATCH = "      didn't match because some of the arguments have invalid types: ({})\n"
+
+
+def _int_like(v, first):
+    if isinstance(v, Tensor):
+        return v._data.ndim == 0 and v._data.dtype.kind in "iu"
+    if isinstance(v, (bool, np.bool_)):
+        return not first        # a leading bool does not start a size
+    return hasattr(type(v), "__index__")
+
+
+def _detail(v):
+    if isinstance(v, tuple):
+        return f"tuple of ({', '.join(_arg_type(e) for e in v)})"
+    return _arg_type(v, detail=True)
+
+
+def _overloads_error(name, args, overloads, marked):
+    lines = "".join(o + (_MISMATCH.format(", ".join(f"!{_detail(a)}!" for a in args))
+                         if marked else "") for o in overloads)
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(_arg_type(a) for a in args)}), but expected one of:\n" + lines)
+
+
+def size_arg(args, name, position=1):
+    """The ints of `args` (a method's *sizes) for op `name`, or PyTorch's
+    TypeError (`position`: the parameter's, 2 for the function's)."""
+    seq = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+    for v in seq:
+        if type(v) is not int:
+            break
+    else:       # plain ints: nothing to check (the hot path)
+        return tuple(seq)
+    param, overloads = PARAMETERS[name]
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        seq = args[0]
+        if seq and not _int_like(seq[0], True):
+            if overloads:
+                raise _overloads_error(name, args, overloads, True)
+            raise TypeError(f"{name}(): argument '{param}' (position {position}) must be tuple of "
+                            f"ints, but found element of type {_arg_type(seq[0])} at pos 0")
+    elif len(args) == 1:
+        if not _int_like(args[0], True):
+            if overloads:
+                raise _overloads_error(name, args, overloads, True)
+            raise TypeError(f"{name}(): argument '{param}' (position {position}) must be tuple of "
+                            f"ints, not {_arg_type(args[0])}")
+        seq = args
+    else:
+        if args and not _int_like(args[0], True):
+            if overloads:
+                raise _overloads_error(name, args, overloads, False)
+            raise TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
+        seq = args
+    for i, v in enumerate(seq[1:], 2):
+        if not _int_like(v, False):
+            raise TypeError(f"{name}(): argument '{param}' failed to unpack the object at pos "
+                            f"{i} with error \"type must be tuple of ints,but got "
+                            f"{_arg_type(v)}\"")
+    return tuple(int(s) for s in seq)
+
+
+def function_form(function, name):
+    """torch.reshape(input, shape): the shape one argument, the function's second."""
+    def named(input, shape):
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{_arg_type(input)}")
+        if not isinstance(shape, (tuple, list)):    # (the method takes a lone int)
+            raise TypeError(f"{name}(): argument '{PARAMETERS[name][0]}' (position 2) must be "
+                            f"tuple of ints, not {_arg_type(shape)}")
+        return function(input, size_arg((shape,), name, 2))
+    named.__name__ = named.__qualname__ = name
+    named.__doc__ = function.__doc__
+    named.__wrapped__ = function
+    named._refusing = True
+    return named

@@ -1,0 +1,86 @@
+"""Binary ops given an operand that is neither a number nor a tensor: the
+named forms (x.add(y), torch.add(x, y), x.add_(y)) raise PyTorch's argument
+errors, the operators Python's own TypeError, as with PyTorch."""
+import pytest
+
+import ember
+from compare_torch import check_error
+
+OPS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
+       "floor_divide", "remainder", "pow", "eq", "ne", "not_equal", "lt", "less", "le",
+       "less_equal", "gt", "greater", "ge", "greater_equal", "bitwise_and", "bitwise_or",
+       "bitwise_xor"]
+OPERANDS = {"list": [1, 2], "none": None, "str": "a"}
+
+
+@pytest.mark.parametrize("operand", OPERANDS)
+@pytest.mark.parametrize("form", ["method", "function", "inplace"])
+@pytest.mark.parametrize("op", OPS)
+def test_named_form_refuses_as_pytorch(op, form, operand):
+    other = OPERANDS[operand]
+    call = {"method": lambda T, x: getattr(x, op)(other),
+            "function": lambda T, x: getattr(T, op)(x, other),
+            "inplace": lambda T, x: getattr(x, op + "_")(other)}[form]
+    check_error(lambda T: (T.ones(2, dtype=T.int64 if op.startswith("bitwise") else T.float32),),
+                call)
+
+
+def test_rsub_refuses_as_pytorch():
+    check_error(lambda T: (T.ones(2),), lambda T, x: T.rsub(x, [1]))
+
+
+@pytest.mark.parametrize("expr", ["x + [1]", "x - None", "x * {}", "x / 'a'", "x ** [1]",
+                                  "x < None", "x & [1]", "[1] - x"])
+def test_operators_leave_it_to_python(expr):
+    check_error(lambda T: (T.ones(2, dtype=T.int64),), lambda T, x: eval(expr))
+
+
+def test_in_place_operators_leave_it_to_python():
+    def run(T, x):
+        x += [1]
+    check_error(lambda T: (T.ones(2),), run)
+    x = ember.ones(2)
+    assert (x == [1]) is False     # Python's fallback for ==, as PyTorch's
+
+
+TENSOR_OPS = {"matmul": (2,), "mm": (2, 2), "bmm": (1, 2, 2), "dot": (2,), "mv": (2, 2),
+              "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,)}
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.gather(1, [[0]]), lambda T, x: T.gather(x, 1, [[0]]),
+    lambda T, x: T.gather(x, 1, index=[[0]]), lambda T, x: T.gather([1.0], 0, x.long()),
+    lambda T, x: x.index_select(0, [0]), lambda T, x: T.index_select(x, 0, None),
+], ids=["gather_method", "gather_function", "gather_keyword", "gather_input",
+        "index_select_method", "index_select_function"])
+def test_index_parameters_refuse_other_types_as_pytorch(call):
+    check_error(lambda T: (T.ones(2, 3),), call)
+
+
+@pytest.mark.parametrize("where", ["method", "function", "function_first", "inplace"])
+@pytest.mark.parametrize("op", TENSOR_OPS)
+def test_tensor_parameters_refuse_other_types_as_pytorch(op, where):
+    if where == "inplace" and not op.startswith("logical"):
+        pytest.skip("no in-place variant")
+    call = {"method": lambda T, x: getattr(x, op)([1.0]),
+            "function": lambda T, x: getattr(T, op)(x, None),
+            "function_first": lambda T, x: getattr(T, op)([[1.0]], x),
+            "inplace": lambda T, x: getattr(x, op + "_")([1.0])}[where]
+    check_error(lambda T: (T.ones(*TENSOR_OPS[op]),), call)
+
+
+@pytest.mark.parametrize("expr", ["x @ [1.]", "[1., 1.] @ x", "x @ 2"])
+def test_matmul_operator_leaves_it_to_python(expr):
+    check_error(lambda T: (T.ones(2),), lambda T, x: eval(expr))
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.masked_fill([True, False], 0), lambda T, x: x.masked_fill(x > 0, [1]),
+    lambda T, x: T.masked_fill(x, [True, False], 0), lambda T, x: T.masked_fill(x, x > 0, [1]),
+    lambda T, x: x.masked_fill(x > 0, None), lambda T, x: x.masked_fill(None, 1.5),
+    lambda T, x: x.masked_fill_(x > 0, "a"),
+], ids=["mask_list", "value_list", "f_mask_list", "f_value_list", "value_none", "mask_none",
+        "inplace_value_str"])
+def test_masked_fill_refuses_other_types_as_pytorch(call):
+    """(It filled with a list's first element, silently.)"""
+    check_error(lambda T: (T.ones(2),), call)
