@@ -12,6 +12,8 @@ exit status is the process's, and an uncaught exception prints its traceback
 and exits 1.
 """
 import builtins
+import importlib.machinery
+import importlib.util
 import os
 import runpy
 import sys
@@ -111,9 +113,20 @@ def _run_file(path, args):
     if os.path.isdir(path) or _is_zip(path):
         # run_path puts the directory or zip file first on sys.path itself.
         del sys.path[0:1]
-    else:
-        _set_path0(os.path.dirname(os.path.realpath(path)))
-    runpy.run_path(path, run_name="__main__")
+        runpy.run_path(path, run_name="__main__")
+        return
+    _set_path0(os.path.dirname(os.path.realpath(path)))
+    # python (3.9+) names a script by its path joined to the cwd, not
+    # normalised ('/cwd/./s.py'): its __file__ and its tracebacks say that,
+    # while sys.argv[0] stays as typed (runpy.run_path would overwrite it).
+    full = os.path.join(os.getcwd(), path)
+    with open(full, "rb") as f:
+        source = f.read()
+    if source[:4] == importlib.util.MAGIC_NUMBER:  # a .pyc: runpy reads those
+        runpy.run_path(path, run_name="__main__")
+        return
+    loader = importlib.machinery.SourceFileLoader("__main__", full)
+    _exec_main(source, full, __file__=full, __cached__=None, __loader__=loader)
 
 
 def _is_zip(path):
@@ -121,7 +134,6 @@ def _is_zip(path):
 
 
 def _run_module(name, args):
-    import importlib.util
     _set_path0(os.getcwd())
     # Checked first, for python's one-line answer instead of runpy's traceback.
     try:
@@ -140,12 +152,18 @@ def _run_source(source, filename, argv0, args):
     sys.path[0] = '' (the current directory)."""
     sys.argv[:] = [argv0, *args]
     _set_path0("")
+    _exec_main(source, filename)
+
+
+def _exec_main(source, filename, **attributes):
+    """Run source as the program, in a fresh __main__ module."""
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
+    vars(main).update(attributes)
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # so pickle finds the classes it defines
     try:
-        exec(compile(source, filename, "exec"), main.__dict__)
+        exec(compile(source, filename, "exec", dont_inherit=True), main.__dict__)
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
