@@ -92,16 +92,39 @@ def test_batchnorm_training_and_eval_match_torch(name, args, kwargs, shapes, eva
 
 
 def test_batchnorm_running_stats_to_the_bit():
-    """The running mean is PyTorch's to the bit (summed in double, as its
-    kernel); the unbiased running variance to a float32 rounding (its sum of
-    squares is taken by BLAS dots per plane, for speed)."""
+    """The running mean and variance are PyTorch's to the bit (summed in
+    double, in float32 the squares rounded first, as its kernel)."""
     mods = _compare_runs("BatchNorm2d", (6,), {}, [(8, 6, 7, 5)] * 4)
-    np.testing.assert_array_equal(mods[ember].running_mean.numpy(),
-                                  mods[torch].running_mean.numpy())
-    np.testing.assert_allclose(mods[ember].running_var.numpy(),
-                               mods[torch].running_var.numpy(), rtol=3e-7, atol=0)
+    for name in ("running_mean", "running_var"):
+        np.testing.assert_array_equal(getattr(mods[ember], name).numpy(),
+                                      getattr(mods[torch], name).numpy())
     assert mods[ember].num_batches_tracked.item() == 4
     assert mods[ember].num_batches_tracked.dtype == ember.int64
+
+
+@pytest.mark.parametrize("shape", [(1, 8, 64, 64), (4, 3, 5, 5), (16, 6, 2, 2), (32, 10),
+                                   (2, 4, 17), (64, 5, 1, 1)])
+def test_batchnorm_float32_output_and_stats_to_the_bit(shape, request):
+    """float32 batch norm is PyTorch's bit for bit, training and eval: its
+    kernel forms the output as fma(x, alpha, beta), beta = fma(-mean, alpha,
+    bias); one value per channel sums its statistics row after row in float,
+    the squares fused in; larger planes sum in double. (On one thread: with
+    more, PyTorch splits the rows and its digits change with the count.)"""
+    x = (np.random.default_rng(0).standard_normal(shape) * 2 + 0.5).astype(np.float32)
+    c = shape[1]
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    request.addfinalizer(lambda: torch.set_num_threads(threads))
+
+    def run(T):
+        m = (T.nn.BatchNorm2d if len(shape) == 4 else T.nn.BatchNorm1d)(c)
+        with T.no_grad():
+            m.weight.copy_(T.linspace(-1.5, 2.0, c))
+            m.bias.copy_(T.linspace(0.3, -0.7, c))
+        y = m(T.tensor(x))
+        m.eval()
+        return y, m(T.tensor(x[::-1].copy())), m.running_mean, m.running_var
+    check(run, exact=True)
 
 
 def test_batchnorm_eval_in_training_steps_and_back():
@@ -436,3 +459,16 @@ def test_mixed_dtypes_refused_as_torch():
                lambda T: T.nn.functional.batch_norm(T.ones(0, 3), T.zeros(3), T.ones(3)),
                lambda T: T.nn.functional.layer_norm(T.ones(0, 3), (3,))):
         check(fn)
+
+
+def test_batchnorm_fused_square_sum_midpoint_falls_back_to_fma():
+    """A double sum on a float32 midpoint (1 + 2**-24) is redone by the exact
+    fma emulation: the result is fma's, ties to even."""
+    from ember.ops.normalization import _fused_square_sum
+    from ember._fma import _fma32
+    rows = np.array([[1.0, 3.0], [2.0 ** -12, 0.5], [2.0 ** -12, 0.25]], np.float32)
+    expected = np.zeros(2, np.float32)
+    for row in rows:
+        expected = _fma32(row, row, expected)
+    np.testing.assert_array_equal(_fused_square_sum(rows), expected)
+    assert _fused_square_sum(rows)[0] == np.float32(1.0)

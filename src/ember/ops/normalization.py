@@ -11,6 +11,7 @@ itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
 from .. import _dtype as D
+from .._fma import _fma32, _fma64
 from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register
 
@@ -89,6 +90,48 @@ class _Layout:
         return np.repeat(v, self.s) if len(self.flat) == 2 else v[:, None]
 
 
+def _bn_stats(x3, xf, lay, count):
+    """Mean, centred input and sum of squares of training-mode batch norm, in
+    the order of PyTorch's kernels (one thread): planes of several values
+    sum in double (float32's squares rounded first); one value per channel
+    (BatchNorm1d, N x C x 1 x 1) sums row after row in the input's dtype,
+    the squares fused into the sum."""
+    dt = x3.dtype
+    if lay.s != 1 or dt not in (np.float32, np.float64):
+        mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
+        dev = np.subtract(xf, lay.row(mean))
+        d3 = dev.reshape(lay.shape3)
+        squares = _plane_dot(d3, d3) if dt != np.float32 else \
+            np.einsum("ncs->c", d3 * d3, dtype=np.float64)
+        return mean, dev, squares.astype(dt)
+    rows = x3.reshape(x3.shape[0], x3.shape[1])
+    total = np.add.accumulate(rows, axis=0)[-1] if len(rows) else np.zeros(rows.shape[1], dt)
+    mean = (total.astype(np.float64) / count).astype(dt)
+    dev = np.subtract(xf, lay.row(mean))
+    return mean, dev, _fused_square_sum(dev.reshape(rows.shape))
+
+
+def _fused_square_sum(rows):
+    """acc = fma(row, row, acc) down the rows, acc in the rows' dtype."""
+    acc = np.zeros(rows.shape[1], rows.dtype)
+    if rows.dtype == np.float32:
+        # A float32 square is exact in double, so each step is a double sum
+        # rounded to float32, which is fma's result unless the double sum
+        # fell on a float32 midpoint (checked once at the end, then redone).
+        squares = np.square(rows, dtype=np.float64)
+        sums = np.empty_like(squares)
+        for i, row in enumerate(squares):
+            np.add(acc, row, out=sums[i])
+            acc = sums[i].astype(np.float32)
+        if not np.any((sums.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)):
+            return acc
+        acc = np.zeros_like(acc)
+    fma = _fma32 if rows.dtype == np.float32 else _fma64
+    for row in rows:
+        acc = fma(row, row, acc).astype(rows.dtype, copy=False)
+    return acc
+
+
 def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
     """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
     and (training, when `keep`) the centred input for the backward pass;
@@ -100,11 +143,7 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
     dev = None
     with np.errstate(all="ignore"):
         if training:
-            # The mean summed in double (PyTorch's digits); the variance
-            # from the centred input, which the output and backward reuse.
-            mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
-            dev = np.subtract(xf, lay.row(mean))
-            var_sum = _plane_dot(dev.reshape(lay.shape3), dev.reshape(lay.shape3)).astype(dt)
+            mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
             var = var_sum / dt.type(count)
             invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
                 .astype(dt)
@@ -118,22 +157,18 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
                 rv._data[...] = (np.float64(m) * unbiased
                                  + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
                 rv._bump()
-            scale = invstd if w is None else invstd * w._data
-            out = np.multiply(dev, lay.row(scale), out=None if keep else dev)
-            if b is not None:
-                out += lay.row(b._data)
+            use_mean, alpha = mean, invstd
         else:
             mean = invstd = np.empty(0, dt)
             use_mean = rm._data.astype(dt)
             alpha = _bn_invstd(rv._data.astype(dt), eps)
-            if w is not None:
-                alpha = alpha * w._data
-            # (PyTorch forms beta = bias - mean * alpha with one rounding, and
-            # the output as x * alpha + beta)
-            beta = ((0.0 if b is None else b._data.astype(np.float64))
-                    - use_mean.astype(np.float64) * alpha).astype(dt)
-            out = np.multiply(xf, lay.row(alpha))
-            out += lay.row(beta)
+        if w is not None:
+            alpha = alpha * w._data
+        # PyTorch's kernel (both modes) forms beta = bias - mean * alpha and
+        # the output x * alpha + beta, each a fused multiply-add (one rounding)
+        fma = _fma32 if dt == np.float32 else _fma64
+        beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
+        out = fma(xf, lay.row(alpha), lay.row(beta)).astype(dt, copy=False)
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
 
 
