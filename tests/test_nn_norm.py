@@ -472,3 +472,16 @@ def test_batchnorm_fused_square_sum_midpoint_falls_back_to_fma():
         expected = _fma32(row, row, expected)
     np.testing.assert_array_equal(_fused_square_sum(rows), expected)
     assert _fused_square_sum(rows)[0] == np.float32(1.0)
+
+
+def test_blocked_fma_is_the_exact_fma():
+    """The blocked float32 fma (batch norm's output on big inputs) equals the
+    exact emulation, a block with a midpoint sum (1 + 2**-24) included."""
+    from ember._fma import _fma32, _fma32_blocks
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((8, 1 << 14)).astype(np.float32)
+    a = rng.standard_normal(1 << 14).astype(np.float32)
+    b = rng.standard_normal(1 << 14).astype(np.float32)
+    x[5, 7], a[7], b[7] = 1.0, 1.0, 2.0 ** -24
+    np.testing.assert_array_equal(_fma32_blocks(x, a, b), _fma32(x, a, b))
+    assert _fma32_blocks(x, a, b)[5, 7] == np.float32(1.0)

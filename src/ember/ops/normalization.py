@@ -11,7 +11,7 @@ itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
 from .. import _dtype as D
-from .._fma import _fma32, _fma64
+from .._fma import _fma32, _fma32_blocks, _fma64
 from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register
 
@@ -168,7 +168,8 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
         # the output x * alpha + beta, each a fused multiply-add (one rounding)
         fma = _fma32 if dt == np.float32 else _fma64
         beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
-        out = fma(xf, lay.row(alpha), lay.row(beta)).astype(dt, copy=False)
+        out = (_fma32_blocks if dt == np.float32 else _fma64)(
+            xf, lay.row(alpha), lay.row(beta)).astype(dt, copy=False)
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
 
 
