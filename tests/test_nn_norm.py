@@ -485,3 +485,26 @@ def test_blocked_fma_is_the_exact_fma():
     x[5, 7], a[7], b[7] = 1.0, 1.0, 2.0 ** -24
     np.testing.assert_array_equal(_fma32_blocks(x, a, b), _fma32(x, a, b))
     assert _fma32_blocks(x, a, b)[5, 7] == np.float32(1.0)
+
+
+@pytest.mark.parametrize("shape", [(1, 8, 16, 16), (4, 3, 5, 5), (8, 6, 2, 2), (3, 4, 13)])
+def test_batchnorm_float32_backward_to_the_bit(shape, request):
+    """Training-mode gradients are PyTorch's bit for bit where a channel has
+    planes of several values: its vectorised plane sums (8 lanes, the tail
+    fused), the planes added in double, dx = fma(-xc, k, g - mean(g)) *
+    invstd * w."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    request.addfinalizer(lambda: torch.set_num_threads(threads))
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(shape) * 2 + 0.5).astype(np.float32)
+    g = rng.standard_normal(shape).astype(np.float32)
+
+    def run(T):
+        m = (T.nn.BatchNorm2d if len(shape) == 4 else T.nn.BatchNorm1d)(shape[1])
+        with T.no_grad():
+            m.weight.copy_(T.linspace(-1.5, 2.0, shape[1]))
+        xt = T.tensor(x, requires_grad=True)
+        m(xt).backward(T.tensor(g))
+        return xt.grad, m.weight.grad, m.bias.grad
+    check(run, exact=True)

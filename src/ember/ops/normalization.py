@@ -71,6 +71,55 @@ def _plane_dot(a3, b3):
     return np.einsum("ncs,ncs->c", a3, b3).astype(np.float64)
 
 
+# Above this many elements the fused multiply-adds of PyTorch's kernels are
+# rounded twice (product, then sum): the exact emulation costs about as much
+# again as the rest of a big batch norm's forward and backward.
+_FUSED_MAX = 1 << 20
+
+
+def _fused(x, a, b):
+    """x * a + b rounded once, as PyTorch's contracted kernels (float32 and
+    float64; see _FUSED_MAX)."""
+    if x.size > _FUSED_MAX:
+        out = np.multiply(x, a)
+        out += b
+        return out
+    return _fma32_blocks(x, a, b) if x.dtype == np.float32 else _fma64(x, a, b).astype(x.dtype)
+
+
+def _lanes_total(acc):
+    """An 8-lane float32 accumulator's total, as PyTorch's AVX2 vec_reduce_all
+    adds it: lanes 4 apart, then 2, then 1."""
+    for step in (4, 2, 1):
+        acc = acc + acc[:, np.arange(8) ^ step]
+    return acc[:, 0]
+
+
+def _vec_sums(planes, other=None):
+    """Each row's sum (or its dot product with `other`'s row), as PyTorch's
+    vec::reduce_all (map2_reduce_all) adds a float32 plane in batch norm's
+    backward: 8 lanes, vector after vector, the partial tail fused (its
+    multiply-add contracted), then the lanes; under 8 values, in sequence."""
+    terms = planes if other is None else planes * other
+    p, size = terms.shape
+    if size < 8:
+        return np.add.accumulate(terms, axis=1)[:, -1]
+    whole = size - size % 8
+    # (vector by vector: NumPy's reduce along an outer axis adds in sequence)
+    acc = np.add.reduce(np.ascontiguousarray(terms[:, :whole].reshape(p, -1, 8)
+                                             .transpose(1, 0, 2)), axis=0)
+    if whole < size:
+        t = size - whole
+        acc[:, :t] = acc[:, :t] + terms[:, whole:] if other is None else \
+            _fma32(planes[:, whole:], other[:, whole:], acc[:, :t])
+    return _lanes_total(acc)
+
+
+def _planes_total(per_plane, n, c):
+    """(n * c) plane totals added over the batch in double, in sequence."""
+    return np.add.accumulate(per_plane.reshape(n, c).astype(np.float64), axis=0)[-1]
+
+
 class _Layout:
     """An (N, C, ...) array seen for per-channel arithmetic. NumPy multiplies
     by a contiguous row at the speed of a scalar, but by a (C, 1) column at
@@ -168,8 +217,7 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
         # the output x * alpha + beta, each a fused multiply-add (one rounding)
         fma = _fma32 if dt == np.float32 else _fma64
         beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
-        out = (_fma32_blocks if dt == np.float32 else _fma64)(
-            xf, lay.row(alpha), lay.row(beta)).astype(dt, copy=False)
+        out = _fused(xf, lay.row(alpha), lay.row(beta))
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
 
 
@@ -246,15 +294,25 @@ def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
     count = g3.shape[0] * g3.shape[2]
     if not training:
         mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
-    grad_sum = _plane_sum(g3)
+    n, c, size = lay.shape3
+    exact = dt == np.float32 and size > 1 and n * c > 0
+    grad_sum = _planes_total(_vec_sums(g3.reshape(-1, size)), n, c) if exact else _plane_sum(g3)
     dx = dw = db = dotp = None
     if needs[1] or (needs[0] and training):
         if dev is None:
             dev = np.subtract(x.reshape(lay.flat), lay.row(mean))
-        dotp = _plane_dot(dev.reshape(lay.shape3), g3)
+        dotp = _planes_total(_vec_sums(dev.reshape(-1, size), g3.reshape(-1, size)), n, c) \
+            if exact else _plane_dot(dev.reshape(lay.shape3), g3)
     scale = invstd if w is None else invstd * w
     if needs[0]:
-        if training:
+        if training and exact:
+            # fma(-xc, k, g - mean(g)) * invstd * w, as PyTorch's kernel
+            k = dotp.astype(dt) * invstd * invstd / dt.type(count)
+            dx = _fused(-dev, lay.row(k), gf - lay.row((grad_sum / count).astype(dt)))
+            dx *= lay.row(invstd)
+            if w is not None:
+                dx *= lay.row(w)
+        elif training:
             # (g - mean(g) - xc * k) * invstd * w, as PyTorch's kernel
             k = dotp.astype(dt) * invstd * invstd / dt.type(count)
             dx = np.multiply(dev, lay.row(k), out=dev)
