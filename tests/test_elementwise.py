@@ -352,6 +352,30 @@ def test_float_power_inplace():
     check_error(lambda T: (T.tensor([1.5, 2.0]),), lambda T, x: x.float_power_(2))
 
 
+# PyTorch's own kernels for these exponents (the rest go to SLEEF's pow, which
+# NumPy's doesn't reproduce bit for bit, and 0.5 to its sqrt, which differs in
+# the last bit from NumPy's); a gradient takes pow(exponent - 1).
+_EXACT_POWERS = {2, 3, -2, -0.5, -1}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("exponent", [2, 3, 4, -2, -1, 0.5, 1.5, -0.5])
+def test_pow_by_a_number_bit_for_bit(dtype, exponent):
+    """x ** 3 is PyTorch's x * x * x, rounded twice, not a power rounded once
+    (a sum of cubes drifted from PyTorch's in a training loop)."""
+    x = np.abs(np.random.default_rng(0).standard_normal(4000) * 3)
+    x[:2] = [0.0, 1.0]
+
+    def run(T, part):
+        t = T.tensor(x, dtype=getattr(T, dtype), requires_grad=True)
+        y = t ** exponent
+        y.backward(T.ones_like(y))
+        return y if part == "forward" else t.grad
+    for part, p in (("forward", exponent), ("grad", exponent - 1)):
+        exact = p in _EXACT_POWERS or part == "grad" and exponent == 2
+        check(lambda T: run(T, part), exact=exact)
+
+
 def test_fix_is_trunc():
     check(lambda T: T.fix(T.tensor([-1.5, 2.7, -0.2]), out=T.empty(3)))
     t = ember.tensor([1.0], requires_grad=True)

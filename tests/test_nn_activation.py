@@ -1,6 +1,7 @@
 """Every activation of torch.nn: nn.functional forms, modules, the torch
 namespace functions, against PyTorch (values, gradients, grad_fn names,
 reprs, in-place variants, errors), and gradcheck + gradgradcheck in float64."""
+import os
 import warnings
 
 import numpy as np
@@ -286,6 +287,26 @@ def test_softmax_family_modules_implicit_dim_warn():
         with pytest.warns(UserWarning, match=f"Implicit dimension choice for "
                                              f"{cls.lower().replace('logs', 'log_s')}"):
             m(ember.ones(2, 3))
+
+
+def test_softmax_family_implicit_dim_warns_where_pytorch_does():
+    """F.softmax(x) names its caller's line; a module names the Module's call
+    (module.py), so Python's once-per-place filter shows it once, as PyTorch's."""
+    def run(T):
+        x = T.ones(2, 3)
+        calls = [lambda: T.nn.functional.softmax(x), lambda: T.nn.functional.log_softmax(x),
+                 lambda: T.nn.functional.softmin(x), lambda: T.nn.Softmax()(x),
+                 lambda: T.nn.LogSoftmax()(x), lambda: T.nn.Softmin()(x),
+                 lambda: T.nn.Softmax2d()(T.ones(1, 2, 2, 2))]
+        places = []
+        for call in calls:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                call()
+            places.append([(os.path.basename(w.filename), w.lineno if w.filename == __file__
+                            else None) for w in caught])
+        return places
+    check(run)
 
 
 def test_prelu_module_init_and_training():

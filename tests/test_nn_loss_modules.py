@@ -1,6 +1,7 @@
 """The loss modules against PyTorch: repr, buffers and state_dict, the
 legacy size_average/reduce arguments, and forward/backward through the
 module (values, grad_fn names, gradients)."""
+import os
 import warnings
 
 import numpy as np
@@ -123,15 +124,19 @@ def test_weight_buffers_move_and_load():
     lambda T: T.nn.BCELoss(reduce=False),
     lambda T: T.nn.KLDivLoss(size_average=True, reduce=True),
     lambda T: T.nn.NLLLoss2d(),
+    lambda T: T.nn.MSELoss(size_average=False),
 ])
 def test_legacy_and_deprecated_warnings(make):
+    """Same warnings, named at the same place: the loss module's file (for
+    every loss, so Python's once-per-place filter shows it once), as PyTorch's."""
     torch = pytest.importorskip("torch")
     seen = {}
     for lib in (torch, ember):
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             m = make(lib)
-        seen[lib] = ([(x.category, str(x.message)) for x in w], m.reduction)
+        seen[lib] = ([(x.category, str(x.message), os.path.basename(x.filename)) for x in w],
+                     m.reduction)
     assert seen[ember] == seen[torch]
 
 

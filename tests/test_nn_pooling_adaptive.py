@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import ember
+from compare_torch import check
 from test_nn_pooling import compare_pool, distinct
 
 torch = pytest.importorskip("torch")
@@ -141,3 +142,21 @@ def test_gradcheck_and_gradgradcheck(row):
     x = _input(shape)
     assert ember.autograd.gradcheck(lambda x: f(F, x), (x,), eps=1e-6, atol=1e-5)
     assert ember.autograd.gradgradcheck(lambda x: f(F, x), (x,), eps=1e-6, atol=1e-4)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.avg_pool2d(x, 2),
+    lambda F, x: F.avg_pool2d(x, 3, stride=2, padding=1),
+    lambda F, x: F.avg_pool2d(x, 3, stride=1, count_include_pad=False, padding=1),
+    lambda F, x: F.avg_pool1d(x.flatten(2), 5, stride=3),
+    lambda F, x: F.avg_pool3d(x.unsqueeze(0), 2),
+    lambda F, x: F.adaptive_avg_pool2d(x, (3, 4)),
+    lambda F, x: F.adaptive_avg_pool2d(x, 1),
+    lambda F, x: F.adaptive_avg_pool1d(x.flatten(2), 7),
+])
+def test_avg_pools_add_each_window_as_pytorch(call):
+    """Float32 average pools are PyTorch's to the bit: each window summed
+    from 0, element after element in row-major order, then divided."""
+    x = np.random.default_rng(3).random((2, 3, 12, 11)).astype(np.float32)
+    x[0, 0, 0, 0] = -0.0
+    check(lambda T: call(T.nn.functional, T.tensor(x)), exact=True)

@@ -32,6 +32,32 @@ def _fma32(a, b, c):
 _SPLIT_MAX = 2.0 ** 996      # beyond it, Veltkamp's split (times 2**27 + 1) overflows
 
 
+def _fma32_blocks(x, a, b):
+    """_fma32(x, a, b) for a large float32 `x` (a and b broadcast to it): the
+    double products and sums are made a block of rows at a time, in cache,
+    and only a block with a sum on a float32 midpoint takes _fma32's repair."""
+    out = np.empty(x.shape, np.float32)
+    # (widened once, before broadcasting: a row of alpha, not every element)
+    a, b = (np.broadcast_to(np.asarray(v, np.float64), x.shape) for v in (a, b))
+    rows = max(1, (1 << 16) // max(1, x[0].size)) if x.ndim else 1
+    if x.ndim == 0 or rows >= len(x):
+        return _fma32(x, a, b)
+    buf = np.empty((rows,) + x.shape[1:], np.float64)
+    bits = buf.view(np.uint64)
+    low = np.empty_like(bits)
+    for i in range(0, len(x), rows):
+        k = min(rows, len(x) - i)
+        s = buf[:k]
+        np.multiply(x[i:i + k], a[i:i + k], out=s)
+        s += b[i:i + k]
+        np.bitwise_and(bits[:k], np.uint64(0x1FFFFFFF), out=low[:k])
+        if np.any(low[:k] == np.uint64(0x10000000)):
+            out[i:i + k] = _fma32(x[i:i + k], a[i:i + k], b[i:i + k])
+        else:
+            out[i:i + k] = s
+    return out
+
+
 def _fma64(a, b, c):
     """float64 fma(a, b, c) by Boldo & Melquiond's emulation: exact product and
     sum, then a round-to-odd tail so the final addition rounds only once.

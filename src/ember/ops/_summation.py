@@ -7,7 +7,8 @@ axis in four interleaved partial sums ("ilp" 4), each a cascade of 4
 levels of sequential sums, and a contiguous axis in vector lanes (AVX2: 8
 float32 or 4 float64 lanes) summed the same way and then lane by lane.
 `torch_sum` reproduces that for the layouts training code meets (a whole
-tensor, a leading axis, the last axis) and leaves the rest to NumPy.
+tensor, leading axes, trailing axes: adjacent reduced axes are one, as
+PyTorch's iterator coalesces them) and leaves the rest to NumPy.
 """
 from .._backend import np
 
@@ -47,15 +48,28 @@ def torch_sum(x, axes, keepdims=False):
         if x.size > _GRAIN:
             return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
         r = _flat(x.reshape(-1), lanes)
-    elif len(reduced) == 1 and min(kept) > reduced[0]:
-        r = _outer(x.reshape(shape[reduced[0]], -1), lanes)
-    elif len(reduced) == 1 and max(kept) < reduced[0]:
-        r = _inner(x.reshape(-1, shape[reduced[0]]), lanes)
+    elif _one_block(reduced, shape) and min(kept) > reduced[-1]:
+        r = _outer(x.reshape(_count(reduced, shape), -1), lanes)
+    elif _one_block(reduced, shape) and max(kept) < reduced[0]:
+        r = _inner(x.reshape(-1, _count(reduced, shape)), lanes)
     else:
         return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     out_shape = tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdims else \
         tuple(s for i, s in enumerate(shape) if i not in axes)
     return np.asanyarray(r, dtype=x.dtype).reshape(out_shape)
+
+
+def _one_block(reduced, shape):
+    """Whether the reduced dims are adjacent (size-1 dims between them don't
+    count): PyTorch's iterator then coalesces them into one axis."""
+    return all(shape[i] == 1 for i in range(reduced[0], reduced[-1] + 1) if i not in reduced)
+
+
+def _count(dims, shape):
+    n = 1
+    for i in dims:
+        n *= shape[i]
+    return n
 
 
 def _cascade(rows):

@@ -11,6 +11,7 @@ itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
 from .. import _dtype as D
+from .._fma import _fma32, _fma32_blocks, _fma64
 from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register
 
@@ -70,6 +71,55 @@ def _plane_dot(a3, b3):
     return np.einsum("ncs,ncs->c", a3, b3).astype(np.float64)
 
 
+# Above this many elements the fused multiply-adds of PyTorch's kernels are
+# rounded twice (product, then sum): the exact emulation costs about as much
+# again as the rest of a big batch norm's forward and backward.
+_FUSED_MAX = 1 << 20
+
+
+def _fused(x, a, b):
+    """x * a + b rounded once, as PyTorch's contracted kernels (float32 and
+    float64; see _FUSED_MAX)."""
+    if x.size > _FUSED_MAX:
+        out = np.multiply(x, a)
+        out += b
+        return out
+    return _fma32_blocks(x, a, b) if x.dtype == np.float32 else _fma64(x, a, b).astype(x.dtype)
+
+
+def _lanes_total(acc):
+    """An 8-lane float32 accumulator's total, as PyTorch's AVX2 vec_reduce_all
+    adds it: lanes 4 apart, then 2, then 1."""
+    for step in (4, 2, 1):
+        acc = acc + acc[:, np.arange(8) ^ step]
+    return acc[:, 0]
+
+
+def _vec_sums(planes, other=None):
+    """Each row's sum (or its dot product with `other`'s row), as PyTorch's
+    vec::reduce_all (map2_reduce_all) adds a float32 plane in batch norm's
+    backward: 8 lanes, vector after vector, the partial tail fused (its
+    multiply-add contracted), then the lanes; under 8 values, in sequence."""
+    terms = planes if other is None else planes * other
+    p, size = terms.shape
+    if size < 8:
+        return np.add.accumulate(terms, axis=1)[:, -1]
+    whole = size - size % 8
+    # (vector by vector: NumPy's reduce along an outer axis adds in sequence)
+    acc = np.add.reduce(np.ascontiguousarray(terms[:, :whole].reshape(p, -1, 8)
+                                             .transpose(1, 0, 2)), axis=0)
+    if whole < size:
+        t = size - whole
+        acc[:, :t] = acc[:, :t] + terms[:, whole:] if other is None else \
+            _fma32(planes[:, whole:], other[:, whole:], acc[:, :t])
+    return _lanes_total(acc)
+
+
+def _planes_total(per_plane, n, c):
+    """(n * c) plane totals added over the batch in double, in sequence."""
+    return np.add.accumulate(per_plane.reshape(n, c).astype(np.float64), axis=0)[-1]
+
+
 class _Layout:
     """An (N, C, ...) array seen for per-channel arithmetic. NumPy multiplies
     by a contiguous row at the speed of a scalar, but by a (C, 1) column at
@@ -89,6 +139,48 @@ class _Layout:
         return np.repeat(v, self.s) if len(self.flat) == 2 else v[:, None]
 
 
+def _bn_stats(x3, xf, lay, count):
+    """Mean, centred input and sum of squares of training-mode batch norm, in
+    the order of PyTorch's kernels (one thread): planes of several values
+    sum in double (float32's squares rounded first); one value per channel
+    (BatchNorm1d, N x C x 1 x 1) sums row after row in the input's dtype,
+    the squares fused into the sum."""
+    dt = x3.dtype
+    if lay.s != 1 or dt not in (np.float32, np.float64):
+        mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
+        dev = np.subtract(xf, lay.row(mean))
+        d3 = dev.reshape(lay.shape3)
+        squares = _plane_dot(d3, d3) if dt != np.float32 else \
+            np.einsum("ncs->c", d3 * d3, dtype=np.float64)
+        return mean, dev, squares.astype(dt)
+    rows = x3.reshape(x3.shape[0], x3.shape[1])
+    total = np.add.accumulate(rows, axis=0)[-1] if len(rows) else np.zeros(rows.shape[1], dt)
+    mean = (total.astype(np.float64) / count).astype(dt)
+    dev = np.subtract(xf, lay.row(mean))
+    return mean, dev, _fused_square_sum(dev.reshape(rows.shape))
+
+
+def _fused_square_sum(rows):
+    """acc = fma(row, row, acc) down the rows, acc in the rows' dtype."""
+    acc = np.zeros(rows.shape[1], rows.dtype)
+    if rows.dtype == np.float32:
+        # A float32 square is exact in double, so each step is a double sum
+        # rounded to float32, which is fma's result unless the double sum
+        # fell on a float32 midpoint (checked once at the end, then redone).
+        squares = np.square(rows, dtype=np.float64)
+        sums = np.empty_like(squares)
+        for i, row in enumerate(squares):
+            np.add(acc, row, out=sums[i])
+            acc = sums[i].astype(np.float32)
+        if not np.any((sums.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)):
+            return acc
+        acc = np.zeros_like(acc)
+    fma = _fma32 if rows.dtype == np.float32 else _fma64
+    for row in rows:
+        acc = fma(row, row, acc).astype(rows.dtype, copy=False)
+    return acc
+
+
 def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
     """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
     and (training, when `keep`) the centred input for the backward pass;
@@ -100,11 +192,7 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
     dev = None
     with np.errstate(all="ignore"):
         if training:
-            # The mean summed in double (PyTorch's digits); the variance
-            # from the centred input, which the output and backward reuse.
-            mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
-            dev = np.subtract(xf, lay.row(mean))
-            var_sum = _plane_dot(dev.reshape(lay.shape3), dev.reshape(lay.shape3)).astype(dt)
+            mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
             var = var_sum / dt.type(count)
             invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
                 .astype(dt)
@@ -118,22 +206,18 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
                 rv._data[...] = (np.float64(m) * unbiased
                                  + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
                 rv._bump()
-            scale = invstd if w is None else invstd * w._data
-            out = np.multiply(dev, lay.row(scale), out=None if keep else dev)
-            if b is not None:
-                out += lay.row(b._data)
+            use_mean, alpha = mean, invstd
         else:
             mean = invstd = np.empty(0, dt)
             use_mean = rm._data.astype(dt)
             alpha = _bn_invstd(rv._data.astype(dt), eps)
-            if w is not None:
-                alpha = alpha * w._data
-            # (PyTorch forms beta = bias - mean * alpha with one rounding, and
-            # the output as x * alpha + beta)
-            beta = ((0.0 if b is None else b._data.astype(np.float64))
-                    - use_mean.astype(np.float64) * alpha).astype(dt)
-            out = np.multiply(xf, lay.row(alpha))
-            out += lay.row(beta)
+        if w is not None:
+            alpha = alpha * w._data
+        # PyTorch's kernel (both modes) forms beta = bias - mean * alpha and
+        # the output x * alpha + beta, each a fused multiply-add (one rounding)
+        fma = _fma32 if dt == np.float32 else _fma64
+        beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
+        out = _fused(xf, lay.row(alpha), lay.row(beta))
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
 
 
@@ -210,15 +294,25 @@ def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
     count = g3.shape[0] * g3.shape[2]
     if not training:
         mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
-    grad_sum = _plane_sum(g3)
+    n, c, size = lay.shape3
+    exact = dt == np.float32 and size > 1 and n * c > 0
+    grad_sum = _planes_total(_vec_sums(g3.reshape(-1, size)), n, c) if exact else _plane_sum(g3)
     dx = dw = db = dotp = None
     if needs[1] or (needs[0] and training):
         if dev is None:
             dev = np.subtract(x.reshape(lay.flat), lay.row(mean))
-        dotp = _plane_dot(dev.reshape(lay.shape3), g3)
+        dotp = _planes_total(_vec_sums(dev.reshape(-1, size), g3.reshape(-1, size)), n, c) \
+            if exact else _plane_dot(dev.reshape(lay.shape3), g3)
     scale = invstd if w is None else invstd * w
     if needs[0]:
-        if training:
+        if training and exact:
+            # fma(-xc, k, g - mean(g)) * invstd * w, as PyTorch's kernel
+            k = dotp.astype(dt) * invstd * invstd / dt.type(count)
+            dx = _fused(-dev, lay.row(k), gf - lay.row((grad_sum / count).astype(dt)))
+            dx *= lay.row(invstd)
+            if w is not None:
+                dx *= lay.row(w)
+        elif training:
             # (g - mean(g) - xc * k) * invstd * w, as PyTorch's kernel
             k = dotp.astype(dt) * invstd * invstd / dt.type(count)
             dx = np.multiply(dev, lay.row(k), out=dev)

@@ -7,6 +7,7 @@ import math
 from .._typeinfo import finfo
 from ._common import D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded, wrap
 from ._registry import element_wise, grad_fn, register
+from ._xp import provide
 from .inplace import make_inplace
 
 _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
@@ -19,7 +20,7 @@ PowBackward0 = grad_fn(
     self=lambda xp, g, self, exponent: g * 0 if exponent == 0
     # (x ** 2, a squared error: self ** 1 is self, so one product fewer)
     else g * xp.conj(2 * self) if exponent == 2
-    else g * xp.conj(exponent * self ** (exponent - 1)))
+    else g * xp.conj(exponent * xp.pow_number(self, exponent - 1)))
 PowBackward1 = grad_fn(
     "PowBackward1",
     self=lambda xp, g, self, exponent: xp.where(
@@ -87,11 +88,23 @@ def pow(input, exponent):
         if exponent > hi:
             raise RuntimeError(f"value cannot be converted to type {_C_INT[ad.dtype]} without "
                                "overflow")
-    if ad.dtype.kind == "c":
-        return recorded(PowBackward0, _complex_power(ad, p), (input,), (exponent,))
-    if ad.dtype == np.float16 or ad.dtype == D._BF16_NP:
-        return recorded(PowBackward0, _reduced_power(ad, p, exponent), (input,), (exponent,))
-    return recorded(PowBackward0, ad * ad if p == 2 else np.power(ad, p), (input,), (exponent,))
+    return recorded(PowBackward0, _power_by_number(ad, p, exponent), (input,), (exponent,))
+
+
+def _power_by_number(x, p, exponent):
+    """An array of floats to a number, as PyTorch's kernel for its dtype."""
+    if x.dtype.kind == "c":
+        return _complex_power(x, p)
+    if x.dtype == np.float16 or x.dtype == D._BF16_NP:
+        return _reduced_power(x, p, exponent)
+    kernel = _REAL_POWERS.get(p) if not isinstance(p, (bool, np.bool_)) else None
+    return kernel(x) if kernel is not None else np.power(x, p)
+
+
+# PyTorch's float and double pow by a number: these exponents by their own
+# kernels (products and sqrt, each rounded; np.power rounds x ** 3 once)
+_REAL_POWERS = {2: lambda x: x * x, 3: lambda x: x * x * x, -2: lambda x: 1 / (x * x),
+                0.5: np.sqrt, -0.5: lambda x: 1 / np.sqrt(x), -1: lambda x: 1 / x}
 
 
 def _reduced_power(x, p, exponent):
@@ -133,6 +146,8 @@ def float_power(input, exponent):
 
 
 pow = register(pow, inplace=True)
+# self.pow(exponent - 1) in PowBackward0, by the forward's kernels
+provide("pow_number", lambda x, p: _power_by_number(x, p, p), pow)
 square = register(square, inplace=True, inplace_function=True)
 def float_power_(self, exponent):
     """In place, the base must already be double (the result's dtype)."""

@@ -4,7 +4,8 @@ A pool's backward is linear in the incoming gradient, and so is the backward
 of that backward. Each plan is a pair of adjoint maps on the trailing
 spatial dims (any leading dims are planes):
 
-    WindowSum       y = (sum over each window of x) / divisor   (avg pools)
+    WindowSum       y = (sum over each window of x) / divisor   (avg pools;
+                    the sum in PyTorch's order, element by element)
     Gather          y = x.flat[indices] within each plane       (adaptive max, unpool)
     StridedGather   the same, scattering back by kernel offset  (max pools)
 
@@ -19,6 +20,8 @@ coordinates each window visits. Never a loop over pixels, planes or batch
 entries. On the meta device every plan answers only shapes (its buffers and
 strided views are plain arrays, which have no meta form).
 """
+import itertools
+
 from .. import _dtype as D
 from .._backend import np, restore, silence
 from .._meta import is_meta, meta_array
@@ -350,7 +353,7 @@ class StridedSum:
     def _slice(self, axis, j):
         return (slice(None),) * axis + (slice(j, j + (self.o - 1) * self.s + 1, self.s),)
 
-    def apply(self, x, axis):
+    def pad(self, x, axis):
         Lp = self._padded_length()
         if self.p or Lp > self.L:
             shape = list(x.shape)
@@ -358,6 +361,10 @@ class StridedSum:
             xp_ = np.zeros(shape, x.dtype)
             xp_[(slice(None),) * axis + (slice(self.p, self.p + self.L),)] = x
             x = xp_
+        return x
+
+    def apply(self, x, axis):
+        x = self.pad(x, axis)
         out = np.array(x[self._slice(axis, 0)])
         for j in range(1, self.k):
             out += x[self._slice(axis, j)]
@@ -438,13 +445,39 @@ class WindowSum:
         try:
             if adjoint:
                 x = _divide(x, self.divisor)
-            for a, op in enumerate(self.axes):
-                x = (op.adjoint if adjoint else op.apply)(x, x.ndim - n + a)
-            if not adjoint:
-                x = _divide(x, self.divisor)
+                for a, op in enumerate(self.axes):
+                    x = op.adjoint(x, x.ndim - n + a)
+            else:
+                x = _divide(_window_sums(self.axes, x), self.divisor)
         finally:
             restore(token)
         return x.astype(dtype, copy=False)
+
+
+def _window_sums(axes, x):
+    """Each window's sum as PyTorch's avg pools add it: from 0, element after
+    element in row-major order (a float sum's last bits depend on it). Strided
+    windows go kernel offset by kernel offset, each a strided view; adaptive
+    ones, whose sizes differ, window by window."""
+    n, lead = len(axes), (slice(None),) * (x.ndim - len(axes))
+    if all(isinstance(op, StridedSum) for op in axes):
+        for a, op in enumerate(axes):
+            x = op.pad(x, x.ndim - n + a)
+        total = None
+        for offsets in itertools.product(*(range(op.k) for op in axes)):
+            view = x[lead + tuple(slice(j, j + (op.o - 1) * op.s + 1, op.s)
+                                  for op, j in zip(axes, offsets))]
+            total = view + x.dtype.type(0) if total is None else np.add(total, view, out=total)
+        return total
+    out = np.empty(x.shape[:x.ndim - n] + tuple(len(op.start) for op in axes), x.dtype)
+    for where in itertools.product(*(range(len(op.start)) for op in axes)):
+        box = x[lead + tuple(slice(op.start[i], op.end[i]) for op, i in zip(axes, where))]
+        size = 1
+        for v in box.shape[x.ndim - n:]:
+            size *= v
+        flat = box.reshape(box.shape[:x.ndim - n] + (size,)) + x.dtype.type(0)
+        out[lead + where] = np.add.accumulate(flat, axis=-1)[..., -1]
+    return out
 
 
 # -- recorded: the formulas' two functions, each the other's derivative ----------

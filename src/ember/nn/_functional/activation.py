@@ -125,18 +125,20 @@ tanh = _P.tanh
 # -- softmax ------------------------------------------------------------------
 # (the op lives in ops/activation.py: torch.softmax and Tensor.softmax are the same
 # op; here it keeps PyTorch's functional signature, where dim may be implicit)
+# _stacklevel counts frames as PyTorch's does (1: the warning's helper, 2: this
+# function, 3: its caller); compute adds its own frame.
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax_compute(input, dim, dtype, "softmax", _stacklevel + 1)
+    return _softmax_compute(input, dim, dtype, "softmax", _stacklevel)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    return _softmax_compute(input, dim, dtype, "log_softmax", _stacklevel + 1)
+    return _softmax_compute(input, dim, dtype, "log_softmax", _stacklevel)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
-        dim = _implicit_dim("softmin", input._data.ndim, _stacklevel + 1)
-    return _softmax_compute(-input, dim, dtype, "softmax", _stacklevel + 1)
+        dim = _implicit_dim("softmin", input._data.ndim, _stacklevel)
+    return _softmax_compute(-input, dim, dtype, "softmax", _stacklevel)
 
 
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):

@@ -16,14 +16,14 @@ __all__ = ["mse_loss", "l1_loss", "nll_loss", "cross_entropy"]  # (+ loss_extra.
 
 
 # -- losses ---------------------------------------------------------------------
-def _legacy_get_string(size_average, reduce):
+def _legacy_get_string(size_average, reduce, stacklevel=3):
     if size_average is None:
         size_average = True
     if reduce is None:
         reduce = True
     ret = "mean" if size_average and reduce else "sum" if reduce else "none"
     warnings.warn(f"size_average and reduce args will be deprecated, please use "
-                  f"reduction='{ret}' instead.", stacklevel=3)
+                  f"reduction='{ret}' instead.", stacklevel=stacklevel)
     return ret
 
 

@@ -57,7 +57,9 @@ class _WithDim(Module):
             self.dim = None
 
     def forward(self, input):
-        return type(self)._function(input, self.dim, _stacklevel=5)
+        # PyTorch's 5 names its Module's call (module.py, two frames up); our
+        # Module.__call__ is one frame, so 4 names the same place.
+        return type(self)._function(input, self.dim, _stacklevel=4)
 
     def extra_repr(self):
         return f"dim={self.dim}"
@@ -315,4 +317,4 @@ class Softmax2d(Module):
         if input.dim() not in (3, 4):
             raise ValueError(
                 f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
-        return F.softmax(input, -3, _stacklevel=5)
+        return F.softmax(input, -3, _stacklevel=4)

@@ -22,7 +22,8 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction="mean"):
         super().__init__()
         if size_average is not None or reduce is not None:
-            self.reduction = F._legacy_get_string(size_average, reduce)
+            # named here, as PyTorch's names its _Loss.__init__, whichever loss
+            self.reduction = F._legacy_get_string(size_average, reduce, stacklevel=2)
         else:
             self.reduction = reduction
 
