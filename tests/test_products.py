@@ -226,9 +226,11 @@ def test_methods_match_torch_surface():
         assert hasattr(ember.Tensor, name) == hasattr(torch.Tensor, name), name
 
 
-def test_ger_is_outer():
+def test_ger_is_outer_without_a_warning():
+    """PyTorch 2.13 no longer warns that ger is deprecated."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("error")
+        check(lambda T: T.ger(*tensors(T, (3,), (2,))), rtol=1e-6)
         check(lambda T: T.ger(*tensors(T, (3,), (2,))), rtol=1e-6)
 
 
@@ -466,18 +468,31 @@ def test_multi_dot_dtype_error():
 
 @pytest.mark.parametrize("name,args,match", [
     ("chain_matmul", ((2, 2), (2, 2)), "torch.chain_matmul is deprecated and will be removed"),
-    ("ger", ((2,), (2,)), "torch.ger is deprecated and will be removed"),
     ("cross", ((3,), (3,)), "Using torch.cross without specifying the dim arg is deprecated"),
 ])
 def test_deprecated_warn_once(name, args, match):
     """As PyTorch (TORCH_WARN_ONCE): the first call in the process warns."""
     from ember import _settings
     _settings._WARNED.clear()
-    with pytest.warns(UserWarning, match=match):
+    with pytest.warns(UserWarning, match=match) as record:
         getattr(ember, name)(*tensors(ember, *args))
+    assert record[0].filename == __file__  # the caller's line, not Ember's
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         getattr(ember, name)(*tensors(ember, *args))
+
+
+def test_cross_warning_names_the_callers_line():
+    """PyTorch reports its C++ warnings at the Python line that called in,
+    through the function, the method and out=."""
+    from ember import _settings
+    a, b = tensors(ember, (3,), (3,))
+    for call in (lambda: ember.cross(a, b), lambda: a.cross(b),
+                 lambda: ember.cross(a, b, out=ember.empty(3))):
+        _settings._WARNED.clear()
+        with pytest.warns(UserWarning, match="Using torch.cross without") as record:
+            call()
+        assert (record[0].filename, record[0].lineno) == (__file__, call.__code__.co_firstlineno)
 
 
 def test_chain_matmul():

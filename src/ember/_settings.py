@@ -1,6 +1,7 @@
 """torch's process-wide flags and settings: what the build has (has_lapack,
 ...), warn-always mode, float32 matmul precision, flushing denormals.
 Type checks and messages are PyTorch's."""
+import os
 import sys
 import warnings
 
@@ -41,17 +42,30 @@ def is_warn_always_enabled():
 _WARNED = set()
 
 
-def warn_once(message, category=UserWarning, stacklevel=3):
+# As spelled in every Ember module's co_filename (not normalised: a sys.path
+# entry like tests/../src stays in it).
+_PACKAGE_DIR = os.path.dirname(__file__) + os.sep
+
+
+def outside_stacklevel():
+    """The stacklevel, for a warnings.warn called by our caller, of the first
+    frame outside Ember: a warning PyTorch raises in C++ is reported at the
+    Python line that called in, however many of Ember's frames lie between."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_once(message, category=UserWarning, stacklevel=None):
     """PyTorch's TORCH_WARN_ONCE: a note given once per process, or every
-    time under set_warn_always(True)."""
+    time under set_warn_always(True); by default reported at the caller's
+    line outside Ember."""
     if _state["warn_always"] or message not in _WARNED:
         _WARNED.add(message)
+        if stacklevel is None:
+            stacklevel = outside_stacklevel() - 1
         warnings.warn(message, category, stacklevel=stacklevel + 1)
-
-
-def _in_ember(frame):
-    name = frame.f_globals.get("__name__") or ""
-    return name == "ember" or name.startswith("ember.")
 
 
 def warn_at_caller(message, category=UserWarning, once=False):
@@ -62,10 +76,7 @@ def warn_at_caller(message, category=UserWarning, once=False):
         if not _state["warn_always"] and message in _WARNED:
             return
         _WARNED.add(message)
-    frame, level = sys._getframe(1), 2
-    while frame is not None and _in_ember(frame):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
+    warnings.warn(message, category, stacklevel=outside_stacklevel())
 
 
 def set_float32_matmul_precision(precision):

@@ -6,7 +6,6 @@ matmul.
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
-from .._settings import warn_once
 from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -247,10 +246,8 @@ def outer(input, vec2):
     return reshape(input, -1, 1) * vec2
 
 
-# Deprecation warnings PyTorch gives once per process (TORCH_WARN_ONCE).
 def ger(input, vec2):
-    warn_once("torch.ger is deprecated and will be removed in a future PyTorch release. "
-                     "Use torch.outer instead.")
+    # PyTorch 2.13 no longer warns that ger is deprecated.
     return outer(input, vec2)
 
 
