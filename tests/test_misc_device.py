@@ -62,6 +62,21 @@ def test_cuda_is_absent():
         ember.zeros(2, device="mps")
 
 
+@pytest.mark.parametrize("name", ["cuda", "xpu", "ipu", "mtia"])
+@pytest.mark.parametrize("device", [None, 0, -1, "cpu", "cuda", "cuda:1", "xpu:0", "ipu",
+                                    "mtia:0", "bogus", 1.5])
+def test_accelerator_copies_refuse_as_the_cpu_build(name, device):
+    """Tensor.cuda / xpu / ipu / mtia check their device first (an index
+    alone: no accelerator; another type: invalid), then find no backend; a
+    module's go through its tensors', a module without tensors moves."""
+    if torch.version.cuda:
+        pytest.skip("PyTorch's CUDA build has the device")
+    args = () if device is None else (device,)
+    check(lambda T: getattr(T.ones(1), name)(*args))
+    check(lambda T: getattr(T.nn.Linear(2, 2), name)(*args))
+    check(lambda T: type(getattr(T.nn.ReLU(), name)(*args)).__name__)
+
+
 # -- meta ------------------------------------------------------------------------
 HUGE = (2 ** 10, 3, 2 ** 16, 2 ** 16)
 

@@ -172,13 +172,29 @@ Tensor.nonzero_static = nonzero_static
 _NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 
+_NOT_BUILT = {
+    "cuda": (AssertionError, "Torch not compiled with CUDA enabled"),
+    "xpu": (AssertionError, "Torch not compiled with XPU enabled"),
+    "ipu": (RuntimeError, "PyTorch is not linked with support for ipu devices"),
+    "mtia": (AssertionError, "Torch not compiled with MTIA enabled. Ensure you have `import "
+             "mtia.host_runtime.torch_mtia.dynamic_library` in your python src file and include "
+             "`//mtia/host_runtime/torch_mtia:torch_mtia` as your target dependency!")}
+
+
 def _accelerator_copy(kind):
-    """Tensor.cuda / Tensor.xpu on a build without them (torch.cuda is ember.cuda)."""
+    """Tensor.cuda / xpu / ipu / mtia on a build without them (torch.cuda is
+    ember.cuda): the device argument is checked first, as PyTorch's."""
     def copy(self, device=None, non_blocking=False, memory_format=None):
-        if isinstance(device, int) and not isinstance(device, bool):
-            raise RuntimeError(_NO_ACCELERATOR)
-        raise AssertionError(f"Torch not compiled with {kind} enabled")
-    copy.__name__ = kind.lower()
+        if device is not None:
+            if isinstance(device, bool) or not isinstance(device, (int, str, _device)):
+                raise TypeError(f"{kind}(): argument 'device' (position 1) must be "
+                                f"torch.device, not {type(device).__name__}")
+            if _device(device).type != kind:    # (an index alone raises here)
+                raise RuntimeError(f"Invalid device, must be "
+                                   f"{'MTIA' if kind == 'mtia' else kind} device")
+        exc, message = _NOT_BUILT[kind]
+        raise exc(message)
+    copy.__name__ = kind
     return copy
 
 
@@ -187,8 +203,8 @@ def _pin_memory(self, device=None):
     raise RuntimeError(_NO_ACCELERATOR)
 
 
-Tensor.cuda = _accelerator_copy("CUDA")
-Tensor.xpu = _accelerator_copy("XPU")
+for _kind in _NOT_BUILT:
+    setattr(Tensor, _kind, _accelerator_copy(_kind))
 Tensor.pin_memory = _pin_memory
 Tensor.is_pinned = lambda self, device=None: False
 

@@ -9,12 +9,6 @@ def _floating(dtype):
     return lambda t: t.to(dtype) if t.is_floating_point() else t
 
 
-def _unavailable(exc, message):
-    def fn(t):
-        raise exc(message)
-    return fn
-
-
 class _ConvertMixin:
     def _apply(self, fn, recurse=True):
         from ... import __future__ as future
@@ -94,20 +88,16 @@ class _ConvertMixin:
     # No accelerator backend is built in: as on torch's CPU build, moving a
     # module without tensors succeeds, the first tensor raises.
     def cuda(self, device=None):
-        return self._apply(_unavailable(AssertionError, "Torch not compiled with CUDA enabled"))
+        return self._apply(lambda t: t.cuda(device))
 
     def xpu(self, device=None):
-        return self._apply(_unavailable(AssertionError, "Torch not compiled with XPU enabled"))
+        return self._apply(lambda t: t.xpu(device))
 
     def ipu(self, device=None):
-        return self._apply(_unavailable(
-            RuntimeError, "PyTorch is not linked with support for ipu devices"))
+        return self._apply(lambda t: t.ipu(device))
 
     def mtia(self, device=None):
-        return self._apply(_unavailable(
-            AssertionError, "Torch not compiled with MTIA enabled. Ensure you have `import "
-            "mtia.host_runtime.torch_mtia.dynamic_library` in your python src file and include "
-            "`//mtia/host_runtime/torch_mtia:torch_mtia` as your target dependency!"))
+        return self._apply(lambda t: t.mtia(device))
 
     def share_memory(self):
         # Arrays live in this process's memory; there is no other process's
