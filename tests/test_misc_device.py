@@ -270,3 +270,41 @@ def test_device_refuses_as_pytorch(args):
 def test_device_accepts_as_pytorch():
     for args in [("cpu", 0), ("cpu:0",), ("cuda", 1), ("meta",), ("cpu", None), ("cpu:10",)]:
         assert repr(ember.device(*args)) == repr(torch.device(*args))
+
+
+# -- Tensor.to's overloads and device strings --------------------------------------
+TO_CALLS = [
+    ((1.5,), {}), ((True,), {}), ((float,), {}), ((int,), {}), ((complex,), {}), ((bool,), {}),
+    ((None,), {}), ((None, None), {}), (("cpu", None), {}), ((None, "float64"), {}),
+    (("cpu", "float64", False, True), {}), (("float64", True, True), {}), ((0,), {}), ((-1,), {}),
+    (("float64", None), {}), (([1],), {}), ((1.5, 2.5), {}), (("cpu", "float64", 1), {}),
+    ((), {"requires_grad": True}), (("float64",), {"foo": 2, "bar": 1.0}),
+    ((), {"a": 1, "b": 2.0}), ((), {"dtype": 3}), ((), {"other": "t"}), ((), {"tensor": "t"}),
+    ((), {"non_blocking": 1}), ((), {"device": "cpu", "dtype": "float64", "copy": True}),
+    (("float64",), {"device": "cpu"}), ((), {"memory_format": 3}), (("t", True), {}),
+]
+
+
+@pytest.mark.parametrize("args,kwargs", TO_CALLS)
+def test_to_reads_its_arguments_as_torch(args, kwargs):
+    """Three overloads tried in order: (device, dtype, ...), (dtype, ...),
+    (tensor, ...), where a number is a tensor (to(1.5): float64) and
+    Python's types are dtypes; PyTorch's message for what none takes."""
+    def call(T, what):
+        def arg(v):
+            if v == "t":
+                return T.ones(2, dtype=T.float64)
+            return getattr(T, v) if v in ("float64",) else v
+        obj = T.ones(2) if what == "tensor" else T.nn.Linear(1, 1)
+        r = obj.to(*[arg(a) for a in args], **{k: arg(v) for k, v in kwargs.items()})
+        return (r.dtype, r is obj) if what == "tensor" else r.weight.dtype
+    check(lambda T: call(T, "tensor"))
+    check(lambda T: call(T, "module"))
+
+
+@pytest.mark.parametrize("string", ["bogus", "CPU", " cpu", "", "cuda:x", "cpu:0:1", "cpu:-1",
+                                    "cpu:00", "cuda:", "cpu:0", "cpu1", "meta", ":0"])
+def test_device_strings_parse_as_torch(string):
+    check(lambda T: T.device(string))
+    check(lambda T: T.device(string, 1))
+    check(lambda T: T.ones(1).to(string).device)

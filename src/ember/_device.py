@@ -12,6 +12,22 @@ _DEVICES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", 
 _builtin_type = type
 
 
+def _parse(string):
+    """(type, index or None) of a device string, as c10::Device parses it:
+    letters and underscores, then optionally ':' and an index without
+    leading zeros."""
+    if not string:
+        raise RuntimeError("Device string must not be empty")
+    name, colon, idx = string.partition(":")
+    if not (name and all(c.isascii() and (c.isalpha() or c == "_") for c in name)) or (
+            colon and not (idx.isascii() and idx.isdigit() and (idx == "0" or idx[0] != "0"))):
+        raise RuntimeError(f"Invalid device string: '{string}'")
+    if name not in _DEVICES:
+        raise RuntimeError("Expected one of " + ", ".join(_DEVICES) +
+                           f" device type at start of device string: {name}")
+    return name, int(idx) if colon else None
+
+
 class device(metaclass=_public_name.PublicClass):
     """torch.device; only 'cpu' holds data here."""
     __slots__ = ("type", "index")
@@ -35,20 +51,13 @@ class device(metaclass=_public_name.PublicClass):
         if index is not None and (isinstance(index, bool) or not isinstance(index, int)):
             raise TypeError("device(): argument 'index' (position 2) must be int, not "
                             f"{_builtin_type(index).__name__}")
-        if ":" in type:
-            if index is not None:
-                raise RuntimeError("type (string) must not include an index because index was "
-                                   f"passed explicitly: {type}")
-            type, _, idx = type.partition(":")
-            if not idx.isdigit() or (len(idx) > 1 and idx[0] == "0"):
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-            index = int(idx)
+        name, idx = _parse(type)
+        if idx is not None and index is not None:
+            raise RuntimeError("type (string) must not include an index because index was "
+                               f"passed explicitly: {type}")
         if index is not None and index < 0:
             raise RuntimeError("Device index must not be negative")
-        if type not in _DEVICES:
-            raise RuntimeError(
-                "Expected one of " + ", ".join(_DEVICES) +
-                f" device type at start of device string: {type}")
+        type, index = name, idx if index is None else index
         self.type = type
         self.index = index
 

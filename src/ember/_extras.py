@@ -8,6 +8,7 @@ from ._backend import np
 from . import _dtype as D
 from ._creation import device as _device, _check_device
 from ._tensor import Tensor
+from ._to_args import parse as _parse_to
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "result_type",
            "can_cast", "is_storage", "nonzero_static"]
@@ -91,35 +92,13 @@ def parse_to(args, kwargs):
 
 def parse_to_device(args, kwargs, check=True):
     """parse_to's (dtype, copy), the device type asked for (None: any) and
-    the memory format (None: keep). check=False: the device is returned
+    the memory format (None: keep); copy is None when not given.
+    check=False: the device is returned
     unchecked (Module.to, which fails only on its first tensor)."""
-    dtype = kwargs.pop("dtype", None)
-    copy = kwargs.pop("copy", False)
-    dev = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)
-    memory_format = kwargs.pop("memory_format", None)
+    dev, dtype, copy, memory_format = _parse_to(args, kwargs)
     _L.check_memory_format("to", memory_format)
-    if kwargs:
-        raise TypeError(f"to() received an invalid combination of arguments: {list(kwargs)}")
-    for a in args:
-        if isinstance(a, D.dtype):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif isinstance(a, _device):
-            dev = a
-        elif isinstance(a, str):
-            try:
-                dev = _device(a)
-            except RuntimeError:
-                raise RuntimeError(f"Invalid device string: '{a}'") from None
-        elif isinstance(a, bool):
-            copy = a
-        elif isinstance(a, int):
-            raise RuntimeError(_NO_ACCELERATOR)    # a bare index names an accelerator
-        else:
-            raise TypeError(
-                f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    if dev is not None and not isinstance(dev, _device):
+        dev = _device(dev if isinstance(dev, str) else int(dev))   # (an index alone raises)
     if memory_format is _L.preserve_format:
         memory_format = None
     if dev is None or not check:

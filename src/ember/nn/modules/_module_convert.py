@@ -110,7 +110,9 @@ class _ConvertMixin:
 
     def to(self, *args, **kwargs):
         from ..._extras import parse_to_device
-        dtype, _, device, memory_format = parse_to_device(args, dict(kwargs), check=False)
+        dtype, copy, device, memory_format = parse_to_device(args, dict(kwargs), check=False)
+        if copy is not None:
+            raise RuntimeError(".to() does not accept copy argument")
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
