@@ -169,6 +169,8 @@ def test_argv_name_file_and_sys_path():
         "__file__ is cwd + argv0 True",
         "path0 is script dir True",
         "helper 42",
+        "main SourceFileLoader ['__annotations__', '__builtins__', '__cached__', '__doc__', "
+        "'__file__', '__loader__', '__name__', '__package__', '__spec__']",
     ]
     assert _python("torch_scripts/argv_exit.py", "x", "--flag", "a b",
                    cwd=SCRIPTS.parent).stdout == proc.stdout

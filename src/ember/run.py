@@ -12,6 +12,7 @@ exit status is the process's, and an uncaught exception prints its traceback
 and exits 1.
 """
 import builtins
+import importlib.machinery
 import os
 import runpy
 import sys
@@ -161,8 +162,10 @@ def _exec_main(code, file=None):
     main = types.ModuleType("__main__")
     main.__builtins__ = builtins
     if file is not None:
-        main.__file__ = file
-        main.__cached__ = None
+        # what python gives a script's __main__
+        main.__file__, main.__cached__ = file, None
+        main.__loader__ = importlib.machinery.SourceFileLoader("__main__", file)
+        main.__annotations__ = {}
     saved = sys.modules.get("__main__")
     sys.modules["__main__"] = main  # so pickle finds the classes it defines
     try:
