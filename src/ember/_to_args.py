@@ -10,17 +10,18 @@ A Python number passes for the tensor (`t.to(1.5)` is `t.to(float64)`) and
 Python's float, int, bool and complex types pass for a dtype."""
 from . import _dtype as D
 from . import _layout as _L
+from . import _public_name
 from ._backend import np
 from ._device import device as _device
 from ._tensor import Tensor
 
 _OVERLOADS = (
-    " * (ember.device device = None, ember.dtype dtype = None, bool non_blocking = False, "
-    "bool copy = False, *, ember.memory_format memory_format = None)\n"
-    " * (ember.dtype dtype, bool non_blocking = False, bool copy = False, *, "
-    "ember.memory_format memory_format = None)\n"
+    " * ({0}.device device = None, {0}.dtype dtype = None, bool non_blocking = False, "
+    "bool copy = False, *, {0}.memory_format memory_format = None)\n"
+    " * ({0}.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "{0}.memory_format memory_format = None)\n"
     " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, "
-    "ember.memory_format memory_format = None)\n")
+    "{0}.memory_format memory_format = None)\n")
 
 _PY_TYPES = {float: D.float64, int: D.int64, bool: D.bool_, complex: D.complex128}
 
@@ -87,7 +88,12 @@ def _type_name(v):
     if isinstance(v, Tensor):
         return "Tensor"
     t = type(v)
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
+    if t.__module__ == "builtins":
+        return t.__name__
+    module = t.__module__
+    if module == "ember" or module.startswith("ember."):
+        module = _public_name.name + module[len("ember"):]
+    return f"{module}.{t.__qualname__}"
 
 
 def _invalid(args, kwargs):
@@ -99,7 +105,7 @@ def _invalid(args, kwargs):
         got = "".join(k + ", " for k in kws)
     return TypeError(f"to() received an invalid combination of arguments - "
                      f"{'got (' + got + ')' if args or kwargs else 'got no arguments'}, "
-                     f"but expected one of:\n{_OVERLOADS}")
+                     f"but expected one of:\n{_OVERLOADS.format(_public_name.name)}")
 
 
 def parse(args, kwargs):

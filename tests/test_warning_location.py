@@ -1,0 +1,39 @@
+"""Where Ember's warnings point: PyTorch raises most of its warnings in C++,
+and Python reports them at the line of Python code that called in, however
+deep in Ember the warning is given."""
+import warnings
+
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+
+def _calls(T):
+    a, b = T.ones(3), T.ones(3)
+    x = T.ones(2, 3, 4)
+    return [
+        ("cross", lambda: T.cross(a, b)),
+        ("cross", lambda: a.cross(b)),
+        ("x.T", lambda: x.T),
+    ]
+
+
+@pytest.mark.parametrize("i", range(3))
+def test_warning_names_the_callers_line(i):
+    """The same file and line as PyTorch's warning (the lambda's)."""
+    where = []
+    for T in (torch, ember):
+        T.set_warn_always(True)
+        try:
+            name, call = _calls(T)[i]
+            with warnings.catch_warnings(record=True) as record:
+                warnings.simplefilter("always")
+                call()
+        finally:
+            T.set_warn_always(False)
+        assert len(record) == 1, (T.__name__, name, [str(r.message) for r in record])
+        where.append((record[0].filename, record[0].lineno, record[0].category))
+    assert where[0] == where[1] == (__file__, _calls(ember)[i][1].__code__.co_firstlineno,
+                                    UserWarning)
