@@ -459,7 +459,9 @@ def _accumulate(var, grad, create_graph):
     if old is None:
         data = var._data
         if (grad.__class__ is np.ndarray and grad.dtype == data.dtype
-                and grad.shape == data.shape and _L.obeys_grad_layout(grad, data)
+                and grad.shape == data.shape
+                and (grad.flags.c_contiguous and data.flags.c_contiguous
+                     or _L.obeys_grad_layout(grad, data))
                 and grad.flags.writeable and sys.getrefcount(grad) == _SOLE_REFS
                 and (grad.base is None or (grad.base.base is None
                                            and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
