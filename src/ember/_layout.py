@@ -90,8 +90,8 @@ def laid_out(data, fmt, like=None):
     if fmt is None or fmt is contiguous_format or fmt is legacy_contiguous_format:
         return data
     if fmt is preserve_format:
-        if like is None or like.flags.c_contiguous:
-            return data
+        if like is None or like.flags.c_contiguous or type(like) is not type(data):
+            return data     # (a meta input's "layout" says nothing of a CPU result's)
         # (numpy's order "K" orders the dims by stride, dense or not, as
         # PyTorch's infer_dense_strides does for a view with gaps)
         out = np.empty_like(like, dtype=data.dtype, order="K")
@@ -246,7 +246,7 @@ def obeys_grad_layout(grad, data):
 def grad_laid_out(grad, data):
     """A copy of `grad` in `data`'s dtype that obeys the layout contract."""
     if data.flags.c_contiguous or not _dense(data):
-        return np.array(grad, dtype=data.dtype, order="C")
+        return np.array(grad, dtype=data.dtype, order="C", subok=True)   # (a meta grad stays meta)
     out = np.empty_like(data, order="K")
     out[...] = grad
     return out
