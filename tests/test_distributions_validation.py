@@ -135,8 +135,13 @@ def test_int_of_a_tensor_that_requires_grad_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert int(t) == 7
-    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True"):
-        float(t)
+    # (PyTorch gives that note once per process: warn_always shows it again)
+    ember.set_warn_always(True)
+    try:
+        with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True"):
+            float(t)
+    finally:
+        ember.set_warn_always(False)
 
 
 def test_subclass_warnings_and_expand_refusal():
