@@ -130,19 +130,33 @@ def opcheck(op, args, kwargs=None, *, test_utils=DEFAULT_TEST_UTILS, raise_excep
     return results
 
 
-def _clone_args(values):
+def _map_tensors(values, fn):
+    """`values` (a tuple of arguments or a dict of keyword ones) with fn
+    applied to each tensor, in lists too."""
     from ._tensor import Tensor
 
-    def clone(v):
+    def one(v):
         if isinstance(v, Tensor):
-            c = v.detach().clone()
-            return c.requires_grad_(v.requires_grad) if v.is_floating_point() else c
+            return fn(v)
         if isinstance(v, (list, tuple)):
-            return type(v)(clone(x) for x in v)
+            return type(v)(one(x) for x in v)
         return v
     if isinstance(values, dict):
-        return {k: clone(v) for k, v in values.items()}
-    return tuple(clone(v) for v in values)
+        return {k: one(v) for k, v in values.items()}
+    return tuple(one(v) for v in values)
+
+
+def _fresh(t):
+    c = t.detach().clone()
+    return c.requires_grad_(t.requires_grad) if t.is_floating_point() else c
+
+
+def _clone_args(values):
+    return _map_tensors(values, _fresh)
+
+
+def _to_meta(values):
+    return _map_tensors(values, lambda t: t.detach().to("meta"))
 
 
 def _check_schema(opdef, args, kwargs):
@@ -183,20 +197,6 @@ def _check_faketensor(opdef, args, kwargs):
             raise RuntimeError(f"{opdef._qualname}: the fake kernel gives {f.dtype} of shape "
                                f"{tuple(f.shape)}, the real one {r.dtype} of shape "
                                f"{tuple(r.shape)}")
-
-
-def _to_meta(values):
-    from ._tensor import Tensor
-
-    def meta(v):
-        if isinstance(v, Tensor):
-            return v.detach().to("meta")
-        if isinstance(v, (list, tuple)):
-            return type(v)(meta(x) for x in v)
-        return v
-    if isinstance(values, dict):
-        return {k: meta(v) for k, v in values.items()}
-    return tuple(meta(v) for v in values)
 
 
 def _check_aot_dispatch_dynamic(opdef, args, kwargs):
