@@ -2,6 +2,9 @@
 legacy constructors, Variable, torch.functional, compile, defaults and
 switches, class names, in-place arithmetic on an indexed element."""
 import pickle
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -243,3 +246,40 @@ def test_compile_is_eager():
     with pytest.raises(RuntimeError) as t:
         torch.compile(f, backend="nope")
     assert msg(e.value) == msg(t.value) and type(e.value).__name__ == type(t.value).__name__
+
+
+OPTIONAL = ["ml_dtypes", "scipy", "tqdm", "mpi4py", "matplotlib", "safetensors", "graphviz",
+            "sklearn", "tensorboard", "threadpoolctl"]
+
+
+def test_runs_without_any_optional_package():
+    """NumPy is the one runtime dependency: with every optional package
+    unimportable, `import ember` and a CNN's training step, an FFT, a special
+    function and a checkpoint round trip still work (bfloat16 names ml_dtypes)."""
+    code = textwrap.dedent(f"""
+        import io, sys
+        for name in {OPTIONAL!r}:
+            sys.modules[name] = None         # (import raises ImportError)
+        import ember as torch
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2),
+                                  torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(32, 3))
+        opt = torch.optim.Adam(net.parameters())
+        loss = torch.nn.functional.cross_entropy(net(torch.randn(4, 1, 6, 6)),
+                                                 torch.tensor([0, 1, 2, 0]))
+        loss.backward()
+        opt.step()
+        print(torch.fft.rfft(torch.ones(8)).shape, torch.special.erfinv(torch.tensor([0.5])))
+        f = io.BytesIO()
+        torch.save(net.state_dict(), f)
+        f.seek(0)
+        net.load_state_dict(torch.load(f))
+        try:
+            torch.zeros(2, dtype=torch.bfloat16)
+        except RuntimeError as e:
+            print("bfloat16:", "ml_dtypes" in str(e))
+        """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.splitlines()[-1] == "bfloat16: True"

@@ -262,7 +262,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
 
 # PyTorch's CPU kernels write channels-last output when the input or the
 # weight is laid out so; in 3-D only mkldnn's do, for these dtypes.
-_CHANNELS_LAST_3D = (np.float32, D.bfloat16._np)
+_CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None)
 
 
 def _output_format(x, w):
