@@ -290,6 +290,9 @@ def test_to_reads_its_arguments_as_torch(args, kwargs):
     """Three overloads tried in order: (device, dtype, ...), (dtype, ...),
     (tensor, ...), where a number is a tensor (to(1.5): float64) and
     Python's types are dtypes; PyTorch's message for what none takes."""
+    if args and type(args[0]) is int and torch.version.cuda:
+        pytest.skip("a CUDA build of PyTorch takes an index alone as a CUDA device")
+
     def call(T, what):
         def arg(v):
             if v == "t":

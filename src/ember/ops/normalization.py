@@ -203,7 +203,9 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
             if rv is not None:
                 unbiased = var_sum / dt.type(count - 1)
                 # (PyTorch's kernel fuses this multiply-add: one rounding)
-                rv._data[...] = (np.float64(m) * unbiased
+                # (the product in float64 whatever NumPy's casting rules:
+                # NumPy 1.x keeps float32 for a float64 scalar times a float32 array)
+                rv._data[...] = (unbiased.astype(np.float64) * float(m)
                                  + (dt.type(1 - momentum) * rv._data.astype(dt))).astype(dt)
                 rv._bump()
             use_mean, alpha = mean, invstd

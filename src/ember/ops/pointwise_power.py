@@ -103,8 +103,10 @@ def _power_by_number(x, p, exponent):
 
 # PyTorch's float and double pow by a number: these exponents by their own
 # kernels (products and sqrt, each rounded; np.power rounds x ** 3 once)
-_REAL_POWERS = {2: lambda x: x * x, 3: lambda x: x * x * x, -2: lambda x: 1 / (x * x),
-                0.5: np.sqrt, -0.5: lambda x: 1 / np.sqrt(x), -1: lambda x: 1 / x}
+# (np.reciprocal, not 1 / ...: a Python 1 over a 0-d array is float64 on NumPy 1.x)
+_REAL_POWERS = {2: lambda x: x * x, 3: lambda x: x * x * x,
+                -2: lambda x: np.reciprocal(x * x), 0.5: np.sqrt,
+                -0.5: lambda x: np.reciprocal(np.sqrt(x)), -1: np.reciprocal}
 
 
 def _reduced_power(x, p, exponent):
