@@ -387,6 +387,9 @@ def main(argv=None):
     # For the tests: another notebook, another python for the kernel.
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK, help=argparse.SUPPRESS)
     parser.add_argument("--kernel-python", help=argparse.SUPPRESS)
+    # For the test suite, whose busy machine may start a kernel slowly.
+    parser.add_argument("--startup-timeout", type=int, default=STARTUP_TIMEOUT,
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.timeout < 0:
         parser.error("--timeout must be 0 (no limit) or more")
@@ -407,7 +410,7 @@ def main(argv=None):
     try:
         _, pngs, error = execute_notebook(args.notebook, out_dir, python=args.kernel_python,
                                           use_torch=use_torch, timeout=args.timeout,
-                                          on_cell=on_cell)
+                                          startup_timeout=args.startup_timeout, on_cell=on_cell)
     except LabError as e:
         sys.stdout.flush()
         print(f"run_lab: {e}", file=sys.stderr, flush=True)
