@@ -16,7 +16,7 @@ from ._tensor import Tensor
 from .autograd.function import Function
 from .autograd.grad_mode import _state, no_grad
 
-__all__ = ["CustomOpDef", "OPDEFS", "lookup"]
+__all__ = ["CustomOpDef", "OPDEFS", "lookup", "map_tensors", "tensors_of"]
 
 log = logging.getLogger("ember.library")
 # "namespace::name" -> CustomOpDef
@@ -131,7 +131,7 @@ class CustomOpDef:
     # -- calling ----------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         args, kwargs = self._bind(args, kwargs)
-        tensors = [t for v in (*args, *kwargs.values()) for t in _tensors_in(v)]
+        tensors = tensors_of(args, kwargs)
         if any(t.is_meta for t in tensors):
             return self._fake(args, kwargs)
         kind = tensors[0].device.type if tensors else self._device_arg(args, kwargs)
@@ -139,8 +139,10 @@ class CustomOpDef:
         if cast is not None:
             from .amp._state import is_autocast_enabled
             if is_autocast_enabled(kind):
-                args, kwargs = _cast_floats(args, cast), _cast_floats(kwargs, cast)
-                tensors = [t for v in (*args, *kwargs.values()) for t in _tensors_in(v)]
+                def to_cast(t):
+                    return t.to(cast) if t.is_floating_point() else t
+                args, kwargs = map_tensors(args, to_cast), map_tensors(kwargs, to_cast)
+                tensors = tensors_of(args, kwargs)
         if self._composite is not None:
             return self._composite(*args, **kwargs)
         tracked = _state.enabled and any(t.requires_grad for t in tensors)
@@ -166,7 +168,8 @@ class CustomOpDef:
         if below_autograd:
             # its tensors require no grad (so .numpy() works on them), as
             # PyTorch's dispatcher hands them over below autograd
-            result = kernel(*_detached(args), **dict(zip(kwargs, _detached(kwargs.values()))))
+            result = kernel(*map_tensors(args, Tensor.detach),
+                            **map_tensors(kwargs, Tensor.detach))
         else:
             result = kernel(*args, **kwargs)
         for a, value in zip(self._parsed.arguments, (*args, *kwargs.values())):
@@ -177,7 +180,7 @@ class CustomOpDef:
         return result
 
     def _check_aliasing(self, args, kwargs, result, kernel):
-        inputs = [_root(t) for v in (*args, *kwargs.values()) for t in _tensors_in(v)]
+        inputs = [_root(t) for t in tensors_of(args, kwargs)]
         seen = []
         for out in _tensors_in(result):
             root = _root(out)
@@ -292,10 +295,23 @@ def _tensors_in(value):
     return ()
 
 
-def _detached(values):
-    return tuple(v.detach() if isinstance(v, Tensor) else
-                 [x.detach() if isinstance(x, Tensor) else x for x in v] if isinstance(v, list)
-                 else v for v in values)
+def tensors_of(args, kwargs):
+    """The tensors among an op's arguments, in lists too."""
+    return [t for v in (*args, *kwargs.values()) for t in _tensors_in(v)]
+
+
+def map_tensors(values, fn):
+    """`values` (a tuple of arguments or a dict of keyword ones) with fn
+    applied to each tensor, in lists too."""
+    def one(v):
+        if isinstance(v, Tensor):
+            return fn(v)
+        if isinstance(v, (list, tuple)):
+            return type(v)(one(x) for x in v)
+        return v
+    if isinstance(values, dict):
+        return {k: one(v) for k, v in values.items()}
+    return tuple(one(v) for v in values)
 
 
 def _root(t):
@@ -331,15 +347,3 @@ def _unflatten(flat, structure):
             out.append(list(flat[i:i + n]))
             i += n
     return tuple(out)
-
-
-def _cast_floats(values, dtype):
-    def cast(v):
-        if isinstance(v, Tensor) and v.is_floating_point():
-            return v.to(dtype)
-        if isinstance(v, list):
-            return [cast(x) for x in v]
-        return v
-    if isinstance(values, dict):
-        return {k: cast(v) for k, v in values.items()}
-    return tuple(cast(v) for v in values)

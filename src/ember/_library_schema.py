@@ -92,16 +92,18 @@ def infer_schema(prototype_function, /, *, mutates_args, op_name=None, tags=None
                       f"List instead. \n\nThe valid types are: {PARAM_TYPES.keys()}.")
             error(f"Parameter {name} has unsupported type {param.annotation}. "
                   f"The valid types are: {PARAM_TYPES.keys()}.")
+        is_tensor = schema_type.startswith("Tensor")
         if type(mutates_args) is str:
             if mutates_args != "unknown":
                 raise ValueError("mutates_args must either be a sequence of the names of the "
                                  "arguments that are mutated or the string 'unknown'. ")
-            if schema_type.startswith("Tensor"):
-                schema_type = f"Tensor(a{idx}!){schema_type[len('Tensor'):]}"
-        elif name in mutates_args:
-            if not schema_type.startswith("Tensor"):
+            mutated = is_tensor         # ("unknown": every tensor argument)
+        else:
+            mutated = name in mutates_args
+            if mutated and not is_tensor:
                 error(f"Parameter {name} is in mutable_args but only Tensors or collections "
                       "of Tensors can be mutated")
+        if mutated:
             schema_type = f"Tensor(a{idx}!){schema_type[len('Tensor'):]}"
         seen.add(name)
         params.append(f"{schema_type} {name}" if param.default is inspect.Parameter.empty
@@ -131,7 +133,7 @@ def _default_repr(name, value, error):
     if isinstance(value, (str, device)):
         return f'"{value}"'
     if isinstance(value, _dtype.dtype):
-        return str(value).split(".", 1)[1]
+        return value.name
     error(f"Parameter {name} has an unsupported default value type {type(value)}. "
           "Please file an issue on GitHub so we can prioritize this.")
 

@@ -116,12 +116,19 @@ _ROOT = __package__
 _NAMESPACES = {}
 
 
+_ATEN_PACKETS = {}
+
+
 def _aten(op_name):
-    import ember
-    fn = getattr(ember, op_name, None)
-    if not callable(fn) or isinstance(fn, type):
-        return None
-    return OpOverloadPacket("aten", op_name, fn, _ATEN_OVERLOADS)
+    """Ember's op `op_name` as torch.ops.aten's packet (made once per op)."""
+    packet = _ATEN_PACKETS.get(op_name)
+    if packet is None:
+        import ember
+        fn = getattr(ember, op_name, None)
+        if not callable(fn) or isinstance(fn, type):
+            return None
+        packet = _ATEN_PACKETS[op_name] = OpOverloadPacket("aten", op_name, fn, _ATEN_OVERLOADS)
+    return packet
 
 
 def namespace(name):

@@ -15,13 +15,18 @@ def set_name(value):
     name = value
 
 
+def public_module(module):
+    """A module's dotted name as the program knows the library: ember.nn
+    reads torch.nn under use_as_torch."""
+    if name != "ember" and (module == "ember" or module.startswith("ember.")):
+        return name + module[len("ember"):]
+    return module
+
+
 class PublicClass(type):
     """The metaclass of the classes programs print the type of (Tensor,
     Parameter, dtype, Size, device): `<class 'torch.Tensor'>` while the
     program calls the library torch, `<class 'ember.Tensor'>` otherwise."""
 
     def __repr__(cls):
-        module = cls.__module__
-        if name != "ember" and (module == "ember" or module.startswith("ember.")):
-            module = name + module[len("ember"):]
-        return f"<class '{module}.{cls.__qualname__}'>"
+        return f"<class '{public_module(cls.__module__)}.{cls.__qualname__}'>"

@@ -90,10 +90,7 @@ def _type_name(v):
     t = type(v)
     if t.__module__ == "builtins":
         return t.__name__
-    module = t.__module__
-    if module == "ember" or module.startswith("ember."):
-        module = _public_name.name + module[len("ember"):]
-    return f"{module}.{t.__qualname__}"
+    return f"{_public_name.public_module(t.__module__)}.{t.__qualname__}"
 
 
 def _invalid(args, kwargs):

@@ -17,7 +17,7 @@ import inspect
 import warnings
 
 from . import _op_namespaces
-from ._custom_ops import OPDEFS, CustomOpDef, lookup
+from ._custom_ops import OPDEFS, CustomOpDef, _tensors_in, lookup, map_tensors, tensors_of
 from ._library_schema import infer_schema, parse_schema
 
 __all__ = ["Library", "impl", "define", "fallthrough_kernel", "impl_abstract", "register_autocast",
@@ -130,40 +130,24 @@ def opcheck(op, args, kwargs=None, *, test_utils=DEFAULT_TEST_UTILS, raise_excep
     return results
 
 
-def _map_tensors(values, fn):
-    """`values` (a tuple of arguments or a dict of keyword ones) with fn
-    applied to each tensor, in lists too."""
-    from ._tensor import Tensor
-
-    def one(v):
-        if isinstance(v, Tensor):
-            return fn(v)
-        if isinstance(v, (list, tuple)):
-            return type(v)(one(x) for x in v)
-        return v
-    if isinstance(values, dict):
-        return {k: one(v) for k, v in values.items()}
-    return tuple(one(v) for v in values)
-
-
 def _fresh(t):
     c = t.detach().clone()
     return c.requires_grad_(t.requires_grad) if t.is_floating_point() else c
 
 
 def _clone_args(values):
-    return _map_tensors(values, _fresh)
+    return map_tensors(values, _fresh)
 
 
 def _to_meta(values):
-    return _map_tensors(values, lambda t: t.detach().to("meta"))
+    return map_tensors(values, lambda t: t.detach().to("meta"))
 
 
 def _check_schema(opdef, args, kwargs):
-    from ._custom_ops import _tensors_in
     args, kwargs = _clone_args(args), _clone_args(kwargs)
     bound_args, bound_kw = opdef._bind(args, kwargs)
-    before = [[t.detach().clone() for t in _tensors_in(v)] for v in (*bound_args, *bound_kw.values())]
+    before = [[t.detach().clone() for t in _tensors_in(v)]
+              for v in (*bound_args, *bound_kw.values())]
     from .autograd.grad_mode import no_grad
     with no_grad():
         opdef(*args, **kwargs)
@@ -179,15 +163,13 @@ def _same(t, old):
 
 
 def _check_autograd_registration(opdef, args, kwargs):
-    from ._custom_ops import _tensors_in
-    wants = any(t.requires_grad for v in (*args, *kwargs.values()) for t in _tensors_in(v))
-    if wants and opdef._composite is None and opdef._parsed.is_functional() is False:
+    wants = any(t.requires_grad for t in tensors_of(args, kwargs))
+    if wants and opdef._composite is None and not opdef._parsed.is_functional():
         raise RuntimeError(f"{opdef._qualname}: an input requires grad but the operator "
                            "mutates its inputs, which autograd cannot differentiate")
 
 
 def _check_faketensor(opdef, args, kwargs):
-    from ._custom_ops import _tensors_in
     from .autograd.grad_mode import no_grad
     with no_grad():
         real = opdef(*_clone_args(args), **_clone_args(kwargs))
@@ -202,10 +184,9 @@ def _check_faketensor(opdef, args, kwargs):
 def _check_aot_dispatch_dynamic(opdef, args, kwargs):
     """The forward and, where inputs require grad, the backward; then the
     fake kernel."""
-    from ._custom_ops import _tensors_in
     from .autograd import grad
     args_, kwargs_ = _clone_args(args), _clone_args(kwargs)
-    inputs = [t for v in (*args_, *kwargs_.values()) for t in _tensors_in(v) if t.requires_grad]
+    inputs = [t for t in tensors_of(args_, kwargs_) if t.requires_grad]
     if inputs:
         outs = [t for t in _tensors_in(opdef(*args_, **kwargs_)) if t.requires_grad]
         if outs:
@@ -324,7 +305,9 @@ def define(qualname, schema, *, lib=None, tags=()):
     ("(Tensor x) -> Tensor")."""
     ns, name = qualname.split("::")
     if lib is None:
-        lib = _FRAGMENTS.setdefault(ns, Library(ns, "FRAGMENT"))
+        if ns not in _FRAGMENTS:
+            _FRAGMENTS[ns] = Library(ns, "FRAGMENT")
+        lib = _FRAGMENTS[ns]
     lib.define(name + schema, tags=tags)
 
 
@@ -338,11 +321,10 @@ def impl(qualname, types, func=None, *, lib=None):
         for kind in kinds:
             if kind == "default":
                 opdef.register_kernel(None, func)
-            elif kind in _DEVICE_KEYS.values() or kind == "meta":
-                if kind == "meta":
-                    opdef.register_fake(func)
-                else:
-                    opdef.register_kernel(kind, func)
+            elif kind == "meta":
+                opdef.register_fake(func)
+            elif kind in _DEVICE_KEYS.values():
+                opdef.register_kernel(kind, func)
             else:
                 _impl_for_key(opdef, kind, func)
         return func
