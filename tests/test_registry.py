@@ -34,7 +34,7 @@ def _op(f):
     have: a deprecated positional overload (ember/_deprecated_overloads.py:
     add(alpha, other) & co.), the refusal of other operands by the op's own
     name (ops/_operand_refusal.py)."""
-    while getattr(f, "_deprecated_overload", False) or getattr(f, "_refusing", False):
+    while getattr(f, "_stands_in", False):
         f = f.__wrapped__
     return f
 

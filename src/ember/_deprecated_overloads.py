@@ -8,6 +8,7 @@ import warnings
 
 from . import _settings
 from ._tensor import Tensor
+from .ops._operand_refusal import stand_in
 
 _warned = [False]
 
@@ -39,9 +40,7 @@ def _deprecated(fn, name, method, scalar, tensors):
             _warn(name, method, scalar, tensors)
             return fn(self, *args[1:], **{scalar: args[0]}, **kwargs)
         return fn(self, *args, **kwargs)
-    call.__name__, call.__qualname__, call.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-    call.__wrapped__, call._deprecated_overload = fn, True
-    return call
+    return stand_in(call, fn, name)
 
 
 def install(namespace):

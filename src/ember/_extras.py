@@ -12,7 +12,7 @@ from ._to_args import parse as _parse_to
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "result_type",
            "can_cast", "is_storage", "nonzero_static"]
-# (parse_to is shared with nn.Module.to; not part of the public namespace)
+# (parse_to_device is shared with nn.Module.to; not part of the public namespace)
 
 
 def is_tensor(obj):
@@ -83,16 +83,11 @@ def nonzero_static(input, *, size, fill_value=-1, out=None):
     return out
 
 
-def parse_to(args, kwargs):
-    """The (dtype, copy) that Tensor.to / Module.to are asked for; devices
-    other than the CPU and meta are refused, as on a PyTorch build without CUDA."""
-    dtype, copy, _, _ = parse_to_device(args, kwargs)
-    return dtype, copy
-
-
 def parse_to_device(args, kwargs, check=True):
-    """parse_to's (dtype, copy), the device type asked for (None: any) and
-    the memory format (None: keep); copy is None when not given.
+    """The (dtype, copy) that Tensor.to / Module.to are asked for, the device
+    type (None: any; devices other than the CPU and meta are refused, as on a
+    PyTorch build without CUDA) and the memory format (None: keep); copy is
+    None when not given.
     check=False: the device is returned
     unchecked (Module.to, which fails only on its first tensor)."""
     dev, dtype, copy, memory_format = _parse_to(args, kwargs)

@@ -3,7 +3,6 @@ array `torch.tensor` makes of it: PyTorch's dtype inference, its overflow
 checks and its errors."""
 import math
 import operator
-import warnings
 
 from ._backend import np
 

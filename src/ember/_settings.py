@@ -73,10 +73,9 @@ def warn_at_caller(message, category=UserWarning, once=False):
     C++ warnings name however deep the call (method, function, in-place);
     once=True: given once per process, as TORCH_WARN_ONCE (see warn_once)."""
     if once:
-        if not _state["warn_always"] and message in _WARNED:
-            return
-        _WARNED.add(message)
-    warnings.warn(message, category, stacklevel=outside_stacklevel())
+        warn_once(message, category)
+    else:
+        warnings.warn(message, category, stacklevel=outside_stacklevel())
 
 
 def set_float32_matmul_precision(precision):

@@ -124,8 +124,8 @@ def _run_file(path, args):
     from pkgutil import read_code
     with open(full, "rb") as f:
         code = read_code(f)         # (a .pyc file runs too, as with python)
-    if code is None:
-        with open(full, "rb") as f:
+        if code is None:
+            f.seek(0)
             code = compile(f.read(), full, "exec")
     _exec_main(code, full)
 

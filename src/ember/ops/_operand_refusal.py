@@ -54,12 +54,13 @@ for _name in ("multiply", "true_divide", "floor_divide"):
     _OVERLOADS[_name] = (_METHOD, _FUNCTION["no_out"])
 
 
-def _wrapper_of(named, function, name):
-    """`named` made to stand for `function` under PyTorch's name of the form."""
+def stand_in(named, function, name):
+    """`named`, a wrapper that checks or rereads a public form's arguments,
+    made to stand for `function` under PyTorch's name of the form."""
     named.__name__ = named.__qualname__ = name
     named.__doc__ = function.__doc__
     named.__wrapped__ = function
-    named._refusing = True      # (tests/test_registry.py looks through it)
+    named._stands_in = True     # (tests/test_registry.py looks through it)
     return named
 
 
@@ -91,7 +92,7 @@ def refusing(function, name, function_form):
                 "exponent" if name.startswith("pow") else "other")
             raise refusal(name, function_form, other)
         return result
-    return _wrapper_of(named, function, name)
+    return stand_in(named, function, name)
 
 
 # op -> its tensor parameters: (place among the function's arguments, name)
@@ -119,7 +120,7 @@ def checking(function, name, function_form):
                 raise TypeError(f"{name}(): argument '{param}' (position 1) must be Tensor, "
                                 f"not {_arg_type(other)}")
             return function(self, other, *args, **kwargs)
-        return _wrapper_of(method, function, name)
+        return stand_in(method, function, name)
 
     def named(*args, **kwargs):
         for place, param in params:
@@ -130,7 +131,7 @@ def checking(function, name, function_form):
                 raise TypeError(f"{name}(): argument '{param}' must be Tensor, not "
                                 f"{_arg_type(kwargs[param])}")
         return function(*args, **kwargs)
-    return _wrapper_of(named, function, name)
+    return stand_in(named, function, name)
 
 
 _NUMBERS = (bool, int, float, complex, np.number, np.bool_)
@@ -160,4 +161,4 @@ def masked_fill_checking(function, name, function_form):
                             f"({', '.join(_arg_type(a) for a in given)}), but expected one of:\n"
                             + lines)
         return function(*args, **kwargs)
-    return _wrapper_of(named, function, name)
+    return stand_in(named, function, name)

@@ -3,6 +3,7 @@
 its errors for a float, None, ... in it, where int() would truncate 2.5 to 2."""
 from .._backend import np
 from .._tensor import Tensor
+from ._operand_refusal import stand_in
 from .conditional import _arg_type
 
 # op -> (its parameter's name, the overloads PyTorch lists where it has several)
@@ -82,8 +83,4 @@ def function_form(function, name):
             raise TypeError(f"{name}(): argument '{PARAMETERS[name][0]}' (position 2) must be "
                             f"tuple of ints, not {_arg_type(shape)}")
         return function(input, size_arg((shape,), name, 2))
-    named.__name__ = named.__qualname__ = name
-    named.__doc__ = function.__doc__
-    named.__wrapped__ = function
-    named._refusing = True
-    return named
+    return stand_in(named, function, name)

@@ -13,7 +13,8 @@ from ._registry import register
 from . import shape as _S
 from .pooling_checks import (WORDS, dim_range, ints, kernel_dtype, one_int, output_size,
                              shape_check, size_of_dim, spread)
-from .pooling_plans import StridedGather, StridedSum, WindowSum, node_family, strided_max
+from .pooling_plans import StridedGather, node_family, strided_max
+from .pooling_sums import StridedSum, WindowSum
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool1d"]

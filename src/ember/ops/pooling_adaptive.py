@@ -5,8 +5,9 @@ from . import reduction as _R
 from ._common import recorded, wrap
 from ._registry import register
 from .pooling_checks import dim_range, ints, kernel_dtype, one_int
-from .pooling_plans import (Gather, RangeSum, WindowSum, adaptive_bounds, adaptive_windows,
-                            node_family, unpool_nodes, window_max)
+from .pooling_plans import (Gather, adaptive_bounds, adaptive_windows, node_family,
+                            unpool_nodes, window_max)
+from .pooling_sums import RangeSum, WindowSum
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_max_pool1d"]
 

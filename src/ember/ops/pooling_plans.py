@@ -26,7 +26,6 @@ from .._meta import is_meta, meta_array
 from ._common import recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
-from .pooling_sums import RangeSum, StridedSum, WindowSum  # noqa: F401 (the plans gathered here)
 
 _as_strided = np.lib.stride_tricks.as_strided
 

@@ -1,7 +1,7 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
 from ._registry import grad_fn, register
 from ._xp import provide
