@@ -14,7 +14,11 @@ CASES = [((16, 10), (0,)), ((160,), None), ((16, 1000), (1,)), ((256, 1030), (0,
          ((3, 33), (0,)), ((2, 64), (0,)), ((16, 2), (0,)), ((1, 96), None), ((1, 130), None),
          # adjacent reduced axes, which PyTorch coalesces into one (a mean over H and W)
          ((1, 8, 64, 64), (2, 3)), ((2, 3, 10, 10), (-1, -2)), ((6, 5, 7), (0, 1)),
-         ((4, 1, 6, 5), (0, 2)), ((3, 4, 1, 5, 2), (2, 3, 4))]
+         ((4, 1, 6, 5), (0, 2)), ((3, 4, 1, 5, 2), (2, 3, 4)),
+         # many rows (their vectors are copied together first), with and
+         # without elements left over from the vectors; a cascade of 3 levels
+         ((10000, 64), (1,)), ((300, 70), (-1,)), ((256, 9), (1,)), ((100, 100, 64), (-1,)),
+         ((70000, 3), (0,)), ((20000, 40), (0,)), ((1100000, 2), (0,))]
 
 
 @pytest.mark.parametrize("shape,axes", CASES, ids=[f"{s}-{a}" for s, a in CASES])

@@ -188,12 +188,17 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         if not retain_graph and node._saved:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
-        for (nxt, nr), g in zip(nexts, grads):
+        # (a counter: zip() of one or two pairs costs twice the loop)
+        i = -1
+        for nxt, nr in nexts:
+            i += 1
             if nxt is None:
                 continue
+            g = grads[i]
             if g is not None:
                 data = g._data if create_graph else g
-                if nxt._multi or data.shape != nxt._shape or data.dtype != nxt._dtype:
+                if (nxt._multi or data.shape != nxt._shape
+                        or (data.dtype is not nxt._dtype and data.dtype != nxt._dtype)):
                     _receive(buffers, nxt, nr, g, create_graph, xp)
                 else:       # (the common case, spelled out: it runs for every edge)
                     old = buffers.get(nxt)

@@ -13,14 +13,42 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
 
 
+# How many threads have grad mode off now (a thread that ends with it off
+# stays counted). While none has, every op knows it records without reading
+# the thread-local switch, a lookup that costs as much as the rest of the
+# op's recording checks: hot paths test `off_threads and not _state.enabled`.
+off_threads = 0
+_off_lock = threading.Lock()
+
+
+class _CountedSwitch:
+    """`_State.enabled`: a write keeps `off_threads` counted; a read finds the
+    value in the thread's own dict, as for a plain attribute (a descriptor
+    with __set__ and no __get__ is read from the instance dict first: the
+    reads, many and hot, cost nothing more)."""
+
+    def __set__(self, state, mode):
+        global off_threads
+        mode = bool(mode)
+        d = state.__dict__
+        if mode is not d.get("enabled", True):
+            with _off_lock:
+                off_threads += -1 if mode else 1
+        d["enabled"] = mode
+
+
 class _State(threading.local):
     # Class attributes are each new thread's starting values.
-    enabled = True      # whether ops record (what the rest of the package reads)
+    enabled = _CountedSwitch()      # whether ops record (what the rest of the package reads)
     inference = False
     # Inside inference mode nothing records whatever grad mode says (as in
     # PyTorch): enable_grad there sets only this, which is_grad_enabled reports.
     requested = False
     multithreading = True   # set_multithreading_enabled (the engine is single-threaded)
+
+    def __init__(self):
+        # (run in each thread on its first use of the state)
+        self.enabled = True
 
 
 _state = _State()

@@ -56,6 +56,7 @@ class _Result:
 
 
 RESULT = _Result()
+_NOT_A_TENSOR = object()     # (what getattr(saved, "_vc", ...) gives for a non-tensor)
 
 
 class Node:
@@ -143,14 +144,26 @@ class Node:
 
     # -- running the formulas -------------------------------------------------
     def _unpack(self, create_graph):
+        """The saved values (arrays, or Tensors under create_graph) followed by
+        the constants: the formulas' arguments, as a list."""
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         if not saved:
             return self._ctx
         out = []
-        for s, v in zip(saved, self._versions):
-            if s is RESULT:
+        versions = self._versions
+        i = -1
+        for s in saved:     # (a counter, not zip(): cheaper for the usual 1-2 values)
+            i += 1
+            vc = getattr(s, "_vc", _NOT_A_TENSOR)
+            if vc is not _NOT_A_TENSOR:
+                if vc is not None and vc[0] != versions[i]:
+                    raise RuntimeError(_inplace_message(s, self, vc[0], versions[i]))
+                if not create_graph:
+                    s = s._data
+            elif s is RESULT:
+                v = versions[i]
                 if v.__class__ is list and v[0] != 0:
                     raise RuntimeError(_inplace_message(None, self, v[0], 0))
                 if create_graph:
@@ -161,16 +174,13 @@ class Node:
                         _forward.set_tangent(s, tangent)
                 else:
                     s = self._result
-            elif hasattr(s, "_vc"):
-                vc = s._vc
-                if vc is not None and vc[0] != v:
-                    raise RuntimeError(_inplace_message(s, self, vc[0], v))
-                if not create_graph:
-                    s = s._data
             elif s.__class__ is _saved_hooks._Packed:
                 s = s.get(self, create_graph)
             out.append(s)
-        return (*out, *self._ctx)
+        ctx = self._ctx
+        if ctx:
+            out += ctx
+        return out
 
     def _unpack_slot(self, k, s):
         """One saved value, as a Tensor in the graph (`grad_fn._saved_<name>`)."""

@@ -8,6 +8,7 @@ from .._backend import np, quiet_call
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap_dim
+from ..autograd import grad_mode as _grad_mode
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 from ..autograd import _forward
@@ -51,7 +52,7 @@ def recorded(node_cls, data, inputs, ctx=()):
             with tangents_paused():
                 return _forward.attach(node_cls, recorded(node_cls, data, inputs, ctx), inputs,
                                        ctx, tangents)
-    if not _state.enabled:
+    if _grad_mode.off_threads and not _state.enabled:
         return Tensor._wrap(data)
     # Which inputs require grad (a bit mask), and their edges; one and two
     # inputs (nearly every op) spelled out, as this runs once per recorded op.
@@ -93,7 +94,7 @@ def recorded(node_cls, data, inputs, ctx=()):
 def tracked(*tensors):
     """Whether an op on `tensors` gets a node or a tangent, so must compute
     what its formulas read (ops that skip that work otherwise ask this)."""
-    if _state.enabled:
+    if not _grad_mode.off_threads or _state.enabled:
         for t in tensors:
             if isinstance(t, Tensor) and t._requires_grad:
                 return True
@@ -201,7 +202,7 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     if differentiable is None:
         differentiable = (True,) * len(datas)
     mask = 0
-    if _state.enabled:
+    if not _grad_mode.off_threads or _state.enabled:
         mask, nexts = _mask_edges(inputs)
     if not mask:
         return tuple(Tensor._wrap(d) for d in datas)

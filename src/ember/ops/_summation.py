@@ -74,7 +74,11 @@ def _count(dims, shape):
 
 def _cascade(rows):
     """Sum over axis 0 as PyTorch's multi_row_sum: sequential sums of chunks of
-    `step` rows, chunk sums gathered in up to 3 more levels."""
+    `step` rows (level 1), whose sums are gathered in order into level 2,
+    which moves into level 3 every `step` chunks, which moves into level 4
+    every `step`**2 chunks; the rows left over are summed apart, and the
+    four added last. Each level is one NumPy reduction over groups of `step`
+    (PyTorch's loop over chunks, regrouped: the additions are the same)."""
     size = rows.shape[0]
     level_power = max(4, _ceil_log2(size) // 4)
     step = 1 << level_power
@@ -82,23 +86,18 @@ def _cascade(rows):
         # One sequential run from 0: NumPy's reduction over axis 0 is exactly
         # that, but for the 0 it starts from (which turns -0.0 into 0.0).
         return _sequential(rows, 0) + rows.dtype.type(0)
-    zero = np.zeros(rows.shape[1:], rows.dtype)
+    rest = rows.shape[1:]
     full = size // step
-    acc = [zero, zero, zero, zero]
-    if full:
-        chunks = _sequential(rows[:full * step].reshape((full, step) + rows.shape[1:]), 1)
-        for c in range(full):
-            acc[1] = acc[1] + chunks[c]
-            i = (c + 1) * step
-            for j in range(2, 4):
-                if i & ((step - 1) << ((j - 1) * level_power)):
-                    break
-                acc[j] = acc[j] + acc[j - 1]
-                acc[j - 1] = zero
-    total = zero
-    for r in rows[full * step:]:
-        total = total + r
-    return ((total + acc[1]) + acc[2]) + acc[3]
+    level2 = _sequential(rows[:full * step].reshape((full, step) + rest), 1)
+    acc = []
+    for _ in range(2):      # levels 2 and 3: whole groups of `step` go up a level
+        whole = len(level2) // step
+        acc.append(_sequential(level2[whole * step:], 0))
+        level2 = _sequential(level2[:whole * step].reshape((whole, step) + rest), 1)
+    acc.append(_sequential(level2, 0))
+    # (a sum from +0: -0.0 comes out 0.0, as in PyTorch)
+    total = _sequential(rows[full * step:], 0) + rows.dtype.type(0)
+    return ((total + acc[0]) + acc[1]) + acc[2]
 
 
 def _row_sum(x):
@@ -195,14 +194,37 @@ def _inner(rows, lanes):
     if nv == 1:
         # One vector a row: row_sum of one row is that row (-0. made 0.).
         vec = rows[:, :lanes] + rows.dtype.type(0)
-    elif nv:
-        vec = _row_sum(rows[:, :nv * lanes].reshape(r, nv, lanes).transpose(1, 0, 2))
     else:
-        vec = np.zeros((r, lanes), rows.dtype)
-    acc = np.zeros(r, rows.dtype)
+        body = rows[:, :nv * lanes]
+        vec = _row_sum(_vectors_first(body, nv, lanes) if r >= _MANY_ROWS
+                       else body.reshape(r, nv, lanes).transpose(1, 0, 2))
     # The leftover elements, then the lanes, added one by one from 0.
-    tail = rows[:, nv * lanes:].T
-    return _sequential(np.concatenate([acc[None], tail, vec.T]), 0)
+    tail = rows[:, nv * lanes:]
+    if r < _MANY_ROWS:
+        acc = np.zeros((1, r), rows.dtype)
+        return _sequential(np.concatenate([acc, tail.T, vec.T]), 0)
+    # (many rows: a column at a time, where gathering the columns into one
+    # array would copy them element by element, and the vectors copied
+    # together first, for the same reason)
+    acc = np.zeros(r, rows.dtype)
+    for cols in (tail, vec):
+        for j in range(cols.shape[1]):
+            acc += cols[:, j]
+    return acc
+
+
+_MANY_ROWS = 256
+
+
+def _vectors_first(body, nv, lanes):
+    """The rows' vectors, vector j of every row together: (nv, r, lanes),
+    contiguous, so that row_sum's reductions over the vectors run over whole
+    blocks. (Copied as one `lanes`-element item each: NumPy's element-wise
+    transposing copy of such short runs is several times slower.)"""
+    r = body.shape[0]
+    dt = body.dtype
+    items = body.view(np.dtype((np.void, lanes * dt.itemsize)))
+    return np.ascontiguousarray(items.T).view(dt).reshape(nv, r, lanes)
 
 
 def _sequential(a, axis):
