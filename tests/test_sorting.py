@@ -6,57 +6,11 @@ import numpy as np
 import pytest
 
 import ember
-from compare_torch import check as _check, check_error
+from compare_torch import check_error
+from sorting_checks import (DISTINCT, DTYPES, NAN, ROWS, ROWS_DISTINCT_MIDDLE, check,
+                            check_tuple_out, grad_of, t)
 
 torch = pytest.importorskip("torch")
-
-
-def _plain(r, reprs):
-    """A named tuple as its qualified type name, fields and values (and
-    repr), which compare_torch compares with torch's."""
-    if isinstance(r, tuple) and type(r).__module__.endswith("return_types"):
-        out = (f"{type(r).__module__}.{type(r).__name__}",) + tuple(r)
-        return out + (repr(r),) if reprs else out
-    return r
-
-
-def check(fn, reprs=False, **kw):
-    return _check(lambda T: _plain(fn(T), reprs), reprs=reprs, **kw)
-
-
-def check_tuple_out(fn, dtypes=("float32", "int64")):
-    """fn(T, out) with out= a pair of empty tensors: the values written.
-    (The returned tuple is not compared: PyTorch returns *_out types.)"""
-    def run(T):
-        out = tuple(T.empty(0, dtype=getattr(T, d)) for d in dtypes)
-        try:
-            fn(T, out)
-        except TypeError:
-            # ops/_out.py builds the named tuple from the list of outputs
-            # (reported); the values were written before.
-            assert T is ember
-        return out
-    _check(run)
-
-NAN = math.nan
-ROWS = [[3.0, NAN, 1.0, NAN, 2.0], [1.0, 2.0, 2.0, 1.0, 0.0], [5.0, -1.0, 4.0, 0.5, 7.0]]
-DISTINCT = [[0.3, -1.2, 2.5, 0.7], [1.1, -0.4, -2.0, 0.9], [3.3, 0.1, -0.6, 1.8]]
-ROWS_DISTINCT_MIDDLE = [ROWS[0], [1.0, 2.0, 2.0, 1.5, 0.0], ROWS[2]]
-DTYPES = ["float32", "float64", "int64", "int32", "int16", "int8", "uint8", "bool"]
-
-
-def t(T, data, dtype=None, **kw):
-    return T.tensor(data, dtype=None if dtype is None else getattr(T, dtype), **kw)
-
-
-def grad_of(fn, data, weight=None, **kw):
-    """Compare x.grad of (fn(T, x) * weight).sum() with torch's."""
-    def run(T):
-        x = t(T, data, requires_grad=True)
-        y = fn(T, x)
-        (y if weight is None else y * t(T, weight)).sum().backward()
-        return x.grad
-    check(run, **kw)
 
 
 # -- sort, argsort, msort ---------------------------------------------------
@@ -460,77 +414,3 @@ def test_double_backward_with_create_graph(name):
         (h,) = T.autograd.grad((g * g).sum(), x)
         return g.detach(), h
     check(f, rtol=1e-9)
-
-
-# -- dtype rules and edge cases ----------------------------------------------
-
-EDGE_CASES = {
-    "searchsorted_int_seq_float_values":
-        lambda T: T.searchsorted(T.tensor([1, 3, 5]), T.tensor([2.5, 3.0])),
-    "searchsorted_float_seq_int_values":
-        lambda T: T.searchsorted(T.tensor([1.0, 3, 5]), T.tensor([2, 3])),
-    "searchsorted_scalar": lambda T: T.searchsorted(T.tensor([1.0, 3, 5]), 3),
-    "searchsorted_float_scalar_int_seq": lambda T: T.searchsorted(T.tensor([1, 3, 5]), 2.5),
-    "searchsorted_rows_sorter": lambda T: T.searchsorted(
-        T.tensor([[5.0, 1, 3], [2, 9, 4]]), T.tensor([[2.0], [5.0]]),
-        sorter=T.tensor([[1, 2, 0], [0, 2, 1]])),
-    "searchsorted_bool": lambda T: T.searchsorted(T.tensor([True]), T.tensor([True])),
-    "searchsorted_int_seq_bool_values": lambda T: T.searchsorted(T.tensor([1]), T.tensor([True])),
-    "bucketize_int_input": lambda T: T.bucketize(T.tensor([[1, 5], [3, 9]]), T.tensor([2.0, 4.0])),
-    "unique_float_unsorted": lambda T: T.unique(T.tensor([3.0, 1.0, 2.0, 1.0, 5.0, 0.5]),
-                                                sorted=False, return_inverse=True),
-    "unique_dim_of_0d": lambda T: T.unique(T.tensor(3.0), dim=0),
-    "unique_dim_empty": lambda T: T.unique(T.zeros(0, 2), dim=0),
-    "unique_consecutive_0d": lambda T: T.unique_consecutive(T.tensor(3.0), return_inverse=True,
-                                                            return_counts=True),
-    "unique_consecutive_dim_of_0d": lambda T: T.unique_consecutive(T.tensor(3.0), dim=0),
-    "count_nonzero_no_dims": lambda T: T.count_nonzero(T.tensor([[1, 0], [2, 2]]), dim=()),
-    "count_nonzero_list": lambda T: T.count_nonzero(T.tensor([[1, 0], [2, 2]]), [0]),
-    "median_bool": lambda T: T.median(T.tensor([True, False, True])),
-    "median_dim_bool": lambda T: T.median(T.tensor([True]), 0),
-    "nanmedian_bool": lambda T: T.nanmedian(T.tensor([True])),
-    "kthvalue_bool": lambda T: T.kthvalue(T.tensor([True, False]), 1),
-    "topk_bool": lambda T: T.topk(T.tensor([True, False, True]), 2),
-    "kthvalue_int_keepdim": lambda T: T.kthvalue(T.tensor([[3, 1, 2]]), 2, -1, True),
-    "bincount_bool": lambda T: T.bincount(T.tensor([True, False, True])),
-    "cumprod_bool": lambda T: T.cumprod(T.tensor([True, False]), 0),
-    "logcumsumexp_empty": lambda T: T.logcumsumexp(T.zeros(0, 2), 0),
-    "logcumsumexp_half": lambda T: T.logcumsumexp(T.tensor([1.0, 2.0], dtype=T.float16), 0),
-    "histc_double": lambda T: T.histc(T.tensor([0.1, 0.2, 0.3], dtype=T.float64), bins=3,
-                                      min=0.1, max=0.3),
-    "histc_half": lambda T: T.histc(T.tensor([1.0, 2.0], dtype=T.float16), 2),
-    "histogram_int_edges": lambda T: T.histogram(T.tensor([1.0, 2.0]), bins=T.tensor([0, 1, 2])),
-    "diff_n0_keeps_graph": lambda T: T.diff(T.tensor([1.0, 2.0], requires_grad=True), 0),
-    "aminmax_bool": lambda T: T.aminmax(T.tensor([True, False])),
-    "quantile_int_q": lambda T: T.quantile(T.tensor([1.0, 2.0, 3.0]), 1),
-    "cummax_half": lambda T: T.cummax(T.tensor([1.0, 2.0, 0.5], dtype=T.float16), 0),
-    "sort_half": lambda T: T.sort(T.tensor([1.0, 2.0, 0.5], dtype=T.float16)),
-    "median_half": lambda T: T.median(T.tensor([1.0, 2.0, 0.5], dtype=T.float16)),
-    "trapezoid_int_x": lambda T: T.trapezoid(T.tensor([1.0, 2.0, 3.0]), T.tensor([0, 1, 3])),
-    "trapezoid_int_y_dx": lambda T: T.trapezoid(T.tensor([1, 2, 3]), dx=2),
-    "cumulative_trapezoid_empty": lambda T: T.cumulative_trapezoid(T.zeros(2, 0)),
-}
-
-
-@pytest.mark.parametrize("name", list(EDGE_CASES))
-def test_edge_cases(name):
-    check(EDGE_CASES[name])
-
-
-def test_backward_through_non_differentiable_results_raises_as_torch():
-    for fn in (lambda T, x: T.unique(x), lambda T, x: T.unique(x, dim=0),
-               lambda T, x: T.unique_consecutive(x), lambda T, x: T.histogram(x, 3).hist,
-               lambda T, x: T.bincount(T.tensor([0, 1, 1]), x)):
-        check_error(lambda T: (T.tensor([1.0, 2.0, 2.0], requires_grad=True),),
-                    lambda T, x: fn(T, x).sum().backward())
-
-
-def test_quantile_gradient_reaches_q():
-    def f(T):
-        x = t(T, [[0.3, -1.2, 2.5, 0.7, NAN], [1.1, -0.4, -2.0, 0.9, 0.2]], requires_grad=True)
-        q = t(T, [0.1, 0.65], requires_grad=True)
-        (T.nanquantile(x, q, dim=1) * t(T, [[1.0, 2.0], [3.0, 4.0]])).sum().backward()
-        y = t(T, [[0.3, -1.2, 2.5], [1.1, NAN, -2.0]], requires_grad=True)
-        (T.quantile(y, q, dim=1)[:, 0]).sum().backward()
-        return x.grad, q.grad, y.grad
-    check(f, rtol=1e-5)

@@ -10,7 +10,8 @@ from ._device import (device, _check_device, _target_device, get_default_device,
                       set_default_device)
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from ._python_data import _CPP_NAMES, _overflow, _tname, _to_array, warn_if_read_only
+from ._python_data import (_CPP_NAMES, _overflow, _scalar_to, _tname, _to_array, scalar_arg,
+                           warn_if_read_only)
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye",
            "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
@@ -137,6 +138,8 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_
         if value.imag:      # (a real dtype takes a complex number without its imaginary part)
             raise _overflow(_CPP_NAMES.get(dt, "bool"))
         value = value.real
+    if dt.kind != "c" and not isinstance(value, (complex, np.complexfloating)):
+        value = _scalar_to(scalar_arg(value), dt)      # (PyTorch's checked conversion)
     if dev == "meta":
         data = meta_array(shape, dt)
     else:

@@ -18,6 +18,8 @@ _CPP_NAMES = {np.dtype(np.int64): "int64_t", np.dtype(np.int32): "int",
               np.dtype(np.int16): "int16_t", np.dtype(np.int8): "int8_t",
               np.dtype(np.uint8): "uint8_t", np.dtype(np.float16): "c10::Half",
               np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
+if D._BF16_NP is not None:
+    _CPP_NAMES[D._BF16_NP] = "c10::BFloat16"
 
 
 def _tname(x):
@@ -48,19 +50,33 @@ def _wrap_int(v, dt):
     return v + 2 * lo if lo and v > hi else v
 
 
+def scalar_arg(v, setitem=False):
+    """A Python int as PyTorch's argument parser takes a Scalar: one beyond
+    64 bits fails there (`x[i] = v` reads a long long, with its own message)."""
+    if v.__class__ is int and not -2 ** 63 <= v < 2 ** (63 if setitem else 64):
+        if setitem:
+            raise ValueError("Overflow when unpacking long long")
+        raise OverflowError("int too big to convert" if v > 0
+                            else "can't convert negative int to unsigned")
+    return v
+
+
 def _scalar_to(v, dt, name=None):
     """Scalar.to<T>(): checked conversion of a Python number to dtype `dt`."""
     dt = np.dtype(dt)
-    name = name or _CPP_NAMES[dt]
     if dt.kind == "b":
         return bool(v)
-    if dt.kind == "f":
+    name = name or _CPP_NAMES[dt]
+    if dt.kind == "f" or dt == D._BF16_NP:
         if isinstance(v, (bool, int)) and not -2 ** 63 <= v < 2 ** 64:
             raise _overflow("int64_t")
         f = float(v)
-        if math.isfinite(f) and abs(f) > np.finfo(dt).max:
+        half = dt in D.HALF_NP
+        if math.isfinite(f) and abs(f) > float((D._ml_dtypes.finfo if dt == D._BF16_NP
+                                                else np.finfo)(dt).max):
             raise _overflow(name)
-        return np.float32(f).astype(dt) if dt == np.float16 else dt.type(f)
+        # (c10 makes a Half or BFloat16 from a float: a double is rounded twice)
+        return np.float32(f).astype(dt) if half else dt.type(f)
     if isinstance(v, float):
         lo, hi = _LIMITS[dt]
         if not lo <= v <= hi:   # NaN fails this too

@@ -497,35 +497,3 @@ def geometric(shape, p, np_dtype=np.float32, gen=None):
     u = _gen(gen)._u53(n)
     r = np.ceil(_per_element(math.log, u) / math.log1p(-float(p)))
     return _cast_double(r, np_dtype, shape)
-
-
-# ------------------------------------ samplers PyTorch writes with its own algorithms
-
-def numpy_stream(gen=None):
-    """A NumPy generator seeded by 128 bits of this generator's stream: gamma,
-    Poisson and binomial draws come from NumPy's samplers (PyTorch's own C++
-    ones are not reproduced), and manual_seed still makes them repeatable."""
-    words = _gen(gen)._raw64(2)
-    return np.random.Generator(np.random.PCG64([int(w) for w in words]))
-
-
-def standard_gamma(alpha, gen=None):
-    """Gamma(alpha, 1) draws as float64, PyTorch's smallest-normal floor left to
-    the caller; alpha <= 0 draws 0 (PyTorch answers the floor, NumPy raises)."""
-    a = np.asarray(alpha, np.float64)
-    positive = a > 0
-    return np.where(positive, numpy_stream(gen).standard_gamma(np.where(positive, a, 1.0)), 0.0)
-
-
-def poisson(rate, gen=None):
-    r = np.asarray(rate, np.float64)
-    if not (r >= 0).all():  # NaN too
-        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return numpy_stream(gen).poisson(r).astype(np.float64)
-
-
-def binomial(count, prob, gen=None):
-    """PyTorch draws every trial a success for prob > 1 and none for a negative count."""
-    n = np.maximum(np.asarray(count, np.float64), 0).astype(np.int64)
-    p = np.clip(np.asarray(prob, np.float64), 0.0, 1.0)
-    return numpy_stream(gen).binomial(n, p).astype(np.float64)

@@ -197,9 +197,10 @@ def _steps_arg(steps, fn, start, end):
     return steps
 
 
-def _half(x):
-    """c10::Half arithmetic: computed in float, rounded to half after each operation."""
-    return np.asarray(x, np.float32).astype(np.float16).astype(np.float32)
+def _half(x, dt=np.float16):
+    """c10::Half (or BFloat16) arithmetic: computed in float, rounded to the
+    dtype after each operation."""
+    return np.asarray(x, np.float32).astype(dt).astype(np.float32)
 
 
 def _spaced(start, end, steps, dt):
@@ -209,11 +210,13 @@ def _spaced(start, end, steps, dt):
     i = np.arange(steps)
     k = steps - 1 - i
     s, e = _scalar_to(start, dt), _scalar_to(end, dt)
-    if dt == np.float16:
+    if dt in D.HALF_NP:
+        def r(x):
+            return _half(x, dt)
         s, e = np.float32(s), np.float32(e)
-        step = _half((_half(e - s)) / _half(steps - 1))
-        lo = _half(s + _half(step * _half(i)))
-        hi = _half(e - _half(step * _half(k)))
+        step = r((r(e - s)) / r(steps - 1))
+        lo = r(s + r(step * r(i)))
+        hi = r(e - r(step * r(k)))
         return np.where(i < steps // 2, lo, hi)
     acc = dt if dt.kind == "f" else np.dtype(np.float64)
     s, e = acc.type(s), acc.type(e)
@@ -224,7 +227,7 @@ def _spaced(start, end, steps, dt):
 
 
 def _to_dtype(values, dt):
-    return values.astype(dt) if dt.kind == "f" else _double_to_int(values, dt)
+    return values.astype(dt) if D.is_float_np(dt) else _double_to_int(values, dt)
 
 
 @factory
@@ -280,8 +283,8 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     if dtype is D.bool_:
         raise NotImplementedError("\"logspace_cpu\" not implemented for 'Bool'")
     s, e = _scalar_to(start, dt), _scalar_to(end, dt)
-    if dt == np.float16:
-        diff = float(_half(np.float32(e) - np.float32(s)))
+    if dt in D.HALF_NP:
+        diff = float(_half(np.float32(e) - np.float32(s), dt))
     elif dt.kind == "f":
         diff = float(dt.type(e) - dt.type(s))
     else:   # C integer arithmetic: int64 and int wrap, narrower types promote to int
@@ -292,5 +295,5 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     exps = np.where(i < steps // 2, float(s) + step * i, float(e) - step * (steps - 1 - i))
     with np.errstate(all="ignore"):
         vals = np.power(base, exps)
-        data = _to_dtype(vals.astype(np.float32) if dt == np.float16 else vals, dt)
+        data = _to_dtype(vals.astype(np.float32) if dt in D.HALF_NP else vals, dt)
     return _finish(np.ascontiguousarray(data), requires_grad)

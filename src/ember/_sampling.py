@@ -10,7 +10,7 @@ from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
-from . import _random as R
+from . import _random as R, _random_numpy
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
@@ -184,7 +184,7 @@ def poisson(input, generator=None):
     tensor_arg(input, "poisson")
     if input._data.dtype.kind != "f":
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
-    draws = R.poisson(input._data, generator)
+    draws = _random_numpy.poisson(input._data, generator)
     return recorded(PoissonBackward0, draws.astype(input._data.dtype), (input,))
 
 
@@ -202,7 +202,7 @@ def binomial(count, prob, generator=None):
                            f"{_legacy(count.dtype)}")
     from .ops import broadcast_tensors
     counts, probs = broadcast_tensors(count, prob)
-    draws = R.binomial(counts._data, probs._data, generator)
+    draws = _random_numpy.binomial(counts._data, probs._data, generator)
     return recorded(_Binomial, draws.astype(count._data.dtype), (count, prob))
 
 

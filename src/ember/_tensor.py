@@ -492,22 +492,6 @@ class Tensor(metaclass=_public_name.PublicClass):
         return self
 
 
-
-def _conversion(name, dtype):
-    def convert(self):
-        return self.to(dtype)      # (differentiable: see ops)
-    convert.__name__ = name
-    convert.__qualname__ = f"Tensor.{name}"
-    return convert
-
-
-for _name, _dtype in (("float", D.float32), ("double", D.float64), ("half", D.float16),
-                      ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
-                      ("short", D.int16), ("char", D.int8), ("byte", D.uint8),
-                      ("bool", D.bool_), ("cfloat", D.complex64), ("cdouble", D.complex128),
-                      ("chalf", D.complex32)):
-    setattr(Tensor, _name, _conversion(_name, _dtype))
-
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
 

@@ -143,8 +143,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         node_gradients = _anomaly_gradients
     if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
         node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
-    # Whether a node made by the registry may run its formulas right here
-    # (the common case, spelled out: this loop runs once per node).
+    # Whether a registry node may run its formulas right here (spelled out: once per node)
     inline = node_gradients is _node_gradients and needed is None
     while ready:
         node = pop()
@@ -215,8 +214,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             # does (so DDP's buckets fill, and start, while backward goes on).
             ready.extend(leaves)
             leaves.clear()
-        # Drop this node's gradients now: a leaf's .grad can then take over
-        # the array instead of copying it (see _accumulate).
+        # Drop this node's gradients now: a leaf's .grad may take the array over (_accumulate)
         grads = g = grad = data = None
 
 

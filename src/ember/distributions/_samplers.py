@@ -4,7 +4,7 @@ numbers: NumPy's samplers, seeded from the Ember generator's stream so that
 manual_seed still makes runs reproducible."""
 import ember
 from .._backend import np
-from .. import _random
+from .. import _random_numpy
 from ..autograd import Function
 
 
@@ -15,7 +15,7 @@ def _like(array, ref):
 def _gamma_draw(alpha):
     """Standard gamma draws, floored at the dtype's smallest normal number as
     PyTorch's sampler is."""
-    x = _random.standard_gamma(alpha.detach()._data)
+    x = _random_numpy.standard_gamma(alpha.detach()._data)
     return _like(np.maximum(x, np.finfo(alpha._data.dtype).tiny), alpha)
 
 

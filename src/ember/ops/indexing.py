@@ -12,6 +12,8 @@ Assignment writes in place: through a basic key it is a copy into a view
 import operator
 import warnings
 
+from .._backend import quiet_call
+from .._python_data import _scalar_to, scalar_arg
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from ._registry import grad_fn
@@ -275,8 +277,12 @@ def setitem(input, key, value):
                 f"{D.SCALAR_NAMES[value.dtype]} for "
                 "the source.")
         _check_broadcast(v.shape, view.shape, basic, value)
+    elif x.dtype in D.HALF_NP and isinstance(value, (int, float, np.integer, np.floating)):
+        # (PyTorch sets a float16 or bfloat16 element from a double tensor:
+        # cast, so out of range is inf, not an error)
+        v = quiet_call(np.float32, float(scalar_arg(value, setitem=True))).astype(x.dtype)
     else:
-        v = _scalar_value(value, x.dtype)
+        v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
     check_inplace(input, through_view=through_view,
                   view_op=_last_view_op(items, skipped) if through_view else None)
     nkey = _numpy_key(key, x)
@@ -345,13 +351,11 @@ def _scalar_value(value, dtype):
             name = _C_FLOAT.get(dtype) or _C_INT.get(dtype, "bool")
             raise RuntimeError(f"value cannot be converted to type {name} without overflow")
         value = value.real
-    if isinstance(value, (int, np.integer)) and dtype.kind in "iu" and not isinstance(
-            value, (bool, np.bool_)):
-        info = np.iinfo(dtype)
-        if not info.min <= value <= info.max:
-            from .pointwise import _C_INT
-            raise RuntimeError(f"value cannot be converted to type {_C_INT[dtype]} without "
-                               "overflow")
+    value = scalar_arg(value)
+    if dtype.kind != "c" and not isinstance(value, (complex, np.complexfloating)):
+        # c10's checked conversion: a value the dtype cannot hold raises
+        # (an unsigned one takes negatives, wrapped), a float is truncated
+        value = _scalar_to(value, dtype)
     return np.asarray(value).astype(dtype)
 
 

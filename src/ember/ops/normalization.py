@@ -345,7 +345,7 @@ def _same_dtype(input, *others):
 
 
 def _float_check(input, op):
-    if input._data.dtype.kind != "f":
+    if not D.is_float_np(input._data.dtype):
         raise NotImplementedError(f'"{op}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
 
@@ -374,9 +374,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         raise RuntimeError("running_var must be defined in evaluation mode")
     _check_features("weight", weight, c)
     _check_features("bias", bias, c)
-    low = x.dtype == D._BF16_NP
-    if not low:
-        _float_check(input, "batch_norm")
+    _float_check(input, "batch_norm")
     # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
     # and takes float32 parameters and statistics with it ("mixed dtype")
     mixed = x.dtype.itemsize == 2 and all(
@@ -389,7 +387,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if mixed or low else x,
+        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if mixed or x.dtype == D._BF16_NP else x,
                                              weight, bias,
                                              running_mean, running_var, bool(training),
                                              float(momentum), float(eps), keep)

@@ -129,9 +129,7 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
     native_layer_norm returns them)."""
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
     x = input._data
-    low = x.dtype == D._BF16_NP
-    if not low:
-        _float_check(input, "LayerNormKernelImpl")
+    _float_check(input, "LayerNormKernelImpl")
     # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
     # and takes float32 parameters with it ("mixed dtype")
     mixed = x.dtype.itemsize == 2 and all(p is None or p._data.dtype == np.float32
@@ -204,7 +202,18 @@ class NativeGroupNormBackward0(_GroupNormFormulas):
             return super().apply(xp, grad, create_graph, needs)
         x, w, groups, eps, mean, rstd = self._unpack(False)
         with np.errstate(all="ignore"):
-            return _gn_backward(grad, x, w, groups, mean, rstd, needs)
+            if x.dtype not in D.HALF_NP:
+                return _gn_backward(grad, x, w, groups, mean, rstd, needs)
+            # float16 and bfloat16 in float32, as PyTorch's kernel computes
+            # them, each gradient rounded to its input's dtype
+            g32, x32, w32, m32, r32 = (None if a is None else a.astype(np.float32)
+                                       for a in (grad, x, w, mean, rstd))
+            dx, dw, db = _gn_backward(g32, x32, w32, groups, m32, r32, needs)
+            # (the bias, not saved, has the weight's dtype when there is a
+            # weight; without one the engine casts its gradient on receipt)
+            pdt = np.float32 if w is None else w.dtype
+            return (None if dx is None else dx.astype(x.dtype),
+                    None if dw is None else dw.astype(pdt), None if db is None else db.astype(pdt))
 
 
 def _gn_backward(g, x, w, groups, mean, rstd, needs):
@@ -259,7 +268,17 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
                                f"channels in input, but got {pname} of shape {wshape} and "
                                f"input of shape {_shape_list(x.shape)}")
     _float_check(input, "GroupNormKernelImpl")
-    _same_dtype(input, weight, bias)
+    w, b = (None if p is None else p._data for p in (weight, bias))
+    # PyTorch's CPU kernel computes a float16 or bfloat16 input in float32 and
+    # rounds what it returns; float32 parameters may come with it ("mixed
+    # type": then its mean and rstd stay float32)
+    half = x.dtype in D.HALF_NP
+    mixed = half and (w is not None or b is not None) and all(
+        p is None or p.dtype == np.float32 for p in (w, b))
+    if not mixed:
+        _same_dtype(input, weight, bias)
+    if half:
+        x, w, b = (None if a is None else a.astype(np.float32) for a in (x, w, b))
     with np.errstate(all="ignore"):
         if x.size:
             mean, rstd, dev = _moments(x.reshape(n * num_groups, -1), eps)
@@ -270,14 +289,17 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
         # Per (sample, channel): y = (x - mean) * (rstd * gamma) + beta, from
         # the centred rows the moments left
         scale = np.repeat(rstd, c // num_groups, axis=1)            # (N, C, 1)
-        if weight is not None:
-            scale = scale * weight._data.reshape(1, c, 1)
+        if w is not None:
+            scale = scale * w.reshape(1, c, 1)
         y = dev.reshape(n, c, -1)
         y *= scale
-        if bias is not None:
-            y += bias._data.reshape(1, c, 1)
-    return recorded(NativeGroupNormBackward0, y.reshape(x.shape), (input, weight, bias),
-                    (num_groups, float(eps), mean, rstd)), mean, rstd
+        if b is not None:
+            y += b.reshape(1, c, 1)
+    dt = input._data.dtype
+    if half and not mixed:
+        mean, rstd = mean.astype(dt), rstd.astype(dt)
+    return recorded(NativeGroupNormBackward0, y.reshape(x.shape).astype(dt, copy=False),
+                    (input, weight, bias), (num_groups, float(eps), mean, rstd)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)

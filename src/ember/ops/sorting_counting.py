@@ -194,7 +194,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 
 
 def _float_only(input, kernel):
-    if input._data.dtype.kind != "f":
+    if not D.is_float_np(input._data.dtype):
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
 

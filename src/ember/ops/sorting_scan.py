@@ -106,6 +106,10 @@ provide("cumprod", lambda x, dim: np.cumprod(x, axis=dim), lambda x, dim: cumpro
 def _lcse_array(x, axis):
     """The running log-sum-exp; of complex numbers step by step with the
     complex log_add_exp of PyTorch's kernel (NumPy's ufunc is real only)."""
+    if x.dtype in D.HALF_NP:
+        # (PyTorch's kernel runs float16 and bfloat16 in float32, rounding
+        # each result once)
+        return np.logaddexp.accumulate(x.astype(np.float32), axis=axis).astype(x.dtype)
     if x.dtype.kind != "c":
         return np.logaddexp.accumulate(x, axis=axis)
     from .elementwise_binary import log_add_exp
@@ -117,7 +121,7 @@ def _lcse_array(x, axis):
 
 def logcumsumexp(input, dim):
     x = input._data
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc" and not D.is_float_np(x.dtype):
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
@@ -130,7 +134,8 @@ def _logcumsumexp_grad(xp, g, x, r, dim):
     the gradient summed in log space, so that nothing overflows."""
     if x.ndim == 0:
         return g
-    lowest = float(np.finfo(xp.data(g).dtype).min)
+    dt = xp.data(g).dtype
+    lowest = float((D._ml_dtypes.finfo if dt == D._BF16_NP else np.finfo)(dt).min)
 
     def reverse_lcse(v):
         return xp.flip(xp.logcumsumexp(xp.flip(v, (dim,)), dim), (dim,))

@@ -1,0 +1,63 @@
+"""A Python number put into a tensor goes through c10's checked conversion
+(fill_, x[i] = v, masked_fill, full, linspace): a value the dtype cannot
+hold raises PyTorch's error instead of becoming inf or wrapping."""
+import math
+
+import numpy as np
+import pytest
+
+import ember
+
+OPS = {
+    "fill_": lambda lib, v, dt: lib.zeros(2, dtype=dt).fill_(v),
+    "setitem": lambda lib, v, dt: _set(lib.zeros(2, dtype=dt), 0, v),
+    "setitem_mask": lambda lib, v, dt: _set(lib.zeros(2, dtype=dt), slice(None), v),
+    "full": lambda lib, v, dt: lib.full((2,), v, dtype=dt),
+    "masked_fill": lambda lib, v, dt: lib.zeros(2, dtype=dt).masked_fill(
+        lib.tensor([True, False]), v),
+}
+VALUES = [(300, "uint8"), (-1, "uint8"), (-256, "uint8"), (2 ** 40, "int32"), (1e10, "int32"),
+          (1e39, "float32"), (70000, "float16"), (math.nan, "int64"), (2 ** 64, "float32"),
+          (2 ** 63, "float32"), (2 ** 63, "int64"), (-2 ** 63 - 1, "int64"), (1e39, "bfloat16"),
+          (2.7, "uint8"), (-3.5, "uint8"), (math.inf, "float32"), (3.9e38, "bfloat16"),
+          (-129, "int8"), (2, "bool"), (1e39, "float64")]
+
+
+def _set(x, key, v):
+    x[key] = v
+    return x
+
+
+def _outcome(f):
+    try:
+        return repr(f()).replace("ember", "torch")
+    except Exception as exc:  # noqa: BLE001 - the error is what is compared
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.mark.parametrize("op", list(OPS))
+@pytest.mark.parametrize("value,dtype", VALUES, ids=[f"{v}-{d}" for v, d in VALUES])
+def test_scalar_conversion_as_pytorch(op, value, dtype):
+    torch = pytest.importorskip("torch")
+    if dtype == "bfloat16":
+        pytest.importorskip("ml_dtypes")
+    f = OPS[op]
+    with np.errstate(all="ignore"):
+        expected = _outcome(lambda: f(torch, value, getattr(torch, dtype)))
+        got = _outcome(lambda: f(ember, value, getattr(ember, dtype)))
+    assert got == expected
+
+
+def test_out_of_range_fill_raises_and_leaves_tensor_alone():
+    x = ember.zeros(2, dtype=ember.uint8)
+    with pytest.raises(RuntimeError, match="value cannot be converted to type uint8_t without "
+                                           "overflow"):
+        x.fill_(300)
+    with pytest.raises(RuntimeError, match="type float without overflow"):
+        ember.full((2,), 1e39)
+    with pytest.raises(OverflowError, match="int too big to convert"):
+        ember.zeros(1).fill_(2 ** 64)
+    assert x.tolist() == [0, 0] and x._version == 0
+    # an unsigned dtype takes negatives down to -max, wrapped (c10's overflows())
+    assert ember.full((1,), -1, dtype=ember.uint8).tolist() == [255]
+    assert ember.zeros(1, dtype=ember.int64).fill_(-2.9).tolist() == [-2]
