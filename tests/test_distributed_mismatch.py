@@ -28,6 +28,12 @@ def _run(tmp_path, launcher, tries=1, **env):
                               env=mpi_env(EMBER_WORKER_OUT=str(out), **env))
         if proc.returncode == 0:
             return [json.loads((out / f"{r}.json").read_text()) for r in range(2)]
+    aborted = "terminate called without an active exception" in proc.stderr
+    if launcher.startswith("torch.") and aborted:
+        # PyTorch's own gloo aborting (a C++ std::terminate in its rank, seen
+        # under DETAIL on a loaded CI machine): the oracle did not run, so
+        # there is nothing to compare Ember's messages with
+        pytest.skip(f"PyTorch's gloo aborted in all {tries} tries (its own crash)")
     raise AssertionError(proc.stderr[-3000:])
 
 
