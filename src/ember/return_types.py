@@ -2,18 +2,22 @@
 (`values`/`indices` of `max(dim)`, `sort`, `topk`, ...)."""
 from collections import namedtuple
 
+from . import _public_name
+
 __all__ = []
 
 
 def _return_type(name, fields=("values", "indices")):
     """The named tuple `ember.return_types.<name>`, printed as PyTorch prints
-    it, one field per line."""
-    cls = namedtuple(name, fields, module=__name__)
+    it, one field per line (`torch.return_types.<name>` while the program
+    calls the library torch, the class too)."""
+    base = namedtuple(name, fields, module=__name__)
 
     def __repr__(self):
         body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"{__name__}.{name}(\n{body})"
-    cls.__repr__ = __repr__
+        return f"{_public_name.public_module(__name__)}.{name}(\n{body})"
+    cls = _public_name.PublicClass(name, (base,), {"__slots__": (), "__module__": __name__,
+                                                   "__qualname__": name, "__repr__": __repr__})
     globals()[name] = cls
     __all__.append(name)
     if not name.endswith("_out"):

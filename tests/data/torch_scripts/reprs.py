@@ -28,3 +28,6 @@ except RuntimeError as e:
     print(e)
 print(type(x), type(torch.nn.Parameter(torch.ones(1))), type(x.dtype), type(x.shape),
       type(x.device), torch.Tensor, torch.FloatTensor)
+# named tuples of several results, and their classes
+m = torch.tensor([[1.0, 3.0], [2.0, 0.0]])
+print(m.max(0), torch.sort(m[0]), type(m.min(1)), torch.topk(m[0], 1))
