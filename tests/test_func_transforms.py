@@ -115,3 +115,30 @@ def test_vjp_and_jvp_inside_nested_vmaps_are_per_sample(dims):
             return F.jvp(lambda w: (w @ b).sin(), (W,), (v,))[1]
         return F.vmap(F.vmap(ntk, inner), outer)(X, Y)
     check(f)
+
+
+def _mutating(a):
+    b = a + 1
+    c = b.view(-1)
+    c.add_(1)
+    a.mul_(2)
+    return b, a.view(-1)
+
+
+def test_functionalize_keeps_semantics_and_mutates_inputs_as_pytorch():
+    from compare_torch import check, check_error
+
+    def run(T):
+        x = T.ones(3)
+        out = T.func.functionalize(_mutating)(x)
+        out[1][0] = 100.0           # no output aliases the input
+        same = T.func.functionalize(lambda a: a)(x) is x
+        w = T.ones(2, requires_grad=True) * 1
+        mutated = T.func.functionalize(lambda a: a.mul_(3))(w)
+        g = T.func.grad(T.func.functionalize(lambda a: (a.clone().add_(1) ** 2).sum()))(T.ones(2))
+        v = T.vmap(T.func.functionalize(lambda a: a.clone().mul_(3)))(T.ones(2, 2))
+        return out, x, same, w, mutated, g, v, T.func.functionalize(_mutating).__name__
+    check(run)
+    check_error(lambda T: (T.ones(2, requires_grad=True),),
+                lambda T, z: T.func.functionalize(lambda a: a.add_(1))(z))
+    check_error(lambda T: (), lambda T: T.func.functionalize(_mutating, remove="views"))

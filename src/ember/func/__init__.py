@@ -1,14 +1,15 @@
 """torch.func: function transforms (grad, vjp, jvp, jacrev, jacfwd,
-hessian, linearize; _transforms.py) and functional_call."""
+hessian, linearize; _transforms.py), functionalize and functional_call."""
 from collections.abc import Sequence
 
 from ..nn.utils.stateless import _functional_call
+from ._functionalize import functionalize
 from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
 from ._vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
            "hessian", "linearize", "vmap", "stack_module_state", "debug_unwrap",
-           "replace_all_batch_norm_modules_"]
+           "replace_all_batch_norm_modules_", "functionalize"]
 
 
 def debug_unwrap(tensor, *, recurse=True):
