@@ -318,3 +318,19 @@ def test_deprecated_torch_names_warn_once():
             ember.cholesky(ember.tensor(SPD))
     finally:
         ember.set_warn_always(False)
+
+
+def test_geqrf_as_pytorch():
+    # LAPACK's compact QR: both libraries call geqrf, so the reflectors and
+    # tau agree to rounding; its outputs record a node without a derivative
+    data = [[2.0, 1.0, 3.0], [4.0, -1.0, 0.0], [1.0, 5.0, 2.0], [0.0, 1.0, 1.0]]
+    check(lambda T: tuple(T.geqrf(T.tensor(data, dtype=T.float64, requires_grad=True))),
+          rtol=1e-12, atol=1e-12)
+    check(lambda T: tuple(T.tensor(data).T.geqrf()), rtol=1e-5, atol=1e-6)
+    check(lambda T: (T.geqrf(T.ones(2, 3, 2)).tau.shape, tuple(T.geqrf(T.ones(0, 3))),
+                     tuple(T.geqrf(T.ones(3, 0))), type(T.geqrf(T.eye(2))).__name__))
+    for bad in (lambda T: T.ones(3), lambda T: T.ones(2, 2, dtype=T.long),
+                lambda T: T.ones(2, 2, dtype=T.float16)):
+        check_error(lambda T, bad=bad: (bad(T),), lambda T, x: T.geqrf(x))
+    check_error(lambda T: (T.geqrf(T.ones(3, 2, requires_grad=True)).a,),
+                lambda T, a: a.sum().backward())

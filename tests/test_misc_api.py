@@ -1,11 +1,9 @@
 """PyTorch's small top-level API beside the ops: dtypes and their limits,
 legacy constructors, Variable, torch.functional, compile, defaults and
 switches, class names, in-place arithmetic on an indexed element."""
-import pickle
 import subprocess
 import sys
 import textwrap
-import warnings
 
 import numpy as np
 import pytest
@@ -283,3 +281,12 @@ def test_runs_without_any_optional_package():
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.splitlines()[-1] == "bfloat16: True"
+
+
+def test_top_level_aliases_are_pytorchs():
+    # torch.GradScaler is torch.amp.GradScaler, torch.to_dlpack torch.utils.dlpack's
+    assert ember.GradScaler is ember.amp.GradScaler
+    assert ember.to_dlpack is ember.utils.dlpack.to_dlpack
+    x = ember.arange(3.0)
+    back = ember.from_dlpack(ember.to_dlpack(x))
+    assert back.tolist() == [0.0, 1.0, 2.0] and back.data_ptr() == x.data_ptr()

@@ -40,10 +40,10 @@ from . import profiler  # noqa: E402
 from . import distributed  # noqa: E402  (mpi4py is imported only when used)
 from . import testing, cuda, mps, xpu, cpu, accelerator, onnx  # noqa: E402
 from .cuda import OutOfMemoryError  # noqa: E402
-from .utils.dlpack import from_dlpack  # noqa: E402
+from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
 from . import __future__  # noqa: E402,F401  (torch.__future__, not Python's)
 from . import amp  # noqa: E402
-from .amp import autocast  # noqa: E402
+from .amp import GradScaler, autocast  # noqa: E402
 from .amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, ...)
 from . import distributions  # noqa: E402  (built on the whole namespace above)
 

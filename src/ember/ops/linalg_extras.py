@@ -4,7 +4,7 @@ torch.cholesky_inverse and torch.triangular_solve."""
 import math
 
 from .. import return_types as RT
-from ._common import D, Tensor, np, recorded, wrap_dim
+from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .linalg import matmul
@@ -353,6 +353,34 @@ def orgqr(input, tau):
     return householder_product(input, tau)
 
 
+def _no_derivative(xp, grad):
+    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
+
+
+GeqrfBackward0 = grad_fn("GeqrfBackward0", outputs=("a", "tau"), self=_no_derivative)
+_GEQRF_TYPES = {np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128)}
+
+
+def geqrf(input):
+    """LAPACK's geqrf: R above the diagonal and the Householder vectors below
+    it, with their scales `tau` (what householder_product and ormqr take).
+    NumPy's qr(mode="raw") is that LAPACK call, its result transposed."""
+    a = input._data
+    if a.ndim < 2:
+        raise RuntimeError("torch.geqrf: input must have at least 2 dimensions.")
+    if a.dtype not in _GEQRF_TYPES:
+        raise kernel_refuses("geqrf_cpu", a.dtype)
+    m, n = a.shape[-2:]
+    batch = a.shape[:-2]
+    out = np.empty(a.shape, a.dtype)
+    tau = np.zeros(batch + (min(m, n),), a.dtype)
+    if a.size:
+        for i in np.ndindex(*batch):
+            h, t = np.linalg.qr(a[i], mode="raw")
+            out[i], tau[i] = h.T, t
+    return RT.geqrf(*recorded_multi(GeqrfBackward0, [out, tau], (input,)))
+
+
 def _provide():
     from ._xp import provide
     provide("cholesky_solve", _cholesky_solve_arrays,
@@ -361,6 +389,7 @@ def _provide():
 
 _provide()
 register(orgqr, "orgqr", node=LinalgHouseholderProductBackward0)
+register(geqrf, "geqrf", node=GeqrfBackward0)
 register(vecdot, "vecdot", method=False, namespace="linalg", node=None,
          out=same_dtype("linalg.vecdot: Expected out of dtype{s} but found {os}"))
 for _f in (tensorinv, tensorsolve, householder_product):
