@@ -110,22 +110,41 @@ Tensor.fill_ = inplace.fill_
 Tensor.copy_ = inplace.copy_
 
 
-def _reflect(fn):
+def _reflect(fn, arrays=False):
+    """`number <op> tensor`: NotImplemented for another left operand (a NumPy
+    array, unless `arrays`), as PyTorch's reflected operators give."""
+    kinds = (int, float, _builtins.complex, bool, _np.number, _np.bool_) + (
+        (_np.ndarray,) if arrays else ())
+
     def reflected(self, other):
-        if not isinstance(other, (int, float, _builtins.complex, bool, _np.number, _np.bool_)):
+        if not isinstance(other, kinds):
             return NotImplemented
         return fn(self, other)
     return reflected
 
 
+def _matmul_operator(self, other):
+    """`tensor @ other`: with a NumPy array, NumPy's matmul of the tensor's
+    array, as a tensor (PyTorch's operator leaves it to NumPy, whose result
+    its __array_wrap__ makes a tensor; a tensor that requires grad refuses)."""
+    if isinstance(other, Tensor):
+        return _L.matmul(self, other)
+    if isinstance(other, _np.ndarray):
+        return Tensor._wrap(_np.asarray(_np.matmul(self.__array__(), other)))
+    return NotImplemented
+
+
 # The binary ops return NotImplemented for operands that are not numbers or
-# tensors, so Python's own TypeError is raised, as for PyTorch.
+# tensors, so Python's own TypeError is raised, as for PyTorch. (A NumPy
+# array on the left of +, -, * is taken, where PyTorch refuses it: the
+# formulas run at create_graph=True mix arrays and tensors that way.)
 Tensor.__add__ = Tensor.__radd__ = _P.add
 Tensor.__sub__ = _P.sub
 Tensor.__rsub__ = _P.rsub
 Tensor.__mul__ = Tensor.__rmul__ = _P.mul
 Tensor.__truediv__ = _P.div
-Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other)
+# (PyTorch's __rtruediv__ is reciprocal() * other: an array on the left works)
+Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other, arrays=True)
 Tensor.__floordiv__ = _P.floor_divide
 Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
     _P._tensor_operand(other, "floor_divide", 1), self))
@@ -134,8 +153,7 @@ Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
     _P._tensor_operand(other, "remainder", 1), self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
-Tensor.__matmul__ = lambda self, other: (_L.matmul(self, other) if isinstance(other, Tensor)
-                                          else NotImplemented)
+Tensor.__matmul__ = _matmul_operator
 Tensor.__rmatmul__ = lambda self, other: (_L.matmul(other, self) if isinstance(other, Tensor)
                                            else NotImplemented)
 Tensor.__neg__ = _P.neg
@@ -158,11 +176,23 @@ Tensor.__and__ = Tensor.__rand__ = _Q.bitwise_and
 Tensor.__or__ = Tensor.__ror__ = _Q.bitwise_or
 Tensor.__xor__ = Tensor.__rxor__ = _Q.bitwise_xor
 Tensor.__eq__ = _Q.eq
-Tensor.__ne__ = _Q.ne
-Tensor.__lt__ = _Q.lt
-Tensor.__le__ = _Q.le
-Tensor.__gt__ = _Q.gt
-Tensor.__ge__ = _Q.ge
+
+
+def _ordering(fn):
+    """<, <=, >, >= and != refuse a NumPy array (NotImplemented: Python's
+    TypeError, and for != its identity test, True), as PyTorch's operators
+    do; == takes one."""
+    def compare(self, other):
+        return NotImplemented if isinstance(other, _np.ndarray) else fn(self, other)
+    compare.__name__ = fn.__name__
+    return compare
+
+
+Tensor.__ne__ = _ordering(_Q.ne)
+Tensor.__lt__ = _ordering(_Q.lt)
+Tensor.__le__ = _ordering(_Q.le)
+Tensor.__gt__ = _ordering(_Q.gt)
+Tensor.__ge__ = _ordering(_Q.ge)
 Tensor.__iadd__ = Tensor.add_
 Tensor.__isub__ = Tensor.sub_
 Tensor.__imul__ = Tensor.mul_

@@ -66,6 +66,8 @@ def pow(input, exponent):
         else:
             data = np.asarray(np.power(ed.dtype.type(base), ed))
         return recorded(PowBackward2, data, (exponent,), (base,))
+    if isinstance(exponent, np.ndarray):     # (`tensor ** array`: the array as a tensor)
+        exponent = Tensor._wrap(exponent)
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
         if ad.dtype.kind == "b":
