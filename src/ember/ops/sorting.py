@@ -141,9 +141,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 def topk_arrays(x, k, d, largest=True, sorted=True):
     """torch.topk's indices and values along `d` of the array `x`."""
     # The k picked by a partition, then sorted; rows where ties decide what
-    # is picked or its order get PyTorch's own choice (_topk_ties.py). An
-    # untied unsorted result comes sorted (PyTorch's is in the order its
-    # nth_element leaves).
+    # is picked or its order get PyTorch's own choice (_topk_ties.py), and
+    # so does an unsorted result where PyTorch's nth_element decides its
+    # order (k * 64 > n), up to _REPLAYED elements (the replay runs in
+    # Python; beyond, an unsorted result comes sorted).
     n = x.shape[d]
     if 0 < k < n and n > 64:     # (short rows: one sort costs less than partition + sort)
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
@@ -158,8 +159,14 @@ def topk_arrays(x, k, d, largest=True, sorted=True):
     return _ties_as_pytorch(x, d, k, largest, sorted, idx, values)
 
 
+_REPLAYED = 1 << 16
+
+
 def _ties_as_pytorch(x, d, k, largest, sorted, idx, values):
-    tied = _topk_ties.tied_rows(x, values, d, k)
+    if not sorted and 1 < k and k * 64 > x.shape[d] and x.size <= _REPLAYED:
+        tied = np.ones(x.shape[:d] + (1,) + x.shape[d + 1:], bool)    # (every row)
+    else:
+        tied = _topk_ties.tied_rows(x, values, d, k)
     if tied is None:
         return idx, values
     idx = _redo_rows(x, d, idx, tied, lambda row: _topk_ties.replay(
