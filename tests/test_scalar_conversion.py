@@ -20,7 +20,11 @@ VALUES = [(300, "uint8"), (-1, "uint8"), (-256, "uint8"), (2 ** 40, "int32"), (1
           (1e39, "float32"), (70000, "float16"), (math.nan, "int64"), (2 ** 64, "float32"),
           (2 ** 63, "float32"), (2 ** 63, "int64"), (-2 ** 63 - 1, "int64"), (1e39, "bfloat16"),
           (2.7, "uint8"), (-3.5, "uint8"), (math.inf, "float32"), (3.9e38, "bfloat16"),
-          (-129, "int8"), (2, "bool"), (1e39, "float64")]
+          (-129, "int8"), (2, "bool"), (1e39, "float64"),
+          # a complex number: a real dtype takes its real part, or refuses an imaginary one;
+          # bool takes whether it is nonzero
+          (1 + 0j, "int64"), (1 + 2j, "float16"), (1 + 2j, "bfloat16"), (1 + 2j, "bool"),
+          (2 + 0j, "bool")]
 
 
 def _set(x, key, v):

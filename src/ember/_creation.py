@@ -134,11 +134,7 @@ def _filled(fn, size, value, dtype, requires_grad, device, varargs=True, memory_
     dev = _target_device(device)
     shape = _size_args(size, fn, varargs)
     dt = (dtype or D._default[0])._np
-    if isinstance(value, (complex, np.complexfloating)) and dt.kind != "c":
-        if value.imag:      # (a real dtype takes a complex number without its imaginary part)
-            raise _overflow(_CPP_NAMES.get(dt, "bool"))
-        value = value.real
-    if dt.kind != "c" and not isinstance(value, (complex, np.complexfloating)):
+    if dt.kind != "c":
         value = _scalar_to(scalar_arg(value), dt)      # (PyTorch's checked conversion)
     if dev == "meta":
         data = meta_array(shape, dt)

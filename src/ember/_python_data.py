@@ -67,6 +67,10 @@ def _scalar_to(v, dt, name=None):
     if dt.kind == "b":
         return bool(v)
     name = name or _CPP_NAMES[dt]
+    if isinstance(v, (complex, np.complexfloating)):
+        if v.imag:      # (a real dtype takes a complex number without its imaginary part)
+            raise _overflow(name)
+        v = v.real
     if dt.kind == "f" or dt == D._BF16_NP:
         if isinstance(v, (bool, int)) and not -2 ** 63 <= v < 2 ** 64:
             raise _overflow("int64_t")

@@ -277,10 +277,11 @@ def setitem(input, key, value):
                 f"{D.SCALAR_NAMES[value.dtype]} for "
                 "the source.")
         _check_broadcast(v.shape, view.shape, basic, value)
-    elif x.dtype in D.HALF_NP and isinstance(value, (int, float, np.integer, np.floating)):
+    elif x.dtype in D.HALF_NP and isinstance(value, (int, float, complex, np.number)):
         # (PyTorch sets a float16 or bfloat16 element from a double tensor:
-        # cast, so out of range is inf, not an error)
-        v = quiet_call(np.float32, float(scalar_arg(value, setitem=True))).astype(x.dtype)
+        # the number checked as a double, then cast, so out of range is inf)
+        v = quiet_call(np.float32, _scalar_to(scalar_arg(value, setitem=True), np.float64))
+        v = v.astype(x.dtype)
     else:
         v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
     check_inplace(input, through_view=through_view,
@@ -339,23 +340,11 @@ def _numpy_key(key, x):
     return tuple(k._data if isinstance(k, Tensor) else k for k in items)
 
 
-_C_FLOAT = {np.dtype(np.float16): "c10::Half", np.dtype(np.float32): "float",
-            np.dtype(np.float64): "double"}
-
-
 def _scalar_value(value, dtype):
-    if isinstance(value, (complex, np.complexfloating)) and dtype.kind != "c":
-        # A complex number fits a real dtype only without its imaginary part.
-        if value.imag != 0 or dtype.kind not in "fiu":
-            from .pointwise import _C_INT
-            name = _C_FLOAT.get(dtype) or _C_INT.get(dtype, "bool")
-            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
-        value = value.real
-    value = scalar_arg(value)
-    if dtype.kind != "c" and not isinstance(value, (complex, np.complexfloating)):
-        # c10's checked conversion: a value the dtype cannot hold raises
-        # (an unsigned one takes negatives, wrapped), a float is truncated
-        value = _scalar_to(value, dtype)
+    """A Python number as a tensor of `dtype` takes it: c10's checked
+    conversion (_python_data._scalar_to) for a real dtype."""
+    if dtype.kind != "c":
+        value = _scalar_to(scalar_arg(value), dtype)
     return np.asarray(value).astype(dtype)
 
 
