@@ -293,6 +293,14 @@ def no_forward_formula(cls, aten_name):
     return cls
 
 
+def no_derivative(name):
+    """The formula for an input PyTorch differentiates no further
+    (derivatives.yaml's `not_implemented("name")`): backward through it raises."""
+    def formula(xp, grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return formula
+
+
 def not_implemented(aten_name, *inputs):
     """PyTorch's node for an op without a derivative (floor_divide): the
     output requires grad, and backward through it raises."""

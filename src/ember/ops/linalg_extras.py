@@ -6,7 +6,7 @@ import math
 from .. import return_types as RT
 from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap_dim
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, no_derivative, register
 from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
@@ -353,11 +353,7 @@ def orgqr(input, tau):
     return householder_product(input, tau)
 
 
-def _no_derivative(xp, grad):
-    raise NotImplementedError("the derivative for 'geqrf' is not implemented.")
-
-
-GeqrfBackward0 = grad_fn("GeqrfBackward0", outputs=("a", "tau"), self=_no_derivative)
+GeqrfBackward0 = grad_fn("GeqrfBackward0", outputs=("a", "tau"), self=no_derivative("geqrf"))
 _GEQRF_TYPES = {np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128)}
 
 

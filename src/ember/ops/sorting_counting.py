@@ -7,7 +7,7 @@ import numbers
 from .. import return_types
 from ._common import D, Tensor, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, no_derivative, not_implemented, register
 from .reduction import _dims_or_none
 
 
@@ -24,23 +24,12 @@ def _linspace(lo, hi, steps, dtype):
     return linspace(lo, hi, steps, dtype=dtype)._data
 
 
-def _no_derivative(message, error=NotImplementedError):
-    def formula(xp, grad):
-        raise error(message)
-    return formula
-
-
-Unique2Backward0 = grad_fn("Unique2Backward0", self=_no_derivative(
-    "the derivative for '_unique2' is not implemented."))
-UniqueDimBackward0 = grad_fn("UniqueDimBackward0", self=_no_derivative(
-    "the derivative for 'unique_dim' is not implemented."))
-UniqueConsecutiveBackward0 = grad_fn("UniqueConsecutiveBackward0", self=_no_derivative(
-    "the derivative for 'unique_consecutive' is not implemented."))
-HistogramBackward = grad_fn("NotImplemented", self=_no_derivative(
-    "derivative for aten::histogram is not implemented", RuntimeError),
-    weight=_no_derivative("derivative for aten::histogram is not implemented", RuntimeError))
-BincountBackward = grad_fn("NotImplemented", weights=_no_derivative(
-    "derivative for aten::bincount is not implemented", RuntimeError))
+Unique2Backward0 = grad_fn("Unique2Backward0", self=no_derivative("_unique2"))
+UniqueDimBackward0 = grad_fn("UniqueDimBackward0", self=no_derivative("unique_dim"))
+UniqueConsecutiveBackward0 = grad_fn("UniqueConsecutiveBackward0",
+                                     self=no_derivative("unique_consecutive"))
+HistogramBackward = not_implemented("histogram", "self", "weight")
+BincountBackward = not_implemented("bincount", "weights")
 
 
 def _results(input, node, values, inverse, counts, return_inverse, return_counts):

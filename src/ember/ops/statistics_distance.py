@@ -7,7 +7,7 @@ import math
 from ..autograd.grad_mode import no_grad
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
-from ._registry import grad_fn, no_forward_formula, register
+from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
 from .special_namespace import AddBackward1
 from .linalg_norms import _vector_norm_grad, vector_norm
@@ -76,14 +76,8 @@ def _euclidean_grads(xp, g, x1, x2, result):
             - xp.matmul(xp.transpose(ratio, -1, -2), x1))
 
 
-def _no_derivative(name):
-    def formula(xp, grad):
-        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
-    return formula
-
-
 def _kernel_node(node, name, inputs):
-    return grad_fn(node, **{n: _no_derivative(name) for n in ("grad",) + inputs})
+    return grad_fn(node, **{n: no_derivative(name) for n in ("grad",) + inputs})
 
 
 def _as_kernel(xp, node, compute, g, *args):
