@@ -1,6 +1,8 @@
 """The sorting family against PyTorch: dtype rules and edge cases."""
 import pytest
 
+import ember
+
 from compare_torch import check_error
 from sorting_checks import NAN, check, t
 
@@ -79,3 +81,13 @@ def test_quantile_gradient_reaches_q():
         (T.quantile(y, q, dim=1)[:, 0]).sum().backward()
         return x.grad, q.grad, y.grad
     check(f, rtol=1e-5)
+
+
+def test_nodes_without_a_derivative_are_named_as_pytorchs():
+    # histogram and bincount record PyTorch's namespaced NotImplemented node
+    def names(T):
+        x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        nodes = (T.histogram(x, 3).hist.grad_fn,
+                 T.bincount(T.tensor([0, 1, 1]), weights=x).grad_fn)
+        return [n.name().split("::", 1)[1] for n in nodes]
+    assert names(ember) == names(torch) == ["autograd::NotImplemented"] * 2
