@@ -4,6 +4,7 @@ generator's stream, so that manual_seed still makes them repeatable."""
 from ._backend import np
 from ._random import _gen
 
+
 def numpy_stream(gen=None):
     """A NumPy generator seeded by 128 bits of this generator's stream: gamma,
     Poisson and binomial draws come from NumPy's samplers (PyTorch's own C++

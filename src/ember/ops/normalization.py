@@ -387,8 +387,8 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if mixed or x.dtype == D._BF16_NP else x,
-                                             weight, bias,
+        wide = mixed or x.dtype == D._BF16_NP
+        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if wide else x, weight, bias,
                                              running_mean, running_var, bool(training),
                                              float(momentum), float(eps), keep)
         out = out.astype(x.dtype, copy=False)
