@@ -13,14 +13,27 @@ torch = pytest.importorskip("torch")
 def _calls(T):
     a, b = T.ones(3), T.ones(3)
     x = T.ones(2, 3, 4)
+    F = T.nn.functional
+    col, row = T.ones(4, 1), T.ones(4)
     return [
         ("cross", lambda: T.cross(a, b)),
         ("cross", lambda: a.cross(b)),
         ("x.T", lambda: x.T),
+        # the losses' size check (Python code in PyTorch, at stacklevel 2)
+        ("mse_loss", lambda: F.mse_loss(col, row)),
+        ("l1_loss", lambda: F.l1_loss(col, row)),
+        ("smooth_l1_loss", lambda: F.smooth_l1_loss(col, row)),
+        ("huber_loss", lambda: F.huber_loss(col, row)),
+        ("kl_div", lambda: F.kl_div(col, col)),
+        ("std", lambda: T.ones(1).std()),
+        ("var", lambda: T.ones(1).var(dim=0)),
+        ("cov", lambda: T.cov(T.ones(2, 1))),
+        ("tensor", lambda: T.tensor(a)),
+        ("new_tensor", lambda: a.new_tensor(b)),
     ]
 
 
-@pytest.mark.parametrize("i", range(3))
+@pytest.mark.parametrize("i", range(13))
 def test_warning_names_the_callers_line(i):
     """The same file and line as PyTorch's warning (the lambda's)."""
     where = []

@@ -1,6 +1,6 @@
 """Tensor creation: tensor, as_tensor, from_numpy, zeros, ones, full, empty,
 eye, arange, linspace, logspace and the *_like variants."""
-import warnings
+from ._settings import warn_at_caller
 
 from ._layout import factory, laid_out, preserve_format
 from ._backend import np
@@ -49,11 +49,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     dtype = _check_dtype(dtype, "tensor")
     dev = _target_device(device, copying=True)
     if isinstance(data, Tensor):
-        warnings.warn(
+        warn_at_caller(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
-            "requires_grad_(True), rather than torch.tensor(sourceTensor).",
-            UserWarning, stacklevel=2)
+            "requires_grad_(True), rather than torch.tensor(sourceTensor).")
     if isinstance(data, Tensor) and data.is_meta:
         return _finish(data._data.copy(), requires_grad, dev)
     if getattr(data, "_typed_dtype", None) is not None:

@@ -3,7 +3,7 @@ Tensor.new(...) and Tensor.new_tensor(...).
 
 `torch.FloatTensor` is not a subclass of Tensor: calling it makes a Tensor of
 its dtype, and `isinstance(t, torch.FloatTensor)` asks for that dtype."""
-import warnings
+from ._settings import warn_at_caller
 
 from ._backend import np
 
@@ -115,11 +115,10 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     dtype = _check_dtype(dtype, "new_tensor") or self.dtype
     _check_device(device)
     if isinstance(data, Tensor):
-        warnings.warn(
+        warn_at_caller(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
-            "requires_grad_(True), rather than tensor.new_tensor(sourceTensor).",
-            UserWarning, stacklevel=2)
+            "requires_grad_(True), rather than tensor.new_tensor(sourceTensor).")
     return _finish(np.array(_to_array(data, dtype), copy=True), requires_grad)
 
 

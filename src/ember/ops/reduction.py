@@ -6,9 +6,9 @@ dims (`xp.unreduce`) and expanded to the input's shape.
 """
 import builtins
 import math
-import warnings
 
 from .. import return_types
+from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
@@ -367,9 +367,9 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
         s for i, s in enumerate(x.shape) if i not in dims)
     factor = n if math.prod(out_shape) else 0     # PyTorch's numel / output numel
     if factor - correction <= 0:
-        warnings.warn(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. "
-                      "Correction should be strictly less than the reduction factor (input "
-                      "numel divided by output numel).", UserWarning, stacklevel=3)
+        warn_at_caller(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. "
+                       "Correction should be strictly less than the reduction factor (input "
+                       "numel divided by output numel).")
     data = _variance(x, dims, correction, keepdim, n, out_shape)
     if take_sqrt:
         data = np.sqrt(data)

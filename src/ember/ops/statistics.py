@@ -2,9 +2,9 @@
 as ATen composes them, so the graphs hold the same nodes), block_diag,
 unravel_index; distances (statistics_distance.py) and creation functions
 (statistics_creation.py, statistics_windows.py) are loaded with them."""
-import warnings
 from collections.abc import Sequence
 
+from .._settings import warn_at_caller
 from ._common import D, Node, Tensor, np, recorded, wrap
 from ._registry import register
 from .sorting_scan import MulBackward1, scaled
@@ -61,8 +61,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     else:
         norm_factor = w_sum - correction
     if norm_factor._data <= 0:
-        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
-                      "than the number of observations.", UserWarning, stacklevel=3)
+        warn_at_caller("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                       "than the number of observations.")
         norm_factor = norm_factor.detach() * 0
     inp = inp - avg.unsqueeze(1)
     c = inp.mm((inp * w if w is not None else inp).t().conj())

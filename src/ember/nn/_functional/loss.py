@@ -2,6 +2,7 @@
 import warnings
 
 from ..._backend import np
+from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, kernel_refuses, recorded, wrap
 from ...ops import _autocast
@@ -38,10 +39,10 @@ def _reduction(size_average, reduce, reduction):
 def _check_broadcast(input, target):
     a, b = input._data.shape, target._data.shape
     if a != b:
-        warnings.warn(
+        warn_at_caller(
             f"Using a target size ({target.size()}) that is different to the input size "
             f"({input.size()}). This will likely lead to incorrect results due to "
-            "broadcasting. Please ensure they have the same size.", stacklevel=3)
+            "broadcasting. Please ensure they have the same size.")
         for i in range(1, min(len(a), len(b)) + 1):
             if a[-i] != b[-i] and a[-i] != 1 and b[-i] != 1:
                 raise RuntimeError(

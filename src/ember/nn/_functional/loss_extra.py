@@ -2,8 +2,8 @@
 Python-side argument handling (legacy size_average/reduce, size checks,
 warnings) around the ops of ember/ops/loss*.py."""
 import math
-import warnings
 
+from ..._settings import warn_at_caller
 from ...ops.activation_smooth import logsigmoid
 from ...autograd.grad_mode import no_grad
 from ...ops import conditional as _C
@@ -28,10 +28,10 @@ __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "smooth_l
 
 def _warn_size(input, target):
     if target.size() != input.size():
-        warnings.warn(
+        warn_at_caller(
             f"Using a target size ({target.size()}) that is different to the input size "
             f"({input.size()}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.", stacklevel=3)
+            "Please ensure they have the same size.")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -112,11 +112,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         enum = _reduction(size_average, reduce, reduction)
     else:
         if reduction == "mean":
-            warnings.warn(
+            warn_at_caller(
                 "reduction: 'mean' divides the total loss by both the batch size and the support "
                 "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
                 "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
-                "major release.", stacklevel=2)
+                "major release.")
         enum = "sum" if reduction == "batchmean" else _reduction(None, None, reduction)
     reduced = _LC.kl_div(input, target, enum, log_target=log_target)
     if reduction == "batchmean" and input.ndim != 0:
