@@ -50,6 +50,13 @@ ERRORS = [
      lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, pos_weight=w)),
     ("bcel-pos_weight-shape", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, grad=False)),
      lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, pos_weight=w)),
+    # labels given as integers or bools, a usual slip (ATen works in the target's dtype)
+    ("bcel-long-target", lambda T: (_x(T, 4), _long(T, [0, 1, 1, 0])),
+     lambda T, a, b: F(T).binary_cross_entropy_with_logits(a, b)),
+    ("bcel-int-target-pos_weight", lambda T: (_x(T, 2), _long(T, [0, 1]).int()),
+     lambda T, a, b: F(T).binary_cross_entropy_with_logits(a, b, pos_weight=T.ones(2))),
+    ("bcel-bool-target", lambda T: (_x(T, 2), T.tensor([True, False])),
+     lambda T, a, b: T.nn.BCEWithLogitsLoss(reduction="none")(a, b)),
     ("bcel-weight-shape", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, grad=False)),
      lambda T, a, b, w: F(T).binary_cross_entropy_with_logits(a, b, weight=w)),
     ("bcel-weight-larger", lambda T: (_x(T, 3, 4), _x(T, 3, 4), _x(T, 2, 3, 4, grad=False)),
@@ -303,3 +310,16 @@ def test_weight_requiring_grad_is_fine_without_grad_mode():
                     F(T).binary_cross_entropy(_x(T, 3), _x(T, 3), weight=w),
                     F(T).soft_margin_loss(_x(T, 3), w))
     check(run)
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float64"), ("float64", "float32"),
+                                    ("float32", "float16")])
+def test_bcel_loss_has_the_targets_dtype(dtypes):
+    """(1 - target).mul_(input)...: the loss comes in the target's dtype."""
+    def run(T):
+        x = T.linspace(-2, 2, 5, dtype=getattr(T, dtypes[0]), requires_grad=True)
+        t = T.tensor([0, 1, 0.5, 1, 0], dtype=getattr(T, dtypes[1]))
+        loss = F(T).binary_cross_entropy_with_logits(x, t)
+        loss.backward()
+        return loss, x.grad
+    check(run, rtol=1e-3 if "float16" in dtypes else 1e-6)

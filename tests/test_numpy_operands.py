@@ -52,3 +52,21 @@ def test_matmul_with_an_array_is_numpys_as_a_tensor():
     assert isinstance(r, ember.Tensor) and r.tolist() == [[2.0] * 3] * 2
     assert (np.ones(2) / ember.full((2,), 4.0)).tolist() == [0.25, 0.25]
     assert (ember.full((2,), 3.0) ** np.array([2.0, 0.5])).tolist() == [9.0, 3.0 ** 0.5]
+
+
+@pytest.mark.parametrize("make", [lambda: np.array(["a"]), lambda: np.array([object()]),
+                                  lambda: np.array([b"x"]), lambda: np.array([1], np.longdouble)])
+def test_unconvertible_arrays_are_refused_in_pytorchs_words(make):
+    torch = pytest.importorskip("torch")
+    errors = []
+    for T in (torch, ember):
+        with pytest.raises(TypeError) as info:
+            T.from_numpy(make())
+        errors.append(str(info.value))
+    assert errors[1] == errors[0]
+
+
+def test_unsigned_arrays_without_an_ember_dtype_are_refused():
+    """PyTorch has uint16/32/64 tensors (with few ops); Ember does not yet, and says so."""
+    with pytest.raises(TypeError, match="Ember has no uint32 dtype yet"):
+        ember.from_numpy(np.array([1], np.uint32))

@@ -188,10 +188,15 @@ def from_numpy_dtype(np_dtype):
     try:
         return _BY_NP[np_dtype]
     except KeyError:
+        if np_dtype.kind == "u":
+            # PyTorch has them, with few ops (most raise NotImplementedError): Ember not yet
+            raise TypeError(f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}: "
+                            f"Ember has no {np_dtype.name} dtype yet (PyTorch's supports few "
+                            "ops); convert it to int64 first") from None
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np_dtype.name}. The only supported "
-            "types are: float64, float32, float16, complex64, complex128, int64, "
-            "int32, int16, int8, uint8, and bool.") from None
+            f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only "
+            "supported types are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, int8, uint64, uint32, uint16, uint8, and bool.") from None
 
 
 def promote_types(a, b):

@@ -11,6 +11,7 @@ create_graph=True can be differentiated again.
 import warnings
 
 from .. import _dtype as D, _layout as _L
+from .._backend import cpu_features
 from ._common import Tensor, np, recorded, tracked
 from .linalg import rounded
 from ._registry import grad_fn, register
@@ -97,28 +98,67 @@ def _expand(values, name, dim):
     return values
 
 
+# Tensor.toString() as PyTorch's Python error translation shows it: the
+# legacy class for the types that have one, the C++ name for the others.
 _LEGACY = {"Float": "FloatTensor", "Double": "DoubleTensor", "Half": "HalfTensor",
-           "BFloat16": "BFloat16Tensor", "Long": "LongTensor", "Int": "IntTensor",
-           "Short": "ShortTensor", "Char": "CharTensor", "Byte": "ByteTensor",
-           "Bool": "BoolTensor"}
+           "Long": "LongTensor", "Int": "IntTensor", "Short": "ShortTensor",
+           "Char": "CharTensor", "Byte": "ByteTensor"}
 _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
         "Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
         "Byte": "unsigned char", "Bool": "bool", "ComplexFloat": "c10::complex<float>",
         "ComplexDouble": "c10::complex<double>"}
 
 
-def _check_types(input, weight, bias):
-    a, b = D.SCALAR_NAMES[input.dtype], D.SCALAR_NAMES[weight.dtype]
-    if a != b:
-        if a in ("Float", "BFloat16") and not weight.is_complex():
-            raise RuntimeError(f"Input type (torch.{_LEGACY[a]}) and weight type "
-                               f"(torch.{_LEGACY.get(b, b)}) should be the same or input should "
-                               "be a MKLDNN tensor and weight is a dense tensor")
-        raise RuntimeError(f"expected scalar type {a} but found {b}")
+def _to_string(t):
+    name = D.SCALAR_NAMES[t.dtype]
+    return f"torch.{_LEGACY[name]}" if name in _LEGACY else f"CPU{name}Type"
+
+
+def _check_bias_type(input, bias):
+    """ATen's first check of a convolution, before any shape's."""
     if bias is not None and bias.dtype != input.dtype:
-        c = D.SCALAR_NAMES[bias.dtype]
+        a, c = D.SCALAR_NAMES[input.dtype], D.SCALAR_NAMES[bias.dtype]
         raise RuntimeError(f"Input type ({_CPP.get(a, a)}) and bias type ({_CPP.get(c, c)}) "
                            "should be the same")
+
+
+def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
+    """Whether PyTorch's CPU build picks oneDNN for this convolution
+    (ConvParams::use_mkldnn): its dtype errors are worded by the backend."""
+    if transposed and any(op >= s for op, s in zip(output_padding, stride)):
+        return False
+    features = cpu_features()
+    if x.dtype == D.bfloat16._np:
+        return features.get("AVX512BW", False) and features.get("AVX512VL", False) and \
+            features.get("AVX512DQ", False)
+    if x.dtype == np.float16:
+        return features.get("AVX512FP16", False)
+    if x.dtype != np.float32:
+        return False
+    # ATen's sizes 0-3 of the input: (N, C, 1, L) for one spatial dim, (N, C, D, H) of 3
+    n, c, *rest = x.shape
+    s4 = n * c * rest[0] * (rest[1] if len(rest) > 1 else 1)
+    kh, kw = (w.shape[-2], w.shape[-1]) if w.ndim > 3 else (1, w.shape[-1])
+    from .._misc import get_num_threads
+    return ((any(s != 1 for s in stride) or any(d != 1 for d in dilation) or n >= 16
+             or kw != 1 or kh != 1 or get_num_threads() > 1)
+            and (groups > 1 or (kw > 3 and kh > 3) or n > 1 or s4 > 20480))
+
+
+def _check_types(input, weight, bias, mkldnn=False):
+    """The weight's (and a transposed convolution's bias') dtype, as the
+    backend PyTorch picks words it."""
+    a, b = D.SCALAR_NAMES[input.dtype], D.SCALAR_NAMES[weight.dtype]
+    if mkldnn:
+        for what, p in (("weight", weight), ("bias", bias)):
+            if p is not None and p.dtype != input.dtype:
+                raise RuntimeError(f"Input type ({_to_string(input)}) and {what} type "
+                                   f"({_to_string(p)}) should be the same or input should be "
+                                   f"a MKLDNN tensor and {what} is a dense tensor")
+    elif a != b:
+        raise RuntimeError(f"expected scalar type {a} but found {b}")
+    else:
+        _check_bias_type(input, bias)
 
 
 def _check_shapes(x_shape, w_shape, bias, padding, output_padding, stride, dilation, groups,
@@ -227,9 +267,16 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
     dilation = _expand(dilation, "dilation", dim)
     output_padding = _expand(output_padding, "output_padding", dim)
     x, w = input._data, weight._data
+    if not transposed:
+        _check_bias_type(input, bias)
     _check_shapes(x.shape, w.shape, None if bias is None else bias._data, padding,
                   output_padding, stride, dilation, groups, transposed)
-    _check_types(input, weight, bias)
+    mkldnn = _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed)
+    if transposed and not mkldnn:
+        # (PyTorch's own transposed kernel adds a bias of another dtype in the input's)
+        _check_types(input, weight, None)
+    else:
+        _check_types(input, weight, bias, mkldnn)
     if x.dtype == np.bool_:
         raise NotImplementedError(f'"{_BOOL_KERNELS[transposed, dim]}" not implemented for '
                                   "'Bool'")

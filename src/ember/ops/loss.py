@@ -216,15 +216,31 @@ def _bcel_forward(x, t, w, pw):
     return loss
 
 
+def _bcel_target_dtype(input, target):
+    """ATen computes the loss as `(1 - target).mul_(input).sub_(...)`: in the
+    target's dtype, so a bool or integer target (labels as a LongTensor, a
+    usual slip) fails as those in-place ops do."""
+    if target.dtype is D.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    common = D.promote_types(target.dtype, input.dtype)
+    if common._category > target.dtype._category:
+        raise RuntimeError(f"result type {D.SCALAR_NAMES[common]} can't be cast to the desired "
+                           f"output type {D.SCALAR_NAMES[target.dtype]}")
+
+
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
     reduction = reduction_name(reduction)
     check_not_differentiable("binary_cross_entropy_with_logits", weight=weight,
                              pos_weight=pos_weight)
+    _bcel_target_dtype(input, target)
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
     _check_broadcast_into(pw, t, x.shape)
     _check_broadcast_into(x, w, x.shape)
     refuse_complex("log_sigmoid_cpu", input._data)
     loss = _bcel_forward(*_numpy1_arrays(x, t, w, pw)).reshape(x.shape)
+    if target.dtype._category == D._FLOAT and loss.dtype != target._data.dtype:
+        loss = loss.astype(target._data.dtype)
     data = reduce(loss, reduction)
     no_complex_autograd("binary_cross_entropy_with_logits", data, input, target)
     return recorded(BinaryCrossEntropyWithLogitsBackward0, data, (input, target),

@@ -31,3 +31,13 @@ print(type(x), type(torch.nn.Parameter(torch.ones(1))), type(x.dtype), type(x.sh
 # named tuples of several results, and their classes
 m = torch.tensor([[1.0, 3.0], [2.0, 0.0]])
 print(m.max(0), torch.sort(m[0]), type(m.min(1)), torch.topk(m[0], 1))
+# a module's refusals name the library as the program calls it
+mod = torch.nn.Linear(1, 1)
+mod.register_buffer("running", torch.zeros(1))
+for bad in (lambda: mod.register_buffer("b", 5), lambda: mod.register_parameter("p", x),
+            lambda: setattr(mod, "weight", x), lambda: setattr(mod, "running", 3),
+            lambda: mod.add_module("m", None) or setattr(mod, "m", 2)):
+    try:
+        bad()
+    except TypeError as e:
+        print(e)

@@ -10,6 +10,7 @@ directly when there are none.
 """
 from collections import OrderedDict
 
+from ... import _public_name
 from ..._tensor import Tensor
 from ..parameter import Buffer, Parameter
 from . import _hooks
@@ -110,7 +111,7 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
             raise KeyError(f"attribute '{name}' already exists")
         elif tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
-                            "(ember Tensor or None required)")
+                            f"({_public_name.name} Tensor or None required)")
         for hook in _hooks._global_buffer_registration_hooks.values():
             output = hook(self, name, tensor)
             if output is not None:
@@ -136,7 +137,7 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
             self._parameters[name] = None
         elif not isinstance(param, Parameter):
             raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
-                            "(ember.nn.Parameter or None required)")
+                            f"({_public_name.name}.nn.Parameter or None required)")
         elif param._grad_fn is not None:
             raise ValueError(
                 f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be "
@@ -245,7 +246,7 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
         elif params is not None and name in params:
             if value is not None:
                 raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
-                                "(ember.nn.Parameter or None expected)")
+                                f"({_public_name.name}.nn.Parameter or None expected)")
             self.register_parameter(name, value)
         else:
             modules = d.get("_modules")
@@ -261,7 +262,7 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
             elif modules is not None and name in modules:
                 if value is not None:
                     raise TypeError(f"cannot assign '{_typename(value)}' as child module "
-                                    f"'{name}' (ember.nn.Module or None expected)")
+                                    f"'{name}' ({_public_name.name}.nn.Module or None expected)")
                 for hook in _hooks._global_module_registration_hooks.values():
                     output = hook(self, name, value)
                     if output is not None:
@@ -272,7 +273,8 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
                 if isinstance(value, Buffer) or (buffers is not None and name in buffers):
                     if value is not None and not isinstance(value, Tensor):
                         raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
-                                        "(ember.nn.Buffer, ember.Tensor or None expected)")
+                                        f"({_public_name.name}.nn.Buffer, {_public_name.name}.Tensor "
+                                        "or None expected)")
                     if isinstance(value, Buffer):
                         persistent = value.persistent
                     else:
