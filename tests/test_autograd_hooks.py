@@ -165,3 +165,19 @@ def test_retain_grad_sees_tensor_hooks_but_not_node_prehooks():
         y.sum().backward()
         return y.grad, x.grad
     check(f)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_leafs_hooks_see_and_replace_what_autograd_grad_returns(create_graph):
+    """autograd.grad captures a leaf's gradient after the leaf's own hooks,
+    as backward accumulates it after them; .grad stays untouched."""
+    def run(T):
+        x = leaf(T, [1.0, 2.0, 3.0])
+        seen = []
+        x.register_hook(lambda g: seen.append(g.clone()))
+        x.register_hook(lambda g: g * 10)
+        y = (x ** 2).sum()
+        g, = T.autograd.grad(y, x, create_graph=create_graph)
+        y.backward()
+        return g, T.stack(seen), x.grad, g.requires_grad
+    check(run)

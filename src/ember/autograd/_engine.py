@@ -152,6 +152,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
             if captured is not None:
+                if type(node) is AccumulateGrad and grad is not None and node.variable._hooks:
+                    # a leaf's own hooks see (and may replace) what autograd.grad returns
+                    grad = _run_tensor_hooks(node.variable._hooks, grad, create_graph)
                 for i in targets[node]:
                     captured[i] = grad
                 # A captured leaf is not accumulated into, and the walk

@@ -14,6 +14,7 @@ from .. import _dtype as D, _layout as _L
 from .._backend import cpu_features
 from ._common import Tensor, np, recorded, tracked
 from .linalg import rounded
+from ._summation import torch_sum
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
 from .convolution_kernels import Geometry
@@ -40,7 +41,8 @@ def _forward_node(name):
             grad, xp.conj(weight), geometry),
         weight=lambda xp, grad, input, weight, geometry, cols: xp.conv_weight_grad(
             xp.conj(input), grad, geometry, None if cols is None else xp.conj(cols)),
-        bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
+        bias=lambda xp, grad, input, weight, geometry: xp.conv_bias_grad(
+            grad, input, weight, geometry, False))
 
 
 def _transposed_node(name):
@@ -51,7 +53,8 @@ def _transposed_node(name):
             grad, xp.conj(weight), geometry),
         weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(
             grad, xp.conj(input), geometry),
-        bias=lambda xp, grad, input, weight, geometry: xp.sum(grad, _bias_axes(geometry)))
+        bias=lambda xp, grad, input, weight, geometry: xp.conv_bias_grad(
+            grad, input, weight, geometry, True))
 
 
 ConvolutionBackward0 = _forward_node("ConvolutionBackward0")
@@ -82,6 +85,73 @@ def _weight_grad_recorded(x, gy, geometry, cols=None):
                     (geometry,))
 
 
+def _bias_grad(g, x, w, geometry, transposed):
+    """The bias' gradient, the output's gradient summed over all but the
+    channels, in the order of the backend PyTorch's CPU build picks: ATen's
+    sum, or oneDNN's, which adds each channel's values one by one over rows of
+    (batch, first spatial dim), one run of rows per thread (the threads'
+    results added in turn; a transposed convolution on one). A bias before a
+    batch norm gets only rounding noise for gradient, which Adam scales up to
+    full steps: there the order is what a training run shows, and oneDNN's is
+    followed; a sum that does not cancel out takes ATen's (cheaper: oneDNN's
+    costs NumPy a step per row), which differs from oneDNN's in the last bit."""
+    axes = _bias_axes(geometry)
+    fast = torch_sum(g, axes)
+    parts = _onednn_bias_parts(x, w, geometry, transposed)
+    if parts is None:
+        return fast
+    # (the terms' magnitude estimated from the first sample: a cheap look)
+    scale = np.abs(g[:1]).sum(axis=axes) * g.shape[0]
+    if not (np.abs(fast) < _CANCELLED * scale).any():
+        return fast
+    c = g.shape[1]
+    rows = g.shape[0] * (g.shape[2] if g.ndim > 3 else 1)
+    # channels last: NumPy then adds each row of channels into the running
+    # sums in turn (one value after the other per channel; over a contiguous
+    # axis it would sum pairwise, so a lone channel takes cumsum)
+    by_row = np.ascontiguousarray(np.moveaxis(g, 1, -1)).reshape(rows, -1, c)
+    total = None
+    for run in np.array_split(by_row, min(parts, rows), axis=0):
+        run = run.reshape(-1, c)
+        part = np.add.reduce(run, axis=0) if c > 1 else np.cumsum(run[:, 0])[-1:]
+        total = part if total is None else total + part
+    return total
+
+
+# A sum this much smaller than its terms' magnitudes is mostly rounding noise
+_CANCELLED = 1e-3
+
+
+def _onednn_bias_parts(x, w, geometry, transposed):
+    """How many runs oneDNN splits the bias' sum into (None: not oneDNN's).
+    Measured on PyTorch 2.13 for float32; grouped (not depthwise)
+    convolutions and other dtypes keep ATen's order (not reproduced)."""
+    if x.dtype != np.float32 or not x.shape[0] or any(not s for s in x.shape[1:]):
+        return None
+    groups = geometry.groups
+    if groups > 1 and not (w.shape[1] == 1 and w.shape[0] == groups and not transposed):
+        return None
+    if transposed:
+        out = geometry.x_size
+        full = [(i - 1) * s - 2 * p + d * (k - 1) + 1 for i, s, p, d, k in zip(
+            geometry.y_size, geometry.stride, geometry.padding, geometry.dilation,
+            geometry.k_size)]
+        output_padding = [o - f for o, f in zip(out, full)]
+    else:
+        output_padding = [0] * len(geometry.stride)
+    if not _uses_mkldnn(x, w, geometry.stride, geometry.dilation, output_padding, groups,
+                        transposed):
+        return None
+    from .._misc import get_num_threads
+    return 1 if transposed else get_num_threads()
+
+
+def _bias_grad_recorded(g, x, w, geometry, transposed):
+    from .reduction import sum as _sum
+    return _sum(g, _bias_axes(geometry))
+
+
+_xp.provide("conv_bias_grad", _bias_grad, _bias_grad_recorded)
 _xp.provide("conv_forward", K.forward, _forward_recorded)
 _xp.provide("conv_input_grad", K.input_grad, _input_grad_recorded)
 _xp.provide("conv_weight_grad", K.weight_grad, _weight_grad_recorded)
