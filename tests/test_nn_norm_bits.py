@@ -3,24 +3,28 @@ additions and their fused multiply-adds (forward, statistics, backward)."""
 import numpy as np
 import pytest
 
+import ember
 from compare_torch import check
 
 torch = pytest.importorskip("torch")
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("shape", [(1, 8, 64, 64), (4, 3, 5, 5), (16, 6, 2, 2), (32, 10),
-                                   (2, 4, 17), (64, 5, 1, 1)])
-def test_batchnorm_float32_output_and_stats_to_the_bit(shape, request):
+                                   (2, 4, 17), (64, 5, 1, 1), (3, 20), (2, 40)])
+def test_batchnorm_float32_output_and_stats_to_the_bit(shape, threads, request):
     """float32 batch norm is PyTorch's bit for bit, training and eval: its
     kernel forms the output as fma(x, alpha, beta), beta = fma(-mean, alpha,
-    bias); one value per channel sums its statistics row after row in float,
-    the squares fused in; larger planes sum in double. (On one thread: with
-    more, PyTorch splits the rows and its digits change with the count.)"""
+    bias); one value per channel sums its statistics in runs of rows, one
+    per thread, in float, the squares fused in, the runs added in double
+    (ops/_bn_rows.py); larger planes sum in double."""
     x = (np.random.default_rng(0).standard_normal(shape) * 2 + 0.5).astype(np.float32)
     c = shape[1]
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    request.addfinalizer(lambda: torch.set_num_threads(threads))
+    before = torch.get_num_threads(), ember.get_num_threads()
+    torch.set_num_threads(threads)
+    ember.set_num_threads(threads)
+    request.addfinalizer(lambda: (torch.set_num_threads(before[0]),
+                                  ember.set_num_threads(before[1])))
 
     def run(T):
         m = (T.nn.BatchNorm2d if len(shape) == 4 else T.nn.BatchNorm1d)(c)
@@ -34,16 +38,19 @@ def test_batchnorm_float32_output_and_stats_to_the_bit(shape, request):
 
 
 def test_batchnorm_fused_square_sum_midpoint_falls_back_to_fma():
-    """A double sum on a float32 midpoint (1 + 2**-24) is redone by the exact
-    fma emulation: the result is fma's, ties to even."""
-    from ember.ops.normalization import _fused_square_sum
+    """A double sum on a float32 midpoint that the double sum itself rounded
+    is redone by the exact fma emulation (ties to even); one that the double
+    sum holds exactly (1 + 2**-24, a sum of two float32 values) is right as
+    it is."""
+    from ember.ops._bn_rows import fused_row_dot
     from ember._fma import _fma32
-    rows = np.array([[1.0, 3.0], [2.0 ** -12, 0.5], [2.0 ** -12, 0.25]], np.float32)
-    expected = np.zeros(2, np.float32)
-    for row in rows:
-        expected = _fma32(row, row, expected)
-    np.testing.assert_array_equal(_fused_square_sum(rows), expected)
-    assert _fused_square_sum(rows)[0] == np.float32(1.0)
+    for rows in ([[1.0, 3.0], [2.0 ** -12, 0.5], [2.0 ** -12, 0.25]],
+                 [[1.0 + 2.0 ** -23], [2.0 ** -12 + 2.0 ** -35], [2.0 ** -40]]):
+        rows = np.array(rows, np.float32)
+        expected = np.zeros(rows.shape[1], np.float32)
+        for row in rows:
+            expected = _fma32(row, row, expected)
+        np.testing.assert_array_equal(fused_row_dot(rows), expected)
 
 
 def test_blocked_fma_is_the_exact_fma():
@@ -79,4 +86,39 @@ def test_batchnorm_float32_backward_to_the_bit(shape, request):
         xt = T.tensor(x, requires_grad=True)
         m(xt).backward(T.tensor(g))
         return xt.grad, m.weight.grad, m.bias.grad
+    check(run, exact=True)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("n,c", [(16, 5), (64, 32), (7, 3), (3, 17), (2, 40), (9, 1)])
+def test_batchnorm1d_backward_to_the_bit(n, c, dtype, training, threads, request):
+    """BatchNorm1d on (N, C): output, running stats, and the input's,
+    weight's and bias' gradients bit for bit at 1 to 3 threads (the rows
+    split per thread, whole 32-byte vectors of channels fused, the tail not)."""
+    before = torch.get_num_threads(), ember.get_num_threads()
+    request.addfinalizer(lambda: (torch.set_num_threads(before[0]),
+                                  ember.set_num_threads(before[1])))
+    rng = np.random.default_rng(n * 100 + c)
+    x = rng.standard_normal((n, c)) + 1
+    g = rng.standard_normal((n, c))
+    w, b = rng.uniform(0.5, 1.5, c), rng.uniform(-1, 1, c)
+    rm, rv = rng.standard_normal(c), rng.uniform(0.5, 2, c)
+
+    def run(T):
+        T.set_num_threads(threads)
+        dt = getattr(T, dtype)
+        xt = T.tensor(x, dtype=dt, requires_grad=True)
+        bn = T.nn.BatchNorm1d(c).to(dt)
+        with T.no_grad():
+            bn.weight.copy_(T.tensor(w))
+            bn.bias.copy_(T.tensor(b))
+            if not training:
+                bn.running_mean.copy_(T.tensor(rm))
+                bn.running_var.copy_(T.tensor(rv))
+        bn.train(training)
+        y = bn(xt)
+        y.backward(T.tensor(g, dtype=dt))
+        return y, xt.grad, bn.weight.grad, bn.bias.grad, bn.running_mean, bn.running_var
     check(run, exact=True)

@@ -12,6 +12,7 @@ import math
 
 from .. import _dtype as D
 from .._fma import _fma32, _fma32_blocks, _fma64
+from . import _bn_rows
 from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register
 
@@ -141,10 +142,9 @@ class _Layout:
 
 def _bn_stats(x3, xf, lay, count):
     """Mean, centred input and sum of squares of training-mode batch norm, in
-    the order of PyTorch's kernels (one thread): planes of several values
-    sum in double (float32's squares rounded first); one value per channel
-    (BatchNorm1d, N x C x 1 x 1) sums row after row in the input's dtype,
-    the squares fused into the sum."""
+    the order of PyTorch's kernels: planes of several values sum in double
+    (float32's squares rounded first); one value per channel (BatchNorm1d,
+    N x C x 1 x 1) as its kernel for rows of channels (_bn_rows.py)."""
     dt = x3.dtype
     if lay.s != 1 or dt not in (np.float32, np.float64):
         mean = (np.einsum("ncs->c", x3, dtype=np.float64) / count).astype(dt)
@@ -154,31 +154,7 @@ def _bn_stats(x3, xf, lay, count):
             np.einsum("ncs->c", d3 * d3, dtype=np.float64)
         return mean, dev, squares.astype(dt)
     rows = x3.reshape(x3.shape[0], x3.shape[1])
-    total = np.add.accumulate(rows, axis=0)[-1] if len(rows) else np.zeros(rows.shape[1], dt)
-    mean = (total.astype(np.float64) / count).astype(dt)
-    dev = np.subtract(xf, lay.row(mean))
-    return mean, dev, _fused_square_sum(dev.reshape(rows.shape))
-
-
-def _fused_square_sum(rows):
-    """acc = fma(row, row, acc) down the rows, acc in the rows' dtype."""
-    acc = np.zeros(rows.shape[1], rows.dtype)
-    if rows.dtype == np.float32:
-        # A float32 square is exact in double, so each step is a double sum
-        # rounded to float32, which is fma's result unless the double sum
-        # fell on a float32 midpoint (checked once at the end, then redone).
-        squares = np.square(rows, dtype=np.float64)
-        sums = np.empty_like(squares)
-        for i, row in enumerate(squares):
-            np.add(acc, row, out=sums[i])
-            acc = sums[i].astype(np.float32)
-        if not np.any((sums.view(np.uint64) & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000)):
-            return acc
-        acc = np.zeros_like(acc)
-    fma = _fma32 if rows.dtype == np.float32 else _fma64
-    for row in rows:
-        acc = fma(row, row, acc).astype(rows.dtype, copy=False)
-    return acc
+    return _bn_rows.stats(rows, lambda mean: np.subtract(xf, mean))
 
 
 def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
@@ -294,20 +270,45 @@ def _bn_backward(g, x, w, rm, rv, mean, invstd, training, eps, needs, dev):
     lay = _Layout(g.shape)
     g3, gf = g.reshape(lay.shape3), g.reshape(lay.flat)
     count = g3.shape[0] * g3.shape[2]
-    if not training:
-        mean, invstd = rm.astype(dt), _bn_invstd(rv.astype(dt), eps)
     n, c, size = lay.shape3
-    exact = dt == np.float32 and size > 1 and n * c > 0
-    grad_sum = _planes_total(_vec_sums(g3.reshape(-1, size)), n, c) if exact else _plane_sum(g3)
+    by_rows = size == 1 and dt in (np.float32, np.float64)
+    exact = by_rows or (dt == np.float32 and size > 1 and n * c > 0)
+    if not training:
+        # (the kernel for rows of channels adds eps to the variance in double)
+        mean, invstd = rm.astype(dt), (1 / np.sqrt(rv.astype(np.float64) + eps)).astype(dt) \
+            if by_rows else _bn_invstd(rv.astype(dt), eps)
     dx = dw = db = dotp = None
-    if needs[1] or (needs[0] and training):
+    if by_rows:
+        if dev is None:
+            dev = np.subtract(x.reshape(lay.flat), mean)
+        grad_sum, dotp = _bn_rows.grad_sums(gf, dev)
+    else:
+        grad_sum = _planes_total(_vec_sums(g3.reshape(-1, size)), n, c) if exact \
+            else _plane_sum(g3)
+    if not by_rows and (needs[1] or (needs[0] and training)):
         if dev is None:
             dev = np.subtract(x.reshape(lay.flat), lay.row(mean))
         dotp = _planes_total(_vec_sums(dev.reshape(-1, size), g3.reshape(-1, size)), n, c) \
             if exact else _plane_dot(dev.reshape(lay.shape3), g3)
     scale = invstd if w is None else invstd * w
     if needs[0]:
-        if training and exact:
+        if training and by_rows:
+            # (g - mean(g) - xc * k) * invstd * w: the kernel's whole vectors
+            # (32 bytes) contract xc * k into a fused multiply-add, its tail not
+            k = dotp * invstd * invstd / dt.type(count)
+            dx = np.subtract(gf, grad_sum / dt.type(count))
+            whole = c - c % (32 // dt.itemsize)
+            if whole:
+                dx[:, :whole] = _fused(-dev[:, :whole], k[:whole], dx[:, :whole])
+            dx[:, whole:] -= dev[:, whole:] * k[whole:]
+            dx *= invstd
+            if w is not None:
+                dx *= w
+        elif by_rows:
+            dx = gf * invstd
+            if w is not None:
+                dx *= w
+        elif training and exact:
             # fma(-xc, k, g - mean(g)) * invstd * w, as PyTorch's kernel
             k = dotp.astype(dt) * invstd * invstd / dt.type(count)
             dx = _fused(-dev, lay.row(k), gf - lay.row((grad_sum / count).astype(dt)))
