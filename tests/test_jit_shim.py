@@ -197,3 +197,22 @@ def test_freeze_deprecation_reads_as_pytorch():
                                     "`torch.compile` instead.", False)
     assert texts[2] == texts[3] == ("`torch.jit.optimize_for_inference` is deprecated. "
                                     "Please use `torch.compile` instead.", False)
+
+
+@needs_torch
+def test_jit_autocast_switch_as_pytorch():
+    # torch._C._jit_set_autocast_mode: the previous state back; pybind11's
+    # bool conversion (None is False, a number converts, a str is refused)
+    def run(lib):
+        f = lib._C._jit_set_autocast_mode
+        seen = [f(v) for v in (False, True, 0, None, 1.5, lib.tensor(False), True)]
+        for bad_args, bad_kwargs in (((), {}), (("x",), {}), (([],), {}), ((True, 1), {}),
+                                     ((), {"enabled": True}), ((True,), {"x": 1})):
+            with pytest.raises(TypeError) as info:
+                f(*bad_args, **bad_kwargs)
+            seen.append(str(info.value))
+        return seen
+    assert run(ember) == run(torch)
+    assert ember._C._get_tracing_state() is None is torch._C._get_tracing_state()
+    with pytest.raises(AttributeError):
+        ember._C._not_a_binding
