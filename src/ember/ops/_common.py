@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.grad_mode import _state
@@ -102,7 +103,8 @@ def tracked(*tensors):
 
 
 _C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "int64_t",
-            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+            "bfloat16": "c10::BFloat16"}
 
 
 def checked_scalar(np_dtype, value):
@@ -110,6 +112,8 @@ def checked_scalar(np_dtype, value):
     checked_convert): a complex one needs a complex dtype unless its
     imaginary part is 0, a float must fit, an integral kernel truncates."""
     kind = np_dtype.kind
+    if np_dtype == D._BF16_NP:       # (ml_dtypes' kind is "V": a float all the same)
+        kind = "f"
     if kind == "c" or kind == "b" or value.__class__ is bool:
         return value
     if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
@@ -120,7 +124,8 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         value = value.real
     if kind == "f":
-        if np.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
+        top = _BF16["max"] if np_dtype == D._BF16_NP else np.finfo(np_dtype).max
+        if np.isfinite(value) and abs(value) > top:
             raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
                                "without overflow")
         return value
