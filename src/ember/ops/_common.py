@@ -17,7 +17,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "complex_alpha"]
+           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "alpha_check"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -124,7 +124,7 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         value = value.real
     if kind == "f":
-        top = _BF16["max"] if np_dtype == D._BF16_NP else np.finfo(np_dtype).max
+        top = _BF16["max"] if np_dtype == D._BF16_NP else float(np.finfo(np_dtype).max)
         if np.isfinite(value) and abs(value) > top:
             raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
                                "without overflow")
@@ -140,13 +140,35 @@ def tensor_arg(value, op, name="input", position=1):
     return value
 
 
-def complex_alpha(input, other, alpha):
-    """add/sub's alpha_check: a complex alpha needs a complex result."""
-    if isinstance(alpha, (complex, np.complexfloating)) and not (
-            input._data.dtype.kind == "c" or isinstance(other, (complex, np.complexfloating))
-            or (isinstance(other, Tensor) and other._data.dtype.kind == "c")):
+def alpha_check(input, other, alpha):
+    """add/sub's alpha_check against the result's dtype (a bool alpha needs a
+    bool result, a float one a float result, a complex one a complex result),
+    then alpha as the kernel takes it: c10's checked conversion to that dtype."""
+    if isinstance(alpha, Tensor):
+        return alpha
+    from .._extras import result_type
+    dt = result_type(input, other)
+    if isinstance(alpha, (bool, np.bool_)) and dt is not D.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if not (dt.is_floating_point or dt.is_complex or isinstance(alpha, (int, np.integer,
+                                                                      np.bool_))):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    if not dt.is_complex and isinstance(alpha, (complex, np.complexfloating)):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
                            "number.")
+    if dt is D.bool_:
+        return bool(alpha)
+    kind = dt._np.kind
+    if kind in "iu":
+        info = np.iinfo(dt._np)
+        # (an unsigned type takes negatives down to -max, wrapped: c10's overflows())
+        low = -info.max if kind == "u" else info.min
+        if not low <= alpha <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dt._np.name]} "
+                               "without overflow")
+        return int(alpha) % (info.max + 1) if kind == "u" else int(alpha)
+    return checked_scalar(dt._np, alpha)
 
 
 def no_complex_autograd(name, result, *inputs):
