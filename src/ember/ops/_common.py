@@ -107,6 +107,24 @@ _C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "in
             "bfloat16": "c10::BFloat16"}
 
 
+def _float_max(np_dtype):
+    """The largest finite value of a floating dtype, as a Python float (looked
+    up once: checked conversions run on optimizers' hot paths)."""
+    top = _FLOAT_MAX.get(np_dtype)
+    if top is None:
+        top = _FLOAT_MAX[np_dtype] = (_BF16["max"] if np_dtype == D._BF16_NP
+                                      else float(np.finfo(np_dtype).max))
+    return top
+
+
+_FLOAT_MAX = {}
+
+
+def _overflow(np_dtype):
+    return RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} without "
+                        "overflow")
+
+
 def checked_scalar(np_dtype, value):
     """A Python number as a kernel of `np_dtype` takes it (c10's
     checked_convert): a complex one needs a complex dtype unless its
@@ -124,10 +142,8 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         value = value.real
     if kind == "f":
-        top = _BF16["max"] if np_dtype == D._BF16_NP else float(np.finfo(np_dtype).max)
-        if np.isfinite(value) and abs(value) > top:
-            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
-                               "without overflow")
+        if abs(value) > _float_max(np_dtype) and np.isfinite(value):
+            raise _overflow(np_dtype)
         return value
     return int(value)
 
@@ -146,8 +162,15 @@ def alpha_check(input, other, alpha):
     then alpha as the kernel takes it: c10's checked conversion to that dtype."""
     if isinstance(alpha, Tensor):
         return alpha
-    from .._extras import result_type
-    dt = result_type(input, other)
+    if isinstance(other, Tensor) and other._data.dtype == input._data.dtype:
+        dt = input.dtype
+    else:
+        from .._extras import result_type
+        dt = result_type(input, other)
+    if alpha.__class__ is float and dt.is_floating_point:   # (an optimizer's step: at once)
+        if abs(alpha) > _float_max(dt._np) and alpha == alpha and abs(alpha) != float("inf"):
+            raise _overflow(dt._np)
+        return alpha
     if isinstance(alpha, (bool, np.bool_)) and dt is not D.bool_:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
     if not (dt.is_floating_point or dt.is_complex or isinstance(alpha, (int, np.integer,
@@ -165,8 +188,7 @@ def alpha_check(input, other, alpha):
         # (an unsigned type takes negatives down to -max, wrapped: c10's overflows())
         low = -info.max if kind == "u" else info.min
         if not low <= alpha <= info.max:
-            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dt._np.name]} "
-                               "without overflow")
+            raise _overflow(dt._np)
         return int(alpha) % (info.max + 1) if kind == "u" else int(alpha)
     return checked_scalar(dt._np, alpha)
 
