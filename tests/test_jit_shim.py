@@ -98,7 +98,7 @@ def test_script_and_trace_return_their_input_with_the_deprecation_warning():
     f = lambda x: x * 2  # noqa: E731
     with pytest.warns(DeprecationWarning, match="`torch.jit.trace` is deprecated"):
         assert jit.trace(f, (ember.ones(2),)) is f
-    with pytest.warns(DeprecationWarning, match="`torch.jit.trace_module` is deprecated"):
+    with pytest.warns(DeprecationWarning, match="`torch.jit.trace_method` is deprecated"):
         assert jit.trace_module(m, {"forward": ember.ones(2)}) is m
     assert jit.script_if_tracing(f) is f
 
@@ -130,14 +130,17 @@ def test_no_torchscript_archives_or_objects():
 
 
 def test_fork_wait_and_fusion_settings():
-    fut = jit.fork(lambda a, b: a + b, 2, b=3)
-    assert jit.wait(fut) == 5 and fut.done()
-    assert jit.set_fusion_strategy([("STATIC", 3)]) == [("STATIC", 2), ("DYNAMIC", 10)]
-    assert jit.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)]) == [("STATIC", 3)]
-    with pytest.raises(ValueError, match="only supported 'STATIC' or 'DYNAMIC', got: FOO"):
-        jit.set_fusion_strategy([("FOO", 2)])
-    with pytest.raises(TypeError, match="incompatible function arguments"):
-        jit.set_fusion_strategy("x")
+    with pytest.warns(DeprecationWarning, match="`torch.jit.fork` is deprecated"):
+        fut = jit.fork(lambda a, b: a + b, 2, b=3)
+    with pytest.warns(DeprecationWarning, match="`torch.jit.wait` is deprecated"):
+        assert jit.wait(fut) == 5 and fut.done()
+    with pytest.warns(DeprecationWarning, match="`torch.jit.set_fusion_strategy` is deprecated"):
+        assert jit.set_fusion_strategy([("STATIC", 3)]) == [("STATIC", 2), ("DYNAMIC", 10)]
+        assert jit.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)]) == [("STATIC", 3)]
+        with pytest.raises(ValueError, match="only supported 'STATIC' or 'DYNAMIC', got: FOO"):
+            jit.set_fusion_strategy([("FOO", 2)])
+        with pytest.raises(TypeError, match="incompatible function arguments"):
+            jit.set_fusion_strategy("x")
     with jit.optimized_execution(False), jit.fuser("fuser0"), jit.strict_fusion():
         pass
 
@@ -150,3 +153,66 @@ def test_interface_and_all():
     with pytest.raises(RuntimeError, match="interface must be applied to a class"):
         jit.interface(lambda: 1)
     assert set(jit.__all__) == set(torch.jit.__all__)
+
+
+def _deprecation(lib, call):
+    """The first torch.jit warning `call(lib)` gives: its text, and whether it
+    is attributed to this file (where default filters would show it)."""
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call(lib)
+    # (a real trace in PyTorch warns again from deeper inside)
+    w = next(w for w in caught if str(w.message).startswith("`torch.jit."))
+    return str(w.message), w.filename == __file__
+
+
+@needs_torch
+@pytest.mark.parametrize("call", [
+    lambda lib: lib.jit.trace(lambda x: x * 2, (lib.ones(2),)),
+    lambda lib: lib.jit.trace_module(lib.nn.Linear(2, 1), {"forward": lib.ones(2)}),
+    lambda lib: lib.jit.wait(lib.jit.fork(len, [1])),
+    lambda lib: lib.jit.set_fusion_strategy([("STATIC", 2), ("DYNAMIC", 10)]),
+], ids=["trace", "trace_module", "fork", "set_fusion_strategy"])
+def test_deprecation_warnings_read_and_point_as_pytorch(call):
+    # PyTorch warns from inside torch.jit, so a script run with Python's
+    # default filters does not see the DeprecationWarning; nor may Ember's.
+    got, want = _deprecation(ember, call), _deprecation(torch, call)
+    assert got == want and want[1] is False
+
+
+@needs_torch
+def test_freeze_deprecation_reads_as_pytorch():
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(RuntimeError):
+            torch.jit.freeze(torch.nn.Linear(1, 1).eval())
+        jit.freeze(nn.Linear(1, 1).eval())
+        with pytest.raises(RuntimeError):
+            torch.jit.optimize_for_inference(torch.nn.Linear(1, 1))
+        jit.optimize_for_inference(nn.Linear(1, 1))
+    texts = [(str(w.message), w.filename == __file__) for w in caught]
+    assert texts[0] == texts[1] == ("`torch.jit.freeze` is deprecated. Please use "
+                                    "`torch.compile` instead.", False)
+    assert texts[2] == texts[3] == ("`torch.jit.optimize_for_inference` is deprecated. "
+                                    "Please use `torch.compile` instead.", False)
+
+
+@needs_torch
+def test_jit_autocast_switch_as_pytorch():
+    # torch._C._jit_set_autocast_mode: the previous state back; pybind11's
+    # bool conversion (None is False, a number converts, a str is refused)
+    def run(lib):
+        f = lib._C._jit_set_autocast_mode
+        seen = [f(v) for v in (False, True, 0, None, 1.5, lib.tensor(False), True)]
+        for bad_args, bad_kwargs in (((), {}), (("x",), {}), (([],), {}), ((True, 1), {}),
+                                     ((), {"enabled": True}), ((True,), {"x": 1})):
+            with pytest.raises(TypeError) as info:
+                f(*bad_args, **bad_kwargs)
+            seen.append(str(info.value))
+        return seen
+    assert run(ember) == run(torch)
+    assert ember._C._get_tracing_state() is None is torch._C._get_tracing_state()
+    with pytest.raises(AttributeError):
+        ember._C._not_a_binding

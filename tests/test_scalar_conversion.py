@@ -65,3 +65,37 @@ def test_out_of_range_fill_raises_and_leaves_tensor_alone():
     # an unsigned dtype takes negatives down to -max, wrapped (c10's overflows())
     assert ember.full((1,), -1, dtype=ember.uint8).tolist() == [255]
     assert ember.zeros(1, dtype=ember.int64).fill_(-2.9).tolist() == [-2]
+
+
+ALPHAS = {
+    "add": lambda lib, a, b, alpha: lib.add(a, b, alpha=alpha),
+    "sub": lambda lib, a, b, alpha: lib.sub(a, b, alpha=alpha),
+    "rsub": lambda lib, a, b, alpha: lib.rsub(a, b, alpha=alpha),
+    "add_": lambda lib, a, b, alpha: a.clone().add_(b, alpha=alpha),
+}
+# (alpha, the tensors' dtype, the other operand: "t" a tensor alike, or a number)
+ALPHA_CASES = [(0.5, "int32", "t"), (np.float64(2.0), "int32", "t"), (1j, "int32", "t"),
+               (True, "int32", "t"), (True, "float32", "t"), (2, "bool", "t"),
+               (0.5, "bool", "t"), (True, "bool", "t"), (1 + 0j, "float32", "t"),
+               (2 ** 40, "int32", "t"), (1e39, "float32", "t"), (1e5, "float16", "t"),
+               (1e39, "bfloat16", "t"), (0.5, "int32", 2.5), (0.5, "bfloat16", "t"),
+               (-1, "uint8", "t"), (-255, "uint8", "t"), (-256, "uint8", "t"),
+               (127, "int8", "t"), (-129, "int8", "t"), (1j, "float32", 1j)]
+
+
+@pytest.mark.parametrize("op", list(ALPHAS))
+@pytest.mark.parametrize("alpha,dtype,other", ALPHA_CASES,
+                         ids=[f"{a}-{d}-{o}" for a, d, o in ALPHA_CASES])
+def test_add_and_sub_check_alpha_as_pytorch(op, alpha, dtype, other):
+    # alpha against the result's dtype (bool, integral, complex), then its
+    # checked conversion to it; an integral tensor took a float alpha and
+    # came back float64
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        a = lib.tensor([3, 1, 0]).to(getattr(lib, dtype))
+        return ALPHAS[op](lib, a, a.flip(0) if other == "t" else other, alpha)
+    with np.errstate(all="ignore"):
+        expected = _outcome(lambda: run(torch))
+        got = _outcome(lambda: run(ember))
+    assert got == expected

@@ -52,8 +52,8 @@ from .random import get_rng_state, set_rng_state  # noqa: E402
 
 # Namespaces few scripts touch are imported on first use (`ember.jit.ignore`,
 # `import ember.multiprocessing`), so that `import ember` does not pay for them.
-_ON_FIRST_USE = ("jit", "compiler", "_dynamo", "types", "overrides", "signal", "multiprocessing",
-                 "library", "hub")
+_ON_FIRST_USE = ("jit", "compiler", "_dynamo", "_C", "types", "overrides", "signal",
+                 "multiprocessing", "library", "hub")
 
 
 def __getattr__(name):

@@ -74,9 +74,13 @@ class CompilationUnit(_NoScriptObject):
     pass
 
 
-def _deprecated(name, instead="`torch.compile` or `torch.export`"):
-    _warnings.warn(f"`torch.jit.{name}` is deprecated. Please switch to {instead}.",
-                   DeprecationWarning, stacklevel=3)
+def _deprecated(name, use=None):
+    """PyTorch's DeprecationWarning, in its two wordings. It is raised from
+    inside the library (no stacklevel), so Python's default filters hide it
+    from a script, as they hide PyTorch's."""
+    advice = (f"Please use `{use}` instead." if use else
+              "Please switch to `torch.compile` or `torch.export`.")
+    _warnings.warn(f"`torch.jit.{name}` is deprecated. {advice}", DeprecationWarning)
 
 
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
@@ -107,7 +111,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
 def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None,
                  check_tolerance=1e-5, strict=True, _force_outplace=False, _module_class=None,
                  _compilation_unit=None, example_inputs_is_kwarg=False, _store_inputs=True):
-    _deprecated("trace_module")
+    _deprecated("trace_method")  # sic: PyTorch's wording
     return mod
 
 
@@ -124,12 +128,12 @@ def _eval_module(mod, who):
 
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):
     """The eval-mode module unchanged: frozen or not, it computes the same."""
-    _deprecated("freeze", "`torch.compile` instead")
+    _deprecated("freeze", "torch.compile")
     return _eval_module(mod, "Freezing")
 
 
 def optimize_for_inference(mod, other_methods=None):
-    _deprecated("optimize_for_inference", "`torch.compile` instead")
+    _deprecated("optimize_for_inference", "torch.compile")
     from ..nn import Module
     if not _builtins.isinstance(mod, Module):
         return _eval_module(mod, "optimize_for_inference")
@@ -172,10 +176,12 @@ class Future:
 
 
 def fork(func, *args, **kwargs):
+    _deprecated("fork", "torch.compile")
     return Future(func(*args, **kwargs))
 
 
 def wait(future):
+    _deprecated("wait", "torch.compile")
     return future.wait()
 
 
@@ -196,6 +202,7 @@ def set_fusion_strategy(strategy):
     """Accepted for scripts that tune TorchScript (Ember fuses nothing); returns
     the previous strategy, PyTorch's default at first."""
     global _fusion_strategy
+    _deprecated("set_fusion_strategy", "torch.compile")
     if _builtins.isinstance(strategy, str) or not all(
             _builtins.isinstance(s, tuple) and len(s) == 2 for s in strategy):
         raise TypeError("_jit_set_fusion_strategy(): incompatible function arguments. The "

@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.grad_mode import _state
@@ -16,7 +17,7 @@ from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "complex_alpha"]
+           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "alpha_check"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -102,7 +103,26 @@ def tracked(*tensors):
 
 
 _C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "int64_t",
-            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t"}
+            "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+            "bfloat16": "c10::BFloat16"}
+
+
+def _float_max(np_dtype):
+    """The largest finite value of a floating dtype, as a Python float (looked
+    up once: checked conversions run on optimizers' hot paths)."""
+    top = _FLOAT_MAX.get(np_dtype)
+    if top is None:
+        top = _FLOAT_MAX[np_dtype] = (_BF16["max"] if np_dtype == D._BF16_NP
+                                      else float(np.finfo(np_dtype).max))
+    return top
+
+
+_FLOAT_MAX = {}
+
+
+def _overflow(np_dtype):
+    return RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} without "
+                        "overflow")
 
 
 def checked_scalar(np_dtype, value):
@@ -110,6 +130,8 @@ def checked_scalar(np_dtype, value):
     checked_convert): a complex one needs a complex dtype unless its
     imaginary part is 0, a float must fit, an integral kernel truncates."""
     kind = np_dtype.kind
+    if np_dtype == D._BF16_NP:       # (ml_dtypes' kind is "V": a float all the same)
+        kind = "f"
     if kind == "c" or kind == "b" or value.__class__ is bool:
         return value
     if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
@@ -120,9 +142,8 @@ def checked_scalar(np_dtype, value):
                                "without overflow")
         value = value.real
     if kind == "f":
-        if np.isfinite(value) and abs(value) > np.finfo(np_dtype).max:
-            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} "
-                               "without overflow")
+        if abs(value) > _float_max(np_dtype) and np.isfinite(value):
+            raise _overflow(np_dtype)
         return value
     return int(value)
 
@@ -135,13 +156,41 @@ def tensor_arg(value, op, name="input", position=1):
     return value
 
 
-def complex_alpha(input, other, alpha):
-    """add/sub's alpha_check: a complex alpha needs a complex result."""
-    if isinstance(alpha, (complex, np.complexfloating)) and not (
-            input._data.dtype.kind == "c" or isinstance(other, (complex, np.complexfloating))
-            or (isinstance(other, Tensor) and other._data.dtype.kind == "c")):
+def alpha_check(input, other, alpha):
+    """add/sub's alpha_check against the result's dtype (a bool alpha needs a
+    bool result, a float one a float result, a complex one a complex result),
+    then alpha as the kernel takes it: c10's checked conversion to that dtype."""
+    if isinstance(alpha, Tensor):
+        return alpha
+    if isinstance(other, Tensor) and other._data.dtype == input._data.dtype:
+        dt = input.dtype
+    else:
+        from .._extras import result_type
+        dt = result_type(input, other)
+    if alpha.__class__ is float and dt.is_floating_point:   # (an optimizer's step: at once)
+        if abs(alpha) > _float_max(dt._np) and alpha == alpha and abs(alpha) != float("inf"):
+            raise _overflow(dt._np)
+        return alpha
+    if isinstance(alpha, (bool, np.bool_)) and dt is not D.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if not (dt.is_floating_point or dt.is_complex or isinstance(alpha, (int, np.integer,
+                                                                      np.bool_))):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    if not dt.is_complex and isinstance(alpha, (complex, np.complexfloating)):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
                            "number.")
+    if dt is D.bool_:
+        return bool(alpha)
+    kind = dt._np.kind
+    if kind in "iu":
+        info = np.iinfo(dt._np)
+        # (an unsigned type takes negatives down to -max, wrapped: c10's overflows())
+        low = -info.max if kind == "u" else info.min
+        if not low <= alpha <= info.max:
+            raise _overflow(dt._np)
+        return int(alpha) % (info.max + 1) if kind == "u" else int(alpha)
+    return checked_scalar(dt._np, alpha)
 
 
 def no_complex_autograd(name, result, *inputs):

@@ -89,15 +89,17 @@ def _prod_others(x, r, dim):
 
 
 
-def matmul_wide(a, b, out=None):
+def matmul_wide(a, b, out=None, narrow=True):
     """np.matmul, with float16 and bfloat16 operands multiplied in float32 by
     BLAS and the product rounded once: NumPy has no half-precision BLAS (its
     own loops are 100 to 1000 times slower), and PyTorch's CPU kernels
-    accumulate them in float32 too."""
+    accumulate them in float32 too. `narrow=False` leaves the product in
+    float32, for a kernel that adds to it (a bias, beta * input) before its
+    one rounding, as PyTorch's fused kernels do."""
     if a.dtype in D.HALF_NP or b.dtype in D.HALF_NP:
         wide = np.matmul(a.astype(np.float32), b.astype(np.float32))
         if out is None:
-            return wide.astype(a.dtype if a.dtype in D.HALF_NP else b.dtype)
+            return wide.astype(a.dtype if a.dtype in D.HALF_NP else b.dtype) if narrow else wide
         out[...] = wide
         return out
     return np.matmul(a, b, out=out)

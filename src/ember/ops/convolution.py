@@ -358,7 +358,10 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
         x_size = tuple(_check_transposed(x, w, stride, padding, dilation, output_padding))
         geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups, x_size,
                             tuple(x.shape[2:]), k_size)
-        data = K.input_grad(x, w, geometry)
+        # (bfloat16 runs in oneDNN, which sums in float32 and rounds once;
+        # float16 in PyTorch's slow kernel, which rounds the columns and sums
+        # them in float16)
+        data = K.input_grad(x, w, geometry, narrow=x.dtype != D._BF16_NP)
         node = TransposedConvolutionBackward0
     else:
         y_size = tuple((s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
@@ -366,7 +369,7 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
         geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups,
                             tuple(x.shape[2:]), y_size, k_size)
         cols = K.columns(x, geometry)
-        data = K.forward(x, w, geometry, cols)
+        data = K.forward(x, w, geometry, cols, narrow=False)   # (the bias joins unrounded)
         if not tracked(weight) or cols.nbytes > _KEEP_COLUMNS:
             cols = None
         node = ConvolutionBackward0

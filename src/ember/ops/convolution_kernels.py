@@ -21,6 +21,7 @@ import itertools
 import math
 from collections import namedtuple
 
+from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
 from ._xp import matmul_wide
@@ -96,8 +97,9 @@ def columns(x, g):
     return _grouped_cols(x, g) if meta is None else meta
 
 
-def forward(x, w, g, cols=None):
-    """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)."""
+def forward(x, w, g, cols=None, narrow=True):
+    """y (N, O, *Y) = the convolution of x (N, C, *S) with w (O, C/groups, *K)
+    (`narrow=False`: a half-precision y left in float32, see matmul_wide)."""
     n, o = x.shape[0], w.shape[0]
     meta = _meta((n, o) + tuple(g.y_size), x, w)
     if meta is not None:
@@ -106,15 +108,17 @@ def forward(x, w, g, cols=None):
         cols = _grouped_cols(x, g)                           # (N, G, CgK, L)
     wm = w.reshape(g.groups, o // g.groups, w[0].size)      # (G, Og, CgK)
     if g.groups == 1:
-        y = matmul_wide(wm[0], cols[:, 0])                     # (N, O, L)
+        y = matmul_wide(wm[0], cols[:, 0], narrow=narrow)      # (N, O, L)
     else:
-        y = matmul_wide(wm, cols)                              # (N, G, Og, L)
+        y = matmul_wide(wm, cols, narrow=narrow)               # (N, G, Og, L)
     return y.reshape((n, o) + tuple(g.y_size))
 
 
-def input_grad(gy, w, g):
+def input_grad(gy, w, g, narrow=True):
     """x-shaped (N, C, *S): the adjoint of `forward` in x, applied to gy
-    (N, O, *Y). This is also the transposed convolution of gy by w."""
+    (N, O, *Y). This is also the transposed convolution of gy by w
+    (`narrow=False`: half-precision columns multiplied and summed in float32,
+    the result left in it)."""
     n, o = gy.shape[0], w.shape[0]
     groups, cg, nd = g.groups, w.shape[1], len(g.k_size)
     meta = _meta((n, groups * cg) + tuple(g.x_size), gy, w)
@@ -128,19 +132,19 @@ def input_grad(gy, w, g):
     if all(st == 1 for st in g.stride) and nd > 1 and g.y_size[-1] < 16:
         # (short output rows make col2im's adds many and small; on long rows
         # padding the gradient costs more than it saves)
-        return _input_grad_unit_stride(gy, wk, g, n, cg)
+        return _input_grad_unit_stride(gy, wk, g, n, cg, narrow)
     gyg = gy.reshape(n, groups, o // groups, math.prod(g.y_size))         # (N, G, Og, L)
     if groups == 1:
-        cols = matmul_wide(wk[0], gyg[:, 0])[:, None]                   # (N, 1, K*Cg, L)
+        cols = matmul_wide(wk[0], gyg[:, 0], narrow=narrow)[:, None]    # (N, 1, K*Cg, L)
     else:
-        cols = matmul_wide(wk, gyg)                                     # (N, G, K*Cg, L)
+        cols = matmul_wide(wk, gyg, narrow=narrow)                      # (N, G, K*Cg, L)
     cols = np.moveaxis(cols.reshape((n, groups) + tuple(g.k_size) + (cg,) + tuple(g.y_size)),
                        2 + nd, 2)                                     # (N, G, Cg, *K, *Y)
     x = col2im(cols, g.x_size, g.stride, g.padding, g.dilation)
     return x.reshape((n, groups * cg) + tuple(g.x_size))
 
 
-def _input_grad_unit_stride(gy, wk, g, n, cg):
+def _input_grad_unit_stride(gy, wk, g, n, cg, narrow=True):
     """input_grad for stride 1, with the batch innermost: the columns of one
     kernel offset are then the gradient at every output position, and each
     is added into the padded input as one box whose rows run the output's
@@ -154,10 +158,11 @@ def _input_grad_unit_stride(gy, wk, g, n, cg):
     og = gy.shape[1] // groups
     gyt = np.ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
     gyt = gyt.reshape(groups, og, -1)                                 # (G, Og, L*N)
-    out = np.zeros((groups, cg) + full + (n,), gy.dtype)
+    dtype = gy.dtype if narrow or gy.dtype not in D.HALF_NP else np.dtype(np.float32)
+    out = np.zeros((groups, cg) + full + (n,), dtype)
     inner = math.prod(g.k_size[1:])
     wk = wk.reshape(groups, g.k_size[0], inner * cg, og)
-    cols = np.empty((groups, inner * cg, gyt.shape[-1]), gy.dtype)
+    cols = np.empty((groups, inner * cg, gyt.shape[-1]), dtype)
     split = cols.reshape((groups, inner, cg) + y_size + (n,))
     both = (slice(None), slice(None))
     for first in range(g.k_size[0]):

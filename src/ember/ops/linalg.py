@@ -68,6 +68,12 @@ def _same_dtype(a, b):
                            f"{D.C_NAMES[a.dtype]} != {D.C_NAMES[b.dtype]}")
 
 
+def opmath(np_dtype):
+    """The dtype a product kernel computes in, and checks beta and alpha
+    against: float32 for the half-precision ones."""
+    return np.dtype(np.float32) if np_dtype in D.HALF_NP else np_dtype
+
+
 def rounded(out, dtype):
     """A product's result in its operands' dtype: ml_dtypes' matmul of
     bfloat16 gives float32 (accumulated in it, as PyTorch's bfloat16 kernels
@@ -107,15 +113,18 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     # small ints, nn.Linear's 1 and 1, are taken as they are without a call)
     if not (beta.__class__ is int and alpha.__class__ is int
             and -65504 <= beta <= 65504 and -65504 <= alpha <= 65504):
-        beta = checked_scalar(mat1._data.dtype, beta)
-        alpha = checked_scalar(mat1._data.dtype, alpha)
-    prod = _matmul_t(mat1._data, mat2._data)
-    if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
-        prod = prod.astype(mat1._data.dtype)
+        beta = checked_scalar(opmath(mat1._data.dtype), beta)
+        alpha = checked_scalar(opmath(mat1._data.dtype), alpha)
+    # (half precision: the product stays in float32 until the input is added,
+    # then is rounded once, as PyTorch's gemm with beta does)
+    prod = _matmul_t(mat1._data, mat2._data, narrow=False)
     if alpha != 1:
         prod *= alpha
     if beta != 0:       # beta 0 ignores the input, NaN and inf included
-        prod += input._data if beta == 1 else input._data * beta   # in place: a fresh array
+        # (in place: a fresh array)
+        prod += input._data if beta == 1 else input._data.astype(prod.dtype, copy=False) * beta
+    if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
+        prod = prod.astype(mat1._data.dtype)
     return recorded(AddmmBackward0, prod, (input, mat1, mat2),
                     (beta, alpha, _f_order(mat1), _f_order(mat2)))
 
@@ -148,13 +157,17 @@ def no_bool(a, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-def _matmul_t(a, b):
+def _matmul_t(a, b, narrow=True):
     """a @ b for nn.Linear's `x @ weight.t()`: with few rows and a long inner
     dimension, OpenBLAS multiplies much faster as (weight @ x.T).T (measured:
     16x1000 @ 1000x100 in 47 us instead of 78 us); the result is made
     C-ordered again, as PyTorch's is."""
     # (np.matmul itself unless half precision: nn.Linear's forward is hot)
-    product = matmul_wide if a.dtype in D.HALF_NP else np.matmul
+    if a.dtype in D.HALF_NP:
+        def product(x, y):
+            return matmul_wide(x, y, narrow=narrow)
+    else:
+        product = np.matmul
     if (a.shape[0] <= 64 and a.shape[1] >= 256 and b.shape[1] >= 64
             and b.flags.f_contiguous and not b.flags.c_contiguous):
         return np.ascontiguousarray(product(b.T, a.T).T)

@@ -10,7 +10,7 @@ autograd/graph.py).
 import math
 
 from ._common import (_VALUE_BASED_CASTING, D, Tensor, binary_arrays, broadcast_error,
-                      complex_alpha, np, opmath_scalar, recorded, wrap)
+                      alpha_check, np, opmath_scalar, recorded, wrap)
 from .._backend import add_scaled_, restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
@@ -219,8 +219,8 @@ def _tensor_operand(x, name, pos):
 
 def add(input, other, *, alpha=1):
     input = _tensor_operand(input, "add", 1)
-    if alpha.__class__ is not int:     # (the default 1 needs no check: a hot path)
-        complex_alpha(input, other, alpha)
+    if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
+        alpha = alpha_check(input, other, alpha)
     if alpha == 1:
         return _binary(np.add, AddBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: _scaled(p, q, alpha, 1), AddBackward0, input, other, (alpha,))
@@ -229,8 +229,8 @@ def add(input, other, *, alpha=1):
 def sub(input, other, *, alpha=1):
     input = _tensor_operand(input, "sub", 1)
     _no_bool_sub(input, other)
-    if alpha.__class__ is not int:     # (the default 1 needs no check: a hot path)
-        complex_alpha(input, other, alpha)
+    if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
+        alpha = alpha_check(input, other, alpha)
     if alpha == 1:
         return _binary(np.subtract, SubBackward0, input, other, _ALPHA_1)
     return _binary(lambda p, q: _scaled(p, q, alpha, -1), SubBackward0, input, other, (alpha,))
@@ -279,6 +279,8 @@ def rsub(input, other, *, alpha=1):
                               " * (Tensor input, Tensor other, *, Number alpha = 1)\n"
                               " * (Tensor input, Number other, Number alpha = 1)\n")
     _no_bool_sub(input, other)
+    if alpha.__class__ is not int or alpha != 1:
+        alpha = alpha_check(input, other, alpha)
     ad, od = binary_arrays(input, other)
     if ad is None:
         return NotImplemented

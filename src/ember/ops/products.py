@@ -73,7 +73,8 @@ def _plus_scaled(prod, beta, input, alpha):
     if alpha != 1:
         prod *= alpha
     if beta != 0:
-        prod += input if beta == 1 else input * beta
+        # (a half-precision input is scaled in prod's float32, not rounded first)
+        prod += input if beta == 1 else input.astype(prod.dtype, copy=False) * beta
     return prod
 
 
@@ -258,8 +259,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
                            f"{D.SCALAR_NAMES[batch2.dtype]}")
     _L.bmm_checks(b1, b2)
     _L.no_bool(b1, "baddbmm")
-    beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
-    prod = _plus_scaled(matmul_wide(b1, b2), beta, input._data, alpha)
+    beta, alpha = _integral_scalars(_L.opmath(b1.dtype), beta, alpha)
+    prod = _plus_scaled(matmul_wide(b1, b2, narrow=False), beta, input._data, alpha)
     return recorded(BaddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
@@ -282,9 +283,18 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
             raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
                                f"{D.SCALAR_NAMES[t.dtype]} and {D.SCALAR_NAMES[batch2.dtype]}")
     _L.no_bool(b1, "addmm_impl_cpu_")
-    beta, alpha = _integral_scalars(b1.dtype, beta, alpha)
-    folded = matmul_wide(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m))
-    prod = _plus_scaled(folded, beta, input._data, alpha)
+    beta, alpha = _integral_scalars(_L.opmath(b1.dtype), beta, alpha)
+    if b1.dtype in D.HALF_NP and nb:
+        # PyTorch adds one batch's product at a time into the half-precision
+        # result (an addmm_ each, rounded each time), not the folded sum.
+        prod = input._data
+        for i in range(nb):
+            prod = _L.rounded(_plus_scaled(matmul_wide(b1[i], b2[i], narrow=False),
+                                           beta if i == 0 else 1, prod, alpha), b1.dtype)
+    else:
+        folded = matmul_wide(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m),
+                             narrow=False)
+        prod = _plus_scaled(folded, beta, input._data, alpha)
     return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
@@ -302,7 +312,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                            f"{D.SCALAR_NAMES[vec.dtype]}")
     _L.no_bool(m, "addmv_impl_cpu")
     beta, alpha = _integral_scalars(m.dtype, beta, alpha)
-    prod = _plus_scaled(matmul_wide(m, v), beta, x, alpha)
+    prod = _plus_scaled(matmul_wide(m, v, narrow=False), beta, x, alpha)
     return recorded(AddmvBackward0, _L.rounded(prod, m.dtype), (input, mat, vec), (beta, alpha))
 
 
@@ -326,6 +336,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                 raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
                                    "floating point number.")
     beta, alpha = checked_scalar(dt, beta), checked_scalar(dt, alpha)
+    if dt in D.HALF_NP:     # (the kernel's factors are of the tensors' own type)
+        beta, alpha = (float(np.asarray(c, np.float32).astype(dt)) for c in (beta, alpha))
     prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
                         beta, input._data.astype(dt, copy=False), alpha)
     return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
