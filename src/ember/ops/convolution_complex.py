@@ -3,7 +3,6 @@ and conv_transpose1d/2d/3d of a complex input run three real convolutions
 (Gauss's trick, at::complex_convolution), so the graph holds their nodes;
 torch.convolution itself has no complex kernel and refuses, naming the one
 PyTorch's dispatch reaches."""
-from .. import _dtype as D
 from ._common import kernel_refuses
 from .complex_parts import view_as_real
 from .shape import select
@@ -14,9 +13,8 @@ __all__ = ["complex_convolution", "refuse_complex"]
 
 def _legacy(t):
     """Tensor::toString(): torch.FloatTensor, CPUComplexFloatType."""
-    from .convolution import _LEGACY
-    name = D.SCALAR_NAMES[t.dtype]
-    return f"CPU{name}Type" if t.is_complex() else f"torch.{_LEGACY.get(name, name)}"
+    from ._conv_backend import _to_string
+    return _to_string(t)
 
 
 def _parts(t):
@@ -28,7 +26,8 @@ def complex_convolution(input, weight, bias, stride, padding, dilation, transpos
                         output_padding, groups):
     """conv(W, x, b) = a - b + i (c - a - b) with a = conv(Wr, xr, br),
     b = conv(Wi, xi), c = conv(Wr + Wi, xr + xi, br + bi)."""
-    from .convolution import _check_types, convolution
+    from ._conv_backend import _check_types
+    from .convolution import convolution
     if weight.dtype is not input.dtype:
         raise RuntimeError(f"Input type ({_legacy(input)}) and weight type ({_legacy(weight)}) "
                            "should be the same")

@@ -18,7 +18,7 @@ from ..._backend import np
 from ...ops import _autocast, attention as A
 from ...ops._common import wrap
 from ...backends import _sdp
-from ...ops.convolution import _CPP
+from ...ops._conv_backend import _CPP
 from .dropout import dropout as _dropout
 
 __all__ = ["scaled_dot_product_attention"]
