@@ -338,7 +338,7 @@ def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
         xs = [_as_input(p) for p in p_leaves]
         output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
         out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
-        us = [_zeros(o).requires_grad_() for o in out_leaves]
+        us = [_fresh(_zeros(o)) for o in out_leaves]
         pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
         jvps = [None] * len(out_leaves)
         if pairs:
@@ -387,13 +387,32 @@ def _all_real(name, what, leaves):
                                f"tensor at flattened input idx: {i}")
 
 
+def _basis(leaves):
+    """One unit vector per element of all `leaves` together, as one batch per
+    leaf (leaf i's rows are the identity on its own elements, zeros on the
+    others'), and each leaf's range of rows."""
+    from .. import eye
+    sizes = [x.numel() for x in leaves]
+    total, ranges, at = sum(sizes), [], 0
+    for n in sizes:
+        ranges.append((at, at + n))
+        at += n
+    batches = [eye(total, dtype=x.dtype)[:, a:b].reshape((total,) + tuple(x.shape))
+               for x, (a, b) in zip(leaves, ranges)]
+    return batches, ranges
+
+
 def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """f -> (x -> the Jacobian of f at x), one reverse pass per output element."""
+    """f -> (x -> the Jacobian of f at x): vmap of vjp over the unit cotangents,
+    as functorch composes it. Ember's vjp inside vmap runs f on the batch, so
+    f is run once more, on every cotangent at once, with the random state it
+    saw the first time (randomness="same"), which it leaves as that run left it."""
     if not (chunk_size is None or chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     def wrapper(*args, **kwargs):
-        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
+        from .. import get_rng_state, set_rng_state, zeros
+        rng = get_rng_state()
         with _transform():
             outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
                                                          has_aux)
@@ -401,27 +420,31 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
             in_leaves, in_spec = tree_flatten(diff_in)
             _all_real("jacrev", "inputs", in_leaves)
             _all_real("jacrev", "outputs", out_leaves)
-            graph = _needs_graph(outer)
-            rows = []
-            for o in out_leaves:
-                flat = o.reshape(-1)
-                per_row = []
-                for k in range(flat.numel()):
-                    if not o.requires_grad:
-                        per_row.append([None] * len(in_leaves))
-                        continue
-                    basis = zeros(flat.numel(), dtype=o.dtype)
-                    basis[k] = 1
-                    per_row.append(_grad(flat, in_leaves, basis, retain_graph=True,
-                                                  create_graph=graph, allow_unused=True))
-                rows.append(per_row)
+            cts, ranges = _basis(out_leaves)
+            rows = None
+            if ranges[-1][1] > 0 and any(o.requires_grad for o in out_leaves):
+                nums, diff = _slice_argnums(args, argnums)
+
+                def vjp_of(*ct):
+                    # (an op given as func was taken before vmap wrapped it)
+                    f = _vmap._as_wrapped(func)
+                    _, fn, *_ = vjp(lambda *d: _split_aux("jacrev", f(*_replace_args(
+                        args, nums, d if isinstance(nums, tuple) else d[0]), **kwargs),
+                        has_aux)[0], *(diff if isinstance(nums, tuple) else (diff,)))
+                    return tree_flatten(fn(tree_unflatten(list(ct), out_spec)))[0]
+                after = get_rng_state()
+                set_rng_state(rng)
+                try:
+                    rows = _vmap.vmap(vjp_of, randomness="same", chunk_size=chunk_size)(*cts)
+                finally:
+                    set_rng_state(after)
 
             def block(i, j):
                 o, x = out_leaves[i], in_leaves[j]
-                if not rows[i]:
+                if rows is None:
                     return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
-                gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
-                return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
+                a, b = ranges[i]
+                return rows[j][a:b].reshape(tuple(o.shape) + tuple(x.shape))
             jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
         keep = _any_requires_grad(outer)
         return _finish((jac, aux) if has_aux else jac, keep)
@@ -429,48 +452,54 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
-    """f -> (x -> the Jacobian of f at x), one forward pass per input element."""
+    """f -> (x -> the Jacobian of f at x): vmap of jvp over the unit tangents,
+    as functorch composes it."""
     if randomness not in ("error", "different", "same"):
         raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
                            f"'same'. Got {randomness}")
 
     def wrapper(*args, **kwargs):
-        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
+        from .. import zeros
         nums, diff = _slice_argnums(args, argnums)
         in_leaves, in_spec = tree_flatten(diff)
         for x in in_leaves:
             if not isinstance(x, Tensor):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
         _all_real("jacfwd", "inputs", in_leaves)
-        columns, output, aux = [], None, None
-        for j, x in enumerate(in_leaves):
-            cols = []
-            for k in range(x.numel()):
-                t = zeros(x.numel(), dtype=x.dtype)
-                t[k] = 1
-                tangents = [t.reshape(x.shape) if i == j else zeros(tuple(y.shape), dtype=y.dtype)
-                            for i, y in enumerate(in_leaves)]
-                out, jv, *rest = jvp(lambda *leaves: func(*_replace_args(
-                    args, nums, tree_unflatten(list(leaves), in_spec)), **kwargs),
-                    tuple(in_leaves), tuple(tangents), has_aux=has_aux)
-                output, aux = out, (rest[0] if rest else None)
-                cols.append(tree_flatten(jv)[0])
-            columns.append(cols)
-        if output is None:     # no input elements: still run f for the output's layout
-            output = func(*args, **kwargs)
-            output, aux = _split_aux("jacfwd", output, has_aux)
+        tangents, ranges = _basis(in_leaves)
+
+        def call(*leaves):
+            # (an op given as func was taken before vmap wrapped it)
+            return _vmap._as_wrapped(func)(*_replace_args(args, nums, tree_unflatten(list(leaves), in_spec)),
+                        **kwargs)
+        if ranges[-1][1] == 0:      # no input elements: f still runs, for the output's layout
+            output, aux = _split_aux("jacfwd", call(*in_leaves), has_aux)
+            columns = None
+        else:
+            def jvp_of(*ts):
+                return jvp(call, tuple(in_leaves), ts, has_aux=has_aux)
+            # (the output and aux do not vary with the tangent: one sample of each)
+            output, columns, *aux = _vmap.vmap(jvp_of, randomness=randomness)(*tangents)
+            output = _tree_map_tensors(lambda t: t[0], output)
+            aux = _tree_map_tensors(lambda t: t[0], aux[0]) if has_aux else None
         out_leaves, out_spec = tree_flatten(output)
         _all_real("jacfwd", "outputs", out_leaves)
+        col_leaves = tree_flatten(columns)[0] if columns is not None else None
 
         def block(i, j):
             o, x = out_leaves[i], in_leaves[j]
-            if not columns[j]:
+            if col_leaves is None:
                 return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
-            col = stack([c[i].reshape(-1) for c in columns[j]], dim=-1)
-            return col.reshape(tuple(o.shape) + tuple(x.shape))
+            a, b = ranges[j]
+            return col_leaves[i][a:b].movedim(0, -1).reshape(tuple(o.shape) + tuple(x.shape))
         jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
         return (jac, aux) if has_aux else jac
     return wrapper
+
+
+def _tree_map_tensors(fn, tree):
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten([fn(x) if isinstance(x, Tensor) else x for x in leaves], spec)
 
 
 def hessian(func, argnums=0):
