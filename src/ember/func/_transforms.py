@@ -459,7 +459,6 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
                            f"'same'. Got {randomness}")
 
     def wrapper(*args, **kwargs):
-        from .. import zeros
         nums, diff = _slice_argnums(args, argnums)
         in_leaves, in_spec = tree_flatten(diff)
         for x in in_leaves:
@@ -467,29 +466,28 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
                 raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
         _all_real("jacfwd", "inputs", in_leaves)
         tangents, ranges = _basis(in_leaves)
+        if ranges[-1][1] == 0:
+            # (functorch takes the output from the batch's first sample: there is none)
+            raise IndexError("select(): index 0 out of range for tensor of size [0] at "
+                             "dimension 0")
 
         def call(*leaves):
             # (an op given as func was taken before vmap wrapped it)
-            return _vmap._as_wrapped(func)(*_replace_args(args, nums, tree_unflatten(list(leaves), in_spec)),
-                        **kwargs)
-        if ranges[-1][1] == 0:      # no input elements: f still runs, for the output's layout
-            output, aux = _split_aux("jacfwd", call(*in_leaves), has_aux)
-            columns = None
-        else:
-            def jvp_of(*ts):
-                return jvp(call, tuple(in_leaves), ts, has_aux=has_aux)
-            # (the output and aux do not vary with the tangent: one sample of each)
-            output, columns, *aux = _vmap.vmap(jvp_of, randomness=randomness)(*tangents)
-            output = _tree_map_tensors(lambda t: t[0], output)
-            aux = _tree_map_tensors(lambda t: t[0], aux[0]) if has_aux else None
+            return _vmap._as_wrapped(func)(
+                *_replace_args(args, nums, tree_unflatten(list(leaves), in_spec)), **kwargs)
+
+        def jvp_of(*ts):
+            return jvp(call, tuple(in_leaves), ts, has_aux=has_aux)
+        output, columns, *aux = _vmap.vmap(jvp_of, randomness=randomness)(*tangents)
+        # (the output and aux do not vary with the tangent: one sample of each)
+        output = _tree_map_tensors(lambda t: t[0], output)
+        aux = _tree_map_tensors(lambda t: t[0], aux[0]) if has_aux else None
         out_leaves, out_spec = tree_flatten(output)
         _all_real("jacfwd", "outputs", out_leaves)
-        col_leaves = tree_flatten(columns)[0] if columns is not None else None
+        col_leaves = tree_flatten(columns)[0]
 
         def block(i, j):
             o, x = out_leaves[i], in_leaves[j]
-            if col_leaves is None:
-                return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
             a, b = ranges[j]
             return col_leaves[i][a:b].movedim(0, -1).reshape(tuple(o.shape) + tuple(x.shape))
         jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
