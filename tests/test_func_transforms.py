@@ -114,6 +114,18 @@ def test_jacrev_of_a_random_function_keeps_the_random_stream():
     check(run, exact=True)
 
 
+def test_jacrev_of_a_function_vmap_cannot_batch():
+    # data-dependent control flow and .item(): PyTorch's jacrev runs f once,
+    # unbatched, so these work there; Ember's falls back to one pass per row
+    def f(T):
+        def g(x, y):
+            scale = 2.0 if x.sum() > 0 else -1.0
+            return x.sin() * scale * y.sum().item() + y[:2]
+        return T.func.jacrev(g, argnums=(0, 1))(_x(T, 3), _x(T, 3) + 1)
+    check(f)
+    check(lambda T: T.func.jacrev(T.func.jacrev(lambda x: x.sin() * float(x[0])))(_x(T, 2)))
+
+
 def test_hessian_is_analytic():
     x = _x(ember, 4)
     h = ember.func.hessian(lambda x: (x.exp() * x).sum())(x).numpy()
