@@ -52,7 +52,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
 
     def wrapper(*args, **kwargs):
-        from .. import get_rng_state, set_rng_state, zeros
+        from .. import get_rng_state, zeros
         rng = get_rng_state()
         with _transform():
             outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
@@ -73,15 +73,10 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
                         args, nums, d if isinstance(nums, tuple) else d[0]), **kwargs),
                         has_aux)[0], *(diff if isinstance(nums, tuple) else (diff,)))
                     return tree_flatten(fn(tree_unflatten(list(ct), out_spec)))[0]
-                after = get_rng_state()
-                set_rng_state(rng)
-                try:
-                    rows = _vmap.vmap(vjp_of, randomness="same", chunk_size=chunk_size)(*cts)
-                except Exception:   # noqa: BLE001 - f that vmap can't batch (data-dependent
-                    # control flow, .item()): one backward pass per row of the first run's graph
+                rows = None if ranges[-1][1] == 1 else _rows_batched(vjp_of, cts, rng,
+                                                                      chunk_size)
+                if rows is None:    # (one row, or an f that vmap can't batch)
                     rows = _rows_one_by_one(out_leaves, in_leaves, _needs_graph(outer))
-                finally:
-                    set_rng_state(after)
 
             def block(i, j):
                 o, x = out_leaves[i], in_leaves[j]
@@ -93,6 +88,22 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         keep = _any_requires_grad(outer)
         return _finish((jac, aux) if has_aux else jac, keep)
     return wrapper
+
+
+def _rows_batched(vjp_of, cts, rng, chunk_size):
+    """vjp_of on every cotangent at once, f rerun from `rng`, the random state
+    of its first run (the state after is put back); None where vmap can't
+    batch f (data-dependent control flow, .item()), which PyTorch's jacrev
+    runs unbatched."""
+    from .. import get_rng_state, set_rng_state
+    after = get_rng_state()
+    set_rng_state(rng)
+    try:
+        return _vmap.vmap(vjp_of, randomness="same", chunk_size=chunk_size)(*cts)
+    except Exception:   # noqa: BLE001 - any failure of the batched rerun: the loop
+        return None
+    finally:
+        set_rng_state(after)
 
 
 def _rows_one_by_one(out_leaves, in_leaves, graph):
