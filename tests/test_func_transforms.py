@@ -54,6 +54,21 @@ def _mlp_loss(T):
     lambda T: T.func.hessian(lambda x: (x ** 3).sum() * x.prod())(_x(T, 3)),
     lambda T: T.func.hessian(lambda x: (x.exp() * x.sin()).sum())(_x(T, 2, 2)),
     lambda T: T.func.hessian(lambda x, y: (x * y.exp()).sum(), argnums=(0, 1))(_x(T, 2), _x(T, 2)),
+    # (Jacobians are vmaps of vjp/jvp over the unit vectors: several outputs and
+    # inputs at once, chunks, ops passed as f, and transforms nested in them)
+    lambda T: T.func.jacrev(lambda x, y: (x * y, (x + y).sum()), argnums=(0, 1))(
+        _x(T, 2, 3), _x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: x.sin().outer(x), chunk_size=2)(_x(T, 3)),
+    lambda T: T.func.jacrev(T.sin)(_x(T, 3)),
+    lambda T: T.func.jacfwd(T.sin)(_x(T, 3)),
+    lambda T: T.func.jacfwd(lambda x, y: (x * y, (x + y).sum()), argnums=(0, 1))(
+        _x(T, 2, 3), _x(T, 3)),
+    lambda T: T.func.jacfwd(lambda x: (x.exp(), {"a": x * 2}), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.jacfwd(T.func.jacfwd(lambda x: x.sin() * x.prod()))(_x(T, 3)),
+    lambda T: T.func.jacrev(T.func.jacrev(lambda x: x.sin() * x.prod()))(_x(T, 3)),
+    lambda T: T.func.vmap(T.func.hessian(lambda x: (x.sin() * x.sum()).sum()))(_x(T, 4, 3)),
+    lambda T: T.func.jacrev(lambda x: x * 2)(_x(T, 0)),
+    lambda T: T.func.jacfwd(lambda x: x.sum() * T.ones(2, dtype=T.float64))(_x(T, 0)),
 ])
 def test_matches_torch(case):
     check(case, rtol=1e-9, atol=1e-12)
@@ -86,6 +101,29 @@ def test_results_have_no_history_unless_an_input_required_grad():
     g = ember.func.grad(lambda x: (x ** 3).sum())(xr)
     g.sum().backward()      # d/dx sum(3x^2) = 6x
     np.testing.assert_allclose(xr.grad.numpy(), 6 * xr.detach().numpy())
+
+
+def test_jacrev_of_a_random_function_keeps_the_random_stream():
+    # f runs on the batch of cotangents again, with the random state of its
+    # first run: the values and the state after are PyTorch's
+    def run(T):
+        x = _x(T, 3)
+        T.manual_seed(5)
+        jac = T.func.jacrev(lambda x: x * T.randn(3, dtype=T.float64))(x)
+        return jac, T.randn(2)
+    check(run, exact=True)
+
+
+def test_jacrev_of_a_function_vmap_cannot_batch():
+    # data-dependent control flow and .item(): PyTorch's jacrev runs f once,
+    # unbatched, so these work there; Ember's falls back to one pass per row
+    def f(T):
+        def g(x, y):
+            scale = 2.0 if x.sum() > 0 else -1.0
+            return x.sin() * scale * y.sum().item() + y[:2]
+        return T.func.jacrev(g, argnums=(0, 1))(_x(T, 3), _x(T, 3) + 1)
+    check(f)
+    check(lambda T: T.func.jacrev(T.func.jacrev(lambda x: x.sin() * float(x[0])))(_x(T, 2)))
 
 
 def test_hessian_is_analytic():

@@ -184,6 +184,22 @@ def test_measurement_and_compare_print_as_torch():
     assert len(EB.Measurement.merge(em)) == len(TB.Measurement.merge(tm))
 
 
+def test_measurement_repr_names_the_library_as_the_program_does():
+    # under ember.run the program imported torch.utils.benchmark: the repr's
+    # first line is object's repr with that module name, as PyTorch's
+    import ember.utils.benchmark as EB
+    import torch.utils.benchmark as TB
+    from ember import _public_name
+    e, t = _measurements(EB)[-1], _measurements(TB)[-1]
+    _public_name.set_name("torch")
+    try:
+        shown = repr(e)
+    finally:
+        _public_name.set_name("ember")
+    assert shown.startswith("<torch.utils.benchmark.utils.common.Measurement object at 0x")
+    assert re.sub("0x[0-9a-f]+", "", shown) == re.sub("0x[0-9a-f]+", "", repr(t))
+    assert repr(e).startswith("<ember.utils.benchmark.utils.common.Measurement object at 0x")
+
 def test_timer():
     from ember.utils.benchmark import Timer, Measurement
     t = Timer("x + 1", setup="y = 2", globals={"x": ember.ones(3)}, label="L", sub_label="S",

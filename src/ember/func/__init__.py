@@ -1,10 +1,11 @@
 """torch.func: function transforms (grad, vjp, jvp, jacrev, jacfwd,
-hessian, linearize; _transforms.py), functionalize and functional_call."""
+hessian, linearize; _transforms.py, _jacobians.py), functionalize and functional_call."""
 from collections.abc import Sequence
 
 from ..nn.utils.stateless import _functional_call
 from ._functionalize import functionalize
-from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp
+from ._jacobians import hessian, jacfwd, jacrev
+from ._transforms import grad, grad_and_value, jvp, linearize, vjp
 from ._vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",

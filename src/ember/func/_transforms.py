@@ -1,5 +1,5 @@
-"""torch.func's autodiff transforms: grad, grad_and_value, vjp, jvp, jacrev,
-jacfwd, hessian, linearize.
+"""torch.func's autodiff transforms: grad, grad_and_value, vjp, jvp,
+linearize (and, in _jacobians.py, jacrev, jacfwd and hessian built on them).
 
 Each is a function of functions built on Ember's own autograd: reverse mode
 (autograd.grad) for grad, vjp and jacrev; forward mode (autograd.forward_ad)
@@ -18,7 +18,7 @@ from ..autograd.grad_mode import enable_grad, is_grad_enabled
 from . import _vmap
 from ._pytree import tree_flatten, tree_unflatten
 
-__all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "linearize"]
+__all__ = ["grad", "grad_and_value", "vjp", "jvp", "linearize"]
 
 # How many of these transforms are running (grad inside grad counts 2).
 _depth = [0]
@@ -338,7 +338,7 @@ def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
         xs = [_as_input(p) for p in p_leaves]
         output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
         out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
-        us = [_zeros(o).requires_grad_() for o in out_leaves]
+        us = [_fresh(_zeros(o)) for o in out_leaves]
         pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
         jvps = [None] * len(out_leaves)
         if pairs:
@@ -365,114 +365,3 @@ def linearize(func, *primals):
     def jvp_fn(*tangents):
         return jvp(func, primals, tangents)[1]
     return output, jvp_fn
-
-
-# -- Jacobians ----------------------------------------------------------------
-
-def _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block):
-    """The result's layout: the outputs' structure, each leaf holding the
-    inputs' structure of blocks d out / d in (shape out.shape + in.shape)."""
-    per_out = []
-    for i, o in enumerate(out_leaves):
-        blocks = [block(i, j) for j in range(len(in_leaves))]
-        per_out.append(tree_unflatten(blocks, in_spec))
-    return tree_unflatten(per_out, out_spec)
-
-
-def _all_real(name, what, leaves):
-    """The Jacobian transforms take real functions only, as PyTorch's."""
-    for i, x in enumerate(leaves):
-        if isinstance(x, Tensor) and x.is_complex():
-            raise RuntimeError(f"{name}: Expected all {what} to be real but received complex "
-                               f"tensor at flattened input idx: {i}")
-
-
-def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_copy=False):
-    """f -> (x -> the Jacobian of f at x), one reverse pass per output element."""
-    if not (chunk_size is None or chunk_size > 0):
-        raise ValueError("jacrev: `chunk_size` should be greater than 0.")
-
-    def wrapper(*args, **kwargs):
-        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
-        with _transform():
-            outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
-                                                         has_aux)
-            out_leaves, out_spec = _tensor_leaves(output)
-            in_leaves, in_spec = tree_flatten(diff_in)
-            _all_real("jacrev", "inputs", in_leaves)
-            _all_real("jacrev", "outputs", out_leaves)
-            graph = _needs_graph(outer)
-            rows = []
-            for o in out_leaves:
-                flat = o.reshape(-1)
-                per_row = []
-                for k in range(flat.numel()):
-                    if not o.requires_grad:
-                        per_row.append([None] * len(in_leaves))
-                        continue
-                    basis = zeros(flat.numel(), dtype=o.dtype)
-                    basis[k] = 1
-                    per_row.append(_grad(flat, in_leaves, basis, retain_graph=True,
-                                                  create_graph=graph, allow_unused=True))
-                rows.append(per_row)
-
-            def block(i, j):
-                o, x = out_leaves[i], in_leaves[j]
-                if not rows[i]:
-                    return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
-                gs = _zeros_for_unused([r[j] for r in rows[i]], [x] * len(rows[i]))
-                return stack(gs).reshape(tuple(o.shape) + tuple(x.shape))
-            jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
-        keep = _any_requires_grad(outer)
-        return _finish((jac, aux) if has_aux else jac, keep)
-    return wrapper
-
-
-def jacfwd(func, argnums=0, has_aux=False, *, randomness="error"):
-    """f -> (x -> the Jacobian of f at x), one forward pass per input element."""
-    if randomness not in ("error", "different", "same"):
-        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
-                           f"'same'. Got {randomness}")
-
-    def wrapper(*args, **kwargs):
-        from .. import stack, zeros     # (looked up now: vmap may have wrapped them)
-        nums, diff = _slice_argnums(args, argnums)
-        in_leaves, in_spec = tree_flatten(diff)
-        for x in in_leaves:
-            if not isinstance(x, Tensor):
-                raise ValueError(f"Thing passed to transform API must be Tensor, got {type(x)}")
-        _all_real("jacfwd", "inputs", in_leaves)
-        columns, output, aux = [], None, None
-        for j, x in enumerate(in_leaves):
-            cols = []
-            for k in range(x.numel()):
-                t = zeros(x.numel(), dtype=x.dtype)
-                t[k] = 1
-                tangents = [t.reshape(x.shape) if i == j else zeros(tuple(y.shape), dtype=y.dtype)
-                            for i, y in enumerate(in_leaves)]
-                out, jv, *rest = jvp(lambda *leaves: func(*_replace_args(
-                    args, nums, tree_unflatten(list(leaves), in_spec)), **kwargs),
-                    tuple(in_leaves), tuple(tangents), has_aux=has_aux)
-                output, aux = out, (rest[0] if rest else None)
-                cols.append(tree_flatten(jv)[0])
-            columns.append(cols)
-        if output is None:     # no input elements: still run f for the output's layout
-            output = func(*args, **kwargs)
-            output, aux = _split_aux("jacfwd", output, has_aux)
-        out_leaves, out_spec = tree_flatten(output)
-        _all_real("jacfwd", "outputs", out_leaves)
-
-        def block(i, j):
-            o, x = out_leaves[i], in_leaves[j]
-            if not columns[j]:
-                return zeros(tuple(o.shape) + tuple(x.shape), dtype=o.dtype)
-            col = stack([c[i].reshape(-1) for c in columns[j]], dim=-1)
-            return col.reshape(tuple(o.shape) + tuple(x.shape))
-        jac = _jacobian_tree(out_leaves, out_spec, in_leaves, in_spec, block)
-        return (jac, aux) if has_aux else jac
-    return wrapper
-
-
-def hessian(func, argnums=0):
-    """f -> (x -> the Hessian of f at x): jacfwd of jacrev, as PyTorch composes it."""
-    return jacfwd(jacrev(func, argnums), argnums)

@@ -6,6 +6,7 @@ import math
 import textwrap
 
 from ...._backend import np
+from ...._public_name import public_module
 
 __all__ = ["TaskSpec", "Measurement", "select_unit", "unit_to_english", "trim_sigfig",
            "ordered_unique"]
@@ -147,7 +148,10 @@ class Measurement:
         stats = self._lazy_init()
         n = len(stats["sorted"])
         unit, scale = select_unit(stats["median"])
-        lines = [object.__repr__(self), self.task_spec.summarize(),
+        # (object's repr, with the module as the program imported it: torch.utils...)
+        own = f"<{public_module(type(self).__module__)}.{type(self).__qualname__} object at " \
+              f"{hex(id(self))}>"
+        lines = [own, self.task_spec.summarize(),
                  f"  {'Median: ' if n > 1 else ''}{stats['median'] / scale:.2f} {unit}"]
         if n >= 4:
             lines.append(f"  IQR:    {self.iqr / scale:.2f} {unit} ({stats['p25'] / scale:.2f} "
