@@ -3,8 +3,10 @@ iterator classes, when the sampler is read, each worker's seeding (torch,
 random, NumPy), worker_init_fn and get_worker_info, iterable replicas,
 persistent workers across epochs, and the main process's generators after.
 """
+import multiprocessing
 import os
 import random
+import re
 import warnings
 
 import numpy as np
@@ -167,6 +169,22 @@ def test_loader_argument_errors_and_warnings_vs_torch(monkeypatch):
             lib.utils.data.DataLoader(ds, prefetch_factor=2)
         with pytest.raises(ValueError, match="prefetch_factor option should be non-negative"):
             lib.utils.data.DataLoader(ds, num_workers=1, prefetch_factor=-1)
+        with pytest.raises(ValueError, match=r"multiprocessing_context can only be used with "
+                                             r"multi-process loading \(num_workers > 0\), but got "
+                                             "num_workers=0"):
+            lib.utils.data.DataLoader(ds, multiprocessing_context="fork")
+        methods = re.escape(repr(multiprocessing.get_all_start_methods()))
+        with pytest.raises(ValueError, match=f"should specify a valid start method in {methods}, "
+                                             "but got multiprocessing_context='bogus'"):
+            lib.utils.data.DataLoader(ds, num_workers=1, multiprocessing_context="bogus")
+        with pytest.raises(TypeError, match="should be a valid context object or a string "
+                                            "specifying the start method, but got "
+                                            "multiprocessing_context=3"):
+            lib.utils.data.DataLoader(ds, num_workers=1, multiprocessing_context=3)
+        fork = lib.utils.data.DataLoader(ds, num_workers=1, multiprocessing_context="fork",
+                                         in_order=False)
+        assert type(fork.multiprocessing_context).__name__ == "ForkContext"
+        assert [b[0].tolist() for b in fork] == [[0], [1], [2], [3]]
         with pytest.warns(UserWarning, match="'pin_memory' argument is set as true but no "
                                              "accelerator is found"):
             iter(lib.utils.data.DataLoader(ds, pin_memory=True))

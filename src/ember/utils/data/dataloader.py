@@ -14,6 +14,7 @@ import collections
 import collections.abc
 import copy
 import itertools
+import multiprocessing
 import os
 import re
 import warnings
@@ -189,6 +190,9 @@ class DataLoader:
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self.pin_memory_device = pin_memory_device
+        # Checked and kept as PyTorch does; the loading stays in this process.
+        self.multiprocessing_context = multiprocessing_context
+        self.in_order = in_order
         self.__initialized = True
         self._IterableDataset_len_called = None
         self._iterator = None
@@ -200,6 +204,30 @@ class DataLoader:
             raise ValueError(f"{attr} attribute should not be set after "
                              f"{self.__class__.__name__} is initialized")
         super().__setattr__(attr, val)
+
+    @property
+    def multiprocessing_context(self):
+        return self.__multiprocessing_context
+
+    @multiprocessing_context.setter
+    def multiprocessing_context(self, context):
+        if context is not None:
+            if self.num_workers <= 0:
+                raise ValueError("multiprocessing_context can only be used with multi-process "
+                                 f"loading (num_workers > 0), but got num_workers="
+                                 f"{self.num_workers}")
+            if isinstance(context, str):
+                methods = multiprocessing.get_all_start_methods()
+                if context not in methods:
+                    raise ValueError("multiprocessing_context option should specify a valid "
+                                     f"start method in {methods!r}, but got "
+                                     f"multiprocessing_context={context!r}")
+                context = multiprocessing.get_context(context)
+            if not isinstance(context, multiprocessing.context.BaseContext):
+                raise TypeError("multiprocessing_context option should be a valid context object "
+                                "or a string specifying the start method, but got "
+                                f"multiprocessing_context={context}")
+        self.__multiprocessing_context = context
 
     @property
     def _auto_collation(self):
