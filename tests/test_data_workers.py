@@ -74,6 +74,18 @@ def test_workers_draws_and_main_generators_vs_torch(kw):
     assert results[0] == results[1]
 
 
+def test_persistent_workers_load_the_batches_left_in_a_broken_epoch_vs_torch():
+    torch = _torch()
+    results = []
+    for lib in (torch, ember):
+        _seed_all(lib)
+        loader = lib.utils.data.DataLoader(_augmenting(lib), batch_size=2, num_workers=2,
+                                           persistent_workers=True)
+        first = _flat(next(iter(loader)))
+        results.append((first, [_flat(b) for b in loader], _generators_after(lib)))
+    assert results[0] == results[1]
+
+
 def test_sampler_read_ahead_when_iterator_is_made_vs_torch():
     # With workers, PyTorch reads the (shuffling) sampler as iter() is called.
     torch = _torch()

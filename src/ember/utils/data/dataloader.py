@@ -403,6 +403,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._reset(loader, first_iter=True)
 
     def _reset(self, loader, first_iter=False):
+        if not first_iter:
+            self._drain()
         super()._reset(loader, first_iter)
         if not first_iter and self._iterable:
             for worker in self._workers:
@@ -413,6 +415,21 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._tasks = collections.deque()
         for _ in range(self._prefetch_factor * self._num_workers):
             self._put_index()
+
+    def _drain(self):
+        """The batches handed out last epoch and never taken: PyTorch's
+        persistent workers load them before they resume (their random draws
+        count), and what they give, errors too, is dropped."""
+        for w, index in self._tasks:
+            if self._active[w]:
+                try:
+                    with self._workers[w] as worker:
+                        self._fetch(index, worker)
+                except StopIteration:
+                    self._active[w] = False
+                except Exception:   # noqa: BLE001 (dropped, as PyTorch drops it)
+                    pass
+        self._tasks.clear()
 
     def _put_index(self):
         try:
