@@ -212,3 +212,36 @@ def test_loader_argument_errors_and_warnings_vs_torch(monkeypatch):
         assert messages[1][0].startswith("This DataLoader will create 3 worker processes in "
                                          "total. Our suggested max number of worker in current "
                                          "system is 1, which is smaller")
+
+
+def test_worker_errors_reraised_as_torch():
+    # PyTorch's main process raises the worker's error type anew, its message
+    # naming the worker and carrying the original traceback; loading goes on.
+    torch = _torch()
+    results = []
+    for lib in (torch, ember):
+        class Failing(lib.utils.data.Dataset):
+            def __len__(self):
+                return 4
+
+            def __getitem__(self, i):
+                if i == 1:
+                    return {}["missing"]
+                if i == 2:
+                    raise ValueError(f"bad item {i}")
+                return i
+
+        it = iter(lib.utils.data.DataLoader(Failing(), num_workers=2))
+        seen = []
+        for _ in range(4):
+            try:
+                seen.append(next(it).tolist())
+            except (KeyError, ValueError) as e:
+                lines = str(e).splitlines()
+                seen.append((type(e).__name__, repr(e)[:56], lines[0], lines[1],
+                             lines[-1], e.__context__, e.__suppress_context__))
+        results.append(seen)
+    assert results[0] == results[1]
+    assert results[1][1][1:4] == ("KeyError(Caught KeyError in DataLoader worker process 1.",
+                                  "Caught KeyError in DataLoader worker process 1.",
+                                  "Original Traceback (most recent call last):")

@@ -9,11 +9,15 @@ never touch the main process's generators.
 Here a worker is the random states that process would hold: loading a batch
 swaps them in, loads on this thread, and swaps the caller's back. So a
 dataset that draws random numbers (augmentation) gives PyTorch's values, and
-the main process's generators are left as PyTorch leaves them. What differs:
-the dataset is not copied into each worker, so changes a dataset makes to
-itself while loading are seen by the main process and the other workers.
+the main process's generators are left as PyTorch leaves them. An error
+in loading comes out as PyTorch's main process re-raises it: the same type,
+its message "Caught ... in DataLoader worker process w." and the original
+traceback. What differs: the dataset is not copied into each worker, so
+changes a dataset makes to itself while loading are seen by the main process
+and the other workers.
 """
 import random
+import traceback
 from dataclasses import dataclass
 
 from ..._backend import np
@@ -124,3 +128,27 @@ class _Worker:
         _set_states(outer)
         return False
 
+
+
+class KeyErrorMessage(str):
+    """A str that is its own repr: KeyError shows its argument's repr."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return self
+
+
+def worker_error(exc, worker_id):
+    """The exception PyTorch raises in the main process for `exc` raised in
+    worker `worker_id` (its ExceptionWrapper.reraise)."""
+    kind = type(exc)
+    msg = (f"Caught {kind.__name__} in DataLoader worker process {worker_id}.\nOriginal "
+           + "".join(traceback.format_exception(kind, exc, exc.__traceback__)))
+    if kind is KeyError:
+        msg = KeyErrorMessage(msg)
+    elif getattr(kind, "message", None):
+        return kind(message=msg)
+    try:
+        return kind(msg)
+    except Exception:   # noqa: BLE001 (an exception that takes other arguments)
+        return RuntimeError(msg)

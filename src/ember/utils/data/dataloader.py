@@ -25,7 +25,7 @@ from ... import _creation
 from ... import _dtype as D
 from ..._tensor import Tensor
 from ...ops.shape import stack
-from ._workers import _Worker, get_worker_info
+from ._workers import _Worker, get_worker_info, worker_error
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _int64_seed
 
@@ -447,6 +447,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             w, index = self._tasks.popleft()
             if not self._active[w]:
                 continue
+            error = None
             try:
                 with self._workers[w] as worker:
                     data = self._fetch(index, worker)
@@ -454,6 +455,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 self._active[w] = False
                 self._put_index()
                 continue
+            except Exception as exc:   # noqa: BLE001 (re-raised as PyTorch's main process does)
+                error = worker_error(exc, w)
             self._put_index()
+            if error is not None:
+                raise error   # (outside the handler: no context, as PyTorch's)
             return data
         raise StopIteration
