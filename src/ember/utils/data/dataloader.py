@@ -390,9 +390,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     """PyTorch's order of work without processes: the sampler is read
     prefetch_factor * num_workers batches ahead as the iterator is made (or
     reset), then one more per batch returned; each batch goes to the next
-    active worker of a cycle (from worker 0 each epoch) and is loaded as that worker (_workers.py). An
-    iterable dataset is read by every worker (its replica, as in PyTorch),
-    and a worker it runs out on takes no more batches."""
+    active worker of a cycle (from worker 0 each epoch) and is loaded as
+    that worker (_workers.py). An iterable dataset is read by every worker
+    (its replica, as in PyTorch), and a worker it runs out on takes no more
+    batches."""
 
     def __init__(self, loader):
         super().__init__(loader)
