@@ -193,6 +193,10 @@ def test_loader_argument_errors_and_warnings_vs_torch(monkeypatch):
                                             "specifying the start method, but got "
                                             "multiprocessing_context=3"):
             lib.utils.data.DataLoader(ds, num_workers=1, multiprocessing_context=3)
+        with pytest.raises(AssertionError, match="_SingleProcessDataLoaderIter requires "
+                                                 "timeout == 0"):
+            iter(lib.utils.data.DataLoader(ds, timeout=5))
+        assert len(list(lib.utils.data.DataLoader(ds, timeout=5, num_workers=1))) == 4
         fork = lib.utils.data.DataLoader(ds, num_workers=1, multiprocessing_context="fork",
                                          in_order=False)
         assert type(fork.multiprocessing_context).__name__ == "ForkContext"
