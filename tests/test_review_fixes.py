@@ -56,6 +56,37 @@ def test_where_one_argument_is_nonzero_as_tuple(cond, expected):
         check(lambda T: T.where(T.tensor(cond)))
 
 
+@pytest.mark.parametrize("dtype, name", [("int64", "Long"), ("float32", "Float"),
+                                         ("int8", "Char"), ("int32", "Int")])
+def test_where_non_boolean_condition_names_the_scalar_type(dtype, name):
+    refused(lambda T: (T.tensor([1, 0], dtype=getattr(T, dtype)), leaf(T, [1.0, 2.0])),
+            lambda T, c, x: T.where(c, x, -x), RuntimeError,
+            "where expected condition to be a boolean tensor, but got a tensor with dtype " + name)
+
+
+def test_where_uint8_condition_is_a_deprecated_mask():
+    # PyTorch still takes it, warning once per process (every time under set_warn_always).
+    libs = [ember] + ([pytest.importorskip("torch")] if HAS_TORCH else [])
+    for T in libs:
+        x = leaf(T, [1.0, 2.0])
+        T.set_warn_always(True)
+        try:
+            for step in ("forward", "backward (where again)"):
+                with pytest.warns(UserWarning) as caught:
+                    if step == "forward":
+                        out = T.where(T.tensor([1, 0], dtype=T.uint8), x, x * 3)
+                    else:
+                        out.sum().backward()
+                assert [str(w.message).split(" (Triggered")[0] for w in caught] == [
+                    "where received a uint8 condition tensor. This behavior is deprecated and "
+                    "will be removed in a future version of PyTorch. Use a boolean condition "
+                    "instead."] * (1 if step == "forward" else 2)
+        finally:
+            T.set_warn_always(False)
+        assert out.tolist() == [1.0, 6.0] and x.grad.tolist() == [1.0, 3.0]
+        assert out.grad_fn.name() == "WhereBackward0"
+
+
 # ------------------------------------------------------------------ 2. allclose, isclose
 SIZES = ("The size of tensor a ({}) must match the size of tensor b ({}) at non-singleton "
          "dimension 0")

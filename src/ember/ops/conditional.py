@@ -1,5 +1,6 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
                       recorded, wrap, _result_dtype)
@@ -11,8 +12,20 @@ __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minim
 
 
 WhereBackward0 = grad_fn("WhereBackward0",
-                         self=lambda xp, g, condition: xp.where(condition, g, 0),
-                         other=lambda xp, g, condition: xp.where(condition, 0, g))
+                         self=lambda xp, g, condition: xp.where(_mask(condition), g, 0),
+                         other=lambda xp, g, condition: xp.where(_mask(condition), 0, g))
+_UINT8_CONDITION = ("where received a uint8 condition tensor. This behavior is deprecated and "
+                    "will be removed in a future version of PyTorch. Use a boolean condition "
+                    "instead.")
+
+
+def _mask(condition):
+    """A uint8 condition read as a mask, with PyTorch's deprecation note (its
+    backward calls where again, so the note can come from there too)."""
+    if condition.dtype == np.uint8:
+        warn_once(_UINT8_CONDITION)
+        return condition.astype(np.bool_)
+    return condition
 ClampBackward1 = grad_fn("ClampBackward1", self=lambda xp, g, self, min, max: xp.where(
     _inside(self, min, max), g, 0))
 ClampMinBackward0 = grad_fn("ClampMinBackward0",
@@ -68,10 +81,10 @@ def where(condition, input=_MISSING, other=_MISSING):
         return _nonzero_tuple(condition)
     _check_where_args(condition, input, other)
     cond = condition._data
-    if cond.dtype != np.bool_:
+    if cond.dtype != np.bool_ and cond.dtype != np.uint8:
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{_dt_name(condition.dtype)}")
+            f"{D.SCALAR_NAMES.get(condition.dtype, _dt_name(condition.dtype))}")
     a = input if isinstance(input, Tensor) else None
     b = other if isinstance(other, Tensor) else None
     ref = a if a is not None else b
@@ -92,7 +105,7 @@ def where(condition, input=_MISSING, other=_MISSING):
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
     try:
-        data = np.asarray(np.where(cond, ad, bd))
+        data = np.asarray(np.where(_mask(cond), ad, bd))
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
