@@ -8,6 +8,21 @@ import pytest
 from compare_torch import check
 
 
+@pytest.fixture(autouse=True)
+def _pytorchs_distribution_validation_kept():
+    """PyTorch's control flow operators run through its compiler (dynamo),
+    which turns torch.distributions' argument validation off for the whole
+    process: restored after each test, for the tests that follow."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    before = torch.distributions.Distribution._validate_args
+    yield
+    torch.distributions.Distribution.set_default_validate_args(before)
+
+
 def _ops(T):
     return importlib.import_module(T.__name__ + "._higher_order_ops")
 

@@ -16,6 +16,8 @@ from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
 from ._tensor import Tensor
 from .ops._common import recorded, tensor_arg
+from .ops._int_args import _is_int
+from .ops.conditional import _arg_type
 from .ops._registry import grad_fn, not_implemented
 from .ops.sorting import topk_arrays
 
@@ -97,6 +99,8 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
             low = args[0]
     if high is None or size is None:
         raise TypeError("randint() missing required arguments: 'high' and 'size'")
+    if not (_is_int(low) and _is_int(high)):
+        _refuse_bounds(args, high, dtype)
     dtype = _check_dtype(dtype, "randint") or D.int64
     shape = _size_args((size,), "randint", varargs=False)
     if low >= high:
@@ -111,6 +115,24 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
             raise RuntimeError(f"{name} is out of bounds for {D.C_NAMES[dtype]}")
     data = R.randint(low, high, shape, dtype._np, generator)
     return _finish(data, requires_grad)
+
+
+_RANDINT_OVERLOADS = "".join(
+    f" * ({bounds}tuple of ints size, *, {gen}Tensor out = None, torch.dtype dtype = None, "
+    "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)\n"
+    for bounds in ("int high, ", "int low, int high, ") for gen in ("torch.Generator generator, ", ""))
+
+
+def _refuse_bounds(args, high, dtype):
+    """A bound that is not an int, in the words of PyTorch's argument parser:
+    randint(high, size) has one signature to name, randint(low, high, size) several."""
+    if len(args) == 2 and args[0] is high:
+        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not "
+                        f"{_arg_type(high)}")
+    got = [_arg_type(a) for a in args] + ([] if dtype is None else ["dtype=torch.dtype"])
+    raise TypeError(f"randint() received an invalid combination of arguments - got "
+                    f"({', '.join(got)}), but expected one of:\n{_RANDINT_OVERLOADS}")
 
 
 @factory

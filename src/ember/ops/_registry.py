@@ -22,7 +22,7 @@ from collections import namedtuple
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
-from . import _autocast
+from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_hooks import saved_properties
 
@@ -43,7 +43,7 @@ REGISTRY = {}
 
 
 def register(function, name=None, *, method=True, inplace=False, aliases=(), node=None,
-             namespace="torch", out=True, quiet=False, inplace_function=False):
+             namespace="torch", out=True, quiet=False, inplace_function=False, ints=None):
     """Declare `function` as the op `name` of PyTorch's `namespace` (None: a
     Tensor method only, as `view` and `expand` are; see
     ops/__init__.py, which turns the registry into functions, methods,
@@ -54,7 +54,8 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     variant itself where it has checks of its own. `out`: the function form takes `out=`,
     as PyTorch's does (the method never does); or a check of the out tensors
     (`_out.same_dtype(...)`, `_out.bool_only`) for ops that refuse a cast.
-    The op runs with NumPy's
+    `ints`: {parameter: "int" or "tuple of ints"}, refused otherwise in
+    PyTorch's words (ops/_int_args.py). The op runs with NumPy's
     floating-point warnings silenced (as PyTorch computes inf and nan
     silently), unless `quiet` says it already silences them itself (the
     hottest ops do it inline, to save a call)."""
@@ -75,9 +76,14 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         # The first declaration names the function; one op may be declared
         # again under another namespace (torch.lgamma is torch.special.gammaln).
         function.__name__ = function.__qualname__ = function._op_name = name
-    public = with_out(function, name if namespace in ("torch", None) else f"{namespace}_{name}",
-                      None if out is True else out) if out and namespace is not None else function
-    REGISTRY[key] = OpInfo(name, function, public, method, inplace, tuple(aliases), node,
+    as_method = as_function = function
+    if ints:
+        as_method = _int_args.checked(function, name, ints, method=True)
+        as_function = _int_args.checked(function, name, ints, method=False)
+    public = with_out(as_function, name if namespace in ("torch", None) else f"{namespace}_{name}",
+                      None if out is True else out) if out and namespace is not None \
+        else as_function
+    REGISTRY[key] = OpInfo(name, as_method, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function
 

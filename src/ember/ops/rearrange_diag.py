@@ -27,7 +27,7 @@ def _triangle(name, fn):
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
         return recorded(node, fn(x, int(diagonal)), (input,), (int(diagonal),))
     provide(name, fn, op)
-    return register(op, name, inplace=True, node=node, out=same_dtype())
+    return register(op, name, inplace=True, node=node, out=same_dtype(), ints={"diagonal": "int"})
 
 
 tril = _triangle("tril", np.tril)

@@ -8,7 +8,7 @@ from .. import _dtype as D
 from ._common import Tensor, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
-from . import shape as S
+from . import _int_args, shape as S
 from .indexing import _slice
 from .selection import FlipBackward0, flip, index_select
 
@@ -35,7 +35,7 @@ def tile(input, dims):
     return S.repeat(input, dims)
 
 
-register(tile, out=False, node=S.RepeatBackward0, method="*dims")
+register(tile, out=False, node=S.RepeatBackward0, method="*dims", ints={"dims": "tuple of ints"})
 
 
 def _repeat_counts(repeats, output_size):
@@ -60,6 +60,14 @@ def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
         if (input is None) == (repeats is None) or dim is not None:
             raise TypeError("repeat_interleave() received an invalid combination of arguments")
         return wrap(_repeat_counts(repeats if input is None else input, output_size))
+    if not (isinstance(repeats, Tensor) or _int_args.is_dims(repeats) and not
+            isinstance(repeats, (tuple, list))):
+        # (the method's words: x.repeat_interleave(2.5))
+        raise TypeError(
+            "repeat_interleave() received an invalid combination of arguments - got "
+            f"({_int_args.type_name(repeats)}), but expected one of:\n"
+            " * (Tensor repeats, int dim = None, *, int output_size = None)\n"
+            " * (int repeats, int dim = None, *, int output_size = None)\n")
     flat = S.flatten(input) if dim is None else input
     d = wrap_dim(0 if dim is None else dim, flat._data.ndim)
     size = flat._data.shape[d] if flat._data.ndim else 1
@@ -120,7 +128,8 @@ def _np_roll(x, shifts, dims):
 
 
 provide("roll", _np_roll, roll)
-register(roll, out=False, node=RollBackward0)
+register(roll, out=False, node=RollBackward0,
+         ints={"shifts": "tuple of ints", "dims": "tuple of ints"})
 
 Rot90Backward0 = grad_fn("Rot90Backward0", self=lambda xp, g, k, dims: xp.rot90(g, -k, dims))
 
@@ -141,7 +150,7 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 provide("rot90", lambda x, k, dims: np.rot90(x, k, dims), rot90)
-register(rot90, out=False, node=Rot90Backward0)
+register(rot90, out=False, node=Rot90Backward0, ints={"k": "int", "dims": "tuple of ints"})
 
 
 def fliplr(input):

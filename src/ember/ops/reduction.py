@@ -13,6 +13,7 @@ from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from . import _int_args
 
 
 def _unreduce(xp, g, shape, dims, keepdim):
@@ -140,9 +141,11 @@ def _sized(shape, dim, k):
     return tuple(k if i == dim else s for i, s in enumerate(shape))
 
 
-def _dims_or_none(input, dim):
+def _dims_or_none(input, dim, name=None):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
+    if not _int_args.is_dims(dim):
+        _refuse_dims(dim, name)
     dims = as_dims(dim, input._data.ndim)
     seen = set()
     for d in dims:
@@ -150,6 +153,20 @@ def _dims_or_none(input, dim):
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
         seen.add(d)
     return dims
+
+
+_DTYPE_OVERLOADS = (" * (*, torch.dtype dtype = None)\n"
+                    " * (tuple of ints dim, bool keepdim = False, *, torch.dtype dtype = None)\n")
+
+
+def _refuse_dims(dim, name):
+    """A dim that is not an int or a sequence of them: sum's and mean's
+    words as PyTorch's parser gives them for the method (x.sum(0.5)); other
+    reductions name the argument as their one signature does."""
+    if name in ("sum", "mean"):
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({_int_args.type_name(dim)}), but expected one of:\n{_DTYPE_OVERLOADS}")
+    _int_args.check(dim, "tuple of ints", name or "reduction", "dim", None)
 
 
 def _mean(x, dims, keepdim):
@@ -170,7 +187,7 @@ def _accumulation_input(input, dtype):
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
-    dims = _dims_or_none(input, dim)
+    dims = _dims_or_none(input, dim, "sum")
     if x.dtype == D._BF16_NP:   # (accumulated in float32, as PyTorch's kernel)
         xs = x.astype(np.float32)
         if dims is None:
@@ -192,7 +209,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
-    dims = _dims_or_none(input, dim)
+    dims = _dims_or_none(input, dim, "mean")
     # (bfloat16 accumulates in float32, as PyTorch's kernel)
     xs = x.astype(np.float32) if low else x
     if dims is None:
@@ -283,7 +300,7 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     if x.size == 0:
         _check_nonempty(x, () if dim is None else (
             tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)), name)
-    dims = _dims_or_none(input, dim) if dim != () else None
+    dims = _dims_or_none(input, dim, name) if dim != () else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
     return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
@@ -404,7 +421,7 @@ max = register(max, out=same_dtype())
 min = register(min, out=same_dtype())
 amax = register(amax)
 amin = register(amin)
-argmax = register(argmax, out=same_dtype())
-argmin = register(argmin, out=same_dtype())
+argmax = register(argmax, out=same_dtype(), ints={"dim": "int"})
+argmin = register(argmin, out=same_dtype(), ints={"dim": "int"})
 var = register(var)
 std = register(std)

@@ -324,7 +324,7 @@ def mode(input, dim=-1, keepdim=False):
 register(sort, node=SortBackward0, out=same_dtype())
 register(argsort, out=False)
 register(msort, node=SortBackward0, out=same_dtype())
-register(topk, node=TopkBackward0, out=same_dtype())
+register(topk, node=TopkBackward0, out=same_dtype(), ints={"k": "int", "dim": "int"})
 register(kthvalue, node=KthvalueBackward0,
          out=same_dtype("output values must be of same type as input"))
 median = register(_with_dim_out(_median, "median"), node=MedianBackward0, out=False)

@@ -96,4 +96,4 @@ def chunk(input, chunks, dim=0):
 
 unbind = register(unbind, out=False, quiet=True)
 split = register(split, out=False, quiet=True)
-chunk = register(chunk, out=False, quiet=True)
+chunk = register(chunk, out=False, quiet=True, ints={"chunks": "int", "dim": "int"})

@@ -7,12 +7,13 @@ from ..._dtype import int64
 from ...autograd.grad_mode import no_grad
 from ...ops.embedding import embedding as _embedding, embedding_renorm_ as _renorm
 from ...ops.embedding_bag import embedding_bag as _embedding_bag
+from ...ops import _int_args
 from ...ops._common import Tensor, wrap
 
 __all__ = ["one_hot", "embedding", "embedding_bag"]
 
 
-def one_hot(tensor, num_classes=-1):
+def _one_hot(tensor, num_classes=-1):
     """int64 tensor of shape (*tensor.shape, num_classes): 1 at each class index."""
     x = tensor._data
     if x.dtype != np.int64:
@@ -51,6 +52,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         input = input.contiguous()
         _no_grad_embedding_renorm_(weight, input, max_norm, norm_type)
     return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+one_hot = _int_args.checked(_one_hot, "one_hot", {"num_classes": "int"}, method=False)
 
 
 def _no_grad_embedding_renorm_(weight, input, max_norm, norm_type):

@@ -1,0 +1,76 @@
+"""Integer arguments checked as PyTorch's argument parser checks them: an
+op declaring `ints={"dim": "int", "dims": "tuple of ints"}` refuses a
+float (or a bool, or a float tensor) there with PyTorch's TypeError, where
+Python code would quietly take 2.0 for 2. The message names the argument's
+position as the call gave it: counted after `self` for a method, from the
+first argument for a function, none for a keyword."""
+import inspect
+
+from .._backend import np
+from .._tensor import Tensor
+
+
+def type_name(value):
+    """The name PyTorch's parser prints: the C type's tp_name."""
+    if isinstance(value, Tensor):
+        return "Tensor"
+    t = type(value)
+    module = t.__module__
+    return t.__name__ if module == "builtins" else f"{module.split('.')[0]}.{t.__name__}"
+
+
+def _is_int(value):
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return True
+    return (isinstance(value, Tensor) and value._data.size == 1
+            and value._data.dtype.kind in "iu")
+
+
+def is_dims(value):
+    """An int, or a tuple or list of them."""
+    return _is_int(value) or (isinstance(value, (tuple, list)) and all(map(_is_int, value)))
+
+
+def _where(fname, name, position):
+    at = "" if position is None else f" (position {position})"
+    return f"{fname}(): argument '{name}'{at}"
+
+
+def check(value, kind, fname, name, position):
+    if kind == "int":
+        if not _is_int(value):
+            raise TypeError(f"{_where(fname, name, position)} must be int, not "
+                            f"{type_name(value)}")
+        return
+    # "tuple of ints": one int, or a sequence of them
+    if _is_int(value):
+        return
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, not "
+                        f"{type_name(value)}")
+    for i, v in enumerate(value):
+        if not _is_int(v):
+            raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, but "
+                            f"found element of type {type_name(v)} at pos {i}")
+
+
+def checked(function, fname, ints, method):
+    """`function` checking the `ints` it declares before it runs; `method`:
+    called as a Tensor method (positions counted after self)."""
+    names = list(inspect.signature(inspect.unwrap(function)).parameters)
+    spec = tuple((names.index(n), n, kind) for n, kind in ints.items())
+    offset = 0 if method else 1
+
+    def op(*args, **kwargs):
+        for i, n, kind in spec:
+            if i < len(args):
+                check(args[i], kind, fname, n, i + offset)
+            elif n in kwargs:
+                check(kwargs[n], kind, fname, n, None)
+        return function(*args, **kwargs)
+    op.__name__ = op.__qualname__ = getattr(function, "__name__", fname)
+    op.__doc__ = function.__doc__
+    op.__wrapped__ = function
+    return op
