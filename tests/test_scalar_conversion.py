@@ -99,3 +99,36 @@ def test_add_and_sub_check_alpha_as_pytorch(op, alpha, dtype, other):
         expected = _outcome(lambda: run(torch))
         got = _outcome(lambda: run(ember))
     assert got == expected
+
+
+CAST_VALUES = [float("nan"), float("inf"), -float("inf"), 1e20, -1e20, -3.5, 300.7, -129.2, 3e9]
+
+
+@pytest.mark.parametrize("how", ["to", "type", "copy_", "setitem", "as_tensor", "fill_"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool",
+                                   "float16", "bfloat16"])
+def test_casts_of_nan_inf_and_out_of_range_values_are_silent(how, dtype):
+    """PyTorch converts NaN, inf and out-of-range floats without a word (to
+    what the CPU's conversion gives); Ember used to print NumPy's
+    RuntimeWarning (the suite turns any warning into a failure)."""
+    torch = pytest.importorskip("torch")
+
+    def run(T):
+        x = T.tensor(CAST_VALUES)
+        dt = getattr(T, dtype)
+        if how == "to":
+            return x.to(dt)
+        if how == "type":
+            return x.type(dt)
+        if how == "as_tensor":
+            return T.as_tensor(np.array(CAST_VALUES), dtype=dt)
+        y = T.zeros(len(CAST_VALUES), dtype=dt)
+        if how == "copy_":
+            return y.copy_(x)
+        if how == "fill_":
+            return y.fill_(T.tensor(1e20))
+        y[:] = x
+        return y
+    got, expected = run(ember), run(torch)
+    assert str(got.dtype) == str(expected.dtype).replace("torch", "ember")
+    np.testing.assert_array_equal(np.array(got.tolist(), float), np.array(expected.tolist(), float))

@@ -37,6 +37,16 @@ except ImportError:         # NumPy 1.x: the public API (thread-local there too)
         np.seterr(**token)
 
 
+def cast(x, dtype, copy=True):
+    """x.astype(dtype) without NumPy's warnings: PyTorch converts NaN, inf and
+    out-of-range values silently (to what the CPU's conversion gives)."""
+    token = silence()
+    try:
+        return x.astype(dtype, copy=copy)
+    finally:
+        restore(token)
+
+
 def quiet_call(fn, *args):
     """fn(*args) with floating-point warnings silenced."""
     token = silence()

@@ -4,7 +4,7 @@ checks and its errors."""
 import math
 import operator
 
-from ._backend import np
+from ._backend import cast, np
 
 from . import _dtype as D
 from ._settings import warn_at_caller
@@ -290,7 +290,7 @@ def _to_array(data, dtype):
     else:
         return _from_python(data, dtype)
     if dtype is not None:
-        arr = arr.astype(dtype._np, copy=False)
+        arr = cast(arr, dtype._np, copy=False)
     return arr
 
 

@@ -12,7 +12,7 @@ Assignment writes in place: through a basic key it is a copy into a view
 import operator
 import warnings
 
-from .._backend import quiet_call
+from .._backend import cast, quiet_call
 from .._python_data import _scalar_to, scalar_arg
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
@@ -281,18 +281,19 @@ def setitem(input, key, value):
         # (PyTorch sets a float16 or bfloat16 element from a double tensor:
         # the number checked as a double, then cast, so out of range is inf)
         v = quiet_call(np.float32, _scalar_to(scalar_arg(value, setitem=True), np.float64))
-        v = v.astype(x.dtype)
+        v = cast(v, x.dtype)
     else:
         v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
     check_inplace(input, through_view=through_view,
                   view_op=_last_view_op(items, skipped) if through_view else None)
     nkey = _numpy_key(key, x)
+    # (a float source into an integer tensor converts NaN and inf silently, as PyTorch)
     if not tracked(input, value):
-        x[nkey] = v
+        quiet_call(x.__setitem__, nkey, v)
         input._bump()
         return
     new = x.copy()
-    new[nkey] = v
+    quiet_call(new.__setitem__, nkey, v)
     before = Tensor._wrap(x, input._requires_grad)
     before._grad_fn = input._grad_fn
     _forward.carry(input, before)
@@ -345,7 +346,7 @@ def _scalar_value(value, dtype):
     conversion (_python_data._scalar_to) for a real dtype."""
     if dtype.kind != "c":
         value = _scalar_to(scalar_arg(value), dtype)
-    return np.asarray(value).astype(dtype)
+    return cast(np.asarray(value), dtype)
 
 
 def _check_broadcast(vshape, target, basic, value):

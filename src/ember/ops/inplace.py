@@ -6,6 +6,7 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
+from .._backend import cast
 from .._settings import warn_once
 
 from ..autograd import _forward
@@ -225,7 +226,7 @@ def fill_(self, value):
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions.")
-        return _overwrite(self, value._data.astype(self._data.dtype), FillBackward1,
+        return _overwrite(self, cast(value._data, self._data.dtype), FillBackward1,
                           (self, value))
     from .indexing import _scalar_value
     return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
@@ -248,4 +249,4 @@ def copy_(self, src, non_blocking=False):
             if self._data.dtype.kind == "f":
                 warn_once("Casting complex values to real discards the imaginary part")
             data = data.real
-    return _overwrite(self, data.astype(self._data.dtype), CopyBackwards, (self, src))
+    return _overwrite(self, cast(data, self._data.dtype), CopyBackwards, (self, src))

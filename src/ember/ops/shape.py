@@ -5,6 +5,7 @@ in-place change through the view is seen by the base and vice versa.
 """
 
 from .. import _public_name
+from .._backend import cast
 from .._settings import warn_once
 
 from .. import _layout as _L
@@ -300,7 +301,7 @@ def to_dtype(input, dtype, copy=False):
         if dtype.is_floating_point:     # (PyTorch's TORCH_WARN_ONCE)
             warn_once("Casting complex values to real discards the imaginary part")
         x = x.real
-    data = x.astype(dtype._np)
+    data = cast(x, dtype._np)
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
     return recorded(ToCopyBackward0, data, (input,))
