@@ -423,3 +423,9 @@ def test_inplace_second_derivative_as_torch(name):
         (gg,) = T.autograd.grad((g * g * x).sum(), x)
         return g.detach(), gg
     check(run, rtol=1e-12, atol=1e-15)
+
+
+def test_hardswish_overflows_silently_as_pytorch():
+    """x * min(max(x + 3, 0), 6) / 6 overflows to inf for huge float32 x,
+    without NumPy's warning (the suite fails on any warning)."""
+    check(lambda T: T.nn.functional.hardswish(T.tensor([1e38, -1e38, 3e38, 2.0])), exact=True)

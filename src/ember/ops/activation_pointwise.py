@@ -298,7 +298,7 @@ def hardsigmoid(input):
 
 def hardswish(input):
     x = floating(input, "hardswish_cpu")
-    data = x * np.minimum(np.maximum(x + 3, 0), 6) / 6
+    data = run(lambda v: v * np.minimum(np.maximum(v + 3, 0), 6) / 6, x)
     return recorded(HardswishBackward0, data.astype(x.dtype, copy=False), (input,))
 
 
