@@ -209,6 +209,27 @@ def test_warnings_name_the_script_by_its_absolute_path():
         assert _python("warns.py", cwd=tmp).stderr == proc.stderr
 
 
+def test_anomaly_traceback_starts_at_the_script():
+    """Anomaly mode's forward traceback, as PyTorch's under `python script.py`:
+    from the script's own frames, no runpy or runner frames."""
+    code = ("import torch\n"
+            "with torch.autograd.set_detect_anomaly(True):\n"
+            "    a = torch.tensor([-1.0], requires_grad=True)\n"
+            "    try:\n"
+            "        torch.sqrt(a).backward()\n"
+            "    except RuntimeError:\n"
+            "        pass\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "anomaly.py").write_text(code)
+        proc = ember_run("anomaly.py", cwd=tmp)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback of forward call that caused the error:" in proc.stderr
+    assert f'File "{Path(tmp, "anomaly.py")}", line 5, in <module>' in proc.stderr
+    assert "runpy" not in proc.stderr and "ember/run.py" not in proc.stderr
+    assert "(Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/" \
+        "python_anomaly_mode.cpp:122.)" in proc.stderr
+
+
 def test_traceback_names_the_script_as_python_does():
     """python names a script by its absolute path (cwd joined, '..' kept) in
     __file__ and tracebacks, though sys.argv[0] stays as typed."""

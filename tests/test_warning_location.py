@@ -30,13 +30,18 @@ def _calls(T):
         ("cov", lambda: T.cov(T.ones(2, 1))),
         ("tensor", lambda: T.tensor(a)),
         ("new_tensor", lambda: a.new_tensor(b)),
+        ("non-leaf .grad", lambda: (T.ones(2, requires_grad=True) * 2).grad),
+        ("complex to real", lambda: T.ones(2, dtype=T.complex64).float()),
+        ("uint8 index", lambda: a[T.tensor([1, 0, 1], dtype=T.uint8)]),
+        ("out resized", lambda: T.add(a, 1, out=T.ones(2))),
+        ("torch.qr", lambda: T.qr(T.eye(2))),
     ]
 
 
-@pytest.mark.parametrize("i", range(13))
+@pytest.mark.parametrize("i", range(18))
 def test_warning_names_the_callers_line(i):
     """The same file and line as PyTorch's warning (the lambda's)."""
-    where = []
+    where, texts = [], []
     for T in (torch, ember):
         T.set_warn_always(True)
         try:
@@ -48,5 +53,8 @@ def test_warning_names_the_callers_line(i):
             T.set_warn_always(False)
         assert len(record) == 1, (T.__name__, name, [str(r.message) for r in record])
         where.append((record[0].filename, record[0].lineno, record[0].category))
+        texts.append(str(record[0].message))
     assert where[0] == where[1] == (__file__, _calls(ember)[i][1].__code__.co_firstlineno,
                                     UserWarning)
+    # the text too, with the "(Triggered internally at ...)" tail of C++ warnings
+    assert texts[1].replace("ember.", "torch.") == texts[0]

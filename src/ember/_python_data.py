@@ -99,7 +99,8 @@ def warn_if_read_only(arr):
                        "non-writable tensors. This means writing to this tensor will result in "
                        "undefined behavior. You may want to copy the array to protect its data or "
                        "make it writable before converting it to a tensor. This type of warning "
-                       "will be suppressed for the rest of this program.", once=True)
+                       "will be suppressed for the rest of this program.", once=True,
+                       cpp="torch/csrc/utils/tensor_numpy.cpp:213")
 
 
 # ---------------------------------------------------------------- tensor(data)

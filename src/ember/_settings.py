@@ -57,24 +57,35 @@ def outside_stacklevel():
     return level
 
 
-def warn_once(message, category=UserWarning, stacklevel=None):
+def triggered(source):
+    """The tail PyTorch's Python binding gives a warning raised in its C++
+    code: where in PyTorch 2.13's source tree (as built) it was raised."""
+    return f" (Triggered internally at /__w/pytorch/pytorch/{source}.)"
+
+
+def warn_once(message, category=UserWarning, stacklevel=None, cpp=None):
     """PyTorch's TORCH_WARN_ONCE: a note given once per process, or every
     time under set_warn_always(True); by default reported at the caller's
-    line outside Ember."""
+    line outside Ember. `cpp`: its C++ source (see triggered)."""
     if _state["warn_always"] or message not in _WARNED:
         _WARNED.add(message)
         if stacklevel is None:
             stacklevel = outside_stacklevel() - 1
+        if cpp is not None:
+            message += triggered(cpp)
         warnings.warn(message, category, stacklevel=stacklevel + 1)
 
 
-def warn_at_caller(message, category=UserWarning, once=False):
+def warn_at_caller(message, category=UserWarning, once=False, cpp=None):
     """A warning shown at the first frame outside Ember, the line PyTorch's
     C++ warnings name however deep the call (method, function, in-place);
-    once=True: given once per process, as TORCH_WARN_ONCE (see warn_once)."""
+    once=True: given once per process, as TORCH_WARN_ONCE (see warn_once).
+    `cpp`: its C++ source (see triggered)."""
     if once:
-        warn_once(message, category)
+        warn_once(message, category, cpp=cpp)
     else:
+        if cpp is not None:
+            message += triggered(cpp)
         warnings.warn(message, category, stacklevel=outside_stacklevel())
 
 

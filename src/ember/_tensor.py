@@ -15,7 +15,7 @@ from ._meta import MetaArray as _MetaArray
 from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
-from ._settings import warn_at_caller
+from ._settings import triggered, warn_at_caller
 
 __all__ = ["Tensor"]
 
@@ -226,8 +226,8 @@ class Tensor(metaclass=_public_name.PublicClass):
                 "indeed want the .grad field to be populated for a non-leaf Tensor, use "
                 ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
                 "mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more information.",
-                UserWarning, stacklevel=2)
+                "github.com/pytorch/pytorch/pull/30531 for more information."
+                + triggered("build/aten/src/ATen/core/TensorBody.h:493"), UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter

@@ -93,10 +93,54 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if is_grads_batched:
+        return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                             allow_unused, materialize_grads)
     roots = _root_grads(outputs, grad_outputs, create_graph)
     result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
                           capture=True, allow_unused=allow_unused)
     if materialize_grads:
         result = [Tensor._wrap(np.zeros_like(t._data)) if g is None else g
                   for g, t in zip(result, inputs)]
+    return tuple(result)
+
+
+def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,
+                  materialize_grads):
+    """autograd.grad(is_grads_batched=True): the first dim of each grad_output
+    is a batch; one backward pass per batch entry (PyTorch vmaps it: the same
+    values), the gradients stacked along a new first dim."""
+    from .. import ops
+    from .._tensor import Tensor
+    from .._size import Size
+    batch = None
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            continue
+        if g._data.shape[1:] != out._data.shape:
+            # (PyTorch's message shows the grad_output's sizes past its second dim)
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each "
+                "grad_output as the batch dimension. The sizes of the remaining dimensions are "
+                "expected to match the shape of corresponding output, but a mismatch was "
+                f"detected: grad_output[{i}] has a shape of {Size(g._data.shape[2:])!r} and "
+                f"output[{i}] has a shape of {out.shape!r}. If you only want some tensors in "
+                "`grad_output` to be considered batched, consider using vmap."
+                .replace("ember.", "torch."))
+        batch = g._data.shape[0]
+    if batch is None:
+        return grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
+                    allow_unused=allow_unused, materialize_grads=materialize_grads)
+    rows = []
+    for b in range(batch):
+        gos = [None if g is None else g[b] for g in grad_outputs]
+        rows.append(grad(outputs, inputs, gos, retain_graph or b < batch - 1, create_graph,
+                         allow_unused=allow_unused))
+    result = []
+    for k, t in enumerate(inputs):
+        column = [r[k] for r in rows]
+        if column[0] is None:
+            result.append(Tensor._wrap(np.zeros_like(t._data)) if materialize_grads else None)
+        else:
+            result.append(ops.stack(column))
     return tuple(result)

@@ -8,6 +8,7 @@ re-raising (_engine.py). The switch is process-wide, as PyTorch's.
 import warnings
 
 from .._backend import np
+from .._settings import triggered
 
 from . import graph as _graph
 
@@ -94,7 +95,8 @@ def _print_stack(node):
         warnings.warn(f"Error detected in {node.name()}. {_NO_FORWARD_INFO}", stacklevel=4)
         return
     warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused "
-                  "the error:\n" + "".join(stack), stacklevel=4)
+                  "the error:\n" + "".join(stack)
+                  + triggered("torch/csrc/autograd/python_anomaly_mode.cpp:122"), stacklevel=4)
     parent = meta.get("parent_")
     while parent is not None:
         meta = parent.__dict__.get("_metadata", {})

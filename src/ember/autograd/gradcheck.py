@@ -39,6 +39,12 @@ def _real_size(a):
     return a.size * (2 if a.dtype.kind == "c" else 1)
 
 
+def _shown(jacobian, like):
+    from .._tensor import Tensor
+    dt = like._data.real.dtype if like._data.dtype.kind == "c" else like._data.dtype
+    return repr(Tensor._wrap(np.asarray(jacobian).astype(dt)))
+
+
 def _numerical_jacobian(func, inputs, wrt, out_index, eps):
     """d out / d inputs[wrt], shape (real numel(input), real numel(output))."""
     data = inputs[wrt]._data        # perturbed in place, element by element in
@@ -113,9 +119,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     for i in diff:
         if inputs[i]._data.dtype not in (np.float64, np.complex128):
             warnings.warn(
-                f"Input #{i} requires gradient and is not a double precision floating point. "
-                "This check will likely fail if all the inputs are not of double precision "
-                "floating point. ")
+                f"Input #{i} requires gradient and is not a double precision floating point "
+                "or complex. This check will likely fail if all the inputs are not of double "
+                "precision floating point or complex. ")
     outputs = _outputs_tuple(func(*inputs))
     for o_i, out in enumerate(outputs):
         if not out._requires_grad:
@@ -131,9 +137,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
                     if not raise_exception:
                         return False
+                    # (shown as PyTorch shows them: the numerical Jacobian in the
+                    # output's real dtype, the analytical one in the input's)
                     raise GradcheckError(
                         f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
-                        f"numerical:{numerical}\n{kind}analytical:{analytical}\n")
+                        f"numerical:{_shown(numerical, outputs[o_i])}\n"
+                        f"{kind}analytical:{_shown(analytical, inputs[i])}\n")
             if check_grad_dtypes and check_backward_ad:
                 _check_grad_dtype(outputs[o_i], inputs[i])
     return True

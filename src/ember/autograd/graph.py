@@ -249,7 +249,13 @@ def _forward_stack():
     n = len(frames)
     while n and os.path.realpath(frames[n - 1].filename).startswith(_PACKAGE_DIR):
         n -= 1
-    return traceback.format_list(frames[:n])
+    # Under `python -m ember.run script.py` the stack starts in runpy and the
+    # runner: PyTorch's, from `python script.py`, starts at the script.
+    first = 0
+    while first < n and (frames[first].filename.startswith("<frozen runpy")
+                         or os.path.realpath(frames[first].filename).startswith(_PACKAGE_DIR)):
+        first += 1
+    return traceback.format_list(frames[first:n] if first < n else frames[:n])
 
 
 def _node_extras(node, saved, result):

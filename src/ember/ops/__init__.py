@@ -262,7 +262,8 @@ def _reversed_dims(self):
         warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
                   "is deprecated and it will throw an error in a future release. Consider `x.mT` "
                   "to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, "
-                  "-1))` to reverse the dimensions of a tensor.")
+                  "-1))` to reverse the dimensions of a tensor.",
+                  cpp="aten/src/ATen/native/TensorShape.cpp:4314")
     return _S.permute(self, tuple(_builtins.range(n - 1, -1, -1)))
 
 

@@ -41,7 +41,7 @@ def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
     if transposed and any(op >= s for op, s in zip(output_padding, stride)):
         return False
     features = cpu_features()
-    if x.dtype == D.bfloat16._np:
+    if D._BF16_NP is not None and x.dtype == D._BF16_NP:
         return features.get("AVX512BW", False) and features.get("AVX512VL", False) and \
             features.get("AVX512DQ", False)
     if x.dtype == np.float16:

@@ -5,8 +5,8 @@ requires grad raises while grad mode is on); the result is cast to the
 output's dtype within or below its category; an output of another shape is
 resized, with PyTorch's deprecation warning when it had elements.
 """
-import warnings
 
+from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from .inplace import _castable
@@ -104,13 +104,13 @@ def write(out, result):
             f"output type {D.SCALAR_NAMES[D._BY_NP[dst.dtype]]}")
     if src.shape != dst.shape:
         if dst.size:
-            warnings.warn(
+            warn_at_caller(
                 f"An output with one or more elements was resized since it had shape "
                 f"{list(dst.shape)}, which does not match the required output shape "
                 f"{list(src.shape)}. This behavior is deprecated, and in a future PyTorch "
                 "release outputs will not be resized unless they have zero elements. You can "
                 "explicitly reuse an out tensor t by resizing it, inplace, to zero elements "
-                "with t.resize_(0).", UserWarning, stacklevel=4)
+                "with t.resize_(0).", cpp="aten/src/ATen/native/Resize.cpp:30")
         out._data = src.astype(dst.dtype, copy=True)
     else:
         dst[...] = src

@@ -23,7 +23,7 @@ def _mask(condition):
     """A uint8 condition read as a mask, with PyTorch's deprecation note (its
     backward calls where again, so the note can come from there too)."""
     if condition.dtype == np.uint8:
-        warn_once(_UINT8_CONDITION)
+        warn_once(_UINT8_CONDITION, cpp="aten/src/ATen/native/TensorCompare.cpp:621")
         return condition.astype(np.bool_)
     return condition
 ClampBackward1 = grad_fn("ClampBackward1", self=lambda xp, g, self, min, max: xp.where(

@@ -14,6 +14,7 @@ import warnings
 
 from .._backend import cast, quiet_call
 from .._python_data import _scalar_to, scalar_arg
+from .._settings import triggered
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from ._registry import grad_fn
@@ -122,7 +123,9 @@ def _normalize_key(key, warn=True):
             k = list(k)
         if isinstance(k, Tensor) and k._data.dtype == np.uint8:
             warn and warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
-                          "dtype torch.bool instead.", UserWarning, stacklevel=3)
+                                   "dtype torch.bool instead."
+                                   + triggered("aten/src/ATen/native/IndexingUtils.h:37"),
+                                   UserWarning, stacklevel=3)
             k = Tensor._wrap(k._data.astype(bool))
         out.append(k)
     return tuple(out)

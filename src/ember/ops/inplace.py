@@ -247,6 +247,7 @@ def copy_(self, src, non_blocking=False):
             data = data != 0
         else:
             if self._data.dtype.kind == "f":
-                warn_once("Casting complex values to real discards the imaginary part")
+                warn_once("Casting complex values to real discards the imaginary part",
+                          cpp="aten/src/ATen/native/Copy.cpp:307")
             data = data.real
     return _overwrite(self, cast(data, self._data.dtype), CopyBackwards, (self, src))

@@ -87,7 +87,8 @@ def torch_qr(input, some=True):
     warn_once("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a "
               "future PyTorch release.\nThe boolean parameter 'some' has been replaced with "
               "a string parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with"
-              "\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete')")
+              "\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete')",
+              cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2505")
     return RT.qr(*_qr(input, "reduced" if some else "complete"))
 
 

@@ -205,7 +205,7 @@ def torch_lu(A, pivot=True, get_infos=False):
               "LU, pivots = torch.linalg.lu_factor(A, compute_pivots)\nand\n"
               "LU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)\n"
               "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
-              "compute_pivots)")
+              "compute_pivots)", cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2073")
     LU, piv, info = _lu_factor_ex(A, pivot, False, "linalg.lu_factor_ex")
     return RT._lu_with_info(LU, piv, info) if get_infos else (LU, piv)
 

@@ -382,7 +382,8 @@ def torch_cholesky(input, upper=False):
         "future PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\n"
         "L = torch.linalg.cholesky(A)\nand\nU = torch.cholesky(A, upper=True)\n"
         "should be replaced with\nU = torch.linalg.cholesky(A).mH\nThis transform will produce "
-        "equivalent results for all valid (symmetric positive definite) inputs.")
+        "equivalent results for all valid (symmetric positive definite) inputs.",
+        cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:1765")
     square(input, "cholesky")
     L, _ = _cholesky_arrays(input._data, upper, True, "cholesky")
     return recorded(CholeskyBackward0, L, (input,), (upper,))

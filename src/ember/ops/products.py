@@ -223,7 +223,7 @@ def cross(input, other, dim=None):
         warn_once("Using torch.cross without specifying the dim arg is deprecated.\nPlease "
                      "either pass the dim explicitly or simply use torch.linalg.cross.\nThe "
                      "default value of dim will change to agree with that of linalg.cross in a "
-                     "future release.")
+                     "future release.", cpp="aten/src/ATen/native/Cross.cpp:63")
         sizes = np.broadcast_shapes(input._data.shape, other._data.shape) \
             if input._data.ndim == other._data.ndim else input._data.shape
         dim = next((i for i, s in enumerate(sizes) if s == 3), None)

@@ -6,6 +6,7 @@ recorded graph (grad_fn names included) is PyTorch's."""
 import warnings
 
 from .. import _public_name
+from .._settings import triggered
 from .._tensor import Size
 from ._common import Tensor, broadcast_error, np
 from ._registry import register
@@ -31,7 +32,9 @@ def meshgrid(*tensors, indexing=None):
     if indexing is None:
         warnings.warn(f"{_public_name.name}.meshgrid: in an upcoming release, it will be "
                       "required to pass the "
-                      "indexing argument.", UserWarning, stacklevel=2)
+                      "indexing argument."
+                      + triggered("aten/src/ATen/native/TensorShape.cpp:4215"),
+                      UserWarning, stacklevel=2)
         indexing = "ij"
     tensors = _varargs(tensors, "meshgrid")
     return _meshgrid(tensors, indexing)

@@ -386,7 +386,8 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if factor - correction <= 0:
         warn_at_caller(f"{'std' if take_sqrt else 'var'}(): degrees of freedom is <= 0. "
                        "Correction should be strictly less than the reduction factor (input "
-                       "numel divided by output numel).")
+                       "numel divided by output numel).",
+                       cpp="aten/src/ATen/native/ReduceOps.cpp:1861")
     data = _variance(x, dims, correction, keepdim, n, out_shape)
     if take_sqrt:
         data = np.sqrt(data)

@@ -299,7 +299,8 @@ def to_dtype(input, dtype, copy=False):
         if dtype is D.bool_:
             return wrap(x != 0)
         if dtype.is_floating_point:     # (PyTorch's TORCH_WARN_ONCE)
-            warn_once("Casting complex values to real discards the imaginary part")
+            warn_once("Casting complex values to real discards the imaginary part",
+                      cpp="aten/src/ATen/native/Copy.cpp:307")
         x = x.real
     data = cast(x, dtype._np)
     if not (dtype.is_floating_point or dtype.is_complex):

@@ -87,7 +87,8 @@ def _window_repr(window):
 def _window_warning(extra):
     warn_once("A window was not provided. A rectangular window will be applied" + extra
               + "To suppress this warning and use a rectangular window, explicitly set "
-              "`window=ember.ones(n_fft, device=<device>)`.")
+              f"`window={_public_name.name}.ones(n_fft, device=<device>)`.",
+              cpp="aten/src/ATen/native/SpectralOps.cpp:835")
 
 
 def _frames(x, n_frames, n_fft, hop):

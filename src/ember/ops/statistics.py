@@ -62,7 +62,8 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         norm_factor = w_sum - correction
     if norm_factor._data <= 0:
         warn_at_caller("cov(): degrees of freedom is <= 0. Correction should be strictly less "
-                       "than the number of observations.")
+                       "than the number of observations.",
+                       cpp="aten/src/ATen/native/Correlation.cpp:129")
         norm_factor = norm_factor.detach() * 0
     inp = inp - avg.unsqueeze(1)
     c = inp.mm((inp * w if w is not None else inp).t().conj())
