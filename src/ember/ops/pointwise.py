@@ -48,6 +48,12 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
         x = input._data
         if ints_to_float and x.dtype.kind in "biu":
             x = x.astype(D._default[0]._np)
+        narrow = x.dtype if x.dtype in D.HALF_NP else None
+        if narrow is not None:
+            # PyTorch's vectorised kernels compute float16 and bfloat16 in
+            # float32 and round once; a forward of several NumPy steps in the
+            # narrow type would round after each
+            x = x.astype(np.float32)
         token = silence()
         try:
             if _VALUE_BASED_CASTING and not x.ndim:
@@ -56,6 +62,8 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
                 data = forward(x.reshape(1)).reshape(())
             else:
                 data = forward(x)
+            if narrow is not None:
+                data = data.astype(narrow)      # (overflow to inf: silent, as PyTorch)
         finally:
             restore(token)
         return recorded(node, data, (input,))
