@@ -119,3 +119,20 @@ def test_unary_half_overflow_is_silent():
         warnings.simplefilter("error")
         r = ember.tensor([20.0, 1.0]).half().exp()
     assert r.float().tolist()[0] == float("inf")
+
+
+@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("shape", [(8, 37), (20, 30), (3, 5), (40,)])
+def test_softmax_last_dim_in_half_precision_as_pytorch(dtype, shape):
+    # float16 now computes in float32 as bfloat16 did; log_softmax's last-dim
+    # kernel rounds its sum and the sum's log to the input's type first.
+    torch = pytest.importorskip("torch")
+    values = np.random.default_rng(2).standard_normal(shape).astype(np.float32) * 2
+    got = []
+    for lib in (torch, ember):
+        x = lib.tensor(values).to(getattr(lib, dtype))
+        got.append([(str(r.dtype).split(".")[1], r.float().numpy())
+                    for r in (x.softmax(-1), x.log_softmax(-1), x.log_softmax(0))])
+    for (de, e), (dg, g) in zip(*got):
+        assert de == dg == dtype
+        np.testing.assert_array_equal(g, e)
