@@ -91,7 +91,12 @@ def _var_grad(xp, g, x, dims, correction, keepdim, n, given):
     if not given and dof <= 0:
         # 2 / 0 is inf: inf * 0 is NaN at the mean, inf (of g's sign) elsewhere.
         return xp.where(x == mean, g * math.nan, g * math.inf)
-    return g * (2.0 / dof if dof else math.inf) * (x - mean)
+    scale = 2.0 / dof if dof else math.inf
+    if not xp.recording and g.dtype in D.HALF_NP:
+        # (PyTorch multiplies half precision by a scalar in float32, rounding
+        # once; NumPy would round the scalar to the narrow type first)
+        return (g.astype(np.float32) * np.float32(scale)).astype(g.dtype) * (x - mean)
+    return g * scale * (x - mean)
 
 
 def _prod_grad(xp, g, x, r, dim, keepdim):
