@@ -8,13 +8,23 @@ runs on Tensors for create_graph=True.
 """
 import math
 
+from .. import _dtype as D
 from ._common import no_complex_autograd, np, recorded
 from ._registry import grad_fn
-from .activation_pointwise import floating, pick, run, same_dtype
+from .activation_pointwise import floating, pick, run as _run, same_dtype
 from .inplace import make_inplace
 from . import special_series as _S
 
 __all__ = []
+
+
+def run(forward, x, *args):
+    """The forward on x's values; float16 and bfloat16 in float32, rounded
+    once, as PyTorch's vectorised kernels compute them (a NumPy expression
+    in the narrow type would round after every step)."""
+    if x.dtype not in D.HALF_NP:
+        return _run(forward, x, *args)
+    return _run(forward, x.astype(np.float32), *args).astype(x.dtype)
 
 _SQRT1_2 = math.sqrt(0.5)
 _PDF_SCALE = 2 / math.sqrt(math.pi) * _SQRT1_2 * 0.5     # 1 / sqrt(2 pi)
