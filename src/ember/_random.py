@@ -24,19 +24,14 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
-DIGITS = {_F16: 11, _F32: 24, _F64: 53}  # std::numeric_limits<T>::digits
-if _BF16 is not None:
-    DIGITS[_BF16] = 8
-# float16 and bfloat16 are drawn as float (their accumulate type) and rounded
-_REDUCED = frozenset(d for d in (_F16, _BF16) if d is not None)
+# std::numeric_limits<T>::digits (bfloat16's 8 where ml_dtypes gives one)
+DIGITS = {_F16: 11, _F32: 24, _F64: 53, **({_BF16: 8} if _BF16 is not None else {})}
+_REDUCED = frozenset(d for d in (_F16, _BF16) if d is not None)   # drawn as float, rounded
 
 
 def _narrow(x, dt):
-    """Values (float or double) as dtype `dt`: c10's Half and BFloat16 are
-    always made from a float, so a double is rounded twice."""
-    if dt in _REDUCED:
-        return np.asarray(x).astype(np.float32).astype(dt)
-    return np.asarray(x).astype(dt)
+    """x as `dt`; c10's Half and BFloat16 are made from a float (a double is rounded twice)."""
+    return np.asarray(x).astype(np.float32 if dt in _REDUCED else dt).astype(dt)
 
 # Byte layout of torch's CPUGeneratorImplState, so states can be exchanged with
 # torch.get_rng_state() / set_rng_state() (the legacy layout stops at 'pad').
@@ -183,8 +178,7 @@ def _numel(shape):
 
 def _check_uniform_bounds(low, high, dt):
     """aten's check_uniform_bounds: its errors, in its order."""
-    # (bfloat16's largest is float32's rounded down to 8 significant bits)
-    fmax = float(np.finfo(dt).max) if dt != _BF16 else 3.3895313892515355e38
+    fmax = float(np.finfo(dt).max) if dt != _BF16 else 3.3895313892515355e38  # (0x1.fep127)
     if -fmax <= low <= high and high - low <= fmax and high <= fmax:
         return
     from ._dtype import C_NAMES, SCALAR_NAMES, from_numpy_dtype
@@ -212,7 +206,6 @@ def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
         r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)
     else:
         # float, half and bfloat16 all draw 24 bits and compute in float
-        # (the accumulate type of the narrow two)
         lo, hi, x = np.float32(low), np.float32(high), g._u24(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma32(x, hi - lo, lo)
         if dt in _REDUCED:
@@ -354,7 +347,7 @@ def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None):
 
 def _float_int(v, dt):
     """static_cast<int64_t>(static_cast<scalar_t>(v)) for a float dtype."""
-    x = np.array(v, np.int64).astype(np.float32 if dt in _REDUCED else dt).astype(dt)
+    x = _narrow(np.array(v, np.int64), dt)
     return int(x.astype(np.int64))
 
 

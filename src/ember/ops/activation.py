@@ -17,10 +17,10 @@ from ._registry import grad_fn, register
 __all__ = ["softmax", "log_softmax"]
 
 SoftmaxBackward0 = grad_fn(
-    "SoftmaxBackward0",
+    "SoftmaxBackward0", opmath=True,
     self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
 LogSoftmaxBackward0 = grad_fn(
-    "LogSoftmaxBackward0",
+    "LogSoftmaxBackward0", opmath=True,
     self=lambda xp, g, result, dim: g - xp.exp(result) * xp.sum(g, (dim,), True))
 
 
