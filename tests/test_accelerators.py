@@ -57,6 +57,8 @@ CUDA_CALLS = [
     lambda T: T.cuda.nvtx.range_push("a"), lambda T: T.cuda.nvtx.range("a").__enter__(),
     lambda T: T.cuda.FloatTensor(2), lambda T: T.cuda.default_generators,
     lambda T: T.cuda.reset_peak_memory_stats(), lambda T: T.cuda.memory_cached(),
+    lambda T: T.cuda.reset_max_memory_allocated(), lambda T: T.cuda.reset_max_memory_cached(0),
+    lambda T: T.cuda.memory.reset_max_memory_cached(),
     lambda T: issubclass(T.cuda.OutOfMemoryError, RuntimeError),
     lambda T: T.cuda.OutOfMemoryError is T.OutOfMemoryError,
     # torch.cuda.memory: the recording helpers scripts call for memory snapshots
@@ -79,6 +81,20 @@ def test_cuda_warnings_as_torch():
     for T in (ember, torch):
         with pytest.warns(FutureWarning, match="memory_cached` has been renamed"):
             assert T.cuda.memory_cached() == 0
+
+
+@pytest.mark.parametrize("name", ["reset_max_memory_allocated", "reset_max_memory_cached"])
+def test_old_peak_resets_warn_then_fail_as_torch(name):
+    # (the AMP recipe's timer calls reset_max_memory_allocated)
+    seen = []
+    for T in (ember, torch):
+        with pytest.warns(FutureWarning) as record:
+            with pytest.raises(AttributeError) as err:
+                getattr(T.cuda, name)()
+        seen.append(([str(w.message) for w in record], str(err.value)))
+    assert seen[0] == seen[1]
+    assert seen[0][0] == [f"torch.cuda.{name} now calls torch.cuda.reset_peak_memory_stats, "
+                          "which resets /all/ peak memory stats."]
 
 
 @pytest.mark.parametrize("call", [

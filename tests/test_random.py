@@ -12,7 +12,7 @@ from ember import _random as R
 
 SEEDS = [0, 1, 42, 2**31, 2**40 + 3, 2**64 - 1, -7]
 SIZES = [0, 1, 3, 15, 16, 17, 31, 32, 100, 1000]
-FLOATS = ["float32", "float64", "float16"]
+FLOATS = ["float32", "float64", "float16", "bfloat16"]
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +27,8 @@ def pair(torch, seed):
 
 def same(ours, theirs):
     ours = ours.numpy() if hasattr(ours, "numpy") else ours   # get_state() is a Tensor
+    if str(getattr(theirs, "dtype", "")) == "torch.bfloat16":   # (NumPy has none: exact via float)
+        theirs = theirs.float().numpy().astype(ours.dtype)
     theirs = theirs.numpy() if hasattr(theirs, "numpy") else np.asarray(theirs)
     return ours.dtype == theirs.dtype and ours.shape == theirs.shape and np.array_equal(ours, theirs)
 
@@ -143,7 +145,8 @@ def test_uniform_bounds(torch, dtype, bounds):
     for n in (5, 1000, 20000):
         ours = R.uniform((n,), *bounds, np_dtype=dtype, gen=g)
         assert same(ours, torch.empty(n, dtype=td).uniform_(*bounds)), n
-        assert (ours < np.asarray(bounds[1], dtype)).all() or bounds[0] == bounds[1]
+        lo, hi = (np.asarray(b, dtype) for b in bounds)     # (bounds as the dtype holds them)
+        assert (ours < hi).all() or lo == hi
 
 
 @pytest.mark.parametrize("dtype, bounds", [
@@ -239,12 +242,13 @@ def test_randint_int64(torch, low, high):
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "float32", "float64",
-                                   "float16", "bool"])
+                                   "float16", "bfloat16", "bool"])
 def test_randint_dtypes(torch, dtype):
     td = getattr(torch, dtype)
     g = pair(torch, 4)
     ranges = {"bool": [(0, 2)], "uint8": [(0, 256), (3, 9)], "int8": [(-128, 128), (-5, 5)],
-              "float16": [(0, 100), (-2000, 2049)], "int16": [(0, 100), (-50, 2**15)]}
+              "float16": [(0, 100), (-2000, 2049)], "int16": [(0, 100), (-50, 2**15)],
+              "bfloat16": [(0, 100), (-200, 257), (-300, 1000)]}
     for low, high in ranges.get(dtype, [(0, 100), (-50, 2**15), (-(2**29), 2**30)]):
         assert same(R.randint(low, high, (300,), np_dtype=dtype, gen=g),
                     torch.randint(low, high, (300,), dtype=td)), (low, high)
@@ -273,8 +277,10 @@ def test_bernoulli(torch):
     for dtype in FLOATS:
         g = pair(torch, 12)
         pd = p.astype(dtype)
-        assert same(R.bernoulli(pd, gen=g), torch.bernoulli(torch.from_numpy(pd))), dtype
-        assert same(R.bernoulli(pd[:7, :3], gen=g), torch.bernoulli(torch.from_numpy(pd[:7, :3])))
+        # (bfloat16 reaches torch through float32, exactly)
+        tp = torch.from_numpy(pd.astype(np.float32)).to(getattr(torch, dtype))
+        assert same(R.bernoulli(pd, gen=g), torch.bernoulli(tp)), dtype
+        assert same(R.bernoulli(pd[:7, :3], gen=g), torch.bernoulli(tp[:7, :3]))
 
 
 def test_bernoulli_scalar_and_dropout_mask(torch):
@@ -322,3 +328,36 @@ def test_state_interchange_with_torch(torch):
     R.uniform((10,), gen=g)
     torch.set_rng_state(torch.from_numpy(g.get_state().numpy()))
     assert same(R.normal((20,), gen=g), torch.randn(20))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "float32"])
+def test_randint_inexact_range_warning(torch, dtype):
+    # PyTorch warns when a float dtype cannot hold every integer of the range
+    # (beyond 2**digits of its significand): randint and random_ alike.
+    import warnings
+    calls = [lambda T: T.randint(-300, 1000, (3,), dtype=getattr(T, dtype)),
+             lambda T: T.randint(0, 257, (3,), dtype=getattr(T, dtype)),
+             lambda T: T.randint(0, 258, (3,), dtype=getattr(T, dtype)),
+             lambda T: T.empty(3, dtype=getattr(T, dtype)).random_(3000),
+             lambda T: T.empty(3, dtype=getattr(T, dtype)).random_(-5000, 3),
+             lambda T: T.empty(3, dtype=getattr(T, dtype)).random_()]
+    for call in calls:
+        seen = []
+        for T in (torch, ember):
+            T.manual_seed(2)
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                r = call(T)
+            seen.append(([str(x.message).split(" (Triggered internally")[0] for x in w],
+                         r.float().tolist()))
+        assert seen[0] == seen[1]
+
+
+def test_bfloat16_factories(torch):
+    for T in (torch, ember):
+        T.manual_seed(0)
+    for f in (lambda T: T.randn(3, 5, dtype=T.bfloat16), lambda T: T.rand(40, dtype=T.bfloat16),
+              lambda T: T.randn_like(T.zeros(17, dtype=T.bfloat16)),
+              lambda T: T.empty(20, dtype=T.bfloat16).normal_(2.0, 0.5)):
+        t, e = f(torch), f(ember)
+        assert str(e.dtype) == "ember.bfloat16" and t.float().tolist() == e.float().tolist()

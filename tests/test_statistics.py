@@ -148,6 +148,12 @@ def test_renorm_inplace_keeps_history_rules():
     lambda T, x, y: T.cdist(x, y.float()),
     lambda T, x, y: T.cdist(x.half(), y.half()),
     lambda T, x, y: T.pdist(x.half()),
+    # bfloat16 is floating point: refused by the kernel, x1's before the dtypes are compared
+    lambda T, x, y: T.cdist(x.bfloat16(), y.bfloat16()),
+    lambda T, x, y: T.cdist(x.bfloat16(), y.float()),
+    lambda T, x, y: T.cdist(x.float(), y.bfloat16()),
+    lambda T, x, y: T.cdist(x.half(), y.float()),
+    lambda T, x, y: T.pdist(x.bfloat16()),
     lambda T, x, y: T.dist(x.long(), y.long()),
     lambda T, x, y: T.pdist(x[0]),
     lambda T, x, y: T.pdist(x, -1),

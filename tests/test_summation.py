@@ -75,3 +75,57 @@ def test_short_sums_sweep_bits_match_pytorch(dtype):
         assert np.array_equal(np.signbit(got), np.signbit(expected)), (shape, axes)
         zeros = -np.zeros(shape, dtype)
         assert not np.signbit(torch_sum(zeros, axes)).any(), (shape, axes)
+
+
+HALF_CASES = [((64, 128), (0,)), ((37, 1000), (0,)), ((37, 1000), (1,)), ((8, 16), (0,)),
+              ((300,), None), ((3, 4, 5), (2,))]
+
+
+@pytest.mark.parametrize("shape,axes", HALF_CASES, ids=[f"{s}-{a}" for s, a in HALF_CASES])
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_sums_accumulate_in_float32(shape, axes, dtype):
+    # PyTorch adds float16/bfloat16 in float32 and rounds once; adding in the
+    # narrow type itself drifts by several units of its last place.
+    torch = pytest.importorskip("torch")
+    x = (torch.randn(*shape, generator=torch.Generator().manual_seed(len(shape))) * 30 + 1
+         ).to(getattr(torch, dtype))
+    e = ember.tensor(x.float().numpy()).to(getattr(ember, dtype))
+    for f in ("sum", "mean"):
+        expected = getattr(x, f)(axes) if axes else getattr(x, f)()
+        got = getattr(e, f)(axes) if axes else getattr(e, f)()
+        assert str(got.dtype) == str(expected.dtype).replace("torch", "ember")
+        assert np.array_equal(got.float().numpy(), expected.float().numpy()), f
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_bias_gradient_matches_pytorch(dtype):
+    # The broadcast undone in backward (a bias gradient, nn.Linear's under
+    # autocast) is the same float32-accumulated sum.
+    torch = pytest.importorskip("torch")
+    gen = torch.Generator().manual_seed(3)
+    g = (torch.randn(64, 128, generator=gen) * 30).to(getattr(torch, dtype))
+    b = torch.randn(128, generator=gen).to(getattr(torch, dtype)).requires_grad_()
+    a = torch.randn(64, 128, generator=gen).requires_grad_()
+    (a.to(b.dtype) + b).backward(g)
+    eb = ember.tensor(b.detach().float().numpy()).to(getattr(ember, dtype)).requires_grad_()
+    ea = ember.tensor(a.detach().numpy()).requires_grad_()
+    (ea.to(eb.dtype) + eb).backward(ember.tensor(g.float().numpy()).to(eb.dtype))
+    assert np.array_equal(eb.grad.float().numpy(), b.grad.float().numpy())
+    assert np.array_equal(ea.grad.numpy(), a.grad.numpy())
+
+
+def test_half_bias_gradient_under_autocast_matches_pytorch():
+    # nn.Linear under CPU bfloat16 autocast, as in the AMP recipe: every
+    # gradient (the bias's included) equal to PyTorch's.
+    torch = pytest.importorskip("torch")
+    grads = []
+    for lib in (torch, ember):
+        lib.manual_seed(0)
+        net = lib.nn.Sequential(lib.nn.Linear(128, 128), lib.nn.ReLU(), lib.nn.Linear(128, 128))
+        x, t = lib.randn(64, 128), lib.randn(64, 128)
+        with lib.autocast("cpu", dtype=lib.bfloat16):
+            loss = lib.nn.functional.mse_loss(net(x), t)
+        (loss * 65536).backward()
+        grads.append([p.grad.numpy() for p in net.parameters()])
+    for got, expected in zip(grads[1], grads[0]):
+        assert np.array_equal(got, expected)

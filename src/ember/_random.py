@@ -14,7 +14,8 @@ import math
 import secrets
 
 from ._backend import np
-from ._fma import _f16, _fma32, _fma64
+from ._dtype import _BF16_NP as _BF16
+from ._fma import _fma32, _fma64
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
            "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
@@ -23,7 +24,14 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
-_DIGITS = {_F16: 11, _F32: 24, _F64: 53}  # std::numeric_limits<T>::digits
+# std::numeric_limits<T>::digits (bfloat16's 8 where ml_dtypes gives one)
+DIGITS = {_F16: 11, _F32: 24, _F64: 53, **({_BF16: 8} if _BF16 is not None else {})}
+_REDUCED = frozenset(d for d in (_F16, _BF16) if d is not None)   # drawn as float, rounded
+
+
+def _narrow(x, dt):
+    """x as `dt`; c10's Half and BFloat16 are made from a float (a double is rounded twice)."""
+    return np.asarray(x).astype(np.float32 if dt in _REDUCED else dt).astype(dt)
 
 # Byte layout of torch's CPUGeneratorImplState, so states can be exchanged with
 # torch.get_rng_state() / set_rng_state() (the legacy layout stops at 'pad').
@@ -170,7 +178,7 @@ def _numel(shape):
 
 def _check_uniform_bounds(low, high, dt):
     """aten's check_uniform_bounds: its errors, in its order."""
-    fmax = float(np.finfo(dt).max)
+    fmax = float(np.finfo(dt).max) if dt != _BF16 else 3.3895313892515355e38  # (0x1.fep127)
     if -fmax <= low <= high and high - low <= fmax and high <= fmax:
         return
     from ._dtype import C_NAMES, SCALAR_NAMES, from_numpy_dtype
@@ -190,18 +198,18 @@ def uniform(shape, low=0.0, high=1.0, np_dtype=np.float32, gen=None):
     """torch.rand / Tensor.uniform_(low, high)."""
     g, dt = _gen(gen), np.dtype(np_dtype)
     shape, n = _numel(shape)
-    if dt not in _DIGITS:
+    if dt not in DIGITS:
         raise TypeError(f"uniform: unsupported dtype {dt}")
     _check_uniform_bounds(low, high, dt)
     if dt == _F64:
         lo, hi, x = float(low), float(high), g._u53(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma64(x, hi - lo, lo)
     else:
-        # float and half both draw 24 bits and compute in float (half's accumulate type)
+        # float, half and bfloat16 all draw 24 bits and compute in float
         lo, hi, x = np.float32(low), np.float32(high), g._u24(n)
         r = x if (lo, hi) == (0.0, 1.0) else _fma32(x, hi - lo, lo)
-        if dt == _F16:
-            r, lo, hi = _f16(r), _f16(lo), _f16(hi)
+        if dt in _REDUCED:
+            r, lo, hi = _narrow(r, dt), _narrow(lo, dt), _narrow(hi, dt)
     # rounding may reach `to`; torch maps such values to `from` to keep [from, to)
     r = np.asarray(r, dt)
     r[r >= hi] = lo
@@ -283,11 +291,11 @@ def _normal_fill(g, n, dt, mean, std):
     Box-Muller in blocks of 16 (first 8 -> radius, last 8 -> angle); a ragged tail
     is redone by drawing 16 fresh uniforms for the last 16 slots."""
     full, out = n // 16 * 16, np.empty(n, dt)
-    if dt == _F16:
-        # half goes through a float32 buffer padded to whole blocks of 16, whose
-        # last block lands in the last 16 slots
-        vals = _f16(_box_muller16_f32(g._u24(-(-n // 16) * 16).reshape(-1, 16),
-                                      np.float32(mean), np.float32(std)))
+    if dt in _REDUCED:
+        # half and bfloat16 go through a float32 buffer padded to whole blocks
+        # of 16, whose last block lands in the last 16 slots
+        vals = _narrow(_box_muller16_f32(g._u24(-(-n // 16) * 16).reshape(-1, 16),
+                                         np.float32(mean), np.float32(std)), dt)
         out[:full] = vals[:full // 16].ravel()
         out[n - 16:] = vals[-1]
         return out
@@ -325,21 +333,21 @@ def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None):
     non-contiguous tensors whatever their size."""
     g, dt = _gen(gen), np.dtype(np_dtype)
     shape, n = _numel(shape)
-    if dt not in _DIGITS:
+    if dt not in DIGITS:
         raise TypeError(f"normal: unsupported dtype {dt}")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     if n >= 16:
         return _normal_fill(g, n, dt, mean, std).reshape(shape)
     r = _normal_scalar(g, n, mean, std)
-    return (_f16(r) if dt == _F16 else r.astype(dt)).reshape(shape)
+    return _narrow(r, dt).reshape(shape)
 
 
 # ------------------------------------------------------------------- integer draws
 
 def _float_int(v, dt):
     """static_cast<int64_t>(static_cast<scalar_t>(v)) for a float dtype."""
-    x = np.array(v, np.int64).astype(np.float32 if dt == _F16 else dt).astype(dt)
+    x = _narrow(np.array(v, np.int64), dt)
     return int(x.astype(np.int64))
 
 
@@ -350,9 +358,9 @@ def randint(low, high, shape, np_dtype=np.int64, gen=None):
     low, high = int(low), int(high)
     if not low < high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    if dt.kind == "f":
+    if dt in DIGITS:
         # torch nudges bounds that are not exactly representable (update_from/update_to)
-        digits = _DIGITS[dt]
+        digits = DIGITS[dt]
         fp1 = _float_int(low + 1, dt)
         if fp1 < low:
             low = fp1 + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
@@ -373,7 +381,7 @@ def randint(low, high, shape, np_dtype=np.int64, gen=None):
     wide = rng >= 1 << 28
     v = g._raw64(n) if wide else g._raw32(n)
     r = (v % np.uint64(rng)).view(np.int64) + np.int64(low)  # wraps like the C++ int64 sum
-    return (_f16(r) if dt == _F16 else r.astype(dt)).reshape(shape)
+    return _narrow(r, dt).reshape(shape)
 
 
 def _swap_shuffle(n, z):
@@ -434,7 +442,7 @@ def bernoulli(probs_array, gen=None):
     """torch.bernoulli(p): uniform < p per element in C order, a 53-bit uniform for
     float64 p and a 24-bit float uniform otherwise; result has p's dtype."""
     g, p = _gen(gen), np.asarray(probs_array)
-    if p.dtype not in _DIGITS:
+    if p.dtype not in DIGITS:
         raise TypeError(f"bernoulli: probabilities must be floating point, got {p.dtype}")
     if p.dtype == _F64:
         return (g._u53(p.size).reshape(p.shape) < p).astype(p.dtype)

@@ -14,6 +14,8 @@ from . import _random as R, _random_numpy
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
+from ._settings import warn_at_caller
+from ._typeinfo import finfo
 from ._tensor import Tensor
 from .ops._common import recorded, tensor_arg
 from .ops._int_args import _is_int
@@ -44,12 +46,27 @@ def _fmt(x):
 
 def _bounds(dtype):
     if dtype.is_floating_point:
-        info = np.finfo(dtype._np)
+        info = finfo(dtype)
         return float(info.min), float(info.max)
     if dtype is D.bool_:
         return 0, 1
     info = np.iinfo(dtype._np)
     return int(info.min), int(info.max)
+
+
+def _warn_inexact_range(low, high, dtype):
+    """PyTorch's warning for integers a float dtype cannot all hold: beyond
+    2**digits (of its significand) some of the range cannot be drawn."""
+    if not dtype.is_floating_point:
+        return
+    digits = R.DIGITS[dtype._np]
+    for name, v in (("from", low), ("to - 1", high - 1)):
+        if not -(1 << digits) <= v <= 1 << digits:
+            warn_at_caller(
+                f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
+                f"limitations {D.C_NAMES[dtype]} can support discrete uniform distribution "
+                "only within this range. This warning will become an error in version 1.7 "
+                "release, please fix the code in advance")
 
 
 def _legacy(dtype):
@@ -113,6 +130,7 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
     for name, v in (("from", low), ("to - 1", high - 1)):
         if not lo <= v <= hi:
             raise RuntimeError(f"{name} is out of bounds for {D.C_NAMES[dtype]}")
+    _warn_inexact_range(low, high, dtype)
     data = R.randint(low, high, shape, dtype._np, generator)
     return _finish(data, requires_grad)
 
@@ -420,14 +438,17 @@ _RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
                np.dtype(np.int32): 2 ** 31 - 1, np.dtype(np.int16): 2 ** 15 - 1,
                np.dtype(np.int8): 2 ** 7 - 1, np.dtype(np.uint8): 2 ** 8 - 1,
                np.dtype(np.bool_): 1}
+if D._BF16_NP is not None:
+    _RANDOM_TOP[D._BF16_NP] = 2 ** 8
 
 
 def random_(self, from_=0, to=None, *, generator=None):
-    if to is None:
-        if from_:
+    if to is None and not from_:
+        to = _RANDOM_TOP[self._data.dtype] + 1
+    else:
+        if to is None:
             from_, to = 0, from_
-        else:
-            to = _RANDOM_TOP[self._data.dtype] + 1
+        _warn_inexact_range(from_, to, self.dtype)
     return _fill(self, R.randint(from_, to, self._data.shape, self._data.dtype, generator))
 
 

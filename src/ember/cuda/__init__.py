@@ -17,7 +17,7 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
            "get_device_capability", "empty_cache", "memory_allocated", "max_memory_allocated",
            "memory_reserved", "max_memory_reserved", "memory_cached", "max_memory_cached",
            "memory_stats", "memory_stats_as_nested_dict", "memory_summary", "memory_snapshot",
-           "reset_peak_memory_stats", "reset_max_memory_allocated",
+           "reset_peak_memory_stats", "reset_max_memory_allocated", "reset_max_memory_cached",
            "reset_accumulated_memory_stats", "mem_get_info", "set_per_process_memory_fraction",
            "manual_seed", "manual_seed_all", "seed", "seed_all", "initial_seed",
            "get_rng_state", "set_rng_state", "get_rng_state_all", "set_rng_state_all",
@@ -44,8 +44,7 @@ empty_cache = _A.nothing
 memory_allocated = max_memory_allocated = memory_reserved = max_memory_reserved = _A.zero
 memory_stats = _A.no_stats
 memory_stats_as_nested_dict = _A.returning(dict)
-reset_peak_memory_stats = reset_max_memory_allocated = _A.missing_binding(
-    "_cuda_resetPeakMemoryStats")
+reset_peak_memory_stats = _A.missing_binding("_cuda_resetPeakMemoryStats")
 reset_accumulated_memory_stats = _A.missing_binding("_cuda_resetAccumulatedMemoryStats")
 memory_snapshot = _A.missing_binding("_cuda_memorySnapshot")
 get_allocator_backend = _A.missing_binding("_cuda_getAllocatorBackend")
@@ -72,6 +71,21 @@ def _renamed(old, new):
 
 memory_cached = _renamed("memory_cached", "memory_reserved")
 max_memory_cached = _renamed("max_memory_cached", "max_memory_reserved")
+
+
+def _resets_all_peaks(name):
+    """The old resets, which PyTorch keeps as a warning and a call of
+    reset_peak_memory_stats (which then fails without CUDA)."""
+    def reset(device=None):
+        _warnings.warn(f"torch.cuda.{name} now calls torch.cuda.reset_peak_memory_stats, "
+                       "which resets /all/ peak memory stats.", FutureWarning, stacklevel=2)
+        return reset_peak_memory_stats(device=device)
+    reset.__name__ = name
+    return reset
+
+
+reset_max_memory_allocated = _resets_all_peaks("reset_max_memory_allocated")
+reset_max_memory_cached = _resets_all_peaks("reset_max_memory_cached")
 
 
 def memory_summary(device=None, abbreviated=False):

@@ -7,14 +7,14 @@ from . import (empty_cache, list_gpu_processes, max_memory_allocated, max_memory
                max_memory_reserved, mem_get_info, memory_allocated, memory_cached,
                memory_reserved, memory_snapshot, memory_stats, memory_stats_as_nested_dict,
                memory_summary, reset_accumulated_memory_stats, reset_max_memory_allocated,
-               reset_peak_memory_stats, set_per_process_memory_fraction,
+               reset_max_memory_cached, reset_peak_memory_stats, set_per_process_memory_fraction,
                get_allocator_backend)
 
 __all__ = ["empty_cache", "list_gpu_processes", "max_memory_allocated", "max_memory_cached",
            "max_memory_reserved", "mem_get_info", "memory_allocated", "memory_cached",
            "memory_reserved", "memory_snapshot", "memory_stats", "memory_stats_as_nested_dict",
            "memory_summary", "reset_accumulated_memory_stats", "reset_max_memory_allocated",
-           "reset_peak_memory_stats", "set_per_process_memory_fraction",
+           "reset_max_memory_cached", "reset_peak_memory_stats", "set_per_process_memory_fraction",
            "get_allocator_backend"]
 
 _snapshot = _dump_snapshot = _A.missing_binding("_cuda_memorySnapshot")

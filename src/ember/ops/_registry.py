@@ -18,6 +18,7 @@ rule): in `y * 2` only the 2 is kept, so changing `y` in place afterwards is
 fine, as in PyTorch.
 """
 from .._backend import np
+from .. import _dtype as D
 from collections import namedtuple
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
@@ -175,6 +176,32 @@ def _adapt(formula, picks, n):
 _ADAPTERS = {}
 
 
+def in_opmath(formula, wide=None):
+    """`formula` with the same parameters, run on float32 copies of its
+    float16/bfloat16 arrays and its result rounded back to the gradient's
+    type: a one-kernel backward's single rounding, where NumPy would round
+    at every step (and round Python-number factors to the narrow type
+    first), for the gradient types in `wide` (both half types if None).
+    Recorded formulas (create_graph=True) run as they are."""
+    names = _parameters(formula)
+    params = "".join(", " + n for n in names)
+    namespace = {"_call": _opmath_call, "_formula": formula, "_wide": wide or D.HALF_NP}
+    exec(f"def formula(xp, grad{params}):\n"
+         f"    return _call(_formula, _wide, xp, grad{params})\n", namespace)
+    return namespace["formula"]
+
+
+def _opmath_call(formula, wide_types, xp, grad, *saved):
+    narrow = getattr(grad, "dtype", None)
+    if xp.recording or narrow not in wide_types:
+        return formula(xp, grad, *saved)
+
+    def wide(v):
+        return v.astype(np.float32) if getattr(v, "dtype", None) in D.HALF_NP else v
+    r = formula(xp, wide(grad), *map(wide, saved))
+    return r.astype(narrow) if getattr(r, "dtype", None) == np.float32 else r
+
+
 class MultiOutputNode(Node):
     """A node of an op with several differentiable outputs: its formulas get
     `grad` as the tuple of the outputs' gradients (zeros for an output that
@@ -245,11 +272,18 @@ def _output_changed(node, nr, version):
     return graph._inplace_message(out, node, version, 0, nr)
 
 
-def grad_fn(name, outputs=None, **formulas):
+def grad_fn(name, outputs=None, opmath=False, **formulas):
     """The node class PyTorch calls `name`, with one formula per input (in
     the op's input order; the keyword is the input's name). With `outputs`
     (names of the differentiable outputs, in order) the node has several
-    outputs: see MultiOutputNode and _common.recorded_multi."""
+    outputs: see MultiOutputNode and _common.recorded_multi. opmath=True:
+    PyTorch's backward is one kernel, which computes float16 and bfloat16
+    in float32 and rounds once (tanh_backward, softmax's): the formulas do
+    so on arrays (see in_opmath); opmath="bfloat16": only bfloat16 does
+    (float16 then rounds at each step, as NumPy's float16 does)."""
+    if opmath:
+        wide = D.HALF_NP if opmath is True else frozenset({np.dtype(opmath)})
+        formulas = {k: in_opmath(f, wide) for k, f in formulas.items()}
     inputs = tuple(formulas)
     reads = [_parameters(f) for f in formulas.values()]
     # Slots: inputs and the result first (saved, version-checked), then the

@@ -11,6 +11,7 @@ tensor, leading axes, trailing axes: adjacent reduced axes are one, as
 PyTorch's iterator coalesces them) and leaves the rest to NumPy.
 """
 from .._backend import np
+from .._dtype import HALF_NP
 
 __all__ = ["torch_sum"]
 
@@ -22,6 +23,11 @@ _SHORT = 67      # vectors a row_sum takes in four single sequential runs (16 ro
 
 def torch_sum(x, axes, keepdims=False):
     """x.sum(axis=axes, keepdims=keepdims) with PyTorch's rounding where known."""
+    if x.dtype in HALF_NP:
+        # PyTorch's kernels accumulate float16 and bfloat16 in float32 and
+        # round once; NumPy would round after every addition (a bias
+        # gradient under autocast is such a sum).
+        return np.asanyarray(torch_sum(x.astype(np.float32), axes, keepdims)).astype(x.dtype)
     lanes = _LANES.get(x.dtype)
     nd = x.ndim
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:

@@ -34,6 +34,17 @@ def _sum_to(x, shape):
     return x.reshape(shape)
 
 
+def _mean_keep(x, dims):
+    """x's mean over `dims`, kept: half precision summed in float32 and
+    rounded once, as PyTorch's mean (NumPy's would add in the narrow type)."""
+    if x.dtype in D.HALF_NP:
+        n = 1
+        for d in dims:
+            n *= x.shape[d]
+        return (torch_sum(x.astype(np.float32), dims, True) / np.float32(n)).astype(x.dtype)
+    return x.mean(axis=dims, keepdims=True)
+
+
 def _expand(x, shape):
     """x broadcast to `shape`: a small result filled (np.broadcast_to's Python
     layers cost more than filling a few thousand elements), a large one a
@@ -164,7 +175,7 @@ _TABLE = [
     ("outer", np.outer, "linalg.outer"),
     ("sum", lambda x, dims, keepdim=False: torch_sum(x, dims, keepdim),
      lambda x, dims, keepdim=False: _ops().reduction.sum(x, dims, keepdim)),
-    ("mean_keep", lambda x, dims: x.mean(axis=dims, keepdims=True),
+    ("mean_keep", _mean_keep,
      lambda x, dims: _ops().reduction.mean(x, dims, True)),
     ("prod_others", _prod_others, None),
 ]

@@ -17,10 +17,10 @@ from ._registry import grad_fn, register
 __all__ = ["softmax", "log_softmax"]
 
 SoftmaxBackward0 = grad_fn(
-    "SoftmaxBackward0",
+    "SoftmaxBackward0", opmath=True,
     self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
 LogSoftmaxBackward0 = grad_fn(
-    "LogSoftmaxBackward0",
+    "LogSoftmaxBackward0", opmath=True,
     self=lambda xp, g, result, dim: g - xp.exp(result) * xp.sum(g, (dim,), True))
 
 
@@ -45,15 +45,15 @@ def compute(input, dim, dtype, name, stacklevel):
         input = input.to(dtype)
     x = input._data
     d = wrap_dim(dim, x.ndim)
-    low = x.dtype == D._BF16_NP
-    if x.dtype.kind != "f" and not low:
+    low = x.dtype if x.dtype in D.HALF_NP else None
+    if x.dtype.kind != "f" and low is None:
         if x.size == 0:     # an empty tensor is returned as it is
             return wrap(x.copy())
         # PyTorch names the kernel of the last dim and of the others apart.
         kernel = "lastdim_kernel_impl" if x.ndim == 0 or d == x.ndim - 1 else "kernel_impl"
         raise NotImplementedError(f'"{name}_{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
-    if low:     # (PyTorch's bfloat16 kernel computes in float32)
+    if low is not None:     # (PyTorch's float16 and bfloat16 kernels compute in float32)
         x = x.astype(np.float32)
     token = silence()
     try:
@@ -61,12 +61,26 @@ def compute(input, dim, dtype, name, stacklevel):
         if name == "softmax":
             e = np.exp(s)
             data = e * (1 / e.sum(axis=d, keepdims=True)) if x.ndim else e
+        elif not x.ndim:
+            data = s
         else:
-            data = s - np.log(np.exp(s).sum(axis=d, keepdims=True)) if x.ndim else s
+            total = np.exp(s).sum(axis=d, keepdims=True)
+            if low is not None and d == x.ndim - 1:
+                # PyTorch's last-dim kernel keeps the sum and its log in
+                # buffers of the input's type: each rounded to it
+                total = _narrowed(np.log(_narrowed(total, low)), low)
+                data = s - total
+            else:
+                data = s - np.log(total)
     finally:
         restore(token)
     node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
-    return recorded(node, data.astype(D._BF16_NP) if low else data, (input,), (d,))
+    return recorded(node, data if low is None else data.astype(low), (input,), (d,))
+
+
+def _narrowed(a, dtype):
+    """float32 values rounded to `dtype` and back."""
+    return a.astype(dtype).astype(np.float32)
 
 
 def softmax(input, dim, dtype=None):

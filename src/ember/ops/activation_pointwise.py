@@ -91,7 +91,7 @@ def _elu_grad_of_result(xp, g, result, alpha, scale, input_scale):
     return xp.where(result <= 0, g * input_scale * (result + alpha * scale), g * scale)
 
 
-EluBackward0 = grad_fn("EluBackward0", self=_elu_grad)
+EluBackward0 = grad_fn("EluBackward0", opmath=True, self=_elu_grad)
 EluBackward1 = grad_fn("EluBackward1", self=_elu_grad_of_result)
 CeluBackward0 = grad_fn("CeluBackward0", self=_elu_grad)
 CeluBackward1 = grad_fn("CeluBackward1", self=_elu_grad_of_result)
@@ -152,7 +152,7 @@ def leaky_relu_grad_of_result(xp, g, result, negative_slope):
     return xp.where(result > 0, g, g * negative_slope)
 
 
-LeakyReluBackward0 = grad_fn("LeakyReluBackward0", self=leaky_relu_grad)
+LeakyReluBackward0 = grad_fn("LeakyReluBackward0", opmath=True, self=leaky_relu_grad)
 LeakyReluBackward1 = grad_fn("LeakyReluBackward1", self=leaky_relu_grad_of_result)
 
 
@@ -281,7 +281,7 @@ def _hardsigmoid_grad(xp, g, self):
 
 HardsigmoidBackward0 = grad_fn("HardsigmoidBackward0", self=_hardsigmoid_grad)
 HardswishBackward0 = grad_fn(
-    "HardswishBackward0",
+    "HardswishBackward0", opmath=True,
     self=lambda xp, g, self: xp.where(self <= -3, 0, xp.where(self < 3, g * (self / 3 + 0.5),
                                                                    g)))
 

@@ -8,13 +8,23 @@ runs on Tensors for create_graph=True.
 """
 import math
 
+from .. import _dtype as D
 from ._common import no_complex_autograd, np, recorded
 from ._registry import grad_fn
-from .activation_pointwise import floating, pick, run, same_dtype
+from .activation_pointwise import floating, pick, run as _run, same_dtype
 from .inplace import make_inplace
 from . import special_series as _S
 
 __all__ = []
+
+
+def run(forward, x, *args):
+    """The forward on x's values; float16 and bfloat16 in float32, rounded
+    once, as PyTorch's vectorised kernels compute them (a NumPy expression
+    in the narrow type would round after every step)."""
+    if x.dtype not in D.HALF_NP:
+        return _run(forward, x, *args)
+    return _run(forward, x.astype(np.float32), *args).astype(x.dtype)
 
 _SQRT1_2 = math.sqrt(0.5)
 _PDF_SCALE = 2 / math.sqrt(math.pi) * _SQRT1_2 * 0.5     # 1 / sqrt(2 pi)
@@ -29,7 +39,7 @@ def _logsigmoid_grad(xp, g, self):
     return pick(xp, self < 0, g * (1 - s), g * s)
 
 
-LogSigmoidBackward0 = grad_fn("LogSigmoidBackward0", self=_logsigmoid_grad)
+LogSigmoidBackward0 = grad_fn("LogSigmoidBackward0", opmath=True, self=_logsigmoid_grad)
 
 
 def logsigmoid(input):
@@ -49,7 +59,7 @@ def _gelu_grad(xp, g, self, approximate):
     return g * (cdf + self * (xp.exp(-0.5 * self * self) * _PDF_SCALE))
 
 
-GeluBackward0 = grad_fn("GeluBackward0", self=_gelu_grad)
+GeluBackward0 = grad_fn("GeluBackward0", opmath=True, self=_gelu_grad)
 
 
 def _gelu_forward(x, approximate):
@@ -78,8 +88,8 @@ def _mish_grad(xp, g, self):
     return g * (t + self * s * (1 - t * t))
 
 
-SiluBackward0 = grad_fn("SiluBackward0", self=_silu_grad)
-MishBackward0 = grad_fn("MishBackward0", self=_mish_grad)
+SiluBackward0 = grad_fn("SiluBackward0", opmath=True, self=_silu_grad)
+MishBackward0 = grad_fn("MishBackward0", opmath=True, self=_mish_grad)
 
 
 def silu(input):
@@ -106,7 +116,7 @@ def _softplus_grad(xp, g, self, beta, threshold):
     return xp.where(self * beta > threshold, g, g * z / (z + 1))
 
 
-SoftplusBackward0 = grad_fn("SoftplusBackward0", self=_softplus_grad)
+SoftplusBackward0 = grad_fn("SoftplusBackward0", opmath=True, self=_softplus_grad)
 
 
 def _softplus_forward(x, beta, threshold):

@@ -34,7 +34,7 @@ LogsumexpBackward0 = grad_fn(
 
 def logsumexp(input, dim, keepdim=False):
     x = input._data
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind not in "fc" and x.dtype not in D.HALF_NP:
         x = x.astype(D._default[0]._np)
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not "
@@ -111,7 +111,8 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):       # var_mean(x, False): the `unbiased` overload
         dim, unbiased = None, dim
     x = input._data
-    if x.dtype.kind not in "fc":
+    low = x.dtype in D.HALF_NP
+    if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
     if correction is None:
         correction = 0 if unbiased is False else 1
@@ -123,7 +124,8 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
         warnings.warn(name + str(w.message)[3:], w.category, stacklevel=3)
     dims = _reduced_dims(input, dim) or tuple(range(x.ndim))
     count = math.prod(x.shape[d] for d in dims)
-    mean = np.asarray(_red._mean(x, dims, keepdim), x.dtype)
+    # (half precision: accumulated in float32 and rounded once, as var's spread)
+    mean = np.asarray(_red._mean(x.astype(np.float32) if low else x, dims, keepdim)).astype(x.dtype)
     given = dim is not None and x.ndim > 0
     n = count if not given or _red._dims_or_none(input, dim) else 1
     return recorded_multi(node, [spread, mean], (input,),

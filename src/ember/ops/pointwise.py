@@ -38,16 +38,22 @@ _KEEPS_DTYPE = same_dtype("Found dtype {os} but expected {s}")
 
 
 def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True,
-          inplace_function=True):
+          inplace_function=True, opmath=False):
     """Declare the elementwise op `name(input)` (a method with an in-place
     variant too) from its forward and the derivative for its input; formulas
     get it as `xp.<name>` at both speeds."""
-    node = element_wise(grad_fn(node_name, self=formula))
+    node = element_wise(grad_fn(node_name, opmath=opmath, self=formula))
 
     def op(input):
         x = input._data
         if ints_to_float and x.dtype.kind in "biu":
             x = x.astype(D._default[0]._np)
+        narrow = x.dtype if x.dtype in D.HALF_NP else None
+        if narrow is not None:
+            # PyTorch's vectorised kernels compute float16 and bfloat16 in
+            # float32 and round once; a forward of several NumPy steps in the
+            # narrow type would round after each
+            x = x.astype(np.float32)
         token = silence()
         try:
             if _VALUE_BASED_CASTING and not x.ndim:
@@ -56,6 +62,8 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
                 data = forward(x.reshape(1)).reshape(())
             else:
                 data = forward(x)
+            if narrow is not None:
+                data = data.astype(narrow)      # (overflow to inf: silent, as PyTorch)
         finally:
             restore(token)
         return recorded(node, data, (input,))
@@ -109,16 +117,24 @@ tan = unary("tan", np.tan, "TanBackward0",
             lambda xp, g, result: g * xp.conj(1 + result * result))
 sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
 cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
+# (tanh: PyTorch's backward is one kernel, computing half precision in float32)
 tanh = unary("tanh", np.tanh, "TanhBackward0",
-             lambda xp, g, result: g * xp.conj(1 - result * result))
+             lambda xp, g, result: g * xp.conj(1 - result * result), opmath=True)
 asin = unary("asin", np.arcsin, "AsinBackward0",
              lambda xp, g, self: g * xp.conj(xp.rsqrt(1 - self * self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
              lambda xp, g, self: g * -xp.conj(xp.rsqrt(1 - self * self)), aliases=["arccos"])
 atan = unary("atan", np.arctan, "AtanBackward0",
              lambda xp, g, self: g / xp.conj(self * self + 1), aliases=["arctan"])
-sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0",
-                lambda xp, g, result: g * xp.conj((1 - result) * result))
+def _sigmoid_grad(xp, g, result):
+    """PyTorch's sigmoid_backward: (g * (1 - result)) * result, left to right
+    (its float16 rounds at each step; its bfloat16 computes in float32)."""
+    if xp.data(result).dtype.kind == "c":
+        return g * xp.conj((1 - result) * result)
+    return g * (1 - result) * result
+
+
+sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0", _sigmoid_grad, opmath="bfloat16")
 def _relu_grad(xp, g, result):
     """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes)."""
     if xp is not NUMPY:

@@ -92,7 +92,12 @@ def _var_grad(xp, g, x, dims, correction, keepdim, n, given):
     if not given and dof <= 0:
         # 2 / 0 is inf: inf * 0 is NaN at the mean, inf (of g's sign) elsewhere.
         return xp.where(x == mean, g * math.nan, g * math.inf)
-    return g * (2.0 / dof if dof else math.inf) * (x - mean)
+    scale = 2.0 / dof if dof else math.inf
+    if not xp.recording and g.dtype in D.HALF_NP:
+        # (PyTorch multiplies half precision by a scalar in float32, rounding
+        # once; NumPy would round the scalar to the narrow type first)
+        return (g.astype(np.float32) * np.float32(scale)).astype(g.dtype) * (x - mean)
+    return g * scale * (x - mean)
 
 
 def _prod_grad(xp, g, x, r, dim, keepdim):
@@ -188,13 +193,6 @@ def _accumulation_input(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim, "sum")
-    if x.dtype == D._BF16_NP:   # (accumulated in float32, as PyTorch's kernel)
-        xs = x.astype(np.float32)
-        if dims is None:
-            return recorded(SumBackward0, _lowered(torch_sum(xs, None), x.dtype), (input,),
-                            (x.shape,))
-        return recorded(SumBackward1, _lowered(torch_sum(xs, dims, keepdim), x.dtype), (input,),
-                        (x.shape, dims, keepdim))
     if dims is None:
         return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
     return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,), (x.shape, dims, keepdim))
@@ -204,13 +202,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
-    low = x.dtype == D._BF16_NP
+    low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
     dims = _dims_or_none(input, dim, "mean")
-    # (bfloat16 accumulates in float32, as PyTorch's kernel)
+    # (half precision: summed and divided in float32, rounded once, as PyTorch's CPU mean)
     xs = x.astype(np.float32) if low else x
     if dims is None:
         return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
@@ -221,7 +219,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def _lowered(out, dtype):
-    """A result computed in float32 for a bfloat16 input, rounded back."""
+    """A result computed in float32 for a half-precision input, rounded back."""
     return np.asarray(out).astype(dtype) if out.dtype != dtype else out
 
 
@@ -371,7 +369,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
-    low = x.dtype == D._BF16_NP
+    low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     if low:

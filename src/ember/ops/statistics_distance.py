@@ -112,8 +112,9 @@ _MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
 
 
 def _no_half(name, t):
-    if t._data.dtype == np.float16:
-        raise NotImplementedError(f'"{name}" not implemented for \'Half\'')
+    """PyTorch's CPU kernels of these take neither float16 nor bfloat16."""
+    if t._data.dtype in D.HALF_NP:
+        raise NotImplementedError(f'"{name}" not implemented for \'{D.SCALAR_NAMES[t.dtype]}\'')
 
 
 def _number_arg(p, fn, name, pos):
@@ -138,7 +139,7 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     mode = _MODES[compute_mode]
     for name, t in (("X1", x1), ("X2", x2)):
-        if t._data.dtype.kind != "f":
+        if t._data.dtype.kind != "f" and t._data.dtype not in D.HALF_NP:
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
                                f"{D.SCALAR_NAMES[t.dtype]}")
     for name, t in (("X1", x1), ("X2", x2)):
@@ -152,10 +153,10 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     p = float(p)
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    _no_half("cdist", x1)      # (x1's kernel is chosen before the dtypes are compared)
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[x1.dtype]} but found "
                            f"{D.SCALAR_NAMES[x2.dtype]}")
-    _no_half("cdist", x1)
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
@@ -242,7 +243,7 @@ def pdist(input, p=2):
     x = input._data
     if x.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" and x.dtype not in D.HALF_NP:
         raise RuntimeError("pdist only supports floating-point dtypes")
     p = float(p)
     if not p >= 0:

@@ -1,6 +1,7 @@
 """Arrays for the summaries: tensors and numbers as NumPy arrays, images laid
 out HWC (a batch tiled into a grid, as PyTorch's make_grid), PNG encoding,
 and matplotlib figures rendered to arrays."""
+import io
 import struct
 import zlib
 
@@ -59,13 +60,33 @@ def convert_to_HWC(tensor, input_format):
     return np.stack([hw, hw, hw], 2)
 
 
-def encode_png(hwc):
-    """A uint8 HWC image (1, 3 or 4 channels) as PNG bytes: one IDAT of
-    unfiltered rows, zlib-compressed."""
+def encode_png(hwc, size=None):
+    """A uint8 HWC image (1 to 4 channels) as PNG bytes, resampled to `size`
+    (width, height) with Lanczos if given. PyTorch's writer encodes with
+    Pillow, so Ember does too when it is installed: the files then match
+    byte for byte (its adaptive row filters and deflate settings are its
+    own). Without Pillow, a plain encoder writes the same pixels."""
+    hwc = np.ascontiguousarray(hwc, dtype=np.uint8)
+    try:
+        from PIL import Image
+    except ImportError:
+        if size is not None and size != hwc.shape[1::-1]:
+            raise
+        return _plain_png(hwc)
+    image = Image.fromarray(hwc[:, :, 0] if hwc.shape[2] == 1 else hwc)
+    if size is not None:
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _plain_png(hwc):
+    """PNG bytes of one IDAT of unfiltered rows, zlib-compressed."""
     h, w, c = hwc.shape
     color = {1: 0, 2: 4, 3: 2, 4: 6}[c]
     rows = np.concatenate([np.zeros((h, 1), np.uint8),
-                           np.ascontiguousarray(hwc, dtype=np.uint8).reshape(h, w * c)], 1)
+                           hwc.reshape(h, w * c)], 1)
 
     def chunk(kind, data):
         return (struct.pack(">I", len(data)) + kind + data

@@ -81,15 +81,8 @@ def image(tag, tensor, rescale=1, dataformats="NCHW"):
 
 def make_image(hwc, rescale=1):
     height, width, channels = hwc.shape
-    if rescale == 1:
-        encoded = encode_png(hwc)
-    else:   # (resampled as PyTorch's: PIL's Lanczos filter)
-        import io
-        from PIL import Image
-        out = io.BytesIO()
-        Image.fromarray(hwc).resize((int(width * rescale), int(height * rescale)),
-                                    Image.Resampling.LANCZOS).save(out, format="PNG")
-        encoded = out.getvalue()
+    encoded = encode_png(hwc, None if rescale == 1 else
+                         (int(width * rescale), int(height * rescale)))
     return Summary.Image(height=height, width=width, colorspace=channels,
                          encoded_image_string=encoded)
 
