@@ -18,8 +18,7 @@ from ._dtype import _BF16_NP as _BF16
 from ._fma import _fma32, _fma64
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
-           "exponential"]
+           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar"]
 
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
@@ -458,50 +457,3 @@ def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
     return g._u53_below(n, float(p)).astype(np.dtype(np_dtype)).reshape(shape)
-
-
-def exponential(shape, lambd=1.0, np_dtype=np.float32, gen=None):
-    """Tensor.exponential_: -1/lambd * log1p(-u) in double for every dtype, u a 53-bit
-    uniform; C's log1p (math.log1p), because NumPy's differs from it in the last bit."""
-    shape, n = _numel(shape)
-    u = _gen(gen)._u53(n)
-    r = np.frompyfunc(math.log1p, 1, 1)(-u).astype(np.float64) * (-1.0 / float(lambd))
-    if np.dtype(np_dtype) == _F16:
-        r = r.astype(np.float32)    # c10::Half converts a double through float
-    return np.asarray(r, np_dtype).reshape(shape)
-
-
-def _per_element(fn, u):
-    """``fn`` applied with C's libm (Python's math) to each double of ``u``:
-    NumPy's vectorised tan/log differ from libm in the last bit."""
-    return np.frompyfunc(fn, 1, 1)(u).astype(np.float64)
-
-
-def _cast_double(r, np_dtype, shape):
-    if np.dtype(np_dtype) == _F16:
-        r = r.astype(np.float32)    # c10::Half converts a double through float
-    return np.asarray(r, np_dtype).reshape(shape)
-
-
-def cauchy(shape, median=0.0, sigma=1.0, np_dtype=np.float32, gen=None):
-    """Tensor.cauchy_: median + sigma * tan(pi * (u - 0.5)) in double, u a 53-bit uniform."""
-    shape, n = _numel(shape)
-    u = _gen(gen)._u53(n)
-    r = float(median) + float(sigma) * _per_element(math.tan, math.pi * (u - 0.5))
-    return _cast_double(r, np_dtype, shape)
-
-
-def log_normal(shape, mean=1.0, std=2.0, np_dtype=np.float32, gen=None):
-    """Tensor.log_normal_: exp of at::normal_distribution<double>, one value at a
-    time whatever the size (no vectorised path)."""
-    g = _gen(gen)
-    shape, n = _numel(shape)
-    return _cast_double(_per_element(math.exp, _normal_scalar(g, n, mean, std)), np_dtype, shape)
-
-
-def geometric(shape, p, np_dtype=np.float32, gen=None):
-    """Tensor.geometric_: ceil(log(u) / log1p(-p)) in double, u a 53-bit uniform."""
-    shape, n = _numel(shape)
-    u = _gen(gen)._u53(n)
-    r = np.ceil(_per_element(math.log, u) / math.log1p(-float(p)))
-    return _cast_double(r, np_dtype, shape)

@@ -160,7 +160,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 # A captured leaf is not accumulated into, and the walk
                 # stops at a captured node unless other targets lie beyond.
                 if type(node) is AccumulateGrad or not _leads_on(node, needed):
-                    _release(node, retain_graph)
+                    if not retain_graph:
+                        node._release()
                     _finish(node, deps, ready)
                     continue
             elif type(node) is not AccumulateGrad and grad is not None:
@@ -364,11 +365,6 @@ def _finish(node, deps, ready):
             deps[nxt] -= 1
             if deps[nxt] == 0:
                 ready.append(nxt)
-
-
-def _release(node, retain_graph):
-    if not retain_graph:
-        node._release()
 
 
 def _as_tensor(g):
