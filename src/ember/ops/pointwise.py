@@ -37,6 +37,10 @@ _LN2, _LN10 = math.log(2.0), math.log(10.0)
 _KEEPS_DTYPE = same_dtype("Found dtype {os} but expected {s}")
 
 
+# Inputs a unary op converts first: integers and bools, and the half types
+_NOT_WIDE_FLOAT = frozenset(np.dtype(c) for c in "?bBhHiIlLqQ") | D.HALF_NP
+
+
 def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True,
           inplace_function=True, opmath=False):
     """Declare the elementwise op `name(input)` (a method with an in-place
@@ -46,14 +50,16 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
 
     def op(input):
         x = input._data
-        if ints_to_float and x.dtype.kind in "biu":
-            x = x.astype(D._default[0]._np)
-        narrow = x.dtype if x.dtype in D.HALF_NP else None
-        if narrow is not None:
-            # PyTorch's vectorised kernels compute float16 and bfloat16 in
-            # float32 and round once; a forward of several NumPy steps in the
-            # narrow type would round after each
-            x = x.astype(np.float32)
+        narrow = None
+        if x.dtype in _NOT_WIDE_FLOAT:     # (one set lookup on the hot float path)
+            if ints_to_float and x.dtype.kind in "biu":
+                x = x.astype(D._default[0]._np)
+            if x.dtype in D.HALF_NP:
+                # PyTorch's vectorised kernels compute float16 and bfloat16 in
+                # float32 and round once; a forward of several NumPy steps in
+                # the narrow type would round after each
+                narrow = x.dtype
+                x = x.astype(np.float32)
         token = silence()
         try:
             if _VALUE_BASED_CASTING and not x.ndim:
