@@ -30,3 +30,15 @@ class PublicClass(type):
 
     def __repr__(cls):
         return f"<class '{public_module(cls.__module__)}.{cls.__qualname__}'>"
+
+
+class PublicRepr:
+    """object's default repr, `<module.Class object at 0x...>`, with the
+    module named as the program imported the library (torch.utils.data...
+    under use_as_torch): for the classes learners print as they are
+    (DataLoader, datasets, samplers, schedulers, GradScaler, no_grad)."""
+    __slots__ = ()
+
+    def __repr__(self):
+        cls = type(self)
+        return f"<{public_module(cls.__module__)}.{cls.__qualname__} object at {hex(id(self))}>"

@@ -53,7 +53,13 @@ class Generator:
 
     @property
     def device(self):
-        return "cpu"
+        from ._device import device
+        return device("cpu")
+
+    def __repr__(self):
+        # (PyTorch's Generator is a C++ class of torch._C)
+        from ._public_name import public_module
+        return f"<{public_module('ember._C')}.Generator object at {hex(id(self))}>"
 
     def manual_seed(self, seed):
         seed = int(seed)

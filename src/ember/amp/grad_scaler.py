@@ -9,6 +9,7 @@ from enum import Enum
 from .._backend import np
 from .. import _dtype as D
 from ..autograd.grad_mode import no_grad
+from .._public_name import PublicRepr
 
 __all__ = ["OptState", "GradScaler"]
 
@@ -54,7 +55,7 @@ def _update_scale_(scale, growth_tracker, found_inf, growth_factor, backoff_fact
         growth_tracker._data[...] = successful
 
 
-class GradScaler:
+class GradScaler(PublicRepr):
     """Scales the loss so that low-precision gradients do not underflow,
     unscales them before the optimizer steps, skips the steps whose
     gradients hold an inf or a nan, and adapts the scale: times

@@ -8,6 +8,8 @@ import functools
 import inspect
 import threading
 
+from .._public_name import PublicRepr
+
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "set_multithreading_enabled",
            "is_grad_enabled", "is_inference_mode_enabled"]
@@ -76,7 +78,7 @@ def is_inference_mode_enabled():
     return _state.inference
 
 
-class _DecoratorContextManager:
+class _DecoratorContextManager(PublicRepr):
     """Base for modes usable as `with mode():` and as `@mode()`."""
 
     def __call__(self, func):

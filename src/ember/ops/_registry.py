@@ -185,7 +185,7 @@ def in_opmath(formula, wide=None):
     Recorded formulas (create_graph=True) run as they are."""
     names = _parameters(formula)
     params = "".join(", " + n for n in names)
-    namespace = {"_call": _opmath_call, "_formula": formula, "_wide": wide or D.HALF_NP}
+    namespace = {"_call": _opmath_call, "_formula": formula, "_wide": D.HALF_NP if wide is None else wide}
     exec(f"def formula(xp, grad{params}):\n"
          f"    return _call(_formula, _wide, xp, grad{params})\n", namespace)
     return namespace["formula"]
@@ -282,7 +282,7 @@ def grad_fn(name, outputs=None, opmath=False, **formulas):
     so on arrays (see in_opmath); opmath="bfloat16": only bfloat16 does
     (float16 then rounds at each step, as NumPy's float16 does)."""
     if opmath:
-        wide = D.HALF_NP if opmath is True else frozenset({np.dtype(opmath)})
+        wide = D.HALF_NP if opmath is True else frozenset(d for d in D.HALF_NP if d.name == opmath)
         formulas = {k: in_opmath(f, wide) for k, f in formulas.items()}
     inputs = tuple(formulas)
     reads = [_parameters(f) for f in formulas.values()]

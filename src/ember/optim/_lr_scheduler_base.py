@@ -8,6 +8,7 @@ from weakref import ref
 
 from .._tensor import Tensor
 from .optimizer import Optimizer, _to_scalar
+from .._public_name import PublicRepr
 
 __all__ = ["LRScheduler"]
 
@@ -81,7 +82,7 @@ def set_momentum(scheduler, group, momentum):
         group["momentum"] = momentum
 
 
-class LRScheduler:
+class LRScheduler(PublicRepr):
     _get_lr_called_within_step = False
     _is_initial = False
 

@@ -41,3 +41,10 @@ for bad in (lambda: mod.register_buffer("b", 5), lambda: mod.register_parameter(
         bad()
     except TypeError as e:
         print(e)
+# objects printed as they are: object's default repr, the module as imported
+data = torch.utils.data.TensorDataset(torch.ones(4, 2), torch.zeros(4))
+loader = torch.utils.data.DataLoader(data, batch_size=2, shuffle=True)
+sgd = torch.optim.SGD(mod.parameters(), lr=0.1)
+print(data, loader, iter(loader), loader.sampler, torch.utils.data.random_split(data, [2, 2])[0])
+print(torch.optim.lr_scheduler.StepLR(sgd, 1), torch.amp.GradScaler("cpu"), torch.no_grad())
+print(torch.Generator(), torch.Generator().device, mod.register_forward_hook(lambda *a: None))

@@ -28,6 +28,7 @@ from ...ops.shape import stack
 from ._workers import _Worker, get_worker_info, worker_error
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, _int64_seed
+from ..._public_name import PublicRepr
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
@@ -118,7 +119,7 @@ class _InfiniteConstantSampler(Sampler):
             yield None
 
 
-class DataLoader:
+class DataLoader(PublicRepr):
     __initialized = False
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
@@ -284,7 +285,7 @@ class DataLoader:
         return len(self._index_sampler)
 
 
-class _BaseDataLoaderIter:
+class _BaseDataLoaderIter(PublicRepr):
     def __init__(self, loader):
         self._dataset = loader.dataset
         self._auto_collation = loader._auto_collation

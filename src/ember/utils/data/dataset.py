@@ -8,6 +8,7 @@ import warnings
 from typing import Generic, TypeVar
 
 from ... import _sampling
+from ..._public_name import PublicRepr
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split"]
@@ -15,7 +16,7 @@ __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "Conca
 _T_co = TypeVar("_T_co", covariant=True)
 
 
-class Dataset(Generic[_T_co]):
+class Dataset(PublicRepr, Generic[_T_co]):
     """Map-style: `__getitem__(index)` and usually `__len__`."""
 
     def __getitem__(self, index):

@@ -8,6 +8,7 @@ import itertools
 from typing import Generic, TypeVar
 
 from ... import _creation, _dtype, _random, _sampling
+from ..._public_name import PublicRepr
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler"]
@@ -24,7 +25,7 @@ def _empty_int64():
     return _creation.empty((), dtype=_dtype.int64)
 
 
-class Sampler(Generic[_T_co]):
+class Sampler(PublicRepr, Generic[_T_co]):
     def __iter__(self):
         raise NotImplementedError
 
