@@ -2,8 +2,7 @@
 the multi-layer, bidirectional recurrent networks behind nn.RNN, nn.LSTM and
 nn.GRU (ATen's _VF.rnn_tanh / rnn_relu / lstm / gru), built from one fused
 node per layer and direction (recurrent_layer.py)."""
-import warnings
-
+from .._settings import warn_once
 from ._common import np
 from ._registry import register
 from .recurrent_cells import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
@@ -18,9 +17,6 @@ rnn_relu_cell = register(rnn_relu_cell, method=False, out=False)
 lstm_cell = register(lstm_cell, method=False, out=False)
 gru_cell = register(gru_cell, method=False, out=False)
 
-_warned_proj = []
-
-
 def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
         bidirectional, batch_first, proj_size=0):
     """_VF.<mode>(...): (output, h_n) or, for an LSTM, (output, h_n, c_n).
@@ -34,10 +30,10 @@ def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, t
     fused_lstm = (lstm and batch_sizes is None and input._data.dtype == np.float32
                   and input._data.size != 0)
     if fused_lstm and proj_size:
-        if not _warned_proj:
-            _warned_proj.append(True)
-            warnings.warn("LSTM with projections is not supported with oneDNN. Using default "
-                          "implementation.", UserWarning, stacklevel=4)
+        # Shown at the line of nn/modules/rnn.py that calls in, as PyTorch's
+        # names the _VF.lstm call in its rnn.py.
+        warn_once("LSTM with projections is not supported with oneDNN. Using default "
+                  "implementation.", stacklevel=2, cpp="aten/src/ATen/native/RNN.cpp:1512")
         fused_lstm = False
     per_step = not fused_lstm
     x = input
