@@ -320,7 +320,8 @@ def _states(T, kind):
     x = T.linspace(-1, 1, 6).reshape(3, 2, 1)
     packed = lambda: T.nn.utils.rnn.pack_sequence([T.ones(3, 1), T.ones(2, 1)])  # noqa: E731
     return {
-        "rnn_h64": lambda: T.nn.RNN(1, 2, num_layers=2, bidirectional=True)(x, z("float64", 4, 2, 2)),
+        "rnn_h64": lambda: T.nn.RNN(1, 2, num_layers=2, bidirectional=True)(x, z("float64", 4,
+                                                                                  2, 2)),
         "gru_h_long": lambda: T.nn.GRU(1, 2)(x, z("int64", 1, 2, 2)),
         "gru_packed_h_half": lambda: T.nn.GRU(1, 2)(packed(), z("float16", 1, 2, 2)),
         "gru_unbatched_h64": lambda: T.nn.GRU(1, 2)(x[:, 0], z("float64", 1, 2)),
