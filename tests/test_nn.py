@@ -249,6 +249,49 @@ def test_linear_variants_vs_torch():
         assert (e.bias is None) == (t.bias is None)
 
 
+def _chain(fn):
+    names = []
+    while fn is not None:
+        names.append(type(fn).__name__)
+        fn = fn.next_functions[0][0] if fn.next_functions else None
+    return names
+
+
+@pytest.mark.parametrize("make", [
+    lambda T: T.arange(24.).reshape(3, 2, 4).transpose(0, 1),      # LSTM's batch_first output
+    lambda T: T.arange(96.).reshape(4, 3, 2, 4).transpose(1, 2),
+    lambda T: T.arange(24.).reshape(2, 3, 4),
+    lambda T: T.arange(96.).reshape(4, 2, 3, 4),
+    lambda T: T.arange(4.),
+])
+def test_linear_graph_follows_contiguity_vs_torch(make):
+    # ATen folds a contiguous input into addmm (ViewBackward0 <- AddmmBackward0);
+    # any other takes matmul and an in-place add (AddBackward0 <- UnsafeViewBackward0).
+    torch = _torch()
+    out = {}
+    for T in (ember, torch):
+        w = T.linspace(-1, 1, 20, dtype=T.float64).reshape(5, 4).requires_grad_()
+        b = T.linspace(0, 1, 5, dtype=T.float64).requires_grad_()
+        x = make(T).double()
+        y = T.nn.functional.linear(x, w, b)
+        y.pow(2).sum().backward()
+        out[T] = (_chain(y.grad_fn), y.detach().numpy(), w.grad.numpy(), b.grad.numpy())
+    assert out[ember][0] == out[torch][0]
+    for a, c in zip(out[ember][1:], out[torch][1:]):
+        np.testing.assert_allclose(a, c, rtol=1e-12)
+
+
+def test_linear_bias_broadcast_error_vs_torch():
+    torch = _torch()
+    msgs = []
+    for T in (ember, torch):
+        x = T.zeros(3, 2, 4).transpose(0, 1)
+        with pytest.raises(RuntimeError) as info:
+            T.nn.functional.linear(x, T.zeros(5, 4), T.zeros(2, 5))
+        msgs.append(str(info.value))
+    assert msgs[0] == msgs[1]
+
+
 def test_tiny_model_vs_torch():
     torch = _torch()
 

@@ -196,3 +196,23 @@ def test_masks_and_scales_in_other_dtypes(dtype):
             T.manual_seed(1)
             return fn(T, T.ones(6, 5, 3, dtype=getattr(T, dtype)))
         check(run, exact=True)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda T, x: T.nn.functional.dropout(x, 0.4),
+    lambda T, x: T.nn.functional.alpha_dropout(x, 0.4, training=True),
+    lambda T, x: T.dropout(x, 0.4, True),
+])
+def test_dropout_of_transposed_input_draws_in_memory_order(fn):
+    # ATen's noise is empty_like(input), filled in memory order: a transposed
+    # input (a GRU's batch_first output) gets another mask than its copy, and
+    # the result keeps the input's strides.
+    def run(T):
+        T.manual_seed(11)
+        x = T.tensor(_x((3, 4, 5)), requires_grad=True)
+        y = fn(T, x.transpose(0, 1))
+        y.backward(T.tensor(_x((4, 3, 5), 1)))
+        return y.detach().numpy(), y.stride(), x.grad.numpy(), T.rand(3).numpy()
+    ours, theirs = run(ember), run(torch)
+    assert ours[1] == theirs[1]
+    assert all(np.array_equal(a, b) for a, b in zip(ours[:1] + ours[2:], theirs[:1] + theirs[2:]))

@@ -361,3 +361,55 @@ def test_bfloat16_factories(torch):
               lambda T: T.empty(20, dtype=T.bfloat16).normal_(2.0, 0.5)):
         t, e = f(torch), f(ember)
         assert str(e.dtype) == "ember.bfloat16" and t.float().tolist() == e.float().tolist()
+
+
+# ------------------------------------------- in-place draws into other layouts
+
+_INPLACE_DRAWS = {
+    "uniform_": lambda t: t.uniform_(-1, 2),
+    "normal_": lambda t: t.normal_(0.5, 2.0),
+    "bernoulli_": lambda t: t.bernoulli_(0.3),
+    "exponential_": lambda t: t.exponential_(),
+    "cauchy_": lambda t: t.cauchy_(),
+    "log_normal_": lambda t: t.log_normal_(),
+    "geometric_": lambda t: t.geometric_(0.3),
+    "random_": lambda t: t.random_(0, 10),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("layout", ["transposed", "permuted", "sliced", "contiguous"])
+@pytest.mark.parametrize("name", sorted(_INPLACE_DRAWS))
+def test_inplace_draws_follow_memory_order(torch, name, layout, dtype):
+    # PyTorch's kernels visit a tensor in memory order (TensorIterator), so a
+    # transposed tensor gets its draws in another logical order; normal_ takes
+    # its per-element path on any non-contiguous tensor, whatever its size.
+    make = {"transposed": lambda T: T.zeros(3, 4, 5, dtype=getattr(T, dtype)).transpose(0, 1),
+            "permuted": lambda T: T.zeros(2, 3, 8, dtype=getattr(T, dtype)).permute(2, 0, 1),
+            "sliced": lambda T: T.zeros(4, 10, dtype=getattr(T, dtype))[:, ::2],
+            "contiguous": lambda T: T.zeros(4, 6, dtype=getattr(T, dtype))}[layout]
+    out = []
+    for T in (ember, torch):
+        T.manual_seed(3)
+        t = make(T)
+        _INPLACE_DRAWS[name](t)
+        out.append((t.numpy().copy(), T.rand(2).numpy()))
+    assert np.array_equal(out[0][0], out[1][0]) and np.array_equal(out[0][1], out[1][1])
+
+
+def test_bernoulli_with_tensor_p_into_transposed(torch):
+    out = []
+    for T in (ember, torch):
+        T.manual_seed(5)
+        p = T.linspace(0, 1, 60).reshape(3, 4, 5).transpose(0, 1)
+        out.append((T.zeros(3, 4, 5).transpose(0, 1).bernoulli_(p).numpy(),
+                    T.bernoulli(p).numpy(), T.rand(2).numpy()))
+    assert all(np.array_equal(a, b) for a, b in zip(*out))
+
+
+def test_refused_inplace_draw_leaves_generator(torch):
+    leaf = ember.zeros(3, requires_grad=True)
+    ember.manual_seed(0)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.uniform_()
+    assert ember.rand(1).item() == pytest.approx(0.49625658988952637, abs=0)

@@ -53,13 +53,10 @@ def read(fh, where, restore, weights_only, unpickle):
     def header():
         return unpickle(fh, _no_storages)
 
-    try:
-        magic = header()
-    except Exception:
-        magic = None
-    if magic != MAGIC_NUMBER:
-        raise RuntimeError(f"Invalid magic number; corrupt file? {where} is neither a zip "
-                                "checkpoint nor PyTorch's legacy format")
+    # (what is neither a zip nor a legacy checkpoint fails here as in
+    # PyTorch: the unpickler's own error, or the wrong magic number)
+    if header() != MAGIC_NUMBER:
+        raise RuntimeError("Invalid magic number; corrupt file?")
     try:
         version = header()
         if version != PROTOCOL_VERSION:

@@ -18,7 +18,8 @@ from ._dtype import _BF16_NP as _BF16
 from ._fma import _fma32, _fma64
 
 __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_seed",
-           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar"]
+           "uniform", "normal", "randint", "randperm", "bernoulli", "bernoulli_scalar",
+           "memory_order", "drawn_like"]
 
 _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
@@ -331,21 +332,39 @@ def _normal_scalar(g, n, mean, std):
     return _fma64(np.array(vals, np.float64), float(std), float(mean))
 
 
-def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None):
+def normal(shape, mean=0.0, std=1.0, np_dtype=np.float32, gen=None, contiguous=True):
     """torch.randn / Tensor.normal_(mean, std) / torch.normal(mean, std, size).
 
-    Assumes a contiguous destination: torch uses the per-element path for
-    non-contiguous tensors whatever their size."""
+    contiguous=False: a non-contiguous destination, which torch fills by the
+    per-element path whatever its size."""
     g, dt = _gen(gen), np.dtype(np_dtype)
     shape, n = _numel(shape)
     if dt not in DIGITS:
         raise TypeError(f"normal: unsupported dtype {dt}")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    if n >= 16:
+    if n >= 16 and contiguous:
         return _normal_fill(g, n, dt, mean, std).reshape(shape)
     r = _normal_scalar(g, n, mean, std)
     return _narrow(r, dt).reshape(shape)
+
+
+def memory_order(arr):
+    """arr's axes from the largest stride to the smallest: the order in which
+    PyTorch's kernels (TensorIterator) visit a tensor's elements, so a
+    transposed tensor takes its draws in another logical order."""
+    return tuple(np.argsort([-s for s in arr.strides], kind="stable").tolist())
+
+
+def drawn_like(like, draw):
+    """An array shaped and laid out as `like` (at::empty_like), holding
+    draw(shape) written in memory order; draw gets the shape of `like` with
+    its axes in memory order, and whether `like` is contiguous (normal_ takes
+    its per-element path for any other layout)."""
+    out = np.empty_like(like)
+    view = out.transpose(memory_order(out))
+    view[...] = draw(view.shape, like.flags.c_contiguous)
+    return out
 
 
 # ------------------------------------------------------------------- integer draws

@@ -362,10 +362,13 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 
 # -- in-place samplers (what nn.init uses) -----------------------------------
-def _fill(t, data):
+def _fill(t, draw):
+    """t filled in place by draw(shape, contiguous), in t's memory order (see
+    R.drawn_like); the checks come first, so a refused call draws nothing."""
     from .ops.inplace import check_inplace
     check_inplace(t)
-    t._data[...] = data
+    view = t._data.transpose(R.memory_order(t._data))
+    view[...] = draw(view.shape, t._data.flags.c_contiguous)
     t._bump()
     return t
 
@@ -373,22 +376,25 @@ def _fill(t, data):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     dt = self._data.dtype
     draw = (lambda *args: _complex_draw(R.uniform, *args)) if dt.kind == "c" else R.uniform
-    return _fill(self, draw(self._data.shape, a, b, dt, generator))
+    return _fill(self, lambda shape, _: draw(shape, a, b, dt, generator))
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     dt = self._data.dtype
-    draw = (lambda *args: _complex_draw(R.normal, *args)) if dt.kind == "c" else R.normal
-    return _fill(self, draw(self._data.shape, mean, std, dt, generator))
+    if dt.kind == "c":
+        return _fill(self, lambda shape, contiguous: _complex_draw(
+            R.normal, shape, mean, std, dt, generator, contiguous))
+    return _fill(self, lambda shape, contiguous: R.normal(shape, mean, std, dt, generator,
+                                                          contiguous))
 
 
-def _complex_draw(draw, shape, a, b, np_dtype, generator):
+def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):
     """A complex draw as PyTorch makes it: the real and imaginary parts side
     by side (the tensor's view_as_real), for a normal each of variance 1/2."""
     real = np.dtype(np_dtype).type(0).real.dtype
     if draw is R.normal:
         b = b / math.sqrt(2)
-    return draw(tuple(shape) + (2,), a, b, real, generator).view(np_dtype)[..., 0]
+    return draw(tuple(shape) + (2,), a, b, real, generator, *contiguous).view(np_dtype)[..., 0]
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
@@ -398,7 +404,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
         raise RuntimeError("Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{_legacy(self.dtype)}")
-    return _fill(self, RL.exponential(self._data.shape, lambd, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.exponential(shape, lambd, self._data.dtype, generator))
 
 
 # cauchy_'s refusal names the C++ element type, not the ScalarType
@@ -414,7 +420,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            "dtype must be a floating point but you specified "
                            f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
-    return _fill(self, RL.cauchy(self._data.shape, median, sigma, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.cauchy(shape, median, sigma, self._data.dtype,
+                                                generator))
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -422,13 +429,14 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     if self._data.dtype.kind != "f":
         raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
-    return _fill(self, RL.log_normal(self._data.shape, mean, std, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.log_normal(shape, mean, std, self._data.dtype,
+                                                    generator))
 
 
 def geometric_(self, p, *, generator=None):
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    return _fill(self, RL.geometric(self._data.shape, p, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.geometric(shape, p, self._data.dtype, generator))
 
 
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
@@ -449,15 +457,15 @@ def random_(self, from_=0, to=None, *, generator=None):
         if to is None:
             from_, to = 0, from_
         _warn_inexact_range(from_, to, self.dtype)
-    return _fill(self, R.randint(from_, to, self._data.shape, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: R.randint(from_, to, shape, self._data.dtype, generator))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     if isinstance(p, Tensor):
         # PyTorch draws a 24- or 53-bit uniform by p's own dtype.
-        probs = np.broadcast_to(p._data, self._data.shape)
-        return _fill(self, R.bernoulli(probs, generator).astype(self._data.dtype))
-    return _fill(self, R.bernoulli_scalar(p, self._data.shape, self._data.dtype, generator))
+        probs = np.broadcast_to(p._data, self._data.shape).transpose(R.memory_order(self._data))
+        return _fill(self, lambda shape, _: R.bernoulli(probs, generator).astype(self._data.dtype))
+    return _fill(self, lambda shape, _: R.bernoulli_scalar(p, shape, self._data.dtype, generator))
 
 
 Tensor.uniform_ = uniform_

@@ -12,6 +12,7 @@ Errors are `pickle.UnpicklingError` with PyTorch's wording.
 """
 import pickle
 import struct
+import warnings
 from collections import Counter, OrderedDict
 from pickle import UnpicklingError
 from _compat_pickle import IMPORT_MAPPING, NAME_MAPPING
@@ -91,22 +92,23 @@ class WeightsUnpickler:
 
     def load(self):
         self.stack, self.memo = [], {}
-        try:
-            while True:
-                code = self.read(1)
-                if not code:
-                    raise UnpicklingError("pickle data was truncated")
-                op = _OPS.get(code[0])
-                if op is None:
-                    raise UnpicklingError(f"Unsupported operand {code[0]}")
-                if op is _stop:
-                    return self.pop()
+        while True:
+            code = self.read(1)
+            if not code:
+                raise EOFError      # PyTorch's, bare (an empty or cut-off file)
+            op = _OPS.get(code[0])
+            if op is None:
+                raise UnpicklingError(f"Unsupported operand {code[0]}")
+            if op is _stop:
+                return self.pop()
+            try:
                 op(self)
-        except UnpicklingError:
-            raise
-        except (IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError,
-                ValueError, OverflowError, TypeError, AttributeError) as e:
-            raise UnpicklingError(f"corrupted pickle data: {type(e).__name__}: {e}") from None
+            except UnpicklingError:
+                raise
+            except (IndexError, KeyError, struct.error, EOFError, UnicodeDecodeError,
+                    ValueError, OverflowError, TypeError, AttributeError) as e:
+                raise UnpicklingError(f"corrupted pickle data: {type(e).__name__}: {e}") \
+                    from None
 
     # -- the stack ----------------------------------------------------------
     def push(self, value):
@@ -156,6 +158,14 @@ def _stop(u):
 
 def _proto(u):
     u.proto = u.string(1)[0]
+    if u.proto != 2:
+        # shown at the line that called WeightsUnpickler.load, as PyTorch's
+        # names the one in its own load()
+        warnings.warn(f"Detected pickle protocol {u.proto} in the checkpoint, which was not the "
+                      "default pickle protocol used by `torch.load` (2). The weights_only "
+                      "Unpickler might not support all instructions implemented by this "
+                      "protocol, please file an issue for adding support if you encounter this.",
+                      stacklevel=3)
 
 
 def _frame(u):

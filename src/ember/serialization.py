@@ -278,11 +278,6 @@ class _open_for_reading:
 
 
 def _load_from(fh, f, where, restore, pickle_module, weights_only, mmap, load_args):
-    start = fh.tell()
-    if not fh.read(1):
-        raise RuntimeError(f"{where} is empty: it holds no checkpoint (was the save "
-                                "interrupted?)")
-    fh.seek(start)
     if is_zipfile(fh):
         reader = ArchiveReader(fh, where)
         if reader.has_record("constants.pkl"):

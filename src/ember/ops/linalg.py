@@ -327,11 +327,15 @@ def linear(input, weight, bias=None):
             f"{weight._data.shape[-1]}x{weight._data.shape[0]})")
     if x.ndim == 2 and bias is not None:
         return addmm(bias, input, t(weight))
-    if bias is not None:
+    # ATen folds only a contiguous input into one addmm (3-D, or any rank
+    # with a 1-D bias); any other input is a matmul and an in-place add,
+    # which shows in the graph (AddBackward0) and in the last bits.
+    if bias is not None and input.is_contiguous() and (x.ndim == 3 or bias._data.ndim == 1):
         lead = x.shape[:-1]
         out = addmm(bias, reshape(input, -1, x.shape[-1]), t(weight))
         return reshape(out, lead + (weight._data.shape[0],))
-    return matmul(input, t(weight))
+    out = matmul(input, t(weight))
+    return out if bias is None else out.add_(bias)
 
 
 # (nn.functional.linear is declared with nn.functional; these are torch's.)

@@ -41,7 +41,11 @@ def _dropout(input, p, train, feature, alpha, inplace):
         # (the noise is drawn in the input's dtype, which bernoulli_ refuses)
         raise NotImplementedError("\"bernoulli_scalar_cpu_\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
-    noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
+    if feature:
+        noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
+    else:
+        # laid out as the input and filled in its memory order (at::empty_like)
+        noise = R.drawn_like(x, lambda shape, _: R.bernoulli_scalar(1 - p, shape, x.dtype))
     if x.dtype.kind in "biu":
         # (ATen scales the noise in place, in the input's dtype)
         raise RuntimeError(f"result type Float can't be cast to the desired output type "

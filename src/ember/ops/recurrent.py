@@ -2,8 +2,8 @@
 the multi-layer, bidirectional recurrent networks behind nn.RNN, nn.LSTM and
 nn.GRU (ATen's _VF.rnn_tanh / rnn_relu / lstm / gru), built from one fused
 node per layer and direction (recurrent_layer.py)."""
-import warnings
-
+from .. import _dtype as D
+from .._settings import warn_once
 from ._common import np
 from ._registry import register
 from .recurrent_cells import gru_cell, lstm_cell, rnn_relu_cell, rnn_tanh_cell
@@ -18,7 +18,48 @@ rnn_relu_cell = register(rnn_relu_cell, method=False, out=False)
 lstm_cell = register(lstm_cell, method=False, out=False)
 gru_cell = register(gru_cell, method=False, out=False)
 
-_warned_proj = []
+# oneDNN's names for the state dtypes its LSTM cannot take: these three
+# convert but have no kernel, the rest do not convert.
+_ONEDNN_NO_KERNEL = {D.float16, D.bfloat16}
+_ONEDNN_NO_VIEW = {D.int8, D.uint8}
+
+
+def _check_states(h0, c0, w_dtype, fused_lstm, input, batch_sizes, batch_first, num_layers):
+    """ATen's refusals of states of another dtype than the weights, which
+    come from its kernels: oneDNN's LSTM names the conversion it cannot make;
+    every other path multiplies h by w_hh, and an LSTM's c, promoted with
+    the gates, reaches that product from the second step on. Returns c0 in
+    the dtype the cell computes it in."""
+    states = (h0,) if c0 is None else (h0, c0)
+    if fused_lstm:
+        for state in states:
+            if state.dtype in _ONEDNN_NO_VIEW:
+                raise RuntimeError("itensor_view_from_dense expects float, bfloat16 or half "
+                                   "tensor input")
+        for state in states:
+            if state.dtype in _ONEDNN_NO_KERNEL:
+                raise RuntimeError(
+                    "could not create a primitive descriptor for the LSTM forward propagation "
+                    "primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get "
+                    "additional diagnostic information.")
+            if state.dtype is not w_dtype:
+                raise RuntimeError("get_mkldnn_dtype: unsupported data type")
+        return c0
+    names = D.SCALAR_NAMES
+    if h0.dtype is not w_dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[h0.dtype]} "
+                           f"and {names[w_dtype]}")
+    if c0 is None or c0.dtype is w_dtype:
+        return c0
+    c_dtype = D.promote_types(c0.dtype, w_dtype)
+    if c_dtype is w_dtype:
+        return c0.to(w_dtype)
+    steps = len(batch_sizes) if batch_sizes is not None else \
+        input._data.shape[1 if batch_first else 0]
+    if steps > 1 or num_layers > 1:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {names[c_dtype]} "
+                           f"and {names[w_dtype]}")
+    return c0
 
 
 def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
@@ -34,12 +75,16 @@ def run(mode, input, batch_sizes, hx, params, has_biases, num_layers, dropout, t
     fused_lstm = (lstm and batch_sizes is None and input._data.dtype == np.float32
                   and input._data.size != 0)
     if fused_lstm and proj_size:
-        if not _warned_proj:
-            _warned_proj.append(True)
-            warnings.warn("LSTM with projections is not supported with oneDNN. Using default "
-                          "implementation.", UserWarning, stacklevel=4)
+        # Shown at the line of nn/modules/rnn.py that calls in, as PyTorch's
+        # names the _VF.lstm call in its rnn.py.
+        warn_once("LSTM with projections is not supported with oneDNN. Using default "
+                  "implementation.", stacklevel=2, cpp="aten/src/ATen/native/RNN.cpp:1512")
         fused_lstm = False
     per_step = not fused_lstm
+    if batch_sizes is None and input._data.shape[1 if batch_first else 0] == 0:
+        raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+    c0 = _check_states(h0, c0, params[0].dtype, fused_lstm, input, batch_sizes, batch_first,
+                       num_layers)
     x = input
     if batch_first and batch_sizes is None:
         x = transpose(x, 0, 1)
