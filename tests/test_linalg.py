@@ -334,3 +334,31 @@ def test_geqrf_as_pytorch():
         check_error(lambda T, bad=bad: (bad(T),), lambda T, x: T.geqrf(x))
     check_error(lambda T: (T.geqrf(T.ones(3, 2, requires_grad=True)).a,),
                 lambda T, a: a.sum().backward())
+
+
+@pytest.mark.parametrize("m", [[[1.0, 2.0], [2.0, 4.0]], [[2.0, 4.0], [1.0, 2.0]], [[0.0, 0.0], [0.0, 0.0]],
+                               [[0.0, 1.0], [0.0, 2.0]], [[0.0, -1.0], [0.0, 2.0]],
+                               [[-1.0, 0.0], [0.0, 0.0]], [[4.0, 7.0], [2.0, 6.0]], [[0.0, 1.0], [1.0, 0.0]]])
+def test_det_and_slogdet_read_pytorchs_lu_with_its_signed_zeros_and_rounding(m):
+    """det of a singular matrix is -0. where PyTorch's LU of A^T says so, and
+    float32 det [[4, 7], [2, 6]] is PyTorch's 10.000002 (the product of the
+    pivots of A^T), not NumPy's 10."""
+    def run(T):
+        a = T.tensor(m)
+        sign, logabsdet = T.linalg.slogdet(a)
+        return [T.linalg.det(a), T.linalg.det(a.T), T.det(a.double()), sign, logabsdet,
+                T.linalg.det(T.stack([a, a.T]))]
+    check(run)
+    torch = pytest.importorskip("torch")
+    for e, t in zip(run(ember), run(torch)):
+        assert np.array_equal(np.signbit(e.numpy()), np.signbit(t.numpy()))
+        assert np.array_equal(e.numpy(), t.numpy())
+
+
+def test_linalg_error_class_is_named_as_pytorchs():
+    try:
+        ember.linalg.inv(ember.zeros(2, 2))
+    except ember.linalg.LinAlgError as e:
+        assert type(e).__name__ == "_LinAlgError"
+    torch = pytest.importorskip("torch")
+    assert torch.linalg.LinAlgError.__name__ == "_LinAlgError"
