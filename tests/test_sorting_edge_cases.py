@@ -91,3 +91,14 @@ def test_nodes_without_a_derivative_are_named_as_pytorchs():
                  T.bincount(T.tensor([0, 1, 1]), weights=x).grad_fn)
         return [n.name().split("::", 1)[1] for n in nodes]
     assert names(ember) == names(torch) == ["autograd::NotImplemented"] * 2
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.cumsum(T.ones(3)), lambda T: T.ones(3).cumsum(), lambda T: T.cumprod(T.ones(3)),
+    lambda T: T.cumsum(T.ones(3), dtype=T.float64), lambda T: T.ones(3).cumprod(dtype=T.float64),
+    lambda T: T.cummax(T.ones(3)), lambda T: T.ones(3).cummin(), lambda T: T.logcumsumexp(T.ones(3)),
+    lambda T: T.softmax(T.ones(3)), lambda T: T.ones(3).log_softmax(),
+    lambda T: T.cumsum(T.ones(3), out=T.ones(3))])
+def test_a_forgotten_dim_raises_pytorchs_type_error(call):
+    """PyTorch's parser's message (its plural inverted), not Python's."""
+    check_error(lambda T: (), lambda T: call(T))

@@ -3,6 +3,7 @@ derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
 from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
+from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 
@@ -206,8 +207,8 @@ def scan_input(input, dim, dtype):
     return x, wrap_dim(dim, x.ndim)
 
 
-def cumsum(input, dim, *, dtype=None):
-    x, d = scan_input(input, dim, dtype)
+def cumsum(input, dim=REQUIRED, *, dtype=None):
+    x, d = scan_input(input, require_dim("cumsum", dim), dtype)
     # (dtype=: NumPy would widen small integers to int64 while accumulating)
     data = np.cumsum(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
     return recorded(CumsumBackward0, data, (input,), (d,))
