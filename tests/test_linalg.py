@@ -362,3 +362,33 @@ def test_linalg_error_class_is_named_as_pytorchs():
         assert type(e).__name__ == "_LinAlgError"
     torch = pytest.importorskip("torch")
     assert torch.linalg.LinAlgError.__name__ == "_LinAlgError"
+
+
+def test_triangular_solve_warns_its_deprecation_as_pytorch():
+    from ember import _settings
+    torch = pytest.importorskip("torch")
+    _settings._WARNED.clear()
+    messages = []
+    for T in (torch, ember):
+        T.set_warn_always(True)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                T.triangular_solve(T.ones(2, 1), T.eye(2))
+        finally:
+            T.set_warn_always(False)
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.linalg.vector_norm(T.ones(2), "fro"), lambda T: T.linalg.vector_norm(T.ones(2), ord=None),
+    lambda T: T.linalg.vector_norm(T.ones(2).int(), ord="fro"),
+    lambda T: T.linalg.solve_triangular(T.eye(2), T.ones(2, 1))])
+def test_argument_errors_as_pytorchs_parser(call):
+    check_error(lambda T: (), lambda T: call(T))
+
+
+def test_vector_norm_takes_any_number_as_ord():
+    check(lambda T: [T.linalg.vector_norm(T.tensor([3.0, -4.0]), o)
+                     for o in (1, 2.0, float("inf"), -float("inf"), 0, True, T.tensor(3.0))])

@@ -38,7 +38,18 @@ def _where(fname, name, position):
     return f"{fname}(): argument '{name}'{at}"
 
 
+def _is_number(value):
+    if isinstance(value, Tensor):
+        return value._data.size == 1
+    return isinstance(value, (int, float, complex, np.number, np.bool_))
+
+
 def check(value, kind, fname, name, position):
+    if kind == "Number":
+        if not _is_number(value):
+            raise TypeError(f"{_where(fname, name, position)} must be Number, not "
+                            f"{type_name(value)}")
+        return
     if kind == "int":
         if not _is_int(value):
             raise TypeError(f"{_where(fname, name, position)} must be int, not "

@@ -177,7 +177,7 @@ def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 register(vector_norm, "vector_norm", method=False, namespace="linalg", node=None,
-         out=same_dtype())
+         out=same_dtype(), ints={"ord": "Number"})
 register(matrix_norm, "matrix_norm", method=False, namespace="linalg", node=None,
          out=same_dtype("linalg.matrix_norm expected out tensor dtype {s} but got: {os}"))
 register(norm, "norm", method=False, namespace="linalg", node=None,

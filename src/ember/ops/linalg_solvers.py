@@ -7,6 +7,7 @@ derivative formulas are PyTorch's (FunctionsManual.cpp), written against
 from .. import return_types as RT
 from .._backend import lapack
 from ._common import D, Tensor, np, recorded, recorded_multi
+from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -318,7 +319,9 @@ LinalgSolveTriangularBackward0 = grad_fn(
         _tri_grad_B(xp, g, self, upper, left, unitriangular))
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+def solve_triangular(A, B, *, upper=REQUIRED, left=True, unitriangular=False):
+    if upper is REQUIRED:
+        raise missing_arguments("linalg_solve_triangular", "upper")
     name = "linalg.solve_triangular"
     at_least_2d(A, name)
     at_least_2d(B, name, "B")
