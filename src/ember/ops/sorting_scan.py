@@ -10,7 +10,7 @@ from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_mu
 from ._out import same_dtype
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
-from ._xp import provide
+from ._xp import provide, running
 from .reduction import _even_share
 from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
@@ -63,7 +63,7 @@ def cummin(input, dim=REQUIRED):
 
 def cumprod(input, dim=REQUIRED, *, dtype=None):
     x, d = scan_input(input, require_dim("cumprod", dim), dtype)
-    data = np.cumprod(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
+    data = running(np.cumprod, x, d)
     return recorded(CumprodBackward0, data, (input,), (d,))
 
 
