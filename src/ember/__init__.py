@@ -35,6 +35,7 @@ from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from ._namespace_extras import *  # noqa: E402,F401,F403  (sym_*, cond, vmap, ...)
 from ._linalg_utils import solve, lstsq, eig, symeig, matrix_rank  # noqa: E402,F401  (removed: they raise)
+from ._lowrank import svd_lowrank, pca_lowrank  # noqa: E402,F401
 from ._deprecated_overloads import install as _install_deprecated  # noqa: E402
 _install_deprecated(globals())  # (add(alpha, other) & co., warning once)
 from . import profiler  # noqa: E402
