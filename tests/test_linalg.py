@@ -392,3 +392,10 @@ def test_argument_errors_as_pytorchs_parser(call):
 def test_vector_norm_takes_any_number_as_ord():
     check(lambda T: [T.linalg.vector_norm(T.tensor([3.0, -4.0]), o)
                      for o in (1, 2.0, float("inf"), -float("inf"), 0, True, T.tensor(3.0))])
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.linalg.matrix_norm(T.ones(2), "bad"), lambda T: T.linalg.matrix_norm(T.ones(2), 3),
+    lambda T: T.linalg.matrix_norm(T.ones(2, 2).int(), 3.5), lambda T: T.ones(2).norm(p="bad")])
+def test_matrix_norm_checks_its_order_first_as_pytorch(call):
+    check_error(lambda T: (), lambda T: call(T))
