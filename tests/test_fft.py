@@ -211,3 +211,19 @@ def test_fft_of_float32_stays_single_precision():
     assert ember.fft.rfft(x).dtype is ember.complex64
     assert ember.fft.irfft(ember.fft.rfft(x)).dtype is ember.float32
     assert ember.fft.fft(x.double()).dtype is ember.complex128
+
+
+def test_two_sided_fft_of_a_real_input_fills_the_conjugate_half_as_torch():
+    """fft of a real signal is PyTorch's one-sided r2c with the other half
+    filled by conjugates: the zero imaginary parts of the DC and Nyquist
+    terms are +0 (a c2c of the real input gives -0)."""
+    torch = pytest.importorskip("torch")
+    for x in ([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0], list(range(6)), [0.5, -1.0, 2.0, 3.0, 7.0]):
+        for name in ("fft", "ifft"):
+            for kwargs in ({}, {"n": 6}, {"norm": "ortho"}):
+                e = getattr(ember.fft, name)(ember.tensor(x), **kwargs).resolve_conj()
+                t = getattr(torch.fft, name)(torch.tensor(x), **kwargs).resolve_conj()
+                assert np.array_equal(np.signbit(e.imag.numpy()), np.signbit(t.imag.numpy())), (x, name)
+                np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6, atol=1e-6)
+    assert repr(ember.fft.fft(ember.tensor([1.0, 2.0, 3.0, 4.0]))) == \
+        "tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])"

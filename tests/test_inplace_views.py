@@ -46,3 +46,17 @@ def test_views_made_without_grad_still_require_grad(view):
             v, w = view(x), x * 2
         return v, w
     check(run)
+
+
+@pytest.mark.parametrize("op", [lambda t: t.add_(1), lambda t: t.mul_(2), lambda t: t.clamp_(0),
+                                lambda t: t.sin_(), lambda t: t.__iadd__(1),
+                                lambda t: t.copy_(t.new_ones(2, 3)),
+                                lambda t: t.index_add_(0, t.new_zeros(1).long(), t.new_ones(1, 3))])
+def test_an_expanded_tensor_is_refused_as_an_in_place_output(op):
+    """PyTorch's internal-overlap check: a stride-0 dimension over several
+    elements cannot take a computed result."""
+    def setup(T):
+        base = T.ones(1, 3)
+        return base, base.expand(2, 3)
+    check_error(setup, lambda T, base, ex: op(ex),
+                message="more than one element of the written-to tensor refers to a single memory")

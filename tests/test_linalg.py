@@ -334,3 +334,68 @@ def test_geqrf_as_pytorch():
         check_error(lambda T, bad=bad: (bad(T),), lambda T, x: T.geqrf(x))
     check_error(lambda T: (T.geqrf(T.ones(3, 2, requires_grad=True)).a,),
                 lambda T, a: a.sum().backward())
+
+
+@pytest.mark.parametrize("m", [[[1.0, 2.0], [2.0, 4.0]], [[2.0, 4.0], [1.0, 2.0]], [[0.0, 0.0], [0.0, 0.0]],
+                               [[0.0, 1.0], [0.0, 2.0]], [[0.0, -1.0], [0.0, 2.0]],
+                               [[-1.0, 0.0], [0.0, 0.0]], [[4.0, 7.0], [2.0, 6.0]], [[0.0, 1.0], [1.0, 0.0]]])
+def test_det_and_slogdet_read_pytorchs_lu_with_its_signed_zeros_and_rounding(m):
+    """det of a singular matrix is -0. where PyTorch's LU of A^T says so, and
+    float32 det [[4, 7], [2, 6]] is PyTorch's 10.000002 (the product of the
+    pivots of A^T), not NumPy's 10."""
+    def run(T):
+        a = T.tensor(m)
+        sign, logabsdet = T.linalg.slogdet(a)
+        return [T.linalg.det(a), T.linalg.det(a.T), T.det(a.double()), sign, logabsdet,
+                T.linalg.det(T.stack([a, a.T]))]
+    check(run)
+    torch = pytest.importorskip("torch")
+    for e, t in zip(run(ember), run(torch)):
+        assert np.array_equal(np.signbit(e.numpy()), np.signbit(t.numpy()))
+        assert np.array_equal(e.numpy(), t.numpy())
+
+
+def test_linalg_error_class_is_named_as_pytorchs():
+    try:
+        ember.linalg.inv(ember.zeros(2, 2))
+    except ember.linalg.LinAlgError as e:
+        assert type(e).__name__ == "_LinAlgError"
+    torch = pytest.importorskip("torch")
+    assert torch.linalg.LinAlgError.__name__ == "_LinAlgError"
+
+
+def test_triangular_solve_warns_its_deprecation_as_pytorch():
+    from ember import _settings
+    torch = pytest.importorskip("torch")
+    _settings._WARNED.clear()
+    messages = []
+    for T in (torch, ember):
+        T.set_warn_always(True)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                T.triangular_solve(T.ones(2, 1), T.eye(2))
+        finally:
+            T.set_warn_always(False)
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1] and len(messages[0]) == 1
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.linalg.vector_norm(T.ones(2), "fro"), lambda T: T.linalg.vector_norm(T.ones(2), ord=None),
+    lambda T: T.linalg.vector_norm(T.ones(2).int(), ord="fro"),
+    lambda T: T.linalg.solve_triangular(T.eye(2), T.ones(2, 1))])
+def test_argument_errors_as_pytorchs_parser(call):
+    check_error(lambda T: (), lambda T: call(T))
+
+
+def test_vector_norm_takes_any_number_as_ord():
+    check(lambda T: [T.linalg.vector_norm(T.tensor([3.0, -4.0]), o)
+                     for o in (1, 2.0, float("inf"), -float("inf"), 0, True, T.tensor(3.0))])
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.linalg.matrix_norm(T.ones(2), "bad"), lambda T: T.linalg.matrix_norm(T.ones(2), 3),
+    lambda T: T.linalg.matrix_norm(T.ones(2, 2).int(), 3.5), lambda T: T.ones(2).norm(p="bad")])
+def test_matrix_norm_checks_its_order_first_as_pytorch(call):
+    check_error(lambda T: (), lambda T: call(T))

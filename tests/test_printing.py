@@ -354,3 +354,10 @@ def test_random_fuzz_against_torch():
         with np.errstate(all="ignore"):
             arr = np.asarray(vals).astype(dtypes[rng.integers(len(dtypes))])
         _check(torch, arr)
+
+
+def test_get_printoptions_lives_in_tensor_str_as_in_torch():
+    import ember
+    torch = pytest.importorskip("torch")
+    assert hasattr(ember, "get_printoptions") == hasattr(torch, "get_printoptions")
+    assert ember._tensor_str.get_printoptions() == torch._tensor_str.get_printoptions()

@@ -386,3 +386,15 @@ def test_masked_scatter_uint8_mask_warns_at_the_caller_then_refuses(call):
         assert x.tolist() == [0.0, 0.0, 0.0]
         seen.append((str(record[0].message).split(" (Triggered internally")[0], str(error.value)))
     assert seen[0] == seen[1]
+
+
+def test_index_reduce_beta_notice_is_pytorchs_cpp_warning_at_the_callers_line():
+    from ember import _settings
+    _settings._WARNED.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ember.ones(3).index_reduce(0, ember.tensor([0]), ember.ones(1), "amax")
+    assert len(caught) == 1
+    assert str(caught[0].message).startswith(
+        "index_reduce() is in beta and the API may change at any time. (Triggered internally at ")
+    assert caught[0].filename == __file__

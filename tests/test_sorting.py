@@ -156,6 +156,19 @@ def test_mode():
     grad_of(lambda T, x: T.mode(x, 1).values, [[1.0, 2.0, 2.0, 1.0], [3.0, 3.0, 1.0, 0.5]])
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_mode_index_past_sixteen_elements_is_pytorchs(seed):
+    """PyTorch's mode sorts with std::sort, unstable past 16 elements: the
+    reported index of a tied run is the one that sort leaves last (20 zeros
+    report index 1, not 19)."""
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, 1 + seed, (3, 17 + 300 * seed))
+    check(lambda T: T.mode(T.tensor(rows), 1))
+    check(lambda T: T.mode(T.tensor(rows.T.astype(np.float32)), 0, True))
+    check(lambda T: T.mode(T.zeros(20)))
+    check(lambda T: T.mode(T.tensor(np.sort(rows, 1)[:, ::-1].copy()), -1))
+
+
 # -- quantile ---------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", ["linear", "lower", "higher", "midpoint", "nearest"])

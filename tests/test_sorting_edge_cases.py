@@ -91,3 +91,33 @@ def test_nodes_without_a_derivative_are_named_as_pytorchs():
                  T.bincount(T.tensor([0, 1, 1]), weights=x).grad_fn)
         return [n.name().split("::", 1)[1] for n in nodes]
     assert names(ember) == names(torch) == ["autograd::NotImplemented"] * 2
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.cumsum(T.ones(3)), lambda T: T.ones(3).cumsum(), lambda T: T.cumprod(T.ones(3)),
+    lambda T: T.cumsum(T.ones(3), dtype=T.float64), lambda T: T.ones(3).cumprod(dtype=T.float64),
+    lambda T: T.cummax(T.ones(3)), lambda T: T.ones(3).cummin(), lambda T: T.logcumsumexp(T.ones(3)),
+    lambda T: T.softmax(T.ones(3)), lambda T: T.ones(3).log_softmax(),
+    lambda T: T.cumsum(T.ones(3), out=T.ones(3))])
+def test_a_forgotten_dim_raises_pytorchs_type_error(call):
+    """PyTorch's parser's message (its plural inverted), not Python's."""
+    check_error(lambda T: (), lambda T: call(T))
+
+
+def test_running_sums_and_products_accumulate_as_pytorchs_kernel():
+    """double for float32 (and complex<double>), float for the half types,
+    each partial result rounded: a float32 running sum of 10**6 times 0.1
+    ends at 100000., as in PyTorch; the gradient's reversed cumsum too."""
+    def run(T):
+        w = T.full((10 ** 5,), 0.1, requires_grad=True)
+        w.cumsum(0).sum().backward()
+        return [T.full((10 ** 6,), 0.1).cumsum(0)[-10:], T.full((100,), 1.1).cumprod(0),
+                T.full((10 ** 4,), 0.1 + 0.1j, dtype=T.complex64).cumsum(0)[-3:],
+                T.full((5000,), 0.1, dtype=T.float16).cumsum(0)[-3:].float(),
+                T.full((5000,), 0.1, dtype=T.bfloat16).cumsum(0)[-3:].float(),
+                T.full((10 ** 5,), 0.1, dtype=T.float64).cumsum(0, dtype=T.float32)[-3:],
+                w.grad[:3]]
+    e, t = run(ember), run(torch)
+    for a, b in zip(e, t):
+        assert a.dtype.__repr__().split(".")[-1] == repr(b.dtype).split(".")[-1]
+        assert (a.detach().numpy() == b.detach().numpy()).all()

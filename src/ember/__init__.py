@@ -17,7 +17,8 @@ from ._creation import (tensor, as_tensor, from_numpy, zeros, ones, full, empty,
 from ._random import Generator, default_generator, manual_seed, seed, initial_seed
 from ._sampling import (rand, randn, randint, randperm, normal, bernoulli, multinomial,
                         rand_like, randn_like, randint_like, poisson, binomial)
-from ._printing import set_printoptions, get_printoptions
+from ._printing import set_printoptions
+from . import _tensor_str  # noqa: F401  (torch._tensor_str.get_printoptions)
 from .autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
                                  is_grad_enabled, is_inference_mode_enabled)
 from .autograd.anomaly_mode import (is_anomaly_enabled, is_anomaly_check_nan_enabled,
@@ -34,6 +35,7 @@ from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from ._namespace_extras import *  # noqa: E402,F401,F403  (sym_*, cond, vmap, ...)
 from ._linalg_utils import solve, lstsq, eig, symeig, matrix_rank  # noqa: E402,F401  (removed: they raise)
+from ._lowrank import svd_lowrank, pca_lowrank  # noqa: E402,F401
 from ._deprecated_overloads import install as _install_deprecated  # noqa: E402
 _install_deprecated(globals())  # (add(alpha, other) & co., warning once)
 from . import profiler  # noqa: E402

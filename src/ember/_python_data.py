@@ -218,9 +218,11 @@ def _from_python_slow(data, dtype):
 
 def _cast_wide(arr, dtype):
     # c10::Half converts from double through float.
-    if dtype is D.float16 and arr.dtype != np.float32:
-        arr = arr.astype(np.float32)
-    return arr.astype(dtype._np, copy=False)
+    # A value past the type's range is inf, quietly, as PyTorch's cast.
+    with np.errstate(over="ignore"):
+        if dtype is D.float16 and arr.dtype != np.float32:
+            arr = arr.astype(np.float32)
+        return arr.astype(dtype._np, copy=False)
 
 
 def _leaf_types(x):
@@ -261,8 +263,9 @@ def _from_python(data, dtype):
     if arr.dtype.kind == "c" and dtype is None:
         dtype = D.default_complex()
     if dtype is not None and dtype.is_complex:
-        return arr.astype(dtype._np) if arr.dtype.kind != "f" or float in kinds else \
-            _from_python_slow(data, dtype)
+        if arr.dtype.kind == "f" and float not in kinds:
+            return _from_python_slow(data, dtype)
+        return _cast_wide(arr, dtype)
     if arr.dtype.kind == "c":   # into a real dtype: PyTorch's own refusal
         return _from_python_slow(data, dtype)
     if dtype is None:

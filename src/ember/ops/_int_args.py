@@ -38,7 +38,18 @@ def _where(fname, name, position):
     return f"{fname}(): argument '{name}'{at}"
 
 
+def _is_number(value):
+    if isinstance(value, Tensor):
+        return value._data.size == 1
+    return isinstance(value, (int, float, complex, np.number, np.bool_))
+
+
 def check(value, kind, fname, name, position):
+    if kind == "Number":
+        if not _is_number(value):
+            raise TypeError(f"{_where(fname, name, position)} must be Number, not "
+                            f"{type_name(value)}")
+        return
     if kind == "int":
         if not _is_int(value):
             raise TypeError(f"{_where(fname, name, position)} must be int, not "
@@ -74,3 +85,29 @@ def checked(function, fname, ints, method):
     op.__doc__ = function.__doc__
     op.__wrapped__ = function
     return op
+
+
+class _Required:
+    """The default of an argument PyTorch's signature requires (`dim` of
+    cumsum): left out, the call raises PyTorch's message, not Python's."""
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<required>"
+
+
+REQUIRED = _Required()
+
+
+def missing_arguments(name, *names):
+    """PyTorch's parser's TypeError for required arguments left out (its
+    plural is inverted: 'missing 1 required positional arguments')."""
+    plural = "s" if len(names) == 1 else ""
+    listed = ", ".join(f'"{n}"' for n in names)
+    return TypeError(f"{name}() missing {len(names)} required positional argument{plural}: {listed}")
+
+
+def require_dim(name, dim):
+    if dim is REQUIRED:
+        raise missing_arguments(name, "dim")
+    return dim

@@ -55,7 +55,7 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     variant itself where it has checks of its own. `out`: the function form takes `out=`,
     as PyTorch's does (the method never does); or a check of the out tensors
     (`_out.same_dtype(...)`, `_out.bool_only`) for ops that refuse a cast.
-    `ints`: {parameter: "int" or "tuple of ints"}, refused otherwise in
+    `ints`: {parameter: "int", "tuple of ints" or "Number"}, refused otherwise in
     PyTorch's words (ops/_int_args.py). The op runs with NumPy's
     floating-point warnings silenced (as PyTorch computes inf and nan
     silently), unless `quiet` says it already silences them itself (the
@@ -78,12 +78,13 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         # again under another namespace (torch.lgamma is torch.special.gammaln).
         function.__name__ = function.__qualname__ = function._op_name = name
     as_method = as_function = function
+    # (the name PyTorch's parser prints: the native function's, linalg_vector_norm)
+    parsed = name if namespace in ("torch", None) else f"{namespace}_{name}"
     if ints:
-        as_method = _int_args.checked(function, name, ints, method=True)
-        as_function = _int_args.checked(function, name, ints, method=False)
-    public = with_out(as_function, name if namespace in ("torch", None) else f"{namespace}_{name}",
-                      None if out is True else out) if out and namespace is not None \
-        else as_function
+        as_method = _int_args.checked(function, parsed, ints, method=True)
+        as_function = _int_args.checked(function, parsed, ints, method=False)
+    public = with_out(as_function, parsed, None if out is True else out) \
+        if out and namespace is not None else as_function
     REGISTRY[key] = OpInfo(name, as_method, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function

@@ -12,6 +12,7 @@ import warnings
 from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import np, recorded, wrap, wrap_dim
+from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
 
 __all__ = ["softmax", "log_softmax"]
@@ -83,12 +84,12 @@ def _narrowed(a, dtype):
     return a.astype(dtype).astype(np.float32)
 
 
-def softmax(input, dim, dtype=None):
-    return compute(input, dim, dtype, "softmax", 3)
+def softmax(input, dim=REQUIRED, dtype=None):
+    return compute(input, require_dim("softmax", dim), dtype, "softmax", 3)
 
 
-def log_softmax(input, dim, dtype=None):
-    return compute(input, dim, dtype, "log_softmax", 3)
+def log_softmax(input, dim=REQUIRED, dtype=None):
+    return compute(input, require_dim("log_softmax", dim), dtype, "log_softmax", 3)
 
 
 softmax = register(softmax, quiet=True)

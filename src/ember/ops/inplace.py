@@ -55,6 +55,18 @@ def check_inplace(t, through_view=False, view_op=None):
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE if through_view else LEAF_MESSAGE)
 
 
+OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers "
+                   "to a single memory location. Please clone() the tensor before performing the "
+                   "operation.")
+
+
+def check_no_internal_overlap(dst):
+    """PyTorch's assert_no_internal_overlap: an expanded tensor (a stride 0
+    over more than one element) is refused as the output of a computation."""
+    if any(s == 0 and n > 1 for s, n in zip(dst.strides, dst.shape)):
+        raise RuntimeError(OVERLAP_MESSAGE)
+
+
 def _write(t, data):
     dst = t._data
     if data.dtype != dst.dtype and not _castable(data.dtype, dst.dtype):
@@ -83,6 +95,7 @@ def _category(dt):
 
 def commit_inplace(t, result):
     """Make `t` hold `result` in place: same array, new value and history."""
+    check_no_internal_overlap(t._data)
     _write(t, result._data)
     if result._grad_fn is not None:
         base = t._base
@@ -237,6 +250,7 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     from ._common import broadcast_error
+    check_no_internal_overlap(self._data)
     try:
         np.broadcast_to(src._data, self._data.shape)
     except ValueError:

@@ -9,9 +9,13 @@ __all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "mH", "e
            "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
 
 
-class LinAlgError(RuntimeError):
+class _LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError: a matrix function failed on its input
-    (singular, not positive-definite)."""
+    (singular, not positive-definite). PyTorch's class is torch._C._LinAlgError,
+    so `type(e).__name__` prints `_LinAlgError`."""
+
+
+LinAlgError = _LinAlgError
 
 
 def float_input(t, name, low_precision=False):

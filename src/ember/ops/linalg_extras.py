@@ -8,7 +8,7 @@ from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wr
 from ._out import same_dtype
 from ._registry import grad_fn, no_derivative, register
 from .linalg import matmul
-from .linalg_common import float_input, mH, mT, square
+from .linalg_common import float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
@@ -252,7 +252,12 @@ TriangularSolveBackward0 = grad_fn(
 
 
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False):
-    from ._common import recorded_multi
+    warn_once("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular"
+              "and will be removed in a future PyTorch release.\ntorch.linalg.solve_triangular "
+              "has its arguments reversed and does not return a copy of one of the inputs.\n"
+              "X = torch.triangular_solve(B, A).solution\nshould be replaced with\n"
+              "X = torch.linalg.solve_triangular(A, B).",
+              cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2273")
     b, a = input._data, A._data
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)

@@ -104,15 +104,16 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     from .reduction import amax, amin, sum as sum_
     from .shape import permute, unsqueeze
     name = "linalg.matrix_norm"
-    at_least_2d(A, name)
-    if A._data.dtype.kind not in "fc":
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {D.SCALAR_NAMES[A.dtype]}")
+    # (PyTorch checks the order first, before A's dims and dtype)
     if isinstance(ord, str):
         if ord not in ("fro", "nuc"):
             raise RuntimeError(f"{name}: Order {ord} not supported.")
     elif ord not in _MATRIX_ORDS:
         raise RuntimeError(f"{name}: Order {_ord_text(ord)} not supported.")
+    at_least_2d(A, name)
+    if A._data.dtype.kind not in "fc":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
+                           f"Got {D.SCALAR_NAMES[A.dtype]}")
     _float_dtype(A, dtype, name)
     nd = A._data.ndim
     if len(dim) != 2:
@@ -177,7 +178,7 @@ def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 register(vector_norm, "vector_norm", method=False, namespace="linalg", node=None,
-         out=same_dtype())
+         out=same_dtype(), ints={"ord": "Number"})
 register(matrix_norm, "matrix_norm", method=False, namespace="linalg", node=None,
          out=same_dtype("linalg.matrix_norm expected out tensor dtype {s} but got: {os}"))
 register(norm, "norm", method=False, namespace="linalg", node=None,

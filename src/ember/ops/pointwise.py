@@ -92,11 +92,10 @@ def _rsqrt(x):
 
 
 def _sigmoid(x):
-    if x.dtype.kind == "c":
+    # PyTorch's kernel, 1 / (1 + exp(-x)): its roundings, and 0 where exp
+    # overflows (sigmoid(-100.) is 0., not the subnormal e / (1 + e) gives).
+    with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
-    # exp(-|x|) never overflows; both branches agree where they meet.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,

@@ -3,8 +3,9 @@ derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
 from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
+from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
-from ._xp import provide
+from ._xp import provide, running
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -206,10 +207,9 @@ def scan_input(input, dim, dtype):
     return x, wrap_dim(dim, x.ndim)
 
 
-def cumsum(input, dim, *, dtype=None):
-    x, d = scan_input(input, dim, dtype)
-    # (dtype=: NumPy would widen small integers to int64 while accumulating)
-    data = np.cumsum(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
+def cumsum(input, dim=REQUIRED, *, dtype=None):
+    x, d = scan_input(input, require_dim("cumsum", dim), dtype)
+    data = running(np.cumsum, x, d)
     return recorded(CumsumBackward0, data, (input,), (d,))
 
 

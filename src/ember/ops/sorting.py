@@ -12,6 +12,7 @@ from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from . import _topk_ties
+from ._std_sort import THRESHOLD, std_sort
 
 
 def selected_grad(xp, grad, shape, key):
@@ -295,6 +296,25 @@ def _median_idx(x, d):
     return np.argmax(np.cumsum(same, axis=d) > k - below, axis=d, keepdims=True)
 
 
+# (a Python replay of std::sort costs ~2 us an element: past this many the
+# largest index of the run is reported, as std::sort gives up to 16 elements)
+_STD_SORT_BUDGET = 1 << 20
+
+
+def _std_sort_mode_index(row):
+    """PyTorch's mode_kernel: the pairs (value, index) sorted by std::sort on
+    the values; the first longest run wins; its last pair's index."""
+    pairs = std_sort([(v, i) for i, v in enumerate(row)])
+    best, longest, run = 0, 0, 0
+    for i in range(len(pairs)):
+        run += 1
+        if i == len(pairs) - 1 or pairs[i][0] != pairs[i + 1][0]:
+            if run > longest:
+                best, longest = pairs[i][1], run
+            run = 0
+    return best
+
+
 def mode(input, dim=-1, keepdim=False):
     x, d = as_1d(input, dim)
     if x.dtype.kind == "c":
@@ -317,6 +337,9 @@ def mode(input, dim=-1, keepdim=False):
     winners = np.flatnonzero(lengths == longest[run_row])
     best = winners[np.searchsorted(run_row[winners], np.arange(s.shape[0]))]
     last_pos = np.maximum.reduceat(order.reshape(-1), first)[best]
+    if THRESHOLD < n and rows.size <= _STD_SORT_BUDGET:
+        # past 16 elements std::sort is no longer stable: replay it
+        last_pos = np.array([_std_sort_mode_index(row) for row in rows.tolist()], np.int64)
     idx = np.moveaxis(last_pos.reshape(lead + (1,)), -1, d)
     return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode)
 

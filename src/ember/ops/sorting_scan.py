@@ -8,8 +8,9 @@ from .. import return_types
 from . import shape as _shape
 from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
+from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
-from ._xp import provide
+from ._xp import provide, running
 from .reduction import _even_share
 from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
@@ -52,17 +53,17 @@ def _cumulative_extreme(input, dim, ufunc, node, result_t):
     return record_selection(node, input, x, values, idx, d, True, result_t)
 
 
-def cummax(input, dim):
-    return _cumulative_extreme(input, dim, np.maximum, CummaxBackward0, return_types.cummax)
+def cummax(input, dim=REQUIRED):
+    return _cumulative_extreme(input, require_dim("cummax", dim), np.maximum, CummaxBackward0, return_types.cummax)
 
 
-def cummin(input, dim):
-    return _cumulative_extreme(input, dim, np.minimum, CumminBackward0, return_types.cummin)
+def cummin(input, dim=REQUIRED):
+    return _cumulative_extreme(input, require_dim("cummin", dim), np.minimum, CumminBackward0, return_types.cummin)
 
 
-def cumprod(input, dim, *, dtype=None):
-    x, d = scan_input(input, dim, dtype)
-    data = np.cumprod(x, axis=d, dtype=x.dtype) if x.ndim else x.copy()
+def cumprod(input, dim=REQUIRED, *, dtype=None):
+    x, d = scan_input(input, require_dim("cumprod", dim), dtype)
+    data = running(np.cumprod, x, d)
     return recorded(CumprodBackward0, data, (input,), (d,))
 
 
@@ -119,7 +120,8 @@ def _lcse_array(x, axis):
     return np.moveaxis(out, 0, axis)
 
 
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim=REQUIRED):
+    require_dim("logcumsumexp", dim)
     x = input._data
     if x.dtype.kind not in "fc" and not D.is_float_np(x.dtype):
         raise NotImplementedError(

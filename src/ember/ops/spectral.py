@@ -43,10 +43,21 @@ def _c2c_array(x, dim, normalization, forward):
 
 
 def _r2c_array(x, dim, normalization, onesided):
-    fft = pocketfft()
-    f = fft.rfftn if onesided else fft.fftn
-    return _single(f(x, axes=dim, norm=_np_norm(normalization, True)),
+    half = _single(pocketfft().rfftn(x, axes=dim, norm=_np_norm(normalization, True)),
                    np.result_type(x.dtype, np.complex64))
+    return half if onesided else _fill_conjugate_symmetry(half, dim, x.shape[dim[-1]])
+
+
+def _fill_conjugate_symmetry(half, dim, n):
+    """PyTorch's two-sided r2c: the one-sided transform, the rest filled with
+    the conjugates of the mirror entries (X[k] = conj(X[-k]) over every
+    transformed axis). A c2c of the real input differs in the sign of zero
+    imaginary parts (fft(ones(4))[0] is 4+0j in PyTorch, 4-0j by c2c)."""
+    last, h = dim[-1], half.shape[dim[-1]]
+    mirror = np.take(half, np.arange(n - h, 0, -1), axis=last)
+    for d in dim[:-1]:
+        mirror = np.roll(np.flip(mirror, d), 1, d)
+    return np.concatenate([half, np.conj(mirror)], axis=last)
 
 
 def _c2r_array(x, dim, normalization, last_dim_size):
