@@ -1,6 +1,6 @@
-"""Samplers that PyTorch implements with its own algorithms (gamma, Dirichlet,
-Poisson, binomial) draw other numbers in Ember: their distribution is checked
-at a fixed seed, Kolmogorov-Smirnov against PyTorch's draws for the continuous
+"""Samplers that PyTorch implements with its own algorithms: gamma and
+Dirichlet (Beta, Chi2, StudentT) draw PyTorch's numbers; Poisson and binomial
+draw other numbers in Ember. Their distribution is checked at a fixed seed, Kolmogorov-Smirnov against PyTorch's draws for the continuous
 ones and chi-square against the probability mass for the discrete ones."""
 import numpy as np
 import pytest
@@ -93,6 +93,43 @@ def test_discrete_samplers_chi_square(case):
         exp = np.append(expected[keep], N - expected[keep].sum())
         exp = exp * (N / exp.sum())
         assert stats.chisquare(obs, exp).pvalue > ALPHA
+
+
+def _gamma_family(T, dt):
+    D = T.distributions
+    a = T.tensor([1e-3, 0.05, 0.3, 0.999, 1.0, 1.5, 2.0, 7.5, 30.0, 1e3], dtype=dt)
+    return [D.Gamma(a, T.tensor(2.0, dtype=dt)).sample((40,)),
+            D.Beta(a, a.flip(0)).sample((5,)),
+            D.Dirichlet(T.rand(4, 5, dtype=dt) * 3).sample((6,)),
+            D.Chi2(T.tensor([0.5, 3.0], dtype=dt)).sample((5,)),
+            D.StudentT(T.tensor([1.0, 5.0], dtype=dt)).rsample((20,)),
+            # edge parameters, unvalidated: 0, negative, NaN, inf, denormal
+            D.Gamma(T.tensor([0.0, -0.5, -2.0, float("nan"), float("inf"), 1e-45, 1e-30],
+                             dtype=dt), T.ones((), dtype=dt), validate_args=False).sample((2,)),
+            T.randn(3, dtype=dt)]     # the generator left where PyTorch's is
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gamma_and_dirichlet_draws_are_pytorchs(dtype):
+    got = []
+    for T in (ember, torch):
+        T.manual_seed(11)
+        got.append([x.numpy() for x in _gamma_family(T, getattr(T, dtype))])
+    for e, t in zip(*got):
+        assert e.dtype == t.dtype
+        np.testing.assert_array_equal(e, t)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_gamma_and_dirichlet_refuse_half_as_pytorch(dtype):
+    for make in (lambda T, dt: T.distributions.Gamma(T.ones(1, dtype=dt), T.ones(1, dtype=dt)),
+                 lambda T, dt: T.distributions.Beta(T.ones(1, dtype=dt), T.ones(1, dtype=dt))):
+        errors = []
+        for T in (ember, torch):
+            with pytest.raises(NotImplementedError) as info:
+                make(T, getattr(T, dtype)).sample()
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]
 
 
 def test_seeded_samplers_are_reproducible():

@@ -1,24 +1,17 @@
-"""Draws PyTorch makes with its own C++ samplers (gamma, Poisson, binomial),
-which Ember does not reproduce: NumPy's samplers, seeded from the Ember
-generator's stream, so that manual_seed still makes them repeatable."""
+"""Draws PyTorch makes with its own C++ samplers (Poisson, binomial), which
+Ember does not reproduce (gamma and Dirichlet it does: _random_gamma):
+NumPy's samplers, seeded from the Ember generator's stream, so that
+manual_seed still makes them repeatable."""
 from ._backend import np
 from ._random import _gen
 
 
 def numpy_stream(gen=None):
-    """A NumPy generator seeded by 128 bits of this generator's stream: gamma,
-    Poisson and binomial draws come from NumPy's samplers (PyTorch's own C++
+    """A NumPy generator seeded by 128 bits of this generator's stream: Poisson
+    and binomial draws come from NumPy's samplers (PyTorch's own C++
     ones are not reproduced), and manual_seed still makes them repeatable."""
     words = _gen(gen)._raw64(2)
     return np.random.Generator(np.random.PCG64([int(w) for w in words]))
-
-
-def standard_gamma(alpha, gen=None):
-    """Gamma(alpha, 1) draws as float64, PyTorch's smallest-normal floor left to
-    the caller; alpha <= 0 draws 0 (PyTorch answers the floor, NumPy raises)."""
-    a = np.asarray(alpha, np.float64)
-    positive = a > 0
-    return np.where(positive, numpy_stream(gen).standard_gamma(np.where(positive, a, 1.0)), 0.0)
 
 
 def poisson(rate, gen=None):
