@@ -10,7 +10,7 @@ from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
-from . import _random as R, _random_numpy
+from . import _random as R, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
@@ -219,30 +219,32 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
-    sampler (not PyTorch's numbers), seeded from the generator."""
+    """Draws of Poisson(input) elementwise: PyTorch's numbers."""
     tensor_arg(input, "poisson")
-    if input._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point:   # (float16 and bfloat16 included)
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
-    draws = _random_numpy.poisson(input._data, generator)
+    draws = _random_rejection.poisson(input._data, generator)
     return recorded(PoissonBackward0, draws.astype(input._data.dtype), (input,))
 
 
 def binomial(count, prob, generator=None):
     """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
-    distribution, NumPy's sampler (not PyTorch's numbers)."""
+    numbers (a NaN count draws NaN, where PyTorch's sampler never returns)."""
     tensor_arg(count, "binomial", "count")
     tensor_arg(prob, "binomial", "prob", 2)
     for name, t in (("count", count), ("prob", prob)):
-        if t._data.dtype.kind != "f":
+        if not t.dtype.is_floating_point:
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
                              f"{_legacy(t.dtype)}")
     if count._data.dtype != prob._data.dtype:
         raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
                            f"{_legacy(count.dtype)}")
+    if count.dtype.itemsize == 2:   # the kernel is built for float and double
+        raise NotImplementedError(f'"binomial_cpu" not implemented for '
+                                  f"'{_legacy(count.dtype)}'")
     from .ops import broadcast_tensors
     counts, probs = broadcast_tensors(count, prob)
-    draws = _random_numpy.binomial(counts._data, probs._data, generator)
+    draws = _random_rejection.binomial(counts._data, probs._data, generator)
     return recorded(_Binomial, draws.astype(count._data.dtype), (count, prob))
 
 

@@ -1,11 +1,11 @@
 """Samplers PyTorch implements in C++ with its own algorithms. Gamma and
-Dirichlet draws are PyTorch's numbers (_random_gamma); Poisson and binomial
+Dirichlet draws are PyTorch's numbers (_random_rejection); Poisson and binomial
 draws come from the same distributions but not the same numbers: NumPy's
 samplers, seeded from the Ember generator's stream so that manual_seed still
 makes runs reproducible."""
 import ember
 from .._backend import np
-from .. import _random_gamma
+from .. import _random_rejection
 from ..autograd import Function
 
 
@@ -16,7 +16,7 @@ def _like(array, ref):
 def _gamma_draw(alpha):
     """Standard gamma draws, PyTorch's numbers (floored at the dtype's
     smallest normal number as PyTorch's sampler is)."""
-    return _like(_random_gamma.standard_gamma(alpha.detach()._data), alpha)
+    return _like(_random_rejection.standard_gamma(alpha.detach()._data), alpha)
 
 
 def _dgamma_dalpha(x, alpha):
@@ -64,7 +64,7 @@ class _Dirichlet(Function):
 
     @staticmethod
     def forward(ctx, concentration):
-        x, g = _random_gamma.dirichlet(concentration.detach()._data)
+        x, g = _random_rejection.dirichlet(concentration.detach()._data)
         x, g = _like(x, concentration), _like(g, concentration)
         ctx.save_for_backward(g, x, concentration)
         return x
