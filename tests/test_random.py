@@ -283,6 +283,24 @@ def test_bernoulli(torch):
         assert same(R.bernoulli(pd[:7, :3], gen=g), torch.bernoulli(tp[:7, :3]))
 
 
+@pytest.mark.parametrize("call", [
+    "T.bernoulli(T.tensor([1.5]))", "T.bernoulli(T.tensor([0.5, -0.1]))",
+    "T.bernoulli(T.tensor([0.3, float('nan')]))",
+    "T.bernoulli(T.tensor([0.5, 0.7, 2.0], dtype=T.float64))",
+    "T.bernoulli(T.full((100,), 0.5).index_fill_(0, T.tensor([50]), 3.0))",
+    "T.zeros(2).bernoulli_(T.tensor([0.2, 1.2]))", "T.bernoulli(T.tensor([0.5]), -1.0)",
+    "T.zeros(2).bernoulli_(1.5)", "T.zeros(2).bernoulli_(float('nan'))"])
+def test_bernoulli_refuses_probabilities_outside_0_1(torch, call):
+    # each p is checked in its turn: the elements before the first bad one draw
+    seen = []
+    for T in (ember, torch):
+        T.manual_seed(0)
+        with pytest.raises(RuntimeError) as info:
+            eval(call, {"T": T})
+        seen.append((str(info.value), T.rand(2).tolist()))
+    assert seen[0] == seen[1]
+
+
 def test_bernoulli_scalar_and_dropout_mask(torch):
     g = pair(torch, 13)
     assert same(R.bernoulli_scalar(0.3, (50, 20), gen=g), torch.empty(50, 20).bernoulli_(0.3))

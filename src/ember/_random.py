@@ -444,9 +444,18 @@ def bernoulli(probs_array, gen=None):
     g, p = _gen(gen), np.asarray(probs_array)
     if p.dtype not in DIGITS:
         raise TypeError(f"bernoulli: probabilities must be floating point, got {p.dtype}")
+    draw = g._u53 if p.dtype == _F64 else g._u24
+    valid = ((p >= 0) & (p <= 1)).reshape(-1)
+    if not valid.all():
+        # ATen's bernoulli_distribution checks each p as its turn comes: the
+        # elements before the first bad one have drawn
+        draw(int(np.argmin(valid)))
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
     if p.dtype == _F64:
-        return (g._u53(p.size).reshape(p.shape) < p).astype(p.dtype)
-    return (g._u24(p.size).reshape(p.shape) < p.astype(np.float32)).astype(p.dtype)
+        return (draw(p.size).reshape(p.shape) < p).astype(p.dtype)
+    return (draw(p.size).reshape(p.shape) < p.astype(np.float32)).astype(p.dtype)
 
 
 def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
@@ -456,7 +465,7 @@ def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     g = _gen(gen)
     shape, n = _numel(shape)
     if not 0 <= p <= 1:
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     return g._u53_below(n, float(p)).astype(np.dtype(np_dtype)).reshape(shape)
 
 
