@@ -379,3 +379,28 @@ def test_bfloat16_factories(torch):
               lambda T: T.empty(20, dtype=T.bfloat16).normal_(2.0, 0.5)):
         t, e = f(torch), f(ember)
         assert str(e.dtype) == "ember.bfloat16" and t.float().tolist() == e.float().tolist()
+
+
+@pytest.mark.parametrize("call", [
+    "T.Generator(device='cuda')", "T.Generator(device='cuda:0')", "T.Generator(device='mps')",
+    "T.Generator(device='meta')", "T.Generator(device='xla')", "T.Generator(device='foo')",
+    "T.Generator().manual_seed(1.5)", "T.Generator().manual_seed('3')",
+    "T.Generator().manual_seed(True)", "T.Generator().manual_seed(T.tensor(3))",
+    "T.Generator().manual_seed(np.int64(5))", "T.Generator().manual_seed(2 ** 64)",
+    "T.manual_seed(None)", "T.Generator().set_state(T.zeros(5056))"])
+def test_generator_refusals_as_pytorch(torch, call):
+    seen = []
+    for T in (ember, torch):
+        with pytest.raises(Exception) as info:
+            eval(call, {"T": T, "np": np})
+        seen.append((type(info.value), str(info.value).replace("torch.", "ember.")))
+    assert seen[0] == seen[1]
+
+
+def test_lenient_seeds_and_generator_device(torch):
+    # torch.manual_seed makes an int of what it is given; the device is a device
+    for T in (ember, torch):
+        assert [T.manual_seed(s).initial_seed() for s in ("3", True, T.tensor(4), -5)] == \
+            [3, 1, 4, 2 ** 64 - 5]
+        assert T.Generator().device == T.device("cpu")
+        assert repr(T.Generator(device="cpu:0").device) == "device(type='cpu')"

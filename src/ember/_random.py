@@ -13,6 +13,7 @@ torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 import math
 import secrets
 
+from . import _public_name
 from ._backend import np
 from ._dtype import _BF16_NP as _BF16
 from ._fma import _fma32, _fma64
@@ -43,20 +44,35 @@ _STATE_DTYPE = np.dtype([
 _LEGACY_SIZE = 5048
 
 
-class Generator:
+class Generator(metaclass=_public_name.PublicClass):
     """Mirror of ``torch.Generator`` for device 'cpu'."""
 
+    def __repr__(self):
+        return f"<{_public_name.public_module(type(self).__module__)}.Generator object at " \
+               f"{id(self):#x}>"
+
     def __init__(self, device="cpu"):
-        if str(device) != "cpu":
-            raise RuntimeError(f"ember only has CPU generators, got device {device!r}")
+        from ._device import device as _device
+        kind = _device(device).type
+        if kind != "cpu":
+            from ._no_generator import NO_GENERATOR
+            raise RuntimeError(NO_GENERATOR.get(
+                kind, f"ember only has CPU generators, got device {str(device)!r}"))
         self._engine = np.random.MT19937()
         self._set_seed(_DEFAULT_SEED)
 
     @property
     def device(self):
-        return "cpu"
+        from ._device import device as _device
+        return _device("cpu")
 
     def manual_seed(self, seed):
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, (bool, np.bool_)):
+            # (torch.manual_seed makes an int first; a Generator takes only a long)
+            from .ops.conditional import _arg_type
+            raise RuntimeError(f"manual_seed expected a long, but got {_arg_type(seed)}")
+        if not isinstance(seed, int):   # a NumPy integer passes the check, not the unpacking
+            raise TypeError("an integer is required")
         seed = int(seed)
         if not -(1 << 63) <= seed <= _U64:
             raise ValueError("Overflow when unpacking long long")
@@ -96,12 +112,12 @@ class Generator:
         from ._tensor import Tensor
         if isinstance(state, Tensor):
             if state.dtype.name != "uint8":
-                raise TypeError("RNG state must be a ember.ByteTensor")
+                raise TypeError(f"RNG state must be a {_public_name.name}.ByteTensor")
             state = state._data
         else:
             t = type(state)
             name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
-            raise TypeError(f"expected a ember.ByteTensor, but got {name}")
+            raise TypeError(f"expected a {_public_name.name}.ByteTensor, but got {name}")
         raw = np.ascontiguousarray(state).ravel()
         if raw.size not in (_STATE_DTYPE.itemsize, _LEGACY_SIZE):
             raise RuntimeError("Expected a CPUGeneratorImplState of size "
@@ -154,7 +170,7 @@ default_generator.seed()  # torch seeds its default CPU generator non-determinis
 
 
 def manual_seed(seed):
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():
