@@ -10,7 +10,7 @@ from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
-from . import _random as R, _randint_args, _random_rejection
+from . import _random as R, _randint_args, _random_double, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
@@ -397,7 +397,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            "dtype must be a floating point but you specified "
                            f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
-    return _fill(self, R.cauchy(self._data.shape, median, sigma, self._data.dtype, generator))
+    return _fill(self, _random_double.cauchy(self._data.shape, median, sigma, self._data.dtype, generator))
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -405,13 +405,13 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     if self._data.dtype.kind != "f":
         raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
-    return _fill(self, R.log_normal(self._data.shape, mean, std, self._data.dtype, generator))
+    return _fill(self, _random_double.log_normal(self._data.shape, mean, std, self._data.dtype, generator))
 
 
 def geometric_(self, p, *, generator=None):
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    return _fill(self, R.geometric(self._data.shape, p, self._data.dtype, generator))
+    return _fill(self, _random_double.geometric(self._data.shape, p, self._data.dtype, generator))
 
 
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
