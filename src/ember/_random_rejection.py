@@ -30,7 +30,7 @@ class _Stream:
     the words used, as if they had been drawn one at a time."""
 
     def __init__(self, g, n):
-        self.g, self.saved = g, g._engine.state
+        self.g, self.saved, self.fresh = g, g._engine.state, g._fresh
         self.words, self.used = g._raw32(n).tolist(), 0
 
     def u53(self):
@@ -42,7 +42,7 @@ class _Stream:
         return (((self.words[i] & 0x1FFFFF) << 32) | self.words[i + 1]) * 2.0 ** -53
 
     def close(self):
-        self.g._engine.state = self.saved
+        self.g._engine.state, self.g._fresh = self.saved, self.fresh
         self.g._raw32(self.used)
 
 
