@@ -1,6 +1,6 @@
 """Samplers that PyTorch implements with its own algorithms (gamma, Dirichlet,
-Poisson, binomial) draw other numbers in Ember: their distribution is checked
-at a fixed seed, Kolmogorov-Smirnov against PyTorch's draws for the continuous
+Poisson, binomial, and Beta, Chi2, StudentT made of them) draw PyTorch's
+numbers; their distribution is checked too, at a fixed seed, Kolmogorov-Smirnov against PyTorch's draws for the continuous
 ones and chi-square against the probability mass for the discrete ones."""
 import numpy as np
 import pytest
@@ -93,6 +93,98 @@ def test_discrete_samplers_chi_square(case):
         exp = np.append(expected[keep], N - expected[keep].sum())
         exp = exp * (N / exp.sum())
         assert stats.chisquare(obs, exp).pvalue > ALPHA
+
+
+def _gamma_family(T, dt):
+    D = T.distributions
+    a = T.tensor([1e-3, 0.05, 0.3, 0.999, 1.0, 1.5, 2.0, 7.5, 30.0, 1e3], dtype=dt)
+    return [D.Gamma(a, T.tensor(2.0, dtype=dt)).sample((40,)),
+            D.Beta(a, a.flip(0)).sample((5,)),
+            D.Dirichlet(T.rand(4, 5, dtype=dt) * 3).sample((6,)),
+            D.Chi2(T.tensor([0.5, 3.0], dtype=dt)).sample((5,)),
+            D.StudentT(T.tensor([1.0, 5.0], dtype=dt)).rsample((20,)),
+            # edge parameters, unvalidated: 0, negative, NaN, inf, denormal
+            D.Gamma(T.tensor([0.0, -0.5, -2.0, float("nan"), float("inf"), 1e-45, 1e-30],
+                             dtype=dt), T.ones((), dtype=dt), validate_args=False).sample((2,)),
+            T.randn(3, dtype=dt)]     # the generator left where PyTorch's is
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gamma_and_dirichlet_draws_are_pytorchs(dtype):
+    got = []
+    for T in (ember, torch):
+        T.manual_seed(11)
+        got.append([x.numpy() for x in _gamma_family(T, getattr(T, dtype))])
+    for e, t in zip(*got):
+        assert e.dtype == t.dtype
+        np.testing.assert_array_equal(e, t)
+
+
+def _counts(T, dt):
+    D = T.distributions
+    rate = T.tensor([0.0, 1e-3, 0.5, 3.0, 9.99, 10.0, 12.5, 30.0, 100.0, 1e4, 1e7], dtype=dt)
+    n = T.tensor([0.0, 1.0, 5.0, 10.0, 20.0, 50.0, 100.0, 1000.0, 1e5, 7.0, 33.0], dtype=dt)
+    p = T.tensor([0.3, 0.5, 0.01, 0.2, 0.5, 0.9, 0.05, 0.3, 0.7, 0.999, 0.6], dtype=dt)
+    return [T.poisson(rate.expand(30, 11)), D.Poisson(rate).sample((3,)),
+            T.binomial(n.expand(30, 11).contiguous(), p.expand(30, 11).contiguous()),
+            D.Binomial(n, probs=p).sample((3,)),
+            D.NegativeBinomial(T.tensor(5.0, dtype=dt), T.tensor(0.4, dtype=dt)).sample((9,)),
+            # edge parameters: a negative count, probabilities outside [0, 1], NaN, inf
+            T.binomial(T.tensor([5.0, -3.0, 5.0, 5.0, float("inf")], dtype=dt),
+                       T.tensor([float("nan"), 0.5, 1.5, -0.2, 0.5], dtype=dt)),
+            T.rand(3, dtype=dt)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_poisson_and_binomial_draws_are_pytorchs(dtype):
+    got = []
+    for T in (ember, torch):
+        T.manual_seed(4)
+        got.append([x.numpy() for x in _counts(T, getattr(T, dtype))])
+    for e, t in zip(*got):
+        assert e.dtype == t.dtype
+        np.testing.assert_array_equal(e, t)
+
+
+def test_bad_poisson_rate_refused_in_its_turn():
+    # PyTorch draws for the rates before the bad one, then refuses
+    after = []
+    for T in (ember, torch):
+        T.manual_seed(0)
+        with pytest.raises(RuntimeError, match="invalid Poisson rate, expected rate to be "
+                                               "non-negative"):
+            T.poisson(T.tensor([3.0, 20.0, -1.0]))
+        after.append(T.rand(2).numpy())
+    np.testing.assert_array_equal(*after)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_poisson_and_binomial_in_half(dtype):
+    # poisson has half kernels; binomial does not
+    for T in (ember, torch):
+        T.manual_seed(2)
+    dt_e, dt_t = getattr(ember, dtype), getattr(torch, dtype)
+    e = ember.poisson(ember.tensor([1.0, 3.0, 40.0], dtype=dt_e))
+    t = torch.poisson(torch.tensor([1.0, 3.0, 40.0], dtype=dt_t))
+    assert e.dtype == dt_e and e.tolist() == t.tolist()
+    errors = []
+    for T, dt in ((ember, dt_e), (torch, dt_t)):
+        with pytest.raises(NotImplementedError) as info:
+            T.binomial(T.ones(1, dtype=dt), T.ones(1, dtype=dt) / 2)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_gamma_and_dirichlet_refuse_half_as_pytorch(dtype):
+    for make in (lambda T, dt: T.distributions.Gamma(T.ones(1, dtype=dt), T.ones(1, dtype=dt)),
+                 lambda T, dt: T.distributions.Beta(T.ones(1, dtype=dt), T.ones(1, dtype=dt))):
+        errors = []
+        for T in (ember, torch):
+            with pytest.raises(NotImplementedError) as info:
+                make(T, getattr(T, dtype)).sample()
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]
 
 
 def test_seeded_samplers_are_reproducible():

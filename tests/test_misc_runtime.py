@@ -96,7 +96,9 @@ def test_public_class_names():
                lambda T: type(T.iinfo(T.int8)), lambda T: T.FloatTensor,
                lambda T: type(T.nn.Parameter(T.ones(2)))):
         assert repr(fn(ember)) == repr(fn(torch)).replace("torch", "ember")
-    assert repr(type(ember.Generator())) == "<class 'ember.Generator'>"
+    assert repr(type(ember.Generator())) == "<class 'ember._C.Generator'>"
+    assert repr(type(torch.Generator())) == "<class 'torch._C.Generator'>"
+    assert repr(ember.Generator()).startswith("<ember._C.Generator object at 0x")
     assert repr(type(ember.FloatTensor)) == "<class 'ember.tensortype'>"
 
 

@@ -283,6 +283,24 @@ def test_bernoulli(torch):
         assert same(R.bernoulli(pd[:7, :3], gen=g), torch.bernoulli(tp[:7, :3]))
 
 
+@pytest.mark.parametrize("call", [
+    "T.bernoulli(T.tensor([1.5]))", "T.bernoulli(T.tensor([0.5, -0.1]))",
+    "T.bernoulli(T.tensor([0.3, float('nan')]))",
+    "T.bernoulli(T.tensor([0.5, 0.7, 2.0], dtype=T.float64))",
+    "T.bernoulli(T.full((100,), 0.5).index_fill_(0, T.tensor([50]), 3.0))",
+    "T.zeros(2).bernoulli_(T.tensor([0.2, 1.2]))", "T.bernoulli(T.tensor([0.5]), -1.0)",
+    "T.zeros(2).bernoulli_(1.5)", "T.zeros(2).bernoulli_(float('nan'))"])
+def test_bernoulli_refuses_probabilities_outside_0_1(torch, call):
+    # each p is checked in its turn: the elements before the first bad one draw
+    seen = []
+    for T in (ember, torch):
+        T.manual_seed(0)
+        with pytest.raises(RuntimeError) as info:
+            eval(call, {"T": T})
+        seen.append((str(info.value), T.rand(2).tolist()))
+    assert seen[0] == seen[1]
+
+
 def test_bernoulli_scalar_and_dropout_mask(torch):
     g = pair(torch, 13)
     assert same(R.bernoulli_scalar(0.3, (50, 20), gen=g), torch.empty(50, 20).bernoulli_(0.3))
@@ -413,3 +431,28 @@ def test_refused_inplace_draw_leaves_generator(torch):
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         leaf.uniform_()
     assert ember.rand(1).item() == pytest.approx(0.49625658988952637, abs=0)
+
+
+@pytest.mark.parametrize("call", [
+    "T.Generator(device='cuda')", "T.Generator(device='cuda:0')", "T.Generator(device='mps')",
+    "T.Generator(device='meta')", "T.Generator(device='xla')", "T.Generator(device='foo')",
+    "T.Generator().manual_seed(1.5)", "T.Generator().manual_seed('3')",
+    "T.Generator().manual_seed(True)", "T.Generator().manual_seed(T.tensor(3))",
+    "T.Generator().manual_seed(np.int64(5))", "T.Generator().manual_seed(2 ** 64)",
+    "T.manual_seed(None)", "T.Generator().set_state(T.zeros(5056))"])
+def test_generator_refusals_as_pytorch(torch, call):
+    seen = []
+    for T in (ember, torch):
+        with pytest.raises(Exception) as info:
+            eval(call, {"T": T, "np": np})
+        seen.append((type(info.value), str(info.value).replace("torch.", "ember.")))
+    assert seen[0] == seen[1]
+
+
+def test_lenient_seeds_and_generator_device(torch):
+    # torch.manual_seed makes an int of what it is given; the device is a device
+    for T in (ember, torch):
+        assert [T.manual_seed(s).initial_seed() for s in ("3", True, T.tensor(4), -5)] == \
+            [3, 1, 4, 2 ** 64 - 5]
+        assert T.Generator().device == T.device("cpu")
+        assert repr(T.Generator(device="cpu:0").device) == "device(type='cpu')"

@@ -34,6 +34,38 @@ def test_sum_bits_match_pytorch(shape, axes, dtype):
     assert np.array_equal(got, expected)
 
 
+# (shape, permutation, axes): a transposed tensor sums in memory order, as
+# torch.cov's mean of x.T does (kept dims in memory order; the others
+# fall back to NumPy)
+PERMUTED = [((50, 4), (1, 0), (1,)), ((50, 4), (1, 0), None), ((7, 33), (1, 0), (0,)),
+            ((300, 2), (1, 0), (1,)), ((130, 20), (1, 0), (0,)), ((3, 5, 40), (2, 0, 1), (0,)),
+            ((3, 5, 40), (1, 2, 0), (0, 1)), ((40, 3, 11), (2, 1, 0), (1, 2)),
+            ((5, 1, 17), (2, 1, 0), (0,)), ((4, 6, 9), (2, 0, 1), (0, 2))]
+
+
+@pytest.mark.parametrize("shape,perm,axes", PERMUTED, ids=[str(c) for c in PERMUTED])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_permuted_sum_bits_match_pytorch(shape, perm, axes, dtype, keepdim):
+    torch = pytest.importorskip("torch")
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(sum(shape)),
+                    dtype=getattr(torch, dtype))
+    e = ember.from_numpy(x.numpy()).permute(perm)
+    x = x.permute(perm)
+    expected = x.sum(axes, keepdim=keepdim) if axes else x.sum()
+    got = e.sum(axes, keepdim=keepdim) if axes else e.sum()
+    assert got.shape == expected.shape
+    assert np.array_equal(got.numpy(), expected.numpy())
+
+
+def test_cov_of_columns_matches_pytorch_mean():
+    torch = pytest.importorskip("torch")
+    x = torch.randn(50, 4, generator=torch.Generator().manual_seed(2)) * 3 + 5
+    e = ember.from_numpy(x.numpy())
+    assert np.array_equal(e.T.sum(1).numpy(), x.T.sum(1).numpy())
+    assert np.array_equal(e.T.mean(1).numpy(), x.T.mean(1).numpy())
+
+
 def test_sum_order_literal():
     # In float32 1e8 + 1 == 1e8, so adding in sequence gives 0 (NumPy's
     # answer); PyTorch's four interleaved partial sums, (1e8 - 1e8), 1, 1, 1,

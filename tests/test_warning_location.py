@@ -35,10 +35,13 @@ def _calls(T):
         ("uint8 index", lambda: a[T.tensor([1, 0, 1], dtype=T.uint8)]),
         ("out resized", lambda: T.add(a, 1, out=T.ones(2))),
         ("torch.qr", lambda: T.qr(T.eye(2))),
+        # a list of log-probabilities that require grad, a common REINFORCE slip
+        ("tensor of grad scalars", lambda: T.tensor([T.ones((), requires_grad=True)])),
+        ("float", lambda: float(T.ones((), requires_grad=True))),
     ]
 
 
-@pytest.mark.parametrize("i", range(18))
+@pytest.mark.parametrize("i", range(20))
 def test_warning_names_the_callers_line(i):
     """The same file and line as PyTorch's warning (the lambda's)."""
     where, texts = [], []

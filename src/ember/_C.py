@@ -1,8 +1,10 @@
 """torch._C, as far as scripts reach into it for switches of the TorchScript
 runtime. Ember has no TorchScript, so these switches change nothing that
 Ember computes; they keep PyTorch's arguments, return values and errors so
-that a script which flips them runs unchanged. Every other name is missing
+that a script which flips them runs unchanged. Generator lives here too, as
+torch's (its reprs name torch._C.Generator). Every other name is missing
 (AttributeError), as with any API Ember does not have."""
+from ._random import Generator  # noqa: F401
 
 _jit_autocast = True
 

@@ -39,7 +39,7 @@ __all__ = ["resize_as_", "is_distributed", "bfloat16", "finfo", "iinfo", "pi", "
            "randint_like", "arange", "linspace", "logspace"]
 
 __all__ += _typed_storage.__all__
-Generator.__module__ = "ember"   # printed as a public class, as torch's
+Generator.__module__ = "ember._C"   # torch's is torch._C.Generator (reprs, pickles)
 bfloat16 = D.bfloat16
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 newaxis = None

@@ -13,6 +13,7 @@ torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 import math
 import secrets
 
+from . import _public_name
 from ._backend import np
 from ._dtype import _BF16_NP as _BF16
 from ._fma import _fma32, _fma64
@@ -43,27 +44,33 @@ _STATE_DTYPE = np.dtype([
 _LEGACY_SIZE = 5048
 
 
-class Generator:
+class Generator(metaclass=_public_name.PublicClass):
     """Mirror of ``torch.Generator`` for device 'cpu'."""
 
+    __repr__ = _public_name.PublicRepr.__repr__    # (torch._C.Generator under ember.run)
+
     def __init__(self, device="cpu"):
-        if str(device) != "cpu":
-            raise RuntimeError(f"ember only has CPU generators, got device {device!r}")
+        from ._device import device as _device
+        kind = _device(device).type
+        if kind != "cpu":
+            from ._no_generator import NO_GENERATOR
+            raise RuntimeError(NO_GENERATOR.get(
+                kind, f"ember only has CPU generators, got device {str(device)!r}"))
         self._engine = np.random.MT19937()
         self._set_seed(_DEFAULT_SEED)
 
     @property
     def device(self):
-        from ._device import device
-        return device("cpu")
-
-    def __repr__(self):
-        # (PyTorch's Generator is a C++ class of torch._C)
-        from ._public_name import public_module
-        return f"<{public_module('ember._C')}.Generator object at {hex(id(self))}>"
+        from ._device import device as _device
+        return _device("cpu")
 
     def manual_seed(self, seed):
-        seed = int(seed)
+        if not isinstance(seed, (int, np.integer)) or isinstance(seed, (bool, np.bool_)):
+            # (torch.manual_seed makes an int first; a Generator takes only a long)
+            from .ops.conditional import _arg_type
+            raise RuntimeError(f"manual_seed expected a long, but got {_arg_type(seed)}")
+        if not isinstance(seed, int):   # a NumPy integer passes the check, not the unpacking
+            raise TypeError("an integer is required")
         if not -(1 << 63) <= seed <= _U64:
             raise ValueError("Overflow when unpacking long long")
         self._set_seed(seed & _U64)  # torch stores negative seeds in two's complement
@@ -102,12 +109,12 @@ class Generator:
         from ._tensor import Tensor
         if isinstance(state, Tensor):
             if state.dtype.name != "uint8":
-                raise TypeError("RNG state must be a ember.ByteTensor")
+                raise TypeError(f"RNG state must be a {_public_name.name}.ByteTensor")
             state = state._data
         else:
             t = type(state)
             name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
-            raise TypeError(f"expected a ember.ByteTensor, but got {name}")
+            raise TypeError(f"expected a {_public_name.name}.ByteTensor, but got {name}")
         raw = np.ascontiguousarray(state).ravel()
         if raw.size not in (_STATE_DTYPE.itemsize, _LEGACY_SIZE):
             raise RuntimeError("Expected a CPUGeneratorImplState of size "
@@ -160,7 +167,7 @@ default_generator.seed()  # torch seeds its default CPU generator non-determinis
 
 
 def manual_seed(seed):
-    return default_generator.manual_seed(seed)
+    return default_generator.manual_seed(int(seed))
 
 
 def seed():
@@ -468,9 +475,18 @@ def bernoulli(probs_array, gen=None):
     g, p = _gen(gen), np.asarray(probs_array)
     if p.dtype not in DIGITS:
         raise TypeError(f"bernoulli: probabilities must be floating point, got {p.dtype}")
+    draw = g._u53 if p.dtype == _F64 else g._u24
+    valid = ((p >= 0) & (p <= 1)).reshape(-1)
+    if not valid.all():
+        # ATen's bernoulli_distribution checks each p as its turn comes: the
+        # elements before the first bad one have drawn
+        draw(int(np.argmin(valid)))
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
     if p.dtype == _F64:
-        return (g._u53(p.size).reshape(p.shape) < p).astype(p.dtype)
-    return (g._u24(p.size).reshape(p.shape) < p.astype(np.float32)).astype(p.dtype)
+        return (draw(p.size).reshape(p.shape) < p).astype(p.dtype)
+    return (draw(p.size).reshape(p.shape) < p.astype(np.float32)).astype(p.dtype)
 
 
 def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
@@ -480,5 +496,5 @@ def bernoulli_scalar(p, shape, np_dtype=np.float32, gen=None):
     g = _gen(gen)
     shape, n = _numel(shape)
     if not 0 <= p <= 1:
-        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={float(p):g}")
     return g._u53_below(n, float(p)).astype(np.dtype(np_dtype)).reshape(shape)

@@ -10,7 +10,7 @@ from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
 from . import _dtype as D
-from . import _random as R, _random_libm as RL, _random_numpy
+from . import _random as R, _randint_args, _random_libm as RL, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
@@ -98,6 +98,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _finish(data, requires_grad)
 
 
+@_randint_args.parsed
 @factory
 def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=None,
             layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -114,10 +115,6 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
             high = args[0]
         else:
             low = args[0]
-    if high is None or size is None:
-        raise TypeError("randint() missing required arguments: 'high' and 'size'")
-    if not (_is_int(low) and _is_int(high)):
-        _refuse_bounds(args, high, dtype)
     dtype = _check_dtype(dtype, "randint") or D.int64
     shape = _size_args((size,), "randint", varargs=False)
     if low >= high:
@@ -135,27 +132,11 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
     return _finish(data, requires_grad)
 
 
-_RANDINT_OVERLOADS = "".join(
-    f" * ({bounds}tuple of ints size, *, {gen}Tensor out = None, torch.dtype dtype = None, "
-    "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
-    "bool requires_grad = False)\n"
-    for bounds in ("int high, ", "int low, int high, ") for gen in ("torch.Generator generator, ", ""))
-
-
-def _refuse_bounds(args, high, dtype):
-    """A bound that is not an int, in the words of PyTorch's argument parser:
-    randint(high, size) has one signature to name, randint(low, high, size) several."""
-    if len(args) == 2 and args[0] is high:
-        raise TypeError(f"randint(): argument 'high' (position 1) must be int, not "
-                        f"{_arg_type(high)}")
-    got = [_arg_type(a) for a in args] + ([] if dtype is None else ["dtype=torch.dtype"])
-    raise TypeError(f"randint() received an invalid combination of arguments - got "
-                    f"({', '.join(got)}), but expected one of:\n{_RANDINT_OVERLOADS}")
-
-
 @factory
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
+    if not _is_int(n):
+        raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {_arg_type(n)}")
     dtype = _check_dtype(dtype, "randperm") or D.int64
     _size_args((n,), "randperm")
     if dtype is D.bool_:
@@ -219,30 +200,32 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def poisson(input, generator=None):
-    """Draws of Poisson(input) elementwise: PyTorch's distribution, NumPy's
-    sampler (not PyTorch's numbers), seeded from the generator."""
+    """Draws of Poisson(input) elementwise: PyTorch's numbers."""
     tensor_arg(input, "poisson")
-    if input._data.dtype.kind != "f":
+    if not input.dtype.is_floating_point:   # (float16 and bfloat16 included)
         raise NotImplementedError(f'"poisson_cpu" not implemented for \'{_legacy(input.dtype)}\'')
-    draws = _random_numpy.poisson(input._data, generator)
+    draws = _random_rejection.poisson(input._data, generator)
     return recorded(PoissonBackward0, draws.astype(input._data.dtype), (input,))
 
 
 def binomial(count, prob, generator=None):
     """Draws of Binomial(count, prob) elementwise, in count's dtype: PyTorch's
-    distribution, NumPy's sampler (not PyTorch's numbers)."""
+    numbers (a NaN count draws NaN, where PyTorch's sampler never returns)."""
     tensor_arg(count, "binomial", "count")
     tensor_arg(prob, "binomial", "prob", 2)
     for name, t in (("count", count), ("prob", prob)):
-        if t._data.dtype.kind != "f":
+        if not t.dtype.is_floating_point:
             raise ValueError(f"binomial only supports floating-point dtypes for {name}, got: "
                              f"{_legacy(t.dtype)}")
     if count._data.dtype != prob._data.dtype:
         raise RuntimeError(f"Found dtype {_legacy(prob.dtype)} but expected "
                            f"{_legacy(count.dtype)}")
+    if count.dtype.itemsize == 2:   # the kernel is built for float and double
+        raise NotImplementedError(f'"binomial_cpu" not implemented for '
+                                  f"'{_legacy(count.dtype)}'")
     from .ops import broadcast_tensors
     counts, probs = broadcast_tensors(count, prob)
-    draws = _random_numpy.binomial(counts._data, probs._data, generator)
+    draws = _random_rejection.binomial(counts._data, probs._data, generator)
     return recorded(_Binomial, draws.astype(count._data.dtype), (count, prob))
 
 

@@ -418,7 +418,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         if warn and self._requires_grad:
             warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to "
                            "unexpected behavior.\nConsider using tensor.detach() first.",
-                           once=True)
+                           once=True,
+                           cpp="torch/csrc/autograd/generated/python_variable_methods.cpp:822")
         v = self._data.reshape(()).item()
         if c_type and isinstance(v, complex):
             if v.imag:

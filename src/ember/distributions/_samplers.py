@@ -1,10 +1,11 @@
-"""Samplers PyTorch implements in C++ with its own algorithms (gamma, Poisson,
-binomial, Dirichlet). Ember draws from the same distributions but not the same
-numbers: NumPy's samplers, seeded from the Ember generator's stream so that
-manual_seed still makes runs reproducible."""
+"""Samplers PyTorch implements in C++ with its own algorithms. Gamma and
+Dirichlet draws are PyTorch's numbers (_random_rejection); Poisson and binomial
+draws come from the same distributions but not the same numbers: NumPy's
+samplers, seeded from the Ember generator's stream so that manual_seed still
+makes runs reproducible."""
 import ember
 from .._backend import np
-from .. import _random_numpy
+from .. import _random_rejection
 from ..autograd import Function
 
 
@@ -13,10 +14,9 @@ def _like(array, ref):
 
 
 def _gamma_draw(alpha):
-    """Standard gamma draws, floored at the dtype's smallest normal number as
-    PyTorch's sampler is."""
-    x = _random_numpy.standard_gamma(alpha.detach()._data)
-    return _like(np.maximum(x, np.finfo(alpha._data.dtype).tiny), alpha)
+    """Standard gamma draws, PyTorch's numbers (floored at the dtype's
+    smallest normal number as PyTorch's sampler is)."""
+    return _like(_random_rejection.standard_gamma(alpha.detach()._data), alpha)
 
 
 def _dgamma_dalpha(x, alpha):
@@ -64,8 +64,8 @@ class _Dirichlet(Function):
 
     @staticmethod
     def forward(ctx, concentration):
-        g = _gamma_draw(concentration)
-        x = g / g.sum(-1, keepdim=True)
+        x, g = _random_rejection.dirichlet(concentration.detach()._data)
+        x, g = _like(x, concentration), _like(g, concentration)
         ctx.save_for_backward(g, x, concentration)
         return x
 

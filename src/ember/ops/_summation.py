@@ -8,7 +8,8 @@ levels of sequential sums, and a contiguous axis in vector lanes (AVX2: 8
 float32 or 4 float64 lanes) summed the same way and then lane by lane.
 `torch_sum` reproduces that for the layouts training code meets (a whole
 tensor, leading axes, trailing axes: adjacent reduced axes are one, as
-PyTorch's iterator coalesces them) and leaves the rest to NumPy.
+PyTorch's iterator coalesces them; a transposed array as its memory order)
+and leaves the rest to NumPy.
 """
 from .._backend import np
 from .._dtype import HALF_NP
@@ -30,6 +31,10 @@ def torch_sum(x, axes, keepdims=False):
         return np.asanyarray(torch_sum(x.astype(np.float32), axes, keepdims)).astype(x.dtype)
     lanes = _LANES.get(x.dtype)
     nd = x.ndim
+    if lanes is not None and nd > 1 and x.size and not x.flags.c_contiguous:
+        dense = _in_memory_order(x, axes, keepdims)
+        if dense is not None:
+            return dense
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
         return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     if axes is None and x.size <= _GRAIN:
@@ -63,6 +68,31 @@ def torch_sum(x, axes, keepdims=False):
     out_shape = tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdims else \
         tuple(s for i, s in enumerate(shape) if i not in axes)
     return np.asanyarray(r, dtype=x.dtype).reshape(out_shape)
+
+
+def _in_memory_order(x, axes, keepdims):
+    """The sum of a permuted dense array (a transpose): PyTorch's iterator
+    orders the reduced dims by the input's strides and the kept ones by the
+    output's, so where the kept dims lie in memory order the sum is that of
+    the contiguous array in memory order, its axes renamed. None otherwise."""
+    perm = sorted(range(x.ndim), key=lambda i: -x.strides[i])
+    y = x.transpose(perm)
+    if not y.flags.c_contiguous:
+        return None
+    if axes is None:
+        r = torch_sum(y, None)
+        return r.reshape((1,) * x.ndim) if keepdims else r
+    nd = x.ndim
+    kept = [i for i in range(nd) if i not in {a % nd for a in axes} and x.shape[i] > 1]
+    if any(x.strides[i] < x.strides[j] for i, j in zip(kept, kept[1:])):
+        # The kept dims follow the (contiguous) output's order, not memory's:
+        # a strided walk this module does not model.
+        return None
+    where = np.argsort(perm)        # x's axis a is y's axis where[a]
+    r = torch_sum(y, tuple(int(where[a % nd]) for a in axes), keepdims=True).transpose(where)
+    if not keepdims:
+        r = r.reshape(tuple(s for i, s in enumerate(r.shape) if i not in {a % nd for a in axes}))
+    return np.asanyarray(r)
 
 
 def _one_block(reduced, shape):

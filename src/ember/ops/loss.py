@@ -138,13 +138,23 @@ def refuse_complex(kernel, x):
         raise kernel_refuses(kernel, x.dtype)
 
 
+def _check_probabilities(x, t):
+    """ATen's kernel checks each element's input, then its target, in order:
+    the first element out of [0, 1] (or NaN) names which one is wrong."""
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad = bad_x | ~((t >= 0) & (t <= 1))
+    if bad.any():
+        first = np.unravel_index(np.argmax(bad), bad.shape)
+        which = "input" if np.broadcast_to(bad_x, bad.shape)[first] else "target"
+        raise RuntimeError(f"all elements of {which} should be between 0 and 1")
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
     x, t, w = _float_arrays(input, target, weight)
     refuse_complex("binary_cross_entropy", x)
-    if not ((x >= 0) & (x <= 1)).all():
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    _check_probabilities(x, t)
     check_not_differentiable("binary_cross_entropy", weight=weight)
     floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
     with np.errstate(divide="ignore", invalid="ignore"):
