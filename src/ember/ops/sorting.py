@@ -12,7 +12,7 @@ from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from . import _topk_ties
-from ._std_sort import THRESHOLD, std_sort
+from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 
 
 def selected_grad(xp, grad, shape, key):
@@ -304,7 +304,9 @@ _STD_SORT_BUDGET = 1 << 20
 def _std_sort_mode_index(row):
     """PyTorch's mode_kernel: the pairs (value, index) sorted by std::sort on
     the values; the first longest run wins; its last pair's index."""
-    pairs = std_sort([(v, i) for i, v in enumerate(row)])
+    pairs = [(v, i) for i, v in enumerate(row)]
+    if pairs:
+        _std_sort(pairs, 0, len(pairs))     # (libstdc++'s std::sort, replayed in _topk_ties)
     best, longest, run = 0, 0, 0
     for i in range(len(pairs)):
         run += 1
