@@ -290,3 +290,29 @@ def _ii_none(T):
                                 _ii_other_grad, _ii_rows, _ii_bad_shape, _ii_none])
 def test_indexed_in_place_variants(fn):
     check(fn)
+
+
+def test_contains_as_pytorch():
+    """`x in t`: any element equal (a number or a broadcastable tensor);
+    anything else is refused (Python's fallback iterated rows instead)."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (torch, ember):
+        x = T.ones(2, 3) * 2
+        row = [2 in x, 3 in x, T.tensor([2.0, 2.0, 2.0]) in x, True in T.tensor([True])]
+        with pytest.raises(RuntimeError) as info:
+            "a" in x
+        seen.append((row, str(info.value)))
+    assert seen[1] == seen[0]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_string_learning_rate_fails_as_pytorch(name):
+    """SGD compares `lr < 0.0`, the others `not 0.0 <= lr`: the TypeError says which."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (torch, ember):
+        with pytest.raises(TypeError) as info:
+            getattr(T.optim, name)([T.ones(1, requires_grad=True)], lr="0.1")
+        seen.append(str(info.value))
+    assert seen[1] == seen[0]

@@ -216,3 +216,16 @@ def reinforce(self, reward):
 for _fn in (lstsq, solve, eig, symeig, reinforce):
     _fn.__qualname__ = "Tensor." + _fn.__name__
     setattr(Tensor, _fn.__name__, _fn)
+
+
+def _contains(self, element):
+    """`element in t`: any element equal to it (a scalar or a broadcastable
+    tensor), as PyTorch's Tensor.__contains__; anything else refused."""
+    from numbers import Number
+    if isinstance(element, (Tensor, Number)):
+        return bool((element == self).any().item())
+    raise RuntimeError("Tensor.__contains__ only supports Tensor or scalar, but you passed in "
+                       f"a {type(element)}.")
+
+
+Tensor.__contains__ = _contains

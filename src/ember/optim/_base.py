@@ -40,10 +40,12 @@ def weak(x, like):
     return x
 
 
-def check_lr(lr):
+def check_lr(lr, sgd=False):
     if isinstance(lr, Tensor) and lr.numel() != 1:
         raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
+    # (SGD writes `lr < 0.0`, the others `not 0.0 <= lr`: a string lr's
+    # TypeError names the comparison)
+    if (lr < 0.0) if sgd else not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
