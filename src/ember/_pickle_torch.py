@@ -14,7 +14,9 @@ The pure-Python pickler is used because it lets a stand-in object be written
 as any GLOBAL `module name` without importing that module (torch is not
 imported, nor needed).
 """
+import io
 import pickle
+import types
 from collections import OrderedDict
 
 from ._backend import np
@@ -179,7 +181,22 @@ def pickler_class(pickle_module):
         def save_dtype(self, obj):
             self.save(DTYPES[obj])
 
+        def save_global(self, obj, name=None):
+            try:
+                super().save_global(obj, name)
+            except pickle.PicklingError:
+                # PyTorch saves through the C pickler, whose refusal of a
+                # lambda or local function differs (an AttributeError for a
+                # local object): ask it for its own error.
+                if pickle_module is pickle:
+                    try:
+                        pickle.Pickler(io.BytesIO(), self.proto).dump(obj)
+                    except Exception as native:
+                        raise native from None
+                raise
+
         dispatch[TorchName] = save_torch_name
         dispatch[D.dtype] = save_dtype
+        dispatch[types.FunctionType] = save_global
 
     return TorchPickler
