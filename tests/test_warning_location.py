@@ -38,10 +38,13 @@ def _calls(T):
         # a list of log-probabilities that require grad, a common REINFORCE slip
         ("tensor of grad scalars", lambda: T.tensor([T.ones((), requires_grad=True)])),
         ("float", lambda: float(T.ones((), requires_grad=True))),
+        ("0-d .T", lambda: T.tensor(1.0).T),
+        ("lu_solve", lambda: T.lu_solve(T.ones(2, 1), T.eye(2), T.tensor([1, 2], dtype=T.int32))),
+        ("random_ past 2^24", lambda: T.zeros(2).random_(0, 2 ** 30)),
     ]
 
 
-@pytest.mark.parametrize("i", range(20))
+@pytest.mark.parametrize("i", range(23))
 def test_warning_names_the_callers_line(i):
     """The same file and line as PyTorch's warning (the lambda's)."""
     where, texts = [], []

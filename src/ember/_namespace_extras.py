@@ -85,7 +85,8 @@ def set_default_tensor_type(t, /):
     """The old spelling of set_default_dtype: a floating-point legacy type
     (ember.DoubleTensor) or its name ('torch.DoubleTensor')."""
     warn_once("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
-              "torch.set_default_dtype() and torch.set_default_device() as alternatives.")
+              "torch.set_default_dtype() and torch.set_default_device() as alternatives.",
+              cpp="torch/csrc/tensor/python_tensor.cpp:434")
     if isinstance(t, str):
         t = _import_dotted_name(t)
     dt = getattr(t, "dtype", None) if isinstance(t, type) else None

@@ -190,7 +190,8 @@ def _store(x, sizes, dim, dt, out):
     if isinstance(x, np.ndarray):
         warn_at_caller("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
                        "consider converting the list to a single numpy.ndarray with numpy.array() "
-                       "before converting to a tensor.", once=True)
+                       "before converting to a tensor.", once=True,
+                       cpp="torch/csrc/utils/tensor_new.cpp:252")
     if dim == len(sizes):
         out.append(_store_scalar(x, dt))
         return

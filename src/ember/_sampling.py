@@ -66,7 +66,8 @@ def _warn_inexact_range(low, high, dtype):
                 f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision "
                 f"limitations {D.C_NAMES[dtype]} can support discrete uniform distribution "
                 "only within this range. This warning will become an error in version 1.7 "
-                "release, please fix the code in advance")
+                "release, please fix the code in advance",
+                cpp="aten/src/ATen/native/DistributionTemplates.h:111")
 
 
 def _legacy(dtype):

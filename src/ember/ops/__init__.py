@@ -257,7 +257,7 @@ def _reversed_dims(self):
     n = self._data.ndim
     if n == 0:
         warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
-                  "cases.")
+                  "cases.", cpp="aten/src/ATen/native/TensorShape.cpp:4321")
     elif n != 2:
         warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
                   "is deprecated and it will throw an error in a future release. Consider `x.mT` "

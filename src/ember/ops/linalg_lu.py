@@ -193,7 +193,8 @@ def torch_lu_solve(b, LU_data, LU_pivots):
     warn_once("torch.lu_solve is deprecated in favor of torch.linalg.lu_solveand will be removed "
               "in a future PyTorch release.\nNote that torch.linalg.lu_solve has its arguments "
               "reversed.\nX = torch.lu_solve(B, LU, pivots)\nshould be replaced with\n"
-              "X = torch.linalg.lu_solve(LU, pivots, B)")
+              "X = torch.linalg.lu_solve(LU, pivots, B)",
+              cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2230")
     return lu_solve(LU_data, LU_pivots, b)
 
 

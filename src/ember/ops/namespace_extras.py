@@ -4,7 +4,7 @@ for the JIT)."""
 from .._settings import warn_once
 from ._common import D, np, recorded, tensor_arg, wrap_dim
 from ._registry import register
-from . import complex_parts, shape as S
+from . import _int_args, complex_parts, shape as S
 from .statistics_distance import NormBackward1, _norm_array
 
 __all__ = ["adjoint", "vander", "frobenius_norm", "nuclear_norm"]
@@ -53,11 +53,12 @@ def vander(x, N=None, increasing=False):
     return result if increasing else result.flip(1)
 
 
-def frobenius_norm(input, dim, keepdim=False):
+def frobenius_norm(input, dim=_int_args.REQUIRED, keepdim=False):
     """at::norm(input, 2, dim, keepdim): NormBackward1, and norm()'s checks."""
+    _int_args.require_dim("frobenius_norm", dim)
     warn_once("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It "
               "will be removed in a future PyTorch release. Please use `linalg.vector_norm(A, "
-              "2., dim, keepdim)` instead")
+              "2., dim, keepdim)` instead", cpp="aten/src/ATen/native/LinearAlgebra.cpp:3175")
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dims) > 2:
         raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
@@ -79,7 +80,7 @@ def nuclear_norm(input, dim=None, keepdim=False):
     nuclear_norm(input, keepdim) as PyTorch's first overload."""
     warn_once("at::nuclear_norm is deprecated and it is just left for JIT compatibility. It "
               "will be removed in a future PyTorch release. Please use `linalg.matrix_norm(A, "
-              "'nuc', dim, keepdim)` instead")
+              "'nuc', dim, keepdim)` instead", cpp="aten/src/ATen/native/LinearAlgebra.cpp:3229")
     from .linalg_norms import matrix_norm
     if isinstance(dim, bool):
         dim, keepdim = None, dim

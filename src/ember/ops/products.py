@@ -419,7 +419,8 @@ def _chain(ts):
 def chain_matmul(*matrices):
     warn_once("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
-                 "more tensors rather than multiple parameters.")
+                 "more tensors rather than multiple parameters.",
+              cpp="aten/src/ATen/native/LinearAlgebra.cpp:1102")
     if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
         matrices = tuple(matrices[0])
     if not matrices:

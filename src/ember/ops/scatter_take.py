@@ -32,7 +32,8 @@ def masked_scatter(input, mask, source):
     if m.dtype == np.uint8:
         # PyTorch warns of the deprecation, then refuses the mask all the same.
         warn_at_caller("masked_scatter_ received a mask with dtype torch.uint8, this behavior is "
-                       "now deprecated,please use a mask with dtype torch.bool instead.")
+                       "now deprecated,please use a mask with dtype torch.bool instead.",
+                       cpp="aten/src/ATen/native/TensorAdvancedIndexing.cpp:3130")
     if m.dtype != np.bool_:
         raise RuntimeError("masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {_dtype_name(m)}")

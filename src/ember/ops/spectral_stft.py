@@ -160,8 +160,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
                                "a future PyTorch release.")
         warn_once("stft with return_complex=False is deprecated. In a future pytorch release, "
                   "stft will return complex tensors for all inputs, and return_complex=False "
-                  "will raise an error.\nNote: you can still call ember.view_as_real on the "
-                  "complex output to recover the old return format.")
+                  "will raise an error.\nNote: you can still call "
+                  f"{_public_name.name}.view_as_real on the complex output to recover the old "
+                  "return format.", cpp="aten/src/ATen/native/SpectralOps.cpp:874")
     if not (input.is_floating_point() or input.is_complex()):
         fail("expected a tensor of floating point or complex values")
     if input.dim() not in (1, 2):
@@ -278,7 +279,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if end > expected:
         warn_once("The length of signal is shorter than the length parameter. Result is being "
                   "padded with zeros in the tail. Please check your center and hop_length "
-                  "settings.")
+                  "settings.", cpp="aten/src/ATen/native/SpectralOps.cpp:1199")
         y = constant_pad_nd(y, [0, end - expected])
     return y
 
