@@ -374,25 +374,6 @@ def test_random_errors(fn):
     check(fn)
 
 
-# randint's parser: a size given as an int (a usual slip) and the like, in
-# PyTorch's words (one overload's complaint or the list of all four)
-RANDINT_ARGS = [
-    ("int_size", lambda T: T.randint(0, 10, 5)), ("high_int_size", lambda T: T.randint(10, 5)),
-    ("list_float", lambda T: T.randint(0, 3, [4.0])), ("size_then_int", lambda T: T.randint(5, (2,), 3)),
-    ("size_kw_int", lambda T: T.randint(0, 3, size=4)), ("kw_only", lambda T: T.randint(high=3, size=4)),
-    ("all_kw", lambda T: T.randint(low=0, high=3, size=4)), ("nothing", lambda T: T.randint()),
-    ("no_size", lambda T: T.randint(5, dtype=T.int32)), ("high_kw_float", lambda T: T.randint(high=3.0, size=(4,))),
-    ("unknown_kw", lambda T: T.randint(0, 3, (2,), foo=1)), ("second_elem", lambda T: T.randint(3, [2, 2.0])),
-    ("some_kw", lambda T: T.randint(0, high=3, size=4)), ("randperm_float", lambda T: T.randperm(4.0)),
-    ("randperm_tuple", lambda T: T.randperm((3,))),
-]
-
-
-@cases(RANDINT_ARGS)
-def test_randint_argument_refusals(fn):
-    check(fn)
-
-
 GENERATORS = [
     ("rand_gen", lambda T: T.rand(4, generator=T.Generator().manual_seed(3))),
     ("randn_gen", lambda T: T.randn(4, 5, generator=T.Generator().manual_seed(3))),

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ember
+from compare_torch import check
 
 torch = pytest.importorskip("torch")
 
@@ -65,3 +66,22 @@ def test_ints_of_other_kinds_are_taken(value):
         assert x.roll((value,), (0,)).tolist() == torch.arange(12.0).view(3, 4).roll(
             int(value), 0).tolist()
     assert ember.ones(3, 3).tril(ember.tensor(1)).tolist() == torch.ones(3, 3).tril(1).tolist()
+
+
+# randint's parser: a size given as an int (a usual slip) and the like, in
+# PyTorch's words (one overload's complaint or the list of all four)
+RANDINT_ARGS = [
+    ("int_size", lambda T: T.randint(0, 10, 5)), ("high_int_size", lambda T: T.randint(10, 5)),
+    ("list_float", lambda T: T.randint(0, 3, [4.0])), ("size_then_int", lambda T: T.randint(5, (2,), 3)),
+    ("size_kw_int", lambda T: T.randint(0, 3, size=4)), ("kw_only", lambda T: T.randint(high=3, size=4)),
+    ("all_kw", lambda T: T.randint(low=0, high=3, size=4)), ("nothing", lambda T: T.randint()),
+    ("no_size", lambda T: T.randint(5, dtype=T.int32)), ("high_kw_float", lambda T: T.randint(high=3.0, size=(4,))),
+    ("unknown_kw", lambda T: T.randint(0, 3, (2,), foo=1)), ("second_elem", lambda T: T.randint(3, [2, 2.0])),
+    ("some_kw", lambda T: T.randint(0, high=3, size=4)), ("randperm_float", lambda T: T.randperm(4.0)),
+    ("randperm_tuple", lambda T: T.randperm((3,))),
+]
+
+
+@pytest.mark.parametrize("fn", [c[1] for c in RANDINT_ARGS], ids=[c[0] for c in RANDINT_ARGS])
+def test_randint_argument_refusals(fn):
+    check(fn)

@@ -8,9 +8,7 @@ and its derivative.
 """
 import warnings
 
-from . import _layout as _L
-
-from . import _dtype as D, _public_name
+from . import _dtype as D, _layout as _L, _public_name
 from ._meta import MetaArray as _MetaArray
 from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
