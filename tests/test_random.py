@@ -441,6 +441,8 @@ def test_refused_inplace_draw_leaves_generator(torch):
     "T.Generator().manual_seed(np.int64(5))", "T.Generator().manual_seed(2 ** 64)",
     "T.manual_seed(None)", "T.Generator().set_state(T.zeros(5056))"])
 def test_generator_refusals_as_pytorch(torch, call):
+    if "cuda" in call and torch.version.cuda:
+        pytest.skip("PyTorch's CUDA build fails differently (no driver): Ember is its CPU build")
     seen = []
     for T in (ember, torch):
         with pytest.raises(Exception) as info:

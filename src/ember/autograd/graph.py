@@ -252,7 +252,8 @@ def _forward_stack():
     # Under `python -m ember.run script.py` the stack starts in runpy and the
     # runner: PyTorch's, from `python script.py`, starts at the script.
     first = 0
-    while first < n and (frames[first].filename.startswith("<frozen runpy")
+    while first < n and (frames[first].filename.startswith("<frozen runpy")   # (3.10: runpy.py)
+                         or os.path.basename(frames[first].filename) == "runpy.py"
                          or os.path.realpath(frames[first].filename).startswith(_PACKAGE_DIR)):
         first += 1
     return traceback.format_list(frames[first:n] if first < n else frames[:n])

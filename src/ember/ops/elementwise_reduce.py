@@ -49,7 +49,7 @@ def logsumexp(input, dim, keepdim=False):
         # Shifted by the largest element, unless that is infinite: a row of
         # -inf then gives -inf, one holding +inf gives +inf, as PyTorch does.
         m = np.amax(x.real, axis=dims, keepdims=True)     # (complex: the largest real part)
-        m = np.where(np.isinf(m), 0, m).astype(x.dtype)
+        m = np.where(np.isinf(m), np.zeros((), m.dtype), m).astype(x.dtype)  # (NumPy 1.x: no int)
         data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
         if not keepdim:
             data = data.reshape([s for i, s in enumerate(x.shape) if i not in dims])

@@ -7,6 +7,7 @@ the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
 from .._backend import cast
+from .._meta import is_meta
 from .._settings import warn_once
 
 from ..autograd import _forward
@@ -62,8 +63,11 @@ OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-
 
 def check_no_internal_overlap(dst):
     """PyTorch's assert_no_internal_overlap: an expanded tensor (a stride 0
-    over more than one element) is refused as the output of a computation."""
-    if any(s == 0 and n > 1 for s, n in zip(dst.strides, dst.shape)):
+    over more than one element) is refused as the output of a computation.
+    (An empty array, whose strides NumPy 1.x gives as 0, and a meta one,
+    which has no memory, overlap nothing.)"""
+    if dst.size > 1 and any(s == 0 and n > 1 for s, n in zip(dst.strides, dst.shape)) \
+            and not is_meta(dst):
         raise RuntimeError(OVERLAP_MESSAGE)
 
 

@@ -3,12 +3,10 @@
 At the bottom of the package (nothing here imports nn, optim or ops), so
 modules, optimizers and tensors share one handle type.
 """
-from .._public_name import PublicRepr
-
 __all__ = ["RemovableHandle"]
 
 
-class RemovableHandle(PublicRepr):
+class RemovableHandle:
     """What registering a hook returns: `.remove()` takes the hook out again."""
     _next_id = 0
 
