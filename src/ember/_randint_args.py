@@ -7,7 +7,7 @@ complaint (`argument 'size' (position 2) must be tuple of ints, not int`),
 otherwise with the list of every overload ("invalid combination")."""
 import functools
 
-from .ops._int_args import _is_int
+from .ops._int_args import is_int
 from .ops.conditional import _arg_type
 
 _KEYWORDS = ("generator", "out", "dtype", "layout", "device", "pin_memory", "requires_grad")
@@ -29,7 +29,7 @@ def _type_name(v):
 
 def _is_size(v):
     return isinstance(v, (tuple, list)) and all(
-        _is_int(e) and not isinstance(e, bool) for e in v)
+        is_int(e) and not isinstance(e, bool) for e in v)
 
 
 _ELEMENTS = "elements"   # a size whose elements are wrong: _size_args words that
@@ -51,7 +51,7 @@ def _bind(names, args, kwargs):
                          + ", ".join(f'"{n}"' for n in missing))
     for i, n in enumerate(names):
         v = given[n]
-        fits = _is_size(v) if n == "size" else _is_int(v) and not isinstance(v, bool)
+        fits = _is_size(v) if n == "size" else is_int(v) and not isinstance(v, bool)
         if not fits and n == "size" and isinstance(v, (tuple, list)):
             return _ELEMENTS
         if not fits:

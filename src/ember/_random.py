@@ -44,10 +44,9 @@ _STATE_DTYPE = np.dtype([
 _LEGACY_SIZE = 5048
 
 
-class Generator(metaclass=_public_name.PublicClass):
-    """Mirror of ``torch.Generator`` for device 'cpu'."""
-
-    __repr__ = _public_name.PublicRepr.__repr__    # (torch._C.Generator under ember.run)
+class Generator(_public_name.PublicRepr, metaclass=_public_name.PublicClass):
+    """Mirror of ``torch.Generator`` for device 'cpu' (torch._C.Generator
+    under ember.run: see _misc.py)."""
 
     def __init__(self, device="cpu"):
         from ._device import device as _device

@@ -18,7 +18,7 @@ from ._settings import warn_at_caller
 from ._typeinfo import finfo
 from ._tensor import Tensor
 from .ops._common import recorded, tensor_arg
-from .ops._int_args import _is_int
+from .ops._int_args import is_int
 from .ops.conditional import _arg_type
 from .ops._registry import grad_fn, not_implemented
 from .ops.sorting import topk_arrays
@@ -136,7 +136,7 @@ def randint(*args, low=0, high=None, size=None, generator=None, out=None, dtype=
 @factory
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    if not _is_int(n):
+    if not is_int(n):
         raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {_arg_type(n)}")
     dtype = _check_dtype(dtype, "randperm") or D.int64
     _size_args((n,), "randperm")

@@ -19,7 +19,7 @@ def type_name(value):
     return t.__name__ if module == "builtins" else f"{module.split('.')[0]}.{t.__name__}"
 
 
-def _is_int(value):
+def is_int(value):
     if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, (int, np.integer)):
@@ -30,7 +30,7 @@ def _is_int(value):
 
 def is_dims(value):
     """An int, or a tuple or list of them."""
-    return _is_int(value) or (isinstance(value, (tuple, list)) and all(map(_is_int, value)))
+    return is_int(value) or (isinstance(value, (tuple, list)) and all(map(is_int, value)))
 
 
 def _where(fname, name, position):
@@ -51,18 +51,18 @@ def check(value, kind, fname, name, position):
                             f"{type_name(value)}")
         return
     if kind == "int":
-        if not _is_int(value):
+        if not is_int(value):
             raise TypeError(f"{_where(fname, name, position)} must be int, not "
                             f"{type_name(value)}")
         return
     # "tuple of ints": one int, or a sequence of them
-    if _is_int(value):
+    if is_int(value):
         return
     if not isinstance(value, (tuple, list)):
         raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, not "
                         f"{type_name(value)}")
     for i, v in enumerate(value):
-        if not _is_int(v):
+        if not is_int(v):
             raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, but "
                             f"found element of type {type_name(v)} at pos {i}")
 

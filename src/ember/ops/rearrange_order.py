@@ -60,8 +60,7 @@ def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
         if (input is None) == (repeats is None) or dim is not None:
             raise TypeError("repeat_interleave() received an invalid combination of arguments")
         return wrap(_repeat_counts(repeats if input is None else input, output_size))
-    if not (isinstance(repeats, Tensor) or _int_args.is_dims(repeats) and not
-            isinstance(repeats, (tuple, list))):
+    if not (isinstance(repeats, Tensor) or _int_args.is_int(repeats)):
         # (the method's words: x.repeat_interleave(2.5))
         raise TypeError(
             "repeat_interleave() received an invalid combination of arguments - got "
