@@ -329,7 +329,7 @@ def test_hooks_are_per_thread():
     def other():
         entered.wait()
         y = a.exp()
-        seen["other"] = type(y.grad_fn._saved[0]).__name__
+        seen["other"] = type(y.grad_fn._kept[0]).__name__
         done.set()
 
     th = threading.Thread(target=other)

@@ -247,7 +247,7 @@ def _saved_bytes(root, params):
         if node is None or node in seen:
             continue
         seen.add(node)
-        saved = node._saved
+        saved = node._kept
         if isinstance(saved, _Pending):
             for t in saved.frame.inputs():
                 keep(t._data)

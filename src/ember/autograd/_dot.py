@@ -67,7 +67,7 @@ def _saved_values(fn):
     """(name, key, shape) of each value `fn` keeps for its formulas, named as
     PyTorch's `_saved_<name>` attributes are: the op's input names, `result`,
     and the names of a multi-output node's outputs."""
-    saved = getattr(fn, "_saved", None)
+    saved = getattr(fn, "_kept", None)
     sources = getattr(type(fn), "_sources", None)
     out = []
     if isinstance(saved, tuple) and sources is not None:

@@ -175,7 +175,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             continue
         nexts = node.next_functions
         if inline and grad is not None and node._simple and node._post_hooks is None:
-            saved = node._saved
+            saved = node._kept
             args = node._unpack(create_graph) if saved or saved is None else node._ctx
             fs = node.formulas
             if len(fs) == 1:
@@ -188,7 +188,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                                for f, nf in zip(fs, nexts)])
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
-        if not retain_graph and node._saved:
+        if not retain_graph and node._kept:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
         # (a counter: zip() of one or two pairs costs twice the loop)

@@ -182,7 +182,7 @@ def pack_node(node, saved, result):
         elif isinstance(s, Tensor):
             s = pack(hooks, s, False)
         out.append(s)
-    node._saved = tuple(out)
+    node._kept = tuple(out)
 
 
 def saved_properties(names):
@@ -202,12 +202,17 @@ def saved_properties(names):
 
 
 def _saved_value(node, k):
-    saved = node._saved
+    saved = node._kept
     if saved is None:
         raise RuntimeError(_graph.FREED_MESSAGE)
     if k >= len(saved) or saved[k] is None:
         return None
-    return node._unpack_slot(k, saved[k])
+    value = saved[k]
+    if value.__class__ in (int, float, bool, complex):
+        # (a number in a tensor's place: PyTorch shows the 0-d tensor it wrapped it in)
+        from ._saved_fields import wrapped_number
+        return wrapped_number(value)
+    return node._unpack_slot(k, value)
 
 
 class SavedTensor:
@@ -224,7 +229,7 @@ class SavedTensor:
             raise TypeError("register_hooks(): incompatible function arguments: expected "
                             "two callables")
         node, k = self._node, self._k
-        saved = node._saved
+        saved = node._kept
         if saved is None:
             raise RuntimeError(
                 "Calling register_hooks on a saved tensor after it has been freed. Saved "
@@ -246,10 +251,10 @@ class SavedTensor:
         packed = pack((pack_hook, unpack_hook), t, output)
         if output:
             node._result = None
-        node._saved = saved[:k] + (packed,) + saved[k + 1:]
+        node._kept = saved[:k] + (packed,) + saved[k + 1:]
 
     def unpack(self):
-        saved = self._node._saved
+        saved = self._node._kept
         if saved is None:
             raise RuntimeError(_graph.FREED_MESSAGE)
         s = saved[self._k] if self._k < len(saved) else None

@@ -120,7 +120,7 @@ class Function(metaclass=_FunctionMeta):
         return result
 
 
-# The engine releases a node whose `_saved` is non-empty; a ctx is released
+# The engine releases a node whose `_kept` is non-empty; a ctx is released
 # even when it saved nothing (its saved_tensors then raise, as PyTorch's).
 _RELEASE = (None,)
 
@@ -214,7 +214,7 @@ def _record(ctx, args, output, tracked):
         results.append(o)
     if tracked:
         _pack(ctx, results)
-        ctx._saved = _RELEASE       # so the engine calls ctx._release() after use
+        ctx._kept = _RELEASE       # so the engine calls ctx._release() after use
     return tuple(results) if isinstance(output, tuple) else results[0]
 
 

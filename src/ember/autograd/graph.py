@@ -2,7 +2,7 @@
 
 A node is created by every recorded op. It holds `next_functions` (one
 `(node, input_nr)` edge per input, as PyTorch exposes it), the values its
-derivative formulas need (`_saved`: tensors, freed after backward; `_ctx`:
+derivative formulas need (`_kept`: tensors, freed after backward; `_ctx`:
 plain constants such as shapes, kept), and the metadata of the tensor it
 produced (`_shape`, `_dtype`), which the engine uses to undo broadcasting and
 cast gradients in one place instead of in every formula.
@@ -60,7 +60,7 @@ _NOT_A_TENSOR = object()     # (what getattr(saved, "_vc", ...) gives for a non-
 
 
 class Node:
-    __slots__ = ("next_functions", "_saved", "_versions", "_ctx", "_result",
+    __slots__ = ("next_functions", "_kept", "_versions", "_ctx", "_result",
                  "_shape", "_dtype", "__dict__", "__weakref__")
 
     # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
@@ -80,7 +80,7 @@ class Node:
 
     def __init__(self, next_functions, saved, ctx, result, shape, dtype):
         self.next_functions = next_functions
-        self._saved = saved
+        self._kept = saved
         if saved:
             # A saved input remembers its version, so that a later in-place
             # change is caught when the formula unpacks it.
@@ -146,7 +146,7 @@ class Node:
     def _unpack(self, create_graph):
         """The saved values (arrays, or Tensors under create_graph) followed by
         the constants: the formulas' arguments, as a list."""
-        saved = self._saved
+        saved = self._kept
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         if not saved:
@@ -204,8 +204,8 @@ class Node:
                      for f, need in zip(self.formulas, needs))
 
     def _release(self):
-        if self._saved:
-            self._saved = None
+        if self._kept:
+            self._kept = None
             self._result = None
 
 

@@ -25,11 +25,12 @@ from inspect import CO_VARARGS, CO_VARKEYWORDS
 from .._backend import restore, silence
 from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
+from ..autograd._saved_fields import field_properties, tensor_field
 from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
            "not_implemented",
-           "register"]
+           "register", "tensor_field"]
 
 # function: the op itself (also the method); public: what `ember.<name>`
 # (or `ember.linalg.<name>`, ...) is: the function, taking `out=` when the
@@ -273,7 +274,7 @@ def _output_changed(node, nr, version):
     return graph._inplace_message(out, node, version, 0, nr)
 
 
-def grad_fn(name, outputs=None, opmath=False, **formulas):
+def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
     """The node class PyTorch calls `name`, with one formula per input (in
     the op's input order; the keyword is the input's name). With `outputs`
     (names of the differentiable outputs, in order) the node has several
@@ -281,7 +282,11 @@ def grad_fn(name, outputs=None, opmath=False, **formulas):
     PyTorch's backward is one kernel, which computes float16 and bfloat16
     in float32 and rounds once (tanh_backward, softmax's): the formulas do
     so on arrays (see in_opmath); opmath="bfloat16": only bfloat16 does
-    (float16 then rounds at each step, as NumPy's float16 does)."""
+    (float16 then rounds at each step, as NumPy's float16 does).
+    `saved`: the constants PyTorch's node shows as `_saved_<field>`, by
+    PyTorch's field name: {field: the constant's name, or fn(node)}
+    (autograd/_saved_fields.py). A named constant that no formula reads is
+    one more constant, after the formulas' own, that the op passes."""
     if opmath:
         wide = D.HALF_NP if opmath is True else frozenset(d for d in D.HALF_NP if d.name == opmath)
         formulas = {k: in_opmath(f, wide) for k, f in formulas.items()}
@@ -295,6 +300,12 @@ def grad_fn(name, outputs=None, opmath=False, **formulas):
             kind = tensors if n in inputs or n == "result" else consts
             if n not in kind:
                 kind.append(n)
+    # A saved field may name a constant no formula reads (the dim as the
+    # caller gave it, before wrapping): it comes after the formulas' own.
+    for spec in (saved or {}).values():
+        spec = spec.spec if isinstance(spec, tensor_field) else spec
+        if isinstance(spec, str) and spec not in consts and spec not in tensors:
+            consts.append(spec)
     slots = tensors + consts
     extra = {}
     if outputs is not None:
@@ -314,6 +325,8 @@ def grad_fn(name, outputs=None, opmath=False, **formulas):
         "_reads": tuple(frozenset(r) for r in reads),
         "_plans": {},
         **saved_properties(tensors),
+        "_field_names": tuple(saved or ()),
+        **(field_properties(tuple(consts), saved) if saved else {}),
     })
     return cls
 

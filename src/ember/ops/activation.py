@@ -18,10 +18,10 @@ from ._registry import grad_fn, register
 __all__ = ["softmax", "log_softmax"]
 
 SoftmaxBackward0 = grad_fn(
-    "SoftmaxBackward0", opmath=True,
+    "SoftmaxBackward0", opmath=True, saved={"dim": "given_dim"},
     self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
 LogSoftmaxBackward0 = grad_fn(
-    "LogSoftmaxBackward0", opmath=True,
+    "LogSoftmaxBackward0", opmath=True, saved={"dim": "given_dim"},
     self=lambda xp, g, result, dim: g - xp.exp(result) * xp.sum(g, (dim,), True))
 
 
@@ -76,7 +76,8 @@ def compute(input, dim, dtype, name, stacklevel):
     finally:
         restore(token)
     node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
-    return recorded(node, data if low is None else data.astype(low), (input,), (d,))
+    # (the dim as given is what PyTorch's node shows)
+    return recorded(node, data if low is None else data.astype(low), (input,), (d, dim))
 
 
 def _narrowed(a, dtype):

@@ -4,14 +4,14 @@ from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
                       recorded, wrap, _result_dtype)
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .inplace import make_inplace
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
            "masked_fill"]
 
 
-WhereBackward0 = grad_fn("WhereBackward0",
+WhereBackward0 = grad_fn("WhereBackward0", saved={"condition": tensor_field("condition")},
                          self=lambda xp, g, condition: xp.where(_mask(condition), g, 0),
                          other=lambda xp, g, condition: xp.where(_mask(condition), 0, g))
 _UINT8_CONDITION = ("where received a uint8 condition tensor. This behavior is deprecated and "
@@ -26,11 +26,11 @@ def _mask(condition):
         warn_once(_UINT8_CONDITION, cpp="aten/src/ATen/native/TensorCompare.cpp:621")
         return condition.astype(np.bool_)
     return condition
-ClampBackward1 = grad_fn("ClampBackward1", self=lambda xp, g, self, min, max: xp.where(
+ClampBackward1 = grad_fn("ClampBackward1", saved={"min": "min", "max": "max"}, self=lambda xp, g, self, min, max: xp.where(
     _inside(self, min, max), g, 0))
-ClampMinBackward0 = grad_fn("ClampMinBackward0",
+ClampMinBackward0 = grad_fn("ClampMinBackward0", saved={"min": "min"},
                             self=lambda xp, g, self, min: xp.where(self >= min, g, 0))
-ClampMaxBackward0 = grad_fn("ClampMaxBackward0",
+ClampMaxBackward0 = grad_fn("ClampMaxBackward0", saved={"max": "max"},
                             self=lambda xp, g, self, max: xp.where(self <= max, g, 0))
 # Tensor bounds (PyTorch's clamp_backward and clamp_backward_min_max): the
 # input keeps the gradient at a bound; a bound gets it only where it won,
@@ -323,11 +323,11 @@ maximum = register(maximum, node=MaximumBackward0, quiet=True)
 minimum = register(minimum, node=MinimumBackward0, quiet=True)
 
 
-MaskedFillBackward0 = grad_fn("MaskedFillBackward0",
+MaskedFillBackward0 = grad_fn("MaskedFillBackward0", saved={"mask": tensor_field("mask")},
                               self=lambda xp, g, mask: xp.where(mask, 0, g))
 # A value tensor: PyTorch's masked_fill.Tensor, whose value gets the gradient
 # of every filled place.
-MaskedFillBackward1 = grad_fn("MaskedFillBackward1",
+MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field("mask")},
                               self=lambda xp, g, mask: xp.where(mask, 0, g),
                               value=lambda xp, g, mask: xp.sum(xp.where(mask, g, 0), None))
 

@@ -21,7 +21,17 @@ def renamed_node(cls, name):
     formulas (or its own apply) unchanged."""
     sub = _RENAMED.get((cls, name))
     if sub is None:
-        sub = _RENAMED[cls, name] = type(name, (cls,), {"__slots__": ()})
+        if name == cls.__name__ + "_copy" or not getattr(cls, "_field_names", ()):
+            sub = type(name, (cls,), {"__slots__": ()})
+        else:
+            # Another op's node keeps other fields than the view's: the
+            # view's `_saved_<field>`s are left out (cls's sibling, not child).
+            own = {f"_saved_{f}" for f in cls._field_names} | {
+                f"_raw_saved_{f}" for f in cls._field_names}
+            body = {k: v for k, v in vars(cls).items()
+                    if k not in own and k not in ("__dict__", "__weakref__")}
+            sub = type(name, cls.__bases__, {**body, "_field_names": ()})
+        _RENAMED[cls, name] = sub
     return sub
 
 

@@ -80,12 +80,12 @@ def _betas(emit, ext, skip, il, tl):
     return beta
 
 
-def _ctc_grad(xp, g, self, alpha, nll, ext, skip, il, tl, zero_infinity):
+def _ctc_grad(xp, g, log_probs, alpha, nll, ext, skip, il, tl, zero_infinity):
     if xp.recording:
-        raw = _ctc_grad_arrays(g._data, self._data, alpha, nll, ext, skip, il, tl,
+        raw = _ctc_grad_arrays(g._data, log_probs._data, alpha, nll, ext, skip, il, tl,
                                zero_infinity)
-        return recorded(CtcLossBackwardNotImplemented, raw, (g, self))
-    return _ctc_grad_arrays(g, self, alpha, nll, ext, skip, il, tl, zero_infinity)
+        return recorded(CtcLossBackwardNotImplemented, raw, (g, log_probs))
+    return _ctc_grad_arrays(g, log_probs, alpha, nll, ext, skip, il, tl, zero_infinity)
 
 
 def _ctc_grad_arrays(g, lp, alpha, nll, ext, skip, il, tl, zero_infinity):
@@ -107,7 +107,7 @@ def _ctc_grad_arrays(g, lp, alpha, nll, ext, skip, il, tl, zero_infinity):
     return grad.astype(lp.dtype)
 
 
-CtcLossBackward0 = no_forward_formula(grad_fn("CtcLossBackward0", self=_ctc_grad), "_ctc_loss")
+CtcLossBackward0 = no_forward_formula(grad_fn("CtcLossBackward0", log_probs=_ctc_grad), "_ctc_loss")
 CtcLossBackwardNotImplemented = not_implemented("_ctc_loss_backward", "grad", "log_probs")
 
 

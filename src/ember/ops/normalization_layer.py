@@ -311,7 +311,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps) if input._data.dtype.kind == "f" \
             else float(np.finfo(np.float32).eps)
-    dims = tuple(range(-len(shape), 0))
+    # (the normalized dims from the last down, as PyTorch's composite lists them)
+    nd = input._data.ndim
+    dims = tuple(range(nd - 1, nd - 1 - len(shape), -1))
     ms = input.pow(2).mean(dims, keepdim=True)
     # (PyTorch adds eps as a Scalar, in place: AddBackward1)
     ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))

@@ -9,8 +9,9 @@ autograd/graph.py).
 """
 import math
 
-from ._common import (_VALUE_BASED_CASTING, D, Tensor, binary_arrays, broadcast_error,
-                      alpha_check, np, opmath_scalar, recorded, wrap)
+from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check,
+                      binary_arrays, broadcast_error, np, number_array, opmath_scalar,
+                      recorded, wrap)
 from .._backend import add_scaled_, restore, silence
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
@@ -198,14 +199,14 @@ arcsin, arccos, arctan = asin, acos, atan
 # -- binary arithmetic ------------------------------------------------------
 # Broadcasting is undone by the engine (autograd/_engine.py), so these
 # formulas are the textbook ones.
-AddBackward0 = grad_fn("AddBackward0", self=lambda xp, g: g,
+AddBackward0 = grad_fn("AddBackward0", saved={"alpha": "alpha"}, self=lambda xp, g: g,
                        other=lambda xp, g, alpha: g if alpha == 1 else g * xp.conj(alpha))
-SubBackward0 = grad_fn("SubBackward0", self=lambda xp, g: g,
+SubBackward0 = grad_fn("SubBackward0", saved={"alpha": "alpha"}, self=lambda xp, g: g,
                        other=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
-RsubBackward0 = grad_fn("RsubBackward0",
+RsubBackward0 = grad_fn("RsubBackward0", saved={"alpha": "alpha"},
                         self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha),
                         other=lambda xp, g: g)
-RsubBackward1 = grad_fn("RsubBackward1",
+RsubBackward1 = grad_fn("RsubBackward1", saved={"alpha": "alpha"},
                         self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
 MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
                        other=lambda xp, g, self: g * xp.conj(self))
@@ -217,6 +218,14 @@ def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
         return NotImplemented
+    tb = bd.__class__
+    if (tb is float or tb is int) and forward.__class__ is _UFUNC:
+        # (a ufunc of one float tensor and a number: see NUMBER_ARRAYS; the
+        # alpha forms keep the number, which they scale in Python first)
+        cache = NUMBER_ARRAYS.get(ad.dtype)
+        if cache is not None:
+            c = cache.get(bd)
+            bd = c if c is not None else number_array(cache, ad.dtype, bd)
     token = silence()
     try:
         data = forward(ad, bd)
@@ -277,6 +286,7 @@ def _scaled(p, q, alpha, sign):
 
 _ALPHA_1 = (1,)
 _FUSED = (np.dtype(np.float32), np.dtype(np.float64))
+_UFUNC = np.ufunc
 
 
 def _no_bool_sub(a, b):

@@ -16,7 +16,7 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 # pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
 # three nodes; in PowBackward2 `self` is the scalar base.
 PowBackward0 = grad_fn(
-    "PowBackward0",
+    "PowBackward0", saved={"exponent": "exponent"},
     self=lambda xp, g, self, exponent: g * 0 if exponent == 0
     # (x ** 2, a squared error: self ** 1 is self, so one product fewer)
     else g * xp.conj(2 * self) if exponent == 2
@@ -27,7 +27,7 @@ PowBackward1 = grad_fn(
         exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
     exponent=lambda xp, g, self, exponent, result: xp.where(
         (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
-PowBackward2 = grad_fn("PowBackward2", exponent=lambda xp, g, result, self, exponent: (
+PowBackward2 = grad_fn("PowBackward2", saved={"self": "self"}, exponent=lambda xp, g, result, self, exponent: (
     xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
     else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
                      else result * math.log(self))))

@@ -162,8 +162,9 @@ def _tensordot(a, b, dims_a, dims_b):
     rsizes = tuple(t1._data.shape[i] for i in free_a) + tuple(t2._data.shape[i] for i in free_b)
     size1 = int(np.prod([t1._data.shape[i] for i in free_a]))
     size2 = int(np.prod([t2._data.shape[i] for i in free_b]))
-    t1 = permute(t1, free_a + [wrap_dim(d, len(sa)) for d in dims_a])
-    t2 = permute(t2, [wrap_dim(d, len(sb)) for d in dims_b] + free_b)
+    # (the contracted dims as given: PyTorch's PermuteBackward0 shows them so)
+    t1 = permute(t1, free_a + list(dims_a))
+    t2 = permute(t2, list(dims_b) + free_b)
     if size1 != 1 or size2 != 1:
         t1 = reshape_as_torch(t1, (size1, csize))
         t2 = reshape_as_torch(t2, (csize, size2))

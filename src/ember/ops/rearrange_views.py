@@ -243,12 +243,13 @@ def as_strided_(input, size, stride, storage_offset=None):
     return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1, ctx)
 
 
-SqueezeBackward3 = grad_fn("SqueezeBackward3", self=S._reshape_back)
-SqueezeBackward4 = grad_fn("SqueezeBackward4", self=S._reshape_back)
-SqueezeBackward5 = grad_fn("SqueezeBackward5", self=S._reshape_back)
-UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", self=S._reshape_back)
+SqueezeBackward3 = grad_fn("SqueezeBackward3", saved={"self_sym_sizes": "shape"},
+                           self=S._reshape_back)
+SqueezeBackward4 = grad_fn("SqueezeBackward4", saved=S.SQUEEZED, self=S._reshape_back)
+SqueezeBackward5 = grad_fn("SqueezeBackward5", saved=S.SQUEEZED, self=S._reshape_back)
+UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", saved=S.UNSQUEEZED, self=S._reshape_back)
 TBackward1 = grad_fn("TBackward1", self=lambda xp, g: xp.t(g))
-TransposeBackward1 = grad_fn("TransposeBackward1",
+TransposeBackward1 = grad_fn("TransposeBackward1", saved=S.TRANSPOSED,
                              self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))
 _SQUEEZE_NODES = {"SqueezeBackward0": SqueezeBackward3, "SqueezeBackward1": SqueezeBackward4,
                   "SqueezeBackward2": SqueezeBackward5}
@@ -257,14 +258,14 @@ _SQUEEZE_NODES = {"SqueezeBackward0": SqueezeBackward3, "SqueezeBackward1": Sque
 def squeeze_(self, dim=None):
     x = self._data
     shape, node = S.squeezed(x, dim)
-    return _restride(self, x.reshape(shape), _SQUEEZE_NODES[node.__name__], (x.shape,))
+    return _restride(self, x.reshape(shape), _SQUEEZE_NODES[node.__name__], S.squeeze_ctx(x, dim))
 
 
 def unsqueeze_(self, dim):
     x = self._data
     d = wrap_dim(dim, x.ndim + 1)
     return _restride(self, x.reshape(x.shape[:d] + (1,) + x.shape[d:]), UnsqueezeBackward1,
-                     (x.shape,))
+                     (x.shape, dim))
 
 
 def t_(self):
@@ -277,7 +278,7 @@ def t_(self):
 def transpose_(self, dim0, dim1):
     x = self._data
     d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
-    return _restride(self, np.swapaxes(x, d0, d1), TransposeBackward1, (d0, d1))
+    return _restride(self, np.swapaxes(x, d0, d1), TransposeBackward1, (d0, d1, dim0, dim1))
 
 
 # Tensor methods only (PyTorch has no torch.squeeze_ ...), and in-place view

@@ -13,6 +13,7 @@ from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ..autograd._saved_fields import given_dims
 from . import _int_args
 
 
@@ -41,11 +42,17 @@ def _even_share(xp, g, x, r, shape, dims, keepdim):
     return xp.where(mask, xp.expand(g / count, shape), 0)
 
 
-SumBackward0 = grad_fn("SumBackward0", self=lambda xp, g, shape: xp.expand(g, shape))
-SumBackward1 = grad_fn("SumBackward1", self=lambda xp, g, shape, dims, keepdim:
+# (`dim` as the caller gave it: PyTorch shows that, not the wrapped dims)
+_SIZES = {"self_sym_sizes": "shape"}
+_DIMS = {"dim": "dim", "keepdim": "keepdim", **_SIZES}
+_NUMEL = {"self_sym_numel": lambda node: math.prod(node._ctx[0])}
+SumBackward0 = grad_fn("SumBackward0", saved=_SIZES, self=lambda xp, g, shape: xp.expand(g, shape))
+SumBackward1 = grad_fn("SumBackward1", saved=_DIMS, self=lambda xp, g, shape, dims, keepdim:
                        _unreduce(xp, g, shape, dims, keepdim))
-MeanBackward0 = grad_fn("MeanBackward0", self=lambda xp, g, shape, n: xp.expand(g / n, shape))
-MeanBackward1 = grad_fn("MeanBackward1", self=lambda xp, g, shape, dims, keepdim, n:
+MeanBackward0 = grad_fn("MeanBackward0", saved={**_SIZES, **_NUMEL},
+                        self=lambda xp, g, shape, n: xp.expand(g / n, shape))
+MeanBackward1 = grad_fn("MeanBackward1", saved={**_DIMS, **_NUMEL},
+                        self=lambda xp, g, shape, dims, keepdim, n:
                         _unreduce(xp, g / n, shape, dims, keepdim))
 ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
                         _prod_grad(xp, g, xp.conj(self), xp.conj(result), None, False))
@@ -195,7 +202,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     dims = _dims_or_none(input, dim, "sum")
     if dims is None:
         return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
-    return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,), (x.shape, dims, keepdim))
+    return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,),
+                    (x.shape, dims, keepdim, given_dims(dim)))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -215,7 +223,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                         (x.shape, builtins.max(x.size, 1)))
     n = math.prod([x.shape[d] for d in dims])
     return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
-                    (x.shape, dims, keepdim, n))
+                    (x.shape, dims, keepdim, n, given_dims(dim)))
 
 
 def _lowered(out, dtype):

@@ -10,6 +10,7 @@ from .._settings import warn_once
 
 from .. import _layout as _L
 from ..autograd import _forward
+from ..autograd._saved_fields import add_fields
 from . import _common
 from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
 from ._registry import grad_fn, register
@@ -34,18 +35,23 @@ def _identity(xp, g):
     return g
 
 
-ViewBackward0 = grad_fn("ViewBackward0", self=_reshape_back)
+ViewBackward0 = grad_fn("ViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
 ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=_reshape_back)
-UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", self=_reshape_back)
-UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", self=_reshape_back)
-SqueezeBackward0 = grad_fn("SqueezeBackward0", self=_reshape_back)
-SqueezeBackward1 = grad_fn("SqueezeBackward1", self=_reshape_back)
-SqueezeBackward2 = grad_fn("SqueezeBackward2", self=_reshape_back)
-ExpandBackward0 = grad_fn("ExpandBackward0", self=lambda xp, g, shape: xp.sum_to(g, shape))
+UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
+# (`given_*`: a dim as the caller gave it, which is what PyTorch's node shows)
+UNSQUEEZED = {"dim": "given_dim"}
+SQUEEZED = {"dim": "given_dim", "self_sym_sizes": "shape"}
+UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", saved=UNSQUEEZED, self=_reshape_back)
+SqueezeBackward0 = grad_fn("SqueezeBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
+SqueezeBackward1 = grad_fn("SqueezeBackward1", saved=SQUEEZED, self=_reshape_back)
+SqueezeBackward2 = grad_fn("SqueezeBackward2", saved=SQUEEZED, self=_reshape_back)
+ExpandBackward0 = grad_fn("ExpandBackward0", saved={"self_sym_sizes": "shape"}, 
+                         self=lambda xp, g, shape: xp.sum_to(g, shape))
 TBackward0 = grad_fn("TBackward0", self=lambda xp, g: xp.t(g))
-TransposeBackward0 = grad_fn("TransposeBackward0",
+TRANSPOSED = {"dim0": "given_dim0", "dim1": "given_dim1"}
+TransposeBackward0 = grad_fn("TransposeBackward0", saved=TRANSPOSED,
                              self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))
-PermuteBackward0 = grad_fn("PermuteBackward0",
+PermuteBackward0 = grad_fn("PermuteBackward0", saved={"dims": "given_dims"},
                            self=lambda xp, g, inverse: xp.permute(g, inverse))
 CloneBackward0 = grad_fn("CloneBackward0", self=_identity)
 AliasBackward0 = grad_fn("AliasBackward0", self=_identity)
@@ -200,14 +206,21 @@ def squeezed(x, dim):
 def squeeze(input, dim=None):
     x = input._data
     shape, node = squeezed(x, dim)
-    return _view_of(x.reshape(shape), input, node, (x.shape,))
+    return _view_of(x.reshape(shape), input, node, squeeze_ctx(x, dim))
+
+
+def squeeze_ctx(x, dim):
+    """A squeeze node's constants: the input's shape, and the dim(s) as given."""
+    if dim is None:
+        return (x.shape,)
+    return (x.shape, tuple(dim) if isinstance(dim, (tuple, list)) else dim)
 
 
 def unsqueeze(input, dim):
     x = input._data
     d = wrap_dim(dim, x.ndim + 1)
     data = x.reshape(x.shape[:d] + (1,) + x.shape[d:])
-    return _view_of(data, input, UnsqueezeBackward0, (x.shape,))
+    return _view_of(data, input, UnsqueezeBackward0, (x.shape, dim))
 
 
 def expand(input, *sizes):
@@ -245,7 +258,7 @@ def t(input):
 def transpose(input, dim0, dim1):
     x = input._data
     d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
-    return _view_of(np.swapaxes(x, d0, d1), input, TransposeBackward0, (d0, d1))
+    return _view_of(np.swapaxes(x, d0, d1), input, TransposeBackward0, (d0, d1, dim0, dim1))
 
 
 swapaxes = swapdims = transpose
@@ -259,11 +272,11 @@ def permute(input, *dims):
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
             f"length of the desired ordering of dimensions i.e. input.dim() = {x.ndim} is not "
             f"equal to len(dims) = {len(dims)}")
-    dims = tuple(wrap_dim(d, x.ndim) for d in dims)
+    given, dims = tuple(dims), tuple(wrap_dim(d, x.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     inverse = tuple(np.argsort(dims))
-    return _view_of(x.transpose(dims), input, PermuteBackward0, (inverse,))
+    return _view_of(x.transpose(dims), input, PermuteBackward0, (inverse, given))
 
 
 def contiguous(input, memory_format=_L.contiguous_format):
@@ -313,7 +326,7 @@ class CatBackward0(Node):
     __slots__ = ()
 
     def apply(self, xp, grad, create_graph, needs):
-        dim, sizes = self._ctx
+        dim, sizes = self._ctx[:2]
         out, start = [], 0
         for size, need in zip(sizes, needs):
             out.append(xp.narrow(grad, dim, start, size) if need else None)
@@ -326,8 +339,13 @@ class StackBackward0(Node):
     __slots__ = ()
 
     def apply(self, xp, grad, create_graph, needs):
-        (dim,) = self._ctx
+        dim = self._ctx[0]
         return tuple(xp.select(grad, dim, i) if need else None for i, need in enumerate(needs))
+
+
+# (the dim as given, the last of their constants)
+add_fields(CatBackward0, ("dim", "sizes", "given_dim"), {"dim": "given_dim"})
+add_fields(StackBackward0, ("dim", "given_dim"), {"dim": "given_dim"})
 
 
 def _same_dtype(tensors, name):
@@ -386,7 +404,7 @@ def cat(tensors, dim=None, *, axis=None):
                     f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i} in the list.")
     data = np.concatenate([arrays[i] for i in keep], axis=d)
     sizes = tuple(0 if a.ndim == 1 and a.size == 0 else a.shape[d] for a in arrays)
-    return recorded(CatBackward0, data, tuple(tensors), (d, sizes))
+    return recorded(CatBackward0, data, tuple(tensors), (d, sizes, dim))
 
 
 def stack(tensors, dim=None, *, axis=None):
@@ -402,7 +420,7 @@ def stack(tensors, dim=None, *, axis=None):
                 f"at entry 0 and {list(a.shape)} at entry {i}")
     d = wrap_dim(dim, arrays[0].ndim + 1)
     data = np.stack(arrays, axis=d)
-    return recorded(StackBackward0, data, tuple(tensors), (d,))
+    return recorded(StackBackward0, data, tuple(tensors), (d, dim))
 
 
 def narrow(input, dim, start, length):

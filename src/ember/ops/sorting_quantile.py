@@ -4,18 +4,15 @@ nodes and the values the same rounding."""
 from . import shape as _shape
 from ._common import Tensor, np, recorded, wrap_dim, tracked
 from ._registry import grad_fn, register
-from .rearrange_views import squeeze_
+from .rearrange_views import TransposeBackward1, UnsqueezeBackward1, squeeze_
 from .selection import gather
-from .shape import _reshape_back
 from .sorting import sort
 
-# The nodes of PyTorch's in-place lerp_, unsqueeze_, transpose_ on the result.
+# The node of PyTorch's in-place lerp_ (unsqueeze_'s and transpose_'s are
+# rearrange_views').
 LerpBackward1 = grad_fn("LerpBackward1", self=lambda xp, grad, weight: grad * (1 - weight),
                         end=lambda xp, grad, weight: grad * weight,
                         weight=lambda xp, grad, self, end: grad * (end - self))
-UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", self=_reshape_back)
-TransposeBackward1 = grad_fn("TransposeBackward1", self=lambda xp, grad, dim0, dim1:
-                             xp.transpose(grad, dim0, dim1))
 
 _MODES = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -118,10 +115,10 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     if qs.ndim:
         # The quantiles moved to the first dim, as PyTorch's in-place reshapes do.
         v = values._data
-        values = recorded(UnsqueezeBackward1, v[None], (values,), (v.shape,))
+        values = recorded(UnsqueezeBackward1, v[None], (values,), (v.shape, 0))
         v = values._data
         values = recorded(TransposeBackward1, np.swapaxes(v, 0, -1), (values,),
-                          (0, v.ndim - 1))
+                          (0, v.ndim - 1, 0, -1))
     return squeeze_(values, -1)     # in place, as PyTorch (SqueezeBackward4)
 
 

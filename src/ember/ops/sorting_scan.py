@@ -203,7 +203,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
                     f"but got tensor.size({i}) = {b}")
     x = input
     if n and (prepend is not None or append is not None):
-        x = _shape.cat([t for t in (prepend, input, append) if t is not None], d)
+        # (along `dim` as given, as PyTorch's CatBackward0 shows it)
+        x = _shape.cat([t for t in (prepend, input, append) if t is not None], dim)
     if n == 0:
         from .._creation import zeros_like
         return zeros_like(x).copy_(x)
@@ -257,10 +258,11 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         return wrap(np.zeros(y._data.shape[:d] + y._data.shape[d + 1:], y._data.dtype))
     if x is not None:
         right, left = _halves(y, d)
+        # (PyTorch's SumBackward1 shows the dim wrapped here, as given below)
         return scaled(((right + left) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0,
                       DivBackward1)
     ends = _shape.select(y, d, 0) + _shape.select(y, d, -1)
-    return scaled(y.sum(d) - scaled(ends, 0.5, MulBackward1), float(1 if dx is None else dx),
+    return scaled(y.sum(dim) - scaled(ends, 0.5, MulBackward1), float(1 if dx is None else dx),
                   MulBackward1)
 
 

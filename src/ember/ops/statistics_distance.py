@@ -305,7 +305,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
-    dim = wrap_dim(dim, len(shape))
+    given, dim = dim, wrap_dim(dim, len(shape))
     if a.shape != b.shape:
         # (ATen's expand_outplace: both sides expanded, unless they already agree)
         x1, x2 = x1.expand(shape), x2.expand(shape)
@@ -315,7 +315,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         # (PyTorch clamps in place without recording: eps has no gradient)
         n1.clamp_min_(eps)
         n2.clamp_min_(eps)
-    return ((x1 / n1) * (x2 / n2)).sum(dim)
+    # (summed over `dim` as given: PyTorch's SumBackward1 shows it)
+    return ((x1 / n1) * (x2 / n2)).sum(given)
 
 
 NormBackward1 = grad_fn(

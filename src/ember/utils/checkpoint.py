@@ -218,10 +218,10 @@ class CheckpointFunctionBackward(Node):
 
     @property
     def saved_tensors(self):
-        if self._saved is None:
+        if self._kept is None:
             raise RuntimeError(FREED_MESSAGE)
         # (each checked for in-place changes, or unpacked by saved-tensor hooks)
-        return tuple(self._unpack_slot(k, s) for k, s in enumerate(self._saved))
+        return tuple(self._unpack_slot(k, s) for k, s in enumerate(self._kept))
 
     def apply(self, xp, grad, create_graph, needs):
         from ..autograd import backward
@@ -231,7 +231,7 @@ class CheckpointFunctionBackward(Node):
                 "or passing an `inputs` parameter to .backward(). To resolve this error, you "
                 "can either set use_reentrant=False, or call .backward() without passing the "
                 "`inputs` argument.")
-        if self._saved is None:
+        if self._kept is None:
             raise RuntimeError(FREED_MESSAGE)
         fn, args, tensor_positions, rng, out_positions = self._ctx
         tensors = self.saved_tensors
@@ -341,11 +341,11 @@ class _Frame:
             outputs = self.function(*self.args, **self.kwargs)
         pairs = self._match(_flat_tensors(outputs, []))
         for old, new in pairs:
-            if isinstance(new._saved, _Pending) and not new._saved.frame.done:
+            if isinstance(new._kept, _Pending) and not new._kept.frame.done:
                 # a checkpoint nested in this one: its values are needed now
-                new._saved.frame.recompute()
-            if isinstance(old._saved, _Pending):
-                old._saved, old._result, old._ctx = new._saved, new._result, new._ctx
+                new._kept.frame.recompute()
+            if isinstance(old._kept, _Pending):
+                old._kept, old._result, old._ctx = new._kept, new._result, new._ctx
         self.done = True
 
     def _match(self, new_outputs):
@@ -399,7 +399,7 @@ class _Pending:
     def __iter__(self):
         if not self.frame.done:
             self.frame.recompute()
-        saved = self.node()._saved
+        saved = self.node()._kept
         return iter(saved if isinstance(saved, tuple) else ())
 
 
@@ -452,12 +452,12 @@ def _checkpoint_non_reentrant(function, preserve, context_fn, check, debug, args
         nodes.append(node)
         stack.extend(n for n, _ in node.next_functions)
     for node in nodes:
-        saved = node._saved
+        saved = node._kept
         if not _strippable(node) or not isinstance(saved, tuple):
             continue
         if not saved and not node._ctx:
             continue
         if not saved:
             node._versions = ()
-        node._saved, node._result, node._ctx = _Pending(frame, node), None, ()
+        node._kept, node._result, node._ctx = _Pending(frame, node), None, ()
     return outputs

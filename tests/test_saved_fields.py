@@ -1,0 +1,125 @@
+"""`grad_fn._saved_<field>`: what a node shows of the values it keeps, under
+PyTorch's names and as PyTorch shows them (autograd/_saved_fields.py).
+
+Over the whole op catalogue, every node class that declares its fields
+(grad_fn's `saved=`) must list exactly PyTorch's `_saved_*` names and give
+PyTorch's values: ints through PyTorch's unsigned conversion (a dim of -1
+reads 2**64 - 1), Scalars with their sign, kept arrays as tensors. A node
+that declares none lists only its saved inputs and result (no extra name)."""
+import math
+
+import numpy as np
+import pytest
+
+import ember
+from op_table import OPS
+from test_ops import inputs_for
+
+torch = pytest.importorskip("torch")
+
+
+def _nodes(y):
+    out, seen, stack = [], set(), [y.grad_fn]
+    while stack:
+        n = stack.pop()
+        if n is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        out.append(n)
+        stack.extend(f for f, _ in n.next_functions)
+    return out
+
+
+def _fields(node):
+    return {a for a in dir(node) if a.startswith("_saved_")}
+
+
+class _Values:
+    """A saved tensor's values: equal to another's within float32 rounding
+    (a saved result carries the forward's differences: SLEEF, LAPACK)."""
+
+    def __init__(self, a):
+        self.a = np.asarray(a)
+
+    def __eq__(self, other):
+        return self.a.shape == other.a.shape and np.allclose(self.a, other.a, rtol=1e-4,
+                                                             atol=1e-6, equal_nan=True)
+
+    def __repr__(self):
+        return repr(self.a)
+
+
+def _shown(v):
+    if isinstance(v, (ember.Tensor, torch.Tensor)):
+        return ("tensor", str(v.dtype).split(".")[1], tuple(v.shape),
+                _Values(v.detach().numpy()))
+    if isinstance(v, tuple):
+        return tuple(_shown(x) for x in v)
+    return type(v).__name__, v
+
+
+def _pairs():
+    for row in OPS:
+        arrays = inputs_for(row, np.float32)
+        try:
+            ey = row[1](ember, *[ember.tensor(a, requires_grad=True) for a in arrays])
+            ty = row[1](torch, *[torch.tensor(a, requires_grad=True) for a in arrays])
+        except Exception:  # noqa: BLE001 - rows that need more than tensors are tested elsewhere
+            continue
+        en, tn = _nodes(ey), _nodes(ty)
+        if [type(n).__name__ for n in en] != [type(n).__name__ for n in tn]:
+            continue
+        for e, t in zip(en, tn):
+            if "AccumulateGrad" not in type(e).__name__:
+                yield row[0], e, t
+
+
+def test_catalogue_nodes_show_pytorchs_saved_fields():
+    checked = set()
+    for name, e, t in _pairs():
+        mine, theirs = _fields(e), _fields(t)
+        assert mine <= theirs, (name, type(e).__name__, mine - theirs)
+        if not getattr(type(e), "_field_names", ()):
+            continue
+        assert mine == theirs, (name, type(e).__name__, theirs - mine)
+        for f in sorted(theirs):
+            assert _shown(getattr(e, f)) == _shown(getattr(t, f)), (name, f)
+        checked.add(type(e).__name__)
+    assert {"SumBackward0", "SumBackward1", "MeanBackward0", "MeanBackward1", "AddBackward0",
+            "ViewBackward0", "SoftmaxBackward0", "WhereBackward0"} <= checked
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: x.sum(-1), lambda T, x: x.mean((0, -1), keepdim=True), lambda T, x: x.sum(),
+    lambda T, x: x.softmax(-1), lambda T, x: T.log_softmax(x, 0), lambda T, x: x * 2,
+    lambda T, x: x / -2.5, lambda T, x: T.add(x, x, alpha=-1), lambda T, x: x.pow(-1),
+    lambda T, x: x.clamp(-1, 2), lambda T, x: x.clamp(min=-1), lambda T, x: 1 - x,
+    lambda T, x: T.where(x > 0, x, 0.), lambda T, x: x.masked_fill(x < 0, 1.),
+    lambda T, x: x.view(12), lambda T, x: x[None].squeeze(), lambda T, x: x[0].expand(3, 4),
+])
+def test_fields_as_pytorch_shows_them(make):
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        x = lib.randn(3, 4, requires_grad=True)
+        node = make(lib, x).grad_fn
+        seen.append({f: _shown(getattr(node, f)) for f in _fields(node)})
+    assert seen[0] == seen[1]
+
+
+def test_kept_fields_after_backward():
+    # ints stay readable after backward; a saved number or tensor is freed
+    outcomes = []
+    for lib in (ember, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        s = x.sum(-1)
+        m = x * 3
+        (s.sum() + m.sum()).backward()
+        row = [s.grad_fn._saved_dim, s.grad_fn._saved_self_sym_sizes]
+        try:
+            m.grad_fn._saved_other
+        except RuntimeError as exc:
+            row.append(str(exc)[:40])
+        outcomes.append(row)
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == (2 ** 64 - 1,) and not math.isnan(outcomes[0][1][0])
