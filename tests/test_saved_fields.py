@@ -96,6 +96,16 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: x.clamp(-1, 2), lambda T, x: x.clamp(min=-1), lambda T, x: 1 - x,
     lambda T, x: T.where(x > 0, x, 0.), lambda T, x: x.masked_fill(x < 0, 1.),
     lambda T, x: x.view(12), lambda T, x: x[None].squeeze(), lambda T, x: x[0].expand(3, 4),
+    lambda T, x: x[-1], lambda T, x: x[:, -3:], lambda T, x: x[1:, None, 0],
+    lambda T, x: x[::2, 1:-1], lambda T, x: x.select(-1, 0), lambda T, x: x.narrow(-1, 1, 2),
+    lambda T, x: x[:, [0, 2]], lambda T, x: x[[0, 1], [1, 2]], lambda T, x: x[x > 0],
+    lambda T, x: x.unbind(1)[0], lambda T, x: x.split(2, 1)[0], lambda T, x: x.chunk(2, -1)[1],
+    lambda T, x: x.split([1, 3], -1)[1], lambda T, x: T.cat([x, x], -1),
+    lambda T, x: T.stack([x, x], -1), lambda T, x: x.permute(-1, 0),
+    lambda T, x: x.transpose(-1, 0), lambda T, x: x.unsqueeze(-1), lambda T, x: x.squeeze(-1),
+    lambda T, x: x[:, None].squeeze((1, -1)), lambda T, x: (x * 1).squeeze_(0),
+    lambda T, x: (x * 1).unsqueeze_(-1), lambda T, x: (x * 1).transpose_(0, -1),
+    lambda T, x: x.mT, lambda T, x: T.diff(x, dim=-1), lambda T, x: T.trapezoid(x),
 ])
 def test_fields_as_pytorch_shows_them(make):
     seen = []

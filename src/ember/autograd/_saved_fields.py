@@ -38,7 +38,8 @@ def field_properties(consts, fields):
     """The `_saved_<field>` properties (and `_raw_saved_<field>` for tensor
     fields) of a node class whose constants are `consts` (names, in `_ctx`
     order), for `fields`: {PyTorch's field name: the constant's name, or
-    fn(node), or a tensor_field of either}."""
+    (the constant's name, fn(value)), or fn(node), or a tensor_field of
+    any of these}."""
     props = {}
     for field, spec in fields.items():
         is_tensor = isinstance(spec, tensor_field)
@@ -46,6 +47,8 @@ def field_properties(consts, fields):
             spec = spec.spec
         if isinstance(spec, str):
             spec = _const_reader(consts.index(spec))
+        elif isinstance(spec, tuple):
+            spec = _const_reader(consts.index(spec[0]), spec[1])
         if is_tensor:
             props[f"_saved_{field}"] = property(_tensor_reader(spec))
             props[f"_raw_saved_{field}"] = property(lambda node: _RawConstant())
@@ -62,8 +65,10 @@ def add_fields(cls, consts, fields):
     cls._field_names = tuple(fields)
 
 
-def _const_reader(k):
-    return lambda node: node._ctx[k]
+def _const_reader(k, convert=None):
+    if convert is None:
+        return lambda node: node._ctx[k]
+    return lambda node: convert(node._ctx[k])
 
 
 def _reader(get, scalar):

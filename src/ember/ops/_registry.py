@@ -284,7 +284,8 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
     so on arrays (see in_opmath); opmath="bfloat16": only bfloat16 does
     (float16 then rounds at each step, as NumPy's float16 does).
     `saved`: the constants PyTorch's node shows as `_saved_<field>`, by
-    PyTorch's field name: {field: the constant's name, or fn(node)}
+    PyTorch's field name: {field: the constant's name, or (its name,
+    fn(value)), or fn(node)}
     (autograd/_saved_fields.py). A named constant that no formula reads is
     one more constant, after the formulas' own, that the op passes."""
     if opmath:
@@ -304,6 +305,7 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
     # caller gave it, before wrapping): it comes after the formulas' own.
     for spec in (saved or {}).values():
         spec = spec.spec if isinstance(spec, tensor_field) else spec
+        spec = spec[0] if isinstance(spec, tuple) else spec
         if isinstance(spec, str) and spec not in consts and spec not in tensors:
             consts.append(spec)
     slots = tensors + consts

@@ -21,7 +21,9 @@ def renamed_node(cls, name):
     formulas (or its own apply) unchanged."""
     sub = _RENAMED.get((cls, name))
     if sub is None:
-        if name == cls.__name__ + "_copy" or not getattr(cls, "_field_names", ()):
+        # (a view's copy, and an unsafe split, keep the view's fields)
+        if name in (cls.__name__ + "_copy", "Unsafe" + cls.__name__) or \
+                not getattr(cls, "_field_names", ()):
             sub = type(name, (cls,), {"__slots__": ()})
         else:
             # Another op's node keeps other fields than the view's: the
@@ -77,7 +79,8 @@ def _slice(input, dim=0, start=None, end=None, step=1):
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     d = wrap_dim(dim, input._data.ndim)
-    return indexing._slice(input, d, slice(start, end, step))   # (always recorded: at::slice)
+    # (always recorded: at::slice)
+    return indexing._slice(input, d, slice(start, end, step), dim)
 
 
 def _split_with_sizes(input, split_sizes, dim=0):

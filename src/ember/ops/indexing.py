@@ -17,17 +17,51 @@ from .._python_data import _scalar_to, scalar_arg
 from .._settings import triggered
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
-from ._registry import grad_fn
+from ._registry import grad_fn, tensor_field
 
 
 def _scatter(xp, g, shape, key):
     return xp.index_backward(g, shape, key, False)
 
 
-SelectBackward0 = grad_fn("SelectBackward0", self=_scatter)
-SliceBackward0 = grad_fn("SliceBackward0", self=_scatter)
-IndexBackward0 = grad_fn("IndexBackward0",
-                         self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
+def _slice_part(part, default):
+    """A slice's start, end or step as PyTorch's SliceBackward0 keeps it (the
+    key's last item is the slice)."""
+    def get(node):
+        v = getattr(node._ctx[1][-1], part)
+        return default if v is None else operator.index(v)
+    return get
+
+
+def slice_along(input, d, start, end, given_dim):
+    """input[start:end] along dim `d` (given as `given_dim`), always recorded:
+    the composites' at::slice (an end of None stays None in the node)."""
+    return _slice(input, d, slice(start, end), given_dim)
+
+
+_INT64_MAX = 2 ** 63 - 1
+# (`given_dim`: the dim as the caller gave it, which PyTorch's node shows; the
+# index is the key's item before its trailing Ellipsis)
+SelectBackward0 = grad_fn("SelectBackward0", self=_scatter, saved={
+    "dim": "given_dim", "index": lambda node: node._ctx[1][-2], "self_sym_sizes": "shape"})
+SliceBackward0 = grad_fn("SliceBackward0", self=_scatter, saved={
+    "dim": "given_dim", "start": _slice_part("start", 0), "end": _slice_part("stop", None),
+    "step": _slice_part("step", 1), "self_sym_sizes": "shape"})
+def _given_indices(advanced):
+    """PyTorch's `indices` of an index, from getitem's (dim, array) pairs:
+    one per dim up to the last indexed one, None where a dim is not indexed,
+    a bool mask as it was given."""
+    out = []
+    for d, arr in advanced:
+        out += [None] * (d - len(out))
+        out.append(arr)
+        out += [()] * (arr.ndim - 1 if arr.dtype == np.bool_ else 0)    # (dims a mask spans)
+    return tuple(v for v in out if not isinstance(v, tuple))
+
+
+IndexBackward0 = grad_fn("IndexBackward0", saved={
+    "indices": tensor_field(("advanced", _given_indices)), "self_sym_sizes": "shape"},
+    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
 IndexPutBackward0 = grad_fn("IndexPutBackward0",
@@ -43,14 +77,14 @@ ZERO_DIM_MESSAGE = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Pyt
                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
 
-def _basic(input, key, node):
+def _basic(input, key, node, given_dim):
     """One basic-index step: a view of `input` recorded as `node`."""
     from .shape import _view_of
     x = input._data
-    return _view_of(x[key], input, node, (x.shape, key))
+    return _view_of(x[key], input, node, (x.shape, key, given_dim))
 
 
-def _select(input, d, i, orig_dim):
+def _select(input, d, i, orig_dim, given_dim=None):
     x = input._data
     if x.ndim == 0:
         raise IndexError(ZERO_DIM_MESSAGE)
@@ -59,15 +93,25 @@ def _select(input, d, i, orig_dim):
         raise IndexError(f"index {i} is out of bounds for dimension {orig_dim} with size {size}")
     # (The Ellipsis makes NumPy answer a 0-d view, not a copied scalar, so
     # that an in-place change of the element reaches `input`: `v[i] += 1`.)
-    return _basic(input, (slice(None),) * d + (i, Ellipsis), SelectBackward0)
+    return _basic(input, (slice(None),) * d + (i, Ellipsis), SelectBackward0,
+                  d if given_dim is None else given_dim)
 
 
-def _slice(input, d, s):
+def _slice(input, d, s, given_dim=None):
     if s.step is not None and s.step <= 0:
         if s.step == 0:
             raise ValueError("slice step cannot be zero")
         raise ValueError("step must be greater than zero")
-    return _basic(input, (slice(None),) * d + (s,), SliceBackward0)
+    return _basic(input, (slice(None),) * d + (s,), SliceBackward0,
+                  d if given_dim is None else given_dim)
+
+
+def _explicit(s):
+    """A slice of an index as PyTorch's indexing passes it on: a missing start
+    is 0 and a missing end INT64_MAX (SliceBackward0 shows them so; the
+    composites' own slices keep a missing end as None)."""
+    return slice(0 if s.start is None else s.start,
+                 _INT64_MAX if s.stop is None else s.stop, s.step)
 
 
 def _whole(s, length):
@@ -160,7 +204,7 @@ def getitem(input, key):
         # A lone slice is always recorded, even `t[:]` (PyTorch's fast path).
         if input._data.ndim == 0:
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-        return _slice(input, 0, key)
+        return _slice(input, 0, _explicit(key))
     if key is Ellipsis:
         return alias(input)
     key = _normalize_key(key)
@@ -180,7 +224,7 @@ def getitem(input, key):
             d += 1
         elif isinstance(item, slice):
             if not _whole(item, x.shape[od]):
-                out = _slice(out, d, item)
+                out = _slice(out, d, _explicit(item))
             d, od = d + 1, od + 1
         elif isinstance(item, (bool, np.bool_)):
             # x[True] is x[None] masked by [True]: a new dim of size 1 (or 0).
@@ -211,7 +255,7 @@ def getitem(input, key):
         data = y[nkey]
     except IndexError as e:
         raise IndexError(_broadcast_message(nkey)) from e
-    return recorded(IndexBackward0, data, (out,), (y.shape, nkey))
+    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
 
 
 def _dims_taken(item):

@@ -398,7 +398,10 @@ def cond(A, p=None):
     if p in (None, 2, -2):
         at_least_2d(A, "linalg.cond")
         S = svdvals(A)
-        ratio = S[..., :1] / S[..., -1:] if p != -2 else S[..., -1:] / S[..., :1]
+        # (the first and last singular values as PyTorch's narrows take them)
+        n = S._data.shape[-1]
+        first, last = S.narrow(-1, 0, 1), S.narrow(-1, n - 1, 1)
+        ratio = first / last if p != -2 else last / first
         return squeeze(ratio, -1)
     square(A, f"linalg.cond(ord={p})")
     inverse, info = inv_ex(A)

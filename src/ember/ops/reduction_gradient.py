@@ -7,13 +7,14 @@ from numbers import Number
 from ._common import Tensor, np, wrap_dim
 from ._registry import register
 from . import shape as S
+from .indexing import slice_along
 from .sorting_scan import DivBackward1, MulBackward1, scaled
 
 __all__ = ["gradient"]
 
 
 def _slice(x, d, start, end=None):
-    return x[(slice(None),) * d + (slice(start, end),)]
+    return slice_along(x, d, start, end, d)
 
 
 def _mul(t, c):
@@ -77,7 +78,7 @@ def _coordinates(x, d, coords, edge_order):
     shape = [1] * x._data.ndim
     shape[d] = -1
     h = coords.diff(1, 0)
-    h1, h2 = h[0:-1], h[1:]
+    h1, h2 = _slice(h, 0, 0, -1), _slice(h, 0, 1)
     a = (-h2 / (h1 * (h1 + h2))).reshape(shape)
     b = ((h2 - h1) / (h1 * h2)).reshape(shape)
     c = (h1 / (h2 * (h1 + h2))).reshape(shape)

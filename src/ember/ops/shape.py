@@ -4,6 +4,8 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
+import operator
+
 from .. import _public_name
 from .._backend import cast
 from .._settings import warn_once
@@ -440,11 +442,12 @@ def narrow(input, dim, start, length):
     if start > size - length:
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
-    return _slice(input, d, slice(start, start + length))     # (always recorded: at::slice)
+    # (always recorded: at::slice, along `dim` as given)
+    return _slice(input, d, slice(start, start + length), dim)
 
 
 def select(input, dim, index):
-    from .indexing import getitem
+    from .indexing import _select
     x = input._data
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
@@ -452,7 +455,7 @@ def select(input, dim, index):
     if not -x.shape[d] <= index < x.shape[d]:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {d}")
-    return getitem(input, (slice(None),) * d + (index,))
+    return _select(input, d, operator.index(index), d, dim)
 
 
 # The gradient of a tiling sums the tiles: view the gradient as

@@ -11,6 +11,7 @@ from ._out import same_dtype
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register
 from ._xp import provide, running
+from .indexing import slice_along
 from .reduction import _even_share
 from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
@@ -30,8 +31,11 @@ AminmaxBackward0 = grad_fn(
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
 # PyTorch's composites multiply and divide by a C++ scalar (its *Backward1 nodes).
-MulBackward1 = grad_fn("MulBackward1", self=lambda xp, grad, other: grad * xp.conj(other))
-DivBackward1 = grad_fn("DivBackward1", self=lambda xp, grad, other: grad / xp.conj(other))
+# (a tensor times or over a Scalar: the Scalar is the node's field `other`)
+MulBackward1 = grad_fn("MulBackward1", saved={"other": "other"},
+                       self=lambda xp, grad, other: grad * xp.conj(other))
+DivBackward1 = grad_fn("DivBackward1", saved={"other": "other"},
+                       self=lambda xp, grad, other: grad / xp.conj(other))
 
 
 def _along(n, d, ndim):
@@ -211,7 +215,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     size = x._data.shape[d]
     for _ in range(min(n, size)):
         size -= 1
-        right, left = _shape.narrow(x, d, 1, size), _shape.narrow(x, d, 0, size)
+        # (along `dim` as given: PyTorch's SliceBackward0 shows it)
+        right, left = _shape.narrow(x, dim, 1, size), _shape.narrow(x, dim, 0, size)
         x = wrap(np.logical_xor(right._data, left._data)) if x._data.dtype == np.bool_ \
             else right - left
     return x
@@ -241,14 +246,13 @@ def _spacing(y, x, d, name):
         x = _shape.view(x, tuple(x._data.shape[0] if i == d else 1 for i in range(ndim)))
     elif x._data.ndim < ndim:
         x = _shape.view(x, (1,) * (ndim - x._data.ndim) + x._data.shape)
-    m = x._data.shape[d]
-    return _shape.narrow(x, d, 1, m - 1) - _shape.narrow(x, d, 0, m - 1)
+    return slice_along(x, d, 1, None, d) - slice_along(x, d, 0, -1, d)
 
 
-def _halves(y, d):
-    """y without its first and without its last sample along `d`."""
-    n = y._data.shape[d]
-    return _shape.narrow(y, d, min(n, 1), max(n - 1, 0)), _shape.narrow(y, d, 0, max(n - 1, 0))
+def _halves(y, d, given_dim):
+    """y without its first and without its last sample along `d` (given as
+    `given_dim`), sliced as PyTorch's composites slice them."""
+    return slice_along(y, d, 1, None, given_dim), slice_along(y, d, 0, -1, given_dim)
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
@@ -257,18 +261,18 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
         # No samples integrate to 0, as in NumPy.
         return wrap(np.zeros(y._data.shape[:d] + y._data.shape[d + 1:], y._data.dtype))
     if x is not None:
-        right, left = _halves(y, d)
+        right, left = _halves(y, d, d)
         # (PyTorch's SumBackward1 shows the dim wrapped here, as given below)
-        return scaled(((right + left) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0,
+        return scaled(((left + right) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0,
                       DivBackward1)
-    ends = _shape.select(y, d, 0) + _shape.select(y, d, -1)
+    ends = _shape.select(y, dim, 0) + _shape.select(y, dim, -1)
     return scaled(y.sum(dim) - scaled(ends, 0.5, MulBackward1), float(1 if dx is None else dx),
                   MulBackward1)
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     d = _check_trapezoid(y, x, dx, dim, "cumulative_trapezoid")
-    right, left = _halves(y, d)
+    right, left = _halves(y, d, d if x is not None else dim)
     from .selection import cumsum
     if x is not None:
         return scaled(cumsum((left + right) * _spacing(y, x, d, "cumulative_trapezoid"), d),

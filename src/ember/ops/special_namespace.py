@@ -9,6 +9,7 @@ from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_igamma as _G
 from . import special_series as _S
+from .sorting_scan import MulBackward1
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
                                 on_float64, on_own_precision, polygamma, refuse_half, sinc,
@@ -84,7 +85,6 @@ entr = unary("entr", _entr, grad_fn(
 
 # PyTorch composes ndtr, (1 + erf(x * sqrt(1/2))) * 0.5, from its
 # tensor-and-scalar ops: its grad_fn chain has their nodes.
-MulBackward1 = grad_fn("MulBackward1", self=lambda xp, g, other: g * other)
 AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
 
 

@@ -13,21 +13,26 @@ from ._registry import grad_fn, register
 __all__ = ["unbind", "split", "chunk"]
 
 
-def _pieces_node(name, join):
+def _pieces_node(name, join, saved):
     """A node whose outputs are all the pieces: its backward joins their
-    gradients (zeros for pieces that got none) with `join` (stack or cat)."""
-    node = grad_fn(name, outputs=(), self=lambda xp, grad, dim: join(xp)(list(grad), dim))
+    gradients (zeros for pieces that got none) with `join` (stack or cat).
+    Its constants: the wrapped dim, then those of `saved` (PyTorch's fields)."""
+    node = grad_fn(name, outputs=(), saved=saved,
+                   self=lambda xp, grad, dim: join(xp)(list(grad), dim))
     node._multi_view = True     # pieces are views: none may change in place
     return node
 
 
-UnbindBackward0 = _pieces_node("UnbindBackward0", lambda xp: xp.stack)
-SplitBackward0 = _pieces_node("SplitBackward0", lambda xp: xp.cat)
-SplitWithSizesBackward0 = _pieces_node("SplitWithSizesBackward0", lambda xp: xp.cat)
+# (`given_dim`: the dim as the caller gave it, which PyTorch's node shows)
+UnbindBackward0 = _pieces_node("UnbindBackward0", lambda xp: xp.stack, {"dim": "given_dim"})
+SplitBackward0 = _pieces_node("SplitBackward0", lambda xp: xp.cat, {
+    "dim": "given_dim", "self_sym_sizes": "shape", "split_size": "sizes"})
+SplitWithSizesBackward0 = _pieces_node("SplitWithSizesBackward0", lambda xp: xp.cat, {
+    "dim": "given_dim", "self_sym_sizes": "shape", "split_sizes": "sizes"})
 
 
-def _record_pieces(input, arrays, node_cls, dim):
-    pieces = recorded_multi(node_cls, arrays, (input,), (dim,))
+def _record_pieces(input, arrays, node_cls, ctx):
+    pieces = recorded_multi(node_cls, arrays, (input,), ctx)
     vc = input._share_vc()
     base = input if input._base is None else input._base
     for t in pieces:
@@ -45,7 +50,7 @@ def unbind(input, dim=0):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = wrap_dim(dim, x.ndim)
     arrays = [x[(slice(None),) * d + (i,)] for i in range(x.shape[d])]
-    return _record_pieces(input, arrays, UnbindBackward0, d)
+    return _record_pieces(input, arrays, UnbindBackward0, (d, dim))
 
 
 def split(input, split_size_or_sections, dim=0):
@@ -63,7 +68,7 @@ def split(input, split_size_or_sections, dim=0):
             raise RuntimeError("split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {size}")
         sizes = [builtins.min(step, size - s) for s in range(0, size, step or 1)] or [0]
-        node_cls = SplitBackward0
+        node_cls, given = SplitBackward0, step
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if builtins.any(s < 0 for s in sizes):
@@ -73,12 +78,12 @@ def split(input, split_size_or_sections, dim=0):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
                 f"tensor's size at dimension {d}), but got split_sizes={sizes}")
-        node_cls = SplitWithSizesBackward0
+        node_cls, given = SplitWithSizesBackward0, tuple(split_size_or_sections)
     arrays, start = [], 0
     for s in sizes:
         arrays.append(x[(slice(None),) * d + (slice(start, start + s),)])
         start += s
-    return _record_pieces(input, arrays, node_cls, d)
+    return _record_pieces(input, arrays, node_cls, (d, dim, x.shape, given))
 
 
 def chunk(input, chunks, dim=0):
@@ -90,8 +95,8 @@ def chunk(input, chunks, dim=0):
     size = input._data.shape[d]
     if size == 0:
         # PyTorch keeps the asked-for number of empty pieces.
-        return split(input, [0] * chunks, d)
-    return split(input, -(-size // chunks), d)
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
 unbind = register(unbind, out=False, quiet=True)
