@@ -58,8 +58,16 @@ def _shown(v):
     return type(v).__name__, v
 
 
+# Rows whose products take LAPACK's results: PyTorch's are column-major
+# (other strides than Ember's C-ordered arrays), and singular vectors may
+# differ from PyTorch's in sign.
+_LAPACK_ROWS = {"linalg.svd", "linalg.svd_full", "svd", "linalg.matrix_power_neg"}
+
+
 def _pairs():
     for row in OPS:
+        if row[0] in _LAPACK_ROWS:
+            continue
         arrays = inputs_for(row, np.float32)
         try:
             ey = row[1](ember, *[ember.tensor(a, requires_grad=True) for a in arrays])
@@ -106,6 +114,18 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: x[:, None].squeeze((1, -1)), lambda T, x: (x * 1).squeeze_(0),
     lambda T, x: (x * 1).unsqueeze_(-1), lambda T, x: (x * 1).transpose_(0, -1),
     lambda T, x: x.mT, lambda T, x: T.diff(x, dim=-1), lambda T, x: T.trapezoid(x),
+    lambda T, x: T.nn.functional.elu(x), lambda T, x: T.nn.functional.selu(x * 1, inplace=True),
+    lambda T, x: T.nn.functional.celu(x, 0.7), lambda T, x: T.nn.functional.leaky_relu(x, 0.2),
+    lambda T, x: T.nn.functional.relu6(x), lambda T, x: T.nn.functional.hardtanh(x),
+    lambda T, x: T.nn.functional.softplus(x), lambda T, x: T.nn.Softplus(2, 10)(x),
+    lambda T, x: T.nn.functional.gelu(x, approximate="tanh"),
+    lambda T, x: T.nn.functional.hardshrink(x), lambda T, x: T.nn.Threshold(0.5, 0)(x),
+    lambda T, x: T.nn.functional.mse_loss(x, x.detach() * 2, reduction="sum"),
+    lambda T, x: T.nn.functional.cross_entropy(x, T.tensor([0, 3, 1])),
+    lambda T, x: T.nn.functional.nll_loss(x, T.tensor([0, 3, -100]), T.rand(4)),
+    lambda T, x: T.nn.functional.binary_cross_entropy_with_logits(x, T.ones(3, 4)),
+    lambda T, x: T.nn.functional.huber_loss(x, T.zeros(3, 4), delta=0.5),
+    lambda T, x: T.nn.functional.linear(x, T.ones(5, 4), T.ones(5)), lambda T, x: x @ x.mT,
 ])
 def test_fields_as_pytorch_shows_them(make):
     seen = []

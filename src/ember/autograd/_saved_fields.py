@@ -21,7 +21,7 @@ __all__ = ["add_fields", "field_properties", "given_dims", "tensor_field", "wrap
 SCALAR_FIELDS = frozenset({
     "alpha", "beta", "min", "max", "exponent", "value", "weight", "threshold", "lambd",
     "negative_slope", "ord", "p", "other", "self", "eps", "lower", "upper", "scale",
-    "input_scale", "margin", "maxnorm", "correction_scalar"})
+    "input_scale", "margin", "maxnorm", "delta", "min_val", "max_val"})
 _UINT64 = 1 << 64
 
 

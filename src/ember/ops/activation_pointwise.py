@@ -91,10 +91,11 @@ def _elu_grad_of_result(xp, g, result, alpha, scale, input_scale):
     return xp.where(result <= 0, g * input_scale * (result + alpha * scale), g * scale)
 
 
-EluBackward0 = grad_fn("EluBackward0", opmath=True, self=_elu_grad)
-EluBackward1 = grad_fn("EluBackward1", self=_elu_grad_of_result)
-CeluBackward0 = grad_fn("CeluBackward0", self=_elu_grad)
-CeluBackward1 = grad_fn("CeluBackward1", self=_elu_grad_of_result)
+_ELU = {"alpha": "alpha", "scale": "scale", "input_scale": "input_scale"}
+EluBackward0 = grad_fn("EluBackward0", opmath=True, saved=_ELU, self=_elu_grad)
+EluBackward1 = grad_fn("EluBackward1", saved=_ELU, self=_elu_grad_of_result)
+CeluBackward0 = grad_fn("CeluBackward0", saved={"alpha": "alpha"}, self=_elu_grad)
+CeluBackward1 = grad_fn("CeluBackward1", saved={"alpha": "alpha"}, self=_elu_grad_of_result)
 
 
 def elu_family(input, alpha, scale, input_scale, node, inplace=False, grad_input_scale=None):
@@ -107,18 +108,19 @@ def elu_family(input, alpha, scale, input_scale, node, inplace=False, grad_input
 
 
 def elu(input, alpha=1.0):
-    return elu_family(input, alpha, 1.0, 1.0, EluBackward0)
+    # (scales as ATen passes them, ints: the node shows them so)
+    return elu_family(input, alpha, 1, 1, EluBackward0)
 
 
 def elu_(input, alpha=1.0):
-    return elu_family(input, alpha, 1.0, 1.0, EluBackward1, inplace=True)
+    return elu_family(input, alpha, 1, 1, EluBackward1, inplace=True)
 
 
 def _celu(input, alpha, node, inplace):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     # PyTorch's derivative divides by alpha rounded to float32 first (alpha.toFloat()).
-    return elu_family(input, alpha, 1.0, 1.0 / alpha, node, inplace,
+    return elu_family(input, alpha, 1, 1.0 / alpha, node, inplace,
                       grad_input_scale=1.0 / float(np.float32(alpha)))
 
 
@@ -131,11 +133,11 @@ def celu_(input, alpha=1.0):
 
 
 def selu(input):
-    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1.0, EluBackward0)
+    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1, EluBackward0)
 
 
 def selu_(input):
-    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1.0, EluBackward1, inplace=True)
+    return elu_family(input, SELU_ALPHA, SELU_SCALE, 1, EluBackward1, inplace=True)
 
 
 # -- leaky_relu ---------------------------------------------------------------------
@@ -152,8 +154,9 @@ def leaky_relu_grad_of_result(xp, g, result, negative_slope):
     return xp.where(result > 0, g, g * negative_slope)
 
 
-LeakyReluBackward0 = grad_fn("LeakyReluBackward0", opmath=True, self=leaky_relu_grad)
-LeakyReluBackward1 = grad_fn("LeakyReluBackward1", self=leaky_relu_grad_of_result)
+_SLOPE = {"negative_slope": "negative_slope"}
+LeakyReluBackward0 = grad_fn("LeakyReluBackward0", opmath=True, saved=_SLOPE, self=leaky_relu_grad)
+LeakyReluBackward1 = grad_fn("LeakyReluBackward1", saved=_SLOPE, self=leaky_relu_grad_of_result)
 
 
 def leaky_relu_data(x, negative_slope):
@@ -178,8 +181,8 @@ def _shrink_grad(xp, g, self, lambd):
     return xp.where((self >= -lambd) & (self <= lambd), 0, g)
 
 
-HardshrinkBackward0 = grad_fn("HardshrinkBackward0", self=_shrink_grad)
-SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", self=_shrink_grad)
+HardshrinkBackward0 = grad_fn("HardshrinkBackward0", saved={"lambd": "lambd"}, self=_shrink_grad)
+SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", saved={"lambd": "lambd"}, self=_shrink_grad)
 
 
 def hardshrink(input, lambd=0.5):
@@ -205,9 +208,11 @@ def _threshold_grad(xp, g, self, threshold):
     return xp.where(self <= threshold, 0, g)
 
 
-ThresholdBackward0 = grad_fn("ThresholdBackward0", self=_threshold_grad)
+ThresholdBackward0 = grad_fn("ThresholdBackward0", saved={"threshold": "threshold"},
+                             self=_threshold_grad)
 # (threshold_ reads the original input: its in-place form overwrites a snapshot)
-ThresholdBackward1 = grad_fn("ThresholdBackward1", self=_threshold_grad)
+ThresholdBackward1 = grad_fn("ThresholdBackward1", saved={"threshold": "threshold"},
+                             self=_threshold_grad)
 
 
 def _threshold_data(input, threshold, value):
@@ -237,10 +242,11 @@ def _hardtanh_grad(xp, g, self, min_val, max_val):
     return xp.where((self <= min_val) | (self >= max_val), 0, g)
 
 
-HardtanhBackward0 = grad_fn("HardtanhBackward0", self=_hardtanh_grad)
+_BOUNDS = {"max_val": "max_val", "min_val": "min_val"}
+HardtanhBackward0 = grad_fn("HardtanhBackward0", saved=_BOUNDS, self=_hardtanh_grad)
 # hardtanh_ reads its result (same name in PyTorch, the same gradient)
 HardtanhInplaceBackward0 = grad_fn(
-    "HardtanhBackward0", self=lambda xp, g, result, min_val, max_val: _hardtanh_grad(
+    "HardtanhBackward0", saved=_BOUNDS, self=lambda xp, g, result, min_val, max_val: _hardtanh_grad(
         xp, g, result, min_val, max_val))
 
 

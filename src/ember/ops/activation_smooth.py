@@ -59,7 +59,8 @@ def _gelu_grad(xp, g, self, approximate):
     return g * (cdf + self * (xp.exp(-0.5 * self * self) * _PDF_SCALE))
 
 
-GeluBackward0 = grad_fn("GeluBackward0", opmath=True, self=_gelu_grad)
+GeluBackward0 = grad_fn("GeluBackward0", opmath=True, saved={"approximate": "approximate"},
+                        self=_gelu_grad)
 
 
 def _gelu_forward(x, approximate):
@@ -116,7 +117,8 @@ def _softplus_grad(xp, g, self, beta, threshold):
     return xp.where(self * beta > threshold, g, g * z / (z + 1))
 
 
-SoftplusBackward0 = grad_fn("SoftplusBackward0", opmath=True, self=_softplus_grad)
+SoftplusBackward0 = grad_fn("SoftplusBackward0", opmath=True,
+                            saved={"beta": "beta", "threshold": "threshold"}, self=_softplus_grad)
 
 
 def _softplus_forward(x, beta, threshold):
@@ -125,7 +127,7 @@ def _softplus_forward(x, beta, threshold):
     return np.where(xb > th, x, np.log1p(np.exp(xb)) / b)
 
 
-def softplus(input, beta=1.0, threshold=20.0):
+def softplus(input, beta=1, threshold=20):
     x = floating(input, "softplus_cpu")
     return recorded(SoftplusBackward0, run(_softplus_forward, x, beta, threshold), (input,),
                     (beta, threshold))

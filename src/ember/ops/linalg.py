@@ -29,12 +29,39 @@ def _mH(xp, m):
 # `weight.t()` the weight's gradient then comes out C-ordered, with no
 # transposing copy. The layout is a constant, not the input itself: a
 # formula that only needs mat2 must not keep self.
+def _layout_fields(**positions):
+    """PyTorch's `<name>_sym_sizes` and `<name>_sym_strides` fields, from the
+    constant `<name>_layout`: (shape, byte strides, itemsize), which costs the
+    forward three attribute reads. `positions`: {input name: its position
+    among the node's inputs}; PyTorch keeps an input's strides (in elements)
+    only when it requires grad, and shows () otherwise."""
+    fields = {}
+    for name, i in positions.items():
+        fields[f"{name}_sym_sizes"] = (f"{name}_layout", lambda v: v[0])
+        fields[f"{name}_sym_strides"] = _strides_of(f"{name}_layout", i)
+    return fields
+
+
+def _strides_of(const, i):
+    def strides(node):
+        shape, strides, itemsize = node._ctx[type(node)._consts.index(const)]
+        if node.next_functions[i][0] is None:
+            return ()
+        return tuple(s // itemsize for s in strides)
+    return strides
+
+
+def _layout(a):
+    return a.shape, a.strides, a.itemsize
+
+
 MmBackward0 = grad_fn(
-    "MmBackward0",
+    "MmBackward0", saved=_layout_fields(self=0, mat2=1),
     self=lambda xp, g, mat2, self_f: xp.matmul_as(g, _mH(xp, mat2), self_f),
     mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mH(xp, self), g, mat2_f))
 AddmmBackward0 = grad_fn(
-    "AddmmBackward0",
+    "AddmmBackward0", saved={"alpha": "alpha", "beta": "beta",
+                             **_layout_fields(mat1=1, mat2=2)},
     self=lambda xp, g, beta: _scaled(g, beta),
     mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
         xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha),
@@ -101,7 +128,8 @@ def mm(input, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     _same_dtype(input, mat2)
     no_bool(input._data, "addmm_impl_cpu_")
-    return _product(MmBackward0, matmul_wide, input, mat2, (_f_order(input), _f_order(mat2)))
+    return _product(MmBackward0, matmul_wide, input, mat2, (
+        _f_order(input), _f_order(mat2), _layout(input._data), _layout(mat2._data)))
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -126,7 +154,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(mat1._data.dtype)
     return recorded(AddmmBackward0, prod, (input, mat1, mat2),
-                    (beta, alpha, _f_order(mat1), _f_order(mat2)))
+                    (beta, alpha, _f_order(mat1), _f_order(mat2), _layout(mat1._data),
+                     _layout(mat2._data)))
 
 
 def _addmm_checks(input, mat1, mat2):

@@ -17,7 +17,7 @@ from .. import _dtype as D
 from ..autograd.grad_mode import _state
 from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, no_complex_autograd,
                       recorded, wrap)
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._summation import torch_sum
 
 __all__ = ["binary_cross_entropy_with_logits"]
@@ -96,14 +96,18 @@ def _mse_grad(g, x, t, reduction, n):
     return scale * (x - t) * g
 
 
+# (PyTorch's nodes keep the reduction as its enum: none 0, mean 1, sum 2)
+REDUCTION = ("reduction", {"none": 0, "mean": 1, "sum": 2}.__getitem__)
 MseLossBackward0 = grad_fn(
-    "MseLossBackward0",
+    "MseLossBackward0", saved={"reduction": REDUCTION},
     self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
     target=lambda xp, g, self, target, reduction, n:
     -_mse_grad(g, self, target, reduction, n))
 
 
-def _nll_grad(xp, g, coef, reduction, total, kept_shape):
+def _nll_grad(xp, g, self, coef, reduction, total, kept_shape):
+    # (`self` goes unread, but PyTorch's node saves it: changing the input in
+    # place before backward is refused there too)
     c = const(xp, coef)
     if reduction == "none":
         return c * xp.reshape(g, kept_shape)
@@ -112,8 +116,11 @@ def _nll_grad(xp, g, coef, reduction, total, kept_shape):
     return c * g
 
 
-NllLossBackward0 = grad_fn("NllLossBackward0", self=_nll_grad)
-NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", self=_nll_grad)
+_NLL_FIELDS = {"ignore_index": "ignore_index", "reduction": REDUCTION,
+               "target": tensor_field("target"), "total_weight": tensor_field(("total", np.asarray)),
+               "weight": tensor_field("weight")}
+NllLossBackward0 = grad_fn("NllLossBackward0", saved=_NLL_FIELDS, self=_nll_grad)
+NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", saved=_NLL_FIELDS, self=_nll_grad)
 
 
 # -- binary cross entropy ---------------------------------------------------------------
@@ -128,7 +135,9 @@ def _bce_target(xp, g, self, weight, reduction, n):
     return _weighted(xp, g * (xp.log(1 - self) - xp.log(self)), weight) * norm(reduction, n)
 
 
-BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_self,
+BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_self, saved={
+                                          "reduction": REDUCTION,
+                                          "weight": tensor_field("weight")},
                                       target=_bce_target)
 
 
@@ -204,7 +213,9 @@ def _bcel_target(xp, g, self, weight, pos_weight, reduction, n):
 
 
 BinaryCrossEntropyWithLogitsBackward0 = grad_fn(
-    "BinaryCrossEntropyWithLogitsBackward0", self=_bcel_self, target=_bcel_target)
+    "BinaryCrossEntropyWithLogitsBackward0", self=_bcel_self, target=_bcel_target, saved={
+        "pos_weight": tensor_field("pos_weight"), "reduction": REDUCTION,
+        "weight": tensor_field("weight")})
 
 
 def _numpy1_arrays(*arrays):
@@ -264,7 +275,7 @@ def _smooth_l1_grad(xp, g, d, beta, reduction, n):
 
 
 SmoothL1LossBackward0 = grad_fn(
-    "SmoothL1LossBackward0",
+    "SmoothL1LossBackward0", saved={"beta": "beta", "reduction": REDUCTION},
     self=lambda xp, g, self, target, beta, reduction, n:
     _smooth_l1_grad(xp, g, self - target, beta, reduction, n),
     target=lambda xp, g, self, target, beta, reduction, n:
@@ -297,7 +308,7 @@ def _huber_grad(xp, g, d, delta, reduction, n):
 
 
 HuberLossBackward0 = grad_fn(
-    "HuberLossBackward0",
+    "HuberLossBackward0", saved={"delta": "delta", "reduction": REDUCTION},
     self=lambda xp, g, self, target, delta, reduction, n:
     _huber_grad(xp, g, self - target, delta, reduction, n),
     target=lambda xp, g, self, target, delta, reduction, n:

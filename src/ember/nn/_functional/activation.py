@@ -38,7 +38,8 @@ def relu_(input):
 
 
 def relu6(input, inplace=False):
-    return (_A.hardtanh_ if inplace else _A.hardtanh)(input, 0.0, 6.0)
+    # (ints, as ATen's relu6 passes them: the node shows them so)
+    return (_A.hardtanh_ if inplace else _A.hardtanh)(input, 0, 6)
 
 
 def elu(input, alpha=1.0, inplace=False):

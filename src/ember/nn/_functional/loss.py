@@ -203,7 +203,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
-    return recorded(node, np.asarray(data, x.dtype), (input,), (coef, reduction, total, kept))
+    return recorded(node, np.asarray(data, x.dtype), (input,),
+                    (coef, reduction, total, kept, ignore_index, t,
+                     None if weight is None else weight._data))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
