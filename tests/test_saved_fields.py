@@ -126,6 +126,14 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: T.nn.functional.binary_cross_entropy_with_logits(x, T.ones(3, 4)),
     lambda T, x: T.nn.functional.huber_loss(x, T.zeros(3, 4), delta=0.5),
     lambda T, x: T.nn.functional.linear(x, T.ones(5, 4), T.ones(5)), lambda T, x: x @ x.mT,
+    lambda T, x: x.max(-1, keepdim=True).values, lambda T, x: x.min(0)[0],
+    lambda T, x: x.amax(-1), lambda T, x: x.var(), lambda T, x: x.var(-1, correction=0),
+    lambda T, x: x.std(1, unbiased=False), lambda T, x: x.prod(-1), lambda T, x: x.logsumexp(-1),
+    lambda T, x: x.nansum(), lambda T, x: x.cumsum(-1), lambda T, x: x.cumprod(0),
+    lambda T, x: x.flip(-1), lambda T, x: x.norm(), lambda T, x: T.linalg.norm(x, dim=1),
+    lambda T, x: T.linalg.vector_norm(x, 3, -1, True), lambda T, x: x.roll(1, -1),
+    lambda T, x: x.gather(1, T.tensor([[0], [1], [2]])),
+    lambda T, x: x.index_select(-1, T.tensor([0, 2])),
 ])
 def test_fields_as_pytorch_shows_them(make):
     seen = []

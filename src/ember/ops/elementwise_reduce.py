@@ -3,9 +3,10 @@ var_mean, std_mean; and isin (membership)."""
 import math
 import warnings
 
-from ._common import D, Tensor, as_dims, np, recorded, recorded_multi, wrap
+from ._common import D, Tensor, np, recorded, recorded_multi, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
 from . import reduction as _red
 from .pointwise import div
@@ -27,7 +28,7 @@ def _kept(xp, r, shape, dims, keepdim):
 
 # d logsumexp / dx = softmax: exp(x - result).
 LogsumexpBackward0 = grad_fn(
-    "LogsumexpBackward0", self=lambda xp, grad, self, result, dims, keepdim:
+    "LogsumexpBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=lambda xp, grad, self, result, dims, keepdim:
     _red._unreduce(xp, grad, self.shape, dims, keepdim)
     * xp.conj(xp.exp(self - _kept(xp, result, self.shape, dims, keepdim))))
 
@@ -53,12 +54,13 @@ def logsumexp(input, dim, keepdim=False):
         data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
         if not keepdim:
             data = data.reshape([s for i, s in enumerate(x.shape) if i not in dims])
-    return recorded(LogsumexpBackward0, np.asarray(data, x.dtype), (input,), (dims, keepdim))
+    return recorded(LogsumexpBackward0, np.asarray(data, x.dtype), (input,),
+                    (dims, keepdim, given_dims(dim)))
 
 
 # Multiplied by the mask, as PyTorch does: a NaN gradient stays NaN there.
 NansumBackward0 = grad_fn(
-    "NansumBackward0", self=lambda xp, grad, self, dims, keepdim:
+    "NansumBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=lambda xp, grad, self, dims, keepdim:
     _red._unreduce(xp, grad, self.shape, dims, keepdim) * (self == self))
 
 
@@ -70,7 +72,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if x.dtype.kind == "f":
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
-    return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,), (dims, keepdim))
+    return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,),
+                    (dims, keepdim, None if dim is None else given_dims(dim)))
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):

@@ -138,21 +138,6 @@ def tensorsolve(A, B, dims=None):
     return reshape(solve(reshape(A, (rp, rp)), flat), result_shape)
 
 
-# Until the catalogue has torch.cumprod, vander records its own running
-# product under PyTorch's node name; d prod_{j<=k} x_j / d x_i is
-# out_k / x_i for k >= i (so x must have no zeros to differentiate).
-CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, g, self, result, dim: xp.flip(
-    xp.cumsum(xp.flip(g * result, (dim,)), dim), (dim,)) / self)
-
-
-def _cumprod(t, dim):
-    import ember.ops as ops
-    if getattr(ops, "cumprod", None) is not None:   # the catalogue's, once it has one
-        return ops.cumprod(t, dim)
-    d = wrap_dim(dim, t._data.ndim)
-    return recorded(CumprodBackward0, np.cumprod(t._data, axis=d), (t,), (d,))
-
-
 def vander(x, *, N=None):
     """[1, x, x^2, ...] along a new last dim: PyTorch's cat of ones and a
     running product."""
@@ -166,7 +151,8 @@ def vander(x, *, N=None):
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
     shape = tuple(x_._data.shape) + (n - 1,)
-    powers = _cumprod(expand(unsqueeze(x_, -1), shape), -1)
+    from .sorting_scan import cumprod
+    powers = cumprod(expand(unsqueeze(x_, -1), shape), -1)
     ones = Tensor._wrap(np.ones(shape[:-1] + (1,), powers._data.dtype))
     return cat([ones, powers], -1)
 

@@ -6,6 +6,7 @@ import math
 from ._common import D, as_dims, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ..autograd._saved_fields import given_dims
 from .linalg_common import at_least_2d
 
 __all__ = ["vector_norm", "matrix_norm", "norm", "torch_norm"]
@@ -42,7 +43,8 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
 
 
 LinalgVectorNormBackward0 = grad_fn(
-    "LinalgVectorNormBackward0", self=lambda xp, g, self, result, ord, dim, keepdim:
+    "LinalgVectorNormBackward0",
+    saved={"dim": "given_dim", "keepdim": "keepdim", "ord": "given_ord"}, self=lambda xp, g, self, result, ord, dim, keepdim:
     _vector_norm_grad(xp, g, self, result, ord, dim, keepdim))
 
 
@@ -90,7 +92,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         with np.errstate(divide="ignore"):
             data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
     return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype).astype(out_dtype),
-                    (x,), (p, dims, keepdim))
+                    (x,), (p, dims, keepdim, None if dim is None else given_dims(dim), ord))
 
 
 _MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
@@ -138,7 +140,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         d0, d1 = d1, d0
     if not keepdim and d0 < d1:
         d1 -= 1
-    sums = vector_norm(A, 1, (d0,), keepdim)
+    sums = vector_norm(A, 1.0, (d0,), keepdim)
     return (amax if ord > 0 else amin)(sums, d1, keepdim)
 
 
@@ -163,7 +165,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     if ord is not None and (isinstance(ord, str) or (dims is not None and len(dims) == 2)
                             or (dims is None and A._data.ndim == 2)):
         return matrix_norm(A, ord, dims if dims is not None else (0, 1), keepdim, dtype=dtype)
-    return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+    return vector_norm(A, 2.0 if ord is None else ord, dims, keepdim, dtype=dtype)
 
 
 def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):

@@ -7,6 +7,7 @@ from .._backend import np
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
+from ..autograd._saved_fields import given_dims
 from ._xp import provide
 from . import _int_args, shape as S
 from .indexing import _slice
@@ -111,15 +112,17 @@ def _roll_args(x, shifts, dims):
     return shifts, dims or None
 
 
-RollBackward0 = grad_fn("RollBackward0", self=lambda xp, g, shifts, dims:
+RollBackward0 = grad_fn("RollBackward0", saved={"dims": "given_dims", "shifts": "shifts"},
+                        self=lambda xp, g, shifts, dims:
                         xp.roll(g, tuple(-s for s in shifts), dims))
 
 
 def roll(input, shifts, dims=None):
     x = input._data
+    given = () if dims is None else given_dims(dims)
     shifts, dims = _roll_args(x, shifts, dims)
     data = np.roll(x, shifts[0] if dims is None else shifts, dims)
-    return recorded(RollBackward0, data, (input,), (shifts, dims))
+    return recorded(RollBackward0, data, (input,), (shifts, dims, given))
 
 
 def _np_roll(x, shifts, dims):

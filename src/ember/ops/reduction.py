@@ -12,7 +12,7 @@ from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from . import _int_args
 
@@ -56,7 +56,8 @@ MeanBackward1 = grad_fn("MeanBackward1", saved={**_DIMS, **_NUMEL},
                         _unreduce(xp, g / n, shape, dims, keepdim))
 ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
                         _prod_grad(xp, g, xp.conj(self), xp.conj(result), None, False))
-ProdBackward1 = grad_fn("ProdBackward1", self=lambda xp, g, self, result, dims, keepdim:
+ProdBackward1 = grad_fn("ProdBackward1", saved={"dim": "given_dim", "keepdim": "keepdim"},
+                        self=lambda xp, g, self, result, dims, keepdim:
                         _prod_grad(xp, g, xp.conj(self), xp.conj(result), dims[0], keepdim))
 
 
@@ -75,16 +76,22 @@ def _picked_grad(xp, g, shape, dim, keepdim, onehot):
 
 MaxBackward1 = grad_fn("MaxBackward1", self=_extreme_all_grad)
 MinBackward1 = grad_fn("MinBackward1", self=_extreme_all_grad)
-AmaxBackward0 = grad_fn("AmaxBackward0", self=_extreme_dims_grad)
-AminBackward0 = grad_fn("AminBackward0", self=_extreme_dims_grad)
-MaxBackward0 = grad_fn("MaxBackward0", self=_picked_grad)
-MinBackward0 = grad_fn("MinBackward0", self=_picked_grad)
-VarBackward0 = grad_fn("VarBackward0",
+_AMAX = {"dim": "given_dim", "keepdim": "keepdim"}
+AmaxBackward0 = grad_fn("AmaxBackward0", saved=_AMAX, self=_extreme_dims_grad)
+AminBackward0 = grad_fn("AminBackward0", saved=_AMAX, self=_extreme_dims_grad)
+_PICKED = {"dim": "given_dim", "indices": tensor_field("indices"), "keepdim": "keepdim",
+           "self_sym_sizes": "shape"}
+MaxBackward0 = grad_fn("MaxBackward0", saved=_PICKED, self=_picked_grad)
+MinBackward0 = grad_fn("MinBackward0", saved=_PICKED, self=_picked_grad)
+# (`shown_correction`: None for var() and std() called without arguments, as
+# PyTorch's node shows it; `given_dim`: the dims as given, or None)
+_MOMENTS = {"correction": "shown_correction", "dim": "given_dim", "keepdim": "keepdim"}
+VarBackward0 = grad_fn("VarBackward0", saved=_MOMENTS,
                        self=lambda xp, g, self, dims, correction, keepdim, n, given:
                        _var_grad(xp, g, self, dims, correction, keepdim, n, given))
 # PyTorch's std_backward: the var gradient of g / (2 std), 0 where std is 0.
 StdBackward0 = grad_fn(
-    "StdBackward0",
+    "StdBackward0", saved=_MOMENTS,
     self=lambda xp, g, self, result, dims, correction, keepdim, n, given: _var_grad(
         xp, xp.where(result == 0, 0, g / (result * 2)), self, dims, correction, keepdim, n,
         given))
@@ -236,7 +243,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return recorded(ProdBackward0, x.prod(), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,), (dims, keepdim))
+    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,),
+                    (dims, keepdim, dim))
 
 
 _max_t, _min_t = return_types.max, return_types.min
@@ -272,7 +280,7 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
     idx = np.asanyarray(idx, dtype=np.int64)
     # (the one-hot mask of the picked indices is made only when recording)
     onehot = _onehot(idx, x.shape, d, keepdim) if tracked(input) else None
-    out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot))
+    out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot, dim, idx))
     return result_t(out, wrap(idx))
 
 
@@ -310,7 +318,8 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
     return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
-                    (dims if dims is not None else tuple(range(x.ndim)), keepdim))
+                    (dims if dims is not None else tuple(range(x.ndim)), keepdim,
+                     given_dims(dim)))
 
 
 def _check_nonempty(x, dims, name):
@@ -374,6 +383,11 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if isinstance(dim, bool):       # var(x, False): the old `unbiased` position
         dim, unbiased = None, dim
+    # (var() without arguments is PyTorch's var(unbiased=True) overload, whose
+    # node keeps no correction; x.var(dim=None) reads the same here, and shows
+    # None too where PyTorch shows 1)
+    shown = None if dim is None and unbiased is None and correction is None and not keepdim \
+        else correction if correction is not None else 0 if unbiased is False else 1
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
@@ -402,7 +416,8 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     given = dim is not None and x.ndim > 0
     nb = n if not given or _dims_or_none(input, dim) else 1
     return recorded(StdBackward0 if take_sqrt else VarBackward0, _lowered(data, input._data.dtype)
-                    if low else data, (input,), (dims, correction, keepdim, nb, given))
+                    if low else data, (input,), (dims, correction, keepdim, nb, given, shown,
+                                                 None if dim is None else given_dims(dim)))
 
 
 def _variance(x, dims, correction, keepdim, n, out_shape):

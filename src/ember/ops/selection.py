@@ -4,24 +4,27 @@ the rounding ops (flat almost everywhere: zero gradient)."""
 from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim, tracked
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
+from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
 
 
-IndexSelectBackward0 = grad_fn("IndexSelectBackward0", self=lambda xp, g, shape, key:
+IndexSelectBackward0 = grad_fn("IndexSelectBackward0", saved={
+    "dim": "given_dim", "index": tensor_field("index"), "self_sym_sizes": "shape"}, self=lambda xp, g, shape, key:
                                xp.index_backward(g, shape, key, True))
 # PyTorch's gather and masked_select backward take `self` (for its sizes), so
 # `self` is saved and changing it in place is an error, as in PyTorch.
-GatherBackward0 = grad_fn("GatherBackward0", self=lambda xp, g, self, shape, key:
+GatherBackward0 = grad_fn("GatherBackward0", saved={
+    "dim": "given_dim", "index": tensor_field("index"), "sparse_grad": lambda node: False}, self=lambda xp, g, self, shape, key:
                           xp.index_backward(g, shape, key, True))
 MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", self=lambda xp, g, self, shape, key:
                                 xp.index_backward(g, shape, key, True))
-FlipBackward0 = grad_fn("FlipBackward0", self=lambda xp, g, dims: xp.flip(g, dims))
+FlipBackward0 = grad_fn("FlipBackward0", saved={"dims": "given_dims"}, self=lambda xp, g, dims: xp.flip(g, dims))
 # The gradient of a running sum is the running sum of the gradient, backwards.
-CumsumBackward0 = grad_fn("CumsumBackward0", self=lambda xp, g, dim: xp.flip(
+CumsumBackward0 = grad_fn("CumsumBackward0", saved={"dim": "given_dim"}, self=lambda xp, g, dim: xp.flip(
     xp.cumsum(xp.flip(g, (dim,)), dim), (dim,)))
 
 def _zero(xp, g):
@@ -92,7 +95,8 @@ def index_select(input, dim, index):
     d = wrap_dim(dim, x.ndim)
     if isinstance(index, Tensor) and index._data.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    idx = _index_array(index, "index_select", " or ").reshape(-1)
+    given_index = _index_array(index, "index_select", " or ")
+    idx = given_index.reshape(-1)
     if x.ndim == 0 and idx.size != 1:
         raise RuntimeError("index_select(): Index to scalar can have only 1 value, got "
                            f"{idx.size} value(s)")
@@ -110,7 +114,7 @@ def index_select(input, dim, index):
     xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
     data = xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape)
-    return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key))
+    return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key, dim, given_index))
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -142,7 +146,7 @@ def gather(input, dim, index, *, sparse_grad=False):
                 for i, s in enumerate(ids.shape))
     data = xs[key].reshape(idx.shape)
     # (For a 0-d input the engine sums the (1,) gradient back to ().)
-    return recorded(GatherBackward0, data, (input,), (xs.shape, key))
+    return recorded(GatherBackward0, data, (input,), (xs.shape, key, dim, idx))
 
 
 def _gather_order(shape, d, ishape):
@@ -191,9 +195,9 @@ def masked_select(input, mask):
 
 def flip(input, dims):
     x = input._data
-    dims = as_dims(dims, x.ndim)
+    given, dims = given_dims(dims), as_dims(dims, x.ndim)
     data = np.flip(x, dims).copy()
-    return recorded(FlipBackward0, data, (input,), (dims,))
+    return recorded(FlipBackward0, data, (input,), (dims, given))
 
 
 def scan_input(input, dim, dtype):
@@ -210,7 +214,7 @@ def scan_input(input, dim, dtype):
 def cumsum(input, dim=REQUIRED, *, dtype=None):
     x, d = scan_input(input, require_dim("cumsum", dim), dtype)
     data = running(np.cumsum, x, d)
-    return recorded(CumsumBackward0, data, (input,), (d,))
+    return recorded(CumsumBackward0, data, (input,), (d, dim))
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):

@@ -20,7 +20,8 @@ CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, 
                           selected_grad(xp, grad, shape, key))
 CumminBackward0 = grad_fn("CumminBackward0", self=lambda xp, grad, self, shape, key:
                           selected_grad(xp, grad, shape, key))
-CumprodBackward0 = grad_fn("CumprodBackward0", self=lambda xp, grad, self, result, dim:
+CumprodBackward0 = grad_fn("CumprodBackward0", saved={"dim": "given_dim"},
+                           self=lambda xp, grad, self, result, dim:
                            _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
 LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
                                 self=lambda xp, grad, self, result, dim:
@@ -68,7 +69,7 @@ def cummin(input, dim=REQUIRED):
 def cumprod(input, dim=REQUIRED, *, dtype=None):
     x, d = scan_input(input, require_dim("cumprod", dim), dtype)
     data = running(np.cumprod, x, d)
-    return recorded(CumprodBackward0, data, (input,), (d,))
+    return recorded(CumprodBackward0, data, (input,), (d, dim))
 
 
 def _cumprod_grad(xp, g, x, r, dim):
@@ -277,7 +278,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     if x is not None:
         return scaled(cumsum((left + right) * _spacing(y, x, d, "cumulative_trapezoid"), d),
                       2.0, DivBackward1)
-    return cumsum(scaled(left + right, float(1 if dx is None else dx) / 2.0, MulBackward1), d)
+    return cumsum(scaled(left + right, float(1 if dx is None else dx) / 2.0, MulBackward1), dim)
 
 
 register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))

@@ -309,13 +309,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     if a.shape != b.shape:
         # (ATen's expand_outplace: both sides expanded, unless they already agree)
         x1, x2 = x1.expand(shape), x2.expand(shape)
-    n1 = vector_norm(x1, 2, dim - len(shape), True).clone()
-    n2 = vector_norm(x2, 2, dim - len(shape), True).clone()
+    # (norms and sum along `dim` as given: PyTorch's nodes show it)
+    n1 = vector_norm(x1, 2, given, True).clone()
+    n2 = vector_norm(x2, 2, given, True).clone()
     with no_grad():
         # (PyTorch clamps in place without recording: eps has no gradient)
         n1.clamp_min_(eps)
         n2.clamp_min_(eps)
-    # (summed over `dim` as given: PyTorch's SumBackward1 shows it)
     return ((x1 / n1) * (x2 / n2)).sum(given)
 
 
