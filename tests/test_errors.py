@@ -339,3 +339,27 @@ def test_misc_literals():
         float(ember.ones(2))
     with pytest.raises(RuntimeError, match="^upper bound and lower bound inconsistent with step sign$"):
         ember.arange(0, 3, -1)
+
+
+def test_messages_naming_types_say_torch_under_use_as_torch():
+    # Under ember.run the program imported torch: errors that name a type of
+    # the library name it as PyTorch's do.
+    torch = pytest.importorskip("torch")
+    from ember import _public_name
+    cases = [
+        lambda T: T.zeros(3, dtype="float32"),
+        lambda T: T.iinfo("x"),
+        lambda T: T.UntypedStorage(3.5),
+        lambda T: T.TypedStorage(dtype="x"),
+        lambda T: T.nn.utils.vector_to_parameters([1.0], T.nn.Linear(1, 1).parameters()),
+    ]
+    for case in cases:
+        with pytest.raises(Exception) as want:
+            case(torch)
+        _public_name.set_name("torch")
+        try:
+            with pytest.raises(type(want.value)) as got:
+                case(ember)
+        finally:
+            _public_name.set_name("ember")
+        assert str(got.value) == str(want.value)
