@@ -300,6 +300,17 @@ class Tensor(metaclass=_public_name.PublicClass):
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
+    def _registered_hooks(self):
+        """The hooks register_hook put on this tensor, oldest first (the
+        values of PyTorch's _backward_hooks)."""
+        if self._grad_fn is None:
+            return list(self._hooks or ())
+        hooks = self._grad_fn._pre_hooks
+        if isinstance(hooks, dict):
+            hooks = hooks.get(self._output_nr, ())
+        from .autograd.graph import _NodePreHook
+        return [h for h in hooks or () if not isinstance(h, _NodePreHook)]
+
     def register_post_accumulate_grad_hook(self, hook):
         if not self._requires_grad:
             raise RuntimeError(
@@ -439,6 +450,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         return id(self)
 
     def __reduce_ex__(self, proto):
+        from .utils.hooks import warn_if_has_hooks
+        warn_if_has_hooks(self)
         return (_rebuild, (self._data, self._requires_grad))
 
     def __deepcopy__(self, memo):
