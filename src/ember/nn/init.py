@@ -137,6 +137,8 @@ def dirac_(tensor, groups=1):
     sizes = tensor.size()
     if sizes[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")
+    if tensor.is_meta:
+        return tensor
     out_chans_per_grp = sizes[0] // groups
     min_dim = min(out_chans_per_grp, sizes[1])
     with no_grad():
@@ -154,7 +156,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     draw, its columns' signs set by R's diagonal (as torch, via LAPACK)."""
     if tensor.ndimension() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if tensor.numel() == 0:
+    if tensor.numel() == 0 or tensor.is_meta:
         return tensor
     from .. import _random as R
     rows = tensor.size(0)
@@ -180,6 +182,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     (as torch, which does not pass `generator` on to randperm)."""
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if tensor.is_meta:
+        return tensor
     from .. import _random as R
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
