@@ -183,6 +183,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if type(flag) is not bool:
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None:
             if flag:
                 raise RuntimeError("you can only change requires_grad flags of leaf variables.")
@@ -199,6 +201,10 @@ class Tensor(metaclass=_public_name.PublicClass):
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
+        if type(requires_grad) is not bool:
+            from ._python_data import _tname
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {_tname(requires_grad)}")
         if self._grad_fn is not None and requires_grad:
             return self     # a non-leaf already requires grad: nothing to do
         if requires_grad and not D.can_require_grad(self._data.dtype):
