@@ -399,3 +399,18 @@ def test_requires_grad_takes_only_a_bool(value):
 def test_parameter_of_a_non_tensor_fails_as_torch():
     with pytest.raises(AttributeError, match="'list' object has no attribute 'detach'"):
         ember.nn.Parameter([1.0])
+
+
+@pytest.mark.parametrize("args", [
+    ("x", "w"), ("t", "w"), ("t", "t", "b"), ([1.0, 2.0], "t"), ("t", "t", 3), ("nd", "t"),
+])
+def test_linear_refuses_what_is_not_a_tensor(args):
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (torch, ember):
+        xs = [{"t": T.ones(2, 2), "nd": np.ones((2, 2))}.get(a, a) if isinstance(a, str) else a
+              for a in args]
+        with pytest.raises(TypeError) as info:
+            T.nn.functional.linear(*xs)
+        got.append(str(info.value))
+    assert got[0] == got[1]
