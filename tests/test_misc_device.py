@@ -165,6 +165,22 @@ def test_meta_model_materialised_gets_torch_weights():
     check(run)
 
 
+@pytest.mark.parametrize("case", [
+    lambda T, c, m, mb: T.nn.functional.linear(c, m, mb),
+    lambda T, c, m, mb: T.nn.functional.linear(m, c, c[0]),
+    lambda T, c, m, mb: c + m, lambda T, c, m, mb: m + c, lambda T, c, m, mb: m * c,
+    lambda T, c, m, mb: T.addmm(mb, c, c), lambda T, c, m, mb: T.addmm(c[0], m, c),
+])
+def test_meta_and_cpu_mixed_name_the_first_operands_device(case):
+    # A model left on meta (load_state_dict without assign=True) fed a CPU batch.
+    said = []
+    for T in (torch, ember):
+        with pytest.raises(RuntimeError) as info:
+            case(T, T.ones(2, 2), T.ones(2, 2, device="meta"), T.ones(2, device="meta"))
+        said.append(str(info.value))
+    assert said[0] == said[1]
+
+
 def _meta_grads(T, fn, *shapes):
     """fn's meta result and the meta gradients of its sum by each input."""
     xs = [T.empty(*s, device="meta", requires_grad=True) for s in shapes]
