@@ -163,6 +163,11 @@ def orthogonal_(tensor, gain=1, generator=None):
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
     flattened = R.normal((rows, cols), 0, 1, dt, generator)
+    if dt.itemsize == 2:
+        # (torch's QR, LAPACK's geqrf, has no half-precision kernel)
+        from .._dtype import SCALAR_NAMES
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for "
+                                  f"'{SCALAR_NAMES[tensor.dtype]}'")
     if rows < cols:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
