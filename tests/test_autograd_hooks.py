@@ -181,3 +181,53 @@ def test_a_leafs_hooks_see_and_replace_what_autograd_grad_returns(create_graph):
         y.backward()
         return g, T.stack(seen), x.grad, g.requires_grad
     check(run)
+
+
+def _handles(T):
+    t = leaf(T, [1.0, 2.0])
+    y = t * 2
+    hs = [t.register_hook(lambda g: g), y.register_hook(lambda g: g),
+          y.grad_fn.register_hook(lambda gi, go: None), y.grad_fn.register_prehook(lambda g: g),
+          T.nn.Linear(1, 1).register_forward_hook(lambda *a: None)]
+    ids = [h.id - hs[0].id for h in hs]
+    kinds = [isinstance(h, T.utils.hooks.RemovableHandle) for h in hs]
+    hs[1].remove()
+    y.sum().backward()
+    return ids, kinds, t.grad
+
+
+def test_tensor_and_node_hook_handles_are_removable_handles_with_ids():
+    check(_handles)
+
+
+def _saving_hooked_tensors(T):
+    import io
+    import re
+    import warnings
+
+    @T.utils.hooks.unserializable_hook
+    def quiet(g):
+        return g
+
+    def loud(g):
+        return g
+    t, u, p = leaf(T, [1.0]), leaf(T, [2.0]), T.nn.Parameter(T.ones(1))
+    y = t * 3
+    for x, h in ((t, loud), (u, quiet), (y, loud), (p, loud)):
+        x.register_hook(h)
+    y.grad_fn.register_prehook(lambda g: g)      # a node's hook: not the tensor's
+    said = []
+    for x in (t, u, y.detach(), p, y):
+        with warnings.catch_warnings(record=True) as rec:
+            warnings.simplefilter("always")
+            T.save(x, io.BytesIO())
+        said.append([re.sub(" at 0x[0-9a-f]+", "", str(w.message)).replace("torch.", "ember.")
+                     for w in rec])
+    return said, quiet.__torch_unserializable__
+
+
+def test_saving_a_tensor_with_hooks_warns_as_torch():
+    import ember
+    torch = pytest.importorskip("torch")
+    e, t = _saving_hooked_tensors(ember), _saving_hooked_tensors(torch)
+    assert e == t and [len(s) for s in e[0]] == [1, 0, 0, 0, 1]

@@ -339,3 +339,78 @@ def test_misc_literals():
         float(ember.ones(2))
     with pytest.raises(RuntimeError, match="^upper bound and lower bound inconsistent with step sign$"):
         ember.arange(0, 3, -1)
+
+
+def _raise(exc):
+    raise exc
+
+
+def test_messages_naming_types_say_torch_under_use_as_torch():
+    # Under ember.run the program imported torch: errors that name a type of
+    # the library name it as PyTorch's do.
+    torch = pytest.importorskip("torch")
+    from ember import _public_name
+    cases = [
+        lambda T: T.zeros(3, dtype="float32"),
+        lambda T: T.iinfo("x"),
+        lambda T: T.UntypedStorage(3.5),
+        lambda T: T.TypedStorage(dtype="x"),
+        lambda T: T.nn.utils.vector_to_parameters([1.0], T.nn.Linear(1, 1).parameters()),
+        lambda T: T.optim.Adam(T.nn.Linear(1, 1)),
+        lambda T: setattr(T.nn.Linear(1, 1), "weight", T.nn.ReLU()),
+        lambda T: _raise(ValueError(T.typename(T.nn.Linear(1, 1)))),
+    ]
+    for case in cases:
+        with pytest.raises(Exception) as want:
+            case(torch)
+        _public_name.set_name("torch")
+        try:
+            with pytest.raises(type(want.value)) as got:
+                case(ember)
+        finally:
+            _public_name.set_name("ember")
+        assert str(got.value) == str(want.value)
+
+
+@pytest.mark.parametrize("value", ["no", 1, 0, None, 1.0, np.bool_(True), [], "tensor"])
+def test_requires_grad_takes_only_a_bool(value):
+    torch = pytest.importorskip("torch")
+    cases = [
+        lambda T, v: T.ones(2).requires_grad_(v),
+        lambda T, v: T.nn.Parameter(T.ones(2)).requires_grad_(v),
+        lambda T, v: T.nn.Linear(1, 1).requires_grad_(v),
+        lambda T, v: setattr(T.ones(2), "requires_grad", v),
+        lambda T, v: setattr(T.ones(2, requires_grad=True) * 2, "requires_grad", v),
+        lambda T, v: T.nn.Parameter(T.ones(2), v),
+        lambda T, v: T.nn.Parameter(T.ones(2, dtype=T.long), requires_grad=v),
+    ]
+    for case in cases:
+        res = []
+        for T in (torch, ember):
+            v = T.tensor(True) if isinstance(value, str) and value == "tensor" else value
+            try:
+                case(T, v)
+                res.append(None)
+            except Exception as exc:  # noqa: BLE001 - the error is the result
+                res.append((type(exc).__name__, str(exc)))
+        assert res[0] == res[1]
+
+
+def test_parameter_of_a_non_tensor_fails_as_torch():
+    with pytest.raises(AttributeError, match="'list' object has no attribute 'detach'"):
+        ember.nn.Parameter([1.0])
+
+
+@pytest.mark.parametrize("args", [
+    ("x", "w"), ("t", "w"), ("t", "t", "b"), ([1.0, 2.0], "t"), ("t", "t", 3), ("nd", "t"),
+])
+def test_linear_refuses_what_is_not_a_tensor(args):
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (torch, ember):
+        xs = [{"t": T.ones(2, 2), "nd": np.ones((2, 2))}.get(a, a) if isinstance(a, str) else a
+              for a in args]
+        with pytest.raises(TypeError) as info:
+            T.nn.functional.linear(*xs)
+        got.append(str(info.value))
+    assert got[0] == got[1]

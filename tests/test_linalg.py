@@ -399,3 +399,20 @@ def test_vector_norm_takes_any_number_as_ord():
     lambda T: T.linalg.matrix_norm(T.ones(2, 2).int(), 3.5), lambda T: T.ones(2).norm(p="bad")])
 def test_matrix_norm_checks_its_order_first_as_pytorch(call):
     check_error(lambda T: (), lambda T: call(T))
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_qr_and_orthogonal_init_refuse_half_precision(dtype):
+    # LAPACK's geqrf has no half kernel: PyTorch refuses after its checks
+    # (and orthogonal_ after drawing its normal sample).
+    torch = pytest.importorskip("torch")
+    said = []
+    for T in (torch, ember):
+        T.manual_seed(0)
+        for call in (lambda: T.linalg.qr(T.eye(3, dtype=getattr(T, dtype))),
+                     lambda: T.nn.init.orthogonal_(T.empty(3, 3, dtype=getattr(T, dtype)))):
+            with pytest.raises(NotImplementedError) as info:
+                call()
+            said.append(str(info.value))
+        said.append(T.rand(1).item())
+    assert said[:3] == said[3:]

@@ -125,6 +125,62 @@ META_CASES = [
 
 
 
+# Samplers on the meta device check their arguments and leave the generator
+# as it was (PyTorch's meta kernels draw nothing): a model built on meta and
+# then materialised gets the same weights as in PyTorch.
+META_SAMPLER_CASES = [
+    lambda T, t: t.uniform_(), lambda T, t: t.normal_(), lambda T, t: t.bernoulli_(),
+    lambda T, t: t.random_(0, 5), lambda T, t: t.exponential_(),
+    lambda T, t: T.nn.init.kaiming_uniform_(t), lambda T, t: T.nn.init.trunc_normal_(t),
+    lambda T, t: T.nn.init.orthogonal_(t), lambda T, t: T.nn.init.sparse_(t, 0.5),
+    lambda T, t: T.nn.init.dirac_(t.view(3, 3, 1)), lambda T, t: T.rand_like(t),
+    lambda T, t: T.randint(0, 3, (3,), device="meta"),
+    lambda T, t: T.randperm(5, device="meta"),
+    lambda T, t: T.normal(0.0, 1.0, (2,), device="meta"),
+    lambda T, t: T.nn.functional.dropout(t), lambda T, t: T.nn.functional.dropout2d(t[None]),
+    lambda T, t: T.nn.Linear(3, 3, device="meta"), lambda T, t: T.nn.LSTM(3, 3, device="meta"),
+]
+
+
+@pytest.mark.parametrize("case", META_SAMPLER_CASES)
+def test_meta_samplers_leave_the_generator_be(case):
+    def run(T):
+        T.manual_seed(0)
+        g = T.Generator().manual_seed(1)
+        out = case(T, T.empty(3, 3, device="meta"))
+        return out.is_meta if isinstance(out, T.Tensor) else None, T.rand(2), T.rand(1, generator=g)
+    check(run)
+
+
+def test_meta_model_materialised_gets_torch_weights():
+    def run(T):
+        T.manual_seed(3)
+        with T.device("meta"):
+            m = T.nn.Sequential(T.nn.Linear(4, 3), T.nn.Dropout(), T.nn.Embedding(2, 2))
+        m.to_empty(device="cpu")
+        for mod in m.modules():
+            if hasattr(mod, "reset_parameters"):
+                mod.reset_parameters()
+        return [p.detach() for p in m.parameters()]
+    check(run)
+
+
+@pytest.mark.parametrize("case", [
+    lambda T, c, m, mb: T.nn.functional.linear(c, m, mb),
+    lambda T, c, m, mb: T.nn.functional.linear(m, c, c[0]),
+    lambda T, c, m, mb: c + m, lambda T, c, m, mb: m + c, lambda T, c, m, mb: m * c,
+    lambda T, c, m, mb: T.addmm(mb, c, c), lambda T, c, m, mb: T.addmm(c[0], m, c),
+])
+def test_meta_and_cpu_mixed_name_the_first_operands_device(case):
+    # A model left on meta (load_state_dict without assign=True) fed a CPU batch.
+    said = []
+    for T in (torch, ember):
+        with pytest.raises(RuntimeError) as info:
+            case(T, T.ones(2, 2), T.ones(2, 2, device="meta"), T.ones(2, device="meta"))
+        said.append(str(info.value))
+    assert said[0] == said[1]
+
+
 def _meta_grads(T, fn, *shapes):
     """fn's meta result and the meta gradients of its sum by each input."""
     xs = [T.empty(*s, device="meta", requires_grad=True) for s in shapes]

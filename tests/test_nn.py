@@ -346,6 +346,28 @@ def test_init_functions_bit_exact_vs_torch():
     assert nn.init._calculate_fan_in_and_fan_out(ember.empty(4, 3, 5)) == (15, 20)
 
 
+@pytest.mark.parametrize("kw", [dict(std=0.02, a=-0.04, b=0.04), dict(),
+                                dict(mean=0.3, std=1.0, a=0.5, b=0.6),
+                                dict(mean=1.0, std=2.0, a=-0.5, b=0.0)])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+def test_trunc_normal_draws_torch_values(kw, dtype):
+    torch = _torch()
+    res = []
+    for L in (torch, ember):
+        L.manual_seed(7)
+        g = L.Generator().manual_seed(11)
+        res.append([L.nn.init.trunc_normal_(L.empty(13, 17, dtype=getattr(L, dtype)), **kw),
+                    L.nn.init.trunc_normal_(L.empty(40, dtype=getattr(L, dtype)), **kw,
+                                            generator=g), L.rand(2)])
+    for t, e in zip(*res):
+        assert np.array_equal(e.float().numpy(), t.float().numpy())
+
+
+def test_trunc_normal_warns_far_mean():
+    with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+        nn.init.trunc_normal_(ember.empty(3), mean=5.0, a=-1.0, b=1.0)
+
+
 def test_init_under_no_grad_and_errors():
     p = nn.Parameter(ember.zeros(3, 4))
     nn.init.normal_(p)            # a leaf that requires grad: allowed, as in torch

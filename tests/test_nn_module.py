@@ -281,6 +281,19 @@ def test_load_state_dict_leaves_model_on_error():
         np.testing.assert_array_equal(b, p.detach().numpy())
 
 
+def test_consume_prefix_in_state_dict_vs_torch():
+    # A DataParallel/DDP checkpoint ("module." keys) loaded into the bare model.
+    def f(T):
+        wrapper = T.nn.Module()
+        wrapper.module = _tree(T)
+        sd = wrapper.state_dict()
+        T.nn.modules.utils.consume_prefix_in_state_dict_if_present(sd, "module.")
+        plain = {"module.a": T.ones(1), "b": T.zeros(1)}
+        T.nn.modules.utils.consume_prefix_in_state_dict_if_present(plain, "module.")
+        return list(sd), dict(sd._metadata), plain, _tree(T).load_state_dict(sd).missing_keys
+    check(f)
+
+
 def test_registration_hooks_vs_torch():
     def f(T):
         mm = T.nn.modules.module

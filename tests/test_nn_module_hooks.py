@@ -73,8 +73,21 @@ def test_full_backward_hook_warns_when_no_input_requires_grad():
     m = _Two.make(ember)
     m.register_full_backward_hook(lambda *a: None)
     out = m(ember.ones(3), 1, ember.ones(3))
-    with pytest.warns(UserWarning, match="Full backward hook is firing"):
+    with pytest.warns(UserWarning, match="Full backward hook is firing") as rec:
         out[0].sum().backward()
+    # Reported at the line calling backward(), as PyTorch's engine does.
+    assert [w.filename for w in rec] == [__file__]
+
+
+def _hook_node_repr(T):
+    m = T.nn.Linear(2, 2)
+    m.register_full_backward_hook(lambda *a: None)
+    r = repr(m(T.ones(1, 2, requires_grad=True)).grad_fn)
+    return r[:r.index(" at 0x")]
+
+
+def test_backward_hook_node_repr_names_its_module():
+    assert _hook_node_repr(ember) == _hook_node_repr(torch).replace("torch.", "ember.")
 
 
 def _reset_global_kind(T):

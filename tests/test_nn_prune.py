@@ -306,3 +306,31 @@ def test_topk_set_is_pytorchs_choice_among_ties(n, levels):
         for largest in (False, True):
             want = torch.topk(torch.tensor(x), max(k, 1), largest=largest).indices.numpy()
             assert sorted(topk_set(x, max(k, 1), largest)) == sorted(want)
+
+
+def _hook_object_reprs(T):
+    import re
+    import warnings
+    lin = T.nn.Linear(2, 2)
+    T.nn.utils.prune.l1_unstructured(lin, "weight", 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")      # (weight_norm's deprecation)
+        wn = T.nn.utils.weight_norm(T.nn.Linear(2, 2))
+    sn = T.nn.utils.spectral_norm(T.nn.Linear(2, 2))
+    dicts = (lin._forward_pre_hooks, wn._forward_pre_hooks, sn._forward_pre_hooks,
+             sn._state_dict_hooks, sn._load_state_dict_pre_hooks)
+    return [re.sub(" at 0x[0-9a-f]+", "", repr(list(d.values()))) for d in dicts]
+
+
+def test_hook_objects_print_as_torch_under_use_as_torch():
+    # A learner prints module._forward_pre_hooks: the pruning method, WeightNorm
+    # and SpectralNorm objects name their modules as the program imported them.
+    from ember import _public_name
+    torch = pytest.importorskip("torch")
+    _public_name.set_name("torch")
+    try:
+        shown = _hook_object_reprs(ember)
+    finally:
+        _public_name.set_name("ember")
+    assert shown == _hook_object_reprs(torch)
+    assert _hook_object_reprs(ember)[0] == "[<ember.nn.utils.prune.L1Unstructured object>]"

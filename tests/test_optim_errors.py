@@ -248,3 +248,28 @@ def test_signatures_match_torch():
             assert _signature(ef) == _signature(tf), (t.__name__, meth)
             checked += 1
     assert checked > 100
+
+
+def _misuse_messages(T):
+    m = T.nn.Linear(1, 1)
+    opt_classes = ["ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam",
+                   "RAdam", "RMSprop", "Rprop", "SGD"]
+    said = [getattr(T.optim, n).step.__qualname__ for n in opt_classes]
+    calls = [lambda: T.optim.Adam(m.parameters()).step(1, 2),
+             lambda: T.optim.RMSprop(m.parameters()).step(1, 2),
+             lambda: T.optim.SGD(m.parameters()).add_param_group(),
+             lambda: m.to_empty(), lambda: m.register_buffer("x"), lambda: m.load_state_dict(),
+             lambda: m.register_forward_hook()]
+    for call in calls:
+        try:
+            call()
+        except TypeError as e:
+            said.append(str(e))
+    return said
+
+
+def test_methods_are_named_as_torch_in_missing_argument_errors():
+    # Python words these from the function's qualified name: Ember's shared
+    # optimizer loop and Module's mixins answer to PyTorch's class names.
+    torch = pytest.importorskip("torch")
+    assert _misuse_messages(ember) == _misuse_messages(torch)

@@ -5,7 +5,7 @@ from ._settings import warn_at_caller
 from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._device import (device, _check_device, _target_device, get_default_device,  # noqa: F401
                       set_default_device)
 from ._meta import is_meta, meta_array
@@ -29,7 +29,8 @@ def _check_dtype(dtype, fn):
         return dtype
     if isinstance(dtype, type) and dtype in _PY_DTYPES:
         return _PY_DTYPES[dtype]
-    raise TypeError(f"{fn}(): argument 'dtype' must be ember.dtype, not {_tname(dtype)}")
+    raise TypeError(f"{fn}(): argument 'dtype' must be {_public_name.name}.dtype, "
+                    f"not {_tname(dtype)}")
 
 
 def _finish(data, requires_grad, dev="cpu"):

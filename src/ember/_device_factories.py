@@ -3,13 +3,14 @@ _sampling and _ranges, which build their tensors on the CPU: the argument is
 checked (CUDA raises PyTorch's error) and a meta tensor is made when asked.
 
 rand and randn on the meta device draw nothing (their size alone decides
-the result); the other factories' results are small enough to make first."""
+the result); the other factories' results are small enough to make first,
+with the generator put back as it was: PyTorch's meta kernels draw nothing."""
 import functools
 
 from ._creation import _like_device, _size_args, _target_device, empty
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from . import _ranges, _sampling
+from . import _random as R, _ranges, _sampling
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
            "randint_like", "arange", "linspace", "logspace"]
@@ -31,8 +32,10 @@ def _with_device(factory, like=False):
             factory(*((0,) * len(shape)), **kwargs)     # its argument checks, drawing nothing
             return empty(shape, dtype=kwargs.get("dtype"), device="meta",
                          requires_grad=kwargs.get("requires_grad", False))
-        t = factory(*args, **kwargs)
-        return _as_meta(t) if dev == "meta" else t
+        if dev != "meta":
+            return factory(*args, **kwargs)
+        with R.untouched(kwargs.get("generator")):
+            return _as_meta(factory(*args, **kwargs))
     return wrapped
 
 

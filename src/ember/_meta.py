@@ -96,9 +96,13 @@ class MetaArray(np.ndarray):
             return out[0] if len(out) == 1 else out
         if out is not None:
             raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
-        for x in inputs:
-            if isinstance(x, np.ndarray) and not is_meta(x) and x.ndim:
-                raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+        arrays = [x for x in inputs if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
+        if any(not is_meta(x) for x in arrays):
+            # The first tensor operand's device is the one expected (as in
+            # PyTorch's device checks): a CPU one first names meta the stray.
+            if not is_meta(arrays[0]):
+                raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
+            raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
         if method == "__call__":
             if ufunc.signature and ufunc is not np.matmul:
                 raise NotImplementedError(f"ember: {ufunc.__name__} has no meta implementation")

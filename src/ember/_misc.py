@@ -4,7 +4,7 @@ default device."""
 import math
 import os
 
-from . import _dtype as D
+from . import _dtype as D, _public_name
 from ._compile import compile
 from ._device import get_default_device, set_default_device
 from ._device_factories import (arange, linspace, logspace, normal, rand, rand_like, randint,
@@ -182,6 +182,7 @@ def typename(obj):
     else:
         module = obj.__class__.__module__ or ""
         qualname = obj.__class__.__qualname__
+    module = _public_name.public_module(module)
     return qualname if module in ("", "builtins") else f"{module}.{qualname}"
 
 

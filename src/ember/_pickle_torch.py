@@ -162,6 +162,8 @@ def pickler_class(pickle_module):
             if isinstance(obj, Tensor):
                 if obj._is_param:
                     return _parameter_reduce(obj)
+                from .utils.hooks import warn_if_has_hooks
+                warn_if_has_hooks(obj)
                 return _tensor_reduce(obj, self.storages)
             if isinstance(obj, Size):
                 return TORCH_SIZE, (tuple(obj),)

@@ -10,6 +10,7 @@ kernels as built (GCC contracts ``a * b + c`` into FMA), hence the FMA
 emulations (_fma.py) and the port of the AVX ``log256_ps`` / ``sincos256_ps`` that
 torch's vectorised float32 normal path uses on AVX2/AVX512 CPUs.
 """
+import contextlib
 import math
 import secrets
 
@@ -181,6 +182,19 @@ def initial_seed():
 
 def _gen(gen):
     return default_generator if gen is None else gen
+
+
+@contextlib.contextmanager
+def untouched(gen=None):
+    """Draws made inside leave `gen` (default: the default generator) as they
+    found it: PyTorch's samplers on the meta device check their arguments
+    and draw nothing."""
+    g = _gen(gen)
+    saved = (g._engine.state, g._fresh, g._next_double, g._next_float)
+    try:
+        yield
+    finally:
+        g._engine.state, g._fresh, g._next_double, g._next_float = saved
 
 
 def _numel(shape):

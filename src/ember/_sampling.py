@@ -13,6 +13,7 @@ from . import _dtype as D
 from . import _random as R, _randint_args, _random_libm as RL, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
+from ._meta import is_meta
 from ._python_data import _scalar_to
 from ._settings import warn_at_caller
 from ._typeinfo import finfo
@@ -351,6 +352,10 @@ def _fill(t, draw):
     R.drawn_like); the checks come first, so a refused call draws nothing."""
     from .ops.inplace import check_inplace
     check_inplace(t)
+    if is_meta(t._data):
+        # (no data to fill; PyTorch's meta kernels leave the generator be)
+        t._bump()
+        return t
     view = t._data.transpose(R.memory_order(t._data))
     view[...] = draw(view.shape, t._data.flags.c_contiguous)
     t._bump()

@@ -5,6 +5,7 @@ chain; views share it, so `a.untyped_storage().data_ptr()` tells whether two
 tensors share memory, as in PyTorch."""
 from ._backend import np
 
+from . import _public_name
 from ._meta import is_meta
 from ._tensor import Tensor
 
@@ -23,8 +24,8 @@ def _ptr(arr):
 
 def _from_sequence(seq):
     if not isinstance(seq, (list, tuple, range, str)):
-        raise RuntimeError("ember.UntypedStorage(): Expected a sequence type, but got "
-                           f"{type(seq).__name__}")
+        raise RuntimeError(f"{_public_name.name}.UntypedStorage(): Expected a sequence type, "
+                           f"but got {type(seq).__name__}")
     for v in seq:
         if not isinstance(v, int) or isinstance(v, bool):
             raise RuntimeError(

@@ -183,6 +183,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if type(flag) is not bool:
+            raise RuntimeError("requires_grad must be a bool")
         if self._grad_fn is not None:
             if flag:
                 raise RuntimeError("you can only change requires_grad flags of leaf variables.")
@@ -199,6 +201,10 @@ class Tensor(metaclass=_public_name.PublicClass):
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
+        if type(requires_grad) is not bool:
+            from ._python_data import _tname
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {_tname(requires_grad)}")
         if self._grad_fn is not None and requires_grad:
             return self     # a non-leaf already requires grad: nothing to do
         if requires_grad and not D.can_require_grad(self._data.dtype):
@@ -299,6 +305,17 @@ class Tensor(metaclass=_public_name.PublicClass):
             hooks = self._hooks
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
+
+    def _registered_hooks(self):
+        """The hooks register_hook put on this tensor, oldest first (the
+        values of PyTorch's _backward_hooks)."""
+        if self._grad_fn is None:
+            return list(self._hooks or ())
+        hooks = self._grad_fn._pre_hooks
+        if isinstance(hooks, dict):
+            hooks = hooks.get(self._output_nr, ())
+        from .autograd.graph import _NodePreHook
+        return [h for h in hooks or () if not isinstance(h, _NodePreHook)]
 
     def register_post_accumulate_grad_hook(self, hook):
         if not self._requires_grad:
@@ -439,6 +456,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         return id(self)
 
     def __reduce_ex__(self, proto):
+        from .utils.hooks import warn_if_has_hooks
+        warn_if_has_hooks(self)
         return (_rebuild, (self._data, self._requires_grad))
 
     def __deepcopy__(self, memo):

@@ -60,15 +60,15 @@ class TypedStorage:
             if dtype is None:
                 raise RuntimeError(_ARGS + "\nArgument 'dtype' must be specified")
             if not isinstance(dtype, D.dtype):
-                raise TypeError(_ARGS + f"\nArgument 'dtype' must be ember.dtype, not "
-                                f"{type(dtype)}")
+                raise TypeError(_ARGS + "\nArgument 'dtype' must be "
+                                f"{_public_name.name}.dtype, not {type(dtype)}")
             if not isinstance(wrap_storage, UntypedStorage):
                 raise TypeError(_ARGS + "\nArgument 'wrap_storage' must be UntypedStorage, but "
                                 f"got {type(wrap_storage)}")
             self.dtype, self._untyped_storage = dtype, wrap_storage
             return
         if dtype is not None and not isinstance(dtype, D.dtype):
-            raise RuntimeError(f"expected ember.dtype, but got {type(dtype)}")
+            raise RuntimeError(f"expected {_public_name.name}.dtype, but got {type(dtype)}")
         self.dtype = D.get_default_dtype() if dtype is None else dtype
         if len(args) > 1:
             raise RuntimeError(_ARGS + "\nToo many positional arguments")

@@ -22,7 +22,7 @@ def _dtype_arg(type, fn):
         return D.int64
     if type in (int, float, bool):
         return {int: D.int64, float: D.float64, bool: D.bool_}[type]
-    raise TypeError(f"{fn}(): argument 'type' (position 1) must be ember.dtype, not "
+    raise TypeError(f"{fn}(): argument 'type' (position 1) must be {_public_name.name}.dtype, not "
                     f"{_tname(type)}")
 
 

@@ -18,6 +18,7 @@ import weakref
 
 from . import _forward
 from .. import _public_name
+from .._removable_handle import RemovableHandle
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
 
@@ -297,10 +298,12 @@ class _NodePreHook:
         return None if res is None else res[0]
 
 
-class _RemovableHandle:
-    __slots__ = ("_hooks", "_fn")
+class _RemovableHandle(RemovableHandle):
+    """The handle of a hook kept in a list (the engine runs them in order):
+    a RemovableHandle, with its id from the same count, as PyTorch's."""
 
     def __init__(self, hooks, fn):
+        RemovableHandle.__init__(self, {})
         self._hooks = hooks
         self._fn = fn
 
@@ -310,11 +313,6 @@ class _RemovableHandle:
         except ValueError:
             pass
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def grad_accumulator(t):

@@ -51,17 +51,55 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    # Not torch's sampler: redraw the values outside [a, b] until none is left.
+    # torch's sampler step for step, so that a seed draws the same values:
+    # a wide window redraws a whole normal tensor and keeps only the draws
+    # needed; a narrow one samples uniformly on [a, b] and accepts by the
+    # density's ratio to its peak.
+    if tensor.is_meta:
+        return tensor
 
-    from .. import _random as R
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+
     with no_grad():
-        data = R.normal(tensor._data.shape, mean, std, tensor._data.dtype, generator)
-        bad = (data < a) | (data > b)
-        while bad.any():
-            data[bad] = R.normal((int(bad.sum()),), mean, std, tensor._data.dtype, generator)
-            bad = (data < a) | (data > b)
-        tensor._data[...] = np.asarray(data)
-        tensor._bump()
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            # (the bounds as the tensor's dtype holds them)
+            lo = tensor.new_tensor(a, device="cpu").item()
+            hi = tensor.new_tensor(b, device="cpu").item()
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                fresh = result.new_empty(result.shape).normal_(mean, std, generator=generator)
+                result = fresh.where(mask, result)
+            if tensor is not result:
+                tensor.copy_(result)
+        else:
+            mode = max(a, min(mean, b))
+            log_peak = -0.5 * ((mode - mean) / std) ** 2
+            candidates = tensor.new_empty(tensor.shape)
+            accept_buf = tensor.new_empty(tensor.shape)
+            tensor.uniform_(a, b, generator=generator)
+            candidates.copy_(tensor)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+            if pending.any():
+                result = tensor
+                while True:
+                    candidates.uniform_(a, b, generator=generator)
+                    result = candidates.where(pending, result)
+                    candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                    accepted = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+                    pending = accepted.where(pending, pending)
+                    if not pending.any():
+                        break
+                tensor.copy_(result)
     return tensor
 
 
@@ -99,6 +137,8 @@ def dirac_(tensor, groups=1):
     sizes = tensor.size()
     if sizes[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")
+    if tensor.is_meta:
+        return tensor
     out_chans_per_grp = sizes[0] // groups
     min_dim = min(out_chans_per_grp, sizes[1])
     with no_grad():
@@ -116,13 +156,18 @@ def orthogonal_(tensor, gain=1, generator=None):
     draw, its columns' signs set by R's diagonal (as torch, via LAPACK)."""
     if tensor.ndimension() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
-    if tensor.numel() == 0:
+    if tensor.numel() == 0 or tensor.is_meta:
         return tensor
     from .. import _random as R
     rows = tensor.size(0)
     cols = tensor.numel() // rows
     dt = tensor._data.dtype
     flattened = R.normal((rows, cols), 0, 1, dt, generator)
+    if dt.itemsize == 2:
+        # (torch's QR, LAPACK's geqrf, has no half-precision kernel)
+        from .._dtype import SCALAR_NAMES
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for "
+                                  f"'{SCALAR_NAMES[tensor.dtype]}'")
     if rows < cols:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
@@ -142,6 +187,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     (as torch, which does not pass `generator` on to randperm)."""
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    if tensor.is_meta:
+        return tensor
     from .. import _random as R
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)

@@ -24,6 +24,13 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         if data is None:
             from .._creation import empty
             data = empty(0)
+        if not isinstance(data, Tensor):
+            # (PyTorch detaches what is not a tensor)
+            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
+        if type(requires_grad) is not bool:
+            from .._python_data import _tname
+            raise TypeError("_make_subclass(): argument 'require_grad' (position 3) must be "
+                            f"bool, not {_tname(requires_grad)}")
         if requires_grad and data._data.dtype.kind not in "fc":
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients")

@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .._python_data import _tname
 from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
@@ -153,7 +154,7 @@ def tensor_arg(value, op, name="input", position=1):
     """`value`, or PyTorch's TypeError where a tensor argument is something else."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}(): argument '{name}' (position {position}) must be Tensor, not "
-                        f"{type(value).__name__}")
+                        f"{_tname(value)}")
     return value
 
 

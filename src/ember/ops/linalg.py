@@ -6,7 +6,7 @@ matmul.
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
-from ._common import D, Tensor, checked_scalar, np, recorded
+from ._common import D, Tensor, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
@@ -346,6 +346,10 @@ def matmul(input, other):
 
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
+    tensor_arg(input, "linear")
+    tensor_arg(weight, "linear", "weight", 2)
+    if bias is not None:
+        tensor_arg(bias, "linear", "bias", 3)
     if _AUTOCAST.cpu:
         return _autocast(linear, LOWER, (input, weight, bias), {})
     x = input._data

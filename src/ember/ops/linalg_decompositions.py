@@ -69,7 +69,11 @@ def _qr(A, mode):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
     at_least_2d(A, "linalg.qr")
-    float_input(A, "linalg.qr")
+    float_input(A, "linalg.qr", low_precision=True)
+    if A._data.dtype.itemsize == 2:
+        # (LAPACK's geqrf has no half-precision kernel)
+        raise NotImplementedError(f"\"geqrf_cpu\" not implemented for "
+                                  f"'{D.SCALAR_NAMES[A.dtype]}'")
     a = A._data
     if mode == "r":
         R = np.linalg.qr(a, mode="r")

@@ -7,6 +7,7 @@ generator, so a seeded call gives PyTorch's mask. The noise is multiplied in
 import math
 
 from .. import _dtype as D
+from .._meta import is_meta, meta_array
 from .. import _random as R
 from ._common import np, wrap
 from ._registry import register
@@ -41,7 +42,10 @@ def _dropout(input, p, train, feature, alpha, inplace):
         # (the noise is drawn in the input's dtype, which bernoulli_ refuses)
         raise NotImplementedError("\"bernoulli_scalar_cpu_\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
-    if feature:
+    if is_meta(x):
+        # (no mask to draw: PyTorch's meta kernels leave the generator be)
+        noise = meta_array(shape, x.dtype)
+    elif feature:
         noise = R.bernoulli_scalar(1 - p, shape, x.dtype)
     else:
         # laid out as the input and filled in its memory order (at::empty_like)

@@ -165,6 +165,17 @@ class PerParameter(Optimizer):
     def _check_group(self, group):
         """Per-step checks of a group's settings (torch's _init_group raises them)."""
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Each of PyTorch's optimizers has a step of its own, which Python
+        # names in its errors and reprs (Adam.step(), not this shared loop's).
+        if cls.step is PerParameter.step and cls.__module__.startswith("ember."):
+            def step(self, closure=None):
+                return PerParameter.step(self, closure)
+            step.__qualname__ = f"{cls.__qualname__}.step"
+            step.__module__ = cls.__module__
+            cls.step = step
+
     def step(self, closure=None):
         loss = self._evaluate(closure)
         for group in self.param_groups:

@@ -1,5 +1,6 @@
 """What modules and optimizers both do to parameters (kept here, below both,
 so that optim does not import nn)."""
+from .. import _public_name
 from .._tensor import Tensor
 
 __all__ = ["typename", "zero_grads"]
@@ -10,7 +11,7 @@ def typename(obj):
     if isinstance(obj, Tensor):
         return obj.type()
     cls = obj if isinstance(obj, type) else type(obj)
-    module = cls.__module__ or ""
+    module = _public_name.public_module(cls.__module__ or "")
     return cls.__qualname__ if module in ("", "builtins") else f"{module}.{cls.__qualname__}"
 
 

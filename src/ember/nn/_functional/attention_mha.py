@@ -4,7 +4,7 @@ in PyTorch's order, so graphs, gradients and errors are PyTorch's."""
 import math
 import warnings
 
-from ... import _dtype as D
+from ... import _dtype as D, _public_name
 from ... import _creation as C
 from ...ops import attention as A
 from ...ops.linalg import bmm, linear
@@ -78,7 +78,7 @@ def _none_or_dtype(input):
     from ...ops._common import Tensor
     if isinstance(input, Tensor):
         return input.dtype
-    raise RuntimeError("input to _none_or_dtype() must be None or ember.Tensor")
+    raise RuntimeError(f"input to _none_or_dtype() must be None or {_public_name.name}.Tensor")
 
 
 def _in_projection_packed(q, k, v, w, b=None):

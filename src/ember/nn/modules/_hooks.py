@@ -7,6 +7,7 @@ import warnings
 import weakref
 from collections import OrderedDict
 
+from ..._public_name import PublicRepr
 from ..._tensor import Tensor
 from ...utils.hooks import RemovableHandle, add_hook
 from ._module_backward_hook import BackwardHook
@@ -88,8 +89,9 @@ def register_module_full_backward_hook(hook):
     return add_hook(_global_backward_hooks, hook)
 
 
-class _WrappedHook:
+class _WrappedHook(PublicRepr):
     """A hook that receives its module first, held weakly (torch's _WrappedHook)."""
+    __module__ = "ember.nn.modules.module"    # (PyTorch's, which imports it)
 
     def __init__(self, hook, module=None):
         self.hook = hook

@@ -7,9 +7,9 @@ and the backward pre-hooks run; when it reaches the node at the inputs, the
 grad_input tuple is complete and the backward hooks run. Non-tensor
 positions read None in both tuples.
 """
-import warnings
-
 from ..._backend import np
+from ... import _public_name
+from ..._settings import warn_at_caller
 from ..._tensor import Tensor
 from ...autograd.graph import Node
 from ...autograd.grad_mode import _state
@@ -32,6 +32,11 @@ class BackwardHookFunctionBackward(Node):
 
     def name(self):
         return "BackwardHookFunctionBackward"
+
+    def __repr__(self):
+        # PyTorch's is a custom Function's node: its repr names the module.
+        return (f"<{_public_name.name}.autograd.function.BackwardHookFunctionBackward object at "
+                f"{hex(id(self))}>")
 
     def apply(self, xp, grad, create_graph, needs):
         raw = tuple(_as_tensor(g) for g in grad)
@@ -136,12 +141,13 @@ class BackwardHook:
                 self.grad_outputs = hook_grad_outputs
         local_grad_outputs = self.grad_outputs
         if self.input_tensors_index is None:
-            warnings.warn(
+            # Raised while PyTorch's engine runs, reported at the line that
+            # called backward().
+            warn_at_caller(
                 "Full backward hook is firing when gradients are computed with respect to "
                 "module outputs since no inputs require gradients. See "
                 "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
-                "#torch.nn.Module.register_full_backward_hook for more details.",
-                stacklevel=5)
+                "#torch.nn.Module.register_full_backward_hook for more details.")
             grad_inputs = self._pack_with_none([], [], self.n_inputs)
             for user_hook in self.user_hooks:
                 res = user_hook(self.module, grad_inputs, self.grad_outputs)

@@ -433,3 +433,12 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
             else:
                 main_str += "\n  " + "\n  ".join(lines) + "\n"
         return main_str + ")"
+
+
+# The mixins' methods are Module's own in PyTorch: named so where Python
+# words an error from a function's qualified name (a missing argument) and
+# in a bound method's repr.
+for _mixin in (_HooksMixin, _StateDictMixin, _ConvertMixin):
+    for _name, _fn in vars(_mixin).items():
+        if callable(_fn) and hasattr(_fn, "__code__"):
+            _fn.__qualname__ = f"Module.{_name}"

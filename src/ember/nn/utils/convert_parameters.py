@@ -1,4 +1,5 @@
 """parameters_to_vector / vector_to_parameters, as torch/nn/utils/convert_parameters.py."""
+from ... import _public_name
 from ..._tensor import Tensor
 from ...utils._params import typename
 
@@ -12,7 +13,7 @@ def parameters_to_vector(parameters):
 
 def vector_to_parameters(vec, parameters):
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected ember.Tensor, but got: {typename(vec)}")
+        raise TypeError(f"expected {_public_name.name}.Tensor, but got: {typename(vec)}")
     pointer = 0
     for param in parameters:
         num_param = param.numel()

@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 
 import ember
+from ..._public_name import PublicRepr
 from ...ops._topk_ties import topk_set
 
 __all__ = ["BasePruningMethod", "PruningContainer", "Identity", "RandomUnstructured",
@@ -39,7 +40,7 @@ def _checked_scores(scores, like, what):
     return scores
 
 
-class BasePruningMethod(ABC):
+class BasePruningMethod(PublicRepr, ABC):
     """A way of computing a mask, and the forward pre-hook that applies it."""
 
     _tensor_name: str

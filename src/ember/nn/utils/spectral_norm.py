@@ -2,6 +2,7 @@
 `weight` from `weight_orig` and the power-iteration buffers `weight_u`,
 `weight_v`), as torch/nn/utils/spectral_norm.py."""
 from ...autograd.grad_mode import no_grad
+from ..._public_name import PublicRepr
 from ..parameter import Parameter
 from ._norms import normalize
 
@@ -18,7 +19,7 @@ def _default_dim(module):
     return 1 if transposed and isinstance(module, transposed) else 0
 
 
-class SpectralNorm:
+class SpectralNorm(PublicRepr):
     _version = 1
 
     def __init__(self, name="weight", n_power_iterations=1, dim=0, eps=1e-12):
@@ -101,7 +102,7 @@ class SpectralNorm:
         return fn
 
 
-class SpectralNormLoadStateDictPreHook:
+class SpectralNormLoadStateDictPreHook(PublicRepr):
     """Reads a checkpoint of version None/0 (weight, weight_orig, weight_u
     without weight_v): v is solved from them."""
 
@@ -136,7 +137,7 @@ class SpectralNormLoadStateDictPreHook:
             state_dict[weight_key + "_v"] = fn._solve_v_and_rescale(weight_mat, u, sigma)
 
 
-class SpectralNormStateDictHook:
+class SpectralNormStateDictHook(PublicRepr):
     """Writes the version into the state_dict's metadata."""
 
     def __init__(self, fn):

@@ -2,13 +2,14 @@
 `weight` from `weight_g` and `weight_v`), as torch/nn/utils/weight_norm.py."""
 import warnings
 
+from ..._public_name import PublicRepr
 from ..parameter import Parameter
 from ._norms import norm_except_dim, weight_norm as _weight_norm
 
 __all__ = ["WeightNorm", "weight_norm", "remove_weight_norm"]
 
 
-class WeightNorm:
+class WeightNorm(PublicRepr):
     def __init__(self, name, dim):
         if dim is None:
             dim = -1
