@@ -50,9 +50,20 @@ def test_ops_import_only_lower_layers(path):
                 assert _is_module(f"ember.{name}"), f"{path.name} imports ember.{name}"
 
 
+def _bottom(path):
+    """`path` imports nothing of Ember but modules that import nothing of it."""
+    for module, names in _imports(path):
+        if not module.startswith("ember"):
+            continue
+        targets = [f"{module}.{n}" for n in names if _is_module(f"{module}.{n}")] or [module]
+        for target in targets:
+            file = SRC.parent.joinpath(*target.split(".")).with_suffix(".py")
+            for inner, _ in _imports(file):
+                assert not inner.startswith("ember"), f"{path.name} -> {target} -> {inner}"
+
+
 def test_hooks_module_is_at_the_bottom():
-    for module, _ in _imports(SRC / "utils" / "hooks.py"):
-        assert not module.startswith("ember"), module
+    _bottom(SRC / "utils" / "hooks.py")
 
 
 @pytest.mark.parametrize("path", _files("."), ids=lambda p: str(p.relative_to(SRC)))

@@ -152,9 +152,14 @@ def test_float32_stays_float32_and_saves_inputs_as_torch():
 
 
 def test_same_even_kernel_warns_and_pads():
+    # (PyTorch's TORCH_WARN_ONCE: seen every time only under set_warn_always)
     x = ember.randn(1, 1, 5, 5, requires_grad=True)
-    with pytest.warns(UserWarning, match="padding='same' with even kernel lengths"):
-        y = F.conv2d(x, ember.randn(1, 1, 2, 2), padding="same")
+    ember.set_warn_always(True)
+    try:
+        with pytest.warns(UserWarning, match="padding='same' with even kernel lengths"):
+            y = F.conv2d(x, ember.randn(1, 1, 2, 2), padding="same")
+    finally:
+        ember.set_warn_always(False)
     assert y.shape == (1, 1, 5, 5)
     assert type(y.grad_fn.next_functions[0][0]).__name__ == "ConstantPadNdBackward0"
 

@@ -145,6 +145,42 @@ def test_fields_as_pytorch_shows_them(make):
     assert seen[0] == seen[1]
 
 
+@pytest.mark.parametrize("make", [
+    lambda T, x: T.nn.functional.layer_norm(x, (8,)), lambda T, x: T.nn.LayerNorm([4, 8])(x),
+    lambda T, x: T.nn.functional.group_norm(x, 3), lambda T, x: T.nn.BatchNorm2d(3)(x),
+    lambda T, x: T.nn.BatchNorm2d(3).eval()(x), lambda T, x: T.nn.functional.dropout(x, 0.3),
+    lambda T, x: T.nn.Conv2d(3, 4, 3)(x), lambda T, x: T.nn.Conv2d(3, 4, 3, 2, 1, bias=False)(x),
+    lambda T, x: T.nn.Conv2d(3, 6, (3, 1), padding="same", groups=3, dilation=2)(x),
+    lambda T, x: T.nn.functional.conv2d(x, T.ones(4, 3, 3, 3), padding="valid"),
+    lambda T, x: T.nn.functional.conv2d(x, T.ones(4, 3, 3, 3), stride=(2,)),
+    lambda T, x: T.convolution(x, T.ones(4, 3, 3, 3), None, [2], [1, 1], [1], False, [0], 1),
+    lambda T, x: T.nn.ConvTranspose2d(3, 2, 3, stride=2, output_padding=1)(x),
+    lambda T, x: T.nn.functional.max_pool2d(x, 2), lambda T, x: T.nn.MaxPool2d(3, 2, 1, ceil_mode=True)(x),
+    lambda T, x: T.nn.functional.avg_pool2d(x, 3, 1, 1, count_include_pad=False, divisor_override=2),
+    lambda T, x: T.nn.functional.adaptive_max_pool2d(x, 2),
+    lambda T, x: T.nn.functional.max_pool1d(x[:, :, 0], 2),
+])
+def test_nn_fields_as_pytorch_shows_them(make):
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        x = lib.randn(2, 3, 4, 8, requires_grad=True)
+        node = make(lib, x).grad_fn
+        seen.append({f: _shown(getattr(node, f)) for f in _fields(node)})
+    assert seen[0] == seen[1]
+
+
+def test_embedding_fields():
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        rows = [lib.nn.Embedding(5, 3)(lib.tensor([[0, 2], [4, 1]])).grad_fn,
+                lib.nn.Embedding(5, 3, padding_idx=0)(lib.tensor([1, 0])).grad_fn]
+        seen.append([{f: _shown(getattr(n, f)) for f in _fields(n) if f != "_saved_weight"}
+                     for n in rows])
+    assert seen[0] == seen[1]
+
+
 def test_kept_fields_after_backward():
     # ints stay readable after backward; a saved number or tensor is freed
     outcomes = []

@@ -8,7 +8,7 @@ transposed convolution, in its weight a convolution of input and gradient.
 Each map is also a recorded op here, so a gradient taken with
 create_graph=True can be differentiated again.
 """
-import warnings
+from .._settings import warn_once
 
 from .. import _dtype as D, _layout as _L
 from ._common import Tensor, np, recorded, tracked
@@ -30,9 +30,16 @@ __all__ = ["convolution", "conv1d", "conv2d", "conv3d"]
 # `cols`: the forward's im2col of the input, kept for the weight's gradient
 # where it is small (PyTorch's slow_conv2d kept it too), else None.
 # (The maps are bilinear: for complex tensors the saved operand is conjugated.)
-def _forward_node(name):
+# PyTorch's fields, from the constant `arguments`: (bias sizes, or (0,)
+# without a bias, dilation, groups, output_padding, padding, stride, transposed)
+_FIELDS = {name: ("arguments", lambda a, i=i: a[i]) for i, name in enumerate((
+    "bias_sym_sizes_opt", "dilation", "groups", "output_padding", "padding", "stride",
+    "transposed"))}
+
+
+def _forward_node(name, saved=None):
     return grad_fn(
-        name,
+        name, saved=saved,
         input=lambda xp, grad, input, weight, geometry: xp.conv_input_grad(
             grad, xp.conj(weight), geometry),
         weight=lambda xp, grad, input, weight, geometry, cols: xp.conv_weight_grad(
@@ -41,10 +48,10 @@ def _forward_node(name):
             grad, input, weight, geometry, False))
 
 
-def _transposed_node(name):
+def _transposed_node(name, saved=None):
     # (input lives in the convolution's output space, the result in its input space)
     return grad_fn(
-        name,
+        name, saved=saved,
         input=lambda xp, grad, input, weight, geometry: xp.conv_forward(
             grad, xp.conj(weight), geometry),
         weight=lambda xp, grad, input, weight, geometry: xp.conv_weight_grad(
@@ -53,8 +60,8 @@ def _transposed_node(name):
             grad, input, weight, geometry, True))
 
 
-ConvolutionBackward0 = _forward_node("ConvolutionBackward0")
-TransposedConvolutionBackward0 = _transposed_node("ConvolutionBackward0")
+ConvolutionBackward0 = _forward_node("ConvolutionBackward0", _FIELDS)
+TransposedConvolutionBackward0 = _transposed_node("ConvolutionBackward0", _FIELDS)
 # The maps as they appear inside a recorded backward (create_graph=True).
 _ForwardAgain = _forward_node("ConvolutionBackwardBackward0")
 _InputGradAgain = _transposed_node("ConvolutionBackwardBackward0")
@@ -194,11 +201,21 @@ _KEEP_COLUMNS = 16 << 20
 def convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
                 groups):
     """torch.convolution: batched input (N, C, *S), every parameter given."""
+    return _convolution(input, weight, bias, stride, padding, dilation, transposed,
+                        output_padding, groups, None)
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+                 groups, no_bias_sizes):
+    """convolution; its node shows the int lists as given, and without a bias
+    `no_bias_sizes` (None from torch.convolution, (0,) from the conv
+    functions, as PyTorch's nodes show)."""
     for name, value, position in (("stride", stride, 4), ("padding", padding, 5),
                                   ("dilation", dilation, 6), ("output_padding", output_padding, 8)):
         if not isinstance(value, (tuple, list)):
             raise TypeError(f"convolution(): argument '{name}' (position {position}) must be "
                             f"tuple of ints, not {type(value).__name__}")
+    given = (tuple(dilation), tuple(output_padding), tuple(padding), tuple(stride))
     dim = weight._data.ndim - 2
     if dim <= 0:
         raise RuntimeError("weight should have at least three dimensions")
@@ -247,9 +264,11 @@ def convolution(input, weight, bias, stride, padding, dilation, transposed, outp
         node = ConvolutionBackward0
     if bias is not None:
         data += bias._data.reshape((-1,) + (1,) * dim)
+    arguments = (no_bias_sizes if bias is None else bias._data.shape, given[0], groups,
+                 given[1], given[2], given[3], bool(transposed))
     return recorded(node, _L.laid_out(rounded(data, x.dtype), _output_format(x, w)),
                     (input, weight, bias),
-                    (geometry,) if transposed else (geometry, cols))
+                    (geometry, arguments) if transposed else (geometry, cols, arguments))
 
 
 # PyTorch's CPU kernels write channels-last output when the input or the
@@ -312,9 +331,9 @@ def _pad_same(input, weight, stride, dilation):
         left.append(total // 2)
         extra.append(total - 2 * (total // 2))
     if any(extra):
-        warnings.warn("Using padding='same' with even kernel lengths and odd dilation may "
-                      "require a zero-padded copy of the input be created", UserWarning,
-                      stacklevel=5)
+        warn_once("Using padding='same' with even kernel lengths and odd dilation may "
+                  "require a zero-padded copy of the input be created",
+                  cpp="aten/src/ATen/native/Convolution.cpp:1101")
         input = _pad_end(input, extra)
     return input, left
 
@@ -346,19 +365,25 @@ def conv(input, weight, bias, stride, padding, dilation, groups, dim):
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
     x, unbatched = batched(input, dim, fname)
+    # (output_padding as ATen's conv paths pass it: one 0 for 'valid', else one
+    # per dim; ConvolutionBackward0 shows it so)
+    output_padding = [0] * dim
     if isinstance(padding, str):
         if padding == "same":
             x, padding = _pad_same(x, weight, stride, dilation)
         elif padding == "valid":
-            padding = [0]
+            padding = output_padding = [0]
         else:
             raise RuntimeError(f"Invalid padding string: '{padding}'")
     else:
         padding = ints(padding, "padding", dim, fname)
-    run = convolution
     if input.is_complex():
-        from .convolution_complex import complex_convolution as run
-    out = run(x, weight, bias, stride, padding, dilation, False, [0], int(groups))
+        from .convolution_complex import complex_convolution
+        out = complex_convolution(x, weight, bias, stride, padding, dilation, False,
+                                  output_padding, int(groups))
+    else:
+        out = _convolution(x, weight, bias, stride, padding, dilation, False, output_padding,
+                           int(groups), (0,))
     return squeeze(out, 0) if unbatched else out
 
 

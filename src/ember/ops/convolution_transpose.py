@@ -19,10 +19,13 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
     x, unbatched = _c.batched(input, dim, fname)
-    run = _c.convolution
     if input.is_complex():
-        from .convolution_complex import complex_convolution as run
-    out = run(x, weight, bias, stride, padding, dilation, True, output_padding, int(groups))
+        from .convolution_complex import complex_convolution
+        out = complex_convolution(x, weight, bias, stride, padding, dilation, True,
+                                  output_padding, int(groups))
+    else:
+        out = _c._convolution(x, weight, bias, stride, padding, dilation, True, output_padding,
+                              int(groups), (0,))
     return squeeze(out, 0) if unbatched else out
 
 

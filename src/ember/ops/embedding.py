@@ -15,7 +15,7 @@ scatter.
 """
 from .. import _dtype as D
 from ._common import _state, no_complex_autograd, np, recorded, tracked
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .inplace import _overwrite, check_inplace
 from .loss import const
@@ -71,7 +71,8 @@ def _rows(x, idx):
 
 
 def _rows_recorded(x, idx):
-    return recorded(EmbeddingBackward0, _rows(x._data, idx), (x,), (idx, x._data.shape[0], None))
+    return recorded(EmbeddingBackward0, _rows(x._data, idx), (x,),
+                    (idx, x._data.shape[0], None, (idx, -1, False, False)))
 
 
 def _scatter(vals, idx, n, node):
@@ -97,7 +98,12 @@ def _scatter_adjoint(xp, grad, indices):
     return xp.embedding_rows(grad, indices)
 
 
-EmbeddingBackward0 = grad_fn("EmbeddingBackward0", weight=_embedding_grad)
+# (`indices` as given, padding_idx as passed: -1 for none, which PyTorch's
+# unsigned field shows as 2**64 - 1)
+EmbeddingBackward0 = grad_fn("EmbeddingBackward0", weight=_embedding_grad, saved={
+    "indices": tensor_field(("given", lambda g: g[0])), "padding_idx": ("given", lambda g: g[1]),
+    "scale_grad_by_freq": ("given", lambda g: g[2]), "sparse": ("given", lambda g: g[3]),
+    "weight_sym_argsize_0": "num_weights"})
 EmbeddingDenseBackwardBackward0 = grad_fn("EmbeddingDenseBackwardBackward0",
                                           grad_output=_scatter_adjoint)
 EmbeddingBagBackwardBackward0 = grad_fn("EmbeddingBagBackwardBackward0",
@@ -142,7 +148,8 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     no_complex_autograd("embedding", out, weight)
     coef = grad_coef(idx, w.dtype, int(padding_idx), scale_grad_by_freq) \
         if tracked(weight) else None
-    return recorded(EmbeddingBackward0, out, (weight,), (idx, w.shape[0], coef))
+    return recorded(EmbeddingBackward0, out, (weight,), (idx, w.shape[0], coef, (
+        indices._data, int(padding_idx), bool(scale_grad_by_freq), bool(sparse))))
 
 
 # -- max_norm: renormalising the looked-up rows in place ---------------------------------

@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .._fma import _fma32, _fma32_blocks, _fma64
 from . import _bn_rows
 from ._common import np, recorded, wrap, tracked
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 
 __all__ = []
 
@@ -236,8 +236,20 @@ def _bn_weight_grad(xp, g, input, weight, running_mean, running_var, save_mean, 
 
 # (PyTorch's one formula for the three reads the input and the weight, so
 # both are saved whichever of the three requires grad)
+def _batch_stat(node, name):
+    """save_mean or save_invstd as PyTorch's node shows them: empty outside training."""
+    ctx = node._ctx[type(node)._consts.index(name)]
+    return ctx if node._ctx[type(node)._consts.index("training")] else ctx[:0]
+
+
+# (running_mean and running_var: the buffers themselves, which PyTorch's
+# node shows, updated; result1 and result2 are empty outside training)
 _BatchNormFormulas = grad_fn(
     "NativeBatchNormBackward0",
+    saved={"eps": "eps", "result1": tensor_field(lambda node: _batch_stat(node, "save_mean")),
+           "result2": tensor_field(lambda node: _batch_stat(node, "save_invstd")),
+           "running_mean": tensor_field(("buffers", lambda b: b[0])),
+           "running_var": tensor_field(("buffers", lambda b: b[1])), "training": "training"},
     input=_bn_input_grad,
     weight=_bn_weight_grad,
     bias=lambda xp, g, input, weight, *rest: xp.sum(g, _other_axes(g.ndim)))
@@ -251,7 +263,7 @@ class NativeBatchNormBackward0(_BatchNormFormulas):
     def apply(self, xp, grad, create_graph, needs):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
-        x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)
+        x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)[:8]
         if x.dtype != mean.dtype:     # (computed in float32: see batch_norm)
             grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
         # The kept centred input becomes the input's gradient (one array
@@ -396,7 +408,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
               "running_var": None if running_var is None else running_var._data.copy(),
               "save_mean": mean, "save_invstd": invstd, "training": bool(training),
-              "eps": float(eps)}
+              "eps": float(eps), "buffers": (running_mean, running_var)}
     y = recorded(NativeBatchNormBackward0, out, (input, weight, bias),
                  tuple(consts[k] for k in NativeBatchNormBackward0._consts))
     if dev is not None and y._grad_fn is not None:

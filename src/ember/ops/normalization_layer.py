@@ -1,8 +1,10 @@
 """layer_norm and group_norm (one node each: NativeLayerNormBackward0,
 NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
+import math
+
 from ._common import D, np, recorded
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .special_namespace import AddBackward1
 from .normalization import _float_check, _normalized_grad, _same_dtype
 
@@ -46,6 +48,8 @@ def _ln_input_grad(xp, g, input, weight, bias, k, eps, mean, rstd):
 # saved whichever of the three requires grad)
 _LayerNormFormulas = grad_fn(
     "NativeLayerNormBackward0",
+    saved={"normalized_shape": "normalized_shape", "result1": tensor_field("mean"),
+           "result2": tensor_field("rstd")},
     input=_ln_input_grad,
     weight=lambda xp, g, input, weight, bias, k, eps, mean, rstd: xp.sum(
         g * _xhat(xp, input, _ln_axes(input.ndim, k), eps, mean, rstd),
@@ -61,7 +65,7 @@ class NativeLayerNormBackward0(_LayerNormFormulas):
     def apply(self, xp, grad, create_graph, needs):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
-        x, w, _, k, eps, mean, rstd = self._unpack(False)
+        x, w, _, k, eps, mean, rstd = self._unpack(False)[:7]
         if x.dtype != mean.dtype:   # (a bfloat16 or float16 input, in float32)
             grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
         with np.errstate(all="ignore"):
@@ -152,7 +156,8 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
     stat_shape = lead + (1,) * k
     mean, rstd = mean.reshape(stat_shape), rstd.reshape(stat_shape)
     return recorded(NativeLayerNormBackward0, y.reshape(x.shape).astype(x.dtype, copy=False),
-                    (input, weight, bias), (k, float(eps), mean, rstd)), mean, rstd
+                    (input, weight, bias), (k, float(eps), mean, rstd, tuple(shape))), \
+        mean, rstd
 
 
 layer_norm = register(layer_norm, method=False, out=False)
@@ -185,8 +190,13 @@ def _gn_weight_grad(xp, g, input, weight, groups, eps, mean, rstd):
 
 
 # (PyTorch's one formula for the three reads the input and the weight)
+# (N, C and HxW from the input's sizes; mean and rstd as (N, group))
 _GroupNormFormulas = grad_fn(
     "NativeGroupNormBackward0",
+    saved={"C": ("sizes", lambda v: v[1]), "HxW": ("sizes", lambda v: v[2]),
+           "N": ("sizes", lambda v: v[0]), "eps": "eps", "group": "groups",
+           "result1": tensor_field(("mean", lambda m: m.reshape(m.shape[:2]))),
+           "result2": tensor_field(("rstd", lambda r: r.reshape(r.shape[:2])))},
     input=_gn_input_grad,
     weight=_gn_weight_grad,
     bias=lambda xp, g, input, weight: xp.sum(g, (0,) + tuple(range(2, g.ndim))))
@@ -200,7 +210,7 @@ class NativeGroupNormBackward0(_GroupNormFormulas):
     def apply(self, xp, grad, create_graph, needs):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
-        x, w, groups, eps, mean, rstd = self._unpack(False)
+        x, w, groups, eps, mean, rstd = self._unpack(False)[:6]
         with np.errstate(all="ignore"):
             if x.dtype not in D.HALF_NP:
                 return _gn_backward(grad, x, w, groups, mean, rstd, needs)
@@ -298,8 +308,9 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
     dt = input._data.dtype
     if half and not mixed:
         mean, rstd = mean.astype(dt), rstd.astype(dt)
+    sizes = (n, c, math.prod(x.shape[2:]))
     return recorded(NativeGroupNormBackward0, y.reshape(x.shape).astype(dt, copy=False),
-                    (input, weight, bias), (num_groups, float(eps), mean, rstd)), mean, rstd
+                    (input, weight, bias), (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)

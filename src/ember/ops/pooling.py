@@ -20,8 +20,18 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "avg_pool1d"]
 
 
-MAX_NODES = {n: node_family(f"MaxPool{n}DWithIndices", True) for n in (2, 3)}
-AVG_NODES = {n: node_family(f"AvgPool{n}D", False) for n in (2, 3)}
+# (the arguments as PyTorch's nodes show them: sizes spread over the dims, a
+# stride not given as ())
+MAX_NODES = {n: node_family(f"MaxPool{n}DWithIndices", True, (
+    "ceil_mode", "dilation", "kernel_size", "padding", "stride")) for n in (2, 3)}
+AVG_NODES = {n: node_family(f"AvgPool{n}D", False, (
+    "ceil_mode", "count_include_pad", "divisor_override", "kernel_size", "padding", "stride"))
+    for n in (2, 3)}
+
+
+def _given_stride(stride, s):
+    return () if stride is None or (isinstance(stride, (tuple, list)) and not stride) \
+        else tuple(s)
 
 
 def pool_args(n, name, kernel_size, stride, padding, dilation=None, style="either"):
@@ -64,7 +74,8 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_
         kernel_dtype(x, name, integers=False)
     values, which = strided_max(x, k, s, p, d, out)
     plan = StridedGather(which, spatial, (k, s, p, d, out), MAX_NODES[n])
-    result = recorded(plan.node, values, (input,), (plan,))
+    arguments = (bool(ceil_mode), tuple(d), tuple(k), tuple(p), _given_stride(stride, s))
+    result = recorded(plan.node, values, (input,), (plan, arguments))
     # (the indices, when asked for: PyTorch's max_pool2d without them is a kernel of its own)
     return result, (wrap(plan.flat_indices()) if with_indices else None)
 
@@ -107,10 +118,12 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     axes = [StridedSum(L, kk, ss, pp, o) for L, kk, ss, pp, o in zip(spatial, k, s, p, out)]
     div = _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override)
     plan = WindowSum(axes, div, AVG_NODES[n])
+    arguments = (bool(ceil_mode), bool(count_include_pad), divisor_override, tuple(k), tuple(p),
+                 _given_stride(stride, s))
     if x.dtype == D._BF16_NP:   # (summed in float32, as PyTorch's kernel)
         return recorded(plan.node, plan.forward(x.astype(np.float32)).astype(x.dtype),
-                        (input,), (plan,))
-    return recorded(plan.node, plan.forward(x), (input,), (plan,))
+                        (input,), (plan, arguments))
+    return recorded(plan.node, plan.forward(x), (input,), (plan, arguments))
 
 
 def as_2d(fn, input, *args):

@@ -24,7 +24,7 @@ from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
 from ._common import recorded, wrap
-from ._registry import grad_fn
+from ._registry import grad_fn, tensor_field
 from ._xp import provide
 
 _as_strided = np.lib.stride_tricks.as_strided
@@ -335,13 +335,20 @@ def _winners(g, hit, exact, out=None):
     return out
 
 
-def node_family(name, gather):
+def node_family(name, gather, fields=None):
     """The nodes of the pool PyTorch calls `name`: its own (whose formula
     reads the input, as PyTorch's saves it), the one its forward map records
     under double backward, and that of its backward, which like PyTorch's
     also takes the pool's input (with a zero derivative), so a gradient taken
-    with create_graph=True requires grad even for a constant upstream one."""
-    node = grad_fn(f"{name}Backward0",
+    with create_graph=True requires grad even for a constant upstream one.
+    `fields`: the names of PyTorch's fields the pool's own node shows, from
+    its constant `arguments` (a tuple in that order), besides `result1`,
+    the indices of a max pool's plan."""
+    saved = {f: ("arguments", lambda a, i=i: a[i]) for i, f in enumerate(fields or ())}
+    if gather:
+        saved["result1"] = tensor_field(("plan", lambda plan: plan.flat_indices()
+                                         if hasattr(plan, "flat_indices") else plan.indices))
+    node = grad_fn(f"{name}Backward0", saved=saved,
                    self=lambda xp, g, self, plan: xp.pool_adjoint(g, plan, self))
     back = grad_fn(f"{name}BackwardBackward0",
                    grad_output=lambda xp, g, plan: xp.pool_forward(g, plan),
