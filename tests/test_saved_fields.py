@@ -159,6 +159,14 @@ def test_fields_as_pytorch_shows_them(make):
     lambda T, x: T.nn.functional.avg_pool2d(x, 3, 1, 1, count_include_pad=False, divisor_override=2),
     lambda T, x: T.nn.functional.adaptive_max_pool2d(x, 2),
     lambda T, x: T.nn.functional.max_pool1d(x[:, :, 0], 2),
+    lambda T, x: T.nn.functional.pad(x, (1, 2, 0, 1)),
+    lambda T, x: x.tril(-1), lambda T, x: x.triu(1), lambda T, x: T.lerp(x, x * 2, 0.3),
+    lambda T, x: T.addcmul(x, x, x, value=-1.5), lambda T, x: x[0, 0].trace(),
+    lambda T, x: T.nn.functional.pixel_shuffle(x[:, :1].repeat(1, 4, 1, 1), 2),
+    lambda T, x: T.polygamma(2, x), lambda T, x: T.logit(x.sigmoid(), 1e-6),
+    lambda T, x: T.xlogy(2.5, x.abs()), lambda T, x: T.cdist(x[0], x[1]),
+    lambda T, x: T.fft.fft(x, dim=-1), lambda T, x: T.fft.rfft(x),
+    lambda T, x: T.baddbmm(x[0, :, :, :4], x[0], x[0].mT), lambda T, x: T.addr(x[0, 0, 0], x[0, 0, 0], x[0, 0, 1]),
 ])
 def test_nn_fields_as_pytorch_shows_them(make):
     seen = []

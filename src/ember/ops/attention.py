@@ -145,7 +145,7 @@ def causal_bias(L, S, dtype):
 
 # -- F.pad(mask, (0, 1)): one zero column more, for bias_k and add_zero_attn --
 PadLastBackward = grad_fn(
-    "ConstantPadNdBackward0",
+    "ConstantPadNdBackward0", saved={"pad": "pad"},
     self=lambda xp, grad, size: xp.narrow(grad, len(grad.shape) - 1, 0, size))
 
 
@@ -154,4 +154,4 @@ def pad_last(input):
     x = input._data
     out = np.zeros(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
     out[..., :-1] = x
-    return recorded(PadLastBackward, out, (input,), (x.shape[-1],))
+    return recorded(PadLastBackward, out, (input,), (x.shape[-1], (0, 1)))

@@ -339,7 +339,8 @@ def _pad_same(input, weight, stride, dilation):
 
 
 ConstantPadNdBackward0 = grad_fn(
-    "ConstantPadNdBackward0", self=lambda xp, grad, sizes: _crop(xp, grad, sizes))
+    "ConstantPadNdBackward0", saved={"pad": "pad"},
+    self=lambda xp, grad, sizes: _crop(xp, grad, sizes))
 
 
 def _crop(xp, grad, sizes):
@@ -352,7 +353,9 @@ def _pad_end(input, extra):
     x = input._data
     out = np.zeros(x.shape[:2] + tuple(s + e for s, e in zip(x.shape[2:], extra)), x.dtype)
     out[(Ellipsis,) + tuple(slice(0, s) for s in x.shape[2:])] = x
-    return recorded(ConstantPadNdBackward0, out, (input,), (tuple(x.shape[2:]),))
+    # (`pad` as F.pad lists it: the last dim first, each (before, after))
+    pad = tuple(v for e in reversed(extra) for v in (0, e))
+    return recorded(ConstantPadNdBackward0, out, (input,), (tuple(x.shape[2:]), pad))
 
 
 def conv(input, weight, bias, stride, padding, dilation, groups, dim):

@@ -65,7 +65,7 @@ def _reduced_lerp(x, end, w):
     return np.asarray(_fma32(start, end - x, np.where(near, x, end))).astype(dt)
 
 
-LerpBackward0 = grad_fn("LerpBackward0",
+LerpBackward0 = grad_fn("LerpBackward0", saved={"weight": "weight"},
                         self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
                         end=lambda xp, grad, weight: grad * xp.conj(weight))
 LerpBackward1 = grad_fn("LerpBackward1",
@@ -102,12 +102,12 @@ def lerp(input, end, weight):
 
 
 AddcmulBackward0 = grad_fn(
-    "AddcmulBackward0", self=lambda xp, grad: grad,
+    "AddcmulBackward0", saved={"value": "value"}, self=lambda xp, grad: grad,
     tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(tensor2 * value),
     tensor2=lambda xp, grad, tensor1, value: grad * xp.conj(tensor1 * value))
 # (PyTorch saves tensor2 for self's formula too; so does this one.)
 AddcdivBackward0 = grad_fn(
-    "AddcdivBackward0", self=lambda xp, grad, tensor2: grad,
+    "AddcdivBackward0", saved={"value": "value"}, self=lambda xp, grad, tensor2: grad,
     tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(value / tensor2),
     tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * xp.conj(value * tensor1
                                                                       / (tensor2 * tensor2)))

@@ -51,7 +51,7 @@ def _constant_pad(x, pad, value):
 
 
 ConstantPadNdBackward0 = grad_fn(
-    "ConstantPadNdBackward0",
+    "ConstantPadNdBackward0", saved={"pad": "pad"},
     self=lambda xp, g, pad: xp.constant_pad_nd(g, tuple(-p for p in pad)))
 
 

@@ -44,7 +44,7 @@ VdotBackward0 = grad_fn("VdotBackward0",
                         self=lambda xp, g, other: xp.conj(g) * other,
                         other=lambda xp, g, self: g * self)
 BaddbmmBackward0 = grad_fn(
-    "BaddbmmBackward0",
+    "BaddbmmBackward0", saved={"alpha": "alpha", "beta": "beta"},
     self=lambda xp, g, beta: _times(g, beta),
     batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
     batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
@@ -56,12 +56,12 @@ AddbmmBackward0 = grad_fn(
     batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
     batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
 AddmvBackward0 = grad_fn(
-    "AddmvBackward0",
+    "AddmvBackward0", saved={"alpha": "alpha", "beta": "beta"},
     self=lambda xp, g, beta: _times(g, beta),
     mat=lambda xp, g, vec, alpha: _times(xp.outer(g, xp.conj(vec)), alpha),
     vec=lambda xp, g, mat, alpha: _times(xp.matmul(_mH(xp, mat), g), alpha))
 AddrBackward0 = grad_fn(
-    "AddrBackward0",
+    "AddrBackward0", saved={"alpha": "alpha", "beta": "beta"},
     self=lambda xp, g, beta: _times(g, beta),
     vec1=lambda xp, g, vec2, alpha: _times(xp.matmul(g, xp.conj(vec2)), alpha),
     vec2=lambda xp, g, vec1, alpha: _times(xp.matmul(_mT(xp, g), xp.conj(vec1)), alpha))

@@ -18,7 +18,7 @@ __all__ = ["tril", "triu", "tril_indices", "triu_indices", "diag", "diag_embed",
 
 
 def _triangle(name, fn):
-    node = grad_fn(f"{name.capitalize()}Backward0",
+    node = grad_fn(f"{name.capitalize()}Backward0", saved={"diagonal": "diagonal"},
                    self=lambda xp, g, diagonal: getattr(xp, name)(g, diagonal))
 
     def op(input, diagonal=0):
@@ -96,7 +96,8 @@ def diagflat(input, offset=0):
 
 register(diagflat, out=False, node=DiagEmbedBackward0)
 
-TraceBackward0 = grad_fn("TraceBackward0", self=lambda xp, g, shape: _diagonal_grad(
+TraceBackward0 = grad_fn("TraceBackward0", saved={"self_sym_sizes": "shape"},
+                         self=lambda xp, g, shape: _diagonal_grad(
     xp, xp.expand(g, (min(shape),)), shape, 0, 0, 1))
 
 

@@ -37,10 +37,10 @@ def _unshuffle(x, r):
 
 
 PixelShuffleBackward0 = grad_fn(
-    "PixelShuffleBackward0",
+    "PixelShuffleBackward0", saved={"upscale_factor": "upscale_factor"},
     self=lambda xp, g, upscale_factor: xp.pixel_unshuffle(g, upscale_factor))
 PixelUnshuffleBackward0 = grad_fn(
-    "PixelUnshuffleBackward0",
+    "PixelUnshuffleBackward0", saved={"downscale_factor": "downscale_factor"},
     self=lambda xp, g, downscale_factor: xp.pixel_shuffle(g, downscale_factor))
 
 
@@ -88,7 +88,7 @@ def _channel_shuffle(x, groups):
 
 
 ChannelShuffleBackward0 = grad_fn(
-    "ChannelShuffleBackward0",
+    "ChannelShuffleBackward0", saved={"groups": "groups"},
     self=lambda xp, g, groups, channels: xp.channel_shuffle(g, channels // groups))
 NativeChannelShuffleBackward = not_implemented("native_channel_shuffle", "self")
 

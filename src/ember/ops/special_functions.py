@@ -120,7 +120,8 @@ def _sinc_slope(xp, x):
 
 
 PolygammaBackward0 = grad_fn(
-    "PolygammaBackward0", self=lambda xp, g, self, n: g * xp.polygamma(n + 1, self))
+    "PolygammaBackward0", saved={"n": "n"},
+    self=lambda xp, g, self, n: g * xp.polygamma(n + 1, self))
 
 
 def _int_arg(value, fn, arg, pos):
@@ -170,7 +171,8 @@ provide("polygamma", lambda n, x: on_float64(lambda a: _S.polygamma(n, a), x), p
 register(polygamma, inplace=True, node=PolygammaBackward0)
 
 MvlgammaBackward0 = grad_fn(
-    "MvlgammaBackward0", self=lambda xp, g, self, p: g * _mvlgamma_terms(xp, self, p))
+    "MvlgammaBackward0", saved={"p": "p"},
+    self=lambda xp, g, self, p: g * _mvlgamma_terms(xp, self, p))
 
 
 def _mvlgamma_terms(xp, x, p):
@@ -206,7 +208,7 @@ def _logit_grad(xp, g, self, eps):
     return xp.where((self < eps) | (self > 1 - eps), 0.0, slope)
 
 
-LogitBackward0 = grad_fn("LogitBackward0", self=_logit_grad)
+LogitBackward0 = grad_fn("LogitBackward0", saved={"eps": "eps"}, self=_logit_grad)
 
 
 def logit(input, eps=None):
@@ -294,9 +296,10 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
         return g * xp.where(self != 0, _log_of(xp, log_fn, other), 0.0)
     return (grad_fn(f"{prefix}Backward0", self=self_grad,
                     other=lambda xp, g, self, other: g * self / other_slope(other)),
-            grad_fn(f"{prefix}Backward1",
+            # (the number operand is a Scalar field of the node)
+            grad_fn(f"{prefix}Backward1", saved={"self": "self"},
                     other=lambda xp, g, self, other: g * self / other_slope(other)),
-            grad_fn(f"{prefix}Backward2", self=self_grad))
+            grad_fn(f"{prefix}Backward2", saved={"other": "other"}, self=self_grad))
 
 
 xlogy = declare_binary("xlogy", _xlogy, _xlogy_nodes("Xlogy", "log", lambda y: y),
@@ -313,7 +316,7 @@ def _zeta_other(xp, g, self, other):
 zeta = declare_binary("zeta", _S.zeta, (
     grad_fn("SpecialZetaBackward0", self=lambda xp, g: not_implemented("zeta"),
             other=_zeta_other),
-    grad_fn("SpecialZetaBackward1", other=_zeta_other),
+    grad_fn("SpecialZetaBackward1", saved={"self": "self"}, other=_zeta_other),
     grad_fn("SpecialZetaBackward2", self=lambda xp, g, other: not_implemented("zeta"))),
     namespace="special", method=False, inplace=False, half=False)
 

@@ -98,10 +98,14 @@ def _c2r_grad(xp, g, dim, normalization):
     return gi
 
 
-FftC2CBackward0 = grad_fn("FftC2CBackward0", self=lambda xp, g, dim, normalization, forward:
+FftC2CBackward0 = grad_fn("FftC2CBackward0", saved={
+    "dim": "dim", "forward": "forward", "normalization": "normalization"},
+    self=lambda xp, g, dim, normalization, forward:
                           xp.fft_c2c(g, dim, normalization, not forward))
-FftR2CBackward0 = grad_fn("FftR2CBackward0", self=_r2c_grad)
-FftC2RBackward0 = grad_fn("FftC2RBackward0", self=_c2r_grad)
+FftR2CBackward0 = grad_fn("FftR2CBackward0", saved={
+    "dim": "dim", "normalization": "normalization", "onesided": "onesided"}, self=_r2c_grad)
+FftC2RBackward0 = grad_fn("FftC2RBackward0", saved={"dim": "dim", "normalization": "normalization"},
+                          self=_c2r_grad)
 
 
 def fft_c2c(input, dim, normalization, forward):

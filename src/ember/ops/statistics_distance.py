@@ -93,7 +93,7 @@ def _as_kernel(xp, node, compute, g, *args):
 _CDIST_BACKWARD = _kernel_node("CdistBackwardBackward0", "_cdist_backward", ("x1", "x2", "cdist"))
 # (no forward-mode formula in PyTorch either: its backward kernel is not differentiable)
 CdistBackward0 = grad_fn(
-    "CdistBackward0",
+    "CdistBackward0", saved={"p": "p"},
     x1=lambda xp, g, x1, x2, result, p: _as_kernel(
         xp, _CDIST_BACKWARD, lambda *a: _cdist_grads(*a)[0], g, x1, x2, result, p),
     x2=lambda xp, g, x1, x2, result, p: _as_kernel(
@@ -234,7 +234,8 @@ def _pdist_grad(xp, g, self, result, p):
 
 
 _PDIST_BACKWARD = _kernel_node("PdistBackwardBackward0", "_pdist_backward", ("self", "pdist"))
-PdistBackward0 = grad_fn("PdistBackward0", self=lambda xp, g, self, result, p: _as_kernel(
+PdistBackward0 = grad_fn("PdistBackward0", saved={"p": "p"},
+                         self=lambda xp, g, self, result, p: _as_kernel(
     xp, _PDIST_BACKWARD, _pdist_grad, g, self, result, p))
 no_forward_formula(PdistBackward0, "_pdist_forward")
 
