@@ -2,7 +2,8 @@
 
 `mpirun ... python -m ember.distributed._bootstrap script.py args...`. It maps
 Open MPI's (or PMIx's) rank variables to RANK, LOCAL_RANK, WORLD_SIZE,
-LOCAL_WORLD_SIZE, GROUP_RANK, then runs the script as __main__. A script that
+LOCAL_WORLD_SIZE, GROUP_RANK, makes `import torch` give Ember (as ember.run
+does), then runs the script as __main__. A script that
 raises prints its traceback and aborts the whole MPI job, so the other ranks
 do not wait forever in a collective.
 """
@@ -48,6 +49,9 @@ def main(argv=None):
     if not argv:
         sys.exit("usage: python -m ember.distributed._bootstrap script.py [args...]")
     os.environ.update(rank_environment())
+    # a script written for torchrun imports torch: here that is Ember, as under ember.run
+    from .._torch_alias import use_as_torch
+    use_as_torch()
     run_module = argv[0] == "-m"
     target = argv[1] if run_module else argv[0]
     sys.argv = argv[1:] if run_module else argv

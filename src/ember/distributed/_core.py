@@ -177,8 +177,17 @@ def is_initialized():
 
 def _check_env(name, given, actual):
     if given not in (-1, None) and given != actual:
+        hint = ""
+        if name == "world_size" and actual == 1:
+            # a process MPI did not start (torch.multiprocessing.spawn, a
+            # plain `python`) is a world of its own: MPI cannot join such
+            # processes afterwards
+            hint = (". This process was not started by MPI, so it cannot join others: "
+                    "start the script with `python -m ember.distributed.run "
+                    f"--nproc-per-node {given} script.py` instead of "
+                    "torch.multiprocessing.spawn or several `python` commands")
         raise ValueError(f"init_process_group: {name}={given} does not match the MPI "
-                         f"communicator, where {name} is {actual}")
+                         f"communicator, where {name} is {actual}{hint}")
     env = os.environ.get(name.upper())
     if env not in (None, "") and int(env) != actual:
         raise ValueError(f"init_process_group: the environment variable {name.upper()}={env} "
