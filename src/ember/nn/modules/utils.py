@@ -1,9 +1,11 @@
 """Argument helpers the modules share, under PyTorch's names
-(torch.nn.modules.utils): an int or a sequence of them as an n-tuple."""
+(torch.nn.modules.utils): an int or a sequence of them as an n-tuple; and
+consume_prefix_in_state_dict_if_present, for loading a DDP model's state
+dict into the bare module."""
 import collections.abc
 from itertools import repeat
 
-__all__ = []
+__all__ = ["consume_prefix_in_state_dict_if_present"]
 
 
 def _ntuple(n, name="parse"):
@@ -26,3 +28,19 @@ _quadruple = _ntuple(4, "_quadruple")
 def _reverse_repeat_tuple(t, n):
     """(1, 2) -> (2, 2, 1, 1) for n=2: the padding of each dim in F.pad's order."""
     return tuple(x for x in reversed(t) for _ in range(n))
+
+
+def consume_prefix_in_state_dict_if_present(state_dict, prefix):
+    """Strip `prefix` from the keys of `state_dict` in place (and from its
+    _metadata), e.g. "module." from a DistributedDataParallel model's."""
+    for key in list(state_dict.keys()):
+        if key.startswith(prefix):
+            state_dict[key[len(prefix):]] = state_dict.pop(key)
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is None:
+        return
+    for key in list(metadata.keys()):
+        # '' is the wrapper's own entry and stays; 'module' is the wrapped
+        # model's (the prefix without its dot), 'module.x' its children's
+        if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
+            metadata[key[len(prefix):]] = metadata.pop(key)
