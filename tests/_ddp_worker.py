@@ -127,7 +127,7 @@ try:
     strict(x)
     out["unfinished"] = None
 except RuntimeError as e:
-    out["unfinished"] = str(e).split(".")[0]
+    out["unfinished"] = str(e)
 
 with open(os.path.join(os.environ["EMBER_WORKER_OUT"], f"{rank}.json"), "w") as f:
     json.dump(out, f)

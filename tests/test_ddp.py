@@ -97,8 +97,12 @@ def test_buckets_rebuilt_in_the_order_gradients_arrived(ranks):
 def test_unused_parameters(ranks):
     for r in (0, 1):
         assert ranks[r]["unused_grad"] is True
-        assert ranks[r]["unfinished"] == ("Expected to have finished reduction in the prior "
-                                          "iteration before starting a new one")
+        message = ranks[r]["unfinished"]
+        assert message.startswith("Expected to have finished reduction in the prior "
+                                  "iteration before starting a new one. ")
+        # b.weight and b.bias: the third and fourth parameters
+        assert f"\nParameter indices which did not receive grad for rank {r}: 2 3\n In " \
+            "addition, you can set the environment variable TORCH_DISTRIBUTED_DEBUG" in message
     assert ranks[0]["used_grad"] == ranks[1]["used_grad"]
 
 

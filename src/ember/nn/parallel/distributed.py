@@ -29,7 +29,11 @@ _UNFINISHED = (
     "If you already have done the above, then the distributed data parallel module wasn't "
     "able to locate the output tensors in the return value of your module's `forward` "
     "function. Please include the loss function and the structure of the return value of "
-    "`forward` of your module when reporting this issue (e.g. list, dict, iterable).")
+    "`forward` of your module when reporting this issue (e.g. list, dict, iterable).\n"
+    "Parameter indices which did not receive grad for rank {rank}: {indices}\n In addition, "
+    "you can set the environment variable TORCH_DISTRIBUTED_DEBUG to either INFO or DETAIL to "
+    "print out information about which particular parameters did not receive gradient on this "
+    "rank as part of this error")
 
 
 class GradBucket:
@@ -126,14 +130,14 @@ class DistributedDataParallel(Module):
         self._verify_same_model(params)
         if init_sync:
             self._sync_module_states(params + list(module.buffers()))
-        self._buckets, self._where = self._make_buckets(
-            list(reversed([p for p in params if p.requires_grad])))
+        self._grad_params = [p for p in params if p.requires_grad]
+        self._buckets, self._where = self._make_buckets(list(reversed(self._grad_params)))
         # PyTorch's rule: buckets are rebuilt once, in the order the first
         # backward made the gradients ready, unless unused parameters are searched
         self._ready_order = [] if static_graph or not find_unused_parameters else None
         self._comm_state, self._comm_hook = None, None
         self._in_backward = False
-        self._unfinished = False
+        self._unfinished = set()    # ids of parameters left without a gradient
         for p in params:
             if p.requires_grad:
                 p.register_post_accumulate_grad_hook(self._grad_ready)
@@ -199,7 +203,11 @@ class DistributedDataParallel(Module):
 
     def forward(self, *inputs, **kwargs):
         if self._unfinished:
-            raise RuntimeError(_UNFINISHED)
+            # indices among the parameters that require grad, in the module's order
+            missing = [i for i, p in enumerate(self._grad_params) if id(p) in self._unfinished]
+            raise RuntimeError(_UNFINISHED.format(
+                rank=self._dist.get_rank(self.process_group),
+                indices=" ".join(map(str, missing))))
         if self.broadcast_buffers and self.require_backward_grad_sync:
             buffers = list(self.module.buffers())
             if buffers:
@@ -284,7 +292,9 @@ class DistributedDataParallel(Module):
                         b.slot(k)[...] = 0      # not used here: contributes nothing
                         b.ready.add(k)
             self._launch_ready()
-        unfinished = any(b.future is None for b in self._buckets)
+        # the parameters whose gradient never came, kept for the next forward's error
+        unfinished = {id(p) for b in self._buckets if b.future is None
+                      for k, p in enumerate(b.params) if k not in b.ready}
         for b in self._buckets:
             if b.future is None:
                 continue
@@ -306,7 +316,7 @@ class DistributedDataParallel(Module):
             b.ready.clear()
         if unfinished:
             # PyTorch reports it when the next iteration starts
-            self._unfinished = True
+            self._unfinished = unfinished
         elif self._ready_order is not None:
             self._rebuild_buckets()
 
