@@ -92,3 +92,18 @@ def test_spawned_process_cannot_join_an_mpi_world():
                                   "communicator, where world_size is 1. This process was not "
                                   "started by MPI")
     assert "python -m ember.distributed.run --nproc-per-node 2 script.py" in proc.stdout
+
+
+def test_launched_ember_script_keeps_embers_names(tmp_path):
+    """The launcher makes torch mean Ember at the first `import torch`: a script
+    that imports only ember prints ember.float32, not torch.float32."""
+    pytest.importorskip("mpi4py")
+    from _mpi import require_mpi
+    require_mpi()
+    proc = _run(["ember.distributed.run", "--nproc-per-node", "1"], tmp_path, """
+        import sys
+        import ember
+        print(ember.float32, "torch" in sys.modules)
+    """)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "ember.float32 False\n"

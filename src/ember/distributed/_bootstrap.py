@@ -3,10 +3,11 @@
 `mpirun ... python -m ember.distributed._bootstrap script.py args...`. It maps
 Open MPI's (or PMIx's) rank variables to RANK, LOCAL_RANK, WORLD_SIZE,
 LOCAL_WORLD_SIZE, GROUP_RANK, makes `import torch` give Ember (as ember.run
-does), then runs the script as __main__. A script that
+does: _TorchIsEmber), then runs the script as __main__. A script that
 raises prints its traceback and aborts the whole MPI job, so the other ranks
 do not wait forever in a collective.
 """
+import importlib.abc
 import os
 import runpy
 import sys
@@ -44,14 +45,26 @@ def _abort(code):
         os._exit(code)
 
 
+class _TorchIsEmber(importlib.abc.MetaPathFinder):
+    """A script written for torchrun imports torch: here that is Ember, as under
+    ember.run. use_as_torch() runs at that first `import torch`, so a script
+    that imports only ember keeps Ember's own names (ember.float32)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] != "torch":
+            return None
+        from .._torch_alias import _TorchAliasFinder, use_as_torch
+        sys.meta_path.remove(self)
+        use_as_torch()
+        return _TorchAliasFinder().find_spec(fullname, path, target)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         sys.exit("usage: python -m ember.distributed._bootstrap script.py [args...]")
     os.environ.update(rank_environment())
-    # a script written for torchrun imports torch: here that is Ember, as under ember.run
-    from .._torch_alias import use_as_torch
-    use_as_torch()
+    sys.meta_path.insert(0, _TorchIsEmber())
     run_module = argv[0] == "-m"
     target = argv[1] if run_module else argv[0]
     sys.argv = argv[1:] if run_module else argv
