@@ -107,3 +107,16 @@ def test_launched_ember_script_keeps_embers_names(tmp_path):
     """)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "ember.float32 False\n"
+
+
+def test_submodule_import_keeps_the_function_of_the_same_name(tmp_path):
+    """torch.multiprocessing.spawn is a function and a module; importing the
+    module leaves the function in place, as in PyTorch."""
+    proc = _run(["ember.run"], tmp_path, """
+        from torch.multiprocessing.spawn import ProcessRaisedException
+        import torch.multiprocessing as mp
+        import torch.multiprocessing.spawn
+        print(callable(mp.spawn), ProcessRaisedException.__name__)
+    """)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "True ProcessRaisedException\n"

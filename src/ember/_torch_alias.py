@@ -90,6 +90,11 @@ class _TorchAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         module = importlib.import_module(spec.loader_state["ember_name"])
         spec.loader_state["ember_spec"] = getattr(module, "__spec__", None)
+        # What that import brought in is torch.* at once: a later import of one of
+        # them is then a sys.modules hit, which leaves its parent's attributes
+        # alone (a first load would set torch.multiprocessing.spawn, the function,
+        # to the module of the same name).
+        _alias_imported()
         return module
 
     def exec_module(self, module):
@@ -136,6 +141,10 @@ def use_as_torch():
     if not _installed_finders():
         sys.meta_path.insert(0, _TorchAliasFinder())
     _spawned_children_follow()
+    _alias_imported()
+
+
+def _alias_imported():
     for name, module in list(sys.modules.items()):
         alias = _alias_name(name)
         if alias is not None and module is not None:
