@@ -224,8 +224,11 @@ def test_bootstrap_environment():
                             "OMPI_COMM_WORLD_LOCAL_RANK": "1", "OMPI_COMM_WORLD_LOCAL_SIZE": "4",
                             "OMPI_COMM_WORLD_NODE_RANK": "1", "MASTER_PORT": "99"})
     assert (env["RANK"], env["WORLD_SIZE"], env["LOCAL_RANK"], env["LOCAL_WORLD_SIZE"],
-            env["GROUP_RANK"], env["MASTER_ADDR"], env["MASTER_PORT"]) == (
-        "5", "8", "1", "4", "1", "127.0.0.1", "99")
+            env["GROUP_RANK"], env["GROUP_WORLD_SIZE"], env["MASTER_ADDR"],
+            env["MASTER_PORT"]) == ("5", "8", "1", "4", "1", "2", "127.0.0.1", "99")
+    # torchrun's: its ranks answer is_torchelastic_launched() with True
+    assert (env["TORCHELASTIC_RUN_ID"], env["TORCHELASTIC_RESTART_COUNT"],
+            env["TORCHELASTIC_MAX_RESTARTS"]) == ("none", "0", "0")
 
 
 def test_without_mpi4py(monkeypatch):

@@ -2,7 +2,7 @@
 
 `mpirun ... python -m ember.distributed._bootstrap script.py args...`. It maps
 Open MPI's (or PMIx's) rank variables to RANK, LOCAL_RANK, WORLD_SIZE,
-LOCAL_WORLD_SIZE, GROUP_RANK, makes `import torch` give Ember (as ember.run
+LOCAL_WORLD_SIZE, GROUP_RANK, ... (torchrun's, TORCHELASTIC_RUN_ID included), makes `import torch` give Ember (as ember.run
 does: _TorchIsEmber), then runs the script as __main__. A script that
 raises prints its traceback and aborts the whole MPI job, so the other ranks
 do not wait forever in a collective.
@@ -24,9 +24,13 @@ def rank_environment(environ=None):
     local_size = get("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", default=size)
     node = get("OMPI_COMM_WORLD_NODE_RANK", default=None)
     group_rank = str(int(rank) // max(int(local_size), 1)) if node is None else node
+    nodes = str(max(int(size) // max(int(local_size), 1), 1))
+    # TORCHELASTIC_*: what torchrun sets (is_torchelastic_launched() reads the run id)
     return {"RANK": rank, "WORLD_SIZE": size, "LOCAL_RANK": local_rank,
-            "LOCAL_WORLD_SIZE": local_size, "GROUP_RANK": group_rank, "ROLE_RANK": rank,
-            "ROLE_WORLD_SIZE": size, "ROLE_NAME": "default",
+            "LOCAL_WORLD_SIZE": local_size, "GROUP_RANK": group_rank,
+            "GROUP_WORLD_SIZE": nodes, "ROLE_RANK": rank,
+            "ROLE_WORLD_SIZE": size, "ROLE_NAME": "default", "TORCHELASTIC_RUN_ID": "none",
+            "TORCHELASTIC_RESTART_COUNT": "0", "TORCHELASTIC_MAX_RESTARTS": "0",
             "MASTER_ADDR": env.get("MASTER_ADDR", "127.0.0.1"),
             "MASTER_PORT": env.get("MASTER_PORT", "29500")}
 
