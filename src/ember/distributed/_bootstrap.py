@@ -2,10 +2,10 @@
 
 `mpirun ... python -m ember.distributed._bootstrap script.py args...`. It maps
 Open MPI's (or PMIx's) rank variables to RANK, LOCAL_RANK, WORLD_SIZE,
-LOCAL_WORLD_SIZE, GROUP_RANK, ... (torchrun's, TORCHELASTIC_RUN_ID included), makes `import torch` give Ember (as ember.run
-does: _TorchIsEmber), then runs the script as __main__. A script that
-raises prints its traceback and aborts the whole MPI job, so the other ranks
-do not wait forever in a collective.
+LOCAL_WORLD_SIZE, GROUP_RANK, ... (torchrun's, TORCHELASTIC_RUN_ID included),
+makes `import torch` give Ember (as ember.run does: _TorchIsEmber), then runs
+the script as __main__. A script that raises prints its traceback and aborts
+the whole MPI job, so the other ranks do not wait forever in a collective.
 """
 import importlib.abc
 import os
