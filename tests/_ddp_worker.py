@@ -127,7 +127,39 @@ try:
     strict(x)
     out["unfinished"] = None
 except RuntimeError as e:
-    out["unfinished"] = str(e).split(".")[0]
+    out["unfinished"] = str(e)
+
+
+
+def uneven(throw=False, steps=None):
+    """Rank r trains on 2 + 2r batches (one of them under no_sync) inside join()."""
+    model = DDP(T.nn.Sequential(T.nn.Linear(8, 6), T.nn.BatchNorm1d(6), T.nn.Linear(6, 4)))
+    with T.no_grad():       # every rank different: the join's end takes the last joiner's
+        for p in model.module.parameters():
+            p.add_(0.01 * rank)
+    opt = T.optim.SGD(model.parameters(), lr=0.1)
+    losses = []
+    with model.join(throw_on_early_termination=throw):
+        for i in range(2 + 2 * rank if steps is None else steps):
+            if i == 1:
+                with model.no_sync():
+                    ((model(x) - y) ** 2).mean().backward()
+                continue
+            loss = ((model(x * (i + 1)) - y) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    state = [v.detach().numpy().tolist() for v in model.state_dict().values()]
+    return losses, state
+
+
+out["join_losses"], out["join_state"] = uneven()
+try:
+    uneven(throw=True)
+    out["join_throw"] = None
+except RuntimeError as e:
+    out["join_throw"] = str(e)
 
 with open(os.path.join(os.environ["EMBER_WORKER_OUT"], f"{rank}.json"), "w") as f:
     json.dump(out, f)

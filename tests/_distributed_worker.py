@@ -236,6 +236,21 @@ def main():
     res["err_flat_dtype"] = attempt(lambda: dist.all_gather_single(
         ember.zeros(size * 5, dtype=ember.float64), t))
     res["err_self_send"] = attempt(lambda: dist.send(t, rank))
+    # roots outside the default group: gloo's errors, after the list checks
+    res["err_root"] = [attempt(lambda: dist.broadcast(t, src=size + 3)),
+                       attempt(lambda: dist.reduce(t, dst=-1)),
+                       attempt(lambda: dist.broadcast(t, group_src=size)),
+                       attempt(lambda: dist.gather(t, None, dst=size)),
+                       attempt(lambda: dist.gather(t, [ember.zeros(5)] * size, dst=size)),
+                       attempt(lambda: dist.scatter(t, None, src=size)),
+                       attempt(lambda: dist.broadcast_object_list([1], src=size)),
+                       attempt(lambda: dist.gather_object(1, None, dst=size)),
+                       attempt(lambda: dist.gather_object(1, [None] * size, dst=size)),
+                       attempt(lambda: dist.gather_object(1, [], dst=rank))]
+    # a group argument that is no group
+    res["err_group_arg"] = [attempt(lambda: f(g)) for g in ("world", 3, [0]) for f in (
+        dist.get_rank, dist.get_world_size, dist.get_process_group_ranks, dist.get_backend,
+        lambda g: dist.barrier(group=g), lambda g: dist.all_reduce(t, group=g))]
     res["err_twice"] = attempt(lambda: dist.init_process_group())
     res["unchanged"] = out(t)
     o = ember.zeros(size * 5)

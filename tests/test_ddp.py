@@ -97,9 +97,24 @@ def test_buckets_rebuilt_in_the_order_gradients_arrived(ranks):
 def test_unused_parameters(ranks):
     for r in (0, 1):
         assert ranks[r]["unused_grad"] is True
-        assert ranks[r]["unfinished"] == ("Expected to have finished reduction in the prior "
-                                          "iteration before starting a new one")
+        message = ranks[r]["unfinished"]
+        assert message.startswith("Expected to have finished reduction in the prior "
+                                  "iteration before starting a new one. ")
+        # b.weight and b.bias: the third and fourth parameters
+        assert f"\nParameter indices which did not receive grad for rank {r}: 2 3\n In " \
+            "addition, you can set the environment variable TORCH_DISTRIBUTED_DEBUG" in message
     assert ranks[0]["used_grad"] == ranks[1]["used_grad"]
+
+
+def test_join_on_uneven_inputs(ranks):
+    """Rank 0 runs out after 2 batches, rank 1 trains on: both end with rank
+    1's model (the last joiner's), and the early rank's leaving is reported
+    on every rank with throw_on_early_termination."""
+    assert len(ranks[0]["join_losses"]) == 1 and len(ranks[1]["join_losses"]) == 3
+    assert ranks[0]["join_state"] == ranks[1]["join_state"]
+    assert ranks[0]["join_throw"] == "Rank 0 exhausted all inputs."
+    assert ranks[1]["join_throw"] == ("Detected at least one rank that exhausted inputs. "
+                                      "Throwing across all ranks.")
 
 
 def test_same_as_pytorch_under_torchrun(ranks, tmp_path):
@@ -110,11 +125,12 @@ def test_same_as_pytorch_under_torchrun(ranks, tmp_path):
     theirs = _launch("torch.distributed.run", ["torch"], tmp_path / "torch")
     for r in (0, 1):
         for key in ("synced", "losses", "params", "as_view", "no_sync_grad", "used_grad",
-                    "swapped"):
+                    "swapped", "join_losses", "join_state"):
             np.testing.assert_allclose(_flat(ranks[r][key]), _flat(theirs[r][key]),
                                        rtol=1e-5, atol=1e-6, err_msg=key)
         assert [k.replace("ember", "torch") for k in ranks[r]["keys"]] == theirs[r]["keys"]
         assert ranks[r]["unfinished"] == theirs[r]["unfinished"]
+        assert ranks[r]["join_throw"] == theirs[r]["join_throw"]
         assert ranks[r]["unused_grad"] == theirs[r]["unused_grad"]
 
 

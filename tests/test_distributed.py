@@ -76,8 +76,43 @@ def test_tensor_type_error_matches_torch():
                    "type torch.Tensor\n             but got <class 'list'> instead.")
 
 
+# PyTorch 2.13's (a CPU build) errors, which need a store to reproduce there
+@pytest.mark.parametrize("backend, error, message, warned", [
+    ("nccl", RuntimeError, "Distributed package doesn't have NCCL built in", "timeout"),
+    ("NCCL", RuntimeError, "Distributed package doesn't have NCCL built in", "timeout"),
+    ("xccl", RuntimeError, "Distributed package doesn't have XCCL built in", False),
+    ("cpu:gloo,cuda:nccl", RuntimeError, "Distributed package doesn't have NCCL built in",
+     False),
+    ("ucc", AssertionError, "Unknown c10d backend type UCC", False),
+    ("cpu:foo", AssertionError, "Unknown c10d backend type FOO", False),
+    ("carrier-pigeon", AssertionError, "Unknown backend type carrier-pigeon", True),
+])
+def test_init_backend_errors_as_torch(backend, error, message, warned):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(error) as info:
+            dist.init_process_group(backend)
+    assert str(info.value) == message
+    expected = {False: [], True: [
+        f"Device capability of {backend} unknown, assuming `cpu` and `cuda`. You can specify "
+        "it in `device:backend` format in `init_process_group` call."], "timeout": [
+        "Attempted to get default timeout for nccl backend, but NCCL support is not compiled"]}
+    assert [str(w.message) for w in caught] == expected[warned]
+    assert not dist.is_initialized()
+
+
+def test_backend_names_as_torch():
+    for name in ("gloo", "GLOO", "Nccl", "mpi", "cpu:gloo", "Carrier-Pigeon", "undefined"):
+        assert dist.Backend(name) == tdist.Backend(name)
+        assert isinstance(dist.Backend(name), str)
+    assert _error(lambda: dist.Backend(1)) == _error(lambda: tdist.Backend(1))
+    assert dist.Backend.backend_list == tdist.Backend.backend_list
+
+
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(backend="nccl"), "backend 'nccl' is not supported"),
+    (dict(backend="fake"), "backend 'fake' is not supported"),
+    (dict(backend="cuda:gloo"), "'cuda:gloo' is not supported"),
     (dict(init_method="tcp://127.0.0.1:1234"), "init_method 'tcp://127.0.0.1:1234'"),
     (dict(store=object()), "store is not supported"),
     (dict(pg_options=object()), "pg_options is not supported"),
@@ -189,8 +224,11 @@ def test_bootstrap_environment():
                             "OMPI_COMM_WORLD_LOCAL_RANK": "1", "OMPI_COMM_WORLD_LOCAL_SIZE": "4",
                             "OMPI_COMM_WORLD_NODE_RANK": "1", "MASTER_PORT": "99"})
     assert (env["RANK"], env["WORLD_SIZE"], env["LOCAL_RANK"], env["LOCAL_WORLD_SIZE"],
-            env["GROUP_RANK"], env["MASTER_ADDR"], env["MASTER_PORT"]) == (
-        "5", "8", "1", "4", "1", "127.0.0.1", "99")
+            env["GROUP_RANK"], env["GROUP_WORLD_SIZE"], env["MASTER_ADDR"],
+            env["MASTER_PORT"]) == ("5", "8", "1", "4", "1", "2", "127.0.0.1", "99")
+    # torchrun's: its ranks answer is_torchelastic_launched() with True
+    assert (env["TORCHELASTIC_RUN_ID"], env["TORCHELASTIC_RESTART_COUNT"],
+            env["TORCHELASTIC_MAX_RESTARTS"]) == ("none", "0", "0")
 
 
 def test_without_mpi4py(monkeypatch):

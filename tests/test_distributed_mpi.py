@@ -104,7 +104,8 @@ def test_setup_and_environment(ranks):
         assert res["before_init"] is False and res["after_destroy"] is False
         assert res["err_world_size"]["error"] == "ValueError"
         assert "world_size=99 does not match" in res["err_world_size"]["message"]
-        assert res["err_backend"]["error"] == "ValueError"
+        assert res["err_backend"] == {"error": "RuntimeError", "message":
+                                      "Distributed package doesn't have NCCL built in"}
         assert res["err_twice"] == {"error": "ValueError", "message":
                                     "trying to initialize the default process group twice!"}
 

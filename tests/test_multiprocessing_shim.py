@@ -76,3 +76,18 @@ def test_exit_code_and_join_false():
 def test_spawn_only_spawns():
     with pytest.warns(FutureWarning, match="only supports start_method=spawn"):
         emp.spawn(_exits, (0,), nprocs=1, start_method="fork")
+
+
+@needs_torch
+def test_spawn_module_and_function_as_torch():
+    """torch.multiprocessing.spawn is the function; the module of the same name
+    holds the exception classes (ProcessException only there)."""
+    import importlib
+    import torch.multiprocessing as tmp
+    ours, theirs = (importlib.import_module(m.__name__ + ".spawn") for m in (emp, tmp))
+    assert callable(emp.spawn) and emp.spawn is ours.spawn
+    for name in ("ProcessException", "ProcessRaisedException", "ProcessExitedException",
+                 "ProcessContext", "start_processes"):
+        assert hasattr(ours, name) and hasattr(theirs, name), name
+    assert hasattr(emp, "ProcessException") is hasattr(tmp, "ProcessException") is False
+    assert issubclass(ours.ProcessRaisedException, ours.ProcessException)

@@ -38,3 +38,25 @@ def test_modules_use_the_shared_parsers():
                        ("ConvTranspose3d", (1, 2, 3))):
         ours, theirs = getattr(ember.nn, name)(*args), getattr(torch.nn, name)(*args)
         assert repr(ours) == repr(theirs)
+
+
+def _ddp_like_state_dict(lib):
+    inner = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.BatchNorm1d(3))
+    outer = lib.nn.Module()
+    outer.module = inner
+    return outer.state_dict()
+
+
+def test_consume_prefix_in_state_dict_if_present():
+    import ember
+    ours, theirs = _ddp_like_state_dict(ember), _ddp_like_state_dict(torch)
+    U.consume_prefix_in_state_dict_if_present(ours, "module.")
+    TU.consume_prefix_in_state_dict_if_present(theirs, "module.")
+    assert list(ours) == list(theirs) == ["0.weight", "0.bias", "1.weight", "1.bias",
+                                          "1.running_mean", "1.running_var",
+                                          "1.num_batches_tracked"]
+    assert ours._metadata == theirs._metadata
+    assert list(ours._metadata) == ["", "0", "1"]
+    plain = {"a.x": 1, "module.y": 2}      # no _metadata: keys only
+    U.consume_prefix_in_state_dict_if_present(plain, "module.")
+    assert plain == {"a.x": 1, "y": 2}

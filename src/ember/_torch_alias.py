@@ -90,6 +90,11 @@ class _TorchAliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         module = importlib.import_module(spec.loader_state["ember_name"])
         spec.loader_state["ember_spec"] = getattr(module, "__spec__", None)
+        # What that import brought in is torch.* at once: a later import of one of
+        # them is then a sys.modules hit, which leaves its parent's attributes
+        # alone (a first load would set torch.multiprocessing.spawn, the function,
+        # to the module of the same name).
+        _alias_imported()
         return module
 
     def exec_module(self, module):
@@ -135,10 +140,43 @@ def use_as_torch():
     _public_name.set_name("torch")
     if not _installed_finders():
         sys.meta_path.insert(0, _TorchAliasFinder())
+    _spawned_children_follow()
+    _alias_imported()
+
+
+def _alias_imported():
     for name, module in list(sys.modules.items()):
         alias = _alias_name(name)
         if alias is not None and module is not None:
             sys.modules.setdefault(alias, module)
+
+
+class _UseAsTorchWhenUnpickled:
+    """Unpickled, calls use_as_torch(): sent to spawned processes first."""
+
+    def __reduce__(self):
+        return use_as_torch, ()
+
+
+def _spawned_children_follow():
+    """A process that multiprocessing starts with "spawn" (torch.multiprocessing.spawn,
+    DataLoader workers under that context) runs the program's main module
+    again, whose `import torch` would find the real PyTorch there. Multiprocessing
+    unpickles its preparation data in the child before re-running main, so an
+    entry that calls use_as_torch() when unpickled makes the child follow."""
+    import functools
+    import multiprocessing.spawn as mp_spawn
+    original = mp_spawn.get_preparation_data
+    if hasattr(original, "__wrapped__"):
+        return
+
+    @functools.wraps(original)
+    def get_preparation_data(name):
+        data = original(name)
+        data["ember_use_as_torch"] = _UseAsTorchWhenUnpickled()
+        return data
+
+    mp_spawn.get_preparation_data = get_preparation_data
 
 
 def _undo_use_as_torch():
@@ -149,6 +187,9 @@ def _undo_use_as_torch():
     for finder in _installed_finders():
         sys.meta_path.remove(finder)
     _public_name.set_name("ember")
+    import multiprocessing.spawn as mp_spawn
+    mp_spawn.get_preparation_data = getattr(mp_spawn.get_preparation_data, "__wrapped__",
+                                            mp_spawn.get_preparation_data)
     for name, module in list(sys.modules.items()):
         ember_name = _target_name(name)
         if ember_name is not None and getattr(module, "__name__", None) == ember_name:

@@ -2,10 +2,12 @@
 
 `mpirun ... python -m ember.distributed._bootstrap script.py args...`. It maps
 Open MPI's (or PMIx's) rank variables to RANK, LOCAL_RANK, WORLD_SIZE,
-LOCAL_WORLD_SIZE, GROUP_RANK, then runs the script as __main__. A script that
-raises prints its traceback and aborts the whole MPI job, so the other ranks
-do not wait forever in a collective.
+LOCAL_WORLD_SIZE, GROUP_RANK, ... (torchrun's, TORCHELASTIC_RUN_ID included),
+makes `import torch` give Ember (as ember.run does: _TorchIsEmber), then runs
+the script as __main__. A script that raises prints its traceback and aborts
+the whole MPI job, so the other ranks do not wait forever in a collective.
 """
+import importlib.abc
 import os
 import runpy
 import sys
@@ -22,9 +24,13 @@ def rank_environment(environ=None):
     local_size = get("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", default=size)
     node = get("OMPI_COMM_WORLD_NODE_RANK", default=None)
     group_rank = str(int(rank) // max(int(local_size), 1)) if node is None else node
+    nodes = str(max(int(size) // max(int(local_size), 1), 1))
+    # TORCHELASTIC_*: what torchrun sets (is_torchelastic_launched() reads the run id)
     return {"RANK": rank, "WORLD_SIZE": size, "LOCAL_RANK": local_rank,
-            "LOCAL_WORLD_SIZE": local_size, "GROUP_RANK": group_rank, "ROLE_RANK": rank,
-            "ROLE_WORLD_SIZE": size, "ROLE_NAME": "default",
+            "LOCAL_WORLD_SIZE": local_size, "GROUP_RANK": group_rank,
+            "GROUP_WORLD_SIZE": nodes, "ROLE_RANK": rank,
+            "ROLE_WORLD_SIZE": size, "ROLE_NAME": "default", "TORCHELASTIC_RUN_ID": "none",
+            "TORCHELASTIC_RESTART_COUNT": "0", "TORCHELASTIC_MAX_RESTARTS": "0",
             "MASTER_ADDR": env.get("MASTER_ADDR", "127.0.0.1"),
             "MASTER_PORT": env.get("MASTER_PORT", "29500")}
 
@@ -43,11 +49,26 @@ def _abort(code):
         os._exit(code)
 
 
+class _TorchIsEmber(importlib.abc.MetaPathFinder):
+    """A script written for torchrun imports torch: here that is Ember, as under
+    ember.run. use_as_torch() runs at that first `import torch`, so a script
+    that imports only ember keeps Ember's own names (ember.float32)."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] != "torch":
+            return None
+        from .._torch_alias import _TorchAliasFinder, use_as_torch
+        sys.meta_path.remove(self)
+        use_as_torch()
+        return _TorchAliasFinder().find_spec(fullname, path, target)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         sys.exit("usage: python -m ember.distributed._bootstrap script.py [args...]")
     os.environ.update(rank_environment())
+    sys.meta_path.insert(0, _TorchIsEmber())
     run_module = argv[0] == "-m"
     target = argv[1] if run_module else argv[0]
     sys.argv = argv[1:] if run_module else argv

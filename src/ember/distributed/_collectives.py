@@ -10,7 +10,7 @@ import warnings
 from .._backend import np
 from ._buffers import Buf, check_tensor, check_tensor_list, mpi_op, same_dtype
 from ._fingerprint import check
-from ._core import ReduceOp, _mpi, _resolve, _warn_not_in_group, get_group_rank
+from ._core import ReduceOp, _mpi, _resolve, _warn_not_in_group, _world, get_group_rank
 from ._work import Work
 
 __all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_single",
@@ -18,18 +18,29 @@ __all__ = ["all_reduce", "broadcast", "reduce", "all_gather", "all_gather_single
            "reduce_scatter_single", "reduce_scatter_tensor"]
 
 
-def _group_rank(pg, global_rank, group_rank, default=None):
+def _group_rank(pg, global_rank, group_rank, default=None, gloo_op=None):
+    """The root's rank in `pg`. On the default group a rank names itself, and
+    with `gloo_op` its range is left to _check_root (as PyTorch leaves it to
+    gloo, after checking the lists); elsewhere a rank outside raises here."""
     if group_rank is not None:
         if global_rank is not None:
             raise ValueError("Can't specify both group_rank and global_rank")
-        if not 0 <= group_rank < pg.size():
-            raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
+        if gloo_op is None or pg is not _world():
+            if not 0 <= group_rank < pg.size():
+                raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
         return group_rank
     if global_rank is None:
         if default is None:
             raise ValueError("Must specify global_rank or group_rank")
         return default
+    if gloo_op is not None and pg is _world():
+        return global_rank
     return get_group_rank(pg, global_rank)
+
+
+def _check_root(pg, root, gloo_op):
+    if not 0 <= root < pg.size():
+        raise RuntimeError(f"ProcessGroupGloo::{gloo_op}: invalid root rank: {root}")
 
 
 def _call(pg, async_op, name, *args, **kwargs):
@@ -88,7 +99,8 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("broadcast")
-    root = _group_rank(pg, src, group_src)
+    root = _group_rank(pg, src, group_src, gloo_op="broadcast")
+    _check_root(pg, root, "broadcast")
     check(pg, "BROADCAST", tensor, root)
     b = Buf(tensor, output=pg.rank() != root)
     return _start(_call(pg, async_op, "Bcast", b.arr, root=root), [b], async_op,
@@ -100,7 +112,8 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("reduce")
-    root = _group_rank(pg, dst, group_dst)
+    root = _group_rank(pg, dst, group_dst, gloo_op="reduce")
+    _check_root(pg, root, "reduce")
     mine = pg.rank() == root
     (b,), mop, avg = _reduce_bufs([tensor], op, output=mine)
     check(pg, "REDUCE", tensor, root, op)
@@ -224,7 +237,7 @@ def _rooted(name, tensor, tensors, list_name, rank, group_rank, group):
     pg = _resolve(group)
     if pg is None:
         return None, None, tensors
-    root = _group_rank(pg, rank, group_rank, default=0 if rank is None else None)
+    root = _group_rank(pg, rank, group_rank, default=0 if rank is None else None, gloo_op=name)
     side, kind = ("destination", "output") if name == "gather" else ("source", "input")
     if pg.rank() == root:
         if not tensors:
@@ -235,6 +248,7 @@ def _rooted(name, tensor, tensors, list_name, rank, group_rank, group):
                     "process group.")
     elif tensors:
         raise ValueError(f"Argument ``{list_name}`` must NOT be specified on non-{side} ranks.")
+    _check_root(pg, root, name)
     return pg, root, tensors
 
 

@@ -77,21 +77,60 @@ class ReduceOp:
 
 
 class Backend(str):
-    """Backend names. MPI is the engine; 'gloo' is accepted as its CPU synonym."""
+    """Backend names, as PyTorch's: a known name in its spelling, any other lower-cased.
+    MPI is the engine; 'gloo' is accepted as its CPU synonym (init_process_group
+    refuses the rest)."""
     UNDEFINED = "undefined"
     GLOO = "gloo"
-    MPI = "mpi"
     NCCL = "nccl"
+    XCCL = "xccl"
+    UCC = "ucc"
+    MPI = "mpi"
+    FAKE = "fake"
+    backend_list = [UNDEFINED, GLOO, NCCL, XCCL, UCC, MPI, FAKE]
 
     def __new__(cls, name):
         if not isinstance(name, str):
-            raise ValueError(f"Backend constructor parameter must be string-ish, but got: "
-                             f"{type(name)}")
-        value = name.lower()
-        if value not in (cls.GLOO, cls.MPI):
-            raise ValueError(f"Ember's distributed backend runs on MPI: backend {name!r} is "
-                             "not supported (use 'mpi' or 'gloo')")
-        return super().__new__(cls, value)
+            raise ValueError("Backend constructor parameter must be string-ish")
+        value = getattr(Backend, name.upper(), Backend.UNDEFINED)
+        return super().__new__(cls, name.lower() if value == Backend.UNDEFINED else value)
+
+
+_RUNS_HERE = (Backend.GLOO, Backend.MPI)
+
+
+def _usable_backend(name, timeout=None):
+    """`name` as a Backend where Ember can run it; else PyTorch's error for a CPU
+    build without it (a known backend not built, or one it has never heard of)."""
+    backend = Backend(name)
+    if backend == Backend.NCCL and timeout is None:     # its default timeout is looked up first
+        warnings.warn("Attempted to get default timeout for nccl backend, but NCCL support "
+                      "is not compiled", stacklevel=3)
+    pairs = [p.split(":") for p in backend.split(",")] if ":" in backend else [["cpu", backend]]
+    for pair in pairs:
+        if len(pair) != 2:
+            raise ValueError(f"Invalid device:backend pairing: {':'.join(pair)}. The custom "
+                             f"backend string argument is invalid: {backend}. It must be in "
+                             "the format \"<device_type1>:<backend1>,<device_type2>:"
+                             "<backend2>...\". e.g. 'cpu:gloo,cuda:nccl'")
+        device, part = pair
+        if part in (Backend.NCCL, Backend.XCCL):
+            raise RuntimeError(f"Distributed package doesn't have {part.upper()} built in")
+        if part == Backend.FAKE:    # PyTorch's backend for tests without communication
+            raise ValueError("Ember's distributed backend runs on MPI: backend 'fake' is not "
+                             "supported (use 'mpi' or 'gloo')")
+        if part not in _RUNS_HERE and part != Backend.UNDEFINED and (":" in backend or
+                                                                     part == Backend.UCC):
+            raise AssertionError(f"Unknown c10d backend type {part.upper()}")
+        if part not in _RUNS_HERE:
+            warnings.warn(f"Device capability of {part} unknown, assuming `cpu` and `cuda`. "
+                          "You can specify it in `device:backend` format in "
+                          "`init_process_group` call.", stacklevel=3)
+            raise AssertionError(f"Unknown backend type {part}")
+        if device != "cpu":
+            raise ValueError(f"Ember's distributed backend runs on the CPU: {backend!r} is "
+                             "not supported (use 'gloo', 'mpi' or 'cpu:gloo')")
+    return backend
 
 
 class ProcessGroup:
@@ -162,8 +201,22 @@ def _resolve(grp):
     if isinstance(grp, int) and grp == GroupMember.NON_GROUP_MEMBER:
         return None
     if not isinstance(grp, ProcessGroup):
-        raise TypeError(f"group must be a ProcessGroup, got {type(grp).__name__}")
+        _not_a_group(grp)
     return grp
+
+
+def _not_a_group(grp, message="Process group {} is not initialized in the world group map. "
+                              "Please initialize the group first.", error=ValueError):
+    """PyTorch looks groups up in a dict: what is not one raises there (an
+    unhashable object with hash's TypeError)."""
+    hash(grp)
+    raise error(grp if message is None else message.format(grp))
+
+
+def _user_group(grp):
+    """True for a group argument that names no group (a typo, a rank list)."""
+    return not (grp is None or isinstance(grp, ProcessGroup)
+                or (isinstance(grp, int) and grp == GroupMember.NON_GROUP_MEMBER))
 
 
 def _warn_not_in_group(op_name):
@@ -177,8 +230,17 @@ def is_initialized():
 
 def _check_env(name, given, actual):
     if given not in (-1, None) and given != actual:
+        hint = ""
+        if name == "world_size" and actual == 1:
+            # a process MPI did not start (torch.multiprocessing.spawn, a
+            # plain `python`) is a world of its own: MPI cannot join such
+            # processes afterwards
+            hint = (". This process was not started by MPI, so it cannot join others: "
+                    "start the script with `python -m ember.distributed.run "
+                    f"--nproc-per-node {given} script.py` instead of "
+                    "torch.multiprocessing.spawn or several `python` commands")
         raise ValueError(f"init_process_group: {name}={given} does not match the MPI "
-                         f"communicator, where {name} is {actual}")
+                         f"communicator, where {name} is {actual}{hint}")
     env = os.environ.get(name.upper())
     if env not in (None, "") and int(env) != actual:
         raise ValueError(f"init_process_group: the environment variable {name.upper()}={env} "
@@ -189,7 +251,8 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                        store=None, group_name="", pg_options=None, device_id=None):
     if _state.world is not None:
         raise ValueError("trying to initialize the default process group twice!")
-    backend = Backend(backend if backend is not None else Backend.MPI)
+    backend = _usable_backend(Backend.MPI if backend in (None, Backend.UNDEFINED) else backend,
+                              timeout)
     if init_method not in (None, "env://"):
         raise ValueError(f"init_method {init_method!r} is not supported: MPI does its own "
                          "rendezvous (use None or 'env://')")
@@ -231,11 +294,16 @@ def destroy_process_group(group=None):
 
 
 def get_rank(group=None):
+    if _user_group(group) and _world():
+        _not_a_group(group, "Group {} is not registered, please create group with "
+                            "torch.distributed.new_group API")
     pg = _resolve(group)
     return -1 if pg is None else pg.rank()
 
 
 def get_world_size(group=None):
+    if _user_group(group) and _world():
+        raise AttributeError(f"'{type(group).__name__}' object has no attribute 'size'")
     pg = _resolve(group)
     return -1 if pg is None else pg.size()
 
@@ -248,6 +316,8 @@ def get_backend(group=None):
 
 
 def get_process_group_ranks(group):
+    if _user_group(group) and _world():
+        _not_a_group(group, None, KeyError)
     pg = _resolve(group)
     if pg is None:
         raise ValueError("Invalid process group specified")
@@ -290,7 +360,7 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None,
                          "sub-communicators collectively over the world")
     if pg_options is not None:
         raise ValueError("pg_options is not supported by the MPI backend")
-    backend = Backend(backend) if backend is not None else world._backend
+    backend = _usable_backend(backend, timeout) if backend is not None else world._backend
     MPI = _mpi()
     me = world.rank()
     member = me in ranks

@@ -11,7 +11,7 @@ import io
 from .._backend import np
 from ._core import _resolve, _warn_not_in_group
 from ._fingerprint import check
-from ._collectives import _group_rank
+from ._collectives import _check_root, _group_rank
 from ._p2p import _peer
 
 __all__ = ["broadcast_object_list", "all_gather_object", "gather_object",
@@ -63,7 +63,9 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("broadcast_object_list")
-    root = _group_rank(pg, src, group_src, default=0 if src is None else None)
+    root = _group_rank(pg, src, group_src, default=0 if src is None else None,
+                       gloo_op="broadcast")
+    _check_root(pg, root, "broadcast")
     if pg.rank() == root:
         sizes, data = _pack(object_list)    # refuses what the weights-only format cannot hold
     else:
@@ -114,17 +116,18 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
     pg = _resolve(group)
     if pg is None:
         return _warn_not_in_group("gather_object")
-    root = _group_rank(pg, dst, group_dst, default=0 if dst is None else None)
+    root = _group_rank(pg, dst, group_dst, default=0 if dst is None else None, gloo_op="gather")
     if pg.rank() == root:
-        if object_gather_list is None:
-            raise ValueError("Argument ``object_gather_list`` must be specified on "
-                             "destination rank.")
+        # PyTorch checks this list with gather's own check, hence gather's names
+        if not object_gather_list:
+            raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
         if len(object_gather_list) != pg.size():
             raise ValueError(f"gather_object: object_gather_list has {len(object_gather_list)} "
                              f"entries, the group has {pg.size()} ranks")
-    elif object_gather_list is not None:
-        raise ValueError("Argument ``object_gather_list`` must NOT be specified on "
-                         "non-destination ranks.")
+    elif object_gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination "
+                         "ranks.")
+    _check_root(pg, root, "gather")
     got = _gather_bytes(pg, obj, root)
     if got is not None:
         object_gather_list[:] = got

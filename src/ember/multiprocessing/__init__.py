@@ -6,9 +6,10 @@ import multiprocessing
 import sys
 from multiprocessing import *  # noqa: F401,F403
 
-from ._spawn import (ENV_VAR_PARALLEL_START, ProcessContext, ProcessException,  # noqa: F401
-                     ProcessExitedException, ProcessRaisedException, SpawnContext, spawn,
-                     start_processes)
+# (torch.multiprocessing.spawn is both this module and, once imported, the function)
+from .spawn import (ENV_VAR_PARALLEL_START, ProcessContext,  # noqa: F401
+                    ProcessExitedException, ProcessRaisedException, SpawnContext, spawn,
+                    start_processes)
 
 __all__ = ["set_sharing_strategy", "get_sharing_strategy", "get_all_sharing_strategies",
            *multiprocessing.__all__]

@@ -1,6 +1,7 @@
 """Argument helpers the modules share, under PyTorch's names
 (torch.nn.modules.utils): an int or a sequence of them as an n-tuple; and
-consume_prefix_in_state_dict_if_present."""
+consume_prefix_in_state_dict_if_present, for loading a DDP model's state
+dict into the bare module."""
 import collections.abc
 from itertools import repeat
 
@@ -30,16 +31,16 @@ def _reverse_repeat_tuple(t, n):
 
 
 def consume_prefix_in_state_dict_if_present(state_dict, prefix):
-    """Strip `prefix` from the keys of `state_dict` in place (a DataParallel
-    or DDP checkpoint's "module."), and from its _metadata's keys."""
+    """Strip `prefix` from the keys of `state_dict` in place (and from its
+    _metadata), e.g. "module." from a DistributedDataParallel model's."""
     for key in list(state_dict.keys()):
         if key.startswith(prefix):
             state_dict[key[len(prefix):]] = state_dict.pop(key)
-    if hasattr(state_dict, "_metadata"):
-        for key in list(state_dict._metadata.keys()):
-            # '' is the wrapper's own entry and stays; the wrapped model's is
-            # the prefix without its dot ("module"), which becomes ''.
-            if len(key) == 0:
-                continue
-            if key == prefix.replace(".", "") or key.startswith(prefix):
-                state_dict._metadata[key[len(prefix):]] = state_dict._metadata.pop(key)
+    metadata = getattr(state_dict, "_metadata", None)
+    if metadata is None:
+        return
+    for key in list(metadata.keys()):
+        # '' is the wrapper's own entry and stays; 'module' is the wrapped
+        # model's (the prefix without its dot), 'module.x' its children's
+        if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
+            metadata[key[len(prefix):]] = metadata.pop(key)

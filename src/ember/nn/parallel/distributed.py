@@ -15,6 +15,7 @@ import contextlib
 from ..._backend import np
 from ..._tensor import Tensor
 from ...autograd import Variable
+from ._join import Join, Joinable, _IterationHook
 from ..modules.module import Module
 
 __all__ = ["DistributedDataParallel"]
@@ -29,7 +30,11 @@ _UNFINISHED = (
     "If you already have done the above, then the distributed data parallel module wasn't "
     "able to locate the output tensors in the return value of your module's `forward` "
     "function. Please include the loss function and the structure of the return value of "
-    "`forward` of your module when reporting this issue (e.g. list, dict, iterable).")
+    "`forward` of your module when reporting this issue (e.g. list, dict, iterable).\n"
+    "Parameter indices which did not receive grad for rank {rank}: {indices}\n In addition, "
+    "you can set the environment variable TORCH_DISTRIBUTED_DEBUG to either INFO or DETAIL to "
+    "print out information about which particular parameters did not receive gradient on this "
+    "rank as part of this error")
 
 
 class GradBucket:
@@ -73,7 +78,7 @@ class _Bucket:
         return self.buffer._data[o:o + p.numel()].reshape(p._data.shape)
 
 
-class DistributedDataParallel(Module):
+class DistributedDataParallel(Module, Joinable):
     """`module` trained data-parallel across the processes of `process_group`."""
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0,
@@ -84,6 +89,7 @@ class DistributedDataParallel(Module):
                  mixed_precision=None, device_mesh=None, skip_all_reduce_unused_params=False,
                  bucket_cap_mb_list=None, batched_grad_copy=False, forward_sync_buffers=None):
         super().__init__()
+        Joinable.__init__(self)
         from ... import distributed as dist
         for name, value in (("delay_all_reduce_named_params", delay_all_reduce_named_params),
                             ("param_to_hook_all_reduce", param_to_hook_all_reduce),
@@ -126,14 +132,14 @@ class DistributedDataParallel(Module):
         self._verify_same_model(params)
         if init_sync:
             self._sync_module_states(params + list(module.buffers()))
-        self._buckets, self._where = self._make_buckets(
-            list(reversed([p for p in params if p.requires_grad])))
+        self._grad_params = [p for p in params if p.requires_grad]
+        self._buckets, self._where = self._make_buckets(list(reversed(self._grad_params)))
         # PyTorch's rule: buckets are rebuilt once, in the order the first
         # backward made the gradients ready, unless unused parameters are searched
         self._ready_order = [] if static_graph or not find_unused_parameters else None
         self._comm_state, self._comm_hook = None, None
         self._in_backward = False
-        self._unfinished = False
+        self._unfinished = set()    # ids of parameters left without a gradient
         for p in params:
             if p.requires_grad:
                 p.register_post_accumulate_grad_hook(self._grad_ready)
@@ -162,14 +168,14 @@ class DistributedDataParallel(Module):
                                        "appears not to match sizes of the same param in "
                                        "process 0.")
 
-    def _sync_module_states(self, tensors):
-        """Parameters and buffers as rank 0 has them (one broadcast per dtype)."""
+    def _sync_module_states(self, tensors, src=0):
+        """Parameters and buffers as group rank `src` has them (one broadcast per dtype)."""
         by_dtype = {}
         for t in tensors:
             by_dtype.setdefault(t._data.dtype, []).append(t)
         for group in by_dtype.values():
             flat = Tensor._wrap(np.concatenate([t._data.reshape(-1) for t in group]))
-            self._dist.broadcast(flat, src=self._global_rank(0), group=self.process_group)
+            self._dist.broadcast(flat, src=self._global_rank(src), group=self.process_group)
             o = 0
             for t in group:
                 t._data[...] = flat._data[o:o + t._data.size].reshape(t._data.shape)
@@ -198,13 +204,28 @@ class DistributedDataParallel(Module):
     # -- forward ----------------------------------------------------------------
 
     def forward(self, *inputs, **kwargs):
+        Join.notify_join_context(self)
         if self._unfinished:
-            raise RuntimeError(_UNFINISHED)
+            # indices among the parameters that require grad, in the module's order
+            missing = [i for i, p in enumerate(self._grad_params) if id(p) in self._unfinished]
+            raise RuntimeError(_UNFINISHED.format(
+                rank=self._dist.get_rank(self.process_group),
+                indices=" ".join(map(str, missing))))
         if self.broadcast_buffers and self.require_backward_grad_sync:
             buffers = list(self.module.buffers())
             if buffers:
-                self._sync_module_states(buffers)
+                self._sync_module_states(buffers, self._buffer_source(True))
         return self.module(*inputs, **kwargs)
+
+    def _buffer_source(self, training):
+        """Whose buffers the forward broadcasts: rank 0's, or under join() the
+        highest rank still training (PyTorch's choice)."""
+        if not self._join_config.enable:
+            return 0
+        me = self._dist.get_rank(self.process_group)
+        rank = Tensor._wrap(np.array([me if training else -1], np.int64))
+        self._dist.all_reduce(rank, op=self._dist.ReduceOp.MAX, group=self.process_group)
+        return int(rank._data[0])
 
     @contextlib.contextmanager
     def no_sync(self):
@@ -216,6 +237,38 @@ class DistributedDataParallel(Module):
             yield
         finally:
             self.require_backward_grad_sync = old
+
+    # -- uneven inputs ------------------------------------------------------------
+
+    def join(self, divide_by_initial_world_size=True, enable=True,
+             throw_on_early_termination=False):
+        """A context manager for ranks with different numbers of inputs: one
+        that has run out shadows the others' gradient all-reduces with zeros."""
+        return Join([self], enable, throw_on_early_termination,
+                    divide_by_initial_world_size=divide_by_initial_world_size)
+
+    def join_hook(self, **kwargs):
+        divide = kwargs.get("divide_by_initial_world_size", True)
+        if not divide:
+            raise NotImplementedError("ember: DistributedDataParallel.join("
+                                      "divide_by_initial_world_size=False) is not supported: "
+                                      "gradients are divided by the initial world size")
+        if self.find_unused_parameters or self._comm_hook is not None:
+            # their collectives' order depends on when gradients arrive on the
+            # ranks still training, which a joined rank cannot follow
+            raise NotImplementedError("ember: DistributedDataParallel.join() with "
+                                      "find_unused_parameters=True or a communication hook "
+                                      "is not supported")
+        return _DDPJoinHook(self)
+
+    @property
+    def join_device(self):
+        from ..._device import device
+        return device("cpu")
+
+    @property
+    def join_process_group(self):
+        return self.process_group
 
     def register_comm_hook(self, state, hook):
         """hook(state, bucket) -> Future of the bucket's reduced buffer."""
@@ -284,7 +337,9 @@ class DistributedDataParallel(Module):
                         b.slot(k)[...] = 0      # not used here: contributes nothing
                         b.ready.add(k)
             self._launch_ready()
-        unfinished = any(b.future is None for b in self._buckets)
+        # the parameters whose gradient never came, kept for the next forward's error
+        unfinished = {id(p) for b in self._buckets if b.future is None
+                      for k, p in enumerate(b.params) if k not in b.ready}
         for b in self._buckets:
             if b.future is None:
                 continue
@@ -306,7 +361,7 @@ class DistributedDataParallel(Module):
             b.ready.clear()
         if unfinished:
             # PyTorch reports it when the next iteration starts
-            self._unfinished = True
+            self._unfinished = unfinished
         elif self._ready_order is not None:
             self._rebuild_buckets()
 
@@ -339,3 +394,37 @@ class DistributedDataParallel(Module):
         self._dist.all_reduce(t, group=self.process_group)
         params = [p for b in self._buckets for p in b.params]
         return {id(p): bool(f) for p, f in zip(params, t._data)}
+
+
+class _DDPJoinHook(_IterationHook):
+    """A joined rank's share of each iteration the others still train: the
+    forward's buffer broadcast, then zeros for every gradient bucket's
+    all-reduce (and the one-time bucket rebuild); at the end every rank takes
+    the last joiner's parameters and buffers."""
+
+    def __init__(self, ddp):
+        self.ddp = ddp
+
+    def main_hook(self, sync=True):
+        ddp = self.ddp
+        if not sync:        # the others run under no_sync(): no forward or backward traffic
+            return
+        if ddp.broadcast_buffers:
+            buffers = list(ddp.module.buffers())
+            if buffers:
+                ddp._sync_module_states(buffers, ddp._buffer_source(False))
+        for b in ddp._buckets:
+            b.buffer._data[...] = 0
+            # non-blocking as the backward's: MPI matches no blocking collective with them
+            ddp._dist.all_reduce(b.buffer, group=ddp.process_group, async_op=True).wait()
+        if ddp._ready_order is not None:
+            ddp._rebuild_buckets()
+
+    def post_hook(self, is_last_joiner):
+        ddp = self.ddp
+        dist = ddp._dist
+        me = dist.get_rank(ddp.process_group)
+        rank = Tensor._wrap(np.array([me if is_last_joiner else -1], np.int64))
+        dist.all_reduce(rank, op=dist.ReduceOp.MAX, group=ddp.process_group)
+        ddp._sync_module_states(list(ddp.module.parameters()) + list(ddp.module.buffers()),
+                                int(rank._data[0]))
