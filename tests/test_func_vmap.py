@@ -83,6 +83,12 @@ ERRORS = {
     "randomness_value": lambda T, x, y, W, v: _v(T, lambda a: a, x, randomness="x"),
     "in_dims_type": lambda T, x, y, W, v: _v(T, lambda a: a, x, in_dims=[0]),
     "inplace_unbatched": lambda T, x, y, W, v: _v(T, lambda a: v.clone().add_(a), x),
+    # mm, bmm, mv and dot keep their own rank checks per sample (not matmul's)
+    "mm_rank": lambda T, x, y, W, v: _v(T, T.mm, x, W, in_dims=(0, None)),
+    "mv_rank": lambda T, x, y, W, v: _v(T, T.mv, x, y),
+    "bmm_rank": lambda T, x, y, W, v: _v(T, T.bmm, x, W, in_dims=(0, None)),
+    "dot_rank": lambda T, x, y, W, v: _v(T, T.dot, x, W, in_dims=(0, None)),
+    "mm_sizes": lambda T, x, y, W, v: _v(T, T.mm, x.view(5, 1, 3), W, in_dims=(0, None)),
 }
 
 
