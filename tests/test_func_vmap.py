@@ -88,6 +88,9 @@ ERRORS = {
     "mv_rank": lambda T, x, y, W, v: _v(T, T.mv, x, y),
     "bmm_rank": lambda T, x, y, W, v: _v(T, T.bmm, x, W, in_dims=(0, None)),
     "dot_rank": lambda T, x, y, W, v: _v(T, T.dot, x, W, in_dims=(0, None)),
+    "in_dims_structure": lambda T, x, y, W, v: _v(T, lambda a, b: a, x, y, in_dims=(0,)),
+    "in_dims_nested": lambda T, x, y, W, v: _v(T, lambda d: d["a"], {"a": x, "b": [y, y]},
+                                               in_dims=({"a": 0, "b": [0]},)),
     "mm_sizes": lambda T, x, y, W, v: _v(T, T.mm, x.view(5, 1, 3), W, in_dims=(0, None)),
 }
 

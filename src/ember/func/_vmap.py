@@ -228,9 +228,12 @@ def _process_inputs(func, in_dims, args):
     flat_args, spec = tree_flatten(args)
     flat_dims = _broadcast_to_and_flatten(in_dims, spec)
     if flat_dims is None:
+        from ..utils import _pytree     # (its TreeSpec prints as PyTorch's does)
         raise ValueError(
             f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible "
-            "with the structure of `inputs`.")
+            f"with the structure of `inputs`. in_dims has structure "
+            f"{_pytree.tree_flatten(in_dims)[1]} but inputs has structure "
+            f"{_pytree.tree_flatten(args)[1]}.")
     for i, (arg, d) in enumerate(zip(flat_args, flat_dims)):
         prefix = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): "
         if d is not None and not isinstance(d, int):
