@@ -207,7 +207,20 @@ def _saved_value(node, k):
         raise RuntimeError(_graph.FREED_MESSAGE)
     if k >= len(saved) or saved[k] is None:
         return None
-    return node._unpack_slot(k, saved[k])
+    value = saved[k]
+    if isinstance(value, (bool, int, float, complex)):
+        return _wrapped_number(value)
+    return node._unpack_slot(k, value)
+
+
+def _wrapped_number(value):
+    """A Python number saved where a tensor goes (`x * 2`'s other), as
+    PyTorch keeps it: a 0-dim tensor of the number's own 64-bit dtype."""
+    from .. import _dtype as D
+    from .._creation import tensor
+    kind = (D.bool_ if isinstance(value, bool) else D.int64 if isinstance(value, int)
+            else D.float64 if isinstance(value, float) else D.complex128)
+    return tensor(value, dtype=kind)
 
 
 class SavedTensor:

@@ -110,6 +110,11 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
+    def __dir__(self):
+        # (without the slot of saved values: a user listing `_saved_*` sees
+        # PyTorch's attributes only)
+        return [n for n in super().__dir__() if n != "_saved"]
+
     @property
     def metadata(self):
         """A dict for the user's own notes about this node, made on first use."""

@@ -26,6 +26,7 @@ from .._backend import restore, silence
 from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_hooks import saved_properties
+from . import _saved_constants
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
            "not_implemented",
@@ -315,6 +316,7 @@ def grad_fn(name, outputs=None, opmath=False, **formulas):
         "_plans": {},
         **saved_properties(tensors),
     })
+    _saved_constants.attach((cls,))
     return cls
 
 
