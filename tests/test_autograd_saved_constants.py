@@ -69,3 +69,19 @@ def test_addmm_scalars():
     # (its mat sizes and strides are not kept: those are left out)
     check(lambda T: (lambda n: (n._saved_alpha, n._saved_beta))(
         T.addmm(*_x(T)[:1], _x(T)[1], T.ones(4, 4), beta=0.5, alpha=2).grad_fn))
+
+
+@pytest.mark.parametrize("op", ["x * 2", "x * c", "c * x", "x.exp()"])
+def test_after_backward_unsaved_slots_read_none_and_saved_ones_raise(op):
+    def run(T):
+        x, c = T.randn(3, requires_grad=True), T.randn(3)
+        y = eval(op)
+        y.sum().backward()
+        out = []
+        for a in [a for a in dir(y.grad_fn) if a.startswith("_saved")]:
+            try:
+                out.append(getattr(y.grad_fn, a))
+            except RuntimeError as e:
+                out.append(str(e))
+        return out
+    check(run)

@@ -204,6 +204,8 @@ def saved_properties(names):
 def _saved_value(node, k):
     saved = node._saved
     if saved is None:
+        if not _was_saved(node, k):     # (a slot never filled reads None still)
+            return None
         raise RuntimeError(_graph.FREED_MESSAGE)
     if k >= len(saved) or saved[k] is None:
         return None
@@ -211,6 +213,16 @@ def _saved_value(node, k):
     if isinstance(value, (bool, int, float, complex)):
         return _wrapped_number(value)
     return node._unpack_slot(k, value)
+
+
+def _was_saved(node, k):
+    """Whether slot k held a value before backward freed them: whether a
+    formula of an input that requires grad (one with an edge) reads it."""
+    cls = type(node)
+    src = cls._sources[k]
+    name = "result" if src is _graph.RESULT else cls._input_names[src]
+    return any(fn is not None and name in reads
+               for (fn, _), reads in zip(node.next_functions, cls._reads))
 
 
 def _wrapped_number(value):

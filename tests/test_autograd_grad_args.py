@@ -1,0 +1,63 @@
+"""autograd.grad() and autograd.backward() arguments against PyTorch: dict
+inputs, empty inputs, too few or too many grad_outputs, materialize_grads
+with allow_unused and create_graph, deprecated only_inputs/grad_variables."""
+import pytest
+
+import ember
+from compare_torch import check
+
+torch = pytest.importorskip("torch")
+
+
+def _graph(T):
+    T.manual_seed(0)
+    u = T.randn(2, requires_grad=True)
+    v = T.randn(2, requires_grad=True)
+    return u, v, (u ** 2 * v).sum()
+
+
+CASES = {
+    "dict_inputs": lambda T, u, v, loss: T.autograd.grad(loss, {"u": u, "v": v}),
+    "dict_materialized": lambda T, u, v, loss: T.autograd.grad(
+        loss, {"u": u, "w": T.ones(1, requires_grad=True)}, materialize_grads=True),
+    "dict_unused": lambda T, u, v, loss: T.autograd.grad(
+        loss, {"u": u, "w": T.ones(1, requires_grad=True)}, allow_unused=True),
+    "other_mapping": lambda T, u, v, loss: T.autograd.grad(
+        loss, __import__("collections").OrderedDict(u=u)),
+    "empty_inputs": lambda T, u, v, loss: T.autograd.grad(loss, []),
+    "empty_dict": lambda T, u, v, loss: T.autograd.grad(loss, {}),
+    "materialize_not_unused": lambda T, u, v, loss: T.autograd.grad(
+        loss, [u, v], allow_unused=False, materialize_grads=True),
+    "materialize_create_graph": lambda T, u, v, loss: T.autograd.grad(
+        loss, [u, T.ones(1, requires_grad=True)], materialize_grads=True, create_graph=True),
+    "too_few_grad_outputs": lambda T, u, v, loss: T.autograd.grad(
+        [loss, loss * 2], u, grad_outputs=[None]),
+    "extra_grad_outputs": lambda T, u, v, loss: T.autograd.grad(
+        loss, u, grad_outputs=[None, None]),
+    "backward_too_few": lambda T, u, v, loss: T.autograd.backward(
+        [loss, loss * 2], grad_tensors=[None]),
+    "backward_extra": lambda T, u, v, loss: (T.autograd.backward(
+        loss, grad_tensors=[None, None]), u.grad),
+    "backward_dict_inputs": lambda T, u, v, loss: (T.autograd.backward(
+        loss, inputs={"u": u}), u.grad, v.grad),
+    "backward_empty_dict": lambda T, u, v, loss: T.autograd.backward(loss, inputs={}),
+    "backward_input_without_grad": lambda T, u, v, loss: loss.backward(inputs=[u.detach()]),
+    "backward_both_grad_args": lambda T, u, v, loss: T.autograd.backward(
+        loss, grad_tensors=T.ones(()), grad_variables=T.ones(())),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_arguments_as_torch(name):
+    check(lambda T: CASES[name](T, *_graph(T)))
+
+
+def test_deprecated_arguments_warn_and_work():
+    u, v, loss = _graph(ember)
+    with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+        (g,) = ember.autograd.grad(loss, u, only_inputs=False, retain_graph=True)
+    with pytest.warns(FutureWarning, match="`grad_variables` is deprecated"):
+        ember.autograd.backward(loss, grad_variables=ember.tensor(2.0))
+    tu, tv, tloss = _graph(torch)
+    assert ember.equal(g, ember.tensor((2 * tu * tv).tolist()))
+    assert ember.equal(u.grad, ember.tensor((4 * tu * tv).tolist()))
