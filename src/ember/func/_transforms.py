@@ -15,6 +15,7 @@ from .._tensor import Tensor
 from ..autograd import _forward, forward_ad as fwAD
 from ..autograd import grad as _autograd_grad
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..autograd.function import func_transforms
 from . import _vmap
 from ._pytree import tree_flatten, tree_unflatten
 
@@ -130,10 +131,20 @@ def _transform():
     """The body of a reverse-mode transform: one level deeper, grad mode on."""
     _depth[0] += 1
     try:
-        with enable_grad():
+        with enable_grad(), _counted():
             yield
     finally:
         _depth[0] -= 1
+
+
+@contextlib.contextmanager
+def _counted():
+    """A torch.func transform running (autograd.Function asks)."""
+    func_transforms[0] += 1
+    try:
+        yield
+    finally:
+        func_transforms[0] -= 1
 
 
 def _prepared_call(api, func, args, kwargs, argnums, has_aux):
@@ -310,7 +321,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         values, jvps, out_spec, aux = _jvp_by_double_backward(func, p_leaves, p_spec,
                                                               t_leaves, has_aux)
     else:
-        with fwAD.dual_level():
+        with fwAD.dual_level(), _counted():
             duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
                                    p_spec)
             output, aux = _split_aux("jvp", func(*duals), has_aux)

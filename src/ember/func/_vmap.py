@@ -18,7 +18,7 @@ innermost level and calls the ops again, which unwrap the next.
 Outside vmap nothing is wrapped and nothing is checked.
 """
 from .._tensor import Size, Tensor
-from ._pytree import tree_flatten, tree_unflatten
+from ._pytree import _is_namedtuple, tree_flatten, tree_unflatten
 
 __all__ = ["vmap", "BatchedTensor"]
 
@@ -169,14 +169,27 @@ def _name(func):
 
 
 def _broadcast_to_and_flatten(dims, spec):
-    """`dims` (an int/None, or a tree matching a prefix of `spec`) per leaf."""
-    if dims is None or isinstance(dims, int):
+    """`dims` per leaf: a leaf of `dims` (an int, None, anything not a
+    container) stands for every leaf under its place in `spec`; a container
+    must be of the tree's own type there (a dict: the same keys), or None."""
+    if not isinstance(dims, (tuple, list, dict)):
         return [dims] * spec.num_leaves
-    if spec.kind == "leaf" or not isinstance(dims, (tuple, list)) \
-            or len(dims) != len(spec.children):
+    kind = "namedtuple" if _is_namedtuple(dims) else type(dims)
+    if kind != spec.kind or (kind == "namedtuple" and type(dims) is not spec.meta):
+        return None
+    children = spec.children
+    if isinstance(dims, dict):
+        if set(dims) != set(spec.meta):
+            return None
+        # (listed in dims' own key order, then paired with the leaves in the
+        # tree's order, as PyTorch's pytree does: keyed in another order than
+        # the tree, a dim lands on another key's leaf)
+        children = [spec.children[spec.meta.index(k)] for k in dims]
+        dims = list(dims.values())
+    elif len(dims) != len(children):
         return None
     out = []
-    for d, child in zip(dims, spec.children):
+    for d, child in zip(dims, children):
         sub = _broadcast_to_and_flatten(d, child)
         if sub is None:
             return None
@@ -302,9 +315,12 @@ def _out_dims_for(func, out_dims, out, out_spec):
     else:
         flat = _broadcast_to_and_flatten(out_dims, out_spec)
     if flat is None:
+        from ..utils import _pytree      # (its TreeSpec prints as PyTorch's does)
         raise ValueError(
             f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
-            "compatible with the structure of `outputs`.")
+            f"compatible with the structure of `outputs`. out_dims has structure "
+            f"{_pytree.tree_flatten(out_dims)[1]} but outputs has structure "
+            f"{_pytree.tree_flatten(out)[1]}.")
     for d in flat:
         if d is not None and not isinstance(d, int):
             raise ValueError(
@@ -409,26 +425,25 @@ def _function_apply(apply):
     (given the batches and their in_dims), or with generate_vmap_rule=True
     once per sample, as PyTorch requires one or the other."""
     from collections import namedtuple
-    from ..autograd.function import Function
+    from ..autograd.function import NEEDS_SETUP_CONTEXT, Function
     Info = namedtuple("VmapInfo", "batch_size randomness")
 
     def op(cls, *args, **kwargs):
+        if cls.setup_context is Function.setup_context and not cls._builtin:
+            # (even on unbatched inputs)
+            raise RuntimeError(NEEDS_SETUP_CONTEXT)
         level = _innermost(args, kwargs)
         if level < 0:
             return apply(cls, *args, **kwargs)
-        if cls.setup_context is Function.setup_context:
+        own = cls.vmap is not Function.vmap
+        if own and cls.generate_vmap_rule:
             raise RuntimeError(
-                "In order to use an autograd.Function with functorch transforms (vmap, grad, "
-                "jvp, jacrev, ...), it must override the setup_context staticmethod. For more "
-                "details, please see https://pytorch.org/docs/main/notes/extending.func.html")
-        if cls.vmap is not Function.vmap:
-            in_dims = tuple(0 if is_batched(a, level) else None for a in args)
-            out, out_dims = cls.vmap(Info(batch_size(level), _levels[level][1]), in_dims,
-                                     *[a._phys if is_batched(a, level) else a for a in args])
-            leaves, spec = tree_flatten(out)
-            dims = _broadcast_to_and_flatten(out_dims, spec) or [out_dims] * len(leaves)
-            return tree_unflatten([wrap(x.movedim(d, 0) if d else x, level) if d is not None
-                                   else x for x, d in zip(leaves, dims)], spec)
+                f"You tried to vmap over {cls.__name__}, but it has both generate_vmap_rule=True "
+                "and an overridden vmap staticmethod. Please set generate_vmap_rule=False or "
+                "delete the overridden vmap staticmethod to avoid ambiguity. For more details, "
+                "please see https://pytorch.org/docs/main/notes/extending.func.html")
+        if own:
+            return _own_rule(cls, Info(batch_size(level), _levels[level][1]), level, args)
         if getattr(cls, "generate_vmap_rule", False):
             from ._batching_rules import _per_sample
             return _per_sample(lambda *a, **k: op(cls, *a, **k), "apply", level, args, kwargs)
@@ -437,6 +452,36 @@ def _function_apply(apply):
             "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
             "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
     return op
+
+
+def _own_rule(cls, info, level, args):
+    """A Function's vmap staticmethod on the batches: (output, out_dims)
+    checked as PyTorch checks them; an input returned as is stays itself."""
+    phys = [a._phys if is_batched(a, level) else a for a in args]
+    in_dims = tuple(0 if is_batched(a, level) else None for a in args)
+    result = cls.vmap(info, in_dims, *phys)
+    expected = ("Expected the vmap staticmethod to have two returns, an output and out_dims "
+                "with pytree structure compatible with the output. ")
+    if not isinstance(result, tuple):
+        raise RuntimeError(expected + f"Got a {type(result)} instead")
+    if len(result) != 2:
+        raise RuntimeError(expected + f"Got {len(result)} returns instead")
+    out, out_dims = result
+    leaves, spec = tree_flatten(out)
+    dims = _broadcast_to_and_flatten(out_dims, spec)
+    if dims is None:
+        from ..utils import _pytree      # (its TreeSpec prints as PyTorch's does)
+        raise RuntimeError(
+            "The autograd.Function's vmap staticmethod returned an incompatible (output, "
+            f"out_dims) tuple. Expected out_dims={out_dims} to be compatible with the structure "
+            f"of `output`. out_dims has structure {_pytree.tree_flatten(out_dims)[1]} but "
+            f"output has structure {_pytree.tree_flatten(out)[1]}. For more details, please "
+            "see https://pytorch.org/docs/main/notes/extending.func.html")
+    originals = {id(p): a for p, a in zip(phys, args)}
+    return tree_unflatten([
+        x if not isinstance(x, Tensor) else originals[id(x)] if id(x) in originals
+        else wrap(x.movedim(d, 0) if d else x, level) if d is not None else x
+        for x, d in zip(leaves, dims)], spec)
 
 
 def _innermost(args, kwargs):
