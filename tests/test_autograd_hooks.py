@@ -181,3 +181,40 @@ def test_a_leafs_hooks_see_and_replace_what_autograd_grad_returns(create_graph):
         y.backward()
         return g, T.stack(seen), x.grad, g.requires_grad
     check(run)
+
+
+def test_accumulate_grad_node_hooks_in_pytorchs_order():
+    # the leaf's own hook, then the node's pre-hook, accumulation, the
+    # post-accumulate hook, then the node's post hook; autograd.grad runs
+    # only the leaf's own hook
+    def run(T):
+        seen = []
+        w = T.ones(2, requires_grad=True)
+        w.register_hook(lambda g: g * 10)
+        z = (w * 3).sum()
+        acc = z.grad_fn.next_functions[0][0].next_functions[0][0]
+        acc.register_hook(lambda gi, go: seen.append(("post", gi, go)))
+        acc.register_prehook(lambda go: seen.append(("pre", go)))
+        w.register_post_accumulate_grad_hook(lambda p: seen.append(("post_acc", p.grad * 1)))
+        z.backward()
+        captured = T.autograd.grad((w * 3).sum(), w)
+        return seen, w.grad, captured
+    check(run)
+
+
+def test_hook_handles_are_removable_handles():
+    import ember
+    from ember.utils.hooks import RemovableHandle
+    w = ember.ones(2, requires_grad=True)
+    node = (w * 2).grad_fn
+    calls = []
+    handles = [w.register_hook(lambda g: calls.append("tensor")),
+               node.register_hook(lambda gi, go: calls.append("post")),
+               node.register_prehook(lambda go: calls.append("pre")),
+               w.register_post_accumulate_grad_hook(lambda p: calls.append("post_acc"))]
+    assert all(type(h) is RemovableHandle for h in handles)
+    assert repr(handles[0]).startswith("<ember.utils.hooks.RemovableHandle object at 0x")
+    for h in handles:
+        h.remove()
+    (w * 2).sum().backward()
+    assert calls == [] and w.grad.tolist() == [2.0, 2.0]

@@ -281,7 +281,6 @@ class Tensor(metaclass=_public_name.PublicClass):
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.graph import _RemovableHandle
         if self._grad_fn is not None:
             node = self._grad_fn
             if node._multi:
@@ -298,7 +297,8 @@ class Tensor(metaclass=_public_name.PublicClass):
                 self._hooks = []
             hooks = self._hooks
         hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        from .utils.hooks import RemovableHandle    # (utils imports tensors: not at the top)
+        return RemovableHandle.in_list(hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         if not self._requires_grad:
@@ -307,11 +307,11 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors")
-        from .autograd.graph import _RemovableHandle
         if self._post_acc_hooks is None:
             self._post_acc_hooks = []
         self._post_acc_hooks.append(hook)
-        return _RemovableHandle(self._post_acc_hooks, hook)
+        from .utils.hooks import RemovableHandle
+        return RemovableHandle.in_list(self._post_acc_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd import backward

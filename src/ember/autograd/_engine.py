@@ -148,7 +148,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
-        if grad is not None and (node._pre_hooks is not None or node._retain is not None):
+        if grad is not None and (node._pre_hooks is not None or node._retain is not None) \
+                and type(node) is not AccumulateGrad:     # (a leaf's: below)
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
             if captured is not None:
@@ -169,9 +170,20 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 _retain(inputs[targets[node][0]], grad, create_graph)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
-                accumulate(node.variable, grad, create_graph)
+                if node._pre_hooks is not None:
+                    # PyTorch's order: the leaf's own hooks, then the node's pre-hooks
+                    var = node.variable
+                    if var._hooks:
+                        grad = _run_tensor_hooks(var._hooks, grad, create_graph)
+                    grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
+                    accumulate(var, grad, create_graph, True)
+                else:
+                    accumulate(node.variable, grad, create_graph)
                 if node.variable._post_acc_hooks:
                     _post_accumulate(node.variable)
+                if node._post_hooks is not None:    # (it has no inputs: it returns nothing)
+                    for hook in node._post_hooks:
+                        hook((), (_as_tensor(grad),))
             continue
         nexts = node.next_functions
         if inline and grad is not None and node._simple and node._post_hooks is None:
@@ -450,9 +462,10 @@ def _retain(t, grad, create_graph):
         t._grad = t._grad + g
 
 
-def _accumulate(var, grad, create_graph):
-    """AccumulateGrad: leaf hooks, then `.grad` = grad (a private copy) or += grad."""
-    if var._hooks:
+def _accumulate(var, grad, create_graph, hooked=False):
+    """AccumulateGrad: leaf hooks (unless `hooked`: run already), then `.grad`
+    = grad (a private copy) or += grad."""
+    if var._hooks and not hooked:
         grad = _run_tensor_hooks(var._hooks, grad, create_graph)
     if create_graph:
         var._grad = grad if var._grad is None else var._grad + grad

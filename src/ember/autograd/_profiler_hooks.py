@@ -482,8 +482,8 @@ def timed_nodes(node_gradients, accumulate):
     def gradients(node, *rest):
         return timed(node.name(), node_gradients, (node,) + rest)
 
-    def accumulated(variable, grad, create_graph):
+    def accumulated(variable, grad, create_graph, hooked=False):
         return timed("ember::autograd::AccumulateGrad", accumulate,
-                     (variable, grad, create_graph))
+                     (variable, grad, create_graph, hooked))
 
     return gradients, accumulated

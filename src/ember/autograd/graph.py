@@ -129,7 +129,8 @@ class Node:
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(fn)
-        return _RemovableHandle(self._post_hooks, fn)
+        from ..utils.hooks import RemovableHandle   # (utils imports tensors: not at the top)
+        return RemovableHandle.in_list(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) runs before this node's formulas, after the output
@@ -145,7 +146,8 @@ class Node:
                 self._pre_hooks = []
             hooks, entry = self._pre_hooks, _NodePreHook(fn)
         hooks.append(entry)
-        return _RemovableHandle(hooks, entry)
+        from ..utils.hooks import RemovableHandle
+        return RemovableHandle.in_list(hooks, entry)
 
     # -- running the formulas -------------------------------------------------
     def _unpack(self, create_graph):
@@ -300,26 +302,6 @@ class _NodePreHook:
     def __call__(self, grad):
         res = self.fn((grad,))
         return None if res is None else res[0]
-
-
-class _RemovableHandle:
-    __slots__ = ("_hooks", "_fn")
-
-    def __init__(self, hooks, fn):
-        self._hooks = hooks
-        self._fn = fn
-
-    def remove(self):
-        try:
-            self._hooks.remove(self._fn)
-        except ValueError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 def grad_accumulator(t):
