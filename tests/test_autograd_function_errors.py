@@ -213,3 +213,26 @@ def test_wrong_gradient_index_and_inputs_without_grad(wrong_at, needs):
         _fn(T, lambda ctx, x, n, y: x * y, backward).apply(x, 2, y).sum().backward()
         return x.grad, y.grad
     check(f)
+
+
+def test_mark_dirty_of_a_new_tensor_warns_when_tracked():
+    import warnings
+    import ember
+
+    class F(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            out = a * 2
+            ctx.mark_dirty(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+    x = ember.ones(3, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"ctx.mark_dirty\(\) received a tensor that was not "
+                      r"an input\. .* \(Triggered internally at .*custom_function\.cpp:320\.\)"):
+        assert F.apply(x).tolist() == [2.0, 2.0, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # (untracked: no warning, as PyTorch's)
+        F.apply(x.detach())

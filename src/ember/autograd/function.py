@@ -216,6 +216,12 @@ def _record(ctx, args, output, tracked):
     tensor_args = [a for a in args if isinstance(a, Tensor)]
     if tracked:
         for d in ctx._dirty:
+            if not any(d is a for a in args):
+                from .._settings import warn_at_caller
+                warn_at_caller("ctx.mark_dirty() received a tensor that was not an input. Only "
+                               "input Tensors that have been mutated should be passed to "
+                               "ctx.mark_dirty().",
+                               cpp="torch/csrc/autograd/custom_function.cpp:320")
             _check_dirty(d)
         ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
         ctx._in_shapes = tuple(a._data.shape for a in tensor_args)
