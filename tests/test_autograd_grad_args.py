@@ -61,3 +61,44 @@ def test_deprecated_arguments_warn_and_work():
     tu, tv, tloss = _graph(torch)
     assert ember.equal(g, ember.tensor((2 * tu * tv).tolist()))
     assert ember.equal(u.grad, ember.tensor((4 * tu * tv).tolist()))
+
+
+MULTI = {
+    # gradients with respect to outputs of a node of several outputs (unbind, chunk)
+    "unbind_outputs": lambda T, x: T.autograd.grad(
+        (lambda a, b, c: a * 2 + b * 3)(*x.unbind()), list(x.unbind()), allow_unused=True),
+    "chunk_outputs": lambda T, x: (lambda q, k: T.autograd.grad((q * k).sum(), [k, q]))(
+        *x.chunk(2)),
+    "backward_inputs_chunk": lambda T, x: (lambda q, k: (
+        (q * k * 3).sum().backward(inputs=[k]), k.grad, x.grad))(*x.chunk(2)),
+    # GradientEdge inputs
+    "edge_of_leaf": lambda T, x: T.autograd.grad(
+        (x * x).sum(), T.autograd.graph.get_gradient_edge(x)),
+    "edge_of_non_leaf": lambda T, x: (lambda y: T.autograd.grad(
+        (y * y).sum(), [T.autograd.graph.get_gradient_edge(y), x]))(x * 2),
+    "edge_materialized_unused": lambda T, x: (lambda y: T.autograd.grad(
+        (x * 3).sum(), T.autograd.graph.get_gradient_edge(y), materialize_grads=True))(x * 2),
+    "edge_without_grad": lambda T, x: T.autograd.graph.get_gradient_edge(x.detach()),
+    "edge_fields": lambda T, x: (lambda e: (e.output_nr, e.ownership_token,
+                                            e.node.name()))(
+        T.autograd.graph.get_gradient_edge(x.unbind()[1])),
+}
+
+
+@pytest.mark.parametrize("name", list(MULTI))
+def test_gradients_at_outputs_and_edges_as_torch(name):
+    check(lambda T: MULTI[name](T, T.arange(4.0, requires_grad=True)))
+
+
+def test_increment_version_and_node_attributes():
+    def run(T):
+        t = T.ones(2)
+        T.autograd.graph.increment_version(t)
+        T.autograd.graph.increment_version([t, t])
+        x = T.ones(2, requires_grad=True)
+        y = x * T.ones(2)
+        acc = y.grad_fn.next_functions[0][0]
+        return (t._version, y.grad_fn.requires_grad, acc.requires_grad,
+                [a for a in dir(x.sum().grad_fn) if a.startswith("_saved")],
+                [a for a in dir(y.grad_fn) if not a.startswith("_") and a != "requires_grad"])
+    check(run)

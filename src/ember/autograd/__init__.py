@@ -26,7 +26,7 @@ def _as_tuple(x):
     from .._tensor import Tensor
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -107,7 +107,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if retain_graph is None:
         retain_graph = create_graph
     for t in inputs:
-        if not t._requires_grad:
+        if not isinstance(t, graph.GradientEdge) and not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
@@ -116,6 +116,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
                           capture=True, allow_unused=allow_unused)
     if materialize_grads:
+        if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs)):
+            raise RuntimeError("materialize_grads cannot be used when the given input is a "
+                               "GradientEdge")
         result = [Tensor._wrap(np.zeros_like(t._data)).requires_grad_(create_graph)
                   if g is None else g for g, t in zip(result, inputs)]
     return dict(zip(keys, result)) if keys is not None else tuple(result)

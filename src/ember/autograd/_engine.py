@@ -122,15 +122,25 @@ def _root_nodes(roots):
 
 
 def _targets(inputs):
+    """node -> [(place in inputs, output_nr)]: where each input's gradient
+    arrives (a tensor, or a GradientEdge: a node and one of its outputs)."""
     if inputs is None:
         return None
     targets = {}
     for i, t in enumerate(inputs):
-        node = gradient_edge(t)
+        if isinstance(t, _graph.GradientEdge):
+            node, nr = t.node, t.output_nr
+        else:
+            node, nr = gradient_edge(t), t._output_nr if t._grad_fn is not None else 0
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        targets.setdefault(node, []).append(i)
+        targets.setdefault(node, []).append((i, nr))
     return targets
+
+
+def _arrived(node, grad, nr):
+    """What reached output `nr` of `node` (a node of several outputs gets a list)."""
+    return grad[nr] if node._multi and grad is not None else grad
 
 
 def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
@@ -156,8 +166,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 if type(node) is AccumulateGrad and grad is not None and node.variable._hooks:
                     # a leaf's own hooks see (and may replace) what autograd.grad returns
                     grad = _run_tensor_hooks(node.variable._hooks, grad, create_graph)
-                for i in targets[node]:
-                    captured[i] = grad
+                for i, nr in targets[node]:
+                    captured[i] = _arrived(node, grad, nr)
                 # A captured leaf is not accumulated into, and the walk
                 # stops at a captured node unless other targets lie beyond.
                 if type(node) is AccumulateGrad or not _leads_on(node, needed):
@@ -167,7 +177,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     continue
             elif type(node) is not AccumulateGrad and grad is not None:
                 # backward(inputs=[non_leaf]) fills that tensor's .grad.
-                _retain(inputs[targets[node][0]], grad, create_graph)
+                for i, nr in targets[node]:
+                    g = _arrived(node, grad, nr)
+                    if g is not None:
+                        _retain(inputs[i], g, create_graph)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
                 if node._pre_hooks is not None:

@@ -15,11 +15,13 @@ so the same formula runs fast or records a graph for higher derivatives.
 import os
 import traceback
 import weakref
+from typing import NamedTuple, Optional
 
 from . import _forward
 from .. import _public_name
 
-__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+           "GradientEdge", "get_gradient_edge", "increment_version"]
 
 # Per-node work that only some modes need (anomaly mode's forward traceback,
 # saved-tensor hooks): Node.__init__ checks the one flag `_extras`, true while
@@ -111,9 +113,16 @@ class Node:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     def __dir__(self):
-        # (without the slot of saved values: a user listing `_saved_*` sees
-        # PyTorch's attributes only)
-        return [n for n in super().__dir__() if n != "_saved"]
+        # What a user listing a node's attributes sees: PyTorch's (its public
+        # names, `_saved_*`), not the engine's own slots and tables.
+        return [n for n in super().__dir__()
+                if n.startswith(("_saved_", "_raw_saved_", "__"))
+                or not n.startswith("_") and n not in _ENGINE_NAMES]
+
+    @property
+    def requires_grad(self):
+        """Whether any input of this node needs a gradient (a leaf's node: yes)."""
+        return any(fn is not None for fn, _ in self.next_functions)
 
     @property
     def metadata(self):
@@ -277,6 +286,10 @@ def _node_extras(node, saved, result):
         _saved_hooks.pack_node(node, saved, result)
 
 
+# Node attributes that are the engine's, not PyTorch's (hidden from dir())
+_ENGINE_NAMES = frozenset(("apply", "formulas"))
+
+
 class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the arriving gradient to `.grad`."""
     __slots__ = ("variable",)
@@ -287,6 +300,8 @@ class AccumulateGrad(Node):
 
     def name(self):
         return "ember::autograd::AccumulateGrad"
+
+    requires_grad = True
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
@@ -302,6 +317,34 @@ class _NodePreHook:
     def __call__(self, grad):
         res = self.fn((grad,))
         return None if res is None else res[0]
+
+
+class GradientEdge(NamedTuple):
+    """Where a gradient arrives in the graph: a node and one of its outputs
+    (autograd.grad takes one where it takes a tensor)."""
+    node: Node
+    output_nr: int
+    ownership_token: Optional[Node] = None
+
+
+def get_gradient_edge(tensor):
+    """The edge of `tensor`'s gradient: its grad_fn (or, for a leaf, its
+    AccumulateGrad node) and its output number there."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does "
+                           "not require gradients")
+    node = tensor._grad_fn
+    if node is None:
+        return GradientEdge(grad_accumulator(tensor), 0)
+    return GradientEdge(node, tensor._output_nr)
+
+
+def increment_version(tensor):
+    """Count an in-place change made behind autograd's back (a tensor, or several)."""
+    from .._tensor import Tensor
+    for t in (tensor,) if isinstance(tensor, Tensor) else tensor:
+        if not t.is_inference():
+            t._bump()
 
 
 def grad_accumulator(t):
