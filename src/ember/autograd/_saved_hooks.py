@@ -42,6 +42,12 @@ class saved_tensors_hooks:
     def __enter__(self):
         if _state.disabled is not None:
             raise RuntimeError(_state.disabled)
+        if not (callable(self.pack_hook) and callable(self.unpack_hook)):
+            raise TypeError(   # (PyTorch's binding's words)
+                "_push_saved_tensors_default_hooks(): incompatible function arguments. The "
+                "following argument types are supported:\n    1. (arg0: collections.abc.Callable,"
+                " arg1: collections.abc.Callable) -> None\n\nInvoked with: "
+                f"{self.pack_hook!r}, {self.unpack_hook!r}")
         _state.stack = _state.stack + ((self.pack_hook, self.unpack_hook),)
         _graph._hooks_depth += 1
         _graph._refresh_extras()
