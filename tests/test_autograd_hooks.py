@@ -218,3 +218,28 @@ def test_hook_handles_are_removable_handles():
         h.remove()
     (w * 2).sum().backward()
     assert calls == [] and w.grad.tolist() == [2.0, 2.0]
+
+
+def test_register_multi_grad_hook_as_torch():
+    def run(T):
+        seen = []
+        a = T.arange(6.0).reshape(2, 3).requires_grad_()
+        b = T.ones(2, 3, requires_grad=True)
+        c, d = a * b, a * b
+        handle = T.autograd.graph.register_multi_grad_hook(
+            (a, b, c, d), lambda grads: seen.append([g is not None for g in grads]))
+        c.sum().backward(retain_graph=True)
+        c.sum().backward(inputs=(a,), retain_graph=True)
+        (c.sum() + d.sum()).backward(retain_graph=True)
+        try:
+            T.autograd.grad(c.sum(), b, retain_graph=True)
+        except RuntimeError as e:      # (a leaf under autograd.grad: PyTorch refuses)
+            seen.append(str(e))
+        handle.remove()
+        c.sum().backward(retain_graph=True)
+        T.autograd.graph.register_multi_grad_hook(
+            (a, b), lambda g: seen.append(("any", g)), mode="any")
+        (c * 2).sum().backward()
+        return seen
+    check(run)
+    check(lambda T: T.autograd.graph.register_multi_grad_hook((), print, mode="some"))

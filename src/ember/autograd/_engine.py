@@ -20,6 +20,7 @@
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
 """
+import itertools
 import sys
 
 from .._backend import np
@@ -71,6 +72,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     _state.enabled = create_graph
     token = silence()
     _final_callbacks.append([])
+    running.append((next(_task_ids), deps, needed, capture))
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
@@ -81,6 +83,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         raise
     finally:
         _final_callbacks.pop()
+        running.pop()
         restore(token)
         _state.enabled = prev_mode
     # 4. what autograd.grad returns
@@ -93,6 +96,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
 # when its graph is done: DistributedDataParallel waits for its gradient
 # all-reduces there.
 _final_callbacks = []
+
+
+# The running backward passes, innermost last: (id, the nodes the walk
+# reached, which of them lead to a target, whether autograd.grad runs it):
+# register_multi_grad_hook asks.
+running = []
+_task_ids = itertools.count()
 
 
 def queue_callback(callback):

@@ -21,7 +21,7 @@ from . import _forward
 from .. import _public_name
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
-           "GradientEdge", "get_gradient_edge", "increment_version"]
+           "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook"]
 
 # Per-node work that only some modes need (anomaly mode's forward traceback,
 # saved-tensor hooks): Node.__init__ checks the one flag `_extras`, true while
@@ -357,6 +357,7 @@ def grad_accumulator(t):
         t._acc = weakref.ref(acc)
     return acc
 from ._dot import to_dot  # noqa: E402,F401
+from ._multi_grad_hook import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401
 from . import _saved_hooks  # noqa: E402
 from ._saved_hooks import (saved_tensors_hooks, save_on_cpu,  # noqa: E402,F401
                            disable_saved_tensors_hooks)
