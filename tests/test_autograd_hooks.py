@@ -243,3 +243,19 @@ def test_register_multi_grad_hook_as_torch():
         return seen
     check(run)
     check(lambda T: T.autograd.graph.register_multi_grad_hook((), print, mode="some"))
+
+
+def test_leaves_are_accumulated_in_the_order_of_the_nodes_inputs():
+    def run(T):
+        seen = []
+        a, b, c = (T.ones(2, requires_grad=True) for _ in range(3))
+        for t, n in ((a, "a"), (b, "b"), (c, "c")):
+            t.register_hook(lambda g, n=n: seen.append(n))
+        (a * b * c).sum().backward()
+        T.stack([a, b, c]).sum().backward()
+        m = T.nn.Linear(2, 2)
+        m.weight.register_hook(lambda g: seen.append("weight"))
+        m.bias.register_hook(lambda g: seen.append("bias"))
+        m(a).sum().backward()
+        return seen
+    check(run)

@@ -250,8 +250,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     push(nxt)
         if leaves:
             # Leaves' gradients are accumulated first, as PyTorch's engine
-            # does (so DDP's buckets fill, and start, while backward goes on).
-            ready.extend(leaves)
+            # does (so DDP's buckets fill, and start, while backward goes on),
+            # in the order of the node's inputs (popped from the end)
+            ready.extend(reversed(leaves))
             leaves.clear()
         # Drop this node's gradients now: a leaf's .grad may take the array over (_accumulate)
         grads = g = grad = data = None
