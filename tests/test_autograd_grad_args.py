@@ -102,3 +102,33 @@ def test_increment_version_and_node_attributes():
                 [a for a in dir(x.sum().grad_fn) if a.startswith("_saved")],
                 [a for a in dir(y.grad_fn) if not a.startswith("_") and a != "requires_grad"])
     check(run)
+
+
+def _call_cases(T):
+    T.manual_seed(0)
+    x = T.randn(3, requires_grad=True)
+    y = x * x
+    parts = x.unbind()
+    acc = y.grad_fn.next_functions[0][0]
+    return {
+        "one_per_input": lambda: y.grad_fn(T.ones(3)),
+        "too_many": lambda: y.grad_fn(T.ones(3), T.ones(3)),
+        "none": lambda: y.grad_fn(),
+        "all_none": lambda: y.grad_fn(None),
+        "wrong_shape": lambda: y.grad_fn(T.ones(2)),
+        "not_a_tensor": lambda: y.grad_fn(3),
+        "keyword": lambda: y.grad_fn(grad=T.ones(3)),
+        "under_no_grad": lambda: T.no_grad()(lambda: y.grad_fn(T.ones(3)))(),
+        "several_outputs": lambda: parts[0].grad_fn(T.tensor(1.), None, T.tensor(2.)),
+        "one_input": lambda: x.sum().grad_fn(T.tensor(2.)),
+        "broadcast_kept": lambda: (x * T.ones(2, 1)).grad_fn(T.ones(2, 3)),
+        "accumulate": lambda: (acc(T.ones(3)), acc(T.ones(3)), x.grad),
+        "custom_function": lambda: type("F", (T.autograd.Function,), {
+            "forward": staticmethod(lambda ctx, a: a * 2),
+            "backward": staticmethod(lambda ctx, g: g)}).apply(x).grad_fn(T.ones(3)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_call_cases(ember)))
+def test_calling_a_node_as_torch(name):
+    check(lambda T: _call_cases(T)[name]())

@@ -123,6 +123,9 @@ class BackwardCFunction(Node, FunctionCtx):
     # Its outputs that alias an input may not be changed in place (ops/inplace.py).
     _multi_view = "custom"
 
+    def __call__(self, *args, **kwargs):     # (not callable, as PyTorch's)
+        raise TypeError(f"'{type(self).__name__}' object is not callable")
+
     def __init__(self):
         # Filled by Function.apply once forward has run.
         Node.__init__(self, (), (), (), None, (), ())

@@ -119,6 +119,27 @@ class Node:
                 if n.startswith(("_saved_", "_raw_saved_", "__"))
                 or not n.startswith("_") and n not in _ENGINE_NAMES]
 
+    def __call__(self, *grads, **kwargs):
+        """The node's backward on `grads` (one per output), as PyTorch's
+        Node.__call__: each input's gradient, before broadcasting is undone
+        (recorded under grad mode); a tensor for a node of one input."""
+        from .. import ops
+        from .._tensor import Tensor
+        if kwargs:
+            raise TypeError("keyword arguments are not supported")
+        n = len(self._shape) if self._multi else 1
+        if len(grads) != n:
+            raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
+        for i, g in enumerate(grads):
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"argument {i} is not a Variable")
+        needs = [fn is not None for fn, _ in self.next_functions]
+        if all(g is None for g in grads):
+            out = (None,) * len(needs)
+        else:
+            out = self.apply(ops.TENSOR, list(grads) if self._multi else grads[0], True, needs)
+        return out[0] if len(out) == 1 else tuple(out)
+
     @property
     def requires_grad(self):
         """Whether any input of this node needs a gradient (a leaf's node: yes)."""
@@ -302,6 +323,12 @@ class AccumulateGrad(Node):
         return "ember::autograd::AccumulateGrad"
 
     requires_grad = True
+
+    def __call__(self, grad):
+        """Accumulate `grad` into the leaf's .grad (its hooks first)."""
+        from ._engine import _accumulate
+        _accumulate(self.variable, grad, True)
+        return ()
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
