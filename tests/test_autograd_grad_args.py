@@ -132,3 +132,22 @@ def _call_cases(T):
 @pytest.mark.parametrize("name", list(_call_cases(ember)))
 def test_calling_a_node_as_torch(name):
     check(lambda T: _call_cases(T)[name]())
+
+
+def test_namespaced_node_names_name_the_library_as_the_program_does():
+    from ember import _public_name
+    x = ember.ones(3, requires_grad=True)
+    y = x.clone()
+    y[0] = 2.0
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    assert (acc.name(), y.grad_fn.name()) == ("ember::autograd::AccumulateGrad",
+                                              "ember::autograd::CopySlices")
+    _public_name.set_name("torch")
+    try:
+        shown = (acc.name(), y.grad_fn.name())
+    finally:
+        _public_name.set_name("ember")
+    tx = torch.ones(3, requires_grad=True)
+    ty = tx.clone()
+    ty[0] = 2.0
+    assert shown == ((tx * 2).grad_fn.next_functions[0][0].name(), ty.grad_fn.name())

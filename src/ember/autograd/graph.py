@@ -98,7 +98,11 @@ class Node:
             _node_extras(self, saved, result)
 
     def name(self):
-        return self._full_name or type(self).__name__
+        full = self._full_name
+        if full is None:
+            return type(self).__name__
+        # (the library as the program calls it: torch::autograd::CopySlices under ember.run)
+        return _public_name.name + full[len("ember"):] if full.startswith("ember::") else full
 
     # Nodes PyTorch implements in C++ outside the generated ones name
     # themselves with their namespace (CopySlices, AccumulateGrad).
@@ -319,8 +323,7 @@ class AccumulateGrad(Node):
         super().__init__((), (), (), None, variable._data.shape, variable._data.dtype)
         self.variable = variable
 
-    def name(self):
-        return "ember::autograd::AccumulateGrad"
+    _full_name = "ember::autograd::AccumulateGrad"
 
     requires_grad = True
 
