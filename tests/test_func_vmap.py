@@ -48,6 +48,11 @@ CASES = {
     "out_dims_1": lambda T, x, y, W, v: _v(T, lambda a: a * 2, x, out_dims=1),
     "tuple_out": lambda T, x, y, W, v: _v(T, lambda a: (a, a.sum()), x),
     "dict_in": lambda T, x, y, W, v: _v(T, lambda d: d["a"] * d["b"], {"a": x, "b": y}),
+    "batch_norm_eval": lambda T, x, y, W, v: _v(T, T.nn.BatchNorm1d(3).double().eval(),
+                                                T.stack([x, y], 1)).detach(),
+    "batch_norm_no_stats": lambda T, x, y, W, v: _v(
+        T, T.nn.BatchNorm1d(3, track_running_stats=False).double(),
+        T.stack([x, y], 1)).detach(),
     "dict_in_dims": lambda T, x, y, W, v: _v(T, lambda d: d["a"] * d["b"][0], {"a": x, "b": [v]},
                                              in_dims=({"b": [None], "a": 0},)),
     "dict_out_dims": lambda T, x, y, W, v: _v(T, lambda a: {"a": a, "b": a * 2}, x,
@@ -104,6 +109,8 @@ ERRORS = {
                                                         out_dims=(0, 1)),
     "in_dims_dict_keys": lambda T, x, y, W, v: _v(T, lambda d: d["a"], {"a": x, "b": v},
                                                   in_dims=({"a": 0},)),
+    "batch_norm_running_stats": lambda T, x, y, W, v: _v(
+        T, T.nn.BatchNorm1d(3).double(), T.stack([x, y], 1)),
     "mm_sizes": lambda T, x, y, W, v: _v(T, T.mm, x.view(5, 1, 3), W, in_dims=(0, None)),
 }
 
