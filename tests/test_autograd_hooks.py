@@ -259,3 +259,16 @@ def test_leaves_are_accumulated_in_the_order_of_the_nodes_inputs():
         m(a).sum().backward()
         return seen
     check(run)
+
+
+def test_create_graph_gradients_are_copies_as_torch():
+    # a leaf's first .grad is a copy (CopyBackwards), a retained one a clone
+    def run(T):
+        x = leaf(T, [1.0, 2.0])
+        z = x * 3
+        z.retain_grad()
+        (z ** 2).sum().backward(create_graph=True)
+        first = (x.grad, z.grad)
+        (x ** 2).sum().backward(create_graph=True)
+        return first, x.grad
+    check(run)

@@ -80,6 +80,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     grad_tensors = _grads_for(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        from .._settings import warn_once
+        warn_once("Using backward() with create_graph=True will create a reference cycle between "
+                  "the parameter and its gradient which can cause a memory leak. We recommend "
+                  "using autograd.grad when creating the graph to avoid this. If you have to use "
+                  "this function, make sure to reset the .grad fields of your parameters to None "
+                  "after use to break the cycle and avoid the leak.",
+                  cpp="torch/csrc/autograd/engine.cpp:1307")
     roots = _root_grads(tensors, grad_tensors, create_graph)
     run_backward(tensors, roots, retain_graph, create_graph, inputs=inputs)
 

@@ -479,7 +479,7 @@ def _run_node_pre_hooks(hooks, grad, create_graph):
 def _retain(t, grad, create_graph):
     if t is None:
         return
-    g = grad if create_graph else Tensor._wrap(np.array(grad))
+    g = grad.clone() if create_graph else Tensor._wrap(np.array(grad))
     if t._grad is None:
         t._grad = g
     else:
@@ -492,7 +492,9 @@ def _accumulate(var, grad, create_graph, hooked=False):
     if var._hooks and not hooked:
         grad = _run_tensor_hooks(var._hooks, grad, create_graph)
     if create_graph:
-        var._grad = grad if var._grad is None else var._grad + grad
+        # (a first gradient is copied into a new tensor, as PyTorch's: CopyBackwards)
+        var._grad = (Tensor._wrap(np.empty_like(grad._data)).copy_(grad)
+                     if var._grad is None else var._grad + grad)
         return
     old = var._grad
     if old is None:
