@@ -154,8 +154,14 @@ def test_second_and_third_derivatives():
 
 def test_create_graph_backward_gives_differentiable_grad():
     x = leaf([2.0])
-    (x.sin() * x).sum().backward(create_graph=True)
-    assert x.grad.requires_grad
+    ember.set_warn_always(True)     # (PyTorch's note comes once a process: here each time)
+    try:
+        with pytest.warns(UserWarning, match="Using backward.. with create_graph=True will "
+                          "create a reference cycle"):
+            (x.sin() * x).sum().backward(create_graph=True)
+    finally:
+        ember.set_warn_always(False)
+    assert x.grad.requires_grad and type(x.grad.grad_fn).__name__ == "CopyBackwards"
     g = x.grad
     x.grad = None
     g.sum().backward()

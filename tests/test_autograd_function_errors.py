@@ -213,3 +213,64 @@ def test_wrong_gradient_index_and_inputs_without_grad(wrong_at, needs):
         _fn(T, lambda ctx, x, n, y: x * y, backward).apply(x, 2, y).sum().backward()
         return x.grad, y.grad
     check(f)
+
+
+def test_mark_dirty_of_a_new_tensor_warns_when_tracked():
+    import warnings
+    import ember
+
+    class F(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            out = a * 2
+            ctx.mark_dirty(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+    x = ember.ones(3, requires_grad=True)
+    with pytest.warns(UserWarning, match=r"ctx.mark_dirty\(\) received a tensor that was not "
+                      r"an input\. .* \(Triggered internally at .*custom_function\.cpp:320\.\)"):
+        assert F.apply(x).tolist() == [2.0, 2.0, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # (untracked: no warning, as PyTorch's)
+        F.apply(x.detach())
+
+
+def test_ctx_attributes_as_torch():
+    # to_save / dirty_tensors / non_differentiable while forward runs, None
+    # after; materialize_grads is write-only; saved_variables is deprecated
+    def run(T):
+        seen = []
+
+        class F(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                seen.append((ctx.to_save, ctx.dirty_tensors, ctx.non_differentiable))
+                a.mul_(2)
+                ctx.mark_dirty(a)
+                ctx.save_for_backward(a)
+                i = T.ones(1)
+                ctx.mark_non_differentiable(i)
+                ctx.materialize_grads = False
+                seen.append((ctx.to_save, ctx.dirty_tensors, ctx.non_differentiable))
+                return a, i
+
+            @staticmethod
+            def backward(ctx, g, h):
+                seen.append((ctx.to_save, ctx.dirty_tensors, ctx.non_differentiable, h))
+                return g * 2
+        x = T.arange(3.0, requires_grad=True)
+        y, _ = F.apply(x.clone())
+        node = y.grad_fn
+        seen.append((node.to_save, node.dirty_tensors, node.non_differentiable))
+        try:
+            node.materialize_grads
+        except AttributeError as e:
+            seen.append(str(e))
+        with pytest.warns(DeprecationWarning, match="'saved_variables' is deprecated"):
+            seen.append(node.saved_variables)
+        y.sum().backward()
+        return seen, x.grad
+    check(run)

@@ -395,3 +395,15 @@ def test_strict_mode_lets_well_behaved_functions_through(create_graph):
         F(T).hessian(cubic_pair, xy(T), **kw),
         F(T).vhp(cubic_pair, xy(T), (t(T, X3), t(T, Y23)), **kw),
         F(T).hvp(cubic_pair, xy(T), (t(T, X3), t(T, Y23)), **kw))))
+
+
+def test_vectorized_jacobian_rows_run_through_every_output():
+    # (input b reaches output 1 only through output 0's graph, with a zero
+    # grad_output there: -0.0 where a.sum() < 0, printed as PyTorch prints it)
+    def run(T):
+        a = T.tensor([-1.0, -2.0, 0.5])
+        b = T.tensor([3.0, 4.0])
+        jac = T.autograd.functional.jacobian(lambda a, b: (a.sum() * b, a * 2), (a, b),
+                                             vectorize=True)
+        return repr(jac)
+    check(run)

@@ -231,3 +231,94 @@ def test_saving_a_tensor_with_hooks_warns_as_torch():
     torch = pytest.importorskip("torch")
     e, t = _saving_hooked_tensors(ember), _saving_hooked_tensors(torch)
     assert e == t and [len(s) for s in e[0]] == [1, 0, 0, 0, 1]
+
+
+def test_accumulate_grad_node_hooks_in_pytorchs_order():
+    # the leaf's own hook, then the node's pre-hook, accumulation, the
+    # post-accumulate hook, then the node's post hook; autograd.grad runs
+    # only the leaf's own hook
+    def run(T):
+        seen = []
+        w = T.ones(2, requires_grad=True)
+        w.register_hook(lambda g: g * 10)
+        z = (w * 3).sum()
+        acc = z.grad_fn.next_functions[0][0].next_functions[0][0]
+        acc.register_hook(lambda gi, go: seen.append(("post", gi, go)))
+        acc.register_prehook(lambda go: seen.append(("pre", go)))
+        w.register_post_accumulate_grad_hook(lambda p: seen.append(("post_acc", p.grad * 1)))
+        z.backward()
+        captured = T.autograd.grad((w * 3).sum(), w)
+        return seen, w.grad, captured
+    check(run)
+
+
+def test_hook_handles_are_removable_handles():
+    import ember
+    from ember.utils.hooks import RemovableHandle
+    w = ember.ones(2, requires_grad=True)
+    node = (w * 2).grad_fn
+    calls = []
+    handles = [w.register_hook(lambda g: calls.append("tensor")),
+               node.register_hook(lambda gi, go: calls.append("post")),
+               node.register_prehook(lambda go: calls.append("pre")),
+               w.register_post_accumulate_grad_hook(lambda p: calls.append("post_acc"))]
+    assert all(type(h) is RemovableHandle for h in handles)
+    assert repr(handles[0]).startswith("<ember.utils.hooks.RemovableHandle object at 0x")
+    for h in handles:
+        h.remove()
+    (w * 2).sum().backward()
+    assert calls == [] and w.grad.tolist() == [2.0, 2.0]
+
+
+def test_register_multi_grad_hook_as_torch():
+    def run(T):
+        seen = []
+        a = T.arange(6.0).reshape(2, 3).requires_grad_()
+        b = T.ones(2, 3, requires_grad=True)
+        c, d = a * b, a * b
+        handle = T.autograd.graph.register_multi_grad_hook(
+            (a, b, c, d), lambda grads: seen.append([g is not None for g in grads]))
+        c.sum().backward(retain_graph=True)
+        c.sum().backward(inputs=(a,), retain_graph=True)
+        (c.sum() + d.sum()).backward(retain_graph=True)
+        try:
+            T.autograd.grad(c.sum(), b, retain_graph=True)
+        except RuntimeError as e:      # (a leaf under autograd.grad: PyTorch refuses)
+            seen.append(str(e))
+        handle.remove()
+        c.sum().backward(retain_graph=True)
+        T.autograd.graph.register_multi_grad_hook(
+            (a, b), lambda g: seen.append(("any", g)), mode="any")
+        (c * 2).sum().backward()
+        return seen
+    check(run)
+    check(lambda T: T.autograd.graph.register_multi_grad_hook((), print, mode="some"))
+
+
+def test_leaves_are_accumulated_in_the_order_of_the_nodes_inputs():
+    def run(T):
+        seen = []
+        a, b, c = (T.ones(2, requires_grad=True) for _ in range(3))
+        for t, n in ((a, "a"), (b, "b"), (c, "c")):
+            t.register_hook(lambda g, n=n: seen.append(n))
+        (a * b * c).sum().backward()
+        T.stack([a, b, c]).sum().backward()
+        m = T.nn.Linear(2, 2)
+        m.weight.register_hook(lambda g: seen.append("weight"))
+        m.bias.register_hook(lambda g: seen.append("bias"))
+        m(a).sum().backward()
+        return seen
+    check(run)
+
+
+def test_create_graph_gradients_are_copies_as_torch():
+    # a leaf's first .grad is a copy (CopyBackwards), a retained one a clone
+    def run(T):
+        x = leaf(T, [1.0, 2.0])
+        z = x * 3
+        z.retain_grad()
+        (z ** 2).sum().backward(create_graph=True)
+        first = (x.grad, z.grad)
+        (x ** 2).sum().backward(create_graph=True)
+        return first, x.grad
+    check(run)

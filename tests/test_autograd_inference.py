@@ -270,3 +270,23 @@ def test_enable_grad_inside_inference_mode_records_nothing():
     e = fn(ember)
     assert e == fn(_torch())
     assert e[0] == (True, False, True, True)
+
+
+@pytest.mark.parametrize("mode", [True, 1, None, "yes", 1.5])
+def test_set_grad_enabled_takes_a_bool_and_prints_its_mode(mode):
+    check(lambda T: (repr(T.set_grad_enabled(mode)), T.set_grad_enabled(True))[0])
+
+
+def test_decorating_a_class_warns_and_calls_it_in_the_mode():
+    import warnings
+    import ember
+
+    class Made:
+        def __init__(self):
+            self.enabled = ember.is_grad_enabled()
+    with pytest.warns(FutureWarning, match="Decorating classes is deprecated"):
+        make = ember.no_grad()(Made)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        made = make()
+    assert isinstance(made, Made) and made.enabled is False and ember.is_grad_enabled()

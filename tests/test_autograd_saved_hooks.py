@@ -113,6 +113,12 @@ def test_hook_errors():
     err = check_error(lambda T: (T.ones(3, requires_grad=True),), non_tensor)
     assert type(err) is TypeError
 
+    def not_callable(T, b):
+        with G(T).saved_tensors_hooks(1, None):
+            return b * b
+    err = check_error(lambda T: (T.ones(3, requires_grad=True),), not_callable)
+    assert type(err) is TypeError
+
 
 @pytest.mark.parametrize("pin_memory", [False, True])
 def test_save_on_cpu_gradients_equal_plain(pin_memory):

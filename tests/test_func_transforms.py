@@ -88,6 +88,22 @@ def test_matches_torch(case):
     lambda T: T.func.vjp(lambda x: x.sin(), _x(T, 3))[1](T.ones(2, dtype=T.float64)),
     lambda T: T.func.jacfwd(lambda x: x.sin(), randomness="x")(_x(T, 3)),
     lambda T: T.func.jacrev(lambda x: x.sin(), chunk_size=0)(_x(T, 3)),
+    # has_aux without (output, aux), named as each transform's message names it
+    lambda T: T.func.vjp(lambda x: x.sin(), _x(T, 3), has_aux=True),
+    lambda T: T.func.jvp(lambda x: x.sin(), (_x(T, 3),), (_x(T, 3),), has_aux=True),
+    lambda T: T.func.jacrev(lambda x: (x, x, x), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.jacfwd(lambda x: x.sin(), has_aux=True)(_x(T, 3)),
+    lambda T: T.func.jvp(lambda x: (x.sin(), 3), (_x(T, 3),), (_x(T, 3),), has_aux=True),
+    # outputs: none, not tensors, not floating point; cotangents of another layout
+    lambda T: T.func.vjp(lambda x: None, _x(T, 3)),
+    lambda T: T.func.vjp(lambda x: (), _x(T, 3)),
+    lambda T: T.func.vjp(lambda x: (x, 3), _x(T, 3)),
+    lambda T: T.func.vjp(lambda x: x.argmax(), _x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: x.argmax())(_x(T, 3)),
+    lambda T: T.func.jacrev(lambda x: None)(_x(T, 3)),
+    lambda T: T.func.jvp(lambda x: None, (_x(T, 3),), (_x(T, 3),)),
+    lambda T: T.func.vjp(lambda x: [x, x], _x(T, 3))[1]((_x(T, 3), _x(T, 3))),
+    lambda T: T.func.vjp(lambda x: [x, x], _x(T, 3))[1]([_x(T, 3)]),
 ])
 def test_errors_as_torch(case):
     check(case)

@@ -48,6 +48,15 @@ CASES = {
     "out_dims_1": lambda T, x, y, W, v: _v(T, lambda a: a * 2, x, out_dims=1),
     "tuple_out": lambda T, x, y, W, v: _v(T, lambda a: (a, a.sum()), x),
     "dict_in": lambda T, x, y, W, v: _v(T, lambda d: d["a"] * d["b"], {"a": x, "b": y}),
+    "batch_norm_eval": lambda T, x, y, W, v: _v(T, T.nn.BatchNorm1d(3).double().eval(),
+                                                T.stack([x, y], 1)).detach(),
+    "batch_norm_no_stats": lambda T, x, y, W, v: _v(
+        T, T.nn.BatchNorm1d(3, track_running_stats=False).double(),
+        T.stack([x, y], 1)).detach(),
+    "dict_in_dims": lambda T, x, y, W, v: _v(T, lambda d: d["a"] * d["b"][0], {"a": x, "b": [v]},
+                                             in_dims=({"b": [None], "a": 0},)),
+    "dict_out_dims": lambda T, x, y, W, v: _v(T, lambda a: {"a": a, "b": a * 2}, x,
+                                              out_dims={"a": 0, "b": 1}),
     "unbatched_out": lambda T, x, y, W, v: _v(T, lambda a: (a, v), x),
     "chunked": lambda T, x, y, W, v: _v(T, lambda a: a.exp(), x, chunk_size=2),
     "nested": lambda T, x, y, W, v: _v(T, T.func.vmap(lambda a, b: a * b), x, y),
@@ -83,6 +92,26 @@ ERRORS = {
     "randomness_value": lambda T, x, y, W, v: _v(T, lambda a: a, x, randomness="x"),
     "in_dims_type": lambda T, x, y, W, v: _v(T, lambda a: a, x, in_dims=[0]),
     "inplace_unbatched": lambda T, x, y, W, v: _v(T, lambda a: v.clone().add_(a), x),
+    # mm, bmm, mv and dot keep their own rank checks per sample (not matmul's)
+    "mm_rank": lambda T, x, y, W, v: _v(T, T.mm, x, W, in_dims=(0, None)),
+    "mv_rank": lambda T, x, y, W, v: _v(T, T.mv, x, y),
+    "bmm_rank": lambda T, x, y, W, v: _v(T, T.bmm, x, W, in_dims=(0, None)),
+    "dot_rank": lambda T, x, y, W, v: _v(T, T.dot, x, W, in_dims=(0, None)),
+    "in_dims_structure": lambda T, x, y, W, v: _v(T, lambda a, b: a, x, y, in_dims=(0,)),
+    "in_dims_nested": lambda T, x, y, W, v: _v(T, lambda d: d["a"], {"a": x, "b": [y, y]},
+                                               in_dims=({"a": 0, "b": [0]},)),
+    "in_dims_tuple_for_list": lambda T, x, y, W, v: _v(T, lambda l: l[0] + l[1], [x, v],
+                                                       in_dims=((0, None),)),
+    "out_dims_list_for_tuple": lambda T, x, y, W, v: _v(T, lambda a: (a, a), x, out_dims=[0, 1]),
+    "out_dims_dict_for_tuple": lambda T, x, y, W, v: _v(T, lambda a: (a, a), x,
+                                                        out_dims={"a": 0}),
+    "out_dims_tuple_for_dict": lambda T, x, y, W, v: _v(T, lambda a: {"a": a}, x,
+                                                        out_dims=(0, 1)),
+    "in_dims_dict_keys": lambda T, x, y, W, v: _v(T, lambda d: d["a"], {"a": x, "b": v},
+                                                  in_dims=({"a": 0},)),
+    "batch_norm_running_stats": lambda T, x, y, W, v: _v(
+        T, T.nn.BatchNorm1d(3).double(), T.stack([x, y], 1)),
+    "mm_sizes": lambda T, x, y, W, v: _v(T, T.mm, x.view(5, 1, 3), W, in_dims=(0, None)),
 }
 
 

@@ -60,3 +60,13 @@ def test_an_expanded_tensor_is_refused_as_an_in_place_output(op):
         return base, base.expand(2, 3)
     check_error(setup, lambda T, base, ex: op(ex),
                 message="more than one element of the written-to tensor refers to a single memory")
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: x, lambda T, x: x[0], lambda T, x: x.view(12), lambda T, x: x.t(),
+    lambda T, x: x.clone(), lambda T, x: x.reshape(12), lambda T, x: x[:, 0],
+    lambda T, x: x.detach(), lambda T, x: x[T.tensor([0])], lambda T, x: x.expand(2, 4, 3),
+    lambda T, x: x.T.contiguous()])
+def test_is_view_as_torch(make):
+    check(lambda T: (lambda x: (lambda t: (t._is_view(), t._base is x))(make(T, x)))(
+        T.zeros(4, 3)))

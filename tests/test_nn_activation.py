@@ -442,3 +442,19 @@ def test_sigmoid_is_pytorchs_one_over_one_plus_exp():
     x = np.random.default_rng(0).standard_normal(10000) * 8
     differ = ember.sigmoid(ember.tensor(x)).numpy() != torch.sigmoid(torch.tensor(x)).numpy()
     assert differ.mean() < (0.05 if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else 0.15)
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu", "hardtanh", "relu6", "threshold",
+                                  "hardshrink", "softshrink"])
+def test_piecewise_linear_second_derivative_is_zeros_as_torch(name):
+    # (their first derivative depends on the input through PyTorch's
+    # XBackwardBackward0 node: it requires grad, and its own gradient is zeros)
+    call = {"threshold": lambda F, t: F.threshold(t, 0.1, 0.0),
+            "leaky_relu": lambda F, t: F.leaky_relu(t, 0.1)}.get(
+        name, lambda F, t: getattr(F, name)(t))
+
+    def run(T):
+        x = T.tensor([-1.5, -0.2, 0.3, 2.0], requires_grad=True)
+        (g,) = T.autograd.grad(call(T.nn.functional, x).sum(), x, create_graph=True)
+        return g, g.grad_fn.name(), T.autograd.grad(g.sum(), x)
+    check(run)

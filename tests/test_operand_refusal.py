@@ -44,7 +44,8 @@ def test_in_place_operators_leave_it_to_python():
 
 
 TENSOR_OPS = {"matmul": (2,), "mm": (2, 2), "bmm": (1, 2, 2), "dot": (2,), "mv": (2, 2),
-              "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,)}
+              "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,),
+              "equal": (2,)}
 
 
 @pytest.mark.parametrize("call", [

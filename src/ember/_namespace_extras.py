@@ -197,6 +197,8 @@ def _with_node(fn, operands):
     from . import autograd
     if _CondAutogradOp.cls is None:
         class CondAutogradOp(autograd.Function):
+            _builtin = True
+
             @staticmethod
             def forward(ctx, fn, flat_operands, *tensors):
                 ctx.fn, ctx.flat = fn, flat_operands

@@ -287,7 +287,6 @@ class Tensor(metaclass=_public_name.PublicClass):
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.graph import _RemovableHandle
         if self._grad_fn is not None:
             node = self._grad_fn
             if node._multi:
@@ -304,6 +303,7 @@ class Tensor(metaclass=_public_name.PublicClass):
                 self._hooks = []
             hooks = self._hooks
         hooks.append(hook)
+        from .autograd.graph import _RemovableHandle
         return _RemovableHandle(hooks, hook)
 
     def _registered_hooks(self):
@@ -324,10 +324,10 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors")
-        from .autograd.graph import _RemovableHandle
         if self._post_acc_hooks is None:
             self._post_acc_hooks = []
         self._post_acc_hooks.append(hook)
+        from .autograd.graph import _RemovableHandle
         return _RemovableHandle(self._post_acc_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):

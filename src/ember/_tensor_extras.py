@@ -18,6 +18,7 @@ Tensor.itemsize = property(lambda self: self._data.itemsize)
 # (an expanded tensor counts each element it shows, as PyTorch's numel * itemsize)
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize)
 Tensor.is_distributed = lambda self: False
+Tensor._is_view = lambda self: self._base is not None     # (private, yet often called)
 
 
 def _output_nr(self):

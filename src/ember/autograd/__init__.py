@@ -1,6 +1,7 @@
 """ember.autograd: backward, grad, custom Functions, gradcheck, grad modes."""
 from .._backend import np
 from .._dtype import _BF16_NP as _BF16
+from .. import _public_name
 
 from . import graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
@@ -25,7 +26,7 @@ def _as_tuple(x):
     from .._tensor import Tensor
     if x is None:
         return None
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
@@ -63,16 +64,30 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate into the leaves' .grad the gradient of `tensors`."""
     from ._engine import run_backward
+    if grad_variables is not None:
+        import warnings
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments "
+                               "both passed to `backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     tensors = _as_tuple(tensors)
-    grad_tensors = _as_tuple(grad_tensors) or (None,) * len(tensors)
-    if len(grad_tensors) != len(tensors):
-        raise RuntimeError(
-            f"grad_tensors has {len(grad_tensors)} elements but tensors has {len(tensors)}")
-    inputs = _as_tuple(inputs)
-    if inputs is not None and len(inputs) == 0:
-        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    if inputs is not None:
+        inputs = _inputs_tuple(inputs, "backward")
+        if not all(t.requires_grad for t in inputs):
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    grad_tensors = _grads_for(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph
+    if create_graph:
+        from .._settings import warn_once
+        warn_once("Using backward() with create_graph=True will create a reference cycle between "
+                  "the parameter and its gradient which can cause a memory leak. We recommend "
+                  "using autograd.grad when creating the graph to avoid this. If you have to use "
+                  "this function, make sure to reset the .grad fields of your parameters to None "
+                  "after use to break the cycle and avoid the leak.",
+                  cpp="torch/csrc/autograd/engine.cpp:1307")
     roots = _root_grads(tensors, grad_tensors, create_graph)
     run_backward(tensors, roots, retain_graph, create_graph, inputs=inputs)
 
@@ -81,17 +96,26 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of `outputs` with respect to `inputs`, as a tuple;
     no `.grad` is touched."""
+    import warnings
     from ._engine import run_backward
     from .._tensor import Tensor
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
-    grad_outputs = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
     if allow_unused is None:
         allow_unused = materialize_grads
+    outputs = _as_tuple(outputs)
+    keys = tuple(inputs) if type(inputs) is dict else None
+    inputs = _inputs_tuple(inputs, "grad")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to "
+                      "True). To accumulate gradient for other parts of the graph, please use "
+                      f"{_public_name.name}.autograd.backward.", FutureWarning, stacklevel=2)
+    grad_outputs = _grads_for(outputs, grad_outputs)
     if retain_graph is None:
         retain_graph = create_graph
     for t in inputs:
-        if not t._requires_grad:
+        if not isinstance(t, graph.GradientEdge) and not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
@@ -100,9 +124,36 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
                           capture=True, allow_unused=allow_unused)
     if materialize_grads:
-        result = [Tensor._wrap(np.zeros_like(t._data)) if g is None else g
-                  for g, t in zip(result, inputs)]
-    return tuple(result)
+        if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs)):
+            raise RuntimeError("materialize_grads cannot be used when the given input is a "
+                               "GradientEdge")
+        result = [Tensor._wrap(np.zeros_like(t._data)).requires_grad_(create_graph)
+                  if g is None else g for g, t in zip(result, inputs)]
+    return dict(zip(keys, result)) if keys is not None else tuple(result)
+
+
+def _inputs_tuple(inputs, api):
+    """`inputs` of grad() or backward() as a tuple: a dict's values (grad()
+    then answers with a dict), refusing another Mapping and nothing at all."""
+    from collections.abc import Mapping
+    if type(inputs) is dict:
+        inputs = tuple(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise TypeError(f"`inputs` argument to `{api}()` must be a dict, not "
+                        f"{type(inputs).__name__}. Other Mapping types are not supported.")
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError(f"`inputs` argument to `{api}()` cannot be empty.")
+    return inputs
+
+
+def _grads_for(tensors, grads):
+    """One gradient (or None) per output: fewer is an error, extra ones are
+    ignored (PyTorch zips them)."""
+    grads = (None,) * len(tensors) if grads is None else _as_tuple(grads)
+    if len(grads) < len(tensors):
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
+    return grads[:len(tensors)]
 
 
 def _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused,

@@ -20,6 +20,7 @@
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
 """
+import itertools
 import sys
 
 from .._backend import np
@@ -29,7 +30,9 @@ from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
 from .. import _layout as _L
 from .grad_mode import _state
-from .graph import AccumulateGrad, _NodePreHook
+from .graph import AccumulateGrad
+from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
+                            _run_tensor_hooks)
 from .. import ops as _ops
 from .._tensor import Tensor
 
@@ -71,6 +74,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     _state.enabled = create_graph
     token = silence()
     _final_callbacks.append([])
+    running.append((next(_task_ids), deps, needed, capture))
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs)
@@ -81,6 +85,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         raise
     finally:
         _final_callbacks.pop()
+        running.pop()
         restore(token)
         _state.enabled = prev_mode
     # 4. what autograd.grad returns
@@ -93,6 +98,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
 # when its graph is done: DistributedDataParallel waits for its gradient
 # all-reduces there.
 _final_callbacks = []
+
+
+# The running backward passes, innermost last: (id, the nodes the walk
+# reached, which of them lead to a target, whether autograd.grad runs it):
+# register_multi_grad_hook asks.
+running = []
+_task_ids = itertools.count()
 
 
 def queue_callback(callback):
@@ -122,15 +134,25 @@ def _root_nodes(roots):
 
 
 def _targets(inputs):
+    """node -> [(place in inputs, output_nr)]: where each input's gradient
+    arrives (a tensor, or a GradientEdge: a node and one of its outputs)."""
     if inputs is None:
         return None
     targets = {}
     for i, t in enumerate(inputs):
-        node = gradient_edge(t)
+        if isinstance(t, _graph.GradientEdge):
+            node, nr = t.node, t.output_nr
+        else:
+            node, nr = gradient_edge(t), t._output_nr if t._grad_fn is not None else 0
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        targets.setdefault(node, []).append(i)
+        targets.setdefault(node, []).append((i, nr))
     return targets
+
+
+def _arrived(node, grad, nr):
+    """What reached output `nr` of `node` (a node of several outputs gets a list)."""
+    return grad[nr] if node._multi and grad is not None else grad
 
 
 def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
@@ -148,15 +170,16 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
-        if grad is not None and (node._pre_hooks is not None or node._retain is not None):
+        if grad is not None and (node._pre_hooks is not None or node._retain is not None) \
+                and type(node) is not AccumulateGrad:     # (a leaf's: below)
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
             if captured is not None:
                 if type(node) is AccumulateGrad and grad is not None and node.variable._hooks:
                     # a leaf's own hooks see (and may replace) what autograd.grad returns
                     grad = _run_tensor_hooks(node.variable._hooks, grad, create_graph)
-                for i in targets[node]:
-                    captured[i] = grad
+                for i, nr in targets[node]:
+                    captured[i] = _arrived(node, grad, nr)
                 # A captured leaf is not accumulated into, and the walk
                 # stops at a captured node unless other targets lie beyond.
                 if type(node) is AccumulateGrad or not _leads_on(node, needed):
@@ -166,12 +189,26 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     continue
             elif type(node) is not AccumulateGrad and grad is not None:
                 # backward(inputs=[non_leaf]) fills that tensor's .grad.
-                _retain(inputs[targets[node][0]], grad, create_graph)
+                for i, nr in targets[node]:
+                    g = _arrived(node, grad, nr)
+                    if g is not None:
+                        _retain(inputs[i], g, create_graph)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
-                accumulate(node.variable, grad, create_graph)
+                if node._pre_hooks is not None:
+                    # PyTorch's order: the leaf's own hooks, then the node's pre-hooks
+                    var = node.variable
+                    if var._hooks:
+                        grad = _run_tensor_hooks(var._hooks, grad, create_graph)
+                    grad = _run_tensor_hooks(node._pre_hooks, grad, create_graph)
+                    accumulate(var, grad, create_graph, True)
+                else:
+                    accumulate(node.variable, grad, create_graph)
                 if node.variable._post_acc_hooks:
                     _post_accumulate(node.variable)
+                if node._post_hooks is not None:    # (it has no inputs: it returns nothing)
+                    for hook in node._post_hooks:
+                        hook((), (_as_tensor(grad),))
             continue
         nexts = node.next_functions
         if inline and grad is not None and node._simple and node._post_hooks is None:
@@ -215,8 +252,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     push(nxt)
         if leaves:
             # Leaves' gradients are accumulated first, as PyTorch's engine
-            # does (so DDP's buckets fill, and start, while backward goes on).
-            ready.extend(leaves)
+            # does (so DDP's buckets fill, and start, while backward goes on),
+            # in the order of the node's inputs (popped from the end)
+            ready.extend(reversed(leaves))
             leaves.clear()
         # Drop this node's gradients now: a leaf's .grad may take the array over (_accumulate)
         grads = g = grad = data = None
@@ -367,95 +405,15 @@ def _finish(node, deps, ready):
                 ready.append(nxt)
 
 
-def _as_tensor(g):
-    if g is None or isinstance(g, Tensor):
-        return g
-    return Tensor._wrap(np.asarray(g))
-
-
-def _run_tensor_hooks(hooks, grad, create_graph):
-    g = _as_tensor(grad)
-    for hook in list(hooks):
-        new = hook(g)
-        if new is not None:
-            _check_hook_result(hook, g, new)
-            g = new
-    return g if create_graph else g._data
-
-
-def _check_hook_result(hook, old, new):
-    """A hook may replace the gradient, but not by one of another kind (PyTorch's checks)."""
-    if not isinstance(new, Tensor):
-        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
-    name = getattr(hook, "__name__", type(hook).__name__)
-    if new._data.dtype != old._data.dtype:
-        raise RuntimeError(f"hook '{name}' has changed the type of value (was {old.type()} "
-                           f"got {new.type()})")
-    if new._data.shape != old._data.shape:
-        raise RuntimeError(f"hook '{name}' has changed the size of value")
-
-
-def _post_accumulate(var):
-    """Tensor.register_post_accumulate_grad_hook: hook(leaf), once its .grad is final."""
-    for hook in list(var._post_acc_hooks):
-        hook(var)
-
-
-def _output_hooks(node, grad, create_graph):
-    """The arriving gradient meets the output tensor's hooks and retain_grad
-    (per output for a node of several outputs)."""
-    if node._multi:
-        for nr, g in enumerate(grad):
-            if g is None:
-                continue
-            if node._pre_hooks is not None and nr in node._pre_hooks:
-                g = grad[nr] = _run_tensor_hooks(node._pre_hooks[nr], g, create_graph)
-            if node._retain is not None and nr in node._retain:
-                _retain(node._retain[nr](), g, create_graph)
-        if node._pre_hooks is not None and -1 in node._pre_hooks:
-            grad = _run_node_pre_hooks(node._pre_hooks[-1], grad, create_graph)
-        return grad
-    hooks = node._pre_hooks
-    if hooks is None:
-        if node._retain is not None:
-            _retain(node._retain(), grad, create_graph)
-        return grad
-    # PyTorch's order: the tensor's hooks, retain_grad, then the node's pre-hooks
-    # (kept in the same list: see Node.register_prehook).
-    grad = _run_tensor_hooks([h for h in hooks if h.__class__ is not _NodePreHook],
-                             grad, create_graph)
-    if node._retain is not None:
-        _retain(node._retain(), grad, create_graph)
-    node_hooks = [h for h in hooks if h.__class__ is _NodePreHook]
-    return _run_tensor_hooks(node_hooks, grad, create_graph) if node_hooks else grad
-
-
-def _run_node_pre_hooks(hooks, grad, create_graph):
-    """Node.register_prehook on a node of several outputs: fn(grad_outputs)."""
-    gs = tuple(_as_tensor(g) for g in grad)
-    for hook in list(hooks):
-        res = hook(gs)
-        if res is not None:
-            gs = tuple(res)
-    return [None if g is None else g if create_graph else g._data for g in gs]
-
-
-def _retain(t, grad, create_graph):
-    if t is None:
-        return
-    g = grad if create_graph else Tensor._wrap(np.array(grad))
-    if t._grad is None:
-        t._grad = g
-    else:
-        t._grad = t._grad + g
-
-
-def _accumulate(var, grad, create_graph):
-    """AccumulateGrad: leaf hooks, then `.grad` = grad (a private copy) or += grad."""
-    if var._hooks:
+def _accumulate(var, grad, create_graph, hooked=False):
+    """AccumulateGrad: leaf hooks (unless `hooked`: run already), then `.grad`
+    = grad (a private copy) or += grad."""
+    if var._hooks and not hooked:
         grad = _run_tensor_hooks(var._hooks, grad, create_graph)
     if create_graph:
-        var._grad = grad if var._grad is None else var._grad + grad
+        # (a first gradient is copied into a new tensor, as PyTorch's: CopyBackwards)
+        var._grad = (Tensor._wrap(np.empty_like(grad._data)).copy_(grad)
+                     if var._grad is None else var._grad + grad)
         return
     old = var._grad
     if old is None:

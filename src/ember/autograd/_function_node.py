@@ -21,7 +21,7 @@ class FunctionCtx:
     _to_save = ()
     _dirty = ()
     _non_differentiable = ()
-    materialize_grads = True
+    _materialize = True
     needs_input_grad = ()
     _freed = False
     _packed = None      # the saved tensors after forward: see _pack below
@@ -44,7 +44,24 @@ class FunctionCtx:
         self._non_differentiable = tensors
 
     def set_materialize_grads(self, value):
-        self.materialize_grads = bool(value)
+        self._materialize = bool(value)
+
+    def _no_reading(self):
+        raise AttributeError(f"attribute 'materialize_grads' of '{_public_name.name}._C."
+                             "_FunctionBase' objects is not readable")
+
+    def _set_materialize(self, value):
+        self._materialize = bool(value)
+
+    # (write-only, as PyTorch's: set_materialize_grads is the method)
+    materialize_grads = property(_no_reading, _set_materialize)
+
+    # What forward marked, until it returns (then None, as PyTorch's)
+    to_save = property(lambda self: self._to_save or None)
+    dirty_tensors = property(
+        lambda self: None if self._packed is not None else (self._dirty or None))
+    non_differentiable = property(
+        lambda self: None if self._packed is not None else (self._non_differentiable or None))
 
     _in_jvp = False
     saved_for_forward = ()
@@ -60,7 +77,12 @@ class FunctionCtx:
             return self._to_save
         return tuple(_unpack(self, p) for p in packed)
 
-    saved_variables = saved_tensors
+    @property
+    def saved_variables(self):
+        import warnings
+        warnings.warn("'saved_variables' is deprecated; use 'saved_tensors'", DeprecationWarning,
+                      stacklevel=2)
+        return self.saved_tensors
 
 
 class _SavedOutput:
@@ -123,6 +145,9 @@ class BackwardCFunction(Node, FunctionCtx):
     # Its outputs that alias an input may not be changed in place (ops/inplace.py).
     _multi_view = "custom"
 
+    def __call__(self, *args, **kwargs):     # (not callable, as PyTorch's)
+        raise TypeError(f"'{type(self).__name__}' object is not callable")
+
     def __init__(self):
         # Filled by Function.apply once forward has run.
         Node.__init__(self, (), (), (), None, (), ())
@@ -142,7 +167,7 @@ class BackwardCFunction(Node, FunctionCtx):
         for g, shape, dtype in zip(grad, self._shape, self._dtype):
             if g is not None:
                 g = g if create_graph else Tensor._wrap(np.asarray(g))
-            elif shape is not None and self.materialize_grads:
+            elif shape is not None and self._materialize:
                 g = Tensor._wrap(np.zeros(shape, dtype))
             grads.append(g)
         result = self._forward_cls._backward_fn()(self, *grads)

@@ -19,6 +19,7 @@ import types
 from functools import partial
 from time import perf_counter_ns
 
+from .. import _public_name
 from .._backend import np
 
 __all__ = []
@@ -482,8 +483,8 @@ def timed_nodes(node_gradients, accumulate):
     def gradients(node, *rest):
         return timed(node.name(), node_gradients, (node,) + rest)
 
-    def accumulated(variable, grad, create_graph):
-        return timed("ember::autograd::AccumulateGrad", accumulate,
-                     (variable, grad, create_graph))
+    def accumulated(variable, grad, create_graph, hooked=False):
+        return timed(f"{_public_name.name}::autograd::AccumulateGrad", accumulate,
+                     (variable, grad, create_graph, hooked))
 
     return gradients, accumulated

@@ -42,6 +42,12 @@ class saved_tensors_hooks:
     def __enter__(self):
         if _state.disabled is not None:
             raise RuntimeError(_state.disabled)
+        if not (callable(self.pack_hook) and callable(self.unpack_hook)):
+            raise TypeError(   # (PyTorch's binding's words)
+                "_push_saved_tensors_default_hooks(): incompatible function arguments. The "
+                "following argument types are supported:\n    1. (arg0: collections.abc.Callable,"
+                " arg1: collections.abc.Callable) -> None\n\nInvoked with: "
+                f"{self.pack_hook!r}, {self.unpack_hook!r}")
         _state.stack = _state.stack + ((self.pack_hook, self.unpack_hook),)
         _graph._hooks_depth += 1
         _graph._refresh_extras()
@@ -204,6 +210,8 @@ def saved_properties(names):
 def _saved_value(node, k):
     saved = node._kept
     if saved is None:
+        if not _was_saved(node, k):     # (a slot never filled reads None still)
+            return None
         raise RuntimeError(_graph.FREED_MESSAGE)
     if k >= len(saved) or saved[k] is None:
         return None
@@ -213,6 +221,16 @@ def _saved_value(node, k):
         from ._saved_fields import wrapped_number
         return wrapped_number(value)
     return node._unpack_slot(k, value)
+
+
+def _was_saved(node, k):
+    """Whether slot k held a value before backward freed them: whether a
+    formula of an input that requires grad (one with an edge) reads it."""
+    cls = type(node)
+    src = cls._sources[k]
+    name = "result" if src is _graph.RESULT else cls._input_names[src]
+    return any(fn is not None and name in reads
+               for (fn, _), reads in zip(node.next_functions, cls._reads))
 
 
 class SavedTensor:

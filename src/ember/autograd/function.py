@@ -29,8 +29,11 @@ class _FunctionMeta(type):
 class Function(metaclass=_FunctionMeta):
     """Base class of custom autograd operations (torch.autograd.Function)."""
 
-    # Accepted for torch.func (vmap of a Function): stored, not yet used.
+    # For vmap of a Function: run it once per sample (without a vmap staticmethod).
     generate_vmap_rule = False
+    # Ember's own Functions stand for PyTorch's built-in ops, which torch.func
+    # transforms take without setup_context.
+    _builtin = False
 
     def __init__(self, *args, **kwargs):
         import warnings
@@ -87,6 +90,8 @@ class Function(metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
         uses_setup = cls.setup_context is not Function.setup_context
+        if not uses_setup and func_transforms[0] and not cls._builtin:
+            raise RuntimeError(NEEDS_SETUP_CONTEXT)
         if uses_setup:
             # setup_context sees every input, defaults included.
             bound = inspect.signature(cls.forward).bind(*args, **kwargs)
@@ -118,6 +123,16 @@ class Function(metaclass=_FunctionMeta):
         if dual:
             _forward_tangents(cls, ctx, args, result)
         return result
+
+
+# How many torch.func transforms (grad, vjp, jvp, jacrev, ...) are running
+# (func/ counts them): inside any of them, even on inputs they do not
+# transform, a Function needs setup_context, as PyTorch's functorch requires.
+func_transforms = [0]
+NEEDS_SETUP_CONTEXT = (
+    "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
+    "jacrev, ...), it must override the setup_context staticmethod. For more details, please "
+    "see https://pytorch.org/docs/main/notes/extending.func.html")
 
 
 # The engine releases a node whose `_kept` is non-empty; a ctx is released
@@ -201,6 +216,12 @@ def _record(ctx, args, output, tracked):
     tensor_args = [a for a in args if isinstance(a, Tensor)]
     if tracked:
         for d in ctx._dirty:
+            if not any(d is a for a in args):
+                from .._settings import warn_at_caller
+                warn_at_caller("ctx.mark_dirty() received a tensor that was not an input. Only "
+                               "input Tensors that have been mutated should be passed to "
+                               "ctx.mark_dirty().",
+                               cpp="torch/csrc/autograd/custom_function.cpp:320")
             _check_dirty(d)
         ctx._is_tensor = tuple(isinstance(a, Tensor) for a in args)
         ctx._in_shapes = tuple(a._data.shape for a in tensor_args)

@@ -203,7 +203,7 @@ def _jacobian_batched(outputs, inputs, create_graph):
     from .._creation import zeros_like
     from ..ops.shape import stack
     numels = [out.nelement() for out in outputs]
-    rows = [vj for out in outputs for vj in _vjp_rows(out, inputs, create_graph)]
+    rows = list(_batched_rows(outputs, inputs, numels, create_graph))
     per_input = []
     for k, inp in enumerate(inputs):
         col = [vj[k] for vj in rows]
@@ -214,6 +214,20 @@ def _jacobian_batched(outputs, inputs, create_graph):
         per_input.append([jac.view(out.size() + inp.size())
                           for jac, out in zip(block.split(numels, dim=0), outputs)])
     return tuple(zip(*per_input))
+
+
+def _batched_rows(outputs, inputs, numels, create_graph):
+    """The rows of PyTorch's batched pass: each a backward pass from all the
+    outputs at once, a one on one element and zeros elsewhere (so an input
+    reached only through the other outputs gets their zero products, -0.0
+    included, as in PyTorch, rather than no gradient)."""
+    from .._creation import zeros
+    for i, n in enumerate(numels):
+        for j in range(n):
+            gos = [zeros(out.shape, dtype=out.dtype) for out in outputs]
+            gos[i].view(-1)[j] = 1
+            yield _autograd_grad(outputs, inputs, gos, retain_graph=True,
+                                 create_graph=create_graph)
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,

@@ -8,7 +8,7 @@ import functools
 import inspect
 import threading
 
-from .._public_name import PublicRepr
+from .._public_name import PublicRepr, public_module
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "set_multithreading_enabled",
@@ -83,7 +83,14 @@ class _DecoratorContextManager(PublicRepr):
 
     def __call__(self, func):
         if inspect.isclass(func):
-            raise RuntimeError("Cannot decorate classes; it is ambiguous")
+            import warnings
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You "
+                "should only decorate functions or methods. To preserve the current behavior of "
+                "class decoration, you can directly decorate the `__init__` method and nothing "
+                "else.", FutureWarning, stacklevel=2)
+            cls = func
+            func = lambda *args, **kwargs: cls(*args, **kwargs)  # noqa: E731 (PyTorch's)
         if inspect.isgeneratorfunction(func):
             @functools.wraps(func)
             def gen_wrapper(*args, **kwargs):
@@ -146,8 +153,18 @@ class set_grad_enabled(_DecoratorContextManager):
     """Set grad mode to `mode`; takes effect at once, like PyTorch's."""
 
     def __init__(self, mode):
-        self.mode = bool(mode)
+        if not isinstance(mode, bool):
+            from ..ops.conditional import _arg_type
+            raise TypeError("set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
+                            f"not {_arg_type(mode)}")
+        self.mode = mode
         self.prev = _set_grad(self.mode)
+
+    def __repr__(self):
+        cls = type(self)
+        return f"{public_module(cls.__module__)}.{cls.__qualname__}(mode={self.mode})"
+
+    __str__ = __repr__
 
     def __call__(self, func):
         _restore_grad(self.prev)

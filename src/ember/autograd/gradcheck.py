@@ -45,24 +45,30 @@ def _shown(jacobian, like):
     return repr(Tensor._wrap(np.asarray(jacobian).astype(dt)))
 
 
-def _numerical_jacobian(func, inputs, wrt, out_index, eps):
-    """d out / d inputs[wrt], shape (real numel(input), real numel(output))."""
+def _numerical_jacobians(func, inputs, wrt, eps):
+    """d out / d inputs[wrt] for every output, each of shape (real
+    numel(input), real numel(output)): one pass over the input's elements,
+    each moved down then up by eps (PyTorch's order of calls)."""
     data = inputs[wrt]._data        # perturbed in place, element by element in
     steps = (eps, eps * 1j) if data.dtype.kind == "c" else (eps,)  # row-major order
     # Not under no_grad: gradgradcheck's function calls autograd.grad inside.
-    n_out = _real_size(_outputs_tuple(func(*inputs))[out_index]._data)
-    jac = np.zeros((data.size * len(steps), n_out))
+    jacs = None
     # (indices, not data.reshape(-1): that is a copy for a non-contiguous input)
     for i, at in enumerate(np.ndindex(data.shape)):
         orig = data[at]
         for k, step in enumerate(steps):
-            data[at] = orig + step
-            plus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
             data[at] = orig - step
-            minus = _real_columns(_outputs_tuple(func(*inputs))[out_index]._data)
+            minus = [_real_columns(o._data) for o in _outputs_tuple(func(*inputs))]
+            data[at] = orig + step
+            plus = [_real_columns(o._data) for o in _outputs_tuple(func(*inputs))]
             data[at] = orig
-            jac[i * len(steps) + k] = (plus - minus) / (2 * eps)
-    return jac
+            if jacs is None:
+                jacs = [np.zeros((data.size * len(steps), p.size)) for p in plus]
+            for jac, p, m in zip(jacs, plus, minus):
+                jac[i * len(steps) + k] = (p - m) / (2 * eps)
+    if jacs is None:        # (an empty input)
+        jacs = [np.zeros((0, _real_size(o._data))) for o in _outputs_tuple(func(*inputs))]
+    return jacs
 
 
 def _real_rows(g, x):
@@ -74,22 +80,61 @@ def _real_rows(g, x):
     return g.real if g.dtype.kind == "c" else g
 
 
-def _analytical_jacobian(outputs, inputs, wrt, out_index):
+def _analytical_jacobians(out, xs):
+    """d out / d x for each x of `xs`, a column per output element (two for a
+    complex one), each column one backward pass to all of `xs`; also whether
+    every gradient had its input's dtype."""
     from . import grad as autograd_grad
     from .._tensor import Tensor
-    out = outputs[out_index]
-    x = inputs[wrt]
     parts = (1, 1j) if out._data.dtype.kind == "c" else (1,)
-    jac = np.zeros((_real_size(x._data), out._data.size * len(parts)))
+    jacs = [np.zeros((_real_size(x._data), out._data.size * len(parts))) for x in xs]
+    types_ok = True
     for j in range(out._data.size):
         for k, v in enumerate(parts):
             g = np.zeros(out._data.size, dtype=out._data.dtype)
             g[j] = v
-            (gx,) = autograd_grad(out, x, Tensor._wrap(g.reshape(out._data.shape)),
+            grads = autograd_grad(out, xs, Tensor._wrap(g.reshape(out._data.shape)),
                                   retain_graph=True, allow_unused=True)
-            if gx is not None:
-                jac[:, j * len(parts) + k] = _real_rows(gx._data, x._data)
-    return jac
+            for jac, gx, x in zip(jacs, grads, xs):
+                if gx is not None:
+                    types_ok = types_ok and gx.dtype == x.dtype
+                    jac[:, j * len(parts) + k] = _real_rows(gx._data, x._data)
+    return jacs, types_ok
+
+
+def _checked_analytical(out, xs, nondet_tol, check_grad_dtypes):
+    """The analytical Jacobians, computed twice to catch a backward that is
+    not reentrant (PyTorch's checks, in its order)."""
+    first, types_ok = _analytical_jacobians(out, xs)
+    second, _ = _analytical_jacobians(out, xs)
+    reentrant = all(a.size == 0 or np.abs(a - b).max() <= nondet_tol
+                    for a, b in zip(first, second))
+    if not types_ok and check_grad_dtypes:
+        raise GradcheckError("Gradient has dtype mismatch")
+    if not reentrant:
+        raise GradcheckError(
+            "Backward is not reentrant, i.e., running backward with same input and "
+            "grad_output multiple times gives different values, although analytical gradient "
+            f"matches numerical gradient.The tolerance for nondeterminism was {nondet_tol}."
+            + _FAILED_NONDET)
+    return first
+
+
+_FAILED_NONDET = """\n
+NOTE: If your op relies on non-deterministic operations i.e., it is listed here:
+https://pytorch.org/docs/stable/generated/torch.use_deterministic_algorithms.html
+this failure might be expected.
+
+If you are adding a new operator, please file an issue and then use one of the
+workarounds. The workaround depends on how your test invokes gradcheck/gradgradcheck.
+If the test
+- manually invokes gradcheck/gradgradcheck, then call gradcheck/gradgradcheck
+  with `nondet_tol=<tol>` as a keyword argument.
+- is OpInfo-based (e.g., in test_ops_gradients.py), then modify the OpInfo for the test
+  to have `gradcheck_nondet_tol=<tol>`.
+- is a Module test (e.g., in common_nn.py), then modify the corresponding
+  module_test entry to have `gradcheck_nondet_tol=<tol>`
+"""
 
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
@@ -97,7 +142,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_batched_grad=False, check_batched_forward_grad=False,
               check_forward_ad=False, check_backward_ad=True, fast_mode=False, masked=None):
     """True when every input's analytical Jacobian (reverse mode, and forward
-    mode with check_forward_ad) matches the numerical one."""
+    mode with check_forward_ad) matches the numerical one; then that backward
+    gives zeros for zero grad_outputs (PyTorch's slow mode, its calls in its
+    order: a Function's forward and backward run as often)."""
     import warnings
     if not (check_forward_ad or check_backward_ad):
         raise AssertionError(
@@ -122,30 +169,73 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
                 f"Input #{i} requires gradient and is not a double precision floating point "
                 "or complex. This check will likely fail if all the inputs are not of double "
                 "precision floating point or complex. ")
-    outputs = _outputs_tuple(func(*inputs))
+    try:
+        _check(func, inputs, diff, eps, atol, rtol, nondet_tol, check_undefined_grad,
+               check_grad_dtypes, check_forward_ad, check_backward_ad)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
+    return True
+
+
+def _check(func, inputs, diff, eps, atol, rtol, nondet_tol, check_undefined_grad,
+           check_grad_dtypes, check_forward_ad, check_backward_ad):
+    outputs = [o for o in _outputs_tuple(func(*inputs)) if o._requires_grad]
+    numerical = [_numerical_jacobians(func, inputs, i, eps) for i in diff]
+    if not outputs:
+        if any(np.any(jac != 0) for per_input in numerical for jac in per_input):
+            raise GradcheckError("Numerical gradient for function expected to be zero")
+        return
+    xs = [inputs[i] for i in diff]
     for o_i, out in enumerate(outputs):
-        if not out._requires_grad:
-            continue
-        for i in diff:
-            numerical = _numerical_jacobian(func, inputs, i, o_i, eps)
-            checks = []
-            if check_backward_ad:
-                checks.append(("", _analytical_jacobian(outputs, inputs, i, o_i)))
-            if check_forward_ad:
-                checks.append(("forward AD ", _forward_jacobian(func, inputs, i, o_i)))
-            for kind, analytical in checks:
-                if not np.allclose(analytical, numerical, rtol=rtol, atol=atol):
-                    if not raise_exception:
-                        return False
+        checks = []
+        if check_backward_ad:
+            checks.append(("", _checked_analytical(out, xs, nondet_tol, check_grad_dtypes)))
+        if check_forward_ad:
+            checks.append(("forward AD ", [_forward_jacobian(func, inputs, i, o_i)
+                                           for i in diff]))
+        for kind, analytical in checks:
+            for k, i in enumerate(diff):
+                if not np.allclose(analytical[k], numerical[k][o_i], rtol=rtol, atol=atol):
                     # (shown as PyTorch shows them: the numerical Jacobian in the
                     # output's real dtype, the analytical one in the input's)
                     raise GradcheckError(
                         f"Jacobian mismatch for output {o_i} with respect to input {i},\n"
-                        f"numerical:{_shown(numerical, outputs[o_i])}\n"
-                        f"{kind}analytical:{_shown(analytical, inputs[i])}\n")
-            if check_grad_dtypes and check_backward_ad:
-                _check_grad_dtype(outputs[o_i], inputs[i])
-    return True
+                        f"numerical:{_shown(numerical[k][o_i], out)}\n"
+                        f"{kind}analytical:{_shown(analytical[k], inputs[i])}\n")
+    if check_backward_ad:
+        _zero_grad_outputs_give_zeros(outputs, xs, "backward not multiplied by grad_output")
+        if check_undefined_grad:
+            # (all outputs' gradients undefined, then, of several, each one's
+            # alone: the function run for each case first, as PyTorch's)
+            cases = 1 + (len(outputs) if len(outputs) > 1 else 0)
+            runs = [[o for o in _outputs_tuple(func(*inputs)) if o._requires_grad]
+                    for _ in range(cases)]
+            for outs in runs:
+                _zero_grad_outputs_give_zeros(
+                    outs, xs, "Expected all input grads to be undefined or zero when all output "
+                    'grads are undefined or zero. Please look at "Notes about undefined output '
+                    'gradients" in "tools/autograd/derivatives.yaml"')
+
+
+def _zero_grad_outputs_give_zeros(outputs, xs, message):
+    """Backward from zero grad_outputs must give zeros (or nothing), each of
+    its input's dtype and size. (PyTorch's undefined-gradient check sends
+    undefined gradients, which a Function receives as zeros unless it set
+    materialize_grads=False: here always zeros.)"""
+    from . import grad as autograd_grad
+    from .._tensor import Tensor
+    zeros = [Tensor._wrap(np.zeros_like(o._data)) for o in outputs]
+    for g, x in zip(autograd_grad(outputs, xs, zeros, allow_unused=True), xs):
+        if g is None:
+            continue
+        if np.any(g._data != 0):
+            raise GradcheckError(message)
+        if g.dtype != x.dtype:
+            raise GradcheckError("grad is incorrect type")
+        if g.shape != x.shape:
+            raise GradcheckError("grad is incorrect size")
 
 
 def _forward_jacobian(func, inputs, wrt, out_index):
@@ -171,21 +261,9 @@ def _forward_jacobian(func, inputs, wrt, out_index):
     return jac
 
 
-def _check_grad_dtype(out, x):
-    from . import grad as autograd_grad
-    g = autograd_grad(out, x, _ones_like(out), retain_graph=True, allow_unused=True)[0]
-    if g is not None and g.dtype != x.dtype:
-        raise GradcheckError("Gradient has dtype mismatch")
-
-
 def _random_like(rng, a):
     r = rng.standard_normal(a.shape)
     return np.asarray(r + 1j * rng.standard_normal(a.shape)) if a.dtype.kind == "c" else r
-
-
-def _ones_like(t):
-    from .._tensor import Tensor
-    return Tensor._wrap(np.ones(t._data.shape, t._data.dtype))
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,

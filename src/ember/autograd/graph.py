@@ -15,12 +15,14 @@ so the same formula runs fast or records a graph for higher derivatives.
 import os
 import traceback
 import weakref
+from typing import NamedTuple, Optional
 
 from . import _forward
 from .. import _public_name
 from .._removable_handle import RemovableHandle
 
-__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks"]
+__all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
+           "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook"]
 
 # Per-node work that only some modes need (anomaly mode's forward traceback,
 # saved-tensor hooks): Node.__init__ checks the one flag `_extras`, true while
@@ -97,7 +99,11 @@ class Node:
             _node_extras(self, saved, result)
 
     def name(self):
-        return self._full_name or type(self).__name__
+        full = self._full_name
+        if full is None:
+            return type(self).__name__
+        # (the library as the program calls it: torch::autograd::CopySlices under ember.run)
+        return _public_name.name + full[len("ember"):] if full.startswith("ember::") else full
 
     # Nodes PyTorch implements in C++ outside the generated ones name
     # themselves with their namespace (CopySlices, AccumulateGrad).
@@ -110,6 +116,39 @@ class Node:
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+    def __dir__(self):
+        # What a user listing a node's attributes sees: PyTorch's (its public
+        # names, `_saved_*`), not the engine's own slots and tables.
+        return [n for n in super().__dir__()
+                if n.startswith(("_saved_", "_raw_saved_", "__"))
+                or not n.startswith("_") and n not in _ENGINE_NAMES]
+
+    def __call__(self, *grads, **kwargs):
+        """The node's backward on `grads` (one per output), as PyTorch's
+        Node.__call__: each input's gradient, before broadcasting is undone
+        (recorded under grad mode); a tensor for a node of one input."""
+        from .. import ops
+        from .._tensor import Tensor
+        if kwargs:
+            raise TypeError("keyword arguments are not supported")
+        n = len(self._shape) if self._multi else 1
+        if len(grads) != n:
+            raise TypeError(f"expected {n} arguments, got {len(grads)} instead")
+        for i, g in enumerate(grads):
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"argument {i} is not a Variable")
+        needs = [fn is not None for fn, _ in self.next_functions]
+        if all(g is None for g in grads):
+            out = (None,) * len(needs)
+        else:
+            out = self.apply(ops.TENSOR, list(grads) if self._multi else grads[0], True, needs)
+        return out[0] if len(out) == 1 else tuple(out)
+
+    @property
+    def requires_grad(self):
+        """Whether any input of this node needs a gradient (a leaf's node: yes)."""
+        return any(fn is not None for fn, _ in self.next_functions)
 
     @property
     def metadata(self):
@@ -271,6 +310,10 @@ def _node_extras(node, saved, result):
         _saved_hooks.pack_node(node, saved, result)
 
 
+# Node attributes that are the engine's, not PyTorch's (hidden from dir())
+_ENGINE_NAMES = frozenset(("apply", "formulas"))
+
+
 class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the arriving gradient to `.grad`."""
     __slots__ = ("variable",)
@@ -279,8 +322,15 @@ class AccumulateGrad(Node):
         super().__init__((), (), (), None, variable._data.shape, variable._data.dtype)
         self.variable = variable
 
-    def name(self):
-        return "ember::autograd::AccumulateGrad"
+    _full_name = "ember::autograd::AccumulateGrad"
+
+    requires_grad = True
+
+    def __call__(self, grad):
+        """Accumulate `grad` into the leaf's .grad (its hooks first)."""
+        from ._engine import _accumulate
+        _accumulate(self.variable, grad, True)
+        return ()
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
@@ -314,6 +364,33 @@ class _RemovableHandle(RemovableHandle):
             pass
 
 
+class GradientEdge(NamedTuple):
+    """Where a gradient arrives in the graph: a node and one of its outputs
+    (autograd.grad takes one where it takes a tensor)."""
+    node: Node
+    output_nr: int
+    ownership_token: Optional[Node] = None
+
+
+def get_gradient_edge(tensor):
+    """The edge of `tensor`'s gradient: its grad_fn (or, for a leaf, its
+    AccumulateGrad node) and its output number there."""
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does "
+                           "not require gradients")
+    node = tensor._grad_fn
+    if node is None:
+        return GradientEdge(grad_accumulator(tensor), 0)
+    return GradientEdge(node, tensor._output_nr)
+
+
+def increment_version(tensor):
+    """Count an in-place change made behind autograd's back (a tensor, or several)."""
+    from .._tensor import Tensor
+    for t in (tensor,) if isinstance(tensor, Tensor) else tensor:
+        if not t.is_inference():
+            t._bump()
+
 
 def grad_accumulator(t):
     """The leaf's AccumulateGrad node, made once and held weakly by the tensor
@@ -325,6 +402,7 @@ def grad_accumulator(t):
         t._acc = weakref.ref(acc)
     return acc
 from ._dot import to_dot  # noqa: E402,F401
+from ._multi_grad_hook import _MultiHandle, register_multi_grad_hook  # noqa: E402,F401
 from . import _saved_hooks  # noqa: E402
 from ._saved_hooks import (saved_tensors_hooks, save_on_cpu,  # noqa: E402,F401
                            disable_saved_tensors_hooks)

@@ -39,6 +39,8 @@ def _dgamma_dalpha(x, alpha):
 
 
 class _StandardGamma(Function):
+    _builtin = True     # (PyTorch's _standard_gamma is an op; its _Dirichlet a Function)
+
     @staticmethod
     def forward(ctx, alpha):
         x = _gamma_draw(alpha)

@@ -126,8 +126,28 @@ def _classification_loss(fn, name, level, args, kwargs):
     return wrap(out.sum(1) / counted, level)
 
 
+def _batch_norm(fn, name, level, args, kwargs):
+    """Per sample, unless training would update running statistics that are
+    not batched: one shared buffer cannot hold every sample's, as PyTorch says."""
+    from ._batching_rules import _get, _per_sample
+    x = _get(args, kwargs, 0, "input")
+    # (torch.batch_norm takes its nine arguments all, weight and bias before
+    # the statistics; nn.functional.batch_norm at most eight, statistics first)
+    at = 3 if len(args) + len(kwargs) == 9 else 1
+    stats = (_get(args, kwargs, at, "running_mean"), _get(args, kwargs, at + 1, "running_var"))
+    if _get(args, kwargs, 5, "training", False) and is_batched(x, level) and any(
+            s is not None and not is_batched(s, level) for s in stats):
+        raise RuntimeError(
+            "Batch norm got a batched tensor as input while the running_mean or running_var, "
+            "which will be updated in place, were not batched.\nIf you are using a module and "
+            "do not need eval mode, please set `track_running_stats` to be False.If you are "
+            "using a prebuilt module and do not need eval mode, please see the functorch "
+            "website for resources on how to patch your module to work with vmap")
+    return _per_sample(fn, name, level, args, kwargs)
+
+
 def rules():
-    table = {}
+    table = {"batch_norm": _batch_norm}
     for spatial in (1, 2, 3):
         table[f"conv{spatial}d"] = _conv(spatial)
         for pool in (f"max_pool{spatial}d", f"avg_pool{spatial}d",

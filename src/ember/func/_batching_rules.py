@@ -327,9 +327,20 @@ def _getitem(fn, name, level, args, kwargs):
 
 # -- products ---------------------------------------------------------------------
 
+# the per-sample ranks mm, bmm, mv and dot take (matmul takes any)
+_MATMUL_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1)}
+
+
 def _matmul(fn, name, level, args, kwargs):
     a, b = args[0], args[1]
     ra, rb = a.dim(), b.dim()
+    if (ra, rb) != _MATMUL_RANKS.get(name, (ra, rb)):
+        if name == "dot":
+            raise RuntimeError("Got wrong shapes for dot")
+        raise RuntimeError(   # (PyTorch's message, its missing spaces too)
+            f"Shape mismatch: Got incorrect dims for {name}(a, b). a has dim {ra}and b has "
+            f"dim {rb}but expected them to have dim {_MATMUL_RANKS[name][0]} and dim "
+            f"{_MATMUL_RANKS[name][1]}")
     if kwargs or ra == 0 or rb == 0:
         return _per_sample(fn, name, level, args, kwargs)
     ba, bb = is_batched(a, level), is_batched(b, level)

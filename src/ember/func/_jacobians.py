@@ -4,7 +4,7 @@ from .._tensor import Tensor
 from . import _vmap
 from ._pytree import tree_flatten, tree_unflatten
 from ._transforms import (_any_requires_grad, _finish, _grad, _needs_graph, _prepared_call,
-                          _replace_args, _slice_argnums, _split_aux, _tensor_leaves, _transform,
+                          _outputs, _replace_args, _slice_argnums, _split_aux, _transform,
                           _zeros_for_unused, jvp, vjp)
 
 __all__ = ["jacrev", "jacfwd", "hessian"]
@@ -57,7 +57,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         with _transform():
             outer, diff_in, output, aux = _prepared_call("jacrev", func, args, kwargs, argnums,
                                                          has_aux)
-            out_leaves, out_spec = _tensor_leaves(output)
+            out_leaves, out_spec = _outputs("jacrev", output)
             in_leaves, in_spec = tree_flatten(diff_in)
             _all_real("jacrev", "inputs", in_leaves)
             _all_real("jacrev", "outputs", out_leaves)

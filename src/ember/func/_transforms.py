@@ -15,6 +15,7 @@ from .._tensor import Tensor
 from ..autograd import _forward, forward_ad as fwAD
 from ..autograd import grad as _autograd_grad
 from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..autograd.function import func_transforms
 from . import _vmap
 from ._pytree import tree_flatten, tree_unflatten
 
@@ -130,10 +131,20 @@ def _transform():
     """The body of a reverse-mode transform: one level deeper, grad mode on."""
     _depth[0] += 1
     try:
-        with enable_grad():
+        with enable_grad(), _counted():
             yield
     finally:
         _depth[0] -= 1
+
+
+@contextlib.contextmanager
+def _counted():
+    """A torch.func transform running (autograd.Function asks)."""
+    func_transforms[0] += 1
+    try:
+        yield
+    finally:
+        func_transforms[0] -= 1
 
 
 def _prepared_call(api, func, args, kwargs, argnums, has_aux):
@@ -174,15 +185,35 @@ def _zeros_for_unused(grads, inputs):
     return [g if g is not None else _zeros(x) for g, x in zip(grads, inputs)]
 
 
+# How PyTorch's messages name each transform (jacrev's come from its vjp)
+_CALLS = {"grad_and_value": "grad_and_value(f)(*args)", "vjp": "vjp(f, *primals)",
+          "jacrev": "vjp(f, *primals)", "jvp": "jvp(f, primals, tangents)"}
+
+
 def _split_aux(api, output, has_aux):
     if not has_aux:
         return output, None
     if not (isinstance(output, tuple) and len(output) == 2):
-        raise RuntimeError(f"{api}(f)(*args): output of function f should be a tuple: "
+        raise RuntimeError(f"{_CALLS[api]}: output of function f should be a tuple: "
                            "(output, aux) if has_aux is True")
-    if api != "jvp":
-        _tensor_leaves(output[1])     # (aux: tensors only, as functorch unwraps them)
+    _tensor_leaves(output[1])     # (aux: tensors only, as functorch unwraps them)
     return output
+
+
+def _outputs(api, output):
+    """The tensors f returned to vjp (jacrev) or jvp (jacfwd), and their
+    layout: PyTorch's errors for none, and for a leaf that is no tensor."""
+    leaves, spec = tree_flatten(output)
+    if not leaves or (len(leaves) == 1 and leaves[0] is None):
+        raise RuntimeError(f"{_CALLS[api]}: Expected f to be a function that has non-empty "
+                           f"output (got output = {leaves})")
+    _tensor_leaves(output, f"{_CALLS[api]}: expected f(*primals) to return only tensors")
+    if api != "jvp":
+        for o in leaves:
+            if not (o.is_floating_point() or o.is_complex()):
+                raise RuntimeError("vjp(f, ...): All outputs of f must be floating-point or "
+                                   f"complex Tensors, got Tensor with dtype {o.dtype}")
+    return leaves, spec
 
 
 # -- grad ---------------------------------------------------------------------
@@ -249,16 +280,19 @@ def vjp(func, *primals, has_aux=False):
     with _transform():
         inputs = _tree_map(_as_input, primals)
         output, aux = _split_aux("vjp", func(*inputs), has_aux)
-        out_leaves, out_spec = _tensor_leaves(output)
+        out_leaves, out_spec = _outputs("vjp", output)
     in_leaves, in_spec = tree_flatten(inputs)
     keep = _any_requires_grad(outer)
 
     def vjp_fn(cotangents, *, retain_graph=True, create_graph=None):
         ct_leaves, ct_spec = tree_flatten(cotangents)
-        if len(ct_leaves) != len(out_leaves):
+        from ..utils import _pytree     # (its specs compare and print as PyTorch's do)
+        ct_tree, out_tree = _pytree.tree_flatten(cotangents)[1], _pytree.tree_flatten(output)[1]
+        if ct_tree != out_tree:
             raise RuntimeError(
                 "Expected pytree structure of cotangents to be the same as pytree structure "
-                "of outputs to the function.")
+                f"of outputs to the function. cotangents: {_pytree.treespec_pprint(ct_tree)}, "
+                f"primal output: {_pytree.treespec_pprint(out_tree)}")
         if create_graph is None:
             create_graph = (_needs_graph(outer)
                             or is_grad_enabled() and _any_requires_grad(ct_leaves))
@@ -280,9 +314,6 @@ def vjp(func, *primals, has_aux=False):
 
 
 # -- jvp ----------------------------------------------------------------------
-
-_JVP_OUTPUTS = "jvp(f, primals, tangents): expected f(*primals) to return only tensors"
-
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     """(f(*primals), J·tangents[, aux]) by forward-mode AD."""
@@ -310,11 +341,11 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         values, jvps, out_spec, aux = _jvp_by_double_backward(func, p_leaves, p_spec,
                                                               t_leaves, has_aux)
     else:
-        with fwAD.dual_level():
+        with fwAD.dual_level(), _counted():
             duals = tree_unflatten([fwAD.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)],
                                    p_spec)
             output, aux = _split_aux("jvp", func(*duals), has_aux)
-            out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
+            out_leaves, out_spec = _outputs("jvp", output)
             pairs = [fwAD.unpack_dual(o) for o in out_leaves]
             # functorch returns each primal output as an alias of the dual's
             # primal (AliasBackward0), not unpack_dual's view
@@ -337,7 +368,7 @@ def _jvp_by_double_backward(func, p_leaves, p_spec, t_leaves, has_aux):
     with _transform():
         xs = [_as_input(p) for p in p_leaves]
         output, aux = _split_aux("jvp", func(*tree_unflatten(xs, p_spec)), has_aux)
-        out_leaves, out_spec = _tensor_leaves(output, _JVP_OUTPUTS)
+        out_leaves, out_spec = _outputs("jvp", output)
         us = [_fresh(_zeros(o)) for o in out_leaves]
         pairs = [(o, u) for o, u in zip(out_leaves, us) if o.requires_grad]
         jvps = [None] * len(out_leaves)

@@ -18,7 +18,7 @@ innermost level and calls the ops again, which unwrap the next.
 Outside vmap nothing is wrapped and nothing is checked.
 """
 from .._tensor import Size, Tensor
-from ._pytree import tree_flatten, tree_unflatten
+from ._pytree import _is_namedtuple, tree_flatten, tree_unflatten
 
 __all__ = ["vmap", "BatchedTensor"]
 
@@ -169,14 +169,27 @@ def _name(func):
 
 
 def _broadcast_to_and_flatten(dims, spec):
-    """`dims` (an int/None, or a tree matching a prefix of `spec`) per leaf."""
-    if dims is None or isinstance(dims, int):
+    """`dims` per leaf: a leaf of `dims` (an int, None, anything not a
+    container) stands for every leaf under its place in `spec`; a container
+    must be of the tree's own type there (a dict: the same keys), or None."""
+    if not isinstance(dims, (tuple, list, dict)):
         return [dims] * spec.num_leaves
-    if spec.kind == "leaf" or not isinstance(dims, (tuple, list)) \
-            or len(dims) != len(spec.children):
+    kind = "namedtuple" if _is_namedtuple(dims) else type(dims)
+    if kind != spec.kind or (kind == "namedtuple" and type(dims) is not spec.meta):
+        return None
+    children = spec.children
+    if isinstance(dims, dict):
+        if set(dims) != set(spec.meta):
+            return None
+        # (listed in dims' own key order, then paired with the leaves in the
+        # tree's order, as PyTorch's pytree does: keyed in another order than
+        # the tree, a dim lands on another key's leaf)
+        children = [spec.children[spec.meta.index(k)] for k in dims]
+        dims = list(dims.values())
+    elif len(dims) != len(children):
         return None
     out = []
-    for d, child in zip(dims, spec.children):
+    for d, child in zip(dims, children):
         sub = _broadcast_to_and_flatten(d, child)
         if sub is None:
             return None
@@ -228,9 +241,12 @@ def _process_inputs(func, in_dims, args):
     flat_args, spec = tree_flatten(args)
     flat_dims = _broadcast_to_and_flatten(in_dims, spec)
     if flat_dims is None:
+        from ..utils import _pytree     # (its TreeSpec prints as PyTorch's does)
         raise ValueError(
             f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): in_dims is not compatible "
-            "with the structure of `inputs`.")
+            f"with the structure of `inputs`. in_dims has structure "
+            f"{_pytree.tree_flatten(in_dims)[1]} but inputs has structure "
+            f"{_pytree.tree_flatten(args)[1]}.")
     for i, (arg, d) in enumerate(zip(flat_args, flat_dims)):
         prefix = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>): "
         if d is not None and not isinstance(d, int):
@@ -299,9 +315,12 @@ def _out_dims_for(func, out_dims, out, out_spec):
     else:
         flat = _broadcast_to_and_flatten(out_dims, out_spec)
     if flat is None:
+        from ..utils import _pytree      # (its TreeSpec prints as PyTorch's does)
         raise ValueError(
             f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
-            "compatible with the structure of `outputs`.")
+            f"compatible with the structure of `outputs`. out_dims has structure "
+            f"{_pytree.tree_flatten(out_dims)[1]} but outputs has structure "
+            f"{_pytree.tree_flatten(out)[1]}.")
     for d in flat:
         if d is not None and not isinstance(d, int):
             raise ValueError(
@@ -369,6 +388,7 @@ def _wrappers():
     from ..optim import Optimizer
     found = []
     from ..autograd.function import Function
+    from ._vmap_function import _function_apply
     targets = _targets() + [(forward_ad, "make_dual", None), (forward_ad, "unpack_dual", None)]
     found.append((Function, "apply", Function.__dict__["apply"],
                   classmethod(_function_apply(Function.__dict__["apply"].__func__))))
@@ -399,41 +419,6 @@ def _restore():
     for owner, attr, original, _ in reversed(_cache):
         if isinstance(owner, type):
             setattr(owner, attr, original)
-
-
-def _function_apply(apply):
-    """A custom autograd.Function inside vmap: its own `vmap` staticmethod
-    (given the batches and their in_dims), or with generate_vmap_rule=True
-    once per sample, as PyTorch requires one or the other."""
-    from collections import namedtuple
-    from ..autograd.function import Function
-    Info = namedtuple("VmapInfo", "batch_size randomness")
-
-    def op(cls, *args, **kwargs):
-        level = _innermost(args, kwargs)
-        if level < 0:
-            return apply(cls, *args, **kwargs)
-        if cls.setup_context is Function.setup_context:
-            raise RuntimeError(
-                "In order to use an autograd.Function with functorch transforms (vmap, grad, "
-                "jvp, jacrev, ...), it must override the setup_context staticmethod. For more "
-                "details, please see https://pytorch.org/docs/main/notes/extending.func.html")
-        if cls.vmap is not Function.vmap:
-            in_dims = tuple(0 if is_batched(a, level) else None for a in args)
-            out, out_dims = cls.vmap(Info(batch_size(level), _levels[level][1]), in_dims,
-                                     *[a._phys if is_batched(a, level) else a for a in args])
-            leaves, spec = tree_flatten(out)
-            dims = _broadcast_to_and_flatten(out_dims, spec) or [out_dims] * len(leaves)
-            return tree_unflatten([wrap(x.movedim(d, 0) if d else x, level) if d is not None
-                                   else x for x, d in zip(leaves, dims)], spec)
-        if getattr(cls, "generate_vmap_rule", False):
-            from ._batching_rules import _per_sample
-            return _per_sample(lambda *a, **k: op(cls, *a, **k), "apply", level, args, kwargs)
-        raise RuntimeError(
-            f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please "
-            "override and implement the vmap staticmethod or set generate_vmap_rule=True. For "
-            "more details, please see https://pytorch.org/docs/main/notes/extending.func.html")
-    return op
 
 
 def _innermost(args, kwargs):

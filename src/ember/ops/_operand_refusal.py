@@ -101,6 +101,7 @@ TENSOR_PARAMETERS = {"matmul": _PAIR, "mm": ((0, "input"), (1, "mat2")),
                      "bmm": ((0, "input"), (1, "mat2")), "dot": ((0, "input"), (1, "tensor")),
                      "mv": ((0, "input"), (1, "vec")), "outer": ((0, "input"), (1, "vec2")),
                      "logical_and": _PAIR, "logical_or": _PAIR, "logical_xor": _PAIR,
+                     "equal": _PAIR,
                      "gather": ((0, "input"), (2, "index")),
                      "index_select": ((0, "input"), (2, "index"))}
 # (hot methods, which check their index themselves: only their functions are wrapped)

@@ -11,7 +11,8 @@ codegen saves the original input for them.
 from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import np, recorded
-from .pointwise import _KEEPS_DTYPE
+from ._xp import NUMPY
+from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
 from ._registry import grad_fn, not_implemented, register
 from .inplace import check_inplace, commit_inplace, make_inplace
 
@@ -140,9 +141,27 @@ def selu_(input):
     return elu_family(input, SELU_ALPHA, SELU_SCALE, 1, EluBackward1, inplace=True)
 
 
+def _twice(name, formula):
+    """PyTorch's node `name` for the recorded (create_graph) backward of a
+    piecewise-linear activation: inputs grad_output (whose gradient is the
+    same formula again) and self (zero, yet it makes the result require
+    grad, so that a second derivative is zeros rather than an error)."""
+    return grad_fn(name, grad_output=formula, self=_zeros_like_grad)
+
+
+def _recorded_twice(node, formula, g, self, *consts):
+    return recorded(node, formula(NUMPY, g._data, self._data, *consts), (g, self), consts)
+
+
 # -- leaky_relu ---------------------------------------------------------------------
 def leaky_relu_grad(xp, g, self, negative_slope):
+    if xp.recording:
+        return _recorded_twice(LeakyReluBackwardBackward0, leaky_relu_grad, g, self,
+                               negative_slope)
     return pick(xp, self > 0, g, g * negative_slope)
+
+
+LeakyReluBackwardBackward0 = _twice("LeakyReluBackwardBackward0", leaky_relu_grad)
 
 
 def leaky_relu_grad_of_result(xp, g, result, negative_slope):
@@ -181,8 +200,24 @@ def _shrink_grad(xp, g, self, lambd):
     return xp.where((self >= -lambd) & (self <= lambd), 0, g)
 
 
-HardshrinkBackward0 = grad_fn("HardshrinkBackward0", saved={"lambd": "lambd"}, self=_shrink_grad)
-SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", saved={"lambd": "lambd"}, self=_shrink_grad)
+def _hardshrink_grad(xp, g, self, lambd):
+    if xp.recording:
+        return _recorded_twice(HardshrinkBackwardBackward0, _hardshrink_grad, g, self, lambd)
+    return _shrink_grad(xp, g, self, lambd)
+
+
+def _softshrink_grad(xp, g, self, lambd):
+    if xp.recording:
+        return _recorded_twice(SoftshrinkBackwardBackward0, _softshrink_grad, g, self, lambd)
+    return _shrink_grad(xp, g, self, lambd)
+
+
+HardshrinkBackward0 = grad_fn("HardshrinkBackward0", saved={"lambd": "lambd"},
+                              self=_hardshrink_grad)
+SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", saved={"lambd": "lambd"},
+                              self=_softshrink_grad)
+HardshrinkBackwardBackward0 = _twice("HardshrinkBackwardBackward0", _hardshrink_grad)
+SoftshrinkBackwardBackward0 = _twice("SoftshrinkBackwardBackward0", _softshrink_grad)
 
 
 def hardshrink(input, lambd=0.5):
@@ -205,7 +240,12 @@ def softshrink(input, lambd=0.5):
 
 
 def _threshold_grad(xp, g, self, threshold):
+    if xp.recording:
+        return _recorded_twice(ThresholdBackwardBackward1, _threshold_grad, g, self, threshold)
     return xp.where(self <= threshold, 0, g)
+
+
+ThresholdBackwardBackward1 = _twice("ThresholdBackwardBackward0", _threshold_grad)
 
 
 ThresholdBackward0 = grad_fn("ThresholdBackward0", saved={"threshold": "threshold"},
@@ -239,7 +279,13 @@ threshold_ = make_inplace(_threshold_recorded_as_inplace, "threshold_")
 
 # -- hardtanh (and relu6 = hardtanh(0, 6)) --------------------------------------------
 def _hardtanh_grad(xp, g, self, min_val, max_val):
+    if xp.recording:
+        return _recorded_twice(HardtanhBackwardBackward0, _hardtanh_grad, g, self, min_val,
+                               max_val)
     return xp.where((self <= min_val) | (self >= max_val), 0, g)
+
+
+HardtanhBackwardBackward0 = _twice("HardtanhBackwardBackward0", _hardtanh_grad)
 
 
 _BOUNDS = {"max_val": "max_val", "min_val": "min_val"}

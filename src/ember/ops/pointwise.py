@@ -142,9 +142,12 @@ def _sigmoid_grad(xp, g, result):
 
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0", _sigmoid_grad, opmath="bfloat16")
 def _relu_grad(xp, g, result):
-    """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes)."""
+    """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes).
+    Recorded (create_graph) as PyTorch's ThresholdBackwardBackward0, whose
+    input `result` makes it require grad even for a constant g."""
     if xp is not NUMPY:
-        return xp.where(result <= 0, 0, g)
+        return recorded(ThresholdBackwardBackward0, _relu_grad(NUMPY, g._data, result._data),
+                        (g, result))
     # (a zero of g's dtype: NumPy 1 finds no common dtype for bfloat16 and a Python int)
     zero = g.dtype.type(0)
     if g.size <= 4096:
@@ -153,6 +156,18 @@ def _relu_grad(xp, g, result):
     # only an inf or NaN in g where the mask is 0 needs where's exact zeros.
     out = g * ~(result <= 0)
     return out if np.isfinite(out).all() else np.where(result <= 0, zero, g).astype(out.dtype)
+
+
+def _zeros_like_grad(xp, g, self):
+    """threshold_backward's derivative in its `self`: zeros."""
+    return np.zeros_like(g) if xp is NUMPY else Tensor._wrap(np.zeros_like(g._data))
+
+
+# (its inputs are grad_output and self, relu's result: a formula naming
+# `result` would read this node's own output)
+ThresholdBackwardBackward0 = grad_fn(
+    "ThresholdBackwardBackward0", grad_output=lambda xp, g, self: _relu_grad(xp, g, self),
+    self=_zeros_like_grad)
 
 
 def _relu(x):

@@ -50,7 +50,9 @@ def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
     return xp.index_backward(g, shape, _diag_key(shape, offset, dim1, dim2)[0], False)
 
 
-DiagonalBackward0 = grad_fn("DiagonalBackward0", self=_diagonal_grad)
+DiagonalBackward0 = grad_fn("DiagonalBackward0", saved={
+    "dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset", "self_sym_sizes": "shape"},
+    self=_diagonal_grad)
 DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=_diagonal_grad)
 provide("index", lambda x, key: x[key], lambda x, key: _getitem(x, key))
 
@@ -82,7 +84,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
     data = _diagonal_data(x, offset, d1, d2)
-    return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2))
+    # (the dims as given: PyTorch's node shows them)
+    return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2, dim1, dim2))
 
 
 register(diagonal, out=False, node=DiagonalBackward0)
@@ -106,7 +109,9 @@ def _unfold_key(shape, d, size, step):
                  + np.arange(size) for i, n in enumerate(shape))
 
 
-UnfoldBackward0 = grad_fn("UnfoldBackward0", self=lambda xp, g, shape, dimension, size, step:
+UnfoldBackward0 = grad_fn("UnfoldBackward0", saved={
+    "dimension": "given_dimension", "self_sym_sizes": "shape", "size": "size", "step": "step"},
+    self=lambda xp, g, shape, dimension, size, step:
                           xp.index_backward(xp.reshape(g, _unfold_shape(shape, dimension, size,
                                                                         step)),
                                             shape, _unfold_key(shape, dimension, size, step),
@@ -139,7 +144,7 @@ def unfold(input, dimension, size, step):
     data = strided(xs, shape + [size], strides + [st[d]])
     if x.ndim == 0:
         data = data.reshape((size,))
-    return S._view_of(data, input, UnfoldBackward0, (xs.shape, d, size, step))
+    return S._view_of(data, input, UnfoldBackward0, (xs.shape, d, size, step, dimension))
 
 
 setattr(Tensor, "unfold", unfold)   # a method only: torch.unfold does not exist

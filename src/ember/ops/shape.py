@@ -460,7 +460,8 @@ def select(input, dim, index):
 
 # The gradient of a tiling sums the tiles: view the gradient as
 # (repeats_0, size_0, repeats_1, size_1, ...) and sum over the repeats.
-RepeatBackward0 = grad_fn("RepeatBackward0", self=lambda xp, g, split, axes, shape: xp.reshape(
+RepeatBackward0 = grad_fn("RepeatBackward0", saved={"repeats": "repeats", "self_sym_sizes": "shape"},
+                          self=lambda xp, g, split, axes, shape: xp.reshape(
     xp.sum(xp.reshape(g, split), axes), shape))
 
 
@@ -474,7 +475,7 @@ def repeat(input, *sizes):
     data = np.tile(x.reshape(padded), sizes)
     split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
     axes = tuple(range(0, 2 * len(sizes), 2))
-    return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape))
+    return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape, tuple(sizes)))
 
 
 # Declarations (squeeze, unsqueeze, t, transpose: in rearrange_views.py, with
