@@ -10,6 +10,7 @@ import warnings
 
 from . import _dtype as D, _layout as _L, _public_name
 from ._meta import MetaArray as _MetaArray
+from ._removable_handle import RemovableHandle
 from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
@@ -303,32 +304,7 @@ class Tensor(metaclass=_public_name.PublicClass):
                 self._hooks = []
             hooks = self._hooks
         hooks.append(hook)
-        from .autograd.graph import _RemovableHandle
-        return _RemovableHandle(hooks, hook)
-
-    def _registered_hooks(self):
-        """The hooks register_hook put on this tensor, oldest first (the
-        values of PyTorch's _backward_hooks)."""
-        if self._grad_fn is None:
-            return list(self._hooks or ())
-        hooks = self._grad_fn._pre_hooks
-        if isinstance(hooks, dict):
-            hooks = hooks.get(self._output_nr, ())
-        from .autograd.graph import _NodePreHook
-        return [h for h in hooks or () if not isinstance(h, _NodePreHook)]
-
-    def register_post_accumulate_grad_hook(self, hook):
-        if not self._requires_grad:
-            raise RuntimeError(
-                "cannot register a hook on a tensor that doesn't require gradient")
-        if self._grad_fn is not None:
-            raise RuntimeError(
-                "post accumulate grad hooks cannot be registered on non-leaf tensors")
-        if self._post_acc_hooks is None:
-            self._post_acc_hooks = []
-        self._post_acc_hooks.append(hook)
-        from .autograd.graph import _RemovableHandle
-        return _RemovableHandle(self._post_acc_hooks, hook)
+        return RemovableHandle.in_list(hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd import backward

@@ -230,3 +230,34 @@ def _contains(self, element):
 
 
 Tensor.__contains__ = _contains
+
+
+# -- hooks' bookkeeping (register_hook stays with Tensor) ----------------------
+def _registered_hooks(self):
+    """The hooks register_hook put on this tensor, oldest first (the
+    values of PyTorch's _backward_hooks)."""
+    if self._grad_fn is None:
+        return list(self._hooks or ())
+    hooks = self._grad_fn._pre_hooks
+    if isinstance(hooks, dict):
+        hooks = hooks.get(self._output_nr, ())
+    from .autograd.graph import _NodePreHook
+    return [h for h in hooks or () if not isinstance(h, _NodePreHook)]
+
+def register_post_accumulate_grad_hook(self, hook):
+    if not self._requires_grad:
+        raise RuntimeError(
+            "cannot register a hook on a tensor that doesn't require gradient")
+    if self._grad_fn is not None:
+        raise RuntimeError(
+            "post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if self._post_acc_hooks is None:
+        self._post_acc_hooks = []
+    self._post_acc_hooks.append(hook)
+    from ._removable_handle import RemovableHandle
+    return RemovableHandle.in_list(self._post_acc_hooks, hook)
+
+
+for _fn in (_registered_hooks, register_post_accumulate_grad_hook):
+    _fn.__qualname__ = f"Tensor.{_fn.__name__}"     # (a method's name in its errors)
+    setattr(Tensor, _fn.__name__, _fn)

@@ -164,7 +164,7 @@ class Node:
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(fn)
-        return _RemovableHandle(self._post_hooks, fn)
+        return RemovableHandle.in_list(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) runs before this node's formulas, after the output
@@ -180,7 +180,7 @@ class Node:
                 self._pre_hooks = []
             hooks, entry = self._pre_hooks, _NodePreHook(fn)
         hooks.append(entry)
-        return _RemovableHandle(hooks, entry)
+        return RemovableHandle.in_list(hooks, entry)
 
     # -- running the formulas -------------------------------------------------
     def _unpack(self, create_graph):
@@ -346,22 +346,6 @@ class _NodePreHook:
     def __call__(self, grad):
         res = self.fn((grad,))
         return None if res is None else res[0]
-
-
-class _RemovableHandle(RemovableHandle):
-    """The handle of a hook kept in a list (the engine runs them in order):
-    a RemovableHandle, with its id from the same count, as PyTorch's."""
-
-    def __init__(self, hooks, fn):
-        RemovableHandle.__init__(self, {})
-        self._hooks = hooks
-        self._fn = fn
-
-    def remove(self):
-        try:
-            self._hooks.remove(self._fn)
-        except ValueError:
-            pass
 
 
 class GradientEdge(NamedTuple):
