@@ -414,3 +414,20 @@ def test_linear_refuses_what_is_not_a_tensor(args):
             T.nn.functional.linear(*xs)
         got.append(str(info.value))
     assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("name", ["sin", "exp", "sigmoid", "relu", "abs", "neg", "tanh", "sqrt",
+                                  "erf", "erfc", "lgamma", "special.i0e", "special.entr"])
+def test_unary_function_of_a_non_tensor_as_torch(name):
+    # PyTorch's parser: "sin(): argument 'input' (position 1) must be Tensor, not NoneType"
+    torch = pytest.importorskip("torch")
+    for value in (None, 2.0, 3, [1.0], "a", np.ones(2)):
+        said = []
+        for lib in (ember, torch):
+            f = lib
+            for part in name.split("."):
+                f = getattr(f, part)
+            with pytest.raises(TypeError) as e:
+                f(value)
+            said.append(str(e.value))
+        assert said[0] == said[1]

@@ -14,6 +14,7 @@ from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_chec
                       recorded, wrap)
 from .._backend import add_scaled_, restore, silence
 from ._out import same_dtype
+from . import _int_args
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
@@ -52,7 +53,10 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
     node = element_wise(grad_fn(node_name, opmath=opmath, self=formula))
 
     def op(input):
-        x = input._data
+        try:
+            x = input._data
+        except AttributeError:      # (no cost on the tensor path)
+            raise _int_args.not_a_tensor(name, input) from None
         narrow = None
         if x.dtype in _NOT_WIDE_FLOAT:     # (one set lookup on the hot float path)
             if ints_to_float and x.dtype.kind in "biu":
