@@ -10,7 +10,7 @@ from .. import return_types
 from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from . import _topk_ties
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 
@@ -21,13 +21,19 @@ def selected_grad(xp, grad, shape, key):
     return xp.index_backward(grad, shape, key, True)
 
 
-SortBackward0 = grad_fn("SortBackward0", self=selected_grad)
-SortBackward1 = grad_fn("SortBackward1", self=selected_grad)
-TopkBackward0 = grad_fn("TopkBackward0", self=selected_grad)
-KthvalueBackward0 = grad_fn("KthvalueBackward0", self=selected_grad)
-MedianBackward1 = grad_fn("MedianBackward1", self=selected_grad)
-NanmedianBackward1 = grad_fn("NanmedianBackward1", self=selected_grad)
-ModeBackward0 = grad_fn("ModeBackward0", self=selected_grad)
+# (record_selection passes the dim as given, the indices, for the reductions
+# keepdim, and the input's own shape (x is a 0-d input's one element): PyTorch's fields)
+SELECTED = {"dim": "given_dim", "indices": tensor_field("indices"),
+            "self_sym_sizes": "input_shape"}
+_REDUCED = {"dim": "given_dim", "indices": tensor_field("indices"), "keepdim": "keepdim",
+            "self_sym_sizes": "input_shape"}
+SortBackward0 = grad_fn("SortBackward0", saved=SELECTED, self=selected_grad)
+SortBackward1 = grad_fn("SortBackward1", saved=SELECTED, self=selected_grad)
+TopkBackward0 = grad_fn("TopkBackward0", saved=SELECTED, self=selected_grad)
+KthvalueBackward0 = grad_fn("KthvalueBackward0", saved=_REDUCED, self=selected_grad)
+MedianBackward1 = grad_fn("MedianBackward1", saved=_REDUCED, self=selected_grad)
+NanmedianBackward1 = grad_fn("NanmedianBackward1", saved=_REDUCED, self=selected_grad)
+ModeBackward0 = grad_fn("ModeBackward0", saved=_REDUCED, self=selected_grad)
 
 
 def _even_share(xp, grad, self, result):
@@ -58,13 +64,17 @@ def select_key(idx, d, kept):
     return tuple(key)
 
 
-def record_selection(node, input, x, values, idx, d, kept, result_t):
+def record_selection(node, input, x, values, idx, d, kept, result_t, dim):
     """`values` recorded as picked from `x` (the input as an array with at
-    least one dim) at `idx` along `d`; the indices as a plain tensor."""
+    least one dim) at `idx` along `d` (given as `dim`); the indices as a
+    plain tensor."""
     key = select_key(idx, d, kept) if tracked(input) else None
     if input._data.ndim == 0:
         values, idx = values.reshape(()), idx.reshape(())
-    return result_t(recorded(node, values, (input,), (x.shape, key)), wrap(idx))
+    consts = node._consts
+    ctx = (x.shape, key, dim, idx) + ((kept,) if "keepdim" in consts else ()) + (
+        (input._data.shape,) if "input_shape" in consts else ())
+    return result_t(recorded(node, values, (input,), ctx), wrap(idx))
 
 
 def argsort_array(x, d, descending=False, stable=False):
@@ -114,7 +124,8 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
     # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
-    return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort)
+    return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort,
+                            dim)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -136,7 +147,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if not 0 <= k <= x.shape[d]:
         raise RuntimeError("selected index k out of range")
     idx, values = topk_arrays(x, k, d, largest, sorted)
-    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk)
+    return record_selection(TopkBackward0, input, x, values, idx, d, True, return_types.topk,
+                            dim)
 
 
 def topk_arrays(x, k, d, largest=True, sorted=True):
@@ -197,12 +209,12 @@ def _check_reduced_dim(x, d, name):
         raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-def _pick(input, x, d, keepdim, idx, node, result_t):
+def _pick(input, x, d, keepdim, idx, node, result_t, dim):
     """The values at `idx` (one per slice along `d`, kept as size 1)."""
     values = np.take_along_axis(x, idx, axis=d)
     if not keepdim:
         values, idx = values.squeeze(d), idx.squeeze(d)
-    return record_selection(node, input, x, values, idx, d, keepdim, result_t)
+    return record_selection(node, input, x, values, idx, d, keepdim, result_t, dim)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -218,7 +230,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         tied = np.count_nonzero(same, axis=d, keepdims=True) > 1
         idx = _redo_rows(x, d, idx, tied, lambda row: [_topk_ties.quick_select(
             _topk_ties.rank_keys(row, False), k - 1)])
-    return _pick(input, x, d, keepdim, idx, KthvalueBackward0, return_types.kthvalue)
+    return _pick(input, x, d, keepdim, idx, KthvalueBackward0, return_types.kthvalue, dim)
 
 
 def _lower_median(flat):
@@ -260,7 +272,7 @@ def _median(input, dim=None, keepdim=False):
         has_nan = nans.any(axis=d, keepdims=True)
         if has_nan.any():
             idx = np.where(has_nan, np.argmax(nans, axis=d, keepdims=True), idx)
-    return _pick(input, x, d, keepdim, idx, MedianBackward1, return_types.median)
+    return _pick(input, x, d, keepdim, idx, MedianBackward1, return_types.median, dim)
 
 
 def _nanmedian(input, dim=None, keepdim=False):
@@ -274,12 +286,12 @@ def _nanmedian(input, dim=None, keepdim=False):
     _check_reduced_dim(x, d, "nanmedian")
     if x.dtype.kind != "f":
         return _pick(input, x, d, keepdim, _median_idx(x, d), NanmedianBackward1,
-                     return_types.nanmedian)
+                     return_types.nanmedian, dim)
     # The lower median of each slice's numbers; an all-NaN slice gives its first NaN.
     order = np.argsort(x, axis=d, kind="stable")
     count = np.count_nonzero(~np.isnan(x), axis=d, keepdims=True)
     idx = np.take_along_axis(order, np.maximum(count - 1, 0) // 2, axis=d)
-    return _pick(input, x, d, keepdim, idx, NanmedianBackward1, return_types.nanmedian)
+    return _pick(input, x, d, keepdim, idx, NanmedianBackward1, return_types.nanmedian, dim)
 
 
 def _median_idx(x, d):
@@ -343,7 +355,7 @@ def mode(input, dim=-1, keepdim=False):
         # past 16 elements std::sort is no longer stable: replay it
         last_pos = np.array([_std_sort_mode_index(row) for row in rows.tolist()], np.int64)
     idx = np.moveaxis(last_pos.reshape(lead + (1,)), -1, d)
-    return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode)
+    return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode, dim)
 
 
 register(sort, node=SortBackward0, out=same_dtype())

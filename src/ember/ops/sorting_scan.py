@@ -9,17 +9,18 @@ from . import shape as _shape
 from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
 from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
 
-CummaxBackward0 = grad_fn("CummaxBackward0", self=lambda xp, grad, self, shape, key:
-                          selected_grad(xp, grad, shape, key))
-CumminBackward0 = grad_fn("CumminBackward0", self=lambda xp, grad, self, shape, key:
-                          selected_grad(xp, grad, shape, key))
+_CUMULATIVE = {"dim": "given_dim", "indices": tensor_field("indices")}
+CummaxBackward0 = grad_fn("CummaxBackward0", saved=_CUMULATIVE,
+                          self=lambda xp, grad, self, shape, key: selected_grad(xp, grad, shape, key))
+CumminBackward0 = grad_fn("CumminBackward0", saved=_CUMULATIVE,
+                          self=lambda xp, grad, self, shape, key: selected_grad(xp, grad, shape, key))
 CumprodBackward0 = grad_fn("CumprodBackward0", saved={"dim": "given_dim"},
                            self=lambda xp, grad, self, result, dim:
                            _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
@@ -55,7 +56,7 @@ def _cumulative_extreme(input, dim, ufunc, node, result_t):
     if x.dtype.kind == "f":
         hit |= np.isnan(x)
     idx = np.maximum.accumulate(np.where(hit, _along(x.shape[d], d, x.ndim), 0), axis=d)
-    return record_selection(node, input, x, values, idx, d, True, result_t)
+    return record_selection(node, input, x, values, idx, d, True, result_t, dim)
 
 
 def cummax(input, dim=REQUIRED):
