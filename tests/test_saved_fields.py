@@ -134,7 +134,7 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: T.linalg.vector_norm(x, 3, -1, True), lambda T, x: x.roll(1, -1),
     lambda T, x: x.gather(1, T.tensor([[0], [1], [2]])),
     lambda T, x: x.index_select(-1, T.tensor([0, 2])),
-    lambda T, x: x.sort()[0], lambda T, x: x.sort(0, descending=True, stable=True)[0],
+    lambda T, x: x.sort()[0], lambda T, x: x.sort(dim=0, descending=True, stable=True)[0],
     lambda T, x: x.topk(2)[0], lambda T, x: x.kthvalue(2, 0, True)[0],
     lambda T, x: x.median(-1)[0], lambda T, x: x[0].kthvalue(2)[0], lambda T, x: x.mode(-1)[0],
     lambda T, x: x.cummax(-1)[0], lambda T, x: x[0, 0].sort()[0],
