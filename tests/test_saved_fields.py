@@ -138,7 +138,10 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: x.topk(2)[0], lambda T, x: x.kthvalue(2, 0, True)[0],
     lambda T, x: x.median(-1)[0], lambda T, x: x[0].kthvalue(2)[0], lambda T, x: x.mode(-1)[0],
     lambda T, x: x.cummax(-1)[0], lambda T, x: x[0, 0].sort()[0],
+    lambda T, x: x.take(T.tensor([[0, 5]])), lambda T, x: x.masked_select(x > 0),
+    lambda T, x: x.masked_select(T.tensor([True, False, True, True])),
 ])
+
 def test_fields_as_pytorch_shows_them(make):
     seen = []
     for lib in (ember, torch):
@@ -209,3 +212,15 @@ def test_kept_fields_after_backward():
         outcomes.append(row)
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == (2 ** 64 - 1,) and not math.isnan(outcomes[0][1][0])
+
+
+def test_masked_select_of_a_broadcast_input_records_no_expand():
+    # PyTorch 2.13 records MaskedSelectBackward0 on the input itself; the
+    # gradient is summed back to the input's shape
+    seen = []
+    for lib in (ember, torch):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        y = x.masked_select(lib.ones(3, 4, dtype=lib.bool))
+        y.sum().backward()
+        seen.append(([type(n).__name__ for n, _ in y.grad_fn.next_functions], x.grad.tolist()))
+    assert seen[0] == seen[1] == (["AccumulateGrad"], [3.0, 3.0, 3.0, 3.0])

@@ -3,7 +3,7 @@ the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _dtype as D
 from .._settings import warn_at_caller
 from ._common import broadcast_error, np, recorded, wrap, wrap_dim
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .scatter import Key
 from .scatter_checks import need_tensor
 
@@ -91,7 +91,7 @@ def _flat_view(x):
     return x.reshape(1) if x.ndim == 0 else x
 
 
-TakeBackward0 = grad_fn("TakeBackward0", self=lambda xp, g, self, key: xp.add_at(
+TakeBackward0 = grad_fn("TakeBackward0", saved={"index": tensor_field("index")}, self=lambda xp, g, self, key: xp.add_at(
     g, self.shape if self.ndim else (1,), key))
 
 
@@ -99,7 +99,7 @@ def take(input, index):
     """The elements of `input` (read as flat) at the positions `index` holds."""
     x = input._data
     key = _flat_key(x, index, "take")
-    return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key,))
+    return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key, index._data))
 
 
 PutBackward0 = grad_fn("PutBackward0",

@@ -1,7 +1,7 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register, tensor_field
@@ -20,7 +20,8 @@ IndexSelectBackward0 = grad_fn("IndexSelectBackward0", saved={
 GatherBackward0 = grad_fn("GatherBackward0", saved={
     "dim": "given_dim", "index": tensor_field("index"), "sparse_grad": lambda node: False}, self=lambda xp, g, self, shape, key:
                           xp.index_backward(g, shape, key, True))
-MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", self=lambda xp, g, self, shape, key:
+MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", saved={"mask": tensor_field("mask")},
+                                self=lambda xp, g, self, shape, key:
                                 xp.index_backward(g, shape, key, True))
 FlipBackward0 = grad_fn("FlipBackward0", saved={"dims": "given_dims"}, self=lambda xp, g, dims: xp.flip(g, dims))
 # The gradient of a running sum is the running sum of the gradient, backwards.
@@ -187,10 +188,9 @@ def masked_select(input, mask):
         raise broadcast_error(mask._data.shape, input._data.shape) from None
     key = np.nonzero(m)
     data = x[key]
-    if tracked(input) and x.shape != input._data.shape:
-        from .shape import expand
-        input = expand(input, x.shape)      # recorded as PyTorch does: ExpandBackward0 first
-    return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key))
+    # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the
+    # engine sums the gradient back to its shape; the node keeps the mask given)
+    return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key, mask._data))
 
 
 def flip(input, dims):
