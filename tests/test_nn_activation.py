@@ -458,3 +458,16 @@ def test_piecewise_linear_second_derivative_is_zeros_as_torch(name):
         (g,) = T.autograd.grad(call(T.nn.functional, x).sum(), x, create_graph=True)
         return g, g.grad_fn.name(), T.autograd.grad(g.sum(), x)
     check(run)
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+def test_smooth_first_derivative_records_pytorchs_backward_node(name):
+    # (create_graph: PyTorch records tanh_backward / sigmoid_backward as one
+    # node, TanhBackwardBackward0, whose own derivatives give the second)
+    def run(T):
+        x = T.tensor([-1.5, -0.2, 0.3, 2.0], dtype=T.float64, requires_grad=True)
+        (g,) = T.autograd.grad(getattr(T, name)(x).sum(), x, create_graph=True)
+        (h,) = T.autograd.grad(g.sum(), x, create_graph=True)
+        return ([n and n.name() for n, _ in g.grad_fn.next_functions], g.grad_fn.name(),
+                h.grad_fn.name(), T.autograd.gradgradcheck(getattr(T, name), (x,)))
+    check(run)

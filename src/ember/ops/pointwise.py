@@ -129,9 +129,21 @@ tan = unary("tan", np.tan, "TanBackward0",
             lambda xp, g, result: g * xp.conj(1 + result * result))
 sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
 cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
+def _tanh_grad(xp, g, result):
+    """PyTorch's tanh_backward; recorded (create_graph) as its one node,
+    TanhBackwardBackward0, whose inputs are grad_output and tanh's output."""
+    if xp.recording:
+        return recorded(TanhBackwardBackward0, _tanh_grad(NUMPY, g._data, result._data),
+                        (g, result))
+    return g * xp.conj(1 - result * result)
+
+
 # (tanh: PyTorch's backward is one kernel, computing half precision in float32)
-tanh = unary("tanh", np.tanh, "TanhBackward0",
-             lambda xp, g, result: g * xp.conj(1 - result * result), opmath=True)
+tanh = unary("tanh", np.tanh, "TanhBackward0", _tanh_grad, opmath=True)
+TanhBackwardBackward0 = grad_fn(
+    "TanhBackwardBackward0", grad_output=lambda xp, g, output: _tanh_grad(xp, g, output),
+    output=lambda xp, g, grad_output, output: xp.conj(g) * xp.conj(
+        -2 * xp.conj(output) * grad_output))
 asin = unary("asin", np.arcsin, "AsinBackward0",
              lambda xp, g, self: g * xp.conj(xp.rsqrt(1 - self * self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
@@ -140,13 +152,21 @@ atan = unary("atan", np.arctan, "AtanBackward0",
              lambda xp, g, self: g / xp.conj(self * self + 1), aliases=["arctan"])
 def _sigmoid_grad(xp, g, result):
     """PyTorch's sigmoid_backward: (g * (1 - result)) * result, left to right
-    (its float16 rounds at each step; its bfloat16 computes in float32)."""
+    (its float16 rounds at each step; its bfloat16 computes in float32);
+    recorded (create_graph) as its one node, SigmoidBackwardBackward0."""
+    if xp.recording:
+        return recorded(SigmoidBackwardBackward0, _sigmoid_grad(NUMPY, g._data, result._data),
+                        (g, result))
     if xp.data(result).dtype.kind == "c":
         return g * xp.conj((1 - result) * result)
     return g * (1 - result) * result
 
 
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0", _sigmoid_grad, opmath="bfloat16")
+SigmoidBackwardBackward0 = grad_fn(
+    "SigmoidBackwardBackward0", grad_output=lambda xp, g, output: _sigmoid_grad(xp, g, output),
+    output=lambda xp, g, grad_output, output: xp.conj(g) * grad_output * (
+        -2 * xp.conj(output) + 1))
 def _relu_grad(xp, g, result):
     """PyTorch's threshold_backward: 0 where result <= 0, else g (a NaN passes).
     Recorded (create_graph) as PyTorch's ThresholdBackwardBackward0, whose
