@@ -140,6 +140,10 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: x.cummax(-1)[0], lambda T, x: x[0, 0].sort()[0],
     lambda T, x: x.take(T.tensor([[0, 5]])), lambda T, x: x.masked_select(x > 0),
     lambda T, x: x.masked_select(T.tensor([True, False, True, True])),
+    lambda T, x: x.scatter(0, T.tensor([[0, 1, 2, 0]]), x[:1] * 2),
+    lambda T, x: x.scatter(-1, T.tensor([[0], [1], [2]]), 2.0),
+    lambda T, x: x.scatter_add(0, T.tensor([[0, 1, 2, 0]]), T.ones(1, 4)),
+    lambda T, x: T.zeros(3, 4).scatter_add(-2, T.tensor([[0, 1, 2, 0]]), x[:1]),
 ])
 
 def test_fields_as_pytorch_shows_them(make):

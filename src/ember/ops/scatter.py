@@ -16,7 +16,7 @@ import warnings
 
 from ._common import (Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
                              is_number, need_tensor)
@@ -279,12 +279,13 @@ def _scatter_key(input, dim, index, src, name="scatter"):
                                f"{list(x.shape)} apart from dimension {d}{tail}")
         check_bounds(ids, d, xs.shape[d], xs.shape)
     if x.ndim == 0:
-        key = bool_key(x, ids)
+        key = Key(bool_key(x, ids))
     elif ids.size == 0:
-        key = (np.zeros(0, np.intp),) * xs.ndim     # nothing is written
+        key = Key((np.zeros(0, np.intp),) * xs.ndim)    # nothing is written
     else:
         key = Key(ids if i == d else np.arange(n).reshape((-1,) + (1,) * (ids.ndim - i - 1))
-                    for i, n in enumerate(ids.shape))
+                  for i, n in enumerate(ids.shape))
+    key.given = (dim, idx)      # (what the nodes show: the dim and index as given)
     sub = vals = None
     if ss is not None:
         sub = None if ss.shape == ids.shape else tuple(slice(0, n) for n in ids.shape)
@@ -293,13 +294,22 @@ def _scatter_key(input, dim, index, src, name="scatter"):
     return x, key, vals, sub, ss
 
 
+# PyTorch's fields, from the key's `given` (see _scatter_key); scatter_add
+# keeps the index only when src requires grad
+_SCATTERED = {"dim": ("key", lambda key: key.given[0]),
+              "index": tensor_field(("key", lambda key: key.given[1]))}
 ScatterBackward0 = grad_fn(
-    "ScatterBackward0", self=lambda xp, g, key: xp.scatter_fill(g, key),
+    "ScatterBackward0", saved=_SCATTERED, self=lambda xp, g, key: xp.scatter_fill(g, key),
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
                                                 "ScatterBackward0"))
-ScatterBackward1 = grad_fn("ScatterBackward1", self=lambda xp, g, key: xp.scatter_fill(g, key))
+ScatterBackward1 = grad_fn("ScatterBackward1", saved=_SCATTERED,
+                           self=lambda xp, g, key: xp.scatter_fill(g, key))
 ScatterAddBackward0 = grad_fn(
-    "ScatterAddBackward0", self=lambda xp, g: g,
+    "ScatterAddBackward0", saved={
+        "dim": ("key", lambda key: key.given[0]),
+        "index": tensor_field(lambda node: None if node.next_functions[1][0] is None
+                              else node._ctx[0].given[1])},
+    self=lambda xp, g: g,
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
                                                 "ScatterAddBackward0"))
 
