@@ -140,10 +140,11 @@ def _tanh_grad(xp, g, result):
 
 # (tanh: PyTorch's backward is one kernel, computing half precision in float32)
 tanh = unary("tanh", np.tanh, "TanhBackward0", _tanh_grad, opmath=True)
+# (derivatives.yaml's tanh_backward and sigmoid_backward entries, as written there)
 TanhBackwardBackward0 = grad_fn(
-    "TanhBackwardBackward0", grad_output=lambda xp, g, output: _tanh_grad(xp, g, output),
-    output=lambda xp, g, grad_output, output: xp.conj(g) * xp.conj(
-        -2 * xp.conj(output) * grad_output))
+    "TanhBackwardBackward0",
+    grad_output=lambda xp, g, output: _tanh_grad(xp, g, xp.conj(output)),
+    output=lambda xp, g, grad_output, output: xp.conj(g) * (-2 * xp.conj(output) * grad_output))
 asin = unary("asin", np.arcsin, "AsinBackward0",
              lambda xp, g, self: g * xp.conj(xp.rsqrt(1 - self * self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
@@ -164,7 +165,8 @@ def _sigmoid_grad(xp, g, result):
 
 sigmoid = unary("sigmoid", _sigmoid, "SigmoidBackward0", _sigmoid_grad, opmath="bfloat16")
 SigmoidBackwardBackward0 = grad_fn(
-    "SigmoidBackwardBackward0", grad_output=lambda xp, g, output: _sigmoid_grad(xp, g, output),
+    "SigmoidBackwardBackward0",
+    grad_output=lambda xp, g, output: _sigmoid_grad(xp, g, xp.conj(output)),
     output=lambda xp, g, grad_output, output: xp.conj(g) * grad_output * (
         -2 * xp.conj(output) + 1))
 def _relu_grad(xp, g, result):
