@@ -15,7 +15,8 @@ holds it or a function of the node. How PyTorch shows a field, reproduced:
 from .._backend import np
 from . import graph as _graph
 
-__all__ = ["add_fields", "field_properties", "given_dims", "tensor_field", "wrapped_number"]
+__all__ = ["add_fields", "constant", "field_properties", "given_dims", "tensor_field",
+           "wrapped_number"]
 
 # Fields of type Scalar (or double) in derivatives.yaml: shown as they are.
 SCALAR_FIELDS = frozenset({
@@ -63,6 +64,11 @@ def add_fields(cls, consts, fields):
     for name, prop in field_properties(tuple(consts), fields).items():
         setattr(cls, name, prop)
     cls._field_names = tuple(fields)
+
+
+def constant(node, name):
+    """The node's constant `name` (for a field that is a function of the node)."""
+    return node._ctx[type(node)._consts.index(name)]
 
 
 def _const_reader(k, convert=None):

@@ -19,13 +19,6 @@ def type_name(value):
     return t.__name__ if module == "builtins" else f"{module.split('.')[0]}.{t.__name__}"
 
 
-def not_a_tensor(parsed, value, position=1, name="input"):
-    """PyTorch's parser refusing a non-tensor where its one overload takes a
-    Tensor (`torch.sin(None)`); `parsed`: the native function's name."""
-    return TypeError(f"{parsed}(): argument '{name}' (position {position}) must be Tensor, "
-                     f"not {type_name(value)}")
-
-
 def is_int(value):
     if isinstance(value, (bool, np.bool_)):
         return False

@@ -9,6 +9,7 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 from ._common import D, Tensor, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
 from ._xp import matmul_wide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
@@ -44,7 +45,7 @@ def _layout_fields(**positions):
 
 def _strides_of(const, i):
     def strides(node):
-        shape, strides, itemsize = node._ctx[type(node)._consts.index(const)]
+        shape, strides, itemsize = constant(node, const)
         if node.next_functions[i][0] is None:
             return ()
         return tuple(s // itemsize for s in strides)

@@ -15,6 +15,7 @@ from .._fma import _fma32, _fma32_blocks, _fma64
 from . import _bn_rows
 from ._common import np, recorded, wrap, tracked
 from ._registry import grad_fn, register, tensor_field
+from ..autograd._saved_fields import constant
 
 __all__ = []
 
@@ -238,8 +239,8 @@ def _bn_weight_grad(xp, g, input, weight, running_mean, running_var, save_mean, 
 # both are saved whichever of the three requires grad)
 def _batch_stat(node, name):
     """save_mean or save_invstd as PyTorch's node shows them: empty outside training."""
-    ctx = node._ctx[type(node)._consts.index(name)]
-    return ctx if node._ctx[type(node)._consts.index("training")] else ctx[:0]
+    stat = constant(node, name)
+    return stat if constant(node, "training") else stat[:0]
 
 
 # (running_mean and running_var: the buffers themselves, which PyTorch's

@@ -11,10 +11,9 @@ import math
 
 from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check,
                       binary_arrays, broadcast_error, np, number_array, opmath_scalar,
-                      recorded, wrap)
+                      recorded, tensor_arg, wrap)
 from .._backend import add_scaled_, restore, silence
 from ._out import same_dtype
-from . import _int_args
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
 from .inplace import make_inplace
@@ -56,7 +55,8 @@ def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), 
         try:
             x = input._data
         except AttributeError:      # (no cost on the tensor path)
-            raise _int_args.not_a_tensor(name, input) from None
+            # (tensor_arg raises PyTorch's TypeError: only a non-tensor gets here)
+            raise tensor_arg(input, name) from None
         narrow = None
         if x.dtype in _NOT_WIDE_FLOAT:     # (one set lookup on the hot float path)
             if ints_to_float and x.dtype.kind in "biu":

@@ -8,10 +8,10 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
-from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded,
+                      tensor_arg, wrap)
 from ._registry import grad_fn, register
 from ._xp import provide
-from . import _int_args
 from . import special_bessel as _B
 from . import special_series as _S
 
@@ -69,8 +69,7 @@ def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace
     parsed = name if namespace == "torch" else f"{namespace}_{name}"
 
     def op(input):
-        if not isinstance(input, Tensor):
-            raise _int_args.not_a_tensor(parsed, input)
+        tensor_arg(input, parsed)
         if complex and input._data.dtype.kind == "c":
             return recorded(node, kernel(input._data), (input,))
         x = float_data(input, name) if half else refuse_half(name, float_data(input, name))
