@@ -51,12 +51,12 @@ def _given_indices(advanced):
     """PyTorch's `indices` of an index, from getitem's (dim, array) pairs:
     one per dim up to the last indexed one, None where a dim is not indexed,
     a bool mask as it was given."""
-    out = []
+    out, at = [], 0     # (at: the next dim not yet indexed; a mask spans its ndim dims)
     for d, arr in advanced:
-        out += [None] * (d - len(out))
+        out += [None] * (d - at)
         out.append(arr)
-        out += [()] * (arr.ndim - 1 if arr.dtype == np.bool_ else 0)    # (dims a mask spans)
-    return tuple(v for v in out if not isinstance(v, tuple))
+        at = d + (arr.ndim if arr.dtype == np.bool_ else 1)
+    return tuple(out)
 
 
 IndexBackward0 = grad_fn("IndexBackward0", saved={
