@@ -114,6 +114,12 @@ def _elementwise(fn, name, level, args, kwargs):
     return wrap(fn(*new_args, **new_kwargs), level)
 
 
+def elementwise_kernel(fn, inputs, level):
+    """A backward kernel that works element by element (ops/_common.py's
+    kernel_node: tanh's, elu's, ... under jacrev or hessian), on the batch."""
+    return _elementwise(fn, "kernel", level, list(inputs), {})
+
+
 def _inplace_elementwise(fn, name, level, args, kwargs):
     if not is_batched(args[0], level):
         # (what PyTorch reports: the batched result cannot fit the unbatched self)
