@@ -225,3 +225,23 @@ def test_vmap_of_functions_taken_before_vmap():
         t = run(torch)
     for a, b in zip(e, t):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("randomness", ["error", "same", "different"])
+def test_per_sample_vmap_keeps_randomness(randomness):
+    """A function run once per sample (it holds `act = ember.tanh`) still
+    follows vmap's randomness: 'error' refuses dropout, 'same' gives every
+    sample the same mask, 'different' its own."""
+    act = ember.tanh
+    ember.manual_seed(0)
+    f = ember.func.vmap(lambda v: act(ember.nn.functional.dropout(v, 0.5)),
+                        randomness=randomness)
+    if randomness == "error":
+        with pytest.raises(RuntimeError, match="randomness error mode"):
+            f(ember.ones(3, 8))
+        return
+    out = f(ember.ones(3, 8))
+    assert out.shape == (3, 8)
+    same = bool((out[0] == out[1]).all() and (out[1] == out[2]).all())
+    assert same == (randomness == "same")
+    assert set(out.unique().tolist()) <= {0.0, float(np.tanh(np.float32(2.0)))}

@@ -115,8 +115,7 @@ def _elementwise(fn, name, level, args, kwargs):
 
 
 def elementwise_kernel(fn, inputs, level):
-    """A backward kernel that works element by element (ops/_common.py's
-    kernel_node: tanh's, elu's, ... under jacrev or hessian), on the batch."""
+    """An element-wise backward kernel (_common.kernel_node) on the batch."""
     return _elementwise(fn, "kernel", level, list(inputs), {})
 
 
@@ -413,7 +412,7 @@ def _dropout_off(name, args, kwargs):
     """dropout in eval mode (training=False) or p=0 draws nothing."""
     if not name.startswith(("dropout", "alpha_dropout", "feature_alpha")):
         return False
-    return _get(args, kwargs, 2, "training", True) is False
+    return _get(args, kwargs, 2, "training", True) is False or _get(args, kwargs, 1, "p", 0.5) == 0
 
 
 def random_unbatched(fn, name, args, kwargs):

@@ -24,6 +24,7 @@ __all__ = ["vmap", "BatchedTensor"]
 
 # The running vmaps, innermost last: (batch size, randomness).
 _levels = []
+PER_SAMPLE = "per sample"   # a level's third entry while it runs once per sample
 _installed = [False]    # whether the wrappers of _cache are in place
 _wrapped = {}       # op name -> the wrapper (rules call ops through it)
 _RANDOMNESS = ("error", "different", "same")
@@ -295,27 +296,33 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
         except BatchedRead as e:
             if e.level != level:
                 raise
-            out = None
-        if out is not None:
-            leaves, out_spec = tree_flatten(out)
-            flat_out_dims = _out_dims_for(func, out_dims, out, out_spec)
-            results = [_unbatch(func, x, level, d) for x, d in zip(leaves, flat_out_dims)]
+            return _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims,
+                                   randomness, level)
+        leaves, out_spec = tree_flatten(out)
+        flat_out_dims = _out_dims_for(func, out_dims, out, out_spec)
+        results = [_unbatch(func, x, level, d) for x, d in zip(leaves, flat_out_dims)]
     finally:
         _levels.pop()
         if level == 0:
             _restore()
-    if out is None:
-        return _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims)
     return tree_unflatten(results, out_spec)
 
 
-def _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims):
+def _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness, level):
     """vmap's last resort, for a function that reached an op past vmap's
     wrappers (BatchedRead): the function once per sample, the results
-    stacked along out_dims. The same values, without the batched speed."""
-    from .. import stack
+    stacked along out_dims. The same values, without the batched speed.
+    Random ops still follow `randomness`: 'error' refuses them, 'same'
+    draws the same numbers for every sample, 'different' draws anew."""
+    from .. import default_generator, stack
+    # (a random op on unbatched values then draws once per call; PER_SAMPLE:
+    # the transforms inside batch nothing at this level)
+    _levels[level] = (n, "error" if randomness == "error" else "same", PER_SAMPLE)
+    state = default_generator.get_state() if randomness == "same" else None
     outs = []
     for b in range(n):
+        if state is not None:
+            default_generator.set_state(state)
         sample = [a.select(d, b) if d is not None else a for a, d in zip(flat_args, flat_dims)]
         outs.append(func(*tree_unflatten(sample, spec), **kwargs))
     leaves, out_spec = tree_flatten(outs[0])
