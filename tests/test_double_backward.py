@@ -245,3 +245,36 @@ def test_per_sample_vmap_keeps_randomness(randomness):
     same = bool((out[0] == out[1]).all() and (out[1] == out[2]).all())
     assert same == (randomness == "same")
     assert set(out.unique().tolist()) <= {0.0, float(np.tanh(np.float32(2.0)))}
+
+
+@pytest.mark.parametrize("case", ["linear", "matmul_t", "mm_T", "addmm_scaled", "bmm", "pow3"])
+def test_product_and_pow_backward_graphs(case):
+    """Under create_graph, mm/addmm's formulas record ATen's t() and mm (a
+    column-major operand's gradient as a transposed product), bmm's
+    transpose(1, 2), addmm's alpha and beta a Scalar product, and pow's
+    grad * (exp * self.pow(exp - 1)): PyTorch's graphs, PyTorch's values."""
+    def run(T):
+        gen = np.random.default_rng(3)
+        x = T.tensor(gen.standard_normal((3, 4)), requires_grad=True)
+        w = T.tensor(gen.standard_normal((2, 4)), requires_grad=True)
+        b = T.tensor(gen.standard_normal((3, 2)), requires_grad=True)
+        if case == "linear":
+            y = T.nn.functional.linear(x, w).pow(2).sum()
+        elif case == "matmul_t":
+            y = (x @ w.t()).pow(2).sum()
+        elif case == "mm_T":
+            y = T.mm(x, w.T).sum()
+        elif case == "addmm_scaled":
+            y = T.addmm(b, x, w.t(), beta=0.5, alpha=2.0).pow(2).sum()
+        elif case == "bmm":
+            y = T.bmm(x.view(1, 3, 4), w.t().reshape(1, 4, 2)).pow(2).sum()
+        else:
+            y = (x ** 3).sum()
+        inputs = (x, w, b) if case == "addmm_scaled" else (x,) if case == "pow3" else (x, w)
+        g = T.autograd.grad(y, inputs, create_graph=True)
+        g2 = T.autograd.grad(sum((q * q).sum() for q in g), inputs)
+        return [chain(q) for q in g], [q.numpy() for q in g2]
+    (e_chains, e_vals), (t_chains, t_vals) = run(ember), run(torch)
+    assert e_chains == t_chains
+    for a, b in zip(e_vals, t_vals):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
