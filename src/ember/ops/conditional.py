@@ -6,6 +6,7 @@ from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error
                       recorded, wrap, _result_dtype)
 from ._registry import grad_fn, register, tensor_field
 from .inplace import make_inplace
+from ._index_kernel import contiguous
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
            "masked_fill"]
@@ -352,12 +353,12 @@ def masked_fill(input, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {v.ndim} dimension(s).")
         try:
-            data = np.where(m, v.astype(x.dtype), x)
+            data = contiguous(np.where(m, v.astype(x.dtype), x))
         except ValueError:
             raise broadcast_error(x.shape, m.shape) from None
         return recorded(MaskedFillBackward1, data, (input, value), (m,))
     try:
-        data = np.where(m, _scalar_value(value, x.dtype), x)
+        data = contiguous(np.where(m, _scalar_value(value, x.dtype), x))
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
     return recorded(MaskedFillBackward0, data, (input,), (m,))

@@ -10,14 +10,14 @@ Assignment writes in place: through a basic key it is a copy into a view
 (CopySlices), through an advanced key an index_put (IndexPutBackward0).
 """
 import operator
-import warnings
 
 from .._backend import cast, quiet_call
 from .._python_data import _scalar_to, scalar_arg
-from .._settings import triggered
+from .._settings import warn_at_caller
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from ._registry import grad_fn, tensor_field
+from . import _index_kernel as K
 
 
 def _scatter(xp, g, shape, key):
@@ -143,19 +143,23 @@ def _skipped_slices(items, shape):
 
 
 def _normalize_key(key, warn=True):
-    """PyTorch's reading of a key: a list holding sequences, slices or None is
-    a tuple (deprecated), a range or tuple inside the key is an index list, a
-    uint8 tensor is a mask, a str is refused."""
-    if isinstance(key, list) and any(
-            isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
-            for k in key):
-        if warn:
-            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
-                          "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of "
-                          "x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
-                          "x[torch.tensor(seq)], which will result either in an error or a "
-                          "different result", UserWarning, stacklevel=3)
-        key = tuple(key)
+    """PyTorch's reading of a key: a short list holding sequences, slices,
+    None or ... is a tuple (deprecated), a range or tuple inside the key is
+    an index list, a str is refused."""
+    if isinstance(key, list) and len(key) < 32:
+        for k in key:
+            if isinstance(k, (list, tuple, range, slice, Tensor, np.ndarray)) or k is None \
+                    or k is Ellipsis:
+                # (the line of python_variable_indexing.cpp that warns)
+                line = 359 if k is None or k is Ellipsis else 349
+                warn and warn_at_caller(
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated "
+                    "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. "
+                    "In pytorch 2.9 this will be interpreted as tensor index, "
+                    "x[torch.tensor(seq)], which will result either in an error or a different "
+                    "result", cpp=f"torch/csrc/autograd/python_variable_indexing.cpp:{line}")
+                key = tuple(key)
+                break
     if not isinstance(key, tuple):
         key = (key,)
     out = []
@@ -165,37 +169,32 @@ def _normalize_key(key, warn=True):
         if isinstance(k, (range, tuple)):
             # Any other sequence is read as torch.tensor(seq) would read it.
             k = list(k)
-        if isinstance(k, Tensor) and k._data.dtype == np.uint8:
-            warn and warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
-                                   "dtype torch.bool instead."
-                                   + triggered("aten/src/ATen/native/IndexingUtils.h:37"),
-                                   UserWarning, stacklevel=3)
-            k = Tensor._wrap(k._data.astype(bool))
         out.append(k)
     return tuple(out)
 
 
-def _advanced_array(item, dim_size, d):
+def _advanced_array(item):
+    """An index tensor's array; a sequence as PyTorch makes one of it: bool
+    if it holds bools, else int64 (floats truncated)."""
     if isinstance(item, Tensor):
-        arr = item._data
-    else:
-        arr = np.asarray(item)
-        if arr.size == 0:
-            arr = arr.astype(np.int64)      # an empty index list is int64, as PyTorch's
-    if arr.dtype.kind == "f":
-        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    if arr.dtype.kind in "iu" and arr.size:
-        bad = arr[(arr >= dim_size) | (arr < -dim_size)]
-        if bad.size:
-            raise IndexError(
-                f"index {int(bad.flat[0])} is out of bounds for dimension {d} with size {dim_size}")
-    return arr
+        return item._data
+    arr = np.asarray(item)
+    return arr if arr.dtype == np.bool_ else arr.astype(np.int64)
 
 
 def _is_advanced(item):
     if isinstance(item, Tensor):
         return not (item._data.ndim == 0 and item._data.dtype.kind in "iu")
-    return isinstance(item, (list, np.ndarray, bool, np.bool_))
+    return isinstance(item, (list, np.ndarray))
+
+
+def _as_bool(item):
+    """A bool, or a 0-d bool or uint8 tensor (read as a bool), else None."""
+    if isinstance(item, (bool, np.bool_)):
+        return bool(item)
+    if isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype in (np.bool_, np.uint8):
+        return bool(item._data)
+    return None
 
 
 def getitem(input, key):
@@ -214,8 +213,9 @@ def getitem(input, key):
         if x.ndim == 0 and len(key) == 1:
             raise IndexError(ZERO_DIM_MESSAGE)
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    # (d: the dim of `out` the item applies to; od: of the input)
     out, d, od, advanced = input, 0, 0, []
-    for item in key:
+    for pos, item in enumerate(key):
         if item is Ellipsis:
             skip = x.ndim - consumed
             d, od = d + skip, od + skip
@@ -226,17 +226,15 @@ def getitem(input, key):
             if not _whole(item, x.shape[od]):
                 out = _slice(out, d, _explicit(item))
             d, od = d + 1, od + 1
-        elif isinstance(item, (bool, np.bool_)):
-            # x[True] is x[None] masked by [True]: a new dim of size 1 (or 0).
+        elif (b := _as_bool(item)) is not None:
+            # x[True] is x[None] indexed by [0] (x[False]: by []): a new dim of size 1 (or 0).
             out = unsqueeze(out, d)
-            advanced.append((d, np.array([bool(item)])))
+            advanced.append((d, np.zeros(int(b), np.int64)))
             d += 1
         elif _is_advanced(item):
-            arr = _advanced_array(item, out._data.shape[d] if d < out._data.ndim else 0, od)
-            if arr.dtype == np.bool_:
-                _check_mask(arr, out._data.shape, d)
+            arr = _advanced_array(item)
             advanced.append((d, arr))
-            step = arr.ndim if arr.dtype == np.bool_ else 1
+            step = arr.ndim if arr.dtype in (np.bool_, np.uint8) else 1
             d, od = d + step, od + step
         else:
             try:
@@ -245,23 +243,38 @@ def getitem(input, key):
                 raise IndexError(
                     "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                     f"Variables are valid indices (got {type(item).__name__})") from None
-            out = _select(out, d, i, od)
+            # (PyTorch's message names the item's position in the key)
+            out = _select(out, d, i, pos)
             od += 1
     if not advanced:
         return alias(input) if out is input else out
-    nkey = _advanced_key(advanced)
     y = out._data
-    try:
-        data = y[nkey]
-    except IndexError as e:
-        raise IndexError(_broadcast_message(nkey)) from e
+    data, advanced = _index(y, advanced)
+    nkey = _advanced_key(advanced)
     return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
 
 
+def _index(y, advanced):
+    """at::index of `y` by the key's (dim, array) pairs: its checks in its
+    order, then its result laid out as PyTorch's kernel lays it out. Also
+    the pairs with each uint8 mask made bool."""
+    K.check_types([a for _, a in advanced])
+    indices = K.expand(advanced, y.shape)
+    advanced = [(d, a.astype(bool) if a.dtype == np.uint8 else a) for d, a in advanced]
+    bshape = K.broadcast_shape(indices)
+    shape, strides = K.layout(y, indices, bshape)
+    numel = int(np.prod(shape))
+    K.check_bounds(y.shape, indices, bshape, numel)
+    data = y[_advanced_key(advanced)] if numel else np.empty(shape, y.dtype)
+    return K.laid_out(data, strides), advanced
+
+
 def _dims_taken(item):
+    """count_specified_dimensions: a bool or uint8 tensor takes its ndim."""
     if item is None or item is Ellipsis or isinstance(item, (bool, np.bool_)):
         return 0
-    if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_):
+    if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_, D.uint8,
+                                                                   np.uint8):
         return item.ndim
     return 1
 
@@ -274,20 +287,6 @@ def _advanced_key(advanced):
         nkey.extend([slice(None)] * (d - filled))
         nkey.append(arr)
     return tuple(nkey)
-
-
-def _broadcast_message(nkey):
-    shapes = [list(a.shape) for a in nkey if isinstance(a, np.ndarray)]
-    return ("shape mismatch: indexing tensors could not be broadcast together with shapes "
-            + ", ".join(str(s) for s in shapes))
-
-
-def _check_mask(mask, shape, d):
-    for j, s in enumerate(mask.shape):
-        if d + j >= len(shape) or shape[d + j] != s:
-            raise IndexError(
-                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
-                f"shape of the indexed tensor {list(shape)} at index {d + j}")
 
 
 # -- assignment --------------------------------------------------------------
@@ -385,7 +384,15 @@ def _numpy_key(key, x):
     # (its warnings were given already; not by catch_warnings, whose entry
     # resets Python's once-per-line record of the script's own warnings)
     items = _normalize_key(key, warn=False)
-    return tuple(k._data if isinstance(k, Tensor) else k for k in items)
+    out = []
+    for k in items:
+        if isinstance(k, Tensor):
+            k = k._data
+        if isinstance(k, (list, np.ndarray)):
+            k = _advanced_array(k)
+            k = k.astype(bool) if k.dtype == np.uint8 else k
+        out.append(k)
+    return tuple(out)
 
 
 def _scalar_value(value, dtype):

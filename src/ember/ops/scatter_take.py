@@ -6,6 +6,7 @@ from ._common import broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register, tensor_field
 from .scatter import Key
 from .scatter_checks import need_tensor
+from ._index_kernel import contiguous
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
@@ -99,7 +100,7 @@ def take(input, index):
     """The elements of `input` (read as flat) at the positions `index` holds."""
     x = input._data
     key = _flat_key(x, index, "take")
-    return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key, index._data))
+    return recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,), (key, index._data))
 
 
 PutBackward0 = grad_fn("PutBackward0",

@@ -7,6 +7,7 @@ from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
+from ._index_kernel import contiguous
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -114,7 +115,7 @@ def index_select(input, dim, index):
         raise IndexError("index out of range in self")
     xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
-    data = xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape)
+    data = contiguous(xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape))
     return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key, dim, given_index))
 
 
@@ -145,7 +146,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     # The full key: idx along `dim`, each other dim's own position.
     key = tuple(ids if i == d else np.arange(s).reshape((-1,) + (1,) * (ids.ndim - i - 1))
                 for i, s in enumerate(ids.shape))
-    data = xs[key].reshape(idx.shape)
+    data = contiguous(xs[key].reshape(idx.shape))
     # (For a 0-d input the engine sums the (1,) gradient back to ().)
     return recorded(GatherBackward0, data, (input,), (xs.shape, key, dim, idx))
 
@@ -187,7 +188,7 @@ def masked_select(input, mask):
     except ValueError:
         raise broadcast_error(mask._data.shape, input._data.shape) from None
     key = np.nonzero(m)
-    data = x[key]
+    data = contiguous(x[key])
     # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the
     # engine sums the gradient back to its shape; the node keeps the mask given)
     return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key, mask._data))
