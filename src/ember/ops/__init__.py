@@ -24,7 +24,8 @@ This module also gives Tensor its math methods and operators.
 from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
 from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
-from .indexing import getitem, setitem
+from .indexing import getitem
+from .indexing_assign import setitem
 from .linalg import linear
 from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403

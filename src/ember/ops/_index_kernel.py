@@ -73,10 +73,10 @@ def check_bounds(shape, indices, bshape, numel):
     if any(s == 0 for s in sizes) and 0 not in bshape:
         raise IndexError("index is out of bounds for dimension with size 0")
     if not numel:
-        return
+        return False
     bad = [(a < -s) | (a >= s) for a, s in zip(arrays, sizes)]
     if not any(b.any() for b in bad):
-        return
+        return True
     flags = np.stack([np.broadcast_to(b, bshape).reshape(-1) for b in bad], axis=1)
     pos, j = divmod(int(np.argmax(flags.reshape(-1))), len(arrays))
     value = int(np.broadcast_to(arrays[j], bshape).reshape(-1)[pos])

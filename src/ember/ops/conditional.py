@@ -334,7 +334,7 @@ MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field
 
 
 def _scalar_value(value, dtype):
-    from .indexing import _scalar_value
+    from .indexing_assign import _scalar_value
     return _scalar_value(value, dtype)
 
 

@@ -6,16 +6,14 @@ indices (integer lists/tensors, bool masks) are applied last, by one
 IndexBackward0 node. Every backward formula scatters the gradient into
 zeros of the input's shape at the same key (`xp.index_backward`).
 
-Assignment writes in place: through a basic key it is a copy into a view
-(CopySlices), through an advanced key an index_put (IndexPutBackward0).
+Assignment (indexing_assign.py) writes in place: through a basic key it is
+a copy into a view (CopySlices), through an advanced key an index_put
+(IndexPutBackward0).
 """
 import operator
 
-from .._backend import cast, quiet_call
-from .._python_data import _scalar_to, scalar_arg
 from .._settings import warn_at_caller
-from ..autograd import _forward
-from ._common import D, Tensor, np, recorded, tracked
+from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, tensor_field
 from . import _index_kernel as K
 
@@ -179,7 +177,7 @@ def _advanced_array(item):
     if isinstance(item, Tensor):
         return item._data
     arr = np.asarray(item)
-    return arr if arr.dtype == np.bool_ else arr.astype(np.int64)
+    return arr if arr.dtype in (np.bool_, np.uint8) else arr.astype(np.int64)
 
 
 def _is_advanced(item):
@@ -198,7 +196,7 @@ def _as_bool(item):
 
 
 def getitem(input, key):
-    from .shape import alias, unsqueeze
+    from .shape import alias
     if isinstance(key, slice):
         # A lone slice is always recorded, even `t[:]` (PyTorch's fast path).
         if input._data.ndim == 0:
@@ -206,7 +204,19 @@ def getitem(input, key):
         return _slice(input, 0, _explicit(key))
     if key is Ellipsis:
         return alias(input)
-    key = _normalize_key(key)
+    out, advanced = apply_slicing(input, _normalize_key(key))
+    if not advanced:
+        return alias(input) if out is input else out
+    y = out._data
+    data, advanced, nkey = _index(y, advanced)
+    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
+
+
+def apply_slicing(input, key):
+    """PyTorch's applySlicing: the basic items of a (normalized) key applied
+    one by one as views (each select checked as it comes); the advanced
+    ones collected as (dim of the result, array) pairs for at::index."""
+    from .shape import unsqueeze
     x = input._data
     consumed = sum(_dims_taken(k) for k in key)
     if consumed > x.ndim:
@@ -246,27 +256,26 @@ def getitem(input, key):
             # (PyTorch's message names the item's position in the key)
             out = _select(out, d, i, pos)
             od += 1
-    if not advanced:
-        return alias(input) if out is input else out
-    y = out._data
-    data, advanced = _index(y, advanced)
-    nkey = _advanced_key(advanced)
-    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
+    return out, advanced
 
 
 def _index(y, advanced):
     """at::index of `y` by the key's (dim, array) pairs: its checks in its
     order, then its result laid out as PyTorch's kernel lays it out. Also
-    the pairs with each uint8 mask made bool."""
+    the pairs with each uint8 mask made bool, and the NumPy key for the
+    gradient (an empty result's indices, never checked, made harmless)."""
     K.check_types([a for _, a in advanced])
     indices = K.expand(advanced, y.shape)
     advanced = [(d, a.astype(bool) if a.dtype == np.uint8 else a) for d, a in advanced]
     bshape = K.broadcast_shape(indices)
     shape, strides = K.layout(y, indices, bshape)
     numel = int(np.prod(shape))
-    K.check_bounds(y.shape, indices, bshape, numel)
-    data = y[_advanced_key(advanced)] if numel else np.empty(shape, y.dtype)
-    return K.laid_out(data, strides), advanced
+    if not K.check_bounds(y.shape, indices, bshape, numel):
+        nkey = _advanced_key([(d, a if a.dtype == np.bool_ else np.zeros_like(a))
+                              for d, a in advanced])
+        return K.laid_out(np.empty(shape, y.dtype), strides), advanced, nkey
+    nkey = _advanced_key(advanced)
+    return K.laid_out(y[nkey], strides), advanced, nkey
 
 
 def _dims_taken(item):
@@ -287,150 +296,3 @@ def _advanced_key(advanced):
         nkey.extend([slice(None)] * (d - filled))
         nkey.append(arr)
     return tuple(nkey)
-
-
-# -- assignment --------------------------------------------------------------
-def _last_view_op(items, skipped):
-    """The view op PyTorch applies last for a basic key (what its errors name)."""
-    for i in range(len(items) - 1, -1, -1):
-        k = items[i]
-        if isinstance(k, slice) and i not in skipped:
-            return "Slice"
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
-            return "Select"
-    return "Alias"
-
-
-def setitem(input, key, value):
-    """t[key] = value, in place, recorded as PyTorch records it: through the
-    view the basic part of the key makes (CopySlices), else index_put
-    (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
-    from .inplace import CopyBackwards, check_inplace, commit_inplace
-    from .shape import expand, reshape
-    if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
-        raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
-    x = input._data
-    items = key if isinstance(key, tuple) else (key,)
-    skipped = _skipped_slices(items, x.shape)
-    basic, through_view = _is_basic(key), _makes_view(items, skipped)
-    view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
-    if isinstance(value, Tensor):
-        v = value._data
-        if not basic and v.dtype != x.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{D.SCALAR_NAMES[input.dtype]} for the destination and "
-                f"{D.SCALAR_NAMES[value.dtype]} for "
-                "the source.")
-        _check_broadcast(v.shape, view.shape, basic, value)
-    elif x.dtype in D.HALF_NP and isinstance(value, (int, float, complex, np.number)):
-        # (PyTorch sets a float16 or bfloat16 element from a double tensor:
-        # the number checked as a double, then cast, so out of range is inf)
-        v = quiet_call(np.float32, _scalar_to(scalar_arg(value, setitem=True), np.float64))
-        v = cast(v, x.dtype)
-    else:
-        v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
-    check_inplace(input, through_view=through_view,
-                  view_op=_last_view_op(items, skipped) if through_view else None)
-    nkey = _numpy_key(key, x)
-    # (a float source into an integer tensor converts NaN and inf silently, as PyTorch)
-    if not tracked(input, value):
-        quiet_call(x.__setitem__, nkey, v)
-        input._bump()
-        return
-    new = x.copy()
-    quiet_call(new.__setitem__, nkey, v)
-    before = Tensor._wrap(x, input._requires_grad)
-    before._grad_fn = input._grad_fn
-    _forward.carry(input, before)
-    src = value if isinstance(value, Tensor) else None
-    # PyTorch's copy_to: a source of the target's shape is copied, a 0-d one
-    # filled in, any other broadcast through view + expand nodes.
-    fill = src is None or (v.ndim == 0 and view.ndim != 0)
-    if not fill and basic and v.shape != view.shape:
-        if v.ndim < view.ndim:
-            src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
-        src = expand(src, view.shape)
-    if all(k is Ellipsis or i in skipped for i, k in enumerate(items)):
-        # The key names the whole tensor (`...`, `:`): PyTorch fills or
-        # copies into it, with no view between.
-        result = recorded(FillBackward3 if fill else CopyBackwards, new, (before, src))
-    else:
-        node = CopySlices if through_view else IndexPutBackward0
-        result = recorded(node, new, (before, src), (nkey,))
-    commit_inplace(input, result)
-
-
-def _makes_view(items, skipped):
-    """Does the basic part of the key make a view (an int, a slice PyTorch
-    does not skip, None)? Then PyTorch writes through that view."""
-    return any(k is None or (isinstance(k, slice) and i not in skipped) or (
-        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
-        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
-        for i, k in enumerate(items))
-
-
-def _is_basic(key):
-    items = key if isinstance(key, tuple) else (key,)
-    return all(k is None or k is Ellipsis or isinstance(k, slice) or (
-        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
-        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
-        for k in items)
-
-
-def _numpy_key(key, x):
-    """The key as NumPy reads it for assignment (Tensors as arrays, a uint8
-    tensor as a mask, a list holding sequences as a tuple)."""
-    # (its warnings were given already; not by catch_warnings, whose entry
-    # resets Python's once-per-line record of the script's own warnings)
-    items = _normalize_key(key, warn=False)
-    out = []
-    for k in items:
-        if isinstance(k, Tensor):
-            k = k._data
-        if isinstance(k, (list, np.ndarray)):
-            k = _advanced_array(k)
-            k = k.astype(bool) if k.dtype == np.uint8 else k
-        out.append(k)
-    return tuple(out)
-
-
-def _scalar_value(value, dtype):
-    """A Python number as a tensor of `dtype` takes it: c10's checked
-    conversion (_python_data._scalar_to) for a real dtype."""
-    if dtype.kind != "c":
-        value = _scalar_to(scalar_arg(value), dtype)
-    return cast(np.asarray(value), dtype)
-
-
-def _check_broadcast(vshape, target, basic, value):
-    # PyTorch drops the value's leading size-1 dims before matching.
-    while vshape and vshape[0] == 1 and len(vshape) > len(target):
-        vshape = vshape[1:]
-    try:
-        np.broadcast_to(np.empty(vshape, np.bool_), target)
-    except ValueError:
-        if basic and len(vshape) > len(target):
-            raise RuntimeError(
-                f"expand({value.type()}{{{list(vshape)}}}, size={list(target)}): the number of "
-                f"sizes provided ({len(target)}) must be greater or equal to the number of "
-                f"dimensions in the tensor ({len(vshape)})") from None
-        if not basic:
-            while vshape and vshape[0] == 1:
-                vshape = vshape[1:]
-            raise RuntimeError(
-                f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
-                f"indexing result of shape {list(target)}") from None
-        lead = len(target) - len(vshape)
-        for i, s in enumerate(vshape):
-            j = i + lead
-            if j >= 0 and s != 1 and s != target[j]:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({target[j]}) must match the existing "
-                    f"size ({s}) at non-singleton dimension {j}.  Target sizes: "
-                    f"{list(target)}.  Tensor sizes: {list(vshape)}") from None
-
-
-def _type_name(value):
-    t = type(value)
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"

@@ -216,7 +216,8 @@ IndexPutBackward0 = grad_fn("IndexPutBackward0",
 def index_put(input, indices, values, accumulate=False):
     """`input` with `values` put at the places `indices` (a tuple of index
     tensors, as in input[indices] = values) name; `accumulate` adds them."""
-    from .indexing import _check_broadcast, getitem
+    from .indexing import getitem
+    from .indexing_assign import _check_broadcast
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' (position 1) must be tuple of Tensors, "
                         f"not {type(indices).__name__}")
