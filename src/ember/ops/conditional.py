@@ -341,7 +341,26 @@ def _scalar_value(value, dtype):
 def masked_fill(input, mask, value):
     """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
     input (gradient flows there)."""
+    return _masked_fill(input, mask, value, False)
+
+
+def _masked_fill_in_place(input, mask, value):
+    return _masked_fill(input, mask, value, True)
+
+
+def _masked_fill(input, mask, value, in_place):
+    # (PyTorch's masked_fill broadcasts mask and input first, then fills a
+    # clone with masked_fill_, which checks the value, the mask's dtype, and
+    # then that the mask expands to the input)
     m = mask._data
+    if not in_place:
+        try:
+            np.broadcast_shapes(m.shape, input._data.shape)
+        except ValueError:
+            raise broadcast_error(m.shape, input._data.shape) from None
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
     if m.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -349,9 +368,6 @@ def masked_fill(input, mask, value):
     x = input._data
     if isinstance(value, Tensor):
         v = value._data
-        if v.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {v.ndim} dimension(s).")
         try:
             data = contiguous(np.where(m, v.astype(x.dtype), x))
         except ValueError:
@@ -367,5 +383,5 @@ def masked_fill(input, mask, value):
 # (its own in-place variant: the registry's generic check calls an op with
 # its sample tensors alone, and a mask cannot be one; tests/test_copies.py
 # checks masked_fill_ beside PyTorch)
-masked_fill = register(masked_fill, inplace=make_inplace(masked_fill, "masked_fill_"),
+masked_fill = register(masked_fill, inplace=make_inplace(_masked_fill_in_place, "masked_fill_"),
                        node=MaskedFillBackward0, out=False, quiet=True)

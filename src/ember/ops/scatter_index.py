@@ -68,7 +68,9 @@ def index_add(input, dim, index, source, *, alpha=1):
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
-        if x.ndim == 0:
+        # (PyTorch adds along the first or last dim by scatter_add, whose
+        # words these are, for an int64 index; elsewhere slice by slice)
+        if x.ndim < 2 or idx.dtype != np.int64 or d not in (0, x.ndim - 1):
             raise IndexError("index out of range in self")
         raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size "
                            f"{size}")
@@ -107,10 +109,6 @@ def index_copy(input, dim, index, source):
         raise IndexError("index_copy_(): When source and destination are not scalars, their "
                          f"dimensionality must match. Source dimensionality ({s.ndim}), "
                          f"destination dimensionality ({x.ndim})")
-    along = s.shape[d] if s.ndim else 1
-    if idx.size != along:
-        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
-                         f"source.size(dim) ({along})")
     xrest = x.shape[:d] + x.shape[d + 1:]
     srest = s.shape[:d] + s.shape[d + 1:]
     if s.ndim and xrest != srest:
@@ -118,6 +116,10 @@ def index_copy(input, dim, index, source):
             "index_copy_(): Source/destination tensor must have same slice shapes. Destination "
             f"slice shape: {' '.join(map(str, xrest))} at dimension {d} and source slice shape: "
             f"{' '.join(map(str, srest))} at dimension 0.")
+    along = s.shape[d] if s.ndim else 1
+    if idx.size != along:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({along})")
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
@@ -154,15 +156,15 @@ def index_fill(input, dim, index, value):
     if isinstance(value, (complex, np.complexfloating)) and x.dtype.kind != "c":
         raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
                            "supported")
-    d = wrap_dim(dim, x.ndim)
-    idx = index._data
-    if idx.dtype != np.int64:
-        raise IndexError("index_fill_(): Expected dtype int64 for index.")
-    if idx.ndim > 1:
-        raise RuntimeError("Index has to be a vector/scalar")
     if isinstance(value, Tensor) and value._data.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
+    idx = index._data
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    d = wrap_dim(dim, x.ndim)
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     size = x.shape[d] if x.ndim else 1
     bad = (idx < -size) | (idx >= size)
     if bad.any():

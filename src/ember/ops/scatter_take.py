@@ -138,16 +138,16 @@ def take_along_dim(input, indices, dim=None):
     idx = indices._data
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
-    if x.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    d = wrap_dim(dim, x.ndim)
-    if idx.dtype != np.int64:
-        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{_dtype_name(idx)}")
     if idx.ndim != x.ndim:
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
                            f"number of dimensions, but got {x.ndim} dimensions for input, and "
                            f"{idx.ndim} dimensions for indices")
+    if idx.dtype != np.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_dtype_name(idx)}")
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = wrap_dim(dim, x.ndim)
     sizes = x.shape[:d] + idx.shape[d:d + 1] + x.shape[d + 1:]
     try:
         shape = np.broadcast_shapes(sizes, idx.shape)
