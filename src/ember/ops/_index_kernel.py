@@ -12,6 +12,9 @@ from .._backend import np
 from .._settings import warn_at_caller
 
 _INDEX_DTYPES = (np.int64, np.int32, np.uint8, np.bool_)
+UINT8_WARNING = ("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                 "torch.bool instead.")
+UINT8_SOURCE = "aten/src/ATen/native/IndexingUtils.h:37"
 
 
 def check_types(arrays):
@@ -29,8 +32,7 @@ def expand(advanced, shape):
     for d, arr in advanced:
         out += [None] * (d - len(out))
         if arr.dtype == np.uint8:
-            warn_at_caller("indexing with dtype torch.uint8 is now deprecated, please use a "
-                           "dtype torch.bool instead.", cpp="aten/src/ATen/native/IndexingUtils.h:37")
+            warn_at_caller(UINT8_WARNING, cpp=UINT8_SOURCE)
             arr = arr.astype(bool)
         if arr.dtype == np.bool_:
             for j, s in enumerate(arr.shape):

@@ -57,14 +57,34 @@ def _given_indices(advanced):
     return tuple(out)
 
 
+def _uint8_again(uint8):
+    """PyTorch's backward indexes again with the indices given, so a uint8
+    mask warns again."""
+    if uint8:
+        warn_at_caller(K.UINT8_WARNING, cpp=K.UINT8_SOURCE)
+
+
+def _index_grad(xp, g, shape, key, uint8):
+    _uint8_again(uint8)
+    return xp.index_backward(g, shape, key, True)
+
+
+def _put_grad(xp, g, key, uint8):
+    _uint8_again(uint8)
+    return xp.index_fill(g, key, 0)
+
+
+def _put_values_grad(xp, g, key, uint8):
+    _uint8_again(uint8)
+    return g[key]
+
+
 IndexBackward0 = grad_fn("IndexBackward0", saved={
     "indices": tensor_field(("advanced", _given_indices)), "self_sym_sizes": "shape"},
-    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
+    self=_index_grad)
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
-IndexPutBackward0 = grad_fn("IndexPutBackward0",
-                            self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                            values=lambda xp, g, key: g[key])
+IndexPutBackward0 = grad_fn("IndexPutBackward0", self=_put_grad, values=_put_values_grad)
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
                      src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"
@@ -208,8 +228,9 @@ def getitem(input, key):
     if not advanced:
         return alias(input) if out is input else out
     y = out._data
+    uint8 = any(a.dtype == np.uint8 for _, a in advanced)
     data, advanced, nkey = _index(y, advanced)
-    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
+    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, uint8, advanced))
 
 
 def apply_slicing(input, key):

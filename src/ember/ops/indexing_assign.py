@@ -99,8 +99,11 @@ def setitem(input, key, value):
         # copies into it, with no view between.
         result = recorded(FillBackward3 if fill else CopyBackwards, new, (before, src))
     else:
-        node = CopySlices if through_view else IndexPutBackward0
-        result = recorded(node, new, (before, src), (nkey,))
+        if through_view:
+            result = recorded(CopySlices, new, (before, src), (nkey,))
+        else:
+            uint8 = any(a.dtype == np.uint8 for _, a in advanced)
+            result = recorded(IndexPutBackward0, new, (before, src), (nkey, uint8))
     commit_inplace(input, result)
 
 
