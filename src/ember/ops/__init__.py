@@ -222,6 +222,8 @@ Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "
 Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
                                                             False)
 masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
+index_put = _operand_refusal.index_put_checking(index_put, "index_put")
+index_put_ = _operand_refusal.index_put_checking(index_put_, "index_put_")
 reshape = _size_args.function_form(reshape, "reshape")
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem

@@ -40,19 +40,29 @@ def expand(advanced, shape):
                     raise IndexError(
                         f"The shape of the mask {list(arr.shape)} at index {j} does not match "
                         f"the shape of the indexed tensor {list(shape)} at index {len(out) + j}")
-            out.extend(np.nonzero(arr))
+            # (a 0-d mask's nonzero() has no columns: it indexes nothing)
+            out.extend(np.nonzero(arr) if arr.ndim else ())
         else:
             out.append(arr)
     return out
 
 
 def broadcast_shape(indices):
+    """The indices' broadcast shape; None when there are none."""
     shapes = [a.shape for a in indices if a is not None]
+    if not shapes:
+        return None
     try:
         return np.broadcast_shapes(*shapes)
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
                          "with shapes " + ", ".join(str(list(s)) for s in shapes)) from None
+
+
+# (PyTorch's kernel's words when no index is left: index_put_ given none, or
+# only 0-d masks)
+NO_INDEX = RuntimeError("ntensor >= 3 INTERNAL ASSERT FAILED at \"/__w/pytorch/pytorch/aten/src/"
+                        "ATen/native/cpu/IndexKernelUtils.h\":8, please report a bug to PyTorch.")
 
 
 def _front(shape, strides, indices):

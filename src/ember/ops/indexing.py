@@ -224,6 +224,7 @@ def getitem(input, key):
         return _slice(input, 0, _explicit(key))
     if key is Ellipsis:
         return alias(input)
+    check_lone_item(input, key)
     out, advanced = apply_slicing(input, _normalize_key(key))
     if not advanced:
         return alias(input) if out is input else out
@@ -231,6 +232,16 @@ def getitem(input, key):
     uint8 = any(a.dtype == np.uint8 for _, a in advanced)
     data, advanced, nkey = _index(y, advanced)
     return recorded(IndexBackward0, data, (out,), (y.shape, nkey, uint8, advanced))
+
+
+def check_lone_item(input, key):
+    """A key that is one int or one slice PyTorch applies at once: on a 0-d
+    tensor its own error (any other key there has too many indices)."""
+    if input._data.ndim == 0:
+        if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+            raise IndexError(ZERO_DIM_MESSAGE)
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
 
 
 def apply_slicing(input, key):
@@ -241,8 +252,6 @@ def apply_slicing(input, key):
     x = input._data
     consumed = sum(_dims_taken(k) for k in key)
     if consumed > x.ndim:
-        if x.ndim == 0 and len(key) == 1:
-            raise IndexError(ZERO_DIM_MESSAGE)
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
     # (d: the dim of `out` the item applies to; od: of the input)
     out, d, od, advanced = input, 0, 0, []

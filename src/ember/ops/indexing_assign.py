@@ -9,7 +9,8 @@ from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from . import _index_kernel as K
 from .indexing import (CopySlices, FillBackward3, IndexPutBackward0, _advanced_array,
-                       _dims_taken, _normalize_key, _skipped_slices, apply_slicing)
+                       _dims_taken, _normalize_key, _skipped_slices, apply_slicing,
+                       check_lone_item)
 
 
 def _last_view_op(items, skipped):
@@ -41,6 +42,9 @@ def setitem(input, key, value):
         v = cast(v, x.dtype)
     else:
         v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
+    if key is False:
+        return      # (PyTorch's setitem does nothing for it, not even a version bump)
+    check_lone_item(input, key)
     items = _normalize_key(key)
     skipped = _skipped_slices(items, x.shape)
     w = Tensor._wrap(x)
@@ -69,10 +73,14 @@ def setitem(input, key, value):
                     f"{D.SCALAR_NAMES[value.dtype]} for the source.")
         # (the kernel checks, and writes, only the elements the result has)
         empty = not K.check_bounds(y.shape, indices, bshape, int(np.prod(target)))
-    if masked:
-        # (the shortcut fills with value.item(), of any dtype or shape)
-        v = v.reshape(())
+    if masked and isinstance(value, Tensor):
+        # (the shortcut fills with value.item(), of any dtype or shape, converted
+        # as a number is: a complex one with an imaginary part into a real
+        # tensor overflows)
+        v = _scalar_value(v.reshape(()).item(), x.dtype)
     nkey = _numpy_key(items, x)
+    if v.dtype.kind == "c" and x.dtype.kind != "c":
+        v = v.real      # (PyTorch's copy drops the imaginary part, mostly without a word)
     # (a float source into an integer tensor converts NaN and inf silently, as
     # PyTorch; nothing is written, or bounds-checked, where the result is empty)
     write = basic or masked or not empty

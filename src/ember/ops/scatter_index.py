@@ -217,9 +217,12 @@ IndexPutBackward0 = grad_fn("IndexPutBackward0",
 
 def index_put(input, indices, values, accumulate=False):
     """`input` with `values` put at the places `indices` (a tuple of index
-    tensors, as in input[indices] = values) name; `accumulate` adds them."""
-    from .indexing import getitem
-    from .indexing_assign import _check_broadcast
+    tensors, as in input[indices] = values) name; `accumulate` adds them.
+    PyTorch's order: the count of indices, the masked_fill shortcut (one
+    mask, one value), at::index's checks, the value's shape, its dtype,
+    then the bounds."""
+    from .indexing_assign import _masked_fill, _scalar_value
+    from . import _index_kernel as K
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' (position 1) must be tuple of Tensors, "
                         f"not {type(indices).__name__}")
@@ -230,26 +233,53 @@ def index_put(input, indices, values, accumulate=False):
     need_tensor(values, "index_put", "values", 2)
     x = input._data
     keys = tuple(indices)
-    if not keys:
+    if not keys and not accumulate and values._data.size == 1:
+        # (PyTorch's words: its masked_fill shortcut taken with no mask)
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           "nullptr (uninitialized)")    # (PyTorch's words)
-    if (len(keys) == 1 and keys[0]._data.dtype == np.uint8 and values._data.ndim == 0
-            and not accumulate):
-        # PyTorch's masked_fill shortcut for one mask and one value takes no uint8 mask.
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           "unsigned char")
-    if sum(k._data.ndim if k._data.dtype == np.bool_ else 1 for k in keys) > x.ndim:
+                           "nullptr (uninitialized)" if x.ndim == 0
+                           else "sym_strides() called on an undefined Tensor")
+    if len(keys) > x.ndim:
         raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(keys)})")
-    target = getitem(Tensor._wrap(x), keys)._data.shape    # PyTorch's index errors
+    advanced, d = [], 0
+    for k in keys:
+        advanced.append((d, k._data))
+        d += k._data.ndim if k._data.dtype in (np.bool_, np.uint8) else 1
     v = values._data
-    if v.dtype != x.dtype:
-        raise RuntimeError(
-            "Index put requires the source and destination dtypes match, got "
-            f"{_dtype_name(x)} for the destination and {_dtype_name(v)} for the source.")
-    _check_broadcast(v.shape, target, False, values)
-    key = tuple(k._data.astype(bool) if k._data.dtype == np.uint8 else k._data for k in keys)
+    empty = False
+    masked = not accumulate and _masked_fill(advanced, v, x.shape)
+    if masked:
+        v = _scalar_value(v.reshape(()).item(), x.dtype)
+    else:
+        K.check_types([a for _, a in advanced])
+        expanded = K.expand(advanced, x.shape)
+        bshape = K.broadcast_shape(expanded)
+        target = x.shape if bshape is None else K.layout(x, expanded, bshape)[0]
+        try:
+            if len(v.shape) > len(target):
+                raise ValueError
+            np.broadcast_to(np.empty(v.shape, np.bool_), target)
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
+                               f"broadcast to indexing result of shape {list(target)}") from None
+        if v.dtype != x.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{_dtype_name(x)} for the destination and {_dtype_name(v)} for the source.")
+        if bshape is None:
+            raise K.NO_INDEX
+        empty = not K.check_bounds(x.shape, expanded, bshape, int(np.prod(target)))
+    # (an empty result's indices are never checked: harmless ones for the gradient)
+    key = tuple(a.astype(bool) if a.dtype == np.uint8 else
+                np.zeros_like(a) if empty and a.dtype != np.bool_ else a
+                for _, a in advanced if a.ndim or a.dtype not in (np.bool_, np.uint8))
+    if masked:
+        # (masked_fill: the mask takes the first dims, a 0-d one all)
+        m = advanced[0][1].astype(bool)
+        key = (np.broadcast_to(m.reshape(m.shape + (1,) * (x.ndim - m.ndim)), x.shape),)
     data = x.copy()
-    if accumulate:
+    if empty:
+        pass
+    elif accumulate:
         np.add.at(data, key, np.broadcast_to(v, target))
     else:
         data[key] = v
