@@ -62,7 +62,7 @@ def broadcast_shape(indices):
 # (PyTorch's kernel's words when no index is left: index_put_ given none, or
 # only 0-d masks)
 NO_INDEX = RuntimeError("ntensor >= 3 INTERNAL ASSERT FAILED at \"/__w/pytorch/pytorch/aten/src/"
-                        "ATen/native/cpu/IndexKernelUtils.h\":8, please report a bug to PyTorch.")
+                        "ATen/native/cpu/IndexKernelUtils.h\":8, please report a bug to PyTorch. ")
 
 
 def _front(shape, strides, indices):
