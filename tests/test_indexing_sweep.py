@@ -4,6 +4,7 @@ setitem's and index_put_'s), the index ops' errors, the warnings, and the
 empty tensor's strides."""
 import warnings
 
+import numpy as np
 import pytest
 
 import ember
@@ -242,7 +243,7 @@ def _warnings(fn, T):
         warnings.simplefilter("always")
         try:
             fn(T)
-        except IndexError:
+        except (IndexError, TypeError, RuntimeError):
             pass
     return [str(x.message) for x in w]
 
@@ -282,3 +283,46 @@ def test_empty_tensor_strides(make):
         t = eval("T." + make, {"T": T})
         return t.stride(), t.is_contiguous(), t.untyped_storage().data_ptr() == 0
     check(fn)
+
+
+# Keys of other kinds: a NumPy bool or float is no index, a str is first read
+# as a tuple (warning), a long list is a tensor (which may not be readable).
+KINDS = {"np_bool": lambda T: np.bool_(True), "np_float": lambda T: np.float64(1.0),
+         "float": lambda T: 1.0,
+         "object": lambda T: object(), "str": lambda T: "ab", "bytes": lambda T: b"ab",
+         "long_list_slice": lambda T: [0] * 33 + [slice(None)], "list_none": lambda T: [0, None] * 20,
+         "list_object": lambda T: [0, object()], "np_2d": lambda T: np.array([[0, 1]])}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_key_kinds(kind):
+    check(lambda T: base(T)[KINDS[kind](T)])
+
+    def put(T):
+        x = base(T)
+        x[KINDS[kind](T)] = -1.0
+        return x
+    check(put)
+    torch = _torch()
+    assert _warnings(lambda T: base(T)[KINDS[kind](T)], ember) == \
+        _warnings(lambda T: base(T)[KINDS[kind](T)], torch)
+
+
+# Writing into an expanded tensor: an advanced key warns and writes through
+# the shared memory; a basic key whose view overlaps itself is refused.
+EXPANDED_KEYS = {"l": lambda T: [0, 1], "m": lambda T: T.tensor([True, False, True, False, True]),
+                 "s": lambda T: (slice(None), 1), "ls": lambda T: (slice(None), [0, 1], 0),
+                 "i": lambda T: (0, 1)}
+
+
+@pytest.mark.parametrize("value", ["scalar", "tensor"])
+@pytest.mark.parametrize("k", EXPANDED_KEYS)
+def test_setitem_into_expanded(k, value):
+    def fn(T):
+        b = base(T)
+        x = b[:1].expand(3, 4, 5)
+        x[EXPANDED_KEYS[k](T)] = 5.0 if value == "scalar" else T.ones(5) * 7
+        return b, x, x.stride()
+    check(fn, exact=True)
+    torch = _torch()
+    assert _warnings(fn, ember) == _warnings(fn, torch)

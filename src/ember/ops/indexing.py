@@ -163,10 +163,11 @@ def _skipped_slices(items, shape):
 def _normalize_key(key, warn=True):
     """PyTorch's reading of a key: a short list holding sequences, slices,
     None or ... is a tuple (deprecated), a range or tuple inside the key is
-    an index list, a str is refused."""
-    if isinstance(key, list) and len(key) < 32:
+    an index list, a str is refused (a str is a sequence of sequences, so
+    first read as a tuple, with the warning)."""
+    if isinstance(key, (list, str)) and len(key) < 32:
         for k in key:
-            if isinstance(k, (list, tuple, range, slice, Tensor, np.ndarray)) or k is None \
+            if isinstance(k, (list, tuple, range, slice, str, Tensor, np.ndarray)) or k is None \
                     or k is Ellipsis:
                 # (the line of python_variable_indexing.cpp that warns)
                 line = 359 if k is None or k is Ellipsis else 349
@@ -196,8 +197,26 @@ def _advanced_array(item):
     if it holds bools, else int64 (floats truncated)."""
     if isinstance(item, Tensor):
         return item._data
-    arr = np.asarray(item)
-    return arr if arr.dtype in (np.bool_, np.uint8) else arr.astype(np.int64)
+    try:
+        arr = np.asarray(item)
+        return arr if arr.dtype in (np.bool_, np.uint8) else arr.astype(np.int64)
+    except (TypeError, ValueError):
+        bad = _not_a_number(item)
+        if not bad:
+            raise
+        raise RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}") from None
+
+
+def _not_a_number(seq):
+    """[the first item of a (nested) sequence torch.tensor cannot read], or []."""
+    for k in seq:
+        if isinstance(k, (list, tuple)):
+            bad = _not_a_number(k)
+            if bad:
+                return bad
+        elif not isinstance(k, (int, float, bool, np.number, np.bool_, Tensor)):
+            return [k]
+    return []
 
 
 def _is_advanced(item):
@@ -208,9 +227,10 @@ def _is_advanced(item):
 
 def _as_bool(item):
     """A bool, or a 0-d bool or uint8 tensor (read as a bool), else None."""
-    if isinstance(item, (bool, np.bool_)):
-        return bool(item)
-    if isinstance(item, Tensor) and item._data.ndim == 0 and item._data.dtype in (np.bool_, np.uint8):
+    if isinstance(item, bool):      # (NumPy's bool is no index to PyTorch)
+        return item
+    if isinstance(item, Tensor) and not item._data.ndim and item._data.dtype in (np.bool_,
+                                                                                  np.uint8):
         return bool(item._data)
     return None
 
@@ -280,9 +300,11 @@ def apply_slicing(input, key):
             try:
                 i = item.__index__()
             except (AttributeError, TypeError):
+                t = type(item)
+                name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
                 raise IndexError(
                     "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                    f"Variables are valid indices (got {type(item).__name__})") from None
+                    f"Variables are valid indices (got {name})") from None
             # (PyTorch's message names the item's position in the key)
             out = _select(out, d, i, pos)
             od += 1
@@ -310,7 +332,7 @@ def _index(y, advanced):
 
 def _dims_taken(item):
     """count_specified_dimensions: a bool or uint8 tensor takes its ndim."""
-    if item is None or item is Ellipsis or isinstance(item, (bool, np.bool_)):
+    if item is None or item is Ellipsis or isinstance(item, bool):
         return 0
     if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_, D.uint8,
                                                                    np.uint8):

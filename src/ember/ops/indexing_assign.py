@@ -5,6 +5,8 @@ shortcut for one mask and one value, else at::index's checks, then the
 value's shape, dtype, and the bounds, in that order)."""
 from .._backend import cast, quiet_call
 from .._python_data import _scalar_to, scalar_arg
+from .._settings import warn_at_caller
+from .._storage import _ptr, _root
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from . import _index_kernel as K
@@ -28,7 +30,7 @@ def setitem(input, key, value):
     """t[key] = value, in place, recorded as PyTorch records it: through the
     view the basic part of the key makes (CopySlices), else index_put
     (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
-    from .inplace import CopyBackwards, check_inplace, commit_inplace
+    from .inplace import OVERLAP_MESSAGE, CopyBackwards, check_inplace, commit_inplace
     from .shape import expand, reshape
     if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
         raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
@@ -53,11 +55,19 @@ def setitem(input, key, value):
     check_inplace(input, through_view=through_view,
                   view_op=_last_view_op(items, skipped) if through_view else None)
     basic = not advanced
+    if not basic and _overlaps(x):
+        warn_at_caller(
+            "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor "
+            "before performing this operation. This also applies to advanced indexing e.g. "
+            "tensor[indices] = tensor",
+            cpp="aten/src/ATen/native/TensorAdvancedIndexing.cpp:976")
     masked = not basic and _masked_fill(advanced, v, view._data.shape)
     if basic:
         target = view._data.shape
         if isinstance(value, Tensor):
             _check_broadcast(v.shape, target, True, value)
+        if _overlaps(view._data):
+            raise RuntimeError(OVERLAP_MESSAGE)
     elif not masked:
         y = view._data
         K.check_types([a for _, a in advanced])
@@ -85,7 +95,7 @@ def setitem(input, key, value):
     # PyTorch; nothing is written, or bounds-checked, where the result is empty)
     write = basic or masked or not empty
     if not tracked(input, value):
-        write and quiet_call(x.__setitem__, nkey, v)
+        write and quiet_call(_writable(x).__setitem__, nkey, v)
         input._bump()
         return
     new = x.copy()
@@ -113,6 +123,23 @@ def setitem(input, key, value):
             uint8 = any(a.dtype == np.uint8 for _, a in advanced)
             result = recorded(IndexPutBackward0, new, (before, src), (nkey, uint8))
     commit_inplace(input, result)
+
+
+def _overlaps(a):
+    """Do elements share memory (an expanded tensor)?"""
+    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+
+
+def _writable(a):
+    """`a`, or, where it is an expanded (read-only) view of writable memory,
+    a writable view of the same memory: PyTorch writes through it."""
+    if a.flags.writeable:
+        return a
+    root = _root(a)
+    if not root.flags.writeable or not root.flags.c_contiguous:
+        return a
+    return np.ndarray(a.shape, a.dtype, buffer=root, offset=_ptr(a) - _ptr(root),
+                      strides=a.strides)
 
 
 def _masked_fill(advanced, v, shape):
