@@ -326,3 +326,44 @@ def test_setitem_into_expanded(k, value):
     check(fn, exact=True)
     torch = _torch()
     assert _warnings(fn, ember) == _warnings(fn, torch)
+
+
+# Out-of-place index ops: index_fill, put and index_put start from a clone
+# in the input's layout; masked_scatter's result is contiguous.
+CLONING_OPS = {
+    "index_fill": lambda T, x: x.index_fill(-1, T.tensor([0]), -1.0),
+    "index_fill_t": lambda T, x: x.index_fill(0, T.tensor([0]), T.tensor(-1.0)),
+    "put": lambda T, x: x.put(T.tensor([0, 1]), T.tensor([9.0, 8.0])),
+    "index_put": lambda T, x: x.index_put((T.tensor([0]),), T.tensor(1.0)),
+    "masked_scatter": lambda T, x: x.masked_scatter(x > 10, T.zeros(x.shape)),
+    "index_add": lambda T, x: x.index_add(0, T.tensor([0, 0]), T.ones((2,) + x.shape[1:])),
+    "masked_select_0d": lambda T, x: x.sum().masked_select(T.tensor(True)),
+}
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "T02", "perm120", "step"])
+@pytest.mark.parametrize("op", CLONING_OPS)
+def test_index_op_result_layout(op, layout):
+    check(lambda T: laid_out(CLONING_OPS[op](T, LAYOUTS[layout](T))), exact=True)
+
+
+# out= of the index ops takes the result's dtype only, in each op's words.
+OUT_OPS = {
+    "index_select": lambda T, x, o: T.index_select(x, 1, T.tensor([0, 2]), out=o),
+    "gather": lambda T, x, o: T.gather(x, 2, T.zeros(3, 4, 2, dtype=T.int64), out=o),
+    "take": lambda T, x, o: T.take(x, T.tensor([0, 5]), out=o),
+    "masked_select": lambda T, x, o: T.masked_select(x, x > 50, out=o),
+    "index_add": lambda T, x, o: T.index_add(x, 0, T.tensor([0]), T.ones(1, 4, 5), out=o),
+    "index_copy": lambda T, x, o: T.index_copy(x, 0, T.tensor([0]), T.ones(1, 4, 5), out=o),
+    "take_along_dim": lambda T, x, o: T.take_along_dim(x, T.zeros(1, 1, 1, dtype=T.int64), 2, out=o),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("op", OUT_OPS)
+def test_index_op_out_dtype(op, dtype):
+    def fn(T):
+        o = T.zeros(0, dtype=getattr(T, dtype))
+        r = OUT_OPS[op](T, base(T), o)
+        return r is o, o
+    check(fn, exact=True)

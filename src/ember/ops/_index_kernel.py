@@ -170,6 +170,17 @@ def _contiguous(shape, strides):
     return True
 
 
+def like(data, x):
+    """`data` (of x's shape) laid out as x.clone() lays x out: a dense x's
+    strides kept, any other x's order of dims (PyTorch's preserve_format,
+    which index_fill, put and index_put start from)."""
+    if x.flags.c_contiguous or data.ndim < 2:
+        return data
+    out = np.empty_like(x, order="K")
+    out[...] = data
+    return out
+
+
 def contiguous(data):
     """`data` as a fresh contiguous tensor's memory (PyTorch's strides even
     when empty, where NumPy's are 0)."""

@@ -4,6 +4,8 @@ slice of the input along `dim` per index (see scatter.py for the key)."""
 from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
+from ._index_kernel import like
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
@@ -173,7 +175,7 @@ def index_fill(input, dim, index, value):
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
     v = value._data if isinstance(value, Tensor) else value
-    data = write_at(x, key, np.asarray(v).astype(x.dtype))
+    data = like(write_at(x, key, np.asarray(v).astype(x.dtype)), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
                         (key, _key(x, d, np.unique(idx))))
@@ -276,7 +278,7 @@ def index_put(input, indices, values, accumulate=False):
         # (masked_fill: the mask takes the first dims, a 0-d one all)
         m = advanced[0][1].astype(bool)
         key = (np.broadcast_to(m.reshape(m.shape + (1,) * (x.ndim - m.ndim)), x.shape),)
-    data = x.copy()
+    data = np.array(x, order="K")     # (index_put starts from x.clone(): x's layout)
     if empty:
         pass
     elif accumulate:
@@ -286,8 +288,8 @@ def index_put(input, indices, values, accumulate=False):
     return recorded(IndexPutBackward0, data, (input, values), (key, accumulate))
 
 
-register(index_add, inplace=True, node=IndexAddBackward0)
-register(index_copy, inplace=True, node=IndexCopyBackward0)
+register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())
+register(index_copy, inplace=True, node=IndexCopyBackward0, out=same_dtype())
 register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
 register(index_reduce, inplace=True, node=IndexReduceBackward0)
 # (torch.index_put_ is a function too)

@@ -6,7 +6,8 @@ from ._common import broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register, tensor_field
 from .scatter import Key
 from .scatter_checks import need_tensor
-from ._index_kernel import contiguous
+from ._index_kernel import contiguous, like
+from ._out import same_dtype
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
@@ -53,7 +54,7 @@ def masked_scatter(input, mask, source):
         key, n = (np.bool_(m),), int(m)
     if n > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    data = np.array(np.broadcast_to(x, shape))
+    data = np.array(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
     return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape))
 
@@ -125,7 +126,8 @@ def put(input, index, source, accumulate=False):
         flat[pos] = vals
     if x.ndim == 0:     # the gradient's key: its one element, written or not
         key = (np.bool_(vals.size > 0),)
-    return recorded(PutBackward0, data, (input, source), (key, accumulate))
+    # (put starts from x.clone(), in x's layout)
+    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate))
 
 
 def take_along_dim(input, indices, dim=None):
@@ -168,7 +170,9 @@ def argwhere(input):
 
 
 register(masked_scatter, inplace=True, node=MaskedScatterBackward0, out=False)
-register(take, node=TakeBackward0)
+register(take, node=TakeBackward0, out=same_dtype(
+    "take(): self and out expected to have the same dtype, but got self.dtype = {s} and "
+    "out.dtype = {os}"))
 register(put, inplace=True, node=PutBackward0, out=False)
-register(take_along_dim)
+register(take_along_dim, out=same_dtype())
 register(argwhere, out=False)

@@ -8,6 +8,7 @@ from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
 from ._index_kernel import contiguous
+from ._out import same_dtype
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -187,7 +188,7 @@ def masked_select(input, mask):
         m, x = np.broadcast_arrays(mask._data, input._data)
     except ValueError:
         raise broadcast_error(mask._data.shape, input._data.shape) from None
-    key = np.nonzero(m)
+    key = np.nonzero(m) if m.ndim else (m,)   # (a 0-d mask: NumPy's own reading, 1 or 0 elements)
     data = contiguous(x[key])
     # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the
     # engine sums the gradient back to its shape; the node keeps the mask given)
@@ -226,9 +227,12 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 cumsum = register(cumsum, inplace=True)
-index_select = register(index_select)
+# (PyTorch's out= for these: the result's dtype exactly, in each op's words)
+index_select = register(index_select, out=same_dtype(
+    "index_select(): self and result must have the same scalar type"))
 # (no floating-point work: it skips the silencing wrapper)
-gather = register(gather, node=GatherBackward0, quiet=True)
-masked_select = register(masked_select)
+gather = register(gather, node=GatherBackward0, quiet=True, out=same_dtype())
+masked_select = register(masked_select, out=same_dtype(
+    "masked_select(): self and result must have the same scalar type"))
 flip = register(flip, out=False, method="dims")
 norm = register(norm)
