@@ -367,3 +367,33 @@ def test_index_op_out_dtype(op, dtype):
         r = OUT_OPS[op](T, base(T), o)
         return r is o, o
     check(fn, exact=True)
+
+
+# In place into an expanded tensor: index_put_, masked_fill_ and index_fill_
+# warn and write through the shared memory (accumulation adding up); the
+# other index ops refuse.
+EXPANDED_INPLACE = {
+    "index_put_": lambda T, x: x.index_put_((T.tensor([0, 1]),), T.tensor(1.0)),
+    "index_put_acc": lambda T, x: x.index_put_((T.tensor([0, 1]),), T.tensor(1.0), accumulate=True),
+    "index_put_mask_error": lambda T, x: x.index_put_((T.tensor([True, False]),), T.tensor(1.0)),
+    "index_put_count_error": lambda T, x: x.index_put_((T.tensor([0]),) * 4, T.tensor(1.0)),
+    "masked_fill_": lambda T, x: x.masked_fill_(T.tensor([True, False, True, False, True]), 1.0),
+    "masked_fill_uint8": lambda T, x: x.masked_fill_(T.tensor([1, 0, 1, 0, 1], dtype=T.uint8), 1.0),
+    "index_fill_": lambda T, x: x.index_fill_(0, T.tensor([0]), 1.0),
+    "index_fill_int32": lambda T, x: x.index_fill_(0, T.tensor([0], dtype=T.int32), 1.0),
+    "index_add_": lambda T, x: x.index_add_(0, T.tensor([0]), T.ones(1, 4, 5)),
+    "put_": lambda T, x: x.put_(T.tensor([0]), T.tensor([1.0])),
+}
+
+
+@pytest.mark.parametrize("op", EXPANDED_INPLACE)
+def test_inplace_into_expanded(op):
+    def fn(T):
+        b = base(T)
+        x = b[:1].expand(3, 4, 5)
+        v0 = b._version
+        EXPANDED_INPLACE[op](T, x)
+        return b, b._version - v0
+    check(fn, exact=True)
+    torch = _torch()
+    assert _warnings(fn, ember) == _warnings(fn, torch)

@@ -5,7 +5,7 @@ from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
                       recorded, wrap, _result_dtype)
 from ._registry import grad_fn, register, tensor_field
-from .inplace import make_inplace
+from .indexing_assign import expanded_inplace
 from ._index_kernel import contiguous
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
@@ -383,5 +383,14 @@ def _masked_fill(input, mask, value, in_place):
 # (its own in-place variant: the registry's generic check calls an op with
 # its sample tensors alone, and a mask cannot be one; tests/test_copies.py
 # checks masked_fill_ beside PyTorch)
-masked_fill = register(masked_fill, inplace=make_inplace(_masked_fill_in_place, "masked_fill_"),
+def _masked_fill_fails_first(t, mask, value):
+    # (the value's dims and the mask's dtype come before the warning about
+    # an expanded tensor)
+    return (not isinstance(mask, Tensor) or mask._data.dtype != np.bool_
+            or isinstance(value, Tensor) and value._data.ndim > 0)
+
+
+masked_fill = register(masked_fill, inplace=expanded_inplace(
+                           _masked_fill_in_place, "masked_fill_", 2450, "tensor[mask] = scalar",
+                           _masked_fill_fails_first),
                        node=MaskedFillBackward0, out=False, quiet=True)

@@ -224,3 +224,39 @@ def _check_broadcast(vshape, target, basic, value):
 def _type_name(value):
     t = type(value)
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def expanded_inplace(function, name, line, example, fails_first, accumulates=None):
+    """`t.<name>(...)`, the in-place form of `function`, which PyTorch lets
+    write into an expanded tensor (one whose elements share memory) with a
+    deprecation warning: each place written goes to its memory (the last
+    write wins; the places written are those the op changes, all with one
+    value), accumulation adds up. `fails_first(t, *args)`: does an error
+    come before the warning; `accumulates(t, *args)`: does the op add."""
+    from .inplace import check_inplace, make_inplace
+    generic = make_inplace(function, name)
+
+    def method(self, *args, **kwargs):
+        x = self._data
+        w = _writable(x) if _overlaps(x) else x
+        if w is x or tracked(self, *args, *kwargs.values()) or fails_first(self, *args, **kwargs):
+            return generic(self, *args, **kwargs)
+        check_inplace(self)
+        warn_at_caller(f"Use of {name} on expanded tensors is deprecated. Please clone() the "
+                       "tensor before performing this operation. This also applies to advanced "
+                       f"indexing e.g. {example}",
+                       cpp=f"aten/src/ATen/native/TensorAdvancedIndexing.cpp:{line}")
+        old = np.array(x)
+        new = function(Tensor._wrap(old.copy()), *args, **kwargs)._data
+        if accumulates is not None and accumulates(self, *args, **kwargs):
+            step = new - old
+            at = np.nonzero(step)
+            np.add.at(w, at, step[at])
+        else:
+            places = new != old
+            w[places] = new[places]
+        self._bump()
+        return self
+    method.__name__ = method.__qualname__ = name
+    return method
+

@@ -5,6 +5,7 @@ from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._index_kernel import like
+from .indexing_assign import expanded_inplace
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -290,7 +291,23 @@ def index_put(input, indices, values, accumulate=False):
 
 register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())
 register(index_copy, inplace=True, node=IndexCopyBackward0, out=same_dtype())
-register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
+def _fill_fails_first(t, dim, index, value):
+    # (the index's dtype, the value's dims, the arguments' kinds come before
+    # the warning about an expanded tensor)
+    return (not isinstance(index, Tensor) or index._data.dtype != np.int64
+            or not isinstance(value, (Tensor, int, float, bool, complex, np.number, np.bool_))
+            or isinstance(value, Tensor) and value._data.ndim > 0)
+
+
+def _put_fails_first(t, indices, values, accumulate=False):
+    return (not isinstance(indices, (tuple, list)) or not isinstance(values, Tensor)
+            or not all(isinstance(k, Tensor) for k in indices) or len(indices) > t._data.ndim)
+
+
+register(index_fill, node=IndexFillBackward0, out=False, inplace=expanded_inplace(
+    index_fill, "index_fill_", 1913, "tensor[mask] = scalar", _fill_fails_first))
 register(index_reduce, inplace=True, node=IndexReduceBackward0)
 # (torch.index_put_ is a function too)
-register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)
+register(index_put, node=IndexPutBackward0, out=False, inplace_function=True,
+         inplace=expanded_inplace(index_put, "index_put_", 976, "tensor[indices] = tensor",
+                                  _put_fails_first, lambda t, i, v, accumulate=False: accumulate))
