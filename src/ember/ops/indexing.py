@@ -226,12 +226,12 @@ def _is_advanced(item):
 
 
 def _as_bool(item):
-    """A bool, or a 0-d bool or uint8 tensor (read as a bool), else None."""
+    """A bool, or a 0-d bool or uint8 tensor or array (read as a bool), else None."""
     if isinstance(item, bool):      # (NumPy's bool is no index to PyTorch)
         return item
-    if isinstance(item, Tensor) and not item._data.ndim and item._data.dtype in (np.bool_,
-                                                                                  np.uint8):
-        return bool(item._data)
+    a = item._data if isinstance(item, Tensor) else item
+    if isinstance(a, np.ndarray) and not a.ndim and a.dtype in (np.bool_, np.uint8):
+        return bool(a)
     return None
 
 

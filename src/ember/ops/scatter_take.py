@@ -51,7 +51,7 @@ def masked_scatter(input, mask, source):
         key = np.nonzero(np.broadcast_to(m, shape))
         n = key[0].size
     else:
-        key, n = (np.bool_(m),), int(m)
+        key, n = (bool(m),), int(m)
     if n > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     data = np.array(np.broadcast_to(x, shape), order="C")
@@ -125,7 +125,7 @@ def put(input, index, source, accumulate=False):
     else:
         flat[pos] = vals
     if x.ndim == 0:     # the gradient's key: its one element, written or not
-        key = (np.bool_(vals.size > 0),)
+        key = (bool(vals.size > 0),)
     # (put starts from x.clone(), in x's layout)
     return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate))
 
