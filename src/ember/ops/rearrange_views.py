@@ -249,10 +249,10 @@ def as_strided_(input, size, stride, storage_offset=None):
 
 
 SqueezeBackward3 = grad_fn("SqueezeBackward3", saved={"self_sym_sizes": "shape"},
-                           self=S._reshape_back)
-SqueezeBackward4 = grad_fn("SqueezeBackward4", saved=S.SQUEEZED, self=S._reshape_back)
-SqueezeBackward5 = grad_fn("SqueezeBackward5", saved=S.SQUEEZED, self=S._reshape_back)
-UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", saved=S.UNSQUEEZED, self=S._reshape_back)
+                           self=S._unsqueeze_all)
+SqueezeBackward4 = grad_fn("SqueezeBackward4", saved=S.SQUEEZED, self=S.unsqueeze_to)
+SqueezeBackward5 = grad_fn("SqueezeBackward5", saved=S.SQUEEZED, self=S.unsqueeze_to)
+UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", saved=S.UNSQUEEZED, self=S._squeeze_back)
 TBackward1 = grad_fn("TBackward1", self=lambda xp, g: xp.t(g))
 TransposeBackward1 = grad_fn("TransposeBackward1", saved=S.TRANSPOSED,
                              self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))

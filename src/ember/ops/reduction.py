@@ -20,8 +20,22 @@ from . import _int_args
 def _unreduce(xp, g, shape, dims, keepdim):
     """Give `g` the reduced dims back (as size 1) and expand it to `shape`."""
     if not keepdim and dims is not None:
-        g = xp.reshape(g, _kept_shape(shape, dims))
+        if xp.recording:
+            # PyTorch's sum_backward: one unsqueeze per reduced dim
+            for d in sorted(dims) if shape else ():
+                g = g.unsqueeze(d)
+        else:
+            g = xp.reshape(g, _kept_shape(shape, dims))
     return xp.expand(g, shape)
+
+
+def _mean_grad(xp, g, shape, dims, keepdim, n):
+    """PyTorch's mean_backward: the sum's gradient, then divided by the
+    count (a C++ Scalar division, DivBackward1, when recorded); on arrays
+    the small gradient is divided before it is expanded."""
+    if xp.recording:
+        return xp.div_scalar(_unreduce(xp, g, shape, dims, keepdim), n)
+    return _unreduce(xp, g / n, shape, dims, keepdim)
 
 
 def _kept_shape(shape, dims):
@@ -29,17 +43,22 @@ def _kept_shape(shape, dims):
 
 
 def _even_share(xp, g, x, r, shape, dims, keepdim):
-    """Ties share the gradient evenly (PyTorch's evenly_distribute_backward)."""
+    """Ties share the gradient evenly: PyTorch's evenly_distribute_backward
+    (max(), min(): the share filled into zeros where the mask holds,
+    MaskedFillBackward1 when recorded) and scale_grad_by_count (amax,
+    amin: the share times the mask, MulBackward0)."""
     if dims is None:
         mask = x == r
+        if xp.recording:
+            return g.new_zeros(shape).masked_fill(mask, g / mask.sum())
         return xp.where(mask, g / mask.sum(), 0)
     if not keepdim:
         kept = _kept_shape(shape, dims)
         g, r = xp.reshape(g, kept), xp.reshape(r, kept)
     mask = x == r
-    count = (mask.sum(dims, keepdim=True) if xp.recording   # an Ember bool tensor
-             else mask.sum(dims, keepdims=True))
-    return xp.where(mask, xp.expand(g / count, shape), 0)
+    if xp.recording:    # (an Ember bool tensor)
+        return g / mask.sum(dims, keepdim=True) * mask
+    return xp.where(mask, xp.expand(g / mask.sum(dims, keepdims=True), shape), 0)
 
 
 # (`dim` as the caller gave it: PyTorch shows that, not the wrapped dims)
@@ -50,10 +69,9 @@ SumBackward0 = grad_fn("SumBackward0", saved=_SIZES, self=lambda xp, g, shape: x
 SumBackward1 = grad_fn("SumBackward1", saved=_DIMS, self=lambda xp, g, shape, dims, keepdim:
                        _unreduce(xp, g, shape, dims, keepdim))
 MeanBackward0 = grad_fn("MeanBackward0", saved={**_SIZES, **_NUMEL},
-                        self=lambda xp, g, shape, n: xp.expand(g / n, shape))
-MeanBackward1 = grad_fn("MeanBackward1", saved={**_DIMS, **_NUMEL},
-                        self=lambda xp, g, shape, dims, keepdim, n:
-                        _unreduce(xp, g / n, shape, dims, keepdim))
+                        self=lambda xp, g, shape, n: xp.div_scalar(xp.expand(g, shape), n)
+                        if xp.recording else xp.expand(g / n, shape))
+MeanBackward1 = grad_fn("MeanBackward1", saved={**_DIMS, **_NUMEL}, self=_mean_grad)
 ProdBackward0 = grad_fn("ProdBackward0", self=lambda xp, g, self, result:
                         _prod_grad(xp, g, xp.conj(self), xp.conj(result), None, False))
 ProdBackward1 = grad_fn("ProdBackward1", saved={"dim": "given_dim", "keepdim": "keepdim"},
@@ -70,8 +88,19 @@ def _extreme_dims_grad(xp, g, self, result, dims, keepdim):
 
 
 # max/min over one dim pick one index: the gradient goes there only.
-def _picked_grad(xp, g, shape, dim, keepdim, onehot):
+def _picked_grad(xp, g, shape, dim, keepdim, onehot, given_dim, indices):
+    if xp.recording:
+        return select_back(g, shape, dim, indices, keepdim)
     return xp.where(onehot, _unreduce(xp, g, shape, (dim,), keepdim), 0)
+
+
+def select_back(g, shape, dim, indices, keepdim):
+    """PyTorch's value_selecting_reduction_backward, recorded: `g` scattered
+    into zeros at `indices` (an array) along `dim` (ScatterBackward0), each
+    unsqueezed first where the reduction dropped `dim`."""
+    if not keepdim and shape:
+        g, indices = g.unsqueeze(dim), np.expand_dims(indices, dim)
+    return g.new_zeros(shape).scatter(dim, wrap(indices), g)
 
 
 MaxBackward1 = grad_fn("MaxBackward1", self=_extreme_all_grad)

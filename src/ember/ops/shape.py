@@ -43,10 +43,42 @@ UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", saved={"self_sym_sizes": "s
 # (`given_*`: a dim as the caller gave it, which is what PyTorch's node shows)
 UNSQUEEZED = {"dim": "given_dim"}
 SQUEEZED = {"dim": "given_dim", "self_sym_sizes": "shape"}
-UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", saved=UNSQUEEZED, self=_reshape_back)
-SqueezeBackward0 = grad_fn("SqueezeBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
-SqueezeBackward1 = grad_fn("SqueezeBackward1", saved=SQUEEZED, self=_reshape_back)
-SqueezeBackward2 = grad_fn("SqueezeBackward2", saved=SQUEEZED, self=_reshape_back)
+
+
+def _squeeze_back(xp, g, shape, given_dim):
+    """PyTorch's `grad.squeeze(dim)` (recorded: SqueezeBackward1)."""
+    if xp.recording:
+        return squeeze(g, given_dim)
+    return xp.reshape(g, shape)
+
+
+def unsqueeze_to(xp, g, shape, given_dim):
+    """PyTorch's unsqueeze_to: `g` given back the size-1 dims of `shape` that
+    a squeeze (of `given_dim`, or of every dim) took away, one unsqueeze each
+    when recorded, as PyTorch records them."""
+    if not xp.recording:
+        return xp.reshape(g, shape)
+    n = len(shape)
+    if given_dim is None:
+        dims = range(n)
+    else:
+        dims = sorted(wrap_dim(d, max(n, 1))
+                      for d in (given_dim if isinstance(given_dim, tuple) else (given_dim,)))
+    for d in dims:
+        if n and shape[d] == 1:
+            g = unsqueeze(g, d)
+    return g
+
+
+def _unsqueeze_all(xp, g, shape):
+    return unsqueeze_to(xp, g, shape, None)
+
+
+UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", saved=UNSQUEEZED, self=_squeeze_back)
+SqueezeBackward0 = grad_fn("SqueezeBackward0", saved={"self_sym_sizes": "shape"},
+                           self=_unsqueeze_all)
+SqueezeBackward1 = grad_fn("SqueezeBackward1", saved=SQUEEZED, self=unsqueeze_to)
+SqueezeBackward2 = grad_fn("SqueezeBackward2", saved=SQUEEZED, self=unsqueeze_to)
 ExpandBackward0 = grad_fn("ExpandBackward0", saved={"self_sym_sizes": "shape"}, 
                          self=lambda xp, g, shape: xp.sum_to(g, shape))
 TBackward0 = grad_fn("TBackward0", self=lambda xp, g: xp.t(g))

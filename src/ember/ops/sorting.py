@@ -12,6 +12,7 @@ from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from . import _topk_ties
+from .reduction import select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 
 
@@ -21,19 +22,32 @@ def selected_grad(xp, grad, shape, key):
     return xp.index_backward(grad, shape, key, True)
 
 
+def _picked_grad(xp, grad, shape, key, given_dim, indices, keepdim, input_shape):
+    """Recorded, PyTorch's value_selecting_reduction_backward: a scatter
+    into zeros (a 0-d input's one element is put back as before)."""
+    if xp.recording and input_shape:
+        return select_back(grad, input_shape, wrap_dim(given_dim, len(input_shape)), indices,
+                           keepdim)
+    return xp.index_backward(grad, shape, key, True)
+
+
+def _sorted_grad(xp, grad, shape, key, given_dim, indices, input_shape):
+    return _picked_grad(xp, grad, shape, key, given_dim, indices, True, input_shape)
+
+
 # (record_selection passes the dim as given, the indices, for the reductions
 # keepdim, and the input's own shape (x is a 0-d input's one element): PyTorch's fields)
 SELECTED = {"dim": "given_dim", "indices": tensor_field("indices"),
             "self_sym_sizes": "input_shape"}
 _REDUCED = {"dim": "given_dim", "indices": tensor_field("indices"), "keepdim": "keepdim",
             "self_sym_sizes": "input_shape"}
-SortBackward0 = grad_fn("SortBackward0", saved=SELECTED, self=selected_grad)
-SortBackward1 = grad_fn("SortBackward1", saved=SELECTED, self=selected_grad)
-TopkBackward0 = grad_fn("TopkBackward0", saved=SELECTED, self=selected_grad)
-KthvalueBackward0 = grad_fn("KthvalueBackward0", saved=_REDUCED, self=selected_grad)
-MedianBackward1 = grad_fn("MedianBackward1", saved=_REDUCED, self=selected_grad)
-NanmedianBackward1 = grad_fn("NanmedianBackward1", saved=_REDUCED, self=selected_grad)
-ModeBackward0 = grad_fn("ModeBackward0", saved=_REDUCED, self=selected_grad)
+SortBackward0 = grad_fn("SortBackward0", saved=SELECTED, self=_sorted_grad)
+SortBackward1 = grad_fn("SortBackward1", saved=SELECTED, self=_sorted_grad)
+TopkBackward0 = grad_fn("TopkBackward0", saved=SELECTED, self=_sorted_grad)
+KthvalueBackward0 = grad_fn("KthvalueBackward0", saved=_REDUCED, self=_picked_grad)
+MedianBackward1 = grad_fn("MedianBackward1", saved=_REDUCED, self=_picked_grad)
+NanmedianBackward1 = grad_fn("NanmedianBackward1", saved=_REDUCED, self=_picked_grad)
+ModeBackward0 = grad_fn("ModeBackward0", saved=_REDUCED, self=_picked_grad)
 
 
 def _even_share(xp, grad, self, result):
@@ -41,6 +55,8 @@ def _even_share(xp, grad, self, result):
     result (NaNs, when it is NaN) share the gradient."""
     x, r = xp.data(self), xp.data(result)
     mask = np.isnan(x) if np.isnan(r) else x == r
+    if xp.recording:    # (a fill into zeros: MaskedFillBackward1)
+        return grad.new_zeros(x.shape).masked_fill(wrap(mask), grad / int(np.count_nonzero(mask)))
     return xp.where(mask, grad / int(np.count_nonzero(mask)), 0)
 
 

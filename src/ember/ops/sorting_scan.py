@@ -18,10 +18,19 @@ from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
 
 _CUMULATIVE = {"dim": "given_dim", "indices": tensor_field("indices")}
-CummaxBackward0 = grad_fn("CummaxBackward0", saved=_CUMULATIVE,
-                          self=lambda xp, grad, self, shape, key: selected_grad(xp, grad, shape, key))
-CumminBackward0 = grad_fn("CumminBackward0", saved=_CUMULATIVE,
-                          self=lambda xp, grad, self, shape, key: selected_grad(xp, grad, shape, key))
+
+
+def _cumulative_grad(xp, grad, self, shape, key, given_dim, indices):
+    """PyTorch's cummaxmin_backward, recorded: a scatter_add into zeros
+    (ScatterAddBackward0); a 0-d input's one element as before."""
+    if xp.recording and self.ndim:
+        return grad.new_zeros(self.shape).scatter_add(wrap_dim(given_dim, self.ndim),
+                                                      wrap(indices), grad)
+    return selected_grad(xp, grad, shape, key)
+
+
+CummaxBackward0 = grad_fn("CummaxBackward0", saved=_CUMULATIVE, self=_cumulative_grad)
+CumminBackward0 = grad_fn("CumminBackward0", saved=_CUMULATIVE, self=_cumulative_grad)
 CumprodBackward0 = grad_fn("CumprodBackward0", saved={"dim": "given_dim"},
                            self=lambda xp, grad, self, result, dim:
                            _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
