@@ -14,17 +14,37 @@ __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", 
            "ceil", "round", "trunc", "frac"]
 
 
+# Recorded (create_graph), these put the gradient back as PyTorch's formulas
+# do: index_add, scatter_add, masked_scatter into zeros (a 0-d input's one
+# element as on arrays).
+def _index_select_grad(xp, g, shape, key, given_dim, index):
+    if xp.recording and len(shape) == g.ndim:
+        return g.new_zeros(shape).index_add(given_dim, Tensor._wrap(index.reshape(-1)), g)
+    return xp.index_backward(g, shape, key, True)
+
+
+def _gather_grad(xp, g, self, shape, key, given_dim, index):
+    if xp.recording and self.ndim and index.ndim:
+        return g.new_zeros(shape).scatter_add(given_dim, Tensor._wrap(index), g)
+    return xp.index_backward(g, shape, key, True)
+
+
+def _masked_select_grad(xp, g, self, shape, key, mask):
+    if xp.recording:
+        return g.new_zeros(shape).masked_scatter(Tensor._wrap(mask), g)
+    return xp.index_backward(g, shape, key, True)
+
+
 IndexSelectBackward0 = grad_fn("IndexSelectBackward0", saved={
-    "dim": "given_dim", "index": tensor_field("index"), "self_sym_sizes": "shape"}, self=lambda xp, g, shape, key:
-                               xp.index_backward(g, shape, key, True))
+    "dim": "given_dim", "index": tensor_field("index"), "self_sym_sizes": "shape"},
+    self=_index_select_grad)
 # PyTorch's gather and masked_select backward take `self` (for its sizes), so
 # `self` is saved and changing it in place is an error, as in PyTorch.
 GatherBackward0 = grad_fn("GatherBackward0", saved={
-    "dim": "given_dim", "index": tensor_field("index"), "sparse_grad": lambda node: False}, self=lambda xp, g, self, shape, key:
-                          xp.index_backward(g, shape, key, True))
+    "dim": "given_dim", "index": tensor_field("index"), "sparse_grad": lambda node: False},
+    self=_gather_grad)
 MaskedSelectBackward0 = grad_fn("MaskedSelectBackward0", saved={"mask": tensor_field("mask")},
-                                self=lambda xp, g, self, shape, key:
-                                xp.index_backward(g, shape, key, True))
+                                self=_masked_select_grad)
 FlipBackward0 = grad_fn("FlipBackward0", saved={"dims": "given_dims"}, self=lambda xp, g, dims: xp.flip(g, dims))
 # The gradient of a running sum is the running sum of the gradient, backwards.
 CumsumBackward0 = grad_fn("CumsumBackward0", saved={"dim": "given_dim"}, self=lambda xp, g, dim: xp.flip(
