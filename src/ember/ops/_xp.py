@@ -170,7 +170,8 @@ def _slices(dim, item):
 # unary ops give `xp.sin`, `xp.log`, ... so), so the list is never kept in
 # step by hand.
 _TABLE = [
-    ("sum_to", _sum_to, lambda x, size: x.sum_to_size(size)),
+    # (recorded: ATen's sum_to, whose sum to a 0-d shape is a plain sum(), SumBackward0)
+    ("sum_to", _sum_to, lambda x, size: x.sum_to_size(size) if size or not x.ndim else x.sum()),
     ("cast", lambda x, dt: _real_if_real(x, dt).astype(dt), "_xp._cast"),
     ("expand", _expand, "shape.expand"),
     ("reshape", np.reshape, "shape.reshape"),

@@ -52,18 +52,23 @@ ClampMaxBackward1 = grad_fn("ClampMaxBackward1",
 # Ties split the gradient in half; otherwise only the loser gets none, so
 # where either side is NaN (no comparison holds) both get all of it, as in
 # PyTorch's where(a == b, g / 2, g).masked_fill_(a < b, 0).
+def _tie_split(xp, g, self, other, loses):
+    """Recorded as derivatives.yaml writes it (grad / 2 a Scalar division)."""
+    return xp.where(self == other, xp.div_scalar(g, 2), g).masked_fill(loses, 0)
+
+
 MaximumBackward0 = grad_fn(
     "MaximumBackward0",
-    self=lambda xp, g, self, other: xp.where(self == other, g / 2,
-                                             xp.where(self < other, 0, g)),
-    other=lambda xp, g, self, other: xp.where(self == other, g / 2,
-                                              xp.where(self > other, 0, g)))
+    self=lambda xp, g, self, other: _tie_split(xp, g, self, other, self < other)
+    if xp.recording else xp.where(self == other, g / 2, xp.where(self < other, 0, g)),
+    other=lambda xp, g, self, other: _tie_split(xp, g, self, other, self > other)
+    if xp.recording else xp.where(self == other, g / 2, xp.where(self > other, 0, g)))
 MinimumBackward0 = grad_fn(
     "MinimumBackward0",
-    self=lambda xp, g, self, other: xp.where(self == other, g / 2,
-                                             xp.where(self > other, 0, g)),
-    other=lambda xp, g, self, other: xp.where(self == other, g / 2,
-                                              xp.where(self < other, 0, g)))
+    self=lambda xp, g, self, other: _tie_split(xp, g, self, other, self > other)
+    if xp.recording else xp.where(self == other, g / 2, xp.where(self > other, 0, g)),
+    other=lambda xp, g, self, other: _tie_split(xp, g, self, other, self < other)
+    if xp.recording else xp.where(self == other, g / 2, xp.where(self < other, 0, g)))
 
 
 def _inside(x, lo, hi):
@@ -324,13 +329,28 @@ maximum = register(maximum, node=MaximumBackward0, quiet=True)
 minimum = register(minimum, node=MinimumBackward0, quiet=True)
 
 
+def _unfilled_grad(xp, g, mask):
+    if xp.recording:    # (grad.masked_fill(mask, 0), as derivatives.yaml)
+        return g.masked_fill(_as_tensor(mask), 0)
+    return xp.where(mask, 0, g)
+
+
+def _fill_value_grad(xp, g, mask):
+    if xp.recording:    # (masked_fill_backward: grad.masked_select(mask).sum())
+        return g.masked_select(_as_tensor(mask)).sum()
+    return xp.sum(xp.where(mask, g, 0), None)
+
+
+def _as_tensor(a):
+    return a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
+
+
 MaskedFillBackward0 = grad_fn("MaskedFillBackward0", saved={"mask": tensor_field("mask")},
-                              self=lambda xp, g, mask: xp.where(mask, 0, g))
+                              self=_unfilled_grad)
 # A value tensor: PyTorch's masked_fill.Tensor, whose value gets the gradient
 # of every filled place.
 MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field("mask")},
-                              self=lambda xp, g, mask: xp.where(mask, 0, g),
-                              value=lambda xp, g, mask: xp.sum(xp.where(mask, g, 0), None))
+                              self=_unfilled_grad, value=_fill_value_grad)
 
 
 def _scalar_value(value, dtype):

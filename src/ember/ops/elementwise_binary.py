@@ -129,6 +129,14 @@ LdexpBackward0 = grad_fn(
     other=lambda xp, grad, result: grad * xp.conj(result * _LN2))
 
 
+def _kept_grad(xp, grad, keeps, side):
+    """`grad` where `keeps` is `side`, 0 elsewhere: recorded, derivatives.yaml's
+    grad.masked_fill(mask, 0)."""
+    if xp.recording:
+        return grad.masked_fill(~keeps if side else keeps, 0)
+    return xp.where(keeps, grad, 0) if side else xp.where(keeps, 0, grad)
+
+
 def _fmax_keeps_self(self, other):
     # fmax takes `self` where it is larger, or where `other` is NaN.
     return (self >= other) | (other != other)
@@ -140,21 +148,25 @@ def _fmin_keeps_self(self, other):
 
 FmaxBackward0 = grad_fn(
     "FmaxBackward0",
-    self=lambda xp, grad, self, other: xp.where(_fmax_keeps_self(self, other), grad, 0),
-    other=lambda xp, grad, self, other: xp.where(_fmax_keeps_self(self, other), 0, grad))
+    self=lambda xp, grad, self, other: _kept_grad(xp, grad, _fmax_keeps_self(self, other), True),
+    other=lambda xp, grad, self, other: _kept_grad(xp, grad, _fmax_keeps_self(self, other), False))
 FminBackward0 = grad_fn(
     "FminBackward0",
-    self=lambda xp, grad, self, other: xp.where(_fmin_keeps_self(self, other), grad, 0),
-    other=lambda xp, grad, self, other: xp.where(_fmin_keeps_self(self, other), 0, grad))
+    self=lambda xp, grad, self, other: _kept_grad(xp, grad, _fmin_keeps_self(self, other), True),
+    other=lambda xp, grad, self, other: _kept_grad(xp, grad, _fmin_keeps_self(self, other), False))
 
 
 def _copysign_self(xp, grad, self, result):
     # d copysign(x, y)/dx is sign(x) sign(result): result / x, 0 at x == 0.
+    if xp.recording:    # (copysign_tensor_self_backward)
+        return grad * (result / self).masked_fill(self == 0, 0)
     return xp.where(self == 0, 0, grad * result / _safe(self))
 
 
+# (other's gradient: zeros_like(other), which records nothing)
 CopysignBackward0 = grad_fn("CopysignBackward0", self=_copysign_self,
-                            other=lambda xp, grad: grad * 0)
+                            other=lambda xp, grad: grad.new_zeros(grad.shape) if xp.recording
+                            else grad * 0)
 CopysignBackward1 = grad_fn("CopysignBackward1", self=_copysign_self)
 
 

@@ -65,9 +65,10 @@ def _reduced_lerp(x, end, w):
     return np.asarray(_fma32(start, end - x, np.where(near, x, end))).astype(dt)
 
 
+# (a number weight: a Scalar product, MulBackward1, when recorded)
 LerpBackward0 = grad_fn("LerpBackward0", saved={"weight": "weight"},
-                        self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
-                        end=lambda xp, grad, weight: grad * xp.conj(weight))
+                        self=lambda xp, grad, weight: xp.mul_scalar(grad, xp.conj(1 - weight)),
+                        end=lambda xp, grad, weight: xp.mul_scalar(grad, xp.conj(weight)))
 LerpBackward1 = grad_fn("LerpBackward1",
                         self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
                         end=lambda xp, grad, weight: grad * xp.conj(weight),

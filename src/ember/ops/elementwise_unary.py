@@ -35,10 +35,10 @@ def _real_only(name, forward):
 
 deg2rad = unary("deg2rad", _real_only("deg2rad", lambda x: x * x.dtype.type(_TO_RAD)),
                 "Deg2RadBackward0",
-                lambda xp, grad: grad * _TO_RAD)
+                lambda xp, grad: xp.mul_scalar(grad, _TO_RAD))
 rad2deg = unary("rad2deg", _real_only("rad2deg", lambda x: x * x.dtype.type(_TO_DEG)),
                 "Rad2DegBackward0",
-                lambda xp, grad: grad * _TO_DEG)
+                lambda xp, grad: xp.mul_scalar(grad, _TO_DEG))
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 

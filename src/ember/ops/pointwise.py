@@ -111,7 +111,8 @@ neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
 # passed through as it is)
 exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * xp.conj(result))
 exp2 = unary("exp2", np.exp2, "Exp2Backward0",
-             lambda xp, g, result: g * xp.conj(result * _LN2))
+             lambda xp, g, result: xp.mul_scalar(g * xp.conj(result), _LN2) if xp.recording
+             else g * xp.conj(result * _LN2))
 expm1 = unary("expm1", np.expm1, "Expm1Backward0",
               lambda xp, g, result: g * xp.conj(result + 1))
 log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / xp.conj(self))
@@ -240,14 +241,15 @@ arcsin, arccos, arctan = asin, acos, atan
 # Broadcasting is undone by the engine (autograd/_engine.py), so these
 # formulas are the textbook ones.
 AddBackward0 = grad_fn("AddBackward0", saved={"alpha": "alpha"}, self=lambda xp, g: g,
-                       other=lambda xp, g, alpha: g if alpha == 1 else g * xp.conj(alpha))
+                       other=lambda xp, g, alpha: g if alpha == 1 else xp.mul_scalar(g, xp.conj(alpha)))
+# (an alpha other than 1: derivatives.yaml's maybe_multiply, a Scalar product)
 SubBackward0 = grad_fn("SubBackward0", saved={"alpha": "alpha"}, self=lambda xp, g: g,
-                       other=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
+                       other=lambda xp, g, alpha: -g if alpha == 1 else xp.mul_scalar(-g, xp.conj(alpha)))
 RsubBackward0 = grad_fn("RsubBackward0", saved={"alpha": "alpha"},
-                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha),
+                        self=lambda xp, g, alpha: -g if alpha == 1 else xp.mul_scalar(-g, xp.conj(alpha)),
                         other=lambda xp, g: g)
 RsubBackward1 = grad_fn("RsubBackward1", saved={"alpha": "alpha"},
-                        self=lambda xp, g, alpha: -g if alpha == 1 else -g * xp.conj(alpha))
+                        self=lambda xp, g, alpha: -g if alpha == 1 else xp.mul_scalar(-g, xp.conj(alpha)))
 MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
                        other=lambda xp, g, self: g * xp.conj(self))
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),

@@ -31,9 +31,23 @@ def _mH(xp, m):
     return xp.conj(xp.transpose(m, -1, -2))
 
 
-def _times(x, c):
-    """x times conj(c): a scalar factor's derivative is its conjugate."""
-    return x if c == 1 else x * (c.conjugate() if isinstance(c, complex) else c)
+def _times(xp, x, c):
+    """x times conj(c) (a scalar factor's derivative is its conjugate):
+    derivatives.yaml's maybe_multiply, a Scalar product when recorded."""
+    return x if c == 1 else xp.mul_scalar(x, c.conjugate() if isinstance(c, complex) else c)
+
+
+def _batched(xp, g, batch):
+    """addbmm's gradient given the batch dim back, as derivatives.yaml's
+    grad.unsqueeze(0).expand(...) when recorded (matmul broadcasts it on arrays)."""
+    if xp.recording:
+        return g.unsqueeze(0).expand((batch.shape[0],) + tuple(g.shape))
+    return g
+
+
+def _mt(xp, m):
+    """A matrix's transpose: t() when recorded, as derivatives.yaml's grad.t()."""
+    return xp.t(m) if xp.recording else _mT(xp, m)
 
 
 LinalgCrossBackward0 = grad_fn(
@@ -45,26 +59,28 @@ VdotBackward0 = grad_fn("VdotBackward0",
                         other=lambda xp, g, self: g * self)
 BaddbmmBackward0 = grad_fn(
     "BaddbmmBackward0", saved={"alpha": "alpha", "beta": "beta"},
-    self=lambda xp, g, beta: _times(g, beta),
-    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
-    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
+    self=lambda xp, g, beta: _times(xp, g, beta),
+    batch1=lambda xp, g, batch2, alpha: _times(xp, xp.bmm(g, _mH(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(xp, xp.bmm(_mH(xp, batch1), g), alpha))
 # addbmm's output is one matrix for the whole batch: its gradient reaches
-# every batch element (matmul broadcasts it over the batch).
+# every batch element.
 AddbmmBackward0 = grad_fn(
     "AddbmmBackward0",
-    self=lambda xp, g, beta: _times(g, beta),
-    batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
-    batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
+    self=lambda xp, g, beta: _times(xp, g, beta),
+    batch1=lambda xp, g, batch2, alpha: _times(
+        xp, xp.bmm(_batched(xp, g, batch2), _mH(xp, batch2)), alpha),
+    batch2=lambda xp, g, batch1, alpha: _times(
+        xp, xp.bmm(_mH(xp, batch1), _batched(xp, g, batch1)), alpha))
 AddmvBackward0 = grad_fn(
     "AddmvBackward0", saved={"alpha": "alpha", "beta": "beta"},
-    self=lambda xp, g, beta: _times(g, beta),
-    mat=lambda xp, g, vec, alpha: _times(xp.outer(g, xp.conj(vec)), alpha),
-    vec=lambda xp, g, mat, alpha: _times(xp.matmul(_mH(xp, mat), g), alpha))
+    self=lambda xp, g, beta: _times(xp, g, beta),
+    mat=lambda xp, g, vec, alpha: _times(xp, xp.outer(g, xp.conj(vec)), alpha),
+    vec=lambda xp, g, mat, alpha: _times(xp, xp.matmul(xp.conj(_mt(xp, mat)), g), alpha))
 AddrBackward0 = grad_fn(
     "AddrBackward0", saved={"alpha": "alpha", "beta": "beta"},
-    self=lambda xp, g, beta: _times(g, beta),
-    vec1=lambda xp, g, vec2, alpha: _times(xp.matmul(g, xp.conj(vec2)), alpha),
-    vec2=lambda xp, g, vec1, alpha: _times(xp.matmul(_mT(xp, g), xp.conj(vec1)), alpha))
+    self=lambda xp, g, beta: _times(xp, g, beta),
+    vec1=lambda xp, g, vec2, alpha: _times(xp, xp.matmul(g, xp.conj(vec2)), alpha),
+    vec2=lambda xp, g, vec1, alpha: _times(xp, xp.matmul(_mt(xp, g), xp.conj(vec1)), alpha))
 
 
 def _plus_scaled(prod, beta, input, alpha):

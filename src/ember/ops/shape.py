@@ -492,9 +492,31 @@ def select(input, dim, index):
 
 # The gradient of a tiling sums the tiles: view the gradient as
 # (repeats_0, size_0, repeats_1, size_1, ...) and sum over the repeats.
+def _repeat_grad(xp, g, split, axes, shape, repeats):
+    if xp.recording:
+        return _repeat_grad_recorded(g, shape, repeats)
+    return xp.reshape(xp.sum(xp.reshape(g, split), axes), shape)
+
+
+def _repeat_grad_recorded(g, shape, repeats):
+    """PyTorch's repeat_backward: the new leading dims summed one by one,
+    then one reshape (each repeated dim split in two) and one sum."""
+    if 0 in repeats:
+        return g.new_zeros(shape)
+    for _ in range(g.ndim - len(shape)):
+        g = g.sum(0)
+    lead = len(repeats) - len(shape)
+    size, dims = [], []
+    for d, n in enumerate(shape):
+        if repeats[d + lead] != 1:
+            size.append(repeats[d + lead])
+            dims.append(len(size) - 1)
+        size.append(n)
+    return g.reshape(size).sum(dims) if dims else g
+
+
 RepeatBackward0 = grad_fn("RepeatBackward0", saved={"repeats": "repeats", "self_sym_sizes": "shape"},
-                          self=lambda xp, g, split, axes, shape: xp.reshape(
-    xp.sum(xp.reshape(g, split), axes), shape))
+                          self=_repeat_grad)
 
 
 def repeat(input, *sizes):
