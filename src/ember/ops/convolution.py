@@ -88,9 +88,21 @@ def _weight_grad_recorded(x, gy, geometry, cols=None):
                     (geometry,))
 
 
+# The bias' gradient is an output of PyTorch's one convolution_backward node,
+# whose inputs are (grad_output, input, weight); only grad_output's gradient
+# depends on it: the bias' gradient back in every position.
+_BiasGradAgain = grad_fn(
+    "ConvolutionBackwardBackward0",
+    grad_output=lambda xp, grad, kept, shape: xp.expand(xp.reshape(grad, kept), shape),
+    input=lambda xp, grad: None, weight=lambda xp, grad: None)
+
+
 def _bias_grad_recorded(g, x, w, geometry, transposed):
     from .reduction import sum as _sum
-    return _sum(g, _bias_axes(geometry))
+    axes = _bias_axes(geometry)
+    data = _sum(g.detach(), axes)._data
+    kept = tuple(1 if i in axes else n for i, n in enumerate(g.shape))
+    return recorded(_BiasGradAgain, data, (g, x, w), (kept, tuple(g.shape)))
 
 
 _xp.provide("conv_bias_grad", _bias_grad, _bias_grad_recorded)
