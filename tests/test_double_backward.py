@@ -278,3 +278,76 @@ def test_product_and_pow_backward_graphs(case):
     assert e_chains == t_chains
     for a, b in zip(e_vals, t_vals):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+# Op-table rows whose backward formulas record, under create_graph, the
+# nodes of derivatives.yaml's expressions: unsqueeze_to / squeeze(dim),
+# sum_backward's unsqueezes, mean's count as a Scalar division, masked_fill
+# and scale_grad_by_count for max/min/amax, scatter / scatter_add /
+# index_add / masked_scatter into zeros for the selections, Scalar products
+# (MulBackward1) for constant factors and alpha/beta, repeat_backward.
+_GRAPH_ROWS = [
+    "mean", "mean_dim", "mean_keepdim", "squeeze", "squeeze_dim", "unsqueeze", "squeeze_dims",
+    "unsqueeze_copy", "matmul_vm", "vander", "einsum", "max", "min", "max_dim",
+    "min_dim_keepdim", "amax", "amin", "median", "nanmedian", "sort_descending_dim0", "msort",
+    "topk", "topk_smallest_dim0", "kthvalue", "median_dim", "median_keepdim", "nanmedian_dim",
+    "mode_values", "cummax", "cummin", "quantile_midpoint", "quantile_lower", "argsort",
+    "index_select", "gather", "gather_neg_dim", "masked_select", "take_along_dim", "argmax",
+    "unique", "repeat_interleave_tensor", "exp2", "special.exp2", "deg2rad", "rad2deg",
+    "add_alpha", "rsub", "maximum", "minimum", "maximum_0d", "minimum_t", "fmax", "fmin",
+    "copysign", "copysign_scalar", "lerp_scalar", "lerp_far", "masked_fill",
+    "masked_fill_broadcast", "masked_fill_tensor", "inner_0d", "repeat", "tile",
+    "tile_more_dims", "baddbmm", "baddbmm_scaled", "addbmm", "addbmm_scaled", "addmv",
+    "addmv_scaled", "addr", "addr_scaled", "scatter_src", "scatter_0d", "scatter_add_src",
+    "scatter_add_dim1", "scatter_reduce_sum", "scatter_reduce_sum_noself", "index_add_alpha",
+    "index_add_dim1", "index_copy_source"]
+
+
+def _table_row(name):
+    from op_table import OPS
+    return next(row for row in OPS if row[0] == name)
+
+
+def _row_graphs(T, row, arrays):
+    """Each input's gradient under create_graph (its whole graph's node
+    names), and the second derivatives of the gradients' squared sum."""
+    xs = [T.tensor(a, requires_grad=True) for a in arrays]
+    y = row[1](T, *xs)
+    ys = [v for v in (y if isinstance(y, (tuple, list)) else [y])
+          if isinstance(v, T.Tensor) and v.requires_grad]
+    s = sum((v * v).sum() for v in ys)
+    gs = T.autograd.grad(s, xs, create_graph=True, allow_unused=True)
+    chains = [None if g is None or g.grad_fn is None else chain(g) for g in gs]
+    used = [x for x, g in zip(xs, gs) if g is not None and g.requires_grad]
+    total = sum((g * g).sum() for g in gs if g is not None and g.requires_grad)
+    g2 = T.autograd.grad(total, used, allow_unused=True) if used else []
+    return chains, [None if q is None else q.detach().numpy() for q in g2]
+
+
+@pytest.mark.parametrize("name", _GRAPH_ROWS)
+def test_table_rows_record_pytorchs_backward_graph(name):
+    from test_ops import inputs_for
+    row = _table_row(name)
+    arrays = inputs_for(row, np.float64)
+    (e_chains, e_g2), (t_chains, t_g2) = (_row_graphs(T, row, arrays) for T in (ember, torch))
+    assert e_chains == t_chains
+    assert len(e_g2) == len(t_g2)
+    for a, b in zip(e_g2, t_g2):
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["conv2d", "conv_transpose1d", "conv3d"])
+def test_conv_bias_gradient_is_the_convolution_backward_node(name):
+    """Under create_graph the bias' gradient is an output of PyTorch's
+    convolution_backward node (ConvolutionBackwardBackward0, with edges to
+    grad_output, input and weight), as the input's and weight's are."""
+    from test_ops import inputs_for
+    row = _table_row(name)
+    arrays = inputs_for(row, np.float64)
+    (e_chains, e_g2), (t_chains, t_g2) = (_row_graphs(T, row, arrays) for T in (ember, torch))
+    assert [c[0] for c in e_chains] == [c[0] for c in t_chains]
+    assert e_chains[2] == t_chains[2]
+    for a, b in zip(e_g2, t_g2):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

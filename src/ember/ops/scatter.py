@@ -170,6 +170,15 @@ def _fit(v, sub, shape, node):
     return v
 
 
+def _gathered(xp, g, key):
+    """g at the scattered places: recorded, derivatives.yaml's
+    grad.gather(dim, index) (GatherBackward0)."""
+    idx = key.given[1] if xp.recording else None
+    if idx is not None and idx.size and max(idx.ndim, 1) == max(g.ndim, 1):
+        return g.gather(key.given[0], Tensor._wrap(idx))
+    return xp.take_at(g, key)
+
+
 def _refuse(xp, g, message):
     raise RuntimeError(message)
 
@@ -184,7 +193,7 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
     the gradients of the input and of the source."""
     s = src if sub is None else src[sub]
     if reduce == "sum":
-        gx, gs = g, xp.take_at(g, key)
+        gx, gs = g, _gathered(xp, g, key)
     elif reduce == "mean":
         count = _counts(x.shape, key, include_self)
         gx, gs = g / count, xp.take_at(g, key) / _take_at(count, key)
@@ -300,7 +309,7 @@ _SCATTERED = {"dim": ("key", lambda key: key.given[0]),
               "index": tensor_field(("key", lambda key: key.given[1]))}
 ScatterBackward0 = grad_fn(
     "ScatterBackward0", saved=_SCATTERED, self=lambda xp, g, key: xp.scatter_fill(g, key),
-    src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
+    src=lambda xp, g, key, sub, src_shape: _fit(_gathered(xp, g, key), sub, src_shape,
                                                 "ScatterBackward0"))
 ScatterBackward1 = grad_fn("ScatterBackward1", saved=_SCATTERED,
                            self=lambda xp, g, key: xp.scatter_fill(g, key))
@@ -310,7 +319,7 @@ ScatterAddBackward0 = grad_fn(
         "index": tensor_field(lambda node: None if node.next_functions[1][0] is None
                               else node._ctx[0].given[1])},
     self=lambda xp, g: g,
-    src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
+    src=lambda xp, g, key, sub, src_shape: _fit(_gathered(xp, g, key), sub, src_shape,
                                                 "ScatterAddBackward0"))
 
 

@@ -60,9 +60,17 @@ def _source_values(s, x):
 
 
 # PyTorch's source formulas read the source (its dim), so it is saved.
+def _slices_of(xp, g, source, key):
+    """g's slices at the index: recorded, derivatives.yaml's
+    grad.index_select(dim, index).expand_as(source)."""
+    if xp.recording and g.ndim and source.ndim == g.ndim:
+        return g.index_select(len(key) - 1, Tensor._wrap(key[-1])).expand_as(source)
+    return xp.take_at(g, key)
+
+
 IndexAddBackward0 = grad_fn("IndexAddBackward0", self=lambda xp, g: g,
-                            source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
-                            if alpha == 1 else xp.take_at(g, key) * alpha)
+                            source=lambda xp, g, source, key, alpha: _slices_of(xp, g, source, key)
+                            if alpha == 1 else xp.mul_scalar(_slices_of(xp, g, source, key), alpha))
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -89,7 +97,7 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
                              self=lambda xp, g, key: xp.index_fill_at(g, key),
-                             source=lambda xp, g, source, key: xp.take_at(g, key))
+                             source=lambda xp, g, source, key: _slices_of(xp, g, source, key))
 
 
 def index_copy(input, dim, index, source):
