@@ -300,7 +300,8 @@ _GRAPH_ROWS = [
     "tile_more_dims", "baddbmm", "baddbmm_scaled", "addbmm", "addbmm_scaled", "addmv",
     "addmv_scaled", "addr", "addr_scaled", "scatter_src", "scatter_0d", "scatter_add_src",
     "scatter_add_dim1", "scatter_reduce_sum", "scatter_reduce_sum_noself", "index_add_alpha",
-    "index_add_dim1", "index_copy_source"]
+    "index_add_dim1", "index_copy_source", "xlogy", "xlogy_scalar_other", "special.xlogy",
+    "special.xlog1py", "sinc"]
 
 
 def _table_row(name):

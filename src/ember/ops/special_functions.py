@@ -12,6 +12,7 @@ from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses,
                       tensor_arg, wrap)
 from ._registry import grad_fn, register
 from ._xp import provide
+from .scalar_arith import add_scalar
 from . import special_bessel as _B
 from . import special_series as _S
 
@@ -113,9 +114,17 @@ def _sinc(x):
 
 
 sinc = declare_unary("sinc", _sinc, grad_fn(
-    "SincBackward0", self=lambda xp, g, self: g * xp.conj(xp.where(
-        self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self))))),
+    "SincBackward0", self=lambda xp, g, self: _sinc_grad_recorded(xp, g, self) if xp.recording
+    else g * xp.conj(xp.where(self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self))))),
     precision=on_own_precision, inplace_function=True, complex=True)
+
+
+def _sinc_grad_recorded(xp, g, x):
+    """FunctionsManual's sinc_backward, as it writes it."""
+    px = xp.mul_scalar(x, math.pi)
+    sq = xp.mul_scalar(x * x, math.pi)
+    out = g * ((px * xp.cos(px) - xp.sin(px)) / xp.conj(sq))
+    return xp.where(sq == 0.0, g.new_zeros(()), out)
 
 
 def _sinc_slope(xp, x):
@@ -297,6 +306,8 @@ def _log_of(xp, fn, v):
 
 def _xlogy_nodes(prefix, log_fn, other_slope):
     def self_grad(xp, g, self, other):
+        if xp.recording:
+            return _xlogy_self_recorded(log_fn, g, self, other)
         return g * xp.where(self != 0, _log_of(xp, log_fn, other), 0.0)
     return (grad_fn(f"{prefix}Backward0", self=self_grad,
                     other=lambda xp, g, self, other: g * self / other_slope(other)),
@@ -306,10 +317,22 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
             grad_fn(f"{prefix}Backward2", saved={"other": "other"}, self=self_grad))
 
 
+def _xlogy_self_recorded(log_fn, g, self, other):
+    """derivatives.yaml's at::xlogy(grad, other).masked_fill((self == 0.) &
+    (other <= 0.), 0.) (xlog1py: its own op, other <= -1; a number other:
+    the fill only where it is not positive)."""
+    op, edge = (xlogy, 0) if log_fn == "log" else (xlog1py, -1)
+    out = op(g, other)
+    if not isinstance(other, Tensor):
+        return out if other > edge else out.masked_fill(self == 0, 0.0)
+    return out.masked_fill((self == 0) & (other <= edge), 0.0)
+
+
 xlogy = declare_binary("xlogy", _xlogy, _xlogy_nodes("Xlogy", "log", lambda y: y),
                        inplace_function=True)
 xlog1py = declare_binary("xlog1py", _xlog1py,
-                         _xlogy_nodes("SpecialXlog1Py", "log1p", lambda y: y + 1),
+                         _xlogy_nodes("SpecialXlog1Py", "log1p", lambda y: add_scalar(y, 1) if
+                                      isinstance(y, Tensor) else y + 1),
                          namespace="special", method=False, inplace=False)
 
 
