@@ -301,7 +301,9 @@ _GRAPH_ROWS = [
     "addmv_scaled", "addr", "addr_scaled", "scatter_src", "scatter_0d", "scatter_add_src",
     "scatter_add_dim1", "scatter_reduce_sum", "scatter_reduce_sum_noself", "index_add_alpha",
     "index_add_dim1", "index_copy_source", "xlogy", "xlogy_scalar_other", "special.xlogy",
-    "special.xlog1py", "sinc"]
+    "special.xlog1py", "sinc", "select", "select_copy", "index_none", "diagonal",
+    "diagonal_dims", "diagonal_copy", "einsum_trace", "einsum_diagonal", "einsum_diag_sum",
+    "einsum_repeat_two", "trace"]
 
 
 def _table_row(name):

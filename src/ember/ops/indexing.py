@@ -40,7 +40,19 @@ def slice_along(input, d, start, end, given_dim):
 _INT64_MAX = 2 ** 63 - 1
 # (`given_dim`: the dim as the caller gave it, which PyTorch's node shows; the
 # index is the key's item before its trailing Ellipsis)
-SelectBackward0 = grad_fn("SelectBackward0", self=_scatter, saved={
+def _select_grad(xp, g, shape, key):
+    """Recorded (create_graph), PyTorch's select_backward: one node,
+    SelectBackwardBackward0, whose own gradient selects again."""
+    if xp.recording and len(key) >= 2 and key[-1] is Ellipsis:
+        from ._xp import _index_backward
+        return recorded(SelectBackwardBackward0, _index_backward(g._data, shape, key, False),
+                        (g,), (len(key) - 2, key[-2]))
+    return xp.index_backward(g, shape, key, False)
+
+
+SelectBackwardBackward0 = grad_fn("SelectBackwardBackward0",
+                                  grad_output=lambda xp, g, dim, index: xp.select(g, dim, index))
+SelectBackward0 = grad_fn("SelectBackward0", self=_select_grad, saved={
     "dim": "given_dim", "index": lambda node: node._ctx[1][-2], "self_sym_sizes": "shape"})
 SliceBackward0 = grad_fn("SliceBackward0", self=_scatter, saved={
     "dim": "given_dim", "start": _slice_part("start", 0), "end": _slice_part("stop", None),

@@ -33,7 +33,11 @@ def _letter(n):
 
 def _diagonal_back(xp, g, shape, dim1, dim2):
     """The diagonal's gradient: g laid on the (dim1, dim2) diagonal of zeros,
-    i.e. g's last dim moved to dim1, a size-1 dim at dim2, times the identity."""
+    i.e. g's last dim moved to dim1, a size-1 dim at dim2, times the identity;
+    recorded, PyTorch's diagonal_backward node."""
+    if xp.recording:
+        from .rearrange_views import _diagonal_grad
+        return _diagonal_grad(xp, g, shape, 0, dim1, dim2)
     nd = len(shape)
     order = list(range(nd - 2))
     order.insert(dim1, nd - 2)

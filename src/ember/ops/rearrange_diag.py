@@ -96,9 +96,17 @@ def diagflat(input, offset=0):
 
 register(diagflat, out=False, node=DiagEmbedBackward0)
 
-TraceBackward0 = grad_fn("TraceBackward0", saved={"self_sym_sizes": "shape"},
-                         self=lambda xp, g, shape: _diagonal_grad(
-    xp, xp.expand(g, (min(shape),)), shape, 0, 0, 1))
+def _trace_grad(xp, g, shape):
+    if xp.recording:
+        # PyTorch's trace_backward: the gradient filled into the flat zeros'
+        # diagonal places (IndexFillBackward1), viewed as the matrix
+        n, m = shape
+        places = Tensor._wrap(np.arange(0, n * m, m + 1, dtype=np.int64))
+        return g.new_zeros((n * m,)).index_fill(0, places, g).view(shape)
+    return _diagonal_grad(xp, xp.expand(g, (min(shape),)), shape, 0, 0, 1)
+
+
+TraceBackward0 = grad_fn("TraceBackward0", saved={"self_sym_sizes": "shape"}, self=_trace_grad)
 
 
 def trace(input):

@@ -47,7 +47,13 @@ def _diag_key(shape, offset, d1, d2):
 # diag_embed reads the diagonal out of the gradient.
 # (The index is built at backward time: a forward pays only for the view.)
 def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
-    return xp.index_backward(g, shape, _diag_key(shape, offset, dim1, dim2)[0], False)
+    key = _diag_key(shape, offset, dim1, dim2)[0]
+    if xp.recording:    # (PyTorch's diagonal_backward: its own node, DiagonalBackwardBackward0)
+        from ._xp import _index_backward
+        from .linalg_extras import DiagonalBackwardBackward0
+        return recorded(DiagonalBackwardBackward0, _index_backward(g._data, shape, key, False),
+                        (g,), (offset, dim1, dim2))
+    return xp.index_backward(g, shape, key, False)
 
 
 DiagonalBackward0 = grad_fn("DiagonalBackward0", saved={
