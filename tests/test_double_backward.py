@@ -303,7 +303,9 @@ _GRAPH_ROWS = [
     "index_add_dim1", "index_copy_source", "xlogy", "xlogy_scalar_other", "special.xlogy",
     "special.xlog1py", "sinc", "select", "select_copy", "index_none", "diagonal",
     "diagonal_dims", "diagonal_copy", "einsum_trace", "einsum_diagonal", "einsum_diag_sum",
-    "einsum_repeat_two", "trace"]
+    "einsum_repeat_two", "trace", "index_list", "index_mask", "where_one_arg", "tril_indices",
+    "triu_indices", "repeat_interleave_counts", "unravel_index", "unfold", "unfold_step",
+    "unfold_copy", "take", "argwhere"]
 
 
 def _table_row(name):

@@ -78,7 +78,16 @@ def _uint8_again(uint8):
 
 def _index_grad(xp, g, shape, key, uint8):
     _uint8_again(uint8)
+    if xp.recording:    # (PyTorch's index_backward: _index_put_impl_ into zeros)
+        from ._xp import _index_backward
+        return recorded(IndexPutImplBackward0, _index_backward(g._data, shape, key, True), (g,),
+                        (key,))
     return xp.index_backward(g, shape, key, True)
+
+
+IndexPutImplBackward0 = grad_fn("IndexPutImplBackward0",
+                                values=lambda xp, g, key: getitem(g, key) if xp.recording
+                                else g[key])
 
 
 def _put_grad(xp, g, key, uint8):

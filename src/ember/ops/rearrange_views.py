@@ -115,13 +115,29 @@ def _unfold_key(shape, d, size, step):
                  + np.arange(size) for i, n in enumerate(shape))
 
 
+def _unfold_grad(xp, g, shape, dimension, size, step):
+    if xp.recording and shape:
+        # PyTorch's unfold_backward: its own node, whose gradient unfolds again
+        from ._xp import _index_backward
+        data = _index_backward(g._data, shape, _unfold_key(shape, dimension, size, step), True)
+        return recorded(UnfoldBackwardBackward0, data, (g,), (dimension, size, step))
+    return xp.index_backward(xp.reshape(g, _unfold_shape(shape, dimension, size, step)),
+                             shape, _unfold_key(shape, dimension, size, step), True)
+
+
+UnfoldBackwardBackward0 = grad_fn("UnfoldBackwardBackward0",
+                                  grad_in=lambda xp, g, dimension, size, step:
+                                  g.unfold(dimension, size, step) if xp.recording
+                                  else _unfold_again(g, dimension, size, step))
+
+
+def _unfold_again(g, dimension, size, step):
+    return g[_unfold_key(g.shape, dimension, size, step)]
+
+
 UnfoldBackward0 = grad_fn("UnfoldBackward0", saved={
     "dimension": "given_dimension", "self_sym_sizes": "shape", "size": "size", "step": "step"},
-    self=lambda xp, g, shape, dimension, size, step:
-                          xp.index_backward(xp.reshape(g, _unfold_shape(shape, dimension, size,
-                                                                        step)),
-                                            shape, _unfold_key(shape, dimension, size, step),
-                                            True))
+    self=_unfold_grad)
 
 
 def _unfold_shape(shape, d, size, step):

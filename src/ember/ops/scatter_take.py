@@ -93,8 +93,13 @@ def _flat_view(x):
     return x.reshape(1) if x.ndim == 0 else x
 
 
-TakeBackward0 = grad_fn("TakeBackward0", saved={"index": tensor_field("index")}, self=lambda xp, g, self, key: xp.add_at(
-    g, self.shape if self.ndim else (1,), key))
+def _take_grad(xp, g, self, key, index):
+    if xp.recording and self.ndim:    # (take_backward: zeros.put_(index, grad, True))
+        return g.new_zeros(self.shape).put(wrap(index), g, accumulate=True)
+    return xp.add_at(g, self.shape if self.ndim else (1,), key)
+
+
+TakeBackward0 = grad_fn("TakeBackward0", saved={"index": tensor_field("index")}, self=_take_grad)
 
 
 def take(input, index):
