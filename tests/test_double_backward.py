@@ -305,7 +305,8 @@ _GRAPH_ROWS = [
     "diagonal_dims", "diagonal_copy", "einsum_trace", "einsum_diagonal", "einsum_diag_sum",
     "einsum_repeat_two", "trace", "index_list", "index_mask", "where_one_arg", "tril_indices",
     "triu_indices", "repeat_interleave_counts", "unravel_index", "unfold", "unfold_step",
-    "unfold_copy", "take", "argwhere"]
+    "unfold_copy", "take", "argwhere", "index_put", "index_put_values", "index_put_mask",
+    "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source"]
 
 
 def _table_row(name):

@@ -92,6 +92,9 @@ IndexPutImplBackward0 = grad_fn("IndexPutImplBackward0",
 
 def _put_grad(xp, g, key, uint8):
     _uint8_again(uint8)
+    if xp.recording and all(isinstance(k, np.ndarray) and k.dtype != np.bool_ for k in key):
+        # (derivatives.yaml's grad.index_put(indices, zeros_like(values), false))
+        return g.index_put(tuple(Tensor._wrap(k) for k in key), g.new_zeros(()))
     return xp.index_fill(g, key, 0)
 
 

@@ -220,9 +220,15 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
 
 # index_put: the overwritten places get no gradient unless accumulating; the
 # values get their places' gradient (repeated indices each get it).
-IndexPutBackward0 = grad_fn("IndexPutBackward0",
-                            self=lambda xp, g, key, accumulate: g if accumulate
-                            else xp.index_fill(g, key, 0),
+def _index_put_self_grad(xp, g, key, accumulate):
+    if accumulate:
+        return g
+    if xp.recording:    # (derivatives.yaml's grad.index_put(indices, zeros_like(values), false))
+        return g.index_put(tuple(Tensor._wrap(k) for k in key), g.new_zeros(()))
+    return xp.index_fill(g, key, 0)
+
+
+IndexPutBackward0 = grad_fn("IndexPutBackward0", self=_index_put_self_grad,
                             values=lambda xp, g, key: g[key])
 
 

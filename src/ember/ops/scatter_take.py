@@ -18,12 +18,47 @@ def _dtype_name(a):
 
 # The source's first elements (as many as the mask holds) fill the masked
 # places in order: they get those places' gradient, the rest of it none.
+def _mask_of(g, key):
+    m = np.zeros(g.shape, np.bool_)
+    m[key] = True
+    return m
+
+
+def _masked_scatter_source_grad(xp, g, key, n, src_shape):
+    if xp.recording and g.ndim:
+        # PyTorch's masked_scatter_backward: its own node
+        m = _mask_of(g, key)
+        return recorded(MaskedScatterBackwardBackward0, _masked_part(g._data, m, n, src_shape),
+                        (g,), (m,))
+    return xp.reshape(xp.index_backward(
+        xp.reshape(g[key], (n,)), (int(np.prod(src_shape)),), (slice(0, n),), False), src_shape)
+
+
+def _masked_part(g, m, n, src_shape):
+    """The masked places' values, in order, then zeros: source-shaped."""
+    out = np.zeros(int(np.prod(src_shape)), g.dtype)
+    out[:n] = g[m]
+    return out.reshape(src_shape)
+
+
+def _scatter_back(xp, grad, mask):
+    """masked_scatter_backward's own gradient: zeros_like(grad_output)
+    .masked_scatter(mask, grad)."""
+    if xp.recording:
+        return grad.new_zeros(mask.shape).masked_scatter(wrap(mask), grad)
+    out = np.zeros(mask.shape, grad.dtype)
+    out[mask] = grad.reshape(-1)[:int(mask.sum())]
+    return out
+
+
+MaskedScatterBackwardBackward0 = grad_fn("MaskedScatterBackwardBackward0",
+                                         grad_output=_scatter_back)
+# (recorded, self's gradient is derivatives.yaml's grad.masked_fill(mask, 0))
 MaskedScatterBackward0 = grad_fn(
     "MaskedScatterBackward0",
-    self=lambda xp, g, key: xp.index_fill(g, key, 0),
-    source=lambda xp, g, key, n, src_shape: xp.reshape(xp.index_backward(
-        xp.reshape(g[key], (n,)), (int(np.prod(src_shape)),), (slice(0, n),), False),
-        src_shape))
+    self=lambda xp, g, key: g.masked_fill(wrap(_mask_of(g, key)), 0)
+    if xp.recording and g.ndim else xp.index_fill(g, key, 0),
+    source=_masked_scatter_source_grad)
 
 
 def masked_scatter(input, mask, source):
@@ -109,12 +144,28 @@ def take(input, index):
     return recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,), (key, index._data))
 
 
-PutBackward0 = grad_fn("PutBackward0",
-                       self=lambda xp, g, key, accumulate: g if accumulate
-                       else xp.index_fill(g, key, 0),
-                       source=lambda xp, g, source, key: xp.reshape(xp.take_at(g, key),
-                                                                    source.shape)
-                       if g.ndim else xp.expand(g, source.shape))
+def _put_self_grad(xp, g, key, accumulate):
+    if accumulate:
+        return g
+    if xp.recording and g.ndim:     # (grad.put(index, zeros_like(source), false))
+        pos = _flat_positions(g, key)
+        return g.put(wrap(pos), g.new_zeros(pos.shape))
+    return xp.index_fill(g, key, 0)
+
+
+def _put_source_grad(xp, g, source, key):
+    if not g.ndim:
+        return xp.expand(g, source.shape)
+    if xp.recording:                # (grad.take(index).reshape_as(source))
+        return g.take(wrap(_flat_positions(g, key))).reshape(source.shape)
+    return xp.reshape(xp.take_at(g, key), source.shape)
+
+
+def _flat_positions(g, key):
+    return np.ravel_multi_index(key, g.shape).astype(np.int64)
+
+
+PutBackward0 = grad_fn("PutBackward0", self=_put_self_grad, source=_put_source_grad)
 
 
 def put(input, index, source, accumulate=False):
