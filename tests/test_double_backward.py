@@ -306,7 +306,8 @@ _GRAPH_ROWS = [
     "einsum_repeat_two", "trace", "index_list", "index_mask", "where_one_arg", "tril_indices",
     "triu_indices", "repeat_interleave_counts", "unravel_index", "unfold", "unfold_step",
     "unfold_copy", "take", "argwhere", "index_put", "index_put_values", "index_put_mask",
-    "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source"]
+    "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source",
+    "pow_tensor", "float_power", "nextafter"]
 
 
 def _table_row(name):

@@ -117,9 +117,14 @@ Logaddexp2Backward0 = grad_fn(
     other=lambda xp, grad, self, other: grad / (1 + xp.exp2(self - other)))
 # nextafter moves by one ulp: PyTorch passes the gradient through to `self`,
 # except where self == other (the result is then other).
+def _zeros_grad(xp, grad):
+    """derivatives.yaml's zeros_like(other): recorded, a tensor with no history."""
+    return grad.new_zeros(grad.shape) if xp.recording else grad * 0
+
+
 NextafterBackward0 = grad_fn("NextafterBackward0",
                              self=lambda xp, grad, self, other: xp.where(self == other, 0, grad),
-                             other=lambda xp, grad: grad * 0)
+                             other=_zeros_grad)
 # PyTorch's derivative takes 2 ** other in other's dtype: an integer power,
 # 0 for a negative exponent (so d/dx is 0 there, though the value is not).
 LdexpBackward0 = grad_fn(
@@ -163,10 +168,7 @@ def _copysign_self(xp, grad, self, result):
     return xp.where(self == 0, 0, grad * result / _safe(self))
 
 
-# (other's gradient: zeros_like(other), which records nothing)
-CopysignBackward0 = grad_fn("CopysignBackward0", self=_copysign_self,
-                            other=lambda xp, grad: grad.new_zeros(grad.shape) if xp.recording
-                            else grad * 0)
+CopysignBackward0 = grad_fn("CopysignBackward0", self=_copysign_self, other=_zeros_grad)
 CopysignBackward1 = grad_fn("CopysignBackward1", self=_copysign_self)
 
 

@@ -29,12 +29,19 @@ def _pow_grad(xp, g, self, exponent):
 
 
 PowBackward0 = grad_fn("PowBackward0", saved={"exponent": "exponent"}, self=_pow_grad)
+def _pow_exponent_grad(xp, g, self, exponent, result):
+    zero = (self == 0) & (xp.real(exponent) >= 0)
+    if xp.recording:    # (pow_backward_exponent: grad times the masked slope)
+        return g * xp.where(zero, 0, xp.conj(result * xp.log(self)))
+    return xp.where(zero, 0, g * xp.conj(result * xp.log(self)))
+
+
+# (exponent - 1: a C++ Scalar difference, SubBackward1, when recorded)
 PowBackward1 = grad_fn(
     "PowBackward1",
     self=lambda xp, g, self, exponent: xp.where(
-        exponent == 0, 0, g * xp.conj(exponent * self ** (exponent - 1))),
-    exponent=lambda xp, g, self, exponent, result: xp.where(
-        (self == 0) & (xp.real(exponent) >= 0), 0, g * xp.conj(result * xp.log(self))))
+        exponent == 0, 0, g * xp.conj(exponent * self ** xp.sub_scalar(exponent, 1))),
+    exponent=_pow_exponent_grad)
 PowBackward2 = grad_fn("PowBackward2", saved={"self": "self"}, exponent=lambda xp, g, result, self, exponent: (
     xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
     else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
