@@ -272,15 +272,28 @@ def _bcel_self(xp, g, self, target, weight, pos_weight, reduction, n):
         d = xp.sigmoid(self) - target
     else:
         pt = const(xp, pos_weight) * target
-        d = (pt + 1 - target) * xp.sigmoid(self) - pt
-    return _weighted(xp, d * g, weight) * norm(reduction, n)
+        d = (xp.add_scalar(pt, 1) - target) * xp.sigmoid(self) - pt
+    return _bcel_mean(xp, _weighted(xp, d * g, weight), reduction, n)
+
+
+def _bcel_mean(xp, v, reduction, n):
+    """The mean's division by the count: recorded, the C++ Scalar division
+    (DivBackward1) of PyTorch's backward functions."""
+    if xp.recording:
+        return xp.div_scalar(v, n) if reduction == "mean" and n else v
+    return v * norm(reduction, n)
 
 
 def _bcel_target(xp, g, self, weight, pos_weight, reduction, n):
-    d = -self
-    if pos_weight is not None:
-        d = d - (const(xp, pos_weight) - 1) * log_sigmoid(xp, self)
-    return _weighted(xp, d * g, weight) * norm(reduction, n)
+    if xp.recording and pos_weight is not None:
+        # (binary_cross_entropy_with_logits_target_backward, as it writes it)
+        from .activation_smooth import logsigmoid
+        d = logsigmoid(-self) - logsigmoid(self) * const(xp, pos_weight)
+    else:
+        d = -self
+        if pos_weight is not None:
+            d = d - (const(xp, pos_weight) - 1) * log_sigmoid(xp, self)
+    return _bcel_mean(xp, _weighted(xp, d * g, weight), reduction, n)
 
 
 BinaryCrossEntropyWithLogitsBackward0 = grad_fn(
