@@ -307,7 +307,8 @@ _GRAPH_ROWS = [
     "triu_indices", "repeat_interleave_counts", "unravel_index", "unfold", "unfold_step",
     "unfold_copy", "take", "argwhere", "index_put", "index_put_values", "index_put_mask",
     "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source",
-    "pow_tensor", "float_power", "nextafter", "binary_cross_entropy_with_logits"]
+    "pow_tensor", "float_power", "nextafter", "binary_cross_entropy_with_logits", "cumprod",
+    "cumprod_dim0"]
 
 
 def _table_row(name):

@@ -82,6 +82,9 @@ def _cumprod_grad(xp, g, x, r, dim):
     if x.ndim == 0:
         return g
     if xp.recording:
+        if x.shape[dim] > 1 and not (xp.data(x) == 0).any():
+            # (PyTorch's cumprod_backward without zeros: reversed_cumsum(output * grad) / input)
+            return xp.flip(xp.cumsum(xp.flip(r * g, (dim,)), dim), (dim,)) / x
         return _cumprod_grad_recorded(xp, g, x, dim)
     g, x, r = (np.moveaxis(a, dim, -1) for a in (g, x, r))
     n = x.shape[-1]
