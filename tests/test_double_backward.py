@@ -308,7 +308,8 @@ _GRAPH_ROWS = [
     "unfold_copy", "take", "argwhere", "index_put", "index_put_values", "index_put_mask",
     "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source",
     "pow_tensor", "float_power", "nextafter", "binary_cross_entropy_with_logits", "cumprod",
-    "cumprod_dim0"]
+    "cumprod_dim0", "diag", "diag_vector_offset", "diag_embed", "diag_embed_dims", "diagflat",
+    "diag_offset_matrix"]
 
 
 def _table_row(name):

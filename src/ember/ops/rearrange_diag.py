@@ -56,7 +56,9 @@ triu_indices = _indices("triu_indices", np.triu_indices)
 
 # diag_embed puts the input on a diagonal of zeros; its gradient is that
 # diagonal of the gradient (the same index, read instead of written).
+# (recorded: derivatives.yaml's grad.diagonal(offset, dim1, dim2), a DiagonalBackward0 view)
 DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, offset, dim1, dim2:
+                             g.diagonal(offset, dim1, dim2) if xp.recording else
                              xp.index(g, _diag_key(tuple(g.shape), offset, dim1, dim2)[0]))
 
 
