@@ -12,15 +12,20 @@ from .rearrange_views import _as_strided_geometry, _check_dims, _diagonal_data, 
 
 __all__ = ["select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_scatter"]
 
-_FORMULAS = dict(self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                 src=lambda xp, g, key: xp.index(g, key))
+# Recorded (create_graph), derivatives.yaml's own ops: the input's gradient
+# is grad.<op>_scatter(zeros_like(src), ...), the source's grad.<view>(...);
+# `again(g, zeros)` makes them (None: as_strided, which keeps the index).
+_FORMULAS = dict(self=lambda xp, g, key, again: again(g, True) if xp.recording and again
+                 else xp.index_fill(g, key, 0),
+                 src=lambda xp, g, key, again: again(g, False) if xp.recording and again
+                 else xp.index(g, key))
 SelectScatterBackward0 = grad_fn("SelectScatterBackward0", **_FORMULAS)
 SliceScatterBackward0 = grad_fn("SliceScatterBackward0", **_FORMULAS)
 DiagonalScatterBackward0 = grad_fn("DiagonalScatterBackward0", **_FORMULAS)
 AsStridedScatterBackward0 = grad_fn("AsStridedScatterBackward0", **_FORMULAS)
 
 
-def _scatter(node, input, src, view):
+def _scatter(node, input, src, view, again=None):
     """`input` copied with `src` written at `view(numbers)`'s elements."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
@@ -33,12 +38,13 @@ def _scatter(node, input, src, view):
     flat = out.reshape(-1)
     flat[places] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
     key = np.unravel_index(places, x.shape) if x.ndim else ()
-    return recorded(node, out, (input, src), (key,))
+    return recorded(node, out, (input, src), (key, again))
 
 
 def select_scatter(input, src, dim, index):
     tensor_arg(input, "select_scatter")
     tensor_arg(src, "select_scatter", "src", 2)
+    shape = src._data.shape     # (the source's zeros, when recorded)
     x = input._data
     d = wrap_dim(dim, x.ndim)
     n = x.shape[d]
@@ -46,26 +52,35 @@ def select_scatter(input, src, dim, index):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {dim}")
     key = (slice(None),) * d + (index % n,)
-    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key])
+    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key],
+                    lambda g, zeros: select_scatter(g, g.new_zeros(shape), dim, index)
+                    if zeros else g.select(dim, index))
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     tensor_arg(input, "slice_scatter")
     tensor_arg(src, "slice_scatter", "src", 2)
+    shape = src._data.shape     # (the source's zeros, when recorded)
     x = input._data
     d = wrap_dim(dim, x.ndim)
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     key = (slice(None),) * d + (slice(start, end, step),)
-    return _scatter(SliceScatterBackward0, input, src, lambda a: a[key])
+    return _scatter(SliceScatterBackward0, input, src, lambda a: a[key],
+                    lambda g, zeros: slice_scatter(g, g.new_zeros(shape), dim, start, end,
+                                                   step) if zeros else g[key])
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     tensor_arg(input, "diagonal_scatter")
     tensor_arg(src, "diagonal_scatter", "src", 2)
+    shape = src._data.shape     # (the source's zeros, when recorded)
     d1, d2 = _check_dims(dim1, dim2, input._data.ndim)
     return _scatter(DiagonalScatterBackward0, input, src,
-                    lambda a: _diagonal_data(a, offset, d1, d2))
+                    lambda a: _diagonal_data(a, offset, d1, d2),
+                    lambda g, zeros: diagonal_scatter(g, g.new_zeros(shape), offset, dim1,
+                                                      dim2)
+                    if zeros else g.diagonal(offset, dim1, dim2))
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
