@@ -309,7 +309,8 @@ _GRAPH_ROWS = [
     "masked_scatter", "masked_scatter_source", "masked_scatter_broadcast", "put", "put_source",
     "pow_tensor", "float_power", "nextafter", "binary_cross_entropy_with_logits", "cumprod",
     "cumprod_dim0", "diag", "diag_vector_offset", "diag_embed", "diag_embed_dims", "diagflat",
-    "diag_offset_matrix", "select_scatter", "slice_scatter", "diagonal_scatter"]
+    "diag_offset_matrix", "select_scatter", "slice_scatter", "diagonal_scatter",
+    "linalg.solve_triangular", "linalg.solve_triangular_right_unit"]
 
 
 def _table_row(name):

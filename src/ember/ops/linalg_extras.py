@@ -9,7 +9,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, no_derivative, register
 from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square, warn_once
-from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
+from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_part, tri_solve_arrays
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -224,7 +224,7 @@ def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
     gB = xp.solve_triangular(At, g, (not upper) if not transpose else upper, True, unitriangular)
     gA = (-xp.matmul(xp.conj(X), mT(xp, gB)) if transpose
           else -xp.matmul(gB, mH(xp, X)))
-    return gB, gA * tri_mask(xp, gA, upper, int(unitriangular))
+    return gB, tri_part(xp, gA, upper, int(unitriangular))
 
 
 TriangularSolveBackward0 = grad_fn(

@@ -15,7 +15,7 @@ from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, lu_np,
                             np_dtype, np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
-           "cholesky", "cholesky_ex", "tri_mask"]
+           "cholesky", "cholesky_ex", "tri_mask", "tri_part"]
 
 
 def tri_mask(xp, x, upper, k=0):
@@ -24,6 +24,14 @@ def tri_mask(xp, x, upper, k=0):
     m, n = xp.data(x).shape[-2:]
     ones = np.ones((m, n), np_dtype(xp, x))
     return np.triu(ones, k) if upper else np.tril(ones, -k)
+
+
+def tri_part(xp, x, upper, k=0):
+    """x's upper (from diagonal k) or lower (to -k) triangle: recorded, the
+    triu / tril derivatives.yaml calls; on arrays, a product with the mask."""
+    if xp.recording:
+        return x.triu(k) if upper else x.tril(-k)
+    return x * tri_mask(xp, x, upper, k)
 
 
 # --- inv ------------------------------------------------------------------
@@ -308,7 +316,7 @@ def _tri_grad_B(xp, g, A, upper, left, unitriangular):
 def _tri_grad_A(xp, g, A, X, upper, left, unitriangular):
     gB = _tri_grad_B(xp, g, A, upper, left, unitriangular)
     gA = -xp.matmul(gB, mH(xp, X)) if left else -xp.matmul(mH(xp, X), gB)
-    return gA * tri_mask(xp, gA, upper, int(unitriangular))
+    return tri_part(xp, gA, upper, int(unitriangular))
 
 
 LinalgSolveTriangularBackward0 = grad_fn(
