@@ -310,7 +310,8 @@ _GRAPH_ROWS = [
     "pow_tensor", "float_power", "nextafter", "binary_cross_entropy_with_logits", "cumprod",
     "cumprod_dim0", "diag", "diag_vector_offset", "diag_embed", "diag_embed_dims", "diagflat",
     "diag_offset_matrix", "select_scatter", "slice_scatter", "diagonal_scatter",
-    "linalg.solve_triangular", "linalg.solve_triangular_right_unit"]
+    "linalg.solve_triangular", "linalg.solve_triangular_right_unit", "expm1", "log2", "log10",
+    "log1p", "sqrt", "atan", "rsqrt", "tan", "asin", "acos", "special.expm1", "special.log1p"]
 
 
 def _table_row(name):

@@ -113,21 +113,28 @@ exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * xp.conj(res
 exp2 = unary("exp2", np.exp2, "Exp2Backward0",
              lambda xp, g, result: xp.mul_scalar(g * xp.conj(result), _LN2) if xp.recording
              else g * xp.conj(result * _LN2))
+# (the numbers in these formulas are C++ Scalars in derivatives.yaml: recorded,
+# xp.add_scalar / xp.mul_scalar give its AddBackward1 / MulBackward1; on
+# arrays they are the plain operators)
 expm1 = unary("expm1", np.expm1, "Expm1Backward0",
-              lambda xp, g, result: g * xp.conj(result + 1))
+              lambda xp, g, result: g * xp.conj(xp.add_scalar(result, 1)))
 log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / xp.conj(self))
 log2 = unary("log2", np.log2, "Log2Backward0",
-             lambda xp, g, self: g / xp.conj(self * _LN2))
+             lambda xp, g, self: g / xp.conj(xp.mul_scalar(self, _LN2)))
 log10 = unary("log10", np.log10, "Log10Backward0",
-              lambda xp, g, self: g / xp.conj(self * _LN10))
-log1p = unary("log1p", np.log1p, "Log1PBackward0", lambda xp, g, self: g / xp.conj(self + 1))
-sqrt = unary("sqrt", np.sqrt, "SqrtBackward0", lambda xp, g, result: g / xp.conj(2 * result))
+              lambda xp, g, self: g / xp.conj(xp.mul_scalar(self, _LN10)))
+log1p = unary("log1p", np.log1p, "Log1PBackward0",
+              lambda xp, g, self: g / xp.conj(xp.add_scalar(self, 1)))
+sqrt = unary("sqrt", np.sqrt, "SqrtBackward0",
+             lambda xp, g, result: g / xp.conj(xp.mul_scalar(result, 2)))
 rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
-              lambda xp, g, result: -0.5 * g * xp.conj(result * result * result))
+              lambda xp, g, result: xp.mul_scalar(g, -0.5) * xp.conj(result ** 3)
+              if xp.recording else -0.5 * g * xp.conj(result * result * result))
 sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.conj(xp.cos(self)))
 cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.conj(xp.sin(self)))
 tan = unary("tan", np.tan, "TanBackward0",
-            lambda xp, g, result: g * xp.conj(1 + result * result))
+            lambda xp, g, result: g * xp.conj(xp.add_scalar(result ** 2, 1)) if xp.recording
+            else g * xp.conj(1 + result * result))
 sinh = unary("sinh", np.sinh, "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
 cosh = unary("cosh", np.cosh, "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
 def _tanh_grad(xp, g, result):
@@ -145,12 +152,19 @@ TanhBackwardBackward0 = grad_fn(
     "TanhBackwardBackward0",
     grad_output=lambda xp, g, output: _tanh_grad(xp, g, xp.conj(output)),
     output=lambda xp, g, grad_output, output: xp.conj(g) * (-2 * xp.conj(output) * grad_output))
+def _asin_slope(xp, self):
+    """1 / sqrt(1 - self^2); recorded as derivatives.yaml: (-self * self + 1).rsqrt()."""
+    if xp.recording:
+        return xp.rsqrt(xp.add_scalar(-self * self, 1))
+    return xp.rsqrt(1 - self * self)
+
+
 asin = unary("asin", np.arcsin, "AsinBackward0",
-             lambda xp, g, self: g * xp.conj(xp.rsqrt(1 - self * self)), aliases=["arcsin"])
+             lambda xp, g, self: g * xp.conj(_asin_slope(xp, self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
-             lambda xp, g, self: g * -xp.conj(xp.rsqrt(1 - self * self)), aliases=["arccos"])
+             lambda xp, g, self: g * -xp.conj(_asin_slope(xp, self)), aliases=["arccos"])
 atan = unary("atan", np.arctan, "AtanBackward0",
-             lambda xp, g, self: g / xp.conj(self * self + 1), aliases=["arctan"])
+             lambda xp, g, self: g / xp.conj(xp.add_scalar(self * self, 1)), aliases=["arctan"])
 def _sigmoid_grad(xp, g, result):
     """PyTorch's sigmoid_backward: (g * (1 - result)) * result, left to right
     (its float16 rounds at each step; its bfloat16 computes in float32);
