@@ -311,7 +311,10 @@ _GRAPH_ROWS = [
     "cumprod_dim0", "diag", "diag_vector_offset", "diag_embed", "diag_embed_dims", "diagflat",
     "diag_offset_matrix", "select_scatter", "slice_scatter", "diagonal_scatter",
     "linalg.solve_triangular", "linalg.solve_triangular_right_unit", "expm1", "log2", "log10",
-    "log1p", "sqrt", "atan", "rsqrt", "tan", "asin", "acos", "special.expm1", "special.log1p"]
+    "log1p", "sqrt", "atan", "rsqrt", "tan", "asin", "acos", "special.expm1", "special.log1p",
+    "rpow", "logaddexp", "logaddexp2", "addcmul", "addcdiv", "erfinv", "special.erfinv",
+    "special.entr", "xlogy_scalar_self", "special.zeta_scalar", "special.zeta",
+    "special.xlog1py_scalars"]
 
 
 def _table_row(name):

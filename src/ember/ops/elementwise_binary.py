@@ -87,8 +87,8 @@ HypotBackward0 = grad_fn("HypotBackward0",
                          other=lambda xp, grad, other, result: grad * other / result)
 LogaddexpBackward0 = grad_fn(
     "LogaddexpBackward0",
-    self=lambda xp, grad, self, other: grad / xp.conj(1 + xp.exp(other - self)),
-    other=lambda xp, grad, self, other: grad / xp.conj(1 + xp.exp(self - other)))
+    self=lambda xp, grad, self, other: grad / xp.conj(xp.add_scalar(xp.exp(other - self), 1)),
+    other=lambda xp, grad, self, other: grad / xp.conj(xp.add_scalar(xp.exp(self - other), 1)))
 
 
 def log_add_exp(a, b):
@@ -111,10 +111,15 @@ def log_add_exp(a, b):
         if nan.any():
             out = np.where(nan, complex(np.nan, np.nan), out)
     return out
+def _one_plus_pow2(xp, d):
+    """1 + 2 ** d: recorded as derivatives.yaml's 1 + pow(2, d) (PowBackward2, AddBackward1)."""
+    return xp.add_scalar(2 ** d, 1) if xp.recording else 1 + xp.exp2(d)
+
+
 Logaddexp2Backward0 = grad_fn(
     "Logaddexp2Backward0",
-    self=lambda xp, grad, self, other: grad / (1 + xp.exp2(other - self)),
-    other=lambda xp, grad, self, other: grad / (1 + xp.exp2(self - other)))
+    self=lambda xp, grad, self, other: grad / _one_plus_pow2(xp, other - self),
+    other=lambda xp, grad, self, other: grad / _one_plus_pow2(xp, self - other))
 # nextafter moves by one ulp: PyTorch passes the gradient through to `self`,
 # except where self == other (the result is then other).
 def _zeros_grad(xp, grad):

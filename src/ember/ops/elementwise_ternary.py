@@ -104,14 +104,14 @@ def lerp(input, end, weight):
 
 AddcmulBackward0 = grad_fn(
     "AddcmulBackward0", saved={"value": "value"}, self=lambda xp, grad: grad,
-    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(tensor2 * value),
-    tensor2=lambda xp, grad, tensor1, value: grad * xp.conj(tensor1 * value))
+    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(xp.mul_scalar(tensor2, value)),
+    tensor2=lambda xp, grad, tensor1, value: grad * xp.conj(xp.mul_scalar(tensor1, value)))
 # (PyTorch saves tensor2 for self's formula too; so does this one.)
 AddcdivBackward0 = grad_fn(
     "AddcdivBackward0", saved={"value": "value"}, self=lambda xp, grad, tensor2: grad,
-    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(value / tensor2),
-    tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * xp.conj(value * tensor1
-                                                                      / (tensor2 * tensor2)))
+    tensor1=lambda xp, grad, tensor2, value: grad * xp.conj(xp.scalar_div(value, tensor2)),
+    tensor2=lambda xp, grad, tensor1, tensor2, value: -grad * xp.conj(
+        xp.mul_scalar(tensor1, value) / (tensor2 * tensor2)))
 
 _ADDCDIV_INTEGER = (
     "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "

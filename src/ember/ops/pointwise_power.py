@@ -44,8 +44,8 @@ PowBackward1 = grad_fn(
     exponent=_pow_exponent_grad)
 PowBackward2 = grad_fn("PowBackward2", saved={"self": "self"}, exponent=lambda xp, g, result, self, exponent: (
     xp.where(xp.real(exponent) >= 0, 0, g * result * -math.inf) if self == 0  # log(0) = -inf
-    else g * xp.conj(result * cmath.log(self) if isinstance(self, complex)
-                     else result * math.log(self))))
+    else g * xp.conj(xp.mul_scalar(result, cmath.log(self) if isinstance(self, complex)
+                                   else math.log(self)))))
 for _node in (PowBackward0, PowBackward1, PowBackward2):
     element_wise(_node)
 

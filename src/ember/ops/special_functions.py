@@ -92,7 +92,8 @@ erfc = declare_unary("erfc", _S.erfc, grad_fn(
     inplace_function=True)
 erfinv = declare_unary("erfinv", _S.erfinv, grad_fn(
     "ErfinvBackward0",
-    self=lambda xp, g, self: g * (0.5 * math.sqrt(math.pi)) * xp.exp(xp.erfinv(self) ** 2)))
+    self=lambda xp, g, self: xp.mul_scalar(xp.exp(xp.erfinv(self) ** 2), 0.5 * math.sqrt(math.pi))
+    * g if xp.recording else g * (0.5 * math.sqrt(math.pi)) * xp.exp(xp.erfinv(self) ** 2)))
 lgamma = declare_unary("lgamma", _S.lgamma, grad_fn(
     "LgammaBackward0", self=lambda xp, g, self: g * xp.digamma(self)))
 digamma = declare_unary("digamma", _S.digamma, grad_fn(
@@ -311,9 +312,10 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
         return g * xp.where(self != 0, _log_of(xp, log_fn, other), 0.0)
     return (grad_fn(f"{prefix}Backward0", self=self_grad,
                     other=lambda xp, g, self, other: g * self / other_slope(other)),
-            # (the number operand is a Scalar field of the node)
+            # (the number operand is a Scalar field of the node: grad * self a
+            # Scalar product)
             grad_fn(f"{prefix}Backward1", saved={"self": "self"},
-                    other=lambda xp, g, self, other: g * self / other_slope(other)),
+                    other=lambda xp, g, self, other: xp.mul_scalar(g, self) / other_slope(other)),
             grad_fn(f"{prefix}Backward2", saved={"other": "other"}, self=self_grad))
 
 
@@ -337,7 +339,9 @@ xlog1py = declare_binary("xlog1py", _xlog1py,
 
 
 def _zeta_other(xp, g, self, other):
-    return g * -self * xp.special_zeta(self + 1.0, other)
+    if isinstance(self, (int, float)):      # (a number self: C++ Scalar arithmetic)
+        return xp.mul_scalar(g, -self) * xp.special_zeta(self + 1.0, other)
+    return g * -self * xp.special_zeta(xp.add_scalar(self, 1.0), other)
 
 
 zeta = declare_binary("zeta", _S.zeta, (

@@ -80,7 +80,7 @@ def _entr(x):
 
 
 entr = unary("entr", _entr, grad_fn(
-    "SpecialEntrBackward0", self=lambda xp, g, self: g * -(1 + xp.log(self))))
+    "SpecialEntrBackward0", self=lambda xp, g, self: g * -xp.add_scalar(xp.log(self), 1)))
 
 
 def ndtr(input):
