@@ -314,7 +314,11 @@ _GRAPH_ROWS = [
     "log1p", "sqrt", "atan", "rsqrt", "tan", "asin", "acos", "special.expm1", "special.log1p",
     "rpow", "logaddexp", "logaddexp2", "addcmul", "addcdiv", "erfinv", "special.erfinv",
     "special.entr", "xlogy_scalar_self", "special.zeta_scalar", "special.zeta",
-    "special.xlog1py_scalars"]
+    "special.xlog1py_scalars", "norm", "norm_dim", "norm_p3", "frobenius_norm",
+    "linalg.vector_norm", "linalg.vector_norm_3_keepdim", "linalg.vector_norm_half",
+    "linalg.vector_norm_1_5", "linalg.vector_norm_inf", "linalg.matrix_norm", "linalg.norm",
+    "linalg.norm_ord_vector_dim", "norm_fro_dims", "dist", "dist_p", "dist_p1",
+    "pairwise_distance", "pairwise_distance_p"]
 
 
 def _table_row(name):

@@ -20,6 +20,8 @@ def _keep_shape(xp, t, shape, dims):
 def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     """PyTorch's linalg_vector_norm_backward (sgn: the sign of a real x, x/|x|
     of a complex one)."""
+    if xp.recording:
+        return _vector_norm_grad_recorded(g, x, r, p, dims, keepdim)
     shape = x.shape
     dims = tuple(range(len(shape))) if dims is None else dims
     if not keepdim:
@@ -40,6 +42,31 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
         return scaled * g * r ** (1 - p)
     scaled = xp.sgn(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
     return scaled * xp.where(r == 0, 0, g / safe ** (p - 1))
+
+
+def _vector_norm_grad_recorded(g, x, r, p, dims, keepdim):
+    """FunctionsManual's norm_backward, as it writes it (create_graph): the
+    reduced dims unsqueezed back one by one (none for a norm of all of x:
+    the 0-d gradient broadcasts), the zero norms masked_fill'ed."""
+    if not keepdim and x.ndim and dims is not None:
+        for d in sorted(dims):
+            g, r = g.unsqueeze(d), r.unsqueeze(d)
+    if p == 0:
+        return x * 0
+    if p == 1:
+        return x.sgn() * g
+    if p == 2:
+        return g * (x / r).masked_fill(r == 0, 0)
+    if math.isinf(p):
+        a = x.abs()
+        mask = (a == r) | a.isnan()
+        every = tuple(range(x.ndim)) if dims is None else dims
+        return x.sgn() * ((g / mask.sum(every, keepdim=True)) * mask)
+    if p < 1:
+        scaled = x.sgn() * (x.abs() ** (p - 1)).masked_fill(x == 0, 0)
+        return scaled * g * r ** (1 - p)
+    scaled = x.sgn() * x.abs() ** (p - 1) if p < 2 else x * x.abs() ** (p - 2)
+    return scaled * (g / r ** (p - 1)).masked_fill(r == 0, 0)
 
 
 LinalgVectorNormBackward0 = grad_fn(
