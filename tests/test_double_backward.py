@@ -318,7 +318,9 @@ _GRAPH_ROWS = [
     "linalg.vector_norm", "linalg.vector_norm_3_keepdim", "linalg.vector_norm_half",
     "linalg.vector_norm_1_5", "linalg.vector_norm_inf", "linalg.matrix_norm", "linalg.norm",
     "linalg.norm_ord_vector_dim", "norm_fro_dims", "dist", "dist_p", "dist_p1",
-    "pairwise_distance", "pairwise_distance_p"]
+    "pairwise_distance", "pairwise_distance_p", "linalg.cholesky", "linalg.cholesky_upper",
+    "linalg.cholesky_ex", "cholesky", "cholesky_solve", "cholesky_solve_upper",
+    "cholesky_inverse"]
 
 
 def _table_row(name):

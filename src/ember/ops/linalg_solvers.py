@@ -352,8 +352,8 @@ def _cholesky_grad(xp, gL, L, upper):
     Hermitian part of tril(L^H gL), diagonal halved."""
     if upper:
         L, gL = mH(xp, L), mH(xp, gL)
-    gA = xp.matmul(mH(xp, L), gL) * tri_mask(xp, L, False)
-    gA = (gA + mH(xp, gA * tri_mask(xp, L, False, 1))) * 0.5
+    gA = tri_part(xp, xp.matmul(mH(xp, L), gL), False)
+    gA = xp.mul_scalar(gA + mH(xp, tri_part(xp, gA, False, 1)), 0.5)
     gA = xp.solve_triangular(mH(xp, L), gA, True, True, False)
     return xp.solve_triangular(L, gA, False, False, False)
 
