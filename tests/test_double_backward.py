@@ -320,7 +320,8 @@ _GRAPH_ROWS = [
     "linalg.norm_ord_vector_dim", "norm_fro_dims", "dist", "dist_p", "dist_p1",
     "pairwise_distance", "pairwise_distance_p", "linalg.cholesky", "linalg.cholesky_upper",
     "linalg.cholesky_ex", "cholesky", "cholesky_solve", "cholesky_solve_upper",
-    "cholesky_inverse"]
+    "cholesky_inverse", "atanh", "logit", "logit_eps", "special.logit", "lerp", "mv",
+    "matmul_mv", "linalg.matmul"]
 
 
 def _table_row(name):

@@ -70,7 +70,7 @@ LerpBackward0 = grad_fn("LerpBackward0", saved={"weight": "weight"},
                         self=lambda xp, grad, weight: xp.mul_scalar(grad, xp.conj(1 - weight)),
                         end=lambda xp, grad, weight: xp.mul_scalar(grad, xp.conj(weight)))
 LerpBackward1 = grad_fn("LerpBackward1",
-                        self=lambda xp, grad, weight: grad * xp.conj(1 - weight),
+                        self=lambda xp, grad, weight: grad * xp.conj(xp.scalar_sub(1, weight)),
                         end=lambda xp, grad, weight: grad * xp.conj(weight),
                         weight=lambda xp, grad, self, end, weight: grad * xp.conj(end - self))
 

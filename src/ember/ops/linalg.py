@@ -91,7 +91,8 @@ BmmBackward0 = grad_fn("BmmBackward0",
                        mat2=lambda xp, g, self: xp.bmm(xp.conj(xp.transpose(self, 1, 2)), g))
 MvBackward0 = grad_fn("MvBackward0",
                       self=lambda xp, g, vec: xp.outer(g, xp.conj(vec)),
-                      vec=lambda xp, g, self: xp.matmul(_mH(xp, self), g))
+                      vec=lambda xp, g, self: xp.matmul(xp.conj(xp.t(self)), g)
+                      if xp.recording else xp.matmul(_mH(xp, self), g))
 DotBackward0 = grad_fn("DotBackward0",
                        self=lambda xp, g, tensor: g * xp.conj(tensor),
                        tensor=lambda xp, g, self: g * xp.conj(self))

@@ -216,7 +216,7 @@ register(mvlgamma, inplace=True, node=MvlgammaBackward0)
 
 
 def _logit_grad(xp, g, self, eps):
-    slope = g / (self * (1 - self))
+    slope = g / (self * xp.scalar_sub(1, self))
     if eps is None:
         return xp.where((self < 0) | (self > 1), math.nan, slope)
     return xp.where((self < eps) | (self > 1 - eps), 0.0, slope)
