@@ -321,7 +321,9 @@ _GRAPH_ROWS = [
     "pairwise_distance", "pairwise_distance_p", "linalg.cholesky", "linalg.cholesky_upper",
     "linalg.cholesky_ex", "cholesky", "cholesky_solve", "cholesky_solve_upper",
     "cholesky_inverse", "atanh", "logit", "logit_eps", "special.logit", "lerp", "mv",
-    "matmul_mv", "linalg.matmul"]
+    "matmul_mv", "linalg.matmul", "scatter_reduce_mean", "scatter_reduce_mean_noself",
+    "scatter_reduce_amax", "scatter_reduce_amin_noself", "index_fill_tensor", "index_reduce_mean",
+    "index_reduce_amax_noself", "index_reduce_amin"]
 
 
 def _table_row(name):

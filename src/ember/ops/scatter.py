@@ -179,6 +179,23 @@ def _gathered(xp, g, key):
     return xp.take_at(g, key)
 
 
+def selected(xp, g, key):
+    """g's slices at a slice-wise key ((:,) * dim + (index,)): recorded,
+    index_select (IndexSelectBackward0), as index_reduce's and index_fill's
+    formulas are written."""
+    last = key[-1] if xp.recording and len(key) else None
+    if isinstance(last, np.ndarray) and last.dtype != np.bool_ and g.ndim >= len(key) and \
+            all(k == slice(None) for k in key[:-1]):
+        return g.index_select(len(key) - 1, Tensor._wrap(last))
+    return xp.take_at(g, key)
+
+
+def _picked(xp, v, key, source):
+    """v at the reduced places: scatter_reduce's grad.gather, index_reduce's
+    grad.index_select, when recorded."""
+    return _gathered(xp, v, key) if source == "src" else selected(xp, v, key)
+
+
 def _refuse(xp, g, message):
     raise RuntimeError(message)
 
@@ -196,7 +213,7 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
         gx, gs = g, _gathered(xp, g, key)
     elif reduce == "mean":
         count = _counts(x.shape, key, include_self)
-        gx, gs = g / count, xp.take_at(g, key) / _take_at(count, key)
+        gx, gs = g / count, _picked(xp, g, key, source) / _take_at(count, key)
     elif reduce == "prod":
         # Products of the others, safe where an element is 0: the input's
         # zeros are replaced by ones; a source zero alone at its place gets
@@ -219,7 +236,7 @@ def _reduce_grads(xp, g, x, src, result, key, sub, src_shape, reduce, include_se
         x_won = xp.where(x == result, 1.0, 0.0)
         s_won = xp.where(s == xp.take_at(result, key), 1.0, 0.0)
         share = g / (x_won + xp.add_at(s_won, x.shape, key))
-        gx, gs = x_won * share, s_won * xp.take_at(share, key)
+        gx, gs = x_won * share, s_won * _picked(xp, share, key, source)
     if not include_self:
         gx = xp.scatter_fill(gx, key) if source == "src" else xp.index_fill_at(gx, key)
     return gx, gs

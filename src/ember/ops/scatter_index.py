@@ -9,7 +9,8 @@ from .indexing_assign import expanded_inplace
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
-from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
+from .scatter import (Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, selected,
+                      write_at)
 from .scatter_checks import bool_key, invalid_combination, need_tensor
 
 __all__ = ["index_add", "index_copy", "index_fill", "index_reduce", "index_put"]
@@ -64,7 +65,7 @@ def _slices_of(xp, g, source, key):
     """g's slices at the index: recorded, derivatives.yaml's
     grad.index_select(dim, index).expand_as(source)."""
     if xp.recording and g.ndim and source.ndim == g.ndim:
-        return g.index_select(len(key) - 1, Tensor._wrap(key[-1])).expand_as(source)
+        return selected(xp, g, key).expand_as(source)
     return xp.take_at(g, key)
 
 
@@ -146,7 +147,7 @@ IndexFillBackward0 = grad_fn("IndexFillBackward0",
 # A value tensor gets the gradient of every filled place, each once.
 IndexFillBackward1 = grad_fn("IndexFillBackward1",
                              self=lambda xp, g, key: xp.index_fill_at(g, key),
-                             value=lambda xp, g, unique_key: xp.sum(xp.take_at(g, unique_key),
+                             value=lambda xp, g, unique_key: xp.sum(selected(xp, g, unique_key),
                                                                     None))
 
 
