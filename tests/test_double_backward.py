@@ -323,7 +323,8 @@ _GRAPH_ROWS = [
     "cholesky_inverse", "atanh", "logit", "logit_eps", "special.logit", "lerp", "mv",
     "matmul_mv", "linalg.matmul", "scatter_reduce_mean", "scatter_reduce_mean_noself",
     "scatter_reduce_amax", "scatter_reduce_amin_noself", "index_fill_tensor", "index_reduce_mean",
-    "index_reduce_amax_noself", "index_reduce_amin"]
+    "index_reduce_amax_noself", "index_reduce_amin", "sign", "floor", "ceil", "round", "trunc",
+    "frac", "fix", "special.round", "sgn", "angle", "div", "true_divide"]
 
 
 def _table_row(name):

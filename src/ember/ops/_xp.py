@@ -196,6 +196,9 @@ _TABLE = [
     ("mean_keep", _mean_keep,
      lambda x, dims: _ops().reduction.mean(x, dims, True)),
     ("prod_others", _prod_others, None),
+    # (a flat op's gradient: derivatives.yaml's zeros_like(grad), recorded as
+    # a tensor with no history; on arrays g * 0)
+    ("zeros_like", lambda g: g * 0, lambda g: g.new_zeros(g.shape)),
 ]
 
 NUMPY = types.SimpleNamespace(

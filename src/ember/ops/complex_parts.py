@@ -271,7 +271,7 @@ def _angle_grad(xp, g, self):
     """PyTorch's angle_backward: zero for a real input (its angle is 0 or pi,
     flat); i * g * z / |z|^2 for a complex one (zero at 0)."""
     if not xp.is_complex(self):
-        return g * 0
+        return xp.zeros_like(g)
     return xp.where(self == 0, 0, g * self / (xp.abs(self) ** 2) * 1j)
 
 

@@ -59,7 +59,7 @@ def _sgn_grad(xp, grad, self, result):
     """PyTorch's sgn_backward: zero for a real input (flat but at 0); for a
     complex one the part of grad across the unit circle, over |z| (zero at 0)."""
     if not xp.is_complex(self):
-        return grad * 0
+        return xp.zeros_like(grad)
     a = xp.abs(self)
     return xp.where(a == 0, 0, (grad - result * xp.real(xp.conj(result) * grad)) / a)
 

@@ -231,7 +231,7 @@ def _sign(x):
     return s
 
 
-sign = unary("sign", _sign, "SignBackward0", lambda xp, g: g * 0, ints_to_float=False,
+sign = unary("sign", _sign, "SignBackward0", lambda xp, g: xp.zeros_like(g), ints_to_float=False,
              inplace_function=False, out=_KEEPS_DTYPE)
 reciprocal = unary("reciprocal", lambda x: 1 / x, "ReciprocalBackward0",
                    lambda xp, g, result: -g * xp.conj(result * result))
@@ -267,7 +267,8 @@ RsubBackward1 = grad_fn("RsubBackward1", saved={"alpha": "alpha"},
 MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
                        other=lambda xp, g, self: g * xp.conj(self))
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
-                       other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
+                       other=lambda xp, g, self, other: -g * xp.conj(self / other / other)
+                       if xp.recording else -g * xp.conj(self / (other * other)))
 
 
 def _binary(forward, node, a, b, ctx=()):

@@ -51,7 +51,7 @@ CumsumBackward0 = grad_fn("CumsumBackward0", saved={"dim": "given_dim"}, self=la
     xp.cumsum(xp.flip(g, (dim,)), dim), (dim,)))
 
 def _zero(xp, g):
-    return g * 0
+    return xp.zeros_like(g)
 
 
 def _rounding_input(x, kernel, ints=True):
@@ -86,7 +86,7 @@ trunc = fix = _rounding("trunc", np.trunc, "TruncBackward0", aliases=["fix"])
 frac = _rounding("frac", lambda x: x - np.trunc(x), "FracBackward0", lambda xp, g: g,
                  ints=False)
 RoundBackward0 = grad_fn("RoundBackward0", self=_zero)
-RoundBackward1 = grad_fn("RoundBackward1", self=lambda xp, g, decimals: g * 0)
+RoundBackward1 = grad_fn("RoundBackward1", self=lambda xp, g, decimals: xp.zeros_like(g))
 
 
 def round(input, *, decimals=0):
