@@ -324,7 +324,9 @@ _GRAPH_ROWS = [
     "matmul_mv", "linalg.matmul", "scatter_reduce_mean", "scatter_reduce_mean_noself",
     "scatter_reduce_amax", "scatter_reduce_amin_noself", "index_fill_tensor", "index_reduce_mean",
     "index_reduce_amax_noself", "index_reduce_amin", "sign", "floor", "ceil", "round", "trunc",
-    "frac", "fix", "special.round", "sgn", "angle", "div", "true_divide"]
+    "frac", "fix", "special.round", "sgn", "angle", "div", "true_divide", "erf", "erfc",
+    "special.erf", "special.erfc", "logsumexp", "logsumexp_t", "logsumexp_0d",
+    "special.logsumexp"]
 
 
 def _table_row(name):

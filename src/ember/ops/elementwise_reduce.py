@@ -26,11 +26,20 @@ def _kept(xp, r, shape, dims, keepdim):
     return r if keepdim else xp.reshape(r, _red._kept_shape(shape, dims))
 
 
-# d logsumexp / dx = softmax: exp(x - result).
+def _logsumexp_grad(xp, grad, self, result, dims, keepdim):
+    """d logsumexp / dx = softmax: exp(x - result). Recorded, PyTorch's
+    logsumexp_backward: grad and result unsqueezed back, then broadcast."""
+    if xp.recording:
+        if not keepdim and self.ndim and dims is not None:
+            for d in sorted(dims):
+                grad, result = grad.unsqueeze(d), result.unsqueeze(d)
+        return grad * xp.conj(xp.exp(self - result))
+    return (_red._unreduce(xp, grad, self.shape, dims, keepdim)
+            * xp.conj(xp.exp(self - _kept(xp, result, self.shape, dims, keepdim))))
+
+
 LogsumexpBackward0 = grad_fn(
-    "LogsumexpBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=lambda xp, grad, self, result, dims, keepdim:
-    _red._unreduce(xp, grad, self.shape, dims, keepdim)
-    * xp.conj(xp.exp(self - _kept(xp, result, self.shape, dims, keepdim))))
+    "LogsumexpBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=_logsumexp_grad)
 
 
 def logsumexp(input, dim, keepdim=False):

@@ -84,11 +84,19 @@ def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace
 
 
 # -- torch namespace ---------------------------------------------------------
+def _erf_slope(xp, g, self, c):
+    """g times c exp(-x^2); recorded as derivatives.yaml writes it,
+    c * exp(-(self.pow(2))) * grad."""
+    if xp.recording:
+        return xp.mul_scalar(xp.exp(-(self ** 2)), c) * g
+    return g * c * xp.exp(-(self * self))
+
+
 erf = declare_unary("erf", _S.erf, grad_fn(
-    "ErfBackward0", self=lambda xp, g, self: g * _TWO_OVER_SQRT_PI * xp.exp(-(self * self))),
+    "ErfBackward0", self=lambda xp, g, self: _erf_slope(xp, g, self, _TWO_OVER_SQRT_PI)),
     inplace_function=True)
 erfc = declare_unary("erfc", _S.erfc, grad_fn(
-    "ErfcBackward0", self=lambda xp, g, self: g * -_TWO_OVER_SQRT_PI * xp.exp(-(self * self))),
+    "ErfcBackward0", self=lambda xp, g, self: _erf_slope(xp, g, self, -_TWO_OVER_SQRT_PI)),
     inplace_function=True)
 erfinv = declare_unary("erfinv", _S.erfinv, grad_fn(
     "ErfinvBackward0",
