@@ -194,7 +194,15 @@ register(polygamma, inplace=True, node=PolygammaBackward0)
 
 MvlgammaBackward0 = grad_fn(
     "MvlgammaBackward0", saved={"p": "p"},
-    self=lambda xp, g, self, p: g * _mvlgamma_terms(xp, self, p))
+    self=lambda xp, g, self, p: g * (_mvlgamma_terms_recorded(xp, self, p) if xp.recording
+                                     else _mvlgamma_terms(xp, self, p)))
+
+
+def _mvlgamma_terms_recorded(xp, x, p):
+    """mvlgamma_backward's terms as it writes them: digamma of
+    arange(-p / 2 + 0.5, 0.5, 0.5) + x.unsqueeze(-1), summed over the last dim."""
+    steps = Tensor._wrap(np.arange(-p / 2 + 0.5, 0.5, 0.5).astype(x._data.dtype))
+    return xp.digamma(steps + x.unsqueeze(-1)).sum(-1)
 
 
 def _mvlgamma_terms(xp, x, p):
