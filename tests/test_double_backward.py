@@ -326,7 +326,8 @@ _GRAPH_ROWS = [
     "index_reduce_amax_noself", "index_reduce_amin", "sign", "floor", "ceil", "round", "trunc",
     "frac", "fix", "special.round", "sgn", "angle", "div", "true_divide", "erf", "erfc",
     "special.erf", "special.erfc", "logsumexp", "logsumexp_t", "logsumexp_0d",
-    "special.logsumexp", "mvlgamma", "mvlgamma_method", "special.multigammaln"]
+    "special.logsumexp", "mvlgamma", "mvlgamma_method", "special.multigammaln", "special.i0e",
+    "special.i1e"]
 
 
 def _table_row(name):

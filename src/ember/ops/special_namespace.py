@@ -64,14 +64,30 @@ log_ndtr = unary("log_ndtr", _S.log_ndtr, grad_fn(
     "SpecialLogNdtrBackward0",
     self=lambda xp, g, self, result: g / _SQRT_2PI * xp.exp(-(result + self * self / 2))),
     half=False)
+def _sgn(xp, x):
+    """derivatives.yaml's self.sgn() (sign on arrays: the same values for real x)."""
+    return xp.sgn(x) if xp.recording else xp.sign(x)
+
+
 i0e = unary("i0e", _B.i0e, grad_fn(
     "SpecialI0EBackward0",
-    self=lambda xp, g, self, result: g * (xp.special_i1e(self) - xp.sign(self) * result)))
+    self=lambda xp, g, self, result: g * (xp.special_i1e(self) - _sgn(xp, self) * result)))
 i1e = unary("i1e", _B.i1e, grad_fn(
     "SpecialI1EBackward0",
-    self=lambda xp, g, self, result: g * xp.where(
-        self == 0, 0.5,
-        xp.special_i0e(self) - result * (xp.sign(self) + 1 / xp.where(self == 0, 1.0, self)))))
+    self=lambda xp, g, self, result: _i1e_grad_recorded(xp, g, self, result) if xp.recording
+    else g * xp.where(self == 0, 0.5,
+                      xp.special_i0e(self) - result * (xp.sign(self)
+                                                       + 1 / xp.where(self == 0, 1.0, self)))))
+
+
+def _i1e_grad_recorded(xp, g, x, result):
+    """FunctionsManual's i1e_backward: tiny x (within eps of 0) replaced by
+    eps, and the gradient 0.5 there."""
+    eps = float(np.finfo(x._data.dtype).eps)
+    big = x.abs() > eps
+    safe = xp.where(big, x, eps)
+    slope = xp.special_i0e(safe) - result * (safe.sgn() + safe.reciprocal())
+    return g * xp.where(big, slope, 0.5)
 
 
 def _entr(x):
