@@ -202,7 +202,8 @@ register(is_conj, out=False, quiet=True)
 register(conj_physical, inplace=True, inplace_function=True, quiet=True,
          node=ConjPhysicalBackward0, out=same_dtype("Found dtype {os} but expected {s}"))
 
-provide("conj", _conj_array, lambda x: conj_physical(x) if isinstance(x, Tensor) else _conj_array(x))
+# (recorded: derivatives.yaml's .conj(), the lazy conjugate, ConjBackward0)
+provide("conj", _conj_array, lambda x: conj(x) if isinstance(x, Tensor) else _conj_array(x))
 provide("real", _real_array, lambda x: _real(x) if x.is_complex() else x)
 provide("imag", _imag_array, lambda x: _imag(x) if x.is_complex() else x * 0)
 provide("is_complex", _is_complex_array, lambda x: isinstance(x, Tensor) and x.is_complex())

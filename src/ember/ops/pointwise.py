@@ -117,16 +117,16 @@ exp2 = unary("exp2", np.exp2, "Exp2Backward0",
 # xp.add_scalar / xp.mul_scalar give its AddBackward1 / MulBackward1; on
 # arrays they are the plain operators)
 expm1 = unary("expm1", np.expm1, "Expm1Backward0",
-              lambda xp, g, result: g * xp.conj(xp.add_scalar(result, 1)))
+              lambda xp, g, result: g * xp.add_scalar(xp.conj(result), 1))
 log = unary("log", np.log, "LogBackward0", lambda xp, g, self: g / xp.conj(self))
 log2 = unary("log2", np.log2, "Log2Backward0",
-             lambda xp, g, self: g / xp.conj(xp.mul_scalar(self, _LN2)))
+             lambda xp, g, self: g / xp.mul_scalar(xp.conj(self), _LN2))
 log10 = unary("log10", np.log10, "Log10Backward0",
-              lambda xp, g, self: g / xp.conj(xp.mul_scalar(self, _LN10)))
+              lambda xp, g, self: g / xp.mul_scalar(xp.conj(self), _LN10))
 log1p = unary("log1p", np.log1p, "Log1PBackward0",
               lambda xp, g, self: g / xp.conj(xp.add_scalar(self, 1)))
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0",
-             lambda xp, g, result: g / xp.conj(xp.mul_scalar(result, 2)))
+             lambda xp, g, result: g / xp.mul_scalar(xp.conj(result), 2))
 rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
               lambda xp, g, result: xp.mul_scalar(g, -0.5) * xp.conj(result ** 3)
               if xp.recording else -0.5 * g * xp.conj(result * result * result))

@@ -132,7 +132,7 @@ def _sinc_grad_recorded(xp, g, x):
     """FunctionsManual's sinc_backward, as it writes it."""
     px = xp.mul_scalar(x, math.pi)
     sq = xp.mul_scalar(x * x, math.pi)
-    out = g * ((px * xp.cos(px) - xp.sin(px)) / xp.conj(sq))
+    out = g * xp.conj((px * xp.cos(px) - xp.sin(px)) / sq)
     return xp.where(sq == 0.0, g.new_zeros(()), out)
 
 
