@@ -14,6 +14,7 @@ from ._common import Tensor, recorded, tracked, wrap_dim
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
+from . import _view_grads as V
 
 __all__ = ["diagonal", "unfold", "as_strided", "as_strided_", "strided"]
 
@@ -271,10 +272,10 @@ def as_strided_(input, size, stride, storage_offset=None):
 
 
 SqueezeBackward3 = grad_fn("SqueezeBackward3", saved={"self_sym_sizes": "shape"},
-                           self=S._unsqueeze_all)
-SqueezeBackward4 = grad_fn("SqueezeBackward4", saved=S.SQUEEZED, self=S.unsqueeze_to)
-SqueezeBackward5 = grad_fn("SqueezeBackward5", saved=S.SQUEEZED, self=S.unsqueeze_to)
-UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", saved=S.UNSQUEEZED, self=S._squeeze_back)
+                           self=V.unsqueeze_all)
+SqueezeBackward4 = grad_fn("SqueezeBackward4", saved=S.SQUEEZED, self=V.unsqueeze_to)
+SqueezeBackward5 = grad_fn("SqueezeBackward5", saved=S.SQUEEZED, self=V.unsqueeze_to)
+UnsqueezeBackward1 = grad_fn("UnsqueezeBackward1", saved=S.UNSQUEEZED, self=V.squeeze_back)
 TBackward1 = grad_fn("TBackward1", self=lambda xp, g: xp.t(g))
 TransposeBackward1 = grad_fn("TransposeBackward1", saved=S.TRANSPOSED,
                              self=lambda xp, g, dim0, dim1: xp.transpose(g, dim0, dim1))

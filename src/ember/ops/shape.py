@@ -14,6 +14,7 @@ from .. import _layout as _L
 from ..autograd import _forward
 from ..autograd._saved_fields import add_fields
 from . import _common
+from . import _view_grads as V
 from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
@@ -45,40 +46,11 @@ UNSQUEEZED = {"dim": "given_dim"}
 SQUEEZED = {"dim": "given_dim", "self_sym_sizes": "shape"}
 
 
-def _squeeze_back(xp, g, shape, given_dim):
-    """PyTorch's `grad.squeeze(dim)` (recorded: SqueezeBackward1)."""
-    if xp.recording:
-        return squeeze(g, given_dim)
-    return xp.reshape(g, shape)
-
-
-def unsqueeze_to(xp, g, shape, given_dim):
-    """PyTorch's unsqueeze_to: `g` given back the size-1 dims of `shape` that
-    a squeeze (of `given_dim`, or of every dim) took away, one unsqueeze each
-    when recorded, as PyTorch records them."""
-    if not xp.recording:
-        return xp.reshape(g, shape)
-    n = len(shape)
-    if given_dim is None:
-        dims = range(n)
-    else:
-        dims = sorted(wrap_dim(d, max(n, 1))
-                      for d in (given_dim if isinstance(given_dim, tuple) else (given_dim,)))
-    for d in dims:
-        if n and shape[d] == 1:
-            g = unsqueeze(g, d)
-    return g
-
-
-def _unsqueeze_all(xp, g, shape):
-    return unsqueeze_to(xp, g, shape, None)
-
-
-UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", saved=UNSQUEEZED, self=_squeeze_back)
+UnsqueezeBackward0 = grad_fn("UnsqueezeBackward0", saved=UNSQUEEZED, self=V.squeeze_back)
 SqueezeBackward0 = grad_fn("SqueezeBackward0", saved={"self_sym_sizes": "shape"},
-                           self=_unsqueeze_all)
-SqueezeBackward1 = grad_fn("SqueezeBackward1", saved=SQUEEZED, self=unsqueeze_to)
-SqueezeBackward2 = grad_fn("SqueezeBackward2", saved=SQUEEZED, self=unsqueeze_to)
+                           self=V.unsqueeze_all)
+SqueezeBackward1 = grad_fn("SqueezeBackward1", saved=SQUEEZED, self=V.unsqueeze_to)
+SqueezeBackward2 = grad_fn("SqueezeBackward2", saved=SQUEEZED, self=V.unsqueeze_to)
 ExpandBackward0 = grad_fn("ExpandBackward0", saved={"self_sym_sizes": "shape"}, 
                          self=lambda xp, g, shape: xp.sum_to(g, shape))
 TBackward0 = grad_fn("TBackward0", self=lambda xp, g: xp.t(g))
@@ -490,33 +462,8 @@ def select(input, dim, index):
     return _select(input, d, operator.index(index), d, dim)
 
 
-# The gradient of a tiling sums the tiles: view the gradient as
-# (repeats_0, size_0, repeats_1, size_1, ...) and sum over the repeats.
-def _repeat_grad(xp, g, split, axes, shape, repeats):
-    if xp.recording:
-        return _repeat_grad_recorded(g, shape, repeats)
-    return xp.reshape(xp.sum(xp.reshape(g, split), axes), shape)
-
-
-def _repeat_grad_recorded(g, shape, repeats):
-    """PyTorch's repeat_backward: the new leading dims summed one by one,
-    then one reshape (each repeated dim split in two) and one sum."""
-    if 0 in repeats:
-        return g.new_zeros(shape)
-    for _ in range(g.ndim - len(shape)):
-        g = g.sum(0)
-    lead = len(repeats) - len(shape)
-    size, dims = [], []
-    for d, n in enumerate(shape):
-        if repeats[d + lead] != 1:
-            size.append(repeats[d + lead])
-            dims.append(len(size) - 1)
-        size.append(n)
-    return g.reshape(size).sum(dims) if dims else g
-
-
 RepeatBackward0 = grad_fn("RepeatBackward0", saved={"repeats": "repeats", "self_sym_sizes": "shape"},
-                          self=_repeat_grad)
+                          self=V.repeat_grad)
 
 
 def repeat(input, *sizes):
