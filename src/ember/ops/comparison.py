@@ -1,5 +1,5 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg, wrap
 from ._registry import register
 from .pointwise import _tensor_operand
 
@@ -82,8 +82,15 @@ def bitwise_not(input):
     return wrap(np.asarray(np.invert(input._data)))
 
 
+def _values(input, name):
+    try:
+        return input._data
+    except AttributeError:
+        raise tensor_arg(input, name) from None
+
+
 def isnan(input):
-    return wrap(np.asarray(np.isnan(input._data)))
+    return wrap(np.asarray(np.isnan(_values(input, "isnan"))))
 
 
 def isinf(input):
@@ -91,7 +98,7 @@ def isinf(input):
 
 
 def isfinite(input):
-    return wrap(np.asarray(np.isfinite(input._data)))
+    return wrap(np.asarray(np.isfinite(_values(input, "isfinite"))))
 
 
 def equal(input, other):

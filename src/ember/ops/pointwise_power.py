@@ -5,7 +5,8 @@ import cmath
 import math
 
 from .._typeinfo import finfo
-from ._common import D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded, wrap
+from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded,
+                      tensor_arg, wrap)
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
 from .inplace import make_inplace
@@ -145,7 +146,7 @@ def _complex_power(z, p):
 
 
 def square(input):
-    return pow(input, 2)
+    return pow(tensor_arg(input, "square"), 2)
 
 
 def float_power(input, exponent):

@@ -14,7 +14,7 @@ from .. import _layout as _L
 from ..autograd import _forward
 from ..autograd._saved_fields import add_fields
 from . import _common
-from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
+from ._common import D, Node, Tensor, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
 
@@ -250,7 +250,10 @@ def expand_as(input, other):
 
 
 def t(input):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        raise tensor_arg(input, "t") from None
     if x.ndim > 2:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
@@ -294,7 +297,10 @@ def contiguous(input, memory_format=_L.contiguous_format):
 
 
 def clone(input, *, memory_format=_L.preserve_format):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        raise tensor_arg(input, "clone") from None
     if memory_format is not _L.preserve_format or not x.flags.c_contiguous:
         _L.check_memory_format("clone", memory_format)
         return recorded(CloneBackward0, _L.laid_out(x.copy(), memory_format, like=x), (input,))
