@@ -92,11 +92,7 @@ def laid_out(data, fmt, like=None):
     if fmt is preserve_format:
         if like is None or like.flags.c_contiguous or type(like) is not type(data):
             return data     # (a meta input's "layout" says nothing of a CPU result's)
-        # (numpy's order "K" orders the dims by stride, dense or not, as
-        # PyTorch's infer_dense_strides does for a view with gaps)
-        out = np.empty_like(like, dtype=data.dtype, order="K")
-        out[...] = data
-        return out
+        return in_order(data, dense_order(like.shape, like.strides))
     _rank_check(fmt, data.ndim)
     order = _ORDERS[fmt][1]
     # (a fresh array, not ascontiguousarray: numpy takes an array whose only
@@ -105,6 +101,53 @@ def laid_out(data, fmt, like=None):
     out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
     out[...] = data.transpose(order)
     return out.transpose(np.argsort(order))
+
+
+def in_order(data, order):
+    """`data` in a fresh array whose dims lie in memory in `order`
+    (outermost first); `data` itself when it is C-contiguous already and
+    that is the order asked."""
+    if order == tuple(range(len(order))):
+        return np.ascontiguousarray(data)
+    out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
+    out[...] = data.transpose(order)
+    return out.transpose(np.argsort(order))
+
+
+def empty_like(a, dtype=None):
+    """A fresh array shaped as `a` and laid out as at::empty_like(a) lays
+    out a tensor (preserve_format): `a`'s strides where it is dense, else
+    its dims' order (dense_order)."""
+    dtype = a.dtype if dtype is None else dtype
+    if a.flags.c_contiguous:
+        return np.empty(a.shape, dtype)
+    order = dense_order(a.shape, a.strides)
+    return np.empty(tuple(a.shape[i] for i in order), dtype).transpose(np.argsort(order))
+
+
+def dense_order(shape, strides):
+    """The order of the dims (outermost first) that PyTorch's
+    infer_dense_strides gives a result laid out like a tensor of these
+    strides (empty_like, clone, sort, ...): by stride, the larger size
+    outer on a tie, and a broadcast dim (stride 0) compared with nothing,
+    so it keeps its place. NumPy's order "K" differs there: it puts a
+    stride-0 dim innermost. (An insertion sort, as PyTorch's: with
+    incomparable pairs the result depends on the algorithm.)"""
+    n = len(shape)
+    perm = list(range(n - 1, -1, -1))       # innermost first
+    for i in range(1, n):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            a, b = perm[d0], perm[d1]
+            sa, sb = strides[a], strides[b]
+            if sa == 0 or sb == 0:
+                continue
+            if sa < sb:
+                break
+            if sa > sb or shape[a] > shape[b]:
+                perm[d0], perm[d1] = b, a
+                d1 = d0
+    return tuple(reversed(perm))
 
 
 def _dense(a):

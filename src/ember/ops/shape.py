@@ -318,6 +318,8 @@ def to_dtype(input, dtype, copy=False):
                       cpp="aten/src/ATen/native/Copy.cpp:307")
         x = x.real
     data = cast(x, dtype._np)
+    if not x.flags.c_contiguous:    # (astype's order "K" is not PyTorch's for a broadcast dim)
+        data = _L.laid_out(data, _L.preserve_format, like=x)
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
     return recorded(ToCopyBackward0, data, (input,))
