@@ -7,7 +7,7 @@ in-place change through the view is seen by the base and vice versa.
 import operator
 
 from .. import _public_name
-from .._backend import cast
+from .._backend import cast, quiet_call
 from .._settings import warn_once
 
 from .. import _layout as _L
@@ -242,7 +242,26 @@ def expand(input, *sizes):
                 f"size ({s}) at non-singleton dimension {i + lead}.  Target sizes: "
                 f"{list(sizes)}.  Tensor sizes: {list(x.shape)}")
     data = np.broadcast_to(x, target)
+    if 1 in target:
+        data = _kept_strides(x, data)
     return _view_of(data, input, ExpandBackward0, (x.shape,))
+
+
+def _kept_strides(x, data):
+    """`data` (NumPy's broadcast of `x`, which gives every dim of size 1
+    stride 0) with the strides PyTorch's expand gives its size-1 dims: a
+    dim of `x` keeps its stride, a new one gets the span of the dims inside
+    it (inferExpandGeometry)."""
+    strides = list(data.strides)
+    lead = data.ndim - x.ndim
+    inner = 0
+    for i in range(data.ndim - 1, -1, -1):
+        if data.shape[i] == 1:
+            strides[i] = x.strides[i - lead] if i >= lead else inner
+        inner = strides[i] * data.shape[i]
+    if tuple(strides) == data.strides:
+        return data
+    return np.lib.stride_tricks.as_strided(x, data.shape, strides, writeable=False)
 
 
 def expand_as(input, other):
@@ -317,9 +336,11 @@ def to_dtype(input, dtype, copy=False):
             warn_once("Casting complex values to real discards the imaginary part",
                       cpp="aten/src/ATen/native/Copy.cpp:307")
         x = x.real
-    data = cast(x, dtype._np)
-    if not x.flags.c_contiguous:    # (astype's order "K" is not PyTorch's for a broadcast dim)
-        data = _L.laid_out(data, _L.preserve_format, like=x)
+    if x.flags.c_contiguous:
+        data = cast(x, dtype._np)
+    else:   # (astype's order "K" is not PyTorch's for a broadcast dim)
+        data = _L.empty_like(x, dtype._np)
+        quiet_call(np.copyto, data, x, "unsafe")
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
     return recorded(ToCopyBackward0, data, (input,))
