@@ -125,6 +125,26 @@ def empty_like(a, dtype=None):
     return np.empty(tuple(a.shape[i] for i in order), dtype).transpose(np.argsort(order))
 
 
+def c_strided(a):
+    """`a`, or a copy of it, with the strides of a contiguous tensor of its
+    shape, dims of size 1 included (NumPy counts an array C-contiguous
+    whatever stride such a dim has; PyTorch prints it): what PyTorch's
+    reductions, scans and softmax give whatever their input's layout."""
+    if a.ndim < 2:
+        return a
+    if a.flags.c_contiguous:
+        expected = a.itemsize
+        for n, st in zip(reversed(a.shape), reversed(a.strides)):
+            if st != expected:
+                break
+            expected *= n if n > 1 else 1
+        else:
+            return a
+    out = np.empty(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
 def dense_order(shape, strides):
     """The order of the dims (outermost first) that PyTorch's
     infer_dense_strides gives a result laid out like a tensor of these

@@ -3,6 +3,7 @@ dispatch of the old torch.norm, each built as PyTorch builds it (so the
 graphs hold the same nodes)."""
 import math
 
+from .._layout import c_strided
 from ._common import D, as_dims, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -91,7 +92,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     else:
         with np.errstate(divide="ignore"):
             data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype).astype(out_dtype),
+    return recorded(LinalgVectorNormBackward0,
+                    c_strided(np.asarray(data, ab.dtype).astype(out_dtype)),
                     (x,), (p, dims, keepdim, None if dim is None else given_dims(dim), ord))
 
 

@@ -8,6 +8,7 @@ import builtins
 import math
 
 from .. import return_types
+from .._layout import c_strided
 from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
@@ -243,7 +244,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return recorded(ProdBackward0, x.prod(), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,),
+    return recorded(ProdBackward1, c_strided(x.prod(axis=dims, keepdims=keepdim)), (input,),
                     (dims, keepdim, dim))
 
 
@@ -317,7 +318,7 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     dims = _dims_or_none(input, dim, name) if dim != () else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
-    return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
+    return recorded(node, c_strided(npfn(x, axis=dims, keepdims=keepdim)), (input,),
                     (dims if dims is not None else tuple(range(x.ndim)), keepdim,
                      given_dims(dim)))
 
@@ -408,7 +409,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
                        "Correction should be strictly less than the reduction factor (input "
                        "numel divided by output numel).",
                        cpp="aten/src/ATen/native/ReduceOps.cpp:1861")
-    data = _variance(x, dims, correction, keepdim, n, out_shape)
+    data = c_strided(_variance(x, dims, correction, keepdim, n, out_shape))
     if take_sqrt:
         data = np.sqrt(data)
     # PyTorch's backward reads the dims only from a dim argument of a tensor

@@ -2,6 +2,7 @@
 aminmax, diff, trapezoid (trapz), cumulative_trapezoid.
 
 diff and the trapezoid rules are composites in PyTorch: they are built here
+from .._layout import c_strided
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
@@ -176,8 +177,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
-    hi = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
+    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim)))
 
