@@ -107,6 +107,8 @@ def in_order(data, order):
     """`data` in a fresh array whose dims lie in memory in `order`
     (outermost first); `data` itself when it is C-contiguous already and
     that is the order asked."""
+    if type(data) is not np.ndarray:
+        return data     # (a meta array has no memory to lay out)
     if order == tuple(range(len(order))):
         return np.ascontiguousarray(data)
     out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
@@ -119,8 +121,8 @@ def empty_like(a, dtype=None):
     out a tensor (preserve_format): `a`'s strides where it is dense, else
     its dims' order (dense_order)."""
     dtype = a.dtype if dtype is None else dtype
-    if a.flags.c_contiguous:
-        return np.empty(a.shape, dtype)
+    if a.flags.c_contiguous or type(a) is not np.ndarray:
+        return np.empty_like(a, dtype)
     order = dense_order(a.shape, a.strides)
     return np.empty(tuple(a.shape[i] for i in order), dtype).transpose(np.argsort(order))
 
@@ -130,7 +132,7 @@ def c_strided(a):
     shape, dims of size 1 included (NumPy counts an array C-contiguous
     whatever stride such a dim has; PyTorch prints it): what PyTorch's
     reductions, scans and softmax give whatever their input's layout."""
-    if a.ndim < 2:
+    if a.ndim < 2 or type(a) is not np.ndarray:
         return a
     if a.flags.c_contiguous:
         expected = a.itemsize
@@ -142,6 +144,17 @@ def c_strided(a):
             return a
     out = np.empty(a.shape, a.dtype)
     out[...] = a
+    return out
+
+
+def copied_like(src, like):
+    """`src` (an array of `like`'s shape, a view made from it) copied into
+    an array laid out as empty_like(like): what PyTorch's kernels that
+    write into an empty_like of their input give (flip, ...)."""
+    if like.flags.c_contiguous or type(like) is not np.ndarray:
+        return src.copy()
+    out = empty_like(like, src.dtype)
+    out[...] = src
     return out
 
 

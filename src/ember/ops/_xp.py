@@ -8,6 +8,7 @@ arithmetic operators (`+ - * / **`, comparisons) work on both directly.
 """
 import types
 
+from .._layout import c_strided
 from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
@@ -22,10 +23,11 @@ def running(accumulate, x, axis):
     (a float32 running sum of 10**6 times 0.1 ends at 100000., not 100958.34)."""
     if not x.ndim:
         return x.copy()
+    # (PyTorch's scans give a contiguous result, whatever the input's layout)
     wide = _SCAN_ACC.get(x.dtype)
     if wide is None:
-        return accumulate(x, axis=axis, dtype=x.dtype)
-    return accumulate(x, axis=axis, dtype=wide).astype(x.dtype)
+        return c_strided(accumulate(x, axis=axis, dtype=x.dtype))
+    return c_strided(accumulate(x, axis=axis, dtype=wide).astype(x.dtype))
 
 
 _SCAN_ACC = {np.dtype(np.float32): np.float64, np.dtype(np.complex64): np.complex128,

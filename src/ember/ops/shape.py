@@ -427,7 +427,12 @@ def cat(tensors, dim=None, *, axis=None):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i} in the list.")
-    data = np.concatenate([arrays[i] for i in keep], axis=d)
+    data = _L.c_strided(np.concatenate([arrays[i] for i in keep], axis=d))
+    # (PyTorch's cat: the inputs' memory format where they all suggest the same one)
+    fmt = _L.suggested_format(ref)
+    if fmt is not _L.contiguous_format and all(
+            _L.suggested_format(arrays[i]) is fmt for i in keep):
+        data = _L.laid_out(data, fmt)
     sizes = tuple(0 if a.ndim == 1 and a.size == 0 else a.shape[d] for a in arrays)
     return recorded(CatBackward0, data, tuple(tensors), (d, sizes, dim))
 
@@ -444,7 +449,7 @@ def stack(tensors, dim=None, *, axis=None):
                 f"stack expects each tensor to be equal size, but got {list(arrays[0].shape)} "
                 f"at entry 0 and {list(a.shape)} at entry {i}")
     d = wrap_dim(dim, arrays[0].ndim + 1)
-    data = np.stack(arrays, axis=d)
+    data = _L.c_strided(np.stack(arrays, axis=d))
     return recorded(StackBackward0, data, tuple(tensors), (d, dim))
 
 

@@ -2,10 +2,10 @@
 aminmax, diff, trapezoid (trapz), cumulative_trapezoid.
 
 diff and the trapezoid rules are composites in PyTorch: they are built here
-from .._layout import c_strided
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
+from .._layout import c_strided
 from . import shape as _shape
 from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
@@ -134,7 +134,7 @@ def logcumsumexp(input, dim=REQUIRED):
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
-    data = _lcse_array(x, d) if x.ndim else x.copy()
+    data = c_strided(_lcse_array(x, d)) if x.ndim else x.copy()
     return recorded(LogcumsumexpBackward0, data, (input,), (d,))
 
 
