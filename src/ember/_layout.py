@@ -158,6 +158,63 @@ def copied_like(src, like):
     return out
 
 
+def iterated(result, *operands):
+    """`result` (an array of the broadcast shape of the array `operands`)
+    laid out as PyTorch's TensorIterator lays out an elementwise op's
+    output: in the operands' dims order, the first operand deciding
+    first (iter_order). Only copies where that is not `result`'s layout."""
+    if type(result) is not np.ndarray or result.ndim < 2:
+        return result
+    if all(a.flags.c_contiguous for a in operands) and result.flags.c_contiguous:
+        return result
+    order = iter_order(result.shape, operands)
+    strides, step = [0] * result.ndim, result.itemsize
+    for d in reversed(order):
+        strides[d] = step
+        step *= max(result.shape[d], 1)
+    if tuple(strides) == result.strides:
+        return result
+    return in_order(result, order)
+
+
+def iter_order(shape, operands):
+    """The order of the dims (outermost first) of TensorIterator's output
+    for `operands` broadcast to `shape` (reorder_dimensions): an insertion
+    sort by the operands' strides, the first operand deciding first; a
+    broadcast dim (stride 0) decides nothing for that operand, and a tie
+    puts the larger dim outside."""
+    n = len(shape)
+    table = []
+    for a in operands:
+        if a.ndim == 0:
+            continue
+        lead = n - a.ndim
+        table.append([0] * lead + [0 if a.shape[i] == 1 and shape[lead + i] != 1 else a.strides[i]
+                                   for i in range(a.ndim)])
+
+    def swap(d0, d1):
+        for st in table:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+    perm = list(range(n - 1, -1, -1))       # innermost first
+    for i in range(1, n):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return tuple(reversed(perm))
+
+
 def dense_order(shape, strides):
     """The order of the dims (outermost first) that PyTorch's
     infer_dense_strides gives a result laid out like a tensor of these

@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .. import _layout as _L
 from .._python_data import _tname
 from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
@@ -304,6 +305,16 @@ def watch_result(node, out):
 
 
 
+def _cast(a, dt):
+    """a.astype(dt), laid out as PyTorch lays out its copy (NumPy's order
+    "K" puts a broadcast dim innermost, and a result computed from it follows)."""
+    if a.flags.c_contiguous or a.dtype == dt:
+        return a.astype(dt, copy=False)
+    out = _L.empty_like(a, dt)
+    np.copyto(out, a, casting="unsafe")
+    return out
+
+
 def binary_arrays(a, b):
     """The two operands as arrays of PyTorch's result dtype.
 
@@ -319,7 +330,7 @@ def binary_arrays(a, b):
         if dt.itemsize < max(ad.dtype.itemsize, bd.dtype.itemsize):
             # (a value beyond a narrower float becomes inf, as PyTorch's cast, quietly)
             return quiet_call(_narrowed, ad, bd, dt)
-        return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
+        return _cast(ad, dt), _cast(bd, dt)
     ad = a._data
     kind = ad.dtype.kind
     if tb is float:

@@ -8,6 +8,7 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
+from .._layout import iterated
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded,
                       tensor_arg, wrap)
 from ._registry import grad_fn, register
@@ -38,7 +39,10 @@ def float_data(input, name=None, kernel=None):
 def on_float64(kernel, x, *args):
     """kernel(x as float64, *args), given back in x's dtype."""
     r = np.asarray(kernel(np.asarray(x, np.float64), *args))
-    return r.astype(x.dtype, copy=False) if isinstance(x, np.ndarray) else r
+    if not isinstance(x, np.ndarray):
+        return r
+    # (laid out as PyTorch's TensorIterator lays out a result like x)
+    return iterated(r.astype(x.dtype, copy=False), x)
 
 
 def on_own_precision(kernel, x, *args):
@@ -46,7 +50,7 @@ def on_own_precision(kernel, x, *args):
     its float32 kernels: for the ports of PyTorch's own algorithms whose
     float32 rounding (phases of oscillating functions) shows in the result."""
     work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
-    return np.asarray(kernel(work, *args)).astype(x.dtype, copy=False)
+    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x)
 
 
 def refuse_half(kernel, x):
