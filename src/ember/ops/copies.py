@@ -49,7 +49,8 @@ def rehome(input, result, name=None, copy=True):
         node.__class__ = renamed_node(type(node), name or type(node).__name__ + "_copy")
     out = []
     for p in pieces:
-        data = np.array(p._data) if copy else p._data
+        # (contiguous, whatever the view's strides: PyTorch's copies are)
+        data = np.array(p._data, order="C") if copy else p._data
         if p._grad_fn is None:
             t = Tensor._wrap(data)
         else:
@@ -123,7 +124,7 @@ DetachCopyBackward = not_implemented("detach_copy", "self")
 
 
 def detach_copy(input):
-    return recorded(DetachCopyBackward, np.array(input._data), (input,))
+    return recorded(DetachCopyBackward, np.array(input._data, order="C"), (input,))
 
 
 detach_copy = register(detach_copy, method=False, quiet=True)
