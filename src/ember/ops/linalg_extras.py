@@ -10,6 +10,8 @@ from ._registry import grad_fn, no_derivative, register
 from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
+from .rearrange_views import _diagonal_data
+from .shape import _view_of
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -98,7 +100,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return recorded(DiagonalBackward0, _diagonal_arrays(a, offset, d1, d2), (A,),
+    # (a view of A, as PyTorch's: its strides, its memory)
+    return _view_of(_diagonal_data(a, offset, d1, d2), A, DiagonalBackward0,
                     (a.shape, offset, d1, d2))
 
 
