@@ -135,7 +135,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         return self._data.itemsize
 
     def stride(self, dim=None):
-        if self.is_meta:    # no memory: the strides of a contiguous tensor
+        if self.is_meta or not self._data.size:
+            # No memory (NumPy gives every dim of an empty array stride 0):
+            # the strides of a contiguous tensor, as PyTorch's empty tensors have.
             st, n = [], 1
             for s in reversed(self._data.shape):
                 st.insert(0, n)
