@@ -165,6 +165,7 @@ def iterated(result, *operands):
     first (iter_order). Only copies where that is not `result`'s layout."""
     if type(result) is not np.ndarray or result.ndim < 2:
         return result
+    operands = [a for a in operands if isinstance(a, np.ndarray)]     # (numbers: no layout)
     if all(a.flags.c_contiguous for a in operands) and result.flags.c_contiguous:
         return result
     order = iter_order(result.shape, operands)

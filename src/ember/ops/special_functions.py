@@ -42,7 +42,7 @@ def on_float64(kernel, x, *args):
     if not isinstance(x, np.ndarray):
         return r
     # (laid out as PyTorch's TensorIterator lays out a result like x)
-    return iterated(r.astype(x.dtype, copy=False), x)
+    return iterated(r.astype(x.dtype, copy=False), x, *args)
 
 
 def on_own_precision(kernel, x, *args):
@@ -50,7 +50,7 @@ def on_own_precision(kernel, x, *args):
     its float32 kernels: for the ports of PyTorch's own algorithms whose
     float32 rounding (phases of oscillating functions) shows in the result."""
     work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
-    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x)
+    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x, *args)
 
 
 def refuse_half(kernel, x):
