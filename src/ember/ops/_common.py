@@ -18,9 +18,9 @@ from ..autograd import _forward
 from ._registry import save_plan
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "alpha_check",
-           "NUMBER_ARRAYS", "number_array"]
+           "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
+           "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
+           "checked_scalar", "alpha_check", "NUMBER_ARRAYS", "number_array"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -305,7 +305,7 @@ def watch_result(node, out):
 
 
 
-def _cast(a, dt):
+def laid_out_cast(a, dt):
     """a.astype(dt), laid out as PyTorch lays out its copy (NumPy's order
     "K" puts a broadcast dim innermost, and a result computed from it follows)."""
     if a.flags.c_contiguous or a.dtype == dt:
@@ -330,7 +330,7 @@ def binary_arrays(a, b):
         if dt.itemsize < max(ad.dtype.itemsize, bd.dtype.itemsize):
             # (a value beyond a narrower float becomes inf, as PyTorch's cast, quietly)
             return quiet_call(_narrowed, ad, bd, dt)
-        return _cast(ad, dt), _cast(bd, dt)
+        return laid_out_cast(ad, dt), laid_out_cast(bd, dt)
     ad = a._data
     kind = ad.dtype.kind
     if tb is float:

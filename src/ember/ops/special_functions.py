@@ -9,8 +9,8 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 import math
 
 from .._layout import iterated
-from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded,
-                      tensor_arg, wrap)
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, laid_out_cast,
+                      np, recorded, tensor_arg, wrap)
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import special_bessel as _B
@@ -252,7 +252,7 @@ def binary_float_arrays(name, input, other, kernel=None):
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
-        ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
+        ad, bd = (laid_out_cast(v, D._default[0]._np) for v in (ad, bd))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:
@@ -271,7 +271,7 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
                                      input, other, f"{name}_cpu")
         if not half:
             refuse_half(name, np.result_type(ad, bd))
-        data = on_float64(kernel, ad.astype(np.result_type(ad, bd)), bd)
+        data = on_float64(kernel, laid_out_cast(ad, np.result_type(ad, bd)), bd)
         if isinstance(input, Tensor) and isinstance(other, Tensor):
             return recorded(full, data, (input, other))
         if isinstance(other, Tensor):
