@@ -127,6 +127,16 @@ def empty_like(a, dtype=None):
     return np.empty(tuple(a.shape[i] for i in order), dtype).transpose(np.argsort(order))
 
 
+def in_format(a, fmt):
+    """`a` (a fresh result) laid out in memory format `fmt` (contiguous
+    strides for contiguous_format, size-1 dims included), copied only
+    where it is not: what PyTorch's kernels that allocate their output in
+    the input's suggest_memory_format give (batch_norm, pooling, ...)."""
+    if fmt is contiguous_format:
+        return c_strided(a)
+    return a if is_laid_out(a, fmt) else laid_out(a, fmt)
+
+
 def c_strided(a):
     """`a`, or a copy of it, with the strides of a contiguous tensor of its
     shape, dims of size 1 included (NumPy counts an array C-contiguous

@@ -8,7 +8,7 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
-from .._layout import iterated
+from .._layout import c_strided, iterated
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, laid_out_cast,
                       np, recorded, tensor_arg, wrap)
 from ._registry import grad_fn, register
@@ -203,7 +203,8 @@ def mvlgamma(input, p):
             total = total + _S.lgamma(a - j / 2)
         return total
 
-    return recorded(MvlgammaBackward0, on_float64(kernel, x), (input,), (p,))
+    # (PyTorch's composite ends in a sum over a new last dim: a contiguous result)
+    return recorded(MvlgammaBackward0, c_strided(on_float64(kernel, x)), (input,), (p,))
 
 
 register(mvlgamma, inplace=True, node=MvlgammaBackward0)
