@@ -157,6 +157,21 @@ def c_strided(a):
     return out
 
 
+def strides_kept(a):
+    """A copy of `a` with `a`'s very strides, gaps included (PyTorch's
+    clone_preserve_strides, the *_scatter ops' copy of their input): a fresh
+    buffer spanning what `a` spans. A broadcast `a` (its elements
+    overlapping) is cloned as clone() does."""
+    if a.flags.c_contiguous or type(a) is not np.ndarray:
+        return np.array(a, order="C", subok=True)
+    if any(s <= 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+        return copied_like(a, a)
+    span = sum((n - 1) * s for n, s in zip(a.shape, a.strides)) // a.itemsize + 1
+    out = np.lib.stride_tricks.as_strided(np.empty(span, a.dtype), a.shape, a.strides)
+    out[...] = a
+    return out
+
+
 def copied_like(src, like):
     """`src` (an array of `like`'s shape, a view made from it) copied into
     an array laid out as empty_like(like): what PyTorch's kernels that
