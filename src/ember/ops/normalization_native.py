@@ -57,7 +57,8 @@ def native_dropout(input, p, train):
         if not 0 <= keep <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={keep:g}")
         scale = 0.0 if keep == 0 else 1.0 / keep
-        noise = R.bernoulli_scalar(keep, x.shape, x.dtype)
+        # (the mask is an empty_like of the input, drawn in its memory order)
+        noise = R.drawn_like(x, lambda shape, _: R.bernoulli_scalar(keep, shape, x.dtype))
         if x.dtype.kind in "biu":
             raise RuntimeError("result type Float can't be cast to the desired output type "
                                f"{D.SCALAR_NAMES[input.dtype]}")
