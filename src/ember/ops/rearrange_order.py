@@ -1,7 +1,7 @@
 """Reordering and repeating: tile repeat_interleave roll rot90 fliplr flipud
 movedim moveaxis ravel, and the splits tensor_split hsplit vsplit dsplit
 (each piece a slice view, as PyTorch's are)."""
-from .._layout import c_strided, copied_like
+from .._layout import c_strided, copied_like, in_format, suggested_format
 from .. import _public_name
 from .._backend import np
 
@@ -122,7 +122,10 @@ def roll(input, shifts, dims=None):
     x = input._data
     given = () if dims is None else given_dims(dims)
     shifts, dims = _roll_args(x, shifts, dims)
-    data = c_strided(np.roll(x, shifts[0] if dims is None else shifts, dims))
+    data = np.roll(x, shifts[0] if dims is None else shifts, dims)
+    # (PyTorch rolls by cat: a flat roll is contiguous, a roll along dims
+    # in the input's suggested memory format)
+    data = c_strided(data) if dims is None else in_format(data, suggested_format(x))
     return recorded(RollBackward0, data, (input,), (shifts, dims, given))
 
 

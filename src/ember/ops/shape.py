@@ -450,6 +450,14 @@ def stack(tensors, dim=None, *, axis=None):
                 f"at entry 0 and {list(a.shape)} at entry {i}")
     d = wrap_dim(dim, arrays[0].ndim + 1)
     data = _L.c_strided(np.stack(arrays, axis=d))
+    ref = arrays[0]
+    fmt = _L.suggested_format(ref)
+    if fmt is not _L.contiguous_format and d < ref.ndim and all(
+            _L.suggested_format(a) is fmt for a in arrays[1:]):
+        # (channels-last inputs stack in their layout, the new dim where
+        # unsqueeze puts it: just outside the dim it comes before)
+        strides = ref.strides[:d] + (ref.shape[d] * ref.strides[d],) + ref.strides[d:]
+        data = _L.in_order(data, _L.dense_order(data.shape, strides))
     return recorded(StackBackward0, data, tuple(tensors), (d, dim))
 
 
