@@ -134,7 +134,23 @@ def in_format(a, fmt):
     the input's suggest_memory_format give (batch_norm, pooling, ...)."""
     if fmt is contiguous_format:
         return c_strided(a)
-    return a if is_laid_out(a, fmt) else laid_out(a, fmt)
+    order = _ORDERS[fmt][1]
+    strides, step = [0] * a.ndim, a.itemsize
+    for d in reversed(order):       # (size-1 dims too: PyTorch prints their strides)
+        strides[d] = step
+        step *= max(a.shape[d], 1)
+    return a if tuple(strides) == a.strides else laid_out(a, fmt)
+
+
+def in_input_format(result, x):
+    """`result` (a fresh array, of `x`'s rank) laid out in the memory format
+    `x` suggests, as PyTorch's pooling, upsampling, padding and group_norm
+    kernels allocate their output: channels-last in, channels-last out,
+    contiguous otherwise. (Their 1-D forms run the 2-D ones on an unsqueezed
+    input, whose strides decide.)"""
+    if type(result) is not np.ndarray or result.ndim != x.ndim:
+        return result
+    return in_format(result, suggested_format(x))
 
 
 def c_strided(a):

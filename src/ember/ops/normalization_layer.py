@@ -3,7 +3,7 @@ NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
 import math
 
-from .._layout import c_strided
+from .._layout import c_strided, in_input_format
 from ._common import D, np, recorded
 from ._registry import grad_fn, register, tensor_field
 from .special_namespace import AddBackward1
@@ -313,8 +313,9 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
     if half and not mixed:
         mean, rstd = mean.astype(dt), rstd.astype(dt)
     sizes = (n, c, math.prod(x.shape[2:]))
-    return recorded(NativeGroupNormBackward0, y.reshape(x.shape).astype(dt, copy=False),
-                    (input, weight, bias), (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
+    # (in the input's memory format: channels-last in, channels-last out)
+    y = in_input_format(y.reshape(x.shape).astype(dt, copy=False), input._data)
+    return recorded(NativeGroupNormBackward0, y, (input, weight, bias), (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)
