@@ -3,7 +3,7 @@ NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
 import math
 
-from .._layout import c_strided, in_input_format
+from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
 from ._registry import grad_fn, register, tensor_field
 from .special_namespace import AddBackward1
@@ -335,9 +335,9 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))
     out = input * ms.rsqrt()
     out = out if weight is None else out * weight
-    # (PyTorch's composite ends with .contiguous(): a CloneBackward0 where
-    # the input's layout made the product non-contiguous)
-    return contiguous(out)
+    # (PyTorch's composite ends with .contiguous() in the input's suggested
+    # memory format: a CloneBackward0 where the product is not laid out so)
+    return contiguous(out, suggested_format(input._data))
 
 
 rms_norm = register(rms_norm, method=False, out=False)

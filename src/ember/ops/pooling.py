@@ -6,7 +6,7 @@ As in PyTorch, the 1-d pools are the 2-d ones on an input unsqueezed at
 dim -2 (their graphs read Squeeze <- MaxPool2DWithIndices <- Unsqueeze), and
 one node is recorded per pool, named as PyTorch names it.
 """
-from .._layout import in_input_format
+from .._layout import c_strided, in_input_format
 from .. import _dtype as D
 from .._backend import np
 from ._common import recorded, wrap
@@ -198,7 +198,12 @@ def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     _check_max_pool1d(input._data, k, s, p, d, ceil_mode)
     if not input._requires_grad:
         kernel_dtype(input._data, "max_pool1d_impl", integers=False)
-    return max_pool1d_with_indices(input, k, s, p, d, ceil_mode)[0]
+    out = max_pool1d_with_indices(input, k, s, p, d, ceil_mode)[0]
+    if not input._requires_grad:
+        # (PyTorch's max_pool1d_impl, run without grad, allocates a contiguous
+        # output; the 2-D path keeps a channels-last-like one)
+        out._data = c_strided(out._data)
+    return out
 
 
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):

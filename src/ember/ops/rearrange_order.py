@@ -166,7 +166,7 @@ def _rotated(x, k, dims):
     return flipped.swapaxes(*dims)
 
 
-provide("rot90", lambda x, k, dims: np.rot90(x, k, dims), rot90)
+provide("rot90", lambda x, k, dims: _rotated(x, k % 4, dims), rot90)
 register(rot90, out=False, node=Rot90Backward0, ints={"k": "int", "dims": "tuple of ints"})
 
 
