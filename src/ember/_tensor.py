@@ -135,8 +135,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         return self._data.itemsize
 
     def stride(self, dim=None):
-        if self.is_meta or not self._data.size:
-            # No memory (NumPy gives every dim of an empty array stride 0):
+        if self.is_meta or not (self._data.size or any(self._data.strides)):
+            # No memory (NumPy gives every dim of a new empty array stride 0):
             # the strides of a contiguous tensor, as PyTorch's empty tensors have.
             st, n = [], 1
             for s in reversed(self._data.shape):
