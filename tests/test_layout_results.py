@@ -65,6 +65,7 @@ LIKE = {
     "isreal": lambda T, x: T.isreal(x),
     "slice_scatter": lambda T, x: T.slice_scatter(x, T.zeros(2, 3, 4, 2), -1, 0, 2),
     "select_scatter": lambda T, x: T.select_scatter(x, T.zeros(3, 4, 5), 0, 0),
+    "native_dropout_eval": lambda T, x: T.native_dropout(x, 0.5, False),
 }
 
 
@@ -94,6 +95,7 @@ ELEMENTWISE = {
     "igamma": lambda T, x: T.igamma(x, T.ones(x.shape)),
     "complex": lambda T, x: T.complex(x, T.ones(x.shape)),
     "rpow": lambda T, x: 2 ** x,
+    "addr": lambda T, x: T.addr(x[0, 0], T.ones(4), T.ones(5)),
 }
 
 
@@ -132,6 +134,9 @@ CONTIGUOUS = {
     "rms_norm": lambda T, x: T.nn.functional.rms_norm(x, (5,)),
     "renorm": lambda T, x: x.renorm(2, 0, 1.0),
     "mvlgamma": lambda T, x: T.mvlgamma(x + 2, 2),
+    "tril": lambda T, x: x.tril(),
+    "triu": lambda T, x: x[0, 0].triu(1),
+    "cross": lambda T, x: T.linalg.cross(x[:, :, :3], x[:, :, :3], dim=2),
 }
 
 
@@ -191,7 +196,7 @@ LAPACK = {
 }
 
 
-@pytest.mark.parametrize("kind", "CTS")
+@pytest.mark.parametrize("kind", "CTSE")
 @pytest.mark.parametrize("name", LAPACK)
 def test_lapack_results_by_columns(name, kind):
     run_case(LAPACK[name], kind)

@@ -100,9 +100,9 @@ def _split(LU):
     """L (m x k, unit lower) and U (k x n) of a packed LU."""
     m, n = LU.shape[-2:]
     k = min(m, n)
-    L = np.tril(LU[..., :, :k], -1)
+    L = c_strided(np.tril(LU[..., :, :k], -1))    # (by rows, as PyTorch's lu_unpack)
     L[..., np.arange(k), np.arange(k)] = 1
-    return L, np.triu(LU[..., :k, :])
+    return L, c_strided(np.triu(LU[..., :k, :]))
 
 
 def lu(A, *, pivot=True):

@@ -1,6 +1,7 @@
 """The ATen kernels behind the normalisations, as PyTorch exposes them:
 native_layer_norm, native_batch_norm, native_group_norm (each the output
 with its statistics) and native_dropout (the output with its mask)."""
+from .. import _layout as _L
 from .. import _random as R
 from ._common import D, np, recorded, wrap
 from ._registry import grad_fn, register
@@ -65,7 +66,9 @@ def native_dropout(input, p, train):
         data = (x * noise) * x.dtype.type(scale)
         mask = noise != 0
     else:
-        scale, data, mask = 1.0, x.copy(), np.ones(x.shape, bool)
+        # (a clone and a ones_like: both in the input's layout)
+        scale, data, mask = 1.0, _L.copied_like(x, x), _L.empty_like(x, np.bool_)
+        mask[...] = True
     out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale))
     return out, wrap(mask)
 
