@@ -134,12 +134,9 @@ def in_format(a, fmt):
     the input's suggest_memory_format give (batch_norm, pooling, ...)."""
     if fmt is contiguous_format:
         return c_strided(a)
-    order = _ORDERS[fmt][1]
-    strides, step = [0] * a.ndim, a.itemsize
-    for d in reversed(order):       # (size-1 dims too: PyTorch prints their strides)
-        strides[d] = step
-        step *= max(a.shape[d], 1)
-    return a if tuple(strides) == a.strides else laid_out(a, fmt)
+    # (size-1 dims too: PyTorch prints their strides)
+    return a if _strides_in(a.shape, _ORDERS[fmt][1], a.itemsize) == a.strides \
+        else laid_out(a, fmt)
 
 
 def in_input_format(result, x):
@@ -210,30 +207,39 @@ def iterated(result, *operands):
     if all(a.flags.c_contiguous for a in operands) and result.flags.c_contiguous:
         return result
     order = iter_order(result.shape, operands)
-    strides, step = [0] * result.ndim, result.itemsize
-    for d in reversed(order):
-        strides[d] = step
-        step *= max(result.shape[d], 1)
-    if tuple(strides) == result.strides:
+    if _strides_in(result.shape, order, result.itemsize) == result.strides:
         return result
     return in_order(result, order)
 
 
 def iter_order(shape, operands):
     """The order of the dims (outermost first) of TensorIterator's output
-    for `operands` broadcast to `shape` (reorder_dimensions): an insertion
-    sort by the operands' strides, the first operand deciding first; a
-    broadcast dim (stride 0) decides nothing for that operand, and a tie
-    puts the larger dim outside."""
+    for `operands` broadcast to `shape` (reorder_dimensions): the first
+    operand decides first, a dim it broadcasts (stride 0) deciding nothing."""
     n = len(shape)
     table = []
     for a in operands:
-        if a.ndim == 0:
-            continue
-        lead = n - a.ndim
-        table.append([0] * lead + [0 if a.shape[i] == 1 and shape[lead + i] != 1 else a.strides[i]
-                                   for i in range(a.ndim)])
+        if a.ndim:
+            lead = n - a.ndim
+            table.append([0] * lead + [0 if a.shape[i] == 1 and shape[lead + i] != 1
+                                       else a.strides[i] for i in range(a.ndim)])
+    return _sorted_dims(shape, table)
 
+
+def dense_order(shape, strides):
+    """The order of the dims (outermost first) that PyTorch's
+    infer_dense_strides gives a result laid out like a tensor of these
+    strides (empty_like, clone, sort, ...). NumPy's order "K" differs for a
+    broadcast dim: it puts a stride-0 dim innermost, PyTorch keeps its place."""
+    return _sorted_dims(shape, [strides])
+
+
+def _sorted_dims(shape, table):
+    """PyTorch's insertion sort of the dims by the rows of strides in
+    `table`, each row deciding where the ones before it tie: the smaller
+    stride inner, a stride 0 comparing with nothing, and on equal strides
+    the larger dim outer. (With incomparable pairs the result depends on the
+    algorithm, so it is PyTorch's, step by step.)"""
     def swap(d0, d1):
         for st in table:
             s0, s1 = st[d0], st[d1]
@@ -244,6 +250,7 @@ def iter_order(shape, operands):
             if shape[d0] > shape[d1]:
                 return 1
         return 0
+    n = len(shape)
     perm = list(range(n - 1, -1, -1))       # innermost first
     for i in range(1, n):
         d1 = i
@@ -257,29 +264,14 @@ def iter_order(shape, operands):
     return tuple(reversed(perm))
 
 
-def dense_order(shape, strides):
-    """The order of the dims (outermost first) that PyTorch's
-    infer_dense_strides gives a result laid out like a tensor of these
-    strides (empty_like, clone, sort, ...): by stride, the larger size
-    outer on a tie, and a broadcast dim (stride 0) compared with nothing,
-    so it keeps its place. NumPy's order "K" differs there: it puts a
-    stride-0 dim innermost. (An insertion sort, as PyTorch's: with
-    incomparable pairs the result depends on the algorithm.)"""
-    n = len(shape)
-    perm = list(range(n - 1, -1, -1))       # innermost first
-    for i in range(1, n):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            a, b = perm[d0], perm[d1]
-            sa, sb = strides[a], strides[b]
-            if sa == 0 or sb == 0:
-                continue
-            if sa < sb:
-                break
-            if sa > sb or shape[a] > shape[b]:
-                perm[d0], perm[d1] = b, a
-                d1 = d0
-    return tuple(reversed(perm))
+def _strides_in(shape, order, itemsize):
+    """The strides (in bytes) of a dense array of `shape` whose dims lie in
+    memory in `order` (outermost first), size-1 dims included."""
+    strides, step = [0] * len(shape), itemsize
+    for d in reversed(order):
+        strides[d] = step
+        step *= max(shape[d], 1)
+    return tuple(strides)
 
 
 def _dense(a):

@@ -5,8 +5,9 @@ and the matrix helpers the derivative formulas are written with."""
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from ._common import D, Tensor, np
 
-__all__ = ["LinAlgError", "column_major", "float_input", "square", "at_least_2d", "mT", "mH", "eye_as", "diag_embed",
-           "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
+__all__ = ["LinAlgError", "column_major", "float_input", "square", "at_least_2d", "mT", "mH",
+           "eye_as", "diag_embed", "diag", "lu_np", "singular_error", "const", "vector_rhs",
+           "np_dtype"]
 
 
 class _LinAlgError(RuntimeError):

@@ -8,8 +8,8 @@ from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as, float_input, mH,
-                            np_dtype, square, warn_once)
+from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as,
+                            float_input, mH, np_dtype, square, warn_once)
 from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",

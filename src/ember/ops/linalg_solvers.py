@@ -11,7 +11,7 @@ from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ._xp import provide
-from .linalg_common import (INV_TEXT, column_major, at_least_2d, float_input, inv_info, lu_np, mH,
+from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
                             np_dtype, np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",

@@ -315,7 +315,8 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
     sizes = (n, c, math.prod(x.shape[2:]))
     # (in the input's memory format: channels-last in, channels-last out)
     y = in_input_format(y.reshape(x.shape).astype(dt, copy=False), input._data)
-    return recorded(NativeGroupNormBackward0, y, (input, weight, bias), (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
+    return recorded(NativeGroupNormBackward0, y, (input, weight, bias),
+                    (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)
