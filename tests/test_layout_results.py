@@ -196,6 +196,27 @@ LAPACK = {
 }
 
 
+# The FFTs: batch dims outermost, then the transformed dims, each group by the
+# input's strides (PyTorch's _exec_fft; r2c keeps its halved dim last).
+FFT = {
+    "fft": lambda T, x: T.fft.fft(x, dim=1),
+    "ifft_dim0": lambda T, x: T.fft.ifft(x, dim=0),
+    "fftn_pair": lambda T, x: T.fft.fftn(x, dim=(0, 2)),
+    "fft2": lambda T, x: T.fft.fft2(x),
+    "rfft": lambda T, x: T.fft.rfft(x, dim=1),
+    "rfftn": lambda T, x: T.fft.rfftn(x, dim=(-1, 0)),
+    "ihfft": lambda T, x: T.fft.ihfft(x, dim=0),
+    "stft": lambda T, x: T.stft(x[0, 0].reshape(-1), 8, hop_length=3, center=False,
+                                window=T.hann_window(8), return_complex=True),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", FFT)
+def test_fft_layouts(name, kind):
+    run_case(FFT[name], kind)
+
+
 @pytest.mark.parametrize("kind", "CTSE")
 @pytest.mark.parametrize("name", LAPACK)
 def test_lapack_results_by_columns(name, kind):
