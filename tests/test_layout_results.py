@@ -261,3 +261,20 @@ def test_autograd_grad_has_no_negative_strides(use):
         g, = T.autograd.grad((f(x).reshape(-1) * w).sum(), x)
         return g, g.stride()
     check(run)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_view_copy_of_any_layout(kind):
+    def run(T):
+        x = laid(T, kind, (3, 4)).requires_grad_()
+        y = T.view_copy(x, (2, 6))
+        y.backward(T.arange(12.0).reshape(2, 6))
+        return y, y.stride(), x.grad
+    check(run)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_native_group_norm_reads_its_input_as_laid_out(kind):
+    # (PyTorch's kernel refuses an input not contiguous in its suggested format)
+    check(lambda T: T.native_group_norm(laid(T, kind), T.ones(3), T.zeros(3), 2, 3, 20, 3,
+                                        1e-5)[0].stride())

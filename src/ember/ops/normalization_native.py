@@ -32,6 +32,12 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     """The statistics come back as (N, group) tensors. (PyTorch makes them
     differentiable outputs of the node; here they are constants.)"""
+    x = input._data
+    if not _L.is_laid_out(x, _L.suggested_format(x)):
+        # (the kernel reads the input as it lies: F.group_norm makes it contiguous first)
+        raise RuntimeError("Expected X.is_contiguous(memory_format) to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
     if input._data.size != N * C * HxW:
         raise RuntimeError("Expected X.numel() == N * C * HxW to be true, but got false.  "
                            "(Could this error message be improved?  If so, please report an "

@@ -127,11 +127,12 @@ def view(input, *shape, dtype=None):
             data = x.view()     # NumPy < 2.1; setting .shape is deprecated in NumPy 2.5
             data.shape = shape  # raises instead of copying when no view exists
     except (AttributeError, ValueError):
-        raise RuntimeError(
-            "view size is not compatible with input tensor's size and stride (at least one "
-            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
-            from None
+        raise RuntimeError(NO_VIEW) from None
     return _view_of(data, input, ViewBackward0, (x.shape,))
+
+
+NO_VIEW = ("view size is not compatible with input tensor's size and stride (at least one "
+           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
 def reshape(input, *shape):
