@@ -278,3 +278,13 @@ def test_native_group_norm_reads_its_input_as_laid_out(kind):
     # (PyTorch's kernel refuses an input not contiguous in its suggested format)
     check(lambda T: T.native_group_norm(laid(T, kind), T.ones(3), T.zeros(3), 2, 3, 20, 3,
                                         1e-5)[0].stride())
+
+
+@pytest.mark.parametrize("shapes", [((1, 2), (1, 2)), ((2, 1, 3), (2, 1, 3)), ((3, 2), (1, 2))])
+def test_cdist_of_single_rows_is_a_fresh_tensor(shapes):
+    # (a 1x1 distance was a read-only broadcast: strides 0, in-place refused)
+    def run(T):
+        a, b = (T.arange(float(np.prod(s))).reshape(s) for s in shapes)
+        d = T.cdist(a, b)
+        return d.stride(), d.add_(1)
+    check(run)

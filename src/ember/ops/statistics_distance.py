@@ -170,7 +170,9 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
         data = np.zeros(out_shape, a.dtype)
     else:
         data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
-    data = np.ascontiguousarray(np.broadcast_to(data, out_shape))
+    # (a fresh contiguous array: ascontiguousarray keeps a broadcast whose
+    # dims are all of size 1, which is read-only and strided 0)
+    data = c_strided(np.broadcast_to(data, out_shape))
     return recorded(CdistBackward0, data, (x1, x2), (p,))
 
 
