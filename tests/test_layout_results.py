@@ -288,3 +288,28 @@ def test_cdist_of_single_rows_is_a_fresh_tensor(shapes):
         d = T.cdist(a, b)
         return d.stride(), d.add_(1)
     check(run)
+
+
+# A 0-d tensor's dims 0 and -1 name its one element (NumPy has no axis there).
+ZERO_D = {
+    "sum": lambda T, x: x.sum(0), "sum_keepdim": lambda T, x: x.sum(-1, keepdim=True),
+    "mean": lambda T, x: x.mean(-1), "mean_keepdim": lambda T, x: x.mean(0, keepdim=True),
+    "prod": lambda T, x: x.prod(0), "all": lambda T, x: x.all(0), "any": lambda T, x: x.any(-1),
+    "flip": lambda T, x: x.flip(0), "transpose": lambda T, x: x.transpose(0, -1),
+    "transpose_copy": lambda T, x: T.transpose_copy(x, 0, -1),
+    "norm": lambda T, x: x.norm(p=3, dim=0),
+    "vector_norm": lambda T, x: T.linalg.vector_norm(x, float("inf"), dim=-1),
+    "vecdot": lambda T, x: T.linalg.vecdot(x, x, dim=0),
+    "cosine_similarity": lambda T, x: T.nn.functional.cosine_similarity(x, x, dim=0),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_D)
+def test_zero_dim_tensors_take_dim_zero(name):
+    def run(T):
+        x = T.tensor(1.5, requires_grad=True)
+        y = ZERO_D[name](T, x)
+        if y.requires_grad:
+            y.backward()
+        return y, x.grad
+    check(run)

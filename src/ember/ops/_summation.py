@@ -37,8 +37,9 @@ def torch_sum(x, axes, keepdims=False):
         if dense is not None:
             return c_strided(dense)
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
-        # (PyTorch's reductions give a contiguous result, whatever the input's layout)
-        return c_strided(np.asanyarray(x.sum(axis=axes, keepdims=keepdims)))
+        # (PyTorch's reductions give a contiguous result, whatever the input's
+        # layout; a 0-d tensor's dim 0 is its one element)
+        return c_strided(np.asanyarray(x.sum(axis=axes if nd else None, keepdims=keepdims)))
     if axes is None and x.size <= _GRAIN:
         # The whole tensor (a loss): one reduction of the flat array.
         r = np.asanyarray(_flat(x.reshape(-1), lanes))

@@ -131,7 +131,7 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
 def _truth(npfn):
     def op(input, dim=None, keepdim=False):
         x = input._data
-        axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
+        axis = None if dim is None or not x.ndim else tuple(d % x.ndim for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))
         return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
     op.__name__ = npfn.__name__

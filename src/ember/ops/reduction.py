@@ -191,7 +191,7 @@ def _refuse_dims(dim, name):
 
 def _mean(x, dims, keepdim):
     """PyTorch's mean: its sum (in its order of additions) divided by the count."""
-    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    n = x.size if dims is None or not x.ndim else int(np.prod([x.shape[d] for d in dims]))
     return np.asanyarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
 
 
@@ -229,7 +229,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dims is None:
         return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
                         (x.shape, builtins.max(x.size, 1)))
-    n = math.prod([x.shape[d] for d in dims])
+    n = math.prod([x.shape[d] for d in dims]) if x.ndim else 1
     return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
                     (x.shape, dims, keepdim, n, given_dims(dim)))
 
@@ -244,7 +244,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return recorded(ProdBackward0, x.prod(), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, c_strided(x.prod(axis=dims, keepdims=keepdim)), (input,),
+    return recorded(ProdBackward1, c_strided(x.prod(axis=dims if x.ndim else None,
+                                                    keepdims=keepdim)), (input,),
                     (dims, keepdim, dim))
 
 

@@ -197,7 +197,7 @@ def masked_select(input, mask):
 def flip(input, dims):
     x = input._data
     given, dims = given_dims(dims), as_dims(dims, x.ndim)
-    data = _L.copied_like(np.flip(x, dims), x)
+    data = _L.copied_like(np.flip(x, dims) if x.ndim else x, x)
     return recorded(FlipBackward0, data, (input,), (dims, given))
 
 

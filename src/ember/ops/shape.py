@@ -280,7 +280,8 @@ def t(input):
 def transpose(input, dim0, dim1):
     x = input._data
     d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
-    return _view_of(np.swapaxes(x, d0, d1), input, TransposeBackward0, (d0, d1, dim0, dim1))
+    data = np.swapaxes(x, d0, d1) if x.ndim else x.view()    # (a 0-d tensor's dims 0 and -1)
+    return _view_of(data, input, TransposeBackward0, (d0, d1, dim0, dim1))
 
 
 swapaxes = swapdims = transpose
