@@ -313,3 +313,11 @@ def test_zero_dim_tensors_take_dim_zero(name):
             y.backward()
         return y, x.grad
     check(run)
+
+
+@pytest.mark.parametrize("case", [((), 1), ((), -2), ((2, 3), 2), ((2, 3), -3), ((2, 3), (0, 2))])
+@pytest.mark.parametrize("op", ["all", "any"])
+def test_all_any_refuse_a_dim_out_of_range(op, case):
+    # (a dim past the tensor's was taken modulo its rank: x.any(2) reduced dim 0)
+    shape, dim = case
+    check(lambda T: getattr(T.ones(shape), op)(dim))
