@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
+                      wrap, wrap_dim)
 from ._registry import register
 from .pointwise import _tensor_operand
 
@@ -138,8 +139,10 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
 def _truth(npfn):
     def op(input, dim=None, keepdim=False):
         x = input._data
-        axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
+        axis = None if dim is None else tuple(wrap_dim(d, x.ndim) for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))
+        if not x.ndim:
+            axis = None     # (a 0-d tensor's dim 0 / -1: its one element)
         return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
     op.__name__ = npfn.__name__
     return op

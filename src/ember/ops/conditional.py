@@ -1,5 +1,6 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .. import _layout as _L
 from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
@@ -106,7 +107,8 @@ def where(condition, input=_MISSING, other=_MISSING):
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
     try:
-        data = np.asarray(np.where(_mask(cond), ad, bd))
+        mask = _mask(cond)
+        data = _L.iterated(np.asarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
@@ -297,7 +299,7 @@ def _pairwise(npfn, node, input, other):
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
-        data = np.asarray(npfn(ad, bd))
+        data = _L.iterated(np.asarray(npfn(ad, bd)), ad, bd)
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
     return recorded(node, data, (input, other))

@@ -13,6 +13,7 @@ from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_chec
                       binary_arrays, broadcast_error, np, number_array, opmath_scalar,
                       recorded, tensor_arg, wrap)
 from .._backend import add_scaled_, restore, silence
+from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
@@ -254,6 +255,9 @@ DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(oth
                        other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
 
 
+_NDARRAY = np.ndarray
+
+
 def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
@@ -273,6 +277,10 @@ def _binary(forward, node, a, b, ctx=()):
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     finally:
         restore(token)
+    if tb is _NDARRAY and data.ndim > 1 and not (ad.flags.c_contiguous and bd.flags.c_contiguous):
+        # (where the operands' layouts differ NumPy lays the result out in C
+        # order; PyTorch's TensorIterator follows the first operand)
+        data = _L.iterated(data, ad, bd)
     return recorded(node, data, (a, b), ctx)
 
 

@@ -6,6 +6,7 @@ Each op finds the view's places by taking the same view of the output's
 element numbers, so one forward and one pair of formulas serve all four:
 the input's gradient is the gradient with those places zeroed, the
 source's the gradient read there."""
+from .. import _layout as _L
 from ._common import np, recorded, tensor_arg, wrap_dim
 from ._registry import grad_fn, register
 from .rearrange_views import _as_strided_geometry, _check_dims, _diagonal_data, strided
@@ -20,8 +21,10 @@ DiagonalScatterBackward0 = grad_fn("DiagonalScatterBackward0", **_FORMULAS)
 AsStridedScatterBackward0 = grad_fn("AsStridedScatterBackward0", **_FORMULAS)
 
 
-def _scatter(node, input, src, view):
-    """`input` copied with `src` written at `view(numbers)`'s elements."""
+def _scatter(node, input, src, view, numbered=False):
+    """`input` copied with `src` written at `view(numbers)`'s elements: the
+    copy keeps the input's strides (clone_preserve_strides), unless
+    `numbered` (the places count the elements of a contiguous copy)."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
     places = np.array(view(numbers))
@@ -29,10 +32,9 @@ def _scatter(node, input, src, view):
     if s.shape != places.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(s.shape)}, slice size = {list(places.shape)}")
-    out = np.array(x, order="C")
-    flat = out.reshape(-1)
-    flat[places] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
+    out = np.array(x, order="C") if numbered else _L.strides_kept(x)
     key = np.unravel_index(places, x.shape) if x.ndim else ()
+    out[key] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
     return recorded(node, out, (input, src), (key,))
 
 
@@ -77,7 +79,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     offset = 0 if storage_offset is None else storage_offset
     _, size, stride, offset, _ = _as_strided_geometry(fresh, size, stride, offset)
     return _scatter(AsStridedScatterBackward0, input, src,
-                    lambda a: strided(a.reshape(-1), size, stride, offset))
+                    lambda a: strided(a.reshape(-1), size, stride, offset), numbered=True)
 
 
 # (of the four, only torch.slice_scatter takes out=)

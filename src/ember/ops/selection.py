@@ -1,6 +1,7 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
+from .. import _layout as _L
 from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
@@ -198,7 +199,7 @@ def masked_select(input, mask):
 def flip(input, dims):
     x = input._data
     given, dims = given_dims(dims), as_dims(dims, x.ndim)
-    data = np.flip(x, dims).copy()
+    data = _L.copied_like(np.flip(x, dims) if x.ndim else x, x)
     return recorded(FlipBackward0, data, (input,), (dims, given))
 
 

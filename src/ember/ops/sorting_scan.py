@@ -5,6 +5,7 @@ diff and the trapezoid rules are composites in PyTorch: they are built here
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
+from .._layout import c_strided
 from . import shape as _shape
 from ._common import D, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
@@ -128,7 +129,7 @@ def logcumsumexp(input, dim=REQUIRED):
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
-    data = _lcse_array(x, d) if x.ndim else x.copy()
+    data = c_strided(_lcse_array(x, d)) if x.ndim else x.copy()
     return recorded(LogcumsumexpBackward0, data, (input,), (d,))
 
 
@@ -171,8 +172,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
-    hi = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
+    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim)))
 
