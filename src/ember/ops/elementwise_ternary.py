@@ -3,6 +3,7 @@ from .._fma import _fma32
 from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from .conditional import _arg_type
 from .elementwise_binary import not_implemented
 
 __all__ = ["lerp", "addcmul", "addcdiv"]
@@ -75,22 +76,23 @@ LerpBackward1 = grad_fn("LerpBackward1",
 
 
 def lerp(input, end, weight):
-    tensor_arg(input, "lerp", "input", 1)
-    tensor_arg(end, "lerp", "end", 2)
-    x, e = input._data, end._data
     scalar = not isinstance(weight, Tensor)
-    if scalar and not isinstance(weight, (int, float, complex, np.number)):
+    if not (isinstance(input, Tensor) and isinstance(end, Tensor)) or (
+            scalar and not isinstance(weight, (int, float, complex, np.number))):
+        # (two overloads, Tensor and Number weight: the parser lists both)
+        got = ", ".join(_arg_type(a) for a in (input, end, weight))
         raise TypeError(
-            "lerp() received an invalid combination of arguments - got (Tensor, Tensor, "
-            f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
-            "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
-            "*, Tensor out = None)\n")
-    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
-        raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
+            f"lerp() received an invalid combination of arguments - got ({got}), but expected "
+            "one of:\n * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
+    x, e = input._data, end._data
+    # (PyTorch's meta function checks the dtypes before the kernel refuses one)
     for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
         if arr is not None and arr.dtype != x.dtype:
             raise RuntimeError(f"expected dtype {D.C_NAMES[input.dtype]} for `{arg}` but got "
                                f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
+    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
+        raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
     w = np.asarray(weight, x.dtype) if scalar else weight._data
     if x.dtype == np.float16 or x.dtype == D._BF16_NP:
         data = _computed(_reduced_lerp, x, e, np.asarray(weight, np.float32) if scalar else w)

@@ -198,12 +198,34 @@ def _snapshot(t):
     return _forward.carry(t, old)
 
 
+def _uncastable(self, args):
+    """PyTorch's cast error where the op's kernel refused the operands but
+    the promoted type could not go into `self` anyway (TensorIterator checks
+    the output's dtype first): bitwise_and_ of a bool tensor and a float one."""
+    if not args or not isinstance(args[0], (Tensor, bool, int, float, complex)):
+        return None
+    from .._extras import result_type
+    try:
+        common = result_type(self, args[0])._np
+    except Exception:
+        return None
+    dst = self._data.dtype
+    if common == dst or _castable(common, dst):
+        return None
+    return RuntimeError(
+        f"result type {D.SCALAR_NAMES[D._BY_NP[common]]} can't be cast to the desired output "
+        f"type {D.SCALAR_NAMES[D._BY_NP[dst]]}")
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
 
     def method(self, *args, **kwargs):
         check_inplace(self)
-        result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        try:
+            result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        except NotImplementedError as e:
+            raise _uncastable(self, args) or e
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented
