@@ -204,12 +204,18 @@ def _accumulation_input(input, dtype):
     return x
 
 
+def _in_dtype(out, dtype):
+    # (NumPy sums and multiplies small integers and bools in int64; a dtype
+    # given is the result's, its wrap-around the same)
+    return out if dtype is None or out.dtype == dtype._np else np.asarray(out).astype(dtype._np)
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim, "sum")
     if dims is None:
-        return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
-    return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,),
+        return recorded(SumBackward0, _in_dtype(torch_sum(x, None), dtype), (input,), (x.shape,))
+    return recorded(SumBackward1, _in_dtype(torch_sum(x, dims, keepdim), dtype), (input,),
                     (x.shape, dims, keepdim, given_dims(dim)))
 
 
@@ -220,8 +226,9 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
+            "mean(): could not infer output dtype. "
+            f"{'Input' if dtype is None else 'Optional'} dtype must be either a floating "
+            f"point or complex dtype. Got: {D.SCALAR_NAMES[dtype or input.dtype]}")
     dims = _dims_or_none(input, dim, "mean")
     # (half precision: summed and divided in float32, rounded once, as PyTorch's CPU mean)
     xs = x.astype(np.float32) if low else x
@@ -241,9 +248,9 @@ def _lowered(out, dtype):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     if dim is None:
-        return recorded(ProdBackward0, x.prod(), (input,))
+        return recorded(ProdBackward0, _in_dtype(x.prod(), dtype), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,),
+    return recorded(ProdBackward1, _in_dtype(x.prod(axis=dims, keepdims=keepdim), dtype), (input,),
                     (dims, keepdim, dim))
 
 
