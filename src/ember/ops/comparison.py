@@ -76,7 +76,7 @@ def logical_or(input, other):
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind in "fc":
+    if input._data.dtype.kind in "fc" or input._data.dtype == D._BF16_NP:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     return wrap(np.asarray(np.invert(input._data)))
@@ -133,7 +133,9 @@ def _truth(npfn):
         x = input._data
         axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))
-        return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
+        r = np.asarray(npfn(x, axis=axis, keepdims=keepdim))
+        # (PyTorch keeps uint8 for uint8 input, for legacy masks)
+        return wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
     op.__name__ = npfn.__name__
     return op
 

@@ -81,7 +81,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     x = input._data
     if x.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {D.SCALAR_NAMES[input.dtype]}")
     if dtype is not None and not dtype.is_floating_point:

@@ -132,7 +132,7 @@ FrexpBackward0 = grad_fn("FrexpBackward0",
 
 def frexp(input):
     x = input._data
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(x)
     exponent = np.asarray(exponent, np.int32)

@@ -359,8 +359,8 @@ def argmin(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, fn, name):
     x = input._data
-    if x.dtype.kind == "c":
-        raise RuntimeError(f"{name}(): does not support complex input")
+    if x.dtype.kind == "c" or x.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support {'complex' if x.dtype.kind == 'c' else 'bool'} input")
     if x.size == 0:
         # PyTorch raises IndexError for both (unlike max's RuntimeError).
         if dim is None:
