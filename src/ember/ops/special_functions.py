@@ -50,9 +50,11 @@ def on_own_precision(kernel, x, *args):
 
 
 def refuse_half(kernel, x):
-    """PyTorch's CPU kernels of the newer special functions have no float16."""
-    if getattr(x, "dtype", x) == np.float16:       # an array or a dtype
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Half\'')
+    """PyTorch's CPU kernels of the newer special functions have no float16
+    and no bfloat16."""
+    dt = getattr(x, "dtype", x)       # an array or a dtype
+    if dt in D.HALF_NP:
+        raise kernel_refuses(f"{kernel}_cpu", dt)
     return x
 
 
@@ -248,7 +250,8 @@ def binary_float_arrays(name, input, other, kernel=None):
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
-        ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
+        # (each operand's own value: -1 beside a uint8 tensor is -1., not 255.)
+        ad, bd = (np.asarray(t._data, D._default[0]._np) for t in (a, b))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:
