@@ -3,7 +3,6 @@ from .._fma import _fma32
 from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
-from .conditional import _arg_type
 from .elementwise_binary import not_implemented
 
 __all__ = ["lerp", "addcmul", "addcdiv"]
@@ -80,6 +79,7 @@ def lerp(input, end, weight):
     if not (isinstance(input, Tensor) and isinstance(end, Tensor)) or (
             scalar and not isinstance(weight, (int, float, complex, np.number))):
         # (two overloads, Tensor and Number weight: the parser lists both)
+        from .conditional import _arg_type
         got = ", ".join(_arg_type(a) for a in (input, end, weight))
         raise TypeError(
             f"lerp() received an invalid combination of arguments - got ({got}), but expected "
