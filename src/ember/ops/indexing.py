@@ -16,7 +16,7 @@ from .._backend import cast, quiet_call
 from .._python_data import _scalar_to, scalar_arg
 from .._settings import triggered
 from ..autograd import _forward
-from ._common import D, Tensor, np, recorded, tracked
+from ._common import D, Tensor, checked_scalar, np, recorded, tracked
 from ._registry import grad_fn, tensor_field
 
 
@@ -317,7 +317,16 @@ def setitem(input, key, value):
     view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
     if isinstance(value, Tensor):
         v = value._data
-        if not basic and v.dtype != x.dtype:
+        if not basic and v.dtype != x.dtype and v.size == 1 and _lone_mask(items):
+            # PyTorch's index_put_ gives one value under a lone bool mask to
+            # masked_fill_, which takes it as a number in the tensor's dtype
+            if value._requires_grad:
+                value = value.reshape(()).to(input.dtype)
+            else:
+                num = checked_scalar(x.dtype, v.reshape(()).item())
+                value = Tensor._wrap(np.asarray(num).astype(x.dtype))
+            v = value._data
+        elif not basic and v.dtype != x.dtype:
             raise RuntimeError(
                 "Index put requires the source and destination dtypes match, got "
                 f"{D.SCALAR_NAMES[input.dtype]} for the destination and "
@@ -360,6 +369,14 @@ def setitem(input, key, value):
         node = CopySlices if through_view else IndexPutBackward0
         result = recorded(node, new, (before, src), (nkey,))
     commit_inplace(input, result)
+
+
+def _lone_mask(items):
+    """Is the key one bool tensor, among full slices and ellipses only?"""
+    masks = [k for k in items if isinstance(k, Tensor)]
+    return (len(masks) == 1 and masks[0]._data.dtype == np.bool_
+            and all(k is Ellipsis or isinstance(k, Tensor) or (isinstance(k, slice) and k == slice(None))
+                    for k in items))
 
 
 def _makes_view(items, skipped):
