@@ -347,7 +347,7 @@ def minimum(input, other):
 # NumPy's maximum, minimum and where raise no floating-point warnings: these
 # hot ops skip the registry's silencing wrapper (quiet=True).
 clamp = register(clamp, inplace=True, aliases=("clip",), node=ClampBackward1, quiet=True,
-                 inplace_function=True)
+                 inplace_function=True, out=same_dtype("Found dtype {os} but expected {s}"))
 clip = clamp
 clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
                      inplace_function=True)
