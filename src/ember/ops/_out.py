@@ -59,6 +59,8 @@ def into(out, name, function, args, kwargs, check=None):
         return _into_kernel(out, name, function, args, kwargs, check, kernel)
     _no_autograd(name, out, args, kwargs)
     result = function(*args, **kwargs)
+    if result is NotImplemented:    # (an operand no overload takes: the caller refuses it)
+        return result
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not "

@@ -13,7 +13,10 @@ def _compare(npfn, ordered=None):
     """`ordered`: the kernel's name, for the ordering comparisons, which
     PyTorch refuses on complex numbers."""
     def op(input, other):
-        ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
+        if not isinstance(input, Tensor):
+            # (no overload takes a number first: the named form's refusal says so)
+            return NotImplemented
+        ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
         if ordered and ad.dtype.kind == "c":
