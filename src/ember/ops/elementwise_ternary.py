@@ -153,6 +153,9 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    tensor_arg(input, "addcdiv", "input", 1)
+    tensor_arg(tensor1, "addcdiv", "tensor1", 2)
+    tensor_arg(tensor2, "addcdiv", "tensor2", 3)
     if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
         raise RuntimeError(_ADDCDIV_INTEGER)
     return _addc("addcdiv", AddcdivBackward0, np.true_divide, input, tensor1, tensor2, value)

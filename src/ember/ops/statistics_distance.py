@@ -199,16 +199,21 @@ DistBackward0 = grad_fn(
 
 
 def dist(input, other, p=2):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    for name, pos, v in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
     a, b = input._data, other._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
+    # PyTorch's dist is norm(input - other): the subtraction refuses bools first
+    from .pointwise import _no_bool_sub
+    if a.dtype == np.bool_ or b.dtype == np.bool_:
+        _no_bool_sub(input, other)
     dt = _result_dtype(input, other)
-    if dt._np.kind not in "fc":
+    if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
