@@ -346,7 +346,27 @@ def minimum(input, other):
 
 # NumPy's maximum, minimum and where raise no floating-point warnings: these
 # hot ops skip the registry's silencing wrapper (quiet=True).
-clamp = register(clamp, inplace=True, aliases=("clip",), node=ClampBackward1, quiet=True,
+_clamp_written = make_inplace(clamp, "clamp_")
+
+
+def clamp_(self, min=None, max=None):
+    """In place, number bounds whose result type self can't hold are refused
+    first, in clamp_'s words (the C name of self's dtype)."""
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        from .._extras import result_type
+        from .inplace import _castable
+        for bound in (min, max):
+            # (a complex bound on a float tensor fails its conversion first, in clamp)
+            if bound is not None and not isinstance(bound, str) and not (
+                    isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
+                dt = result_type(self, bound)
+                if not _castable(dt._np, self._data.dtype):
+                    raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
+                                       f"desired output type {D.C_NAMES[self.dtype]}")
+    return _clamp_written(self, min, max)
+
+
+clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
                  inplace_function=True, out=same_dtype("Found dtype {os} but expected {s}"))
 clip = clamp
 clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
