@@ -193,6 +193,8 @@ def mvlgamma(input, p):
     p = _int_arg(p, "mvlgamma", "p", 2)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
     x = float_data(input, kernel="arange_cpu")      # (PyTorch's first complex step)
 
     def kernel(a):

@@ -294,7 +294,7 @@ def renorm(input, p, dim, maxnorm):
 
 def _common_float(x1, x2):
     dt = _result_dtype(x1, x2)
-    if dt._np.kind != "f":
+    if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{D.SCALAR_NAMES[dt]}")
     return dt
