@@ -138,6 +138,8 @@ CLAMP = (_cases("T.clamp(t('{a}'), t('{b}'), t('{b}'))", [
     + ["T.clamp_min(t('bool'), 2)", "T.clamp_max(t('bool'), True)",
        "T.clamp(t('float32'), min=t('complex128', 3))",
        "T.clamp(t('int64'), 1, 2, out=T.empty(4, dtype=T.int32))",
+       "T.clamp(t('int64'), t('int64', 1), t('int64', 3), out=T.empty(4, dtype=T.int32))",
+       "T.clip(t('float64'), max=2.5, out=T.empty(4))",
        "T.clamp(t('bool'), 1, 2, out=T.empty(4, dtype=T.int64))"])
 
 
@@ -249,3 +251,20 @@ def test_loss_dtypes(expr):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")     # (the size-mismatch warning, both libraries)
         _run(expr)
+
+
+# LAPACK-backed ops refuse float16 and bfloat16, each in its own words.
+LINALG = _cases("T.linalg.{b}(t('{a}', ((2, 0), (0, 2))))", [
+    (a, b) for a in ("float16", "bfloat16")
+    for b in ("inv", "inv_ex", "det", "slogdet", "cholesky", "cholesky_ex", "svd", "svdvals",
+              "cond", "eigh", "matrix_rank", "pinv", "lu_factor", "qr", "eigvals")])
+LINALG += [
+    "T.linalg.solve(t('float16', ((2, 0), (0, 2))), t('float16', ((1, 0), (0, 1))))",
+    "T.linalg.lstsq(t('bfloat16', ((2, 0), (0, 2))), t('bfloat16', ((1, 0), (0, 1))))",
+    "T.linalg.vander(t('float16'))", "T.det(t('float16', ((2, 0), (0, 2))))",
+    "T.inverse(t('bfloat16', ((2, 0), (0, 2))))"]
+
+
+@pytest.mark.parametrize("expr", LINALG)
+def test_linalg_half_refusals(expr):
+    _run(expr)

@@ -6,7 +6,7 @@ from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error
                       kernel_refuses, np,
                       recorded, wrap, _result_dtype)
 from ._out import into, same_dtype
-from ._registry import grad_fn, register, tensor_field
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
 from .inplace import make_inplace
 
@@ -367,7 +367,23 @@ def clamp_(self, min=None, max=None):
 
 
 clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
-                 inplace_function=True, out=same_dtype("Found dtype {os} but expected {s}"))
+                 inplace_function=True)
+_CLAMP_SCALAR_OUT = same_dtype("Found dtype {os} but expected {s}")
+
+
+def _clamp_public(input, min=None, max=None, *, out=None):
+    """clamp with out=: cast into with tensor bounds (a structured kernel);
+    with number bounds the out must have the result's dtype."""
+    if out is None:
+        return clamp(input, min, max)
+    numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
+    return into(out, "clamp", clamp, (input, min, max), {},
+                _CLAMP_SCALAR_OUT if numbers else None)
+
+
+_clamp_public.__name__ = _clamp_public.__qualname__ = "clamp"
+_clamp_public.__wrapped__ = clamp
+REGISTRY["clamp"] = REGISTRY["clamp"]._replace(public=_clamp_public)
 clip = clamp
 clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
                      inplace_function=True)
