@@ -268,3 +268,28 @@ LINALG += [
 @pytest.mark.parametrize("expr", LINALG)
 def test_linalg_half_refusals(expr):
     _run(expr)
+
+
+# Counting and searching: histogram's kernel has no half types (histc has);
+# searchsorted promotes as PyTorch (a 0-d value ranks lower, bfloat16 too) and
+# takes bool and complex numbers; isin names each operand's own dtype.
+SEARCH = (_cases("T.{b}(t('{a}'), 3)", [(a, b) for a in ("float16", "bfloat16", "float32")
+                                        for b in ("histogram", "histc")])
+          + _cases("T.histogramdd(t('{a}').reshape(4, 1), 3)", [(a, None) for a in
+                                                                ("float16", "bfloat16")])
+          + _cases("T.searchsorted(t('{a}'), {b})", [
+              (a, b) for a in ("uint8", "int16", "float64") for b in (
+                  "True", "1j", "t('bfloat16')", "t('bfloat16', 3)", "t('complex64')",
+                  "t('complex128', 3)")])
+          + _cases("T.bucketize({b}, t('{a}'))", [(a, b) for a in ("bool", "int32", "bfloat16")
+                                                  for b in ("t('float64')", "2")])
+          + _cases("T.isin(t('{a}'), {b})", [(a, b) for a in ("uint8", "bfloat16", "float64")
+                                             for b in ("1j", "t('complex64', 3)",
+                                                       "t('complex128')", "t('bool')")])
+          + _cases("t('{a}').index_copy(0, T.tensor([0, 1]), t('{b}', 3))", [
+              ("float32", "int64"), ("int8", "int8"), ("float32", "float32")]))
+
+
+@pytest.mark.parametrize("expr", SEARCH)
+def test_counting_and_searching_dtypes(expr):
+    _run(expr)

@@ -160,12 +160,15 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     operands = []
     for x in (elements, test_elements):
         if not isinstance(x, Tensor):
-            if not isinstance(x, (int, float, np.number, np.bool_)) or not any(
+            if not isinstance(x, (int, float, complex, np.number, np.bool_)) or not any(
                     isinstance(o, Tensor) for o in (elements, test_elements)):
                 raise _isin_refusal(elements, test_elements)
-            x = wrap(np.asarray(x, D.scalar_dtype(x)._np))
-        if x.dtype is D.bool_:
-            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+            # (a complex number is refused as the complex128 PyTorch wraps it in)
+            x = wrap(np.asarray(x, np.complex128 if isinstance(x, complex)
+                                else D.scalar_dtype(x)._np))
+        if x.dtype is D.bool_ or x.dtype.is_complex:    # (each operand's own dtype named)
+            raise RuntimeError("Unsupported input type encountered for isin(): "
+                               f"{D.SCALAR_NAMES[x.dtype]}")
         operands.append(x)
     from .elementwise_ternary import result_type
     dt = result_type(*operands)._np

@@ -108,12 +108,13 @@ def _search_rows(seq, values, right):
 
 def _search(seq, values, right, out_int32, sorter=None):
     """Positions of `values` (array) in the sorted last dim of `seq`."""
-    if seq.dtype.kind == "c" or values.dtype.kind == "c":
-        raise kernel_refuses("searchsorted_out_cpu", values.dtype if values.dtype.kind == "c"
-                             else seq.dtype)
+    from .elementwise_ternary import result_type
+    # (PyTorch's common dtype, a 0-d input ranking lower; bfloat16 too)
+    dt = result_type(wrap(seq), wrap(values))._np
+    if dt.kind == "c":
+        raise kernel_refuses("searchsorted_out_cpu", dt)
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter, axis=-1)
-    dt = np.result_type(seq, values)
     if dt == np.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
@@ -130,9 +131,11 @@ def _search(seq, values, right, out_int32, sorter=None):
 def _value_array(value, like):
     if isinstance(value, Tensor):
         return value._data
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+    if not isinstance(value, numbers.Number):
         raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
                         f"{type(value).__name__}")
+    if isinstance(value, (bool, complex)):
+        return np.asarray(value, np.bool_ if isinstance(value, bool) else D.default_complex()._np)
     return np.asarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"
                       else D._default[0]._np if isinstance(value, float) else np.int64)
 
@@ -182,8 +185,9 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return _search(b, _value_array(input, b), right, out_int32)
 
 
-def _float_only(input, kernel):
-    if not D.is_float_np(input._data.dtype):
+def _float_only(input, kernel, half=True):
+    dt = input._data.dtype
+    if not D.is_float_np(dt) or (not half and dt in D.HALF_NP):
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
 
@@ -223,7 +227,7 @@ def same_dtype_edges(points, edges, dim):
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False):
-    _float_only(input, "histogramdd")
+    _float_only(input, "histogramdd", half=False)
     x = input._data
     if isinstance(bins, Tensor):
         edges = bins._data
