@@ -293,3 +293,27 @@ SEARCH = (_cases("T.{b}(t('{a}'), 3)", [(a, b) for a in ("float16", "bfloat16", 
 @pytest.mark.parametrize("expr", SEARCH)
 def test_counting_and_searching_dtypes(expr):
     _run(expr)
+
+
+# Scans, nan-reductions, amax/amin's out=, index dtypes, vector_norm's dtype=
+SCANS = (_cases("t('{a}').{b}", [(a, b) for a in ("bool", "int8", "float16", "bfloat16")
+                                 for b in ("cumsum(0, dtype=T.bool)", "cumprod(0, dtype=T.bool)",
+                                           "cumsum(0, dtype=T.int16)", "nansum(dtype=T.complex64)",
+                                           "nanmean(dtype=T.complex128)", "nanmean(dtype=T.int64)")])
+         + _cases("T.{b}(t('{a}'), 0, out=T.empty(4, dtype=T.{c}))".replace("{c}", "int64"), [
+             (a, b) for a in ("bool", "float16", "float32") for b in ("cumsum", "cumprod")])
+         + _cases("T.{b}(t('{a}'), 0, out=T.empty((), dtype=T.uint8))", [
+             (a, b) for a in ("bool", "int64", "float32") for b in ("amax", "amin")])
+         + _cases("T.nanmean(t('complex64'), dtype=T.{a})", [(a, None) for a in ("bool", "int8")])
+         + _cases("T.arange(5)[t('{a}', (1, 2))]", [(a, None) for a in ("int8", "int16", "int32",
+                                                                         "uint8", "bfloat16")])
+         + _cases("T.linalg.vector_norm(t('{a}'), dtype=T.{b})", [("float16", "bfloat16"),
+                                                                  ("bfloat16", "float16"),
+                                                                  ("float16", "float32")])
+         + ["T.nansum(t('bfloat16', (1, float('nan'))))",
+            "T.cummax(t('bfloat16', (1, float('nan'), 2)), 0)"])
+
+
+@pytest.mark.parametrize("expr", SCANS)
+def test_scan_and_reduction_dtypes(expr):
+    _run(expr)

@@ -32,6 +32,24 @@ class same_dtype:
                 s=D.SCALAR_NAMES[result.dtype], os=D.SCALAR_NAMES[out.dtype], name=name))
 
 
+def computed_in_out_dtype(info):
+    """The public form of a registered sum/prod/cumsum/cumprod: with out=,
+    computed in out's dtype, PyTorch's dtype=out.dtype (sum(floats, out=an
+    int tensor) truncates each element first)."""
+    function, name = info.function, info.name
+
+    def public(*args, dtype=None, out=None, **kwargs):
+        if out is None:
+            return function(*args, dtype=dtype, **kwargs)
+        if dtype is None and isinstance(out, Tensor):
+            dtype = out.dtype
+        return into(out, name, function, args, dict(kwargs, dtype=dtype))
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    return public
+
+
 def bool_only(name, out, result):
     """isposinf, signbit, ...: out= must be a bool tensor."""
     if out.dtype is not D.bool_:

@@ -3,7 +3,7 @@ var_mean, std_mean; and isin (membership)."""
 import math
 import warnings
 
-from ._common import D, Tensor, np, recorded, recorded_multi, wrap
+from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import given_dims
@@ -67,9 +67,11 @@ NansumBackward0 = grad_fn(
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex and D.is_float_np(input._data.dtype):
+        raise kernel_refuses("nansum_cpu", dtype._np)    # (floats run the NaN-skipping kernel)
     x = _red._accumulation_input(input, dtype)
     dims = _reduced_dims(input, dim)
-    if x.dtype.kind == "f":
+    if D.is_float_np(x.dtype):
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
     return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,),
@@ -79,15 +81,17 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """PyTorch's composite: nansum divided by the count of non-NaN elements."""
     x = input._data
-    if x.dtype.kind == "c":
-        raise RuntimeError("nansum on CPU does not support complex inputs")
-    if not D.is_float_np(x.dtype):
+    if not (D.is_float_np(x.dtype) or x.dtype.kind == "c"):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {D.SCALAR_NAMES[input.dtype]}")
-    if dtype is not None and not dtype.is_floating_point:
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
                            "either a floating point or complex dtype. Got: "
                            f"{D.SCALAR_NAMES[dtype]}")
+    if x.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex:
+        raise kernel_refuses("nansum_cpu", dtype._np)
     dims = _reduced_dims(input, dim)
     count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
     return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))

@@ -175,6 +175,9 @@ def _normalize_key(key, warn=True):
     return tuple(out)
 
 
+_INDEX_DTYPES = frozenset(np.dtype(c) for c in (np.int64, np.int32, np.uint8, np.bool_))
+
+
 def _advanced_array(item, dim_size, d):
     if isinstance(item, Tensor):
         arr = item._data
@@ -182,7 +185,7 @@ def _advanced_array(item, dim_size, d):
         arr = np.asarray(item)
         if arr.size == 0:
             arr = arr.astype(np.int64)      # an empty index list is int64, as PyTorch's
-    if arr.dtype.kind == "f":
+    if arr.dtype.kind == "f" or (isinstance(item, Tensor) and arr.dtype not in _INDEX_DTYPES):
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if arr.dtype.kind in "iu" and arr.size:
         bad = arr[(arr >= dim_size) | (arr < -dim_size)]

@@ -11,7 +11,7 @@ from .. import return_types
 from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
-from ._out import into, same_dtype
+from ._out import computed_in_out_dtype, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from . import _int_args
@@ -448,27 +448,14 @@ mean = register(mean)
 prod = register(prod)
 
 
-def _in_out_dtype(function, name):
-    """sum/prod with out=: computed in out's dtype, PyTorch's dtype=out.dtype
-    (sum(floats, out=an int tensor) truncates each element first)."""
-    def public(input, dim=None, keepdim=False, *, dtype=None, out=None):
-        if out is None:
-            return function(input, dim, keepdim, dtype=dtype)
-        if dtype is None and isinstance(out, Tensor):
-            dtype = out.dtype
-        return into(out, name, function, (input, dim, keepdim), {"dtype": dtype})
-    public.__name__ = public.__qualname__ = name
-    public.__doc__ = function.__doc__
-    public.__wrapped__ = function
-    return public
-
-
-for _name, _fn in (("sum", sum), ("prod", prod)):
-    REGISTRY[_name] = REGISTRY[_name]._replace(public=_in_out_dtype(_fn, _name))
+for _name in ("sum", "prod"):
+    REGISTRY[_name] = REGISTRY[_name]._replace(public=computed_in_out_dtype(REGISTRY[_name]))
 max = register(max, out=same_dtype())
 min = register(min, out=same_dtype())
-amax = register(amax)
-amin = register(amin)
+_SAME_AS_INPUT = same_dtype("Expected the dtype for input and out to match, but got {s} for "
+                            "input's dtype and {os} for out's dtype.")
+amax = register(amax, out=_SAME_AS_INPUT)
+amin = register(amin, out=_SAME_AS_INPUT)
 argmax = register(argmax, out=same_dtype(), ints={"dim": "int"})
 argmin = register(argmin, out=same_dtype(), ints={"dim": "int"})
 var = register(var)
