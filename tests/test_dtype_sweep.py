@@ -310,6 +310,9 @@ SCANS = (_cases("t('{a}').{b}", [(a, b) for a in ("bool", "int8", "float16", "bf
          + _cases("T.linalg.vector_norm(t('{a}'), dtype=T.{b})", [("float16", "bfloat16"),
                                                                   ("bfloat16", "float16"),
                                                                   ("float16", "float32")])
+         + _cases("T.mean(t('{a}'), 0, out=T.empty((), dtype=T.{b}))", [
+             (a, b) for a in ("float64", "complex64", "int64")
+             for b in ("int64", "bool", "float32", "complex128")])
          + ["T.nansum(t('bfloat16', (1, float('nan'))))",
             "T.cummax(t('bfloat16', (1, float('nan'), 2)), 0)"])
 

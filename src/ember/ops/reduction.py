@@ -11,7 +11,7 @@ from .. import return_types
 from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
-from ._out import computed_in_out_dtype, same_dtype
+from ._out import computed_in_out_dtype, into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from . import _int_args
@@ -450,6 +450,27 @@ prod = register(prod)
 
 for _name in ("sum", "prod"):
     REGISTRY[_name] = REGISTRY[_name]._replace(public=computed_in_out_dtype(REGISTRY[_name]))
+
+
+def _mean_public(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """mean with out=: PyTorch's sum into out, then out.div_(count): an
+    integral out can't take the float quotient, and a real out takes a
+    complex input's real parts."""
+    if out is None:
+        return mean(input, dim, keepdim, dtype=dtype)
+    if dtype is None and isinstance(input, Tensor) and isinstance(out, Tensor):
+        inexact = input.dtype.is_floating_point or input.dtype.is_complex
+        if inexact and not (out.dtype.is_floating_point or out.dtype.is_complex):
+            raise RuntimeError(f"result type {D.SCALAR_NAMES[D._default[0]]} can't be cast to "
+                               f"the desired output type {D.SCALAR_NAMES[out.dtype]}")
+        if input.dtype.is_complex and not out.dtype.is_complex:
+            input = input.real
+    return into(out, "mean", mean, (input, dim, keepdim), {"dtype": dtype})
+
+
+_mean_public.__name__ = _mean_public.__qualname__ = "mean"
+_mean_public.__wrapped__ = mean
+REGISTRY["mean"] = REGISTRY["mean"]._replace(public=_mean_public)
 max = register(max, out=same_dtype())
 min = register(min, out=same_dtype())
 _SAME_AS_INPUT = same_dtype("Expected the dtype for input and out to match, but got {s} for "
