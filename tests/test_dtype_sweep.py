@@ -120,7 +120,11 @@ BINARY = (_cases("T.{b}(t('{a}'), t('bfloat16'))", [(a, b) for a in ("bool", "in
               "T.xlogy(t('uint8'), -1)", "T.xlogy(-1, t('uint8'))", "T.special.zeta(-1, t('uint8'))",
               "T.special.chebyshev_polynomial_t(-1, t('uint8'))", "T.copysign(t('uint8'), -1)",
               "T.special.xlog1py(t('uint8'), -1)", "T.igamma(t('uint8'), t('int8', 3))",
-              "T.igamma(t('int8', 3), t('uint8'))", "T.igammac(t('int16'), t('int64', 3))")]))
+              "T.igamma(t('int8', 3), t('uint8'))", "T.igammac(t('int16'), t('int64', 3))",
+              "T.xlogy(t('float16', 3), 2.5)", "T.special.xlog1py(2.5, t('bfloat16', 3))",
+              "T.xlogy(t('bool'), 2.5)", "T.xlogy(1j, t('uint8'))",
+              "T.special.zeta(t('float16', 3), 2.5)",
+              "T.special.chebyshev_polynomial_t(t('bfloat16', 3), 2)")]))
 
 
 @pytest.mark.parametrize("expr", BINARY)

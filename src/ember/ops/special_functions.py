@@ -243,17 +243,22 @@ def binary_float_arrays(name, input, other, kernel=None):
             " * (Tensor input, Tensor other, *, Tensor out = None)\n"
             " * (Number self, Tensor other, *, Tensor out = None)\n"
             " * (Tensor input, Number other, *, Tensor out = None)\n")
-    a = input if isinstance(input, Tensor) else wrap(
-        np.asarray(input, dtype=D.scalar_dtype(input)._np))
-    b = other if isinstance(other, Tensor) else wrap(
-        np.asarray(other, dtype=D.scalar_dtype(other)._np))
-    ad, bd = binary_arrays(a, b)
+    # (a number ranks below any tensor, a 0-d one too: half 0-d and 2.5 stay half)
+    if not isinstance(other, Tensor):
+        ad, bd = binary_arrays(input, other)
+        bd = np.asarray(bd, ad.dtype)       # (the number, in the tensor's result dtype)
+    elif not isinstance(input, Tensor):
+        bd, ad = binary_arrays(other, input)
+        ad = np.asarray(ad, bd.dtype)
+    else:
+        ad, bd = binary_arrays(input, other)
     ad, bd = np.asarray(ad), np.asarray(bd)
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
         # (each operand's own value: -1 beside a uint8 tensor is -1., not 255.)
-        ad, bd = (np.asarray(t._data, D._default[0]._np) for t in (a, b))
+        ad, bd = (np.asarray(v._data if isinstance(v, Tensor) else v, D._default[0]._np)
+                  for v in (input, other))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:
