@@ -324,3 +324,33 @@ SCANS = (_cases("t('{a}').{b}", [(a, b) for a in ("bool", "int8", "float16", "bf
 @pytest.mark.parametrize("expr", SCANS)
 def test_scan_and_reduction_dtypes(expr):
     _run(expr)
+
+
+# remainder: a zero keeps the dividend's sign (fmod's), as PyTorch's kernel
+# (NumPy's takes the divisor's); the signs are compared through signbit.
+REMAINDER = (_cases("T.remainder(t('{a}', (4., -1., 5., -5., 7.5)), {b})", [
+    (a, b) for a in ("float32", "float64", "bfloat16") for b in ("-1", "2.5", "-2.0")])
+    + ["T.remainder(-1, t('float16', (1., 2.)))", "t('float32', (-3., 3.)) % t('float32', (3., -3.))",
+       "T.remainder(t('int64', (5, -5)), 3)"])
+
+
+@pytest.mark.parametrize("expr", REMAINDER)
+def test_remainder_signed_zero(expr):
+    _run(f"(lambda r: (r, T.signbit(r)))({expr})")
+
+
+# bfloat16 is a float (NumPy's kind "V" aside): its NaNs, infinities and
+# signs in the sorts, selections and tests (ordered as float32, exactly).
+NAN = "t('{a}', (3., float('nan'), -float('inf'), 1., -0., 2.))"
+BF16_NANS = [b.replace("X", NAN.format(a=a)) for a in ("bfloat16", "float16")
+             for b in ("T.sort(X)", "T.argsort(X, descending=True)", "T.topk(X, 2)",
+                       "T.topk(X, 2, largest=False)", "T.median(X)", "T.nanmedian(X)",
+                       "T.median(X, 0)", "T.msort(X)", "T.kthvalue(X, 2)", "T.mode(X)",
+                       "T.unique(X)", "T.cummax(X, 0)", "T.nan_to_num(X)", "T.isposinf(X)",
+                       "T.isneginf(X)", "T.signbit(X[2:])", "T.max(X, 0)", "T.nansum(X)",
+                       "T.unique(X[2:].reshape(2, 2), dim=1)")]
+
+
+@pytest.mark.parametrize("expr", BF16_NANS)
+def test_bfloat16_nans_and_order(expr):
+    _run(expr)

@@ -463,8 +463,18 @@ def _division_remainder(name, forward, by_scalar, by_tensor, input, other):
     return recorded(by_scalar, data, (input,))
 
 
+def _remainder(a, b):
+    """PyTorch's remainder: fmod, moved by b where the signs differ; a zero
+    keeps fmod's sign (the dividend's), where NumPy's takes the divisor's."""
+    if not D.is_float_np(np.asarray(a).dtype):
+        return np.remainder(a, b)
+    m = np.fmod(a, b)
+    moved = (m != 0) & ((b < 0) != (m < 0))
+    return np.where(moved, m + b, m).astype(m.dtype, copy=False) if moved.any() else m
+
+
 def remainder(input, other):
-    return _division_remainder("remainder", np.remainder, RemainderBackward0,
+    return _division_remainder("remainder", _remainder, RemainderBackward0,
                                RemainderBackward1, input, other)
 
 

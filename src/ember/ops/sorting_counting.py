@@ -52,14 +52,16 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     x = input._data
     if x.dtype.kind == "c":
         raise kernel_refuses("unique" if dim is None else "unique_dim", x.dtype)
+    keys = x.astype(np.float32) if x.dtype == D._BF16_NP else x     # (see sorting.as_1d)
     if dim is None:
-        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
+        values, inverse, counts = np.unique(keys.reshape(-1), return_inverse=True,
                                             return_counts=True, equal_nan=False)
-        return _results(input, Unique2Backward0, values, inverse.reshape(x.shape), counts,
-                        return_inverse, return_counts)
+        return _results(input, Unique2Backward0, values.astype(x.dtype, copy=False),
+                        inverse.reshape(x.shape), counts, return_inverse, return_counts)
     d = _data_dim(x, dim)
-    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d,
+    values, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True, axis=d,
                                         equal_nan=False)
+    values = values.astype(x.dtype, copy=False)
     return _results(input, UniqueDimBackward0, values, inverse.reshape(-1), counts,
                     return_inverse, return_counts)
 
