@@ -354,3 +354,19 @@ BF16_NANS = [b.replace("X", NAN.format(a=a)) for a in ("bfloat16", "float16")
 @pytest.mark.parametrize("expr", BF16_NANS)
 def test_bfloat16_nans_and_order(expr):
     _run(expr)
+
+
+# out= of another dtype: PyTorch's out check comes before a kernel's dispatch
+# refusal ('"abs_cpu" not implemented for ...'), not before an op's own words.
+OUT_FIRST = (_cases("T.{b}(t('{a}', (1, 2)), out=T.empty(0, dtype=T.{c}))".replace("{c}", "int8"), [
+    (a, b) for a in ("bool", "complex64") for b in ("floor", "round", "frac", "sign", "amax",
+                                                     "amin", "neg")])
+    + ["T.abs(t('bool', (1, 2)), out=T.empty(0, dtype=T.int8))"]
+    + _cases("T.{b}(t('bool', (1, 2)).reshape(2, 1), t('bool', (1, 2)).reshape(1, 2), "
+             "out=T.empty(0, dtype=T.{a}))", [(a, b) for a in ("int8", "bool")
+                                               for b in ("mm", "matmul")]))
+
+
+@pytest.mark.parametrize("expr", OUT_FIRST)
+def test_out_dtype_checked_before_kernel(expr):
+    _run(expr)

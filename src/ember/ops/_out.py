@@ -76,7 +76,11 @@ def into(out, name, function, args, kwargs, check=None):
     if kernel is not None:
         return _into_kernel(out, name, function, args, kwargs, check, kernel)
     _no_autograd(name, out, args, kwargs)
-    result = function(*args, **kwargs)
+    try:
+        result = function(*args, **kwargs)
+    except NotImplementedError as e:
+        _checked_first(e, name, out, args, check)
+        raise
     if result is NotImplemented:    # (an operand no overload takes: the caller refuses it)
         return result
     if isinstance(result, tuple):
@@ -98,6 +102,15 @@ def into(out, name, function, args, kwargs, check=None):
         check(name, out, result)
     write(out, result)
     return out
+
+
+def _checked_first(error, name, out, args, check):
+    """A kernel's dispatch refusal ('"abs_cpu" not implemented for ...')
+    comes after PyTorch's check that out has the input's dtype: that
+    check's error, where it fails."""
+    if (isinstance(check, same_dtype) and args and isinstance(args[0], Tensor)
+            and isinstance(out, Tensor) and str(error).startswith('"')):
+        check(name, out, args[0])
 
 
 def _into_kernel(out, name, function, args, kwargs, check, kernel):
