@@ -245,8 +245,9 @@ LOSSES = (_cases("T.nn.functional.mse_loss(t('{a}'), t('{b}'))", [
                                                                         "float64")])
     + _cases("T.nn.functional.{b}(t('{a}'), t('int8', 3))", [
         (a, b) for a in ("uint8", "float16") for b in ("mse_loss", "l1_loss")])
-    + _cases("T.nn.functional.cosine_similarity(t('{a}'), t('bfloat16'), 0)", [
-        (a, None) for a in ("bool", "bfloat16")]))
+    + _cases("T.nn.functional.cosine_similarity(t('{a}'), {b}, 0)", [
+        (a, b) for a in ("bool", "bfloat16", "float16", "int64")
+        for b in ("t('bfloat16')", "t('float32', 3)", "t('float64')", "2")]))
 
 
 @pytest.mark.parametrize("expr", LOSSES)

@@ -303,9 +303,15 @@ def _common_float(x1, x2):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """ATen's: each side divided by its norm (clamped to eps without
     recording), then the product summed over `dim`."""
+    for name, pos, v in (("x1", 1, x1), ("x2", 2, x2)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"cosine_similarity(): argument '{name}' (position {pos}) must be "
+                            f"Tensor, not {type(v).__name__}")
     dt = _common_float(x1, x2)
-    x1 = x1 if x1.dtype is dt else x1.to(dt)
-    x2 = x2 if x2.dtype is dt else x2.to(dt)
+    # (only integral sides take the common dtype: a float side keeps its own,
+    # and the product after expanding promotes as two full tensors)
+    x1 = x1.to(dt) if x1._data.dtype.kind in "biu" else x1
+    x2 = x2.to(dt) if x2._data.dtype.kind in "biu" else x2
     a, b = x1._data, x2._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
