@@ -243,6 +243,8 @@ def test_creation_dtypes(expr):
 LOSSES = (_cases("T.nn.functional.mse_loss(t('{a}'), t('{b}'))", [
     (a, b) for a in ("bool", "int64", "float16", "float32") for b in ("bool", "int32",
                                                                         "float64")])
+    + _cases("T.nn.functional.{b}(t('float32'), {a})", [(a, b) for a in ("2", "True")
+                                                          for b in ("mse_loss", "l1_loss")])
     + _cases("T.nn.functional.{b}(t('{a}'), t('int8', 3))", [
         (a, b) for a in ("uint8", "float16") for b in ("mse_loss", "l1_loss")])
     + _cases("T.nn.functional.cosine_similarity(t('{a}'), {b}, 0)", [
@@ -291,6 +293,10 @@ SEARCH = (_cases("T.{b}(t('{a}'), 3)", [(a, b) for a in ("float16", "bfloat16", 
           + _cases("T.isin(t('{a}'), {b})", [(a, b) for a in ("uint8", "bfloat16", "float64")
                                              for b in ("1j", "t('complex64', 3)",
                                                        "t('complex128')", "t('bool')")])
+          + _cases("T.histogram(t('float32'), 3, weight={a})", [(a, None) for a in (
+              "t('float64')", "t('bfloat16', 3)", "t('complex64')", "t('float32', (1, 2))", "2")])
+          + _cases("T.histogramdd(t('float32').reshape(4, 1), 3, weight={a})", [
+              (a, None) for a in ("t('float64', (1, 2))", "t('int64')")])
           + _cases("t('{a}').index_copy(0, T.tensor([0, 1]), t('{b}', 3))", [
               ("float32", "int64"), ("int8", "int8"), ("float32", "float32")]))
 

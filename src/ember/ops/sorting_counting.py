@@ -11,11 +11,8 @@ from ._registry import grad_fn, no_derivative, not_implemented, register
 from .reduction import _dims_or_none
 
 
-# C++'s names of the dtypes, which some of PyTorch's messages print.
-_C_NAMES = {np.dtype(k): v for k, v in {
-    "float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int",
-    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-    "bool": "bool"}.items()}
+# C++'s names of the dtypes, which some of PyTorch's messages print, by NumPy dtype
+_C_NAMES = {np_dtype: D.C_NAMES[d] for np_dtype, d in D._BY_NP.items()}
 
 
 def _linspace(lo, hi, steps, dtype):
@@ -228,7 +225,28 @@ def same_dtype_edges(points, edges, dim):
                            f"bins for dimension {dim} with dtype {_C_NAMES[edges.dtype]}")
 
 
+def same_weight_dtype(points, weight):
+    """PyTorch's check (before the shapes'), histogram's too."""
+    if weight.dtype != points.dtype:
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and "
+                           "weight tensor should have the same dtype, but got "
+                           f"input({_C_NAMES[points.dtype]}), and weight({_C_NAMES[weight.dtype]})")
+
+
+_HISTOGRAM_OVERLOADS = (
+    " * (Tensor input, Tensor bins, *, Tensor weight = None, bool density = False, tuple of "
+    "Tensors out = None)\n * (Tensor input, int bins = 100, *, tuple of floats range = None, "
+    "Tensor weight = None, bool density = False, tuple of Tensors out = None)\n")
+
+
 def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    if weight is not None and not isinstance(weight, Tensor):
+        from .conditional import _arg_type
+        given = [_arg_type(input), _arg_type(bins)] + [
+            f"{k}={_arg_type(v)}" for k, v in (("range", range), ("weight", weight),
+                                               ("density", density)) if v not in (None, False)]
+        raise TypeError(f"histogram() received an invalid combination of arguments - got "
+                        f"({', '.join(given)}), but expected one of:\n" + _HISTOGRAM_OVERLOADS)
     _float_only(input, "histogramdd", half=False)
     x = input._data
     if isinstance(bins, Tensor):
@@ -257,6 +275,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     if weight is not None:
         # (PyTorch checks the flattened input, as an (n, 1) one, and weight.)
         w = weight._data.reshape(-1)
+        same_weight_dtype(x, w)
         if w.size != x.size:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have "
                                "the same shape as the input tensor excluding its innermost "

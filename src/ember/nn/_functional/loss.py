@@ -5,7 +5,7 @@ from ..._backend import np
 from ... import _dtype as D
 from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
-from ...ops._common import kernel_refuses, recorded, wrap
+from ...ops._common import Tensor, kernel_refuses, recorded, wrap
 from ...ops import _autocast
 from ...ops._summation import torch_sum
 from ...ops.sorting_scan import DivBackward1
@@ -38,6 +38,8 @@ def _reduction(size_average, reduce, reduction):
 
 
 def _check_broadcast(input, target):
+    if not isinstance(target, Tensor):
+        target.size()       # (PyTorch's first use of target: its AttributeError for a number)
     a, b = input._data.shape, target._data.shape
     if a != b:
         warn_at_caller(
