@@ -15,6 +15,7 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 from ..autograd import _forward
 from ._registry import save_plan
+from ._xp import NUMPY
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
@@ -232,6 +233,23 @@ def _mask_edges(inputs):
         else:
             edges.append(NONE_EDGE)
     return mask, tuple(edges)
+
+
+def kernel_node(node_cls, kernel, inputs, ctx=(), elementwise=False):
+    """A backward kernel run on Tensors (create_graph=True): PyTorch records
+    it as one node, `node_cls` over `inputs` (grad_output first), rather than
+    as the arithmetic inside; its value is `kernel` on the inputs' arrays.
+    Inside vmap (jacrev, hessian) an `elementwise` kernel runs on the whole
+    batch at once; any other vmaps its function once per sample."""
+    try:
+        arrays = [t._data for t in inputs]
+    except RuntimeError as e:
+        from ..func import _batching_rules, _vmap
+        if not (elementwise and isinstance(e, _vmap.BatchedRead)):
+            raise
+        return _batching_rules.elementwise_kernel(
+            lambda *ts: kernel_node(node_cls, kernel, ts, ctx, True), inputs, e.level)
+    return recorded(node_cls, kernel(NUMPY, *arrays, *ctx), inputs, ctx)
 
 
 def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):

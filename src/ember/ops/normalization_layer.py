@@ -5,7 +5,7 @@ import math
 
 from ._common import D, np, recorded
 from ._registry import grad_fn, register, tensor_field
-from .special_namespace import AddBackward1
+from .scalar_arith import AddBackward1
 from .normalization import _float_check, _normalized_grad, _same_dtype
 
 __all__ = []

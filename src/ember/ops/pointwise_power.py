@@ -15,12 +15,20 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 
 # pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
 # three nodes; in PowBackward2 `self` is the scalar base.
-PowBackward0 = grad_fn(
-    "PowBackward0", saved={"exponent": "exponent"},
-    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
-    # (x ** 2, a squared error: self ** 1 is self, so one product fewer)
-    else g * xp.conj(2 * self) if exponent == 2
-    else g * xp.conj(exponent * xp.pow_number(self, exponent - 1)))
+def _pow_grad(xp, g, self, exponent):
+    if exponent == 0:
+        return g * 0
+    if xp.recording:
+        # ATen's pow_backward, grad * (exp * self.pow(exp - 1)), the exponent
+        # a double (or complex): its graph is PyTorch's
+        e = exponent if isinstance(exponent, complex) else float(exponent)
+        return g * xp.conj(xp.mul_scalar(xp.pow_number(self, e - 1), e))
+    if exponent == 2:   # (x ** 2, a squared error: self ** 1 is self, one product fewer)
+        return g * xp.conj(2 * self)
+    return g * xp.conj(exponent * xp.pow_number(self, exponent - 1))
+
+
+PowBackward0 = grad_fn("PowBackward0", saved={"exponent": "exponent"}, self=_pow_grad)
 PowBackward1 = grad_fn(
     "PowBackward1",
     self=lambda xp, g, self, exponent: xp.where(

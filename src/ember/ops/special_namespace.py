@@ -9,7 +9,7 @@ from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_igamma as _G
 from . import special_series as _S
-from .sorting_scan import MulBackward1
+from .scalar_arith import AddBackward1, MulBackward1
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
                                 on_float64, on_own_precision, polygamma, refuse_half, sinc,
@@ -83,12 +83,9 @@ entr = unary("entr", _entr, grad_fn(
     "SpecialEntrBackward0", self=lambda xp, g, self: g * -(1 + xp.log(self))))
 
 
-# PyTorch composes ndtr, (1 + erf(x * sqrt(1/2))) * 0.5, from its
-# tensor-and-scalar ops: its grad_fn chain has their nodes.
-AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
-
-
 def ndtr(input):
+    """PyTorch's composite (1 + erf(x * sqrt(1/2))) * 0.5, of its tensor-and-
+    Scalar ops: its grad_fn chain has their nodes."""
     x = float_data(input, "erf")
     c = math.sqrt(0.5)
     scaled = recorded(MulBackward1, x * x.dtype.type(c), (input,), (c,))

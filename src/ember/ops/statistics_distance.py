@@ -9,7 +9,7 @@ from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, 
                       wrap_dim)
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
-from .special_namespace import AddBackward1
+from .scalar_arith import AddBackward1
 from .linalg_norms import _vector_norm_grad, vector_norm
 
 __all__ = ["cdist", "dist", "pdist", "renorm", "cosine_similarity", "pairwise_distance"]
