@@ -14,7 +14,10 @@ def _compare(npfn, ordered=None):
     """`ordered`: the kernel's name, for the ordering comparisons, which
     PyTorch refuses on complex numbers."""
     def op(input, other):
-        ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
+        if not isinstance(input, Tensor):
+            # (no overload takes a number first: the named form's refusal says so)
+            return NotImplemented
+        ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
         if ordered and ad.dtype.kind == "c":
@@ -56,6 +59,9 @@ def _logical(npfn, name):
             return wrap(np.asarray(npfn(ad, bd)))
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+        except TypeError:
+            # (bfloat16, the one float NumPy's kind "fc" misses, has no bitwise loop)
+            raise kernel_refuses(f"{name}_cpu", D._BF16_NP) from None
     return op
 
 
@@ -77,7 +83,7 @@ def logical_or(input, other):
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind in "fc":
+    if input._data.dtype.kind in "fc" or input._data.dtype == D._BF16_NP:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     return wrap(np.asarray(np.invert(input._data)))
@@ -143,7 +149,9 @@ def _truth(npfn):
             dim if isinstance(dim, (tuple, list)) else (dim,)))
         if not x.ndim:
             axis = None     # (a 0-d tensor's dim 0 / -1: its one element)
-        return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
+        r = np.asarray(npfn(x, axis=axis, keepdims=keepdim))
+        # (PyTorch keeps uint8 for uint8 input, for legacy masks)
+        return wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
     op.__name__ = npfn.__name__
     return op
 

@@ -283,7 +283,7 @@ def angle(input):
     x = tensor_arg(input, "angle")._data
     if x.dtype.kind == "c":
         return recorded(AngleBackward0, np.angle(x), (input,))
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         x = x.astype(D._default[0]._np)
     # (NaN stays NaN: NumPy's where keeps x where the comparison fails)
     data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, 0, x).astype(x.dtype))

@@ -203,7 +203,9 @@ def copysign(input, other):
         raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)
     # (only the sign is read: a number in a's dtype keeps bfloat16's, as PyTorch)
-    b = b.astype(a.dtype) if isinstance(b, np.ndarray) else a.dtype.type(b)
+    # (a number's own sign: -1 beside a uint8 tensor came back as 255)
+    b = (a.dtype.type(other) if not isinstance(other, Tensor) else
+         b.astype(a.dtype) if isinstance(b, np.ndarray) else a.dtype.type(b))
     data = apply(np.copysign, a, b)
     if isinstance(other, Tensor):
         return recorded(CopysignBackward0, data, (input, other))

@@ -3,7 +3,7 @@ var_mean, std_mean; and isin (membership)."""
 import math
 import warnings
 
-from ._common import D, Tensor, np, recorded, recorded_multi, wrap
+from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import given_dims
@@ -67,9 +67,11 @@ NansumBackward0 = grad_fn(
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex and D.is_float_np(input._data.dtype):
+        raise kernel_refuses("nansum_cpu", dtype._np)    # (floats run the NaN-skipping kernel)
     x = _red._accumulation_input(input, dtype)
     dims = _reduced_dims(input, dim)
-    if x.dtype.kind == "f":
+    if D.is_float_np(x.dtype):
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
     return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,),
@@ -79,15 +81,17 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """PyTorch's composite: nansum divided by the count of non-NaN elements."""
     x = input._data
-    if x.dtype.kind == "c":
-        raise RuntimeError("nansum on CPU does not support complex inputs")
-    if x.dtype.kind != "f":
+    if not (D.is_float_np(x.dtype) or x.dtype.kind == "c"):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {D.SCALAR_NAMES[input.dtype]}")
-    if dtype is not None and not dtype.is_floating_point:
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
                            "either a floating point or complex dtype. Got: "
                            f"{D.SCALAR_NAMES[dtype]}")
+    if x.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex:
+        raise kernel_refuses("nansum_cpu", dtype._np)
     dims = _reduced_dims(input, dim)
     count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
     return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))
@@ -160,12 +164,15 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     operands = []
     for x in (elements, test_elements):
         if not isinstance(x, Tensor):
-            if not isinstance(x, (int, float, np.number, np.bool_)) or not any(
+            if not isinstance(x, (int, float, complex, np.number, np.bool_)) or not any(
                     isinstance(o, Tensor) for o in (elements, test_elements)):
                 raise _isin_refusal(elements, test_elements)
-            x = wrap(np.asarray(x, D.scalar_dtype(x)._np))
-        if x.dtype is D.bool_:
-            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+            # (a complex number is refused as the complex128 PyTorch wraps it in)
+            x = wrap(np.asarray(x, np.complex128 if isinstance(x, complex)
+                                else D.scalar_dtype(x)._np))
+        if x.dtype is D.bool_ or x.dtype.is_complex:    # (each operand's own dtype named)
+            raise RuntimeError("Unsupported input type encountered for isin(): "
+                               f"{D.SCALAR_NAMES[x.dtype]}")
         operands.append(x)
     from .elementwise_ternary import result_type
     dt = result_type(*operands)._np

@@ -4,7 +4,7 @@ import math
 
 from .. import _layout as _L
 from .. import return_types
-from ._common import D, Tensor, no_complex_autograd, np, recorded, wrap
+from ._common import D, Tensor, _float_max, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register
@@ -69,10 +69,17 @@ sgn = unary("sgn", _sgn, "SgnBackward0", _sgn_grad, ints_to_float=False,
             out=_KEEPS_DTYPE)
 
 
+def _real_float(x):
+    """bfloat16 as float32 (same signs, infinities and NaNs), for NumPy's
+    sign and infinity tests, which have no bfloat16 loops."""
+    return x.astype(np.float32) if x.dtype == D._BF16_NP else x
+
+
 def signbit(input):
     x = input._data
     if x.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
+    x = _real_float(x)
     return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
@@ -81,14 +88,14 @@ def isposinf(input):
     x = input._data
     if x.dtype.kind == "c":
         raise RuntimeError("isposinf does not support complex inputs.")
-    return wrap(np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+    return wrap(np.isposinf(_real_float(x)) if D.is_float_np(x.dtype) else np.zeros(x.shape, np.bool_))
 
 
 def isneginf(input):
     x = input._data
     if x.dtype.kind == "c":
         raise RuntimeError("isneginf does not support complex inputs.")
-    return wrap(np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+    return wrap(np.isneginf(_real_float(x)) if D.is_float_np(x.dtype) else np.zeros(x.shape, np.bool_))
 
 
 def isreal(input):
@@ -113,12 +120,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
         no_complex_autograd("nan_to_num", True, input)
         return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
         return wrap(x.copy())
-    info = np.finfo(x.dtype)
+    big = float(_float_max(x.dtype))
     values = [np.asarray(v).astype(x.dtype) for v in (
-        nan, info.max if posinf is None else posinf, info.min if neginf is None else neginf)]
+        nan, big if posinf is None else posinf, -big if neginf is None else neginf)]
     data = np.where(np.isnan(x), values[0],
                     np.where(x == np.inf, values[1], np.where(x == -np.inf, values[2], x)))
     return recorded(NanToNumBackward0, data.astype(x.dtype, copy=False), (input,))
@@ -137,7 +144,7 @@ FrexpBackward0 = grad_fn("FrexpBackward0",
 
 def frexp(input):
     x = input._data
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(x)
     exponent = np.asarray(exponent, np.int32)

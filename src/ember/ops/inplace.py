@@ -6,6 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
+import re
+
 from .._backend import cast
 from .._meta import is_meta
 from .._settings import warn_once
@@ -201,12 +203,53 @@ def _snapshot(t):
     return _forward.carry(t, old)
 
 
+def _uncastable(self, args):
+    """PyTorch's cast error where the op's kernel refused the operands but
+    the promoted type could not go into `self` anyway (TensorIterator checks
+    the output's dtype first): bitwise_and_ of a bool tensor and a float one."""
+    if not args or not isinstance(args[0], (Tensor, bool, int, float, complex)):
+        return None
+    from .._extras import result_type
+    try:
+        common = result_type(self, args[0])._np
+    except Exception:
+        return None
+    dst = self._data.dtype
+    if common == dst or _castable(common, dst):
+        return None
+    return RuntimeError(
+        f"result type {D.SCALAR_NAMES[D._BY_NP[common]]} can't be cast to the desired output "
+        f"type {D.SCALAR_NAMES[D._BY_NP[dst]]}")
+
+
+def _as_method(error, function_name, method_name):
+    """The function's argument error as PyTorch's parser words it for the
+    in-place method: its name, and positions counted after self."""
+    text = str(error)
+    head = f"{function_name}(): argument '"
+    if not text.startswith(head):
+        return error
+    m = _POSITION.search(text)
+    if m is None or m.group(1) == "1":
+        return error
+    text = f"{method_name}(): argument '" + text[len(head):]
+    return TypeError(_POSITION.sub(f"(position {int(m.group(1)) - 1})", text, count=1))
+
+
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
 
     def method(self, *args, **kwargs):
         check_inplace(self)
-        result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        try:
+            result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        except NotImplementedError as e:
+            raise _uncastable(self, args) or e
+        except TypeError as e:
+            raise _as_method(e, op.__name__, method.__name__) from None
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented

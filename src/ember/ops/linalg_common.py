@@ -41,8 +41,32 @@ def column_major(a):
     return out
 
 
+def _low_precision(name):
+    return lambda dt: RuntimeError(f"{name}: Low precision dtypes not supported. Got "
+                                   f"{D.SCALAR_NAMES[dt]}")
+
+
+def _no_kernel(kernel):
+    return lambda dt: NotImplementedError(f'"{kernel}" not implemented for '
+                                          f"'{D.SCALAR_NAMES[dt]}'")
+
+
+# The LAPACK-backed ops refuse float16 and bfloat16, each in its own words
+# (NumPy's linalg would raise a TypeError of its own for float16).
+_HALF_REFUSALS = {
+    "linalg.inv": _low_precision("linalg.inv"), "linalg.inv_ex": _low_precision("linalg.inv"),
+    "linalg.slogdet": _low_precision("linalg.slogdet"), "linalg.det": _no_kernel("lu_cpu"),
+    "linalg.solve": _no_kernel("lu_cpu"), "linalg.cholesky": _no_kernel("cholesky_cpu"),
+    "linalg.cholesky_ex": _no_kernel("cholesky_cpu"), "linalg.svd": _no_kernel("linalg_svd_cpu"),
+    "linalg.lstsq": lambda dt: RuntimeError(
+        "This function doesn't handle types other than float and double"),
+}
+
+
 def float_input(t, name, low_precision=False):
     """PyTorch's checkFloatingOrComplex; `low_precision` lets bfloat16 through."""
+    if t._data.dtype in D.HALF_NP and name in _HALF_REFUSALS:
+        raise _HALF_REFUSALS[name](t.dtype)
     if t._data.dtype.kind not in "fc" and not (low_precision and D.is_float_np(t._data.dtype)):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[t.dtype]}")

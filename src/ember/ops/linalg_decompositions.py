@@ -238,7 +238,7 @@ def _eigh(A, UPLO, name):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     square(A, name, check_float=False)
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[A.dtype]}'")
     L, V = np.linalg.eigh(A._data, UPLO=UPLO)
@@ -304,7 +304,7 @@ def _spectrum(a, hermitian):
 
 
 def _check_pinv_input(A):
-    if A._data.dtype.kind not in "fc" or A._data.ndim < 2:
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP or A._data.ndim < 2:
         raise RuntimeError(f"linalg.pinv({D.SCALAR_NAMES[A.dtype]}{{{list(A._data.shape)}}}): "
                            "expected a tensor with 2 or more dimensions of float, double, cfloat "
                            "or cdouble types")
@@ -337,7 +337,7 @@ def pinverse(input, rcond=1e-15):
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise RuntimeError("This function doesn't handle types other than float and double")
     at_least_2d(A, "linalg.matrix_rank")
     _real_tolerances("matrix_rank", atol, rtol)

@@ -146,7 +146,7 @@ def vander(x, *, N=None):
     running product."""
     from .shape import cat, expand, unsqueeze
     kind = x._data.dtype.kind
-    if kind not in "fciu":
+    if kind not in "fciu" or x._data.dtype in D.HALF_NP:
         raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
                            f"but got {D.SCALAR_NAMES[x.dtype]}")
     x_ = unsqueeze(x, -1) if x._data.ndim == 0 else x

@@ -71,7 +71,7 @@ def _factor(A, pivot, name):
     if A._data.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A._data.shape)} instead")
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{D.SCALAR_NAMES[A.dtype]}'")
     return lu_np(A._data)
 

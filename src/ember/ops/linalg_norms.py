@@ -60,7 +60,7 @@ def _float_dtype(x, dtype, name):
     if x.is_complex() != dtype.is_complex:
         kind = "complex for complex" if x.is_complex() else "real for real"
         raise RuntimeError(f"{name}: dtype should be {kind} inputs, but got {got}")
-    if np.promote_types(x._data.dtype, dtype._np) != dtype._np:
+    if D.promote_types(x.dtype, dtype) is not dtype:    # (bfloat16 with float16 too)
         raise RuntimeError(f"{name}: the dtype of the input ({D.SCALAR_NAMES[x.dtype]}) should be "
                            f"convertible without narrowing to the specified dtype ({got})")
 

@@ -10,7 +10,8 @@ autograd/graph.py).
 import math
 
 from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check, kernel_node,
-                      binary_arrays, broadcast_error, np, number_array, opmath_scalar,
+                      binary_arrays, broadcast_error, kernel_refuses, np, number_array,
+                      opmath_scalar,
                       recorded, tensor_arg, wrap)
 from .._backend import add_scaled_, restore, silence
 from .. import _layout as _L
@@ -199,18 +200,28 @@ ThresholdBackwardBackward0 = grad_fn(
 def _relu(x):
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
+    if x.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return np.maximum(x, 0)
 
 
 relu = unary("relu", _relu, "ReluBackward0", _relu_grad,
              ints_to_float=False, out=False)
-abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
+def _abs(x):
+    if x.dtype == np.bool_:     # (NumPy's abs passes bools through)
+        raise kernel_refuses("abs_cpu", x.dtype)
+    return np.abs(x)
+
+
+abs = unary("abs", _abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
             out=_KEEPS_DTYPE)
 def _sign(x):
     if x.dtype.kind == "c":
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
                                   "numbers. Please use torch.sgn instead.")
+    if x.dtype == np.bool_:     # (NumPy has no sign for bools; PyTorch's is the identity)
+        return x.copy()
     s = np.sign(x)
     if s.dtype.kind == "f":
         s = np.where(np.isnan(s), s.dtype.type(0), s)    # PyTorch: sign(nan) is 0 (0-dim too)
@@ -457,8 +468,18 @@ def _division_remainder(name, forward, by_scalar, by_tensor, input, other):
     return recorded(by_scalar, data, (input,))
 
 
+def _remainder(a, b):
+    """PyTorch's remainder: fmod, moved by b where the signs differ; a zero
+    keeps fmod's sign (the dividend's), where NumPy's takes the divisor's."""
+    if not D.is_float_np(np.asarray(a).dtype):
+        return np.remainder(a, b)
+    m = np.fmod(a, b)
+    moved = (m != 0) & ((b < 0) != (m < 0))
+    return np.where(moved, m + b, m).astype(m.dtype, copy=False) if moved.any() else m
+
+
 def remainder(input, other):
-    return _division_remainder("remainder", np.remainder, RemainderBackward0,
+    return _division_remainder("remainder", _remainder, RemainderBackward0,
                                RemainderBackward1, input, other)
 
 

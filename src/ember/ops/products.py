@@ -201,6 +201,7 @@ def linalg_cross(input, other, *, dim=-1):
     if a.shape[d] != 3 or b.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
                            f"Got {a.shape[d]} and {b.shape[d]}")
+    _L.no_bool(a, "cross")      # (the kernel's dispatch refuses a bool input first)
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
                            f"{D.SCALAR_NAMES[other.dtype]}")
@@ -209,7 +210,6 @@ def linalg_cross(input, other, *, dim=-1):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(a.shape, b.shape) from None
-    _L.no_bool(a, "cross")
     return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
 
 

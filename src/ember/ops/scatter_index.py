@@ -105,13 +105,17 @@ def index_copy(input, dim, index, source):
     if idx.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
     s = source._data
-    if s.dtype != x.dtype:
-        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, "
-                           f"but got (self) {_dtype_name(x)} and (source) {_dtype_name(s)}")
+    # (PyTorch counts a scalar source's indices and checks dimensionality before dtypes)
+    if s.ndim == 0 and idx.size != 1:
+        raise IndexError("index_copy_(): When source is scalar, index should have one element "
+                         f"(got {idx.size})")
     if x.ndim and s.ndim and s.ndim != x.ndim or (x.ndim > 1 and s.ndim == 0):
         raise IndexError("index_copy_(): When source and destination are not scalars, their "
                          f"dimensionality must match. Source dimensionality ({s.ndim}), "
                          f"destination dimensionality ({x.ndim})")
+    if s.dtype != x.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {_dtype_name(x)} and (source) {_dtype_name(s)}")
     xrest = x.shape[:d] + x.shape[d + 1:]
     srest = s.shape[:d] + s.shape[d + 1:]
     if s.ndim and xrest != srest:

@@ -8,9 +8,9 @@ from .. import return_types
 from .._layout import c_strided
 from . import shape as _shape
 from ._common import D, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
-from ._out import same_dtype
+from ._out import computed_in_out_dtype, same_dtype
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register, tensor_field
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
@@ -49,7 +49,7 @@ def _cumulative_extreme(input, dim, ufunc, node, result_t):
     # The index moves to each element equal to the running value (the last
     # of ties, as PyTorch's >=), and to each NaN, which stays the value.
     hit = x == values
-    if x.dtype.kind == "f":
+    if D.is_float_np(x.dtype):
         hit |= np.isnan(x)
     idx = np.maximum.accumulate(np.where(hit, _along(x.shape[d], d, x.ndim), 0), axis=d)
     return record_selection(node, input, x, values, idx, d, True, result_t, dim)
@@ -64,7 +64,7 @@ def cummin(input, dim=REQUIRED):
 
 
 def cumprod(input, dim=REQUIRED, *, dtype=None):
-    x, d = scan_input(input, require_dim("cumprod", dim), dtype)
+    x, d = scan_input(input, require_dim("cumprod", dim), dtype, "cumprod")
     data = running(np.cumprod, x, d)
     return recorded(CumprodBackward0, data, (input,), (d, dim))
 
@@ -271,6 +271,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cummin, node=CumminBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cumprod, inplace=True, node=CumprodBackward0)
+REGISTRY["cumprod"] = REGISTRY["cumprod"]._replace(public=computed_in_out_dtype(REGISTRY["cumprod"]))
 register(logcumsumexp, node=LogcumsumexpBackward0)
 register(aminmax, node=AminmaxBackward0, out=same_dtype())
 register(diff)

@@ -54,9 +54,11 @@ def on_own_precision(kernel, x, *args):
 
 
 def refuse_half(kernel, x):
-    """PyTorch's CPU kernels of the newer special functions have no float16."""
-    if getattr(x, "dtype", x) == np.float16:       # an array or a dtype
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Half\'')
+    """PyTorch's CPU kernels of the newer special functions have no float16
+    and no bfloat16."""
+    dt = getattr(x, "dtype", x)       # an array or a dtype
+    if dt in D.HALF_NP:
+        raise kernel_refuses(f"{kernel}_cpu", dt)
     return x
 
 
@@ -195,6 +197,8 @@ def mvlgamma(input, p):
     p = _int_arg(p, "mvlgamma", "p", 2)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
     x = float_data(input, kernel="arange_cpu")      # (PyTorch's first complex step)
 
     def kernel(a):
@@ -244,16 +248,22 @@ def binary_float_arrays(name, input, other, kernel=None):
             " * (Tensor input, Tensor other, *, Tensor out = None)\n"
             " * (Number self, Tensor other, *, Tensor out = None)\n"
             " * (Tensor input, Number other, *, Tensor out = None)\n")
-    a = input if isinstance(input, Tensor) else wrap(
-        np.asarray(input, dtype=D.scalar_dtype(input)._np))
-    b = other if isinstance(other, Tensor) else wrap(
-        np.asarray(other, dtype=D.scalar_dtype(other)._np))
-    ad, bd = binary_arrays(a, b)
+    # (a number ranks below any tensor, a 0-d one too: half 0-d and 2.5 stay half)
+    if not isinstance(other, Tensor):
+        ad, bd = binary_arrays(input, other)
+        bd = np.asarray(bd, ad.dtype)       # (the number, in the tensor's result dtype)
+    elif not isinstance(input, Tensor):
+        bd, ad = binary_arrays(other, input)
+        ad = np.asarray(ad, bd.dtype)
+    else:
+        ad, bd = binary_arrays(input, other)
     ad, bd = np.asarray(ad), np.asarray(bd)
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
-        ad, bd = (laid_out_cast(v, D._default[0]._np) for v in (ad, bd))
+        # (each operand's own value: -1 beside a uint8 tensor is -1., not 255.)
+        ad, bd = (laid_out_cast(np.asarray(v._data if isinstance(v, Tensor) else v),
+                                D._default[0]._np) for v in (input, other))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:

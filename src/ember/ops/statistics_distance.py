@@ -202,16 +202,21 @@ DistBackward0 = grad_fn(
 
 
 def dist(input, other, p=2):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    for name, pos, v in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
     a, b = input._data, other._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
+    # PyTorch's dist is norm(input - other): the subtraction refuses bools first
+    from .pointwise import _no_bool_sub
+    if a.dtype == np.bool_ or b.dtype == np.bool_:
+        _no_bool_sub(input, other)
     dt = _result_dtype(input, other)
-    if dt._np.kind not in "fc":
+    if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
@@ -293,7 +298,7 @@ def renorm(input, p, dim, maxnorm):
 
 def _common_float(x1, x2):
     dt = _result_dtype(x1, x2)
-    if dt._np.kind != "f":
+    if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{D.SCALAR_NAMES[dt]}")
     return dt
@@ -302,9 +307,15 @@ def _common_float(x1, x2):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """ATen's: each side divided by its norm (clamped to eps without
     recording), then the product summed over `dim`."""
+    for name, pos, v in (("x1", 1, x1), ("x2", 2, x2)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"cosine_similarity(): argument '{name}' (position {pos}) must be "
+                            f"Tensor, not {type(v).__name__}")
     dt = _common_float(x1, x2)
-    x1 = x1 if x1.dtype is dt else x1.to(dt)
-    x2 = x2 if x2.dtype is dt else x2.to(dt)
+    # (only integral sides take the common dtype: a float side keeps its own,
+    # and the product after expanding promotes as two full tensors)
+    x1 = x1.to(dt) if x1._data.dtype.kind in "biu" else x1
+    x2 = x2.to(dt) if x2._data.dtype.kind in "biu" else x2
     a, b = x1._data, x2._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
