@@ -15,8 +15,8 @@ holds it or a function of the node. How PyTorch shows a field, reproduced:
 from .._backend import np
 from . import graph as _graph
 
-__all__ = ["add_fields", "constant", "field_properties", "given_dims", "tensor_field",
-           "wrapped_number"]
+__all__ = ["add_fields", "constant", "field_properties", "given_dims", "given_scalar",
+           "tensor_field", "wrapped_number"]
 
 # Fields of type Scalar (or double) in derivatives.yaml: shown as they are.
 SCALAR_FIELDS = frozenset({
@@ -121,6 +121,13 @@ def wrapped_number(value):
     dtype = {bool: np.bool_, int: np.int64, float: np.float64,
              complex: np.complex128}[type(value)]
     return Tensor._wrap(np.asarray(value, dtype))
+
+
+def given_scalar(value):
+    """A Scalar argument as PyTorch's node keeps it: a 0-d tensor given for
+    it as its Python number, a number as given (an int p stays an int)."""
+    from .._tensor import Tensor
+    return value.item() if isinstance(value, Tensor) else value
 
 
 def given_dims(dim):

@@ -10,6 +10,7 @@ from ._registry import grad_fn, no_derivative, register
 from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
+from .rearrange_views import DIAGONAL_FIELDS
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -75,7 +76,7 @@ DiagonalBackwardBackward0 = grad_fn(
     "DiagonalBackwardBackward0",
     grad_output=lambda xp, g, offset, dim1, dim2: _diag_of(xp, g, offset, dim1, dim2))
 DiagonalBackward0 = grad_fn(
-    "DiagonalBackward0",
+    "DiagonalBackward0", saved=DIAGONAL_FIELDS,
     self=lambda xp, g, shape, offset, dim1, dim2: _diag_put(xp, g, shape, offset, dim1, dim2))
 
 
@@ -99,7 +100,7 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     return recorded(DiagonalBackward0, _diagonal_arrays(a, offset, d1, d2), (A,),
-                    (a.shape, offset, d1, d2))
+                    (a.shape, offset, d1, d2, dim1, dim2))
 
 
 # --- tensorinv, tensorsolve ------------------------------------------------

@@ -50,10 +50,12 @@ def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
     return xp.index_backward(g, shape, _diag_key(shape, offset, dim1, dim2)[0], False)
 
 
-DiagonalBackward0 = grad_fn("DiagonalBackward0", saved={
-    "dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset", "self_sym_sizes": "shape"},
-    self=_diagonal_grad)
-DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=_diagonal_grad)
+# (the dims as given: PyTorch's node shows them)
+DIAGONAL_FIELDS = {"dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset",
+                   "self_sym_sizes": "shape"}
+DiagonalBackward0 = grad_fn("DiagonalBackward0", saved=DIAGONAL_FIELDS, self=_diagonal_grad)
+DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", saved=DIAGONAL_FIELDS,
+                                 self=_diagonal_grad)
 provide("index", lambda x, key: x[key], lambda x, key: _getitem(x, key))
 
 
@@ -84,7 +86,6 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
     data = _diagonal_data(x, offset, d1, d2)
-    # (the dims as given: PyTorch's node shows them)
     return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2, dim1, dim2))
 
 
@@ -95,7 +96,7 @@ def diagonal_copy(input, offset=0):
     """diag of a matrix: the diagonal, copied (PyTorch's diagonal_copy)."""
     x = input._data
     data = _diagonal_data(x, offset, 0, 1)
-    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1))
+    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1, 0, 1))
 
 
 # unfold: window w of dim `d`, element j, is input index w*step + j along d.

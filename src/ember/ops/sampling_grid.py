@@ -317,10 +317,12 @@ def _grid_formula(which):
     return formula
 
 
-GridSampler2DBackward0 = grad_fn("GridSampler2DBackward0", input=_grid_formula(0),
-                                 grid=_grid_formula(1))
-GridSampler3DBackward0 = grad_fn("GridSampler3DBackward0", input=_grid_formula(0),
-                                 grid=_grid_formula(1))
+_GRID_FIELDS = {"align_corners": "align_corners", "interpolation_mode": "mode",
+                "padding_mode": "padding_mode"}
+GridSampler2DBackward0 = grad_fn("GridSampler2DBackward0", saved=_GRID_FIELDS,
+                                 input=_grid_formula(0), grid=_grid_formula(1))
+GridSampler3DBackward0 = grad_fn("GridSampler3DBackward0", saved=_GRID_FIELDS,
+                                 input=_grid_formula(0), grid=_grid_formula(1))
 
 
 def _check(input, grid, mode, n):
