@@ -7,6 +7,7 @@ PyTorch's values: ints through PyTorch's unsigned conversion (a dim of -1
 reads 2**64 - 1), Scalars with their sign, kept arrays as tensors. A node
 that declares none lists only its saved inputs and result (no extra name)."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -82,12 +83,26 @@ def _pairs():
                 yield row[0], e, t
 
 
+# Eigenvectors and singular vectors are defined up to a unit factor (a sign
+# for real ones), which LAPACK's routines pick in their own ways.
+_VECTORS = {"_saved_eigenvectors": -2, "_saved_U": -2, "_saved_Vh": -1}
+
+
+def _phase_fixed(a, axis):
+    """Each vector (along `axis`) scaled so its largest entry is real positive."""
+    big = np.take_along_axis(a, np.abs(a).argmax(axis, keepdims=True), axis)
+    return a * (np.abs(big) / np.where(big == 0, 1, big))
+
+
 def _defined(node, field, value):
     """The part of a saved value PyTorch fills: rrelu's noise out of
     training is uninitialized memory (only its shape and dtype count), and
     so is ctc_loss's log_alpha past each entry's input and target lengths
-    (compared as -inf there)."""
+    (compared as -inf there). Vectors compared with their phase fixed."""
     kind = type(node).__name__
+    if field in _VECTORS and kind.startswith("Linalg"):
+        a = value.detach().numpy()
+        return _shown(torch.from_numpy(_phase_fixed(a, _VECTORS[field]).astype(a.dtype)))
     if field == "_saved_noise" and not node._saved_training:
         return _shown(value)[:3]
     if kind == "CtcLossBackward0" and field == "_saved_result1":
@@ -308,4 +323,53 @@ def test_ctc_loss_fields():
         seen.append([_all_fields(lib.nn.functional.ctc_loss(
             x, t, lib.tensor([6, 5]), lib.tensor([3, 1]), blank=4, zero_infinity=True, reduction="none")),
             _all_fields(lib.nn.functional.ctc_loss(x[:, 0], t[:2], [6], [2]))])
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: T.linalg.qr(x)[1], lambda T, x: T.linalg.qr(x, "r")[1],
+    lambda T, x: T.linalg.qr(x[:2], "complete")[0], lambda T, x: T.linalg.svd(x)[1],
+    lambda T, x: T.linalg.svd(x[:2], full_matrices=False)[1],
+    lambda T, x: T.linalg.eigh(x @ x.mT)[0], lambda T, x: T.linalg.eig(x)[0].abs(),
+    lambda T, x: T.linalg.inv(x), lambda T, x: T.linalg.inv_ex(x)[0],
+    lambda T, x: T.linalg.det(x), lambda T, x: T.linalg.det(x.mT), lambda T, x: x.det(),
+    lambda T, x: T.linalg.slogdet(x)[1], lambda T, x: T.logdet(x @ x.mT),
+    lambda T, x: T.linalg.solve(x, x[:, 0].detach()),
+    lambda T, x: T.linalg.solve_ex(x, x.detach(), left=False)[0],
+    lambda T, x: T.linalg.solve(x.detach(), x), lambda T, x: T.linalg.lu_factor(x)[0],
+    lambda T, x: T.linalg.lu(x)[2], lambda T, x: T.lu_unpack(*T.linalg.lu_factor(x[:2]))[1],
+    lambda T, x: T.linalg.lu_solve(*T.linalg.lu_factor(x), x.detach(), adjoint=True),
+    lambda T, x: T.linalg.lu_solve(*T.linalg.lu_factor(x.detach()), x, left=False),
+    lambda T, x: T.linalg.cholesky(x @ x.mT + T.eye(3)),
+    lambda T, x: T.linalg.cholesky_ex(x @ x.mT + T.eye(3), upper=True)[0],
+    lambda T, x: T.cholesky_inverse(x.triu() + 3 * T.eye(3), True),
+    lambda T, x: T.cholesky_solve(x.detach(), x.tril() + 3 * T.eye(3)),
+    lambda T, x: T.linalg.solve_triangular(x, x.detach(), upper=True, left=False),
+    lambda T, x: T.linalg.solve_triangular(x.detach(), x, upper=False, unitriangular=True),
+    lambda T, x: T.linalg.householder_product(x, T.ones(2)),
+    lambda T, x: T.linalg.lstsq(x, x.detach()).solution,
+    lambda T, x: T.linalg.cross(x, x.detach()), lambda T, x: T.linalg.cross(x, x, dim=0),
+])
+def test_linalg_fields(make):
+    # vectors compared with their phase fixed (LAPACK picks the sign)
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        x = lib.randn(3, 3, requires_grad=True)
+        node = make(lib, x).grad_fn
+        seen.append({f: _defined(node, f, getattr(node, f)) for f in _fields(node)})
+    assert seen[0] == seen[1]
+
+
+def test_old_linalg_names_fields():
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        x = lib.randn(3, 3, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nodes = [lib.cholesky(x @ x.mT + lib.eye(3), True).grad_fn,
+                     lib.triangular_solve(x.detach(), x, False, True, True)[0].grad_fn,
+                     lib.cross(x, x.detach()).grad_fn]
+        seen.append([{f: _shown(getattr(n, f)) for f in _fields(n)} for n in nodes])
     assert seen[0] == seen[1]

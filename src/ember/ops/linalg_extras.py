@@ -6,7 +6,7 @@ import math
 from .. import return_types as RT
 from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap_dim
 from ._out import same_dtype
-from ._registry import grad_fn, no_derivative, register
+from ._registry import grad_fn, no_derivative, register, tensor_field
 from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
@@ -176,7 +176,7 @@ def _cholesky_solve_grads(xp, g, input2, result, upper):
 
 
 CholeskySolveBackward0 = grad_fn(
-    "CholeskySolveBackward0",
+    "CholeskySolveBackward0", saved={"upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, g, self, input2, upper: xp.cholesky_solve(g, input2, upper),
     input2=lambda xp, g, self, input2, result, upper:
@@ -199,7 +199,7 @@ def cholesky_solve(input, input2, upper=False):
 
 
 CholeskyInverseBackward0 = grad_fn(
-    "CholeskyInverseBackward0", self=lambda xp, g, self, result, upper:
+    "CholeskyInverseBackward0", saved={"upper": "upper"}, self=lambda xp, g, self, result, upper:
     _cholesky_inverse_grad(xp, g, self, result, upper))
 
 
@@ -229,7 +229,9 @@ def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
 
 
 TriangularSolveBackward0 = grad_fn(
-    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"),
+    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"), saved={
+        "solution": tensor_field("solution"), "transpose": "transpose",
+        "unitriangular": "unitriangular", "upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, grad, self, A, solution, upper, transpose, unitriangular:
         _triangular_solve_grads(xp, grad[0], A, solution, upper, transpose, unitriangular)[0],
@@ -314,10 +316,12 @@ def _householder_grads(xp, g, A, tau):
     return out
 
 
+# (`result` named, unread: PyTorch's node keeps it, so changing it in place
+# before backward is an error there)
 LinalgHouseholderProductBackward0 = grad_fn(
     "LinalgHouseholderProductBackward0",
-    input=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[0],
-    tau=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[1])
+    input=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[0],
+    tau=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[1])
 
 
 def householder_product(A, tau):

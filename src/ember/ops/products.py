@@ -37,7 +37,7 @@ def _times(x, c):
 
 
 LinalgCrossBackward0 = grad_fn(
-    "LinalgCrossBackward0",
+    "LinalgCrossBackward0", saved={"dim": "given_dim"},
     self=lambda xp, g, other, dim: xp.linalg_cross(xp.conj(other), g, dim),
     other=lambda xp, g, self, dim: xp.linalg_cross(g, xp.conj(self), dim))
 VdotBackward0 = grad_fn("VdotBackward0",
@@ -209,7 +209,7 @@ def linalg_cross(input, other, *, dim=-1):
         from ._common import broadcast_error
         raise broadcast_error(a.shape, b.shape) from None
     _L.no_bool(a, "cross")
-    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
+    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d, dim))
 
 
 def _np_cross(a, b, dim):
