@@ -373,3 +373,65 @@ def test_old_linalg_names_fields():
                      lib.cross(x, x.detach()).grad_fn]
         seen.append([{f: _shown(getattr(n, f)) for f in _fields(n)} for n in nodes])
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: x.scatter_reduce(0, T.tensor([[0, 1, 2], [2, 1, 0]]), x[:2].detach(), "amax"),
+    lambda T, x: x.scatter_reduce(-1, T.tensor([[0, 1], [2, 1]]), x[:2] * 2, "mean",
+                                  include_self=False),
+    lambda T, x: x.index_add(0, T.tensor([0, 2]), x[:2] * 2, alpha=3),
+    lambda T, x: x.index_add(-1, T.tensor([0, 2]), x[:, :2].detach()),
+    lambda T, x: x.detach().index_add(0, T.tensor([0, 2]), x[:2], alpha=0.5),
+    lambda T, x: x.index_copy(1, T.tensor([0, 2]), x[:, :2] * 2),
+    lambda T, x: x.index_fill(-1, T.tensor([0, -1]), 2.5),
+    lambda T, x: x.index_fill(0, T.tensor([1]), x[0, 0]),
+    lambda T, x: x.index_reduce(0, T.tensor([0, 2]), x[:2].detach(), "amax", include_self=False),
+    lambda T, x: x.index_put((T.tensor([0, 1]),), x[0] * 2, accumulate=True),
+    lambda T, x: x.index_put((T.tensor([0, 1]), T.tensor([2, 0])), x[0, :2].detach()),
+    lambda T, x: x.index_put((x > 0,), T.tensor(1.)),
+    lambda T, x: x.put(T.tensor([0, 5]), x[0, :2] * 2, True),
+    lambda T, x: x.masked_scatter(x > 0, x * 3),
+    lambda T, x: x.masked_scatter(T.tensor([True, False, True]), x.detach() * 3),
+    lambda T, x: T.select_scatter(x, x[0].detach() * 2, -1, -2),
+    lambda T, x: T.slice_scatter(x, x[1:] * 1, 0, -2),
+    lambda T, x: T.slice_scatter(x, x[::2] * 1, -2, None, 5, 2),
+    lambda T, x: T.diagonal_scatter(x, x[0, :2] * 1, -1, -1, 0),
+    lambda T, x: T.as_strided_scatter(x, x[0] * 1, (3,), (2,)),
+    lambda T, x: T.as_strided_scatter(x, x[0, :2] * 1, [2], [1], 3),
+])
+def test_scatter_family_fields(make):
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        x = lib.randn(3, 3, requires_grad=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # (index_reduce is in beta)
+            node = make(lib, x).grad_fn
+        seen.append({f: _shown(getattr(node, f)) for f in _fields(node)})
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("key", [
+    lambda T, y: (slice(None), [0, 2]), lambda T, y: y > 0, lambda T, y: (Ellipsis, [1]),
+    lambda T, y: ([0, 1], slice(None)), lambda T, y: T.tensor([0, 1]).int(),
+    lambda T, y: (T.tensor([[0], [2]]), T.tensor([1, 2]))])
+def test_assignment_index_put_fields(key):
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        y = lib.randn(3, 3, requires_grad=True) * 1
+        y[key(lib, y)] = 5.0
+        seen.append({f: _shown(getattr(y.grad_fn, f)) for f in _fields(y.grad_fn)})
+    assert seen[0] == seen[1]
+
+
+def test_index_fill_of_a_recorded_gradient_shows_its_fields():
+    # the double backward records grad.index_fill(dim, index, 0)
+    seen = []
+    for lib in (ember, torch):
+        x = lib.ones(3, 3, requires_grad=True)
+        y = x.index_fill(-1, lib.tensor([2]), 0.0)
+        g, = lib.autograd.grad((y * y).sum(), x, create_graph=True)
+        nodes = [n for n in _nodes(g) if type(n).__name__ == "IndexFillBackward0"]
+        seen.append([{f: _shown(getattr(n, f)) for f in _fields(n)} for n in nodes])
+    assert seen[0] == seen[1] and seen[0]

@@ -18,6 +18,7 @@ from .._settings import triggered
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from ._registry import grad_fn, tensor_field
+from ..autograd._saved_fields import constant
 
 
 def _scatter(xp, g, shape, key):
@@ -64,7 +65,27 @@ IndexBackward0 = grad_fn("IndexBackward0", saved={
     self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
-IndexPutBackward0 = grad_fn("IndexPutBackward0",
+def _put_indices(node):
+    """PyTorch's `indices` of an assignment's advanced key (its NumPy key:
+    arrays, `:` and `...`), as _given_indices makes them."""
+    items, ndim = constant(node, "key"), len(node._shape)
+    pairs, d = [], 0
+    for i, k in enumerate(items):
+        if k is Ellipsis:
+            d = ndim - sum(np.ndim(j) if np.asarray(j).dtype == np.bool_ else 1
+                           for j in items[i + 1:])
+        elif isinstance(k, slice):
+            d += 1
+        else:
+            k = np.asarray(k)
+            pairs.append((d, k))
+            d += k.ndim if k.dtype == np.bool_ else 1
+    return _given_indices(pairs)
+
+
+IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
+                            "accumulate": lambda node: False,
+                            "indices": tensor_field(_put_indices)},
                             self=lambda xp, g, key: xp.index_fill(g, key, 0),
                             values=lambda xp, g, key: g[key])
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),

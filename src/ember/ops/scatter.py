@@ -245,7 +245,15 @@ def _reduce_formulas(source):
     return {"self": part(0), source: part(1)}
 
 
-ScatterReduceBackward0 = grad_fn("ScatterReduceBackward0", **_reduce_formulas("src"))
+def _given(k):
+    # (a key of index_reduce's, which prod's double backward records here,
+    # has no `given`)
+    return "key", lambda key: getattr(key, "given", (None, None))[k]
+
+
+ScatterReduceBackward0 = grad_fn("ScatterReduceBackward0", saved={
+    "dim": _given(0), "include_self": "include_self", "index": tensor_field(_given(1)),
+    "reduce": "reduce"}, **_reduce_formulas("src"))
 
 
 # -- scatter, scatter_add, scatter_reduce -----------------------------------------

@@ -17,7 +17,7 @@ def _dtype_name(a):
 # The source's first elements (as many as the mask holds) fill the masked
 # places in order: they get those places' gradient, the rest of it none.
 MaskedScatterBackward0 = grad_fn(
-    "MaskedScatterBackward0",
+    "MaskedScatterBackward0", saved={"mask": tensor_field("mask"), "source_sym_sizes": "src_shape"},
     self=lambda xp, g, key: xp.index_fill(g, key, 0),
     source=lambda xp, g, key, n, src_shape: xp.reshape(xp.index_backward(
         xp.reshape(g[key], (n,)), (int(np.prod(src_shape)),), (slice(0, n),), False),
@@ -54,7 +54,7 @@ def masked_scatter(input, mask, source):
         raise RuntimeError("Number of elements of source < number of ones in mask")
     data = np.array(np.broadcast_to(x, shape))
     data[key] = s.reshape(-1)[:n]
-    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape))
+    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
 
 def _flat_key(x, index, name, with_source=None):
@@ -102,7 +102,8 @@ def take(input, index):
     return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key, index._data))
 
 
-PutBackward0 = grad_fn("PutBackward0",
+PutBackward0 = grad_fn("PutBackward0", saved={"accumulate": "accumulate",
+                                              "index": tensor_field("index")},
                        self=lambda xp, g, key, accumulate: g if accumulate
                        else xp.index_fill(g, key, 0),
                        source=lambda xp, g, source, key: xp.reshape(xp.take_at(g, key),
@@ -124,7 +125,7 @@ def put(input, index, source, accumulate=False):
         flat[pos] = vals
     if x.ndim == 0:     # the gradient's key: its one element, written or not
         key = (np.bool_(vals.size > 0),)
-    return recorded(PutBackward0, data, (input, source), (key, accumulate))
+    return recorded(PutBackward0, data, (input, source), (key, accumulate, index._data))
 
 
 def take_along_dim(input, indices, dim=None):
