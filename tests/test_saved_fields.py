@@ -288,7 +288,8 @@ def test_fields_of_nodes_inside_composites():
     for lib in (ember, torch):
         lib.manual_seed(0)
         x = lib.randn(3, 3, requires_grad=True)
-        seen.append([_all_fields(lib.einsum("ii->i", x)), _all_fields(lib.einsum("bii->bi", x[None])),
+        seen.append([_all_fields(lib.einsum("ii->i", x)),
+                     _all_fields(lib.einsum("bii->bi", x[None])),
                      _all_fields(lib.nn.functional.rrelu(x))])
     assert seen[0] == seen[1]
 
@@ -320,9 +321,10 @@ def test_ctc_loss_fields():
         lib.manual_seed(0)
         x = lib.randn(6, 2, 5).log_softmax(2).requires_grad_()
         t = lib.tensor([1, 2, 2, 3], dtype=lib.int32)
-        seen.append([_all_fields(lib.nn.functional.ctc_loss(
-            x, t, lib.tensor([6, 5]), lib.tensor([3, 1]), blank=4, zero_infinity=True, reduction="none")),
-            _all_fields(lib.nn.functional.ctc_loss(x[:, 0], t[:2], [6], [2]))])
+        ctc = lib.nn.functional.ctc_loss
+        seen.append([_all_fields(ctc(x, t, lib.tensor([6, 5]), lib.tensor([3, 1]), blank=4,
+                                     zero_infinity=True, reduction="none")),
+                     _all_fields(ctc(x[:, 0], t[:2], [6], [2]))])
     assert seen[0] == seen[1]
 
 
