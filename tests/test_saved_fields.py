@@ -437,3 +437,31 @@ def test_index_fill_of_a_recorded_gradient_shows_its_fields():
         nodes = [n for n in _nodes(g) if type(n).__name__ == "IndexFillBackward0"]
         seen.append([{f: _shown(getattr(n, f)) for f in _fields(n)} for n in nodes])
     assert seen[0] == seen[1] and seen[0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x: x.masked_fill(x > 0, 1.0), lambda T, x: x.index_fill(0, T.tensor([0]), 1.0),
+    lambda T, x: x.scatter_add(0, T.tensor([[0, 1]]), T.ones(1, 2)),
+    lambda T, x: x.scatter_add(0, T.tensor([[0, 1]]), x[:1] * 1),
+    lambda T, x: x.masked_scatter(x > 0, x.detach() * 2)])
+def test_tensor_fields_are_freed_by_backward(make):
+    # a node that saved no input still frees its tensor fields: reading one,
+    # or a second backward, raises as PyTorch's freed saved tensors do
+    seen = []
+    for lib in (ember, torch):
+        x = lib.randn(2, 2, requires_grad=True)
+        y = make(lib, x)
+        node, row = y.grad_fn, []
+        y.sum().backward()
+        for f in sorted(_fields(node)):
+            try:
+                row.append((f, _shown(getattr(node, f))[:3]))
+            except RuntimeError as exc:
+                row.append((f, str(exc)[:50]))
+        try:
+            y.sum().backward()
+            row.append("again")
+        except RuntimeError as exc:
+            row.append(str(exc)[:50])
+        seen.append(row)
+    assert seen[0] == seen[1]

@@ -25,7 +25,7 @@ from inspect import CO_VARARGS, CO_VARKEYWORDS
 from .._backend import restore, silence
 from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
-from ..autograd._saved_fields import field_properties, tensor_field
+from ..autograd._saved_fields import field_properties, frees_fields, tensor_field
 from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
@@ -328,6 +328,7 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
         "_plans": {},
         **saved_properties(tensors),
         "_field_names": tuple(saved or ()),
+        "_frees_fields": frees_fields(saved or {}),
         **(field_properties(tuple(consts), saved) if saved else {}),
     })
     return cls

@@ -315,8 +315,8 @@ ScatterBackward1 = grad_fn("ScatterBackward1", saved=_SCATTERED,
 ScatterAddBackward0 = grad_fn(
     "ScatterAddBackward0", saved={
         "dim": ("key", lambda key: key.given[0]),
-        "index": tensor_field(lambda node: None if node.next_functions[1][0] is None
-                              else node._ctx[0].given[1])},
+        "index": tensor_field(("key", lambda key: key.given[1]),
+                              when=lambda node: node.next_functions[1][0] is not None)},
     self=lambda xp, g: g,
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
                                                 "ScatterAddBackward0"))

@@ -5,7 +5,6 @@ from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._registry import grad_fn, register, tensor_field
-from ..autograd._saved_fields import constant
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
 from .scatter_checks import bool_key, invalid_combination, need_tensor
@@ -63,8 +62,8 @@ _GIVEN = {"dim": "given_dim", "index": tensor_field("index")}
 # PyTorch's source formulas read the source (its dim), so it is saved.
 IndexAddBackward0 = grad_fn("IndexAddBackward0", saved={
     "alpha": "alpha", "dim": ("given", lambda given: given[0]), "source_dim": "source_dim",
-    "index": tensor_field(lambda node: None if node.next_functions[1][0] is None
-                          else constant(node, "given")[1])},
+    "index": tensor_field(("given", lambda given: given[1]),
+                          when=lambda node: node.next_functions[1][0] is not None)},
     self=lambda xp, g: g, source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
     if alpha == 1 else xp.take_at(g, key) * alpha)
 
