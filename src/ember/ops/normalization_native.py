@@ -3,7 +3,7 @@ native_layer_norm, native_batch_norm, native_group_norm (each the output
 with its statistics) and native_dropout (the output with its mask)."""
 from .. import _random as R
 from ._common import D, np, recorded, wrap
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .normalization import batch_norm_stats
 from .normalization_layer import group_norm_stats, layer_norm_stats
 
@@ -41,7 +41,7 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 
 
 NativeDropoutBackward0 = grad_fn(
-    "NativeDropoutBackward0",
+    "NativeDropoutBackward0", saved={"p": "p", "result1": tensor_field("result1")},
     self=lambda xp, g, mask, scale: g * (wrap(mask) if xp.recording else mask) * scale)
 
 
@@ -65,7 +65,7 @@ def native_dropout(input, p, train):
         mask = noise != 0
     else:
         scale, data, mask = 1.0, x.copy(), np.ones(x.shape, bool)
-    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale))
+    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale, p, mask))
     return out, wrap(mask)
 
 

@@ -199,9 +199,13 @@ def _as_strided_grad(xp, g, n, out_pos, in_pos, count):
     return grad if count is None else grad / count
 
 
-AsStridedBackward0 = grad_fn("AsStridedBackward0", self=lambda xp, g, n, out_pos, in_pos, count:
+# (the geometry as given: PyTorch's node shows a missing storage_offset as None)
+_AS_STRIDED = {"size": "size", "storage_offset": "storage_offset", "stride": "stride"}
+AsStridedBackward0 = grad_fn("AsStridedBackward0", saved=_AS_STRIDED,
+                             self=lambda xp, g, n, out_pos, in_pos, count:
                              _as_strided_grad(xp, g, n, out_pos, in_pos, count))
-AsStridedBackward1 = grad_fn("AsStridedBackward1", self=lambda xp, g, n, out_pos, in_pos, count:
+AsStridedBackward1 = grad_fn("AsStridedBackward1", saved=_AS_STRIDED,
+                             self=lambda xp, g, n, out_pos, in_pos, count:
                              _as_strided_grad(xp, g, n, out_pos, in_pos, count))
 
 
@@ -215,11 +219,12 @@ def _as_strided_ctx(x, flat, size, stride, offset, own):
 
 def as_strided(input, size, stride, storage_offset=None):
     x = input._data
+    given = (size, storage_offset, stride)
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     data = strided(flat, size, stride, offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
         if tracked(input) else (0, None, None, None)
-    return S._view_of(data, input, AsStridedBackward0, ctx)
+    return S._view_of(data, input, AsStridedBackward0, ctx + given)
 
 
 # ---- in-place view ops: the tensor itself takes the view's geometry ------
@@ -243,10 +248,12 @@ def _restride(self, data, node, ctx=()):
 
 def as_strided_(input, size, stride, storage_offset=None):
     x = input._data
+    given = (size, storage_offset, stride)
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
         if tracked(input) else (0, None, None, None)
-    return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1, ctx)
+    return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1,
+                     ctx + given)
 
 
 SqueezeBackward3 = grad_fn("SqueezeBackward3", saved={"self_sym_sizes": "shape"},
