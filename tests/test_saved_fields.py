@@ -191,6 +191,14 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
                                              "border", True),
     lambda T, x: T.nn.functional.grid_sample(x[None, None, None], T.zeros(1, 2, 2, 2, 3),
                                              padding_mode="reflection", align_corners=False),
+    lambda T, x: T.addbmm(x, x[None, :, :3].expand(2, 3, 3) * 1, x[None, :3].expand(2, 3, 4) * 1,
+                          beta=2, alpha=0.5),
+    lambda T, x: T.aminmax(x, dim=-1, keepdim=True)[0], lambda T, x: T.aminmax(x)[1],
+    lambda T, x: T.diag_embed(x, 1, -1, 0), lambda T, x: T.diag(x[0], -1),
+    lambda T, x: T.diagflat(x, 1), lambda T, x: T.frexp(x)[0], lambda T, x: x.logcumsumexp(-1),
+    lambda T, x: T.native_dropout(x, 0.3, False)[0], lambda T, x: T.rot90(x, -1, (0, -1)),
+    lambda T, x: x.rot90(5), lambda T, x: x.as_strided((2, 2), (1, 2), 1),
+    lambda T, x: T.as_strided_copy(x, [2], [2]), lambda T, x: (x * 1).as_strided_((2,), (2,)),
 ])
 
 def test_fields_as_pytorch_shows_them(make):
