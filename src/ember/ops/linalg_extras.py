@@ -105,7 +105,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 # --- tensorinv, tensorsolve ------------------------------------------------
 
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=lambda xp, g, shape:
+ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", saved={"self_sym_sizes": "shape"},
+                                self=lambda xp, g, shape:
                                 xp.reshape(g, shape))
 
 

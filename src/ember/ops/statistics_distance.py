@@ -327,7 +327,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 NormBackward1 = grad_fn(
-    "NormBackward1", self=lambda xp, g, self, result, p, dim, keepdim:
+    "NormBackward1", saved={"dim": "given_dim", "keepdim": "keepdim", "p": "p"}, self=lambda xp, g, self, result, p, dim, keepdim:
     _vector_norm_grad(xp, g, self, result, p, dim, keepdim))
 
 
@@ -344,7 +344,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
     data = np.asarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
-    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim))
+    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim, dims))
 
 
 cdist = register(cdist, method=False, out=False)
