@@ -225,7 +225,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                                for f, nf in zip(fs, nexts)])
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
-        if not retain_graph and (node._kept or node._frees_fields):
+        if not retain_graph and node._kept:
             node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
         # (a counter: zip() of one or two pairs costs twice the loop)

@@ -15,8 +15,8 @@ holds it or a function of the node. How PyTorch shows a field, reproduced:
 from .._backend import np
 from . import graph as _graph
 
-__all__ = ["add_fields", "constant", "field_properties", "frees_fields", "given_dims",
-           "given_scalar", "tensor_field", "wrapped_number"]
+__all__ = ["FIELDS_KEPT", "add_fields", "constant", "field_properties", "given_dims",
+           "given_scalar", "keeps_tensor_field", "tensor_field", "wrapped_number"]
 
 # Fields of type Scalar (or double) in derivatives.yaml: shown as they are.
 SCALAR_FIELDS = frozenset({
@@ -28,25 +28,35 @@ _UINT64 = 1 << 64
 
 class tensor_field:
     """A field that PyTorch saves as a tensor (a mask, indices): the node
-    holds an array (or a tuple of them), shown as Tensors. `when`: fn(node),
-    whether the node keeps it (scatter_add keeps its index only when src
-    requires grad); None where it does not."""
-    __slots__ = ("spec", "when")
+    holds an array (or a tuple of them), shown as Tensors. `needs`: the
+    position of the input whose gradient needs it, where PyTorch keeps it
+    only then (scatter_add's index, for src); None there otherwise."""
+    __slots__ = ("spec", "needs")
 
-    def __init__(self, spec, when=None):
+    def __init__(self, spec, needs=None):
         self.spec = spec
-        self.when = when
+        self.needs = needs
 
 
-def frees_fields(fields):
-    """A node class's `_frees_fields`: whether backward frees its nodes'
-    tensor fields (as PyTorch frees its saved tensors: reading one after,
-    or a second backward, raises) even where the node saved no input or
-    result. True, False, or a property where that depends on the node."""
-    whens = [s.when for s in fields.values() if isinstance(s, tensor_field)]
-    if not whens or None in whens:
-        return bool(whens)
-    return property(lambda node: any(w(node) for w in whens))
+class _FieldsKept(tuple):
+    """The saved values of a node that saves no input or result but keeps a
+    tensor field: none, yet true, so that backward frees the node as it
+    frees one with saved values (reading the field after, or a second
+    backward, then raises PyTorch's error), at no cost to other nodes."""
+    __slots__ = ()
+
+    def __bool__(self):
+        return True
+
+
+FIELDS_KEPT = _FieldsKept()
+
+
+def keeps_tensor_field(fields, mask):
+    """Does a node of these fields, whose inputs in bit-mask `mask` require
+    grad, keep a tensor field?"""
+    return any(s.needs is None or mask >> s.needs & 1
+               for s in fields.values() if isinstance(s, tensor_field))
 
 
 def field_properties(consts, fields):
@@ -59,13 +69,13 @@ def field_properties(consts, fields):
     for field, spec in fields.items():
         is_tensor = isinstance(spec, tensor_field)
         if is_tensor:
-            when, spec = spec.when, spec.spec
+            needs, spec = spec.needs, spec.spec
         if isinstance(spec, str):
             spec = _const_reader(consts.index(spec))
         elif isinstance(spec, tuple):
             spec = _const_reader(consts.index(spec[0]), spec[1])
         if is_tensor:
-            props[f"_saved_{field}"] = property(_tensor_reader(spec, when))
+            props[f"_saved_{field}"] = property(_tensor_reader(spec, needs))
             props[f"_raw_saved_{field}"] = property(lambda node: _RawConstant())
         else:
             props[f"_saved_{field}"] = property(_reader(spec, field in SCALAR_FIELDS))
@@ -78,7 +88,6 @@ def add_fields(cls, consts, fields):
     for name, prop in field_properties(tuple(consts), fields).items():
         setattr(cls, name, prop)
     cls._field_names = tuple(fields)
-    cls._frees_fields = frees_fields(fields)
 
 
 def constant(node, name):
@@ -96,9 +105,9 @@ def _reader(get, scalar):
     return lambda node: _shown(get(node), scalar)
 
 
-def _tensor_reader(get, when):
+def _tensor_reader(get, needs):
     def read(node):
-        if when is not None and not when(node):
+        if needs is not None and node.next_functions[needs][0] is None:
             return None
         if node._kept is None:
             raise RuntimeError(_graph.FREED_MESSAGE)

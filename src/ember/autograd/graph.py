@@ -76,9 +76,6 @@ class Node:
     _simple = True
     # What to save for which inputs (ops/_registry.py grad_fn); None: nothing.
     _plans = None
-    # Whether backward frees tensor fields (autograd/_saved_fields.py) of a
-    # node that saved no input or result (masked_fill's mask).
-    _frees_fields = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -247,7 +244,7 @@ class Node:
                      for f, need in zip(self.formulas, needs))
 
     def _release(self):
-        if self._kept or self._frees_fields:
+        if self._kept:
             self._kept = None
             self._result = None
 

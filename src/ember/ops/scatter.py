@@ -316,7 +316,7 @@ ScatterAddBackward0 = grad_fn(
     "ScatterAddBackward0", saved={
         "dim": ("key", lambda key: key.given[0]),
         "index": tensor_field(("key", lambda key: key.given[1]),
-                              when=lambda node: node.next_functions[1][0] is not None)},
+                              needs=1)},
     self=lambda xp, g: g,
     src=lambda xp, g, key, sub, src_shape: _fit(xp.take_at(g, key), sub, src_shape,
                                                 "ScatterAddBackward0"))

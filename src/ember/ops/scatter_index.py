@@ -63,7 +63,7 @@ _GIVEN = {"dim": "given_dim", "index": tensor_field("index")}
 IndexAddBackward0 = grad_fn("IndexAddBackward0", saved={
     "alpha": "alpha", "dim": ("given", lambda given: given[0]), "source_dim": "source_dim",
     "index": tensor_field(("given", lambda given: given[1]),
-                          when=lambda node: node.next_functions[1][0] is not None)},
+                          needs=1)},
     self=lambda xp, g: g, source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
     if alpha == 1 else xp.take_at(g, key) * alpha)
 
