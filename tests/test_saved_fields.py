@@ -199,6 +199,9 @@ def test_catalogue_nodes_show_pytorchs_saved_fields():
     lambda T, x: T.native_dropout(x, 0.3, False)[0], lambda T, x: T.rot90(x, -1, (0, -1)),
     lambda T, x: x.rot90(5), lambda T, x: x.as_strided((2, 2), (1, 2), 1),
     lambda T, x: T.as_strided_copy(x, [2], [2]), lambda T, x: (x * 1).as_strided_((2,), (2,)),
+    lambda T, x: T.linalg.tensorinv(x[:, :3] + 3 * T.eye(3), 1),
+    lambda T, x: T.nn.functional.pairwise_distance(x, x.detach() * 2, 3, keepdim=True),
+    lambda T, x: T.affine_grid_generator(x[None, :2, :3], (1, 1, 2, 2), False),
 ])
 
 def test_fields_as_pytorch_shows_them(make):
@@ -291,14 +294,16 @@ def _all_fields(y):
 
 
 def test_fields_of_nodes_inside_composites():
-    # einsum's diagonal, rrelu out of training (PyTorch's noise is uninitialized)
+    # einsum's diagonal, rrelu out of training (PyTorch's noise is
+    # uninitialized), bilinear's _trilinear
     seen = []
     for lib in (ember, torch):
         lib.manual_seed(0)
         x = lib.randn(3, 3, requires_grad=True)
         seen.append([_all_fields(lib.einsum("ii->i", x)),
                      _all_fields(lib.einsum("bii->bi", x[None])),
-                     _all_fields(lib.nn.functional.rrelu(x))])
+                     _all_fields(lib.nn.functional.rrelu(x)),
+                     _all_fields(lib.nn.functional.bilinear(x, x, lib.ones(2, 3, 3)))])
     assert seen[0] == seen[1]
 
 

@@ -11,6 +11,7 @@ from .linalg import matmul
 from .linalg_common import float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
 from .rearrange_views import DIAGONAL_FIELDS
+from .shape import ReshapeAliasBackward0
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -104,11 +105,6 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 # --- tensorinv, tensorsolve ------------------------------------------------
-
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", saved={"self_sym_sizes": "shape"},
-                                self=lambda xp, g, shape:
-                                xp.reshape(g, shape))
-
 
 def tensorinv(A, ind=2):
     from .shape import reshape
