@@ -478,3 +478,20 @@ def test_tensor_fields_are_freed_by_backward(make):
             row.append(str(exc)[:50])
         seen.append(row)
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("change", [
+    lambda T, y: y[1], lambda T, y: y.t(), lambda T, y: y[1:, ::2],
+    lambda T, y: T.view_as_real(y.to(T.complex64))[1:, :, 1]])
+def test_view_changed_in_place_shows_its_geometry(change):
+    # the view's node after an in-place change is AsStridedBackward0 of the
+    # new base, with the view's size, stride and offset in the base's storage
+    seen = []
+    for lib in (ember, torch):
+        lib.manual_seed(0)
+        y = lib.randn(3, 4, requires_grad=True) * 1
+        v = change(lib, y)
+        v.mul_(2)
+        seen.append((type(v.grad_fn).__name__,
+                     {f: _shown(getattr(v.grad_fn, f)) for f in _fields(v.grad_fn)}))
+    assert seen[0] == seen[1]
