@@ -26,7 +26,8 @@ SelectScatterBackward0, SliceScatterBackward0, DiagonalScatterBackward0, \
 
 
 def _scatter(node, input, src, view, args):
-    """`input` copied with `src` written at `view(numbers)`'s elements."""
+    """`input` copied with `src` written at `view(numbers)`'s elements; `args`
+    (the op's arguments as given) are the node's fields."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
     places = np.array(view(numbers))
