@@ -28,7 +28,11 @@ def is_floating_point(input):
 
 
 def numel(input):
-    return input._data.size
+    try:
+        return input._data.size
+    except AttributeError:
+        from .ops._common import tensor_arg
+        raise tensor_arg(input, "numel") from None
 
 
 def result_type(tensor1, tensor2):
@@ -48,7 +52,11 @@ def can_cast(from_, to):
 
 
 def nonzero(input, *, as_tuple=False):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        from .ops._common import tensor_arg
+        raise tensor_arg(input, "nonzero") from None
     if x.ndim == 0:     # one element, no dimension to index
         k = int(bool(x))
         return ((Tensor._wrap(np.zeros(k, np.int64)),) if as_tuple

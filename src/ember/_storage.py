@@ -90,7 +90,8 @@ class UntypedStorage:
         return self     # (ordinary NumPy memory: see Tensor.share_memory_)
 
     def data_ptr(self):
-        return 0 if self._meta else _ptr(self._array)
+        # (PyTorch's storage of no bytes has no memory: a null pointer)
+        return 0 if self._meta or not self._array.nbytes else _ptr(self._array)
 
     def _bytes(self):
         if self._meta:

@@ -135,15 +135,17 @@ class Tensor(metaclass=_public_name.PublicClass):
         return self._data.itemsize
 
     def stride(self, dim=None):
-        if self.is_meta:    # no memory: the strides of a contiguous tensor
+        data = self._data
+        st = None if self.is_meta else tuple(s // data.itemsize for s in data.strides)
+        # No memory, or NumPy's all-zero strides of an empty array: the strides
+        # of a contiguous tensor, as PyTorch's.
+        if st is None or (not data.size and not any(st)):
             st, n = [], 1
-            for s in reversed(self._data.shape):
+            for s in reversed(data.shape):
                 st.insert(0, n)
                 n *= max(s, 1)
             st = tuple(st)
-        else:
-            st = tuple(s // self._data.itemsize for s in self._data.strides)
-        return st if dim is None else st[_wrap_dim(dim, self._data.ndim)]
+        return st if dim is None else st[_wrap_dim(dim, data.ndim)]
 
     def is_contiguous(self, memory_format=None):
         if memory_format is None:

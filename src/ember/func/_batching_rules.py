@@ -114,6 +114,11 @@ def _elementwise(fn, name, level, args, kwargs):
     return wrap(fn(*new_args, **new_kwargs), level)
 
 
+def elementwise_kernel(fn, inputs, level):
+    """An element-wise backward kernel (_common.kernel_node) on the batch."""
+    return _elementwise(fn, "kernel", level, list(inputs), {})
+
+
 def _inplace_elementwise(fn, name, level, args, kwargs):
     if not is_batched(args[0], level):
         # (what PyTorch reports: the batched result cannot fit the unbatched self)
@@ -407,7 +412,7 @@ def _dropout_off(name, args, kwargs):
     """dropout in eval mode (training=False) or p=0 draws nothing."""
     if not name.startswith(("dropout", "alpha_dropout", "feature_alpha")):
         return False
-    return _get(args, kwargs, 2, "training", True) is False
+    return _get(args, kwargs, 2, "training", True) is False or _get(args, kwargs, 1, "p", 0.5) == 0
 
 
 def random_unbatched(fn, name, args, kwargs):

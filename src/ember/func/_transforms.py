@@ -76,6 +76,8 @@ def _every_level(x, top):
     _grad) would not even be on the graph."""
     if top < 0:
         return x
+    if _vmap._levels[top][2:] == (_vmap.PER_SAMPLE,):     # (no batch at this level)
+        return _every_level(x, top - 1)
     if _vmap.is_batched(x, top):
         return _vmap.wrap(_every_level(x._phys, top - 1), top)
     return _vmap.wrap(_vmap.batch_of(_every_level(x, top - 1), top), top)

@@ -24,9 +24,22 @@ __all__ = ["vmap", "BatchedTensor"]
 
 # The running vmaps, innermost last: (batch size, randomness).
 _levels = []
+PER_SAMPLE = "per sample"   # a level's third entry while it runs once per sample
 _installed = [False]    # whether the wrappers of _cache are in place
 _wrapped = {}       # op name -> the wrapper (rules call ops through it)
 _RANDOMNESS = ("error", "different", "same")
+
+
+class BatchedRead(RuntimeError):
+    """Raised where code reads a BatchedTensor's values directly: an op
+    called through a reference taken before vmap wrapped the ops (`act =
+    torch.tanh`, a module's `self.act = F.gelu`). The vmap of that level then
+    runs its function once per sample instead (see _run)."""
+
+    def __init__(self, level):
+        super().__init__("ember: this operation is not supported inside vmap (it reads a "
+                         "batched tensor's values directly)")
+        self.level = level
 
 
 class BatchedTensor(Tensor):
@@ -40,8 +53,7 @@ class BatchedTensor(Tensor):
     # op without a batching rule cannot silently compute on the whole batch.
     @property
     def _data(self):
-        raise RuntimeError("ember: this operation is not supported inside vmap (it reads a "
-                           "batched tensor's values directly)")
+        raise BatchedRead(self._level)
 
     @property
     def _requires_grad(self):
@@ -279,7 +291,13 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
     try:
         batched = [wrap(a.movedim(d, 0) if d else a, level) if d is not None else a
                    for a, d in zip(flat_args, flat_dims)]
-        out = _as_wrapped(func)(*tree_unflatten(batched, spec), **kwargs)
+        try:
+            out = _as_wrapped(func)(*tree_unflatten(batched, spec), **kwargs)
+        except BatchedRead as e:
+            if e.level != level:
+                raise
+            return _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims,
+                                   randomness, level)
         leaves, out_spec = tree_flatten(out)
         flat_out_dims = _out_dims_for(func, out_dims, out, out_spec)
         results = [_unbatch(func, x, level, d) for x, d in zip(leaves, flat_out_dims)]
@@ -287,6 +305,37 @@ def _run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness):
         _levels.pop()
         if level == 0:
             _restore()
+    return tree_unflatten(results, out_spec)
+
+
+def _per_sample_run(func, n, flat_dims, flat_args, spec, kwargs, out_dims, randomness, level):
+    """vmap's last resort, for a function that reached an op past vmap's
+    wrappers (BatchedRead): the function once per sample, the results
+    stacked along out_dims. The same values, without the batched speed.
+    Random ops still follow `randomness`: 'error' refuses them, 'same'
+    draws the same numbers for every sample, 'different' draws anew."""
+    from .. import default_generator, stack
+    # (a random op on unbatched values then draws once per call; PER_SAMPLE:
+    # the transforms inside batch nothing at this level)
+    _levels[level] = (n, "error" if randomness == "error" else "same", PER_SAMPLE)
+    state = default_generator.get_state() if randomness == "same" else None
+    outs = []
+    for b in range(n):
+        if state is not None:
+            default_generator.set_state(state)
+        sample = [a.select(d, b) if d is not None else a for a, d in zip(flat_args, flat_dims)]
+        outs.append(func(*tree_unflatten(sample, spec), **kwargs))
+    leaves, out_spec = tree_flatten(outs[0])
+    flat_out_dims = _out_dims_for(func, out_dims, outs[0], out_spec)
+    columns = zip(*(tree_flatten(o)[0] for o in outs))
+    results = []
+    for first, column, d in zip(leaves, columns, flat_out_dims):
+        if d is None:
+            results.append(first)
+        elif not isinstance(first, Tensor):
+            _unbatch(func, first, -1, d)    # (raises vmap's error for a non-Tensor output)
+        else:
+            results.append(stack(column, dim=d))
     return tree_unflatten(results, out_spec)
 
 

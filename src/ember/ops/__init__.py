@@ -24,7 +24,8 @@ This module also gives Tensor its math methods and operators.
 from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
 from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
-from .indexing import getitem, setitem
+from .indexing import getitem
+from .indexing_assign import setitem
 from .linalg import linear
 from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
@@ -221,6 +222,8 @@ Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "
 Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
                                                             False)
 masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
+index_put = _operand_refusal.index_put_checking(index_put, "index_put")
+index_put_ = _operand_refusal.index_put_checking(index_put_, "index_put_")
 reshape = _size_args.function_form(reshape, "reshape")
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem

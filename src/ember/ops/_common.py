@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .. import _layout as _L
 from .._python_data import _tname
 from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
@@ -15,11 +16,12 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node, RESULT, grad_accumulator
 from ..autograd import _forward
 from ._registry import save_plan
+from ._xp import NUMPY
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "alpha_check",
-           "NUMBER_ARRAYS", "number_array"]
+           "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
+           "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
+           "checked_scalar", "alpha_check", "NUMBER_ARRAYS", "number_array"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -234,6 +236,23 @@ def _mask_edges(inputs):
     return mask, tuple(edges)
 
 
+def kernel_node(node_cls, kernel, inputs, ctx=(), elementwise=False):
+    """A backward kernel run on Tensors (create_graph=True): PyTorch records
+    it as one node, `node_cls` over `inputs` (grad_output first), rather than
+    as the arithmetic inside; its value is `kernel` on the inputs' arrays.
+    Inside vmap (jacrev, hessian) an `elementwise` kernel runs on the whole
+    batch at once; any other vmaps its function once per sample."""
+    try:
+        arrays = [t._data for t in inputs]
+    except RuntimeError as e:
+        from ..func import _batching_rules, _vmap
+        if not (elementwise and isinstance(e, _vmap.BatchedRead)):
+            raise
+        return _batching_rules.elementwise_kernel(
+            lambda *ts: kernel_node(node_cls, kernel, ts, ctx, True), inputs, e.level)
+    return recorded(node_cls, kernel(NUMPY, *arrays, *ctx), inputs, ctx)
+
+
 def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     """The outputs of an op with several results (sort's values and indices,
     svd's U, S, Vh), recorded as one `node_cls` (a registry
@@ -304,6 +323,16 @@ def watch_result(node, out):
 
 
 
+def laid_out_cast(a, dt):
+    """a.astype(dt), laid out as PyTorch lays out its copy (NumPy's order
+    "K" puts a broadcast dim innermost, and a result computed from it follows)."""
+    if a.flags.c_contiguous or a.dtype == dt:
+        return a.astype(dt, copy=False)
+    out = _L.empty_like(a, dt)
+    np.copyto(out, a, casting="unsafe")
+    return out
+
+
 def binary_arrays(a, b):
     """The two operands as arrays of PyTorch's result dtype.
 
@@ -319,7 +348,7 @@ def binary_arrays(a, b):
         if dt.itemsize < max(ad.dtype.itemsize, bd.dtype.itemsize):
             # (a value beyond a narrower float becomes inf, as PyTorch's cast, quietly)
             return quiet_call(_narrowed, ad, bd, dt)
-        return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
+        return laid_out_cast(ad, dt), laid_out_cast(bd, dt)
     ad = a._data
     kind = ad.dtype.kind
     if tb is float:

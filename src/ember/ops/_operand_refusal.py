@@ -146,6 +146,19 @@ def _marked(kinds, args):
         f"!{_arg_type(a, detail=True)}!" if i >= bad else _arg_type(a) for i, a in enumerate(args)))
 
 
+def index_put_checking(function, name):
+    """torch.index_put(_) refusing a non-tensor index, its argument counted
+    as the function counts them (from 1; the method counts from 0)."""
+    def named(input, indices, *args, **kwargs):
+        if isinstance(indices, (tuple, list)):
+            for i, k in enumerate(indices):
+                if not isinstance(k, Tensor):
+                    raise TypeError(f"expected Tensor as element {i} in argument 1, but got "
+                                    f"{type(k).__name__}")
+        return function(input, indices, *args, **kwargs)
+    return stand_in(named, function, name)
+
+
 def masked_fill_checking(function, name, function_form):
     """masked_fill refusing a non-tensor mask, or a value neither a tensor
     nor a number, with PyTorch's message (where it filled with a list)."""

@@ -92,11 +92,29 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     return function
 
 
+def refuse_non_tensor(name, args, kwargs):
+    """After an AttributeError in op `name`: PyTorch's parser TypeError if
+    the op's first argument is no Tensor (torch.sum([1, 2])). Otherwise the
+    error was the op's own: the caller re-raises it. (Only the error path
+    pays: a try costs a call nothing.)"""
+    from .._tensor import Tensor
+    value = args[0] if args else kwargs.get("input")
+    if (args or "input" in kwargs) and not isinstance(value, Tensor):
+        from ._common import tensor_arg
+        try:
+            tensor_arg(value, name)
+        except TypeError as e:
+            raise e from None       # (PyTorch's parser error stands alone)
+
+
 def _quietly(function):
     def op(*args, **kwargs):
         token = silence()
         try:
             return function(*args, **kwargs)
+        except AttributeError:
+            refuse_non_tensor(op.__name__, args, kwargs)
+            raise
         finally:
             restore(token)
     op.__doc__ = function.__doc__
@@ -116,16 +134,30 @@ def with_out(function, name, check=None):
         make = _WITH_OUT.get(params)
         if make is None:
             ps = ", ".join(params)
-            make = _WITH_OUT[params] = _made(
-                f"lambda function, name, check, into: lambda {ps}{',' if ps else ''} *, out=None: "
-                f"function({ps}) if out is None else "
-                f"into(out, name, function, ({ps}{',' if ps else ''}), {{}}, check)")
-        public = make(function, name, check, into)
+            comma = "," if ps else ""
+            namespace = {}
+            exec(compile(
+                f"def make(function, name, check, into, refuse):\n"
+                f"    def public({ps}{comma} *, out=None):\n"
+                f"        try:\n"
+                f"            if out is None:\n"
+                f"                return function({ps})\n"
+                f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
+                f"        except AttributeError:\n"
+                f"            refuse(name, ({ps}{comma}), {{}})\n"
+                f"            raise\n"
+                f"    return public\n", __file__, "exec"), namespace)
+            make = _WITH_OUT[params] = namespace["make"]
+        public = make(function, name, check, into, refuse_non_tensor)
     else:
         def public(*args, out=None, **kwargs):
-            if out is None:
-                return function(*args, **kwargs)
-            return into(out, name, function, args, kwargs, check)
+            try:
+                if out is None:
+                    return function(*args, **kwargs)
+                return into(out, name, function, args, kwargs, check)
+            except AttributeError:
+                refuse_non_tensor(name, args, kwargs)
+                raise
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function

@@ -9,20 +9,54 @@ implicit dim). The other activations live in the sister files:
 """
 import warnings
 
+from .._layout import c_strided
 from .. import _dtype as D
 from .._backend import restore, silence
-from ._common import np, recorded, wrap, wrap_dim
+from ._common import kernel_node, np, recorded, wrap, wrap_dim
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register
+from ._registry import grad_fn, in_opmath, register
 
 __all__ = ["softmax", "log_softmax"]
 
-SoftmaxBackward0 = grad_fn(
-    "SoftmaxBackward0", opmath=True, saved={"dim": "given_dim"},
-    self=lambda xp, g, result, dim: result * (g - xp.sum(g * result, (dim,), True)))
-LogSoftmaxBackward0 = grad_fn(
-    "LogSoftmaxBackward0", opmath=True, saved={"dim": "given_dim"},
-    self=lambda xp, g, result, dim: g - xp.exp(result) * xp.sum(g, (dim,), True))
+# ATen's _softmax_backward_data and _log_softmax_backward_data: under
+# create_graph each is one node over grad_output and softmax's output, whose
+# formulas (derivatives.yaml's) give the higher derivatives.
+def _softmax_grad(xp, g, result, dim, given_dim):
+    if xp.recording:
+        return kernel_node(SoftmaxBackwardDataBackward0, _SOFTMAX_KERNEL, (g, result),
+                           (dim, given_dim))
+    return result * (g - xp.sum(g * result, (dim,), True))
+
+
+def _log_softmax_grad(xp, g, result, dim, given_dim):
+    if xp.recording:
+        return kernel_node(LogSoftmaxBackwardDataBackward0, _LOG_SOFTMAX_KERNEL, (g, result),
+                           (dim, given_dim))
+    return g - xp.exp(result) * xp.sum(g, (dim,), True)
+
+
+def _softmax_double_backward(xp, grad, grad_output, output, dim):
+    return (grad_output * grad - xp.sum(output * grad_output, (dim,), True) * grad
+            - grad_output * xp.sum(output * grad, (dim,), True))
+
+
+_DIM = {"dim": "given_dim"}
+SoftmaxBackward0 = grad_fn("SoftmaxBackward0", opmath=True, saved=_DIM, self=_softmax_grad)
+LogSoftmaxBackward0 = grad_fn("LogSoftmaxBackward0", opmath=True, saved=_DIM,
+                              self=_log_softmax_grad)
+_SOFTMAX_KERNEL = in_opmath(_softmax_grad)
+_LOG_SOFTMAX_KERNEL = in_opmath(_log_softmax_grad)
+SoftmaxBackwardDataBackward0 = grad_fn(
+    "SoftmaxBackwardDataBackward0", saved=_DIM,
+    grad_output=lambda xp, grad, output, dim, given_dim: _SOFTMAX_KERNEL(xp, grad, output, dim,
+                                                                         given_dim),
+    output=lambda xp, grad, grad_output, output, dim: _softmax_double_backward(
+        xp, grad, grad_output, output, dim))
+LogSoftmaxBackwardDataBackward0 = grad_fn(
+    "LogSoftmaxBackwardDataBackward0", saved=_DIM,
+    grad_output=lambda xp, grad, output, dim: grad - xp.sum(grad * xp.exp(output), (dim,), True),
+    output=lambda xp, grad, grad_output, output, dim: (
+        -xp.sum(grad_output, (dim,), True) * xp.exp(output) * grad))
 
 
 def _implicit_dim(name, ndim, stacklevel):
@@ -77,7 +111,8 @@ def compute(input, dim, dtype, name, stacklevel):
         restore(token)
     node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
     # (the dim as given is what PyTorch's node shows)
-    return recorded(node, data if low is None else data.astype(low), (input,), (d, dim))
+    # (contiguous whatever the input's layout, as PyTorch's softmax kernels write it)
+    return recorded(node, c_strided(data if low is None else data.astype(low)), (input,), (d, dim))
 
 
 def _narrowed(a, dtype):

@@ -3,7 +3,7 @@ channel), rrelu (random slopes, drawn as ATen draws them) and glu (one half
 of the input gating the other)."""
 from .. import _dtype as D
 from .. import _random
-from ._common import np, recorded, wrap_dim
+from ._common import Tensor, kernel_node, np, recorded, wrap_dim
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import constant
 from .activation_pointwise import (floating, into, leaky_relu_data, leaky_relu_grad,
@@ -15,11 +15,42 @@ __all__ = ["prelu", "rrelu", "rrelu_"]
 
 
 # -- prelu: x if x > 0 else weight * x, weight broadcast over dim 1 -----------------------
+# ATen's _prelu_kernel_backward gives both gradients; under create_graph
+# each is recorded as PyTorch's node, with derivatives.yaml's formulas for
+# the output it stands for (PyTorch records one node with two outputs).
+def _prelu_input_grad(xp, g, self, weight):
+    if xp.recording:
+        return kernel_node(PreluKernelBackwardBackward0, _prelu_input_grad, (g, self, weight),
+                           elementwise=True)
+    return xp.where(self > 0, g, weight * g)
+
+
+def _prelu_weight_grad(xp, g, self, weight):
+    if xp.recording:
+        return kernel_node(_PreluWeightBackwardBackward0, _prelu_weight_grad, (g, self, weight),
+                           elementwise=True)
+    return xp.where(self > 0, 0, self * g)
+
+
+def _zeros_like(xp, t):
+    z = np.zeros_like(xp.data(t))
+    return Tensor._wrap(z) if xp.recording else z
+
+
 PreluKernelBackward0 = grad_fn(
-    "PreluKernelBackward0",
-    self=lambda xp, g, self, weight: xp.where(self > 0, g, weight * g),
+    "PreluKernelBackward0", self=_prelu_input_grad,
     # (one ATen formula gives both gradients: it keeps the weight whenever either is wanted)
-    weight=lambda xp, g, self, weight: xp.where(self > 0, 0, self * g))
+    weight=_prelu_weight_grad)
+PreluKernelBackwardBackward0 = grad_fn(
+    "PreluKernelBackwardBackward0",
+    grad_output=lambda xp, grad, self, weight: xp.where(self >= 0, grad, grad * weight),
+    self=lambda xp, grad, self: _zeros_like(xp, self),
+    weight=lambda xp, grad, grad_output, self: xp.where(self >= 0, 0, grad_output * grad))
+_PreluWeightBackwardBackward0 = grad_fn(
+    "PreluKernelBackwardBackward0",
+    grad_output=lambda xp, grad, self: xp.where(self >= 0, 0, grad * self),
+    self=lambda xp, grad, grad_output, self: xp.where(self >= 0, 0, grad_output * grad),
+    weight=lambda xp, grad, weight: _zeros_like(xp, weight))
 
 
 def prelu(input, weight):
@@ -109,14 +140,49 @@ def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
 
 
 # -- glu: a * sigmoid(b), the two halves of `dim` ----------------------------------------
-def _glu_grad(xp, g, self, dim):
+def _glu_grad(xp, g, self, dim, given_dim):
+    if xp.recording:
+        return kernel_node(GluBackwardBackward0, _glu_grad, (g, self), (dim, given_dim))
     n = self.shape[dim] // 2
     a, b = xp.narrow(self, dim, 0, n), xp.narrow(self, dim, n, n)
     s = xp.sigmoid(b)
     return xp.cat([g * s, g * a * s * (1 - s)], dim)
 
 
-GluBackward0 = grad_fn("GluBackward0", self=_glu_grad)
+def _glu_double_backward(xp, grad, grad_output, self, dim):
+    """glu_backward's slope in the input (FunctionsManual's glu_double_backward)."""
+    n = xp.data(self).shape[dim] // 2
+    first_half, second_half = xp.narrow(self, dim, 0, n), xp.narrow(self, dim, n, n)
+    sig = xp.sigmoid(second_half)
+    one_sub_sig = xp.scalar_sub(1, sig)
+    sig_one_sub_sig = sig * one_sub_sig
+    gg_first, gg_second = xp.narrow(grad, dim, 0, n), xp.narrow(grad, dim, n, n)
+    gg_second_times_first = gg_second * first_half
+    gi_first = gg_second * grad_output * sig_one_sub_sig
+    second_order = sig_one_sub_sig * one_sub_sig - sig * sig_one_sub_sig
+    second_order = second_order * gg_second_times_first
+    gi_second = gg_first * grad_output * sig_one_sub_sig + second_order * grad_output
+    return xp.cat([gi_first, gi_second], dim)
+
+
+def _glu_grad_output(xp, grad, self, dim, given_dim):
+    """glu_backward's slope in grad_output: glu_backward at ones, times grad,
+    its two halves summed."""
+    shape = list(xp.data(self).shape)
+    shape[dim] //= 2
+    n = shape[dim]
+    ones = np.ones(shape, xp.data(self).dtype)
+    tmp = grad * _glu_grad(xp, Tensor._wrap(ones) if xp.recording else ones, self, dim,
+                           given_dim)
+    return xp.narrow(tmp, dim, 0, n) + xp.narrow(tmp, dim, n, n)
+
+
+_GIVEN_DIM = {"dim": "given_dim"}
+GluBackward0 = grad_fn("GluBackward0", saved=_GIVEN_DIM, self=_glu_grad)
+GluBackwardBackward0 = grad_fn(
+    "GluBackwardBackward0", saved=_GIVEN_DIM, grad_output=_glu_grad_output,
+    self=lambda xp, grad, grad_output, self, dim: _glu_double_backward(xp, grad, grad_output,
+                                                                        self, dim))
 
 
 def glu(input, dim=-1):
@@ -130,7 +196,7 @@ def glu(input, dim=-1):
     x = floating(input, "glu_cpu")
     a, b = np.split(x, 2, axis=d)
     data = run(lambda p, q: p * (1 / (1 + np.exp(-q))), a, b)
-    return recorded(GluBackward0, data, (input,), (d,))
+    return recorded(GluBackward0, data, (input,), (d, dim))
 
 
 prelu = register(prelu, out=False)

@@ -10,10 +10,9 @@ codegen saves the original input for them.
 """
 from .. import _dtype as D
 from .._backend import restore, silence
-from ._common import np, recorded
-from ._xp import NUMPY
+from ._common import kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
-from ._registry import grad_fn, not_implemented, register
+from ._registry import grad_fn, in_opmath, not_implemented, register
 from .inplace import check_inplace, commit_inplace, make_inplace
 
 __all__ = ["celu", "celu_", "selu", "selu_", "hardshrink", "threshold", "threshold_"]
@@ -74,8 +73,7 @@ def _elu_forward(x, alpha, scale, input_scale):
 
 def _elu_grad(xp, g, self, alpha, scale, input_scale):
     if xp.recording:
-        return xp.where(self <= 0, g * input_scale * (alpha * scale) * xp.exp(self * input_scale),
-                        g * scale)
+        return elu_backward(g, alpha, scale, input_scale, False, self)
     e = np.exp(np.fmin(self, 0) * input_scale)      # (finite: 1 on the positive side)
     return pick(xp, self <= 0, g * input_scale * (alpha * scale) * e, g * scale)
 
@@ -89,7 +87,9 @@ NEGATIVE_SLOPE_INPLACE = ("In-place {} backward calculation is triggered with a 
 def _elu_grad_of_result(xp, g, result, alpha, scale, input_scale):
     if alpha < 0:
         raise RuntimeError(NEGATIVE_SLOPE_INPLACE.format("elu"))
-    return xp.where(result <= 0, g * input_scale * (result + alpha * scale), g * scale)
+    if xp.recording:
+        return elu_backward(g, alpha, scale, input_scale, True, result)
+    return np.where(result <= 0, g * input_scale * (result + alpha * scale), g * scale)
 
 
 _ELU = {"alpha": "alpha", "scale": "scale", "input_scale": "input_scale"}
@@ -97,6 +97,42 @@ EluBackward0 = grad_fn("EluBackward0", opmath=True, saved=_ELU, self=_elu_grad)
 EluBackward1 = grad_fn("EluBackward1", saved=_ELU, self=_elu_grad_of_result)
 CeluBackward0 = grad_fn("CeluBackward0", saved={"alpha": "alpha"}, self=_elu_grad)
 CeluBackward1 = grad_fn("CeluBackward1", saved={"alpha": "alpha"}, self=_elu_grad_of_result)
+_ELU_ON_ARRAYS = {False: in_opmath(_elu_grad), True: _elu_grad_of_result}
+
+
+def _elu_kernel(xp, g, self_or_result, alpha, scale, input_scale, is_result):
+    return _ELU_ON_ARRAYS[is_result](xp, g, self_or_result, alpha, scale, input_scale)
+
+
+def elu_backward(g, alpha, scale, input_scale, is_result, self_or_result):
+    """ATen's elu_backward on Tensors (create_graph): its one node,
+    EluBackwardBackward0, whose inputs are grad_output and self_or_result."""
+    return kernel_node(EluBackwardBackward0, _elu_kernel, (g, self_or_result),
+                       (alpha, scale, input_scale, is_result), elementwise=True)
+
+
+def _elu_backward(xp, g, alpha, scale, input_scale, is_result, self_or_result):
+    if xp.recording:
+        return elu_backward(g, alpha, scale, input_scale, is_result, self_or_result)
+    return _ELU_ON_ARRAYS[is_result](xp, g, self_or_result, alpha, scale, input_scale)
+
+
+def _elu_double_backward(xp, grad, grad_output, alpha, scale, input_scale, is_result,
+                         self_or_result):
+    """elu_backward's slope in self_or_result (FunctionsManual's
+    elu_double_backward): only the exponential side bends."""
+    negative = self_or_result < 0
+    scaled = xp.mul_scalar(grad * grad_output, input_scale)
+    if is_result:
+        return scaled * negative
+    return _elu_backward(xp, scaled, alpha, scale, input_scale, False, self_or_result) * negative
+
+
+EluBackwardBackward0 = grad_fn(
+    "EluBackwardBackward0", saved={**_ELU, "is_result": "is_result"},
+    grad_output=lambda xp, grad, alpha, scale, input_scale, is_result, self_or_result:
+    _elu_backward(xp, grad, alpha, scale, input_scale, is_result, self_or_result),
+    self_or_result=_elu_double_backward)
 
 
 def elu_family(input, alpha, scale, input_scale, node, inplace=False, grad_input_scale=None):
@@ -141,27 +177,24 @@ def selu_(input):
     return elu_family(input, SELU_ALPHA, SELU_SCALE, 1, EluBackward1, inplace=True)
 
 
-def _twice(name, formula):
+def _twice(name, formula, *fields):
     """PyTorch's node `name` for the recorded (create_graph) backward of a
     piecewise-linear activation: inputs grad_output (whose gradient is the
     same formula again) and self (zero, yet it makes the result require
-    grad, so that a second derivative is zeros rather than an error)."""
-    return grad_fn(name, grad_output=formula, self=_zeros_like_grad)
-
-
-def _recorded_twice(node, formula, g, self, *consts):
-    return recorded(node, formula(NUMPY, g._data, self._data, *consts), (g, self), consts)
+    grad, so that a second derivative is zeros rather than an error); its
+    `_saved_*` fields are the constants `fields` names."""
+    return grad_fn(name, saved={f: f for f in fields}, grad_output=formula, self=_zeros_like_grad)
 
 
 # -- leaky_relu ---------------------------------------------------------------------
 def leaky_relu_grad(xp, g, self, negative_slope):
     if xp.recording:
-        return _recorded_twice(LeakyReluBackwardBackward0, leaky_relu_grad, g, self,
-                               negative_slope)
+        return kernel_node(LeakyReluBackwardBackward0, leaky_relu_grad, (g, self),
+                           (negative_slope,), elementwise=True)
     return pick(xp, self > 0, g, g * negative_slope)
 
 
-LeakyReluBackwardBackward0 = _twice("LeakyReluBackwardBackward0", leaky_relu_grad)
+LeakyReluBackwardBackward0 = _twice("LeakyReluBackwardBackward0", leaky_relu_grad, "negative_slope")
 
 
 def leaky_relu_grad_of_result(xp, g, result, negative_slope):
@@ -202,13 +235,15 @@ def _shrink_grad(xp, g, self, lambd):
 
 def _hardshrink_grad(xp, g, self, lambd):
     if xp.recording:
-        return _recorded_twice(HardshrinkBackwardBackward0, _hardshrink_grad, g, self, lambd)
+        return kernel_node(HardshrinkBackwardBackward0, _hardshrink_grad, (g, self), (lambd,),
+                           elementwise=True)
     return _shrink_grad(xp, g, self, lambd)
 
 
 def _softshrink_grad(xp, g, self, lambd):
     if xp.recording:
-        return _recorded_twice(SoftshrinkBackwardBackward0, _softshrink_grad, g, self, lambd)
+        return kernel_node(SoftshrinkBackwardBackward0, _softshrink_grad, (g, self), (lambd,),
+                           elementwise=True)
     return _shrink_grad(xp, g, self, lambd)
 
 
@@ -216,8 +251,8 @@ HardshrinkBackward0 = grad_fn("HardshrinkBackward0", saved={"lambd": "lambd"},
                               self=_hardshrink_grad)
 SoftshrinkBackward0 = grad_fn("SoftshrinkBackward0", saved={"lambd": "lambd"},
                               self=_softshrink_grad)
-HardshrinkBackwardBackward0 = _twice("HardshrinkBackwardBackward0", _hardshrink_grad)
-SoftshrinkBackwardBackward0 = _twice("SoftshrinkBackwardBackward0", _softshrink_grad)
+HardshrinkBackwardBackward0 = _twice("HardshrinkBackwardBackward0", _hardshrink_grad, "lambd")
+SoftshrinkBackwardBackward0 = _twice("SoftshrinkBackwardBackward0", _softshrink_grad, "lambd")
 
 
 def hardshrink(input, lambd=0.5):
@@ -241,11 +276,12 @@ def softshrink(input, lambd=0.5):
 
 def _threshold_grad(xp, g, self, threshold):
     if xp.recording:
-        return _recorded_twice(ThresholdBackwardBackward1, _threshold_grad, g, self, threshold)
+        return kernel_node(ThresholdBackwardBackward1, _threshold_grad, (g, self), (threshold,),
+                           elementwise=True)
     return xp.where(self <= threshold, 0, g)
 
 
-ThresholdBackwardBackward1 = _twice("ThresholdBackwardBackward0", _threshold_grad)
+ThresholdBackwardBackward1 = _twice("ThresholdBackwardBackward0", _threshold_grad, "threshold")
 
 
 ThresholdBackward0 = grad_fn("ThresholdBackward0", saved={"threshold": "threshold"},
@@ -280,12 +316,13 @@ threshold_ = make_inplace(_threshold_recorded_as_inplace, "threshold_")
 # -- hardtanh (and relu6 = hardtanh(0, 6)) --------------------------------------------
 def _hardtanh_grad(xp, g, self, min_val, max_val):
     if xp.recording:
-        return _recorded_twice(HardtanhBackwardBackward0, _hardtanh_grad, g, self, min_val,
-                               max_val)
+        return kernel_node(HardtanhBackwardBackward0, _hardtanh_grad, (g, self),
+                           (min_val, max_val), elementwise=True)
     return xp.where((self <= min_val) | (self >= max_val), 0, g)
 
 
-HardtanhBackwardBackward0 = _twice("HardtanhBackwardBackward0", _hardtanh_grad)
+HardtanhBackwardBackward0 = _twice("HardtanhBackwardBackward0", _hardtanh_grad, "min_val",
+                                   "max_val")
 
 
 _BOUNDS = {"max_val": "max_val", "min_val": "min_val"}
@@ -332,10 +369,20 @@ def _hardsigmoid_grad(xp, g, self):
 
 
 HardsigmoidBackward0 = grad_fn("HardsigmoidBackward0", self=_hardsigmoid_grad)
-HardswishBackward0 = grad_fn(
-    "HardswishBackward0", opmath=True,
-    self=lambda xp, g, self: xp.where(self <= -3, 0, xp.where(self < 3, g * (self / 3 + 0.5),
-                                                                   g)))
+def _hardswish_grad(xp, g, self):
+    if xp.recording:
+        return kernel_node(HardswishBackwardBackward0, _HARDSWISH_KERNEL, (g, self),
+                           elementwise=True)
+    return xp.where(self <= -3, 0, xp.where(self < 3, g * (self / 3 + 0.5), g))
+
+
+HardswishBackward0 = grad_fn("HardswishBackward0", opmath=True, self=_hardswish_grad)
+_HARDSWISH_KERNEL = in_opmath(_hardswish_grad)
+# (its slope is 1/3 between the kinks: the second derivative of hardswish)
+HardswishBackwardBackward0 = grad_fn(
+    "HardswishBackwardBackward0", grad_output=_HARDSWISH_KERNEL,
+    self=lambda xp, grad, grad_output, self: xp.where(
+        (self > -3.0) & (self < 3.0), xp.div_scalar(grad * grad_output, 3.0), 0.0))
 
 
 def _hardsigmoid_forward(x):

@@ -9,9 +9,10 @@ runs on Tensors for create_graph=True.
 import math
 
 from .. import _dtype as D
-from ._common import no_complex_autograd, np, recorded
-from ._registry import grad_fn
+from ._common import kernel_node, no_complex_autograd, np, recorded
+from ._registry import grad_fn, in_opmath, tensor_field
 from .activation_pointwise import floating, pick, run as _run, same_dtype
+from .pointwise import _sigmoid_grad
 from .inplace import make_inplace
 from . import special_series as _S
 
@@ -33,23 +34,47 @@ _KAPPA = 0.044715
 
 
 # -- logsigmoid: min(x, 0) - log1p(exp(-|x|)) ------------------------------------------
-def _logsigmoid_grad(xp, g, self):
-    z = xp.exp(-abs(self))
-    s = z / (1 + z)
+# (the forward keeps exp(-|x|), ATen's `buffer`, for the backward)
+def _logsigmoid_grad(xp, g, self, buffer):
+    if xp.recording:
+        return kernel_node(LogSigmoidBackwardBackward0, _LOGSIGMOID_KERNEL, (g, self), (buffer,),
+                           elementwise=True)
+    s = buffer / (1 + buffer)
     return pick(xp, self < 0, g * (1 - s), g * s)
 
 
-LogSigmoidBackward0 = grad_fn("LogSigmoidBackward0", opmath=True, self=_logsigmoid_grad)
+def _logsigmoid_double_backward(xp, grad, grad_output, self):
+    z = xp.sigmoid(self)
+    return grad * grad_output * xp.sub_scalar(z, 1) * z
+
+
+_BUFFER = {"buffer": tensor_field("buffer")}
+LogSigmoidBackward0 = grad_fn("LogSigmoidBackward0", opmath=True, saved=_BUFFER,
+                              self=_logsigmoid_grad)
+_LOGSIGMOID_KERNEL = in_opmath(_logsigmoid_grad)
+LogSigmoidBackwardBackward0 = grad_fn(
+    "LogSigmoidBackwardBackward0", saved=_BUFFER, grad_output=_LOGSIGMOID_KERNEL,
+    self=lambda xp, grad, grad_output, self: _logsigmoid_double_backward(xp, grad, grad_output,
+                                                                         self))
+
+
+def _logsigmoid_forward(v):
+    buffer = np.exp(-np.abs(v))
+    return np.minimum(v, 0) - np.log1p(buffer), buffer
 
 
 def logsigmoid(input):
     x = floating(input, "log_sigmoid_cpu")
-    data = run(lambda v: np.minimum(v, 0) - np.log1p(np.exp(-np.abs(v))), x)
-    return recorded(LogSigmoidBackward0, data, (input,))
+    data, buffer = _logsigmoid_forward(x if x.dtype not in D.HALF_NP else x.astype(np.float32))
+    return recorded(LogSigmoidBackward0, data.astype(x.dtype, copy=False), (input,),
+                    (buffer.astype(x.dtype, copy=False),))
 
 
 # -- gelu ------------------------------------------------------------------------------
 def _gelu_grad(xp, g, self, approximate):
+    if xp.recording:
+        return kernel_node(GeluBackwardBackward0, _GELU_KERNEL, (g, self), (approximate,),
+                           elementwise=True)
     if approximate == "tanh":
         x_sq = self * self
         t = xp.tanh(_BETA * (self + _KAPPA * x_sq * self))
@@ -59,8 +84,32 @@ def _gelu_grad(xp, g, self, approximate):
     return g * (cdf + self * (xp.exp(-0.5 * self * self) * _PDF_SCALE))
 
 
-GeluBackward0 = grad_fn("GeluBackward0", opmath=True, saved={"approximate": "approximate"},
-                        self=_gelu_grad)
+def _gelu_double_backward(xp, grad, grad_output, self, approximate):
+    """gelu''(x) times both incoming gradients (FunctionsManual's
+    gelu_double_backward, step for step: its graph is PyTorch's)."""
+    if approximate == "tanh":
+        inner = xp.mul_scalar(self + xp.mul_scalar(self ** 3, _KAPPA), _BETA)
+        tanh_inner = xp.tanh(inner)
+        sech_inner = xp.scalar_div(1, xp.cosh(inner))
+        f = xp.mul_scalar(self, 0.5)
+        g = xp.scalar_sub(1, tanh_inner * tanh_inner)
+        h = xp.mul_scalar(xp.add_scalar(xp.mul_scalar(self, 3 * _KAPPA) * self, 1), _BETA)
+        f_prime_gh = xp.mul_scalar(g, 0.5) * h
+        g_prime = xp.mul_scalar(sech_inner, 2) * (-sech_inner * tanh_inner) * h
+        g_prime_fh = f * h * g_prime
+        h_prime = xp.mul_scalar(xp.mul_scalar(self, 6 * _KAPPA), _BETA)
+        h_prime_fg = f * g * h_prime
+        return grad * grad_output * (xp.mul_scalar(f_prime_gh, 2) + g_prime_fh + h_prime_fg)
+    input_sq = self * self
+    pdf = xp.mul_scalar(xp.exp(xp.mul_scalar(input_sq, -0.5)), _PDF_SCALE)
+    return grad * grad_output * (xp.mul_scalar(pdf, 2) - input_sq * pdf)
+
+
+_APPROXIMATE = {"approximate": "approximate"}
+GeluBackward0 = grad_fn("GeluBackward0", opmath=True, saved=_APPROXIMATE, self=_gelu_grad)
+_GELU_KERNEL = in_opmath(_gelu_grad)
+GeluBackwardBackward0 = grad_fn("GeluBackwardBackward0", saved=_APPROXIMATE,
+                                grad_output=_GELU_KERNEL, self=_gelu_double_backward)
 
 
 def _gelu_forward(x, approximate):
@@ -78,12 +127,21 @@ def gelu(input, approximate="none"):
 
 
 # -- silu and mish -------------------------------------------------------------------------
+# (under create_graph, PyTorch records the arithmetic of its "infinitely
+# differentiable" forms, with C++ Scalars: so do these)
 def _silu_grad(xp, g, self):
+    if xp.recording:
+        s = xp.sigmoid(self)
+        return g * s * xp.add_scalar(self * xp.scalar_sub(1.0, s), 1.0)
     s = 1 / (1 + xp.exp(-self))
     return g * s * (1 + self * (1 - s))
 
 
 def _mish_grad(xp, g, self):
+    if xp.recording:
+        s = xp.sigmoid(self)
+        t = xp.tanh(xp.log1p(xp.exp(self)))
+        return g * (t + self * s * xp.scalar_sub(1.0, t * t))
     s = 1 / (1 + xp.exp(-self))
     t = xp.tanh(xp.log1p(xp.exp(self)))
     return g * (t + self * s * (1 - t * t))
@@ -113,12 +171,26 @@ mish_ = make_inplace(mish, "mish_")
 
 # -- softplus: log1p(exp(beta x)) / beta, linear where beta x > threshold ----------------------
 def _softplus_grad(xp, g, self, beta, threshold):
+    if xp.recording:
+        return kernel_node(SoftplusBackwardBackward0, _SOFTPLUS_KERNEL, (g, self),
+                           (beta, threshold), elementwise=True)
     z = xp.exp(self * beta)
     return xp.where(self * beta > threshold, g, g * z / (z + 1))
 
 
-SoftplusBackward0 = grad_fn("SoftplusBackward0", opmath=True,
-                            saved={"beta": "beta", "threshold": "threshold"}, self=_softplus_grad)
+def _softplus_double_backward(xp, grad, grad_output, self, beta, threshold):
+    x = xp.mul_scalar(self, beta)
+    below = x < threshold
+    return xp.mul_scalar(_sigmoid_grad(xp, grad * grad_output, xp.sigmoid(x)) * below, beta)
+
+
+_SOFTPLUS = {"beta": "beta", "threshold": "threshold"}
+SoftplusBackward0 = grad_fn("SoftplusBackward0", opmath=True, saved=_SOFTPLUS,
+                            self=_softplus_grad)
+_SOFTPLUS_KERNEL = in_opmath(_softplus_grad)
+SoftplusBackwardBackward0 = grad_fn(
+    "SoftplusBackwardBackward0", saved=_SOFTPLUS, grad_output=_SOFTPLUS_KERNEL,
+    self=_softplus_double_backward)
 
 
 def _softplus_forward(x, beta, threshold):

@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
+                      wrap, wrap_dim)
 from ._registry import register
 from .pointwise import _tensor_operand
 
@@ -82,8 +83,15 @@ def bitwise_not(input):
     return wrap(np.asarray(np.invert(input._data)))
 
 
+def _values(input, name):
+    try:
+        return input._data
+    except AttributeError:
+        raise tensor_arg(input, name) from None
+
+
 def isnan(input):
-    return wrap(np.asarray(np.isnan(input._data)))
+    return wrap(np.asarray(np.isnan(_values(input, "isnan"))))
 
 
 def isinf(input):
@@ -91,7 +99,7 @@ def isinf(input):
 
 
 def isfinite(input):
-    return wrap(np.asarray(np.isfinite(input._data)))
+    return wrap(np.asarray(np.isfinite(_values(input, "isfinite"))))
 
 
 def equal(input, other):
@@ -131,8 +139,10 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
 def _truth(npfn):
     def op(input, dim=None, keepdim=False):
         x = input._data
-        axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
+        axis = None if dim is None else tuple(wrap_dim(d, x.ndim) for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))
+        if not x.ndim:
+            axis = None     # (a 0-d tensor's dim 0 / -1: its one element)
         return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
     op.__name__ = npfn.__name__
     return op

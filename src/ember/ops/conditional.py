@@ -1,11 +1,13 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .. import _layout as _L
 from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
                       recorded, wrap, _result_dtype)
 from ._registry import grad_fn, register, tensor_field
-from .inplace import make_inplace
+from .indexing_assign import expanded_inplace
+from ._index_kernel import contiguous
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
            "masked_fill"]
@@ -105,7 +107,8 @@ def where(condition, input=_MISSING, other=_MISSING):
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
     try:
-        data = np.asarray(np.where(_mask(cond), ad, bd))
+        mask = _mask(cond)
+        data = _L.iterated(np.asarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
@@ -296,7 +299,7 @@ def _pairwise(npfn, node, input, other):
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
-        data = np.asarray(npfn(ad, bd))
+        data = _L.iterated(np.asarray(npfn(ad, bd)), ad, bd)
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
     return recorded(node, data, (input, other))
@@ -333,14 +336,33 @@ MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field
 
 
 def _scalar_value(value, dtype):
-    from .indexing import _scalar_value
+    from .indexing_assign import _scalar_value
     return _scalar_value(value, dtype)
 
 
 def masked_fill(input, mask, value):
     """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
     input (gradient flows there)."""
+    return _masked_fill(input, mask, value, False)
+
+
+def _masked_fill_in_place(input, mask, value):
+    return _masked_fill(input, mask, value, True)
+
+
+def _masked_fill(input, mask, value, in_place):
+    # (PyTorch's masked_fill broadcasts mask and input first, then fills a
+    # clone with masked_fill_, which checks the value, the mask's dtype, and
+    # then that the mask expands to the input)
     m = mask._data
+    if not in_place:
+        try:
+            np.broadcast_shapes(m.shape, input._data.shape)
+        except ValueError:
+            raise broadcast_error(m.shape, input._data.shape) from None
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
     if m.dtype != np.bool_:
         raise RuntimeError(
             f"masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -348,16 +370,13 @@ def masked_fill(input, mask, value):
     x = input._data
     if isinstance(value, Tensor):
         v = value._data
-        if v.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                               f"tensor with {v.ndim} dimension(s).")
         try:
-            data = np.where(m, v.astype(x.dtype), x)
+            data = contiguous(np.where(m, v.astype(x.dtype), x))
         except ValueError:
             raise broadcast_error(x.shape, m.shape) from None
         return recorded(MaskedFillBackward1, data, (input, value), (m,))
     try:
-        data = np.where(m, _scalar_value(value, x.dtype), x)
+        data = contiguous(np.where(m, _scalar_value(value, x.dtype), x))
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
     return recorded(MaskedFillBackward0, data, (input,), (m,))
@@ -366,5 +385,14 @@ def masked_fill(input, mask, value):
 # (its own in-place variant: the registry's generic check calls an op with
 # its sample tensors alone, and a mask cannot be one; tests/test_copies.py
 # checks masked_fill_ beside PyTorch)
-masked_fill = register(masked_fill, inplace=make_inplace(masked_fill, "masked_fill_"),
+def _masked_fill_fails_first(t, mask, value):
+    # (the value's dims and the mask's dtype come before the warning about
+    # an expanded tensor)
+    return (not isinstance(mask, Tensor) or mask._data.dtype != np.bool_
+            or isinstance(value, Tensor) and value._data.ndim > 0)
+
+
+masked_fill = register(masked_fill, inplace=expanded_inplace(
+                           _masked_fill_in_place, "masked_fill_", 2450, "tensor[mask] = scalar",
+                           _masked_fill_fails_first),
                        node=MaskedFillBackward0, out=False, quiet=True)

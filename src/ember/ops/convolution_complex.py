@@ -6,7 +6,7 @@ PyTorch's dispatch reaches."""
 from ._common import kernel_refuses
 from .complex_parts import view_as_real
 from .shape import select
-from .sorting_scan import MulBackward1, scaled
+from .scalar_arith import mul_scalar
 
 __all__ = ["complex_convolution", "refuse_complex"]
 
@@ -44,7 +44,7 @@ def complex_convolution(input, weight, bias, stride, padding, dilation, transpos
         b = convolution(x_i, w_i, None, *args)
         c = convolution(x_r + x_i, w_r + w_i, b_r + b_i, *args)
     # (C++'s i * Tensor: a Scalar product, MulBackward1)
-    return a - b + scaled(c - a - b, 1j, MulBackward1)
+    return a - b + mul_scalar(c - a - b, 1j)
 
 
 def refuse_complex(x, dim, dilation, transposed):

@@ -51,7 +51,8 @@ def rehome(input, result, name=None, copy=True):
         node.__class__ = renamed_node(type(node), name or type(node).__name__ + "_copy")
     out = []
     for p in pieces:
-        data = np.array(p._data) if copy else p._data
+        # (contiguous, whatever the view's strides: PyTorch's copies are)
+        data = np.array(p._data, order="C") if copy else p._data
         if p._grad_fn is None:
             t = Tensor._wrap(data)
         else:
@@ -134,14 +135,28 @@ transpose_copy = copy_of("transpose_copy", _shape.transpose)
 unbind_copy = copy_of("unbind_copy", _split.unbind)
 unfold_copy = copy_of("unfold_copy", _views.unfold)
 unsqueeze_copy = copy_of("unsqueeze_copy", _shape.unsqueeze)
-view_copy = copy_of("view_copy", lambda input, size: _shape.view(input, size))
+def _view_values(input, size):
+    """view's result; where the input's strides admit no view, its values
+    reshaped under view's node (PyTorch's view_copy then views a contiguous
+    clone of the input)."""
+    try:
+        return _shape.view(input, size)
+    except RuntimeError as e:
+        if str(e) != _shape.NO_VIEW:
+            raise
+    x = input._data
+    data = x.reshape(_shape._infer_shape(_shape._shape_arg((size,)), x.size))
+    return _shape._view_of(data, input, _shape.ViewBackward0, (x.shape,))
+
+
+view_copy = copy_of("view_copy", _view_values)
 
 # detach has no formula: its copy's gradient is PyTorch's "not implemented".
 DetachCopyBackward = not_implemented("detach_copy", "self")
 
 
 def detach_copy(input):
-    return recorded(DetachCopyBackward, np.array(input._data), (input,))
+    return recorded(DetachCopyBackward, np.array(input._data, order="C"), (input,))
 
 
 detach_copy = register(detach_copy, method=False, quiet=True)

@@ -3,6 +3,7 @@ fmin, logaddexp, logaddexp2, heaviside, ldexp, nextafter, and the integer
 ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
+from .._layout import iterated
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -37,7 +38,8 @@ def to_float(x):
 def apply(forward, a, b):
     """forward(a, b), PyTorch's error for shapes that do not broadcast."""
     try:
-        return np.asarray(forward(a, b))
+        # (laid out as PyTorch's TensorIterator lays out the result)
+        return iterated(np.asarray(forward(a, b)), a, b)
     except ValueError:
         raise broadcast_error(np.shape(a), np.shape(b)) from None
 

@@ -1,4 +1,5 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
+from .._layout import iterated
 from .._fma import _fma32
 from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
@@ -41,7 +42,8 @@ def _computed(forward, x, y, z):
     """forward(x, y, z); PyTorch's error (for the first two shapes that clash,
     the third against the first two's) when they do not broadcast."""
     try:
-        return forward(x, y, z)
+        # (laid out as PyTorch's TensorIterator lays out the result)
+        return iterated(np.asarray(forward(x, y, z)), x, y, z)
     except ValueError:
         raise broadcast_error_among(np.shape(x), np.shape(y), np.shape(z)) from None
 

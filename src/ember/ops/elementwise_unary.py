@@ -2,6 +2,7 @@
 nan_to_num isposinf isneginf isreal positive frexp (fix is trunc's alias)."""
 import math
 
+from .. import _layout as _L
 from .. import return_types
 from ._common import D, Tensor, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
@@ -92,7 +93,11 @@ def isneginf(input):
 
 def isreal(input):
     x = input._data
-    return wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
+    if x.dtype.kind == "c":
+        return wrap(x.imag == 0)
+    out = _L.empty_like(x, np.bool_)      # (ones_like: the input's layout)
+    out[...] = True
+    return wrap(out)
 
 
 # The gradient flows where the input was finite; replaced values are constants.

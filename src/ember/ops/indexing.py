@@ -6,19 +6,17 @@ indices (integer lists/tensors, bool masks) are applied last, by one
 IndexBackward0 node. Every backward formula scatters the gradient into
 zeros of the input's shape at the same key (`xp.index_backward`).
 
-Assignment writes in place: through a basic key it is a copy into a view
-(CopySlices), through an advanced key an index_put (IndexPutBackward0).
+Assignment (indexing_assign.py) writes in place: through a basic key it is
+a copy into a view (CopySlices), through an advanced key an index_put
+(IndexPutBackward0).
 """
 import operator
-import warnings
 
-from .._backend import cast, quiet_call
-from .._python_data import _scalar_to, scalar_arg
-from .._settings import triggered
-from ..autograd import _forward
-from ._common import D, Tensor, np, recorded, tracked
+from .._settings import warn_at_caller
+from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, tensor_field
 from ..autograd._saved_fields import constant
+from . import _index_kernel as K
 
 
 def _scatter(xp, g, shape, key):
@@ -60,9 +58,31 @@ def _given_indices(advanced):
     return tuple(out)
 
 
+def _uint8_again(uint8):
+    """PyTorch's backward indexes again with the indices given, so a uint8
+    mask warns again."""
+    if uint8:
+        warn_at_caller(K.UINT8_WARNING, cpp=K.UINT8_SOURCE)
+
+
+def _index_grad(xp, g, shape, key, uint8):
+    _uint8_again(uint8)
+    return xp.index_backward(g, shape, key, True)
+
+
+def _put_grad(xp, g, key, uint8):
+    _uint8_again(uint8)
+    return xp.index_fill(g, key, 0)
+
+
+def _put_values_grad(xp, g, key, uint8):
+    _uint8_again(uint8)
+    return g[key]
+
+
 IndexBackward0 = grad_fn("IndexBackward0", saved={
     "indices": tensor_field(("advanced", _given_indices)), "self_sym_sizes": "shape"},
-    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, True))
+    self=_index_grad)
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
 def _put_indices(node):
@@ -86,8 +106,7 @@ def _put_indices(node):
 IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
                             "accumulate": lambda node: False,
                             "indices": tensor_field(_put_indices)},
-                            self=lambda xp, g, key: xp.index_fill(g, key, 0),
-                            values=lambda xp, g, key: g[key])
+                            self=_put_grad, values=_put_values_grad)
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
                      src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"
@@ -164,19 +183,24 @@ def _skipped_slices(items, shape):
 
 
 def _normalize_key(key, warn=True):
-    """PyTorch's reading of a key: a list holding sequences, slices or None is
-    a tuple (deprecated), a range or tuple inside the key is an index list, a
-    uint8 tensor is a mask, a str is refused."""
-    if isinstance(key, list) and any(
-            isinstance(k, (list, tuple, slice, Tensor, np.ndarray)) or k is None or k is Ellipsis
-            for k in key):
-        if warn:
-            warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated "
-                          "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of "
-                          "x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
-                          "x[torch.tensor(seq)], which will result either in an error or a "
-                          "different result", UserWarning, stacklevel=3)
-        key = tuple(key)
+    """PyTorch's reading of a key: a short list holding sequences, slices,
+    None or ... is a tuple (deprecated), a range or tuple inside the key is
+    an index list, a str is refused (a str is a sequence of sequences, so
+    first read as a tuple, with the warning)."""
+    if isinstance(key, (list, str)) and len(key) < 32:
+        for k in key:
+            if isinstance(k, (list, tuple, range, slice, str, Tensor, np.ndarray)) or k is None \
+                    or k is Ellipsis:
+                # (the line of python_variable_indexing.cpp that warns)
+                line = 359 if k is None or k is Ellipsis else 349
+                warn and warn_at_caller(
+                    "Using a non-tuple sequence for multidimensional indexing is deprecated "
+                    "and will be changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. "
+                    "In pytorch 2.9 this will be interpreted as tensor index, "
+                    "x[torch.tensor(seq)], which will result either in an error or a different "
+                    "result", cpp=f"torch/csrc/autograd/python_variable_indexing.cpp:{line}")
+                key = tuple(key)
+                break
     if not isinstance(key, tuple):
         key = (key,)
     out = []
@@ -186,41 +210,55 @@ def _normalize_key(key, warn=True):
         if isinstance(k, (range, tuple)):
             # Any other sequence is read as torch.tensor(seq) would read it.
             k = list(k)
-        if isinstance(k, Tensor) and k._data.dtype == np.uint8:
-            warn and warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a "
-                                   "dtype torch.bool instead."
-                                   + triggered("aten/src/ATen/native/IndexingUtils.h:37"),
-                                   UserWarning, stacklevel=3)
-            k = Tensor._wrap(k._data.astype(bool))
         out.append(k)
     return tuple(out)
 
 
-def _advanced_array(item, dim_size, d):
+def _advanced_array(item):
+    """An index tensor's array; a sequence as PyTorch makes one of it: bool
+    if it holds bools, else int64 (floats truncated)."""
     if isinstance(item, Tensor):
-        arr = item._data
-    else:
+        return item._data
+    try:
         arr = np.asarray(item)
-        if arr.size == 0:
-            arr = arr.astype(np.int64)      # an empty index list is int64, as PyTorch's
-    if arr.dtype.kind == "f":
-        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    if arr.dtype.kind in "iu" and arr.size:
-        bad = arr[(arr >= dim_size) | (arr < -dim_size)]
-        if bad.size:
-            raise IndexError(
-                f"index {int(bad.flat[0])} is out of bounds for dimension {d} with size {dim_size}")
-    return arr
+        return arr if arr.dtype in (np.bool_, np.uint8) else arr.astype(np.int64)
+    except (TypeError, ValueError):
+        bad = _not_a_number(item)
+        if not bad:
+            raise
+        raise RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}") from None
+
+
+def _not_a_number(seq):
+    """[the first item of a (nested) sequence torch.tensor cannot read], or []."""
+    for k in seq:
+        if isinstance(k, (list, tuple)):
+            bad = _not_a_number(k)
+            if bad:
+                return bad
+        elif not isinstance(k, (int, float, bool, np.number, np.bool_, Tensor)):
+            return [k]
+    return []
 
 
 def _is_advanced(item):
     if isinstance(item, Tensor):
         return not (item._data.ndim == 0 and item._data.dtype.kind in "iu")
-    return isinstance(item, (list, np.ndarray, bool, np.bool_))
+    return isinstance(item, (list, np.ndarray))
+
+
+def _as_bool(item):
+    """A bool, or a 0-d bool or uint8 tensor or array (read as a bool), else None."""
+    if isinstance(item, bool):      # (NumPy's bool is no index to PyTorch)
+        return item
+    a = item._data if isinstance(item, Tensor) else item
+    if isinstance(a, np.ndarray) and not a.ndim and a.dtype in (np.bool_, np.uint8):
+        return bool(a)
+    return None
 
 
 def getitem(input, key):
-    from .shape import alias, unsqueeze
+    from .shape import alias
     if isinstance(key, slice):
         # A lone slice is always recorded, even `t[:]` (PyTorch's fast path).
         if input._data.ndim == 0:
@@ -228,15 +266,38 @@ def getitem(input, key):
         return _slice(input, 0, _explicit(key))
     if key is Ellipsis:
         return alias(input)
-    key = _normalize_key(key)
+    check_lone_item(input, key)
+    out, advanced = apply_slicing(input, _normalize_key(key))
+    if not advanced:
+        return alias(input) if out is input else out
+    y = out._data
+    uint8 = any(a.dtype == np.uint8 for _, a in advanced)
+    data, advanced, nkey = _index(y, advanced)
+    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, uint8, advanced))
+
+
+def check_lone_item(input, key):
+    """A key that is one int or one slice PyTorch applies at once: on a 0-d
+    tensor its own error (any other key there has too many indices)."""
+    if input._data.ndim == 0:
+        if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+            raise IndexError(ZERO_DIM_MESSAGE)
+        if isinstance(key, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+
+
+def apply_slicing(input, key):
+    """PyTorch's applySlicing: the basic items of a (normalized) key applied
+    one by one as views (each select checked as it comes); the advanced
+    ones collected as (dim of the result, array) pairs for at::index."""
+    from .shape import unsqueeze
     x = input._data
     consumed = sum(_dims_taken(k) for k in key)
     if consumed > x.ndim:
-        if x.ndim == 0 and len(key) == 1:
-            raise IndexError(ZERO_DIM_MESSAGE)
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    # (d: the dim of `out` the item applies to; od: of the input)
     out, d, od, advanced = input, 0, 0, []
-    for item in key:
+    for pos, item in enumerate(key):
         if item is Ellipsis:
             skip = x.ndim - consumed
             d, od = d + skip, od + skip
@@ -247,42 +308,56 @@ def getitem(input, key):
             if not _whole(item, x.shape[od]):
                 out = _slice(out, d, _explicit(item))
             d, od = d + 1, od + 1
-        elif isinstance(item, (bool, np.bool_)):
-            # x[True] is x[None] masked by [True]: a new dim of size 1 (or 0).
+        elif (b := _as_bool(item)) is not None:
+            # x[True] is x[None] indexed by [0] (x[False]: by []): a new dim of size 1 (or 0).
             out = unsqueeze(out, d)
-            advanced.append((d, np.array([bool(item)])))
+            advanced.append((d, np.zeros(int(b), np.int64)))
             d += 1
         elif _is_advanced(item):
-            arr = _advanced_array(item, out._data.shape[d] if d < out._data.ndim else 0, od)
-            if arr.dtype == np.bool_:
-                _check_mask(arr, out._data.shape, d)
+            arr = _advanced_array(item)
             advanced.append((d, arr))
-            step = arr.ndim if arr.dtype == np.bool_ else 1
+            step = arr.ndim if arr.dtype in (np.bool_, np.uint8) else 1
             d, od = d + step, od + step
         else:
             try:
                 i = item.__index__()
             except (AttributeError, TypeError):
+                t = type(item)
+                name = t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
                 raise IndexError(
                     "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
-                    f"Variables are valid indices (got {type(item).__name__})") from None
-            out = _select(out, d, i, od)
+                    f"Variables are valid indices (got {name})") from None
+            # (PyTorch's message names the item's position in the key)
+            out = _select(out, d, i, pos)
             od += 1
-    if not advanced:
-        return alias(input) if out is input else out
+    return out, advanced
+
+
+def _index(y, advanced):
+    """at::index of `y` by the key's (dim, array) pairs: its checks in its
+    order, then its result laid out as PyTorch's kernel lays it out. Also
+    the pairs with each uint8 mask made bool, and the NumPy key for the
+    gradient (an empty result's indices, never checked, made harmless)."""
+    K.check_types([a for _, a in advanced])
+    indices = K.expand(advanced, y.shape)
+    advanced = [(d, a.astype(bool) if a.dtype == np.uint8 else a) for d, a in advanced]
+    bshape = K.broadcast_shape(indices)
+    shape, strides = K.layout(y, indices, bshape)
+    numel = int(np.prod(shape))
+    if not K.check_bounds(y.shape, indices, bshape, numel):
+        nkey = _advanced_key([(d, a if a.dtype == np.bool_ else np.zeros_like(a))
+                              for d, a in advanced])
+        return K.laid_out(np.empty(shape, y.dtype), strides), advanced, nkey
     nkey = _advanced_key(advanced)
-    y = out._data
-    try:
-        data = y[nkey]
-    except IndexError as e:
-        raise IndexError(_broadcast_message(nkey)) from e
-    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, advanced))
+    return K.laid_out(y[nkey], strides), advanced, nkey
 
 
 def _dims_taken(item):
-    if item is None or item is Ellipsis or isinstance(item, (bool, np.bool_)):
+    """count_specified_dimensions: a bool or uint8 tensor takes its ndim."""
+    if item is None or item is Ellipsis or isinstance(item, bool):
         return 0
-    if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_):
+    if isinstance(item, (Tensor, np.ndarray)) and item.dtype in (D.bool_, np.bool_, D.uint8,
+                                                                   np.uint8):
         return item.ndim
     return 1
 
@@ -295,156 +370,3 @@ def _advanced_key(advanced):
         nkey.extend([slice(None)] * (d - filled))
         nkey.append(arr)
     return tuple(nkey)
-
-
-def _broadcast_message(nkey):
-    shapes = [list(a.shape) for a in nkey if isinstance(a, np.ndarray)]
-    return ("shape mismatch: indexing tensors could not be broadcast together with shapes "
-            + ", ".join(str(s) for s in shapes))
-
-
-def _check_mask(mask, shape, d):
-    for j, s in enumerate(mask.shape):
-        if d + j >= len(shape) or shape[d + j] != s:
-            raise IndexError(
-                f"The shape of the mask {list(mask.shape)} at index {j} does not match the "
-                f"shape of the indexed tensor {list(shape)} at index {d + j}")
-
-
-# -- assignment --------------------------------------------------------------
-def _last_view_op(items, skipped):
-    """The view op PyTorch applies last for a basic key (what its errors name)."""
-    for i in range(len(items) - 1, -1, -1):
-        k = items[i]
-        if isinstance(k, slice) and i not in skipped:
-            return "Slice"
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
-            return "Select"
-    return "Alias"
-
-
-def setitem(input, key, value):
-    """t[key] = value, in place, recorded as PyTorch records it: through the
-    view the basic part of the key makes (CopySlices), else index_put
-    (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
-    from .inplace import CopyBackwards, check_inplace, commit_inplace
-    from .shape import expand, reshape
-    if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
-        raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
-    x = input._data
-    items = key if isinstance(key, tuple) else (key,)
-    skipped = _skipped_slices(items, x.shape)
-    basic, through_view = _is_basic(key), _makes_view(items, skipped)
-    view = getitem(Tensor._wrap(x), key)._data      # raises PyTorch's index errors
-    if isinstance(value, Tensor):
-        v = value._data
-        if not basic and v.dtype != x.dtype:
-            raise RuntimeError(
-                "Index put requires the source and destination dtypes match, got "
-                f"{D.SCALAR_NAMES[input.dtype]} for the destination and "
-                f"{D.SCALAR_NAMES[value.dtype]} for "
-                "the source.")
-        _check_broadcast(v.shape, view.shape, basic, value)
-    elif x.dtype in D.HALF_NP and isinstance(value, (int, float, complex, np.number)):
-        # (PyTorch sets a float16 or bfloat16 element from a double tensor:
-        # the number checked as a double, then cast, so out of range is inf)
-        v = quiet_call(np.float32, _scalar_to(scalar_arg(value, setitem=True), np.float64))
-        v = cast(v, x.dtype)
-    else:
-        v = _scalar_value(scalar_arg(value, setitem=True), x.dtype)
-    check_inplace(input, through_view=through_view,
-                  view_op=_last_view_op(items, skipped) if through_view else None)
-    nkey = _numpy_key(key, x)
-    # (a float source into an integer tensor converts NaN and inf silently, as PyTorch)
-    if not tracked(input, value):
-        quiet_call(x.__setitem__, nkey, v)
-        input._bump()
-        return
-    new = x.copy()
-    quiet_call(new.__setitem__, nkey, v)
-    before = Tensor._wrap(x, input._requires_grad)
-    before._grad_fn = input._grad_fn
-    _forward.carry(input, before)
-    src = value if isinstance(value, Tensor) else None
-    # PyTorch's copy_to: a source of the target's shape is copied, a 0-d one
-    # filled in, any other broadcast through view + expand nodes.
-    fill = src is None or (v.ndim == 0 and view.ndim != 0)
-    if not fill and basic and v.shape != view.shape:
-        if v.ndim < view.ndim:
-            src = reshape(src, (1,) * (view.ndim - v.ndim) + v.shape)
-        src = expand(src, view.shape)
-    if all(k is Ellipsis or i in skipped for i, k in enumerate(items)):
-        # The key names the whole tensor (`...`, `:`): PyTorch fills or
-        # copies into it, with no view between.
-        result = recorded(FillBackward3 if fill else CopyBackwards, new, (before, src))
-    else:
-        node = CopySlices if through_view else IndexPutBackward0
-        result = recorded(node, new, (before, src), (nkey,))
-    commit_inplace(input, result)
-
-
-def _makes_view(items, skipped):
-    """Does the basic part of the key make a view (an int, a slice PyTorch
-    does not skip, None)? Then PyTorch writes through that view."""
-    return any(k is None or (isinstance(k, slice) and i not in skipped) or (
-        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
-        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
-        for i, k in enumerate(items))
-
-
-def _is_basic(key):
-    items = key if isinstance(key, tuple) else (key,)
-    return all(k is None or k is Ellipsis or isinstance(k, slice) or (
-        isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) or (
-        isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu")
-        for k in items)
-
-
-def _numpy_key(key, x):
-    """The key as NumPy reads it for assignment (Tensors as arrays, a uint8
-    tensor as a mask, a list holding sequences as a tuple)."""
-    # (its warnings were given already; not by catch_warnings, whose entry
-    # resets Python's once-per-line record of the script's own warnings)
-    items = _normalize_key(key, warn=False)
-    return tuple(k._data if isinstance(k, Tensor) else k for k in items)
-
-
-def _scalar_value(value, dtype):
-    """A Python number as a tensor of `dtype` takes it: c10's checked
-    conversion (_python_data._scalar_to) for a real dtype."""
-    if dtype.kind != "c":
-        value = _scalar_to(scalar_arg(value), dtype)
-    return cast(np.asarray(value), dtype)
-
-
-def _check_broadcast(vshape, target, basic, value):
-    # PyTorch drops the value's leading size-1 dims before matching.
-    while vshape and vshape[0] == 1 and len(vshape) > len(target):
-        vshape = vshape[1:]
-    try:
-        np.broadcast_to(np.empty(vshape, np.bool_), target)
-    except ValueError:
-        if basic and len(vshape) > len(target):
-            raise RuntimeError(
-                f"expand({value.type()}{{{list(vshape)}}}, size={list(target)}): the number of "
-                f"sizes provided ({len(target)}) must be greater or equal to the number of "
-                f"dimensions in the tensor ({len(vshape)})") from None
-        if not basic:
-            while vshape and vshape[0] == 1:
-                vshape = vshape[1:]
-            raise RuntimeError(
-                f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
-                f"indexing result of shape {list(target)}") from None
-        lead = len(target) - len(vshape)
-        for i, s in enumerate(vshape):
-            j = i + lead
-            if j >= 0 and s != 1 and s != target[j]:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({target[j]}) must match the existing "
-                    f"size ({s}) at non-singleton dimension {j}.  Target sizes: "
-                    f"{list(target)}.  Tensor sizes: {list(vshape)}") from None
-
-
-def _type_name(value):
-    t = type(value)
-    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"

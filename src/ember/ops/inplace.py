@@ -53,7 +53,10 @@ def check_inplace(t, through_view=False, view_op=None):
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
     if t._requires_grad and t._grad_fn is None:
-        raise RuntimeError(VIEW_OF_LEAF_MESSAGE if through_view else LEAF_MESSAGE)
+        # (a leaf that is itself a view, `arange(6.).view(2, 3).requires_grad_()`,
+        # is "a view of a leaf" too: its base is a leaf)
+        raise RuntimeError(VIEW_OF_LEAF_MESSAGE if through_view or base is not None
+                           else LEAF_MESSAGE)
 
 
 OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers "
@@ -258,7 +261,7 @@ def fill_(self, value):
                 f"{value._data.ndim} dimensions.")
         return _overwrite(self, cast(value._data, self._data.dtype), FillBackward1,
                           (self, value))
-    from .indexing import _scalar_value
+    from .indexing_assign import _scalar_value
     return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
 
 

@@ -11,7 +11,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
-from ._xp import matmul_wide
+from ._xp import NUMPY, matmul_wide, provide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
@@ -56,21 +56,39 @@ def _layout(a):
     return a.shape, a.strides, a.itemsize
 
 
+def _mat1_grad(xp, g, mat2, alpha, mat1_f):
+    """mm_mat1_backward; recorded (create_graph) as ATen writes it, so the
+    graph has its nodes: t() and mm, for a column-major mat1 the product
+    transposed."""
+    if xp.recording:
+        if mat1_f:
+            return _scaled(xp, xp.t(xp.matmul(xp.conj(mat2), xp.t(g))), alpha)
+        return _scaled(xp, xp.matmul(g, xp.conj(xp.t(mat2))), alpha)
+    return _scaled(xp, xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha)
+
+
+def _mat2_grad(xp, g, mat1, alpha, mat2_f):
+    """mm_mat2_backward (as _mat1_grad)."""
+    if xp.recording:
+        if mat2_f:
+            return _scaled(xp, xp.t(xp.matmul(xp.t(g), xp.conj(mat1))), alpha)
+        return _scaled(xp, xp.matmul(xp.conj(xp.t(mat1)), g), alpha)
+    return _scaled(xp, xp.matmul_as(_mH(xp, mat1), g, mat2_f), alpha)
+
+
 MmBackward0 = grad_fn(
     "MmBackward0", saved=_layout_fields(self=0, mat2=1),
-    self=lambda xp, g, mat2, self_f: xp.matmul_as(g, _mH(xp, mat2), self_f),
-    mat2=lambda xp, g, self, mat2_f: xp.matmul_as(_mH(xp, self), g, mat2_f))
+    self=lambda xp, g, mat2, self_f: _mat1_grad(xp, g, mat2, 1, self_f),
+    mat2=lambda xp, g, self, mat2_f: _mat2_grad(xp, g, self, 1, mat2_f))
 AddmmBackward0 = grad_fn(
     "AddmmBackward0", saved={"alpha": "alpha", "beta": "beta",
                              **_layout_fields(mat1=1, mat2=2)},
-    self=lambda xp, g, beta: _scaled(g, beta),
-    mat1=lambda xp, g, mat2, alpha, mat1_f: _scaled(
-        xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha),
-    mat2=lambda xp, g, mat1, alpha, mat2_f: _scaled(
-        xp.matmul_as(_mH(xp, mat1), g, mat2_f), alpha))
+    self=lambda xp, g, beta: _scaled(xp, g, beta),
+    mat1=_mat1_grad, mat2=_mat2_grad)
+# (bmm's formulas transpose dims 1 and 2, as derivatives.yaml's)
 BmmBackward0 = grad_fn("BmmBackward0",
-                       self=lambda xp, g, mat2: xp.matmul(g, _mH(xp, mat2)),
-                       mat2=lambda xp, g, self: xp.matmul(_mH(xp, self), g))
+                       self=lambda xp, g, mat2: xp.bmm(g, xp.conj(xp.transpose(mat2, 1, 2))),
+                       mat2=lambda xp, g, self: xp.bmm(xp.conj(xp.transpose(self, 1, 2)), g))
 MvBackward0 = grad_fn("MvBackward0",
                       self=lambda xp, g, vec: xp.outer(g, xp.conj(vec)),
                       vec=lambda xp, g, self: xp.matmul(_mH(xp, self), g))
@@ -85,9 +103,12 @@ def _f_order(t):
     return flags.f_contiguous and not flags.c_contiguous
 
 
-def _scaled(x, alpha):
-    """x times conj(alpha) (a scalar factor's derivative is its conjugate)."""
-    return x if alpha == 1 else x * (alpha.conjugate() if isinstance(alpha, complex) else alpha)
+def _scaled(xp, x, alpha):
+    """x times conj(alpha) (a scalar factor's derivative is its conjugate):
+    ATen's maybe_multiply, a Scalar product (MulBackward1) when recorded."""
+    if alpha == 1:
+        return x
+    return xp.mul_scalar(x, alpha.conjugate() if isinstance(alpha, complex) else alpha)
 
 
 def _same_dtype(a, b):
@@ -213,6 +234,10 @@ def bmm(input, mat2):
                            f"{D.SCALAR_NAMES[mat2.dtype]}")
     no_bool(input._data, "bmm")
     return _product(BmmBackward0, matmul_wide, input, mat2)
+
+
+# (bmm's formulas are batched products again: bmm itself when recorded)
+provide("bmm", NUMPY.matmul, bmm)
 
 
 def bmm_checks(a, b):

@@ -5,8 +5,9 @@ and the matrix helpers the derivative formulas are written with."""
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from ._common import D, Tensor, np
 
-__all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "mH", "eye_as", "diag_embed",
-           "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
+__all__ = ["LinAlgError", "column_major", "float_input", "square", "at_least_2d", "mT", "mH",
+           "eye_as", "diag_embed", "diag", "lu_np", "singular_error", "const", "vector_rhs",
+           "np_dtype"]
 
 
 class _LinAlgError(RuntimeError):
@@ -16,6 +17,28 @@ class _LinAlgError(RuntimeError):
 
 
 LinAlgError = _LinAlgError
+
+
+def column_major(a):
+    """`a`, or a copy of it, with each matrix stored by columns, one after
+    another: how LAPACK writes a result, and so how PyTorch lays out the
+    matrices its LAPACK ops return (inv, cholesky, solve, qr, eigh, svd's
+    U and Vh, lu_factor, ...)."""
+    if a.ndim < 2 or type(a) is not np.ndarray:
+        return a
+    m, n = a.shape[-2:]
+    step = a.itemsize
+    expected = [0] * a.ndim
+    expected[-2], expected[-1] = step, step * max(m, 1)
+    step *= max(m, 1) * max(n, 1)
+    for d in range(a.ndim - 3, -1, -1):
+        expected[d] = step
+        step *= max(a.shape[d], 1)
+    if tuple(expected) == a.strides:
+        return a
+    out = np.empty(a.shape[:-2] + (n, m), a.dtype).swapaxes(-1, -2)
+    out[...] = a
+    return out
 
 
 def float_input(t, name, low_precision=False):

@@ -8,8 +8,8 @@ from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
-from .linalg_common import (at_least_2d, const, diag, diag_embed, eye_as, float_input, mH,
-                            np_dtype, square, warn_once)
+from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as,
+                            float_input, mH, np_dtype, square, warn_once)
 from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",
@@ -81,7 +81,7 @@ def _qr(A, mode):
         Q = np.zeros((0,), a.dtype)
     else:
         Q, R = np.linalg.qr(a, mode=mode)
-    return recorded_multi(LinalgQrBackward0, [Q, R], (A,), (mode,))
+    return recorded_multi(LinalgQrBackward0, [column_major(Q), column_major(R)], (A,), (mode,))
 
 
 def qr(A, mode="reduced"):
@@ -163,7 +163,8 @@ def _svd(A, full_matrices, name="linalg.svd"):
     at_least_2d(A, name)
     float_input(A, name)
     U, S, Vh = np.linalg.svd(A._data, full_matrices=full_matrices)
-    return recorded_multi(LinalgSvdBackward0, [U, S, Vh], (A,), (full_matrices,))
+    return recorded_multi(LinalgSvdBackward0, [column_major(U), S, column_major(Vh)], (A,),
+                          (full_matrices,))
 
 
 def _no_driver(driver):
@@ -246,7 +247,7 @@ def _eigh(A, UPLO, name):
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[A.dtype]}'")
     L, V = np.linalg.eigh(A._data, UPLO=UPLO)
-    return recorded_multi(LinalgEighBackward0, [L, V], (A,))
+    return recorded_multi(LinalgEighBackward0, [L, column_major(V)], (A,))
 
 
 def eigh(A, UPLO="L"):

@@ -7,7 +7,7 @@ real input receives the real part of."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi, tracked
 from ._registry import grad_fn, register, tensor_field
-from .linalg_common import square
+from .linalg_common import column_major, square
 from .linalg_decompositions import _eig_grad
 
 __all__ = ["eig", "eigvals"]
@@ -39,7 +39,7 @@ def _eig(A):
     if not np.all(np.isfinite(a)):
         raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = np.linalg.eig(a)
-    return recorded_multi(LinalgEigBackward0, [w.astype(ct), v.astype(ct)], (A,))
+    return recorded_multi(LinalgEigBackward0, [w.astype(ct), column_major(v.astype(ct))], (A,))
 
 
 def eig(A):

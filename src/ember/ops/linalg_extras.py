@@ -8,10 +8,10 @@ from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wr
 from ._out import same_dtype
 from ._registry import grad_fn, no_derivative, register, tensor_field
 from .linalg import matmul
-from .linalg_common import float_input, mH, mT, square, warn_once
+from .linalg_common import column_major, float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
-from .rearrange_views import DIAGONAL_FIELDS
-from .shape import ReshapeAliasBackward0
+from .rearrange_views import DIAGONAL_FIELDS, _diagonal_data
+from .shape import ReshapeAliasBackward0, _view_of
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -100,7 +100,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return recorded(DiagonalBackward0, _diagonal_arrays(a, offset, d1, d2), (A,),
+    # (a view of A, as PyTorch's: its strides, its memory)
+    return _view_of(_diagonal_data(a, offset, d1, d2), A, DiagonalBackward0,
                     (a.shape, offset, d1, d2, dim1, dim2))
 
 
@@ -191,7 +192,7 @@ def cholesky_solve(input, input2, upper=False):
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{D.SCALAR_NAMES[input.dtype]} and A of type "
                            f"{D.SCALAR_NAMES[input2.dtype]} instead.")
-    return recorded(CholeskySolveBackward0, _cholesky_solve_arrays(b, u, upper),
+    return recorded(CholeskySolveBackward0, column_major(_cholesky_solve_arrays(b, u, upper)),
                     (input, input2), (upper,))
 
 
@@ -211,8 +212,8 @@ def cholesky_inverse(input, upper=False):
         raise RuntimeError(f"Expected input tensor to have at least 2 dimensions, but got "
                            f"{u.ndim} dimensions")
     eye = np.broadcast_to(np.eye(u.shape[-1], dtype=u.dtype), u.shape)
-    return recorded(CholeskyInverseBackward0, _cholesky_solve_arrays(eye, u, upper), (input,),
-                    (upper,))
+    return recorded(CholeskyInverseBackward0, column_major(_cholesky_solve_arrays(eye, u, upper)),
+                    (input,), (upper,))
 
 
 def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
@@ -248,7 +249,8 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
     return RT.triangular_solve(*recorded_multi(
-        TriangularSolveBackward0, [x, a.copy()], (input, A), (upper, transpose, unitriangular)))
+        TriangularSolveBackward0, [column_major(x), column_major(a.copy())], (input, A),
+        (upper, transpose, unitriangular)))
 
 
 # --- householder_product ------------------------------------------------------
@@ -339,7 +341,8 @@ def householder_product(A, tau):
         raise RuntimeError(f"{name}: tau dtype {D.SCALAR_NAMES[tau.dtype]} does not match input "
                            f"dtype {D.SCALAR_NAMES[A.dtype]}")
     float_input(A, "linalg.householder_product")
-    return recorded(LinalgHouseholderProductBackward0, _reflectors(a, t, _ArrayOps), (A, tau))
+    return recorded(LinalgHouseholderProductBackward0, column_major(_reflectors(a, t, _ArrayOps)),
+                    (A, tau))
 
 
 def orgqr(input, tau):
@@ -361,7 +364,7 @@ def geqrf(input):
         raise kernel_refuses("geqrf_cpu", a.dtype)
     m, n = a.shape[-2:]
     batch = a.shape[:-2]
-    out = np.empty(a.shape, a.dtype)
+    out = np.empty(batch + (n, m), a.dtype).swapaxes(-1, -2)    # (LAPACK writes by columns)
     tau = np.zeros(batch + (min(m, n),), a.dtype)
     if a.size:
         for i in np.ndindex(*batch):

@@ -11,7 +11,7 @@ from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
-from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, lu_np, mH,
+from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
                             np_dtype, np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
@@ -48,6 +48,7 @@ def _inv_arrays(a, name, check):
 def _inv_ex(A, check_errors, name):
     square(A, name)
     inverse, info = _inv_arrays(A._data, name, check_errors)
+    inverse = column_major(inverse)
     return recorded_multi(LinalgInvExBackward0, [inverse, info], (A,), (), (True, False))
 
 
@@ -266,7 +267,11 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
         if batch:
             ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
             x[ok] = _solve_arrays(ab, np.broadcast_to(bm, batch + bm.shape[-2:])[ok], left)
-    return recorded_multi(LinalgSolveExBackward0, [_as_given(x, vec, left), info], (A, B),
+    # (LAPACK's layout: by columns, a batch of vectors too, taken as one
+    # matrix; XA = B is solved as its transpose, so by rows)
+    x = _as_given(x, vec, left)
+    x = column_major(x) if left else mT_c(x)
+    return recorded_multi(LinalgSolveExBackward0, [x, info], (A, B),
                           (left, vec), (True, False))
 
 
@@ -279,6 +284,11 @@ def solve(A, B, *, left=True):
 
 
 # --- solve_triangular -----------------------------------------------------
+
+def mT_c(x):
+    """x laid out by rows: the transpose of a matrix LAPACK wrote by columns."""
+    return column_major(x.swapaxes(-1, -2)).swapaxes(-1, -2)
+
 
 def _triangle(a, upper, unitriangular):
     t = np.triu(a) if upper else np.tril(a)
@@ -347,7 +357,7 @@ def solve_triangular(A, B, *, upper=REQUIRED, left=True, unitriangular=False):
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
                            f"({a.shape[-1]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
-    x = tri_solve_arrays(a, b, upper, left, unitriangular)
+    x = column_major(tri_solve_arrays(a, b, upper, left, unitriangular))
     return recorded(LinalgSolveTriangularBackward0, x, (A, B), (upper, left, unitriangular))
 
 
@@ -400,7 +410,7 @@ def _cholesky_arrays(a, upper, check_errors, name):
         if check_errors:
             raise singular_error(name, info, _CHOL_TEXT) from None
         low = where_ok(np.linalg.cholesky, a, info)
-    return (np.swapaxes(low, -1, -2).conj() if upper else low), info
+    return column_major(np.swapaxes(low, -1, -2).conj() if upper else low), info
 
 
 def _cholesky_ex(A, upper, check_errors, name):

@@ -15,8 +15,8 @@ from .._backend import np
 
 from .. import _dtype as D
 from ..autograd.grad_mode import _state
-from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, no_complex_autograd,
-                      recorded, wrap)
+from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, kernel_node,
+                      no_complex_autograd, recorded, wrap)
 from ._registry import grad_fn, register, tensor_field
 from ._summation import torch_sum
 
@@ -91,21 +91,60 @@ def _weighted(xp, v, weight):
 
 
 # -- mse_loss and nll_loss (their forwards: nn/_functional/loss.py) ---------------------
-def _mse_grad(g, x, t, reduction, n):
+def _mse_kernel(xp, g, x, t, reduction, n):
+    """mse_loss_backward: its derivative in x (in t, swap them)."""
     scale = 2.0 / n if reduction == "mean" else 2.0
     return scale * (x - t) * g
 
 
+def _mse_slope(xp, g, self, target, reduction, n):
+    """The second derivative (mse_loss_double_backward) times g."""
+    return _per_element(xp, xp.mul_scalar(g, 2), reduction, n)
+
+
 # (PyTorch's nodes keep the reduction as its enum: none 0, mean 1, sum 2)
 REDUCTION = ("reduction", {"none": 0, "mean": 1, "sum": 2}.__getitem__)
+_MSE = {"reduction": REDUCTION}
 MseLossBackward0 = grad_fn(
-    "MseLossBackward0", saved={"reduction": REDUCTION},
-    self=lambda xp, g, self, target, reduction, n: _mse_grad(g, self, target, reduction, n),
-    target=lambda xp, g, self, target, reduction, n:
-    -_mse_grad(g, self, target, reduction, n))
+    "MseLossBackward0", saved=_MSE,
+    self=lambda xp, g, self, target, reduction, n: _twice(
+        xp, MseLossBackwardBackward0, _mse_kernel, g, self, target, reduction, n),
+    target=lambda xp, g, self, target, reduction, n: _twice(
+        xp, MseLossBackwardBackward0, _mse_kernel, g, target, self, reduction, n))
 
 
-def _nll_grad(xp, g, self, coef, reduction, total, kept_shape):
+def _twice(xp, node, kernel, g, x, t, *consts):
+    """A pointwise loss's backward kernel; under create_graph, its one node."""
+    if xp.recording:
+        return kernel_node(node, kernel, (g, x, t), consts)
+    return kernel(xp, g, x, t, *consts)
+
+
+def _per_element(xp, g, reduction, n):
+    return xp.div_scalar(g, n) if reduction == "mean" else g
+
+
+def _kernel_transpose(xp, node, kernel, grad, grad_output, self, target, reduction, *consts):
+    """A loss kernel's derivative in its grad_output: the kernel itself under
+    'none'; else (a 0-d grad_output) the kernel at ones, summed against grad."""
+    if reduction == "none":
+        return _twice(xp, node, kernel, grad, self, target, *consts)
+    ones = const(xp, np.ones(xp.data(grad_output).shape, xp.data(grad).dtype))
+    return xp.sum(_twice(xp, node, kernel, ones, self, target, *consts) * grad, None)
+
+
+MseLossBackwardBackward0 = grad_fn(
+    "MseLossBackwardBackward0", saved=_MSE,
+    grad_output=lambda xp, grad, grad_output, self, target, reduction, n: _kernel_transpose(
+        xp, MseLossBackwardBackward0, _mse_kernel, grad, grad_output, self, target, reduction,
+        reduction, n),
+    self=lambda xp, grad, grad_output, self, target, reduction, n: _mse_slope(
+        xp, grad * grad_output, self, target, reduction, n),
+    target=lambda xp, grad, grad_output, self, target, reduction, n: -_mse_slope(
+        xp, grad * grad_output, self, target, reduction, n))
+
+
+def _nll_kernel(xp, g, self, coef, reduction, total, kept_shape, *fields):
     # (`self` goes unread, but PyTorch's node saves it: changing the input in
     # place before backward is refused there too)
     c = const(xp, coef)
@@ -116,11 +155,43 @@ def _nll_grad(xp, g, self, coef, reduction, total, kept_shape):
     return c * g
 
 
+def _nll_grad(twice):
+    def formula(xp, g, self, coef, reduction, total, kept_shape, ignore_index, target, weight):
+        if xp.recording:
+            return kernel_node(_NLL_TWICE[twice], _nll_kernel, (g, self),
+                               (coef, reduction, total, kept_shape, ignore_index, target, weight))
+        return _nll_kernel(xp, g, self, coef, reduction, total, kept_shape)
+    return formula
+
+
+def _nll_of_grad(xp, grad, coef, reduction, total, kept_shape):
+    """nll_loss's derivative in its grad_output: nll_loss of `grad` (the
+    loss is linear in the input: the kernel's weights, summed)."""
+    weighted = const(xp, coef) * grad
+    if reduction == "none":
+        class_dim = 1 if len(kept_shape) > 1 else 0
+        return xp.reshape(xp.sum(weighted, (class_dim,)), kept_shape[:1] + kept_shape[2:])
+    loss = xp.sum(weighted, None)
+    return loss / total if reduction == "mean" else loss
+
+
+def _zeros_like(xp, grad):
+    z = np.zeros_like(xp.data(grad))
+    return wrap(z) if xp.recording else z
+
+
 _NLL_FIELDS = {"ignore_index": "ignore_index", "reduction": REDUCTION,
                "target": tensor_field("target"), "total_weight": tensor_field(("total", np.asarray)),
                "weight": tensor_field("weight")}
-NllLossBackward0 = grad_fn("NllLossBackward0", saved=_NLL_FIELDS, self=_nll_grad)
-NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", saved=_NLL_FIELDS, self=_nll_grad)
+NllLossBackward0 = grad_fn("NllLossBackward0", saved=_NLL_FIELDS, self=_nll_grad(0))
+NllLoss2DBackward0 = grad_fn("NllLoss2DBackward0", saved=_NLL_FIELDS, self=_nll_grad(1))
+# (derivatives.yaml: in grad_output, nll_loss of grad; in self, zeros)
+_NLL_TWICE = tuple(grad_fn(
+    name, saved={k: _NLL_FIELDS[k] for k in ("ignore_index", "reduction", "target", "weight")},
+    grad_output=lambda xp, grad, coef, reduction, total, kept_shape, ignore_index, target, weight:
+    _nll_of_grad(xp, grad, coef, reduction, total, kept_shape),
+    self=lambda xp, grad: _zeros_like(xp, grad))
+    for name in ("NllLossBackwardBackward0", "NllLoss2DBackwardBackward0"))
 
 
 # -- binary cross entropy ---------------------------------------------------------------
@@ -269,17 +340,44 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
 
 
 # -- smooth L1, Huber, soft margin --------------------------------------------------------------
-def _smooth_l1_grad(xp, g, d, beta, reduction, n):
+# (each backward kernel, in self or, arguments swapped, in target, is one node
+# under create_graph, as mse_loss's)
+def _smooth_l1_kernel(xp, g, x, t, beta, reduction, n):
+    d = x - t
     inner = xp.where(d <= -beta, -1.0, xp.where(d >= beta, 1.0, d / beta))
     return inner * g * norm(reduction, n)
 
 
-SmoothL1LossBackward0 = grad_fn(
-    "SmoothL1LossBackward0", saved={"beta": "beta", "reduction": REDUCTION},
-    self=lambda xp, g, self, target, beta, reduction, n:
-    _smooth_l1_grad(xp, g, self - target, beta, reduction, n),
-    target=lambda xp, g, self, target, beta, reduction, n:
-    -_smooth_l1_grad(xp, g, self - target, beta, reduction, n))
+def _smooth_l1_slope(xp, g, self, target, beta, reduction, n):
+    if beta == 0:   # (ATen's guard against dividing by zero)
+        return _zeros_like(xp, g)
+    return _per_element(xp, xp.div_scalar(g * (abs(self - target) < beta), beta), reduction, n)
+
+
+def _loss_nodes(name, kernel, slope, fields):
+    """A pointwise loss's node and its backward kernel's node: the formulas
+    take the loss's constants (`fields`' keys first, then reduction, n)."""
+    twice = grad_fn(
+        f"{name}BackwardBackward0", saved=fields,
+        grad_output=lambda xp, grad, grad_output, self, target, c, reduction, n:
+        _kernel_transpose(xp, twice, kernel, grad, grad_output, self, target, reduction,
+                          c, reduction, n),
+        self=lambda xp, grad, grad_output, self, target, c, reduction, n:
+        slope(xp, grad * grad_output, self, target, c, reduction, n),
+        target=lambda xp, grad, grad_output, self, target, c, reduction, n:
+        -slope(xp, grad * grad_output, self, target, c, reduction, n))
+    once = grad_fn(
+        f"{name}Backward0", saved=fields,
+        self=lambda xp, g, self, target, c, reduction, n:
+        _twice(xp, twice, kernel, g, self, target, c, reduction, n),
+        target=lambda xp, g, self, target, c, reduction, n:
+        _twice(xp, twice, kernel, g, target, self, c, reduction, n))
+    return once, twice
+
+
+SmoothL1LossBackward0, SmoothL1LossBackwardBackward0 = _loss_nodes(
+    "SmoothL1Loss", _smooth_l1_kernel, _smooth_l1_slope,
+    {"beta": "c", "reduction": ("reduction", REDUCTION[1])})
 
 
 def _binary_loss_arrays(input, target, promote):
@@ -302,17 +400,19 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
                     (input, target), (float(beta), reduction, z.size))
 
 
-def _huber_grad(xp, g, d, delta, reduction, n):
+def _huber_kernel(xp, g, x, t, delta, reduction, n):
+    d = x - t
     inner = xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
     return inner * g * norm(reduction, n)
 
 
-HuberLossBackward0 = grad_fn(
-    "HuberLossBackward0", saved={"delta": "delta", "reduction": REDUCTION},
-    self=lambda xp, g, self, target, delta, reduction, n:
-    _huber_grad(xp, g, self - target, delta, reduction, n),
-    target=lambda xp, g, self, target, delta, reduction, n:
-    -_huber_grad(xp, g, self - target, delta, reduction, n))
+def _huber_slope(xp, g, self, target, delta, reduction, n):
+    return _per_element(xp, g * (abs(self - target) < delta), reduction, n)
+
+
+HuberLossBackward0, HuberLossBackwardBackward0 = _loss_nodes(
+    "HuberLoss", _huber_kernel, _huber_slope,
+    {"delta": "c", "reduction": ("reduction", REDUCTION[1])})
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):

@@ -4,51 +4,13 @@ cosine_embedding_loss, triplet_margin_loss): composed here the same way,
 so their graphs hold the same nodes. Reduction is ATen's enum."""
 import math
 
-from ._common import np, recorded, wrap
-from ._registry import grad_fn
 from .conditional import clamp_min, minimum, where
 from .loss import reduction_name
-from .special_namespace import AddBackward1, MulBackward1
+from .scalar_arith import add_scalar, mul_scalar, scalar_sub, sub_scalar
 from .statistics_distance import pairwise_distance
 
 __all__ = ["kl_div", "hinge_embedding_loss", "margin_ranking_loss", "poisson_nll_loss",
            "cosine_embedding_loss", "triplet_margin_loss"]
-
-
-# ATen's C++ arithmetic with a number records the Scalar overloads
-# (AddBackward1, SubBackward1, MulBackward1); a number minus a tensor is
-# a filled tensor minus it (SubBackward0). These keep the graphs PyTorch's.
-SubBackward1 = grad_fn("SubBackward1", self=lambda xp, g: g)
-
-
-def _number(t, c):
-    return t._data.dtype.type(c)
-
-
-def _floating(t):
-    return t._data.dtype.kind == "f"
-
-
-def add_scalar(t, c):
-    if not _floating(t):
-        return t + c
-    return recorded(AddBackward1, t._data + _number(t, c), (t,))
-
-
-def sub_scalar(t, c):
-    if not _floating(t):
-        return t - c
-    return recorded(SubBackward1, t._data - _number(t, c), (t,))
-
-
-def mul_scalar(t, c):
-    if not _floating(t):
-        return t * c
-    return recorded(MulBackward1, t._data * _number(t, c), (t,), (c,))
-
-
-def scalar_sub(c, t):
-    return wrap(np.full(t._data.shape, c, t._data.dtype)) - t
 
 
 def apply_reduction(loss, reduction):

@@ -9,10 +9,11 @@ autograd/graph.py).
 """
 import math
 
-from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check,
+from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check, kernel_node,
                       binary_arrays, broadcast_error, np, number_array, opmath_scalar,
                       recorded, tensor_arg, wrap)
 from .._backend import add_scaled_, restore, silence
+from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
@@ -133,8 +134,7 @@ def _tanh_grad(xp, g, result):
     """PyTorch's tanh_backward; recorded (create_graph) as its one node,
     TanhBackwardBackward0, whose inputs are grad_output and tanh's output."""
     if xp.recording:
-        return recorded(TanhBackwardBackward0, _tanh_grad(NUMPY, g._data, result._data),
-                        (g, result))
+        return kernel_node(TanhBackwardBackward0, _tanh_grad, (g, result), elementwise=True)
     return g * xp.conj(1 - result * result)
 
 
@@ -156,8 +156,7 @@ def _sigmoid_grad(xp, g, result):
     (its float16 rounds at each step; its bfloat16 computes in float32);
     recorded (create_graph) as its one node, SigmoidBackwardBackward0."""
     if xp.recording:
-        return recorded(SigmoidBackwardBackward0, _sigmoid_grad(NUMPY, g._data, result._data),
-                        (g, result))
+        return kernel_node(SigmoidBackwardBackward0, _sigmoid_grad, (g, result), elementwise=True)
     if xp.data(result).dtype.kind == "c":
         return g * xp.conj((1 - result) * result)
     return g * (1 - result) * result
@@ -174,8 +173,7 @@ def _relu_grad(xp, g, result):
     Recorded (create_graph) as PyTorch's ThresholdBackwardBackward0, whose
     input `result` makes it require grad even for a constant g."""
     if xp is not NUMPY:
-        return recorded(ThresholdBackwardBackward0, _relu_grad(NUMPY, g._data, result._data),
-                        (g, result))
+        return kernel_node(ThresholdBackwardBackward0, _relu_grad, (g, result), elementwise=True)
     # (a zero of g's dtype: NumPy 1 finds no common dtype for bfloat16 and a Python int)
     zero = g.dtype.type(0)
     if g.size <= 4096:
@@ -194,8 +192,8 @@ def _zeros_like_grad(xp, g, self):
 # (its inputs are grad_output and self, relu's result: a formula naming
 # `result` would read this node's own output)
 ThresholdBackwardBackward0 = grad_fn(
-    "ThresholdBackwardBackward0", grad_output=lambda xp, g, self: _relu_grad(xp, g, self),
-    self=_zeros_like_grad)
+    "ThresholdBackwardBackward0", saved={"threshold": lambda node: 0},
+    grad_output=lambda xp, g, self: _relu_grad(xp, g, self), self=_zeros_like_grad)
 
 
 def _relu(x):
@@ -257,6 +255,9 @@ DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(oth
                        other=lambda xp, g, self, other: -g * xp.conj(self / (other * other)))
 
 
+_NDARRAY = np.ndarray
+
+
 def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
@@ -276,6 +277,10 @@ def _binary(forward, node, a, b, ctx=()):
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     finally:
         restore(token)
+    if tb is _NDARRAY and data.ndim > 1 and not (ad.flags.c_contiguous and bd.flags.c_contiguous):
+        # (where the operands' layouts differ NumPy lays the result out in C
+        # order; PyTorch's TensorIterator follows the first operand)
+        data = _L.iterated(data, ad, bd)
     return recorded(node, data, (a, b), ctx)
 
 

@@ -4,8 +4,10 @@ by PyTorch's own kernels."""
 import cmath
 import math
 
+from .._layout import c_strided
 from .._typeinfo import finfo
-from ._common import D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded, wrap
+from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded,
+                      tensor_arg, wrap)
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
 from .inplace import make_inplace
@@ -15,12 +17,20 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 
 # pow(Tensor, Scalar), pow(Tensor, Tensor), pow(Scalar, Tensor): PyTorch's
 # three nodes; in PowBackward2 `self` is the scalar base.
-PowBackward0 = grad_fn(
-    "PowBackward0", saved={"exponent": "exponent"},
-    self=lambda xp, g, self, exponent: g * 0 if exponent == 0
-    # (x ** 2, a squared error: self ** 1 is self, so one product fewer)
-    else g * xp.conj(2 * self) if exponent == 2
-    else g * xp.conj(exponent * xp.pow_number(self, exponent - 1)))
+def _pow_grad(xp, g, self, exponent):
+    if exponent == 0:
+        return g * 0
+    if xp.recording:
+        # ATen's pow_backward, grad * (exp * self.pow(exp - 1)), the exponent
+        # a double (or complex): its graph is PyTorch's
+        e = exponent if isinstance(exponent, complex) else float(exponent)
+        return g * xp.conj(xp.mul_scalar(xp.pow_number(self, e - 1), e))
+    if exponent == 2:   # (x ** 2, a squared error: self ** 1 is self, one product fewer)
+        return g * xp.conj(2 * self)
+    return g * xp.conj(exponent * xp.pow_number(self, exponent - 1))
+
+
+PowBackward0 = grad_fn("PowBackward0", saved={"exponent": "exponent"}, self=_pow_grad)
 PowBackward1 = grad_fn(
     "PowBackward1",
     self=lambda xp, g, self, exponent: xp.where(
@@ -65,7 +75,9 @@ def pow(input, exponent):
             data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
         else:
             data = np.asarray(np.power(ed.dtype.type(base), ed))
-        return recorded(PowBackward2, data, (exponent,), (base,))
+        # (contiguous whatever the exponent's layout: PyTorch's pow(Scalar,
+        # Tensor) allocates its output so)
+        return recorded(PowBackward2, c_strided(data), (exponent,), (base,))
     if isinstance(exponent, np.ndarray):     # (`tensor ** array`: the array as a tensor)
         exponent = Tensor._wrap(exponent)
     if isinstance(exponent, Tensor):
@@ -137,7 +149,7 @@ def _complex_power(z, p):
 
 
 def square(input):
-    return pow(input, 2)
+    return pow(tensor_arg(input, "square"), 2)
 
 
 def float_power(input, exponent):

@@ -7,6 +7,7 @@ einsum) Ember composes it out of the same recorded ops, so the graph has the
 nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
+from .._layout import c_strided, iterated
 from .._settings import warn_once
 from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
 from ._out import same_dtype
@@ -217,7 +218,8 @@ def linalg_cross(input, other, *, dim=-1):
 
 def _np_cross(a, b, dim):
     out = np.cross(a, b, axis=dim)
-    return out.astype(a.dtype, copy=False) if out.dtype != a.dtype else out
+    # (contiguous, as PyTorch's linalg_cross allocates its output)
+    return c_strided(out.astype(a.dtype, copy=False) if out.dtype != a.dtype else out)
 
 
 def cross(input, other, dim=None):
@@ -345,6 +347,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         beta, alpha = (float(np.asarray(c, np.float32).astype(dt)) for c in (beta, alpha))
     prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
                         beta, input._data.astype(dt, copy=False), alpha)
+    # (TensorIterator's layout: input first, then vec1 as a column, vec2 as a row)
+    prod = iterated(prod, input._data, v1[:, None], v2[None, :])
     return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
 
 

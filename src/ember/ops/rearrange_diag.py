@@ -1,6 +1,7 @@
 """Triangles and diagonals: tril triu tril_indices triu_indices diag
 diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
 rearrange_views.py)."""
+from .. import _layout as _L
 from .._layout import factory
 from .._backend import np
 
@@ -25,7 +26,8 @@ def _triangle(name, fn):
         x = input._data
         if x.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        return recorded(node, fn(x, int(diagonal)), (input,), (int(diagonal),))
+        # (contiguous whatever the input's layout, as PyTorch's structured kernel allocates it)
+        return recorded(node, _L.c_strided(fn(x, int(diagonal))), (input,), (int(diagonal),))
     provide(name, fn, op)
     return register(op, name, inplace=True, node=node, out=same_dtype(), ints={"diagonal": "int"})
 

@@ -8,6 +8,7 @@ import builtins
 import math
 
 from .. import return_types
+from .._layout import c_strided
 from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
@@ -190,7 +191,7 @@ def _refuse_dims(dim, name):
 
 def _mean(x, dims, keepdim):
     """PyTorch's mean: its sum (in its order of additions) divided by the count."""
-    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    n = x.size if dims is None or not x.ndim else int(np.prod([x.shape[d] for d in dims]))
     return np.asanyarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
 
 
@@ -228,7 +229,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dims is None:
         return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
                         (x.shape, builtins.max(x.size, 1)))
-    n = math.prod([x.shape[d] for d in dims])
+    n = math.prod([x.shape[d] for d in dims]) if x.ndim else 1
     return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
                     (x.shape, dims, keepdim, n, given_dims(dim)))
 
@@ -243,7 +244,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dim is None:
         return recorded(ProdBackward0, x.prod(), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,),
+    return recorded(ProdBackward1, c_strided(x.prod(axis=dims if x.ndim else None,
+                                                    keepdims=keepdim)), (input,),
                     (dims, keepdim, dim))
 
 
@@ -317,7 +319,7 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     dims = _dims_or_none(input, dim, name) if dim != () else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
-    return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
+    return recorded(node, c_strided(npfn(x, axis=dims, keepdims=keepdim)), (input,),
                     (dims if dims is not None else tuple(range(x.ndim)), keepdim,
                      given_dims(dim)))
 
@@ -413,7 +415,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
                        "Correction should be strictly less than the reduction factor (input "
                        "numel divided by output numel).",
                        cpp="aten/src/ATen/native/ReduceOps.cpp:1861")
-    data = _variance(x, dims, correction, keepdim, n, out_shape)
+    data = c_strided(_variance(x, dims, correction, keepdim, n, out_shape))
     if take_sqrt:
         data = np.sqrt(data)
     # PyTorch's backward reads the dims only from a dim argument of a tensor

@@ -8,7 +8,7 @@ from ._common import Tensor, np, wrap_dim
 from ._registry import register
 from . import shape as S
 from .indexing import slice_along
-from .sorting_scan import DivBackward1, MulBackward1, scaled
+from .scalar_arith import div_scalar, mul_scalar
 
 __all__ = ["gradient"]
 
@@ -20,11 +20,11 @@ def _slice(x, d, start, end=None):
 def _mul(t, c):
     """t * c for a number c as ATen's C++ computes it: a Scalar product
     (MulBackward1) on a float tensor."""
-    return scaled(t, c, MulBackward1) if t._data.dtype.kind in "fc" else t * c
+    return mul_scalar(t, c) if t._data.dtype.kind in "fc" else t * c
 
 
 def _div(t, c):
-    return scaled(t, c, DivBackward1) if t._data.dtype.kind in "fc" else t / c
+    return div_scalar(t, c) if t._data.dtype.kind in "fc" else t / c
 
 
 def _checks(x, n_spacing, dims, edge_order):

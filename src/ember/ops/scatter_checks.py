@@ -26,7 +26,7 @@ def check_bounds(ids, d, size, shape=None):
 
 def bool_key(x, idx):
     """The key of a 0-d input: it is written (one element) or not."""
-    return (np.bool_(idx.size > 0),)
+    return (bool(idx.size > 0),)
 
 
 def is_number(v):

@@ -4,6 +4,9 @@ slice of the input along `dim` per index (see scatter.py for the key)."""
 from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
+from ._index_kernel import like
+from .indexing_assign import expanded_inplace
+from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
@@ -74,7 +77,9 @@ def index_add(input, dim, index, source, *, alpha=1):
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
-        if x.ndim == 0:
+        # (PyTorch adds along the first or last dim by scatter_add, whose
+        # words these are, for an int64 index; elsewhere slice by slice)
+        if x.ndim < 2 or idx.dtype != np.int64 or d not in (0, x.ndim - 1):
             raise IndexError("index out of range in self")
         raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size "
                            f"{size}")
@@ -115,10 +120,6 @@ def index_copy(input, dim, index, source):
         raise IndexError("index_copy_(): When source and destination are not scalars, their "
                          f"dimensionality must match. Source dimensionality ({s.ndim}), "
                          f"destination dimensionality ({x.ndim})")
-    along = s.shape[d] if s.ndim else 1
-    if idx.size != along:
-        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
-                         f"source.size(dim) ({along})")
     xrest = x.shape[:d] + x.shape[d + 1:]
     srest = s.shape[:d] + s.shape[d + 1:]
     if s.ndim and xrest != srest:
@@ -126,6 +127,10 @@ def index_copy(input, dim, index, source):
             "index_copy_(): Source/destination tensor must have same slice shapes. Destination "
             f"slice shape: {' '.join(map(str, xrest))} at dimension {d} and source slice shape: "
             f"{' '.join(map(str, srest))} at dimension 0.")
+    along = s.shape[d] if s.ndim else 1
+    if idx.size != along:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({along})")
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
@@ -167,15 +172,15 @@ def index_fill(input, dim, index, value):
     if isinstance(value, (complex, np.complexfloating)) and x.dtype.kind != "c":
         raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
                            "supported")
-    d = wrap_dim(dim, x.ndim)
-    idx = given = index._data
-    if idx.dtype != np.int64:
-        raise IndexError("index_fill_(): Expected dtype int64 for index.")
-    if idx.ndim > 1:
-        raise RuntimeError("Index has to be a vector/scalar")
     if isinstance(value, Tensor) and value._data.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
+    idx = given = index._data
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    d = wrap_dim(dim, x.ndim)
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
     size = x.shape[d] if x.ndim else 1
     bad = (idx < -size) | (idx >= size)
     if bad.any():
@@ -184,7 +189,7 @@ def index_fill(input, dim, index, value):
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
     v = value._data if isinstance(value, Tensor) else value
-    data = write_at(x, key, np.asarray(v).astype(x.dtype))
+    data = like(write_at(x, key, np.asarray(v).astype(x.dtype)), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
                         (key, dim, given, _key(x, d, np.unique(idx))))
@@ -230,8 +235,12 @@ IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
 
 def index_put(input, indices, values, accumulate=False):
     """`input` with `values` put at the places `indices` (a tuple of index
-    tensors, as in input[indices] = values) name; `accumulate` adds them."""
-    from .indexing import _check_broadcast, getitem
+    tensors, as in input[indices] = values) name; `accumulate` adds them.
+    PyTorch's order: the count of indices, the masked_fill shortcut (one
+    mask, one value), at::index's checks, the value's shape, its dtype,
+    then the bounds."""
+    from .indexing_assign import _masked_fill, _scalar_value
+    from . import _index_kernel as K
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' (position 1) must be tuple of Tensors, "
                         f"not {type(indices).__name__}")
@@ -242,26 +251,53 @@ def index_put(input, indices, values, accumulate=False):
     need_tensor(values, "index_put", "values", 2)
     x = input._data
     keys = tuple(indices)
-    if not keys:
+    if not keys and not accumulate and values._data.size == 1:
+        # (PyTorch's words: its masked_fill shortcut taken with no mask)
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           "nullptr (uninitialized)")    # (PyTorch's words)
-    if (len(keys) == 1 and keys[0]._data.dtype == np.uint8 and values._data.ndim == 0
-            and not accumulate):
-        # PyTorch's masked_fill shortcut for one mask and one value takes no uint8 mask.
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
-                           "unsigned char")
-    if sum(k._data.ndim if k._data.dtype == np.bool_ else 1 for k in keys) > x.ndim:
+                           "nullptr (uninitialized)" if x.ndim == 0
+                           else "sym_strides() called on an undefined Tensor")
+    if len(keys) > x.ndim:
         raise IndexError(f"too many indices for tensor of dimension {x.ndim} (got {len(keys)})")
-    target = getitem(Tensor._wrap(x), keys)._data.shape    # PyTorch's index errors
+    advanced, d = [], 0
+    for k in keys:
+        advanced.append((d, k._data))
+        d += k._data.ndim if k._data.dtype in (np.bool_, np.uint8) else 1
     v = values._data
-    if v.dtype != x.dtype:
-        raise RuntimeError(
-            "Index put requires the source and destination dtypes match, got "
-            f"{_dtype_name(x)} for the destination and {_dtype_name(v)} for the source.")
-    _check_broadcast(v.shape, target, False, values)
-    key = tuple(k._data.astype(bool) if k._data.dtype == np.uint8 else k._data for k in keys)
-    data = x.copy()
-    if accumulate:
+    empty = False
+    masked = not accumulate and _masked_fill(advanced, v, x.shape)
+    if masked:
+        v = _scalar_value(v.reshape(()).item(), x.dtype)
+    else:
+        K.check_types([a for _, a in advanced])
+        expanded = K.expand(advanced, x.shape)
+        bshape = K.broadcast_shape(expanded)
+        target = x.shape if bshape is None else K.layout(x, expanded, bshape)[0]
+        try:
+            if len(v.shape) > len(target):
+                raise ValueError
+            np.broadcast_to(np.empty(v.shape, np.bool_), target)
+        except ValueError:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(v.shape)} cannot be "
+                               f"broadcast to indexing result of shape {list(target)}") from None
+        if v.dtype != x.dtype:
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{_dtype_name(x)} for the destination and {_dtype_name(v)} for the source.")
+        if bshape is None:
+            raise K.NO_INDEX
+        empty = not K.check_bounds(x.shape, expanded, bshape, int(np.prod(target)))
+    # (an empty result's indices are never checked: harmless ones for the gradient)
+    key = tuple(a.astype(bool) if a.dtype == np.uint8 else
+                np.zeros_like(a) if empty and a.dtype != np.bool_ else a
+                for _, a in advanced if a.ndim or a.dtype not in (np.bool_, np.uint8))
+    if masked:
+        # (masked_fill: the mask takes the first dims, a 0-d one all)
+        m = advanced[0][1].astype(bool)
+        key = (np.broadcast_to(m.reshape(m.shape + (1,) * (x.ndim - m.ndim)), x.shape),)
+    data = np.array(x, order="K")     # (index_put starts from x.clone(): x's layout)
+    if empty:
+        pass
+    elif accumulate:
         np.add.at(data, key, np.broadcast_to(v, target))
     else:
         data[key] = v
@@ -269,9 +305,25 @@ def index_put(input, indices, values, accumulate=False):
                     (key, accumulate, tuple(k._data for k in keys)))
 
 
-register(index_add, inplace=True, node=IndexAddBackward0)
-register(index_copy, inplace=True, node=IndexCopyBackward0)
-register(index_fill, inplace=True, node=IndexFillBackward0, out=False)
+register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())
+register(index_copy, inplace=True, node=IndexCopyBackward0, out=same_dtype())
+def _fill_fails_first(t, dim, index, value):
+    # (the index's dtype, the value's dims, the arguments' kinds come before
+    # the warning about an expanded tensor)
+    return (not isinstance(index, Tensor) or index._data.dtype != np.int64
+            or not isinstance(value, (Tensor, int, float, bool, complex, np.number, np.bool_))
+            or isinstance(value, Tensor) and value._data.ndim > 0)
+
+
+def _put_fails_first(t, indices, values, accumulate=False):
+    return (not isinstance(indices, (tuple, list)) or not isinstance(values, Tensor)
+            or not all(isinstance(k, Tensor) for k in indices) or len(indices) > t._data.ndim)
+
+
+register(index_fill, node=IndexFillBackward0, out=False, inplace=expanded_inplace(
+    index_fill, "index_fill_", 1913, "tensor[mask] = scalar", _fill_fails_first))
 register(index_reduce, inplace=True, node=IndexReduceBackward0)
 # (torch.index_put_ is a function too)
-register(index_put, inplace=True, node=IndexPutBackward0, out=False, inplace_function=True)
+register(index_put, node=IndexPutBackward0, out=False, inplace_function=True,
+         inplace=expanded_inplace(index_put, "index_put_", 976, "tensor[indices] = tensor",
+                                  _put_fails_first, lambda t, i, v, accumulate=False: accumulate))

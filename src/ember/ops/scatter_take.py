@@ -6,6 +6,8 @@ from ._common import broadcast_error, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register, tensor_field
 from .scatter import Key
 from .scatter_checks import need_tensor
+from ._index_kernel import contiguous, like
+from ._out import same_dtype
 
 __all__ = ["masked_scatter", "put", "take", "take_along_dim", "argwhere"]
 
@@ -49,10 +51,10 @@ def masked_scatter(input, mask, source):
         key = np.nonzero(np.broadcast_to(m, shape))
         n = key[0].size
     else:
-        key, n = (np.bool_(m),), int(m)
+        key, n = (bool(m),), int(m)
     if n > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    data = np.array(np.broadcast_to(x, shape))
+    data = np.array(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
     return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
@@ -99,7 +101,7 @@ def take(input, index):
     """The elements of `input` (read as flat) at the positions `index` holds."""
     x = input._data
     key = _flat_key(x, index, "take")
-    return recorded(TakeBackward0, _flat_view(x)[key], (input,), (key, index._data))
+    return recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,), (key, index._data))
 
 
 PutBackward0 = grad_fn("PutBackward0", saved={"accumulate": "accumulate",
@@ -124,8 +126,9 @@ def put(input, index, source, accumulate=False):
     else:
         flat[pos] = vals
     if x.ndim == 0:     # the gradient's key: its one element, written or not
-        key = (np.bool_(vals.size > 0),)
-    return recorded(PutBackward0, data, (input, source), (key, accumulate, index._data))
+        key = (bool(vals.size > 0),)
+    # (put starts from x.clone(), in x's layout)
+    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate, index._data))
 
 
 def take_along_dim(input, indices, dim=None):
@@ -138,16 +141,16 @@ def take_along_dim(input, indices, dim=None):
     idx = indices._data
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
-    if x.ndim == 0:
-        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-    d = wrap_dim(dim, x.ndim)
-    if idx.dtype != np.int64:
-        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
-                           f"{_dtype_name(idx)}")
     if idx.ndim != x.ndim:
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
                            f"number of dimensions, but got {x.ndim} dimensions for input, and "
                            f"{idx.ndim} dimensions for indices")
+    if idx.dtype != np.int64:
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_dtype_name(idx)}")
+    if x.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = wrap_dim(dim, x.ndim)
     sizes = x.shape[:d] + idx.shape[d:d + 1] + x.shape[d + 1:]
     try:
         shape = np.broadcast_shapes(sizes, idx.shape)
@@ -168,7 +171,9 @@ def argwhere(input):
 
 
 register(masked_scatter, inplace=True, node=MaskedScatterBackward0, out=False)
-register(take, node=TakeBackward0)
+register(take, node=TakeBackward0, out=same_dtype(
+    "take(): self and out expected to have the same dtype, but got self.dtype = {s} and "
+    "out.dtype = {os}"))
 register(put, inplace=True, node=PutBackward0, out=False)
-register(take_along_dim)
+register(take_along_dim, out=same_dtype())
 register(argwhere, out=False)

@@ -6,6 +6,7 @@ Each op finds the view's places by taking the same view of the output's
 element numbers, so one forward and one pair of formulas serve all four:
 the input's gradient is the gradient with those places zeroed, the
 source's the gradient read there."""
+from .. import _layout as _L
 from ._common import np, recorded, tensor_arg, wrap_dim
 from ._registry import grad_fn, register
 from .rearrange_views import _as_strided_geometry, _check_dims, _diagonal_data, strided
@@ -25,8 +26,10 @@ SelectScatterBackward0, SliceScatterBackward0, DiagonalScatterBackward0, \
                                  for name, args in _ARGS.items())
 
 
-def _scatter(node, input, src, view, args):
-    """`input` copied with `src` written at `view(numbers)`'s elements; `args`
+def _scatter(node, input, src, view, args, numbered=False):
+    """`input` copied with `src` written at `view(numbers)`'s elements: the
+    copy keeps the input's strides (clone_preserve_strides), unless
+    `numbered` (the places count the elements of a contiguous copy); `args`
     (the op's arguments as given) are the node's fields."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
@@ -35,10 +38,9 @@ def _scatter(node, input, src, view, args):
     if s.shape != places.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(s.shape)}, slice size = {list(places.shape)}")
-    out = np.array(x, order="C")
-    flat = out.reshape(-1)
-    flat[places] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
+    out = np.array(x, order="C") if numbered else _L.strides_kept(x)
     key = np.unravel_index(places, x.shape) if x.ndim else ()
+    out[key] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
     return recorded(node, out, (input, src), (key,) + args)
 
 
@@ -85,7 +87,7 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     given = (size, stride, storage_offset)
     _, size, stride, offset, _ = _as_strided_geometry(fresh, size, stride, offset)
     return _scatter(AsStridedScatterBackward0, input, src,
-                    lambda a: strided(a.reshape(-1), size, stride, offset), given)
+                    lambda a: strided(a.reshape(-1), size, stride, offset), given, numbered=True)
 
 
 # (of the four, only torch.slice_scatter takes out=)

@@ -1,12 +1,15 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
+from .. import _layout as _L
 from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
+from ._index_kernel import contiguous
+from ._out import same_dtype
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -114,7 +117,7 @@ def index_select(input, dim, index):
         raise IndexError("index out of range in self")
     xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
-    data = xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape)
+    data = contiguous(xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape))
     return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key, dim, given_index))
 
 
@@ -145,7 +148,7 @@ def gather(input, dim, index, *, sparse_grad=False):
     # The full key: idx along `dim`, each other dim's own position.
     key = tuple(ids if i == d else np.arange(s).reshape((-1,) + (1,) * (ids.ndim - i - 1))
                 for i, s in enumerate(ids.shape))
-    data = xs[key].reshape(idx.shape)
+    data = contiguous(xs[key].reshape(idx.shape))
     # (For a 0-d input the engine sums the (1,) gradient back to ().)
     return recorded(GatherBackward0, data, (input,), (xs.shape, key, dim, idx))
 
@@ -186,8 +189,8 @@ def masked_select(input, mask):
         m, x = np.broadcast_arrays(mask._data, input._data)
     except ValueError:
         raise broadcast_error(mask._data.shape, input._data.shape) from None
-    key = np.nonzero(m)
-    data = x[key]
+    key = np.nonzero(m) if m.ndim else (m,)   # (a 0-d mask: NumPy's own reading, 1 or 0 elements)
+    data = contiguous(x[key])
     # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the
     # engine sums the gradient back to its shape; the node keeps the mask given)
     return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key, mask._data))
@@ -196,7 +199,7 @@ def masked_select(input, mask):
 def flip(input, dims):
     x = input._data
     given, dims = given_dims(dims), as_dims(dims, x.ndim)
-    data = np.flip(x, dims).copy()
+    data = _L.copied_like(np.flip(x, dims) if x.ndim else x, x)
     return recorded(FlipBackward0, data, (input,), (dims, given))
 
 
@@ -225,9 +228,12 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 cumsum = register(cumsum, inplace=True)
-index_select = register(index_select)
+# (PyTorch's out= for these: the result's dtype exactly, in each op's words)
+index_select = register(index_select, out=same_dtype(
+    "index_select(): self and result must have the same scalar type"))
 # (no floating-point work: it skips the silencing wrapper)
-gather = register(gather, node=GatherBackward0, quiet=True)
-masked_select = register(masked_select)
+gather = register(gather, node=GatherBackward0, quiet=True, out=same_dtype())
+masked_select = register(masked_select, out=same_dtype(
+    "masked_select(): self and result must have the same scalar type"))
 flip = register(flip, out=False, method="dims")
 norm = register(norm)

@@ -6,6 +6,8 @@ NaN sorts as the largest value, as in PyTorch. The gradient of an op that
 picks elements goes back to the picked positions (PyTorch's
 value_selecting_reduction_backward); indices never require grad.
 """
+from .. import _layout as _L
+from .._layout import c_strided
 from .. import return_types
 from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
@@ -64,10 +66,16 @@ def select_key(idx, d, kept):
     return tuple(key)
 
 
-def record_selection(node, input, x, values, idx, d, kept, result_t, dim):
+def record_selection(node, input, x, values, idx, d, kept, result_t, dim, like=None):
     """`values` recorded as picked from `x` (the input as an array with at
     least one dim) at `idx` along `d` (given as `dim`); the indices as a
-    plain tensor."""
+    plain tensor. Both laid out as a tensor like `like` (sort's outputs, as
+    at::empty_like), or contiguous (a reduction's, a scan's, topk's)."""
+    if like is None:
+        values, idx = c_strided(values), c_strided(idx)
+    elif not like.flags.c_contiguous:
+        order = _L.dense_order(like.shape, like.strides)
+        values, idx = _L.in_order(values, order), _L.in_order(idx, order)
     key = select_key(idx, d, kept) if tracked(input) else None
     if input._data.ndim == 0:
         values, idx = values.reshape(()), idx.reshape(())
@@ -125,14 +133,14 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
     return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort,
-                            dim)
+                            dim, like=x)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     x, d = as_1d(input, dim)
     _orderable(x, "Sort")
     idx = argsort_array(x, d, descending, stable)
-    return wrap(idx.reshape(input._data.shape))
+    return wrap(_L.laid_out(idx.reshape(input._data.shape), _L.preserve_format, like=x))
 
 
 def msort(input):

@@ -4,6 +4,7 @@ where PyTorch still records a node (unique's values, histogram, weighted
 bincount), so does Ember: a backward through it raises PyTorch's error."""
 import numbers
 
+from .._layout import c_strided
 from .. import return_types
 from ._common import D, Tensor, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
@@ -291,7 +292,7 @@ def count_nonzero(input, dim=None):
     dims = _dims_or_none(input, dim)
     if x.ndim == 0 and dims is not None:
         dims = None
-    return wrap(np.asarray(np.count_nonzero(x, axis=dims), np.int64))
+    return wrap(c_strided(np.asarray(np.count_nonzero(x, axis=dims), np.int64)))
 
 
 register(unique, out=False)

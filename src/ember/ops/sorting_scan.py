@@ -5,14 +5,16 @@ diff and the trapezoid rules are composites in PyTorch: they are built here
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
+from .._layout import c_strided
 from . import shape as _shape
-from ._common import D, binary_arrays, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
+from ._common import D, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import same_dtype
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
+from .scalar_arith import div_scalar, mul_scalar
 from .selection import scan_input
 from .sorting import as_1d, record_selection, selected_grad
 
@@ -34,12 +36,6 @@ AminmaxBackward0 = grad_fn(
     self=lambda xp, grad, self, min, max, dims, keepdim:
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
-# PyTorch's composites multiply and divide by a C++ scalar (its *Backward1 nodes).
-# (a tensor times or over a Scalar: the Scalar is the node's field `other`)
-MulBackward1 = grad_fn("MulBackward1", saved={"other": "other"},
-                       self=lambda xp, grad, other: grad * xp.conj(other))
-DivBackward1 = grad_fn("DivBackward1", saved={"other": "other"},
-                       self=lambda xp, grad, other: grad / xp.conj(other))
 
 
 def _along(n, d, ndim):
@@ -135,7 +131,7 @@ def logcumsumexp(input, dim=REQUIRED):
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
-    data = _lcse_array(x, d) if x.ndim else x.copy()
+    data = c_strided(_lcse_array(x, d)) if x.ndim else x.copy()
     return recorded(LogcumsumexpBackward0, data, (input,), (d, dim))
 
 
@@ -178,18 +174,10 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
-    hi = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
+    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim, dim)))
-
-
-def scaled(t, c, node):
-    """t * c (MulBackward1) or t / c (DivBackward1) for a Python number c,
-    as PyTorch's C++ composites compute them."""
-    a, b = binary_arrays(t, c)
-    data = a * b if node is MulBackward1 else a / b
-    return recorded(node, data, (t,), (c,))
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
@@ -267,11 +255,9 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     if x is not None:
         right, left = _halves(y, d, d)
         # (PyTorch's SumBackward1 shows the dim wrapped here, as given below)
-        return scaled(((left + right) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0,
-                      DivBackward1)
+        return div_scalar(((left + right) * _spacing(y, x, d, "trapezoid")).sum(d), 2.0)
     ends = _shape.select(y, dim, 0) + _shape.select(y, dim, -1)
-    return scaled(y.sum(dim) - scaled(ends, 0.5, MulBackward1), float(1 if dx is None else dx),
-                  MulBackward1)
+    return mul_scalar(y.sum(dim) - mul_scalar(ends, 0.5), float(1 if dx is None else dx))
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
@@ -279,9 +265,9 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     right, left = _halves(y, d, d if x is not None else dim)
     from .selection import cumsum
     if x is not None:
-        return scaled(cumsum((left + right) * _spacing(y, x, d, "cumulative_trapezoid"), d),
-                      2.0, DivBackward1)
-    return cumsum(scaled(left + right, float(1 if dx is None else dx) / 2.0, MulBackward1), dim)
+        return div_scalar(cumsum((left + right) * _spacing(y, x, d, "cumulative_trapezoid"), d),
+                          2.0)
+    return cumsum(mul_scalar(left + right, float(1 if dx is None else dx) / 2.0), dim)
 
 
 register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))

@@ -8,8 +8,9 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
-from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded,
-                      tensor_arg, wrap)
+from .._layout import c_strided, iterated
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, laid_out_cast,
+                      np, recorded, tensor_arg, wrap)
 from ._registry import grad_fn, register
 from ._xp import provide
 from . import special_bessel as _B
@@ -38,7 +39,10 @@ def float_data(input, name=None, kernel=None):
 def on_float64(kernel, x, *args):
     """kernel(x as float64, *args), given back in x's dtype."""
     r = np.asarray(kernel(np.asarray(x, np.float64), *args))
-    return r.astype(x.dtype, copy=False) if isinstance(x, np.ndarray) else r
+    if not isinstance(x, np.ndarray):
+        return r
+    # (laid out as PyTorch's TensorIterator lays out a result like x)
+    return iterated(r.astype(x.dtype, copy=False), x, *args)
 
 
 def on_own_precision(kernel, x, *args):
@@ -46,7 +50,7 @@ def on_own_precision(kernel, x, *args):
     its float32 kernels: for the ports of PyTorch's own algorithms whose
     float32 rounding (phases of oscillating functions) shows in the result."""
     work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
-    return np.asarray(kernel(work, *args)).astype(x.dtype, copy=False)
+    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x, *args)
 
 
 def refuse_half(kernel, x):
@@ -199,7 +203,8 @@ def mvlgamma(input, p):
             total = total + _S.lgamma(a - j / 2)
         return total
 
-    return recorded(MvlgammaBackward0, on_float64(kernel, x), (input,), (p,))
+    # (PyTorch's composite ends in a sum over a new last dim: a contiguous result)
+    return recorded(MvlgammaBackward0, c_strided(on_float64(kernel, x)), (input,), (p,))
 
 
 register(mvlgamma, inplace=True, node=MvlgammaBackward0)
@@ -248,7 +253,7 @@ def binary_float_arrays(name, input, other, kernel=None):
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
-        ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
+        ad, bd = (laid_out_cast(v, D._default[0]._np) for v in (ad, bd))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:
@@ -267,7 +272,7 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
                                      input, other, f"{name}_cpu")
         if not half:
             refuse_half(name, np.result_type(ad, bd))
-        data = on_float64(kernel, ad.astype(np.result_type(ad, bd)), bd)
+        data = on_float64(kernel, laid_out_cast(ad, np.result_type(ad, bd)), bd)
         if isinstance(input, Tensor) and isinstance(other, Tensor):
             return recorded(full, data, (input, other))
         if isinstance(other, Tensor):

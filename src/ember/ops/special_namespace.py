@@ -2,14 +2,14 @@
 under the namespace "special", so they keep PyTorch's grad_fn names)."""
 import math
 
-from ._common import D, Tensor, _state, np, recorded, wrap, wrap_dim, as_dims
+from ._common import D, Tensor, _state, laid_out_cast, np, recorded, wrap, wrap_dim, as_dims
 from ._out import into, write
 from ._registry import REGISTRY, grad_fn, register, with_out
 from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_igamma as _G
 from . import special_series as _S
-from .sorting_scan import MulBackward1
+from .scalar_arith import AddBackward1, MulBackward1
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
                                 on_float64, on_own_precision, polygamma, refuse_half, sinc,
@@ -83,12 +83,9 @@ entr = unary("entr", _entr, grad_fn(
     "SpecialEntrBackward0", self=lambda xp, g, self: g * -(1 + xp.log(self))))
 
 
-# PyTorch composes ndtr, (1 + erf(x * sqrt(1/2))) * 0.5, from its
-# tensor-and-scalar ops: its grad_fn chain has their nodes.
-AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
-
-
 def ndtr(input):
+    """PyTorch's composite (1 + erf(x * sqrt(1/2))) * 0.5, of its tensor-and-
+    Scalar ops: its grad_fn chain has their nodes."""
     x = float_data(input, "erf")
     c = math.sqrt(0.5)
     scaled = recorded(MulBackward1, x * x.dtype.type(c), (input,), (c,))
@@ -172,7 +169,7 @@ def _gammainc_op(name, kernel_name, node):
                 common = D._BY_NP[np.result_type(input._data, other._data)]
                 raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '
                                           f"'{D.SCALAR_NAMES[common]}'")
-            data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
+            data = on_float64(getattr(_G, name), laid_out_cast(ad, np.result_type(ad, bd)), bd)
             return recorded(node, data, (input, other))
         return op
     register(make(kernel_name), kernel_name, inplace=True, node=node)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from .._settings import warn_at_caller
 from ._common import D, Node, Tensor, np, recorded, wrap
 from ._registry import register
-from .sorting_scan import MulBackward1, scaled
+from .scalar_arith import mul_scalar
 from . import statistics_distance, statistics_creation, statistics_windows  # noqa: F401
 
 __all__ = ["cov", "corrcoef", "block_diag", "unravel_index"]
@@ -55,7 +55,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         raise RuntimeError("cov(): weights sum to zero, can't be normalized")
     avg = (inp * w if w is not None else inp).sum(1) / w_sum
     if w is not None and aweights is not None and correction != 0:
-        norm_factor = w_sum - scaled((w * aweights).sum(), correction, MulBackward1) / w_sum
+        norm_factor = w_sum - mul_scalar((w * aweights).sum(), correction) / w_sum
     elif correction == 0:
         norm_factor = w_sum     # (no subtraction recorded, as in PyTorch's graph)
     else:

@@ -4,13 +4,14 @@ their own; the last two are composed from other ops as ATen composes them
 (so the graphs hold the same nodes)."""
 import math
 
+from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
 from ..autograd._saved_fields import given_scalar
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
-from .special_namespace import AddBackward1
+from .scalar_arith import AddBackward1
 from .linalg_norms import _vector_norm_grad, vector_norm
 
 __all__ = ["cdist", "dist", "pdist", "renorm", "cosine_similarity", "pairwise_distance"]
@@ -170,7 +171,9 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
         data = np.zeros(out_shape, a.dtype)
     else:
         data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
-    data = np.ascontiguousarray(np.broadcast_to(data, out_shape))
+    # (a fresh contiguous array: ascontiguousarray keeps a broadcast whose
+    # dims are all of size 1, which is read-only and strided 0)
+    data = c_strided(np.broadcast_to(data, out_shape))
     return recorded(CdistBackward0, data, (x1, x2), (p,))
 
 
@@ -290,7 +293,8 @@ def renorm(input, p, dim, maxnorm):
     dims = tuple(d for d in range(x.ndim) if d != dim)
     norm = _norm_array(x, p, dims, True)
     factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
-    return recorded(RenormBackward0, x * factor, (input,), (p, dim, maxnorm) + given)
+    # (contiguous, whatever the input's layout, as PyTorch's structured kernel allocates it)
+    return recorded(RenormBackward0, c_strided(x * factor), (input,), (p, dim, maxnorm) + given)
 
 
 def _common_float(x1, x2):

@@ -7,7 +7,7 @@ from ...ops import pointwise as _P
 from ...ops._common import binary_arrays, kernel_refuses, recorded, wrap
 from ...ops import _autocast
 from ...ops._summation import torch_sum
-from ...ops.sorting_scan import DivBackward1
+from ...ops.scalar_arith import DivBackward1
 from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
                          check_not_differentiable, check_scalar_type)
 from ._common import _tracked, _type_name

@@ -1,0 +1,81 @@
+"""ATen's C++ arithmetic between a tensor and a Scalar, as its composites and
+derivative formulas record it.
+
+Python's `t * 2` wraps the number in a 0-d tensor: MulBackward0, like any
+product. C++'s `t * 2` inside ATen is another overload, `mul.Scalar`:
+MulBackward1, whose field `_saved_other` is the number. So the graph that
+PyTorch records for a composite (diff, ndtr) or for a second derivative (a
+formula such as gelu's `2 * pdf - x * x * pdf` under create_graph) holds
+these nodes:
+
+    t + c   AddBackward1        c + t   the same
+    t - c   SubBackward1        c - t   a tensor filled with c, then sub_: SubBackward0
+    t * c   MulBackward1        c * t   the same
+    t / c   DivBackward1        c / t   a tensor filled with c, then div_: DivBackward0
+
+Formulas reach them as xp.add_scalar, xp.sub_scalar, xp.mul_scalar,
+xp.div_scalar, xp.scalar_sub and xp.scalar_div: on arrays (a plain backward)
+they are the plain arithmetic.
+"""
+import operator
+
+from ._common import binary_arrays, np, recorded, wrap
+from ._registry import grad_fn
+from ._xp import provide
+
+__all__ = []
+
+AddBackward1 = grad_fn("AddBackward1", self=lambda xp, g: g)
+SubBackward1 = grad_fn("SubBackward1", self=lambda xp, g: g)
+# (the Scalar is the node's field `other`; its formula is C++'s grad * other)
+MulBackward1 = grad_fn("MulBackward1", saved={"other": "other"},
+                       self=lambda xp, grad, other: xp.mul_scalar(grad, xp.conj(other)))
+DivBackward1 = grad_fn("DivBackward1", saved={"other": "other"},
+                       self=lambda xp, grad, other: xp.div_scalar(grad, xp.conj(other)))
+
+
+def _arrays(t, c):
+    # (the number in t's dtype, or the promoted one: an int tensor times 0.5 is float)
+    return binary_arrays(t, c)
+
+
+def add_scalar(t, c):
+    a, b = _arrays(t, c)
+    return recorded(AddBackward1, a + b, (t,))
+
+
+def sub_scalar(t, c):
+    a, b = _arrays(t, c)
+    return recorded(SubBackward1, a - b, (t,))
+
+
+def mul_scalar(t, c):
+    a, b = _arrays(t, c)
+    return recorded(MulBackward1, a * b, (t,), (c,))
+
+
+def div_scalar(t, c):
+    a, b = _arrays(t, c)
+    return recorded(DivBackward1, a / b, (t,), (c,))
+
+
+def _filled(c, t):
+    a, b = _arrays(t, c)
+    return wrap(np.full(a.shape, b, np.result_type(a, b)))
+
+
+def scalar_sub(c, t):
+    return _filled(c, t) - t
+
+
+def scalar_div(c, t):
+    return _filled(c, t) / t
+
+
+# (on arrays: the operators' C functions, which cost a plain backward nothing extra)
+provide("add_scalar", operator.add, add_scalar)
+provide("sub_scalar", operator.sub, sub_scalar)
+provide("mul_scalar", operator.mul, mul_scalar)
+provide("div_scalar", operator.truediv, div_scalar)
+provide("scalar_sub", operator.sub, scalar_sub)
+provide("scalar_div", operator.truediv, scalar_div)
