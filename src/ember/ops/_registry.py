@@ -25,7 +25,8 @@ from inspect import CO_VARARGS, CO_VARKEYWORDS
 from .._backend import restore, silence
 from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
-from ..autograd._saved_fields import field_properties, tensor_field
+from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
+                                      tensor_field)
 from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
@@ -360,6 +361,7 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
         "_plans": {},
         **saved_properties(tensors),
         "_field_names": tuple(saved or ()),
+        "_field_specs": saved or {},
         **(field_properties(tuple(consts), saved) if saved else {}),
     })
     return cls
@@ -399,6 +401,10 @@ def not_implemented(aten_name, *inputs):
     return cls
 
 
+def _keeps_fields(inputs):
+    return FIELDS_KEPT
+
+
 def save_plan(cls, mask):
     """How to fill the node's saved slots when the inputs in bit-mask `mask`
     require grad: (save, whether the result is kept). `save` is True when
@@ -415,6 +421,8 @@ def save_plan(cls, mask):
              for src in cls._sources]
     if slots == [f"inputs[{i}]" for i in range(n)]:
         save = True
+    elif not slots and keeps_tensor_field(getattr(cls, "_field_specs", {}), mask):
+        save = _keeps_fields
     else:
         # A function made for this pattern builds the tuple in one step; the
         # text is ours (slot names from the declaration), not the user's.

@@ -6,9 +6,11 @@ into new memory and keeps the view's node under PyTorch's name for the
 copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
+import operator
+
 from ..autograd import _forward
 from ._common import Tensor, no_complex_autograd, np, recorded, wrap_dim
-from ._registry import not_implemented, register
+from ._registry import grad_fn, not_implemented, register
 from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
 
 __all__ = []
@@ -44,7 +46,7 @@ def rehome(input, result, name=None, copy=True):
     recorded as the node `name` (default: the view's node name + "_copy")."""
     pieces = result if isinstance(result, tuple) else (result,)
     node = pieces[0]._grad_fn if pieces else None
-    if node is not None and node is not input._grad_fn:
+    if node is not None and node is not input._grad_fn and type(node).__name__ != name:
         # (the view's node is ours alone: the view itself is dropped)
         node.__class__ = renamed_node(type(node), name or type(node).__name__ + "_copy")
     out = []
@@ -84,6 +86,22 @@ def _slice(input, dim=0, start=None, end=None, step=1):
     return indexing._slice(input, d, slice(start, end, step), dim)
 
 
+# narrow's copy is a node of its own in PyTorch, which shows narrow's
+# arguments as given (a negative start unwrapped) besides the slice's.
+NarrowCopyBackward0 = grad_fn("NarrowCopyBackward0", self=indexing._scatter, saved={
+    "dim": "given_dim", "length": "length", "self_sym_sizes": "shape", "start": "start"})
+
+
+def _narrow(input, dim, start, length):
+    view = _shape.narrow(input, dim, start, length)
+    node = view._grad_fn
+    if node is not None and node is not input._grad_fn:
+        # (the slice's node is ours alone; its constants come first)
+        node.__class__ = NarrowCopyBackward0
+        node._ctx += (operator.index(length), operator.index(start))
+    return view
+
+
 def _split_with_sizes(input, split_sizes, dim=0):
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
@@ -105,7 +123,7 @@ diagonal_copy = copy_of("diagonal_copy", _views.diagonal)
 # (`implicit` marks an expansion the tracer inserted: it changes no value)
 expand_copy = copy_of("expand_copy", lambda input, size, *, implicit=False:
                       _shape.expand(input, size))
-narrow_copy = copy_of("narrow_copy", _shape.narrow, "NarrowCopyBackward0", method=True)
+narrow_copy = copy_of("narrow_copy", _narrow, "NarrowCopyBackward0", method=True)
 permute_copy = copy_of("permute_copy", lambda input, dims: _shape.permute(input, dims))
 select_copy = copy_of("select_copy", _shape.select)
 slice_copy = copy_of("slice_copy", _slice)

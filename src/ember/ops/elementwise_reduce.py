@@ -5,7 +5,7 @@ import warnings
 
 from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
 from . import reduction as _red
@@ -102,13 +102,16 @@ def _var_mean_grad(xp, g_var, g_mean, x, dims, correction, keepdim, n, given, co
             + _red._unreduce(xp, g_mean / count, x.shape, dims, keepdim))
 
 
+# (the correction and dims as PyTorch's node shows them: see reduction.py's _var_std)
+_MOMENTS = {"correction": "shown_correction", "dim": "given_dim", "keepdim": "keepdim"}
 VarMeanBackward0 = grad_fn(
-    "VarMeanBackward0", outputs=("var", "mean"),
+    "VarMeanBackward0", outputs=("var", "mean"), saved=_MOMENTS,
     self=lambda xp, grad, self, dims, correction, keepdim, n, given, count: _var_mean_grad(
         xp, grad[0], grad[1], self, dims, correction, keepdim, n, given, count))
 # std's part: the var gradient of g / (2 std), 0 where std is 0 (std_backward).
 StdMeanBackward0 = grad_fn(
     "StdMeanBackward0", outputs=("std", "mean"),
+    saved={**_MOMENTS, "result0": tensor_field("std")},
     self=lambda xp, grad, self, std, dims, correction, keepdim, n, given, count: _var_mean_grad(
         xp, xp.where(std == 0, 0, grad[0] / (std * 2)), grad[1], self, dims, correction,
         keepdim, n, given, count))
@@ -121,6 +124,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
+    shown = _red.shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
     # The spread is var/std's own (same rules, warning renamed to this op).
@@ -136,7 +140,8 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     given = dim is not None and x.ndim > 0
     n = count if not given or _red._dims_or_none(input, dim) else 1
     return recorded_multi(node, [spread, mean], (input,),
-                          (dims, correction, keepdim, n, given, count))
+                          (dims, correction, keepdim, n, given, count, shown,
+                           None if dim is None else given_dims(dim)))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):

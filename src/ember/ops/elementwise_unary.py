@@ -7,7 +7,7 @@ from .. import return_types
 from ._common import D, Tensor, _float_max, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
-from ._registry import REGISTRY, grad_fn, register
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .pointwise import unary
 
 __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
@@ -138,7 +138,7 @@ def positive(input):
 
 
 # frexp: x = mantissa * 2 ** exponent, so d mantissa / dx = 2 ** -exponent.
-FrexpBackward0 = grad_fn("FrexpBackward0",
+FrexpBackward0 = grad_fn("FrexpBackward0", saved={"exponent": tensor_field("exponent")},
                          self=lambda xp, grad, exponent_scale: grad * exponent_scale)
 
 
@@ -149,7 +149,7 @@ def frexp(input):
     mantissa, exponent = np.frexp(x)
     exponent = np.asarray(exponent, np.int32)
     scale = np.ldexp(np.ones((), x.dtype), -exponent).astype(x.dtype)
-    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale,))
+    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale, exponent))
     return return_types.frexp(m, wrap(exponent))
 
 register(signbit, out=bool_only)

@@ -111,10 +111,7 @@ def commit_inplace(t, result):
         if base is not None:
             # The base takes the new values (CopySlices); the view is then a
             # view of that new base again (AsStridedBackward0), as in PyTorch.
-            key, parts = _rebase(base, t, result)
-            node = AsStridedRealBackward0 if parts else AsStridedBackward0
-            t._grad_fn = node(((base._grad_fn, 0),), (), (base._data.shape + parts, key),
-                              None, t._data.shape, t._data.dtype)
+            t._grad_fn = view_node(base, t, *_rebase(base, t, result))
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
@@ -189,12 +186,28 @@ def _run_node(fn, xp, grad, create_graph, needs):
     return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
 
 
+# (PyTorch's node shows the view's geometry in its base's storage: `geometry`)
+_GEOMETRY = {"size": ("geometry", lambda g: g[0]), "storage_offset": ("geometry", lambda g: g[2]),
+             "stride": ("geometry", lambda g: g[1])}
 AsStridedBackward0 = grad_fn(
-    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
+    "AsStridedBackward0", saved=_GEOMETRY,
+    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
 # (a real view of a complex base: the key is into the base's (re, im) pairs)
 AsStridedRealBackward0 = grad_fn(
-    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.view_as_complex(
+    "AsStridedBackward0", saved=_GEOMETRY, self=lambda xp, g, shape, key: xp.view_as_complex(
         xp.index_backward(g, shape, key, False)))
+
+
+def view_node(base, view, key, parts):
+    """The node of a view whose base was changed in place (after _rebase: the
+    view's `key` in the base, `parts` as _rebase gives them): a view of the
+    new base, as PyTorch regenerates it (AsStridedBackward0)."""
+    v, b = view._data, base._data
+    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // v.itemsize
+    geometry = (v.shape, tuple(st // v.itemsize for st in v.strides), offset)
+    node = AsStridedRealBackward0 if parts else AsStridedBackward0
+    return node(((base._grad_fn, 0),), (), (b.shape + parts, key, geometry), None, v.shape,
+                v.dtype)
 
 
 def _snapshot(t):

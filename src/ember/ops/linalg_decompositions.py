@@ -6,7 +6,7 @@ pinv_backward and the matrix-function block rule for matrix_exp."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as,
                             float_input, mH, np_dtype, square, warn_once)
@@ -60,7 +60,8 @@ def _qr_grad(xp, grad, Q, R, mode):
     return xp.matmul(gA, const(xp, pad)) + xp.matmul(Q, gR)
 
 
-LinalgQrBackward0 = grad_fn("LinalgQrBackward0", outputs=("Q", "R"),
+LinalgQrBackward0 = grad_fn("LinalgQrBackward0", outputs=("Q", "R"), saved={
+                                "Q": tensor_field("Q"), "R": tensor_field("R"), "mode": "mode"},
                             A=lambda xp, grad, Q, R, mode: _qr_grad(xp, grad, Q, R, mode))
 
 
@@ -152,7 +153,9 @@ def _svd_grad(xp, grad, U, S, Vh, full_matrices):
 
 
 LinalgSvdBackward0 = grad_fn(
-    "LinalgSvdBackward0", outputs=("U", "S", "Vh"),
+    "LinalgSvdBackward0", outputs=("U", "S", "Vh"), saved={
+        "S": tensor_field("S"), "S_sym_argsize_minus_1": ("S", lambda S: S.shape[-1]),
+        "U": tensor_field("U"), "Vh": tensor_field("Vh"), "full_matrices": "full_matrices"},
     A=lambda xp, grad, U, S, Vh, full_matrices: _svd_grad(xp, grad, U, S, Vh, full_matrices))
 
 
@@ -230,7 +233,9 @@ def _eig_grad(xp, grad, L, V, hermitian):
     return xp.solve(mH(xp, V), xp.matmul(gA, mH(xp, V)))
 
 
-LinalgEighBackward0 = grad_fn("LinalgEighBackward0", outputs=("L", "V"),
+LinalgEighBackward0 = grad_fn("LinalgEighBackward0", outputs=("L", "V"), saved={
+                                  "eigenvalues": tensor_field("L"),
+                                  "eigenvectors": tensor_field("V")},
                               A=lambda xp, grad, L, V: _eig_grad(xp, grad, L, V, True))
 
 

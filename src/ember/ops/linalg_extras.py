@@ -6,12 +6,12 @@ import math
 from .. import return_types as RT
 from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap_dim
 from ._out import same_dtype
-from ._registry import grad_fn, no_derivative, register
+from ._registry import grad_fn, no_derivative, register, tensor_field
 from .linalg import matmul
 from .linalg_common import column_major, float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_solve_arrays
-from .rearrange_views import _diagonal_data
-from .shape import _view_of
+from .rearrange_views import DIAGONAL_FIELDS, _diagonal_data
+from .shape import ReshapeAliasBackward0, _view_of
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -77,7 +77,7 @@ DiagonalBackwardBackward0 = grad_fn(
     "DiagonalBackwardBackward0",
     grad_output=lambda xp, g, offset, dim1, dim2: _diag_of(xp, g, offset, dim1, dim2))
 DiagonalBackward0 = grad_fn(
-    "DiagonalBackward0",
+    "DiagonalBackward0", saved=DIAGONAL_FIELDS,
     self=lambda xp, g, shape, offset, dim1, dim2: _diag_put(xp, g, shape, offset, dim1, dim2))
 
 
@@ -102,14 +102,10 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     # (a view of A, as PyTorch's: its strides, its memory)
     return _view_of(_diagonal_data(a, offset, d1, d2), A, DiagonalBackward0,
-                    (a.shape, offset, d1, d2))
+                    (a.shape, offset, d1, d2, dim1, dim2))
 
 
 # --- tensorinv, tensorsolve ------------------------------------------------
-
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=lambda xp, g, shape:
-                                xp.reshape(g, shape))
-
 
 def tensorinv(A, ind=2):
     from .shape import reshape
@@ -178,7 +174,7 @@ def _cholesky_solve_grads(xp, g, input2, result, upper):
 
 
 CholeskySolveBackward0 = grad_fn(
-    "CholeskySolveBackward0",
+    "CholeskySolveBackward0", saved={"upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, g, self, input2, upper: xp.cholesky_solve(g, input2, upper),
     input2=lambda xp, g, self, input2, result, upper:
@@ -201,7 +197,7 @@ def cholesky_solve(input, input2, upper=False):
 
 
 CholeskyInverseBackward0 = grad_fn(
-    "CholeskyInverseBackward0", self=lambda xp, g, self, result, upper:
+    "CholeskyInverseBackward0", saved={"upper": "upper"}, self=lambda xp, g, self, result, upper:
     _cholesky_inverse_grad(xp, g, self, result, upper))
 
 
@@ -231,7 +227,9 @@ def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
 
 
 TriangularSolveBackward0 = grad_fn(
-    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"),
+    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"), saved={
+        "solution": tensor_field("solution"), "transpose": "transpose",
+        "unitriangular": "unitriangular", "upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, grad, self, A, solution, upper, transpose, unitriangular:
         _triangular_solve_grads(xp, grad[0], A, solution, upper, transpose, unitriangular)[0],
@@ -317,10 +315,12 @@ def _householder_grads(xp, g, A, tau):
     return out
 
 
+# (`result` named, unread: PyTorch's node keeps it, so changing it in place
+# before backward is an error there)
 LinalgHouseholderProductBackward0 = grad_fn(
     "LinalgHouseholderProductBackward0",
-    input=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[0],
-    tau=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[1])
+    input=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[0],
+    tau=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[1])
 
 
 def householder_product(A, tau):

@@ -7,7 +7,7 @@ from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi, tracked
 from .._layout import c_strided
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .linalg_common import (at_least_2d, column_major, const, float_input, lu_np, mH, np_dtype,
                             vector_rhs, np_solve, singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
@@ -57,11 +57,15 @@ def _lu_factor_grad(xp, g, LU, P):
     return _lu_grad(xp, g, g, P, L, U)
 
 
+# (pivot is always True: LU without pivoting is refused on the CPU)
 LinalgLuFactorExBackward0 = grad_fn(
-    "LinalgLuFactorExBackward0", outputs=("LU",),
+    "LinalgLuFactorExBackward0", outputs=("LU",), saved={
+        "LU": tensor_field("LU"), "pivot": lambda node: True, "pivots": tensor_field("pivots")},
     A=lambda xp, grad, LU, P: _lu_factor_grad(xp, grad[0], LU, P))
 LinalgLuBackward0 = grad_fn(
-    "LinalgLuBackward0", outputs=("L", "U"),
+    "LinalgLuBackward0", outputs=("L", "U"), saved={
+        "L": tensor_field("L"), "P": tensor_field("P"), "U": tensor_field("U"),
+        "pivot": lambda node: True},
     A=lambda xp, grad, L, U, P: _lu_grad(xp, grad[0], grad[1], P, L, U))
 
 
@@ -84,7 +88,8 @@ def _lu_factor_ex(A, pivot, check_errors, name):
             "If you still want to perform the factorization, consider calling linalg.lu(A, "
             "pivot) or linalg.lu_factor_ex(A, pivot)"))
     P = permutation(piv, LU.shape[-2], LU.dtype) if tracked(A) else None
-    return recorded_multi(LinalgLuFactorExBackward0, [column_major(LU), piv, info], (A,), (P,),
+    return recorded_multi(LinalgLuFactorExBackward0, [column_major(LU), piv, info], (A,),
+                          (P, piv),
                           (True, False, False))
 
 
@@ -127,7 +132,9 @@ def _unpack_grad(xp, gL, gU, shape):
     return gL * np.tril(ones, -1) + gU * np.triu(ones)
 
 
-LuUnpackBackward0 = grad_fn("LuUnpackBackward0", outputs=("L", "U"),
+LuUnpackBackward0 = grad_fn("LuUnpackBackward0", outputs=("L", "U"), saved={
+                            "LU_data_sym_argsize_minus_1": ("shape", lambda s: s[-1]),
+                            "LU_data_sym_argsize_minus_2": ("shape", lambda s: s[-2])},
                             LU_data=lambda xp, grad, shape: _unpack_grad(xp, grad[0], grad[1],
                                                                          shape))
 
@@ -169,7 +176,8 @@ def _lu_solve_grads(xp, g, LU, P, X, left, adjoint):
 
 
 LinalgLuSolveBackward0 = grad_fn(
-    "LinalgLuSolveBackward0",
+    "LinalgLuSolveBackward0", saved={
+        "adjoint": "adjoint", "left": "left", "pivots": tensor_field("pivots")},
     LU=lambda xp, g, LU, result, P, left, adjoint:
         _lu_solve_grads(xp, g, LU, P, result, left, adjoint)[0],
     B=lambda xp, g, LU, result, P, left, adjoint:
@@ -190,7 +198,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     x = np_solve(A, b) if left else np.swapaxes(
         np_solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
     x = column_major(x) if left else column_major(x.swapaxes(-1, -2)).swapaxes(-1, -2)
-    return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint))
+    return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint, pivots._data))
 
 
 def torch_lu_solve(b, LU_data, LU_pivots):
@@ -237,6 +245,7 @@ def _lstsq_grads(xp, grad, A, B, X, residuals, vec):
 
 LinalgLstsqBackward0 = grad_fn(
     "LinalgLstsqBackward0", outputs=("solution", "residuals"),
+    saved={"solution": tensor_field("solution")},
     self=lambda xp, grad, self, b, solution, residuals, vec:
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[0],
     b=lambda xp, grad, self, b, solution, residuals, vec:

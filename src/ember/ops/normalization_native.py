@@ -4,7 +4,7 @@ with its statistics) and native_dropout (the output with its mask)."""
 from .. import _layout as _L
 from .. import _random as R
 from ._common import D, np, recorded, wrap
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .normalization import batch_norm_stats
 from .normalization_layer import group_norm_stats, layer_norm_stats
 
@@ -48,7 +48,7 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 
 
 NativeDropoutBackward0 = grad_fn(
-    "NativeDropoutBackward0",
+    "NativeDropoutBackward0", saved={"p": "p", "result1": tensor_field("result1")},
     self=lambda xp, g, mask, scale: g * (wrap(mask) if xp.recording else mask) * scale)
 
 
@@ -75,7 +75,7 @@ def native_dropout(input, p, train):
         # (a clone and a ones_like: both in the input's layout)
         scale, data, mask = 1.0, _L.copied_like(x, x), _L.empty_like(x, np.bool_)
         mask[...] = True
-    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale))
+    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale, p, mask))
     return out, wrap(mask)
 
 

@@ -38,7 +38,7 @@ def _times(x, c):
 
 
 LinalgCrossBackward0 = grad_fn(
-    "LinalgCrossBackward0",
+    "LinalgCrossBackward0", saved={"dim": "given_dim"},
     self=lambda xp, g, other, dim: xp.linalg_cross(xp.conj(other), g, dim),
     other=lambda xp, g, self, dim: xp.linalg_cross(g, xp.conj(self), dim))
 VdotBackward0 = grad_fn("VdotBackward0",
@@ -52,7 +52,10 @@ BaddbmmBackward0 = grad_fn(
 # addbmm's output is one matrix for the whole batch: its gradient reaches
 # every batch element (matmul broadcasts it over the batch).
 AddbmmBackward0 = grad_fn(
-    "AddbmmBackward0",
+    "AddbmmBackward0", saved={
+        "alpha": "alpha", "batch1_sym_argsize_0": ("sizes", lambda s: s[0]),
+        "batch1_sym_argsize_1": ("sizes", lambda s: s[1]),
+        "batch2_sym_argsize_2": ("sizes", lambda s: s[2]), "beta": "beta"},
     self=lambda xp, g, beta: _times(g, beta),
     batch1=lambda xp, g, batch2, alpha: _times(xp.matmul(g, _mH(xp, batch2)), alpha),
     batch2=lambda xp, g, batch1, alpha: _times(xp.matmul(_mH(xp, batch1), g), alpha))
@@ -210,7 +213,7 @@ def linalg_cross(input, other, *, dim=-1):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(a.shape, b.shape) from None
-    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
+    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d, dim))
 
 
 def _np_cross(a, b, dim):
@@ -298,7 +301,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
         folded = matmul_wide(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m),
                              narrow=False)
         prod = _plus_scaled(folded, beta, input._data, alpha)
-    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
+    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2),
+                    (beta, alpha, b1.shape[:2] + b2.shape[2:]))
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):

@@ -58,7 +58,9 @@ triu_indices = _indices("triu_indices", np.triu_indices)
 
 # diag_embed puts the input on a diagonal of zeros; its gradient is that
 # diagonal of the gradient (the same index, read instead of written).
-DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, offset, dim1, dim2:
+DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", saved={
+    "dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset"},
+                             self=lambda xp, g, offset, dim1, dim2:
                              xp.index(g, _diag_key(tuple(g.shape), offset, dim1, dim2)[0]))
 
 
@@ -74,7 +76,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         shape[i] = n if i in (d1, d2) else next(rest)
     data = np.zeros(shape, x.dtype)
     _diagonal_data(data, offset, d1, d2)[...] = x
-    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2))
+    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2, dim1, dim2))
 
 
 register(diag_embed, out=False, node=DiagEmbedBackward0)
@@ -83,7 +85,8 @@ register(diag_embed, out=False, node=DiagEmbedBackward0)
 def diag(input, diagonal=0):
     nd = input._data.ndim
     if nd == 1:
-        return diag_embed(input, diagonal, 0, 1)
+        # (diag_embed's default dims, -2 and -1: PyTorch's node shows them)
+        return diag_embed(input, diagonal)
     if nd == 2:
         return diagonal_copy(input, diagonal)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
@@ -93,7 +96,7 @@ register(diag, node=DiagEmbedBackward0, out=same_dtype())
 
 
 def diagflat(input, offset=0):
-    return diag_embed(S.view(S.contiguous(input), -1), offset, 0, 1)
+    return diag_embed(S.view(S.contiguous(input), -1), offset)
 
 
 register(diagflat, out=False, node=DiagEmbedBackward0)

@@ -137,12 +137,13 @@ provide("roll", _np_roll, roll)
 register(roll, out=False, node=RollBackward0,
          ints={"shifts": "tuple of ints", "dims": "tuple of ints"})
 
-Rot90Backward0 = grad_fn("Rot90Backward0", self=lambda xp, g, k, dims: xp.rot90(g, -k, dims))
+Rot90Backward0 = grad_fn("Rot90Backward0", saved={"dims": "given_dims", "k": "k"},
+                         self=lambda xp, g, k, dims: xp.rot90(g, -k, dims))
 
 
 def rot90(input, k=1, dims=(0, 1)):
     x = input._data
-    dims = tuple(dims)
+    dims = given = tuple(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if x.ndim < 2:
@@ -152,7 +153,7 @@ def rot90(input, k=1, dims=(0, 1)):
                            f"and dim1 = {dims[1]}")
     dims = (wrap_dim(dims[0], x.ndim), wrap_dim(dims[1], x.ndim))
     data = _rotated(x, int(k) % 4, dims)
-    return recorded(Rot90Backward0, data, (input,), (int(k), dims))
+    return recorded(Rot90Backward0, data, (input,), (int(k), dims, given))
 
 
 def _rotated(x, k, dims):

@@ -390,14 +390,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std(input, dim, unbiased, keepdim, correction, True)
 
 
+def shown_correction(dim, unbiased, keepdim, correction):
+    """The correction a var/std node shows. var() without arguments is
+    PyTorch's var(unbiased=True) overload, whose node keeps none; x.var(dim=None)
+    reads the same here, and shows None too where PyTorch shows 1."""
+    if dim is None and unbiased is None and correction is None and not keepdim:
+        return None
+    return correction if correction is not None else 0 if unbiased is False else 1
+
+
 def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if isinstance(dim, bool):       # var(x, False): the old `unbiased` position
         dim, unbiased = None, dim
-    # (var() without arguments is PyTorch's var(unbiased=True) overload, whose
-    # node keeps no correction; x.var(dim=None) reads the same here, and shows
-    # None too where PyTorch shows 1)
-    shown = None if dim is None and unbiased is None and correction is None and not keepdim \
-        else correction if correction is not None else 0 if unbiased is False else 1
+    shown = shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data

@@ -7,7 +7,7 @@ from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, 
 from ._index_kernel import like
 from .indexing_assign import expanded_inplace
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .scatter import Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, write_at
 from .scatter_checks import bool_key, invalid_combination, need_tensor
@@ -59,10 +59,16 @@ def _source_values(s, x):
     return s.reshape(-1) if x.ndim == 0 else s
 
 
+# PyTorch's nodes show the dim and index as given; index_add keeps the
+# index only when the source requires grad.
+_GIVEN = {"dim": "given_dim", "index": tensor_field("index")}
 # PyTorch's source formulas read the source (its dim), so it is saved.
-IndexAddBackward0 = grad_fn("IndexAddBackward0", self=lambda xp, g: g,
-                            source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
-                            if alpha == 1 else xp.take_at(g, key) * alpha)
+IndexAddBackward0 = grad_fn("IndexAddBackward0", saved={
+    "alpha": "alpha", "dim": ("given", lambda given: given[0]), "source_dim": "source_dim",
+    "index": tensor_field(("given", lambda given: given[1]),
+                          needs=1)},
+    self=lambda xp, g: g, source=lambda xp, g, source, key, alpha: xp.take_at(g, key)
+    if alpha == 1 else xp.take_at(g, key) * alpha)
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -84,11 +90,13 @@ def index_add(input, dim, index, source, *, alpha=1):
         vals = (vals * alpha).astype(x.dtype)
     key = _key(x, d, idx)
     data = write_at(x, key, vals, np.add)
-    return recorded(IndexAddBackward0, data, (input, source), (key, alpha))
+    return recorded(IndexAddBackward0, data, (input, source),
+                    (key, alpha, (dim, index._data), s.ndim))
 
 
-IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+IndexCopyBackward0 = grad_fn("IndexCopyBackward0", saved={**_GIVEN, "source_dim": "source_dim"},
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index),
                              source=lambda xp, g, source, key: xp.take_at(g, key))
 
 
@@ -134,21 +142,26 @@ def index_copy(input, dim, index, source):
                          f"{d} with size {size}")
     key = _key(x, d, idx)
     data = write_at(x, key, _source_values(s, x))
-    return recorded(IndexCopyBackward0, data, (input, source), (key,))
+    return recorded(IndexCopyBackward0, data, (input, source), (key, dim, idx, s.ndim))
 
 
-IndexFillBackward0 = grad_fn("IndexFillBackward0",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key))
+# (the dim and index reach index_fill_at: its recorded node shows them too;
+# index_reduce's formulas, shared with scatter_reduce, pass none)
+IndexFillBackward0 = grad_fn("IndexFillBackward0", saved=_GIVEN,
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index))
 # A value tensor gets the gradient of every filled place, each once.
-IndexFillBackward1 = grad_fn("IndexFillBackward1",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+IndexFillBackward1 = grad_fn("IndexFillBackward1", saved=_GIVEN,
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index),
                              value=lambda xp, g, unique_key: xp.sum(xp.take_at(g, unique_key),
                                                                     None))
 
 
 # (recorded as PyTorch's formulas do it, grad.index_fill(dim, index, 0))
-provide("index_fill_at", fill_at,
-        lambda g, key: recorded(IndexFillBackward0, fill_at(g._data, key), (g,), (key,)))
+provide("index_fill_at", lambda g, key, dim=None, index=None: fill_at(g, key),
+        lambda g, key, dim=None, index=None: recorded(
+            IndexFillBackward0, fill_at(g._data, key), (g,), (key, dim, index)))
 
 _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
                     (("int dim", "Tensor index", "Number value"), False))
@@ -166,7 +179,7 @@ def index_fill(input, dim, index, value):
     if isinstance(value, Tensor) and value._data.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
-    idx = index._data
+    idx = given = index._data
     if idx.dtype != np.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     d = wrap_dim(dim, x.ndim)
@@ -183,11 +196,12 @@ def index_fill(input, dim, index, value):
     data = like(write_at(x, key, np.asarray(v).astype(x.dtype)), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
-                        (key, _key(x, d, np.unique(idx))))
-    return recorded(IndexFillBackward0, data, (input,), (key,))
+                        (key, dim, given, _key(x, d, np.unique(idx))))
+    return recorded(IndexFillBackward0, data, (input,), (key, dim, given))
 
 
-IndexReduceBackward0 = grad_fn("IndexReduceBackward0", **_reduce_formulas("source"))
+IndexReduceBackward0 = grad_fn("IndexReduceBackward0", saved={
+    **_GIVEN, "include_self": "include_self", "reduce": "reduce"}, **_reduce_formulas("source"))
 
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
@@ -211,12 +225,13 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     no_complex_autograd("index_reduce", data, input, source)
     return recorded(IndexReduceBackward0, data, (input, source),
-                    (key, None, s.shape, reduce, include_self))
+                    (key, None, s.shape, reduce, include_self, dim, idx))
 
 
 # index_put: the overwritten places get no gradient unless accumulating; the
 # values get their places' gradient (repeated indices each get it).
-IndexPutBackward0 = grad_fn("IndexPutBackward0",
+IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
+                            "accumulate": "accumulate", "indices": tensor_field("indices")},
                             self=lambda xp, g, key, accumulate: g if accumulate
                             else xp.index_fill(g, key, 0),
                             values=lambda xp, g, key: g[key])
@@ -290,7 +305,8 @@ def index_put(input, indices, values, accumulate=False):
         np.add.at(data, key, np.broadcast_to(v, target))
     else:
         data[key] = v
-    return recorded(IndexPutBackward0, data, (input, values), (key, accumulate))
+    return recorded(IndexPutBackward0, data, (input, values),
+                    (key, accumulate, tuple(k._data for k in keys)))
 
 
 register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())

@@ -19,7 +19,7 @@ def _dtype_name(a):
 # The source's first elements (as many as the mask holds) fill the masked
 # places in order: they get those places' gradient, the rest of it none.
 MaskedScatterBackward0 = grad_fn(
-    "MaskedScatterBackward0",
+    "MaskedScatterBackward0", saved={"mask": tensor_field("mask"), "source_sym_sizes": "src_shape"},
     self=lambda xp, g, key: xp.index_fill(g, key, 0),
     source=lambda xp, g, key, n, src_shape: xp.reshape(xp.index_backward(
         xp.reshape(g[key], (n,)), (int(np.prod(src_shape)),), (slice(0, n),), False),
@@ -56,7 +56,7 @@ def masked_scatter(input, mask, source):
         raise RuntimeError("Number of elements of source < number of ones in mask")
     data = np.array(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
-    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape))
+    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
 
 def _flat_key(x, index, name, with_source=None):
@@ -104,7 +104,8 @@ def take(input, index):
     return recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,), (key, index._data))
 
 
-PutBackward0 = grad_fn("PutBackward0",
+PutBackward0 = grad_fn("PutBackward0", saved={"accumulate": "accumulate",
+                                              "index": tensor_field("index")},
                        self=lambda xp, g, key, accumulate: g if accumulate
                        else xp.index_fill(g, key, 0),
                        source=lambda xp, g, source, key: xp.reshape(xp.take_at(g, key),
@@ -127,7 +128,7 @@ def put(input, index, source, accumulate=False):
     if x.ndim == 0:     # the gradient's key: its one element, written or not
         key = (bool(vals.size > 0),)
     # (put starts from x.clone(), in x's layout)
-    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate))
+    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate, index._data))
 
 
 def take_along_dim(input, indices, dim=None):

@@ -15,16 +15,22 @@ __all__ = ["select_scatter", "slice_scatter", "diagonal_scatter", "as_strided_sc
 
 _FORMULAS = dict(self=lambda xp, g, key: xp.index_fill(g, key, 0),
                  src=lambda xp, g, key: xp.index(g, key))
-SelectScatterBackward0 = grad_fn("SelectScatterBackward0", **_FORMULAS)
-SliceScatterBackward0 = grad_fn("SliceScatterBackward0", **_FORMULAS)
-DiagonalScatterBackward0 = grad_fn("DiagonalScatterBackward0", **_FORMULAS)
-AsStridedScatterBackward0 = grad_fn("AsStridedScatterBackward0", **_FORMULAS)
+# PyTorch's fields: each op's arguments as given, the node's constants
+# after the key in this order.
+_ARGS = {"SelectScatterBackward0": ("dim", "index"),
+         "SliceScatterBackward0": ("dim", "start", "end", "step"),
+         "DiagonalScatterBackward0": ("offset", "dim1", "dim2"),
+         "AsStridedScatterBackward0": ("size", "stride", "storage_offset")}
+SelectScatterBackward0, SliceScatterBackward0, DiagonalScatterBackward0, \
+    AsStridedScatterBackward0 = (grad_fn(name, saved={a: a for a in args}, **_FORMULAS)
+                                 for name, args in _ARGS.items())
 
 
-def _scatter(node, input, src, view, numbered=False):
+def _scatter(node, input, src, view, args, numbered=False):
     """`input` copied with `src` written at `view(numbers)`'s elements: the
     copy keeps the input's strides (clone_preserve_strides), unless
-    `numbered` (the places count the elements of a contiguous copy)."""
+    `numbered` (the places count the elements of a contiguous copy); `args`
+    (the op's arguments as given) are the node's fields."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
     places = np.array(view(numbers))
@@ -35,7 +41,7 @@ def _scatter(node, input, src, view, numbered=False):
     out = np.array(x, order="C") if numbered else _L.strides_kept(x)
     key = np.unravel_index(places, x.shape) if x.ndim else ()
     out[key] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
-    return recorded(node, out, (input, src), (key,))
+    return recorded(node, out, (input, src), (key,) + args)
 
 
 def select_scatter(input, src, dim, index):
@@ -48,7 +54,7 @@ def select_scatter(input, src, dim, index):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {dim}")
     key = (slice(None),) * d + (index % n,)
-    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key])
+    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key], (dim, index))
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
@@ -59,7 +65,8 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     if step <= 0:
         raise RuntimeError("slice step must be positive")
     key = (slice(None),) * d + (slice(start, end, step),)
-    return _scatter(SliceScatterBackward0, input, src, lambda a: a[key])
+    return _scatter(SliceScatterBackward0, input, src, lambda a: a[key],
+                    (dim, start, end, step))
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
@@ -67,7 +74,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     tensor_arg(src, "diagonal_scatter", "src", 2)
     d1, d2 = _check_dims(dim1, dim2, input._data.ndim)
     return _scatter(DiagonalScatterBackward0, input, src,
-                    lambda a: _diagonal_data(a, offset, d1, d2))
+                    lambda a: _diagonal_data(a, offset, d1, d2), (offset, dim1, dim2))
 
 
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
@@ -77,9 +84,10 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     tensor_arg(src, "as_strided_scatter", "src", 2)
     fresh = np.empty(input._data.shape, input._data.dtype)
     offset = 0 if storage_offset is None else storage_offset
+    given = (size, stride, storage_offset)
     _, size, stride, offset, _ = _as_strided_geometry(fresh, size, stride, offset)
     return _scatter(AsStridedScatterBackward0, input, src,
-                    lambda a: strided(a.reshape(-1), size, stride, offset), numbered=True)
+                    lambda a: strided(a.reshape(-1), size, stride, offset), given, numbered=True)
 
 
 # (of the four, only torch.slice_scatter takes out=)

@@ -38,7 +38,8 @@ def _identity(xp, g):
 
 
 ViewBackward0 = grad_fn("ViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=_reshape_back)
+ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", saved={"self_sym_sizes": "shape"},
+                                self=_reshape_back)
 UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
 # (`given_*`: a dim as the caller gave it, which is what PyTorch's node shows)
 UNSQUEEZED = {"dim": "given_dim"}

@@ -26,11 +26,13 @@ CumminBackward0 = grad_fn("CumminBackward0", saved=_CUMULATIVE,
 CumprodBackward0 = grad_fn("CumprodBackward0", saved={"dim": "given_dim"},
                            self=lambda xp, grad, self, result, dim:
                            _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
-LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
+LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0", saved={"dim": "given_dim"},
                                 self=lambda xp, grad, self, result, dim:
                                 _logcumsumexp_grad(xp, grad, self, result, dim))
 AminmaxBackward0 = grad_fn(
-    "AminmaxBackward0", outputs=("min", "max"),
+    "AminmaxBackward0", outputs=("min", "max"), saved={
+        "dim": "given_dim", "keepdim": "keepdim", "max": tensor_field("max"),
+        "min": tensor_field("min")},
     self=lambda xp, grad, self, min, max, dims, keepdim:
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
@@ -130,7 +132,7 @@ def logcumsumexp(input, dim=REQUIRED):
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
     data = c_strided(_lcse_array(x, d)) if x.ndim else x.copy()
-    return recorded(LogcumsumexpBackward0, data, (input,), (d,))
+    return recorded(LogcumsumexpBackward0, data, (input,), (d, dim))
 
 
 def _logcumsumexp_grad(xp, g, x, r, dim):
@@ -175,7 +177,7 @@ def aminmax(input, *, dim=None, keepdim=False):
     lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
     hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
-                                                (dims, keepdim)))
+                                                (dims, keepdim, dim)))
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):

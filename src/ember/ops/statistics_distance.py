@@ -6,6 +6,7 @@ import math
 
 from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
+from ..autograd._saved_fields import given_scalar
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
@@ -193,8 +194,9 @@ def _cdist_by_mm(x1, x2, batch, out_shape):
     return recorded(EuclideanDistBackward0, data, (x1, x2)).view(out_shape)
 
 
+# (p as given: PyTorch's node shows dist(x, y, 2) with the int 2)
 DistBackward0 = grad_fn(
-    "DistBackward0",
+    "DistBackward0", saved={"p": ("given_p", given_scalar)},
     self=lambda xp, g, self, other, result, p: _vector_norm_grad(
         xp, g, self - other, result, p, None, False),
     other=lambda xp, g, self, other, result, p: -_vector_norm_grad(
@@ -220,10 +222,10 @@ def dist(input, other, p=2):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
-    p = _number_arg(p, "dist", "p", 3)
+    given_p, p = p, _number_arg(p, "dist", "p", 3)
     # (the norm of a complex difference is real)
     data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), diff.real.dtype)
-    return recorded(DistBackward0, data, (input, other), (p,))
+    return recorded(DistBackward0, data, (input, other), (p, given_p))
 
 
 def _pdist_grad(xp, g, self, result, p):
@@ -273,11 +275,15 @@ def _renorm_grad(xp, g, self, p, dim, maxnorm):
     return xp.where(norm > maxnorm, maxnorm * inv * (g - inv * nb), g)
 
 
-RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad)
+RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad, saved={
+    "dim": "given_dim", "maxnorm": ("given_maxnorm", given_scalar),
+    "p": ("given_p", given_scalar)})
 
 
 def renorm(input, p, dim, maxnorm):
     x = input._data
+    # (PyTorch's node shows the arguments as given: an int p stays an int)
+    given = (dim, maxnorm, p)
     p, maxnorm = float(p), float(maxnorm)
     if x.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -293,7 +299,7 @@ def renorm(input, p, dim, maxnorm):
     norm = _norm_array(x, p, dims, True)
     factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
     # (contiguous, whatever the input's layout, as PyTorch's structured kernel allocates it)
-    return recorded(RenormBackward0, c_strided(x * factor), (input,), (p, dim, maxnorm))
+    return recorded(RenormBackward0, c_strided(x * factor), (input,), (p, dim, maxnorm) + given)
 
 
 def _common_float(x1, x2):
@@ -336,7 +342,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 NormBackward1 = grad_fn(
-    "NormBackward1", self=lambda xp, g, self, result, p, dim, keepdim:
+    "NormBackward1", saved={"dim": "given_dim", "keepdim": "keepdim", "p": "p"}, self=lambda xp, g, self, result, p, dim, keepdim:
     _vector_norm_grad(xp, g, self, result, p, dim, keepdim))
 
 
@@ -353,7 +359,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
     data = np.asarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
-    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim))
+    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim, dims))
 
 
 cdist = register(cdist, method=False, out=False)
