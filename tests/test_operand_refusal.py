@@ -85,3 +85,23 @@ def test_matmul_operator_leaves_it_to_python(expr):
 def test_masked_fill_refuses_other_types_as_pytorch(call):
     """(It filled with a list's first element, silently.)"""
     check_error(lambda T: (T.ones(2),), call)
+
+
+# Functions of one tensor given something else (torch.mean([1., 2.]),
+# torch.floor(3.5)): PyTorch's parser error, whichever way the op reads it.
+UNARY = ["floor", "ceil", "round", "trunc", "frac", "isnan", "isinf", "isfinite", "sign", "abs",
+         "neg", "exp", "relu", "sigmoid", "tanh", "sqrt", "square", "reciprocal", "logical_not",
+         "bitwise_not", "signbit", "isreal", "angle", "real", "imag", "conj", "clone",
+         "flatten", "t", "numel", "sum", "mean", "max", "argmax", "sort", "nonzero", "isposinf",
+         "nan_to_num", "erf", "lgamma", "digamma", "sinc", "deg2rad", "positive", "sgn"]
+
+
+@pytest.mark.parametrize("value", [None, [1.0, 2.0], 3.5], ids=["none", "list", "float"])
+@pytest.mark.parametrize("op", UNARY)
+def test_function_of_a_non_tensor_refuses_as_pytorch(op, value):
+    check_error(lambda T: (), lambda T: getattr(T, op)(value), TypeError)
+
+
+@pytest.mark.parametrize("op", ["softmax", "cumsum", "log_softmax"])
+def test_function_with_dim_of_a_non_tensor_refuses_as_pytorch(op):
+    check_error(lambda T: (), lambda T: getattr(T, op)([1.0, 2.0], 0), TypeError)

@@ -28,7 +28,11 @@ def is_floating_point(input):
 
 
 def numel(input):
-    return input._data.size
+    try:
+        return input._data.size
+    except AttributeError:
+        from .ops._common import tensor_arg
+        raise tensor_arg(input, "numel") from None
 
 
 def result_type(tensor1, tensor2):
@@ -38,8 +42,11 @@ def result_type(tensor1, tensor2):
     b = tensor2 if isinstance(tensor2, Tensor) else Tensor._wrap(
         np.asarray(tensor2, D.scalar_dtype(tensor2)._np))
     if not isinstance(tensor2, Tensor):
-        return a.dtype if a.dtype._category >= b.dtype._category else (
-            D._default[0] if b.dtype._category == D._FLOAT else b.dtype)
+        if a.dtype._category >= b.dtype._category:
+            return a.dtype
+        if b.dtype._category == D._COMPLEX and a.dtype._category == D._FLOAT:
+            return a.dtype.to_complex()     # (float64 and 1j: complex128)
+        return D._default[0] if b.dtype._category == D._FLOAT else b.dtype
     return _result_dtype(a, b)
 
 
@@ -48,7 +55,11 @@ def can_cast(from_, to):
 
 
 def nonzero(input, *, as_tuple=False):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        from .ops._common import tensor_arg
+        raise tensor_arg(input, "nonzero") from None
     if x.ndim == 0:     # one element, no dimension to index
         k = int(bool(x))
         return ((Tensor._wrap(np.zeros(k, np.int64)),) if as_tuple

@@ -92,11 +92,7 @@ def laid_out(data, fmt, like=None):
     if fmt is preserve_format:
         if like is None or like.flags.c_contiguous or type(like) is not type(data):
             return data     # (a meta input's "layout" says nothing of a CPU result's)
-        # (numpy's order "K" orders the dims by stride, dense or not, as
-        # PyTorch's infer_dense_strides does for a view with gaps)
-        out = np.empty_like(like, dtype=data.dtype, order="K")
-        out[...] = data
-        return out
+        return in_order(data, dense_order(like.shape, like.strides))
     _rank_check(fmt, data.ndim)
     order = _ORDERS[fmt][1]
     # (a fresh array, not ascontiguousarray: numpy takes an array whose only
@@ -105,6 +101,177 @@ def laid_out(data, fmt, like=None):
     out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
     out[...] = data.transpose(order)
     return out.transpose(np.argsort(order))
+
+
+def in_order(data, order):
+    """`data` in a fresh array whose dims lie in memory in `order`
+    (outermost first); `data` itself when it is C-contiguous already and
+    that is the order asked."""
+    if type(data) is not np.ndarray:
+        return data     # (a meta array has no memory to lay out)
+    if order == tuple(range(len(order))):
+        return np.ascontiguousarray(data)
+    out = np.empty(tuple(data.shape[i] for i in order), data.dtype)
+    out[...] = data.transpose(order)
+    return out.transpose(np.argsort(order))
+
+
+def empty_like(a, dtype=None):
+    """A fresh array shaped as `a` and laid out as at::empty_like(a) lays
+    out a tensor (preserve_format): `a`'s strides where it is dense, else
+    its dims' order (dense_order)."""
+    dtype = a.dtype if dtype is None else dtype
+    if a.flags.c_contiguous or type(a) is not np.ndarray:
+        return np.empty_like(a, dtype)
+    order = dense_order(a.shape, a.strides)
+    return np.empty(tuple(a.shape[i] for i in order), dtype).transpose(np.argsort(order))
+
+
+def in_format(a, fmt):
+    """`a` (a fresh result) laid out in memory format `fmt` (contiguous
+    strides for contiguous_format, size-1 dims included), copied only
+    where it is not: what PyTorch's kernels that allocate their output in
+    the input's suggest_memory_format give (batch_norm, pooling, ...)."""
+    if fmt is contiguous_format:
+        return c_strided(a)
+    # (size-1 dims too: PyTorch prints their strides)
+    return a if _strides_in(a.shape, _ORDERS[fmt][1], a.itemsize) == a.strides \
+        else laid_out(a, fmt)
+
+
+def in_input_format(result, x):
+    """`result` (a fresh array, of `x`'s rank) laid out in the memory format
+    `x` suggests, as PyTorch's pooling, upsampling, padding and group_norm
+    kernels allocate their output: channels-last in, channels-last out,
+    contiguous otherwise. (Their 1-D forms run the 2-D ones on an unsqueezed
+    input, whose strides decide.)"""
+    if type(result) is not np.ndarray or result.ndim != x.ndim:
+        return result
+    return in_format(result, suggested_format(x))
+
+
+def c_strided(a):
+    """`a`, or a copy of it, with the strides of a contiguous tensor of its
+    shape, dims of size 1 included (NumPy counts an array C-contiguous
+    whatever stride such a dim has; PyTorch prints it): what PyTorch's
+    reductions, scans and softmax give whatever their input's layout."""
+    if a.ndim < 2 or type(a) is not np.ndarray:
+        return a
+    if a.flags.c_contiguous:
+        expected = a.itemsize
+        for n, st in zip(reversed(a.shape), reversed(a.strides)):
+            if st != expected:
+                break
+            expected *= n if n > 1 else 1
+        else:
+            return a
+    out = np.empty(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
+def strides_kept(a):
+    """A copy of `a` with `a`'s very strides, gaps included (PyTorch's
+    clone_preserve_strides, the *_scatter ops' copy of their input): a fresh
+    buffer spanning what `a` spans. A broadcast `a` (its elements
+    overlapping) is cloned as clone() does."""
+    if a.flags.c_contiguous or type(a) is not np.ndarray:
+        return np.array(a, order="C", subok=True)
+    if any(s <= 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+        return copied_like(a, a)
+    span = sum((n - 1) * s for n, s in zip(a.shape, a.strides)) // a.itemsize + 1
+    out = np.lib.stride_tricks.as_strided(np.empty(span, a.dtype), a.shape, a.strides)
+    out[...] = a
+    return out
+
+
+def copied_like(src, like):
+    """`src` (an array of `like`'s shape, a view made from it) copied into
+    an array laid out as empty_like(like): what PyTorch's kernels that
+    write into an empty_like of their input give (flip, ...)."""
+    if like.flags.c_contiguous or type(like) is not np.ndarray:
+        return src.copy()
+    out = empty_like(like, src.dtype)
+    out[...] = src
+    return out
+
+
+def iterated(result, *operands):
+    """`result` (an array of the broadcast shape of the array `operands`)
+    laid out as PyTorch's TensorIterator lays out an elementwise op's
+    output: in the operands' dims order, the first operand deciding
+    first (iter_order). Only copies where that is not `result`'s layout."""
+    if type(result) is not np.ndarray or result.ndim < 2:
+        return result
+    operands = [a for a in operands if isinstance(a, np.ndarray)]     # (numbers: no layout)
+    if all(a.flags.c_contiguous for a in operands) and result.flags.c_contiguous:
+        return result
+    order = iter_order(result.shape, operands)
+    if _strides_in(result.shape, order, result.itemsize) == result.strides:
+        return result
+    return in_order(result, order)
+
+
+def iter_order(shape, operands):
+    """The order of the dims (outermost first) of TensorIterator's output
+    for `operands` broadcast to `shape` (reorder_dimensions): the first
+    operand decides first, a dim it broadcasts (stride 0) deciding nothing."""
+    n = len(shape)
+    table = []
+    for a in operands:
+        if a.ndim:
+            lead = n - a.ndim
+            table.append([0] * lead + [0 if a.shape[i] == 1 and shape[lead + i] != 1
+                                       else a.strides[i] for i in range(a.ndim)])
+    return _sorted_dims(shape, table)
+
+
+def dense_order(shape, strides):
+    """The order of the dims (outermost first) that PyTorch's
+    infer_dense_strides gives a result laid out like a tensor of these
+    strides (empty_like, clone, sort, ...). NumPy's order "K" differs for a
+    broadcast dim: it puts a stride-0 dim innermost, PyTorch keeps its place."""
+    return _sorted_dims(shape, [strides])
+
+
+def _sorted_dims(shape, table):
+    """PyTorch's insertion sort of the dims by the rows of strides in
+    `table`, each row deciding where the ones before it tie: the smaller
+    stride inner, a stride 0 comparing with nothing, and on equal strides
+    the larger dim outer. (With incomparable pairs the result depends on the
+    algorithm, so it is PyTorch's, step by step.)"""
+    def swap(d0, d1):
+        for st in table:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+    n = len(shape)
+    perm = list(range(n - 1, -1, -1))       # innermost first
+    for i in range(1, n):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return tuple(reversed(perm))
+
+
+def _strides_in(shape, order, itemsize):
+    """The strides (in bytes) of a dense array of `shape` whose dims lie in
+    memory in `order` (outermost first), size-1 dims included."""
+    strides, step = [0] * len(shape), itemsize
+    for d in reversed(order):
+        strides[d] = step
+        step *= max(shape[d], 1)
+    return tuple(strides)
 
 
 def _dense(a):

@@ -161,25 +161,28 @@ def _infer_dtype(x):
 def _store_scalar(x, dt):
     """One element converted as PyTorch's store_scalar does: checked for ints,
     and only true Python floats (np.float64 is one) pass as floats there."""
+    kind = "f" if dt == D._BF16_NP else dt.kind     # (bfloat16's kind is "V")
     if isinstance(x, (Tensor, np.ndarray)):
         # Read through Python's number protocols, as PyTorch does: their
         # errors for several elements (or a float array for an integer).
-        x = complex(x) if dt.kind == "c" else float(x) if dt.kind == "f" else operator.index(x)
-    if dt.kind == "c":
+        x = complex(x) if kind == "c" else float(x) if kind == "f" else operator.index(x)
+    if kind == "c":
         if not isinstance(x, (int, float, complex, np.number, np.bool_)):
             raise TypeError(f"must be real number, not {_tname(x)}")
         return complex(x)
-    if dt.kind == "f":
+    if kind == "f":
         if not isinstance(x, (int, float, np.number, np.bool_)):
             raise TypeError(f"must be real number, not {_tname(x)}")
         return float(x)
-    if isinstance(x, float) or (dt.kind == "b" and isinstance(x, np.bool_)):
-        return bool(x) if dt.kind == "b" else _scalar_to(float(x), dt, dt.name)
+    if kind == "b" and isinstance(x, (complex, np.complexfloating)):
+        return bool(x)      # (PyTorch's bool unpacking takes a complex number: nonzero)
+    if isinstance(x, float) or (kind == "b" and isinstance(x, np.bool_)):
+        return bool(x) if kind == "b" else _scalar_to(float(x), dt, dt.name)
     try:
         v = operator.index(x)
     except TypeError:
         raise TypeError(f"'{_tname(x)}' object cannot be interpreted as an integer") from None
-    if dt.kind == "b":
+    if kind == "b":
         return bool(v)
     if not -2 ** 63 <= v < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")

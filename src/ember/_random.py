@@ -16,6 +16,7 @@ import secrets
 
 from . import _public_name
 from ._backend import np
+from . import _layout as _L
 from ._dtype import _BF16_NP as _BF16
 from ._fma import _fma32, _fma64
 from ._random_avx import _ONE, _log256, _sincos256
@@ -337,7 +338,7 @@ def drawn_like(like, draw):
     draw(shape) written in memory order; draw gets the shape of `like` with
     its axes in memory order, and whether `like` is contiguous (normal_ takes
     its per-element path for any other layout)."""
-    out = np.empty_like(like)
+    out = _L.empty_like(like)
     view = out.transpose(memory_order(out))
     view[...] = draw(view.shape, like.flags.c_contiguous)
     return out

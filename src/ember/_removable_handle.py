@@ -1,9 +1,10 @@
 """RemovableHandle, torch.utils.hooks' class, at the very bottom of the
 package (it imports nothing of Ember): tensors and autograd nodes, which load
 before ember.utils, hand out the same handles as modules and optimizers."""
+from ._public_name import PublicRepr
 
 
-class RemovableHandle:
+class RemovableHandle(PublicRepr):
     """What registering a hook returns: `.remove()` takes the hook out again."""
     __module__ = "ember.utils.hooks"    # (where PyTorch's programs find it)
     next_id = 0

@@ -141,8 +141,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise TypeError(f"randperm(): argument 'n' (position 1) must be int, not {_arg_type(n)}")
     dtype = _check_dtype(dtype, "randperm") or D.int64
     _size_args((n,), "randperm")
-    if dtype is D.bool_:
-        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dtype is D.bool_ or dtype.is_complex:
+        raise NotImplementedError(f"\"randperm\" not implemented for '{D.SCALAR_NAMES[dtype]}'")
     if n > 0:
         _scalar_to(n - 1, dtype._np)   # the largest value must fit the dtype
     return _finish(R.randperm(n, dtype._np, generator), requires_grad)

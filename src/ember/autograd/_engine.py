@@ -346,6 +346,10 @@ def _captured(captured, allow_unused):
                     f"The differentiated Tensor at index {i} appears to not have been used "
                     "in the graph. Set allow_unused=True if this is the desired behavior.")
         else:
+            if g.__class__ is np.ndarray and g.ndim and min(g.strides) < 0:
+                # (a flip in a formula is a NumPy view with negative strides,
+                # which no PyTorch tensor has: PyTorch's flip writes a copy)
+                g = np.ascontiguousarray(g)
             captured[i] = _as_tensor(g)
     return captured
 

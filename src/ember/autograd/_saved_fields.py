@@ -15,8 +15,8 @@ holds it or a function of the node. How PyTorch shows a field, reproduced:
 from .._backend import np
 from . import graph as _graph
 
-__all__ = ["add_fields", "constant", "field_properties", "given_dims", "tensor_field",
-           "wrapped_number"]
+__all__ = ["FIELDS_KEPT", "add_fields", "constant", "field_properties", "given_dims",
+           "given_scalar", "keeps_tensor_field", "tensor_field", "wrapped_number"]
 
 # Fields of type Scalar (or double) in derivatives.yaml: shown as they are.
 SCALAR_FIELDS = frozenset({
@@ -28,11 +28,35 @@ _UINT64 = 1 << 64
 
 class tensor_field:
     """A field that PyTorch saves as a tensor (a mask, indices): the node
-    holds an array (or a tuple of them), shown as Tensors."""
-    __slots__ = ("spec",)
+    holds an array (or a tuple of them), shown as Tensors. `needs`: the
+    position of the input whose gradient needs it, where PyTorch keeps it
+    only then (scatter_add's index, for src); None there otherwise."""
+    __slots__ = ("spec", "needs")
 
-    def __init__(self, spec):
+    def __init__(self, spec, needs=None):
         self.spec = spec
+        self.needs = needs
+
+
+class _FieldsKept(tuple):
+    """The saved values of a node that saves no input or result but keeps a
+    tensor field: none, yet true, so that backward frees the node as it
+    frees one with saved values (reading the field after, or a second
+    backward, then raises PyTorch's error), at no cost to other nodes."""
+    __slots__ = ()
+
+    def __bool__(self):
+        return True
+
+
+FIELDS_KEPT = _FieldsKept()
+
+
+def keeps_tensor_field(fields, mask):
+    """Does a node of these fields, whose inputs in bit-mask `mask` require
+    grad, keep a tensor field?"""
+    return any(s.needs is None or mask >> s.needs & 1
+               for s in fields.values() if isinstance(s, tensor_field))
 
 
 def field_properties(consts, fields):
@@ -45,13 +69,13 @@ def field_properties(consts, fields):
     for field, spec in fields.items():
         is_tensor = isinstance(spec, tensor_field)
         if is_tensor:
-            spec = spec.spec
+            needs, spec = spec.needs, spec.spec
         if isinstance(spec, str):
             spec = _const_reader(consts.index(spec))
         elif isinstance(spec, tuple):
             spec = _const_reader(consts.index(spec[0]), spec[1])
         if is_tensor:
-            props[f"_saved_{field}"] = property(_tensor_reader(spec))
+            props[f"_saved_{field}"] = property(_tensor_reader(spec, needs))
             props[f"_raw_saved_{field}"] = property(lambda node: _RawConstant())
         else:
             props[f"_saved_{field}"] = property(_reader(spec, field in SCALAR_FIELDS))
@@ -81,8 +105,10 @@ def _reader(get, scalar):
     return lambda node: _shown(get(node), scalar)
 
 
-def _tensor_reader(get):
+def _tensor_reader(get, needs):
     def read(node):
+        if needs is not None and node.next_functions[needs][0] is None:
+            return None
         if node._kept is None:
             raise RuntimeError(_graph.FREED_MESSAGE)
         return _shown(get(node), False)
@@ -121,6 +147,13 @@ def wrapped_number(value):
     dtype = {bool: np.bool_, int: np.int64, float: np.float64,
              complex: np.complex128}[type(value)]
     return Tensor._wrap(np.asarray(value, dtype))
+
+
+def given_scalar(value):
+    """A Scalar argument as PyTorch's node keeps it: a 0-d tensor given for
+    it as its Python number, a number as given (an int p stays an int)."""
+    from .._tensor import Tensor
+    return value.item() if isinstance(value, Tensor) else value
 
 
 def given_dims(dim):

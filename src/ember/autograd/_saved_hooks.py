@@ -188,7 +188,8 @@ def pack_node(node, saved, result):
         elif isinstance(s, Tensor):
             s = pack(hooks, s, False)
         out.append(s)
-    node._kept = tuple(out)
+    # (no value saved: the node's own empty tuple, FIELDS_KEPT's truth included)
+    node._kept = tuple(out) if out else saved
 
 
 def saved_properties(names):

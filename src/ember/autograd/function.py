@@ -289,16 +289,14 @@ def _rebase_view(ctx, view, tensor_args):
     """A view changed in place by forward: its base takes the new history
     (CopySlices), as an in-place op on a view does (ops/inplace.py)."""
     from .._tensor import Tensor
-    from ..ops.inplace import AsStridedBackward0, _rebase
+    from ..ops.inplace import _rebase, view_node
     at = next((j for j, t in enumerate(tensor_args) if t is view), None)
     if at is None or len(ctx._shape) != 1:
         raise RuntimeError("ember: mark_dirty on a view is supported for a view that is an "
                            "input of a Function of one output only")
     base = view._base
     result = Tensor._from_node(view._data, _ViewFirst(ctx, at))
-    key = _rebase(base, view, result)
-    view._grad_fn = AsStridedBackward0(((base._grad_fn, 0),), (), (base._data.shape, key),
-                                       None, view._data.shape, view._data.dtype)
+    view._grad_fn = view_node(base, view, *_rebase(base, view, result))
     view._requires_grad = True
 
 

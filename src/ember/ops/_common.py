@@ -7,6 +7,7 @@ input; `recorded(...)` is the one way an op's result gets its grad_fn.
 from .._backend import np, quiet_call
 
 from .. import _dtype as D
+from .. import _layout as _L
 from .._python_data import _tname
 from .._typeinfo import _BF16
 from .._tensor import Tensor, _wrap_dim
@@ -18,9 +19,9 @@ from ._registry import save_plan
 from ._xp import NUMPY
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "opmath_scalar", "broadcast_error", "wrap_dim", "np", "D", "_state",
-           "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd", "checked_scalar", "alpha_check",
-           "NUMBER_ARRAYS", "number_array"]
+           "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
+           "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
+           "checked_scalar", "alpha_check", "NUMBER_ARRAYS", "number_array"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
@@ -322,6 +323,16 @@ def watch_result(node, out):
 
 
 
+def laid_out_cast(a, dt):
+    """a.astype(dt), laid out as PyTorch lays out its copy (NumPy's order
+    "K" puts a broadcast dim innermost, and a result computed from it follows)."""
+    if a.flags.c_contiguous or a.dtype == dt:
+        return a.astype(dt, copy=False)
+    out = _L.empty_like(a, dt)
+    np.copyto(out, a, casting="unsafe")
+    return out
+
+
 def binary_arrays(a, b):
     """The two operands as arrays of PyTorch's result dtype.
 
@@ -337,7 +348,7 @@ def binary_arrays(a, b):
         if dt.itemsize < max(ad.dtype.itemsize, bd.dtype.itemsize):
             # (a value beyond a narrower float becomes inf, as PyTorch's cast, quietly)
             return quiet_call(_narrowed, ad, bd, dt)
-        return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
+        return laid_out_cast(ad, dt), laid_out_cast(bd, dt)
     ad = a._data
     kind = ad.dtype.kind
     if tb is float:

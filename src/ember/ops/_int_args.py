@@ -80,7 +80,13 @@ def checked(function, fname, ints, method):
                 check(args[i], kind, fname, n, i + offset)
             elif n in kwargs:
                 check(kwargs[n], kind, fname, n, None)
-        return function(*args, **kwargs)
+        try:
+            return function(*args, **kwargs)
+        except AttributeError:
+            if not method:
+                from ._registry import refuse_non_tensor
+                refuse_non_tensor(fname, args, kwargs)
+            raise
     op.__name__ = op.__qualname__ = getattr(function, "__name__", fname)
     op.__doc__ = function.__doc__
     op.__wrapped__ = function

@@ -64,11 +64,17 @@ def stand_in(named, function, name):
     return named
 
 
-def refusal(name, function_form, other):
+def refusal(name, function_form, other, input=None, with_out=False):
     """PyTorch's TypeError for `other`, an operand no overload of `name`
-    (an in-place name ends in "_") takes."""
+    (an in-place name ends in "_") takes; or for `input`, a number first
+    where no overload takes one (the comparisons)."""
     base = name.rstrip("_")
     got = _arg_type(other)
+    if input is not None:
+        return TypeError(f"{name}() received an invalid combination of arguments - got "
+                         f"({_arg_type(input)}, {got}{', out=Tensor' if with_out else ''}), "
+                         "but expected one of:\n"
+                         + "".join(o.replace("{}", "") for o in _OVERLOADS[base][1]))
     if base in ("add", "sub", "mul", "div"):    # one overload with a Tensor `other`
         return TypeError(f"{name}(): argument 'other' (position {2 if function_form else 1}) "
                          f"must be Tensor, not {got}")
@@ -90,6 +96,8 @@ def refusing(function, name, function_form):
         if result is NotImplemented:
             other = args[1] if len(args) > 1 else kwargs.get(
                 "exponent" if name.startswith("pow") else "other")
+            if function_form and args and not isinstance(args[0], Tensor):
+                raise refusal(name, function_form, other, args[0], "out" in kwargs)
             raise refusal(name, function_form, other)
         return result
     return stand_in(named, function, name)

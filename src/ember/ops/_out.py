@@ -32,6 +32,24 @@ class same_dtype:
                 s=D.SCALAR_NAMES[result.dtype], os=D.SCALAR_NAMES[out.dtype], name=name))
 
 
+def computed_in_out_dtype(info):
+    """The public form of a registered sum/prod/cumsum/cumprod: with out=,
+    computed in out's dtype, PyTorch's dtype=out.dtype (sum(floats, out=an
+    int tensor) truncates each element first)."""
+    function, name = info.function, info.name
+
+    def public(*args, dtype=None, out=None, **kwargs):
+        if out is None:
+            return function(*args, dtype=dtype, **kwargs)
+        if dtype is None and isinstance(out, Tensor):
+            dtype = out.dtype
+        return into(out, name, function, args, dict(kwargs, dtype=dtype))
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    return public
+
+
 def bool_only(name, out, result):
     """isposinf, signbit, ...: out= must be a bool tensor."""
     if out.dtype is not D.bool_:
@@ -58,7 +76,13 @@ def into(out, name, function, args, kwargs, check=None):
     if kernel is not None:
         return _into_kernel(out, name, function, args, kwargs, check, kernel)
     _no_autograd(name, out, args, kwargs)
-    result = function(*args, **kwargs)
+    try:
+        result = function(*args, **kwargs)
+    except NotImplementedError as e:
+        _checked_first(e, name, out, args, check)
+        raise
+    if result is NotImplemented:    # (an operand no overload takes: the caller refuses it)
+        return result
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not "
@@ -78,6 +102,15 @@ def into(out, name, function, args, kwargs, check=None):
         check(name, out, result)
     write(out, result)
     return out
+
+
+def _checked_first(error, name, out, args, check):
+    """A kernel's dispatch refusal ('"abs_cpu" not implemented for ...')
+    comes after PyTorch's check that out has the input's dtype: that
+    check's error, where it fails."""
+    if (isinstance(check, same_dtype) and args and isinstance(args[0], Tensor)
+            and isinstance(out, Tensor) and str(error).startswith('"')):
+        check(name, out, args[0])
 
 
 def _into_kernel(out, name, function, args, kwargs, check, kernel):

@@ -25,7 +25,8 @@ from inspect import CO_VARARGS, CO_VARKEYWORDS
 from .._backend import restore, silence
 from . import _autocast, _int_args
 from ..autograd.graph import Node, RESULT
-from ..autograd._saved_fields import field_properties, tensor_field
+from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
+                                      tensor_field)
 from ..autograd._saved_hooks import saved_properties
 
 __all__ = ["REGISTRY", "OpInfo", "MultiOutputNode", "grad_fn", "element_wise", "no_forward_formula",
@@ -91,11 +92,29 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     return function
 
 
+def refuse_non_tensor(name, args, kwargs):
+    """After an AttributeError in op `name`: PyTorch's parser TypeError if
+    the op's first argument is no Tensor (torch.sum([1, 2])). Otherwise the
+    error was the op's own: the caller re-raises it. (Only the error path
+    pays: a try costs a call nothing.)"""
+    from .._tensor import Tensor
+    value = args[0] if args else kwargs.get("input")
+    if (args or "input" in kwargs) and not isinstance(value, Tensor):
+        from ._common import tensor_arg
+        try:
+            tensor_arg(value, name)
+        except TypeError as e:
+            raise e from None       # (PyTorch's parser error stands alone)
+
+
 def _quietly(function):
     def op(*args, **kwargs):
         token = silence()
         try:
             return function(*args, **kwargs)
+        except AttributeError:
+            refuse_non_tensor(op.__name__, args, kwargs)
+            raise
         finally:
             restore(token)
     op.__doc__ = function.__doc__
@@ -115,16 +134,30 @@ def with_out(function, name, check=None):
         make = _WITH_OUT.get(params)
         if make is None:
             ps = ", ".join(params)
-            make = _WITH_OUT[params] = _made(
-                f"lambda function, name, check, into: lambda {ps}{',' if ps else ''} *, out=None: "
-                f"function({ps}) if out is None else "
-                f"into(out, name, function, ({ps}{',' if ps else ''}), {{}}, check)")
-        public = make(function, name, check, into)
+            comma = "," if ps else ""
+            namespace = {}
+            exec(compile(
+                f"def make(function, name, check, into, refuse):\n"
+                f"    def public({ps}{comma} *, out=None):\n"
+                f"        try:\n"
+                f"            if out is None:\n"
+                f"                return function({ps})\n"
+                f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
+                f"        except AttributeError:\n"
+                f"            refuse(name, ({ps}{comma}), {{}})\n"
+                f"            raise\n"
+                f"    return public\n", __file__, "exec"), namespace)
+            make = _WITH_OUT[params] = namespace["make"]
+        public = make(function, name, check, into, refuse_non_tensor)
     else:
         def public(*args, out=None, **kwargs):
-            if out is None:
-                return function(*args, **kwargs)
-            return into(out, name, function, args, kwargs, check)
+            try:
+                if out is None:
+                    return function(*args, **kwargs)
+                return into(out, name, function, args, kwargs, check)
+            except AttributeError:
+                refuse_non_tensor(name, args, kwargs)
+                raise
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
@@ -328,6 +361,7 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
         "_plans": {},
         **saved_properties(tensors),
         "_field_names": tuple(saved or ()),
+        "_field_specs": saved or {},
         **(field_properties(tuple(consts), saved) if saved else {}),
     })
     return cls
@@ -367,6 +401,10 @@ def not_implemented(aten_name, *inputs):
     return cls
 
 
+def _keeps_fields(inputs):
+    return FIELDS_KEPT
+
+
 def save_plan(cls, mask):
     """How to fill the node's saved slots when the inputs in bit-mask `mask`
     require grad: (save, whether the result is kept). `save` is True when
@@ -383,6 +421,8 @@ def save_plan(cls, mask):
              for src in cls._sources]
     if slots == [f"inputs[{i}]" for i in range(n)]:
         save = True
+    elif not slots and keeps_tensor_field(getattr(cls, "_field_specs", {}), mask):
+        save = _keeps_fields
     else:
         # A function made for this pattern builds the tuple in one step; the
         # text is ours (slot names from the declaration), not the user's.

@@ -13,6 +13,7 @@ and leaves the rest to NumPy.
 """
 from .._backend import np
 from .._dtype import HALF_NP
+from .._layout import c_strided
 
 __all__ = ["torch_sum"]
 
@@ -34,9 +35,11 @@ def torch_sum(x, axes, keepdims=False):
     if lanes is not None and nd > 1 and x.size and not x.flags.c_contiguous:
         dense = _in_memory_order(x, axes, keepdims)
         if dense is not None:
-            return dense
+            return c_strided(dense)
     if lanes is None or nd == 0 or not x.flags.c_contiguous or x.size == 0:
-        return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
+        # (PyTorch's reductions give a contiguous result, whatever the input's
+        # layout; a 0-d tensor's dim 0 is its one element)
+        return c_strided(np.asanyarray(x.sum(axis=axes if nd else None, keepdims=keepdims)))
     if axes is None and x.size <= _GRAIN:
         # The whole tensor (a loss): one reduction of the flat array.
         r = np.asanyarray(_flat(x.reshape(-1), lanes))

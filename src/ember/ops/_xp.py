@@ -8,6 +8,7 @@ arithmetic operators (`+ - * / **`, comparisons) work on both directly.
 """
 import types
 
+from .._layout import c_strided
 from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
@@ -22,10 +23,11 @@ def running(accumulate, x, axis):
     (a float32 running sum of 10**6 times 0.1 ends at 100000., not 100958.34)."""
     if not x.ndim:
         return x.copy()
+    # (PyTorch's scans give a contiguous result, whatever the input's layout)
     wide = _SCAN_ACC.get(x.dtype)
     if wide is None:
-        return accumulate(x, axis=axis, dtype=x.dtype)
-    return accumulate(x, axis=axis, dtype=wide).astype(x.dtype)
+        return c_strided(accumulate(x, axis=axis, dtype=x.dtype))
+    return c_strided(accumulate(x, axis=axis, dtype=wide).astype(x.dtype))
 
 
 _SCAN_ACC = {np.dtype(np.float32): np.float64, np.dtype(np.complex64): np.complex128,
@@ -176,7 +178,7 @@ _TABLE = [
     ("expand", _expand, "shape.expand"),
     ("reshape", np.reshape, "shape.reshape"),
     ("t", np.transpose, "shape.t"),
-    ("transpose", np.swapaxes, "shape.transpose"),
+    ("transpose", lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x, "shape.transpose"),
     ("permute", np.transpose, "shape.permute"),
     ("narrow", lambda x, dim, start, size: x[_slices(dim, slice(start, start + size))],
      "shape.narrow"),
@@ -184,7 +186,7 @@ _TABLE = [
     ("index_backward", _index_backward, "_xp._index_scatter"),
     ("index_fill", _index_fill, "_xp._index_fill_recorded"),
     ("where", _where, "_xp._where_recorded"),
-    ("flip", np.flip, "selection.flip"),
+    ("flip", lambda x, dims: np.flip(x, dims) if x.ndim else x, "selection.flip"),
     ("cumsum", lambda x, dim: running(np.cumsum, x, dim), "selection.cumsum"),
     ("stack", lambda xs, dim: np.stack(xs, axis=dim), "shape.stack"),
     ("cat", lambda xs, dim: np.concatenate(xs, axis=dim), "shape.cat"),

@@ -9,6 +9,7 @@ implicit dim). The other activations live in the sister files:
 """
 import warnings
 
+from .._layout import c_strided
 from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import kernel_node, np, recorded, wrap, wrap_dim
@@ -110,7 +111,8 @@ def compute(input, dim, dtype, name, stacklevel):
         restore(token)
     node = SoftmaxBackward0 if name == "softmax" else LogSoftmaxBackward0
     # (the dim as given is what PyTorch's node shows)
-    return recorded(node, data if low is None else data.astype(low), (input,), (d, dim))
+    # (contiguous whatever the input's layout, as PyTorch's softmax kernels write it)
+    return recorded(node, c_strided(data if low is None else data.astype(low)), (input,), (d, dim))
 
 
 def _narrowed(a, dtype):

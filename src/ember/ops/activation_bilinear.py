@@ -18,8 +18,10 @@ def _einsum_arrays(equation, *operands):
 provide("einsum", _einsum_arrays, _einsum)
 
 # out[n, o] = sum_ij i1[n, i] i2[o, i, j] i3[n, j]
+# (PyTorch's bilinear calls _trilinear(i1, i2, i3, [1, 3], [0], [1, 2], [2, 3]))
 TrilinearBackward0 = grad_fn(
-    "TrilinearBackward0",
+    "TrilinearBackward0", saved={"expand1": lambda node: (1, 3), "expand2": lambda node: (0,),
+                                 "expand3": lambda node: (1, 2), "sumdim": lambda node: (2, 3)},
     i1=lambda xp, g, i2, i3: xp.einsum("no,oij,nj->ni", g, i2, i3),
     i2=lambda xp, g, i1, i3: xp.einsum("no,ni,nj->oij", g, i1, i3),
     i3=lambda xp, g, i1, i2: xp.einsum("no,ni,oij->nj", g, i1, i2))

@@ -4,7 +4,8 @@ of the input gating the other)."""
 from .. import _dtype as D
 from .. import _random
 from ._common import Tensor, kernel_node, np, recorded, wrap_dim
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
+from ..autograd._saved_fields import constant
 from .activation_pointwise import (floating, into, leaky_relu_data, leaky_relu_grad,
                                    leaky_relu_grad_of_result, run)
 from .inplace import check_inplace
@@ -84,12 +85,21 @@ def _rrelu_grad(leaky_grad):
     return formula
 
 
+def _noise_shown(node):
+    # Out of training PyTorch's noise is an uninitialized tensor of the
+    # input's shape (empty_like); Ember makes none, and shows zeros there.
+    noise = constant(node, "noise")
+    return np.zeros(node._shape, node._dtype) if noise is None else noise
+
+
+_RRELU_FIELDS = {"lower": "lower", "noise": tensor_field(_noise_shown), "training": "training",
+                 "upper": "upper"}
 RreluWithNoiseBackward0 = grad_fn(
-    "RreluWithNoiseBackward0",
+    "RreluWithNoiseBackward0", saved=_RRELU_FIELDS,
     self=lambda xp, g, self, noise, lower, upper, training: _RRELU_GRAD(
         xp, g, self, noise, lower, upper, training))
 RreluWithNoiseBackward1 = grad_fn(
-    "RreluWithNoiseBackward1",
+    "RreluWithNoiseBackward1", saved=_RRELU_FIELDS,
     self=lambda xp, g, result, noise, lower, upper, training: _RRELU_GRAD_OF_RESULT(
         xp, g, result, noise, lower, upper, training))
 _RRELU_GRAD = _rrelu_grad(leaky_relu_grad)

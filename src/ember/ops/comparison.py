@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
-from ._common import D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
+                      wrap, wrap_dim)
 from ._registry import register
 from .pointwise import _tensor_operand
 
@@ -13,7 +14,10 @@ def _compare(npfn, ordered=None):
     """`ordered`: the kernel's name, for the ordering comparisons, which
     PyTorch refuses on complex numbers."""
     def op(input, other):
-        ad, bd = binary_arrays(_tensor_operand(input, npfn.__name__, 1), other)
+        if not isinstance(input, Tensor):
+            # (no overload takes a number first: the named form's refusal says so)
+            return NotImplemented
+        ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
         if ordered and ad.dtype.kind == "c":
@@ -55,6 +59,9 @@ def _logical(npfn, name):
             return wrap(np.asarray(npfn(ad, bd)))
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+        except TypeError:
+            # (bfloat16, the one float NumPy's kind "fc" misses, has no bitwise loop)
+            raise kernel_refuses(f"{name}_cpu", D._BF16_NP) from None
     return op
 
 
@@ -76,14 +83,21 @@ def logical_or(input, other):
 
 
 def bitwise_not(input):
-    if input._data.dtype.kind in "fc":
+    if input._data.dtype.kind in "fc" or input._data.dtype == D._BF16_NP:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     return wrap(np.asarray(np.invert(input._data)))
 
 
+def _values(input, name):
+    try:
+        return input._data
+    except AttributeError:
+        raise tensor_arg(input, name) from None
+
+
 def isnan(input):
-    return wrap(np.asarray(np.isnan(input._data)))
+    return wrap(np.asarray(np.isnan(_values(input, "isnan"))))
 
 
 def isinf(input):
@@ -91,7 +105,7 @@ def isinf(input):
 
 
 def isfinite(input):
-    return wrap(np.asarray(np.isfinite(input._data)))
+    return wrap(np.asarray(np.isfinite(_values(input, "isfinite"))))
 
 
 def equal(input, other):
@@ -131,9 +145,13 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
 def _truth(npfn):
     def op(input, dim=None, keepdim=False):
         x = input._data
-        axis = None if dim is None else tuple(d % max(x.ndim, 1) for d in (
+        axis = None if dim is None else tuple(wrap_dim(d, x.ndim) for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))
-        return wrap(np.asarray(npfn(x, axis=axis, keepdims=keepdim)))
+        if not x.ndim:
+            axis = None     # (a 0-d tensor's dim 0 / -1: its one element)
+        r = np.asarray(npfn(x, axis=axis, keepdims=keepdim))
+        # (PyTorch keeps uint8 for uint8 input, for legacy masks)
+        return wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
     op.__name__ = npfn.__name__
     return op
 

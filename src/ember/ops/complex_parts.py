@@ -13,6 +13,7 @@ ordinary tensor again, as PyTorch's ops resolve the bit.
 """
 import builtins
 
+from .. import _layout as _L
 from ._common import D, Tensor, broadcast_error, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import element_wise, grad_fn, register
@@ -249,14 +250,14 @@ def _parts(name, a, b):
 
 def complex(real, imag):
     x, y, shape, dt = _parts("complex", real, imag)
-    out = np.empty(shape, dt)
+    out = _L.iterated(np.empty(shape, dt), x, y)     # (TensorIterator's layout)
     out.real, out.imag = x, y
     return recorded(ComplexBackward0, out, (real, imag))
 
 
 def polar(abs, angle):
     r, t, shape, dt = _parts("polar", abs, angle)
-    out = np.empty(shape, dt)
+    out = _L.iterated(np.empty(shape, dt), r, t)
     out.real, out.imag = r * np.cos(t), r * np.sin(t)
     return recorded(PolarBackward0, out, (abs, angle))
 
@@ -283,7 +284,7 @@ def angle(input):
     x = tensor_arg(input, "angle")._data
     if x.dtype.kind == "c":
         return recorded(AngleBackward0, np.angle(x), (input,))
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         x = x.astype(D._default[0]._np)
     # (NaN stays NaN: NumPy's where keeps x where the comparison fails)
     data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, 0, x).astype(x.dtype))

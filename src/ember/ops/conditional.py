@@ -1,12 +1,17 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .. import _layout as _L
 from .._settings import warn_once
 from .pointwise import _tensor_operand
-from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among, np,
+from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
+                      kernel_refuses, np,
                       recorded, wrap, _result_dtype)
-from ._registry import grad_fn, register, tensor_field
+from ._out import into, same_dtype
+from ._registry import REGISTRY, grad_fn, register, tensor_field
+from .elementwise_ternary import result_type
 from .indexing_assign import expanded_inplace
 from ._index_kernel import contiguous
+from .inplace import make_inplace
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
            "masked_fill"]
@@ -82,7 +87,9 @@ def _inside(x, lo, hi):
 _MISSING = object()
 
 
-def where(condition, input=_MISSING, other=_MISSING):
+def where(condition, input=_MISSING, other=_MISSING, *, out=None):
+    if out is not None:
+        return _where_out(condition, input, other, out)
     if input is _MISSING and other is _MISSING:
         return _nonzero_tuple(condition)
     _check_where_args(condition, input, other)
@@ -102,19 +109,35 @@ def where(condition, input=_MISSING, other=_MISSING):
         scalar = other if a is not None else input
         if isinstance(scalar, float) and rd.dtype.kind not in "fc" and rd.dtype != D._BF16_NP:
             rd = rd.astype(D._default[0]._np)
+        elif rd.dtype == np.bool_ and isinstance(scalar, int) and not isinstance(scalar, bool):
+            rd = rd.astype(np.int64)        # (a bool tensor and an int: int64)
         elif isinstance(scalar, complex) and rd.dtype.kind != "c":
             rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
                             else D.default_complex())._np)
-        sd = np.asarray(scalar, dtype=rd.dtype)
+        sd = _wrapped(scalar, rd.dtype)
         ad, bd = (rd, sd) if a is not None else (sd, rd)
     else:
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
     try:
-        data = np.asarray(np.where(_mask(cond), ad, bd))
+        mask = _mask(cond)
+        data = _L.iterated(np.asarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
+
+
+_WHERE_OUT_DTYPE = same_dtype("Expected out type to be {s} but got {os}")
+
+
+def _where_out(condition, input, other, out):
+    """where(condition, input, other, out=out): the overload with out= takes
+    tensors only, and an out of the result's dtype (it is not cast)."""
+    for pos, name, v in ((2, "input", input), (3, "other", other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"where(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{'NoneType' if v is _MISSING else _arg_type(v)}")
+    return into(out, "where", where, (condition, input, other), {}, _WHERE_OUT_DTYPE)
 
 
 def _nonzero_tuple(condition):
@@ -210,24 +233,57 @@ def clamp(input, min=None, max=None):
         lo = None if min is None else _tensor_operand(min, "clamp", 2)
         hi = None if max is None else _tensor_operand(max, "clamp", 3)
         return _clamp_tensors(input, lo, hi, ClampBackward0, (input, lo, hi))
-    x = input._data
-    if (isinstance(min, float) or isinstance(max, float)) and not D.is_float_np(x.dtype):
-        x = x.astype(D._default[0]._np)
+    x = _scalar_clamped(input, (min, max), "clamp_scalar_cpu" if min is not None and
+                        max is not None else "clamp_min_scalar_cpu" if min is not None
+                        else "clamp_max_scalar_cpu")
     data = x
     if min is not None:
-        data = np.maximum(data, np.asarray(min, x.dtype))
+        data = np.maximum(data, _wrapped(min, x.dtype))
     if max is not None:
-        data = np.minimum(data, np.asarray(max, x.dtype))
+        data = np.minimum(data, _wrapped(max, x.dtype))
     if data is x:
         data = x.copy()
     return recorded(ClampBackward1, data, (input,), (min, max))
+
+
+def _wrapped(v, dt):
+    """A number in an integer tensor's dtype as c10 converts it: -1 in uint8
+    is 255 (NumPy 2 refuses it)."""
+    if isinstance(v, int) and dt.kind == "u" and v < 0:
+        return np.asarray(v).astype(dt)
+    return np.asarray(v, dt)
+
+
+def _scalar_clamped(input, bounds, kernel):
+    """The input's array in the dtype of its clamp by numbers (PyTorch's
+    result type: a bool tensor and an int are int64, an integer tensor and a
+    float are the default float); the refusals of a complex bound and of
+    bool bounds on a bool tensor."""
+    x = input._data
+    kinds = {type(b) for b in bounds if b is not None}
+    if complex in kinds:
+        if D.is_float_np(x.dtype):
+            raise RuntimeError("value cannot be converted to type double without overflow")
+        raise NotImplementedError("clamp is not supported for complex types")
+    if float in kinds and not D.is_float_np(x.dtype):
+        return x.astype(D._default[0]._np)
+    if x.dtype == np.bool_:
+        if int in kinds:
+            return x.astype(np.int64)
+        if kinds <= {bool}:
+            raise kernel_refuses(kernel, x.dtype)
+    return x
 
 
 def _clamp_tensors(input, lo, hi, node, inputs):
     """clamp with tensor bounds: all three promoted and broadcast together;
     a NaN bound gives NaN, as in PyTorch."""
     bounds = [t for t in (lo, hi) if t is not None]
-    dt = _promote([input] + bounds)
+    dt = result_type(input, *bounds)
+    if dt.is_complex or (dt is D.bool_ and len(bounds) == 2):
+        # (one bound is clamp_min's or clamp_max's kernel, maximum's or minimum's)
+        raise kernel_refuses("clamp_cpu" if len(bounds) == 2 else "maximum_cpu"
+                             if lo is not None else "minimum_cpu", dt._np)
     x = input._data.astype(dt._np, copy=False)
     shape = x.shape
     for t in bounds:
@@ -241,27 +297,6 @@ def _clamp_tensors(input, lo, hi, node, inputs):
     if hi is not None:
         data = np.minimum(data, hi._data.astype(dt._np, copy=False))
     return recorded(node, np.array(np.broadcast_to(data, shape)), inputs)
-
-
-def _promote(tensors):
-    """PyTorch's result type of several tensors: the dimensioned ones decide;
-    0-d ones count only when of a higher category (int over bool, float over int)."""
-    dims = [t.dtype for t in tensors if t._data.ndim]
-    zeros = [t.dtype for t in tensors if not t._data.ndim]
-    d = _fold(dims)
-    z = _fold(zeros)
-    if d is None:
-        return z
-    if z is None or z._category <= d._category:
-        return d
-    return D.promote_types(d, z)
-
-
-def _fold(dtypes):
-    out = None
-    for dt in dtypes:
-        out = dt if out is None else D.promote_types(out, dt)
-    return out
 
 
 def _no_complex_bound(input, bound, kernel):
@@ -279,7 +314,8 @@ def clamp_min(input, min):
     _no_complex_clamp(input)
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
-    data = np.asarray(np.maximum(input._data, np.asarray(min, input._data.dtype)))
+    x = _scalar_clamped(input, (min,), "clamp_min_scalar_cpu")
+    data = np.asarray(np.maximum(x, _wrapped(min, x.dtype)))
     return recorded(ClampMinBackward0, data, (input,), (min,))
 
 
@@ -289,7 +325,8 @@ def clamp_max(input, max):
     _no_complex_clamp(input)
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
-    data = np.asarray(np.minimum(input._data, np.asarray(max, input._data.dtype)))
+    x = _scalar_clamped(input, (max,), "clamp_max_scalar_cpu")
+    data = np.asarray(np.minimum(x, _wrapped(max, x.dtype)))
     return recorded(ClampMaxBackward0, data, (input,), (max,))
 
 
@@ -302,7 +339,7 @@ def _pairwise(npfn, node, input, other):
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
-        data = np.asarray(npfn(ad, bd))
+        data = _L.iterated(np.asarray(npfn(ad, bd)), ad, bd)
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
     return recorded(node, data, (input, other))
@@ -318,8 +355,44 @@ def minimum(input, other):
 
 # NumPy's maximum, minimum and where raise no floating-point warnings: these
 # hot ops skip the registry's silencing wrapper (quiet=True).
-clamp = register(clamp, inplace=True, aliases=("clip",), node=ClampBackward1, quiet=True,
+_clamp_written = make_inplace(clamp, "clamp_")
+
+
+def clamp_(self, min=None, max=None):
+    """In place, number bounds whose result type self can't hold are refused
+    first, in clamp_'s words (the C name of self's dtype)."""
+    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
+        from .._extras import result_type
+        from .inplace import _castable
+        for bound in (min, max):
+            # (a complex bound on a float tensor fails its conversion first, in clamp)
+            if bound is not None and not isinstance(bound, str) and not (
+                    isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
+                dt = result_type(self, bound)
+                if not _castable(dt._np, self._data.dtype):
+                    raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
+                                       f"desired output type {D.C_NAMES[self.dtype]}")
+    return _clamp_written(self, min, max)
+
+
+clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
                  inplace_function=True)
+_CLAMP_SCALAR_OUT = same_dtype("Found dtype {os} but expected {s}")
+
+
+def _clamp_public(input, min=None, max=None, *, out=None):
+    """clamp with out=: cast into with tensor bounds (a structured kernel);
+    with number bounds the out must have the result's dtype."""
+    if out is None:
+        return clamp(input, min, max)
+    numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
+    return into(out, "clamp", clamp, (input, min, max), {},
+                _CLAMP_SCALAR_OUT if numbers else None)
+
+
+_clamp_public.__name__ = _clamp_public.__qualname__ = "clamp"
+_clamp_public.__wrapped__ = clamp
+REGISTRY["clamp"] = REGISTRY["clamp"]._replace(public=_clamp_public)
 clip = clamp
 clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
                      inplace_function=True)

@@ -278,7 +278,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
         data += bias._data.reshape((-1,) + (1,) * dim)
     arguments = (no_bias_sizes if bias is None else bias._data.shape, given[0], groups,
                  given[1], given[2], given[3], bool(transposed))
-    return recorded(node, _L.laid_out(rounded(data, x.dtype), _output_format(x, w)),
+    return recorded(node, _laid_out_as_conv(rounded(data, x.dtype), x, w),
                     (input, weight, bias),
                     (geometry, arguments) if transposed else (geometry, cols, arguments))
 
@@ -286,6 +286,26 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
 # PyTorch's CPU kernels write channels-last output when the input or the
 # weight is laid out so; in 3-D only mkldnn's do, for these dtypes.
 _CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None)
+
+
+def _laid_out_as_conv(data, x, w):
+    """The output in PyTorch's layout: channels-last where _output_format
+    says so. A 1-D convolution runs as a 2-D one on (N, C, 1, L) views of a
+    contiguous input and of the weight (unsqueeze's strides): the weight's
+    layout alone decides."""
+    if x.ndim != 3:
+        return _L.laid_out(data, _output_format(x, w))
+    fmt = _L.suggested_format(_unsqueezed(w))
+    if fmt is not _L.channels_last:
+        return data
+    return _L.laid_out(data[:, :, None, :], fmt)[:, :, 0, :]
+
+
+def _unsqueezed(a):
+    """a.unsqueeze(2) as PyTorch strides it: the new dim spans the next one."""
+    strides = a.strides[:2] + (a.shape[2] * a.strides[2],) + a.strides[2:]
+    return np.lib.stride_tricks.as_strided(a, a.shape[:2] + (1,) + a.shape[2:], strides,
+                                           writeable=False)
 
 
 def _output_format(x, w):

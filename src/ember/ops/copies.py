@@ -6,9 +6,11 @@ into new memory and keeps the view's node under PyTorch's name for the
 copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
+import operator
+
 from ..autograd import _forward
 from ._common import Tensor, no_complex_autograd, np, recorded, wrap_dim
-from ._registry import not_implemented, register
+from ._registry import grad_fn, not_implemented, register
 from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
 
 __all__ = []
@@ -44,12 +46,13 @@ def rehome(input, result, name=None, copy=True):
     recorded as the node `name` (default: the view's node name + "_copy")."""
     pieces = result if isinstance(result, tuple) else (result,)
     node = pieces[0]._grad_fn if pieces else None
-    if node is not None and node is not input._grad_fn:
+    if node is not None and node is not input._grad_fn and type(node).__name__ != name:
         # (the view's node is ours alone: the view itself is dropped)
         node.__class__ = renamed_node(type(node), name or type(node).__name__ + "_copy")
     out = []
     for p in pieces:
-        data = np.array(p._data) if copy else p._data
+        # (contiguous, whatever the view's strides: PyTorch's copies are)
+        data = np.array(p._data, order="C") if copy else p._data
         if p._grad_fn is None:
             t = Tensor._wrap(data)
         else:
@@ -83,6 +86,22 @@ def _slice(input, dim=0, start=None, end=None, step=1):
     return indexing._slice(input, d, slice(start, end, step), dim)
 
 
+# narrow's copy is a node of its own in PyTorch, which shows narrow's
+# arguments as given (a negative start unwrapped) besides the slice's.
+NarrowCopyBackward0 = grad_fn("NarrowCopyBackward0", self=indexing._scatter, saved={
+    "dim": "given_dim", "length": "length", "self_sym_sizes": "shape", "start": "start"})
+
+
+def _narrow(input, dim, start, length):
+    view = _shape.narrow(input, dim, start, length)
+    node = view._grad_fn
+    if node is not None and node is not input._grad_fn:
+        # (the slice's node is ours alone; its constants come first)
+        node.__class__ = NarrowCopyBackward0
+        node._ctx += (operator.index(length), operator.index(start))
+    return view
+
+
 def _split_with_sizes(input, split_sizes, dim=0):
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
@@ -104,7 +123,7 @@ diagonal_copy = copy_of("diagonal_copy", _views.diagonal)
 # (`implicit` marks an expansion the tracer inserted: it changes no value)
 expand_copy = copy_of("expand_copy", lambda input, size, *, implicit=False:
                       _shape.expand(input, size))
-narrow_copy = copy_of("narrow_copy", _shape.narrow, "NarrowCopyBackward0", method=True)
+narrow_copy = copy_of("narrow_copy", _narrow, "NarrowCopyBackward0", method=True)
 permute_copy = copy_of("permute_copy", lambda input, dims: _shape.permute(input, dims))
 select_copy = copy_of("select_copy", _shape.select)
 slice_copy = copy_of("slice_copy", _slice)
@@ -116,14 +135,28 @@ transpose_copy = copy_of("transpose_copy", _shape.transpose)
 unbind_copy = copy_of("unbind_copy", _split.unbind)
 unfold_copy = copy_of("unfold_copy", _views.unfold)
 unsqueeze_copy = copy_of("unsqueeze_copy", _shape.unsqueeze)
-view_copy = copy_of("view_copy", lambda input, size: _shape.view(input, size))
+def _view_values(input, size):
+    """view's result; where the input's strides admit no view, its values
+    reshaped under view's node (PyTorch's view_copy then views a contiguous
+    clone of the input)."""
+    try:
+        return _shape.view(input, size)
+    except RuntimeError as e:
+        if str(e) != _shape.NO_VIEW:
+            raise
+    x = input._data
+    data = x.reshape(_shape._infer_shape(_shape._shape_arg((size,)), x.size))
+    return _shape._view_of(data, input, _shape.ViewBackward0, (x.shape,))
+
+
+view_copy = copy_of("view_copy", _view_values)
 
 # detach has no formula: its copy's gradient is PyTorch's "not implemented".
 DetachCopyBackward = not_implemented("detach_copy", "self")
 
 
 def detach_copy(input):
-    return recorded(DetachCopyBackward, np.array(input._data), (input,))
+    return recorded(DetachCopyBackward, np.array(input._data, order="C"), (input,))
 
 
 detach_copy = register(detach_copy, method=False, quiet=True)

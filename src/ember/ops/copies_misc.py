@@ -1,6 +1,7 @@
 """Small torch functions: split_with_sizes and the unsafe splits, detach,
 fill, zero_, and the dtype questions (is_signed, is_complex, ...); the
 complex-number ops (conj, real, angle, ...) are in complex_parts.py."""
+from .. import _layout as _L
 from ._common import Tensor, np, recorded, tensor_arg
 from ._registry import register
 from . import inplace as _inplace, splitting as _split
@@ -47,10 +48,12 @@ def fill(input, value):
         if value._data.ndim:
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._data.ndim} dimensions.")
-        data = np.full(x.shape, value._data, x.dtype)
+        data = _L.empty_like(x)     # (at::empty_like(input).fill_(value): its layout)
+        data[...] = value._data
         return recorded(_inplace.FillBackward1, data, (input, value))
-    return recorded(_inplace.FillBackward0, np.full(x.shape, np.asarray(value).astype(x.dtype)),
-                    (input,))
+    data = _L.empty_like(x)
+    data[...] = np.asarray(value).astype(x.dtype)
+    return recorded(_inplace.FillBackward0, data, (input,))
 
 
 register(fill, method=False, inplace=_inplace.fill_, inplace_function=True, out=False,

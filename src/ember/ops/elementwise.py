@@ -21,7 +21,7 @@ _shl, _shr = elementwise_binary.bitwise_left_shift, elementwise_binary.bitwise_r
 def _reflected(shift):
     # `2 << t`: the number is the shifted value.
     def reflected(self, other):
-        if not isinstance(other, (int, float, bool, np.number, np.bool_)):
+        if not isinstance(other, (int, float, bool, complex, np.number, np.bool_)):
             return NotImplemented
         return shift(other, self)
     return reflected

@@ -3,6 +3,7 @@ fmin, logaddexp, logaddexp2, heaviside, ldexp, nextafter, and the integer
 ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
+from .._layout import iterated
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -37,7 +38,8 @@ def to_float(x):
 def apply(forward, a, b):
     """forward(a, b), PyTorch's error for shapes that do not broadcast."""
     try:
-        return np.asarray(forward(a, b))
+        # (laid out as PyTorch's TensorIterator lays out the result)
+        return iterated(np.asarray(forward(a, b)), a, b)
     except ValueError:
         raise broadcast_error(np.shape(a), np.shape(b)) from None
 
@@ -220,7 +222,9 @@ def copysign(input, other):
         raise not_implemented("copysign_cpu", a.dtype)
     a = to_float(a)
     # (only the sign is read: a number in a's dtype keeps bfloat16's, as PyTorch)
-    b = b.astype(a.dtype) if isinstance(b, np.ndarray) else a.dtype.type(b)
+    # (a number's own sign: -1 beside a uint8 tensor came back as 255)
+    b = (a.dtype.type(other) if not isinstance(other, Tensor) else
+         b.astype(a.dtype) if isinstance(b, np.ndarray) else a.dtype.type(b))
     data = apply(np.copysign, a, b)
     if isinstance(other, Tensor):
         return recorded(CopysignBackward0, data, (input, other))

@@ -3,9 +3,9 @@ var_mean, std_mean; and isin (membership)."""
 import math
 import warnings
 
-from ._common import D, Tensor, np, recorded, recorded_multi, wrap
+from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
 from . import reduction as _red
@@ -76,9 +76,11 @@ NansumBackward0 = grad_fn(
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex and D.is_float_np(input._data.dtype):
+        raise kernel_refuses("nansum_cpu", dtype._np)    # (floats run the NaN-skipping kernel)
     x = _red._accumulation_input(input, dtype)
     dims = _reduced_dims(input, dim)
-    if x.dtype.kind == "f":
+    if D.is_float_np(x.dtype):
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
     return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,),
@@ -88,15 +90,17 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """PyTorch's composite: nansum divided by the count of non-NaN elements."""
     x = input._data
-    if x.dtype.kind == "c":
-        raise RuntimeError("nansum on CPU does not support complex inputs")
-    if x.dtype.kind != "f":
+    if not (D.is_float_np(x.dtype) or x.dtype.kind == "c"):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {D.SCALAR_NAMES[input.dtype]}")
-    if dtype is not None and not dtype.is_floating_point:
+    if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be "
                            "either a floating point or complex dtype. Got: "
                            f"{D.SCALAR_NAMES[dtype]}")
+    if x.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and dtype.is_complex:
+        raise kernel_refuses("nansum_cpu", dtype._np)
     dims = _reduced_dims(input, dim)
     count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
     return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))
@@ -107,13 +111,16 @@ def _var_mean_grad(xp, g_var, g_mean, x, dims, correction, keepdim, n, given, co
             + _red._unreduce(xp, g_mean / count, x.shape, dims, keepdim))
 
 
+# (the correction and dims as PyTorch's node shows them: see reduction.py's _var_std)
+_MOMENTS = {"correction": "shown_correction", "dim": "given_dim", "keepdim": "keepdim"}
 VarMeanBackward0 = grad_fn(
-    "VarMeanBackward0", outputs=("var", "mean"),
+    "VarMeanBackward0", outputs=("var", "mean"), saved=_MOMENTS,
     self=lambda xp, grad, self, dims, correction, keepdim, n, given, count: _var_mean_grad(
         xp, grad[0], grad[1], self, dims, correction, keepdim, n, given, count))
 # std's part: the var gradient of g / (2 std), 0 where std is 0 (std_backward).
 StdMeanBackward0 = grad_fn(
     "StdMeanBackward0", outputs=("std", "mean"),
+    saved={**_MOMENTS, "result0": tensor_field("std")},
     self=lambda xp, grad, self, std, dims, correction, keepdim, n, given, count: _var_mean_grad(
         xp, xp.where(std == 0, 0, grad[0] / (std * 2)), grad[1], self, dims, correction,
         keepdim, n, given, count))
@@ -126,6 +133,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
+    shown = _red.shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
     # The spread is var/std's own (same rules, warning renamed to this op).
@@ -141,7 +149,8 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     given = dim is not None and x.ndim > 0
     n = count if not given or _red._dims_or_none(input, dim) else 1
     return recorded_multi(node, [spread, mean], (input,),
-                          (dims, correction, keepdim, n, given, count))
+                          (dims, correction, keepdim, n, given, count, shown,
+                           None if dim is None else given_dims(dim)))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -169,12 +178,15 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     operands = []
     for x in (elements, test_elements):
         if not isinstance(x, Tensor):
-            if not isinstance(x, (int, float, np.number, np.bool_)) or not any(
+            if not isinstance(x, (int, float, complex, np.number, np.bool_)) or not any(
                     isinstance(o, Tensor) for o in (elements, test_elements)):
                 raise _isin_refusal(elements, test_elements)
-            x = wrap(np.asarray(x, D.scalar_dtype(x)._np))
-        if x.dtype is D.bool_:
-            raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+            # (a complex number is refused as the complex128 PyTorch wraps it in)
+            x = wrap(np.asarray(x, np.complex128 if isinstance(x, complex)
+                                else D.scalar_dtype(x)._np))
+        if x.dtype is D.bool_ or x.dtype.is_complex:    # (each operand's own dtype named)
+            raise RuntimeError("Unsupported input type encountered for isin(): "
+                               f"{D.SCALAR_NAMES[x.dtype]}")
         operands.append(x)
     from .elementwise_ternary import result_type
     dt = result_type(*operands)._np

@@ -1,4 +1,5 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
+from .._layout import iterated
 from .._fma import _fma32
 from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
@@ -41,7 +42,8 @@ def _computed(forward, x, y, z):
     """forward(x, y, z); PyTorch's error (for the first two shapes that clash,
     the third against the first two's) when they do not broadcast."""
     try:
-        return forward(x, y, z)
+        # (laid out as PyTorch's TensorIterator lays out the result)
+        return iterated(np.asarray(forward(x, y, z)), x, y, z)
     except ValueError:
         raise broadcast_error_among(np.shape(x), np.shape(y), np.shape(z)) from None
 
@@ -76,22 +78,24 @@ LerpBackward1 = grad_fn("LerpBackward1",
 
 
 def lerp(input, end, weight):
-    tensor_arg(input, "lerp", "input", 1)
-    tensor_arg(end, "lerp", "end", 2)
-    x, e = input._data, end._data
     scalar = not isinstance(weight, Tensor)
-    if scalar and not isinstance(weight, (int, float, complex, np.number)):
+    if not (isinstance(input, Tensor) and isinstance(end, Tensor)) or (
+            scalar and not isinstance(weight, (int, float, complex, np.number))):
+        # (two overloads, Tensor and Number weight: the parser lists both)
+        from .conditional import _arg_type
+        got = ", ".join(_arg_type(a) for a in (input, end, weight))
         raise TypeError(
-            "lerp() received an invalid combination of arguments - got (Tensor, Tensor, "
-            f"{type(weight).__name__}), but expected one of:\n * (Tensor input, Tensor end, "
-            "Tensor weight, *, Tensor out = None)\n * (Tensor input, Tensor end, Number weight, "
-            "*, Tensor out = None)\n")
-    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
-        raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
+            f"lerp() received an invalid combination of arguments - got ({got}), but expected "
+            "one of:\n * (Tensor input, Tensor end, Tensor weight, *, Tensor out = None)\n"
+            " * (Tensor input, Tensor end, Number weight, *, Tensor out = None)\n")
+    x, e = input._data, end._data
+    # (PyTorch's meta function checks the dtypes before the kernel refuses one)
     for arr, arg in ((e, "end"), (None if scalar else weight._data, "weight")):
         if arr is not None and arr.dtype != x.dtype:
             raise RuntimeError(f"expected dtype {D.C_NAMES[input.dtype]} for `{arg}` but got "
                                f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
+    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
+        raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
     w = np.asarray(weight, x.dtype) if scalar else weight._data
     if x.dtype == np.float16 or x.dtype == D._BF16_NP:
         data = _computed(_reduced_lerp, x, e, np.asarray(weight, np.float32) if scalar else w)
@@ -152,6 +156,9 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
+    tensor_arg(input, "addcdiv", "input", 1)
+    tensor_arg(tensor1, "addcdiv", "tensor1", 2)
+    tensor_arg(tensor2, "addcdiv", "tensor2", 3)
     if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
         raise RuntimeError(_ADDCDIV_INTEGER)
     return _addc("addcdiv", AddcdivBackward0, np.true_divide, input, tensor1, tensor2, value)

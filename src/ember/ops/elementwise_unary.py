@@ -2,11 +2,12 @@
 nan_to_num isposinf isneginf isreal positive frexp (fix is trunc's alias)."""
 import math
 
+from .. import _layout as _L
 from .. import return_types
-from ._common import D, Tensor, no_complex_autograd, np, recorded, wrap
+from ._common import D, Tensor, _float_max, no_complex_autograd, np, recorded, wrap
 from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
-from ._registry import REGISTRY, grad_fn, register
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .pointwise import unary
 
 __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
@@ -69,10 +70,17 @@ sgn = unary("sgn", _sgn, "SgnBackward0", _sgn_grad, ints_to_float=False,
             out=_KEEPS_DTYPE)
 
 
+def _real_float(x):
+    """bfloat16 as float32 (same signs, infinities and NaNs), for NumPy's
+    sign and infinity tests, which have no bfloat16 loops."""
+    return x.astype(np.float32) if x.dtype == D._BF16_NP else x
+
+
 def signbit(input):
     x = input._data
     if x.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
+    x = _real_float(x)
     return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
@@ -81,19 +89,23 @@ def isposinf(input):
     x = input._data
     if x.dtype.kind == "c":
         raise RuntimeError("isposinf does not support complex inputs.")
-    return wrap(np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+    return wrap(np.isposinf(_real_float(x)) if D.is_float_np(x.dtype) else np.zeros(x.shape, np.bool_))
 
 
 def isneginf(input):
     x = input._data
     if x.dtype.kind == "c":
         raise RuntimeError("isneginf does not support complex inputs.")
-    return wrap(np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, np.bool_))
+    return wrap(np.isneginf(_real_float(x)) if D.is_float_np(x.dtype) else np.zeros(x.shape, np.bool_))
 
 
 def isreal(input):
     x = input._data
-    return wrap(x.imag == 0 if x.dtype.kind == "c" else np.ones(x.shape, np.bool_))
+    if x.dtype.kind == "c":
+        return wrap(x.imag == 0)
+    out = _L.empty_like(x, np.bool_)      # (ones_like: the input's layout)
+    out[...] = True
+    return wrap(out)
 
 
 # The gradient flows where the input was finite; replaced values are constants.
@@ -109,12 +121,12 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
         re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
         no_complex_autograd("nan_to_num", True, input)
         return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
         return wrap(x.copy())
-    info = np.finfo(x.dtype)
+    big = float(_float_max(x.dtype))
     values = [np.asarray(v).astype(x.dtype) for v in (
-        nan, info.max if posinf is None else posinf, info.min if neginf is None else neginf)]
+        nan, big if posinf is None else posinf, -big if neginf is None else neginf)]
     data = np.where(np.isnan(x), values[0],
                     np.where(x == np.inf, values[1], np.where(x == -np.inf, values[2], x)))
     return recorded(NanToNumBackward0, data.astype(x.dtype, copy=False), (input,))
@@ -127,18 +139,18 @@ def positive(input):
 
 
 # frexp: x = mantissa * 2 ** exponent, so d mantissa / dx = 2 ** -exponent.
-FrexpBackward0 = grad_fn("FrexpBackward0",
+FrexpBackward0 = grad_fn("FrexpBackward0", saved={"exponent": tensor_field("exponent")},
                          self=lambda xp, grad, exponent_scale: grad * exponent_scale)
 
 
 def frexp(input):
     x = input._data
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(x)
     exponent = np.asarray(exponent, np.int32)
     scale = np.ldexp(np.ones((), x.dtype), -exponent).astype(x.dtype)
-    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale,))
+    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale, exponent))
     return return_types.frexp(m, wrap(exponent))
 
 register(signbit, out=bool_only)

@@ -9,9 +9,11 @@ mode is a gather of rows followed by one reduction over each bag's run; the
 gradient of weight is one scatter-add of the bags' gradient rows, weighted
 per position (ops/embedding.py's primitives and `coef`).
 """
+from operator import itemgetter
+
 from .. import _dtype as D
 from ._common import Tensor, np, recorded, tracked
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .embedding import (EmbeddingBagBackwardBackward0, _tensor_type_name, check_indices,
                         check_sparse, grad_coef)
 from .loss import const
@@ -37,8 +39,16 @@ def _per_sample_weights_grad(xp, grad, weight, per_sample_weights, indices, bag,
     return dots if keep is None else dots * const(xp, keep)
 
 
-EmbeddingBagBackward0 = grad_fn("EmbeddingBagBackward0", weight=_weight_grad,
-                                per_sample_weights=_per_sample_weights_grad)
+# What PyTorch's node shows besides the weights: the arguments as given
+# (indices and offsets in their own dtype, the padding row or -1) and the
+# op's other three outputs, kept as one constant `shown` in this order.
+_SHOWN = ("indices", "offsets", "mode", "padding_idx", "result1", "result2", "result3",
+          "scale_grad_by_freq", "sparse")
+_FIELDS = {f: tensor_field(("shown", itemgetter(k))) if f in ("indices", "offsets") or
+           f.startswith("result") else ("shown", itemgetter(k)) for k, f in enumerate(_SHOWN)}
+EmbeddingBagBackward0 = grad_fn(
+    "EmbeddingBagBackward0", saved={**_FIELDS, "weight_sym_argsize_0": "num_weights"},
+    weight=_weight_grad, per_sample_weights=_per_sample_weights_grad)
 
 
 def _check(weight, indices, offsets, mode, per_sample_weights, include_last_offset,
@@ -190,12 +200,28 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
             max_indices = counts
         if is_tracked:
             coef = grad_coef(idx, w.dtype, -1, scale_grad_by_freq, coef)
+    # (int32 bookkeeping when indices and offsets are both int32, as ATen's)
+    it = np.int32 if indices._data.dtype == offsets._data.dtype == np.int32 else np.int64
+    offset2bag = np.zeros(0, it) if _sums_fast(weight, per_sample_weights, mode, padding_idx) \
+        else bag.astype(it)
+    others = (offset2bag, (counts if mode else np.zeros(n_bags)).astype(it),
+              max_indices.astype(it))
     result = recorded(EmbeddingBagBackward0, out, (weight, per_sample_weights),
                       (idx, bag, w.shape[0], coef,
-                       None if keep is None else keep.astype(w.dtype)))
-    bag_size = counts if mode else np.zeros(n_bags, np.int64)
-    return (result, Tensor._wrap(bag), Tensor._wrap(bag_size.astype(np.int64)),
-            Tensor._wrap(max_indices.astype(np.int64)))
+                       None if keep is None else keep.astype(w.dtype),
+                       (indices._data, offsets._data, mode, padding_idx) + others
+                       + (bool(scale_grad_by_freq), bool(sparse))))
+    return (result,) + tuple(Tensor._wrap(a) for a in others)
+
+
+def _sums_fast(weight, per_sample_weights, mode, padding_idx):
+    """Does ATen take its fast path for sums, which skips offset2bag (then
+    given as an empty tensor): float32 or half rows of unit stride, no
+    padding_idx, contiguous per-sample weights?"""
+    w, psw = weight._data, per_sample_weights
+    return (mode == 0 and padding_idx < 0 and weight.dtype in (D.float32, D.float16, D.bfloat16)
+            and w.strides[1] == w.itemsize
+            and (psw is None or psw._data.strides[0] == psw._data.itemsize))
 
 
 embedding_bag = register(embedding_bag, method=False, out=False)

@@ -15,6 +15,7 @@ import operator
 from .._settings import warn_at_caller
 from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, tensor_field
+from ..autograd._saved_fields import constant
 from . import _index_kernel as K
 
 
@@ -108,7 +109,28 @@ IndexBackward0 = grad_fn("IndexBackward0", saved={
     self=_index_grad)
 # The overwritten region gets no gradient; the values get the region's gradient
 # (duplicate indices each get it, as in PyTorch).
-IndexPutBackward0 = grad_fn("IndexPutBackward0", self=_put_grad, values=_put_values_grad)
+def _put_indices(node):
+    """PyTorch's `indices` of an assignment's advanced key (its NumPy key:
+    arrays, `:` and `...`), as _given_indices makes them."""
+    items, ndim = constant(node, "key"), len(node._shape)
+    pairs, d = [], 0
+    for i, k in enumerate(items):
+        if k is Ellipsis:
+            d = ndim - sum(np.ndim(j) if np.asarray(j).dtype == np.bool_ else 1
+                           for j in items[i + 1:])
+        elif isinstance(k, slice):
+            d += 1
+        else:
+            k = np.asarray(k)
+            pairs.append((d, k))
+            d += k.ndim if k.dtype == np.bool_ else 1
+    return _given_indices(pairs)
+
+
+IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
+                            "accumulate": lambda node: False,
+                            "indices": tensor_field(_put_indices)},
+                            self=_put_grad, values=_put_values_grad)
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
                      src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"

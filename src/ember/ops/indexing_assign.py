@@ -4,6 +4,7 @@ check, then a copy into the view (CopySlices) or index_put_ (its masked_fill
 shortcut for one mask and one value, else at::index's checks, then the
 value's shape, dtype, and the bounds, in that order)."""
 from .._backend import cast, quiet_call
+from .._meta import is_meta
 from .._python_data import _scalar_to, scalar_arg
 from .._settings import warn_at_caller
 from .._storage import _ptr, _root
@@ -126,8 +127,9 @@ def setitem(input, key, value):
 
 
 def _overlaps(a):
-    """Do elements share memory (an expanded tensor)?"""
-    return a.size > 1 and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+    """Do elements share memory (an expanded tensor; a meta tensor has none)?"""
+    return (a.size > 1 and not is_meta(a)
+            and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)))
 
 
 def _writable(a):

@@ -6,6 +6,8 @@ bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
+import re
+
 from .._backend import cast
 from .._meta import is_meta
 from .._settings import warn_once
@@ -109,10 +111,7 @@ def commit_inplace(t, result):
         if base is not None:
             # The base takes the new values (CopySlices); the view is then a
             # view of that new base again (AsStridedBackward0), as in PyTorch.
-            key, parts = _rebase(base, t, result)
-            node = AsStridedRealBackward0 if parts else AsStridedBackward0
-            t._grad_fn = node(((base._grad_fn, 0),), (), (base._data.shape + parts, key),
-                              None, t._data.shape, t._data.dtype)
+            t._grad_fn = view_node(base, t, *_rebase(base, t, result))
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
@@ -187,12 +186,28 @@ def _run_node(fn, xp, grad, create_graph, needs):
     return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
 
 
+# (PyTorch's node shows the view's geometry in its base's storage: `geometry`)
+_GEOMETRY = {"size": ("geometry", lambda g: g[0]), "storage_offset": ("geometry", lambda g: g[2]),
+             "stride": ("geometry", lambda g: g[1])}
 AsStridedBackward0 = grad_fn(
-    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
+    "AsStridedBackward0", saved=_GEOMETRY,
+    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
 # (a real view of a complex base: the key is into the base's (re, im) pairs)
 AsStridedRealBackward0 = grad_fn(
-    "AsStridedBackward0", self=lambda xp, g, shape, key: xp.view_as_complex(
+    "AsStridedBackward0", saved=_GEOMETRY, self=lambda xp, g, shape, key: xp.view_as_complex(
         xp.index_backward(g, shape, key, False)))
+
+
+def view_node(base, view, key, parts):
+    """The node of a view whose base was changed in place (after _rebase: the
+    view's `key` in the base, `parts` as _rebase gives them): a view of the
+    new base, as PyTorch regenerates it (AsStridedBackward0)."""
+    v, b = view._data, base._data
+    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // v.itemsize
+    geometry = (v.shape, tuple(st // v.itemsize for st in v.strides), offset)
+    node = AsStridedRealBackward0 if parts else AsStridedBackward0
+    return node(((base._grad_fn, 0),), (), (b.shape + parts, key, geometry), None, v.shape,
+                v.dtype)
 
 
 def _snapshot(t):
@@ -201,12 +216,53 @@ def _snapshot(t):
     return _forward.carry(t, old)
 
 
+def _uncastable(self, args):
+    """PyTorch's cast error where the op's kernel refused the operands but
+    the promoted type could not go into `self` anyway (TensorIterator checks
+    the output's dtype first): bitwise_and_ of a bool tensor and a float one."""
+    if not args or not isinstance(args[0], (Tensor, bool, int, float, complex)):
+        return None
+    from .._extras import result_type
+    try:
+        common = result_type(self, args[0])._np
+    except Exception:
+        return None
+    dst = self._data.dtype
+    if common == dst or _castable(common, dst):
+        return None
+    return RuntimeError(
+        f"result type {D.SCALAR_NAMES[D._BY_NP[common]]} can't be cast to the desired output "
+        f"type {D.SCALAR_NAMES[D._BY_NP[dst]]}")
+
+
+def _as_method(error, function_name, method_name):
+    """The function's argument error as PyTorch's parser words it for the
+    in-place method: its name, and positions counted after self."""
+    text = str(error)
+    head = f"{function_name}(): argument '"
+    if not text.startswith(head):
+        return error
+    m = _POSITION.search(text)
+    if m is None or m.group(1) == "1":
+        return error
+    text = f"{method_name}(): argument '" + text[len(head):]
+    return TypeError(_POSITION.sub(f"(position {int(m.group(1)) - 1})", text, count=1))
+
+
+_POSITION = re.compile(r"\(position (\d+)\)")
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
 
     def method(self, *args, **kwargs):
         check_inplace(self)
-        result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        try:
+            result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+        except NotImplementedError as e:
+            raise _uncastable(self, args) or e
+        except TypeError as e:
+            raise _as_method(e, op.__name__, method.__name__) from None
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented

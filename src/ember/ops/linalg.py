@@ -230,10 +230,10 @@ def bmm(input, mat2):
     if _AUTOCAST.cpu:
         return _autocast(bmm, LOWER, (input, mat2), {})
     bmm_checks(input._data, mat2._data)
+    no_bool(input._data, "bmm")     # (the kernel's dispatch, before its dtype check)
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
                            f"{D.SCALAR_NAMES[mat2.dtype]}")
-    no_bool(input._data, "bmm")
     return _product(BmmBackward0, matmul_wide, input, mat2)
 
 

@@ -5,8 +5,9 @@ and the matrix helpers the derivative formulas are written with."""
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from ._common import D, Tensor, np
 
-__all__ = ["LinAlgError", "float_input", "square", "at_least_2d", "mT", "mH", "eye_as", "diag_embed",
-           "diag", "lu_np", "singular_error", "const", "vector_rhs", "np_dtype"]
+__all__ = ["LinAlgError", "column_major", "float_input", "square", "at_least_2d", "mT", "mH",
+           "eye_as", "diag_embed", "diag", "lu_np", "singular_error", "const", "vector_rhs",
+           "np_dtype"]
 
 
 class _LinAlgError(RuntimeError):
@@ -18,8 +19,54 @@ class _LinAlgError(RuntimeError):
 LinAlgError = _LinAlgError
 
 
+def column_major(a):
+    """`a`, or a copy of it, with each matrix stored by columns, one after
+    another: how LAPACK writes a result, and so how PyTorch lays out the
+    matrices its LAPACK ops return (inv, cholesky, solve, qr, eigh, svd's
+    U and Vh, lu_factor, ...)."""
+    if a.ndim < 2 or type(a) is not np.ndarray:
+        return a
+    m, n = a.shape[-2:]
+    step = a.itemsize
+    expected = [0] * a.ndim
+    expected[-2], expected[-1] = step, step * max(m, 1)
+    step *= max(m, 1) * max(n, 1)
+    for d in range(a.ndim - 3, -1, -1):
+        expected[d] = step
+        step *= max(a.shape[d], 1)
+    if tuple(expected) == a.strides:
+        return a
+    out = np.empty(a.shape[:-2] + (n, m), a.dtype).swapaxes(-1, -2)
+    out[...] = a
+    return out
+
+
+def _low_precision(name):
+    return lambda dt: RuntimeError(f"{name}: Low precision dtypes not supported. Got "
+                                   f"{D.SCALAR_NAMES[dt]}")
+
+
+def _no_kernel(kernel):
+    return lambda dt: NotImplementedError(f'"{kernel}" not implemented for '
+                                          f"'{D.SCALAR_NAMES[dt]}'")
+
+
+# The LAPACK-backed ops refuse float16 and bfloat16, each in its own words
+# (NumPy's linalg would raise a TypeError of its own for float16).
+_HALF_REFUSALS = {
+    "linalg.inv": _low_precision("linalg.inv"), "linalg.inv_ex": _low_precision("linalg.inv"),
+    "linalg.slogdet": _low_precision("linalg.slogdet"), "linalg.det": _no_kernel("lu_cpu"),
+    "linalg.solve": _no_kernel("lu_cpu"), "linalg.cholesky": _no_kernel("cholesky_cpu"),
+    "linalg.cholesky_ex": _no_kernel("cholesky_cpu"), "linalg.svd": _no_kernel("linalg_svd_cpu"),
+    "linalg.lstsq": lambda dt: RuntimeError(
+        "This function doesn't handle types other than float and double"),
+}
+
+
 def float_input(t, name, low_precision=False):
     """PyTorch's checkFloatingOrComplex; `low_precision` lets bfloat16 through."""
+    if t._data.dtype in D.HALF_NP and name in _HALF_REFUSALS:
+        raise _HALF_REFUSALS[name](t.dtype)
     if t._data.dtype.kind not in "fc" and not (low_precision and D.is_float_np(t._data.dtype)):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[t.dtype]}")

@@ -6,10 +6,10 @@ pinv_backward and the matrix-function block rule for matrix_exp."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded, recorded_multi, tracked
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
-from .linalg_common import (at_least_2d, const, diag, diag_embed, eye_as, float_input, mH,
-                            np_dtype, square, warn_once)
+from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as,
+                            float_input, mH, np_dtype, square, warn_once)
 from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",
@@ -60,7 +60,8 @@ def _qr_grad(xp, grad, Q, R, mode):
     return xp.matmul(gA, const(xp, pad)) + xp.matmul(Q, gR)
 
 
-LinalgQrBackward0 = grad_fn("LinalgQrBackward0", outputs=("Q", "R"),
+LinalgQrBackward0 = grad_fn("LinalgQrBackward0", outputs=("Q", "R"), saved={
+                                "Q": tensor_field("Q"), "R": tensor_field("R"), "mode": "mode"},
                             A=lambda xp, grad, Q, R, mode: _qr_grad(xp, grad, Q, R, mode))
 
 
@@ -80,7 +81,7 @@ def _qr(A, mode):
         Q = np.zeros((0,), a.dtype)
     else:
         Q, R = np.linalg.qr(a, mode=mode)
-    return recorded_multi(LinalgQrBackward0, [Q, R], (A,), (mode,))
+    return recorded_multi(LinalgQrBackward0, [column_major(Q), column_major(R)], (A,), (mode,))
 
 
 def qr(A, mode="reduced"):
@@ -152,7 +153,9 @@ def _svd_grad(xp, grad, U, S, Vh, full_matrices):
 
 
 LinalgSvdBackward0 = grad_fn(
-    "LinalgSvdBackward0", outputs=("U", "S", "Vh"),
+    "LinalgSvdBackward0", outputs=("U", "S", "Vh"), saved={
+        "S": tensor_field("S"), "S_sym_argsize_minus_1": ("S", lambda S: S.shape[-1]),
+        "U": tensor_field("U"), "Vh": tensor_field("Vh"), "full_matrices": "full_matrices"},
     A=lambda xp, grad, U, S, Vh, full_matrices: _svd_grad(xp, grad, U, S, Vh, full_matrices))
 
 
@@ -160,7 +163,8 @@ def _svd(A, full_matrices, name="linalg.svd"):
     at_least_2d(A, name)
     float_input(A, name)
     U, S, Vh = np.linalg.svd(A._data, full_matrices=full_matrices)
-    return recorded_multi(LinalgSvdBackward0, [U, S, Vh], (A,), (full_matrices,))
+    return recorded_multi(LinalgSvdBackward0, [column_major(U), S, column_major(Vh)], (A,),
+                          (full_matrices,))
 
 
 def _no_driver(driver):
@@ -229,7 +233,9 @@ def _eig_grad(xp, grad, L, V, hermitian):
     return xp.solve(mH(xp, V), xp.matmul(gA, mH(xp, V)))
 
 
-LinalgEighBackward0 = grad_fn("LinalgEighBackward0", outputs=("L", "V"),
+LinalgEighBackward0 = grad_fn("LinalgEighBackward0", outputs=("L", "V"), saved={
+                                  "eigenvalues": tensor_field("L"),
+                                  "eigenvectors": tensor_field("V")},
                               A=lambda xp, grad, L, V: _eig_grad(xp, grad, L, V, True))
 
 
@@ -237,11 +243,11 @@ def _eigh(A, UPLO, name):
     if UPLO not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
     square(A, name, check_float=False)
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[A.dtype]}'")
     L, V = np.linalg.eigh(A._data, UPLO=UPLO)
-    return recorded_multi(LinalgEighBackward0, [L, V], (A,))
+    return recorded_multi(LinalgEighBackward0, [L, column_major(V)], (A,))
 
 
 def eigh(A, UPLO="L"):
@@ -303,7 +309,7 @@ def _spectrum(a, hermitian):
 
 
 def _check_pinv_input(A):
-    if A._data.dtype.kind not in "fc" or A._data.ndim < 2:
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP or A._data.ndim < 2:
         raise RuntimeError(f"linalg.pinv({D.SCALAR_NAMES[A.dtype]}{{{list(A._data.shape)}}}): "
                            "expected a tensor with 2 or more dimensions of float, double, cfloat "
                            "or cdouble types")
@@ -336,7 +342,7 @@ def pinverse(input, rcond=1e-15):
 
 
 def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise RuntimeError("This function doesn't handle types other than float and double")
     at_least_2d(A, "linalg.matrix_rank")
     _real_tolerances("matrix_rank", atol, rtol)

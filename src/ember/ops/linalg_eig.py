@@ -6,13 +6,15 @@ linalg_eig_backward (ops/linalg_decompositions.py), whose complex gradient a
 real input receives the real part of."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi, tracked
-from ._registry import grad_fn, register
-from .linalg_common import square
+from ._registry import grad_fn, register, tensor_field
+from .linalg_common import column_major, square
 from .linalg_decompositions import _eig_grad
 
 __all__ = ["eig", "eigvals"]
 
 LinalgEigBackward0 = grad_fn("LinalgEigBackward0", outputs=("eigenvalues", "eigenvectors"),
+                             saved={"eigenvalues": tensor_field("eigenvalues"),
+                                    "eigenvectors": tensor_field("eigenvectors")},
                              self=lambda xp, grad, eigenvalues, eigenvectors:
                              _eig_grad(xp, grad, eigenvalues, eigenvectors, False))
 
@@ -37,7 +39,7 @@ def _eig(A):
     if not np.all(np.isfinite(a)):
         raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = np.linalg.eig(a)
-    return recorded_multi(LinalgEigBackward0, [w.astype(ct), v.astype(ct)], (A,))
+    return recorded_multi(LinalgEigBackward0, [w.astype(ct), column_major(v.astype(ct))], (A,))
 
 
 def eig(A):

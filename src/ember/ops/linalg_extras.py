@@ -6,10 +6,12 @@ import math
 from .. import return_types as RT
 from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap_dim
 from ._out import same_dtype
-from ._registry import grad_fn, no_derivative, register
+from ._registry import grad_fn, no_derivative, register, tensor_field
 from .linalg import matmul
-from .linalg_common import float_input, mH, mT, square, warn_once
+from .linalg_common import column_major, float_input, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_part, tri_solve_arrays
+from .rearrange_views import DIAGONAL_FIELDS, _diagonal_data
+from .shape import ReshapeAliasBackward0, _view_of
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -75,7 +77,7 @@ DiagonalBackwardBackward0 = grad_fn(
     "DiagonalBackwardBackward0",
     grad_output=lambda xp, g, offset, dim1, dim2: _diag_of(xp, g, offset, dim1, dim2))
 DiagonalBackward0 = grad_fn(
-    "DiagonalBackward0",
+    "DiagonalBackward0", saved=DIAGONAL_FIELDS,
     self=lambda xp, g, shape, offset, dim1, dim2: _diag_put(xp, g, shape, offset, dim1, dim2))
 
 
@@ -98,15 +100,12 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return recorded(DiagonalBackward0, _diagonal_arrays(a, offset, d1, d2), (A,),
-                    (a.shape, offset, d1, d2))
+    # (a view of A, as PyTorch's: its strides, its memory)
+    return _view_of(_diagonal_data(a, offset, d1, d2), A, DiagonalBackward0,
+                    (a.shape, offset, d1, d2, dim1, dim2))
 
 
 # --- tensorinv, tensorsolve ------------------------------------------------
-
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=lambda xp, g, shape:
-                                xp.reshape(g, shape))
-
 
 def tensorinv(A, ind=2):
     from .shape import reshape
@@ -143,7 +142,7 @@ def vander(x, *, N=None):
     running product."""
     from .shape import cat, expand, unsqueeze
     kind = x._data.dtype.kind
-    if kind not in "fciu":
+    if kind not in "fciu" or x._data.dtype in D.HALF_NP:
         raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, "
                            f"but got {D.SCALAR_NAMES[x.dtype]}")
     x_ = unsqueeze(x, -1) if x._data.ndim == 0 else x
@@ -175,7 +174,7 @@ def _cholesky_solve_grads(xp, g, input2, result, upper):
 
 
 CholeskySolveBackward0 = grad_fn(
-    "CholeskySolveBackward0",
+    "CholeskySolveBackward0", saved={"upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, g, self, input2, upper: xp.cholesky_solve(g, input2, upper),
     input2=lambda xp, g, self, input2, result, upper:
@@ -193,12 +192,12 @@ def cholesky_solve(input, input2, upper=False):
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{D.SCALAR_NAMES[input.dtype]} and A of type "
                            f"{D.SCALAR_NAMES[input2.dtype]} instead.")
-    return recorded(CholeskySolveBackward0, _cholesky_solve_arrays(b, u, upper),
+    return recorded(CholeskySolveBackward0, column_major(_cholesky_solve_arrays(b, u, upper)),
                     (input, input2), (upper,))
 
 
 CholeskyInverseBackward0 = grad_fn(
-    "CholeskyInverseBackward0", self=lambda xp, g, self, result, upper:
+    "CholeskyInverseBackward0", saved={"upper": "upper"}, self=lambda xp, g, self, result, upper:
     _cholesky_inverse_grad(xp, g, self, result, upper))
 
 
@@ -213,8 +212,8 @@ def cholesky_inverse(input, upper=False):
         raise RuntimeError(f"Expected input tensor to have at least 2 dimensions, but got "
                            f"{u.ndim} dimensions")
     eye = np.broadcast_to(np.eye(u.shape[-1], dtype=u.dtype), u.shape)
-    return recorded(CholeskyInverseBackward0, _cholesky_solve_arrays(eye, u, upper), (input,),
-                    (upper,))
+    return recorded(CholeskyInverseBackward0, column_major(_cholesky_solve_arrays(eye, u, upper)),
+                    (input,), (upper,))
 
 
 def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
@@ -228,7 +227,9 @@ def _triangular_solve_grads(xp, g, A, X, upper, transpose, unitriangular):
 
 
 TriangularSolveBackward0 = grad_fn(
-    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"),
+    "TriangularSolveBackward0", outputs=("solution", "cloned_coefficient"), saved={
+        "solution": tensor_field("solution"), "transpose": "transpose",
+        "unitriangular": "unitriangular", "upper": "upper"},
     # (PyTorch's node keeps `self` too, so changing it in place is caught)
     self=lambda xp, grad, self, A, solution, upper, transpose, unitriangular:
         _triangular_solve_grads(xp, grad[0], A, solution, upper, transpose, unitriangular)[0],
@@ -248,7 +249,8 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
     return RT.triangular_solve(*recorded_multi(
-        TriangularSolveBackward0, [x, a.copy()], (input, A), (upper, transpose, unitriangular)))
+        TriangularSolveBackward0, [column_major(x), column_major(a.copy())], (input, A),
+        (upper, transpose, unitriangular)))
 
 
 # --- householder_product ------------------------------------------------------
@@ -313,10 +315,12 @@ def _householder_grads(xp, g, A, tau):
     return out
 
 
+# (`result` named, unread: PyTorch's node keeps it, so changing it in place
+# before backward is an error there)
 LinalgHouseholderProductBackward0 = grad_fn(
     "LinalgHouseholderProductBackward0",
-    input=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[0],
-    tau=lambda xp, g, input, tau: _householder_grads(xp, g, input, tau)[1])
+    input=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[0],
+    tau=lambda xp, g, input, tau, result: _householder_grads(xp, g, input, tau)[1])
 
 
 def householder_product(A, tau):
@@ -337,7 +341,8 @@ def householder_product(A, tau):
         raise RuntimeError(f"{name}: tau dtype {D.SCALAR_NAMES[tau.dtype]} does not match input "
                            f"dtype {D.SCALAR_NAMES[A.dtype]}")
     float_input(A, "linalg.householder_product")
-    return recorded(LinalgHouseholderProductBackward0, _reflectors(a, t, _ArrayOps), (A, tau))
+    return recorded(LinalgHouseholderProductBackward0, column_major(_reflectors(a, t, _ArrayOps)),
+                    (A, tau))
 
 
 def orgqr(input, tau):
@@ -359,7 +364,7 @@ def geqrf(input):
         raise kernel_refuses("geqrf_cpu", a.dtype)
     m, n = a.shape[-2:]
     batch = a.shape[:-2]
-    out = np.empty(a.shape, a.dtype)
+    out = np.empty(batch + (n, m), a.dtype).swapaxes(-1, -2)    # (LAPACK writes by columns)
     tau = np.zeros(batch + (min(m, n),), a.dtype)
     if a.size:
         for i in np.ndindex(*batch):

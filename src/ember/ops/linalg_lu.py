@@ -5,10 +5,11 @@ pivots and info); the derivatives are PyTorch's linalg_lu_backward, the
 solve rule pushed through A = P L U, and linalg_lstsq_backward."""
 from .. import return_types as RT
 from ._common import D, Tensor, np, recorded_multi, tracked
+from .._layout import c_strided
 from ._out import same_dtype
-from ._registry import grad_fn, register
-from .linalg_common import (at_least_2d, const, float_input, lu_np, mH, np_dtype, vector_rhs,
-                            np_solve, singular_error, warn_once)
+from ._registry import grad_fn, register, tensor_field
+from .linalg_common import (at_least_2d, column_major, const, float_input, lu_np, mH, np_dtype,
+                            vector_rhs, np_solve, singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
 
@@ -56,11 +57,15 @@ def _lu_factor_grad(xp, g, LU, P):
     return _lu_grad(xp, g, g, P, L, U)
 
 
+# (pivot is always True: LU without pivoting is refused on the CPU)
 LinalgLuFactorExBackward0 = grad_fn(
-    "LinalgLuFactorExBackward0", outputs=("LU",),
+    "LinalgLuFactorExBackward0", outputs=("LU",), saved={
+        "LU": tensor_field("LU"), "pivot": lambda node: True, "pivots": tensor_field("pivots")},
     A=lambda xp, grad, LU, P: _lu_factor_grad(xp, grad[0], LU, P))
 LinalgLuBackward0 = grad_fn(
-    "LinalgLuBackward0", outputs=("L", "U"),
+    "LinalgLuBackward0", outputs=("L", "U"), saved={
+        "L": tensor_field("L"), "P": tensor_field("P"), "U": tensor_field("U"),
+        "pivot": lambda node: True},
     A=lambda xp, grad, L, U, P: _lu_grad(xp, grad[0], grad[1], P, L, U))
 
 
@@ -70,7 +75,7 @@ def _factor(A, pivot, name):
     if A._data.ndim < 2:
         raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A._data.shape)} instead")
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{D.SCALAR_NAMES[A.dtype]}'")
     return lu_np(A._data)
 
@@ -83,7 +88,8 @@ def _lu_factor_ex(A, pivot, check_errors, name):
             "If you still want to perform the factorization, consider calling linalg.lu(A, "
             "pivot) or linalg.lu_factor_ex(A, pivot)"))
     P = permutation(piv, LU.shape[-2], LU.dtype) if tracked(A) else None
-    return recorded_multi(LinalgLuFactorExBackward0, [LU, piv, info], (A,), (P,),
+    return recorded_multi(LinalgLuFactorExBackward0, [column_major(LU), piv, info], (A,),
+                          (P, piv),
                           (True, False, False))
 
 
@@ -99,16 +105,17 @@ def _split(LU):
     """L (m x k, unit lower) and U (k x n) of a packed LU."""
     m, n = LU.shape[-2:]
     k = min(m, n)
-    L = np.tril(LU[..., :, :k], -1)
+    L = c_strided(np.tril(LU[..., :, :k], -1))    # (by rows, as PyTorch's lu_unpack)
     L[..., np.arange(k), np.arange(k)] = 1
-    return L, np.triu(LU[..., :k, :])
+    return L, c_strided(np.triu(LU[..., :k, :]))
 
 
 def lu(A, *, pivot=True):
     LU, piv, _ = _factor(A, pivot, "linalg.lu")
     L, U = _split(LU)
     P = permutation(piv, LU.shape[-2], LU.dtype)
-    return RT.linalg_lu(*recorded_multi(LinalgLuBackward0, [P, L, U], (A,), (P,),
+    # (P, L and U are made from LU by rows, as PyTorch's lu_unpack makes them)
+    return RT.linalg_lu(*recorded_multi(LinalgLuBackward0, [c_strided(P), L, U], (A,), (P,),
                                         (False, True, True)))
 
 
@@ -125,7 +132,9 @@ def _unpack_grad(xp, gL, gU, shape):
     return gL * np.tril(ones, -1) + gU * np.triu(ones)
 
 
-LuUnpackBackward0 = grad_fn("LuUnpackBackward0", outputs=("L", "U"),
+LuUnpackBackward0 = grad_fn("LuUnpackBackward0", outputs=("L", "U"), saved={
+                            "LU_data_sym_argsize_minus_1": ("shape", lambda s: s[-1]),
+                            "LU_data_sym_argsize_minus_2": ("shape", lambda s: s[-2])},
                             LU_data=lambda xp, grad, shape: _unpack_grad(xp, grad[0], grad[1],
                                                                          shape))
 
@@ -139,7 +148,8 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
         empty = np.zeros((0,), LU.dtype)
         return RT.lu_unpack(Tensor._wrap(P), Tensor._wrap(empty), Tensor._wrap(empty.copy()))
     L, U = _split(LU)
-    return RT.lu_unpack(*recorded_multi(LuUnpackBackward0, [P, L, U], (LU_data,), (LU.shape,),
+    return RT.lu_unpack(*recorded_multi(LuUnpackBackward0, [c_strided(P), L, U], (LU_data,),
+                                        (LU.shape,),
                                         (False, True, True)))
 
 
@@ -166,7 +176,8 @@ def _lu_solve_grads(xp, g, LU, P, X, left, adjoint):
 
 
 LinalgLuSolveBackward0 = grad_fn(
-    "LinalgLuSolveBackward0",
+    "LinalgLuSolveBackward0", saved={
+        "adjoint": "adjoint", "left": "left", "pivots": tensor_field("pivots")},
     LU=lambda xp, g, LU, result, P, left, adjoint:
         _lu_solve_grads(xp, g, LU, P, result, left, adjoint)[0],
     B=lambda xp, g, LU, result, P, left, adjoint:
@@ -186,7 +197,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
         A = np.swapaxes(A, -1, -2).conj()
     x = np_solve(A, b) if left else np.swapaxes(
         np_solve(np.swapaxes(A, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
-    return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint))
+    x = column_major(x) if left else column_major(x.swapaxes(-1, -2)).swapaxes(-1, -2)
+    return recorded(LinalgLuSolveBackward0, x, (LU, B), (P, left, adjoint, pivots._data))
 
 
 def torch_lu_solve(b, LU_data, LU_pivots):
@@ -233,11 +245,23 @@ def _lstsq_grads(xp, grad, A, B, X, residuals, vec):
 
 LinalgLstsqBackward0 = grad_fn(
     "LinalgLstsqBackward0", outputs=("solution", "residuals"),
+    saved={"solution": tensor_field("solution")},
     self=lambda xp, grad, self, b, solution, residuals, vec:
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[0],
     b=lambda xp, grad, self, b, solution, residuals, vec:
         _lstsq_grads(xp, grad, self, b, solution, residuals, vec)[1])
 LinalgLstsqBackward0._unsaved_outputs = ("residuals",)
+
+
+def _lstsq_layout(x, m):
+    """x (n x k solutions) as LAPACK's gels family leaves them: the first n
+    rows of a max(m, n) x k buffer stored by columns."""
+    n = x.shape[-2]
+    if type(x) is not np.ndarray or m <= n:
+        return column_major(x)
+    out = np.empty(x.shape[:-2] + (x.shape[-1], m), x.dtype).swapaxes(-1, -2)[..., :n, :]
+    out[...] = x
+    return out
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
@@ -271,6 +295,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
         residuals = (np.abs(a @ x - bm) ** 2).sum(-2).astype(real)
     rank = rank if driver != "gels" else np.zeros((0,), np.int64)
     sv = s if driver in ("gelsd", "gelss") else np.zeros((0,), real)
+    # (LAPACK's solution: by columns, in a buffer of max(m, n) rows)
+    x = _lstsq_layout(x, m)
     x = x[..., 0] if vec else x
     sol, res = recorded_multi(LinalgLstsqBackward0, [x, residuals], (A, B), (vec,))
     return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asarray(rank)), Tensor._wrap(sv))

@@ -3,6 +3,7 @@ dispatch of the old torch.norm, each built as PyTorch builds it (so the
 graphs hold the same nodes)."""
 import math
 
+from .._layout import c_strided
 from ._common import D, as_dims, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -35,7 +36,7 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     if math.isinf(p):
         # amax's rule: the gradient shared among the elements that reach the max
         mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
-        return xp.sgn(x) * (g * (mask / mask.sum(dims, keepdims=True)))
+        return xp.sgn(x) * (g * (mask / mask.sum(dims if x.ndim else None, keepdims=True)))
     safe = xp.where(r == 0, 1, r)
     if p < 1:
         scaled = xp.sgn(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
@@ -86,7 +87,7 @@ def _float_dtype(x, dtype, name):
     if x.is_complex() != dtype.is_complex:
         kind = "complex for complex" if x.is_complex() else "real for real"
         raise RuntimeError(f"{name}: dtype should be {kind} inputs, but got {got}")
-    if np.promote_types(x._data.dtype, dtype._np) != dtype._np:
+    if D.promote_types(x.dtype, dtype) is not dtype:    # (bfloat16 with float16 too)
         raise RuntimeError(f"{name}: the dtype of the input ({D.SCALAR_NAMES[x.dtype]}) should be "
                            f"convertible without narrowing to the specified dtype ({got})")
 
@@ -105,20 +106,22 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim not in ((), []) else None
     ab = np.abs(a)
+    ax = dims if a.ndim else None     # (a 0-d tensor's dim 0 is its one element)
     if p == 2:
-        data = np.sqrt((ab * ab).sum(axis=dims, keepdims=keepdim))
+        data = np.sqrt((ab * ab).sum(axis=ax, keepdims=keepdim))
     elif p == math.inf:
-        data = ab.max(axis=dims, keepdims=keepdim)
+        data = ab.max(axis=ax, keepdims=keepdim)
     elif p == -math.inf:
-        data = ab.min(axis=dims, keepdims=keepdim)
+        data = ab.min(axis=ax, keepdims=keepdim)
     elif p == 0:
-        data = (ab != 0).sum(axis=dims, keepdims=keepdim)
+        data = (ab != 0).sum(axis=ax, keepdims=keepdim)
     elif p == 1:
-        data = ab.sum(axis=dims, keepdims=keepdim)
+        data = ab.sum(axis=ax, keepdims=keepdim)
     else:
         with np.errstate(divide="ignore"):
-            data = (ab ** p).sum(axis=dims, keepdims=keepdim) ** (1.0 / p)
-    return recorded(LinalgVectorNormBackward0, np.asarray(data, ab.dtype).astype(out_dtype),
+            data = (ab ** p).sum(axis=ax, keepdims=keepdim) ** (1.0 / p)
+    return recorded(LinalgVectorNormBackward0,
+                    c_strided(np.asarray(data, ab.dtype).astype(out_dtype)),
                     (x,), (p, dims, keepdim, None if dim is None else given_dims(dim), ord))
 
 

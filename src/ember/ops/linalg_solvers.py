@@ -9,9 +9,9 @@ from .._backend import lapack
 from ._common import D, Tensor, np, recorded, recorded_multi
 from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
-from .linalg_common import (INV_TEXT, at_least_2d, float_input, inv_info, lu_np, mH,
+from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
                             np_dtype, np_solve, singular_error, square, vector_rhs, warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
@@ -37,7 +37,7 @@ def tri_part(xp, x, upper, k=0):
 # --- inv ------------------------------------------------------------------
 
 LinalgInvExBackward0 = grad_fn(
-    "LinalgInvExBackward0", outputs=("inverse",),
+    "LinalgInvExBackward0", outputs=("inverse",), saved={"inverse": tensor_field("inverse")},
     A=lambda xp, grad, inverse: -xp.matmul(xp.matmul(mH(xp, inverse), grad[0]),
                                            mH(xp, inverse)))
 
@@ -56,6 +56,7 @@ def _inv_arrays(a, name, check):
 def _inv_ex(A, check_errors, name):
     square(A, name)
     inverse, info = _inv_arrays(A._data, name, check_errors)
+    inverse = column_major(inverse)
     return recorded_multi(LinalgInvExBackward0, [inverse, info], (A,), (), (True, False))
 
 
@@ -96,8 +97,10 @@ def _det_grad(xp, g, A, det):
     return (g * xp.conj(det))[..., None, None] * mH(xp, xp.inv(A))
 
 
-LinalgDetBackward0 = grad_fn("LinalgDetBackward0", A=lambda xp, g, A, result:
-                             _det_grad(xp, g, A, result))
+# (the LU factorisation det computes, which PyTorch's node keeps)
+_LU_FIELDS = {"LU": tensor_field("LU"), "pivots": tensor_field("pivots")}
+LinalgDetBackward0 = grad_fn("LinalgDetBackward0", saved=_LU_FIELDS,
+                             A=lambda xp, g, A, result: _det_grad(xp, g, A, result))
 def _slogdet_grad(xp, grad, A, sign):
     """PyTorch's slogdet_backward: (g_logabsdet - i Im(conj(g_sign) sign))
     A^{-H}; a real sign has no derivative."""
@@ -109,6 +112,7 @@ def _slogdet_grad(xp, grad, A, sign):
 
 LinalgSlogdetBackward0 = grad_fn(
     "LinalgSlogdetBackward0", outputs=("sign", "logabsdet"),
+    saved={**_LU_FIELDS, "sign": tensor_field("sign")},
     A=lambda xp, grad, A, sign: _slogdet_grad(xp, grad, A, sign))
 
 
@@ -124,27 +128,27 @@ def _lu_diagonal(A):
     LU, pivots, _ = lu_np(a)
     swaps = np.count_nonzero(pivots != np.arange(1, pivots.shape[-1] + 1), axis=-1)
     parity = np.where(swaps % 2 == 1, -1, 1).astype(LU.real.dtype)
-    return parity, np.diagonal(LU, 0, -2, -1)
+    return parity, np.diagonal(LU, 0, -2, -1), (LU, pivots)
 
 
 def det(A):
     square(A, "linalg.det")
-    parity, diagonal = _lu_diagonal(A)
+    parity, diagonal, factors = _lu_diagonal(A)
     with np.errstate(over="ignore"):
         result = np.asarray(parity * np.prod(diagonal, axis=-1))
-    return recorded(LinalgDetBackward0, result, (A,))
+    return recorded(LinalgDetBackward0, result, (A,), factors)
 
 
 def _slogdet(A, name):
     square(A, name)
-    parity, diagonal = _lu_diagonal(A)
+    parity, diagonal, factors = _lu_diagonal(A)
     magnitude = np.abs(diagonal)
     with np.errstate(divide="ignore", invalid="ignore"):
         unit = np.where(magnitude == 0, 0, diagonal / np.where(magnitude == 0, 1, magnitude))
         sign = np.prod(unit, axis=-1) * parity
         logabsdet = np.sum(np.log(magnitude), axis=-1)
     return recorded_multi(LinalgSlogdetBackward0, [np.asarray(sign), np.asarray(logabsdet)],
-                          (A,))
+                          (A,), factors)
 
 
 def slogdet(A):
@@ -222,8 +226,17 @@ def _solve_grad_A(xp, g, A, X, left, vec):
     return -xp.matmul(gB, mH(xp, X)) if left else -xp.matmul(mH(xp, X), gB)
 
 
+def _solve_factor(k):
+    """A field of the LU factorisation of A (0: LU, 1: pivots) that PyTorch's
+    solve computes and keeps; Ember's solver does not return it, so it is
+    factored again from the saved A when read."""
+    return tensor_field(lambda node: lu_np(node._saved_A._data)[k])
+
+
 LinalgSolveExBackward0 = grad_fn(
-    "LinalgSolveExBackward0", outputs=("X",),
+    "LinalgSolveExBackward0", outputs=("X",), saved={
+        "LU": _solve_factor(0), "left": "left", "pivots": _solve_factor(1),
+        "result": tensor_field("X")},
     A=lambda xp, grad, A, X, left, vec: _solve_grad_A(xp, grad[0], A, X, left, vec),
     B=lambda xp, grad, A, left, vec: _as_given(_solve_grad_B(xp, grad[0], A, left, vec),
                                                vec, left))
@@ -262,7 +275,11 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
         if batch:
             ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
             x[ok] = _solve_arrays(ab, np.broadcast_to(bm, batch + bm.shape[-2:])[ok], left)
-    return recorded_multi(LinalgSolveExBackward0, [_as_given(x, vec, left), info], (A, B),
+    # (LAPACK's layout: by columns, a batch of vectors too, taken as one
+    # matrix; XA = B is solved as its transpose, so by rows)
+    x = _as_given(x, vec, left)
+    x = column_major(x) if left else mT_c(x)
+    return recorded_multi(LinalgSolveExBackward0, [x, info], (A, B),
                           (left, vec), (True, False))
 
 
@@ -275,6 +292,11 @@ def solve(A, B, *, left=True):
 
 
 # --- solve_triangular -----------------------------------------------------
+
+def mT_c(x):
+    """x laid out by rows: the transpose of a matrix LAPACK wrote by columns."""
+    return column_major(x.swapaxes(-1, -2)).swapaxes(-1, -2)
+
 
 def _triangle(a, upper, unitriangular):
     t = np.triu(a) if upper else np.tril(a)
@@ -321,9 +343,11 @@ def _tri_grad_A(xp, g, A, X, upper, left, unitriangular):
 
 LinalgSolveTriangularBackward0 = grad_fn(
     "LinalgSolveTriangularBackward0",
+    saved={"left": "left", "unitriangular": "unitriangular", "upper": "upper"},
     self=lambda xp, g, self, result, upper, left, unitriangular:
         _tri_grad_A(xp, g, self, result, upper, left, unitriangular),
-    B=lambda xp, g, self, upper, left, unitriangular:
+    # (`result` named, unread: one PyTorch formula for both inputs keeps it)
+    B=lambda xp, g, self, result, upper, left, unitriangular:
         _tri_grad_B(xp, g, self, upper, left, unitriangular))
 
 
@@ -341,7 +365,7 @@ def solve_triangular(A, B, *, upper=REQUIRED, left=True, unitriangular=False):
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
                            f"({a.shape[-1]}x{a.shape[-1]} and {b.shape[-2]}x{b.shape[-1]})")
-    x = tri_solve_arrays(a, b, upper, left, unitriangular)
+    x = column_major(tri_solve_arrays(a, b, upper, left, unitriangular))
     return recorded(LinalgSolveTriangularBackward0, x, (A, B), (upper, left, unitriangular))
 
 
@@ -359,9 +383,10 @@ def _cholesky_grad(xp, gL, L, upper):
 
 
 LinalgCholeskyExBackward0 = grad_fn(
-    "LinalgCholeskyExBackward0", outputs=("L",),
+    "LinalgCholeskyExBackward0", outputs=("L",), saved={"L": tensor_field("L"), "upper": "upper"},
     self=lambda xp, grad, L, upper: _cholesky_grad(xp, grad[0], L, upper))
-CholeskyBackward0 = grad_fn("CholeskyBackward0", self=lambda xp, g, result, upper:
+CholeskyBackward0 = grad_fn("CholeskyBackward0", saved={"upper": "upper"},
+                            self=lambda xp, g, result, upper:
                             _cholesky_grad(xp, g, result, upper))
 
 _CHOL_TEXT = ("The factorization could not be completed because the input is not "
@@ -393,7 +418,7 @@ def _cholesky_arrays(a, upper, check_errors, name):
         if check_errors:
             raise singular_error(name, info, _CHOL_TEXT) from None
         low = where_ok(np.linalg.cholesky, a, info)
-    return (np.swapaxes(low, -1, -2).conj() if upper else low), info
+    return column_major(np.swapaxes(low, -1, -2).conj() if upper else low), info
 
 
 def _cholesky_ex(A, upper, check_errors, name):

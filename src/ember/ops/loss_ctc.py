@@ -12,7 +12,8 @@ from .._backend import np
 from .. import _dtype as D
 from ._common import Tensor, recorded, wrap
 from .conditional import where
-from ._registry import grad_fn, no_forward_formula, not_implemented, register
+from ._registry import grad_fn, no_forward_formula, not_implemented, register, tensor_field
+from ..autograd._saved_fields import constant
 from .loss import reduction_name
 
 __all__ = ["ctc_loss"]
@@ -107,7 +108,19 @@ def _ctc_grad_arrays(g, lp, alpha, nll, ext, skip, il, tl, zero_infinity):
     return grad.astype(lp.dtype)
 
 
-CtcLossBackward0 = no_forward_formula(grad_fn("CtcLossBackward0", log_probs=_ctc_grad), "_ctc_loss")
+def _log_alpha(node):
+    """PyTorch's log_alpha: (batch, time, 2S+1), in the loss's dtype. (PyTorch
+    leaves the entries past an entry's input length or its target
+    uninitialized; Ember shows the recursion's values there.)"""
+    return constant(node, "alpha").transpose(1, 0, 2).astype(node._dtype)
+
+
+CtcLossBackward0 = no_forward_formula(grad_fn("CtcLossBackward0", saved={
+    "blank": "blank", "input_lengths": ("il", lambda v: tuple(v.tolist())),
+    "result0": tensor_field(lambda node: constant(node, "nll").astype(node._dtype)),
+    "result1": tensor_field(_log_alpha), "target_lengths": ("tl", lambda v: tuple(v.tolist())),
+    "targets": tensor_field("targets"), "zero_infinity": "zero_infinity"},
+    log_probs=_ctc_grad), "_ctc_loss")
 CtcLossBackwardNotImplemented = not_implemented("_ctc_loss_backward", "grad", "log_probs")
 
 
@@ -181,7 +194,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     # (an entry of no time steps has probability 1 for an empty target, 0 otherwise)
     nll = np.where(il == 0, np.where(tl == 0, 0.0, np.inf), nll)
     res = recorded(CtcLossBackward0, nll.astype(lp3._data.dtype), (lp3,),
-                   (alpha, nll, ext, skip, il, tl, bool(zero_infinity)))
+                   (alpha, nll, ext, skip, il, tl, bool(zero_infinity), blank,
+                    targets._data.astype(np.int64)))
     if zero_infinity:
         res = where(wrap(res._data == np.inf), wrap(np.zeros((), res._data.dtype)), res)
     if reduction == "mean":

@@ -10,6 +10,7 @@ it recomputes them from the input with recorded ops, so that the gradient is
 itself differentiable in the input, the weight and the incoming gradient."""
 import math
 
+from .. import _layout as _L
 from .. import _dtype as D
 from .._fma import _fma32, _fma32_blocks, _fma64
 from . import _bn_rows
@@ -406,6 +407,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
                                              running_mean, running_var, bool(training),
                                              float(momentum), float(eps), keep)
         out = out.astype(x.dtype, copy=False)
+    out = _L.in_format(out, _L.suggested_format(x))
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),
               "running_var": None if running_var is None else running_var._data.copy(),
               "save_mean": mean, "save_invstd": invstd, "training": bool(training),

@@ -3,10 +3,12 @@ NativeGroupNormBackward0) and rms_norm (composed of recorded ops, as
 PyTorch composes it). Imported by normalization.py."""
 import math
 
+from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import AddBackward1
 from .normalization import _float_check, _normalized_grad, _same_dtype
+from .shape import contiguous
 
 __all__ = []
 
@@ -155,7 +157,9 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
             y += bias._data.reshape(-1)
     stat_shape = lead + (1,) * k
     mean, rstd = mean.reshape(stat_shape), rstd.reshape(stat_shape)
-    return recorded(NativeLayerNormBackward0, y.reshape(x.shape).astype(x.dtype, copy=False),
+    # (contiguous whatever the input's layout: PyTorch's kernel reads a contiguous copy)
+    return recorded(NativeLayerNormBackward0,
+                    c_strided(y.reshape(x.shape).astype(x.dtype, copy=False)),
                     (input, weight, bias), (k, float(eps), mean, rstd, tuple(shape))), \
         mean, rstd
 
@@ -309,8 +313,10 @@ def group_norm_stats(input, num_groups, weight, bias, eps):
     if half and not mixed:
         mean, rstd = mean.astype(dt), rstd.astype(dt)
     sizes = (n, c, math.prod(x.shape[2:]))
-    return recorded(NativeGroupNormBackward0, y.reshape(x.shape).astype(dt, copy=False),
-                    (input, weight, bias), (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
+    # (in the input's memory format: channels-last in, channels-last out)
+    y = in_input_format(y.reshape(x.shape).astype(dt, copy=False), input._data)
+    return recorded(NativeGroupNormBackward0, y, (input, weight, bias),
+                    (num_groups, float(eps), mean, rstd, sizes)), mean, rstd
 
 
 group_norm = register(group_norm, method=False, out=False)
@@ -329,7 +335,10 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     # (PyTorch adds eps as a Scalar, in place: AddBackward1)
     ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))
     out = input * ms.rsqrt()
-    return out if weight is None else out * weight
+    out = out if weight is None else out * weight
+    # (PyTorch's composite ends with .contiguous() in the input's suggested
+    # memory format: a CloneBackward0 where the product is not laid out so)
+    return contiguous(out, suggested_format(input._data))
 
 
 rms_norm = register(rms_norm, method=False, out=False)

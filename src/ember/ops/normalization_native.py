@@ -1,9 +1,10 @@
 """The ATen kernels behind the normalisations, as PyTorch exposes them:
 native_layer_norm, native_batch_norm, native_group_norm (each the output
 with its statistics) and native_dropout (the output with its mask)."""
+from .. import _layout as _L
 from .. import _random as R
 from ._common import D, np, recorded, wrap
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from .normalization import batch_norm_stats
 from .normalization_layer import group_norm_stats, layer_norm_stats
 
@@ -31,6 +32,12 @@ def native_batch_norm(input, weight, bias, running_mean, running_var, training, 
 def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
     """The statistics come back as (N, group) tensors. (PyTorch makes them
     differentiable outputs of the node; here they are constants.)"""
+    x = input._data
+    if not _L.is_laid_out(x, _L.suggested_format(x)):
+        # (the kernel reads the input as it lies: F.group_norm makes it contiguous first)
+        raise RuntimeError("Expected X.is_contiguous(memory_format) to be true, but got false.  "
+                           "(Could this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
     if input._data.size != N * C * HxW:
         raise RuntimeError("Expected X.numel() == N * C * HxW to be true, but got false.  "
                            "(Could this error message be improved?  If so, please report an "
@@ -41,7 +48,7 @@ def native_group_norm(input, weight, bias, N, C, HxW, group, eps):
 
 
 NativeDropoutBackward0 = grad_fn(
-    "NativeDropoutBackward0",
+    "NativeDropoutBackward0", saved={"p": "p", "result1": tensor_field("result1")},
     self=lambda xp, g, mask, scale: g * (wrap(mask) if xp.recording else mask) * scale)
 
 
@@ -57,15 +64,18 @@ def native_dropout(input, p, train):
         if not 0 <= keep <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={keep:g}")
         scale = 0.0 if keep == 0 else 1.0 / keep
-        noise = R.bernoulli_scalar(keep, x.shape, x.dtype)
+        # (the mask is an empty_like of the input, drawn in its memory order)
+        noise = R.drawn_like(x, lambda shape, _: R.bernoulli_scalar(keep, shape, x.dtype))
         if x.dtype.kind in "biu":
             raise RuntimeError("result type Float can't be cast to the desired output type "
                                f"{D.SCALAR_NAMES[input.dtype]}")
         data = (x * noise) * x.dtype.type(scale)
         mask = noise != 0
     else:
-        scale, data, mask = 1.0, x.copy(), np.ones(x.shape, bool)
-    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale))
+        # (a clone and a ones_like: both in the input's layout)
+        scale, data, mask = 1.0, _L.copied_like(x, x), _L.empty_like(x, np.bool_)
+        mask[...] = True
+    out = recorded(NativeDropoutBackward0, data, (input,), (mask.astype(x.dtype), scale, p, mask))
     return out, wrap(mask)
 
 

@@ -5,6 +5,7 @@ then of the one before, ... Negative pads crop. Reflection and replication
 are gathers along each padded axis (sampling_resample.py); circular is
 composed of slice copies, as PyTorch composes it (its grad_fn is CopySlices).
 """
+from .._layout import in_input_format
 from .._backend import np
 from . import _autocast
 from ._autocast import STATE as _AUTOCAST
@@ -70,7 +71,9 @@ def constant_pad_nd(input, pad, value=0):
     for d, lo, hi in _pairs(pad, x.ndim):
         if x.shape[d] + min(lo, 0) + min(hi, 0) < 0:
             raise RuntimeError("narrow(): length must be non-negative.")
-    return recorded(ConstantPadNdBackward0, _constant_pad(x, pad, value), (input,), (pad,))
+    # (in the input's memory format, as PyTorch's constant_pad_nd allocates it)
+    return recorded(ConstantPadNdBackward0, in_input_format(_constant_pad(x, pad, value), x),
+                    (input,), (pad,))
 
 
 constant_pad_nd = register(constant_pad_nd, method=False, out=False)

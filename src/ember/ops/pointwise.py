@@ -10,9 +10,11 @@ autograd/graph.py).
 import math
 
 from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check, kernel_node,
-                      binary_arrays, broadcast_error, np, number_array, opmath_scalar,
+                      binary_arrays, broadcast_error, kernel_refuses, np, number_array,
+                      opmath_scalar,
                       recorded, tensor_arg, wrap)
 from .._backend import add_scaled_, restore, silence
+from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
@@ -213,18 +215,28 @@ ThresholdBackwardBackward0 = grad_fn(
 def _relu(x):
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
+    if x.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return np.maximum(x, 0)
 
 
 relu = unary("relu", _relu, "ReluBackward0", _relu_grad,
              ints_to_float=False, out=False)
-abs = unary("abs", np.abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
+def _abs(x):
+    if x.dtype == np.bool_:     # (NumPy's abs passes bools through)
+        raise kernel_refuses("abs_cpu", x.dtype)
+    return np.abs(x)
+
+
+abs = unary("abs", _abs, "AbsBackward0", lambda xp, g, self: g * xp.sgn(self),
             ints_to_float=False, aliases=["absolute"], inplace_function=("abs",),
             out=_KEEPS_DTYPE)
 def _sign(x):
     if x.dtype.kind == "c":
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
                                   "numbers. Please use torch.sgn instead.")
+    if x.dtype == np.bool_:     # (NumPy has no sign for bools; PyTorch's is the identity)
+        return x.copy()
     s = np.sign(x)
     if s.dtype.kind == "f":
         s = np.where(np.isnan(s), s.dtype.type(0), s)    # PyTorch: sign(nan) is 0 (0-dim too)
@@ -271,6 +283,9 @@ DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(oth
                        if xp.recording else -g * xp.conj(self / (other * other)))
 
 
+_NDARRAY = np.ndarray
+
+
 def _binary(forward, node, a, b, ctx=()):
     ad, bd = binary_arrays(a, b)
     if ad is None:
@@ -290,6 +305,10 @@ def _binary(forward, node, a, b, ctx=()):
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     finally:
         restore(token)
+    if tb is _NDARRAY and data.ndim > 1 and not (ad.flags.c_contiguous and bd.flags.c_contiguous):
+        # (where the operands' layouts differ NumPy lays the result out in C
+        # order; PyTorch's TensorIterator follows the first operand)
+        data = _L.iterated(data, ad, bd)
     return recorded(node, data, (a, b), ctx)
 
 
@@ -466,8 +485,18 @@ def _division_remainder(name, forward, by_scalar, by_tensor, input, other):
     return recorded(by_scalar, data, (input,))
 
 
+def _remainder(a, b):
+    """PyTorch's remainder: fmod, moved by b where the signs differ; a zero
+    keeps fmod's sign (the dividend's), where NumPy's takes the divisor's."""
+    if not D.is_float_np(np.asarray(a).dtype):
+        return np.remainder(a, b)
+    m = np.fmod(a, b)
+    moved = (m != 0) & ((b < 0) != (m < 0))
+    return np.where(moved, m + b, m).astype(m.dtype, copy=False) if moved.any() else m
+
+
 def remainder(input, other):
-    return _division_remainder("remainder", np.remainder, RemainderBackward0,
+    return _division_remainder("remainder", _remainder, RemainderBackward0,
                                RemainderBackward1, input, other)
 
 

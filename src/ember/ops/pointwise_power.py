@@ -4,8 +4,10 @@ by PyTorch's own kernels."""
 import cmath
 import math
 
+from .._layout import c_strided
 from .._typeinfo import finfo
-from ._common import D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded, wrap
+from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded,
+                      tensor_arg, wrap)
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
 from .inplace import make_inplace
@@ -80,7 +82,9 @@ def pow(input, exponent):
             data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
         else:
             data = np.asarray(np.power(ed.dtype.type(base), ed))
-        return recorded(PowBackward2, data, (exponent,), (base,))
+        # (contiguous whatever the exponent's layout: PyTorch's pow(Scalar,
+        # Tensor) allocates its output so)
+        return recorded(PowBackward2, c_strided(data), (exponent,), (base,))
     if isinstance(exponent, np.ndarray):     # (`tensor ** array`: the array as a tensor)
         exponent = Tensor._wrap(exponent)
     if isinstance(exponent, Tensor):
@@ -152,7 +156,7 @@ def _complex_power(z, p):
 
 
 def square(input):
-    return pow(input, 2)
+    return pow(tensor_arg(input, "square"), 2)
 
 
 def float_power(input, exponent):

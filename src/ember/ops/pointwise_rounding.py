@@ -12,7 +12,7 @@ def _tensor_operand(x, name, pos):
     in (so it still promotes as a scalar)."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (int, float, bool, np.number, np.bool_)):
+    if isinstance(x, (int, float, bool, complex, np.number, np.bool_)):
         return wrap(np.asarray(x, dtype=D.scalar_dtype(x)._np))
     raise TypeError(f"{name}(): argument 'input' (position {pos}) must be Tensor, "
                     f"not {type(x).__name__}")

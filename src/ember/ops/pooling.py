@@ -6,6 +6,7 @@ As in PyTorch, the 1-d pools are the 2-d ones on an input unsqueezed at
 dim -2 (their graphs read Squeeze <- MaxPool2DWithIndices <- Unsqueeze), and
 one node is recorded per pool, named as PyTorch names it.
 """
+from .._layout import c_strided, in_input_format
 from .. import _dtype as D
 from .._backend import np
 from ._common import recorded, wrap
@@ -75,9 +76,9 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_
     values, which = strided_max(x, k, s, p, d, out)
     plan = StridedGather(which, spatial, (k, s, p, d, out), MAX_NODES[n])
     arguments = (bool(ceil_mode), tuple(d), tuple(k), tuple(p), _given_stride(stride, s))
-    result = recorded(plan.node, values, (input,), (plan, arguments))
+    result = recorded(plan.node, in_input_format(values, x), (input,), (plan, arguments))
     # (the indices, when asked for: PyTorch's max_pool2d without them is a kernel of its own)
-    return result, (wrap(plan.flat_indices()) if with_indices else None)
+    return result, (wrap(in_input_format(plan.flat_indices(), x)) if with_indices else None)
 
 
 def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override):
@@ -121,9 +122,10 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     arguments = (bool(ceil_mode), bool(count_include_pad), divisor_override, tuple(k), tuple(p),
                  _given_stride(stride, s))
     if x.dtype == D._BF16_NP:   # (summed in float32, as PyTorch's kernel)
-        return recorded(plan.node, plan.forward(x.astype(np.float32)).astype(x.dtype),
+        return recorded(plan.node,
+                        in_input_format(plan.forward(x.astype(np.float32)).astype(x.dtype), x),
                         (input,), (plan, arguments))
-    return recorded(plan.node, plan.forward(x), (input,), (plan, arguments))
+    return recorded(plan.node, in_input_format(plan.forward(x), x), (input,), (plan, arguments))
 
 
 def as_2d(fn, input, *args):
@@ -196,7 +198,12 @@ def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
     _check_max_pool1d(input._data, k, s, p, d, ceil_mode)
     if not input._requires_grad:
         kernel_dtype(input._data, "max_pool1d_impl", integers=False)
-    return max_pool1d_with_indices(input, k, s, p, d, ceil_mode)[0]
+    out = max_pool1d_with_indices(input, k, s, p, d, ceil_mode)[0]
+    if not input._requires_grad:
+        # (PyTorch's max_pool1d_impl, run without grad, allocates a contiguous
+        # output; the 2-D path keeps a channels-last-like one)
+        out._data = c_strided(out._data)
+    return out
 
 
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):

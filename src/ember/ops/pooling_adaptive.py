@@ -1,5 +1,6 @@
 """Adaptive pools (PyTorch's windows [floor(i*L/o), ceil((i+1)*L/o))) and
 max_unpool, on the plans of pooling_plans.py."""
+from .._layout import in_input_format
 from .._backend import np
 from . import reduction as _R
 from ._common import recorded, wrap
@@ -31,7 +32,11 @@ def adaptive_avg(input, n, output_size):
         raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 "
                            f"but received {{{shown}}}")
     if all(v == 1 for v in o):
-        return _R.mean(input, tuple(range(-1, -n - 1, -1)), True)
+        out = _R.mean(input, tuple(range(-1, -n - 1, -1)), True)
+        if n == 2:
+            # (PyTorch restrides the mean of a channels-last input as channels-last)
+            out._data = in_input_format(out._data, input._data)
+        return out
     x = input._data
     if x.ndim not in (n + 1, n + 2):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got "
@@ -52,7 +57,7 @@ def adaptive_avg(input, n, output_size):
         length = (end - start).reshape(shape)
         div = length if div is None else div * length
     plan = WindowSum(axes, div, ADAPTIVE_AVG_NODES[n])
-    return recorded(plan.node, plan.forward(x), (input,), (plan,))
+    return recorded(plan.node, in_input_format(plan.forward(x), x), (input,), (plan,))
 
 
 def adaptive_max(input, n, output_size):
@@ -80,7 +85,8 @@ def adaptive_max(input, n, output_size):
     spatial = x.shape[-n:]
     values, indices = window_max(x, [adaptive_windows(L, oo) for L, oo in zip(spatial, o)])
     plan = Gather(indices, spatial, True, ADAPTIVE_MAX_NODES[n])
-    return recorded(plan.node, values, (input,), (plan,)), wrap(indices)
+    return (recorded(plan.node, in_input_format(values, x), (input,), (plan,)),
+            wrap(in_input_format(indices, x)))
 
 
 def _unsqueezed(input):

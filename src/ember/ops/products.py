@@ -7,6 +7,7 @@ einsum) Ember composes it out of the same recorded ops, so the graph has the
 nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
+from .._layout import c_strided, iterated
 from .._settings import warn_once
 from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
 from ._out import same_dtype
@@ -51,7 +52,7 @@ def _mt(xp, m):
 
 
 LinalgCrossBackward0 = grad_fn(
-    "LinalgCrossBackward0",
+    "LinalgCrossBackward0", saved={"dim": "given_dim"},
     self=lambda xp, g, other, dim: xp.linalg_cross(xp.conj(other), g, dim),
     other=lambda xp, g, self, dim: xp.linalg_cross(g, xp.conj(self), dim))
 VdotBackward0 = grad_fn("VdotBackward0",
@@ -65,7 +66,10 @@ BaddbmmBackward0 = grad_fn(
 # addbmm's output is one matrix for the whole batch: its gradient reaches
 # every batch element.
 AddbmmBackward0 = grad_fn(
-    "AddbmmBackward0",
+    "AddbmmBackward0", saved={
+        "alpha": "alpha", "batch1_sym_argsize_0": ("sizes", lambda s: s[0]),
+        "batch1_sym_argsize_1": ("sizes", lambda s: s[1]),
+        "batch2_sym_argsize_2": ("sizes", lambda s: s[2]), "beta": "beta"},
     self=lambda xp, g, beta: _times(xp, g, beta),
     batch1=lambda xp, g, batch2, alpha: _times(
         xp, xp.bmm(_batched(xp, g, batch2), _mH(xp, batch2)), alpha),
@@ -216,6 +220,7 @@ def linalg_cross(input, other, *, dim=-1):
     if a.shape[d] != 3 or b.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. "
                            f"Got {a.shape[d]} and {b.shape[d]}")
+    _L.no_bool(a, "cross")      # (the kernel's dispatch refuses a bool input first)
     if a.dtype != b.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
                            f"{D.SCALAR_NAMES[other.dtype]}")
@@ -224,13 +229,13 @@ def linalg_cross(input, other, *, dim=-1):
     except ValueError:
         from ._common import broadcast_error
         raise broadcast_error(a.shape, b.shape) from None
-    _L.no_bool(a, "cross")
-    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d,))
+    return recorded(LinalgCrossBackward0, _np_cross(a, b, d), (input, other), (d, dim))
 
 
 def _np_cross(a, b, dim):
     out = np.cross(a, b, axis=dim)
-    return out.astype(a.dtype, copy=False) if out.dtype != a.dtype else out
+    # (contiguous, as PyTorch's linalg_cross allocates its output)
+    return c_strided(out.astype(a.dtype, copy=False) if out.dtype != a.dtype else out)
 
 
 def cross(input, other, dim=None):
@@ -312,7 +317,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
         folded = matmul_wide(b1.transpose(1, 0, 2).reshape(n, nb * k), b2.reshape(nb * k, m),
                              narrow=False)
         prod = _plus_scaled(folded, beta, input._data, alpha)
-    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
+    return recorded(AddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2),
+                    (beta, alpha, b1.shape[:2] + b2.shape[2:]))
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
@@ -357,6 +363,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
         beta, alpha = (float(np.asarray(c, np.float32).astype(dt)) for c in (beta, alpha))
     prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
                         beta, input._data.astype(dt, copy=False), alpha)
+    # (TensorIterator's layout: input first, then vec1 as a column, vec2 as a row)
+    prod = iterated(prod, input._data, v1[:, None], v2[None, :])
     return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
 
 

@@ -50,7 +50,8 @@ def _diagonal_back(xp, g, shape, dim1, dim2):
     return g * (Tensor._wrap(eye) if xp.recording else eye)
 
 
-DiagonalBackward0 = grad_fn("DiagonalBackward0", self=_diagonal_back)
+DiagonalBackward0 = grad_fn("DiagonalBackward0", self=_diagonal_back, saved={
+    "dim1": "dim1", "dim2": "dim2", "offset": lambda node: 0, "self_sym_sizes": "shape"})
 
 
 def _diagonal(t, dim1, dim2):

@@ -1,6 +1,7 @@
 """Triangles and diagonals: tril triu tril_indices triu_indices diag
 diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
 rearrange_views.py)."""
+from .. import _layout as _L
 from .._layout import factory
 from .._backend import np
 
@@ -25,7 +26,8 @@ def _triangle(name, fn):
         x = input._data
         if x.ndim < 2:
             raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-        return recorded(node, fn(x, int(diagonal)), (input,), (int(diagonal),))
+        # (contiguous whatever the input's layout, as PyTorch's structured kernel allocates it)
+        return recorded(node, _L.c_strided(fn(x, int(diagonal))), (input,), (int(diagonal),))
     provide(name, fn, op)
     return register(op, name, inplace=True, node=node, out=same_dtype(), ints={"diagonal": "int"})
 
@@ -57,7 +59,9 @@ triu_indices = _indices("triu_indices", np.triu_indices)
 # diag_embed puts the input on a diagonal of zeros; its gradient is that
 # diagonal of the gradient (the same index, read instead of written).
 # (recorded: derivatives.yaml's grad.diagonal(offset, dim1, dim2), a DiagonalBackward0 view)
-DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", self=lambda xp, g, offset, dim1, dim2:
+DiagEmbedBackward0 = grad_fn("DiagEmbedBackward0", saved={
+    "dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset"},
+                             self=lambda xp, g, offset, dim1, dim2:
                              g.diagonal(offset, dim1, dim2) if xp.recording else
                              xp.index(g, _diag_key(tuple(g.shape), offset, dim1, dim2)[0]))
 
@@ -74,7 +78,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         shape[i] = n if i in (d1, d2) else next(rest)
     data = np.zeros(shape, x.dtype)
     _diagonal_data(data, offset, d1, d2)[...] = x
-    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2))
+    return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2, dim1, dim2))
 
 
 register(diag_embed, out=False, node=DiagEmbedBackward0)
@@ -83,7 +87,8 @@ register(diag_embed, out=False, node=DiagEmbedBackward0)
 def diag(input, diagonal=0):
     nd = input._data.ndim
     if nd == 1:
-        return diag_embed(input, diagonal, 0, 1)
+        # (diag_embed's default dims, -2 and -1: PyTorch's node shows them)
+        return diag_embed(input, diagonal)
     if nd == 2:
         return diagonal_copy(input, diagonal)
     raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
@@ -93,7 +98,7 @@ register(diag, node=DiagEmbedBackward0, out=same_dtype())
 
 
 def diagflat(input, offset=0):
-    return diag_embed(S.view(S.contiguous(input), -1), offset, 0, 1)
+    return diag_embed(S.view(S.contiguous(input), -1), offset)
 
 
 register(diagflat, out=False, node=DiagEmbedBackward0)

@@ -196,5 +196,16 @@ register(hstack, "hstack", method=False, node=S.CatBackward0)
 register(vstack, "vstack", method=False, aliases=("row_stack",), node=S.CatBackward0)
 register(dstack, "dstack", method=False, node=S.CatBackward0)
 register(column_stack, "column_stack", method=False, node=S.CatBackward0)
-register(S.cat, "cat", method=False, aliases=("concat", "concatenate"), node=S.CatBackward0)
+def _cat_out(name, out, result):
+    """cat's own words for an out= its inputs' type can't be cast to."""
+    from .._dtype import SCALAR_NAMES
+    from .inplace import _castable
+    src, dst = result._data.dtype, out._data.dtype
+    if src != dst and not _castable(src, dst):
+        raise TypeError("torch.cat(): input types can't be cast to the desired output type "
+                        f"{SCALAR_NAMES[out.dtype]}")
+
+
+register(S.cat, "cat", method=False, aliases=("concat", "concatenate"), node=S.CatBackward0,
+         out=_cat_out)
 register(S.stack, "stack", method=False, node=S.StackBackward0)

@@ -1,6 +1,7 @@
 """Reordering and repeating: tile repeat_interleave roll rot90 fliplr flipud
 movedim moveaxis ravel, and the splits tensor_split hsplit vsplit dsplit
 (each piece a slice view, as PyTorch's are)."""
+from .._layout import c_strided, copied_like, in_format, suggested_format
 from .. import _public_name
 from .._backend import np
 
@@ -122,6 +123,9 @@ def roll(input, shifts, dims=None):
     given = () if dims is None else given_dims(dims)
     shifts, dims = _roll_args(x, shifts, dims)
     data = np.roll(x, shifts[0] if dims is None else shifts, dims)
+    # (PyTorch rolls by cat: a flat roll is contiguous, a roll along dims
+    # in the input's suggested memory format)
+    data = c_strided(data) if dims is None else in_format(data, suggested_format(x))
     return recorded(RollBackward0, data, (input,), (shifts, dims, given))
 
 
@@ -133,12 +137,13 @@ provide("roll", _np_roll, roll)
 register(roll, out=False, node=RollBackward0,
          ints={"shifts": "tuple of ints", "dims": "tuple of ints"})
 
-Rot90Backward0 = grad_fn("Rot90Backward0", self=lambda xp, g, k, dims: xp.rot90(g, -k, dims))
+Rot90Backward0 = grad_fn("Rot90Backward0", saved={"dims": "given_dims", "k": "k"},
+                         self=lambda xp, g, k, dims: xp.rot90(g, -k, dims))
 
 
 def rot90(input, k=1, dims=(0, 1)):
     x = input._data
-    dims = tuple(dims)
+    dims = given = tuple(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if x.ndim < 2:
@@ -147,11 +152,22 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
                            f"and dim1 = {dims[1]}")
     dims = (wrap_dim(dims[0], x.ndim), wrap_dim(dims[1], x.ndim))
-    data = np.rot90(x, k, dims).copy()
-    return recorded(Rot90Backward0, data, (input,), (int(k), dims))
+    data = _rotated(x, int(k) % 4, dims)
+    return recorded(Rot90Backward0, data, (input,), (int(k), dims, given))
 
 
-provide("rot90", lambda x, k, dims: np.rot90(x, k, dims), rot90)
+def _rotated(x, k, dims):
+    """np.rot90 laid out as PyTorch's: a flip (in the input's layout)
+    transposed for an odd k, a contiguous copy for k = 0."""
+    if k == 0:
+        return c_strided(x.copy())
+    if k == 2:
+        return copied_like(np.flip(x, dims), x)
+    flipped = copied_like(np.flip(x, dims[1] if k == 1 else dims[0]), x)
+    return flipped.swapaxes(*dims)
+
+
+provide("rot90", lambda x, k, dims: _rotated(x, k % 4, dims), rot90)
 register(rot90, out=False, node=Rot90Backward0, ints={"k": "int", "dims": "tuple of ints"})
 
 

@@ -57,10 +57,12 @@ def _diagonal_grad(xp, g, shape, offset, dim1, dim2):
     return xp.index_backward(g, shape, key, False)
 
 
-DiagonalBackward0 = grad_fn("DiagonalBackward0", saved={
-    "dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset", "self_sym_sizes": "shape"},
-    self=_diagonal_grad)
-DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", self=_diagonal_grad)
+# (the dims as given: PyTorch's node shows them)
+DIAGONAL_FIELDS = {"dim1": "given_dim1", "dim2": "given_dim2", "offset": "offset",
+                   "self_sym_sizes": "shape"}
+DiagonalBackward0 = grad_fn("DiagonalBackward0", saved=DIAGONAL_FIELDS, self=_diagonal_grad)
+DiagonalBackward0_copy = grad_fn("DiagonalBackward0_copy", saved=DIAGONAL_FIELDS,
+                                 self=_diagonal_grad)
 provide("index", lambda x, key: x[key], lambda x, key: _getitem(x, key))
 
 
@@ -91,7 +93,6 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
     data = _diagonal_data(x, offset, d1, d2)
-    # (the dims as given: PyTorch's node shows them)
     return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2, dim1, dim2))
 
 
@@ -102,7 +103,7 @@ def diagonal_copy(input, offset=0):
     """diag of a matrix: the diagonal, copied (PyTorch's diagonal_copy)."""
     x = input._data
     data = _diagonal_data(x, offset, 0, 1)
-    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1))
+    return recorded(DiagonalBackward0_copy, data.copy(), (input,), (x.shape, offset, 0, 1, 0, 1))
 
 
 # unfold: window w of dim `d`, element j, is input index w*step + j along d.
@@ -221,9 +222,13 @@ def _as_strided_grad(xp, g, n, out_pos, in_pos, count):
     return grad if count is None else grad / count
 
 
-AsStridedBackward0 = grad_fn("AsStridedBackward0", self=lambda xp, g, n, out_pos, in_pos, count:
+# (the geometry as given: PyTorch's node shows a missing storage_offset as None)
+_AS_STRIDED = {"size": "size", "storage_offset": "storage_offset", "stride": "stride"}
+AsStridedBackward0 = grad_fn("AsStridedBackward0", saved=_AS_STRIDED,
+                             self=lambda xp, g, n, out_pos, in_pos, count:
                              _as_strided_grad(xp, g, n, out_pos, in_pos, count))
-AsStridedBackward1 = grad_fn("AsStridedBackward1", self=lambda xp, g, n, out_pos, in_pos, count:
+AsStridedBackward1 = grad_fn("AsStridedBackward1", saved=_AS_STRIDED,
+                             self=lambda xp, g, n, out_pos, in_pos, count:
                              _as_strided_grad(xp, g, n, out_pos, in_pos, count))
 
 
@@ -237,11 +242,12 @@ def _as_strided_ctx(x, flat, size, stride, offset, own):
 
 def as_strided(input, size, stride, storage_offset=None):
     x = input._data
+    given = (size, storage_offset, stride)
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     data = strided(flat, size, stride, offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
         if tracked(input) else (0, None, None, None)
-    return S._view_of(data, input, AsStridedBackward0, ctx)
+    return S._view_of(data, input, AsStridedBackward0, ctx + given)
 
 
 # ---- in-place view ops: the tensor itself takes the view's geometry ------
@@ -265,10 +271,12 @@ def _restride(self, data, node, ctx=()):
 
 def as_strided_(input, size, stride, storage_offset=None):
     x = input._data
+    given = (size, storage_offset, stride)
     flat, size, stride, offset, own = _as_strided_geometry(x, size, stride, storage_offset)
     ctx = _as_strided_ctx(x, flat, size, stride, offset, own) \
         if tracked(input) else (0, None, None, None)
-    return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1, ctx)
+    return _restride(input, strided(flat, size, stride, offset), AsStridedBackward1,
+                     ctx + given)
 
 
 SqueezeBackward3 = grad_fn("SqueezeBackward3", saved={"self_sym_sizes": "shape"},

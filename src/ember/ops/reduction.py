@@ -8,11 +8,12 @@ import builtins
 import math
 
 from .. import return_types
+from .._layout import c_strided
 from .._settings import warn_at_caller
 from ._summation import torch_sum
 from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
-from ._out import same_dtype
-from ._registry import grad_fn, register, tensor_field
+from ._out import computed_in_out_dtype, into, same_dtype
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from . import _int_args
 
@@ -219,7 +220,7 @@ def _refuse_dims(dim, name):
 
 def _mean(x, dims, keepdim):
     """PyTorch's mean: its sum (in its order of additions) divided by the count."""
-    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    n = x.size if dims is None or not x.ndim else int(np.prod([x.shape[d] for d in dims]))
     return np.asanyarray(torch_sum(x, dims, keepdim) / x.dtype.type(n))
 
 
@@ -233,12 +234,18 @@ def _accumulation_input(input, dtype):
     return x
 
 
+def _in_dtype(out, dtype):
+    # (NumPy sums and multiplies small integers and bools in int64; a dtype
+    # given is the result's, its wrap-around the same)
+    return out if dtype is None or out.dtype == dtype._np else np.asarray(out).astype(dtype._np)
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim, "sum")
     if dims is None:
-        return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
-    return recorded(SumBackward1, torch_sum(x, dims, keepdim), (input,),
+        return recorded(SumBackward0, _in_dtype(torch_sum(x, None), dtype), (input,), (x.shape,))
+    return recorded(SumBackward1, _in_dtype(torch_sum(x, dims, keepdim), dtype), (input,),
                     (x.shape, dims, keepdim, given_dims(dim)))
 
 
@@ -249,15 +256,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating "
-            f"point or complex dtype. Got: {D.SCALAR_NAMES[input.dtype]}")
+            "mean(): could not infer output dtype. "
+            f"{'Input' if dtype is None else 'Optional'} dtype must be either a floating "
+            f"point or complex dtype. Got: {D.SCALAR_NAMES[dtype or input.dtype]}")
     dims = _dims_or_none(input, dim, "mean")
     # (half precision: summed and divided in float32, rounded once, as PyTorch's CPU mean)
     xs = x.astype(np.float32) if low else x
     if dims is None:
         return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
                         (x.shape, builtins.max(x.size, 1)))
-    n = math.prod([x.shape[d] for d in dims])
+    n = math.prod([x.shape[d] for d in dims]) if x.ndim else 1
     return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
                     (x.shape, dims, keepdim, n, given_dims(dim)))
 
@@ -270,9 +278,11 @@ def _lowered(out, dtype):
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     x = _accumulation_input(input, dtype)
     if dim is None:
-        return recorded(ProdBackward0, x.prod(), (input,))
+        return recorded(ProdBackward0, _in_dtype(x.prod(), dtype), (input,))
     dims = (wrap_dim(dim, x.ndim),)
-    return recorded(ProdBackward1, x.prod(axis=dims, keepdims=keepdim), (input,),
+    return recorded(ProdBackward1, c_strided(_in_dtype(x.prod(axis=dims if x.ndim else None,
+                                                              keepdims=keepdim), dtype)),
+                    (input,),
                     (dims, keepdim, dim))
 
 
@@ -346,7 +356,7 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     dims = _dims_or_none(input, dim, name) if dim != () else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
-    return recorded(node, npfn(x, axis=dims, keepdims=keepdim), (input,),
+    return recorded(node, c_strided(npfn(x, axis=dims, keepdims=keepdim)), (input,),
                     (dims if dims is not None else tuple(range(x.ndim)), keepdim,
                      given_dims(dim)))
 
@@ -381,8 +391,8 @@ def argmin(input, dim=None, keepdim=False):
 
 def _arg(input, dim, keepdim, fn, name):
     x = input._data
-    if x.dtype.kind == "c":
-        raise RuntimeError(f"{name}(): does not support complex input")
+    if x.dtype.kind == "c" or x.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support {'complex' if x.dtype.kind == 'c' else 'bool'} input")
     if x.size == 0:
         # PyTorch raises IndexError for both (unlike max's RuntimeError).
         if dim is None:
@@ -409,14 +419,19 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return _var_std(input, dim, unbiased, keepdim, correction, True)
 
 
+def shown_correction(dim, unbiased, keepdim, correction):
+    """The correction a var/std node shows. var() without arguments is
+    PyTorch's var(unbiased=True) overload, whose node keeps none; x.var(dim=None)
+    reads the same here, and shows None too where PyTorch shows 1."""
+    if dim is None and unbiased is None and correction is None and not keepdim:
+        return None
+    return correction if correction is not None else 0 if unbiased is False else 1
+
+
 def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if isinstance(dim, bool):       # var(x, False): the old `unbiased` position
         dim, unbiased = None, dim
-    # (var() without arguments is PyTorch's var(unbiased=True) overload, whose
-    # node keeps no correction; x.var(dim=None) reads the same here, and shows
-    # None too where PyTorch shows 1)
-    shown = None if dim is None and unbiased is None and correction is None and not keepdim \
-        else correction if correction is not None else 0 if unbiased is False else 1
+    shown = shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
     x = input._data
@@ -437,7 +452,7 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
                        "Correction should be strictly less than the reduction factor (input "
                        "numel divided by output numel).",
                        cpp="aten/src/ATen/native/ReduceOps.cpp:1861")
-    data = _variance(x, dims, correction, keepdim, n, out_shape)
+    data = c_strided(_variance(x, dims, correction, keepdim, n, out_shape))
     if take_sqrt:
         data = np.sqrt(data)
     # PyTorch's backward reads the dims only from a dim argument of a tensor
@@ -468,10 +483,37 @@ def _variance(x, dims, correction, keepdim, n, out_shape):
 sum = register(sum)
 mean = register(mean)
 prod = register(prod)
+
+
+for _name in ("sum", "prod"):
+    REGISTRY[_name] = REGISTRY[_name]._replace(public=computed_in_out_dtype(REGISTRY[_name]))
+
+
+def _mean_public(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """mean with out=: PyTorch's sum into out, then out.div_(count): an
+    integral out can't take the float quotient, and a real out takes a
+    complex input's real parts."""
+    if out is None:
+        return mean(input, dim, keepdim, dtype=dtype)
+    if dtype is None and isinstance(input, Tensor) and isinstance(out, Tensor):
+        inexact = input.dtype.is_floating_point or input.dtype.is_complex
+        if inexact and not (out.dtype.is_floating_point or out.dtype.is_complex):
+            raise RuntimeError(f"result type {D.SCALAR_NAMES[D._default[0]]} can't be cast to "
+                               f"the desired output type {D.SCALAR_NAMES[out.dtype]}")
+        if input.dtype.is_complex and not out.dtype.is_complex:
+            input = input.real
+    return into(out, "mean", mean, (input, dim, keepdim), {"dtype": dtype})
+
+
+_mean_public.__name__ = _mean_public.__qualname__ = "mean"
+_mean_public.__wrapped__ = mean
+REGISTRY["mean"] = REGISTRY["mean"]._replace(public=_mean_public)
 max = register(max, out=same_dtype())
 min = register(min, out=same_dtype())
-amax = register(amax)
-amin = register(amin)
+_SAME_AS_INPUT = same_dtype("Expected the dtype for input and out to match, but got {s} for "
+                            "input's dtype and {os} for out's dtype.")
+amax = register(amax, out=_SAME_AS_INPUT)
+amin = register(amin, out=_SAME_AS_INPUT)
 argmax = register(argmax, out=same_dtype(), ints={"dim": "int"})
 argmin = register(argmin, out=same_dtype(), ints={"dim": "int"})
 var = register(var)

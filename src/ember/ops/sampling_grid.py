@@ -50,7 +50,7 @@ def _affine_backward(xp, g, base, n):
 
 
 AffineGridGeneratorBackward0 = grad_fn(
-    "AffineGridGeneratorBackward0",
+    "AffineGridGeneratorBackward0", saved={"align_corners": "align_corners", "size": "size"},
     theta=lambda xp, g, base, n: _affine_backward(xp, g, base, n))
 
 
@@ -70,7 +70,7 @@ def affine_grid_generator(theta, size, align_corners):
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
     no_complex_autograd("affine_grid_generator", data, theta)
     return recorded(AffineGridGeneratorBackward0, rounded(data, th.dtype), (theta,),
-                    (base, size[0]))
+                    (base, size[0], bool(align_corners), size))
 
 
 affine_grid_generator = register(affine_grid_generator, method=False, out=False)
@@ -317,10 +317,12 @@ def _grid_formula(which):
     return formula
 
 
-GridSampler2DBackward0 = grad_fn("GridSampler2DBackward0", input=_grid_formula(0),
-                                 grid=_grid_formula(1))
-GridSampler3DBackward0 = grad_fn("GridSampler3DBackward0", input=_grid_formula(0),
-                                 grid=_grid_formula(1))
+_GRID_FIELDS = {"align_corners": "align_corners", "interpolation_mode": "mode",
+                "padding_mode": "padding_mode"}
+GridSampler2DBackward0 = grad_fn("GridSampler2DBackward0", saved=_GRID_FIELDS,
+                                 input=_grid_formula(0), grid=_grid_formula(1))
+GridSampler3DBackward0 = grad_fn("GridSampler3DBackward0", saved=_GRID_FIELDS,
+                                 input=_grid_formula(0), grid=_grid_formula(1))
 
 
 def _check(input, grid, mode, n):

@@ -13,6 +13,7 @@ equal positions otherwise). Both are linear in their argument, so each is the ot
 derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
+from .._layout import in_input_format
 from ._common import np, recorded
 from ._registry import grad_fn
 from ._xp import provide
@@ -105,11 +106,14 @@ def _in_float32(fn, x, plan):
 
 def resample(x, plan, node):
     """Tensor `x` resampled by `plan`, recorded as `node` (from resample_nodes)."""
-    return recorded(node, _in_float32(gather, x._data, plan), (x,), (plan, node._pair))
+    # (in the input's memory format, as PyTorch's upsample kernels allocate it)
+    return recorded(node, in_input_format(_in_float32(gather, x._data, plan), x._data), (x,),
+                    (plan, node._pair))
 
 
 def resample_adjoint(g, plan, node):
-    return recorded(node, _in_float32(scatter, g._data, plan), (g,), (plan, node._pair))
+    return recorded(node, in_input_format(_in_float32(scatter, g._data, plan), g._data), (g,),
+                    (plan, node._pair))
 
 
 provide("resample", lambda x, plan, node: _in_float32(gather, x, plan), resample)

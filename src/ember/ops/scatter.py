@@ -271,7 +271,15 @@ def _reduce_formulas(source):
     return {"self": part(0), source: part(1)}
 
 
-ScatterReduceBackward0 = grad_fn("ScatterReduceBackward0", **_reduce_formulas("src"))
+def _given(k):
+    # (a key of index_reduce's, which prod's double backward records here,
+    # has no `given`)
+    return "key", lambda key: getattr(key, "given", (None, None))[k]
+
+
+ScatterReduceBackward0 = grad_fn("ScatterReduceBackward0", saved={
+    "dim": _given(0), "include_self": "include_self", "index": tensor_field(_given(1)),
+    "reduce": "reduce"}, **_reduce_formulas("src"))
 
 
 # -- scatter, scatter_add, scatter_reduce -----------------------------------------
@@ -333,8 +341,8 @@ ScatterBackward1 = grad_fn("ScatterBackward1", saved=_SCATTERED,
 ScatterAddBackward0 = grad_fn(
     "ScatterAddBackward0", saved={
         "dim": ("key", lambda key: key.given[0]),
-        "index": tensor_field(lambda node: None if node.next_functions[1][0] is None
-                              else node._ctx[0].given[1])},
+        "index": tensor_field(("key", lambda key: key.given[1]),
+                              needs=1)},
     self=lambda xp, g: g,
     src=lambda xp, g, key, sub, src_shape: _fit(_gathered(xp, g, key), sub, src_shape,
                                                 "ScatterAddBackward0"))

@@ -7,7 +7,7 @@ from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, 
 from ._index_kernel import like
 from .indexing_assign import expanded_inplace
 from ._out import same_dtype
-from ._registry import grad_fn, register
+from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .scatter import (Key, _reduce_formulas, check_reduce_dtype, fill_at, reduce_at, selected,
                       write_at)
@@ -60,6 +60,9 @@ def _source_values(s, x):
     return s.reshape(-1) if x.ndim == 0 else s
 
 
+# PyTorch's nodes show the dim and index as given; index_add keeps the
+# index only when the source requires grad.
+_GIVEN = {"dim": "given_dim", "index": tensor_field("index")}
 # PyTorch's source formulas read the source (its dim), so it is saved.
 def _slices_of(xp, g, source, key):
     """g's slices at the index: recorded, derivatives.yaml's
@@ -69,9 +72,12 @@ def _slices_of(xp, g, source, key):
     return xp.take_at(g, key)
 
 
-IndexAddBackward0 = grad_fn("IndexAddBackward0", self=lambda xp, g: g,
-                            source=lambda xp, g, source, key, alpha: _slices_of(xp, g, source, key)
-                            if alpha == 1 else xp.mul_scalar(_slices_of(xp, g, source, key), alpha))
+IndexAddBackward0 = grad_fn("IndexAddBackward0", saved={
+    "alpha": "alpha", "dim": ("given", lambda given: given[0]), "source_dim": "source_dim",
+    "index": tensor_field(("given", lambda given: given[1]), needs=1)},
+    self=lambda xp, g: g,
+    source=lambda xp, g, source, key, alpha: _slices_of(xp, g, source, key)
+    if alpha == 1 else xp.mul_scalar(_slices_of(xp, g, source, key), alpha))
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -93,11 +99,13 @@ def index_add(input, dim, index, source, *, alpha=1):
         vals = (vals * alpha).astype(x.dtype)
     key = _key(x, d, idx)
     data = write_at(x, key, vals, np.add)
-    return recorded(IndexAddBackward0, data, (input, source), (key, alpha))
+    return recorded(IndexAddBackward0, data, (input, source),
+                    (key, alpha, (dim, index._data), s.ndim))
 
 
-IndexCopyBackward0 = grad_fn("IndexCopyBackward0",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+IndexCopyBackward0 = grad_fn("IndexCopyBackward0", saved={**_GIVEN, "source_dim": "source_dim"},
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index),
                              source=lambda xp, g, source, key: _slices_of(xp, g, source, key))
 
 
@@ -114,13 +122,17 @@ def index_copy(input, dim, index, source):
     if idx.ndim > 1:
         raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
     s = source._data
-    if s.dtype != x.dtype:
-        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, "
-                           f"but got (self) {_dtype_name(x)} and (source) {_dtype_name(s)}")
+    # (PyTorch counts a scalar source's indices and checks dimensionality before dtypes)
+    if s.ndim == 0 and idx.size != 1:
+        raise IndexError("index_copy_(): When source is scalar, index should have one element "
+                         f"(got {idx.size})")
     if x.ndim and s.ndim and s.ndim != x.ndim or (x.ndim > 1 and s.ndim == 0):
         raise IndexError("index_copy_(): When source and destination are not scalars, their "
                          f"dimensionality must match. Source dimensionality ({s.ndim}), "
                          f"destination dimensionality ({x.ndim})")
+    if s.dtype != x.dtype:
+        raise RuntimeError("index_copy_(): self and source expected to have the same dtype, "
+                           f"but got (self) {_dtype_name(x)} and (source) {_dtype_name(s)}")
     xrest = x.shape[:d] + x.shape[d + 1:]
     srest = s.shape[:d] + s.shape[d + 1:]
     if s.ndim and xrest != srest:
@@ -139,21 +151,26 @@ def index_copy(input, dim, index, source):
                          f"{d} with size {size}")
     key = _key(x, d, idx)
     data = write_at(x, key, _source_values(s, x))
-    return recorded(IndexCopyBackward0, data, (input, source), (key,))
+    return recorded(IndexCopyBackward0, data, (input, source), (key, dim, idx, s.ndim))
 
 
-IndexFillBackward0 = grad_fn("IndexFillBackward0",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key))
+# (the dim and index reach index_fill_at: its recorded node shows them too;
+# index_reduce's formulas, shared with scatter_reduce, pass none)
+IndexFillBackward0 = grad_fn("IndexFillBackward0", saved=_GIVEN,
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index))
 # A value tensor gets the gradient of every filled place, each once.
-IndexFillBackward1 = grad_fn("IndexFillBackward1",
-                             self=lambda xp, g, key: xp.index_fill_at(g, key),
+IndexFillBackward1 = grad_fn("IndexFillBackward1", saved=_GIVEN,
+                             self=lambda xp, g, key, given_dim, index:
+                             xp.index_fill_at(g, key, given_dim, index),
                              value=lambda xp, g, unique_key: xp.sum(selected(xp, g, unique_key),
                                                                     None))
 
 
 # (recorded as PyTorch's formulas do it, grad.index_fill(dim, index, 0))
-provide("index_fill_at", fill_at,
-        lambda g, key: recorded(IndexFillBackward0, fill_at(g._data, key), (g,), (key,)))
+provide("index_fill_at", lambda g, key, dim=None, index=None: fill_at(g, key),
+        lambda g, key, dim=None, index=None: recorded(
+            IndexFillBackward0, fill_at(g._data, key), (g,), (key, dim, index)))
 
 _FILL_SIGNATURES = ((("int dim", "Tensor index", "Tensor value"), False),
                     (("int dim", "Tensor index", "Number value"), False))
@@ -171,7 +188,7 @@ def index_fill(input, dim, index, value):
     if isinstance(value, Tensor) and value._data.ndim:
         raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got "
                            f"tensor with {value._data.ndim} dimension(s).")
-    idx = index._data
+    idx = given = index._data
     if idx.dtype != np.int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
     d = wrap_dim(dim, x.ndim)
@@ -188,11 +205,12 @@ def index_fill(input, dim, index, value):
     data = like(write_at(x, key, np.asarray(v).astype(x.dtype)), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
-                        (key, _key(x, d, np.unique(idx))))
-    return recorded(IndexFillBackward0, data, (input,), (key,))
+                        (key, dim, given, _key(x, d, np.unique(idx))))
+    return recorded(IndexFillBackward0, data, (input,), (key, dim, given))
 
 
-IndexReduceBackward0 = grad_fn("IndexReduceBackward0", **_reduce_formulas("source"))
+IndexReduceBackward0 = grad_fn("IndexReduceBackward0", saved={
+    **_GIVEN, "include_self": "include_self", "reduce": "reduce"}, **_reduce_formulas("source"))
 
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
@@ -216,7 +234,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     no_complex_autograd("index_reduce", data, input, source)
     return recorded(IndexReduceBackward0, data, (input, source),
-                    (key, None, s.shape, reduce, include_self))
+                    (key, None, s.shape, reduce, include_self, dim, idx))
 
 
 # index_put: the overwritten places get no gradient unless accumulating; the
@@ -229,7 +247,9 @@ def _index_put_self_grad(xp, g, key, accumulate):
     return xp.index_fill(g, key, 0)
 
 
-IndexPutBackward0 = grad_fn("IndexPutBackward0", self=_index_put_self_grad,
+IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
+                            "accumulate": "accumulate", "indices": tensor_field("indices")},
+                            self=_index_put_self_grad,
                             values=lambda xp, g, key: g[key])
 
 
@@ -301,7 +321,8 @@ def index_put(input, indices, values, accumulate=False):
         np.add.at(data, key, np.broadcast_to(v, target))
     else:
         data[key] = v
-    return recorded(IndexPutBackward0, data, (input, values), (key, accumulate))
+    return recorded(IndexPutBackward0, data, (input, values),
+                    (key, accumulate, tuple(k._data for k in keys)))
 
 
 register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())

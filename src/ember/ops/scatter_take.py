@@ -55,7 +55,7 @@ MaskedScatterBackwardBackward0 = grad_fn("MaskedScatterBackwardBackward0",
                                          grad_output=_scatter_back)
 # (recorded, self's gradient is derivatives.yaml's grad.masked_fill(mask, 0))
 MaskedScatterBackward0 = grad_fn(
-    "MaskedScatterBackward0",
+    "MaskedScatterBackward0", saved={"mask": tensor_field("mask"), "source_sym_sizes": "src_shape"},
     self=lambda xp, g, key: g.masked_fill(wrap(_mask_of(g, key)), 0)
     if xp.recording and g.ndim else xp.index_fill(g, key, 0),
     source=_masked_scatter_source_grad)
@@ -91,7 +91,7 @@ def masked_scatter(input, mask, source):
         raise RuntimeError("Number of elements of source < number of ones in mask")
     data = np.array(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
-    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape))
+    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
 
 def _flat_key(x, index, name, with_source=None):
@@ -165,7 +165,9 @@ def _flat_positions(g, key):
     return np.ravel_multi_index(key, g.shape).astype(np.int64)
 
 
-PutBackward0 = grad_fn("PutBackward0", self=_put_self_grad, source=_put_source_grad)
+PutBackward0 = grad_fn("PutBackward0", saved={"accumulate": "accumulate",
+                                              "index": tensor_field("index")},
+                       self=_put_self_grad, source=_put_source_grad)
 
 
 def put(input, index, source, accumulate=False):
@@ -183,7 +185,7 @@ def put(input, index, source, accumulate=False):
     if x.ndim == 0:     # the gradient's key: its one element, written or not
         key = (bool(vals.size > 0),)
     # (put starts from x.clone(), in x's layout)
-    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate))
+    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate, index._data))
 
 
 def take_along_dim(input, indices, dim=None):

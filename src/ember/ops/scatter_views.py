@@ -6,6 +6,7 @@ Each op finds the view's places by taking the same view of the output's
 element numbers, so one forward and one pair of formulas serve all four:
 the input's gradient is the gradient with those places zeroed, the
 source's the gradient read there."""
+from .. import _layout as _L
 from ._common import np, recorded, tensor_arg, wrap_dim
 from ._registry import grad_fn, register
 from .rearrange_views import _as_strided_geometry, _check_dims, _diagonal_data, strided
@@ -19,14 +20,22 @@ _FORMULAS = dict(self=lambda xp, g, key, again: again(g, True) if xp.recording a
                  else xp.index_fill(g, key, 0),
                  src=lambda xp, g, key, again: again(g, False) if xp.recording and again
                  else xp.index(g, key))
-SelectScatterBackward0 = grad_fn("SelectScatterBackward0", **_FORMULAS)
-SliceScatterBackward0 = grad_fn("SliceScatterBackward0", **_FORMULAS)
-DiagonalScatterBackward0 = grad_fn("DiagonalScatterBackward0", **_FORMULAS)
-AsStridedScatterBackward0 = grad_fn("AsStridedScatterBackward0", **_FORMULAS)
+# PyTorch's fields: each op's arguments as given, the node's constants
+# after the key and `again` in this order.
+_ARGS = {"SelectScatterBackward0": ("dim", "index"),
+         "SliceScatterBackward0": ("dim", "start", "end", "step"),
+         "DiagonalScatterBackward0": ("offset", "dim1", "dim2"),
+         "AsStridedScatterBackward0": ("size", "stride", "storage_offset")}
+SelectScatterBackward0, SliceScatterBackward0, DiagonalScatterBackward0, \
+    AsStridedScatterBackward0 = (grad_fn(name, saved={a: a for a in args}, **_FORMULAS)
+                                 for name, args in _ARGS.items())
 
 
-def _scatter(node, input, src, view, again=None):
-    """`input` copied with `src` written at `view(numbers)`'s elements."""
+def _scatter(node, input, src, view, args, again=None, numbered=False):
+    """`input` copied with `src` written at `view(numbers)`'s elements: the
+    copy keeps the input's strides (clone_preserve_strides), unless
+    `numbered` (the places count the elements of a contiguous copy); `args`
+    (the op's arguments as given) are the node's fields."""
     x = input._data
     numbers = np.arange(x.size).reshape(x.shape)
     places = np.array(view(numbers))
@@ -34,11 +43,10 @@ def _scatter(node, input, src, view, again=None):
     if s.shape != places.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(s.shape)}, slice size = {list(places.shape)}")
-    out = np.array(x, order="C")
-    flat = out.reshape(-1)
-    flat[places] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
+    out = np.array(x, order="C") if numbered else _L.strides_kept(x)
     key = np.unravel_index(places, x.shape) if x.ndim else ()
-    return recorded(node, out, (input, src), (key, again))
+    out[key] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
+    return recorded(node, out, (input, src), (key, again) + args)
 
 
 def select_scatter(input, src, dim, index):
@@ -52,7 +60,7 @@ def select_scatter(input, src, dim, index):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {dim}")
     key = (slice(None),) * d + (index % n,)
-    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key],
+    return _scatter(SelectScatterBackward0, input, src, lambda a: a[key], (dim, index),
                     lambda g, zeros: select_scatter(g, g.new_zeros(shape), dim, index)
                     if zeros else g.select(dim, index))
 
@@ -67,6 +75,7 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
         raise RuntimeError("slice step must be positive")
     key = (slice(None),) * d + (slice(start, end, step),)
     return _scatter(SliceScatterBackward0, input, src, lambda a: a[key],
+                    (dim, start, end, step),
                     lambda g, zeros: slice_scatter(g, g.new_zeros(shape), dim, start, end,
                                                    step) if zeros else g[key])
 
@@ -77,7 +86,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     shape = src._data.shape     # (the source's zeros, when recorded)
     d1, d2 = _check_dims(dim1, dim2, input._data.ndim)
     return _scatter(DiagonalScatterBackward0, input, src,
-                    lambda a: _diagonal_data(a, offset, d1, d2),
+                    lambda a: _diagonal_data(a, offset, d1, d2), (offset, dim1, dim2),
                     lambda g, zeros: diagonal_scatter(g, g.new_zeros(shape), offset, dim1,
                                                       dim2)
                     if zeros else g.diagonal(offset, dim1, dim2))
@@ -90,9 +99,10 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
     tensor_arg(src, "as_strided_scatter", "src", 2)
     fresh = np.empty(input._data.shape, input._data.dtype)
     offset = 0 if storage_offset is None else storage_offset
+    given = (size, stride, storage_offset)
     _, size, stride, offset, _ = _as_strided_geometry(fresh, size, stride, offset)
     return _scatter(AsStridedScatterBackward0, input, src,
-                    lambda a: strided(a.reshape(-1), size, stride, offset))
+                    lambda a: strided(a.reshape(-1), size, stride, offset), given, numbered=True)
 
 
 # (of the four, only torch.slice_scatter takes out=)

@@ -1,10 +1,12 @@
 """Ops that pick or reorder elements, and running sums, with their
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
-from ._common import D, Tensor, as_dims, broadcast_error, np, recorded, wrap_dim
+from .. import _layout as _L
+from ._common import D, Tensor, as_dims, broadcast_error, kernel_refuses, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register, tensor_field
+from ._out import computed_in_out_dtype
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
 from ._index_kernel import contiguous
@@ -218,15 +220,17 @@ def masked_select(input, mask):
 def flip(input, dims):
     x = input._data
     given, dims = given_dims(dims), as_dims(dims, x.ndim)
-    data = np.flip(x, dims).copy()
+    data = _L.copied_like(np.flip(x, dims) if x.ndim else x, x)
     return recorded(FlipBackward0, data, (input,), (dims, given))
 
 
-def scan_input(input, dim, dtype):
+def scan_input(input, dim, dtype, name="cumsum"):
     """The array a running sum or product accumulates (in `dtype`, or int64
     for integers and bool, as PyTorch), and the dim."""
     x = input._data
     if dtype is not None:
+        if dtype is D.bool_:
+            raise kernel_refuses(f"{name}_out_cpu", np.dtype(np.bool_))
         x = x.astype(dtype._np)
     elif x.dtype.kind in "biu":
         x = x.astype(np.int64)
@@ -247,6 +251,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 cumsum = register(cumsum, inplace=True)
+REGISTRY["cumsum"] = REGISTRY["cumsum"]._replace(public=computed_in_out_dtype(REGISTRY["cumsum"]))
 # (PyTorch's out= for these: the result's dtype exactly, in each op's words)
 index_select = register(index_select, out=same_dtype(
     "index_select(): self and result must have the same scalar type"))

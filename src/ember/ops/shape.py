@@ -7,7 +7,7 @@ in-place change through the view is seen by the base and vice versa.
 import operator
 
 from .. import _public_name
-from .._backend import cast
+from .._backend import cast, quiet_call
 from .._settings import warn_once
 
 from .. import _layout as _L
@@ -15,7 +15,7 @@ from ..autograd import _forward
 from ..autograd._saved_fields import add_fields
 from . import _common
 from . import _view_grads as V
-from ._common import D, Node, Tensor, np, recorded, tangents_paused, wrap, wrap_dim
+from ._common import D, Node, Tensor, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
 
@@ -39,7 +39,8 @@ def _identity(xp, g):
 
 
 ViewBackward0 = grad_fn("ViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
-ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", self=_reshape_back)
+ReshapeAliasBackward0 = grad_fn("ReshapeAliasBackward0", saved={"self_sym_sizes": "shape"},
+                                self=_reshape_back)
 UnsafeViewBackward0 = grad_fn("UnsafeViewBackward0", saved={"self_sym_sizes": "shape"}, self=_reshape_back)
 # (`given_*`: a dim as the caller gave it, which is what PyTorch's node shows)
 UNSQUEEZED = {"dim": "given_dim"}
@@ -131,11 +132,12 @@ def view(input, *shape, dtype=None):
             data = x.view()     # NumPy < 2.1; setting .shape is deprecated in NumPy 2.5
             data.shape = shape  # raises instead of copying when no view exists
     except (AttributeError, ValueError):
-        raise RuntimeError(
-            "view size is not compatible with input tensor's size and stride (at least one "
-            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") \
-            from None
+        raise RuntimeError(NO_VIEW) from None
     return _view_of(data, input, ViewBackward0, (x.shape,))
+
+
+NO_VIEW = ("view size is not compatible with input tensor's size and stride (at least one "
+           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
 def reshape(input, *shape):
@@ -246,7 +248,26 @@ def expand(input, *sizes):
                 f"size ({s}) at non-singleton dimension {i + lead}.  Target sizes: "
                 f"{list(sizes)}.  Tensor sizes: {list(x.shape)}")
     data = np.broadcast_to(x, target)
+    if 1 in target:
+        data = _kept_strides(x, data)
     return _view_of(data, input, ExpandBackward0, (x.shape,))
+
+
+def _kept_strides(x, data):
+    """`data` (NumPy's broadcast of `x`, which gives every dim of size 1
+    stride 0) with the strides PyTorch's expand gives its size-1 dims: a
+    dim of `x` keeps its stride, a new one gets the span of the dims inside
+    it (inferExpandGeometry)."""
+    strides = list(data.strides)
+    lead = data.ndim - x.ndim
+    inner = 0
+    for i in range(data.ndim - 1, -1, -1):
+        if data.shape[i] == 1:
+            strides[i] = x.strides[i - lead] if i >= lead else inner
+        inner = strides[i] * data.shape[i]
+    if tuple(strides) == data.strides:
+        return data
+    return np.lib.stride_tricks.as_strided(x, data.shape, strides, writeable=False)
 
 
 def expand_as(input, other):
@@ -254,7 +275,10 @@ def expand_as(input, other):
 
 
 def t(input):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        raise tensor_arg(input, "t") from None
     if x.ndim > 2:
         raise RuntimeError(
             f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
@@ -264,7 +288,8 @@ def t(input):
 def transpose(input, dim0, dim1):
     x = input._data
     d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
-    return _view_of(np.swapaxes(x, d0, d1), input, TransposeBackward0, (d0, d1, dim0, dim1))
+    data = np.swapaxes(x, d0, d1) if x.ndim else x.view()    # (a 0-d tensor's dims 0 and -1)
+    return _view_of(data, input, TransposeBackward0, (d0, d1, dim0, dim1))
 
 
 swapaxes = swapdims = transpose
@@ -298,7 +323,10 @@ def contiguous(input, memory_format=_L.contiguous_format):
 
 
 def clone(input, *, memory_format=_L.preserve_format):
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:
+        raise tensor_arg(input, "clone") from None
     if memory_format is not _L.preserve_format or not x.flags.c_contiguous:
         _L.check_memory_format("clone", memory_format)
         return recorded(CloneBackward0, _L.laid_out(x.copy(), memory_format, like=x), (input,))
@@ -321,7 +349,11 @@ def to_dtype(input, dtype, copy=False):
             warn_once("Casting complex values to real discards the imaginary part",
                       cpp="aten/src/ATen/native/Copy.cpp:307")
         x = x.real
-    data = cast(x, dtype._np)
+    if x.flags.c_contiguous:
+        data = cast(x, dtype._np)
+    else:   # (astype's order "K" is not PyTorch's for a broadcast dim)
+        data = _L.empty_like(x, dtype._np)
+        quiet_call(np.copyto, data, x, "unsafe")
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
     return recorded(ToCopyBackward0, data, (input,))
@@ -408,7 +440,12 @@ def cat(tensors, dim=None, *, axis=None):
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i} in the list.")
-    data = np.concatenate([arrays[i] for i in keep], axis=d)
+    data = _L.c_strided(np.concatenate([arrays[i] for i in keep], axis=d))
+    # (PyTorch's cat: the inputs' memory format where they all suggest the same one)
+    fmt = _L.suggested_format(ref)
+    if fmt is not _L.contiguous_format and all(
+            _L.suggested_format(arrays[i]) is fmt for i in keep):
+        data = _L.laid_out(data, fmt)
     sizes = tuple(0 if a.ndim == 1 and a.size == 0 else a.shape[d] for a in arrays)
     return recorded(CatBackward0, data, tuple(tensors), (d, sizes, dim))
 
@@ -425,7 +462,15 @@ def stack(tensors, dim=None, *, axis=None):
                 f"stack expects each tensor to be equal size, but got {list(arrays[0].shape)} "
                 f"at entry 0 and {list(a.shape)} at entry {i}")
     d = wrap_dim(dim, arrays[0].ndim + 1)
-    data = np.stack(arrays, axis=d)
+    data = _L.c_strided(np.stack(arrays, axis=d))
+    ref = arrays[0]
+    fmt = _L.suggested_format(ref)
+    if fmt is not _L.contiguous_format and d < ref.ndim and all(
+            _L.suggested_format(a) is fmt for a in arrays[1:]):
+        # (channels-last inputs stack in their layout, the new dim where
+        # unsqueeze puts it: just outside the dim it comes before)
+        strides = ref.strides[:d] + (ref.shape[d] * ref.strides[d],) + ref.strides[d:]
+        data = _L.in_order(data, _L.dense_order(data.shape, strides))
     return recorded(StackBackward0, data, tuple(tensors), (d, dim))
 
 

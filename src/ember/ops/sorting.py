@@ -6,8 +6,10 @@ NaN sorts as the largest value, as in PyTorch. The gradient of an op that
 picks elements goes back to the picked positions (PyTorch's
 value_selecting_reduction_backward); indices never require grad.
 """
+from .. import _layout as _L
+from .._layout import c_strided
 from .. import return_types
-from ._common import kernel_refuses, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
@@ -80,10 +82,22 @@ def select_key(idx, d, kept):
     return tuple(key)
 
 
-def record_selection(node, input, x, values, idx, d, kept, result_t, dim):
+def _ordered(x):
+    return x.astype(np.float32) if x.dtype == D._BF16_NP else x
+
+
+def record_selection(node, input, x, values, idx, d, kept, result_t, dim, like=None):
     """`values` recorded as picked from `x` (the input as an array with at
     least one dim) at `idx` along `d` (given as `dim`); the indices as a
-    plain tensor."""
+    plain tensor. Both laid out as a tensor like `like` (sort's outputs, as
+    at::empty_like), or contiguous (a reduction's, a scan's, topk's)."""
+    if values.dtype != input._data.dtype:      # (bfloat16, ordered as float32)
+        values = values.astype(input._data.dtype)
+    if like is None:
+        values, idx = c_strided(values), c_strided(idx)
+    elif not like.flags.c_contiguous:
+        order = _L.dense_order(like.shape, like.strides)
+        values, idx = _L.in_order(values, order), _L.in_order(idx, order)
     key = select_key(idx, d, kept) if tracked(input) else None
     if input._data.ndim == 0:
         values, idx = values.reshape(()), idx.reshape(())
@@ -110,8 +124,10 @@ def argsort_array(x, d, descending=False, stable=False):
 
 
 def as_1d(input, dim):
-    """The input's array (a 0-d input as one element) and the wrapped dim."""
-    x = input._data
+    """The input's array (a 0-d input as one element) and the wrapped dim;
+    bfloat16 as float32, exactly (NumPy's sorts of ml_dtypes' bfloat16 lose
+    their order at a NaN): record_selection gives the values back in it."""
+    x = _ordered(input._data)
     d = wrap_dim(dim, x.ndim)
     return (x.reshape(1) if x.ndim == 0 else x), d
 
@@ -141,14 +157,14 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
     idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
     return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort,
-                            dim)
+                            dim, like=x)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     x, d = as_1d(input, dim)
     _orderable(x, "Sort")
     idx = argsort_array(x, d, descending, stable)
-    return wrap(idx.reshape(input._data.shape))
+    return wrap(_L.laid_out(idx.reshape(input._data.shape), _L.preserve_format, like=x))
 
 
 def msort(input):
@@ -273,12 +289,12 @@ def _with_dim_out(function, name):
 def _median(input, dim=None, keepdim=False):
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
-        flat = input._data.reshape(-1)
+        flat = _ordered(input._data.reshape(-1))
         if flat.dtype.kind == "f" and np.isnan(flat).any():
             value = np.array(np.nan, flat.dtype)
         else:
             value = _lower_median(flat)
-        return recorded(MedianBackward0, np.asarray(value), (input,))
+        return recorded(MedianBackward0, np.asarray(value, input._data.dtype), (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "median")
     idx = _median_idx(x, d)
@@ -294,10 +310,11 @@ def _median(input, dim=None, keepdim=False):
 def _nanmedian(input, dim=None, keepdim=False):
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
-        flat = input._data.reshape(-1)
+        flat = _ordered(input._data.reshape(-1))
         if flat.dtype.kind == "f":
             flat = flat[~np.isnan(flat)]
-        return recorded(NanmedianBackward0, np.asarray(_lower_median(flat)), (input,))
+        return recorded(NanmedianBackward0, np.asarray(_lower_median(flat), input._data.dtype),
+                        (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "nanmedian")
     if x.dtype.kind != "f":

@@ -4,6 +4,7 @@ where PyTorch still records a node (unique's values, histogram, weighted
 bincount), so does Ember: a backward through it raises PyTorch's error."""
 import numbers
 
+from .._layout import c_strided
 from .. import return_types
 from ._common import D, Tensor, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
@@ -11,11 +12,8 @@ from ._registry import grad_fn, no_derivative, not_implemented, register
 from .reduction import _dims_or_none
 
 
-# C++'s names of the dtypes, which some of PyTorch's messages print.
-_C_NAMES = {np.dtype(k): v for k, v in {
-    "float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int",
-    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-    "bool": "bool"}.items()}
+# C++'s names of the dtypes, which some of PyTorch's messages print, by NumPy dtype
+_C_NAMES = {np_dtype: D.C_NAMES[d] for np_dtype, d in D._BY_NP.items()}
 
 
 def _linspace(lo, hi, steps, dtype):
@@ -52,14 +50,16 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     x = input._data
     if x.dtype.kind == "c":
         raise kernel_refuses("unique" if dim is None else "unique_dim", x.dtype)
+    keys = x.astype(np.float32) if x.dtype == D._BF16_NP else x     # (see sorting.as_1d)
     if dim is None:
-        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True,
+        values, inverse, counts = np.unique(keys.reshape(-1), return_inverse=True,
                                             return_counts=True, equal_nan=False)
-        return _results(input, Unique2Backward0, values, inverse.reshape(x.shape), counts,
-                        return_inverse, return_counts)
+        return _results(input, Unique2Backward0, values.astype(x.dtype, copy=False),
+                        inverse.reshape(x.shape), counts, return_inverse, return_counts)
     d = _data_dim(x, dim)
-    values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d,
+    values, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True, axis=d,
                                         equal_nan=False)
+    values = values.astype(x.dtype, copy=False)
     return _results(input, UniqueDimBackward0, values, inverse.reshape(-1), counts,
                     return_inverse, return_counts)
 
@@ -108,12 +108,13 @@ def _search_rows(seq, values, right):
 
 def _search(seq, values, right, out_int32, sorter=None):
     """Positions of `values` (array) in the sorted last dim of `seq`."""
-    if seq.dtype.kind == "c" or values.dtype.kind == "c":
-        raise kernel_refuses("searchsorted_out_cpu", values.dtype if values.dtype.kind == "c"
-                             else seq.dtype)
+    from .elementwise_ternary import result_type
+    # (PyTorch's common dtype, a 0-d input ranking lower; bfloat16 too)
+    dt = result_type(wrap(seq), wrap(values))._np
+    if dt.kind == "c":
+        raise kernel_refuses("searchsorted_out_cpu", dt)
     if sorter is not None:
         seq = np.take_along_axis(seq, sorter, axis=-1)
-    dt = np.result_type(seq, values)
     if dt == np.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
@@ -130,9 +131,11 @@ def _search(seq, values, right, out_int32, sorter=None):
 def _value_array(value, like):
     if isinstance(value, Tensor):
         return value._data
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
+    if not isinstance(value, numbers.Number):
         raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
                         f"{type(value).__name__}")
+    if isinstance(value, (bool, complex)):
+        return np.asarray(value, np.bool_ if isinstance(value, bool) else D.default_complex()._np)
     return np.asarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"
                       else D._default[0]._np if isinstance(value, float) else np.int64)
 
@@ -182,8 +185,9 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     return _search(b, _value_array(input, b), right, out_int32)
 
 
-def _float_only(input, kernel):
-    if not D.is_float_np(input._data.dtype):
+def _float_only(input, kernel, half=True):
+    dt = input._data.dtype
+    if not D.is_float_np(dt) or (not half and dt in D.HALF_NP):
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
 
@@ -222,8 +226,29 @@ def same_dtype_edges(points, edges, dim):
                            f"bins for dimension {dim} with dtype {_C_NAMES[edges.dtype]}")
 
 
+def same_weight_dtype(points, weight):
+    """PyTorch's check (before the shapes'), histogram's too."""
+    if weight.dtype != points.dtype:
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and "
+                           "weight tensor should have the same dtype, but got "
+                           f"input({_C_NAMES[points.dtype]}), and weight({_C_NAMES[weight.dtype]})")
+
+
+_HISTOGRAM_OVERLOADS = (
+    " * (Tensor input, Tensor bins, *, Tensor weight = None, bool density = False, tuple of "
+    "Tensors out = None)\n * (Tensor input, int bins = 100, *, tuple of floats range = None, "
+    "Tensor weight = None, bool density = False, tuple of Tensors out = None)\n")
+
+
 def histogram(input, bins=100, *, range=None, weight=None, density=False):
-    _float_only(input, "histogramdd")
+    if weight is not None and not isinstance(weight, Tensor):
+        from .conditional import _arg_type
+        given = [_arg_type(input), _arg_type(bins)] + [
+            f"{k}={_arg_type(v)}" for k, v in (("range", range), ("weight", weight),
+                                               ("density", density)) if v not in (None, False)]
+        raise TypeError(f"histogram() received an invalid combination of arguments - got "
+                        f"({', '.join(given)}), but expected one of:\n" + _HISTOGRAM_OVERLOADS)
+    _float_only(input, "histogramdd", half=False)
     x = input._data
     if isinstance(bins, Tensor):
         edges = bins._data
@@ -251,6 +276,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     if weight is not None:
         # (PyTorch checks the flattened input, as an (n, 1) one, and weight.)
         w = weight._data.reshape(-1)
+        same_weight_dtype(x, w)
         if w.size != x.size:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have "
                                "the same shape as the input tensor excluding its innermost "
@@ -291,7 +317,7 @@ def count_nonzero(input, dim=None):
     dims = _dims_or_none(input, dim)
     if x.ndim == 0 and dims is not None:
         dims = None
-    return wrap(np.asarray(np.count_nonzero(x, axis=dims), np.int64))
+    return wrap(c_strided(np.asarray(np.count_nonzero(x, axis=dims), np.int64)))
 
 
 register(unique, out=False)

@@ -5,7 +5,7 @@ that refuses)."""
 from .. import return_types
 from ._common import D, Tensor, np, recorded, wrap
 from ._registry import not_implemented, register
-from .sorting_counting import _C_NAMES, _linspace, same_dtype_edges
+from .sorting_counting import _C_NAMES, _linspace, same_dtype_edges, same_weight_dtype
 
 __all__ = ["histogramdd"]
 
@@ -56,7 +56,7 @@ def _edges_from_tensors(points, bins):
 
 def histogramdd(input, bins, range=None, weight=None, density=False):
     x = input._data
-    if x.dtype.kind != "f":
+    if x.dtype.kind != "f" or x.dtype in D.HALF_NP:      # (no half-precision kernel)
         raise NotImplementedError(f"\"histogramdd\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     if x.ndim < 2:
@@ -74,15 +74,12 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
     w = None
     if weight is not None:
         w = weight._data
+        same_weight_dtype(x, w)
         if w.shape != x.shape[:-1]:
             raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have "
                                "the same shape as the input tensor excluding its innermost "
                                f"dimension, but got input with shape {list(x.shape)} and "
                                f"weight with shape {list(w.shape)}")
-        if w.dtype != x.dtype:
-            raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor "
-                               "and weight tensor should have the same dtype, but got "
-                               f"input({_C_NAMES[x.dtype]}), and weight({_C_NAMES[w.dtype]})")
         w = w.reshape(-1)
     shape = tuple(e.size - 1 for e in edges)
     inside = np.ones(points.shape[0], bool)

@@ -5,11 +5,12 @@ diff and the trapezoid rules are composites in PyTorch: they are built here
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
 from .. import return_types
+from .._layout import c_strided
 from . import shape as _shape
 from ._common import D, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
-from ._out import same_dtype
+from ._out import computed_in_out_dtype, same_dtype
 from ._int_args import REQUIRED, require_dim
-from ._registry import grad_fn, register, tensor_field
+from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
@@ -34,11 +35,13 @@ CumminBackward0 = grad_fn("CumminBackward0", saved=_CUMULATIVE, self=_cumulative
 CumprodBackward0 = grad_fn("CumprodBackward0", saved={"dim": "given_dim"},
                            self=lambda xp, grad, self, result, dim:
                            _cumprod_grad(xp, grad, xp.conj(self), xp.conj(result), dim))
-LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0",
+LogcumsumexpBackward0 = grad_fn("LogcumsumexpBackward0", saved={"dim": "given_dim"},
                                 self=lambda xp, grad, self, result, dim:
                                 _logcumsumexp_grad(xp, grad, self, result, dim))
 AminmaxBackward0 = grad_fn(
-    "AminmaxBackward0", outputs=("min", "max"),
+    "AminmaxBackward0", outputs=("min", "max"), saved={
+        "dim": "given_dim", "keepdim": "keepdim", "max": tensor_field("max"),
+        "min": tensor_field("min")},
     self=lambda xp, grad, self, min, max, dims, keepdim:
     _even_share(xp, grad[0], self, min, self.shape, dims, keepdim)
     + _even_share(xp, grad[1], self, max, self.shape, dims, keepdim))
@@ -57,7 +60,7 @@ def _cumulative_extreme(input, dim, ufunc, node, result_t):
     # The index moves to each element equal to the running value (the last
     # of ties, as PyTorch's >=), and to each NaN, which stays the value.
     hit = x == values
-    if x.dtype.kind == "f":
+    if D.is_float_np(x.dtype):
         hit |= np.isnan(x)
     idx = np.maximum.accumulate(np.where(hit, _along(x.shape[d], d, x.ndim), 0), axis=d)
     return record_selection(node, input, x, values, idx, d, True, result_t, dim)
@@ -72,7 +75,7 @@ def cummin(input, dim=REQUIRED):
 
 
 def cumprod(input, dim=REQUIRED, *, dtype=None):
-    x, d = scan_input(input, require_dim("cumprod", dim), dtype)
+    x, d = scan_input(input, require_dim("cumprod", dim), dtype, "cumprod")
     data = running(np.cumprod, x, d)
     return recorded(CumprodBackward0, data, (input,), (d, dim))
 
@@ -140,8 +143,8 @@ def logcumsumexp(input, dim=REQUIRED):
         raise NotImplementedError(
             f'"logcumsumexp_out_cpu" not implemented for \'{D.SCALAR_NAMES[input.dtype]}\'')
     d = wrap_dim(dim, x.ndim)
-    data = _lcse_array(x, d) if x.ndim else x.copy()
-    return recorded(LogcumsumexpBackward0, data, (input,), (d,))
+    data = c_strided(_lcse_array(x, d)) if x.ndim else x.copy()
+    return recorded(LogcumsumexpBackward0, data, (input,), (d, dim))
 
 
 def _logcumsumexp_grad(xp, g, x, r, dim):
@@ -183,10 +186,10 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = np.asarray(np.min(x, axis=dims, keepdims=keepdim))
-    hi = np.asarray(np.max(x, axis=dims, keepdims=keepdim))
+    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
-                                                (dims, keepdim)))
+                                                (dims, keepdim, dim)))
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
@@ -282,6 +285,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cummin, node=CumminBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cumprod, inplace=True, node=CumprodBackward0)
+REGISTRY["cumprod"] = REGISTRY["cumprod"]._replace(public=computed_in_out_dtype(REGISTRY["cumprod"]))
 register(logcumsumexp, node=LogcumsumexpBackward0)
 register(aminmax, node=AminmaxBackward0, out=same_dtype())
 register(diff)

@@ -8,8 +8,9 @@ dtype; derivatives are PyTorch's (derivatives.yaml).
 """
 import math
 
-from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, recorded,
-                      tensor_arg, wrap)
+from .._layout import c_strided, iterated
+from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, laid_out_cast,
+                      np, recorded, tensor_arg, wrap)
 from ._registry import grad_fn, register
 from ._xp import provide
 from .scalar_arith import add_scalar
@@ -39,7 +40,10 @@ def float_data(input, name=None, kernel=None):
 def on_float64(kernel, x, *args):
     """kernel(x as float64, *args), given back in x's dtype."""
     r = np.asarray(kernel(np.asarray(x, np.float64), *args))
-    return r.astype(x.dtype, copy=False) if isinstance(x, np.ndarray) else r
+    if not isinstance(x, np.ndarray):
+        return r
+    # (laid out as PyTorch's TensorIterator lays out a result like x)
+    return iterated(r.astype(x.dtype, copy=False), x, *args)
 
 
 def on_own_precision(kernel, x, *args):
@@ -47,13 +51,15 @@ def on_own_precision(kernel, x, *args):
     its float32 kernels: for the ports of PyTorch's own algorithms whose
     float32 rounding (phases of oscillating functions) shows in the result."""
     work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
-    return np.asarray(kernel(work, *args)).astype(x.dtype, copy=False)
+    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x, *args)
 
 
 def refuse_half(kernel, x):
-    """PyTorch's CPU kernels of the newer special functions have no float16."""
-    if getattr(x, "dtype", x) == np.float16:       # an array or a dtype
-        raise NotImplementedError(f'"{kernel}_cpu" not implemented for \'Half\'')
+    """PyTorch's CPU kernels of the newer special functions have no float16
+    and no bfloat16."""
+    dt = getattr(x, "dtype", x)       # an array or a dtype
+    if dt in D.HALF_NP:
+        raise kernel_refuses(f"{kernel}_cpu", dt)
     return x
 
 
@@ -217,6 +223,8 @@ def mvlgamma(input, p):
     p = _int_arg(p, "mvlgamma", "p", 2)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The input tensor may not be a boolean tensor.")
     x = float_data(input, kernel="arange_cpu")      # (PyTorch's first complex step)
 
     def kernel(a):
@@ -225,7 +233,8 @@ def mvlgamma(input, p):
             total = total + _S.lgamma(a - j / 2)
         return total
 
-    return recorded(MvlgammaBackward0, on_float64(kernel, x), (input,), (p,))
+    # (PyTorch's composite ends in a sum over a new last dim: a contiguous result)
+    return recorded(MvlgammaBackward0, c_strided(on_float64(kernel, x)), (input,), (p,))
 
 
 register(mvlgamma, inplace=True, node=MvlgammaBackward0)
@@ -265,16 +274,22 @@ def binary_float_arrays(name, input, other, kernel=None):
             " * (Tensor input, Tensor other, *, Tensor out = None)\n"
             " * (Number self, Tensor other, *, Tensor out = None)\n"
             " * (Tensor input, Number other, *, Tensor out = None)\n")
-    a = input if isinstance(input, Tensor) else wrap(
-        np.asarray(input, dtype=D.scalar_dtype(input)._np))
-    b = other if isinstance(other, Tensor) else wrap(
-        np.asarray(other, dtype=D.scalar_dtype(other)._np))
-    ad, bd = binary_arrays(a, b)
+    # (a number ranks below any tensor, a 0-d one too: half 0-d and 2.5 stay half)
+    if not isinstance(other, Tensor):
+        ad, bd = binary_arrays(input, other)
+        bd = np.asarray(bd, ad.dtype)       # (the number, in the tensor's result dtype)
+    elif not isinstance(input, Tensor):
+        bd, ad = binary_arrays(other, input)
+        ad = np.asarray(ad, bd.dtype)
+    else:
+        ad, bd = binary_arrays(input, other)
     ad, bd = np.asarray(ad), np.asarray(bd)
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
-        ad, bd = (v.astype(D._default[0]._np) for v in (ad, bd))
+        # (each operand's own value: -1 beside a uint8 tensor is -1., not 255.)
+        ad, bd = (laid_out_cast(np.asarray(v._data if isinstance(v, Tensor) else v),
+                                D._default[0]._np) for v in (input, other))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
     except ValueError:
@@ -293,7 +308,7 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
                                      input, other, f"{name}_cpu")
         if not half:
             refuse_half(name, np.result_type(ad, bd))
-        data = on_float64(kernel, ad.astype(np.result_type(ad, bd)), bd)
+        data = on_float64(kernel, laid_out_cast(ad, np.result_type(ad, bd)), bd)
         if isinstance(input, Tensor) and isinstance(other, Tensor):
             return recorded(full, data, (input, other))
         if isinstance(other, Tensor):

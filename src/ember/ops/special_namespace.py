@@ -2,7 +2,8 @@
 under the namespace "special", so they keep PyTorch's grad_fn names)."""
 import math
 
-from ._common import D, Tensor, _state, np, recorded, wrap, wrap_dim, as_dims
+from ._common import (D, Tensor, _result_dtype, _state, laid_out_cast, np, recorded, wrap, wrap_dim,
+                      as_dims)
 from ._out import into, write
 from ._registry import REGISTRY, grad_fn, register, with_out
 from . import special_bessel as _B
@@ -182,10 +183,10 @@ def _gammainc_op(name, kernel_name, node):
             ad, bd = binary_float_arrays(name, input, other, f"{kernel_name}_cpu")
             if input._data.dtype.kind in "biu" and other._data.dtype.kind in "biu":
                 # (an integer with a float operand is promoted; two integers are refused)
-                common = D._BY_NP[np.result_type(input._data, other._data)]
+                common = _result_dtype(input, other)     # (a 0-d one ranks lower)
                 raise NotImplementedError(f'"{kernel_name}_cpu" not implemented for '
                                           f"'{D.SCALAR_NAMES[common]}'")
-            data = on_float64(getattr(_G, name), ad.astype(np.result_type(ad, bd)), bd)
+            data = on_float64(getattr(_G, name), laid_out_cast(ad, np.result_type(ad, bd)), bd)
             return recorded(node, data, (input, other))
         return op
     register(make(kernel_name), kernel_name, inplace=True, node=node)

@@ -14,6 +14,7 @@ NumPy 2's pocketfft computes float32 and complex64 in single precision, so
 the results have PyTorch's dtypes (complex64 from float32) as computed; NumPy
 1.x computes in double, and the results are cast.
 """
+from .. import _layout as _L
 from .._backend import pocketfft
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn
@@ -39,13 +40,29 @@ def _c2c_array(x, dim, normalization, forward):
         return x.copy()
     fft = pocketfft()
     f = fft.fftn if forward else fft.ifftn
-    return _single(f(x, axes=dim, norm=_np_norm(normalization, forward)), x.dtype)
+    return _laid_out(_single(f(x, axes=dim, norm=_np_norm(normalization, forward)), x.dtype),
+                     x, dim, False)
 
 
 def _r2c_array(x, dim, normalization, onesided):
     half = _single(pocketfft().rfftn(x, axes=dim, norm=_np_norm(normalization, True)),
                    np.result_type(x.dtype, np.complex64))
-    return half if onesided else _fill_conjugate_symmetry(half, dim, x.shape[dim[-1]])
+    out = half if onesided else _fill_conjugate_symmetry(half, dim, x.shape[dim[-1]])
+    return _laid_out(out, x, dim, True)
+
+
+def _laid_out(out, x, dim, keep_last):
+    """The transform laid out as PyTorch's CPU kernel (_exec_fft) writes it:
+    the batch dims outermost, by the input's strides, then the transformed
+    dims, by the input's strides too (r2c keeps its halved dim last), the
+    last of them innermost."""
+    if out.ndim < 2 or type(out) is not np.ndarray:
+        return out
+    st = x.strides
+    ordered = sorted(dim[:-1] if keep_last else dim, key=lambda d: -st[d])
+    transformed = ordered + ([dim[-1]] if keep_last else [])
+    batch = sorted((d for d in range(x.ndim) if d not in dim), key=lambda d: -st[d])
+    return _L.in_order(out, tuple(batch + transformed))
 
 
 def _fill_conjugate_symmetry(half, dim, n):

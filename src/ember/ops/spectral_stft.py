@@ -52,8 +52,10 @@ def _frames_tensor(g, size, step):
 
 provide("fft_frames", _frames_array, _frames_tensor)
 
+# (the frames overlap-add along the signal's last dim)
 UnfoldBackwardBackward0 = grad_fn(
-    "UnfoldBackwardBackward0", grad_in=lambda xp, g, size, step: xp.fft_frames(g, size, step))
+    "UnfoldBackwardBackward0", saved={"dim": lambda node: len(node._shape) - 1, "size": "size",
+                                      "step": "step"}, grad_in=lambda xp, g, size, step: xp.fft_frames(g, size, step))
 
 
 def _overlap_add(frames, length, step):

@@ -4,7 +4,9 @@ their own; the last two are composed from other ops as ATen composes them
 (so the graphs hold the same nodes)."""
 import math
 
+from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
+from ..autograd._saved_fields import given_scalar
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
@@ -169,7 +171,9 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
         data = np.zeros(out_shape, a.dtype)
     else:
         data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
-    data = np.ascontiguousarray(np.broadcast_to(data, out_shape))
+    # (a fresh contiguous array: ascontiguousarray keeps a broadcast whose
+    # dims are all of size 1, which is read-only and strided 0)
+    data = c_strided(np.broadcast_to(data, out_shape))
     return recorded(CdistBackward0, data, (x1, x2), (p,))
 
 
@@ -190,8 +194,9 @@ def _cdist_by_mm(x1, x2, batch, out_shape):
     return recorded(EuclideanDistBackward0, data, (x1, x2)).view(out_shape)
 
 
+# (p as given: PyTorch's node shows dist(x, y, 2) with the int 2)
 DistBackward0 = grad_fn(
-    "DistBackward0",
+    "DistBackward0", saved={"p": ("given_p", given_scalar)},
     self=lambda xp, g, self, other, result, p: _vector_norm_grad(
         xp, g, self - other, result, p, None, False),
     other=lambda xp, g, self, other, result, p: -_vector_norm_grad(
@@ -199,23 +204,28 @@ DistBackward0 = grad_fn(
 
 
 def dist(input, other, p=2):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"dist(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    for name, pos, v in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(v).__name__}")
     a, b = input._data, other._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
+    # PyTorch's dist is norm(input - other): the subtraction refuses bools first
+    from .pointwise import _no_bool_sub
+    if a.dtype == np.bool_ or b.dtype == np.bool_:
+        _no_bool_sub(input, other)
     dt = _result_dtype(input, other)
-    if dt._np.kind not in "fc":
+    if not (dt.is_floating_point or dt.is_complex):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[dt]} instead.")
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
-    p = _number_arg(p, "dist", "p", 3)
+    given_p, p = p, _number_arg(p, "dist", "p", 3)
     # (the norm of a complex difference is real)
     data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), diff.real.dtype)
-    return recorded(DistBackward0, data, (input, other), (p,))
+    return recorded(DistBackward0, data, (input, other), (p, given_p))
 
 
 def _pdist_grad(xp, g, self, result, p):
@@ -265,11 +275,15 @@ def _renorm_grad(xp, g, self, p, dim, maxnorm):
     return xp.where(norm > maxnorm, maxnorm * inv * (g - inv * nb), g)
 
 
-RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad)
+RenormBackward0 = grad_fn("RenormBackward0", self=_renorm_grad, saved={
+    "dim": "given_dim", "maxnorm": ("given_maxnorm", given_scalar),
+    "p": ("given_p", given_scalar)})
 
 
 def renorm(input, p, dim, maxnorm):
     x = input._data
+    # (PyTorch's node shows the arguments as given: an int p stays an int)
+    given = (dim, maxnorm, p)
     p, maxnorm = float(p), float(maxnorm)
     if x.dtype.kind not in "fc":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -284,12 +298,13 @@ def renorm(input, p, dim, maxnorm):
     dims = tuple(d for d in range(x.ndim) if d != dim)
     norm = _norm_array(x, p, dims, True)
     factor = np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
-    return recorded(RenormBackward0, x * factor, (input,), (p, dim, maxnorm))
+    # (contiguous, whatever the input's layout, as PyTorch's structured kernel allocates it)
+    return recorded(RenormBackward0, c_strided(x * factor), (input,), (p, dim, maxnorm) + given)
 
 
 def _common_float(x1, x2):
     dt = _result_dtype(x1, x2)
-    if dt._np.kind != "f":
+    if not dt.is_floating_point:
         raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
                            f"{D.SCALAR_NAMES[dt]}")
     return dt
@@ -298,9 +313,15 @@ def _common_float(x1, x2):
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """ATen's: each side divided by its norm (clamped to eps without
     recording), then the product summed over `dim`."""
+    for name, pos, v in (("x1", 1, x1), ("x2", 2, x2)):
+        if not isinstance(v, Tensor):
+            raise TypeError(f"cosine_similarity(): argument '{name}' (position {pos}) must be "
+                            f"Tensor, not {type(v).__name__}")
     dt = _common_float(x1, x2)
-    x1 = x1 if x1.dtype is dt else x1.to(dt)
-    x2 = x2 if x2.dtype is dt else x2.to(dt)
+    # (only integral sides take the common dtype: a float side keeps its own,
+    # and the product after expanding promotes as two full tensors)
+    x1 = x1.to(dt) if x1._data.dtype.kind in "biu" else x1
+    x2 = x2.to(dt) if x2._data.dtype.kind in "biu" else x2
     a, b = x1._data, x2._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
@@ -321,7 +342,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 
 NormBackward1 = grad_fn(
-    "NormBackward1", self=lambda xp, g, self, result, p, dim, keepdim:
+    "NormBackward1", saved={"dim": "given_dim", "keepdim": "keepdim", "p": "p"}, self=lambda xp, g, self, result, p, dim, keepdim:
     _vector_norm_grad(xp, g, self, result, p, dim, keepdim))
 
 
@@ -338,7 +359,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
     data = np.asarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
-    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim))
+    return recorded(NormBackward1, data, (diff,), (p, dims, keepdim, dims))
 
 
 cdist = register(cdist, method=False, out=False)

@@ -2,9 +2,10 @@
 import warnings
 
 from ..._backend import np
+from ... import _dtype as D
 from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
-from ...ops._common import binary_arrays, kernel_refuses, recorded, wrap
+from ...ops._common import Tensor, kernel_refuses, recorded, wrap
 from ...ops import _autocast
 from ...ops._summation import torch_sum
 from ...ops.scalar_arith import DivBackward1
@@ -37,6 +38,8 @@ def _reduction(size_average, reduce, reduction):
 
 
 def _check_broadcast(input, target):
+    if not isinstance(target, Tensor):
+        target.size()       # (PyTorch's first use of target: its AttributeError for a number)
     a, b = input._data.shape, target._data.shape
     if a != b:
         warn_at_caller(
@@ -80,8 +83,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         _check_weight_size(weight, input)
         return _weighted_reduction(_P.pow(input - target, 2) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
-    a, b = binary_arrays(input, target)
-    if a.dtype.kind == "c":
+    # (PyTorch broadcasts the two first: a 0-d target promotes as a full one)
+    dt = D.promote_types(input.dtype, target.dtype)._np
+    a, b = input._data.astype(dt, copy=False), target._data.astype(dt, copy=False)
+    if a.dtype.kind in "biuc":      # (the kernel has float types only)
         raise kernel_refuses("mse_cpu", a.dtype)
     d = a - b
     sq = d * d
@@ -104,6 +109,10 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
         _check_weight_size(weight, input)
         return _weighted_reduction(_P.abs(input - target) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
+    if input._data.shape != target._data.shape:
+        # (PyTorch broadcasts the two first: a 0-d target promotes as a full one)
+        from ...ops.rearrange_grid import broadcast_tensors
+        input, target = broadcast_tensors(input, target)
     loss = _P.abs(input - target)
     return loss if reduction == "none" else loss.mean() if reduction == "mean" else loss.sum()
 
