@@ -8,10 +8,12 @@ transposed convolution, in its weight a convolution of input and gradient.
 Each map is also a recorded op here, so a gradient taken with
 create_graph=True can be differentiated again.
 """
+import functools
+
 from .._settings import warn_once
 
 from .. import _dtype as D, _layout as _L
-from ._common import Tensor, np, recorded, tracked
+from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
                             _uses_mkldnn)
@@ -302,9 +304,7 @@ def ints(value, name, dim, fname):
 
 def batched(input, dim, fname):
     """(input as a batch, whether it was one sample): PyTorch's batchify."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+    tensor_arg(input, fname)
     nd = input._data.ndim
     if nd not in (dim + 1, dim + 2):
         raise RuntimeError(f"Expected {dim + 1}D (unbatched) or {dim + 2}D (batched) input to "
@@ -314,8 +314,7 @@ def batched(input, dim, fname):
 
 def check_tensor(value, name, position, fname, optional=False):
     if not (isinstance(value, Tensor) or (optional and value is None)):
-        raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+        tensor_arg(value, fname, name, position)
 
 
 def _pad_same(input, weight, stride, dilation):
@@ -402,10 +401,37 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv(input, weight, bias, stride, padding, dilation, groups, 3)
 
 
+_OVERLOADS = "".join(
+    " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
+    f"{padding}, tuple of ints dilation = 1, int groups = 1)\n"
+    for padding in ("tuple of ints padding = 0", 'str padding = "valid"'))
+
+
+def _overloaded(function):
+    """`function` refusing arguments as PyTorch's conv{n}d does: it has two
+    overloads (padding as ints or as a string), so its parser lists both
+    for any argument of the wrong type, a missing or an unknown one. (Only
+    a failing call pays.)"""
+    name = function.__name__
+
+    @functools.wraps(function)
+    def conv(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            if not str(e).startswith(name + "("):
+                raise
+            from .conditional import _arg_type
+            got = [_arg_type(a) for a in args] + [f"{k}={_arg_type(v)}" for k, v in kwargs.items()]
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({', '.join(got)}), but expected one of:\n{_OVERLOADS}") from None
+    return conv
+
+
 convolution = register(convolution, method=False, out=False)
-conv1d = register(conv1d, method=False, out=False)
-conv2d = register(conv2d, method=False, out=False)
-conv3d = register(conv3d, method=False, out=False)
+conv1d = register(_overloaded(conv1d), method=False, out=False)
+conv2d = register(_overloaded(conv2d), method=False, out=False)
+conv3d = register(_overloaded(conv3d), method=False, out=False)
 
 from .convolution_transpose import *  # noqa: E402,F401,F403
 from . import convolution_transpose as _transpose  # noqa: E402

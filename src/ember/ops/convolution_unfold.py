@@ -3,7 +3,7 @@ linear maps, so each one's derivative is the other (and a second derivative
 is the first again)."""
 from collections import namedtuple
 
-from ._common import Tensor, np, recorded
+from ._common import np, recorded, tensor_arg
 from ._registry import grad_fn
 from . import _xp
 from .convolution_kernels import col2im, im2col
@@ -93,9 +93,7 @@ def _dtype_check(t, kernel):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """nn.functional.unfold: the sliding blocks of (N, C, H, W) as columns."""
     fname = "im2col"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+    tensor_arg(input, fname)
     params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
         (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
          ("stride", stride)))}
@@ -123,9 +121,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """nn.functional.fold: columns (N, C*kh*kw, L) summed into (N, C, H, W)."""
     fname = "col2im"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+    tensor_arg(input, fname)
     params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
         (("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
          ("padding", padding), ("stride", stride)))}

@@ -8,7 +8,7 @@ composed of slice copies, as PyTorch composes it (its grad_fn is CopySlices).
 from .._backend import np
 from . import _autocast
 from ._autocast import STATE as _AUTOCAST
-from ._common import Tensor, recorded
+from ._common import recorded, tensor_arg
 from ._registry import grad_fn, register
 from ._xp import provide
 from .sampling_resample import axis_step, resample, resample_nodes
@@ -178,10 +178,8 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 
 def pad(input, pad, mode="constant", value=None):
     """torch._C._nn.pad: what F.pad runs."""
+    tensor_arg(input, "pad")
     pad = pad_ints(pad, "pad")
-    if not isinstance(input, Tensor):
-        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
     ndim = input._data.ndim
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")

@@ -1,0 +1,183 @@
+"""What PyTorch's nn.functional says when a tensor argument is something else
+(a list, None, a number, a string, a NumPy array), or arguments are missing.
+
+Most of PyTorch's functions hand their tensors to an ATen op, whose parser
+refuses a non-tensor naming that op and the argument as the op's schema
+does (`cross_entropy_loss(): argument 'target' (position 2) ...`, the
+embedding's `indices` at position 2); a builtin's parser also words a
+missing argument its own way. The rest are Python that first touches the
+argument by a method (`target.size()`, `input.dim()`, `input.softmax(dim)`),
+failing as that access fails. Ember's functions read their tensors in other
+ways, so `refusing` wraps them: only when a call fails does it look for the
+argument PyTorch would have refused (a try costs a call nothing), so a
+well-formed call runs as before.
+"""
+import functools
+import inspect
+
+from ..._tensor import Tensor
+from ...ops.conditional import _arg_type
+
+# function -> (ATen op named, its tensor parameters in the op's order: "name"
+# ("name:aten_name" where the schema names it otherwise, "?" where None is
+# allowed; positions count from 1 in this order, "@n" overrides; ".attr": this
+# one touched first as `value.attr()`), how:
+# "parser" (a builtin: its missing-argument words too), "op" (a Python
+# function handing them to the op), or ".attr" (touched as `value.attr()`))
+_UNARY = ("input",)
+_PAIR = ("input", "target")
+SPECS = {
+    "adaptive_avg_pool1d": ("adaptive_avg_pool1d", _UNARY, "parser"),
+    "adaptive_max_pool1d": ("adaptive_max_pool1d", _UNARY, "op"),
+    "adaptive_avg_pool2d": (None, _UNARY, ".size"),
+    "adaptive_avg_pool3d": (None, _UNARY, ".size"),
+    "adaptive_max_pool2d": (None, _UNARY, ".size"),
+    "adaptive_max_pool3d": (None, _UNARY, ".size"),
+    "avg_pool1d": ("avg_pool1d", _UNARY, "parser"),
+    "avg_pool2d": ("avg_pool2d", _UNARY, "parser"),
+    "avg_pool3d": ("avg_pool3d", _UNARY, "parser"),
+    "max_pool1d": ("max_pool1d", _UNARY, "op"),
+    "max_pool2d": ("max_pool2d", _UNARY, "op"),
+    "max_pool3d": ("max_pool3d", _UNARY, "op"),
+    "batch_norm": ("batch_norm", ("input", "weight?", "bias?", "running_mean?",
+                                  "running_var?"), "op"),
+    "bilinear": ("bilinear", ("input1", "input2", "weight", "bias?"), "parser"),
+    "cosine_embedding_loss": ("cosine_embedding_loss", ("input1", "input2", "target"), "op"),
+    "cosine_similarity": ("cosine_similarity", ("x1", "x2"), "parser"),
+    "pairwise_distance": ("pairwise_distance", ("x1", "x2"), "parser"),
+    "cross_entropy": ("cross_entropy_loss", _PAIR + ("weight?",), "op"),
+    "nll_loss": ("nll_loss_nd", _PAIR + ("weight?",), "op"),
+    "multi_margin_loss": ("multi_margin_loss", _PAIR + ("weight?@5",), "op"),
+    "multilabel_margin_loss": ("multilabel_margin_loss", _PAIR, "op"),
+    "multilabel_soft_margin_loss": ("log_sigmoid", _UNARY, "op"),
+    "hinge_embedding_loss": ("hinge_embedding_loss", _PAIR, "op"),
+    "kl_div": ("kl_div", _PAIR, "op"),
+    "poisson_nll_loss": ("poisson_nll_loss", _PAIR, "op"),
+    "soft_margin_loss": ("soft_margin_loss", _PAIR, "op"),
+    "triplet_margin_loss": ("triplet_margin_loss", ("anchor", "positive", "negative"), "op"),
+    "l1_loss": (None, ("target", "input"), ".size"),
+    "mse_loss": (None, ("target", "input"), ".size"),
+    "margin_ranking_loss": (None, ("input1", "input2", "target"), ".dim"),
+    "glu": (None, _UNARY, ".dim"),
+    "softmax": (None, _UNARY, ".softmax"),
+    "softmin": (None, _UNARY, "-.softmax"),
+    "log_softmax": (None, _UNARY, ".log_softmax"),
+    "sigmoid": (None, _UNARY, ".sigmoid"),
+    "tanh": (None, _UNARY, ".tanh"),
+    "layer_norm": ("layer_norm", ("input", "weight?@3", "bias?@4"), "op"),
+    "rms_norm": ("rms_norm", ("input", "weight?@3"), "op"),
+    "group_norm": ("group_norm", ("input.dim", "weight?@3", "bias?@4"), "op"),
+    "instance_norm": ("instance_norm", ("input.size", "weight?", "bias?", "running_mean?",
+                                        "running_var?"), "op"),
+    "embedding": ("embedding", ("weight", "input:indices"), "op"),
+    "grid_sample": ("grid_sampler", ("input", "grid"), "op"),
+    "prelu": ("prelu", ("input", "weight"), "parser"),
+    "scaled_dot_product_attention": ("scaled_dot_product_attention", ("query", "key", "value"),
+                                     "parser"),
+    "elu": ("elu", _UNARY, "op"),
+    "gelu": ("gelu", _UNARY, "parser"),
+    "hardsigmoid": ("hardsigmoid", _UNARY, "op"),
+    "hardswish": ("hardswish", _UNARY, "op"),
+    "hardtanh": ("hardtanh", _UNARY, "op"),
+    "relu6": ("relu6", _UNARY, "op"),
+    "leaky_relu": ("leaky_relu", _UNARY, "op"),
+    "logsigmoid": ("log_sigmoid", _UNARY, "parser"),
+    "mish": ("mish", _UNARY, "op"),
+    "silu": ("silu", _UNARY, "op"),
+    "softplus": ("softplus", _UNARY, "parser"),
+    "softshrink": ("softshrink", _UNARY, "parser"),
+    "hardshrink": ("hardshrink", _UNARY, "parser"),
+    "channel_shuffle": ("channel_shuffle", _UNARY, "parser"),
+    "pixel_shuffle": ("pixel_shuffle", _UNARY, "parser"),
+    "pixel_unshuffle": ("pixel_unshuffle", _UNARY, "parser"),
+    "pdist": ("pdist", _UNARY, "parser"),
+    "one_hot": ("one_hot", _UNARY, "parser"),
+    "linear": ("linear", ("input", "weight", "bias?"), "parser"),
+    "conv_transpose1d": ("conv_transpose1d", ("input", "weight", "bias?"), "parser"),
+    "conv_transpose2d": ("conv_transpose2d", ("input", "weight", "bias?"), "parser"),
+    "conv_transpose3d": ("conv_transpose3d", ("input", "weight", "bias?"), "parser"),
+}
+
+# PyTorch's boolean_dispatch calls these under their private names, which its
+# Python errors (a missing or unknown argument) show
+DISPATCHED = {"max_pool1d": "_max_pool1d", "max_pool2d": "_max_pool2d",
+              "max_pool3d": "_max_pool3d", "adaptive_max_pool1d": "_adaptive_max_pool1d",
+              "adaptive_max_pool2d": "_adaptive_max_pool2d",
+              "adaptive_max_pool3d": "_adaptive_max_pool3d", "threshold": "_threshold"}
+
+
+def _parse(spec):
+    """(parameter, schema name, position, optional, attr) of each spec entry."""
+    out = []
+    for position, entry in enumerate(spec, 1):
+        entry, _, attr = entry.partition(".")
+        entry, _, at = entry.partition("@")
+        optional = entry.endswith("?")
+        name, _, schema = entry.rstrip("?").partition(":")
+        out.append((name, schema or name, int(at) if at else position, optional, attr))
+    return out
+
+
+def _missing(op, names):
+    # (the parser's wording, its number agreement as it is)
+    s = "" if len(names) == 1 else "s"
+    s = "s" if not s else ""
+    return TypeError(f"{op}() missing {len(names)} required positional argument{s}: "
+                     + ", ".join(f'"{n}"' for n in names))
+
+
+def refusing(function, name):
+    """`function` (F.`name`), raising PyTorch's error when a call of it fails
+    with a non-tensor where PyTorch wants a tensor, or (a builtin's) with
+    arguments missing."""
+    op, spec, how = SPECS[name]
+    params = _parse(spec)
+    signature = inspect.signature(function)
+
+    def refuse(args, kwargs):
+        try:
+            given = signature.bind(*args, **kwargs).arguments
+        except TypeError:
+            if how == "parser":
+                try:
+                    signature.bind_partial(*args, **kwargs)
+                except TypeError as e:
+                    if "unexpected keyword" in str(e):
+                        raise TypeError(f"{op}() {e}") from None
+                    return
+                required = [p.name for p in signature.parameters.values()
+                            if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+                missing = [n for n in required[len(args):] if n not in kwargs]
+                if missing:
+                    raise _missing(op, missing) from None
+            return
+        for param, schema, position, optional, attr in params:
+            value = given.get(param)
+            if isinstance(value, Tensor) or (optional and value is None) or param not in given:
+                continue
+            if attr or how.startswith((".", "-.")):
+                # (fails as PyTorch's access does; softmin negates first)
+                getattr(-value if how[0] == "-" else value, attr or how.partition(".")[2])()
+                continue
+            raise TypeError(f"{op}(): argument '{schema}' (position {position}) must be Tensor, "
+                            f"not {_arg_type(value)}") from None
+
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:
+            refuse(args, kwargs)
+            raise
+    return checked
+
+
+def install(namespace):
+    """Wrap the functions of F's `namespace` that SPECS names."""
+    for name, private in DISPATCHED.items():
+        f = namespace[name]
+        while f is not None:        # (through autocast's wrapper to the function)
+            f.__qualname__ = private
+            f = getattr(f, "__wrapped__", None)
+    for name in SPECS:
+        namespace[name] = refusing(namespace[name], name)
