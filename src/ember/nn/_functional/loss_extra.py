@@ -12,6 +12,7 @@ from ...ops import _autocast
 from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
+from ...ops._common import tensor_arg
 from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
 from ...ops.statistics_distance import pairwise_distance
@@ -127,6 +128,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
+    # (ATen's op takes no number for the target, though the formula would)
+    tensor_arg(input, "poisson_nll_loss")
+    tensor_arg(target, "poisson_nll_loss", "target", 2)
     return _LC.poisson_nll_loss(input, target, log_input, full, eps, reduction)
 
 
