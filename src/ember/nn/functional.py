@@ -25,5 +25,5 @@ for _m in (_activation, _loss, _dropout, _conv, _pooling, _vision, _normalizatio
            _distance, _sparse, _attention):
     __all__ += _m.__all__
 
-from ._functional._refusals import install as _install  # noqa: E402
+from ..ops._arg_refusals import install as _install  # noqa: E402
 _install(globals())

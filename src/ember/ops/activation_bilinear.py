@@ -3,6 +3,7 @@ activation family because its layer is one of theirs (nn/modules/linear.py);
 as in ATen it is composed: inputs flattened to rows (views), one
 TrilinearBackward0 node, a view back, and the bias added."""
 from ._common import no_complex_autograd, np, recorded
+from ._arg_refusals import refusing
 from ._registry import grad_fn, register
 from ._xp import provide
 from .products_einsum import einsum as _einsum
@@ -54,4 +55,4 @@ def bilinear(input1, input2, weight, bias=None):
     return out if bias is None else out + bias
 
 
-bilinear = register(bilinear, method=False, out=False)
+bilinear = register(refusing(bilinear, "bilinear"), method=False, out=False)

@@ -12,6 +12,7 @@ from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
+from ._arg_refusals import refusing
 from ._registry import grad_fn, in_opmath, not_implemented, register
 from .inplace import check_inplace, commit_inplace, make_inplace
 
@@ -407,7 +408,7 @@ hardswish_ = make_inplace(hardswish)
 
 celu = register(celu, method=False, out=False)
 selu = register(selu, method=False, out=False)
-hardshrink = register(hardshrink, node=HardshrinkBackward0, out=_KEEPS_DTYPE)
+hardshrink = register(refusing(hardshrink, "hardshrink"), node=HardshrinkBackward0, out=_KEEPS_DTYPE)
 threshold = register(threshold, method=False)
 # torch.celu_ and friends exist without a Tensor method: each is an op of its own.
 celu_ = register(celu_, method=False, out=False)

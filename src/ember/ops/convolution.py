@@ -17,6 +17,7 @@ from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
                             _uses_mkldnn)
+from ._int_args import int_list
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
 from .convolution_kernels import Geometry
@@ -291,15 +292,9 @@ def _output_format(x, w):
 def ints(value, name, dim, fname):
     """An int-list argument as PyTorch's parser reads it: one int is repeated
     for every dim, a sequence is kept (a length-1 one is expanded later)."""
-    if isinstance(value, bool) or not isinstance(value, (int, tuple, list, np.integer)):
-        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, not "
-                        f"{type(value).__name__}")
-    if isinstance(value, (int, np.integer)):
-        return [int(value)] * dim
-    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, but found "
-                        f"element of type {type(value[0]).__name__} at pos 0")
-    return [int(v) for v in value]
+    if not isinstance(value, (tuple, list)):
+        return list(int_list(value, fname, name)) * dim
+    return list(int_list(value, fname, name))
 
 
 def batched(input, dim, fname):

@@ -2,6 +2,7 @@
 and its checks in its order, with its messages."""
 from .. import _dtype as D
 from .._backend import np
+from ._int_args import int_list
 
 __all__ = []
 
@@ -10,17 +11,7 @@ WORDS = {1: "one", 2: "two", 3: "three"}
 
 def ints(value, name, where, pos):
     """An int or a sequence of ints, as a tuple (PyTorch's int[] arguments)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, tuple, list)):
-        raise TypeError(f"{where}(): argument '{name}' (position {pos}) must be tuple of ints, "
-                        f"not {type(value).__name__}")
-    if isinstance(value, (tuple, list)):
-        for v in value:
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                raise TypeError(f"{where}(): argument '{name}' failed to unpack the object at pos "
-                                f"{pos} with error \"type must be tuple of ints,but got "
-                                f"{type(v).__name__}\"")
-        return tuple(int(v) for v in value)
-    return (int(value),)
+    return int_list(value, where, name, pos)
 
 
 def spread(values, n, message):

@@ -15,8 +15,8 @@ well-formed call runs as before.
 import functools
 import inspect
 
-from ..._tensor import Tensor
-from ...ops.conditional import _arg_type
+from .._tensor import Tensor
+from ._int_args import missing_arguments, type_name
 
 # function -> (ATen op named, its tensor parameters in the op's order: "name"
 # ("name:aten_name" where the schema names it otherwise, "?" where None is
@@ -118,14 +118,6 @@ def _parse(spec):
     return out
 
 
-def _missing(op, names):
-    # (the parser's wording, its number agreement as it is)
-    s = "" if len(names) == 1 else "s"
-    s = "s" if not s else ""
-    return TypeError(f"{op}() missing {len(names)} required positional argument{s}: "
-                     + ", ".join(f'"{n}"' for n in names))
-
-
 def refusing(function, name):
     """`function` (F.`name`), raising PyTorch's error when a call of it fails
     with a non-tensor where PyTorch wants a tensor, or (a builtin's) with
@@ -149,7 +141,7 @@ def refusing(function, name):
                             if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
                 missing = [n for n in required[len(args):] if n not in kwargs]
                 if missing:
-                    raise _missing(op, missing) from None
+                    raise missing_arguments(op, *missing) from None
             return
         for param, schema, position, optional, attr in params:
             value = given.get(param)
@@ -160,7 +152,7 @@ def refusing(function, name):
                 getattr(-value if how[0] == "-" else value, attr or how.partition(".")[2])()
                 continue
             raise TypeError(f"{op}(): argument '{schema}' (position {position}) must be Tensor, "
-                            f"not {_arg_type(value)}") from None
+                            f"not {type_name(value)}") from None
 
     @functools.wraps(function)
     def checked(*args, **kwargs):
@@ -169,15 +161,27 @@ def refusing(function, name):
         except Exception:
             refuse(args, kwargs)
             raise
+    checked._refusing = True
     return checked
 
 
 def install(namespace):
-    """Wrap the functions of F's `namespace` that SPECS names."""
+    """Wrap the functions of F's `namespace` that SPECS names (those that
+    are torch.<name> too, as in PyTorch, are wrapped where the op is
+    declared)."""
     for name, private in DISPATCHED.items():
         f = namespace[name]
         while f is not None:        # (through autocast's wrapper to the function)
             f.__qualname__ = private
             f = getattr(f, "__wrapped__", None)
     for name in SPECS:
-        namespace[name] = refusing(namespace[name], name)
+        if not _wrapped(namespace[name]):
+            namespace[name] = refusing(namespace[name], name)
+
+
+def _wrapped(f):
+    while f is not None:
+        if getattr(f, "_refusing", False):
+            return True
+        f = getattr(f, "__wrapped__", None)
+    return False
