@@ -6,18 +6,13 @@ position; PyTorch's Python functions fail at their first access)."""
 import numpy as np
 import pytest
 
-import ember
-from compare_torch import check_error, run
+from compare_torch import check, check_error
 
 
 def _same(op):
-    """PyTorch's error, or no error where PyTorch has none (a number for a
-    target that broadcasts, softmax's implicit dim)."""
-    torch = pytest.importorskip("torch")
-    if run(op, torch)[1] is None:
-        assert run(op, ember)[1] is None, run(op, ember)[1]
-    else:
-        check_error(lambda T: (), lambda T: op(T))
+    """PyTorch's error (type and whole message), or PyTorch's result where it
+    has none (a number for a target that broadcasts, softmax's implicit dim)."""
+    check(op, rtol=1e-5, atol=1e-6)
 
 
 def _r(T, *shape):
@@ -118,3 +113,73 @@ def test_missing_or_unknown_argument(name, n):
 def test_conv_overloads_listed(kwargs):
     check_error(lambda T: (_r(T, *X4), _r(T, 4, 3, 3, 3)),
                 lambda T, x, w: T.nn.functional.conv2d(x, w, **kwargs))
+
+
+def _bn(dtypes=(None, None, None, None), x_dtype=None, x_shape=(4, 3), stat_shape=(3,)):
+    """F.batch_norm(x, running_mean, running_var, weight, bias) with these dtypes."""
+    def op(T):
+        x = _r(T, *x_shape).to(x_dtype or T.float32)
+        rm, rv, w, b = (None if d == "none" else _r(T, *((3,) if i > 1 else stat_shape)).to(
+            getattr(T, d or "float32")) for i, d in enumerate(dtypes))
+        return [T.nn.functional.batch_norm(x, rm, rv, w, b, training=t) for t in (False, True)]
+    return op
+
+
+# (id, op(T)): an argument of the wrong kind, dtype, rank or value, beyond the tensors above
+KINDS = [
+    ("bn-mean-long", _bn(("int64", None, None, None))),
+    ("bn-var-double", _bn((None, "float64", None, None))),
+    ("bn-weight-long", _bn((None, None, "int64", "none"))),
+    ("bn-stats-double", _bn(("float64", "float64", "none", "none"))),
+    ("bn-input-double", lambda T: _bn(x_dtype=T.float64)(T)),
+    ("bn-half-float-stats", lambda T: _bn(x_dtype=T.float16)(T)),
+    ("bn-stats-2d", _bn(stat_shape=(1, 3))),
+    ("bn-input-1d", _bn(x_shape=(3,))),
+    ("bn-input-0d", _bn(x_shape=())),
+    ("bn-input-1d-no-stats", _bn(("none", "none", "none", "none"), x_shape=(3,))),
+    ("layer-norm-int", lambda T: T.nn.functional.layer_norm(_r(T, 2, 4), 4)),
+    ("layer-norm-float", lambda T: T.nn.functional.layer_norm(_r(T, 2, 4), 4.0)),
+    ("layer-norm-None", lambda T: T.nn.functional.layer_norm(_r(T, 2, 4), None)),
+    ("layer-norm-tensor", lambda T: T.nn.functional.layer_norm(_r(T, 2, 4), T.tensor(4))),
+    ("layer-norm-tensors", lambda T: T.nn.functional.layer_norm(_r(T, 2, 4), [T.tensor(4)])),
+    ("rms-norm-float", lambda T: T.nn.functional.rms_norm(_r(T, 2, 4), 4.0)),
+    ("group-norm-float", lambda T: T.nn.functional.group_norm(_r(T, 2, 4, 3), 2.0)),
+    ("group-norm-negative", lambda T: T.nn.functional.group_norm(_r(T, 2, 4, 3), -1)),
+    ("group-norm-tensor", lambda T: T.nn.functional.group_norm(_r(T, 2, 4, 3), T.tensor(2))),
+    ("group-norm-float-tensor",
+     lambda T: T.nn.functional.group_norm(_r(T, 2, 4, 3), T.tensor(2.0))),
+    ("avg-pool-int-tensor", lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), T.tensor(2))),
+    ("max-pool-int-tensor", lambda T: T.nn.functional.max_pool1d(_r(T, *X3), T.tensor(2))),
+    ("avg-pool-bool-tensor", lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), T.tensor(True))),
+    ("avg-pool-1d-tensor", lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), T.tensor([2, 2]))),
+    ("avg-pool-list-str-first", lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), ["a", 2])),
+    ("avg-pool-list-str-later", lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), [2, "a"])),
+    ("avg-pool-list-tensors",
+     lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), [2, T.tensor(2)])),
+    ("avg-pool-list-float-tensor",
+     lambda T: T.nn.functional.avg_pool2d(_r(T, *X4), [2, T.tensor(2.0)])),
+    ("adaptive-pool-str", lambda T: T.nn.functional.adaptive_avg_pool2d(_r(T, *X4), "x")),
+    ("pixel-shuffle-int-tensor",
+     lambda T: T.nn.functional.pixel_shuffle(_r(T, 1, 4, 2, 2), T.tensor(2))),
+    ("pixel-shuffle-1d-tensor",
+     lambda T: T.nn.functional.pixel_shuffle(_r(T, 1, 4, 2, 2), T.tensor([2]))),
+    ("channel-shuffle-int-tensor",
+     lambda T: T.nn.functional.channel_shuffle(_r(T, 1, 4, 2, 2), T.tensor(2))),
+    ("lp-pool1d-int-tensor", lambda T: T.nn.functional.lp_pool1d(_r(T, *X3), 2, T.tensor(2))),
+    ("lp-pool2d-int-tensor", lambda T: T.nn.functional.lp_pool2d(_r(T, *X4), 2, T.tensor(2))),
+    ("lp-pool2d-str", lambda T: T.nn.functional.lp_pool2d(_r(T, *X4), 2, "x")),
+    ("lp-pool2d-None", lambda T: T.nn.functional.lp_pool3d(_r(T, *X5), 2, None)),
+    ("unfold-int-tensor", lambda T: T.nn.functional.unfold(_r(T, *X4), T.tensor(2))),
+    ("unfold-1d-tensor", lambda T: T.nn.functional.unfold(_r(T, *X4), T.tensor([2, 2]))),
+    ("fold-int-tensor", lambda T: T.nn.functional.fold(_r(T, 1, 12, 9), (4, 4), T.tensor(2))),
+    ("unfold-ndarray", lambda T: T.nn.functional.unfold(np.ones((1, 1, 3, 3)), 2)),
+    ("pad-ndarray-bad-pad", lambda T: T.nn.functional.pad(np.ones(3), "x")),
+    ("conv-transpose-ndarray", lambda T: T.nn.functional.conv_transpose2d(
+        np.ones((1, 1, 3, 3)), _r(T, 1, 1, 2, 2))),
+    ("poisson-target-number", lambda T: T.nn.functional.poisson_nll_loss(_r(T, 4), 1.5)),
+]
+
+
+@pytest.mark.parametrize("op", [pytest.param(op, id=i) for i, op in KINDS])
+def test_argument_kinds(op):
+    _same(op)

@@ -4,6 +4,7 @@ PyTorch composes it). Imported by normalization.py."""
 import math
 
 from ._common import D, np, recorded
+from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import AddBackward1
 from .normalization import _float_check, _normalized_grad, _same_dtype
@@ -103,11 +104,11 @@ def _shape_list(shape):
 
 
 def _check_normalized(name, input, normalized_shape, weight, bias, star):
-    if isinstance(normalized_shape, int) or not all(
-            isinstance(s, (int, np.integer)) for s in normalized_shape):
+    if not isinstance(normalized_shape, (tuple, list)):
+        # (an int[] without a size: no lone int stands for it)
         raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of "
-                        f"ints, not {type(normalized_shape).__name__}")
-    shape = tuple(int(s) for s in normalized_shape)
+                        f"ints, not {type_name(normalized_shape)}")
+    shape = int_list(normalized_shape, name, "normalized_shape", 2)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
                            "containing at least one element, but got normalized_shape = []")
@@ -262,11 +263,17 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
 def group_norm_stats(input, num_groups, weight, bias, eps):
     """group_norm's output with its mean and rstd, (N, groups, 1) arrays."""
     x = input._data
+    if not is_index(num_groups):
+        raise TypeError("group_norm(): argument 'num_groups' (position 2) must be int, not "
+                        f"{type_name(num_groups)}")
+    num_groups = int(num_groups)
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{x.ndim}")
     n, c = x.shape[0], x.shape[1]
-    if num_groups <= 0 or c % num_groups:
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
+    if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {_shape_list(x.shape)} and "
                            f"num_groups={num_groups}")
