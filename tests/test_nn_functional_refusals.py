@@ -177,7 +177,30 @@ KINDS = [
     ("conv-transpose-ndarray", lambda T: T.nn.functional.conv_transpose2d(
         np.ones((1, 1, 3, 3)), _r(T, 1, 1, 2, 2))),
     ("poisson-target-number", lambda T: T.nn.functional.poisson_nll_loss(_r(T, 4), 1.5)),
+    ("poisson-log-input-str", lambda T: T.nn.functional.poisson_nll_loss(_r(T, 4), _r(T, 4), "x")),
+    ("gelu-approximate-positional", lambda T: T.nn.functional.gelu(_r(T, 4), "tanh")),
+    ("threshold-None", lambda T: T.nn.functional.threshold(_r(T, 4), None, 0.0)),
+    ("threshold-str", lambda T: T.nn.functional.threshold(_r(T, 4), 0.5, "x")),
+    ("bce-logits-target-list",
+     lambda T: T.nn.functional.binary_cross_entropy_with_logits(_r(T, 4), [1.0])),
+    ("bce-logits-weight-str",
+     lambda T: T.nn.functional.binary_cross_entropy_with_logits(_r(T, 4), _r(T, 4), "w")),
+    ("sdpa-mask-str", lambda T: T.nn.functional.scaled_dot_product_attention(
+        *[_r(T, 1, 2, 3, 4)] * 3, "m")),
 ]
+# A number argument given something else: the parser's "must be Number/float/int"
+SCALARS = [("elu", 2), ("celu", 2), ("leaky_relu", 2), ("softplus", 2), ("softshrink", 2),
+           ("hardshrink", 2), ("rrelu", 2), ("glu", 2), ("pdist", 2), ("cosine_similarity", 3),
+           ("pairwise_distance", 3), ("hinge_embedding_loss", 3), ("margin_ranking_loss", 4),
+           ("cosine_embedding_loss", 4)]
+for _name, _at in SCALARS:
+    for _bad in ("x", None):
+        KINDS.append((f"{_name}-arg{_at}-{_bad}", lambda T, n=_name, at=_at, bad=_bad: getattr(
+            T.nn.functional, n)(*[_r(T, 3, 4)] * (at - 1), bad)))
+for _f in ("dropout", "alpha_dropout", "feature_alpha_dropout", "dropout2d"):
+    for _bad in (None, 1, "x", "p"):
+        KINDS.append((f"{_f}-train-{_bad}", lambda T, f=_f, bad=_bad: getattr(T.nn.functional, f)(
+            _r(T, 2, 3, 4), *(("x",) if bad == "p" else (0.5, bad)))))
 
 
 @pytest.mark.parametrize("op", [pytest.param(op, id=i) for i, op in KINDS])

@@ -16,12 +16,14 @@ import functools
 import inspect
 
 from .._tensor import Tensor
-from ._int_args import missing_arguments, type_name
+from .._backend import np
+from ._int_args import is_index, missing_arguments, type_name
 
 # function -> (ATen op named, its tensor parameters in the op's order: "name"
 # ("name:aten_name" where the schema names it otherwise, "?" where None is
 # allowed; positions count from 1 in this order, "@n" overrides; ".attr": this
-# one touched first as `value.attr()`), how:
+# one touched first as `value.attr()`; "#kind": a Number, float, int or bool
+# there, not a tensor), how:
 # "parser" (a builtin: its missing-argument words too), "op" (a Python
 # function handing them to the op), or ".attr" (touched as `value.attr()`))
 _UNARY = ("input",)
@@ -42,23 +44,28 @@ SPECS = {
     "batch_norm": ("batch_norm", ("input", "weight?", "bias?", "running_mean?",
                                   "running_var?"), "op"),
     "bilinear": ("bilinear", ("input1", "input2", "weight", "bias?"), "parser"),
-    "cosine_embedding_loss": ("cosine_embedding_loss", ("input1", "input2", "target"), "op"),
-    "cosine_similarity": ("cosine_similarity", ("x1", "x2"), "parser"),
-    "pairwise_distance": ("pairwise_distance", ("x1", "x2"), "parser"),
+    "cosine_embedding_loss": ("cosine_embedding_loss", ("input1", "input2", "target",
+                                                        "margin#float"), "op"),
+    "cosine_similarity": ("cosine_similarity", ("x1", "x2", "dim#int"), "parser"),
+    "pairwise_distance": ("pairwise_distance", ("x1", "x2", "p#float"), "parser"),
     "cross_entropy": ("cross_entropy_loss", _PAIR + ("weight?",), "op"),
     "nll_loss": ("nll_loss_nd", _PAIR + ("weight?",), "op"),
     "multi_margin_loss": ("multi_margin_loss", _PAIR + ("weight?@5",), "op"),
     "multilabel_margin_loss": ("multilabel_margin_loss", _PAIR, "op"),
     "multilabel_soft_margin_loss": ("log_sigmoid", _UNARY, "op"),
-    "hinge_embedding_loss": ("hinge_embedding_loss", _PAIR, "op"),
+    "hinge_embedding_loss": ("hinge_embedding_loss", _PAIR + ("margin#float",), "op"),
+    "binary_cross_entropy_with_logits": ("binary_cross_entropy_with_logits",
+                                         ("target.size@2", "input.size@1", "weight?@3",
+                                          "pos_weight?@4"), "op"),
     "kl_div": ("kl_div", _PAIR, "op"),
     "poisson_nll_loss": ("poisson_nll_loss", _PAIR, "op"),
     "soft_margin_loss": ("soft_margin_loss", _PAIR, "op"),
     "triplet_margin_loss": ("triplet_margin_loss", ("anchor", "positive", "negative"), "op"),
     "l1_loss": (None, ("target", "input"), ".size"),
     "mse_loss": (None, ("target", "input"), ".size"),
-    "margin_ranking_loss": (None, ("input1", "input2", "target"), ".dim"),
-    "glu": (None, _UNARY, ".dim"),
+    "margin_ranking_loss": ("margin_ranking_loss", ("input1.dim", "input2.dim", "target.dim",
+                                                    "margin#float"), "op"),
+    "glu": ("glu", ("input.dim", "dim#int"), "op"),
     "softmax": (None, _UNARY, ".softmax"),
     "softmin": (None, _UNARY, "-.softmax"),
     "log_softmax": (None, _UNARY, ".log_softmax"),
@@ -72,25 +79,28 @@ SPECS = {
     "embedding": ("embedding", ("weight", "input:indices"), "op"),
     "grid_sample": ("grid_sampler", ("input", "grid"), "op"),
     "prelu": ("prelu", ("input", "weight"), "parser"),
-    "scaled_dot_product_attention": ("scaled_dot_product_attention", ("query", "key", "value"),
-                                     "parser"),
-    "elu": ("elu", _UNARY, "op"),
+    "scaled_dot_product_attention": ("scaled_dot_product_attention",
+                                     ("query", "key", "value", "attn_mask?"), "parser"),
+    "elu": ("elu", ("input", "alpha#Number"), "op"),
+    "celu": ("celu", ("input", "alpha#Number"), "op"),
+    "threshold": ("threshold", ("input", "threshold#Number", "value#Number"), "op"),
+    "rrelu": ("rrelu", ("input", "lower#Number", "upper#Number"), "op"),
     "gelu": ("gelu", _UNARY, "parser"),
     "hardsigmoid": ("hardsigmoid", _UNARY, "op"),
     "hardswish": ("hardswish", _UNARY, "op"),
     "hardtanh": ("hardtanh", _UNARY, "op"),
     "relu6": ("relu6", _UNARY, "op"),
-    "leaky_relu": ("leaky_relu", _UNARY, "op"),
+    "leaky_relu": ("leaky_relu", ("input", "negative_slope#Number"), "op"),
     "logsigmoid": ("log_sigmoid", _UNARY, "parser"),
     "mish": ("mish", _UNARY, "op"),
     "silu": ("silu", _UNARY, "op"),
-    "softplus": ("softplus", _UNARY, "parser"),
-    "softshrink": ("softshrink", _UNARY, "parser"),
-    "hardshrink": ("hardshrink", _UNARY, "parser"),
+    "softplus": ("softplus", ("input", "beta#Number", "threshold#Number"), "parser"),
+    "softshrink": ("softshrink", ("input", "lambd#Number"), "parser"),
+    "hardshrink": ("hardshrink", ("input", "lambd#Number"), "parser"),
     "channel_shuffle": ("channel_shuffle", _UNARY, "parser"),
     "pixel_shuffle": ("pixel_shuffle", _UNARY, "parser"),
     "pixel_unshuffle": ("pixel_unshuffle", _UNARY, "parser"),
-    "pdist": ("pdist", _UNARY, "parser"),
+    "pdist": ("pdist", ("input", "p#float"), "parser"),
     "one_hot": ("one_hot", _UNARY, "parser"),
     "linear": ("linear", ("input", "weight", "bias?"), "parser"),
     "conv_transpose1d": ("conv_transpose1d", ("input", "weight", "bias?"), "parser"),
@@ -107,15 +117,31 @@ DISPATCHED = {"max_pool1d": "_max_pool1d", "max_pool2d": "_max_pool2d",
 
 
 def _parse(spec):
-    """(parameter, schema name, position, optional, attr) of each spec entry."""
+    """(parameter, schema name, position, optional, attr, kind) of each spec entry."""
     out = []
     for position, entry in enumerate(spec, 1):
-        entry, _, attr = entry.partition(".")
+        entry, _, kind = entry.partition("#")
         entry, _, at = entry.partition("@")
+        entry, _, attr = entry.partition(".")
         optional = entry.endswith("?")
         name, _, schema = entry.rstrip("?").partition(":")
-        out.append((name, schema or name, int(at) if at else position, optional, attr))
+        out.append((name, schema or name, int(at) if at else position, optional, attr,
+                    kind or "Tensor"))
     return out
+
+
+def _zero_dim(value):
+    return isinstance(value, Tensor) and value._data.ndim == 0
+
+
+# what the parser takes for each kind of argument
+_FITS = {
+    "Tensor": lambda v: isinstance(v, Tensor),
+    "Number": lambda v: isinstance(v, (int, float, complex, np.number, np.bool_)) or _zero_dim(v),
+    "float": lambda v: isinstance(v, (int, float, np.integer, np.floating)) or _zero_dim(v),
+    "int": is_index,
+    "bool": lambda v: v.__class__ is bool,
+}
 
 
 def refusing(function, name):
@@ -143,19 +169,44 @@ def refusing(function, name):
                 if missing:
                     raise missing_arguments(op, *missing) from None
             return
-        for param, schema, position, optional, attr in params:
+        check(given)
+
+    def check(given):
+        for param, schema, position, optional, attr, kind in params:
             value = given.get(param)
-            if isinstance(value, Tensor) or (optional and value is None) or param not in given:
+            if (param not in given or (optional and value is None)
+                    or _FITS[kind](value)):
                 continue
             if attr or how.startswith((".", "-.")):
                 # (fails as PyTorch's access does; softmin negates first)
                 getattr(-value if how[0] == "-" else value, attr or how.partition(".")[2])()
                 continue
-            raise TypeError(f"{op}(): argument '{schema}' (position {position}) must be Tensor, "
+            raise TypeError(f"{op}(): argument '{schema}' (position {position}) must be {kind}, "
                             f"not {type_name(value)}") from None
+
+    names = list(signature.parameters)
+    at = names.index("_stacklevel") if "_stacklevel" in names else None
+    # A number argument is checked before the call (Ember's op would take None
+    # or a string as NaN); the tensors with it, in the parser's order.
+    eager = how in ("op", "parser") and any(p[5] != "Tensor" for p in params) and not any(
+        p[4] for p in params)
+    slots = tuple((p[0], names.index(p[0])) for p in params)
+
+    def check_now(args, kwargs):
+        check({n: args[i] if i < len(args) else kwargs[n] for n, i in slots
+               if i < len(args) or n in kwargs})
 
     @functools.wraps(function)
     def checked(*args, **kwargs):
+        if at is not None:
+            # (the softmax family counts frames to its caller's line: this one too)
+            if len(args) > at:
+                args = (*args[:at], args[at] + 1, *args[at + 1:])
+            else:
+                kwargs = {**kwargs, "_stacklevel": kwargs.get(
+                    "_stacklevel", signature.parameters["_stacklevel"].default) + 1}
+        if eager:
+            check_now(args, kwargs)
         try:
             return function(*args, **kwargs)
         except Exception:

@@ -409,7 +409,7 @@ hardswish_ = make_inplace(hardswish)
 celu = register(celu, method=False, out=False)
 selu = register(selu, method=False, out=False)
 hardshrink = register(refusing(hardshrink, "hardshrink"), node=HardshrinkBackward0, out=_KEEPS_DTYPE)
-threshold = register(threshold, method=False)
+threshold = register(threshold, method=False, ints={"threshold": "Number", "value": "Number"})
 # torch.celu_ and friends exist without a Tensor method: each is an op of its own.
 celu_ = register(celu_, method=False, out=False)
 selu_ = register(selu_, method=False, out=False)

@@ -13,6 +13,7 @@ from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
 from ...ops._common import tensor_arg
+from ...ops._int_args import type_name
 from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
 from ...ops.statistics_distance import pairwise_distance
@@ -131,6 +132,10 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     # (ATen's op takes no number for the target, though the formula would)
     tensor_arg(input, "poisson_nll_loss")
     tensor_arg(target, "poisson_nll_loss", "target", 2)
+    for position, (name, flag) in enumerate((("log_input", log_input), ("full", full)), 3):
+        if flag.__class__ is not bool:
+            raise TypeError(f"poisson_nll_loss(): argument '{name}' (position {position}) must "
+                            f"be bool, not {type_name(flag)}")
     return _LC.poisson_nll_loss(input, target, log_input, full, eps, reduction)
 
 
