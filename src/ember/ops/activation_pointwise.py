@@ -337,7 +337,7 @@ HardtanhInplaceBackward0 = grad_fn(
 def _hardtanh_data(input, min_val, max_val):
     x = input._data
     if x.dtype.kind == "b":
-        raise NotImplementedError("\"hardtanh_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
     lo, hi = (np.asarray(v).astype(x.dtype) for v in (min_val, max_val))

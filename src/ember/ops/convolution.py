@@ -402,6 +402,12 @@ _OVERLOADS = "".join(
     for padding in ("tuple of ints padding = 0", 'str padding = "valid"'))
 
 
+def _got(value):
+    """A value's type as the parser lists it: a Parameter as Parameter."""
+    from .conditional import _arg_type
+    return type(value).__name__ if isinstance(value, Tensor) else _arg_type(value)
+
+
 def _overloaded(function):
     """`function` refusing arguments as PyTorch's conv{n}d does: it has two
     overloads (padding as ints or as a string), so its parser lists both
@@ -416,8 +422,7 @@ def _overloaded(function):
         except TypeError as e:
             if not str(e).startswith(name + "("):
                 raise
-            from .conditional import _arg_type
-            got = [_arg_type(a) for a in args] + [f"{k}={_arg_type(v)}" for k, v in kwargs.items()]
+            got = [_got(a) for a in args] + [f"{k}={_got(v)}" for k, v in kwargs.items()]
             raise TypeError(f"{name}() received an invalid combination of arguments - got "
                             f"({', '.join(got)}), but expected one of:\n{_OVERLOADS}") from None
     return conv

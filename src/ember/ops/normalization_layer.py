@@ -7,7 +7,7 @@ from ._common import D, np, recorded
 from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import AddBackward1
-from .normalization import _float_check, _normalized_grad, _same_dtype
+from .normalization import _float_check, _mixed_type, _normalized_grad, _same_dtype
 
 __all__ = []
 
@@ -134,13 +134,10 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
     native_layer_norm returns them)."""
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
     x = input._data
+    # (float32 parameters with a float16 or bfloat16 input are "mixed":
+    # computed in float32; ATen checks them before the input's dtype)
+    mixed = _mixed_type(x, (weight, bias))
     _float_check(input, "LayerNormKernelImpl")
-    # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
-    # and takes float32 parameters with it ("mixed dtype")
-    mixed = x.dtype.itemsize == 2 and all(p is None or p._data.dtype == np.float32
-                                          for p in (weight, bias))
-    if not mixed:
-        _same_dtype(input, weight, bias)
     k = len(shape)
     lead = x.shape[:x.ndim - k]
     x2 = x.reshape(-1, int(np.prod(shape)))

@@ -216,12 +216,20 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
+    probs = input._data.shape == target._data.shape
     w = None
     if weight is not None:
-        shape = [1] * input._data.ndim
-        shape[class_dim] = n_classes
-        w = weight.reshape(shape)
-    if input._data.shape == target._data.shape:
+        if (weight._data.ndim != 1 or weight._data.size != n_classes) and (
+                probs or input._data.ndim <= 2):
+            # (a spatial input's class indices leave the weight to nll_loss)
+            raise RuntimeError(f"{'cross_entropy: ' if probs else ''}weight tensor should be "
+                               f"defined either for all {n_classes} classes or no classes but "
+                               f"got weight tensor of shape: {list(weight.shape)}")
+        if probs or label_smoothing > 0:
+            shape = [1] * input._data.ndim
+            shape[class_dim] = n_classes
+            w = weight.reshape(shape)
+    if probs:
         # Class probabilities as target.
         if target._data.dtype.kind != "f":
             raise RuntimeError("Expected floating point type for target with class "
