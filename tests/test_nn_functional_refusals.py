@@ -188,6 +188,29 @@ KINDS = [
     ("sdpa-mask-str", lambda T: T.nn.functional.scaled_dot_product_attention(
         *[_r(T, 1, 2, 3, 4)] * 3, "m")),
 ]
+_F = "nn.functional."
+# (id, expression of F, x (4, 3), t (class indices), a (2, 3), b (2, 4), w (5, 3, 4)): a tensor
+# of the wrong dtype
+DTYPES = [
+    ("nll-long-input", "nll_loss(x.long(), t)"), ("nll-long-input-float-target",
+                                                   "nll_loss(x.long(), t.float())"),
+    ("nll2d-long-input", "nll_loss(T.ones(2, 3, 2, 2).long(), T.zeros(2, 2, 2).long())"),
+    ("nll-long-input-weight", "nll_loss(x.long(), t, weight=T.ones(3))"),
+    ("kl-long-input", "kl_div(x.long(), x)"), ("kl-long-target", "kl_div(x, x.long())"),
+    ("kl-bool", "kl_div(x.bool(), x.bool())"),
+    ("bcel-long-input", "binary_cross_entropy_with_logits(x.long(), x)"),
+    ("bcel-bool-input", "binary_cross_entropy_with_logits(x.bool(), x)"),
+    ("multi-margin-long", "multi_margin_loss(x.long(), t)"),
+    ("multi-margin-long-float-target", "multi_margin_loss(x.long(), t.float())"),
+    ("bilinear-long-input1", "bilinear(a.long(), b, w)"),
+    ("bilinear-double-bias", "bilinear(a, b, w, T.ones(5).double())"),
+    ("bilinear-half", "bilinear(a.half(), b, w)"),
+    ("bilinear-long-size", "bilinear(a.long(), T.ones(2, 5), w)"),
+]
+for _i, _e in DTYPES:
+    KINDS.append((_i, lambda T, e=_e: eval("T." + _F + e, {"T": T}, {
+        "T": T, "x": _r(T, 4, 3), "t": T.tensor([0, 1, 2, 0]), "a": _r(T, 2, 3),
+        "b": _r(T, 2, 4), "w": _r(T, 5, 3, 4)})))
 # A number argument given something else: the parser's "must be Number/float/int"
 SCALARS = [("elu", 2), ("celu", 2), ("leaky_relu", 2), ("softplus", 2), ("softshrink", 2),
            ("hardshrink", 2), ("rrelu", 2), ("glu", 2), ("pdist", 2), ("cosine_similarity", 3),

@@ -2,6 +2,7 @@
 activation family because its layer is one of theirs (nn/modules/linear.py);
 as in ATen it is composed: inputs flattened to rows (views), one
 TrilinearBackward0 node, a view back, and the bias added."""
+from .. import _dtype as D
 from ._common import no_complex_autograd, np, recorded
 from ._arg_refusals import refusing
 from ._registry import grad_fn, register
@@ -27,6 +28,11 @@ TrilinearBackward0 = grad_fn(
 
 
 def _check(input1, input2, weight, bias):
+    named = (("input1", input1), ("input2", input2), ("weight", weight), ("bias", bias))
+    if len({t._data.dtype for _, t in named if t is not None}) > 1:
+        # (ATen computes in one dtype; it checks that before the sizes)
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {D.C_NAMES[t.dtype]}" for n, t in named if t is not None))
     s1, s2, sw = input1._data.shape, input2._data.shape, weight._data.shape
     if len(s1) != len(s2):
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {len(s1)} and "

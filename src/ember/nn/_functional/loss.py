@@ -157,6 +157,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     _target_dtype_check(target)
+    if input._data.dtype.kind in "biu":
+        frame = "nll_loss_out_frame" if node is NllLossBackward0 else "nll_loss2d_forward_out_frame"
+        raise NotImplementedError(f'"{frame}" not implemented for \'{_type_name(input)}\'')
     check_scalar_type(input, weight)
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
                              else "nll_loss2d_forward", weight=weight)
