@@ -211,6 +211,23 @@ for _i, _e in DTYPES:
     KINDS.append((_i, lambda T, e=_e: eval("T." + _F + e, {"T": T}, {
         "T": T, "x": _r(T, 4, 3), "t": T.tensor([0, 1, 2, 0]), "a": _r(T, 2, 3),
         "b": _r(T, 2, 4), "w": _r(T, 5, 3, 4)})))
+
+
+def _ctc(T, i, bad):
+    args = [_r(T, 6, 2, 4).log_softmax(2), T.tensor([[1, 2], [1, 3]]), T.tensor([6, 6]),
+            T.tensor([2, 2])]
+    args[i] = bad
+    return T.nn.functional.ctc_loss(*args)
+
+
+# ctc_loss's two overloads (lengths as ints or tensors), listed for any bad argument
+for _i in range(4):
+    for _bad in ([1.0], None, [6, 6], "x"):
+        KINDS.append((f"ctc-arg{_i}-{_bad}", lambda T, i=_i, bad=_bad: _ctc(T, i, bad)))
+KINDS.append(("ctc-lengths-lists", lambda T: T.nn.functional.ctc_loss(
+    _r(T, 6, 2, 4).log_softmax(2), T.tensor([[1, 2], [1, 3]]), [6, 6], [2, 2])))
+KINDS.append(("ctc-blank-str", lambda T: T.nn.functional.ctc_loss(
+    _r(T, 6, 2, 4).log_softmax(2), T.tensor([[1, 2], [1, 3]]), [6, 6], [2, 2], "a")))
 # A number argument given something else: the parser's "must be Number/float/int"
 SCALARS = [("elu", 2), ("celu", 2), ("leaky_relu", 2), ("softplus", 2), ("softshrink", 2),
            ("hardshrink", 2), ("rrelu", 2), ("glu", 2), ("pdist", 2), ("cosine_similarity", 3),

@@ -216,6 +216,39 @@ def refusing(function, name):
     return checked
 
 
+def _got(value):
+    """A value's type as the parser lists it (a Parameter as Parameter)."""
+    t = type(value)
+    return t.__name__ if isinstance(value, Tensor) else type_name(value)
+
+
+def _detail(value):
+    """A value's type as the parser details it: its items' types too."""
+    if isinstance(value, list):
+        return f"list of [{', '.join(map(_got, value))}]"
+    if isinstance(value, tuple):
+        return f"tuple of ({', '.join(map(_got, value))})"
+    return _got(value)
+
+
+def invalid_combination(name, args, kwargs, overloads):
+    """PyTorch's TypeError for arguments that fit none of `name`'s overloads
+    ((text, parameter kinds) each). With every argument given positionally
+    the parser adds, under each overload, the arguments marked as it marks
+    them: all but a plain Tensor where that overload takes a Tensor."""
+    got = [_got(a) for a in args] + [f"{k}={_got(v)}" for k, v in kwargs.items()]
+    lines = []
+    for text, kinds in overloads:
+        lines.append(f" * {text}\n")
+        if not kwargs and len(args) == len(kinds):
+            marks = [_detail(a) if type(a) is Tensor and k == "Tensor" else f"!{_detail(a)}!"
+                     for a, k in zip(args, kinds)]
+            lines.append("      didn't match because some of the arguments have invalid "
+                         f"types: ({', '.join(marks)})\n")
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(got)}), but expected one of:\n" + "".join(lines))
+
+
 def install(namespace):
     """Wrap the functions of F's `namespace` that SPECS names (those that
     are torch.<name> too, as in PyTorch, are wrapped where the op is

@@ -17,6 +17,7 @@ from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
                             _uses_mkldnn)
+from ._arg_refusals import invalid_combination
 from ._int_args import int_list
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
@@ -396,34 +397,12 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv(input, weight, bias, stride, padding, dilation, groups, 3)
 
 
+# (each overload: its text and its parameters' kinds)
 _OVERLOADS = tuple(
-    " * (Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
-    f"{padding}, tuple of ints dilation = 1, int groups = 1)\n"
-    for padding in ("tuple of ints padding = 0", 'str padding = "valid"'))
-
-
-def _detail(value):
-    """A value's type as the parser details it: its items' types too."""
-    if isinstance(value, list):
-        return f"list of [{', '.join(map(_got, value))}]"
-    if isinstance(value, tuple):
-        return f"tuple of ({', '.join(map(_got, value))})"
-    return _got(value)
-
-
-def _mismatch(args):
-    """The parser's line under each overload when all seven arguments are
-    given positionally: every one after the input marked, as it marks them."""
-    marks = [_detail(a) if i == 0 and isinstance(a, Tensor) else f"!{_detail(a)}!"
-             for i, a in enumerate(args)]
-    return ("      didn't match because some of the arguments have invalid types: "
-            f"({', '.join(marks)})\n")
-
-
-def _got(value):
-    """A value's type as the parser lists it: a Parameter as Parameter."""
-    from .conditional import _arg_type
-    return type(value).__name__ if isinstance(value, Tensor) else _arg_type(value)
+    ("(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
+     f"{padding}, tuple of ints dilation = 1, int groups = 1)",
+     ("Tensor", "Tensor", "Tensor", "ints", kind, "ints", "int"))
+    for padding, kind in (("tuple of ints padding = 0", "ints"), ('str padding = "valid"', "str")))
 
 
 def _overloaded(function):
@@ -440,11 +419,7 @@ def _overloaded(function):
         except TypeError as e:
             if not str(e).startswith(name + "("):
                 raise
-            got = [_got(a) for a in args] + [f"{k}={_got(v)}" for k, v in kwargs.items()]
-            raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                            f"({', '.join(got)}), but expected one of:\n"
-                            + "".join(o + (_mismatch(args) if len(args) == 7 and not kwargs
-                                           else "") for o in _OVERLOADS)) from None
+            raise invalid_combination(name, args, kwargs, _OVERLOADS) from None
     return conv
 
 

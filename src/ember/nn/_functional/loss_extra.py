@@ -13,7 +13,9 @@ from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
 from ...ops._common import tensor_arg
-from ...ops._int_args import type_name
+from ..._tensor import Tensor
+from ...ops._arg_refusals import invalid_combination
+from ...ops._int_args import is_index, type_name
 from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
 from ...ops.statistics_distance import pairwise_distance
@@ -226,8 +228,25 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
              zero_infinity=False):
     reduction = _reduction(None, None, reduction)
+    lengths = (input_lengths, target_lengths)
+    if not (isinstance(log_probs, Tensor) and isinstance(targets, Tensor)
+            and (all(isinstance(v, Tensor) for v in lengths)
+                 or all(isinstance(v, (tuple, list)) and all(map(is_index, v)) for v in lengths))
+            and is_index(blank) and zero_infinity.__class__ is bool):
+        # (torch.ctc_loss's two overloads: the lengths as ints or as tensors)
+        raise invalid_combination("ctc_loss", (log_probs, targets, input_lengths, target_lengths,
+                                               blank, _ENUM[reduction], zero_infinity), {},
+                                   _CTC_OVERLOADS)
     return _CTC.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
                          zero_infinity)
+
+
+_ENUM = {"none": 0, "mean": 1, "sum": 2}      # (_Reduction.get_enum)
+_CTC_OVERLOADS = tuple(
+    (f"(Tensor log_probs, Tensor targets, {kind} input_lengths, {kind} target_lengths, "
+     "int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)",
+     ("Tensor", "Tensor", kinds, kinds, "int", "int", "bool"))
+    for kind, kinds in (("tuple of ints", "ints"), ("Tensor", "Tensor")))
 
 
 def check_no_chunking(options):
