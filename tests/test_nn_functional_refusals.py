@@ -207,6 +207,17 @@ DTYPES = [
     ("bilinear-half", "bilinear(a.half(), b, w)"),
     ("bilinear-long-size", "bilinear(a.long(), T.ones(2, 5), w)"),
 ]
+# a 0-d (or too small) tensor where PyTorch reads a size: its IndexErrors
+DTYPES += [
+    ("avg-pool-0d", "avg_pool2d(T.tensor(1.0), 2)"),
+    ("lp-pool-0d", "lp_pool2d(T.tensor(1.0), 2, 2)"),
+    ("unfold-0d", "unfold(T.tensor(1.0), 2)"), ("unfold-1d", "unfold(T.ones(3), 2)"),
+    ("grid-sample-0d-input", "grid_sample(T.tensor(1.0), T.ones(2, 3, 3, 2), align_corners=False)"),
+    ("grid-sample-0d-grid", "grid_sample(T.ones(2, 3, 5, 5), T.tensor(1.0), align_corners=False)"),
+    ("multilabel-soft-margin-0d", "multilabel_soft_margin_loss(T.tensor(1.0), x)"),
+    ("bilinear-0d-weight", "bilinear(a, b, T.tensor(1.0))"),
+    ("bilinear-1d-weight", "bilinear(a, b, T.ones(3))"),
+]
 for _i, _e in DTYPES:
     KINDS.append((_i, lambda T, e=_e: eval("T." + _F + e, {"T": T}, {
         "T": T, "x": _r(T, 4, 3), "t": T.tensor([0, 1, 2, 0]), "a": _r(T, 2, 3),

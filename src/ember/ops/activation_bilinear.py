@@ -42,7 +42,7 @@ def _check(input1, input2, weight, bias):
             raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: "
                                f"got {s1[i]} and {s2[i]}")
     for name, s, k in (("input1", s1, 1), ("input2", s2, 2)):
-        if s[-1] != sw[k]:
+        if s[-1] != weight.size(k):
             raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
                                f"{s[-1]} but expected {sw[k]}")
     if bias is not None and bias._data.shape[0] != sw[0]:

@@ -103,6 +103,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
                                     ("padding", padding), ("stride", stride)))
     _check_values(params, ("kernel_size", "dilation", "padding", "stride"))
     x = input._data
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if x.ndim < 3:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, "
                          f"{x.ndim - 1}], but got {x.ndim})")

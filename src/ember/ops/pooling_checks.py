@@ -123,7 +123,9 @@ def kernel_dtype(x, name, integers=True, byte=True):
 def size_of_dim(shape, dim):
     """input.size(dim), raising PyTorch's IndexError."""
     n = len(shape)
-    if not -max(n, 1) <= dim < max(n, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, "
-                         f"{max(n, 1) - 1}], but got {dim})")
+    if n == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
     return shape[dim]

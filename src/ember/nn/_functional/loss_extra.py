@@ -107,7 +107,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         loss = loss * weight
     class_dim = input.ndim - 1
-    loss = loss.sum(class_dim) / input.shape[class_dim]
+    loss = loss.sum(class_dim) / input.size(class_dim)
     return _reduce_or_raise(loss, reduction, f"{reduction} is not valid")
 
 
