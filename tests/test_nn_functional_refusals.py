@@ -218,6 +218,22 @@ DTYPES += [
     ("bilinear-0d-weight", "bilinear(a, b, T.tensor(1.0))"),
     ("bilinear-1d-weight", "bilinear(a, b, T.ones(3))"),
 ]
+# scalar arguments of the wrong kind, and the integral mse
+DTYPES += [
+    ("pad-value-str", "pad(x, (1, 1), value='a')"), ("pad-mode-int", "pad(x, (1, 1), 1)"),
+    ("softmax-dim-float", "softmax(x, dim=1.0)"), ("softmax-dim-str", "softmax(x, dim='a')"),
+    ("log-softmax-dim-float", "log_softmax(x, 1.0)"),
+    ("ce-ignore-index-float", "cross_entropy(x, t, ignore_index=1.5)"),
+    ("ce-label-smoothing-2", "cross_entropy(x, t, label_smoothing=2.0)"),
+    ("ce-label-smoothing-1.25", "cross_entropy(x, t, label_smoothing=1.25)"),
+    ("nll-ignore-index-float", "nll_loss(x, t, ignore_index=1.5)"),
+    ("triplet-p-str", "triplet_margin_loss(x, x, x, p='a')"),
+    ("triplet-swap-int", "triplet_margin_loss(x, x, x, swap=1)"),
+    ("layer-norm-eps-str", "layer_norm(x, [3], eps='a')"),
+    ("max-unpool2d-list-indices", "max_unpool2d(T.ones(1, 1, 2, 2), [0, 1], 2)"),
+    ("mse-long", "mse_loss(x.long(), x.long())"), ("mse-bool", "mse_loss(x.bool(), x.bool())"),
+    ("mse-long-int", "mse_loss(x.long(), x.int())"), ("mse-long-float", "mse_loss(x.long(), x)"),
+]
 for _i, _e in DTYPES:
     KINDS.append((_i, lambda T, e=_e: eval("T." + _F + e, {"T": T}, {
         "T": T, "x": _r(T, 4, 3), "t": T.tensor([0, 1, 2, 0]), "a": _r(T, 2, 3),

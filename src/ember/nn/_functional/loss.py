@@ -81,7 +81,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         return _weighted_reduction(_P.pow(input - target, 2) * weight, weight, reduction)
     reduction = _reduction(size_average, reduce, reduction)
     a, b = binary_arrays(input, target)
-    if a.dtype.kind == "c":
+    if a.dtype.kind in "cbiu":
         raise kernel_refuses("mse_cpu", a.dtype)
     d = a - b
     sq = d * d
@@ -215,7 +215,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduce=None, reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing > 1.0:     # (PyTorch reads a negative one as none)
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing:g}")     # (as C++ prints a double)
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
