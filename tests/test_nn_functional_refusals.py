@@ -229,6 +229,8 @@ DTYPES += [
     ("nll-ignore-index-float", "nll_loss(x, t, ignore_index=1.5)"),
     ("triplet-p-str", "triplet_margin_loss(x, x, x, p='a')"),
     ("triplet-swap-int", "triplet_margin_loss(x, x, x, swap=1)"),
+    ("triplet-margin-str", "triplet_margin_loss(x, x, x, 'a')"),
+    ("triplet-margin-str-p-str", "triplet_margin_loss(x, x, x, 'a', 'b')"),
     ("layer-norm-eps-str", "layer_norm(x, [3], eps='a')"),
     ("max-unpool2d-list-indices", "max_unpool2d(T.ones(1, 1, 2, 2), [0, 1], 2)"),
     ("mse-long", "mse_loss(x.long(), x.long())"), ("mse-bool", "mse_loss(x.bool(), x.bool())"),

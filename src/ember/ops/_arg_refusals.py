@@ -61,9 +61,8 @@ SPECS = {
     "kl_div": ("kl_div", _PAIR, "op"),
     "poisson_nll_loss": ("poisson_nll_loss", _PAIR, "op"),
     "soft_margin_loss": ("soft_margin_loss", _PAIR, "op"),
-    "triplet_margin_loss": ("triplet_margin_loss", ("anchor", "positive", "negative",
-                                                    "margin#float", "p#float", "eps#float",
-                                                    "swap#bool"), "op"),
+    # (its margin is compared in Python first; it checks its numbers itself, after)
+    "triplet_margin_loss": ("triplet_margin_loss", ("anchor", "positive", "negative"), "op"),
     "l1_loss": (None, ("target", "input"), ".size"),
     "mse_loss": (None, ("target", "input"), ".size"),
     "margin_ranking_loss": ("margin_ranking_loss", ("input1.dim", "input2.dim", "target.dim",
@@ -147,6 +146,14 @@ _FITS = {
     "int": is_index,
     "bool": lambda v: v.__class__ is bool,
 }
+
+
+def expect(value, kind, op, name, position):
+    """`value`, or the parser's TypeError where it is no `kind` ("float", ...)."""
+    if not _FITS[kind](value):
+        raise TypeError(f"{op}(): argument '{name}' (position {position}) must be {kind}, not "
+                        f"{type_name(value)}")
+    return value
 
 
 def refusing(function, name):

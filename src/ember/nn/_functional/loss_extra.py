@@ -14,7 +14,7 @@ from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
 from ...ops._common import tensor_arg
 from ..._tensor import Tensor
-from ...ops._arg_refusals import invalid_combination
+from ...ops._arg_refusals import expect, invalid_combination
 from ...ops._int_args import is_index, type_name
 from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
@@ -207,6 +207,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     reduction = _reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
+    for position, kind, arg, value in ((5, "float", "p", p), (6, "float", "eps", eps),
+                                       (7, "bool", "swap", swap)):
+        expect(value, kind, "triplet_margin_loss", arg, position)
     return _LC.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
 
 
