@@ -359,18 +359,19 @@ def _same_dtype(input, *others):
 
 
 def _mixed_type(x, params):
-    """ATen's CPU rule for batch_norm's dtypes: parameters (and statistics)
+    """ATen's CPU rule for the norms' dtypes: parameters (and statistics)
     whose first differs from the input's dtype are "mixed", allowed only as
-    float32 ones with a float16 or bfloat16 input (computed in float32);
-    otherwise each must have the input's dtype, which its kernel reads them
-    as. Whether they are mixed."""
+    float32 ones with a float16 or bfloat16 input; otherwise each must have
+    the input's dtype, which its kernel reads them as. Whether the kernel
+    computes in float32: a float16 or bfloat16 input with float32
+    parameters, or none."""
     first = next((t for t in params if t is not None), None)
     if first is None or first._data.dtype == x.dtype:
         for t in params:
             if t is not None and t._data.dtype != x.dtype:
                 raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found "
                                    f"{_scalar_name(t._data.dtype)}")
-        return False
+        return first is None and x.dtype.itemsize == 2
     if any(t is not None and t._data.dtype != np.float32 for t in params):
         raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
     if x.dtype.itemsize != 2:
