@@ -24,3 +24,6 @@ __all__ = ["linear"]
 for _m in (_activation, _loss, _dropout, _conv, _pooling, _vision, _normalization,
            _distance, _sparse, _attention):
     __all__ += _m.__all__
+
+from ..ops._arg_refusals import install as _install  # noqa: E402
+_install(globals())

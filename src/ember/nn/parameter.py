@@ -25,8 +25,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             from .._creation import empty
             data = empty(0)
         if not isinstance(data, Tensor):
-            # (PyTorch detaches what is not a tensor)
-            raise AttributeError(f"'{type(data).__name__}' object has no attribute 'detach'")
+            data.detach     # (PyTorch detaches what is not a tensor: Python's AttributeError)
         if type(requires_grad) is not bool:
             from .._python_data import _tname
             raise TypeError("_make_subclass(): argument 'require_grad' (position 3) must be "

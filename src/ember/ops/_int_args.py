@@ -28,6 +28,38 @@ def is_int(value):
             and value._data.dtype.kind in "iu")
 
 
+def is_index(value, bools=False):
+    """An int as the parser reads an int or int-list argument: a Python or
+    NumPy int (not a bool, unless `bools`: an int list's later elements), or
+    a 0-d integer or bool tensor (avg_pool2d(x, torch.tensor(2)))."""
+    if isinstance(value, (bool, np.bool_)):
+        return bools
+    if isinstance(value, (int, np.integer)):
+        return True
+    return (isinstance(value, Tensor) and value._data.ndim == 0
+            and value._data.dtype.kind in "iub")
+
+
+def int_list(value, fname, name, position=None):
+    """An int or a list of ints, as a tuple, checked as PyTorch's parser
+    checks an int[] argument: by its first element (`but found element of
+    type str at pos 0`), the others as it unpacks them."""
+    where = _where(fname, name, position)
+    if not isinstance(value, (tuple, list)):
+        if not is_index(value):
+            raise TypeError(f"{where} must be tuple of ints, not {type_name(value)}")
+        return (int(value),)
+    if value and not is_index(value[0]):
+        raise TypeError(f"{where} must be tuple of ints, but found element of type "
+                        f"{type_name(value[0])} at pos 0")
+    for v in value[1:]:
+        if not is_index(v, bools=True):
+            raise TypeError(f"{fname}(): argument '{name}' failed to unpack the object at pos "
+                            f"{position} with error \"type must be tuple of ints,but got "
+                            f"{type_name(v)}\"")
+    return tuple(int(v) for v in value)
+
+
 def is_dims(value):
     """An int, or a tuple or list of them."""
     return is_int(value) or (isinstance(value, (tuple, list)) and all(map(is_int, value)))

@@ -2,7 +2,9 @@
 activation family because its layer is one of theirs (nn/modules/linear.py);
 as in ATen it is composed: inputs flattened to rows (views), one
 TrilinearBackward0 node, a view back, and the bias added."""
+from .. import _dtype as D
 from ._common import no_complex_autograd, np, recorded
+from ._arg_refusals import refusing
 from ._registry import grad_fn, register
 from ._xp import provide
 from .products_einsum import einsum as _einsum
@@ -28,6 +30,11 @@ TrilinearBackward0 = grad_fn(
 
 
 def _check(input1, input2, weight, bias):
+    named = (("input1", input1), ("input2", input2), ("weight", weight), ("bias", bias))
+    if len({t._data.dtype for _, t in named if t is not None}) > 1:
+        # (ATen computes in one dtype; it checks that before the sizes)
+        raise RuntimeError("All tensors must have the same dtype, got " + ", ".join(
+            f"{n}: {D.C_NAMES[t.dtype]}" for n, t in named if t is not None))
     s1, s2, sw = input1._data.shape, input2._data.shape, weight._data.shape
     if len(s1) != len(s2):
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {len(s1)} and "
@@ -37,7 +44,7 @@ def _check(input1, input2, weight, bias):
             raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: "
                                f"got {s1[i]} and {s2[i]}")
     for name, s, k in (("input1", s1, 1), ("input2", s2, 2)):
-        if s[-1] != sw[k]:
+        if s[-1] != weight.size(k):
             raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
                                f"{s[-1]} but expected {sw[k]}")
     if bias is not None and bias._data.shape[0] != sw[0]:
@@ -56,4 +63,4 @@ def bilinear(input1, input2, weight, bias=None):
     return out if bias is None else out + bias
 
 
-bilinear = register(bilinear, method=False, out=False)
+bilinear = register(refusing(bilinear, "bilinear"), method=False, out=False)

@@ -4,6 +4,7 @@ of the input gating the other)."""
 from .. import _dtype as D
 from .. import _random
 from ._common import Tensor, kernel_node, np, recorded, wrap_dim
+from ._arg_refusals import refusing
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import constant
 from .activation_pointwise import (floating, into, leaky_relu_data, leaky_relu_grad,
@@ -199,7 +200,7 @@ def glu(input, dim=-1):
     return recorded(GluBackward0, data, (input,), (d, dim))
 
 
-prelu = register(prelu, out=False)
+prelu = register(refusing(prelu, "prelu"), out=False)
 rrelu = register(rrelu, method=False, out=False)
 # (torch.rrelu_ has no Tensor method: an op of its own)
 rrelu_ = register(rrelu_, method=False, out=False)

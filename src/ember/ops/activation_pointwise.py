@@ -12,6 +12,7 @@ from .. import _dtype as D
 from .._backend import restore, silence
 from ._common import kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
+from ._arg_refusals import refusing
 from ._registry import grad_fn, in_opmath, not_implemented, register
 from .inplace import check_inplace, commit_inplace, make_inplace
 
@@ -336,7 +337,7 @@ HardtanhInplaceBackward0 = grad_fn(
 def _hardtanh_data(input, min_val, max_val):
     x = input._data
     if x.dtype.kind == "b":
-        raise NotImplementedError("\"hardtanh_cpu\" not implemented for 'Bool'")
+        raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
     lo, hi = (np.asarray(v).astype(x.dtype) for v in (min_val, max_val))
@@ -407,8 +408,8 @@ hardswish_ = make_inplace(hardswish)
 
 celu = register(celu, method=False, out=False)
 selu = register(selu, method=False, out=False)
-hardshrink = register(hardshrink, node=HardshrinkBackward0, out=_KEEPS_DTYPE)
-threshold = register(threshold, method=False)
+hardshrink = register(refusing(hardshrink, "hardshrink"), node=HardshrinkBackward0, out=_KEEPS_DTYPE)
+threshold = register(threshold, method=False, ints={"threshold": "Number", "value": "Number"})
 # torch.celu_ and friends exist without a Tensor method: each is an op of its own.
 celu_ = register(celu_, method=False, out=False)
 selu_ = register(selu_, method=False, out=False)

@@ -118,7 +118,7 @@ def _gelu_forward(x, approximate):
     return x * 0.5 * (1 + _S.erf(x * _SQRT1_2))
 
 
-def gelu(input, approximate="none"):
+def gelu(input, *, approximate="none"):
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     x = floating(input, "GeluKernelImpl")

@@ -8,13 +8,17 @@ transposed convolution, in its weight a convolution of input and gradient.
 Each map is also a recorded op here, so a gradient taken with
 create_graph=True can be differentiated again.
 """
+import functools
+
 from .._settings import warn_once
 
 from .. import _dtype as D, _layout as _L
-from ._common import Tensor, np, recorded, tracked
+from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
                             _uses_mkldnn)
+from ._arg_refusals import invalid_combination
+from ._int_args import int_list
 from ._registry import grad_fn, register
 from . import _xp, convolution_kernels as K
 from .convolution_kernels import Geometry
@@ -321,22 +325,14 @@ def _output_format(x, w):
 def ints(value, name, dim, fname):
     """An int-list argument as PyTorch's parser reads it: one int is repeated
     for every dim, a sequence is kept (a length-1 one is expanded later)."""
-    if isinstance(value, bool) or not isinstance(value, (int, tuple, list, np.integer)):
-        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, not "
-                        f"{type(value).__name__}")
-    if isinstance(value, (int, np.integer)):
-        return [int(value)] * dim
-    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
-        raise TypeError(f"{fname}(): argument '{name}' must be tuple of ints, but found "
-                        f"element of type {type(value[0]).__name__} at pos 0")
-    return [int(v) for v in value]
+    if not isinstance(value, (tuple, list)):
+        return list(int_list(value, fname, name)) * dim
+    return list(int_list(value, fname, name))
 
 
 def batched(input, dim, fname):
     """(input as a batch, whether it was one sample): PyTorch's batchify."""
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+    tensor_arg(input, fname)
     nd = input._data.ndim
     if nd not in (dim + 1, dim + 2):
         raise RuntimeError(f"Expected {dim + 1}D (unbatched) or {dim + 2}D (batched) input to "
@@ -346,8 +342,7 @@ def batched(input, dim, fname):
 
 def check_tensor(value, name, position, fname, optional=False):
     if not (isinstance(value, Tensor) or (optional and value is None)):
-        raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be Tensor, "
-                        f"not {type(value).__name__}")
+        tensor_arg(value, fname, name, position)
 
 
 def _pad_same(input, weight, stride, dilation):
@@ -434,10 +429,36 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return conv(input, weight, bias, stride, padding, dilation, groups, 3)
 
 
+# (each overload: its text and its parameters' kinds)
+_OVERLOADS = tuple(
+    ("(Tensor input, Tensor weight, Tensor bias = None, tuple of ints stride = 1, "
+     f"{padding}, tuple of ints dilation = 1, int groups = 1)",
+     ("Tensor", "Tensor", "Tensor", "ints", kind, "ints", "int"))
+    for padding, kind in (("tuple of ints padding = 0", "ints"), ('str padding = "valid"', "str")))
+
+
+def _overloaded(function):
+    """`function` refusing arguments as PyTorch's conv{n}d does: it has two
+    overloads (padding as ints or as a string), so its parser lists both
+    for any argument of the wrong type, a missing or an unknown one. (Only
+    a failing call pays.)"""
+    name = function.__name__
+
+    @functools.wraps(function)
+    def conv(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            if not str(e).startswith(name + "("):
+                raise
+            raise invalid_combination(name, args, kwargs, _OVERLOADS) from None
+    return conv
+
+
 convolution = register(convolution, method=False, out=False)
-conv1d = register(conv1d, method=False, out=False)
-conv2d = register(conv2d, method=False, out=False)
-conv3d = register(conv3d, method=False, out=False)
+conv1d = register(_overloaded(conv1d), method=False, out=False)
+conv2d = register(_overloaded(conv2d), method=False, out=False)
+conv3d = register(_overloaded(conv3d), method=False, out=False)
 
 from .convolution_transpose import *  # noqa: E402,F401,F403
 from . import convolution_transpose as _transpose  # noqa: E402

@@ -1,6 +1,7 @@
 """conv_transpose1d/2d/3d: torch.convolution with transposed=True (the
 adjoint of a convolution in its input; see convolution_kernels.py)."""
 from ._common import np
+from ._arg_refusals import refusing
 from ._registry import register
 from .shape import squeeze
 from . import convolution as _c     # (which imports this module at its end)
@@ -47,6 +48,6 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
                           dilation, 3)
 
 
-conv_transpose1d = register(conv_transpose1d, method=False, out=False)
-conv_transpose2d = register(conv_transpose2d, method=False, out=False)
-conv_transpose3d = register(conv_transpose3d, method=False, out=False)
+conv_transpose1d = register(refusing(conv_transpose1d, "conv_transpose1d"), method=False, out=False)
+conv_transpose2d = register(refusing(conv_transpose2d, "conv_transpose2d"), method=False, out=False)
+conv_transpose3d = register(refusing(conv_transpose3d, "conv_transpose3d"), method=False, out=False)

@@ -2,8 +2,10 @@
 linear maps, so each one's derivative is the other (and a second derivative
 is the first again)."""
 from collections import namedtuple
+from collections.abc import Iterable
 
-from ._common import Tensor, np, recorded
+from ._common import recorded, tensor_arg
+from ._int_args import int_list
 from ._registry import grad_fn
 from . import _xp
 from .convolution_kernels import col2im, im2col
@@ -51,13 +53,17 @@ _xp.provide("col2im", _image, _fold_recorded)
 
 
 # -- arguments and checks, as PyTorch's im2col / col2im ---------------------------
+def _paired(fname, input, named):
+    """nn.functional's _pair of each (name, value) of `named` (an iterable
+    as a tuple: a 0-d tensor fails to iterate), then the parser's checks: the
+    input, and each as a tuple of ints, at its position after the input."""
+    named = [(n, tuple(v) if isinstance(v, Iterable) else (v, v)) for n, v in named]
+    tensor_arg(input, fname)
+    return {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(named)}
+
+
 def _pair(value, name, fname, position):
-    """nn.functional's _pair, then the parser's tuple-of-ints check."""
-    value = value if isinstance(value, (tuple, list)) else (value, value)
-    for i, v in enumerate(value):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise TypeError(f"{fname}(): argument '{name}' (position {position}) must be tuple "
-                            f"of ints, but found element of type {type(v).__name__} at pos {i}")
+    value = int_list(value, fname, name, position)
     if len(value) != 2:
         raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(value)}")
     return tuple(int(v) for v in value)
@@ -93,14 +99,12 @@ def _dtype_check(t, kernel):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """nn.functional.unfold: the sliding blocks of (N, C, H, W) as columns."""
     fname = "im2col"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
-        (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
-         ("stride", stride)))}
+    params = _paired(fname, input, (("kernel_size", kernel_size), ("dilation", dilation),
+                                    ("padding", padding), ("stride", stride)))
     _check_values(params, ("kernel_size", "dilation", "padding", "stride"))
     x = input._data
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if x.ndim < 3:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, "
                          f"{x.ndim - 1}], but got {x.ndim})")
@@ -123,12 +127,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """nn.functional.fold: columns (N, C*kh*kw, L) summed into (N, C, H, W)."""
     fname = "col2im"
-    if not isinstance(input, Tensor):
-        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    params = {n: _pair(v, n, fname, i + 2) for i, (n, v) in enumerate(
-        (("output_size", output_size), ("kernel_size", kernel_size), ("dilation", dilation),
-         ("padding", padding), ("stride", stride)))}
+    params = _paired(fname, input, (("output_size", output_size), ("kernel_size", kernel_size),
+                                    ("dilation", dilation), ("padding", padding),
+                                    ("stride", stride)))
     _check_values(params, ("kernel_size", "stride", "dilation", "padding"))
     x = input._data
     if x.ndim not in (2, 3) or 0 in x.shape[-2:]:

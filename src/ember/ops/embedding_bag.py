@@ -69,7 +69,8 @@ def _check(weight, indices, offsets, mode, per_sample_weights, include_last_offs
     check_indices(indices, "embedding_bag")
     if offsets._data.dtype not in (np.int64, np.int32):
         raise RuntimeError(
-            "Expected tensor for argument #1 'offsets' to have one of the following scalar "
+            # (ATen's check names the offsets 'indices', #1)
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
             f"types: Long, Int; but got {_tensor_type_name(offsets)} instead (while checking "
             "arguments for embedding_bag)")
     if w.dtype not in (np.float16, np.float32, np.float64) and weight.dtype is not D.bfloat16:

@@ -371,6 +371,24 @@ def matmul(input, other):
     return _unsafe_view(bmm(a3, b3), batch + (n, m))
 
 
+def _linear_mismatch(x, w):
+    """PyTorch's error for a linear whose sizes do not fit: its rank check,
+    then the product's own (mv's for a 1-d weight, dot's for both 1-d)."""
+    if not x.ndim or not w.ndim:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{x.ndim}D and {w.ndim}D")
+    rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
+    if w.ndim == 1 and x.ndim == 1:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
+                           f"[{w.shape[0]}] to have the same number of elements, but got "
+                           f"{x.shape[0]} and {w.shape[0]} elements respectively")
+    if w.ndim == 1:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{x.shape[-1]}), "
+                           f"vec ({w.shape[0]})")
+    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                       f"{w.shape[-1]}x{w.shape[0]})")
+
+
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias, recorded as PyTorch records it."""
     tensor_arg(input, "linear")
@@ -380,11 +398,8 @@ def linear(input, weight, bias=None):
     if _AUTOCAST.cpu:
         return _autocast(linear, LOWER, (input, weight, bias), {})
     x = input._data
-    if x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
-        rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
-            f"{weight._data.shape[-1]}x{weight._data.shape[0]})")
+    if not x.ndim or x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
+        _linear_mismatch(x, weight._data)
     if x.ndim == 2 and bias is not None:
         return addmm(bias, input, t(weight))
     # ATen folds only a contiguous input into one addmm (3-D, or any rank

@@ -338,6 +338,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     reduction = reduction_name(reduction)
     check_not_differentiable("binary_cross_entropy_with_logits", weight=weight,
                              pos_weight=pos_weight)
+    if input._data.dtype.kind in "biu":
+        raise NotImplementedError(f'"log_sigmoid_cpu" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
     _bcel_target_dtype(input, target)
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
     _check_broadcast_into(pw, t, x.shape)

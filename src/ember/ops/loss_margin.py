@@ -77,6 +77,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     if weight is not None and (weight._data.ndim > 1 or weight._data.size != classes):
         raise RuntimeError(f"inconsistent weight size, expected {classes} but got "
                            f"{list(weight.shape)}")
+    if x.dtype.kind in "biu":
+        raise NotImplementedError('"multi_margin_loss_cpu_kernel" not implemented for '
+                                  f"'{D.SCALAR_NAMES[input.dtype]}'")
     _long_target(target)
     check_scalar_type(input, weight)
     check_not_differentiable("multi_margin_loss", weight=weight)

@@ -359,6 +359,31 @@ def _same_dtype(input, *others):
             raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
 
 
+def _mixed_type(x, params):
+    """ATen's CPU rule for the norms' dtypes: parameters (and statistics)
+    whose first differs from the input's dtype are "mixed", allowed only as
+    float32 ones with a float16 or bfloat16 input; otherwise each must have
+    the input's dtype, which its kernel reads them as. Whether the kernel
+    computes in float32: a float16 or bfloat16 input with float32
+    parameters, or none."""
+    first = next((t for t in params if t is not None), None)
+    if first is None or first._data.dtype == x.dtype:
+        for t in params:
+            if t is not None and t._data.dtype != x.dtype:
+                raise RuntimeError(f"expected scalar type {_scalar_name(x.dtype)} but found "
+                                   f"{_scalar_name(t._data.dtype)}")
+        return first is None and x.dtype.itemsize == 2
+    if any(t is not None and t._data.dtype != np.float32 for t in params):
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    if x.dtype.itemsize != 2:
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    return True
+
+
+def _scalar_name(np_dtype):
+    return D.SCALAR_NAMES[D._BY_NP[np.dtype(np_dtype)]]
+
+
 def _float_check(input, op):
     if not D.is_float_np(input._data.dtype):
         raise NotImplementedError(f'"{op}" not implemented for '
@@ -375,9 +400,9 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
     """batch_norm's output with its saved mean and invstd (arrays; empty
     in eval mode), which native_batch_norm returns too."""
     x = input._data
-    if x.ndim < 2:
-        input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
-    c = x.shape[1]
+    # (ATen counts no features in an input of fewer than 2 dims: the
+    # statistics' sizes are checked against 0 before the input's rank)
+    c = x.shape[1] if x.ndim > 1 else 0
     if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
         raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
                         f"{type(momentum).__name__}")
@@ -389,14 +414,14 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         raise RuntimeError("running_var must be defined in evaluation mode")
     _check_features("weight", weight, c)
     _check_features("bias", bias, c)
+    if x.ndim < 2:
+        input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
     _float_check(input, "batch_norm")
-    # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
-    # and takes float32 parameters and statistics with it ("mixed dtype")
-    mixed = x.dtype.itemsize == 2 and all(
-        t is None or t._data.dtype == np.float32
-        for t in (weight, bias, running_mean, running_var))
-    if not mixed:
-        _same_dtype(input, weight, bias, running_mean, running_var)
+    mixed = _mixed_type(x, (weight, bias, running_mean, running_var))
+    for t in (running_mean, running_var):
+        # (the CPU kernel reads the statistics through 1-d accessors)
+        if t is not None and t._data.ndim != 1:
+            raise RuntimeError(f"TensorAccessor expected 1 dims but tensor has {t._data.ndim}")
     keep = tracked(input, weight, bias)
     if x.size == 0:
         out, dev = x.copy(), None

@@ -9,7 +9,8 @@ import math
 from .. import _dtype as D
 from .._meta import is_meta, meta_array
 from .. import _random as R
-from ._common import np, wrap
+from ._common import Tensor, np, tensor_arg, wrap
+from ._int_args import type_name
 from ._registry import register
 
 __all__ = []
@@ -22,7 +23,14 @@ def _p_text(p):
     return format(float(p), "g")       # (as C++ prints a double)
 
 
-def _dropout(input, p, train, feature, alpha, inplace):
+def _dropout(input, p, train, feature, alpha, inplace, name):
+    # (the parser's checks, in its order)
+    tensor_arg(input, name)
+    if not isinstance(p, (int, float, np.number, Tensor)):
+        raise TypeError(f"{name}(): argument 'p' (position 2) must be float, not {type_name(p)}")
+    if train.__class__ is not bool:
+        raise TypeError(f"{name}(): argument 'train' (position 3) must be bool, not "
+                        f"{type_name(train)}")
     if not 0 <= p <= 1:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got "
                            f"{_p_text(p)}")
@@ -71,35 +79,35 @@ def _dropout(input, p, train, feature, alpha, inplace):
 
 
 def dropout(input, p, train):
-    return _dropout(input, p, train, False, False, False)
+    return _dropout(input, p, train, False, False, False, "dropout")
 
 
 def dropout_(input, p, train):
-    return _dropout(input, p, train, False, False, True)
+    return _dropout(input, p, train, False, False, True, "dropout_")
 
 
 def feature_dropout(input, p, train):
-    return _dropout(input, p, train, True, False, False)
+    return _dropout(input, p, train, True, False, False, "feature_dropout")
 
 
 def feature_dropout_(input, p, train):
-    return _dropout(input, p, train, True, False, True)
+    return _dropout(input, p, train, True, False, True, "feature_dropout_")
 
 
 def alpha_dropout(input, p, train):
-    return _dropout(input, p, train, False, True, False)
+    return _dropout(input, p, train, False, True, False, "alpha_dropout")
 
 
 def alpha_dropout_(input, p, train):
-    return _dropout(input, p, train, False, True, True)
+    return _dropout(input, p, train, False, True, True, "alpha_dropout_")
 
 
 def feature_alpha_dropout(input, p, train):
-    return _dropout(input, p, train, True, True, False)
+    return _dropout(input, p, train, True, True, False, "feature_alpha_dropout")
 
 
 def feature_alpha_dropout_(input, p, train):
-    return _dropout(input, p, train, True, True, True)
+    return _dropout(input, p, train, True, True, True, "feature_alpha_dropout_")
 
 
 # (torch.dropout_ and the like are functions, not Tensor methods: each is

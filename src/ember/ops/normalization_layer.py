@@ -5,9 +5,10 @@ import math
 
 from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
+from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import AddBackward1
-from .normalization import _float_check, _normalized_grad, _same_dtype
+from .normalization import _float_check, _mixed_type, _normalized_grad, _same_dtype
 from .shape import contiguous
 
 __all__ = []
@@ -105,11 +106,11 @@ def _shape_list(shape):
 
 
 def _check_normalized(name, input, normalized_shape, weight, bias, star):
-    if isinstance(normalized_shape, int) or not all(
-            isinstance(s, (int, np.integer)) for s in normalized_shape):
+    if not isinstance(normalized_shape, (tuple, list)):
+        # (an int[] without a size: no lone int stands for it)
         raise TypeError(f"{name}(): argument 'normalized_shape' (position 2) must be tuple of "
-                        f"ints, not {type(normalized_shape).__name__}")
-    shape = tuple(int(s) for s in normalized_shape)
+                        f"ints, not {type_name(normalized_shape)}")
+    shape = int_list(normalized_shape, name, "normalized_shape", 2)
     if not shape:
         raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
                            "containing at least one element, but got normalized_shape = []")
@@ -135,13 +136,10 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
     native_layer_norm returns them)."""
     shape = _check_normalized("layer_norm", input, normalized_shape, weight, bias, "*, ")
     x = input._data
+    # (float32 parameters with a float16 or bfloat16 input are "mixed":
+    # computed in float32; ATen checks them before the input's dtype)
+    mixed = _mixed_type(x, (weight, bias))
     _float_check(input, "LayerNormKernelImpl")
-    # PyTorch's CPU kernel computes a bfloat16 or float16 input in float32,
-    # and takes float32 parameters with it ("mixed dtype")
-    mixed = x.dtype.itemsize == 2 and all(p is None or p._data.dtype == np.float32
-                                          for p in (weight, bias))
-    if not mixed:
-        _same_dtype(input, weight, bias)
     k = len(shape)
     lead = x.shape[:x.ndim - k]
     x2 = x.reshape(-1, int(np.prod(shape)))
@@ -266,11 +264,17 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabl
 def group_norm_stats(input, num_groups, weight, bias, eps):
     """group_norm's output with its mean and rstd, (N, groups, 1) arrays."""
     x = input._data
+    if not is_index(num_groups):
+        raise TypeError("group_norm(): argument 'num_groups' (position 2) must be int, not "
+                        f"{type_name(num_groups)}")
+    num_groups = int(num_groups)
     if x.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{x.ndim}")
     n, c = x.shape[0], x.shape[1]
-    if num_groups <= 0 or c % num_groups:
+    if num_groups <= 0:
+        raise RuntimeError(f"Expected num groups to be greater than 0, got {num_groups}")
+    if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {_shape_list(x.shape)} and "
                            f"num_groups={num_groups}")

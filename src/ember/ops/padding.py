@@ -9,7 +9,8 @@ from .._layout import in_input_format
 from .._backend import np
 from . import _autocast
 from ._autocast import STATE as _AUTOCAST
-from ._common import Tensor, recorded
+from ._common import recorded, tensor_arg
+from ._int_args import type_name
 from ._registry import grad_fn, register
 from ._xp import provide
 from .sampling_resample import axis_step, resample, resample_nodes
@@ -181,10 +182,13 @@ _MODES = ("constant", "reflect", "replicate", "circular")
 
 def pad(input, pad, mode="constant", value=None):
     """torch._C._nn.pad: what F.pad runs."""
+    tensor_arg(input, "pad")
     pad = pad_ints(pad, "pad")
-    if not isinstance(input, Tensor):
-        raise TypeError(f"pad(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' (position 3) must be str, not {type_name(mode)}")
+    if value is not None and not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"pad(): argument 'value' (position 4) must be float, not "
+                        f"{type_name(value)}")
     ndim = input._data.ndim
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")

@@ -213,7 +213,9 @@ ThresholdBackwardBackward0 = grad_fn(
 
 
 def _relu(x):
-    if x.dtype.kind == "c":
+    if x.dtype.kind in "cb":
+        if x.dtype.kind == "b":
+            raise RuntimeError("Boolean inputs not supported for relu")
         raise NotImplementedError("clamp is not supported for complex types")
     if x.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")

@@ -2,6 +2,7 @@
 and its checks in its order, with its messages."""
 from .. import _dtype as D
 from .._backend import np
+from ._int_args import int_list
 
 __all__ = []
 
@@ -10,17 +11,7 @@ WORDS = {1: "one", 2: "two", 3: "three"}
 
 def ints(value, name, where, pos):
     """An int or a sequence of ints, as a tuple (PyTorch's int[] arguments)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, tuple, list)):
-        raise TypeError(f"{where}(): argument '{name}' (position {pos}) must be tuple of ints, "
-                        f"not {type(value).__name__}")
-    if isinstance(value, (tuple, list)):
-        for v in value:
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-                raise TypeError(f"{where}(): argument '{name}' failed to unpack the object at pos "
-                                f"{pos} with error \"type must be tuple of ints,but got "
-                                f"{type(v).__name__}\"")
-        return tuple(int(v) for v in value)
-    return (int(value),)
+    return int_list(value, where, name, pos)
 
 
 def spread(values, n, message):
@@ -132,7 +123,9 @@ def kernel_dtype(x, name, integers=True, byte=True):
 def size_of_dim(shape, dim):
     """input.size(dim), raising PyTorch's IndexError."""
     n = len(shape)
-    if not -max(n, 1) <= dim < max(n, 1):
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(n, 1)}, "
-                         f"{max(n, 1) - 1}], but got {dim})")
+    if n == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
     return shape[dim]

@@ -3,8 +3,9 @@
 all but circular padding on one separable resampler (sampling_resample.py);
 and here the pure rearrangements, pixel_shuffle, pixel_unshuffle and
 channel_shuffle, whose derivatives are each other."""
-from .._backend import np
 from ._common import recorded
+from ._int_args import is_index, type_name
+from ._arg_refusals import refusing
 from ._registry import grad_fn, not_implemented, register
 from ._xp import provide
 from . import padding, sampling_interp, sampling_grid  # noqa: F401 (their ops register)
@@ -13,9 +14,9 @@ __all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channe
 
 
 def int_arg(value, op, name, position=2):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_index(value):
         raise TypeError(f"{op}(): argument '{name}' (position {position}) must be int, not "
-                        f"{type(value).__name__}")
+                        f"{type_name(value)}")
     return int(value)
 
 
@@ -75,8 +76,8 @@ def pixel_unshuffle(input, downscale_factor):
     return recorded(PixelUnshuffleBackward0, _unshuffle(x, r), (input,), (r,))
 
 
-pixel_shuffle = register(pixel_shuffle, method=False, out=False)
-pixel_unshuffle = register(pixel_unshuffle, method=False, out=False)
+pixel_shuffle = register(refusing(pixel_shuffle, "pixel_shuffle"), method=False, out=False)
+pixel_unshuffle = register(refusing(pixel_unshuffle, "pixel_unshuffle"), method=False, out=False)
 provide("pixel_shuffle", _shuffle, pixel_shuffle)
 provide("pixel_unshuffle", _unshuffle, pixel_unshuffle)
 
@@ -120,6 +121,6 @@ def native_channel_shuffle(input, groups):
     return recorded(NativeChannelShuffleBackward, _channel_shuffle(x, groups), (input,))
 
 
-channel_shuffle = register(channel_shuffle, method=False, out=False)
+channel_shuffle = register(refusing(channel_shuffle, "channel_shuffle"), method=False, out=False)
 native_channel_shuffle = register(native_channel_shuffle, method=False, out=False)
 provide("channel_shuffle", _channel_shuffle, channel_shuffle)

@@ -329,7 +329,7 @@ def _check(input, grid, mode, n):
     """check_grid_sampler_common, then the 2-D or 3-D checks, in PyTorch's order."""
     x, gr = input._data, grid._data
     sizes = f"input with sizes {list(x.shape)} and grid with sizes {list(gr.shape)}"
-    if x.shape[0] != gr.shape[0]:
+    if input.size(0) != grid.size(0):
         raise RuntimeError("grid_sampler(): expected grid and input to have same batch size, "
                            f"but got {sizes}")
     if gr.shape[-1] != x.ndim - 2:

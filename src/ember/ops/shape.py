@@ -162,6 +162,7 @@ def _unsafe_view(input, shape):
 def flatten(input, start_dim=0, end_dim=-1):
     x = input._data
     if x.ndim == 0:
+        wrap_dim(start_dim, 1), wrap_dim(end_dim, 1)    # (a scalar's dims wrap as a 1-d's)
         return reshape(input, 1)
     s, e = wrap_dim(start_dim, x.ndim), wrap_dim(end_dim, x.ndim)
     if s > e:

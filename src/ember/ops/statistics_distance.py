@@ -9,6 +9,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd._saved_fields import given_scalar
 from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
                       wrap_dim)
+from ._arg_refusals import refusing
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
 from .scalar_arith import AddBackward1
@@ -364,7 +365,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 cdist = register(cdist, method=False, out=False)
 dist = register(dist, out=False)
-pdist = register(pdist, method=False, out=False)
+pdist = register(refusing(pdist, "pdist"), method=False, out=False)
 renorm = register(renorm, inplace=True)
-cosine_similarity = register(cosine_similarity, method=False, out=False)
-pairwise_distance = register(pairwise_distance, method=False, out=False)
+cosine_similarity = register(refusing(cosine_similarity, "cosine_similarity"), method=False, out=False)
+pairwise_distance = register(refusing(pairwise_distance, "pairwise_distance"), method=False, out=False)

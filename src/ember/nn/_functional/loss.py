@@ -166,6 +166,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     _target_dtype_check(target)
+    if input._data.dtype.kind in "biu":
+        frame = "nll_loss_out_frame" if node is NllLossBackward0 else "nll_loss2d_forward_out_frame"
+        raise NotImplementedError(f'"{frame}" not implemented for \'{_type_name(input)}\'')
     check_scalar_type(input, weight)
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
                              else "nll_loss2d_forward", weight=weight)
@@ -221,16 +224,25 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduce=None, reduction="mean", label_smoothing=0.0):
     reduction = _reduction(size_average, reduce, reduction)
     if label_smoothing > 1.0:     # (PyTorch reads a negative one as none)
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing:g}")     # (as C++ prints a double)
     class_dim = 0 if input._data.ndim == 1 else 1
     logp = log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
+    probs = input._data.shape == target._data.shape
     w = None
     if weight is not None:
-        shape = [1] * input._data.ndim
-        shape[class_dim] = n_classes
-        w = weight.reshape(shape)
-    if input._data.shape == target._data.shape:
+        if (weight._data.ndim != 1 or weight._data.size != n_classes) and (
+                probs or input._data.ndim <= 2):
+            # (a spatial input's class indices leave the weight to nll_loss)
+            raise RuntimeError(f"{'cross_entropy: ' if probs else ''}weight tensor should be "
+                               f"defined either for all {n_classes} classes or no classes but "
+                               f"got weight tensor of shape: {list(weight.shape)}")
+        if probs or label_smoothing > 0:
+            shape = [1] * input._data.ndim
+            shape[class_dim] = n_classes
+            w = weight.reshape(shape)
+    if probs:
         # Class probabilities as target.
         if target._data.dtype.kind != "f":
             raise RuntimeError("Expected floating point type for target with class "

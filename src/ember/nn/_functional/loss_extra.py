@@ -12,6 +12,10 @@ from ...ops import _autocast
 from ...ops import loss as _L
 from ...ops import loss_composite as _LC
 from ...ops import loss_ctc as _CTC
+from ...ops._common import tensor_arg
+from ..._tensor import Tensor
+from ...ops._arg_refusals import expect, invalid_combination
+from ...ops._int_args import is_index, type_name
 from ...ops import loss_margin as _LM
 from ...ops.rearrange_grid import broadcast_shapes
 from ...ops.statistics_distance import pairwise_distance
@@ -103,7 +107,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     if weight is not None:
         loss = loss * weight
     class_dim = input.ndim - 1
-    loss = loss.sum(class_dim) / input.shape[class_dim]
+    loss = loss.sum(class_dim) / input.size(class_dim)
     return _reduce_or_raise(loss, reduction, f"{reduction} is not valid")
 
 
@@ -127,6 +131,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
                      reduce=None, reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
+    # (ATen's op takes no number for the target, though the formula would)
+    tensor_arg(input, "poisson_nll_loss")
+    tensor_arg(target, "poisson_nll_loss", "target", 2)
+    for position, (name, flag) in enumerate((("log_input", log_input), ("full", full)), 3):
+        if flag.__class__ is not bool:
+            raise TypeError(f"poisson_nll_loss(): argument '{name}' (position {position}) must "
+                            f"be bool, not {type_name(flag)}")
     return _LC.poisson_nll_loss(input, target, log_input, full, eps, reduction)
 
 
@@ -196,6 +207,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     reduction = _reduction(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
+    for position, kind, arg, value in ((5, "float", "p", p), (6, "float", "eps", eps),
+                                       (7, "bool", "swap", swap)):
+        expect(value, kind, "triplet_margin_loss", arg, position)
     return _LC.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
 
 
@@ -217,8 +231,25 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
              zero_infinity=False):
     reduction = _reduction(None, None, reduction)
+    lengths = (input_lengths, target_lengths)
+    if not (isinstance(log_probs, Tensor) and isinstance(targets, Tensor)
+            and (all(isinstance(v, Tensor) for v in lengths)
+                 or all(isinstance(v, (tuple, list)) and all(map(is_index, v)) for v in lengths))
+            and is_index(blank) and zero_infinity.__class__ is bool):
+        # (torch.ctc_loss's two overloads: the lengths as ints or as tensors)
+        raise invalid_combination("ctc_loss", (log_probs, targets, input_lengths, target_lengths,
+                                               blank, _ENUM[reduction], zero_infinity), {},
+                                   _CTC_OVERLOADS)
     return _CTC.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
                          zero_infinity)
+
+
+_ENUM = {"none": 0, "mean": 1, "sum": 2}      # (_Reduction.get_enum)
+_CTC_OVERLOADS = tuple(
+    (f"(Tensor log_probs, Tensor targets, {kind} input_lengths, {kind} target_lengths, "
+     "int blank = 0, int reduction = at::Reduction::Mean, bool zero_infinity = False)",
+     ("Tensor", "Tensor", kinds, kinds, "int", "int", "bool"))
+    for kind, kinds in (("tuple of ints", "ints"), ("Tensor", "Tensor")))
 
 
 def check_no_chunking(options):

@@ -1,6 +1,8 @@
 """nn.functional pooling: max, average, adaptive, power-average pools and
 max_unpool, as PyTorch's functional.py spells them over its ops."""
+from ..._tensor import Tensor as _Tensor
 from ...ops import _autocast, pointwise as _P
+from ..modules.utils import _pair, _triple
 from ...ops import pooling as _pool
 from ...ops.pooling import (adaptive_avg_pool1d, avg_pool1d, max_pool1d as _max_pool1d,
                             max_pool1d_with_indices as _max_pool1d_with_indices)
@@ -167,7 +169,10 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
 
 
 # -- power-average pools --------------------------------------------------------------
-def _lp_pool(input, n, norm_type, kernel_size, stride, ceil_mode, max_pool, avg_pool, factor):
+def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, max_pool, avg_pool, sizes=None):
+    """PyTorch's lp_pool{n}d, in its order: `sizes` (the 2-d and 3-d kernel,
+    unpacked by the caller first, as PyTorch's `kw, kh = _pair(kernel_size)`)
+    multiply only after the average pool has checked the kernel size."""
     if isinstance(norm_type, (int, float)):
         if norm_type == float("inf"):
             return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
@@ -177,33 +182,31 @@ def _lp_pool(input, n, norm_type, kernel_size, stride, ceil_mode, max_pool, avg_
         out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     else:
         out = avg_pool(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
-    if not isinstance(factor, (int, float)):
+    factor = kernel_size
+    if sizes is not None:
+        factor = 1
+        for v in sizes:
+            factor = factor * v
+    if not isinstance(factor, (int, float, _Tensor)):
         raise TypeError("mul(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(factor).__name__}")
     return (_P.sign(out) * _P.relu(_P.abs(out))).mul(factor).pow(1.0 / norm_type)
 
 
-def _kernel_product(kernel_size, n):
-    k = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) else (kernel_size,) * n
-    prod = 1
-    for v in k:
-        prod *= v
-    return prod
-
-
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    return _lp_pool(input, 1, norm_type, kernel_size, stride, ceil_mode, max_pool1d, avg_pool1d,
-                    kernel_size)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, max_pool1d, avg_pool1d)
 
 
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    return _lp_pool(input, 2, norm_type, kernel_size, stride, ceil_mode, max_pool2d, avg_pool2d,
-                    _kernel_product(kernel_size, 2))
+    kw, kh = _pair(kernel_size)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, max_pool2d, avg_pool2d,
+                    (kw, kh))
 
 
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    return _lp_pool(input, 3, norm_type, kernel_size, stride, ceil_mode, max_pool3d, avg_pool3d,
-                    _kernel_product(kernel_size, 3))
+    kd, kw, kh = _triple(kernel_size)
+    return _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, max_pool3d, avg_pool3d,
+                    (kd, kw, kh))
 
 
 from .pooling_fractional import *  # noqa: E402,F401,F403

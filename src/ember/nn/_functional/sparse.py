@@ -13,9 +13,9 @@ from ...ops._common import Tensor, wrap
 __all__ = ["one_hot", "embedding", "embedding_bag"]
 
 
-def _one_hot(tensor, num_classes=-1):
-    """int64 tensor of shape (*tensor.shape, num_classes): 1 at each class index."""
-    x = tensor._data
+def one_hot(input, num_classes=-1):
+    """int64 tensor of shape (*input.shape, num_classes): 1 at each class index."""
+    x = input._data
     if x.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if x.size == 0:
@@ -54,7 +54,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     return _embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)
 
 
-one_hot = _int_args.checked(_one_hot, "one_hot", {"num_classes": "int"}, method=False)
+one_hot = _int_args.checked(one_hot, "one_hot", {"num_classes": "int"}, method=False)
 
 
 def _no_grad_embedding_renorm_(weight, input, max_norm, norm_type):

@@ -224,3 +224,7 @@ class SyncBatchNorm(_BatchNorm):
         for name, child in module.named_children():
             out.add_module(name, cls.convert_sync_batchnorm(child, process_group))
         return out
+
+
+from .utils import _own_init  # noqa: E402
+_own_init(_BatchNorm)       # (PyTorch's BatchNorm{n}d share _BatchNorm.__init__)

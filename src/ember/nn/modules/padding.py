@@ -13,7 +13,7 @@ __all__ = ["CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad1d", "
 
 def _sides(padding, n):
     """PyTorch's _ntuple(2n): a sequence as a tuple, a number for every side."""
-    if isinstance(padding, Iterable) and not isinstance(padding, str):
+    if isinstance(padding, Iterable):
         return tuple(padding)
     return (padding,) * (2 * n)
 
@@ -136,3 +136,10 @@ class ReplicationPad3d(_ReplicationPadNd):
 
 class ZeroPad3d(_Zero, ConstantPad3d):
     pass
+
+
+from .utils import _own_init  # noqa: E402
+# (PyTorch's classes each define __init__: its name is in a missing argument's error)
+_own_init(CircularPad1d, ConstantPad1d, ReflectionPad1d, ReplicationPad1d, ZeroPad1d,
+          CircularPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, ZeroPad2d,
+          CircularPad3d, ConstantPad3d, ReflectionPad3d, ReplicationPad3d, ZeroPad3d)

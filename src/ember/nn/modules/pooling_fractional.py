@@ -43,3 +43,7 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
     _dim = 3
+
+
+from .utils import _own_init  # noqa: E402
+_own_init(FractionalMaxPool2d, FractionalMaxPool3d)

@@ -44,3 +44,18 @@ def consume_prefix_in_state_dict_if_present(state_dict, prefix):
         # model's (the prefix without its dot), 'module.x' its children's
         if key and (key == prefix.replace(".", "") or key.startswith(prefix)):
             metadata[key[len(prefix):]] = metadata.pop(key)
+
+
+def _own_init(*classes, qualname=None):
+    """Give each class an __init__ of its own, named as PyTorch's class
+    defines it (`Conv2d.__init__`, or `qualname`): Python names a call's
+    missing or unknown arguments by the function's __qualname__, and
+    Ember's classes share one __init__ where PyTorch's each have one."""
+    import types
+    for cls in classes:
+        f = cls.__init__
+        g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
+                               f.__closure__)
+        g.__kwdefaults__, g.__doc__, g.__module__ = f.__kwdefaults__, f.__doc__, f.__module__
+        g.__qualname__ = qualname or f"{cls.__name__}.__init__"
+        cls.__init__ = g
