@@ -395,3 +395,21 @@ def test_complex_backward_graphs_conjugate_as_pytorch(name):
     assert ec == tc
     np.testing.assert_allclose(eg, tg, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(e2, t2, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["floor", "ceil", "round", "trunc", "sign", "pow0", "div_floor",
+                                "fill_", "zero_", "copy_"])
+def test_flat_gradients_are_exact_zeros(op):
+    """derivatives.yaml's zeros_like(grad): +0 where the incoming gradient is
+    negative, NaN or inf (g * 0 would give -0., NaN, NaN)."""
+    def run(T):
+        x = T.tensor([1.5, -2.5, 0.3, 4.0], requires_grad=True)
+        y = x * 1
+        f = {"pow0": lambda t: t ** 0, "div_floor": lambda t: T.div(t, 2, rounding_mode="floor"),
+             "fill_": lambda t: t.fill_(2.0), "zero_": lambda t: t.zero_(),
+             "copy_": lambda t: t.copy_(T.ones(4))}.get(op) or getattr(T, op)
+        (f(y) * T.tensor([-1.0, float("nan"), float("inf"), 2.0])).sum().backward()
+        return x.grad.numpy()
+    e, t = run(ember), run(torch)
+    np.testing.assert_array_equal(e, t)
+    assert list(np.signbit(e)) == list(np.signbit(t))

@@ -320,3 +320,26 @@ def test_out_argument_with_autograd():
     check(composite)
     check(lambda T: T.special.ndtr(T.ones(2), out=T.empty(3)))
     check(lambda T: T.special.ndtr(T.ones(2), out=T.empty(2, dtype=T.int64)))
+
+
+@pytest.mark.parametrize("name", ["xlogy", "special.xlog1py", "special.xlogy"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_xlogy_gradient_at_zero_self(name, dtype):
+    """d/dx xlogy(x, y) is log(y) also where x == 0 (derivatives.yaml's
+    xlogy(grad, other), zeroed only where x == 0 and y is at or past the
+    log's edge): a zero x with a positive y keeps its gradient."""
+    torch = pytest.importorskip("torch")
+    grads = []
+    for T in (ember, torch):
+        fn = T
+        for part in name.split("."):
+            fn = getattr(fn, part)
+        dt = getattr(T, dtype)
+        x = T.tensor([0.0, 1.0, 0.0, 2.0, 0.0, 0.0], dtype=dt, requires_grad=True)
+        y = T.tensor([2.0, 3.0, -1.0, 0.5, float("nan"), -0.5], dtype=dt, requires_grad=True)
+        fn(x, y).sum().backward()
+        xs = T.tensor([0.0, 1.5], dtype=dt, requires_grad=True)
+        fn(xs, 2.0).sum().backward()
+        grads.append([t.grad.numpy() for t in (x, y, xs)])
+    for e, t in zip(*grads):
+        np.testing.assert_allclose(e, t, rtol=1e-6, equal_nan=True)

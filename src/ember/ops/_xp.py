@@ -199,8 +199,9 @@ _TABLE = [
      lambda x, dims: _ops().reduction.mean(x, dims, True)),
     ("prod_others", _prod_others, None),
     # (a flat op's gradient: derivatives.yaml's zeros_like(grad), recorded as
-    # a tensor with no history; on arrays g * 0)
-    ("zeros_like", lambda g: g * 0, lambda g: g.new_zeros(g.shape)),
+    # a tensor with no history; on arrays exact zeros, never -0. or NaN)
+    ("zeros_like", lambda g: np.zeros_like(g) if g.__class__ is np.ndarray else g * 0,
+     lambda g: g.new_zeros(g.shape)),
 ]
 
 NUMPY = types.SimpleNamespace(

@@ -134,7 +134,7 @@ IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
                      src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"
-FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: g * 0,
+FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: xp.zeros_like(g),
                         value=lambda xp, g: xp.sum(g, None))
 
 ZERO_DIM_MESSAGE = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "

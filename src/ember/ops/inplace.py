@@ -274,11 +274,12 @@ def make_inplace(op, name=None):
 
 # Overwritten values get no gradient; copy_'s source gets the gradient
 # (cast back to its dtype and summed to its shape by the engine).
-ZeroBackward0 = grad_fn("ZeroBackward0", self=lambda xp, g: g * 0)
-FillBackward0 = grad_fn("FillBackward0", self=lambda xp, g: g * 0)
-FillBackward1 = grad_fn("FillBackward1", self=lambda xp, g: g * 0,
+ZeroBackward0 = grad_fn("ZeroBackward0", self=lambda xp, g: xp.zeros_like(g))
+FillBackward0 = grad_fn("FillBackward0", self=lambda xp, g: xp.zeros_like(g))
+FillBackward1 = grad_fn("FillBackward1", self=lambda xp, g: xp.zeros_like(g),
                         value=lambda xp, g: xp.sum(g, None))
-CopyBackwards = grad_fn("CopyBackwards", self=lambda xp, g: g * 0, src=lambda xp, g: g)
+CopyBackwards = grad_fn("CopyBackwards", self=lambda xp, g: xp.zeros_like(g),
+                        src=lambda xp, g: g)
 CopyBackwards._full_name = "ember::autograd::CopyBackwards"
 
 

@@ -433,7 +433,8 @@ def div(input, other, *, rounding_mode=None):
 
 
 # Rounded division is flat almost everywhere: its gradient is zero.
-DivBackward2 = grad_fn("DivBackward2", self=lambda xp, g: g * 0, other=lambda xp, g: g * 0)
+DivBackward2 = grad_fn("DivBackward2", self=lambda xp, g: xp.zeros_like(g),
+                       other=lambda xp, g: xp.zeros_like(g))
 
 
 def _zero_grad_result(data, a, b):

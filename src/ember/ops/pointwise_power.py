@@ -19,7 +19,7 @@ _C_INT = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
 # three nodes; in PowBackward2 `self` is the scalar base.
 def _pow_grad(xp, g, self, exponent):
     if exponent == 0:
-        return g * 0
+        return xp.zeros_like(g)
     if xp.recording:
         # ATen's pow_backward, grad * (exp * self.pow(exp - 1)), the exponent
         # a double (or complex): its graph is PyTorch's

@@ -337,10 +337,15 @@ def _log_of(xp, fn, v):
 
 
 def _xlogy_nodes(prefix, log_fn, other_slope):
+    kernel, edge = (_xlogy, 0) if log_fn == "log" else (_xlog1py, -1)
+
     def self_grad(xp, g, self, other):
         if xp.recording:
             return _xlogy_self_recorded(log_fn, g, self, other)
-        return g * xp.where(self != 0, _log_of(xp, log_fn, other), 0.0)
+        # (derivatives.yaml's xlogy(grad, other), zero only where self == 0
+        # and other is at or past the log's edge: x = 0 with y > 0 keeps log y)
+        out = np.where((self == 0) & (np.asarray(other) <= edge), 0.0, kernel(g, other))
+        return out.astype(g.dtype, copy=False)
     return (grad_fn(f"{prefix}Backward0", self=self_grad,
                     other=lambda xp, g, self, other: g * self / other_slope(other)),
             # (the number operand is a Scalar field of the node: grad * self a
