@@ -23,13 +23,19 @@ def public_module(module):
     return module
 
 
+def class_repr(cls):
+    """repr(cls) as the program names the library (for messages that show a
+    class Ember defines without this metaclass, nn.Sequential...)."""
+    return f"<class '{public_module(cls.__module__)}.{cls.__qualname__}'>"
+
+
 class PublicClass(type):
     """The metaclass of the classes programs print the type of (Tensor,
     Parameter, dtype, Size, device): `<class 'torch.Tensor'>` while the
     program calls the library torch, `<class 'ember.Tensor'>` otherwise."""
 
     def __repr__(cls):
-        return f"<class '{public_module(cls.__module__)}.{cls.__qualname__}'>"
+        return class_repr(cls)
 
 
 class PublicRepr:

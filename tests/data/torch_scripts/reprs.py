@@ -48,3 +48,7 @@ sgd = torch.optim.SGD(mod.parameters(), lr=0.1)
 print(data, loader, iter(loader), loader.sampler, torch.utils.data.random_split(data, [2, 2])[0])
 print(torch.optim.lr_scheduler.StepLR(sgd, 1), torch.amp.GradScaler("cpu"), torch.no_grad())
 print(torch.Generator(), torch.Generator().device, mod.register_forward_hook(lambda *a: None))
+try:
+    torch.nn.Sequential(torch.nn.ReLU()) * 0
+except ValueError as e:
+    print(e)

@@ -5,6 +5,7 @@ import warnings
 from collections import OrderedDict, abc as container_abcs
 from itertools import chain, islice
 
+from ..._public_name import class_repr
 from ..._tensor import Tensor
 from ..._misc import typename
 from ..parameter import Parameter
@@ -97,9 +98,10 @@ class Sequential(Module):
     def __mul__(self, other):
         if not isinstance(other, int):
             raise TypeError(
-                f"unsupported operand type(s) for *: {type(self)} and {type(other)}")
+                f"unsupported operand type(s) for *: {class_repr(type(self))} and {type(other)}")
         if other <= 0:
-            raise ValueError(f"Non-positive multiplication factor {other} for {type(self)}")
+            raise ValueError(f"Non-positive multiplication factor {other} for "
+                             f"{class_repr(type(self))}")
         combined = Sequential()
         offset = 0
         for _ in range(other):
