@@ -106,7 +106,6 @@ SPECS = {
     "pixel_unshuffle": ("pixel_unshuffle", _UNARY, "parser"),
     "pdist": ("pdist", ("input", "p#float"), "parser"),
     "one_hot": ("one_hot", _UNARY, "parser"),
-    "linear": ("linear", ("input", "weight", "bias?"), "parser"),
     "conv_transpose1d": ("conv_transpose1d", ("input", "weight", "bias?"), "parser"),
     "conv_transpose2d": ("conv_transpose2d", ("input", "weight", "bias?"), "parser"),
     "conv_transpose3d": ("conv_transpose3d", ("input", "weight", "bias?"), "parser"),

@@ -11,6 +11,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
+from ._int_args import REQUIRED, missing_arguments
 from ._xp import NUMPY, matmul_wide, provide
 from .shape import _unsafe_view, expand, reshape, t, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
@@ -389,8 +390,12 @@ def _linear_mismatch(x, w):
                        f"{w.shape[-1]}x{w.shape[0]})")
 
 
-def linear(input, weight, bias=None):
-    """y = input @ weight.T + bias, recorded as PyTorch records it."""
+def linear(input=REQUIRED, weight=REQUIRED, bias=None):
+    """y = input @ weight.T + bias, recorded as PyTorch records it. (The
+    parser's checks are inline: nn.Linear calls this on every forward.)"""
+    if weight is REQUIRED or input is REQUIRED:
+        raise missing_arguments("linear", *[n for n, v in (("input", input), ("weight", weight))
+                                            if v is REQUIRED])
     tensor_arg(input, "linear")
     tensor_arg(weight, "linear", "weight", 2)
     if bias is not None:
