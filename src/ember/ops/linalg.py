@@ -65,7 +65,10 @@ def _mat1_grad(xp, g, mat2, alpha, mat1_f):
         if mat1_f:
             return _scaled(xp, xp.t(xp.matmul(xp.conj(mat2), xp.t(g))), alpha)
         return _scaled(xp, xp.matmul(g, xp.conj(xp.t(mat2))), alpha)
-    return _scaled(xp, xp.matmul_as(g, _mH(xp, mat2), mat1_f), alpha)
+    # (on arrays: .T, conjugated only if complex; nn.Linear's backward is hot)
+    m = mat2.T if mat2.dtype.kind != "c" else mat2.T.conj()
+    r = xp.matmul_as(g, m, mat1_f)
+    return r if alpha == 1 else _scaled(xp, r, alpha)
 
 
 def _mat2_grad(xp, g, mat1, alpha, mat2_f):
@@ -74,7 +77,9 @@ def _mat2_grad(xp, g, mat1, alpha, mat2_f):
         if mat2_f:
             return _scaled(xp, xp.t(xp.matmul(xp.t(g), xp.conj(mat1))), alpha)
         return _scaled(xp, xp.matmul(xp.conj(xp.t(mat1)), g), alpha)
-    return _scaled(xp, xp.matmul_as(_mH(xp, mat1), g, mat2_f), alpha)
+    m = mat1.T if mat1.dtype.kind != "c" else mat1.T.conj()
+    r = xp.matmul_as(m, g, mat2_f)
+    return r if alpha == 1 else _scaled(xp, r, alpha)
 
 
 MmBackward0 = grad_fn(
