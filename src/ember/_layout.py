@@ -223,7 +223,7 @@ def iter_order(shape, operands):
             lead = n - a.ndim
             table.append([0] * lead + [0 if a.shape[i] == 1 and shape[lead + i] != 1
                                        else a.strides[i] for i in range(a.ndim)])
-    return _sorted_dims(shape, table)
+    return sorted_dims(shape, table)
 
 
 def dense_order(shape, strides):
@@ -231,10 +231,10 @@ def dense_order(shape, strides):
     infer_dense_strides gives a result laid out like a tensor of these
     strides (empty_like, clone, sort, ...). NumPy's order "K" differs for a
     broadcast dim: it puts a stride-0 dim innermost, PyTorch keeps its place."""
-    return _sorted_dims(shape, [strides])
+    return sorted_dims(shape, [strides])
 
 
-def _sorted_dims(shape, table):
+def sorted_dims(shape, table):
     """PyTorch's insertion sort of the dims by the rows of strides in
     `table`, each row deciding where the ones before it tie: the smaller
     stride inner, a stride 0 comparing with nothing, and on equal strides
@@ -262,6 +262,16 @@ def _sorted_dims(shape, table):
             elif c < 0:
                 break
     return tuple(reversed(perm))
+
+
+def contiguous_strides(shape):
+    """A contiguous tensor's strides, in elements (a size-0 dim counts as 1,
+    as PyTorch's contiguous strides)."""
+    st, step = [], 1
+    for s in reversed(shape):
+        st.insert(0, step)
+        step *= max(s, 1)
+    return tuple(st)
 
 
 def _strides_in(shape, order, itemsize):

@@ -49,18 +49,10 @@ def _view(root, dtype, offset, shape, stride):
                       strides=tuple(s * item for s in stride))
 
 
-def _contiguous_strides(shape):
-    st, n = [], 1
-    for s in reversed(shape):
-        st.insert(0, n)
-        n *= max(s, 1)
-    return tuple(st)
-
-
 def _format_strides(shape, memory_format):
     """The strides resize_ gives `shape` in `memory_format`."""
     if memory_format in (None, _L.contiguous_format):
-        return _contiguous_strides(shape)
+        return _L.contiguous_strides(shape)
     if memory_format is _L.preserve_format:
         raise RuntimeError("Unsupported memory formatPreserve")
     rank = 4 if memory_format is _L.channels_last else 5
@@ -71,7 +63,7 @@ def _format_strides(shape, memory_format):
                            f"{'channels_last' if rank == 4 else 'channels_last_3d'} format")
     # channels last: the channel dim varies fastest, then the spatial ones
     order = (0,) + tuple(range(2, rank)) + (1,)
-    inner = _contiguous_strides(tuple(shape[d] for d in order))
+    inner = _L.contiguous_strides(tuple(shape[d] for d in order))
     st = [0] * rank
     for d, s in zip(order, inner):
         st[d] = s
@@ -265,7 +257,7 @@ def set_(self, *args, **kwargs):
             data = _view(root, dt, 0, (root.nbytes // dt.itemsize,), (1,))
         else:
             size = tuple(int(s) for s in size)
-            stride = _contiguous_strides(size) if stride is None else tuple(int(s) for s in stride)
+            stride = _L.contiguous_strides(size) if stride is None else tuple(int(s) for s in stride)
             if len(stride) != len(size):
                 raise RuntimeError("mismatch in length of strides and shape")
             offset = base + int(offset)

@@ -140,11 +140,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         # No memory, or NumPy's all-zero strides of an empty array: the strides
         # of a contiguous tensor, as PyTorch's.
         if st is None or (not data.size and not any(st)):
-            st, n = [], 1
-            for s in reversed(data.shape):
-                st.insert(0, n)
-                n *= max(s, 1)
-            st = tuple(st)
+            st = _L.contiguous_strides(data.shape)
         return st if dim is None else st[_wrap_dim(dim, data.ndim)]
 
     def is_contiguous(self, memory_format=None):

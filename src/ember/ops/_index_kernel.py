@@ -8,6 +8,7 @@ allocated by TensorIterator, whose dim order follows the strides of the
 source restrided to the result's shape and of the indices; so the result is
 contiguous for a contiguous source, and follows a permuted one's layout.
 """
+from .. import _layout as _L
 from .._backend import np
 from .._settings import warn_at_caller
 
@@ -114,48 +115,14 @@ def layout(y, indices, bshape):
     nd = len(out_shape)
     if nd <= 1 or (not before and not after and all(
             _contiguous(out_shape, st) for st in ops)):
-        return out_shape, contiguous_strides(out_shape)
-    perm = _reorder(out_shape, ops)
+        return out_shape, _L.contiguous_strides(out_shape)
+    perm = list(reversed(_L.sorted_dims(out_shape, ops)))     # (innermost first)
     if perm == list(range(nd - 1, -1, -1)):
-        return out_shape, contiguous_strides(out_shape)
+        return out_shape, _L.contiguous_strides(out_shape)
     st, step = [0] * nd, 1
     for p in perm:
         st[p], step = step, step * out_shape[p]
     return out_shape, tuple(st)
-
-
-def _reorder(shape, ops):
-    """TensorIterator::reorder_dimensions: dims innermost first."""
-    def should_swap(d0, d1):
-        for st in ops:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-    nd = len(shape)
-    perm = list(range(nd - 1, -1, -1))
-    for i in range(1, nd):
-        dim1 = i
-        for dim0 in range(i - 1, -1, -1):
-            c = should_swap(perm[dim0], perm[dim1])
-            if c > 0:
-                perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
-                dim1 = dim0
-            elif c < 0:
-                break
-    return perm
-
-
-def contiguous_strides(shape):
-    st, step = [], 1
-    for s in reversed(shape):
-        st.insert(0, step)
-        step *= max(s, 1)
-    return tuple(st)
 
 
 def _contiguous(shape, strides):
@@ -184,7 +151,7 @@ def like(data, x):
 def contiguous(data):
     """`data` as a fresh contiguous tensor's memory (PyTorch's strides even
     when empty, where NumPy's are 0)."""
-    return laid_out(data, contiguous_strides(data.shape))
+    return laid_out(data, _L.contiguous_strides(data.shape))
 
 
 def laid_out(data, strides):
