@@ -413,3 +413,26 @@ def test_flat_gradients_are_exact_zeros(op):
     e, t = run(ember), run(torch)
     np.testing.assert_array_equal(e, t)
     assert list(np.signbit(e)) == list(np.signbit(t))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_binary_cross_entropy_second_derivatives(reduction, weighted):
+    """binary_cross_entropy's backward under create_graph: its one node
+    (BinaryCrossEntropyBackwardBackward0) for the input, ATen's
+    target_backward for the target, and their derivatives in turn."""
+    def run(T):
+        F = T.nn.functional
+        x = T.tensor([0.3, 0.6, 0.8], dtype=T.float64, requires_grad=True)
+        t = T.tensor([0.0, 1.0, 0.5], dtype=T.float64, requires_grad=True)
+        w = T.tensor([1.0, 2.0, 3.0], dtype=T.float64) if weighted else None
+        loss = F.binary_cross_entropy(x, t, weight=w, reduction=reduction)
+        loss = loss.sum() if reduction == "none" else loss
+        g = T.autograd.grad(loss * loss, (x, t), create_graph=True)
+        h = T.autograd.grad((g[0] * T.tensor([1.0, 2.0, 3.0], dtype=T.float64)).sum()
+                            + (g[1] ** 2).sum(), (x, t))
+        return [chain(q) for q in g], [q.numpy() for q in h]
+    (ec, ev), (tc, tv) = run(ember), run(torch)
+    assert ec == tc
+    for a, b in zip(ev, tv):
+        np.testing.assert_allclose(a, b, rtol=1e-10)

@@ -196,20 +196,59 @@ _NLL_TWICE = tuple(grad_fn(
 
 # -- binary cross entropy ---------------------------------------------------------------
 def _bce_self(xp, g, self, target, weight, reduction, n):
+    if xp.recording:    # (binary_cross_entropy_backward: its own node)
+        return kernel_node(BinaryCrossEntropyBackwardBackward0, _bce_self, (g, self, target),
+                           (weight, reduction, n))
     d = (1 - self) * self
     d = xp.where(d < 1e-12, 1e-12, d)
     return _weighted(xp, g * (self - target) / d, weight) * norm(reduction, n)
 
 
 def _bce_target(xp, g, self, weight, reduction, n):
+    if xp.recording:    # (binary_cross_entropy_target_backward, as ATen writes it)
+        return _per_element(xp, _weighted(xp, -self.logit() * g, weight), reduction, n)
     # (-logit(x), unclamped, as ATen's binary_cross_entropy_target_backward)
     return _weighted(xp, g * (xp.log(1 - self) - xp.log(self)), weight) * norm(reduction, n)
 
 
-BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_self, saved={
-                                          "reduction": REDUCTION,
-                                          "weight": tensor_field("weight")},
-                                      target=_bce_target)
+# binary_cross_entropy_backward's derivatives (FunctionsManual's
+# binary_cross_entropy_double_backward and its grad_output/target forms)
+_BCE_EPS = 1e-12
+
+
+def _bce_slope(xp, grad, grad_output, self, target, weight, reduction, n):
+    num = self * self - xp.mul_scalar(self, 2) * target + target
+    den = (xp.add_scalar(self, _BCE_EPS) ** 2
+           * xp.add_scalar(xp.scalar_sub(1, self), _BCE_EPS) ** 2)
+    gi = _weighted(xp, num / den * (grad * grad_output), weight)
+    return _per_element(xp, gi, reduction, n)
+
+
+def _bce_of_grad(xp, grad, self, target, weight, reduction, n):
+    ggo = _weighted(xp, (self - target) / (xp.add_scalar(self, _BCE_EPS)
+                                           * xp.add_scalar(xp.scalar_sub(1, self), _BCE_EPS)),
+                    weight) * grad
+    if reduction == "none":
+        return ggo
+    total = xp.sum(ggo, None)
+    return xp.div_scalar(total, n) if reduction == "mean" else total
+
+
+def _bce_target_slope(xp, grad, grad_output, self, target, weight, reduction, n):
+    res = _weighted(xp, -grad * grad_output, weight)
+    den = xp.scalar_sub(1, self) * self
+    den = xp.where(den < _BCE_EPS, _BCE_EPS, den)
+    return _per_element(xp, res / den, reduction, n)
+
+
+_BCE_FIELDS = {"reduction": REDUCTION, "weight": tensor_field("weight")}
+BinaryCrossEntropyBackward0 = grad_fn("BinaryCrossEntropyBackward0", self=_bce_self,
+                                      saved=_BCE_FIELDS, target=_bce_target)
+BinaryCrossEntropyBackwardBackward0 = grad_fn(
+    "BinaryCrossEntropyBackwardBackward0", saved=_BCE_FIELDS,
+    grad_output=lambda xp, grad, self, target, weight, reduction, n: _bce_of_grad(
+        xp, grad, self, target, weight, reduction, n),
+    self=_bce_slope, target=_bce_target_slope)
 
 
 def refuse_complex(kernel, x):
