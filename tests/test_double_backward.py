@@ -57,6 +57,7 @@ CASES = {
     "hardshrink": lambda T, F, x: F.hardshrink(x, 0.4),
     "softshrink": lambda T, F, x: F.softshrink(x),
     "threshold": lambda T, F, x: F.threshold(x, 0.1, 2.0),
+    "rrelu": lambda T, F, x: F.rrelu(x),
 }
 
 
@@ -436,3 +437,18 @@ def test_binary_cross_entropy_second_derivatives(reduction, weighted):
     assert ec == tc
     for a, b in zip(ev, tv):
         np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+def test_rrelu_in_training_records_pytorchs_node():
+    def run(T):
+        T.manual_seed(0)
+        x = T.tensor([0.3, -0.7, 1.2, -2.0], dtype=T.float64, requires_grad=True)
+        y = T.nn.functional.rrelu(x, training=True)
+        g, = T.autograd.grad((y * T.tensor([1.0, 2.0, 3.0, 4.0], dtype=T.float64)).sum(), x,
+                             create_graph=True)
+        g2, = T.autograd.grad(g.sum(), x)
+        return chain(g), g.detach().numpy(), g2.numpy()
+    e, t = run(ember), run(torch)
+    assert e[0] == t[0]
+    np.testing.assert_allclose(e[1], t[1], rtol=1e-12)
+    np.testing.assert_array_equal(e[2], t[2])

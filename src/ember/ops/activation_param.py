@@ -78,8 +78,13 @@ def prelu(input, weight):
 
 
 # -- rrelu ---------------------------------------------------------------------------------
-def _rrelu_grad(leaky_grad):
+def _rrelu_grad(leaky_grad, twice):
+    """rrelu_with_noise_backward; recorded (create_graph) as PyTorch's one
+    node, RreluWithNoiseBackwardBackward0 (`twice()`: made below)."""
     def formula(xp, g, x, noise, lower, upper, training):
+        if xp.recording:
+            return kernel_node(twice(), formula, (g, x), (noise, lower, upper, training),
+                               elementwise=True)
         if training and upper - lower > 1e-6:
             return g * noise
         return leaky_grad(xp, g, x, (lower + upper) / 2)
@@ -103,8 +108,18 @@ RreluWithNoiseBackward1 = grad_fn(
     "RreluWithNoiseBackward1", saved=_RRELU_FIELDS,
     self=lambda xp, g, result, noise, lower, upper, training: _RRELU_GRAD_OF_RESULT(
         xp, g, result, noise, lower, upper, training))
-_RRELU_GRAD = _rrelu_grad(leaky_relu_grad)
-_RRELU_GRAD_OF_RESULT = _rrelu_grad(leaky_relu_grad_of_result)
+_RRELU_GRAD = _rrelu_grad(leaky_relu_grad, lambda: _TWICE[0])
+_RRELU_GRAD_OF_RESULT = _rrelu_grad(leaky_relu_grad_of_result, lambda: _TWICE[1])
+# (derivatives.yaml: in grad_output the same backward again; in self zeros,
+# yet self makes the result require grad)
+def _rrelu_twice(backward):
+    return grad_fn("RreluWithNoiseBackwardBackward0", saved=_RRELU_FIELDS,
+                   grad_output=lambda xp, grad, self, noise, lower, upper, training: backward(
+                       xp, grad, self, noise, lower, upper, training),
+                   self=lambda xp, grad: xp.zeros_like(grad))
+
+
+_TWICE = (_rrelu_twice(_RRELU_GRAD), _rrelu_twice(_RRELU_GRAD_OF_RESULT))
 
 
 def _rrelu_data(input, lower, upper, training, generator):
