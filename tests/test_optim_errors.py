@@ -273,3 +273,19 @@ def test_methods_are_named_as_torch_in_missing_argument_errors():
     # optimizer loop and Module's mixins answer to PyTorch's class names.
     torch = pytest.importorskip("torch")
     assert _misuse_messages(ember) == _misuse_messages(torch)
+
+
+def test_duplicate_parameter_warning_is_filed_inside_the_library():
+    """PyTorch files it at one line of its own (add_param_group runs under
+    torch._disable_dynamo), so Python's default filter shows it once per
+    process, whichever optimizer or call site."""
+    import os
+    import warnings
+    p = ember.nn.Parameter(ember.ones(2))
+    for make in (ember.optim.SGD, ember.optim.Adam, ember.optim.RMSprop):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            make([p, p], lr=0.1)
+        assert [str(w.message).split(";")[0] for w in caught] == [
+            "optimizer contains a parameter group with duplicate parameters"]
+        assert caught[0].filename.endswith(os.path.join("optim", "optimizer.py"))

@@ -294,10 +294,12 @@ class Optimizer:
             param_group.setdefault(name, default)
         params = param_group["params"]
         if len(params) != len(set(params)):
+            # (PyTorch's add_param_group runs under torch._disable_dynamo, so its
+            # warning is always filed at one line inside the library: shown once)
             warnings.warn("optimizer contains a parameter group with duplicate parameters; in "
                           "future, this will cause an error; see "
                           "github.com/pytorch/pytorch/issues/40967 for more information",
-                          stacklevel=3)
+                          stacklevel=1)
         param_set = set()
         for group in self.param_groups:
             param_set.update(set(group["params"]))
