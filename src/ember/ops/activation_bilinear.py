@@ -56,7 +56,10 @@ def bilinear(input1, input2, weight, bias=None):
     _check(input1, input2, weight, bias)
     x1 = reshape(input1, (-1, input1._data.shape[-1]))
     x2 = reshape(input2, (-1, input2._data.shape[-1]))
-    data = _einsum_arrays("ni,oij,nj->no", x1._data, weight._data, x2._data)
+    # (contiguous, as ATen's _trilinear allocates it: NumPy 1's einsum may
+    # hand back another layout, which reshape would then see)
+    data = np.ascontiguousarray(_einsum_arrays("ni,oij,nj->no", x1._data, weight._data,
+                                               x2._data))
     no_complex_autograd("_trilinear", data, x1, weight, x2)
     out = recorded(TrilinearBackward0, data, (x1, weight, x2))
     out = reshape(out, input1._data.shape[:-1] + (weight._data.shape[0],))

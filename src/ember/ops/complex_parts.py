@@ -287,7 +287,8 @@ def angle(input):
     if not D.is_float_np(x.dtype):
         x = x.astype(D._default[0]._np)
     # (NaN stays NaN: NumPy's where keeps x where the comparison fails)
-    data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, 0, x).astype(x.dtype))
+    # (the zero in x's dtype: NumPy 1 finds no common type of bfloat16 and an int)
+    data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, x.dtype.type(0), x))
     return recorded(AngleBackward0, data, (input,))
 
 

@@ -234,6 +234,10 @@ def _normalize_key(key, warn=True):
         if isinstance(k, (range, tuple)):
             # Any other sequence is read as torch.tensor(seq) would read it.
             k = list(k)
+        elif isinstance(k, np.bool_) and hasattr(k, "__index__"):
+            # NumPy 1's bool is an int index (with its own deprecation warning),
+            # and so it is to PyTorch there; NumPy 2's is none
+            k = operator.index(k)
         out.append(k)
     return tuple(out)
 
