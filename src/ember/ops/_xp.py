@@ -199,9 +199,9 @@ _TABLE = [
      lambda x, dims: _ops().reduction.mean(x, dims, True)),
     ("prod_others", _prod_others, None),
     # (a flat op's gradient: derivatives.yaml's zeros_like(grad), recorded as
-    # a tensor with no history; on arrays exact zeros, never -0. or NaN)
+    # a tensor with no history; exact zeros, never -0. or NaN, laid out as g)
     ("zeros_like", lambda g: np.zeros_like(g) if g.__class__ is np.ndarray else g * 0,
-     lambda g: g.new_zeros(g.shape)),
+     "_xp._zeros_like_recorded"),
 ]
 
 NUMPY = types.SimpleNamespace(
@@ -249,6 +249,13 @@ def _cast(x, dt):
     if x.is_complex() and np.dtype(dt).kind != "c":
         x = x.real
     return _ops().shape.to_dtype(x, _BY_NP[np.dtype(dt)])
+
+
+def _zeros_like_recorded(g):
+    if g._data.__class__ is not np.ndarray:     # (a meta tensor: no memory)
+        return g.new_zeros(g.shape)
+    from .._tensor import Tensor
+    return Tensor._wrap(np.zeros_like(g._data))
 
 
 def _where_recorded(cond, a, b):

@@ -33,11 +33,6 @@ def _prelu_weight_grad(xp, g, self, weight):
     return xp.where(self > 0, 0, self * g)
 
 
-def _zeros_like(xp, t):
-    z = np.zeros_like(xp.data(t))
-    return Tensor._wrap(z) if xp.recording else z
-
-
 PreluKernelBackward0 = grad_fn(
     "PreluKernelBackward0", self=_prelu_input_grad,
     # (one ATen formula gives both gradients: it keeps the weight whenever either is wanted)
@@ -45,13 +40,13 @@ PreluKernelBackward0 = grad_fn(
 PreluKernelBackwardBackward0 = grad_fn(
     "PreluKernelBackwardBackward0",
     grad_output=lambda xp, grad, self, weight: xp.where(self >= 0, grad, grad * weight),
-    self=lambda xp, grad, self: _zeros_like(xp, self),
+    self=lambda xp, grad, self: xp.zeros_like(self),
     weight=lambda xp, grad, grad_output, self: xp.where(self >= 0, 0, grad_output * grad))
 _PreluWeightBackwardBackward0 = grad_fn(
     "PreluKernelBackwardBackward0",
     grad_output=lambda xp, grad, self: xp.where(self >= 0, 0, grad * self),
     self=lambda xp, grad, grad_output, self: xp.where(self >= 0, 0, grad_output * grad),
-    weight=lambda xp, grad, weight: _zeros_like(xp, weight))
+    weight=lambda xp, grad, weight: xp.zeros_like(weight))
 
 
 def prelu(input, weight):

@@ -175,11 +175,6 @@ def _nll_of_grad(xp, grad, coef, reduction, total, kept_shape):
     return loss / total if reduction == "mean" else loss
 
 
-def _zeros_like(xp, grad):
-    z = np.zeros_like(xp.data(grad))
-    return wrap(z) if xp.recording else z
-
-
 _NLL_FIELDS = {"ignore_index": "ignore_index", "reduction": REDUCTION,
                "target": tensor_field("target"), "total_weight": tensor_field(("total", np.asarray)),
                "weight": tensor_field("weight")}
@@ -190,7 +185,7 @@ _NLL_TWICE = tuple(grad_fn(
     name, saved={k: _NLL_FIELDS[k] for k in ("ignore_index", "reduction", "target", "weight")},
     grad_output=lambda xp, grad, coef, reduction, total, kept_shape, ignore_index, target, weight:
     _nll_of_grad(xp, grad, coef, reduction, total, kept_shape),
-    self=lambda xp, grad: _zeros_like(xp, grad))
+    self=lambda xp, grad: xp.zeros_like(grad))
     for name in ("NllLossBackwardBackward0", "NllLoss2DBackwardBackward0"))
 
 
@@ -405,7 +400,7 @@ def _smooth_l1_kernel(xp, g, x, t, beta, reduction, n):
 
 def _smooth_l1_slope(xp, g, self, target, beta, reduction, n):
     if beta == 0:   # (ATen's guard against dividing by zero)
-        return _zeros_like(xp, g)
+        return xp.zeros_like(g)
     return _per_element(xp, xp.div_scalar(g * (abs(self - target) < beta), beta), reduction, n)
 
 

@@ -7,7 +7,7 @@ from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
 from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
-from .scalar_arith import AddBackward1
+from .scalar_arith import add_scalar
 from .normalization import _float_check, _mixed_type, _normalized_grad, _same_dtype
 from .shape import contiguous
 
@@ -337,7 +337,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     dims = tuple(range(nd - 1, nd - 1 - len(shape), -1))
     ms = input.pow(2).mean(dims, keepdim=True)
     # (PyTorch adds eps as a Scalar, in place: AddBackward1)
-    ms = recorded(AddBackward1, ms._data + ms._data.dtype.type(eps), (ms,))
+    ms = add_scalar(ms, eps)
     out = input * ms.rsqrt()
     out = out if weight is None else out * weight
     # (PyTorch's composite ends with .contiguous() in the input's suggested

@@ -10,7 +10,7 @@ from . import special_bessel as _B
 from . import special_polynomials as _P
 from . import special_igamma as _G
 from . import special_series as _S
-from .scalar_arith import AddBackward1, MulBackward1
+from .scalar_arith import add_scalar, mul_scalar
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
                                 on_float64, on_own_precision, polygamma, refuse_half, sinc,
@@ -103,12 +103,8 @@ entr = unary("entr", _entr, grad_fn(
 def ndtr(input):
     """PyTorch's composite (1 + erf(x * sqrt(1/2))) * 0.5, of its tensor-and-
     Scalar ops: its grad_fn chain has their nodes."""
-    x = float_data(input, "erf")
-    c = math.sqrt(0.5)
-    scaled = recorded(MulBackward1, x * x.dtype.type(c), (input,), (c,))
-    e = erf(scaled)
-    shifted = recorded(AddBackward1, e._data + e._data.dtype.type(1), (e,))
-    return recorded(MulBackward1, shifted._data * x.dtype.type(0.5), (shifted,), (0.5,))
+    float_data(input, "erf")     # (its refusals)
+    return mul_scalar(add_scalar(erf(mul_scalar(input, math.sqrt(0.5))), 1), 0.5)
 
 
 def _ndtr_public(input, *, out=None):

@@ -7,12 +7,12 @@ import math
 from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
 from ..autograd._saved_fields import given_scalar
-from ._common import (D, Tensor, _result_dtype, binary_arrays, broadcast_error, np, recorded,
+from ._common import (D, Tensor, _result_dtype, broadcast_error, np, recorded,
                       wrap_dim)
 from ._arg_refusals import refusing
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
-from .scalar_arith import AddBackward1
+from .scalar_arith import add_scalar
 from .linalg_norms import _vector_norm_grad, vector_norm
 
 __all__ = ["cdist", "dist", "pdist", "renorm", "cosine_similarity", "pairwise_distance"]
@@ -351,8 +351,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """ATen's: at::norm(x1 - x2 + eps, p, last dim, keepdim)."""
     nd = max(x1._data.ndim, x2._data.ndim)
     diff = x1 - x2
-    d, e = binary_arrays(diff, eps)
-    diff = recorded(AddBackward1, np.asarray(d + e), (diff,))
+    diff = add_scalar(diff, eps)
     a = diff._data
     if a.dtype.kind not in "fc":
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "

@@ -8,7 +8,7 @@ from ...ops import pointwise as _P
 from ...ops._common import Tensor, kernel_refuses, recorded, wrap
 from ...ops import _autocast
 from ...ops._summation import torch_sum
-from ...ops.scalar_arith import DivBackward1
+from ...ops.scalar_arith import div_scalar
 from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
                          check_not_differentiable, check_scalar_type)
 from ._common import _tracked, _type_name
@@ -255,9 +255,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         if reduction == "sum":
             return -prod.sum()
         s = -prod.sum()
-        d = input._data.size / n_classes
-        data = s._data / np.asarray(d, s._data.dtype)
-        return recorded(DivBackward1, data, (s,), (d,))
+        return div_scalar(s, input._data.size / n_classes)
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return nll
