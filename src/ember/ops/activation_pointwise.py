@@ -102,6 +102,7 @@ _ELU_ON_ARRAYS = {False: in_opmath(_elu_grad), True: _elu_grad_of_result}
 
 
 def _elu_kernel(xp, g, self_or_result, alpha, scale, input_scale, is_result):
+    """elu_backward (its formulas record it as its node under create_graph)."""
     return _ELU_ON_ARRAYS[is_result](xp, g, self_or_result, alpha, scale, input_scale)
 
 
@@ -112,12 +113,6 @@ def elu_backward(g, alpha, scale, input_scale, is_result, self_or_result):
                        (alpha, scale, input_scale, is_result), elementwise=True)
 
 
-def _elu_backward(xp, g, alpha, scale, input_scale, is_result, self_or_result):
-    if xp.recording:
-        return elu_backward(g, alpha, scale, input_scale, is_result, self_or_result)
-    return _ELU_ON_ARRAYS[is_result](xp, g, self_or_result, alpha, scale, input_scale)
-
-
 def _elu_double_backward(xp, grad, grad_output, alpha, scale, input_scale, is_result,
                          self_or_result):
     """elu_backward's slope in self_or_result (FunctionsManual's
@@ -126,13 +121,13 @@ def _elu_double_backward(xp, grad, grad_output, alpha, scale, input_scale, is_re
     scaled = xp.mul_scalar(grad * grad_output, input_scale)
     if is_result:
         return scaled * negative
-    return _elu_backward(xp, scaled, alpha, scale, input_scale, False, self_or_result) * negative
+    return _elu_kernel(xp, scaled, self_or_result, alpha, scale, input_scale, False) * negative
 
 
 EluBackwardBackward0 = grad_fn(
     "EluBackwardBackward0", saved={**_ELU, "is_result": "is_result"},
     grad_output=lambda xp, grad, alpha, scale, input_scale, is_result, self_or_result:
-    _elu_backward(xp, grad, alpha, scale, input_scale, is_result, self_or_result),
+    _elu_kernel(xp, grad, self_or_result, alpha, scale, input_scale, is_result),
     self_or_result=_elu_double_backward)
 
 
