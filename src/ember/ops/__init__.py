@@ -36,7 +36,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _operand_refusal, _size_args
+from . import _autocast, _keywords, _operand_refusal, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -88,7 +88,7 @@ def _unpacked(method, param):
 for _info in REGISTRY.values():
     for _name in (_info.name,) + _info.aliases:
         if _info.namespace == "torch":
-            globals()[_name] = _info.public
+            globals()[_name] = _keywords.under_name(_info.public, _name)
             if _name not in __all__:
                 __all__.append(_name)
         if _info.method:

@@ -102,16 +102,20 @@ def check(value, kind, fname, name, position):
 def checked(function, fname, ints, method):
     """`function` checking the `ints` it declares before it runs; `method`:
     called as a Tensor method (positions counted after self)."""
-    names = list(inspect.signature(inspect.unwrap(function)).parameters)
-    spec = tuple((names.index(n), n, kind) for n, kind in ints.items())
+    params = inspect.signature(inspect.unwrap(function)).parameters
+    names = list(params)
+    # (a parameter defaulting to None is PyTorch's `int?`: None is taken, argmax(dim=None))
+    spec = tuple((names.index(n), n, kind, params[n].default is None) for n, kind in ints.items())
     offset = 0 if method else 1
 
     def op(*args, **kwargs):
-        for i, n, kind in spec:
+        for i, n, kind, optional in spec:
             if i < len(args):
-                check(args[i], kind, fname, n, i + offset)
+                if args[i] is not None or not optional:
+                    check(args[i], kind, fname, n, i + offset)
             elif n in kwargs:
-                check(kwargs[n], kind, fname, n, None)
+                if kwargs[n] is not None or not optional:
+                    check(kwargs[n], kind, fname, n, None)
         try:
             return function(*args, **kwargs)
         except AttributeError:

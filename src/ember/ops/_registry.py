@@ -20,10 +20,11 @@ fine, as in PyTorch.
 from .._backend import np
 from .. import _dtype as D
 from collections import namedtuple
+import inspect
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
-from . import _autocast, _int_args
+from . import _autocast, _int_args, _keywords
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -80,6 +81,8 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         # again under another namespace (torch.lgamma is torch.special.gammaln).
         function.__name__ = function.__qualname__ = function._op_name = name
     as_method = as_function = function
+    if namespace in ("torch", None) and name in _keywords.PYTHON_LEVEL:
+        _keywords.AS_WRITTEN.add(inspect.unwrap(function))
     # (the name PyTorch's parser prints: the native function's, linalg_vector_norm)
     parsed = name if namespace in ("torch", None) else f"{namespace}_{name}"
     if ints:
@@ -115,6 +118,9 @@ def _quietly(function):
         except AttributeError:
             refuse_non_tensor(op.__name__, args, kwargs)
             raise
+        except TypeError as e:
+            # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
+            return _keywords.retry(function, op.__name__, args, kwargs, e)
         finally:
             restore(token)
     op.__doc__ = function.__doc__
@@ -133,7 +139,9 @@ def with_out(function, name, check=None):
         # The op's own parameters spelled out: a cheaper call than *args, **kwargs.
         make = _WITH_OUT.get(params)
         if make is None:
-            ps = ", ".join(params)
+            # (a function's tensor is `input` to PyTorch's parser, whatever the
+            # op's code calls it: torch.add(input=a, other=b))
+            ps = ", ".join("input" if p == "self" else p for p in params)
             comma = "," if ps else ""
             namespace = {}
             exec(compile(
@@ -158,6 +166,14 @@ def with_out(function, name, check=None):
             except AttributeError:
                 refuse_non_tensor(name, args, kwargs)
                 raise
+            except TypeError as e:
+                again = _keywords.renamed(function, kwargs)
+                if again is None:
+                    renamed_error = _keywords.named(e, name)
+                    if renamed_error is e:
+                        raise
+                    raise renamed_error from None
+                return public(*args, out=out, **again)
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function

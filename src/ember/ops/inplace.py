@@ -9,6 +9,7 @@ PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 import re
 
 from .._backend import cast
+from . import _keywords
 from .._meta import is_meta
 from .._settings import warn_once
 
@@ -241,7 +242,7 @@ def _as_method(error, function_name, method_name):
     text = str(error)
     head = f"{function_name}(): argument '"
     if not text.startswith(head):
-        return error
+        return _keywords.named(error, method_name)
     m = _POSITION.search(text)
     if m is None or m.group(1) == "1":
         return error
@@ -255,8 +256,10 @@ _POSITION = re.compile(r"\(position (\d+)\)")
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
 
-    def method(self, *args, **kwargs):
-        check_inplace(self)
+    def method(input, *args, **kwargs):
+        # (`input`: the function form's name for the tensor, torch.add_(input=t, other=1))
+        check_inplace(input)
+        self = input
         try:
             result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:

@@ -1,10 +1,11 @@
 """`torch.special`: its ops are declared in the registry (ember/ops/special_functions.py)
 under the namespace "special"; this module is their public face."""
+from ..ops import _keywords
 from ..ops._registry import REGISTRY as _REGISTRY
 
 __all__ = []
 for _info in _REGISTRY.values():
     if _info.namespace == "special":
         for _name in (_info.name,) + _info.aliases:
-            globals()[_name] = _info.public
+            globals()[_name] = _keywords.under_name(_info.public, "special_" + _name)
             __all__.append(_name)

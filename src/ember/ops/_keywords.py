@@ -1,0 +1,114 @@
+"""Keyword arguments as PyTorch's argument parser takes them, on the error path.
+
+PyTorch's parser takes NumPy's names for four parameters: `x`, `a` or `x1`
+for `input`, `x2` for `other`, `axis` for `dim`, `keepdims` for `keepdim`
+(`torch.sum(t, axis=0, keepdims=True)`, `torch.add(x1=a, x2=b)`), and calls a
+function's tensor `input` whatever the op's own code names it (`self`, `A`).
+Ember's ops are plain Python functions: such a call fails to bind, with
+Python's TypeError. The op's wrapper catches it (a `try` costs the common
+call nothing) and `retry` renames the keywords and calls again; a call that
+still cannot bind gets Python's message with the op's public name, as
+PyTorch's parser words it (`sin() got an unexpected keyword argument 'foo'`).
+"""
+import inspect
+import re
+import types
+
+# NumPy's name -> PyTorch's
+ALIASES = {"x": "input", "a": "input", "x1": "input", "x2": "other", "axis": "dim",
+           "keepdims": "keepdim"}
+
+# PyTorch's functions written in Python (torch/functional.py, torch/_tensor.py):
+# Python binds their keywords, under their own names only
+PYTHON_LEVEL = frozenset([
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
+    "cartesian_prod", "block_diag", "cdist", "chain_matmul", "einsum", "istft", "lu", "norm",
+    "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
+    "unique_consecutive", "unravel_index", "unflatten", "resize", "resize_as"])
+
+# the functions Ember declares under those names (ops/_registry.py's register)
+AS_WRITTEN = set()
+
+_PARAMETERS = {}
+_BINDING = re.compile(r"^[\w.<>]+\(\) (?=got |missing |takes )")
+
+
+def _parameters(function):
+    """`function`'s keyword-bindable parameter names, in order (None when it
+    takes **kwargs: then a name it refuses was not refused by binding)."""
+    names = _PARAMETERS.get(function)
+    if names is None:
+        if inspect.unwrap(function) in AS_WRITTEN:
+            _PARAMETERS[function] = ()
+            return None
+        try:
+            params = inspect.signature(function).parameters.values()
+        except (TypeError, ValueError):
+            params = ()
+        if any(p.kind is p.VAR_KEYWORD for p in params):
+            names = ()
+        else:
+            names = tuple(p.name for p in params
+                          if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+        _PARAMETERS[function] = names
+    return names or None
+
+
+def renamed(function, kwargs):
+    """`kwargs` with PyTorch's names (and NumPy's) as `function` names its
+    parameters; None when there is nothing to rename."""
+    if not kwargs:
+        return None
+    params = _parameters(function)
+    if params is None:
+        return None
+    out, changed = {}, False
+    for key, value in kwargs.items():
+        if key not in params:
+            name = ALIASES.get(key, key)
+            if name == "input" and name not in params and params[0] not in kwargs:
+                name = params[0]        # (the op's own name for its tensor: self, A)
+            if name in params and name not in kwargs and name not in out:
+                out[name] = value
+                changed = True
+                continue
+        out[key] = value
+    return out if changed else None
+
+
+def retry(function, name, args, kwargs, error):
+    """After `function(*args, **kwargs)` raised TypeError `error`: the call
+    again with the keywords renamed, or `error` in PyTorch's words."""
+    again = renamed(function, kwargs)
+    if again is not None:
+        return function(*args, **again)
+    renamed_error = named(error, name)
+    if renamed_error is error:
+        raise error
+    raise renamed_error from None
+
+
+def named(error, name):
+    """Python's binding TypeError naming the op as the user called it
+    (`abs()`, not the code's `declare_unary.<locals>.op()`), its tensor
+    `input`, as PyTorch's parser names it."""
+    text = str(error)
+    if type(error) is not TypeError or not _BINDING.match(text):
+        return error
+    text = _BINDING.sub(f"{name}() ", text).replace("argument 'self'", "argument 'input'")
+    return TypeError(text)
+
+
+def under_name(function, name):
+    """`function` published under another name (`arccos` for `acos`): a copy
+    sharing its code, defaults and closure, so that Python's binding errors
+    name what the user called, as PyTorch's do."""
+    if name == function.__name__ or not isinstance(function, types.FunctionType):
+        return function
+    copy = types.FunctionType(function.__code__, function.__globals__, name,
+                              function.__defaults__, function.__closure__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__dict__.update(function.__dict__)
+    copy.__qualname__ = name
+    copy.__doc__ = function.__doc__
+    return copy
