@@ -15,7 +15,7 @@ from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wra
 from ._out import computed_in_out_dtype, into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
-from . import _int_args
+from . import _int_args, _keywords
 
 
 def _unreduce(xp, g, shape, dims, keepdim):
@@ -507,7 +507,7 @@ def _mean_public(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 _mean_public.__name__ = _mean_public.__qualname__ = "mean"
 _mean_public.__wrapped__ = mean
-REGISTRY["mean"] = REGISTRY["mean"]._replace(public=_mean_public)
+REGISTRY["mean"] = REGISTRY["mean"]._replace(public=_keywords.taking_aliases(_mean_public, "mean"))
 max = register(max, out=same_dtype())
 min = register(min, out=same_dtype())
 _SAME_AS_INPUT = same_dtype("Expected the dtype for input and out to match, but got {s} for "
