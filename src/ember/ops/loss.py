@@ -246,10 +246,21 @@ BinaryCrossEntropyBackwardBackward0 = grad_fn(
     self=_bce_slope, target=_bce_target_slope)
 
 
-def refuse_complex(kernel, x):
-    """PyTorch's real-only loss kernels name themselves refusing complex."""
-    if x.dtype.kind == "c":
-        raise kernel_refuses(kernel, x.dtype)
+def refuse_dtype(kernel, x, halves=True):
+    """PyTorch's floating-only loss kernels name themselves refusing another
+    dtype: complex, integers and bool, and float16 and bfloat16 where the
+    kernel has no half-precision version (`halves` False)."""
+    dt = x.dtype
+    if not D.is_float_np(dt) or (not halves and dt in D.HALF_NP):
+        raise kernel_refuses(kernel, dt)
+
+
+def check_output_cast(common, out):
+    """A kernel writing into a tensor of dtype `out` (ATen's in-place steps,
+    or an output made like the input) from values of dtype `common`."""
+    if common._category > out._category:
+        raise RuntimeError(f"result type {D.SCALAR_NAMES[common]} can't be cast to the desired "
+                           f"output type {D.SCALAR_NAMES[out]}")
 
 
 def _check_probabilities(x, t):
@@ -267,7 +278,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
     x, t, w = _float_arrays(input, target, weight)
-    refuse_complex("binary_cross_entropy", x)
+    refuse_dtype("binary_cross_entropy", x)
     _check_probabilities(x, t)
     check_not_differentiable("binary_cross_entropy", weight=weight)
     floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
@@ -362,10 +373,7 @@ def _bcel_target_dtype(input, target):
     if target.dtype is D.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    common = D.promote_types(target.dtype, input.dtype)
-    if common._category > target.dtype._category:
-        raise RuntimeError(f"result type {D.SCALAR_NAMES[common]} can't be cast to the desired "
-                           f"output type {D.SCALAR_NAMES[target.dtype]}")
+    check_output_cast(D.promote_types(target.dtype, input.dtype), target.dtype)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
@@ -379,7 +387,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
     _check_broadcast_into(pw, t, x.shape)
     _check_broadcast_into(x, w, x.shape)
-    refuse_complex("log_sigmoid_cpu", input._data)
+    refuse_dtype("log_sigmoid_cpu", input._data)
     loss = _bcel_forward(*_numpy1_arrays(x, t, w, pw)).reshape(x.shape)
     if target.dtype._category == D._FLOAT and loss.dtype != target._data.dtype:
         loss = loss.astype(target._data.dtype)
@@ -443,7 +451,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     x, t = _binary_loss_arrays(input, target, True)
-    refuse_complex("smooth_l1_cpu", x)
+    refuse_dtype("smooth_l1_cpu", x)
     z = np.abs(x - t)
     loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
     return recorded(SmoothL1LossBackward0, reduce(loss.astype(x.dtype), reduction),
@@ -451,6 +459,11 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
 
 
 def _huber_kernel(xp, g, x, t, delta, reduction, n):
+    if x.dtype != t.dtype:
+        # (ATen's huber_loss_backward, unlike its forward, does not promote)
+        names = [D.SCALAR_NAMES[D._BY_NP[d] if isinstance(d, np.dtype) else d]
+                 for d in (t.dtype, x.dtype)]
+        raise RuntimeError("Found dtype {} but expected {}".format(*names))
     d = x - t
     inner = xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
     return inner * g * norm(reduction, n)
@@ -468,8 +481,11 @@ HuberLossBackward0, HuberLossBackwardBackward0 = _loss_nodes(
 def huber_loss(input, target, reduction="mean", delta=1.0):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    # (its output is made like the input; the kernel runs in the common dtype)
+    common = D.promote_types(input.dtype, target.dtype)
+    check_output_cast(common, input.dtype)
     x, t = _binary_loss_arrays(input, target, False)
-    refuse_complex("huber_cpu", x)
+    refuse_dtype("huber_cpu", x)
     z = np.abs(x - t)
     loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype)
     return recorded(HuberLossBackward0, reduce(loss, reduction), (input, target),
@@ -486,6 +502,13 @@ SoftMarginLossBackward0 = grad_fn("SoftMarginLossBackward0", self=_soft_margin_s
 
 def soft_margin_loss(input, target, reduction="mean"):
     check_not_differentiable("soft_margin_loss", target=target)
+    # ATen: neg_out(output like input, input).mul_(target).exp_().log1p_()
+    if input.dtype is D.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    check_output_cast(D.promote_types(input.dtype, D.promote_types(target.dtype, D.float32)),
+                      input.dtype)
     x, t = _binary_loss_arrays(input, target, False)
     with np.errstate(over="ignore"):
         loss = np.log1p(np.exp(-x * t))

@@ -353,7 +353,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     diff = x1 - x2
     diff = add_scalar(diff, eps)
     a = diff._data
-    if a.dtype.kind not in "fc":
+    if a.dtype.kind != "c" and not D.is_float_np(a.dtype):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
     p = float(p)
