@@ -3,7 +3,6 @@ by mistake or on purpose (integers, bool, the half types, complex, and a
 float32 input beside float64 others), against PyTorch: the value, dtype and
 gradients where a loss computes, or PyTorch's exception type and message
 (its kernels name themselves refusing a dtype)."""
-import numpy as np
 import pytest
 
 from compare_torch import check

@@ -9,7 +9,6 @@ log_probs (PyTorch's choice, kept). PyTorch has no second derivative for
 it, and neither has Ember: using one raises PyTorch's error."""
 from .._backend import np
 
-from .. import _dtype as D
 from ._common import Tensor, recorded, wrap
 from .conditional import where
 from ._registry import grad_fn, no_forward_formula, not_implemented, register, tensor_field
