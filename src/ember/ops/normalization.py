@@ -159,17 +159,24 @@ def _bn_stats(x3, xf, lay, count):
     return _bn_rows.stats(rows, lambda mean: np.subtract(xf, mean))
 
 
-def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
+def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep, stats_dtype=None):
     """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
     and (training, when `keep`) the centred input for the backward pass;
-    running stats updated in place (the unbiased variance, as PyTorch)."""
+    running stats updated in place (the unbiased variance, as PyTorch).
+    With `stats_dtype`, the saved mean and invstd are stored in it (a half
+    type) and the output normalised with those, as ATen's kernel does."""
     dt = x.dtype
     lay = _Layout(x.shape)
     x3, xf = x.reshape(lay.shape3), x.reshape(lay.flat)
     count = x3.shape[0] * x3.shape[2]
     dev = None
     with np.errstate(all="ignore"):
-        if training:
+        if training and stats_dtype is not None:
+            mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
+            mean, invstd = _bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps,
+                                          stats_dtype)
+            use_mean, alpha = mean.astype(dt), invstd.astype(dt)
+        elif training:
             mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
             var = var_sum / dt.type(count)
             invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
@@ -188,17 +195,38 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
                 rv._bump()
             use_mean, alpha = mean, invstd
         else:
-            mean = invstd = np.empty(0, dt)
+            mean = invstd = np.empty(0, dt if stats_dtype is None else stats_dtype)
             use_mean = rm._data.astype(dt)
             alpha = _bn_invstd(rv._data.astype(dt), eps)
         if w is not None:
-            alpha = alpha * w._data
+            alpha = alpha * w._data.astype(dt, copy=False)
         # PyTorch's kernel (both modes) forms beta = bias - mean * alpha and
         # the output x * alpha + beta, each a fused multiply-add (one rounding)
         fma = _fma32 if dt == np.float32 else _fma64
-        beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
+        beta = fma(-use_mean, alpha,
+                   0.0 if b is None else b._data.astype(dt, copy=False)).astype(dt)
         out = _fused(xf, lay.row(alpha), lay.row(beta))
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
+
+
+def _bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps, half):
+    """Training statistics of a float16 or bfloat16 input (float32 `mean` and
+    `var_sum`) as ATen's kernel stores them, in the half type: the mean and
+    the variance sum rounded to it, the variance divided in it, invstd from
+    that in double, rounded; the running statistics updated from the rounded
+    ones (in double, rounded through float)."""
+    mean, var_sum = mean.astype(half), var_sum.astype(half)
+    var = (var_sum.astype(np.float32) / np.float32(count)).astype(half).astype(np.float64)
+    invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var + eps)).astype(np.float32).astype(half)
+    if rm is not None:
+        rm._data[...] = (momentum * mean.astype(np.float64)
+                         + (1 - momentum) * rm._data.astype(np.float64)).astype(np.float32)
+        rm._bump()
+    if rv is not None:
+        rv._data[...] = (momentum * var_sum.astype(np.float64) / (count - 1)
+                         + (1 - momentum) * rv._data.astype(np.float64)).astype(np.float32)
+        rv._bump()
+    return mean, invstd
 
 
 def _bn_input_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
@@ -266,8 +294,9 @@ class NativeBatchNormBackward0(_BatchNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)[:8]
-        if x.dtype != mean.dtype:     # (computed in float32: see batch_norm)
-            grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
+        if x.dtype in D.HALF_NP:      # (computed in float32: see batch_norm)
+            grad, x, mean, invstd = (a.astype(np.float32) for a in (grad, x, mean, invstd))
+            w, rm, rv = (None if a is None else a.astype(np.float32) for a in (w, rm, rv))
         # The kept centred input becomes the input's gradient (one array
         # fewer); a second backward (retain_graph) recomputes it from x.
         with np.errstate(all="ignore"):
@@ -417,7 +446,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
     if x.ndim < 2:
         input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
     _float_check(input, "batch_norm")
-    mixed = _mixed_type(x, (weight, bias, running_mean, running_var))
+    _mixed_type(x, (weight, bias, running_mean, running_var))
     for t in (running_mean, running_var):
         # (the CPU kernel reads the statistics through 1-d accessors)
         if t is not None and t._data.ndim != 1:
@@ -427,10 +456,15 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        wide = mixed or x.dtype == D._BF16_NP
-        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if wide else x, weight, bias,
+        # A float16 or bfloat16 input is computed in float32; its statistics
+        # are stored in its dtype unless float32 parameters came with it
+        half = x.dtype in D.HALF_NP
+        f32_params = any(t is not None and t._data.dtype == np.float32
+                         for t in (weight, bias, running_mean, running_var))
+        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if half else x, weight, bias,
                                              running_mean, running_var, bool(training),
-                                             float(momentum), float(eps), keep)
+                                             float(momentum), float(eps), keep,
+                                             x.dtype if half and not f32_params else None)
         out = out.astype(x.dtype, copy=False)
     out = _L.in_format(out, _L.suggested_format(x))
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),

@@ -286,7 +286,7 @@ def renorm(input, p, dim, maxnorm):
     # (PyTorch's node shows the arguments as given: an int p stays an int)
     given = (dim, maxnorm, p)
     p, maxnorm = float(p), float(maxnorm)
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {D.SCALAR_NAMES[input.dtype]}")
     if not p > 0:
