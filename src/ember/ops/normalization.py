@@ -211,21 +211,39 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep, stats_dtype=None
 
 def _bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps, half):
     """Training statistics of a float16 or bfloat16 input (float32 `mean` and
-    `var_sum`) as ATen's kernel stores them, in the half type: the mean and
-    the variance sum rounded to it, the variance divided in it, invstd from
-    that in double, rounded; the running statistics updated from the rounded
-    ones (in double, rounded through float)."""
-    mean, var_sum = mean.astype(half), var_sum.astype(half)
-    var = (var_sum.astype(np.float32) / np.float32(count)).astype(half).astype(np.float64)
+    `var_sum`) as ATen's kernels store them in the half type. float16: the
+    variance and the running statistics from the float32 values, each result
+    rounded once. bfloat16: the variance sum and the variance rounded (the
+    divisor too), invstd from them in double; the running statistics in
+    bfloat16 arithmetic, momentum rounded to it (as measured against
+    PyTorch 2.13: the mean always, the variance in most cases)."""
+    if half == np.float16:
+        var = var_sum / np.float32(count)
+        if rm is not None:
+            rm._data[...] = (momentum * mean.astype(np.float64)
+                             + (1 - momentum) * rm._data.astype(np.float64)).astype(np.float32)
+            rm._bump()
+        if rv is not None:
+            unbiased = (var_sum / np.float32(count - 1)).astype(np.float64)
+            rv._data[...] = (momentum * unbiased
+                             + (1 - momentum) * rv._data.astype(np.float64)).astype(np.float32)
+            rv._bump()
+        mean = mean.astype(half)
+    else:
+        def r(a):     # (a value of the half type's own arithmetic: rounded to it)
+            return np.asarray(a, np.float32).astype(half).astype(np.float32)
+        mean, var_sum = r(mean), r(var_sum)
+        var = r(var_sum / r(count))
+        m, keep = r(momentum), r(1 - momentum)
+        if rm is not None:
+            rm._data[...] = r(m * mean) + r(keep * rm._data.astype(np.float32))
+            rm._bump()
+        if rv is not None:
+            rv._data[...] = r(m * r(var_sum / r(count - 1))) + r(keep * rv._data.astype(np.float32))
+            rv._bump()
+        mean = mean.astype(half)
+    var = var.astype(np.float64)
     invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var + eps)).astype(np.float32).astype(half)
-    if rm is not None:
-        rm._data[...] = (momentum * mean.astype(np.float64)
-                         + (1 - momentum) * rm._data.astype(np.float64)).astype(np.float32)
-        rm._bump()
-    if rv is not None:
-        rv._data[...] = (momentum * var_sum.astype(np.float64) / (count - 1)
-                         + (1 - momentum) * rv._data.astype(np.float64)).astype(np.float32)
-        rv._bump()
     return mean, invstd
 
 
@@ -294,14 +312,17 @@ class NativeBatchNormBackward0(_BatchNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)[:8]
+        centered = self.__dict__.pop("_centered", None)
         if x.dtype in D.HALF_NP:      # (computed in float32: see batch_norm)
+            if mean.dtype in D.HALF_NP:
+                # (the kernel centres x on the saved mean, rounded to the half type)
+                centered = None
             grad, x, mean, invstd = (a.astype(np.float32) for a in (grad, x, mean, invstd))
             w, rm, rv = (None if a is None else a.astype(np.float32) for a in (w, rm, rv))
         # The kept centred input becomes the input's gradient (one array
         # fewer); a second backward (retain_graph) recomputes it from x.
         with np.errstate(all="ignore"):
-            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs,
-                                self.__dict__.pop("_centered", None))
+            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs, centered)
 
     def _release(self):
         super()._release()
