@@ -37,7 +37,10 @@ def msg(exc):
 
 
 def values(t):
-    return t.detach().numpy() if t.requires_grad else t.numpy()
+    t = t.detach()
+    if str(t.dtype).endswith("bfloat16"):     # (torch's numpy() has no bfloat16)
+        t = t.float()
+    return t.numpy()
 
 
 def grad_fn_name(t):

@@ -5,7 +5,8 @@ Python's math, which is libm. Their uniforms come from _random's generator."""
 import math
 
 from ._backend import np
-from ._random import _F16, _gen, _normal_scalar, _numel
+from . import _dtype as D
+from ._random import _gen, _normal_scalar, _numel
 
 __all__ = ["exponential", "cauchy", "log_normal", "geometric"]
 
@@ -25,8 +26,8 @@ def _per_element(fn, u):
 
 
 def _cast_double(r, np_dtype, shape):
-    if np.dtype(np_dtype) == _F16:
-        r = r.astype(np.float32)    # c10::Half converts a double through float
+    if np.dtype(np_dtype) in D.HALF_NP:
+        r = r.astype(np.float32)    # (c10::Half and BFloat16 convert a double through float)
     return np.asarray(r, np_dtype).reshape(shape)
 
 

@@ -279,7 +279,7 @@ def _check_multinomial(input, num_samples, replacement):
     x = input._data
     if not 1 <= x.ndim <= 2:
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
                            f"{_legacy(input.dtype)}")
     if n <= 0:
@@ -389,7 +389,7 @@ def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):
 def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise RuntimeError("Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{_legacy(self.dtype)}")
@@ -405,7 +405,7 @@ _CPP_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            "dtype must be a floating point but you specified "
                            f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
@@ -416,7 +416,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
     return _fill(self, lambda shape, _: RL.log_normal(shape, mean, std, self._data.dtype,
                                                     generator))

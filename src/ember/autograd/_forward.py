@@ -24,6 +24,7 @@ recorded when grad mode is on, so reverse mode over forward mode works.
 import weakref
 
 from .._backend import np
+from .. import _dtype as D
 
 ELEMENT_WISE = "element_wise"
 
@@ -117,7 +118,7 @@ def _zero_filled(inputs, tangents):
         return tangents
     from .._tensor import Tensor
     return [Tensor._wrap(np.zeros(x._data.shape, x._data.dtype))
-            if t is None and isinstance(x, Tensor) and x._data.dtype.kind in "fc" else t
+            if t is None and isinstance(x, Tensor) and D.can_require_grad(x._data.dtype) else t
             for x, t in zip(inputs, tangents)]
 
 
@@ -137,7 +138,7 @@ def _with_zeros(derive, node_cls, outs, inputs, ctx, tangents):
 
 def attach(node_cls, out, inputs, ctx, tangents):
     """Give `out` (the op's result) its tangent J·t."""
-    if out._data.dtype.kind not in "fc":
+    if not D.can_require_grad(out._data.dtype):
         return out
     if _rule(node_cls) == ELEMENT_WISE and not _complex(out, tangents):
         t = _with_zeros(_element_wise, node_cls, out, inputs, ctx, tangents)
@@ -156,7 +157,7 @@ def attach(node_cls, out, inputs, ctx, tangents):
 def attach_multi(node_cls, outs, inputs, ctx, tangents):
     """The tangents of an op with several differentiable outputs (`outs`, in
     the node's output order)."""
-    if any(o._data.dtype.kind not in "fc" for o in outs):
+    if any(not D.can_require_grad(o._data.dtype) for o in outs):
         return
     _rule(node_cls)
     for o, t in zip(outs, _with_zeros(_by_double_backward, node_cls, outs, inputs, ctx,

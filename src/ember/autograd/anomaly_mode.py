@@ -8,6 +8,7 @@ re-raising (_engine.py). The switch is process-wide, as PyTorch's.
 import warnings
 
 from .._backend import np
+from .. import _dtype as D
 from .._settings import triggered
 
 from . import graph as _graph
@@ -69,7 +70,7 @@ _NO_FORWARD_INFO = ("No forward pass information available. Enable detect anomal
 
 
 def has_nan(a):
-    return a.dtype.kind in "fc" and bool(np.isnan(a).any())
+    return D.can_require_grad(a.dtype) and bool(np.isnan(a).any())
 
 
 def warn_failed(exc, loop_code):

@@ -11,6 +11,7 @@ import inspect
 
 
 from .._backend import np
+from .. import _dtype as D
 from . import _forward
 from ._function_node import BackwardCFunction, Error, FunctionCtx, _pack
 from .grad_mode import _state
@@ -191,7 +192,7 @@ def _forward_tangents(cls, ctx, args, result):
         raise RuntimeError(f"jvp function returned an incorrect number of forward gradients "
                            f"(expected {len(outs)}, got {len(grads)})")
     for o, g in zip(outs, grads):
-        if isinstance(o, Tensor) and g is not None and o._data.dtype.kind in "fc":
+        if isinstance(o, Tensor) and g is not None and D.can_require_grad(o._data.dtype):
             _forward.set_tangent(o, g)
 
 
@@ -255,7 +256,7 @@ def _as_output(ctx, o, k, tensor_args, tracked):
     history is detached (an input: a detached alias), the rest point at ctx."""
     is_input = any(o is t for t in tensor_args)
     dirty = any(o is d for d in ctx._dirty)
-    if not (tracked and o._data.dtype.kind in "fc"
+    if not (tracked and D.can_require_grad(o._data.dtype)
             and not any(o is t for t in ctx._non_differentiable)):
         if not o._requires_grad:
             return _view_of(o) if is_input and not dirty else o

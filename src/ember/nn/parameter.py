@@ -1,5 +1,6 @@
 """nn.Parameter and nn.Buffer: tensors that a Module registers by assignment."""
 from .._public_name import PublicClass
+from .. import _dtype as D
 from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy",
@@ -30,7 +31,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             from .._python_data import _tname
             raise TypeError("_make_subclass(): argument 'require_grad' (position 3) must be "
                             f"bool, not {_tname(requires_grad)}")
-        if requires_grad and data._data.dtype.kind not in "fc":
+        if requires_grad and not D.can_require_grad(data._data.dtype):
             raise RuntimeError(
                 "Only Tensors of floating point and complex dtype can require gradients")
         p = object.__new__(cls)

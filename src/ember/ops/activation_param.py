@@ -125,6 +125,8 @@ def _rrelu_data(input, lower, upper, training, generator):
         x = floating(input, "leaky_relu_cpu")
         return leaky_relu_data(x, (lower + upper) / 2), None
     x = floating(input, "rrelu_with_noise_out_cpu")
+    if x.dtype == np.float16:       # (its kernel has a bfloat16 version, not a float16 one)
+        raise NotImplementedError("\"rrelu_with_noise_out_cpu\" not implemented for 'Half'")
     # ATen walks the input in order and draws uniform(lower, upper) as a double
     # (random64's low 53 bits) for each element <= 0, with the bounds first
     # rounded to the kernel's float type; the draw is then rounded to it too.

@@ -143,9 +143,12 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     elif ord not in _MATRIX_ORDS:
         raise RuntimeError(f"{name}: Order {_ord_text(ord)} not supported.")
     at_least_2d(A, name)
-    if A._data.dtype.kind not in "fc":
+    if A._data.dtype.kind != "c" and not D.is_float_np(A._data.dtype):
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
                            f"Got {D.SCALAR_NAMES[A.dtype]}")
+    if ord in ("nuc", 2, -2) and A._data.dtype in D.HALF_NP:     # (an SVD: no half kernel)
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got "
+                           f"{D.SCALAR_NAMES[A.dtype]}")
     _float_dtype(A, dtype, name)
     nd = A._data.ndim
     if len(dim) != 2:

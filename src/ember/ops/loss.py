@@ -1,9 +1,10 @@
 """Losses that PyTorch computes in one kernel, with one node each:
-binary_cross_entropy (+ _with_logits), smooth_l1_loss, huber_loss,
-soft_margin_loss; and the nodes of mse_loss and nll_loss, whose forwards
-live in nn/_functional/loss.py. Their sisters: loss_margin.py (multi-class
-margins), loss_composite.py (the torch.* losses ATen composes of other ops)
-and loss_ctc.py. nn.functional adds PyTorch's Python-side checks.
+binary_cross_entropy (+ _with_logits); and the nodes of mse_loss and
+nll_loss, whose forwards live in nn/_functional/loss.py. Their sisters:
+loss_pointwise.py (smooth_l1, huber, soft_margin), loss_margin.py
+(multi-class margins), loss_composite.py (the torch.* losses ATen composes
+of other ops) and loss_ctc.py. nn.functional adds PyTorch's Python-side
+checks.
 
 Each forward takes the reduction by name ('none', 'mean', 'sum'); the
 torch.* functions take ATen's enum (0, 1, 2) and translate. A formula
@@ -246,10 +247,21 @@ BinaryCrossEntropyBackwardBackward0 = grad_fn(
     self=_bce_slope, target=_bce_target_slope)
 
 
-def refuse_complex(kernel, x):
-    """PyTorch's real-only loss kernels name themselves refusing complex."""
-    if x.dtype.kind == "c":
-        raise kernel_refuses(kernel, x.dtype)
+def refuse_dtype(kernel, x, halves=True):
+    """PyTorch's floating-only loss kernels name themselves refusing another
+    dtype: complex, integers and bool, and float16 and bfloat16 where the
+    kernel has no half-precision version (`halves` False)."""
+    dt = x.dtype
+    if not D.is_float_np(dt) or (not halves and dt in D.HALF_NP):
+        raise kernel_refuses(kernel, dt)
+
+
+def check_output_cast(common, out):
+    """A kernel writing into a tensor of dtype `out` (ATen's in-place steps,
+    or an output made like the input) from values of dtype `common`."""
+    if common._category > out._category:
+        raise RuntimeError(f"result type {D.SCALAR_NAMES[common]} can't be cast to the desired "
+                           f"output type {D.SCALAR_NAMES[out]}")
 
 
 def _check_probabilities(x, t):
@@ -267,7 +279,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
     x, t, w = _float_arrays(input, target, weight)
-    refuse_complex("binary_cross_entropy", x)
+    refuse_dtype("binary_cross_entropy", x)
     _check_probabilities(x, t)
     check_not_differentiable("binary_cross_entropy", weight=weight)
     floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
@@ -362,10 +374,7 @@ def _bcel_target_dtype(input, target):
     if target.dtype is D.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    common = D.promote_types(target.dtype, input.dtype)
-    if common._category > target.dtype._category:
-        raise RuntimeError(f"result type {D.SCALAR_NAMES[common]} can't be cast to the desired "
-                           f"output type {D.SCALAR_NAMES[target.dtype]}")
+    check_output_cast(D.promote_types(target.dtype, input.dtype), target.dtype)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
@@ -379,7 +388,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     x, t, w, pw = _float_arrays(input, target, weight, pos_weight, promote=True)
     _check_broadcast_into(pw, t, x.shape)
     _check_broadcast_into(x, w, x.shape)
-    refuse_complex("log_sigmoid_cpu", input._data)
+    refuse_dtype("log_sigmoid_cpu", input._data)
     loss = _bcel_forward(*_numpy1_arrays(x, t, w, pw)).reshape(x.shape)
     if target.dtype._category == D._FLOAT and loss.dtype != target._data.dtype:
         loss = loss.astype(target._data.dtype)
@@ -389,116 +398,12 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
                     (w, pw, reduction, loss.size))
 
 
-# -- smooth L1, Huber, soft margin --------------------------------------------------------------
-# (each backward kernel, in self or, arguments swapped, in target, is one node
-# under create_graph, as mse_loss's)
-def _smooth_l1_kernel(xp, g, x, t, beta, reduction, n):
-    d = x - t
-    inner = xp.where(d <= -beta, -1.0, xp.where(d >= beta, 1.0, d / beta))
-    return inner * g * norm(reduction, n)
-
-
-def _smooth_l1_slope(xp, g, self, target, beta, reduction, n):
-    if beta == 0:   # (ATen's guard against dividing by zero)
-        return xp.zeros_like(g)
-    return _per_element(xp, xp.div_scalar(g * (abs(self - target) < beta), beta), reduction, n)
-
-
-def _loss_nodes(name, kernel, slope, fields):
-    """A pointwise loss's node and its backward kernel's node: the formulas
-    take the loss's constants (`fields`' keys first, then reduction, n)."""
-    twice = grad_fn(
-        f"{name}BackwardBackward0", saved=fields,
-        grad_output=lambda xp, grad, grad_output, self, target, c, reduction, n:
-        _kernel_transpose(xp, twice, kernel, grad, grad_output, self, target, reduction,
-                          c, reduction, n),
-        self=lambda xp, grad, grad_output, self, target, c, reduction, n:
-        slope(xp, grad * grad_output, self, target, c, reduction, n),
-        target=lambda xp, grad, grad_output, self, target, c, reduction, n:
-        -slope(xp, grad * grad_output, self, target, c, reduction, n))
-    once = grad_fn(
-        f"{name}Backward0", saved=fields,
-        self=lambda xp, g, self, target, c, reduction, n:
-        _twice(xp, twice, kernel, g, self, target, c, reduction, n),
-        target=lambda xp, g, self, target, c, reduction, n:
-        _twice(xp, twice, kernel, g, target, self, c, reduction, n))
-    return once, twice
-
-
-SmoothL1LossBackward0, SmoothL1LossBackwardBackward0 = _loss_nodes(
-    "SmoothL1Loss", _smooth_l1_kernel, _smooth_l1_slope,
-    {"beta": "c", "reduction": ("reduction", REDUCTION[1])})
-
-
-def _binary_loss_arrays(input, target, promote):
-    """Both sides broadcast, in input's dtype or (a kernel that promotes) the common one."""
-    x, t = _float_arrays(input, target, promote=promote)
-    try:
-        return np.broadcast_arrays(x, t)
-    except ValueError:
-        raise broadcast_error(x.shape, t.shape) from None
-
-
-def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    x, t = _binary_loss_arrays(input, target, True)
-    refuse_complex("smooth_l1_cpu", x)
-    z = np.abs(x - t)
-    loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
-    return recorded(SmoothL1LossBackward0, reduce(loss.astype(x.dtype), reduction),
-                    (input, target), (float(beta), reduction, z.size))
-
-
-def _huber_kernel(xp, g, x, t, delta, reduction, n):
-    d = x - t
-    inner = xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
-    return inner * g * norm(reduction, n)
-
-
-def _huber_slope(xp, g, self, target, delta, reduction, n):
-    return _per_element(xp, g * (abs(self - target) < delta), reduction, n)
-
-
-HuberLossBackward0, HuberLossBackwardBackward0 = _loss_nodes(
-    "HuberLoss", _huber_kernel, _huber_slope,
-    {"delta": "c", "reduction": ("reduction", REDUCTION[1])})
-
-
-def huber_loss(input, target, reduction="mean", delta=1.0):
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    x, t = _binary_loss_arrays(input, target, False)
-    refuse_complex("huber_cpu", x)
-    z = np.abs(x - t)
-    loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype)
-    return recorded(HuberLossBackward0, reduce(loss, reduction), (input, target),
-                    (float(delta), reduction, z.size))
-
-
-def _soft_margin_self(xp, g, self, target, reduction, n):
-    z = xp.exp(-target * self)
-    return -target * z / (1 + z) * g * norm(reduction, n)
-
-
-SoftMarginLossBackward0 = grad_fn("SoftMarginLossBackward0", self=_soft_margin_self)
-
-
-def soft_margin_loss(input, target, reduction="mean"):
-    check_not_differentiable("soft_margin_loss", target=target)
-    x, t = _binary_loss_arrays(input, target, False)
-    with np.errstate(over="ignore"):
-        loss = np.log1p(np.exp(-x * t))
-    no_complex_autograd("soft_margin_loss", loss, input, target)
-    return recorded(SoftMarginLossBackward0, reduce(loss, reduction), (input, target),
-                    (reduction, loss.size))
-
-
 binary_cross_entropy_with_logits = register(binary_cross_entropy_with_logits, method=False,
                                             out=False)
 
-from . import loss_margin, loss_composite, loss_ctc  # noqa: E402,F401 (sister files)
+from . import loss_margin, loss_composite, loss_ctc, loss_pointwise  # noqa: E402,F401 (sisters)
 from .loss_composite import *  # noqa: E402,F401,F403
 from .loss_ctc import *  # noqa: E402,F401,F403
+from .loss_pointwise import *  # noqa: E402,F401,F403
 
 __all__ += loss_composite.__all__ + loss_ctc.__all__

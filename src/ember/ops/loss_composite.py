@@ -5,6 +5,7 @@ so their graphs hold the same nodes. Reduction is ATen's enum."""
 import math
 
 from .conditional import clamp_min, minimum, where
+from ._common import np, wrap
 from .loss import reduction_name
 from .scalar_arith import add_scalar, mul_scalar, scalar_sub, sub_scalar
 from .statistics_distance import pairwise_distance
@@ -30,14 +31,18 @@ def kl_div(input, target, reduction=0, *, log_target=False):
     return apply_reduction(loss, reduction)
 
 
+# (the margins are ATen's `double`s, whatever number the caller gave; and
+# ATen's zeros are zeros_like(input): an integer input keeps its dtype)
 def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
-    pushed = clamp_min(scalar_sub(margin, input), 0)
-    loss = where(target != 1, pushed, 0.0) + where(target != -1, input, 0.0)
+    zeros = wrap(np.zeros_like(input._data))
+    pushed = clamp_min(scalar_sub(float(margin), input), 0)
+    loss = where(target != 1, pushed, zeros) + where(target != -1, input, zeros)
     return apply_reduction(loss, reduction)
 
 
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
-    loss = clamp_min(add_scalar(-target * (input1 - input2), margin), 0)
+    difference = input1 - input2        # (before -target, as the compiled C++ runs it)
+    loss = clamp_min(add_scalar(-target * difference, float(margin)), 0)
     return apply_reduction(loss, reduction)
 
 

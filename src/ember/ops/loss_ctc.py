@@ -9,12 +9,11 @@ log_probs (PyTorch's choice, kept). PyTorch has no second derivative for
 it, and neither has Ember: using one raises PyTorch's error."""
 from .._backend import np
 
-from .. import _dtype as D
 from ._common import Tensor, recorded, wrap
 from .conditional import where
 from ._registry import grad_fn, no_forward_formula, not_implemented, register, tensor_field
 from ..autograd._saved_fields import constant
-from .loss import reduction_name
+from .loss import reduction_name, refuse_dtype
 
 __all__ = ["ctc_loss"]
 
@@ -180,9 +179,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         if v > T:
             raise RuntimeError(f"Expected input_lengths to have value at most {T}, but got "
                                f"value {int(v)}" + _CHECKING)
-    if lp3._data.dtype.kind != "f":
-        raise NotImplementedError(f'"ctc_loss_cpu" not implemented for '
-                                  f"'{D.SCALAR_NAMES[log_probs.dtype]}'")
+    refuse_dtype("ctc_loss_cpu", lp3._data, halves=False)
     ext, skip = _extended(padded, blank)
     with np.errstate(invalid="ignore"):
         alpha = _alphas(lp3._data.astype(np.float64), ext, skip)

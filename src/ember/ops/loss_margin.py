@@ -7,7 +7,7 @@ from .. import _dtype as D
 from ._common import recorded
 from ._registry import grad_fn
 from .loss import (check_not_differentiable, check_scalar_type, const, norm, reduce,
-                   refuse_complex)
+                   refuse_dtype)
 
 __all__ = []
 
@@ -83,7 +83,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     _long_target(target)
     check_scalar_type(input, weight)
     check_not_differentiable("multi_margin_loss", weight=weight)
-    refuse_complex("multi_margin_loss_cpu_kernel", x)
+    refuse_dtype("multi_margin_loss_cpu_kernel", x, halves=False)
     y = t.reshape(frames)
     if ((y < 0) | (y >= classes)).any():
         raise RuntimeError("target out of range")
@@ -122,7 +122,7 @@ def multilabel_margin_loss(input, target, reduction="mean"):
         raise RuntimeError(f"inconsistent target size: {list(t.shape)} for input of size: "
                            f"{list(x.shape)}")
     _long_target(target)
-    refuse_complex("multilabel_margin_loss_forward_out_frame", x)
+    refuse_dtype("multilabel_margin_loss_forward_out_frame", x, halves=False)
     if ((t < -1) | (t >= classes)).any():
         raise RuntimeError("argument #2 'target' is out of range")
     x2, t2 = x.reshape(shape), t.reshape(shape)

@@ -159,17 +159,24 @@ def _bn_stats(x3, xf, lay, count):
     return _bn_rows.stats(rows, lambda mean: np.subtract(xf, mean))
 
 
-def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
+def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep, stats_dtype=None):
     """Output, saved mean and saved invstd (empty in eval mode) of batch norm,
     and (training, when `keep`) the centred input for the backward pass;
-    running stats updated in place (the unbiased variance, as PyTorch)."""
+    running stats updated in place (the unbiased variance, as PyTorch).
+    With `stats_dtype`, the saved mean and invstd are stored in it (a half
+    type) and the output normalised with those, as ATen's kernel does."""
     dt = x.dtype
     lay = _Layout(x.shape)
     x3, xf = x.reshape(lay.shape3), x.reshape(lay.flat)
     count = x3.shape[0] * x3.shape[2]
     dev = None
     with np.errstate(all="ignore"):
-        if training:
+        if training and stats_dtype is not None:
+            mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
+            mean, invstd = _bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps,
+                                          stats_dtype)
+            use_mean, alpha = mean.astype(dt), invstd.astype(dt)
+        elif training:
             mean, dev, var_sum = _bn_stats(x3, xf, lay, count)
             var = var_sum / dt.type(count)
             invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var.astype(np.float64) + eps)) \
@@ -188,17 +195,56 @@ def _bn_forward(x, w, b, rm, rv, training, momentum, eps, keep):
                 rv._bump()
             use_mean, alpha = mean, invstd
         else:
-            mean = invstd = np.empty(0, dt)
+            mean = invstd = np.empty(0, dt if stats_dtype is None else stats_dtype)
             use_mean = rm._data.astype(dt)
             alpha = _bn_invstd(rv._data.astype(dt), eps)
         if w is not None:
-            alpha = alpha * w._data
+            alpha = alpha * w._data.astype(dt, copy=False)
         # PyTorch's kernel (both modes) forms beta = bias - mean * alpha and
         # the output x * alpha + beta, each a fused multiply-add (one rounding)
         fma = _fma32 if dt == np.float32 else _fma64
-        beta = fma(-use_mean, alpha, 0.0 if b is None else b._data).astype(dt)
+        beta = fma(-use_mean, alpha,
+                   0.0 if b is None else b._data.astype(dt, copy=False)).astype(dt)
         out = _fused(xf, lay.row(alpha), lay.row(beta))
     return out.reshape(x.shape), mean, invstd, (dev if keep else None)
+
+
+def _bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps, half):
+    """Training statistics of a float16 or bfloat16 input (float32 `mean` and
+    `var_sum`) as ATen's kernels store them in the half type. float16: the
+    variance and the running statistics from the float32 values, each result
+    rounded once. bfloat16: the variance sum and the variance rounded (the
+    divisor too), invstd from them in double; the running statistics in
+    bfloat16 arithmetic, momentum rounded to it (as measured against
+    PyTorch 2.13: the mean always, the variance in most cases)."""
+    if half == np.float16:
+        var = var_sum / np.float32(count)
+        if rm is not None:
+            rm._data[...] = (momentum * mean.astype(np.float64)
+                             + (1 - momentum) * rm._data.astype(np.float64)).astype(np.float32)
+            rm._bump()
+        if rv is not None:
+            unbiased = (var_sum / np.float32(count - 1)).astype(np.float64)
+            rv._data[...] = (momentum * unbiased
+                             + (1 - momentum) * rv._data.astype(np.float64)).astype(np.float32)
+            rv._bump()
+        mean = mean.astype(half)
+    else:
+        def r(a):     # (a value of the half type's own arithmetic: rounded to it)
+            return np.asarray(a, np.float32).astype(half).astype(np.float32)
+        mean, var_sum = r(mean), r(var_sum)
+        var = r(var_sum / r(count))
+        m, keep = r(momentum), r(1 - momentum)
+        if rm is not None:
+            rm._data[...] = r(m * mean) + r(keep * rm._data.astype(np.float32))
+            rm._bump()
+        if rv is not None:
+            rv._data[...] = r(m * r(var_sum / r(count - 1))) + r(keep * rv._data.astype(np.float32))
+            rv._bump()
+        mean = mean.astype(half)
+    var = var.astype(np.float64)
+    invstd = np.where(var + eps == 0, 0, 1 / np.sqrt(var + eps)).astype(np.float32).astype(half)
+    return mean, invstd
 
 
 def _bn_input_grad(xp, g, input, weight, running_mean, running_var, save_mean, save_invstd,
@@ -266,13 +312,17 @@ class NativeBatchNormBackward0(_BatchNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, rm, rv, mean, invstd, training, eps = self._unpack(False)[:8]
-        if x.dtype != mean.dtype:     # (computed in float32: see batch_norm)
-            grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
+        centered = self.__dict__.pop("_centered", None)
+        if x.dtype in D.HALF_NP:      # (computed in float32: see batch_norm)
+            if mean.dtype in D.HALF_NP:
+                # (the kernel centres x on the saved mean, rounded to the half type)
+                centered = None
+            grad, x, mean, invstd = (a.astype(np.float32) for a in (grad, x, mean, invstd))
+            w, rm, rv = (None if a is None else a.astype(np.float32) for a in (w, rm, rv))
         # The kept centred input becomes the input's gradient (one array
         # fewer); a second backward (retain_graph) recomputes it from x.
         with np.errstate(all="ignore"):
-            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs,
-                                self.__dict__.pop("_centered", None))
+            return _bn_backward(grad, x, w, rm, rv, mean, invstd, training, eps, needs, centered)
 
     def _release(self):
         super()._release()
@@ -417,7 +467,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
     if x.ndim < 2:
         input.size(1)      # PyTorch's IndexError: "Dimension out of range ..."
     _float_check(input, "batch_norm")
-    mixed = _mixed_type(x, (weight, bias, running_mean, running_var))
+    _mixed_type(x, (weight, bias, running_mean, running_var))
     for t in (running_mean, running_var):
         # (the CPU kernel reads the statistics through 1-d accessors)
         if t is not None and t._data.ndim != 1:
@@ -427,10 +477,15 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
         out, dev = x.copy(), None
         mean = invstd = np.empty(0, x.dtype)
     else:
-        wide = mixed or x.dtype == D._BF16_NP
-        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if wide else x, weight, bias,
+        # A float16 or bfloat16 input is computed in float32; its statistics
+        # are stored in its dtype unless float32 parameters came with it
+        half = x.dtype in D.HALF_NP
+        f32_params = any(t is not None and t._data.dtype == np.float32
+                         for t in (weight, bias, running_mean, running_var))
+        out, mean, invstd, dev = _bn_forward(x.astype(np.float32) if half else x, weight, bias,
                                              running_mean, running_var, bool(training),
-                                             float(momentum), float(eps), keep)
+                                             float(momentum), float(eps), keep,
+                                             x.dtype if half and not f32_params else None)
         out = out.astype(x.dtype, copy=False)
     out = _L.in_format(out, _L.suggested_format(x))
     consts = {"running_mean": None if running_mean is None else running_mean._data.copy(),

@@ -69,8 +69,10 @@ class NativeLayerNormBackward0(_LayerNormFormulas):
         if create_graph:
             return super().apply(xp, grad, create_graph, needs)
         x, w, _, k, eps, mean, rstd = self._unpack(False)[:7]
-        if x.dtype != mean.dtype:   # (a bfloat16 or float16 input, in float32)
-            grad, x = grad.astype(mean.dtype), x.astype(mean.dtype)
+        if x.dtype in D.HALF_NP:    # (computed in float32, as ATen's kernel does)
+            grad, x, mean, rstd = (a.astype(np.float32) for a in (grad, x, mean, rstd))
+            if w is not None:
+                w = w.astype(np.float32)
         with np.errstate(all="ignore"):
             return _ln_backward(grad, x, w, k, mean, rstd, needs)
 
@@ -138,21 +140,27 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
     x = input._data
     # (float32 parameters with a float16 or bfloat16 input are "mixed":
     # computed in float32; ATen checks them before the input's dtype)
-    mixed = _mixed_type(x, (weight, bias))
+    _mixed_type(x, (weight, bias))
     _float_check(input, "LayerNormKernelImpl")
     k = len(shape)
     lead = x.shape[:x.ndim - k]
     x2 = x.reshape(-1, int(np.prod(shape)))
-    if mixed:
+    # A float16 or bfloat16 input is computed in float32 and rounded once; its
+    # mean and rstd are rounded to its dtype too, unless float32 parameters
+    # came with it (ATen's "mixed type")
+    half = x.dtype in D.HALF_NP
+    if half:
         x2 = x2.astype(np.float32)
     with np.errstate(all="ignore"):
         mean, rstd, y = _moments(x2, eps)
         # (PyTorch's order: (x - mean) * rstd * gamma + beta)
         y *= rstd
         if weight is not None:
-            y *= weight._data.reshape(-1)
+            y *= weight._data.reshape(-1).astype(y.dtype, copy=False)
         if bias is not None:
-            y += bias._data.reshape(-1)
+            y += bias._data.reshape(-1).astype(y.dtype, copy=False)
+    if half and all(p is None or p._data.dtype == x.dtype for p in (weight, bias)):
+        mean, rstd = mean.astype(x.dtype), rstd.astype(x.dtype)
     stat_shape = lead + (1,) * k
     mean, rstd = mean.reshape(stat_shape), rstd.reshape(stat_shape)
     # (contiguous whatever the input's layout: PyTorch's kernel reads a contiguous copy)

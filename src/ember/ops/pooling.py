@@ -115,7 +115,7 @@ def _avg_pool(input, n, kernel_size, stride, padding, ceil_mode, count_include_p
     out = tuple(output_size(L, kk, pp, ss, 1, ceil_mode)
                 for L, kk, pp, ss in zip(spatial, k, p, s))
     shape_check(x, k, s, p, (1,) * n, out, avg3d=n == 3, fn3d="avg_pool3d()")
-    kernel_dtype(x, name if n == 2 else "avg_pool3d_out_frame", byte=False)
+    kernel_dtype(x, name if n == 2 else "avg_pool3d_out_frame", byte=False, halves=n < 3)
     axes = [StridedSum(L, kk, ss, pp, o) for L, kk, ss, pp, o in zip(spatial, k, s, p, out)]
     div = _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override)
     plan = WindowSum(axes, div, AVG_NODES[n])

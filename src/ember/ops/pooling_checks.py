@@ -109,11 +109,12 @@ def one_int(values, fn, name):
         raise RuntimeError(f"{fn}() argument '{name}' should contain one int (got {len(values)})")
 
 
-def kernel_dtype(x, name, integers=True, byte=True):
-    """The dtypes PyTorch's kernel is compiled for: floats, and integers
-    (all, or Long only) where `integers`."""
+def kernel_dtype(x, name, integers=True, byte=True, halves=True):
+    """The dtypes PyTorch's kernel is compiled for: floats (float16 and
+    bfloat16 too where `halves`), and integers (all, or Long only) where
+    `integers`."""
     kind = x.dtype.kind
-    ok = (kind == "f" or x.dtype == D._BF16_NP
+    ok = ((D.is_float_np(x.dtype) and (halves or x.dtype not in D.HALF_NP))
           or (integers and kind in "iu" and (byte or x.dtype == np.int64)))
     if not ok:
         raise NotImplementedError(f'"{name}" not implemented for '

@@ -58,6 +58,19 @@ def _pick(arr, col, axis):
     return arr.take(col, axis)
 
 
+def _via_float32(scan):
+    """A max scan of bfloat16 run on float32 copies: the same maxima and
+    positions, without ml_dtypes' comparisons flagging (and warning on) NaN."""
+    def run(x, *args):
+        if x.dtype != D._BF16_NP:
+            return scan(x, *args)
+        best, which = scan(x.astype(np.float32), *args)
+        return best.astype(x.dtype), which
+    run.__doc__, run.__name__ = scan.__doc__, scan.__name__
+    return run
+
+
+@_via_float32
 def window_max(x, tables):
     """Max of x over the windows given per trailing axis by `tables` (from
     adaptive_windows), and the flat index (within each plane) of the element
@@ -66,7 +79,7 @@ def window_max(x, tables):
     if is_meta(x):
         shape = x.shape[:x.ndim - n] + tuple(t.shape[0] for t in tables)
         return meta_array(shape, x.dtype), meta_array(shape, np.int64)
-    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    nan = x.dtype.kind == "f" and bool(np.isnan(x).any())      # (bfloat16: float32 here)
     vals, idx = x, None
     for a in reversed(range(n)):
         axis = x.ndim - n + a
@@ -161,6 +174,7 @@ def offset_indices(which, spatial, k, s, p, d, out):
     return step.take(which) + base
 
 
+@_via_float32
 def strided_max(x, k, s, p, d, out):
     """Max pool over the trailing len(k) axes, as PyTorch's kernel scans:
     from -inf (the lowest integer), a later element wins only when greater

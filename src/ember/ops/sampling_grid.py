@@ -345,7 +345,7 @@ def _check(input, grid, mode, n):
                            f"of dimensions, but got {sizes}")
     if mode == 2 and n == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
-    if x.dtype.kind != "f":
+    if not D.is_float_np(x.dtype):
         # (a complex volume stops at the 3-d sampler's own dispatch)
         kernel = "grid_sampler3d_cpu" if n == 3 and x.dtype.kind == "c" else \
             f"grid_sampler_{n}d_cpu_kernel_impl"

@@ -159,8 +159,7 @@ def _check(input, mode, n, out_sizes, antialias):
     if x.shape[1] == 0:
         raise RuntimeError(f"Non-empty {n + 2}D data tensor expected but got a tensor with "
                            f"sizes {list(x.shape)}")
-    kind = x.dtype.kind
-    if kind == "f":
+    if D.is_float_np(x.dtype):
         return
     kernel = "compute_index_ranges_weights" if antialias else _DTYPE_KERNEL[mode, n]
     if x.dtype == np.uint8 and not antialias and mode in ("nearest", "nearest-exact"):

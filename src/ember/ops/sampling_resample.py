@@ -14,7 +14,7 @@ derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
 from .._layout import in_input_format
-from ._common import np, recorded
+from ._common import D, np, recorded
 from ._registry import grad_fn
 from ._xp import provide
 
@@ -98,7 +98,7 @@ def scatter(g, plan):
 def _in_float32(fn, x, plan):
     """Half precision is computed in float32 and rounded once, as PyTorch's
     opmath does (a plain take needs no arithmetic; its adjoint sums)."""
-    if x.dtype.kind == "f" and x.dtype.itemsize < 4 and (
+    if x.dtype in D.HALF_NP and (
             fn is scatter or any(s[2] is not None for s in plan)):
         return fn(x.astype(np.float32), plan).astype(x.dtype)
     return fn(x, plan)

@@ -60,8 +60,10 @@ def div_scalar(t, c):
 
 
 def _filled(c, t):
-    a, b = _arrays(t, c)
-    return wrap(np.full(a.shape, b, np.result_type(a, b)))
+    # (at::empty_like(t).fill_(c): t's dtype, so an integer t gives an integer
+    # difference and a bool t a bool one, which sub_ then refuses)
+    a = t._data
+    return wrap(np.full(a.shape, c, a.dtype))
 
 
 def scalar_sub(c, t):

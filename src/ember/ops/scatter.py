@@ -14,7 +14,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
-from ._common import (Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
+from ._common import (D, Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
@@ -38,7 +38,7 @@ def _identity(reduce, dtype):
     if reduce == "prod":
         return 1
     high = reduce == "amin"
-    if dtype.kind == "f":
+    if D.is_float_np(dtype):
         return np.inf if high else -np.inf
     if dtype.kind == "b":
         return high
@@ -144,7 +144,8 @@ def reduce_at(x, key, vals, reduce, include_self):
     out = write_at(x, key, vals, _UFUNCS[reduce])
     if reduce == "mean":
         count = _counts(x.shape, key, include_self)
-        out = out / count if x.dtype.kind in "fc" else np.floor_divide(out, count)
+        out = out / count if x.dtype.kind == "c" or D.is_float_np(x.dtype) \
+            else np.floor_divide(out, count)
         out = out.astype(x.dtype, copy=False)
     return out
 

@@ -18,7 +18,7 @@ def _weights(w, name, n, integral):
     if w._data.ndim > 1:
         raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got {name} "
                            f"with {w._data.ndim} dimensions")
-    if (w._data.dtype.kind in "iu") != integral or (not integral and w._data.dtype.kind != "f"):
+    if (w._data.dtype.kind in "iu") != integral or (not integral and not D.is_float_np(w._data.dtype)):
         raise RuntimeError(f"cov(): expected {name} to have {kind} dtype but got {name} with "
                            f"{D.SCALAR_NAMES[w.dtype]} dtype")
     if w._data.size != n:

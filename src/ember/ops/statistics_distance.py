@@ -286,7 +286,7 @@ def renorm(input, p, dim, maxnorm):
     # (PyTorch's node shows the arguments as given: an int p stays an int)
     given = (dim, maxnorm, p)
     p, maxnorm = float(p), float(maxnorm)
-    if x.dtype.kind not in "fc":
+    if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {D.SCALAR_NAMES[input.dtype]}")
     if not p > 0:
@@ -353,7 +353,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     diff = x1 - x2
     diff = add_scalar(diff, eps)
     a = diff._data
-    if a.dtype.kind not in "fc":
+    if a.dtype.kind != "c" and not D.is_float_np(a.dtype):
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
                            f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
     p = float(p)

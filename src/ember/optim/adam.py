@@ -7,6 +7,7 @@ corrections as Python floats, `denom = sqrt(v) / sqrt(bc2) + eps`, and
 float32 arithmetic as float32, as in torch's kernels.
 """
 from .._backend import np
+from .. import _dtype as D
 
 from .._creation import zeros_like
 from .._tensor import Tensor
@@ -70,16 +71,23 @@ class Adam(PerParameter):
         lr, weight_decay, eps = hp["lr"], hp["weight_decay"], hp["eps"]
         # A Tensor lr or beta is a NumPy scalar here: `weak` keeps the scalar
         # arithmetic in its dtype on NumPy 1 too.
+        # (torch's kernels compute float16 and bfloat16 in float32, with
+        # float32 scalars, rounding once per op: the fused ones here too,
+        # lerp_, addcmul_, addcdiv_; NumPy would widen a bfloat16 array met
+        # with a Python float to float64)
+        half = p.dtype in D.HALF_NP
+        wide, num = (_wide, _float32) if half else (_same, _same)
         if weight_decay != 0:
             if hp["decoupled_weight_decay"]:
-                p *= weak(1, lr) - lr * weak(weight_decay, lr)
+                p *= num(weak(1, lr) - lr * weak(weight_decay, lr))
             else:
-                grad = grad + weight_decay * p
+                grad = (wide(grad) + weight_decay * wide(p)).astype(p.dtype, copy=False)
+        grad = wide(grad)
         md, vd = state["exp_avg"], state["exp_avg_sq"]
         # torch lerps with a Tensor beta1 cast to the parameter's dtype
         lerp_beta1 = p.dtype.type(beta1) if isinstance(beta1, np.generic) else beta1
         lerp_(md, grad, weak(1, lerp_beta1) - lerp_beta1)
-        vd *= beta2
+        vd *= num(beta2)
         vd += ((weak(1, beta2) - beta2) * grad) * grad
         bias_correction1 = weak(1, beta1) - beta1 ** weak(step, beta1)
         bias_correction2 = weak(1, beta2) - beta2 ** weak(step, beta2)
@@ -88,11 +96,25 @@ class Adam(PerParameter):
         if hp["amsgrad"]:
             mx = state["max_exp_avg_sq"]
             np.maximum(mx, vd, out=mx)
-            denom = np.sqrt(mx) / bias_correction2_sqrt
+            denom = np.sqrt(mx) / num(bias_correction2_sqrt)
         else:
-            denom = np.sqrt(vd) / bias_correction2_sqrt
-        denom += eps
-        p += ((-step_size) * md) / denom
+            denom = np.sqrt(vd) / num(bias_correction2_sqrt)
+        if half:
+            denom = denom.astype(p.dtype)
+        denom += num(eps)
+        p += ((-step_size) * wide(md)) / denom
+
+
+def _wide(a):
+    return a.astype(np.float32)
+
+
+def _same(a):
+    return a
+
+
+def _float32(x):
+    return np.float32(x) if x.__class__ in (float, int) else x
 
 
 class AdamW(Adam):

@@ -227,9 +227,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError("label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing:g}")     # (as C++ prints a double)
     class_dim = 0 if input._data.ndim == 1 else 1
+    probs = input._data.shape == target._data.shape
+    if probs and not D.is_float_np(target._data.dtype):
+        # (soft targets: ATen checks their dtype before anything is computed)
+        raise RuntimeError("Expected floating point type for target with class "
+                           "probabilities, got " + _type_name(target))
+    if probs and ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
     logp = log_softmax(input, class_dim)
     n_classes = input._data.shape[class_dim]
-    probs = input._data.shape == target._data.shape
     w = None
     if weight is not None:
         if (weight._data.ndim != 1 or weight._data.size != n_classes) and (
@@ -244,9 +250,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             w = weight.reshape(shape)
     if probs:
         # Class probabilities as target.
-        if target._data.dtype.kind != "f":
-            raise RuntimeError("Expected floating point type for target with class "
-                               "probabilities, got " + _type_name(target))
         if label_smoothing > 0:
             target = target * (1 - label_smoothing) + label_smoothing / n_classes
         prod = logp * target if w is None else logp * target * w

@@ -83,7 +83,8 @@ def _window_average(div, size, dim):
     for i in range(size):
         part = padded.narrow(dim, i, c)
         total = part if total is None else total + part
-    return total / size
+    # (avg_pool's Long kernel divides as C++ integers do; the squares are >= 0)
+    return total // size if total._data.dtype.kind in "iu" else total / size
 
 
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
@@ -93,11 +94,11 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
                          f"input (got {dim} dimensions)")
     if input.numel() == 0:
         return input
-    if input.is_complex():
-        # (PyTorch averages the squares with avg_pool2d, or avg_pool3d past 3-D)
-        from ...ops._common import kernel_refuses
-        raise kernel_refuses("avg_pool2d" if dim == 3 else "avg_pool3d_out_frame",
-                             input._data.dtype)
+    # (PyTorch averages the squares with avg_pool2d, or avg_pool3d past 3-D:
+    # their kernels' dtypes)
+    from ...ops.pooling_checks import kernel_dtype
+    kernel_dtype(input._data, "avg_pool2d" if dim == 3 else "avg_pool3d_out_frame", byte=False,
+                 halves=dim == 3)
     div = _window_average(input.mul(input), size, 1)
     div = div.mul(alpha).add(k).pow(beta)
     return input / div

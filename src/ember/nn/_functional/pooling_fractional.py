@@ -135,8 +135,8 @@ def _check(x, n, k, out, samples):
     if samples.shape[2] != n:
         raise RuntimeError(f"Expect _random_samples.size(2) equals to {n}; got "
                            f"{samples.shape[2]}.")
-    if x.dtype.kind != "f":
-        from ... import _dtype as D
+    from ... import _dtype as D
+    if not D.is_float_np(x.dtype):
         raise NotImplementedError(f'"fractional_max_pool{n}d_out_frame" not implemented for '
                                   f"'{D.SCALAR_NAMES[D.from_numpy_dtype(x.dtype)]}'")
 

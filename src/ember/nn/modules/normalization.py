@@ -3,7 +3,7 @@ import numbers
 
 from ... import _creation
 from ..._backend import np
-from ..._dtype import SCALAR_NAMES
+from ..._dtype import SCALAR_NAMES, is_float_np
 from ..._tensor import Tensor
 from ...autograd.function import Function
 from ...autograd.grad_mode import is_grad_enabled
@@ -58,7 +58,7 @@ def _cross_map_forward(ctx, input, size, alpha=1e-4, beta=0.75, k=1):
     if input.dim() != 4:
         raise ValueError(f"CrossMapLRN2d: Expected input to be 4D, got {input.dim()}D instead.")
     x = input._data
-    if x.dtype.kind != "f":
+    if not is_float_np(x.dtype):
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{SCALAR_NAMES[input.dtype]}")
     channels = x.shape[1]
