@@ -152,6 +152,23 @@ for _shape in ((3, 4), (2, 3, 5), (4, 3, 1), (7, 2, 3, 3)):
         for _seed in (0, 5):
             CASES[f"batch-norm-{_half}-{_shape}-{_seed}"] = (
                 lambda T, s=_shape, h=_half, k=_seed: _batch_norm(T, s, getattr(T, h), k))
+# Numbers beyond a half type's (or an integer's) range: c10's checked
+# conversion refuses them for fills and bounds, while where's wrapped number
+# (and arithmetic) overflow to inf
+for _d, _v in (("float16", 1e5), ("bfloat16", 1e39), ("int8", 1000), ("uint8", -1)):
+    for _op, _fn in {
+            "clamp-max": lambda T, d, v: T.zeros(2, dtype=d).clamp(max=v),
+            "clamp-min": lambda T, d, v: T.zeros(2, dtype=d).clamp(min=-v),
+            "clamp_min": lambda T, d, v: T.zeros(2, dtype=d).clamp_min(v),
+            "index_fill": lambda T, d, v: T.zeros(2, dtype=d).index_fill(0, T.tensor([0]), v),
+            "masked_fill": lambda T, d, v: T.zeros(2, dtype=d).masked_fill(
+                T.tensor([True, False]), v),
+            "fill_": lambda T, d, v: T.zeros(2, dtype=d).fill_(v),
+            "hardtanh": lambda T, d, v: T.nn.functional.hardtanh(T.zeros(2, dtype=d), -v, v),
+            "where": lambda T, d, v: T.where(T.tensor([True, False]), T.zeros(2, dtype=d), v),
+            "add": lambda T, d, v: T.zeros(2, dtype=d).add(v),
+    }.items():
+        CASES[f"range-{_op}-{_d}"] = (lambda T, f=_fn, d=_d, v=_v: f(T, getattr(T, d), v))
 # NaN in bfloat16: ml_dtypes' comparisons flag it (any warning fails a test)
 _X = [3.0, NAN, 1.0, -2.0, 0.5, NAN, 2.0]
 NAN_CASES = {

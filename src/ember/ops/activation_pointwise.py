@@ -14,6 +14,7 @@ from ._common import kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
 from ._arg_refusals import refusing
 from ._registry import grad_fn, in_opmath, not_implemented, register
+from .indexing_assign import _scalar_value
 from .inplace import check_inplace, commit_inplace, make_inplace
 
 __all__ = ["celu", "celu_", "selu", "selu_", "hardshrink", "threshold", "threshold_"]
@@ -335,7 +336,7 @@ def _hardtanh_data(input, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
-    lo, hi = (np.asarray(v).astype(x.dtype) for v in (min_val, max_val))
+    lo, hi = (_scalar_value(v, x.dtype) for v in (min_val, max_val))
     return np.minimum(np.maximum(x, lo), hi)
 
 

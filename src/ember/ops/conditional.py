@@ -1,6 +1,7 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
 from .. import _layout as _L
+from .._backend import cast
 from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
@@ -9,7 +10,7 @@ from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error
 from ._out import into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
-from .indexing_assign import expanded_inplace
+from .indexing_assign import _scalar_value, expanded_inplace
 from ._index_kernel import contiguous
 from .inplace import make_inplace
 
@@ -114,7 +115,7 @@ def where(condition, input=_MISSING, other=_MISSING, *, out=None):
         elif isinstance(scalar, complex) and rd.dtype.kind != "c":
             rd = rd.astype((ref.dtype.to_complex() if rd.dtype.kind == "f"
                             else D.default_complex())._np)
-        sd = _wrapped(scalar, rd.dtype)
+        sd = _as_wrapped_number(scalar, rd.dtype)
         ad, bd = (rd, sd) if a is not None else (sd, rd)
     else:
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
@@ -247,11 +248,18 @@ def clamp(input, min=None, max=None):
 
 
 def _wrapped(v, dt):
-    """A number in an integer tensor's dtype as c10 converts it: -1 in uint8
-    is 255 (NumPy 2 refuses it)."""
-    if isinstance(v, int) and dt.kind == "u" and v < 0:
-        return np.asarray(v).astype(dt)
-    return np.asarray(v, dt)
+    """A clamp bound in the tensor's dtype as c10 converts it: -1 in uint8 is
+    255 (NumPy 2 refuses it), one beyond the dtype's range is refused."""
+    return _scalar_value(v, dt)
+
+
+def _as_wrapped_number(v, dt):
+    """where's number in the result's dtype: an integer by c10's checked
+    conversion (1000 in int8 is refused, -1 in uint8 is 255), a float cast
+    without a range check (1e39 in float16 is inf)."""
+    if isinstance(v, int) and dt.kind in "iu":
+        return _scalar_value(v, dt)
+    return cast(np.asarray(v), dt)
 
 
 def _scalar_clamped(input, bounds, kernel):

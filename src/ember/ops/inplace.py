@@ -327,7 +327,7 @@ def copy_(self, src, non_blocking=False):
         if self._data.dtype.kind == "b":
             data = data != 0
         else:
-            if self._data.dtype.kind == "f":
+            if D.is_float_np(self._data.dtype):
                 warn_once("Casting complex values to real discards the imaginary part",
                           cpp="aten/src/ATen/native/Copy.cpp:307")
             data = data.real

@@ -5,7 +5,7 @@ from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._index_kernel import like
-from .indexing_assign import expanded_inplace
+from .indexing_assign import _scalar_value, expanded_inplace
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
@@ -201,8 +201,9 @@ def index_fill(input, dim, index, value):
                          f"{size}")
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
-    v = value._data if isinstance(value, Tensor) else value
-    data = like(write_at(x, key, np.asarray(v).astype(x.dtype)), x)
+    # (a number as c10 converts it: refused where it overflows the dtype)
+    v = value._data.astype(x.dtype) if isinstance(value, Tensor) else _scalar_value(value, x.dtype)
+    data = like(write_at(x, key, v), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
                         (key, dim, given, _key(x, d, np.unique(idx))))
