@@ -434,10 +434,6 @@ MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field
                               self=_unfilled_grad, value=_fill_value_grad)
 
 
-def _scalar_value(value, dtype):
-    from .indexing_assign import _scalar_value
-    return _scalar_value(value, dtype)
-
 
 def masked_fill(input, mask, value):
     """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
