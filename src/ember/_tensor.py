@@ -136,6 +136,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def stride(self, dim=None):
         data = self._data
+        if dim is not None and not data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         st = None if self.is_meta else tuple(s // data.itemsize for s in data.strides)
         # No memory, or NumPy's all-zero strides of an empty array: the strides
         # of a contiguous tensor, as PyTorch's.
@@ -150,7 +152,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         return _L.is_laid_out(self._data, memory_format)
 
     def data_ptr(self):
-        return self._data.__array_interface__["data"][0]
+        # (a tensor of no elements points nowhere in PyTorch, a view's included)
+        data = self._data
+        return data.__array_interface__["data"][0] if data.size else 0
 
     @property
     def _version(self):
@@ -395,8 +399,9 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'more than one value' if self._data.size else 'no values'} "
+                               "is ambiguous")
         return bool(self._data)
 
     def _scalar(self, c_type, warn=True):
@@ -411,7 +416,8 @@ class Tensor(metaclass=_public_name.PublicClass):
                            cpp="torch/csrc/autograd/generated/python_variable_methods.cpp:822")
         v = self._data.reshape(()).item()
         if c_type and isinstance(v, complex):
-            if v.imag:
+            # (an integer takes only a real part within its range: not NaN)
+            if v.imag or (c_type == "int64_t" and not -2.0 ** 63 <= v.real <= 2.0 ** 63):
                 raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
             v = v.real
         return v
@@ -425,6 +431,11 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
+
+    def __reversed__(self):
+        # (as PyTorch's: a tensor, not an iterator; a 0-d one is itself, which
+        # then refuses to be iterated)
+        return self if self._data.ndim == 0 else self.flip(0)
 
     def __hash__(self):
         return id(self)

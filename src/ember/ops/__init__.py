@@ -27,6 +27,7 @@ from .conditional import *  # noqa: F401,F403
 from .indexing import getitem
 from .indexing_assign import setitem
 from .linalg import linear
+from .elementwise_unary import positive as _positive
 from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from . import selection, splitting as _split
@@ -158,7 +159,7 @@ Tensor.__matmul__ = _matmul_operator
 Tensor.__rmatmul__ = lambda self, other: (_L.matmul(other, self) if isinstance(other, Tensor)
                                            else NotImplemented)
 Tensor.__neg__ = _P.neg
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = _positive      # (itself; a bool tensor refuses)
 Tensor.__abs__ = _P.abs
 
 
@@ -271,20 +272,11 @@ def _reversed_dims(self):
 
 
 Tensor.T = property(_reversed_dims)
-Tensor.mT = property(lambda self: _S.transpose(namespace_extras.matrices(self, "mT"), -2, -1))
+Tensor.mT = property(namespace_extras.matrix_transpose)
 # the conjugate transposes (of a real tensor: the transposes); Tensor.adjoint
 # is the op of namespace_extras.py
 Tensor.mH = property(lambda self: namespace_extras.conj_transpose(self, "mH"))
-
-
-def _hermitian(self):
-    if self._data.ndim != 2:
-        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
-                           f"{self._data.ndim}-D tensor.")
-    return self.mH
-
-
-Tensor.H = property(_hermitian)
+Tensor.H = property(namespace_extras.hermitian)
 
 
 def __getattr__(name):
