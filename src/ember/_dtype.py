@@ -228,6 +228,18 @@ def scalar_dtype(value):
     return _default[0]
 
 
+def with_scalar(dt, value):
+    """The dtype of a tensor of dtype `dt` combined with the Python number
+    `value`: the tensor's, unless the number's category is higher (a float
+    tensor keeps its width beside a complex number: float64 -> complex128)."""
+    category = category_of_scalar(value)
+    if dt._category >= category:
+        return dt
+    if category == _COMPLEX and dt._category == _FLOAT:
+        return dt.to_complex()
+    return scalar_dtype(value)
+
+
 def category_of_scalar(value):
     if isinstance(value, (bool, np.bool_)):
         return _BOOL

@@ -149,10 +149,9 @@ Tensor.__truediv__ = _P.div
 Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other, arrays=True)
 Tensor.__floordiv__ = _P.floor_divide
 Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
-    _P._tensor_operand(other, "floor_divide", 1), self))
+    _P._tensor_operand(other, "floor_divide", 1, self), self))
 Tensor.__mod__ = _P.remainder
-Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
-    _P._tensor_operand(other, "remainder", 1), self))
+Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(other, self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
 Tensor.__matmul__ = _matmul_operator

@@ -374,14 +374,14 @@ def binary_arrays(a, b):
             ad = ad.astype((a.dtype.to_complex() if kind == "f" else D.default_complex())._np)
     elif isinstance(b, np.ndarray):
         return binary_arrays(a, Tensor._wrap(b))
-    elif isinstance(b, (np.bool_, bool)):
-        return binary_arrays(a, bool(b))
     elif isinstance(b, (int, np.integer)):      # NumPy integers count as Python ints
         return binary_arrays(a, int(b))
-    elif isinstance(b, (float, np.floating)):  # ... and NumPy floats as Python floats
-        return binary_arrays(a, float(b))
-    elif isinstance(b, (complex, np.complexfloating)):
+    elif isinstance(b, complex):                # (complex128 is a Python complex)
         return binary_arrays(a, complex(b))
+    elif isinstance(b, (float, np.floating, np.bool_, np.complexfloating)):
+        # PyTorch reads any other NumPy scalar as a Python float: bool_ too, and
+        # complex64 (NumPy's ComplexWarning dropping the imaginary part)
+        return binary_arrays(a, float(b))
     else:
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
@@ -391,6 +391,15 @@ def binary_arrays(a, b):
         # the tensor's own dtype keeps PyTorch's result dtype there too.
         b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
+
+
+def wrapped_number(x, other=None):
+    """The number `x`, first operand of a binary op, as a 0-d tensor. PyTorch's
+    wrapped number yields to any tensor's dtype in its category (7 // an int8
+    tensor is int8, even a 0-d one): beside the tensor `other`, it takes the
+    dtype the two promote to; alone, its own (int64, the default float...)."""
+    dt = D.scalar_dtype(x) if not isinstance(other, Tensor) else D.with_scalar(other.dtype, x)
+    return wrap(np.asarray(x).astype(dt._np))
 
 
 # 0-d arrays of the numbers that ops meet most often (y * 2, x + 1), for each

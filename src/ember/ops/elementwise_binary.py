@@ -4,7 +4,8 @@ ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
 from .._layout import iterated
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap,
+                      wrapped_number)
 from ._out import same_dtype
 from ._registry import grad_fn, register
 
@@ -296,7 +297,7 @@ def _right_shift(a, b):
 def _shift(name, kernel, forward):
     def op(input, other):
         if not isinstance(input, Tensor) and isinstance(other, Tensor):
-            input = wrap(np.asarray(input, dtype=D.scalar_dtype(input)._np))
+            input = wrapped_number(input, other)
         tensor_arg(input, name, "input", 1)
         a, b = binary_arrays(input, other)
         if a is None:

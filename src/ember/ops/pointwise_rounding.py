@@ -2,18 +2,19 @@
 //, % and fmod), and a tensor argument that may be a Python number: the
 arithmetic in pointwise.py builds on these."""
 from .._backend import restore, silence
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap
+from ._common import (D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap,
+                      wrapped_number)
 
 __all__ = ["_tensor_operand", "_integer_division_arrays", "_rounded_division"]
 
 
-def _tensor_operand(x, name, pos):
+def _tensor_operand(x, name, pos, other=None):
     """A tensor argument, or a Python number as the 0-d tensor PyTorch wraps it
-    in (so it still promotes as a scalar)."""
+    in (so it still promotes as a scalar: see wrapped_number)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float, bool, complex, np.number, np.bool_)):
-        return wrap(np.asarray(x, dtype=D.scalar_dtype(x)._np))
+        return wrapped_number(x, other)
     raise TypeError(f"{name}(): argument 'input' (position {pos}) must be Tensor, "
                     f"not {type(x).__name__}")
 
@@ -21,7 +22,7 @@ def _tensor_operand(x, name, pos):
 def _integer_division_arrays(input, other, kernel):
     """Operands of //, % and fmod, with PyTorch's refusals: no bool kernel,
     and an integer division by zero raises instead of giving 0."""
-    ad, bd = binary_arrays(_tensor_operand(input, kernel, 1), other)
+    ad, bd = binary_arrays(_tensor_operand(input, kernel, 1, other), other)
     if ad is None:
         return None, None
     if ad.dtype.kind in "bc":
