@@ -376,6 +376,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self.__dict__.get("_is_conj") and not force:     # (see ops/complex_parts.py)
             raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
                                "tensor.resolve_conj().numpy() instead.")
+        if self._data.dtype == D._BF16_NP:
+            # (NumPy itself has no bfloat16: PyTorch refuses, though Ember holds one)
+            raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
