@@ -410,13 +410,13 @@ class Tensor(metaclass=_public_name.PublicClass):
     def _scalar(self, c_type, warn=True):
         """The one element, for a C type `c_type` (a real one takes a complex
         number without an imaginary part only)."""
-        if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        if warn and self._requires_grad:
+        if warn and self._requires_grad:    # (before the size check, as PyTorch's)
             warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to "
                            "unexpected behavior.\nConsider using tensor.detach() first.",
                            once=True,
                            cpp="torch/csrc/autograd/generated/python_variable_methods.cpp:822")
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         v = self._data.reshape(()).item()
         if c_type and isinstance(v, complex):
             # (an integer takes only a real part within its range: not NaN)
@@ -444,9 +444,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         return id(self)
 
     def __reduce_ex__(self, proto):
-        from .utils.hooks import warn_if_has_hooks
-        warn_if_has_hooks(self)
-        return (_rebuild, (self._data, self._requires_grad))
+        from ._utils import reduce_ex
+        return reduce_ex(self, proto)
 
     def __deepcopy__(self, memo):
         if self._grad_fn is not None:
