@@ -365,3 +365,17 @@ def test_remainder_of_a_number_by_a_tensor_has_no_derivative_as_pytorch():
         r.sum().backward()
         return out
     assert outcome(ember, lambda: backward(ember)) == outcome(torch, lambda: backward(torch))
+
+
+@pytest.mark.parametrize("value", [2 ** 63, 2 ** 64 - 1, 2 ** 64, -2 ** 63, -2 ** 63 - 1, 2 ** 70,
+                                   -2 ** 70])
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64", "int8", "uint8", "bool"])
+def test_python_ints_beyond_int64_as_pytorch(dt, value):
+    # (an int64 or uint64 number wraps into an integer dtype; beyond, it is refused)
+    ops = [operator.add, operator.mul, lambda t, v: t.add(v), lambda t, v: v + t]
+    if dt != "bool":
+        ops.append(operator.sub)
+    for op in ops:
+        got = outcome(ember, lambda: op(ember.tensor([1, 2]).to(getattr(ember, dt)), value))
+        want = outcome(torch, lambda: op(torch.tensor([1, 2]).to(getattr(torch, dt)), value))
+        assert got == want

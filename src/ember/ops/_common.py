@@ -359,10 +359,15 @@ def binary_arrays(a, b):
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
+            check_int_scalar(b)
+            if b > 9223372036854775807:     # (a uint64 number)
+                raise RuntimeError("Promotion for uint16, uint32, uint64 types is not "
+                                   "supported, attempted to promote Bool and UInt64")
             ad = ad.astype(np.int64)
         elif kind == "u" or (kind == "i" and not -128 <= b <= 127):
             lo, hi = _INT_BOUNDS[ad.dtype]
             if not lo <= b <= hi:
+                check_int_scalar(b)
                 # PyTorch wraps the number into the tensor's dtype.
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
@@ -419,9 +424,20 @@ def number_array(cache, dt, b):
     itself; nor infinities and numbers beyond 2**53, whose conversion (an
     int's in particular) need not round as NumPy rounds a Python number."""
     if not 0 < abs(b) <= 9007199254740992 or len(cache) >= _NUMBER_CACHE_SIZE:
+        if b.__class__ is int:
+            check_int_scalar(b)
         return b
     a = cache[b] = np.array(b, dt)
     return a
+
+
+def check_int_scalar(b):
+    """PyTorch's refusal of a Python int that is neither an int64 nor a
+    uint64 (those between wrap into the tensor's dtype)."""
+    if b < -9223372036854775808:
+        raise OverflowError("can't convert negative int to unsigned")
+    if b > 18446744073709551615:
+        raise OverflowError("int too big to convert")
 
 
 def _narrowed(ad, bd, dt):
