@@ -181,6 +181,33 @@ CASES = {
     "numpy_force": lambda T, t: t.numpy(force=True),
     "tolist": lambda T, t: t.tolist(),
     "item": lambda T, t: t.item(),
+    # Python's builtins over the items
+    "sum": lambda T, t: sum(t),
+    "max": lambda T, t: max(t),
+    "sorted": lambda T, t: sorted(t),
+    "any": lambda T, t: any(t),
+    "all": lambda T, t: all(t),
+    "set_len": lambda T, t: len(set(t)),
+    "items_output_nr": lambda T, t: [(x.output_nr, x._version, x.is_leaf) for x in t],
+    # NumPy's functions of a tensor (a ufunc's result comes back as a tensor)
+    "np_sin": lambda T, t: np.sin(t),
+    "np_add": lambda T, t: np.add(t, 1),
+    "np_isnan": lambda T, t: np.isnan(t),
+    "np_sum": lambda T, t: np.sum(t),
+    "np_mean": lambda T, t: np.mean(t),
+    "np_argmax": lambda T, t: np.argmax(t),
+    "np_reshape": lambda T, t: np.reshape(t, (-1,)),
+    "np_transpose": lambda T, t: np.transpose(t),
+    "np_round": lambda T, t: np.round(t, 1),
+    "np_clip": lambda T, t: np.clip(t, 0, 1),
+    "np_concatenate": lambda T, t: np.concatenate([t, t]),
+    "np_stack": lambda T, t: np.stack([t, t]),
+    "np_where": lambda T, t: np.where(t),
+    "np_shape": lambda T, t: (np.shape(t), np.ndim(t)),
+    "np_allclose": lambda T, t: np.allclose(t, t),
+    "np_float64_lt": lambda T, t: np.float64(2) < t,
+    "np_float64_add": lambda T, t: np.float64(2) + t,
+    "memoryview": lambda T, t: bytes(memoryview(t)),
     # copies
     "copy": lambda T, t: _copied(T, t, copy.copy(t)),
     "deepcopy": lambda T, t: _copied(T, t, copy.deepcopy(t)),
@@ -197,6 +224,14 @@ CASES = {
     "stride": lambda T, t: t.stride(),
     "stride_0": lambda T, t: t.stride(0),
     "stride_5": lambda T, t: t.stride(5),
+    "size_float": lambda T, t: t.size(1.0),
+    "size_bool": lambda T, t: t.size(True),
+    "stride_str": lambda T, t: t.stride("a"),
+    "size_np_int": lambda T, t: t.size(np.int64(0)),
+    "dim_order": lambda T, t: t.dim_order(),
+    "dim_order_checked": lambda T, t: t.dim_order(ambiguity_check=True),
+    "dim_order_formats": lambda T, t: t.dim_order(ambiguity_check=[T.contiguous_format]),
+    "dim_order_bad": lambda T, t: t.dim_order(ambiguity_check="x"),
     "storage_offset": lambda T, t: t.storage_offset(),
     "contiguous": lambda T, t: t.is_contiguous(),
     "contiguous_cl": lambda T, t: t.is_contiguous(memory_format=T.channels_last),
@@ -279,6 +314,7 @@ KNOWN = {
     # when not given: an infinite or NaN part of b spreads to the other part,
     # and a zero imaginary part may change its sign
     ("add_number_first", "complex64"), ("add_number_first", "complex128"),
+    ("sum", "complex64"), ("sum", "complex128"),
     ("sub_number_first", "complex64"), ("sub_number_first", "complex128"),
     ("sub_np_bool", "complex64"), ("sub_np_bool", "complex128"),
     # Python ints beyond int64 are refused by PyTorch's parser (not swept here)
@@ -379,3 +415,19 @@ def test_python_ints_beyond_int64_as_pytorch(dt, value):
         got = outcome(ember, lambda: op(ember.tensor([1, 2]).to(getattr(ember, dt)), value))
         want = outcome(torch, lambda: op(torch.tensor([1, 2]).to(getattr(torch, dt)), value))
         assert got == want
+
+
+@pytest.mark.parametrize("layout", [
+    lambda T: T.zeros(2, 3, 4, 5),
+    lambda T: T.zeros(2, 3, 4, 5).to(memory_format=T.channels_last),
+    lambda T: T.zeros(2, 3, 4, 5).permute(3, 1, 0, 2),
+    lambda T: T.zeros(1, 3, 1, 5),
+    lambda T: T.zeros(3, 1).expand(3, 4),
+    lambda T: T.zeros(2, 3, 4)[:, ::2].transpose(0, 2),
+], ids=["contiguous", "channels_last", "permuted", "singletons", "expanded", "sliced"])
+@pytest.mark.parametrize("check", [False, True, "formats"])
+def test_dim_order_as_pytorch(layout, check):
+    def order(T):
+        fmt = [T.contiguous_format, T.channels_last] if check == "formats" else check
+        return layout(T).dim_order(ambiguity_check=fmt)
+    assert outcome(ember, lambda: order(ember)) == outcome(torch, lambda: order(torch))

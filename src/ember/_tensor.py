@@ -11,7 +11,7 @@ import warnings
 from . import _dtype as D, _layout as _L, _public_name
 from ._meta import MetaArray as _MetaArray
 from ._removable_handle import RemovableHandle
-from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
+from ._size import Size, _dim_arg, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
 from ._settings import triggered, warn_at_caller
@@ -89,6 +89,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if dim.__class__ is not int:
+            dim = _dim_arg("size", dim)
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
@@ -136,6 +138,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def stride(self, dim=None):
         data = self._data
+        if dim is not None and dim.__class__ is not int:
+            dim = _dim_arg("stride", dim)
         if dim is not None and not data.ndim:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         st = None if self.is_meta else tuple(s // data.itemsize for s in data.strides)
@@ -434,11 +438,6 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         return iter(self.unbind(0))
-
-    def __reversed__(self):
-        # (as PyTorch's: a tensor, not an iterator; a 0-d one is itself, which
-        # then refuses to be iterated)
-        return self if self._data.ndim == 0 else self.flip(0)
 
     def __hash__(self):
         return id(self)

@@ -394,6 +394,8 @@ def binary_arrays(a, b):
     if _VALUE_BASED_CASTING and tb is not bool:
         # NumPy 1.x widens by value (float16 + 1e5 -> float32); a scalar of
         # the tensor's own dtype keeps PyTorch's result dtype there too.
+        if tb is int:
+            check_int_scalar(b)     # (NumPy 2's checks it in number_array)
         b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
 
