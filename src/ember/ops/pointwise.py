@@ -410,8 +410,11 @@ def _opmath_binary(forward, node, a, b, scalar):
 
 
 def div(input, other, *, rounding_mode=None):
-    # (a rounded quotient keeps an integer dtype, which a number first yields to)
-    input = _tensor_operand(input, "div", 1, None if rounding_mode is None else other)
+    # A number first yields to the tensor's dtype, but for an int in a true
+    # division: PyTorch turns it into the float result type unwrapped (300 / a
+    # uint8 tensor divides 300), while a rounded quotient keeps the int dtype.
+    input = _tensor_operand(input, "div", 1, other if rounding_mode is not None
+                            or not isinstance(input, int) else None)
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
             raise RuntimeError(
