@@ -433,3 +433,34 @@ def test_dim_order_as_pytorch(layout, check):
         fmt = [T.contiguous_format, T.channels_last] if check == "formats" else check
         return layout(T).dim_order(ambiguity_check=fmt)
     assert outcome(ember, lambda: order(ember)) == outcome(torch, lambda: order(torch))
+
+
+def _deep_copied_views(T):
+    a = T.arange(6.0)
+    a2, b2 = copy.deepcopy((a, a[::2]))
+    a2[0] = 100.0           # (b2 views a2's copy of the storage)
+    return b2, b2.stride(), b2._base is None, a2._version
+
+
+def _deep_copied_layouts(T):
+    e, tt = T.ones(2, 3).expand(4, 2, 3), T.ones(2, 3).t()
+    return [(c.stride(), c.storage_offset()) for c in copy.deepcopy([e, tt, e[1:, :, 1:]])]
+
+
+def _deep_copied_state(T):
+    t = T.ones(2, requires_grad=True)
+    t.grad, t.note = T.full((2,), 3.0), [1]
+    c = copy.deepcopy(t)
+    return c, c.grad, c.note, c.note is t.note
+
+
+def _deep_copied_subclass(T):
+    cls = type("Plain", (T.Tensor,), {})
+    return copy.deepcopy(T.ones(2).as_subclass(cls))
+
+
+@pytest.mark.parametrize("fn", [_deep_copied_views, _deep_copied_layouts, _deep_copied_state,
+                                _deep_copied_subclass], ids=["views", "layouts", "state",
+                                                             "subclass"])
+def test_deepcopy_keeps_storage_layout_and_state_as_pytorch(fn):
+    assert outcome(ember, lambda: fn(ember)) == outcome(torch, lambda: fn(torch))

@@ -447,24 +447,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         return reduce_ex(self, proto)
 
     def __deepcopy__(self, memo):
-        if self._grad_fn is not None:
-            raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the "
-                "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
-                "module, this may be because of a torch.nn.utils.weight_norm usage, see "
-                "https://github.com/pytorch/pytorch/pull/103001")
-        new = type(self).__new__(type(self))
-        Tensor.__init_copy(new, self._data.copy(), self._requires_grad)
-        if self._grad is not None:
-            new._grad = self._grad.__deepcopy__(memo)
-        memo[id(self)] = new
-        return new
-
-    @staticmethod
-    def __init_copy(t, data, requires_grad):
-        t._data = data
-        t._requires_grad = requires_grad
-        t._grad_fn = None
+        from ._utils import deepcopy
+        return deepcopy(self, memo)
 
     # -- printing ----------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):

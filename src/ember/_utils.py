@@ -1,12 +1,15 @@
-"""What a pickled tensor calls to come back (PyTorch's torch._utils names):
-Tensor.__reduce_ex__ writes the tensor as its storage, storage offset,
-size and stride, so it reads back as the same view of the same memory
-(a step slice keeps its strides; tensors pickled together that share
-memory share it again), with a subclass's type and a user's attributes."""
+"""Copying and pickling a tensor, as PyTorch's Tensor.__deepcopy__ and
+__reduce_ex__ do. A pickled tensor calls what PyTorch's torch._utils names
+to come back: its storage, storage offset, size and stride, so it reads back
+as the same view (a step slice keeps its strides), with a subclass's type and
+its user's attributes. A deep copy copies the storage once per deepcopy
+call, so views copied together view one copy."""
+import copy
 from collections import OrderedDict
 
 from ._backend import np
 
+from ._inference import INFERENCE_VC
 from ._resize import _view
 from ._storage import _ptr, _root
 from ._tensor import Tensor, _rebuild
@@ -17,8 +20,7 @@ def reduce_ex(t, proto):
     """Tensor.__reduce_ex__, as PyTorch's: a plain tensor without attributes
     of its user's is _rebuild_tensor_v2's call; any other goes through
     _rebuild_from_type_v2 with its type and attributes."""
-    # (the attributes a user set: Ember's own start with '_')
-    state = {k: v for k, v in t.__dict__.items() if not k.startswith("_")}
+    state = _user_state(t)
     reduced = _reduce_ex_internal(t)
     if type(t) is Tensor and not state:
         return reduced
@@ -67,3 +69,49 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     else:
         t.__dict__.update(state)
     return t
+
+
+def _user_state(t):
+    # (the attributes a user set: Ember's own start with '_')
+    return {k: v for k, v in t.__dict__.items() if not k.startswith("_")}
+
+
+def deepcopy(t, memo):
+    if t._grad_fn is not None:
+        raise RuntimeError(
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+            "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+            "because of a torch.nn.utils.weight_norm usage, see "
+            "https://github.com/pytorch/pytorch/pull/103001")
+    if id(t) in memo:
+        return memo[id(t)]
+    cls = type(t)
+    if cls is not Tensor and type(t.new_empty([])) is not cls:
+        raise RuntimeError(
+            "The default implementation of __deepcopy__() for non-wrapper subclasses only works "
+            "for subclass types that implement new_empty() and for which that function returns "
+            "another instance of the same subclass. You should either properly implement "
+            "new_empty() for your subclass or override __deepcopy__() if it is intended "
+            "behavior for new_empty() to return an instance of a different type.")
+    data = t._data
+    root = _root(data)
+    if t.is_meta or not _in_storage(data):
+        array = data.copy()
+    else:
+        # (the storage's copy, made once per deepcopy call: views copied together share it)
+        copied = memo.get(id(root))
+        if copied is None:
+            copied = memo[id(root)] = root.copy(order="K")
+            memo.setdefault(id(memo), []).append(root)     # (copy.deepcopy's keep-alive list)
+        array = _view(copied, data.dtype, t.storage_offset(), data.shape, t.stride())
+    new = Tensor._wrap(array)
+    if cls is not Tensor:
+        new = new.as_subclass(cls)
+    new._requires_grad = t._requires_grad
+    if new._vc is not INFERENCE_VC:
+        new._vc = [1]   # (PyTorch's copy is set_ onto the new storage: version 1)
+    if t._grad is not None:
+        new._grad = t._grad.__deepcopy__(memo)
+    new.__dict__.update(copy.deepcopy(_user_state(t), memo))
+    memo[id(t)] = new
+    return new
