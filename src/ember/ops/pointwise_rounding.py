@@ -28,7 +28,8 @@ def _integer_division_arrays(input, other, kernel):
     if ad.dtype.kind in "bc":
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                   f"'{D.SCALAR_NAMES[D._BY_NP[ad.dtype]]}'")
-    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0):
+    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0) and ad.size:
+        # (no element divided, no error: an empty tensor // 0 is empty)
         raise RuntimeError("ZeroDivisionError")
     return ad, bd
 
