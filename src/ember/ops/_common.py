@@ -426,7 +426,7 @@ def number_array(cache, dt, b):
     itself; nor infinities and numbers beyond 2**53, whose conversion (an
     int's in particular) need not round as NumPy rounds a Python number."""
     if not 0 < abs(b) <= 9007199254740992 or len(cache) >= _NUMBER_CACHE_SIZE:
-        if b.__class__ is int:
+        if b.__class__ is int and not -9223372036854775808 <= b <= 18446744073709551615:
             check_int_scalar(b)
         return b
     a = cache[b] = np.array(b, dt)
