@@ -313,6 +313,7 @@ CASES = {
     "add_np_complex128": lambda T, t: t + np.complex128(2j),
     "add_np_complex64": lambda T, t: t + np.complex64(1 + 2j),
     "add_np_ones": lambda T, t: t + np.ones(tuple(t.shape)),
+    "matmul_np": lambda T, t: t @ np.ones(tuple(t.shape)[-1:] or (1,), bool),
 }
 
 # Differences left, each for one reason (not a protocol's):

@@ -132,7 +132,7 @@ def _matmul_operator(self, other):
     if isinstance(other, Tensor):
         return _L.matmul(self, other)
     if isinstance(other, _np.ndarray):
-        return Tensor._wrap(_np.asarray(_np.matmul(self.__array__(), other)))
+        return self.__array_wrap__(_np.asarray(_np.matmul(self.__array__(), other)))
     return NotImplemented
 
 
