@@ -240,6 +240,15 @@ def with_scalar(dt, value):
     return scalar_dtype(value)
 
 
+def check_int_scalar(b):
+    """PyTorch's refusal of a Python int that is neither an int64 nor a
+    uint64 (those between wrap into the tensor's dtype)."""
+    if b < -9223372036854775808:
+        raise OverflowError("can't convert negative int to unsigned")
+    if b > 18446744073709551615:
+        raise OverflowError("int too big to convert")
+
+
 def category_of_scalar(value):
     if isinstance(value, (bool, np.bool_)):
         return _BOOL

@@ -359,7 +359,7 @@ def binary_arrays(a, b):
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
-            check_int_scalar(b)
+            D.check_int_scalar(b)
             if b > 9223372036854775807:     # (a uint64 number)
                 raise RuntimeError("Promotion for uint16, uint32, uint64 types is not "
                                    "supported, attempted to promote Bool and UInt64")
@@ -367,7 +367,7 @@ def binary_arrays(a, b):
         elif kind == "u" or (kind == "i" and not -128 <= b <= 127):
             lo, hi = _INT_BOUNDS[ad.dtype]
             if not lo <= b <= hi:
-                check_int_scalar(b)
+                D.check_int_scalar(b)
                 # PyTorch wraps the number into the tensor's dtype.
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
@@ -395,18 +395,9 @@ def binary_arrays(a, b):
         # NumPy 1.x widens by value (float16 + 1e5 -> float32); a scalar of
         # the tensor's own dtype keeps PyTorch's result dtype there too.
         if tb is int:
-            check_int_scalar(b)     # (NumPy 2's checks it in number_array)
+            D.check_int_scalar(b)     # (NumPy 2's checks it in number_array)
         b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
-
-
-def wrapped_number(x, other=None):
-    """The number `x`, first operand of a binary op, as a 0-d tensor. PyTorch's
-    wrapped number yields to any tensor's dtype in its category (7 // an int8
-    tensor is int8, even a 0-d one): beside the tensor `other`, it takes the
-    dtype the two promote to; alone, its own (int64, the default float...)."""
-    dt = D.scalar_dtype(x) if not isinstance(other, Tensor) else D.with_scalar(other.dtype, x)
-    return wrap(np.asarray(x).astype(dt._np))
 
 
 # 0-d arrays of the numbers that ops meet most often (y * 2, x + 1), for each
@@ -427,19 +418,10 @@ def number_array(cache, dt, b):
     int's in particular) need not round as NumPy rounds a Python number."""
     if not 0 < abs(b) <= 9007199254740992 or len(cache) >= _NUMBER_CACHE_SIZE:
         if b.__class__ is int and not -9223372036854775808 <= b <= 18446744073709551615:
-            check_int_scalar(b)
+            D.check_int_scalar(b)
         return b
     a = cache[b] = np.array(b, dt)
     return a
-
-
-def check_int_scalar(b):
-    """PyTorch's refusal of a Python int that is neither an int64 nor a
-    uint64 (those between wrap into the tensor's dtype)."""
-    if b < -9223372036854775808:
-        raise OverflowError("can't convert negative int to unsigned")
-    if b > 18446744073709551615:
-        raise OverflowError("int too big to convert")
 
 
 def _narrowed(ad, bd, dt):

@@ -4,9 +4,9 @@ ones gcd, lcm, logical_xor and the shifts (no gradient)."""
 import math
 
 from .._layout import iterated
-from ._common import (D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap,
-                      wrapped_number)
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
+from .pointwise_rounding import wrapped_number
 from ._registry import grad_fn, register
 
 __all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",

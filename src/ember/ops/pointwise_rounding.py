@@ -2,10 +2,18 @@
 //, % and fmod), and a tensor argument that may be a Python number: the
 arithmetic in pointwise.py builds on these."""
 from .._backend import restore, silence
-from ._common import (D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap,
-                      wrapped_number)
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap
 
 __all__ = ["_tensor_operand", "_integer_division_arrays", "_rounded_division"]
+
+
+def wrapped_number(x, other=None):
+    """The number `x`, first operand of a binary op, as a 0-d tensor. PyTorch's
+    wrapped number yields to any tensor's dtype in its category (7 // an int8
+    tensor is int8, even a 0-d one): beside the tensor `other`, it takes the
+    dtype the two promote to; alone, its own (int64, the default float...)."""
+    dt = D.scalar_dtype(x) if not isinstance(other, Tensor) else D.with_scalar(other.dtype, x)
+    return wrap(np.asarray(x).astype(dt._np))
 
 
 def _tensor_operand(x, name, pos, other=None):
