@@ -477,3 +477,20 @@ def _deep_copied_subclass(T):
                                                              "subclass"])
 def test_deepcopy_keeps_storage_layout_and_state_as_pytorch(fn):
     assert outcome(ember, lambda: fn(ember)) == outcome(torch, lambda: fn(torch))
+
+
+def _parameter_copies(T):
+    p = T.nn.Parameter(T.arange(6.0).reshape(2, 3).t())
+    p.grad = T.ones(3, 2)
+    func, args = p.__reduce_ex__(2)
+    plain = pickle.loads(pickle.dumps(p))
+    p.note = 3
+    noted = pickle.loads(pickle.dumps(p))
+    deep = copy.deepcopy(p)
+    return (func.__name__, len(args), type(args[0]).__name__, type(plain).__name__,
+            plain.stride(), noted.note, deep.grad, hasattr(deep, "note"), deep.stride())
+
+
+def test_parameter_pickle_and_deepcopy_as_pytorch():
+    assert outcome(ember, lambda: _parameter_copies(ember)) == \
+        outcome(torch, lambda: _parameter_copies(torch))
