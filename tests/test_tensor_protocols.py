@@ -332,12 +332,10 @@ KNOWN = {
     ("sum", "complex64"), ("sum", "complex128"),
     ("sub_number_first", "complex64"), ("sub_number_first", "complex128"),
     ("sub_np_bool", "complex64"), ("sub_np_bool", "complex128"),
-    # Python ints beyond int64 are refused by PyTorch's parser (not swept here)
 }
-# A NumPy array on the left of + and * works on Ember (see test_numpy_operands.py);
-# in PyTorch, a tensor that requires grad + an array is NumPy's to compute (its
-# __array__ then refuses, and shapes that do not broadcast are NumPy's
-# ValueError, and a bfloat16 tensor has no array): Ember computes it itself.
+# In PyTorch a tensor + an array is NumPy's to compute (its __array__ refuses
+# a tensor that requires grad or is bfloat16): Ember computes it itself, as
+# its own derivative formulas mix tensors and arrays (see test_numpy_operands.py).
 KNOWN_REQUIRES_GRAD = {"add_np_ones"}
 KNOWN.add(("add_np_ones", "bfloat16"))
 
