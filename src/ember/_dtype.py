@@ -228,6 +228,27 @@ def scalar_dtype(value):
     return _default[0]
 
 
+def with_scalar(dt, value):
+    """The dtype of a tensor of dtype `dt` combined with the Python number
+    `value`: the tensor's, unless the number's category is higher (a float
+    tensor keeps its width beside a complex number: float64 -> complex128)."""
+    category = category_of_scalar(value)
+    if dt._category >= category:
+        return dt
+    if category == _COMPLEX and dt._category == _FLOAT:
+        return dt.to_complex()
+    return scalar_dtype(value)
+
+
+def check_int_scalar(b):
+    """PyTorch's refusal of a Python int that is neither an int64 nor a
+    uint64 (those between wrap into the tensor's dtype)."""
+    if b < -9223372036854775808:
+        raise OverflowError("can't convert negative int to unsigned")
+    if b > 18446744073709551615:
+        raise OverflowError("int too big to convert")
+
+
 def category_of_scalar(value):
     if isinstance(value, (bool, np.bool_)):
         return _BOOL

@@ -39,15 +39,9 @@ def result_type(tensor1, tensor2):
     from .ops._common import _result_dtype
     a = tensor1 if isinstance(tensor1, Tensor) else Tensor._wrap(
         np.asarray(tensor1, D.scalar_dtype(tensor1)._np))
-    b = tensor2 if isinstance(tensor2, Tensor) else Tensor._wrap(
-        np.asarray(tensor2, D.scalar_dtype(tensor2)._np))
     if not isinstance(tensor2, Tensor):
-        if a.dtype._category >= b.dtype._category:
-            return a.dtype
-        if b.dtype._category == D._COMPLEX and a.dtype._category == D._FLOAT:
-            return a.dtype.to_complex()     # (float64 and 1j: complex128)
-        return D._default[0] if b.dtype._category == D._FLOAT else b.dtype
-    return _result_dtype(a, b)
+        return D.with_scalar(a.dtype, tensor2)
+    return _result_dtype(a, tensor2)
 
 
 def can_cast(from_, to):

@@ -240,28 +240,32 @@ def sorted_dims(shape, table):
     stride inner, a stride 0 comparing with nothing, and on equal strides
     the larger dim outer. (With incomparable pairs the result depends on the
     algorithm, so it is PyTorch's, step by step.)"""
-    def swap(d0, d1):
-        for st in table:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return 1 if s0 > s1 else -1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
     n = len(shape)
     perm = list(range(n - 1, -1, -1))       # innermost first
     for i in range(1, n):
         d1 = i
         for d0 in range(i - 1, -1, -1):
-            c = swap(perm[d0], perm[d1])
+            c = dims_compared(shape, table, perm[d0], perm[d1])
             if c > 0:
                 perm[d0], perm[d1] = perm[d1], perm[d0]
                 d1 = d0
             elif c < 0:
                 break
     return tuple(reversed(perm))
+
+
+def dims_compared(shape, table, d0, d1):
+    """sorted_dims' comparison: 1 where dim d0 goes inside d1, -1 where
+    outside, 0 where the strides do not tell."""
+    for st in table:
+        s0, s1 = st[d0], st[d1]
+        if s0 == 0 or s1 == 0:
+            continue
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        if shape[d0] > shape[d1]:
+            return 1
+    return 0
 
 
 def contiguous_strides(shape):

@@ -1,5 +1,6 @@
 """torch.Size."""
 import math
+import operator
 
 from . import _public_name
 
@@ -49,3 +50,15 @@ def _wrap_dim(dim, ndim):
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _dim_arg(name, dim):
+    """A dim argument other than an int: anything with __index__ but a bool
+    (a NumPy integer, an integer tensor of one element), or PyTorch's refusal."""
+    if not isinstance(dim, bool):
+        try:
+            return operator.index(dim)
+        except TypeError:
+            pass
+    from ._python_data import _tname    # (imports Tensor, which imports this module)
+    raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not {_tname(dim)}")

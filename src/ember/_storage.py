@@ -67,6 +67,14 @@ class UntypedStorage:
         s._array, s._meta = array, meta
         return s
 
+    def __reduce__(self):
+        # A storage pickles its own copy of the bytes, as PyTorch's: tensors
+        # pickled together do not share memory once read back (copy.copy's,
+        # which do not pickle, still do).
+        if self._meta:
+            return (_MetaStorage, (self._nbytes,))
+        return (_storage_of, (self._array.copy(order="K"),))
+
     def nbytes(self):
         return self._array.nbytes
 
@@ -127,6 +135,10 @@ class _MetaStorage(UntypedStorage):
         return self._nbytes
 
     size = __len__ = nbytes
+
+
+def _storage_of(array):
+    return UntypedStorage._of(array)
 
 
 def storage_offset(self):

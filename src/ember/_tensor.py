@@ -11,7 +11,7 @@ import warnings
 from . import _dtype as D, _layout as _L, _public_name
 from ._meta import MetaArray as _MetaArray
 from ._removable_handle import RemovableHandle
-from ._size import Size, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
+from ._size import Size, _dim_arg, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from ._inference import INFERENCE_VC
 from ._settings import triggered, warn_at_caller
@@ -89,6 +89,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if dim.__class__ is not int:
+            dim = _dim_arg("size", dim)
         if self._data.ndim == 0:
             raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
@@ -136,6 +138,10 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def stride(self, dim=None):
         data = self._data
+        if dim is not None and dim.__class__ is not int:
+            dim = _dim_arg("stride", dim)
+        if dim is not None and not data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         st = None if self.is_meta else tuple(s // data.itemsize for s in data.strides)
         # No memory, or NumPy's all-zero strides of an empty array: the strides
         # of a contiguous tensor, as PyTorch's.
@@ -150,7 +156,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         return _L.is_laid_out(self._data, memory_format)
 
     def data_ptr(self):
-        return self._data.__array_interface__["data"][0]
+        # (a tensor of no elements points nowhere in PyTorch, a view's included)
+        data = self._data
+        return data.__array_interface__["data"][0] if data.size else 0
 
     @property
     def _version(self):
@@ -372,6 +380,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self.__dict__.get("_is_conj") and not force:     # (see ops/complex_parts.py)
             raise RuntimeError("Can't call numpy() on Tensor that has conjugate bit set. Use "
                                "tensor.resolve_conj().numpy() instead.")
+        if self._data.dtype == D._BF16_NP:
+            # (NumPy itself has no bfloat16: PyTorch refuses, though Ember holds one)
+            raise TypeError("Got unsupported ScalarType BFloat16")
         return self._data
 
     def __array__(self, dtype=None, copy=None):
@@ -395,23 +406,25 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(
-                "Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with "
+                               f"{'more than one value' if self._data.size else 'no values'} "
+                               "is ambiguous")
         return bool(self._data)
 
     def _scalar(self, c_type, warn=True):
         """The one element, for a C type `c_type` (a real one takes a complex
         number without an imaginary part only)."""
-        if self._data.size != 1:
-            raise ValueError("only one element tensors can be converted to Python scalars")
-        if warn and self._requires_grad:
+        if warn and self._requires_grad:    # (before the size check, as PyTorch's)
             warn_at_caller("Converting a tensor with requires_grad=True to a scalar may lead to "
                            "unexpected behavior.\nConsider using tensor.detach() first.",
                            once=True,
                            cpp="torch/csrc/autograd/generated/python_variable_methods.cpp:822")
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         v = self._data.reshape(()).item()
         if c_type and isinstance(v, complex):
-            if v.imag:
+            # (an integer takes only a real part within its range: not NaN)
+            if v.imag or (c_type == "int64_t" and not -2.0 ** 63 <= v.real <= 2.0 ** 63):
                 raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
             v = v.real
         return v
@@ -430,29 +443,12 @@ class Tensor(metaclass=_public_name.PublicClass):
         return id(self)
 
     def __reduce_ex__(self, proto):
-        from .utils.hooks import warn_if_has_hooks
-        warn_if_has_hooks(self)
-        return (_rebuild, (self._data, self._requires_grad))
+        from ._utils import reduce_ex
+        return reduce_ex(self, proto)
 
     def __deepcopy__(self, memo):
-        if self._grad_fn is not None:
-            raise RuntimeError(
-                "Only Tensors created explicitly by the user (graph leaves) support the "
-                "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
-                "module, this may be because of a torch.nn.utils.weight_norm usage, see "
-                "https://github.com/pytorch/pytorch/pull/103001")
-        new = type(self).__new__(type(self))
-        Tensor.__init_copy(new, self._data.copy(), self._requires_grad)
-        if self._grad is not None:
-            new._grad = self._grad.__deepcopy__(memo)
-        memo[id(self)] = new
-        return new
-
-    @staticmethod
-    def __init_copy(t, data, requires_grad):
-        t._data = data
-        t._requires_grad = requires_grad
-        t._grad_fn = None
+        from ._utils import deepcopy
+        return deepcopy(self, memo)
 
     # -- printing ----------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):

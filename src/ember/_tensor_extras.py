@@ -19,6 +19,9 @@ Tensor.itemsize = property(lambda self: self._data.itemsize)
 Tensor.nbytes = property(lambda self: self._data.size * self._data.itemsize)
 Tensor.is_distributed = lambda self: False
 Tensor._is_view = lambda self: self._base is not None     # (private, yet often called)
+# reversed(t) as PyTorch's: a tensor, not an iterator; a 0-d one is itself, which
+# then refuses to be iterated
+Tensor.__reversed__ = lambda self: self if self._data.ndim == 0 else self.flip(0)
 
 
 def _output_nr(self):
@@ -261,3 +264,54 @@ def register_post_accumulate_grad_hook(self, hook):
 for _fn in (_registered_hooks, register_post_accumulate_grad_hook):
     _fn.__qualname__ = f"Tensor.{_fn.__name__}"     # (a method's name in its errors)
     setattr(Tensor, _fn.__name__, _fn)
+
+
+def _dim_order(self, *, ambiguity_check=False):
+    """The dims from outermost to innermost in memory (PyTorch's Python
+    recipe: its short cuts for contiguous and channels-last tensors, then
+    TensorIterator's insertion sort by stride, _layout.sorted_dims)."""
+    from . import _layout as _L
+    if not isinstance(ambiguity_check, bool) and not (
+            isinstance(ambiguity_check, list)
+            and all(isinstance(f, _L.memory_format) for f in ambiguity_check)):
+        raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+    shape, strides = tuple(self.shape), self.stride()
+    if ambiguity_check is not False:
+        formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+        ambiguous = (any(a == b for a, b in zip(strides, strides[1:])) or 1 in shape)
+        if ambiguous and sum(self.is_contiguous(memory_format=f) for f in formats) != 1:
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to "
+                               "exact one of the given memory formats.")
+    n = len(shape)
+    if n < 2:
+        return tuple(range(n))
+    contiguous = self.is_contiguous()
+    channels_last = self.is_contiguous(memory_format=_L.channels_last)
+    if contiguous and not channels_last:
+        return tuple(range(n))
+    if channels_last and not contiguous:
+        return (0, *range(2, n), 1)
+    order = _L.sorted_dims(shape, [strides])
+    if ambiguity_check:
+        inner_first = order[::-1]
+        if any(_L.dims_compared(shape, [strides], a, b) != -1
+               for a, b in zip(inner_first, inner_first[1:])):
+            raise RuntimeError("The tensor does not have unique dim order.")
+    return order
+
+
+Tensor.dim_order = _dim_order
+
+
+def __array_wrap__(self, array):
+    """What a NumPy function of a tensor returns (np.sin(t), np.add(t, 1),
+    np.reshape(t, ...)): a tensor of NumPy's result, a bool one as uint8, as
+    PyTorch's. (Its signature is PyTorch's too, without NumPy 2's context and
+    return_scalar: NumPy 2 warns the same, and a 0-d result stays a tensor.)"""
+    if array.dtype == bool:
+        array = array.astype("uint8")
+    from ._creation import from_numpy
+    return from_numpy(array)
+
+
+Tensor.__array_wrap__ = __array_wrap__

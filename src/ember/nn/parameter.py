@@ -1,4 +1,6 @@
 """nn.Parameter and nn.Buffer: tensors that a Module registers by assignment."""
+from collections import OrderedDict
+
 from .._public_name import PublicClass
 from .. import _dtype as D
 from .._tensor import Tensor
@@ -50,19 +52,29 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     __str__ = __repr__
 
     def __deepcopy__(self, memo):
+        # PyTorch's: a new parameter of a copy of the data (no grad, no
+        # attributes of its user's)
         if id(self) in memo:
             return memo[id(self)]
-        result = type(self)(Tensor._wrap(self._data.copy()), self._requires_grad)
-        if self._grad is not None:
-            result._grad = self._grad.__deepcopy__(memo)
+        result = type(self)(Tensor._wrap(self._data.copy(order="K")), self._requires_grad)
         memo[id(self)] = result
         return result
 
     def __reduce_ex__(self, proto):
-        return (_rebuild_parameter, (self._data, self._requires_grad))
+        # PyTorch's: the data pickled as a tensor (its storage, offset and strides)
+        from .. import _unpickle_torch as U
+        from .._utils import _user_state
+        from ..utils.hooks import warn_if_has_hooks
+        warn_if_has_hooks(self)
+        state = _user_state(self)
+        if not state:
+            return (U._rebuild_parameter, (self.data, self._requires_grad, OrderedDict()))
+        return (U._rebuild_parameter_with_state,
+                (self.data, self._requires_grad, OrderedDict(), state))
 
 
 def _rebuild_parameter(data, requires_grad):
+    # (what a pickle of an older Ember calls)
     return Parameter(Tensor._wrap(data), requires_grad)
 
 

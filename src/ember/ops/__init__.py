@@ -27,6 +27,7 @@ from .conditional import *  # noqa: F401,F403
 from .indexing import getitem
 from .indexing_assign import setitem
 from .linalg import linear
+from .elementwise_unary import positive as _positive
 from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from . import selection, splitting as _split
@@ -131,7 +132,7 @@ def _matmul_operator(self, other):
     if isinstance(other, Tensor):
         return _L.matmul(self, other)
     if isinstance(other, _np.ndarray):
-        return Tensor._wrap(_np.asarray(_np.matmul(self.__array__(), other)))
+        return self.__array_wrap__(_np.asarray(_np.matmul(self.__array__(), other)))
     return NotImplemented
 
 
@@ -148,17 +149,16 @@ Tensor.__truediv__ = _P.div
 Tensor.__rtruediv__ = _reflect(lambda self, other: _P.reciprocal(self) * other, arrays=True)
 Tensor.__floordiv__ = _P.floor_divide
 Tensor.__rfloordiv__ = _reflect(lambda self, other: _P.floor_divide(
-    _P._tensor_operand(other, "floor_divide", 1), self))
+    _P._tensor_operand(other, "floor_divide", 1, self), self))
 Tensor.__mod__ = _P.remainder
-Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(
-    _P._tensor_operand(other, "remainder", 1), self))
+Tensor.__rmod__ = _reflect(lambda self, other: _P.remainder(other, self))
 Tensor.__pow__ = _P.pow
 Tensor.__rpow__ = _reflect(lambda self, other: _P.pow(other, self))
 Tensor.__matmul__ = _matmul_operator
 Tensor.__rmatmul__ = lambda self, other: (_L.matmul(other, self) if isinstance(other, Tensor)
                                            else NotImplemented)
 Tensor.__neg__ = _P.neg
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = _positive      # (itself; a bool tensor refuses)
 Tensor.__abs__ = _P.abs
 
 
@@ -271,20 +271,11 @@ def _reversed_dims(self):
 
 
 Tensor.T = property(_reversed_dims)
-Tensor.mT = property(lambda self: _S.transpose(namespace_extras.matrices(self, "mT"), -2, -1))
+Tensor.mT = property(namespace_extras.matrix_transpose)
 # the conjugate transposes (of a real tensor: the transposes); Tensor.adjoint
 # is the op of namespace_extras.py
 Tensor.mH = property(lambda self: namespace_extras.conj_transpose(self, "mH"))
-
-
-def _hermitian(self):
-    if self._data.ndim != 2:
-        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
-                           f"{self._data.ndim}-D tensor.")
-    return self.mH
-
-
-Tensor.H = property(_hermitian)
+Tensor.H = property(namespace_extras.hermitian)
 
 
 def __getattr__(name):

@@ -359,10 +359,15 @@ def binary_arrays(a, b):
             ad = ad.astype(D._default[0]._np)
     elif tb is int:
         if kind == "b":
+            D.check_int_scalar(b)
+            if b > 9223372036854775807:     # (a uint64 number)
+                raise RuntimeError("Promotion for uint16, uint32, uint64 types is not "
+                                   "supported, attempted to promote Bool and UInt64")
             ad = ad.astype(np.int64)
         elif kind == "u" or (kind == "i" and not -128 <= b <= 127):
             lo, hi = _INT_BOUNDS[ad.dtype]
             if not lo <= b <= hi:
+                D.check_int_scalar(b)
                 # PyTorch wraps the number into the tensor's dtype.
                 b = np.array(b).astype(ad.dtype)
     elif tb is bool:
@@ -374,14 +379,14 @@ def binary_arrays(a, b):
             ad = ad.astype((a.dtype.to_complex() if kind == "f" else D.default_complex())._np)
     elif isinstance(b, np.ndarray):
         return binary_arrays(a, Tensor._wrap(b))
-    elif isinstance(b, (np.bool_, bool)):
-        return binary_arrays(a, bool(b))
     elif isinstance(b, (int, np.integer)):      # NumPy integers count as Python ints
         return binary_arrays(a, int(b))
-    elif isinstance(b, (float, np.floating)):  # ... and NumPy floats as Python floats
-        return binary_arrays(a, float(b))
-    elif isinstance(b, (complex, np.complexfloating)):
+    elif isinstance(b, complex):                # (complex128 is a Python complex)
         return binary_arrays(a, complex(b))
+    elif isinstance(b, (float, np.floating, np.bool_, np.complexfloating)):
+        # PyTorch reads any other NumPy scalar as a Python float: bool_ too, and
+        # complex64 (NumPy's ComplexWarning dropping the imaginary part)
+        return binary_arrays(a, float(b))
     else:
         # Not a number: the operator returns NotImplemented, so Python tries the
         # other operand and then raises its usual TypeError.
@@ -389,6 +394,8 @@ def binary_arrays(a, b):
     if _VALUE_BASED_CASTING and tb is not bool:
         # NumPy 1.x widens by value (float16 + 1e5 -> float32); a scalar of
         # the tensor's own dtype keeps PyTorch's result dtype there too.
+        if tb is int:
+            D.check_int_scalar(b)     # (NumPy 2's checks it in number_array)
         b = quiet_call(ad.dtype.type, b)     # (wraps out of range, as PyTorch)
     return ad, b
 
@@ -410,6 +417,8 @@ def number_array(cache, dt, b):
     itself; nor infinities and numbers beyond 2**53, whose conversion (an
     int's in particular) need not round as NumPy rounds a Python number."""
     if not 0 < abs(b) <= 9007199254740992 or len(cache) >= _NUMBER_CACHE_SIZE:
+        if b.__class__ is int and not -9223372036854775808 <= b <= 18446744073709551615:
+            D.check_int_scalar(b)
         return b
     a = cache[b] = np.array(b, dt)
     return a

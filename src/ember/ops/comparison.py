@@ -1,8 +1,8 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
+from .._backend import quiet_call
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
-from .._backend import quiet_call
 from .pointwise import _tensor_operand
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
@@ -21,12 +21,12 @@ def _compare(npfn, ordered=None):
         ad, bd = binary_arrays(input, other)
         if ad is None:
             return NotImplemented
-        if ordered and ad.dtype.kind == "c":
-            raise kernel_refuses(ordered, ad.dtype)
+        if ordered and ad.dtype.kind in "cV":
+            if ad.dtype.kind == "c":
+                raise kernel_refuses(ordered, ad.dtype)
+            # (ml_dtypes' bfloat16, unlike NumPy's floats, warns ordering a NaN)
+            return _quiet_ordering(npfn, ad, bd)
         try:
-            if ad.dtype == _BF16:
-                # (ml_dtypes' bfloat16 loops raise the invalid flag on NaN)
-                return wrap(np.asarray(quiet_call(npfn, ad, bd)))
             return wrap(np.asarray(npfn(ad, bd)))
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
@@ -34,8 +34,14 @@ def _compare(npfn, ordered=None):
     return op
 
 
-_BF16 = D._BF16_NP
-# (NumPy's comparisons never warn: no need to silence NumPy around them)
+def _quiet_ordering(npfn, ad, bd):
+    try:
+        return wrap(np.asarray(quiet_call(npfn, ad, bd)))
+    except ValueError:
+        raise broadcast_error(np.shape(ad), np.shape(bd)) from None
+
+
+# (comparisons never warn, but bfloat16's orderings: no need to silence NumPy around them)
 eq = register(_compare(np.equal), "eq", inplace=True, quiet=True)
 ne = not_equal = register(_compare(np.not_equal), "ne", inplace=True, aliases=["not_equal"],
                           quiet=True)

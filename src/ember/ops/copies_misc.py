@@ -61,7 +61,7 @@ register(fill, method=False, inplace=_inplace.fill_, inplace_function=True, out=
 
 
 def is_signed(input):
-    return tensor_arg(input, "is_signed")._data.dtype.kind in "ifc"
+    return tensor_arg(input, "is_signed").dtype.is_signed
 
 
 def is_neg(input):

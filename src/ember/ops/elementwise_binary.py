@@ -6,6 +6,7 @@ import math
 from .._layout import iterated
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
+from .pointwise_rounding import wrapped_number
 from ._registry import grad_fn, register
 
 __all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",
@@ -296,7 +297,7 @@ def _right_shift(a, b):
 def _shift(name, kernel, forward):
     def op(input, other):
         if not isinstance(input, Tensor) and isinstance(other, Tensor):
-            input = wrap(np.asarray(input, dtype=D.scalar_dtype(input)._np))
+            input = wrapped_number(input, other)
         tensor_arg(input, name, "input", 1)
         a, b = binary_arrays(input, other)
         if a is None:

@@ -10,16 +10,50 @@ from .statistics_distance import NormBackward1, _norm_array
 __all__ = ["adjoint", "vander", "frobenius_norm", "nuclear_norm"]
 
 
+# PyTorch's deprecation notes for a 0-d input, which these return as it is
+# (conjugated for the conjugate transposes), and the ATen lines giving them.
+_ZERO_D = {
+    "mT": ("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these "
+           "cases.", 4373),
+    "mH": ("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", 4382),
+    "H": ("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", 4335),
+    "adjoint()": ("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", 4390),
+}
+
+
 def matrices(x, what):
-    """x, refused (with the name of the property or method) below 2 dims."""
-    if x._data.ndim < 2:
+    """x, refused (with the name of the property or method) at 1 dim; None
+    (after PyTorch's deprecation note) at 0 dims."""
+    n = x._data.ndim
+    if n < 2:
+        if n == 0:
+            message, line = _ZERO_D[what]
+            warn_once(message, cpp=f"aten/src/ATen/native/TensorShape.cpp:{line}")
+            return None
         raise RuntimeError(f"tensor.{what} is only supported on matrices or batches of matrices. "
-                           f"Got {x._data.ndim}-D tensor.")
+                           f"Got {n}-D tensor.")
     return x
 
 
+def matrix_transpose(x):
+    """x.mT: the last two dims swapped (a 0-d tensor itself)."""
+    m = matrices(x, "mT")
+    return x if m is None else S.transpose(m, -2, -1)
+
+
 def conj_transpose(x, what):
-    return complex_parts.conj(S.transpose(matrices(x, what), -2, -1))
+    m = matrices(x, what)
+    return complex_parts.conj(x if m is None else S.transpose(m, -2, -1))
+
+
+def hermitian(x):
+    """x.H: of a matrix only (a 0-d tensor is conjugated, as deprecated)."""
+    n = x._data.ndim
+    if n == 1 or n > 2:
+        hint = " For batches of matrices, consider using tensor.mH" if n > 2 else ""
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{n}-D tensor.{hint}")
+    return conj_transpose(x, "H")
 
 
 def adjoint(input):

@@ -315,7 +315,7 @@ def _binary(forward, node, a, b, ctx=()):
 
 
 def add(input, other, *, alpha=1):
-    input = _tensor_operand(input, "add", 1)
+    input = _tensor_operand(input, "add", 1, other)
     if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
         alpha = alpha_check(input, other, alpha)
     if alpha == 1:
@@ -324,7 +324,7 @@ def add(input, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
-    input = _tensor_operand(input, "sub", 1)
+    input = _tensor_operand(input, "sub", 1, other)
     _no_bool_sub(input, other)
     if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
         alpha = alpha_check(input, other, alpha)
@@ -358,7 +358,7 @@ _UFUNC = np.ufunc
 
 def _no_bool_sub(a, b):
     a_bool = a._data.dtype.kind == "b"
-    b_bool = (b._data.dtype.kind == "b") if isinstance(b, Tensor) else isinstance(b, (bool, np.bool_))
+    b_bool = (b._data.dtype.kind == "b") if isinstance(b, Tensor) else b.__class__ is bool
     if a_bool and b_bool:
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -392,7 +392,7 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other):
-    input = _tensor_operand(input, "mul", 1)
+    input = _tensor_operand(input, "mul", 1, other)
     # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
     scalar = opmath_scalar(input, other) if input._data.dtype in D.HALF_NP else None
     if scalar is not None:
@@ -410,7 +410,11 @@ def _opmath_binary(forward, node, a, b, scalar):
 
 
 def div(input, other, *, rounding_mode=None):
-    input = _tensor_operand(input, "div", 1)
+    # A number first yields to the tensor's dtype, but for an int in a true
+    # division: PyTorch turns it into the float result type unwrapped (300 / a
+    # uint8 tensor divides 300), while a rounded quotient keeps the int dtype.
+    input = _tensor_operand(input, "div", 1, other if rounding_mode is not None
+                            or not isinstance(input, int) else None)
     if rounding_mode is not None:
         if rounding_mode not in ("trunc", "floor"):
             raise RuntimeError(
@@ -454,7 +458,7 @@ FloorDivideNotImplemented = not_implemented("floor_divide", "self", "other")
 
 
 def floor_divide(input, other):
-    input = _tensor_operand(input, "div_floor", 1)
+    input = _tensor_operand(input, "div_floor", 1, other)
     data = _rounded_division(input, other, "div_floor", True)
     return NotImplemented if data is None else recorded(FloorDivideNotImplemented, data,
                                                         (input, other))
@@ -498,7 +502,14 @@ def _remainder(a, b):
     return np.where(moved, m + b, m).astype(m.dtype, copy=False) if moved.any() else m
 
 
+# remainder(Scalar self, Tensor other) is an overload of its own, without a derivative
+RemainderNotImplemented = not_implemented("remainder", "self", "other")
+
+
 def remainder(input, other):
+    if not isinstance(input, Tensor) and isinstance(other, Tensor):
+        return _division_remainder("remainder", _remainder, None, RemainderNotImplemented,
+                                   _tensor_operand(input, "remainder", 1, other), other)
     return _division_remainder("remainder", _remainder, RemainderBackward0,
                                RemainderBackward1, input, other)
 

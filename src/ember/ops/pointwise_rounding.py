@@ -7,13 +7,22 @@ from ._common import D, Tensor, binary_arrays, broadcast_error, np, opmath_scala
 __all__ = ["_tensor_operand", "_integer_division_arrays", "_rounded_division"]
 
 
-def _tensor_operand(x, name, pos):
+def wrapped_number(x, other=None):
+    """The number `x`, first operand of a binary op, as a 0-d tensor. PyTorch's
+    wrapped number yields to any tensor's dtype in its category (7 // an int8
+    tensor is int8, even a 0-d one): beside the tensor `other`, it takes the
+    dtype the two promote to; alone, its own (int64, the default float...)."""
+    dt = D.scalar_dtype(x) if not isinstance(other, Tensor) else D.with_scalar(other.dtype, x)
+    return wrap(np.asarray(x).astype(dt._np))
+
+
+def _tensor_operand(x, name, pos, other=None):
     """A tensor argument, or a Python number as the 0-d tensor PyTorch wraps it
-    in (so it still promotes as a scalar)."""
+    in (so it still promotes as a scalar: see wrapped_number)."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float, bool, complex, np.number, np.bool_)):
-        return wrap(np.asarray(x, dtype=D.scalar_dtype(x)._np))
+        return wrapped_number(x, other)
     raise TypeError(f"{name}(): argument 'input' (position {pos}) must be Tensor, "
                     f"not {type(x).__name__}")
 
@@ -21,13 +30,14 @@ def _tensor_operand(x, name, pos):
 def _integer_division_arrays(input, other, kernel):
     """Operands of //, % and fmod, with PyTorch's refusals: no bool kernel,
     and an integer division by zero raises instead of giving 0."""
-    ad, bd = binary_arrays(_tensor_operand(input, kernel, 1), other)
+    ad, bd = binary_arrays(_tensor_operand(input, kernel, 1, other), other)
     if ad is None:
         return None, None
     if ad.dtype.kind in "bc":
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                   f"'{D.SCALAR_NAMES[D._BY_NP[ad.dtype]]}'")
-    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0):
+    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0) and ad.size:
+        # (no element divided, no error: an empty tensor // 0 is empty)
         raise RuntimeError("ZeroDivisionError")
     return ad, bd
 
