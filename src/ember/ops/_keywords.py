@@ -81,7 +81,13 @@ def retry(function, name, args, kwargs, error):
     again with the keywords renamed, or `error` in PyTorch's words."""
     again = renamed(function, kwargs)
     if again is not None:
-        return function(*args, **again)
+        try:
+            return function(*args, **again)
+        except TypeError as second:
+            if named(second, name) is second:
+                raise
+            # (the renamed call cannot bind either: PyTorch's parser names
+            # the first keyword it could not place, NumPy's name included)
     renamed_error = named(error, name)
     if renamed_error is error:
         raise error
