@@ -10,6 +10,7 @@ create_graph=True can be differentiated again.
 """
 import functools
 
+from .._backend import cpu_features
 from .._settings import warn_once
 
 from .. import _dtype as D, _layout as _L
@@ -263,10 +264,10 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
         x_size = tuple(_check_transposed(x, w, stride, padding, dilation, output_padding))
         geometry = Geometry(tuple(stride), tuple(padding), tuple(dilation), groups, x_size,
                             tuple(x.shape[2:]), k_size)
-        # (bfloat16 runs in oneDNN, which sums in float32 and rounds once;
-        # float16 in PyTorch's slow kernel, which rounds the columns and sums
-        # them in float16)
-        data = K.input_grad(x, w, geometry, narrow=x.dtype != D._BF16_NP)
+        # (bfloat16 runs in oneDNN, which sums in float32 and rounds once, and
+        # so does float16 on CPUs with AVX512-FP16; elsewhere float16 takes
+        # PyTorch's slow kernel, which rounds the columns and sums them in it)
+        data = K.input_grad(x, w, geometry, narrow=x.dtype != D._BF16_NP and not mkldnn)
         node = TransposedConvolutionBackward0
     else:
         y_size = tuple((s + 2 * p - d * (k - 1) - 1) // st + 1 for s, p, d, k, st in
@@ -288,8 +289,10 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
 
 
 # PyTorch's CPU kernels write channels-last output when the input or the
-# weight is laid out so; in 3-D only mkldnn's do, for these dtypes.
-_CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None)
+# weight is laid out so; in 3-D only mkldnn's do, for these dtypes (float16
+# where the CPU has AVX512-FP16, when PyTorch runs it in mkldnn too).
+_CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None) + (
+    (np.dtype(np.float16),) if cpu_features().get("AVX512FP16", False) else ())
 
 
 def _laid_out_as_conv(data, x, w):
