@@ -67,7 +67,7 @@ def test_make_functional(buffers, disable):
                 T.func.jvp(call, (params,), (tangents,)), model(x),
                 [(tuple(p.shape), str(p.device)) for p in func.parameters()],
                 func.param_names)
-    check(run, rtol=1e-5)   # (float32 matmuls, summed in another order)
+    check(run, rtol=1e-5, atol=1e-6)   # (float32 matmuls, summed in another order)
 
 
 def test_make_functional_refuses_buffers_and_ties_share_a_slot():

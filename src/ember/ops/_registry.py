@@ -123,6 +123,8 @@ def _quietly(function):
             return _keywords.retry(function, op.__name__, args, kwargs, e)
         finally:
             restore(token)
+    # (the function's name until register gives the public one: what errors print)
+    op.__name__ = op.__qualname__ = function.__name__
     op.__doc__ = function.__doc__
     op.__wrapped__ = function
     return op
