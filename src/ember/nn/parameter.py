@@ -51,9 +51,8 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
+        # (as torch: a Parameter's copy leaves its .grad behind, unlike a Tensor's)
         result = type(self)(Tensor._wrap(self._data.copy()), self._requires_grad)
-        if self._grad is not None:
-            result._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = result
         return result
 
@@ -120,7 +119,9 @@ class UninitializedTensorMixin:
         moved = Tensor._wrap(self._data).to(*args, **kwargs)
         if moved.dtype is self.dtype:
             return self
-        return self._like(moved.dtype)
+        # (torch's Parameter turns subclass wrapping off: a converted
+        # UninitializedParameter is a plain empty Tensor; a buffer stays lazy)
+        return moved if isinstance(self, Parameter) else self._like(moved.dtype)
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
@@ -150,16 +151,34 @@ _OBJECT_PROTOCOL = {"__init__", "__new__", "__repr__", "__str__", "__hash__", "_
                     "__array_function__", "__array_wrap__", "__torch_function__"}
 
 
+# The Tensor methods PyTorch writes in Python (torch/_tensor.py): its refusal
+# names them as functions, the others as methods of its C base class.
+_PYTHON_METHODS = {"__deepcopy__", "__floordiv__", "__ipow__", "__iter__", "__len__", "__pow__",
+                   "__rfloordiv__", "__rlshift__", "__rmatmul__", "__rmod__", "__rpow__",
+                   "__rrshift__", "__rsub__", "__rtruediv__", "backward", "istft", "lu", "norm",
+                   "register_hook", "split", "stft", "unflatten", "unique",
+                   "unique_consecutive"}
+
+
+def _refusal(self, name):
+    from .. import _public_name
+    if name in _PYTHON_METHODS:
+        what = f"<function Tensor.{name} at {id(getattr(Tensor, name)):#x}>"
+    else:
+        what = f"<method '{name}' of '{_public_name.name}._C.TensorBase' objects>"
+    return ValueError(
+        f"Attempted to use an uninitialized parameter in {what}. This error happens when you "
+        "are using a `LazyModule` or explicitly manipulating "
+        f"`{_public_name.name}.nn.parameter.{type(self).__name__}` objects. When using "
+        "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+        f"calling {_public_name.name} functions")
+
 def _refuse(name):
     def method(self, *args, **kwargs):
-        raise ValueError(
-            f"Attempted to use an uninitialized parameter in <method '{name}' of 'ember.Tensor' "
-            "objects>. This error happens when you are using a `LazyModule` or explicitly "
-            f"manipulating `ember.nn.parameter.{type(self).__name__}` objects. When using "
-            "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
-            "calling ember functions")
+        raise _refusal(self, name)
     method.__name__ = name
     return method
+
 
 
 def _guard_methods(mixin):
@@ -218,3 +237,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
 
     def _like(self, dtype):
         return type(self)(self.requires_grad, None, dtype, self.persistent)
+
+    def __deepcopy__(self, memo):
+        # (torch gives UninitializedParameter alone a __deepcopy__: a buffer's
+        # copy goes through Tensor's, which refuses it)
+        raise _refusal(self, "__deepcopy__")

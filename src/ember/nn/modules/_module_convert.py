@@ -1,12 +1,13 @@
 """Module conversions: _apply and what is built on it (to, float, double,
 half, bfloat16, type, to_empty, share_memory), as torch/nn/modules/module.py."""
-from ... import _dtype as D
 from ...autograd.grad_mode import no_grad
 from ...utils._swap import swap_tensors as _swap_tensors
 
 
-def _floating(dtype):
-    return lambda t: t.to(dtype) if t.is_floating_point() else t
+def _floating(method):
+    # (the tensor's own conversion, as torch: an uninitialised parameter
+    # allows float/double/half but refuses bfloat16)
+    return lambda t: getattr(t, method)() if t.is_floating_point() else t
 
 
 class _ConvertMixin:
@@ -68,16 +69,16 @@ class _ConvertMixin:
         return param
 
     def float(self):
-        return self._apply(_floating(D.float32))
+        return self._apply(_floating("float"))
 
     def double(self):
-        return self._apply(_floating(D.float64))
+        return self._apply(_floating("double"))
 
     def half(self):
-        return self._apply(_floating(D.float16))
+        return self._apply(_floating("half"))
 
     def bfloat16(self):
-        return self._apply(_floating(D.bfloat16))
+        return self._apply(_floating("bfloat16"))
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))

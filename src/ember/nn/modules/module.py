@@ -9,6 +9,7 @@ every training step's path, so it checks for hooks and calls `forward`
 directly when there are none.
 """
 from collections import OrderedDict
+from typing import TypeVar
 
 from ... import _public_name
 from ..._tensor import Tensor
@@ -53,6 +54,8 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
     _version = 1
     training: bool
     call_super_init = False
+    T_destination = TypeVar("T_destination", bound=dict)
+    _compiled_call_impl = None
 
     def __init__(self, *args, **kwargs):
         if self.call_super_init is False and bool(kwargs):
@@ -91,7 +94,10 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
-    _call_impl = __call__
+    _call_impl = _wrapped_call_impl = __call__
+
+    def _slow_forward(self, *input, **kwargs):
+        return self.forward(*input, **kwargs)   # (no TorchScript tracing to record for)
 
     def compile(self, *args, **kwargs):
         from ... import compile as _compile
