@@ -57,11 +57,19 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
         return result
 
     def __reduce_ex__(self, proto):
+        # Attributes a user set travel too, as torch's _rebuild_parameter_with_state
+        # (Ember's own start with '_').
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        if state:
+            return (_rebuild_parameter, (self._data, self._requires_grad, state))
         return (_rebuild_parameter, (self._data, self._requires_grad))
 
 
-def _rebuild_parameter(data, requires_grad):
-    return Parameter(Tensor._wrap(data), requires_grad)
+def _rebuild_parameter(data, requires_grad, state=None):
+    p = Parameter(Tensor._wrap(data), requires_grad)
+    if state:
+        p.__dict__.update(state)
+    return p
 
 
 class _BufferMeta(PublicClass):

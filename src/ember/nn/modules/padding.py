@@ -59,8 +59,10 @@ class _ConstantPadNd(_PadNd):
     __constants__ = ["padding", "value"]
 
     def __init__(self, padding, value):
-        super().__init__(padding)
+        # value before padding, as torch (users see the order in __dict__)
+        Module.__init__(self)
         self.value = value
+        self.padding = _sides(padding, self._n)
 
     def forward(self, input):
         return F.pad(input, self.padding, "constant", self.value)
