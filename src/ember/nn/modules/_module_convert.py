@@ -1,5 +1,7 @@
 """Module conversions: _apply and what is built on it (to, float, double,
 half, bfloat16, type, to_empty, share_memory), as torch/nn/modules/module.py."""
+import warnings
+
 from ...autograd.grad_mode import no_grad
 from ...utils._swap import swap_tensors as _swap_tensors
 
@@ -117,6 +119,13 @@ class _ConvertMixin:
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
+        if dtype is not None and dtype.is_complex:
+            warnings.warn(
+                "Complex modules are a new feature under active development whose design may "
+                "change, and some modules might not work as expected when using complex tensors "
+                "as parameters or buffers. Please file an issue at "
+                "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                "complex module does not work as expected.", stacklevel=2)
         if dtype is None and device is None and memory_format is None:
             return self
 
