@@ -18,8 +18,11 @@ def helpers(T):
             return None
         if isinstance(v, T.Tensor):
             g = type(v.grad_fn).__name__ if v.grad_fn is not None else None
-            vals = [complex(round(x.real, 4), round(x.imag, 4)) if isinstance(x, complex)
-                    else round(x, 4) for x in v.detach().flatten()[:4].tolist()]
+            if v.is_meta:
+                vals = "meta"
+            else:
+                vals = [complex(round(x.real, 4), round(x.imag, 4)) if isinstance(x, complex)
+                        else round(x, 4) for x in v.detach().flatten()[:4].tolist()]
             return f"{type(v).__name__}/{v.dtype}/{tuple(v.shape)}/{v.requires_grad}/{g}/{vals}"
         if isinstance(v, (tuple, list)):
             return type(v)(tdesc(x) for x in v)

@@ -23,6 +23,7 @@ import module_api_cases
 import module_api_cases_convert
 import module_api_cases_extra
 import module_api_cases_hooks
+import module_api_cases_lazy
 from module_ctor_cases import ctors, variants
 
 torch = pytest.importorskip("torch")
@@ -168,7 +169,7 @@ def test_module_variant_repr_and_state_vs_torch(name):
 
 # -- the API cases -------------------------------------------------------------
 _CASE_FILES = (module_api_cases, module_api_cases_convert, module_api_cases_hooks,
-               module_api_cases_extra)
+               module_api_cases_extra, module_api_cases_lazy)
 _API_CASES = [(f.__name__, name) for f in _CASE_FILES for name in f.build(torch)]
 
 
@@ -176,3 +177,27 @@ _API_CASES = [(f.__name__, name) for f in _CASE_FILES for name in f.build(torch)
 def test_module_api_vs_torch(where, name):
     cases = {f.__name__: f for f in _CASE_FILES}[where]
     _same(lambda T: [(name, cases.build(T)[name])])
+
+
+# -- what an uninitialised (lazy) parameter refuses, named as torch names it ----
+_LAZY_USES = {
+    "p + 1": lambda p: p + 1, "1 + p": lambda p: 1 + p, "-p": lambda p: -p, "+p": lambda p: +p,
+    "abs(p)": abs, "p ** 2": lambda p: p ** 2, "2 ** p": lambda p: 2 ** p, "1 / p": lambda p: 1 / p,
+    "p // 2": lambda p: p // 2, "p % 2": lambda p: p % 2, "p < 1": lambda p: p < 1,
+    "p @ p": lambda p: p @ p, "p[0]": lambda p: p[0], "iter(p)": iter, "len(p)": len,
+    "p.sum()": lambda p: p.sum(), "p.norm()": lambda p: p.norm(), "p.nelement()": lambda p: p.nelement(),
+    "p.ndimension()": lambda p: p.ndimension(), "p.split(1)": lambda p: p.split(1),
+    "p.bfloat16()": lambda p: p.bfloat16(), "p.requires_grad_()": lambda p: p.requires_grad_(),
+    "p.shape": lambda p: p.shape, "p.share_memory_()": lambda p: p.share_memory_(),
+    "p.double()": lambda p: type(p.double()).__name__, "p.float()": lambda p: p.float() is p,
+    "deepcopy": lambda p: type(copy.deepcopy(p)).__name__,
+}
+
+
+@pytest.mark.parametrize("kind", ["UninitializedParameter", "UninitializedBuffer"])
+def test_uninitialized_refusals_vs_torch(kind):
+    def outcomes(T):
+        def use(fn):
+            return lambda: fn(getattr(T.nn.parameter, kind)())
+        return [(label, use(fn)) for label, fn in _LAZY_USES.items()]
+    _same(outcomes)

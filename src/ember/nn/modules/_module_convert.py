@@ -105,7 +105,7 @@ class _ConvertMixin:
     def share_memory(self):
         # Arrays live in this process's memory; there is no other process's
         # view of them to set up (ember has no torch.multiprocessing).
-        return self._apply(lambda t: t)
+        return self._apply(lambda t: t.share_memory_())
 
     def to_empty(self, *, device, recurse=True):
         from ..._creation import empty_like
