@@ -24,6 +24,7 @@ import module_api_cases_convert
 import module_api_cases_extra
 import module_api_cases_hooks
 import module_api_cases_lazy
+import module_hook_cases
 from module_ctor_cases import ctors, variants
 
 torch = pytest.importorskip("torch")
@@ -200,4 +201,19 @@ def test_uninitialized_refusals_vs_torch(kind):
         def use(fn):
             return lambda: fn(getattr(T.nn.parameter, kind)())
         return [(label, use(fn)) for label, fn in _LAZY_USES.items()]
+    _same(outcomes)
+
+
+# -- hooks on modules of every shape of call -----------------------------------
+_HOOK_CLASSES = [name for name, _, _ in module_hook_cases.build(torch)[0]]
+_HOOK_SETS = (("fwd",), ("bwd",), ("bpre",), ("bwd", "bpre", "fwd"))
+
+
+@pytest.mark.parametrize("name", _HOOK_CLASSES)
+def test_module_hooks_by_call_shape_vs_torch(name):
+    def outcomes(T):
+        cases, run = module_hook_cases.build(T)
+        ctor, inputs = next((c, i) for n, c, i in cases if n == name)
+        return [(f"grad={grad} {hooks}", lambda grad=grad, hooks=hooks: run(ctor, inputs, grad, hooks))
+                for grad in (True, False) for hooks in _HOOK_SETS]
     _same(outcomes)
