@@ -131,7 +131,29 @@ def _module_outcomes(T, make):
         ("load assign", lambda: _load_assigned(m(), m())),
         ("dir", lambda: [k for k in dir(m()) if not k.startswith("_")]),
         ("zero_grad", lambda: m().zero_grad()),
+        ("call()", lambda: m()()),
+        ("call(7 tensors)", lambda: m()(*[T.ones(1)] * 7)),
+        ("call(foo=)", lambda: m()(foo=1)),
+        ("call(str)", lambda: m()("x")),
+        ("extra_repr(1)", lambda: m().extra_repr(1)),
+        ("qualnames", lambda: [_qualname(type(m()), name) for name in _OWNED]),
+        ("isinstance", lambda: _instance_of(nn, m())),
     ]
+
+
+# Methods whose qualified name a user meets (in a bad call's TypeError, a repr)
+_OWNED = ("__init__", "__new__", "__call__", "_call_impl", "forward", "extra_repr",
+          "_check_input_dim", "reset_parameters", "_conv_forward", "__setstate__",
+          "_fill_padding_idx_with_zero", "_sa_block", "_ff_block", "register_module", "__rmul__")
+
+
+def _instance_of(nn, module):
+    return [n for n in _CLASSES if isinstance(module, getattr(nn, n))]
+
+
+def _qualname(cls, name):
+    f = getattr(cls, name, None)
+    return getattr(f, "__qualname__", None) if callable(f) else None
 
 
 _CLASSES = sorted(ctors(torch.nn, torch))

@@ -1,6 +1,7 @@
 """Containers: Sequential, ModuleList, ModuleDict (ParameterList and
 ParameterDict live in _parameter_containers.py): torch's indexing rules,
 errors and reprs."""
+import functools
 import operator
 import warnings
 from collections import OrderedDict, abc as container_abcs
@@ -21,6 +22,7 @@ class Container(Module):
     torch's @deprecated class, making one warns, and so does subclassing it
     (though not making an instance of a subclass)."""
 
+    @functools.wraps(object.__new__)        # (as typing_extensions.deprecated wraps it)
     def __new__(cls, *args, **kwargs):
         if cls is Container:
             warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
@@ -108,7 +110,8 @@ class Sequential(Module):
                 offset += 1
         return combined
 
-    __rmul__ = __mul__
+    def __rmul__(self, other):
+        return self.__mul__(other)
 
     def __imul__(self, other):
         # In place: the same children appended again, as torch.

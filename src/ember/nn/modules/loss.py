@@ -1,6 +1,7 @@
 """Loss modules: the reduction and weight bookkeeping around nn.functional.
 A weight (and BCEWithLogitsLoss's pos_weight) is a buffer, as in PyTorch:
 it moves with .to() and appears in state_dict when given."""
+import functools
 import math
 import warnings
 
@@ -71,6 +72,7 @@ class NLLLoss2d(NLLLoss):
     # unpickled instance warns too, and defining a subclass warns once.
     __deprecated__ = _NLLLOSS2D_DEPRECATED
 
+    @functools.wraps(object.__new__)        # (as typing_extensions.deprecated wraps it)
     def __new__(cls, *args, **kwargs):
         if cls is NLLLoss2d:
             warnings.warn(_NLLLOSS2D_DEPRECATED, FutureWarning, stacklevel=2)

@@ -88,13 +88,16 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
     forward = _forward_unimplemented
 
     # -- calling -------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    def _wrapped_call_impl(self, *args, **kwargs):
         if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks \
                 or self._backward_pre_hooks or _hooks._has_any_global_hook():
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
-    _call_impl = _wrapped_call_impl = __call__
+    __call__ = _wrapped_call_impl       # (PyTorch's names)
+
+    def _call_impl(self, *args, **kwargs):
+        return self._wrapped_call_impl(*args, **kwargs)
 
     def _slow_forward(self, *input, **kwargs):
         return self.forward(*input, **kwargs)   # (no TorchScript tracing to record for)
@@ -173,7 +176,8 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
                 module = output
         self._modules[name] = module
 
-    register_module = add_module
+    def register_module(self, name, module):
+        self.add_module(name, module)
 
     def get_submodule(self, target):
         if target == "":
