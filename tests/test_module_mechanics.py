@@ -20,6 +20,7 @@ import pytest
 
 import ember
 import module_api_cases
+import module_api_cases_containers
 import module_api_cases_convert
 import module_api_cases_extra
 import module_api_cases_hooks
@@ -195,7 +196,7 @@ def test_module_variant_repr_and_state_vs_torch(name):
 # -- the API cases -------------------------------------------------------------
 _CASE_FILES = (module_api_cases, module_api_cases_convert, module_api_cases_hooks,
                module_api_cases_extra, module_api_cases_lazy, module_api_cases_state,
-               module_api_cases_utils)
+               module_api_cases_utils, module_api_cases_containers)
 _API_CASES = [(f.__name__, name) for f in _CASE_FILES for name in f.build(torch)]
 
 
