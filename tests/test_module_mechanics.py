@@ -26,6 +26,7 @@ import module_api_cases_extra
 import module_api_cases_hooks
 import module_api_cases_lazy
 import module_api_cases_state
+import module_api_cases_subclass
 import module_api_cases_utils
 import module_hook_cases
 from module_ctor_cases import ctors, variants
@@ -196,7 +197,7 @@ def test_module_variant_repr_and_state_vs_torch(name):
 # -- the API cases -------------------------------------------------------------
 _CASE_FILES = (module_api_cases, module_api_cases_convert, module_api_cases_hooks,
                module_api_cases_extra, module_api_cases_lazy, module_api_cases_state,
-               module_api_cases_utils, module_api_cases_containers)
+               module_api_cases_utils, module_api_cases_containers, module_api_cases_subclass)
 _API_CASES = [(f.__name__, name) for f in _CASE_FILES for name in f.build(torch)]
 
 
