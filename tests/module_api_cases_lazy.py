@@ -223,5 +223,13 @@ def build(T):
     @case
     def register_buffer_Buffer():
         m = lin(); m.register_buffer('q', nn.Buffer(T.ones(1), persistent=False)); return list(m.state_dict()), sorted(m._non_persistent_buffers_set)
+    @case
+    def replicate_for_data_parallel():
+        out = []
+        for m in (nn.LSTM(2, 3), lin(), nn.BatchNorm1d(2)):
+            r = m._replicate_for_data_parallel()
+            out.append((type(r).__name__, list(r._parameters), list(r._buffers), r._is_replica,
+                        len(getattr(r, '_flat_weights', ())), r._modules is m._modules))
+        return out
 
     return {f.__name__: f for f in CASES}

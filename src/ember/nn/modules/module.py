@@ -309,6 +309,16 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
                 + list(self._modules) + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
 
+    def _replicate_for_data_parallel(self):
+        # A shallow replica that shares the original's parameters (DataParallel's).
+        replica = self.__new__(type(self))
+        replica.__dict__ = self.__dict__.copy()
+        replica._parameters = {}
+        replica._buffers = replica._buffers.copy()
+        replica._modules = replica._modules.copy()
+        replica._is_replica = True
+        return replica
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_compiled_call_impl", None)
