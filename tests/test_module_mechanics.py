@@ -140,6 +140,7 @@ def _module_outcomes(T, make):
         ("extra_repr(1)", lambda: m().extra_repr(1)),
         ("qualnames", lambda: [_qualname(type(m()), name) for name in _OWNED]),
         ("isinstance", lambda: _instance_of(nn, m())),
+        ("__deprecated__", lambda: getattr(type(m()), "__deprecated__", None)),
     ]
 
 

@@ -21,6 +21,7 @@ class Container(Module):
     """Deprecated: a Module holding the modules given as keywords. As
     torch's @deprecated class, making one warns, and so does subclassing it
     (though not making an instance of a subclass)."""
+    __deprecated__ = _CONTAINER_DEPRECATED
 
     @functools.wraps(object.__new__)        # (as typing_extensions.deprecated wraps it)
     def __new__(cls, *args, **kwargs):
