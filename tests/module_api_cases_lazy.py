@@ -232,4 +232,60 @@ def build(T):
                         len(getattr(r, '_flat_weights', ())), r._modules is m._modules))
         return out
 
+    @case
+    def lazy_hooks_count():
+        m = nn.LazyLinear(2); a = (len(m._forward_pre_hooks), len(m._load_state_dict_pre_hooks), len(m._forward_pre_hooks_with_kwargs))
+        m(T.ones(1, 3)); return a, (len(m._forward_pre_hooks), len(m._load_state_dict_pre_hooks))
+    @case
+    def lazy_user_prehook():
+        log = []
+        m = nn.LazyLinear(2); m.register_forward_pre_hook(lambda mod, a: log.append((type(mod).__name__, type(mod.weight).__name__)))
+        m(T.ones(1, 3)); m(T.ones(1, 3)); return log
+    @case
+    def lazy_user_prehook_prepend():
+        log = []
+        m = nn.LazyLinear(2); m.register_forward_pre_hook(lambda mod, a: log.append((type(mod).__name__, type(mod.weight).__name__)), prepend=True)
+        m(T.ones(1, 3)); return log
+    @case
+    def lazy_fwd_hook():
+        log = []
+        m = nn.LazyLinear(2); m.register_forward_hook(lambda mod, a, o: log.append(type(mod).__name__)); m(T.ones(1, 3)); return log
+    @case
+    def lazy_bad_input(): nn.LazyLinear(2)(T.ones(3))
+    @case
+    def lazy_bad_input2(): nn.LazyConv2d(2, 3)(T.ones(3))
+    @case
+    def lazy_bn_bad_input(): nn.LazyBatchNorm2d()(T.ones(3))
+    @case
+    def lazy_state_after_fail():
+        m = nn.LazyConv2d(2, 3)
+        try: m(T.ones(1, 1, 2, 2))
+        except Exception as e: pass
+        return type(m).__name__, type(m.weight).__name__, m.in_channels
+    @case
+    def lazy_load_partial():
+        m = nn.LazyLinear(2); sd = nn.Linear(3, 2).state_dict(); del sd['bias']; r = m.load_state_dict(sd, strict=False); return repr(r), type(m).__name__, type(m.weight).__name__, type(m.bias).__name__, m.has_uninitialized_params()
+    @case
+    def lazy_in_features(): m = nn.LazyLinear(2); a = m.in_features; m(T.ones(1, 3)); return a, m.in_features
+    @case
+    def lazy_reset(): m = nn.LazyLinear(2); m.reset_parameters(); return type(m.weight).__name__
+    @case
+    def lazy_train_flag(): m = nn.LazyBatchNorm1d(); m.eval(); m(T.ones(2, 3)); return m.training, type(m).__name__, m.num_features
+    @case
+    def lazy_seq():
+        s = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.LazyLinear(2)); s(T.ones(1, 3)); return str(s)
+    @case
+    def lazy_dtype_kw(): m = nn.LazyLinear(2, dtype=T.float64); m(T.ones(1, 3, dtype=T.float64)); return str(m.weight.dtype)
+    @case
+    def lazy_dtype_mismatch(): m = nn.LazyLinear(2); m(T.ones(1, 3, dtype=T.float64))
+    @case
+    def lazy_deepcopy_before(): c = copy.deepcopy(nn.LazyLinear(2)); c(T.ones(1, 3)); return type(c).__name__
+    @case
+    def lazy_param_count_after(): m = nn.LazyLinear(2); m(T.ones(1, 3)); return [tuple(p.shape) for p in m.parameters()]
+    @case
+    def lazy_mixin_warning():
+        class M(nn.modules.lazy.LazyModuleMixin, nn.Linear):
+            pass
+        M(1, 1)
+
     return {f.__name__: f for f in CASES}
