@@ -160,6 +160,10 @@ def pickler_class(pickle_module):
 
         def reducer_override(self, obj):
             if isinstance(obj, Tensor):
+                if getattr(type(obj), "cls_to_become", None) is not None:
+                    # An uninitialised (lazy) tensor has no data: it pickles
+                    # as its class and requires_grad, as in PyTorch.
+                    return NotImplemented
                 if obj._is_param:
                     return _parameter_reduce(obj)
                 from .utils.hooks import warn_if_has_hooks

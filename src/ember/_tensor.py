@@ -173,14 +173,19 @@ class Tensor(metaclass=_public_name.PublicClass):
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return D.legacy_tensor_name(self.dtype)
-        if isinstance(getattr(dtype, "dtype", None), D.dtype) and isinstance(dtype, type):
+        if isinstance(dtype, type):
+            if not isinstance(getattr(dtype, "dtype", None), D.dtype):
+                # (PyTorch reads another class by its name: `float` is no tensor type)
+                raise ValueError(f"invalid type: '{dtype.__name__}'")
             dtype = dtype.dtype      # a legacy type: ember.LongTensor
-        if isinstance(dtype, str):
+        elif isinstance(dtype, str):
             by_name = {f"{lib}.{v}": k for k, v in D.LEGACY_TENSOR_NAMES.items()
                        for lib in ("torch", "ember")}
             if dtype not in by_name:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = by_name[dtype]
+        elif not isinstance(dtype, D.dtype):
+            raise TypeError("dtype must be a type, str, or dtype object")
         return self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------

@@ -105,6 +105,34 @@ def _invalid(args, kwargs):
                      f"but expected one of:\n{_OVERLOADS.format(_public_name.name)}")
 
 
+_TYPES = {"device": "{0}.device", "dtype": "{0}.dtype", "non_blocking": "bool", "copy": "bool",
+          "memory_format": "{0}.memory_format"}
+
+
+def _only_overload_error(args, kwargs):
+    """PyTorch's own complaint when the first overload is the only one that
+    takes as many arguments as were given (five, memory_format counted): its
+    parser then reports that overload's first fault, not the combination."""
+    signature = _SIGNATURES[0]
+    if len(args) > len(signature):
+        return TypeError(f"to() takes from 0 to {len(signature)} positional arguments but "
+                         f"{len(args)} were given")
+    names = dict(signature, memory_format=_is_format)
+    for i, ((name, fits), value) in enumerate(zip(signature, args)):
+        if not fits(value):
+            return TypeError(f"to(): argument '{name}' (position {i + 1}) must be "
+                             f"{_TYPES[name].format(_public_name.name)}, not {_type_name(value)}")
+    for name, value in kwargs.items():
+        if name not in names:
+            return TypeError(f"to() got an unexpected keyword argument '{name}'")
+        if name in dict(signature[:len(args)]):
+            return TypeError(f"to() got multiple values for argument '{name}'")
+        if not names[name](value):
+            return TypeError(f"to(): argument '{name}' must be "
+                             f"{_TYPES[name].format(_public_name.name)}, not {_type_name(value)}")
+    return _invalid(args, kwargs)
+
+
 def parse(args, kwargs):
     """(device or None, dtype or None, copy (None: not given), memory_format
     or None) that to(*args, **kwargs) asks for; PyTorch's TypeError for what no overload
@@ -114,6 +142,8 @@ def parse(args, kwargs):
         if got is not None:
             break
     else:
+        if len(args) + len(kwargs) == len(_SIGNATURES[0]) + 1:
+            raise _only_overload_error(args, kwargs)
         raise _invalid(args, kwargs)
     dtype = got.get("dtype")
     if isinstance(dtype, type):

@@ -133,7 +133,9 @@ class UninitializedTensorMixin:
         moved = Tensor._wrap(self._data).to(*args, **kwargs)
         if moved.dtype is self.dtype:
             return self
-        return self._like(moved.dtype)
+        # (torch's Parameter turns subclass wrapping off: a converted
+        # UninitializedParameter is a plain empty Tensor; a buffer stays lazy)
+        return moved if isinstance(self, Parameter) else self._like(moved.dtype)
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
@@ -163,16 +165,50 @@ _OBJECT_PROTOCOL = {"__init__", "__new__", "__repr__", "__str__", "__hash__", "_
                     "__array_function__", "__array_wrap__", "__torch_function__"}
 
 
+# How PyTorch's refusal names a method: most are methods of its C base class,
+# under their own name or the one an operator calls (`p + 1` is `add`);
+# those written in Python (torch/_tensor.py) are functions; indexing is a slot.
+_METHOD_OF = {"ndimension": "dim", "nelement": "numel", "__iter__": "dim", "__add__": "add",
+              "__radd__": "add", "__sub__": "sub", "__mul__": "mul", "__rmul__": "mul",
+              "__truediv__": "div", "__mod__": "remainder", "__neg__": "neg",
+              "__pos__": "positive", "__abs__": "abs", "__rand__": "bitwise_and",
+              "__ror__": "bitwise_or", "__rxor__": "bitwise_xor", "__lt__": "lt", "__le__": "le",
+              "__gt__": "gt", "__ge__": "ge", "__iadd__": "add_", "__isub__": "sub_",
+              "__imul__": "mul_", "__itruediv__": "div_", "__ifloordiv__": "floor_divide_",
+              "__imod__": "remainder_", "__matmul__": "matmul"}
+_FUNCTION_OF = {"__rtruediv__": "Tensor.__rdiv__", "__pow__": "TensorBase.pow",
+                "__ipow__": "TensorBase.pow_",
+                **{name: f"Tensor.{name}" for name in (
+                    "__deepcopy__", "__floordiv__", "__len__", "__rfloordiv__", "__rlshift__",
+                    "__rmatmul__", "__rmod__", "__rpow__", "__rrshift__", "__rsub__", "backward",
+                    "istft", "lu", "norm", "register_hook", "split", "stft", "unflatten",
+                    "unique", "unique_consecutive")}}
+_SLOTS = {"__getitem__", "__setitem__"}
+
+
+def _refusal(self, name):
+    from .. import _public_name
+    base = f"'{_public_name.name}._C.TensorBase'"
+    if name in _FUNCTION_OF:
+        what = f"<function {_FUNCTION_OF[name]} at {id(getattr(Tensor, name)):#x}>"
+    elif name in _SLOTS:
+        what = f"<slot wrapper '{name}' of {base} objects>"
+    else:
+        what = f"<method '{_METHOD_OF.get(name, name)}' of {base} objects>"
+    return ValueError(
+        f"Attempted to use an uninitialized parameter in {what}. This error happens when you "
+        "are using a `LazyModule` or explicitly manipulating "
+        f"`{_public_name.name}.nn.parameter.{type(self).__name__}` objects. When using "
+        "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
+        f"calling {_public_name.name} functions")
+
+
 def _refuse(name):
     def method(self, *args, **kwargs):
-        raise ValueError(
-            f"Attempted to use an uninitialized parameter in <method '{name}' of 'ember.Tensor' "
-            "objects>. This error happens when you are using a `LazyModule` or explicitly "
-            f"manipulating `ember.nn.parameter.{type(self).__name__}` objects. When using "
-            "LazyModules Call `forward` with a dummy batch to initialize the parameters before "
-            "calling ember functions")
+        raise _refusal(self, name)
     method.__name__ = name
     return method
+
 
 
 def _guard_methods(mixin):
@@ -231,3 +267,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
 
     def _like(self, dtype):
         return type(self)(self.requires_grad, None, dtype, self.persistent)
+
+    def __deepcopy__(self, memo):
+        # (torch gives UninitializedParameter alone a __deepcopy__: a buffer's
+        # copy goes through Tensor's, which refuses it)
+        raise _refusal(self, "__deepcopy__")

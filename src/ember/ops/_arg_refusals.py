@@ -237,8 +237,8 @@ def _detail(value):
     """A value's type as the parser details it: its items' types too."""
     if isinstance(value, list):
         return f"list of [{', '.join(map(_got, value))}]"
-    if isinstance(value, tuple):
-        return f"tuple of ({', '.join(map(_got, value))})"
+    if isinstance(value, tuple):     # (written as Python writes a tuple: "(int,)")
+        return f"tuple of ({', '.join(map(_got, value))}{',' if len(value) == 1 else ''})"
     return _got(value)
 
 

@@ -23,8 +23,8 @@ def _int_like(v, first):
 
 
 def _detail(v):
-    if isinstance(v, tuple):
-        return f"tuple of ({', '.join(_arg_type(e) for e in v)})"
+    if isinstance(v, tuple):         # (written as Python writes a tuple: "(int,)")
+        return f"tuple of ({', '.join(_arg_type(e) for e in v)}{',' if len(v) == 1 else ''})"
     return _arg_type(v, detail=True)
 
 

@@ -1,12 +1,15 @@
 """Module conversions: _apply and what is built on it (to, float, double,
 half, bfloat16, type, to_empty, share_memory), as torch/nn/modules/module.py."""
-from ... import _dtype as D
+import warnings
+
 from ...autograd.grad_mode import no_grad
 from ...utils._swap import swap_tensors as _swap_tensors
 
 
-def _floating(dtype):
-    return lambda t: t.to(dtype) if t.is_floating_point() else t
+def _floating(method):
+    # (the tensor's own conversion, as torch: an uninitialised parameter
+    # allows float/double/half but refuses bfloat16)
+    return lambda t: getattr(t, method)() if t.is_floating_point() else t
 
 
 class _ConvertMixin:
@@ -68,16 +71,16 @@ class _ConvertMixin:
         return param
 
     def float(self):
-        return self._apply(_floating(D.float32))
+        return self._apply(_floating("float"))
 
     def double(self):
-        return self._apply(_floating(D.float64))
+        return self._apply(_floating("double"))
 
     def half(self):
-        return self._apply(_floating(D.float16))
+        return self._apply(_floating("half"))
 
     def bfloat16(self):
-        return self._apply(_floating(D.bfloat16))
+        return self._apply(_floating("bfloat16"))
 
     def type(self, dst_type):
         return self._apply(lambda t: t.type(dst_type))
@@ -102,7 +105,7 @@ class _ConvertMixin:
     def share_memory(self):
         # Arrays live in this process's memory; there is no other process's
         # view of them to set up (ember has no torch.multiprocessing).
-        return self._apply(lambda t: t)
+        return self._apply(lambda t: t.share_memory_())
 
     def to_empty(self, *, device, recurse=True):
         from ..._creation import empty_like
@@ -116,6 +119,13 @@ class _ConvertMixin:
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but "
                             f"got desired dtype={dtype}")
+        if dtype is not None and dtype.is_complex:
+            warnings.warn(
+                "Complex modules are a new feature under active development whose design may "
+                "change, and some modules might not work as expected when using complex tensors "
+                "as parameters or buffers. Please file an issue at "
+                "https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                "complex module does not work as expected.", stacklevel=2)
         if dtype is None and device is None and memory_format is None:
             return self
 

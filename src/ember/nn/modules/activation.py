@@ -3,6 +3,7 @@ arguments, defaults and reprs (MultiheadAttention lives elsewhere)."""
 import warnings
 
 from ... import _creation
+from ...ops import pointwise as _P
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -138,18 +139,16 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(_Stateless):
-    _function = staticmethod(F.sigmoid)
+    _function = staticmethod(_P.sigmoid)    # (torch.sigmoid, as PyTorch: not F.sigmoid)
 
 
 class Hardsigmoid(_Inplace):
     _function = staticmethod(F.hardsigmoid)
-
-    def extra_repr(self):       # (PyTorch's Hardsigmoid and Hardswish print no arguments)
-        return ""
+    extra_repr = Module.extra_repr  # (PyTorch's Hardsigmoid and Hardswish print no arguments)
 
 
 class Tanh(_Stateless):
-    _function = staticmethod(F.tanh)
+    _function = staticmethod(_P.tanh)       # (torch.tanh, as PyTorch: not F.tanh)
 
 
 class SiLU(_Inplace):
@@ -162,14 +161,13 @@ class Mish(_Inplace):
 
 class Hardswish(_Inplace):
     _function = staticmethod(F.hardswish)
-
-    def extra_repr(self):
-        return ""
+    extra_repr = Module.extra_repr
 
 
-class ELU(Module):
+class _AlphaInplace(Module):
+    """ELU and CELU (siblings in PyTorch: a CELU is no ELU)."""
     __constants__ = ["alpha", "inplace"]
-    _function = staticmethod(F.elu)
+    _function = None
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -183,7 +181,11 @@ class ELU(Module):
         return f"alpha={self.alpha}{_inplace_suffix(self)}"
 
 
-class CELU(ELU):
+class ELU(_AlphaInplace):
+    _function = staticmethod(F.elu)
+
+
+class CELU(_AlphaInplace):
     _function = staticmethod(F.celu)
 
 
@@ -219,9 +221,10 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class Hardshrink(Module):
+class _Shrink(Module):
+    """Hardshrink and Softshrink (siblings in PyTorch)."""
     __constants__ = ["lambd"]
-    _function = staticmethod(F.hardshrink)
+    _function = None
 
     def __init__(self, lambd=0.5):
         super().__init__()
@@ -234,7 +237,11 @@ class Hardshrink(Module):
         return f"{self.lambd}"
 
 
-class Softshrink(Hardshrink):
+class Hardshrink(_Shrink):
+    _function = staticmethod(F.hardshrink)
+
+
+class Softshrink(_Shrink):
     _function = staticmethod(F.softshrink)
 
 
@@ -318,3 +325,12 @@ class Softmax2d(Module):
             raise ValueError(
                 f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
         return F.softmax(input, -3, _stacklevel=4)
+
+
+from .utils import _own  # noqa: E402
+# (PyTorch's classes each define these: their names are in a bad call's error)
+_own((ReLU, SELU, SiLU, Mish, ELU, CELU, Hardshrink, Softshrink, Softmax, Softmin, LogSoftmax),
+     "__init__", "forward", "extra_repr")
+_own((Hardsigmoid, Hardswish), "__init__", "forward")
+_own((Softmax, Softmin, LogSoftmax), "__setstate__")
+_own((LogSigmoid, Sigmoid, Softsign, Tanh, Tanhshrink), "forward")

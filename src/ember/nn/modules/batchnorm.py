@@ -226,5 +226,7 @@ class SyncBatchNorm(_BatchNorm):
         return out
 
 
-from .utils import _own_init  # noqa: E402
+from .utils import _own, _own_init  # noqa: E402
 _own_init(_BatchNorm)       # (PyTorch's BatchNorm{n}d share _BatchNorm.__init__)
+_own((BatchNorm1d, BatchNorm2d, BatchNorm3d, LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d),
+     "_check_input_dim")

@@ -10,7 +10,7 @@ from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module
-from .utils import _own_init, _pair, _reverse_repeat_tuple, _single, _triple
+from .utils import _own, _own_init, _pair, _reverse_repeat_tuple, _single, _triple
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
            "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
@@ -23,6 +23,9 @@ _TUPLE = {1: _single, 2: _pair, 3: _triple}
 class _ConvNd(Module):
     __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode",
                      "output_padding", "in_channels", "out_channels", "kernel_size"]
+
+    def _conv_forward(self, input, weight, bias):
+        ...     # (PyTorch's abstract stub, which ConvTransposeNd inherits: it returns None)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
                  transposed, output_padding, groups, bias, padding_mode, device=None,
@@ -289,3 +292,5 @@ class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
 # (PyTorch's classes each define __init__: its name is in a missing argument's error)
 _own_init(Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, LazyConv1d,
           LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d)
+_own((Conv1d, Conv2d, Conv3d), "forward", "_conv_forward")
+_own((ConvTranspose1d, ConvTranspose2d, ConvTranspose3d), "forward")

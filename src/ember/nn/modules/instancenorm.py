@@ -85,3 +85,8 @@ def _lazy(cls):
 LazyInstanceNorm1d = _lazy(InstanceNorm1d)
 LazyInstanceNorm2d = _lazy(InstanceNorm2d)
 LazyInstanceNorm3d = _lazy(InstanceNorm3d)
+
+from .utils import _own  # noqa: E402
+# (PyTorch's classes each define it: its name is in a bad call's error)
+_own((InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d,
+      LazyInstanceNorm3d), "_check_input_dim")

@@ -9,6 +9,7 @@ every training step's path, so it checks for hooks and calls `forward`
 directly when there are none.
 """
 from collections import OrderedDict
+from typing import TypeVar
 
 from ... import _public_name
 from ..._tensor import Tensor
@@ -53,6 +54,8 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
     _version = 1
     training: bool
     call_super_init = False
+    T_destination = TypeVar("T_destination", bound=dict)
+    _compiled_call_impl = None
 
     def __init__(self, *args, **kwargs):
         if self.call_super_init is False and bool(kwargs):
@@ -85,13 +88,19 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
     forward = _forward_unimplemented
 
     # -- calling -------------------------------------------------------------
-    def __call__(self, *args, **kwargs):
+    def _wrapped_call_impl(self, *args, **kwargs):
         if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks \
                 or self._backward_pre_hooks or _hooks._has_any_global_hook():
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
-    _call_impl = __call__
+    __call__ = _wrapped_call_impl       # (PyTorch's names)
+
+    def _call_impl(self, *args, **kwargs):
+        return self._wrapped_call_impl(*args, **kwargs)
+
+    def _slow_forward(self, *input, **kwargs):
+        return self.forward(*input, **kwargs)   # (no TorchScript tracing to record for)
 
     def compile(self, *args, **kwargs):
         from ... import compile as _compile
@@ -167,7 +176,8 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
                 module = output
         self._modules[name] = module
 
-    register_module = add_module
+    def register_module(self, name, module):
+        self.add_module(name, module)
 
     def get_submodule(self, target):
         if target == "":
@@ -298,6 +308,16 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
         keys = (dir(self.__class__) + list(self.__dict__) + list(self._parameters)
                 + list(self._modules) + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
+
+    def _replicate_for_data_parallel(self):
+        # A shallow replica that shares the original's parameters (DataParallel's).
+        replica = self.__new__(type(self))
+        replica.__dict__ = self.__dict__.copy()
+        replica._parameters = {}
+        replica._buffers = replica._buffers.copy()
+        replica._modules = replica._modules.copy()
+        replica._is_replica = True
+        return replica
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -59,8 +59,10 @@ class _ConstantPadNd(_PadNd):
     __constants__ = ["padding", "value"]
 
     def __init__(self, padding, value):
-        super().__init__(padding)
+        # value before padding, as torch (users see the order in __dict__)
+        Module.__init__(self)
         self.value = value
+        self.padding = _sides(padding, self._n)
 
     def forward(self, input):
         return F.pad(input, self.padding, "constant", self.value)
@@ -138,8 +140,12 @@ class ZeroPad3d(_Zero, ConstantPad3d):
     pass
 
 
-from .utils import _own_init  # noqa: E402
+from .utils import _own, _own_init  # noqa: E402
 # (PyTorch's classes each define __init__: its name is in a missing argument's error)
 _own_init(CircularPad1d, ConstantPad1d, ReflectionPad1d, ReplicationPad1d, ZeroPad1d,
           CircularPad2d, ConstantPad2d, ReflectionPad2d, ReplicationPad2d, ZeroPad2d,
           CircularPad3d, ConstantPad3d, ReflectionPad3d, ReplicationPad3d, ZeroPad3d)
+_own((_CircularPadNd,), "extra_repr")
+_own((_ReflectionPadNd, _ReplicationPadNd), "forward", "extra_repr")
+_own((CircularPad1d, CircularPad2d, CircularPad3d), "_check_input_dim")
+_own((ZeroPad1d, ZeroPad2d, ZeroPad3d), "extra_repr")

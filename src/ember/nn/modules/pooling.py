@@ -2,7 +2,7 @@
 attributes, defaults and reprs."""
 from .. import functional as F
 from .module import Module
-from .utils import _ntuple, _own_init, _single
+from .utils import _ntuple, _own, _own_init, _single
 
 __all__ = ["MaxPool1d", "MaxPool2d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
            "AvgPool1d", "AvgPool2d", "AvgPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
@@ -227,3 +227,6 @@ from .pooling_fractional import *  # noqa: E402,F401,F403
 
 # (PyTorch's classes each define __init__: its name is in a missing argument's error)
 _own_init(MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, AvgPool2d, AvgPool3d)
+_own((AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
+      AdaptiveMaxPool2d, AdaptiveMaxPool3d, AvgPool2d, AvgPool3d, LPPool1d, LPPool2d, LPPool3d,
+      MaxPool1d, MaxPool2d, MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d), "forward")

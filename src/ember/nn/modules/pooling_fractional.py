@@ -45,5 +45,6 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
     _dim = 3
 
 
-from .utils import _own_init  # noqa: E402
+from .utils import _own, _own_init  # noqa: E402
 _own_init(FractionalMaxPool2d, FractionalMaxPool3d)
+_own((FractionalMaxPool2d, FractionalMaxPool3d), "forward")

@@ -28,6 +28,7 @@ class RNNBase(Module):
     direction, their checks, and the call into the fused layers."""
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first",
                      "dropout", "bidirectional", "proj_size"]
+    __jit_unused_properties__ = ["all_weights"]
 
     def __init__(self, mode, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
                  dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):

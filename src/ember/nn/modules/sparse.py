@@ -160,3 +160,8 @@ class EmbeddingBag(_Lookup):
                   padding_idx=padding_idx)
         bag.weight.requires_grad = not freeze
         return bag
+
+
+from .utils import _own  # noqa: E402
+# (PyTorch's classes each define these: their names are in a bad call's error)
+_own((Embedding, EmbeddingBag), "reset_parameters", "_fill_padding_idx_with_zero")

@@ -93,8 +93,9 @@ class Transformer(Module):
                 memory_key_padding_mask=None, src_is_causal=None, tgt_is_causal=None,
                 memory_is_causal=False):
         is_batched = src.dim() == 3
-        if is_batched and src.size(0 if self.batch_first else 1) != \
-                tgt.size(0 if self.batch_first else 1):
+        # (sizes read before is_batched, as PyTorch: a 1-d src fails on size(1))
+        dim = 0 if self.batch_first else 1
+        if src.size(dim) != tgt.size(dim) and is_batched:
             raise RuntimeError("the batch number of src and tgt must be equal")
         if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
             raise RuntimeError("the feature number of src and tgt must be equal to d_model")
@@ -341,3 +342,6 @@ class TransformerDecoderLayer(_Layer):
         return self.dropout2(x)
 
 
+from .utils import _own  # noqa: E402
+# (PyTorch's classes each define these: their names are in a bad call's error)
+_own((TransformerEncoderLayer, TransformerDecoderLayer), "_sa_block", "_ff_block")

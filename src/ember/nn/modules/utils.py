@@ -46,16 +46,23 @@ def consume_prefix_in_state_dict_if_present(state_dict, prefix):
             metadata[key[len(prefix):]] = metadata.pop(key)
 
 
-def _own_init(*classes, qualname=None):
-    """Give each class an __init__ of its own, named as PyTorch's class
-    defines it (`Conv2d.__init__`, or `qualname`): Python names a call's
-    missing or unknown arguments by the function's __qualname__, and
-    Ember's classes share one __init__ where PyTorch's each have one."""
+def _own(classes, *names):
+    """Give each class its own copy of the methods `names`, named
+    `Class.name` as PyTorch's classes each define them where Ember's share
+    one (in a private base, or from a helper): Python names a call's missing
+    or unexpected arguments by the function's __qualname__ ("Conv2d.forward()
+    missing 1 required positional argument: 'input'")."""
     import types
     for cls in classes:
-        f = cls.__init__
-        g = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
-                               f.__closure__)
-        g.__kwdefaults__, g.__doc__, g.__module__ = f.__kwdefaults__, f.__doc__, f.__module__
-        g.__qualname__ = qualname or f"{cls.__name__}.__init__"
-        cls.__init__ = g
+        for name in names:
+            f = getattr(cls, name)
+            g = types.FunctionType(f.__code__, f.__globals__, name, f.__defaults__,
+                                   f.__closure__)
+            g.__kwdefaults__, g.__doc__, g.__module__ = f.__kwdefaults__, f.__doc__, f.__module__
+            g.__qualname__ = f"{cls.__name__}.{name}"
+            setattr(cls, name, g)
+
+
+def _own_init(*classes):
+    """Each class its own __init__ (see _own)."""
+    _own(classes, "__init__")
