@@ -5,6 +5,8 @@ import math
 
 from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
+from ._moments import rowwise_moments
+from .._fma import _fma64
 from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import add_scalar
@@ -16,11 +18,13 @@ __all__ = []
 
 def _moments(x2, eps):
     """Mean, 1/sqrt(var + eps) and the centred rows of 2-d `x2`, in its
-    dtype (PyTorch's CPU kernels keep float32 moments in float32 too)."""
-    mean = x2.mean(axis=1, keepdims=True)
+    dtype, by ATen's RowwiseMoments (Welford's updates in its order: the
+    same bits as PyTorch's layer_norm and group_norm)."""
+    t = x2.dtype.type
+    mean, var = rowwise_moments(x2)
+    mean, var = mean[:, None], var[:, None]
     dev = x2 - mean
-    var = np.einsum("ij,ij->i", dev, dev)[:, None] / x2.dtype.type(x2.shape[1])
-    rstd = 1 / np.sqrt(np.maximum(var, 0) + x2.dtype.type(eps))
+    rstd = t(1) / np.sqrt(np.maximum(var, t(0)) + t(eps))
     return mean, rstd, dev
 
 
@@ -153,12 +157,22 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
         x2 = x2.astype(np.float32)
     with np.errstate(all="ignore"):
         mean, rstd, y = _moments(x2, eps)
-        # (PyTorch's order: (x - mean) * rstd * gamma + beta)
+        # (PyTorch's order: (x - mean) * rstd, then * gamma + beta, one
+        # multiply-add where both are given)
         y *= rstd
-        if weight is not None:
-            y *= weight._data.reshape(-1).astype(y.dtype, copy=False)
-        if bias is not None:
-            y += bias._data.reshape(-1).astype(y.dtype, copy=False)
+        w, b = (None if p is None else p._data.reshape(-1).astype(y.dtype, copy=False)
+                for p in (weight, bias))
+        if w is not None and b is not None:
+            if y.dtype == np.float32:   # (exact but on a midpoint: see _moments._fma)
+                p = np.multiply(y, w, dtype=np.float64)
+                p += b
+                y = p.astype(np.float32)
+            else:
+                y = _fma64(y, np.broadcast_to(w, y.shape), np.broadcast_to(b, y.shape))
+        elif w is not None:
+            y *= w
+        elif b is not None:
+            y += b
     if half and all(p is None or p._data.dtype == x.dtype for p in (weight, bias)):
         mean, rstd = mean.astype(x.dtype), rstd.astype(x.dtype)
     stat_shape = lead + (1,) * k
