@@ -347,15 +347,25 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 
 
 # -- in-place samplers (what nn.init uses) -----------------------------------
-def _fill(t, draw):
+def _fill(t, draw, node, p=None):
     """t filled in place by draw(shape, contiguous), in t's memory order (see
-    R.drawn_like); the checks come first, so a refused call draws nothing."""
-    from .ops.inplace import check_inplace
+    R.drawn_like); the checks come first, so a refused call draws nothing.
+    On a tensor that requires grad PyTorch records `node`, which gives zeros
+    (to `p` too, bernoulli_'s tensor of probabilities)."""
+    from .ops._common import tracked
+    from .ops.inplace import check_inplace, commit_inplace, zero_node
     check_inplace(t)
     if is_meta(t._data):
         # (no data to fill; PyTorch's meta kernels leave the generator be)
         t._bump()
         return t
+    inputs = (t,) if p is None else (t, p)
+    if tracked(*inputs):
+        data = np.empty_like(t._data)       # (t's memory order)
+        view = data.transpose(R.memory_order(data))
+        view[...] = draw(view.shape, t._data.flags.c_contiguous)
+        cls = zero_node(node, ("self", "p")[:len(inputs)])
+        return commit_inplace(t, recorded(cls, data, inputs))
     view = t._data.transpose(R.memory_order(t._data))
     view[...] = draw(view.shape, t._data.flags.c_contiguous)
     t._bump()
@@ -365,16 +375,16 @@ def _fill(t, draw):
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
     dt = self._data.dtype
     draw = (lambda *args: _complex_draw(R.uniform, *args)) if dt.kind == "c" else R.uniform
-    return _fill(self, lambda shape, _: draw(shape, a, b, dt, generator))
+    return _fill(self, lambda shape, _: draw(shape, a, b, dt, generator), "UniformBackward0")
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     dt = self._data.dtype
     if dt.kind == "c":
         return _fill(self, lambda shape, contiguous: _complex_draw(
-            R.normal, shape, mean, std, dt, generator, contiguous))
+            R.normal, shape, mean, std, dt, generator, contiguous), "NormalBackward0")
     return _fill(self, lambda shape, contiguous: R.normal(shape, mean, std, dt, generator,
-                                                          contiguous))
+                                                          contiguous), "NormalBackward0")
 
 
 def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):
@@ -393,7 +403,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
         raise RuntimeError("Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{_legacy(self.dtype)}")
-    return _fill(self, lambda shape, _: RL.exponential(shape, lambd, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.exponential(shape, lambd, self._data.dtype, generator),
+                 "ExponentialBackward0")
 
 
 # cauchy_'s refusal names the C++ element type, not the ScalarType
@@ -410,7 +421,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
                            "dtype must be a floating point but you specified "
                            f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
     return _fill(self, lambda shape, _: RL.cauchy(shape, median, sigma, self._data.dtype,
-                                                generator))
+                                                generator), "CauchyBackward0")
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -419,13 +430,14 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     if self._data.dtype.kind != "f":
         raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
     return _fill(self, lambda shape, _: RL.log_normal(shape, mean, std, self._data.dtype,
-                                                    generator))
+                                                    generator), "LogNormalBackward0")
 
 
 def geometric_(self, p, *, generator=None):
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    return _fill(self, lambda shape, _: RL.geometric(shape, p, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: RL.geometric(shape, p, self._data.dtype, generator),
+                 "GeometricBackward0")
 
 
 # random_() with no bounds draws from [0, top]: the integers the dtype holds
@@ -440,21 +452,26 @@ if D._BF16_NP is not None:
 
 
 def random_(self, from_=0, to=None, *, generator=None):
+    # (the overloads' nodes: random_.from_ 0, random_.to 1, random_() 2)
+    node = "RandomBackward0" if to is not None else "RandomBackward1" if from_ else "RandomBackward2"
     if to is None and not from_:
         to = _RANDOM_TOP[self._data.dtype] + 1
     else:
         if to is None:
             from_, to = 0, from_
         _warn_inexact_range(from_, to, self.dtype)
-    return _fill(self, lambda shape, _: R.randint(from_, to, shape, self._data.dtype, generator))
+    return _fill(self, lambda shape, _: R.randint(from_, to, shape, self._data.dtype, generator),
+                 node)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
     if isinstance(p, Tensor):
         # PyTorch draws a 24- or 53-bit uniform by p's own dtype.
         probs = np.broadcast_to(p._data, self._data.shape).transpose(R.memory_order(self._data))
-        return _fill(self, lambda shape, _: R.bernoulli(probs, generator).astype(self._data.dtype))
-    return _fill(self, lambda shape, _: R.bernoulli_scalar(p, shape, self._data.dtype, generator))
+        return _fill(self, lambda shape, _: R.bernoulli(probs, generator).astype(self._data.dtype),
+                     "BernoulliBackward1", p)
+    return _fill(self, lambda shape, _: R.bernoulli_scalar(p, shape, self._data.dtype, generator),
+                 "BernoulliBackward2")
 
 
 Tensor.uniform_ = uniform_

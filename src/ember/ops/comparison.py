@@ -2,6 +2,7 @@
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
+from .inplace import records_zero
 from .pointwise import _tensor_operand
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
@@ -27,7 +28,8 @@ def _compare(npfn, ordered=None):
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     op.__name__ = npfn.__name__
-    return op
+    return records_zero(op, {"equal": "Eq", "not_equal": "Ne", "less": "Lt", "less_equal": "Le",
+                             "greater": "Gt", "greater_equal": "Ge"}[npfn.__name__])
 
 
 # (comparisons never warn: no need to silence NumPy around them)

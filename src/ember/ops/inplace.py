@@ -252,13 +252,80 @@ def _as_method(error, function_name, method_name):
 _POSITION = re.compile(r"\(position (\d+)\)")
 
 
+_ZERO_NODES = {}
+
+
+def zero_node(name, inputs=("self",)):
+    """The node PyTorch records for an in-place op that has no gradient to
+    give (gt_, uniform_) on a tensor that requires grad: zeros for each input."""
+    cls = _ZERO_NODES.get((name, inputs))
+    if cls is None:
+        cls = _ZERO_NODES[name, inputs] = grad_fn(
+            name, **{n: (lambda xp, g: xp.zeros_like(g)) for n in inputs})
+    return cls
+
+
+def records_zero(op, node):
+    """Declare that `op` (a comparison) has no derivative, yet its in-place
+    form on a tensor that requires grad is recorded, as `<node>Backward0`
+    (a number operand) or `<node>Backward1` (a tensor operand)."""
+    op._inplace_zero_node = node
+    return op
+
+
+def _zero_recorded(node, self, args, result):
+    other = args[0] if args and isinstance(args[0], Tensor) else None
+    if other is None:
+        return recorded(zero_node(node + "Backward0"), result._data, (self,))
+    return recorded(zero_node(node + "Backward1", ("self", "other")), result._data, (self, other))
+
+
+def _refusal(error, text):
+    def formula(xp, grad, *saved):
+        raise error(text)
+    return formula
+
+
+# derivatives.yaml's own entries for in-place forms, where they differ from
+# the op's: the in-place node's name, and its refusal where it has no formula.
+_INPLACE_ENTRIES = {
+    "acosh": ("AcoshBackward1", NotImplementedError,
+              "the derivative for 'inplace version of acosh' is not implemented."),
+    "asinh": ("AsinhBackward1", NotImplementedError,
+              "the derivative for 'inplace version of asinh' is not implemented."),
+    "atanh": ("AtanhBackward1", NotImplementedError,
+              "the derivative for 'inplace version of atanh' is not implemented."),
+    "floor_divide": ("NotImplemented", RuntimeError,
+                     "derivative for aten::floor_divide_ is not implemented"),
+    "polygamma": ("PolygammaBackward1", None, None),
+}
+_INPLACE_NODES = {}
+
+
+def _inplace_node(cls, entry):
+    """The op's node class `cls` as its in-place entry names it (same saved
+    values; a refusal instead of the formulas where it has none)."""
+    key = (cls, entry[0])
+    node = _INPLACE_NODES.get(key)
+    if node is None:
+        name, error, text = entry
+        body = {"__slots__": ()}
+        if error is not None:
+            body["formulas"] = tuple(_refusal(error, text) for _ in cls.formulas)
+        node = _INPLACE_NODES[key] = type(name, (cls,), body)
+    return node
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
+    zero = getattr(op, "_inplace_zero_node", None)
+    entry = _INPLACE_ENTRIES.get(op.__name__)
 
     def method(self, *args, **kwargs):
         check_inplace(self)
+        track = tracked(self, *args)
         try:
-            result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
+            result = op(_snapshot(self) if track else self, *args, **kwargs)
         except NotImplementedError as e:
             raise _uncastable(self, args) or e
         except TypeError as e:
@@ -266,6 +333,12 @@ def make_inplace(op, name=None):
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented
+        if track and zero is not None and result._grad_fn is None:
+            result = _zero_recorded(zero, self, args, result)
+        elif track and entry is not None and result._grad_fn is not None \
+                and result._grad_fn is not self._grad_fn:     # (the op's own node)
+            fn = result._grad_fn
+            fn.__class__ = _inplace_node(type(fn), entry)
         return commit_inplace(self, result)
 
     method.__name__ = method.__qualname__ = name or op.__name__ + "_"
@@ -277,6 +350,10 @@ def make_inplace(op, name=None):
 ZeroBackward0 = grad_fn("ZeroBackward0", self=lambda xp, g: xp.zeros_like(g))
 FillBackward0 = grad_fn("FillBackward0", self=lambda xp, g: xp.zeros_like(g))
 FillBackward1 = grad_fn("FillBackward1", self=lambda xp, g: xp.zeros_like(g),
+                        value=lambda xp, g: xp.sum(g, None))
+# (fill_ is its own op in derivatives.yaml: its nodes are numbered after fill's)
+FillBackward2 = grad_fn("FillBackward2", self=lambda xp, g: xp.zeros_like(g))
+FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: xp.zeros_like(g),
                         value=lambda xp, g: xp.sum(g, None))
 CopyBackwards = grad_fn("CopyBackwards", self=lambda xp, g: xp.zeros_like(g),
                         src=lambda xp, g: g)
@@ -303,10 +380,10 @@ def fill_(self, value):
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions.")
-        return _overwrite(self, cast(value._data, self._data.dtype), FillBackward1,
+        return _overwrite(self, cast(value._data, self._data.dtype), FillBackward3,
                           (self, value))
     from .indexing_assign import _scalar_value
-    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
+    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward2, (self,))
 
 
 def copy_(self, src, non_blocking=False):
