@@ -80,6 +80,10 @@ class Tensor(metaclass=_public_name.PublicClass):
             self._vc = [1]
         else:
             vc[0] += 1
+            if vc.__class__ is list and len(vc) > 1:
+                # views of a base that requires grad take its new history
+                from .ops._view_history import regenerate
+                regenerate(vc[1])
 
     # -- metadata ----------------------------------------------------------
     @property
@@ -214,7 +218,10 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        fn = self._grad_fn
+        if fn.__class__ is _RefusedView:
+            raise RuntimeError(fn._ctx[0])
+        return fn
 
     @property
     def is_leaf(self):
@@ -483,6 +490,9 @@ class Tensor(metaclass=_public_name.PublicClass):
             raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         return self
 
+
+# (ops/_view_history.py's node for a view that may not take its base's new history)
+_RefusedView = None
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"

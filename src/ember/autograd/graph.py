@@ -250,14 +250,14 @@ class Node:
 
 
 def _op_name(node_name):
-    """PyTorch names the op, not its node: ExpBackward0 reads "Exp", an
-    overload's node keeps its number (ClampBackward1: "Clamp1"), and a node
-    not generated from derivatives.yaml keeps its whole name
+    """PyTorch names the op, not its node: ExpBackward0 (or a custom
+    Function's ExpBackward) reads "Exp", an overload's node keeps its number
+    (ClampBackward1: "Clamp1"), and a node of another name keeps it whole
     (torch::autograd::CopyBackwards)."""
     head, sep, tail = node_name.rpartition("Backward")
-    if not sep or not tail.isdigit():
+    if not sep or tail and not tail.isdigit():
         return node_name
-    return head if tail == "0" else head + tail
+    return head if tail in ("", "0") else head + tail
 
 
 def _inplace_message_plain(t, node, cur, expected, nr=0):

@@ -16,6 +16,8 @@ from ..autograd import _forward
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
+from ._view_history import (NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, RefusedView,  # noqa: F401
+                            view_node)
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
@@ -52,6 +54,8 @@ def check_inplace(t, through_view=False, view_op=None):
             "multiple views. Such functions do not allow the output views to be modified "
             "inplace. You should replace the inplace operation by an out-of-place one.")
     base = t._base
+    if base is not None and t.__dict__.get("_view_creation") == NO_GRAD_VIEW:
+        raise RuntimeError(NO_GRAD_MODIFIED)
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
     if t._requires_grad and t._grad_fn is None:
@@ -111,7 +115,8 @@ def commit_inplace(t, result):
         if base is not None:
             # The base takes the new values (CopySlices); the view is then a
             # view of that new base again (AsStridedBackward0), as in PyTorch.
-            t._grad_fn = view_node(base, t, *_rebase(base, t, result))
+            t._grad_fn = view_node(base, t, _rebase(base, t, result))
+            t._output_nr = 0
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
@@ -122,37 +127,20 @@ def commit_inplace(t, result):
 
 # Writing through a view changes its base: the base's new history is "the
 # old base, with the view's region replaced by the new values" (PyTorch's
-# CopySlices). `key` indexes the view's elements within the base.
+# CopySlices). The view's Placement says where its elements lie in the base.
 
 
 def _rebase(base, view, result):
     """Record the in-place op `result` (done on `view`) as a change of `base`;
-    the view's index within the base, and (2,) where that index is into the
-    base's real parts (a real view of a complex base: x.real, x.imag)."""
-    b, v = base._data, view._data
-    if not b.flags.c_contiguous:
-        raise RuntimeError("ember: in-place on a view of a non-contiguous tensor that requires "
-                           "grad is not supported")
-    parts = ()
-    if b.dtype.kind == "c" and v.dtype.kind != "c":
-        # the base seen as its (re, im) pairs, the gradient likewise (view_as_real)
-        parts, b = (2,), np.lib.stride_tricks.as_strided(b.real, b.shape + (2,),
-                                                         b.real.strides + (b.real.itemsize,))
-    elif b.dtype != v.dtype:
-        raise RuntimeError("ember: in-place on a complex view of a real tensor that requires "
-                           "grad is not supported")
-    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // b.itemsize
-    flat = np.lib.stride_tricks.as_strided(
-        np.arange(b.size, dtype=np.int64)[offset:], shape=v.shape,
-        strides=tuple(st // v.itemsize * 8 for st in v.strides))
-    key = np.unravel_index(flat, b.shape)
+    the view's Placement in the base."""
+    placement = Placement(base, view)
     old = Tensor._wrap(base._data, base._requires_grad)
     old._grad_fn = base._grad_fn
     fn = result._grad_fn
-    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (key, fn, parts), None,
+    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (placement, fn), None,
                                base._data.shape, base._data.dtype)
     base._requires_grad = True
-    return key, parts
+    return placement
 
 
 class CopySlices(Node):
@@ -163,8 +151,9 @@ class CopySlices(Node):
     _full_name = "ember::autograd::CopySlices"
 
     def apply(self, xp, grad, create_graph, needs):
-        key, fn, parts = self._ctx
-        if parts:
+        placement, fn = self._ctx
+        key = placement.key()
+        if placement.parts:
             grad = xp.view_as_real(grad)
         region = grad[key]
         res = list(_run_node(fn, xp, region, create_graph, needs))
@@ -172,7 +161,7 @@ class CopySlices(Node):
             base = xp.index_fill(grad, key, 0)
             if res[0] is not None:
                 base = base + xp.index_backward(res[0], grad.shape, key, False)
-            res[0] = xp.view_as_complex(xp.contiguous(base)) if parts else base
+            res[0] = xp.view_as_complex(xp.contiguous(base)) if placement.parts else base
         return tuple(res)
 
     def _release(self):
@@ -184,30 +173,6 @@ def _run_node(fn, xp, grad, create_graph, needs):
         return fn.apply(xp, grad, create_graph, needs)
     args = fn._unpack(create_graph)
     return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
-
-
-# (PyTorch's node shows the view's geometry in its base's storage: `geometry`)
-_GEOMETRY = {"size": ("geometry", lambda g: g[0]), "storage_offset": ("geometry", lambda g: g[2]),
-             "stride": ("geometry", lambda g: g[1])}
-AsStridedBackward0 = grad_fn(
-    "AsStridedBackward0", saved=_GEOMETRY,
-    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
-# (a real view of a complex base: the key is into the base's (re, im) pairs)
-AsStridedRealBackward0 = grad_fn(
-    "AsStridedBackward0", saved=_GEOMETRY, self=lambda xp, g, shape, key: xp.view_as_complex(
-        xp.index_backward(g, shape, key, False)))
-
-
-def view_node(base, view, key, parts):
-    """The node of a view whose base was changed in place (after _rebase: the
-    view's `key` in the base, `parts` as _rebase gives them): a view of the
-    new base, as PyTorch regenerates it (AsStridedBackward0)."""
-    v, b = view._data, base._data
-    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // v.itemsize
-    geometry = (v.shape, tuple(st // v.itemsize for st in v.strides), offset)
-    node = AsStridedRealBackward0 if parts else AsStridedBackward0
-    return node(((base._grad_fn, 0),), (), (b.shape + parts, key, geometry), None, v.shape,
-                v.dtype)
 
 
 def _snapshot(t):
