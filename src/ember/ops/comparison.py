@@ -2,7 +2,7 @@
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
-from .inplace import records_zero
+from .inplace import records_zero, untracked_inplace
 from .pointwise import _tensor_operand
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
@@ -162,9 +162,12 @@ all = _truth(np.all)
 any = _truth(np.any)
 
 
-logical_not = register(logical_not, inplace=True, quiet=True)
-logical_and = register(logical_and, inplace=True, quiet=True)
-logical_or = register(logical_or, inplace=True, quiet=True)
+logical_not = register(logical_not, inplace=untracked_inplace(logical_not, "logical_not_"),
+                       quiet=True)
+logical_and = register(logical_and, inplace=untracked_inplace(logical_and, "logical_and_"),
+                       quiet=True)
+logical_or = register(logical_or, inplace=untracked_inplace(logical_or, "logical_or_"),
+                      quiet=True)
 isnan = register(isnan, quiet=True, out=False)
 isinf = register(isinf, quiet=True)
 isfinite = register(isfinite, quiet=True, out=False)

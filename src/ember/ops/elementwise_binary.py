@@ -7,6 +7,7 @@ from .._layout import iterated
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, tensor_arg, wrap
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from .inplace import untracked_inplace
 
 __all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",
            "heaviside", "ldexp", "nextafter", "gcd", "lcm", "logical_xor",
@@ -324,6 +325,6 @@ register(ldexp, inplace=True, node=LdexpBackward0, inplace_function=True)
 register(nextafter, inplace=True, node=NextafterBackward0)
 register(gcd, inplace=True, inplace_function=True)
 register(lcm, inplace=True, inplace_function=True)
-register(logical_xor, inplace=True)
+register(logical_xor, inplace=untracked_inplace(logical_xor, "logical_xor_"))
 register(bitwise_left_shift, inplace=True)
 register(bitwise_right_shift, inplace=True)

@@ -7,12 +7,14 @@ the op is recorded, its formulas see a snapshot of the old value (as
 PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
 """
 import re
+import warnings
 
 from .._backend import cast
 from .._meta import is_meta
-from .._settings import warn_once
+from .._settings import _WARNED, warn_once
 
 from ..autograd import _forward
+from ..autograd.grad_mode import no_grad
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
@@ -24,16 +26,20 @@ VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being u
                         "in-place operation.")
 
 
-def check_inplace(t, through_view=False, view_op=None):
-    """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
-    (`through_view`: t[k] = v writes through a view of t, which `view_op`
-    names: "Select", "Slice"), and the outputs of ops returning several views;
-    and an inference tensor outside inference mode."""
+def check_not_inference(t):
     if t._vc is INFERENCE_VC and not _state.inference:
         raise RuntimeError(
             "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
             "make a clone to get a normal tensor before doing inplace update.See "
             "https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
+def check_inplace(t, through_view=False, view_op=None):
+    """PyTorch refuses to overwrite a leaf that requires grad, or a view of one
+    (`through_view`: t[k] = v writes through a view of t, which `view_op`
+    names: "Select", "Slice"), and the outputs of ops returning several views;
+    and an inference tensor outside inference mode."""
+    check_not_inference(t)
     if not _state.enabled:
         return
     fn = t._grad_fn
@@ -281,13 +287,60 @@ def _inplace_node(cls, entry):
     return node
 
 
+def _parser_error(op, name, self, args, kwargs):
+    """PyTorch parses the arguments before it refuses to change the tensor:
+    an argument's TypeError comes first (asked of the op only on this path;
+    its once-only warnings are still to come)."""
+    if not args and not kwargs:
+        return None
+    warned = set(_WARNED)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with no_grad():
+                op(self.detach(), *args, **kwargs)
+    except TypeError as e:
+        return _as_method(e, op.__name__, name)
+    except Exception:   # noqa: BLE001 - the kernel's own refusals come after autograd's
+        return None
+    finally:
+        _WARNED.intersection_update(warned)
+    return None
+
+
+def untracked_inplace(op, name):
+    """The in-place form of an op that has no autograd kernel in PyTorch
+    (logical_and_): no refusal of a leaf and nothing recorded; the tensor
+    keeps its history (a view takes its base's, as after any change of its
+    memory: Tensor._bump)."""
+
+    def method(self, *args, **kwargs):
+        check_not_inference(self)
+        try:
+            result = op(self, *args, **kwargs)
+        except TypeError as e:
+            raise _as_method(e, op.__name__, name) from None
+        if result is NotImplemented:
+            return NotImplemented
+        check_no_internal_overlap(self._data)
+        _write(self, result._data)
+        self._bump()
+        return self
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
     zero = getattr(op, "_inplace_zero_node", None)
     entry = _INPLACE_ENTRIES.get(op.__name__)
 
     def method(self, *args, **kwargs):
-        check_inplace(self)
+        try:
+            check_inplace(self)
+        except RuntimeError as refusal:
+            raise _parser_error(op, method.__name__, self, args, kwargs) or refusal
         track = tracked(self, *args)
         try:
             result = op(_snapshot(self) if track else self, *args, **kwargs)
