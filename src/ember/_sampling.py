@@ -353,8 +353,9 @@ def _fill(t, draw, node, p=None):
     On a tensor that requires grad PyTorch records `node`, which gives zeros
     (to `p` too, bernoulli_'s tensor of probabilities)."""
     from .ops._common import tracked
-    from .ops.inplace import check_inplace, commit_inplace, zero_node
+    from .ops.inplace import check_inplace, check_no_internal_overlap, commit_inplace, zero_node
     check_inplace(t)
+    check_no_internal_overlap(t._data)
     if is_meta(t._data):
         # (no data to fill; PyTorch's meta kernels leave the generator be)
         t._bump()

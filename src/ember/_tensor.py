@@ -247,6 +247,8 @@ class Tensor(metaclass=_public_name.PublicClass):
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
@@ -323,7 +325,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         return t
 
     def detach_(self):
-        if self._base is not None and self._grad_fn is not None:
+        if self._base is not None:
             raise RuntimeError(
                 "Can't detach views in-place. Use detach() instead. If you are using "
                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
@@ -354,6 +356,12 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     @data.setter
     def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
+        if self._requires_grad and value._data.dtype.kind not in "fc" \
+                and value._data.dtype != D._BF16_NP:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating "
+                               "point or complex dtype")
         self._data = value._data
 
     # -- conversion to Python and NumPy ---------------------------------------

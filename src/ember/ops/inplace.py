@@ -12,6 +12,7 @@ import warnings
 from .._backend import cast
 from .._meta import is_meta
 from .._settings import _WARNED, warn_once
+from .._storage import _ptr, _root
 
 from ..autograd import _forward
 from ..autograd.grad_mode import no_grad
@@ -86,6 +87,18 @@ def check_no_internal_overlap(dst):
         raise RuntimeError(OVERLAP_MESSAGE)
 
 
+def writable(a):
+    """`a`, or, where it is an expanded (read-only) view of writable memory,
+    a writable view of the same memory: PyTorch writes through it."""
+    if a.flags.writeable:
+        return a
+    root = _root(a)
+    if not root.flags.writeable or not root.flags.c_contiguous:
+        return a
+    return np.ndarray(a.shape, a.dtype, buffer=root, offset=_ptr(a) - _ptr(root),
+                      strides=a.strides)
+
+
 def _write(t, data):
     dst = t._data
     if data.dtype != dst.dtype and not _castable(data.dtype, dst.dtype):
@@ -99,7 +112,7 @@ def _write(t, data):
             raise RuntimeError(
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(data.shape, dst.shape))}") from None
-    dst[...] = data
+    writable(dst)[...] = data
 
 
 def _castable(src, dst):
@@ -112,10 +125,14 @@ def _category(dt):
     return "i" if dt.kind == "u" else "f" if dt == D._BF16_NP else dt.kind
 
 
-def commit_inplace(t, result):
-    """Make `t` hold `result` in place: same array, new value and history."""
-    check_no_internal_overlap(t._data)
-    _write(t, result._data)
+def commit_inplace(t, result, overlap_checked=False, written=False):
+    """Make `t` hold `result` in place: same array, new value and history.
+    `overlap_checked`: the op checked what it writes itself (fill_ writes an
+    expanded tensor, t[k] = v checks t[k] only); `written`: and wrote it."""
+    if not overlap_checked:
+        check_no_internal_overlap(t._data)
+    if not written:
+        _write(t, result._data)
     if result._grad_fn is not None:
         base = t._base
         if base is not None:
@@ -379,10 +396,11 @@ CopyBackwards._full_name = "ember::autograd::CopyBackwards"
 
 
 def _overwrite(self, data, node, inputs):
+    """zero_, fill_ and copy_ (whose caller checked overlap, as the fills need not)."""
     check_inplace(self)
     if tracked(*inputs):
         return commit_inplace(self, recorded(node, np.broadcast_to(data, self._data.shape),
-                                             tuple(inputs)))
+                                             tuple(inputs)), overlap_checked=True)
     _write(self, data)
     self._bump()
     return self
@@ -409,11 +427,15 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     from ._common import broadcast_error
+    check_inplace(self)
     check_no_internal_overlap(self._data)
     try:
-        np.broadcast_to(src._data, self._data.shape)
+        shape = np.broadcast_shapes(self._data.shape, src._data.shape)
     except ValueError:
         raise broadcast_error(self._data.shape, src._data.shape) from None
+    if shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(shape)}")
     data = src._data
     if data.dtype.kind == "c" and self._data.dtype.kind != "c":
         if self._data.dtype.kind == "b":
