@@ -161,7 +161,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         vc = self._vc
         if vc is INFERENCE_VC:
             raise RuntimeError("Inference tensors do not track version counter.")
-        return 0 if vc is None else vc[0]
+        return 0 if vc is None else int(vc[0])     # (int: see _DetachedVersion)
 
     def is_inference(self):
         return self._vc is INFERENCE_VC
@@ -333,6 +333,12 @@ class Tensor(metaclass=_public_name.PublicClass):
                 "cannot be called on these gradients. To fix this error, please refer to "
                 "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
                 "solution.")
+        if self._grad_fn is not None:
+            vc = self._vc
+            if vc is None:
+                self._vc = [_DetachedVersion(0)]
+            elif vc.__class__ is list:
+                vc[0] = _DetachedVersion(vc[0])
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -497,6 +503,21 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self.is_meta:
             raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         return self
+
+
+class _DetachedVersion(int):
+    """The version of a tensor whose history detach_() removed: a node that
+    saved it before reads it back with PyTorch's error (the check of the
+    version is where PyTorch's SavedVariable checks for this too)."""
+
+    def __ne__(self, other):
+        if other is self:
+            return False
+        raise RuntimeError(
+            "Trying to use a saved tensor that has been detached in-place, i.e. with "
+            ".detach_().This is not supported, please use out-of-place `.detach()` instead")
+
+    __hash__ = int.__hash__
 
 
 # (ops/_view_history.py's node for a view that may not take its base's new history)
