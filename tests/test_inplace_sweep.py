@@ -24,12 +24,19 @@ NOT_YET = {
     # changed once per element that refers to it; NumPy writes each result once
     "view_nonleaf/unfold/add_", "view_nonleaf/unfold/mul_", "view_nonleaf/unfold/iadd",
     "view_nonleaf/unfold/exp_", "view_nonleaf_bwv/unfold/exp_", "view_modified_nograd/unfold",
-    "leafview_modified_nograd/unfold", "inference_view/unfold",
+    "inference_view/unfold",
     # zero_ / t[k] = v on an expanded view of a non-leaf: PyTorch's CopySlices
     # then writes the gradient through the expanded view (refused, or last
     # write wins); Ember's sums
     "view_nonleaf/expand/zero_", "view_nonleaf_bwv/expand/zero_",
     "view_nonleaf/expand/setitem", "view_nonleaf_bwv/expand/setitem",
+    # a view of a leaf whose memory changed (without grad: a leaf can only
+    # change so) keeps its node, where PyTorch gives it AsStridedBackward0 (the
+    # same gradient, not worth watching every view of every parameter for), and
+    # the outputs of unbind/split of it are not refused afterwards
+    *(f"leafview_modified_nograd/{view}" for view in S.VIEWS
+      if view not in ("detach", "expand", "as_strided")),
+    *(f"logical_{op}_/view_of_leaf" for op in ("and", "or", "xor", "not")),
     # PyTorch checks the overlap of an inference tensor before inference mode
     "inference_tensor/expand",
     # the engine does not check a gradient's shape against its input's

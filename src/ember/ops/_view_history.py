@@ -39,22 +39,34 @@ def multi_view_base_modified(what):
             "replace the inplace operation by an out-of-place one.")
 
 
-def watch(view, creation=None):
-    """Keep `view` (of a base that requires grad) for regeneration; `creation`
-    NO_GRAD_VIEW for a view made in no_grad mode."""
+def watch(view, base, creation=None):
+    """After making `view` of `base`, which requires grad: keep the view for
+    regeneration where that matters, `creation` NO_GRAD_VIEW for one made in
+    no_grad mode. (A view of a leaf keeps its node: the leaf can only change
+    without grad, and the gradient reaches it the same way either side of
+    the change; PyTorch would name the view's node AsStridedBackward0.)"""
     if creation is not None:
         view._view_creation = creation
+    if base._grad_fn is None:
+        return
     vc = view._vc
     if vc.__class__ is not list:
         return      # (an inference tensor's: never changed outside inference mode)
     if len(vc) == 1:
-        vc.append(weakref.WeakSet())
-    vc[1].add(view)
+        vc += ([], 64)      # the views, and the length at which to drop the dead ones
+    views = vc[1]
+    views.append(weakref.ref(view))
+    if len(views) >= vc[2]:
+        views[:] = [r for r in views if r() is not None]
+        vc[2] = max(64, 2 * len(views))
 
 
 def regenerate(views):
-    """After an in-place change of the storage `views` (a WeakSet) share."""
-    for view in list(views):
+    """After an in-place change of the storage that `views` (weak references)
+    share."""
+    live = [v for v in (r() for r in views) if v is not None]
+    views[:] = [weakref.ref(v) for v in live]
+    for view in live:
         _regenerate(view)
 
 

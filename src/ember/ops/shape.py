@@ -79,9 +79,9 @@ def _view_of(data, input, node, ctx=()):
         if out._grad_fn is None:
             # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
             out._requires_grad = True
-            _view_history.watch(out, _view_history.NO_GRAD_VIEW)
-        else:
-            _view_history.watch(out)
+            _view_history.watch(out, out._base, _view_history.NO_GRAD_VIEW)
+        elif out._base._grad_fn is not None:
+            _view_history.watch(out, out._base)
     return out
 
 

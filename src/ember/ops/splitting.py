@@ -43,9 +43,9 @@ def _record_pieces(input, arrays, node_cls, ctx):
         if input._requires_grad:
             if t._grad_fn is None:
                 t._requires_grad = True
-                _view_history.watch(t, _view_history.NO_GRAD_VIEW)
-            else:
-                _view_history.watch(t)
+                _view_history.watch(t, base, _view_history.NO_GRAD_VIEW)
+            elif base._grad_fn is not None:
+                _view_history.watch(t, base)
     return pieces
 
 
