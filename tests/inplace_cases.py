@@ -64,6 +64,13 @@ ARGS = {
     "cauchy_": A(), "exponential_": A(), "geometric_": A(0.5),
     "log_normal_": A(), "normal_": A(), "random_": A(0, 5), "uniform_": A(),
 }
+# the in-place operators, which PyTorch routes to the methods
+ARGS.update({
+    "__iadd__": A(1.0), "__isub__": A(0.5), "__imul__": A(2.0), "__itruediv__": A(2.0),
+    "__ifloordiv__": A(0.3), "__imod__": A(0.3), "__ipow__": A(2.0), "__iand__": A(1),
+    "__ior__": A(True), "__ixor__": A(1), "__ilshift__": A(1), "__irshift__": A(1),
+    "__imatmul__": lambda T, x: ((T.eye(3),), {}),
+})
 UNARY = ("abs absolute acos acosh arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan "
          "atanh ceil conj_physical cos cosh deg2rad digamma erf erfc erfinv exp2 exp expm1 fix "
          "floor frac i0 lgamma log10 log1p log2 log neg negative rad2deg reciprocal rsqrt sgn "

@@ -4,7 +4,9 @@ An in-place op computes the out-of-place result and writes it into the
 tensor's own array, so views of it see the change; its version counter is
 bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
-PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
+PyTorch's in-place derivatives do) and the tensor takes the new grad_fn;
+a view's base takes it through CopySlices, and the other views of the base
+then take the base's (ops/_view_history.py).
 """
 import re
 import warnings
@@ -19,8 +21,7 @@ from ..autograd.grad_mode import no_grad
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
-from ._view_history import (NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, RefusedView,  # noqa: F401
-                            view_node)
+from ._view_history import NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, view_node
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
