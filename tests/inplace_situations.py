@@ -132,6 +132,47 @@ def cases():
             rep("v", v); rep("y", y)
         c[f"inference_tensor/{vn}"] = inference_tensor
 
+    # a tensor that does not require grad takes a value that does
+    SOURCES = {
+        "add_": lambda T, t, x: t.add_(x),
+        "mul_": lambda T, t, x: t.mul_(x),
+        "copy_": lambda T, t, x: t.copy_(x),
+        "setitem": lambda T, t, x: t.__setitem__(slice(None), x),
+        "addcmul_": lambda T, t, x: t.addcmul_(x, x),
+        "lerp_": lambda T, t, x: t.lerp_(x, 0.5),
+        "index_add_": lambda T, t, x: t.index_add_(0, T.tensor([0]), x[None]),
+        "masked_scatter_": lambda T, t, x: t.masked_scatter_(T.tensor([True, False, True]), x),
+        "where_out": lambda T, t, x: T.where(T.tensor([True, False, True]), x, t, out=t),
+    }
+    for on, of in SOURCES.items():
+        def plain(T, rep, of=of):
+            x = T.tensor([0.5, 2.0, 3.0], requires_grad=True)
+            t = T.ones(3)
+            step(rep, "op", lambda: of(T, t, x))
+            rep("t", t)
+            step(rep, "bw", lambda: (t * T.tensor([1.0, 2.0, 3.0])).sum().backward())
+            rep("x", x)
+        c[f"grad_source/{on}"] = plain
+
+        def through_view(T, rep, of=of):
+            x = T.tensor([0.5, 2.0, 3.0], requires_grad=True)
+            buf = T.ones(2, 3)
+            step(rep, "op", lambda: of(T, buf[0], x))
+            rep("buf", buf)
+            step(rep, "bw", lambda: (buf * T.arange(6.0).view(2, 3)).sum().backward())
+            rep("x", x)
+        c[f"grad_source_view/{on}"] = through_view
+
+    def premade_view(T, rep):
+        x = T.tensor([0.5, 2.0, 3.0], requires_grad=True)
+        buf = T.ones(2, 3)
+        whole = buf[:]
+        buf[0] = x
+        rep("whole", whole)
+        step(rep, "bw", lambda: (whole * T.arange(6.0).view(2, 3)).sum().backward())
+        rep("x", x)
+    c["grad_source_premade_view"] = premade_view
+
     # complex real/imag views
     for part in ("real", "imag"):
         for on, of in INPL.items():

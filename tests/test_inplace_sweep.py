@@ -37,6 +37,10 @@ NOT_YET = {
     *(f"leafview_modified_nograd/{view}" for view in S.VIEWS
       if view not in ("detach", "expand", "as_strided")),
     *(f"logical_{op}_/view_of_leaf" for op in ("and", "or", "xor", "not")),
+    # a view made before its base (which did not require grad) took a value
+    # that does: PyTorch's view then follows the base; Ember's stays a
+    # constant (watching every view of every such tensor costs every view op)
+    "grad_source_premade_view",
     # PyTorch checks the overlap of an inference tensor before inference mode
     "inference_tensor/expand",
     # the engine does not check a gradient's shape against its input's

@@ -42,9 +42,12 @@ def multi_view_base_modified(what):
 def watch(view, base, creation=None):
     """After making `view` of `base`, which requires grad: keep the view for
     regeneration where that matters, `creation` NO_GRAD_VIEW for one made in
-    no_grad mode. (A view of a leaf keeps its node: the leaf can only change
+    no_grad mode. A view of a leaf keeps its node: the leaf can only change
     without grad, and the gradient reaches it the same way either side of
-    the change; PyTorch would name the view's node AsStridedBackward0.)"""
+    the change (PyTorch would name the view's node AsStridedBackward0). (Nor
+    are the views of a tensor that does not require grad watched, at a cost
+    for every view of every such tensor, for when it takes a value that does:
+    PyTorch's views then follow it.)"""
     if creation is not None:
         view._view_creation = creation
     if base._grad_fn is None:
@@ -64,10 +67,13 @@ def watch(view, base, creation=None):
 def regenerate(views):
     """After an in-place change of the storage that `views` (weak references)
     share."""
-    live = [v for v in (r() for r in views) if v is not None]
-    views[:] = [weakref.ref(v) for v in live]
-    for view in live:
-        _regenerate(view)
+    alive = []
+    for r in views:
+        view = r()
+        if view is not None:
+            alive.append(r)
+            _regenerate(view)
+    views[:] = alive
 
 
 def _regenerate(view):
