@@ -43,9 +43,8 @@ NOT_YET = {
     "grad_source_premade_view",
     # PyTorch checks the overlap of an inference tensor before inference mode
     "inference_tensor/expand",
-    # the engine does not check a gradient's shape against its input's
-    # (PyTorch's validate_outputs), nor refuse an expanded .grad to accumulate into
-    "gradset/expanded_then_bw", "data_nonleaf/data_assign_shape", "data_nonleaf/set_nograd",
+    # the engine does not refuse an expanded .grad to accumulate into
+    "gradset/expanded_then_bw",
     # numpy() of the out tensor makes its storage not resizable in PyTorch
     "misc/out_version",
     # set_ on a view: PyTorch records it as a change of the view's base (CopySlices)
