@@ -2,8 +2,8 @@
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
-from .inplace import records_zero, untracked_inplace
 from .pointwise import _tensor_operand
+from .inplace import records_zero, untracked_inplace
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
            "less_equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor",
@@ -28,8 +28,7 @@ def _compare(npfn, ordered=None):
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     op.__name__ = npfn.__name__
-    return records_zero(op, {"equal": "Eq", "not_equal": "Ne", "less": "Lt", "less_equal": "Le",
-                             "greater": "Gt", "greater_equal": "Ge"}[npfn.__name__])
+    return op
 
 
 # (comparisons never warn: no need to silence NumPy around them)
@@ -161,6 +160,10 @@ def _truth(npfn):
 all = _truth(np.all)
 any = _truth(np.any)
 
+
+# In place on a tensor that requires grad, a comparison is recorded all the same.
+for _op, _node in ((eq, "Eq"), (ne, "Ne"), (lt, "Lt"), (le, "Le"), (gt, "Gt"), (ge, "Ge")):
+    records_zero(_op, _node)
 
 logical_not = register(logical_not, inplace=untracked_inplace(logical_not, "logical_not_"),
                        quiet=True)

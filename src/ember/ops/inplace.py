@@ -359,9 +359,8 @@ def make_inplace(op, name=None):
             check_inplace(self)
         except RuntimeError as refusal:
             raise _parser_error(op, method.__name__, self, args, kwargs) or refusal
-        track = tracked(self, *args)
         try:
-            result = op(_snapshot(self) if track else self, *args, **kwargs)
+            result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:
             raise _uncastable(self, args) or e
         except TypeError as e:
@@ -369,9 +368,9 @@ def make_inplace(op, name=None):
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented
-        if track and zero is not None and result._grad_fn is None:
+        if zero is not None and result._grad_fn is None and tracked(self, *args):
             result = _zero_recorded(zero, self, args, result)
-        elif track and entry is not None and result._grad_fn is not None \
+        elif entry is not None and result._grad_fn is not None \
                 and result._grad_fn is not self._grad_fn:     # (the op's own node)
             fn = result._grad_fn
             fn.__class__ = _inplace_node(type(fn), entry)
