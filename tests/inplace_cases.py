@@ -7,6 +7,7 @@ report no values."""
 import warnings
 
 X = [[0.2, 0.5, 0.7], [0.3, 0.9, 0.4]]
+XC = [[0.2 + 0.1j, 0.5 - 0.3j, 0.7 + 0.2j], [0.3 + 0.0j, 0.9 + 0.4j, 0.4 - 0.1j]]
 RANDOM = {"bernoulli_", "cauchy_", "exponential_", "geometric_", "log_normal_", "normal_",
           "random_", "uniform_"}
 
@@ -138,7 +139,9 @@ def weights(T, t):
     return T.arange(1, t.numel() + 1, dtype=t.dtype).reshape(t.shape)
 
 
-def method_cases():
+def method_cases(values=X, prefix=""):
+    """Every method in every situation, on a tensor of `values` (X, or XC:
+    complex); the case names begin with `prefix`."""
     cases = {}
     for name, argf in sorted(ARGS.items()):
         def call(T, t, name=name, argf=argf):
@@ -146,61 +149,61 @@ def method_cases():
             return getattr(t, name)(*a, **k)
 
         def leaf(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             step(rep, "op", lambda: call(T, x))
             rep("x", x)
-        cases[f"{name}/leaf"] = leaf
+        cases[f"{prefix}{name}/leaf"] = leaf
 
         def leaf_nograd(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             with T.no_grad():
                 r = step(rep, "op", lambda: call(T, x))
             rep("same", r is x)
             rep("x", x)
-        cases[f"{name}/leaf_nograd"] = leaf_nograd
+        cases[f"{prefix}{name}/leaf_nograd"] = leaf_nograd
 
         def view_of_leaf(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             v = x[:, :]
             step(rep, "op", lambda: call(T, v))
             rep("x", x); rep("v", v)
-        cases[f"{name}/view_of_leaf"] = view_of_leaf
+        cases[f"{prefix}{name}/view_of_leaf"] = view_of_leaf
 
         def nonleaf(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             y = x * 1
             r = step(rep, "op", lambda: call(T, y))
             rep("same", r is y)
             rep("y", y)
             step(rep, "bw", lambda: (y * weights(T, y)).sum().backward())
             rep("x", x)
-        cases[f"{name}/nonleaf"] = nonleaf
+        cases[f"{prefix}{name}/nonleaf"] = nonleaf
 
         def view_of_nonleaf(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             y = x * 1
             v = y[:, :]
             step(rep, "op", lambda: call(T, v))
             rep("v", v); rep("y", y); rep("base", v._base is y)
             step(rep, "bw", lambda: (y * weights(T, y)).sum().backward())
             rep("x", x)
-        cases[f"{name}/view_of_nonleaf"] = view_of_nonleaf
+        cases[f"{prefix}{name}/view_of_nonleaf"] = view_of_nonleaf
 
         def saved_out(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             y = x.exp()
             step(rep, "op", lambda: call(T, y))
             rep("y", y)
             step(rep, "bw", lambda: (y * 1).sum().backward())
             rep("x", x)
-        cases[f"{name}/saved_out"] = saved_out
+        cases[f"{prefix}{name}/saved_out"] = saved_out
 
         def saved_in(T, rep, call=call):
-            x = T.tensor(X, requires_grad=True)
+            x = T.tensor(values, requires_grad=True)
             y = x * 1
             z = y.sin()
             step(rep, "op", lambda: call(T, y))
             step(rep, "bw", lambda: z.sum().backward())
             rep("x", x)
-        cases[f"{name}/saved_in"] = saved_in
+        cases[f"{prefix}{name}/saved_in"] = saved_in
     return cases
