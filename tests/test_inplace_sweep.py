@@ -50,9 +50,6 @@ NOT_YET = {
     "misc/out_version",
     # set_ on a view: PyTorch records it as a change of the view's base (CopySlices)
     "set_/view_of_nonleaf",
-    # nan_to_num_ has its own derivative, which takes complex tensors (nan_to_num's refuses them)
-    *(f"complex/nan_to_num_/{where}" for where in ("nonleaf", "view_of_nonleaf", "saved_out",
-                                                   "saved_in")),
     # sgn_'s gradient for a real tensor is PyTorch's ZeroTensor, which numpy() refuses
     "sgn_/nonleaf",
 }
