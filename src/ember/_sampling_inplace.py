@@ -68,7 +68,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     _autograd_first(self)
     if not lambd > 0.0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise RuntimeError("Exponential distribution is a continuous probability distribution. "
                            f"dtype must be a floating point but you specified "
                            f"{_legacy(self.dtype)}")
@@ -86,7 +86,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
     _autograd_first(self)
     if not sigma > 0.0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
                            "dtype must be a floating point but you specified "
                            f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
@@ -98,7 +98,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     _autograd_first(self)
     if not std > 0.0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
-    if self._data.dtype.kind != "f":
+    if not D.is_float_np(self._data.dtype):
         raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
     return _fill(self, lambda shape, _: RL.log_normal(shape, mean, std, self._data.dtype,
                                                     generator), "LogNormalBackward0")
