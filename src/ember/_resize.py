@@ -243,6 +243,9 @@ SetBackward = grad_fn("NotImplemented", self=_not_differentiable, source=_not_di
 
 def set_(self, *args, **kwargs):
     source, geometry, offset, size, stride = _set_args(args, kwargs)
+    if isinstance(source, Tensor) and source.dtype != self.dtype:
+        raise RuntimeError(f"Could not set tensor of type {D.C_NAMES[source.dtype]} to a tensor "
+                           f"of type {D.C_NAMES[self.dtype]}")
     check_inplace(self)
     dt = self._data.dtype
     if is_meta(self._data) or (isinstance(source, Tensor) and is_meta(source._data)):

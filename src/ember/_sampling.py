@@ -1,5 +1,5 @@
-"""Random tensors: rand, randn, randint, randperm, normal, bernoulli and the
-in-place samplers (uniform_, normal_, random_, bernoulli_).
+"""Random tensors: rand, randn, randint, randperm, normal, bernoulli (the
+in-place samplers, uniform_, normal_, random_, bernoulli_ ...: _sampling_inplace.py).
 
 The bits come from `_random.py`, which reproduces PyTorch's CPU generator:
 the same seed gives the same numbers as PyTorch.
@@ -13,7 +13,6 @@ from . import _dtype as D
 from . import _random as R, _randint_args, _random_libm as RL, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
-from ._meta import is_meta
 from ._python_data import _scalar_to
 from ._settings import warn_at_caller
 from ._typeinfo import finfo
@@ -346,37 +345,6 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
 
 
-# -- in-place samplers (what nn.init uses) -----------------------------------
-def _fill(t, draw):
-    """t filled in place by draw(shape, contiguous), in t's memory order (see
-    R.drawn_like); the checks come first, so a refused call draws nothing."""
-    from .ops.inplace import check_inplace
-    check_inplace(t)
-    if is_meta(t._data):
-        # (no data to fill; PyTorch's meta kernels leave the generator be)
-        t._bump()
-        return t
-    view = t._data.transpose(R.memory_order(t._data))
-    view[...] = draw(view.shape, t._data.flags.c_contiguous)
-    t._bump()
-    return t
-
-
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    dt = self._data.dtype
-    draw = (lambda *args: _complex_draw(R.uniform, *args)) if dt.kind == "c" else R.uniform
-    return _fill(self, lambda shape, _: draw(shape, a, b, dt, generator))
-
-
-def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    dt = self._data.dtype
-    if dt.kind == "c":
-        return _fill(self, lambda shape, contiguous: _complex_draw(
-            R.normal, shape, mean, std, dt, generator, contiguous))
-    return _fill(self, lambda shape, contiguous: R.normal(shape, mean, std, dt, generator,
-                                                          contiguous))
-
-
 def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):
     """A complex draw as PyTorch makes it: the real and imaginary parts side
     by side (the tensor's view_as_real), for a normal each of variance 1/2."""
@@ -386,83 +354,7 @@ def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):
     return draw(tuple(shape) + (2,), a, b, real, generator, *contiguous).view(np_dtype)[..., 0]
 
 
-def exponential_(self, lambd=1.0, *, generator=None):
-    if not lambd > 0.0:
-        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
-    if not D.is_float_np(self._data.dtype):
-        raise RuntimeError("Exponential distribution is a continuous probability distribution. "
-                           f"dtype must be a floating point but you specified "
-                           f"{_legacy(self.dtype)}")
-    return _fill(self, lambda shape, _: RL.exponential(shape, lambd, self._data.dtype, generator))
+# (the in-place samplers, uniform_ ... geometric_: _sampling_inplace.py)
+from . import _sampling_inplace  # noqa: E402,F401
 
-
-# cauchy_'s refusal names the C++ element type, not the ScalarType
-_CPP_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-             "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
-             "complex128": "c10::complex<double>"}
-
-
-def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
-    if not sigma > 0.0:
-        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
-    if not D.is_float_np(self._data.dtype):
-        raise RuntimeError("Cauchy distribution is a continuous probability distribution. "
-                           "dtype must be a floating point but you specified "
-                           f"{_CPP_TYPE.get(self._data.dtype.name, self._data.dtype.name)}")
-    return _fill(self, lambda shape, _: RL.cauchy(shape, median, sigma, self._data.dtype,
-                                                generator))
-
-
-def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
-    if not std > 0.0:
-        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
-    if not D.is_float_np(self._data.dtype):
-        raise NotImplementedError(f'"log_normal_cpu" not implemented for \'{_legacy(self.dtype)}\'')
-    return _fill(self, lambda shape, _: RL.log_normal(shape, mean, std, self._data.dtype,
-                                                    generator))
-
-
-def geometric_(self, p, *, generator=None):
-    if not 0 < p < 1:
-        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    return _fill(self, lambda shape, _: RL.geometric(shape, p, self._data.dtype, generator))
-
-
-# random_() with no bounds draws from [0, top]: the integers the dtype holds
-# exactly (2**mantissa for floats, the largest value for integers).
-_RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
-               np.dtype(np.float16): 2 ** 11, np.dtype(np.int64): 2 ** 63 - 1,
-               np.dtype(np.int32): 2 ** 31 - 1, np.dtype(np.int16): 2 ** 15 - 1,
-               np.dtype(np.int8): 2 ** 7 - 1, np.dtype(np.uint8): 2 ** 8 - 1,
-               np.dtype(np.bool_): 1}
-if D._BF16_NP is not None:
-    _RANDOM_TOP[D._BF16_NP] = 2 ** 8
-
-
-def random_(self, from_=0, to=None, *, generator=None):
-    if to is None and not from_:
-        to = _RANDOM_TOP[self._data.dtype] + 1
-    else:
-        if to is None:
-            from_, to = 0, from_
-        _warn_inexact_range(from_, to, self.dtype)
-    return _fill(self, lambda shape, _: R.randint(from_, to, shape, self._data.dtype, generator))
-
-
-def bernoulli_(self, p=0.5, *, generator=None):
-    if isinstance(p, Tensor):
-        # PyTorch draws a 24- or 53-bit uniform by p's own dtype.
-        probs = np.broadcast_to(p._data, self._data.shape).transpose(R.memory_order(self._data))
-        return _fill(self, lambda shape, _: R.bernoulli(probs, generator).astype(self._data.dtype))
-    return _fill(self, lambda shape, _: R.bernoulli_scalar(p, shape, self._data.dtype, generator))
-
-
-Tensor.uniform_ = uniform_
-Tensor.normal_ = normal_
-Tensor.random_ = random_
-Tensor.exponential_ = exponential_
-Tensor.bernoulli_ = bernoulli_
-Tensor.cauchy_ = cauchy_
-Tensor.log_normal_ = log_normal_
-Tensor.geometric_ = geometric_
 Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator=generator)

@@ -80,6 +80,10 @@ class Tensor(metaclass=_public_name.PublicClass):
             self._vc = [1]
         else:
             vc[0] += 1
+            if vc.__class__ is list and len(vc) > 1:
+                # views of a base that requires grad take its new history
+                from .ops._view_history import regenerate
+                regenerate(vc[1])
 
     # -- metadata ----------------------------------------------------------
     @property
@@ -165,7 +169,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         vc = self._vc
         if vc is INFERENCE_VC:
             raise RuntimeError("Inference tensors do not track version counter.")
-        return 0 if vc is None else vc[0]
+        return 0 if vc is None else int(vc[0])     # (int: see _tensor_detach.py)
 
     def is_inference(self):
         return self._vc is INFERENCE_VC
@@ -227,7 +231,10 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        fn = self._grad_fn
+        if fn.__class__ is _RefusedView:
+            raise RuntimeError(fn._ctx[0])
+        return fn
 
     @property
     def is_leaf(self):
@@ -253,6 +260,8 @@ class Tensor(metaclass=_public_name.PublicClass):
                 raise TypeError(
                     f"assigned grad expected to be a Tensor or None but got grad of type "
                     f"{type(value).__name__}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value._data.shape)}' to a "
@@ -328,39 +337,11 @@ class Tensor(metaclass=_public_name.PublicClass):
             t._is_conj = self._is_conj     # (see ops/complex_parts.py)
         return t
 
-    def detach_(self):
-        if self._base is not None and self._grad_fn is not None:
-            raise RuntimeError(
-                "Can't detach views in-place. Use detach() instead. If you are using "
-                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view "
-                "is set as True, gradients are views of DDP buckets, and hence detach_() "
-                "cannot be called on these gradients. To fix this error, please refer to "
-                "the Optimizer.zero_grad() function in torch/optim/optimizer.py as the "
-                "solution.")
-        self._grad_fn = None
-        self._requires_grad = False
-        return self
-
     def _share_vc(self):
         vc = self._vc
         if vc is None:
             vc = self._vc = [0]
         return vc
-
-    @property
-    def data(self):
-        # The same memory with a version counter of its own: unlike detach(),
-        # an in-place change through `.data` is hidden from autograd, as in PyTorch.
-        t = Tensor._wrap(self._data)
-        if self._vc is INFERENCE_VC:
-            t._vc = INFERENCE_VC
-        elif t._vc is INFERENCE_VC:
-            del t._vc       # (made in inference mode, of a normal tensor: normal)
-        return t
-
-    @data.setter
-    def data(self, value):
-        self._data = value._data
 
     # -- conversion to Python and NumPy ---------------------------------------
     def item(self):
@@ -485,9 +466,15 @@ class Tensor(metaclass=_public_name.PublicClass):
         return self
 
 
+# (ops/_view_history.py's node for a view that may not take its base's new history)
+_RefusedView = None
+
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
 
 
 def _rebuild(data, requires_grad):
     return Tensor._wrap(data, requires_grad)
+
+
+from . import _tensor_detach  # noqa: E402,F401  (.data and detach_, built on Tensor)

@@ -239,7 +239,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 data = g._data if create_graph else g
                 if (nxt._multi or data.shape != nxt._shape
                         or (data.dtype is not nxt._dtype and data.dtype != nxt._dtype)):
-                    _receive(buffers, nxt, nr, g, create_graph, xp)
+                    try:
+                        _receive(buffers, nxt, nr, g, create_graph, xp)
+                    except ValueError:
+                        raise _invalid_gradient(node, i, data.shape, nxt, nr) from None
                 else:       # (the common case, spelled out: it runs for every edge)
                     old = buffers.get(nxt)
                     buffers[nxt] = g if old is None else old + g
@@ -310,6 +313,14 @@ def _input_shaped(g, edge, xp, create_graph):
     shape = nxt._shape[nr] if nxt._multi else nxt._shape
     data = g._data if create_graph else g
     return g if data.shape == shape else xp.sum_to(g, shape)
+
+
+def _invalid_gradient(node, i, got, nxt, nr):
+    """PyTorch's validate_outputs: a gradient that no summing brings to its
+    input's shape (an input whose data was replaced: `.data = `, set_)."""
+    shape = nxt._shape[nr] if nxt._multi else nxt._shape
+    return RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
+                        f"got {list(got)} but expected shape compatible with {list(shape)}")
 
 
 def _receive(buffers, node, nr, g, create_graph, xp):

@@ -297,7 +297,7 @@ def _rebase_view(ctx, view, tensor_args):
                            "input of a Function of one output only")
     base = view._base
     result = Tensor._from_node(view._data, _ViewFirst(ctx, at))
-    view._grad_fn = view_node(base, view, *_rebase(base, view, result))
+    view._grad_fn = view_node(base, view, _rebase(base, view, result))
     view._requires_grad = True
 
 

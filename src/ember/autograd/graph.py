@@ -249,6 +249,17 @@ class Node:
             self._result = None
 
 
+def _op_name(node_name):
+    """PyTorch names the op, not its node: ExpBackward0 (or a custom
+    Function's ExpBackward) reads "Exp", an overload's node keeps its number
+    (ClampBackward1: "Clamp1"), and a node of another name keeps it whole
+    (torch::autograd::CopyBackwards)."""
+    head, sep, tail = node_name.rpartition("Backward")
+    if not sep or tail and not tail.isdigit():
+        return node_name
+    return head if tail in ("", "0") else head + tail
+
+
 def _inplace_message_plain(t, node, cur, expected, nr=0):
     if t is None:
         from .._dtype import legacy_tensor_name, _BY_NP
@@ -257,8 +268,7 @@ def _inplace_message_plain(t, node, cur, expected, nr=0):
     else:
         t_desc = f"[{t.type()} {list(t.shape)}]"
         producer = t.grad_fn
-    # PyTorch names the op, not its node: "output 0 of ExpBackward0" reads "of Exp".
-    where = (f"which is output {nr} of {producer.name().rsplit('Backward', 1)[0]}, "
+    where = (f"which is output {nr} of {_op_name(producer.name())}, "
              if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
             f"an inplace operation: {t_desc}, {where}is at version "

@@ -9,7 +9,7 @@ resized, with PyTorch's deprecation warning when it had elements.
 from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
-from .inplace import _castable
+from .inplace import _castable, check_no_internal_overlap
 from .. import _dtype as D, return_types
 
 __all__ = ["into", "same_dtype", "bool_only"]
@@ -146,5 +146,6 @@ def write(out, result):
                 "with t.resize_(0).", cpp="aten/src/ATen/native/Resize.cpp:30")
         out._data = src.astype(dst.dtype, copy=True)
     else:
+        check_no_internal_overlap(dst)
         dst[...] = src
     out._bump()

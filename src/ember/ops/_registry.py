@@ -382,6 +382,9 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
         "_field_specs": saved or {},
         **(field_properties(tuple(consts), saved) if saved else {}),
     })
+    if name == "NotImplemented":
+        # (PyTorch's node for an op without a derivative is a C++ class of its own)
+        cls._full_name = "ember::autograd::NotImplemented"
     return cls
 
 
@@ -414,9 +417,7 @@ def not_implemented(aten_name, *inputs):
     output requires grad, and backward through it raises."""
     def formula(xp, grad):
         raise RuntimeError(f"derivative for aten::{aten_name} is not implemented")
-    cls = grad_fn("NotImplemented", **{name: formula for name in inputs})
-    cls._full_name = "ember::autograd::NotImplemented"
-    return cls
+    return grad_fn("NotImplemented", **{name: formula for name in inputs})
 
 
 def _keeps_fields(inputs):

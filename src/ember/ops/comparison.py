@@ -4,6 +4,7 @@ from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses,
                       wrap, wrap_dim)
 from ._registry import register
 from .pointwise import _tensor_operand
+from .inplace import records_zero, untracked_inplace
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
            "less_equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor",
@@ -171,9 +172,16 @@ all = _truth(np.all)
 any = _truth(np.any)
 
 
-logical_not = register(logical_not, inplace=True, quiet=True)
-logical_and = register(logical_and, inplace=True, quiet=True)
-logical_or = register(logical_or, inplace=True, quiet=True)
+# In place on a tensor that requires grad, a comparison is recorded all the same.
+for _op, _node in ((eq, "Eq"), (ne, "Ne"), (lt, "Lt"), (le, "Le"), (gt, "Gt"), (ge, "Ge")):
+    records_zero(_op, _node)
+
+logical_not = register(logical_not, inplace=untracked_inplace(logical_not, "logical_not_"),
+                       quiet=True)
+logical_and = register(logical_and, inplace=untracked_inplace(logical_and, "logical_and_"),
+                       quiet=True)
+logical_or = register(logical_or, inplace=untracked_inplace(logical_or, "logical_or_"),
+                      quiet=True)
 isnan = register(isnan, quiet=True, out=False)
 isinf = register(isinf, quiet=True)
 isfinite = register(isfinite, quiet=True, out=False)

@@ -200,7 +200,21 @@ register(conj, out=False, quiet=True, node=ConjBackward0)
 register(resolve_conj, out=False, quiet=True)
 register(resolve_neg, out=False, quiet=True)
 register(is_conj, out=False, quiet=True)
-register(conj_physical, inplace=True, inplace_function=True, quiet=True,
+# conj_physical_ has its own entry in derivatives.yaml: recorded on a real
+# tensor too (which conj_physical returns as it is).
+ConjPhysicalBackward1 = element_wise(grad_fn("ConjPhysicalBackward1",
+                                             self=lambda xp, g: xp.conj(g)))
+
+
+def conj_physical_(self):
+    from .inplace import check_inplace, commit_inplace
+    x = tensor_arg(self, "conj_physical_")._data
+    check_inplace(self)
+    return commit_inplace(self, recorded(ConjPhysicalBackward1,
+                                         np.conj(x) if x.dtype.kind == "c" else x, (self,)))
+
+
+register(conj_physical, inplace=conj_physical_, inplace_function=True, quiet=True,
          node=ConjPhysicalBackward0, out=same_dtype("Found dtype {os} but expected {s}"))
 
 # (recorded: derivatives.yaml's .conj(), the lazy conjugate, ConjBackward0)

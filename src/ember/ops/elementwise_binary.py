@@ -8,6 +8,7 @@ from ._common import D, Tensor, binary_arrays, broadcast_error, np, recorded, te
 from ._out import same_dtype
 from .pointwise_rounding import wrapped_number
 from ._registry import grad_fn, register
+from .inplace import untracked_inplace
 
 __all__ = ["atan2", "arctan2", "hypot", "copysign", "fmax", "fmin", "logaddexp", "logaddexp2",
            "heaviside", "ldexp", "nextafter", "gcd", "lcm", "logical_xor",
@@ -325,6 +326,6 @@ register(ldexp, inplace=True, node=LdexpBackward0, inplace_function=True)
 register(nextafter, inplace=True, node=NextafterBackward0)
 register(gcd, inplace=True, inplace_function=True)
 register(lcm, inplace=True, inplace_function=True)
-register(logical_xor, inplace=True)
+register(logical_xor, inplace=untracked_inplace(logical_xor, "logical_xor_"))
 register(bitwise_left_shift, inplace=True)
 register(bitwise_right_shift, inplace=True)

@@ -9,6 +9,7 @@ from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .pointwise import unary
+from .inplace import make_inplace
 
 __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
            "sgn", "signbit", "nan_to_num", "isposinf", "isneginf", "isreal", "positive",
@@ -114,12 +115,25 @@ NanToNumBackward0 = grad_fn("NanToNumBackward0", self=lambda xp, grad, self: xp.
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    return _nan_to_num(input, nan, posinf, neginf, True)
+
+
+def _nan_to_num_written(input, nan=0.0, posinf=None, neginf=None):
+    # (nan_to_num_ has a derivative of its own, which takes complex tensors)
+    return _nan_to_num(input, nan, posinf, neginf, False)
+
+
+_nan_to_num_written.__name__ = "nan_to_num"
+
+
+def _nan_to_num(input, nan, posinf, neginf, real_autograd_only):
     x = input._data
     if x.dtype.kind == "c":
         # each part on its own, as PyTorch's kernel
         part = wrap(x.real.copy()), wrap(x.imag.copy())
         re, im = (nan_to_num(p, nan, posinf, neginf)._data for p in part)
-        no_complex_autograd("nan_to_num", True, input)
+        if real_autograd_only:
+            no_complex_autograd("nan_to_num", True, input)
         return recorded(NanToNumBackward0, re + 1j * im.astype(x.dtype), (input,))
     if not D.is_float_np(x.dtype):
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
@@ -157,7 +171,8 @@ register(signbit, out=bool_only)
 register(isposinf, out=bool_only)
 register(isneginf, out=bool_only)
 register(isreal, out=False)
-register(nan_to_num, inplace=True, node=NanToNumBackward0, inplace_function=True,
+register(nan_to_num, inplace=make_inplace(_nan_to_num_written, "nan_to_num_"),
+         node=NanToNumBackward0, inplace_function=True,
          out=same_dtype("nan_to_num: dtype of out: {os} should be same as input: {s}"))
 register(positive, out=False)
 register(frexp, node=FrexpBackward0)

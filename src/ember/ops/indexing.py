@@ -17,6 +17,7 @@ from ._common import D, Tensor, np, recorded
 from ._registry import grad_fn, tensor_field
 from ..autograd._saved_fields import constant
 from . import _index_kernel as K
+from .inplace import FillBackward3  # noqa: F401 (t[k] = v fills as fill_ does)
 
 
 def _scatter(xp, g, shape, key):
@@ -134,8 +135,6 @@ IndexPutBackward0 = grad_fn("IndexPutBackward0", saved={
 CopySlices = grad_fn("CopySlices", self=lambda xp, g, key: xp.index_fill(g, key, 0),
                      src=lambda xp, g, key: g[key])
 CopySlices._full_name = "ember::autograd::CopySlices"
-FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: xp.zeros_like(g),
-                        value=lambda xp, g: xp.sum(g, None))
 
 ZERO_DIM_MESSAGE = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                     "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")

@@ -7,7 +7,6 @@ from .._backend import cast, quiet_call
 from .._meta import is_meta
 from .._python_data import _scalar_to, scalar_arg
 from .._settings import warn_at_caller
-from .._storage import _ptr, _root
 from ..autograd import _forward
 from ._common import D, Tensor, np, recorded, tracked
 from . import _index_kernel as K
@@ -31,7 +30,8 @@ def setitem(input, key, value):
     """t[key] = value, in place, recorded as PyTorch records it: through the
     view the basic part of the key makes (CopySlices), else index_put
     (IndexPutBackward0), or a whole-tensor fill/copy for `t[...] = v`."""
-    from .inplace import OVERLAP_MESSAGE, CopyBackwards, check_inplace, commit_inplace
+    from .inplace import (OVERLAP_MESSAGE, CopyBackwards, check_inplace, commit_inplace,
+                          writable)
     from .shape import expand, reshape
     if not isinstance(value, (Tensor, int, float, complex, bool, np.number, np.bool_)):
         raise TypeError(f"can't assign a {_type_name(value)} to a {input.type()}")
@@ -96,11 +96,13 @@ def setitem(input, key, value):
     # PyTorch; nothing is written, or bounds-checked, where the result is empty)
     write = basic or masked or not empty
     if not tracked(input, value):
-        write and quiet_call(_writable(x).__setitem__, nkey, v)
+        write and quiet_call(writable(x).__setitem__, nkey, v)
         input._bump()
         return
     new = x.copy()
     write and quiet_call(new.__setitem__, nkey, v)
+    # (written as without grad: into an expanded tensor, only the places named)
+    write and quiet_call(writable(x).__setitem__, nkey, v)
     before = Tensor._wrap(x, input._requires_grad)
     before._grad_fn = input._grad_fn
     _forward.carry(input, before)
@@ -123,25 +125,13 @@ def setitem(input, key, value):
         else:
             uint8 = any(a.dtype == np.uint8 for _, a in advanced)
             result = recorded(IndexPutBackward0, new, (before, src), (nkey, uint8))
-    commit_inplace(input, result)
+    commit_inplace(input, result, overlap_checked=True, written=True)
 
 
 def _overlaps(a):
     """Do elements share memory (an expanded tensor; a meta tensor has none)?"""
     return (a.size > 1 and not is_meta(a)
             and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)))
-
-
-def _writable(a):
-    """`a`, or, where it is an expanded (read-only) view of writable memory,
-    a writable view of the same memory: PyTorch writes through it."""
-    if a.flags.writeable:
-        return a
-    root = _root(a)
-    if not root.flags.writeable or not root.flags.c_contiguous:
-        return a
-    return np.ndarray(a.shape, a.dtype, buffer=root, offset=_ptr(a) - _ptr(root),
-                      strides=a.strides)
 
 
 def _masked_fill(advanced, v, shape):
@@ -235,12 +225,12 @@ def expanded_inplace(function, name, line, example, fails_first, accumulates=Non
     write wins; the places written are those the op changes, all with one
     value), accumulation adds up. `fails_first(t, *args)`: does an error
     come before the warning; `accumulates(t, *args)`: does the op add."""
-    from .inplace import check_inplace, make_inplace
+    from .inplace import check_inplace, make_inplace, writable
     generic = make_inplace(function, name)
 
     def method(self, *args, **kwargs):
         x = self._data
-        w = _writable(x) if _overlaps(x) else x
+        w = writable(x) if _overlaps(x) else x
         if w is x or tracked(self, *args, *kwargs.values()) or fails_first(self, *args, **kwargs):
             return generic(self, *args, **kwargs)
         check_inplace(self)

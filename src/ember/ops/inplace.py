@@ -4,23 +4,37 @@ An in-place op computes the out-of-place result and writes it into the
 tensor's own array, so views of it see the change; its version counter is
 bumped, so a saved value that was overwritten is caught at backward. When
 the op is recorded, its formulas see a snapshot of the old value (as
-PyTorch's in-place derivatives do) and the tensor takes the new grad_fn.
+PyTorch's in-place derivatives do) and the tensor takes the new grad_fn;
+a view's base takes it through CopySlices, and the other views of the base
+then take the base's (ops/_view_history.py).
 """
 import re
+import warnings
 
 from .._backend import cast
 from . import _keywords
 from .._meta import is_meta
-from .._settings import warn_once
+from .._settings import _WARNED, warn_once
+from .._storage import _ptr, _root
 
 from ..autograd import _forward
+from ..autograd.grad_mode import no_grad
 from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
+from ._view_history import NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, view_node
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MESSAGE = ("a view of a leaf Variable that requires grad is being used in an "
                         "in-place operation.")
+
+
+def check_not_inference(t):
+    if t._vc is INFERENCE_VC and not _state.inference:
+        raise RuntimeError(
+            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
+            "make a clone to get a normal tensor before doing inplace update.See "
+            "https://github.com/pytorch/rfcs/pull/17 for more details.")
 
 
 def check_inplace(t, through_view=False, view_op=None):
@@ -28,11 +42,7 @@ def check_inplace(t, through_view=False, view_op=None):
     (`through_view`: t[k] = v writes through a view of t, which `view_op`
     names: "Select", "Slice"), and the outputs of ops returning several views;
     and an inference tensor outside inference mode."""
-    if t._vc is INFERENCE_VC and not _state.inference:
-        raise RuntimeError(
-            "Inplace update to inference tensor outside InferenceMode is not allowed.You can "
-            "make a clone to get a normal tensor before doing inplace update.See "
-            "https://github.com/pytorch/rfcs/pull/17 for more details.")
+    check_not_inference(t)
     if not _state.enabled:
         return
     fn = t._grad_fn
@@ -53,6 +63,8 @@ def check_inplace(t, through_view=False, view_op=None):
             "multiple views. Such functions do not allow the output views to be modified "
             "inplace. You should replace the inplace operation by an out-of-place one.")
     base = t._base
+    if base is not None and t.__dict__.get("_view_creation") == NO_GRAD_VIEW:
+        raise RuntimeError(NO_GRAD_MODIFIED)
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
     if t._requires_grad and t._grad_fn is None:
@@ -77,6 +89,18 @@ def check_no_internal_overlap(dst):
         raise RuntimeError(OVERLAP_MESSAGE)
 
 
+def writable(a):
+    """`a`, or, where it is an expanded (read-only) view of writable memory,
+    a writable view of the same memory: PyTorch writes through it."""
+    if a.flags.writeable:
+        return a
+    root = _root(a)
+    if not root.flags.writeable or not root.flags.c_contiguous:
+        return a
+    return np.ndarray(a.shape, a.dtype, buffer=root, offset=_ptr(a) - _ptr(root),
+                      strides=a.strides)
+
+
 def _write(t, data):
     dst = t._data
     if data.dtype != dst.dtype and not _castable(data.dtype, dst.dtype):
@@ -90,7 +114,7 @@ def _write(t, data):
             raise RuntimeError(
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(data.shape, dst.shape))}") from None
-    dst[...] = data
+    writable(dst)[...] = data
 
 
 def _castable(src, dst):
@@ -103,16 +127,21 @@ def _category(dt):
     return "i" if dt.kind == "u" else "f" if dt == D._BF16_NP else dt.kind
 
 
-def commit_inplace(t, result):
-    """Make `t` hold `result` in place: same array, new value and history."""
-    check_no_internal_overlap(t._data)
-    _write(t, result._data)
+def commit_inplace(t, result, overlap_checked=False, written=False):
+    """Make `t` hold `result` in place: same array, new value and history.
+    `overlap_checked`: the op checked what it writes itself (fill_ writes an
+    expanded tensor, t[k] = v checks t[k] only); `written`: and wrote it."""
+    if not overlap_checked:
+        check_no_internal_overlap(t._data)
+    if not written:
+        _write(t, result._data)
     if result._grad_fn is not None:
         base = t._base
         if base is not None:
             # The base takes the new values (CopySlices); the view is then a
             # view of that new base again (AsStridedBackward0), as in PyTorch.
-            t._grad_fn = view_node(base, t, *_rebase(base, t, result))
+            t._grad_fn = view_node(base, t, _rebase(base, t, result))
+            t._output_nr = 0
         else:
             t._grad_fn = result._grad_fn
         t._requires_grad = True
@@ -123,37 +152,20 @@ def commit_inplace(t, result):
 
 # Writing through a view changes its base: the base's new history is "the
 # old base, with the view's region replaced by the new values" (PyTorch's
-# CopySlices). `key` indexes the view's elements within the base.
+# CopySlices). The view's Placement says where its elements lie in the base.
 
 
 def _rebase(base, view, result):
     """Record the in-place op `result` (done on `view`) as a change of `base`;
-    the view's index within the base, and (2,) where that index is into the
-    base's real parts (a real view of a complex base: x.real, x.imag)."""
-    b, v = base._data, view._data
-    if not b.flags.c_contiguous:
-        raise RuntimeError("ember: in-place on a view of a non-contiguous tensor that requires "
-                           "grad is not supported")
-    parts = ()
-    if b.dtype.kind == "c" and v.dtype.kind != "c":
-        # the base seen as its (re, im) pairs, the gradient likewise (view_as_real)
-        parts, b = (2,), np.lib.stride_tricks.as_strided(b.real, b.shape + (2,),
-                                                         b.real.strides + (b.real.itemsize,))
-    elif b.dtype != v.dtype:
-        raise RuntimeError("ember: in-place on a complex view of a real tensor that requires "
-                           "grad is not supported")
-    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // b.itemsize
-    flat = np.lib.stride_tricks.as_strided(
-        np.arange(b.size, dtype=np.int64)[offset:], shape=v.shape,
-        strides=tuple(st // v.itemsize * 8 for st in v.strides))
-    key = np.unravel_index(flat, b.shape)
+    the view's Placement in the base."""
+    placement = Placement(base, view)
     old = Tensor._wrap(base._data, base._requires_grad)
     old._grad_fn = base._grad_fn
     fn = result._grad_fn
-    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (key, fn, parts), None,
+    base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (placement, fn), None,
                                base._data.shape, base._data.dtype)
     base._requires_grad = True
-    return key, parts
+    return placement
 
 
 class CopySlices(Node):
@@ -164,8 +176,9 @@ class CopySlices(Node):
     _full_name = "ember::autograd::CopySlices"
 
     def apply(self, xp, grad, create_graph, needs):
-        key, fn, parts = self._ctx
-        if parts:
+        placement, fn = self._ctx
+        key = placement.key()
+        if placement.parts:
             grad = xp.view_as_real(grad)
         region = grad[key]
         res = list(_run_node(fn, xp, region, create_graph, needs))
@@ -173,7 +186,7 @@ class CopySlices(Node):
             base = xp.index_fill(grad, key, 0)
             if res[0] is not None:
                 base = base + xp.index_backward(res[0], grad.shape, key, False)
-            res[0] = xp.view_as_complex(xp.contiguous(base)) if parts else base
+            res[0] = xp.view_as_complex(xp.contiguous(base)) if placement.parts else base
         return tuple(res)
 
     def _release(self):
@@ -185,30 +198,6 @@ def _run_node(fn, xp, grad, create_graph, needs):
         return fn.apply(xp, grad, create_graph, needs)
     args = fn._unpack(create_graph)
     return tuple(f(xp, grad, *args) if need else None for f, need in zip(fn.formulas, needs))
-
-
-# (PyTorch's node shows the view's geometry in its base's storage: `geometry`)
-_GEOMETRY = {"size": ("geometry", lambda g: g[0]), "storage_offset": ("geometry", lambda g: g[2]),
-             "stride": ("geometry", lambda g: g[1])}
-AsStridedBackward0 = grad_fn(
-    "AsStridedBackward0", saved=_GEOMETRY,
-    self=lambda xp, g, shape, key: xp.index_backward(g, shape, key, False))
-# (a real view of a complex base: the key is into the base's (re, im) pairs)
-AsStridedRealBackward0 = grad_fn(
-    "AsStridedBackward0", saved=_GEOMETRY, self=lambda xp, g, shape, key: xp.view_as_complex(
-        xp.index_backward(g, shape, key, False)))
-
-
-def view_node(base, view, key, parts):
-    """The node of a view whose base was changed in place (after _rebase: the
-    view's `key` in the base, `parts` as _rebase gives them): a view of the
-    new base, as PyTorch regenerates it (AsStridedBackward0)."""
-    v, b = view._data, base._data
-    offset = (v.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // v.itemsize
-    geometry = (v.shape, tuple(st // v.itemsize for st in v.strides), offset)
-    node = AsStridedRealBackward0 if parts else AsStridedBackward0
-    return node(((base._grad_fn, 0),), (), (b.shape + parts, key, geometry), None, v.shape,
-                v.dtype)
 
 
 def _snapshot(t):
@@ -253,13 +242,126 @@ def _as_method(error, function_name, method_name):
 _POSITION = re.compile(r"\(position (\d+)\)")
 
 
+_ZERO_NODES = {}
+
+
+def zero_node(name, inputs=("self",)):
+    """The node PyTorch records for an in-place op that has no gradient to
+    give (gt_, uniform_) on a tensor that requires grad: zeros for each input."""
+    cls = _ZERO_NODES.get((name, inputs))
+    if cls is None:
+        cls = _ZERO_NODES[name, inputs] = grad_fn(
+            name, **{n: (lambda xp, g: xp.zeros_like(g)) for n in inputs})
+    return cls
+
+
+def records_zero(op, node):
+    """Declare that `op` (a comparison) has no derivative, yet its in-place
+    form on a tensor that requires grad is recorded, as `<node>Backward0`
+    (a number operand) or `<node>Backward1` (a tensor operand)."""
+    op._inplace_zero_node = node
+    return op
+
+
+def _zero_recorded(node, self, args, result):
+    other = args[0] if args and isinstance(args[0], Tensor) else None
+    if other is None:
+        return recorded(zero_node(node + "Backward0"), result._data, (self,))
+    return recorded(zero_node(node + "Backward1", ("self", "other")), result._data, (self, other))
+
+
+def _refusal(error, text):
+    def formula(xp, grad, *saved):
+        raise error(text)
+    return formula
+
+
+# derivatives.yaml's own entries for in-place forms, where they differ from
+# the op's: the in-place node's name, and its refusal where it has no formula.
+_INPLACE_ENTRIES = {
+    "acosh": ("AcoshBackward1", NotImplementedError,
+              "the derivative for 'inplace version of acosh' is not implemented."),
+    "asinh": ("AsinhBackward1", NotImplementedError,
+              "the derivative for 'inplace version of asinh' is not implemented."),
+    "atanh": ("AtanhBackward1", NotImplementedError,
+              "the derivative for 'inplace version of atanh' is not implemented."),
+    "floor_divide": ("NotImplemented", RuntimeError,
+                     "derivative for aten::floor_divide_ is not implemented"),
+    "polygamma": ("PolygammaBackward1", None, None),
+}
+_INPLACE_NODES = {}
+
+
+def _inplace_node(cls, entry):
+    """The op's node class `cls` as its in-place entry names it (same saved
+    values; a refusal instead of the formulas where it has none)."""
+    key = (cls, entry[0])
+    node = _INPLACE_NODES.get(key)
+    if node is None:
+        name, error, text = entry
+        body = {"__slots__": ()}
+        if error is not None:
+            body["formulas"] = tuple(_refusal(error, text) for _ in cls.formulas)
+        node = _INPLACE_NODES[key] = type(name, (cls,), body)
+    return node
+
+
+def _parser_error(op, name, self, args, kwargs):
+    """PyTorch parses the arguments before it refuses to change the tensor:
+    an argument's TypeError comes first (asked of the op only on this path;
+    its once-only warnings are still to come)."""
+    if not args and not kwargs:
+        return None
+    warned = set(_WARNED)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with no_grad():
+                op(self.detach(), *args, **kwargs)
+    except TypeError as e:
+        return _as_method(e, op.__name__, name)
+    except Exception:   # noqa: BLE001 - the kernel's own refusals come after autograd's
+        return None
+    finally:
+        _WARNED.intersection_update(warned)
+    return None
+
+
+def untracked_inplace(op, name):
+    """The in-place form of an op that has no autograd kernel in PyTorch
+    (logical_and_): no refusal of a leaf and nothing recorded; the tensor
+    keeps its history (a view takes its base's, as after any change of its
+    memory: Tensor._bump)."""
+
+    def method(self, *args, **kwargs):
+        check_not_inference(self)
+        try:
+            result = op(self, *args, **kwargs)
+        except TypeError as e:
+            raise _as_method(e, op.__name__, name) from None
+        if result is NotImplemented:
+            return NotImplemented
+        check_no_internal_overlap(self._data)
+        _write(self, result._data)
+        self._bump()
+        return self
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
 def make_inplace(op, name=None):
     """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
+    zero = getattr(op, "_inplace_zero_node", None)
+    entry = _INPLACE_ENTRIES.get(op.__name__)
 
     def method(input, *args, **kwargs):
         # (`input`: the function form's name for the tensor, torch.add_(input=t, other=1))
-        check_inplace(input)
         self = input
+        try:
+            check_inplace(self)
+        except RuntimeError as refusal:
+            raise _parser_error(op, method.__name__, self, args, kwargs) or refusal
         try:
             result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:
@@ -269,6 +371,12 @@ def make_inplace(op, name=None):
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
             return NotImplemented
+        if zero is not None and result._grad_fn is None and tracked(self, *args):
+            result = _zero_recorded(zero, self, args, result)
+        elif entry is not None and result._grad_fn is not None \
+                and result._grad_fn is not self._grad_fn:     # (the op's own node)
+            fn = result._grad_fn
+            fn.__class__ = _inplace_node(type(fn), entry)
         return commit_inplace(self, result)
 
     method.__name__ = method.__qualname__ = name or op.__name__ + "_"
@@ -281,16 +389,21 @@ ZeroBackward0 = grad_fn("ZeroBackward0", self=lambda xp, g: xp.zeros_like(g))
 FillBackward0 = grad_fn("FillBackward0", self=lambda xp, g: xp.zeros_like(g))
 FillBackward1 = grad_fn("FillBackward1", self=lambda xp, g: xp.zeros_like(g),
                         value=lambda xp, g: xp.sum(g, None))
+# (fill_ is its own op in derivatives.yaml: its nodes are numbered after fill's)
+FillBackward2 = grad_fn("FillBackward2", self=lambda xp, g: xp.zeros_like(g))
+FillBackward3 = grad_fn("FillBackward3", self=lambda xp, g: xp.zeros_like(g),
+                        value=lambda xp, g: xp.sum(g, None))
 CopyBackwards = grad_fn("CopyBackwards", self=lambda xp, g: xp.zeros_like(g),
                         src=lambda xp, g: g)
 CopyBackwards._full_name = "ember::autograd::CopyBackwards"
 
 
 def _overwrite(self, data, node, inputs):
+    """zero_, fill_ and copy_ (whose caller checked overlap, as the fills need not)."""
     check_inplace(self)
     if tracked(*inputs):
         return commit_inplace(self, recorded(node, np.broadcast_to(data, self._data.shape),
-                                             tuple(inputs)))
+                                             tuple(inputs)), overlap_checked=True)
     _write(self, data)
     self._bump()
     return self
@@ -306,10 +419,10 @@ def fill_(self, value):
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{value._data.ndim} dimensions.")
-        return _overwrite(self, cast(value._data, self._data.dtype), FillBackward1,
+        return _overwrite(self, cast(value._data, self._data.dtype), FillBackward3,
                           (self, value))
     from .indexing_assign import _scalar_value
-    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward0, (self,))
+    return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward2, (self,))
 
 
 def copy_(self, src, non_blocking=False):
@@ -317,11 +430,15 @@ def copy_(self, src, non_blocking=False):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     from ._common import broadcast_error
+    check_inplace(self)
     check_no_internal_overlap(self._data)
     try:
-        np.broadcast_to(src._data, self._data.shape)
+        shape = np.broadcast_shapes(self._data.shape, src._data.shape)
     except ValueError:
         raise broadcast_error(self._data.shape, src._data.shape) from None
+    if shape != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(shape)}")
     data = src._data
     if data.dtype.kind == "c" and self._data.dtype.kind != "c":
         if self._data.dtype.kind == "b":

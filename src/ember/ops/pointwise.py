@@ -18,7 +18,7 @@ from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, not_implemented, register
 from ._xp import NUMPY, provide
-from .inplace import make_inplace
+from .inplace import check_inplace, make_inplace
 # (pow is declared beside: _C_INT is read by indexing too)
 from .pointwise_rounding import (_integer_division_arrays, _rounded_division,
                                  _tensor_operand)
@@ -254,7 +254,9 @@ _abs_inplace = make_inplace(abs, "abs_")
 
 
 def abs_(self):
-    """In place, |z| (real) cannot replace a complex tensor's values."""
+    """In place, |z| (real) cannot replace a complex tensor's values (refused
+    after autograd's checks)."""
+    check_inplace(self)
     if self._data.dtype.kind == "c":
         raise RuntimeError("In-place abs is not supported for complex tensors.")
     return _abs_inplace(self)

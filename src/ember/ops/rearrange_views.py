@@ -256,6 +256,8 @@ def _restride(self, data, node, ctx=()):
     """`self` becomes the view `data` of its own memory, recorded as `node`."""
     from .inplace import check_inplace
     check_inplace(self)
+    # (first: the other views of its memory are regenerated, then its own node set)
+    self._bump()
     if tracked(self):
         old = Tensor._wrap(self._data, self._requires_grad)
         old._grad_fn, old._output_nr = self._grad_fn, self._output_nr
@@ -265,7 +267,6 @@ def _restride(self, data, node, ctx=()):
             self._output_nr = 0
         _forward.carry(new, self)
     self._data = data
-    self._bump()
     return self
 
 

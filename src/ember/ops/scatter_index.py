@@ -218,12 +218,13 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     """`source` reduced into the slices `index` names along `dim` with 'prod',
     'mean', 'amax' or 'amin'; `include_self=False` leaves out the input's own
     values there."""
-    warn_once("index_reduce() is in beta and the API may change at any time.",
-              cpp="aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523")
     if reduce not in ("prod", "mean", "amax", "amin"):
         raise RuntimeError("index_reduce(): Expected reduce to be one of prod, mean, amax or "
                            f"amin but got {reduce}.")
     x, d, idx, s = _slice_checks(input, dim, index, source, "index_reduce_")
+    # (the kernel's note, after the checks of its meta function)
+    warn_once("index_reduce() is in beta and the API may change at any time.",
+              cpp="aten/src/ATen/native/TensorAdvancedIndexing.cpp:1523")
     size = x.shape[d] if x.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")

@@ -12,7 +12,7 @@ from .._settings import warn_once
 from .. import _layout as _L
 from ..autograd import _forward
 from . import _common
-from . import _view_grads as V
+from . import _view_grads as V, _view_history
 from ._common import D, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
@@ -73,11 +73,15 @@ def _view_of(data, input, node, ctx=()):
         with tangents_paused():
             out = recorded(node, data, (input,), ctx)
         _forward.set_tangent(out, view_tangent)
-    if out._grad_fn is None and input._requires_grad:
-        # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
-        out._requires_grad = True
     out._vc = input._share_vc()
     out._base = input if input._base is None else input._base
+    if input._requires_grad:
+        if out._grad_fn is None:
+            # Made without grad (no_grad): still a leaf that requires grad, as in PyTorch.
+            out._requires_grad = True
+            _view_history.watch(out, out._base, _view_history.NO_GRAD_VIEW)
+        elif out._base._grad_fn is not None:
+            _view_history.watch(out, out._base)
     return out
 
 

@@ -7,6 +7,7 @@ pieces' gradients back together, zeros for pieces that got none.
 """
 import builtins
 
+from . import _view_history
 from ._common import np, recorded_multi, wrap_dim
 from ._registry import grad_fn, register
 
@@ -38,9 +39,13 @@ def _record_pieces(input, arrays, node_cls, ctx):
     for t in pieces:
         # Each piece is a view: it shares memory and the version counter (and,
         # made without grad, still requires it, as in PyTorch).
-        if t._grad_fn is None and input._requires_grad:
-            t._requires_grad = True
         t._vc, t._base = vc, base
+        if input._requires_grad:
+            if t._grad_fn is None:
+                t._requires_grad = True
+                _view_history.watch(t, base, _view_history.NO_GRAD_VIEW)
+            elif base._grad_fn is not None:
+                _view_history.watch(t, base)
     return pieces
 
 
