@@ -156,7 +156,11 @@ def _instance_of(nn, module):
 
 def _qualname(cls, name):
     f = getattr(cls, name, None)
-    return getattr(f, "__qualname__", None) if callable(f) else None
+    q = getattr(f, "__qualname__", None) if callable(f) else None
+    # (importing torch._dynamo, as torch.compile's tests do, patches
+    # Module.__setstate__ for the rest of the process)
+    return "Module.__setstate__" if q == "install_generation_tagging_init.<locals>." \
+        "patched_setstate" else q
 
 
 _CLASSES = sorted(ctors(torch.nn, torch))

@@ -7,7 +7,7 @@ shuffle gives torch's order.
 import itertools
 from typing import Generic, TypeVar
 
-from ... import _creation, _dtype, _random, _sampling
+from ... import _creation, _dtype, _random, _sampling, _sampling_inplace
 from ..._public_name import PublicRepr
 
 __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
@@ -18,7 +18,7 @@ _T_co = TypeVar("_T_co", covariant=True)
 
 def _int64_seed(generator=None):
     """`torch.empty((), dtype=torch.int64).random_(generator=...).item()`."""
-    return int(_sampling.random_(_empty_int64(), generator=generator).item())
+    return int(_sampling_inplace.random_(_empty_int64(), generator=generator).item())
 
 
 def _empty_int64():
