@@ -170,6 +170,43 @@ def test_kernels_keep_the_suggested_memory_format(name, kind):
     run_case(F_FORMAT[name], kind, (2, 3, 4, 6))
 
 
+# The shuffles too (their kernels allocate in the suggested format), and
+# their gradients; a new tensor even where the shuffle is the identity.
+SHUFFLES = {
+    "pixel_shuffle": lambda T, x: T.nn.functional.pixel_shuffle(x, 2),
+    "pixel_unshuffle": lambda T, x: T.nn.functional.pixel_unshuffle(x, 2),
+    "pixel_unshuffle_to_1x1": lambda T, x: T.nn.functional.pixel_unshuffle(x[..., :4], 4),
+    "channel_shuffle": lambda T, x: T.nn.functional.channel_shuffle(x, 2),
+    "pixel_shuffle_1": lambda T, x: T.nn.functional.pixel_shuffle(x, 1),
+    "channel_shuffle_1": lambda T, x: T.nn.functional.channel_shuffle(x, 1),
+}
+
+
+def _shuffled_with_grad(fn):
+    def run(T, x):
+        x = x.detach().requires_grad_()
+        y = fn(T, x)
+        y.backward(T.ones_like(y))
+        aliased = y.data_ptr() == x.data_ptr()
+        return (y, x.grad, aliased, y.add_(1) is not None and x.min() > 0.9)
+    return run
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SHUFFLES)
+def test_shuffles_keep_the_suggested_memory_format(name, kind):
+    fn = _shuffled_with_grad(SHUFFLES[name])
+    check(lambda T: [strides(r) if isinstance(r, T.Tensor) else r
+                     for r in fn(T, laid(T, kind, (2, 4, 4, 6)))])
+
+
+def test_shuffles_refuse_a_channels_last_3d_input():
+    for fn in (lambda T, x: T.pixel_shuffle(x, 2), lambda T, x: T.pixel_unshuffle(x, 1),
+               lambda T, x: T.channel_shuffle(x, 2)):
+        check(lambda T: strides(fn(T, T.ones(2, 4, 2, 2, 2).contiguous(
+            memory_format=T.channels_last_3d))))
+
+
 def _spd(T, x):
     a = x[0, 0, :4, :4]
     return a @ a.mT + 4 * T.eye(4)
