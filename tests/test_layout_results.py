@@ -267,6 +267,33 @@ def test_expand_keeps_size_one_strides():
           + [T.tensor(1.0).expand(1, 2).stride()])
 
 
+# Written to in place: a view that repeats nothing writes through to its base;
+# a broadcast is refused; a result is memory of its own.
+WRITES = {
+    "expand_same": lambda T, x: x.expand(2, 3, 4, 5),
+    "expand_as_self": lambda T, x: x.expand_as(x),
+    "expand_size_one": lambda T, x: x[:, :1].expand(1, 2, 1, 4, 5),
+    "broadcast_to_same": lambda T, x: x.broadcast_to(x.shape),
+    "broadcast_tensors_same": lambda T, x: T.broadcast_tensors(x, T.ones(4, 5))[0],
+    "expand_repeating": lambda T, x: x[:1].expand(2, 3, 4, 5),
+    "cdist_same_batch": lambda T, x: T.cdist(x[0, 0], x[0, 1]),
+    "cdist_batched": lambda T, x: T.cdist(x[0], x[1]),
+    "repeat_ones_of_broadcast": lambda T, x: x[:1].expand(2, 3, 4, 5).repeat(1, 1, 1, 1),
+    "repeat_ones": lambda T, x: x.transpose(0, 3).repeat(1, 1, 1, 1),
+    "tile_ones": lambda T, x: x[:1].expand(2, 3, 4, 5).tile((1,)),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_in_place_writes_to_views_and_results(name):
+    def run(T):
+        base = laid(T, "C")
+        y = WRITES[name](T, base)
+        laid_out = strides(y)
+        return laid_out, y.mul_(2), base
+    check(run)
+
+
 def test_empty_tensors_have_contiguous_strides():
     check(lambda T: [T.zeros(0).stride(), T.zeros(0, 2).stride(), T.empty(2, 0, 3).stride(),
                      T.tensor([]).stride()])

@@ -155,7 +155,12 @@ def c_strided(a):
     shape, dims of size 1 included (NumPy counts an array C-contiguous
     whatever stride such a dim has; PyTorch prints it): what PyTorch's
     reductions, scans and softmax give whatever their input's layout."""
-    if a.ndim < 2 or type(a) is not np.ndarray:
+    if type(a) is not np.ndarray:
+        return a
+    if not a.flags.writeable:
+        # (a broadcast, or a view of one: a result must be memory of its own)
+        return a.copy()
+    if a.ndim < 2:
         return a
     if a.flags.c_contiguous:
         expected = a.itemsize
