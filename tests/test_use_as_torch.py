@@ -36,7 +36,9 @@ COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_t
             # PyTorch's official tutorials (sklearn's digits for the downloads)
             "examples_tutorial.py", "basics_tutorial.py", "nlp_lstm_ngram.py",
             "char_rnn_classification.py", "fgsm_dcgan.py", "stn_transfer.py",
-            "func_ensembling_ntk.py", "parametrizations_tutorial.py"]
+            "func_ensembling_ntk.py", "parametrizations_tutorial.py", "tensors_blitz.py",
+            "nn_really.py", "bilstm_crf.py", "func_autodiff.py", "channels_last.py",
+            "seq2seq_translation.py", "transformer_lm.py", "autograd_extending.py"]
 
 
 def _env():
