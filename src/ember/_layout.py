@@ -347,6 +347,10 @@ def factory(fn):
 
     @functools.wraps(fn)
     def make(*args, **kwargs):
+        if not args and not kwargs and name in ("rand", "randn"):
+            # (nothing to match either of its two signatures with)
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (), "
+                            f"but expected one of:\n * {_SAMPLED[0]}\n * {_SAMPLED[1]}\n")
         if not takes.intersection(kwargs):
             return fn(*args, **kwargs)
         if "size" in kwargs and "size" in takes:
