@@ -39,7 +39,8 @@ COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_t
             "func_ensembling_ntk.py", "parametrizations_tutorial.py", "tensors_blitz.py",
             "nn_really.py", "bilstm_crf.py", "func_autodiff.py", "channels_last.py",
             "seq2seq_translation.py", "transformer_lm.py", "autograd_extending.py",
-            "recipes_state_amp.py", "dqn_distill.py", "yt_tensors_models.py"]
+            "recipes_state_amp.py", "dqn_distill.py", "yt_tensors_models.py",
+            "char_rnn_generation.py"]
 
 
 def _env():
