@@ -40,7 +40,8 @@ COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_t
             "nn_really.py", "bilstm_crf.py", "func_autodiff.py", "channels_last.py",
             "seq2seq_translation.py", "transformer_lm.py", "autograd_extending.py",
             "recipes_state_amp.py", "dqn_distill.py", "yt_tensors_models.py",
-            "char_rnn_generation.py", "data_utils.py", "custom_ops.py", "leaf_hooks.py"]
+            "char_rnn_generation.py", "data_utils.py", "custom_ops.py", "leaf_hooks.py",
+            "vae_distributions.py"]
 
 
 def _env():
