@@ -77,3 +77,42 @@ def test_vmap_staticmethod_results(name):
         out = T.func.vmap(_with_rule(T, *RULES[name]).apply, in_dims=(0, None))(x, y)
         return out, out[1] is y
     check(run)
+
+
+def _numpy_double(T, seen):
+    """The "Extending torch.func" tutorial's pattern: forward leaves the
+    tensor world (.numpy()), setup_context saves what backward needs."""
+    class NumpyDouble(T.autograd.Function):
+        @staticmethod
+        def forward(x, scale):
+            seen.append(x.requires_grad)
+            return T.tensor(x.numpy() * 2 * scale), x
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            seen.append(inputs[0].requires_grad)
+            ctx.scale = inputs[1]
+            ctx.mark_non_differentiable(output[1])
+
+        @staticmethod
+        def backward(ctx, g, _):
+            return g * 2 * ctx.scale, None
+    return NumpyDouble
+
+
+FORWARD_INPUTS = {
+    "grad": lambda T, F, x: T.func.grad(lambda v: F.apply(v, 3.0)[0].sum())(x),
+    "grad_and_value": lambda T, F, x: T.func.grad_and_value(lambda v: F.apply(v, 3.0)[0].sum())(x),
+    "vjp": lambda T, F, x: T.func.vjp(lambda v: F.apply(v, 3.0)[0], x)[1](T.ones(3)),
+    "jacrev": lambda T, F, x: T.func.jacrev(lambda v: F.apply(v, 3.0)[0])(x),
+    "returned_input": lambda T, F, x: T.func.grad(
+        lambda v: (F.apply(v, 1.0)[1] is v, F.apply(v, 1.0)[0].sum())[1])(x),
+}
+
+
+@pytest.mark.parametrize("name", list(FORWARD_INPUTS))
+def test_forward_sees_inputs_unwrapped_from_the_transform(name):
+    def run(T):
+        seen = []
+        return FORWARD_INPUTS[name](T, _numpy_double(T, seen), T.arange(3.0)), seen
+    check(run)

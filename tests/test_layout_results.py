@@ -170,6 +170,43 @@ def test_kernels_keep_the_suggested_memory_format(name, kind):
     run_case(F_FORMAT[name], kind, (2, 3, 4, 6))
 
 
+# The shuffles too (their kernels allocate in the suggested format), and
+# their gradients; a new tensor even where the shuffle is the identity.
+SHUFFLES = {
+    "pixel_shuffle": lambda T, x: T.nn.functional.pixel_shuffle(x, 2),
+    "pixel_unshuffle": lambda T, x: T.nn.functional.pixel_unshuffle(x, 2),
+    "pixel_unshuffle_to_1x1": lambda T, x: T.nn.functional.pixel_unshuffle(x[..., :4], 4),
+    "channel_shuffle": lambda T, x: T.nn.functional.channel_shuffle(x, 2),
+    "pixel_shuffle_1": lambda T, x: T.nn.functional.pixel_shuffle(x, 1),
+    "channel_shuffle_1": lambda T, x: T.nn.functional.channel_shuffle(x, 1),
+}
+
+
+def _shuffled_with_grad(fn):
+    def run(T, x):
+        x = x.detach().requires_grad_()
+        y = fn(T, x)
+        y.backward(T.ones_like(y))
+        aliased = y.data_ptr() == x.data_ptr()
+        return (y, x.grad, aliased, y.add_(1) is not None and x.min() > 0.9)
+    return run
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", SHUFFLES)
+def test_shuffles_keep_the_suggested_memory_format(name, kind):
+    fn = _shuffled_with_grad(SHUFFLES[name])
+    check(lambda T: [strides(r) if isinstance(r, T.Tensor) else r
+                     for r in fn(T, laid(T, kind, (2, 4, 4, 6)))])
+
+
+def test_shuffles_refuse_a_channels_last_3d_input():
+    for fn in (lambda T, x: T.pixel_shuffle(x, 2), lambda T, x: T.pixel_unshuffle(x, 1),
+               lambda T, x: T.channel_shuffle(x, 2)):
+        check(lambda T: strides(fn(T, T.ones(2, 4, 2, 2, 2).contiguous(
+            memory_format=T.channels_last_3d))))
+
+
 def _spd(T, x):
     a = x[0, 0, :4, :4]
     return a @ a.mT + 4 * T.eye(4)
@@ -228,6 +265,33 @@ def test_expand_keeps_size_one_strides():
                      for s in ((1, 4), (2, 1, 4), (1, 1, 4), (3, 4))]
           + [T.ones(3, 1).expand(s).stride() for s in ((3, 1), (2, 3, 1), (1, 3, 5))]
           + [T.tensor(1.0).expand(1, 2).stride()])
+
+
+# Written to in place: a view that repeats nothing writes through to its base;
+# a broadcast is refused; a result is memory of its own.
+WRITES = {
+    "expand_same": lambda T, x: x.expand(2, 3, 4, 5),
+    "expand_as_self": lambda T, x: x.expand_as(x),
+    "expand_size_one": lambda T, x: x[:, :1].expand(1, 2, 1, 4, 5),
+    "broadcast_to_same": lambda T, x: x.broadcast_to(x.shape),
+    "broadcast_tensors_same": lambda T, x: T.broadcast_tensors(x, T.ones(4, 5))[0],
+    "expand_repeating": lambda T, x: x[:1].expand(2, 3, 4, 5),
+    "cdist_same_batch": lambda T, x: T.cdist(x[0, 0], x[0, 1]),
+    "cdist_batched": lambda T, x: T.cdist(x[0], x[1]),
+    "repeat_ones_of_broadcast": lambda T, x: x[:1].expand(2, 3, 4, 5).repeat(1, 1, 1, 1),
+    "repeat_ones": lambda T, x: x.transpose(0, 3).repeat(1, 1, 1, 1),
+    "tile_ones": lambda T, x: x[:1].expand(2, 3, 4, 5).tile((1,)),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_in_place_writes_to_views_and_results(name):
+    def run(T):
+        base = laid(T, "C")
+        y = WRITES[name](T, base)
+        laid_out = strides(y)
+        return laid_out, y.mul_(2), base
+    check(run)
 
 
 def test_empty_tensors_have_contiguous_strides():

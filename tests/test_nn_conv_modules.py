@@ -189,6 +189,17 @@ def test_fold_unfold_match_torch(case, dtype):
     check(go, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(1, 2, 3, 3), (2, 3, 4)])
+def test_unfold_of_a_1x1_kernel_is_a_new_writable_tensor(shape):
+    """Its windows are x itself: the result is still a new tensor, as PyTorch's."""
+    def go(T):
+        x = T.arange(float(np.prod(shape))).reshape(shape)
+        cols = T.nn.functional.unfold(x, 1)
+        cols.mul_(2)
+        return cols, x, cols.stride(), cols.data_ptr() == x.data_ptr()
+    check(go)
+
+
 @pytest.mark.parametrize("case", FOLDS, ids=[f[0] for f in FOLDS])
 def test_fold_unfold_gradcheck(case):
     _, fn, shape = case

@@ -2,6 +2,7 @@
 orthogonal), and the old-style weight_norm / spectral_norm, compared with
 PyTorch: values, gradients through the parametrization, state_dict keys,
 the power iteration's random start, errors."""
+import importlib
 import warnings
 
 import numpy as np
@@ -404,8 +405,14 @@ def test_old_weight_norm_errors_vs_torch():
         T.nn.utils.weight_norm(m)
     check(twice)
     check(lambda T: T.nn.utils.remove_weight_norm(_lin(T)))
-    with pytest.warns(FutureWarning, match="deprecated"):
+    with pytest.warns(FutureWarning, match="deprecated") as record:
         ember.nn.utils.weight_norm(_lin(ember))
+    # filed in the library (weight_norm calls WeightNorm.apply), as PyTorch's
+    assert record[0].filename.endswith("weight_norm.py")
+    with pytest.warns(FutureWarning, match="deprecated") as record:
+        importlib.import_module("ember.nn.utils.weight_norm").WeightNorm.apply(
+            _lin(ember), "weight", 0)
+    assert record[0].filename == __file__
 
 
 def test_old_spectral_norm_vs_torch():

@@ -90,6 +90,25 @@ def test_affine_grid_then_grid_sample():
     check(run, rtol=1e-5, atol=1e-4)
 
 
+@pytest.mark.parametrize("shape", [(4, 1, 6, 6), (2, 3, 5, 4), (2, 1, 3, 4, 5)])
+def test_grid_sample_output_and_input_grad_are_contiguous(shape):
+    """A one-channel result too: NumPy takes its channel stride as anything,
+    PyTorch's kernel gives it H*W (else the next conv runs channels-last and
+    the Spatial Transformer tutorial's .view fails)."""
+    def run(T):
+        x = T.tensor(sample(shape).astype(np.float32), requires_grad=True)
+        theta = T.tensor(np.eye(len(shape) - 2, len(shape) - 1, dtype=np.float32)).expand(
+            shape[0], len(shape) - 2, len(shape) - 1)
+        grid = T.nn.functional.affine_grid(theta, x.size(), align_corners=False)
+        y = T.nn.functional.grid_sample(x, grid, align_corners=False)
+        y.square().sum().backward()
+        if len(shape) == 4:
+            z = T.nn.functional.conv2d(y, T.ones(2, shape[1], 3, 3))
+            return y.stride(), x.grad.stride(), z.stride(), z.view(-1, z[0].numel()).shape
+        return y.stride(), x.grad.stride()
+    check(run)
+
+
 def test_default_align_corners_warns():
     theta = ember.zeros(1, 2, 3)
     with pytest.warns(UserWarning, match="Default grid_sample and affine_grid behavior"):
@@ -98,6 +117,12 @@ def test_default_align_corners_warns():
         F.grid_sample(ember.ones(1, 1, 2, 2), grid)
     with pytest.warns(UserWarning, match="unit-size grids"):
         F.affine_grid(theta, (1, 1, 1, 2), align_corners=True)
+    # filed at the caller's line, as PyTorch's (F.grid_sample runs inside a wrapper)
+    for call in (lambda: F.affine_grid(theta, (1, 1, 2, 2)),
+                 lambda: F.grid_sample(ember.ones(1, 1, 2, 2), grid)):
+        with pytest.warns(UserWarning, match="Default grid_sample") as record:
+            call()
+        assert record[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         F.affine_grid(theta, (1, 1, 2, 2), align_corners=False)

@@ -38,6 +38,16 @@ BAD = {
     "expand_float": lambda T, x: x.expand(2.0, 6), "expand_none_later": lambda T, x: x.expand(2, None),
     "repeat_float": lambda T, x: x.repeat(2.0, 1), "repeat_float_later": lambda T, x: x.repeat([2, 1.5]),
     "permute_float": lambda T, x: x.permute(1.0, 0), "permute_none_later": lambda T, x: x.permute([1, None]),
+    # no size at all (`torch.rand(*shape)` with shape == ()): the parser's errors
+    "view_nothing": lambda T, x: x.view(), "reshape_nothing": lambda T, x: x.reshape(),
+    "expand_nothing": lambda T, x: x[0, 0].expand(), "repeat_nothing": lambda T, x: x[0, 0].repeat(),
+    "permute_nothing": lambda T, x: x[0, 0].permute(), "rand_nothing": lambda T, x: T.rand(),
+    "randn_nothing": lambda T, x: T.randn(), "rand_dtype_only": lambda T, x: T.rand(dtype=T.float64),
+    "randn_generator_only": lambda T, x: T.randn(generator=T.Generator()),
+    "zeros_nothing": lambda T, x: T.zeros(), "ones_dtype_only": lambda T, x: T.ones(dtype=T.int64),
+    "empty_nothing": lambda T, x: T.empty(), "zeros_out_only": lambda T, x: T.zeros(out=x),
+    "new_zeros_nothing": lambda T, x: x.new_zeros(), "new_ones_nothing": lambda T, x: x.new_ones(),
+    "new_empty_nothing": lambda T, x: x.new_empty(),
 }
 
 

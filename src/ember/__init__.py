@@ -34,6 +34,7 @@ from ._misc import *  # noqa: E402,F401,F403  (dtype limits, legacy types, defau
 from . import functional, backends  # noqa: E402
 from . import func  # noqa: E402
 from ._namespace_extras import *  # noqa: E402,F401,F403  (sym_*, cond, vmap, ...)
+from ._checks import *  # noqa: E402,F401,F403  (torch._check and its family)
 from ._linalg_utils import solve, lstsq, eig, symeig, matrix_rank  # noqa: E402,F401  (removed: they raise)
 from ._lowrank import svd_lowrank, pca_lowrank  # noqa: E402,F401
 from ._deprecated_overloads import install as _install_deprecated  # noqa: E402

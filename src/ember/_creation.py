@@ -104,6 +104,9 @@ def _is_int(s):
 
 def _size_args(size, fn, varargs=True):
     """A size as sizes... or one sequence, with the argument parser's errors."""
+    if varargs and not size:
+        from .ops._int_args import missing_arguments
+        raise missing_arguments(fn, "size")
     if len(size) == 1 and not (varargs and _is_int(size[0]) and not isinstance(size[0], bool)):
         if not isinstance(size[0], (tuple, list)):
             raise TypeError(f"{fn}(): argument 'size' (position 1) must be tuple of ints, "

@@ -155,7 +155,12 @@ def c_strided(a):
     shape, dims of size 1 included (NumPy counts an array C-contiguous
     whatever stride such a dim has; PyTorch prints it): what PyTorch's
     reductions, scans and softmax give whatever their input's layout."""
-    if a.ndim < 2 or type(a) is not np.ndarray:
+    if type(a) is not np.ndarray:
+        return a
+    if not a.flags.writeable:
+        # (a broadcast, or a view of one: a result must be memory of its own)
+        return a.copy()
+    if a.ndim < 2:
         return a
     if a.flags.c_contiguous:
         expected = a.itemsize
@@ -346,6 +351,10 @@ def factory(fn):
 
     @functools.wraps(fn)
     def make(*args, **kwargs):
+        if not args and not kwargs and name in ("rand", "randn"):
+            # (nothing to match either of its two signatures with)
+            raise TypeError(f"{name}() received an invalid combination of arguments - got (), "
+                            f"but expected one of:\n * {_SAMPLED[0]}\n * {_SAMPLED[1]}\n")
         if not takes.intersection(kwargs):
             return fn(*args, **kwargs)
         if "size" in kwargs and "size" in takes:

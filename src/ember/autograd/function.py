@@ -114,7 +114,8 @@ class Function(metaclass=_FunctionMeta):
         try:
             with _common.tangents_paused():
                 if uses_setup:
-                    output = cls.forward(*args, **kwargs)
+                    output = _forward_in_transform(cls, args, kwargs) if tracked and \
+                        func_transforms[0] else cls.forward(*args, **kwargs)
                     cls.setup_context(ctx, args, output)
                 else:
                     output = cls.forward(ctx, *args, **kwargs)
@@ -139,6 +140,23 @@ NEEDS_SETUP_CONTEXT = (
 # The engine releases a node whose `_kept` is non-empty; a ctx is released
 # even when it saved nothing (its saved_tensors then raise, as PyTorch's).
 _RELEASE = (None,)
+
+
+def _forward_in_transform(cls, args, kwargs):
+    """forward inside a torch.func transform: PyTorch's functorch runs it on
+    the inputs unwrapped from the transform, tensors that do not require
+    grad (so forward may call .numpy() on them); an input it returns as is
+    is the input again for setup_context and the outputs."""
+    from .._tensor import Tensor
+    inner = tuple(a.detach() if isinstance(a, Tensor) and a._requires_grad else a for a in args)
+    output = cls.forward(*inner, **kwargs)
+    # (PyTorch applies the Function there, on the unwrapped inputs, so its
+    # setup_context runs once for that call too, before the transform's own)
+    cls.setup_context(cls._backward_cls(), inner, output)
+    outer = {id(i): a for i, a in zip(inner, args) if i is not a}
+    if isinstance(output, tuple):
+        return tuple(outer.get(id(o), o) for o in output)
+    return outer.get(id(output), output)
 
 
 def _merge_keywords(forward, args, kwargs):

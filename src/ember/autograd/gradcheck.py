@@ -261,22 +261,20 @@ def _forward_jacobian(func, inputs, wrt, out_index):
     return jac
 
 
-def _random_like(rng, a):
-    r = rng.standard_normal(a.shape)
-    return np.asarray(r + 1j * rng.standard_normal(a.shape)) if a.dtype.kind == "c" else r
-
-
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
                   gen_non_contig_grad_outputs=False, raise_exception=True, **kwargs):
     """gradcheck of the backward pass itself (second derivatives)."""
     from . import grad as autograd_grad
-    from .._tensor import Tensor
     inputs = _inputs_tuple(inputs)
     outputs = _outputs_tuple(func(*inputs))
     if grad_outputs is None:
-        rng = np.random.default_rng(0)
+        # PyTorch's: make_tensor in [-1, 1), from the global generator
+        from ..testing import make_tensor
+        from .. import float64
         grad_outputs = tuple(
-            Tensor._wrap(_random_like(rng, o._data)).requires_grad_()
+            make_tensor(o.shape, dtype=o.dtype if o.is_floating_point() or o.is_complex()
+                        else float64, device=o.device, low=-1, high=1, requires_grad=True,
+                        noncontiguous=gen_non_contig_grad_outputs)
             for o in outputs if o._requires_grad)
     grad_outputs = _inputs_tuple(grad_outputs)
     n = len(inputs)

@@ -5,6 +5,7 @@ from .._backend import np
 from .._tensor import Tensor
 from ._operand_refusal import stand_in
 from .conditional import _arg_type
+from ._int_args import missing_arguments
 
 # op -> (its parameter's name, the overloads PyTorch lists where it has several)
 _VIEW = (" * (torch.dtype dtype)\n", " * (tuple of ints size)\n")
@@ -43,8 +44,13 @@ def size_arg(args, name, position=1):
         if type(v) is not int:
             break
     else:       # plain ints: nothing to check (the hot path)
-        return tuple(seq)
+        if args:
+            return tuple(seq)
     param, overloads = PARAMETERS[name]
+    if not args:
+        if overloads:
+            raise _overloads_error(name, args, overloads, False)
+        raise missing_arguments(name, param)
     if len(args) == 1 and isinstance(args[0], (tuple, list)):
         seq = args[0]
         if seq and not _int_like(seq[0], True):

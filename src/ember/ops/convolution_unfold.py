@@ -23,6 +23,10 @@ def _columns(x, b):
     cols = im2col(x, b.kernel, b.stride, b.padding, b.dilation, b.blocks)
     cols = cols.reshape(x.shape[0], x.shape[1] * b.kernel[0] * b.kernel[1],
                         b.blocks[0] * b.blocks[1])
+    if not cols.flags.writeable:
+        # (a 1x1 kernel's windows reshape without a copy: still im2col's
+        # read-only view of x, where PyTorch's result is a new tensor)
+        cols = cols.copy()
     return cols if b.batched else cols[0]
 
 

@@ -3,6 +3,8 @@
 all but circular padding on one separable resampler (sampling_resample.py);
 and here the pure rearrangements, pixel_shuffle, pixel_unshuffle and
 channel_shuffle, whose derivatives are each other."""
+from .._backend import np
+from .._layout import channels_last_3d, in_input_format, suggested_format
 from ._common import recorded
 from ._int_args import is_index, type_name
 from ._arg_refusals import refusing
@@ -20,13 +22,22 @@ def int_arg(value, op, name, position=2):
     return int(value)
 
 
+def _fresh_as_input(y, x):
+    """`y` (a rearrangement of `x`) as PyTorch's shuffle kernels allocate their
+    output: a new tensor (never `x`'s memory, even where the rearrangement is
+    the identity), laid out in the memory format `x` suggests."""
+    if np.may_share_memory(y, x):
+        y = y.copy()
+    return in_input_format(y, x)
+
+
 def _shuffle(x, r):
     *lead, c, h, w = x.shape
     oc = c // (r * r)
     y = x.reshape(*lead, oc, r, r, h, w)
     k = len(lead)
     y = y.transpose(*range(k), k, k + 3, k + 1, k + 4, k + 2)
-    return y.reshape(*lead, oc, h * r, w * r)
+    return _fresh_as_input(y.reshape(*lead, oc, h * r, w * r), x)
 
 
 def _unshuffle(x, r):
@@ -34,7 +45,14 @@ def _unshuffle(x, r):
     y = x.reshape(*lead, c, h // r, r, w // r, r)
     k = len(lead)
     y = y.transpose(*range(k), k, k + 2, k + 4, k + 1, k + 3)
-    return y.reshape(*lead, c * r * r, h // r, w // r)
+    return _fresh_as_input(y.reshape(*lead, c * r * r, h // r, w // r), x)
+
+
+def _check_format(x):
+    # (the CPU kernels lay out contiguous and channels_last only; a 5-d
+    # channels_last_3d input reaches no kernel, an empty one returns first)
+    if x.size and suggested_format(x) is channels_last_3d:
+        raise RuntimeError("Unsupported memory format. Supports only ChannelsLast, Contiguous")
 
 
 PixelShuffleBackward0 = grad_fn(
@@ -57,6 +75,7 @@ def pixel_shuffle(input, upscale_factor):
         raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
                            "divisible by the square of upscale_factor, but input.size(-3)="
                            f"{x.shape[-3]} is not divisible by {r * r}")
+    _check_format(x)
     return recorded(PixelShuffleBackward0, _shuffle(x, r), (input,), (r,))
 
 
@@ -73,6 +92,7 @@ def pixel_unshuffle(input, downscale_factor):
             raise RuntimeError(f"pixel_unshuffle expects {side} to be divisible by "
                                f"downscale_factor, but input.size({d})={size} is not divisible "
                                f"by {r}")
+    _check_format(x)
     return recorded(PixelUnshuffleBackward0, _unshuffle(x, r), (input,), (r,))
 
 
@@ -85,7 +105,8 @@ provide("pixel_unshuffle", _unshuffle, pixel_unshuffle)
 def _channel_shuffle(x, groups):
     n, c = x.shape[:2]
     rest = x.shape[2:]
-    return x.reshape(n, groups, c // groups, *rest).swapaxes(1, 2).reshape(x.shape)
+    return _fresh_as_input(
+        x.reshape(n, groups, c // groups, *rest).swapaxes(1, 2).reshape(x.shape), x)
 
 
 ChannelShuffleBackward0 = grad_fn(

@@ -15,6 +15,7 @@ reflected), folded in as `coord * mult + offset` with constant mult/offset.
 import itertools
 
 from .. import _dtype as D
+from .._layout import c_strided
 from .._backend import np
 from .._ranges import _spaced
 from ._common import no_complex_autograd, recorded, wrap
@@ -300,7 +301,9 @@ def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, wan
         nd = len(gin.shape)
         gin = xp.permute(gin, (0, nd - 1) + tuple(range(1, nd - 1)))
         if not xp.recording:
-            gin = np.ascontiguousarray(gin)
+            # (c_strided: PyTorch's zeros_like(input, contiguous) strides a
+            # size-1 channel dim too, where numpy takes any stride as contiguous)
+            gin = c_strided(np.ascontiguousarray(gin))
     if want[1]:
         if mode == 1:
             gg = _const(xp, np.zeros(gd.shape, gd.dtype))
@@ -361,7 +364,9 @@ def _sample(input, grid, interpolation_mode, padding_mode, align_corners, node):
     from ._xp import NUMPY
     data = _grid_sample(NUMPY, input._data, grid._data, interpolation_mode, padding_mode,
                         align_corners)
-    return recorded(node, np.ascontiguousarray(data), (input, grid),
+    # PyTorch allocates the output contiguous, with a size-1 channel dim's stride
+    # too (a channels-last stride there would make the next conv channels-last)
+    return recorded(node, c_strided(np.ascontiguousarray(data)), (input, grid),
                     (interpolation_mode, padding_mode, bool(align_corners)))
 
 

@@ -253,6 +253,11 @@ def expand(input, *sizes):
     data = np.broadcast_to(x, target)
     if 1 in target:
         data = _kept_strides(x, data)
+    if x.flags.writeable and not any(st == 0 and n > 1 for st, n in zip(data.strides, target)):
+        # (NumPy's broadcast is read-only even where nothing repeats, as in
+        # expand to the same shape: PyTorch writes through such a view; a
+        # true broadcast stays read-only, in-place ops refuse it as PyTorch does)
+        data = np.lib.stride_tricks.as_strided(x, data.shape, data.strides, writeable=True)
     return _view_of(data, input, ExpandBackward0, (x.shape,))
 
 
@@ -406,7 +411,8 @@ def repeat(input, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     padded = (1,) * (len(sizes) - x.ndim) + x.shape
-    data = np.tile(x.reshape(padded), sizes)
+    # (c_strided: np.tile copies in the input's order where every count is 1)
+    data = _L.c_strided(np.tile(x.reshape(padded), sizes))
     split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
     axes = tuple(range(0, 2 * len(sizes), 2))
     return recorded(RepeatBackward0, data, (input,), (split, axes, x.shape, tuple(sizes)))

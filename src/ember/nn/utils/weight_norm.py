@@ -23,9 +23,11 @@ class WeightNorm(PublicRepr):
 
     @staticmethod
     def apply(module, name, dim):
+        # (PyTorch's @deprecated on apply files it at apply's caller: inside
+        # weight_norm, in the library, when called through it)
         warnings.warn("`torch.nn.utils.weight_norm` is deprecated in favor of "
                       "`torch.nn.utils.parametrizations.weight_norm`.", FutureWarning,
-                      stacklevel=3)
+                      stacklevel=2)
         for hook in module._forward_pre_hooks.values():
             if isinstance(hook, WeightNorm) and hook.name == name:
                 raise RuntimeError(
