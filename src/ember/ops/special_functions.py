@@ -344,7 +344,10 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
             return _xlogy_self_recorded(log_fn, g, self, other)
         # (derivatives.yaml's xlogy(grad, other), zero only where self == 0
         # and other is at or past the log's edge: x = 0 with y > 0 keeps log y)
-        out = np.where((self == 0) & (np.asarray(other) <= edge), 0.0, kernel(g, other))
+        gg, oo = g, np.asarray(other)
+        if g.dtype in D.HALF_NP:    # (in float32, as PyTorch's opmath; NumPy 1 mixes
+            gg, oo = g.astype(np.float32), oo.astype(np.float32)   # bfloat16 with nothing)
+        out = np.where((self == 0) & (oo <= edge), 0.0, kernel(gg, oo))
         return out.astype(g.dtype, copy=False)
     return (grad_fn(f"{prefix}Backward0", self=self_grad,
                     other=lambda xp, g, self, other: g * self / other_slope(other)),

@@ -197,7 +197,8 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     if bad.any():
         raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
     w = np.ones(n_classes, x.dtype) if weight is None else weight._data.astype(x.dtype)
-    w = np.where(valid, w[safe], 0).astype(x.dtype)
+    # (a typed 0: NumPy 1 has no bfloat16-int promotion)
+    w = np.where(valid, w[safe], x.dtype.type(0)).astype(x.dtype)
     xm = np.moveaxis(xs, 1, -1)
     losses = -np.take_along_axis(xm, safe[..., None], -1)[..., 0] * w
     total = w.sum()
