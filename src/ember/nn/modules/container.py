@@ -1,13 +1,12 @@
 """Containers: Sequential, ModuleList, ModuleDict (ParameterList and
 ParameterDict live in _parameter_containers.py): torch's indexing rules,
 errors and reprs."""
-import functools
 import operator
-import warnings
 from collections import OrderedDict, abc as container_abcs
 from itertools import chain, islice
 
 from ..._public_name import class_repr
+from ._deprecated import deprecated_class
 from .module import Module, _addindent
 
 __all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
@@ -17,21 +16,10 @@ _CONTAINER_DEPRECATED = ("`nn.Container` is deprecated. All of its functionality
                          "implemented in `nn.Module`. Subclass that instead.")
 
 
+@deprecated_class(_CONTAINER_DEPRECATED)
 class Container(Module):
-    """Deprecated: a Module holding the modules given as keywords. As
-    torch's @deprecated class, making one warns, and so does subclassing it
-    (though not making an instance of a subclass)."""
-    __deprecated__ = _CONTAINER_DEPRECATED
-
-    @functools.wraps(object.__new__)        # (as typing_extensions.deprecated wraps it)
-    def __new__(cls, *args, **kwargs):
-        if cls is Container:
-            warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
-        return super().__new__(cls)
-
-    def __init_subclass__(cls, **kwargs):
-        warnings.warn(_CONTAINER_DEPRECATED, FutureWarning, stacklevel=2)
-        super().__init_subclass__(**kwargs)
+    """Deprecated: a Module holding the modules given as keywords (torch's
+    @deprecated class: see _deprecated.py)."""
 
     def __init__(self, **kwargs):
         super().__init__()
@@ -96,13 +84,16 @@ class Sequential(Module):
             self.add_module(str(i + offset), module)
         return self
 
-    def __mul__(self, other):
+    def _check_factor(self, other):
         if not isinstance(other, int):
             raise TypeError(
                 f"unsupported operand type(s) for *: {class_repr(type(self))} and {type(other)}")
         if other <= 0:
             raise ValueError(f"Non-positive multiplication factor {other} for "
                              f"{class_repr(type(self))}")
+
+    def __mul__(self, other):
+        self._check_factor(other)
         combined = Sequential()
         offset = 0
         for _ in range(other):
@@ -116,12 +107,7 @@ class Sequential(Module):
 
     def __imul__(self, other):
         # In place: the same children appended again, as torch.
-        if not isinstance(other, int):
-            raise TypeError(
-                f"unsupported operand type(s) for *: {class_repr(type(self))} and {type(other)}")
-        if other <= 0:
-            raise ValueError(f"Non-positive multiplication factor {other} for "
-                             f"{class_repr(type(self))}")
+        self._check_factor(other)
         original = list(self._modules.values())
         for _ in range(other - 1):
             for module in original:

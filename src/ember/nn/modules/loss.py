@@ -1,13 +1,12 @@
 """Loss modules: the reduction and weight bookkeeping around nn.functional.
 A weight (and BCEWithLogitsLoss's pos_weight) is a buffer, as in PyTorch:
 it moves with .to() and appears in state_dict when given."""
-import functools
 import math
-import warnings
 
 from .. import functional as F
 from .._functional.loss_extra import check_no_chunking
 from . import distance as _distance
+from ._deprecated import deprecated_class
 from .linear import Linear
 from .module import Module
 
@@ -67,20 +66,8 @@ _NLLLOSS2D_DEPRECATED = (
     "and see https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.")
 
 
+@deprecated_class(_NLLLOSS2D_DEPRECATED)     # (torch's @deprecated class)
 class NLLLoss2d(NLLLoss):
-    # torch marks the class @deprecated: its __new__ warns, so a copy or an
-    # unpickled instance warns too, and defining a subclass warns once.
-    __deprecated__ = _NLLLOSS2D_DEPRECATED
-
-    @functools.wraps(object.__new__)        # (as typing_extensions.deprecated wraps it)
-    def __new__(cls, *args, **kwargs):
-        if cls is NLLLoss2d:
-            warnings.warn(_NLLLOSS2D_DEPRECATED, FutureWarning, stacklevel=2)
-        return super().__new__(cls)
-
-    def __init_subclass__(cls, **kwargs):
-        warnings.warn(_NLLLOSS2D_DEPRECATED, FutureWarning, stacklevel=2)
-        super().__init_subclass__(**kwargs)
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
                  reduction="mean"):
