@@ -14,6 +14,8 @@ import inspect
 import re
 import types
 
+from . import _missing
+
 # NumPy's name -> PyTorch's
 ALIASES = {"x": "input", "a": "input", "x1": "input", "x2": "other", "axis": "dim",
            "keepdims": "keepdim"}
@@ -88,10 +90,32 @@ def retry(function, name, args, kwargs, error):
                 raise
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
+    if _missing.is_missing(error):
+        parsed = missing_error(name, args, kwargs)
+        if parsed is not None:
+            raise parsed from None
     renamed_error = named(error, name)
     if renamed_error is error:
         raise error
     raise renamed_error from None
+
+
+def missing_error(name, args, kwargs, method=True):
+    """PyTorch's error for op `name` called without a required argument:
+    the method's words where the op is one (self given: the function form
+    words it again, ops/_registry.py's with_out), else the function's."""
+    if method and args and name in _missing_signatures().METHODS:
+        error = _missing.parser_error("METHODS", name, args[1:], kwargs)
+    else:
+        error = _missing.parser_error("FUNCTIONS", name, args, kwargs)
+    if error is not None:
+        error.ember_call = True     # (words a function form may put its own way)
+    return error
+
+
+def _missing_signatures():
+    from . import _parser_signatures
+    return _parser_signatures
 
 
 def named(error, name):

@@ -24,7 +24,7 @@ import inspect
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
-from . import _autocast, _int_args, _keywords
+from . import _autocast, _int_args, _keywords, _missing
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -145,20 +145,28 @@ def with_out(function, name, check=None):
             # op's code calls it: torch.add(input=a, other=b))
             ps = ", ".join("input" if p == "self" else p for p in params)
             comma = "," if ps else ""
-            namespace = {}
+            # (each parameter defaults to MISSING, so that a call leaving one
+            # out binds and fails in the op, and the error path words it as
+            # PyTorch's parser does: a default costs a full call nothing)
+            defaults = ", ".join(f"{p}=MISSING" for p in ps.split(", ")) if ps else ""
+            namespace = {"MISSING": _missing.MISSING}
             exec(compile(
-                f"def make(function, name, check, into, refuse):\n"
-                f"    def public({ps}{comma} *, out=None):\n"
+                f"def make(function, name, check, into, refuse, missing):\n"
+                f"    def public({defaults}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
                 f"                return function({ps})\n"
                 f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
                 f"        except AttributeError:\n"
+                f"            missing(name, ({ps}{comma}), out)\n"
                 f"            refuse(name, ({ps}{comma}), {{}})\n"
+                f"            raise\n"
+                f"        except Exception:\n"
+                f"            missing(name, ({ps}{comma}), out)\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, check, into, refuse_non_tensor)
+        public = make(function, name, check, into, refuse_non_tensor, _refuse_missing)
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -169,6 +177,12 @@ def with_out(function, name, check=None):
                 refuse_non_tensor(name, args, kwargs)
                 raise
             except TypeError as e:
+                if getattr(e, "ember_call", False) or _missing.is_missing(e):
+                    # (the function's words: the method's are the op's own)
+                    error = _keywords.missing_error(
+                        name, args, kwargs if out is None else {**kwargs, "out": out}, False)
+                    if error is not None:
+                        raise error from None
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
                     renamed_error = _keywords.named(e, name)
@@ -183,6 +197,18 @@ def with_out(function, name, check=None):
 
 
 _WITH_OUT = {}
+
+
+def _refuse_missing(name, args, out):
+    """After the op `name` failed: PyTorch's error if the caller left out an
+    argument (a MISSING among `args`, in their order)."""
+    given = _missing.given(args)
+    if len(given) < len(args):
+        error = _keywords.missing_error(name, given, {} if out is None else {"out": out}, False)
+        if error is None:
+            error = TypeError(f"{name}() missing {len(args) - len(given)} required positional "
+                              f"argument(s)")
+        raise error from None
 
 
 def _made(text, namespace=None):
