@@ -94,6 +94,11 @@ def refusing(function, name, function_form):
     def named(*args, **kwargs):
         result = function(*args, **kwargs)
         if result is NotImplemented:
+            # (a call leaving out `other` gets the parser's words for it)
+            from ._keywords import missing_error
+            error = missing_error(name, args, kwargs, not function_form)
+            if error is not None:
+                raise error
             other = args[1] if len(args) > 1 else kwargs.get(
                 "exponent" if name.startswith("pow") else "other")
             if function_form and args and not isinstance(args[0], Tensor):

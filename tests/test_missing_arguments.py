@@ -1,0 +1,162 @@
+"""Calls missing a required argument: PyTorch's argument parser's TypeError.
+
+`torch.gather(x, 0)` says `gather() missing 1 required positional arguments:
+"index"` (PyTorch's wording), `torch.add(x)` lists add's signature, `x.view()`
+lists view's overloads; Ember's functions would raise Python's own binding
+error. The names below come from sweeping every function, nn.functional
+function and Tensor method both libraries have, called with nothing and with
+one tensor (ops/_missing.py, ops/_parser_signatures.py).
+"""
+import pytest
+
+from compare_torch import check
+
+FUNCTION_NO_ARGUMENTS = """
+    abs acos acosh adaptive_avg_pool1d adaptive_max_pool1d addbmm addmm addmv addr adjoint
+    affine_grid_generator alias_copy all allclose alpha_dropout alpha_dropout_ amax amin
+    aminmax angle any argmax argmin argsort argwhere as_strided_copy as_strided_scatter
+    asarray asin asinh atan atan2 atanh avg_pool1d baddbmm bartlett_window batch_norm
+    bilinear binary_cross_entropy_with_logits bincount bitwise_and bitwise_left_shift
+    bitwise_not bitwise_or bitwise_right_shift bitwise_xor blackman_window bmm broadcast_to
+    bucketize cat ceil celu celu_ channel_shuffle cholesky cholesky_inverse cholesky_solve
+    clamp_max clamp_min column_stack combinations complex conj_physical constant_pad_nd
+    conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d convolution
+    copysign corrcoef cos cosh cosine_embedding_loss cosine_similarity count_nonzero cov
+    cross ctc_loss cummax cummin cumprod cumsum cumulative_trapezoid deg2rad det detach_copy
+    diag diag_embed diagflat diagonal diagonal_copy diagonal_scatter diff digamma dist div
+    dot dropout dropout_ dsplit dstack embedding embedding_bag embedding_renorm_ empty
+    empty_strided equal erf erfc erfinv exp exp2 expand_copy expm1 feature_alpha_dropout
+    feature_alpha_dropout_ feature_dropout feature_dropout_ flip fliplr flipud float_power
+    floor floor_divide fmax fmin fmod frac frexp frobenius_norm frombuffer gather gcd geqrf
+    ger gradient grid_sampler grid_sampler_2d grid_sampler_3d group_norm gru_cell
+    hamming_window hann_window hardshrink heaviside hinge_embedding_loss histc histogram
+    histogramdd hsplit hstack hypot i0 igamma igammac index_add index_copy index_fill
+    index_reduce index_select inner instance_norm inverse isclose isin isinf isneginf
+    isposinf isreal kaiser_window kl_div kron kthvalue layer_norm lcm ldexp lerp lgamma log
+    log10 log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logdet logical_and
+    logical_not logical_or logical_xor logit logsumexp lstm_cell lu_solve lu_unpack
+    margin_ranking_loss masked_scatter masked_select matmul matrix_exp matrix_power max
+    max_pool1d max_pool1d_with_indices max_pool2d max_pool3d maximum mean median min minimum
+    mm mode movedim msort mul mv mvlgamma nan_to_num nanmean nanmedian nanquantile nansum
+    narrow_copy native_batch_norm native_channel_shuffle native_dropout native_group_norm
+    native_layer_norm neg nextafter nuclear_norm ones orgqr outer pairwise_distance pdist
+    permute_copy pinverse pixel_shuffle pixel_unshuffle poisson_nll_loss polar polygamma
+    positive pow prelu put qr quantile rad2deg rand randint randn range ravel reciprocal
+    remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll rot90 round rrelu rrelu_
+    rsqrt rsub scatter scatter_add scatter_reduce searchsorted select_copy select_scatter
+    selu selu_ sgn sigmoid sign signbit sin sinc sinh slice_copy slice_scatter slogdet
+    softmax sort split_copy split_with_sizes_copy sqrt square squeeze_copy stack std
+    std_mean svd t_copy take take_along_dim tan tanh tensor_split threshold threshold_ tile
+    topk trace transpose_copy trapezoid triangular_solve tril tril_indices
+    triplet_margin_loss triu triu_indices trunc unbind_copy unfold_copy unsqueeze_copy
+    vander var var_mean vdot view_copy vsplit vstack xlogy zeros
+""".split()
+
+FUNCTION_ONE_TENSOR = """
+    adaptive_avg_pool1d adaptive_max_pool1d add addbmm addcdiv addcmul addmm addmv addr
+    affine_grid_generator allclose alpha_dropout alpha_dropout_ as_strided_copy
+    as_strided_scatter atan2 avg_pool1d baddbmm batch_norm bilinear
+    binary_cross_entropy_with_logits bitwise_left_shift bitwise_right_shift bmm broadcast_to
+    bucketize channel_shuffle cholesky_solve clamp_max clamp_min complex constant_pad_nd
+    conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d convolution
+    copysign cosine_embedding_loss cosine_similarity cross ctc_loss cummax cummin cumprod
+    cumsum diagonal_scatter dist div dot dropout dropout_ embedding embedding_bag
+    embedding_renorm_ equal expand_copy feature_alpha_dropout feature_alpha_dropout_
+    feature_dropout feature_dropout_ flip float_power floor_divide fmax fmin fmod
+    frobenius_norm frombuffer gather gcd gcd_ ger grid_sampler grid_sampler_2d
+    grid_sampler_3d group_norm gru_cell heaviside hinge_embedding_loss histogramdd hypot
+    igamma igammac index_add index_copy index_reduce index_select inner instance_norm
+    isclose isin kl_div kron kthvalue layer_norm lcm lcm_ ldexp ldexp_ lerp log_softmax
+    logaddexp logaddexp2 logcumsumexp logical_and logical_or logical_xor logsumexp lstm_cell
+    lu_solve lu_unpack margin_ranking_loss masked_scatter masked_select matmul matrix_power
+    max_pool1d max_pool1d_with_indices max_pool2d max_pool3d maximum minimum mm mv mvlgamma
+    nanquantile narrow_copy native_batch_norm native_channel_shuffle native_dropout
+    native_group_norm native_layer_norm nextafter orgqr outer pairwise_distance permute
+    permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss polar pow prelu put quantile
+    randint remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll rsub scatter
+    scatter_add scatter_reduce searchsorted select_copy select_scatter slice_scatter softmax
+    split_copy split_with_sizes_copy sub take take_along_dim threshold threshold_ tile topk
+    transpose_copy triangular_solve triplet_margin_loss unfold_copy unsqueeze_copy vdot
+    view_copy xlogy
+""".split()
+
+NN_NO_ARGUMENTS = """
+    adaptive_avg_pool1d avg_pool1d avg_pool2d avg_pool3d bilinear celu_ channel_shuffle
+    conv1d conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d
+    cosine_similarity gelu hardshrink linear logsigmoid native_channel_shuffle one_hot
+    pairwise_distance pdist pixel_shuffle pixel_unshuffle prelu rrelu_
+    scaled_dot_product_attention selu_ softplus softshrink threshold_
+""".split()
+
+NN_ONE_TENSOR = """
+    adaptive_avg_pool1d avg_pool1d avg_pool2d avg_pool3d bilinear channel_shuffle conv1d
+    conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d cosine_similarity
+    linear native_channel_shuffle pairwise_distance pixel_shuffle pixel_unshuffle prelu
+    scaled_dot_product_attention threshold_
+""".split()
+
+METHOD_NO_ARGUMENTS = """
+    addbmm addcdiv addcmul addmm addmv addr allclose as_strided_scatter atan2 baddbmm
+    bitwise_left_shift bitwise_right_shift broadcast_to cholesky_solve copysign cross cummax
+    cummin cumprod cumsum diagonal_scatter dist expand flip float_power floor_divide fmax
+    fmin fmod gcd ger heaviside hypot igamma igammac index_add index_copy index_fill
+    index_put index_reduce index_select inner isclose kron kthvalue lcm ldexp lerp
+    log_softmax logaddexp logaddexp2 logcumsumexp logsumexp masked_scatter masked_select
+    matrix_power movedim mvlgamma nanquantile new_empty new_ones new_zeros nextafter orgqr
+    permute polygamma pow prelu put quantile remainder renorm repeat reshape roll scatter
+    scatter_add scatter_reduce select_scatter slice_scatter softmax take take_along_dim tile
+    topk triangular_solve vdot view xlogy
+""".split()
+
+
+def _x(T):
+    return T.ones(2, 3)
+
+
+@pytest.mark.parametrize("name", FUNCTION_NO_ARGUMENTS)
+def test_function_without_arguments(name):
+    check(lambda T: getattr(T, name)())
+
+
+@pytest.mark.parametrize("name", FUNCTION_ONE_TENSOR)
+def test_function_with_only_a_tensor(name):
+    check(lambda T: getattr(T, name)(_x(T)))
+
+
+@pytest.mark.parametrize("name", NN_NO_ARGUMENTS)
+def test_nn_function_without_arguments(name):
+    check(lambda T: getattr(T.nn.functional, name)())
+
+
+@pytest.mark.parametrize("name", NN_ONE_TENSOR)
+def test_nn_function_with_only_a_tensor(name):
+    check(lambda T: getattr(T.nn.functional, name)(_x(T)))
+
+
+@pytest.mark.parametrize("name", METHOD_NO_ARGUMENTS)
+def test_method_without_arguments(name):
+    check(lambda T: getattr(_x(T), name)())
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.gather(_x(T), 0),                      # one left: "arguments"
+    lambda T: T.gather(_x(T), index=T.zeros(2, 3, dtype=T.int64)),   # listed from dim on
+    lambda T: T.add(_x(T), alpha=2),                   # one signature listed
+    lambda T: T.mul(_x(T), out=T.empty(2, 3)),
+    lambda T: _x(T).add(),                             # the method's signature
+    lambda T: T.cat(),
+    lambda T: T.nn.functional.linear(_x(T)),
+    lambda T: _x(T).view(),
+], ids=["gather_dim", "gather_index_keyword", "add_alpha", "mul_out", "method_add", "cat", "linear", "view"])
+def test_prefixes(call):
+    check(call)
+
+
+def test_missing_argument_changes_nothing():
+    def call(T):
+        x, out = _x(T), T.zeros(2, 3)
+        try:
+            T.mul(x, out=out)
+        except TypeError as e:
+            return str(e), x, out
+    check(call)
