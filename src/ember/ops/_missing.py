@@ -83,10 +83,11 @@ def parser_error(table, name, args, kwargs):
     n = len(args) + len(kwargs)
     signatures = [_params(t) for t in texts]
     plausible = [s for s in signatures if sum(r for _, r in s) <= n <= len(s)]
-    if len(plausible) == 1:
-        error = _missing_message(parsed, [p for p, r in plausible[0] if r], args, kwargs)
-        if error is not None:
-            return error
+    errors = [_missing_message(parsed, [p for p, r in s if r], args, kwargs) for s in plausible]
+    if len(plausible) == 1 and errors[0] is not None:
+        return errors[0]
+    if plausible and None in errors:
+        return None     # (not short of an argument: a wrong type, the op's own error)
     expected = (f"({texts[0][1:-1]})" if entry[0] == "overload" else
                 "one of:\n" + "".join(f" * {t}\n" for t in texts))
     return TypeError(f"{parsed}() received an invalid combination of arguments - got "
