@@ -15,6 +15,7 @@ import re
 import types
 
 from . import _missing
+from ._missing import MISSING, is_missing  # noqa: F401 (for the wrappers)
 
 # NumPy's name -> PyTorch's
 ALIASES = {"x": "input", "a": "input", "x1": "input", "x2": "other", "axis": "dim",
@@ -135,10 +136,15 @@ def under_name(function, name):
     name what the user called, as PyTorch's do."""
     if name == function.__name__ or not isinstance(function, types.FunctionType):
         return function
-    copy = types.FunctionType(function.__code__, function.__globals__, name,
-                              function.__defaults__, function.__closure__)
-    copy.__kwdefaults__ = function.__kwdefaults__
+    remake = getattr(function, "_under_name", None)
+    if remake is not None:
+        copy = remake(name)
+    else:
+        copy = types.FunctionType(function.__code__, function.__globals__, name,
+                                  function.__defaults__, function.__closure__)
+        copy.__kwdefaults__ = function.__kwdefaults__
     copy.__dict__.update(function.__dict__)
+    copy.__dict__.pop("_under_name", None)
     copy.__qualname__ = name
     copy.__doc__ = function.__doc__
     copy.__wrapped__ = function

@@ -89,10 +89,23 @@ def refusal(name, function_form, other, input=None, with_out=False):
                      + lines)
 
 
+def _refuse_missing(error, name, args, kwargs, function_form):
+    """After TypeError `error`: the parser's words if the call left out an argument."""
+    from ._keywords import is_missing, missing_error
+    if is_missing(error):
+        parsed = missing_error(name, args, kwargs, not function_form)
+        if parsed is not None:
+            raise parsed from None
+
+
 def refusing(function, name, function_form):
     """`function` raising PyTorch's error where it would return NotImplemented."""
     def named(*args, **kwargs):
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except TypeError as e:
+            _refuse_missing(e, name, args, kwargs, function_form)
+            raise
         if result is NotImplemented:
             # (a call leaving out `other` gets the parser's words for it)
             from ._keywords import missing_error

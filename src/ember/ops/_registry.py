@@ -167,6 +167,11 @@ def with_out(function, name, check=None):
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
         public = make(function, name, check, into, refuse_non_tensor, _refuse_missing)
+        # (published under an alias, keywords.under_name: the same wrapper,
+        # naming the alias, as PyTorch's parser does, when an argument is left out)
+        public._under_name = lambda alias: make(
+            function, name, check, into, refuse_non_tensor,
+            lambda _, args, out: _refuse_missing(alias, args, out))
     else:
         def public(*args, out=None, **kwargs):
             try:
