@@ -114,6 +114,16 @@ def missing_error(name, args, kwargs, method=True):
     return error
 
 
+def reword_missing(error, name, args, kwargs):
+    """After TypeError `error` of the function form `name(*args, **kwargs)`:
+    the parser's words for it, if the call left out a required argument
+    (the op words it as its method, or wrappers' keywords were counted)."""
+    if getattr(error, "ember_call", False) or _missing.is_missing(error):
+        parsed = missing_error(name, args, kwargs, False)
+        if parsed is not None:
+            raise parsed from None
+
+
 def _missing_signatures():
     from . import _parser_signatures
     return _parser_signatures

@@ -182,12 +182,9 @@ def with_out(function, name, check=None):
                 refuse_non_tensor(name, args, kwargs)
                 raise
             except TypeError as e:
-                if getattr(e, "ember_call", False) or _missing.is_missing(e):
-                    # (the function's words: the method's are the op's own)
-                    error = _keywords.missing_error(
-                        name, args, kwargs if out is None else {**kwargs, "out": out}, False)
-                    if error is not None:
-                        raise error from None
+                # (the function's words: the method's are the op's own)
+                _keywords.reword_missing(e, name, args,
+                                         kwargs if out is None else {**kwargs, "out": out})
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
                     renamed_error = _keywords.named(e, name)
