@@ -79,9 +79,10 @@ def renamed(function, kwargs):
     return out if changed else None
 
 
-def retry(function, name, args, kwargs, error):
+def retry(function, name, args, kwargs, error, method=True):
     """After `function(*args, **kwargs)` raised TypeError `error`: the call
-    again with the keywords renamed, or `error` in PyTorch's words."""
+    again with the keywords renamed, or `error` in PyTorch's words (those of
+    the method, or of the function where not `method`)."""
     again = renamed(function, kwargs)
     if again is not None:
         try:
@@ -92,7 +93,7 @@ def retry(function, name, args, kwargs, error):
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
     if _missing.is_missing(error):
-        parsed = missing_error(name, args, kwargs)
+        parsed = missing_error(name, args, kwargs, method)
         if parsed is not None:
             raise parsed from None
     renamed_error = named(error, name)

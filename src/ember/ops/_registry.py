@@ -90,6 +90,11 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         as_function = _int_args.checked(function, parsed, ints, method=False)
     public = with_out(as_function, parsed, None if out is True else out) \
         if out and namespace is not None else as_function
+    if public is function and method and namespace is not None and hasattr(function, "_form"):
+        # (the function form an op of its own, so that its errors for an
+        # argument left out are the function's, not the method's)
+        public = _quietly(function.__wrapped__, method=False)
+        public.__name__ = public.__qualname__ = public._op_name = function.__name__
     REGISTRY[key] = OpInfo(name, as_method, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function
@@ -110,7 +115,9 @@ def refuse_non_tensor(name, args, kwargs):
             raise e from None       # (PyTorch's parser error stands alone)
 
 
-def _quietly(function):
+def _quietly(function, method=True):
+    """`function` run with NumPy's warnings silenced, its binding errors in
+    PyTorch's words (as the `method` or as the function form)."""
     def op(*args, **kwargs):
         token = silence()
         try:
@@ -120,9 +127,10 @@ def _quietly(function):
             raise
         except TypeError as e:
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
-            return _keywords.retry(function, op.__name__, args, kwargs, e)
+            return _keywords.retry(function, op.__name__, args, kwargs, e, method)
         finally:
             restore(token)
+    op._form = "method" if method else "function"
     # (the function's name until register gives the public one: what errors print)
     op.__name__ = op.__qualname__ = function.__name__
     op.__doc__ = function.__doc__
