@@ -93,8 +93,12 @@ for _info in REGISTRY.values():
             if _name not in __all__:
                 __all__.append(_name)
         if _info.method:
-            setattr(Tensor, _name, _info.function if _info.method is True
-                    else _unpacked(_info.function, _info.method))
+            # (an alias of a wrapped op gets a wrapper naming it in errors; a
+            # plain op, a hot one, is the same function under both names)
+            _method = _keywords.under_name(_info.function, _name) \
+                if hasattr(_info.function, "_under_name") else _info.function
+            setattr(Tensor, _name, _method if _info.method is True
+                    else _unpacked(_method, _info.method))
         if _info.inplace:
             # (a declaration may give its own in-place variant, with its own checks)
             _variant = _info.inplace if callable(_info.inplace) else inplace.make_inplace(

@@ -92,7 +92,8 @@ def refusal(name, function_form, other, input=None, with_out=False):
 def _refuse_missing(error, name, args, kwargs, function_form):
     """After TypeError `error`: the parser's words if the call left out an argument."""
     from ._keywords import is_missing, missing_error
-    if is_missing(error):
+    # (or worded already, under the name of the op this form stands for: div for divide)
+    if getattr(error, "ember_call", False) or is_missing(error):
         parsed = missing_error(name, args, kwargs, not function_form)
         if parsed is not None:
             raise parsed from None

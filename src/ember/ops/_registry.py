@@ -131,6 +131,8 @@ def _quietly(function, method=True):
         finally:
             restore(token)
     op._form = "method" if method else "function"
+    # (published under an alias, keywords.under_name: a wrapper naming the alias)
+    op._under_name = lambda alias: _alias_op(function, method, alias)
     # (the function's name until register gives the public one: what errors print)
     op.__name__ = op.__qualname__ = function.__name__
     op.__doc__ = function.__doc__
@@ -138,7 +140,13 @@ def _quietly(function, method=True):
     return op
 
 
-def with_out(function, name, check=None):
+def _alias_op(function, method, alias):
+    op = _quietly(function, method)
+    op.__name__ = op.__qualname__ = alias
+    return op
+
+
+def with_out(function, name, check=None, called=None):
     """`function` taking `out=`: the result written into the given tensor(s)
     (ops/_out.py), after `check(name, out, result)` where the op checks its
     out= itself. Only the function form pays for the extra call."""
@@ -174,12 +182,8 @@ def with_out(function, name, check=None):
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, check, into, refuse_non_tensor, _refuse_missing)
-        # (published under an alias, keywords.under_name: the same wrapper,
-        # naming the alias, as PyTorch's parser does, when an argument is left out)
-        public._under_name = lambda alias: make(
-            function, name, check, into, refuse_non_tensor,
-            lambda _, args, out: _refuse_missing(alias, args, out))
+        public = make(function, name, check, into, refuse_non_tensor, _refuse_missing
+                      if called is None else lambda _, args, out: _refuse_missing(called, args, out))
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -191,7 +195,7 @@ def with_out(function, name, check=None):
                 raise
             except TypeError as e:
                 # (the function's words: the method's are the op's own)
-                _keywords.reword_missing(e, name, args,
+                _keywords.reword_missing(e, called or name, args,
                                          kwargs if out is None else {**kwargs, "out": out})
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
@@ -203,6 +207,9 @@ def with_out(function, name, check=None):
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
+    # (published under an alias, keywords.under_name: the same wrapper, naming
+    # the alias, as PyTorch's parser does, when an argument is left out)
+    public._under_name = lambda alias: with_out(function, name, check, alias)
     return public
 
 
