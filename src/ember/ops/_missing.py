@@ -100,3 +100,16 @@ def given(args):
         if a is MISSING:
             return args[:i]
     return args
+
+
+def refuse(name, args, kwargs=None, method=True):
+    """On the error path of a hand-written op whose parameters default to
+    MISSING (so that a call leaving one out binds, at no cost to a full
+    call): PyTorch's TypeError if one was left out. `args`: the parameters
+    in order, MISSING where not given."""
+    head = given(args)
+    if len(head) < len(args):
+        from ._keywords import missing_error
+        error = missing_error(name, head, kwargs or {}, method)
+        if error is not None:
+            raise error from None
