@@ -153,10 +153,20 @@ def test_method_without_arguments(name):
     lambda T: T.gather(_x(T), index=T.zeros(2, 3, dtype=T.int64)),   # listed from dim on
     lambda T: T.add(_x(T), alpha=2),                   # one signature listed
     lambda T: T.mul(_x(T), out=T.empty(2, 3)),
+    lambda T: T.clamp(min=1, max=2),                   # keywords only: "(max=int, min=int, )"
+    lambda T: T.clip(),                                # an alias names itself
+    lambda T: T.clamp_(),
+    lambda T: _x(T).transpose(0),
+    lambda T: T.select(_x(T), 0),
+    lambda T: T.arctan2(_x(T)),
+    lambda T: T.movedim(_x(T)),                        # the function's overloads
+    lambda T: _x(T).movedim(),                         # the method's
+    lambda T: T.full_like(_x(T)),
     lambda T: T.cat(),
     lambda T: T.nn.functional.linear(_x(T)),
     lambda T: _x(T).view(),
-], ids=["gather_dim", "gather_index_keyword", "add_alpha", "mul_out", "cat", "linear", "view"])
+], ids=["gather_dim", "gather_index_keyword", "add_alpha", "mul_out", "clamp_keywords", "clip", "clamp_", "method_transpose", "select",
+        "arctan2", "movedim", "method_movedim", "full_like", "cat", "linear", "view"])
 def test_prefixes(call):
     check(call)
 

@@ -63,8 +63,14 @@ def _missing_message(name, required, args, kwargs):
 
 
 def _got(args, kwargs):
+    """The arguments as the parser lists them: its keywords come in the order
+    of its hash map (the last given first, for so few), and with no
+    positional argument each keyword is followed by ", " ("(min=int, )")."""
     from ._arg_refusals import _got as kind
-    return ", ".join([kind(a) for a in args] + [f"{k}={kind(v)}" for k, v in kwargs.items()])
+    named = [f"{k}={kind(v)}" for k, v in reversed(kwargs.items())]
+    if not args:
+        return "".join(k + ", " for k in named)
+    return ", ".join([kind(a) for a in args] + named)
 
 
 def parser_error(table, name, args, kwargs):
