@@ -5,7 +5,7 @@
 lists view's overloads; Ember's functions would raise Python's own binding
 error. The names below come from sweeping every function, nn.functional
 function and Tensor method both libraries have, called with nothing and with
-one tensor (ops/_missing.py, ops/_parser_signatures.py).
+one tensor (ops/_missing.py, ops/_parser_signatures_*.py).
 """
 import pytest
 

@@ -106,7 +106,7 @@ def missing_error(name, args, kwargs, method=True):
     """PyTorch's error for op `name` called without a required argument:
     the method's words where the op is one (self given: the function form
     words it again, ops/_registry.py's with_out), else the function's."""
-    if method and args and name in _missing_signatures().METHODS:
+    if method and args and name in _missing.tables("METHODS"):
         error = _missing.parser_error("METHODS", name, args[1:], kwargs)
     else:
         error = _missing.parser_error("FUNCTIONS", name, args, kwargs)
@@ -123,11 +123,6 @@ def reword_missing(error, name, args, kwargs):
         parsed = missing_error(name, args, kwargs, False)
         if parsed is not None:
             raise parsed from None
-
-
-def _missing_signatures():
-    from . import _parser_signatures
-    return _parser_signatures
 
 
 def named(error, name):

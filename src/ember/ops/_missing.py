@@ -8,7 +8,7 @@ words (`gather() missing 2 required positional argument: "dim", "index"`:
 one came by keyword); otherwise it lists the overloads ("received an invalid
 combination of arguments"). Python's binding error for Ember's function is
 turned into that, from the table generated from PyTorch
-(ops/_parser_signatures.py, loaded only here: only a failing call pays).
+(ops/_parser_signatures_*.py, loaded only here: only a failing call pays).
 """
 import re
 
@@ -78,8 +78,7 @@ def parser_error(table, name, args, kwargs):
     ("FUNCTIONS", "METHODS": the method's arguments after self,
     "NN_FUNCTIONS"), which lacks a required argument; None where the table
     does not know the function, or the call is not short of one."""
-    from . import _parser_signatures
-    found = getattr(_parser_signatures, table).get(name)
+    found = tables(table).get(name)
     if found is None:
         return None
     parsed, entry = found
@@ -98,6 +97,34 @@ def parser_error(table, name, args, kwargs):
                 "one of:\n" + "".join(f" * {t}\n" for t in texts))
     return TypeError(f"{parsed}() received an invalid combination of arguments - got "
                      f"({_got(args, kwargs)}), but expected {expected}")
+
+
+_TABLES = {}
+
+
+def tables(table):
+    """The table `table` of ops/_parser_signatures_*.py, read on first use:
+    name -> (the parser's name, entry), entry the required parameters of a
+    one-signature function, or ("overloads", *texts) / ("overload", text)."""
+    found = _TABLES.get(table)
+    if found is None:
+        from . import _parser_signatures_functions as F, _parser_signatures_methods as M
+        module = F if table == "FUNCTIONS" else M
+        found = {}
+        for item in getattr(module, table + "_SINGLE").split():
+            key, names = item.split(":")
+            name, _, parsed = key.partition("=")
+            found[name] = (parsed or name, tuple(names.split(",")))
+        for line in getattr(module, table + "_OVERLOADS").strip().splitlines():
+            key, text = line.split(" ", 1)
+            name, _, parsed = key.partition("=")
+            if text.startswith("!"):
+                found[name] = (parsed or name, ("overload", text[1:]))
+            else:
+                entry = found.get(name, (None, ("overloads",)))[1]
+                found[name] = (parsed or name, entry + (text,))
+        _TABLES[table] = found
+    return found
 
 
 def given(args):
