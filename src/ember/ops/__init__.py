@@ -37,7 +37,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _keywords, _operand_refusal, _size_args
+from . import _autocast, _keywords, _missing, _operand_refusal, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -234,7 +234,9 @@ Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)
 
 
-def _where_method(self, condition, other=conditional._MISSING):
+def _where_method(self, condition=conditional._MISSING, other=conditional._MISSING):
+    if condition is conditional._MISSING:    # (x.where(): the parser lists its overloads)
+        _missing.refuse("where", (self, condition))
     if other is conditional._MISSING:
         raise TypeError("where() received an invalid combination of arguments - got (Tensor), "
                         "but expected one of:\n * (Tensor condition, Tensor other)\n"
