@@ -14,78 +14,84 @@ from compare_torch import check
 FUNCTION_NO_ARGUMENTS = """
     abs absolute acos acos_ acosh acosh_ adaptive_avg_pool1d adaptive_max_pool1d add addbmm
     addcdiv addcmul addmm addmv addmv_ addr adjoint affine_grid_generator alias_copy all
-    allclose alpha_dropout alpha_dropout_ amax amin aminmax angle any arccos arccos_ arccosh
-    arccosh_ arcsin arcsin_ arcsinh arcsinh_ arctan arctan_ arctanh arctanh_ argmax argmin
-    argsort argwhere as_strided_copy as_strided_scatter asarray asin asin_ asinh asinh_ atan
-    atan2 atan_ atanh atanh_ avg_pool1d baddbmm bartlett_window batch_norm bilinear
-    binary_cross_entropy_with_logits bincount bitwise_and bitwise_left_shift bitwise_not
-    bitwise_or bitwise_right_shift bitwise_xor blackman_window bmm broadcast_to bucketize
-    cat ceil ceil_ celu celu_ channel_shuffle cholesky cholesky_inverse cholesky_solve
-    clamp_max clamp_max_ clamp_min clamp_min_ column_stack combinations complex
-    conj_physical constant_pad_nd conv1d conv2d conv3d conv_transpose1d conv_transpose2d
-    conv_transpose3d convolution copysign corrcoef cos cos_ cosh cosh_ cosine_embedding_loss
-    cosine_similarity count_nonzero cov cross ctc_loss cummax cummin cumprod cumsum
-    cumulative_trapezoid deg2rad deg2rad_ det detach_copy diag diag_embed diagflat diagonal
-    diagonal_copy diagonal_scatter diff digamma dist div dot dropout dropout_ dsplit dstack
-    embedding embedding_bag embedding_renorm_ empty empty_strided eq equal erf erf_ erfc
-    erfc_ erfinv exp exp2 exp2_ exp_ expand_copy expm1 expm1_ feature_alpha_dropout
-    feature_alpha_dropout_ feature_dropout feature_dropout_ fix_ flip fliplr flipud
+    allclose alpha_dropout alpha_dropout_ amax amin aminmax angle any arange arccos arccos_
+    arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_ arctan arctan2 arctan_ arctanh arctanh_
+    argmax argmin argsort argwhere as_strided_copy as_strided_scatter asarray asin asin_
+    asinh asinh_ atan atan2 atan_ atanh atanh_ avg_pool1d baddbmm bartlett_window batch_norm
+    bilinear binary_cross_entropy_with_logits bincount bitwise_and bitwise_left_shift
+    bitwise_not bitwise_or bitwise_right_shift bitwise_xor blackman_window bmm broadcast_to
+    bucketize cat ceil ceil_ celu celu_ channel_shuffle cholesky cholesky_inverse
+    cholesky_solve clamp clamp_ clamp_max clamp_max_ clamp_min clamp_min_ clip column_stack
+    combinations complex concat concatenate conj_physical constant_pad_nd conv1d conv2d
+    conv3d conv_transpose1d conv_transpose2d conv_transpose3d convolution copysign corrcoef
+    cos cos_ cosh cosh_ cosine_embedding_loss cosine_similarity count_nonzero cov cross
+    ctc_loss cummax cummin cumprod cumsum cumulative_trapezoid deg2rad deg2rad_ det
+    detach_copy diag diag_embed diagflat diagonal diagonal_copy diagonal_scatter diff
+    digamma dist div divide dot dropout dropout_ dsplit dstack embedding embedding_bag
+    embedding_renorm_ empty empty_like empty_strided eq equal erf erf_ erfc erfc_ erfinv exp
+    exp2 exp2_ exp_ expand_copy expm1 expm1_ eye feature_alpha_dropout
+    feature_alpha_dropout_ feature_dropout feature_dropout_ fix fix_ flip fliplr flipud
     float_power floor floor_ floor_divide fmax fmin fmod frac frac_ frexp frobenius_norm
-    frombuffer gather gcd gcd_ ge geqrf ger gradient greater greater_equal grid_sampler
-    grid_sampler_2d grid_sampler_3d group_norm gru_cell gt hamming_window hann_window
-    hardshrink heaviside hinge_embedding_loss histc histogram histogramdd hsplit hstack
-    hypot i0 i0_ igamma igammac index_add index_copy index_fill index_reduce index_select
-    inner instance_norm inverse isclose isin isinf isneginf isposinf isreal kaiser_window
-    kl_div kron kthvalue layer_norm lcm lcm_ ldexp ldexp_ le lerp less less_equal lgamma log
-    log10 log10_ log1p log1p_ log2 log2_ log_ log_softmax logaddexp logaddexp2 logcumsumexp
-    logdet logical_and logical_not logical_or logical_xor logit logit_ logsumexp lstm_cell
-    lt lu_solve lu_unpack margin_ranking_loss masked_scatter masked_select matmul matrix_exp
+    frombuffer full full_like gather gcd gcd_ ge geqrf ger gradient greater greater_equal
+    grid_sampler grid_sampler_2d grid_sampler_3d group_norm gru_cell gt hamming_window
+    hann_window hardshrink heaviside hinge_embedding_loss histc histogram histogramdd hsplit
+    hstack hypot i0 i0_ igamma igammac index_add index_copy index_fill index_put index_put_
+    index_reduce index_select inner instance_norm inverse isclose isin isinf isneginf
+    isposinf isreal kaiser_window kl_div kron kthvalue layer_norm lcm lcm_ ldexp ldexp_ le
+    lerp less less_equal lgamma linspace log log10 log10_ log1p log1p_ log2 log2_ log_
+    log_softmax logaddexp logaddexp2 logcumsumexp logdet logical_and logical_not logical_or
+    logical_xor logit logit_ logspace logsumexp lstm_cell lt lu_solve lu_unpack
+    margin_ranking_loss masked_fill masked_scatter masked_select matmul matrix_exp
     matrix_power max max_pool1d max_pool1d_with_indices max_pool2d max_pool3d maximum mean
-    median min minimum mm mode movedim msort mul multiply mv mvlgamma nan_to_num nan_to_num_
-    nanmean nanmedian nanquantile nansum narrow_copy native_batch_norm
+    median min minimum mm mode moveaxis movedim msort mul multiply mv mvlgamma nan_to_num
+    nan_to_num_ nanmean nanmedian nanquantile nansum narrow narrow_copy native_batch_norm
     native_channel_shuffle native_dropout native_group_norm native_layer_norm ne neg neg_
-    negative negative_ nextafter not_equal nuclear_norm ones orgqr outer pairwise_distance
-    pdist permute_copy pinverse pixel_shuffle pixel_unshuffle poisson_nll_loss polar
-    polygamma positive pow prelu prod put qr quantile rad2deg rad2deg_ rand randint randn
-    range ravel reciprocal reciprocal_ relu_ remainder renorm rms_norm rnn_relu_cell
-    rnn_tanh_cell roll rot90 round round_ rrelu rrelu_ rsqrt rsqrt_ rsub scatter scatter_add
-    scatter_reduce searchsorted select_copy select_scatter selu selu_ sgn sigmoid sigmoid_
-    sign signbit sin sin_ sinc sinc_ sinh sinh_ slice_copy slice_scatter slogdet softmax
-    sort split_copy split_with_sizes_copy sqrt sqrt_ square square_ squeeze_copy stack std
-    std_mean sub sum svd t_copy take take_along_dim tan tan_ tanh tanh_ tensor_split
-    threshold threshold_ tile topk trace transpose_copy trapezoid triangular_solve tril
-    tril_indices triplet_margin_loss triu triu_indices trunc trunc_ unbind_copy unfold_copy
-    unsqueeze_copy vander var var_mean vdot view_copy vsplit vstack xlogy xlogy_ zeros
+    negative negative_ nextafter normal not_equal nuclear_norm ones ones_like orgqr outer
+    pairwise_distance pdist permute_copy pinverse pixel_shuffle pixel_unshuffle
+    poisson_nll_loss polar polygamma positive pow prelu prod put qr quantile rad2deg
+    rad2deg_ rand rand_like randint randint_like randn randn_like randperm range ravel
+    reciprocal reciprocal_ relu_ remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll
+    rot90 round round_ row_stack rrelu rrelu_ rsqrt rsqrt_ rsub scalar_tensor scatter
+    scatter_add scatter_reduce searchsorted select select_copy select_scatter selu selu_ sgn
+    sigmoid sigmoid_ sign signbit sin sin_ sinc sinc_ sinh sinh_ slice_copy slice_scatter
+    slogdet softmax sort split_copy split_with_sizes_copy sqrt sqrt_ square square_
+    squeeze_copy stack std std_mean sub subtract sum svd t_copy take take_along_dim tan tan_
+    tanh tanh_ tensor tensor_split threshold threshold_ tile topk trace transpose
+    transpose_copy trapezoid trapz triangular_solve tril tril_indices triplet_margin_loss
+    triu triu_indices true_divide trunc trunc_ unbind_copy unfold_copy unsqueeze
+    unsqueeze_copy vander var var_mean vdot view_copy vsplit vstack where xlogy xlogy_ zeros
+    zeros_like
 """.split()
 
 FUNCTION_ONE_TENSOR = """
     adaptive_avg_pool1d adaptive_max_pool1d add addbmm addcdiv addcmul addmm addmv addr
-    affine_grid_generator allclose alpha_dropout alpha_dropout_ as_strided_copy
+    affine_grid_generator allclose alpha_dropout alpha_dropout_ arctan2 as_strided_copy
     as_strided_scatter atan2 avg_pool1d baddbmm batch_norm bilinear
     binary_cross_entropy_with_logits bitwise_and bitwise_left_shift bitwise_or
     bitwise_right_shift bitwise_xor bmm broadcast_to bucketize channel_shuffle
     cholesky_solve clamp_max clamp_min complex constant_pad_nd conv1d conv2d conv3d
     conv_transpose1d conv_transpose2d conv_transpose3d convolution copysign
     cosine_embedding_loss cosine_similarity cross ctc_loss cummax cummin cumprod cumsum
-    diagonal_scatter dist div dot dropout dropout_ embedding embedding_bag embedding_renorm_
-    eq equal expand_copy feature_alpha_dropout feature_alpha_dropout_ feature_dropout
-    feature_dropout_ flip float_power floor_divide fmax fmin fmod frobenius_norm frombuffer
-    gather gcd gcd_ ge ger greater greater_equal grid_sampler grid_sampler_2d
-    grid_sampler_3d group_norm gru_cell gt heaviside hinge_embedding_loss histogramdd hypot
-    igamma igammac index_add index_copy index_reduce index_select inner instance_norm
-    isclose isin kl_div kron kthvalue layer_norm lcm lcm_ ldexp ldexp_ le lerp less
-    less_equal log_softmax logaddexp logaddexp2 logcumsumexp logical_and logical_or
-    logical_xor logsumexp lstm_cell lt lu_solve lu_unpack margin_ranking_loss masked_scatter
-    masked_select matmul matrix_power max_pool1d max_pool1d_with_indices max_pool2d
-    max_pool3d maximum minimum mm mul multiply mv mvlgamma nanquantile narrow_copy
-    native_batch_norm native_channel_shuffle native_dropout native_group_norm
-    native_layer_norm ne nextafter not_equal orgqr outer pairwise_distance permute
-    permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss polar pow prelu put quantile
-    randint remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll rsub scatter
-    scatter_add scatter_reduce searchsorted select_copy select_scatter slice_scatter softmax
-    split_copy split_with_sizes_copy sub take take_along_dim threshold threshold_ tile topk
-    transpose_copy triangular_solve triplet_margin_loss unfold_copy unsqueeze_copy vdot
-    view_copy xlogy
+    diagonal_scatter dist div divide dot dropout dropout_ embedding embedding_bag
+    embedding_renorm_ eq equal expand_copy feature_alpha_dropout feature_alpha_dropout_
+    feature_dropout feature_dropout_ flip float_power floor_divide fmax fmin fmod
+    frobenius_norm frombuffer full_like gather gcd gcd_ ge ger greater greater_equal
+    grid_sampler grid_sampler_2d grid_sampler_3d group_norm gru_cell gt heaviside
+    hinge_embedding_loss histogramdd hypot igamma igammac index_add index_copy index_fill
+    index_put index_put_ index_reduce index_select inner instance_norm isclose isin kl_div
+    kron kthvalue layer_norm lcm lcm_ ldexp ldexp_ le lerp less less_equal linspace
+    log_softmax logaddexp logaddexp2 logcumsumexp logical_and logical_or logical_xor
+    logspace logsumexp lstm_cell lt lu_solve lu_unpack margin_ranking_loss masked_fill
+    masked_scatter masked_select matmul matrix_power max_pool1d max_pool1d_with_indices
+    max_pool2d max_pool3d maximum minimum mm moveaxis movedim mul multiply mv mvlgamma
+    nanquantile narrow_copy native_batch_norm native_channel_shuffle native_dropout
+    native_group_norm native_layer_norm ne nextafter not_equal orgqr outer pairwise_distance
+    permute permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss polar pow prelu put
+    quantile randint remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll rsub scatter
+    scatter_add scatter_reduce searchsorted select select_copy select_scatter slice_scatter
+    softmax split_copy split_with_sizes_copy sub subtract take take_along_dim threshold
+    threshold_ tile topk transpose transpose_copy triangular_solve triplet_margin_loss
+    true_divide unfold_copy unsqueeze unsqueeze_copy vdot view_copy xlogy
 """.split()
 
 NN_NO_ARGUMENTS = """
@@ -104,18 +110,19 @@ NN_ONE_TENSOR = """
 """.split()
 
 METHOD_NO_ARGUMENTS = """
-    add addbmm addcdiv addcmul addmm addmv addr allclose as_strided_scatter atan2 baddbmm
-    bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor broadcast_to
-    cholesky_solve copysign cross cummax cummin cumprod cumsum diagonal_scatter dist div
-    divide eq expand flip float_power floor_divide fmax fmin fmod gcd ge ger greater
-    greater_equal gt heaviside hypot igamma igammac index_add index_copy index_fill
-    index_put index_reduce index_select inner isclose kron kthvalue lcm ldexp le lerp less
-    less_equal log_softmax logaddexp logaddexp2 logcumsumexp logsumexp lt masked_scatter
-    masked_select matrix_power movedim mul multiply mvlgamma nanquantile ne new_empty
-    new_ones new_zeros nextafter not_equal orgqr permute polygamma pow prelu put quantile
-    remainder renorm repeat reshape roll scatter scatter_add scatter_reduce select_scatter
-    slice_scatter softmax sub subtract take take_along_dim tile topk triangular_solve
-    true_divide vdot view xlogy
+    add addbmm addcdiv addcmul addmm addmv addr allclose arctan2 as_strided_scatter atan2
+    baddbmm bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor bmm
+    broadcast_to cholesky_solve copysign cross cummax cummin cumprod cumsum diagonal_scatter
+    dist div divide dot eq equal expand flip float_power floor_divide fmax fmin fmod gcd ge
+    ger greater greater_equal gt heaviside hypot igamma igammac index_add index_copy
+    index_fill index_put index_reduce index_select inner isclose kron kthvalue lcm ldexp le
+    lerp less less_equal log_softmax logaddexp logaddexp2 logcumsumexp logical_and
+    logical_or logical_xor logsumexp lt masked_fill masked_scatter masked_select matmul
+    matrix_power mm moveaxis movedim mul multiply mv mvlgamma nanquantile narrow ne
+    new_empty new_ones new_zeros nextafter not_equal orgqr outer permute polygamma pow prelu
+    put quantile remainder renorm repeat reshape roll scatter scatter_add scatter_reduce
+    select select_scatter slice_scatter softmax sub subtract take take_along_dim tile topk
+    transpose triangular_solve true_divide unsqueeze vdot view where xlogy
 """.split()
 
 
@@ -162,11 +169,16 @@ def test_method_without_arguments(name):
     lambda T: T.movedim(_x(T)),                        # the function's overloads
     lambda T: _x(T).movedim(),                         # the method's
     lambda T: T.full_like(_x(T)),
+    lambda T: T.where(),
+    lambda T: _x(T).where(),
+    lambda T: T.where(_x(T) > 0, _x(T)),
+    lambda T: _x(T).mm(),
     lambda T: T.cat(),
     lambda T: T.nn.functional.linear(_x(T)),
     lambda T: _x(T).view(),
 ], ids=["gather_dim", "gather_index_keyword", "add_alpha", "mul_out", "clamp_keywords", "clip", "clamp_", "method_transpose", "select",
-        "arctan2", "movedim", "method_movedim", "full_like", "cat", "linear", "view"])
+        "arctan2", "movedim", "method_movedim", "full_like", "where", "method_where",
+        "where_two", "method_mm", "cat", "linear", "view"])
 def test_prefixes(call):
     check(call)
 
