@@ -44,8 +44,7 @@ def _with_device(factory, like=False):
             if type(e) is TypeError or not args:
                 given = kwargs if device is None else {**kwargs, "device": device}
                 error = missing_error(factory.__name__, args, given, False)
-                if error is not None and (not args or _missing.is_missing(e)
-                                          or getattr(e, "ember_call", False)):
+                if error is not None and (not args or _missing.is_missing(e)):
                     raise error from None
             raise
     return wrapped

@@ -119,7 +119,7 @@ def reword_missing(error, name, args, kwargs):
     """After TypeError `error` of the function form `name(*args, **kwargs)`:
     the parser's words for it, if the call left out a required argument
     (the op words it as its method, or wrappers' keywords were counted)."""
-    if getattr(error, "ember_call", False) or _missing.is_missing(error):
+    if _missing.is_missing(error):
         parsed = missing_error(name, args, kwargs, False)
         if parsed is not None:
             raise parsed from None

@@ -29,7 +29,11 @@ MISSING = _Missing()
 
 
 def is_missing(error):
-    return type(error) is TypeError and _PYTHON_MISSING.match(str(error)) is not None
+    """Whether TypeError `error` says an argument was left out: Python's
+    binding error, or one worded here already (by an op a wrapper calls,
+    under the op's name and form: the wrapper words it again as called)."""
+    return getattr(error, "ember_call", False) or (
+        type(error) is TypeError and _PYTHON_MISSING.match(str(error)) is not None)
 
 
 def _params(text):

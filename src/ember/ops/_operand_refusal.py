@@ -95,7 +95,7 @@ def _refuse_missing(error, name, args, kwargs, function_form):
     """After TypeError `error`: the parser's words if the call left out an argument."""
     from ._keywords import is_missing, missing_error
     # (or worded already, under the name of the op this form stands for: div for divide)
-    if getattr(error, "ember_call", False) or is_missing(error):
+    if is_missing(error):
         parsed = missing_error(name, args, kwargs, not function_form)
         if parsed is not None:
             raise parsed from None

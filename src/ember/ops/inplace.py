@@ -350,8 +350,10 @@ def untracked_inplace(op, name):
     return method
 
 
-def make_inplace(op, name=None):
-    """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
+def make_inplace(op, name=None, function_form=False):
+    """`t.op_(...)`: the out-of-place `op`, written back into `t` (or, as
+    `function_form`, torch.op_(t, ...), whose errors for an argument left
+    out are the function's)."""
     zero = getattr(op, "_inplace_zero_node", None)
     entry = _INPLACE_ENTRIES.get(op.__name__)
 
@@ -373,7 +375,8 @@ def make_inplace(op, name=None):
             raise _uncastable(self, args) or e
         except TypeError as e:
             if _keywords.is_missing(e):
-                error = _keywords.missing_error(method.__name__, (self, *args), kwargs)
+                error = _keywords.missing_error(method.__name__, (self, *args), kwargs,
+                                                not function_form)
                 if error is not None:
                     raise error from None
             raise _as_method(e, op.__name__, method.__name__) from None
