@@ -62,11 +62,6 @@ def table(owner, names):
     return out
 
 
-def _ours(text):
-    """A signature as Ember prints it: its types ember.dtype, ember.Generator."""
-    return text.replace("torch.", "ember.")
-
-
 def _lines(table):
     """The table as text: one-signature functions packed as `name:a,b`
     (`name=parsed:a,b` where the parser prints another name), then each
@@ -76,9 +71,9 @@ def _lines(table):
     for name, (parsed, entry) in table.items():
         key = name if parsed == name else f"{name}={parsed}"
         if entry[0] == "overload":
-            overloads.append(f"{key} !{_ours(entry[1])}")
+            overloads.append(f"{key} !{entry[1]}")
         elif entry[0] == "overloads":
-            overloads.extend(f"{key} {_ours(text)}" for text in entry[1:])
+            overloads.extend(f"{key} {text}" for text in entry[1:])
         else:
             singles.append(f"{key}:{','.join(entry)}")
     return textwrap.fill(" ".join(singles), 99, break_on_hyphens=False,

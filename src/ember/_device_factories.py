@@ -41,10 +41,10 @@ def _with_device(factory, like=False):
                 return _as_meta(factory(*args, **kwargs))
         except (TypeError, IndexError) as e:
             # (an argument left out, the tensor of a *_like too: the parser's words)
-            if type(e) is TypeError or not args:
+            if _missing.is_missing(e) or type(e) is IndexError and not args:
                 given = kwargs if device is None else {**kwargs, "device": device}
                 error = missing_error(factory.__name__, args, given, False)
-                if error is not None and (not args or _missing.is_missing(e)):
+                if error is not None:
                     raise error from None
             raise
     return wrapped
