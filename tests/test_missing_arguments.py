@@ -54,23 +54,23 @@ FUNCTION_NO_ARGUMENTS = """
     rot90 round round_ row_stack rrelu rrelu_ rsqrt rsqrt_ rsub scalar_tensor scatter
     scatter_add scatter_reduce searchsorted select select_copy select_scatter selu selu_ sgn
     sigmoid sigmoid_ sign signbit sin sin_ sinc sinc_ sinh sinh_ slice_copy slice_scatter
-    slogdet softmax sort split_copy split_with_sizes_copy sqrt sqrt_ square square_
-    squeeze_copy stack std std_mean sub subtract sum svd t_copy take take_along_dim tan tan_
-    tanh tanh_ tensor tensor_split threshold threshold_ tile topk trace transpose
+    slogdet softmax sort split_copy split_with_sizes split_with_sizes_copy sqrt sqrt_ square
+    square_ squeeze_copy stack std std_mean sub subtract sum svd t_copy take take_along_dim
+    tan tan_ tanh tanh_ tensor tensor_split threshold threshold_ tile topk trace transpose
     transpose_copy trapezoid trapz triangular_solve tril tril_indices triplet_margin_loss
-    triu triu_indices true_divide trunc trunc_ unbind_copy unfold_copy unsqueeze
-    unsqueeze_copy vander var var_mean vdot view_copy vsplit vstack where xlogy xlogy_ zeros
-    zeros_like
+    triu triu_indices true_divide trunc trunc_ unbind_copy unfold_copy unsafe_chunk
+    unsafe_split unsafe_split_with_sizes unsqueeze unsqueeze_copy vander var var_mean vdot
+    view_copy vsplit vstack where xlogy xlogy_ zeros zeros_like
 """.split()
 
 FUNCTION_ONE_TENSOR = """
-    adaptive_avg_pool1d adaptive_max_pool1d add addbmm addcdiv addcmul addmm addmv addr
-    affine_grid_generator allclose alpha_dropout alpha_dropout_ arctan2 as_strided_copy
+    adaptive_avg_pool1d adaptive_max_pool1d add addbmm addcdiv addcmul addmm addmv addmv_
+    addr affine_grid_generator allclose alpha_dropout alpha_dropout_ arctan2 as_strided_copy
     as_strided_scatter atan2 avg_pool1d baddbmm batch_norm bilinear
     binary_cross_entropy_with_logits bitwise_and bitwise_left_shift bitwise_or
     bitwise_right_shift bitwise_xor bmm broadcast_to bucketize channel_shuffle
-    cholesky_solve clamp_max clamp_min complex constant_pad_nd conv1d conv2d conv3d
-    conv_transpose1d conv_transpose2d conv_transpose3d convolution copysign
+    cholesky_solve clamp_max clamp_max_ clamp_min clamp_min_ complex constant_pad_nd conv1d
+    conv2d conv3d conv_transpose1d conv_transpose2d conv_transpose3d convolution copysign
     cosine_embedding_loss cosine_similarity cross ctc_loss cummax cummin cumprod cumsum
     diagonal_scatter dist div divide dot dropout dropout_ embedding embedding_bag
     embedding_renorm_ eq equal expand_copy feature_alpha_dropout feature_alpha_dropout_
@@ -89,9 +89,10 @@ FUNCTION_ONE_TENSOR = """
     permute permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss polar pow prelu put
     quantile randint remainder renorm rms_norm rnn_relu_cell rnn_tanh_cell roll rsub scatter
     scatter_add scatter_reduce searchsorted select select_copy select_scatter slice_scatter
-    softmax split_copy split_with_sizes_copy sub subtract take take_along_dim threshold
-    threshold_ tile topk transpose transpose_copy triangular_solve triplet_margin_loss
-    true_divide unfold_copy unsqueeze unsqueeze_copy vdot view_copy xlogy
+    softmax split_copy split_with_sizes split_with_sizes_copy sub subtract take
+    take_along_dim threshold threshold_ tile topk transpose transpose_copy triangular_solve
+    triplet_margin_loss true_divide unfold_copy unsafe_chunk unsafe_split
+    unsafe_split_with_sizes unsqueeze unsqueeze_copy vdot view_copy xlogy xlogy_
 """.split()
 
 NN_NO_ARGUMENTS = """
@@ -113,16 +114,17 @@ METHOD_NO_ARGUMENTS = """
     add addbmm addcdiv addcmul addmm addmv addr allclose arctan2 as_strided_scatter atan2
     baddbmm bitwise_and bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor bmm
     broadcast_to cholesky_solve copysign cross cummax cummin cumprod cumsum diagonal_scatter
-    dist div divide dot eq equal expand flip float_power floor_divide fmax fmin fmod gcd ge
-    ger greater greater_equal gt heaviside hypot igamma igammac index_add index_copy
+    dist div divide dot eq equal expand flip float_power floor_divide fmax fmin fmod gather
+    gcd ge ger greater greater_equal gt heaviside hypot igamma igammac index_add index_copy
     index_fill index_put index_reduce index_select inner isclose kron kthvalue lcm ldexp le
     lerp less less_equal log_softmax logaddexp logaddexp2 logcumsumexp logical_and
     logical_or logical_xor logsumexp lt masked_fill masked_scatter masked_select matmul
-    matrix_power mm moveaxis movedim mul multiply mv mvlgamma nanquantile narrow ne
-    new_empty new_ones new_zeros nextafter not_equal orgqr outer permute polygamma pow prelu
-    put quantile remainder renorm repeat reshape roll scatter scatter_add scatter_reduce
-    select select_scatter slice_scatter softmax sub subtract take take_along_dim tile topk
-    transpose triangular_solve true_divide unsqueeze vdot view where xlogy
+    matrix_power maximum minimum mm moveaxis movedim mul multiply mv mvlgamma nanquantile
+    narrow ne new_empty new_ones new_zeros nextafter not_equal orgqr outer permute polygamma
+    pow prelu put quantile remainder renorm repeat reshape roll scatter scatter_add
+    scatter_reduce select select_scatter slice_scatter softmax split_with_sizes sub subtract
+    take take_along_dim tile topk transpose triangular_solve true_divide unsafe_chunk
+    unsafe_split unsafe_split_with_sizes unsqueeze vdot view where xlogy
 """.split()
 
 
@@ -173,12 +175,14 @@ def test_method_without_arguments(name):
     lambda T: _x(T).where(),
     lambda T: T.where(_x(T) > 0, _x(T)),
     lambda T: _x(T).mm(),
+    lambda T: _x(T).gather(0),
+    lambda T: T.clamp_max_(_x(T)),                     # the in-place function's overloads
     lambda T: T.cat(),
     lambda T: T.nn.functional.linear(_x(T)),
     lambda T: _x(T).view(),
 ], ids=["gather_dim", "gather_index_keyword", "add_alpha", "mul_out", "clamp_keywords", "clip", "clamp_", "method_transpose", "select",
         "arctan2", "movedim", "method_movedim", "full_like", "where", "method_where",
-        "where_two", "method_mm", "cat", "linear", "view"])
+        "where_two", "method_mm", "method_gather", "clamp_max_", "cat", "linear", "view"])
 def test_prefixes(call):
     check(call)
 
