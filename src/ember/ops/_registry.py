@@ -174,16 +174,16 @@ def with_out(function, name, check=None, called=None):
                 f"                return function({ps})\n"
                 f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
                 f"        except AttributeError:\n"
-                f"            missing(name, ({ps}{comma}), out)\n"
+                f"            missing(name, ({ps}{comma}), out, {tuple(ps.split(', '))!r})\n"
                 f"            refuse(name, ({ps}{comma}), {{}})\n"
                 f"            raise\n"
                 f"        except Exception:\n"
-                f"            missing(name, ({ps}{comma}), out)\n"
+                f"            missing(name, ({ps}{comma}), out, {tuple(ps.split(', '))!r})\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
         public = make(function, name, check, into, refuse_non_tensor, _refuse_missing
-                      if called is None else lambda _, args, out: _refuse_missing(called, args, out))
+                      if called is None else lambda _, args, out, params: _refuse_missing(called, args, out, params))
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -216,15 +216,20 @@ def with_out(function, name, check=None, called=None):
 _WITH_OUT = {}
 
 
-def _refuse_missing(name, args, out):
+def _refuse_missing(name, args, out, params):
     """After the op `name` failed: PyTorch's error if the caller left out an
-    argument (a MISSING among `args`, in their order)."""
+    argument (a MISSING among `args`, the values of `params`); Python's
+    binding error where PyTorch's parser does not bind `name`."""
     given = _missing.given(args)
     if len(given) < len(args):
         error = _keywords.missing_error(name, given, {} if out is None else {"out": out}, False)
         if error is None:
-            error = TypeError(f"{name}() missing {len(args) - len(given)} required positional "
-                              f"argument(s)")
+            left = [f"'{p}'" for p in params[len(given):]]
+            listed = left[0] if len(left) == 1 else (
+                f"{left[0]} and {left[1]}" if len(left) == 2 else ", ".join(left[:-1])
+                + f", and {left[-1]}")
+            error = TypeError(f"{name}() missing {len(left)} required positional argument"
+                              f"{'s' if len(left) > 1 else ''}: {listed}")
         raise error from None
 
 
