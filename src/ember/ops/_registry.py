@@ -161,10 +161,10 @@ def with_out(function, name, check=None, called=None):
             # op's code calls it: torch.add(input=a, other=b))
             ps = ", ".join("input" if p == "self" else p for p in params)
             comma = "," if ps else ""
-            # (each parameter defaults to MISSING, so that a call leaving one
-            # out binds and fails in the op, and the error path words it as
-            # PyTorch's parser does: a default costs a full call nothing)
-            defaults = ", ".join(f"{p}=MISSING" for p in ps.split(", ")) if ps else ""
+            # (no defaults: they would turn Python's "takes 2 positional
+            # arguments" into "takes from 0 to 2"; a call leaving one out
+            # keeps Python's own binding error here)
+            defaults = ps
             namespace = {"MISSING": _missing.MISSING}
             exec(compile(
                 f"def make(function, name, check, into, refuse, missing):\n"
