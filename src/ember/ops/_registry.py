@@ -24,7 +24,7 @@ import inspect
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
-from . import _autocast, _int_args, _keywords, _missing
+from . import _autocast, _int_args, _keywords
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -161,29 +161,20 @@ def with_out(function, name, check=None, called=None):
             # op's code calls it: torch.add(input=a, other=b))
             ps = ", ".join("input" if p == "self" else p for p in params)
             comma = "," if ps else ""
-            # (no defaults: they would turn Python's "takes 2 positional
-            # arguments" into "takes from 0 to 2"; a call leaving one out
-            # keeps Python's own binding error here)
-            defaults = ps
-            namespace = {"MISSING": _missing.MISSING}
+            namespace = {}
             exec(compile(
-                f"def make(function, name, check, into, refuse, missing):\n"
-                f"    def public({defaults}{comma} *, out=None):\n"
+                f"def make(function, name, check, into, refuse):\n"
+                f"    def public({ps}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
                 f"                return function({ps})\n"
                 f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
                 f"        except AttributeError:\n"
-                f"            missing(name, ({ps}{comma}), out, {tuple(ps.split(', '))!r})\n"
                 f"            refuse(name, ({ps}{comma}), {{}})\n"
-                f"            raise\n"
-                f"        except Exception:\n"
-                f"            missing(name, ({ps}{comma}), out, {tuple(ps.split(', '))!r})\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, check, into, refuse_non_tensor, _refuse_missing
-                      if called is None else lambda _, args, out, params: _refuse_missing(called, args, out, params))
+        public = make(function, name, check, into, refuse_non_tensor)
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -214,23 +205,6 @@ def with_out(function, name, check=None, called=None):
 
 
 _WITH_OUT = {}
-
-
-def _refuse_missing(name, args, out, params):
-    """After the op `name` failed: PyTorch's error if the caller left out an
-    argument (a MISSING among `args`, the values of `params`); Python's
-    binding error where PyTorch's parser does not bind `name`."""
-    given = _missing.given(args)
-    if len(given) < len(args):
-        error = _keywords.missing_error(name, given, {} if out is None else {"out": out}, False)
-        if error is None:
-            left = [f"'{p}'" for p in params[len(given):]]
-            listed = left[0] if len(left) == 1 else (
-                f"{left[0]} and {left[1]}" if len(left) == 2 else ", ".join(left[:-1])
-                + f", and {left[-1]}")
-            error = TypeError(f"{name}() missing {len(left)} required positional argument"
-                              f"{'s' if len(left) > 1 else ''}: {listed}")
-        raise error from None
 
 
 def _made(text, namespace=None):
