@@ -356,20 +356,12 @@ def _pairwise(npfn, node, input, other):
     return recorded(node, data, (input, other))
 
 
-def maximum(input=MISSING, other=MISSING):
-    try:
-        return _pairwise(np.maximum, MaximumBackward0, input, other)
-    except (AttributeError, TypeError):
-        refuse("maximum", (input, other))     # (an argument left out: ops/_missing.py)
-        raise
+def maximum(input, other):
+    return _pairwise(np.maximum, MaximumBackward0, input, other)
 
 
-def minimum(input=MISSING, other=MISSING):
-    try:
-        return _pairwise(np.minimum, MinimumBackward0, input, other)
-    except (AttributeError, TypeError):
-        refuse("minimum", (input, other))
-        raise
+def minimum(input, other):
+    return _pairwise(np.minimum, MinimumBackward0, input, other)
 
 
 # NumPy's maximum, minimum and where raise no floating-point warnings: these

@@ -5,7 +5,6 @@ from .. import _layout as _L
 from ._common import D, Tensor, as_dims, broadcast_error, kernel_refuses, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
-from ._missing import MISSING, refuse
 from ._out import computed_in_out_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
@@ -143,18 +142,14 @@ def index_select(input, dim, index):
     return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key, dim, given_index))
 
 
-def gather(input=MISSING, dim=MISSING, index=MISSING, *, sparse_grad=False):
+def gather(input, dim, index, *, sparse_grad=False):
     if sparse_grad:
         # (PyTorch would give input a sparse gradient; Ember has no sparse tensors)
         raise NotImplementedError("gather(sparse_grad=True): ember has no sparse tensors; "
                                   "use sparse_grad=False (a dense gradient)")
-    try:
-        x = input._data
-        d = wrap_dim(dim, x.ndim)
-        idx = _index_array(index, "gather")
-    except (AttributeError, TypeError):
-        refuse("gather", (input, dim, index))     # (an argument left out: ops/_missing.py)
-        raise
+    x = input._data
+    d = wrap_dim(dim, x.ndim)
+    idx = _index_array(index, "gather")
     if max(idx.ndim, 1) != max(x.ndim, 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     # A 0-d input or index counts as one element along one dim.

@@ -14,7 +14,6 @@ from ..autograd import _forward
 from . import _common
 from . import _view_grads as V, _view_history
 from ._common import D, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
-from ._missing import MISSING, refuse
 from ._registry import grad_fn, register
 from ._size_args import size_arg
 
@@ -228,13 +227,9 @@ def squeeze_ctx(x, dim):
     return (x.shape, tuple(dim) if isinstance(dim, (tuple, list)) else dim)
 
 
-def unsqueeze(input=MISSING, dim=MISSING):
-    try:
-        x = input._data
-        d = wrap_dim(dim, x.ndim + 1)
-    except (AttributeError, TypeError):
-        refuse("unsqueeze", (input, dim))   # (an argument left out: ops/_missing.py)
-        raise
+def unsqueeze(input, dim):
+    x = input._data
+    d = wrap_dim(dim, x.ndim + 1)
     data = x.reshape(x.shape[:d] + (1,) + x.shape[d:])
     return _view_of(data, input, UnsqueezeBackward0, (x.shape, dim))
 
@@ -298,13 +293,9 @@ def t(input):
     return _view_of(x.T, input, TBackward0)
 
 
-def transpose(input=MISSING, dim0=MISSING, dim1=MISSING):
-    try:
-        x = input._data
-        d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
-    except (AttributeError, TypeError):
-        refuse("transpose", (input, dim0, dim1))
-        raise
+def transpose(input, dim0, dim1):
+    x = input._data
+    d0, d1 = wrap_dim(dim0, x.ndim), wrap_dim(dim1, x.ndim)
     data = np.swapaxes(x, d0, d1) if x.ndim else x.view()    # (a 0-d tensor's dims 0 and -1)
     return _view_of(data, input, TransposeBackward0, (d0, d1, dim0, dim1))
 
@@ -376,22 +367,18 @@ def to_dtype(input, dtype, copy=False):
     return recorded(ToCopyBackward0, data, (input,))
 
 
-def narrow(input=MISSING, dim=MISSING, start=MISSING, length=MISSING):
+def narrow(input, dim, start, length):
     from .indexing import _slice
-    try:
-        x = input._data
-        if x.ndim == 0:
-            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
-        if length < 0:
-            raise RuntimeError("narrow(): length must be non-negative.")
-        d = wrap_dim(dim, x.ndim)
-        size = x.shape[d]
-        if not -size <= start <= size:
-            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
-                             f"but got {start})")
-    except (AttributeError, TypeError):
-        refuse("narrow", (input, dim, start, length))   # (an argument left out)
-        raise
+    x = input._data
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    d = wrap_dim(dim, x.ndim)
+    size = x.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
     if start < 0:
         start += size
     if start > size - length:
@@ -401,19 +388,15 @@ def narrow(input=MISSING, dim=MISSING, start=MISSING, length=MISSING):
     return _slice(input, d, slice(start, start + length), dim)
 
 
-def select(input=MISSING, dim=MISSING, index=MISSING):
+def select(input, dim, index):
     from .indexing import _select
-    try:
-        x = input._data
-        if x.ndim == 0:
-            raise IndexError("select() cannot be applied to a 0-dim tensor.")
-        d = wrap_dim(dim, x.ndim)
-        if not -x.shape[d] <= index < x.shape[d]:
-            raise IndexError(f"select(): index {index} out of range for tensor of size "
-                             f"{list(x.shape)} at dimension {d}")
-    except (AttributeError, TypeError):
-        refuse("select", (input, dim, index))   # (an argument left out)
-        raise
+    x = input._data
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = wrap_dim(dim, x.ndim)
+    if not -x.shape[d] <= index < x.shape[d]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(x.shape)} at dimension {d}")
     return _select(input, d, operator.index(index), d, dim)
 
 
