@@ -8,6 +8,7 @@ import warnings
 
 from . import _settings
 from ._tensor import Tensor
+from .ops._keywords import MISSING, missing_error
 from .ops._operand_refusal import stand_in
 
 _warned = [False]
@@ -31,7 +32,8 @@ def _deprecated(fn, name, method, scalar, tensors):
     """fn, also called as fn(self, <scalar>, *tensors): the old order."""
     n = len(tensors)
 
-    def call(self, *args, **kwargs):
+    def call(self=MISSING, *args, **kwargs):
+        # (self MISSING: torch.add() left it out; the parser's words on the error path)
         if (len(args) == n + 1 and isinstance(args[0], numbers.Number)
                 and all(isinstance(a, Tensor) for a in args[1:])):
             if scalar in kwargs:
@@ -39,7 +41,13 @@ def _deprecated(fn, name, method, scalar, tensors):
                                 f"unrecognized keyword arguments: {scalar}")
             _warn(name, method, scalar, tensors)
             return fn(self, *args[1:], **{scalar: args[0]}, **kwargs)
-        return fn(self, *args, **kwargs)
+        try:
+            return fn(self, *args, **kwargs)
+        except Exception:
+            error = missing_error(name, (), kwargs, False) if self is MISSING else None
+            if error is None:
+                raise
+            raise error from None
     return stand_in(call, fn, name)
 
 

@@ -11,6 +11,8 @@ from ._creation import _like_device, _size_args, _target_device, empty
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
 from . import _random as R, _ranges, _sampling
+from .ops import _missing
+from .ops._keywords import missing_error
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
            "randint_like", "arange", "linspace", "logspace"]
@@ -26,16 +28,25 @@ def _as_meta(t):
 def _with_device(factory, like=False):
     @functools.wraps(factory)
     def wrapped(*args, device=None, **kwargs):
-        dev = _target_device(_like_device(args[0], device) if like else device)
-        if dev == "meta" and factory in _SIZE_ONLY:
-            shape = _size_args(args, factory.__name__)
-            factory(*((0,) * len(shape)), **kwargs)     # its argument checks, drawing nothing
-            return empty(shape, dtype=kwargs.get("dtype"), device="meta",
-                         requires_grad=kwargs.get("requires_grad", False))
-        if dev != "meta":
-            return factory(*args, **kwargs)
-        with R.untouched(kwargs.get("generator")):
-            return _as_meta(factory(*args, **kwargs))
+        try:
+            dev = _target_device(_like_device(args[0], device) if like else device)
+            if dev == "meta" and factory in _SIZE_ONLY:
+                shape = _size_args(args, factory.__name__)
+                factory(*((0,) * len(shape)), **kwargs)     # its argument checks, drawing nothing
+                return empty(shape, dtype=kwargs.get("dtype"), device="meta",
+                             requires_grad=kwargs.get("requires_grad", False))
+            if dev != "meta":
+                return factory(*args, **kwargs)
+            with R.untouched(kwargs.get("generator")):
+                return _as_meta(factory(*args, **kwargs))
+        except (TypeError, IndexError) as e:
+            # (an argument left out, the tensor of a *_like too: the parser's words)
+            if _missing.is_missing(e) or type(e) is IndexError and not args:
+                given = kwargs if device is None else {**kwargs, "device": device}
+                error = missing_error(factory.__name__, args, given, False)
+                if error is not None:
+                    raise error from None
+            raise
     return wrapped
 
 

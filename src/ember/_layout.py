@@ -351,24 +351,30 @@ def factory(fn):
 
     @functools.wraps(fn)
     def make(*args, **kwargs):
-        if not args and not kwargs and name in ("rand", "randn"):
-            # (nothing to match either of its two signatures with)
-            raise TypeError(f"{name}() received an invalid combination of arguments - got (), "
-                            f"but expected one of:\n * {_SAMPLED[0]}\n * {_SAMPLED[1]}\n")
-        if not takes.intersection(kwargs):
-            return fn(*args, **kwargs)
-        if "size" in kwargs and "size" in takes:
-            args = _size_keyword(name, args, kwargs)
-        if not takes.intersection(kwargs):
-            return fn(*args, **kwargs)
-        check_layout(name, kwargs.pop("layout", None) if "layout" in takes else None)
-        check_pin_memory(kwargs.pop("pin_memory", False) if "pin_memory" in takes else False)
-        if "memory_format" in kwargs:
-            check_memory_format(name, kwargs["memory_format"])
-        out = kwargs.pop("out", None) if "out" in takes else None
-        if out is None:
-            return fn(*args, **kwargs)
-        return _into(name, out, fn, args, kwargs)
+        try:
+            if not args and not kwargs and name in ("rand", "randn"):
+                # (nothing to match either of its two signatures with)
+                raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                                f"(), but expected one of:\n * {_SAMPLED[0]}\n * {_SAMPLED[1]}\n")
+            if not takes.intersection(kwargs):
+                return fn(*args, **kwargs)
+            if "size" in kwargs and "size" in takes:
+                args = _size_keyword(name, args, kwargs)
+            if not takes.intersection(kwargs):
+                return fn(*args, **kwargs)
+            check_layout(name, kwargs.pop("layout", None) if "layout" in takes else None)
+            check_pin_memory(kwargs.pop("pin_memory", False) if "pin_memory" in takes else False)
+            if "memory_format" in kwargs:
+                check_memory_format(name, kwargs["memory_format"])
+            out = kwargs.pop("out", None) if "out" in takes else None
+            if out is None:
+                return fn(*args, **kwargs)
+            return _into(name, out, fn, args, kwargs)
+        except TypeError as e:
+            # (an argument left out: PyTorch's parser's words, ops/_missing.py)
+            from .ops._keywords import reword_missing
+            reword_missing(e, name, args, kwargs)
+            raise
     return make
 
 

@@ -37,7 +37,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _keywords, _operand_refusal, _size_args
+from . import _autocast, _keywords, _missing, _operand_refusal, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -93,8 +93,12 @@ for _info in REGISTRY.values():
             if _name not in __all__:
                 __all__.append(_name)
         if _info.method:
-            setattr(Tensor, _name, _info.function if _info.method is True
-                    else _unpacked(_info.function, _info.method))
+            # (an alias of a wrapped op gets a wrapper naming it in errors; a
+            # plain op, a hot one, is the same function under both names)
+            _method = _keywords.under_name(_info.function, _name) \
+                if hasattr(_info.function, "_under_name") else _info.function
+            setattr(Tensor, _name, _method if _info.method is True
+                    else _unpacked(_method, _info.method))
         if _info.inplace:
             # (a declaration may give its own in-place variant, with its own checks)
             _variant = _info.inplace if callable(_info.inplace) else inplace.make_inplace(
@@ -104,7 +108,10 @@ for _info in REGISTRY.values():
                 _variant = _unpacked(_variant, _info.method)
             setattr(Tensor, _name + "_", _variant)
             if _info.inplace_function is True or _name in (_info.inplace_function or ()):
-                globals()[_name + "_"] = _variant
+                globals()[_name + "_"] = _variant if callable(_info.inplace) else \
+                    inplace.make_inplace(_autocast.without(_info.function)
+                                         if _info.name in _autocast.LISTED else _info.function,
+                                         _name + "_", function_form=True)
                 __all__.append(_name + "_")
 
 Tensor.zero_ = inplace.zero_
@@ -230,7 +237,9 @@ Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)
 
 
-def _where_method(self, condition, other=conditional._MISSING):
+def _where_method(self, condition=conditional._MISSING, other=conditional._MISSING):
+    if condition is conditional._MISSING:    # (x.where(): the parser lists its overloads)
+        _missing.refuse("where", (self, condition))
     if other is conditional._MISSING:
         raise TypeError("where() received an invalid combination of arguments - got (Tensor), "
                         "but expected one of:\n * (Tensor condition, Tensor other)\n"

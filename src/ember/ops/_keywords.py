@@ -14,6 +14,9 @@ import inspect
 import re
 import types
 
+from . import _missing
+from ._missing import MISSING, is_missing  # noqa: F401 (for the wrappers)
+
 # NumPy's name -> PyTorch's
 ALIASES = {"x": "input", "a": "input", "x1": "input", "x2": "other", "axis": "dim",
            "keepdims": "keepdim"}
@@ -76,9 +79,10 @@ def renamed(function, kwargs):
     return out if changed else None
 
 
-def retry(function, name, args, kwargs, error):
+def retry(function, name, args, kwargs, error, method=True):
     """After `function(*args, **kwargs)` raised TypeError `error`: the call
-    again with the keywords renamed, or `error` in PyTorch's words."""
+    again with the keywords renamed, or `error` in PyTorch's words (those of
+    the method, or of the function where not `method`)."""
     again = renamed(function, kwargs)
     if again is not None:
         try:
@@ -88,10 +92,37 @@ def retry(function, name, args, kwargs, error):
                 raise
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
+    if _missing.is_missing(error):
+        parsed = missing_error(name, args, kwargs, method)
+        if parsed is not None:
+            raise parsed from None
     renamed_error = named(error, name)
     if renamed_error is error:
         raise error
     raise renamed_error from None
+
+
+def missing_error(name, args, kwargs, method=True):
+    """PyTorch's error for op `name` called without a required argument:
+    the method's words where the op is one (self given: the function form
+    words it again, ops/_registry.py's with_out), else the function's."""
+    if method and args and name in _missing.tables("METHODS"):
+        error = _missing.parser_error("METHODS", name, args[1:], kwargs)
+    else:
+        error = _missing.parser_error("FUNCTIONS", name, args, kwargs)
+    if error is not None:
+        error.ember_call = True     # (words a function form may put its own way)
+    return error
+
+
+def reword_missing(error, name, args, kwargs):
+    """After TypeError `error` of the function form `name(*args, **kwargs)`:
+    the parser's words for it, if the call left out a required argument
+    (the op words it as its method, or wrappers' keywords were counted)."""
+    if _missing.is_missing(error):
+        parsed = missing_error(name, args, kwargs, False)
+        if parsed is not None:
+            raise parsed from None
 
 
 def named(error, name):
@@ -111,10 +142,15 @@ def under_name(function, name):
     name what the user called, as PyTorch's do."""
     if name == function.__name__ or not isinstance(function, types.FunctionType):
         return function
-    copy = types.FunctionType(function.__code__, function.__globals__, name,
-                              function.__defaults__, function.__closure__)
-    copy.__kwdefaults__ = function.__kwdefaults__
+    remake = getattr(function, "_under_name", None)
+    if remake is not None:
+        copy = remake(name)
+    else:
+        copy = types.FunctionType(function.__code__, function.__globals__, name,
+                                  function.__defaults__, function.__closure__)
+        copy.__kwdefaults__ = function.__kwdefaults__
     copy.__dict__.update(function.__dict__)
+    copy.__dict__.pop("_under_name", None)
     copy.__qualname__ = name
     copy.__doc__ = function.__doc__
     copy.__wrapped__ = function

@@ -7,6 +7,8 @@ two tensor parameters and no operator (mm, dot, ...) check their types first,
 as PyTorch's parser does."""
 from .._backend import np
 from .._tensor import Tensor
+from . import _missing
+from ._missing import MISSING
 from .conditional import _arg_type
 
 # The ops (and aliases) whose functions return NotImplemented for such an operand.
@@ -89,11 +91,30 @@ def refusal(name, function_form, other, input=None, with_out=False):
                      + lines)
 
 
+def _refuse_missing(error, name, args, kwargs, function_form):
+    """After TypeError `error`: the parser's words if the call left out an argument."""
+    from ._keywords import is_missing, missing_error
+    # (or worded already, under the name of the op this form stands for: div for divide)
+    if is_missing(error):
+        parsed = missing_error(name, args, kwargs, not function_form)
+        if parsed is not None:
+            raise parsed from None
+
+
 def refusing(function, name, function_form):
     """`function` raising PyTorch's error where it would return NotImplemented."""
     def named(*args, **kwargs):
-        result = function(*args, **kwargs)
+        try:
+            result = function(*args, **kwargs)
+        except TypeError as e:
+            _refuse_missing(e, name, args, kwargs, function_form)
+            raise
         if result is NotImplemented:
+            # (a call leaving out `other` gets the parser's words for it)
+            from ._keywords import missing_error
+            error = missing_error(name, args, kwargs, not function_form)
+            if error is not None:
+                raise error
             other = args[1] if len(args) > 1 else kwargs.get(
                 "exponent" if name.startswith("pow") else "other")
             if function_form and args and not isinstance(args[0], Tensor):
@@ -124,8 +145,9 @@ def checking(function, name, function_form):
     if not function_form and params[0][0] == 1:
         (_, param), = params
 
-        def method(self, other, *args, **kwargs):     # (the common case, kept cheap)
+        def method(self, other=MISSING, *args, **kwargs):     # (the common case, kept cheap)
             if not isinstance(other, Tensor):
+                _missing.refuse(name, (self, other))     # (left out: the parser's words)
                 raise TypeError(f"{name}(): argument '{param}' (position 1) must be Tensor, "
                                 f"not {_arg_type(other)}")
             return function(self, other, *args, **kwargs)
@@ -139,7 +161,11 @@ def checking(function, name, function_form):
             if param in kwargs and not isinstance(kwargs[param], Tensor):
                 raise TypeError(f"{name}(): argument '{param}' must be Tensor, not "
                                 f"{_arg_type(kwargs[param])}")
-        return function(*args, **kwargs)
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            _refuse_missing(e, name, args, kwargs, function_form)
+            raise
     return stand_in(named, function, name)
 
 
@@ -157,7 +183,9 @@ def _marked(kinds, args):
 def index_put_checking(function, name):
     """torch.index_put(_) refusing a non-tensor index, its argument counted
     as the function counts them (from 1; the method counts from 0)."""
-    def named(input, indices, *args, **kwargs):
+    def named(input=MISSING, indices=MISSING, *args, **kwargs):
+        if indices is MISSING:      # (left out: the parser's words)
+            _missing.refuse(name, (input, indices), kwargs, method=False)
         if isinstance(indices, (tuple, list)):
             for i, k in enumerate(indices):
                 if not isinstance(k, Tensor):
@@ -182,5 +210,9 @@ def masked_fill_checking(function, name, function_form):
             raise TypeError(f"{name}() received an invalid combination of arguments - got "
                             f"({', '.join(_arg_type(a) for a in given)}), but expected one of:\n"
                             + lines)
-        return function(*args, **kwargs)
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            _refuse_missing(e, name, args, kwargs, function_form)
+            raise
     return stand_in(named, function, name)

@@ -9,6 +9,7 @@ resized, with PyTorch's deprecation warning when it had elements.
 from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
+from . import _keywords
 from .inplace import _castable, check_no_internal_overlap
 from .. import _dtype as D, return_types
 
@@ -40,7 +41,13 @@ def computed_in_out_dtype(info):
 
     def public(*args, dtype=None, out=None, **kwargs):
         if out is None:
-            return function(*args, dtype=dtype, **kwargs)
+            try:
+                return function(*args, dtype=dtype, **kwargs)
+            except TypeError as e:
+                # (an argument left out: counted as the caller gave them)
+                _keywords.reword_missing(e, name, args, kwargs if dtype is None
+                                         else {**kwargs, "dtype": dtype})
+                raise
         if dtype is None and isinstance(out, Tensor):
             dtype = out.dtype
         return into(out, name, function, args, dict(kwargs, dtype=dtype))

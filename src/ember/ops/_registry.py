@@ -90,6 +90,11 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
         as_function = _int_args.checked(function, parsed, ints, method=False)
     public = with_out(as_function, parsed, None if out is True else out) \
         if out and namespace is not None else as_function
+    if public is function and method and namespace is not None and hasattr(function, "_form"):
+        # (the function form an op of its own, so that its errors for an
+        # argument left out are the function's, not the method's)
+        public = _quietly(function.__wrapped__, method=False)
+        public.__name__ = public.__qualname__ = public._op_name = function.__name__
     REGISTRY[key] = OpInfo(name, as_method, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function
@@ -110,7 +115,9 @@ def refuse_non_tensor(name, args, kwargs):
             raise e from None       # (PyTorch's parser error stands alone)
 
 
-def _quietly(function):
+def _quietly(function, method=True):
+    """`function` run with NumPy's warnings silenced, its binding errors in
+    PyTorch's words (as the `method` or as the function form)."""
     def op(*args, **kwargs):
         token = silence()
         try:
@@ -120,9 +127,12 @@ def _quietly(function):
             raise
         except TypeError as e:
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
-            return _keywords.retry(function, op.__name__, args, kwargs, e)
+            return _keywords.retry(function, op.__name__, args, kwargs, e, method)
         finally:
             restore(token)
+    op._form = "method" if method else "function"
+    # (published under an alias, keywords.under_name: a wrapper naming the alias)
+    op._under_name = lambda alias: _alias_op(function, method, alias)
     # (the function's name until register gives the public one: what errors print)
     op.__name__ = op.__qualname__ = function.__name__
     op.__doc__ = function.__doc__
@@ -130,7 +140,13 @@ def _quietly(function):
     return op
 
 
-def with_out(function, name, check=None):
+def _alias_op(function, method, alias):
+    op = _quietly(function, method)
+    op.__name__ = op.__qualname__ = alias
+    return op
+
+
+def with_out(function, name, check=None, called=None):
     """`function` taking `out=`: the result written into the given tensor(s)
     (ops/_out.py), after `check(name, out, result)` where the op checks its
     out= itself. Only the function form pays for the extra call."""
@@ -169,6 +185,9 @@ def with_out(function, name, check=None):
                 refuse_non_tensor(name, args, kwargs)
                 raise
             except TypeError as e:
+                # (the function's words: the method's are the op's own)
+                _keywords.reword_missing(e, called or name, args,
+                                         kwargs if out is None else {**kwargs, "out": out})
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
                     renamed_error = _keywords.named(e, name)
@@ -179,6 +198,9 @@ def with_out(function, name, check=None):
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
+    # (published under an alias, keywords.under_name: the same wrapper, naming
+    # the alias, as PyTorch's parser does, when an argument is left out)
+    public._under_name = lambda alias: with_out(function, name, check, alias)
     return public
 
 

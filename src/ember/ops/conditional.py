@@ -7,6 +7,7 @@ from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
                       kernel_refuses, np,
                       recorded, wrap, _result_dtype)
+from ._missing import MISSING, refuse
 from ._out import into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
@@ -85,13 +86,15 @@ def _inside(x, lo, hi):
     return (x >= lo) & (x <= hi)
 
 
-_MISSING = object()
+_MISSING = MISSING     # (what an argument left out is: ops/_missing.py)
 
 
-def where(condition, input=_MISSING, other=_MISSING, *, out=None):
+def where(condition=_MISSING, input=_MISSING, other=_MISSING, *, out=None):
     if out is not None:
         return _where_out(condition, input, other, out)
     if input is _MISSING and other is _MISSING:
+        if condition is _MISSING:    # (torch.where(): the parser lists its overloads)
+            refuse("where", (condition,), method=False)
         return _nonzero_tuple(condition)
     _check_where_args(condition, input, other)
     cond = condition._data
@@ -366,7 +369,7 @@ def minimum(input, other):
 _clamp_written = make_inplace(clamp, "clamp_")
 
 
-def clamp_(self, min=None, max=None):
+def clamp_(self=MISSING, min=None, max=None):
     """In place, number bounds whose result type self can't hold are refused
     first, in clamp_'s words (the C name of self's dtype)."""
     if not isinstance(min, Tensor) and not isinstance(max, Tensor):
@@ -388,18 +391,29 @@ clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, 
 _CLAMP_SCALAR_OUT = same_dtype("Found dtype {os} but expected {s}")
 
 
-def _clamp_public(input, min=None, max=None, *, out=None):
-    """clamp with out=: cast into with tensor bounds (a structured kernel);
-    with number bounds the out must have the result's dtype."""
-    if out is None:
-        return clamp(input, min, max)
-    numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
-    return into(out, "clamp", clamp, (input, min, max), {},
-                _CLAMP_SCALAR_OUT if numbers else None)
+def _clamp_public_named(name):
+    def public(input=MISSING, min=None, max=None, *, out=None):
+        """clamp with out=: cast into with tensor bounds (a structured kernel);
+        with number bounds the out must have the result's dtype."""
+        try:
+            if out is None:
+                return clamp(input, min, max)
+            numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
+            return into(out, "clamp", clamp, (input, min, max), {},
+                        _CLAMP_SCALAR_OUT if numbers else None)
+        except (AttributeError, TypeError):
+            # (the tensor left out: PyTorch's parser's words, as `name` was called)
+            given = {k: v for k, v in (("min", min), ("max", max), ("out", out)) if v is not None}
+            refuse(name, (input,), given, method=False)
+            raise
+    public.__name__ = public.__qualname__ = name
+    public.__wrapped__ = clamp
+    # (published as clip too: keywords.under_name makes its own)
+    public._under_name = _clamp_public_named
+    return public
 
 
-_clamp_public.__name__ = _clamp_public.__qualname__ = "clamp"
-_clamp_public.__wrapped__ = clamp
+_clamp_public = _clamp_public_named("clamp")
 REGISTRY["clamp"] = REGISTRY["clamp"]._replace(public=_clamp_public)
 clip = clamp
 clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,

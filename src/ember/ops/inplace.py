@@ -350,23 +350,35 @@ def untracked_inplace(op, name):
     return method
 
 
-def make_inplace(op, name=None):
-    """`t.op_(...)`: the out-of-place `op`, written back into `t`."""
+def make_inplace(op, name=None, function_form=False):
+    """`t.op_(...)`: the out-of-place `op`, written back into `t` (or, as
+    `function_form`, torch.op_(t, ...), whose errors for an argument left
+    out are the function's)."""
     zero = getattr(op, "_inplace_zero_node", None)
     entry = _INPLACE_ENTRIES.get(op.__name__)
 
-    def method(input, *args, **kwargs):
-        # (`input`: the function form's name for the tensor, torch.add_(input=t, other=1))
+    def method(input=_keywords.MISSING, *args, **kwargs):
+        # (`input`: the function form's name for the tensor, torch.add_(input=t, other=1);
+        # MISSING when left out, for the parser's words on the error path)
         self = input
         try:
             check_inplace(self)
         except RuntimeError as refusal:
             raise _parser_error(op, method.__name__, self, args, kwargs) or refusal
+        except AttributeError:
+            if self is _keywords.MISSING:
+                raise _keywords.missing_error(method.__name__, (), kwargs) from None
+            raise
         try:
             result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:
             raise _uncastable(self, args) or e
         except TypeError as e:
+            if _keywords.is_missing(e):
+                error = _keywords.missing_error(method.__name__, (self, *args), kwargs,
+                                                not function_form)
+                if error is not None:
+                    raise error from None
             raise _as_method(e, op.__name__, method.__name__) from None
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
