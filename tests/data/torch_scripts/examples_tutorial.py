@@ -45,7 +45,8 @@ for t in range(300):
     y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum()
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     loss.backward()
     with torch.no_grad():
         a -= learning_rate * a.grad
@@ -83,7 +84,8 @@ for t in range(300):
     y_pred = a + b * P3(c + d * x)
     loss = (y_pred - y).pow(2).sum()
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     loss.backward()
     with torch.no_grad():
         a -= learning_rate * a.grad
@@ -112,7 +114,8 @@ for t in range(300):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     model.zero_grad()
     loss.backward()
     with torch.no_grad():
@@ -135,7 +138,8 @@ for t in range(300):
     y_pred = model(xx)
     loss = loss_fn(y_pred, y)
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -169,7 +173,8 @@ for t in range(300):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
@@ -204,7 +209,8 @@ for t in range(300):
     y_pred = model(x)
     loss = criterion(y_pred, y)
     if t % 100 == 99:
-        print(t, loss.item())
+        print(t, f"{loss.item():.5g}")    # (a float32 sum of 2000 squares: its last digits
+                                            # follow the build's kernels, CPU or CUDA PyTorch)
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
