@@ -19,12 +19,15 @@ LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
 _CHUNK = 16
 
 
-def _fma(a, b, c):
-    """a * b + c rounded once. float32: in float64, whose sum rounds to
-    float32 wrongly only on an exact midpoint (about once in 2**29 values;
-    the exact _fma32 costs four passes more on the hot loop)."""
-    if a.dtype == np.float32:
-        return (a.astype(np.float64) * b + c).astype(np.float32)
+def fma(a, b, c):
+    """a * b + c rounded once, in the dtype of the array `c` (float32 or
+    float64; a and b may be numbers). float32: in float64, whose sum rounds
+    to float32 wrongly only on an exact midpoint (about once in 2**29
+    values: the exact _fma32 costs four passes more on these hot loops)."""
+    if c.dtype == np.float32:
+        p = np.multiply(a, b, dtype=np.float64)
+        p += c
+        return p.astype(np.float32)
     return _fma64(a, b, c)
 
 
@@ -36,29 +39,19 @@ def _add_moments_vec(n_add, m1_add, m2_add, n, m1, m2):
     m2_tmp = m2 + m2_add
     c_delta = c * delta
     n_delta = delta * t(n)
-    return total, m1 + c_delta, _fma(n_delta, c_delta, m2_tmp)
+    return total, m1 + c_delta, fma(n_delta, c_delta, m2_tmp)
 
 
 def _chunk_moments(v, t):
     """UpdateMomentsVec over chunks side by side: `v` (rows, chunks, k,
     lanes), each chunk's k vectors in sequence from zero moments."""
     m1 = m2 = np.zeros(v.shape[:2] + v.shape[3:], v.dtype)
-    wide = v.dtype == np.float32
     v = np.ascontiguousarray(np.moveaxis(v, 2, 0))      # (each step reads one block)
     for j in range(v.shape[0]):
         x = v[j]
         delta = x - m1
-        c = t(1) / t(j + 1)
-        if wide:    # (the multiply-adds in float64, as _fma: fewer passes inline)
-            p = np.multiply(c, delta, dtype=np.float64)
-            p += m1
-            m1 = p.astype(np.float32)
-            p = np.multiply(delta, x - m1, dtype=np.float64)
-            p += m2
-            m2 = p.astype(np.float32)
-        else:
-            m1 = _fma64(np.full_like(delta, c), delta, m1)
-            m2 = _fma64(delta, x - m1, m2)
+        m1 = fma(t(1) / t(j + 1), delta, m1)
+        m2 = fma(delta, x - m1, m2)
     return m1, m2
 
 
@@ -69,7 +62,7 @@ def rowwise_moments(x):
     rows, N = x.shape
     n = N // lanes
     m = -(-n // _CHUNK)
-    depth = max(int(np.ceil(np.log2(m))) if m > 1 else 0, 0)
+    depth = (m - 1).bit_length() if m else 0        # (ceil(log2(m)), ATen's CeilLog2)
     zero = np.zeros((rows, lanes), x.dtype)
     stk = [[0, zero, zero] for _ in range(max(depth, 1))]
     # (the chunks are independent until the cascade: computed together)
@@ -108,20 +101,11 @@ def rowwise_moments(x):
     if c0 == 0 and add:
         # (the first lane joins empty moments: it becomes them exactly)
         m1, m2, c0, first = m1_arr[:, 0].copy(), m2_arr[:, 0].copy(), add, 1
-    wide = x.dtype == np.float32
     for i in range(first, lanes):
         total = c0 + add
         c = t(0) if total == 0 else t(add) / t(total)
         delta = m1_arr[:, i] - m1
-        if wide:    # (the multiply-adds in float64, as _fma)
-            p = np.multiply(c, delta, dtype=np.float64)
-            p += m1
-            m1 = p.astype(np.float32)
-            p = np.multiply(delta * delta * c, t(c0), dtype=np.float64)
-            p += m2_arr[:, i]
-            m2 = m2 + p.astype(np.float32)
-        else:
-            m1 = _fma(np.full_like(delta, c), delta, m1)
-            m2 = m2 + _fma(delta * delta * c, np.full_like(delta, t(c0)), m2_arr[:, i])
+        m1 = fma(c, delta, m1)
+        m2 = m2 + fma(delta * delta * c, t(c0), m2_arr[:, i])
         c0 = total
     return m1, m2 / t(N)

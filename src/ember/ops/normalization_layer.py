@@ -5,8 +5,7 @@ import math
 
 from .._layout import c_strided, in_input_format, suggested_format
 from ._common import D, np, recorded
-from ._moments import rowwise_moments
-from .._fma import _fma64
+from ._moments import fma, rowwise_moments
 from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
 from .scalar_arith import add_scalar
@@ -163,12 +162,7 @@ def layer_norm_stats(input, normalized_shape, weight, bias, eps):
         w, b = (None if p is None else p._data.reshape(-1).astype(y.dtype, copy=False)
                 for p in (weight, bias))
         if w is not None and b is not None:
-            if y.dtype == np.float32:   # (exact but on a midpoint: see _moments._fma)
-                p = np.multiply(y, w, dtype=np.float64)
-                p += b
-                y = p.astype(np.float32)
-            else:
-                y = _fma64(y, np.broadcast_to(w, y.shape), np.broadcast_to(b, y.shape))
+            y = fma(y, w, np.broadcast_to(b, y.shape))
         elif w is not None:
             y *= w
         elif b is not None:
