@@ -36,7 +36,8 @@ def bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps, half):
             rm._data[...] = r(m * mean) + r(keep * rm._data.astype(np.float32))
             rm._bump()
         if rv is not None:
-            rv._data[...] = r(m * r(var_sum / r(count - 1))) + r(keep * rv._data.astype(np.float32))
+            unbiased = r(var_sum / r(count - 1))
+            rv._data[...] = r(m * unbiased) + r(keep * rv._data.astype(np.float32))
             rv._bump()
         mean = mean.astype(half)
     var = var.astype(np.float64)

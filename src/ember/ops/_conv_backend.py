@@ -35,6 +35,10 @@ def _check_bias_type(input, bias):
                            "should be the same")
 
 
+# Whether PyTorch runs float16 convolutions in oneDNN: on CPUs with AVX512-FP16
+ONEDNN_FLOAT16 = bool(cpu_features().get("AVX512FP16", False))
+
+
 def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
     """Whether PyTorch's CPU build picks oneDNN for this convolution
     (ConvParams::use_mkldnn): its dtype errors are worded by the backend."""
@@ -45,7 +49,7 @@ def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
         return features.get("AVX512BW", False) and features.get("AVX512VL", False) and \
             features.get("AVX512DQ", False)
     if x.dtype == np.float16:
-        return features.get("AVX512FP16", False)
+        return ONEDNN_FLOAT16
     if x.dtype != np.float32:
         return False
     # ATen's sizes 0-3 of the input: (N, C, 1, L) for one spatial dim, (N, C, D, H) of 3

@@ -241,19 +241,15 @@ def clamp(input, min=None, max=None):
                         max is not None else "clamp_min_scalar_cpu" if min is not None
                         else "clamp_max_scalar_cpu")
     data = x
+    # (the bounds as c10 converts them: -1 in uint8 is 255, one beyond the
+    # dtype's range is refused)
     if min is not None:
-        data = np.maximum(data, _wrapped(min, x.dtype))
+        data = np.maximum(data, _scalar_value(min, x.dtype))
     if max is not None:
-        data = np.minimum(data, _wrapped(max, x.dtype))
+        data = np.minimum(data, _scalar_value(max, x.dtype))
     if data is x:
         data = x.copy()
     return recorded(ClampBackward1, data, (input,), (min, max))
-
-
-def _wrapped(v, dt):
-    """A clamp bound in the tensor's dtype as c10 converts it: -1 in uint8 is
-    255 (NumPy 2 refuses it), one beyond the dtype's range is refused."""
-    return _scalar_value(v, dt)
 
 
 def _as_wrapped_number(v, dt):
@@ -326,7 +322,7 @@ def clamp_min(input, min):
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     x = _scalar_clamped(input, (min,), "clamp_min_scalar_cpu")
-    data = np.asarray(np.maximum(x, _wrapped(min, x.dtype)))
+    data = np.asarray(np.maximum(x, _scalar_value(min, x.dtype)))
     return recorded(ClampMinBackward0, data, (input,), (min,))
 
 
@@ -337,7 +333,7 @@ def clamp_max(input, max):
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     x = _scalar_clamped(input, (max,), "clamp_max_scalar_cpu")
-    data = np.asarray(np.minimum(x, _wrapped(max, x.dtype)))
+    data = np.asarray(np.minimum(x, _scalar_value(max, x.dtype)))
     return recorded(ClampMaxBackward0, data, (input,), (max,))
 
 

@@ -10,14 +10,13 @@ create_graph=True can be differentiated again.
 """
 import functools
 
-from .._backend import cpu_features
 from .._settings import warn_once
 
 from .. import _dtype as D, _layout as _L
 from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
-                            _uses_mkldnn)
+                            ONEDNN_FLOAT16, _uses_mkldnn)
 from ._arg_refusals import invalid_combination
 from ._int_args import int_list
 from ._registry import grad_fn, register
@@ -292,7 +291,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
 # weight is laid out so; in 3-D only mkldnn's do, for these dtypes (float16
 # where the CPU has AVX512-FP16, when PyTorch runs it in mkldnn too).
 _CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None) + (
-    (np.dtype(np.float16),) if cpu_features().get("AVX512FP16", False) else ())
+    (np.dtype(np.float16),) if ONEDNN_FLOAT16 else ())
 
 
 def _laid_out_as_conv(data, x, w):

@@ -7,7 +7,7 @@ from ..._tensor import Tensor
 from ..._misc import typename
 from ..parameter import Parameter
 from .module import Module
-from .container import _abs_string_index
+from .container import _abs_string_index, _update_from_pairs
 
 
 def _as_parameter(value):
@@ -170,14 +170,7 @@ class ParameterDict(Module):
             for key, parameter in sorted(parameters.items()):
                 self[key] = parameter
         else:
-            for j, p in enumerate(parameters):
-                if not isinstance(p, container_abcs.Iterable):
-                    raise TypeError("ParameterDict update sequence element #" + str(j)
-                                    + " should be Iterable; is" + type(p).__name__)
-                if not len(p) == 2:
-                    raise ValueError("ParameterDict update sequence element #" + str(j)
-                                     + " has length " + str(len(p)) + "; 2 is required")
-                self[p[0]] = p[1]
+            _update_from_pairs(self, parameters, "ParameterDict")
 
     def extra_repr(self):
         return "\n".join(_describe(k, p, typename) for k, p in self.items())

@@ -253,6 +253,19 @@ class ModuleList(Module):
         return self
 
 
+def _update_from_pairs(target, pairs, kind):
+    """ModuleDict/ParameterDict.update from a sequence of (key, value) pairs,
+    with PyTorch's checks of each element."""
+    for j, pair in enumerate(pairs):
+        if not isinstance(pair, container_abcs.Iterable):
+            raise TypeError(f"{kind} update sequence element #{j} should be Iterable; is"
+                            + type(pair).__name__)
+        if not len(pair) == 2:
+            raise ValueError(f"{kind} update sequence element #{j} has length {len(pair)}; "
+                             "2 is required")
+        target[pair[0]] = pair[1]
+
+
 class ModuleDict(Module):
     def __init__(self, modules=None):
         super().__init__()
@@ -302,14 +315,7 @@ class ModuleDict(Module):
             for key, module in modules.items():
                 self[key] = module
         else:
-            for j, m in enumerate(modules):
-                if not isinstance(m, container_abcs.Iterable):
-                    raise TypeError("ModuleDict update sequence element #" + str(j)
-                                    + " should be Iterable; is" + type(m).__name__)
-                if not len(m) == 2:
-                    raise ValueError("ModuleDict update sequence element #" + str(j)
-                                     + " has length " + str(len(m)) + "; 2 is required")
-                self[m[0]] = m[1]
+            _update_from_pairs(self, modules, "ModuleDict")
 
 
 # (defined beside, named here as PyTorch names them)
