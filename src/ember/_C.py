@@ -5,6 +5,7 @@ that a script which flips them runs unchanged. Generator lives here too, as
 torch's (its reprs name torch._C.Generator). Every other name is missing
 (AttributeError), as with any API Ember does not have."""
 from ._random import Generator  # noqa: F401
+from .ops.linalg_common import _LinAlgError  # noqa: F401
 
 _jit_autocast = True
 

@@ -129,10 +129,14 @@ def flash_attention(query, key, value, bias, scale, groups):
     if dtype.itemsize == 2:         # half precision: computed in float, rounded once
         q, k, v = q.astype(np.float32), k.astype(np.float32), v.astype(np.float32)
     kr, vr = _repeat_heads(k, groups, False), _repeat_heads(v, groups, False)
-    probs = _probabilities(q, kr, bias, scale)
+    token = silence()       # (infinities give NaN, without NumPy's warnings)
+    try:
+        probs = _probabilities(q, kr, bias, scale)
+        out = np.matmul(probs, vr).astype(dtype, copy=False)
+    finally:
+        restore(token)
     # (PyTorch's kernel writes into an empty_like(query): the query's strides)
-    out = _L.laid_out(np.matmul(probs, vr).astype(dtype, copy=False), _L.preserve_format,
-                      like=query._data)
+    out = _L.laid_out(out, _L.preserve_format, like=query._data)
     return recorded(ScaledDotProductFlashAttentionForCpuBackward0, out, (query, key, value),
                     (probs, bias, scale, groups))
 

@@ -6,6 +6,7 @@ matmul.
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
+from .._backend import restore, silence
 from ._common import D, Tensor, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
 from ._registry import grad_fn, register
@@ -138,7 +139,11 @@ def rounded(out, dtype):
 
 
 def _product(node, forward, a, b, ctx=()):
-    out = forward(a._data, b._data)
+    token = silence()       # (an overflow is inf, as in PyTorch, without NumPy's warning)
+    try:
+        out = forward(a._data, b._data)
+    finally:
+        restore(token)
     if out.dtype != a._data.dtype:      # (inline: mm is hot; see rounded)
         out = out.astype(a._data.dtype)
     return recorded(node, out, (a, b), ctx)
@@ -174,12 +179,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
         alpha = checked_scalar(opmath(mat1._data.dtype), alpha)
     # (half precision: the product stays in float32 until the input is added,
     # then is rounded once, as PyTorch's gemm with beta does)
-    prod = _matmul_t(mat1._data, mat2._data, narrow=False)
-    if alpha != 1:
-        prod *= alpha
-    if beta != 0:       # beta 0 ignores the input, NaN and inf included
-        # (in place: a fresh array)
-        prod += input._data if beta == 1 else input._data.astype(prod.dtype, copy=False) * beta
+    token = silence()
+    try:
+        prod = _matmul_t(mat1._data, mat2._data, narrow=False)
+        if alpha != 1:
+            prod *= alpha
+        if beta != 0:       # beta 0 ignores the input, NaN and inf included
+            # (in place: a fresh array)
+            prod += input._data if beta == 1 else input._data.astype(prod.dtype, copy=False) * beta
+    finally:
+        restore(token)
     if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(mat1._data.dtype)
     return recorded(AddmmBackward0, prod, (input, mat1, mat2),

@@ -9,13 +9,14 @@ from ._common import D, Tensor, np
 
 __all__ = ["LinAlgError", "column_major", "float_input", "square", "at_least_2d", "mT", "mH",
            "eye_as", "diag_embed", "diag", "lu_np", "singular_error", "const", "vector_rhs",
-           "np_dtype"]
+           "np_dtype", "svd_np", "eigh_np"]
 
 
 class _LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError: a matrix function failed on its input
     (singular, not positive-definite). PyTorch's class is torch._C._LinAlgError,
     so `type(e).__name__` prints `_LinAlgError`."""
+    __module__ = "ember._C"     # (where ember._C finds it: `<class 'torch._C._LinAlgError'>`)
 
 
 LinAlgError = _LinAlgError
@@ -200,3 +201,60 @@ def np_solve(a, b):
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     return np.linalg.solve(np.broadcast_to(a, batch + a.shape[-2:]),
                            np.broadcast_to(b, batch + b.shape[-2:]))
+
+
+_SVD_NONFINITE = "The algorithm failed to converge because the input matrix contained non-finite values."
+_EIGH_FAILED = ("The algorithm failed to converge because the input matrix is ill-conditioned or "
+                "has too many repeated eigenvalues")
+
+
+def _batch_prefix(a, flags):
+    """PyTorch's "(Batch element i): " for the first flagged matrix of a batch."""
+    return f"(Batch element {int(np.flatnonzero(flags.reshape(-1))[0])}): " if a.ndim > 2 else ""
+
+
+def svd_np(a, full_matrices=True, compute_uv=True, name="linalg.svd"):
+    """np.linalg.svd as PyTorch's gesdd meets non-finite input. A matrix with
+    a NaN fails (LAPACK 3.10's info -4), with PyTorch's message. One with an
+    infinity (which LAPACK's scaling turns into NaN) gets NaN singular values
+    and, for its singular vectors, the identity's columns: MKL's are
+    permutations there, and NumPy's OpenBLAS would never return."""
+    finite = np.isfinite(a).all(axis=(-2, -1))
+    if finite.all():
+        return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+    nan = np.isnan(a).any(axis=(-2, -1))
+    if nan.any():
+        raise LinAlgError(f"{name}: {_batch_prefix(a, nan)}{_SVD_NONFINITE}")
+    bad = ~finite[..., None, None]
+    res = np.linalg.svd(np.where(bad, 0, a), full_matrices=full_matrices, compute_uv=compute_uv)
+    if not compute_uv:
+        return np.where(bad[..., 0], np.nan, res).astype(res.dtype)
+    u, s, vh = res
+    s = np.where(bad[..., 0], np.nan, s).astype(s.dtype)
+    u = np.where(bad, np.eye(*u.shape[-2:], dtype=u.dtype), u)
+    vh = np.where(bad, np.eye(*vh.shape[-2:], dtype=vh.dtype), vh)
+    return u, s, vh
+
+
+def eigh_np(a, UPLO="L", vectors=True):
+    """np.linalg.eigh (or eigvalsh), failing as PyTorch's does: its
+    LinAlgError for the first matrix that failed, with LAPACK's info where
+    SciPy gives it (MKL's and OpenBLAS's infos can differ)."""
+    try:
+        return np.linalg.eigh(a, UPLO=UPLO) if vectors else np.linalg.eigvalsh(a, UPLO=UPLO)
+    except np.linalg.LinAlgError:
+        pass
+    from .._backend import lapack
+    lp = lapack()
+    mats = a.reshape((-1,) + a.shape[-2:])
+    for i, m in enumerate(mats):
+        try:
+            (np.linalg.eigh if vectors else np.linalg.eigvalsh)(m, UPLO=UPLO)
+        except np.linalg.LinAlgError:
+            break
+    code = ""
+    if lp is not None and a.dtype.char in "fdFD":
+        fn = getattr(lp, {"f": "ssyevd", "d": "dsyevd", "F": "cheevd", "D": "zheevd"}[a.dtype.char])
+        code = f" (error code: {int(fn(mats[i], compute_v=int(vectors), lower=int(UPLO == 'L'))[-1])})"
+    prefix = f"(Batch element {i}): " if a.ndim > 2 else ""
+    raise LinAlgError(f"linalg.eigh: {prefix}{_EIGH_FAILED}{code}.")

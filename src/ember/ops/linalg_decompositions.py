@@ -9,7 +9,8 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .linalg_common import (at_least_2d, column_major, const, diag, diag_embed, eye_as,
-                            float_input, mH, np_dtype, square, warn_once)
+                            eigh_np, float_input, mH, np_dtype, square, svd_np,
+                            warn_once)
 from .linalg_solvers import tri_mask    # (and xp.solve_triangular, xp.inv, provided there)
 
 __all__ = ["qr", "svd", "svdvals", "eigh", "eigvalsh", "pinv", "matrix_rank", "matrix_exp",
@@ -162,7 +163,7 @@ LinalgSvdBackward0 = grad_fn(
 def _svd(A, full_matrices, name="linalg.svd"):
     at_least_2d(A, name)
     float_input(A, name)
-    U, S, Vh = np.linalg.svd(A._data, full_matrices=full_matrices)
+    U, S, Vh = svd_np(A._data, full_matrices=full_matrices)
     return recorded_multi(LinalgSvdBackward0, [column_major(U), S, column_major(Vh)], (A,),
                           (full_matrices,))
 
@@ -183,7 +184,7 @@ def svdvals(A, *, driver=None):
     if not tracked(A):
         at_least_2d(A, "linalg.svd")
         float_input(A, "linalg.svd")
-        return Tensor._wrap(np.linalg.svd(A._data, compute_uv=False))
+        return Tensor._wrap(svd_np(A._data, compute_uv=False))
     return _svd(A, False)[1]
 
 
@@ -246,7 +247,7 @@ def _eigh(A, UPLO, name):
     if A._data.dtype.kind not in "fc" or A._data.dtype in D.HALF_NP:
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[A.dtype]}'")
-    L, V = np.linalg.eigh(A._data, UPLO=UPLO)
+    L, V = eigh_np(A._data, UPLO)
     return recorded_multi(LinalgEighBackward0, [L, column_major(V)], (A,))
 
 
@@ -258,7 +259,7 @@ def eigvalsh(A, UPLO="L"):
     if not tracked(A) and UPLO in ("L", "U"):
         square(A, "linalg.eigh")
         float_input(A, "linalg.eigh")
-        return Tensor._wrap(np.linalg.eigvalsh(A._data, UPLO=UPLO))
+        return Tensor._wrap(eigh_np(A._data, UPLO, vectors=False))
     return _eigh(A, UPLO, "linalg.eigh")[0]
 
 
@@ -302,9 +303,9 @@ def _tolerance(a, s_max, atol, rtol):
 def _spectrum(a, hermitian):
     """(singular values, U, Vh) or, hermitian, (|eigenvalues|, V, signs * V^H)."""
     if hermitian:
-        w, v = np.linalg.eigh(a)
+        w, v = eigh_np(a)
         return np.abs(w), v, np.swapaxes(v * np.sign(w)[..., None, :], -1, -2).conj()
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    u, s, vh = svd_np(a, full_matrices=False)
     return s, u, vh
 
 
@@ -349,7 +350,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
     if tol is not None:
         atol, rtol = tol, 0.0
     a = A._data
-    s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
+    s = np.abs(eigh_np(a, vectors=False)) if hermitian else svd_np(a, compute_uv=False)
     s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
     return Tensor._wrap(np.asarray((s > _tolerance(a, s_max, atol, rtol)).sum(-1), np.int64))
 
@@ -364,7 +365,12 @@ def _expm(a):
     n = x.shape[-1]
     if x.size == 0:
         return x.astype(a.dtype)
-    norm = np.abs(x).sum(-2).max() if x.size else 0.0
+    finite = np.isfinite(x).all(axis=(-2, -1), keepdims=True)
+    if not finite.all():
+        # (a matrix with an infinity or NaN is all NaN, as PyTorch's; the
+        # finite ones choose the scaling)
+        x = np.where(finite, x, np.nan)
+    norm = np.abs(np.where(finite, x, 0)).sum(-2).max()
     s = max(0, int(np.ceil(np.log2(norm / 0.5)))) if norm > 0.5 else 0
     x = x / 2.0 ** s
     eye = np.eye(n, dtype=x.dtype)

@@ -9,7 +9,7 @@ from .._layout import c_strided
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from .linalg_common import (at_least_2d, column_major, const, float_input, lu_np, mH, np_dtype,
-                            vector_rhs, np_solve, singular_error, warn_once)
+                            vector_rhs, np_solve, singular_error, svd_np, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
 
@@ -282,7 +282,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise RuntimeError(f"{name}: input.size(-2) should match other.size(-1)" if vec else
                            f"{name}: input.size(-2) should match other.size(-2)")
     m, n = a.shape[-2:]
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    u, s, vh = svd_np(a, full_matrices=False)
     rtol = np.finfo(a.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
     keep = s > rtol * s[..., :1] if s.shape[-1] else s > 0
     s_inv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)

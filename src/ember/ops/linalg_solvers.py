@@ -393,6 +393,14 @@ _CHOL_TEXT = ("The factorization could not be completed because the input is not
               "positive-definite (the leading minor of order {} is not positive-definite).").format
 
 
+def _nan_pivot(low):
+    """potrf's info where NumPy's Cholesky carried a NaN through: LAPACK
+    stops at the first pivot that is NaN (or not positive), OpenBLAS's does
+    not check for NaN."""
+    nan = np.isnan(np.diagonal(low, axis1=-2, axis2=-1))
+    return np.where(nan.any(-1), nan.argmax(-1) + 1, 0).astype(np.int32)
+
+
 def _chol_info(a):
     """LAPACK's potrf info per batch element: the order of the first leading
     minor that is not positive-definite (0 where the factor exists)."""
@@ -402,7 +410,9 @@ def _chol_info(a):
     for i, m in enumerate(flat):
         for k in range(1, n + 1):
             try:
-                np.linalg.cholesky(m[:k, :k])
+                if _nan_pivot(np.linalg.cholesky(m[:k, :k])):
+                    info[i] = k
+                    break
             except np.linalg.LinAlgError:
                 info[i] = k
                 break
@@ -412,9 +422,10 @@ def _chol_info(a):
 def _cholesky_arrays(a, upper, check_errors, name):
     try:
         low = np.linalg.cholesky(a)
-        info = np.zeros(a.shape[:-2], np.int32)
+        info = _nan_pivot(low)
     except np.linalg.LinAlgError:
-        info = _chol_info(a)
+        low, info = None, _chol_info(a)
+    if info.any():
         if check_errors:
             raise singular_error(name, info, _CHOL_TEXT) from None
         low = where_ok(np.linalg.cholesky, a, info)

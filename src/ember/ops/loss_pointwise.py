@@ -1,6 +1,6 @@
 """The pointwise losses of one ATen kernel each: smooth_l1_loss, huber_loss,
 soft_margin_loss (sisters of loss.py, whose helpers they share)."""
-from .._backend import np
+from .._backend import np, restore, silence
 
 from .. import _dtype as D
 from ._common import no_complex_autograd, recorded
@@ -68,10 +68,14 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     x, t = _binary_loss_arrays(input, target, True)
     refuse_dtype("smooth_l1_cpu", x)
-    z = np.abs(x - t)
-    loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
-    return recorded(SmoothL1LossBackward0, reduce(loss.astype(x.dtype), reduction),
-                    (input, target), (float(beta), reduction, z.size))
+    token = silence()       # (an infinity's loss is inf, without NumPy's warning)
+    try:
+        z = np.abs(x - t)
+        loss = np.where(z < beta, 0.5 * z * z / beta if beta else z, z - 0.5 * beta)
+        loss = reduce(loss.astype(x.dtype), reduction)
+    finally:
+        restore(token)
+    return recorded(SmoothL1LossBackward0, loss, (input, target), (float(beta), reduction, z.size))
 
 
 def _huber_kernel(xp, g, x, t, delta, reduction, n):
@@ -102,10 +106,14 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     check_output_cast(common, input.dtype)
     x, t = _binary_loss_arrays(input, target, False)
     refuse_dtype("huber_cpu", x)
-    z = np.abs(x - t)
-    loss = np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype)
-    return recorded(HuberLossBackward0, reduce(loss, reduction), (input, target),
-                    (float(delta), reduction, z.size))
+    token = silence()
+    try:
+        z = np.abs(x - t)
+        loss = reduce(np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(x.dtype),
+                      reduction)
+    finally:
+        restore(token)
+    return recorded(HuberLossBackward0, loss, (input, target), (float(delta), reduction, z.size))
 
 
 def _soft_margin_self(xp, g, self, target, reduction, n):

@@ -14,6 +14,7 @@ derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
 from .._layout import in_input_format
+from .._backend import quiet_call
 from ._common import D, np, recorded
 from ._registry import grad_fn
 from ._xp import provide
@@ -97,11 +98,12 @@ def scatter(g, plan):
 
 def _in_float32(fn, x, plan):
     """Half precision is computed in float32 and rounded once, as PyTorch's
-    opmath does (a plain take needs no arithmetic; its adjoint sums)."""
+    opmath does (a plain take needs no arithmetic; its adjoint sums).
+    (Silenced: an infinity times a zero weight is NaN, without a warning.)"""
     if x.dtype in D.HALF_NP and (
             fn is scatter or any(s[2] is not None for s in plan)):
-        return fn(x.astype(np.float32), plan).astype(x.dtype)
-    return fn(x, plan)
+        return quiet_call(fn, x.astype(np.float32), plan).astype(x.dtype)
+    return quiet_call(fn, x, plan)
 
 
 def resample(x, plan, node):

@@ -9,6 +9,7 @@ the framing again.
 from .. import _public_name
 from .._settings import warn_once
 from .. import _dtype as D
+from .._backend import quiet_call
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -59,7 +60,7 @@ UnfoldBackwardBackward0 = grad_fn(
 
 
 def _overlap_add(frames, length, step):
-    data = _overlap_add_array(frames._data, length, step)
+    data = quiet_call(_overlap_add_array, frames._data, length, step)   # (inf + -inf is NaN)
     return recorded(UnfoldBackwardBackward0, data, (frames,), (frames.shape[-1], step))
 
 

@@ -7,7 +7,7 @@ Updates run on the arrays in place, with no graph recorded (torch's
 `no_grad` step); complex parameters are updated through their real views,
 as torch's `view_as_real`.
 """
-from .._backend import np
+from .._backend import np, restore, silence
 
 from .. import _dtype as D
 from .._creation import tensor
@@ -203,7 +203,12 @@ class PerParameter(Optimizer):
                     grad = -grad
                 arrays = {k: real(v._data) for k, v in state.items()
                           if isinstance(v, Tensor) and k != "step"}
-                self._update(real(p._data), real(grad), arrays, hp, step)
+                # (an infinite gradient makes inf and NaN silently, as in PyTorch)
+                token = silence()
+                try:
+                    self._update(real(p._data), real(grad), arrays, hp, step)
+                finally:
+                    restore(token)
                 p._bump()
                 for v in state.values():
                     if isinstance(v, Tensor):

@@ -1,7 +1,7 @@
 """nn.functional losses."""
 import warnings
 
-from ..._backend import np
+from ..._backend import np, restore, silence
 from ... import _dtype as D
 from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
@@ -88,15 +88,19 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     a, b = input._data.astype(dt, copy=False), target._data.astype(dt, copy=False)
     if a.dtype.kind in "biuc":      # (the kernel has float types only)
         raise kernel_refuses("mse_cpu", a.dtype)
-    d = a - b
-    sq = d * d
-    if reduction == "none":
-        data = sq
-    else:
-        # Summed in PyTorch's order, so the loss has PyTorch's last digits.
-        data = torch_sum(sq, None)
-        if reduction == "mean":
-            data = data / sq.dtype.type(max(sq.size, 1))
+    token = silence()       # (an overflow is inf, without NumPy's warning)
+    try:
+        d = a - b
+        sq = d * d
+        if reduction == "none":
+            data = sq
+        else:
+            # Summed in PyTorch's order, so the loss has PyTorch's last digits.
+            data = torch_sum(sq, None)
+            if reduction == "mean":
+                data = data / sq.dtype.type(max(sq.size, 1))
+    finally:
+        restore(token)
     if _tracked(input, target):
         return recorded(MseLossBackward0, data, (input, target), (reduction, max(sq.size, 1)))
     return wrap(np.asarray(data))
