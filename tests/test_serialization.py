@@ -408,9 +408,45 @@ def test_symlinked_target_is_written_through(tmp_path):
 
 def test_missing_dtypes_are_named(tmp_path):
     torch = _torch()
-    torch.save({"w": torch.ones(2, dtype=torch.bfloat16)}, tmp_path / "bf16.pt")
-    with pytest.raises(RuntimeError, match="torch.BFloat16Storage, which Ember does not have"):
-        ember.load(tmp_path / "bf16.pt")
+    torch.save({"w": torch.ones(2, dtype=torch.uint16)}, tmp_path / "u16.pt")
+    with pytest.raises(RuntimeError, match="torch.uint16, which Ember does not have"):
+        ember.load(tmp_path / "u16.pt")
+
+
+def test_bfloat16_both_ways(tmp_path):
+    torch = _torch()
+    pytest.importorskip("ml_dtypes")
+    values = [1.5, -2.25, 3e38]
+    ember.save({"w": ember.tensor(values, dtype=ember.bfloat16)}, tmp_path / "e.pt")
+    got = torch.load(tmp_path / "e.pt")["w"]     # weights-only, PyTorch's default
+    assert got.dtype == torch.bfloat16 and got.float().tolist() == \
+        torch.tensor(values, dtype=torch.bfloat16).float().tolist()
+    torch.save([got, got[1:]], tmp_path / "t.pt")
+    for kwargs in ({}, {"mmap": True}):
+        back, view = ember.load(tmp_path / "t.pt", **kwargs)
+        assert back.dtype is ember.bfloat16 and back.float().tolist() == got.float().tolist()
+        assert view.storage_offset() == 1
+
+
+@pytest.mark.parametrize("saver", ["ember", "torch"])
+def test_loaded_views_keep_their_storage_and_offset(saver, tmp_path):
+    """The serialization note's example: views saved together load as views
+    of one storage, at their offsets (the whole storage is saved for a view)."""
+    torch = _torch()
+    T = ember if saver == "ember" else torch
+    numbers = T.arange(1, 10)
+    T.save([numbers, numbers[1::2], numbers[0:5]], tmp_path / "v.pt")
+    T.save(numbers[2:4], tmp_path / "one.pt")
+
+    def facts(L):
+        n, evens, head = L.load(tmp_path / "v.pt")
+        evens *= 2
+        one = L.load(tmp_path / "one.pt")
+        ptr = n.untyped_storage().data_ptr()
+        return (n.tolist(), head.tolist(), [t.storage_offset() for t in (n, evens, head, one)],
+                [t.untyped_storage().data_ptr() == ptr for t in (evens, head)],
+                one.untyped_storage().size(), evens.stride())
+    assert facts(ember) == facts(torch)
 
 
 def test_ordered_dict_metadata_survives(tmp_path):

@@ -325,10 +325,13 @@ def _zip_storages(reader, restore, byteorder, whole_file):
             nbytes = numel * dtype.itemsize
             if reader.size(name) != nbytes or start + nbytes > whole_file.size:
                 raise reader.error(f"record {name} does not hold {numel} elements")
-            array = whole_file[start:start + nbytes].view(dtype._np)
+            # (the record's own buffer, not a slice of the file's: a storage's
+            # offsets count from the record's start, as PyTorch's do)
+            array = np.frombuffer(memoryview(whole_file)[start:start + nbytes],
+                                  np.uint8).view(dtype._np)
         else:
             array = np.empty(numel, dtype._np)
-            reader.read(name, into=array)
+            reader.read(name, into=array.view(np.uint8))  # (bfloat16 exports no buffer)
         if byteorder != sys.byteorder:
             array.byteswap(inplace=True)
         storage = restore(TypedStorage(array, dtype),
