@@ -518,3 +518,44 @@ def test_pickle_protocols(protocol):
     buf.seek(0)
     got = ember.load(buf, weights_only=False)
     assert got["x"].tolist() == [0, 1, 2] and got["s"] == ember.Size([2])
+
+
+def test_skip_data_save_and_load(tmp_path):
+    """torch.serialization.skip_data: records without their bytes (zeros once
+    loaded), loads that leave storages unread, and the legacy format refused."""
+    torch = _torch()
+
+    def run(T, name):
+        path = tmp_path / name
+        t = T.arange(6.) + 1
+        with T.serialization.skip_data():
+            T.save({"a": t, "b": t[2:]}, path)
+        skipped = T.load(path)
+        T.save({"a": t, "b": t[2:]}, path)
+        with T.serialization.skip_data(materialize_fake_tensors=False):
+            unread = T.load(path)
+        full = T.load(path)
+        try:
+            with T.serialization.skip_data():
+                T.save(t, io.BytesIO(), _use_new_zipfile_serialization=False)
+            refused = None
+        except RuntimeError as e:
+            refused = str(e)
+        return ([v.tolist() for v in skipped.values()], skipped["b"].storage_offset(),
+                [v.shape for v in unread.values()], [v.tolist() for v in full.values()], refused)
+    got, want = run(ember, "e.pt"), run(torch, "t.pt")
+    assert got[:2] == want[:2] and got[3:] == want[3:]
+    assert [tuple(s) for s in got[2]] == [tuple(s) for s in want[2]]
+    ember.save(ember.ones(3), tmp_path / "e2.pt")
+    with ember.serialization.skip_data():
+        ember.save(ember.ones(3), tmp_path / "e2.pt")
+    assert torch.load(tmp_path / "e2.pt").tolist() == [0.0, 0.0, 0.0]   # PyTorch reads it
+
+
+def test_legacy_format_bfloat16(tmp_path):
+    torch = _torch()
+    pytest.importorskip("ml_dtypes")
+    torch.save(torch.tensor([1.5, -3.0], dtype=torch.bfloat16), tmp_path / "t.pt",
+               _use_new_zipfile_serialization=False)
+    got = ember.load(tmp_path / "t.pt")
+    assert got.dtype is ember.bfloat16 and got.tolist() == [1.5, -3.0]

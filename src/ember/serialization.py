@@ -13,6 +13,7 @@ import re
 import secrets
 import stat
 import sys
+import threading
 import warnings
 
 from ._backend import np
@@ -36,7 +37,7 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
            "default_restore_location", "normalize_storage_type", "storage_to_tensor_type",
            "check_module_version_greater_or_equal", "validate_cuda_device", "mkdtemp",
            "StorageType", "LoadEndianness", "get_default_load_endianness",
-           "set_default_load_endianness"]
+           "set_default_load_endianness", "skip_data"]
 
 DEFAULT_PROTOCOL = 2
 FILE_FORMAT_VERSION = "3\n"
@@ -113,6 +114,32 @@ def get_unsafe_globals_in_checkpoint(f):
     return unsafe
 
 
+# -- skip_data ----------------------------------------------------------------
+
+_tls = threading.local()
+
+
+def _skipping():
+    return getattr(_tls, "skip_data", False)
+
+
+class skip_data:
+    """Saves write each storage's record without its bytes (zeros in their
+    place, to be filled in a separate pass); loads leave storages unread
+    (zeros). `materialize_fake_tensors` is for FakeTensors, which Ember does
+    not have: nothing to materialize."""
+
+    def __init__(self, materialize_fake_tensors: bool = False):
+        self.materialize_fake_tensors = materialize_fake_tensors
+
+    def __enter__(self):
+        self._old = _skipping()
+        _tls.skip_data = True
+
+    def __exit__(self, type, value, tb):
+        _tls.skip_data = self._old
+
+
 # -- save ---------------------------------------------------------------------
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
@@ -122,6 +149,8 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
     if not is_path and not hasattr(f, "write"):
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a "
                              "'write' attribute")
+    if _skipping() and not _use_new_zipfile_serialization:
+        raise RuntimeError("Cannot use skip_data=True with _use_new_zipfile_serialization=False")
     storages = Storages(legacy=not _use_new_zipfile_serialization)
     pickled = io.BytesIO()
     # Pickled before the file is opened: an object that cannot be pickled
@@ -156,8 +185,9 @@ def _write_zip(out, archive_name, data_pkl, storages, disable_byteorder):
         w.write_record(".storage_alignment", "64")
         if not disable_byteorder:
             w.write_record("byteorder", sys.byteorder)
+        skip = _skipping()
         for key, raw, _ in storages.records:
-            w.write_record(f"data/{key}", raw)
+            w.write_record(f"data/{key}", np.zeros(raw.nbytes, np.uint8) if skip else raw)
         w.write_record("version", FILE_FORMAT_VERSION)
         w.write_record(".data/serialization_id", str(secrets.randbelow(10 ** 40)).zfill(40))
     except BaseException:
@@ -302,7 +332,7 @@ def _load_from(fh, f, where, restore, pickle_module, weights_only, mmap, load_ar
                            "torch.save your checkpoint with this option in order to use mmap.")
     return _legacy.read(fh, where, restore, weights_only,
                         lambda file, pl: _unpickle(file, pl, pickle_module, weights_only,
-                                                   load_args))
+                                                   load_args), skip_data=_skipping())
 
 
 def _zip_storages(reader, restore, byteorder, whole_file):
@@ -320,7 +350,9 @@ def _zip_storages(reader, restore, byteorder, whole_file):
             return loaded[key]
         dtype = storage_type.dtype
         name = f"data/{key}"
-        if whole_file is not None:
+        if _skipping():
+            array = np.zeros(numel, dtype._np)      # (the storage left unread)
+        elif whole_file is not None:
             start = reader.data_offset(name)
             nbytes = numel * dtype.itemsize
             if reader.size(name) != nbytes or start + nbytes > whole_file.size:
