@@ -285,3 +285,30 @@ a = torch.ones(3, 1, requires_grad=True)
 b = torch.arange(4.0, requires_grad=True)
 (a * b).sum().backward()
 print(a.grad, b.grad)
+
+# --- Autograd for complex numbers ---
+z = torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+l = (z * z.conj()).real.sum()
+l.backward()
+print(z.grad)
+z = torch.randn(3, dtype=torch.cfloat, requires_grad=True)
+y = z.abs().sum()
+y.backward()
+print(z.grad)
+w = torch.randn(2, 2, dtype=torch.cdouble, requires_grad=True)
+print(torch.autograd.gradcheck(lambda a: (a @ a).abs(), (w,)))
+v = torch.view_as_real(z.detach())
+print(v.shape, torch.view_as_complex(v))
+
+# --- torch.autograd.grad and backward's options ---
+x = torch.randn(2, 2, requires_grad=True)
+print(torch.autograd.grad(x.sum(), x, retain_graph=True, allow_unused=True))
+show(lambda: torch.autograd.grad(x.sum(), torch.ones(1, requires_grad=True)))
+print(torch.autograd.grad(x.sum(), [x, torch.ones(1, requires_grad=True)], allow_unused=True,
+                          materialize_grads=True))
+a = torch.ones(2, requires_grad=True)
+b = a * 2
+b.backward(torch.ones(2), retain_graph=True)
+b.backward(torch.ones(2), inputs=[a])
+print(a.grad)
+show(lambda: (a * 2).backward())

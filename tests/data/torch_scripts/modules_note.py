@@ -319,3 +319,34 @@ print(torch.allclose(layer.weight, layer.weight.T))
 print(layer)
 print([n for n, _ in layer.named_parameters()])
 print(list(layer.state_dict().keys()))
+
+# more of nn.Module's API
+seq = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+print(seq.get_submodule('0'), seq.get_parameter('0.bias').shape)
+print([n for n, _ in seq.named_parameters(prefix='net', recurse=True)])
+print([n for n, _ in seq.named_modules(prefix='root')])
+seq.register_module('extra', nn.Tanh())
+print(seq)
+try:
+    seq.get_submodule('nope')
+except AttributeError as e:
+    print('AttributeError:', e)
+
+
+class E(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.k = 3
+
+    def extra_repr(self):
+        return f'k={self.k}'
+
+
+print(E(), nn.Sequential(E()))
+sd = seq.state_dict(keep_vars=True)
+print({k: type(v).__name__ for k, v in sd.items()})
+print(seq.half()[0].weight.dtype, seq.float()[0].weight.dtype)
+seq.requires_grad_(False)
+print(seq[0].weight.requires_grad)
+seq.zero_grad(set_to_none=True)
+print(seq[0].weight.grad, sum(p.numel() for p in seq.parameters()))
