@@ -1,7 +1,10 @@
 """PyTorch's docs note "Extending PyTorch": custom autograd.Function
 (LinearFunction, MulConstant, MyCube with setup_context and a vmap
 staticmethod), once_differentiable, mark_dirty, mark_non_differentiable,
-set_materialize_grads, gradcheck of them; the note's ScalarTensor
+set_materialize_grads, gradcheck of them; "Extending torch.nn" (a Linear
+module over LinearFunction), a Function with jvp for forward AD and
+torch.func, the refusals of Functions torch.func cannot transform and of bad
+gradients; the note's ScalarTensor
 (__torch_function__ with HANDLED_FUNCTIONS and implements) called through
 torch.overrides' handle_torch_function and wrap_torch_function, as Ember's own
 functions do not dispatch to __torch_function__ (nor do its Tensor subclasses).
@@ -9,6 +12,8 @@ Printed functions are named by __name__ (their reprs hold addresses)."""
 import functools
 
 import torch
+import torch.autograd.forward_ad as fwAD
+import torch.nn as nn
 from torch.autograd import Function
 from torch.autograd.function import once_differentiable
 from torch.autograd import gradcheck
@@ -301,6 +306,105 @@ class MulTwo(Function):
 
 o, tag = MulTwo.apply(torch.ones(2, requires_grad=True))
 print(o, tag)
+
+
+# ===== Extending torch.nn =====
+class Linear(nn.Module):
+    def __init__(self, input_features, output_features, bias=True):
+        super().__init__()
+        self.input_features = input_features
+        self.output_features = output_features
+        self.weight = nn.Parameter(torch.empty(output_features, input_features))
+        if bias:
+            self.bias = nn.Parameter(torch.empty(output_features))
+        else:
+            self.register_parameter('bias', None)
+        nn.init.uniform_(self.weight, -0.1, 0.1)
+        if self.bias is not None:
+            nn.init.uniform_(self.bias, -0.1, 0.1)
+
+    def forward(self, input):
+        return LinearFunction.apply(input, self.weight, self.bias)
+
+    def extra_repr(self):
+        return 'input_features={}, output_features={}, bias={}'.format(
+            self.input_features, self.output_features, self.bias is not None
+        )
+
+lin = Linear(3, 2)
+print(lin)
+out = lin(torch.randn(4, 3))
+print(out, type(out.grad_fn).__name__)
+out.sum().backward()
+print(lin.weight.grad, lin.bias.grad)
+print(Linear(3, 2, bias=False).bias, list(dict(Linear(3, 2, bias=False).named_parameters())))
+
+class MyExp(Function):
+    @staticmethod
+    def forward(x):
+        return x.exp()
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(output)
+        ctx.save_for_forward(output)
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * y
+    @staticmethod
+    def jvp(ctx, t):
+        y, = ctx.saved_tensors
+        return t * y
+
+x = torch.tensor([0., 1.])
+with fwAD.dual_level():
+    dual = fwAD.make_dual(x, torch.ones(2))
+    out = MyExp.apply(dual)
+    print(fwAD.unpack_dual(out).tangent)
+print(torch.func.jvp(MyExp.apply, (x,), (torch.ones(2),)))
+print(torch.func.jacrev(MyExp.apply)(x))
+print(torch.autograd.gradcheck(MyExp.apply, (torch.randn(3, dtype=torch.double, requires_grad=True),), check_forward_ad=True))
+
+class NoVmap(Function):
+    @staticmethod
+    def forward(x):
+        return x * 2
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        pass
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+show(lambda: torch.func.vmap(NoVmap.apply)(torch.ones(2, 2)))
+class OldStyle(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+    @staticmethod
+    def backward(ctx, g):
+        return g * 2
+show(lambda: torch.func.grad(lambda v: OldStyle.apply(v).sum())(torch.ones(2)))
+show(lambda: OldStyle.apply(torch.ones(2, requires_grad=True)).sum().backward())
+class BadGrads(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        return x * y
+    @staticmethod
+    def backward(ctx, g):
+        return g
+show(lambda: BadGrads.apply(torch.ones(2, requires_grad=True), torch.ones(2)).sum().backward())
+class WrongShape(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.sum()
+    @staticmethod
+    def backward(ctx, g):
+        return torch.ones(3)
+show(lambda: WrongShape.apply(torch.ones(2, requires_grad=True)).backward())
+show(lambda: OldStyle.forward(None, torch.ones(2)))
+f = OldStyle.apply(torch.ones(2, requires_grad=True))
+print(type(f.grad_fn).__name__, f.grad_fn.next_functions[0][0].__class__.__name__, f.grad_fn.needs_input_grad if hasattr(f.grad_fn,'needs_input_grad') else None)
+print(isinstance(f.grad_fn, torch.autograd.function.BackwardCFunction))
 
 
 # ===== Extending torch Python API =====
