@@ -1,9 +1,12 @@
 """PyTorch's docs notes "Autograd mechanics" (saved tensors, locally
 disabling gradient computation, inference mode, in-place correctness
 checks, tensor and grad_fn hooks with the "backward hooks execution"
-examples, saved tensor hooks, save_on_cpu) and "Broadcasting semantics"
-(its examples, in-place broadcasting errors, the backward-compatibility
-note), with small sizes. Exceptions print their type and message."""
+examples, saved tensor hooks, save_on_cpu, complex numbers,
+multithreading) and "Broadcasting semantics" (its examples, in-place
+broadcasting errors, the backward-compatibility note), with small sizes.
+Exceptions print their type and message."""
+import threading
+
 import torch
 import torch.nn as nn
 
@@ -312,3 +315,44 @@ b.backward(torch.ones(2), retain_graph=True)
 b.backward(torch.ones(2), inputs=[a])
 print(a.grad)
 show(lambda: (a * 2).backward())
+
+# --- Multithreading (the note's train_fn in threads), graph nodes, multi-grad hooks ---
+results = []
+def train_fn():
+    x = torch.ones(5, 5, requires_grad=True)
+    # forward
+    y = (x + 3) * (x + 4) * 0.5
+    # backward
+    y.sum().backward()
+    results.append(x.grad.sum().item())
+threads = []
+for _ in range(3):
+    p = threading.Thread(target=train_fn, args=())
+    p.start()
+    threads.append(p)
+for p in threads:
+    p.join()
+print(results)
+
+a = torch.tensor([1., 2.], requires_grad=True)
+b = a * 3
+c = b.exp()
+print(c.grad_fn.name(), c.grad_fn.next_functions[0][0].name(), c.grad_fn.metadata)
+c.grad_fn.metadata['k'] = 1
+print(c.grad_fn.metadata)
+print(isinstance(c.grad_fn, torch.autograd.graph.Node))
+print(issubclass(type(c.grad_fn), torch.autograd.graph.Node))
+print(a._version)
+torch.autograd.graph.increment_version(a)
+print(a._version)
+x1 = torch.ones(2, requires_grad=True)
+x2 = torch.ones(2, requires_grad=True)
+h = torch.autograd.graph.register_multi_grad_hook((x1, x2), lambda grads: print('multi', [g is None for g in grads]))
+(x1 * 2).sum().backward()
+(x1 * x2).sum().backward()
+h.remove()
+h = torch.autograd.graph.register_multi_grad_hook((x1, x2), lambda g: print('any', g), mode="any")
+(x2 * 5).sum().backward()
+with torch.autograd.set_multithreading_enabled(False):
+    print(torch.autograd.is_multithreading_enabled())
+print(torch.autograd.is_multithreading_enabled())
