@@ -1,5 +1,6 @@
 """ember.save / ember.load: PyTorch's file format, both ways, checked with the
 oracle (real torch.save / torch.load) where it is installed."""
+import importlib
 import io
 import warnings
 import os
@@ -559,3 +560,54 @@ def test_legacy_format_bfloat16(tmp_path):
                _use_new_zipfile_serialization=False)
     got = ember.load(tmp_path / "t.pt")
     assert got.dtype is ember.bfloat16 and got.tolist() == [1.5, -3.0]
+
+
+def test_serialization_config_options(tmp_path):
+    """torch.utils.serialization.config and the torch.serialization functions
+    that set it: CRC-32s written as 0, mmap flags (MAP_SHARED writes reach the
+    file), load's default mmap=, the storage alignment, the load endianness."""
+    import mmap
+    torch = _torch()
+
+    def run(T, name):
+        config = importlib.import_module(T.__name__ + ".utils.serialization.config")
+        path, seen = tmp_path / name, []
+        T.save({"w": T.arange(4.)}, path)
+        seen.append((config.load.mmap, config.load.mmap_flags == mmap.MAP_PRIVATE,
+                     T.serialization.get_crc32_options(), config.save.storage_alignment))
+        with T.serialization.set_default_mmap_options(mmap.MAP_SHARED):
+            seen.append(T.serialization.get_default_mmap_options() == mmap.MAP_SHARED)
+            T.load(path, mmap=True)["w"].add_(1)
+        seen.append(T.serialization.get_default_mmap_options() == mmap.MAP_PRIVATE)
+        config.load.mmap = True
+        try:
+            loaded = T.load(path)["w"]
+        finally:
+            config.load.mmap = False
+        loaded.add_(1)          # (MAP_PRIVATE: copy-on-write, the file unchanged)
+        seen.append(T.load(path, mmap=True)["w"].tolist())
+        config.save.storage_alignment = 128
+        try:
+            T.save(T.ones(2), path)
+        finally:
+            config.save.storage_alignment = 64
+        with zipfile.ZipFile(path) as z:
+            seen.append(z.read(f"{name[:-3]}/.storage_alignment"))
+        T.serialization.set_crc32_options(False)
+        try:
+            T.save(T.ones(2), path)
+        finally:
+            T.serialization.set_crc32_options(True)
+        with zipfile.ZipFile(path) as z:        # (0: zipfile itself then refuses to read them)
+            seen.append(sorted({i.CRC for i in z.infolist()}))
+        seen.append(T.load(path).tolist())
+        try:
+            T.serialization.set_default_mmap_options(5)
+        except ValueError as e:
+            seen.append(str(e))
+        T.serialization.set_default_load_endianness(T.serialization.LoadEndianness.BIG)
+        seen.append(config.load.endianness.name)
+        T.serialization.set_default_load_endianness(None)
+        seen.append(T.serialization.get_default_load_endianness())
+        return seen
+    assert run(ember, "e.pt") == run(torch, "t.pt")
