@@ -2,7 +2,8 @@
 with their shared storage (the view relation preserved after loading),
 clone() before saving a view, a module's state_dict saved and loaded,
 weights_only loading with torch.serialization.add_safe_globals, map_location,
-and saving to a BytesIO. Files go to a temporary directory."""
+and saving to a BytesIO; its config section (torch.utils.serialization.config,
+mmap and CRC-32 options). Files go to a temporary directory."""
 import io
 import os
 import tempfile
@@ -167,3 +168,29 @@ try:
     torch.load(path('legacy.pt'), mmap=True)
 except RuntimeError as e:   # (the message names the file: its temporary directory left out)
     print('RuntimeError:', str(e).replace(tmp, '<tmp>'))
+
+# torch.utils.serialization.config and its setters
+import mmap
+import zipfile
+from torch.utils.serialization import config
+p = path('cfg.pt')
+torch.save({'w': torch.arange(4.)}, p)
+print(config.load.mmap, config.load.endianness, config.save.compute_crc32,
+      config.save.use_pinned_memory_for_d2h, config.load.mmap_flags == mmap.MAP_PRIVATE)
+config.load.mmap = True
+print(torch.load(p)['w'])
+config.load.mmap = False
+print(torch.serialization.get_default_mmap_options() == mmap.MAP_PRIVATE)
+with torch.serialization.set_default_mmap_options(mmap.MAP_SHARED):
+    print(torch.serialization.get_default_mmap_options() == mmap.MAP_SHARED)
+    sd = torch.load(p, mmap=True)
+    sd['w'].add_(1)
+print(torch.load(p, mmap=True)['w'])
+print(torch.serialization.get_crc32_options())
+torch.serialization.set_crc32_options(False)
+torch.save(torch.ones(2), p)
+torch.serialization.set_crc32_options(True)
+print([i.CRC for i in zipfile.ZipFile(p).infolist() if '/data/' in i.filename])
+print(torch.load(p))
+show(lambda: torch.serialization.set_default_mmap_options(5))
+print(torch.serialization.get_default_load_endianness())
