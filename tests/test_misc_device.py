@@ -367,3 +367,20 @@ def test_device_strings_parse_as_torch(string):
     check(lambda T: T.device(string))
     check(lambda T: T.device(string, 1))
     check(lambda T: T.ones(1).to(string).device)
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x3, x4: T.nn.LayerNorm(8, device="meta")(x3),
+    lambda T, x3, x4: T.nn.GroupNorm(3, 3, device="meta")(x4),
+    lambda T, x3, x4: T.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True,
+                                                   device="meta")(x3),
+    lambda T, x3, x4: T.einsum("ncs,c->ns", x3, T.ones(5, device="meta")),
+], ids=["layer_norm", "group_norm", "encoder_layer", "einsum"])
+def test_meta_through_normalisation_and_einsum(make):
+    # (the "Reasoning about Shapes" recipe: shapes through a network, no data)
+    def f(T):
+        x3 = T.randn(2, 5, 8, device="meta")
+        x4 = T.randn(2, 3, 4, 4, device="meta")
+        y = make(T, x3, x4)
+        return tuple(y.shape), str(y.dtype), y.device.type, y.requires_grad
+    check(f)
