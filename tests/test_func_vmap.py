@@ -290,3 +290,16 @@ def test_set_multithreading_enabled_is_kept_and_backward_unchanged():
         (x * x).sum().backward()
     assert _state.multithreading is True
     assert x.grad.tolist() == [2.0, 4.0]
+
+
+def test_is_multithreading_enabled_vs_torch():
+    def f(T):
+        seen = [T.autograd.is_multithreading_enabled()]
+        with T.autograd.set_multithreading_enabled(False):
+            seen.append(T.autograd.is_multithreading_enabled())
+        seen.append(T.autograd.is_multithreading_enabled())
+        T.autograd.set_multithreading_enabled(False)       # (as a function too)
+        seen.append(T.autograd.is_multithreading_enabled())
+        T.autograd.set_multithreading_enabled(True)
+        return seen
+    check(f)

@@ -367,3 +367,33 @@ def test_device_strings_parse_as_torch(string):
     check(lambda T: T.device(string))
     check(lambda T: T.device(string, 1))
     check(lambda T: T.ones(1).to(string).device)
+
+
+@pytest.mark.parametrize("make", [
+    lambda T, x3, x4: T.nn.LayerNorm(8, device="meta")(x3),
+    lambda T, x3, x4: T.nn.GroupNorm(3, 3, device="meta")(x4),
+    lambda T, x3, x4: T.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True,
+                                                   device="meta")(x3),
+    lambda T, x3, x4: T.einsum("ncs,c->ns", x3, T.ones(5, device="meta")),
+    lambda T, x3, x4: T.nn.BatchNorm2d(3, device="meta")(x4),
+    lambda T, x3, x4: T.nn.BatchNorm1d(5, device="meta")(x3),
+    lambda T, x3, x4: T.nn.BatchNorm1d(8, device="meta")(x3[0].T.repeat(9, 1)),
+], ids=["layer_norm", "group_norm", "encoder_layer", "einsum", "batch_norm2d", "batch_norm1d_3d",
+        "batch_norm1d_rows"])
+def test_meta_through_normalisation_and_einsum(make):
+    # (the "Reasoning about Shapes" recipe: shapes through a network, no data)
+    def f(T):
+        x3 = T.randn(2, 5, 8, device="meta")
+        x4 = T.randn(2, 3, 4, 4, device="meta")
+        y = make(T, x3, x4)
+        return tuple(y.shape), str(y.dtype), y.device.type, y.requires_grad
+    check(f)
+
+
+def test_meta_batch_norm_rows_backward():
+    def f(T):
+        x = T.randn(40, 3, device="meta", requires_grad=True)
+        bn = T.nn.BatchNorm1d(3, device="meta")
+        bn(x).sum().backward()
+        return [(tuple(t.shape), t.device.type) for t in (x.grad, bn.weight.grad, bn.bias.grad)]
+    check(f)

@@ -270,6 +270,21 @@ def test_load_state_dict_assign_vs_torch():
     check(f)
 
 
+def test_load_state_dict_assign_stays_in_the_checkpoints_metadata():
+    # PyTorch writes assign= into the state dict's own _metadata entries, so
+    # a later load of the same dict (here into a meta model, without assign=)
+    # assigns too: the "loading an nn.Module from a checkpoint" recipe's order.
+    def f(T):
+        sd = T.nn.Sequential(T.nn.Linear(2, 2)).state_dict()
+        with T.device("meta"):
+            first, second = T.nn.Sequential(T.nn.Linear(2, 2)), T.nn.Sequential(T.nn.Linear(2, 2))
+        first.load_state_dict(sd, assign=True)
+        second.load_state_dict(sd)
+        return (sorted((k, sorted(v.items())) for k, v in sd._metadata.items()),
+                str(second[0].weight.device), second[0].weight.data_ptr() == sd["0.weight"].data_ptr())
+    check(f)
+
+
 def test_load_state_dict_leaves_model_on_error():
     net = _tree(ember)
     before = [p.detach().numpy().copy() for p in net.parameters()]

@@ -41,7 +41,11 @@ COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_t
             "seq2seq_translation.py", "transformer_lm.py", "autograd_extending.py",
             "recipes_state_amp.py", "dqn_distill.py", "yt_tensors_models.py",
             "char_rnn_generation.py", "data_utils.py", "custom_ops.py", "leaf_hooks.py",
-            "vae_distributions.py"]
+            "vae_distributions.py",
+            # PyTorch's docs notes and more tutorials and recipes
+            "modules_note.py", "autograd_mechanics.py", "serialization_note.py",
+            "classifier_bow.py", "recipes_shapes_device.py", "extending_note.py",
+            "recipes_checkpoints.py"]
 
 
 def _env():

@@ -111,8 +111,8 @@ chalf = complex32
 
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
 COMPLEX = (complex64, complex128)
-# bfloat16 is left out of ALL (the real dtypes every checkpoint format holds);
-# tensors may have it. PyTorch's own checkpoints hold ALL + COMPLEX.
+# bfloat16 is left out of ALL (it needs ml_dtypes); _HELD, what tensors and
+# checkpoints may hold, has it where ml_dtypes is installed.
 _HELD = ALL + COMPLEX + ((bfloat16,) if _ml_dtypes is not None else ())
 _BF16_NP = bfloat16._np if _ml_dtypes is not None else None
 # float16 and bfloat16, which PyTorch's CPU kernels compute in float32 (opmath)

@@ -2,6 +2,7 @@
 multiply-adds (it contracts ``a * b + c``) emulated exactly in NumPy, and
 c10::Half's conversion through float. _random and _ranges use them."""
 from ._backend import np
+from ._meta import is_meta, meta_array
 
 
 def _two_sum(a, b):
@@ -17,6 +18,8 @@ def _fma32(a, b, c):
     p = np.multiply(a, b, dtype=np.float64)
     s = np.add(p, c, dtype=np.float64)
     r = s.astype(np.float32)
+    if is_meta(s):      # (no values: nothing lands on a midpoint)
+        return r
     bits = s.view(np.uint64)
     idx = np.flatnonzero((bits & np.uint64(0x1FFFFFFF)) == np.uint64(0x10000000))
     if idx.size:
@@ -36,6 +39,8 @@ def _fma32_blocks(x, a, b):
     """_fma32(x, a, b) for a large float32 `x` (a and b broadcast to it): the
     double products and sums are made a block of rows at a time, in cache,
     and only a block with a sum on a float32 midpoint takes _fma32's repair."""
+    if is_meta(x):      # (shapes only: the meta device has no values to fuse)
+        return meta_array(x.shape, np.float32)
     out = np.empty(x.shape, np.float32)
     # (widened once, before broadcasting: a row of alpha, not every element)
     a, b = (np.broadcast_to(np.asarray(v, np.float64), x.shape) for v in (a, b))

@@ -38,7 +38,7 @@ def _is_tar(fh):
     return len(block) == 512 and block[257:262] == b"ustar"
 
 
-def read(fh, where, restore, weights_only, unpickle):
+def read(fh, where, restore, weights_only, unpickle, skip_data=False):
     """The object in a legacy checkpoint. unpickle(file, persistent_load) reads
     one pickle with the chosen unpickler (weights-only or not)."""
     if _is_tar(fh):
@@ -81,7 +81,7 @@ def read(fh, where, restore, weights_only, unpickle):
             raise pickle.UnpicklingError(f"malformed storage id {pid!r:.80}")
         if key not in roots:
             loc = location.decode("ascii") if isinstance(location, bytes) else location
-            roots[key] = restore(TypedStorage(np.empty(numel, storage_type.dtype._np),
+            roots[key] = restore(TypedStorage(np.zeros(numel, storage_type.dtype._np),
                                               storage_type.dtype), loc)
         root = roots[key]
         if view is None:
@@ -92,6 +92,8 @@ def read(fh, where, restore, weights_only, unpickle):
         return views[view_key]
 
     result = unpickle(fh, persistent_load)
+    if skip_data:       # (the storages are left unread, as under PyTorch's skip_data)
+        return result
     try:
         keys = header()
         for key in keys:
@@ -100,7 +102,7 @@ def read(fh, where, restore, weights_only, unpickle):
             if numel != array.size:
                 raise RuntimeError(f"storage {key} holds {numel} elements where "
                                         f"{array.size} were expected, in {where}")
-            view = memoryview(array).cast("B")
+            view = memoryview(array.view(np.uint8))     # (bfloat16 exports no buffer)
             if fh.readinto(view) != view.nbytes:
                 raise RuntimeError(f"storage {key} is cut short: {where} is truncated")
             if little != (sys.byteorder == "little"):

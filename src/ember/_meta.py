@@ -127,7 +127,17 @@ class MetaArray(np.ndarray):
         handler = _FUNCTIONS.get(func)
         if handler is not None:
             return handler(*args, **kwargs)
-        return func._implementation(*args, **kwargs)
+        # Any other function runs on the zero-stride data (the right shapes,
+        # no memory to read): what it makes of a meta operand stays meta.
+        return _as_meta(func._implementation(*args, **kwargs))
+
+
+def _as_meta(result):
+    if type(result) is np.ndarray:
+        return meta_array(result.shape, result.dtype)
+    if type(result) in (tuple, list):
+        return type(result)(_as_meta(r) for r in result)
+    return result
 
 
 def _stand_in(x, signature):

@@ -48,8 +48,8 @@ TORCH_TENSOR = TorchName("torch", "Tensor")
 TORCH_SIZE = TorchName("torch", "Size")
 TORCH_DEVICE = TorchName("torch", "device")
 STORAGE_TYPES = {d: TorchName("torch", D.SCALAR_NAMES[d] + "Storage")
-                 for d in D.ALL + D.COMPLEX}
-DTYPES = {d: TorchName("torch", d.name) for d in D.ALL + D.COMPLEX}
+                 for d in D._HELD}
+DTYPES = {d: TorchName("torch", d.name) for d in D._HELD}
 
 
 def _user_state(t):

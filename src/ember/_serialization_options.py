@@ -1,6 +1,7 @@
 """torch.serialization's load endianness: the byte order assumed for a
 checkpoint that has no byteorder record (files from PyTorch before 2.1, or
-saved with _disable_byteorder_record=True)."""
+saved with _disable_byteorder_record=True), kept in
+torch.utils.serialization.config as PyTorch keeps it."""
 import enum
 import sys
 
@@ -11,25 +12,27 @@ class LoadEndianness(enum.Enum):
     BIG = 3
 
 
-_default_load_endianness = None
+def _config():
+    from .utils.serialization import config
+    return config.load
 
 
 def get_default_load_endianness():
     """The fallback order; None means little-endian, as PyTorch's default."""
-    return _default_load_endianness
+    return _config().endianness
 
 
 def set_default_load_endianness(endianness):
-    global _default_load_endianness
     if not isinstance(endianness, LoadEndianness) and endianness is not None:
         raise TypeError("Invalid argument type in function set_default_load_endianness")
-    _default_load_endianness = endianness
+    _config().endianness = endianness
 
 
 def fallback_byteorder():
     """The order a checkpoint without a byteorder record is read in."""
-    if _default_load_endianness in (None, LoadEndianness.LITTLE):
+    endianness = _config().endianness
+    if endianness in (None, LoadEndianness.LITTLE):
         return "little"
-    if _default_load_endianness is LoadEndianness.BIG:
+    if endianness is LoadEndianness.BIG:
         return "big"
     return sys.byteorder

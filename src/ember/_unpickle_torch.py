@@ -134,8 +134,11 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
             f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
             f"{storage_offset}, and itemsize {item} requiring a storage size of "
             f"{needed * item} are out of bounds for storage of size {flat.nbytes}")
-    arr = np.lib.stride_tricks.as_strided(
-        flat[storage_offset:], size, tuple(s * flat.itemsize for s in stride))
+    # (a view whose base is the storage's array, not as_strided's stand-in:
+    # tensors loaded from one storage then share it, storage_offset and all;
+    # its bytes as the buffer, which NumPy exports for ml_dtypes' bfloat16 too)
+    arr = np.ndarray(size, flat.dtype, buffer=flat.view(np.uint8), offset=storage_offset * flat.itemsize,
+                     strides=tuple(s * flat.itemsize for s in stride))
     return Tensor._wrap(arr)
 
 
@@ -243,7 +246,7 @@ def _torch_globals():
                      ("tensor subclasses", "_rebuild_wrapper_subclass"),
                      ("tensors saved from NumPy", "_rebuild_device_tensor_from_numpy")]:
         g["torch._utils." + fn] = _unsupported(what)
-    for d in D.ALL + D.COMPLEX:
+    for d in D._HELD:       # (bfloat16 too, where ml_dtypes gives NumPy one)
         g["torch." + d.name] = d
         storage = StorageType(d)
         g[f"torch.{D.SCALAR_NAMES[d]}Storage"] = storage
@@ -276,5 +279,6 @@ MISSING_GLOBALS = frozenset(_MISSING)
 
 def missing(full_name):
     """The error for a name PyTorch allows but Ember cannot build."""
+    absent = "complex32" if D.bfloat16 in D._HELD else "bfloat16 (no ml_dtypes), complex32"
     return RuntimeError(f"this checkpoint uses {full_name}, which Ember does not have "
-                        "(Ember has no bfloat16, complex32, quantized or legacy tensor types yet)")
+                        f"(Ember has no {absent}, quantized or legacy tensor types yet)")

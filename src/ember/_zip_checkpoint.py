@@ -66,10 +66,11 @@ class _CountingWriter(io.RawIOBase):
 
 
 class ArchiveWriter:
-    def __init__(self, f, archive_name):
+    def __init__(self, f, archive_name, alignment=ALIGNMENT, crc32=True):
         self._out = _CountingWriter(f)
         self._zip = zipfile.ZipFile(self._out, "w", zipfile.ZIP_STORED, allowZip64=True)
         self._prefix = archive_name + "/"
+        self._alignment, self._crc32 = alignment, crc32
 
     def write_record(self, name, data):
         """data: bytes, or a NumPy array (written from its memory, not copied)."""
@@ -82,11 +83,15 @@ class ArchiveWriter:
         zip64 = view.nbytes * 1.05 > zipfile.ZIP64_LIMIT   # zipfile's own rule
         start = (self._out.tell() + _LOCAL_HEADER + len(info.filename.encode("utf-8"))
                  + _PAD_HEADER + (_ZIP64_EXTRA if zip64 else 0))
-        pad = -start % ALIGNMENT
+        pad = -start % self._alignment
         info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
         with self._zip.open(info, "w", force_zip64=zip64) as w:
             for i in range(0, view.nbytes, 1 << 26):      # 64 MiB at a time
                 w.write(view[i:i + (1 << 26)])
+            if not self._crc32:
+                # (set_crc32_options(False): PyTorch writes 0, which readers
+                # take as no CRC; zipfile writes what its writer holds on close)
+                w._crc = 0
 
     def close(self):
         self._zip.close()

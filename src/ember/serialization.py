@@ -7,17 +7,20 @@ weights-only unpickler, so a file cannot run code. Saving to a path is atomic:
 a crash or an error mid-save leaves the old file as it was.
 """
 import io
+import mmap as _mmap
 import os
 import pickle
 import re
 import secrets
 import stat
 import sys
+import threading
 import warnings
 
 from ._backend import np
 
 from . import _weights_only
+from .utils.serialization import config as _config
 from ._pickle_torch import Storages, pickler_class
 from ._unpickle_torch import StorageType, TypedStorage, location_restorer
 from ._weights_only import WeightsUnpickler, allowed_globals, find_global
@@ -36,7 +39,8 @@ __all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_g
            "default_restore_location", "normalize_storage_type", "storage_to_tensor_type",
            "check_module_version_greater_or_equal", "validate_cuda_device", "mkdtemp",
            "StorageType", "LoadEndianness", "get_default_load_endianness",
-           "set_default_load_endianness"]
+           "set_default_load_endianness", "skip_data", "get_crc32_options",
+           "set_crc32_options", "get_default_mmap_options", "set_default_mmap_options"]
 
 DEFAULT_PROTOCOL = 2
 FILE_FORMAT_VERSION = "3\n"
@@ -113,6 +117,71 @@ def get_unsafe_globals_in_checkpoint(f):
     return unsafe
 
 
+# -- options (torch.utils.serialization.config) ---------------------------------
+
+def get_crc32_options():
+    """Whether torch.save computes and writes the CRC-32 of each record."""
+    return _config.save.compute_crc32
+
+
+def set_crc32_options(compute_crc32):
+    """Set whether torch.save computes and writes each record's CRC-32 (0 if not)."""
+    _config.save.compute_crc32 = compute_crc32
+
+
+def get_default_mmap_options():
+    """The mmap flags torch.load(mmap=True) maps files with (mmap.MAP_PRIVATE)."""
+    return _config.load.mmap_flags
+
+
+class set_default_mmap_options:
+    """Context manager or function: torch.load(mmap=True) maps files with
+    `flags`, mmap.MAP_PRIVATE (copy-on-write) or mmap.MAP_SHARED (writes
+    reach the file)."""
+
+    def __init__(self, flags):
+        if sys.platform == "win32":
+            raise RuntimeError(
+                "Changing the default mmap options is currently not supported for Windows")
+        if flags != _mmap.MAP_PRIVATE and flags != _mmap.MAP_SHARED:
+            raise ValueError("Invalid argument in function set_default_mmap_options, "
+                             f"expected mmap.MAP_PRIVATE or mmap.MAP_SHARED, but got {flags}")
+        self.prev = _config.load.mmap_flags
+        _config.load.mmap_flags = flags
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        _config.load.mmap_flags = self.prev
+
+
+# -- skip_data ----------------------------------------------------------------
+
+_tls = threading.local()
+
+
+def _skipping():
+    return getattr(_tls, "skip_data", False)
+
+
+class skip_data:
+    """Saves write each storage's record without its bytes (zeros in their
+    place, to be filled in a separate pass); loads leave storages unread
+    (zeros). `materialize_fake_tensors` is for FakeTensors, which Ember does
+    not have: nothing to materialize."""
+
+    def __init__(self, materialize_fake_tensors: bool = False):
+        self.materialize_fake_tensors = materialize_fake_tensors
+
+    def __enter__(self):
+        self._old = _skipping()
+        _tls.skip_data = True
+
+    def __exit__(self, type, value, tb):
+        _tls.skip_data = self._old
+
+
 # -- save ---------------------------------------------------------------------
 
 def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
@@ -122,6 +191,8 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
     if not is_path and not hasattr(f, "write"):
         raise AttributeError("expected 'f' to be string, path, or a file-like object with a "
                              "'write' attribute")
+    if _skipping() and not _use_new_zipfile_serialization:
+        raise RuntimeError("Cannot use skip_data=True with _use_new_zipfile_serialization=False")
     storages = Storages(legacy=not _use_new_zipfile_serialization)
     pickled = io.BytesIO()
     # Pickled before the file is opened: an object that cannot be pickled
@@ -149,15 +220,17 @@ def _archive_name(path):
 
 
 def _write_zip(out, archive_name, data_pkl, storages, disable_byteorder):
-    w = ArchiveWriter(out, archive_name)
+    options = _config.save
+    w = ArchiveWriter(out, archive_name, options.storage_alignment, options.compute_crc32)
     try:
         w.write_record("data.pkl", data_pkl)
         w.write_record(".format_version", "1")
-        w.write_record(".storage_alignment", "64")
+        w.write_record(".storage_alignment", str(options.storage_alignment))
         if not disable_byteorder:
             w.write_record("byteorder", sys.byteorder)
+        skip = _skipping()
         for key, raw, _ in storages.records:
-            w.write_record(f"data/{key}", raw)
+            w.write_record(f"data/{key}", np.zeros(raw.nbytes, np.uint8) if skip else raw)
         w.write_record("version", FILE_FORMAT_VERSION)
         w.write_record(".data/serialization_id", str(secrets.randbelow(10 ** 40)).zfill(40))
     except BaseException:
@@ -219,6 +292,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     elif pickle_module is None:
         pickle_module = pickle
     pickle_load_args.setdefault("encoding", "utf-8")
+    if mmap is None:
+        mmap = _config.load.mmap
     if isinstance(f, (str, os.PathLike)) and os.fspath(f).endswith(".safetensors"):
         return _load_safetensors(os.fspath(f), map_location)
     restore = location_restorer(map_location)
@@ -287,7 +362,9 @@ def _load_from(fh, f, where, restore, pickle_module, weights_only, mmap, load_ar
         if mmap:
             if not isinstance(f, (str, os.PathLike)):
                 raise ValueError("f must be a file path in order to use the mmap argument")
-            whole_file = np.memmap(f, np.uint8, mode="c")    # copy-on-write, as MAP_PRIVATE
+            # (copy-on-write as MAP_PRIVATE, the default; MAP_SHARED writes through)
+            shared = _config.load.mmap_flags == getattr(_mmap, "MAP_SHARED", None)
+            whole_file = np.memmap(f, np.uint8, mode="r+" if shared else "c")
         data = io.BytesIO(reader.read("data.pkl"))
         byteorder = reader.read("byteorder").decode() if reader.has_record("byteorder") \
             else fallback_byteorder()
@@ -302,7 +379,7 @@ def _load_from(fh, f, where, restore, pickle_module, weights_only, mmap, load_ar
                            "torch.save your checkpoint with this option in order to use mmap.")
     return _legacy.read(fh, where, restore, weights_only,
                         lambda file, pl: _unpickle(file, pl, pickle_module, weights_only,
-                                                   load_args))
+                                                   load_args), skip_data=_skipping())
 
 
 def _zip_storages(reader, restore, byteorder, whole_file):
@@ -320,15 +397,20 @@ def _zip_storages(reader, restore, byteorder, whole_file):
             return loaded[key]
         dtype = storage_type.dtype
         name = f"data/{key}"
-        if whole_file is not None:
+        if _skipping():
+            array = np.zeros(numel, dtype._np)      # (the storage left unread)
+        elif whole_file is not None:
             start = reader.data_offset(name)
             nbytes = numel * dtype.itemsize
             if reader.size(name) != nbytes or start + nbytes > whole_file.size:
                 raise reader.error(f"record {name} does not hold {numel} elements")
-            array = whole_file[start:start + nbytes].view(dtype._np)
+            # (the record's own buffer, not a slice of the file's: a storage's
+            # offsets count from the record's start, as PyTorch's do)
+            array = np.frombuffer(memoryview(whole_file)[start:start + nbytes],
+                                  np.uint8).view(dtype._np)
         else:
             array = np.empty(numel, dtype._np)
-            reader.read(name, into=array)
+            reader.read(name, into=array.view(np.uint8))  # (bfloat16 exports no buffer)
         if byteorder != sys.byteorder:
             array.byteswap(inplace=True)
         storage = restore(TypedStorage(array, dtype),

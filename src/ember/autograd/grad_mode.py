@@ -11,7 +11,7 @@ import threading
 from .._public_name import PublicRepr, public_module
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "set_multithreading_enabled",
+           "set_multithreading_enabled", "is_multithreading_enabled",
            "is_grad_enabled", "is_inference_mode_enabled"]
 
 
@@ -212,6 +212,11 @@ class inference_mode(_DecoratorContextManager):
 
     def clone(self):
         return self.__class__(self.mode)
+
+
+def is_multithreading_enabled():
+    """Returns True if multithreading is currently enabled."""
+    return _state.multithreading
 
 
 class set_multithreading_enabled(_DecoratorContextManager):

@@ -10,6 +10,7 @@ then each channel's run sums are added in double, in thread order. With no
 more rows than threads the forward takes one of two other paths (below).
 The numbers then depend on the thread count exactly as PyTorch's do."""
 from .._backend import np
+from .._meta import is_meta, meta_array
 from .._fma import _fma32, _fma64, _two_sum
 
 
@@ -72,6 +73,9 @@ def stats(rows, centred):
     `centred(mean)` gives the rows minus the mean."""
     n, c = rows.shape
     dt = rows.dtype
+    if is_meta(rows):       # (the meta device: shapes, no sums)
+        mean = meta_array((c,), dt)
+        return mean, centred(mean), meta_array((c,), dt)
     threads = _threads()
     if n > threads:
         runs = _runs(n, threads)
@@ -97,6 +101,8 @@ def grad_sums(g, dev):
     n = g.shape[0]
     if not n:
         return np.zeros(g.shape[1], g.dtype), np.zeros(g.shape[1], g.dtype)
+    if is_meta(g) or is_meta(dev):
+        return meta_array(g.shape[1:], g.dtype), meta_array(g.shape[1:], g.dtype)
     runs = _runs(n, _threads())
     grad_sum = _in_double([_row_sum(g[r]) for r in runs]).astype(g.dtype)
     dotp = _in_double([fused_row_dot(dev[r], g[r]) for r in runs]).astype(g.dtype)

@@ -13,6 +13,7 @@ all of 960 rows (3 rows each of 16 sizes from 3 to 4100 values, 10 draws,
 float32 and float64)."""
 from .._backend import np
 from .._fma import _fma64
+from .._meta import is_meta, meta_array
 
 LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
 
@@ -57,6 +58,8 @@ def _chunk_moments(v, t):
 
 def rowwise_moments(x):
     """(mean, variance) of each row of 2-d `x` (float32 or float64)."""
+    if is_meta(x):      # (no data to sum: the shapes alone, on the meta device)
+        return meta_array(x.shape[:1], x.dtype), meta_array(x.shape[:1], x.dtype)
     t = x.dtype.type
     lanes = LANES[x.dtype]
     rows, N = x.shape

@@ -184,7 +184,8 @@ class _StateDictMixin:
             state_dict._metadata = metadata     # pre-hooks may read it
 
         def load(module, local_state_dict, prefix=""):
-            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            # (the checkpoint's own dict: assign= stays in it, as in PyTorch)
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
             if assign:
                 local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
