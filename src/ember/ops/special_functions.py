@@ -252,7 +252,13 @@ LogitBackward0 = grad_fn("LogitBackward0", saved={"eps": "eps"}, self=_logit_gra
 
 def logit(input, eps=None):
     x = float_data(input, "logit")
-    z = x if eps is None else np.clip(x, eps, 1 - eps)
+    if eps is not None:
+        # (PyTorch's kernel holds eps and 1 - eps in the input's dtype:
+        # ml_dtypes' bfloat16 beside a Python float would compute in float32)
+        lo = x.dtype.type(eps)
+        z = np.clip(x, lo, x.dtype.type(1) - lo).astype(x.dtype, copy=False)
+    else:
+        z = x
     with np.errstate(all="ignore"):
         data = np.log(z / (1 - z))
     return recorded(LogitBackward0, data.astype(x.dtype, copy=False), (input,), (eps,))
