@@ -82,7 +82,7 @@ def signbit(input):
     if x.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     x = _real_float(x)
-    return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
+    return wrap(np.signbit(x) if D.is_float_np(x.dtype) else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
 

@@ -118,6 +118,8 @@ def _search(seq, values, right, out_int32, sorter=None):
     if dt == np.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
+    if dt == D._BF16_NP:    # (NumPy's search in ml_dtypes' bfloat16 does not put NaN last)
+        seq, values = seq.astype(np.float32), values.astype(np.float32)
     side = "right" if right else "left"
     if seq.ndim == 1:
         pos = np.searchsorted(seq, values, side=side)
