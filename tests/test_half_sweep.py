@@ -51,7 +51,7 @@ for _names, _dtypes, _why in [
       "rsqrt", "selu_", "sinc", "special.i0e", "special.ndtr", "special.sinc",
       "triplet_margin_loss"], HALVES, _STEPWISE),
     (["add_alpha", "celu", "corrcoef", "corrcoef_t", "cosine_embedding_loss",
-      "cosine_similarity", "cumprod_dim0", "dist_p", "embedding_bag", "embedding_renorm_",
+      "cosine_similarity", "dist_p", "embedding_bag", "embedding_renorm_",
       "erfc", "frobenius_norm", "group_norm_plain", "linalg.matrix_norm", "linalg.norm",
       "linalg.norm_ord_vector_dim", "linalg.vector_norm", "linalg.vector_norm_3_keepdim",
       "mvlgamma", "norm_fro_dims", "poisson_nll_loss", "polygamma", "renorm_p", "rpow"],
@@ -92,9 +92,22 @@ EXTRA = [
     ("cdist_mm_large", lambda T, x, y: T.cdist(x, y), [((30, 3), ANY), ((4, 3), ANY)], False),
 ]
 
-CASES = [pytest.param(row, dt, id=f"{row[0]}-{dt}",
-                      marks=[pytest.mark.xfail(strict=True, reason=KNOWN[row[0], dt])]
-                      if (row[0], dt) in KNOWN else [])
+# Gradients whose formulas multiply half arrays by Python numbers, which
+# NumPy 1 casts by value and NumPy 2 as weak scalars: within 1 ulp under one
+# of them only.
+_CASTING = {("norm_p3", "bfloat16"), ("dist_p", "float16"), ("pairwise_distance_p", "bfloat16"),
+            ("var_mean_all", "bfloat16")}
+_NUMPY1 = int(np.__version__.split(".")[0]) < 2
+
+
+def _marks(key):
+    if _NUMPY1 and key in _CASTING:
+        return [pytest.mark.xfail(strict=False, reason=KNOWN.get(key, _STEPWISE) + "; and "
+                                  "NumPy 1's value-based casting of Python numbers")]
+    return [pytest.mark.xfail(strict=True, reason=KNOWN[key])] if key in KNOWN else []
+
+
+CASES = [pytest.param(row, dt, id=f"{row[0]}-{dt}", marks=_marks((row[0], dt)))
          for row in OPS + EXTRA for dt in HALVES]
 
 _SDPA_BACKWARD = "the fused attention kernel's backward in the half types (opmath order)"
