@@ -32,7 +32,9 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     if p == 1:
         return xp.sgn(x) * g
     if p == 2:
-        return x * xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
+        # (in the recorded form's order, grad * (x / norm): the half types
+        # round after each op)
+        return g * xp.where(r == 0, 0, x / xp.where(r == 0, 1, r))
     if math.isinf(p):
         # amax's rule: the gradient shared among the elements that reach the max
         mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
