@@ -48,18 +48,14 @@ for _names, _dtypes, _why in [
     (["conv_transpose2d"], ["float16"], _CONV),
     (["special.i1", "special.i1e"], HALVES,
      "PyTorch has no half i1_backward/i1e_backward kernel; Ember differentiates"),
-    (["atan2", "binary_cross_entropy_with_logits", "cosine_similarity_dim", "cov_weights",
-      "layer_norm", "norm_p3", "pairwise_distance_p", "renorm", "rms_norm", "rms_norm_eps",
-      "rsqrt", "selu_", "sinc", "special.i0e", "special.ndtr", "special.sinc",
-      "triplet_margin_loss"], HALVES, _STEPWISE),
-    (["add_alpha", "celu", "corrcoef", "corrcoef_t", "cosine_embedding_loss",
-      "cosine_similarity", "dist_p", "embedding_bag", "embedding_renorm_",
-      "erfc", "frobenius_norm", "group_norm_plain", "linalg.norm",
-      "linalg.norm_ord_vector_dim", "linalg.vector_norm", "linalg.vector_norm_3_keepdim",
-      "mvlgamma", "norm_fro_dims", "poisson_nll_loss", "polygamma", "renorm_p", "rpow"],
-     ["float16"], _STEPWISE),
-    (["kl_div", "special.multigammaln"], ["bfloat16"], _STEPWISE),
-    (["norm_dim"], ["float16"], _NORM_SUM), (["pairwise_distance"], ["bfloat16"], _NORM_SUM),
+    (["atan2", "binary_cross_entropy_with_logits", "cov_weights", "layer_norm",
+      "pairwise_distance_p", "renorm", "rms_norm", "rms_norm_eps", "rsqrt", "selu_", "sinc",
+      "special.i0e", "special.ndtr", "special.sinc", "triplet_margin_loss"], HALVES, _STEPWISE),
+    (["add_alpha", "celu", "dist_p", "embedding_bag", "embedding_renorm_", "erfc",
+      "frobenius_norm", "group_norm_plain", "mvlgamma", "poisson_nll_loss", "polygamma",
+      "renorm_p"], ["float16"], _STEPWISE),
+    (["kl_div", "norm_p3", "special.multigammaln"], ["bfloat16"], _STEPWISE),
+    (["pairwise_distance"], ["bfloat16"], _NORM_SUM),
 ]:
     for _n in _names:
         for _d in _dtypes:
@@ -124,7 +120,6 @@ KNOWN_MODULES = {
     "GRU": dict.fromkeys(HALVES, (_STEPWISE, True)),
     "MHA_noweights": dict.fromkeys(HALVES, (_SDPA_BACKWARD, True)),
     "TransformerEncoderLayer": dict.fromkeys(HALVES, (_SDPA_BACKWARD, True)),
-    "CosineSimilarity": {"float16": (_STEPWISE, True)},
     "TripletMarginLoss": {"bfloat16": (_STEPWISE, True)},
 }
 _MODULE_NAMES = [c[0] for c in module_hook_cases.build(ember)[0]]

@@ -103,7 +103,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     _float_dtype(x, dtype, name)
     a = x._data if dtype is None else x._data.astype(dtype._np)
     out_dtype = a.real.dtype
-    if a.dtype == D._BF16_NP:     # (accumulated in float32, as PyTorch's kernel)
+    if a.dtype in D.HALF_NP:      # (accumulated in float32, as PyTorch's kernel)
         a = a.astype(np.float32)
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim not in ((), []) else None
