@@ -127,17 +127,19 @@ def _sinc(x):
 
 
 sinc = declare_unary("sinc", _sinc, grad_fn(
-    "SincBackward0", self=lambda xp, g, self: _sinc_grad_recorded(xp, g, self) if xp.recording
+    "SincBackward0", self=lambda xp, g, self: _sinc_grad_recorded(xp, g, self)
+    if xp.recording or g.dtype in D.HALF_NP
     else g * xp.conj(xp.where(self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self))))),
     precision=on_own_precision, inplace_function=True, complex=True)
 
 
 def _sinc_grad_recorded(xp, g, x):
-    """FunctionsManual's sinc_backward, as it writes it."""
+    """FunctionsManual's sinc_backward, as it writes it (on arrays too for
+    float16 and bfloat16, whose every op rounds as PyTorch's do)."""
     px = xp.mul_scalar(x, math.pi)
     sq = xp.mul_scalar(x * x, math.pi)
     out = g * xp.conj((px * xp.cos(px) - xp.sin(px)) / sq)
-    return xp.where(sq == 0.0, g.new_zeros(()), out)
+    return xp.where(sq == 0.0, g.new_zeros(()) if xp.recording else np.zeros((), g.dtype), out)
 
 
 def _sinc_slope(xp, x):
