@@ -63,6 +63,10 @@ def pick(xp, cond, a, b):
 
 # -- ELU family: scale * (x if x > 0 else alpha * (exp(x * input_scale) - 1)) --
 def _elu_forward(x, alpha, scale, input_scale):
+    if x.dtype in D.HALF_NP:
+        # (ATen's reduced-float kernel: float32 coefficients, float32 math,
+        # one rounding)
+        return _elu_forward(x.astype(np.float32), alpha, scale, input_scale).astype(x.dtype)
     neg, pos, ipt = same_dtype(x, alpha, scale, input_scale)
     neg = neg * pos     # (ATen multiplies the coefficients in the kernel's type)
     # The two sides as a sum, each zero on the other's side (faster than a
@@ -96,9 +100,9 @@ def _elu_grad_of_result(xp, g, result, alpha, scale, input_scale):
 
 _ELU = {"alpha": "alpha", "scale": "scale", "input_scale": "input_scale"}
 EluBackward0 = grad_fn("EluBackward0", opmath=True, saved=_ELU, self=_elu_grad)
-EluBackward1 = grad_fn("EluBackward1", saved=_ELU, self=_elu_grad_of_result)
-CeluBackward0 = grad_fn("CeluBackward0", saved={"alpha": "alpha"}, self=_elu_grad)
-CeluBackward1 = grad_fn("CeluBackward1", saved={"alpha": "alpha"}, self=_elu_grad_of_result)
+EluBackward1 = grad_fn("EluBackward1", opmath=True, saved=_ELU, self=_elu_grad_of_result)
+CeluBackward0 = grad_fn("CeluBackward0", opmath=True, saved={"alpha": "alpha"}, self=_elu_grad)
+CeluBackward1 = grad_fn("CeluBackward1", opmath=True, saved={"alpha": "alpha"}, self=_elu_grad_of_result)
 _ELU_ON_ARRAYS = {False: in_opmath(_elu_grad), True: _elu_grad_of_result}
 
 

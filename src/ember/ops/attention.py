@@ -132,13 +132,51 @@ def flash_attention(query, key, value, bias, scale, groups):
     token = silence()       # (infinities give NaN, without NumPy's warnings)
     try:
         probs = _probabilities(q, kr, bias, scale)
-        out = np.matmul(probs, vr).astype(dtype, copy=False)
+        out = _half_attention(q, kr, vr, bias, scale, dtype) if dtype.itemsize == 2 else \
+            np.matmul(probs, vr)
     finally:
         restore(token)
     # (PyTorch's kernel writes into an empty_like(query): the query's strides)
-    out = _L.laid_out(out, _L.preserve_format, like=query._data)
+    out = _L.laid_out(out.astype(dtype, copy=False), _L.preserve_format, like=query._data)
     return recorded(ScaledDotProductFlashAttentionForCpuBackward0, out, (query, key, value),
                     (probs, bias, scale, groups))
+
+
+_KV_SPLIT = 512     # (the CPU flash kernel's block of keys)
+
+
+def _half_attention(q, k, v, bias, scale, half):
+    """The CPU flash kernel's output for float16 and bfloat16 (q, k, v given
+    in float32): scores in float32, each block of keys' exponentials (from
+    the running row maximum) rounded to the half type for their product with
+    v, accumulated in float32 and divided by the float32 sum of the unrounded
+    exponentials. (Rounding the normalised probabilities instead, or not at
+    all, differs from PyTorch in a third of the elements.)"""
+    token = silence()
+    try:
+        m = total = acc = None
+        for start in range(0, k.shape[-2], _KV_SPLIT):
+            stop = start + _KV_SPLIT
+            s = np.matmul(q, np.swapaxes(k[..., start:stop, :], -1, -2))
+            s *= scale
+            if bias is not None:
+                s += bias if bias.shape[-1] == 1 else bias[..., start:stop]
+            new = s.max(axis=-1, keepdims=True)
+            if m is not None:
+                new = np.maximum(m, new)
+            base = np.where(new == -np.inf, np.float32(0), new)
+            e = np.exp(s - base)
+            pv = np.matmul(e.astype(half).astype(np.float32), v[..., start:stop, :])
+            if m is None:
+                total, acc = e.sum(axis=-1, keepdims=True), pv
+            else:
+                shrink = np.exp(m - base)
+                total = total * shrink + e.sum(axis=-1, keepdims=True)
+                acc = acc * shrink + pv
+            m = new
+        return np.where(total == 0, np.float32(0), acc / np.where(total == 0, 1, total))
+    finally:
+        restore(token)
 
 
 def causal_bias(L, S, dtype):

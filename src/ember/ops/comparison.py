@@ -151,7 +151,25 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
         raise broadcast_error(a.shape, b.shape) from None
+    if a.dtype in D.HALF_NP:
+        return _isclose_half(a, b, rtol, atol, equal_nan)
     return np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def _isclose_half(a, b, rtol, atol, equal_nan):
+    """ATen's composite in float16/bfloat16: |a - b| <= atol + |rtol * b|,
+    each op computed in float32 and rounded to the dtype (NumPy's isclose
+    would take bfloat16 beside a Python float to float32, or fail on NumPy 1)."""
+    h, f = a.dtype, np.float32
+    close = np.asarray(a == b)
+    if equal_nan:
+        close = close | (np.isnan(a) & np.isnan(b))
+    if rtol == 0 and atol == 0:
+        return close
+    a32, b32 = a.astype(f), b.astype(f)
+    allowed = (f(atol) + np.abs((b32 * f(rtol)).astype(h)).astype(f)).astype(h).astype(f)
+    error = np.abs((a32 - b32).astype(h)).astype(f)
+    return close | (np.isfinite(error) & (error <= allowed))
 
 
 def _truth(npfn):

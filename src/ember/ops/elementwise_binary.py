@@ -76,16 +76,20 @@ def _safe(x):
     return x + (x == 0)
 
 
-def _atan2_scale(xp, grad, self, other):
-    # grad / (self² + other²), and 0 at the origin (PyTorch masks 1/0 there).
+def _atan2_part(xp, grad, side, self, other):
+    """atan2_backward's grad * side * recip, recip = (self² + other²).reciprocal(),
+    0 at the origin (PyTorch masks 1/0 there). On arrays in its order (the
+    half types round after each op); recorded, ending in its MulBackward0."""
     r2 = self * self + other * other
-    return xp.where(r2 == 0, 0, grad / _safe(r2))
+    if xp.recording:
+        return xp.where(r2 == 0, 0, grad / _safe(r2)) * side
+    return np.where(r2 == 0, grad * 0 * side, grad * side * np.reciprocal(_safe(r2)))
 
 
 Atan2Backward0 = grad_fn(
     "Atan2Backward0",
-    self=lambda xp, grad, self, other: _atan2_scale(xp, grad, self, other) * other,
-    other=lambda xp, grad, self, other: -_atan2_scale(xp, grad, self, other) * self)
+    self=lambda xp, grad, self, other: _atan2_part(xp, grad, other, self, other),
+    other=lambda xp, grad, self, other: _atan2_part(xp, grad, -self, self, other))
 HypotBackward0 = grad_fn("HypotBackward0",
                          self=lambda xp, grad, self, result: grad * self / result,
                          other=lambda xp, grad, other, result: grad * other / result)

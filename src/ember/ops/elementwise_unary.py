@@ -24,8 +24,8 @@ acosh = unary("acosh", np.arccosh, "AcoshBackward0",
               lambda xp, grad, self: grad * xp.conj(xp.rsqrt((self - 1) * (self + 1))),
               aliases=["arccosh"])
 atanh = unary("atanh", np.arctanh, "AtanhBackward0",
-              lambda xp, grad, self: xp.mul_scalar(grad, 1) / xp.conj(xp.scalar_sub(1, self ** 2))
-              if xp.recording else grad / xp.conj(1 - self * self), aliases=["arctanh"])
+              lambda xp, grad, self: xp.mul_scalar(grad, 1) / xp.conj(xp.scalar_sub(1, self ** 2)),
+              aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).
 # (the factor in x's dtype: NumPy 1.x would widen a 0-d float32 by a Python float)
 def _real_only(name, forward):
@@ -82,7 +82,7 @@ def signbit(input):
     if x.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     x = _real_float(x)
-    return wrap(np.signbit(x) if x.dtype.kind == "f" else np.asarray(x < 0) if x.dtype.kind == "i"
+    return wrap(np.signbit(x) if D.is_float_np(x.dtype) else np.asarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
 

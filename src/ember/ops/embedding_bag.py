@@ -144,7 +144,7 @@ def _bag_max(rows, bag, keep, counts, starts):
     mask = np.zeros(rows.shape, rows.dtype)
     if m == 0:
         return out, winners, mask
-    vals = rows if keep is None else np.where(keep[:, None], rows, -np.inf).astype(rows.dtype)
+    vals = rows if keep is None else np.where(keep[:, None], rows, rows.dtype.type(-np.inf))
     used = np.flatnonzero(np.diff(np.append(starts, m)) > 0)   # bags with positions
     firsts = starts[used]
     top = np.maximum.reduceat(vals, firsts, axis=0)

@@ -61,6 +61,10 @@ _HALF_REFUSALS = {
     "linalg.slogdet": _low_precision("linalg.slogdet"), "linalg.det": _no_kernel("lu_cpu"),
     "linalg.solve": _no_kernel("lu_cpu"), "linalg.cholesky": _no_kernel("cholesky_cpu"),
     "linalg.cholesky_ex": _no_kernel("cholesky_cpu"), "linalg.svd": _no_kernel("linalg_svd_cpu"),
+    "linalg.solve_ex": _no_kernel("lu_cpu"), "logdet": _low_precision("logdet"),
+    "linalg.solve_triangular": _no_kernel("triangular_solve_cpu"),
+    "cholesky": _no_kernel("cholesky_cpu"),
+    "linalg.householder_product": _no_kernel("orgqr_cpu"),
     "linalg.lstsq": lambda dt: RuntimeError(
         "This function doesn't handle types other than float and double"),
 }

@@ -246,6 +246,12 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
               "X = torch.linalg.solve_triangular(A, B).",
               cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2273")
     b, a = input._data, A._data
+    if b.dtype != a.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
+                           f"{D.SCALAR_NAMES[input.dtype]} and A of type "
+                           f"{D.SCALAR_NAMES[A.dtype]} instead.")
+    if b.dtype.kind not in "fc" or b.dtype in D.HALF_NP:     # (LAPACK's four types only)
+        raise kernel_refuses("triangular_solve_cpu", b.dtype)
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
     return RT.triangular_solve(*recorded_multi(

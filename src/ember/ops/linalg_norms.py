@@ -32,7 +32,9 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     if p == 1:
         return xp.sgn(x) * g
     if p == 2:
-        return x * xp.where(r == 0, 0, g / xp.where(r == 0, 1, r))
+        # (in the recorded form's order, grad * (x / norm): the half types
+        # round after each op)
+        return g * xp.where(r == 0, 0, x / xp.where(r == 0, 1, r))
     if math.isinf(p):
         # amax's rule: the gradient shared among the elements that reach the max
         mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
@@ -101,7 +103,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     _float_dtype(x, dtype, name)
     a = x._data if dtype is None else x._data.astype(dtype._np)
     out_dtype = a.real.dtype
-    if a.dtype == D._BF16_NP:     # (accumulated in float32, as PyTorch's kernel)
+    if a.dtype in D.HALF_NP:      # (accumulated in float32, as PyTorch's kernel)
         a = a.astype(np.float32)
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim not in ((), []) else None

@@ -129,8 +129,7 @@ log1p = unary("log1p", np.log1p, "Log1PBackward0",
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0",
              lambda xp, g, result: g / xp.mul_scalar(xp.conj(result), 2))
 rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
-              lambda xp, g, result: xp.mul_scalar(g, -0.5) * xp.conj(result ** 3)
-              if xp.recording else -0.5 * g * xp.conj(result * result * result))
+              lambda xp, g, result: xp.mul_scalar(g, -0.5) * xp.conj(result ** 3))
 sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.conj(xp.cos(self)))
 cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.conj(xp.sin(self)))
 tan = unary("tan", np.tan, "TanBackward0",
@@ -282,8 +281,9 @@ RsubBackward1 = grad_fn("RsubBackward1", saved={"alpha": "alpha"},
 MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
                        other=lambda xp, g, self: g * xp.conj(self))
 DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
-                       other=lambda xp, g, self, other: -g * xp.conj(self / other / other)
-                       if xp.recording else -g * xp.conj(self / (other * other)))
+                       # (div_tensor_other_backward's order, (self / other) / other, on
+                       # arrays too: float16 and bfloat16 round after each op)
+                       other=lambda xp, g, self, other: -g * xp.conj(self / other / other))
 
 
 _NDARRAY = np.ndarray

@@ -4,6 +4,7 @@ element in row-major order, then divided, as PyTorch's kernels add them, so
 float32 results are PyTorch's bit for bit."""
 import itertools
 
+from .. import _dtype as D
 from .._backend import np, restore, silence
 from .._meta import is_meta, meta_array
 
@@ -112,7 +113,7 @@ class WindowSum:
         if is_meta(x):
             sizes = (op.L if adjoint else op.out_length() for op in self.axes)
             return meta_array(x.shape[:x.ndim - n] + tuple(sizes), dtype)
-        if dtype == np.float16:     # (PyTorch sums half floats in float)
+        if dtype in D.HALF_NP:      # (PyTorch sums float16 and bfloat16 in float)
             x = x.astype(np.float32)
         token = silence()       # (inf - inf and NaN come out silently, as in PyTorch)
         try:

@@ -133,7 +133,15 @@ def _coords(grid, spatial, align_corners, padding_mode, pad_here):
     return out
 
 
+def _half_scalar(t, a):
+    """The coefficient in the array's dtype: ml_dtypes' bfloat16 times a
+    Python float is float32 (PyTorch's kernel holds it in scalar_t)."""
+    return t.dtype.type(a) if isinstance(t, np.ndarray) else a
+
+
 def _cubic(t, a=-0.75):
+    a = _half_scalar(t, a)
+
     def near(x):
         return ((a + 2) * x - (a + 3)) * x * x + 1
 
@@ -143,6 +151,7 @@ def _cubic(t, a=-0.75):
 
 
 def _cubic_grad(t, a=-0.75):
+    a = _half_scalar(t, a)
     x0, x1, x2, x3 = t + 1, t, 1 - t, 2 - t
     return [(3 * a * x0 - 10 * a) * x0 + 8 * a,        # d/dt far(t + 1)
             (3 * (a + 2) * x1 - 2 * (a + 3)) * x1,       # d/dt near(t)
@@ -221,6 +230,9 @@ def _row_dot(xp, a, b):
     """sum(a * b) over the last (channel) axis."""
     if xp.recording:
         return xp.sum(a * b, (-1,))
+    if a.dtype in D.HALF_NP:    # (NumPy's einsum adds float16 in float16, and has no bfloat16)
+        return np.einsum("...c,...c->...", a.astype(np.float32), b.astype(np.float32)
+                         ).astype(a.dtype)
     return np.einsum("...c,...c->...", a, b)
 
 

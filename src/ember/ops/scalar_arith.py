@@ -19,7 +19,7 @@ they are the plain arithmetic.
 """
 import operator
 
-from ._common import binary_arrays, np, recorded, wrap
+from ._common import D, binary_arrays, np, recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
 
@@ -74,10 +74,33 @@ def scalar_div(c, t):
     return _filled(c, t) / t
 
 
-# (on arrays: the operators' C functions, which cost a plain backward nothing extra)
-provide("add_scalar", operator.add, add_scalar)
-provide("sub_scalar", operator.sub, sub_scalar)
-provide("mul_scalar", operator.mul, mul_scalar)
-provide("div_scalar", operator.truediv, div_scalar)
-provide("scalar_sub", operator.sub, scalar_sub)
-provide("scalar_div", operator.truediv, scalar_div)
+def _tensor_scalar(op):
+    """`op` of an array and a Python number as ATen's Scalar overloads run
+    it: float16 and bfloat16 in float32 with the number unrounded, the result
+    rounded once (NumPy would round the number to float16 first, and
+    ml_dtypes would leave bfloat16 beside a float in float32); other
+    dtypes: the operator's C function."""
+    def on_arrays(x, c):
+        if getattr(x, "dtype", None) in _HALF and not isinstance(c, complex):
+            return op(x.astype(np.float32), np.float32(c)).astype(x.dtype)
+        return op(x, c)
+    return on_arrays
+
+
+def _scalar_tensor(op):
+    """`op` of a number and an array, the number first filled in the array's
+    dtype (at::empty_like(t).fill_(c)), then the op of two arrays."""
+    def on_arrays(c, x):
+        if getattr(x, "dtype", None) in _HALF and not isinstance(c, complex):
+            return op(x.dtype.type(c), x)
+        return op(c, x)
+    return on_arrays
+
+
+_HALF = D.HALF_NP
+provide("add_scalar", _tensor_scalar(operator.add), add_scalar)
+provide("sub_scalar", _tensor_scalar(operator.sub), sub_scalar)
+provide("mul_scalar", _tensor_scalar(operator.mul), mul_scalar)
+provide("div_scalar", _tensor_scalar(operator.truediv), div_scalar)
+provide("scalar_sub", _scalar_tensor(operator.sub), scalar_sub)
+provide("scalar_div", _scalar_tensor(operator.truediv), scalar_div)

@@ -97,7 +97,17 @@ def round(input, *, decimals=0):
         whole = _rounding_input(x, "round_vml_cpu")
         return recorded(RoundBackward0, x.copy() if whole else np.round(x), (input,))
     _rounding_input(x, "round_cpu", ints=False)
-    return recorded(RoundBackward1, np.round(x, decimals), (input,), (decimals,))
+    return recorded(RoundBackward1, _round_decimals(x, decimals), (input,), (decimals,))
+
+
+def _round_decimals(x, decimals):
+    """np.round(x, decimals); float16 and bfloat16 scaled, rounded and
+    unscaled in float32 as PyTorch's kernel does (opmath), rounded once."""
+    if x.dtype not in D.HALF_NP:
+        return np.round(x, decimals)
+    f, scale = x.astype(np.float32), np.float32(10.0 ** abs(decimals))
+    r = np.rint(f / scale) * scale if decimals < 0 else np.rint(f * scale) / scale
+    return r.astype(x.dtype)
 
 
 round = register(round, inplace=True, node=RoundBackward0, inplace_function=True,

@@ -87,6 +87,28 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
                     return_counts)
 
 
+def _bisect_with_nan(seq, values, right):
+    """PyTorch's bisection, step for step, where a NaN takes part: its test
+    `!(mid >= value)` (`!(mid > value)` for right) is true for any NaN, so a
+    NaN value lands at the end and a NaN in `seq` sends the search right
+    (NumPy instead orders NaN after every number)."""
+    n = seq.shape[-1]
+    rows = seq.reshape(-1, n)
+    vals = values.reshape(rows.shape[0] if seq.ndim > 1 else 1, -1)
+    r = np.arange(vals.shape[0])[:, None]
+    lo = np.zeros(vals.shape, np.int64)
+    hi = np.full(vals.shape, n, np.int64)
+    while True:
+        active = lo < hi
+        if not active.any():
+            return lo.reshape(values.shape)
+        mid = (lo + hi) >> 1
+        at = rows[r, np.minimum(mid, n - 1)]
+        go_right = ~(at > vals) if right else ~(at >= vals)
+        lo = np.where(active & go_right, mid + 1, lo)
+        hi = np.where(active & ~go_right, mid, hi)
+
+
 def _search_rows(seq, values, right):
     """np.searchsorted of each row of `values` in the same row of `seq`, all
     rows at once: one sort of both by (row, value), queries put before equal
@@ -118,8 +140,12 @@ def _search(seq, values, right, out_int32, sorter=None):
     if dt == np.bool_:
         raise NotImplementedError("\"searchsorted_out_cpu\" not implemented for 'Bool'")
     seq, values = seq.astype(dt, copy=False), values.astype(dt, copy=False)
+    if dt == D._BF16_NP:    # (NumPy's search in ml_dtypes' bfloat16 does not put NaN last)
+        seq, values = seq.astype(np.float32), values.astype(np.float32)
     side = "right" if right else "left"
-    if seq.ndim == 1:
+    if values.dtype.kind == "f" and (np.isnan(seq).any() or np.isnan(values).any()):
+        pos = _bisect_with_nan(seq, values, right)
+    elif seq.ndim == 1:
         pos = np.searchsorted(seq, values, side=side)
     else:
         lead = seq.shape[:-1]

@@ -94,12 +94,16 @@ def _cumprod_grad(xp, g, x, r, dim):
     pos = np.arange(n)
     zero = x == 0
     first_zero = np.where(zero.any(-1, keepdims=True), np.argmax(zero, -1)[..., None], n)
-    tail = np.flip(np.cumsum(np.flip(g * r, -1), -1), -1)
-    out = np.where(pos < first_zero, tail / np.where(zero, 1, x), 0)
+    # (PyTorch's reversed cumsum: its scan kernel's accumulate type, each
+    # partial sum rounded, as cumsum's forward)
+    tail = np.flip(running(np.cumsum, np.flip(g * r, -1), -1), -1)
+    # (the constants typed: NumPy 1 has no common type of int64 and bfloat16)
+    one, nil = x.dtype.type(1), tail.dtype.type(0)
+    out = np.where(pos < first_zero, tail / np.where(zero, one, x), nil)
     if zero.any():
         # At the first zero: the products that skip it, from it on.
-        skip = np.cumprod(np.where(pos == first_zero, 1, x), -1)
-        at_zero = np.sum(np.where(pos >= first_zero, g * skip, 0), -1, keepdims=True)
+        skip = np.cumprod(np.where(pos == first_zero, one, x), -1)
+        at_zero = np.sum(np.where(pos >= first_zero, g * skip, nil), -1, keepdims=True)
         out = np.where(pos == first_zero, at_zero, out)
     return np.moveaxis(out.astype(x.dtype, copy=False), -1, dim)
 

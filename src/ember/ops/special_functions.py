@@ -93,9 +93,7 @@ def declare_unary(name, kernel, node, *, namespace="torch", method=True, inplace
 def _erf_slope(xp, g, self, c):
     """g times c exp(-x^2); recorded as derivatives.yaml writes it,
     c * exp(-(self.pow(2))) * grad."""
-    if xp.recording:
-        return xp.mul_scalar(xp.exp(-(self ** 2)), c) * g
-    return g * c * xp.exp(-(self * self))
+    return xp.mul_scalar(xp.exp(-(self ** 2)), c) * g
 
 
 erf = declare_unary("erf", _S.erf, grad_fn(
@@ -107,7 +105,7 @@ erfc = declare_unary("erfc", _S.erfc, grad_fn(
 erfinv = declare_unary("erfinv", _S.erfinv, grad_fn(
     "ErfinvBackward0",
     self=lambda xp, g, self: xp.mul_scalar(xp.exp(xp.erfinv(self) ** 2), 0.5 * math.sqrt(math.pi))
-    * g if xp.recording else g * (0.5 * math.sqrt(math.pi)) * xp.exp(xp.erfinv(self) ** 2)))
+    * g))
 lgamma = declare_unary("lgamma", _S.lgamma, grad_fn(
     "LgammaBackward0", self=lambda xp, g, self: g * xp.digamma(self)))
 digamma = declare_unary("digamma", _S.digamma, grad_fn(
@@ -129,17 +127,19 @@ def _sinc(x):
 
 
 sinc = declare_unary("sinc", _sinc, grad_fn(
-    "SincBackward0", self=lambda xp, g, self: _sinc_grad_recorded(xp, g, self) if xp.recording
+    "SincBackward0", self=lambda xp, g, self: _sinc_grad_recorded(xp, g, self)
+    if xp.recording or g.dtype in D.HALF_NP
     else g * xp.conj(xp.where(self == 0, 0.0, _sinc_slope(xp, xp.where(self == 0, 1.0, self))))),
     precision=on_own_precision, inplace_function=True, complex=True)
 
 
 def _sinc_grad_recorded(xp, g, x):
-    """FunctionsManual's sinc_backward, as it writes it."""
+    """FunctionsManual's sinc_backward, as it writes it (on arrays too for
+    float16 and bfloat16, whose every op rounds as PyTorch's do)."""
     px = xp.mul_scalar(x, math.pi)
     sq = xp.mul_scalar(x * x, math.pi)
     out = g * xp.conj((px * xp.cos(px) - xp.sin(px)) / sq)
-    return xp.where(sq == 0.0, g.new_zeros(()), out)
+    return xp.where(sq == 0.0, g.new_zeros(()) if xp.recording else np.zeros((), g.dtype), out)
 
 
 def _sinc_slope(xp, x):
@@ -252,7 +252,13 @@ LogitBackward0 = grad_fn("LogitBackward0", saved={"eps": "eps"}, self=_logit_gra
 
 def logit(input, eps=None):
     x = float_data(input, "logit")
-    z = x if eps is None else np.clip(x, eps, 1 - eps)
+    if eps is not None:
+        # (PyTorch's kernel holds eps and 1 - eps in the input's dtype:
+        # ml_dtypes' bfloat16 beside a Python float would compute in float32)
+        lo = x.dtype.type(eps)
+        z = np.clip(x, lo, x.dtype.type(1) - lo).astype(x.dtype, copy=False)
+    else:
+        z = x
     with np.errstate(all="ignore"):
         data = np.log(z / (1 - z))
     return recorded(LogitBackward0, data.astype(x.dtype, copy=False), (input,), (eps,))

@@ -129,10 +129,25 @@ def _number_arg(p, fn, name, pos):
 
 def _euclidean(a, b):
     """PyTorch's _euclidean_dist: by matrix products, clamped away from 0."""
+    if a.dtype in D.HALF_NP:
+        return _euclidean_half(a, b)
     na = (a * a).sum(-1, keepdims=True)
     nb = (b * b).sum(-1, keepdims=True)
     sq = na - 2 * np.matmul(a, np.swapaxes(b, -1, -2)) + np.swapaxes(nb, -1, -2)
     return np.sqrt(np.maximum(sq, a.dtype.type(1e-30)))
+
+
+def _euclidean_half(a, b):
+    """_euclidean_dist as ATen composes it for float16 and bfloat16: each op
+    (square, row sum, the padded matrix product, clamp, sqrt) computes in
+    float32 and rounds to the half type; the clamp's 1e-30 is rounded too."""
+    h, f = a.dtype, np.float32
+    na = (a.astype(f) ** 2).astype(h).astype(f).sum(-1, keepdims=True).astype(h)
+    nb = (b.astype(f) ** 2).astype(h).astype(f).sum(-1, keepdims=True).astype(h)
+    left = np.concatenate([(a.astype(f) * -2).astype(h), na, np.ones_like(na)], -1)
+    right = np.concatenate([b, np.ones_like(nb), nb], -1)
+    sq = np.matmul(left.astype(f), np.swapaxes(right, -1, -2).astype(f)).astype(h)
+    return np.sqrt(np.maximum(sq, h.type(1e-30)).astype(f)).astype(h)
 
 
 def cdist(x1, x2, p=2.0, compute_mode=None):
@@ -156,17 +171,24 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     p = float(p)
     if not p >= 0:
         raise RuntimeError("cdist only supports non-negative p values")
-    _no_half("cdist", x1)      # (x1's kernel is chosen before the dtypes are compared)
-    if a.dtype != b.dtype:
-        raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[x1.dtype]} but found "
-                           f"{D.SCALAR_NAMES[x2.dtype]}")
+    r1, r2 = a.shape[-2], b.shape[-2]
+    by_mm = p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25)))
+    if not by_mm:
+        # (the kernel, which has no half version, is chosen by x1's dtype
+        # before the dtypes are compared; the products path is composite)
+        _no_half("cdist", x1)
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[x1.dtype]} but found "
+                               f"{D.SCALAR_NAMES[x2.dtype]}")
     try:
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
         raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
-    r1, r2 = a.shape[-2], b.shape[-2]
     out_shape = batch + (r1, r2)
-    if p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25))):
+    if by_mm:
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                               f"{D.C_NAMES[x1.dtype]} != {D.C_NAMES[x2.dtype]}")
         return _cdist_by_mm(x1, x2, batch, out_shape)
     if a.shape[-1] == 0:
         data = np.zeros(out_shape, a.dtype)

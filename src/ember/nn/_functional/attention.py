@@ -81,7 +81,7 @@ def _fused_ok(q, k, v, mask, dropout_p, enable_gqa):
         return False
     if not all(_unit_last_stride(t) for t in (q, k, v) + ((mask,) if mask is not None else ())):
         return False
-    return q._data.dtype.kind == "f"
+    return D.is_float_np(q._data.dtype)      # (bfloat16 too: its NumPy kind is "V")
 
 
 def _additive(mask, dtype):
