@@ -52,8 +52,8 @@ for _names, _dtypes, _why in [
       "pairwise_distance_p", "renorm", "rms_norm", "rms_norm_eps", "rsqrt",
       "special.i0e", "triplet_margin_loss"], HALVES, _STEPWISE),
     (["add_alpha", "dist_p", "embedding_bag", "embedding_renorm_", "special.ndtr",
-      "frobenius_norm", "group_norm_plain", "mvlgamma", "poisson_nll_loss", "polygamma",
-      "renorm_p"], ["float16"], _STEPWISE),
+      "frobenius_norm", "group_norm_plain", "mvlgamma", "native_layer_norm", "poisson_nll_loss",
+      "polygamma", "renorm_p"], ["float16"], _STEPWISE),
     (["kl_div", "norm_p3", "special.multigammaln"], ["bfloat16"], _STEPWISE),
     (["pairwise_distance"], ["bfloat16"], _NORM_SUM),
 ]:
