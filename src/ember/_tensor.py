@@ -369,7 +369,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.dtype == D._BF16_NP:
             # (NumPy itself has no bfloat16: PyTorch refuses, though Ember holds one)
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data
+        # (a new array object on the same memory each call, as PyTorch's: not
+        # the very array from_numpy was given, so `t.numpy() is x` is False)
+        return self._data.view()
 
     def __array__(self, dtype=None, copy=None):
         data = self.numpy()
