@@ -81,3 +81,18 @@ def test_numpy_gives_a_new_array_on_the_same_memory():
     check(facts)
     # (writes through the new array reach the tensor, as through PyTorch's)
     check(lambda T: (lambda t: (t.numpy().__setitem__(0, 5.0), t)[1])(T.zeros(3)))
+
+
+@pytest.mark.parametrize("kind", ["FloatTensor", "LongTensor", "Foo", "float"])
+@pytest.mark.parametrize("as_class", [True, False])
+def test_type_refuses_a_cuda_tensor_type_as_the_cpu_build_does(kind, as_class):
+    torch = pytest.importorskip("torch")
+    if torch.backends.cuda.is_built():
+        pytest.skip("PyTorch's CUDA build tries a driver instead of its CUDA library")
+    if as_class and not hasattr(torch.cuda, kind):
+        pytest.skip("no such class")
+
+    def convert(T):
+        name = kind if kind == "float" else f"{T.__name__}.cuda.{kind}"
+        return T.ones(2).type(getattr(T.cuda, kind) if as_class else name)
+    check(convert)
