@@ -12,6 +12,8 @@ print(a.type(), b.type(), torch.DoubleTensor([1.5]).type(), torch.ByteTensor([1,
 print(torch.BoolTensor([True, False]), torch.HalfTensor([1.5]), torch.CharTensor([-1]))
 print(a.type(torch.LongTensor), a.type("torch.IntTensor"), a.type(torch.float64).dtype)
 print(a.long(), a.int().dtype, a.double(), a.half(), a.byte(), a.bool(), a.char().dtype, a.short().dtype)
+dtype = torch.cuda.FloatTensor if torch.cuda.is_available() else torch.FloatTensor
+print(torch.ones(2, dtype=torch.long).type(dtype), dtype.__name__)
 v = Variable(a, requires_grad=True)
 print(v, type(v).__name__, v.requires_grad)
 out = (v * v).sum()
