@@ -117,7 +117,7 @@ try:
 except RuntimeError as e:
     print("23.", e)
 try:
-    torch.ones(3).mean(dtype=torch.long) if False else torch.arange(3).mean()
+    torch.arange(3).mean()
 except RuntimeError as e:
     print("24.", e)
 try:

@@ -50,7 +50,7 @@ except Exception as e:
     print(type(e).__name__, e)
 print(torch.stack([torch.ones(2), torch.zeros(2)]), torch.tensor([t.item() for t in [torch.tensor(1.), torch.tensor(2.)]]))
 try:
-    torch.ones(2).numpy() if False else torch.ones(2, requires_grad=True).numpy()
+    torch.ones(2, requires_grad=True).numpy()
 except Exception as e:
     print(type(e).__name__, e)
 print(torch.ones(2, requires_grad=True).detach().numpy())

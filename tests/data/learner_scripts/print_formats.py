@@ -32,7 +32,7 @@ try:
     print(f"{torch.ones(2):.2f}")
 except TypeError as e:
     print("TypeError", e)
-print(f"{torch.tensor([1.5]).item():.1f}", f"{torch.tensor(7)}", f"{torch.tensor(7):d}" if False else "")
+print(f"{torch.tensor([1.5]).item():.1f}", f"{torch.tensor(7)}", f"{torch.tensor(7):d}")
 model = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8),
                       nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
                       nn.Linear(8, 2), nn.LogSoftmax(dim=1))

@@ -36,7 +36,7 @@ class SkipGram(nn.Module):
 
 model = SkipGram(len(vocab), 10)
 print(model, model.inp.weight.shape)
-opt = torch.optim.SparseAdam(list(model.parameters())) if False else torch.optim.Adam(model.parameters(), lr=0.05)
+opt = torch.optim.Adam(model.parameters(), lr=0.05)
 for epoch in range(5):
     perm = torch.randperm(len(pairs))
     for b in range(0, len(pairs), 128):
