@@ -180,12 +180,16 @@ class Tensor(metaclass=_public_name.PublicClass):
         if isinstance(dtype, type):
             if not isinstance(getattr(dtype, "dtype", None), D.dtype):
                 # (PyTorch reads another class by its name: `float` is no tensor type)
+                from .cuda import refuse_tensor_type
+                refuse_tensor_type(f"{dtype.__module__}.{dtype.__name__}")
                 raise ValueError(f"invalid type: '{dtype.__name__}'")
             dtype = dtype.dtype      # a legacy type: ember.LongTensor
         elif isinstance(dtype, str):
             by_name = {f"{lib}.{v}": k for k, v in D.LEGACY_TENSOR_NAMES.items()
                        for lib in ("torch", "ember")}
             if dtype not in by_name:
+                from .cuda import refuse_tensor_type
+                refuse_tensor_type(dtype)
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype = by_name[dtype]
         elif not isinstance(dtype, D.dtype):
@@ -369,7 +373,9 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.dtype == D._BF16_NP:
             # (NumPy itself has no bfloat16: PyTorch refuses, though Ember holds one)
             raise TypeError("Got unsupported ScalarType BFloat16")
-        return self._data
+        # (a new array object on the same memory each call, as PyTorch's: not
+        # the very array from_numpy was given, so `t.numpy() is x` is False)
+        return self._data.view()
 
     def __array__(self, dtype=None, copy=None):
         data = self.numpy()

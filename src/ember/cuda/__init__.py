@@ -28,6 +28,25 @@ __all__ = ["is_available", "device_count", "is_initialized", "init", "current_de
            "OutOfMemoryError", "default_generators", "amp", "nvtx", "memory"]
 
 _NOT_COMPILED = "Torch not compiled with CUDA enabled"
+# (Tensor.type() given a torch.cuda type: PyTorch's CPU build tries to load
+# its CUDA library, and fails so)
+_NO_ATEN_CUDA = (
+    "Cannot initialize CUDA without ATen_cuda library. PyTorch splits its backend into two "
+    "shared libraries: a CPU library and a CUDA library; this error has occurred because you "
+    "are trying to use some CUDA functionality, but the CUDA library has not been loaded by the "
+    "dynamic linker for some reason.  The CUDA library MUST be loaded, EVEN IF you don't "
+    "directly use any symbols from the CUDA library! One common culprit is a lack of "
+    "-Wl,--no-as-needed in your link arguments; many dynamic linkers will delete dynamic "
+    "library dependencies if you don't depend on any of their symbols.  You can check if this "
+    "has occurred by using ldd on your binary to see if there is a dependency on *_cuda.so "
+    "library.")
+
+
+def refuse_tensor_type(name):
+    """Tensor.type()'s refusal of a CUDA tensor type, named as PyTorch reads
+    it ("torch.cuda.FloatTensor")."""
+    if name.startswith(("torch.cuda.", "ember.cuda.")):
+        raise RuntimeError(_NO_ATEN_CUDA)
 _unavailable = _A.raising(AssertionError, _NOT_COMPILED)
 
 

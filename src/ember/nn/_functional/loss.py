@@ -123,42 +123,25 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 
 
-def _target_dtype_check(target):
-    if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError("expected target dtype to be Long or Byte, but got "
-                           f"{_type_name(target)}")
-
-
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
     x, t = input._data, target._data
+    # ATen's nll_loss_nd checks the batch size (and the target's size beyond
+    # 4-d) before its kernels: _nll makes their checks, in their order.
     if x.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {x.ndim})")
-    if x.ndim <= 2:
-        if weight is not None and weight._data.size != x.shape[-1]:
-            raise RuntimeError(f"weight tensor should be defined either for all {x.shape[-1]} "
-                               "classes or no classes but got weight tensor of shape: "
-                               f"{list(weight.shape)}")
-        return _nll(input, target, weight, ignore_index, reduction, NllLossBackward0)
-    n, c = x.shape[:2]
-    if t.ndim == 0 or t.shape[0] != n:
-        raise ValueError(f"Expected input batch_size ({n}) to match target "
+    if x.ndim > 1 and (t.ndim == 0 or t.shape[0] != x.shape[0]):
+        raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
                          f"batch_size ({t.shape[0] if t.ndim else 0}).")
-    if x.ndim == 4:
-        if t.ndim != 3:
-            raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
-                               f"targets of dimension: {t.ndim}")
-        if t.shape[1:] != x.shape[2:]:
-            raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: "
-                               f"{list(t.shape)}")
-    elif t.shape[1:] != x.shape[2:]:
-        raise RuntimeError(f"Expected target size {[n] + list(x.shape[2:])}, got "
-                           f"{list(t.shape)}")
-    if weight is not None and weight._data.size != c:
-        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if x.ndim <= 2:
+        return _nll(input, target, weight, ignore_index, reduction, NllLossBackward0)
     if x.ndim == 4:
         return _nll(input, target, weight, ignore_index, reduction, NllLoss2DBackward0)
+    n, c = x.shape[:2]
+    if t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"Expected target size {[n] + list(x.shape[2:])}, got "
+                           f"{list(t.shape)}")
     # PyTorch flattens the spatial dims into a 4-D problem, and views the result back.
     dense = input.contiguous()
     flat = dense.view(n, c, 0, 0) if x.size == 0 else dense.view(n, c, 1, -1)
@@ -167,30 +150,44 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return out.view((n,) + x.shape[2:]) if reduction == "none" else out
 
 
+def _nll_checks(input, target, weight, node):
+    """The checks of ATen's nll_loss_forward / nll_loss2d_forward after its
+    autograd layer's, in their order: the target's rank, its dtype, its
+    shape against the input's, the weight's size."""
+    x, t = input._data, target._data
+    spatial = node is NllLoss2DBackward0
+    if not spatial and t.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if spatial and t.ndim != 3:
+        raise RuntimeError("only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {t.ndim}")
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           + _type_name(target))
+    if x.ndim == 1 and t.ndim == 1 and t.shape[0] != 1:
+        raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
+                         f"{t.shape[0]}")
+    if spatial and t.shape[1:] != x.shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: "
+                           f"{list(t.shape)}")
+    if weight is not None and weight._data.size != x.shape[-1 if not spatial else 1]:
+        raise RuntimeError(
+            "weight tensor should be defined either for all or no classes" if spatial else
+            f"weight tensor should be defined either for all {x.shape[-1]} classes or no "
+            f"classes but got weight tensor of shape: {list(weight.shape)}")
+
+
 def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
-    _target_dtype_check(target)
+    check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
+                             else "nll_loss2d_forward", weight=weight)
+    _nll_checks(input, target, weight, node)
     if input._data.dtype.kind in "biu":
         frame = "nll_loss_out_frame" if node is NllLossBackward0 else "nll_loss2d_forward_out_frame"
         raise NotImplementedError(f'"{frame}" not implemented for \'{_type_name(input)}\'')
     check_scalar_type(input, weight)
-    check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
-                             else "nll_loss2d_forward", weight=weight)
     x, t = input._data, target._data
-    if x.ndim == 1:
-        if t.ndim > 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        if t.ndim == 1 and t.shape[0] != 1:
-            raise ValueError("For 1D input, 1D target must have size 1, but got target size: "
-                             f"{t.shape[0]}")
-        xs, ts = x[None], t.reshape(1)
-    else:
-        if x.shape[0] != t.shape[0] if t.ndim else True:
-            raise ValueError(f"Expected input batch_size ({x.shape[0]}) to match target "
-                             f"batch_size ({t.shape[0] if t.ndim else 0}).")
-        if x.ndim == 2 and t.ndim != 1:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        xs, ts = x, t
+    xs, ts = (x[None], t.reshape(1)) if x.ndim == 1 else (x, t)
     if x.dtype.kind == "c":
         raise kernel_refuses("nll_loss_out_frame" if node is NllLossBackward0
                              else "nll_loss2d_forward_out_frame", x.dtype)
@@ -243,16 +240,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     n_classes = input._data.shape[class_dim]
     w = None
     if weight is not None:
-        if (weight._data.ndim != 1 or weight._data.size != n_classes) and (
-                probs or input._data.ndim <= 2):
-            # (a spatial input's class indices leave the weight to nll_loss)
-            raise RuntimeError(f"{'cross_entropy: ' if probs else ''}weight tensor should be "
+        if probs and (weight._data.ndim != 1 or weight._data.size != n_classes):
+            # (class indices leave the weight to nll_loss's checks, in their order)
+            raise RuntimeError(f"cross_entropy: weight tensor should be "
                                f"defined either for all {n_classes} classes or no classes but "
                                f"got weight tensor of shape: {list(weight.shape)}")
-        if probs or label_smoothing > 0:
-            shape = [1] * input._data.ndim
-            shape[class_dim] = n_classes
-            w = weight.reshape(shape)
+    shape = [1] * input._data.ndim     # (the weight's shape against the input's)
+    shape[class_dim] = n_classes
+    if probs and weight is not None:
+        w = weight.reshape(shape)
     if probs:
         # Class probabilities as target.
         if label_smoothing > 0:
@@ -267,6 +263,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     nll = nll_loss(logp, target, weight, None, ignore_index, None, reduction)
     if label_smoothing <= 0:
         return nll
+    if weight is not None:      # (nll_loss has checked its size)
+        w = weight.reshape(shape)
     smooth = -(logp.sum(class_dim) if w is None else (logp * w).sum(class_dim))
     keep = target._data != ignore_index
     smooth = smooth * wrap(keep.astype(smooth._data.dtype))
