@@ -231,3 +231,17 @@ def test_share_memory_and_is_shared():
     assert t.share_memory_() is t
     # Ember's memory is ordinary NumPy memory: it says so (see README).
     assert not t.is_shared() and not t.untyped_storage().is_shared()
+
+
+def test_a_subclass_prints_its_own_name():
+    """PyTorch's _str_intern: a Tensor subclass of the user's prints its class
+    name where a tensor prints `tensor(` (Parameter's contents print as a tensor)."""
+    from compare_torch import check
+
+    def run(T):
+        class Scores(T.Tensor):
+            pass
+        x = T.tensor([[1.5, -2.0], [3.0, 4.25]]).as_subclass(Scores)
+        y = T.ones(2, requires_grad=True).as_subclass(Scores)
+        return repr(x), repr(y), repr(T.nn.Parameter(T.ones(2))), str(x)
+    check(run)

@@ -284,7 +284,7 @@ def _add_suffixes(tensor_str, suffixes, indent):
     return "".join(parts)
 
 
-def format_tensor(data, dtype, *, suffixes=()):
+def format_tensor(data, dtype, *, suffixes=(), prefix=_PREFIX):
     """repr() of a tensor holding ``data`` (a NumPy array) of ember ``dtype``.
 
     ``suffixes`` are preformatted strings such as ``"grad_fn=<SinBackward0>"``
@@ -292,7 +292,7 @@ def format_tensor(data, dtype, *, suffixes=()):
     function adds itself.
     """
     data = np.asarray(data)
-    indent = len(_PREFIX)
+    indent = len(prefix)
     default = _dtype.get_default_dtype()
     own = []
     if data.size == 0:
@@ -310,13 +310,13 @@ def format_tensor(data, dtype, *, suffixes=()):
         if dtype not in (default, _dtype.default_complex(), _dtype.int64, _dtype.bool_):
             own.append("dtype=" + repr(dtype))
         body = _tensor_str(data, indent, dtype.is_floating_point)
-    return _add_suffixes(_PREFIX + body, own + list(suffixes), indent)
+    return _add_suffixes(prefix + body, own + list(suffixes), indent)
 
 
-def format_meta(data, dtype, suffixes=()):
+def format_meta(data, dtype, suffixes=(), prefix=_PREFIX):
     """repr() of a meta tensor: no values, its size (and any dtype but the
     default: int64 too, unlike a tensor with values)."""
     own = ["device='meta'", "size=" + str(tuple(data.shape))]
     if dtype is not _dtype.get_default_dtype():
         own.append("dtype=" + repr(dtype))
-    return _add_suffixes(_PREFIX + "...", own + list(suffixes), len(_PREFIX))
+    return _add_suffixes(prefix + "...", own + list(suffixes), len(prefix))

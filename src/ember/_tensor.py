@@ -454,10 +454,14 @@ class Tensor(metaclass=_public_name.PublicClass):
         tangent = self.__dict__.get("_fw_grad")
         if tangent is not None:
             suffixes += (f"tangent={tangent!r}",)
+        # (a subclass of the user's prints its own name, as PyTorch's _str_intern)
+        cls = type(self)
+        prefix = "tensor(" if cls is Tensor or cls.__name__ == "Parameter" and \
+            cls.__module__.startswith("ember.") else f"{cls.__name__}("
         if self.is_meta:
             from ._printing import format_meta
-            return format_meta(self._data, self.dtype, suffixes)
-        return format_tensor(self._data, self.dtype, suffixes=suffixes)
+            return format_meta(self._data, self.dtype, suffixes, prefix)
+        return format_tensor(self._data, self.dtype, suffixes=suffixes, prefix=prefix)
 
     __str__ = __repr__
 
