@@ -236,8 +236,6 @@ def test_share_memory_and_is_shared():
 def test_a_subclass_prints_its_own_name():
     """PyTorch's _str_intern: a Tensor subclass of the user's prints its class
     name where a tensor prints `tensor(` (Parameter's contents print as a tensor)."""
-    from compare_torch import check
-
     def run(T):
         class Scores(T.Tensor):
             pass
