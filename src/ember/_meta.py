@@ -52,6 +52,11 @@ class MetaArray(np.ndarray):
     # Nothing to read or write: reads fail as PyTorch's, writes change nothing.
     item = tolist = tobytes = _no_data
 
+    def __getitem__(self, key):
+        # (advanced indexing copies: a fresh zero-stride array instead, as reshape)
+        r = np.ndarray.__getitem__(self, key)
+        return r if type(r) is not MetaArray or not any(r.strides) else meta_array(r.shape, r.dtype)
+
     def __setitem__(self, key, value):
         pass
 
@@ -84,6 +89,13 @@ class MetaArray(np.ndarray):
         pass
 
     partition = sort
+
+    def reshape(self, *shape, **kwargs):
+        # A reshape NumPy cannot view (of zero strides) copies: that copy
+        # would be real memory, read by kernels that walk memory; the
+        # meta result is a fresh zero-stride array instead.
+        r = np.ndarray.reshape(self, *shape, **kwargs)
+        return r if not any(r.strides) else meta_array(r.shape, r.dtype)
 
     def round(self, decimals=0, out=None):
         return self.copy()
@@ -133,7 +145,7 @@ class MetaArray(np.ndarray):
 
 
 def _as_meta(result):
-    if type(result) is np.ndarray:
+    if type(result) is np.ndarray or (type(result) is MetaArray and any(result.strides)):
         return meta_array(result.shape, result.dtype)
     if type(result) in (tuple, list):
         return type(result)(_as_meta(r) for r in result)
