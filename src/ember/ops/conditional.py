@@ -125,7 +125,7 @@ def where(condition=_MISSING, input=_MISSING, other=_MISSING, *, out=None):
         ad, bd = np.asarray(input, dt), np.asarray(other, dt)
     try:
         mask = _mask(cond)
-        data = _L.iterated(np.asarray(np.where(mask, ad, bd)), mask, ad, bd)
+        data = _L.iterated(np.asanyarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
