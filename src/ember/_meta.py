@@ -16,6 +16,11 @@ __all__ = ["MetaArray", "meta_array", "is_meta"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
 
+# Nonzero while a backward from a meta root runs (autograd/_engine.py): its
+# formulas' own NumPy constants (ones to sum with, zeros to scatter into)
+# meet meta gradients, and count as meta; the user's tensors all are.
+lenient = 0
+
 
 class _Memory(np.ndarray):
     """The element a MetaArray views: its own type, so that NumPy keeps a
@@ -107,9 +112,11 @@ class MetaArray(np.ndarray):
         if out is not None and all(is_meta(o) for o in out):
             return out[0] if len(out) == 1 else out
         if out is not None:
+            if lenient:
+                return out[0] if len(out) == 1 else out
             raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
         arrays = [x for x in inputs if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
-        if any(not is_meta(x) for x in arrays):
+        if not lenient and any(not is_meta(x) for x in arrays):
             # The first tensor operand's device is the one expected (as in
             # PyTorch's device checks): a CPU one first names meta the stray.
             if not is_meta(arrays[0]):

@@ -29,6 +29,7 @@ from . import _profiler_hooks as _profiling
 from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
 from .. import _layout as _L
+from .. import _meta
 from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
@@ -316,7 +317,11 @@ def _meta_gradients(node_gradients):
     gives a CPU array of the right shape and dtype; on the meta device it is
     that shape and dtype without data, as PyTorch's meta kernels give."""
     def gradients(node, grad, nexts, needed, xp, create_graph):
-        grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        _meta.lenient += 1
+        try:
+            grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        finally:
+            _meta.lenient -= 1
         return tuple(g if g is None or is_meta(g) else meta_array(np.shape(g), g.dtype)
                      for g in grads)
     return gradients
