@@ -302,7 +302,7 @@ def angle(input):
         x = x.astype(D._default[0]._np)
     # (NaN stays NaN: NumPy's where keeps x where the comparison fails)
     # (the zero in x's dtype: NumPy 1 finds no common type of bfloat16 and an int)
-    data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, x.dtype.type(0), x))
+    data = np.where(x < 0, np.asanyarray(np.pi, x.dtype), np.where(x >= 0, x.dtype.type(0), x))
     return recorded(AngleBackward0, data, (input,))
 
 

@@ -182,7 +182,7 @@ def _scalar_value(value, dtype):
     conversion (_python_data._scalar_to) for a real dtype."""
     if dtype.kind != "c":
         value = _scalar_to(scalar_arg(value), dtype)
-    return cast(np.asarray(value), dtype)
+    return cast(np.asanyarray(value), dtype)
 
 
 def _check_broadcast(vshape, target, basic, value):

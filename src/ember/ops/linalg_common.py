@@ -179,7 +179,7 @@ def _cabs1(x):
 def singular_error(name, infos, text):
     """PyTorch's error for the first failing batch element: `text` formats
     LAPACK's info (1-based)."""
-    infos = np.asarray(infos)
+    infos = np.asanyarray(infos)
     bad = np.flatnonzero(infos.reshape(-1))
     i = int(bad[0]) if bad.size else 0
     prefix = f"(Batch element {i}): " if infos.ndim else ""
@@ -195,7 +195,7 @@ INV_TEXT = ("The diagonal element {} is zero, the inversion could not be complet
 
 
 def wrap_int32(x):
-    return Tensor._wrap(np.asarray(x, np.int32))
+    return Tensor._wrap(np.asanyarray(x, np.int32))
 
 
 def np_solve(a, b):

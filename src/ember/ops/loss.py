@@ -38,9 +38,9 @@ def reduce(data, reduction):
     total = torch_sum(np.ascontiguousarray(data), None)
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(total / data.dtype.type(data.size) if data.size
+            return np.asanyarray(total / data.dtype.type(data.size) if data.size
                               else data.dtype.type(np.nan))
-    return np.asarray(total)
+    return np.asanyarray(total)
 
 
 def norm(reduction, n):

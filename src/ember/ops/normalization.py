@@ -23,7 +23,7 @@ __all__ = []
 
 
 def _const(xp, a):
-    return wrap(np.asarray(a)) if xp.recording else a
+    return wrap(np.asanyarray(a)) if xp.recording else a
 
 
 def _other_axes(ndim):

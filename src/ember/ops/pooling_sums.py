@@ -88,7 +88,7 @@ def _divide(a, divisor):
     if a.dtype.kind in "iu":    # C's integer division: toward zero
         q = np.abs(a) // divisor
         return np.where(a < 0, -q, q).astype(a.dtype)
-    return a / np.asarray(divisor, a.dtype)
+    return a / np.asanyarray(divisor, a.dtype)
 
 
 class WindowSum:

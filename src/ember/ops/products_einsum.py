@@ -272,7 +272,7 @@ def _einsum(equation, operands):
     # (the result is a fresh array; one operand's result is a view of it, so
     # that one always goes through the recorded, view-aware ops).
     if len(operands) > 1 and not tracked(*operands):
-        return Tensor._wrap(np.asarray(_contract(array_ops, op_labels, layout,
+        return Tensor._wrap(np.asanyarray(_contract(array_ops, op_labels, layout,
                                                  [op._data for op in operands])))
     return _contract(recorded_ops, op_labels, layout, operands)
 

@@ -123,7 +123,7 @@ def trace(input):
     if x.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     data = np.trace(x, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
-    return recorded(TraceBackward0, np.asarray(data), (input,), (x.shape,))
+    return recorded(TraceBackward0, np.asanyarray(data), (input,), (x.shape,))
 
 
 register(trace, out=False, node=TraceBackward0)

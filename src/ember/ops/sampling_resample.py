@@ -150,7 +150,7 @@ def _runs(positions, n):
 
 def axis_step(axis, idx, w, n):
     """One step of a plan: idx (K, m) int64, w (K, m) or None, n input positions."""
-    idx = np.asarray(idx, dtype=np.int64)
+    idx = np.asanyarray(idx, dtype=np.int64)
     if idx.ndim == 1:
         idx = idx[None]
     m = idx.shape[1]

@@ -116,7 +116,7 @@ def write_at(x, key, vals, ufunc=None):
     into) the places `key` names; a later write to one place wins."""
     out = np.array(x, order="C")
     flat, lin = out.reshape(-1), linear_index(key, x.shape)
-    vals = np.asarray(vals)
+    vals = np.asanyarray(vals)
     if vals.ndim:
         vals = vals.reshape(-1) if vals.size == lin.size else np.broadcast_to(
             vals, x[key].shape).reshape(-1)
@@ -381,7 +381,7 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is _MISSING:
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
-        v = np.asarray(checked_scalar(x.dtype, value)).astype(x.dtype)
+        v = np.asanyarray(checked_scalar(x.dtype, value)).astype(x.dtype)
         if reduce is None:
             return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
         vals = np.broadcast_to(v, x[key].shape)

@@ -294,7 +294,7 @@ def _median(input, dim=None, keepdim=False):
             value = np.array(np.nan, flat.dtype)
         else:
             value = _lower_median(flat)
-        return recorded(MedianBackward0, np.asarray(value, input._data.dtype), (input,))
+        return recorded(MedianBackward0, np.asanyarray(value, input._data.dtype), (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "median")
     idx = _median_idx(x, d)
@@ -313,7 +313,7 @@ def _nanmedian(input, dim=None, keepdim=False):
         flat = _ordered(input._data.reshape(-1))
         if flat.dtype.kind == "f":
             flat = flat[~np.isnan(flat)]
-        return recorded(NanmedianBackward0, np.asarray(_lower_median(flat), input._data.dtype),
+        return recorded(NanmedianBackward0, np.asanyarray(_lower_median(flat), input._data.dtype),
                         (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "nanmedian")

@@ -36,7 +36,7 @@ def _weight(q, q1, scale, fixed, below, interpolation):
         frac = _shape.reshape(q, (-1,)) * Tensor._wrap(scale) - Tensor._wrap(below.astype(dt))
         # (where, not a product: a NaN upstream must not reach q through 0)
         from .conditional import where
-        return where(Tensor._wrap(np.asarray(fixed)), Tensor._wrap(np.zeros((), dt)), frac)
+        return where(Tensor._wrap(np.asanyarray(fixed)), Tensor._wrap(np.zeros((), dt)), frac)
     ranks = np.where(fixed, dt.type(0), q1 * scale)
     return Tensor._wrap((ranks - below.astype(dt)) * ~fixed)
 

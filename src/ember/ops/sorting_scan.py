@@ -190,8 +190,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
-    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
+    lo = c_strided(np.asanyarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asanyarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim, dim)))
 

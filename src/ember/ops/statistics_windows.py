@@ -148,7 +148,7 @@ def _chbevl(x, coefficients):
     return x.dtype.type(0.5) * (b0 - b2)
 
 
-_I0_TABLES = {np.dtype(t): (np.asarray(_tables.I0_A, t), np.asarray(_tables.I0_B, t))
+_I0_TABLES = {np.dtype(t): (np.asanyarray(_tables.I0_A, t), np.asanyarray(_tables.I0_B, t))
               for t in (np.float32, np.float64)}
 
 
