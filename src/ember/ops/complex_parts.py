@@ -11,6 +11,7 @@ an unmarked copy, as PyTorch's; `detach()` keeps the mark and `numpy()`
 refuses a marked tensor, as PyTorch's do. No op reads it: every result is an
 ordinary tensor again, as PyTorch's ops resolve the bit.
 """
+from .. import _meta
 import builtins
 
 from .. import _layout as _L
@@ -52,7 +53,7 @@ def _imag_array(x):
 
 
 def _view_as_real_array(x):
-    return np.ascontiguousarray(_as_real(x))
+    return _meta.ascontiguousarray(_as_real(x))
 
 
 def _as_real(x):

@@ -15,6 +15,7 @@ For create_graph=True the node recomputes its layer with recorded ops
 (recurrent_cells.composite_layer) and differentiates that, so second
 derivatives flow through it.
 """
+from .. import _meta
 from ._common import NONE_EDGE, Tensor, edge, np, tracked
 from .._backend import restore, silence
 from ..autograd.graph import Node
@@ -48,7 +49,7 @@ def _lstm_order(hidden):
 
 def _transposed(w):
     # (BLAS runs a contiguous right operand markedly faster than a transposed view)
-    return np.ascontiguousarray(w.T)
+    return _meta.ascontiguousarray(w.T)
 
 
 def _unpermute(a, order):

@@ -13,6 +13,7 @@ equal positions otherwise). Both are linear in their argument, so each is the ot
 derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
+from .. import _meta
 from .._layout import in_input_format
 from .._backend import quiet_call
 from ._common import D, np, recorded
@@ -93,7 +94,7 @@ def scatter(g, plan):
                 out = np.zeros(shape, g.dtype)
             out[lead + (slice(None) if uniq is None else uniq,)] += sums
         g = out if out is not None else np.zeros(shape, g.dtype)
-    return np.ascontiguousarray(g)
+    return _meta.ascontiguousarray(g)
 
 
 def _in_float32(fn, x, plan):

@@ -1,5 +1,6 @@
 """masked_scatter, put, take, take_along_dim and argwhere: ops addressing
 the input's elements by mask or by flat position (see scatter.py)."""
+from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_at_caller
 from ._common import broadcast_error, np, recorded, wrap, wrap_dim
@@ -219,7 +220,7 @@ def take_along_dim(input, indices, dim=None):
         raise RuntimeError("ZeroDivisionError")     # (PyTorch's words: its modulo by 0)
     ids = np.broadcast_to(idx % size if size else idx, shape)
     wide = shape[:d] + x.shape[d:d + 1] + shape[d + 1:]
-    return gather(expand(input, wide), d, wrap(np.ascontiguousarray(ids)))
+    return gather(expand(input, wide), d, wrap(_meta.ascontiguousarray(ids)))
 
 
 def argwhere(input):
