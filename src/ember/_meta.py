@@ -139,6 +139,11 @@ class MetaArray(np.ndarray):
         elif method in ("reduce", "accumulate"):
             shape = _reduced_shape(inputs[0].shape, method, kwargs)
             stand = [_stand_in(inputs[0], True)]
+        elif method == "reduceat":
+            shape = list(inputs[0].shape)
+            shape[kwargs.get("axis", 0)] = len(inputs[1])
+            stand = [_stand_in(inputs[0], True), np.zeros(1, np.intp)]
+            kwargs = dict(kwargs, axis=kwargs.get("axis", 0))
         elif method == "outer":
             shape = np.shape(inputs[0]) + np.shape(inputs[1])
             stand = [_stand_in(x, None) for x in inputs]

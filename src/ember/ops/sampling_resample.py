@@ -50,7 +50,9 @@ def gather(x, plan):
     """The plan applied to array `x` (forward)."""
     for step in plan:
         axis, idx, w = step[:3]
-        if w is None:       # one tap, weight 1: a plain take is the fastest
+        if w is None or _meta.is_meta(x):
+            # one tap, weight 1: a plain take is the fastest (and a meta
+            # input's result is its shape alone, whatever the weights)
             x = np.take(x, idx[0], axis=axis)
             continue
         if _dense_ok(x, step):
