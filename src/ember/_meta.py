@@ -12,7 +12,7 @@ convert it to a plain array and lose the meta-ness.
 """
 from ._backend import np
 
-__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray"]
+__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
 
@@ -38,6 +38,14 @@ def meta_array(shape, dtype):
 
 def is_meta(arr):
     return type(arr) is MetaArray
+
+
+def empty_for(shape, dtype, *operands):
+    """np.empty for an op's result that its operands' values are written
+    into: a meta array when one of them is meta."""
+    if any(type(a) is MetaArray for a in operands):
+        return meta_array(shape, dtype)
+    return np.empty(shape, dtype)
 
 
 def ascontiguousarray(a, dtype=None):

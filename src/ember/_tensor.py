@@ -155,7 +155,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def is_contiguous(self, memory_format=None):
         if memory_format is None:
-            return self._data.flags.c_contiguous
+            # (a meta tensor is contiguous, as stride() says)
+            return self._data.flags.c_contiguous or self.is_meta
         _L.check_memory_format("is_contiguous", memory_format)
         return _L.is_laid_out(self._data, memory_format)
 

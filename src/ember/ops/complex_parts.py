@@ -59,11 +59,15 @@ def _view_as_real_array(x):
 def _as_real(x):
     """x (complex) as its real array with a last dim of 2: a view."""
     r = x.real
+    if _meta.is_meta(x):
+        return _meta.meta_array(x.shape + (2,), r.dtype)
     return _strided(r, x.shape + (2,), r.strides + (r.itemsize,))
 
 
 def _as_complex(x):
     """x (real, last dim 2 of stride 1) as a complex array: a view."""
+    if _meta.is_meta(x):
+        return _meta.meta_array(x.shape[:-1], np.result_type(x.dtype, np.complex64))
     return x.view(np.result_type(x.dtype, np.complex64))[..., 0]
 
 
@@ -265,14 +269,14 @@ def _parts(name, a, b):
 
 def complex(real, imag):
     x, y, shape, dt = _parts("complex", real, imag)
-    out = _L.iterated(np.empty(shape, dt), x, y)     # (TensorIterator's layout)
+    out = _L.iterated(_meta.empty_for(shape, dt, x, y), x, y)     # (TensorIterator's layout)
     out.real, out.imag = x, y
     return recorded(ComplexBackward0, out, (real, imag))
 
 
 def polar(abs, angle):
     r, t, shape, dt = _parts("polar", abs, angle)
-    out = _L.iterated(np.empty(shape, dt), r, t)
+    out = _L.iterated(_meta.empty_for(shape, dt, r, t), r, t)
     out.real, out.imag = r * np.cos(t), r * np.sin(t)
     return recorded(PolarBackward0, out, (abs, angle))
 

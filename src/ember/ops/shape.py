@@ -10,6 +10,7 @@ from .._backend import cast, quiet_call
 from .._settings import warn_once
 
 from .. import _layout as _L
+from .._meta import is_meta
 from ..autograd import _forward
 from . import _common
 from . import _view_grads as V, _view_history
@@ -146,7 +147,9 @@ def reshape(input, *shape):
     x = input._data
     shape = _infer_shape(_shape_arg(shape, "reshape"), x.size)
     data = x.reshape(shape)
-    if x.flags.c_contiguous:
+    if x.flags.c_contiguous or is_meta(x):
+        # (a meta tensor is contiguous, as its stride() says: its zero
+        # strides are no layout)
         return _view_of(data, input, ViewBackward0, (x.shape,))
     if np.shares_memory(data, x):
         # A view of a non-contiguous tensor: PyTorch's _reshape_alias.
