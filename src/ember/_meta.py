@@ -12,7 +12,8 @@ convert it to a plain array and lose the meta-ness.
 """
 from ._backend import np
 
-__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for"]
+__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for",
+           "no_meta_kernel"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
 
@@ -56,6 +57,17 @@ def ascontiguousarray(a, dtype=None):
     return np.ascontiguousarray(a, dtype)
 
 
+def no_meta_kernel(op):
+    """PyTorch's refusal of an op that has no meta kernel (its value would
+    be data: equal, masked_select ...)."""
+    return NotImplementedError(
+        f"{op}: attempted to run this operator with Meta tensors, but there was no fake impl "
+        "or Meta kernel registered. You may have run into this message while using an operator "
+        "with PT2 compilation APIs (ember.compile/ember.export); in order to use this operator "
+        "with those APIs you'll need to add a fake impl. Please see the following for next "
+        "steps:  https://pytorch.org/tutorials/advanced/custom_ops_landing_page.html")
+
+
 def _no_data(*args, **kwargs):
     raise NotImplementedError("Cannot copy out of meta tensor; no data!")
 
@@ -71,7 +83,12 @@ class MetaArray(np.ndarray):
     __str__ = __repr__
 
     # Nothing to read or write: reads fail as PyTorch's, writes change nothing.
-    item = tolist = tobytes = _no_data
+    tolist = tobytes = _no_data
+
+    def item(self, *args):
+        # (PyTorch's words for a meta tensor's one value read: item(), bool(),
+        # float(), a data-dependent size)
+        raise RuntimeError("Tensor.item() cannot be called on meta tensors")
 
     def __getitem__(self, key):
         # (advanced indexing copies: a fresh zero-stride array instead, as reshape)
@@ -280,12 +297,22 @@ def _data_dependent(*args, **kwargs):
     raise NotImplementedError("Cannot copy out of meta tensor; no data!")
 
 
+def _nonzero(*args, **kwargs):
+    # (PyTorch's words for nonzero, and for what it runs: a boolean mask's indexing)
+    raise NotImplementedError(
+        "The register_meta function for ember.nonzero() raises unimplemented by default, as a "
+        "correct data-independent implementation does not exist. This implementation returns a "
+        "fake value, assuming all elements of the tensor are non-zero. To enable this "
+        "registration, please set "
+        "'ember.fx.experimental._config.meta_nonzero_assume_all_nonzero' to True.")
+
+
 _FUNCTIONS = {
     np.empty_like: _like, np.zeros_like: _like, np.ones_like: _like,
     np.full_like: _full_like, np.copy: _copy, np.ascontiguousarray: _copy,
     np.asfortranarray: _copy, np.concatenate: _concatenate, np.stack: _stack,
     np.dot: _dot, np.where: _where, np.copyto: _copyto, np.broadcast_to: _broadcast_to,
     np.broadcast_arrays: _broadcast_arrays,
-    np.nonzero: _data_dependent, np.unique: _data_dependent, np.argwhere: _data_dependent,
-    np.flatnonzero: _data_dependent,
+    np.nonzero: _nonzero, np.unique: _data_dependent, np.argwhere: _nonzero,
+    np.flatnonzero: _nonzero,
 }

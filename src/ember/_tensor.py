@@ -389,13 +389,15 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index")
-        return int(self._data.item())
+        return int(self._data.item())       # (a meta array's item() refuses)
 
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with "
                                f"{'more than one value' if self._data.size else 'no values'} "
                                "is ambiguous")
+        if self.is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return bool(self._data)
 
     def _scalar(self, c_type, warn=True):

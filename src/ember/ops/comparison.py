@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
 from .._backend import quiet_call
+from .._meta import is_meta, no_meta_kernel
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
@@ -121,11 +122,13 @@ def isfinite(input):
 
 
 def equal(input, other):
+    if is_meta(input._data) or is_meta(other._data):
+        raise no_meta_kernel("aten::equal")
     return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).all())
+    return bool(wrap(_isclose("allclose", input, other, rtol, atol, equal_nan).all()))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

@@ -9,6 +9,7 @@ value_selecting_reduction_backward); indices never require grad.
 from .. import _layout as _L
 from .._layout import c_strided
 from .. import return_types
+from .._meta import is_meta, meta_array
 from ._common import D, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
@@ -191,6 +192,9 @@ def topk_arrays(x, k, d, largest=True, sorted=True):
     # order (k * 64 > n), up to _REPLAYED elements (the replay runs in
     # Python; beyond, an unsorted result comes sorted).
     n = x.shape[d]
+    if is_meta(x):      # (no values to order: the shapes alone)
+        shape = x.shape[:d] + (k,) + x.shape[d + 1:]
+        return meta_array(shape, np.int64), meta_array(shape, x.dtype)
     if 0 < k < n and n > 64:     # (short rows: one sort costs less than partition + sort)
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
         picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
