@@ -177,7 +177,9 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return D.legacy_tensor_name(self.dtype)
+            name = D.legacy_tensor_name(self.dtype)
+            # (a meta tensor's type names its device: ember.meta.FloatTensor)
+            return name.replace(".", ".meta.", 1) if self.is_meta else name
         if isinstance(dtype, type):
             if not isinstance(getattr(dtype, "dtype", None), D.dtype):
                 # (PyTorch reads another class by its name: `float` is no tensor type)
@@ -191,7 +193,10 @@ class Tensor(metaclass=_public_name.PublicClass):
             dtype = by_name[dtype]
         elif not isinstance(dtype, D.dtype):
             raise TypeError("dtype must be a type, str, or dtype object")
-        return self.to(dtype)
+        else:
+            return self.to(dtype)
+        # (a legacy type is a CPU one: a meta tensor is copied out, which fails)
+        return self.to("cpu", dtype) if self.is_meta else self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------
     @property
