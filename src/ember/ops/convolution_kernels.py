@@ -17,14 +17,13 @@ On the meta device each map answers only its result's shape: the strided
 views and scratch buffers below are plain arrays, which would drop the
 meta-ness (and allocate the columns of an input of any size).
 """
-from .. import _meta
 import itertools
 import math
 from collections import namedtuple
 
 from .. import _dtype as D
 from .._backend import np
-from .._meta import is_meta, meta_array
+from .._meta import ascontiguousarray, is_meta, meta_array
 from ._xp import matmul_wide
 
 __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
@@ -72,7 +71,7 @@ def col2im(cols, x_size, stride, padding, dilation):
                       for o, d, s, y in zip(offs, dilation, stride, y_size))
         out[(Ellipsis,) + where] += cols[(Ellipsis,) + offs + rest]
     if any(padding) or list(full) != list(x_size):
-        out = _meta.ascontiguousarray(
+        out = ascontiguousarray(
             out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(padding, x_size))])
     return out
 
@@ -157,7 +156,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg, narrow=True):
     full = tuple(s + 2 * p for s, p in zip(g.x_size, g.padding))
     y_size = tuple(g.y_size)
     og = gy.shape[1] // groups
-    gyt = _meta.ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
+    gyt = ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
     gyt = gyt.reshape(groups, og, -1)                                 # (G, Og, L*N)
     dtype = gy.dtype if narrow or gy.dtype not in D.HALF_NP else np.dtype(np.float32)
     out = np.zeros((groups, cg) + full + (n,), dtype)
@@ -173,7 +172,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg, narrow=True):
                         for o, d, y in zip((first,) + offs, g.dilation, y_size))
             out[both + box] += split[:, j]
     x = out[both + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))]
-    return _meta.ascontiguousarray(np.moveaxis(x, -1, 0)).reshape(
+    return ascontiguousarray(np.moveaxis(x, -1, 0)).reshape(
         (n, groups * cg) + tuple(g.x_size))
 
 
@@ -192,5 +191,5 @@ def weight_grad(x, gy, g, cols=None):
     # columns, the larger operand, go first and untransposed (up to a third
     # faster on LeNet's second convolution than gy first).
     gw = matmul_wide(cols, gyg.swapaxes(-1, -2)).sum(0)        # (G, CgK, Og)
-    return _meta.ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
+    return ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
         (o, x.shape[1] // g.groups) + tuple(g.k_size))
