@@ -12,7 +12,7 @@ convert it to a plain array and lose the meta-ness.
 """
 from ._backend import np
 
-__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for",
+__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for", "array_copy", "as_strided",
            "no_meta_kernel"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
@@ -47,6 +47,22 @@ def empty_for(shape, dtype, *operands):
     if any(type(a) is MetaArray for a in operands):
         return meta_array(shape, dtype)
     return np.empty(shape, dtype)
+
+
+def array_copy(a, order="K"):
+    """np.array(a, order=order): a copy, meta for a meta array (NumPy's
+    np.array drops the subclass, and would copy every element it views)."""
+    if type(a) is MetaArray:
+        return meta_array(a.shape, a.dtype)
+    return np.array(a, order=order)
+
+
+def as_strided(x, shape=None, strides=None, writeable=True):
+    """np.lib.stride_tricks.as_strided, meta for a meta array (its views
+    have zero strides whatever the ones asked)."""
+    if type(x) is MetaArray:
+        return meta_array(x.shape if shape is None else shape, x.dtype)
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
 
 
 def ascontiguousarray(a, dtype=None):

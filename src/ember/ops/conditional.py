@@ -1,5 +1,6 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .. import _meta
 from .. import _layout as _L
 from .._backend import cast
 from .._settings import warn_once
@@ -303,7 +304,7 @@ def _clamp_tensors(input, lo, hi, node, inputs):
         data = np.maximum(data, lo._data.astype(dt._np, copy=False))
     if hi is not None:
         data = np.minimum(data, hi._data.astype(dt._np, copy=False))
-    return recorded(node, np.array(np.broadcast_to(data, shape)), inputs)
+    return recorded(node, _meta.array_copy(np.broadcast_to(data, shape)), inputs)
 
 
 def _no_complex_bound(input, bound, kernel):

@@ -8,6 +8,7 @@ Built from Ember's recorded ops (permute, unsqueeze, diagonal, sum,
 reshape, bmm, mul), so the graph has PyTorch's nodes and second derivatives
 come for free.
 """
+from .. import _meta
 from ._common import Tensor, np, tracked
 from ._registry import grad_fn, register
 from .products_reshape import reshape_as_torch
@@ -62,7 +63,7 @@ def _diagonal(t, dim1, dim2):
     keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
     shape = tuple(x.shape[d] for d in keep) + (x.shape[dim1],)
     strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
-    data = np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
+    data = _meta.as_strided(x, shape, strides, writeable=x.flags.writeable)
     return _view_of(data, t, DiagonalBackward0, (x.shape, dim1, dim2))
 
 
@@ -78,7 +79,7 @@ def _array_diagonal(x, dim1, dim2):
     keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
     shape = tuple(x.shape[d] for d in keep) + (x.shape[dim1],)
     strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
-    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+    return _meta.as_strided(x, shape, strides, writeable=False)
 
 
 def _on_arrays(op):

@@ -14,6 +14,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
+from .. import _meta
 from ._common import (D, Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
 from ._registry import grad_fn, register, tensor_field
@@ -114,7 +115,7 @@ provide("add_at", _add_at, _add_at_recorded)
 def write_at(x, key, vals, ufunc=None):
     """A copy of `x` with `vals` written into (or, with `ufunc`, combined
     into) the places `key` names; a later write to one place wins."""
-    out = np.array(x, order="C")
+    out = _meta.array_copy(x, order="C")
     flat, lin = out.reshape(-1), linear_index(key, x.shape)
     vals = np.asanyarray(vals)
     if vals.ndim:

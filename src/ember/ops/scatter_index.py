@@ -1,6 +1,7 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
 
+from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
@@ -316,7 +317,7 @@ def index_put(input, indices, values, accumulate=False):
         # (masked_fill: the mask takes the first dims, a 0-d one all)
         m = advanced[0][1].astype(bool)
         key = (np.broadcast_to(m.reshape(m.shape + (1,) * (x.ndim - m.ndim)), x.shape),)
-    data = np.array(x, order="K")     # (index_put starts from x.clone(): x's layout)
+    data = _meta.array_copy(x, order="K")     # (index_put starts from x.clone(): x's layout)
     if empty:
         pass
     elif accumulate:

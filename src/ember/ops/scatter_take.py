@@ -90,7 +90,7 @@ def masked_scatter(input, mask, source):
         key, n = (bool(m),), int(m)
     if n > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    data = np.array(np.broadcast_to(x, shape), order="C")
+    data = _meta.array_copy(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
     return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
@@ -176,7 +176,7 @@ def put(input, index, source, accumulate=False):
     `accumulate` adds instead (repeated positions then add up)."""
     x = input._data
     key = _flat_key(x, index, "put_", source)
-    data = np.array(x, order="C")
+    data = _meta.array_copy(x, order="C")
     flat, vals = data.reshape(-1), source._data.reshape(-1)
     pos = np.ravel_multi_index(key, x.shape).reshape(-1) if x.ndim else key[0].reshape(-1)
     if accumulate:

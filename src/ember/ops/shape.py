@@ -6,6 +6,7 @@ in-place change through the view is seen by the base and vice versa.
 
 import operator
 
+from .. import _meta
 from .._backend import cast, quiet_call
 from .._settings import warn_once
 
@@ -260,7 +261,7 @@ def expand(input, *sizes):
         # (NumPy's broadcast is read-only even where nothing repeats, as in
         # expand to the same shape: PyTorch writes through such a view; a
         # true broadcast stays read-only, in-place ops refuse it as PyTorch does)
-        data = np.lib.stride_tricks.as_strided(x, data.shape, data.strides, writeable=True)
+        data = _meta.as_strided(x, data.shape, data.strides, writeable=True)
     return _view_of(data, input, ExpandBackward0, (x.shape,))
 
 
@@ -278,7 +279,7 @@ def _kept_strides(x, data):
         inner = strides[i] * data.shape[i]
     if tuple(strides) == data.strides:
         return data
-    return np.lib.stride_tricks.as_strided(x, data.shape, strides, writeable=False)
+    return _meta.as_strided(x, data.shape, strides, writeable=False)
 
 
 def expand_as(input, other):
