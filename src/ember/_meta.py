@@ -12,7 +12,7 @@ convert it to a plain array and lose the meta-ness.
 """
 from ._backend import np
 
-__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for", "array_copy", "as_strided",
+__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for", "full_for", "array_copy", "as_strided",
            "no_meta_kernel"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
@@ -47,6 +47,14 @@ def empty_for(shape, dtype, *operands):
     if any(type(a) is MetaArray for a in operands):
         return meta_array(shape, dtype)
     return np.empty(shape, dtype)
+
+
+def full_for(shape, fill, dtype, *operands):
+    """np.full for an op's result that its operands' values are written
+    into (padding, a diagonal): a meta array when one of them is meta."""
+    if any(type(a) is MetaArray for a in operands):
+        return meta_array(shape, dtype)
+    return np.full(shape, fill, dtype)
 
 
 def array_copy(a, order="K"):
@@ -108,8 +116,11 @@ class MetaArray(np.ndarray):
 
     def __getitem__(self, key):
         # (advanced indexing copies: a fresh zero-stride array instead, as reshape)
+        # (and one element is a 0-d meta array, not a NumPy scalar read from memory)
         r = np.ndarray.__getitem__(self, key)
-        return r if type(r) is not MetaArray or not any(r.strides) else meta_array(r.shape, r.dtype)
+        if type(r) is MetaArray:
+            return r if not any(r.strides) else meta_array(r.shape, r.dtype)
+        return meta_array((), r.dtype) if isinstance(r, np.generic) else r
 
     def __setitem__(self, key, value):
         pass
@@ -139,10 +150,14 @@ class MetaArray(np.ndarray):
     def argsort(self, axis=-1, kind=None, order=None, **kwargs):
         return meta_array(self.shape if axis is not None else (self.size,), np.intp)
 
+    def argpartition(self, kth, axis=-1, kind=None, order=None):
+        return meta_array(self.shape if axis is not None else (self.size,), np.intp)
+
     def sort(self, axis=-1, kind=None, order=None, **kwargs):
         pass
 
-    partition = sort
+    def partition(self, kth, axis=-1, kind=None, order=None):
+        pass
 
     def reshape(self, *shape, **kwargs):
         # A reshape NumPy cannot view (of zero strides) copies: that copy
@@ -210,6 +225,8 @@ def _as_meta(result):
         return meta_array(result.shape, result.dtype)
     if type(result) in (tuple, list):
         return type(result)(_as_meta(r) for r in result)
+    if isinstance(result, np.generic):      # (a reduction to one value: 0-d meta)
+        return meta_array((), result.dtype)
     return result
 
 
