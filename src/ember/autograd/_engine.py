@@ -320,6 +320,14 @@ def _meta_gradients(node_gradients):
         _meta.lenient += 1
         try:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        except np.linalg.LinAlgError:
+            # (a linalg formula run on the meta arrays' zeros finds them
+            # singular: meta has no values, so no singularity; each input's
+            # gradient is its shape and dtype)
+            grads = tuple(None if nxt is None else meta_array(
+                nxt._shape[nr] if nxt._multi else nxt._shape,
+                nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype)
+                for nxt, nr in nexts)
         finally:
             _meta.lenient -= 1
         return tuple(g if g is None or is_meta(g) else meta_array(np.shape(g), g.dtype)

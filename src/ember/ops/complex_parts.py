@@ -104,7 +104,8 @@ def view_as_complex(input):
         raise RuntimeError("Input tensor must have one or more dimensions")
     if x.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
-    strides = [s // x.itemsize for s in x.strides]
+    strides = (_L.contiguous_strides(x.shape) if _meta.is_meta(x)     # (as stride() says)
+               else [s // x.itemsize for s in x.strides])
     if strides[-1] != 1:
         raise RuntimeError("Tensor must have a last dimension with stride 1")
     if any(s % 2 for s, n in zip(strides[:-1], x.shape) if n != 1):

@@ -2,6 +2,7 @@
 texts, a batched LU factorisation (NumPy has none; it also tells which
 pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
 and the matrix helpers the derivative formulas are written with."""
+from .._meta import is_meta, meta_array
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from .._backend import cpu_features
 from .._fma import _fma32
@@ -138,9 +139,12 @@ def lu_np(a):
     """Batched LU with partial pivoting, as LAPACK's getrf: (LU, pivots
     1-based int32, info int32 = first zero pivot, 1-based, or 0). A Python
     loop over the columns, each step vectorised over the batch."""
-    a = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
     batch, (m, n) = a.shape[:-2], a.shape[-2:]
     k = min(m, n)
+    if is_meta(a):      # (no pivots to find: the shapes alone, no singular U)
+        return (meta_array(a.shape, a.dtype if a.dtype.kind in "fc" else np.float64),
+                meta_array(batch + (k,), np.int32), meta_array(batch, np.int32))
+    a = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
     A = a.reshape((int(np.prod(batch)), m, n))
     nb = A.shape[0]
     piv = np.zeros((nb, k), np.int32)

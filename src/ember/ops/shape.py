@@ -324,8 +324,8 @@ def permute(input, *dims):
 
 def contiguous(input, memory_format=_L.contiguous_format):
     x = input._data
-    if x.flags.c_contiguous and memory_format is _L.contiguous_format:
-        return input
+    if (x.flags.c_contiguous or is_meta(x)) and memory_format is _L.contiguous_format:
+        return input        # (a meta tensor is contiguous, as its stride() says)
     _L.check_memory_format("contiguous", memory_format)
     if memory_format is _L.preserve_format:
         raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
