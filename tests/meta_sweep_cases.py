@@ -7,6 +7,7 @@ leaves on the inputs and parameters), the same for both libraries."""
 import warnings
 
 from module_ctor_cases import ctors
+from meta_sweep_gaps import KNOWN_GAPS  # noqa: F401 (re-exported for the test)
 from op_table import OPS
 
 # Module name -> its inputs' shapes (float unless the entry is ("long", shape, high)).
