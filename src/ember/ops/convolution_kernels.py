@@ -23,7 +23,7 @@ from collections import namedtuple
 
 from .. import _dtype as D
 from .._backend import np
-from .._meta import ascontiguousarray, is_meta, meta_array
+from .._meta import as_strided, ascontiguousarray, full_for, is_meta, meta_array
 from ._xp import matmul_wide
 
 __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
@@ -32,13 +32,14 @@ __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2co
 # spatial sizes of the input, the output and the kernel.
 Geometry = namedtuple("Geometry", "stride padding dilation groups x_size y_size k_size")
 
-_as_strided = np.lib.stride_tricks.as_strided
+_as_strided = as_strided      # (_meta's: a meta array's windows are meta)
 
 
 def _padded(x, padding):
     if not any(padding):
         return x
-    out = np.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), x.dtype)
+    out = full_for(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), 0,
+                   x.dtype, x)
     out[(Ellipsis,) + tuple(slice(p, p + s) for s, p in zip(x.shape[2:], padding))] = x
     return out
 
@@ -64,7 +65,7 @@ def col2im(cols, x_size, stride, padding, dilation):
     # dropped trailing rows; room for it keeps the slices simple)
     full = [max(f, (y - 1) * s + (k - 1) * d + 1) if y and k else f
             for f, y, s, k, d in zip(full, y_size, stride, k_size, dilation)]
-    out = np.zeros(cols.shape[:-2 * nd] + tuple(full), cols.dtype)
+    out = full_for(cols.shape[:-2 * nd] + tuple(full), 0, cols.dtype, cols)
     rest = (slice(None),) * nd
     for offs in itertools.product(*map(range, k_size)):
         where = tuple(slice(o * d, o * d + (y - 1) * s + 1, s)
