@@ -13,7 +13,7 @@ convert it to a plain array and lose the meta-ness.
 from ._backend import np
 
 __all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for", "full_for", "array_copy", "as_strided",
-           "no_meta_kernel"]
+           "no_meta_kernel", "same_device"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
 
@@ -171,6 +171,8 @@ class MetaArray(np.ndarray):
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.pop("out", None)
+        if out is not None and all(o is None for o in out):
+            out = None      # (SciPy's ufuncs pass out=None positionally: no out)
         if method == "at":
             return None
         if out is not None and all(is_meta(o) for o in out):
@@ -179,13 +181,8 @@ class MetaArray(np.ndarray):
             if lenient:
                 return out[0] if len(out) == 1 else out
             raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
-        arrays = [x for x in inputs if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
-        if not lenient and any(not is_meta(x) for x in arrays):
-            # The first tensor operand's device is the one expected (as in
-            # PyTorch's device checks): a CPU one first names meta the stray.
-            if not is_meta(arrays[0]):
-                raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
-            raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+        if not lenient:
+            same_device(inputs)
         if method == "__call__":
             if ufunc.signature and ufunc is not np.matmul:
                 raise NotImplementedError(f"ember: {ufunc.__name__} has no meta implementation")
@@ -218,6 +215,17 @@ class MetaArray(np.ndarray):
         # Any other function runs on the zero-stride data (the right shapes,
         # no memory to read): what it makes of a meta operand stays meta.
         return _as_meta(func._implementation(*args, **kwargs))
+
+
+def same_device(operands):
+    """PyTorch's device check of an op's operands: meta and CPU arrays do not
+    mix, except a 0-d CPU one (a scalar). The first array operand's device
+    is the one expected: a CPU one first names meta the stray."""
+    arrays = [x for x in operands if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
+    if any(not is_meta(x) for x in arrays):
+        if not is_meta(arrays[0]):
+            raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
+        raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
 
 
 def _as_meta(result):
@@ -323,7 +331,11 @@ def _broadcast_to(array, shape, subok=False):
 
 
 def _broadcast_arrays(*args, subok=False):
-    return np.broadcast_arrays._implementation(*args, subok=True)
+    # (a 0-d CPU operand broadcast beside a meta one is meta, as the ufunc
+    # hook lets a 0-d one mix, PyTorch's rule for CPU scalars)
+    res = np.broadcast_arrays._implementation(*args, subok=True)
+    return type(res)(meta_array(r.shape, r.dtype) if not is_meta(r) and not np.ndim(a) else r
+                     for a, r in zip(args, res))
 
 
 def _data_dependent(*args, **kwargs):

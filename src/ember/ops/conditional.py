@@ -124,6 +124,8 @@ def where(condition=_MISSING, input=_MISSING, other=_MISSING, *, out=None):
     else:
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
         ad, bd = np.asanyarray(input, dt), np.asanyarray(other, dt)
+    if _meta.is_meta(cond) or _meta.is_meta(ad) or _meta.is_meta(bd):
+        _meta.same_device((cond, ad, bd))     # (a CPU condition beside meta values)
     try:
         mask = _mask(cond)
         data = _L.iterated(np.asanyarray(np.where(mask, ad, bd)), mask, ad, bd)
