@@ -197,6 +197,11 @@ def take_along_dim(input, indices, dim=None):
     x = input._data
     need_tensor(indices, "take_along_dim", "indices", 1)
     idx = indices._data
+    if _meta.is_meta(x) != _meta.is_meta(idx):
+        devs = ["meta" if _meta.is_meta(a) else "cpu" for a in (x, idx)]
+        raise RuntimeError(f"Expected tensor to have {devs[0]} Device, but got tensor with "
+                           f"{devs[1]} Device (while checking arguments for "
+                           "torch.take_along_dim():)")
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
     if idx.ndim != x.ndim:

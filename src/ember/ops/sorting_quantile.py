@@ -1,6 +1,7 @@
 """quantile and nanquantile, built as PyTorch's composite builds them (sort,
 view, gather, lerp, then in-place reshapes), so that the graph has the same
 nodes and the values the same rounding."""
+from .. import _meta
 from . import shape as _shape
 from ._common import Tensor, np, recorded, wrap_dim, tracked
 from ._registry import grad_fn, register
@@ -52,6 +53,8 @@ def _checks(input, q, name):
     if isinstance(q, Tensor):
         if q._data.dtype != x.dtype:
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        if _meta.is_meta(q._data) != _meta.is_meta(x):
+            raise RuntimeError(f"{name}() q tensor must be on the same device as the input tensor")
         qs = q._data
     else:
         if not 0 <= q <= 1:
