@@ -12,10 +12,8 @@ _R7 = 'the op builds its result from fresh NumPy arrays: a CPU result'
 _R8 = "the op's own NumPy constants or buffers meet the meta input (device mismatch)"
 
 KNOWN_GAPS = {
-    'mod:CosineEmbeddingLoss': _R8,
     'mod:CrossMapLRN2d': _R8,
     'mod:EmbeddingBag': _R8,
-    'mod:HingeEmbeddingLoss': _R8,
     'mod:MultiMarginLoss': _R0,
     'mod:RReLU': _R8,
     'op:affine_grid_generator': _R8,
