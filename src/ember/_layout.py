@@ -325,7 +325,8 @@ def is_laid_out(a, fmt):
     """Tensor.is_contiguous(memory_format=fmt), ignoring the strides of
     dims of size 1 as PyTorch does."""
     if fmt is None or fmt in (contiguous_format, preserve_format, legacy_contiguous_format):
-        return a.flags.c_contiguous
+        # (a meta array is contiguous, as Tensor.stride() says: no layout)
+        return a.flags.c_contiguous or type(a) is not np.ndarray
     if a.ndim != _ORDERS[fmt][0]:
         return False
     expected = 1

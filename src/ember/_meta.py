@@ -12,9 +12,15 @@ convert it to a plain array and lose the meta-ness.
 """
 from ._backend import np
 
-__all__ = ["MetaArray", "meta_array", "is_meta"]
+__all__ = ["MetaArray", "meta_array", "is_meta", "ascontiguousarray", "empty_for", "full_for", "array_copy", "as_strided",
+           "no_meta_kernel", "same_device"]
 
 _ONE = {}   # one zero element per dtype: the memory every MetaArray views
+
+# Nonzero while a backward from a meta root runs (autograd/_engine.py): its
+# formulas' own NumPy constants (ones to sum with, zeros to scatter into)
+# meet meta gradients, and count as meta; the user's tensors all are.
+lenient = 0
 
 
 class _Memory(np.ndarray):
@@ -35,6 +41,57 @@ def is_meta(arr):
     return type(arr) is MetaArray
 
 
+def empty_for(shape, dtype, *operands):
+    """np.empty for an op's result that its operands' values are written
+    into: a meta array when one of them is meta."""
+    if any(type(a) is MetaArray for a in operands):
+        return meta_array(shape, dtype)
+    return np.empty(shape, dtype)
+
+
+def full_for(shape, fill, dtype, *operands):
+    """np.full for an op's result that its operands' values are written
+    into (padding, a diagonal): a meta array when one of them is meta."""
+    if any(type(a) is MetaArray for a in operands):
+        return meta_array(shape, dtype)
+    return np.full(shape, fill, dtype)
+
+
+def array_copy(a, order="K"):
+    """np.array(a, order=order): a copy, meta for a meta array (NumPy's
+    np.array drops the subclass, and would copy every element it views)."""
+    if type(a) is MetaArray:
+        return meta_array(a.shape, a.dtype)
+    return np.array(a, order=order)
+
+
+def as_strided(x, shape=None, strides=None, writeable=True):
+    """np.lib.stride_tricks.as_strided, meta for a meta array (its views
+    have zero strides whatever the ones asked)."""
+    if type(x) is MetaArray:
+        return meta_array(x.shape if shape is None else shape, x.dtype)
+    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+
+
+def ascontiguousarray(a, dtype=None):
+    """np.ascontiguousarray, keeping a meta array meta: NumPy's own (C code
+    that asks no hook) answers a plain CPU view of its one element."""
+    if type(a) is MetaArray:
+        return a if dtype is None else a.astype(dtype)
+    return np.ascontiguousarray(a, dtype)
+
+
+def no_meta_kernel(op):
+    """PyTorch's refusal of an op that has no meta kernel (its value would
+    be data: equal, masked_select ...)."""
+    return NotImplementedError(
+        f"{op}: attempted to run this operator with Meta tensors, but there was no fake impl "
+        "or Meta kernel registered. You may have run into this message while using an operator "
+        "with PT2 compilation APIs (ember.compile/ember.export); in order to use this operator "
+        "with those APIs you'll need to add a fake impl. Please see the following for next "
+        "steps:  https://pytorch.org/tutorials/advanced/custom_ops_landing_page.html")
+
+
 def _no_data(*args, **kwargs):
     raise NotImplementedError("Cannot copy out of meta tensor; no data!")
 
@@ -50,7 +107,20 @@ class MetaArray(np.ndarray):
     __str__ = __repr__
 
     # Nothing to read or write: reads fail as PyTorch's, writes change nothing.
-    item = tolist = tobytes = _no_data
+    tolist = tobytes = _no_data
+
+    def item(self, *args):
+        # (PyTorch's words for a meta tensor's one value read: item(), bool(),
+        # float(), a data-dependent size)
+        raise RuntimeError("Tensor.item() cannot be called on meta tensors")
+
+    def __getitem__(self, key):
+        # (advanced indexing copies: a fresh zero-stride array instead, as reshape)
+        # (and one element is a 0-d meta array, not a NumPy scalar read from memory)
+        r = np.ndarray.__getitem__(self, key)
+        if type(r) is MetaArray:
+            return r if not any(r.strides) else meta_array(r.shape, r.dtype)
+        return meta_array((), r.dtype) if isinstance(r, np.generic) else r
 
     def __setitem__(self, key, value):
         pass
@@ -80,29 +150,39 @@ class MetaArray(np.ndarray):
     def argsort(self, axis=-1, kind=None, order=None, **kwargs):
         return meta_array(self.shape if axis is not None else (self.size,), np.intp)
 
+    def argpartition(self, kth, axis=-1, kind=None, order=None):
+        return meta_array(self.shape if axis is not None else (self.size,), np.intp)
+
     def sort(self, axis=-1, kind=None, order=None, **kwargs):
         pass
 
-    partition = sort
+    def partition(self, kth, axis=-1, kind=None, order=None):
+        pass
+
+    def reshape(self, *shape, **kwargs):
+        # A reshape NumPy cannot view (of zero strides) copies: that copy
+        # would be real memory, read by kernels that walk memory; the
+        # meta result is a fresh zero-stride array instead.
+        r = np.ndarray.reshape(self, *shape, **kwargs)
+        return r if not any(r.strides) else meta_array(r.shape, r.dtype)
 
     def round(self, decimals=0, out=None):
         return self.copy()
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.pop("out", None)
+        if out is not None and all(o is None for o in out):
+            out = None      # (SciPy's ufuncs pass out=None positionally: no out)
         if method == "at":
             return None
         if out is not None and all(is_meta(o) for o in out):
             return out[0] if len(out) == 1 else out
         if out is not None:
+            if lenient:
+                return out[0] if len(out) == 1 else out
             raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
-        arrays = [x for x in inputs if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
-        if any(not is_meta(x) for x in arrays):
-            # The first tensor operand's device is the one expected (as in
-            # PyTorch's device checks): a CPU one first names meta the stray.
-            if not is_meta(arrays[0]):
-                raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
-            raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+        if not lenient:
+            same_device(inputs)
         if method == "__call__":
             if ufunc.signature and ufunc is not np.matmul:
                 raise NotImplementedError(f"ember: {ufunc.__name__} has no meta implementation")
@@ -112,6 +192,11 @@ class MetaArray(np.ndarray):
         elif method in ("reduce", "accumulate"):
             shape = _reduced_shape(inputs[0].shape, method, kwargs)
             stand = [_stand_in(inputs[0], True)]
+        elif method == "reduceat":
+            shape = list(inputs[0].shape)
+            shape[kwargs.get("axis", 0)] = len(inputs[1])
+            stand = [_stand_in(inputs[0], True), np.zeros(1, np.intp)]
+            kwargs = dict(kwargs, axis=kwargs.get("axis", 0))
         elif method == "outer":
             shape = np.shape(inputs[0]) + np.shape(inputs[1])
             stand = [_stand_in(x, None) for x in inputs]
@@ -132,11 +217,24 @@ class MetaArray(np.ndarray):
         return _as_meta(func._implementation(*args, **kwargs))
 
 
+def same_device(operands):
+    """PyTorch's device check of an op's operands: meta and CPU arrays do not
+    mix, except a 0-d CPU one (a scalar). The first array operand's device
+    is the one expected: a CPU one first names meta the stray."""
+    arrays = [x for x in operands if isinstance(x, np.ndarray) and (x.ndim or is_meta(x))]
+    if any(not is_meta(x) for x in arrays):
+        if not is_meta(arrays[0]):
+            raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
+        raise RuntimeError("Tensor on device cpu is not on the expected device meta!")
+
+
 def _as_meta(result):
-    if type(result) is np.ndarray:
+    if type(result) is np.ndarray or (type(result) is MetaArray and any(result.strides)):
         return meta_array(result.shape, result.dtype)
     if type(result) in (tuple, list):
         return type(result)(_as_meta(r) for r in result)
+    if isinstance(result, np.generic):      # (a reduction to one value: 0-d meta)
+        return meta_array((), result.dtype)
     return result
 
 
@@ -233,11 +331,25 @@ def _broadcast_to(array, shape, subok=False):
 
 
 def _broadcast_arrays(*args, subok=False):
-    return np.broadcast_arrays._implementation(*args, subok=True)
+    # (a 0-d CPU operand broadcast beside a meta one is meta, as the ufunc
+    # hook lets a 0-d one mix, PyTorch's rule for CPU scalars)
+    res = np.broadcast_arrays._implementation(*args, subok=True)
+    return type(res)(meta_array(r.shape, r.dtype) if not is_meta(r) and not np.ndim(a) else r
+                     for a, r in zip(args, res))
 
 
 def _data_dependent(*args, **kwargs):
     raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+
+
+def _nonzero(*args, **kwargs):
+    # (PyTorch's words for nonzero, and for what it runs: a boolean mask's indexing)
+    raise NotImplementedError(
+        "The register_meta function for ember.nonzero() raises unimplemented by default, as a "
+        "correct data-independent implementation does not exist. This implementation returns a "
+        "fake value, assuming all elements of the tensor are non-zero. To enable this "
+        "registration, please set "
+        "'ember.fx.experimental._config.meta_nonzero_assume_all_nonzero' to True.")
 
 
 _FUNCTIONS = {
@@ -246,6 +358,6 @@ _FUNCTIONS = {
     np.asfortranarray: _copy, np.concatenate: _concatenate, np.stack: _stack,
     np.dot: _dot, np.where: _where, np.copyto: _copyto, np.broadcast_to: _broadcast_to,
     np.broadcast_arrays: _broadcast_arrays,
-    np.nonzero: _data_dependent, np.unique: _data_dependent, np.argwhere: _data_dependent,
-    np.flatnonzero: _data_dependent,
+    np.nonzero: _nonzero, np.unique: _data_dependent, np.argwhere: _nonzero,
+    np.flatnonzero: _nonzero,
 }

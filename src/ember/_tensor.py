@@ -155,7 +155,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def is_contiguous(self, memory_format=None):
         if memory_format is None:
-            return self._data.flags.c_contiguous
+            # (a meta tensor is contiguous, as stride() says)
+            return self._data.flags.c_contiguous or self.is_meta
         _L.check_memory_format("is_contiguous", memory_format)
         return _L.is_laid_out(self._data, memory_format)
 
@@ -176,7 +177,9 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
-            return D.legacy_tensor_name(self.dtype)
+            name = D.legacy_tensor_name(self.dtype)
+            # (a meta tensor's type names its device: ember.meta.FloatTensor)
+            return name.replace(".", ".meta.", 1) if self.is_meta else name
         if isinstance(dtype, type):
             if not isinstance(getattr(dtype, "dtype", None), D.dtype):
                 # (PyTorch reads another class by its name: `float` is no tensor type)
@@ -194,7 +197,10 @@ class Tensor(metaclass=_public_name.PublicClass):
             dtype = by_name[dtype]
         elif not isinstance(dtype, D.dtype):
             raise TypeError("dtype must be a type, str, or dtype object")
-        return self.to(dtype)
+        else:
+            return self.to(dtype)
+        # (a legacy type is a CPU one: a meta tensor is copied out, which fails)
+        return self.to("cpu", dtype) if self.is_meta else self.to(dtype)
 
     # -- autograd metadata ---------------------------------------------------
     @property
@@ -394,13 +400,15 @@ class Tensor(metaclass=_public_name.PublicClass):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError(
                 "only integer tensors of a single element can be converted to an index")
-        return int(self._data.item())
+        return int(self._data.item())       # (a meta array's item() refuses)
 
     def __bool__(self):
         if self._data.size != 1:
             raise RuntimeError("Boolean value of Tensor with "
                                f"{'more than one value' if self._data.size else 'no values'} "
                                "is ambiguous")
+        if self.is_meta:
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return bool(self._data)
 
     def _scalar(self, c_type, warn=True):

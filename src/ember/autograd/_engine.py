@@ -29,6 +29,8 @@ from . import _profiler_hooks as _profiling
 from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
 from .. import _layout as _L
+from .. import _meta
+from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
 from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
@@ -77,7 +79,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     running.append((next(_task_ids), deps, needed, capture))
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
-                         retain_graph, create_graph, inputs)
+                         retain_graph, create_graph, inputs,
+                         not create_graph and any(is_meta(t._data) for t in roots))
         _run_final_callbacks(_final_callbacks[-1])
     except Exception as exc:
         if _graph._anomaly:
@@ -156,7 +159,7 @@ def _arrived(node, grad, nr):
 
 
 def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
-                     retain_graph, create_graph, inputs):
+                     retain_graph, create_graph, inputs, meta=False):
     ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
     pop, push = ready.pop, ready.append
     leaves = []
@@ -165,6 +168,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         node_gradients = _anomaly_gradients
     if _profiling.active:   # a profiler times each node (autograd/_profiler_hooks.py)
         node_gradients, accumulate = _profiling.timed_nodes(node_gradients, accumulate)
+    if meta:                # a meta graph's gradients stay meta (_meta_gradients)
+        node_gradients = _meta_gradients(node_gradients)
     # Whether a registry node may run its formulas right here (spelled out: once per node)
     inline = node_gradients is _node_gradients and needed is None
     while ready:
@@ -304,6 +309,30 @@ def _anomaly_gradients(node, grad, nexts, needed, xp, create_graph):
                 raise RuntimeError(
                     f"Function '{node.name()}' returned nan values in its {i}th output.")
     return grads
+
+
+def _meta_gradients(node_gradients):
+    """node_gradients for a backward from a meta root: a formula that builds
+    its gradient from fresh NumPy arrays (zeros to scatter into, constants)
+    gives a CPU array of the right shape and dtype; on the meta device it is
+    that shape and dtype without data, as PyTorch's meta kernels give."""
+    def gradients(node, grad, nexts, needed, xp, create_graph):
+        _meta.lenient += 1
+        try:
+            grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
+        except np.linalg.LinAlgError:
+            # (a linalg formula run on the meta arrays' zeros finds them
+            # singular: meta has no values, so no singularity; each input's
+            # gradient is its shape and dtype)
+            grads = tuple(None if nxt is None else meta_array(
+                nxt._shape[nr] if nxt._multi else nxt._shape,
+                nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype)
+                for nxt, nr in nexts)
+        finally:
+            _meta.lenient -= 1
+        return tuple(g if g is None or is_meta(g) else meta_array(np.shape(g), g.dtype)
+                     for g in grads)
+    return gradients
 
 
 def _input_shaped(g, edge, xp, create_graph):

@@ -249,7 +249,9 @@ def _where_method(self, condition=conditional._MISSING, other=conditional._MISSI
 
 Tensor.where = _where_method
 Tensor.view_as = lambda self, other: _S.view(self, other._data.shape)
-Tensor.type_as = lambda self, other: self.to(other.dtype)
+# (to other's device too: a CPU tensor's type_as(meta) is meta, and the reverse fails)
+Tensor.type_as = lambda self, other: (self.to(other.dtype) if self.is_meta == other.is_meta
+                                      else self.to(other.device, other.dtype))
 
 
 def _sum_to_size(self, *size):

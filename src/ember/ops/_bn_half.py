@@ -28,7 +28,7 @@ def bn_half_stats(mean, var_sum, count, rm, rv, momentum, eps, half):
         mean = mean.astype(half)
     else:
         def r(a):     # (a value of the half type's own arithmetic: rounded to it)
-            return np.asarray(a, np.float32).astype(half).astype(np.float32)
+            return np.asanyarray(a, np.float32).astype(half).astype(np.float32)
         mean, var_sum = r(mean), r(var_sum)
         var = r(var_sum / r(count))
         m, keep = r(momentum), r(1 - momentum)

@@ -48,7 +48,7 @@ def recorded(node_cls, data, inputs, ctx=()):
     formulas of those inputs read; a plain Tensor otherwise. `ctx` holds the
     constants the formulas name, in the order of `node_cls._consts`."""
     if data.__class__ is not np.ndarray:
-        data = np.asarray(data)
+        data = np.asanyarray(data)
     if forward_ad:
         tangents = _forward.tangents_of(inputs)
         if tangents is not None:
@@ -259,7 +259,7 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     `grad_fn(..., outputs=...)`) whose outputs are the differentiable ones,
     in order. Formulas name outputs as constants; `ctx` gives the other
     constants, in `node_cls._consts` order."""
-    datas = [d if d.__class__ is np.ndarray else np.asarray(d) for d in datas]
+    datas = [d if d.__class__ is np.ndarray else np.asanyarray(d) for d in datas]
     if forward_ad:
         tangents = _forward.tangents_of(inputs)
         if tangents is not None:

@@ -1,6 +1,7 @@
 """Which CPU backend PyTorch's convolution takes (oneDNN or ATen's own
 kernels: ConvParams::use_mkldnn), and what follows from it: the words of its
 dtype errors, and the order in which the bias' gradient is summed."""
+from .. import _meta
 from .. import _dtype as D
 from .._backend import cpu_features
 from ._common import np
@@ -102,7 +103,7 @@ def _bias_grad(g, x, w, geometry, transposed):
     # channels last: NumPy then adds each row of channels into the running
     # sums in turn (one value after the other per channel; over a contiguous
     # axis it would sum pairwise, so a lone channel takes cumsum)
-    by_row = np.ascontiguousarray(np.moveaxis(g, 1, -1)).reshape(rows, -1, c)
+    by_row = _meta.ascontiguousarray(np.moveaxis(g, 1, -1)).reshape(rows, -1, c)
     total = None
     for run in np.array_split(by_row, min(parts, rows), axis=0):
         run = run.reshape(-1, c)

@@ -156,6 +156,8 @@ def contiguous(data):
 
 def laid_out(data, strides):
     """`data` in memory with `strides` (elements), as a fresh array."""
+    if type(data) is not np.ndarray:
+        return data     # (a meta array has no memory to lay out)
     if tuple(s // data.itemsize for s in data.strides) == strides and data.size:
         return data
     buf = np.empty(data.size, data.dtype)

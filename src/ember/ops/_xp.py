@@ -80,7 +80,7 @@ def _where(cond, a, b):
     if isinstance(ref, np.ndarray) and ref.dtype == D._BF16_NP:
         # NumPy 1 finds no common dtype for bfloat16 and a Python number:
         # the number is taken in bfloat16 (NumPy 2's weak scalar does the same).
-        a, b = (v if isinstance(v, np.ndarray) else np.asarray(v, ref.dtype) for v in (a, b))
+        a, b = (v if isinstance(v, np.ndarray) else np.asanyarray(v, ref.dtype) for v in (a, b))
     r = np.where(cond, a, b)
     if isinstance(ref, np.ndarray) and r.dtype != ref.dtype:
         r = r.astype(ref.dtype)

@@ -36,7 +36,7 @@ def run(forward, x, *args):
     """forward(x, *args) with NumPy's overflow warnings silenced (PyTorch is silent)."""
     token = silence()
     try:
-        return np.asarray(forward(x, *args))
+        return np.asanyarray(forward(x, *args))
     finally:
         restore(token)
 
@@ -297,7 +297,7 @@ def _threshold_data(input, threshold, value):
     if x.dtype.kind in "bc":
         raise NotImplementedError("\"threshold_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
-    th, val = (np.asarray(v).astype(x.dtype) for v in (threshold, value))
+    th, val = (np.asanyarray(v).astype(x.dtype) for v in (threshold, value))
     return np.where(x <= th, val, x)
 
 

@@ -181,7 +181,7 @@ def _half_attention(q, k, v, bias, scale, half):
 
 def causal_bias(L, S, dtype):
     """-inf above the diagonal (upper-left aligned, as PyTorch's is_causal)."""
-    return np.where(np.tri(L, S, dtype=bool), np.zeros((), dtype), np.asarray(-np.inf, dtype))
+    return np.where(np.tri(L, S, dtype=bool), np.zeros((), dtype), np.asanyarray(-np.inf, dtype))
 
 
 

@@ -1,5 +1,6 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
 from .._backend import quiet_call
+from .._meta import is_meta, no_meta_kernel
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
@@ -28,7 +29,7 @@ def _compare(npfn, ordered=None):
             # (ml_dtypes' bfloat16, unlike NumPy's floats, warns ordering a NaN)
             return _quiet_ordering(npfn, ad, bd)
         try:
-            return wrap(np.asarray(npfn(ad, bd)))
+            return wrap(np.asanyarray(npfn(ad, bd)))
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     op.__name__ = npfn.__name__
@@ -37,7 +38,7 @@ def _compare(npfn, ordered=None):
 
 def _quiet_ordering(npfn, ad, bd):
     try:
-        return wrap(np.asarray(quiet_call(npfn, ad, bd)))
+        return wrap(np.asanyarray(quiet_call(npfn, ad, bd)))
     except ValueError:
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
 
@@ -68,7 +69,7 @@ def _logical(npfn, name):
             raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                       f"'{D.SCALAR_NAMES[D._BY_NP[np.dtype(dt)]]}'")
         try:
-            return wrap(np.asarray(npfn(ad, bd)))
+            return wrap(np.asanyarray(npfn(ad, bd)))
         except ValueError:
             raise broadcast_error(np.shape(ad), np.shape(bd)) from None
         except TypeError:
@@ -83,22 +84,22 @@ bitwise_xor = _logical(np.bitwise_xor, "bitwise_xor")
 
 
 def logical_not(input):
-    return wrap(np.asarray(np.logical_not(input._data)))
+    return wrap(np.asanyarray(np.logical_not(input._data)))
 
 
 def logical_and(input, other):
-    return wrap(np.asarray(np.logical_and(input._data, other._data)))
+    return wrap(np.asanyarray(np.logical_and(input._data, other._data)))
 
 
 def logical_or(input, other):
-    return wrap(np.asarray(np.logical_or(input._data, other._data)))
+    return wrap(np.asanyarray(np.logical_or(input._data, other._data)))
 
 
 def bitwise_not(input):
     if input._data.dtype.kind in "fc" or input._data.dtype == D._BF16_NP:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
-    return wrap(np.asarray(np.invert(input._data)))
+    return wrap(np.asanyarray(np.invert(input._data)))
 
 
 def _values(input, name):
@@ -109,23 +110,25 @@ def _values(input, name):
 
 
 def isnan(input):
-    return wrap(np.asarray(np.isnan(_values(input, "isnan"))))
+    return wrap(np.asanyarray(np.isnan(_values(input, "isnan"))))
 
 
 def isinf(input):
-    return wrap(np.asarray(np.isinf(input._data)))
+    return wrap(np.asanyarray(np.isinf(input._data)))
 
 
 def isfinite(input):
-    return wrap(np.asarray(np.isfinite(_values(input, "isfinite"))))
+    return wrap(np.asanyarray(np.isfinite(_values(input, "isfinite"))))
 
 
 def equal(input, other):
+    if is_meta(input._data) or is_meta(other._data):
+        raise no_meta_kernel("aten::equal")
     return input._data.shape == other._data.shape and bool(np.all(input._data == other._data))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan).all())
+    return bool(wrap(_isclose("allclose", input, other, rtol, atol, equal_nan).all()))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
@@ -153,7 +156,7 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
         raise broadcast_error(a.shape, b.shape) from None
     if a.dtype in D.HALF_NP:
         return _isclose_half(a, b, rtol, atol, equal_nan)
-    return np.asarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return np.asanyarray(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def _isclose_half(a, b, rtol, atol, equal_nan):
@@ -161,7 +164,7 @@ def _isclose_half(a, b, rtol, atol, equal_nan):
     each op computed in float32 and rounded to the dtype (NumPy's isclose
     would take bfloat16 beside a Python float to float32, or fail on NumPy 1)."""
     h, f = a.dtype, np.float32
-    close = np.asarray(a == b)
+    close = np.asanyarray(a == b)
     if equal_nan:
         close = close | (np.isnan(a) & np.isnan(b))
     if rtol == 0 and atol == 0:
@@ -179,7 +182,7 @@ def _truth(npfn):
             dim if isinstance(dim, (tuple, list)) else (dim,)))
         if not x.ndim:
             axis = None     # (a 0-d tensor's dim 0 / -1: its one element)
-        r = np.asarray(npfn(x, axis=axis, keepdims=keepdim))
+        r = np.asanyarray(npfn(x, axis=axis, keepdims=keepdim))
         # (PyTorch keeps uint8 for uint8 input, for legacy masks)
         return wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)
     op.__name__ = npfn.__name__

@@ -11,6 +11,7 @@ an unmarked copy, as PyTorch's; `detach()` keeps the mark and `numpy()`
 refuses a marked tensor, as PyTorch's do. No op reads it: every result is an
 ordinary tensor again, as PyTorch's ops resolve the bit.
 """
+from .. import _meta
 import builtins
 
 from .. import _layout as _L
@@ -52,17 +53,21 @@ def _imag_array(x):
 
 
 def _view_as_real_array(x):
-    return np.ascontiguousarray(_as_real(x))
+    return _meta.ascontiguousarray(_as_real(x))
 
 
 def _as_real(x):
     """x (complex) as its real array with a last dim of 2: a view."""
     r = x.real
+    if _meta.is_meta(x):
+        return _meta.meta_array(x.shape + (2,), r.dtype)
     return _strided(r, x.shape + (2,), r.strides + (r.itemsize,))
 
 
 def _as_complex(x):
     """x (real, last dim 2 of stride 1) as a complex array: a view."""
+    if _meta.is_meta(x):
+        return _meta.meta_array(x.shape[:-1], np.result_type(x.dtype, np.complex64))
     return x.view(np.result_type(x.dtype, np.complex64))[..., 0]
 
 
@@ -99,7 +104,8 @@ def view_as_complex(input):
         raise RuntimeError("Input tensor must have one or more dimensions")
     if x.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
-    strides = [s // x.itemsize for s in x.strides]
+    strides = (_L.contiguous_strides(x.shape) if _meta.is_meta(x)     # (as stride() says)
+               else [s // x.itemsize for s in x.strides])
     if strides[-1] != 1:
         raise RuntimeError("Tensor must have a last dimension with stride 1")
     if any(s % 2 for s, n in zip(strides[:-1], x.shape) if n != 1):
@@ -264,14 +270,14 @@ def _parts(name, a, b):
 
 def complex(real, imag):
     x, y, shape, dt = _parts("complex", real, imag)
-    out = _L.iterated(np.empty(shape, dt), x, y)     # (TensorIterator's layout)
+    out = _L.iterated(_meta.empty_for(shape, dt, x, y), x, y)     # (TensorIterator's layout)
     out.real, out.imag = x, y
     return recorded(ComplexBackward0, out, (real, imag))
 
 
 def polar(abs, angle):
     r, t, shape, dt = _parts("polar", abs, angle)
-    out = _L.iterated(np.empty(shape, dt), r, t)
+    out = _L.iterated(_meta.empty_for(shape, dt, r, t), r, t)
     out.real, out.imag = r * np.cos(t), r * np.sin(t)
     return recorded(PolarBackward0, out, (abs, angle))
 
@@ -302,7 +308,7 @@ def angle(input):
         x = x.astype(D._default[0]._np)
     # (NaN stays NaN: NumPy's where keeps x where the comparison fails)
     # (the zero in x's dtype: NumPy 1 finds no common type of bfloat16 and an int)
-    data = np.where(x < 0, np.asarray(np.pi, x.dtype), np.where(x >= 0, x.dtype.type(0), x))
+    data = np.where(x < 0, np.asanyarray(np.pi, x.dtype), np.where(x >= 0, x.dtype.type(0), x))
     return recorded(AngleBackward0, data, (input,))
 
 

@@ -1,5 +1,6 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .. import _meta
 from .. import _layout as _L
 from .._backend import cast
 from .._settings import warn_once
@@ -122,10 +123,12 @@ def where(condition=_MISSING, input=_MISSING, other=_MISSING, *, out=None):
         ad, bd = (rd, sd) if a is not None else (sd, rd)
     else:
         dt = D.promote_types(D.scalar_dtype(input), D.scalar_dtype(other))._np
-        ad, bd = np.asarray(input, dt), np.asarray(other, dt)
+        ad, bd = np.asanyarray(input, dt), np.asanyarray(other, dt)
+    if _meta.is_meta(cond) or _meta.is_meta(ad) or _meta.is_meta(bd):
+        _meta.same_device((cond, ad, bd))     # (a CPU condition beside meta values)
     try:
         mask = _mask(cond)
-        data = _L.iterated(np.asarray(np.where(mask, ad, bd)), mask, ad, bd)
+        data = _L.iterated(np.asanyarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
     return recorded(WhereBackward0, data, (input, other), (cond,))
@@ -258,7 +261,7 @@ def _as_wrapped_number(v, dt):
     without a range check (1e39 in float16 is inf)."""
     if isinstance(v, int) and dt.kind in "iu":
         return _scalar_value(v, dt)
-    return cast(np.asarray(v), dt)
+    return cast(np.asanyarray(v), dt)
 
 
 def _scalar_clamped(input, bounds, kernel):
@@ -303,7 +306,7 @@ def _clamp_tensors(input, lo, hi, node, inputs):
         data = np.maximum(data, lo._data.astype(dt._np, copy=False))
     if hi is not None:
         data = np.minimum(data, hi._data.astype(dt._np, copy=False))
-    return recorded(node, np.array(np.broadcast_to(data, shape)), inputs)
+    return recorded(node, _meta.array_copy(np.broadcast_to(data, shape)), inputs)
 
 
 def _no_complex_bound(input, bound, kernel):
@@ -322,7 +325,7 @@ def clamp_min(input, min):
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     x = _scalar_clamped(input, (min,), "clamp_min_scalar_cpu")
-    data = np.asarray(np.maximum(x, _scalar_value(min, x.dtype)))
+    data = np.asanyarray(np.maximum(x, _scalar_value(min, x.dtype)))
     return recorded(ClampMinBackward0, data, (input,), (min,))
 
 
@@ -333,7 +336,7 @@ def clamp_max(input, max):
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     x = _scalar_clamped(input, (max,), "clamp_max_scalar_cpu")
-    data = np.asarray(np.minimum(x, _scalar_value(max, x.dtype)))
+    data = np.asanyarray(np.minimum(x, _scalar_value(max, x.dtype)))
     return recorded(ClampMaxBackward0, data, (input,), (max,))
 
 
@@ -346,7 +349,7 @@ def _pairwise(npfn, node, input, other):
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
-        data = _L.iterated(np.asarray(npfn(ad, bd)), ad, bd)
+        data = _L.iterated(np.asanyarray(npfn(ad, bd)), ad, bd)
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
     return recorded(node, data, (input, other))
@@ -433,7 +436,7 @@ def _fill_value_grad(xp, g, mask):
 
 
 def _as_tensor(a):
-    return a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
+    return a if isinstance(a, Tensor) else Tensor._wrap(np.asanyarray(a))
 
 
 MaskedFillBackward0 = grad_fn("MaskedFillBackward0", saved={"mask": tensor_field("mask")},

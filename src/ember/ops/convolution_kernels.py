@@ -23,7 +23,7 @@ from collections import namedtuple
 
 from .. import _dtype as D
 from .._backend import np
-from .._meta import is_meta, meta_array
+from .._meta import as_strided, ascontiguousarray, full_for, is_meta, meta_array
 from ._xp import matmul_wide
 
 __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2col", "col2im"]
@@ -32,13 +32,14 @@ __all__ = ["Geometry", "columns", "forward", "input_grad", "weight_grad", "im2co
 # spatial sizes of the input, the output and the kernel.
 Geometry = namedtuple("Geometry", "stride padding dilation groups x_size y_size k_size")
 
-_as_strided = np.lib.stride_tricks.as_strided
+_as_strided = as_strided      # (_meta's: a meta array's windows are meta)
 
 
 def _padded(x, padding):
     if not any(padding):
         return x
-    out = np.zeros(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), x.dtype)
+    out = full_for(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], padding)), 0,
+                   x.dtype, x)
     out[(Ellipsis,) + tuple(slice(p, p + s) for s, p in zip(x.shape[2:], padding))] = x
     return out
 
@@ -64,14 +65,14 @@ def col2im(cols, x_size, stride, padding, dilation):
     # dropped trailing rows; room for it keeps the slices simple)
     full = [max(f, (y - 1) * s + (k - 1) * d + 1) if y and k else f
             for f, y, s, k, d in zip(full, y_size, stride, k_size, dilation)]
-    out = np.zeros(cols.shape[:-2 * nd] + tuple(full), cols.dtype)
+    out = full_for(cols.shape[:-2 * nd] + tuple(full), 0, cols.dtype, cols)
     rest = (slice(None),) * nd
     for offs in itertools.product(*map(range, k_size)):
         where = tuple(slice(o * d, o * d + (y - 1) * s + 1, s)
                       for o, d, s, y in zip(offs, dilation, stride, y_size))
         out[(Ellipsis,) + where] += cols[(Ellipsis,) + offs + rest]
     if any(padding) or list(full) != list(x_size):
-        out = np.ascontiguousarray(
+        out = ascontiguousarray(
             out[(Ellipsis,) + tuple(slice(p, p + s) for p, s in zip(padding, x_size))])
     return out
 
@@ -156,7 +157,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg, narrow=True):
     full = tuple(s + 2 * p for s, p in zip(g.x_size, g.padding))
     y_size = tuple(g.y_size)
     og = gy.shape[1] // groups
-    gyt = np.ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
+    gyt = ascontiguousarray(np.moveaxis(gy.reshape((n, groups, og) + y_size), 0, -1))
     gyt = gyt.reshape(groups, og, -1)                                 # (G, Og, L*N)
     dtype = gy.dtype if narrow or gy.dtype not in D.HALF_NP else np.dtype(np.float32)
     out = np.zeros((groups, cg) + full + (n,), dtype)
@@ -172,7 +173,7 @@ def _input_grad_unit_stride(gy, wk, g, n, cg, narrow=True):
                         for o, d, y in zip((first,) + offs, g.dilation, y_size))
             out[both + box] += split[:, j]
     x = out[both + tuple(slice(p, p + s) for p, s in zip(g.padding, g.x_size))]
-    return np.ascontiguousarray(np.moveaxis(x, -1, 0)).reshape(
+    return ascontiguousarray(np.moveaxis(x, -1, 0)).reshape(
         (n, groups * cg) + tuple(g.x_size))
 
 
@@ -191,5 +192,5 @@ def weight_grad(x, gy, g, cols=None):
     # columns, the larger operand, go first and untransposed (up to a third
     # faster on LeNet's second convolution than gy first).
     gw = matmul_wide(cols, gyg.swapaxes(-1, -2)).sum(0)        # (G, CgK, Og)
-    return np.ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
+    return ascontiguousarray(gw.swapaxes(-1, -2)).reshape(
         (o, x.shape[1] // g.groups) + tuple(g.k_size))

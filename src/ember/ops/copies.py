@@ -8,6 +8,7 @@ formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
 import operator
 
+from .. import _meta
 from ..autograd import _forward
 from ._common import Tensor, no_complex_autograd, np, recorded, wrap_dim
 from ._registry import grad_fn, not_implemented, register
@@ -52,7 +53,7 @@ def rehome(input, result, name=None, copy=True):
     out = []
     for p in pieces:
         # (contiguous, whatever the view's strides: PyTorch's copies are)
-        data = np.array(p._data, order="C") if copy else p._data
+        data = _meta.array_copy(p._data, order="C") if copy else p._data
         if p._grad_fn is None:
             t = Tensor._wrap(data)
         else:
@@ -156,7 +157,7 @@ DetachCopyBackward = not_implemented("detach_copy", "self")
 
 
 def detach_copy(input):
-    return recorded(DetachCopyBackward, np.array(input._data, order="C"), (input,))
+    return recorded(DetachCopyBackward, _meta.array_copy(input._data, order="C"), (input,))
 
 
 detach_copy = register(detach_copy, method=False, quiet=True)

@@ -53,7 +53,7 @@ def fill(input, value):
         data[...] = value._data
         return recorded(_inplace.FillBackward1, data, (input, value))
     data = _L.empty_like(x)
-    data[...] = np.asarray(value).astype(x.dtype)
+    data[...] = np.asanyarray(value).astype(x.dtype)
     return recorded(_inplace.FillBackward0, data, (input,))
 
 

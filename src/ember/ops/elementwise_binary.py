@@ -41,7 +41,7 @@ def apply(forward, a, b):
     """forward(a, b), PyTorch's error for shapes that do not broadcast."""
     try:
         # (laid out as PyTorch's TensorIterator lays out the result)
-        return iterated(np.asarray(forward(a, b)), a, b)
+        return iterated(np.asanyarray(forward(a, b)), a, b)
     except ValueError:
         raise broadcast_error(np.shape(a), np.shape(b)) from None
 
@@ -108,7 +108,7 @@ def log_add_exp(a, b):
     first = a.real >= b.real
     hi, lo = np.where(first, a, b), np.where(first, b, a)
     with np.errstate(all="ignore"):
-        out = np.asarray(hi + np.log1p(np.exp(lo - hi)))
+        out = np.asanyarray(hi + np.log1p(np.exp(lo - hi)))
         # equal infinite real parts: -inf keeps `lo` (its angle is moot),
         # +inf takes the plain log of the sum; NaN in either is NaN
         same_inf = (lo.real == hi.real) & ~np.isfinite(lo.real)
@@ -309,7 +309,7 @@ def _shift(name, kernel, forward):
             return NotImplemented
         if a.dtype.kind not in "iu":
             raise not_implemented(kernel, a.dtype)
-        return wrap(apply(forward, a, np.asarray(b, dtype=a.dtype)))
+        return wrap(apply(forward, a, np.asanyarray(b, dtype=a.dtype)))
     op.__name__ = name
     return op
 

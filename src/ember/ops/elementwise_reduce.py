@@ -63,7 +63,7 @@ def logsumexp(input, dim, keepdim=False):
         data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
         if not keepdim:
             data = data.reshape([s for i, s in enumerate(x.shape) if i not in dims])
-    return recorded(LogsumexpBackward0, np.asarray(data, x.dtype), (input,),
+    return recorded(LogsumexpBackward0, np.asanyarray(data, x.dtype), (input,),
                     (dims, keepdim, given_dims(dim)))
 
 
@@ -83,7 +83,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
     if D.is_float_np(x.dtype):
         x = np.where(np.isnan(x), x.dtype.type(0), x)
     data = torch_sum(x, dims, keepdim)
-    return recorded(NansumBackward0, np.asarray(data, x.dtype), (input,),
+    return recorded(NansumBackward0, np.asanyarray(data, x.dtype), (input,),
                     (dims, keepdim, None if dim is None else given_dims(dim)))
 
 
@@ -102,7 +102,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None and dtype.is_complex:
         raise kernel_refuses("nansum_cpu", dtype._np)
     dims = _reduced_dims(input, dim)
-    count = np.asarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
+    count = np.asanyarray(np.sum(~np.isnan(x), axis=dims, keepdims=keepdim), np.int64)
     return div(nansum(input, dim, keepdim, dtype=dtype), wrap(count))
 
 
@@ -145,7 +145,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     dims = _reduced_dims(input, dim) or tuple(range(x.ndim))
     count = math.prod(x.shape[d] for d in dims)
     # (half precision: accumulated in float32 and rounded once, as var's spread)
-    mean = np.asarray(_red._mean(x.astype(np.float32) if low else x, dims, keepdim)).astype(x.dtype)
+    mean = np.asanyarray(_red._mean(x.astype(np.float32) if low else x, dims, keepdim)).astype(x.dtype)
     given = dim is not None and x.ndim > 0
     n = count if not given or _red._dims_or_none(input, dim) else 1
     return recorded_multi(node, [spread, mean], (input,),
@@ -182,7 +182,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
                     isinstance(o, Tensor) for o in (elements, test_elements)):
                 raise _isin_refusal(elements, test_elements)
             # (a complex number is refused as the complex128 PyTorch wraps it in)
-            x = wrap(np.asarray(x, np.complex128 if isinstance(x, complex)
+            x = wrap(np.asanyarray(x, np.complex128 if isinstance(x, complex)
                                 else D.scalar_dtype(x)._np))
         if x.dtype is D.bool_ or x.dtype.is_complex:    # (each operand's own dtype named)
             raise RuntimeError("Unsupported input type encountered for isin(): "
@@ -194,7 +194,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
         raise RuntimeError("Unsupported input type encountered for isin(): "
                            f"{D.SCALAR_NAMES[D._BY_NP[dt]]}")
     a, b = (x._data.astype(dt, copy=False) for x in operands)
-    return wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+    return wrap(np.asanyarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
 
 
 register(logsumexp, node=LogsumexpBackward0)

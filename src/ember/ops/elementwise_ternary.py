@@ -43,7 +43,7 @@ def _computed(forward, x, y, z):
     the third against the first two's) when they do not broadcast."""
     try:
         # (laid out as PyTorch's TensorIterator lays out the result)
-        return iterated(np.asarray(forward(x, y, z)), x, y, z)
+        return iterated(np.asanyarray(forward(x, y, z)), x, y, z)
     except ValueError:
         raise broadcast_error_among(np.shape(x), np.shape(y), np.shape(z)) from None
 
@@ -52,7 +52,7 @@ def _lerp_forward(x, end, w):
     # PyTorch's formula: from the nearer end, so lerp(a, b, 1) is exactly b.
     diff = end - x
     if w.ndim == 0:
-        return np.asarray(x + w * diff if abs(w) < 0.5 else end - diff * (1 - w), x.dtype)
+        return np.asanyarray(x + w * diff if abs(w) < 0.5 else end - diff * (1 - w), x.dtype)
     return np.where(np.abs(w) < 0.5, x + w * diff, end - diff * (1 - w)).astype(x.dtype)
 
 
@@ -60,11 +60,11 @@ def _reduced_lerp(x, end, w):
     """float16/bfloat16 lerp as PyTorch's vectorised kernel: in float32 (a
     number weight unrounded), one fused multiply-add from the nearer end."""
     dt = x.dtype
-    x, end, w = (np.asarray(a, np.float32) for a in (x, end, w))
+    x, end, w = (np.asanyarray(a, np.float32) for a in (x, end, w))
     near = np.abs(w) < 0.5
     # (w - float32 1: NumPy 1 widens a 0-d float32 minus a Python int to float64)
     start = np.where(near, w, w - np.float32(1))
-    return np.asarray(_fma32(start, end - x, np.where(near, x, end))).astype(dt)
+    return np.asanyarray(_fma32(start, end - x, np.where(near, x, end))).astype(dt)
 
 
 # (a number weight: a Scalar product, MulBackward1, when recorded)
@@ -96,9 +96,9 @@ def lerp(input, end, weight):
                                f"dtype {D.C_NAMES[D._BY_NP[arr.dtype]]}")
     if x.dtype.kind != "c" and not D.is_float_np(x.dtype):
         raise not_implemented("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", x.dtype)
-    w = np.asarray(weight, x.dtype) if scalar else weight._data
+    w = np.asanyarray(weight, x.dtype) if scalar else weight._data
     if x.dtype == np.float16 or x.dtype == D._BF16_NP:
-        data = _computed(_reduced_lerp, x, e, np.asarray(weight, np.float32) if scalar else w)
+        data = _computed(_reduced_lerp, x, e, np.asanyarray(weight, np.float32) if scalar else w)
     else:
         data = _computed(_lerp_forward, x, e, w)
     if scalar:
@@ -142,12 +142,12 @@ def _addc(name, node, combine, input, tensor1, tensor2, value):
         forward = ((lambda a, b, c: _fma32(v * b, c, a)) if combine is np.multiply
                    else lambda a, b, c: a + v * b / c)
         x, p, q = (a.astype(np.float32) for a in (x, p, q))
-        data = np.asarray(_computed(forward, x, p, q)).astype(dt._np)
+        data = np.asanyarray(_computed(forward, x, p, q)).astype(dt._np)
     else:
         # The value is taken in the result's dtype (0.5 is 0 for integers; a
         # complex one needs a complex result).
         v = dt._np.type(checked_scalar(dt._np, value))
-        data = _computed(lambda a, b, c: np.asarray(a + v * combine(b, c), dt._np), x, p, q)
+        data = _computed(lambda a, b, c: np.asanyarray(a + v * combine(b, c), dt._np), x, p, q)
     return recorded(node, data, (input, tensor1, tensor2), (value,))
 
 

@@ -82,7 +82,7 @@ def signbit(input):
     if x.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     x = _real_float(x)
-    return wrap(np.signbit(x) if D.is_float_np(x.dtype) else np.asarray(x < 0) if x.dtype.kind == "i"
+    return wrap(np.signbit(x) if D.is_float_np(x.dtype) else np.asanyarray(x < 0) if x.dtype.kind == "i"
                 else np.zeros(x.shape, np.bool_))
 
 
@@ -139,7 +139,7 @@ def _nan_to_num(input, nan, posinf, neginf, real_autograd_only):
         # Integers hold no NaN or infinity: a copy, as PyTorch returns.
         return wrap(x.copy())
     big = float(_float_max(x.dtype))
-    values = [np.asarray(v).astype(x.dtype) for v in (
+    values = [np.asanyarray(v).astype(x.dtype) for v in (
         nan, big if posinf is None else posinf, -big if neginf is None else neginf)]
     data = np.where(np.isnan(x), values[0],
                     np.where(x == np.inf, values[1], np.where(x == -np.inf, values[2], x)))
@@ -162,9 +162,9 @@ def frexp(input):
     if not D.is_float_np(x.dtype):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     mantissa, exponent = np.frexp(x)
-    exponent = np.asarray(exponent, np.int32)
+    exponent = np.asanyarray(exponent, np.int32)
     scale = np.ldexp(np.ones((), x.dtype), -exponent).astype(x.dtype)
-    m = recorded(FrexpBackward0, np.asarray(mantissa, x.dtype), (input,), (scale, exponent))
+    m = recorded(FrexpBackward0, np.asanyarray(mantissa, x.dtype), (input,), (scale, exponent))
     return return_types.frexp(m, wrap(exponent))
 
 register(signbit, out=bool_only)

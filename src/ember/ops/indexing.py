@@ -117,12 +117,12 @@ def _put_indices(node):
     pairs, d = [], 0
     for i, k in enumerate(items):
         if k is Ellipsis:
-            d = ndim - sum(np.ndim(j) if np.asarray(j).dtype == np.bool_ else 1
+            d = ndim - sum(np.ndim(j) if np.asanyarray(j).dtype == np.bool_ else 1
                            for j in items[i + 1:])
         elif isinstance(k, slice):
             d += 1
         else:
-            k = np.asarray(k)
+            k = np.asanyarray(k)
             pairs.append((d, k))
             d += k.ndim if k.dtype == np.bool_ else 1
     return _given_indices(pairs)
@@ -247,7 +247,7 @@ def _advanced_array(item):
     if isinstance(item, Tensor):
         return item._data
     try:
-        arr = np.asarray(item)
+        arr = np.asanyarray(item)
         return arr if arr.dtype in (np.bool_, np.uint8) else arr.astype(np.int64)
     except (TypeError, ValueError):
         bad = _not_a_number(item)

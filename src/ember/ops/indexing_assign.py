@@ -3,6 +3,7 @@ a tensor, the key's basic part applied (its errors first), the in-place
 check, then a copy into the view (CopySlices) or index_put_ (its masked_fill
 shortcut for one mask and one value, else at::index's checks, then the
 value's shape, dtype, and the bounds, in that order)."""
+from .. import _meta
 from .._backend import cast, quiet_call
 from .._meta import is_meta
 from .._python_data import _scalar_to, scalar_arg
@@ -182,7 +183,7 @@ def _scalar_value(value, dtype):
     conversion (_python_data._scalar_to) for a real dtype."""
     if dtype.kind != "c":
         value = _scalar_to(scalar_arg(value), dtype)
-    return cast(np.asarray(value), dtype)
+    return cast(np.asanyarray(value), dtype)
 
 
 def _check_broadcast(vshape, target, basic, value):
@@ -238,7 +239,7 @@ def expanded_inplace(function, name, line, example, fails_first, accumulates=Non
                        "tensor before performing this operation. This also applies to advanced "
                        f"indexing e.g. {example}",
                        cpp=f"aten/src/ATen/native/TensorAdvancedIndexing.cpp:{line}")
-        old = np.array(x)
+        old = _meta.array_copy(x)
         new = function(Tensor._wrap(old.copy()), *args, **kwargs)._data
         if accumulates is not None and accumulates(self, *args, **kwargs):
             step = new - old

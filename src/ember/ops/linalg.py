@@ -6,6 +6,7 @@ matmul.
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
+from .. import _meta
 from .._backend import restore, silence
 from ._common import D, Tensor, checked_scalar, np, recorded, tensor_arg
 from ._out import same_dtype
@@ -237,7 +238,7 @@ def _matmul_t(a, b, narrow=True):
         product = np.matmul
     if (a.shape[0] <= 64 and a.shape[1] >= 256 and b.shape[1] >= 64
             and b.flags.f_contiguous and not b.flags.c_contiguous):
-        return np.ascontiguousarray(product(b.T, a.T).T)
+        return _meta.ascontiguousarray(product(b.T, a.T).T)
     return product(a, b)
 
 

@@ -2,6 +2,7 @@
 texts, a batched LU factorisation (NumPy has none; it also tells which
 pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
 and the matrix helpers the derivative formulas are written with."""
+from .._meta import is_meta, meta_array
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
 from .._backend import cpu_features
 from .._fma import _fma32
@@ -138,9 +139,12 @@ def lu_np(a):
     """Batched LU with partial pivoting, as LAPACK's getrf: (LU, pivots
     1-based int32, info int32 = first zero pivot, 1-based, or 0). A Python
     loop over the columns, each step vectorised over the batch."""
-    a = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
     batch, (m, n) = a.shape[:-2], a.shape[-2:]
     k = min(m, n)
+    if is_meta(a):      # (no pivots to find: the shapes alone, no singular U)
+        return (meta_array(a.shape, a.dtype if a.dtype.kind in "fc" else np.float64),
+                meta_array(batch + (k,), np.int32), meta_array(batch, np.int32))
+    a = np.array(a, dtype=a.dtype if a.dtype.kind in "fc" else np.float64)
     A = a.reshape((int(np.prod(batch)), m, n))
     nb = A.shape[0]
     piv = np.zeros((nb, k), np.int32)
@@ -179,7 +183,7 @@ def _cabs1(x):
 def singular_error(name, infos, text):
     """PyTorch's error for the first failing batch element: `text` formats
     LAPACK's info (1-based)."""
-    infos = np.asarray(infos)
+    infos = np.asanyarray(infos)
     bad = np.flatnonzero(infos.reshape(-1))
     i = int(bad[0]) if bad.size else 0
     prefix = f"(Batch element {i}): " if infos.ndim else ""
@@ -195,7 +199,7 @@ INV_TEXT = ("The diagonal element {} is zero, the inversion could not be complet
 
 
 def wrap_int32(x):
-    return Tensor._wrap(np.asarray(x, np.int32))
+    return Tensor._wrap(np.asanyarray(x, np.int32))
 
 
 def np_solve(a, b):

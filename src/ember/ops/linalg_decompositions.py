@@ -352,7 +352,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, atol=None, rtol=None):
     a = A._data
     s = np.abs(eigh_np(a, vectors=False)) if hermitian else svd_np(a, compute_uv=False)
     s_max = s.max(-1, keepdims=True) if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
-    return Tensor._wrap(np.asarray((s > _tolerance(a, s_max, atol, rtol)).sum(-1), np.int64))
+    return Tensor._wrap(np.asanyarray((s > _tolerance(a, s_max, atol, rtol)).sum(-1), np.int64))
 
 
 # --- matrix_exp -----------------------------------------------------------

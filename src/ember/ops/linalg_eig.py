@@ -5,6 +5,7 @@ numpy.linalg, the eigenvectors of unit norm as PyTorch's. The derivative is
 linalg_eig_backward (ops/linalg_decompositions.py), whose complex gradient a
 real input receives the real part of."""
 from .. import return_types as RT
+from .._meta import is_meta, meta_array
 from ._common import D, Tensor, np, recorded_multi, tracked
 from ._registry import grad_fn, register, tensor_field
 from .linalg_common import column_major, square
@@ -36,6 +37,9 @@ def _check(A, name):
 def _eig(A):
     ct = _check(A, "linalg.eig")
     a = A._data
+    if is_meta(a):      # (no values to check or decompose: the shapes alone)
+        w, v = meta_array(a.shape[:-1], ct), meta_array(a.shape, ct)
+        return recorded_multi(LinalgEigBackward0, [w, v], (A,))
     if not np.all(np.isfinite(a)):
         raise RuntimeError("torch.linalg.eig: input tensor should not contain infs or NaNs.")
     w, v = np.linalg.eig(a)
@@ -52,6 +56,8 @@ def eigvals(A):
         return _eig(A)[0]
     ct = _check(A, "linalg.eig")
     a = A._data
+    if is_meta(a):
+        return Tensor._wrap(meta_array(a.shape[:-1], ct))
     if not np.all(np.isfinite(a)):
         # (PyTorch's eigenvalues-only path does not check; LAPACK's result is
         # undefined there, NumPy refuses)

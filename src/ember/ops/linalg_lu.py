@@ -18,7 +18,7 @@ __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "lstsq", "lu_unpack"]
 
 def permutation(pivots, m, dtype):
     """P of A = P L U from LAPACK's 1-based row swaps (applied in order)."""
-    piv = np.asarray(pivots).astype(np.int64) - 1
+    piv = np.asanyarray(pivots).astype(np.int64) - 1
     batch = piv.shape[:-1]
     nb = int(np.prod(batch))
     perm = np.broadcast_to(np.arange(m), batch + (m,)).copy().reshape(nb, m)
@@ -299,7 +299,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     x = _lstsq_layout(x, m)
     x = x[..., 0] if vec else x
     sol, res = recorded_multi(LinalgLstsqBackward0, [x, residuals], (A, B), (vec,))
-    return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asarray(rank)), Tensor._wrap(sv))
+    return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asanyarray(rank)), Tensor._wrap(sv))
 
 
 def _provide():

@@ -123,7 +123,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         with np.errstate(divide="ignore"):
             data = (ab ** p).sum(axis=ax, keepdims=keepdim) ** (1.0 / p)
     return recorded(LinalgVectorNormBackward0,
-                    c_strided(np.asarray(data, ab.dtype).astype(out_dtype)),
+                    c_strided(np.asanyarray(data, ab.dtype).astype(out_dtype)),
                     (x,), (p, dims, keepdim, None if dim is None else given_dims(dim), ord))
 
 

@@ -135,7 +135,7 @@ def det(A):
     square(A, "linalg.det")
     parity, diagonal, factors = _lu_diagonal(A)
     with np.errstate(over="ignore"):
-        result = np.asarray(parity * np.prod(diagonal, axis=-1))
+        result = np.asanyarray(parity * np.prod(diagonal, axis=-1))
     return recorded(LinalgDetBackward0, result, (A,), factors)
 
 
@@ -147,7 +147,7 @@ def _slogdet(A, name):
         unit = np.where(magnitude == 0, 0, diagonal / np.where(magnitude == 0, 1, magnitude))
         sign = np.prod(unit, axis=-1) * parity
         logabsdet = np.sum(np.log(magnitude), axis=-1)
-    return recorded_multi(LinalgSlogdetBackward0, [np.asarray(sign), np.asarray(logabsdet)],
+    return recorded_multi(LinalgSlogdetBackward0, [np.asanyarray(sign), np.asanyarray(logabsdet)],
                           (A,), factors)
 
 
@@ -169,7 +169,7 @@ def logdet(input):
         from .pointwise import log
         return log(sign) + logabsdet
     nan = Tensor._wrap(np.array(np.nan, input._data.dtype))
-    return where(Tensor._wrap(np.asarray(sign._data < 0)), nan, logabsdet)
+    return where(Tensor._wrap(np.asanyarray(sign._data < 0)), nan, logabsdet)
 
 
 # --- solve ----------------------------------------------------------------

@@ -12,6 +12,7 @@ scales by `norm` (1/numel for 'mean'), so one formula serves every
 reduction: under 'none' the incoming gradient has the loss's shape, else it
 is a 0-d tensor that broadcasts.
 """
+from .. import _meta
 from .._backend import np
 
 from .. import _dtype as D
@@ -35,12 +36,12 @@ def reduce(data, reduction):
     """An elementwise loss reduced as ATen's apply_loss_reduction does."""
     if reduction == "none":
         return data
-    total = torch_sum(np.ascontiguousarray(data), None)
+    total = torch_sum(_meta.ascontiguousarray(data), None)
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(total / data.dtype.type(data.size) if data.size
+            return np.asanyarray(total / data.dtype.type(data.size) if data.size
                               else data.dtype.type(np.nan))
-    return np.asarray(total)
+    return np.asanyarray(total)
 
 
 def norm(reduction, n):

@@ -100,7 +100,7 @@ def _ctc_grad_arrays(g, lp, alpha, nll, ext, skip, il, tl, zero_infinity):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lcab = np.log(np.einsum("tnl,nlc->tnc", np.exp(ab - m), onehot)) + m
         grad = np.exp(lp64) - np.exp(lcab + nll[None, :, None] - lp64)
-    grad = grad * np.asarray(g, np.float64).reshape(1, -1, 1)
+    grad = grad * np.asanyarray(g, np.float64).reshape(1, -1, 1)
     grad[np.arange(T)[:, None] >= il[None, :]] = 0
     if zero_infinity:
         grad[:, nll == np.inf] = 0
@@ -129,7 +129,7 @@ def _lengths(v, name):
             raise RuntimeError(f"{name} must be integral")
         return v._data.astype(np.int64).reshape(-1)
     if isinstance(v, (tuple, list)):
-        return np.asarray(v, np.int64).reshape(-1)
+        return np.asanyarray(v, np.int64).reshape(-1)
     raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, "
                     f"not {type(v).__name__}")
 

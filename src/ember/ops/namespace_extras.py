@@ -105,7 +105,7 @@ def frobenius_norm(input, dim=_int_args.REQUIRED, keepdim=False):
     if axes is not None and len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
     wide = a.astype(np.float32) if a.dtype == D._BF16_NP else a
-    data = np.asarray(_norm_array(wide, 2.0, axes, keepdim), a.real.dtype)
+    data = np.asanyarray(_norm_array(wide, 2.0, axes, keepdim), a.real.dtype)
     return recorded(NormBackward1, data, (input,), (2.0, axes, keepdim, dims))
 
 

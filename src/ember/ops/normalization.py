@@ -8,6 +8,7 @@ Each backward formula has two faces, chosen by `xp.recording`: on arrays it
 reuses the statistics saved by the forward; on Tensors (create_graph=True)
 it recomputes them from the input with recorded ops, so that the gradient is
 itself differentiable in the input, the weight and the incoming gradient."""
+from .. import _meta
 import math
 
 from .. import _layout as _L
@@ -23,7 +24,7 @@ __all__ = []
 
 
 def _const(xp, a):
-    return wrap(np.asarray(a)) if xp.recording else a
+    return wrap(np.asanyarray(a)) if xp.recording else a
 
 
 def _other_axes(ndim):
@@ -110,7 +111,7 @@ def _vec_sums(planes, other=None):
         return np.add.accumulate(terms, axis=1)[:, -1]
     whole = size - size % 8
     # (vector by vector: NumPy's reduce along an outer axis adds in sequence)
-    acc = np.add.reduce(np.ascontiguousarray(terms[:, :whole].reshape(p, -1, 8)
+    acc = np.add.reduce(_meta.ascontiguousarray(terms[:, :whole].reshape(p, -1, 8)
                                              .transpose(1, 0, 2)), axis=0)
     if whole < size:
         t = size - whole

@@ -1,6 +1,7 @@
 """The ATen kernels behind the normalisations, as PyTorch exposes them:
 native_layer_norm, native_batch_norm, native_group_norm (each the output
 with its statistics) and native_dropout (the output with its mask)."""
+from .. import _meta
 from .. import _layout as _L
 from .. import _random as R
 from ._common import D, np, recorded, wrap
@@ -12,7 +13,7 @@ __all__ = ["native_layer_norm", "native_batch_norm", "native_group_norm", "nativ
 
 
 def _stat(a, dtype):
-    return wrap(np.ascontiguousarray(a).astype(dtype, copy=False))
+    return wrap(_meta.ascontiguousarray(a).astype(dtype, copy=False))
 
 
 def native_layer_norm(input, normalized_shape, weight, bias, eps):

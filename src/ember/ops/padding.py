@@ -5,6 +5,7 @@ then of the one before, ... Negative pads crop. Reflection and replication
 are gathers along each padded axis (sampling_resample.py); circular is
 composed of slice copies, as PyTorch composes it (its grad_fn is CopySlices).
 """
+from .. import _meta
 from .._layout import in_input_format
 from .._backend import np
 from . import _autocast
@@ -47,7 +48,7 @@ def _constant_pad(x, pad, value):
     for d, lo, hi in _pairs(pad, x.ndim):
         shape[d] += max(lo, 0) + max(hi, 0)
         place[d] = slice(max(lo, 0), max(lo, 0) + x.shape[d])
-    out = np.full(shape, value, dtype=x.dtype)
+    out = _meta.full_for(shape, value, x.dtype, x)
     out[tuple(place)] = x
     return out
 

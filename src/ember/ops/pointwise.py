@@ -348,7 +348,7 @@ def _scaled(p, q, alpha, sign):
         return p + q * alpha if sign > 0 else p - q * alpha
     scale = np.float32(dt.type(alpha)) * sign
     # (a number operand is rounded to the dtype too)
-    p, q = (np.asarray(v, dt).astype(np.float32) for v in (p, q))
+    p, q = (np.asanyarray(v, dt).astype(np.float32) for v in (p, q))
     return (p + q * scale).astype(dt)
 
 

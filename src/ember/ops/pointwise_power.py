@@ -59,8 +59,8 @@ def _int_power(base, exp):
     if not np.any(neg):
         return np.power(base, exp)
     pos = np.power(base, np.where(neg, 0, exp))
-    ones = np.where(np.asarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
-    ones = np.where(np.asarray(base) == 1, 1, ones)
+    ones = np.where(np.asanyarray(base) == -1, np.where(exp % 2 == 0, 1, -1), 0)
+    ones = np.where(np.asanyarray(base) == 1, 1, ones)
     return np.where(neg, ones, pos).astype(pos.dtype)
 
 
@@ -74,14 +74,14 @@ def pow(input, exponent):
         elif isinstance(base, complex):
             dt = (exponent.dtype if ed.dtype.kind == "c" else exponent.dtype.to_complex()
                   if ed.dtype.kind == "f" else D.default_complex())._np
-            data = np.asarray(np.power(dt.type(base), ed.astype(dt)))
+            data = np.asanyarray(np.power(dt.type(base), ed.astype(dt)))
         elif ed.dtype.kind not in "fc" and ed.dtype != D._BF16_NP and isinstance(base, float):
-            data = np.asarray(np.power(base, ed.astype(D._default[0]._np)))
+            data = np.asanyarray(np.power(base, ed.astype(D._default[0]._np)))
         elif ed.dtype.kind in "biu":
             b_arr = np.array(base).astype(ed.dtype if ed.dtype.kind != "b" else np.int64)
-            data = np.asarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
+            data = np.asanyarray(_int_power(b_arr, ed.astype(b_arr.dtype)))
         else:
-            data = np.asarray(np.power(ed.dtype.type(base), ed))
+            data = np.asanyarray(np.power(ed.dtype.type(base), ed))
         # (contiguous whatever the exponent's layout: PyTorch's pow(Scalar,
         # Tensor) allocates its output so)
         return recorded(PowBackward2, c_strided(data), (exponent,), (base,))
@@ -92,7 +92,7 @@ def pow(input, exponent):
         if ad.dtype.kind == "b":
             raise NotImplementedError("\"pow\" not implemented for 'Bool'")
         try:
-            data = np.asarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
+            data = np.asanyarray(_int_power(ad, bd) if ad.dtype.kind in "iu" else np.power(ad, bd))
         except ValueError:
             raise broadcast_error(ad.shape, bd.shape) from None
         return recorded(PowBackward1, data, (input, exponent))

@@ -46,7 +46,7 @@ def _division_remainder(name, forward, by_scalar, by_tensor, input, other):
 def _remainder(a, b):
     """PyTorch's remainder: fmod, moved by b where the signs differ; a zero
     keeps fmod's sign (the dividend's), where NumPy's takes the divisor's."""
-    if not D.is_float_np(np.asarray(a).dtype):
+    if not D.is_float_np(np.asanyarray(a).dtype):
         return np.remainder(a, b)
     m = np.fmod(a, b)
     moved = (m != 0) & ((b < 0) != (m < 0))

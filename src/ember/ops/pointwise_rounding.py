@@ -13,7 +13,7 @@ def wrapped_number(x, other=None):
     tensor is int8, even a 0-d one): beside the tensor `other`, it takes the
     dtype the two promote to; alone, its own (int64, the default float...)."""
     dt = D.scalar_dtype(x) if not isinstance(other, Tensor) else D.with_scalar(other.dtype, x)
-    return wrap(np.asarray(x).astype(dt._np))
+    return wrap(np.asanyarray(x).astype(dt._np))
 
 
 def _tensor_operand(x, name, pos, other=None):
@@ -36,7 +36,7 @@ def _integer_division_arrays(input, other, kernel):
     if ad.dtype.kind in "bc":
         raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                   f"'{D.SCALAR_NAMES[D._BY_NP[ad.dtype]]}'")
-    if ad.dtype.kind in "iu" and np.any(np.asarray(bd) == 0) and ad.size:
+    if ad.dtype.kind in "iu" and np.any(np.asanyarray(bd) == 0) and ad.size:
         # (no element divided, no error: an empty tensor // 0 is empty)
         raise RuntimeError("ZeroDivisionError")
     return ad, bd
@@ -68,7 +68,7 @@ def _rounded_division(input, other, kernel, floor):
         raise broadcast_error(np.shape(ad), np.shape(bd)) from None
     finally:
         restore(token)
-    return np.asarray(data).astype(dt, copy=False)
+    return np.asanyarray(data).astype(dt, copy=False)
 
 
 def _floor_stepwise(a, b):

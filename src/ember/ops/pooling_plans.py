@@ -20,6 +20,7 @@ coordinates each window visits. Never a loop over pixels, planes or batch
 entries. On the meta device every plan answers only shapes (its buffers and
 strided views are plain arrays, which have no meta form).
 """
+from .. import _meta
 from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
@@ -146,7 +147,7 @@ def _tiles(x, k, s, d, out):
     m = len(lead)
     order = tuple(m + 2 * a + 1 for a in range(n)) + tuple(range(m)) \
         + tuple(m + 2 * a for a in range(n))
-    return np.ascontiguousarray(split.transpose(order))
+    return _meta.ascontiguousarray(split.transpose(order))
 
 
 def _offset_views(padded, k, s, d, out, tiles=None):
@@ -263,7 +264,7 @@ class Gather:
         size = int(np.prod(self.in_spatial, dtype=np.int64))
         lead = self.indices.shape[:self.indices.ndim - n]
         idx = self.indices.reshape(planes, self._per_plane())
-        g2 = np.ascontiguousarray(g).reshape(idx.shape)
+        g2 = _meta.ascontiguousarray(g).reshape(idx.shape)
         if self.accumulate:
             flat = idx + (np.arange(planes, dtype=np.int64) * size)[:, None]
             out = np.bincount(flat.ravel(), g2.ravel(), planes * size).astype(g.dtype, copy=False)

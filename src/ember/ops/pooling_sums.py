@@ -4,6 +4,7 @@ element in row-major order, then divided, as PyTorch's kernels add them, so
 float32 results are PyTorch's bit for bit."""
 import itertools
 
+from .. import _meta
 from .. import _dtype as D
 from .._backend import np, restore, silence
 from .._meta import is_meta, meta_array
@@ -39,7 +40,7 @@ class StridedSum:
 
     def apply(self, x, axis):
         x = self.pad(x, axis)
-        out = np.array(x[self._slice(axis, 0)])
+        out = _meta.array_copy(x[self._slice(axis, 0)])
         for j in range(1, self.k):
             out += x[self._slice(axis, j)]
         return out
@@ -88,7 +89,7 @@ def _divide(a, divisor):
     if a.dtype.kind in "iu":    # C's integer division: toward zero
         q = np.abs(a) // divisor
         return np.where(a < 0, -q, q).astype(a.dtype)
-    return a / np.asarray(divisor, a.dtype)
+    return a / np.asanyarray(divisor, a.dtype)
 
 
 class WindowSum:

@@ -360,7 +360,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                                    "floating point number.")
     beta, alpha = checked_scalar(dt, beta), checked_scalar(dt, alpha)
     if dt in D.HALF_NP:     # (the kernel's factors are of the tensors' own type)
-        beta, alpha = (float(np.asarray(c, np.float32).astype(dt)) for c in (beta, alpha))
+        beta, alpha = (float(np.asanyarray(c, np.float32).astype(dt)) for c in (beta, alpha))
     prod = _plus_scaled(np.outer(v1.astype(dt, copy=False), v2.astype(dt, copy=False)),
                         beta, input._data.astype(dt, copy=False), alpha)
     # (TensorIterator's layout: input first, then vec1 as a column, vec2 as a row)

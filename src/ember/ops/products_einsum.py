@@ -8,6 +8,7 @@ Built from Ember's recorded ops (permute, unsqueeze, diagonal, sum,
 reshape, bmm, mul), so the graph has PyTorch's nodes and second derivatives
 come for free.
 """
+from .. import _meta
 from ._common import Tensor, np, tracked
 from ._registry import grad_fn, register
 from .products_reshape import reshape_as_torch
@@ -62,7 +63,7 @@ def _diagonal(t, dim1, dim2):
     keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
     shape = tuple(x.shape[d] for d in keep) + (x.shape[dim1],)
     strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
-    data = np.lib.stride_tricks.as_strided(x, shape, strides, writeable=x.flags.writeable)
+    data = _meta.as_strided(x, shape, strides, writeable=x.flags.writeable)
     return _view_of(data, t, DiagonalBackward0, (x.shape, dim1, dim2))
 
 
@@ -78,7 +79,7 @@ def _array_diagonal(x, dim1, dim2):
     keep = [d for d in range(x.ndim) if d not in (dim1, dim2)]
     shape = tuple(x.shape[d] for d in keep) + (x.shape[dim1],)
     strides = tuple(x.strides[d] for d in keep) + (x.strides[dim1] + x.strides[dim2],)
-    return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False)
+    return _meta.as_strided(x, shape, strides, writeable=False)
 
 
 def _on_arrays(op):
@@ -272,7 +273,7 @@ def _einsum(equation, operands):
     # (the result is a fresh array; one operand's result is a view of it, so
     # that one always goes through the recorded, view-aware ops).
     if len(operands) > 1 and not tracked(*operands):
-        return Tensor._wrap(np.asarray(_contract(array_ops, op_labels, layout,
+        return Tensor._wrap(np.asanyarray(_contract(array_ops, op_labels, layout,
                                                  [op._data for op in operands])))
     return _contract(recorded_ops, op_labels, layout, operands)
 

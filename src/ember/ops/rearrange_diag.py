@@ -1,6 +1,7 @@
 """Triangles and diagonals: tril triu tril_indices triu_indices diag
 diag_embed diagflat fill_diagonal_ trace (diagonal itself, a view, is in
 rearrange_views.py)."""
+from .. import _meta
 from .. import _layout as _L
 from .._layout import factory
 from .._backend import np
@@ -76,7 +77,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     rest = iter(lead)
     for i in range(nd):
         shape[i] = n if i in (d1, d2) else next(rest)
-    data = np.zeros(shape, x.dtype)
+    data = _meta.full_for(shape, 0, x.dtype, x)
     _diagonal_data(data, offset, d1, d2)[...] = x
     return recorded(DiagEmbedBackward0, data, (input,), (offset, d1, d2, dim1, dim2))
 
@@ -123,7 +124,7 @@ def trace(input):
     if x.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     data = np.trace(x, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
-    return recorded(TraceBackward0, np.asarray(data), (input,), (x.shape,))
+    return recorded(TraceBackward0, np.asanyarray(data), (input,), (x.shape,))
 
 
 register(trace, out=False, node=TraceBackward0)

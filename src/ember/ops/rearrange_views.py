@@ -6,6 +6,7 @@ A view shares its input's memory and version counter (shape._view_of). The
 geometry is NumPy's: `as_strided` on the input's array reaches the same
 memory PyTorch's strides do.
 """
+from .. import _meta
 from .._backend import np
 from .. import _dtype as D
 
@@ -24,8 +25,8 @@ def strided(x, shape, strides, offset=0):
     `offset` elements after x's first element."""
     item = x.itemsize
     if offset:
-        x = np.lib.stride_tricks.as_strided(x, (offset + 1,), (item,))[offset:]
-    return np.lib.stride_tricks.as_strided(x, tuple(shape), tuple(s * item for s in strides))
+        x = _meta.as_strided(x, (offset + 1,), (item,))[offset:]
+    return _meta.as_strided(x, tuple(shape), tuple(s * item for s in strides))
 
 
 def _diag_key(shape, offset, d1, d2):
@@ -362,7 +363,7 @@ def view_dtype(input, dtype):
                                        f", but got {x.strides[d] // old}")
         if x.shape[-1] == 1 and x.strides[-1] != old:
             # (a last dim of one element may have any stride; NumPy wants it contiguous)
-            x = np.lib.stride_tricks.as_strided(x, strides=x.strides[:-1] + (old,))
+            x = _meta.as_strided(x, strides=x.strides[:-1] + (old,))
     out = Tensor._wrap(x.view(dtype._np))
     out._vc = input._share_vc()
     return out

@@ -15,6 +15,7 @@ For create_graph=True the node recomputes its layer with recorded ops
 (recurrent_cells.composite_layer) and differentiates that, so second
 derivatives flow through it.
 """
+from .. import _meta
 from ._common import NONE_EDGE, Tensor, edge, np, tracked
 from .._backend import restore, silence
 from ..autograd.graph import Node
@@ -48,7 +49,7 @@ def _lstm_order(hidden):
 
 def _transposed(w):
     # (BLAS runs a contiguous right operand markedly faster than a transposed view)
-    return np.ascontiguousarray(w.T)
+    return _meta.ascontiguousarray(w.T)
 
 
 def _unpermute(a, order):
@@ -69,6 +70,8 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=Tru
     """Arrays in, (out (N, Hr), final h, final c or None, work) out; `keep`:
     save the previous states for a backward."""
     n_rows, dt = x.shape[0], x.dtype
+    # (a meta input's buffers are meta too: the steps then give shapes alone)
+    empty = _meta.meta_array if _meta.is_meta(x) else np.empty
     batch, hr = h0.shape
     hidden = w_hh.shape[0] // GATES[mode]
     starts = _starts(bs)
@@ -76,7 +79,7 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=Tru
     w.mode, w.x, w.bs, w.starts, w.reverse, w.w_hr = mode, x, bs, starts, reverse, w_hr
     h = h0.copy()
     c = None
-    hp_all = w.hp = np.empty((n_rows, hr), dt) if keep else None
+    hp_all = w.hp = empty((n_rows, hr), dt) if keep else None
     steps = range(len(bs) - 1, -1, -1) if reverse else range(len(bs))
     w.order = None
     if mode == "LSTM":
@@ -86,12 +89,12 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=Tru
         if b_ih is not None:
             gates += (b_ih + b_hh)[order]
         c = c0.copy()
-        cp_all = w.cp = np.empty((n_rows, hidden), dt) if keep else None
-        tc_all = w.tc = np.empty((n_rows, hidden), dt)
-        m_all = w.m = np.empty((n_rows, hidden), dt)
-        out = m_all if w_hr is None else np.empty((n_rows, hr), dt)
-        tmp = np.empty((batch, 4 * hidden), dt)
-        tmp2 = np.empty((batch, hidden), dt)
+        cp_all = w.cp = empty((n_rows, hidden), dt) if keep else None
+        tc_all = w.tc = empty((n_rows, hidden), dt)
+        m_all = w.m = empty((n_rows, hidden), dt)
+        out = m_all if w_hr is None else empty((n_rows, hr), dt)
+        tmp = empty((batch, 4 * hidden), dt)
+        tmp2 = empty((batch, hidden), dt)
         whh_t, s3 = _transposed(w_hh), 3 * hidden
         whr_t = None if w_hr is None else _transposed(w_hr)
         for t in steps:
@@ -117,9 +120,9 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=Tru
         gates = np.matmul(x, _transposed(w_ih))
         if b_ih is not None:
             gates += b_ih
-        gh_all = w.gh = np.empty((n_rows, 3 * hidden), dt)
-        out = np.empty((n_rows, hidden), dt)
-        tmp = np.empty((batch, hidden), dt)
+        gh_all = w.gh = empty((n_rows, 3 * hidden), dt)
+        out = empty((n_rows, hidden), dt)
+        tmp = empty((batch, hidden), dt)
         whh_t, s2 = _transposed(w_hh), 2 * hidden
         for t in steps:
             a, n = starts[t], bs[t]
@@ -145,7 +148,7 @@ def forward(mode, x, bs, reverse, w_ih, w_hh, b_ih, b_hh, w_hr, h0, c0, keep=Tru
         out = gates = np.matmul(x, _transposed(w_ih))
         if b_ih is not None:
             gates += b_ih + b_hh
-        tmp = np.empty((batch, hidden), dt)
+        tmp = empty((batch, hidden), dt)
         whh_t = _transposed(w_hh)
         relu = mode == "RNN_RELU"
         for t in steps:
@@ -178,8 +181,9 @@ def backward(w, d_out, dh, dc, needs=(True,) * 5):
     w_hh, gates = w.w_hh, w.gates
     n_rows, width = gates.shape
     hidden = width // GATES[mode]
+    empty = _meta.meta_array if _meta.is_meta(gates) else np.empty
     d_gates = np.empty_like(gates)
-    u_buf = np.empty((dh.shape[0], hidden), gates.dtype)
+    u_buf = empty((dh.shape[0], hidden), gates.dtype)
     dw_hr = d_hg = None
     if mode == "LSTM":
         h = hidden
@@ -188,7 +192,7 @@ def backward(w, d_out, dh, dc, needs=(True,) * 5):
         act = np.subtract(1, gates[:, :s3])
         act *= gates[:, :s3]                              # sigmoid' of o, i, f
         cell, tc = gates[:, s3:], w.tc
-        by = np.empty((n_rows, 3, h), gates.dtype)        # what dc multiplies: i, f, g columns
+        by = empty((n_rows, 3, h), gates.dtype)        # what dc multiplies: i, f, g columns
         np.multiply(cell, act[:, h:2 * h], out=by[:, 0])
         np.multiply(w.cp, act[:, 2 * h:], out=by[:, 1])
         np.multiply(cell, cell, out=by[:, 2])
@@ -201,8 +205,8 @@ def backward(w, d_out, dh, dc, needs=(True,) * 5):
         forget = gates[:, 2 * h:s3]
         w_hr = w.w_hr
         if w_hr is not None:
-            dh_all = np.empty((n_rows, w_hr.shape[0]), gates.dtype)
-            dm_buf = np.empty((dh.shape[0], h), gates.dtype)
+            dh_all = empty((n_rows, w_hr.shape[0]), gates.dtype)
+            dm_buf = empty((dh.shape[0], h), gates.dtype)
         for t in steps:
             a, n = starts[t], bs[t]
             dht, dct, u = dh[:n], dc[:n], u_buf[:n]
@@ -227,7 +231,7 @@ def backward(w, d_out, dh, dc, needs=(True,) * 5):
         s2 = 2 * h
         d_hg = np.empty_like(gates)
         r, z, new = gates[:, :h], gates[:, h:s2], gates[:, s2:]
-        by = np.empty((n_rows, 2, h), gates.dtype)        # dh -> z and n columns
+        by = empty((n_rows, 2, h), gates.dtype)        # dh -> z and n columns
         one_z = np.subtract(1, z)
         np.subtract(w.hp, new, out=by[:, 0])
         by[:, 0] *= z

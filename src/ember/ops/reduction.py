@@ -237,7 +237,7 @@ def _accumulation_input(input, dtype):
 def _in_dtype(out, dtype):
     # (NumPy sums and multiplies small integers and bools in int64; a dtype
     # given is the result's, its wrap-around the same)
-    return out if dtype is None or out.dtype == dtype._np else np.asarray(out).astype(dtype._np)
+    return out if dtype is None or out.dtype == dtype._np else np.asanyarray(out).astype(dtype._np)
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
@@ -272,7 +272,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
 
 def _lowered(out, dtype):
     """A result computed in float32 for a half-precision input, rounded back."""
-    return np.asarray(out).astype(dtype) if out.dtype != dtype else out
+    return np.asanyarray(out).astype(dtype) if out.dtype != dtype else out
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -402,13 +402,13 @@ def _arg(input, dim, keepdim, fn, name):
         if x.shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if dim is None:
-        r = np.asarray(fn(x), dtype=np.int64)
+        r = np.asanyarray(fn(x), dtype=np.int64)
         return wrap(r.reshape((1,) * x.ndim) if keepdim else r)
     d = wrap_dim(dim, x.ndim)
     r = fn(x, axis=d) if x.ndim else np.zeros((), np.int64)
     if keepdim and x.ndim:
         r = np.expand_dims(r, d)
-    return wrap(np.asarray(r, dtype=np.int64))
+    return wrap(np.asanyarray(r, dtype=np.int64))
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):

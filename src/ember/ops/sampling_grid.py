@@ -12,6 +12,7 @@ GridSampler.h: unnormalize, then clip (border) or reflect (reflection); the
 derivative of that map is a per-point factor (0 where clipped, -1 where
 reflected), folded in as `coord * mult + offset` with constant mult/offset.
 """
+from .. import _meta
 import itertools
 
 from .. import _dtype as D
@@ -47,7 +48,7 @@ def base_grid(spatial, align_corners, dt):
 
 def _affine_backward(xp, g, base, n):
     g3 = xp.reshape(g, (n, base.shape[0], base.shape[1] - 1))
-    return xp.transpose(xp.matmul(_const(xp, np.ascontiguousarray(base.T)), g3), 1, 2)
+    return xp.transpose(xp.matmul(_const(xp, _meta.ascontiguousarray(base.T)), g3), 1, 2)
 
 
 AffineGridGeneratorBackward0 = grad_fn(
@@ -284,7 +285,7 @@ def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, wan
            else c for k, (c, m) in enumerate(coords)]
     xl = _last(xp, input)
     if not xp.recording:
-        xl = np.ascontiguousarray(xl)
+        xl = _meta.ascontiguousarray(xl)
     out, ggrid, scattered = None, [None] * len(coords), []
     gl = None if g is None else _last(xp, g)
     for tap in taps:
@@ -315,7 +316,7 @@ def _grid_sample(xp, input, grid, mode, padding_mode, align_corners, g=None, wan
         if not xp.recording:
             # (c_strided: PyTorch's zeros_like(input, contiguous) strides a
             # size-1 channel dim too, where numpy takes any stride as contiguous)
-            gin = c_strided(np.ascontiguousarray(gin))
+            gin = c_strided(_meta.ascontiguousarray(gin))
     if want[1]:
         if mode == 1:
             gg = _const(xp, np.zeros(gd.shape, gd.dtype))
@@ -378,7 +379,7 @@ def _sample(input, grid, interpolation_mode, padding_mode, align_corners, node):
                         align_corners)
     # PyTorch allocates the output contiguous, with a size-1 channel dim's stride
     # too (a channels-last stride there would make the next conv channels-last)
-    return recorded(node, c_strided(np.ascontiguousarray(data)), (input, grid),
+    return recorded(node, c_strided(_meta.ascontiguousarray(data)), (input, grid),
                     (interpolation_mode, padding_mode, bool(align_corners)))
 
 

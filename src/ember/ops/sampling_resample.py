@@ -13,6 +13,7 @@ equal positions otherwise). Both are linear in their argument, so each is the ot
 derivative and double backward costs nothing more: the node pair
 (`XBackward0`, `XBackwardBackward0`, as PyTorch names them) is made once.
 """
+from .. import _meta
 from .._layout import in_input_format
 from .._backend import quiet_call
 from ._common import D, np, recorded
@@ -49,7 +50,9 @@ def gather(x, plan):
     """The plan applied to array `x` (forward)."""
     for step in plan:
         axis, idx, w = step[:3]
-        if w is None:       # one tap, weight 1: a plain take is the fastest
+        if w is None or _meta.is_meta(x):
+            # one tap, weight 1: a plain take is the fastest (and a meta
+            # input's result is its shape alone, whatever the weights)
             x = np.take(x, idx[0], axis=axis)
             continue
         if _dense_ok(x, step):
@@ -93,7 +96,7 @@ def scatter(g, plan):
                 out = np.zeros(shape, g.dtype)
             out[lead + (slice(None) if uniq is None else uniq,)] += sums
         g = out if out is not None else np.zeros(shape, g.dtype)
-    return np.ascontiguousarray(g)
+    return _meta.ascontiguousarray(g)
 
 
 def _in_float32(fn, x, plan):
@@ -150,7 +153,7 @@ def _runs(positions, n):
 
 def axis_step(axis, idx, w, n):
     """One step of a plan: idx (K, m) int64, w (K, m) or None, n input positions."""
-    idx = np.asarray(idx, dtype=np.int64)
+    idx = np.asanyarray(idx, dtype=np.int64)
     if idx.ndim == 1:
         idx = idx[None]
     m = idx.shape[1]

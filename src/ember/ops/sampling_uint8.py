@@ -8,6 +8,7 @@ Bilinear (with or without antialias) and antialiased bicubic match PyTorch
 bit for bit; plain bicubic differs by 1 or 2 levels on a few pixels in a thousand
 (PyTorch's rounding there is not this scheme's; not yet found).
 """
+from .. import _meta
 import math
 
 from .._backend import np
@@ -84,4 +85,4 @@ def resize_uint8(x, mode, out_sizes, scales, align_corners, antialias):
         for k in range(idx.shape[0]):
             acc = acc + np.take(x, idx[k], axis=axis).astype(np.int64) * w16[k].reshape(shape)
         x = np.clip(acc >> precision, 0, 255).astype(np.uint8)
-    return np.ascontiguousarray(x)
+    return _meta.ascontiguousarray(x)

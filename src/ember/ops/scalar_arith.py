@@ -19,6 +19,7 @@ they are the plain arithmetic.
 """
 import operator
 
+from .. import _meta
 from ._common import D, binary_arrays, np, recorded, wrap
 from ._registry import grad_fn
 from ._xp import provide
@@ -63,7 +64,7 @@ def _filled(c, t):
     # (at::empty_like(t).fill_(c): t's dtype, so an integer t gives an integer
     # difference and a bool t a bool one, which sub_ then refuses)
     a = t._data
-    return wrap(np.full(a.shape, c, a.dtype))
+    return wrap(_meta.full_for(a.shape, c, a.dtype, a))     # (on t's device)
 
 
 def scalar_sub(c, t):

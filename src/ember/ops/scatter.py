@@ -14,6 +14,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 """
 import warnings
 
+from .. import _meta
 from ._common import (D, Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
 from ._registry import grad_fn, register, tensor_field
@@ -114,9 +115,9 @@ provide("add_at", _add_at, _add_at_recorded)
 def write_at(x, key, vals, ufunc=None):
     """A copy of `x` with `vals` written into (or, with `ufunc`, combined
     into) the places `key` names; a later write to one place wins."""
-    out = np.array(x, order="C")
+    out = _meta.array_copy(x, order="C")
     flat, lin = out.reshape(-1), linear_index(key, x.shape)
-    vals = np.asarray(vals)
+    vals = np.asanyarray(vals)
     if vals.ndim:
         vals = vals.reshape(-1) if vals.size == lin.size else np.broadcast_to(
             vals, x[key].shape).reshape(-1)
@@ -381,7 +382,7 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         raise RuntimeError("reduce argument must be either add or multiply.")
     if src is _MISSING:
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
-        v = np.asarray(checked_scalar(x.dtype, value)).astype(x.dtype)
+        v = np.asanyarray(checked_scalar(x.dtype, value)).astype(x.dtype)
         if reduce is None:
             return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
         vals = np.broadcast_to(v, x[key].shape)

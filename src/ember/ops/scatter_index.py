@@ -1,6 +1,7 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
 
+from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_once
 from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
@@ -25,6 +26,15 @@ def _key(x, d, idx):
     if x.ndim == 0:
         return bool_key(x, idx)
     return Key((slice(None),) * d + (idx.reshape(-1),))
+
+
+def _same_device(name, x, idx, s):
+    """index_add's and index_copy's device check (index_fill's value counts
+    as a source on self's device)."""
+    devs = ["meta" if _meta.is_meta(a) else "cpu" for a in (x, idx, s)]
+    if devs[0] != devs[1] or devs[0] != devs[2]:
+        raise RuntimeError(f"{name}(): self, index and source expected to be in the same device, "
+                           f"but got (self) {devs[0]}, (index) {devs[1]}, and (source) {devs[2]}")
 
 
 def _slice_checks(input, dim, index, source, name):
@@ -83,6 +93,7 @@ IndexAddBackward0 = grad_fn("IndexAddBackward0", saved={
 def index_add(input, dim, index, source, *, alpha=1):
     """`input` with `alpha * source` added to the slices `index` names along `dim`."""
     x, d, idx, s = _slice_checks(input, dim, index, source, "index_add_")
+    _same_device("index_add", x, idx, s)
     size = x.shape[d] if x.ndim else 1
     bad = (idx < 0) | (idx >= size)
     if bad.any():
@@ -114,6 +125,7 @@ def index_copy(input, dim, index, source):
     need_tensor(index, "index_copy", "index", 2)
     need_tensor(source, "index_copy", "source", 3)
     x = input._data
+    _same_device("index_copy", x, index._data, source._data)
     d = wrap_dim(dim, x.ndim)
     idx = index._data
     if idx.dtype != np.int64:
@@ -182,6 +194,8 @@ def index_fill(input, dim, index, value):
             or not isinstance(index, Tensor) or not isinstance(dim, (int, np.integer))):
         raise invalid_combination("index_fill", (dim, index, value), {}, _FILL_SIGNATURES)
     x = input._data
+    # (PyTorch fills through index_copy, its value a source on self's device)
+    _same_device("index_copy", x, index._data, x)
     if isinstance(value, (complex, np.complexfloating)) and x.dtype.kind != "c":
         raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
                            "supported")
@@ -316,7 +330,7 @@ def index_put(input, indices, values, accumulate=False):
         # (masked_fill: the mask takes the first dims, a 0-d one all)
         m = advanced[0][1].astype(bool)
         key = (np.broadcast_to(m.reshape(m.shape + (1,) * (x.ndim - m.ndim)), x.shape),)
-    data = np.array(x, order="K")     # (index_put starts from x.clone(): x's layout)
+    data = _meta.array_copy(x, order="K")     # (index_put starts from x.clone(): x's layout)
     if empty:
         pass
     elif accumulate:

@@ -1,5 +1,6 @@
 """masked_scatter, put, take, take_along_dim and argwhere: ops addressing
 the input's elements by mask or by flat position (see scatter.py)."""
+from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_at_caller
 from ._common import broadcast_error, np, recorded, wrap, wrap_dim
@@ -89,7 +90,7 @@ def masked_scatter(input, mask, source):
         key, n = (bool(m),), int(m)
     if n > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    data = np.array(np.broadcast_to(x, shape), order="C")
+    data = _meta.array_copy(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
     return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
 
@@ -175,7 +176,7 @@ def put(input, index, source, accumulate=False):
     `accumulate` adds instead (repeated positions then add up)."""
     x = input._data
     key = _flat_key(x, index, "put_", source)
-    data = np.array(x, order="C")
+    data = _meta.array_copy(x, order="C")
     flat, vals = data.reshape(-1), source._data.reshape(-1)
     pos = np.ravel_multi_index(key, x.shape).reshape(-1) if x.ndim else key[0].reshape(-1)
     if accumulate:
@@ -196,6 +197,11 @@ def take_along_dim(input, indices, dim=None):
     x = input._data
     need_tensor(indices, "take_along_dim", "indices", 1)
     idx = indices._data
+    if _meta.is_meta(x) != _meta.is_meta(idx):
+        devs = ["meta" if _meta.is_meta(a) else "cpu" for a in (x, idx)]
+        raise RuntimeError(f"Expected tensor to have {devs[0]} Device, but got tensor with "
+                           f"{devs[1]} Device (while checking arguments for "
+                           "torch.take_along_dim():)")
     if dim is None:
         return gather(view(input, -1), 0, view(indices, -1))
     if idx.ndim != x.ndim:
@@ -219,7 +225,7 @@ def take_along_dim(input, indices, dim=None):
         raise RuntimeError("ZeroDivisionError")     # (PyTorch's words: its modulo by 0)
     ids = np.broadcast_to(idx % size if size else idx, shape)
     wide = shape[:d] + x.shape[d:d + 1] + shape[d + 1:]
-    return gather(expand(input, wide), d, wrap(np.ascontiguousarray(ids)))
+    return gather(expand(input, wide), d, wrap(_meta.ascontiguousarray(ids)))
 
 
 def argwhere(input):

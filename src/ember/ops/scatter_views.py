@@ -6,6 +6,7 @@ Each op finds the view's places by taking the same view of the output's
 element numbers, so one forward and one pair of formulas serve all four:
 the input's gradient is the gradient with those places zeroed, the
 source's the gradient read there."""
+from .. import _meta
 from .. import _layout as _L
 from ._common import np, recorded, tensor_arg, wrap_dim
 from ._registry import grad_fn, register
@@ -43,7 +44,7 @@ def _scatter(node, input, src, view, args, again=None, numbered=False):
     if s.shape != places.shape:
         raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
                            f"{list(s.shape)}, slice size = {list(places.shape)}")
-    out = np.array(x, order="C") if numbered else _L.strides_kept(x)
+    out = _meta.array_copy(x, order="C") if numbered else _L.strides_kept(x)
     key = np.unravel_index(places, x.shape) if x.ndim else ()
     out[key] = s.real if s.dtype.kind == "c" and x.dtype.kind != "c" else s
     return recorded(node, out, (input, src), (key, again) + args)

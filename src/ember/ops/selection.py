@@ -2,6 +2,8 @@
 derivatives: index_select, gather, masked_select, flip, cumsum, norm, and
 the rounding ops (flat almost everywhere: zero gradient)."""
 from .. import _layout as _L
+from .. import _meta
+from .._meta import is_meta
 from ._common import D, Tensor, as_dims, broadcast_error, kernel_refuses, np, recorded, wrap_dim
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
@@ -220,6 +222,8 @@ def masked_select(input, mask):
         m, x = np.broadcast_arrays(mask._data, input._data)
     except ValueError:
         raise broadcast_error(mask._data.shape, input._data.shape) from None
+    if is_meta(m) or is_meta(x):
+        raise _meta.no_meta_kernel("aten::masked_select")
     key = np.nonzero(m) if m.ndim else (m,)   # (a 0-d mask: NumPy's own reading, 1 or 0 elements)
     data = contiguous(x[key])
     # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the

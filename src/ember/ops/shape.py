@@ -6,10 +6,12 @@ in-place change through the view is seen by the base and vice versa.
 
 import operator
 
+from .. import _meta
 from .._backend import cast, quiet_call
 from .._settings import warn_once
 
 from .. import _layout as _L
+from .._meta import is_meta
 from ..autograd import _forward
 from . import _common
 from . import _view_grads as V, _view_history
@@ -146,7 +148,9 @@ def reshape(input, *shape):
     x = input._data
     shape = _infer_shape(_shape_arg(shape, "reshape"), x.size)
     data = x.reshape(shape)
-    if x.flags.c_contiguous:
+    if x.flags.c_contiguous or is_meta(x):
+        # (a meta tensor is contiguous, as its stride() says: its zero
+        # strides are no layout)
         return _view_of(data, input, ViewBackward0, (x.shape,))
     if np.shares_memory(data, x):
         # A view of a non-contiguous tensor: PyTorch's _reshape_alias.
@@ -257,7 +261,7 @@ def expand(input, *sizes):
         # (NumPy's broadcast is read-only even where nothing repeats, as in
         # expand to the same shape: PyTorch writes through such a view; a
         # true broadcast stays read-only, in-place ops refuse it as PyTorch does)
-        data = np.lib.stride_tricks.as_strided(x, data.shape, data.strides, writeable=True)
+        data = _meta.as_strided(x, data.shape, data.strides, writeable=True)
     return _view_of(data, input, ExpandBackward0, (x.shape,))
 
 
@@ -275,7 +279,7 @@ def _kept_strides(x, data):
         inner = strides[i] * data.shape[i]
     if tuple(strides) == data.strides:
         return data
-    return np.lib.stride_tricks.as_strided(x, data.shape, strides, writeable=False)
+    return _meta.as_strided(x, data.shape, strides, writeable=False)
 
 
 def expand_as(input, other):
@@ -320,8 +324,8 @@ def permute(input, *dims):
 
 def contiguous(input, memory_format=_L.contiguous_format):
     x = input._data
-    if x.flags.c_contiguous and memory_format is _L.contiguous_format:
-        return input
+    if (x.flags.c_contiguous or is_meta(x)) and memory_format is _L.contiguous_format:
+        return input        # (a meta tensor is contiguous, as its stride() says)
     _L.check_memory_format("contiguous", memory_format)
     if memory_format is _L.preserve_format:
         raise RuntimeError("preserve memory format is unsupported by the contiguous operator")

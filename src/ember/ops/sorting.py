@@ -9,6 +9,7 @@ value_selecting_reduction_backward); indices never require grad.
 from .. import _layout as _L
 from .._layout import c_strided
 from .. import return_types
+from .._meta import is_meta, meta_array
 from ._common import D, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
@@ -191,6 +192,9 @@ def topk_arrays(x, k, d, largest=True, sorted=True):
     # order (k * 64 > n), up to _REPLAYED elements (the replay runs in
     # Python; beyond, an unsorted result comes sorted).
     n = x.shape[d]
+    if is_meta(x):      # (no values to order: the shapes alone)
+        shape = x.shape[:d] + (k,) + x.shape[d + 1:]
+        return meta_array(shape, np.int64), meta_array(shape, x.dtype)
     if 0 < k < n and n > 64:     # (short rows: one sort costs less than partition + sort)
         picked = np.argpartition(x, n - k if largest else k - 1, axis=d)
         picked = picked[(slice(None),) * d + (slice(n - k, n) if largest else slice(0, k),)]
@@ -294,7 +298,7 @@ def _median(input, dim=None, keepdim=False):
             value = np.array(np.nan, flat.dtype)
         else:
             value = _lower_median(flat)
-        return recorded(MedianBackward0, np.asarray(value, input._data.dtype), (input,))
+        return recorded(MedianBackward0, np.asanyarray(value, input._data.dtype), (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "median")
     idx = _median_idx(x, d)
@@ -313,7 +317,7 @@ def _nanmedian(input, dim=None, keepdim=False):
         flat = _ordered(input._data.reshape(-1))
         if flat.dtype.kind == "f":
             flat = flat[~np.isnan(flat)]
-        return recorded(NanmedianBackward0, np.asarray(_lower_median(flat), input._data.dtype),
+        return recorded(NanmedianBackward0, np.asanyarray(_lower_median(flat), input._data.dtype),
                         (input,))
     x, d = as_1d(input, dim)
     _check_reduced_dim(x, d, "nanmedian")

@@ -151,7 +151,7 @@ def _search(seq, values, right, out_int32, sorter=None):
         lead = seq.shape[:-1]
         pos = _search_rows(seq.reshape(-1, seq.shape[-1]),
                            values.reshape(int(np.prod(lead)), -1), right).reshape(values.shape)
-    return wrap(np.asarray(pos, np.int32 if out_int32 else np.int64))
+    return wrap(np.asanyarray(pos, np.int32 if out_int32 else np.int64))
 
 
 def _value_array(value, like):
@@ -161,8 +161,8 @@ def _value_array(value, like):
         raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
                         f"{type(value).__name__}")
     if isinstance(value, (bool, complex)):
-        return np.asarray(value, np.bool_ if isinstance(value, bool) else D.default_complex()._np)
-    return np.asarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"
+        return np.asanyarray(value, np.bool_ if isinstance(value, bool) else D.default_complex()._np)
+    return np.asanyarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"
                       else D._default[0]._np if isinstance(value, float) else np.int64)
 
 
@@ -315,7 +315,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     hist = np.bincount(pos, None if w is None else w[inside], minlength=nbins).astype(x.dtype)
     if density:
         hist = hist / (hist.sum() * np.diff(edges))
-    hist = recorded(HistogramBackward, np.asarray(hist, x.dtype), (input, weight))
+    hist = recorded(HistogramBackward, np.asanyarray(hist, x.dtype), (input, weight))
     return return_types.histogram(hist, wrap(edges.copy()))
 
 
@@ -343,7 +343,7 @@ def count_nonzero(input, dim=None):
     dims = _dims_or_none(input, dim)
     if x.ndim == 0 and dims is not None:
         dims = None
-    return wrap(c_strided(np.asarray(np.count_nonzero(x, axis=dims), np.int64)))
+    return wrap(c_strided(np.asanyarray(np.count_nonzero(x, axis=dims), np.int64)))
 
 
 register(unique, out=False)

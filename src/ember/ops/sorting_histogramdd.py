@@ -101,7 +101,7 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
         for i, e in enumerate(edges):
             hist = hist / np.diff(e).reshape((-1,) + (1,) * (d - i - 1))
     node = _FROM_TENSORS if from_tensors else _FROM_COUNTS
-    hist = recorded(node, np.asarray(hist, x.dtype), (input, weight))
+    hist = recorded(node, np.asanyarray(hist, x.dtype), (input, weight))
     return return_types.histogramdd(hist, tuple(wrap(e) for e in edges))
 
 

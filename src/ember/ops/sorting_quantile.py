@@ -1,6 +1,7 @@
 """quantile and nanquantile, built as PyTorch's composite builds them (sort,
 view, gather, lerp, then in-place reshapes), so that the graph has the same
 nodes and the values the same rounding."""
+from .. import _meta
 from . import shape as _shape
 from ._common import Tensor, np, recorded, wrap_dim, tracked
 from ._registry import grad_fn, register
@@ -36,7 +37,7 @@ def _weight(q, q1, scale, fixed, below, interpolation):
         frac = _shape.reshape(q, (-1,)) * Tensor._wrap(scale) - Tensor._wrap(below.astype(dt))
         # (where, not a product: a NaN upstream must not reach q through 0)
         from .conditional import where
-        return where(Tensor._wrap(np.asarray(fixed)), Tensor._wrap(np.zeros((), dt)), frac)
+        return where(Tensor._wrap(np.asanyarray(fixed)), Tensor._wrap(np.zeros((), dt)), frac)
     ranks = np.where(fixed, dt.type(0), q1 * scale)
     return Tensor._wrap((ranks - below.astype(dt)) * ~fixed)
 
@@ -52,6 +53,8 @@ def _checks(input, q, name):
     if isinstance(q, Tensor):
         if q._data.dtype != x.dtype:
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        if _meta.is_meta(q._data) != _meta.is_meta(x):
+            raise RuntimeError(f"{name}() q tensor must be on the same device as the input tensor")
         qs = q._data
     else:
         if not 0 <= q <= 1:

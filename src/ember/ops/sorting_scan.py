@@ -4,6 +4,7 @@ aminmax, diff, trapezoid (trapz), cumulative_trapezoid.
 diff and the trapezoid rules are composites in PyTorch: they are built here
 from Ember's ops the same way, so their graphs carry PyTorch's node names.
 """
+from .. import _meta
 from .. import return_types
 from .._layout import c_strided
 from . import shape as _shape
@@ -134,7 +135,7 @@ def _lcse_array(x, axis):
     if x.dtype.kind != "c":
         return np.logaddexp.accumulate(x, axis=axis)
     from .elementwise_binary import log_add_exp
-    out = np.moveaxis(np.array(x), axis, 0)
+    out = np.moveaxis(_meta.array_copy(x), axis, 0)
     for i in range(1, out.shape[0]):
         out[i] = log_add_exp(out[i - 1], out[i])
     return np.moveaxis(out, 0, axis)
@@ -190,8 +191,8 @@ def aminmax(input, *, dim=None, keepdim=False):
         if x.ndim and x.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
         dims = (d,) if x.ndim else None
-    lo = c_strided(np.asarray(np.min(x, axis=dims, keepdims=keepdim)))
-    hi = c_strided(np.asarray(np.max(x, axis=dims, keepdims=keepdim)))
+    lo = c_strided(np.asanyarray(np.min(x, axis=dims, keepdims=keepdim)))
+    hi = c_strided(np.asanyarray(np.max(x, axis=dims, keepdims=keepdim)))
     return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim, dim)))
 

@@ -39,7 +39,7 @@ def float_data(input, name=None, kernel=None):
 
 def on_float64(kernel, x, *args):
     """kernel(x as float64, *args), given back in x's dtype."""
-    r = np.asarray(kernel(np.asarray(x, np.float64), *args))
+    r = np.asanyarray(kernel(np.asanyarray(x, np.float64), *args))
     if not isinstance(x, np.ndarray):
         return r
     # (laid out as PyTorch's TensorIterator lays out a result like x)
@@ -50,8 +50,8 @@ def on_own_precision(kernel, x, *args):
     """kernel run in x's own precision (float16 as float32), as PyTorch runs
     its float32 kernels: for the ports of PyTorch's own algorithms whose
     float32 rounding (phases of oscillating functions) shows in the result."""
-    work = np.asarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
-    return iterated(np.asarray(kernel(work, *args)).astype(x.dtype, copy=False), x, *args)
+    work = np.asanyarray(x, np.float32 if x.dtype.itemsize <= 4 else np.float64)
+    return iterated(np.asanyarray(kernel(work, *args)).astype(x.dtype, copy=False), x, *args)
 
 
 def refuse_half(kernel, x):
@@ -283,18 +283,18 @@ def binary_float_arrays(name, input, other, kernel=None):
     # (a number ranks below any tensor, a 0-d one too: half 0-d and 2.5 stay half)
     if not isinstance(other, Tensor):
         ad, bd = binary_arrays(input, other)
-        bd = np.asarray(bd, ad.dtype)       # (the number, in the tensor's result dtype)
+        bd = np.asanyarray(bd, ad.dtype)       # (the number, in the tensor's result dtype)
     elif not isinstance(input, Tensor):
         bd, ad = binary_arrays(other, input)
-        ad = np.asarray(ad, bd.dtype)
+        ad = np.asanyarray(ad, bd.dtype)
     else:
         ad, bd = binary_arrays(input, other)
-    ad, bd = np.asarray(ad), np.asarray(bd)
+    ad, bd = np.asanyarray(ad), np.asanyarray(bd)
     if ad.dtype.kind == "c":
         raise kernel_refuses(kernel or f"{name}_cpu", ad.dtype)
     if ad.dtype.kind in "biu":
         # (each operand's own value: -1 beside a uint8 tensor is -1., not 255.)
-        ad, bd = (laid_out_cast(np.asarray(v._data if isinstance(v, Tensor) else v),
+        ad, bd = (laid_out_cast(np.asanyarray(v._data if isinstance(v, Tensor) else v),
                                 D._default[0]._np) for v in (input, other))
     try:
         np.broadcast_shapes(ad.shape, bd.shape)
@@ -322,7 +322,7 @@ def declare_binary(name, kernel, nodes, *, namespace="torch", method=True, inpla
         return recorded(scalar_other, data, (input,), (other,))
 
     provide(name if namespace == "torch" else f"special_{name}",
-            lambda a, b: on_float64(kernel, np.asarray(a), b), op)
+            lambda a, b: on_float64(kernel, np.asanyarray(a), b), op)
     return register(op, name, method=method, inplace=inplace, node=full, namespace=namespace,
                     inplace_function=inplace_function)
 
@@ -350,7 +350,7 @@ def _xlogy_nodes(prefix, log_fn, other_slope):
             return _xlogy_self_recorded(log_fn, g, self, other)
         # (derivatives.yaml's xlogy(grad, other), zero only where self == 0
         # and other is at or past the log's edge: x = 0 with y > 0 keeps log y)
-        gg, oo = g, np.asarray(other)
+        gg, oo = g, np.asanyarray(other)
         if g.dtype in D.HALF_NP:    # (in float32, as PyTorch's opmath; NumPy 1 mixes
             gg, oo = g.astype(np.float32), oo.astype(np.float32)   # bfloat16 with nothing)
         out = np.where((self == 0) & (oo <= edge), 0.0, kernel(gg, oo))

@@ -150,7 +150,7 @@ def _upper(a, x):
 
 @quiet
 def gammainc(a, x, upper=False):
-    a, x = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(x, np.float64))
+    a, x = np.broadcast_arrays(np.asanyarray(a, np.float64), np.asanyarray(x, np.float64))
     r, inner = _edges(a, x, upper)
     if not inner.any():
         return r

@@ -56,7 +56,7 @@ _CLOSED_FROM = {False: {"t": 6, "u": 8, "v": 8, "w": 8}, True: {"t": 6, "u": 6, 
 
 @quiet
 def chebyshev(kind, x, n, shifted=False):
-    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    x, n = np.broadcast_arrays(np.asanyarray(x), np.asanyarray(n, np.float64))
     n = _degree(n)
     y = x + x - 1 if shifted else x
     r = _chebyshev(kind, y, np.maximum(n, 0), _STARTS[kind])
@@ -90,7 +90,7 @@ def chebyshev(kind, x, n, shifted=False):
 
 @quiet
 def hermite_h(x, n, limit):
-    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    x, n = np.broadcast_arrays(np.asanyarray(x), np.asanyarray(n, np.float64))
     n = _degree(n)
     # H_{m+1} = 2x H_m - 2m H_{m-1}, written with k = 2m as PyTorch does
     rec = _recur(n, np.ones_like(x), x + x, lambda k, p, q: (x + x) * q - (2 * k - 2) * p,
@@ -102,7 +102,7 @@ def hermite_h(x, n, limit):
 
 @quiet
 def hermite_he(x, n, limit):
-    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    x, n = np.broadcast_arrays(np.asanyarray(x), np.asanyarray(n, np.float64))
     n = _degree(n)
     rec = _recur(n, np.ones_like(x), x.copy(), lambda k, p, q: x * q - (k - 1) * p,
                  2, lambda n: n)
@@ -113,7 +113,7 @@ def hermite_he(x, n, limit):
 
 @quiet
 def laguerre_l(x, n):
-    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    x, n = np.broadcast_arrays(np.asanyarray(x), np.asanyarray(n, np.float64))
     n = _degree(n)
     rec = _recur(n, np.ones_like(x), 1 - x,
                  lambda k, p, q: ((2 * k - 2 + (1 - x)) * q - (k - 1) * p) / k, 2, lambda n: n)
@@ -124,7 +124,7 @@ def laguerre_l(x, n):
 
 @quiet
 def legendre_p(x, n):
-    x, n = np.broadcast_arrays(np.asarray(x), np.asarray(n, np.float64))
+    x, n = np.broadcast_arrays(np.asanyarray(x), np.asanyarray(n, np.float64))
     n = _degree(n)
     rec = _recur(n, np.ones_like(x), x.copy(),
                  lambda k, p, q: ((2 * k - 1) * x * q - (k - 1) * p) / k, 2, lambda n: n)

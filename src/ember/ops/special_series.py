@@ -322,7 +322,7 @@ def _zeta_own(x, q):
 
 @quiet
 def zeta(x, q):
-    x, q = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(q, np.float64))
+    x, q = np.broadcast_arrays(np.asanyarray(x, np.float64), np.asanyarray(q, np.float64))
     nonpos = q <= 0
     if _sc is not None and not nonpos.any():
         r = _sc.zeta(x, q)

@@ -16,6 +16,7 @@ the results have PyTorch's dtypes (complex64 from float32) as computed; NumPy
 """
 from .. import _layout as _L
 from .._backend import pocketfft
+from .._meta import is_meta, meta_array
 from ._common import Tensor, np, recorded
 from ._registry import grad_fn
 from ._xp import provide
@@ -36,7 +37,7 @@ def _single(result, dtype):
 
 
 def _c2c_array(x, dim, normalization, forward):
-    if not dim:
+    if not dim or is_meta(x):     # (a meta input: its shape and dtype alone)
         return x.copy()
     fft = pocketfft()
     f = fft.fftn if forward else fft.ifftn
@@ -45,6 +46,11 @@ def _c2c_array(x, dim, normalization, forward):
 
 
 def _r2c_array(x, dim, normalization, onesided):
+    if is_meta(x):
+        shape = list(x.shape)
+        if onesided:
+            shape[dim[-1]] = shape[dim[-1]] // 2 + 1
+        return meta_array(shape, np.result_type(x.dtype, np.complex64))
     half = _single(pocketfft().rfftn(x, axes=dim, norm=_np_norm(normalization, True)),
                    np.result_type(x.dtype, np.complex64))
     out = half if onesided else _fill_conjugate_symmetry(half, dim, x.shape[dim[-1]])
@@ -79,6 +85,10 @@ def _fill_conjugate_symmetry(half, dim, n):
 
 def _c2r_array(x, dim, normalization, last_dim_size):
     s = [x.shape[d] for d in dim[:-1]] + [last_dim_size]
+    if is_meta(x):
+        shape = list(x.shape)
+        shape[dim[-1]] = last_dim_size
+        return meta_array(shape, x.real.dtype)
     return _single(pocketfft().irfftn(x, s=s, axes=dim, norm=_np_norm(normalization, False)),
                    x.real.dtype)
 

@@ -38,7 +38,7 @@ def _frequencies(name, n, d, dtype, device, requires_grad, half):
         k[(n + 1) // 2:] = np.arange(-(n // 2), 0, dtype=work)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         factor = np.float64(1.0) / np.float64(n * float(d))
-        scale = np.asarray(factor).astype(dt._np).astype(work)
+        scale = np.asanyarray(factor).astype(dt._np).astype(work)
         values = (k * scale).astype(dt._np)
     return C._finish(values, requires_grad, _target_device(device))
 

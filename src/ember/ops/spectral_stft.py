@@ -6,6 +6,7 @@ Overlap-add is ATen's unfold_backward (the sum of the frames placed `hop`
 apart), recorded as its node UnfoldBackwardBackward0, whose derivative is
 the framing again.
 """
+from .. import _meta
 from .. import _public_name
 from .._settings import warn_once
 from .. import _dtype as D
@@ -28,7 +29,7 @@ def _frames_array(x, size, step):
     """The frames of x's last axis, `size` long and `step` apart (a copy)."""
     n = (x.shape[-1] - size) // step + 1
     s = x.strides[-1]
-    return np.ascontiguousarray(_strided(x, x.shape[:-1] + (n, size),
+    return _meta.ascontiguousarray(_strided(x, x.shape[:-1] + (n, size),
                                          x.strides[:-1] + (s * step, s), writeable=False))
 
 

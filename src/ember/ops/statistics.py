@@ -142,7 +142,7 @@ def unravel_index(indices, shape):
         raise RuntimeError("ZeroDivisionError")
     coefs = np.cumprod((1,) + shape[:0:-1])[::-1].astype(np.int64)
     flat = indices._data.astype(np.int64)[..., None]
-    out = np.floor_divide(flat, coefs) % np.asarray(shape, np.int64)
+    out = np.floor_divide(flat, coefs) % np.asanyarray(shape, np.int64)
     return tuple(wrap(out[..., k].copy()) for k in range(len(shape)))
 
 

@@ -85,7 +85,7 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=_REQUIRES_
 def _asarray_other(obj, dtype, copy, requires_grad):
     rg = False if requires_grad is _REQUIRES_GRAD_UNSET else bool(requires_grad)
     if isinstance(obj, np.generic):         # a NumPy scalar: a 0-d array, not a buffer
-        obj = np.asarray(obj)
+        obj = np.asanyarray(obj)
     if isinstance(obj, np.ndarray) or _is_buffer(obj):
         arr = obj if isinstance(obj, np.ndarray) else np.frombuffer(
             obj, (dtype or D._default[0])._np)

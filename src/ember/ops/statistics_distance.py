@@ -90,7 +90,7 @@ def _as_kernel(xp, node, compute, g, *args):
     if not xp.recording:
         return compute(xp, g, *args)
     out = compute(NUMPY, g._data, *[a._data if isinstance(a, Tensor) else a for a in args])
-    return recorded(node, np.asarray(out), (g,) + tuple(a for a in args if isinstance(a, Tensor)))
+    return recorded(node, np.asanyarray(out), (g,) + tuple(a for a in args if isinstance(a, Tensor)))
 
 
 _CDIST_BACKWARD = _kernel_node("CdistBackwardBackward0", "_cdist_backward", ("x1", "x2", "cdist"))
@@ -193,7 +193,7 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     if a.shape[-1] == 0:
         data = np.zeros(out_shape, a.dtype)
     else:
-        data = np.asarray(_cdist_arrays(a, b, p), a.dtype)
+        data = np.asanyarray(_cdist_arrays(a, b, p), a.dtype)
     # (a fresh contiguous array: ascontiguousarray keeps a broadcast whose
     # dims are all of size 1, which is read-only and strided 0)
     data = c_strided(np.broadcast_to(data, out_shape))
@@ -247,7 +247,7 @@ def dist(input, other, p=2):
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
     given_p, p = p, _number_arg(p, "dist", "p", 3)
     # (the norm of a complex difference is real)
-    data = np.asarray(_norm_array(np.broadcast_to(diff, shape), p, None), diff.real.dtype)
+    data = np.asanyarray(_norm_array(np.broadcast_to(diff, shape), p, None), diff.real.dtype)
     return recorded(DistBackward0, data, (input, other), (p, given_p))
 
 
@@ -284,7 +284,7 @@ def pdist(input, p=2):
         raise RuntimeError("pdist only supports non-negative p values")
     _no_half("pdist", input)
     i, j = np.triu_indices(x.shape[0], 1)
-    data = np.asarray(_cdist_arrays(x, x, p)[i, j], x.dtype)
+    data = np.asanyarray(_cdist_arrays(x, x, p)[i, j], x.dtype)
     return recorded(PdistBackward0, data, (input,), (p,))
 
 
@@ -380,7 +380,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
                            f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
-    data = np.asarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
+    data = np.asanyarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
     return recorded(NormBackward1, data, (diff,), (p, dims, keepdim, dims))
 
 

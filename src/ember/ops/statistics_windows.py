@@ -1,6 +1,7 @@
 """Window functions: hann, hamming, blackman, bartlett, kaiser, computed as
 ATen computes them, step by step in the requested dtype (so float32 windows
 round as PyTorch's do)."""
+from .. import _meta
 import math
 
 from .._layout import factory
@@ -57,7 +58,7 @@ def _window(name, window_length, periodic, dtype, device, requires_grad, values)
     if n <= 1:
         return C._finish(np.ones((n,), dt._np), requires_grad, dev)
     data = values(n + 1 if periodic else n, dt._np)
-    return C._finish(np.ascontiguousarray(data[:n]), requires_grad, dev)
+    return C._finish(_meta.ascontiguousarray(data[:n]), requires_grad, dev)
 
 
 def _arange(n, dt):
@@ -148,7 +149,7 @@ def _chbevl(x, coefficients):
     return x.dtype.type(0.5) * (b0 - b2)
 
 
-_I0_TABLES = {np.dtype(t): (np.asarray(_tables.I0_A, t), np.asarray(_tables.I0_B, t))
+_I0_TABLES = {np.dtype(t): (np.asanyarray(_tables.I0_A, t), np.asanyarray(_tables.I0_B, t))
               for t in (np.float32, np.float64)}
 
 
