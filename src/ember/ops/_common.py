@@ -456,7 +456,7 @@ _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
 
 
 def kernel_refuses(kernel, np_dtype):
-    """PyTorch's refusal by a kernel with no version for this dtype (complex)."""
+    """PyTorch's refusal by a kernel with no version for this dtype."""
     return NotImplementedError(f'"{kernel}" not implemented for '
                                f"'{D.SCALAR_NAMES[D._BY_NP[np_dtype]]}'")
 
