@@ -167,10 +167,12 @@ def _tensordot(a, b, dims_a, dims_b):
     t1, t2, csize = a, b, 1
     for da, db in zip(dims_a, dims_b):
         s1, s2 = sa[wrap_dim(da, len(sa))], sb[wrap_dim(db, len(sb))]
-        if s2 == 1:             # a broadcast dim is summed right away
-            t1 = _sum(t1, da, True)
+        # (a broadcast dim is summed right away, in the input's dtype: an
+        # integer one is not widened to int64 as a plain sum would)
+        if s2 == 1:
+            t1 = _sum(t1, da, True, dtype=t1.dtype)
         elif s1 == 1:
-            t2 = _sum(t2, db, True)
+            t2 = _sum(t2, db, True, dtype=t2.dtype)
         elif s1 != s2:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} "
                                f"in dim {da} and second has size {s2} in dim {db}")
@@ -192,7 +194,7 @@ def _tensordot(a, b, dims_a, dims_b):
     # A full contraction: dot when both are contiguous, else mul and sum.
     if t1._data.flags.c_contiguous and t2._data.flags.c_contiguous:
         return reshape_as_torch(_L.dot(flatten(t1), flatten(t2)), rsizes)
-    return reshape_as_torch(_sum(squeeze(t1) * squeeze(t2)), rsizes)
+    return reshape_as_torch(_sum(squeeze(t1) * squeeze(t2), dtype=t1.dtype), rsizes)
 
 
 # ----------------------------------------------------------------------------- kron
