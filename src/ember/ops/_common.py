@@ -132,13 +132,15 @@ def _overflow(np_dtype):
 def checked_scalar(np_dtype, value):
     """A Python number as a kernel of `np_dtype` takes it (c10's
     checked_convert): a complex one needs a complex dtype unless its
-    imaginary part is 0, a float must fit, an integral kernel truncates."""
+    imaginary part is 0, a float must fit, an integral kernel truncates
+    what fits its range (an unsigned one wraps integers down to -max, as
+    c10's overflows() lets them: returned wrapped, as the kernel sees them)."""
     kind = np_dtype.kind
     if np_dtype == D._BF16_NP:       # (ml_dtypes' kind is "V": a float all the same)
         kind = "f"
     if kind == "c" or kind == "b" or value.__class__ is bool:
         return value
-    if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
+    if value.__class__ is int and 0 <= value <= 127:
         return value        # (nn.Linear's alpha = beta = 1: the common case, at once)
     if isinstance(value, (complex, np.complexfloating)):
         if value.imag != 0:
@@ -149,6 +151,16 @@ def checked_scalar(np_dtype, value):
         if abs(value) > _float_max(np_dtype) and np.isfinite(value):
             raise _overflow(np_dtype)
         return value
+    info = np.iinfo(np_dtype)
+    if isinstance(value, (int, np.integer)):
+        value = int(value)
+        if info.min <= value <= info.max:
+            return value
+        if kind == "u" and -info.max <= value < 0:
+            return value % (info.max + 1)
+        raise _overflow(np_dtype)
+    if not info.min <= value <= info.max:      # (NaN included; infinities too)
+        raise _overflow(np_dtype)
     return int(value)
 
 
@@ -186,14 +198,6 @@ def alpha_check(input, other, alpha):
                            "number.")
     if dt is D.bool_:
         return bool(alpha)
-    kind = dt._np.kind
-    if kind in "iu":
-        info = np.iinfo(dt._np)
-        # (an unsigned type takes negatives down to -max, wrapped: c10's overflows())
-        low = -info.max if kind == "u" else info.min
-        if not low <= alpha <= info.max:
-            raise _overflow(dt._np)
-        return int(alpha) % (info.max + 1) if kind == "u" else int(alpha)
     return checked_scalar(dt._np, alpha)
 
 

@@ -10,7 +10,7 @@ codegen saves the original input for them.
 """
 from .. import _dtype as D
 from .._backend import restore, silence
-from ._common import kernel_node, np, recorded
+from ._common import checked_scalar, kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
 from ._arg_refusals import refusing
 from ._registry import grad_fn, in_opmath, not_implemented, register
@@ -297,7 +297,9 @@ def _threshold_data(input, threshold, value):
     if x.dtype.kind in "bc":
         raise NotImplementedError("\"threshold_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
-    th, val = (np.asarray(v).astype(x.dtype) for v in (threshold, value))
+    # (c10's checked conversion to the kernel's type: float32 for the half types)
+    kernel = np.dtype(np.float32) if x.dtype in D.HALF_NP else x.dtype
+    th, val = (np.asarray(checked_scalar(kernel, v)).astype(x.dtype) for v in (threshold, value))
     return np.where(x <= th, val, x)
 
 
