@@ -151,17 +151,8 @@ def checked_scalar(np_dtype, value):
         if abs(value) > _float_max(np_dtype) and np.isfinite(value):
             raise _overflow(np_dtype)
         return value
-    info = np.iinfo(np_dtype)
-    if isinstance(value, (int, np.integer)):
-        value = int(value)
-        if info.min <= value <= info.max:
-            return value
-        if kind == "u" and -info.max <= value < 0:
-            return value % (info.max + 1)
-        raise _overflow(np_dtype)
-    if not info.min <= value <= info.max:      # (NaN included; infinities too)
-        raise _overflow(np_dtype)
-    return int(value)
+    from .._python_data import _scalar_to
+    return int(_scalar_to(value, np_dtype))
 
 
 def tensor_arg(value, op, name="input", position=1):

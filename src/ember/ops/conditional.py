@@ -474,9 +474,10 @@ def _masked_fill(input, mask, value, in_place):
             f"{D.C_NAMES[mask.dtype]}")
     x = input._data
     if isinstance(value, Tensor):
-        v = value._data
+        # (PyTorch fills with its item(), converted as c10 converts a number)
+        v = _scalar_value(value._data.item(), x.dtype)
         try:
-            data = contiguous(np.where(m, v.astype(x.dtype), x))
+            data = contiguous(np.where(m, v, x))
         except ValueError:
             raise broadcast_error(x.shape, m.shape) from None
         return recorded(MaskedFillBackward1, data, (input, value), (m,))

@@ -201,8 +201,9 @@ def index_fill(input, dim, index, value):
                          f"{size}")
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
-    # (a number as c10 converts it: refused where it overflows the dtype)
-    v = value._data.astype(x.dtype) if isinstance(value, Tensor) else _scalar_value(value, x.dtype)
+    # (a number, or a tensor's item(), as c10 converts it: refused where it
+    # overflows the dtype)
+    v = _scalar_value(value._data.item() if isinstance(value, Tensor) else value, x.dtype)
     data = like(write_at(x, key, v), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
