@@ -361,9 +361,8 @@ def _check(input, grid, mode, n):
     if mode == 2 and n == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if not D.is_float_np(x.dtype):
-        # (a complex volume stops at the 3-d sampler's own dispatch)
-        kernel = "grid_sampler3d_cpu" if n == 3 and x.dtype.kind == "c" else \
-            f"grid_sampler_{n}d_cpu_kernel_impl"
+        # (a volume of any other dtype stops at the 3-d sampler's own dispatch)
+        kernel = "grid_sampler3d_cpu" if n == 3 else "grid_sampler_2d_cpu_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     if x.dtype != gr.dtype:
