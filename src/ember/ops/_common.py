@@ -456,6 +456,12 @@ def kernel_refuses(kernel, np_dtype):
                                f"'{D.SCALAR_NAMES[D._BY_NP[np_dtype]]}'")
 
 
+def norm_refuses(dtype):
+    """at::norm's refusal of an integer or bool input (`dtype` an Ember dtype)."""
+    return RuntimeError("norm(): input dtype should be either floating point or complex. "
+                        f"Got {D.SCALAR_NAMES[dtype]} instead.")
+
+
 def broadcast_error(sa, sb):
     """PyTorch's message for shapes that do not broadcast (first clash from the right)."""
     n = max(len(sa), len(sb))
