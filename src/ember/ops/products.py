@@ -349,17 +349,19 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     v1, v2 = vec1._data, vec2._data
     _expand_check(input, (v1.shape[0], v2.shape[0]))
     dt = D.promote_types(D.promote_types(input.dtype, vec1.dtype), vec2.dtype)._np
+    for name, c in (("beta", beta), ("alpha", alpha)):      # (ATen's check_addr_scalar)
+        boolean = isinstance(c, (bool, np.bool_))
+        if boolean and dt != np.bool_:
+            raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
+        if dt.kind in "biu" and not (boolean or isinstance(c, (int, np.integer))):
+            raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
+                               "floating point number.")
     if dt == np.bool_:
         # Boolean addr: (beta and input) or (alpha and the outer "and").
         prod = np.outer(v1, v2) & bool(alpha)
         if beta:
             prod = prod | input._data
         return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
-    if dt.kind in "iu":
-        for name, c in (("beta", beta), ("alpha", alpha)):
-            if isinstance(c, (float, np.floating)):
-                raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
-                                   "floating point number.")
     beta, alpha = checked_scalar(dt, beta), checked_scalar(dt, alpha)
     if dt in D.HALF_NP:     # (the kernel's factors are of the tensors' own type)
         beta, alpha = (float(np.asarray(c, np.float32).astype(dt)) for c in (beta, alpha))
