@@ -229,10 +229,12 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     size = x.shape[d] if x.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
+    if not include_self and (x.dtype.kind == "c" or x.dtype == np.bool_):
+        # (its kernel's dispatch: every real type but bool)
+        raise kernel_refuses("index_reduce_func_exclude_input_init", x.dtype)
     check_reduce_dtype(x, reduce, "div_floor_cpu")
-    if x.dtype.kind == "c" and (not include_self or reduce in ("amax", "amin")):
-        raise kernel_refuses("index_reduce_func_exclude_input_init" if not include_self else
-                             "maximum_cpu" if reduce == "amax" else "minimum_cpu", x.dtype)
+    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+        raise kernel_refuses("maximum_cpu" if reduce == "amax" else "minimum_cpu", x.dtype)
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     no_complex_autograd("index_reduce", data, input, source)
