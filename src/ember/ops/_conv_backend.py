@@ -11,11 +11,6 @@ def _bias_axes(geometry):
     return (0,) + tuple(range(2, 2 + len(geometry.stride)))
 
 
-# Tensor.toString() as PyTorch's Python error translation shows it: the
-# legacy class for the types that have one, the C++ name for the others.
-_LEGACY = {"Float": "FloatTensor", "Double": "DoubleTensor", "Half": "HalfTensor",
-           "Long": "LongTensor", "Int": "IntTensor", "Short": "ShortTensor",
-           "Char": "CharTensor", "Byte": "ByteTensor"}
 _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
         "Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
         "Byte": "unsigned char", "Bool": "bool", "ComplexFloat": "c10::complex<float>",
@@ -23,8 +18,7 @@ _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "
 
 
 def _to_string(t):
-    name = D.SCALAR_NAMES[t.dtype]
-    return f"torch.{_LEGACY[name]}" if name in _LEGACY else f"CPU{name}Type"
+    return D.error_type_name(t.dtype)
 
 
 def _check_bias_type(input, bias):
