@@ -18,7 +18,7 @@ from .. import _dtype as D
 from .._layout import c_strided
 from .._backend import np
 from .._ranges import _spaced
-from ._common import no_complex_autograd, recorded, wrap
+from ._common import kernel_refuses, no_complex_autograd, recorded, wrap
 from .linalg import rounded
 from ._registry import grad_fn, register
 
@@ -33,8 +33,15 @@ def _const(xp, arr):
 def _linspace(steps, align_corners, dt):
     if steps <= 1:
         return np.zeros(steps, dt)
-    r = _spaced(-1, 1, steps, np.dtype(dt))
-    return r if align_corners else r * dt.type(steps - 1) / dt.type(steps)
+    dt = np.dtype(dt)
+    r = _spaced(-1, 1, steps, dt)
+    if align_corners:
+        return r
+    if dt.kind in "iu":
+        # (ATen's range * (steps - 1) / steps: the product in the integer
+        # type, wrapping; the true division in float, truncated into the grid)
+        return np.true_divide(np.asarray(r, dt) * dt.type(steps - 1), steps, dtype=np.float32)
+    return r * dt.type(steps - 1) / dt.type(steps)
 
 
 def base_grid(spatial, align_corners, dt):
@@ -66,6 +73,8 @@ def affine_grid_generator(theta, size, align_corners):
                            f"[{size[0]}, {len(size) - 1}] but got: [{th.shape[0]}, "
                            f"{th.shape[2]}].")
     spatial = size[2:]
+    if th.dtype == np.bool_:     # (the base grid is a linspace in theta's dtype)
+        raise kernel_refuses("linspace_cpu", th.dtype)
     # (the base grid is real; a complex theta takes it in its own dtype)
     base = base_grid(spatial, align_corners, th.real.dtype).astype(th.dtype, copy=False)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
