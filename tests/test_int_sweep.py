@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import ember
+from compare_torch import msg
 from op_table import OPS
 from test_half_sweep import _flat, _same_error
 from test_ops import inputs_for
@@ -38,13 +39,15 @@ def int_inputs(arrays, dt):
 
 
 def _run(lib, row, arrays):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    """(outputs or the exception, the warnings' categories and messages)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            return [o for o in _flat(row[1](lib, *[lib.tensor(a) for a in arrays]))
-                    if o is not None]
+            out = [o for o in _flat(row[1](lib, *[lib.tensor(a) for a in arrays]))
+                   if o is not None]
         except Exception as exc:  # noqa: BLE001 - an error is a result here
-            return exc
+            out = exc
+    return out, sorted({(w.category.__name__, msg(w.message)) for w in caught})
 
 
 def _values(t):
@@ -72,7 +75,8 @@ def _same(e, t, what):
 @pytest.mark.parametrize("row, dt", CASES)
 def test_int(row, dt):
     arrays = int_inputs(inputs_for(row, np.float32), dt)
-    eo, to = _run(ember, row, arrays), _run(torch, row, arrays)
+    (eo, ew), (to, tw) = _run(ember, row, arrays), _run(torch, row, arrays)
+    assert ew == tw, "warnings"
     if isinstance(to, Exception) or isinstance(eo, Exception):
         _same_error(eo, to, "forward")
         return
