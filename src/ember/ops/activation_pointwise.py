@@ -342,6 +342,12 @@ def _hardtanh_data(input, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
+    if x.dtype.kind in "iu":
+        # (ATen takes integer limits with toLong(), truncating, and refuses
+        # negative ones for uint8 before clamping)
+        min_val, max_val = (checked_scalar(np.dtype(np.int64), v) for v in (min_val, max_val))
+        if x.dtype == np.uint8 and (min_val < 0 or max_val < 0):
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     lo, hi = (_scalar_value(v, x.dtype) for v in (min_val, max_val))
     return np.minimum(np.maximum(x, lo), hi)
 
