@@ -108,7 +108,9 @@ for _info in REGISTRY.values():
                 _variant = _unpacked(_variant, _info.method)
             setattr(Tensor, _name + "_", _variant)
             if _info.inplace_function is True or _name in (_info.inplace_function or ()):
-                globals()[_name + "_"] = _variant if callable(_info.inplace) else \
+                # (a given variant may carry its function form: torch.op_(t, ...))
+                globals()[_name + "_"] = getattr(_variant, "function_form", _variant) \
+                    if callable(_info.inplace) else \
                     inplace.make_inplace(_autocast.without(_info.function)
                                          if _info.name in _autocast.LISTED else _info.function,
                                          _name + "_", function_form=True)

@@ -269,7 +269,9 @@ def _scalar_clamped(input, bounds, kernel):
     x = input._data
     kinds = {type(b) for b in bounds if b is not None}
     if complex in kinds:
-        if D.is_float_np(x.dtype):
+        # (clamp converts a float tensor's bounds to double first; clamp_min
+        # and clamp_max check the result type)
+        if D.is_float_np(x.dtype) and len(bounds) == 2:
             raise RuntimeError("value cannot be converted to type double without overflow")
         raise NotImplementedError("clamp is not supported for complex types")
     if float in kinds and not D.is_float_np(x.dtype):
@@ -365,21 +367,49 @@ def minimum(input, other):
 _clamp_written = make_inplace(clamp, "clamp_")
 
 
-def clamp_(self=MISSING, min=None, max=None):
+def _number_bounds_castable(self, bounds):
     """In place, number bounds whose result type self can't hold are refused
-    first, in clamp_'s words (the C name of self's dtype)."""
-    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
-        from .._extras import result_type
-        from .inplace import _castable
-        for bound in (min, max):
-            # (a complex bound on a float tensor fails its conversion first, in clamp)
-            if bound is not None and not isinstance(bound, str) and not (
-                    isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
-                dt = result_type(self, bound)
-                if not _castable(dt._np, self._data.dtype):
-                    raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
-                                       f"desired output type {D.C_NAMES[self.dtype]}")
+    first, in the clamp kernels' words (the C name of self's dtype)."""
+    if any(isinstance(b, Tensor) for b in bounds):
+        return
+    from .._extras import result_type
+    from .inplace import _castable
+    for bound in bounds:
+        # (a complex bound on a float tensor fails its conversion first, in clamp)
+        if bound is not None and not isinstance(bound, str) and not (
+                isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
+            dt = result_type(self, bound)
+            if not _castable(dt._np, self._data.dtype):
+                raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
+                                   f"desired output type {D.C_NAMES[self.dtype]}")
+
+
+def clamp_(self=MISSING, min=None, max=None):
+    _number_bounds_castable(self, (min, max))
     return _clamp_written(self, min, max)
+
+
+def _one_bound_in_place(written):
+    """clamp_min_/clamp_max_: a number bound checked as clamp_ checks it (a
+    complex one is refused by the kernel first)."""
+    def in_place(*args, **kwargs):
+        bounds = args[1:] + tuple(kwargs.values())
+        if len(bounds) == 1 and args and isinstance(args[0], Tensor):
+            if isinstance(bounds[0], complex):
+                raise NotImplementedError("clamp is not supported for complex types")
+            _number_bounds_castable(args[0], bounds)
+        return written(*args, **kwargs)
+    return in_place
+
+
+def _one_bound_variants(op, name):
+    variant = _one_bound_in_place(make_inplace(op, name))
+    variant.function_form = _one_bound_in_place(make_inplace(op, name, function_form=True))
+    return variant
+
+
+clamp_min_ = _one_bound_variants(clamp_min, "clamp_min_")
+clamp_max_ = _one_bound_variants(clamp_max, "clamp_max_")
 
 
 clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
@@ -412,9 +442,9 @@ def _clamp_public_named(name):
 _clamp_public = _clamp_public_named("clamp")
 REGISTRY["clamp"] = REGISTRY["clamp"]._replace(public=_clamp_public)
 clip = clamp
-clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
+clamp_min = register(clamp_min, inplace=clamp_min_, node=ClampMinBackward0, quiet=True,
                      inplace_function=True)
-clamp_max = register(clamp_max, inplace=True, node=ClampMaxBackward0, quiet=True,
+clamp_max = register(clamp_max, inplace=clamp_max_, node=ClampMaxBackward0, quiet=True,
                      inplace_function=True)
 maximum = register(maximum, node=MaximumBackward0, quiet=True)
 minimum = register(minimum, node=MinimumBackward0, quiet=True)
