@@ -94,6 +94,11 @@ EXTRA = [
     _row("cat_mixed", lambda T, x: T.cat([x, x.float()])),
     _row("byte_of_negative", lambda T, x: (x.long() - 300).byte()),
     _row("norms_int", lambda T, x, y: (x.norm(), T.cdist(x, y)), 2),
+    _row("hardtanh_int", lambda T, x: (T.nn.functional.hardtanh(x, -0.5, 2.5),
+                                       T.nn.functional.hardtanh(x))),
+    _row("clamp_min_inplace_float", lambda T, x: x.clamp_min_(1.5)),
+    _row("clamp_max_complex", lambda T, x: x.clamp_max(1j)),
+    _row("pad_replicate", lambda T, x: T.nn.functional.pad(x[None], (1, 2), mode="replicate")),
 ]
 
 CASES = [pytest.param(row, dt, id=f"{row[0]}-{dt}", marks=[
