@@ -1,7 +1,7 @@
 """The op catalogue: every op's forward and derivative, one place each.
 
     pointwise.py    neg exp log sin ... add sub mul div (pointwise_power.py: pow), comparisons
-    conditional.py  where clamp maximum minimum
+    conditional.py  where clamp maximum minimum (conditional_fill.py: masked_fill)
     reduction.py    sum mean prod max min amax amin argmax argmin var std
     linalg.py       mm addmm bmm mv dot outer matmul linear
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
