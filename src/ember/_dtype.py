@@ -145,6 +145,16 @@ def legacy_tensor_name(d):
     """Tensor.type()'s name for dtype `d`: ember.FloatTensor (torch.FloatTensor
     under use_as_torch)."""
     return f"{_public_name.name}.{LEGACY_TENSOR_NAMES[d]}"
+
+
+# Tensor::toString() is "CPU<Scalar>Type"; PyTorch's Python error translation
+# (torch/csrc/Exceptions.cpp) shows these types' legacy classes instead.
+_ERROR_LEGACY = {float32, float64, float16, int64, int32, int16, int8, uint8}
+
+
+def error_type_name(d):
+    """A tensor of dtype `d` as PyTorch's error messages name its type."""
+    return legacy_tensor_name(d) if d in _ERROR_LEGACY else f"CPU{SCALAR_NAMES[d]}Type"
 _BY_NP = {d._np: d for d in _HELD}
 _BY_NP_TYPE = {d._np.type: d for d in _HELD}
 

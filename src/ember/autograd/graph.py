@@ -262,11 +262,12 @@ def _op_name(node_name):
 
 def _inplace_message_plain(t, node, cur, expected, nr=0):
     if t is None:
-        from .._dtype import legacy_tensor_name, _BY_NP
-        t_desc = f"[{legacy_tensor_name(_BY_NP[node._dtype])} {list(node._shape)}]"
+        from .._dtype import error_type_name, _BY_NP
+        t_desc = f"[{error_type_name(_BY_NP[node._dtype])} {list(node._shape)}]"
         producer = node
     else:
-        t_desc = f"[{t.type()} {list(t.shape)}]"
+        from .._dtype import error_type_name
+        t_desc = f"[{error_type_name(t.dtype)} {list(t.shape)}]"
         producer = t.grad_fn
     where = (f"which is output {nr} of {_op_name(producer.name())}, "
              if producer is not None else "")

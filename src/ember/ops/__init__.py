@@ -1,7 +1,7 @@
 """The op catalogue: every op's forward and derivative, one place each.
 
     pointwise.py    neg exp log sin ... add sub mul div (pointwise_power.py: pow), comparisons
-    conditional.py  where clamp maximum minimum
+    conditional.py  where clamp maximum minimum (conditional_fill.py: masked_fill)
     reduction.py    sum mean prod max min amax amin argmax argmin var std
     linalg.py       mm addmm bmm mv dot outer matmul linear
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
@@ -108,7 +108,9 @@ for _info in REGISTRY.values():
                 _variant = _unpacked(_variant, _info.method)
             setattr(Tensor, _name + "_", _variant)
             if _info.inplace_function is True or _name in (_info.inplace_function or ()):
-                globals()[_name + "_"] = _variant if callable(_info.inplace) else \
+                # (a given variant may carry its function form: torch.op_(t, ...))
+                globals()[_name + "_"] = getattr(_variant, "function_form", _variant) \
+                    if callable(_info.inplace) else \
                     inplace.make_inplace(_autocast.without(_info.function)
                                          if _info.name in _autocast.LISTED else _info.function,
                                          _name + "_", function_form=True)

@@ -132,13 +132,15 @@ def _overflow(np_dtype):
 def checked_scalar(np_dtype, value):
     """A Python number as a kernel of `np_dtype` takes it (c10's
     checked_convert): a complex one needs a complex dtype unless its
-    imaginary part is 0, a float must fit, an integral kernel truncates."""
+    imaginary part is 0, a float must fit, an integral kernel truncates
+    what fits its range (an unsigned one wraps integers down to -max, as
+    c10's overflows() lets them: returned wrapped, as the kernel sees them)."""
     kind = np_dtype.kind
     if np_dtype == D._BF16_NP:       # (ml_dtypes' kind is "V": a float all the same)
         kind = "f"
     if kind == "c" or kind == "b" or value.__class__ is bool:
         return value
-    if value.__class__ is int and (kind in "iu" or -65504 <= value <= 65504):
+    if value.__class__ is int and 0 <= value <= 127:
         return value        # (nn.Linear's alpha = beta = 1: the common case, at once)
     if isinstance(value, (complex, np.complexfloating)):
         if value.imag != 0:
@@ -149,7 +151,8 @@ def checked_scalar(np_dtype, value):
         if abs(value) > _float_max(np_dtype) and np.isfinite(value):
             raise _overflow(np_dtype)
         return value
-    return int(value)
+    from .._python_data import _scalar_to
+    return int(_scalar_to(value, np_dtype))
 
 
 def tensor_arg(value, op, name="input", position=1):
@@ -186,14 +189,6 @@ def alpha_check(input, other, alpha):
                            "number.")
     if dt is D.bool_:
         return bool(alpha)
-    kind = dt._np.kind
-    if kind in "iu":
-        info = np.iinfo(dt._np)
-        # (an unsigned type takes negatives down to -max, wrapped: c10's overflows())
-        low = -info.max if kind == "u" else info.min
-        if not low <= alpha <= info.max:
-            raise _overflow(dt._np)
-        return int(alpha) % (info.max + 1) if kind == "u" else int(alpha)
     return checked_scalar(dt._np, alpha)
 
 
@@ -456,9 +451,15 @@ _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
 
 
 def kernel_refuses(kernel, np_dtype):
-    """PyTorch's refusal by a kernel with no version for this dtype (complex)."""
+    """PyTorch's refusal by a kernel with no version for this dtype."""
     return NotImplementedError(f'"{kernel}" not implemented for '
                                f"'{D.SCALAR_NAMES[D._BY_NP[np_dtype]]}'")
+
+
+def norm_refuses(dtype):
+    """at::norm's refusal of an integer or bool input (`dtype` an Ember dtype)."""
+    return RuntimeError("norm(): input dtype should be either floating point or complex. "
+                        f"Got {D.SCALAR_NAMES[dtype]} instead.")
 
 
 def broadcast_error(sa, sb):

@@ -4,7 +4,7 @@ dtype errors, and the order in which the bias' gradient is summed."""
 from .. import _meta
 from .. import _dtype as D
 from .._backend import cpu_features
-from ._common import np
+from ._common import kernel_refuses, np
 from ._summation import torch_sum
 
 
@@ -12,11 +12,6 @@ def _bias_axes(geometry):
     return (0,) + tuple(range(2, 2 + len(geometry.stride)))
 
 
-# Tensor.toString() as PyTorch's Python error translation shows it: the
-# legacy class for the types that have one, the C++ name for the others.
-_LEGACY = {"Float": "FloatTensor", "Double": "DoubleTensor", "Half": "HalfTensor",
-           "Long": "LongTensor", "Int": "IntTensor", "Short": "ShortTensor",
-           "Char": "CharTensor", "Byte": "ByteTensor"}
 _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16",
         "Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char",
         "Byte": "unsigned char", "Bool": "bool", "ComplexFloat": "c10::complex<float>",
@@ -24,8 +19,7 @@ _CPP = {"Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "
 
 
 def _to_string(t):
-    name = D.SCALAR_NAMES[t.dtype]
-    return f"torch.{_LEGACY[name]}" if name in _LEGACY else f"CPU{name}Type"
+    return D.error_type_name(t.dtype)
 
 
 def _check_bias_type(input, bias):
@@ -61,6 +55,26 @@ def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
     return ((any(s != 1 for s in stride) or any(d != 1 for d in dilation) or n >= 16
              or kw != 1 or kh != 1 or get_num_threads() > 1)
             and (groups > 1 or (kw > 3 and kh > 3) or n > 1 or s4 > 20480))
+
+
+def slow_kernel(dim, dilation, transposed):
+    """The slow (non-oneDNN) kernel PyTorch's CPU convolution picks, named as
+    its dtype dispatch names it when it refuses."""
+    if transposed:
+        return f"slow_conv_transpose{3 if dim == 3 else 2}d_out_cpu"
+    if any(d != 1 for d in dilation):
+        return "slow_conv_dilated<>"
+    return "compute_columns3d" if dim == 3 else "slow_conv2d_cpu"
+
+
+def refuse_integer(x, dim, dilation, transposed):
+    """The slow kernels' dtype dispatch of an integer or bool input (before the
+    weight's dtype is compared): the plain ones take every integer type, the
+    dilated and transposed ones int64 only, none bool."""
+    kernel = slow_kernel(dim, dilation, transposed)
+    if x.dtype == np.bool_ or (x.dtype != np.int64 and kernel != "slow_conv2d_cpu"
+                               and kernel != "compute_columns3d"):
+        raise kernel_refuses(kernel, x.dtype)
 
 
 def _check_types(input, weight, bias, mkldnn=False):

@@ -342,7 +342,7 @@ def _output_changed(node, nr, version):
     from .. import _dtype as D
     from ..autograd import graph
     dt = D._BY_NP[np.dtype(node._dtype[nr])]
-    kind = f"CPU{D.SCALAR_NAMES[dt]}Type" if dt.is_complex else D.legacy_tensor_name(dt)
+    kind = D.error_type_name(dt)
     out = _SavedOutput(kind, tuple(node._shape[nr]), node)
     return graph._inplace_message(out, node, version, 0, nr)
 

@@ -4,7 +4,7 @@ as in ATen it is composed: inputs flattened to rows (views), one
 TrilinearBackward0 node, a view back, and the bias added."""
 from .. import _meta
 from .. import _dtype as D
-from ._common import no_complex_autograd, np, recorded
+from ._common import kernel_refuses, no_complex_autograd, np, recorded
 from ._arg_refusals import refusing
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -114,6 +114,8 @@ def bilinear(input1, input2, weight, bias=None):
     # (contiguous, as ATen's _trilinear allocates it: NumPy 1's einsum may
     # hand back another layout, which reshape would then see)
     a1, w, a2 = x1._data, weight._data, x2._data
+    if a1.dtype == np.bool_:    # (ATen's _trilinear contracts with bmm, which has no bool kernel)
+        raise kernel_refuses("bmm", a1.dtype)
     data = _meta.ascontiguousarray(_trilinear_half(a1, w, a2) if a1.dtype in D.HALF_NP
                                 else _einsum_arrays("ni,oij,nj->no", a1, w, a2))
     no_complex_autograd("_trilinear", data, x1, weight, x2)

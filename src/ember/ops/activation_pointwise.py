@@ -10,7 +10,7 @@ codegen saves the original input for them.
 """
 from .. import _dtype as D
 from .._backend import restore, silence
-from ._common import kernel_node, np, recorded
+from ._common import checked_scalar, kernel_node, np, recorded
 from .pointwise import _KEEPS_DTYPE, _zeros_like_grad
 from ._arg_refusals import refusing
 from ._registry import grad_fn, in_opmath, not_implemented, register
@@ -297,7 +297,9 @@ def _threshold_data(input, threshold, value):
     if x.dtype.kind in "bc":
         raise NotImplementedError("\"threshold_cpu\" not implemented for "
                                   f"'{D.SCALAR_NAMES[D._BY_NP[x.dtype]]}'")
-    th, val = (np.asanyarray(v).astype(x.dtype) for v in (threshold, value))
+    # (c10's checked conversion to the kernel's type: float32 for the half types)
+    kernel = np.dtype(np.float32) if x.dtype in D.HALF_NP else x.dtype
+    th, val = (np.asanyarray(checked_scalar(kernel, v)).astype(x.dtype) for v in (threshold, value))
     return np.where(x <= th, val, x)
 
 
@@ -340,6 +342,12 @@ def _hardtanh_data(input, min_val, max_val):
         raise RuntimeError("Bool inputs not supported for hardtanh")
     if x.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
+    if x.dtype.kind in "iu":
+        # (ATen takes integer limits with toLong(), truncating, and refuses
+        # negative ones for uint8 before clamping)
+        min_val, max_val = (checked_scalar(np.dtype(np.int64), v) for v in (min_val, max_val))
+        if x.dtype == np.uint8 and (min_val < 0 or max_val < 0):
+            raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     lo, hi = (_scalar_value(v, x.dtype) for v in (min_val, max_val))
     return np.minimum(np.maximum(x, lo), hi)
 

@@ -12,8 +12,7 @@ from ._missing import MISSING, refuse
 from ._out import into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
-from .indexing_assign import _scalar_value, expanded_inplace
-from ._index_kernel import contiguous
+from .indexing_assign import _scalar_value
 from .inplace import make_inplace
 
 __all__ = ["where", "clamp", "clip", "clamp_min", "clamp_max", "maximum", "minimum",
@@ -272,7 +271,9 @@ def _scalar_clamped(input, bounds, kernel):
     x = input._data
     kinds = {type(b) for b in bounds if b is not None}
     if complex in kinds:
-        if D.is_float_np(x.dtype):
+        # (clamp converts a float tensor's bounds to double first; clamp_min
+        # and clamp_max check the result type)
+        if D.is_float_np(x.dtype) and len(bounds) == 2:
             raise RuntimeError("value cannot be converted to type double without overflow")
         raise NotImplementedError("clamp is not supported for complex types")
     if float in kinds and not D.is_float_np(x.dtype):
@@ -368,21 +369,49 @@ def minimum(input, other):
 _clamp_written = make_inplace(clamp, "clamp_")
 
 
-def clamp_(self=MISSING, min=None, max=None):
+def _number_bounds_castable(self, bounds):
     """In place, number bounds whose result type self can't hold are refused
-    first, in clamp_'s words (the C name of self's dtype)."""
-    if not isinstance(min, Tensor) and not isinstance(max, Tensor):
-        from .._extras import result_type
-        from .inplace import _castable
-        for bound in (min, max):
-            # (a complex bound on a float tensor fails its conversion first, in clamp)
-            if bound is not None and not isinstance(bound, str) and not (
-                    isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
-                dt = result_type(self, bound)
-                if not _castable(dt._np, self._data.dtype):
-                    raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
-                                       f"desired output type {D.C_NAMES[self.dtype]}")
+    first, in the clamp kernels' words (the C name of self's dtype)."""
+    if any(isinstance(b, Tensor) for b in bounds):
+        return
+    from .._extras import result_type
+    from .inplace import _castable
+    for bound in bounds:
+        # (a complex bound on a float tensor fails its conversion first, in clamp)
+        if bound is not None and not isinstance(bound, str) and not (
+                isinstance(bound, complex) and D.is_float_np(self._data.dtype)):
+            dt = result_type(self, bound)
+            if not _castable(dt._np, self._data.dtype):
+                raise RuntimeError(f"result type {D.SCALAR_NAMES[dt]} can't be cast to the "
+                                   f"desired output type {D.C_NAMES[self.dtype]}")
+
+
+def clamp_(self=MISSING, min=None, max=None):
+    _number_bounds_castable(self, (min, max))
     return _clamp_written(self, min, max)
+
+
+def _one_bound_in_place(written):
+    """clamp_min_/clamp_max_: a number bound checked as clamp_ checks it (a
+    complex one is refused by the kernel first)."""
+    def in_place(*args, **kwargs):
+        bounds = args[1:] + tuple(kwargs.values())
+        if len(bounds) == 1 and args and isinstance(args[0], Tensor):
+            if isinstance(bounds[0], complex):
+                raise NotImplementedError("clamp is not supported for complex types")
+            _number_bounds_castable(args[0], bounds)
+        return written(*args, **kwargs)
+    return in_place
+
+
+def _one_bound_variants(op, name):
+    variant = _one_bound_in_place(make_inplace(op, name))
+    variant.function_form = _one_bound_in_place(make_inplace(op, name, function_form=True))
+    return variant
+
+
+clamp_min_ = _one_bound_variants(clamp_min, "clamp_min_")
+clamp_max_ = _one_bound_variants(clamp_max, "clamp_max_")
 
 
 clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
@@ -415,92 +444,13 @@ def _clamp_public_named(name):
 _clamp_public = _clamp_public_named("clamp")
 REGISTRY["clamp"] = REGISTRY["clamp"]._replace(public=_clamp_public)
 clip = clamp
-clamp_min = register(clamp_min, inplace=True, node=ClampMinBackward0, quiet=True,
+clamp_min = register(clamp_min, inplace=clamp_min_, node=ClampMinBackward0, quiet=True,
                      inplace_function=True)
-clamp_max = register(clamp_max, inplace=True, node=ClampMaxBackward0, quiet=True,
+clamp_max = register(clamp_max, inplace=clamp_max_, node=ClampMaxBackward0, quiet=True,
                      inplace_function=True)
 maximum = register(maximum, node=MaximumBackward0, quiet=True)
 minimum = register(minimum, node=MinimumBackward0, quiet=True)
 
 
-def _unfilled_grad(xp, g, mask):
-    if xp.recording:    # (grad.masked_fill(mask, 0), as derivatives.yaml)
-        return g.masked_fill(_as_tensor(mask), 0)
-    return xp.where(mask, 0, g)
-
-
-def _fill_value_grad(xp, g, mask):
-    if xp.recording:    # (masked_fill_backward: grad.masked_select(mask).sum())
-        return g.masked_select(_as_tensor(mask)).sum()
-    return xp.sum(xp.where(mask, g, 0), None)
-
-
-def _as_tensor(a):
-    return a if isinstance(a, Tensor) else Tensor._wrap(np.asanyarray(a))
-
-
-MaskedFillBackward0 = grad_fn("MaskedFillBackward0", saved={"mask": tensor_field("mask")},
-                              self=_unfilled_grad)
-# A value tensor: PyTorch's masked_fill.Tensor, whose value gets the gradient
-# of every filled place.
-MaskedFillBackward1 = grad_fn("MaskedFillBackward1", saved={"mask": tensor_field("mask")},
-                              self=_unfilled_grad, value=_fill_value_grad)
-
-
-
-def masked_fill(input, mask, value):
-    """Where `mask` holds, `value` (a number or a 0-d tensor); elsewhere the
-    input (gradient flows there)."""
-    return _masked_fill(input, mask, value, False)
-
-
-def _masked_fill_in_place(input, mask, value):
-    return _masked_fill(input, mask, value, True)
-
-
-def _masked_fill(input, mask, value, in_place):
-    # (PyTorch's masked_fill broadcasts mask and input first, then fills a
-    # clone with masked_fill_, which checks the value, the mask's dtype, and
-    # then that the mask expands to the input)
-    m = mask._data
-    if not in_place:
-        try:
-            np.broadcast_shapes(m.shape, input._data.shape)
-        except ValueError:
-            raise broadcast_error(m.shape, input._data.shape) from None
-    if isinstance(value, Tensor) and value._data.ndim:
-        raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
-                           f"tensor with {value._data.ndim} dimension(s).")
-    if m.dtype != np.bool_:
-        raise RuntimeError(
-            f"masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{D.C_NAMES[mask.dtype]}")
-    x = input._data
-    if isinstance(value, Tensor):
-        v = value._data
-        try:
-            data = contiguous(np.where(m, v.astype(x.dtype), x))
-        except ValueError:
-            raise broadcast_error(x.shape, m.shape) from None
-        return recorded(MaskedFillBackward1, data, (input, value), (m,))
-    try:
-        data = contiguous(np.where(m, _scalar_value(value, x.dtype), x))
-    except ValueError:
-        raise broadcast_error(x.shape, m.shape) from None
-    return recorded(MaskedFillBackward0, data, (input,), (m,))
-
-
-# (its own in-place variant: the registry's generic check calls an op with
-# its sample tensors alone, and a mask cannot be one; tests/test_copies.py
-# checks masked_fill_ beside PyTorch)
-def _masked_fill_fails_first(t, mask, value):
-    # (the value's dims and the mask's dtype come before the warning about
-    # an expanded tensor)
-    return (not isinstance(mask, Tensor) or mask._data.dtype != np.bool_
-            or isinstance(value, Tensor) and value._data.ndim > 0)
-
-
-masked_fill = register(masked_fill, inplace=expanded_inplace(
-                           _masked_fill_in_place, "masked_fill_", 2450, "tensor[mask] = scalar",
-                           _masked_fill_fails_first),
-                       node=MaskedFillBackward0, out=False, quiet=True)
+# masked_fill lives in its own module (the file had grown past its size)
+from .conditional_fill import masked_fill  # noqa: E402,F401

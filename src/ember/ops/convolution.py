@@ -16,7 +16,7 @@ from .. import _dtype as D, _layout as _L
 from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
-                            ONEDNN_FLOAT16, _uses_mkldnn)
+                            ONEDNN_FLOAT16, _uses_mkldnn, refuse_integer)
 from ._arg_refusals import invalid_combination
 from ._int_args import int_list
 from ._registry import grad_fn, register
@@ -202,12 +202,6 @@ def _check_transposed(x, w, stride, padding, dilation, output_padding):
     return size
 
 
-_BOOL_KERNELS = {(False, 1): "slow_conv2d_cpu", (False, 2): "slow_conv2d_cpu",
-                 (False, 3): "compute_columns3d", (True, 1): "slow_conv_transpose2d_out_cpu",
-                 (True, 2): "slow_conv_transpose2d_out_cpu",
-                 (True, 3): "slow_conv_transpose3d_out_cpu"}
-
-
 # -- the op --------------------------------------------------------------------
 # The largest im2col kept from the forward for the weight's gradient (saves
 # one im2col per training step; a larger one is made again in backward).
@@ -247,14 +241,13 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
     _check_shapes(x.shape, w.shape, None if bias is None else bias._data, padding,
                   output_padding, stride, dilation, groups, transposed)
     mkldnn = _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed)
+    if x.dtype.kind in "biu":
+        refuse_integer(x, dim, dilation, transposed)
     if transposed and not mkldnn:
         # (PyTorch's own transposed kernel adds a bias of another dtype in the input's)
         _check_types(input, weight, None)
     else:
         _check_types(input, weight, bias, mkldnn)
-    if x.dtype == np.bool_:
-        raise NotImplementedError(f'"{_BOOL_KERNELS[transposed, dim]}" not implemented for '
-                                  "'Bool'")
     if x.dtype.kind == "c":
         from .convolution_complex import refuse_complex
         refuse_complex(x, dim, dilation, transposed)

@@ -50,10 +50,5 @@ def complex_convolution(input, weight, bias, stride, padding, dilation, transpos
 def refuse_complex(x, dim, dilation, transposed):
     """torch.convolution of complex tensors: the slow kernel PyTorch picks
     has no complex version."""
-    if transposed:
-        kernel = f"slow_conv_transpose{3 if dim == 3 else 2}d_out_cpu"
-    elif any(d != 1 for d in dilation):
-        kernel = "slow_conv_dilated<>"
-    else:
-        kernel = "compute_columns3d" if dim == 3 else "slow_conv2d_cpu"
-    raise kernel_refuses(kernel, x.dtype)
+    from ._conv_backend import slow_kernel
+    raise kernel_refuses(slow_kernel(dim, dilation, transposed), x.dtype)

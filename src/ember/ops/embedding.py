@@ -14,7 +14,7 @@ winners) are constant arrays `coef` that multiply the rows before the
 scatter.
 """
 from .. import _dtype as D
-from ._common import _state, no_complex_autograd, np, recorded, tracked
+from ._common import _state, no_complex_autograd, norm_refuses, np, recorded, tracked
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .inplace import _overwrite, check_inplace
@@ -184,9 +184,14 @@ def embedding_renorm_(input, indices, max_norm, norm_type):
     rows = np.unique(indices._data.reshape(-1).astype(np.int64, copy=False))
     # (checked before any row changes: PyTorch fails part-way, having changed the rows before)
     bad = rows[(rows < -n) | (rows >= n)]
-    if bad.size:
+    # (PyTorch takes the norm of each row in sorted order: an integer weight is
+    # refused at the first row's norm, unless selecting that row fails first)
+    refused = w.dtype.kind not in "fc" and not D.is_float_np(w.dtype) and rows.size
+    if bad.size and not (refused and bad[0] != rows[0]):
         raise IndexError(f"select(): index {bad[0]} out of range for tensor of size "
                          f"{list(w.shape)} at dimension 0")
+    if refused:
+        raise norm_refuses(input.dtype)
     rows = np.unique(np.where(rows < 0, rows + n, rows))
     norms = row_norms(w[rows], float(norm_type)).astype(np.float64)
     over = norms > max_norm

@@ -71,13 +71,34 @@ _HALF_REFUSALS = {
 }
 
 
+# Integer and bool inputs: the ops PyTorch checks with checkFloatingOrComplex
+# name the op the check is written in (the _ex variants run their plain
+# op's check); the others reach their kernel's dtype dispatch and refuse there.
+_CHECKED_AS = {"linalg.inv_ex": "linalg.inv", "linalg.solve_ex": "linalg.solve",
+               "linalg.cholesky_ex": "linalg.cholesky"}
+_NON_FLOAT_REFUSALS = {
+    "cholesky": _no_kernel("cholesky_cpu"), "linalg.eigh": _no_kernel("linalg_eigh_cpu"),
+    "linalg.solve_triangular": _no_kernel("triangular_solve_cpu"),
+    "linalg.householder_product": _no_kernel("orgqr_cpu"),
+    "linalg.lstsq": _HALF_REFUSALS["linalg.lstsq"],
+}
+
+
+def kernel_dtype(t, kernel):
+    """A LAPACK kernel's dtype dispatch: float32, float64 and the complex types."""
+    if t._data.dtype.kind not in "fc" or t._data.dtype in D.HALF_NP:
+        raise _no_kernel(kernel)(t.dtype)
+
+
 def float_input(t, name, low_precision=False):
     """PyTorch's checkFloatingOrComplex; `low_precision` lets bfloat16 through."""
     if t._data.dtype in D.HALF_NP and name in _HALF_REFUSALS:
         raise _HALF_REFUSALS[name](t.dtype)
     if t._data.dtype.kind not in "fc" and not (low_precision and D.is_float_np(t._data.dtype)):
-        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {D.SCALAR_NAMES[t.dtype]}")
+        if name in _NON_FLOAT_REFUSALS:
+            raise _NON_FLOAT_REFUSALS[name](t.dtype)
+        raise RuntimeError(f"{_CHECKED_AS.get(name, name)}: Expected a floating point or "
+                           f"complex tensor as input. Got {D.SCALAR_NAMES[t.dtype]}")
 
 
 def at_least_2d(t, name, arg="A"):

@@ -8,7 +8,7 @@ from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wr
 from ._out import same_dtype
 from ._registry import grad_fn, no_derivative, register, tensor_field
 from .linalg import matmul
-from .linalg_common import column_major, float_input, mH, mT, square, warn_once
+from .linalg_common import column_major, float_input, kernel_dtype, mH, mT, square, warn_once
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_part, tri_solve_arrays
 from .rearrange_views import DIAGONAL_FIELDS, _diagonal_data
 from .shape import ReshapeAliasBackward0, _view_of
@@ -192,6 +192,14 @@ def cholesky_solve(input, input2, upper=False):
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{D.SCALAR_NAMES[input.dtype]} and A of type "
                            f"{D.SCALAR_NAMES[input2.dtype]} instead.")
+    if u.shape[-1] != u.shape[-2]:
+        raise RuntimeError(f"A must be batches of square matrices, but they are "
+                           f"{u.shape[-2]} by {u.shape[-1]} matrices")
+    if b.shape[-2] != u.shape[-1]:
+        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is "
+                           f"{u.shape[-1]} by {u.shape[-1]} but each b matrix is "
+                           f"{b.shape[-2]} by {b.shape[-1]}")
+    kernel_dtype(input, "cholesky_solve_cpu")
     return recorded(CholeskySolveBackward0, column_major(_cholesky_solve_arrays(b, u, upper)),
                     (input, input2), (upper,))
 
@@ -211,6 +219,7 @@ def cholesky_inverse(input, upper=False):
     if u.ndim < 2:
         raise RuntimeError(f"Expected input tensor to have at least 2 dimensions, but got "
                            f"{u.ndim} dimensions")
+    kernel_dtype(input, "cholesky_inverse_out_cpu")
     eye = np.broadcast_to(np.eye(u.shape[-1], dtype=u.dtype), u.shape)
     return recorded(CholeskyInverseBackward0, column_major(_cholesky_solve_arrays(eye, u, upper)),
                     (input,), (upper,))

@@ -2,7 +2,7 @@
 one, not linalg.vander), frobenius_norm and nuclear_norm (left in PyTorch
 for the JIT)."""
 from .._settings import warn_once
-from ._common import D, np, recorded, tensor_arg, wrap_dim
+from ._common import D, norm_refuses, np, recorded, tensor_arg, wrap_dim
 from ._registry import register
 from . import _int_args, complex_parts, shape as S
 from .statistics_distance import NormBackward1, _norm_array
@@ -99,8 +99,7 @@ def frobenius_norm(input, dim=_int_args.REQUIRED, keepdim=False):
                            "instead.")
     a = input._data
     if a.dtype.kind not in "fc" and a.dtype != D._BF16_NP:
-        raise RuntimeError("norm(): input dtype should be either floating point or complex. "
-                           f"Got {D.SCALAR_NAMES[input.dtype]} instead.")
+        raise norm_refuses(input.dtype)
     axes = tuple(wrap_dim(d, a.ndim) for d in dims) or None
     if axes is not None and len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")

@@ -59,9 +59,11 @@ def _dropout(input, p, train, feature, alpha, inplace, name):
         # laid out as the input and filled in its memory order (at::empty_like)
         noise = R.drawn_like(x, lambda shape, _: R.bernoulli_scalar(1 - p, shape, x.dtype))
     if x.dtype.kind in "biu":
-        # (ATen scales the noise in place, in the input's dtype)
+        # (ATen scales the noise in place, in the input's dtype; alpha
+        # dropout's noise.add(-1) has made a bool one int64 first)
+        held = D.int64 if alpha and x.dtype == np.bool_ else input.dtype
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{D.SCALAR_NAMES[input.dtype]}")
+                           f"{D.SCALAR_NAMES[held]}")
     # ATen scales the noise in its opmath type (float for half), rounding to
     # the input's dtype after each in-place step.
     op = np.float32 if x.dtype.itemsize < 4 else x.dtype.type

@@ -4,7 +4,7 @@ PyTorch composes it). Imported by normalization.py."""
 import math
 
 from .._layout import c_strided, in_input_format, suggested_format
-from ._common import D, np, recorded
+from ._common import D, kernel_refuses, np, recorded
 from ._moments import fma, rowwise_moments
 from ._int_args import int_list, is_index, type_name
 from ._registry import grad_fn, register, tensor_field
@@ -345,6 +345,9 @@ group_norm = register(group_norm, method=False, out=False)
 # -- rms_norm --------------------------------------------------------------------
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     shape = _check_normalized("rms_norm", input, normalized_shape, weight, None, "*")
+    if input._data.dtype.kind not in "fc":
+        # (PyTorch's composite dispatches on the floating and complex types only)
+        raise kernel_refuses("rms_norm", input._data.dtype)
     if eps is None:
         eps = float(np.finfo(input._data.dtype).eps) if input._data.dtype.kind == "f" \
             else float(np.finfo(np.float32).eps)

@@ -10,7 +10,7 @@ from .._layout import in_input_format
 from .._backend import np
 from . import _autocast
 from ._autocast import STATE as _AUTOCAST
-from ._common import recorded, tensor_arg
+from ._common import kernel_refuses, recorded, tensor_arg
 from ._int_args import type_name
 from ._registry import grad_fn, register
 from ._xp import provide
@@ -138,6 +138,9 @@ def gather_pad(input, pad, reflect):
         return _autocast.dispatch(gather_pad, _autocast.FP32, (input, pad, reflect), {})
     x = input._data
     _check_gather_pad(x, pad, reflect)
+    if x.dtype == np.bool_:     # (the kernels' dispatch has every other type)
+        raise kernel_refuses(f"{'reflection' if reflect else 'replication'}_pad{len(pad) // 2}d",
+                             x.dtype)
     plan = tuple(axis_step(d, _source(x.shape[d], lo, hi, reflect), None, x.shape[d])
                  for d, lo, hi in _pairs(pad, x.ndim))
     return resample(input, plan, _NODES["Reflection" if reflect else "Replication",

@@ -167,10 +167,12 @@ def _tensordot(a, b, dims_a, dims_b):
     t1, t2, csize = a, b, 1
     for da, db in zip(dims_a, dims_b):
         s1, s2 = sa[wrap_dim(da, len(sa))], sb[wrap_dim(db, len(sb))]
-        if s2 == 1:             # a broadcast dim is summed right away
-            t1 = _sum(t1, da, True)
+        # (a broadcast dim is summed right away, in the input's dtype: an
+        # integer one is not widened to int64 as a plain sum would)
+        if s2 == 1:
+            t1 = _sum(t1, da, True, dtype=t1.dtype)
         elif s1 == 1:
-            t2 = _sum(t2, db, True)
+            t2 = _sum(t2, db, True, dtype=t2.dtype)
         elif s1 != s2:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {s1} "
                                f"in dim {da} and second has size {s2} in dim {db}")
@@ -192,7 +194,7 @@ def _tensordot(a, b, dims_a, dims_b):
     # A full contraction: dot when both are contiguous, else mul and sum.
     if t1._data.flags.c_contiguous and t2._data.flags.c_contiguous:
         return reshape_as_torch(_L.dot(flatten(t1), flatten(t2)), rsizes)
-    return reshape_as_torch(_sum(squeeze(t1) * squeeze(t2)), rsizes)
+    return reshape_as_torch(_sum(squeeze(t1) * squeeze(t2), dtype=t1.dtype), rsizes)
 
 
 # ----------------------------------------------------------------------------- kron
@@ -347,17 +349,19 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     v1, v2 = vec1._data, vec2._data
     _expand_check(input, (v1.shape[0], v2.shape[0]))
     dt = D.promote_types(D.promote_types(input.dtype, vec1.dtype), vec2.dtype)._np
+    for name, c in (("beta", beta), ("alpha", alpha)):      # (ATen's check_addr_scalar)
+        boolean = isinstance(c, (bool, np.bool_))
+        if boolean and dt != np.bool_:
+            raise RuntimeError(f"Boolean {name} only supported for Boolean results.")
+        if dt.kind in "biu" and not (boolean or isinstance(c, (int, np.integer))):
+            raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
+                               "floating point number.")
     if dt == np.bool_:
         # Boolean addr: (beta and input) or (alpha and the outer "and").
         prod = np.outer(v1, v2) & bool(alpha)
         if beta:
             prod = prod | input._data
         return recorded(AddrBackward0, prod, (input, vec1, vec2), (beta, alpha))
-    if dt.kind in "iu":
-        for name, c in (("beta", beta), ("alpha", alpha)):
-            if isinstance(c, (float, np.floating)):
-                raise RuntimeError(f"For integral input tensors, argument {name} must not be a "
-                                   "floating point number.")
     beta, alpha = checked_scalar(dt, beta), checked_scalar(dt, alpha)
     if dt in D.HALF_NP:     # (the kernel's factors are of the tensors' own type)
         beta, alpha = (float(np.asanyarray(c, np.float32).astype(dt)) for c in (beta, alpha))

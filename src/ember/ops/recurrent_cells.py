@@ -3,6 +3,7 @@ gru_cell), composed of recorded ops as ATen composes them on the CPU, so
 their graphs hold PyTorch's nodes; and one recurrent layer over time made of
 those cells, which the fused layer (recurrent_layer.py) falls back to when a
 second derivative is asked for."""
+from .. import _dtype as D
 from .linalg import linear
 from .shape import cat, narrow
 
@@ -29,6 +30,16 @@ def _gates(input, hx, w_ih, w_hh, b_ih, b_hh):
     return linear(hx, w_hh, b_hh) + linear(input, w_ih, b_ih)
 
 
+def _gates_in_place(gates):
+    """ATen's LSTM and GRU cells apply sigmoid_ and tanh_ to the gates in
+    place: integer gates cannot hold the floating result."""
+    if gates.dtype.is_floating_point or gates.dtype.is_complex:
+        return
+    result = D.SCALAR_NAMES[D.get_default_dtype()]
+    raise RuntimeError(f"result type {result} can't be cast to the desired output type "
+                       f"{D.SCALAR_NAMES[gates.dtype]}")
+
+
 def _tanh_step(input, hx, w_ih, w_hh, b_ih, b_hh):
     return _gates(input, hx, w_ih, w_hh, b_ih, b_hh).tanh()
 
@@ -38,7 +49,9 @@ def _relu_step(input, hx, w_ih, w_hh, b_ih, b_hh):
 
 
 def _lstm_step(input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr=None):
-    i, f, g, o = _gates(input, hx, w_ih, w_hh, b_ih, b_hh).unsafe_chunk(4, 1)
+    gates = _gates(input, hx, w_ih, w_hh, b_ih, b_hh)
+    _gates_in_place(gates)
+    i, f, g, o = gates.unsafe_chunk(4, 1)
     i, f, g, o = i.sigmoid(), f.sigmoid(), g.tanh(), o.sigmoid()
     cy = f * cx + i * g
     hy = o * cy.tanh()
@@ -50,6 +63,7 @@ def _lstm_step(input, hx, cx, w_ih, w_hh, b_ih, b_hh, w_hr=None):
 def _gru_step(input, hx, w_ih, w_hh, b_ih, b_hh):
     ir, iz, in_ = linear(input, w_ih, b_ih).unsafe_chunk(3, 1)
     hr, hz, hn = linear(hx, w_hh, b_hh).unsafe_chunk(3, 1)
+    _gates_in_place(hr)
     r = (hr + ir).sigmoid()
     z = (hz + iz).sigmoid()
     n = (in_ + hn * r).tanh()

@@ -19,7 +19,7 @@ from .. import _dtype as D
 from .._layout import c_strided
 from .._backend import np
 from .._ranges import _spaced
-from ._common import no_complex_autograd, recorded, wrap
+from ._common import kernel_refuses, no_complex_autograd, recorded, wrap
 from .linalg import rounded
 from ._registry import grad_fn, register
 
@@ -34,8 +34,15 @@ def _const(xp, arr):
 def _linspace(steps, align_corners, dt):
     if steps <= 1:
         return np.zeros(steps, dt)
-    r = _spaced(-1, 1, steps, np.dtype(dt))
-    return r if align_corners else r * dt.type(steps - 1) / dt.type(steps)
+    dt = np.dtype(dt)
+    r = _spaced(-1, 1, steps, dt)
+    if align_corners:
+        return r
+    if dt.kind in "iu":
+        # (ATen's range * (steps - 1) / steps: the product in the integer
+        # type, wrapping; the true division in float, truncated into the grid)
+        return np.true_divide(np.asarray(r, dt) * dt.type(steps - 1), steps, dtype=np.float32)
+    return r * dt.type(steps - 1) / dt.type(steps)
 
 
 def base_grid(spatial, align_corners, dt):
@@ -67,6 +74,8 @@ def affine_grid_generator(theta, size, align_corners):
                            f"[{size[0]}, {len(size) - 1}] but got: [{th.shape[0]}, "
                            f"{th.shape[2]}].")
     spatial = size[2:]
+    if th.dtype == np.bool_:     # (the base grid is a linspace in theta's dtype)
+        raise kernel_refuses("linspace_cpu", th.dtype)
     # (the base grid is real; a complex theta takes it in its own dtype)
     base = base_grid(spatial, align_corners, th.real.dtype).astype(th.dtype, copy=False)
     data = np.matmul(base, th.transpose(0, 2, 1)).reshape(size[0], *spatial, len(spatial))
@@ -362,9 +371,8 @@ def _check(input, grid, mode, n):
     if mode == 2 and n == 3:
         raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
     if not D.is_float_np(x.dtype):
-        # (a complex volume stops at the 3-d sampler's own dispatch)
-        kernel = "grid_sampler3d_cpu" if n == 3 and x.dtype.kind == "c" else \
-            f"grid_sampler_{n}d_cpu_kernel_impl"
+        # (a volume of any other dtype stops at the 3-d sampler's own dispatch)
+        kernel = "grid_sampler3d_cpu" if n == 3 else "grid_sampler_2d_cpu_kernel_impl"
         raise NotImplementedError(f'"{kernel}" not implemented for '
                                   f"'{D.SCALAR_NAMES[input.dtype]}'")
     if x.dtype != gr.dtype:

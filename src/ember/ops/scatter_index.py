@@ -215,8 +215,9 @@ def index_fill(input, dim, index, value):
                          f"{size}")
     idx = np.where(idx < 0, idx + size, idx)
     key = _key(x, d, idx)
-    # (a number as c10 converts it: refused where it overflows the dtype)
-    v = value._data.astype(x.dtype) if isinstance(value, Tensor) else _scalar_value(value, x.dtype)
+    # (a number, or a tensor's item(), as c10 converts it: refused where it
+    # overflows the dtype)
+    v = _scalar_value(value._data.item() if isinstance(value, Tensor) else value, x.dtype)
     data = like(write_at(x, key, v), x)
     if isinstance(value, Tensor):
         return recorded(IndexFillBackward1, data, (input, value),
@@ -242,10 +243,12 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     size = x.shape[d] if x.ndim else 1
     if ((idx < 0) | (idx >= size)).any():
         raise IndexError("index out of range in self")
+    if not include_self and (x.dtype.kind == "c" or x.dtype == np.bool_):
+        # (its kernel's dispatch: every real type but bool)
+        raise kernel_refuses("index_reduce_func_exclude_input_init", x.dtype)
     check_reduce_dtype(x, reduce, "div_floor_cpu")
-    if x.dtype.kind == "c" and (not include_self or reduce in ("amax", "amin")):
-        raise kernel_refuses("index_reduce_func_exclude_input_init" if not include_self else
-                             "maximum_cpu" if reduce == "amax" else "minimum_cpu", x.dtype)
+    if x.dtype.kind == "c" and reduce in ("amax", "amin"):
+        raise kernel_refuses("maximum_cpu" if reduce == "amax" else "minimum_cpu", x.dtype)
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     no_complex_autograd("index_reduce", data, input, source)

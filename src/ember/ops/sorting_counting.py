@@ -6,7 +6,7 @@ import numbers
 
 from .._layout import c_strided
 from .. import return_types
-from ._common import D, Tensor, kernel_refuses, np, recorded, wrap, wrap_dim
+from ._common import D, Tensor, checked_scalar, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, no_derivative, not_implemented, register
 from .reduction import _dims_or_none
@@ -220,7 +220,8 @@ def _float_only(input, kernel, half=True):
 
 def histc(input, bins=100, min=0, max=0):
     # (a complex input stops at the min/max PyTorch takes first)
-    _float_only(input, "aminmax_cpu" if input._data.dtype.kind == "c" else "histogram_cpu")
+    if input._data.dtype.kind == "c":
+        _float_only(input, "aminmax_cpu")
     x = input._data
     if bins <= 0:
         raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
@@ -233,6 +234,13 @@ def histc(input, bins=100, min=0, max=0):
         raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     if not lo < hi:
         raise RuntimeError("torch.histc: max must be larger than min")
+    if not D.is_float_np(x.dtype):
+        # (the edges are a linspace in the input's dtype, which refuses bool
+        # and converts the range as c10 does, before the kernel refuses integers)
+        if x.dtype == np.bool_:
+            raise kernel_refuses("linspace_cpu", x.dtype)
+        checked_scalar(x.dtype, lo), checked_scalar(x.dtype, hi)
+        _float_only(input, "histogram_cpu")
     edges = _linspace(lo, hi, bins + 1, input.dtype)
     first, last = edges[0], edges[-1]
     x = x.reshape(-1)

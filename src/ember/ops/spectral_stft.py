@@ -67,11 +67,8 @@ def _overlap_add(frames, length, step):
 
 # -- the messages' descriptions of the arguments -------------------------------------
 def _type_name(t):
-    """Tensor::toString() as PyTorch's errors print it: the legacy type name
-    where there is one (ember.FloatTensor), else the dispatch key's."""
-    if t.dtype.is_complex:
-        return f"CPU{D.SCALAR_NAMES[t.dtype]}Type"
-    return t.type()
+    """Tensor::toString() as PyTorch's errors print it."""
+    return D.error_type_name(t.dtype)
 
 
 def _opt(value):

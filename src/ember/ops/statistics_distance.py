@@ -7,7 +7,7 @@ import math
 from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
 from ..autograd._saved_fields import given_scalar
-from ._common import (D, Tensor, _result_dtype, broadcast_error, np, recorded,
+from ._common import (D, Tensor, _result_dtype, broadcast_error, norm_refuses, np, recorded,
                       wrap_dim)
 from ._arg_refusals import refusing
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
@@ -242,8 +242,7 @@ def dist(input, other, p=2):
         _no_bool_sub(input, other)
     dt = _result_dtype(input, other)
     if not (dt.is_floating_point or dt.is_complex):
-        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
-                           f"Got {D.SCALAR_NAMES[dt]} instead.")
+        raise norm_refuses(dt)
     diff = a.astype(dt._np, copy=False) - b.astype(dt._np, copy=False)
     given_p, p = p, _number_arg(p, "dist", "p", 3)
     # (the norm of a complex difference is real)
@@ -373,11 +372,11 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """ATen's: at::norm(x1 - x2 + eps, p, last dim, keepdim)."""
     nd = max(x1._data.ndim, x2._data.ndim)
     diff = x1 - x2
-    diff = add_scalar(diff, eps)
+    # (eps is a double in PyTorch's signature: an integer difference becomes float)
+    diff = add_scalar(diff, float(eps))
     a = diff._data
     if a.dtype.kind != "c" and not D.is_float_np(a.dtype):
-        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
-                           f"Got {D.SCALAR_NAMES[diff.dtype]} instead.")
+        raise norm_refuses(diff.dtype)
     p = float(p)
     dims = (wrap_dim(nd - 1, a.ndim),) if a.ndim else None
     data = np.asanyarray(_norm_array(a, p, dims, keepdim), a.real.dtype)
