@@ -52,8 +52,8 @@ for _names, _dtypes, _why in [
       "pairwise_distance_p", "renorm", "rms_norm", "rms_norm_eps", "rsqrt",
       "special.i0e", "triplet_margin_loss"], HALVES, _STEPWISE),
     (["add_alpha", "dist_p", "embedding_bag", "embedding_renorm_", "special.ndtr",
-      "frobenius_norm", "group_norm_plain", "mvlgamma", "native_layer_norm", "poisson_nll_loss",
-      "polygamma", "renorm_p"], ["float16"], _STEPWISE),
+      "frobenius_norm", "group_norm_plain", "mvlgamma", "poisson_nll_loss", "polygamma",
+      "renorm_p"], ["float16"], _STEPWISE),
     (["kl_div", "norm_p3", "special.multigammaln"], ["bfloat16"], _STEPWISE),
     (["pairwise_distance"], ["bfloat16"], _NORM_SUM),
 ]:
@@ -99,7 +99,16 @@ _CASTING = {("norm_p3", "bfloat16"), ("dist_p", "float16"), ("pairwise_distance_
 _NUMPY1 = int(np.__version__.split(".")[0]) < 2
 
 
+# PyTorch's layer-norm backward sums the weight's gradient in per-thread
+# buffers: at one thread (the suite under xdist, OMP_NUM_THREADS=1) Ember has
+# its bits, at several they can differ by 2 ulps.
+_THREADED = {("native_layer_norm", "float16")}
+
+
 def _marks(key):
+    if key in _THREADED:
+        return [pytest.mark.xfail(strict=False, reason="PyTorch's result depends on its "
+                                  "thread count (per-thread partial sums)")]
     if _NUMPY1 and key in _CASTING:
         return [pytest.mark.xfail(strict=False, reason=KNOWN.get(key, _STEPWISE) + "; and "
                                   "NumPy 1's value-based casting of Python numbers")]

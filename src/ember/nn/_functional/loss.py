@@ -170,7 +170,8 @@ def _nll_checks(input, target, weight, node):
     if spatial and t.shape[1:] != x.shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {list(x.shape)} , target: "
                            f"{list(t.shape)}")
-    if weight is not None and weight._data.size != x.shape[-1 if not spatial else 1]:
+    if weight is not None and (weight._data.size != x.shape[-1 if not spatial else 1]
+                               or not spatial and weight._data.ndim != 1):
         raise RuntimeError(
             "weight tensor should be defined either for all or no classes" if spatial else
             f"weight tensor should be defined either for all {x.shape[-1]} classes or no "
