@@ -1,5 +1,6 @@
 """masked_fill (and masked_fill_): where a boolean mask holds, a number or a
 0-d tensor's value; elsewhere the input, which gets the gradient there."""
+from .._meta import is_meta
 from ._common import D, Tensor, broadcast_error, np, recorded
 from ._registry import grad_fn, register, tensor_field
 from .indexing_assign import _scalar_value, expanded_inplace
@@ -62,8 +63,10 @@ def _masked_fill(input, mask, value, in_place):
             f"{D.C_NAMES[mask.dtype]}")
     x = input._data
     if isinstance(value, Tensor):
-        # (PyTorch fills with its item(), converted as c10 converts a number)
-        v = _scalar_value(value._data.item(), x.dtype)
+        # (PyTorch fills with its item(), converted as c10 converts a number;
+        # a meta value has no item: its dtype alone)
+        v = value._data.astype(x.dtype) if is_meta(value._data) else \
+            _scalar_value(value._data.item(), x.dtype)
         try:
             data = contiguous(np.where(m, v, x))
         except ValueError:
