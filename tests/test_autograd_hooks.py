@@ -322,3 +322,16 @@ def test_create_graph_gradients_are_copies_as_torch():
         (x ** 2).sum().backward(create_graph=True)
         return first, x.grad
     check(run)
+
+
+def test_node_hook_sees_gradients_in_the_inputs_dtype():
+    """A 0-d float32 gradient times a number is float64 under NumPy 1's
+    casting; the node's hook sees it in its input's dtype, as in PyTorch."""
+    def run(T):
+        seen = []
+        a = T.tensor(2., requires_grad=True)
+        b = a * 3
+        b.grad_fn.register_hook(lambda gi, go: seen.append((gi[0], go[0])))
+        (b ** 2).backward()
+        return seen[0], a.grad
+    check(run)

@@ -336,12 +336,18 @@ def _meta_gradients(node_gradients):
 
 
 def _input_shaped(g, edge, xp, create_graph):
+    """A gradient as the hook sees it: in its input's shape and dtype (NumPy
+    1 computes a 0-d float32 gradient times a number in float64)."""
     nxt, nr = edge
     if g is None or nxt is None:
         return g
     shape = nxt._shape[nr] if nxt._multi else nxt._shape
+    dtype = nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype
     data = g._data if create_graph else g
-    return g if data.shape == shape else xp.sum_to(g, shape)
+    if data.shape != shape:
+        g = xp.sum_to(g, shape)
+        data = g._data if create_graph else g
+    return g if data.dtype == dtype else xp.cast(g, dtype)
 
 
 def _invalid_gradient(node, i, got, nxt, nr):

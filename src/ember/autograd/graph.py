@@ -267,7 +267,9 @@ def _inplace_message_plain(t, node, cur, expected, nr=0):
         producer = node
     else:
         from .._dtype import error_type_name
-        t_desc = f"[{error_type_name(t.dtype)} {list(t.shape)}]"
+        # (a registry node's saved output comes described: ops/_registry.py)
+        kind = getattr(t, "kind", None) or error_type_name(t.dtype)
+        t_desc = f"[{kind} {list(t.shape)}]"
         producer = t.grad_fn
     where = (f"which is output {nr} of {_op_name(producer.name())}, "
              if producer is not None else "")
