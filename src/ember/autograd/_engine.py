@@ -324,15 +324,19 @@ def _meta_gradients(node_gradients):
             # (a linalg formula run on the meta arrays' zeros finds them
             # singular: meta has no values, so no singularity; each input's
             # gradient is its shape and dtype)
-            grads = tuple(None if nxt is None else meta_array(
-                nxt._shape[nr] if nxt._multi else nxt._shape,
-                nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype)
-                for nxt, nr in nexts)
+            grads = tuple(None if nxt is None else meta_array(*_input_spec(nxt, nr))
+                          for nxt, nr in nexts)
         finally:
             _meta.lenient -= 1
         return tuple(g if g is None or is_meta(g) else meta_array(np.shape(g), g.dtype)
                      for g in grads)
     return gradients
+
+
+def _input_spec(nxt, nr):
+    """(shape, dtype) of the gradient that output `nr` of node `nxt` takes."""
+    dtype = nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype
+    return (nxt._shape[nr] if nxt._multi else nxt._shape), dtype
 
 
 def _input_shaped(g, edge, xp, create_graph):
@@ -341,8 +345,7 @@ def _input_shaped(g, edge, xp, create_graph):
     nxt, nr = edge
     if g is None or nxt is None:
         return g
-    shape = nxt._shape[nr] if nxt._multi else nxt._shape
-    dtype = nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype
+    shape, dtype = _input_spec(nxt, nr)
     data = g._data if create_graph else g
     if data.shape != shape:
         g = xp.sum_to(g, shape)
@@ -353,7 +356,7 @@ def _input_shaped(g, edge, xp, create_graph):
 def _invalid_gradient(node, i, got, nxt, nr):
     """PyTorch's validate_outputs: a gradient that no summing brings to its
     input's shape (an input whose data was replaced: `.data = `, set_)."""
-    shape = nxt._shape[nr] if nxt._multi else nxt._shape
+    shape = _input_spec(nxt, nr)[0]
     return RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
                         f"got {list(got)} but expected shape compatible with {list(shape)}")
 

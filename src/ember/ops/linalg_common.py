@@ -237,9 +237,9 @@ _EIGH_FAILED = ("The algorithm failed to converge because the input matrix is il
                 "has too many repeated eigenvalues")
 
 
-def _batch_prefix(a, flags):
-    """PyTorch's "(Batch element i): " for the first flagged matrix of a batch."""
-    return f"(Batch element {int(np.flatnonzero(flags.reshape(-1))[0])}): " if a.ndim > 2 else ""
+def _batch_prefix(a, i):
+    """PyTorch's "(Batch element i): " for matrix i of a batch (nothing for one matrix)."""
+    return f"(Batch element {i}): " if a.ndim > 2 else ""
 
 
 def svd_np(a, full_matrices=True, compute_uv=True, name="linalg.svd"):
@@ -253,7 +253,8 @@ def svd_np(a, full_matrices=True, compute_uv=True, name="linalg.svd"):
         return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
     nan = np.isnan(a).any(axis=(-2, -1))
     if nan.any():
-        raise LinAlgError(f"{name}: {_batch_prefix(a, nan)}{_SVD_NONFINITE}")
+        first = int(np.flatnonzero(nan.reshape(-1))[0])
+        raise LinAlgError(f"{name}: {_batch_prefix(a, first)}{_SVD_NONFINITE}")
     bad = ~finite[..., None, None]
     res = np.linalg.svd(np.where(bad, 0, a), full_matrices=full_matrices, compute_uv=compute_uv)
     if not compute_uv:
@@ -285,5 +286,4 @@ def eigh_np(a, UPLO="L", vectors=True):
     if lp is not None and a.dtype.char in "fdFD":
         fn = getattr(lp, {"f": "ssyevd", "d": "dsyevd", "F": "cheevd", "D": "zheevd"}[a.dtype.char])
         code = f" (error code: {int(fn(mats[i], compute_v=int(vectors), lower=int(UPLO == 'L'))[-1])})"
-    prefix = f"(Batch element {i}): " if a.ndim > 2 else ""
-    raise LinAlgError(f"linalg.eigh: {prefix}{_EIGH_FAILED}{code}.")
+    raise LinAlgError(f"linalg.eigh: {_batch_prefix(a, i)}{_EIGH_FAILED}{code}.")
