@@ -68,12 +68,18 @@ def test_is_tensor_like_and_methods():
         assert not o.is_tensor_method_or_property(lib.add)
 
 
-def test_nothing_is_overridable():
-    assert ember.add in overrides.get_ignored_functions()
-    assert nn.functional.relu in overrides.get_ignored_functions()
-    assert overrides.get_overridable_functions() == {}
+@needs_torch
+def test_overridable_and_ignored_as_pytorch():
+    for o, lib in ((overrides, ember), (torch.overrides, torch)):
+        ignored, overridable = o.get_ignored_functions(), o.get_overridable_functions()
+        for f in (lib.zeros, lib.tensor, lib.is_tensor, lib.manual_seed):
+            assert f in ignored
+        assert lib.add not in ignored and lib.add in overridable[lib]
+        assert lib.nn.functional.relu in overridable[lib.nn.functional]
+        assert lib.Tensor.add in overridable[lib.Tensor]
+        assert o.resolve_name(lib.Tensor.add) == f"{lib.__name__}.Tensor.add"
+        assert o.resolve_name(lib.zeros) == f"{lib.__name__}.zeros"
     assert overrides.get_testing_overrides() == {}
-    assert overrides.resolve_name(ember.add) is None
 
 
 def test_torch_function_modes_cannot_be_entered():

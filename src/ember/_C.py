@@ -2,10 +2,15 @@
 runtime. Ember has no TorchScript, so these switches change nothing that
 Ember computes; they keep PyTorch's arguments, return values and errors so
 that a script which flips them runs unchanged. Generator lives here too, as
-torch's (its reprs name torch._C.Generator). Every other name is missing
+torch's (its reprs name torch._C.Generator), and the switches of
+__torch_function__. Every other name is missing
 (AttributeError), as with any API Ember does not have."""
 from ._random import Generator  # noqa: F401
 from .ops.linalg_common import _LinAlgError  # noqa: F401
+# (the __torch_function__ switches: ember/_subclass.py)
+from ._subclass import (DisableTorchFunction, DisableTorchFunctionSubclass,  # noqa: F401
+                        disabled_impl as _disabled_torch_function_impl,
+                        is_enabled as _is_torch_function_enabled)
 
 _jit_autocast = True
 

@@ -1,21 +1,205 @@
-"""Subclassing Tensor: a subclass gets Tensor's methods, but PyTorch's
-override protocols are left out. Ember's ops never call a subclass's
-__torch_function__ or __torch_dispatch__, so a subclass that defines one
-(and would silently lose what it relies on) is refused when it is defined."""
+"""Tensor subclasses and `__torch_function__`, as PyTorch's torch.overrides.
+
+In PyTorch every public function, Tensor method, operator and property
+checks its arguments for a Tensor subclass (or another type) that defines
+`__torch_function__`, and hands the call to it. The default one, Tensor's
+own, runs the call with that check off and gives the result the subclass's
+class: `x.as_subclass(MyT) + 1` is a MyT.
+
+Ember pays for the check only in a program that has such a subclass: when
+one is defined, its class gets a dispatching wrapper for each of Tensor's
+methods, operators and properties it does not define itself, and the public
+functions of `ember`, `nn.functional`, `linalg`, `special` and `fft` are
+replaced, once, by dispatching ones. A plain Tensor's methods are never
+wrapped, so `plain.add(sub)` runs as Tensor.add (an operator between the
+two still dispatches: Python tries the subclass's reflected operator
+first). Types that are not Tensors but define `__torch_function__` (the
+"tensor-like" of the Extending-PyTorch note) take part in the functions'
+dispatch once it is on; `__torch_dispatch__` and TorchFunctionMode are not
+supported.
+"""
+import functools
+import threading
+
+from . import _public_name
 from ._tensor import Tensor
 
-_HOOKS = ("__torch_function__", "__torch_dispatch__")
+__all__ = ["DisableTorchFunction", "DisableTorchFunctionSubclass", "disabled_impl",
+           "is_enabled", "overloaded_args", "handle", "convert", "default_nowrap"]
+
+
+class _State(threading.local):
+    subclass_off = 0    # DisableTorchFunctionSubclass blocks open in this thread
+    all_off = 0         # DisableTorchFunction blocks
+
+
+_state = _State()
+
+
+def disabled_impl(func, types, args=(), kwargs=None):
+    """`torch._C._disabled_torch_function_impl`: a class whose
+    __torch_function__ is this one (Parameter) takes no part in dispatch."""
+    with DisableTorchFunctionSubclass():
+        return func(*args, **(kwargs or {}))
+
+
+class DisableTorchFunctionSubclass:
+    """Within it, Tensor subclasses' __torch_function__ is not called."""
+
+    def __enter__(self):
+        _state.subclass_off += 1
+        return self
+
+    def __exit__(self, *exc):
+        _state.subclass_off -= 1
+
+
+class DisableTorchFunction:
+    """Within it, no type's __torch_function__ is called."""
+
+    def __enter__(self):
+        _state.all_off += 1
+        return self
+
+    def __exit__(self, *exc):
+        _state.all_off -= 1
+
+
+def is_enabled():
+    return not (_state.subclass_off or _state.all_off)
+
+
+# type -> whether its instances take part in dispatch
+_TAKES_PART = {Tensor: False, int: False, float: False, bool: False, type(None): False,
+               str: False, complex: False, slice: False, type(Ellipsis): False}
+
+
+def _takes_part(cls):
+    known = _TAKES_PART.get(cls)
+    if known is None:
+        impl = getattr(cls, "__torch_function__", None)
+        known = impl is not None and getattr(impl, "__func__", impl) is not disabled_impl
+        _TAKES_PART[cls] = known
+    return known
+
+
+def _add(arg, found):
+    cls = type(arg)
+    if not _takes_part(cls) or (_state.subclass_off and issubclass(cls, Tensor)):
+        return
+    if any(type(a) is cls for a in found):
+        return
+    # (a subclass goes before its bases, otherwise the order of the arguments)
+    for i, a in enumerate(found):
+        if issubclass(cls, type(a)):
+            found.insert(i, arg)
+            return
+    found.append(arg)
+
+
+def overloaded_args(args, kwargs=None):
+    """The arguments whose types' __torch_function__ is called, in PyTorch's
+    order; lists and tuples of arguments are looked into (torch.cat)."""
+    found = []
+    if _state.all_off:
+        return found
+    for a in (args if not kwargs else (*args, *kwargs.values())):
+        if a.__class__ in (list, tuple):
+            for b in a:
+                _add(b, found)
+        else:
+            _add(a, found)
+    return found
+
+
+# func -> how PyTorch's dispatch errors name it (torch.add, torch.Tensor.add,
+# torch.Tensor.shape.__get__): filled in as the wrappers are made
+NAMES = {}
+
+
+def _dispatch_name(func):
+    try:
+        name = NAMES.get(func)
+    except TypeError:       # (unhashable)
+        name = None
+    if name is None:
+        module = getattr(func, "__module__", None) or "ember"
+        name = f"{module}.{getattr(func, '__qualname__', getattr(func, '__name__', func))}"
+    return _public_name.public_module(name.rsplit(".", 1)[0]) + "." + name.rsplit(".", 1)[1] \
+        if name.startswith("ember") else name
+
+
+def handle(func, overloaded, args, kwargs, python_function=False):
+    """Call the overloaded arguments' __torch_function__ in turn until one
+    does not return NotImplemented."""
+    kinds = tuple(type(a) for a in overloaded)
+    for arg in overloaded:
+        result = arg.__torch_function__(func, kinds, args, kwargs)
+        if result is not NotImplemented:
+            return result
+    name = _dispatch_name(func)
+    if python_function:
+        raise TypeError(f"no implementation found for '{name}' on types that implement "
+                        f"__torch_function__: {list(kinds)}")
+    lines = "".join(f"\n  - {'tensor subclass' if issubclass(k, Tensor) else 'type'} "
+                    f"{_public_name.class_repr(k) if k.__module__.startswith('ember') else k}"
+                    for k in kinds)
+    raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers "
+                    f"returned NotImplemented:\n{lines}\n\nFor more information, try "
+                    "re-running with TORCH_LOGS=not_implemented")
+
+
+def convert(ret, cls):
+    """PyTorch's _convert: Tensors in the result (and in tuples and lists of
+    it) made instances of `cls`."""
+    if cls is Tensor:
+        return ret
+    if isinstance(ret, Tensor) and not isinstance(ret, cls):
+        return ret.as_subclass(cls)
+    if isinstance(ret, (tuple, list)):
+        items = [convert(r, cls) for r in ret]
+        return type(ret)._make(items) if hasattr(type(ret), "_make") else type(ret)(items)
+    return ret
+
+
+@functools.cache
+def default_nowrap():
+    """What the default __torch_function__ returns as it is: the getters of
+    `.grad` and `._base` (a gradient stays the class autograd made it)."""
+    return {vars(Tensor)[name].__get__ for name in ("grad", "_base")
+            if isinstance(vars(Tensor).get(name), property)}
+
+
+def _tensor_torch_function(cls, func, types, args=(), kwargs=None):
+    """Tensor's own __torch_function__: the call run without dispatch, its
+    Tensors made instances of `cls`."""
+    if kwargs is None:
+        kwargs = {}
+    if not all(issubclass(cls, t) for t in types):
+        return NotImplemented
+    with DisableTorchFunctionSubclass():
+        ret = func(*args, **kwargs)
+        if func in default_nowrap():
+            return ret
+        return convert(ret, cls)
+
+
+_tensor_torch_function.__name__ = "__torch_function__"
+_tensor_torch_function.__qualname__ = "Tensor.__torch_function__"
+Tensor.__torch_function__ = classmethod(_tensor_torch_function)
 
 
 def __init_subclass__(cls, **kwargs):
     super(Tensor, cls).__init_subclass__(**kwargs)
-    for hook in _HOOKS:
-        if hook in cls.__dict__:
-            raise NotImplementedError(
-                f"{cls.__qualname__} defines {hook}, which Ember does not support: Ember's "
-                "ops do not dispatch to Tensor subclasses (torch.overrides' protocols are "
-                f"left out), so {hook} would never be called. Subclass Tensor without it, or "
-                "hold the tensor in an object of your own.")
+    if "__torch_dispatch__" in cls.__dict__:
+        raise NotImplementedError(
+            f"{cls.__qualname__} defines __torch_dispatch__, which Ember does not support: "
+            "Ember has no dispatcher below its Python ops to call it. __torch_function__ is "
+            "supported.")
+    _TAKES_PART.pop(cls, None)
+    if _takes_part(cls):
+        from . import _subclass_wrappers
+        _subclass_wrappers.install(cls)
 
 
 Tensor.__init_subclass__ = classmethod(__init_subclass__)

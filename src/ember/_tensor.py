@@ -42,6 +42,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     # -- construction ------------------------------------------------------
     def __init__(self, *args, **kwargs):
         # `Tensor(data)` / `Tensor(2, 3)` as torch.Tensor: default dtype.
+        if type(self) is not Tensor and hasattr(self, "_data"):
+            return      # (made by a subclass's own __new__: its arguments are its own)
         from ._creation import _legacy_tensor_data
         self._data = _legacy_tensor_data(args, kwargs)
         self._requires_grad = False

@@ -1,14 +1,13 @@
-"""torch.overrides, honest about Ember: Ember's own ops never dispatch to
-`__torch_function__` (Tensor subclasses defining it are refused, see
-ember._subclass), so `has_torch_function*` are False for Ember tensors and no
-function is overridable.  Library code that checks `has_torch_function` and
-calls `handle_torch_function` still gets PyTorch's protocol for objects of
-its own types that define `__torch_function__`.  TorchFunctionMode cannot
-be entered: no Ember op would consult it."""
+"""torch.overrides: the `__torch_function__` protocol (ember/_subclass.py
+runs it for Ember's own functions, methods and properties; library code
+calls `has_torch_function` and `handle_torch_function` for its own).
+TorchFunctionMode cannot be entered: Ember's calls do not consult modes."""
 import contextlib
 import functools
 import warnings
 from collections import defaultdict
+
+from . import _subclass
 
 __all__ = ["get_ignored_functions", "get_overridable_functions", "get_testing_overrides",
            "handle_torch_function", "has_torch_function", "resolve_name", "is_tensor_like",
@@ -16,50 +15,30 @@ __all__ = ["get_ignored_functions", "get_overridable_functions", "get_testing_ov
            "redispatch_function"]
 
 
-def _overloaded_args(relevant_args):
-    """The arguments whose types define __torch_function__, subclasses first."""
-    types, overloaded = set(), []
-    for arg in relevant_args:
-        arg_type = type(arg)
-        if arg_type in types or not hasattr(arg_type, "__torch_function__"):
-            continue
-        types.add(arg_type)
-        index = next((i for i, old in enumerate(overloaded)
-                      if issubclass(arg_type, type(old))), len(overloaded))
-        overloaded.insert(index, arg)
-    return overloaded
-
-
 def has_torch_function(relevant_args):
     if not isinstance(relevant_args, (tuple, list)):
         raise TypeError("expected a sequence")
-    return bool(_overloaded_args(relevant_args))
+    return bool(_subclass.overloaded_args(relevant_args))
 
 
 def has_torch_function_unary(arg):
-    return bool(_overloaded_args((arg,)))
+    return bool(_subclass.overloaded_args((arg,)))
 
 
 def has_torch_function_variadic(*args):
-    return bool(_overloaded_args(args))
+    return bool(_subclass.overloaded_args(args))
 
 
 def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     """Calls the `__torch_function__` of the overloaded arguments in turn."""
-    overloaded = _overloaded_args(relevant_args)
-    types = tuple(map(type, overloaded))
+    overloaded = _subclass.overloaded_args(relevant_args)
     for arg in overloaded:
         method = arg.__torch_function__
         if getattr(method, "__self__", None) is arg:
             warnings.warn("Defining your `__torch_function__ as a plain method is deprecated and "
                           "will be an error in future, please define it as a classmethod.",
                           DeprecationWarning, stacklevel=2)
-        result = method(public_api, types, args, kwargs)
-        if result is not NotImplemented:
-            return result
-    raise TypeError(f"no implementation found for '{public_api.__module__}."
-                    f"{public_api.__name__}' on types that implement __torch_function__: "
-                    f"{[type(a) for a in overloaded]}")
+    return _subclass.handle(public_api, overloaded, args, kwargs, python_function=True)
 
 
 def wrap_torch_function(dispatcher):
@@ -87,22 +66,31 @@ def is_tensor_method_or_property(func):
 
 @functools.cache
 def get_ignored_functions():
-    """Every public function: none of Ember's dispatch to __torch_function__."""
+    """The public functions that never dispatch (factories, settings)."""
     import ember
-    from .nn import functional
-    from ._tensor import Tensor
-    found = set()
-    for namespace in (ember, functional):
-        for name in dir(namespace):
-            value = getattr(namespace, name)
-            if not name.startswith("_") and callable(value) and not isinstance(value, type):
-                found.add(value)
-    found.update(v for k, v in vars(Tensor).items() if callable(v) and not k.startswith("__"))
-    return found
+    from ._subclass_wrappers import _IGNORED
+    return {getattr(ember, n) for n in _IGNORED if callable(getattr(ember, n, None))}
 
 
 def get_overridable_functions():
-    return defaultdict(list)
+    """namespace -> the functions in it that dispatch, as PyTorch's."""
+    import sys
+    import ember
+    from ._subclass_wrappers import _NAMESPACES, _wrappers
+    from ._tensor import Tensor
+    ignored = get_ignored_functions()
+    out = defaultdict(list)
+    for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
+        for name in dir(module):
+            value = getattr(module, name)
+            if not name.startswith("_") and callable(value) and not isinstance(value, type) \
+                    and not isinstance(value, type(ember)) and value not in ignored:
+                out[module].append(value)
+    for name in _wrappers():
+        value = vars(Tensor).get(name)
+        if value is not None:
+            out[Tensor].append(value.__get__ if isinstance(value, property) else value)
+    return out
 
 
 def get_testing_overrides():
@@ -110,11 +98,16 @@ def get_testing_overrides():
 
 
 def get_default_nowrap_functions():
-    return set()
+    return set(_subclass.default_nowrap())
 
 
 def resolve_name(f):
-    """None: no Ember function is overridable, so none has a dispatch name."""
+    """The name a dispatch error gives `f` (torch.add, torch.Tensor.add)."""
+    for funcs in get_overridable_functions().values():
+        if any(f is g or f == g for g in funcs):
+            return _subclass._dispatch_name(f)
+    if f in get_ignored_functions():
+        return f"ember.{f.__name__}"
     return None
 
 
@@ -128,16 +121,17 @@ def redispatch_function(func, types, args, kwargs):
 
 
 class TorchFunctionMode:
-    """Subclassable so library code defines; entering raises, as no Ember op
-    would call its __torch_function__."""
+    """Subclassable so library code defines; entering raises, as Ember's
+    dispatch (ember/_subclass.py) consults argument types, not modes."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         raise NotImplementedError()
 
     def __enter__(self):
         raise NotImplementedError(
-            f"{type(self).__name__}: Ember's ops do not dispatch to __torch_function__, so a "
-            "TorchFunctionMode would never be called.")
+            f"{type(self).__name__}: Ember dispatches to the __torch_function__ of Tensor "
+            "subclasses and tensor-likes, not of modes, so a TorchFunctionMode would never be "
+            "called.")
 
     def __exit__(self, *exc):
         return None

@@ -17,6 +17,7 @@ Nested vmaps give each level its own BatchedTensors; a rule unwraps the
 innermost level and calls the ops again, which unwrap the next.
 Outside vmap nothing is wrapped and nothing is checked.
 """
+from .._subclass import disabled_impl
 from .._tensor import Size, Tensor
 from ._pytree import _is_namedtuple, tree_flatten, tree_unflatten
 
@@ -44,6 +45,8 @@ class BatchedRead(RuntimeError):
 
 class BatchedTensor(Tensor):
     """One sample's view of a batch of values, inside vmap at `level`."""
+    # (vmap's batching rules see it, not __torch_function__)
+    __torch_function__ = disabled_impl
 
     def __init__(self, phys, level):
         d = self.__dict__

@@ -3,6 +3,7 @@ from collections import OrderedDict
 
 from .._public_name import PublicClass
 from .. import _dtype as D
+from .._subclass import disabled_impl
 from .._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy",
@@ -21,6 +22,8 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
     """A leaf tensor that shares `data`'s array (and version counter) and
     requires grad by default."""
     __slots__ = ()
+    # (as PyTorch's: ops on a parameter give plain Tensors)
+    __torch_function__ = disabled_impl
     _is_param = True
 
     def __new__(cls, data=None, requires_grad=True):
@@ -90,6 +93,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
     """Marks a tensor as a buffer when assigned to a Module attribute;
     `Buffer(t)` is a plain detached Tensor, as in torch."""
     __slots__ = ()
+    __torch_function__ = disabled_impl
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
@@ -112,6 +116,7 @@ class UninitializedTensorMixin:
     """A tensor whose shape is not known yet: it holds an empty array of the
     dtype it will have, and `materialize` gives it its shape and its final class."""
     __slots__ = ()
+    __torch_function__ = disabled_impl     # (its methods refuse: below)
 
     def materialize(self, shape, device=None, dtype=None):
         from .._creation import empty

@@ -6,10 +6,11 @@ last query and key instead (for decoding, where L < S).
 A CausalBias is a Tensor (as PyTorch's subclass is) that prints as its
 materialised mask. PyTorch routes scaled_dot_product_attention through its
 __torch_function__; Ember's scaled_dot_product_attention asks the mask's
-class for `_sdpa` instead (Ember has no __torch_function__ protocol)."""
+class for `_sdpa` instead (its __torch_function__ is the disabled one)."""
 import warnings
 from enum import IntEnum
 
+from ..._subclass import disabled_impl
 from ..._tensor import Tensor
 
 __all__ = ["causal_upper_left", "causal_lower_right", "CausalVariant", "CausalBias"]
@@ -22,6 +23,7 @@ class CausalVariant(IntEnum):
 
 class CausalBias(Tensor):
     """A causal (triangular) attention mask of seq_len_q x seq_len_kv."""
+    __torch_function__ = disabled_impl     # (SDPA asks it for _sdpa instead)
 
     def __init__(self, variant, seq_len_q, seq_len_kv):
         if not isinstance(variant, CausalVariant):

@@ -1,0 +1,184 @@
+"""The dispatching wrappers `_subclass` installs: over a subclass's inherited
+methods, operators and properties, and (once) over the public functions."""
+import functools
+import sys
+import types
+
+from ._subclass import NAMES, _state, handle, overloaded_args
+from ._tensor import Tensor
+
+# Operators and the Tensor method PyTorch hands to __torch_function__ for
+# them (the operator itself where it names none).
+_OPERATORS = {
+    "__abs__": "abs", "__neg__": "neg", "__pos__": "positive", "__invert__": None,
+    "__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": None,
+    "__mul__": "mul", "__rmul__": "mul", "__truediv__": "div", "__rtruediv__": None,
+    "__floordiv__": None, "__rfloordiv__": None, "__mod__": "remainder", "__rmod__": None,
+    "__pow__": "pow", "__rpow__": None, "__matmul__": "matmul", "__rmatmul__": None,
+    "__and__": None, "__rand__": "bitwise_and", "__or__": None, "__ror__": "bitwise_or",
+    "__xor__": None, "__rxor__": "bitwise_xor", "__lshift__": None, "__rlshift__": None,
+    "__rshift__": None, "__rrshift__": None,
+    "__eq__": None, "__ne__": "ne", "__lt__": "lt", "__le__": "le", "__gt__": "gt",
+    "__ge__": "ge",
+    "__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
+    "__ifloordiv__": "floor_divide_", "__imod__": "remainder_", "__ipow__": "pow_",
+    "__iand__": None, "__ior__": None, "__ixor__": None, "__ilshift__": None,
+    "__irshift__": None,
+}
+# Other special methods that dispatch as themselves (__str__ as __repr__).
+_SPECIAL = {"__getitem__": None, "__setitem__": None, "__len__": None, "__repr__": None,
+            "__str__": "__repr__", "__format__": None, "__reversed__": None,
+            "__contains__": None, "__float__": None, "__int__": None, "__bool__": None,
+            "__index__": None, "__complex__": None, "__deepcopy__": None}
+# Tensor's methods that stay as they are: how a subclass is made, and the
+# protocol itself.
+_KEEP = {"as_subclass", "__torch_function__", "__init_subclass__"}
+
+
+_UNARY = ("__abs__", "__neg__", "__pos__", "__invert__")
+
+
+def _dispatching(orig, func, binary=False):
+    """`orig` (a Tensor method) that first hands the call to the
+    __torch_function__ of its arguments, as `func` (None: as itself)."""
+    def method(self, *args, **kwargs):
+        if _state.subclass_off or _state.all_off:
+            return orig(self, *args, **kwargs)
+        found = overloaded_args((self, *args), kwargs)
+        if not found:
+            return orig(self, *args, **kwargs)
+        if not binary:
+            return handle(func, found, (self, *args), kwargs or None)
+        try:
+            return handle(func, found, (self, *args), kwargs or None)
+        except TypeError:
+            # (as PyTorch's operators: Python then tries the other operand,
+            # or says the operand types are unsupported)
+            return NotImplemented
+    functools.update_wrapper(method, orig)
+    if func is None:
+        func = method
+    return method
+
+
+def _dispatching_property(prop):
+    getter = prop.__get__
+
+    def get(self):
+        if _state.subclass_off or _state.all_off:
+            return prop.fget(self)
+        found = overloaded_args((self,))
+        if not found:
+            return prop.fget(self)
+        return handle(getter, found, (self,), None)
+    return property(get, prop.fset, prop.fdel, prop.__doc__)
+
+
+def _iter(self):
+    # PyTorch's: the tensor unbound along dim 0 (so each row is converted)
+    if self.dim() == 0:
+        return Tensor.__iter__(self)
+    return iter(self.unbind(0))
+
+
+@functools.cache
+def _wrappers():
+    """name -> the dispatching attribute a subclass gets, made once."""
+    out = {}
+    for name, value in vars(Tensor).items():
+        if name in _KEEP:
+            continue
+        if isinstance(value, property):
+            if not name.startswith("_") or name in ("_base", "_version"):
+                out[name] = _dispatching_property(value)
+                NAMES[value.__get__] = f"ember.Tensor.{name}.__get__"
+        elif isinstance(value, types.FunctionType):
+            if name in _OPERATORS:
+                # (an operator PyTorch hands over as itself: the wrapper, which
+                # Tensor gets too, named as the operator)
+                binary = not name.startswith("__i") and name not in _UNARY
+                target = _OPERATORS[name]
+                out[name] = _dispatching(value, getattr(Tensor, target) if target else None,
+                                         binary)
+                if not target:
+                    out[name].__name__ = name
+                    out[name].__qualname__ = f"Tensor.{name}"
+                    NAMES[out[name]] = f"ember.Tensor.{name}"
+            elif name in _SPECIAL:
+                out[name] = _dispatching(value, getattr(Tensor, _SPECIAL[name] or name))
+            elif not name.startswith("_"):
+                out[name] = _dispatching(value, value)
+            if name in out and not isinstance(value, property) and name not in _OPERATORS:
+                func = getattr(Tensor, _SPECIAL.get(name) or name)
+                NAMES.setdefault(func, f"ember.Tensor.{func.__name__}")
+    out["__iter__"] = _iter
+    return out
+
+
+def install(cls):
+    """Give `cls` (a Tensor subclass taking part in dispatch) the wrappers
+    for what it does not define itself, and turn on the functions' dispatch."""
+    own = set()
+    for klass in cls.__mro__:
+        if klass is Tensor:
+            break
+        own.update(vars(klass))
+    for name, wrapper in _wrappers().items():
+        if name not in own:
+            setattr(cls, name, wrapper)
+    enable_functions()
+
+
+# The public namespaces whose functions dispatch (in `ember` itself, all but
+# those PyTorch lists in get_ignored_functions: factories, settings).
+_NAMESPACES = ("ember.nn.functional", "ember.linalg", "ember.special", "ember.fft")
+_IGNORED = {
+    "tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "zeros",
+    "ones", "empty", "full", "arange", "range", "linspace", "logspace", "eye", "rand", "randn",
+    "randint", "randperm", "empty_strided", "tril_indices", "triu_indices", "is_tensor",
+    "is_storage", "save", "load", "manual_seed", "seed", "initial_seed", "compile",
+    "set_default_dtype", "get_default_dtype", "set_default_device", "get_default_device",
+    "set_printoptions", "set_grad_enabled", "is_grad_enabled", "is_inference_mode_enabled",
+    "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
+    "set_default_tensor_type", "get_rng_state", "set_rng_state", "set_num_threads",
+    "get_num_threads", "set_num_interop_threads", "get_num_interop_threads", "typename",
+    "is_floating_point_dtype", "promote_types", "result_type_dtype", "can_cast", "zeros_like_",
+    "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+    "scalar_tensor", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "vmap",
+    "cond", "broadcast_shapes", "fill_uninitialized_memory",
+}
+_enabled = False
+
+
+def enable_functions():
+    """Replace the public functions by dispatching ones (once per process)."""
+    global _enabled
+    if _enabled:
+        return
+    _enabled = True
+    import ember
+    # Tensor's own operators too: `parameter + sub` runs Parameter's, which
+    # must see the subclass (Python tries a reflected operator first only
+    # for the left operand's subclasses).
+    wrappers = _wrappers()
+    for name in _OPERATORS:
+        setattr(Tensor, name, wrappers[name])
+    for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
+        functional = module.__name__.endswith("functional")
+        for name, value in list(vars(module).items()):
+            if name.startswith("_") or not isinstance(value, types.FunctionType) or \
+                    module is ember and name in _IGNORED:
+                continue
+            public = _dispatching_function(value, functional)
+            NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}.{name}"
+            setattr(module, name, public)
+
+
+def _dispatching_function(orig, python_function):
+    def public(*args, **kwargs):
+        found = overloaded_args(args, kwargs)
+        if not found:
+            return orig(*args, **kwargs)
+        return handle(public, found, args, kwargs or None, python_function)
+    functools.update_wrapper(public, orig)
+    return public
