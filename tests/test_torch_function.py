@@ -182,3 +182,48 @@ def test_plain_tensors_are_untouched():
     t = ember.ones(2)
     assert type(t * 2) is ember.Tensor and type(t.sum()) is ember.Tensor
     np.testing.assert_array_equal((t + t).numpy(), [2., 2.])
+
+
+def test_replaced_functions_equal_the_originals():
+    import pickle
+    add, relu = ember.add, ember.nn.functional.relu
+    table = {add: "add", relu: "relu"}     # (keyed before a subclass turns dispatch on)
+
+    class Keyed(ember.Tensor):
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            if func in table:
+                return table[func]
+            return super().__torch_function__(func, types, args, kwargs or {})
+    k = ember.ones(2).as_subclass(Keyed)
+    assert ember.add(k, 1) == "add" and ember.nn.functional.relu(k) == "relu"
+    assert k.sum().__class__ is Keyed
+    assert ember.add == add and hash(ember.add) == hash(add) and ember.add.__name__ == "add"
+    assert pickle.loads(pickle.dumps(ember.add)) == add
+
+
+def test_a_tensor_like_that_is_no_tensor_gets_the_call():
+    # The Extending-PyTorch note's ScalarTensor: torch.mean(d) is its mean.
+    got = []
+    for T in (ember, torch):
+        handled = {}
+
+        class Scalar:
+            def __init__(self, n, value):
+                self.n, self.value = n, value
+
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                if func not in handled:
+                    return NotImplemented
+                return handled[func](*args, **(kwargs or {}))
+        handled[T.mean] = lambda x: x.value / x.n
+        handled[T.add] = lambda a, b: ("add", type(a).__name__, type(b).__name__)
+        d = Scalar(5, 2.0)
+        with pytest.raises(TypeError) as info:
+            T.sum(d)
+        got.append((T.mean(d), T.add(d, d), T.add(T.ones(1), d),
+                    str(info.value).replace("torch", "ember")))
+        with T._C.DisableTorchFunction(), pytest.raises(TypeError, match="must be Tensor"):
+            T.mean(d)
+    assert got[0] == got[1]

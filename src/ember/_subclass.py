@@ -19,13 +19,16 @@ dispatch once it is on; `__torch_dispatch__` and TorchFunctionMode are not
 supported.
 """
 import functools
+import os
+import sys
 import threading
 
 from . import _public_name
 from ._tensor import Tensor
 
 __all__ = ["DisableTorchFunction", "DisableTorchFunctionSubclass", "disabled_impl",
-           "is_enabled", "overloaded_args", "handle", "convert", "default_nowrap"]
+           "is_enabled", "overloaded_args", "handle", "convert", "default_nowrap",
+           "tensor_like_call", "NOT_HANDLED"]
 
 
 class _State(threading.local):
@@ -117,6 +120,35 @@ def overloaded_args(args, kwargs=None):
 NAMES = {}
 
 
+NOT_HANDLED = object()
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def tensor_like_call(function, args, kwargs):
+    """After `function` (a layer of a public function) failed on its
+    arguments: if one is a tensor-like that is no Tensor (the Extending-PyTorch
+    note's ScalarTensor), the call made again through the dispatching public
+    function, so that its __torch_function__ gets it; else NOT_HANDLED. (Only
+    the error path pays: a program without such types never gets here.)"""
+    found = overloaded_args(args, kwargs)
+    if not found or all(isinstance(a, Tensor) for a in found):
+        return NOT_HANDLED
+    # Only the layer the program called hands the call over: an inner one
+    # (an op under its out= wrapper, called by Ember's own code) sees its
+    # arguments filled in, dtype=None and the like, and one function may be
+    # both a method and an inner layer of the function.
+    if sys._getframe(2).f_code.co_filename.startswith(_PACKAGE):
+        return NOT_HANDLED
+    from . import _subclass_wrappers
+    _subclass_wrappers.enable_functions()
+    public = _subclass_wrappers.dispatching_form(function)
+    if public is not None:
+        return public(*args, **(kwargs or {}))
+    if any(function is method for method in vars(Tensor).values()):
+        return handle(function, found, args, kwargs or None)
+    return NOT_HANDLED
+
+
 def _dispatch_name(func):
     try:
         name = NAMES.get(func)
@@ -141,7 +173,7 @@ def handle(func, overloaded, args, kwargs, python_function=False):
     if python_function:
         raise TypeError(f"no implementation found for '{name}' on types that implement "
                         f"__torch_function__: {list(kinds)}")
-    lines = "".join(f"\n  - {'tensor subclass' if issubclass(k, Tensor) else 'type'} "
+    lines = "".join(f"\n  - tensor subclass "
                     f"{_public_name.class_repr(k) if k.__module__.startswith('ember') else k}"
                     for k in kinds)
     raise TypeError(f"Multiple dispatch failed for '{name}'; all __torch_function__ handlers "

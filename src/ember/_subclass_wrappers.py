@@ -148,6 +148,7 @@ _IGNORED = {
     "cond", "broadcast_shapes", "fill_uninitialized_memory",
 }
 _enabled = False
+_made = {}      # the public function -> its dispatching form
 
 
 def enable_functions():
@@ -163,22 +164,63 @@ def enable_functions():
     wrappers = _wrappers()
     for name in _OPERATORS:
         setattr(Tensor, name, wrappers[name])
+    made = _made
     for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
         functional = module.__name__.endswith("functional")
         for name, value in list(vars(module).items()):
             if name.startswith("_") or not isinstance(value, types.FunctionType) or \
                     module is ember and name in _IGNORED:
                 continue
-            public = _dispatching_function(value, functional)
-            NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}.{name}"
+            public = made.get(value)
+            if public is None:
+                public = made[value] = _Dispatching(value, functional)
+                NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}" \
+                                f".{name}"
             setattr(module, name, public)
 
 
-def _dispatching_function(orig, python_function):
-    def public(*args, **kwargs):
+class _Dispatching:
+    """A public function that first hands the call to the __torch_function__
+    of its arguments. It equals (and hashes as) the function it replaced, so
+    that a table of overrides keyed by `torch.add` before the replacement
+    still finds it; it binds as a method only where the function did."""
+
+    def __init__(self, orig, python_function):
+        functools.update_wrapper(self, orig)
+        self._python = python_function
+
+    def __call__(self, *args, **kwargs):
         found = overloaded_args(args, kwargs)
         if not found:
-            return orig(*args, **kwargs)
-        return handle(public, found, args, kwargs or None, python_function)
-    functools.update_wrapper(public, orig)
-    return public
+            return self.__wrapped__(*args, **kwargs)
+        return handle(self, found, args, kwargs or None, self._python)
+
+    def __eq__(self, other):
+        return other is self or other is self.__wrapped__ or \
+            isinstance(other, _Dispatching) and other.__wrapped__ is self.__wrapped__
+
+    def __hash__(self):
+        return hash(self.__wrapped__)
+
+    def __repr__(self):
+        return repr(self.__wrapped__)
+
+    def __get__(self, obj, owner=None):
+        # (a class attribute binds, as the Python function it replaced did)
+        return self if obj is None else types.MethodType(self, obj)
+
+    def __reduce__(self):
+        # (pickled as where the program finds it: ember.add, ember.nn.functional.relu)
+        module, _, name = NAMES[self].rpartition(".")
+        return _public_function, (module, name)
+
+
+def _public_function(module, name):
+    import importlib
+    return getattr(importlib.import_module(module), name)
+
+
+def dispatching_form(function):
+    """The dispatching form of the public function `function` (None for
+    anything else)."""
+    return _made.get(function)

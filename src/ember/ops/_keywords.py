@@ -14,6 +14,7 @@ import inspect
 import re
 import types
 
+from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _missing
 from ._missing import MISSING, is_missing  # noqa: F401 (for the wrappers)
 
@@ -165,6 +166,9 @@ def taking_aliases(function, name):
         try:
             return function(*args, **kwargs)
         except TypeError as e:
+            result = tensor_like_call(public, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
             return retry(function, name, args, kwargs, e)
     public.__name__ = public.__qualname__ = name
     public.__doc__ = function.__doc__

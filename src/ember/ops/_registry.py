@@ -24,6 +24,7 @@ import inspect
 from inspect import CO_VARARGS, CO_VARKEYWORDS
 
 from .._backend import restore, silence
+from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _autocast, _int_args, _keywords
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
@@ -123,9 +124,15 @@ def _quietly(function, method=True):
         try:
             return function(*args, **kwargs)
         except AttributeError:
+            result = tensor_like_call(op, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
             refuse_non_tensor(op.__name__, args, kwargs)
             raise
         except TypeError as e:
+            result = tensor_like_call(op, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
             return _keywords.retry(function, op.__name__, args, kwargs, e, method)
         finally:
@@ -163,18 +170,23 @@ def with_out(function, name, check=None, called=None):
             comma = "," if ps else ""
             namespace = {}
             exec(compile(
-                f"def make(function, name, check, into, refuse):\n"
+                f"def make(function, name, check, into, refuse, tensor_like, none):\n"
                 f"    def public({ps}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
                 f"                return function({ps})\n"
                 f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
-                f"        except AttributeError:\n"
-                f"            refuse(name, ({ps}{comma}), {{}})\n"
+                f"        except (AttributeError, TypeError) as e:\n"
+                f"            result = tensor_like(public, ({ps}{comma}), {{}})\n"
+                f"            if result is not none:\n"
+                f"                return result\n"
+                f"            if isinstance(e, AttributeError):\n"
+                f"                refuse(name, ({ps}{comma}), {{}})\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, check, into, refuse_non_tensor)
+        public = make(function, name, check, into, refuse_non_tensor, tensor_like_call,
+                      NOT_HANDLED)
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -182,9 +194,15 @@ def with_out(function, name, check=None, called=None):
                     return function(*args, **kwargs)
                 return into(out, name, function, args, kwargs, check)
             except AttributeError:
+                result = tensor_like_call(public, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
                 refuse_non_tensor(name, args, kwargs)
                 raise
             except TypeError as e:
+                result = tensor_like_call(public, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
                 # (the function's words: the method's are the op's own)
                 _keywords.reword_missing(e, called or name, args,
                                          kwargs if out is None else {**kwargs, "out": out})

@@ -4,10 +4,10 @@ staticmethod), once_differentiable, mark_dirty, mark_non_differentiable,
 set_materialize_grads, gradcheck of them; "Extending torch.nn" (a Linear
 module over LinearFunction), a Function with jvp for forward AD and
 torch.func, the refusals of Functions torch.func cannot transform and of bad
-gradients; the note's ScalarTensor
-(__torch_function__ with HANDLED_FUNCTIONS and implements) called through
-torch.overrides' handle_torch_function and wrap_torch_function, as Ember's own
-functions do not dispatch to __torch_function__ (nor do its Tensor subclasses).
+gradients; the note's ScalarTensor (__torch_function__ with HANDLED_FUNCTIONS
+and implements) called as the note calls it, and through torch.overrides'
+handle_torch_function and wrap_torch_function; its Tensor subclasses
+(LoggingTensor, a subclass keeping its class through ops).
 Printed functions are named by __name__ (their reprs hold addresses)."""
 import functools
 
@@ -468,14 +468,18 @@ def add(input, other):
 d = ScalarTensor(5, 2)
 print(d)
 print(d.tensor())
-# (Ember's own functions do not dispatch to __torch_function__, so the
-# note's torch.mean(d) is called through torch.overrides' protocol here)
-print(torch.overrides.handle_torch_function(torch.mean, (d,), d))
+print(torch.mean(d))
 s = ScalarTensor(2, 2)
-print(torch.overrides.handle_torch_function(torch.add, (s, s), s, s))
+print(torch.add(s, s))
 t = torch.tensor([[1, 1, ], [1, 1]])
-print(torch.overrides.handle_torch_function(torch.add, (s, t), s, t))
+print(torch.add(s, t))
+print(torch.add(t, s))
+print(torch.overrides.handle_torch_function(torch.mean, (d,), d))
 print(mean.__name__, mean.__doc__ == torch.mean.__doc__)
+try:
+    torch.sum(d)
+except TypeError as e:
+    print(type(e).__name__, str(e).splitlines()[0])
 
 
 @torch.overrides.wrap_torch_function(lambda x, scale=1.0: (x,))
@@ -499,3 +503,37 @@ print(torch.overrides.is_tensor_like(d), torch.overrides.is_tensor_like(t),
       torch.overrides.is_tensor_like(3.0))
 print(torch.overrides.is_tensor_method_or_property(torch.Tensor.add))
 print(torch.overrides.is_tensor_method_or_property(torch.add))
+
+
+# Subclassing torch.Tensor (the note's LoggingTensor, logging to a list)
+LOG = []
+
+
+class LoggingTensor(torch.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        # NOTE: Logging calls Tensor.__repr__, so we can't log __repr__ without infinite recursion
+        if func is not torch.Tensor.__repr__:
+            LOG.append(f"func: {func.__name__}, args: {len(args)} of "
+                       f"{sorted({type(a).__name__ for a in args})}, kwargs: {kwargs!r}")
+        if kwargs is None:
+            kwargs = {}
+        return super().__torch_function__(func, types, args, kwargs)
+
+
+lt = torch.tensor([[1., 2.], [3., 4.]]).as_subclass(LoggingTensor)
+out = (lt @ lt).relu().sum(dim=0) + torch.ones(2)
+print(type(out).__name__, out)
+print(*LOG, sep="\n")
+
+
+class Plain(torch.Tensor):
+    pass
+
+
+p = torch.arange(4.).reshape(2, 2).as_subclass(Plain)
+print(type(p + 1).__name__, type(torch.mean(p)).__name__, type(p[0]).__name__,
+      type(torch.max(p, 0)).__name__, type(torch.max(p, 0).values).__name__,
+      type(p.shape).__name__, p.tolist())
+with torch._C.DisableTorchFunctionSubclass():
+    print(type(p + 1).__name__)
