@@ -13,3 +13,14 @@ def pytest_configure(config):
     # workers start after this hook, with this environment.
     if getattr(config.option, "numprocesses", None) and "OPENBLAS_NUM_THREADS" not in os.environ:
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
+
+def pytest_runtest_teardown(item):
+    # A test that defines a Tensor subclass turns on __torch_function__
+    # dispatch for the process (ember/_subclass.py), as it would for a
+    # program; the next tests start from plain functions again, as a program
+    # without subclasses has them. (tests/test_torch_function.py checks the
+    # dispatching state itself.)
+    wrappers = sys.modules.get("ember._subclass_wrappers")
+    if wrappers is not None and wrappers._enabled:
+        wrappers.disable_functions()

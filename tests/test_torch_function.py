@@ -227,3 +227,32 @@ def test_a_tensor_like_that_is_no_tensor_gets_the_call():
         with T._C.DisableTorchFunction(), pytest.raises(TypeError, match="must be Tensor"):
             T.mean(d)
     assert got[0] == got[1]
+
+
+def test_subclass_construction_as_the_extending_note():
+    out = []
+    for T in (ember, torch):
+        class Meta(T.Tensor):
+            @staticmethod
+            def __new__(cls, x, extra_data, *args, **kwargs):
+                return super().__new__(cls, x, *args, **kwargs)
+
+            def __init__(self, x, extra_data):
+                self.extra_data = extra_data
+
+        class Sub(T.Tensor):
+            pass
+        m = Meta(T.tensor([1., 2.]), "meta")
+        z = T.ones(2)
+        made = T.Tensor._make_subclass(Sub, z * 3, True)
+        shared = T.Tensor._make_subclass(Sub, z)
+        z.add_(1)
+        errors = []
+        for args in ((Sub, T.ones(2, dtype=T.long), True), (int, T.ones(2)), (Sub, [1.]),
+                     (Sub, T.ones(2), 1)):
+            with pytest.raises((TypeError, RuntimeError)) as info:
+                T.Tensor._make_subclass(*args)
+            errors.append((type(info.value).__name__, str(info.value)))
+        out.append((type(m).__name__, m.extra_data, repr(m), type(m + 1).__name__,
+                    made.is_leaf, made.requires_grad, shared.tolist(), shared._version, errors))
+    assert out[0] == out[1]

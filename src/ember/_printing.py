@@ -320,3 +320,24 @@ def format_meta(data, dtype, suffixes=(), prefix=_PREFIX):
     if dtype is not _dtype.get_default_dtype():
         own.append("dtype=" + repr(dtype))
     return _add_suffixes(prefix + "...", own + list(suffixes), len(prefix))
+
+
+def tensor_repr(t):
+    """repr(t): its values, then grad_fn= or requires_grad= and tangent=."""
+    from ._tensor import Tensor
+    suffixes = ()
+    if t._grad_fn is not None:
+        # (CopySlices' name() is namespaced; the repr shows the bare name)
+        suffixes = (f"grad_fn=<{t._grad_fn.name().rsplit('::', 1)[-1]}>",)
+    elif t._requires_grad:
+        suffixes = ("requires_grad=True",)
+    tangent = t.__dict__.get("_fw_grad")
+    if tangent is not None:
+        suffixes += (f"tangent={tangent!r}",)
+    # (a subclass of the user's prints its own name, as PyTorch's _str_intern)
+    cls = type(t)
+    prefix = "tensor(" if cls is Tensor or cls.__name__ == "Parameter" and \
+        cls.__module__.startswith("ember.") else f"{cls.__name__}("
+    if t.is_meta:
+        return format_meta(t._data, t.dtype, suffixes, prefix)
+    return format_tensor(t._data, t.dtype, suffixes=suffixes, prefix=prefix)

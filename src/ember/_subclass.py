@@ -221,6 +221,39 @@ _tensor_torch_function.__qualname__ = "Tensor.__torch_function__"
 Tensor.__torch_function__ = classmethod(_tensor_torch_function)
 
 
+def check_tensor_class(cls):
+    """PyTorch's refusal of a class that is no Tensor subclass (as_subclass, _make_subclass)."""
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
+                        "Tensor is not possible. Make sure your class inherits from Tensor.")
+
+
+def _make_subclass(cls, data, require_grad=False):
+    """A leaf of class `cls` sharing `data`'s array and version counter
+    (PyTorch's Tensor._make_subclass: what Parameter and subclasses' own
+    __new__ are made with)."""
+    from . import _dtype as D
+    from ._python_data import _tname
+    check_tensor_class(cls)
+    if not isinstance(data, Tensor):
+        raise TypeError("_make_subclass(): argument 'data' (position 2) must be Tensor, not "
+                        f"{_tname(data)}")
+    if type(require_grad) is not bool:
+        raise TypeError("_make_subclass(): argument 'require_grad' (position 3) must be "
+                        f"bool, not {_tname(require_grad)}")
+    if require_grad and not D.can_require_grad(data._data.dtype):
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t = object.__new__(cls)
+    t._data = data._data
+    t._requires_grad = require_grad
+    t._grad_fn = None
+    t._vc = data._share_vc()
+    return t
+
+
+Tensor._make_subclass = staticmethod(_make_subclass)
+
+
 def __init_subclass__(cls, **kwargs):
     super(Tensor, cls).__init_subclass__(**kwargs)
     if "__torch_dispatch__" in cls.__dict__:

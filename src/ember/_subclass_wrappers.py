@@ -130,25 +130,37 @@ def install(cls):
 
 
 # The public namespaces whose functions dispatch (in `ember` itself, all but
-# those PyTorch lists in get_ignored_functions: factories, settings).
+# those of PyTorch's get_ignored_functions: factories, settings).
 _NAMESPACES = ("ember.nn.functional", "ember.linalg", "ember.special", "ember.fft")
 _IGNORED = {
-    "tensor", "as_tensor", "asarray", "from_numpy", "frombuffer", "from_dlpack", "zeros",
-    "ones", "empty", "full", "arange", "range", "linspace", "logspace", "eye", "rand", "randn",
-    "randint", "randperm", "empty_strided", "tril_indices", "triu_indices", "is_tensor",
-    "is_storage", "save", "load", "manual_seed", "seed", "initial_seed", "compile",
-    "set_default_dtype", "get_default_dtype", "set_default_device", "get_default_device",
-    "set_printoptions", "set_grad_enabled", "is_grad_enabled", "is_inference_mode_enabled",
-    "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
-    "set_default_tensor_type", "get_rng_state", "set_rng_state", "set_num_threads",
-    "get_num_threads", "set_num_interop_threads", "get_num_interop_threads", "typename",
-    "is_floating_point_dtype", "promote_types", "result_type_dtype", "can_cast", "zeros_like_",
-    "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
-    "scalar_tensor", "sym_int", "sym_float", "sym_max", "sym_min", "sym_not", "vmap",
-    "cond", "broadcast_shapes", "fill_uninitialized_memory",
+    "arange", "are_deterministic_algorithms_enabled", "as_strided", "as_tensor", "asarray",
+    "autocast_decrement_nesting", "autocast_increment_nesting", "bartlett_window",
+    "blackman_window", "broadcast_shapes", "can_cast", "clear_autocast_cache", "compile",
+    "cond", "empty", "empty_permuted", "empty_strided", "eye", "fill", "from_numpy",
+    "frombuffer", "full", "get_autocast_cpu_dtype", "get_autocast_dtype",
+    "get_autocast_gpu_dtype", "get_default_device", "get_default_dtype",
+    "get_deterministic_debug_mode", "get_device_module", "get_float32_matmul_precision",
+    "get_num_interop_threads", "get_num_threads", "get_rng_state", "hamming_window",
+    "hann_window", "init_num_threads", "initial_seed", "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled", "is_autocast_cache_enabled", "is_autocast_cpu_enabled",
+    "is_autocast_enabled", "is_deterministic_algorithms_warn_only_enabled", "is_grad_enabled",
+    "is_inference_mode_enabled", "is_storage", "is_tensor", "is_warn_always_enabled",
+    "kaiser_window", "linspace", "load", "logspace", "manual_seed", "normal", "ones",
+    "promote_types", "rand", "rand_like", "randint", "randint_like", "randn", "randn_like",
+    "randperm", "range", "result_type", "save", "scalar_tensor", "seed", "set_anomaly_enabled",
+    "set_autocast_cache_enabled", "set_autocast_cpu_dtype", "set_autocast_cpu_enabled",
+    "set_autocast_dtype", "set_autocast_enabled", "set_autocast_gpu_dtype",
+    "set_default_device", "set_default_tensor_type", "set_deterministic_debug_mode",
+    "set_float32_matmul_precision", "set_flush_denormal", "set_num_interop_threads",
+    "set_num_threads", "set_printoptions", "set_rng_state", "set_warn_always", "tensor",
+    "tril_indices", "triu_indices", "typename", "use_deterministic_algorithms", "vander",
+    "vmap", "zeros",
 }
 _enabled = False
 _made = {}      # the public function -> its dispatching form
+
+
+_replaced = []  # (owner, name, what it held): what disable_functions puts back
 
 
 def enable_functions():
@@ -163,6 +175,7 @@ def enable_functions():
     # for the left operand's subclasses).
     wrappers = _wrappers()
     for name in _OPERATORS:
+        _replaced.append((Tensor, name, vars(Tensor)[name]))
         setattr(Tensor, name, wrappers[name])
     made = _made
     for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
@@ -176,7 +189,20 @@ def enable_functions():
                 public = made[value] = _Dispatching(value, functional)
                 NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}" \
                                 f".{name}"
+            _replaced.append((module, name, value))
             setattr(module, name, public)
+
+
+def disable_functions():
+    """Put the plain public functions and operators back (the test suite
+    does, after a test that defined a subclass); subclasses defined so far
+    keep their own wrappers, and the next one turns dispatch on again."""
+    global _enabled
+    while _replaced:
+        owner, name, value = _replaced.pop()
+        setattr(owner, name, value)
+    _made.clear()
+    _enabled = False
 
 
 class _Dispatching:

@@ -40,16 +40,20 @@ class Tensor(metaclass=_public_name.PublicClass):
     __array_priority__ = 1000   # NumPy defers to our reflected operators
 
     # -- construction ------------------------------------------------------
-    def __init__(self, *args, **kwargs):
-        # `Tensor(data)` / `Tensor(2, 3)` as torch.Tensor: default dtype.
-        if type(self) is not Tensor and hasattr(self, "_data"):
-            return      # (made by a subclass's own __new__: its arguments are its own)
+    def __new__(cls, *args, **kwargs):
+        # `Tensor(data)` / `Tensor(2, 3)` as torch.Tensor: default dtype; a
+        # subclass's own __new__ calls it as super().__new__(cls, data), and
+        # its __init__ takes arguments of its own (Tensor's does nothing).
         from ._creation import _legacy_tensor_data
-        self._data = _legacy_tensor_data(args, kwargs)
-        self._requires_grad = False
-        self._grad_fn = None
+        self = _new(cls)
+        self._data, self._requires_grad, self._grad_fn = _legacy_tensor_data(args, kwargs), \
+            False, None
         if _inference_blocks and _state.inference:
             self._vc = INFERENCE_VC
+        return self
+
+    def __init__(self, *args, **kwargs):
+        pass
 
     @staticmethod
     def _wrap(data, requires_grad=False):
@@ -454,24 +458,8 @@ class Tensor(metaclass=_public_name.PublicClass):
 
     # -- printing ----------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
-        from ._printing import format_tensor
-        suffixes = ()
-        if self._grad_fn is not None:
-            # (CopySlices' name() is namespaced; the repr shows the bare name)
-            suffixes = (f"grad_fn=<{self._grad_fn.name().rsplit('::', 1)[-1]}>",)
-        elif self._requires_grad:
-            suffixes = ("requires_grad=True",)
-        tangent = self.__dict__.get("_fw_grad")
-        if tangent is not None:
-            suffixes += (f"tangent={tangent!r}",)
-        # (a subclass of the user's prints its own name, as PyTorch's _str_intern)
-        cls = type(self)
-        prefix = "tensor(" if cls is Tensor or cls.__name__ == "Parameter" and \
-            cls.__module__.startswith("ember.") else f"{cls.__name__}("
-        if self.is_meta:
-            from ._printing import format_meta
-            return format_meta(self._data, self.dtype, suffixes, prefix)
-        return format_tensor(self._data, self.dtype, suffixes=suffixes, prefix=prefix)
+        from ._printing import tensor_repr
+        return tensor_repr(self)
 
     __str__ = __repr__
 

@@ -119,9 +119,8 @@ Tensor.module_load = _module_load
 
 
 def _as_subclass(self, cls):
-    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
-        raise TypeError("Creating a Tensor subclass from a class that does not inherit from "
-                        "Tensor is not possible. Make sure your class inherits from Tensor.")
+    from ._subclass import check_tensor_class
+    check_tensor_class(cls)
     from .ops.shape import alias
     # (an alias, recorded as PyTorch records it: AliasBackward0 when it requires grad)
     view = alias(self)

@@ -2,7 +2,6 @@
 from collections import OrderedDict
 
 from .._public_name import PublicClass
-from .. import _dtype as D
 from .._subclass import disabled_impl
 from .._tensor import Tensor
 
@@ -32,19 +31,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             data = empty(0)
         if not isinstance(data, Tensor):
             data.detach     # (PyTorch detaches what is not a tensor: Python's AttributeError)
-        if type(requires_grad) is not bool:
-            from .._python_data import _tname
-            raise TypeError("_make_subclass(): argument 'require_grad' (position 3) must be "
-                            f"bool, not {_tname(requires_grad)}")
-        if requires_grad and not D.can_require_grad(data._data.dtype):
-            raise RuntimeError(
-                "Only Tensors of floating point and complex dtype can require gradients")
-        p = object.__new__(cls)
-        p._data = data._data
-        p._requires_grad = bool(requires_grad)
-        p._grad_fn = None
-        p._vc = data._share_vc()
-        return p
+        return Tensor._make_subclass(cls, data, requires_grad)
 
     def __init__(self, data=None, requires_grad=True):
         pass    # all done in __new__; Tensor.__init__ is the legacy constructor

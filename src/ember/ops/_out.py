@@ -6,6 +6,7 @@ output's dtype within or below its category; an output of another shape is
 resized, with PyTorch's deprecation warning when it had elements.
 """
 
+from .._subclass import NOT_HANDLED, tensor_like_call
 from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
@@ -44,6 +45,9 @@ def computed_in_out_dtype(info):
             try:
                 return function(*args, dtype=dtype, **kwargs)
             except TypeError as e:
+                result = tensor_like_call(public, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
                 # (an argument left out: counted as the caller gave them)
                 _keywords.reword_missing(e, name, args, kwargs if dtype is None
                                          else {**kwargs, "dtype": dtype})

@@ -25,11 +25,13 @@ class CausalBias(Tensor):
     """A causal (triangular) attention mask of seq_len_q x seq_len_kv."""
     __torch_function__ = disabled_impl     # (SDPA asks it for _sdpa instead)
 
+    def __new__(cls, *args, **kwargs):
+        return super().__new__(cls)     # (an empty tensor: the mask is made when used)
+
     def __init__(self, variant, seq_len_q, seq_len_kv):
         if not isinstance(variant, CausalVariant):
             raise AssertionError(
                 f"variant must be a CausalVariant, got {type(variant).__name__}")
-        super().__init__()
         self.variant = variant
         self.seq_len_q = seq_len_q
         self.seq_len_kv = seq_len_kv
