@@ -256,3 +256,31 @@ def test_subclass_construction_as_the_extending_note():
         out.append((type(m).__name__, m.extra_data, repr(m), type(m + 1).__name__,
                     made.is_leaf, made.requires_grad, shared.tolist(), shared._version, errors))
     assert out[0] == out[1]
+
+
+def test_parameters_saving_and_formatting_of_a_subclass(tmp_path):
+    import io
+    out = []
+    for T in (ember, torch):
+        class Sub(T.Tensor):
+            pass
+        globals()["Sub"] = Sub      # (loading finds the class by its module's name)
+        Sub.__qualname__ = "Sub"
+        a = T.tensor([1., 2.]).as_subclass(Sub)
+        p = T.nn.Parameter(a)
+        buf = io.BytesIO()
+        T.save({"a": a, "p": p}, buf)
+        buf.seek(0)
+        loaded = T.load(buf, weights_only=False)
+        buf.seek(0)
+        with pytest.raises(Exception) as refused:
+            T.load(buf)
+        with pytest.raises(TypeError) as unformatted:
+            f"{a[0]:.2f}"
+        out.append((type(p).__name__, isinstance(p, T.nn.Parameter), repr(p), p.requires_grad,
+                    type(loaded["a"]).__name__, loaded["a"].tolist(),
+                    type(loaded["p"]).__name__, isinstance(loaded["p"], T.nn.Parameter),
+                    type(refused.value).__name__, str(unformatted.value),
+                    f"{T.tensor(2.5):.1f}"))
+    del globals()["Sub"]
+    assert out[0] == out[1]

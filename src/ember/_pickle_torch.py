@@ -124,6 +124,14 @@ def _tensor_reduce(t, storages):
     args = (_StorageRef(pid), offset, tuple(arr.shape), strides, t._requires_grad,
             OrderedDict())
     state = _user_state(t)
+    cls = type(t)
+    if cls is not Tensor:
+        # A subclass of the program's pickles as its class (a global that
+        # weights-only loading refuses, as PyTorch's); one made a Parameter
+        # keeps that mark.
+        if t.__dict__.get("_is_param"):
+            state["_is_param"] = True
+        return REBUILD_FROM_TYPE, (REBUILD_TENSOR, cls, args, state)
     if state:
         return REBUILD_FROM_TYPE, (REBUILD_TENSOR, TORCH_TENSOR, args, state)
     return REBUILD_TENSOR, args
@@ -164,7 +172,7 @@ def pickler_class(pickle_module):
                     # An uninitialised (lazy) tensor has no data: it pickles
                     # as its class and requires_grad, as in PyTorch.
                     return NotImplemented
-                if obj._is_param:
+                if type(obj)._is_param:     # (Parameter's class, not a marked subclass)
                     return _parameter_reduce(obj)
                 from .utils.hooks import warn_if_has_hooks
                 warn_if_has_hooks(obj)

@@ -339,5 +339,8 @@ def tensor_repr(t):
     prefix = "tensor(" if cls is Tensor or cls.__name__ == "Parameter" and \
         cls.__module__.startswith("ember.") else f"{cls.__name__}("
     if t.is_meta:
-        return format_meta(t._data, t.dtype, suffixes, prefix)
-    return format_tensor(t._data, t.dtype, suffixes=suffixes, prefix=prefix)
+        text = format_meta(t._data, t.dtype, suffixes, prefix)
+    else:
+        text = format_tensor(t._data, t.dtype, suffixes=suffixes, prefix=prefix)
+    # (a parameter of a subclass of the program's)
+    return f"Parameter({text})" if t.__dict__.get("_is_param") else text

@@ -464,7 +464,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0:
+        # (a 0-d plain tensor's number; anything else, a Parameter too, as object's)
+        if self._data.ndim == 0 and type(self) is Tensor and not self.is_meta:
             return self._data.item().__format__(spec)
         return object.__format__(self, spec)
 

@@ -191,7 +191,14 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     if new_type is Parameter and not isinstance(ret, Parameter):
         ret = Parameter(ret, ret.requires_grad)
     elif new_type not in (Tensor, Parameter):
-        raise RuntimeError(f"Ember cannot rebuild a tensor of type {new_type!r}")
+        # (a Tensor subclass of the program's: weights_only refused its name
+        # before this; the rest is PyTorch's as_subclass, then its state)
+        if not (isinstance(new_type, type) and issubclass(new_type, Tensor)):
+            raise RuntimeError(f"Ember cannot rebuild a tensor of type {new_type!r}")
+        ret = ret.as_subclass(new_type)
+        if state and state.get("_is_param") is True:   # (a Parameter of that class)
+            state = {k: v for k, v in state.items() if k != "_is_param"}
+            ret._is_param = True
     return _set_state(ret, state) if state else ret
 
 

@@ -31,7 +31,20 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             data = empty(0)
         if not isinstance(data, Tensor):
             data.detach     # (PyTorch detaches what is not a tensor: Python's AttributeError)
-        return Tensor._make_subclass(cls, data, requires_grad)
+        if type(data) is Tensor or type(data) is Parameter or cls is not Parameter:
+            return Tensor._make_subclass(cls, data, requires_grad)
+        # A tensor of a subclass of the program's stays of its class, marked
+        # as a parameter (isinstance(t, Parameter) holds), as in PyTorch.
+        t = data.detach().requires_grad_(requires_grad)
+        if type(t) is not type(data):
+            raise RuntimeError(
+                f"Creating a Parameter from an instance of type {type(data).__name__} requires "
+                "that detach() returns an instance of the same type, but return type "
+                f"{type(t).__name__} was found instead. To use the type as a Parameter, please "
+                "correct the detach() semantics defined by its __torch_dispatch__() "
+                "implementation.")
+        t._is_param = True
+        return t
 
     def __init__(self, data=None, requires_grad=True):
         pass    # all done in __new__; Tensor.__init__ is the legacy constructor
