@@ -284,3 +284,33 @@ def test_parameters_saving_and_formatting_of_a_subclass(tmp_path):
                     f"{T.tensor(2.5):.1f}"))
     del globals()["Sub"]
     assert out[0] == out[1]
+
+
+def test_torch_function_modes_as_pytorch():
+    logs, results = [], []
+    for T in (ember, torch):
+        log = []
+
+        class FunctionLog(T.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args, kwargs=None):
+                log.append(T.overrides.resolve_name(func))
+                return func(*args, **(kwargs or {}))
+
+        class AddIsMul(T.overrides.TorchFunctionMode):
+            def __torch_function__(self, func, types, args, kwargs=None):
+                if func is T.add:
+                    func = T.mul
+                return func(*args, **(kwargs or {}))
+
+        with FunctionLog():
+            x = T.tensor([1., 2.])
+            y = (x * 2 + 1).sum()
+            shape = x.shape
+            assert T.overrides._is_torch_function_mode_enabled()
+            with AddIsMul():        # (the inner mode first; its calls reach the outer one)
+                z = T.add(x, T.tensor(3.))
+        logs.append([name.replace("torch", "ember") for name in log])
+        results.append((y.item(), z.tolist(), list(shape), T.add(x, 1).tolist(),
+                        T.overrides._is_torch_function_mode_enabled()))
+    assert logs[0] == logs[1]
+    assert results[0] == results[1]

@@ -28,12 +28,15 @@ from ._tensor import Tensor
 
 __all__ = ["DisableTorchFunction", "DisableTorchFunctionSubclass", "disabled_impl",
            "is_enabled", "overloaded_args", "handle", "convert", "default_nowrap",
-           "tensor_like_call", "NOT_HANDLED"]
+           "tensor_like_call", "NOT_HANDLED", "call_mode"]
 
 
 class _State(threading.local):
     subclass_off = 0    # DisableTorchFunctionSubclass blocks open in this thread
-    all_off = 0         # DisableTorchFunction blocks
+    all_off = 0         # DisableTorchFunction blocks (modes too)
+
+    def __init__(self):
+        self.modes = []     # TorchFunctionModes entered in this thread, innermost last
 
 
 _state = _State()
@@ -147,6 +150,21 @@ def tensor_like_call(function, args, kwargs):
     if any(function is method for method in vars(Tensor).values()):
         return handle(function, found, args, kwargs or None)
     return NOT_HANDLED
+
+
+def call_mode(func, args, kwargs):
+    """The innermost TorchFunctionMode's __torch_function__ for this call,
+    run with that mode off (so the calls it makes reach the next mode, or
+    the function itself), as PyTorch's; NOT_HANDLED where it returns
+    NotImplemented."""
+    modes = _state.modes
+    mode = modes.pop()
+    try:
+        kinds = tuple(type(a) for a in overloaded_args(args, kwargs))
+        result = mode.__torch_function__(func, kinds, args, kwargs)
+    finally:
+        modes.append(mode)
+    return NOT_HANDLED if result is NotImplemented else result
 
 
 def _dispatch_name(func):

@@ -4,7 +4,7 @@ import functools
 import sys
 import types
 
-from ._subclass import NAMES, _state, handle, overloaded_args
+from ._subclass import NAMES, NOT_HANDLED, _state, call_mode, handle, overloaded_args
 from ._tensor import Tensor
 
 # Operators and the Tensor method PyTorch hands to __torch_function__ for
@@ -42,6 +42,10 @@ def _dispatching(orig, func, binary=False):
     """`orig` (a Tensor method) that first hands the call to the
     __torch_function__ of its arguments, as `func` (None: as itself)."""
     def method(self, *args, **kwargs):
+        if _state.modes and not _state.all_off:
+            result = call_mode(func, (self, *args), kwargs or None)
+            if result is not NOT_HANDLED:
+                return result
         if _state.subclass_off or _state.all_off:
             return orig(self, *args, **kwargs)
         found = overloaded_args((self, *args), kwargs)
@@ -56,7 +60,7 @@ def _dispatching(orig, func, binary=False):
             # or says the operand types are unsupported)
             return NotImplemented
     functools.update_wrapper(method, orig)
-    if func is None:
+    if func is None:    # (the closure reads it when called)
         func = method
     return method
 
@@ -65,6 +69,10 @@ def _dispatching_property(prop):
     getter = prop.__get__
 
     def get(self):
+        if _state.modes and not _state.all_off:
+            result = call_mode(getter, (self,), None)
+            if result is not NOT_HANDLED:
+                return result
         if _state.subclass_off or _state.all_off:
             return prop.fget(self)
         found = overloaded_args((self,))
@@ -108,9 +116,10 @@ def _wrappers():
                 out[name] = _dispatching(value, getattr(Tensor, _SPECIAL[name] or name))
             elif not name.startswith("_"):
                 out[name] = _dispatching(value, value)
-            if name in out and not isinstance(value, property) and name not in _OPERATORS:
-                func = getattr(Tensor, _SPECIAL.get(name) or name)
-                NAMES.setdefault(func, f"ember.Tensor.{func.__name__}")
+            if name in out and name not in _OPERATORS:
+                # (named as Tensor's attribute: new_zeros, whatever its function's name)
+                target = _SPECIAL.get(name) or name
+                NAMES.setdefault(getattr(Tensor, target), f"ember.Tensor.{target}")
     out["__iter__"] = _iter
     return out
 
@@ -181,16 +190,29 @@ def enable_functions():
     for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
         functional = module.__name__.endswith("functional")
         for name, value in list(vars(module).items()):
-            if name.startswith("_") or not isinstance(value, types.FunctionType) or \
-                    module is ember and name in _IGNORED:
+            if name.startswith("_") or not isinstance(value, types.FunctionType):
                 continue
             public = made.get(value)
             if public is None:
-                public = made[value] = _Dispatching(value, functional)
+                # (a factory or setting PyTorch lists as ignored: modes see it, subclasses not)
+                ignored = module is ember and name in _IGNORED
+                public = made[value] = _Dispatching(value, functional, ignored)
                 NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}" \
                                 f".{name}"
             _replaced.append((module, name, value))
             setattr(module, name, public)
+
+
+def enable_modes():
+    """What a TorchFunctionMode needs besides the functions: every method and
+    property of Tensor itself dispatching (plain tensors' calls reach a mode)."""
+    enable_functions()
+    if vars(Tensor).get("add") is _wrappers()["add"]:
+        return
+    for name, wrapper in _wrappers().items():
+        if name not in _OPERATORS:
+            _replaced.append((Tensor, name, vars(Tensor)[name]))
+            setattr(Tensor, name, wrapper)
 
 
 def disable_functions():
@@ -211,11 +233,17 @@ class _Dispatching:
     that a table of overrides keyed by `torch.add` before the replacement
     still finds it; it binds as a method only where the function did."""
 
-    def __init__(self, orig, python_function):
+    def __init__(self, orig, python_function, ignored=False):
         functools.update_wrapper(self, orig)
-        self._python = python_function
+        self._python, self._ignored = python_function, ignored
 
     def __call__(self, *args, **kwargs):
+        if _state.modes and not _state.all_off:
+            result = call_mode(self, args, kwargs or None)
+            if result is not NOT_HANDLED:
+                return result
+        if self._ignored:
+            return self.__wrapped__(*args, **kwargs)
         found = overloaded_args(args, kwargs)
         if not found:
             return self.__wrapped__(*args, **kwargs)

@@ -1,7 +1,8 @@
 """torch.overrides: the `__torch_function__` protocol (ember/_subclass.py
 runs it for Ember's own functions, methods and properties; library code
 calls `has_torch_function` and `handle_torch_function` for its own).
-TorchFunctionMode cannot be entered: Ember's calls do not consult modes."""
+TorchFunctionMode works as PyTorch's (not TorchDispatchMode: Ember has no
+dispatcher below its Python ops)."""
 import contextlib
 import functools
 import warnings
@@ -103,6 +104,13 @@ def get_default_nowrap_functions():
 
 def resolve_name(f):
     """The name a dispatch error gives `f` (torch.add, torch.Tensor.add)."""
+    from ._subclass_wrappers import _wrappers
+    _wrappers()     # (names Tensor's methods and properties)
+    try:
+        if f in _subclass.NAMES:
+            return _subclass._dispatch_name(f)
+    except TypeError:       # (unhashable)
+        return None
     for funcs in get_overridable_functions().values():
         if any(f is g or f == g for g in funcs):
             return _subclass._dispatch_name(f)
@@ -121,24 +129,35 @@ def redispatch_function(func, types, args, kwargs):
 
 
 class TorchFunctionMode:
-    """Subclassable so library code defines; entering raises, as Ember's
-    dispatch (ember/_subclass.py) consults argument types, not modes."""
+    """Overrides every function, method and property call within its `with`
+    block: its __torch_function__ gets each, and the calls it makes go on to
+    the next mode out (or the function itself), as in PyTorch. Entering the
+    first one turns dispatch on for plain Tensors' methods too
+    (ember/_subclass_wrappers.py)."""
+
+    inner: "TorchFunctionMode"
+
+    def __init__(self):
+        pass
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        raise NotImplementedError()
+        raise NotImplementedError
 
     def __enter__(self):
-        raise NotImplementedError(
-            f"{type(self).__name__}: Ember dispatches to the __torch_function__ of Tensor "
-            "subclasses and tensor-likes, not of modes, so a TorchFunctionMode would never be "
-            "called.")
+        from ._subclass_wrappers import enable_modes
+        enable_modes()
+        _subclass._state.modes.append(self)
+        return self
 
-    def __exit__(self, *exc):
-        return None
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        _subclass._state.modes.pop()
 
     @classmethod
     def push(cls, *args, **kwargs):
-        return cls(*args, **kwargs).__enter__()
+        warnings.warn(
+            "`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
+            stacklevel=2)
+        return cls(*args, **kwargs)
 
 
 class BaseTorchFunctionMode(TorchFunctionMode):
@@ -147,4 +166,4 @@ class BaseTorchFunctionMode(TorchFunctionMode):
 
 
 def _is_torch_function_mode_enabled():
-    return False
+    return bool(_subclass._state.modes) and not _subclass._state.all_off
