@@ -537,3 +537,18 @@ print(type(p + 1).__name__, type(torch.mean(p)).__name__, type(p[0]).__name__,
       type(p.shape).__name__, p.tolist())
 with torch._C.DisableTorchFunctionSubclass():
     print(type(p + 1).__name__)
+
+# Extending all torch API with Modes (the note's FunctionLog; its
+# DispatchLog is a TorchDispatchMode, which Ember has not)
+from torch.overrides import TorchFunctionMode, resolve_name
+
+
+class FunctionLog(TorchFunctionMode):
+    def __torch_function__(self, func, types, args, kwargs=None):
+        print(f"Function Log: {resolve_name(func)}(*{args}, **{kwargs})")
+        return func(*args, **(kwargs or {}))
+
+
+with FunctionLog():
+    # (the note's torch.mm: PyTorch's resolve_name calls it torch.spmm, its alias)
+    torch.matmul(torch.rand(2, 2).mul(0).add(1), torch.ones(2, 2))
