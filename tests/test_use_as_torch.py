@@ -45,7 +45,7 @@ COMPARED = ["mlp_sgd.py", "dataloader_train.py", "autograd_forms.py", "pruning_t
             # PyTorch's docs notes and more tutorials and recipes
             "modules_note.py", "autograd_mechanics.py", "serialization_note.py",
             "classifier_bow.py", "recipes_shapes_device.py", "extending_note.py",
-            "recipes_checkpoints.py"]
+            "recipes_checkpoints.py", "extending_subclasses.py"]
 
 
 def _env():

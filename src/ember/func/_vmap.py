@@ -45,15 +45,12 @@ class BatchedRead(RuntimeError):
 
 class BatchedTensor(Tensor):
     """One sample's view of a batch of values, inside vmap at `level`."""
-    # (vmap's batching rules see it, not __torch_function__)
-    __torch_function__ = disabled_impl
+    __torch_function__ = disabled_impl      # (vmap's batching rules see it instead)
 
     def __new__(cls, phys, level):
-        return object.__new__(cls)
-
-    def __init__(self, phys, level):
-        d = self.__dict__
-        d["_phys"], d["_level"] = phys, level
+        self = object.__new__(cls)
+        self.__dict__["_phys"], self.__dict__["_level"] = phys, level
+        return self
 
     # What Tensor reads from its array: not available inside vmap, so that an
     # op without a batching rule cannot silently compute on the whole batch.
