@@ -271,6 +271,7 @@ def _targets():
     from ember import nn, linalg, special
     from ember.nn import functional as F
     from ember.ops._registry import REGISTRY
+    from ember._subclass_wrappers import _Dispatching
     op_names = set(ember.ops.__all__)
     for info in REGISTRY.values():
         for n in (info.name,) + info.aliases:
@@ -292,6 +293,8 @@ def _targets():
             if attr in _ATEN_ARGS or attr in _INPLACE_RENAMED or attr in _ALL_ARGS:
                 name = _Functional(name, fn, _ATEN_ARGS.get(attr), attr in _INPLACE_RENAMED)
             functional[id(fn)] = name
+            if isinstance(fn, _Dispatching):    # (a module may hold the function it replaced)
+                functional[id(fn.__wrapped__)] = name
             targets.append((F, attr, name))
     targets += _module_functions(nn.Module, functional)
     targets += _optimizer_methods()

@@ -268,9 +268,10 @@ class TransformerEncoderLayer(_Layer):
         self._build_feedforward(d_model, dim_feedforward, dropout, layer_norm_eps, bias, 2, f)
         if isinstance(activation, str):
             activation = _get_activation_fn(activation)
-        if activation is F.relu or isinstance(activation, ReLU):
+        # (==: F.relu may since have been replaced by its dispatching form, equal to it)
+        if activation == F.relu or isinstance(activation, ReLU):
             self.activation_relu_or_gelu = 1
-        elif activation is F.gelu or isinstance(activation, GELU):
+        elif activation == F.gelu or isinstance(activation, GELU):
             self.activation_relu_or_gelu = 2
         else:
             self.activation_relu_or_gelu = 0
