@@ -167,6 +167,9 @@ _IGNORED = {
 }
 _enabled = False
 _made = {}      # the public function -> its dispatching form
+# Counts the swaps both ways: whoever keeps the public functions (vmap's
+# wrappers) takes them again when it changed.
+generation = 0
 
 
 _replaced = []  # (owner, name, what it held): what disable_functions puts back
@@ -174,10 +177,11 @@ _replaced = []  # (owner, name, what it held): what disable_functions puts back
 
 def enable_functions():
     """Replace the public functions by dispatching ones (once per process)."""
-    global _enabled
+    global _enabled, generation
     if _enabled:
         return
     _enabled = True
+    generation += 1
     import ember
     # Tensor's own operators too: `parameter + sub` runs Parameter's, which
     # must see the subclass (Python tries a reflected operator first only
@@ -219,7 +223,8 @@ def disable_functions():
     """Put the plain public functions and operators back (the test suite
     does, after a test that defined a subclass); subclasses defined so far
     keep their own wrappers, and the next one turns dispatch on again."""
-    global _enabled
+    global _enabled, generation
+    generation += 1
     while _replaced:
         owner, name, value = _replaced.pop()
         setattr(owner, name, value)

@@ -402,16 +402,18 @@ def _unbatch(func, x, level, out_dim):
 # -- the wrappers ----------------------------------------------------------------
 
 _cache = []     # (owner, attribute, original, wrapper), made once
-_cache_profiled = [False]   # made while a profiler's wrappers were installed
+_cache_profiled = [False, 0]    # under a profiler's wrappers?; dispatch's swap count then
 
 
 def _install():
     from ..autograd import _profiler_hooks
+    from .. import _subclass_wrappers
     profiled = _profiler_hooks.active
-    if not _cache or profiled or _cache_profiled[0]:
-        # (a profiler swaps the same attributes: wrap what is there now)
+    if not _cache or profiled or _cache_profiled[0] or \
+            _cache_profiled[1] != _subclass_wrappers.generation:
+        # (a profiler, or dispatch, swaps the same attributes: wrap what is there now)
         _cache[:] = _wrappers()
-        _cache_profiled[0] = profiled
+        _cache_profiled[:] = profiled, _subclass_wrappers.generation
         _modules.clear()
         _by_original.clear()
         for owner, attr, original, w in _cache:
