@@ -84,9 +84,17 @@ def _takes_part(cls):
     known = _TAKES_PART.get(cls)
     if known is None:
         impl = getattr(cls, "__torch_function__", None)
-        known = impl is not None and getattr(impl, "__func__", impl) is not disabled_impl
+        known = impl is not None and getattr(impl, "__func__", impl) is not disabled_impl \
+            and not _pytorchs(cls)
         _TAKES_PART[cls] = known
     return known
+
+
+def _pytorchs(cls):
+    """Whether `cls` is real PyTorch's tensor class (or one made from it): its
+    __torch_function__ calls back with PyTorch's switch off, not Ember's, so
+    it takes no part in Ember's dispatch (ember.from_dlpack(torch_tensor))."""
+    return any(k.__name__ == "TensorBase" and k.__module__ == "torch._C" for k in cls.__mro__)
 
 
 def _add(arg, found):
@@ -226,6 +234,11 @@ def _tensor_torch_function(cls, func, types, args=(), kwargs=None):
     if kwargs is None:
         kwargs = {}
     if not all(issubclass(cls, t) for t in types):
+        return NotImplemented
+    if _state.subclass_off:
+        # Called with Ember's dispatch already off: by another library (real
+        # PyTorch's torch.add handed an Ember tensor), which would only call
+        # back here again.
         return NotImplemented
     with DisableTorchFunctionSubclass():
         ret = func(*args, **kwargs)

@@ -182,7 +182,6 @@ def enable_functions():
         return
     _enabled = True
     generation += 1
-    import ember
     # Tensor's own operators too: `parameter + sub` runs Parameter's, which
     # must see the subclass (Python tries a reflected operator first only
     # for the left operand's subclasses).
@@ -190,17 +189,22 @@ def enable_functions():
     for name in _OPERATORS:
         _replaced.append((Tensor, name, vars(Tensor)[name]))
         setattr(Tensor, name, wrappers[name])
-    made = _made
+    _swap_functions(ignored=False)
+
+
+def _swap_functions(ignored):
+    """Put the dispatching forms in place of the public functions: those PyTorch
+    lists as ignored (factories, settings: only modes see them), or the rest."""
+    import ember
     for module in (ember, *(sys.modules[n] for n in _NAMESPACES)):
         functional = module.__name__.endswith("functional")
         for name, value in list(vars(module).items()):
-            if name.startswith("_") or not isinstance(value, types.FunctionType):
+            if name.startswith("_") or not isinstance(value, types.FunctionType) or \
+                    (module is ember and name in _IGNORED) != ignored:
                 continue
-            public = made.get(value)
+            public = _made.get(value)
             if public is None:
-                # (a factory or setting PyTorch lists as ignored: modes see it, subclasses not)
-                ignored = module is ember and name in _IGNORED
-                public = made[value] = _Dispatching(value, functional, ignored)
+                public = _made[value] = _Dispatching(value, functional, ignored)
                 NAMES[public] = f"{'ember.nn.functional' if functional else module.__name__}" \
                                 f".{name}"
             _replaced.append((module, name, value))
@@ -213,6 +217,7 @@ def enable_modes():
     enable_functions()
     if vars(Tensor).get("add") is _wrappers()["add"]:
         return
+    _swap_functions(ignored=True)
     for name, wrapper in _wrappers().items():
         if name not in _OPERATORS:
             _replaced.append((Tensor, name, vars(Tensor)[name]))
