@@ -6,17 +6,15 @@ checks its arguments for a Tensor subclass (or another type) that defines
 own, runs the call with that check off and gives the result the subclass's
 class: `x.as_subclass(MyT) + 1` is a MyT.
 
-Ember pays for the check only in a program that has such a subclass: when
-one is defined, its class gets a dispatching wrapper for each of Tensor's
-methods, operators and properties it does not define itself, and the public
-functions of `ember`, `nn.functional`, `linalg`, `special` and `fft` are
-replaced, once, by dispatching ones. A plain Tensor's methods are never
-wrapped, so `plain.add(sub)` runs as Tensor.add (an operator between the
-two still dispatches: Python tries the subclass's reflected operator
-first). Types that are not Tensors but define `__torch_function__` (the
-"tensor-like" of the Extending-PyTorch note) take part in the functions'
-dispatch once it is on; `__torch_dispatch__` and TorchFunctionMode are not
-supported.
+Ember pays for the check only in a program that uses it (ember/_subclass_wrappers.py):
+when a subclass is defined, its class gets a dispatching wrapper for each of
+Tensor's methods, operators and properties it does not define itself, and
+the public functions of `ember`, `nn.functional`, `linalg`, `special` and
+`fft`, and Tensor's operators, are replaced, once, by dispatching ones;
+entering a TorchFunctionMode also wraps Tensor's own methods and properties
+and the factories. Types that are not Tensors but define
+`__torch_function__` (the "tensor-like" of the Extending-PyTorch note) take
+part in the functions' dispatch. `__torch_dispatch__` is not supported.
 """
 import functools
 import os
@@ -183,8 +181,7 @@ def _dispatch_name(func):
     if name is None:
         module = getattr(func, "__module__", None) or "ember"
         name = f"{module}.{getattr(func, '__qualname__', getattr(func, '__name__', func))}"
-    return _public_name.public_module(name.rsplit(".", 1)[0]) + "." + name.rsplit(".", 1)[1] \
-        if name.startswith("ember") else name
+    return _public_name.public_module(name)
 
 
 def handle(func, overloaded, args, kwargs, python_function=False):
@@ -292,7 +289,6 @@ def __init_subclass__(cls, **kwargs):
             f"{cls.__qualname__} defines __torch_dispatch__, which Ember does not support: "
             "Ember has no dispatcher below its Python ops to call it. __torch_function__ is "
             "supported.")
-    _TAKES_PART.pop(cls, None)
     if _takes_part(cls):
         from . import _subclass_wrappers
         _subclass_wrappers.install(cls)

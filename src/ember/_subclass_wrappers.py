@@ -30,9 +30,9 @@ _SPECIAL = {"__getitem__": None, "__setitem__": None, "__len__": None, "__repr__
             "__str__": "__repr__", "__format__": None, "__reversed__": None,
             "__contains__": None, "__float__": None, "__int__": None, "__bool__": None,
             "__index__": None, "__complex__": None, "__deepcopy__": None}
-# Tensor's methods that stay as they are: how a subclass is made, and the
-# protocol itself.
-_KEEP = {"as_subclass", "__torch_function__", "__init_subclass__"}
+# Tensor's methods that stay as they are: how a subclass is made (the
+# protocol itself, __torch_function__, is a classmethod: never wrapped).
+_KEEP = {"as_subclass"}
 
 
 _UNARY = ("__abs__", "__neg__", "__pos__", "__invert__")

@@ -8,7 +8,7 @@ import functools
 import warnings
 from collections import defaultdict
 
-from . import _subclass
+from . import _public_name, _subclass
 
 __all__ = ["get_ignored_functions", "get_overridable_functions", "get_testing_overrides",
            "handle_torch_function", "has_torch_function", "resolve_name", "is_tensor_like",
@@ -115,7 +115,7 @@ def resolve_name(f):
         if any(f is g or f == g for g in funcs):
             return _subclass._dispatch_name(f)
     if f in get_ignored_functions():
-        return f"ember.{f.__name__}"
+        return _public_name.public_module(f"ember.{f.__name__}")
     return None
 
 
