@@ -314,3 +314,24 @@ def test_torch_function_modes_as_pytorch():
                         T.overrides._is_torch_function_mode_enabled()))
     assert logs[0] == logs[1]
     assert results[0] == results[1]
+
+
+def test_default_called_with_dispatch_off_and_parameter_subclasses():
+    got = []
+    for T in (ember, torch):
+        class Sub(T.Tensor):
+            pass
+
+        class MyParam(T.nn.Parameter):
+            pass
+
+        class Quiet(T.Tensor):
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                with T._C.DisableTorchFunctionSubclass():
+                    return super().__torch_function__(func, types, args, kwargs)
+        p = MyParam(T.ones(2).as_subclass(Sub))
+        q = T.ones(2).as_subclass(Quiet) + 1
+        got.append((type(p).__name__, isinstance(p, T.nn.Parameter), type(q).__name__,
+                    q.tolist(), type(MyParam(T.ones(2))).__name__))
+    assert got[0] == got[1]

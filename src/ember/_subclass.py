@@ -35,6 +35,7 @@ class _State(threading.local):
 
     def __init__(self):
         self.modes = []     # TorchFunctionModes entered in this thread, innermost last
+        self.running = []   # the calls Tensor.__torch_function__ is running
 
 
 _state = _State()
@@ -232,16 +233,21 @@ def _tensor_torch_function(cls, func, types, args=(), kwargs=None):
         kwargs = {}
     if not all(issubclass(cls, t) for t in types):
         return NotImplemented
-    if _state.subclass_off:
-        # Called with Ember's dispatch already off: by another library (real
-        # PyTorch's torch.add handed an Ember tensor), which would only call
-        # back here again.
+    running = _state.running
+    if any(f is func for f in running):
+        # Called back while running this very call: by another library (real
+        # PyTorch's torch.add handed an Ember tensor calls here again from
+        # inside func), which would only call back again.
         return NotImplemented
-    with DisableTorchFunctionSubclass():
-        ret = func(*args, **kwargs)
-        if func in default_nowrap():
-            return ret
-        return convert(ret, cls)
+    running.append(func)
+    try:
+        with DisableTorchFunctionSubclass():
+            ret = func(*args, **kwargs)
+            if func in default_nowrap():
+                return ret
+            return convert(ret, cls)
+    finally:
+        running.pop()
 
 
 _tensor_torch_function.__name__ = "__torch_function__"

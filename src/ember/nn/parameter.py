@@ -31,7 +31,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             data = empty(0)
         if not isinstance(data, Tensor):
             data.detach     # (PyTorch detaches what is not a tensor: Python's AttributeError)
-        if type(data) is Tensor or type(data) is Parameter or cls is not Parameter:
+        if type(data) is Tensor or type(data) is Parameter:
             return Tensor._make_subclass(cls, data, requires_grad)
         # A tensor of a subclass of the program's stays of its class, marked
         # as a parameter (isinstance(t, Parameter) holds), as in PyTorch.
