@@ -18,6 +18,14 @@ import torch
 _MISSING = re.compile(r'^(\w+)\(\) missing \d+ required positional arguments?: (.*)$')
 _COMBINATION = re.compile(r"^(\w+)\(\) received an invalid combination of arguments - got \(\), "
                           r"but expected (one of:\n(?: \* \(.*\)\n)+|\(.*\))$")
+# (what a call given one object no parameter takes lists: the overloads, each
+# maybe followed by the arguments it did not match)
+_PROBED = re.compile(r"^(\w+)\(\) received an invalid combination of arguments - got \(.*?\), "
+                     r"but expected one of:\n((?: \* \(.*\)\n(?:      didn't match.*\n)?)+)$")
+
+
+class _Unfit:
+    """An argument no parameter of PyTorch's takes."""
 
 
 def entry(call):
@@ -41,6 +49,23 @@ def entry(call):
     return None
 
 
+def probed(call):
+    """The overloads of a function whose parameters all have defaults (so a
+    call without arguments runs): called with an object none takes."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            call()
+    except TypeError as e:
+        m = _PROBED.match(str(e))
+        if m:
+            return m.group(1), ("overloads",) + tuple(re.findall(r"^ \* (\(.*\))$", m.group(2),
+                                                                  re.M))
+    except Exception:
+        pass
+    return None
+
+
 def table(owner, names):
     out = {}
     for name in names:
@@ -55,8 +80,12 @@ def table(owner, names):
             continue
         if owner is torch.Tensor:
             got = entry(lambda: getattr(torch.ones(2), name)())
+            if got is None:
+                got = probed(lambda: getattr(torch.ones(2), name)(_Unfit()))
         else:
             got = entry(f)
+            if got is None:
+                got = probed(lambda: f(torch.ones(2), _Unfit()))
         if got is not None:
             out[name] = got
     return out

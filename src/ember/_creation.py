@@ -99,7 +99,8 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
 
 def _is_int(s):
     return isinstance(s, (int, np.integer)) or (
-        isinstance(s, Tensor) and s.dim() == 0 and s.dtype._category == D._INT)
+        isinstance(s, Tensor) and s.dim() == 0 and s.dtype._category == D._INT) or (
+        isinstance(s, np.ndarray) and s.ndim == 0 and s.dtype.kind in "iu")
 
 
 def _size_args(size, fn, varargs=True):

@@ -10,6 +10,7 @@ from . import _settings
 from ._tensor import Tensor
 from .ops._keywords import MISSING, missing_error
 from .ops._operand_refusal import stand_in
+from .ops._parser_types import parser_type_error
 
 _warned = [False]
 
@@ -44,7 +45,10 @@ def _deprecated(fn, name, method, scalar, tensors):
         try:
             return fn(self, *args, **kwargs)
         except Exception:
-            error = missing_error(name, (), kwargs, False) if self is MISSING else None
+            if self is MISSING:
+                error = missing_error(name, (), kwargs, False)
+            else:       # (a string or an array for alpha: the parser's error)
+                error = parser_type_error(name, method, (self,) + args, kwargs)
             if error is None:
                 raise
             raise error from None

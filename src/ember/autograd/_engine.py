@@ -72,8 +72,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     captured = [None] * len(inputs) if capture else None
     # 3. run ready nodes, recording only if asked to (create_graph)
     # (formulas compute inf and nan silently, as PyTorch's do)
-    prev_mode = _state.enabled
+    prev_mode, prev_formulas = _state.enabled, _state.formulas
     _state.enabled = create_graph
+    _state.formulas = create_graph      # (see grad_mode._State.formulas)
     token = silence()
     _final_callbacks.append([])
     running.append((next(_task_ids), deps, needed, capture))
@@ -90,7 +91,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         _final_callbacks.pop()
         running.pop()
         restore(token)
-        _state.enabled = prev_mode
+        _state.enabled, _state.formulas = prev_mode, prev_formulas
     # 4. what autograd.grad returns
     if capture:
         return _captured(captured, allow_unused)

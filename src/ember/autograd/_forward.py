@@ -25,6 +25,7 @@ import weakref
 
 from .._backend import np
 from .. import _dtype as D
+from .grad_mode import formulas_running
 
 ELEMENT_WISE = "element_wise"
 
@@ -205,12 +206,13 @@ def _element_wise(node_cls, out, inputs, ctx, tangents):
     xp, parameters = ops.TENSOR, ops._registry._parameters
     values = _named_values(node_cls, inputs, ctx, out)
     total = None
-    for name, t in zip(node_cls._input_names, tangents):
-        if t is None:
-            continue
-        f = node_cls._named_formulas[name]
-        term = f(xp, t, *[values[n] for n in parameters(f)])
-        total = term if total is None else total + term
+    with formulas_running():
+        for name, t in zip(node_cls._input_names, tangents):
+            if t is None:
+                continue
+            f = node_cls._named_formulas[name]
+            term = f(xp, t, *[values[n] for n in parameters(f)])
+            total = term if total is None else total + term
     if total is None:
         return None
     if any(total is t for t in tangents):
@@ -267,7 +269,8 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
     _state.enabled = True
     DERIVING[0] += 1
     try:
-        grads = node.apply(ops.TENSOR, tuple(us) if multi else us[0], True, needs)
+        with formulas_running():
+            grads = node.apply(ops.TENSOR, tuple(us) if multi else us[0], True, needs)
         total = None
         for g, t in zip(grads, tangents):
             if g is None or t is None:

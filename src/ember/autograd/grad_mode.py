@@ -4,6 +4,7 @@ The switch is thread-local, as in PyTorch: a no_grad block in one thread does
 not stop recording in another. Each mode works as a context manager and as a
 decorator, and restores the previous mode even when the block raises.
 """
+import contextlib
 import functools
 import inspect
 import threading
@@ -47,6 +48,11 @@ class _State(threading.local):
     # PyTorch): enable_grad there sets only this, which is_grad_enabled reports.
     requested = False
     multithreading = True   # set_multithreading_enabled (the engine is single-threaded)
+    # True while Ember's derivative formulas run on tensors (create_graph, a
+    # node called, forward mode): they combine the NumPy arrays a forward
+    # saved with tensors, which binary ops then take as constant tensors.
+    # (A program's `tensor + array` is left to NumPy, as PyTorch leaves it.)
+    formulas = False
 
     def __init__(self):
         # (run in each thread on its first use of the state)
@@ -54,6 +60,17 @@ class _State(threading.local):
 
 
 _state = _State()
+
+
+@contextlib.contextmanager
+def formulas_running():
+    """Ember's derivative formulas run on tensors here (see _State.formulas)."""
+    prev = _state.formulas
+    _state.formulas = True
+    try:
+        yield
+    finally:
+        _state.formulas = prev
 
 
 def is_grad_enabled():

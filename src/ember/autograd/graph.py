@@ -20,6 +20,7 @@ from typing import NamedTuple, Optional
 from . import _forward
 from .. import _public_name
 from .._removable_handle import RemovableHandle
+from .grad_mode import formulas_running
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
            "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook"]
@@ -142,7 +143,9 @@ class Node:
         if all(g is None for g in grads):
             out = (None,) * len(needs)
         else:
-            out = self.apply(ops.TENSOR, list(grads) if self._multi else grads[0], True, needs)
+            with formulas_running():
+                out = self.apply(ops.TENSOR, list(grads) if self._multi else grads[0], True,
+                                 needs)
         return out[0] if len(out) == 1 else tuple(out)
 
     @property

@@ -5,6 +5,7 @@ These are convolution's own backward maps (ops/convolution.py's recorded
 `conv_input_grad` / `conv_weight_grad`), so a result is differentiable again
 (grad_fn ConvolutionBackwardBackward0) as PyTorch's convolution_backward is.
 """
+from .._python_data import _tname
 from .. import _dtype as D
 from .._backend import np
 from .._tensor import Tensor
@@ -32,7 +33,7 @@ def _ntuple(value, name, dim):
     if not isinstance(value, (tuple, list)):
         value = (value,) * dim
     if not all(_is_int(v) for v in value):
-        raise _schema_error(name, "List[int]", type(value).__name__)
+        raise _schema_error(name, "List[int]", _tname(value))
     return [int(v) for v in value]
 
 
@@ -43,7 +44,7 @@ def _geometry(dim, x_shape, w_shape, gy, stride, padding, dilation, groups):
     padding = _ntuple(padding, "padding", dim)
     dilation = _ntuple(dilation, "dilation", dim)
     if not _is_int(groups):
-        raise _schema_error("groups", "int", type(groups).__name__)
+        raise _schema_error("groups", "int", _tname(groups))
     # (the convolution's dims are the weight's, whichever function was called)
     dim = len(w_shape) - 2
     if dim <= 0:
@@ -97,10 +98,10 @@ def _size(value):
 
 def _input(dim, input_size, weight, grad_output, stride, padding, dilation, groups):
     if not isinstance(grad_output, Tensor):
-        raise AttributeError(f"'{type(grad_output).__name__}' object has no attribute "
+        raise AttributeError(f"'{_tname(grad_output)}' object has no attribute "
                              "'new_empty'")
     if not isinstance(weight, Tensor):
-        raise _schema_error("weight", "Tensor", type(weight).__name__)
+        raise _schema_error("weight", "Tensor", _tname(weight))
     geometry = _geometry(dim, _size(input_size), weight.shape, grad_output, stride, padding,
                          dilation, groups)
     _check_dtypes(grad_output, weight, dim, "input")
@@ -109,10 +110,10 @@ def _input(dim, input_size, weight, grad_output, stride, padding, dilation, grou
 
 def _weight(dim, input, weight_size, grad_output, stride, padding, dilation, groups):
     if not isinstance(grad_output, Tensor):
-        raise AttributeError(f"'{type(grad_output).__name__}' object has no attribute "
+        raise AttributeError(f"'{_tname(grad_output)}' object has no attribute "
                              "'new_empty'")
     if not isinstance(input, Tensor):
-        raise _schema_error("input", "Tensor", type(input).__name__)
+        raise _schema_error("input", "Tensor", _tname(input))
     geometry = _geometry(dim, input.shape, _size(weight_size), grad_output, stride, padding,
                          dilation, groups)
     _check_dtypes(input, grad_output, dim, "weight")

@@ -21,6 +21,7 @@
 
 This module also gives Tensor its math methods and operators.
 """
+from .._python_data import _tname
 from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
 from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
@@ -37,7 +38,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _keywords, _missing, _operand_refusal, _size_args
+from . import _autocast, _keywords, _missing, _operand_refusal, _parser_types, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -48,6 +49,7 @@ from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
                namespace_extras, normalization_native, sorting_histogramdd,
                reduction_gradient)
 from .._backend import np as _np
+from .. import _dtype as _D
 
 # (the registry's ops are added below, from their declarations)
 __all__ = list(pointwise.__all__ + comparison.__all__ + conditional.__all__ + shape.__all__
@@ -74,7 +76,7 @@ def _unpacked(method, param):
                     raise TypeError(
                         f"{method.__name__}(): argument '{param}' failed to unpack the "
                         f"object at pos {i + 1} with error \"type must be tuple of ints,"
-                        f"but got {type(a).__name__}\"")
+                        f"but got {_tname(a)}\"")
             args = (args,)
         return method(self, *args, **kwargs)
     unpacked.__name__ = unpacked.__qualname__ = method.__name__
@@ -121,6 +123,9 @@ Tensor.fill_ = inplace.fill_
 Tensor.copy_ = inplace.copy_
 
 
+_PYTHON_NUMBERS = (_builtins.float, _builtins.complex, _builtins.int)
+
+
 def _reflect(fn, arrays=False):
     """`number <op> tensor`: NotImplemented for another left operand (a NumPy
     array, unless `arrays`), as PyTorch's reflected operators give."""
@@ -130,6 +135,11 @@ def _reflect(fn, arrays=False):
     def reflected(self, other):
         if not isinstance(other, kinds):
             return NotImplemented
+        if isinstance(other, _np.generic) and not isinstance(other, _PYTHON_NUMBERS):
+            # PyTorch's parser reads a NumPy scalar as a Python int (an integer)
+            # or float (all else: bool_ and complex64 too, its imaginary part lost)
+            other = (_builtins.int(other) if isinstance(other, _np.integer)
+                     else _builtins.float(other))
         return fn(self, other)
     return reflected
 
@@ -185,7 +195,21 @@ Tensor.__invert__ = _invert
 Tensor.__and__ = Tensor.__rand__ = _Q.bitwise_and
 Tensor.__or__ = Tensor.__ror__ = _Q.bitwise_or
 Tensor.__xor__ = Tensor.__rxor__ = _Q.bitwise_xor
-Tensor.__eq__ = _Q.eq
+
+
+def _equals(self, other):
+    """`tensor == array`: PyTorch's == takes a NumPy array as a tensor (its
+    named eq refuses one; every other operator leaves the array to NumPy)."""
+    if isinstance(other, _np.ndarray):
+        try:
+            _D.from_numpy_dtype(other.dtype)
+        except TypeError:       # (an array of strings or objects: Python's identity test)
+            return NotImplemented
+        other = Tensor._wrap(other)
+    return _Q.eq(self, other)
+
+
+Tensor.__eq__ = _equals
 
 
 def _ordering(fn):
@@ -227,6 +251,13 @@ for _name in _operand_refusal.TENSOR_PARAMETERS:
             setattr(Tensor, _method, _operand_refusal.checking(getattr(Tensor, _method), _method,
                                                                 False))
     globals()[_name] = _operand_refusal.checking(globals()[_name], _name, True)
+# (forms without a wrapper of their own: an argument of the wrong type gets
+# the parser's words; the function forms taking out= have out='s wrapper)
+for _name in ("clamp", "clamp_", "clip", "clip_", "clamp_min", "clamp_min_", "clamp_max",
+              "clamp_max_", "fill_", "float_power_"):
+    setattr(Tensor, _name, _parser_types.typed(getattr(Tensor, _name), _name, True))
+for _name in ("clamp_", "clip_", "clamp_min_", "clamp_max_", "fill", "fill_"):
+    globals()[_name] = _parser_types.typed(globals()[_name], _name, False)
 Tensor.masked_fill = _operand_refusal.masked_fill_checking(Tensor.masked_fill, "masked_fill", False)
 Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_, "masked_fill_",
                                                             False)

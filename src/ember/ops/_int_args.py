@@ -36,6 +36,8 @@ def is_index(value, bools=False):
         return bools
     if isinstance(value, (int, np.integer)):
         return True
+    if isinstance(value, np.ndarray):   # (a 0-d integer array: NumPy's __index__ takes it)
+        return value.ndim == 0 and value.dtype.kind in "iu"
     return (isinstance(value, Tensor) and value._data.ndim == 0
             and value._data.dtype.kind in "iub")
 

@@ -5,10 +5,12 @@ TypeError (`x + [1]`); the named forms raise PyTorch's argument error instead,
 worded as its argument parser words it for each op's overloads. Ops with
 two tensor parameters and no operator (mm, dot, ...) check their types first,
 as PyTorch's parser does."""
+from .._python_data import _tname
 from .._backend import np
 from .._tensor import Tensor
 from . import _missing
 from ._missing import MISSING
+from ._parser_types import refuse_types
 from .conditional import _arg_type
 
 # The ops (and aliases) whose functions return NotImplemented for such an operand.
@@ -106,8 +108,10 @@ def refusing(function, name, function_form):
     def named(*args, **kwargs):
         try:
             result = function(*args, **kwargs)
-        except TypeError as e:
-            _refuse_missing(e, name, args, kwargs, function_form)
+        except (TypeError, ValueError) as e:
+            if isinstance(e, TypeError):
+                _refuse_missing(e, name, args, kwargs, function_form)
+            refuse_types(name, not function_form, args, kwargs)
             raise
         if result is NotImplemented:
             # (a call leaving out `other` gets the parser's words for it)
@@ -115,6 +119,7 @@ def refusing(function, name, function_form):
             error = missing_error(name, args, kwargs, not function_form)
             if error is not None:
                 raise error
+            refuse_types(name, not function_form, args, kwargs)
             other = args[1] if len(args) > 1 else kwargs.get(
                 "exponent" if name.startswith("pow") else "other")
             if function_form and args and not isinstance(args[0], Tensor):
@@ -190,7 +195,7 @@ def index_put_checking(function, name):
             for i, k in enumerate(indices):
                 if not isinstance(k, Tensor):
                     raise TypeError(f"expected Tensor as element {i} in argument 1, but got "
-                                    f"{type(k).__name__}")
+                                    f"{_tname(k)}")
         return function(input, indices, *args, **kwargs)
     return stand_in(named, function, name)
 

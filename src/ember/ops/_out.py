@@ -6,6 +6,7 @@ output's dtype within or below its category; an output of another shape is
 resized, with PyTorch's deprecation warning when it had elements.
 """
 
+from .._python_data import _tname
 from .._subclass import NOT_HANDLED, tensor_like_call
 from .._settings import warn_at_caller
 from .._tensor import Tensor
@@ -97,7 +98,7 @@ def into(out, name, function, args, kwargs, check=None):
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of Tensors, not "
-                            f"{type(out).__name__}")
+                            f"{_tname(out)}")
         if check is not None:
             for o, r in zip(out, result):
                 if isinstance(o, Tensor):
@@ -108,7 +109,7 @@ def into(out, name, function, args, kwargs, check=None):
             return getattr(return_types, type(result).__name__ + "_out")(*out)
         return tuple(out)
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_tname(out)}")
     if check is not None:
         check(name, out, result)
     write(out, result)
@@ -129,7 +130,7 @@ def _into_kernel(out, name, function, args, kwargs, check, kernel):
     its input, and hands the work to a kernel `kernel(args)` names (the
     autograd refusal names that one; None: no refusal, as PyTorch's)."""
     if not isinstance(out, Tensor):
-        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_tname(out)}")
     check(name, out, None)
     result = function(*args, **kwargs)
     aten = kernel(args)

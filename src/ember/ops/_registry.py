@@ -26,6 +26,7 @@ from inspect import CO_VARARGS, CO_VARKEYWORDS
 from .._backend import restore, silence
 from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _autocast, _int_args, _keywords
+from ._parser_types import refuse_types
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -127,14 +128,19 @@ def _quietly(function, method=True):
             result = tensor_like_call(op, args, kwargs)
             if result is not NOT_HANDLED:
                 return result
+            refuse_types(op.__name__, method, args, kwargs)
             refuse_non_tensor(op.__name__, args, kwargs)
             raise
         except TypeError as e:
             result = tensor_like_call(op, args, kwargs)
             if result is not NOT_HANDLED:
                 return result
+            refuse_types(op.__name__, method, args, kwargs)
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
             return _keywords.retry(function, op.__name__, args, kwargs, e, method)
+        except ValueError:      # (float("x") in an op: a string where a number goes)
+            refuse_types(op.__name__, method, args, kwargs)
+            raise
         finally:
             restore(token)
     op._form = "method" if method else "function"
@@ -170,42 +176,45 @@ def with_out(function, name, check=None, called=None):
             comma = "," if ps else ""
             namespace = {}
             exec(compile(
-                f"def make(function, name, check, into, refuse, tensor_like, none):\n"
+                f"def make(function, name, check, into, refuse, tensor_like, none, types):\n"
                 f"    def public({ps}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
                 f"                return function({ps})\n"
                 f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
-                f"        except (AttributeError, TypeError) as e:\n"
+                f"        except (AttributeError, TypeError, ValueError) as e:\n"
                 f"            result = tensor_like(public, ({ps}{comma}), {{}})\n"
                 f"            if result is not none:\n"
                 f"                return result\n"
+                f"            types(name, False, ({ps}{comma}), {{}} if out is None else "
+                f"{{'out': out}})\n"
+                f"            if isinstance(e, ValueError):\n"
+                f"                raise\n"
                 f"            if isinstance(e, AttributeError):\n"
                 f"                refuse(name, ({ps}{comma}), {{}})\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
         public = make(function, name, check, into, refuse_non_tensor, tensor_like_call,
-                      NOT_HANDLED)
+                      NOT_HANDLED, refuse_types)
     else:
         def public(*args, out=None, **kwargs):
             try:
                 if out is None:
                     return function(*args, **kwargs)
                 return into(out, name, function, args, kwargs, check)
-            except AttributeError:
+            except (AttributeError, TypeError, ValueError) as e:
                 result = tensor_like_call(public, args, kwargs)
                 if result is not NOT_HANDLED:
                     return result
-                refuse_non_tensor(name, args, kwargs)
-                raise
-            except TypeError as e:
-                result = tensor_like_call(public, args, kwargs)
-                if result is not NOT_HANDLED:
-                    return result
+                given = kwargs if out is None else {**kwargs, "out": out}
+                refuse_types(name, False, args, given)
+                if isinstance(e, AttributeError):
+                    refuse_non_tensor(name, args, kwargs)
+                if not isinstance(e, TypeError):
+                    raise
                 # (the function's words: the method's are the op's own)
-                _keywords.reword_missing(e, called or name, args,
-                                         kwargs if out is None else {**kwargs, "out": out})
+                _keywords.reword_missing(e, called or name, args, given)
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
                     renamed_error = _keywords.named(e, name)

@@ -20,6 +20,8 @@ def _int_like(v, first):
         return v._data.ndim == 0 and v._data.dtype.kind in "iu"
     if isinstance(v, (bool, np.bool_)):
         return not first        # a leading bool does not start a size
+    if isinstance(v, np.ndarray):   # (whose __index__ takes a 0-d integer array alone)
+        return v.ndim == 0 and v.dtype.kind in "iu"
     return hasattr(type(v), "__index__")
 
 

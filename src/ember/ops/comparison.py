@@ -1,4 +1,5 @@
 """Comparisons and logic: results without gradients (bool or integer tensors)."""
+from .._python_data import _tname
 from .._backend import quiet_call
 from .._meta import is_meta, no_meta_kernel
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
@@ -141,7 +142,7 @@ def _isclose(name, input, other, rtol, atol, equal_nan):
     for pos, (arg, v) in enumerate((("input", input), ("other", other)), 1):
         if not isinstance(v, Tensor):
             raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
-                            f"not {type(v).__name__}")
+                            f"not {_tname(v)}")
     a, b = input._data, other._data
     if a.dtype != b.dtype:
         raise RuntimeError(f"{D.SCALAR_NAMES[input.dtype]} did not match "

@@ -11,6 +11,7 @@ an unmarked copy, as PyTorch's; `detach()` keeps the mark and `numpy()`
 refuses a marked tensor, as PyTorch's do. No op reads it: every result is an
 ordinary tensor again, as PyTorch's ops resolve the bit.
 """
+from .._python_data import _tname
 from .. import _meta
 import builtins
 
@@ -158,7 +159,7 @@ class _Part:
         elif isinstance(value, (bool, int, float, builtins.complex, np.number, np.bool_)):
             part.fill_(value)
         else:
-            raise TypeError(f"can't assign a {type(value).__name__} to a {tensor.type()}")
+            raise TypeError(f"can't assign a {_tname(value)} to a {tensor.type()}")
 
 
 real = register(_Part(_real), "real", out=False, quiet=True)

@@ -1,14 +1,15 @@
 """Ops that pick between values, and their derivatives: where, clamp,
 maximum, minimum. The gradient flows to whichever value was picked."""
+from .._python_data import _tname
 from .. import _meta
 from .. import _layout as _L
 from .._backend import cast
 from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
-                      kernel_refuses, np,
-                      recorded, wrap, _result_dtype)
+                      kernel_refuses, np, number_arg, recorded, wrap, _result_dtype)
 from ._missing import MISSING, refuse
+from ._parser_types import refuse_types
 from ._out import into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
@@ -232,6 +233,7 @@ def _no_complex_clamp(input):
 
 
 def clamp(input, min=None, max=None):
+    number_arg(*(b for b in (min, max) if b is not None))
     _no_complex_clamp(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -269,7 +271,8 @@ def _scalar_clamped(input, bounds, kernel):
     float are the default float); the refusals of a complex bound and of
     bool bounds on a bool tensor."""
     x = input._data
-    kinds = {type(b) for b in bounds if b is not None}
+    # (a NumPy float is a float to PyTorch's parser: np.float32 too)
+    kinds = {float if isinstance(b, np.floating) else type(b) for b in bounds if b is not None}
     if complex in kinds:
         # (clamp converts a float tensor's bounds to double first; clamp_min
         # and clamp_max check the result type)
@@ -320,6 +323,7 @@ def _no_complex_bound(input, bound, kernel):
 
 
 def clamp_min(input, min):
+    number_arg(min)
     if isinstance(min, Tensor):
         _no_complex_bound(input, min, "maximum_cpu")
     _no_complex_clamp(input)
@@ -331,6 +335,7 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
+    number_arg(max)
     if isinstance(max, Tensor):
         _no_complex_bound(input, max, "minimum_cpu")
     _no_complex_clamp(input)
@@ -345,7 +350,7 @@ def _pairwise(npfn, node, input, other):
     for arg, pos, x in (("input", 1, input), ("other", 2, other)):
         if not isinstance(x, Tensor):
             raise TypeError(f"{npfn.__name__}(): argument '{arg}' (position {pos}) must be "
-                            f"Tensor, not {type(x).__name__}")
+                            f"Tensor, not {_tname(x)}")
     ad, bd = binary_arrays(input, other)
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
@@ -419,18 +424,26 @@ clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, 
 _CLAMP_SCALAR_OUT = same_dtype("Found dtype {os} but expected {s}")
 
 
+def _clamp_args(input=MISSING, min=None, max=None):
+    return input, min, max
+
+
 def _clamp_public_named(name):
-    def public(input=MISSING, min=None, max=None, *, out=None):
+    def public(*args, out=None, **kwargs):
         """clamp with out=: cast into with tensor bounds (a structured kernel);
         with number bounds the out must have the result's dtype."""
         try:
+            input, min, max = _clamp_args(*args, **kwargs)
             if out is None:
                 return clamp(input, min, max)
             numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
             return into(out, "clamp", clamp, (input, min, max), {},
                         _CLAMP_SCALAR_OUT if numbers else None)
-        except (AttributeError, TypeError):
-            # (the tensor left out: PyTorch's parser's words, as `name` was called)
+        except (AttributeError, TypeError, ValueError):
+            # (an argument of the wrong type, or the tensor left out: PyTorch's
+            # parser's words, as `name` was called)
+            refuse_types(name, False, args, kwargs if out is None else {**kwargs, "out": out})
+            input, min, max = _clamp_args(*args, **kwargs)
             given = {k: v for k, v in (("min", min), ("max", max), ("out", out)) if v is not None}
             refuse(name, (input,), given, method=False)
             raise

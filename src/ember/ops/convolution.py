@@ -8,6 +8,7 @@ transposed convolution, in its weight a convolution of input and gradient.
 Each map is also a recorded op here, so a gradient taken with
 create_graph=True can be differentiated again.
 """
+from .._python_data import _tname
 import functools
 
 from .._settings import warn_once
@@ -224,7 +225,7 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
                                   ("dilation", dilation, 6), ("output_padding", output_padding, 8)):
         if not isinstance(value, (tuple, list)):
             raise TypeError(f"convolution(): argument '{name}' (position {position}) must be "
-                            f"tuple of ints, not {type(value).__name__}")
+                            f"tuple of ints, not {_tname(value)}")
     given = (tuple(dilation), tuple(output_padding), tuple(padding), tuple(stride))
     dim = weight._data.ndim - 2
     if dim <= 0:
@@ -388,7 +389,7 @@ def conv(input, weight, bias, stride, padding, dilation, groups, dim):
     stride = ints(stride, "stride", dim, fname)
     dilation = ints(dilation, "dilation", dim, fname)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
+        raise TypeError(f"{fname}(): argument 'groups' must be int, not {_tname(groups)}")
     x, unbatched = batched(input, dim, fname)
     # (output_padding as ATen's conv paths pass it: one 0 for 'valid', else one
     # per dim; ConvolutionBackward0 shows it so)

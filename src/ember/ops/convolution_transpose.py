@@ -1,5 +1,6 @@
 """conv_transpose1d/2d/3d: torch.convolution with transposed=True (the
 adjoint of a convolution in its input; see convolution_kernels.py)."""
+from .._python_data import _tname
 from ._common import np
 from ._arg_refusals import refusing
 from ._registry import register
@@ -18,7 +19,7 @@ def conv_transpose(input, weight, bias, stride, padding, output_padding, groups,
     output_padding = _c.ints(output_padding, "output_padding", dim, fname)
     dilation = _c.ints(dilation, "dilation", dim, fname)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"{fname}(): argument 'groups' must be int, not {type(groups).__name__}")
+        raise TypeError(f"{fname}(): argument 'groups' must be int, not {_tname(groups)}")
     x, unbatched = _c.batched(input, dim, fname)
     if input.is_complex():
         from .convolution_complex import complex_convolution

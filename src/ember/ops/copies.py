@@ -6,6 +6,7 @@ into new memory and keeps the view's node under PyTorch's name for the
 copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
+from .._python_data import _tname
 import operator
 
 from .. import _meta
@@ -106,14 +107,14 @@ def _narrow(input, dim, start, length):
 def _split_with_sizes(input, split_sizes, dim=0):
     if not isinstance(split_sizes, (tuple, list)):
         raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
-                        f"of ints, not {type(split_sizes).__name__}")
+                        f"of ints, not {_tname(split_sizes)}")
     return _split.split(input, list(split_sizes), dim)
 
 
 def _split_int(input, split_size, dim=0):
     if not isinstance(split_size, (int, np.integer)):
         raise TypeError("split_copy(): argument 'split_size' (position 2) must be int, not "
-                        f"{type(split_size).__name__}")
+                        f"{_tname(split_size)}")
     return _split.split(input, split_size, dim)
 
 

@@ -2,7 +2,7 @@
 fill, zero_, and the dtype questions (is_signed, is_complex, ...); the
 complex-number ops (conj, real, angle, ...) are in complex_parts.py."""
 from .. import _layout as _L
-from ._common import Tensor, np, recorded, tensor_arg
+from ._common import Tensor, np, number_arg, recorded, tensor_arg
 from ._registry import register
 from . import inplace as _inplace, splitting as _split
 from .copies import _split_with_sizes, rehome
@@ -52,6 +52,7 @@ def fill(input, value):
         data = _L.empty_like(x)     # (at::empty_like(input).fill_(value): its layout)
         data[...] = value._data
         return recorded(_inplace.FillBackward1, data, (input, value))
+    number_arg(value)
     data = _L.empty_like(x)
     data[...] = np.asanyarray(value).astype(x.dtype)
     return recorded(_inplace.FillBackward0, data, (input,))

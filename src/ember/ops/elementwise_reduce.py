@@ -1,5 +1,6 @@
 """Reductions of the elementwise family: logsumexp, nansum, nanmean,
 var_mean, std_mean; and isin (membership)."""
+from .._python_data import _tname
 import math
 import warnings
 
@@ -166,7 +167,7 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def _isin_refusal(elements, test_elements):
     return TypeError(
         f"isin() received an invalid combination of arguments - got "
-        f"({type(elements).__name__}, {type(test_elements).__name__}), but expected one of:\n"
+        f"({_tname(elements)}, {_tname(test_elements)}), but expected one of:\n"
         " * (Tensor elements, Tensor test_elements, *, bool assume_unique = False, bool invert "
         "= False, Tensor out = None)\n * (Number element, Tensor test_elements, *, bool "
         "assume_unique = False, bool invert = False, Tensor out = None)\n * (Tensor elements, "

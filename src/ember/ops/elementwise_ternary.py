@@ -1,7 +1,8 @@
 """Ops of three tensors: lerp, addcmul, addcdiv."""
 from .._layout import iterated
 from .._fma import _fma32
-from ._common import D, Tensor, broadcast_error_among, checked_scalar, np, recorded, tensor_arg
+from ._common import (D, Tensor, broadcast_error_among, checked_scalar, np, number_arg, recorded,
+                      tensor_arg)
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from .elementwise_binary import not_implemented
@@ -127,6 +128,7 @@ _ADDCDIV_INTEGER = (
 
 
 def _addc(name, node, combine, input, tensor1, tensor2, value):
+    number_arg(value)
     tensor_arg(input, name, "input", 1)
     tensor_arg(tensor1, name, "tensor1", 2)
     tensor_arg(tensor2, name, "tensor2", 3)

@@ -10,6 +10,7 @@ Assignment (indexing_assign.py) writes in place: through a basic key it is
 a copy into a view (CopySlices), through an advanced key an index_put
 (IndexPutBackward0).
 """
+from .._python_data import _tname
 import operator
 
 from .._settings import warn_at_caller
@@ -229,7 +230,7 @@ def _normalize_key(key, warn=True):
     out = []
     for k in key:
         if isinstance(k, (str, bytes)):
-            raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+            raise TypeError(f"new(): invalid data type '{_tname(k)}'")
         if isinstance(k, (range, tuple)):
             # Any other sequence is read as torch.tensor(seq) would read it.
             k = list(k)
@@ -253,7 +254,7 @@ def _advanced_array(item):
         bad = _not_a_number(item)
         if not bad:
             raise
-        raise RuntimeError(f"Could not infer dtype of {type(bad[0]).__name__}") from None
+        raise RuntimeError(f"Could not infer dtype of {_tname(bad[0])}") from None
 
 
 def _not_a_number(seq):

@@ -8,11 +8,13 @@ PyTorch's in-place derivatives do) and the tensor takes the new grad_fn;
 a view's base takes it through CopySlices, and the other views of the base
 then take the base's (ops/_view_history.py).
 """
+from .._python_data import _tname
 import re
 import warnings
 
 from .._backend import cast
 from . import _keywords
+from ._parser_types import refuse_types
 from .._meta import is_meta
 from .._settings import _WARNED, warn_once
 from .._storage import _ptr, _root
@@ -373,12 +375,15 @@ def make_inplace(op, name=None, function_form=False):
             result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:
             raise _uncastable(self, args) or e
-        except TypeError as e:
+        except (TypeError, ValueError) as e:
             if _keywords.is_missing(e):
                 error = _keywords.missing_error(method.__name__, (self, *args), kwargs,
                                                 not function_form)
                 if error is not None:
                     raise error from None
+            refuse_types(method.__name__, not function_form, (self, *args), kwargs)
+            if isinstance(e, ValueError):
+                raise
             raise _as_method(e, op.__name__, method.__name__) from None
         if result is NotImplemented:
             # not a number: `t += None` then raises Python's TypeError, as in PyTorch
@@ -434,13 +439,15 @@ def fill_(self, value):
         return _overwrite(self, cast(value._data, self._data.dtype), FillBackward3,
                           (self, value))
     from .indexing_assign import _scalar_value
+    from ._common import number_arg
+    number_arg(value)
     return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward2, (self,))
 
 
 def copy_(self, src, non_blocking=False):
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(src).__name__}")
+                        f"{_tname(src)}")
     from ._common import broadcast_error
     check_inplace(self)
     check_no_internal_overlap(self._data)

@@ -7,6 +7,7 @@ log_probs is exp(log_probs) - exp(log(alpha*beta per class) + nll -
 log_probs): the true gradient as seen through the log_softmax that makes
 log_probs (PyTorch's choice, kept). PyTorch has no second derivative for
 it, and neither has Ember: using one raises PyTorch's error."""
+from .._python_data import _tname
 from .._backend import np
 
 from ._common import Tensor, recorded, wrap
@@ -131,7 +132,7 @@ def _lengths(v, name):
     if isinstance(v, (tuple, list)):
         return np.asanyarray(v, np.int64).reshape(-1)
     raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, "
-                    f"not {type(v).__name__}")
+                    f"not {_tname(v)}")
 
 
 def _padded_targets(targets, tl, batch):

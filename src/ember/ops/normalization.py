@@ -8,6 +8,7 @@ Each backward formula has two faces, chosen by `xp.recording`: on arrays it
 reuses the statistics saved by the forward; on Tensors (create_graph=True)
 it recomputes them from the input with recorded ops, so that the gradient is
 itself differentiable in the input, the weight and the incoming gradient."""
+from .._python_data import _tname
 from .. import _meta
 import math
 
@@ -419,7 +420,7 @@ def batch_norm_stats(input, weight, bias, running_mean, running_var, training, m
     c = x.shape[1] if x.ndim > 1 else 0
     if not isinstance(momentum, (int, float)) or isinstance(momentum, bool):
         raise TypeError(f"batch_norm(): argument 'momentum' (position 7) must be float, not "
-                        f"{type(momentum).__name__}")
+                        f"{_tname(momentum)}")
     _check_features("running_mean", running_mean, c)
     if running_mean is None and not training:
         raise RuntimeError("running_mean must be defined in evaluation mode")

@@ -5,6 +5,7 @@ then of the one before, ... Negative pads crop. Reflection and replication
 are gathers along each padded axis (sampling_resample.py); circular is
 composed of slice copies, as PyTorch composes it (its grad_fn is CopySlices).
 """
+from .._python_data import _tname
 from .. import _meta
 from .._layout import in_input_format
 from .._backend import np
@@ -23,11 +24,11 @@ def pad_ints(pad, name):
     """`pad` as a tuple of ints, with PyTorch's TypeError for anything else."""
     if not isinstance(pad, (tuple, list)):
         raise TypeError(f"{name}(): argument 'pad' (position 2) must be tuple of ints, not "
-                        f"{type(pad).__name__}")
+                        f"{_tname(pad)}")
     for i, p in enumerate(pad):
         if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
             raise TypeError(f"{name}(): argument 'pad' (position 2) must be tuple of ints, but "
-                            f"found element of type {type(p).__name__} at pos {i}")
+                            f"found element of type {_tname(p)} at pos {i}")
     return tuple(int(p) for p in pad)
 
 
@@ -62,7 +63,7 @@ def constant_pad_nd(input, pad, value=0):
     pad = pad_ints(pad, "constant_pad_nd")
     if value is None or not isinstance(value, (int, float, bool, np.number)):
         raise TypeError("constant_pad_nd(): argument 'value' must be Number, not "
-                        f"{type(value).__name__}")
+                        f"{_tname(value)}")
     x = input._data
     if len(pad) % 2:
         raise RuntimeError(f"Length of pad must be even but instead it equals {len(pad)}")

@@ -6,8 +6,8 @@ import math
 
 from .._layout import c_strided
 from .._typeinfo import finfo
-from ._common import (D, Tensor, _INT_BOUNDS, binary_arrays, broadcast_error, np, recorded,
-                      tensor_arg, wrap)
+from ._common import (D, Tensor, _INT_BOUNDS, _state, binary_arrays, broadcast_error, np,
+                      number_arg, recorded, tensor_arg, wrap)
 from ._registry import element_wise, grad_fn, register
 from ._xp import provide
 from .inplace import make_inplace
@@ -64,8 +64,16 @@ def _int_power(base, exp):
     return np.where(neg, ones, pos).astype(pos.dtype)
 
 
+_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
+
+
 def pow(input, exponent):
+    if isinstance(exponent, np.ndarray) and _state.formulas:
+        exponent = Tensor._wrap(exponent)       # (see grad_mode._State.formulas)
     if not isinstance(input, Tensor):
+        if not (isinstance(input, _NUMBERS)
+                or _state.formulas and isinstance(input, np.ndarray)):
+            return NotImplemented   # (no overload takes it: the named form's refusal)
         # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
         base = input.item() if isinstance(input, np.generic) else input
         ed = exponent._data
@@ -85,8 +93,6 @@ def pow(input, exponent):
         # (contiguous whatever the exponent's layout: PyTorch's pow(Scalar,
         # Tensor) allocates its output so)
         return recorded(PowBackward2, c_strided(data), (exponent,), (base,))
-    if isinstance(exponent, np.ndarray):     # (`tensor ** array`: the array as a tensor)
-        exponent = Tensor._wrap(exponent)
     if isinstance(exponent, Tensor):
         ad, bd = binary_arrays(input, exponent)
         if ad.dtype.kind == "b":
@@ -164,8 +170,11 @@ def float_power(input, exponent):
     wide = D.complex128 if any(
         isinstance(v, complex) or isinstance(v, Tensor) and v._data.dtype.kind == "c"
         for v in (input, exponent)) else D.float64
-    return pow(input.to(wide) if isinstance(input, Tensor) else input,
-               exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
+    result = pow(input.to(wide) if isinstance(input, Tensor) else input,
+                 exponent.to(wide) if isinstance(exponent, Tensor) else exponent)
+    if result is NotImplemented:    # (no number: the parser's error, on the error path)
+        raise TypeError("float_power(): an operand is neither a tensor nor a number")
+    return result
 
 
 pow = register(pow, inplace=True)
@@ -174,6 +183,7 @@ provide("pow_number", lambda x, p: _power_by_number(x, p, p), pow)
 square = register(square, inplace=True, inplace_function=True)
 def float_power_(self, exponent):
     """In place, the base must already be double (the result's dtype)."""
+    number_arg(exponent)        # (the parser's refusal comes first)
     if self._data.dtype != np.float64:
         raise RuntimeError(f"the base given to float_power_ has dtype "
                            f"{D.SCALAR_NAMES[self.dtype]} but the operation's result requires "

@@ -1,6 +1,7 @@
 """The operands and values of rounded division (floor and trunc division,
 //, % and fmod), and a tensor argument that may be a Python number: the
 arithmetic in pointwise.py builds on these."""
+from .._python_data import _tname
 from .._backend import restore, silence
 from ._common import D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap
 
@@ -24,7 +25,7 @@ def _tensor_operand(x, name, pos, other=None):
     if isinstance(x, (int, float, bool, complex, np.number, np.bool_)):
         return wrapped_number(x, other)
     raise TypeError(f"{name}(): argument 'input' (position {pos}) must be Tensor, "
-                    f"not {type(x).__name__}")
+                    f"not {_tname(x)}")
 
 
 def _integer_division_arrays(input, other, kernel):

@@ -7,6 +7,7 @@ einsum) Ember composes it out of the same recorded ops, so the graph has the
 nodes PyTorch's has and second derivatives come for free; the fused ops
 (baddbmm, addr, ...) have their own node and one BLAS call forward.
 """
+from .._python_data import _tname
 from .._layout import c_strided, iterated
 from .._settings import warn_once
 from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
@@ -138,7 +139,7 @@ def _tensordot_dims(a, b, dims):
         for pos, (name, d) in enumerate((("dims_self", dims_a), ("dims_other", dims_b))):
             if not isinstance(d, (tuple, list)):
                 raise TypeError(f"tensordot(): argument '{name}' (position {pos + 3}) must be "
-                                f"tuple of ints, not {type(d).__name__}")
+                                f"tuple of ints, not {_tname(d)}")
         return list(dims_a), list(dims_b)
     if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
         if dims < 0:

@@ -8,6 +8,7 @@ Built from Ember's recorded ops (permute, unsqueeze, diagonal, sum,
 reshape, bmm, mul), so the graph has PyTorch's nodes and second derivatives
 come for free.
 """
+from .._python_data import _tname
 from .. import _meta
 from ._common import Tensor, np, tracked
 from ._registry import grad_fn, register
@@ -246,7 +247,7 @@ def _layout(equation, op_labels, operands):
 def _einsum(equation, operands):
     if not isinstance(equation, str):
         raise TypeError("einsum(): argument 'equation' (position 1) must be str, not "
-                        f"{type(equation).__name__}")
+                        f"{_tname(equation)}")
     for i, op in enumerate(operands):
         if not isinstance(op, Tensor):
             kind = type(op)

@@ -1,6 +1,7 @@
 """Reordering and repeating: tile repeat_interleave roll rot90 fliplr flipud
 movedim moveaxis ravel, and the splits tensor_split hsplit vsplit dsplit
 (each piece a slice view, as PyTorch's are)."""
+from .._python_data import _tname
 from .._layout import c_strided, copied_like, in_format, suggested_format
 from .. import _public_name
 from .._backend import np
@@ -22,7 +23,7 @@ def _int_tuple(value, fn, arg, pos):
     if isinstance(value, (list, tuple)):
         return tuple(int(v) for v in value)
     raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
-                    f"{type(value).__name__}")
+                    f"{_tname(value)}")
 
 
 def tile(input, dims):
@@ -263,7 +264,7 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
         return tuple(_piece(input, d, a, b) for a, b in zip(bounds, bounds[1:]))
     if not isinstance(arg, (list, tuple)):
         raise TypeError(f"tensor_split(): argument 'indices' (position 2) must be tuple of ints, "
-                        f"not {type(arg).__name__}")
+                        f"not {_tname(arg)}")
     bounds = [0] + [int(i) for i in arg] + [size]
     return tuple(_piece(input, d, a, b) for a, b in zip(bounds, bounds[1:]))
 

@@ -2,6 +2,7 @@
 order) at the edges, for unit, scalar or coordinate spacing. ATen composes
 it of slices, arithmetic and a cat; so does this module, op for op, so the
 values round and the graph records (CatBackward0) as PyTorch's do."""
+from .._python_data import _tname
 from numbers import Number
 
 from ._common import Tensor, np, wrap_dim
@@ -99,7 +100,7 @@ def _coordinates(x, d, coords, edge_order):
 
 
 def _signature_error(spacing, dim):
-    got = ", ".join(["Tensor"] + [f"{k}={'Tensor' if isinstance(v, Tensor) else type(v).__name__}"
+    got = ", ".join(["Tensor"] + [f"{k}={'Tensor' if isinstance(v, Tensor) else _tname(v)}"
                                   for k, v in (("spacing", spacing), ("dim", dim))
                                   if v is not None])
     return TypeError(

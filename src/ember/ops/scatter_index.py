@@ -1,6 +1,7 @@
 """index_add, index_copy, index_fill, index_reduce and index_put: a whole
 slice of the input along `dim` per index (see scatter.py for the key)."""
 
+from .._python_data import _tname
 from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_once
@@ -45,7 +46,7 @@ def _slice_checks(input, dim, index, source, name):
     d = wrap_dim(dim, x.ndim)
     idx = index._data
     if idx.dtype not in (np.int32, np.int64):
-        kind = _dtype_name(idx) if idx is not None else type(index).__name__
+        kind = _dtype_name(idx) if idx is not None else _tname(index)
         raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index but got: {kind}")
     if idx.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector, but got dim: {idx.ndim} "
@@ -282,11 +283,11 @@ def index_put(input, indices, values, accumulate=False):
     from . import _index_kernel as K
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' (position 1) must be tuple of Tensors, "
-                        f"not {type(indices).__name__}")
+                        f"not {_tname(indices)}")
     for i, k in enumerate(indices):
         if not isinstance(k, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(k).__name__}")
+                            f"{_tname(k)}")
     need_tensor(values, "index_put", "values", 2)
     x = input._data
     keys = tuple(indices)

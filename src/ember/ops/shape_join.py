@@ -1,6 +1,7 @@
 """cat and stack: the inputs joined along a dim (one node each, whose
 formulas hand each input its part of the gradient), with PyTorch's checks
 and dtype promotion, and its layout for channels-last inputs."""
+from .._python_data import _tname
 from .. import _dtype as D, _layout as _L, _public_name
 from ..autograd._saved_fields import add_fields
 from ._common import Node, Tensor, np, recorded, wrap, wrap_dim
@@ -47,11 +48,11 @@ def tensor_list(tensors, name):
     """A sequence of tensors, checked as PyTorch's argument parser does."""
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
-                        f"not {type(tensors).__name__}")
+                        f"not {_tname(tensors)}")
     for i, t_ in enumerate(tensors):
         if not isinstance(t_, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t_).__name__}")
+                            f"{_tname(t_)}")
     return list(tensors)
 
 

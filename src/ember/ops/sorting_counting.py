@@ -2,6 +2,7 @@
 histc, histogram, bincount, count_nonzero. None of them is differentiable;
 where PyTorch still records a node (unique's values, histogram, weighted
 bincount), so does Ember: a backward through it raises PyTorch's error."""
+from .._python_data import _tname
 import numbers
 
 from .._layout import c_strided
@@ -159,7 +160,7 @@ def _value_array(value, like):
         return value._data
     if not isinstance(value, numbers.Number):
         raise TypeError(f"searchsorted(): argument 'input' must be Tensor or Number, not "
-                        f"{type(value).__name__}")
+                        f"{_tname(value)}")
     if isinstance(value, (bool, complex)):
         return np.asanyarray(value, np.bool_ if isinstance(value, bool) else D.default_complex()._np)
     return np.asanyarray(value, like.dtype if isinstance(value, float) and like.dtype.kind == "f"

@@ -6,6 +6,7 @@ Values come from the kernels of ops/special_series.py, special_bessel.py and
 special_polynomials.py, computed in float64 and given back in the input's
 dtype; derivatives are PyTorch's (derivatives.yaml).
 """
+from .._python_data import _tname
 import math
 
 from .._layout import c_strided, iterated
@@ -155,7 +156,7 @@ PolygammaBackward0 = grad_fn(
 def _int_arg(value, fn, arg, pos):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be int, not "
-                        f"{type(value).__name__}")
+                        f"{_tname(value)}")
     return int(value)
 
 
@@ -276,7 +277,7 @@ def binary_float_arrays(name, input, other, kernel=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(
             f"{name}() received an invalid combination of arguments - got "
-            f"({type(input).__name__}, {type(other).__name__}), but expected one of:\n"
+            f"({_tname(input)}, {_tname(other)}), but expected one of:\n"
             " * (Tensor input, Tensor other, *, Tensor out = None)\n"
             " * (Number self, Tensor other, *, Tensor out = None)\n"
             " * (Tensor input, Number other, *, Tensor out = None)\n")

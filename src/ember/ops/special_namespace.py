@@ -1,5 +1,6 @@
 """torch.special: its own ops, and the torch ops it shares (declared again
 under the namespace "special", so they keep PyTorch's grad_fn names)."""
+from .._python_data import _tname
 import math
 
 from ._common import (D, Tensor, _result_dtype, _state, laid_out_cast, np, recorded, wrap, wrap_dim,
@@ -175,7 +176,7 @@ def _gammainc_op(name, kernel_name, node):
             for i, (arg, v) in enumerate((("input", input), ("other", other))):
                 if not isinstance(v, Tensor):
                     raise TypeError(f"{label}(): argument '{arg}' (position {i + 1}) must be "
-                                    f"Tensor, not {type(v).__name__}")
+                                    f"Tensor, not {_tname(v)}")
             ad, bd = binary_float_arrays(name, input, other, f"{kernel_name}_cpu")
             if input._data.dtype.kind in "biu" and other._data.dtype.kind in "biu":
                 # (an integer with a float operand is promoted; two integers are refused)

@@ -8,6 +8,7 @@ The checks run in ATen's order, with its messages.
 """
 import builtins
 
+from .._python_data import _tname
 from .. import _dtype as D
 from ._common import Tensor, wrap_dim
 from ._registry import register
@@ -23,10 +24,6 @@ _FFT = "fft"        # the registry namespace: ember.fft.<name>
 
 
 # -- arguments -------------------------------------------------------------------
-def _tname(x):
-    return "Tensor" if isinstance(x, Tensor) else type(x).__name__
-
-
 def _int_arg(value, fname, name):
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
@@ -55,7 +52,7 @@ def _int_list(value, fname, name):
                                     f'at pos {i + 1} with error "type must be tuple of ints,but '
                                     f'got {_tname(v)}"')
                 raise TypeError(f"fft_{fname}(): argument '{name}' must be tuple of ints, not "
-                                f"{type(value).__name__}")
+                                f"{_tname(value)}")
         return [int(v) for v in value]
     return [_int_arg(value, fname, name)]
 

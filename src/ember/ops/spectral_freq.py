@@ -2,6 +2,7 @@
 ATen does: an arange times 1 / (n * d) in the result's precision), and
 fftshift / ifftshift (a roll by half of each axis, so differentiable as
 RollBackward0)."""
+from .._python_data import _tname
 from .._layout import factory
 from .. import _creation as C
 from .._device import _target_device
@@ -16,7 +17,7 @@ __all__ = ["fftfreq", "rfftfreq"]
 def _frequencies(name, n, d, dtype, device, requires_grad, half):
     if isinstance(n, float) or n is None:
         raise TypeError(f"fft_{name}(): argument 'n' (position 1) must be int, not "
-                        f"{type(n).__name__}")
+                        f"{_tname(n)}")
     n = _int_arg(n, name, "n")
     if not isinstance(d, (int, float)) or isinstance(d, bool):
         d = float(d)        # (a 0-d tensor or NumPy number, as the argument parser takes)

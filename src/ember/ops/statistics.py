@@ -2,6 +2,7 @@
 as ATen composes them, so the graphs hold the same nodes), block_diag,
 unravel_index; distances (statistics_distance.py) and creation functions
 (statistics_creation.py, statistics_windows.py) are loaded with them."""
+from .._python_data import _tname
 from collections.abc import Sequence
 
 from .._settings import warn_at_caller
@@ -37,10 +38,10 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
         raise RuntimeError("cov(): bool dtype is not supported for input")
     if not isinstance(correction, int) or isinstance(correction, bool):
         raise TypeError(f"cov(): argument 'correction' must be int, not "
-                        f"{type(correction).__name__}")
+                        f"{_tname(correction)}")
     for name, w in (("fweights", fweights), ("aweights", aweights)):
         if w is not None and not isinstance(w, Tensor):
-            raise TypeError(f"cov(): argument '{name}' must be Tensor, not {type(w).__name__}")
+            raise TypeError(f"cov(): argument '{name}' must be Tensor, not {_tname(w)}")
     inp = input.view(1, -1) if x.ndim < 2 else input
     n = inp.shape[1]
     w = None
@@ -102,7 +103,7 @@ def block_diag(*tensors):
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(t).__name__}")
+                            f"{_tname(t)}")
         if t._data.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. "
                                f"Input {i} has {t._data.ndim} dimensions")

@@ -2,6 +2,7 @@
 cosine_similarity, pairwise_distance. The first four have PyTorch nodes of
 their own; the last two are composed from other ops as ATen composes them
 (so the graphs hold the same nodes)."""
+from .._python_data import _tname
 import math
 
 from .._layout import c_strided
@@ -123,7 +124,7 @@ def _no_half(name, t):
 def _number_arg(p, fn, name, pos):
     if isinstance(p, bool) or not isinstance(p, (int, float)) and not hasattr(p, "__float__"):
         raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Number, not "
-                        f"{type(p).__name__}")
+                        f"{_tname(p)}")
     return float(p)
 
 
@@ -230,7 +231,7 @@ def dist(input, other, p=2):
     for name, pos, v in (("input", 1, input), ("other", 2, other)):
         if not isinstance(v, Tensor):
             raise TypeError(f"dist(): argument '{name}' (position {pos}) must be Tensor, not "
-                            f"{type(v).__name__}")
+                            f"{_tname(v)}")
     a, b = input._data, other._data
     try:
         shape = np.broadcast_shapes(a.shape, b.shape)
@@ -338,7 +339,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     for name, pos, v in (("x1", 1, x1), ("x2", 2, x2)):
         if not isinstance(v, Tensor):
             raise TypeError(f"cosine_similarity(): argument '{name}' (position {pos}) must be "
-                            f"Tensor, not {type(v).__name__}")
+                            f"Tensor, not {_tname(v)}")
     dt = _common_float(x1, x2)
     # (only integral sides take the common dtype: a float side keeps its own,
     # and the product after expanding promotes as two full tensors)

@@ -1,5 +1,6 @@
 """nn.functional pooling: max, average, adaptive, power-average pools and
 max_unpool, as PyTorch's functional.py spells them over its ops."""
+from ..._python_data import _tname
 from ..._tensor import Tensor as _Tensor
 from ...ops import _autocast, pointwise as _P
 from ..modules.utils import _pair, _triple
@@ -189,7 +190,7 @@ def _lp_pool(input, norm_type, kernel_size, stride, ceil_mode, max_pool, avg_poo
             factor = factor * v
     if not isinstance(factor, (int, float, _Tensor)):
         raise TypeError("mul(): argument 'other' (position 1) must be Tensor, not "
-                        f"{type(factor).__name__}")
+                        f"{_tname(factor)}")
     return (_P.sign(out) * _P.relu(_P.abs(out))).mul(factor).pow(1.0 / norm_type)
 
 

@@ -1,4 +1,5 @@
 """nn.Flatten and nn.Unflatten."""
+from ..._python_data import _tname
 from .module import Module
 
 __all__ = ["Flatten", "Unflatten"]
@@ -27,11 +28,11 @@ class Unflatten(Module):
         # (PyTorch 2.13 takes a tuple or list of ints only: named shapes are gone)
         if not isinstance(unflattened_size, (tuple, list)):
             raise TypeError("unflattened_size must be a tuple of ints, but found type "
-                            f"{type(unflattened_size).__name__}")
+                            f"{_tname(unflattened_size)}")
         for idx, elem in enumerate(unflattened_size):
             if not isinstance(elem, int):
                 raise TypeError("unflattened_size must be tuple of ints, but found element of "
-                                f"type {type(elem).__name__} at pos {idx}")
+                                f"type {_tname(elem)} at pos {idx}")
         self.dim = dim
         self.unflattened_size = unflattened_size
 
