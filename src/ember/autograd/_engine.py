@@ -6,7 +6,7 @@
    AccumulateGrad of a leaf);
 2. count dependencies: walk the graph from the roots once (an explicit stack,
    never recursion), counting for every node how many edges lead into it; with
-   `inputs`, also mark which nodes lead to one (only those run);
+   `inputs`, also mark which nodes lead to one (only those run) (_graph_walk.py);
 3. run ready nodes: a node runs when every gradient bound for it has arrived
    (its count fell to 0). Its gradient first meets the output's hooks and
    retain_grad, is captured if it is a target, or accumulated if the node is
@@ -33,6 +33,7 @@ from .. import _meta
 from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
+from ._graph_walk import _count_dependencies, _finish, _leads_on, _prune
 from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
                             _run_tensor_hooks)
 from .. import ops as _ops
@@ -402,61 +403,6 @@ def _captured(captured, allow_unused):
                 g = np.ascontiguousarray(g)
             captured[i] = _as_tensor(g)
     return captured
-
-
-def _count_dependencies(root_nodes):
-    """How many edges lead into each node, walking the graph once from the roots."""
-    stack = list(dict.fromkeys(root_nodes))
-    deps = dict.fromkeys(stack, 0)
-    get = deps.get
-    while stack:
-        node = stack.pop()
-        for nxt, _nr in node.next_functions:
-            if nxt is not None:
-                n = get(nxt)
-                if n is None:
-                    deps[nxt] = 1
-                    stack.append(nxt)
-                else:
-                    deps[nxt] = n + 1
-    return deps
-
-
-def _prune(order, targets):
-    """Which nodes lead to a target: only those need to run (autograd.grad and
-    backward(inputs=...) do not touch the rest of the graph)."""
-    # Kahn's order from the roots: every node after all nodes pointing to it.
-    indeg = {}
-    for node in order:
-        for nxt, _ in node.next_functions:
-            if nxt is not None:
-                indeg[nxt] = indeg.get(nxt, 0) + 1
-    topo = [n for n in order if indeg.get(n, 0) == 0]
-    i = 0
-    while i < len(topo):
-        for nxt, _ in topo[i].next_functions:
-            if nxt is not None:
-                indeg[nxt] -= 1
-                if indeg[nxt] == 0:
-                    topo.append(nxt)
-        i += 1
-    needed = {}
-    for node in reversed(topo):
-        needed[node] = node in targets or any(
-            nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
-    return needed
-
-
-def _leads_on(node, needed):
-    return any(nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
-
-
-def _finish(node, deps, ready):
-    for nxt, _nr in node.next_functions:
-        if nxt is not None:
-            deps[nxt] -= 1
-            if deps[nxt] == 0:
-                ready.append(nxt)
 
 
 def _accumulate(var, grad, create_graph, hooked=False):

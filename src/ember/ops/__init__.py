@@ -2,7 +2,7 @@
 
     pointwise.py    neg exp log sin ... add sub mul div (pointwise_power.py: pow), comparisons
     conditional.py  where clamp maximum minimum (conditional_fill.py: masked_fill)
-    reduction.py    sum mean prod max min amax amin argmax argmin var std
+    reduction.py    sum mean prod max min amax amin argmax argmin (reduction_moments.py: var std)
     linalg.py       mm addmm bmm mv dot outer matmul linear
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
                     permute contiguous clone cat stack narrow select ...
@@ -23,6 +23,7 @@ This module also gives Tensor its math methods and operators.
 """
 from .._python_data import _tname
 from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
+from . import reduction_moments  # noqa: F401 (var, std: declared after the other reductions)
 from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
 from .indexing import getitem

@@ -9,7 +9,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
-from . import reduction as _red
+from . import reduction as _red, reduction_moments as _vs
 from .pointwise import div
 
 __all__ = ["logsumexp", "nansum", "nanmean", "var_mean", "std_mean", "isin"]
@@ -108,12 +108,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def _var_mean_grad(xp, g_var, g_mean, x, dims, correction, keepdim, n, given, count):
-    return (_red._var_grad(xp, g_var, x, dims, correction, keepdim, n, given)
+    return (_vs._var_grad(xp, g_var, x, dims, correction, keepdim, n, given)
             + _red._unreduce(xp, g_mean / count, x.shape, dims, keepdim))
 
 
-# (the correction and dims as PyTorch's node shows them: see reduction.py's _var_std)
-_MOMENTS = {"correction": "shown_correction", "dim": "given_dim", "keepdim": "keepdim"}
+# (the correction and dims as PyTorch's node shows them: see reduction_moments.py)
+_MOMENTS = _vs._MOMENTS
 VarMeanBackward0 = grad_fn(
     "VarMeanBackward0", outputs=("var", "mean"), saved=_MOMENTS,
     self=lambda xp, grad, self, dims, correction, keepdim, n, given, count: _var_mean_grad(
@@ -134,13 +134,13 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name} only support floating point and complex dtypes")
-    shown = _red.shown_correction(dim, unbiased, keepdim, correction)
+    shown = _vs.shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
     # The spread is var/std's own (same rules, warning renamed to this op).
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spread = _red._var_std(wrap(x), dim, unbiased, keepdim, correction, take_sqrt)._data
+        spread = _vs._var_std(wrap(x), dim, unbiased, keepdim, correction, take_sqrt)._data
     for w in caught:
         warnings.warn(name + str(w.message)[3:], w.category, stacklevel=3)
     dims = _reduced_dims(input, dim) or tuple(range(x.ndim))

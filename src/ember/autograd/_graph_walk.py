@@ -1,0 +1,59 @@
+"""Walks of the graph a backward pass makes before and around running it
+(engine.cpp's compute_dependencies and the exec_info of a backward with
+`inputs`): how many edges lead into each node, and which nodes lead to a
+target."""
+
+
+def _count_dependencies(root_nodes):
+    """How many edges lead into each node, walking the graph once from the roots."""
+    stack = list(dict.fromkeys(root_nodes))
+    deps = dict.fromkeys(stack, 0)
+    get = deps.get
+    while stack:
+        node = stack.pop()
+        for nxt, _nr in node.next_functions:
+            if nxt is not None:
+                n = get(nxt)
+                if n is None:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+                else:
+                    deps[nxt] = n + 1
+    return deps
+
+
+def _prune(order, targets):
+    """Which nodes lead to a target: only those need to run (autograd.grad and
+    backward(inputs=...) do not touch the rest of the graph)."""
+    # Kahn's order from the roots: every node after all nodes pointing to it.
+    indeg = {}
+    for node in order:
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                indeg[nxt] = indeg.get(nxt, 0) + 1
+    topo = [n for n in order if indeg.get(n, 0) == 0]
+    i = 0
+    while i < len(topo):
+        for nxt, _ in topo[i].next_functions:
+            if nxt is not None:
+                indeg[nxt] -= 1
+                if indeg[nxt] == 0:
+                    topo.append(nxt)
+        i += 1
+    needed = {}
+    for node in reversed(topo):
+        needed[node] = node in targets or any(
+            nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
+    return needed
+
+
+def _leads_on(node, needed):
+    return any(nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
+
+
+def _finish(node, deps, ready):
+    for nxt, _nr in node.next_functions:
+        if nxt is not None:
+            deps[nxt] -= 1
+            if deps[nxt] == 0:
+                ready.append(nxt)
