@@ -111,3 +111,16 @@ def test_matrix_exp_of_a_nonfinite_matrix_is_nan(bad):
 def test_linalg_error_is_ember_c_class():
     assert ember.linalg.LinAlgError is ember._C._LinAlgError
     assert repr(ember.linalg.LinAlgError) == "<class 'ember._C._LinAlgError'>"
+
+
+@pytest.mark.parametrize("matrix", [[[INF, 1.0], [1.0, 2.0]], [[4.0, 2.0], [2.0, NAN]],
+                                    [[-INF, 1.0], [1.0, 2.0]]])
+def test_slogdet_signs_a_nonfinite_pivot_as_pytorchs_sgn(matrix):
+    """The sign is the product of the LU pivots' sgn: 1 for inf, 0 for NaN
+    (not inf / inf, which is NaN)."""
+    check(lambda T: tuple(T.linalg.slogdet(T.tensor(matrix))))
+    check(lambda T: tuple(T.slogdet(T.tensor(matrix))))
+
+
+def test_eigvals_of_an_infinite_matrix_is_nan_in_both_parts():
+    check(lambda T: T.linalg.eigvals(T.tensor([[INF, 1.0], [1.0, 2.0]])))

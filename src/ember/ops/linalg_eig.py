@@ -60,8 +60,8 @@ def eigvals(A):
         return Tensor._wrap(meta_array(a.shape[:-1], ct))
     if not np.all(np.isfinite(a)):
         # (PyTorch's eigenvalues-only path does not check; LAPACK's result is
-        # undefined there, NumPy refuses)
-        return Tensor._wrap(np.full(a.shape[:-1], np.nan, ct))
+        # undefined there, NaN in both parts for an infinity; NumPy refuses)
+        return Tensor._wrap(np.full(a.shape[:-1], complex(np.nan, np.nan), ct))
     return Tensor._wrap(np.linalg.eigvals(a).astype(ct))
 
 

@@ -144,7 +144,10 @@ def _slogdet(A, name):
     parity, diagonal, factors = _lu_diagonal(A)
     magnitude = np.abs(diagonal)
     with np.errstate(divide="ignore", invalid="ignore"):
-        unit = np.where(magnitude == 0, 0, diagonal / np.where(magnitude == 0, 1, magnitude))
+        if diagonal.dtype.kind == "c":
+            unit = np.where(magnitude == 0, 0, diagonal / np.where(magnitude == 0, 1, magnitude))
+        else:   # (PyTorch's sgn of a real: (0 < x) - (x < 0), so 1 for inf and 0 for NaN)
+            unit = (diagonal > 0).astype(magnitude.dtype) - (diagonal < 0)
         sign = np.prod(unit, axis=-1) * parity
         logabsdet = np.sum(np.log(magnitude), axis=-1)
     return recorded_multi(LinalgSlogdetBackward0, [np.asanyarray(sign), np.asanyarray(logabsdet)],
