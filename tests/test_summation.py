@@ -18,7 +18,13 @@ CASES = [((16, 10), (0,)), ((160,), None), ((16, 1000), (1,)), ((256, 1030), (0,
          # many rows (their vectors are copied together first), with and
          # without elements left over from the vectors; a cascade of 3 levels
          ((10000, 64), (1,)), ((300, 70), (-1,)), ((256, 9), (1,)), ((100, 100, 64), (-1,)),
-         ((70000, 3), (0,)), ((20000, 40), (0,)), ((1100000, 2), (0,))]
+         ((70000, 3), (0,)), ((20000, 40), (0,)), ((1100000, 2), (0,)),
+         # reduced axes on both sides of the kept ones: a per-channel sum over
+         # (0, 2, 3), rows shorter than a vector and several kept axes too
+         ((64, 8, 8, 8), (0, 2, 3)), ((64, 8, 64), (0, 2)), ((4, 3, 5, 5), (0, 2, 3)),
+         ((5, 3, 7), (0, 2)), ((3, 4, 2, 2), (0, 2, 3)), ((2, 3, 4, 6, 7), (0, 1, 4)),
+         ((7, 2, 3, 40), (0, 3)), ((1000, 3, 9), (0, 2)), ((2, 1, 3, 1, 4), (0, 4)),
+         ((6, 4, 2), (-3, -1))]
 
 
 @pytest.mark.parametrize("shape,axes", CASES, ids=[f"{s}-{a}" for s, a in CASES])
@@ -80,7 +86,7 @@ def test_negative_zero_sums_to_zero():
 
 
 def test_other_layouts_fall_back_to_numpy():
-    x = np.arange(60, dtype=np.float32).reshape(3, 4, 5)
+    x = np.arange(360, dtype=np.float32).reshape(3, 4, 5, 6)
     np.testing.assert_array_equal(torch_sum(x, (0, 2)), x.sum(axis=(0, 2)))
     np.testing.assert_array_equal(torch_sum(x.T, (0,)), x.T.sum(axis=0))
 

@@ -7,9 +7,10 @@ axis in four interleaved partial sums ("ilp" 4), each a cascade of 4
 levels of sequential sums, and a contiguous axis in vector lanes (AVX2: 8
 float32 or 4 float64 lanes) summed the same way and then lane by lane.
 `torch_sum` reproduces that for the layouts training code meets (a whole
-tensor, leading axes, trailing axes: adjacent reduced axes are one, as
-PyTorch's iterator coalesces them; a transposed array as its memory order)
-and leaves the rest to NumPy.
+tensor, leading axes, trailing axes, axes on both sides of the kept ones as
+a per-channel sum: adjacent reduced axes are one, as PyTorch's iterator
+coalesces them; a transposed array as its memory order) and leaves the rest
+to NumPy.
 """
 from .._backend import np
 from .._dtype import HALF_NP
@@ -73,6 +74,12 @@ def torch_sum(x, axes, keepdims=False):
         r = _outer(x.reshape(_count(reduced, shape), -1), lanes)
     elif _one_block(reduced, shape) and max(kept) < reduced[0]:
         r = _inner(x.reshape(-1, _count(reduced, shape)), lanes)
+    elif x.size <= _GRAIN and _one_block(kept, shape) and reduced[0] < kept[0] < reduced[-1] \
+            and _one_block([i for i in reduced if i < kept[0]], shape) \
+            and _one_block([i for i in reduced if i > kept[-1]], shape):
+        # (beyond the grain NumPy's sum, about 3 times faster: a convolution's
+        # bias gradient in training is such a sum)
+        r = _around(x, reduced, kept, lanes)
     else:
         return np.asanyarray(x.sum(axis=axes, keepdims=keepdims))
     out_shape = tuple(1 if i in axes else s for i, s in enumerate(shape)) if keepdims else \
@@ -103,6 +110,19 @@ def _in_memory_order(x, axes, keepdims):
     if not keepdims:
         r = r.reshape(tuple(s for i, s in enumerate(r.shape) if i not in {a % nd for a in axes}))
     return np.asanyarray(r)
+
+
+def _around(x, reduced, kept, lanes):
+    """Reduced dims on both sides of a block of kept ones (a per-channel sum
+    over (0, 2, 3)): PyTorch's iterator puts the reduced dims first, the
+    trailing block innermost, so each (leading index, kept index) row of the
+    trailing block is summed as _inner sums a row, and the rows of each kept
+    index are added into its output, from 0, in the leading block's order."""
+    shape = x.shape
+    lead = _count([i for i in reduced if i < kept[0]], shape)
+    inner = _count([i for i in reduced if i > kept[-1]], shape)
+    rows = _inner(x.reshape(-1, inner), lanes).reshape(lead, -1)
+    return _sequential(np.concatenate([np.zeros((1, rows.shape[1]), x.dtype), rows]), 0)
 
 
 def _one_block(reduced, shape):
