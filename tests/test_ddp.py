@@ -19,11 +19,18 @@ WORKER = os.path.join(HERE, "_ddp_worker.py")
 _RESULTS = {}
 
 
-def _launch(module, args, out_dir, timeout=120):
+def _launch(module, args, out_dir, timeout=120, aborts_allowed=0):
+    """Run the worker on 2 ranks under `module`'s launcher; the ranks'
+    results. `aborts_allowed`: how many runs may end in a C++ abort and be
+    run again (PyTorch's gloo ranks, on a loaded machine, now and then
+    end with "terminate called without an active exception")."""
     out_dir.mkdir()
     env = mpi_env(EMBER_WORKER_OUT=str(out_dir))
-    proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", "2", WORKER, *args],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    for _ in range(aborts_allowed + 1):
+        proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", "2", WORKER,
+                               *args], capture_output=True, text=True, timeout=timeout, env=env)
+        if "terminate called without an active exception" not in proc.stderr:
+            break
     assert proc.returncode == 0, proc.stderr[-3000:]
     return {int(f.stem): json.loads(f.read_text()) for f in out_dir.iterdir()}
 
@@ -122,7 +129,7 @@ def test_same_as_pytorch_under_torchrun(ranks, tmp_path):
     if not os.path.exists(torchrun):
         pytest.skip("torchrun is not installed")
     pytest.importorskip("torch")
-    theirs = _launch("torch.distributed.run", ["torch"], tmp_path / "torch")
+    theirs = _launch("torch.distributed.run", ["torch"], tmp_path / "torch", aborts_allowed=2)
     for r in (0, 1):
         for key in ("synced", "losses", "params", "as_view", "no_sync_grad", "used_grad",
                     "swapped", "join_losses", "join_state"):
