@@ -157,9 +157,9 @@ def _matmul_operator(self, other):
 
 
 # The binary ops return NotImplemented for operands that are not numbers or
-# tensors, so Python's own TypeError is raised, as for PyTorch. (A NumPy
-# array on the left of +, -, * is taken, where PyTorch refuses it: the
-# formulas run at create_graph=True mix arrays and tensors that way.)
+# tensors, so Python's own TypeError is raised, as for PyTorch; a NumPy array
+# on the right is then NumPy's to compute, one on the left is refused (except
+# while Ember's formulas run: see grad_mode._State.formulas).
 Tensor.__add__ = Tensor.__radd__ = _P.add
 Tensor.__sub__ = _P.sub
 Tensor.__rsub__ = _P.rsub
