@@ -17,8 +17,8 @@ argument, and a piece with a default names its type "Tensor min =").
 from .._backend import np
 from .._tensor import Tensor
 from ._arg_refusals import _detail, _got
+from ._scalars import NUMBER_TYPES as _NUMBERS
 
-_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
 # The ops whose Tensor parameters take a number too, as a wrapped number
 # (python_arg_parser.cpp's should_allow_numbers_as_tensors)
 _NUMBERS_AS_TENSORS = frozenset(
@@ -48,7 +48,7 @@ def _signature(text):
     return params, len(params) if positional is None else positional
 
 
-def _accepts(kind, value, required, numbers=False):
+def _accepts(kind, value, numbers=False):
     """Whether the parser takes `value` for a parameter of type `kind` (an
     unknown kind takes anything: only a sure mismatch is refused); `numbers`:
     a Tensor parameter takes a number too."""
@@ -100,15 +100,15 @@ def invalid_arguments(name, texts, args, kwargs):
     signatures = [_signature(t) for t in texts]
     bound = [b for b in (_binds(s, args, kwargs) for s in signatures) if b is not None]
     numbers = name in _NUMBERS_AS_TENSORS
-    if not bound or any(all(_accepts(k, v, r, numbers) for k, _, r, v, _ in b) for b in bound):
+    if not bound or any(all(_accepts(k, v, numbers) for k, _, _, v, _ in b) for b in bound):
         return None
     n = len(args) + len(kwargs)
     plausible = [(s, t) for s, t in zip(signatures, texts)
                  if sum(r for _, _, r in s[0]) <= n <= len(s[0])]
     if len(plausible) == 1:
         given = _binds(plausible[0][0], args, kwargs)
-        for kind, param, required, value, position in given or ():
-            if not _accepts(kind, value, required, numbers):
+        for kind, param, _, value, position in given or ():
+            if not _accepts(kind, value, numbers):
                 where = "" if position is None else f" (position {position + 1})"
                 return TypeError(f"{name}(): argument '{param}'{where} must be "
                                  f"{kind.rstrip('?')}, not {_got(value)}")

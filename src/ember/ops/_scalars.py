@@ -58,7 +58,8 @@ def checked_scalar(np_dtype, value):
     return int(_scalar_to(value, np_dtype))
 
 
-_NUMBER_KINDS = (bool, int, float, complex, np.number, np.bool_)
+# What PyTorch's parser takes for a Number (besides a 0-d tensor)
+NUMBER_TYPES = (bool, int, float, complex, np.number, np.bool_)
 
 
 def number_arg(*values):
@@ -66,7 +67,7 @@ def number_arg(*values):
     NumPy's conversions would take; a string): a TypeError for the op's
     error path, which words it as the parser does (ops/_parser_types.py)."""
     for v in values:
-        if not isinstance(v, (_NUMBER_KINDS, Tensor)):
+        if not isinstance(v, (NUMBER_TYPES, Tensor)):
             raise TypeError(f"expected a number, not {_tname(v)}")
 
 

@@ -9,6 +9,7 @@ from .._typeinfo import finfo
 from ._common import (D, Tensor, _INT_BOUNDS, _state, binary_arrays, broadcast_error, np,
                       number_arg, recorded, tensor_arg, wrap)
 from ._registry import element_wise, grad_fn, register
+from ._scalars import NUMBER_TYPES
 from ._xp import provide
 from .inplace import make_inplace
 
@@ -64,14 +65,11 @@ def _int_power(base, exp):
     return np.where(neg, ones, pos).astype(pos.dtype)
 
 
-_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
-
-
 def pow(input, exponent):
     if isinstance(exponent, np.ndarray) and _state.formulas:
         exponent = Tensor._wrap(exponent)       # (see grad_mode._State.formulas)
     if not isinstance(input, Tensor):
-        if not (isinstance(input, _NUMBERS)
+        if not (isinstance(input, NUMBER_TYPES)
                 or _state.formulas and isinstance(input, np.ndarray)):
             return NotImplemented   # (no overload takes it: the named form's refusal)
         # scalar ** tensor: the scalar takes part in promotion like a 0-d tensor.
