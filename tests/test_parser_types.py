@@ -73,3 +73,10 @@ def test_sizes_take_zero_d_integer_arrays_only():
         ember.zeros(np.array(2.0))
     with pytest.raises(TypeError, match="'shape' .position 1. must be tuple of ints, not numpy"):
         ember.ones(3).reshape(np.array([3, 1]))
+
+
+@pytest.mark.parametrize("call", ["T.clamp(t, foo=1)", "T.clamp(t, 1, 2, 3)", "T.clip(t, foo=1)"])
+def test_a_call_no_overload_binds_lists_them(call):
+    """An argument too many, or a keyword clamp has not: PyTorch's parser
+    lists the overloads (not Python's binding error, naming a helper)."""
+    check_error(_setup, lambda T, t, i: eval(call, {"T": T, "t": t}))

@@ -188,6 +188,14 @@ def parser_type_error(name, method, args, kwargs):
         return None
 
 
+def overloads_listed(name, args, kwargs):
+    """The parser's TypeError listing the overloads of the function `name`,
+    for a call none of them can bind (an argument too many, a keyword none has)."""
+    from ._missing import tables
+    parsed, entry = tables("FUNCTIONS")[name]
+    return TypeError(_combination(parsed, entry[1:], tuple(args), dict(kwargs)))
+
+
 def refuse_types(name, method, args, kwargs):
     """On an op's error path: raise the parser's TypeError if an argument's
     type is what failed (see parser_type_error); return otherwise."""

@@ -9,7 +9,7 @@ from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
                       kernel_refuses, np, number_arg, recorded, wrap, _result_dtype)
 from ._missing import MISSING, refuse
-from ._parser_types import refuse_types
+from ._parser_types import overloads_listed, refuse_types
 from ._out import into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .elementwise_ternary import result_type
@@ -434,6 +434,10 @@ def _clamp_public_named(name):
         with number bounds the out must have the result's dtype."""
         try:
             input, min, max = _clamp_args(*args, **kwargs)
+        except TypeError:   # (an argument too many, a keyword clamp has not)
+            raise overloads_listed(name, args, kwargs if out is None else {**kwargs, "out": out}
+                                   ) from None
+        try:
             if out is None:
                 return clamp(input, min, max)
             numbers = not (isinstance(min, Tensor) or isinstance(max, Tensor))
@@ -443,7 +447,6 @@ def _clamp_public_named(name):
             # (an argument of the wrong type, or the tensor left out: PyTorch's
             # parser's words, as `name` was called)
             refuse_types(name, False, args, kwargs if out is None else {**kwargs, "out": out})
-            input, min, max = _clamp_args(*args, **kwargs)
             given = {k: v for k, v in (("min", min), ("max", max), ("out", out)) if v is not None}
             refuse(name, (input,), given, method=False)
             raise
