@@ -5,7 +5,7 @@ from .._backend import np
 from .._tensor import Tensor
 from ._operand_refusal import stand_in
 from .conditional import _arg_type
-from ._int_args import missing_arguments
+from ._int_args import is_index, missing_arguments
 
 # op -> (its parameter's name, the overloads PyTorch lists where it has several)
 _VIEW = (" * (torch.dtype dtype)\n", " * (tuple of ints size)\n")
@@ -20,8 +20,8 @@ def _int_like(v, first):
         return v._data.ndim == 0 and v._data.dtype.kind in "iu"
     if isinstance(v, (bool, np.bool_)):
         return not first        # a leading bool does not start a size
-    if isinstance(v, np.ndarray):   # (whose __index__ takes a 0-d integer array alone)
-        return v.ndim == 0 and v.dtype.kind in "iu"
+    if isinstance(v, np.ndarray):
+        return is_index(v)
     return hasattr(type(v), "__index__")
 
 
