@@ -65,8 +65,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     targets = _targets(inputs)
     # 2. dependencies
     deps = _count_dependencies(root_nodes)
-    # (deps lists the nodes in the order the walk found them)
-    needed = _prune(list(deps), targets) if targets is not None else None
+    needed = _prune(deps, targets) if targets is not None else None
     buffers = {}
     for t, node, g in zip(roots, root_nodes, root_grads):
         _receive(buffers, node, t._output_nr, g, create_graph, xp)

@@ -22,16 +22,13 @@ def _count_dependencies(root_nodes):
     return deps
 
 
-def _prune(order, targets):
+def _prune(deps, targets):
     """Which nodes lead to a target: only those need to run (autograd.grad and
-    backward(inputs=...) do not touch the rest of the graph)."""
+    backward(inputs=...) do not touch the rest of the graph). `deps`: each
+    node's count of incoming edges, as _count_dependencies gives them."""
     # Kahn's order from the roots: every node after all nodes pointing to it.
-    indeg = {}
-    for node in order:
-        for nxt, _ in node.next_functions:
-            if nxt is not None:
-                indeg[nxt] = indeg.get(nxt, 0) + 1
-    topo = [n for n in order if indeg.get(n, 0) == 0]
+    indeg = dict(deps)
+    topo = [n for n, d in indeg.items() if d == 0]
     i = 0
     while i < len(topo):
         for nxt, _ in topo[i].next_functions:
