@@ -21,7 +21,7 @@ from .._storage import _ptr, _root
 
 from ..autograd import _forward
 from ..autograd.grad_mode import no_grad
-from ._common import D, Node, Tensor, _state, edge, np, recorded, tracked
+from ._common import D, Node, Tensor, _state, edge, np, number_arg, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
 from ._view_history import NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, view_node
@@ -439,7 +439,6 @@ def fill_(self, value):
         return _overwrite(self, cast(value._data, self._data.dtype), FillBackward3,
                           (self, value))
     from .indexing_assign import _scalar_value
-    from ._common import number_arg
     number_arg(value)
     return _overwrite(self, _scalar_value(value, self._data.dtype), FillBackward2, (self,))
 
