@@ -103,10 +103,9 @@ def invalid_arguments(name, texts, args, kwargs):
     if not bound or any(all(_accepts(k, v, numbers) for k, _, _, v, _ in b) for b in bound):
         return None
     n = len(args) + len(kwargs)
-    plausible = [(s, t) for s, t in zip(signatures, texts)
-                 if sum(r for _, _, r in s[0]) <= n <= len(s[0])]
+    plausible = [s for s in signatures if sum(r for _, _, r in s[0]) <= n <= len(s[0])]
     if len(plausible) == 1:
-        given = _binds(plausible[0][0], args, kwargs)
+        given = _binds(plausible[0], args, kwargs)
         for kind, param, _, value, position in given or ():
             if not _accepts(kind, value, numbers):
                 where = "" if position is None else f" (position {position + 1})"
