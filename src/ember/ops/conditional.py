@@ -233,7 +233,8 @@ def _no_complex_clamp(input):
 
 
 def clamp(input, min=None, max=None):
-    number_arg(*(b for b in (min, max) if b is not None))
+    if min.__class__ not in _FLOAT_INT_NONE or max.__class__ not in _FLOAT_INT_NONE:
+        number_arg(*(b for b in (min, max) if b is not None))
     _no_complex_clamp(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -323,7 +324,8 @@ def _no_complex_bound(input, bound, kernel):
 
 
 def clamp_min(input, min):
-    number_arg(min)
+    if min.__class__ not in _FLOAT_INT_NONE:
+        number_arg(min)
     if isinstance(min, Tensor):
         _no_complex_bound(input, min, "maximum_cpu")
     _no_complex_clamp(input)
@@ -335,7 +337,8 @@ def clamp_min(input, min):
 
 
 def clamp_max(input, max):
-    number_arg(max)
+    if max.__class__ not in _FLOAT_INT_NONE:
+        number_arg(max)
     if isinstance(max, Tensor):
         _no_complex_bound(input, max, "minimum_cpu")
     _no_complex_clamp(input)
@@ -422,6 +425,10 @@ clamp_max_ = _one_bound_variants(clamp_max, "clamp_max_")
 clamp = register(clamp, inplace=clamp_, aliases=("clip",), node=ClampBackward1, quiet=True,
                  inplace_function=True)
 _CLAMP_SCALAR_OUT = same_dtype("Found dtype {os} but expected {s}")
+
+
+# (bounds that need no check: clamp is hot)
+_FLOAT_INT_NONE = frozenset((float, int, type(None)))
 
 
 def _clamp_args(input=MISSING, min=None, max=None):
