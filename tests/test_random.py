@@ -11,7 +11,8 @@ import pytest
 from ember import _random as R
 
 SEEDS = [0, 1, 42, 2**31, 2**40 + 3, 2**64 - 1, -7]
-SIZES = [0, 1, 3, 15, 16, 17, 31, 32, 100, 1000]
+SIZES = [0, 1, 3, 15, 16, 17, 31, 32, 100, 1000, 2048, 4096, 5000]
+# (from 4096 words on, the words are drawn by NumPy's bounded-integer fill: _words)
 FLOATS = ["float32", "float64", "float16", "bfloat16"]
 
 
@@ -307,6 +308,35 @@ def test_bernoulli_scalar_and_dropout_mask(torch):
     x = torch.ones(1000)
     mask = R.bernoulli_scalar(1 - 0.25, (1000,), gen=g)
     assert np.array_equal(mask != 0, torch.nn.functional.dropout(x, 0.25).numpy() != 0)
+
+
+@pytest.mark.parametrize("n", [2047, 2048, 150_000])
+def test_bernoulli_scalar_and_dropout_mask_large(torch, n):
+    # (either side of the 4096 words at which Generator._words changes its draw)
+    g = pair(torch, 14)
+    assert same(R.bernoulli_scalar(0.3, (n,), gen=g), torch.empty(n).bernoulli_(0.3))
+    mask = R.bernoulli_scalar(1 - 0.1, (n,), gen=g)
+    assert np.array_equal(mask != 0, torch.nn.functional.dropout(torch.ones(n), 0.1).numpy() != 0)
+    assert same(g.get_state(), torch.get_rng_state())
+
+
+@pytest.mark.parametrize("n", [100, 10_000])
+def test_bernoulli_scalar_when_high_bits_tie_with_p(n):
+    # The 53-bit draw is compared by its high 21 bits, and by its low 32 only
+    # where those tie with p's: p chosen to tie with draws just below, at and
+    # just above p, against the float comparison of the 53-bit uniforms.
+    g = R.Generator().manual_seed(5)
+    state = g.get_state()
+    words = g._raw32(2 * n)
+    m = ((words[0::2] & np.uint64(0x1FFFFF)) << np.uint64(32)) | words[1::2]
+    k = int(m[n // 2])
+    for bound in (k, k + 1, k - 1):
+        p = bound * 2.0 ** -53
+        g.set_state(state)
+        below = g._u53_below(n, p)
+        g.set_state(state)
+        assert np.array_equal(below, g._u53(n) < p)
+        assert below[n // 2] == (k < bound)
 
 
 def linear_init(out_f, in_f, gen):
