@@ -26,13 +26,19 @@ _SHORT = 67      # vectors a row_sum takes in four single sequential runs (16 ro
 
 def torch_sum(x, axes, keepdims=False):
     """x.sum(axis=axes, keepdims=keepdims) with PyTorch's rounding where known."""
+    lanes = _LANES.get(x.dtype)
+    nd = x.ndim
+    if lanes is not None and nd == 2 and (axes == (0,) or axes == [0]):
+        # A bias gradient at a small batch, the commonest sum in training, first
+        rows, m = x.shape
+        if 1 < rows <= 16 and m and x.flags.c_contiguous:
+            r = _few_rows_sum(x, rows, m, lanes)
+            return r.reshape(1, -1) if keepdims else r
     if x.dtype in HALF_NP:
         # PyTorch's kernels accumulate float16 and bfloat16 in float32 and
         # round once; NumPy would round after every addition (a bias
         # gradient under autocast is such a sum).
         return np.asanyarray(torch_sum(x.astype(np.float32), axes, keepdims)).astype(x.dtype)
-    lanes = _LANES.get(x.dtype)
-    nd = x.ndim
     if lanes is not None and nd > 1 and x.size and not x.flags.c_contiguous:
         dense = _in_memory_order(x, axes, keepdims)
         if dense is not None:
@@ -48,18 +54,6 @@ def torch_sum(x, axes, keepdims=False):
     if axes is None:
         return np.asanyarray(x.sum(keepdims=keepdims))
     shape = x.shape
-    if nd == 2 and 1 < shape[0] <= 16 and shape[1] > 1 and (axes == (0,) or axes == [0]):
-        # A bias gradient at a small batch, the commonest sum in training:
-        # _outer's plan without its general bookkeeping. (Inline for a batch
-        # of 4, 8, 12 or 16 and fewer than 4 vectors a row: row_sum's four
-        # partial sums, then the four added in order, from +0.)
-        rows, m = shape
-        if not rows & 3 and (m < 4 * lanes if m >= lanes else m < 4):
-            r = np.add.reduce(np.add.reduce(x.reshape(rows >> 2, 4, m), axis=0), axis=0)
-            r += 0.0
-        else:
-            r = _few_rows(x, lanes)
-        return r.reshape(1, -1) if keepdims else r
     axes = tuple(sorted(a % nd for a in axes))
     # Size-1 dims drop out of PyTorch's iteration, so they decide nothing.
     reduced = [i for i in axes if shape[i] > 1]
@@ -197,6 +191,22 @@ def _few_rows(x, lanes):
     return out
 
 
+def _few_rows_sum(x, rows, m, lanes):
+    """Axis 0 of a C-ordered 2-D float32/float64 array of 2 to 16 rows (a
+    bias gradient at a small batch): _outer's plan without its general
+    bookkeeping. One column is a flat sum (a size-1 dim drops out of
+    PyTorch's iteration). For a batch of 4, 8, 12 or 16 and fewer than 4
+    vectors a row, inline: row_sum's four partial sums, then the four added
+    in order, from +0."""
+    if m == 1:
+        return _flat(x.reshape(-1), lanes).reshape(1)
+    if not rows & 3 and (m < 4 * lanes if m >= lanes else m < 4):
+        r = np.add.reduce(np.add.reduce(x.reshape(rows >> 2, 4, m), axis=0), axis=0)
+        r += 0.0
+        return r
+    return _few_rows(x, lanes)
+
+
 def _short_rows(x):
     """_row_sum (up to its final -0.0) for at most 4 * 16 rows, where each of
     the four partial sums is one sequential run. (NumPy reduces over rows in
@@ -216,6 +226,8 @@ def _flat(flat, lanes):
     over and the lanes, added in order from 0. Up to _SHORT vectors, each of
     row_sum's partial sums is one sequential run."""
     n = flat.shape[0]
+    if n == lanes:      # (one vector: its lanes, added in order; a loss of a batch of 8)
+        return np.add.accumulate(flat)[-1] + _ZERO[flat.dtype]
     body = n - n % lanes
     if body > _SHORT * lanes:
         return _inner(flat[None], lanes)[0]

@@ -215,9 +215,11 @@ def _relu(x):
         if x.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
         raise NotImplementedError("clamp is not supported for complex types")
-    if x.dtype == np.bool_:
-        raise RuntimeError("Boolean inputs not supported for relu")
-    return np.maximum(x, 0)
+    # (a zero of x's dtype, made once: NumPy converts a Python 0 on every call)
+    return np.maximum(x, _ZEROS.get(x.dtype, 0))
+
+
+_ZEROS = {np.dtype(t): np.zeros((), t) for t in (np.float32, np.float64)}
 
 
 relu = unary("relu", _relu, "ReluBackward0", _relu_grad,
