@@ -255,7 +255,7 @@ def test_ops_record_per_threads_grad_mode():
     # (grad_mode.off_threads): a no_grad block in one thread must still stop
     # recording there, and only there, while the other thread records.
     from ember.autograd import grad_mode
-    base = grad_mode.off_threads     # (a thread that ended with grad off stays counted)
+    base = len(grad_mode.off_threads)     # (a thread that ended with grad off stays counted)
     x = leaf([1.0, 2.0])
     inside, outside = threading.Event(), threading.Event()
     seen = {}
@@ -270,17 +270,17 @@ def test_ops_record_per_threads_grad_mode():
     t = threading.Thread(target=worker)
     t.start()
     assert inside.wait(5)
-    assert grad_mode.off_threads == base + 1
+    assert len(grad_mode.off_threads) == base + 1
     assert (x * 2).requires_grad        # this thread still records
     outside.set()
     t.join()
     assert seen == {"no_grad": False, "after": True}
-    assert grad_mode.off_threads == base
+    assert len(grad_mode.off_threads) == base
     with ember.set_grad_enabled(False):
         with ember.set_grad_enabled(False):
-            assert grad_mode.off_threads == base + 1 and not (x * 2).requires_grad
+            assert len(grad_mode.off_threads) == base + 1 and not (x * 2).requires_grad
         assert not (x * 2).requires_grad
-    assert grad_mode.off_threads == base and (x * 2).requires_grad
+    assert len(grad_mode.off_threads) == base and (x * 2).requires_grad
 
 
 class Cube(Function):

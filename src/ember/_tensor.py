@@ -13,6 +13,7 @@ from ._meta import MetaArray as _MetaArray
 from ._removable_handle import RemovableHandle
 from ._size import Size, _dim_arg, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
+from . import autograd as _autograd
 from ._inference import INFERENCE_VC
 from ._settings import triggered, warn_at_caller
 
@@ -343,8 +344,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         return RemovableHandle.in_list(hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self):
         t = Tensor._wrap(self._data)

@@ -2,6 +2,10 @@
 from .._backend import np
 from .._dtype import _BF16_NP as _BF16
 from .. import _public_name
+# (the module, not the class: this package is imported while _tensor is, so
+# Tensor is read at call time; an import statement in a function costs a
+# backward() half a microsecond each time)
+from .. import _tensor
 
 from . import graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
@@ -23,17 +27,16 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgrad
 
 
 def _as_tuple(x):
-    from .._tensor import Tensor
     if x is None:
         return None
-    if isinstance(x, (Tensor, graph.GradientEdge)):
+    if isinstance(x, (_tensor.Tensor, graph.GradientEdge)):
         return (x,)
     return tuple(x)
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
     """The gradients the backward pass starts from (ones for a scalar)."""
-    from .._tensor import Tensor
+    Tensor = _tensor.Tensor
     for i, t in enumerate(outputs):
         if not t._requires_grad:
             raise RuntimeError(
@@ -47,7 +50,11 @@ def _root_grads(outputs, grad_outputs, create_graph):
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype!r}".replace("ember.", "torch."))
-            g = np.ones_like(out._data)
+            # (a 0-d array made in C: ones_like is a Python function, ten
+            # times the cost; one element has no layout to keep)
+            data = out._data
+            g = (np.array(1, data.dtype) if not data.shape and data.__class__ is np.ndarray
+                 else np.ones_like(data))
             grads.append(Tensor._wrap(g) if create_graph else g)
             continue
         if not isinstance(g, Tensor):
@@ -63,7 +70,6 @@ def _root_grads(outputs, grad_outputs, create_graph):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate into the leaves' .grad the gradient of `tensors`."""
-    from ._engine import run_backward
     if grad_variables is not None:
         import warnings
         warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
@@ -89,7 +95,20 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
                   "after use to break the cycle and avoid the leak.",
                   cpp="torch/csrc/autograd/engine.cpp:1307")
     roots = _root_grads(tensors, grad_tensors, create_graph)
-    run_backward(tensors, roots, retain_graph, create_graph, inputs=inputs)
+    _the_engine().run_backward(tensors, roots, retain_graph, create_graph, inputs=inputs)
+
+
+_ENGINE = None
+
+
+def _the_engine():
+    """autograd._engine, imported on first use (it imports the ops, which
+    import this package)."""
+    global _ENGINE
+    if _ENGINE is None:
+        from . import _engine as engine
+        _ENGINE = engine
+    return _ENGINE
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
@@ -97,8 +116,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """The gradients of `outputs` with respect to `inputs`, as a tuple;
     no `.grad` is touched."""
     import warnings
-    from ._engine import run_backward
-    from .._tensor import Tensor
+    Tensor = _tensor.Tensor
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when "
                          "materialize_grads=True, but got: allow_unused=False.")
@@ -121,8 +139,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                              allow_unused, materialize_grads)
     roots = _root_grads(outputs, grad_outputs, create_graph)
-    result = run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
-                          capture=True, allow_unused=allow_unused)
+    result = _the_engine().run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
+                                    capture=True, allow_unused=allow_unused)
     if materialize_grads:
         if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs)):
             raise RuntimeError("materialize_grads cannot be used when the given input is a "

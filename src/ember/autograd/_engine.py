@@ -81,7 +81,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     try:
         _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                          retain_graph, create_graph, inputs,
-                         not create_graph and any(is_meta(t._data) for t in roots))
+                         not create_graph and any([is_meta(t._data) for t in roots]))
         _run_final_callbacks(_final_callbacks[-1])
     except Exception as exc:
         if _graph._anomaly:

@@ -143,13 +143,14 @@ class tangents_paused:
 
 def _mask_edges(inputs):
     """Which inputs require grad (a bit mask), and every input's edge."""
-    mask, edges = 0, []
-    for i, t in enumerate(inputs):
+    mask, bit, edges = 0, 1, []
+    for t in inputs:
         if isinstance(t, Tensor) and t._requires_grad:
-            mask |= 1 << i
+            mask |= bit
             edges.append(edge(t))
         else:
             edges.append(NONE_EDGE)
+        bit <<= 1
     return mask, tuple(edges)
 
 

@@ -196,14 +196,14 @@ def _few_rows_sum(x, rows, m, lanes):
     bias gradient at a small batch): _outer's plan without its general
     bookkeeping. One column is a flat sum (a size-1 dim drops out of
     PyTorch's iteration). For a batch of 4, 8, 12 or 16 and fewer than 4
-    vectors a row, inline: row_sum's four partial sums, then the four added
-    in order, from +0."""
+    vectors a row, inline: row_sum's four partial sums (of rows j, j + 4,
+    ...), then the four added in order, from +0."""
     if m == 1:
         return _flat(x.reshape(-1), lanes).reshape(1)
     if not rows & 3 and (m < 4 * lanes if m >= lanes else m < 4):
-        r = np.add.reduce(np.add.reduce(x.reshape(rows >> 2, 4, m), axis=0), axis=0)
-        r += 0.0
-        return r
+        partial = x if rows == 4 else x[:4] + x[4:] if rows == 8 else \
+            np.add.reduce(x.reshape(rows >> 2, 4, m), axis=0)
+        return np.add.reduce(partial, axis=0, initial=0.0)
     return _few_rows(x, lanes)
 
 

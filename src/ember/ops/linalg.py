@@ -207,16 +207,18 @@ def _addmm_checks(input, mat1, mat2):
     if mat1._data.dtype != mat2._data.dtype:
         raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
                            f"{names[mat1.dtype]} and {names[mat2.dtype]}")
-    for name, m in (("mat1", mat1), ("mat2", mat2)):
-        if m._data.ndim != 2:
-            raise RuntimeError(f"{name} must be a matrix, got {m._data.ndim}-D tensor")
-    (n, k), (k2, m) = mat1._data.shape, mat2._data.shape
+    a, b = mat1._data, mat2._data
+    if a.ndim != 2 or b.ndim != 2:     # (one test for both: nn.Linear calls this per forward)
+        name, m = ("mat1", a) if a.ndim != 2 else ("mat2", b)
+        raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    (n, k), (k2, m) = a.shape, b.shape
     if k != k2:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
     if input._data.shape not in ((m,), (n, m)):     # (nn.Linear's bias: nothing to check)
         expand(Tensor._wrap(input._data), (n, m))   # raises expand's own errors
-    no_bool(mat1._data, "addmm_impl_cpu_")
+    if a.dtype.kind == "b":
+        no_bool(a, "addmm_impl_cpu_")
 
 
 def no_bool(a, kernel):
