@@ -125,6 +125,10 @@ def checked(function, fname, ints, method):
                 from ._registry import refuse_non_tensor
                 refuse_non_tensor(fname, args, kwargs)
             raise
+        except TypeError as e:
+            from ._registry import reword_int
+            reword_int(e, fname, function, method, args, kwargs)
+            raise
     op.__name__ = op.__qualname__ = getattr(function, "__name__", fname)
     op.__doc__ = function.__doc__
     op.__wrapped__ = function

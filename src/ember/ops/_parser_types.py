@@ -63,8 +63,19 @@ def _accepts(kind, value, numbers=False):
         return isinstance(value, _NUMBERS) and (kind != "float" or not isinstance(
             value, (complex, np.complexfloating)))
     if kind == "int":
-        return isinstance(value, (int, np.integer, np.bool_)) or (
-            isinstance(value, Tensor) and value._data.ndim == 0)
+        # (a bool is no int to the parser; an int list's parameter or a SymInt,
+        # printed "int" too, takes a 0-d integer array and a one-element tensor)
+        if isinstance(value, Tensor):
+            return value._data.size == 1 and value._data.dtype.kind in "iu"
+        if isinstance(value, np.ndarray):
+            return value.ndim == 0 and value.dtype.kind in "iu"
+        return isinstance(value, (int, np.integer)) and value.__class__ is not bool
+    if kind == "tuple of ints":
+        # (a bool, a float or a float tensor is no int list's, nor any of its
+        # one-int forms; the rest is left to the op)
+        if isinstance(value, Tensor):
+            return value._data.dtype.kind in "iu"
+        return not isinstance(value, (bool, np.bool_, float, np.floating))
     if kind == "bool":
         return isinstance(value, (bool, np.bool_))
     if kind == "str":

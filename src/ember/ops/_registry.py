@@ -27,6 +27,7 @@ from .._backend import restore, silence
 from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _autocast, _int_args, _keywords
 from ._parser_types import refuse_types
+from .._size import int_argument_error_at
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -102,6 +103,27 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     return function
 
 
+def reword_int(error, name, function, method, args, kwargs):
+    """Raise `error` in PyTorch's words for this call if it is an `int`
+    argument's refusal (_size.int_argument_error); return otherwise."""
+    if hasattr(error, "int_value"):
+        raise int_argument_error_at(error, name, function, method, args, kwargs) from None
+
+
+_OP_CODES = {}
+
+
+def op_codes():
+    """code object -> op name, of every registered op's own function (what
+    an error raised inside an op looks for among the frames)."""
+    if not _OP_CODES:
+        for key, info in REGISTRY.items():
+            code = getattr(inspect.unwrap(info.function), "__code__", None)
+            if code is not None:
+                _OP_CODES.setdefault(code, info.name)
+    return _OP_CODES
+
+
 def refuse_non_tensor(name, args, kwargs):
     """After an AttributeError in op `name`: PyTorch's parser TypeError if
     the op's first argument is no Tensor (torch.sum([1, 2])). Otherwise the
@@ -136,6 +158,10 @@ def _quietly(function, method=True):
             if result is not NOT_HANDLED:
                 return result
             refuse_types(op.__name__, method, args, kwargs)
+            # (one wrapper serves a function-only op's calls: never a method's)
+            info = REGISTRY.get(op.__name__)
+            reword_int(e, op.__name__, function, method and (info is None or bool(info.method)),
+                       args, kwargs)
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
             return _keywords.retry(function, op.__name__, args, kwargs, e, method)
         except ValueError:      # (float("x") in an op: a string where a number goes)
@@ -176,7 +202,7 @@ def with_out(function, name, check=None, called=None):
             comma = "," if ps else ""
             namespace = {}
             exec(compile(
-                f"def make(function, name, check, into, refuse, tensor_like, none, types):\n"
+                f"def make(function, name, check, into, refuse, tensor_like, none, types, ints):\n"
                 f"    def public({ps}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
@@ -188,6 +214,7 @@ def with_out(function, name, check=None, called=None):
                 f"                return result\n"
                 f"            types(name, False, ({ps}{comma}), {{}} if out is None else "
                 f"{{'out': out}})\n"
+                f"            ints(e, name, function, False, ({ps}{comma}), {{}})\n"
                 f"            if isinstance(e, ValueError):\n"
                 f"                raise\n"
                 f"            if isinstance(e, AttributeError):\n"
@@ -196,7 +223,7 @@ def with_out(function, name, check=None, called=None):
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
         public = make(function, name, check, into, refuse_non_tensor, tensor_like_call,
-                      NOT_HANDLED, refuse_types)
+                      NOT_HANDLED, refuse_types, reword_int)
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -209,6 +236,7 @@ def with_out(function, name, check=None, called=None):
                     return result
                 given = kwargs if out is None else {**kwargs, "out": out}
                 refuse_types(name, False, args, given)
+                reword_int(e, name, function, False, args, kwargs)
                 if isinstance(e, AttributeError):
                     refuse_non_tensor(name, args, kwargs)
                 if not isinstance(e, TypeError):

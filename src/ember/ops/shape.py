@@ -18,6 +18,7 @@ from . import _view_grads as V, _view_history
 from ._common import D, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
+from .._size import int_value
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
            "swapaxes", "swapdims", "permute", "clone", "narrow", "select", "as_strided", "as_strided_"]
@@ -398,10 +399,11 @@ def select(input, dim, index):
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, x.ndim)
+    index = int_value(index, "index")
     if not -x.shape[d] <= index < x.shape[d]:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {d}")
-    return _select(input, d, operator.index(index), d, dim)
+    return _select(input, d, index, d, dim)
 
 
 RepeatBackward0 = grad_fn("RepeatBackward0", saved={"repeats": "repeats", "self_sym_sizes": "shape"},

@@ -17,6 +17,7 @@ from ._registry import grad_fn, register, tensor_field
 from . import _topk_ties
 from .reduction import select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
+from .._size import int_value
 
 
 def selected_grad(xp, grad, shape, key):
@@ -174,6 +175,7 @@ def msort(input):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     x, d = as_1d(input, dim)
+    k = int_value(k, "k")
     _orderable(x, "topk")
     if x.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
@@ -255,6 +257,7 @@ def _pick(input, x, d, keepdim, idx, node, result_t, dim):
 
 def kthvalue(input, k, dim=-1, keepdim=False):
     x, d = as_1d(input, dim)
+    k = int_value(k, "k")
     _no_bool(x, "kthvalue_cpu")
     _check_reduced_dim(x, d, "kthvalue")
     if not 1 <= k <= x.shape[d]:
@@ -398,7 +401,7 @@ def mode(input, dim=-1, keepdim=False):
 register(sort, node=SortBackward0, out=same_dtype())
 register(argsort, out=False)
 register(msort, node=SortBackward0, out=same_dtype())
-register(topk, node=TopkBackward0, out=same_dtype(), ints={"k": "int", "dim": "int"})
+register(topk, node=TopkBackward0, out=same_dtype(), ints={"dim": "int"})
 register(kthvalue, node=KthvalueBackward0,
          out=same_dtype("output values must be of same type as input"))
 median = register(_with_dim_out(_median, "median"), node=MedianBackward0, out=False)

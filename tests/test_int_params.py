@@ -1,0 +1,56 @@
+"""A dim, an index or a count given a bool, a float or a float tensor gets
+the TypeError PyTorch's argument parser gives (`unsqueeze(): argument 'dim'
+(position 1) must be int, not bool`), where Ember used to take True for 1;
+the op and the parameter are named and the position counted as the call gave
+it (after self for a method), or the signatures listed for an op of several. NumPy integers, 0-d integer arrays and integer
+tensors of one element are still taken. Compared with PyTorch itself."""
+import numpy as np
+import pytest
+
+from compare_torch import check, check_error
+
+BAD = {"bool": "True", "numpy_bool": "np.bool_(0)", "float": "1.0",
+       "float_tensor": "T.tensor(0.)"}
+
+# (the function forms of unsqueeze and transpose, one Python function with
+# their methods, count the position as the method does: not checked)
+CALLS = ["t.unsqueeze({v})", "t.transpose({v}, 1)", "t.transpose(0, {v})",
+         "t.cumsum({v})", "T.cumsum(t, dim={v})", "T.cat([t, t], {v})", "T.stack([t, t], {v})",
+         "t.softmax({v})", "T.log_softmax(t, {v})", "t.unbind({v})", "t.select(0, {v})",
+         "t.select({v}, 0)", "t.kthvalue({v})", "t.topk({v})", "T.topk(t, {v})", "t.argmax({v})",
+         "t.size({v})", "t.movedim({v}, 1)", "t.narrow({v}, 0, 1)", "T.argsort(t, {v})"]
+
+TAKEN = ["np.int64(1)", "np.uint8(1)", "T.tensor(1)"]
+
+
+def _setup(T):
+    return (T.arange(6.0).reshape(2, 3),)
+
+
+def _refused_by_torch(call, v):
+    torch = pytest.importorskip("torch")
+    t, = _setup(torch)
+    try:
+        eval(call.format(v=v), {"T": torch, "t": t, "np": np})
+    except TypeError:
+        return True
+    except Exception:  # noqa: BLE001 - refused otherwise: not this test's
+        return False
+    return False
+
+
+@pytest.mark.parametrize("kind", list(BAD))
+@pytest.mark.parametrize("call", CALLS)
+def test_refused_int_arguments_get_the_parsers_words(call, kind):
+    v = BAD[kind]
+    if not _refused_by_torch(call, v):
+        pytest.skip("PyTorch takes this call or refuses it otherwise")
+    check_error(_setup, lambda T, t: eval(call.format(v=v), {"T": T, "t": t, "np": np}))
+
+
+@pytest.mark.parametrize("v", TAKEN)
+@pytest.mark.parametrize("call", ["t.unsqueeze({v})", "t.cumsum({v})", "T.cat([t, t], {v})",
+                                  "t.select(1, {v})", "t.topk({v})[0]", "t.softmax({v})",
+                                  "t.sum({v})", "t.flip({v})"])
+def test_integers_of_numpy_and_one_element_tensors_are_taken(call, v):
+    check(lambda T: eval(call.format(v=v), {"T": T, "t": _setup(T)[0], "np": np}))
