@@ -4,6 +4,8 @@ the TypeError PyTorch's argument parser gives (`unsqueeze(): argument 'dim'
 the op and the parameter are named and the position counted as the call gave
 it (after self for a method), or the signatures listed for an op of several. NumPy integers, 0-d integer arrays and integer
 tensors of one element are still taken. Compared with PyTorch itself."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -31,7 +33,11 @@ def _refused_by_torch(call, v):
     torch = pytest.importorskip("torch")
     t, = _setup(torch)
     try:
-        eval(call.format(v=v), {"T": torch, "t": t, "np": np})
+        with warnings.catch_warnings():
+            # (NumPy 1's bool takes __index__, with a warning: PyTorch's index
+            # parameters take it there, and Ember does not)
+            warnings.simplefilter("ignore")
+            eval(call.format(v=v), {"T": torch, "t": t, "np": np})
     except TypeError:
         return True
     except Exception:  # noqa: BLE001 - refused otherwise: not this test's
@@ -54,3 +60,22 @@ def test_refused_int_arguments_get_the_parsers_words(call, kind):
                                   "t.sum({v})", "t.flip({v})"])
 def test_integers_of_numpy_and_one_element_tensors_are_taken(call, v):
     check(lambda T: eval(call.format(v=v), {"T": T, "t": _setup(T)[0], "np": np}))
+
+
+@pytest.mark.parametrize("call", [
+    "t.flip(0, True)", "t.permute(2, 0, True)", "T.movedim(t, (0, True), (1, 0))", "t.squeeze((0, True))",
+    "t.amax((0, True))", "t.roll((1, 1), (0, True))", "T.tensordot(t, t, ([0, True], [0, True]))",
+    "t.sum((0, True))", "t.mean([0, True])", "t.logsumexp((0, True))", "t.std((0, True))",
+    "t.count_nonzero((0, True))"])
+def test_an_int_lists_later_elements_take_a_bool(call):
+    # (the parser reads them with __index__; a bool first is refused, and
+    # then a method's ints are not taken unpacked)
+    check(lambda T: eval(call, {"T": T, "t": T.arange(24.0).reshape(2, 3, 4)}))
+
+
+@pytest.mark.parametrize("call", ["t.flip(True, 0)", "t.sum((True, 0))", "t.aminmax(dim=True)",
+                                  "t.squeeze(True, 0)", "t.count_nonzero(True, 0)",
+                                  "t.broadcast_to(True, 3)", "t.squeeze(0.5, 1)", "t.hsplit(True, 0)"])
+def test_an_int_lists_first_element_and_an_int_refuse_a_bool(call):
+    check_error(lambda T: (T.arange(24.0).reshape(2, 3, 4),),
+                lambda T, t: eval(call, {"T": T, "t": t}))

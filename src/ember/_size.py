@@ -1,7 +1,6 @@
 """torch.Size."""
 import math
 import operator
-import sys
 
 from ._backend import np as _np
 from . import _public_name
@@ -85,81 +84,5 @@ def int_value(value, param="dim"):
                 return operator.index(value)
             except TypeError:
                 pass
+    from .ops._int_words import int_argument_error     # (the error path: ops import this module)
     raise int_argument_error(value, param)
-
-
-def int_argument_error(value, param):
-    """PyTorch's TypeError for an `int` parameter given `value`, the op and
-    the parameter those of the innermost registered op (ops/_registry.py)
-    that took the value as an argument, its position counted as a method's
-    (after self); the registry's wrapper, which knows whether a function or
-    a method was called, words it again (int_argument_error_at). The value
-    rides along as `error.int_value`."""
-    from ._python_data import _tname    # (imports Tensor, which imports this module)
-    from .ops._registry import op_codes
-    codes = op_codes()
-    name = position = None
-    frame = sys._getframe(1)
-    while frame is not None and name is None:
-        code = frame.f_code
-        if code in codes:
-            params = code.co_varnames[:code.co_argcount]
-            found = [i for i, p in enumerate(params) if frame.f_locals.get(p) is value]
-            if found:
-                name, param, position = codes[code], params[found[0]], found[0]
-                # the call as the op's parameters hold it (those still at
-                # their defaults left out): the parser's words for an op of
-                # several signatures ("received an invalid combination")
-                defaults = code.co_consts and frame.f_globals.get(code.co_name)
-                given = _given(frame, params, getattr(defaults, "__defaults__", None))
-        frame = frame.f_back
-    del frame
-    if name is not None:
-        from .ops._parser_types import parser_type_error
-        worded = parser_type_error(name, True, given, {})
-        if worded is not None and "invalid combination" in str(worded):
-            worded.int_value = value
-            return worded
-    where = "" if position is None else f" (position {position})"
-    error = TypeError(f"{name + '(): ' if name else ''}argument '{param}'{where} must be int, "
-                      f"not {_tname(value)}")
-    error.int_value = value
-    return error
-
-
-def _given(frame, params, defaults):
-    """The positional arguments of the call running in `frame`: its
-    parameters' values, up to the first still at its default."""
-    values = [frame.f_locals.get(p) for p in params]
-    if defaults:
-        first = len(params) - len(defaults)
-        for i, default in enumerate(defaults):
-            if values[first + i] is default:
-                return tuple(values[:first + i])
-    return tuple(values)
-
-
-def int_argument_error_at(error, name, function, method, args, kwargs):
-    """`error` (int_argument_error's) as PyTorch words it for the call
-    `name(*args, **kwargs)` of `function` (`method`: called as a Tensor
-    method, whose args begin with self): the argument found by identity,
-    named as `function` names it; `error` itself if it is not there."""
-    import inspect
-    from ._python_data import _tname
-    value = error.int_value
-    params = [p.name for p in inspect.signature(function).parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    worded = None
-    for i, arg in enumerate(args):
-        if arg is value and i < len(params):
-            worded = TypeError(f"{name}(): argument '{params[i]}' (position "
-                               f"{i if method else i + 1}) must be int, not {_tname(value)}")
-            break
-    else:
-        for key, arg in kwargs.items():
-            if arg is value:
-                worded = TypeError(f"{name}(): argument '{key}' must be int, not {_tname(value)}")
-    if worded is None:
-        return error
-    worded.int_value = value        # (a function form's wrapper around the method's words it again)
-    return worded

@@ -71,7 +71,9 @@ def _unpacked(method, param):
     param = param.lstrip("*")
 
     def unpacked(self, *args, **kwargs):
-        if args and hasattr(args[0], "__index__") and (len(args) > 1 or one):
+        # (unpacked only from an int first: the parser's index check, no bool)
+        if args and args[0].__class__ is not bool and not isinstance(args[0], _np.bool_) \
+                and hasattr(args[0], "__index__") and (len(args) > 1 or one):
             for i, a in enumerate(args):
                 if not hasattr(a, "__index__"):
                     raise TypeError(
@@ -79,6 +81,8 @@ def _unpacked(method, param):
                         f"object at pos {i + 1} with error \"type must be tuple of ints,"
                         f"but got {_tname(a)}\"")
             args = (args,)
+        elif len(args) > 1:     # (its one parameter, as the parser counts without self)
+            raise _parser_types.too_many_positional(method.__name__, args, kwargs)
         return method(self, *args, **kwargs)
     unpacked.__name__ = unpacked.__qualname__ = method.__name__
     unpacked.__doc__ = method.__doc__

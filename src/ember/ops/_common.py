@@ -18,7 +18,7 @@ from ._registry import save_plan
 from ._scalars import _float_max, alpha_check, checked_scalar, number_arg  # noqa: F401
 from ._xp import NUMPY
 
-__all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
+__all__ = ["Tensor", "Node", "RESULT", "edge", "dim_items", "recorded", "recorded_multi", "watch_result", "wrap",
            "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
            "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
            "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array"]
@@ -438,5 +438,12 @@ def as_dims(dim, ndim):
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (tuple, list)):
-        return tuple(wrap_dim(d, ndim) for d in dim)
+        return tuple(wrap_dim(d, ndim) for d in dim_items(dim))
     return (wrap_dim(dim, ndim),)
+
+
+def dim_items(dims):
+    """The elements of an int-list argument as PyTorch's parser reads them:
+    its later elements with __index__, which takes a bool (x.flip(0, True)
+    flips dims 0 and 1; a bool first is refused)."""
+    return [int(d) if i and d.__class__ is bool else d for i, d in enumerate(dims)]

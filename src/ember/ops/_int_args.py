@@ -63,8 +63,10 @@ def int_list(value, fname, name, position=None):
 
 
 def is_dims(value):
-    """An int, or a tuple or list of them."""
-    return is_int(value) or (isinstance(value, (tuple, list)) and all(map(is_int, value)))
+    """An int, or a tuple or list of them (after the first, a bool too, as
+    the parser reads a list's later elements: _common.dim_items)."""
+    return is_int(value) or (isinstance(value, (tuple, list)) and all(
+        is_int(v) or (i and v.__class__ is bool) for i, v in enumerate(value)))
 
 
 def _where(fname, name, position):
@@ -96,7 +98,7 @@ def check(value, kind, fname, name, position):
         raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, not "
                         f"{type_name(value)}")
     for i, v in enumerate(value):
-        if not is_int(v):
+        if not is_int(v) and not (i and v.__class__ is bool):    # (see _common.dim_items)
             raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, but "
                             f"found element of type {type_name(v)} at pos {i}")
 
@@ -126,7 +128,7 @@ def checked(function, fname, ints, method):
                 refuse_non_tensor(fname, args, kwargs)
             raise
         except TypeError as e:
-            from ._registry import reword_int
+            from ._int_words import reword_int
             reword_int(e, fname, function, method, args, kwargs)
             raise
     op.__name__ = op.__qualname__ = getattr(function, "__name__", fname)

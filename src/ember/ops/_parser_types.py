@@ -226,3 +226,14 @@ def typed(function, name, method):
             refuse_types(name, method, args, kwargs)
             raise
     return stand_in(call, function, name)
+
+
+def too_many_positional(name, args, kwargs):
+    """PyTorch's TypeError for the method `name` (of one positional
+    parameter) given `args`, more: its signatures listed where it has
+    several, Python's count otherwise."""
+    from ._missing import tables
+    found = tables("METHODS").get(name)
+    if found is not None and found[1][0] == "overloads":
+        return TypeError(_combination(found[0], found[1][1:], tuple(args), dict(kwargs)))
+    return TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")

@@ -27,7 +27,7 @@ from .._backend import restore, silence
 from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _autocast, _int_args, _keywords
 from ._parser_types import refuse_types
-from .._size import int_argument_error_at
+from ._int_words import reword_int
 from ..autograd.graph import Node, RESULT
 from ..autograd._saved_fields import (FIELDS_KEPT, field_properties, keeps_tensor_field,
                                       tensor_field)
@@ -101,27 +101,6 @@ def register(function, name=None, *, method=True, inplace=False, aliases=(), nod
     REGISTRY[key] = OpInfo(name, as_method, public, method, inplace, tuple(aliases), node,
                            namespace, out, inplace_function)
     return function
-
-
-def reword_int(error, name, function, method, args, kwargs):
-    """Raise `error` in PyTorch's words for this call if it is an `int`
-    argument's refusal (_size.int_argument_error); return otherwise."""
-    if hasattr(error, "int_value"):
-        raise int_argument_error_at(error, name, function, method, args, kwargs) from None
-
-
-_OP_CODES = {}
-
-
-def op_codes():
-    """code object -> op name, of every registered op's own function (what
-    an error raised inside an op looks for among the frames)."""
-    if not _OP_CODES:
-        for key, info in REGISTRY.items():
-            code = getattr(inspect.unwrap(info.function), "__code__", None)
-            if code is not None:
-                _OP_CODES.setdefault(code, info.name)
-    return _OP_CODES
 
 
 def refuse_non_tensor(name, args, kwargs):

@@ -10,7 +10,7 @@ nodes PyTorch's has and second derivatives come for free; the fused ops
 from .._python_data import _tname
 from .._layout import c_strided, iterated
 from .._settings import warn_once
-from ._common import D, Tensor, checked_scalar, np, recorded, wrap_dim
+from ._common import D, Tensor, checked_scalar, dim_items, np, recorded, wrap_dim
 from ._out import same_dtype
 from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
@@ -140,7 +140,7 @@ def _tensordot_dims(a, b, dims):
             if not isinstance(d, (tuple, list)):
                 raise TypeError(f"tensordot(): argument '{name}' (position {pos + 3}) must be "
                                 f"tuple of ints, not {_tname(d)}")
-        return list(dims_a), list(dims_b)
+        return dim_items(dims_a), dim_items(dims_b)
     if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -153,7 +153,7 @@ def _tensordot_dims(a, b, dims):
 
 def _dim_set(dims, ndim):
     seen = set()
-    for d in dims:
+    for d in dim_items(dims):
         d = wrap_dim(d, ndim)
         if d in seen:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

@@ -7,7 +7,7 @@ from .. import _public_name
 from .._backend import np
 
 from .. import _dtype as D
-from ._common import Tensor, recorded, wrap, wrap_dim
+from ._common import Tensor, dim_items, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import given_dims
 from ._xp import provide
@@ -104,7 +104,7 @@ register(repeat_interleave, out=False)
 def _roll_args(x, shifts, dims):
     shifts = (int(shifts),) if not isinstance(shifts, (list, tuple)) else tuple(shifts)
     dims = () if dims is None else (dims,) if not isinstance(dims, (list, tuple)) else \
-        tuple(dims)
+        tuple(dim_items(dims))
     if not shifts:
         raise RuntimeError("`shifts` required")
     if len(shifts) != len(dims) and not (not dims and len(shifts) == 1):
@@ -190,8 +190,8 @@ register(flipud, out=False, node=FlipBackward0)
 
 def movedim(input, source, destination):
     x = input._data
-    src = list(source) if isinstance(source, (list, tuple)) else [source]
-    dst = list(destination) if isinstance(destination, (list, tuple)) else [destination]
+    src = dim_items(source) if isinstance(source, (list, tuple)) else [source]
+    dst = dim_items(destination) if isinstance(destination, (list, tuple)) else [destination]
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) "
                            f"should contain the same number of dims as destination ({dst} dims)")

@@ -15,7 +15,7 @@ from .._meta import is_meta
 from ..autograd import _forward
 from . import _common
 from . import _view_grads as V, _view_history
-from ._common import D, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
+from ._common import D, dim_items, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
 from .._size import int_value
@@ -205,6 +205,7 @@ def squeezed(x, dim):
     if dim is None:
         return tuple(s for s in x.shape if s != 1), SqueezeBackward0
     if isinstance(dim, (tuple, list)):
+        dim = dim_items(dim)
         dims = {wrap_dim(d, x.ndim) for d in dim}
         if len(dims) != len(dim):
             d = next(d for i, d in enumerate(dim)
