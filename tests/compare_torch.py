@@ -139,6 +139,22 @@ def _same_snapshot(a, b):
         assert x[6] == y[6], f"tensor {i} version changed"
 
 
+def torch_raises(run, exc_type=TypeError):
+    """Whether run(torch) raises `exc_type` in PyTorch (its warnings
+    ignored): a test of refusals skips what PyTorch takes or refuses
+    otherwise."""
+    torch = _torch()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            run(torch)
+    except exc_type:
+        return True
+    except Exception:  # noqa: BLE001 - refused otherwise
+        return False
+    return False
+
+
 def check_error(setup, op, exc_type=None, message=None):
     """setup(T) -> tuple of tensors; op(T, *tensors) must raise the same error in
     both libraries, and leave every tensor (values, grad, flags) unchanged."""
