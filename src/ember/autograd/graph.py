@@ -87,11 +87,19 @@ class Node:
         self._kept = saved
         if saved:
             # A saved input remembers its version, so that a later in-place
-            # change is caught when the formula unpacks it.
-            versions = self._versions = []
+            # change is caught when the formula unpacks it. Numbers alone
+            # (x * 2 saves the 2) have none to check: _versions None.
+            versions, plain = [], True
             for v in saved:         # a loop: cheaper than a comprehension for 1-3 values
-                vc = getattr(v, "_vc", None)
-                versions.append(0 if vc is None else vc[0])
+                vc = getattr(v, "_vc", _NOT_A_TENSOR)
+                if vc is _NOT_A_TENSOR:
+                    versions.append(0)
+                    if v is RESULT:
+                        plain = False
+                else:
+                    plain = False
+                    versions.append(0 if vc is None else vc[0])
+            self._versions = None if plain else versions
         self._ctx = ctx
         self._result = result
         self._shape = shape
@@ -194,8 +202,14 @@ class Node:
             raise RuntimeError(FREED_MESSAGE)
         if not saved:
             return self._ctx
-        out = []
         versions = self._versions
+        if versions is None:        # (numbers alone: see __init__)
+            out = list(saved)
+            ctx = self._ctx
+            if ctx:
+                out += ctx
+            return out
+        out = []
         i = -1
         for s in saved:     # (a counter, not zip(): cheaper for the usual 1-2 values)
             i += 1
