@@ -226,6 +226,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             elif len(fs) == 2:
                 grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
                          fs[1](xp, grad, *args) if nexts[1][0] is not None else None)
+            elif len(fs) == 3:      # (addmm: nn.Linear's node)
+                grads = (fs[0](xp, grad, *args) if nexts[0][0] is not None else None,
+                         fs[1](xp, grad, *args) if nexts[1][0] is not None else None,
+                         fs[2](xp, grad, *args) if nexts[2][0] is not None else None)
             else:
                 grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
                                for f, nf in zip(fs, nexts)])
