@@ -18,8 +18,8 @@ from ._registry import save_plan
 from ._scalars import _float_max, alpha_check, checked_scalar, number_arg  # noqa: F401
 from ._xp import NUMPY
 
-__all__ = ["Tensor", "Node", "RESULT", "edge", "dim_items", "recorded", "recorded_multi", "watch_result", "wrap",
-           "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
+__all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
+           "dim_items", "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
            "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
            "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array"]
 

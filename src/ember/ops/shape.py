@@ -4,7 +4,6 @@ A view shares its input's memory and version counter, as in PyTorch: an
 in-place change through the view is seen by the base and vice versa.
 """
 
-import operator
 
 from .. import _meta
 from .._backend import cast, quiet_call
