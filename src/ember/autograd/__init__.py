@@ -139,8 +139,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                              allow_unused, materialize_grads)
     roots = _root_grads(outputs, grad_outputs, create_graph)
-    result = _the_engine().run_backward(outputs, roots, retain_graph, create_graph, inputs=inputs,
-                                    capture=True, allow_unused=allow_unused)
+    result = _the_engine().run_backward(outputs, roots, retain_graph, create_graph,
+                                        inputs=inputs, capture=True, allow_unused=allow_unused)
     if materialize_grads:
         if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs)):
             raise RuntimeError("materialize_grads cannot be used when the given input is a "
