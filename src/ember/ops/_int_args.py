@@ -62,11 +62,16 @@ def int_list(value, fname, name, position=None):
     return tuple(int(v) for v in value)
 
 
+def is_list_int(value, i):
+    """Element `i` of an int list is an int: after the first, a bool too,
+    as the parser reads a list's later elements (_common.dim_items)."""
+    return is_int(value) or (i > 0 and value.__class__ is bool)
+
+
 def is_dims(value):
-    """An int, or a tuple or list of them (after the first, a bool too, as
-    the parser reads a list's later elements: _common.dim_items)."""
+    """An int, or a tuple or list of them."""
     return is_int(value) or (isinstance(value, (tuple, list)) and all(
-        is_int(v) or (i and v.__class__ is bool) for i, v in enumerate(value)))
+        is_list_int(v, i) for i, v in enumerate(value)))
 
 
 def _where(fname, name, position):
@@ -98,7 +103,7 @@ def check(value, kind, fname, name, position):
         raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, not "
                         f"{type_name(value)}")
     for i, v in enumerate(value):
-        if not is_int(v) and not (i and v.__class__ is bool):    # (see _common.dim_items)
+        if not is_list_int(v, i):
             raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, but "
                             f"found element of type {type_name(v)} at pos {i}")
 

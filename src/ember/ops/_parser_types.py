@@ -17,6 +17,7 @@ argument, and a piece with a default names its type "Tensor min =").
 from .._backend import np
 from .._tensor import Tensor
 from ._arg_refusals import _detail, _got
+from ._int_args import is_index, is_int
 from ._scalars import NUMBER_TYPES as _NUMBERS
 
 # The ops whose Tensor parameters take a number too, as a wrapped number
@@ -65,11 +66,7 @@ def _accepts(kind, value, numbers=False):
     if kind == "int":
         # (a bool is no int to the parser; an int list's parameter or a SymInt,
         # printed "int" too, takes a 0-d integer array and a one-element tensor)
-        if isinstance(value, Tensor):
-            return value._data.size == 1 and value._data.dtype.kind in "iu"
-        if isinstance(value, np.ndarray):
-            return value.ndim == 0 and value.dtype.kind in "iu"
-        return isinstance(value, (int, np.integer)) and value.__class__ is not bool
+        return is_index(value) if isinstance(value, np.ndarray) else is_int(value)
     if kind == "tuple of ints":
         # (a bool, a float or a float tensor is no int list's, nor any of its
         # one-int forms; the rest is left to the op)
@@ -198,11 +195,12 @@ def parser_type_error(name, method, args, kwargs):
         return None
 
 
-def overloads_listed(name, args, kwargs):
-    """The parser's TypeError listing the overloads of the function `name`,
-    for a call none of them can bind (an argument too many, a keyword none has)."""
+def overloads_listed(name, args, kwargs, table="FUNCTIONS"):
+    """The parser's TypeError listing the overloads of the function (or, with
+    table "METHODS", the method) `name`, for a call none of them can bind (an
+    argument too many, a keyword none has)."""
     from ._missing import tables
-    parsed, entry = tables("FUNCTIONS")[name]
+    parsed, entry = tables(table)[name]
     return TypeError(_combination(parsed, entry[1:], tuple(args), dict(kwargs)))
 
 
@@ -235,5 +233,5 @@ def too_many_positional(name, args, kwargs):
     from ._missing import tables
     found = tables("METHODS").get(name)
     if found is not None and found[1][0] == "overloads":
-        return TypeError(_combination(found[0], found[1][1:], tuple(args), dict(kwargs)))
+        return overloads_listed(name, args, kwargs, "METHODS")
     return TypeError(f"{name}() takes 1 positional argument but {len(args)} were given")
