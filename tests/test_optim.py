@@ -112,16 +112,50 @@ def test_sgd_without_blas_rounds_twice_within_an_ulp(kw, monkeypatch):
     assert_close_f32(eb, tb)
 
 
-def test_add_scaled_falls_back_for_layouts_blas_cannot_take():
+def _strided(a, how):
+    """`a`'s values in a layout: C-ordered, transposed (F-ordered), or every other element."""
+    if how == "C":
+        return a.copy()
+    if how == "T":
+        return np.ascontiguousarray(a.T).T
+    wide = np.zeros(a.shape[:-1] + (2 * a.shape[-1],), a.dtype)
+    wide[..., ::2] = a
+    return wide[..., ::2]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("y_how,x_how", [("C", "C"), ("C", "T"), ("T", "C"), ("T", "T"),
+                                         ("S", "C"), ("C", "S")])
+@pytest.mark.parametrize("shape", [(3, 4), (64, 33), (7,)])
+def test_add_scaled_rounds_once_in_every_layout_as_torch(shape, y_how, x_how, dtype):
+    # PyTorch's add_(x, alpha=a) fuses a * x + y whatever the layouts (an ulp
+    # from NumPy's y + a * x in some 2% of elements); so does add_scaled_,
+    # in place, into y's own memory.
+    torch = _torch()
+    pytest.importorskip("scipy")
     from ember._backend import add_scaled_
-    y = np.arange(12, dtype=np.float32).reshape(3, 4)
-    x = np.ones((4, 3), np.float32).T           # not C-contiguous
-    expected = y + np.float32(2) * x
-    assert add_scaled_(y, x, 2.0) is y
-    np.testing.assert_array_equal(y, expected)
+    if len(shape) == 1 and "T" in (y_how, x_how):
+        pytest.skip("a 1-D array has one layout per stride")
+    rng = np.random.default_rng(sum(shape))
+    y0 = rng.standard_normal(shape).astype(dtype)
+    x0 = rng.standard_normal(shape).astype(dtype)
+    alpha = -0.0123
+    y, x = _strided(y0, y_how), _strided(x0, x_how)
+    t = torch.from_numpy(y0.copy())
+    t.add_(torch.from_numpy(x0), alpha=alpha)
+    assert add_scaled_(y, x, alpha) is y
+    np.testing.assert_array_equal(y, t.numpy())
+    np.testing.assert_array_equal(x, x0)
+
+
+def test_add_scaled_without_a_blas_type_rounds_twice():
+    from ember._backend import add_scaled_
     half = np.ones(3, np.float16)
     add_scaled_(half, np.ones(3, np.float16), 0.5)
     np.testing.assert_array_equal(half, np.full(3, 1.5, np.float16))
+    y = np.arange(6, dtype=np.float32).reshape(2, 3)
+    add_scaled_(y, np.ones(3, np.float32), 2.0)      # (broadcast: NumPy's)
+    np.testing.assert_array_equal(y, np.arange(6, dtype=np.float32).reshape(2, 3) + 2)
 
 
 @pytest.mark.parametrize("name,kw", ADAM_CASES)

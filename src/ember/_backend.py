@@ -118,20 +118,31 @@ _axpy = (None, {})       # (the _blas they came from, {dtype: its axpy})
 def add_scaled_(y, x, alpha):
     """y += alpha * x, in place: what an optimizer's `param.add_(grad,
     alpha=-lr)` computes. PyTorch's kernel fuses the multiply and the add
-    (one rounding); NumPy's `y += alpha * x` rounds the product first and
-    makes a temporary, so where it can, this runs BLAS's axpy, whose result
-    is PyTorch's bit for bit (measured: every length from 1 to 100003, both
-    float dtypes) and which takes 9 us where NumPy takes 23 (10^5 floats).
-    Without SciPy, or for other dtypes and layouts, NumPy's two roundings."""
+    (one rounding), whatever the layouts of y and x (measured: a transposed
+    y or x gives the fused result too); NumPy's `y += alpha * x` rounds the
+    product first and makes a temporary, so where it can, this runs BLAS's
+    axpy, whose result is PyTorch's bit for bit (measured: every length from
+    1 to 100003, both float dtypes) and which takes 9 us where NumPy takes 23
+    (10^5 floats). Without SciPy, or for other dtypes, broadcasting or a
+    read-only y, NumPy's two roundings."""
     global _axpy
     if _axpy[0] is not _blas:       # (tests swap _blas for None)
         _axpy = (_blas, {} if _blas is None else
                  {np.dtype(np.float32): _blas.saxpy, np.dtype(np.float64): _blas.daxpy})
     axpy = _axpy[1].get(y.dtype)
-    if axpy is not None and x.dtype == y.dtype and x.shape == y.shape and y.size:
-        fy, fx = y.flags, x.flags
-        if fy.c_contiguous and fy.writeable and fx.c_contiguous:
-            axpy(x.reshape(-1), y.reshape(-1), a=alpha)
+    n = y.size
+    if axpy is not None and x.dtype == y.dtype and x.shape == y.shape and n:
+        fy = y.flags
+        if fy.writeable:
+            # (ravel: a view of a C-ordered array, else a C-ordered copy;
+            # BLAS reads it either way; 1-D arrays need no flat view, and
+            # the count and alpha go in by position, skipping f2py's
+            # keyword parsing: this runs per parameter and step)
+            xf = x if x.ndim == 1 else x.ravel()
+            if fy.c_contiguous:
+                axpy(xf, y if y.ndim == 1 else y.ravel(), n, alpha)
+            else:       # (BLAS writes a C-ordered copy, which goes back into y)
+                y[...] = axpy(xf, y.ravel(), n, alpha).reshape(y.shape)
             return y
     y += alpha * x
     return y

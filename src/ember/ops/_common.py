@@ -59,14 +59,15 @@ def recorded(node_cls, data, inputs, ctx=()):
                                        ctx, tangents)
     if _grad_mode.off_threads and not _state.enabled:
         return Tensor._wrap(data)
-    # Which inputs require grad (a bit mask), and their edges; one and two
+    # Which inputs require grad (a bit mask), and their edges; one to three
     # inputs (nearly every op) spelled out, as this runs once per recorded op.
-    if len(inputs) == 1:
+    n = len(inputs)
+    if n == 1:
         t = inputs[0]
         if not t._requires_grad:
             return Tensor._wrap(data)
         mask, nexts = 1, (edge(t),)
-    elif len(inputs) == 2:
+    elif n == 2:
         a, b = inputs
         # (a Python number is ruled out first: isinstance on a class with a
         # metaclass costs a lookup when the answer is no)
@@ -77,6 +78,16 @@ def recorded(node_cls, data, inputs, ctx=()):
             return Tensor._wrap(data)
         mask = wa | wb << 1
         nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
+    elif n == 3:        # (addmm: nn.Linear's forward)
+        a, b, c = inputs
+        wa = isinstance(a, Tensor) and a._requires_grad
+        wb = isinstance(b, Tensor) and b._requires_grad
+        wc = isinstance(c, Tensor) and c._requires_grad
+        if not (wa or wb or wc):
+            return Tensor._wrap(data)
+        mask = wa | wb << 1 | wc << 2
+        nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE,
+                 edge(c) if wc else NONE_EDGE)
     else:
         mask, nexts = _mask_edges(inputs)
         if not mask:

@@ -6,6 +6,7 @@ so with create_graph=True the backward pass is itself recorded and can be
 differentiated again. Both offer the same functions with the same meaning;
 arithmetic operators (`+ - * / **`, comparisons) work on both directly.
 """
+import operator
 import types
 
 from .._layout import c_strided
@@ -179,7 +180,9 @@ _TABLE = [
     ("cast", lambda x, dt: _real_if_real(x, dt).astype(dt), "_xp._cast"),
     ("expand", _expand, "shape.expand"),
     ("reshape", np.reshape, "shape.reshape"),
-    ("t", np.transpose, "shape.t"),
+    # (the method: np.transpose is a Python function around it; TBackward0,
+    # nn.Linear's, runs it per step)
+    ("t", operator.methodcaller("transpose"), "shape.t"),
     ("transpose", lambda x, d0, d1: np.swapaxes(x, d0, d1) if x.ndim else x, "shape.transpose"),
     ("permute", np.transpose, "shape.permute"),
     ("narrow", lambda x, dim, start, size: x[_slices(dim, slice(start, start + size))],
