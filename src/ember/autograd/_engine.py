@@ -421,11 +421,16 @@ def _accumulate(var, grad, create_graph, hooked=False):
     old = var._grad
     if old is None:
         data = var._data
-        if (grad.__class__ is np.ndarray and grad.dtype == data.dtype
-                and grad.shape == data.shape
-                and (grad.flags.c_contiguous and data.flags.c_contiguous
-                     or _L.obeys_grad_layout(grad, data))
-                and grad.flags.writeable and sys.getrefcount(grad) == _SOLE_REFS
+        if grad.__class__ is np.ndarray and grad.dtype == data.dtype \
+                and grad.shape == data.shape:
+            # (one flags object read, then let go: it holds a reference to grad)
+            flags = grad.flags
+            stealable = flags.writeable and (flags.c_contiguous and data.flags.c_contiguous
+                                             or _L.obeys_grad_layout(grad, data))
+            flags = None
+        else:
+            stealable = False
+        if (stealable and sys.getrefcount(grad) == _SOLE_REFS
                 and (grad.base is None or (grad.base.base is None
                                            and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
             # Nobody else holds this array (nor the array it views): take it

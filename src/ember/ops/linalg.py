@@ -192,9 +192,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
         restore(token)
     if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(mat1._data.dtype)
+    # (_f_order and _layout spelled out: four calls fewer per nn.Linear forward)
+    a, b = mat1._data, mat2._data
+    fa, fb = a.flags, b.flags
     return recorded(AddmmBackward0, prod, (input, mat1, mat2),
-                    (beta, alpha, _f_order(mat1), _f_order(mat2), _layout(mat1._data),
-                     _layout(mat2._data)))
+                    (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
+                     fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),
+                     (b.shape, b.strides, b.itemsize)))
 
 
 def _addmm_checks(input, mat1, mat2):
@@ -413,9 +417,10 @@ def linear(input=REQUIRED, weight=REQUIRED, bias=None):
     if weight is REQUIRED or input is REQUIRED:
         raise missing_arguments("linear", *[n for n, v in (("input", input), ("weight", weight))
                                             if v is REQUIRED])
-    tensor_arg(input, "linear")
-    tensor_arg(weight, "linear", "weight", 2)
-    if bias is not None:
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)
+            and (bias is None or isinstance(bias, Tensor))):    # (one test: a hot path)
+        tensor_arg(input, "linear")
+        tensor_arg(weight, "linear", "weight", 2)
         tensor_arg(bias, "linear", "bias", 3)
     if _AUTOCAST.cpu:
         return _autocast(linear, LOWER, (input, weight, bias), {})
