@@ -44,6 +44,25 @@ def test_grad_is_a_private_copy():
     assert b.grad.tolist() == [1.0, 1.0]
 
 
+def test_a_gradient_nobody_else_holds_becomes_grad_without_a_copy(monkeypatch):
+    # As PyTorch steals a buffer whose use count is 1: the engine hands a
+    # leaf the array its formulas made, unless anything else still holds it.
+    from ember import _layout
+    copies = []
+    real = _layout.grad_laid_out
+    monkeypatch.setattr(_layout, "grad_laid_out", lambda g, d: copies.append(g) or real(g, d))
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.Linear(4, 3), ember.nn.ReLU(), ember.nn.Linear(3, 2))
+    model(ember.randn(5, 4)).pow(2).sum().backward()
+    w = leaf([0.5, 1.0, 2.0])
+    ((w.sin() * 2 + 1) * w).sum().backward()       # w reached along two paths
+    assert copies == []
+    x = w.detach().numpy()
+    np.testing.assert_allclose(w.grad.numpy(), 2 * np.cos(x) * x + 2 * np.sin(x) + 1,
+                               rtol=1e-6)
+    assert all(p.grad is not None for p in model.parameters())
+
+
 def test_broadcast_gradient_is_reduced_to_input_shape():
     x = leaf([[1.0], [2.0]])          # (2, 1)
     y = leaf([1.0, 2.0, 3.0])         # (3,)

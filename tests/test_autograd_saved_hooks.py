@@ -254,6 +254,27 @@ def test_raw_saved_register_hooks():
     check(freed)
 
 
+def test_raw_saved_register_hooks_on_a_saved_number():
+    # `x * 3` saves the 3 (a wrapped number): the hooks see the 0-d tensor,
+    # and what unpack gives is the formula's value (6 per element here)
+    def fn(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        seen = []
+        y = x * 3
+        y.grad_fn._raw_saved_other.register_hooks(
+            lambda t: (seen.append(t), t * 2)[1], lambda t: (seen.append(t), t)[1])
+        shown = y.grad_fn._saved_other
+        y.sum().backward()
+        first = x.grad.clone()
+        z = x / 4
+        z.grad_fn._raw_saved_other.register_hooks(lambda t: t + 1, lambda t: t)
+        z.sum().backward()
+        return seen, shown, first, x.grad
+    e = check(fn)
+    assert e[2].tolist() == [6.0, 6.0]
+    np.testing.assert_allclose(e[3].numpy(), [6.2, 6.2], rtol=1e-6)
+
+
 def test_custom_function_saved_tensors_through_hooks():
     def fn(T):
         class Exp(T.autograd.Function):

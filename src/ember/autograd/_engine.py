@@ -219,7 +219,13 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         nexts = node.next_functions
         if inline and grad is not None and node._simple and node._post_hooks is None:
             saved = node._kept
-            args = node._unpack(create_graph) if saved or saved is None else node._ctx
+            if saved and node._versions is None:
+                # numbers alone saved (x * 2 saved the 2): nothing to check or
+                # convert (Node._unpack's first case, inline: a call per node)
+                ctx = node._ctx
+                args = (*saved, *ctx) if ctx else saved
+            else:
+                args = node._unpack(create_graph) if saved or saved is None else node._ctx
             fs = node.formulas
             if len(fs) == 1:
                 grads = (fs[0](xp, grad, *args),)
@@ -269,8 +275,11 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             # in the order of the node's inputs (popped from the end)
             ready.extend(reversed(leaves))
             leaves.clear()
-        # Drop this node's gradients now: a leaf's .grad may take the array over (_accumulate)
-        grads = g = grad = data = None
+            # Drop this node's gradients now: a leaf's .grad may take the
+            # array over if nothing else holds it (_accumulate). (Only here:
+            # an array this node sent to a node that is not ready yet is added
+            # to before that node runs, or a later node's locals replace it.)
+            grads = g = grad = data = None
 
 
 def _node_gradients(node, grad, nexts, needed, xp, create_graph):

@@ -266,11 +266,21 @@ class SavedTensor:
                                "forbidden")
         from .._tensor import Tensor
         output = s is _graph.RESULT
-        t = Tensor._from_node(node._result, node) if output else s
+        if output:
+            t = Tensor._from_node(node._result, node)
+        elif s.__class__ in (int, float, bool, complex):
+            # (a number in a tensor's place: the hooks get the 0-d tensor
+            # PyTorch wrapped it in, as `_saved_<name>` shows it)
+            from ._saved_fields import wrapped_number
+            t = wrapped_number(s)
+        else:
+            t = s
         packed = pack((pack_hook, unpack_hook), t, output)
         if output:
             node._result = None
         node._kept = saved[:k] + (packed,) + saved[k + 1:]
+        if node._versions is None:      # (numbers alone before: the engine unpacks those as they are)
+            node._versions = [0] * len(node._kept)
 
     def unpack(self):
         saved = self._node._kept
