@@ -12,13 +12,18 @@ from compare_torch import check, check_error, torch_raises
 BAD = {"bool": "True", "numpy_bool": "np.bool_(0)", "float": "1.0",
        "float_tensor": "T.tensor(0.)"}
 
-# (the function forms of unsqueeze and transpose, one Python function with
-# their methods, count the position as the method does: not checked)
+# (the function forms of unsqueeze, transpose, select, narrow: one Python
+# function with their methods, worded apart by the function form's wrapper)
 CALLS = ["t.unsqueeze({v})", "t.transpose({v}, 1)", "t.transpose(0, {v})",
+         "T.unsqueeze(t, {v})", "T.transpose(t, 0, {v})", "T.select(t, 0, {v})",
+         "T.squeeze(t, {v})", "T.cumsum(t, {v})", "T.sum(t, {v})", "T.cumprod(t, {v})",
          "t.cumsum({v})", "T.cumsum(t, dim={v})", "T.cat([t, t], {v})", "T.stack([t, t], {v})",
          "t.softmax({v})", "T.log_softmax(t, {v})", "t.unbind({v})", "t.select(0, {v})",
          "t.select({v}, 0)", "t.kthvalue({v})", "t.topk({v})", "T.topk(t, {v})", "t.argmax({v})",
-         "t.size({v})", "t.movedim({v}, 1)", "t.narrow({v}, 0, 1)", "T.argsort(t, {v})"]
+         "t.size({v})", "t.movedim({v}, 1)", "t.narrow({v}, 0, 1)", "T.argsort(t, {v})",
+         "t.narrow(0, {v}, 1)", "t.narrow(0, 0, {v})", "T.narrow(t, 1, {v}, 1)",
+         "T.narrow(t, 1, 0, {v})", "t.diagonal({v})", "T.diagonal(t, {v})",
+         "T.linalg.diagonal(t, offset={v})", "t.split({v})", "T.split(t, {v})"]
 
 TAKEN = ["np.int64(1)", "np.uint8(1)", "T.tensor(1)"]
 
@@ -41,7 +46,8 @@ def test_refused_int_arguments_get_the_parsers_words(call, kind):
 @pytest.mark.parametrize("v", TAKEN)
 @pytest.mark.parametrize("call", ["t.unsqueeze({v})", "t.cumsum({v})", "T.cat([t, t], {v})",
                                   "t.select(1, {v})", "t.topk({v})[0]", "t.softmax({v})",
-                                  "t.sum({v})", "t.flip({v})"])
+                                  "t.sum({v})", "t.flip({v})", "t.narrow(1, {v}, 1)",
+                                  "T.narrow(t, 1, 1, {v})", "t.diagonal({v})"])
 def test_integers_of_numpy_and_one_element_tensors_are_taken(call, v):
     check(lambda T: eval(call.format(v=v), {"T": T, "t": _setup(T)[0], "np": np}))
 
@@ -63,3 +69,18 @@ def test_an_int_lists_later_elements_take_a_bool(call):
 def test_an_int_lists_first_element_and_an_int_refuse_a_bool(call):
     check_error(lambda T: (T.arange(24.0).reshape(2, 3, 4),),
                 lambda T, t: eval(call, {"T": T, "t": t}))
+
+
+@pytest.mark.parametrize("call", [
+    "t.split(T.tensor(1))", "t.split(T.tensor([1, 1]))", "t.split(np.int64(1))", "t.split(1.5)",
+    "t.split([True, 1])", "t.split([1, True])", "t.split((1.0, 1))", "t.split([1, 1.0])",
+    "t.split([T.tensor(1), 1])", "T.split(t, 2.0)", "t.split(True, dim=True)",
+    "t.split([1, 1], True)", "t.split(1, 1.0)", "t.split([1, 2], 1.0)", "t.split(1, T.tensor(1))",
+    "t.split(1, T.tensor(1.0))", "t.split(True, 1)", "t.narrow(1, T.tensor(1), 2)", "t.narrow(1, T.tensor(1.0), 2)",
+    "t.narrow(1, T.tensor([1]), 2)", "T.tensor(1.0).narrow(0, T.tensor(1.0), 1)"])
+def test_split_sizes_and_narrows_start_as_pytorch_reads_them(call):
+    # (Tensor.split: a tensor is an int if int() takes it; an int, not a
+    # bool, splits evenly; anything else is split_with_sizes's int list.
+    # narrow's start: an int, or a 0-d integer tensor)
+    check(lambda T: eval(call, {"T": T, "t": T.arange(6.0).reshape(3, 2).T, "np": np}))
+

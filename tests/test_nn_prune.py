@@ -309,8 +309,11 @@ def test_topk_set_is_pytorchs_choice_among_ties(n, levels):
 
 
 def _hook_object_reprs(T):
+    import importlib
     import re
     import warnings
+    # (nn.utils.prune is a module of its own: loaded by its import, as PyTorch's)
+    importlib.import_module(f"{T.__name__}.nn.utils.prune")
     lin = T.nn.Linear(2, 2)
     T.nn.utils.prune.l1_unstructured(lin, "weight", 0.5)
     with warnings.catch_warnings():

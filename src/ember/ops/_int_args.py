@@ -129,7 +129,7 @@ def checked(function, fname, ints, method):
             return function(*args, **kwargs)
         except AttributeError:
             if not method:
-                from ._registry import refuse_non_tensor
+                from ._call_forms import refuse_non_tensor
                 refuse_non_tensor(fname, args, kwargs)
             raise
         except TypeError as e:

@@ -12,6 +12,8 @@ from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import _keywords
+from ._int_words import reword_int
+from ._parser_types import refuse_types
 from .inplace import _castable, check_no_internal_overlap
 from .. import _dtype as D, return_types
 
@@ -49,9 +51,11 @@ def computed_in_out_dtype(info):
                 result = tensor_like_call(public, args, kwargs)
                 if result is not NOT_HANDLED:
                     return result
-                # (an argument left out: counted as the caller gave them)
-                _keywords.reword_missing(e, name, args, kwargs if dtype is None
-                                         else {**kwargs, "dtype": dtype})
+                given = kwargs if dtype is None else {**kwargs, "dtype": dtype}
+                # (a refused argument, or one left out: as the function's)
+                refuse_types(name, False, args, given)
+                reword_int(e, name, function, False, args, kwargs)
+                _keywords.reword_missing(e, name, args, given)
                 raise
         if dtype is None and isinstance(out, Tensor):
             dtype = out.dtype

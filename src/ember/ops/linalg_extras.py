@@ -12,6 +12,7 @@ from .linalg_common import column_major, float_input, kernel_dtype, mH, mT, squa
 from .linalg_solvers import inv, inv_ex, solve, tri_mask, tri_part, tri_solve_arrays
 from .rearrange_views import DIAGONAL_FIELDS, _diagonal_data
 from .shape import ReshapeAliasBackward0, _view_of
+from .._size import int_value
 
 __all__ = ["matrix_power", "vecdot", "diagonal", "tensorinv", "tensorsolve"]
 
@@ -96,6 +97,7 @@ def _diag_put(xp, g, shape, offset, dim1, dim2):
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    offset = int_value(offset, "offset")
     a = A._data
     d1, d2 = wrap_dim(dim1, a.ndim), wrap_dim(dim2, a.ndim)
     if d1 == d2:

@@ -16,6 +16,7 @@ from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
 from . import _view_grads as V
+from .._size import int_value
 
 __all__ = ["diagonal", "unfold", "as_strided", "as_strided_", "strided"]
 
@@ -91,6 +92,7 @@ def _diagonal_data(x, offset, d1, d2):
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    offset = int_value(offset, "offset")
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
     data = _diagonal_data(x, offset, d1, d2)

@@ -14,7 +14,7 @@ from .._meta import is_meta
 from ..autograd import _forward
 from . import _common
 from . import _view_grads as V, _view_history
-from ._common import D, dim_items, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
+from ._common import D, Tensor, dim_items, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ._size_args import size_arg
 from .._size import int_value
@@ -374,6 +374,16 @@ def to_dtype(input, dtype, copy=False):
 
 def narrow(input, dim, start, length):
     from .indexing import _slice
+    # (PyTorch's two signatures: start an int, or a 0-d integer tensor;
+    # a bool or a float refused by its parser)
+    if isinstance(start, Tensor):
+        s = start._data
+        if s.ndim or s.dtype.kind not in "iu":
+            raise RuntimeError("start must be an 0-dim integral Tensor.")
+        start = int(s)
+    else:
+        start = int_value(start, "start")
+    length = int_value(length, "length")
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")

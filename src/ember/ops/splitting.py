@@ -8,7 +8,9 @@ pieces' gradients back together, zeros for pieces that got none.
 import builtins
 
 from . import _view_history
-from ._common import np, recorded_multi, wrap_dim
+from ._common import Tensor, recorded_multi, wrap_dim
+from ._int_args import int_list, is_int
+from .conditional import _arg_type
 from ._registry import grad_fn, register
 
 __all__ = ["unbind", "split", "chunk"]
@@ -58,14 +60,55 @@ def unbind(input, dim=0):
     return _record_pieces(input, arrays, UnbindBackward0, (d, dim))
 
 
+def _split_arg(s, dim):
+    """As PyTorch's Tensor.split reads it: a tensor is an int where int()
+    takes it; an int (a bool refused) splits in equal parts (the parser's
+    `split`), anything else is read as split_with_sizes's tuple of ints."""
+    if isinstance(s, Tensor):
+        try:
+            s = int(s)
+        except ValueError:
+            pass
+    if isinstance(s, int):
+        if s.__class__ is bool or not is_int(dim):
+            raise _split_refused(s, dim)
+        return s
+    if not isinstance(s, (tuple, list)):
+        raise TypeError("split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
+                        f"of ints, not {_arg_type(s)}")
+    if not is_int(dim):
+        raise TypeError("split_with_sizes(): argument 'dim' (position 3) must be int, not "
+                        f"{_arg_type(dim)}")
+    return list(int_list(s, "split_with_sizes", "split_sizes", 2))
+
+
+def _split_refused(s, dim):
+    """The parser's TypeError for split(int split_size, int dim) given a
+    bool size or a dim that is no int: both signatures listed, each marking
+    its arguments from the first that does not match on."""
+    types = (_arg_type(s), _arg_type(dim))
+    lines = ""
+    for kind, size_ok in (("int", s.__class__ is not bool), ("tuple of ints", False)):
+        marks, bad = [], False
+        for name, ok in zip(types, (size_ok, is_int(dim))):
+            bad = bad or not ok
+            marks.append(f"!{name}!" if bad else name)
+        lines += (f" * (Tensor input, {kind} split_size, int dim = 0)\n      didn't match "
+                  f"because some of the arguments have invalid types: (Tensor, "
+                  f"{', '.join(marks)})\n")
+    return TypeError("split() received an invalid combination of arguments - got (Tensor, "
+                     f"{', '.join(types)}), but expected one of:\n" + lines)
+
+
 def split(input, split_size_or_sections, dim=0):
+    split_size_or_sections = _split_arg(split_size_or_sections, dim)
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = wrap_dim(dim, x.ndim)
     size = x.shape[d]
-    if isinstance(split_size_or_sections, (int, np.integer)):
-        step = int(split_size_or_sections)
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
         if step < 0:
             raise RuntimeError(
                 f"split expects split_size be non-negative, but got split_size={step}")

@@ -1,0 +1,191 @@
+"""The forms a registered op is called in (ops/_registry.py makes them):
+the op run with NumPy's warnings silenced (_quietly), the function form
+taking `out=` (with_out), the function form of an op that is its own
+method (function_form); each words a refused call as PyTorch's parser does
+for that form."""
+from inspect import CO_VARARGS, CO_VARKEYWORDS
+
+from .._backend import restore, silence
+from .._subclass import NOT_HANDLED, tensor_like_call
+from . import _keywords
+from ._parser_types import refuse_types
+from ._int_words import reword_int
+
+__all__ = ["refuse_non_tensor", "with_out", "function_form"]
+
+
+def refuse_non_tensor(name, args, kwargs):
+    """After an AttributeError in op `name`: PyTorch's parser TypeError if
+    the op's first argument is no Tensor (torch.sum([1, 2])). Otherwise the
+    error was the op's own: the caller re-raises it. (Only the error path
+    pays: a try costs a call nothing.)"""
+    from .._tensor import Tensor
+    value = args[0] if args else kwargs.get("input")
+    if (args or "input" in kwargs) and not isinstance(value, Tensor):
+        from ._common import tensor_arg
+        try:
+            tensor_arg(value, name)
+        except TypeError as e:
+            raise e from None       # (PyTorch's parser error stands alone)
+
+
+def _quietly(function, method=True):
+    """`function` run with NumPy's warnings silenced, its binding errors in
+    PyTorch's words (as the `method` or as the function form)."""
+    def op(*args, **kwargs):
+        token = silence()
+        try:
+            return function(*args, **kwargs)
+        except AttributeError:
+            result = tensor_like_call(op, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
+            refuse_types(op.__name__, method, args, kwargs)
+            refuse_non_tensor(op.__name__, args, kwargs)
+            raise
+        except TypeError as e:
+            result = tensor_like_call(op, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
+            refuse_types(op.__name__, method, args, kwargs)
+            # (one wrapper serves a function-only op's calls: never a method's)
+            from ._registry import REGISTRY     # (the error path: the registry imports this)
+            info = REGISTRY.get(op.__name__)
+            reword_int(e, op.__name__, function, method and (info is None or bool(info.method)),
+                       args, kwargs)
+            # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
+            return _keywords.retry(function, op.__name__, args, kwargs, e, method)
+        except ValueError:      # (float("x") in an op: a string where a number goes)
+            refuse_types(op.__name__, method, args, kwargs)
+            raise
+        finally:
+            restore(token)
+    op._form = "method" if method else "function"
+    # (published under an alias, keywords.under_name: a wrapper naming the alias)
+    op._under_name = lambda alias: _alias_op(function, method, alias)
+    # (the function's name until register gives the public one: what errors print)
+    op.__name__ = op.__qualname__ = function.__name__
+    op.__doc__ = function.__doc__
+    op.__wrapped__ = function
+    return op
+
+
+def _alias_op(function, method, alias):
+    op = _quietly(function, method)
+    op.__name__ = op.__qualname__ = alias
+    return op
+
+
+def with_out(function, name, check=None, called=None):
+    """`function` taking `out=`: the result written into the given tensor(s)
+    (ops/_out.py), after `check(name, out, result)` where the op checks its
+    out= itself. Only the function form pays for the extra call."""
+    from ._out import into
+
+    params = _plain_parameters(function)
+    if params is not None:
+        # The op's own parameters spelled out: a cheaper call than *args, **kwargs.
+        make = _WITH_OUT.get(params)
+        if make is None:
+            # (a function's tensor is `input` to PyTorch's parser, whatever the
+            # op's code calls it: torch.add(input=a, other=b))
+            ps = ", ".join("input" if p == "self" else p for p in params)
+            comma = "," if ps else ""
+            namespace = {}
+            exec(compile(
+                f"def make(function, name, check, into, refuse, tensor_like, none, types, ints):\n"
+                f"    def public({ps}{comma} *, out=None):\n"
+                f"        try:\n"
+                f"            if out is None:\n"
+                f"                return function({ps})\n"
+                f"            return into(out, name, function, ({ps}{comma}), {{}}, check)\n"
+                f"        except (AttributeError, TypeError, ValueError) as e:\n"
+                f"            result = tensor_like(public, ({ps}{comma}), {{}})\n"
+                f"            if result is not none:\n"
+                f"                return result\n"
+                f"            types(name, False, ({ps}{comma}), {{}} if out is None else "
+                f"{{'out': out}})\n"
+                f"            ints(e, name, function, False, ({ps}{comma}), {{}})\n"
+                f"            if isinstance(e, ValueError):\n"
+                f"                raise\n"
+                f"            if isinstance(e, AttributeError):\n"
+                f"                refuse(name, ({ps}{comma}), {{}})\n"
+                f"            raise\n"
+                f"    return public\n", __file__, "exec"), namespace)
+            make = _WITH_OUT[params] = namespace["make"]
+        public = make(function, name, check, into, refuse_non_tensor, tensor_like_call,
+                      NOT_HANDLED, refuse_types, reword_int)
+    else:
+        def public(*args, out=None, **kwargs):
+            try:
+                if out is None:
+                    return function(*args, **kwargs)
+                return into(out, name, function, args, kwargs, check)
+            except (AttributeError, TypeError, ValueError) as e:
+                result = tensor_like_call(public, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
+                given = kwargs if out is None else {**kwargs, "out": out}
+                refuse_types(name, False, args, given)
+                reword_int(e, name, function, False, args, kwargs)
+                if isinstance(e, AttributeError):
+                    refuse_non_tensor(name, args, kwargs)
+                if not isinstance(e, TypeError):
+                    raise
+                # (the function's words: the method's are the op's own)
+                _keywords.reword_missing(e, called or name, args, given)
+                again = _keywords.renamed(function, kwargs)
+                if again is None:
+                    renamed_error = _keywords.named(e, name)
+                    if renamed_error is e:
+                        raise
+                    raise renamed_error from None
+                return public(*args, out=out, **again)
+    public.__name__ = public.__qualname__ = function.__name__
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    # (published under an alias, keywords.under_name: the same wrapper, naming
+    # the alias, as PyTorch's parser does, when an argument is left out)
+    public._under_name = lambda alias: with_out(function, name, check, alias)
+    return public
+
+
+_WITH_OUT = {}
+
+
+def _made(text, namespace=None):
+    """The function that `text` (ours, made from declarations) defines, its
+    code filed under this module: a traceback through it (anomaly mode's
+    forward trace) then counts it among Ember's own frames, not as a
+    "<string>" whose line another module's source could stand in for."""
+    return eval(compile(text, __file__, "eval"), {} if namespace is None else namespace)
+
+
+def _plain_parameters(function):
+    """The names of `function`'s parameters when they are all plain
+    positional ones without defaults (sin(input), mul(input, other)); None
+    otherwise."""
+    code = getattr(function, "__code__", None)
+    if (code is None or function.__defaults__ or function.__kwdefaults__
+            or code.co_kwonlyargcount or code.co_flags & (CO_VARARGS | CO_VARKEYWORDS)):
+        return None
+    return code.co_varnames[:code.co_argcount]
+
+
+def function_form(function):
+    """The function form of an op that is its own method (torch.unsqueeze
+    and Tensor.unsqueeze: one Python function, with no wrapper on the hot
+    path): the same call, but a refused argument worded as the function's
+    (the tensor is argument 1, where a method counts from after self)."""
+    def op(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            name = function.__name__
+            refuse_types(name, False, args, kwargs)
+            reword_int(e, name, function, False, args, kwargs)
+            raise
+    op.__name__ = op.__qualname__ = op._op_name = function.__name__
+    op.__doc__ = function.__doc__
+    op.__wrapped__ = function
+    return op
