@@ -253,7 +253,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             g = grads[i]
             if g is not None:
                 data = g._data if create_graph else g
-                if (nxt._multi or data.shape != nxt._shape
+                # (a node of several outputs never passes: its _shape is a
+                # tuple of shapes, and _receive keeps one gradient per output)
+                if (data.shape != nxt._shape
                         or (data.dtype is not nxt._dtype and data.dtype != nxt._dtype)):
                     try:
                         _receive(buffers, nxt, nr, g, create_graph, xp)
