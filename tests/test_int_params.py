@@ -23,7 +23,12 @@ CALLS = ["t.unsqueeze({v})", "t.transpose({v}, 1)", "t.transpose(0, {v})",
          "t.size({v})", "t.movedim({v}, 1)", "t.narrow({v}, 0, 1)", "T.argsort(t, {v})",
          "t.narrow(0, {v}, 1)", "t.narrow(0, 0, {v})", "T.narrow(t, 1, {v}, 1)",
          "T.narrow(t, 1, 0, {v})", "t.diagonal({v})", "T.diagonal(t, {v})",
-         "T.linalg.diagonal(t, offset={v})", "t.split({v})", "T.split(t, {v})"]
+         "T.linalg.diagonal(t, offset={v})", "t.split({v})", "T.split(t, {v})",
+         # (the copies of views word the refusal as themselves, not as the view)
+         "T.select_copy(t, 0, {v})", "T.select_copy(t, {v}, 0)", "t.narrow_copy(0, {v}, 1)",
+         "T.narrow_copy(t, 0, {v}, 1)", "t.narrow_copy({v}, 0, 1)", "T.diagonal_copy(t, {v})",
+         "T.unsqueeze_copy(t, {v})", "T.transpose_copy(t, 0, {v})", "T.unbind_copy(t, {v})",
+         "T.split_copy(t, {v})"]
 
 TAKEN = ["np.int64(1)", "np.uint8(1)", "T.tensor(1)"]
 

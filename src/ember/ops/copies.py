@@ -7,11 +7,14 @@ copy's (the view's name + "_copy": `PermuteBackward0_copy`), so the
 formulas are the view's own. The unsafe splits and the small functions of
 torch (detach, fill, is_signed, angle, ...) are in copies_misc.py."""
 from .._python_data import _tname
+import inspect
 import operator
 
 from .. import _meta
 from ..autograd import _forward
 from ._common import Tensor, no_complex_autograd, np, recorded, wrap_dim
+from ._int_words import reword_int
+from .._size import int_value
 from ._registry import grad_fn, not_implemented, register
 from . import indexing, rearrange_views as _views, shape as _shape, splitting as _split
 
@@ -74,8 +77,17 @@ def copy_of(name, view, node_name=None, method=False):
     def op(input, *args, **kwargs):
         if name in _REAL_AUTOGRAD:
             no_complex_autograd(name, input._data.dtype.kind == "c", input)
-        return rehome(input, view(input, *args, **kwargs), node_name)
+        try:
+            result = view(input, *args, **kwargs)
+        except TypeError as e:
+            # (the view's refusal of an int argument, in this op's words: as
+            # the method's where it is one, which the function form's
+            # wrapper words again)
+            reword_int(e, name, op, method, (input, *args), kwargs)
+            raise
+        return rehome(input, result, node_name)
     op.__doc__ = f"torch.{name}: the view's values in new memory, not a view."
+    op.__signature__ = inspect.signature(view)      # (the parameters errors name)
     # (the multi-output ones take out= as a list, as PyTorch's do)
     return register(op, name, method=method, quiet=True)
 
@@ -95,7 +107,9 @@ NarrowCopyBackward0 = grad_fn("NarrowCopyBackward0", self=indexing._scatter, sav
 
 
 def _narrow(input, dim, start, length):
-    view = _shape.narrow(input, dim, start, length)
+    # (narrow_copy's start is an int alone: a 0-d integer tensor goes as one,
+    # a float tensor is refused by the parser, where narrow's is a RuntimeError)
+    view = _shape.narrow(input, dim, int_value(start, "start"), length)
     node = view._grad_fn
     if node is not None and node is not input._grad_fn:
         # (the slice's node is ours alone; its constants come first)
@@ -112,7 +126,7 @@ def _split_with_sizes(input, split_sizes, dim=0):
 
 
 def _split_int(input, split_size, dim=0):
-    if not isinstance(split_size, (int, np.integer)):
+    if not isinstance(split_size, (int, np.integer)) or split_size.__class__ is bool:
         raise TypeError("split_copy(): argument 'split_size' (position 2) must be int, not "
                         f"{_tname(split_size)}")
     return _split.split(input, split_size, dim)
