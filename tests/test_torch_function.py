@@ -229,6 +229,29 @@ def test_a_tensor_like_that_is_no_tensor_gets_the_call():
     assert got[0] == got[1]
 
 
+def test_a_tensor_like_reaches_the_function_forms_of_ops_that_are_their_methods():
+    # (torch.unsqueeze is Tensor.unsqueeze in Ember: its function form is a
+    # thin wrapper, which hands a tensor-like's call to __torch_function__
+    # and words a non-tensor's refusal as the function's)
+    calls = ["T.unsqueeze(s, 0)", "T.transpose(s, 0, 1)", "T.narrow(s, 0, 0, 1)",
+             "T.select(s, 0, 0)", "T.squeeze(s)", "T.t(s)", "T.narrow_copy(s, 0, 0, 1)"]
+    refused = ["T.unsqueeze([1, 2], 0)", "T.transpose(3, 0, 1)", "T.select('a', 0, 0)"]
+    got = []
+    for T in (ember, torch):
+        class Scalar:
+            @classmethod
+            def __torch_function__(cls, func, types, args=(), kwargs=None):
+                return func.__name__, len(args), sorted(kwargs or {})
+        s = Scalar()
+        row = [eval(c, {"T": T, "s": s}) for c in calls]
+        for c in refused:
+            with pytest.raises(TypeError) as info:
+                eval(c, {"T": T})
+            row.append(str(info.value))
+        got.append(row)
+    assert got[0] == got[1]
+
+
 def test_subclass_construction_as_the_extending_note():
     out = []
     for T in (ember, torch):

@@ -180,10 +180,18 @@ def function_form(function):
     def op(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except TypeError as e:
+        except (AttributeError, TypeError) as e:
+            # (a tensor-like that is no Tensor gets the call through its
+            # __torch_function__; anything else no Tensor, the parser's error)
+            result = tensor_like_call(op, args, kwargs)
+            if result is not NOT_HANDLED:
+                return result
             name = function.__name__
             refuse_types(name, False, args, kwargs)
-            reword_int(e, name, function, False, args, kwargs)
+            if isinstance(e, AttributeError):
+                refuse_non_tensor(name, args, kwargs)
+            else:
+                reword_int(e, name, function, False, args, kwargs)
             raise
     op.__name__ = op.__qualname__ = op._op_name = function.__name__
     op.__doc__ = function.__doc__
