@@ -11,7 +11,7 @@ from . import _keywords
 from ._parser_types import refuse_types
 from ._int_words import reword_int
 
-__all__ = ["refuse_non_tensor", "with_out", "function_form"]
+__all__ = ["refuse_non_tensor", "with_out", "function_form", "refused_call"]
 
 
 def refuse_non_tensor(name, args, kwargs):
@@ -122,12 +122,10 @@ def with_out(function, name, check=None, called=None):
                     return function(*args, **kwargs)
                 return into(out, name, function, args, kwargs, check)
             except (AttributeError, TypeError, ValueError) as e:
-                result = tensor_like_call(public, args, kwargs)
+                given = kwargs if out is None else {**kwargs, "out": out}
+                result = refused_call(e, public, name, function, args, kwargs, given)
                 if result is not NOT_HANDLED:
                     return result
-                given = kwargs if out is None else {**kwargs, "out": out}
-                refuse_types(name, False, args, given)
-                reword_int(e, name, function, False, args, kwargs)
                 if isinstance(e, AttributeError):
                     refuse_non_tensor(name, args, kwargs)
                 if not isinstance(e, TypeError):
@@ -183,17 +181,27 @@ def function_form(function):
         except (AttributeError, TypeError) as e:
             # (a tensor-like that is no Tensor gets the call through its
             # __torch_function__; anything else no Tensor, the parser's error)
-            result = tensor_like_call(op, args, kwargs)
+            result = refused_call(e, op, function.__name__, function, args, kwargs, kwargs)
             if result is not NOT_HANDLED:
                 return result
-            name = function.__name__
-            refuse_types(name, False, args, kwargs)
             if isinstance(e, AttributeError):
-                refuse_non_tensor(name, args, kwargs)
-            else:
-                reword_int(e, name, function, False, args, kwargs)
+                refuse_non_tensor(function.__name__, args, kwargs)
             raise
     op.__name__ = op.__qualname__ = op._op_name = function.__name__
     op.__doc__ = function.__doc__
     op.__wrapped__ = function
     return op
+
+
+def refused_call(error, public, name, function, args, kwargs, given):
+    """After the function form `public` of op `name` failed on its call with
+    `error`: what a tensor-like argument's __torch_function__ returns; else
+    PyTorch's parser error for a refused argument, as the function form
+    words it, is raised; else NOT_HANDLED (`error` stands). `given`: the
+    keywords as the caller gave them, out= and dtype= among them."""
+    result = tensor_like_call(public, args, kwargs)
+    if result is not NOT_HANDLED:
+        return result
+    refuse_types(name, False, args, given)
+    reword_int(error, name, function, False, args, kwargs)
+    return NOT_HANDLED

@@ -7,13 +7,12 @@ resized, with PyTorch's deprecation warning when it had elements.
 """
 
 from .._python_data import _tname
-from .._subclass import NOT_HANDLED, tensor_like_call
+from .._subclass import NOT_HANDLED
 from .._settings import warn_at_caller
 from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import _keywords
-from ._int_words import reword_int
-from ._parser_types import refuse_types
+from ._call_forms import refused_call
 from .inplace import _castable, check_no_internal_overlap
 from .. import _dtype as D, return_types
 
@@ -48,13 +47,11 @@ def computed_in_out_dtype(info):
             try:
                 return function(*args, dtype=dtype, **kwargs)
             except TypeError as e:
-                result = tensor_like_call(public, args, kwargs)
-                if result is not NOT_HANDLED:
-                    return result
                 given = kwargs if dtype is None else {**kwargs, "dtype": dtype}
                 # (a refused argument, or one left out: as the function's)
-                refuse_types(name, False, args, given)
-                reword_int(e, name, function, False, args, kwargs)
+                result = refused_call(e, public, name, function, args, kwargs, given)
+                if result is not NOT_HANDLED:
+                    return result
                 _keywords.reword_missing(e, name, args, given)
                 raise
         if dtype is None and isinstance(out, Tensor):
