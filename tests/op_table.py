@@ -98,6 +98,8 @@ OPS = [
      [((3, 4), ANY), ((5, 4), ANY), ((5,), ANY)], True),
     ("t", lambda T, x: x.t(), [((3, 4), ANY)], True),
     ("transpose", lambda T, x: x.transpose(0, 2), [((2, 3, 4), ANY)], True),
+    ("swapaxes", lambda T, x: T.swapaxes(x, axis0=0, axis1=2), [((2, 3, 4), ANY)], True),
+    ("swapdims", lambda T, x: x.swapdims(-1, 0), [((2, 3, 4), ANY)], True),
     ("permute", lambda T, x: x.permute(2, 0, 1), [((2, 3, 4), ANY)], True),
     ("reshape", lambda T, x: x.reshape(4, 3), [((3, 4), ANY)], True),
     ("reshape_copy", lambda T, x: x.t().reshape(-1), [((3, 4), ANY)], True),

@@ -28,7 +28,12 @@ CALLS = ["t.unsqueeze({v})", "t.transpose({v}, 1)", "t.transpose(0, {v})",
          "T.select_copy(t, 0, {v})", "T.select_copy(t, {v}, 0)", "t.narrow_copy(0, {v}, 1)",
          "T.narrow_copy(t, 0, {v}, 1)", "t.narrow_copy({v}, 0, 1)", "T.diagonal_copy(t, {v})",
          "T.unsqueeze_copy(t, {v})", "T.transpose_copy(t, 0, {v})", "T.unbind_copy(t, {v})",
-         "T.split_copy(t, {v})"]
+         "T.split_copy(t, {v})",
+         # (aliases and in-place forms name themselves and their own parameters)
+         "T.swapaxes(t, {v}, 0)", "t.swapaxes({v}, 0)", "T.swapdims(t, 0, {v})",
+         "t.clone().swapaxes_({v}, 0)", "t.clone().swapdims_(0, {v})",
+         "t.clone().transpose_(0, {v})", "T.concatenate([t, t], axis={v})",
+         "T.concat([t, t], {v})"]
 
 TAKEN = ["np.int64(1)", "np.uint8(1)", "T.tensor(1)"]
 
@@ -88,4 +93,17 @@ def test_split_sizes_and_narrows_start_as_pytorch_reads_them(call):
     # bool, splits evenly; anything else is split_with_sizes's int list.
     # narrow's start: an int, or a 0-d integer tensor)
     check(lambda T: eval(call, {"T": T, "t": T.arange(6.0).reshape(3, 2).T, "np": np}))
+
+
+@pytest.mark.parametrize("call", [
+    "T.concatenate(t, 0)", "T.concatenate([t, t], foo=1)", "T.arctan2(t, 'a')",
+    "T.absolute('a')", "T.negative(t, out=3)", "T.clip(t, 'a')", "T.multiply(t, 'a')"])
+def test_an_alias_names_itself_in_the_parsers_refusals(call):
+    check_error(_setup, lambda T, t: eval(call, {"T": T, "t": t}))
+
+
+def test_swapaxes_takes_numpys_parameter_names():
+    check(lambda T: (T.swapaxes(T.arange(6.0).reshape(2, 3), axis0=0, axis1=1),
+                     T.arange(6.0).reshape(2, 3).swapaxes_(axis0=1, axis1=0),
+                     T.swapdims(T.ones(2, 3, requires_grad=True), dim0=1, dim1=0).grad_fn.name()))
 

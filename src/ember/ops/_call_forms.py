@@ -54,15 +54,21 @@ def _quietly(function, method=True):
             reword_int(e, op.__name__, function, method and (info is None or bool(info.method)),
                        args, kwargs)
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
-            return _keywords.retry(function, op.__name__, args, kwargs, e, method)
+            if op._of is None:
+                return _keywords.retry(function, op.__name__, args, kwargs, e, method)
+            try:
+                return _keywords.retry(function, op.__name__, args, kwargs, e, method)
+            except TypeError as refused:
+                raise as_called(refused, op._of, op.__name__) from None
         except ValueError:      # (float("x") in an op: a string where a number goes)
             refuse_types(op.__name__, method, args, kwargs)
             raise
         finally:
             restore(token)
     op._form = "method" if method else "function"
+    op._of = None       # (an alias's wrapper: the op's own name, which its errors say)
     # (published under an alias, keywords.under_name: a wrapper naming the alias)
-    op._under_name = lambda alias: _alias_op(function, method, alias)
+    op._under_name = lambda alias: _alias_op(function, method, alias, op.__name__)
     # (the function's name until register gives the public one: what errors print)
     op.__name__ = op.__qualname__ = function.__name__
     op.__doc__ = function.__doc__
@@ -70,10 +76,22 @@ def _quietly(function, method=True):
     return op
 
 
-def _alias_op(function, method, alias):
+def _alias_op(function, method, alias, name):
     op = _quietly(function, method)
     op.__name__ = op.__qualname__ = alias
+    op._of = name
     return op
+
+
+def as_called(error, name, called):
+    """A TypeError that op `name` worded with its own name, in the name the
+    caller used (PyTorch's parser words its refusals with the alias called:
+    `concatenate(): argument 'tensors' ...`, `arctan2(): ...`); a kernel's
+    RuntimeError keeps the op's name, as PyTorch's does."""
+    text = str(error)
+    if called != name and type(error) is TypeError and text.startswith(name + "("):
+        return TypeError(called + text[len(name):])
+    return error
 
 
 def with_out(function, name, check=None, called=None):
@@ -91,9 +109,10 @@ def with_out(function, name, check=None, called=None):
             # op's code calls it: torch.add(input=a, other=b))
             ps = ", ".join("input" if p == "self" else p for p in params)
             comma = "," if ps else ""
-            namespace = {}
+            namespace = {"as_called": as_called}
             exec(compile(
-                f"def make(function, name, check, into, refuse, tensor_like, none, types, ints):\n"
+                f"def make(function, name, said, check, into, refuse, tensor_like, none, types, "
+                f"ints):\n"
                 f"    def public({ps}{comma} *, out=None):\n"
                 f"        try:\n"
                 f"            if out is None:\n"
@@ -103,18 +122,20 @@ def with_out(function, name, check=None, called=None):
                 f"            result = tensor_like(public, ({ps}{comma}), {{}})\n"
                 f"            if result is not none:\n"
                 f"                return result\n"
-                f"            types(name, False, ({ps}{comma}), {{}} if out is None else "
+                f"            types(said, False, ({ps}{comma}), {{}} if out is None else "
                 f"{{'out': out}})\n"
-                f"            ints(e, name, function, False, ({ps}{comma}), {{}})\n"
+                f"            ints(e, said, function, False, ({ps}{comma}), {{}})\n"
                 f"            if isinstance(e, ValueError):\n"
                 f"                raise\n"
                 f"            if isinstance(e, AttributeError):\n"
-                f"                refuse(name, ({ps}{comma}), {{}})\n"
+                f"                refuse(said, ({ps}{comma}), {{}})\n"
+                f"            if said != name:\n"
+                f"                raise as_called(e, name, said) from None\n"
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, check, into, refuse_non_tensor, tensor_like_call,
-                      NOT_HANDLED, refuse_types, reword_int)
+        public = make(function, name, called or name, check, into, refuse_non_tensor,
+                      tensor_like_call, NOT_HANDLED, refuse_types, reword_int)
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -123,18 +144,20 @@ def with_out(function, name, check=None, called=None):
                 return into(out, name, function, args, kwargs, check)
             except (AttributeError, TypeError, ValueError) as e:
                 given = kwargs if out is None else {**kwargs, "out": out}
-                result = refused_call(e, public, name, function, args, kwargs, given)
+                result = refused_call(e, public, called or name, function, args, kwargs,
+                                      given)
                 if result is not NOT_HANDLED:
                     return result
+                said = called or name
                 if isinstance(e, AttributeError):
-                    refuse_non_tensor(name, args, kwargs)
+                    refuse_non_tensor(said, args, kwargs)
                 if not isinstance(e, TypeError):
                     raise
                 # (the function's words: the method's are the op's own)
-                _keywords.reword_missing(e, called or name, args, given)
+                _keywords.reword_missing(e, said, args, given)
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
-                    renamed_error = _keywords.named(e, name)
+                    renamed_error = as_called(_keywords.named(e, said), name, said)
                     if renamed_error is e:
                         raise
                     raise renamed_error from None

@@ -7,6 +7,7 @@ import inspect
 import sys
 
 from .._python_data import _tname
+from ._keywords import ALIASES
 from ._parser_types import parser_type_error
 
 
@@ -74,6 +75,8 @@ def int_argument_error_at(error, name, function, method, args, kwargs):
     else:
         for key, arg in kwargs.items():
             if arg is value:
+                # (NumPy's name for it, `axis`, is the parameter's own in PyTorch's words)
+                key = ALIASES[key] if ALIASES.get(key) in params else key
                 worded = TypeError(f"{name}(): argument '{key}' must be int, not {_tname(value)}")
     if worded is None:
         return error
@@ -98,8 +101,11 @@ def op_codes():
     if not _OP_CODES:
         from ._registry import REGISTRY
         for key, info in REGISTRY.items():
-            function = inspect.unwrap(info.function)
-            code = getattr(function, "__code__", None)
-            if code is not None:
-                _OP_CODES.setdefault(code, (info.name, function.__defaults__))
+            # (an in-place variant declared with its own checks is named too: transpose_)
+            own = ((info.inplace, info.name + "_"),) if callable(info.inplace) else ()
+            for function, name in ((info.function, info.name),) + own:
+                function = inspect.unwrap(function)
+                code = getattr(function, "__code__", None)
+                if code is not None:
+                    _OP_CODES.setdefault(code, (name, function.__defaults__))
     return _OP_CODES

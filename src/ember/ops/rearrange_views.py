@@ -331,8 +331,31 @@ for _name, _fn in (("as_strided", as_strided), ("as_strided_", as_strided_)):
 register(S.squeeze, "squeeze", inplace=squeeze_, out=False, quiet=True, method="dim")
 register(S.unsqueeze, "unsqueeze", inplace=unsqueeze_, out=False, quiet=True)
 register(S.t, "t", inplace=t_, out=False, quiet=True)
-register(S.transpose, "transpose", inplace=transpose_, aliases=["swapaxes", "swapdims"],
-         out=False, quiet=True)
+register(S.transpose, "transpose", inplace=transpose_, out=False, quiet=True)
+
+
+# transpose under NumPy's name, with its parameter names (torch.swapaxes(t,
+# axis0=0, axis1=1)), and under swapdims: ops of their own, so that a refused
+# argument is named as the caller named it. (The ints are read here, before
+# transpose sees them, for the same reason.)
+def swapaxes(input, axis0, axis1):
+    return S.transpose(input, int_value(axis0, "axis0"), int_value(axis1, "axis1"))
+
+
+def swapaxes_(self, axis0, axis1):
+    return transpose_(self, int_value(axis0, "axis0"), int_value(axis1, "axis1"))
+
+
+def swapdims(input, dim0, dim1):
+    return S.transpose(input, int_value(dim0, "dim0"), int_value(dim1, "dim1"))
+
+
+def swapdims_(self, dim0, dim1):
+    return transpose_(self, int_value(dim0, "dim0"), int_value(dim1, "dim1"))
+
+
+register(swapaxes, inplace=swapaxes_, out=False, quiet=True)
+register(swapdims, inplace=swapdims_, out=False, quiet=True)
 
 
 def view_dtype(input, dtype):
