@@ -208,6 +208,11 @@ def saved_properties(names):
     return props
 
 
+# A Python number saved in a tensor's place (x * 3 saves the 3): shown, and
+# packed by hooks, as the 0-d tensor PyTorch wraps it in.
+_NUMBERS = (int, float, bool, complex)
+
+
 def _saved_value(node, k):
     saved = node._kept
     if saved is None:
@@ -217,7 +222,7 @@ def _saved_value(node, k):
     if k >= len(saved) or saved[k] is None:
         return None
     value = saved[k]
-    if value.__class__ in (int, float, bool, complex):
+    if value.__class__ in _NUMBERS:
         # (a number in a tensor's place: PyTorch shows the 0-d tensor it wrapped it in)
         from ._saved_fields import wrapped_number
         return wrapped_number(value)
@@ -268,7 +273,7 @@ class SavedTensor:
         output = s is _graph.RESULT
         if output:
             t = Tensor._from_node(node._result, node)
-        elif s.__class__ in (int, float, bool, complex):
+        elif s.__class__ in _NUMBERS:
             # (a number in a tensor's place: the hooks get the 0-d tensor
             # PyTorch wrapped it in, as `_saved_<name>` shows it)
             from ._saved_fields import wrapped_number

@@ -54,11 +54,11 @@ def _quietly(function, method=True):
             reword_int(e, op.__name__, function, method and (info is None or bool(info.method)),
                        args, kwargs)
             # (NumPy's and PyTorch's names for the keywords: ops/_keywords.py)
-            if op._of is None:
-                return _keywords.retry(function, op.__name__, args, kwargs, e, method)
             try:
                 return _keywords.retry(function, op.__name__, args, kwargs, e, method)
             except TypeError as refused:
+                if op._of is None:
+                    raise
                 raise as_called(refused, op._of, op.__name__) from None
         except ValueError:      # (float("x") in an op: a string where a number goes)
             refuse_types(op.__name__, method, args, kwargs)
@@ -100,6 +100,7 @@ def with_out(function, name, check=None, called=None):
     out= itself. Only the function form pays for the extra call."""
     from ._out import into
 
+    said = called or name       # (the name the caller used: what refusals say)
     params = _plain_parameters(function)
     if params is not None:
         # The op's own parameters spelled out: a cheaper call than *args, **kwargs.
@@ -134,7 +135,7 @@ def with_out(function, name, check=None, called=None):
                 f"            raise\n"
                 f"    return public\n", __file__, "exec"), namespace)
             make = _WITH_OUT[params] = namespace["make"]
-        public = make(function, name, called or name, check, into, refuse_non_tensor,
+        public = make(function, name, said, check, into, refuse_non_tensor,
                       tensor_like_call, NOT_HANDLED, refuse_types, reword_int)
     else:
         def public(*args, out=None, **kwargs):
@@ -144,11 +145,9 @@ def with_out(function, name, check=None, called=None):
                 return into(out, name, function, args, kwargs, check)
             except (AttributeError, TypeError, ValueError) as e:
                 given = kwargs if out is None else {**kwargs, "out": out}
-                result = refused_call(e, public, called or name, function, args, kwargs,
-                                      given)
+                result = refused_call(e, public, said, function, args, kwargs, given)
                 if result is not NOT_HANDLED:
                     return result
-                said = called or name
                 if isinstance(e, AttributeError):
                     refuse_non_tensor(said, args, kwargs)
                 if not isinstance(e, TypeError):
