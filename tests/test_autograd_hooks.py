@@ -335,3 +335,47 @@ def test_node_hook_sees_gradients_in_the_inputs_dtype():
         (b ** 2).backward()
         return seen[0], a.grad
     check(run)
+
+
+# Run in a fresh process: until some node is given a hook the engine does
+# not ask each node for hooks, so this must start with none given anywhere.
+_HOOKED_DURING_BACKWARD = """
+import sys
+T = __import__(sys.argv[1])
+seen = []
+
+class Scale(T.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, g):
+        # hooks given, while backward runs, to nodes that have not run yet
+        a.register_hook(lambda g: (seen.append("tensor"), g * 10)[1])
+        a.grad_fn.register_prehook(lambda go: (seen.append("pre"), (go[0] + 1,))[1])
+        a.grad_fn.register_hook(lambda gi, go: seen.append("post"))
+        b.retain_grad()
+        return g * 2
+
+x = T.tensor([1.0, 2.0], requires_grad=True)
+a = x * 3
+b = a.sin()
+Scale.apply(b).sum().backward()
+print(seen, x.grad.tolist(), b.grad.tolist())
+"""
+
+
+def test_hooks_given_while_backward_runs_are_run():
+    import subprocess
+    import sys
+    torch = pytest.importorskip("torch")
+    outs = []
+    for lib in ("ember", "torch"):
+        proc = subprocess.run([sys.executable, "-c", _HOOKED_DURING_BACKWARD, lib],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1]
+    assert "post" in outs[0]
+    del torch

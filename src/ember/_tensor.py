@@ -313,6 +313,7 @@ class Tensor(metaclass=_public_name.PublicClass):
         import weakref
         self._retains = True
         node = self._grad_fn
+        _autograd.graph.node_hooks = True
         if node._multi:
             # One per output of unbind/split: {output_nr: weakref}.
             if node._retain is None:
@@ -327,6 +328,7 @@ class Tensor(metaclass=_public_name.PublicClass):
                 "cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
             node = self._grad_fn
+            _autograd.graph.node_hooks = True
             if node._multi:
                 # One list per output of unbind/split: {output_nr: [hooks]}.
                 if node._pre_hooks is None:

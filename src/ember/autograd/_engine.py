@@ -20,6 +20,7 @@
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
 """
+import collections
 import itertools
 import sys
 
@@ -161,7 +162,9 @@ def _arrived(node, grad, nr):
 
 def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                      retain_graph, create_graph, inputs, meta=False):
-    ready = [n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0]
+    # (a deque: a list's pop and append resize it as a chain of nodes takes
+    # it from one node to none and back, every node)
+    ready = collections.deque([n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0])
     pop, push = ready.pop, ready.append
     leaves = []
     node_gradients, accumulate = _node_gradients, _accumulate
@@ -176,7 +179,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
     while ready:
         node = pop()
         grad = buffers.pop(node, None)
-        if grad is not None and (node._pre_hooks is not None or node._retain is not None) \
+        # (until some node has hooks, none is asked; read for each node, as
+        # one may be given a hook while this runs)
+        if _graph.node_hooks and grad is not None and (node._pre_hooks is not None
+                                                       or node._retain is not None) \
                 and type(node) is not AccumulateGrad:     # (a leaf's: below)
             grad = _output_hooks(node, grad, create_graph)
         if targets is not None and node in targets:
@@ -201,7 +207,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                         _retain(inputs[i], g, create_graph)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
-                if node._pre_hooks is not None:
+                if _graph.node_hooks and node._pre_hooks is not None:
                     # PyTorch's order: the leaf's own hooks, then the node's pre-hooks
                     var = node.variable
                     if var._hooks:
@@ -212,12 +218,14 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     accumulate(node.variable, grad, create_graph)
                 if node.variable._post_acc_hooks:
                     _post_accumulate(node.variable)
-                if node._post_hooks is not None:    # (it has no inputs: it returns nothing)
+                if _graph.node_hooks and node._post_hooks is not None:
+                    # (it has no inputs: it returns nothing)
                     for hook in node._post_hooks:
                         hook((), (_as_tensor(grad),))
             continue
         nexts = node.next_functions
-        if inline and grad is not None and node._simple and node._post_hooks is None:
+        if inline and grad is not None and node._simple \
+                and (not _graph.node_hooks or node._post_hooks is None):
             saved = node._kept
             if saved and node._versions is None:
                 # numbers alone saved (x * 2 saved the 2): nothing to check or
@@ -239,10 +247,12 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             else:
                 grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
                                for f, nf in zip(fs, nexts)])
+            if not retain_graph and saved:
+                node._kept = node._result = None     # (Node._release, inline)
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
-        if not retain_graph and node._kept:
-            node._release()
+            if not retain_graph and node._kept:
+                node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
         # (a counter: zip() of one or two pairs costs twice the loop)
         i = -1

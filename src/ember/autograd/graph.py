@@ -32,14 +32,23 @@ _extras = False
 _anomaly = False        # anomaly_mode.py sets these two
 _check_nan = True
 _hooks_depth = 0        # saved_tensors_hooks blocks open, all threads (_saved_hooks.py)
+# True once any node has been given a hook or a retained gradient (the four
+# places that do: Node.register_hook and register_prehook, Tensor.register_hook
+# and retain_grad); until then the engine need not look at each node for them.
+node_hooks = False
 # The node whose formulas run (anomaly mode, create_graph): nodes recorded by
 # them remember it as their "parent_", as PyTorch's.
 _parent = None
 
 
+# Sets that collect the id of every node made while they are here (a
+# non-reentrant checkpoint's forward: utils/checkpoint.py).
+_node_collectors = []
+
+
 def _refresh_extras():
     global _extras
-    _extras = _anomaly or _hooks_depth > 0
+    _extras = _anomaly or _hooks_depth > 0 or bool(_node_collectors)
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -73,14 +82,15 @@ class Node:
     _pre_hooks = None    # tensor hooks of the output: fn(grad) -> grad or None
     _post_hooks = None   # fn(grad_inputs, grad_outputs)
     _retain = None       # weakref to the output tensor that retains its grad
-    # The engine runs `formulas` itself unless a subclass overrides apply().
+    # The engine runs `formulas` itself, and frees what they read, unless a
+    # subclass overrides apply() or _release().
     _simple = True
     # What to save for which inputs (ops/_registry.py grad_fn); None: nothing.
     _plans = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls._simple = cls.apply is Node.apply
+        cls._simple = cls.apply is Node.apply and cls._release is Node._release
 
     def __init__(self, next_functions, saved, ctx, result, shape, dtype):
         self.next_functions = next_functions
@@ -172,6 +182,8 @@ class Node:
     # -- hooks, as torch.autograd.graph.Node ---------------------------------
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) runs after this node's formulas."""
+        global node_hooks
+        node_hooks = True
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(fn)
@@ -182,6 +194,8 @@ class Node:
         tensors' own hooks; it may return replacements. It is kept with those
         hooks: among them for a node of one output, under key -1 for a node
         of several (whose tensor hooks are kept per output)."""
+        global node_hooks
+        node_hooks = True
         if self._multi:
             if self._pre_hooks is None:
                 self._pre_hooks = {}
@@ -338,6 +352,8 @@ def _node_extras(node, saved, result):
             meta["parent_"] = _parent
     if _hooks_depth and saved:
         _saved_hooks.pack_node(node, saved, result)
+    for created in _node_collectors:
+        created.add(id(node))
 
 
 # Node attributes that are the engine's, not PyTorch's (hidden from dir())

@@ -4,7 +4,7 @@ An op in the catalogue is a forward on NumPy arrays plus a node class made
 by the registry's `grad_fn(...)`, whose formulas give the gradient for each
 input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
-from .._backend import np, quiet_call
+from .._backend import np, quiet_call, restore, silence
 
 from .. import _dtype as D
 from .. import _layout as _L
@@ -21,10 +21,18 @@ from ._xp import NUMPY
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "dim_items", "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
            "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
-           "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array"]
+           "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array",
+           "with_number"]
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
+# A registry node is made as object.__new__ plus Node.__init__ called as a
+# function: calling the class goes through type.__call__ and a C-level frame
+# for __init__ (in CPython 3.11, some 4% of a chain of small ops). Node
+# classes handed to recorded() define no __init__ of their own
+# (tests/test_registry.py checks it).
+_new_node = object.__new__
+_init_node = Node.__init__
 NONE_EDGE = (None, 0)
 # True while a forward-mode AD level is open (autograd/forward_ad.py): then
 # the outputs of ops on dual tensors get tangents (autograd/_forward.py).
@@ -101,10 +109,12 @@ def recorded(node_cls, data, inputs, ctx=()):
             plan = save_plan(node_cls, mask)
         save, keeps_result = plan
         saved = inputs if save is True else save(inputs)
+    node = _new_node(node_cls)
     if keeps_result:
-        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
+        _init_node(node, nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, Tensor._from_node(data, node))
-    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+    _init_node(node, nexts, saved, ctx, None, data.shape, data.dtype)
+    return Tensor._from_node(data, node)
 
 
 def tracked(*tensors):
@@ -355,6 +365,28 @@ def number_array(cache, dt, b):
         return b
     a = cache[b] = np.array(b, dt)
     return a
+
+
+def with_number(forward, node, a, b, ctx=()):
+    """`forward` of the float tensor `a` (a Tensor itself, not a subclass)
+    and the Python number `b`, or None where that is not the case: the path
+    of `y * 2` and `x + 1`, which takes what _binary would, without its
+    frames (binary_arrays's answer here: `a`'s array and `b` unchanged)."""
+    if a.__class__ is not Tensor:
+        return None
+    ad = a._data
+    cache = NUMBER_ARRAYS.get(ad.dtype)
+    if cache is None:
+        return None
+    bd = cache.get(b)
+    if bd is None:
+        bd = number_array(cache, ad.dtype, b)
+    token = silence()
+    try:
+        data = forward(ad, bd)
+    finally:
+        restore(token)
+    return recorded(node, data, (a, b), ctx)
 
 
 def _narrowed(ad, bd, dt):

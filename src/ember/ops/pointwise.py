@@ -12,7 +12,7 @@ import math
 from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check, kernel_node,
                       binary_arrays, broadcast_error, kernel_refuses, np, number_array,
                       opmath_scalar,
-                      recorded, tensor_arg, wrap)
+                      recorded, tensor_arg, with_number, wrap)
 from .._backend import add_scaled_, restore, silence
 from .. import _layout as _L
 from ._out import same_dtype
@@ -318,6 +318,11 @@ def _binary(forward, node, a, b, ctx=()):
 
 
 def add(input, other, *, alpha=1):
+    if (other.__class__ is float or other.__class__ is int) and alpha.__class__ is int \
+            and alpha == 1:
+        out = with_number(np.add, AddBackward0, input, other, _ALPHA_1)
+        if out is not None:
+            return out
     input = _tensor_operand(input, "add", 1, other)
     if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
         alpha = alpha_check(input, other, alpha)
@@ -327,6 +332,11 @@ def add(input, other, *, alpha=1):
 
 
 def sub(input, other, *, alpha=1):
+    if (other.__class__ is float or other.__class__ is int) and alpha.__class__ is int \
+            and alpha == 1:
+        out = with_number(np.subtract, SubBackward0, input, other, _ALPHA_1)
+        if out is not None:
+            return out
     input = _tensor_operand(input, "sub", 1, other)
     _no_bool_sub(input, other)
     if alpha.__class__ is not int or alpha != 1:   # (the default 1 needs no check: a hot path)
@@ -395,6 +405,10 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other):
+    if other.__class__ is float or other.__class__ is int:
+        out = with_number(np.multiply, MulBackward0, input, other)
+        if out is not None:
+            return out
     input = _tensor_operand(input, "mul", 1, other)
     # (only float16 and bfloat16 take it: the test inline, as this is a hot path)
     scalar = opmath_scalar(input, other) if input._data.dtype in D.HALF_NP else None
@@ -416,6 +430,10 @@ def div(input, other, *, rounding_mode=None):
     # A number first yields to the tensor's dtype, but for an int in a true
     # division: PyTorch turns it into the float result type unwrapped (300 / a
     # uint8 tensor divides 300), while a rounded quotient keeps the int dtype.
+    if (other.__class__ is float or other.__class__ is int) and rounding_mode is None:
+        out = with_number(np.true_divide, DivBackward0, input, other)
+        if out is not None:
+            return out
     input = _tensor_operand(input, "div", 1, other if rounding_mode is not None
                             or not isinstance(input, int) else None)
     if rounding_mode is not None:

@@ -24,6 +24,7 @@ import weakref
 
 from .._backend import np
 
+from ..autograd import graph as _graph
 from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 
@@ -410,18 +411,16 @@ def _strippable(node):
 
 @contextlib.contextmanager
 def _recording_new_nodes(created):
-    """Collect the ids of the nodes made within (every node's __init__ runs
-    Node.__init__; patched only for the length of one checkpointed forward)."""
-    prev = Node.__init__
-
-    def __init__(self, *args, **kwargs):
-        prev(self, *args, **kwargs)
-        created.add(id(self))
-    Node.__init__ = __init__
+    """Collect the ids of the nodes made within (every node runs
+    Node.__init__, which adds its id to each of graph._node_collectors)."""
+    _graph._node_collectors.append(created)
+    _graph._refresh_extras()
     try:
         yield
     finally:
-        Node.__init__ = prev
+        # (by identity: remove() would take the first equal set, perhaps another's)
+        _graph._node_collectors[:] = [c for c in _graph._node_collectors if c is not created]
+        _graph._refresh_extras()
 
 
 def _checkpoint_non_reentrant(function, preserve, context_fn, check, debug, args, kwargs):
