@@ -232,6 +232,14 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 # convert (Node._unpack's first case, inline: a call per node)
                 ctx = node._ctx
                 args = (*saved, *ctx) if ctx else saved
+            elif saved.__class__ is tuple and len(saved) == 1 and saved[0].__class__ is Tensor \
+                    and not create_graph \
+                    and (saved[0]._vc is None or not saved[0]._vc[0] != node._versions[0]):
+                # one tensor saved, unchanged since (sin's input): its array
+                # (Node._unpack's common case, inline; its test is its !=: the
+                # version of a tensor detach_() was called on raises there)
+                ctx = node._ctx
+                args = (saved[0]._data, *ctx) if ctx else (saved[0]._data,)
             else:
                 args = node._unpack(create_graph) if saved or saved is None else node._ctx
             fs = node.formulas
