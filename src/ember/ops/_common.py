@@ -381,6 +381,10 @@ def with_number(forward, node, a, b, ctx=()):
     bd = cache.get(b)
     if bd is None:
         bd = number_array(cache, ad.dtype, b)
+        if bd is b and _VALUE_BASED_CASTING:
+            # (NumPy 1.x would widen by value: the number as the tensor's
+            # dtype, as binary_arrays gives it there)
+            bd = quiet_call(ad.dtype.type, b)
     token = silence()
     try:
         data = forward(ad, bd)
