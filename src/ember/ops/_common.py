@@ -26,13 +26,6 @@ __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "wa
 
 wrap = Tensor._wrap
 wrap_dim = _wrap_dim
-# A registry node is made as object.__new__ plus Node.__init__ called as a
-# function: calling the class goes through type.__call__ and a C-level frame
-# for __init__ (in CPython 3.11, some 4% of a chain of small ops). Node
-# classes handed to recorded() define no __init__ of their own
-# (tests/test_registry.py checks it).
-_new_node = object.__new__
-_init_node = Node.__init__
 NONE_EDGE = (None, 0)
 # True while a forward-mode AD level is open (autograd/forward_ad.py): then
 # the outputs of ops on dual tensors get tangents (autograd/_forward.py).
@@ -109,12 +102,10 @@ def recorded(node_cls, data, inputs, ctx=()):
             plan = save_plan(node_cls, mask)
         save, keeps_result = plan
         saved = inputs if save is True else save(inputs)
-    node = _new_node(node_cls)
     if keeps_result:
-        _init_node(node, nexts, saved, ctx, data, data.shape, data.dtype)
+        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, Tensor._from_node(data, node))
-    _init_node(node, nexts, saved, ctx, None, data.shape, data.dtype)
-    return Tensor._from_node(data, node)
+    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
 
 
 def tracked(*tensors):
