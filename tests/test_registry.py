@@ -264,4 +264,3 @@ def test_floor_divide_has_no_derivative_as_in_torch():
     with pytest.raises(RuntimeError, match="derivative for aten::floor_divide is not implemented"):
         y.sum().backward()
     assert x.grad is None
-
