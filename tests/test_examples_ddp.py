@@ -18,12 +18,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLE = os.path.join(ROOT, "examples", "ddp_digits.py")
 
 
-def _run(module, n, tmp_path, *extra):
+def _run(module, n, tmp_path, *extra, tries=1):
     out = tmp_path / f"{module}-{n}"
     env = mpi_env()
-    proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", str(n), EXAMPLE,
-                           "--epochs", "1", "--no-progress", "--losses", str(out), *extra],
-                          capture_output=True, text=True, timeout=240, env=env)
+    for _ in range(tries):
+        proc = subprocess.run([sys.executable, "-m", module, "--nproc-per-node", str(n), EXAMPLE,
+                               "--epochs", "1", "--no-progress", "--losses", str(out), *extra],
+                              capture_output=True, text=True, timeout=240, env=env)
+        if proc.returncode == 0 or "SIGABRT" not in proc.stderr:
+            break
     assert proc.returncode == 0, proc.stderr[-3000:]
     return [json.loads((tmp_path / f"{out.name}.rank{r}").read_text()) for r in range(n)]
 
@@ -40,5 +43,8 @@ def test_any_number_of_processes_trains_the_same(tmp_path):
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
     if os.path.exists(torchrun):
         pytest.importorskip("torch")
-        theirs = _run("torch.distributed.run", 2, tmp_path, "--library", "torch")
+        # (PyTorch's run is the oracle, not under test: on CI's Python 3.13
+        # one of its ranks once aborted in C++, "terminate called without an
+        # active exception", SIGABRT; such a run is tried once more)
+        theirs = _run("torch.distributed.run", 2, tmp_path, "--library", "torch", tries=2)
         np.testing.assert_allclose(np.array(theirs[0]["losses"]), one, rtol=1e-5)
