@@ -12,18 +12,14 @@ what the change did, and its spread how far to trust it.
 import argparse
 import os
 import statistics
-import subprocess
-import sys
+
+import run      # (importing it pins the BLAS threads its workers inherit)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _time(checkout, key):
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    out = subprocess.run([sys.executable, os.path.join(checkout, "benchmarks", "run.py"),
-                          "--worker", "ember", key],
-                         check=True, capture_output=True, text=True, env=env)
-    return float(out.stdout.split()[-1])
+    return run._run_worker("ember", key, os.path.join(checkout, "benchmarks", "run.py"))
 
 
 def main():

@@ -283,8 +283,10 @@ def worker(lib, key):
     print(statistics.median(runs) / per)
 
 
-def _run_worker(lib, key):
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", lib, key],
+def _run_worker(lib, key, script=__file__):
+    """Seconds per call of `key` in a fresh process (`script`: this file, or
+    another checkout's, as ab.py times it), with the threads pinned above."""
+    out = subprocess.run([sys.executable, os.path.abspath(script), "--worker", lib, key],
                          check=True, capture_output=True, text=True)
     return float(out.stdout.split()[-1])
 

@@ -1,5 +1,8 @@
 """Tensor hooks whose result is checked as PyTorch checks it, post-accumulate
 grad hooks, and hooks on the nodes of custom Functions, compared with PyTorch."""
+import subprocess
+import sys
+
 import pytest
 
 from compare_torch import check, check_error
@@ -367,9 +370,7 @@ print(seen, x.grad.tolist(), b.grad.tolist())
 
 
 def test_hooks_given_while_backward_runs_are_run():
-    import subprocess
-    import sys
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     outs = []
     for lib in ("ember", "torch"):
         proc = subprocess.run([sys.executable, "-c", _HOOKED_DURING_BACKWARD, lib],
@@ -378,4 +379,3 @@ def test_hooks_given_while_backward_runs_are_run():
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
     assert "post" in outs[0]
-    del torch
