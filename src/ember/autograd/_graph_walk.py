@@ -2,11 +2,13 @@
 (engine.cpp's compute_dependencies and the exec_info of a backward with
 `inputs`): how many edges lead into each node, and which nodes lead to a
 target."""
+import collections
 
 
 def _count_dependencies(root_nodes):
     """How many edges lead into each node, walking the graph once from the roots."""
-    stack = list(dict.fromkeys(root_nodes))
+    # (a deque: a list resizes as a chain takes it from one node to none and back)
+    stack = collections.deque(dict.fromkeys(root_nodes))
     deps = dict.fromkeys(stack, 0)
     get = deps.get
     while stack:

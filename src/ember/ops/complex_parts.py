@@ -33,11 +33,13 @@ _COMPLEX_SCALARS = frozenset({builtins.complex, np.complex64, np.complex128})
 
 def _conj_array(x):
     """The conjugate; a real array (or number) itself, no copy: the formulas
-    of real ops pay one call for it."""
-    c = x.__class__
-    if c is np.ndarray:
-        return x if x.dtype.kind != "c" else x.conj()
-    return x.conjugate() if c in _COMPLEX_SCALARS else x
+    of real ops pay one call for it. (ndarray.conj() returns a real array
+    itself: cheaper than reading its dtype's kind first.)"""
+    return x.conj() if x.__class__ is _NDARRAY else (
+        x.conjugate() if x.__class__ in _COMPLEX_SCALARS else x)
+
+
+_NDARRAY = np.ndarray
 
 
 def _is_complex_array(x):
