@@ -244,9 +244,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 args = node._unpack(create_graph) if saved or saved is None else node._ctx
             fs = node.formulas
             if len(args) == 1:
-                # (one value read, as sin's input or mul's number: a call of
-                # fixed arity, which CPython makes inline; `*args` builds a
-                # list, then a tuple, and calls through C)
+                # (one value read, as sin's input: a call of fixed arity,
+                # which CPython makes inline; `*args` builds a list, then a
+                # tuple, and calls through C)
                 a = args[0]
                 if len(fs) == 1:
                     grads = (fs[0](xp, grad, a),)
@@ -256,6 +256,10 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 else:
                     grads = tuple([f(xp, grad, a) if nf[0] is not None else None
                                    for f, nf in zip(fs, nexts)])
+            elif len(args) == 2 and len(fs) == 2:      # (mul, div: the same, for two)
+                a, b = args
+                grads = (fs[0](xp, grad, a, b) if nexts[0][0] is not None else None,
+                         fs[1](xp, grad, a, b) if nexts[1][0] is not None else None)
             elif len(fs) == 1:
                 grads = (fs[0](xp, grad, *args),)
             elif len(fs) == 2:
