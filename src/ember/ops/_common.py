@@ -67,7 +67,9 @@ def recorded(node_cls, data, inputs, ctx=()):
         t = inputs[0]
         if not t._requires_grad:
             return Tensor._wrap(data)
-        mask, nexts = 1, (edge(t),)
+        # (edge(t), inline for a non-leaf: a frame less)
+        fn = t._grad_fn
+        mask, nexts = 1, ((fn, t._output_nr) if fn is not None else edge(t),)
     elif n == 2:
         a, b = inputs
         # (a Python number is ruled out first: isinstance on a class with a
@@ -78,7 +80,9 @@ def recorded(node_cls, data, inputs, ctx=()):
         if not (wa or wb):
             return Tensor._wrap(data)
         mask = wa | wb << 1
-        nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE)
+        fn = a._grad_fn if wa else None     # (edge(a), inline for a non-leaf, as above)
+        ea = (fn, a._output_nr) if fn is not None else edge(a) if wa else NONE_EDGE
+        nexts = (ea, edge(b) if wb else NONE_EDGE)
     elif n == 3:        # (addmm: nn.Linear's forward)
         a, b, c = inputs
         wa = isinstance(a, Tensor) and a._requires_grad
