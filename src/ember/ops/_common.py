@@ -24,7 +24,10 @@ __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "wa
            "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array",
            "with_number"]
 
+# (module globals: a global is a cached lookup, a class's attribute is not in
+# CPython 3.11, and recorded() runs for every op)
 wrap = Tensor._wrap
+_from_node = Tensor._from_node
 wrap_dim = _wrap_dim
 NONE_EDGE = (None, 0)
 # True while a forward-mode AD level is open (autograd/forward_ad.py): then
@@ -59,14 +62,14 @@ def recorded(node_cls, data, inputs, ctx=()):
                 return _forward.attach(node_cls, recorded(node_cls, data, inputs, ctx), inputs,
                                        ctx, tangents)
     if _grad_mode.off_threads and not _state.enabled:
-        return Tensor._wrap(data)
+        return wrap(data)
     # Which inputs require grad (a bit mask), and their edges; one to three
     # inputs (nearly every op) spelled out, as this runs once per recorded op.
     n = len(inputs)
     if n == 1:
         t = inputs[0]
         if not t._requires_grad:
-            return Tensor._wrap(data)
+            return wrap(data)
         # (edge(t), inline for a non-leaf: a frame less)
         fn = t._grad_fn
         mask, nexts = 1, ((fn, t._output_nr) if fn is not None else edge(t),)
@@ -78,7 +81,7 @@ def recorded(node_cls, data, inputs, ctx=()):
         wa = isinstance(a, Tensor) and a._requires_grad
         wb = tb is not int and tb is not float and isinstance(b, Tensor) and b._requires_grad
         if not (wa or wb):
-            return Tensor._wrap(data)
+            return wrap(data)
         mask = wa | wb << 1
         fn = a._grad_fn if wa else None     # (edge(a), inline for a non-leaf, as above)
         ea = (fn, a._output_nr) if fn is not None else edge(a) if wa else NONE_EDGE
@@ -89,14 +92,14 @@ def recorded(node_cls, data, inputs, ctx=()):
         wb = isinstance(b, Tensor) and b._requires_grad
         wc = isinstance(c, Tensor) and c._requires_grad
         if not (wa or wb or wc):
-            return Tensor._wrap(data)
+            return wrap(data)
         mask = wa | wb << 1 | wc << 2
         nexts = (edge(a) if wa else NONE_EDGE, edge(b) if wb else NONE_EDGE,
                  edge(c) if wc else NONE_EDGE)
     else:
         mask, nexts = _mask_edges(inputs)
         if not mask:
-            return Tensor._wrap(data)
+            return wrap(data)
     plans = node_cls._plans
     if plans is None:       # a node class with its own apply(): it saves nothing
         saved, keeps_result = (), False
@@ -108,8 +111,8 @@ def recorded(node_cls, data, inputs, ctx=()):
         saved = inputs if save is True else save(inputs)
     if keeps_result:
         node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
-        return watch_result(node, Tensor._from_node(data, node))
-    return Tensor._from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+        return watch_result(node, _from_node(data, node))
+    return _from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
 
 
 def tracked(*tensors):
