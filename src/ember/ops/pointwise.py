@@ -188,14 +188,18 @@ def _relu_grad(xp, g, result):
     input `result` makes it require grad even for a constant g."""
     if xp is not NUMPY:
         return kernel_node(ThresholdBackwardBackward0, _relu_grad, (g, result), elementwise=True)
-    # (a zero of g's dtype: NumPy 1 finds no common dtype for bfloat16 and a Python int)
-    zero = g.dtype.type(0)
+    # (a zero of g's dtype: NumPy 1 finds no common dtype for bfloat16 and a
+    # Python int; float32's and float64's made once, as a scalar made or a
+    # Python 0 converted on each call costs as much as the comparison)
+    zero = _ZEROS.get(g.dtype)
+    if zero is None:
+        zero = g.dtype.type(0)
     if g.size <= 4096:
-        return np.where(result <= 0, zero, g)
+        return np.where(result <= zero, zero, g)
     # On large arrays g times a mask is several times faster than np.where;
     # only an inf or NaN in g where the mask is 0 needs where's exact zeros.
-    out = g * ~(result <= 0)
-    return out if np.isfinite(out).all() else np.where(result <= 0, zero, g).astype(out.dtype)
+    out = g * ~(result <= zero)
+    return out if np.isfinite(out).all() else np.where(result <= zero, zero, g).astype(out.dtype)
 
 
 def _zeros_like_grad(xp, g, self):
