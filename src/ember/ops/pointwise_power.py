@@ -26,8 +26,9 @@ def _pow_grad(xp, g, self, exponent):
         # a double (or complex): its graph is PyTorch's
         e = exponent if isinstance(exponent, complex) else float(exponent)
         return g * xp.conj(xp.mul_scalar(xp.pow_number(self, e - 1), e))
-    if exponent == 2:   # (x ** 2, a squared error: self ** 1 is self, one product fewer)
-        return g * xp.conj(2 * self)
+    if exponent == 2:   # (x ** 2, a squared error: self ** 1 is self, one product fewer;
+        # self + self is 2 * self exactly, without converting the Python 2 each call)
+        return g * xp.conj(self + self)
     return g * xp.conj(exponent * xp.pow_number(self, exponent - 1))
 
 
