@@ -22,19 +22,18 @@ with create_graph=True; the formulas are the same either way (see graph.py).
 """
 import collections
 import itertools
-import sys
 
 from .._backend import np
 
 from . import _profiler_hooks as _profiling
 from . import anomaly_mode as _anomaly_mode, graph as _graph
 from .._backend import restore, silence
-from .. import _layout as _L
 from .. import _meta
 from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
 from ._graph_walk import _count_dependencies, _finish, _leads_on, _prune
+from ._accumulate import _accumulate
 from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
                             _run_tensor_hooks)
 from .. import ops as _ops
@@ -452,60 +451,3 @@ def _captured(captured, allow_unused):
                 g = np.ascontiguousarray(g)
             captured[i] = _as_tensor(g)
     return captured
-
-
-def _accumulate(var, grad, create_graph, hooked=False):
-    """AccumulateGrad: leaf hooks (unless `hooked`: run already), then `.grad`
-    = grad (a private copy) or += grad."""
-    if var._hooks and not hooked:
-        grad = _run_tensor_hooks(var._hooks, grad, create_graph)
-    if create_graph:
-        # (a first gradient is copied into a new tensor, as PyTorch's: CopyBackwards)
-        var._grad = (Tensor._wrap(np.empty_like(grad._data)).copy_(grad)
-                     if var._grad is None else var._grad + grad)
-        return
-    old = var._grad
-    if old is None:
-        data = var._data
-        if grad.__class__ is np.ndarray and grad.dtype == data.dtype \
-                and grad.shape == data.shape:
-            # (one flags object read, then let go: it holds a reference to grad)
-            flags = grad.flags
-            stealable = flags.writeable and (flags.c_contiguous and data.flags.c_contiguous
-                                             or _L.obeys_grad_layout(grad, data))
-            flags = None
-        else:
-            stealable = False
-        if (stealable and sys.getrefcount(grad) == _SOLE_REFS
-                and (grad.base is None or (grad.base.base is None
-                                           and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
-            # Nobody else holds this array (nor the array it views): take it
-            # as `.grad` instead of copying, as PyTorch steals a buffer whose
-            # use count is 1.
-            var._grad = Tensor._wrap(grad)
-        else:
-            # A private, writable copy: the same array may reach several leaves,
-            # be the caller's `gradient`, or a read-only broadcast view.
-            var._grad = Tensor._wrap(_L.grad_laid_out(np.asanyarray(grad), data))
-    elif old._grad_fn is None and not old._requires_grad:
-        old._data += grad
-        old._bump()
-    else:
-        var._grad = old + Tensor._wrap(np.asarray(grad))
-
-
-def _probe(grad):
-    return sys.getrefcount(grad)
-
-
-def _calibrate():
-    """How many references an array has inside _accumulate when the engine's
-    local variable is its only holder (measured, not assumed: it depends on
-    the interpreter's calling convention)."""
-    grad = np.zeros(1)
-    sole = _probe(grad)
-    view = np.zeros(2)[:1]
-    return sole, sys.getrefcount(view.base)
-
-
-_SOLE_REFS, _SOLE_BASE_REFS = _calibrate()
