@@ -1,5 +1,6 @@
 """Tensor hooks whose result is checked as PyTorch checks it, post-accumulate
 grad hooks, and hooks on the nodes of custom Functions, compared with PyTorch."""
+import random
 import subprocess
 import sys
 
@@ -311,6 +312,64 @@ def test_leaves_are_accumulated_in_the_order_of_the_nodes_inputs():
         m.bias.register_hook(lambda g: seen.append("bias"))
         m(a).sum().backward()
         return seen
+    check(run)
+
+
+def test_nodes_run_in_pytorchs_order_where_several_become_ready_at_once():
+    """The engine hands a node made ready straight to the next step; where
+    one node makes several ready (a diamond, a sum of branches, a broadcast
+    input, leaves among them), they still run in PyTorch's order."""
+    def run(T):
+        seen = []
+
+        def named(t, n):
+            t.register_hook(lambda g: seen.append((n, g.sum().item())))
+            return t
+        x = named(leaf(T, [0.5, 1.0, 1.5]), "x")
+        w = named(leaf(T, [[1.0], [2.0], [3.0]]), "w")
+        a = named(x * 2, "a")
+        b, c = named(a.sin(), "b"), named(a.cos(), "c")
+        u, v = named(b.exp(), "u"), named(c * 3, "v")
+        col = named(w * 2, "col")                     # (3, 1), broadcast below
+        out = (u + v + x) * b + col * c.unsqueeze(0) + named(x.tanh(), "t")
+        out.sum().backward()
+        return seen, x.grad, w.grad
+    check(run)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_nodes_run_in_pytorchs_order_on_random_graphs(seed):
+    """PyTorch runs the ready node made last first (its sequence number) and
+    a leaf as soon as it is ready; random graphs of branches and joins."""
+    def run(T):
+        rng = random.Random(seed)
+        seen = []
+        ts = [T.tensor([0.3 * (i + 1), 0.7], requires_grad=True) for i in range(rng.randint(1, 3))]
+        for i, t in enumerate(ts):
+            t.register_hook(lambda g, n=f"leaf{i}": seen.append(n))
+        for k in range(rng.randint(4, 14)):
+            kind = rng.choice(["sin", "exp", "mul2", "add", "mul", "cat"])
+            a, b = rng.choice(ts), rng.choice(ts)
+            r = {"sin": lambda: a.sin(), "exp": lambda: (a * 0.1).exp(), "mul2": lambda: a * 2,
+                 "add": lambda: a + b, "mul": lambda: a * b,
+                 "cat": lambda: T.cat([a, b])[:2]}[kind]()
+            r.register_hook(lambda g, n=f"{kind}{k}": seen.append(n))
+            ts.append(r)
+        sum(t.sum() for t in rng.sample(ts, rng.randint(1, len(ts)))).backward()
+        return seen, [t.grad for t in ts if t.is_leaf]
+    check(run)
+
+
+def test_sequence_nr_counts_nodes_as_made_and_a_leafs_is_the_highest():
+    def run(T):
+        x = leaf(T, [1.0, 2.0])
+        y = x * 2
+        z = y.sin()
+        w = (z + y).exp()
+        first = y.grad_fn._sequence_nr()
+        return ([n._sequence_nr() - first for n in (y.grad_fn, z.grad_fn, w.grad_fn,
+                                                    w.grad_fn.next_functions[0][0])],
+                y.grad_fn.next_functions[0][0]._sequence_nr())
     check(run)
 
 

@@ -8,7 +8,9 @@
    never recursion), counting for every node how many edges lead into it; with
    `inputs`, also mark which nodes lead to one (only those run) (_graph_walk.py);
 3. run ready nodes: a node runs when every gradient bound for it has arrived
-   (its count fell to 0). Its gradient first meets the output's hooks and
+   (its count fell to 0); of the ready ones, the one made last (the highest
+   sequence number), and a leaf's AccumulateGrad before any, as PyTorch's
+   ReadyQueue orders them. Its gradient first meets the output's hooks and
    retain_grad, is captured if it is a target, or accumulated if the node is
    a leaf's AccumulateGrad (whose post-accumulate hooks then run);
    otherwise the node's formulas give one gradient
@@ -20,7 +22,6 @@
 Gradients are bare NumPy arrays in a plain backward and Tensors (recorded)
 with create_graph=True; the formulas are the same either way (see graph.py).
 """
-import collections
 import itertools
 
 from .._backend import np
@@ -32,7 +33,8 @@ from .. import _meta
 from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
-from ._graph_walk import _count_dependencies, _finish, _leads_on, _prune
+from ._graph_walk import (_count_dependencies, _enqueue, _finish, _leads_on, _made_ready,
+                          _prune, _sequence_nr)
 from ._accumulate import _accumulate
 from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
                             _run_tensor_hooks)
@@ -161,10 +163,11 @@ def _arrived(node, grad, nr):
 
 def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                      retain_graph, create_graph, inputs, meta=False):
-    # (a deque: a list's pop and append resize it as a chain of nodes takes
-    # it from one node to none and back, every node)
-    ready = collections.deque([n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0])
-    pop, push = ready.pop, ready.append
+    # The ready nodes, in PyTorch's order: the highest sequence number last
+    # (popped first), leaves' AccumulateGrad (the highest of all) on top
+    ready = sorted([n for n in dict.fromkeys(root_nodes) if deps.get(n, 0) == 0],
+                   key=_sequence_nr)
+    pop = ready.pop
     leaves = []
     node_gradients, accumulate = _node_gradients, _accumulate
     if _graph._anomaly:     # each node's errors and NaNs are reported (anomaly_mode.py)
@@ -175,9 +178,19 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         node_gradients = _meta_gradients(node_gradients)
     # Whether a registry node may run its formulas right here (spelled out: once per node)
     inline = node_gradients is _node_gradients and needed is None
-    while ready:
-        node = pop()
-        grad = buffers.pop(node, None)
+    # The node the last one's edges made ready, with its gradient in hand,
+    # where it would be the next popped: it skips the buffers and the queue
+    # (in a chain, every node: 3.5% of a backward of small ops)
+    carry = carried = None
+    while True:
+        if carry is not None:
+            node, grad = carry, carried
+            carry = carried = None
+        elif ready:
+            node = pop()
+            grad = buffers.pop(node, None)
+        else:
+            break
         # (until some node has hooks, none is asked; read for each node, as
         # one may be given a hook while this runs)
         if _graph.node_hooks and grad is not None and (node._pre_hooks is not None
@@ -284,6 +297,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
             i += 1
             if nxt is None:
                 continue
+            d = deps[nxt] - 1
+            deps[nxt] = d
             g = grads[i]
             if g is not None:
                 data = g._data if create_graph else g
@@ -295,17 +310,28 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                         _receive(buffers, nxt, nr, g, create_graph, xp)
                     except ValueError:
                         raise _invalid_gradient(node, i, data.shape, nxt, nr) from None
-                else:       # (the common case, spelled out: it runs for every edge)
+                elif d or type(nxt) is AccumulateGrad:
+                    # (the common case, spelled out: it runs for every edge)
                     old = buffers.get(nxt)
                     buffers[nxt] = g if old is None else old + g
-            d = deps[nxt] - 1
-            deps[nxt] = d
+                else:       # a node made ready, with its whole gradient
+                    old = buffers.pop(nxt, None)
+                    if carry is None and not ready:     # (a chain's: the next to run)
+                        carry, carried = nxt, g if old is None else old + g
+                    else:
+                        carry, carried = _made_ready(nxt, g if old is None else old + g,
+                                                     carry, carried, ready, buffers)
+                    continue
             if d == 0:
                 if type(nxt) is AccumulateGrad:
                     leaves.append(nxt)
                 else:
-                    push(nxt)
+                    carry, carried = _made_ready(nxt, buffers.pop(nxt, None),
+                                                 carry, carried, ready, buffers)
         if leaves:
+            if carry is not None:       # (the leaves run first, then the carried node)
+                _enqueue(carry, carried, ready, buffers)
+                carry = carried = None
             # Leaves' gradients are accumulated first, as PyTorch's engine
             # does (so DDP's buckets fill, and start, while backward goes on),
             # in the order of the node's inputs (popped from the end)

@@ -1,8 +1,13 @@
 """Walks of the graph a backward pass makes before and around running it
 (engine.cpp's compute_dependencies and the exec_info of a backward with
 `inputs`): how many edges lead into each node, and which nodes lead to a
-target."""
+target; and the queue of ready nodes, in PyTorch's order (its ReadyQueue)."""
+import bisect
 import collections
+import operator
+
+# The key the engine's ready queue is kept sorted by (autograd/graph.py)
+_sequence_nr = operator.attrgetter("_seq")
 
 
 def _count_dependencies(root_nodes):
@@ -54,5 +59,26 @@ def _finish(node, deps, ready):
     for nxt, _nr in node.next_functions:
         if nxt is not None:
             deps[nxt] -= 1
-            if deps[nxt] == 0:
-                ready.append(nxt)
+            if deps[nxt] == 0:      # (the queue stays in sequence order: _engine)
+                bisect.insort(ready, nxt, key=_sequence_nr)
+
+
+def _enqueue(node, grad, ready, buffers):
+    """A ready node waits its turn in the queue, and its gradient in the buffers."""
+    bisect.insort(ready, node, key=_sequence_nr)
+    if grad is not None:
+        buffers[node] = grad
+
+
+def _made_ready(node, grad, carry, carried, ready, buffers):
+    """`node` is ready, with `grad`: which ready node runs next, in hand (the
+    highest sequence number), and its gradient. The others wait in the queue."""
+    if carry is not None:
+        if carry._seq > node._seq:
+            _enqueue(node, grad, ready, buffers)
+            return carry, carried
+        _enqueue(carry, carried, ready, buffers)
+    elif ready and ready[-1]._seq > node._seq:
+        _enqueue(node, grad, ready, buffers)
+        return None, None
+    return node, grad

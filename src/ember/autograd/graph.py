@@ -12,6 +12,7 @@ once against an array namespace `xp`: the engine passes NumPy and raw arrays
 for a plain backward, and Ember itself and Tensors when `create_graph=True`,
 so the same formula runs fast or records a graph for higher derivatives.
 """
+import itertools
 import os
 import traceback
 import weakref
@@ -72,9 +73,16 @@ RESULT = _Result()
 _NOT_A_TENSOR = object()     # (what getattr(saved, "_vc", ...) gives for a non-tensor)
 
 
+# Every node's sequence number, in the order they were made: the engine runs
+# the ready node of the highest first, as PyTorch's ReadyQueue does (so a
+# branch made last runs first), and a leaf's AccumulateGrad before any.
+_sequence = itertools.count()
+_LEAF_SEQUENCE_NR = 2 ** 64 - 1     # (PyTorch's UINT64_MAX)
+
+
 class Node:
     __slots__ = ("next_functions", "_kept", "_versions", "_ctx", "_result",
-                 "_shape", "_dtype", "__dict__", "__weakref__")
+                 "_shape", "_dtype", "_seq", "__dict__", "__weakref__")
 
     # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
     formulas = ()
@@ -114,6 +122,7 @@ class Node:
         self._result = result
         self._shape = shape
         self._dtype = dtype
+        self._seq = next(_sequence)
         if _extras:
             _node_extras(self, saved, result)
 
@@ -165,6 +174,11 @@ class Node:
                 out = self.apply(ops.TENSOR, list(grads) if self._multi else grads[0], True,
                                  needs)
         return out[0] if len(out) == 1 else tuple(out)
+
+    def _sequence_nr(self):
+        """The order this node was made in (a leaf's AccumulateGrad: 2**64 - 1):
+        of the nodes ready in a backward, the highest runs first."""
+        return self._seq
 
     @property
     def requires_grad(self):
@@ -365,8 +379,15 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable):
-        super().__init__((), (), (), None, variable._data.shape, variable._data.dtype)
+        # (Node.__init__'s fields, but no sequence number drawn, as in PyTorch)
+        data = variable._data
+        self.next_functions = self._kept = self._ctx = ()
+        self._result = None
+        self._shape, self._dtype = data.shape, data.dtype
+        self._seq = _LEAF_SEQUENCE_NR
         self.variable = variable
+        if _extras:
+            _node_extras(self, (), None)
 
     _full_name = "ember::autograd::AccumulateGrad"
 
