@@ -48,7 +48,7 @@ for _names, _dtypes, _why in [
     (["conv_transpose2d"], ["float16"], _CONV),
     (["special.i1", "special.i1e"], HALVES,
      "PyTorch has no half i1_backward/i1e_backward kernel; Ember differentiates"),
-    (["binary_cross_entropy_with_logits", "cov_weights", "layer_norm",
+    (["binary_cross_entropy_with_logits", "layer_norm",
       "pairwise_distance_p", "renorm", "rms_norm", "rms_norm_eps", "rsqrt",
       "special.i0e", "triplet_margin_loss"], HALVES, _STEPWISE),
     (["add_alpha", "dist_p", "embedding_bag", "embedding_renorm_", "special.ndtr",

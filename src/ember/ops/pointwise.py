@@ -284,9 +284,9 @@ RsubBackward0 = grad_fn("RsubBackward0", saved={"alpha": "alpha"},
                         other=lambda xp, g: g)
 RsubBackward1 = grad_fn("RsubBackward1", saved={"alpha": "alpha"},
                         self=lambda xp, g, alpha: -g if alpha == 1 else xp.mul_scalar(-g, xp.conj(alpha)))
-MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: g * xp.conj(other),
-                       other=lambda xp, g, self: g * xp.conj(self))
-DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: g / xp.conj(other),
+MulBackward0 = grad_fn("MulBackward0", self=lambda xp, g, other: xp.mul_conj(g, other),
+                       other=lambda xp, g, self: xp.mul_conj(g, self))
+DivBackward0 = grad_fn("DivBackward0", self=lambda xp, g, other: xp.div_conj(g, other),
                        # (div_tensor_other_backward's order, (self / other) / other, on
                        # arrays too: float16 and bfloat16 round after each op)
                        other=lambda xp, g, self, other: -g * xp.conj(self / other / other))

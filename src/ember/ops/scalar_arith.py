@@ -20,7 +20,8 @@ they are the plain arithmetic.
 import operator
 
 from .. import _meta
-from ._common import D, binary_arrays, np, recorded, wrap
+from ._common import D, NUMBER_ARRAYS, Tensor, binary_arrays, np, recorded, wrap
+from .complex_parts import _conj_array, conj as _conj
 from ._registry import grad_fn
 from ._xp import provide
 
@@ -105,3 +106,38 @@ provide("mul_scalar", _tensor_scalar(operator.mul), mul_scalar)
 provide("div_scalar", _tensor_scalar(operator.truediv), div_scalar)
 provide("scalar_sub", _scalar_tensor(operator.sub), scalar_sub)
 provide("scalar_div", _scalar_tensor(operator.truediv), scalar_div)
+
+
+# -- MulBackward0's and DivBackward0's g * conj(other), g / conj(other) --------
+# (x * 2 saved the 2: a Python number, converted at every call for as much as
+# the product costs; the 0-d array of g's dtype kept for it (NUMBER_ARRAYS,
+# made by the forward) is the same operand, as NumPy's weak scalar rules read
+# the number in g's dtype)
+def _tensor_conj(x):
+    return _conj(x) if isinstance(x, Tensor) else _conj_array(x)
+
+
+def _kept(g, c):
+    cache = NUMBER_ARRAYS.get(g.dtype)
+    if cache is not None:
+        kept = cache.get(c)
+        if kept is not None:
+            return kept
+    return c
+
+
+def _mul_conj(g, other):
+    if other.__class__ is float or other.__class__ is int:
+        return g * _kept(g, other)
+    return g * (other.conj() if other.__class__ is _NDARRAY else _conj_array(other))
+
+
+def _div_conj(g, other):
+    if other.__class__ is float or other.__class__ is int:
+        return g / _kept(g, other)
+    return g / (other.conj() if other.__class__ is _NDARRAY else _conj_array(other))
+
+
+_NDARRAY = np.ndarray
+provide("mul_conj", _mul_conj, lambda g, other: g * _tensor_conj(other))
+provide("div_conj", _div_conj, lambda g, other: g / _tensor_conj(other))
