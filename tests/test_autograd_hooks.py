@@ -337,10 +337,13 @@ def test_nodes_run_in_pytorchs_order_where_several_become_ready_at_once():
     check(run)
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_nodes_run_in_pytorchs_order_on_random_graphs(seed):
+@pytest.mark.parametrize("mode", ["backward", "several roots", "grad", "inputs"])
+@pytest.mark.parametrize("seed", range(6))
+def test_nodes_run_in_pytorchs_order_on_random_graphs(seed, mode):
     """PyTorch runs the ready node made last first (its sequence number) and
-    a leaf as soon as it is ready; random graphs of branches and joins."""
+    a leaf as soon as it is ready; random graphs of branches, joins and a
+    node of several outputs, run by backward() from one root or several, by
+    autograd.grad and by backward(inputs=)."""
     def run(T):
         rng = random.Random(seed)
         seen = []
@@ -348,14 +351,24 @@ def test_nodes_run_in_pytorchs_order_on_random_graphs(seed):
         for i, t in enumerate(ts):
             t.register_hook(lambda g, n=f"leaf{i}": seen.append(n))
         for k in range(rng.randint(4, 14)):
-            kind = rng.choice(["sin", "exp", "mul2", "add", "mul", "cat"])
+            kind = rng.choice(["sin", "exp", "mul2", "add", "mul", "cat", "unbind"])
             a, b = rng.choice(ts), rng.choice(ts)
             r = {"sin": lambda: a.sin(), "exp": lambda: (a * 0.1).exp(), "mul2": lambda: a * 2,
                  "add": lambda: a + b, "mul": lambda: a * b,
-                 "cat": lambda: T.cat([a, b])[:2]}[kind]()
+                 "cat": lambda: T.cat([a, b])[:2],
+                 "unbind": lambda: T.stack([a, b]).unbind(0)[k % 2]}[kind]()
             r.register_hook(lambda g, n=f"{kind}{k}": seen.append(n))
             ts.append(r)
-        sum(t.sum() for t in rng.sample(ts, rng.randint(1, len(ts)))).backward()
+        roots = [t.sum() for t in rng.sample(ts, rng.randint(1, min(3, len(ts))))]
+        some = rng.sample(ts, rng.randint(1, min(2, len(ts))))
+        if mode == "backward":
+            sum(roots).backward()
+        elif mode == "several roots":
+            T.autograd.backward(roots)
+        elif mode == "grad":
+            return seen, T.autograd.grad(sum(roots), some, allow_unused=True)
+        else:
+            sum(roots).backward(inputs=some)
         return seen, [t.grad for t in ts if t.is_leaf]
     check(run)
 
