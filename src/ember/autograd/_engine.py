@@ -235,25 +235,28 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     for hook in node._post_hooks:
                         hook((), (_as_tensor(grad),))
             continue
-        nexts = node.next_functions
+        # (the node's fields, read from its tuple: Node's comment says why)
+        st = node._st
+        nexts = st[0]
         if inline and grad is not None and node._simple \
                 and (not _graph.node_hooks or node._post_hooks is None):
-            saved = node._kept
-            if saved and node._versions is None:
+            saved = st[1]
+            if saved and st[2] is None:
                 # numbers alone saved (x * 2 saved the 2): nothing to check or
                 # convert (Node._unpack's first case, inline: a call per node)
-                ctx = node._ctx
+                ctx = st[3]
                 args = (*saved, *ctx) if ctx else saved
             elif saved.__class__ is tuple and len(saved) == 1 and saved[0].__class__ is Tensor \
                     and not create_graph \
-                    and (saved[0]._vc is None or not saved[0]._vc[0] != node._versions[0]):
+                    and (saved[0]._vc is None or not saved[0]._vc[0] != st[2][0]):
                 # one tensor saved, unchanged since (sin's input): its array
                 # (Node._unpack's common case, inline; its test is its !=: the
                 # version of a tensor detach_() was called on raises there)
-                ctx = node._ctx
+                ctx = st[3]
                 args = (saved[0]._data, *ctx) if ctx else (saved[0]._data,)
             else:
-                args = node._unpack(create_graph) if saved or saved is None else node._ctx
+                args = node._unpack(create_graph) if saved or saved is None else st[3]
+                st = node._st       # (a checkpoint's recomputation gives new fields)
             fs = node.formulas
             if len(args) == 1:
                 # (one value read, as sin's input: a call of fixed arity,
@@ -285,10 +288,11 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 grads = tuple([f(xp, grad, *args) if nf[0] is not None else None
                                for f, nf in zip(fs, nexts)])
             if not retain_graph and saved:
-                node._kept = node._result = None     # (Node._release, inline)
+                # (Node._release, inline: _kept and _result dropped)
+                node._st = (nexts, None, st[2], st[3], None, st[5], st[6], st[7])
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
-            if not retain_graph and node._kept:
+            if not retain_graph and node._st[1]:
                 node._release()
         # Send each input's gradient on; a node is ready once all have arrived.
         # (a counter: zip() of one or two pairs costs twice the loop)
@@ -304,8 +308,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 data = g._data if create_graph else g
                 # (a node of several outputs never passes: its _shape is a
                 # tuple of shapes, and _receive keeps one gradient per output)
-                if (data.shape != nxt._shape
-                        or (data.dtype is not nxt._dtype and data.dtype != nxt._dtype)):
+                ns = nxt._st        # (its _shape, _dtype)
+                if data.shape != ns[5] or (data.dtype is not ns[6] and data.dtype != ns[6]):
                     try:
                         _receive(buffers, nxt, nr, g, create_graph, xp)
                     except ValueError:

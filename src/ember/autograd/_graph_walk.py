@@ -4,10 +4,10 @@
 target; and the queue of ready nodes, in PyTorch's order (its ReadyQueue)."""
 import bisect
 import collections
-import operator
 
 # The key the engine's ready queue is kept sorted by (autograd/graph.py)
-_sequence_nr = operator.attrgetter("_seq")
+def _sequence_nr(node):
+    return node._st[7]
 
 
 def _count_dependencies(root_nodes):
@@ -18,7 +18,7 @@ def _count_dependencies(root_nodes):
     get = deps.get
     while stack:
         node = stack.pop()
-        for nxt, _nr in node.next_functions:
+        for nxt, _nr in node._st[0]:      # (next_functions)
             if nxt is not None:
                 n = get(nxt)
                 if n is None:
@@ -65,7 +65,7 @@ def _finish(node, deps, ready):
 
 def _enqueue(node, grad, ready, buffers):
     """A ready node waits its turn in the queue, and its gradient in the buffers."""
-    if not ready or ready[-1]._seq < node._seq:     # (the usual place: no search)
+    if not ready or ready[-1]._st[7] < node._st[7]:     # (the usual place: no search)
         ready.append(node)
     else:
         bisect.insort(ready, node, key=_sequence_nr)
@@ -76,12 +76,13 @@ def _enqueue(node, grad, ready, buffers):
 def _made_ready(node, grad, carry, carried, ready, buffers):
     """`node` is ready, with `grad`: which ready node runs next, in hand (the
     highest sequence number), and its gradient. The others wait in the queue."""
+    seq = node._st[7]
     if carry is not None:
-        if carry._seq > node._seq:
+        if carry._st[7] > seq:
             _enqueue(node, grad, ready, buffers)
             return carry, carried
         _enqueue(carry, carried, ready, buffers)
-    elif ready and ready[-1]._seq > node._seq:
+    elif ready and ready[-1]._st[7] > seq:
         _enqueue(node, grad, ready, buffers)
         return None, None
     return node, grad

@@ -80,9 +80,31 @@ _sequence = itertools.count()
 _LEAF_SEQUENCE_NR = 2 ** 64 - 1     # (PyTorch's UINT64_MAX)
 
 
+def _field(i):
+    # (a name for one entry of Node._st, for the code that is not hot; a
+    # write replaces the tuple)
+    def set_field(node, value):
+        st = node._st
+        node._st = st[:i] + (value,) + st[i + 1:]
+    return property(lambda node: node._st[i], set_field)
+
+
 class Node:
-    __slots__ = ("next_functions", "_kept", "_versions", "_ctx", "_result",
-                 "_shape", "_dtype", "_seq", "__dict__", "__weakref__")
+    # What each node holds, in one tuple `_st`: (next_functions, _kept,
+    # _versions, _ctx, _result, _shape, _dtype, _seq). Each op's node is a
+    # class of its own, so an attribute site that reads or writes nodes sees
+    # a new class at each node, and CPython's specialized slot access, keyed
+    # by class, gives way to the generic one: about 170 instructions more an
+    # access, 3K a node of a backward of small ops. One slot, then a tuple's
+    # entries (specialized), keeps the recording and the engine on the fast
+    # path. A tuple rather than a list: a backward's release makes a new one,
+    # but tuples come from CPython's free lists, where a list per node would
+    # count towards the garbage collector's next run (it then ran once per
+    # call of benchmarks/run.py's op chain: +1.7%, against -2.8% this way).
+    # The names below are the same entries (a write makes a new tuple), for
+    # everything else.
+    __slots__ = ("_st", "__dict__", "__weakref__")
+    next_functions, _kept, _versions, _ctx, _result, _shape, _dtype, _seq = map(_field, range(8))
 
     # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
     formulas = ()
@@ -101,8 +123,7 @@ class Node:
         cls._simple = cls.apply is Node.apply and cls._release is Node._release
 
     def __init__(self, next_functions, saved, ctx, result, shape, dtype):
-        self.next_functions = next_functions
-        self._kept = saved
+        versions = None
         if saved:
             # A saved input remembers its version, so that a later in-place
             # change is caught when the formula unpacks it. Numbers alone
@@ -117,12 +138,9 @@ class Node:
                 else:
                     plain = False
                     versions.append(0 if vc is None else vc[0])
-            self._versions = None if plain else versions
-        self._ctx = ctx
-        self._result = result
-        self._shape = shape
-        self._dtype = dtype
-        self._seq = next(_sequence)
+            if plain:
+                versions = None
+        self._st = (next_functions, saved, versions, ctx, result, shape, dtype, next(_sequence))
         if _extras:
             _node_extras(self, saved, result)
 
@@ -178,7 +196,7 @@ class Node:
     def _sequence_nr(self):
         """The order this node was made in (a leaf's AccumulateGrad: 2**64 - 1):
         of the nodes ready in a backward, the highest runs first."""
-        return self._seq
+        return self._st[7]
 
     @property
     def requires_grad(self):
@@ -225,15 +243,16 @@ class Node:
     def _unpack(self, create_graph):
         """The saved values (arrays, or Tensors under create_graph) followed by
         the constants: the formulas' arguments, as a list."""
-        saved = self._kept
+        st = self._st
+        saved = st[1]
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
         if not saved:
-            return self._ctx
-        versions = self._versions
+            return st[3]
+        versions = st[2]
         if versions is None:        # (numbers alone: see __init__)
             out = list(saved)
-            ctx = self._ctx
+            ctx = st[3]
             if ctx:
                 out += ctx
             return out
@@ -262,7 +281,9 @@ class Node:
             elif s.__class__ is _saved_hooks._Packed:
                 s = s.get(self, create_graph)
             out.append(s)
-        ctx = self._ctx
+        # (read afresh: iterating a checkpoint's pending values recomputes
+        # them, which gives the node new fields)
+        ctx = self._st[3]
         if ctx:
             out += ctx
         return out
@@ -289,9 +310,9 @@ class Node:
                      for f, need in zip(self.formulas, needs))
 
     def _release(self):
-        if self._kept:
-            self._kept = None
-            self._result = None
+        st = self._st
+        if st[1]:
+            self._st = (st[0], None, st[2], st[3], None, st[5], st[6], st[7])
 
 
 def _op_name(node_name):
@@ -381,10 +402,7 @@ class AccumulateGrad(Node):
     def __init__(self, variable):
         # (Node.__init__'s fields, but no sequence number drawn, as in PyTorch)
         data = variable._data
-        self.next_functions = self._kept = self._ctx = ()
-        self._result = None
-        self._shape, self._dtype = data.shape, data.dtype
-        self._seq = _LEAF_SEQUENCE_NR
+        self._st = ((), (), None, (), None, data.shape, data.dtype, _LEAF_SEQUENCE_NR)
         self.variable = variable
         if _extras:
             _node_extras(self, (), None)

@@ -251,8 +251,9 @@ def watch_result(node, out):
     """A node that saved its own output shares that output's version counter,
     so an in-place change of the output is caught at backward, as PyTorch does."""
     vc = out._vc = [0]
-    versions = node._versions
-    for i, s in enumerate(node._kept):
+    st = node._st
+    versions = st[2]
+    for i, s in enumerate(st[1]):
         if s is RESULT:
             versions[i] = vc
     return out
