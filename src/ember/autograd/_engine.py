@@ -415,8 +415,9 @@ def _meta_gradients(node_gradients):
 
 def _input_spec(nxt, nr):
     """(shape, dtype) of the gradient that output `nr` of node `nxt` takes."""
-    dtype = nxt._dtype[nr] if isinstance(nxt._dtype, tuple) else nxt._dtype
-    return (nxt._shape[nr] if nxt._multi else nxt._shape), dtype
+    st = nxt._st
+    dtype = st[6][nr] if isinstance(st[6], tuple) else st[6]
+    return (st[5][nr] if nxt._multi else st[5]), dtype
 
 
 def _input_shaped(g, edge, xp, create_graph):
@@ -445,15 +446,16 @@ def _receive(buffers, node, nr, g, create_graph, xp):
     """Add gradient `g` for output `nr` of `node` into its buffer, summed to
     the output's shape and cast to its dtype: the one place broadcasting is
     undone. A node of several outputs keeps one gradient per output."""
+    st = node._st       # (its _shape, _dtype)
     if node._multi:
         buf = buffers.get(node)
         if buf is None:
-            buf = buffers[node] = [None] * len(node._shape)
-        shape, dtype = node._shape[nr], node._dtype
+            buf = buffers[node] = [None] * len(st[5])
+        shape, dtype = st[5][nr], st[6]
         if isinstance(dtype, tuple):
             dtype = dtype[nr]
     else:
-        shape, dtype = node._shape, node._dtype
+        shape, dtype = st[5], st[6]
     data = g._data if create_graph else g
     if data.shape != shape:
         g = xp.sum_to(g, shape)

@@ -38,7 +38,7 @@ def _prune(deps, targets):
     topo = [n for n, d in indeg.items() if d == 0]
     i = 0
     while i < len(topo):
-        for nxt, _ in topo[i].next_functions:
+        for nxt, _ in topo[i]._st[0]:
             if nxt is not None:
                 indeg[nxt] -= 1
                 if indeg[nxt] == 0:
@@ -47,16 +47,16 @@ def _prune(deps, targets):
     needed = {}
     for node in reversed(topo):
         needed[node] = node in targets or any(
-            nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
+            nxt is not None and needed.get(nxt, False) for nxt, _ in node._st[0])
     return needed
 
 
 def _leads_on(node, needed):
-    return any(nxt is not None and needed.get(nxt, False) for nxt, _ in node.next_functions)
+    return any(nxt is not None and needed.get(nxt, False) for nxt, _ in node._st[0])
 
 
 def _finish(node, deps, ready):
-    for nxt, _nr in node.next_functions:
+    for nxt, _nr in node._st[0]:
         if nxt is not None:
             deps[nxt] -= 1
             if deps[nxt] == 0:      # (the queue stays in sequence order: _engine)
