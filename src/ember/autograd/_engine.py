@@ -320,11 +320,12 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     buffers[nxt] = g if old is None else old + g
                 else:       # a node made ready, with its whole gradient
                     old = buffers.pop(nxt, None)
+                    if old is not None:
+                        g = old + g
                     if carry is None and not ready:     # (a chain's: the next to run)
-                        carry, carried = nxt, g if old is None else old + g
+                        carry, carried = nxt, g
                     else:
-                        carry, carried = _made_ready(nxt, g if old is None else old + g,
-                                                     carry, carried, ready, buffers)
+                        carry, carried = _made_ready(nxt, g, carry, carried, ready, buffers)
                     continue
             if d == 0:
                 if type(nxt) is AccumulateGrad:

@@ -59,16 +59,21 @@ def _finish(node, deps, ready):
     for nxt, _nr in node._st[0]:
         if nxt is not None:
             deps[nxt] -= 1
-            if deps[nxt] == 0:      # (the queue stays in sequence order: _engine)
-                bisect.insort(ready, nxt, key=_sequence_nr)
+            if deps[nxt] == 0:
+                _queue(ready, nxt)
 
 
-def _enqueue(node, grad, ready, buffers):
-    """A ready node waits its turn in the queue, and its gradient in the buffers."""
+def _queue(ready, node):
+    """Put `node` in the ready queue, which stays in sequence order."""
     if not ready or ready[-1]._st[7] < node._st[7]:     # (the usual place: no search)
         ready.append(node)
     else:
         bisect.insort(ready, node, key=_sequence_nr)
+
+
+def _enqueue(node, grad, ready, buffers):
+    """A ready node waits its turn in the queue, and its gradient in the buffers."""
+    _queue(ready, node)
     if grad is not None:
         buffers[node] = grad
 

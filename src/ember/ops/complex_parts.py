@@ -226,8 +226,12 @@ def conj_physical_(self):
 register(conj_physical, inplace=conj_physical_, inplace_function=True, quiet=True,
          node=ConjPhysicalBackward0, out=same_dtype("Found dtype {os} but expected {s}"))
 
-# (recorded: derivatives.yaml's .conj(), the lazy conjugate, ConjBackward0)
-provide("conj", _conj_array, lambda x: conj(x) if isinstance(x, Tensor) else _conj_array(x))
+def _conj_recorded(x):
+    # (derivatives.yaml's .conj(), the lazy conjugate, ConjBackward0; a number as it is)
+    return conj(x) if isinstance(x, Tensor) else _conj_array(x)
+
+
+provide("conj", _conj_array, _conj_recorded)
 provide("real", _real_array, lambda x: _real(x) if x.is_complex() else x)
 provide("imag", _imag_array, lambda x: _imag(x) if x.is_complex() else x * 0)
 provide("is_complex", _is_complex_array, lambda x: isinstance(x, Tensor) and x.is_complex())

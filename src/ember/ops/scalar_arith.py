@@ -20,8 +20,8 @@ they are the plain arithmetic.
 import operator
 
 from .. import _meta
-from ._common import D, NUMBER_ARRAYS, Tensor, binary_arrays, np, recorded, wrap
-from .complex_parts import _conj_array, conj as _conj
+from ._common import D, NUMBER_ARRAYS, binary_arrays, np, recorded, wrap
+from .complex_parts import _conj_array, _conj_recorded
 from ._registry import grad_fn
 from ._xp import provide
 
@@ -112,11 +112,8 @@ provide("scalar_div", _scalar_tensor(operator.truediv), scalar_div)
 # (x * 2 saved the 2: a Python number, converted at every call for as much as
 # the product costs; the 0-d array of g's dtype kept for it (NUMBER_ARRAYS,
 # made by the forward) is the same operand, as NumPy's weak scalar rules read
-# the number in g's dtype)
-def _tensor_conj(x):
-    return _conj(x) if isinstance(x, Tensor) else _conj_array(x)
-
-
+# the number in g's dtype). Other operands: _conj_array's test, inline, so
+# that a product of two tensors still costs one call, as `g * xp.conj(other)` did.
 def _kept(g, c):
     cache = NUMBER_ARRAYS.get(g.dtype)
     if cache is not None:
@@ -139,5 +136,5 @@ def _div_conj(g, other):
 
 
 _NDARRAY = np.ndarray
-provide("mul_conj", _mul_conj, lambda g, other: g * _tensor_conj(other))
-provide("div_conj", _div_conj, lambda g, other: g / _tensor_conj(other))
+provide("mul_conj", _mul_conj, lambda g, other: g * _conj_recorded(other))
+provide("div_conj", _div_conj, lambda g, other: g / _conj_recorded(other))
