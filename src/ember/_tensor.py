@@ -251,6 +251,8 @@ class Tensor(metaclass=_public_name.PublicClass):
         fn = self._grad_fn
         if fn.__class__ is _RefusedView:
             raise RuntimeError(fn._ctx[0])
+        if fn is not None and fn._deferred:
+            fn._complete()      # (as PyTorch's graph has it: autograd/graph.py)
         return fn
 
     @property

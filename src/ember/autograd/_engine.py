@@ -34,7 +34,7 @@ from .._meta import is_meta, meta_array
 from .grad_mode import _state
 from .graph import AccumulateGrad
 from ._graph_walk import (_count_dependencies, _enqueue, _finish, _leads_on, _made_ready,
-                          _prune, _sequence_nr)
+                          _prune, _sequence_nr, complete_deferred)
 from ._accumulate import _accumulate
 from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain,
                             _run_tensor_hooks)
@@ -65,6 +65,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
     # 1. the roots, and where gradients must stop (node -> positions in `inputs`)
     root_nodes = _root_nodes(roots)
     targets = _targets(inputs)
+    if create_graph or _profiling.active or _graph._anomaly:
+        complete_deferred(root_nodes)   # (they see the graph whole: Node._deferred)
     # 2. dependencies
     deps = _count_dependencies(root_nodes)
     needed = _prune(deps, targets) if targets is not None else None

@@ -196,7 +196,7 @@ class BackwardCFunction(Node, FunctionCtx):
             if g is not None and not isinstance(g, Tensor):
                 raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
             out.append(g)
-        for j, (g, shape, edge) in enumerate(zip(out, self._in_shapes, self.next_functions)):
+        for j, (g, shape, edge) in enumerate(zip(out, self._in_shapes, self._st[0])):
             # (an input that does not require grad has no edge: its gradient is dropped unseen)
             if (g is not None and edge[0] is not None and g._data.shape != shape
                     and not _expandable(shape, g._data.shape)):

@@ -91,3 +91,30 @@ def _made_ready(node, grad, carry, carried, ready, buffers):
         _enqueue(node, grad, ready, buffers)
         return None, None
     return node, grad
+
+
+def complete_deferred(root_nodes):
+    """Complete every deferred node the roots lead to (Node._deferred), for a
+    backward that records, profiles or runs under anomaly mode."""
+    seen = set()
+    stack = list(root_nodes)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node._deferred:
+            node._complete()
+        stack.extend(nxt for nxt, _nr in node._st[0] if nxt is not None)
+
+
+def edge_split(node, new, child):
+    """A deferred `node` was completed: `new` now stands on its edge to
+    `child`. A running backward that counted that edge counts it through
+    `new` (a hook may look at the graph while it runs)."""
+    from ._engine import running
+    for _id, deps, needed, _capture in running:
+        if node in deps:
+            deps[new] = 1
+            if needed is not None:
+                needed[new] = needed.get(child, False)

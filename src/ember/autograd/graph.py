@@ -106,6 +106,11 @@ class Node:
     __slots__ = ("_st", "__dict__", "__weakref__")
     next_functions, _kept, _versions, _ctx, _result, _shape, _dtype, _seq = map(_field, range(8))
 
+    # A node made in a cheaper form than PyTorch's graph has it completes
+    # itself (_complete) before anything sees it (ops/_linear.py).
+    _deferred = False
+    next_functions = property(lambda node: _completed_edges(node), next_functions.fset)
+
     # One formula per input, in input order: formula(xp, grad, *saved, *ctx).
     formulas = ()
     # Rarely set, so kept out of the slots: a new node pays nothing for them.
@@ -215,6 +220,8 @@ class Node:
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) runs after this node's formulas."""
         global node_hooks
+        if self._deferred:      # (the hook sees the inputs' gradients as PyTorch's graph has them)
+            self._complete()
         node_hooks = True
         if self._post_hooks is None:
             self._post_hooks = []
@@ -263,6 +270,9 @@ class Node:
             vc = getattr(s, "_vc", _NOT_A_TENSOR)
             if vc is not _NOT_A_TENSOR:
                 if vc is not None and vc[0] != versions[i]:
+                    if self._deferred:      # (the message names what PyTorch's graph saved)
+                        self._complete()
+                        return self._unpack(create_graph)
                     raise RuntimeError(_inplace_message(s, self, vc[0], versions[i]))
                 if not create_graph:
                     s = s._data
@@ -313,6 +323,17 @@ class Node:
         st = self._st
         if st[1]:
             self._st = (st[0], None, st[2], st[3], None, st[5], st[6], st[7])
+
+
+def _completed_edges(node):
+    """next_functions: the node's edges, it and the nodes they lead to completed."""
+    if node._deferred:
+        node._complete()
+    nexts = node._st[0]
+    for fn, _nr in nexts:
+        if fn is not None and fn._deferred:
+            fn._complete()
+    return nexts
 
 
 def _op_name(node_name):

@@ -2,7 +2,7 @@
 (nn/_functional/): activations, losses, dropout, convolution, pooling,
 vision (padding, interpolation, sampling), normalisation, distances and
 sparse lookups. The derivative formulas live with the ops (ember/ops/)."""
-from ..ops.linalg import linear
+from ..ops._linear import linear
 from . import grad  # noqa: F401 (torch.nn.functional.grad, as PyTorch's)
 from ._functional.activation import *  # noqa: F401,F403
 from ._functional.loss import *  # noqa: F401,F403

@@ -28,7 +28,7 @@ from .comparison import *  # noqa: F401,F403
 from .conditional import *  # noqa: F401,F403
 from .indexing import getitem
 from .indexing_assign import setitem
-from .linalg import linear
+from ._linear import linear
 from .elementwise_unary import positive as _positive
 from .pointwise import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403

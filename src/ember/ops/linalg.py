@@ -8,14 +8,13 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 
 from .. import _meta
 from .._backend import restore, silence
-from ._common import D, Tensor, checked_scalar, np, recorded, tensor_arg
+from ._common import D, Tensor, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
-from ._int_args import REQUIRED, missing_arguments
 from ._xp import NUMPY, matmul_wide, provide
-from .shape import _unsafe_view, expand, reshape, t, unsqueeze
+from .shape import _unsafe_view, expand, reshape, unsqueeze
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
 
@@ -171,7 +170,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """beta * input + alpha * (mat1 @ mat2): what nn.Linear runs."""
     if _AUTOCAST.cpu:
         return _autocast(addmm, LOWER, (input, mat1, mat2), {"beta": beta, "alpha": alpha})
-    _addmm_checks(input, mat1, mat2)
+    prod, ctx = addmm_product(input, mat1, mat2._data, beta, alpha)
+    return recorded(AddmmBackward0, prod, (input, mat1, mat2), ctx)
+
+
+def addmm_product(input, mat1, b, beta=1, alpha=1):
+    """addmm's checks and product, and the constants its node keeps (`b`:
+    mat2's array)."""
+    _addmm_checks(input, mat1, b)
     # (an integral product takes integral factors; a real one, real factors;
     # small ints, nn.Linear's 1 and 1, are taken as they are without a call)
     if not (beta.__class__ is int and alpha.__class__ is int
@@ -182,7 +188,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     # then is rounded once, as PyTorch's gemm with beta does)
     token = silence()
     try:
-        prod = _matmul_t(mat1._data, mat2._data, narrow=False)
+        prod = _matmul_t(mat1._data, b, narrow=False)
         if alpha != 1:
             prod *= alpha
         if beta != 0:       # beta 0 ignores the input, NaN and inf included
@@ -193,35 +199,37 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(mat1._data.dtype)
     # (_f_order and _layout spelled out: four calls fewer per nn.Linear forward)
-    a, b = mat1._data, mat2._data
+    a = mat1._data
     fa, fb = a.flags, b.flags
-    return recorded(AddmmBackward0, prod, (input, mat1, mat2),
-                    (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
-                     fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),
-                     (b.shape, b.strides, b.itemsize)))
+    return prod, (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
+                  fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),
+                  (b.shape, b.strides, b.itemsize))
 
 
-def _addmm_checks(input, mat1, mat2):
+def _addmm_checks(input, mat1, b):
     """PyTorch's checks, in its order: dtypes, ranks, inner sizes, then the
-    input expanded to the product's shape."""
+    input expanded to the product's shape (`b`: mat2's array). (A dtype is
+    compared by identity first: nn.Linear calls this per forward.)"""
     names = D.SCALAR_NAMES
-    if input._data.dtype != mat2._data.dtype:
+    a, c = mat1._data, input._data
+    dt = b.dtype
+    if c.dtype is not dt and c.dtype != dt:
         raise RuntimeError("self and mat2 must have the same dtype, but got "
-                           f"{names[input.dtype]} and {names[mat2.dtype]}")
-    if mat1._data.dtype != mat2._data.dtype:
+                           f"{names[input.dtype]} and {names[D.from_numpy_dtype(dt)]}")
+    if a.dtype is not dt and a.dtype != dt:
         raise RuntimeError("mat1 and mat2 must have the same dtype, but got "
-                           f"{names[mat1.dtype]} and {names[mat2.dtype]}")
-    a, b = mat1._data, mat2._data
-    if a.ndim != 2 or b.ndim != 2:     # (one test for both: nn.Linear calls this per forward)
+                           f"{names[mat1.dtype]} and {names[D.from_numpy_dtype(dt)]}")
+    if a.ndim != 2 or b.ndim != 2:     # (one test for both)
         name, m = ("mat1", a) if a.ndim != 2 else ("mat2", b)
         raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
     (n, k), (k2, m) = a.shape, b.shape
     if k != k2:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({n}x{k} and {k2}x{m})")
-    if input._data.shape not in ((m,), (n, m)):     # (nn.Linear's bias: nothing to check)
-        expand(Tensor._wrap(input._data), (n, m))   # raises expand's own errors
-    if a.dtype.kind == "b":
+    shape = c.shape
+    if shape != (m,) and shape != (n, m):     # (nn.Linear's bias: nothing to check)
+        expand(Tensor._wrap(c), (n, m))   # raises expand's own errors
+    if dt.kind == "b":
         no_bool(a, "addmm_impl_cpu_")
 
 
@@ -391,53 +399,6 @@ def matmul(input, other):
     a3 = reshape(expand(input, batch + (n, k)), bsz, n, k)
     b3 = reshape(expand(other, batch + (k2, m)), bsz, k2, m)
     return _unsafe_view(bmm(a3, b3), batch + (n, m))
-
-
-def _linear_mismatch(x, w):
-    """PyTorch's error for a linear whose sizes do not fit: its rank check,
-    then the product's own (mv's for a 1-d weight, dot's for both 1-d)."""
-    if not x.ndim or not w.ndim:
-        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
-                           f"{x.ndim}D and {w.ndim}D")
-    rows = int(np.prod(x.shape[:-1])) if x.ndim > 1 else 1
-    if w.ndim == 1 and x.ndim == 1:
-        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
-                           f"[{w.shape[0]}] to have the same number of elements, but got "
-                           f"{x.shape[0]} and {w.shape[0]} elements respectively")
-    if w.ndim == 1:
-        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{x.shape[-1]}), "
-                           f"vec ({w.shape[0]})")
-    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
-                       f"{w.shape[-1]}x{w.shape[0]})")
-
-
-def linear(input=REQUIRED, weight=REQUIRED, bias=None):
-    """y = input @ weight.T + bias, recorded as PyTorch records it. (The
-    parser's checks are inline: nn.Linear calls this on every forward.)"""
-    if weight is REQUIRED or input is REQUIRED:
-        raise missing_arguments("linear", *[n for n, v in (("input", input), ("weight", weight))
-                                            if v is REQUIRED])
-    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)
-            and (bias is None or isinstance(bias, Tensor))):    # (one test: a hot path)
-        tensor_arg(input, "linear")
-        tensor_arg(weight, "linear", "weight", 2)
-        tensor_arg(bias, "linear", "bias", 3)
-    if _AUTOCAST.cpu:
-        return _autocast(linear, LOWER, (input, weight, bias), {})
-    x = input._data
-    if not x.ndim or x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
-        _linear_mismatch(x, weight._data)
-    if x.ndim == 2 and bias is not None:
-        return addmm(bias, input, t(weight))
-    # ATen folds only a contiguous input into one addmm (3-D, or any rank
-    # with a 1-D bias); any other input is a matmul and an in-place add,
-    # which shows in the graph (AddBackward0) and in the last bits.
-    if bias is not None and input.is_contiguous() and (x.ndim == 3 or bias._data.ndim == 1):
-        lead = x.shape[:-1]
-        out = addmm(bias, reshape(input, -1, x.shape[-1]), t(weight))
-        return reshape(out, lead + (weight._data.shape[0],))
-    out = matmul(input, t(weight))
-    return out if bias is None else out.add_(bias)
 
 
 # (nn.functional.linear is declared with nn.functional; these are torch's.)

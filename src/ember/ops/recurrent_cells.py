@@ -4,7 +4,7 @@ their graphs hold PyTorch's nodes; and one recurrent layer over time made of
 those cells, which the fused layer (recurrent_layer.py) falls back to when a
 second derivative is asked for."""
 from .. import _dtype as D
-from .linalg import linear
+from ._linear import linear
 from .shape import cat, narrow
 
 __all__ = ["rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"]

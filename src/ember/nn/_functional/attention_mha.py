@@ -7,7 +7,8 @@ import warnings
 from ... import _dtype as D, _public_name
 from ... import _creation as C
 from ...ops import attention as A
-from ...ops.linalg import bmm, linear
+from ...ops.linalg import bmm
+from ...ops._linear import linear
 from ...ops.products import baddbmm
 from ...ops.shape import cat
 from ...ops.activation import softmax

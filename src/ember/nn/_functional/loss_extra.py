@@ -7,7 +7,7 @@ from ..._settings import warn_at_caller
 from ...ops.activation_smooth import logsigmoid
 from ...autograd.grad_mode import no_grad
 from ...ops import conditional as _C
-from ...ops.linalg import linear
+from ...ops._linear import linear
 from ...ops import _autocast
 from ...ops import loss as _L
 from ...ops import loss_composite as _LC
