@@ -85,3 +85,29 @@ def test_after_backward_unsaved_slots_read_none_and_saved_ones_raise(op):
                 out.append(str(e))
         return out
     check(run)
+
+
+def test_node_classes_print_as_pytorchs():
+    """C++ nodes are builtins (<class 'SinBackward0'>); the nodes of Python
+    Functions name torch.autograd.function."""
+    def f(T):
+        x = T.randn(3, requires_grad=True)
+
+        class Twice(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                return a * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+        w = x.clone()
+        w[0] = 1
+        m = T.nn.Linear(3, 2)
+        m.register_full_backward_hook(lambda *a: None)
+        y = x.sin()
+        return [repr(type(n)) for n in (
+            y.grad_fn, y.grad_fn.next_functions[0][0], Twice.apply(x).grad_fn, w.grad_fn,
+            x.unbind(0)[0].grad_fn, T.cat([x, x]).grad_fn, m(x).grad_fn,
+            T.nn.Linear(3, 2)(x).grad_fn)]
+    check(f)

@@ -141,6 +141,7 @@ def _unpack(ctx, p):
 
 class BackwardCFunction(Node, FunctionCtx):
     """The node of one `Function.apply` call."""
+    __module__ = "ember.autograd.function"     # (as PyTorch's)
     _multi = True
     # Its outputs that alias an input may not be changed in place (ops/inplace.py).
     _multi_view = "custom"

@@ -78,6 +78,7 @@ _NOT_A_TENSOR = object()     # (what getattr(saved, "_vc", ...) gives for a non-
 # branch made last runs first), and a leaf's AccumulateGrad before any.
 _sequence = itertools.count()
 _LEAF_SEQUENCE_NR = 2 ** 64 - 1     # (PyTorch's UINT64_MAX)
+_FUNCTION_MODULE = "ember.autograd.function"
 
 
 def _field(i):
@@ -126,6 +127,10 @@ class Node:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._simple = cls.apply is Node.apply and cls._release is Node._release
+        # (PyTorch's C++ nodes print as <class 'SinBackward0'>; the nodes of
+        # Python Functions keep their module, as torch.autograd.function's)
+        if cls.__module__ != _FUNCTION_MODULE:
+            cls.__module__ = "builtins"
 
     def __init__(self, next_functions, saved, ctx, result, shape, dtype):
         versions = None

@@ -215,6 +215,7 @@ class CheckpointFunctionBackward(Node):
     """The one node of a reentrant checkpoint. Its inputs are those of
     PyTorch's CheckpointFunction.apply(run_function, preserve_rng_state, *args):
     two non-tensors, then the function's arguments."""
+    __module__ = "ember.autograd.function"     # (as PyTorch's)
     __slots__ = ()
 
     @property

@@ -21,6 +21,7 @@ __all__ = ["BackwardHook"]
 class BackwardHookFunctionBackward(Node):
     """Identity on several tensors; `_hook(grad_outputs, grad_inputs)` may
     replace the gradients it passes on."""
+    __module__ = "ember.autograd.function"     # (as PyTorch's)
     _multi = True
     # Its outputs are views of its inputs made by a custom Function: none may
     # change in place (ops/inplace.py words PyTorch's error for it).
