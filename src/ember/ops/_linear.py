@@ -29,30 +29,33 @@ from . import _common
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
 from ._common import Tensor, recorded, tensor_arg
 from ._int_args import REQUIRED, missing_arguments
-from .linalg import AddmmBackward0, addmm, addmm_product, matmul
+from .linalg import (AddmmBackward0, _mat1_grad, _mat2_grad, _scaled, addmm,
+                     addmm_product, matmul)
 from .shape import TBackward0, reshape, t
 
 __all__ = ["linear"]
 
-_F = AddmmBackward0.formulas
-
-
 # The deferred node saves the weight itself where AddmmBackward0 saves the
 # view (its version is the view's), and keeps the view's array as one more
-# constant, s8: x's gradient reads the view as it was in the forward (a later
-# `weight.data = ...` does not change it, as it does not change the view).
-def _bias_grad(xp, g, s0, s1, s2, s3, s4, s5, s6, s7, s8):
-    return _F[0](xp, g, s0, s1, s2, s3, s4, s5, s6, s7)
+# constant, `view`: x's gradient reads the view as it was in the forward (a
+# later `weight.data = ...` does not change it, as it does not change the
+# view). Its formulas are AddmmBackward0's, called on that node's slots:
+assert (AddmmBackward0._sources, AddmmBackward0._consts) == (
+    (2, 1), ("beta", "alpha", "mat1_f", "mat2_f", "mat1_layout", "mat2_layout"))
 
 
-def _x_grad(xp, g, s0, s1, s2, s3, s4, s5, s6, s7, s8):
-    return _F[1](xp, g, s8, s1, s2, s3, s4, s5, s6, s7)
+def _bias_grad(xp, g, weight, mat1, beta, alpha, mat1_f, mat2_f, l1, l2, view):
+    return _scaled(xp, g, beta)
 
 
-def _weight_grad(xp, g, s0, s1, s2, s3, s4, s5, s6, s7, s8):
+def _x_grad(xp, g, weight, mat1, beta, alpha, mat1_f, mat2_f, l1, l2, view):
+    return _mat1_grad(xp, g, view, alpha, mat1_f)
+
+
+def _weight_grad(xp, g, weight, mat1, beta, alpha, mat1_f, mat2_f, l1, l2, view):
     """mat2's gradient, transposed as the TBackward0 would (on arrays only:
     a backward that records completes the node first)."""
-    return _F[2](xp, g, s0, s1, s2, s3, s4, s5, s6, s7).T
+    return _mat2_grad(xp, g, mat1, alpha, mat2_f).T
 
 
 class _LinearAddmm(AddmmBackward0):
