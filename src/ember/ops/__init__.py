@@ -3,7 +3,7 @@
     pointwise.py    neg exp log sin ... add sub mul div (pointwise_power.py: pow), comparisons
     conditional.py  where clamp maximum minimum (conditional_fill.py: masked_fill)
     reduction.py    sum mean prod max min amax amin argmax argmin (reduction_moments.py: var std)
-    linalg.py       mm addmm bmm mv dot outer matmul linear
+    linalg.py       mm addmm bmm mv dot outer matmul (_linear.py: linear, its TBackward0 deferred)
     shape.py        view reshape flatten squeeze unsqueeze expand t transpose
                     permute contiguous clone cat stack narrow select ...
     splitting.py    unbind split chunk (nodes with several outputs)
