@@ -26,6 +26,15 @@ def _data(T, shape=(6, 5), requires_grad=False, seed=1):
     return T.tensor(x, requires_grad=requires_grad)
 
 
+def _layer(T):
+    """One Linear(3, 2) and an input of 4 rows that requires grad."""
+    return _mlp(T, (3, 2))[0], _data(T, (4, 3), True)
+
+
+def _names(node):
+    return [type(n).__name__ if n is not None else None for n, _ in node.next_functions]
+
+
 def _grads(model, *extra):
     return [p.grad.numpy().copy() for p in model.parameters()] + \
         [t.grad.numpy().copy() for t in extra]
@@ -76,8 +85,7 @@ def test_the_graph_as_pytorch_makes_it_with_its_sequence_numbers(shape, x_requir
             if first is None:
                 first = nr
             out.append((type(node).__name__, nr if nr == 2 ** 64 - 1 else nr - first,
-                        [type(n).__name__ if n is not None else None
-                         for n, _ in node.next_functions]))
+                        _names(node)))
             stack.extend(n for n, _ in node.next_functions)
         return out
     check(f)
@@ -85,8 +93,7 @@ def test_the_graph_as_pytorch_makes_it_with_its_sequence_numbers(shape, x_requir
 
 def test_the_saved_view_is_the_transpose_with_its_node():
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         y = lin(x)
         node = y.grad_fn
         saved = node._saved_mat2
@@ -120,12 +127,10 @@ def test_a_hook_that_looks_at_the_graph_while_backward_runs():
     """Completing a node mid-backward puts its TBackward0 on the running
     pass's books: the gradients stay PyTorch's."""
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         h = lin(x)
         seen = []
-        h.register_hook(lambda g: seen.append([type(n).__name__ if n is not None else None
-                                               for n, _ in h.grad_fn.next_functions]))
+        h.register_hook(lambda g: seen.append(_names(h.grad_fn)))
         (h * h).sum().backward()
         return seen, x.grad, lin.weight.grad, lin.bias.grad
     check(f, exact=True)
@@ -145,12 +150,11 @@ def test_autograd_grad_and_backward_inputs():
 
 def test_a_second_backward_and_a_look_after_the_first():
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         y = lin(x)
         y.sum().backward(retain_graph=True)
         y.sum().backward()
-        names = [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+        names = _names(y.grad_fn)
         return names, lin.weight.grad, x.grad
     check(f, exact=True)
 
@@ -175,8 +179,7 @@ def test_create_graph_records_pytorchs_graph():
 def test_a_weight_changed_in_place_after_the_forward_raises_as_unfused():
     messages = []
     for fused in (True, False):
-        lin = _mlp(ember, (3, 2))[0]
-        x = _data(ember, (4, 3), True)
+        lin, x = _layer(ember)
         y = lin(x) if fused else ember.addmm(lin.bias, x, lin.weight.t())
         with ember.no_grad():
             lin.weight.mul_(2)
@@ -192,8 +195,7 @@ def test_a_weight_given_new_data_after_the_forward():
     """`weight.data = ...` leaves the saved view on the old values, as
     PyTorch's saved view."""
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         y = lin(x)
         lin.weight.data = T.ones(2, 3, dtype=T.float64)
         (y * y).sum().backward()
@@ -203,8 +205,7 @@ def test_a_weight_given_new_data_after_the_forward():
 
 def test_a_node_hook_sees_pytorchs_gradients():
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         y = lin(x)
         seen = []
         y.grad_fn.register_hook(lambda gi, go: seen.append(
@@ -216,8 +217,7 @@ def test_a_node_hook_sees_pytorchs_gradients():
 
 def test_anomaly_mode_and_the_profiler_see_the_tbackward():
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         y = lin(x)
         with T.autograd.profiler.profile() as prof:
             y.sum().backward()
@@ -232,14 +232,11 @@ def test_anomaly_mode_and_the_profiler_see_the_tbackward():
 
 def test_a_non_leaf_or_frozen_weight_takes_the_plain_path():
     def f(T):
-        lin = _mlp(T, (3, 2))[0]
-        x = _data(T, (4, 3), True)
+        lin, x = _layer(T)
         scale = T.tensor(2.0, dtype=T.float64, requires_grad=True)
         y1 = T.nn.functional.linear(x, lin.weight * scale, lin.bias)
         lin.weight.requires_grad_(False)
         y2 = lin(x)
         (y1.sum() + y2.sum()).backward()
-        return ([type(n).__name__ if n is not None else None for n, _ in y1.grad_fn.next_functions],
-                [type(n).__name__ if n is not None else None for n, _ in y2.grad_fn.next_functions],
-                scale.grad, x.grad)
+        return _names(y1.grad_fn), _names(y2.grad_fn), scale.grad, x.grad
     check(f, exact=True)
