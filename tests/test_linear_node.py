@@ -230,6 +230,20 @@ def test_anomaly_mode_and_the_profiler_see_the_tbackward():
     check(f, rtol=1e-12)
 
 
+def test_a_weight_that_is_a_view_saves_a_view_of_its_base():
+    def f(T):
+        base = T.tensor(np.arange(12.0).reshape(4, 3) / 7, requires_grad=True)
+        with T.no_grad():
+            w = base[:2]
+        w.requires_grad_()
+        x = _data(T, (5, 3), True)
+        y = T.nn.functional.linear(x, w, T.zeros(2, dtype=T.float64, requires_grad=True))
+        saved = y.grad_fn._saved_mat2
+        y.sum().backward()
+        return saved._base is base, saved._base is w, w.grad, base.grad
+    check(f, exact=True)
+
+
 def test_a_non_leaf_or_frozen_weight_takes_the_plain_path():
     def f(T):
         lin, x = _layer(T)

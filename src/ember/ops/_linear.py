@@ -88,11 +88,14 @@ _LinearAddmm.__name__ = _LinearAddmm.__qualname__ = "AddmmBackward0"
 
 def _addmm_t(bias, x, weight):
     """addmm(bias, x, weight.t()), the TBackward0 deferred where it may be:
-    for a plain leaf weight, with nothing that looks at each node as it is
-    made (saved-tensor hooks, anomaly mode, forward AD, a profiler)."""
+    for a plain leaf weight, not itself a view (whose views hang from its
+    base: shape._view_of, which _complete's view otherwise follows), with
+    nothing that looks at each node as it is made (saved-tensor hooks,
+    anomaly mode, forward AD, a profiler)."""
     w = weight._data
     if not (weight._grad_fn is None and weight._requires_grad and w.__class__ is np.ndarray
-            and w.ndim == 2 and not _graph._extras and not _common.forward_ad
+            and w.ndim == 2 and weight._base is None and not _graph._extras
+            and not _common.forward_ad
             and not _profiling.active and not (_grad_mode.off_threads and not _state.enabled)):
         return addmm(bias, x, t(weight))
     view_data = w.T
