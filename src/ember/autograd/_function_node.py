@@ -9,7 +9,7 @@ from .. import _public_name
 from .._backend import np
 
 from . import _saved_hooks, graph as _graph
-from .graph import FREED_MESSAGE, Node
+from .graph import _FUNCTION_MODULE, FREED_MESSAGE, Node
 
 __all__ = []
 
@@ -141,7 +141,7 @@ def _unpack(ctx, p):
 
 class BackwardCFunction(Node, FunctionCtx):
     """The node of one `Function.apply` call."""
-    __module__ = "ember.autograd.function"     # (as PyTorch's)
+    __module__ = _FUNCTION_MODULE     # (as PyTorch's: graph.Node keeps it)
     _multi = True
     # Its outputs that alias an input may not be changed in place (ops/inplace.py).
     _multi_view = "custom"

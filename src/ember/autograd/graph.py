@@ -127,8 +127,7 @@ class Node:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls._simple = cls.apply is Node.apply and cls._release is Node._release
-        # (PyTorch's C++ nodes print as <class 'SinBackward0'>; the nodes of
-        # Python Functions keep their module, as torch.autograd.function's)
+        # (C++ nodes print as <class 'SinBackward0'>; Python Functions' keep theirs)
         if cls.__module__ != _FUNCTION_MODULE:
             cls.__module__ = "builtins"
 

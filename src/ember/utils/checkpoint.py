@@ -25,7 +25,7 @@ import weakref
 from .._backend import np
 
 from ..autograd import graph as _graph
-from ..autograd.graph import FREED_MESSAGE, AccumulateGrad, Node
+from ..autograd.graph import _FUNCTION_MODULE, FREED_MESSAGE, AccumulateGrad, Node
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
 
 __all__ = ["checkpoint", "checkpoint_sequential", "CheckpointError", "detach_variable",
@@ -215,7 +215,7 @@ class CheckpointFunctionBackward(Node):
     """The one node of a reentrant checkpoint. Its inputs are those of
     PyTorch's CheckpointFunction.apply(run_function, preserve_rng_state, *args):
     two non-tensors, then the function's arguments."""
-    __module__ = "ember.autograd.function"     # (as PyTorch's)
+    __module__ = _FUNCTION_MODULE     # (as PyTorch's: graph.Node keeps it)
     __slots__ = ()
 
     @property

@@ -11,7 +11,7 @@ from ..._backend import np
 from ... import _public_name
 from ..._settings import warn_at_caller
 from ..._tensor import Tensor
-from ...autograd.graph import Node
+from ...autograd.graph import _FUNCTION_MODULE, Node
 from ...autograd.grad_mode import _state
 from ...ops._common import edge, NONE_EDGE
 
@@ -21,7 +21,7 @@ __all__ = ["BackwardHook"]
 class BackwardHookFunctionBackward(Node):
     """Identity on several tensors; `_hook(grad_outputs, grad_inputs)` may
     replace the gradients it passes on."""
-    __module__ = "ember.autograd.function"     # (as PyTorch's)
+    __module__ = _FUNCTION_MODULE     # (as PyTorch's: graph.Node keeps it)
     _multi = True
     # Its outputs are views of its inputs made by a custom Function: none may
     # change in place (ops/inplace.py words PyTorch's error for it).
