@@ -40,18 +40,29 @@ def test_threads_do_not_leave_numpy_silenced():
 
 @pytest.mark.parametrize("rhs", [(5,), (5, 3)])
 @pytest.mark.parametrize("dtype", [ember.float32, ember.float64])
-def test_solve_without_scipy_gives_the_same(monkeypatch, rhs, dtype):
+# (LAPACK's LU of A^T where A is laid out by rows, of A itself where by
+# columns, of a copy otherwise)
+@pytest.mark.parametrize("layout", ["rows", "columns", "strided"])
+@pytest.mark.parametrize("left", [True, False])
+def test_solve_without_scipy_gives_the_same(monkeypatch, rhs, dtype, layout, left):
     pytest.importorskip("scipy")
     g = ember.Generator().manual_seed(0)
-    A = ember.rand(5, 5, generator=g, dtype=dtype) + 5 * ember.eye(5, dtype=dtype)
-    B = ember.rand(*rhs, generator=g, dtype=dtype)
-    fast = ember.linalg.solve(A, B)
+    A = ember.rand(5, 10, generator=g, dtype=dtype)[:, ::2] + 5 * ember.eye(5, dtype=dtype)
+    A = {"rows": A, "columns": A.t().contiguous().t(),
+         "strided": ember.cat([A, A], 1)[:, ::2].t().t()}[layout]
+    assert A.is_contiguous() == (layout == "rows")
+    # (a vector B is for left=True only)
+    B = ember.rand(*rhs if left else (3, 5), generator=g, dtype=dtype)
+    fast = ember.linalg.solve(A, B, left=left)
     monkeypatch.setattr(_backend, "_lapack", None)
-    plain = ember.linalg.solve(A, B)
-    np.testing.assert_allclose(fast.numpy(), plain.numpy(), rtol=1e-5 if dtype == ember.float32
-                               else 1e-12)
+    plain = ember.linalg.solve(A, B, left=left)
+    np.testing.assert_allclose(fast.numpy(), plain.numpy(), atol=1e-6 if dtype == ember.float32
+                               else 1e-14, rtol=1e-5 if dtype == ember.float32 else 1e-12)
+    # and it is the solution: A X = B (left) or X A = B
+    np.testing.assert_allclose((A @ fast if left else fast @ A).numpy(), B.numpy(),
+                               atol=1e-5 if dtype == ember.float32 else 1e-12)
     singular = ember.zeros(5, 5, dtype=dtype)
     for lp in (None, pytest.importorskip("scipy.linalg").lapack):
         monkeypatch.setattr(_backend, "_lapack", lp)
         with pytest.raises(RuntimeError, match="singular"):
-            ember.linalg.solve(singular, B)
+            ember.linalg.solve(singular, B, left=left)

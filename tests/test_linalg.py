@@ -218,6 +218,14 @@ def test_det_gradient_at_a_singular_matrix():
     lambda T: T.linalg.solve(t(T, SQ), t(T, TALL)),
     lambda T: T.linalg.solve(t(T, SQ), t(T, RHS, "float32")),
     lambda T: T.linalg.solve(T.ones(3, 3, dtype=T.long), T.ones(3, dtype=T.long)),
+    # a vector B is a column, which XA = B refuses (a 1x1 A with its own words)
+    lambda T: T.linalg.solve(t(T, SQ), t(T, RHS[:, 0]), left=False),
+    lambda T: T.linalg.solve(t(T, BATCH), t(T, RHS[:, 0]), left=False),
+    lambda T: T.linalg.solve(t(T, SQ[:1, :1]), t(T, RHS[:1, 0]), left=False),
+    # (solve_ex's checks word themselves as solve's)
+    lambda T: T.linalg.solve_ex(t(T, TALL), t(T, RHS)),
+    lambda T: T.linalg.solve_ex(t(T, SQ), t(T, RHS), left=False),
+    lambda T: T.linalg.solve_ex(t(T, SQ), t(T, RHS, "float32")),
     lambda T: T.linalg.solve_triangular(t(T, SQ), t(T, RHS[:, 0]), upper=True),
     lambda T: T.linalg.cholesky(t(T, TALL)),
     lambda T: T.linalg.qr(t(T, TALL), mode="full"),

@@ -4,7 +4,7 @@ pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
 and the matrix helpers the derivative formulas are written with."""
 from .._meta import is_meta, meta_array
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
-from .._backend import cpu_features
+from .._backend import cpu_features, lapack
 from .._fma import _fma32
 from ._common import D, Tensor, np
 
@@ -230,6 +230,32 @@ def np_solve(a, b):
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     return np.linalg.solve(np.broadcast_to(a, batch + a.shape[-2:]),
                            np.broadcast_to(b, batch + b.shape[-2:]))
+
+
+# (LAPACK's LU factorisation and its solve, by dtype)
+_LU = {np.dtype(np.float32): ("sgetrf", "sgetrs"), np.dtype(np.float64): ("dgetrf", "dgetrs")}
+
+
+def solve_arrays(a, b, left):
+    """A X = B (left) or X A = B for matrices B, batch dims broadcast."""
+    if not left:        # (X A = B is A^T X^T = B^T)
+        return np.swapaxes(solve_arrays(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2), True),
+                           -1, -2)
+    lp = lapack()
+    if lp is not None and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype \
+            and a.dtype in _LU and a.size:
+        # One matrix: LAPACK's LU straight (NumPy's solve takes twice as
+        # long). LAPACK reads a matrix by columns, so a matrix laid out by
+        # rows would be copied transposed first, a fifth of the time at
+        # 256x256. As PyTorch's linalg_solve_ex does, such an A is factored
+        # as A^T (by columns as it stands) and A^T's system solved transposed.
+        getrf, getrs = (getattr(lp, name) for name in _LU[a.dtype])
+        trans = int(a.flags.c_contiguous)
+        lu, pivots, info = getrf(a.T if trans else a)
+        if info > 0:
+            raise np.linalg.LinAlgError("Singular matrix")
+        return getrs(lu, pivots, b, trans=trans)[0]
+    return np_solve(a, b)
 
 
 _SVD_NONFINITE = "The algorithm failed to converge because the input matrix contained non-finite values."

@@ -5,14 +5,14 @@ derivative formulas are PyTorch's (FunctionsManual.cpp), written against
 `xp` so that their own derivatives are recorded under create_graph=True."""
 
 from .. import return_types as RT
-from .._backend import lapack
 from ._common import D, Tensor, np, recorded, recorded_multi
 from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
-                            np_dtype, np_solve, singular_error, square, vector_rhs, warn_once)
+                            np_dtype, np_solve, singular_error, solve_arrays, square, vector_rhs,
+                            warn_once)
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
            "cholesky", "cholesky_ex", "tri_mask", "tri_part"]
@@ -177,21 +177,6 @@ def logdet(input):
 
 # --- solve ----------------------------------------------------------------
 
-def _solve_arrays(a, b, left):
-    """A X = B (left) or X A = B for matrices B, batch dims broadcast."""
-    if left:
-        lp = lapack()
-        if lp is not None and a.ndim == 2 and b.ndim == 2 and a.dtype == b.dtype \
-                and a.dtype in _GESV:
-            # One matrix: LAPACK's gesv straight (twice as fast as NumPy's solve).
-            *_, x, info = getattr(lp, _GESV[a.dtype])(a, b)
-            if info > 0:
-                raise np.linalg.LinAlgError("Singular matrix")
-            return x
-        return np_solve(a, b)
-    return np.swapaxes(np_solve(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
-
-
 def _nan(dtype):
     """LAPACK's NaN of a failed element: NaN in both parts of a complex one."""
     return complex(np.nan, np.nan) if dtype.kind == "c" else np.nan
@@ -206,26 +191,24 @@ def where_ok(fn, a, info):
     return out
 
 
-_GESV = {np.dtype(np.float32): "sgesv", np.dtype(np.float64): "dgesv"}
+# (a vector B is a column: PyTorch refuses it where left=False)
+def _as_matrix(x, vec):
+    return x[..., None] if vec else x
 
 
-def _as_matrix(x, vec, left):
-    return x if not vec else (x[..., None] if left else x[..., None, :])
-
-
-def _as_given(x, vec, left):
-    return x if not vec else (x[..., 0] if left else x[..., 0, :])
+def _as_given(x, vec):
+    return x[..., 0] if vec else x
 
 
 def _solve_grad_B(xp, g, A, left, vec):
-    g = _as_matrix(g, vec, left)
+    g = _as_matrix(g, vec)
     gB = xp.solve(mH(xp, A), g) if left else mH(xp, xp.solve(A, mH(xp, g)))
     return gB
 
 
 def _solve_grad_A(xp, g, A, X, left, vec):
     gB = _solve_grad_B(xp, g, A, left, vec)
-    X = _as_matrix(X, vec, left)
+    X = _as_matrix(X, vec)
     return -xp.matmul(gB, mH(xp, X)) if left else -xp.matmul(mH(xp, X), gB)
 
 
@@ -241,8 +224,7 @@ LinalgSolveExBackward0 = grad_fn(
         "LU": _solve_factor(0), "left": "left", "pivots": _solve_factor(1),
         "result": tensor_field("X")},
     A=lambda xp, grad, A, X, left, vec: _solve_grad_A(xp, grad[0], A, X, left, vec),
-    B=lambda xp, grad, A, left, vec: _as_given(_solve_grad_B(xp, grad[0], A, left, vec),
-                                               vec, left))
+    B=lambda xp, grad, A, left, vec: _as_given(_solve_grad_B(xp, grad[0], A, left, vec), vec))
 
 
 def _same_dtype(A, B, name):
@@ -253,19 +235,25 @@ def _same_dtype(A, B, name):
 
 
 def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
-    square(A, name)
-    float_input(B, name)
-    _same_dtype(A, B, name)
+    # (solve_ex's checks word themselves as solve's, as PyTorch's do; its
+    # singular matrix error names it)
+    square(A, "linalg.solve")
+    float_input(B, "linalg.solve")
+    _same_dtype(A, B, "linalg.solve")
     a, b = A._data, B._data
     vec = vector_rhs(a, b)
-    bm = _as_matrix(b, vec, left)
+    bm = _as_matrix(b, vec)
     n, k = a.shape[-1], bm.shape[-2 if left else -1]
     if n != k:
-        eq, (r, c) = ("AX = B", bm.shape[-2:]) if left else ("XA = B", bm.shape[-2:])
-        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation {eq} "
-                           f"({n}x{n} and {r}x{c})")
+        raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+                           f"{bm.shape[-2]}x{bm.shape[-1]})")
+    if vec and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not "
+                           "supported for left=False. In this case linalg.solve is equivalent to "
+                           "B / A.squeeze(-1)")
     try:
-        x = _solve_arrays(a, bm, left)
+        x = solve_arrays(a, bm, left)
         info = np.zeros(np.broadcast_shapes(a.shape[:-2], bm.shape[:-2]), np.int32)
     except np.linalg.LinAlgError:
         batch = np.broadcast_shapes(a.shape[:-2], bm.shape[:-2])
@@ -277,10 +265,10 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
         ok = info == 0
         if batch:
             ab = np.broadcast_to(a, batch + a.shape[-2:])[ok]
-            x[ok] = _solve_arrays(ab, np.broadcast_to(bm, batch + bm.shape[-2:])[ok], left)
+            x[ok] = solve_arrays(ab, np.broadcast_to(bm, batch + bm.shape[-2:])[ok], left)
     # (LAPACK's layout: by columns, a batch of vectors too, taken as one
     # matrix; XA = B is solved as its transpose, so by rows)
-    x = _as_given(x, vec, left)
+    x = _as_given(x, vec)
     x = column_major(x) if left else mT_c(x)
     return recorded_multi(LinalgSolveExBackward0, [x, info], (A, B),
                           (left, vec), (True, False))
