@@ -1,7 +1,7 @@
 """Arithmetic of a tensor and a Python number, against PyTorch bit for bit.
 
 add, sub, mul and div take the number as a cached 0-d array of the tensor's
-float dtype (ops/_common.py NUMBER_ARRAYS); a number the cache must not hold
+float dtype (ops/_number_operand.py NUMBER_ARRAYS); a number the cache must not hold
 (zeros of either sign, NaN, infinities, huge ints) goes the uncached way.
 Both must give PyTorch's values, signs of zero and dtype, repeatedly (the
 second call finds the cached array)."""
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import ember
-from ember.ops import _common
+from ember.ops import _number_operand
 
 torch = pytest.importorskip("torch")
 
@@ -47,9 +47,9 @@ def test_number_cache_holds_only_safe_keys():
     cache = {}
     dt = np.dtype(np.float32)
     for v in (0.0, -0.0, math.nan, math.inf, 2 ** 60):
-        assert _common.number_array(cache, dt, v) is v
+        assert _number_operand.number_array(cache, dt, v) is v
     assert cache == {}
-    a = _common.number_array(cache, dt, 0.1)
+    a = _number_operand.number_array(cache, dt, 0.1)
     assert a.dtype == dt and a.ndim == 0 and a == np.float32(0.1) and cache[0.1] is a
 
 

@@ -22,6 +22,7 @@ from . import _forward
 from .. import _public_name
 from .._removable_handle import RemovableHandle
 from .grad_mode import formulas_running
+from ._inplace_messages import inplace_message as _inplace_message
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks",
            "GradientEdge", "get_gradient_edge", "increment_version", "register_multi_grad_hook"]
@@ -126,30 +127,18 @@ class Node:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__ and cls._plans is not None:
+            raise TypeError(f"{cls.__name__}: a registry node class keeps Node.__init__")
         cls._simple = cls.apply is Node.apply and cls._release is Node._release
         # (C++ nodes print as <class 'SinBackward0'>; Python Functions' keep theirs)
         if cls.__module__ != _FUNCTION_MODULE:
             cls.__module__ = "builtins"
 
     def __init__(self, next_functions, saved, ctx, result, shape, dtype):
-        versions = None
-        if saved:
-            # A saved input remembers its version, so that a later in-place
-            # change is caught when the formula unpacks it. Numbers alone
-            # (x * 2 saves the 2) have none to check: _versions None.
-            versions, plain = [], True
-            for v in saved:         # a loop: cheaper than a comprehension for 1-3 values
-                vc = getattr(v, "_vc", _NOT_A_TENSOR)
-                if vc is _NOT_A_TENSOR:
-                    versions.append(0)
-                    if v is RESULT:
-                        plain = False
-                else:
-                    plain = False
-                    versions.append(0 if vc is None else vc[0])
-            if plain:
-                versions = None
-        self._st = (next_functions, saved, versions, ctx, result, shape, dtype, next(_sequence))
+        # (ops/_common.recorded makes the registry's nodes itself, without
+        # this call: a subclass with _plans may not override __init__)
+        self._st = (next_functions, saved, saved_versions(saved) if saved else None, ctx, result,
+                    shape, dtype, next(_sequence))
         if _extras:
             _node_extras(self, saved, result)
 
@@ -340,49 +329,6 @@ def _completed_edges(node):
     return nexts
 
 
-def _op_name(node_name):
-    """PyTorch names the op, not its node: ExpBackward0 (or a custom
-    Function's ExpBackward) reads "Exp", an overload's node keeps its number
-    (ClampBackward1: "Clamp1"), and a node of another name keeps it whole
-    (torch::autograd::CopyBackwards)."""
-    head, sep, tail = node_name.rpartition("Backward")
-    if not sep or tail and not tail.isdigit():
-        return node_name
-    return head if tail in ("", "0") else head + tail
-
-
-def _inplace_message_plain(t, node, cur, expected, nr=0):
-    if t is None:
-        from .._dtype import error_type_name, _BY_NP
-        t_desc = f"[{error_type_name(_BY_NP[node._dtype])} {list(node._shape)}]"
-        producer = node
-    else:
-        from .._dtype import error_type_name
-        # (a registry node's saved output comes described: ops/_registry.py)
-        kind = getattr(t, "kind", None) or error_type_name(t.dtype)
-        t_desc = f"[{kind} {list(t.shape)}]"
-        producer = t.grad_fn
-    where = (f"which is output {nr} of {_op_name(producer.name())}, "
-             if producer is not None else "")
-    return ("one of the variables needed for gradient computation has been modified by "
-            f"an inplace operation: {t_desc}, {where}is at version "
-            f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
-            "to find the operation that failed to compute its gradient, with "
-            f"{_public_name.name}.autograd.set_detect_anomaly(True, check_nan=False).")
-
-
-def _inplace_message(t, node, cur, expected, nr=0):
-    """PyTorch's message; `t` None means the node's own saved output. Under
-    anomaly mode its hint points at the traceback the engine warns with."""
-    msg = _inplace_message_plain(t, node, cur, expected, nr)
-    if _anomaly:
-        msg = msg[:msg.index(" Hint: ")] + (
-            " Hint: the backtrace further above shows the operation that failed to compute "
-            "its gradient. The variable in question was changed in there or anywhere later. "
-            "Good luck!")
-    return msg
-
-
 # The package's own frames end a forward traceback: PyTorch's ops are C++ and
 # leave none, so the stack stops at the user's call.
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
@@ -401,6 +347,26 @@ def _forward_stack():
                          or os.path.realpath(frames[first].filename).startswith(_PACKAGE_DIR)):
         first += 1
     return traceback.format_list(frames[first:n] if first < n else frames[:n])
+
+
+def saved_versions(saved):
+    """The version of each saved value when it was saved, against which a
+    formula checks it (ops/_common.py's `recorded` inlines the common
+    cases). A saved input remembers its version, so that a later in-place
+    change is caught when the formula unpacks it; a saved output's is set by
+    watch_result. None where only numbers are saved (x * 2 saves the 2):
+    there is nothing to check."""
+    versions, plain = [], True
+    for v in saved:         # a loop: cheaper than a comprehension for 1-3 values
+        vc = getattr(v, "_vc", _NOT_A_TENSOR)
+        if vc is _NOT_A_TENSOR:
+            versions.append(0)
+            if v is RESULT:
+                plain = False
+        else:
+            plain = False
+            versions.append(0 if vc is None else vc[0])
+    return None if plain else versions
 
 
 def _node_extras(node, saved, result):

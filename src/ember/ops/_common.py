@@ -4,7 +4,7 @@ An op in the catalogue is a forward on NumPy arrays plus a node class made
 by the registry's `grad_fn(...)`, whose formulas give the gradient for each
 input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
-from .._backend import np, quiet_call, restore, silence
+from .._backend import np, quiet_call
 
 from .. import _dtype as D
 from .. import _layout as _L
@@ -12,21 +12,22 @@ from .._python_data import _tname
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.grad_mode import _state
-from ..autograd.graph import Node, RESULT, grad_accumulator
+from ..autograd import graph as _graph
+from ..autograd.graph import Node, RESULT, _sequence, grad_accumulator, saved_versions
 from ..autograd import _forward
 from ._registry import save_plan
 from ._scalars import _float_max, alpha_check, checked_scalar, number_arg  # noqa: F401
 from ._xp import NUMPY
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
-           "dim_items", "binary_arrays", "laid_out_cast", "opmath_scalar", "broadcast_error", "wrap_dim", "np",
+           "dim_items", "binary_arrays", "laid_out_cast", "broadcast_error", "wrap_dim", "np",
            "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
-           "checked_scalar", "alpha_check", "number_arg", "NUMBER_ARRAYS", "number_array",
-           "with_number"]
+           "checked_scalar", "alpha_check", "number_arg"]
 
 # (module globals: a global is a cached lookup, a class's attribute is not in
 # CPython 3.11, and recorded() runs for every op)
 wrap = Tensor._wrap
+_new = object.__new__
 _from_node = Tensor._from_node
 wrap_dim = _wrap_dim
 NONE_EDGE = (None, 0)
@@ -102,17 +103,33 @@ def recorded(node_cls, data, inputs, ctx=()):
             return wrap(data)
     plans = node_cls._plans
     if plans is None:       # a node class with its own apply(): it saves nothing
-        saved, keeps_result = (), False
+        return _from_node(data, node_cls(nexts, (), ctx, None, data.shape, data.dtype))
+    plan = plans.get(mask)
+    if plan is None:
+        plan = save_plan(node_cls, mask)
+    save, keeps_result = plan
+    saved = inputs if save is True else save(inputs)
+    # The node, made here as Node.__init__ would (a registry class keeps
+    # it): the type's call and a frame less per op. saved_versions's common
+    # cases spelled out: nothing saved (x + 1), one tensor (sin's input),
+    # one number (x * 2's 2).
+    if not saved:
+        versions = None
+    elif len(saved) == 1 and saved[0].__class__ is Tensor:
+        vc = saved[0]._vc
+        versions = [0 if vc is None else vc[0]]
+    elif len(saved) == 1 and (saved[0].__class__ is int or saved[0].__class__ is float):
+        versions = None
     else:
-        plan = plans.get(mask)
-        if plan is None:
-            plan = save_plan(node_cls, mask)
-        save, keeps_result = plan
-        saved = inputs if save is True else save(inputs)
+        versions = saved_versions(saved)
+    node = _new(node_cls)
+    node._st = (nexts, saved, versions, ctx, data if keeps_result else None, data.shape,
+                data.dtype, next(_sequence))
+    if _graph._extras:
+        _graph._node_extras(node, saved, data if keeps_result else None)
     if keeps_result:
-        node = node_cls(nexts, saved, ctx, data, data.shape, data.dtype)
         return watch_result(node, _from_node(data, node))
-    return _from_node(data, node_cls(nexts, saved, ctx, None, data.shape, data.dtype))
+    return _from_node(data, node)
 
 
 def tracked(*tensors):
@@ -342,78 +359,8 @@ def binary_arrays(a, b):
     return ad, b
 
 
-# 0-d arrays of the numbers that ops meet most often (y * 2, x + 1), for each
-# float dtype. NumPy multiplies by a 0-d array of the array's own dtype in
-# about half the time it takes to convert a Python number on every call
-# (measured: 0.31 against 0.60 us for 25 float32 elements). The value is the
-# same: the number rounded to the dtype, as NumPy does with a Python number
-# and as PyTorch does with a CPU scalar.
-NUMBER_ARRAYS = {np.dtype(np.float32): {}, np.dtype(np.float64): {}}
-_NUMBER_CACHE_SIZE = 1024
-
-
-def number_array(cache, dt, b):
-    """The Python number `b` as a 0-d array of `dt`, kept in `cache`
-    (NUMBER_ARRAYS[dt]); `b` itself where it is not kept. Zeros are never
-    kept, because 0.0 and -0.0 are one key; nor NaN, which never finds
-    itself; nor infinities and numbers beyond 2**53, whose conversion (an
-    int's in particular) need not round as NumPy rounds a Python number."""
-    if not 0 < abs(b) <= 9007199254740992 or len(cache) >= _NUMBER_CACHE_SIZE:
-        if b.__class__ is int and not -9223372036854775808 <= b <= 18446744073709551615:
-            D.check_int_scalar(b)
-        return b
-    a = cache[b] = np.array(b, dt)
-    return a
-
-
-def with_number(forward, node, a, b, ctx=()):
-    """`forward` of the float tensor `a` (a Tensor itself, not a subclass)
-    and the Python number `b`, or None where that is not the case: the path
-    of `y * 2` and `x + 1`, which takes what _binary would, without its
-    frames (binary_arrays's answer here: `a`'s array and `b` unchanged)."""
-    if a.__class__ is not Tensor:
-        return None
-    ad = a._data
-    cache = NUMBER_ARRAYS.get(ad.dtype)
-    if cache is None:
-        return None
-    bd = cache.get(b)
-    if bd is None:
-        bd = number_array(cache, ad.dtype, b)
-        if bd is b and _VALUE_BASED_CASTING:
-            # (NumPy 1.x would widen by value: the number as the tensor's
-            # dtype, as binary_arrays gives it there)
-            bd = quiet_call(ad.dtype.type, b)
-    token = silence()
-    try:
-        data = forward(ad, bd)
-    finally:
-        restore(token)
-    return recorded(node, data, (a, b), ctx)
-
-
 def _narrowed(ad, bd, dt):
     return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
-
-
-def opmath_scalar(input, other):
-    """PyTorch's mul, div and floor division of a float16 or bfloat16 tensor
-    by a number (or a 0-d tensor) in second place read that scalar in
-    float32, their compute type, without rounding it to the tensor's dtype
-    first (add, sub, remainder, pow... round it first): the scalar as
-    float32, or None where that does not apply."""
-    dt = input._data.dtype
-    if dt not in D.HALF_NP:
-        return None
-    if isinstance(other, Tensor):
-        od = other._data
-        if od.ndim or od.dtype.kind == "c" or _result_dtype(input, other) is not input.dtype:
-            return None
-        return quiet_call(np.float32, od)
-    if isinstance(other, (bool, int, float, np.bool_, np.integer, np.floating)):
-        # (beyond float32: inf, silently, as PyTorch's conversion)
-        return quiet_call(np.float32, other)
-    return None
 
 
 _VALUE_BASED_CASTING = int(np.__version__.split(".")[0]) < 2

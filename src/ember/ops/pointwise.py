@@ -9,10 +9,9 @@ autograd/graph.py).
 """
 import math
 
-from ._common import (_VALUE_BASED_CASTING, D, NUMBER_ARRAYS, Tensor, alpha_check, kernel_node,
-                      binary_arrays, broadcast_error, kernel_refuses, np, number_array,
-                      opmath_scalar,
-                      recorded, tensor_arg, with_number, wrap)
+from ._common import (_VALUE_BASED_CASTING, D, Tensor, alpha_check, kernel_node, binary_arrays,
+                      broadcast_error, kernel_refuses, np, recorded, tensor_arg, wrap)
+from ._number_operand import NUMBER_ARRAYS, number_array, opmath_scalar, with_number
 from .._backend import add_scaled_, restore, silence
 from .. import _layout as _L
 from ._out import same_dtype

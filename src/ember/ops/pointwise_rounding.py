@@ -3,7 +3,8 @@
 arithmetic in pointwise.py builds on these."""
 from .._python_data import _tname
 from .._backend import restore, silence
-from ._common import D, Tensor, binary_arrays, broadcast_error, np, opmath_scalar, wrap
+from ._common import D, Tensor, binary_arrays, broadcast_error, np, wrap
+from ._number_operand import opmath_scalar
 
 __all__ = ["_tensor_operand", "_integer_division_arrays", "_rounded_division"]
 

@@ -20,7 +20,8 @@ they are the plain arithmetic.
 import operator
 
 from .. import _meta
-from ._common import D, NUMBER_ARRAYS, binary_arrays, np, recorded, wrap
+from ._common import D, binary_arrays, np, recorded, wrap
+from ._number_operand import NUMBER_ARRAYS
 from .complex_parts import _conj_array, _conj_recorded
 from ._registry import grad_fn
 from ._xp import provide
