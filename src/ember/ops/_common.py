@@ -27,6 +27,7 @@ __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "wa
 # (module globals: a global is a cached lookup, a class's attribute is not in
 # CPython 3.11, and recorded() runs for every op)
 wrap = Tensor._wrap
+from .._meta import MetaArray as _MetaArray, _ONE as _META_MEMORY
 _new = object.__new__
 _from_node = Tensor._from_node
 wrap_dim = _wrap_dim
@@ -127,9 +128,13 @@ def recorded(node_cls, data, inputs, ctx=()):
                 data.dtype, next(_sequence))
     if _graph._extras:
         _graph._node_extras(node, saved, data if keeps_result else None)
-    if keeps_result:
-        return watch_result(node, _from_node(data, node))
-    return _from_node(data, node)
+    out = _new(Tensor)
+    if _META_MEMORY and type(data.base) is _MetaArray and type(data) is not _MetaArray:
+        data = data.view(_MetaArray)
+    out._data = data
+    out._requires_grad = True
+    out._grad_fn = node
+    return watch_result(node, out) if keeps_result else out
 
 
 def tracked(*tensors):
