@@ -112,14 +112,15 @@ def recorded(node_cls, data, inputs, ctx=()):
     saved = inputs if save is True else save(inputs)
     # The node, made here as Node.__init__ would (a registry class keeps
     # it): the type's call and a frame less per op. saved_versions's common
-    # cases spelled out: nothing saved (x + 1), one tensor (sin's input),
-    # one number (x * 2's 2).
+    # cases spelled out: nothing saved (x + 1), one tensor (sin's input), a
+    # number and an input not needed (x * 2: the 2, and None for x).
     if not saved:
         versions = None
     elif len(saved) == 1 and saved[0].__class__ is Tensor:
         vc = saved[0]._vc
         versions = [0 if vc is None else vc[0]]
-    elif len(saved) == 1 and (saved[0].__class__ is int or saved[0].__class__ is float):
+    elif len(saved) == 2 and saved[1] is None and (saved[0].__class__ is int
+                                                   or saved[0].__class__ is float):
         versions = None
     else:
         versions = saved_versions(saved)
