@@ -8,6 +8,7 @@ from .._backend import np, quiet_call
 
 from .. import _dtype as D
 from .. import _layout as _L
+from .._meta import MetaArray as _MetaArray, _ONE as _META_MEMORY
 from .._python_data import _tname
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
@@ -27,7 +28,6 @@ __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "wa
 # (module globals: a global is a cached lookup, a class's attribute is not in
 # CPython 3.11, and recorded() runs for every op)
 wrap = Tensor._wrap
-from .._meta import MetaArray as _MetaArray, _ONE as _META_MEMORY
 _new = object.__new__
 _from_node = Tensor._from_node
 wrap_dim = _wrap_dim
@@ -129,6 +129,7 @@ def recorded(node_cls, data, inputs, ctx=()):
                 data.dtype, next(_sequence))
     if _graph._extras:
         _graph._node_extras(node, saved, data if keeps_result else None)
+    # (Tensor._from_node, inline: a frame less per op)
     out = _new(Tensor)
     if _META_MEMORY and type(data.base) is _MetaArray and type(data) is not _MetaArray:
         data = data.view(_MetaArray)
