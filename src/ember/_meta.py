@@ -37,6 +37,16 @@ def meta_array(shape, dtype):
     return np.ndarray.__new__(MetaArray, shape, dtype, buffer=one, strides=(0,) * len(shape))
 
 
+def kept_meta(data):
+    """`data`, as a MetaArray again where np.asarray() dropped a meta
+    array's type (its base keeps it). Tensor._wrap, _from_node and
+    ops/_common.recorded ask only while `_ONE` is not empty: until a meta
+    array is made, none can be a base."""
+    if type(data.base) is MetaArray and type(data) is not MetaArray:
+        return data.view(MetaArray)
+    return data
+
+
 def is_meta(arr):
     return type(arr) is MetaArray
 

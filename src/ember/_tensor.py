@@ -9,7 +9,7 @@ and its derivative.
 import warnings
 
 from . import _dtype as D, _layout as _L, _public_name
-from ._meta import MetaArray as _MetaArray, _ONE as _META_MEMORY
+from ._meta import _ONE as _META_MEMORY, kept_meta
 from ._removable_handle import RemovableHandle
 from ._size import Size, _dim_arg, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
@@ -59,10 +59,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     @staticmethod
     def _wrap(data, requires_grad=False):
         t = _new(Tensor)
-        # (np.asarray() drops a meta array's type, its base keeps it; until a
-        # meta array is made, _META_MEMORY is empty and none can be the base)
-        if _META_MEMORY and type(data.base) is _MetaArray and type(data) is not _MetaArray:
-            data = data.view(_MetaArray)
+        if _META_MEMORY:
+            data = kept_meta(data)
         t._data = data
         t._requires_grad = requires_grad
         t._grad_fn = None
@@ -73,8 +71,8 @@ class Tensor(metaclass=_public_name.PublicClass):
     @staticmethod
     def _from_node(data, node):
         t = _new(Tensor)
-        if _META_MEMORY and type(data.base) is _MetaArray and type(data) is not _MetaArray:
-            data = data.view(_MetaArray)
+        if _META_MEMORY:
+            data = kept_meta(data)
         t._data = data
         t._requires_grad = True
         t._grad_fn = node

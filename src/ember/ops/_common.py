@@ -8,7 +8,7 @@ from .._backend import np, quiet_call
 
 from .. import _dtype as D
 from .. import _layout as _L
-from .._meta import MetaArray as _MetaArray, _ONE as _META_MEMORY
+from .._meta import _ONE as _META_MEMORY, kept_meta
 from .._python_data import _tname
 from .._tensor import Tensor, _wrap_dim
 from ..autograd import grad_mode as _grad_mode
@@ -131,8 +131,8 @@ def recorded(node_cls, data, inputs, ctx=()):
         _graph._node_extras(node, saved, data if keeps_result else None)
     # (Tensor._from_node, inline: a frame less per op)
     out = _new(Tensor)
-    if _META_MEMORY and type(data.base) is _MetaArray and type(data) is not _MetaArray:
-        data = data.view(_MetaArray)
+    if _META_MEMORY:
+        data = kept_meta(data)
     out._data = data
     out._requires_grad = True
     out._grad_fn = node
