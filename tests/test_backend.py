@@ -47,9 +47,9 @@ def test_threads_do_not_leave_numpy_silenced():
 def test_solve_without_scipy_gives_the_same(monkeypatch, rhs, dtype, layout, left):
     pytest.importorskip("scipy")
     g = ember.Generator().manual_seed(0)
-    A = ember.rand(5, 10, generator=g, dtype=dtype)[:, ::2] + 5 * ember.eye(5, dtype=dtype)
+    A = ember.rand(5, 5, generator=g, dtype=dtype) + 5 * ember.eye(5, dtype=dtype)
     A = {"rows": A, "columns": A.t().contiguous().t(),
-         "strided": ember.cat([A, A], 1)[:, ::2].t().t()}[layout]
+         "strided": ember.cat([A, A], 1)[:, :5]}[layout]
     assert A.is_contiguous() == (layout == "rows")
     # (a vector B is for left=True only)
     B = ember.rand(*rhs if left else (3, 5), generator=g, dtype=dtype)
