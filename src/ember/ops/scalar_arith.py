@@ -114,28 +114,20 @@ provide("scalar_div", _scalar_tensor(operator.truediv), scalar_div)
 # the product costs; the 0-d array of g's dtype kept for it (NUMBER_ARRAYS,
 # made by the forward) is the same operand, as NumPy's weak scalar rules read
 # the number in g's dtype). Other operands: _conj_array's test, inline, so
-# that a product of two tensors still costs one call, as `g * xp.conj(other)` did.
-def _kept(g, c):
-    cache = NUMBER_ARRAYS.get(g.dtype)
-    if cache is not None:
-        kept = cache.get(c)
-        if kept is not None:
-            return kept
-    return c
+# that a product of two tensors still costs one call, as `g * xp.conj(other)`
+# did. (One frame per call: this runs for every mul and div node.)
+def _conj_operand(op):
+    def on_arrays(g, other):
+        if other.__class__ is float or other.__class__ is int:
+            cache = NUMBER_ARRAYS.get(g.dtype)
+            kept = None if cache is None else cache.get(other)
+            return op(g, other if kept is None else kept)
+        return op(g, other.conj() if other.__class__ is _NDARRAY else _conj_array(other))
+    return on_arrays
 
 
-def _mul_conj(g, other):
-    if other.__class__ is float or other.__class__ is int:
-        return g * _kept(g, other)
-    return g * (other.conj() if other.__class__ is _NDARRAY else _conj_array(other))
-
-
-def _div_conj(g, other):
-    if other.__class__ is float or other.__class__ is int:
-        return g / _kept(g, other)
-    return g / (other.conj() if other.__class__ is _NDARRAY else _conj_array(other))
-
-
+_mul_conj = _conj_operand(operator.mul)
+_div_conj = _conj_operand(operator.truediv)
 _NDARRAY = np.ndarray
 provide("mul_conj", _mul_conj, lambda g, other: g * _conj_recorded(other))
 provide("div_conj", _div_conj, lambda g, other: g / _conj_recorded(other))
