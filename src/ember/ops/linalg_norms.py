@@ -39,12 +39,15 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
         # amax's rule: the gradient shared among the elements that reach the max
         mask = (np.abs(xp.data(x)) == xp.data(r)).astype(xp.data(x).dtype)
         return xp.sgn(x) * (g * (mask / mask.sum(dims if x.ndim else None, keepdims=True)))
+    # (pow_number: PyTorch's pow by a number, whose half types round once;
+    # `**` would leave that to ml_dtypes, whose rules changed in 0.7)
+    pow_ = xp.pow_number
     safe = xp.where(r == 0, 1, r)
     if p < 1:
-        scaled = xp.sgn(x) * xp.where(x == 0, 0, abs(x) ** (p - 1))
-        return scaled * g * r ** (1 - p)
-    scaled = xp.sgn(x) * abs(x) ** (p - 1) if p < 2 else x * abs(x) ** (p - 2)
-    return scaled * xp.where(r == 0, 0, g / safe ** (p - 1))
+        scaled = xp.sgn(x) * xp.where(x == 0, 0, pow_(abs(x), p - 1))
+        return scaled * g * pow_(r, 1 - p)
+    scaled = xp.sgn(x) * pow_(abs(x), p - 1) if p < 2 else x * pow_(abs(x), p - 2)
+    return scaled * xp.where(r == 0, 0, g / pow_(safe, p - 1))
 
 
 def _vector_norm_grad_recorded(g, x, r, p, dims, keepdim):

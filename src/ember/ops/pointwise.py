@@ -110,9 +110,10 @@ neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
 # (xp.conj: derivatives.yaml's .conj(), for complex inputs; a real array is
 # passed through as it is)
 exp = unary("exp", np.exp, "ExpBackward0", lambda xp, g, result: g * xp.conj(result))
+# (grad * result.conj() * M_LN2, in that order: PyTorch's float32 bits; the
+# number a Scalar, read unrounded by a half type's product)
 exp2 = unary("exp2", np.exp2, "Exp2Backward0",
-             lambda xp, g, result: xp.mul_scalar(g * xp.conj(result), _LN2) if xp.recording
-             else g * xp.conj(result * _LN2))
+             lambda xp, g, result: xp.mul_scalar(g * xp.conj(result), _LN2))
 # (the numbers in these formulas are C++ Scalars in derivatives.yaml: recorded,
 # xp.add_scalar / xp.mul_scalar give its AddBackward1 / MulBackward1; on
 # arrays they are the plain operators)

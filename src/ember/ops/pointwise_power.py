@@ -29,10 +29,11 @@ def _pow_grad(xp, g, self, exponent):
     if exponent == 2:   # (x ** 2, a squared error: self ** 1 is self, one product fewer;
         # self + self is 2 * self exactly, without converting the Python 2 each call)
         return g * xp.conj(self + self)
-    return g * xp.conj(exponent * xp.pow_number(self, exponent - 1))
+    # (the exponent a Scalar: a half type's product reads it unrounded)
+    return g * xp.conj(xp.mul_scalar(xp.pow_number(self, exponent - 1), exponent))
 
 
-PowBackward0 = grad_fn("PowBackward0", saved={"exponent": "exponent"}, self=_pow_grad)
+PowBackward0 = grad_fn("PowBackward0", opmath="bfloat16", saved={"exponent": "exponent"}, self=_pow_grad)
 def _pow_exponent_grad(xp, g, self, exponent, result):
     zero = (self == 0) & (xp.real(exponent) >= 0)
     if xp.recording:    # (pow_backward_exponent: grad times the masked slope)
@@ -145,7 +146,13 @@ def _reduced_power(x, p, exponent):
     if x.dtype == D._BF16_NP and p in (3, -2):
         square = x * x
         return square * x if p == 3 else x.dtype.type(1) / square
-    return x * x if p == 2 else np.power(x, p)
+    if p == 2:
+        return x * x
+    # (PyTorch's kernel: the exponent rounded to the half type, the power in
+    # float32, rounded once. Spelled out: ml_dtypes before 0.7 left
+    # bfloat16 ** float in float32, unrounded)
+    e = np.asarray(exponent).astype(x.dtype).astype(np.float32)
+    return np.power(x.astype(np.float32), e).astype(x.dtype)
 
 
 # PyTorch's complex pow by a number: these exponents by their own kernels

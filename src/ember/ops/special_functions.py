@@ -214,6 +214,8 @@ def _mvlgamma_terms_recorded(xp, x, p):
 
 def _mvlgamma_terms(xp, x, p):
     """sum over j < p of digamma(x - j/2): the derivative of mvlgamma."""
+    if x.dtype in D.HALF_NP:
+        return _half_terms(_S.digamma, x, p)
     total = xp.digamma(x)
     for j in range(1, p):
         total = total + xp.digamma(x - j / 2)
@@ -235,7 +237,29 @@ def mvlgamma(input, p):
         return total
 
     # (PyTorch's composite ends in a sum over a new last dim: a contiguous result)
-    return recorded(MvlgammaBackward0, c_strided(on_float64(kernel, x)), (input,), (p,))
+    data = _half_mvlgamma(x, p) if x.dtype in D.HALF_NP else on_float64(kernel, x)
+    return recorded(MvlgammaBackward0, c_strided(data), (input,), (p,))
+
+
+def _half_mvlgamma(x, p):
+    """PyTorch's composite in float16 or bfloat16, then add_(p (p - 1)
+    log(pi) / 4), a Scalar that add rounds to the half type first."""
+    constant = np.asarray(float(p * (p - 1)) * math.log(math.pi) * 0.25).astype(x.dtype)
+    terms = _half_terms(_S.lgamma, x, p)
+    return (terms.astype(np.float32) + constant.astype(np.float32)).astype(x.dtype)
+
+
+def _half_terms(fn, x, p):
+    """fn(arange(-(p-1)/2, 1/2, 1/2) + x).sum(-1) in float16 or bfloat16, as
+    PyTorch's mvlgamma and mvlgamma_backward compose it, each step rounded
+    to the half type: the sums, fn computed in float32, the sum over the
+    p terms accumulated in float32."""
+    f32, dt = np.float32, x.dtype
+    total = np.zeros(x.shape, f32)
+    for j in range(p - 1, -1, -1):
+        arg = (x.astype(f32) + f32(-j / 2)).astype(dt)
+        total += fn(arg.astype(f32)).astype(dt)
+    return total.astype(dt)
 
 
 register(mvlgamma, inplace=True, node=MvlgammaBackward0)

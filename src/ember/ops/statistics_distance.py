@@ -20,8 +20,9 @@ __all__ = ["cdist", "dist", "pdist", "renorm", "cosine_similarity", "pairwise_di
 
 
 def _norm_array(a, p, axis, keepdim=False):
-    """The p-norm of `a` over `axis` as linalg.vector_norm computes it."""
-    ab = np.abs(a)
+    """The p-norm of `a` over `axis` as linalg.vector_norm computes it (the
+    half types in float32, their accumulation type, and given in it)."""
+    ab = np.abs(a.astype(np.float32) if a.dtype in D.HALF_NP else a)
     if p == 2:
         return np.sqrt((ab * ab).sum(axis=axis, keepdims=keepdim))
     if p == math.inf:
