@@ -108,6 +108,17 @@ def test_shared_parameters_listed_once():
     assert len(list(seq.named_parameters(remove_duplicate=False))) == 4
 
 
+def test_parameters_generator_as_torch():
+    # print(model.parameters()) shows the generator's name; recurse=False
+    # lists a parameter registered twice once, as named_parameters does
+    torch = _torch()
+    for lib in (ember, torch):
+        m = lib.nn.Linear(2, 2)
+        m.register_parameter("again", m.weight)
+        assert repr(m.parameters()).startswith("<generator object Module.parameters at ")
+        assert [p is m.weight for p in m.parameters(recurse=False)] == [True, False]
+
+
 def test_setattr_rules():
     m = nn.Linear(2, 2)
     with pytest.raises(TypeError, match=r"cannot assign 'ember.FloatTensor' as parameter "

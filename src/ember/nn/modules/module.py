@@ -349,15 +349,11 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
                 yield (module_prefix + ("." if module_prefix else "") + k, v)
 
     def parameters(self, recurse=True):
-        if not recurse:
-            return iter([p for p in self._parameters.values() if p is not None])
-        return self._all_parameters()
-
-    def _all_parameters(self):
-        # The common case, without building names: the optimizer and
-        # zero_grad walk this every step.
+        # The common case, without building names (the optimizer and
+        # zero_grad walk this every step); a generator of this name, as
+        # PyTorch's (print(model.parameters()) shows it).
         seen = set()
-        for m in self.modules():
+        for m in self.modules() if recurse else (self,):
             for p in m._parameters.values():
                 if p is not None and id(p) not in seen:
                     seen.add(id(p))
