@@ -2,6 +2,7 @@
 where at::index's result lies in memory, the order of its checks (and of
 setitem's and index_put_'s), the index ops' errors, the warnings, and the
 empty tensor's strides."""
+import itertools
 import warnings
 
 import numpy as np
@@ -397,3 +398,29 @@ def test_inplace_into_expanded(op):
     check(fn, exact=True)
     torch = _torch()
     assert _warnings(fn, ember) == _warnings(fn, torch)
+
+
+# Keys of ints, slices, index lists and tensors (and ...): PyTorch takes each
+# int as a select before indexing by the rest; NumPy would take it as one more
+# index array and, where a slice parts the arrays, put their dims first
+# (x[0, :, [0, 1]] = v wrote v transposed).
+_SELECT_ITEMS = {"i": lambda T: 1, "s": lambda T: slice(None), "l": lambda T: [0, 1],
+                 "t": lambda T: T.tensor([1, 0]), "e": lambda T: ...}
+SELECT_KEYS = ["".join(c) for n in range(2, 5) for c in itertools.product("istle", repeat=n)
+               if c.count("e") <= 1 and "i" in c and ("l" in c or "t" in c)
+               and sum(x != "e" for x in c) <= 4]
+
+
+@pytest.mark.parametrize("names", SELECT_KEYS)
+def test_setitem_int_and_index_arrays_as_torch(names):
+    def run(T):
+        x = T.arange(120.0).reshape(2, 3, 4, 5).requires_grad_()
+        y = x * 1
+        k = tuple(_SELECT_ITEMS[c](T) for c in names)
+        shape = y[k].shape
+        v = (T.arange(float(y[k].numel())).reshape(shape) + 1000).requires_grad_()
+        y[k] = v * 2
+        y[k] += 1
+        (y * T.arange(120.0).reshape(2, 3, 4, 5)).sum().backward()
+        return y, x.grad, v.grad
+    check(run, exact=True)

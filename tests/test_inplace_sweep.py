@@ -59,7 +59,14 @@ def test_not_yet_names_real_cases():
     assert NOT_YET <= CASES.keys()
 
 
+# mm into an out= that overlaps its inputs: PyTorch's values depend on its
+# BLAS path (on an AMD EPYC it writes out before reading it); the shapes,
+# flags and errors are still compared.
+_UNDEFINED_VALUES = {"out/mm_out_alias", "out_nograd/mm_out_alias"}
+
+
 @pytest.mark.parametrize("name", [n for n in CASES if n not in NOT_YET])
 def test_inplace(name):
-    values = name.removeprefix("complex/").split("/")[0] not in C.RANDOM
+    values = name.removeprefix("complex/").split("/")[0] not in C.RANDOM \
+        and name not in _UNDEFINED_VALUES
     check(lambda T: C.run_case(CASES[name], T, values), rtol=1e-5)

@@ -175,6 +175,53 @@ def _numpy_key(items, x):
             k = _advanced_array(k)
             k = k.astype(bool) if k.dtype == np.uint8 else k
         out.append(k)
+    return _as_selected(tuple(out), x.shape)
+
+
+def _is_int(k):
+    return isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))
+
+
+def _as_selected(key, shape):
+    """`key` as NumPy reads it in PyTorch's layout. PyTorch takes an int as
+    a select before indexing by the arrays; NumPy takes it as one more
+    array, and where a slice then parts the arrays it puts their dims first
+    (x[0, :, [0, 1, 2]]: PyTorch's (slice, list), NumPy's (list, slice)).
+    Such a key (ints, slices, integer arrays) is given as arrays alone,
+    each shaped for its place in PyTorch's layout."""
+    if not any(map(_is_int, key)) or not all(
+            _is_int(k) or isinstance(k, slice) or (isinstance(k, np.ndarray) and k.dtype.kind in "iu")
+            for k in key):
+        return key
+    kept = [(k, n) for k, n in zip(key, shape) if not _is_int(k)]     # (after the selects)
+    arrays = [i for i, (k, _) in enumerate(kept) if isinstance(k, np.ndarray)]
+    if not arrays:
+        return key
+    block = np.broadcast_shapes(*(kept[i][0].shape for i in arrays))
+    # (at::index: the arrays' dims where the first array stands if they are
+    # adjacent, else first)
+    at = arrays[0] if arrays[-1] - arrays[0] == len(arrays) - 1 else 0
+    ndim = len(kept) - len(arrays) + len(block)
+    lead = sum(isinstance(kept[j][0], slice) for j in range(at))
+    axes, axis = {}, 0      # kept item -> its axis in the result, for the slices
+    for j, (k, _) in enumerate(kept):
+        axis += len(block) if j == at else 0
+        if isinstance(k, slice):
+            axes[j], axis = axis, axis + 1
+    out, j = [], 0
+    for k in key:
+        if _is_int(k):
+            out.append(k)
+            continue
+        k, n = kept[j]
+        if isinstance(k, slice):
+            where = [1] * ndim
+            where[axes[j]] = -1
+            out.append(np.arange(n)[k].reshape(where))
+        else:
+            out.append(np.broadcast_to(k, block).reshape(
+                (1,) * lead + block + (1,) * (ndim - lead - len(block))))
+        j += 1
     return tuple(out)
 
 
