@@ -124,6 +124,24 @@ def test_maximum_minimum_gradients_at_nan_and_ties():
     same_grads(lambda T, a, b: T.max(a, b), A, B)
 
 
+_NAN_ROWS = [[1.0, NAN, 3.0], [4.0, 5.0, 5.0]]
+
+
+@pytest.mark.parametrize("reduce", [
+    lambda T, x: x.max(), lambda T, x: x.min(), lambda T, x: T.amax(x, 1),
+    lambda T, x: T.amin(x, 0), lambda T, x: T.aminmax(x, dim=1)[0], lambda T, x: x.max(1)[0],
+    lambda T, x: x.amax((0, 1)), lambda T, x: T.amax(T.tensor(_NAN_ROWS), 1) * x.sum()])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_max_min_gradients_with_nan(reduce, create_graph):
+    # max(): the NaNs share the gradient; amax/amin: a row whose max is NaN
+    # matches nothing and its gradient is 0 * (g / 0), all NaN (PyTorch's CPU kernels)
+    def run(T):
+        x = T.tensor(_NAN_ROWS, dtype=T.float64, requires_grad=True)
+        y = reduce(T, x)
+        return T.autograd.grad(y, x, T.ones_like(y), create_graph=create_graph)[0]
+    check(run, exact=True)
+
+
 def test_clamp_gradients_at_the_bounds():
     v = [NAN, 0.0, 1.0, 2.0, 3.0, -INF, INF]
     same_grads(lambda T, x: T.clamp(x, 1.0, 2.0), v, expected=[0, 0, 1, 1, 0, 0, 0])

@@ -48,7 +48,11 @@ def _even_share(xp, g, x, r, shape, dims, keepdim):
     MaskedFillBackward1 when recorded) and scale_grad_by_count (amax,
     amin: the share times the mask, MulBackward0)."""
     if dims is None:
-        mask = x == r
+        # (a NaN max: the NaNs share it, as PyTorch's CPU kernel has it)
+        if np.isnan(xp.data(r)):
+            mask = x.isnan() if xp.recording else np.isnan(x)
+        else:
+            mask = x == r
         if xp.recording:
             return g.new_zeros(shape).masked_fill(mask, g / mask.sum())
         return xp.where(mask, g / mask.sum(), 0)
@@ -58,7 +62,9 @@ def _even_share(xp, g, x, r, shape, dims, keepdim):
     mask = x == r
     if xp.recording:    # (an Ember bool tensor)
         return g / mask.sum(dims, keepdim=True) * mask
-    return xp.where(mask, xp.expand(g / mask.sum(dims, keepdims=True), shape), 0)
+    # (a product, as PyTorch's: a NaN max matches nothing, and 0 * (g / 0)
+    # gives its whole row NaN)
+    return xp.expand(g / mask.sum(dims, keepdims=True), shape) * mask
 
 
 # (`dim` as the caller gave it: PyTorch shows that, not the wrapped dims)
