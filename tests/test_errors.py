@@ -320,6 +320,19 @@ def test_inplace_through_view_of_leaf_literal():
     assert a.tolist() == [1.0, 1.0, 1.0] and a._version == 0
 
 
+@pytest.mark.parametrize("op", [
+    lambda T: T.randn(6).view(2, 3).requires_grad_()[0].zero_(),
+    lambda T: T.randn(6).view(2, 3).requires_grad_().t().mul_(2),
+    lambda T: T.ones(6)[::2].requires_grad_()[1:].mul_(2),
+    lambda T: (T.ones(3, requires_grad=True) * 1)[0].zero_(),
+    lambda T: T.ones(3)[1:].add_(1),
+    lambda T: (T.ones(6).view(2, 3).requires_grad_() * 1).view(6)[0].zero_()])
+def test_inplace_on_a_view_of_a_leaf_view(op):
+    # a leaf that is itself a view (of a tensor without grad) lends that base
+    # to its own views: PyTorch refuses them as views of a leaf
+    check(lambda T: op(T).requires_grad)
+
+
 def test_modified_saved_output_detected_literal():
     a = ember.tensor([0.0, 1.0, 2.0], requires_grad=True)
     b = a.exp()

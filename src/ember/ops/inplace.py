@@ -67,7 +67,10 @@ def check_inplace(t, through_view=False, view_op=None):
     base = t._base
     if base is not None and t.__dict__.get("_view_creation") == NO_GRAD_VIEW:
         raise RuntimeError(NO_GRAD_MODIFIED)
-    if base is not None and base._requires_grad and base._grad_fn is None:
+    # (PyTorch's test: t requires grad and its base is a leaf, whether or not
+    # the base does: w = arange(6.).view(2, 3).requires_grad_() is a leaf
+    # whose base, the arange, is w[0]'s base too)
+    if base is not None and (t._requires_grad or base._requires_grad) and base._grad_fn is None:
         raise RuntimeError(VIEW_OF_LEAF_MESSAGE)
     if t._requires_grad and t._grad_fn is None:
         # (a leaf that is itself a view, `arange(6.).view(2, 3).requires_grad_()`,
