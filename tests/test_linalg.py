@@ -49,6 +49,10 @@ def fields(result):
     lambda T: T.linalg.solve_triangular(t(T, SQ), t(T, RHS), upper=False, unitriangular=True),
     lambda T: T.linalg.solve_triangular(t(T, SQ), t(T, RHS.T), upper=True, left=False),
     lambda T: T.linalg.cholesky(t(T, SPD), upper=True),
+    # (upper=True reads A's upper triangle, lower=False its lower one)
+    lambda T: T.linalg.cholesky(t(T, np.triu(SPD) + 2 * np.tril(SPD, -1)), upper=True),
+    lambda T: T.linalg.cholesky(t(T, np.triu(SPD) + 2 * np.tril(SPD, -1))),
+    lambda T: fields(T.linalg.cholesky_ex(t(T, np.tril(SPD) + 2 * np.triu(SPD, 1)), upper=True)),
     lambda T: fields(T.linalg.cholesky_ex(t(T, SPD))),
     lambda T: T.linalg.qr(t(T, TALL), mode="r")[1].abs(),
     lambda T: T.linalg.qr(t(T, TALL), mode="complete")[0].shape,

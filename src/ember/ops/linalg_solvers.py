@@ -411,6 +411,10 @@ def _chol_info(a):
 
 
 def _cholesky_arrays(a, upper, check_errors, name):
+    if upper:
+        # (U reads A's upper triangle, as LAPACK's potrf('U'): the lower one
+        # of A^H, whose factor is U^H; NumPy reads the lower one)
+        a = np.swapaxes(a, -1, -2).conj()
     try:
         low = np.linalg.cholesky(a)
         info = _nan_pivot(low)
