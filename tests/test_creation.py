@@ -174,6 +174,21 @@ def test_from_numpy_shares_memory_literal():
     assert t.dtype is ember.int32 and t.tolist() == [0, 5, 7] and a.tolist() == [0, 5, 7]
 
 
+_FLIPPED = [lambda: np.arange(4.0)[::-1], lambda: np.arange(6.0).reshape(2, 3)[:, ::-1],
+            lambda: np.arange(6.0).reshape(2, 3)[::-1].copy()]
+
+
+@pytest.mark.parametrize("make, array", [
+    (m, a) for m in ("from_numpy", "tensor", "as_tensor", "asarray") for a in _FLIPPED]
+    + [(m, lambda: [np.arange(3.0)[::-1]] * 2) for m in ("tensor", "as_tensor", "asarray")])
+def test_numpy_arrays_with_negative_strides(make, array):
+    # (an image flipped by a[..., ::-1]: PyTorch refuses it; a copy, or a list
+    # of such arrays, goes through)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")     # (a list of arrays: PyTorch's slowness note)
+        check(lambda T: getattr(T, make)(array()), exact=True)
+
+
 # ------------------------------------------------------------------ filled tensors
 FILLED = [
     ("zeros", lambda T: T.zeros(2, 3)), ("zeros_tuple", lambda T: T.zeros((2, 3))),

@@ -10,8 +10,8 @@ from ._device import (device, _check_device, _target_device, get_default_device,
                       set_default_device)
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from ._python_data import (_CPP_NAMES, _overflow, _scalar_to, _tname, _to_array, scalar_arg,
-                           warn_if_read_only)
+from ._python_data import (_CPP_NAMES, _overflow, _scalar_to, _tname, _to_array, numpy_arg,
+                           scalar_arg, warn_if_read_only)
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye",
            "arange", "linspace", "logspace", "zeros_like", "ones_like", "full_like",
@@ -80,7 +80,7 @@ def as_tensor(data, dtype=None, device=None):
 def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    D.from_numpy_dtype(ndarray.dtype)
+    numpy_arg(ndarray)
     warn_if_read_only(ndarray)
     return _wrap(ndarray)
 

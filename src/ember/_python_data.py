@@ -91,6 +91,18 @@ def _scalar_to(v, dt, name=None):
     return _wrap_int(int(v), dt)
 
 
+def numpy_arg(arr):
+    """A NumPy array a tensor is made from or over: PyTorch's errors for a
+    dtype it lacks and for negative strides (a[::-1], img[..., ::-1])."""
+    D.from_numpy_dtype(arr.dtype)
+    if any(s < 0 for s in arr.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with "
+            "negative strides are not currently supported. (You can probably work around this "
+            "by making a copy of your array  with array.copy().) ")
+    return arr
+
+
 def warn_if_read_only(arr):
     """PyTorch's once-per-process note where a tensor is made from a read-only
     NumPy array (from_numpy, as_tensor, asarray, the legacy constructors)."""
@@ -291,8 +303,7 @@ def _to_array(data, dtype):
     if isinstance(data, Tensor):
         arr = data._data
     elif isinstance(data, np.ndarray):
-        D.from_numpy_dtype(data.dtype)
-        arr = data
+        arr = numpy_arg(data)
     elif isinstance(data, (list, tuple)) and _has_tensor(data):
         return _from_python_slow(data, dtype)
     else:
