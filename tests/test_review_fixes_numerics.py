@@ -233,3 +233,10 @@ def test_where_method_needs_other():
     with pytest.raises(TypeError, match=r"where\(\) received an invalid combination of "
                                         r"arguments - got \(Tensor\), but expected one of"):
         ember.ones(2).where(ember.ones(2) > 0)
+
+
+@pytest.mark.parametrize("reduce", [lambda T, x: T.amax(x, np.int64(1)),
+                                    lambda T, x: x.amin(dim=np.int32(0)),
+                                    lambda T, x: T.amax(x, ()), lambda T, x: T.amin(x, [])])
+def test_amax_amin_dims_as_numpy_integers_and_empty(reduce):
+    check(lambda T: reduce(T, T.arange(6.0).reshape(2, 3)), exact=True)

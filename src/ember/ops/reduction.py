@@ -327,7 +327,7 @@ def _amaxmin(input, dim, keepdim, npfn, node, name):
     if x.size == 0:
         _check_nonempty(x, () if dim is None else (
             tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)), name)
-    dims = _dims_or_none(input, dim, name) if dim != () else None
+    dims = _dims_or_none(input, dim, name) if not (isinstance(dim, tuple) and dim == ()) else None
     if x.ndim == 0:
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
     return recorded(node, c_strided(npfn(x, axis=dims, keepdims=keepdim)), (input,),
