@@ -133,7 +133,7 @@ def test_a_hook_that_looks_at_the_graph_while_backward_runs():
         h.register_hook(lambda g: seen.append(_names(h.grad_fn)))
         (h * h).sum().backward()
         return seen, x.grad, lin.weight.grad, lin.bias.grad
-    check(f, exact=True)
+    check(f, rtol=1e-12)    # (x.grad's 2-term dots: MKL fuses them on some CPUs)
 
 
 def test_autograd_grad_and_backward_inputs():
@@ -200,7 +200,7 @@ def test_a_weight_given_new_data_after_the_forward():
         lin.weight.data = T.ones(2, 3, dtype=T.float64)
         (y * y).sum().backward()
         return x.grad, lin.weight.grad
-    check(f, exact=True)
+    check(f, rtol=1e-12)    # (x.grad's 2-term dots: MKL fuses them on some CPUs)
 
 
 def test_a_node_hook_sees_pytorchs_gradients():

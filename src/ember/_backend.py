@@ -15,7 +15,7 @@ import importlib.util
 
 import numpy as np
 
-__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "lapack", "optional",
+__all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "cpu_vendor", "lapack", "optional",
            "pocketfft", "add_scaled_"]
 
 try:
@@ -63,6 +63,22 @@ def cpu_features():
     except ImportError:  # NumPy 1.x
         from numpy.core._multiarray_umath import __cpu_features__
     return __cpu_features__
+
+
+@functools.lru_cache(maxsize=None)
+def cpu_vendor():
+    """The x86 CPU's vendor string ("GenuineIntel", "AuthenticAMD"), or ""
+    where /proc/cpuinfo does not say. MKL, PyTorch's BLAS and LAPACK, picks
+    its kernels by it: its AVX-512 paths run on Intel only."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "vendor_id":
+                    return value.strip()
+    except OSError:
+        pass
+    return ""
 
 
 class _Later:

@@ -4,7 +4,7 @@ pivot of which batch element failed, as LAPACK's `info` does for PyTorch),
 and the matrix helpers the derivative formulas are written with."""
 from .._meta import is_meta, meta_array
 from .._settings import warn_once  # noqa: F401  (for the linalg modules)
-from .._backend import cpu_features, lapack
+from .._backend import cpu_features, cpu_vendor, lapack
 from .._fma import _fma32
 from ._common import D, Tensor, np
 
@@ -185,14 +185,15 @@ def lu_np(a):
             A[:, j + 1:, j] /= scale[:, None]
             if _FUSED_UPDATE and A.dtype == np.float32 and m == n == 2 and j == 0:
                 # (MKL's 2x2 float32 update is one fused multiply-add on
-                # AVX-512 CPUs, two roundings on the AVX2 ones measured)
+                # Intel's AVX-512 CPUs; two roundings on AMD's Zen 4, AVX-512
+                # though it has, and on the AVX2 CPUs measured)
                 A[:, 1:, 1:] = _fma32(-A[:, 1:, 0, None], A[:, 0, None, 1:], A[:, 1:, 1:])
             else:
                 A[:, j + 1:, j + 1:] -= A[:, j + 1:, j, None] * A[:, j, None, j + 1:]
     return A.reshape(a.shape), piv.reshape(batch + (k,)), info.reshape(batch)
 
 
-_FUSED_UPDATE = bool(cpu_features().get("AVX512F", False))
+_FUSED_UPDATE = bool(cpu_features().get("AVX512F", False)) and cpu_vendor() == "GenuineIntel"
 
 
 def _cabs1(x):
