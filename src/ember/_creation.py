@@ -200,6 +200,7 @@ def _fill_value_arg(fn, value):
 def _like(fn, value):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=preserve_format, pin_memory=False):
+        _tensor_input(fn, input)
         return _filled(fn, (input._data.shape,), value,
                        _check_dtype(dtype, fn) or input.dtype, requires_grad,
                        _like_device(input, device), memory_format=memory_format,
@@ -216,11 +217,18 @@ empty_like = _like("empty_like", 0)
 @factory
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=preserve_format, pin_memory=False):
+    _tensor_input("full_like", input)
     fill_value = _fill_value_arg("full_like", fill_value)
     return _filled("full_like", (input._data.shape,), fill_value,
                    _check_dtype(dtype, "full_like") or input.dtype, requires_grad,
                    _like_device(input, device), memory_format=memory_format,
                    like=input._data)
+
+
+def _tensor_input(fn, input):
+    if not isinstance(input, Tensor):      # (np.ones(3): PyTorch's parser refuses it)
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{_tname(input)}")
 
 
 def _like_device(input, device):

@@ -7,10 +7,10 @@ the result); the other factories' results are small enough to make first,
 with the generator put back as it was: PyTorch's meta kernels draw nothing."""
 import functools
 
-from ._creation import _like_device, _size_args, _target_device, empty
+from ._creation import _like_device, _size_args, _target_device, _tensor_input, empty
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from . import _random as R, _ranges, _sampling
+from . import _random as R, _randint_args, _ranges, _sampling
 from .ops import _missing
 from .ops._keywords import missing_error
 
@@ -29,7 +29,10 @@ def _with_device(factory, like=False):
     @functools.wraps(factory)
     def wrapped(*args, device=None, **kwargs):
         try:
-            dev = _target_device(_like_device(args[0], device) if like else device)
+            if like:
+                input = args[0] if args else kwargs["input"]
+                _tensor_input(factory.__name__, input)
+            dev = _target_device(_like_device(input, device) if like else device)
             if dev == "meta" and factory in _SIZE_ONLY:
                 shape = _size_args(args, factory.__name__)
                 factory(*((0,) * len(shape)), **kwargs)     # its argument checks, drawing nothing
@@ -39,9 +42,9 @@ def _with_device(factory, like=False):
                 return factory(*args, **kwargs)
             with R.untouched(kwargs.get("generator")):
                 return _as_meta(factory(*args, **kwargs))
-        except (TypeError, IndexError) as e:
+        except (TypeError, KeyError) as e:
             # (an argument left out, the tensor of a *_like too: the parser's words)
-            if _missing.is_missing(e) or type(e) is IndexError and not args:
+            if _missing.is_missing(e) or type(e) is KeyError and not args:
                 given = kwargs if device is None else {**kwargs, "device": device}
                 error = missing_error(factory.__name__, args, given, False)
                 if error is not None:
@@ -59,7 +62,7 @@ randperm = _with_device(_sampling.randperm)
 normal = _with_device(_sampling.normal)
 rand_like = _with_device(_sampling.rand_like, like=True)
 randn_like = _with_device(_sampling.randn_like, like=True)
-randint_like = _with_device(_sampling.randint_like, like=True)
+randint_like = _randint_args.like_parsed(_with_device(_sampling.randint_like, like=True))
 arange = _with_device(_ranges.arange)
 linspace = _with_device(_ranges.linspace)
 logspace = _with_device(_ranges.logspace)

@@ -74,12 +74,58 @@ def _refusal(args, kwargs):
         if error is _ELEMENTS:
             return None
         return error or TypeError("randint(): too many arguments")
+    return _invalid_combination("randint", args, kwargs, _OVERLOADS)
+
+
+def _invalid_combination(name, args, kwargs, overloads):
     # the keywords are named latest first (and each closed by ", " when alone)
     kw = [f"{k}={_type_name(v)}" for k, v in reversed(kwargs.items())]
     pos = [_type_name(a) for a in args]
     got = ", ".join(pos + kw) if pos else "".join(f"{k}, " for k in kw)
-    return TypeError(f"randint() received an invalid combination of arguments - got ({got}), "
-                     f"but expected one of:\n{_OVERLOADS}")
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "
+                     f"but expected one of:\n{overloads}")
+
+
+# randint_like's six overloads: (low, high), a 0-d Tensor high, or an int
+# high, each with and without a required generator
+_LIKE_KEYWORDS = ("generator", "memory_format", "dtype", "layout", "device", "pin_memory",
+                  "requires_grad")
+_LIKE_OVERLOADS = "".join(
+    f" * (Tensor input, {bounds}*, {gen}torch.memory_format memory_format = None, "
+    "torch.dtype dtype = None, torch.layout layout = None, torch.device device = None, "
+    "bool pin_memory = False, bool requires_grad = False)\n"
+    for bounds in ("int low, int high, ", "Tensor high, ", "int high, ")
+    for gen in ("torch.Generator generator, ", ""))
+
+
+def _like_fits(names, args, kwargs):
+    """Whether randint_like's overload with positional `names` takes the call."""
+    from ._tensor import Tensor
+    from ._random import Generator
+    if len(args) > len(names):
+        return False
+    given = dict(zip(names, args))
+    for k, v in kwargs.items():
+        if k in given or (k not in names and k not in _LIKE_KEYWORDS):
+            return False
+        given[k] = v
+    if any(n not in given for n in names) or not isinstance(given["input"], Tensor):
+        return False
+    if not isinstance(given.get("generator"), (Generator, type(None))):
+        return False
+    bounds = [given[n] for n in names[1:]]
+    return all(is_int(b) for b in bounds) or len(bounds) == 1 and isinstance(bounds[0], Tensor)
+
+
+def like_parsed(fn):
+    """randint_like, refusing what fits none of its overloads."""
+    @functools.wraps(fn)
+    def randint_like(*args, **kwargs):
+        if not any(_like_fits(names, args, kwargs)
+                   for names in (("input", "low", "high"), ("input", "high"))):
+            raise _invalid_combination("randint_like", args, kwargs, _LIKE_OVERLOADS)
+        return fn(*args, **kwargs)
+    return randint_like
 
 
 def parsed(fn):

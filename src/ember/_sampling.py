@@ -14,9 +14,9 @@ from . import _random as R, _randint_args, _random_libm as RL, _random_rejection
 from ._backend import quiet_call
 from ._creation import _check_dtype, _finish, _size_args
 from ._python_data import _scalar_to
+from ._tensor import Tensor
 from ._settings import warn_at_caller
 from ._typeinfo import finfo
-from ._tensor import Tensor
 from .ops._common import recorded, tensor_arg
 from .ops._int_args import is_int
 from .ops.conditional import _arg_type
@@ -313,10 +313,11 @@ def _check_multinomial(input, num_samples, replacement):
     return n
 
 
-def _random_like(draw, input, dtype, device, requires_grad, memory_format):
+def _random_like(name, draw, input, dtype, device, requires_grad, memory_format):
     """draw(n, dtype) values, laid out as *_like lays out its result, and
     written in memory order, as PyTorch's kernels fill a tensor."""
-    from ._creation import _like_device, _target_device
+    from ._creation import _like_device, _target_device, _tensor_input
+    _tensor_input(name, input)
     _target_device(_like_device(input, device))
     flat = draw(input._data.size, dtype=dtype or input.dtype, requires_grad=False)._data
     out = laid_out(np.empty(input._data.shape, flat.dtype), memory_format, input._data)
@@ -328,21 +329,29 @@ def _random_like(draw, input, dtype, device, requires_grad, memory_format):
 @factory
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=preserve_format, pin_memory=False):
-    return _random_like(rand, input, dtype, device, requires_grad, memory_format)
+    return _random_like("rand_like", rand, input, dtype, device, requires_grad, memory_format)
 
 
 @factory
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=preserve_format, pin_memory=False):
-    return _random_like(randn, input, dtype, device, requires_grad, memory_format)
+    return _random_like("randn_like", randn, input, dtype, device, requires_grad, memory_format)
 
 
 @factory
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None, pin_memory=False):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None,
+                 device=None, requires_grad=False, memory_format=None, pin_memory=False):
     if high is None:
         low, high = 0, low
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype)
+    if isinstance(high, Tensor):    # (the overload of a 0-d Tensor high: its value, truncated)
+        if high.dim() != 0:
+            raise RuntimeError("high must be a scalar tensor and on CPU")
+        high = int(high.item())
+
+    def draw(n, dtype, requires_grad):
+        return randint(low, high, (n,), generator=generator, dtype=dtype)
+    return _random_like("randint_like", draw, input, dtype, device, requires_grad,
+                        preserve_format if memory_format is None else memory_format)
 
 
 def _complex_draw(draw, shape, a, b, np_dtype, generator, *contiguous):

@@ -39,7 +39,7 @@ import builtins as _builtins
 from .._settings import warn_once
 from .._tensor import Tensor
 from ._registry import REGISTRY
-from . import _autocast, _keywords, _missing, _operand_refusal, _parser_types, _size_args
+from . import _autocast, _common, _keywords, _missing, _operand_refusal, _parser_types, _size_args
 # Op families declared entirely in the registry: importing them is all it
 # takes for their functions, methods, in-place variants and aliases to exist.
 from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
@@ -286,10 +286,18 @@ def _where_method(self, condition=conditional._MISSING, other=conditional._MISSI
 
 
 Tensor.where = _where_method
-Tensor.view_as = lambda self, other: _S.view(self, other._data.shape)
-# (to other's device too: a CPU tensor's type_as(meta) is meta, and the reverse fails)
-Tensor.type_as = lambda self, other: (self.to(other.dtype) if self.is_meta == other.is_meta
-                                      else self.to(other.device, other.dtype))
+Tensor.view_as = lambda self, other: _S.view(
+    self, _common.tensor_arg(other, "view_as", "other")._data.shape)
+
+
+def _type_as(self, other):
+    _common.tensor_arg(other, "type_as", "other")
+    # (to other's device too: a CPU tensor's type_as(meta) is meta, and the reverse fails)
+    return (self.to(other.dtype) if self.is_meta == other.is_meta
+            else self.to(other.device, other.dtype))
+
+
+Tensor.type_as = _type_as
 
 
 def _sum_to_size(self, *size):

@@ -284,7 +284,7 @@ def _kept_strides(x, data):
 
 
 def expand_as(input, other):
-    return expand(input, other._data.shape)
+    return expand(input, tensor_arg(other, "expand_as", "other")._data.shape)
 
 
 def t(input):
