@@ -443,6 +443,11 @@ SIZE = [
     ("unpack", lambda T: list(T.ones(2, 5).shape)), ("hash", lambda T: hash(T.Size([2, 3])) == hash((2, 3))),
     ("as_size_arg", lambda T: T.zeros(T.ones(2, 3).shape)), ("reshape_size", lambda T: T.ones(6).reshape(T.Size([3, 2]))),
     ("bad_elem", lambda T: T.Size([2.5])), ("count", lambda T: T.Size([2, 2, 3]).count(2)),
+    # (a list or int is refused; an array's own __radd__ / __rmul__ answers)
+    ("add_list", lambda T: T.Size([2]) + [3]), ("radd_list", lambda T: [3] + T.Size([2])),
+    ("add_int", lambda T: T.Size([2]) + 3), ("add_range", lambda T: T.Size([2]) + range(2)),
+    ("add_array", lambda T: T.Size([2]) + np.array([3])), ("mul_float", lambda T: T.Size([2]) * 2.0),
+    ("mul_array", lambda T: T.Size([2]) * np.array([3])), ("mul_np_int", lambda T: T.Size([2]) * np.int64(2)),
 ]
 
 

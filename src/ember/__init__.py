@@ -69,6 +69,7 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_ON_FIRST_USE))
 
-__version__ = "0.1.0"
+from . import version  # noqa: E402
+from .version import __version__  # noqa: E402
 
 from ._settings import *  # noqa: E402,F401,F403

@@ -34,15 +34,37 @@ class Size(tuple, metaclass=_public_name.PublicClass):
         return Size(r) if isinstance(i, slice) else r
 
     def __add__(self, other):
-        return Size(tuple.__add__(self, tuple(other)))
+        # (PyTorch's: tuples only, else the other operand's __radd__, else its words)
+        if isinstance(other, tuple):
+            return Size(tuple.__add__(self, other))
+        return _reflected(self, other, "__radd__", TypeError(
+            f"can only concatenate tuple (not {type(other).__name__}) to {_public_name.name}.Size"))
 
     def __radd__(self, other):
-        return Size(tuple(other) + tuple(self))
+        if isinstance(other, tuple):
+            return Size(other + tuple(self))
+        if isinstance(other, list):
+            raise TypeError(f'can only concatenate list (not "{_public_name.name}.Size") to list')
+        return NotImplemented
 
     def __mul__(self, n):
+        try:
+            n = operator.index(n)
+        except TypeError:
+            return _reflected(self, n, "__rmul__", TypeError(
+                f"can't multiply sequence by non-int of type '{type(n).__name__}'"))
         return Size(tuple.__mul__(self, n))
 
     __rmul__ = __mul__
+
+
+def _reflected(size, other, method, error):
+    """other's reflected method of size (an array's __radd__), or `error`."""
+    reflected = getattr(type(other), method, None)
+    result = NotImplemented if reflected is None else reflected(other, size)
+    if result is NotImplemented:
+        raise error
+    return result
 
 
 def _wrap_dim(dim, ndim):
