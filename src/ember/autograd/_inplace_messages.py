@@ -29,10 +29,10 @@ def _plain(t, node, cur, expected, nr=0):
         kind = getattr(t, "kind", None) or error_type_name(t.dtype)
         t_desc = f"[{kind} {list(t.shape)}]"
         producer = t.grad_fn
-    where = (f"which is output {nr} of {op_name(producer.name())}, "
+    where = (f", which is output {nr} of {op_name(producer.name())},"
              if producer is not None else "")
     return ("one of the variables needed for gradient computation has been modified by "
-            f"an inplace operation: {t_desc}, {where}is at version "
+            f"an inplace operation: {t_desc}{where} is at version "
             f"{cur}; expected version {expected} instead. Hint: enable anomaly detection "
             "to find the operation that failed to compute its gradient, with "
             f"{_public_name.name}.autograd.set_detect_anomaly(True, check_nan=False).")

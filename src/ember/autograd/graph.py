@@ -119,6 +119,9 @@ class Node:
     _pre_hooks = None    # tensor hooks of the output: fn(grad) -> grad or None
     _post_hooks = None   # fn(grad_inputs, grad_outputs)
     _retain = None       # weakref to the output tensor that retains its grad
+    # ((tensor, version), ...): inputs without a gradient the formulas read,
+    # an index or a mask, checked as saved tensors are (ops/_common.keep_index)
+    _guards = None
     # The engine runs `formulas` itself, and frees what they read, unless a
     # subclass overrides apply() or _release().
     _simple = True
@@ -247,6 +250,11 @@ class Node:
         saved = st[1]
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
+        if self._guards is not None:
+            for t, version in self._guards:
+                vc = t._vc
+                if vc is not None and vc[0] != version:
+                    raise RuntimeError(_inplace_message(t, self, vc[0], version))
         if not saved:
             return st[3]
         versions = st[2]

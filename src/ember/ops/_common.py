@@ -22,7 +22,7 @@ from ._xp import NUMPY
 
 __all__ = ["Tensor", "Node", "RESULT", "edge", "recorded", "recorded_multi", "watch_result", "wrap",
            "dim_items", "binary_arrays", "laid_out_cast", "broadcast_error", "wrap_dim", "np",
-           "D", "_state", "tracked", "tangents_paused", "tensor_arg", "no_complex_autograd",
+           "D", "_state", "tracked", "keep_index", "tangents_paused", "tensor_arg", "no_complex_autograd",
            "checked_scalar", "alpha_check", "number_arg"]
 
 # (module globals: a global is a cached lookup, a class's attribute is not in
@@ -137,6 +137,21 @@ def recorded(node_cls, data, inputs, ctx=()):
     out._requires_grad = True
     out._grad_fn = node
     return watch_result(node, out) if keeps_result else out
+
+
+def keep_index(out, *tensors):
+    """out, its node keeping `tensors` (an index, a mask: inputs with no
+    gradient that its formulas read) as PyTorch's node saves them: one
+    changed in place before backward makes backward raise, where it would
+    have moved the gradient to the new places. Not Tensors are skipped."""
+    node = out._grad_fn
+    if node is None:
+        return out
+    kept = tuple((t, 0 if t._vc is None else t._vc[0]) for t in tensors if isinstance(t, Tensor))
+    if kept:
+        node._guards = kept if node._guards is None else node._guards + kept
+        node._simple = False        # (the engine's inline path skips Node._unpack)
+    return out
 
 
 def tracked(*tensors):

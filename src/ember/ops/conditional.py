@@ -7,7 +7,7 @@ from .._backend import cast
 from .._settings import warn_once
 from .pointwise import _tensor_operand
 from ._common import (D, Tensor, binary_arrays, broadcast_error, broadcast_error_among,
-                      kernel_refuses, np, number_arg, recorded, wrap, _result_dtype)
+                      keep_index, kernel_refuses, np, number_arg, recorded, wrap, _result_dtype)
 from ._missing import MISSING, refuse
 from ._parser_types import overloads_listed, refuse_types
 from ._out import into, same_dtype
@@ -131,7 +131,7 @@ def where(condition=_MISSING, input=_MISSING, other=_MISSING, *, out=None):
         data = _L.iterated(np.asanyarray(np.where(mask, ad, bd)), mask, ad, bd)
     except ValueError:
         raise broadcast_error_among(cond.shape, ad.shape, bd.shape) from None
-    return recorded(WhereBackward0, data, (input, other), (cond,))
+    return keep_index(recorded(WhereBackward0, data, (input, other), (cond,)), condition)
 
 
 _WHERE_OUT_DTYPE = same_dtype("Expected out type to be {s} but got {os}")

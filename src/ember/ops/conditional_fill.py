@@ -1,7 +1,7 @@
 """masked_fill (and masked_fill_): where a boolean mask holds, a number or a
 0-d tensor's value; elsewhere the input, which gets the gradient there."""
 from .._meta import is_meta
-from ._common import D, Tensor, broadcast_error, np, recorded
+from ._common import D, Tensor, broadcast_error, keep_index, np, recorded
 from ._registry import grad_fn, register, tensor_field
 from .indexing_assign import _scalar_value, expanded_inplace
 from ._index_kernel import contiguous
@@ -71,12 +71,12 @@ def _masked_fill(input, mask, value, in_place):
             data = contiguous(np.where(m, v, x))
         except ValueError:
             raise broadcast_error(x.shape, m.shape) from None
-        return recorded(MaskedFillBackward1, data, (input, value), (m,))
+        return keep_index(recorded(MaskedFillBackward1, data, (input, value), (m,)), mask)
     try:
         data = contiguous(np.where(m, _scalar_value(value, x.dtype), x))
     except ValueError:
         raise broadcast_error(x.shape, m.shape) from None
-    return recorded(MaskedFillBackward0, data, (input,), (m,))
+    return keep_index(recorded(MaskedFillBackward0, data, (input,), (m,)), mask)
 
 
 # (its own in-place variant: the registry's generic check calls an op with

@@ -14,7 +14,7 @@ winners) are constant arrays `coef` that multiply the rows before the
 scatter.
 """
 from .. import _dtype as D
-from ._common import _state, no_complex_autograd, norm_refuses, np, recorded, tracked
+from ._common import _state, keep_index, no_complex_autograd, norm_refuses, np, recorded, tracked
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .inplace import _overwrite, check_inplace
@@ -148,8 +148,8 @@ def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=
     no_complex_autograd("embedding", out, weight)
     coef = grad_coef(idx, w.dtype, int(padding_idx), scale_grad_by_freq) \
         if tracked(weight) else None
-    return recorded(EmbeddingBackward0, out, (weight,), (idx, w.shape[0], coef, (
-        indices._data, int(padding_idx), bool(scale_grad_by_freq), bool(sparse))))
+    return keep_index(recorded(EmbeddingBackward0, out, (weight,), (idx, w.shape[0], coef, (
+        indices._data, int(padding_idx), bool(scale_grad_by_freq), bool(sparse)))), indices)
 
 
 # -- max_norm: renormalising the looked-up rows in place ---------------------------------

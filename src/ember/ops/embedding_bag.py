@@ -12,7 +12,7 @@ per position (ops/embedding.py's primitives and `coef`).
 from operator import itemgetter
 
 from .. import _dtype as D
-from ._common import Tensor, np, recorded, tracked
+from ._common import Tensor, keep_index, np, recorded, tracked
 from ._registry import grad_fn, register, tensor_field
 from .embedding import (EmbeddingBagBackwardBackward0, _tensor_type_name, check_indices,
                         check_sparse, grad_coef)
@@ -212,7 +212,9 @@ def embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sp
                        None if keep is None else keep.astype(w.dtype),
                        (indices._data, offsets._data, mode, padding_idx) + others
                        + (bool(scale_grad_by_freq), bool(sparse))))
-    return (result,) + tuple(Tensor._wrap(a) for a in others)
+    others = tuple(Tensor._wrap(a) for a in others)
+    # (what the node reads, kept as PyTorch's node saves them)
+    return (keep_index(result, indices, offsets, *others),) + others
 
 
 def _sums_fast(weight, per_sample_weights, mode, padding_idx):

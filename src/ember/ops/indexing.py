@@ -14,7 +14,7 @@ from .._python_data import _tname
 import operator
 
 from .._settings import warn_at_caller
-from ._common import D, Tensor, np, recorded
+from ._common import D, Tensor, keep_index, np, recorded
 from ._registry import grad_fn, tensor_field
 from ..autograd._saved_fields import constant
 from . import _index_kernel as K
@@ -301,7 +301,9 @@ def getitem(input, key):
     y = out._data
     uint8 = any(a.dtype == np.uint8 for _, a in advanced)
     data, advanced, nkey = _index(y, advanced)
-    return recorded(IndexBackward0, data, (out,), (y.shape, nkey, uint8, advanced))
+    return keep_index(recorded(IndexBackward0, data, (out,), (y.shape, nkey, uint8, advanced)),
+                      *[k for k in (key if isinstance(key, tuple) else (key,))
+                        if isinstance(k, Tensor) and _is_advanced(k)])
 
 
 def check_lone_item(input, key):

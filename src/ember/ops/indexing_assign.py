@@ -9,9 +9,9 @@ from .._meta import is_meta
 from .._python_data import _scalar_to, scalar_arg
 from .._settings import warn_at_caller
 from ..autograd import _forward
-from ._common import D, Tensor, np, recorded, tracked
+from ._common import D, Tensor, keep_index, np, recorded, tracked
 from . import _index_kernel as K
-from .indexing import (CopySlices, FillBackward3, IndexPutBackward0, _advanced_array,
+from .indexing import (CopySlices, FillBackward3, IndexPutBackward0, _advanced_array, _is_advanced,
                        _dims_taken, _normalize_key, _skipped_slices, apply_slicing,
                        check_lone_item)
 
@@ -126,6 +126,8 @@ def setitem(input, key, value):
         else:
             uint8 = any(a.dtype == np.uint8 for _, a in advanced)
             result = recorded(IndexPutBackward0, new, (before, src), (nkey, uint8))
+        keep_index(result, *[k for k in (key if isinstance(key, tuple) else (key,))
+                             if isinstance(k, Tensor) and _is_advanced(k)])
     commit_inplace(input, result, overlap_checked=True, written=True)
 
 

@@ -4,7 +4,7 @@ classes) view of the input, all frames and classes at once."""
 from .._backend import np
 
 from .. import _dtype as D
-from ._common import recorded
+from ._common import keep_index, recorded
 from ._registry import grad_fn
 from .loss import (check_not_differentiable, check_scalar_type, const, norm, reduce,
                    refuse_dtype)
@@ -97,8 +97,9 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="me
     h = z * active if p == 1 else z * z * active
     loss = (h * wy).sum(1) / x.dtype.type(classes)
     data = _out_shape(loss, reduction, t.ndim)
-    return recorded(MultiMarginLossBackward0, data, (input,),
-                    (onehot, active, wy, p, float(margin), reduction, shape))
+    return keep_index(recorded(MultiMarginLossBackward0, data, (input,),
+                               (onehot, active, wy, p, float(margin), reduction, shape)),
+                      target, weight)
 
 
 # -- multilabel_margin_loss ------------------------------------------------------------------
@@ -140,4 +141,5 @@ def multilabel_margin_loss(input, target, reduction="mean"):
     np.add.at(slope, (np.broadcast_to(rows, labels.shape), labels), -live.sum(2))
     slope /= x.dtype.type(classes)
     data = _out_shape(loss, reduction, x.ndim - 1)
-    return recorded(MultilabelMarginLossBackward0, data, (input,), (slope, reduction, shape))
+    return keep_index(recorded(MultilabelMarginLossBackward0, data, (input,),
+                               (slope, reduction, shape)), target)

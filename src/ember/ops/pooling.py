@@ -9,7 +9,7 @@ one node is recorded per pool, named as PyTorch names it.
 from .._layout import c_strided, in_input_format
 from .. import _dtype as D
 from .._backend import np
-from ._common import recorded, wrap
+from ._common import keep_index, recorded, wrap
 from ._registry import register
 from . import shape as _S
 from .pooling_checks import (WORDS, dim_range, ints, kernel_dtype, one_int, output_size,
@@ -78,7 +78,10 @@ def _max_pool(input, n, kernel_size, stride, padding, dilation, ceil_mode, with_
     arguments = (bool(ceil_mode), tuple(d), tuple(k), tuple(p), _given_stride(stride, s))
     result = recorded(plan.node, in_input_format(values, x), (input,), (plan, arguments))
     # (the indices, when asked for: PyTorch's max_pool2d without them is a kernel of its own)
-    return result, (wrap(in_input_format(plan.flat_indices(), x)) if with_indices else None)
+    if not with_indices:
+        return result, None
+    indices = wrap(in_input_format(plan.flat_indices(), x))
+    return keep_index(result, indices), indices     # (kept, as PyTorch's node saves them)
 
 
 def _avg_divisor(spatial, k, s, p, out, count_include_pad, divisor_override):

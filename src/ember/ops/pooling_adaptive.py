@@ -3,7 +3,7 @@ max_unpool, on the plans of pooling_plans.py."""
 from .._layout import in_input_format
 from .._backend import np
 from . import reduction as _R
-from ._common import recorded, wrap
+from ._common import keep_index, recorded, wrap
 from ._registry import register
 from .pooling_checks import dim_range, ints, kernel_dtype, one_int
 from .pooling_plans import (Gather, adaptive_bounds, adaptive_windows, node_family,
@@ -85,8 +85,9 @@ def adaptive_max(input, n, output_size):
     spatial = x.shape[-n:]
     values, indices = window_max(x, [adaptive_windows(L, oo) for L, oo in zip(spatial, o)])
     plan = Gather(indices, spatial, True, ADAPTIVE_MAX_NODES[n])
-    return (recorded(plan.node, in_input_format(values, x), (input,), (plan,)),
-            wrap(in_input_format(indices, x)))
+    indices = wrap(in_input_format(indices, x))     # (kept, as PyTorch's node saves them)
+    return keep_index(recorded(plan.node, in_input_format(values, x), (input,), (plan,)),
+                      indices), indices
 
 
 def _unsqueezed(input):

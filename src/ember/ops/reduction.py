@@ -10,7 +10,7 @@ import math
 from .. import return_types
 from .._layout import c_strided
 from ._summation import torch_sum
-from ._common import D, Tensor, as_dims, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, Tensor, as_dims, keep_index, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import computed_in_out_dtype, into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
@@ -294,7 +294,8 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
     # (the one-hot mask of the picked indices is made only when recording)
     onehot = _onehot(idx, x.shape, d, keepdim) if tracked(input) else None
     out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot, dim, idx))
-    return result_t(out, wrap(idx))
+    indices = wrap(idx)     # (kept, as PyTorch's node saves them)
+    return result_t(keep_index(out, indices), indices)
 
 
 def _onehot(idx, shape, d, keepdim):

@@ -15,7 +15,7 @@ of derivative formulas serve scatter_reduce and index_reduce alike.
 import warnings
 
 from .. import _meta
-from ._common import (D, Tensor, checked_scalar, kernel_refuses, no_complex_autograd, np,
+from ._common import (D, Tensor, checked_scalar, keep_index, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
@@ -384,14 +384,15 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
         x, key, _, _, _ = _scatter_key(input, dim, index, None)
         v = np.asanyarray(checked_scalar(x.dtype, value)).astype(x.dtype)
         if reduce is None:
-            return recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,))
+            return keep_index(recorded(ScatterBackward1, write_at(x, key, v), (input,), (key,)),
+                              index)
         vals = np.broadcast_to(v, x[key].shape)
         data = reduce_at(x, key, vals, "sum" if reduce == "add" else "prod", True)
         return recorded(NotImplementedScatter, data, (input,))
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     if reduce is None:
-        return recorded(ScatterBackward0, write_at(x, key, vals), (input, src),
-                        (key, sub, ss.shape))
+        return keep_index(recorded(ScatterBackward0, write_at(x, key, vals), (input, src),
+                                   (key, sub, ss.shape)), index)
     warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will "
                   "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
                   "more reduction options.", UserWarning, stacklevel=2)
@@ -404,7 +405,9 @@ def scatter_add(input, dim, index, src):
     need_tensor(src, "scatter_add", "src", 3)
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
     data = reduce_at(x, key, vals, "sum", True)
-    return recorded(ScatterAddBackward0, data, (input, src), (key, sub, ss.shape))
+    # (input's gradient is the gradient itself: the index is kept for src's)
+    return keep_index(recorded(ScatterAddBackward0, data, (input, src), (key, sub, ss.shape)),
+                      index if src._requires_grad else None)
 
 
 _REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
@@ -432,8 +435,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise kernel_refuses(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
     data = reduce_at(x, key, vals, reduce, include_self)
     no_complex_autograd("scatter_reduce", data, input, src)
-    return recorded(ScatterReduceBackward0, data, (input, src),
-                    (key, sub, ss.shape, reduce, include_self))
+    return keep_index(recorded(ScatterReduceBackward0, data, (input, src),
+                               (key, sub, ss.shape, reduce, include_self)), index)
 
 
 register(scatter, inplace=True, node=ScatterBackward0)

@@ -5,7 +5,7 @@ from .._python_data import _tname
 from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_once
-from ._common import Tensor, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
+from ._common import Tensor, keep_index, kernel_refuses, no_complex_autograd, np, recorded, wrap_dim
 from ._index_kernel import like
 from .indexing_assign import _scalar_value, expanded_inplace
 from ._out import same_dtype
@@ -111,8 +111,10 @@ def index_add(input, dim, index, source, *, alpha=1):
         vals = (vals * alpha).astype(x.dtype)
     key = _key(x, d, idx)
     data = write_at(x, key, vals, np.add)
-    return recorded(IndexAddBackward0, data, (input, source),
-                    (key, alpha, (dim, index._data), s.ndim))
+    # (input's gradient is the gradient itself: the index is kept for source's)
+    return keep_index(recorded(IndexAddBackward0, data, (input, source),
+                               (key, alpha, (dim, index._data), s.ndim)),
+                      index if source._requires_grad else None)
 
 
 IndexCopyBackward0 = grad_fn("IndexCopyBackward0", saved={**_GIVEN, "source_dim": "source_dim"},
@@ -164,7 +166,8 @@ def index_copy(input, dim, index, source):
                          f"{d} with size {size}")
     key = _key(x, d, idx)
     data = write_at(x, key, _source_values(s, x))
-    return recorded(IndexCopyBackward0, data, (input, source), (key, dim, idx, s.ndim))
+    return keep_index(recorded(IndexCopyBackward0, data, (input, source), (key, dim, idx, s.ndim)),
+                      index)
 
 
 # (the dim and index reach index_fill_at: its recorded node shows them too;
@@ -221,9 +224,9 @@ def index_fill(input, dim, index, value):
     v = _scalar_value(value._data.item() if isinstance(value, Tensor) else value, x.dtype)
     data = like(write_at(x, key, v), x)
     if isinstance(value, Tensor):
-        return recorded(IndexFillBackward1, data, (input, value),
-                        (key, dim, given, _key(x, d, np.unique(idx))))
-    return recorded(IndexFillBackward0, data, (input,), (key, dim, given))
+        return keep_index(recorded(IndexFillBackward1, data, (input, value),
+                                   (key, dim, given, _key(x, d, np.unique(idx)))), index)
+    return keep_index(recorded(IndexFillBackward0, data, (input,), (key, dim, given)), index)
 
 
 IndexReduceBackward0 = grad_fn("IndexReduceBackward0", saved={
@@ -253,8 +256,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     key = _key(x, d, idx)
     data = reduce_at(x, key, _source_values(s, x), reduce, include_self)
     no_complex_autograd("index_reduce", data, input, source)
-    return recorded(IndexReduceBackward0, data, (input, source),
-                    (key, None, s.shape, reduce, include_self, dim, idx))
+    return keep_index(recorded(IndexReduceBackward0, data, (input, source),
+                               (key, None, s.shape, reduce, include_self, dim, idx)), index)
 
 
 # index_put: the overwritten places get no gradient unless accumulating; the
@@ -341,8 +344,8 @@ def index_put(input, indices, values, accumulate=False):
         np.add.at(data, key, np.broadcast_to(v, target))
     else:
         data[key] = v
-    return recorded(IndexPutBackward0, data, (input, values),
-                    (key, accumulate, tuple(k._data for k in keys)))
+    return keep_index(recorded(IndexPutBackward0, data, (input, values),
+                               (key, accumulate, tuple(k._data for k in keys))), *keys)
 
 
 register(index_add, inplace=True, node=IndexAddBackward0, out=same_dtype())

@@ -3,7 +3,7 @@ the input's elements by mask or by flat position (see scatter.py)."""
 from .. import _meta
 from .. import _dtype as D
 from .._settings import warn_at_caller
-from ._common import broadcast_error, np, recorded, wrap, wrap_dim
+from ._common import broadcast_error, keep_index, np, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register, tensor_field
 from .scatter import Key
 from .scatter_checks import need_tensor
@@ -92,7 +92,8 @@ def masked_scatter(input, mask, source):
         raise RuntimeError("Number of elements of source < number of ones in mask")
     data = _meta.array_copy(np.broadcast_to(x, shape), order="C")
     data[key] = s.reshape(-1)[:n]
-    return recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m))
+    return keep_index(recorded(MaskedScatterBackward0, data, (input, source), (key, n, s.shape, m)),
+                      mask)
 
 
 def _flat_key(x, index, name, with_source=None):
@@ -142,7 +143,8 @@ def take(input, index):
     """The elements of `input` (read as flat) at the positions `index` holds."""
     x = input._data
     key = _flat_key(x, index, "take")
-    return recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,), (key, index._data))
+    return keep_index(recorded(TakeBackward0, contiguous(_flat_view(x)[key]), (input,),
+                               (key, index._data)), index)
 
 
 def _put_self_grad(xp, g, key, accumulate):
@@ -186,7 +188,8 @@ def put(input, index, source, accumulate=False):
     if x.ndim == 0:     # the gradient's key: its one element, written or not
         key = (bool(vals.size > 0),)
     # (put starts from x.clone(), in x's layout)
-    return recorded(PutBackward0, like(data, x), (input, source), (key, accumulate, index._data))
+    return keep_index(recorded(PutBackward0, like(data, x), (input, source),
+                               (key, accumulate, index._data)), index)
 
 
 def take_along_dim(input, indices, dim=None):

@@ -4,7 +4,8 @@ the rounding ops (flat almost everywhere: zero gradient)."""
 from .. import _layout as _L
 from .. import _meta
 from .._meta import is_meta
-from ._common import D, Tensor, as_dims, broadcast_error, kernel_refuses, np, recorded, wrap_dim
+from ._common import (D, Tensor, as_dims, broadcast_error, keep_index, kernel_refuses, np,
+                      recorded, wrap_dim)
 from .pointwise import _KEEPS_DTYPE
 from ._int_args import REQUIRED, require_dim
 from ._out import computed_in_out_dtype
@@ -151,7 +152,8 @@ def index_select(input, dim, index):
     xs = x.reshape(x.shape or (1,))     # a 0-d input as one element along dim 0
     key = (slice(None),) * d + (idx,)
     data = contiguous(xs[key].reshape(x.shape if x.ndim == 0 else xs[key].shape))
-    return recorded(IndexSelectBackward0, data, (input,), (xs.shape, key, dim, given_index))
+    return keep_index(recorded(IndexSelectBackward0, data, (input,),
+                               (xs.shape, key, dim, given_index)), index)
 
 
 def gather(input, dim, index, *, sparse_grad=False):
@@ -183,7 +185,7 @@ def gather(input, dim, index, *, sparse_grad=False):
                 for i, s in enumerate(ids.shape))
     data = contiguous(xs[key].reshape(idx.shape))
     # (For a 0-d input the engine sums the (1,) gradient back to ().)
-    return recorded(GatherBackward0, data, (input,), (xs.shape, key, dim, idx))
+    return keep_index(recorded(GatherBackward0, data, (input,), (xs.shape, key, dim, idx)), index)
 
 
 def _gather_order(shape, d, ishape):
@@ -228,7 +230,8 @@ def masked_select(input, mask):
     data = contiguous(x[key])
     # (a broadcast input gets no ExpandBackward0, as in PyTorch 2.13: the
     # engine sums the gradient back to its shape; the node keeps the mask given)
-    return recorded(MaskedSelectBackward0, data, (input,), (x.shape, key, mask._data))
+    return keep_index(recorded(MaskedSelectBackward0, data, (input,), (x.shape, key, mask._data)),
+                      mask)
 
 
 def flip(input, dims):

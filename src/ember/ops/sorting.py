@@ -10,7 +10,7 @@ from .. import _layout as _L
 from .._layout import c_strided
 from .. import return_types
 from .._meta import is_meta, meta_array
-from ._common import D, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
+from ._common import D, keep_index, kernel_refuses, np, recorded, wrap, wrap_dim, tracked
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
@@ -106,7 +106,8 @@ def record_selection(node, input, x, values, idx, d, kept, result_t, dim, like=N
     consts = node._consts
     ctx = (x.shape, key, dim, idx) + ((kept,) if "keepdim" in consts else ()) + (
         (input._data.shape,) if "input_shape" in consts else ())
-    return result_t(recorded(node, values, (input,), ctx), wrap(idx))
+    indices = wrap(idx)     # (the node reads them: kept, as PyTorch's node saves them)
+    return result_t(keep_index(recorded(node, values, (input,), ctx), indices), indices)
 
 
 def argsort_array(x, d, descending=False, stable=False):

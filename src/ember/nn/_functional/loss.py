@@ -5,7 +5,7 @@ from ..._backend import np, restore, silence
 from ... import _dtype as D
 from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
-from ...ops._common import Tensor, kernel_refuses, recorded, wrap
+from ...ops._common import Tensor, keep_index, kernel_refuses, recorded, wrap
 from ...ops import _autocast
 from ...ops._summation import torch_sum
 from ...ops.scalar_arith import div_scalar
@@ -218,9 +218,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
-    return recorded(node, np.asarray(data, x.dtype), (input,),
-                    (coef, reduction, total, kept, ignore_index, t,
-                     None if weight is None else weight._data))
+    return keep_index(recorded(node, np.asarray(data, x.dtype), (input,),
+                               (coef, reduction, total, kept, ignore_index, t,
+                                None if weight is None else weight._data)), target, weight)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,

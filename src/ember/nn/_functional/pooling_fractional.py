@@ -5,7 +5,7 @@ import math
 
 from ..._backend import np
 from ... import _sampling
-from ...ops._common import recorded, wrap
+from ...ops._common import keep_index, recorded, wrap
 from ...ops.pooling_checks import ints
 from ...ops.pooling_plans import Gather, node_family
 
@@ -95,7 +95,8 @@ def _fractional(input, n, kernel_size, output_size, output_ratio, _random_sample
     _check(input._data, n, k, out, _random_samples._data)
     values, indices = _pool(input._data, n, k, out, _random_samples._data)
     plan = Gather(indices, input._data.shape[-n:], True, _NODES[n])
-    return recorded(plan.node, values, (input,), (plan,)), wrap(indices)
+    indices = wrap(indices)     # (kept, as PyTorch's node saves them)
+    return keep_index(recorded(plan.node, values, (input,), (plan,)), indices), indices
 
 
 def _check(x, n, k, out, samples):
