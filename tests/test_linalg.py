@@ -195,17 +195,21 @@ def test_qr_mode_r_and_complete_are_not_differentiable():
         assert text in str(err)
 
 
-def test_det_gradient_at_a_singular_matrix():
-    """The cofactor matrix (the adjugate's transpose), where the inverse does
-    not exist. Compared with the cofactors themselves, not with PyTorch: its
-    answer here depends on the CPU (where MKL's LU finds the pivot exactly 0,
-    as on AVX-512 machines, PyTorch returns zeros)."""
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_det_gradient_at_a_singular_matrix(create_graph):
+    """PyTorch's formula, g det(A) A^{-H} as a solve with det's LU: zeros
+    where that LU makes det exactly 0 (a zero right-hand side stays zero in
+    LAPACK's triangular solves). Under create_graph=True the singular path
+    through the SVD: the cofactor matrix (the adjugate's transpose)."""
     a = ember.tensor(SINGULAR, requires_grad=True)
-    ember.linalg.det(a).backward()
+    det = ember.linalg.det(a)
+    assert det.item() == 0      # (the LU's last pivot is exactly 0)
+    grad, = ember.autograd.grad(det, a, create_graph=create_graph)
     cofactors = [[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(SINGULAR, i, 0), j, 1))
                   for j in range(3)] for i in range(3)]
-    np.testing.assert_allclose(a.grad.numpy(), cofactors, atol=1e-12)
     assert np.abs(cofactors).max() > 1     # not the zero matrix
+    np.testing.assert_allclose(grad.detach().numpy(), cofactors if create_graph else 0,
+                               atol=1e-12)
 
 
 # --- errors -------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ._int_args import REQUIRED, missing_arguments
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
+from .linalg_det_grad import det_grad, factors_transpose, slogdet_grad
 from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
                             np_dtype, np_solve, singular_error, solve_arrays, square, vector_rhs,
                             warn_once)
@@ -70,50 +71,12 @@ def inv(A):
 
 # --- det, slogdet ---------------------------------------------------------
 
-def _cofactor(a):
-    """det(A) A^{-T} (the transposed adjugate: det's derivative is its
-    conjugate), through the SVD where A is singular (the adjugate stays
-    defined there)."""
-    d = np.linalg.det(a)[..., None, None]
-    with np.errstate(all="ignore"):
-        try:
-            out = d * np.swapaxes(np.linalg.inv(a), -1, -2)
-            if np.all(np.isfinite(out)):
-                return out
-        except np.linalg.LinAlgError:
-            pass
-        u, s, vh = np.linalg.svd(a)
-        sign = np.linalg.det(u) * np.linalg.det(vh)
-        n = s.shape[-1]
-        others = np.prod(np.where(np.eye(n, dtype=bool), 1, s[..., None, :]), axis=-1)
-        adj = (np.swapaxes(vh, -1, -2).conj() * (sign[..., None] * others)[..., None, :]) \
-            @ np.swapaxes(u, -1, -2).conj()
-        return np.swapaxes(adj, -1, -2)
-
-
-def _det_grad(xp, g, A, det):
-    if not xp.recording:
-        return g[..., None, None] * np.conj(_cofactor(A))
-    return (g * xp.conj(det))[..., None, None] * mH(xp, xp.inv(A))
-
-
 # (the LU factorisation det computes, which PyTorch's node keeps)
 _LU_FIELDS = {"LU": tensor_field("LU"), "pivots": tensor_field("pivots")}
-LinalgDetBackward0 = grad_fn("LinalgDetBackward0", saved=_LU_FIELDS,
-                             A=lambda xp, g, A, result: _det_grad(xp, g, A, result))
-def _slogdet_grad(xp, grad, A, sign):
-    """PyTorch's slogdet_backward: (g_logabsdet - i Im(conj(g_sign) sign))
-    A^{-H}; a real sign has no derivative."""
-    g_sign, g = grad
-    if xp.is_complex(A):
-        g = g - xp.imag(xp.conj(g_sign) * sign) * 1j
-    return g[..., None, None] * mH(xp, xp.inv(A))
-
-
+LinalgDetBackward0 = grad_fn("LinalgDetBackward0", saved=_LU_FIELDS, A=det_grad)
 LinalgSlogdetBackward0 = grad_fn(
     "LinalgSlogdetBackward0", outputs=("sign", "logabsdet"),
-    saved={**_LU_FIELDS, "sign": tensor_field("sign")},
-    A=lambda xp, grad, A, sign: _slogdet_grad(xp, grad, A, sign))
+    saved={**_LU_FIELDS, "sign": tensor_field("sign")}, A=slogdet_grad)
 
 
 def _lu_diagonal(A):
@@ -123,7 +86,7 @@ def _lu_diagonal(A):
     PyTorch's factorisation gives its rounding (det [[4, 7], [2, 6]] in
     float32 is 10.000002) and its signed zeros (det [[1, 2], [2, 4]] is -0.)."""
     a = A._data
-    if a.dtype.kind != "c" and A.is_contiguous():
+    if factors_transpose(a):
         a = np.swapaxes(a, -1, -2)
     LU, pivots, _ = lu_np(a)
     swaps = np.count_nonzero(pivots != np.arange(1, pivots.shape[-1] + 1), axis=-1)
