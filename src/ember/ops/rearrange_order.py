@@ -110,6 +110,8 @@ def _roll_args(x, shifts, dims):
     if len(shifts) != len(dims) and not (not dims and len(shifts) == 1):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                            f"dims:{len(dims)}")
+    if dims and x.ndim == 0:    # (a 0-d tensor has no dim 0 to roll along, nor -1)
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     dims = tuple(wrap_dim(d, x.ndim) for d in dims)
     return shifts, dims or None
 

@@ -237,6 +237,9 @@ def masked_select(input, mask):
 def flip(input, dims):
     x = input._data
     given, dims = given_dims(dims), as_dims(dims, x.ndim)
+    for i, d in enumerate(dims):
+        if d in dims[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     data = _L.copied_like(np.flip(x, dims) if x.ndim else x, x)
     return recorded(FlipBackward0, data, (input,), (dims, given))
 

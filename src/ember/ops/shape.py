@@ -239,6 +239,9 @@ def unsqueeze(input, dim):
     return _view_of(data, input, UnsqueezeBackward0, (x.shape, dim))
 
 
+_NEGATIVE_SIZE = "numel: integer multiplication overflow"     # (PyTorch's words for it)
+
+
 def expand(input, *sizes):
     x = input._data
     sizes = _shape_arg(sizes, "expand")
@@ -248,6 +251,12 @@ def expand(input, *sizes):
             "sizes provided (%d) must be greater or equal to the number of dimensions in "
             "the tensor (%d)" % (len(sizes), x.ndim))
     lead = len(sizes) - x.ndim
+    for i, s in enumerate(sizes[:lead]):
+        if s == -1 and x.ndim:
+            raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
+        if s < 0:
+            raise RuntimeError(_NEGATIVE_SIZE)
     target = tuple(s if s != -1 else x.shape[i - lead] for i, s in enumerate(sizes))
     for i, s in enumerate(x.shape):
         if s != 1 and s != target[i + lead]:
@@ -255,6 +264,8 @@ def expand(input, *sizes):
                 f"The expanded size of the tensor ({target[i + lead]}) must match the existing "
                 f"size ({s}) at non-singleton dimension {i + lead}.  Target sizes: "
                 f"{list(sizes)}.  Tensor sizes: {list(x.shape)}")
+    if any(n < 0 for n in target):      # (-2 at a dim of size 1)
+        raise RuntimeError(_NEGATIVE_SIZE)
     data = np.broadcast_to(x, target)
     if 1 in target:
         data = _kept_strides(x, data)
@@ -427,6 +438,10 @@ def repeat(input, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
     padded = (1,) * (len(sizes) - x.ndim) + x.shape
+    target = [r * s for r, s in zip(sizes, padded)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
     # (c_strided: np.tile copies in the input's order where every count is 1)
     data = _L.c_strided(np.tile(x.reshape(padded), sizes))
     split = tuple(v for r, s in zip(sizes, padded) for v in (r, s))
