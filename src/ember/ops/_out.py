@@ -13,6 +13,7 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 from . import _keywords
 from ._call_forms import refused_call
+from ._overlap import check_no_partial_overlap, checks_partial_overlap, out_inputs
 from .inplace import _castable, check_no_internal_overlap
 from .. import _dtype as D, return_types
 
@@ -89,6 +90,7 @@ def into(out, name, function, args, kwargs, check=None):
     if kernel is not None:
         return _into_kernel(out, name, function, args, kwargs, check, kernel)
     _no_autograd(name, out, args, kwargs)
+    _no_partial_overlap(out, function, args, kwargs)
     try:
         result = function(*args, **kwargs)
     except NotImplementedError as e:
@@ -117,6 +119,14 @@ def into(out, name, function, args, kwargs, check=None):
     return out
 
 
+def _no_partial_overlap(out, function, args, kwargs):
+    if checks_partial_overlap(function):
+        inputs = out_inputs(args, kwargs)
+        for o in (out if isinstance(out, (tuple, list)) else (out,)):
+            if isinstance(o, Tensor):
+                check_no_partial_overlap(o._data, inputs)
+
+
 def _checked_first(error, name, out, args, check):
     """A kernel's dispatch refusal ('"abs_cpu" not implemented for ...')
     comes after PyTorch's check that out has the input's dtype: that
@@ -133,6 +143,7 @@ def _into_kernel(out, name, function, args, kwargs, check, kernel):
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_tname(out)}")
     check(name, out, None)
+    _no_partial_overlap(out, function, args, kwargs)
     result = function(*args, **kwargs)
     aten = kernel(args)
     if aten is not None:

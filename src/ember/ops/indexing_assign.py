@@ -11,6 +11,7 @@ from .._settings import warn_at_caller
 from ..autograd import _forward
 from ._common import D, Tensor, keep_index, np, recorded, tracked
 from . import _index_kernel as K
+from ._overlap import check_no_partial_overlap
 from .indexing import (CopySlices, FillBackward3, IndexPutBackward0, _advanced_array, _is_advanced,
                        _dims_taken, _normalize_key, _skipped_slices, apply_slicing,
                        check_lone_item)
@@ -64,6 +65,7 @@ def setitem(input, key, value):
             "tensor[indices] = tensor",
             cpp="aten/src/ATen/native/TensorAdvancedIndexing.cpp:976")
     masked = not basic and _masked_fill(advanced, v, view._data.shape)
+    check_no_partial_overlap(view._data if basic else x, (value,))
     if basic:
         target = view._data.shape
         if isinstance(value, Tensor):

@@ -24,6 +24,7 @@ from ..autograd.grad_mode import no_grad
 from ._common import D, Node, Tensor, _state, edge, np, number_arg, recorded, tracked
 from ._registry import grad_fn
 from .._inference import INFERENCE_VC
+from ._overlap import check_no_partial_overlap, checks_partial_overlap
 from ._view_history import NO_GRAD_MODIFIED, NO_GRAD_VIEW, Placement, view_node
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -361,6 +362,7 @@ def make_inplace(op, name=None, function_form=False):
     out are the function's)."""
     zero = getattr(op, "_inplace_zero_node", None)
     entry = _INPLACE_ENTRIES.get(op.__name__)
+    overlap = checks_partial_overlap(op)
 
     def method(input=_keywords.MISSING, *args, **kwargs):
         # (`input`: the function form's name for the tensor, torch.add_(input=t, other=1);
@@ -374,6 +376,8 @@ def make_inplace(op, name=None, function_form=False):
             if self is _keywords.MISSING:
                 raise _keywords.missing_error(method.__name__, (), kwargs) from None
             raise
+        if overlap and (args or kwargs):
+            check_no_partial_overlap(self._data, args + tuple(kwargs.values()))
         try:
             result = op(_snapshot(self) if tracked(self, *args) else self, *args, **kwargs)
         except NotImplementedError as e:
@@ -453,6 +457,7 @@ def copy_(self, src, non_blocking=False):
     from ._common import broadcast_error
     check_inplace(self)
     check_no_internal_overlap(self._data)
+    check_no_partial_overlap(self._data, (src,))
     try:
         shape = np.broadcast_shapes(self._data.shape, src._data.shape)
     except ValueError:

@@ -117,9 +117,12 @@ def _solved_det_grad(xp, g, A, det):
 def _singular_det_grad(g, A):
     """U diag(d prod(S)/dS) Vh times conj(det U det Vh) g: det's gradient
     from A = U diag(S) Vh, where no inverse exists (recorded)."""
-    from .. import linalg, cat, ones
-    U, S, Vh = linalg.svd(A)
-    alpha = (linalg.det(U) * linalg.det(Vh)).conj() * g
+    from .._creation import ones
+    from .linalg_decompositions import svd
+    from .linalg_solvers import det
+    from .shape_join import cat
+    U, S, Vh = svd(A)
+    alpha = (det(U) * det(Vh)).conj() * g
     n = S.shape[-1]
     one = ones(S.shape[:-1] + (1,), dtype=S.dtype)
     before = cat([one, S.narrow(-1, 0, n - 1)], -1).cumprod(-1)
