@@ -151,6 +151,8 @@ def checking(function, name, function_form):
         (_, param), = params
 
         def method(self, other=MISSING, *args, **kwargs):     # (the common case, kept cheap)
+            if other is MISSING and param in kwargs:    # (x.mm(mat2=y): by its own name)
+                other = kwargs.pop(param)
             if not isinstance(other, Tensor):
                 _missing.refuse(name, (self, other))     # (left out: the parser's words)
                 raise TypeError(f"{name}(): argument '{param}' (position 1) must be Tensor, "

@@ -411,8 +411,12 @@ def cond(A, p=None):
     from .linalg_norms import matrix_norm
     from .linalg_solvers import inv_ex
     from .shape import squeeze
+    at_least_2d(A, "linalg.cond")
+    if isinstance(p, str):      # ('fro', 'nuc': square first, even when empty)
+        square(A, f"linalg.cond(ord={p})")
+    if A._data.size == 0:   # (PyTorch's zeros, of the batch's shape)
+        return Tensor._wrap(np.zeros(A._data.shape[:-2], A._data.real.dtype))
     if p in (None, 2, -2):
-        at_least_2d(A, "linalg.cond")
         S = svdvals(A)
         # (the first and last singular values as PyTorch's narrows take them)
         n = S._data.shape[-1]

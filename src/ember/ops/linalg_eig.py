@@ -54,7 +54,7 @@ def eigvals(A):
     """The eigenvalues; through eig when A requires grad (PyTorch's graph)."""
     if tracked(A):
         return _eig(A)[0]
-    ct = _check(A, "linalg.eig")
+    ct = _check(A, "linalg.eigvals")
     a = A._data
     if is_meta(a):
         return Tensor._wrap(meta_array(a.shape[:-1], ct))

@@ -4,7 +4,7 @@ graphs hold the same nodes)."""
 import math
 
 from .._layout import c_strided
-from ._common import D, as_dims, np, recorded, wrap_dim
+from ._common import D, Tensor, as_dims, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import given_dims
@@ -110,6 +110,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
         a = a.astype(np.float32)
     p = float(ord)
     dims = as_dims(dim, a.ndim) if dim is not None and dim not in ((), []) else None
+    if (p < 0 or p == math.inf) and a.size == 0:
+        _no_identity(a, p, dim if dims is not None else None)
     ab = np.abs(a)
     ax = dims if a.ndim else None     # (a 0-d tensor's dim 0 is its one element)
     if p == 2:
@@ -130,6 +132,18 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
                     (x,), (p, dims, keepdim, None if dim is None else given_dims(dim), ord))
 
 
+def _no_identity(a, p, dim):
+    """PyTorch's refusal of a max, min or negative-power norm over nothing."""
+    head = f"linalg.vector_norm cannot compute the {p:g} norm on "
+    if dim is None:
+        raise RuntimeError(head + "an empty tensor because the operation does not have an "
+                           "identity")
+    for d in (dim if isinstance(dim, (tuple, list)) else (dim,)):
+        if a.shape[as_dims(d, a.ndim)[0]] == 0:     # ("{d}because": PyTorch's words, as written)
+            raise RuntimeError(head + f"the dimension {d}because this dimension is empty and "
+                               "the operation does not have an identity")
+
+
 _MATRIX_ORDS = ("fro", "nuc", math.inf, -math.inf, 1, -1, 2, -2)
 
 
@@ -138,7 +152,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     singular values of A with `dim` moved last; 1, -1, inf, -inf the max/min
     of column (or row) absolute sums."""
     from .linalg_decompositions import svdvals
-    from .reduction import amax, amin, sum as sum_
+    from .reduction import amin, sum as sum_
     from .shape import permute, unsqueeze
     name = "linalg.matrix_norm"
     # (PyTorch checks the order first, before A's dims and dtype)
@@ -168,8 +182,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if ord in ("nuc", 2, -2):
         rest = [i for i in range(nd) if i not in (d0, d1)]
         S = svdvals(permute(A, tuple(rest) + (d0, d1)))
-        out = sum_(S, -1, keepdim) if ord == "nuc" else (amax if ord == 2 else amin)(S, -1,
-                                                                                    keepdim)
+        out = sum_(S, -1, keepdim) if ord == "nuc" else (_amax if ord == 2 else amin)(
+            S, -1, keepdim)
         if keepdim:
             order = tuple(rest) + (d0, d1)
             out = permute(unsqueeze(out, -1), tuple(order.index(i) for i in range(nd)))
@@ -179,7 +193,21 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     if not keepdim and d0 < d1:
         d1 -= 1
     sums = vector_norm(A, 1.0, (d0,), keepdim)
-    return (amax if ord > 0 else amin)(sums, d1, keepdim)
+    return (_amax if ord > 0 else amin)(sums, d1, keepdim)
+
+
+def _amax(x, dim, keepdim):
+    """amax, but 0 over an empty dim: a positive-order norm of an empty
+    matrix (PyTorch's zeros, with no history; amin still refuses)."""
+    from .reduction import amax
+    if x._data.shape[dim] == 0:
+        shape = list(x._data.shape)
+        if keepdim:
+            shape[dim] = 1
+        else:
+            del shape[dim]
+        return Tensor._wrap(np.zeros(shape, x._data.dtype))
+    return amax(x, dim, keepdim)
 
 
 def _ord_text(ord):

@@ -55,7 +55,7 @@ def _inv_arrays(a, name, check):
 
 
 def _inv_ex(A, check_errors, name):
-    square(A, name)
+    square(A, "linalg.inv")     # (inv_ex's checks are inv's, by name too)
     inverse, info = _inv_arrays(A._data, name, check_errors)
     inverse = column_major(inverse)
     return recorded_multi(LinalgInvExBackward0, [inverse, info], (A,), (), (True, False))
@@ -374,6 +374,8 @@ def _chol_info(a):
 
 
 def _cholesky_arrays(a, upper, check_errors, name):
+    if a.size == 0:     # (no pivot to test: the empty factor)
+        return column_major(np.array(a)), np.zeros(a.shape[:-2], np.int32)
     if upper:
         # (U reads A's upper triangle, as LAPACK's potrf('U'): the lower one
         # of A^H, whose factor is U^H; NumPy reads the lower one)
@@ -391,7 +393,7 @@ def _cholesky_arrays(a, upper, check_errors, name):
 
 
 def _cholesky_ex(A, upper, check_errors, name):
-    square(A, name)
+    square(A, "linalg.cholesky")    # (cholesky_ex's checks are cholesky's, by name too)
     L, info = _cholesky_arrays(A._data, upper, check_errors, name)
     return recorded_multi(LinalgCholeskyExBackward0, [L, info], (A,), (upper,), (True, False))
 
