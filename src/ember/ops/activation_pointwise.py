@@ -73,8 +73,8 @@ def _elu_forward(x, alpha, scale, input_scale):
     # where): fmin keeps NaN out of the negative side, maximum keeps it in the
     # positive one, as ATen's `x <= 0 ? ... : x * scale` sends NaN there.
     if scale == 1 and input_scale == 1:
-        return np.expm1(np.fmin(x, 0)) * neg + np.maximum(x, 0)
-    return np.expm1(np.fmin(x, 0) * ipt) * neg + np.maximum(x, 0) * pos
+        return np.expm1(np.fmin(0, x)) * neg + np.maximum(0, x)
+    return np.expm1(np.fmin(0, x) * ipt) * neg + np.maximum(0, x) * pos
 
 
 def _elu_grad(xp, g, self, alpha, scale, input_scale):
@@ -349,7 +349,7 @@ def _hardtanh_data(input, min_val, max_val):
         if x.dtype == np.uint8 and (min_val < 0 or max_val < 0):
             raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     lo, hi = (_scalar_value(v, x.dtype) for v in (min_val, max_val))
-    return np.minimum(np.maximum(x, lo), hi)
+    return np.minimum(hi, np.maximum(lo, x))     # (x kept of equals: -0. stays)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0):

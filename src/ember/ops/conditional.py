@@ -249,9 +249,9 @@ def clamp(input, min=None, max=None):
     # (the bounds as c10 converts them: -1 in uint8 is 255, one beyond the
     # dtype's range is refused)
     if min is not None:
-        data = np.maximum(data, _scalar_value(min, x.dtype))
+        data = np.maximum(_scalar_value(min, x.dtype), data)    # (x kept of equals: -0.)
     if max is not None:
-        data = np.minimum(data, _scalar_value(max, x.dtype))
+        data = np.minimum(_scalar_value(max, x.dtype), data)
     if data is x:
         data = x.copy()
     return recorded(ClampBackward1, data, (input,), (min, max))
@@ -308,9 +308,9 @@ def _clamp_tensors(input, lo, hi, node, inputs):
             raise broadcast_error(shape, t._data.shape) from None
     data = x
     if lo is not None:
-        data = np.maximum(data, lo._data.astype(dt._np, copy=False))
+        data = np.maximum(lo._data.astype(dt._np, copy=False), data)
     if hi is not None:
-        data = np.minimum(data, hi._data.astype(dt._np, copy=False))
+        data = np.minimum(hi._data.astype(dt._np, copy=False), data)
     return recorded(node, _meta.array_copy(np.broadcast_to(data, shape)), inputs)
 
 
@@ -332,7 +332,7 @@ def clamp_min(input, min):
     if isinstance(min, Tensor):
         return _clamp_tensors(input, min, None, ClampMinBackward1, (input, min))
     x = _scalar_clamped(input, (min,), "clamp_min_scalar_cpu")
-    data = np.asanyarray(np.maximum(x, _scalar_value(min, x.dtype)))
+    data = np.asanyarray(np.maximum(_scalar_value(min, x.dtype), x))
     return recorded(ClampMinBackward0, data, (input,), (min,))
 
 
@@ -345,7 +345,7 @@ def clamp_max(input, max):
     if isinstance(max, Tensor):
         return _clamp_tensors(input, None, max, ClampMaxBackward1, (input, max))
     x = _scalar_clamped(input, (max,), "clamp_max_scalar_cpu")
-    data = np.asanyarray(np.minimum(x, _scalar_value(max, x.dtype)))
+    data = np.asanyarray(np.minimum(_scalar_value(max, x.dtype), x))
     return recorded(ClampMaxBackward0, data, (input,), (max,))
 
 
@@ -358,7 +358,9 @@ def _pairwise(npfn, node, input, other):
     if ad.dtype.kind == "c":
         raise RuntimeError(f"{npfn.__name__} not implemented for complex tensors.")
     try:
-        data = _L.iterated(np.asanyarray(npfn(ad, bd)), ad, bd)
+        # (reversed: of equals np.maximum keeps its second, PyTorch its first:
+        # maximum(-0., 0.) is -0.)
+        data = _L.iterated(np.asanyarray(npfn(bd, ad)), ad, bd)
     except ValueError:
         raise broadcast_error(ad.shape, bd.shape) from None
     return recorded(node, data, (input, other))

@@ -219,8 +219,9 @@ def _relu(x):
         if x.dtype.kind == "b":
             raise RuntimeError("Boolean inputs not supported for relu")
         raise NotImplementedError("clamp is not supported for complex types")
-    # (a zero of x's dtype, made once: NumPy converts a Python 0 on every call)
-    return np.maximum(x, _ZEROS.get(x.dtype, 0))
+    # (a zero of x's dtype, made once: NumPy converts a Python 0 on every call;
+    # second, as np.maximum keeps its second of equals: relu(-0.) is -0.)
+    return np.maximum(_ZEROS.get(x.dtype, 0), x)
 
 
 _ZEROS = {np.dtype(t): np.zeros((), t) for t in (np.float32, np.float64)}

@@ -260,6 +260,9 @@ def scan_input(input, dim, dtype, name="cumsum"):
 def cumsum(input, dim=REQUIRED, *, dtype=None):
     x, d = scan_input(input, require_dim("cumsum", dim), dtype)
     data = running(np.cumsum, x, d)
+    if D.is_float_np(data.dtype) and data.size:
+        # (PyTorch's sums start from +0.: cumsum([-0.]) is [0.])
+        data = data + data.dtype.type(0)
     return recorded(CumsumBackward0, data, (input,), (d, dim))
 
 
