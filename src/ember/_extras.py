@@ -48,22 +48,41 @@ def can_cast(from_, to):
     return from_._category <= to._category
 
 
-def nonzero(input, *, as_tuple=False):
+def nonzero(input, *, as_tuple=False, out=None):
     try:
         x = input._data
     except AttributeError:
         from .ops._common import tensor_arg
         raise tensor_arg(input, "nonzero") from None
+    if out is not None:
+        _check_nonzero_out(out, as_tuple)
     if x.ndim == 0:     # one element, no dimension to index
         k = int(bool(x))
-        return ((Tensor._wrap(np.zeros(k, np.int64)),) if as_tuple
-                else Tensor._wrap(np.zeros((k, 0), np.int64)))
-    idx = np.nonzero(x)
-    if as_tuple:
-        return tuple(Tensor._wrap(i.astype(np.int64)) for i in idx)
-    return Tensor._wrap(np.stack(idx, axis=1).astype(np.int64) if idx else
-                        np.zeros((0, 0), np.int64))
+        if as_tuple:
+            return (Tensor._wrap(np.zeros(k, np.int64)),)
+        rows = np.zeros((k, 0), np.int64)
+    else:
+        idx = np.nonzero(x)
+        if as_tuple:
+            return tuple(Tensor._wrap(i.astype(np.int64)) for i in idx)
+        # (PyTorch's kernel writes the rows column by column: stride (1, n))
+        rows = np.stack(idx).astype(np.int64, copy=False).T
+    if out is None:
+        return Tensor._wrap(rows)
+    from .ops._out import write
+    write(out, Tensor._wrap(rows))
+    return out
 
+
+def _check_nonzero_out(out, as_tuple):
+    if not isinstance(out, Tensor):
+        from .ops._common import _tname
+        raise TypeError(f"nonzero(): argument 'out' must be Tensor, not {_tname(out)}")
+    if as_tuple:
+        raise RuntimeError("nonzero does not support the out kwarg when as_tuple is True")
+    if out.dtype is not D.int64:
+        raise RuntimeError("nonzero: Expected out tensor to have scalar type Long but got "
+                           f"scalar type{D.SCALAR_NAMES[out.dtype]}")
 
 
 def nonzero_static(input, *, size, fill_value=-1, out=None):
@@ -162,7 +181,14 @@ for _name, _dtype in (("float", D.float32), ("double", D.float64), ("half", D.fl
                       ("chalf", D.complex32)):
     setattr(Tensor, _name, _conversion(_name, _dtype))
 
-Tensor.nonzero = nonzero
+
+
+def _nonzero_method(self, *, as_tuple=False):
+    return nonzero(self, as_tuple=as_tuple)     # (the method takes no out=)
+
+
+_nonzero_method.__name__ = _nonzero_method.__qualname__ = "nonzero"
+Tensor.nonzero = _nonzero_method
 Tensor.nonzero_static = nonzero_static
 
 

@@ -257,6 +257,22 @@ def scan_input(input, dim, dtype, name="cumsum"):
     return x, wrap_dim(dim, x.ndim)
 
 
+def scan_inplace(op):
+    """cumsum_/cumprod_: PyTorch's in-place scans take dtype= but write only
+    into a tensor of that dtype (the generic in-place path would cast)."""
+    from .inplace import make_inplace
+    generic = make_inplace(op)
+
+    def method(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if isinstance(dtype, D.dtype) and isinstance(self, Tensor) and dtype is not self.dtype:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {D.C_NAMES[self.dtype]} "
+                               f"and output tensor dtype {D.C_NAMES[dtype]} should match")
+        return generic(self, *args, **kwargs)
+    method.__name__ = method.__qualname__ = generic.__name__
+    return method
+
+
 def cumsum(input, dim=REQUIRED, *, dtype=None):
     x, d = scan_input(input, require_dim("cumsum", dim), dtype)
     data = running(np.cumsum, x, d)
@@ -273,7 +289,7 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     return torch_norm(input, p, dim, keepdim, dtype)
 
 
-cumsum = register(cumsum, inplace=True)
+cumsum = register(cumsum, inplace=scan_inplace(cumsum))
 REGISTRY["cumsum"] = REGISTRY["cumsum"]._replace(public=computed_in_out_dtype(REGISTRY["cumsum"]))
 # (PyTorch's out= for these: the result's dtype exactly, in each op's words)
 index_select = register(index_select, out=same_dtype(

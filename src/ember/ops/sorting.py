@@ -18,6 +18,7 @@ from . import _topk_ties
 from .reduction import select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 from .._size import int_value
+from ._int_args import type_name
 
 
 def selected_grad(xp, grad, shape, key):
@@ -175,6 +176,11 @@ def msort(input):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    for name, flag in (("largest", largest), ("sorted", sorted)):
+        if flag is not True and flag is not False:
+            # (words of a flag given by keyword: the parser adds a position
+            # to one given in place, which this function cannot tell apart)
+            raise TypeError(f"topk(): argument '{name}' must be bool, not {type_name(flag)}")
     x, d = as_1d(input, dim)
     k = int_value(k, "k")
     _orderable(x, "topk")

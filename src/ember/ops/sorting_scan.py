@@ -8,15 +8,15 @@ from .. import _meta
 from .. import return_types
 from .._layout import c_strided
 from . import shape as _shape
-from ._common import D, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
+from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wrap, wrap_dim
 from ._out import computed_in_out_dtype, same_dtype
-from ._int_args import REQUIRED, require_dim
+from ._int_args import REQUIRED, require_dim, type_name
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
 from .scalar_arith import div_scalar, mul_scalar
-from .selection import scan_input
+from .selection import scan_input, scan_inplace
 from .sorting import as_1d, record_selection, selected_grad
 
 _CUMULATIVE = {"dim": "given_dim", "indices": tensor_field("indices")}
@@ -203,9 +203,12 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
     d = wrap_dim(dim, input._data.ndim)
-    for extra in (prepend, append):
+    for name, extra in (("prepend", prepend), ("append", append)):
         if extra is None:
             continue
+        if not isinstance(extra, Tensor):
+            # (the keyword's words: the parser adds a position to one given in place)
+            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type_name(extra)}")
         if extra._data.ndim != input._data.ndim:
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
         for i, (a, b) in enumerate(zip(input._data.shape, extra._data.shape)):
@@ -289,7 +292,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cummin, node=CumminBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
-register(cumprod, inplace=True, node=CumprodBackward0)
+register(cumprod, inplace=scan_inplace(cumprod), node=CumprodBackward0)
 REGISTRY["cumprod"] = REGISTRY["cumprod"]._replace(public=computed_in_out_dtype(REGISTRY["cumprod"]))
 register(logcumsumexp, node=LogcumsumexpBackward0)
 register(aminmax, node=AminmaxBackward0, out=same_dtype())
