@@ -5,12 +5,12 @@ from ._settings import warn_at_caller
 from ._layout import factory, laid_out, preserve_format
 from ._backend import np
 
-from . import _dtype as D, _public_name
+from . import _dtype as D
 from ._device import (device, _check_device, _target_device, get_default_device,  # noqa: F401
                       set_default_device)
 from ._meta import is_meta, meta_array
 from ._tensor import Tensor
-from ._python_data import (_CPP_NAMES, _overflow, _scalar_to, _tname, _to_array, numpy_arg,
+from ._python_data import (_CPP_NAMES, dtype_arg, _overflow, _scalar_to, _tname, _to_array, numpy_arg,
                            scalar_arg, warn_if_read_only)
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye",
@@ -19,18 +19,7 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
 
 _wrap = Tensor._wrap
 
-# dtype= also takes Python's own types, as PyTorch's argument parser does.
-_PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_, complex: D.complex128}
-
-
-def _check_dtype(dtype, fn):
-    """The dtype argument as an ember dtype (or None); TypeError as PyTorch's."""
-    if dtype is None or isinstance(dtype, D.dtype):
-        return dtype
-    if isinstance(dtype, type) and dtype in _PY_DTYPES:
-        return _PY_DTYPES[dtype]
-    raise TypeError(f"{fn}(): argument 'dtype' must be {_public_name.name}.dtype, "
-                    f"not {_tname(dtype)}")
+_check_dtype = dtype_arg
 
 
 def _finish(data, requires_grad, dev="cpu"):

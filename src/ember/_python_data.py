@@ -22,6 +22,22 @@ if D._BF16_NP is not None:
     _CPP_NAMES[D._BF16_NP] = "c10::BFloat16"
 
 
+# dtype= also takes Python's own types, as PyTorch's argument parser does.
+_PY_DTYPES = {int: D.int64, float: D.float64, bool: D.bool_, complex: D.complex128}
+
+
+def dtype_arg(dtype, fn):
+    """The dtype argument of `fn` as an ember dtype (or None); TypeError as
+    PyTorch's parser words a value of another type."""
+    if dtype is None or isinstance(dtype, D.dtype):
+        return dtype
+    if isinstance(dtype, type) and dtype in _PY_DTYPES:
+        return _PY_DTYPES[dtype]
+    from . import _public_name
+    raise TypeError(f"{fn}(): argument 'dtype' must be {_public_name.name}.dtype, "
+                    f"not {_tname(dtype)}")
+
+
 def _tname(x):
     """A value's type as PyTorch's argument errors print it: the C type's
     tp_name, which for a class defined in Python is its bare name."""

@@ -41,6 +41,10 @@ def _quietly(function, method=True):
             if result is not NOT_HANDLED:
                 return result
             refuse_types(op.__name__, method, args, kwargs)
+            if "dtype" in kwargs:
+                result = _dtype_keyword(op, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
             refuse_non_tensor(op.__name__, args, kwargs)
             raise
         except TypeError as e:
@@ -48,6 +52,10 @@ def _quietly(function, method=True):
             if result is not NOT_HANDLED:
                 return result
             refuse_types(op.__name__, method, args, kwargs)
+            if "dtype" in kwargs:
+                result = _dtype_keyword(op, args, kwargs)
+                if result is not NOT_HANDLED:
+                    return result
             # (one wrapper serves a function-only op's calls: never a method's)
             from ._registry import REGISTRY     # (the error path: the registry imports this)
             info = REGISTRY.get(op.__name__)
@@ -74,6 +82,19 @@ def _quietly(function, method=True):
     op.__doc__ = function.__doc__
     op.__wrapped__ = function
     return op
+
+
+def _dtype_keyword(op, args, kwargs):
+    """After op failed: the call again with dtype=float (int, bool,
+    complex) as the dtype PyTorch's parser reads it as, or the parser's
+    TypeError for a dtype= of another type; NOT_HANDLED where dtype= was
+    a dtype (the failure was another's)."""
+    from .._dtype import dtype
+    given = kwargs["dtype"]
+    if given is None or isinstance(given, dtype):
+        return NOT_HANDLED
+    from .._python_data import dtype_arg
+    return op(*args, **{**kwargs, "dtype": dtype_arg(given, op.__name__)})
 
 
 def _alias_op(function, method, alias, name):

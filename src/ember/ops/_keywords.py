@@ -94,7 +94,7 @@ def retry(function, name, args, kwargs, error, method=True):
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
     if _missing.is_missing(error):
-        parsed = missing_error(name, args, kwargs, method)
+        parsed = missing_error(name, args, kwargs, method, getattr(error, "unbound", False))
         if parsed is not None:
             raise parsed from None
     renamed_error = named(error, name)
@@ -103,16 +103,46 @@ def retry(function, name, args, kwargs, error, method=True):
     raise renamed_error from None
 
 
-def missing_error(name, args, kwargs, method=True):
-    """PyTorch's error for op `name` called without a required argument:
-    the method's words where the op is one (self given: the function form
-    words it again, ops/_registry.py's with_out), else the function's."""
+def missing_error(name, args, kwargs, method=True, unbound=False):
+    """PyTorch's error for op `name` called without a required argument
+    (or, `unbound`, called in a way none of its signatures binds: see
+    unbound_call): the method's words where the op is one (self given: the
+    function form words it again, ops/_registry.py's with_out), else the
+    function's."""
+    table, given = "FUNCTIONS", args
     if method and args and name in _missing.tables("METHODS"):
-        error = _missing.parser_error("METHODS", name, args[1:], kwargs)
-    else:
-        error = _missing.parser_error("FUNCTIONS", name, args, kwargs)
+        table, given = "METHODS", args[1:]
+    error = _missing.parser_error(table, name, given, kwargs)
+    if unbound and (error is None or "() missing " not in str(error)):
+        # (short of nothing, or of an argument of several signatures alike:
+        # the parser lists them, marking why each did not match)
+        from ._parser_types import overloads_listed
+        error = overloads_listed(name, given, kwargs, table)
+        error.unbound = True
     if error is not None:
         error.ember_call = True     # (words a function form may put its own way)
+    return error
+
+
+class Unset:
+    """A parameter's default telling "left out" from every value a caller
+    may give, None included (where PyTorch's signatures differ on it)."""
+    __slots__ = ("_name",)
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"<no {self._name}>"
+
+
+def unbound_call():
+    """What an op raises for a call that binds none of PyTorch's signatures
+    of it although Python binds it (x.max(keepdim=True): PyTorch's max has
+    no keepdim without a dim): its wrapper words it as the parser does, with
+    the signatures of the form called."""
+    error = TypeError("a call no signature of the op binds")
+    error.ember_call = error.unbound = True
     return error
 
 
@@ -121,7 +151,7 @@ def reword_missing(error, name, args, kwargs):
     the parser's words for it, if the call left out a required argument
     (the op words it as its method, or wrappers' keywords were counted)."""
     if _missing.is_missing(error):
-        parsed = missing_error(name, args, kwargs, False)
+        parsed = missing_error(name, args, kwargs, False, getattr(error, "unbound", False))
         if parsed is not None:
             raise parsed from None
 

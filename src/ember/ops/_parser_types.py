@@ -77,6 +77,9 @@ def _accepts(kind, value, numbers=False):
         return isinstance(value, (bool, np.bool_))
     if kind == "str":
         return isinstance(value, str)
+    if kind == "torch.dtype":       # (Python's number types stand for dtypes too)
+        from .._dtype import dtype
+        return isinstance(value, dtype) or value in (float, int, bool, complex)
     return True
 
 

@@ -11,6 +11,7 @@ import warnings
 
 from .._layout import c_strided
 from .. import _dtype as D
+from .._python_data import dtype_arg
 from .._backend import restore, silence
 from ._common import kernel_node, np, recorded, wrap, wrap_dim
 from ._int_args import REQUIRED, require_dim
@@ -77,7 +78,7 @@ def compute(input, dim, dtype, name, stacklevel):
     if dim is None:
         dim = _implicit_dim(name, input._data.ndim, stacklevel + 1)
     if dtype is not None:
-        input = input.to(dtype)
+        input = input.to(dtype_arg(dtype, name))
     x = input._data
     d = wrap_dim(dim, x.ndim)
     low = x.dtype if x.dtype in D.HALF_NP else None

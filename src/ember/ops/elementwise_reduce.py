@@ -9,7 +9,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
-from . import reduction as _red, reduction_moments as _vs
+from . import _keywords, reduction as _red, reduction_moments as _vs
 from .pointwise import div
 
 __all__ = ["logsumexp", "nansum", "nanmean", "var_mean", "std_mean", "isin"]
@@ -130,6 +130,8 @@ StdMeanBackward0 = grad_fn(
 def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     if isinstance(dim, bool):       # var_mean(x, False): the `unbiased` overload
         dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise _keywords.unbound_call()      # (no signature of PyTorch's takes both)
     x = input._data
     low = x.dtype in D.HALF_NP
     if x.dtype.kind not in "fc" and not low:
@@ -140,7 +142,7 @@ def _moments(name, take_sqrt, node, input, dim, unbiased, keepdim, correction):
     # The spread is var/std's own (same rules, warning renamed to this op).
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spread = _vs._var_std(wrap(x), dim, unbiased, keepdim, correction, take_sqrt)._data
+        spread = _vs._var_std(wrap(x), dim, None, keepdim, correction, take_sqrt)._data
     for w in caught:
         warnings.warn(name + str(w.message)[3:], w.category, stacklevel=3)
     dims = _reduced_dims(input, dim) or tuple(range(x.ndim))

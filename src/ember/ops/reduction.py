@@ -307,18 +307,35 @@ def _onehot(idx, shape, d, keepdim):
     return mask
 
 
-def max(input, dim=None, keepdim=False, *, other=None):
+# (max's and min's defaults: PyTorch has no signature taking dim=None, nor
+# keepdim without a dim)
+_NO_DIM, _NO_KEEPDIM = _keywords.Unset("dim"), _keywords.Unset("keepdim")
+
+
+def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "max")
+    dim, keepdim = _dim_keepdim(dim, keepdim)
     return _extreme(input, dim, keepdim, other, np.max, np.argmax, MaxBackward1, MaxBackward0,
                     _max_t, "max")
 
 
-def min(input, dim=None, keepdim=False, *, other=None):
+def min(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "min")
+    dim, keepdim = _dim_keepdim(dim, keepdim)
     return _extreme(input, dim, keepdim, other, np.min, np.argmin, MinBackward1, MinBackward0,
                     _min_t, "min")
+
+
+def _dim_keepdim(dim, keepdim):
+    if dim is _NO_DIM:
+        if keepdim is not _NO_KEEPDIM:
+            raise _keywords.unbound_call()
+        return None, False
+    if dim is None:
+        raise _keywords.unbound_call()
+    return dim, False if keepdim is _NO_KEEPDIM else keepdim
 
 
 def _amaxmin(input, dim, keepdim, npfn, node, name):

@@ -7,6 +7,7 @@ from .._layout import c_strided
 from .._settings import warn_at_caller
 from ._common import D, np, recorded
 from ._registry import grad_fn, register
+from . import _keywords
 from ..autograd._saved_fields import given_dims
 from .reduction import _dims_or_none, _kept_shape, _lowered, _unreduce
 
@@ -64,6 +65,8 @@ def shown_correction(dim, unbiased, keepdim, correction):
 def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
     if isinstance(dim, bool):       # var(x, False): the old `unbiased` position
         dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise _keywords.unbound_call()      # (no signature of PyTorch's takes both)
     shown = shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1
