@@ -103,3 +103,57 @@ def test_max_and_var_still_answer_their_signatures():
     var, mean = ember.var_mean(x, [1], unbiased=True)
     assert var.tolist() == pytest.approx([13 / 3, 37 / 3], rel=1e-6)
     assert mean.tolist() == pytest.approx([8 / 3, 10 / 3], rel=1e-6)
+
+
+X = [[0., 1., 2.], [3., 4., 5.]]
+
+# Flags (keepdim, unbiased, descending, stable) that are no bool, given in
+# place or by name, to the method and to the function: the parser's words
+# (the argument's position as that form counts, or the signatures listed).
+FLAG_CALLS = [
+    "x.sum(0, keepdim=np.bool_(True))", "x.median(0, 1)", "t.median(x, 0, 1)",
+    "x.sort(0, 1)", "t.sort(x, 0, 1)", "t.sort(x, descending=1)", "x.all(0, 1)",
+    "t.any(x, 0, 1)", "x.var(0, 1)", "t.std(x, 0, True, 1)", "x.kthvalue(1, 0, 1)",
+    "x.mode(0, 1)", "x.nansum(0, 1)", "x.amax(0, 1)", "x.argmax(0, 1)", "t.argmax(x, 0, 1)",
+    "x.mean(0, 1)", "t.mean(x, 0, 1)", "x.prod(0, 1)", "t.prod(x, 0, 1)", "x.logsumexp(0, 1)",
+    "x.max(0, 1)", "t.max(x, 0, 1)", "x.nanmean(0, 1)", "x.nanmedian(0, 1)",
+    "x.argsort(0, 1)", "t.argsort(x, 0, 1)", "x.sort(stable=1)", "x.max(0, keepdim=1)",
+    "x.sum(0, keepdim=1)", "x.mean(0, keepdim=None)", "x.std(0, keepdim=1)",
+    "x.var(0, unbiased=1)", "x.argsort(descending=1)", "x.all(0, keepdim=1)",
+    "t.amin(x, 0, 1)", "t.logsumexp(x, 0, 1)", "t.kthvalue(x, 1, 0, 1)", "t.nansum(x, 0, 1)",
+    "t.var_mean(x, 0, keepdim=1)", "t.min(x, 0, keepdim=1)", "x.logsumexp(1.5)",
+    "t.logsumexp(x, 1.5)", "t.sum(x, 0, 1)",
+]
+
+
+def _flag_call(code, lib):
+    import numpy as np
+    return eval(code, {"t": lib, "x": lib.tensor(X), "np": np})
+
+
+@pytest.mark.skipif(torch is None, reason="compares with PyTorch")
+@pytest.mark.parametrize("code", FLAG_CALLS)
+def test_flag_of_another_type_refused_as_pytorch(code):
+    ours = _outcome(lambda lib: _flag_call(code, lib), ember)
+    assert ours[0] == "TypeError"
+    assert ours == _outcome(lambda lib: _flag_call(code, torch), torch)
+
+
+@pytest.mark.parametrize("code, message", [
+    ("x.median(0, 1)", "median(): argument 'keepdim' (position 2) must be bool, not int"),
+    ("t.median(x, 0, 1)", "median(): argument 'keepdim' (position 3) must be bool, not int"),
+    ("x.max(0, keepdim=1)", "max(): argument 'keepdim' must be bool, not int"),
+    ("t.logsumexp(x, 1.5)", "logsumexp(): argument 'dim' (position 2) must be tuple of ints, "
+                            "not float"),
+])
+def test_flag_refusal_words(code, message):
+    assert _outcome(lambda lib: _flag_call(code, lib), ember) == ("TypeError", message)
+
+
+def test_bool_flags_still_answer():
+    x = ember.tensor(X)
+    assert x.sum(0, True).tolist() == [[3., 5., 7.]]
+    assert x.sort(0, True).values.tolist() == [[3., 4., 5.], [0., 1., 2.]]
+    assert ember.sort(x, stable=None).values.tolist() == X
+    assert x.median(1, keepdim=True).values.tolist() == [[1.], [4.]]
+    assert ember.all(x, 1, False).tolist() == [False, True]

@@ -174,7 +174,7 @@ def with_out(function, name, check=None, called=None):
                 if not isinstance(e, TypeError):
                     raise
                 # (the function's words: the method's are the op's own)
-                _keywords.reword_missing(e, said, args, given)
+                _keywords.reword_missing(e, said, args, given, function)
                 again = _keywords.renamed(function, kwargs)
                 if again is None:
                     renamed_error = as_called(_keywords.named(e, said), name, said)

@@ -17,6 +17,7 @@ import types
 from .._subclass import NOT_HANDLED, tensor_like_call
 from . import _missing
 from ._missing import MISSING, is_missing  # noqa: F401 (for the wrappers)
+from ._int_args import type_name
 
 # NumPy's name -> PyTorch's
 ALIASES = {"x": "input", "a": "input", "x1": "input", "x2": "other", "axis": "dim",
@@ -34,6 +35,7 @@ PYTHON_LEVEL = frozenset([
 AS_WRITTEN = set()
 
 _PARAMETERS = {}
+_BAD_ARG = re.compile(r"^[\w.]+\(\): ")
 _BINDING = re.compile(r"^[\w.<>]+\(\) (?=got |missing |takes )")
 
 
@@ -94,7 +96,7 @@ def retry(function, name, args, kwargs, error, method=True):
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
     if _missing.is_missing(error):
-        parsed = missing_error(name, args, kwargs, method, getattr(error, "unbound", False))
+        parsed = parser_words(error, function, name, args, kwargs, method)
         if parsed is not None:
             raise parsed from None
     renamed_error = named(error, name)
@@ -146,12 +148,59 @@ def unbound_call():
     return error
 
 
-def reword_missing(error, name, args, kwargs):
+def not_bool(value, name, op):
+    """What an op raises for a flag (keepdim, descending) that is no bool,
+    which PyTorch's parser refuses: the op's wrapper words it as the parser
+    does for the form called (the signatures listed where several fit, the
+    position of a flag given in place)."""
+    return wrong_type(TypeError(f"{op}(): argument '{name}' must be bool, not "
+                                f"{type_name(value)}"), name)
+
+
+def wrong_type(error, name):
+    """TypeError `error`, worded "op(): argument 'name' must be ...", marked
+    for the op's wrapper to word as the parser does (see not_bool)."""
+    error.ember_call, error.bad_arg = True, name
+    return error
+
+
+def parser_words(error, function, name, args, kwargs, method):
+    """The parser's TypeError for a call `error` says it refuses: an
+    argument left out, a call no signature binds (unbound_call), an
+    argument of the wrong type (not_bool); None where there is none."""
+    bad = getattr(error, "bad_arg", None)
+    if bad is None:
+        return missing_error(name, args, kwargs, method, getattr(error, "unbound", False))
+    # (a function-only op's one wrapper serves its calls as a method's)
+    from ._registry import REGISTRY
+    info = REGISTRY.get(name)
+    method = method and (info is None or bool(info.method))
+    from ._parser_types import parser_type_error
+    worded = parser_type_error(name, method, args, kwargs)
+    if worded is None:      # (one signature: the parser names the argument)
+        # (with its position where given in place, the op as called)
+        text = _BAD_ARG.sub(f"{name}(): ", str(error), 1)
+        try:
+            at = list(inspect.signature(function).parameters).index(bad)
+        except ValueError:
+            at = len(args)
+        head = f"argument '{bad}'"
+        # (a method's words, worded again by the function form: its position)
+        text = re.sub(re.escape(head) + r" \(position \d+\)", head, text, 1)
+        if at < len(args):
+            text = text.replace(head, f"{head} (position {at + (0 if method else 1)})", 1)
+        worded = TypeError(text)
+    worded.ember_call, worded.bad_arg = True, bad
+    return worded
+
+
+def reword_missing(error, name, args, kwargs, function=None):
     """After TypeError `error` of the function form `name(*args, **kwargs)`:
     the parser's words for it, if the call left out a required argument
-    (the op words it as its method, or wrappers' keywords were counted)."""
+    (the op words it as its method, or wrappers' keywords were counted), or
+    gave one the op refuses as the parser does (not_bool)."""
     if _missing.is_missing(error):
-        parsed = missing_error(name, args, kwargs, False, getattr(error, "unbound", False))
+        parsed = parser_words(error, function, name, args, kwargs, False)
         if parsed is not None:
             raise parsed from None
 
@@ -199,7 +248,9 @@ def taking_aliases(function, name):
             result = tensor_like_call(public, args, kwargs)
             if result is not NOT_HANDLED:
                 return result
-            return retry(function, name, args, kwargs, e)
+            from ._parser_types import refuse_types
+            refuse_types(name, False, args, kwargs)     # (the function's words)
+            return retry(function, name, args, kwargs, e, method=False)
     public.__name__ = public.__qualname__ = name
     public.__doc__ = function.__doc__
     public.__wrapped__ = function

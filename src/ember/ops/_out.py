@@ -53,7 +53,7 @@ def computed_in_out_dtype(info):
                 result = refused_call(e, public, name, function, args, kwargs, given)
                 if result is not NOT_HANDLED:
                     return result
-                _keywords.reword_missing(e, name, args, given)
+                _keywords.reword_missing(e, name, args, given, function)
                 raise
         if dtype is None and isinstance(out, Tensor):
             dtype = out.dtype

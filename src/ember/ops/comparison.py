@@ -5,6 +5,7 @@ from .._meta import is_meta, no_meta_kernel
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, np, tensor_arg,
                       wrap, wrap_dim)
 from ._registry import register
+from . import _keywords
 from .pointwise import _tensor_operand
 from .inplace import records_zero, untracked_inplace
 
@@ -178,6 +179,8 @@ def _isclose_half(a, b, rtol, atol, equal_nan):
 
 def _truth(npfn):
     def op(input, dim=None, keepdim=False):
+        if keepdim.__class__ is not bool:
+            raise _keywords.not_bool(keepdim, "keepdim", npfn.__name__)
         x = input._data
         axis = None if dim is None else tuple(wrap_dim(d, x.ndim) for d in (
             dim if isinstance(dim, (tuple, list)) else (dim,)))

@@ -15,10 +15,10 @@ from .pointwise import div
 __all__ = ["logsumexp", "nansum", "nanmean", "var_mean", "std_mean", "isin"]
 
 
-def _reduced_dims(input, dim):
+def _reduced_dims(input, dim, name=None):
     """The checked dims (None: all); a 0-d tensor's dim 0 or -1 is its one
     element, reduced over no axis."""
-    dims = _red._dims_or_none(input, dim)
+    dims = _red._dims_or_none(input, dim, name)
     return () if input._data.ndim == 0 else dims
 
 
@@ -44,6 +44,8 @@ LogsumexpBackward0 = grad_fn(
 
 
 def logsumexp(input, dim, keepdim=False):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "logsumexp")
     x = input._data
     if x.dtype.kind not in "fc" and x.dtype not in D.HALF_NP:
         x = x.astype(D._default[0]._np)
@@ -53,7 +55,7 @@ def logsumexp(input, dim, keepdim=False):
     if isinstance(dim, (tuple, list)) and not dim:
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                            f"{[1] * x.ndim}")
-    dims = _reduced_dims(input, dim)
+    dims = _reduced_dims(input, dim, "logsumexp")
     if x.size == 0 or not dims:
         data = np.log(torch_sum(np.exp(x), dims, keepdim)) if dims else x.copy()
     else:
@@ -75,6 +77,8 @@ NansumBackward0 = grad_fn(
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "nansum")
     if input._data.dtype.kind == "c":
         raise RuntimeError("nansum on CPU does not support complex inputs")
     if dtype is not None and dtype.is_complex and D.is_float_np(input._data.dtype):
@@ -90,6 +94,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     """PyTorch's composite: nansum divided by the count of non-NaN elements."""
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "nanmean")
     x = input._data
     if not (D.is_float_np(x.dtype) or x.dtype.kind == "c"):
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "

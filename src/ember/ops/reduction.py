@@ -189,7 +189,10 @@ def _refuse_dims(dim, name):
     if name in ("sum", "mean"):
         raise TypeError(f"{name}() received an invalid combination of arguments - got "
                         f"({_int_args.type_name(dim)}), but expected one of:\n{_DTYPE_OVERLOADS}")
-    _int_args.check(dim, "tuple of ints", name or "reduction", "dim", None)
+    try:
+        _int_args.check(dim, "tuple of ints", name or "reduction", "dim", None)
+    except TypeError as e:
+        raise _keywords.wrong_type(e, "dim") from None
 
 
 def _mean(x, dims, keepdim):
@@ -215,6 +218,8 @@ def _in_dtype(out, dtype):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "sum")
     x = _accumulation_input(input, dtype)
     dims = _dims_or_none(input, dim, "sum")
     if dims is None:
@@ -224,6 +229,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "mean")
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
@@ -250,6 +257,8 @@ def _lowered(out, dtype):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "prod")
     x = _accumulation_input(input, dtype)
     if dim is None:
         return recorded(ProdBackward0, _in_dtype(x.prod(), dtype), (input,))
@@ -315,7 +324,7 @@ _NO_DIM, _NO_KEEPDIM = _keywords.Unset("dim"), _keywords.Unset("keepdim")
 def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "max")
-    dim, keepdim = _dim_keepdim(dim, keepdim)
+    dim, keepdim = _dim_keepdim(dim, keepdim, "max")
     return _extreme(input, dim, keepdim, other, np.max, np.argmax, MaxBackward1, MaxBackward0,
                     _max_t, "max")
 
@@ -323,22 +332,28 @@ def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
 def min(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "min")
-    dim, keepdim = _dim_keepdim(dim, keepdim)
+    dim, keepdim = _dim_keepdim(dim, keepdim, "min")
     return _extreme(input, dim, keepdim, other, np.min, np.argmin, MinBackward1, MinBackward0,
                     _min_t, "min")
 
 
-def _dim_keepdim(dim, keepdim):
+def _dim_keepdim(dim, keepdim, name):
     if dim is _NO_DIM:
         if keepdim is not _NO_KEEPDIM:
             raise _keywords.unbound_call()
         return None, False
     if dim is None:
         raise _keywords.unbound_call()
-    return dim, False if keepdim is _NO_KEEPDIM else keepdim
+    if keepdim is _NO_KEEPDIM:
+        return dim, False
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", name)
+    return dim, keepdim
 
 
 def _amaxmin(input, dim, keepdim, npfn, node, name):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", name)
     x = input._data
     if x.dtype.kind == "c":
         raise kernel_refuses(f"{name[1:]}_values_cpu", x.dtype)
@@ -382,6 +397,8 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(input, dim, keepdim, fn, name):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", name)
     x = input._data
     if x.dtype.kind == "c" or x.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support {'complex' if x.dtype.kind == 'c' else 'bool'} input")

@@ -67,6 +67,9 @@ def _var_std(input, dim, unbiased, keepdim, correction, take_sqrt):
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
         raise _keywords.unbound_call()      # (no signature of PyTorch's takes both)
+    for flag, value in (("keepdim", keepdim), ("unbiased", unbiased)):
+        if value.__class__ is not bool and value is not None:
+            raise _keywords.not_bool(value, flag, "std" if take_sqrt else "var")
     shown = shown_correction(dim, unbiased, keepdim, correction)
     if correction is None:
         correction = 0 if unbiased is False else 1

@@ -19,6 +19,7 @@ from .reduction import select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 from .._size import int_value
 from ._int_args import type_name
+from . import _keywords
 
 
 def selected_grad(xp, grad, shape, key):
@@ -155,6 +156,7 @@ def _orderable(x, name):
 
 
 def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
+    _sort_flags(descending, stable, "sort")
     x, d = as_1d(input, dim)
     _orderable(x, "Sort")
     # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
@@ -164,7 +166,15 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
                             dim, like=x)
 
 
+def _sort_flags(descending, stable, name):
+    if descending.__class__ is not bool:
+        raise _keywords.not_bool(descending, "descending", name)
+    if stable.__class__ is not bool and stable is not _NOT_GIVEN and stable is not None:
+        raise _keywords.not_bool(stable, "stable", name)
+
+
 def argsort(input, dim=-1, descending=False, *, stable=False):
+    _sort_flags(descending, stable, "argsort")
     x, d = as_1d(input, dim)
     _orderable(x, "Sort")
     idx = argsort_array(x, d, descending, stable)
@@ -263,6 +273,8 @@ def _pick(input, x, d, keepdim, idx, node, result_t, dim):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "kthvalue")
     x, d = as_1d(input, dim)
     k = int_value(k, "k")
     _no_bool(x, "kthvalue_cpu")
@@ -301,6 +313,8 @@ def _with_dim_out(function, name):
 
 
 def _median(input, dim=None, keepdim=False):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "median")
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = _ordered(input._data.reshape(-1))
@@ -322,6 +336,8 @@ def _median(input, dim=None, keepdim=False):
 
 
 def _nanmedian(input, dim=None, keepdim=False):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "nanmedian")
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = _ordered(input._data.reshape(-1))
@@ -377,6 +393,8 @@ def _std_sort_mode_index(row):
 
 
 def mode(input, dim=-1, keepdim=False):
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "mode")
     x, d = as_1d(input, dim)
     if x.dtype.kind == "c":
         raise kernel_refuses("mode_cpu", x.dtype)
