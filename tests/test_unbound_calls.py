@@ -123,6 +123,12 @@ FLAG_CALLS = [
     "t.amin(x, 0, 1)", "t.logsumexp(x, 0, 1)", "t.kthvalue(x, 1, 0, 1)", "t.nansum(x, 0, 1)",
     "t.var_mean(x, 0, keepdim=1)", "t.min(x, 0, keepdim=1)", "x.logsumexp(1.5)",
     "t.logsumexp(x, 1.5)", "t.sum(x, 0, 1)",
+    "t.unique(x, sorted=1)", "t.unique(x, return_inverse=1)", "t.unique(x, return_counts=None)",
+    "t.unique(x, dim=0, sorted=1)", "t.unique(x, dim=0.5)", "x.unique(sorted=0)",
+    "t.unique(x, True, 1)", "t.unique_consecutive(x, return_inverse=1)",
+    "t.unique_consecutive(x, dim=0.5)", "x.norm(dim=0, keepdim=1)", "x.norm(keepdim=1)",
+    "x.norm(2, 0, 1)", "t.norm(x, 'fro', 0, 1)", "t.linalg.vector_norm(x, 2, 0, 1)",
+    "t.linalg.vector_norm(x, keepdim=1)", "x.norm(p=1, dim=1, keepdim=None)",
 ]
 
 

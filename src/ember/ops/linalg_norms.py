@@ -7,6 +7,8 @@ from .._layout import c_strided
 from ._common import D, Tensor, as_dims, np, recorded, wrap_dim
 from ._out import same_dtype
 from ._registry import grad_fn, register
+from . import _keywords
+from ._int_args import type_name
 from ..autograd._saved_fields import given_dims
 from .linalg_common import at_least_2d
 
@@ -99,6 +101,8 @@ def _float_dtype(x, dtype, name):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     name = "linalg.vector_norm"
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "linalg_vector_norm")
     low = x._data.dtype == D._BF16_NP
     if x._data.dtype.kind not in "fc" and not low:
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
@@ -151,6 +155,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """PyTorch's composition: 'fro' a vector norm; 'nuc', 2, -2 from the
     singular values of A with `dim` moved last; 1, -1, inf, -inf the max/min
     of column (or row) absolute sums."""
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "linalg_matrix_norm")
     from .linalg_decompositions import svdvals
     from .reduction import amin, sum as sum_
     from .shape import permute, unsqueeze
@@ -220,6 +226,8 @@ def _dim_list(dim):
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     name = "linalg.norm"
+    if keepdim.__class__ is not bool:
+        raise _keywords.not_bool(keepdim, "keepdim", "linalg_norm")
     dims = _dim_list(dim)
     if dims is not None:
         if len(dims) not in (1, 2):
@@ -236,6 +244,10 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
 
 def torch_norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """torch.norm, as torch/functional.py routes it to the linalg norms."""
+    if keepdim.__class__ is not bool:
+        # (torch.norm is Python: it hands keepdim in place to the linalg op)
+        raise TypeError("linalg_vector_norm(): argument 'keepdim' (position 4) must be bool, "
+                        f"not {type_name(keepdim)}")
     dims = _dim_list(dim)
     if isinstance(p, str):
         if p == "fro" and (dims is None or len(dims) <= 2):

@@ -9,6 +9,7 @@ from .._layout import c_strided
 from .. import return_types
 from ._common import D, Tensor, checked_scalar, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import same_dtype
+from ._int_args import is_int, type_name
 from ._registry import grad_fn, no_derivative, not_implemented, register
 from .reduction import _dims_or_none
 
@@ -46,8 +47,20 @@ def _data_dim(x, dim):
     return wrap_dim(dim, x.ndim)
 
 
+def _unique_args(op, dim, dim_at, **flags):
+    """torch.unique is Python handing its flags by name (and unique_dim's dim
+    in place) to an op whose parser takes only bools and an int."""
+    if dim is not None and not is_int(dim):
+        raise TypeError(f"{op}(): argument 'dim'{dim_at} must be int, not {type_name(dim)}")
+    for name, value in flags.items():
+        if value.__class__ is not bool:
+            raise TypeError(f"{op}(): argument '{name}' must be bool, not {type_name(value)}")
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # (Unsorted results may come in any order: they come sorted.)
+    _unique_args("_unique2" if dim is None else "unique_dim", dim, " (position 2)",
+                 sorted=sorted, return_inverse=return_inverse, return_counts=return_counts)
     x = input._data
     if x.dtype.kind == "c":
         raise kernel_refuses("unique" if dim is None else "unique_dim", x.dtype)
@@ -66,6 +79,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    _unique_args("unique_consecutive", dim, "", return_inverse=return_inverse,
+                 return_counts=return_counts)
     x = input._data
     if x.dtype.kind == "c":
         raise NotImplementedError(f"\"unique\" not implemented for '{D.SCALAR_NAMES[input.dtype]}'")
