@@ -97,10 +97,18 @@ def parser_error(table, name, args, kwargs):
         return errors[0]
     if plausible and None in errors:
         return None     # (not short of an argument: a wrong type, the op's own error)
-    expected = (f"({texts[0][1:-1]})" if entry[0] == "overload" else
-                "one of:\n" + "".join(f" * {t}\n" for t in texts))
+    expected = (f"({shown(texts[0])[1:-1]})" if entry[0] == "overload" else
+                "one of:\n" + "".join(f" * {shown(t)}\n" for t in texts))
     return TypeError(f"{parsed}() received an invalid combination of arguments - got "
                      f"({_got(args, kwargs)}), but expected {expected}")
+
+
+def shown(text):
+    """A signature text of PyTorch's tables as a message prints it: its
+    types in the library's name (`ember.dtype`, as Ember's reprs say)."""
+    from .. import _public_name
+    name = _public_name.name
+    return text if name == "torch" else text.replace("torch.", name + ".")
 
 
 _TABLES = {}

@@ -17,6 +17,7 @@ argument, and a piece with a default names its type "Tensor min =").
 from .._backend import np
 from .._tensor import Tensor
 from ._arg_refusals import _detail, _got
+from ._missing import shown
 from ._int_args import is_index, is_int
 from ._scalars import NUMBER_TYPES as _NUMBERS
 
@@ -121,7 +122,7 @@ def invalid_arguments(name, texts, args, kwargs):
             if not _accepts(kind, value, numbers):
                 where = "" if position is None else f" (position {position + 1})"
                 return TypeError(f"{name}(): argument '{param}'{where} must be "
-                                 f"{kind.rstrip('?')}, not {_got(value)}")
+                                 f"{shown(kind.rstrip('?'))}, not {_got(value)}")
         return None
     return TypeError(_combination(name, texts, args, kwargs))
 
@@ -138,7 +139,7 @@ def _combination(name, texts, args, kwargs):
     lines = [f"{name}() received an invalid combination of arguments - got ({got}), "
              "but expected one of:\n"]
     for text in texts:
-        lines.append(f" * {text}\n")
+        lines.append(f" * {shown(text)}\n")
         pieces = [_legacy_piece(p) for p in text[1:-1].split(", ")]
         if len(pieces) != len(args) + len(kwargs):
             continue
