@@ -182,7 +182,7 @@ def parser_words(error, function, name, args, kwargs, method):
         text = _BAD_ARG.sub(f"{name}(): ", str(error), 1)
         try:
             at = list(inspect.signature(function).parameters).index(bad)
-        except ValueError:
+        except (TypeError, ValueError):     # (no function given, or no such parameter)
             at = len(args)
         head = f"argument '{bad}'"
         # (a method's words, worded again by the function form: its position)
