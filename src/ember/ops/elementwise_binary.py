@@ -212,8 +212,19 @@ def _nan_aware(name, forward, node):
     return op
 
 
-fmax = _nan_aware("fmax", np.fmax, FmaxBackward0)
-fmin = _nan_aware("fmin", np.fmin, FminBackward0)
+def _first_of_equals(npfn):
+    """NumPy's fmax/fmin, but `a` where a == b, as PyTorch's kernels give it
+    (which of -0.0 and 0.0 NumPy returns depends on its version)."""
+    def forward(a, b):
+        r = npfn(a, b)
+        if r.dtype.kind == "f":
+            r = np.where(a == b, a, r).astype(r.dtype, copy=False)
+        return r
+    return forward
+
+
+fmax = _nan_aware("fmax", _first_of_equals(np.fmax), FmaxBackward0)
+fmin = _nan_aware("fmin", _first_of_equals(np.fmin), FminBackward0)
 
 
 def copysign(input, other):
