@@ -15,6 +15,7 @@ from ._out import computed_in_out_dtype, into, same_dtype
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from . import _int_args, _keywords
+from ._missing import shown
 
 
 def _unreduce(xp, g, shape, dims, keepdim):
@@ -188,7 +189,8 @@ def _refuse_dims(dim, name):
     reductions name the argument as their one signature does."""
     if name in ("sum", "mean"):
         raise TypeError(f"{name}() received an invalid combination of arguments - got "
-                        f"({_int_args.type_name(dim)}), but expected one of:\n{_DTYPE_OVERLOADS}")
+                        f"({_int_args.type_name(dim)}), but expected one of:\n"
+                        f"{shown(_DTYPE_OVERLOADS)}")
     try:
         _int_args.check(dim, "tuple of ints", name or "reduction", "dim", None)
     except TypeError as e:
