@@ -179,14 +179,14 @@ def parser_words(error, function, name, args, kwargs, method):
     worded = parser_type_error(name, method, args, kwargs)
     if worded is None:      # (one signature: the parser names the argument)
         # (with its position where given in place, the op as called)
-        text = _BAD_ARG.sub(f"{name}(): ", str(error), 1)
+        text = _BAD_ARG.sub(f"{name}(): ", str(error), count=1)
         try:
             at = list(inspect.signature(function).parameters).index(bad)
         except (TypeError, ValueError):     # (no function given, or no such parameter)
             at = len(args)
         head = f"argument '{bad}'"
         # (a method's words, worded again by the function form: its position)
-        text = re.sub(re.escape(head) + r" \(position \d+\)", head, text, 1)
+        text = re.sub(re.escape(head) + r" \(position \d+\)", head, text, count=1)
         if at < len(args):
             text = text.replace(head, f"{head} (position {at + (0 if method else 1)})", 1)
         worded = TypeError(text)
