@@ -33,6 +33,13 @@ FLAG_CASES = [
      "diff(): argument 'prepend' must be Tensor, not float"),
     (lambda t: t.diff(t.arange(6.), append=[2]),
      "diff(): argument 'append' must be Tensor, not list"),
+    # (given in place: the position as the form called counts it)
+    (lambda t: t.arange(6.).topk(2, -1, "no"),
+     "topk(): argument 'largest' (position 3) must be bool, not str"),
+    (lambda t: t.topk(t.arange(6.), 2, -1, True, None),
+     "topk(): argument 'sorted' (position 5) must be bool, not NoneType"),
+    (lambda t: t.diff(t.arange(6.), 1, -1, [1.]),
+     "diff(): argument 'prepend' (position 4) must be Tensor, not list"),
 ]
 
 

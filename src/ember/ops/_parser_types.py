@@ -80,7 +80,8 @@ def _accepts(kind, value, numbers=False):
         return isinstance(value, str)
     if kind == "torch.dtype":       # (Python's number types stand for dtypes too)
         from .._dtype import dtype
-        return isinstance(value, dtype) or value in (float, int, bool, complex)
+        from .._python_data import _PY_DTYPES
+        return isinstance(value, dtype) or isinstance(value, type) and value in _PY_DTYPES
     return True
 
 

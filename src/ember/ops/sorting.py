@@ -187,10 +187,8 @@ def msort(input):
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
     for name, flag in (("largest", largest), ("sorted", sorted)):
-        if flag is not True and flag is not False:
-            # (words of a flag given by keyword: the parser adds a position
-            # to one given in place, which this function cannot tell apart)
-            raise TypeError(f"topk(): argument '{name}' must be bool, not {type_name(flag)}")
+        if flag.__class__ is not bool:
+            raise _keywords.not_bool(flag, name, "topk")
     x, d = as_1d(input, dim)
     k = int_value(k, "k")
     _orderable(x, "topk")

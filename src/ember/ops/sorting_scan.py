@@ -12,6 +12,7 @@ from ._common import D, Tensor, kernel_refuses, np, recorded, recorded_multi, wr
 from ._out import computed_in_out_dtype, same_dtype
 from ._int_args import REQUIRED, require_dim, type_name
 from ._registry import REGISTRY, grad_fn, register, tensor_field
+from . import _keywords
 from ._xp import provide, running
 from .indexing import slice_along
 from .reduction import _even_share
@@ -207,8 +208,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         if extra is None:
             continue
         if not isinstance(extra, Tensor):
-            # (the keyword's words: the parser adds a position to one given in place)
-            raise TypeError(f"diff(): argument '{name}' must be Tensor, not {type_name(extra)}")
+            # (the wrapper adds the position of one given in place, as the parser)
+            raise _keywords.wrong_type(TypeError(
+                f"diff(): argument '{name}' must be Tensor, not {type_name(extra)}"), name)
         if extra._data.ndim != input._data.ndim:
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
         for i, (a, b) in enumerate(zip(input._data.shape, extra._data.shape)):
