@@ -34,7 +34,8 @@ GENERATED = [("", n) for n in (
     "negative", "flatten", "transpose", "movedim", "roll", "flip",
     "tril", "triu", "diagonal", "cat", "stack",
     "diff", "cross", "dist", "trace", "outer", "matmul", "mm", "eq", "ge", "isclose",
-    "allclose", "nan_to_num", "round", "logit", "trapezoid", "cummax", "aminmax")] + [
+    "allclose", "nan_to_num", "round", "logit", "trapezoid", "cummax", "aminmax",
+    "squeeze", "unsqueeze", "narrow", "select", "unbind", "chunk")] + [
     ("linalg", n) for n in ("vector_norm", "matrix_norm", "norm", "det", "inv", "svdvals",
                             "cross", "vecdot", "slogdet")] + [
     ("special", n) for n in ("erf", "expit", "logit", "entr", "ndtr", "logsumexp", "i0", "airy_ai",
@@ -166,6 +167,24 @@ WRITTEN = {
     "linalg_vector_norm_x": lambda T: T.linalg.vector_norm(x=X(T), ord=1, axis=0),
     "linalg_norm_input": lambda T: T.linalg.norm(input=X(T)),
     "fft_rfft_axis": lambda T: T.fft.rfft(X(T), axis=0),
+    # methods without a wrapper of their own: NumPy's names renamed first
+    "method_squeeze_axis": lambda T: X(T)[None].squeeze(axis=0),
+    "method_unsqueeze_axis": lambda T: X(T).unsqueeze(axis=1),
+    "method_narrow_axis": lambda T: X(T).narrow(axis=1, start=1, length=2),
+    "method_select_axis": lambda T: X(T).select(axis=1, index=2),
+    "method_unbind_axis": lambda T: X(T).unbind(axis=1),
+    "method_chunk_axis": lambda T: X(T).chunk(2, axis=1),
+    "method_gather_axis": lambda T: X(T).gather(axis=1, index=I(T)),
+    "method_softmax_axis": lambda T: X(T).softmax(axis=0),
+    "method_log_softmax_axis": lambda T: X(T).log_softmax(axis=1),
+    "method_eq_x2": lambda T: X(T).eq(x2=X(T)),
+    "method_mul_x2": lambda T: X(T).mul(x2=2),
+    "method_maximum_x2": lambda T: X(T).maximum(x2=X(T)),
+    "function_squeeze_axis": lambda T: T.squeeze(X(T)[None], axis=0),
+    "function_select_x_axis": lambda T: T.select(x=X(T), axis=0, index=1),
+    # ... and refused as PyTorch refuses them: given twice
+    "method_unsqueeze_axis_dim": lambda T: X(T).unsqueeze(axis=0, dim=0),
+    "method_softmax_axis_dim": lambda T: X(T).softmax(axis=0, dim=0),
     # PyTorch's Python functions take no NumPy names
     "norm_x_refused": lambda T: T.norm(x=X(T)),
     # binding errors, naming the op as called

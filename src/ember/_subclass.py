@@ -134,6 +134,12 @@ NOT_HANDLED = object()
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
+# The code of the layers that only rename NumPy's keywords before the public
+# form proper (ops/_keywords.py's numpy_names): tensor_like_call looks
+# through them, to the program's own call.
+RENAMING_LAYERS = set()
+
+
 def tensor_like_call(function, args, kwargs):
     """After `function` (a layer of a public function) failed on its
     arguments: if one is a tensor-like that is no Tensor (the Extending-PyTorch
@@ -147,11 +153,14 @@ def tensor_like_call(function, args, kwargs):
     # (an op under its out= wrapper, called by Ember's own code) sees its
     # arguments filled in, dtype=None and the like, and one function may be
     # both a method and an inner layer of the function.
-    if sys._getframe(2).f_code.co_filename.startswith(_PACKAGE):
+    caller = sys._getframe(2)
+    while caller.f_code in RENAMING_LAYERS:     # (as if the program called the layer below)
+        caller = caller.f_back
+    if caller.f_code.co_filename.startswith(_PACKAGE):
         return NOT_HANDLED
     from . import _subclass_wrappers
     _subclass_wrappers.enable_functions()
-    public = _subclass_wrappers.dispatching_form(function)
+    public = _subclass_wrappers.dispatching_form(getattr(function, "_renamed_by", function))
     if public is not None:
         return public(*args, **(kwargs or {}))
     if any(function is method for method in vars(Tensor).values()):

@@ -334,6 +334,15 @@ Tensor.mT = property(namespace_extras.matrix_transpose)
 Tensor.mH = property(lambda self: namespace_extras.conj_transpose(self, "mH"))
 Tensor.H = property(namespace_extras.hermitian)
 
+# NumPy's keyword names (axis=, keepdims=, x2=) on the forms whose wrappers do
+# not take them already, wrapped last: around every other wrapper.
+for _info in REGISTRY.values():
+    for _name in (_info.name,) + _info.aliases:
+        if _info.namespace == "torch" and _name in globals():
+            globals()[_name] = _keywords.numpy_names(globals()[_name], _name, False)
+        if _info.method and _name in Tensor.__dict__:
+            setattr(Tensor, _name, _keywords.numpy_names(Tensor.__dict__[_name], _name, True))
+
 
 def __getattr__(name):
     # This package is also what `torch.ops` names under ember.run: its

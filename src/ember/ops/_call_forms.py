@@ -74,6 +74,7 @@ def _quietly(function, method=True):
         finally:
             restore(token)
     op._form = "method" if method else "function"
+    op._renames = True      # (retry renames NumPy's keywords: _keywords.numpy_names)
     op._of = None       # (an alias's wrapper: the op's own name, which its errors say)
     # (published under an alias, keywords.under_name: a wrapper naming the alias)
     op._under_name = lambda alias: _alias_op(function, method, alias, op.__name__)
@@ -158,6 +159,10 @@ def with_out(function, name, check=None, called=None):
             make = _WITH_OUT[params] = namespace["make"]
         public = make(function, name, said, check, into, refuse_non_tensor,
                       tensor_like_call, NOT_HANDLED, refuse_types, reword_int)
+        # (no renaming, and none added: these are the hottest forms, torch.sin,
+        # torch.add, and NumPy's names of their tensors are rare: a wrapper
+        # there would cost every call a frame)
+        public._renames = None
     else:
         def public(*args, out=None, **kwargs):
             try:
@@ -182,6 +187,7 @@ def with_out(function, name, check=None, called=None):
                         raise
                     raise renamed_error from None
                 return public(*args, out=out, **again)
+        public._renames = True
     public.__name__ = public.__qualname__ = function.__name__
     public.__doc__ = function.__doc__
     public.__wrapped__ = function

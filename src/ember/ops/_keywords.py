@@ -14,7 +14,7 @@ import inspect
 import re
 import types
 
-from .._subclass import NOT_HANDLED, tensor_like_call
+from .._subclass import NOT_HANDLED, RENAMING_LAYERS, tensor_like_call
 from . import _missing
 from ._missing import MISSING, is_missing  # noqa: F401 (for the wrappers)
 from ._int_args import type_name
@@ -60,9 +60,10 @@ def _parameters(function):
     return names or None
 
 
-def renamed(function, kwargs):
+def renamed(function, kwargs, method=False):
     """`kwargs` with PyTorch's names (and NumPy's) as `function` names its
-    parameters; None when there is nothing to rename."""
+    parameters; None when there is nothing to rename. (A `method` has its
+    tensor: NumPy's names for it are not taken.)"""
     if not kwargs:
         return None
     params = _parameters(function)
@@ -72,6 +73,8 @@ def renamed(function, kwargs):
     for key, value in kwargs.items():
         if key not in params:
             name = ALIASES.get(key, key)
+            if method and name == "input":
+                name = key
             if name == "input" and name not in params and params[0] not in kwargs:
                 name = params[0]        # (the op's own name for its tensor: self, A)
             if name in params and name not in kwargs and name not in out:
@@ -254,4 +257,44 @@ def taking_aliases(function, name):
     public.__name__ = public.__qualname__ = name
     public.__doc__ = function.__doc__
     public.__wrapped__ = function
+    return public
+
+
+# What NumPy's names stand for, as a function's and as a method's parameters
+_TAKES_NUMPY_NAMES = (frozenset(["input", "other", "dim", "keepdim"]),
+                      frozenset(["other", "dim", "keepdim"]))
+
+
+def numpy_names(function, name, method):
+    """The public form `function` of op `name` (a `method`, or the function)
+    taking NumPy's keyword names as PyTorch's parser does (`x.squeeze(axis=0)`,
+    `torch.eq(a, x2=b)`), for the forms whose wrapper does not rename them on
+    its error path; `function` itself where it has no parameter they name,
+    or where a wrapper inside it renames them already (ops/_call_forms.py's
+    _quietly and with_out), or says not to (`_renames` None)."""
+    inner = function
+    while inner is not None:
+        if getattr(inner, "_renames", False) is not False:
+            return function
+        inner = getattr(inner, "__wrapped__", None)
+    params = _parameters(function)
+    if not params or not _TAKES_NUMPY_NAMES[bool(method)].intersection(params):
+        return function
+
+    def public(*args, **kwargs):
+        if kwargs:
+            again = renamed(function, kwargs, method)
+            if again is not None:
+                kwargs = again
+        return function(*args, **kwargs)
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    public._renames = True
+    public._stands_in = True    # (tests/test_registry.py looks through it)
+    # (a tensor-like's call, refused by `function`, is handed to the
+    # dispatching form of this one: _subclass.tensor_like_call)
+    RENAMING_LAYERS.add(public.__code__)
+    if not method:
+        function._renamed_by = public
     return public
