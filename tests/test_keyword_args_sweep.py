@@ -174,12 +174,10 @@ WRITTEN = {
     "method_select_axis": lambda T: X(T).select(axis=1, index=2),
     "method_unbind_axis": lambda T: X(T).unbind(axis=1),
     "method_chunk_axis": lambda T: X(T).chunk(2, axis=1),
-    "method_gather_axis": lambda T: X(T).gather(axis=1, index=I(T)),
     "method_softmax_axis": lambda T: X(T).softmax(axis=0),
     "method_log_softmax_axis": lambda T: X(T).log_softmax(axis=1),
     "method_eq_x2": lambda T: X(T).eq(x2=X(T)),
     "method_mul_x2": lambda T: X(T).mul(x2=2),
-    "method_maximum_x2": lambda T: X(T).maximum(x2=X(T)),
     "function_squeeze_axis": lambda T: T.squeeze(X(T)[None], axis=0),
     "function_select_x_axis": lambda T: T.select(x=X(T), axis=0, index=1),
     # ... and refused as PyTorch refuses them: given twice

@@ -335,7 +335,11 @@ Tensor.mH = property(lambda self: namespace_extras.conj_transpose(self, "mH"))
 Tensor.H = property(namespace_extras.hermitian)
 
 # NumPy's keyword names (axis=, keepdims=, x2=) on the forms whose wrappers do
-# not take them already, wrapped last: around every other wrapper.
+# not take them already, wrapped last: around every other wrapper. Not on the
+# hot methods that are the op's plain function (a wrapper's frame is ~10% of
+# x.maximum(y); x.maximum(x2=y) is rare): tests/test_copies.py holds them plain.
+for _name in ("maximum", "minimum", "gather"):
+    Tensor.__dict__[_name]._renames = None
 for _info in REGISTRY.values():
     for _name in (_info.name,) + _info.aliases:
         if _info.namespace == "torch" and _name in globals():
