@@ -322,3 +322,17 @@ def test_untyped_storage_errors(args):
 def test_tensors_from_untyped_storages():
     check(lambda T: (T.Tensor(T.UntypedStorage([0] * 8)),
                      T.LongTensor(T.UntypedStorage([1] + [0] * 7))))
+
+
+# -- storage_offset of strided views --------------------------------------------------
+
+def test_storage_offset_of_strided_views():
+    # (diagonal, as_strided and unfold are views NumPy takes with as_strided:
+    # their offset is counted from the storage, not from the view itself)
+    def run(T):
+        x = T.arange(24.).reshape(2, 3, 4)
+        views = [x[:, 1:].diagonal(), x[1].diagonal(1), x.diagonal(0, 1, 2),
+                 x[1:].as_strided((2,), (1,), 3), x[1, 1:].unfold(0, 2, 1),
+                 x[..., 1:].narrow(2, 1, 2), x.expand(2, 2, 3, 4)[1]]
+        return [(v.storage_offset(), v.stride(), v.untyped_storage().nbytes()) for v in views]
+    check(run)

@@ -13,9 +13,15 @@ __all__ = ["UntypedStorage"]
 
 
 def _root(arr):
-    while isinstance(arr.base, np.ndarray):
-        arr = arr.base
-    return arr
+    """The array that owns arr's memory. (NumPy's as_strided hangs its view
+    on a DummyArray holding the array it was taken from: looked through.)"""
+    while True:
+        base = arr.base
+        if not isinstance(base, np.ndarray):
+            base = getattr(base, "base", None)
+            if not isinstance(base, np.ndarray):
+                return arr
+        arr = base
 
 
 def _ptr(arr):
