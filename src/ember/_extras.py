@@ -9,6 +9,8 @@ from . import _dtype as D
 from ._creation import device as _device, _check_device
 from ._tensor import Tensor
 from ._to_args import parse as _parse_to
+from .ops._missing import MISSING
+from .ops._size_args import keyword_size
 
 __all__ = ["is_tensor", "is_floating_point", "numel", "nonzero", "result_type",
            "can_cast", "is_storage", "nonzero_static"]
@@ -233,10 +235,12 @@ Tensor.is_pinned = lambda self, device=None: False
 
 
 def _new_like(fill):
-    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None,
-            pin_memory=False):
+    def new(self, *sizes, size=MISSING, dtype=None, device=None, requires_grad=False,
+            layout=None, pin_memory=False):
         from ._creation import _filled, _like_device
-        return _filled("new_" + fill, size, 0 if fill in ("zeros", "empty") else 1,
+        if size is not MISSING:
+            sizes = (keyword_size(size, "new_" + fill, sizes),)
+        return _filled("new_" + fill, sizes, 0 if fill in ("zeros", "empty") else 1,
                        dtype or self.dtype, requires_grad, _like_device(self, device))
     new.__name__ = "new_" + fill
     return factory(new)

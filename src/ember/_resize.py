@@ -19,6 +19,8 @@ from .autograd.grad_mode import _state
 from .ops._common import recorded
 from .ops._registry import grad_fn
 from .ops.inplace import check_inplace
+from .ops._missing import MISSING
+from .ops._size_args import keyword_size
 
 
 def _sizes(args, fn):
@@ -75,7 +77,9 @@ def _refuse_grad(self):
         raise RuntimeError("cannot resize variables that require grad")
 
 
-def resize_(self, *sizes, memory_format=None):
+def resize_(self, *sizes, size=MISSING, memory_format=None):
+    if size is not MISSING:
+        sizes = (keyword_size(size, "resize_", sizes),)
     _refuse_grad(self)
     shape = _sizes(sizes, "resize_")
     check_inplace(self)     # (an inference tensor outside inference mode)

@@ -270,6 +270,17 @@ masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", 
 index_put = _operand_refusal.index_put_checking(index_put, "index_put")
 index_put_ = _operand_refusal.index_put_checking(index_put_, "index_put_")
 reshape = _size_args.function_form(reshape, "reshape")
+permute = _size_args.function_form(permute, "permute")
+
+
+_split_op = Tensor.split
+
+
+def _split_method(self, split_size, dim=0):
+    return _split_op(self, split_size, dim)
+
+
+Tensor.split = _operand_refusal.stand_in(_split_method, _split_op, "split")
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = setitem
 Tensor.__hash__ = lambda self: id(self)

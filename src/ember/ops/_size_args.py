@@ -10,7 +10,9 @@ from ._int_args import is_index, missing_arguments
 # op -> (its parameter's name, the overloads PyTorch lists where it has several)
 _VIEW = (" * (torch.dtype dtype)\n", " * (tuple of ints size)\n")
 PARAMETERS = {"view": ("size", _VIEW), "reshape": ("shape", None), "expand": ("size", None),
-              "repeat": ("repeats", None), "permute": ("dims", None)}
+              "repeat": ("repeats", None), "permute": ("dims", None), "resize_": ("size", None),
+              "new_zeros": ("size", None), "new_ones": ("size", None),
+              "new_empty": ("size", None)}
 
 _MISMATCH = "      didn't match because some of the arguments have invalid types: ({})\n"
 
@@ -81,14 +83,50 @@ def size_arg(args, name, position=1):
     return tuple(int(s) for s in seq)
 
 
+def keyword_size(value, name, args=(), others=None):
+    """The sizes of op `name` given by keyword (x.view(size=(3, 2)),
+    torch.permute(x, dims=(1, 0))): one sequence, read as the parser reads an
+    IntArrayRef given by keyword; `args`, sizes also given in place, and
+    `others`, the op's other keywords, for view's overloads' listing."""
+    param, overloads = PARAMETERS[name]
+    sequence = isinstance(value, (tuple, list))
+    if overloads and (args or others or not sequence
+                      or not all(_int_like(v, i == 0) for i, v in enumerate(value))):
+        from ._parser_types import _combination
+        texts = [o.strip()[2:] for o in overloads]
+        raise TypeError(_combination(name, texts, args, {param: value, **(others or {})}))
+    if args:
+        raise TypeError(f"{name}() got multiple values for argument '{param}'")
+    if not sequence or (value and not _int_like(value[0], True)):
+        # (by keyword, a sequence that does not start with an int is the
+        # wrong type as a whole: no "found element of type" as in place)
+        raise TypeError(f"{name}(): argument '{param}' must be tuple of ints, not "
+                        f"{_arg_type(value)}")
+    return size_arg((value,), name)
+
+
 def function_form(function, name):
-    """torch.reshape(input, shape): the shape one argument, the function's second."""
-    def named(input, shape):
+    """torch.reshape(input, shape), torch.permute(input, dims): the sizes one
+    argument, the function's second, in place or by keyword."""
+    param = PARAMETERS[name][0]
+
+    def named(input, *args, **kwargs):
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
                             f"{_arg_type(input)}")
-        if not isinstance(shape, (tuple, list)):    # (the method takes a lone int)
-            raise TypeError(f"{name}(): argument '{PARAMETERS[name][0]}' (position 2) must be "
-                            f"tuple of ints, not {_arg_type(shape)}")
-        return function(input, size_arg((shape,), name, 2))
+        if len(args) > 1:
+            raise TypeError(f"{name}() takes 2 positional arguments but {len(args) + 1} were "
+                            "given")
+        if args:
+            if not isinstance(args[0], (tuple, list)):    # (the method takes a lone int)
+                raise TypeError(f"{name}(): argument '{param}' (position 2) must be tuple of "
+                                f"ints, not {_arg_type(args[0])}")
+            if not kwargs:
+                return function(input, size_arg(args, name, 2))
+        elif param not in kwargs:
+            raise missing_arguments(name, param)
+        for key in kwargs:
+            if key != param:
+                raise TypeError(f"{name}() got an unexpected keyword argument '{key}'")
+        return function(input, keyword_size(kwargs[param], name, args))
     return stand_in(named, function, name)

@@ -16,7 +16,8 @@ from . import _common
 from . import _view_grads as V, _view_history
 from ._common import D, Tensor, dim_items, np, recorded, tangents_paused, tensor_arg, wrap, wrap_dim
 from ._registry import grad_fn, register
-from ._size_args import size_arg
+from ._missing import MISSING
+from ._size_args import keyword_size, size_arg
 from .._size import int_value
 
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "t", "transpose",
@@ -121,8 +122,10 @@ def _infer_shape(shape, numel):
     raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
 
 
-def view(input, *shape, dtype=None):
-    if dtype is not None and not shape:
+def view(input, *shape, size=MISSING, dtype=None):
+    if size is not MISSING:     # (x.view(size=(3, 2)): the sizes by keyword)
+        shape = (keyword_size(size, "view", shape, None if dtype is None else {"dtype": dtype}),)
+    elif dtype is not None and not shape:
         shape = (dtype,)
     if len(shape) == 1 and isinstance(shape[0], D.dtype):
         from .rearrange_views import view_dtype
@@ -144,9 +147,11 @@ NO_VIEW = ("view size is not compatible with input tensor's size and stride (at 
            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
 
 
-def reshape(input, *shape):
+def reshape(input, *sizes, shape=MISSING):
     x = input._data
-    shape = _infer_shape(_shape_arg(shape, "reshape"), x.size)
+    if shape is not MISSING:
+        sizes = (keyword_size(shape, "reshape", sizes),)
+    shape = _infer_shape(_shape_arg(sizes, "reshape"), x.size)
     data = x.reshape(shape)
     if x.flags.c_contiguous or is_meta(x):
         # (a meta tensor is contiguous, as its stride() says: its zero
@@ -242,8 +247,14 @@ def unsqueeze(input, dim):
 _NEGATIVE_SIZE = "numel: integer multiplication overflow"     # (PyTorch's words for it)
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, size=MISSING, implicit=False):
     x = input._data
+    if size is not MISSING:
+        sizes = (keyword_size(size, "expand", sizes),)
+    if implicit is not False and implicit is not True:
+        # (a flag PyTorch's tracer reads: no effect on the result)
+        raise TypeError(f"expand(): argument 'implicit' must be bool, not "
+                        f"{type(implicit).__name__}")
     sizes = _shape_arg(sizes, "expand")
     if len(sizes) < x.ndim:
         raise RuntimeError(
@@ -319,9 +330,11 @@ def transpose(input, dim0, dim1):
 swapaxes = swapdims = transpose
 
 
-def permute(input, *dims):
+def permute(input, *order, dims=MISSING):
     x = input._data
-    dims = _shape_arg(dims, "permute")
+    if dims is not MISSING:
+        order = (keyword_size(dims, "permute", order),)
+    dims = _shape_arg(order, "permute")
     if len(dims) != x.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -431,8 +444,10 @@ RepeatBackward0 = grad_fn("RepeatBackward0", saved={"repeats": "repeats", "self_
                           self=V.repeat_grad)
 
 
-def repeat(input, *sizes):
+def repeat(input, *sizes, repeats=MISSING):
     x = input._data
+    if repeats is not MISSING:
+        sizes = (keyword_size(repeats, "repeat", sizes),)
     sizes = _shape_arg(sizes, "repeat")
     if len(sizes) < x.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "

@@ -100,7 +100,10 @@ def _split_refused(s, dim):
                      f"{', '.join(types)}), but expected one of:\n" + lines)
 
 
-def split(input, split_size_or_sections, dim=0):
+def split(tensor, split_size_or_sections, dim=0):
+    # (PyTorch's torch.split and Tensor.split are Python: their parameters'
+    # names are keywords, tensor= here, split_size= for the method)
+    input = tensor
     split_size_or_sections = _split_arg(split_size_or_sections, dim)
     x = input._data
     if x.ndim == 0:
