@@ -46,6 +46,8 @@ def computed_in_out_dtype(info):
     def public(*args, dtype=None, out=None, **kwargs):
         if out is None:
             try:
+                if dtype is None:   # (as given: a dtype=None would count as given)
+                    return function(*args, **kwargs)
                 return function(*args, dtype=dtype, **kwargs)
             except TypeError as e:
                 given = kwargs if dtype is None else {**kwargs, "dtype": dtype}

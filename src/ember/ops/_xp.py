@@ -199,9 +199,12 @@ _TABLE = [
     ("matmul_as", _matmul_as, lambda x, y, f_order: _ops().linalg.matmul(x, y)),
     ("outer", np.outer, "linalg.outer"),
     ("sum", lambda x, dims, keepdim=False: torch_sum(x, dims, keepdim),
-     lambda x, dims, keepdim=False: _ops().reduction.sum(x, dims, keepdim)),
+     # (dims None: PyTorch's formulas' grad.sum(), SumBackward0, as self.mean())
+     lambda x, dims, keepdim=False: _ops().reduction.sum(x) if dims is None else
+     _ops().reduction.sum(x, dims, keepdim)),
     ("mean_keep", _mean_keep,
-     lambda x, dims: _ops().reduction.mean(x, dims, True)),
+     lambda x, dims: _ops().reduction.mean(x) if dims is None else
+     _ops().reduction.mean(x, dims, True)),
     ("prod_others", _prod_others, None),
     # (a flat op's gradient: derivatives.yaml's zeros_like(grad), recorded as
     # a tensor with no history; exact zeros, never -0. or NaN, laid out as g)

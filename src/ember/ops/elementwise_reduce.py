@@ -50,8 +50,9 @@ def logsumexp(input, dim, keepdim=False):
     if x.dtype.kind not in "fc" and x.dtype not in D.HALF_NP:
         x = x.astype(D._default[0]._np)
     if dim is None:
-        raise TypeError("logsumexp(): argument 'dim' (position 2) must be tuple of ints, not "
-                        "NoneType")
+        # (the wrapper adds the position where dim was given in place)
+        raise _keywords.wrong_type(TypeError("logsumexp(): argument 'dim' must be tuple of "
+                                             "ints, not NoneType"), "dim")
     if isinstance(dim, (tuple, list)) and not dim:
         raise RuntimeError(f"output with shape [] doesn't match the broadcast shape "
                            f"{[1] * x.ndim}")

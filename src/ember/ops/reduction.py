@@ -219,20 +219,47 @@ def _in_dtype(out, dtype):
     return out if dtype is None or out.dtype == dtype._np else np.asanyarray(out).astype(dtype._np)
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+# The defaults of the reductions whose signatures without a dim take no
+# keepdim (x.sum(keepdim=True) binds none of sum's), and where a dim given,
+# None or () included, is another signature: x.sum(dim=None, keepdim=True) is
+# SumBackward1, all dims kept; x.sum() SumBackward0. (max and min have no
+# signature taking dim=None.)
+_NO_DIM, _NO_KEEPDIM = _keywords.Unset("dim"), _keywords.Unset("keepdim")
+
+
+def _all_dims_or_keepdim(dim, keepdim, name):
+    """keepdim of a reduction given a dim, checked (False if left out); the
+    call refused where keepdim comes without a dim."""
+    if dim is _NO_DIM:
+        if keepdim is not _NO_KEEPDIM:
+            raise _keywords.unbound_call()
+        return False
+    if keepdim is _NO_KEEPDIM:
+        return False
     if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", "sum")
-    x = _accumulation_input(input, dtype)
-    dims = _dims_or_none(input, dim, "sum")
-    if dims is None:
+        raise _keywords.not_bool(keepdim, "keepdim", name)
+    return keepdim
+
+
+def _given_dims(input, dim, name):
+    """The dims a dim argument reduces: all of them for None or ()."""
+    dims = _dims_or_none(input, dim, name)
+    return tuple(range(input._data.ndim)) if dims is None else dims
+
+
+def sum(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, dtype=None):
+    if dim is _NO_DIM and keepdim is _NO_KEEPDIM:     # (the commonest: loss.sum())
+        x = _accumulation_input(input, dtype)
         return recorded(SumBackward0, _in_dtype(torch_sum(x, None), dtype), (input,), (x.shape,))
+    keepdim = _all_dims_or_keepdim(dim, keepdim, "sum")
+    x = _accumulation_input(input, dtype)
+    dims = _given_dims(input, dim, "sum")
     return recorded(SumBackward1, _in_dtype(torch_sum(x, dims, keepdim), dtype), (input,),
-                    (x.shape, dims, keepdim, given_dims(dim)))
+                    (x.shape, dims, keepdim, None if dim is None else given_dims(dim)))
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None):
-    if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", "mean")
+def mean(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, dtype=None):
+    keepdim = _all_dims_or_keepdim(dim, keepdim, "mean")
     x = input._data
     if dtype is not None:
         x = x.astype(dtype._np)
@@ -242,15 +269,15 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
             "mean(): could not infer output dtype. "
             f"{'Input' if dtype is None else 'Optional'} dtype must be either a floating "
             f"point or complex dtype. Got: {D.SCALAR_NAMES[dtype or input.dtype]}")
-    dims = _dims_or_none(input, dim, "mean")
     # (half precision: summed and divided in float32, rounded once, as PyTorch's CPU mean)
     xs = x.astype(np.float32) if low else x
-    if dims is None:
+    if dim is _NO_DIM:
         return recorded(MeanBackward0, _lowered(_mean(xs, None, False), x.dtype), (input,),
                         (x.shape, builtins.max(x.size, 1)))
+    dims = _given_dims(input, dim, "mean")
     n = math.prod([x.shape[d] for d in dims]) if x.ndim else 1
     return recorded(MeanBackward1, _lowered(_mean(xs, dims, keepdim), x.dtype), (input,),
-                    (x.shape, dims, keepdim, n, given_dims(dim)))
+                    (x.shape, dims, keepdim, n, None if dim is None else given_dims(dim)))
 
 
 def _lowered(out, dtype):
@@ -258,9 +285,8 @@ def _lowered(out, dtype):
     return np.asanyarray(out).astype(dtype) if out.dtype != dtype else out
 
 
-def prod(input, dim=None, keepdim=False, *, dtype=None):
-    if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", "prod")
+def prod(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, dtype=None):
+    dim, keepdim = one_dim_keepdim(dim, keepdim, "prod")
     x = _accumulation_input(input, dtype)
     if dim is None:
         return recorded(ProdBackward0, _in_dtype(x.prod(), dtype), (input,))
@@ -318,15 +344,12 @@ def _onehot(idx, shape, d, keepdim):
     return mask
 
 
-# (max's and min's defaults: PyTorch has no signature taking dim=None, nor
-# keepdim without a dim)
-_NO_DIM, _NO_KEEPDIM = _keywords.Unset("dim"), _keywords.Unset("keepdim")
 
 
 def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "max")
-    dim, keepdim = _dim_keepdim(dim, keepdim, "max")
+    dim, keepdim = one_dim_keepdim(dim, keepdim, "max", listed=True)
     return _extreme(input, dim, keepdim, other, np.max, np.argmax, MaxBackward1, MaxBackward0,
                     _max_t, "max")
 
@@ -334,23 +357,23 @@ def max(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
 def min(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, other=None):
     if isinstance(dim, Tensor):
         return _extreme(input, None, False, dim, None, None, None, None, None, "min")
-    dim, keepdim = _dim_keepdim(dim, keepdim, "min")
+    dim, keepdim = one_dim_keepdim(dim, keepdim, "min", listed=True)
     return _extreme(input, dim, keepdim, other, np.min, np.argmin, MinBackward1, MinBackward0,
                     _min_t, "min")
 
 
-def _dim_keepdim(dim, keepdim, name):
-    if dim is _NO_DIM:
-        if keepdim is not _NO_KEEPDIM:
-            raise _keywords.unbound_call()
-        return None, False
+def one_dim_keepdim(dim, keepdim, name, listed=False):
+    """(dim, keepdim) of a reduction over one int dim or all of them (max,
+    min, prod, median): dim None where left out. No signature takes dim=None,
+    nor keepdim without a dim: refused as the parser refuses them (max's and
+    min's overloads `listed`, the others' 'must be int')."""
     if dim is None:
-        raise _keywords.unbound_call()
-    if keepdim is _NO_KEEPDIM:
-        return dim, False
-    if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", name)
-    return dim, keepdim
+        if listed:
+            raise _keywords.unbound_call()
+        raise _keywords.wrong_type(
+            TypeError(f"{name}(): argument 'dim' must be int, not NoneType"), "dim")
+    keepdim = _all_dims_or_keepdim(dim, keepdim, name)
+    return (None if dim is _NO_DIM else dim), keepdim
 
 
 def _amaxmin(input, dim, keepdim, npfn, node, name):
@@ -431,7 +454,7 @@ for _name in ("sum", "prod"):
     REGISTRY[_name] = REGISTRY[_name]._replace(public=computed_in_out_dtype(REGISTRY[_name]))
 
 
-def _mean_public(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def _mean_public(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, dtype=None, out=None):
     """mean with out=: PyTorch's sum into out, then out.div_(count): an
     integral out can't take the float quotient, and a real out takes a
     complex input's real parts."""

@@ -15,7 +15,7 @@ from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from . import _topk_ties
-from .reduction import select_back
+from .reduction import _NO_DIM, _NO_KEEPDIM, one_dim_keepdim, select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 from .._size import int_value
 from ._int_args import type_name
@@ -299,10 +299,10 @@ def _lower_median(flat):
 def _with_dim_out(function, name):
     """`out=` only where the op has a dim (PyTorch's median(input) takes
     none), so these handle it themselves."""
-    def public(input, dim=None, keepdim=False, *, out=None):
+    def public(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, out=None):
         if out is None:
             return function(input, dim, keepdim)
-        if dim is None:
+        if dim is _NO_DIM:
             raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
         return into(out, name, function, (input, dim, keepdim), {})
     public.__name__ = public.__qualname__ = name
@@ -310,9 +310,8 @@ def _with_dim_out(function, name):
     return public
 
 
-def _median(input, dim=None, keepdim=False):
-    if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", "median")
+def _median(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM):
+    dim, keepdim = one_dim_keepdim(dim, keepdim, "median")
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = _ordered(input._data.reshape(-1))
@@ -333,9 +332,8 @@ def _median(input, dim=None, keepdim=False):
     return _pick(input, x, d, keepdim, idx, MedianBackward1, return_types.median, dim)
 
 
-def _nanmedian(input, dim=None, keepdim=False):
-    if keepdim.__class__ is not bool:
-        raise _keywords.not_bool(keepdim, "keepdim", "nanmedian")
+def _nanmedian(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM):
+    dim, keepdim = one_dim_keepdim(dim, keepdim, "nanmedian")
     _no_bool(input._data, "median_cpu" if dim is None else "median_out")
     if dim is None:
         flat = _ordered(input._data.reshape(-1))
