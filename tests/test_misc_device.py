@@ -397,3 +397,14 @@ def test_meta_batch_norm_rows_backward():
         bn(x).sum().backward()
         return [(tuple(t.shape), t.device.type) for t in (x.grad, bn.weight.grad, bn.bias.grad)]
     check(f)
+
+
+def test_devices_compare_with_devices_only():
+    # (PyTorch's device == 'cpu' is False: a string is never equal to a device)
+    def f(T):
+        d, x = T.device("cpu"), T.ones(2)
+        return (d == "cpu", "cpu" == d, d != "cpu", x.device == "cpu", x.device != "cpu",
+                d == T.device("cpu"), d == T.device("cpu", 0), d != T.device("meta"),
+                x.device == T.device("cpu"), T.Generator().device == "cpu",
+                {d: 1}.get("cpu"), {d: 1}.get(T.device("cpu")), d in ["cpu"], d == 0)
+    check(f)

@@ -95,3 +95,38 @@ def test_gradients_through_keyword_sizes():
         (z * T.arange(24.0, dtype=T.float64).reshape(2, 12)).sum().backward()
         return z, x.grad, type(z.grad_fn).__name__
     check(f)
+
+
+# flip's and tile's dims: an int list of no fixed size (torch.flip(x, 0) is
+# refused, x.flip(0) unpacked), its elements checked as the parser checks them
+DIMS = {
+    "flip_function_int": lambda T: T.flip(X(T), 0),
+    "flip_method_int": lambda T: X(T).flip(0),
+    "flip_method_ints": lambda T: X(T).flip(0, 1),
+    "flip_keyword_int": lambda T: X(T).flip(dims=0),
+    "flip_keyword_list": lambda T: X(T).flip(dims=[0]),
+    "flip_function_keyword": lambda T: T.flip(X(T), dims=(0,)),
+    "flip_function_varargs": lambda T: T.flip(X(T), 0, 1),
+    "flip_no_dims": lambda T: X(T).flip(),
+    "flip_float": lambda T: X(T).flip(0.5),
+    "flip_float_list": lambda T: X(T).flip([0.5]),
+    "flip_float_second": lambda T: T.flip(X(T), (0, 0.5)),
+    "flip_float_second_keyword": lambda T: T.flip(X(T), dims=(0, 0.5)),
+    "flip_float_first_keyword": lambda T: X(T).flip(dims=[0.5, 1]),
+    "flip_unpacked_float": lambda T: X(T).flip(0, 0.5),
+    "flip_empty": lambda T: X(T).flip([]),
+    "flip_tensor_dim": lambda T: T.flip(X(T), [T.tensor(1)]),
+    "flip_bool": lambda T: X(T).flip(True),
+    "tile_function_int": lambda T: T.tile(X(T), 2),
+    "tile_keyword_int": lambda T: T.tile(X(T), dims=2),
+    "tile_method_keyword_int": lambda T: X(T).tile(dims=2),
+    "tile_method_int": lambda T: X(T).tile(2),
+    "tile_method_ints": lambda T: X(T).tile(2, 1),
+    "tile_third_float": lambda T: T.tile(X(T), (1, 1, 0.5)),
+    "tile_keyword_float": lambda T: X(T).tile(dims=[0.5]),
+}
+
+
+@pytest.mark.parametrize("name", list(DIMS))
+def test_int_list_dims(name):
+    check(DIMS[name])

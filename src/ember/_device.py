@@ -69,9 +69,12 @@ class device(metaclass=_public_name.PublicClass):
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+        # (devices compare with devices only, as PyTorch's: device('cpu') ==
+        # 'cpu' is False, a string is never a device; Ember's own code
+        # compares the type strings _check_device returns)
+        if not isinstance(other, device):
+            return NotImplemented
+        return (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
         return hash((self.type, self.index))

@@ -54,10 +54,11 @@ def int_list(value, fname, name, position=None):
     if value and not is_index(value[0]):
         raise TypeError(f"{where} must be tuple of ints, but found element of type "
                         f"{type_name(value[0])} at pos 0")
-    for v in value[1:]:
+    for i, v in enumerate(value[1:], 2):
         if not is_index(v, bools=True):
+            # (the parser counts the elements from 1 here)
             raise TypeError(f"{fname}(): argument '{name}' failed to unpack the object at pos "
-                            f"{position} with error \"type must be tuple of ints,but got "
+                            f"{i} with error \"type must be tuple of ints,but got "
                             f"{type_name(v)}\"")
     return tuple(int(v) for v in value)
 
@@ -96,6 +97,18 @@ def check(value, kind, fname, name, position):
             raise TypeError(f"{_where(fname, name, position)} must be int, not "
                             f"{type_name(value)}")
         return
+    if kind == "int[]":
+        # (an int list of no fixed size, flip's and tile's dims: no lone int;
+        # by keyword, a first element of the wrong type is the list's)
+        if position is None and isinstance(value, (tuple, list)) and value \
+                and not is_index(value[0]):
+            raise TypeError(f"{_where(fname, name, None)} must be tuple of ints, not "
+                            f"{type_name(value)}")
+        if not isinstance(value, (tuple, list)):
+            raise TypeError(f"{_where(fname, name, position)} must be tuple of ints, not "
+                            f"{type_name(value)}")
+        int_list(value, fname, name, position)
+        return
     # "tuple of ints": one int, or a sequence of them
     if is_int(value):
         return
@@ -116,9 +129,12 @@ def checked(function, fname, ints, method):
     # (a parameter defaulting to None is PyTorch's `int?`: None is taken, argmax(dim=None))
     spec = tuple((names.index(n), n, kind, params[n].default is None) for n, kind in ints.items())
     offset = 0 if method else 1
+    # (more arguments in place than it takes: Python's binding error first)
+    most = (1 << 30 if any(p.kind is p.VAR_POSITIONAL for p in params.values()) else
+            sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params.values()))
 
     def op(*args, **kwargs):
-        for i, n, kind, optional in spec:
+        for i, n, kind, optional in spec if len(args) <= most else ():
             if i < len(args):
                 if args[i] is not None or not optional:
                     check(args[i], kind, fname, n, i + offset)

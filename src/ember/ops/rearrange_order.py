@@ -19,16 +19,9 @@ __all__ = ["tile", "repeat_interleave", "roll", "rot90", "fliplr", "flipud", "mo
            "ravel", "tensor_split", "hsplit", "vsplit", "dsplit"]
 
 
-def _int_tuple(value, fn, arg, pos):
-    if isinstance(value, (list, tuple)):
-        return tuple(int(v) for v in value)
-    raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be tuple of ints, not "
-                    f"{_tname(value)}")
-
-
 def tile(input, dims):
     x = input._data
-    dims = _int_tuple(dims, "tile", "dims", 2)
+    dims = tuple(int(v) for v in dims)      # (a list of ints: register's ints= checks it)
     dims = (1,) * (x.ndim - len(dims)) + dims
     shape = (1,) * (len(dims) - x.ndim) + x.shape
     for s, r in zip(shape, dims):
@@ -38,7 +31,7 @@ def tile(input, dims):
     return S.repeat(input, dims)
 
 
-register(tile, out=False, node=S.RepeatBackward0, method="*dims", ints={"dims": "tuple of ints"})
+register(tile, out=False, node=S.RepeatBackward0, method="*dims", ints={"dims": "int[]"})
 
 
 def _repeat_counts(repeats, output_size):

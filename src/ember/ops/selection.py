@@ -298,5 +298,5 @@ index_select = register(index_select, out=same_dtype(
 gather = register(gather, node=GatherBackward0, quiet=True, out=same_dtype())
 masked_select = register(masked_select, out=same_dtype(
     "masked_select(): self and result must have the same scalar type"))
-flip = register(flip, out=False, method="dims")
+flip = register(flip, out=False, method="*dims", ints={"dims": "int[]"})
 norm = register(norm)
