@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cpu_kind import avx2_rounds_otherwise
 from test_use_as_torch import HAVE_SKLEARN, HAVE_TORCH, _started, assert_same_output
 
 SCRIPTS = Path(__file__).resolve().parent / "data" / "learner_scripts"
@@ -52,7 +53,14 @@ def test_there_are_scripts():
     assert len(LEARNER_SCRIPTS) >= 20
 
 
-@pytest.mark.parametrize("script", LEARNER_SCRIPTS)
+# scripts whose printed numbers PyTorch's AVX2 kernels round otherwise
+_AVX2_DIFFERS = {"transformer_block.py": "softmax's row sums (an attention row's sum, "
+                                         "1 exactly on AVX-512, prints as 1.0000)"}
+
+
+@pytest.mark.parametrize("script", [
+    pytest.param(s, marks=avx2_rounds_otherwise(_AVX2_DIFFERS[s])) if s in _AVX2_DIFFERS else s
+    for s in LEARNER_SCRIPTS])
 def test_learner_script_prints_what_pytorch_prints(script):
     _needs(script)
     ours = _ember(script).result()

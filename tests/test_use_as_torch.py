@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from cpu_kind import avx2_rounds_otherwise
 from test_lab import compare_output
 
 HERE = Path(__file__).resolve().parent
@@ -138,7 +139,13 @@ def test_script_runs_on_ember(script):
     assert proc.stdout.strip()
 
 
-@pytest.mark.parametrize("script", COMPARED)
+# scripts whose printed numbers PyTorch's AVX2 kernels round otherwise
+_AVX2_DIFFERS = {"stn_transfer.py": "a CNN's training (oneDNN's convolution gradients)"}
+
+
+@pytest.mark.parametrize("script", [
+    pytest.param(s, marks=avx2_rounds_otherwise(_AVX2_DIFFERS[s])) if s in _AVX2_DIFFERS else s
+    for s in COMPARED])
 def test_script_prints_what_pytorch_prints(script):
     _needs(script)
     ours = ember_run(script)

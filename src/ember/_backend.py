@@ -137,28 +137,44 @@ def add_scaled_(y, x, alpha):
     (one rounding), whatever the layouts of y and x (measured: a transposed
     y or x gives the fused result too); NumPy's `y += alpha * x` rounds the
     product first and makes a temporary, so where it can, this runs BLAS's
-    axpy, whose result is PyTorch's bit for bit (measured: every length from
-    1 to 100003, both float dtypes) and which takes 9 us where NumPy takes 23
-    (10^5 floats). Without SciPy, or for other dtypes, broadcasting or a
+    axpy, which takes 9 us where NumPy takes 23 (10^5 floats). OpenBLAS's
+    AVX-512 kernels fuse every element (measured: every length from 1 to
+    100003, both float dtypes); its AVX2 kernels add the last n % 32
+    float32s (n % 16 float64s) unfused: a probe at the first call finds
+    the run length, and those few are added again, fused, in NumPy
+    (_fused_add.py). Without SciPy, or for other dtypes, broadcasting or a
     read-only y, NumPy's two roundings."""
     global _axpy
     if _axpy[0] is not _blas:       # (tests swap _blas for None)
+        from ._fused_add import unfused_run
         _axpy = (_blas, {} if _blas is None else
-                 {np.dtype(np.float32): _blas.saxpy, np.dtype(np.float64): _blas.daxpy})
-    axpy = _axpy[1].get(y.dtype)
+                 {dt: (f, unfused_run(f, dt))
+                  for dt, f in ((np.dtype(np.float32), _blas.saxpy),
+                                (np.dtype(np.float64), _blas.daxpy))})
+    entry = _axpy[1].get(y.dtype)
     n = y.size
-    if axpy is not None and x.dtype == y.dtype and x.shape == y.shape and n:
+    if entry is not None and x.dtype == y.dtype and x.shape == y.shape and n:
         fy = y.flags
         if fy.writeable:
+            axpy, run = entry
+            if run is None:     # (a BLAS whose unfused elements follow no pattern)
+                from ._fused_add import fused_add_
+                return fused_add_(y, x, alpha)
             # (ravel: a view of a C-ordered array, else a C-ordered copy;
             # BLAS reads it either way; 1-D arrays need no flat view, and
             # the count and alpha go in by position, skipping f2py's
             # keyword parsing: this runs per parameter and step)
             xf = x if x.ndim == 1 else x.ravel()
-            if fy.c_contiguous:
-                axpy(xf, y if y.ndim == 1 else y.ravel(), n, alpha)
-            else:       # (BLAS writes a C-ordered copy, which goes back into y)
-                y[...] = axpy(xf, y.ravel(), n, alpha).reshape(y.shape)
+            yf = y if y.ndim == 1 and fy.c_contiguous else y.ravel()
+            tail = n % run
+            if tail:
+                kept = yf[n - tail:].copy()
+            axpy(xf, yf, n, alpha)
+            if tail:
+                from ._fused_add import fused_add_
+                yf[n - tail:] = fused_add_(kept, xf[n - tail:], alpha)
+            if not fy.c_contiguous:     # (yf is a C-ordered copy: back into y)
+                y[...] = yf.reshape(y.shape)
             return y
     y += alpha * x
     return y

@@ -30,8 +30,10 @@ def _check_bias_type(input, bias):
                            "should be the same")
 
 
-# Whether PyTorch runs float16 convolutions in oneDNN: on CPUs with AVX512-FP16
+# Whether PyTorch runs float16 convolutions in oneDNN: on CPUs with AVX512-FP16;
+# bfloat16 ones: with AVX-512's BW, VL and DQ (on AVX2 CPUs, ATen's kernels)
 ONEDNN_FLOAT16 = bool(cpu_features().get("AVX512FP16", False))
+ONEDNN_BFLOAT16 = all(cpu_features().get(f, False) for f in ("AVX512BW", "AVX512VL", "AVX512DQ"))
 
 
 def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
@@ -41,8 +43,7 @@ def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
         return False
     features = cpu_features()
     if D._BF16_NP is not None and x.dtype == D._BF16_NP:
-        return features.get("AVX512BW", False) and features.get("AVX512VL", False) and \
-            features.get("AVX512DQ", False)
+        return ONEDNN_BFLOAT16
     if x.dtype == np.float16:
         return ONEDNN_FLOAT16
     if x.dtype != np.float32:

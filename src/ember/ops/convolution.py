@@ -17,7 +17,8 @@ from .. import _dtype as D, _layout as _L
 from ._common import Tensor, np, recorded, tensor_arg, tracked
 from .linalg import rounded
 from ._conv_backend import (_bias_axes, _bias_grad, _check_bias_type, _check_types,
-                            ONEDNN_FLOAT16, _uses_mkldnn, refuse_integer)
+                            ONEDNN_BFLOAT16, ONEDNN_FLOAT16, _uses_mkldnn,
+                            refuse_integer)
 from ._arg_refusals import invalid_combination
 from ._int_args import int_list
 from ._registry import grad_fn, register
@@ -282,9 +283,10 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
 
 
 # PyTorch's CPU kernels write channels-last output when the input or the
-# weight is laid out so; in 3-D only mkldnn's do, for these dtypes (float16
-# where the CPU has AVX512-FP16, when PyTorch runs it in mkldnn too).
-_CHANNELS_LAST_3D = tuple(d for d in (np.dtype(np.float32), D._BF16_NP) if d is not None) + (
+# weight is laid out so; in 3-D only mkldnn's do, for these dtypes (bfloat16
+# and float16 where the CPU's AVX-512 has PyTorch run them in mkldnn too).
+_CHANNELS_LAST_3D = (np.dtype(np.float32),) + (
+    (D._BF16_NP,) if ONEDNN_BFLOAT16 and D._BF16_NP is not None else ()) + (
     (np.dtype(np.float16),) if ONEDNN_FLOAT16 else ())
 
 
