@@ -18,7 +18,6 @@ from . import _topk_ties
 from .reduction import _NO_DIM, _NO_KEEPDIM, one_dim_keepdim, select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 from .._size import int_value
-from ._int_args import type_name
 from . import _keywords
 
 
