@@ -387,3 +387,39 @@ def test_add_with_alpha_is_fused_as_torch(name, dtype):
         r = getattr(x, name)(y, alpha=-0.0137)
         out.append(r.numpy().copy())
     np.testing.assert_array_equal(out[1], out[0])
+
+
+def _fake_axpy(run):
+    """A BLAS axpy that adds the last n % run elements of a call unfused
+    (run None: the first element of every call, a pattern of no run)."""
+    from ember._fused_add import fused_add_
+
+    def axpy(x, y, n, a):
+        fused = slice(0, n - n % run) if run else slice(1, n)
+        unfused = slice(n - n % run, n) if run else slice(0, 1)
+        fused_add_(y[fused], x[fused], a)
+        y[unfused] += y.dtype.type(a) * x[unfused]
+        return y
+    return axpy
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_probe_finds_the_unfused_run(dtype):
+    from ember._fused_add import unfused_run
+    for run in (1, 8, 16, 32):
+        assert unfused_run(_fake_axpy(run), dtype) == run
+    assert unfused_run(_fake_axpy(None), dtype) is None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(7,), (37, 29)])
+def test_fused_add_in_numpy_rounds_once_as_torch(shape, dtype):
+    torch = _torch()
+    from ember._fused_add import fused_add_
+    rng = np.random.default_rng(sum(shape))
+    y0, x0 = rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    t = torch.from_numpy(y0.copy())
+    t.add_(torch.from_numpy(x0), alpha=-0.0123)
+    y = y0.copy()
+    assert fused_add_(y, x0, -0.0123) is y
+    np.testing.assert_array_equal(y, t.numpy())

@@ -141,9 +141,9 @@ def add_scaled_(y, x, alpha):
     AVX-512 kernels fuse every element (measured: every length from 1 to
     100003, both float dtypes); its AVX2 kernels add the last n % 32
     float32s (n % 16 float64s) unfused: a probe at the first call finds
-    the run length, and those few are added again, fused, in NumPy
-    (_fused_add.py). Without SciPy, or for other dtypes, broadcasting or a
-    read-only y, NumPy's two roundings."""
+    that run length (_fused_add.py), and the last elements go through the
+    fused kernel as a whole run, padded. Without SciPy, or for other
+    dtypes, broadcasting or a read-only y, NumPy's two roundings."""
     global _axpy
     if _axpy[0] is not _blas:       # (tests swap _blas for None)
         from ._fused_add import unfused_run
@@ -168,11 +168,17 @@ def add_scaled_(y, x, alpha):
             yf = y if y.ndim == 1 and fy.c_contiguous else y.ravel()
             tail = n % run
             if tail:
-                kept = yf[n - tail:].copy()
-            axpy(xf, yf, n, alpha)
-            if tail:
-                from ._fused_add import fused_add_
-                yf[n - tail:] = fused_add_(kept, xf[n - tail:], alpha)
+                # (the last elements through the fused kernel too: a whole
+                # run of them, padded, in buffers of their own)
+                head = n - tail
+                if head:
+                    axpy(xf, yf, head, alpha)
+                bx, by = np.zeros(run, y.dtype), np.zeros(run, y.dtype)
+                bx[:tail], by[:tail] = xf[head:], yf[head:]
+                axpy(bx, by, run, alpha)
+                yf[head:] = by[:tail]
+            else:
+                axpy(xf, yf, n, alpha)
             if not fy.c_contiguous:     # (yf is a C-ordered copy: back into y)
                 y[...] = yf.reshape(y.shape)
             return y
