@@ -26,3 +26,10 @@ def avx2_rounds_otherwise(what):
     return pytest.mark.xfail(AVX512 is False, strict=False,
                              reason=f"{what}: PyTorch's kernels on a CPU without AVX-512 "
                                     "add in another order than Ember reproduces")
+
+
+def marked(names, differs):
+    """pytest params of `names`, those in `differs` ({name: what}) marked
+    avx2_rounds_otherwise."""
+    return [pytest.param(n, marks=avx2_rounds_otherwise(differs[n])) if n in differs else n
+            for n in names]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cpu_kind import avx2_rounds_otherwise
+from cpu_kind import marked
 from test_use_as_torch import HAVE_SKLEARN, HAVE_TORCH, _started, assert_same_output
 
 SCRIPTS = Path(__file__).resolve().parent / "data" / "learner_scripts"
@@ -58,9 +58,7 @@ _AVX2_DIFFERS = {"transformer_block.py": "softmax's row sums (an attention row's
                                          "1 exactly on AVX-512, prints as 1.0000)"}
 
 
-@pytest.mark.parametrize("script", [
-    pytest.param(s, marks=avx2_rounds_otherwise(_AVX2_DIFFERS[s])) if s in _AVX2_DIFFERS else s
-    for s in LEARNER_SCRIPTS])
+@pytest.mark.parametrize("script", marked(LEARNER_SCRIPTS, _AVX2_DIFFERS))
 def test_learner_script_prints_what_pytorch_prints(script):
     _needs(script)
     ours = _ember(script).result()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cpu_kind import avx2_rounds_otherwise
+from cpu_kind import marked
 from test_lab import compare_output
 
 HERE = Path(__file__).resolve().parent
@@ -143,9 +143,7 @@ def test_script_runs_on_ember(script):
 _AVX2_DIFFERS = {"stn_transfer.py": "a CNN's training (oneDNN's convolution gradients)"}
 
 
-@pytest.mark.parametrize("script", [
-    pytest.param(s, marks=avx2_rounds_otherwise(_AVX2_DIFFERS[s])) if s in _AVX2_DIFFERS else s
-    for s in COMPARED])
+@pytest.mark.parametrize("script", marked(COMPARED, _AVX2_DIFFERS))
 def test_script_prints_what_pytorch_prints(script):
     _needs(script)
     ours = ember_run(script)
