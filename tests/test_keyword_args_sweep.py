@@ -180,6 +180,11 @@ WRITTEN = {
     "method_mul_x2": lambda T: X(T).mul(x2=2),
     "function_squeeze_axis": lambda T: T.squeeze(X(T)[None], axis=0),
     "function_select_x_axis": lambda T: T.select(x=X(T), axis=0, index=1),
+    "special_softmax_axis": lambda T: T.special.softmax(X(T), axis=0),
+    "special_log_softmax_axis": lambda T: T.special.log_softmax(X(T), axis=1),
+    "special_softmax_x": lambda T: T.special.softmax(x=X(T), dim=0),
+    "special_xlogy_x1_x2": lambda T: T.special.xlogy(x1=X(T), x2=X(T)),
+    "special_gammaln_a": lambda T: T.special.gammaln(a=X(T)),
     # ... and refused as PyTorch refuses them: given twice
     "method_unsqueeze_axis_dim": lambda T: X(T).unsqueeze(axis=0, dim=0),
     "method_softmax_axis_dim": lambda T: X(T).softmax(axis=0, dim=0),

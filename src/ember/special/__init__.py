@@ -7,5 +7,9 @@ __all__ = []
 for _info in _REGISTRY.values():
     if _info.namespace == "special":
         for _name in (_info.name,) + _info.aliases:
-            globals()[_name] = _keywords.under_name(_info.public, "special_" + _name)
+            # (NumPy's keyword names too, as PyTorch's parser takes them:
+            # special.softmax(x, axis=0), special.erf(x=t))
+            globals()[_name] = _keywords.numpy_names(
+                _keywords.under_name(_info.public, "special_" + _name), "special_" + _name,
+                False)
             __all__.append(_name)
