@@ -185,6 +185,8 @@ WRITTEN = {
     "special_softmax_x": lambda T: T.special.softmax(x=X(T), dim=0),
     "special_xlogy_x1_x2": lambda T: T.special.xlogy(x1=X(T), x2=X(T)),
     "special_gammaln_a": lambda T: T.special.gammaln(a=X(T)),
+    "function_unflatten_axis": lambda T: T.unflatten(X(T), axis=1, sizes=(3, 1)),
+    "function_unflatten_x": lambda T: T.unflatten(x=X(T), dim=1, sizes=(3, 1)),
     # ... and refused as PyTorch refuses them: given twice
     "method_unsqueeze_axis_dim": lambda T: X(T).unsqueeze(axis=0, dim=0),
     "method_softmax_axis_dim": lambda T: X(T).softmax(axis=0, dim=0),

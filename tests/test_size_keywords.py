@@ -124,6 +124,10 @@ DIMS = {
     "tile_method_ints": lambda T: X(T).tile(2, 1),
     "tile_third_float": lambda T: T.tile(X(T), (1, 1, 0.5)),
     "tile_keyword_float": lambda T: X(T).tile(dims=[0.5]),
+    "unflatten_int": lambda T: X(T).unflatten(1, 3),
+    "unflatten_function_int": lambda T: T.unflatten(X(T), 1, 3),
+    "unflatten_float_first": lambda T: X(T).unflatten(1, (3.0, 1)),
+    "unflatten_float_second": lambda T: T.unflatten(X(T), 1, [3, 1.0]),
 }
 
 

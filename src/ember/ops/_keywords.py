@@ -29,7 +29,7 @@ PYTHON_LEVEL = frozenset([
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
     "cartesian_prod", "block_diag", "cdist", "chain_matmul", "einsum", "istft", "lu", "norm",
     "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
-    "unique_consecutive", "unravel_index", "unflatten", "resize", "resize_as"])
+    "unique_consecutive", "unravel_index", "resize", "resize_as"])
 
 # the functions Ember declares under those names (ops/_registry.py's register)
 AS_WRITTEN = set()

@@ -474,7 +474,7 @@ repeat = register(repeat, namespace=None, quiet=True)
 reshape = register(reshape, out=False, quiet=True)
 flatten = register(flatten, out=False, quiet=True, ints={"start_dim": "int", "end_dim": "int"})
 unflatten = register(unflatten, out=False, quiet=True,
-                     ints={"dim": "int", "sizes": "tuple of ints"})
+                     ints={"dim": "int", "sizes": "int[]"})
 permute = register(permute, out=False, quiet=True)
 clone = register(clone, out=False, quiet=True)
 narrow = register(narrow, out=False, quiet=True)
