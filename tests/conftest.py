@@ -1,3 +1,4 @@
+import compileall
 import os
 import sys
 
@@ -7,6 +8,15 @@ sys.path.insert(0, os.path.join(HERE, "..", "src"))
 
 
 def pytest_configure(config):
+    # Hundreds of tests start a fresh Python that imports Ember (scripts,
+    # examples, several processes). Under PYTHONDONTWRITEBYTECODE, as on some
+    # machines, each compiled its ~500 modules again: 0.5 s of CPU a start.
+    # Python reads byte code it did not write itself, so compiling once here
+    # (py_compile writes whatever that variable says; a no-op when up to
+    # date) makes every start read it. Not in xdist's workers: the
+    # controller's configure runs first.
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(os.path.join(HERE, "..", "src", "ember"), quiet=1)
     # pytest-xdist runs a worker per CPU; OpenBLAS would start a thread per CPU
     # in each of them, and its spinning threads, fighting over the CPUs, made
     # small matmuls tens of times slower (an example's training, 10x). The

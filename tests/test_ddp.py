@@ -15,6 +15,9 @@ require_mpi()
 
 import ember  # noqa: E402
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 WORKER = os.path.join(HERE, "_ddp_worker.py")
 _RESULTS = {}
 

@@ -11,6 +11,9 @@ import pytest
 
 from _mpi import HERE, mpi_env, require_mpi
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 require_mpi()
 
 WORKER = os.path.join(HERE, "_dist_extras_worker.py")

@@ -13,6 +13,9 @@ from _mpi import HERE, mpi_env, require_mpi
 require_mpi()
 from _mismatch_worker import CASES  # noqa: E402
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 WORKER = os.path.join(HERE, "_mismatch_worker.py")
 # what PyTorch's checker reports too (it misses the reduce op and the root,
 # and gloo has no size check on a recv)

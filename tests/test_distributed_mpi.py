@@ -18,6 +18,9 @@ from _mpi import HERE, SRC, mpi_env, require_mpi
 require_mpi()
 from _distributed_worker import OPS, value  # noqa: E402
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 
 WORKER = os.path.join(HERE, "_distributed_worker.py")
 

@@ -7,6 +7,9 @@ import pytest
 
 import ember
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 torch = pytest.importorskip("torch")
 
 

@@ -12,6 +12,9 @@ import pytest
 
 from _mpi import mpi_env, require_mpi
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 require_mpi()
 pytest.importorskip("sklearn")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -9,6 +9,9 @@ import ember
 
 from _examples import load as _load, thread_counts_restored  # noqa: F401 (autouse)
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

@@ -31,6 +31,9 @@ from pathlib import Path
 
 import pytest
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 LAB_SCRIPT = ROOT / "examples" / "lab05_autograd.py"

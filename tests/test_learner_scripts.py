@@ -22,7 +22,7 @@ from test_use_as_torch import HAVE_SKLEARN, HAVE_TORCH, _started, assert_same_ou
 SCRIPTS = Path(__file__).resolve().parent / "data" / "learner_scripts"
 LEARNER_SCRIPTS = sorted(p.name for p in SCRIPTS.glob("*.py"))
 
-pytestmark = pytest.mark.xdist_group("use_as_torch")
+pytestmark = [pytest.mark.xdist_group("use_as_torch"), pytest.mark.programs]
 
 
 def _ember(script):

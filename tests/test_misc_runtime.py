@@ -40,6 +40,7 @@ def test_threads_and_determinism():
         assert not T.are_deterministic_algorithms_enabled()
 
 
+@pytest.mark.programs     # (a fresh PyTorch and Ember per case)
 @pytest.mark.parametrize("env", [
     {"OMP_NUM_THREADS": "1"}, {"OMP_NUM_THREADS": "1,2"}, {"OMP_NUM_THREADS": "999"},
     {"OMP_NUM_THREADS": "abc"}, {"MKL_NUM_THREADS": "1"},

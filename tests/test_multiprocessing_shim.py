@@ -7,6 +7,9 @@ import pytest
 import ember
 import ember.multiprocessing as emp
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 try:
     import torch
 except ImportError:  # the comparisons skip; the rest runs without PyTorch

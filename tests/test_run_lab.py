@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 nbformat = pytest.importorskip("nbformat")
 for _module in ("nbclient", "ipykernel"):
     pytest.importorskip(_module)

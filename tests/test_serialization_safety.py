@@ -261,6 +261,7 @@ SAVER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.programs     # (a subprocess killed mid-save, 30 s)
 def test_sigkill_mid_save_leaves_a_loadable_file(tmp_path):
     path = tmp_path / "ckpt.pt"
     ember.save({"i": 0, "x": ember.zeros(1 << 20)}, path)

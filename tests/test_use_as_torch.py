@@ -62,7 +62,7 @@ def _python(*args, cwd=SCRIPTS, stdin=None):
 # One xdist worker runs this module (--dist loadgroup, as ./tools/test and CI
 # give it): _prefetch starts the commands of every selected test, so a second
 # worker would run them all again.
-pytestmark = pytest.mark.xdist_group("use_as_torch")
+pytestmark = [pytest.mark.xdist_group("use_as_torch"), pytest.mark.programs]
 
 # Each command runs once, in a pool: a PyTorch start alone takes seconds, and
 # the _prefetch fixture starts the slow ones together before the first test.

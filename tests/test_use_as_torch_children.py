@@ -8,6 +8,9 @@ import textwrap
 
 import pytest
 
+# Whole programs in subprocesses (CI's Python 3.10 run leaves them out: .ci/run)
+pytestmark = pytest.mark.programs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(os.path.dirname(HERE), "src")
 
