@@ -187,11 +187,26 @@ WRITTEN = {
     "special_gammaln_a": lambda T: T.special.gammaln(a=X(T)),
     "function_unflatten_axis": lambda T: T.unflatten(X(T), axis=1, sizes=(3, 1)),
     "function_unflatten_x": lambda T: T.unflatten(x=X(T), dim=1, sizes=(3, 1)),
+    "special_polygamma_x": lambda T: T.special.polygamma(1, x=X(T)),
+    "polygamma_a": lambda T: T.polygamma(2, a=X(T)),
+    "polygamma_n_x1": lambda T: T.polygamma(n=1, x1=X(T)),
+    "method_polygamma_x_refused": lambda T: X(T).polygamma(x=1),
     # ... and refused as PyTorch refuses them: given twice
     "method_unsqueeze_axis_dim": lambda T: X(T).unsqueeze(axis=0, dim=0),
     "method_softmax_axis_dim": lambda T: X(T).softmax(axis=0, dim=0),
-    # PyTorch's Python functions take no NumPy names
+    # PyTorch's Python functions take no NumPy names, nor its Python methods
+    # (torch/_tensor.py), refused in Python's words for a method of Tensor
     "norm_x_refused": lambda T: T.norm(x=X(T)),
+    "method_unflatten_axis_refused": lambda T: X(T).unflatten(axis=0, sizes=(1, 2)),
+    "method_unflatten_missing": lambda T: X(T).unflatten(0),
+    "method_split_axis_refused": lambda T: X(T).split(2, axis=0),
+    "method_norm_keepdims_refused": lambda T: X(T).norm(keepdims=True),
+    "method_unique_axis_refused": lambda T: X(T).unique(axis=0),
+    "method_unique_consecutive_axis_refused": lambda T: X(T).unique_consecutive(axis=0),
+    "method_lu_x_refused": lambda T: X(T).lu(x=1),
+    "method_stft_foo": lambda T: X(T).stft(foo=1),
+    "method_resize_axis_refused": lambda T: X(T).resize(axis=1),
+    "method_resize_as_x2_refused": lambda T: X(T).resize_as(x2=X(T)),
     # binding errors, naming the op as called
     "sin_foo": lambda T: T.sin(X(T), foo=1),
     "sin_twice": lambda T: T.sin(X(T), input=X(T)),

@@ -150,6 +150,11 @@ def resize_as(self, tensor):
     return Resize.apply(self, tensor.size())
 
 
+# (Python's binding errors name them as PyTorch's, methods of torch/_tensor.py:
+# "Tensor.resize() got an unexpected keyword argument 'axis'")
+resize.__qualname__, resize_as.__qualname__ = "Tensor.resize", "Tensor.resize_as"
+
+
 # -- set_ ------------------------------------------------------------------------
 
 _SET_OVERLOADS = (

@@ -31,6 +31,12 @@ PYTHON_LEVEL = frozenset([
     "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
     "unique_consecutive", "unravel_index", "resize", "resize_as"])
 
+# PyTorch's Tensor methods written in Python (torch/_tensor.py): as methods,
+# these take no NumPy names either (x.unflatten(axis=0, ...) is refused)
+PYTHON_LEVEL_METHODS = frozenset([
+    "istft", "lu", "norm", "resize", "resize_as", "split", "stft", "unflatten", "unique",
+    "unique_consecutive"])
+
 # the functions Ember declares under those names (ops/_registry.py's register)
 AS_WRITTEN = set()
 
@@ -260,6 +266,26 @@ def taking_aliases(function, name):
     return public
 
 
+def _python_level_method(function, name):
+    """Method `name`, one of PyTorch's written in Python: its binding errors
+    name it as Python names that method (`Tensor.unflatten() got an
+    unexpected keyword argument 'axis'`), and it takes no NumPy names."""
+    def public(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except TypeError as e:
+            text = str(e)
+            if type(e) is not TypeError or not _BINDING.match(text):
+                raise
+            raise TypeError(_BINDING.sub(f"Tensor.{name}() ", text)) from None
+    public.__name__ = public.__qualname__ = name
+    public.__doc__ = function.__doc__
+    public.__wrapped__ = function
+    public._renames = None
+    public._stands_in = True    # (tests/test_registry.py looks through it)
+    return public
+
+
 # What NumPy's names stand for, as a function's and as a method's parameters
 _TAKES_NUMPY_NAMES = (frozenset(["input", "other", "dim", "keepdim"]),
                       frozenset(["other", "dim", "keepdim"]))
@@ -272,6 +298,8 @@ def numpy_names(function, name, method):
     its error path; `function` itself where it has no parameter they name,
     or where a wrapper inside it renames them already (ops/_call_forms.py's
     _quietly and with_out), or says not to (`_renames` None)."""
+    if method and name in PYTHON_LEVEL_METHODS:
+        return _python_level_method(function, name)
     inner = function
     while inner is not None:
         if getattr(inner, "_renames", False) is not False:

@@ -13,6 +13,7 @@ from .._layout import c_strided, iterated
 from ._common import (D, Tensor, binary_arrays, broadcast_error, kernel_refuses, laid_out_cast,
                       np, recorded, tensor_arg, wrap)
 from ._registry import grad_fn, register
+from ._keywords import ALIASES as _ALIASES
 from ._xp import provide
 from .scalar_arith import add_scalar
 from . import special_bessel as _B
@@ -168,8 +169,9 @@ def _polygamma_args(args, kwargs):
     def take(name):
         if args:
             return args.pop(0)
-        if name in kwargs:
-            return kwargs.pop(name)
+        for key in kwargs:     # (the tensor by NumPy's names too: x=, a=, x1=)
+            if key == name or _ALIASES.get(key) == name:
+                return kwargs.pop(key)
         raise TypeError(f"polygamma() missing 1 required positional argument: '{name}'")
 
     if args and isinstance(args[0], Tensor):        # the method: self first
