@@ -5,16 +5,22 @@ NumPy promotes differently (int64 + float32 -> float64, a 0-d array is not
 mixed operation is computed here, by PyTorch's rules, and NumPy is told.
 """
 import builtins
+import importlib.util
+import threading
 
 from . import _public_name
 from ._backend import np
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
 
-try:    # bfloat16 is NumPy's only through the optional ml_dtypes package
-    import ml_dtypes as _ml_dtypes
-except ImportError:
-    _ml_dtypes = None
+# bfloat16 is NumPy's only through the optional ml_dtypes package, imported
+# when bfloat16 is first used (load_bfloat16): ml_dtypes 0.7 takes half a
+# second to import (0.6 took 5 ms), more than the rest of Ember does.
+try:
+    _HAVE_ML_DTYPES = importlib.util.find_spec("ml_dtypes") is not None
+except ValueError:      # (sys.modules["ml_dtypes"] set to None: an import blocked)
+    _HAVE_ML_DTYPES = False
+_ml_dtypes = None       # the module, once imported
 
 _NO_BFLOAT16 = ("ember.bfloat16 needs the optional 'ml_dtypes' package (NumPy has no bfloat16): "
                 "pip install ml_dtypes")
@@ -79,6 +85,23 @@ class _MissingDtype(dtype):
         raise RuntimeError(_NO_COMPLEX32 if self.is_complex else _NO_BFLOAT16)
 
 
+class _LaterDtype(_MissingDtype):
+    """bfloat16 before ml_dtypes is imported: its NumPy dtype, `_np`, is
+    looked up the first time it is read (then it is a plain slot)."""
+    __slots__ = ()
+    _np = dtype._np         # (the slot, unset until load_bfloat16 fills it)
+
+    def __getattr__(self, name):
+        if name != "_np":
+            raise AttributeError(name)
+        load_bfloat16()
+        return self._np
+
+
+_LaterDtype.__module__, _LaterDtype.__name__, _LaterDtype.__qualname__ = (
+    "ember", "dtype", "dtype")
+
+
 _MissingDtype.__module__, _MissingDtype.__name__, _MissingDtype.__qualname__ = (
     "ember", "dtype", "dtype")
 
@@ -92,8 +115,7 @@ int16 = dtype("int16", np.int16, _INT)
 int8 = dtype("int8", np.int8, _INT)
 uint8 = dtype("uint8", np.uint8, _INT)
 bool_ = dtype("bool", np.bool_, _BOOL)
-bfloat16 = (dtype("bfloat16", _ml_dtypes.bfloat16, _FLOAT) if _ml_dtypes is not None
-            else _MissingDtype("bfloat16", 2, _FLOAT))
+bfloat16 = (_LaterDtype if _HAVE_ML_DTYPES else _MissingDtype)("bfloat16", 2, _FLOAT)
 complex64 = dtype("complex64", np.complex64, _COMPLEX)
 complex128 = dtype("complex128", np.complex128, _COMPLEX)
 complex32 = _MissingDtype("complex32", 4, _COMPLEX)
@@ -113,10 +135,16 @@ ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
 COMPLEX = (complex64, complex128)
 # bfloat16 is left out of ALL (it needs ml_dtypes); _HELD, what tensors and
 # checkpoints may hold, has it where ml_dtypes is installed.
-_HELD = ALL + COMPLEX + ((bfloat16,) if _ml_dtypes is not None else ())
-_BF16_NP = bfloat16._np if _ml_dtypes is not None else None
-# float16 and bfloat16, which PyTorch's CPU kernels compute in float32 (opmath)
-HALF_NP = frozenset(d for d in (np.dtype(np.float16), _BF16_NP) if d is not None)
+_HELD = ALL + COMPLEX + ((bfloat16,) if _HAVE_ML_DTYPES else ())
+# NumPy's bfloat16 (ml_dtypes'), once load_bfloat16 ran; until then a NumPy
+# dtype that no array of Ember's has. Not None: NumPy reads None as float64,
+# so `x.dtype == None` holds for every float64 array (without ml_dtypes,
+# float64 tensors were sorted as float32 that way).
+_BF16_NP = np.dtype([("bfloat16 (ml_dtypes not imported)", "V2")])
+# float16 and bfloat16, which PyTorch's CPU kernels compute in float32
+# (opmath): a set that load_bfloat16 adds bfloat16 to, in place, so that the
+# modules holding it see it
+HALF_NP = {np.dtype(np.float16)}
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").
@@ -155,8 +183,55 @@ _ERROR_LEGACY = {float32, float64, float16, int64, int32, int16, int8, uint8}
 def error_type_name(d):
     """A tensor of dtype `d` as PyTorch's error messages name its type."""
     return legacy_tensor_name(d) if d in _ERROR_LEGACY else f"CPU{SCALAR_NAMES[d]}Type"
-_BY_NP = {d._np: d for d in _HELD}
-_BY_NP_TYPE = {d._np.type: d for d in _HELD}
+_BY_NP = {d._np: d for d in ALL + COMPLEX}
+_BY_NP_TYPE = {d._np.type: d for d in ALL + COMPLEX}
+
+# What to do once bfloat16 has its NumPy dtype (on_bfloat16)
+_ON_BFLOAT16 = []
+_LOADING = threading.Lock()
+
+
+def on_bfloat16(hook):
+    """Call hook(np_bfloat16) when bfloat16 gets its NumPy dtype (now, if it
+    has it): for tables keyed by NumPy dtypes, made at import."""
+    with _LOADING:
+        if _ml_dtypes is None:
+            _ON_BFLOAT16.append(hook)
+            return
+    hook(_BF16_NP)
+
+
+def load_bfloat16():
+    """Import ml_dtypes and give bfloat16 its NumPy dtype, everywhere it is
+    looked up; nothing if it has it. RuntimeError naming the package if it
+    is not installed."""
+    global _ml_dtypes, _BF16_NP
+    if _ml_dtypes is not None:
+        return
+    if not _HAVE_ML_DTYPES:
+        raise RuntimeError(_NO_BFLOAT16)
+    with _LOADING:
+        if _ml_dtypes is not None:
+            return
+        import ml_dtypes
+        np_bf16 = np.dtype(ml_dtypes.bfloat16)
+        bfloat16._np = np_bf16
+        HALF_NP.add(np_bf16)
+        _BY_NP[np_bf16] = bfloat16
+        _BY_NP_TYPE[np_bf16.type] = bfloat16
+        for hook in _ON_BFLOAT16:
+            hook(np_bf16)
+        _ON_BFLOAT16.clear()
+        _ml_dtypes, _BF16_NP = ml_dtypes, np_bf16
+
+
+def half_np(name):
+    """The half types of HALF_NP named `name` ("float16", "bfloat16"): a set
+    that gets bfloat16 when it loads."""
+    found = {d for d in HALF_NP if d.name == name}
+    if name == "bfloat16":
+        on_bfloat16(found.add)
+    return found
 
 _default = [float32]
 
@@ -198,6 +273,9 @@ def from_numpy_dtype(np_dtype):
     try:
         return _BY_NP[np_dtype]
     except KeyError:
+        if np_dtype.name == "bfloat16" and _ml_dtypes is None and _HAVE_ML_DTYPES:
+            load_bfloat16()     # (an array of ml_dtypes' bfloat16, made by the caller)
+            return from_numpy_dtype(np_dtype)
         if np_dtype.kind == "u":
             # PyTorch has them, with few ops (most raise NotImplementedError): Ember not yet
             raise TypeError(f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}: "

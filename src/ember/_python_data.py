@@ -18,8 +18,7 @@ _CPP_NAMES = {np.dtype(np.int64): "int64_t", np.dtype(np.int32): "int",
               np.dtype(np.int16): "int16_t", np.dtype(np.int8): "int8_t",
               np.dtype(np.uint8): "uint8_t", np.dtype(np.float16): "c10::Half",
               np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
-if D._BF16_NP is not None:
-    _CPP_NAMES[D._BF16_NP] = "c10::BFloat16"
+D.on_bfloat16(lambda bf16: _CPP_NAMES.__setitem__(bf16, "c10::BFloat16"))
 
 
 # dtype= also takes Python's own types, as PyTorch's argument parser does.

@@ -17,7 +17,7 @@ import secrets
 from . import _public_name
 from ._backend import np
 from . import _layout as _L
-from ._dtype import _BF16_NP as _BF16
+from . import _dtype as D
 from ._fma import _fma32, _fma64
 from ._random_avx import _ONE, _log256, _sincos256
 
@@ -29,8 +29,9 @@ _DEFAULT_SEED = 67280421310721  # seed of a fresh torch.Generator()
 _U64 = (1 << 64) - 1
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 # std::numeric_limits<T>::digits (bfloat16's 8 where ml_dtypes gives one)
-DIGITS = {_F16: 11, _F32: 24, _F64: 53, **({_BF16: 8} if _BF16 is not None else {})}
-_REDUCED = frozenset(d for d in (_F16, _BF16) if d is not None)   # drawn as float, rounded
+DIGITS = {_F16: 11, _F32: 24, _F64: 53}
+_REDUCED = {_F16}       # drawn as float, rounded
+D.on_bfloat16(lambda bf16: (DIGITS.__setitem__(bf16, 8), _REDUCED.add(bf16)))
 
 
 def _narrow(x, dt):
@@ -226,7 +227,7 @@ def _numel(shape):
 
 def _check_uniform_bounds(low, high, dt):
     """aten's check_uniform_bounds: its errors, in its order."""
-    fmax = float(np.finfo(dt).max) if dt != _BF16 else 3.3895313892515355e38  # (0x1.fep127)
+    fmax = float(np.finfo(dt).max) if dt != D._BF16_NP else 3.3895313892515355e38  # (0x1.fep127)
     if -fmax <= low <= high and high - low <= fmax and high <= fmax:
         return
     from ._dtype import C_NAMES, SCALAR_NAMES, from_numpy_dtype

@@ -120,8 +120,7 @@ _RANDOM_TOP = {np.dtype(np.float32): 2 ** 24, np.dtype(np.float64): 2 ** 53,
                np.dtype(np.int32): 2 ** 31 - 1, np.dtype(np.int16): 2 ** 15 - 1,
                np.dtype(np.int8): 2 ** 7 - 1, np.dtype(np.uint8): 2 ** 8 - 1,
                np.dtype(np.bool_): 1}
-if D._BF16_NP is not None:
-    _RANDOM_TOP[D._BF16_NP] = 2 ** 8
+D.on_bfloat16(lambda bf16: _RANDOM_TOP.__setitem__(bf16, 2 ** 8))
 
 
 def random_(self, from_=0, to=None, *, generator=None):

@@ -1,6 +1,6 @@
 """ember.autograd: backward, grad, custom Functions, gradcheck, grad modes."""
 from .._backend import np
-from .._dtype import _BF16_NP as _BF16
+from .. import _dtype as _D
 from .. import _public_name
 # (the module, not the class: this package is imported while _tensor is, so
 # Tensor is read at call time; an import statement in a function costs a
@@ -46,7 +46,7 @@ def _root_grads(outputs, grad_outputs, create_graph):
         if g is None:
             if out._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind != "f" and out._data.dtype != _BF16:
+            if out._data.dtype.kind != "f" and out._data.dtype != _D._BF16_NP:
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype!r}".replace("ember.", "torch."))

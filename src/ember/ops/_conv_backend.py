@@ -41,7 +41,7 @@ def _uses_mkldnn(x, w, stride, dilation, output_padding, groups, transposed):
     (ConvParams::use_mkldnn): its dtype errors are worded by the backend."""
     if transposed and any(op >= s for op, s in zip(output_padding, stride)):
         return False
-    if D._BF16_NP is not None and x.dtype == D._BF16_NP:
+    if x.dtype == D._BF16_NP:
         return ONEDNN_BFLOAT16
     if x.dtype == np.float16:
         return ONEDNN_FLOAT16

@@ -238,7 +238,7 @@ def grad_fn(name, outputs=None, opmath=False, saved=None, **formulas):
     (autograd/_saved_fields.py). A named constant that no formula reads is
     one more constant, after the formulas' own, that the op passes."""
     if opmath:
-        wide = D.HALF_NP if opmath is True else frozenset(d for d in D.HALF_NP if d.name == opmath)
+        wide = D.HALF_NP if opmath is True else D.half_np(opmath)
         formulas = {k: in_opmath(f, wide) for k, f in formulas.items()}
     inputs = tuple(formulas)
     reads = [_parameters(f) for f in formulas.values()]

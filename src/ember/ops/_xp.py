@@ -32,7 +32,8 @@ def running(accumulate, x, axis):
 
 
 _SCAN_ACC = {np.dtype(np.float32): np.float64, np.dtype(np.complex64): np.complex128,
-             np.dtype(np.float16): np.float32, D._BF16_NP: np.float32}
+             np.dtype(np.float16): np.float32}
+D.on_bfloat16(lambda bf16: _SCAN_ACC.__setitem__(bf16, np.float32))
 
 
 def sum_to_axes(from_shape, to_shape):

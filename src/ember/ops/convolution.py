@@ -285,9 +285,9 @@ def _convolution(input, weight, bias, stride, padding, dilation, transposed, out
 # PyTorch's CPU kernels write channels-last output when the input or the
 # weight is laid out so; in 3-D only mkldnn's do, for these dtypes (bfloat16
 # and float16 where the CPU's AVX-512 has PyTorch run them in mkldnn too).
-_CHANNELS_LAST_3D = (np.dtype(np.float32),) + (
-    (D._BF16_NP,) if ONEDNN_BFLOAT16 and D._BF16_NP is not None else ()) + (
-    (np.dtype(np.float16),) if ONEDNN_FLOAT16 else ())
+_CHANNELS_LAST_3D = {np.dtype(np.float32)} | ({np.dtype(np.float16)} if ONEDNN_FLOAT16 else set())
+if ONEDNN_BFLOAT16:
+    D.on_bfloat16(_CHANNELS_LAST_3D.add)
 
 
 def _laid_out_as_conv(data, x, w):

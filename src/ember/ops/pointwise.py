@@ -41,7 +41,8 @@ _KEEPS_DTYPE = same_dtype("Found dtype {os} but expected {s}")
 
 
 # Inputs a unary op converts first: integers and bools, and the half types
-_NOT_WIDE_FLOAT = frozenset(np.dtype(c) for c in "?bBhHiIlLqQ") | D.HALF_NP
+_NOT_WIDE_FLOAT = {np.dtype(c) for c in "?bBhHiIlLqQ"} | D.HALF_NP
+D.on_bfloat16(_NOT_WIDE_FLOAT.add)
 
 
 def unary(name, forward, node_name, formula, *, ints_to_float=True, aliases=(), out=True,

@@ -16,6 +16,7 @@ from .reduction import _dims_or_none
 
 # C++'s names of the dtypes, which some of PyTorch's messages print, by NumPy dtype
 _C_NAMES = {np_dtype: D.C_NAMES[d] for np_dtype, d in D._BY_NP.items()}
+D.on_bfloat16(lambda bf16: _C_NAMES.__setitem__(bf16, D.C_NAMES[D.bfloat16]))
 
 
 def _linspace(lo, hi, steps, dtype):
