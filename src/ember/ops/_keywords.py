@@ -31,11 +31,12 @@ PYTHON_LEVEL = frozenset([
     "meshgrid", "pca_lowrank", "split", "stft", "svd_lowrank", "tensordot", "unique",
     "unique_consecutive", "unravel_index", "resize", "resize_as"])
 
-# PyTorch's Tensor methods written in Python (torch/_tensor.py): as methods,
-# these take no NumPy names either (x.unflatten(axis=0, ...) is refused)
+# PyTorch's Tensor methods written in Python (torch/_tensor.py) that are
+# registry ops: as methods, these take no NumPy names either
+# (x.unflatten(axis=0, ...) is refused). resize and resize_as, the others
+# Ember has, are plain functions named Tensor.resize(_as) (_resize.py).
 PYTHON_LEVEL_METHODS = frozenset([
-    "istft", "lu", "norm", "resize", "resize_as", "split", "stft", "unflatten", "unique",
-    "unique_consecutive"])
+    "istft", "lu", "norm", "split", "stft", "unflatten", "unique", "unique_consecutive"])
 
 # the functions Ember declares under those names (ops/_registry.py's register)
 AS_WRITTEN = set()
