@@ -2,24 +2,23 @@
 ml_dtypes (0.7 takes half a second to import), and whatever first needs
 bfloat16, in a fresh process, gives what it gives once ml_dtypes is loaded
 (the tables keyed by NumPy dtypes get bfloat16 then: _dtype.on_bfloat16)."""
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
 
-pytest.importorskip("ml_dtypes")
+from _fresh import python_c
 
-SRC = os.path.join(os.path.dirname(__file__), "..", "src")
+pytest.importorskip("ml_dtypes")
 
 # Each first use of bfloat16, printing what it makes.
 FIRST_USES = {
     "factory": "x = ember.ones(3, dtype=ember.bfloat16); print(x, x.dtype, (x * 3).sum())",
     "cast": "print(ember.tensor([1.5, -2.25, 3.0]).bfloat16() / 3)",
     "random": "ember.manual_seed(0); print(ember.randn(4, dtype=ember.bfloat16), "
-              "ember.rand(3, dtype=ember.bfloat16), ember.randint(0, 9, (3,), dtype=ember.bfloat16))",
-    "inplace_random": "ember.manual_seed(1); print(ember.empty(4, dtype=ember.bfloat16).uniform_(), "
+              "ember.rand(3, dtype=ember.bfloat16), "
+              "ember.randint(0, 9, (3,), dtype=ember.bfloat16))",
+    "inplace_random": "ember.manual_seed(1); "
+                      "print(ember.empty(4, dtype=ember.bfloat16).uniform_(), "
                       "ember.empty(3, dtype=ember.bfloat16).random_())",
     "finfo": "f = ember.finfo(ember.bfloat16); print(f.eps, f.max, f.tiny, f.bits)",
     "numpy_array": "import ml_dtypes, numpy as np\n"
@@ -50,11 +49,7 @@ def _run(code, eager, blocked=False):
     if eager:
         script += "ember._dtype.load_bfloat16()\n"
     script += textwrap.dedent(code) + "\n"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout
+    return python_c(script)
 
 
 @pytest.mark.parametrize("use", sorted(FIRST_USES))
@@ -71,11 +66,14 @@ def test_tables_get_bfloat16_when_it_loads():
         x = ember.zeros(1, dtype=ember.bfloat16)
         bf = D._BF16_NP
         assert bf.name == 'bfloat16' and x._data.dtype == bf and D.bfloat16._np is bf
-        assert bf in D.HALF_NP and D._BY_NP[bf] is D.bfloat16 and D.from_numpy_dtype(bf) is D.bfloat16
+        assert bf in D.HALF_NP and D._BY_NP[bf] is D.bfloat16
+        assert D.from_numpy_dtype(bf) is D.bfloat16
         assert R.DIGITS[bf] == 8 and bf in R._REDUCED and S._RANDOM_TOP[bf] == 2 ** 8
-        assert P._CPP_NAMES[bf] == "c10::BFloat16" and sorting_counting._C_NAMES[bf] == "c10::BFloat16"
+        assert P._CPP_NAMES[bf] == "c10::BFloat16"
+        assert sorting_counting._C_NAMES[bf] == "c10::BFloat16"
         assert _xp._SCAN_ACC[bf] is __import__("numpy").float32 and bf in pointwise._NOT_WIDE_FLOAT
-        assert D.half_np("bfloat16") == {bf} and D.half_np("float16") == {__import__("numpy").dtype("float16")}
+        assert D.half_np("bfloat16") == {bf}
+        assert D.half_np("float16") == {__import__("numpy").dtype("float16")}
         print("ok")
     """, False)
     assert out.strip() == "ok"
@@ -87,12 +85,14 @@ def test_without_ml_dtypes_float64_is_not_taken_for_bfloat16():
     out = _run("""
         x = ember.tensor([1.0 + 1e-12, 1.0, 1.0 + 2e-12], dtype=ember.float64)
         print(x.sort().values.tolist(), x.argsort().tolist(), x.unique().tolist())
-        print(ember.searchsorted(x.sort().values, ember.tensor([1.0 + 1.5e-12], dtype=ember.float64)).item())
+        probe = ember.tensor([1.0 + 1.5e-12], dtype=ember.float64)
+        print(ember.searchsorted(x.sort().values, probe).item())
         try:
             ember.zeros(2, dtype=ember.bfloat16)
         except RuntimeError as e:
             print(e)
     """, False, blocked=True).splitlines()
-    assert out[0] == "[1.0, 1.000000000001, 1.000000000002] [1, 0, 2] [1.0, 1.000000000001, 1.000000000002]"
+    ordered = "[1.0, 1.000000000001, 1.000000000002]"
+    assert out[0] == f"{ordered} [1, 0, 2] {ordered}"
     assert out[1] == "2"
     assert "pip install ml_dtypes" in out[2]

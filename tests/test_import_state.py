@@ -2,22 +2,13 @@
 load (ember/__init__.py), and leaves it as it found it: on, off, or on again
 after an import that failed halfway. It imports no optional package that
 only some features use (ml_dtypes: tests/test_bfloat16_lazy.py)."""
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
-SRC = os.path.join(os.path.dirname(__file__), "..", "src")
+from _fresh import python_c
 
 
 def _run(code):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, env=env, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout.split()
+    return python_c(code).split()
 
 
 @pytest.mark.parametrize("enabled", [True, False])
