@@ -72,6 +72,40 @@ def test_post_accumulate_grad_hooks_order_and_count():
     check(f)
 
 
+def test_leaves_are_accumulated_as_their_gradients_complete_in_pytorchs_order():
+    # Each leaf's .grad is set once its node's inputs have all sent theirs,
+    # before the next node runs: the hooks see the leaves of each layer
+    # (bias, then weight) between the layers' own backward steps.
+    def f(T):
+        events = []
+
+        class Mark(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, name):
+                ctx.name = name
+                return x.clone()
+
+            @staticmethod
+            def backward(ctx, g):
+                events.append(ctx.name)
+                return g, None
+
+        T.manual_seed(0)
+        model = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.ReLU(), T.nn.Linear(4, 4),
+                                T.nn.Tanh(), T.nn.Linear(4, 1))
+        for name, p in model.named_parameters():
+            p.register_post_accumulate_grad_hook(
+                lambda p, name=name: events.append((name, p.grad.sum().item())))
+        x = T.randn(5, 3)
+        h = Mark.apply(model[1](model[0](x)), "layer 0")
+        h = Mark.apply(model[3](model[2](h)), "layer 2")
+        shared = model[4].weight
+        loss = model[4](h).pow(2).sum() + (shared * shared).sum()   # a leaf reached twice
+        loss.backward()
+        return events, [p.grad for p in model.parameters()]
+    check(f, rtol=1e-5)     # (the gradients' last bits are the BLAS's: cpu_kind.py)
+
+
 def test_post_accumulate_grad_hook_sees_create_graph_grads():
     def f(T):
         seen = []

@@ -16,7 +16,7 @@ from .._backend import np
 from .._dtype import HALF_NP
 from .._layout import c_strided
 
-__all__ = ["torch_sum"]
+__all__ = ["torch_sum", "column_sums"]
 
 _LANES = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}
 _ZERO = {np.dtype(np.float32): np.float32(0), np.dtype(np.float64): np.float64(0)}
@@ -24,12 +24,22 @@ _GRAIN = 32768   # above this, PyTorch splits a single reduction across threads
 _SHORT = 67      # vectors a row_sum takes in four single sequential runs (16 rows each, + 3)
 
 
+def column_sums(x):
+    """torch_sum(x, (0,)) of a 2-D array: a bias gradient, the commonest sum
+    in training (the engine sums one per nn.Linear in every backward)."""
+    rows, m = x.shape
+    lanes = _LANES.get(x.dtype)
+    if lanes is not None and 1 < rows <= 16 and m and x.flags.c_contiguous:
+        return _few_rows_sum(x, rows, m, lanes)
+    return torch_sum(x, (0,))
+
+
 def torch_sum(x, axes, keepdims=False):
     """x.sum(axis=axes, keepdims=keepdims) with PyTorch's rounding where known."""
     lanes = _LANES.get(x.dtype)
     nd = x.ndim
     if lanes is not None and nd == 2 and (axes == (0,) or axes == [0]):
-        # A bias gradient at a small batch, the commonest sum in training, first
+        # (column_sums' case, as a keepdims sum may ask it)
         rows, m = x.shape
         if 1 < rows <= 16 and m and x.flags.c_contiguous:
             r = _few_rows_sum(x, rows, m, lanes)

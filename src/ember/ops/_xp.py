@@ -14,7 +14,7 @@ from .. import _dtype as D
 from .._backend import np
 from .._meta import is_meta, meta_array
 
-from ._summation import torch_sum
+from ._summation import column_sums, torch_sum
 
 
 def running(accumulate, x, axis):
@@ -47,7 +47,7 @@ def sum_to_axes(from_shape, to_shape):
 def _sum_to(x, shape):
     """Sum `x` down to `shape`: undo broadcasting."""
     if x.ndim == 2 and len(shape) == 1 and x.shape[1] == shape[0]:
-        return torch_sum(x, (0,))       # (a bias gradient, the commonest: inline)
+        return column_sums(x)       # (a bias gradient, the commonest: first)
     shape = tuple(shape)
     if x.shape == shape:
         return x
