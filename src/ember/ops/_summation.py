@@ -38,6 +38,11 @@ def torch_sum(x, axes, keepdims=False):
     """x.sum(axis=axes, keepdims=keepdims) with PyTorch's rounding where known."""
     lanes = _LANES.get(x.dtype)
     nd = x.ndim
+    if axes is None and lanes is not None and nd and 0 < x.size <= _GRAIN \
+            and x.flags.c_contiguous:
+        # The whole tensor (a loss), first: one reduction of the flat array
+        r = np.asanyarray(_flat(x.reshape(-1), lanes))
+        return r.reshape((1,) * nd) if keepdims else r
     if lanes is not None and nd == 2 and (axes == (0,) or axes == [0]):
         # (column_sums' case, as a keepdims sum may ask it)
         rows, m = x.shape
@@ -57,10 +62,6 @@ def torch_sum(x, axes, keepdims=False):
         # (PyTorch's reductions give a contiguous result, whatever the input's
         # layout; a 0-d tensor's dim 0 is its one element)
         return c_strided(np.asanyarray(x.sum(axis=axes if nd else None, keepdims=keepdims)))
-    if axes is None and x.size <= _GRAIN:
-        # The whole tensor (a loss): one reduction of the flat array.
-        r = np.asanyarray(_flat(x.reshape(-1), lanes))
-        return r.reshape((1,) * nd) if keepdims else r
     if axes is None:
         return np.asanyarray(x.sum(keepdims=keepdims))
     shape = x.shape
@@ -243,9 +244,13 @@ def _flat(flat, lanes):
         return _inner(flat[None], lanes)[0]
     if not body:        # shorter than a vector: row_sum of the elements
         return _short_rows(flat[:, None])[0] + _ZERO[flat.dtype]
-    vec = _short_rows(flat[:body].reshape(-1, lanes))
-    if body < n:
-        vec = np.concatenate((flat[body:], vec))
+    if body == n and not n % (4 * lanes):
+        # whole groups of four vectors: _short_rows without its leftovers
+        vec = np.add.reduce(np.add.reduce(flat.reshape(-1, 4, lanes), axis=0), axis=0)
+    else:
+        vec = _short_rows(flat[:body].reshape(-1, lanes))
+        if body < n:
+            vec = np.concatenate((flat[body:], vec))
     return np.add.accumulate(vec)[-1] + _ZERO[flat.dtype]
 
 

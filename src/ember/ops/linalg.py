@@ -177,18 +177,22 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmm_product(input, mat1, b, beta=1, alpha=1):
     """addmm's checks and product, and the constants its node keeps (`b`:
     mat2's array)."""
-    _addmm_checks(input, mat1, b)
+    a, c = mat1._data, input._data
+    dt = b.dtype
+    if not (a.dtype is dt and c.dtype is dt and a.ndim == 2 and b.ndim == 2
+            and a.shape[1] == b.shape[0] and c.shape == (b.shape[1],) and dt.kind == "f"):
+        _addmm_checks(input, mat1, b)   # (nn.Linear's case passes them all, spelled out)
     # (an integral product takes integral factors; a real one, real factors;
     # small ints, nn.Linear's 1 and 1, are taken as they are without a call)
     if not (beta.__class__ is int and alpha.__class__ is int
             and -65504 <= beta <= 65504 and -65504 <= alpha <= 65504):
-        beta = checked_scalar(opmath(mat1._data.dtype), beta)
-        alpha = checked_scalar(opmath(mat1._data.dtype), alpha)
+        beta = checked_scalar(opmath(a.dtype), beta)
+        alpha = checked_scalar(opmath(a.dtype), alpha)
     # (half precision: the product stays in float32 until the input is added,
     # then is rounded once, as PyTorch's gemm with beta does)
     token = silence()
     try:
-        prod = _matmul_t(mat1._data, b, narrow=False)
+        prod = _matmul_t(a, b, narrow=False)
         if alpha != 1:
             prod *= alpha
         if beta != 0:       # beta 0 ignores the input, NaN and inf included
@@ -196,10 +200,9 @@ def addmm_product(input, mat1, b, beta=1, alpha=1):
             prod += input._data if beta == 1 else input._data.astype(prod.dtype, copy=False) * beta
     finally:
         restore(token)
-    if prod.dtype != mat1._data.dtype:      # (inline: addmm is hot; see rounded)
-        prod = prod.astype(mat1._data.dtype)
+    if prod.dtype != a.dtype:      # (inline: addmm is hot; see rounded)
+        prod = prod.astype(a.dtype)
     # (_f_order and _layout spelled out: four calls fewer per nn.Linear forward)
-    a = mat1._data
     fa, fb = a.flags, b.flags
     return prod, (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
                   fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),

@@ -249,6 +249,9 @@ def _given_dims(input, dim, name):
 
 def sum(input, dim=_NO_DIM, keepdim=_NO_KEEPDIM, *, dtype=None):
     if dim is _NO_DIM and keepdim is _NO_KEEPDIM:     # (the commonest: loss.sum())
+        x = input._data
+        if dtype is None and x.dtype.kind in "fc":      # (a float's: itself, summed)
+            return recorded(SumBackward0, torch_sum(x, None), (input,), (x.shape,))
         x = _accumulation_input(input, dtype)
         return recorded(SumBackward0, _in_dtype(torch_sum(x, None), dtype), (input,), (x.shape,))
     keepdim = _all_dims_or_keepdim(dim, keepdim, "sum")
