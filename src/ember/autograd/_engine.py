@@ -32,7 +32,8 @@ from .._backend import restore, silence
 from .. import _meta
 from .._meta import is_meta, meta_array
 from .grad_mode import _state
-from .graph import AccumulateGrad
+from .graph import RESULT, AccumulateGrad
+from ._saved_hooks import _Packed
 from ._graph_walk import (_count_dependencies, _enqueue, _finish, _leads_on, _made_ready,
                           _prune, _sequence_nr, complete_deferred)
 from ._accumulate import _accumulate
@@ -260,6 +261,22 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 # version of a tensor detach_() was called on raises there)
                 ctx = st[3]
                 args = (saved[0]._data, *ctx) if ctx else (saved[0]._data,)
+            elif saved.__class__ is tuple and len(saved) == 2 and not create_graph \
+                    and saved[1].__class__ is Tensor and (saved[1]._vc is None
+                                                         or saved[1]._vc[0] == st[2][1]) \
+                    and (saved[0] is None or saved[0].__class__ is not _Packed
+                         and isinstance(saved[0], Tensor)
+                         and (saved[0]._vc is None or saved[0]._vc[0] == st[2][0])):
+                # two tensors saved, or None and a tensor, unchanged since
+                # (nn.Linear's weight and x): their arrays, as _unpack gives them
+                ctx = st[3]
+                a = saved[0]
+                args = (None if a is None else a._data, saved[1]._data, *ctx)
+            elif saved.__class__ is tuple and len(saved) == 1 and saved[0] is RESULT \
+                    and not create_graph and st[2][0].__class__ is list and st[2][0][0] == 0:
+                # the node's own output saved, unchanged since (relu's)
+                ctx = st[3]
+                args = (st[4], *ctx) if ctx else (st[4],)
             else:
                 args = node._unpack(create_graph) if saved or saved is None else st[3]
                 st = node._st       # (a checkpoint's recomputation gives new fields)

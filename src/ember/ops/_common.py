@@ -122,6 +122,14 @@ def recorded(node_cls, data, inputs, ctx=()):
     elif len(saved) == 2 and saved[1] is None and (saved[0].__class__ is int
                                                    or saved[0].__class__ is float):
         versions = None
+    elif len(saved) == 1 and saved[0] is RESULT:
+        versions = [0]      # (relu's: watch_result puts the output's counter in)
+    elif len(saved) == 2 and saved[1].__class__ is Tensor \
+            and (saved[0] is None or isinstance(saved[0], Tensor)):
+        # (nn.Linear's: the weight, or None when x needs no gradient, and x)
+        a, vb = saved[0], saved[1]._vc
+        va = None if a is None else a._vc
+        versions = [0 if va is None else va[0], 0 if vb is None else vb[0]]
     else:
         versions = saved_versions(saved)
     node = _new(node_cls)

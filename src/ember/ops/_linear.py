@@ -21,7 +21,7 @@ profiles or runs under anomaly mode. Completing makes the TBackward0 with
 its number, puts it on the edge, gives the saved view its grad_fn, and turns
 the node into a plain AddmmBackward0.
 """
-from .._backend import np
+from .._backend import np, restore, silence
 from ..autograd import _graph_walk, _profiler_hooks as _profiling, grad_mode as _grad_mode
 from ..autograd import graph as _graph
 from ..autograd.grad_mode import _state
@@ -115,6 +115,31 @@ def _addmm_t(bias, x, weight):
     return recorded(_LinearAddmm, prod, (bias, x, weight), ctx + (view_data,))
 
 
+def _linear_2d(x, w, b, input, weight, bias):
+    """nn.Linear's forward in its commonest case, a 2-d float32 or float64
+    input whose product needs no reordering (_matmul_t's): what _addmm_t and
+    addmm_product do, in one frame (their checks are passed: linear checked
+    the sizes and dtypes). Elsewhere, or for a weight _addmm_t does not
+    defer, _addmm_t itself."""
+    if not (weight._grad_fn is None and weight._requires_grad and w.__class__ is np.ndarray
+            and weight._base is None and not _graph._extras and not _common.forward_ad
+            and not _profiling.active and not (_grad_mode.off_threads and not _state.enabled)):
+        return _addmm_t(bias, input, weight)
+    view = w.T
+    token = silence()
+    try:
+        prod = np.matmul(x, view)
+        prod += b
+    finally:
+        restore(token)
+    fx, fw = x.flags, view.flags
+    next(_graph._sequence)      # (the TBackward0's number, drawn where t() draws it)
+    return recorded(_LinearAddmm, prod, (bias, input, weight),
+                    (1, 1, fx.f_contiguous and not fx.c_contiguous,
+                     fw.f_contiguous and not fw.c_contiguous, (x.shape, x.strides, x.itemsize),
+                     (view.shape, view.strides, view.itemsize), view))
+
+
 def _linear_mismatch(x, w):
     """PyTorch's error for a linear whose sizes do not fit: its rank check,
     then the product's own (mv's for a 1-d weight, dot's for both 1-d)."""
@@ -150,6 +175,11 @@ def linear(input=REQUIRED, weight=REQUIRED, bias=None):
     if not x.ndim or x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
         _linear_mismatch(x, weight._data)
     if x.ndim == 2 and bias is not None:
+        w, b = weight._data, bias._data
+        dt = x.dtype
+        if w.dtype is dt and b.dtype is dt and dt in _PLAIN and b.shape == (w.shape[0],) \
+                and w.ndim == 2 and (x.shape[0] > 64 or x.shape[1] < 256 or w.shape[0] < 64):
+            return _linear_2d(x, w, b, input, weight, bias)
         return _addmm_t(bias, input, weight)
     # ATen folds only a contiguous input into one addmm (3-D, or any rank
     # with a 1-D bias); any other input is a matmul and an in-place add,
