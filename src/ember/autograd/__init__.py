@@ -70,6 +70,14 @@ def _root_grads(outputs, grad_outputs, create_graph):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None):
     """Accumulate into the leaves' .grad the gradient of `tensors`."""
+    if grad_tensors is None and inputs is None and grad_variables is None and not create_graph \
+            and tensors.__class__ is _tensor.Tensor and tensors._requires_grad:
+        # loss.backward(), the commonest call: a float scalar's gradient is 1
+        # (what _as_tuple, _grads_for and _root_grads give it, spelled out)
+        data = tensors._data
+        if not data.shape and data.__class__ is np.ndarray and data.dtype.kind == "f":
+            return _the_engine().run_backward((tensors,), [np.array(1, data.dtype)],
+                                              bool(retain_graph), False)
     if grad_variables is not None:
         import warnings
         warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",

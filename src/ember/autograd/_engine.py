@@ -312,7 +312,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                                for f, nf in zip(fs, nexts)])
             if not retain_graph and saved:
                 # (Node._release, inline: _kept and _result dropped)
-                node._st = (nexts, None, st[2], st[3], None, st[5], st[6], st[7])
+                node._st = (nexts, None, st[2], st[3], None) + st[5:]
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
             if not retain_graph and node._st[1]:
@@ -349,10 +349,12 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                     old = buffers.get(nxt)
                     buffers[nxt] = g if old is None else old + g
                 continue
-            # `nxt` is ready: all its gradients are here
-            old = buffers.pop(nxt, None)
-            if old is not None:
-                g = old if g is None else old + g
+            # `nxt` is ready: all its gradients are here (the buffers are
+            # empty while the graph is a chain and its leaves)
+            if buffers:
+                old = buffers.pop(nxt, None)
+                if old is not None:
+                    g = old if g is None else old + g
             if type(nxt) is AccumulateGrad:
                 leaves.append((nxt, g))
             elif carry is None and not ready:     # (a chain's: the next to run)

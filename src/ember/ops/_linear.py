@@ -63,9 +63,10 @@ def _x_grad(xp, g, weight, mat1, beta, alpha, mat1_f, mat2_f, l1, l2, view):
 
 def _weight_grad(xp, g, weight, mat1, beta, alpha, mat1_f, mat2_f, l1, l2, view):
     """mat2's gradient, transposed as the TBackward0 would: (x.T @ g).T,
-    computed as g.T @ x, as _mat2_grad computes it for the F-ordered view."""
-    if alpha == 1 and mat2_f and g.dtype in _PLAIN and mat1.dtype in _PLAIN:
-        return np.matmul(g.T, mat1)
+    computed as g.T @ x where _mat2_grad computes it so (an F-ordered view:
+    a weight of more than one row and column)."""
+    if alpha == 1 and g.dtype in _PLAIN and mat1.dtype in _PLAIN:
+        return np.matmul(g.T, mat1) if mat2_f else np.matmul(mat1.T, g).T
     return _mat2_grad(xp, g, mat1, alpha, mat2_f).T
 
 

@@ -89,8 +89,11 @@ class Module(_HooksMixin, _StateDictMixin, _ConvertMixin):
 
     # -- calling -------------------------------------------------------------
     def _wrapped_call_impl(self, *args, **kwargs):
+        # (_hooks._has_any_global_hook(), inline: this runs for every module call)
         if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks \
-                or self._backward_pre_hooks or _hooks._has_any_global_hook():
+                or self._backward_pre_hooks or _hooks._global_backward_pre_hooks \
+                or _hooks._global_backward_hooks or _hooks._global_forward_pre_hooks \
+                or _hooks._global_forward_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
