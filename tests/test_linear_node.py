@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import ember
-from compare_torch import check
+from compare_torch import check, check_error
 
 
 def _mlp(T, sizes=(5, 4, 3, 1), seed=0):
@@ -254,3 +254,46 @@ def test_a_non_leaf_or_frozen_weight_takes_the_plain_path():
         (y1.sum() + y2.sum()).backward()
         return _names(y1.grad_fn), _names(y2.grad_fn), scale.grad, x.grad
     check(f, exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("transposed", [False, True])
+def test_the_inline_forward_and_gradients_are_bit_for_bit_addmms(dtype, transposed):
+    # nn.Linear's common case runs in one frame with its own products
+    # (_linear_2d, _x_grad, _weight_grad); a transposed x takes addmm's
+    # F-ordered gradient instead, a one-row weight the C-ordered one
+    dt = getattr(ember, dtype)
+    model = _mlp(ember).to(dt)
+    x = _data(ember, (5, 6) if transposed else (6, 5)).to(dt)
+    x = (x.t() if transposed else x).requires_grad_()
+    y = model(x)
+    y.pow(2).sum().backward()
+    fused = [y.detach().numpy().copy()] + _grads(model, x)
+    model.zero_grad()
+    x.grad = None
+    y = _unfused(model, x)
+    y.pow(2).sum().backward()
+    for a, b in zip(fused, [y.detach().numpy()] + _grads(model, x)):
+        np.testing.assert_array_equal(a, b, strict=True)
+
+
+@pytest.mark.parametrize("what", ["x", "relu"])
+def test_what_linear_and_relu_saved_changed_in_place_raises_as_pytorch(what):
+    # (the engine reads nn.Linear's two saved tensors and relu's saved output
+    # inline: a changed one still takes Node._unpack's error; a changed
+    # weight: test_a_weight_changed_in_place_after_the_forward_raises_as_unfused)
+    def setup(T):
+        T.manual_seed(0)
+        return (T.randn(4, 3, requires_grad=True), T.randn(2, 3, requires_grad=True),
+                T.randn(2, requires_grad=True))
+
+    def op(T, x, w, b):
+        h = x * 1
+        out = T.nn.functional.linear(h, w, b)
+        if what == "x":
+            h.add_(1)
+        else:
+            out = out.relu()
+            out.mul_(2)
+        return out.sum().backward()
+    check_error(setup, op)

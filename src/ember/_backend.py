@@ -12,6 +12,7 @@ are never touched, and the user's own NumPy code keeps its settings.
 import functools
 import importlib
 import importlib.util
+import threading
 
 import numpy as np
 
@@ -131,6 +132,11 @@ _blas = optional("scipy.linalg.blas")
 _axpy = (None, {})       # (the _blas they came from, {dtype: its axpy})
 
 
+# Each thread's two run-long buffers per dtype for add_scaled_'s last
+# elements (what lies past them is never read back: any values do)
+_PADS = threading.local()
+
+
 def add_scaled_(y, x, alpha):
     """y += alpha * x, in place: what an optimizer's `param.add_(grad,
     alpha=-lr)` computes. PyTorch's kernel fuses the multiply and the add
@@ -173,7 +179,11 @@ def add_scaled_(y, x, alpha):
                 head = n - tail
                 if head:
                     axpy(xf, yf, head, alpha)
-                bx, by = np.zeros(run, y.dtype), np.zeros(run, y.dtype)
+                pads = _PADS.__dict__.get(y.dtype)
+                if pads is None:
+                    pads = _PADS.__dict__[y.dtype] = (np.zeros(run, y.dtype),
+                                                      np.zeros(run, y.dtype))
+                bx, by = pads
                 bx[:tail], by[:tail] = xf[head:], yf[head:]
                 axpy(bx, by, run, alpha)
                 yf[head:] = by[:tail]
