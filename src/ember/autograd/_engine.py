@@ -265,6 +265,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 # version of a tensor detach_() was called on raises there)
                 ctx = st[3]
                 args = (saved[0]._data, *ctx) if ctx else (saved[0]._data,)
+            elif not saved and saved is not None:      # nothing saved (x + 1)
+                args = st[3]
             elif saved.__class__ is tuple and len(saved) == 2 and not create_graph \
                     and saved[1].__class__ is Tensor and (saved[1]._vc is None
                                                          or saved[1]._vc[0] == st[2][1]) \
@@ -316,7 +318,7 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                                for f, nf in zip(fs, nexts)])
             if not retain_graph and saved:
                 # (Node._release, inline: _kept and _result dropped)
-                node._st = (nexts, None, st[2], st[3], None) + st[5:]
+                node._st = (nexts, None, st[2], st[3], None, st[5], st[6], st[7])
         else:
             grads = node_gradients(node, grad, nexts, needed, xp, create_graph)
             if not retain_graph and node._st[1]:
