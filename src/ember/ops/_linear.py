@@ -29,8 +29,8 @@ from . import _common
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
 from ._common import Tensor, recorded, tensor_arg
 from ._int_args import REQUIRED, missing_arguments
-from .linalg import (AddmmBackward0, _mat1_grad, _mat2_grad, _scaled, addmm,
-                     addmm_product, matmul)
+from .linalg import (AddmmBackward0, _mat1_grad, _mat2_grad, _matmul_t, _scaled, addmm,
+                     addmm_consts, addmm_product, matmul)
 from .shape import TBackward0, reshape, t
 
 __all__ = ["linear"]
@@ -98,12 +98,14 @@ class _LinearAddmm(AddmmBackward0):
 _LinearAddmm.__name__ = _LinearAddmm.__qualname__ = "AddmmBackward0"
 
 
-def _addmm_t(bias, x, weight):
+def _addmm_t(bias, x, weight, plain=False):
     """addmm(bias, x, weight.t()), the TBackward0 deferred where it may be:
     for a plain leaf weight, not itself a view (whose views hang from its
     base: shape._view_of, which _complete's view otherwise follows), with
     nothing that looks at each node as it is made (saved-tensor hooks,
-    anomaly mode, forward AD, a profiler)."""
+    anomaly mode, forward AD, a profiler). `plain`: linear found a float32 or
+    float64 input, weight and 1-d bias of one dtype and fitting sizes, whose
+    product and sum are addmm_product's without its checks and scalars."""
     w = weight._data
     if not (weight._grad_fn is None and weight._requires_grad and w.__class__ is np.ndarray
             and w.ndim == 2 and weight._base is None and not _graph._extras
@@ -111,34 +113,19 @@ def _addmm_t(bias, x, weight):
             and not _profiling.active and not (_grad_mode.off_threads and not _state.enabled)):
         return addmm(bias, x, t(weight))
     view_data = w.T
-    prod, ctx = addmm_product(bias, x, view_data)
+    if plain:       # (nn.Linear's forward, in this frame)
+        a = x._data
+        token = silence()
+        try:
+            prod = _matmul_t(a, view_data, narrow=False)
+            prod += bias._data
+        finally:
+            restore(token)
+        ctx = addmm_consts(a, view_data)
+    else:
+        prod, ctx = addmm_product(bias, x, view_data)
     next(_graph._sequence)      # (the TBackward0's number, drawn where t() draws it)
     return recorded(_LinearAddmm, prod, (bias, x, weight), ctx + (view_data,))
-
-
-def _linear_2d(x, w, b, input, weight, bias):
-    """nn.Linear's forward in its commonest case, a 2-d float32 or float64
-    input whose product needs no reordering (_matmul_t's): what _addmm_t and
-    addmm_product do, in one frame (their checks are passed: linear checked
-    the sizes and dtypes). Elsewhere, or for a weight _addmm_t does not
-    defer, _addmm_t itself."""
-    if not (weight._grad_fn is None and weight._requires_grad and w.__class__ is np.ndarray
-            and weight._base is None and not _graph._extras and not _common.forward_ad
-            and not _profiling.active and not (_grad_mode.off_threads and not _state.enabled)):
-        return _addmm_t(bias, input, weight)
-    view = w.T
-    token = silence()
-    try:
-        prod = np.matmul(x, view)
-        prod += b
-    finally:
-        restore(token)
-    fx, fw = x.flags, view.flags
-    next(_graph._sequence)      # (the TBackward0's number, drawn where t() draws it)
-    return recorded(_LinearAddmm, prod, (bias, input, weight),
-                    (1, 1, fx.f_contiguous and not fx.c_contiguous,
-                     fw.f_contiguous and not fw.c_contiguous, (x.shape, x.strides, x.itemsize),
-                     (view.shape, view.strides, view.itemsize), view))
 
 
 def _linear_mismatch(x, w):
@@ -178,10 +165,8 @@ def linear(input=REQUIRED, weight=REQUIRED, bias=None):
     if x.ndim == 2 and bias is not None:
         w, b = weight._data, bias._data
         dt = x.dtype
-        if w.dtype is dt and b.dtype is dt and dt in _PLAIN and b.shape == (w.shape[0],) \
-                and w.ndim == 2 and (x.shape[0] > 64 or x.shape[1] < 256 or w.shape[0] < 64):
-            return _linear_2d(x, w, b, input, weight, bias)
-        return _addmm_t(bias, input, weight)
+        return _addmm_t(bias, input, weight, w.dtype is dt and b.dtype is dt and dt in _PLAIN
+                        and w.ndim == 2 and b.shape == (w.shape[0],))
     # ATen folds only a contiguous input into one addmm (3-D, or any rank
     # with a 1-D bias); any other input is a matmul and an in-place add,
     # which shows in the graph (AddBackward0) and in the last bits.

@@ -27,11 +27,18 @@ _SHORT = 67      # vectors a row_sum takes in four single sequential runs (16 ro
 def column_sums(x):
     """torch_sum(x, (0,)) of a 2-D array: a bias gradient, the commonest sum
     in training (the engine sums one per nn.Linear in every backward)."""
+    r = _small_batch_sum(x)
+    return torch_sum(x, (0,)) if r is None else r
+
+
+def _small_batch_sum(x):
+    """Axis 0 of a 2-D float32/float64 array of 2 to 16 C-ordered rows, or
+    None for any other."""
     rows, m = x.shape
     lanes = _LANES.get(x.dtype)
     if lanes is not None and 1 < rows <= 16 and m and x.flags.c_contiguous:
         return _few_rows_sum(x, rows, m, lanes)
-    return torch_sum(x, (0,))
+    return None
 
 
 def torch_sum(x, axes, keepdims=False):
@@ -45,9 +52,8 @@ def torch_sum(x, axes, keepdims=False):
         return r.reshape((1,) * nd) if keepdims else r
     if lanes is not None and nd == 2 and (axes == (0,) or axes == [0]):
         # (column_sums' case, as a keepdims sum may ask it)
-        rows, m = x.shape
-        if 1 < rows <= 16 and m and x.flags.c_contiguous:
-            r = _few_rows_sum(x, rows, m, lanes)
+        r = _small_batch_sum(x)
+        if r is not None:
             return r.reshape(1, -1) if keepdims else r
     if x.dtype in HALF_NP:
         # PyTorch's kernels accumulate float16 and bfloat16 in float32 and

@@ -177,11 +177,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def addmm_product(input, mat1, b, beta=1, alpha=1):
     """addmm's checks and product, and the constants its node keeps (`b`:
     mat2's array)."""
-    a, c = mat1._data, input._data
-    dt = b.dtype
-    if not (a.dtype is dt and c.dtype is dt and a.ndim == 2 and b.ndim == 2
-            and a.shape[1] == b.shape[0] and c.shape == (b.shape[1],) and dt.kind == "f"):
-        _addmm_checks(input, mat1, b)   # (nn.Linear's case passes them all, spelled out)
+    a = mat1._data
+    _addmm_checks(input, mat1, b)
     # (an integral product takes integral factors; a real one, real factors;
     # small ints, nn.Linear's 1 and 1, are taken as they are without a call)
     if not (beta.__class__ is int and alpha.__class__ is int
@@ -202,20 +199,29 @@ def addmm_product(input, mat1, b, beta=1, alpha=1):
         restore(token)
     if prod.dtype != a.dtype:      # (inline: addmm is hot; see rounded)
         prod = prod.astype(a.dtype)
-    # (_f_order and _layout spelled out: four calls fewer per nn.Linear forward)
+    return prod, addmm_consts(a, b, beta, alpha)
+
+
+def addmm_consts(a, b, beta=1, alpha=1):
+    """The constants AddmmBackward0 keeps for mat1's array `a` and mat2's
+    `b`. (_f_order and _layout spelled out: four calls fewer per nn.Linear
+    forward.)"""
     fa, fb = a.flags, b.flags
-    return prod, (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
-                  fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),
-                  (b.shape, b.strides, b.itemsize))
+    return (beta, alpha, fa.f_contiguous and not fa.c_contiguous,
+            fb.f_contiguous and not fb.c_contiguous, (a.shape, a.strides, a.itemsize),
+            (b.shape, b.strides, b.itemsize))
 
 
 def _addmm_checks(input, mat1, b):
     """PyTorch's checks, in its order: dtypes, ranks, inner sizes, then the
     input expanded to the product's shape (`b`: mat2's array). (A dtype is
     compared by identity first: nn.Linear calls this per forward.)"""
-    names = D.SCALAR_NAMES
     a, c = mat1._data, input._data
     dt = b.dtype
+    if a.dtype is dt and c.dtype is dt and a.ndim == 2 and b.ndim == 2 \
+            and a.shape[1] == b.shape[0] and c.shape == (b.shape[1],) and dt.kind == "f":
+        return      # (nn.Linear's case: every check below passes)
+    names = D.SCALAR_NAMES
     if c.dtype is not dt and c.dtype != dt:
         raise RuntimeError("self and mat2 must have the same dtype, but got "
                            f"{names[input.dtype]} and {names[D.from_numpy_dtype(dt)]}")
