@@ -260,7 +260,7 @@ def test_a_non_leaf_or_frozen_weight_takes_the_plain_path():
 @pytest.mark.parametrize("transposed", [False, True])
 def test_the_inline_forward_and_gradients_are_bit_for_bit_addmms(dtype, transposed):
     # nn.Linear's common case runs in one frame with its own products
-    # (_linear_2d, _x_grad, _weight_grad); a transposed x takes addmm's
+    # (_addmm_t with plain=True, _x_grad, _weight_grad); a transposed x takes addmm's
     # F-ordered gradient instead, a one-row weight the C-ordered one
     dt = getattr(ember, dtype)
     model = _mlp(ember).to(dt)
