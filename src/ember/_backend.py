@@ -13,11 +13,31 @@ import functools
 import importlib
 import importlib.util
 import threading
+import types
 
-import numpy as np
+import numpy
+import numpy.random  # noqa: F401  (loaded lazily by NumPy 2; Ember's generator needs it)
 
 __all__ = ["np", "silence", "restore", "quiet_call", "cpu_features", "cpu_vendor", "lapack", "optional",
            "pocketfft", "add_scaled_"]
+
+
+def _plain_namespace(module):
+    """NumPy's names, in a module of its own without a module-level
+    __getattr__. NumPy defines one (for its lazily loaded submodules and its
+    removed names), and CPython 3.11 and 3.12 then specialize no attribute
+    load on the module: every `np.<name>` in Ember would take the generic
+    lookup, about 200 instructions, where a specialized load of a module's
+    name takes a few. (Read as NumPy's names are at import: numpy.fft, which
+    NumPy loads on first use, is imported where it is used.)"""
+    ns = types.ModuleType("ember._backend.np", module.__doc__)
+    ns.__dict__.update({k: v for k, v in vars(module).items()
+                        if k not in ("__getattr__", "__dir__", "__name__", "__loader__", "__spec__",
+                                     "__path__", "__package__")})
+    return ns
+
+
+np = _plain_namespace(numpy)
 
 try:
     # NumPy 2 keeps its error state in a context variable: setting it is as
@@ -117,7 +137,7 @@ _pocketfft = optional("scipy.fft")
 def pocketfft():
     """scipy.fft, or np.fft without SciPy (tests set `_pocketfft` to None to
     run the NumPy path)."""
-    return np.fft if _pocketfft is None else _pocketfft
+    return importlib.import_module("numpy.fft") if _pocketfft is None else _pocketfft
 
 
 def lapack():
@@ -157,11 +177,14 @@ def add_scaled_(y, x, alpha):
                  {dt: (f, unfused_run(f, dt))
                   for dt, f in ((np.dtype(np.float32), _blas.saxpy),
                                 (np.dtype(np.float64), _blas.daxpy))})
-    entry = _axpy[1].get(y.dtype)
-    n = y.size
-    if entry is not None and x.dtype == y.dtype and x.shape == y.shape and n:
+    # (each ndarray attribute read once: a getset is a generic lookup, and
+    # this runs per parameter and step)
+    dt = y.dtype
+    entry = _axpy[1].get(dt)
+    if entry is not None:
+        xd, shape = x.dtype, y.shape
         fy = y.flags
-        if fy.writeable:
+        if (xd is dt or xd == dt) and x.shape == shape and fy.writeable:
             axpy, run = entry
             if run is None:     # (a BLAS whose unfused elements follow no pattern)
                 from ._fused_add import fused_add_
@@ -170,8 +193,13 @@ def add_scaled_(y, x, alpha):
             # BLAS reads it either way; 1-D arrays need no flat view, and
             # the count and alpha go in by position, skipping f2py's
             # keyword parsing: this runs per parameter and step)
-            xf = x if x.ndim == 1 else x.ravel()
-            yf = y if y.ndim == 1 and fy.c_contiguous else y.ravel()
+            contiguous = fy.c_contiguous
+            one_d = len(shape) == 1
+            xf = x if one_d else x.ravel()
+            yf = y if one_d and contiguous else y.ravel()
+            n = len(yf)
+            if not n:
+                return y
             tail = n % run
             if tail:
                 # (the last elements through the fused kernel too: a whole
@@ -179,18 +207,17 @@ def add_scaled_(y, x, alpha):
                 head = n - tail
                 if head:
                     axpy(xf, yf, head, alpha)
-                pads = _PADS.__dict__.get(y.dtype)
+                pads = _PADS.__dict__.get(dt)
                 if pads is None:
-                    pads = _PADS.__dict__[y.dtype] = (np.zeros(run, y.dtype),
-                                                      np.zeros(run, y.dtype))
+                    pads = _PADS.__dict__[dt] = (np.zeros(run, dt), np.zeros(run, dt))
                 bx, by = pads
                 bx[:tail], by[:tail] = xf[head:], yf[head:]
                 axpy(bx, by, run, alpha)
                 yf[head:] = by[:tail]
             else:
                 axpy(xf, yf, n, alpha)
-            if not fy.c_contiguous:     # (yf is a C-ordered copy: back into y)
-                y[...] = yf.reshape(y.shape)
+            if not contiguous:     # (yf is a C-ordered copy: back into y)
+                y[...] = yf.reshape(shape)
             return y
     y += alpha * x
     return y

@@ -8,6 +8,9 @@ from .. import _layout as _L
 from .._tensor import Tensor
 from ._engine_hooks import _run_tensor_hooks
 
+_ndarray = np.ndarray
+_wrap = Tensor._wrap
+
 
 def _accumulate(var, grad, create_graph, hooked=False):
     """AccumulateGrad: leaf hooks (unless `hooked`: run already), then `.grad`
@@ -22,26 +25,34 @@ def _accumulate(var, grad, create_graph, hooked=False):
     old = var._grad
     if old is None:
         data = var._data
-        if grad.__class__ is np.ndarray and grad.dtype == data.dtype \
-                and grad.shape == data.shape:
-            # (one flags object read, then let go: it holds a reference to grad)
-            flags = grad.flags
-            stealable = flags.writeable and (flags.c_contiguous and data.flags.c_contiguous
-                                             or _L.obeys_grad_layout(grad, data))
-            flags = None
+        # (each ndarray attribute read once, the cheapest test first: a getset
+        # is a generic lookup, and this runs per parameter and step)
+        stealable = False
+        if grad.__class__ is _ndarray:
+            gd, dd = grad.dtype, data.dtype
+            if (gd is dd or gd == dd) and grad.shape == data.shape:
+                # (one flags object read, then let go: it holds a reference to grad)
+                flags = grad.flags
+                stealable = flags.writeable and (flags.c_contiguous and data.flags.c_contiguous
+                                                 or _L.obeys_grad_layout(grad, data))
+                flags = None
+        if stealable and sys.getrefcount(grad) == _SOLE_REFS:
+            base = grad.base
+            if base is not None and (base.base is not None
+                                     or sys.getrefcount(base) != _SOLE_BASE_REFS + 1):
+                stealable = False
+            base = None
         else:
             stealable = False
-        if (stealable and sys.getrefcount(grad) == _SOLE_REFS
-                and (grad.base is None or (grad.base.base is None
-                                           and sys.getrefcount(grad.base) == _SOLE_BASE_REFS))):
+        if stealable:
             # Nobody else holds this array (nor the array it views): take it
             # as `.grad` instead of copying, as PyTorch steals a buffer whose
             # use count is 1.
-            var._grad = Tensor._wrap(grad)
+            var._grad = _wrap(grad)
         else:
             # A private, writable copy: the same array may reach several leaves,
             # be the caller's `gradient`, or a read-only broadcast view.
-            var._grad = Tensor._wrap(_L.grad_laid_out(np.asanyarray(grad), data))
+            var._grad = _wrap(_L.grad_laid_out(np.asanyarray(grad), data))
     elif old._grad_fn is None and not old._requires_grad:
         old._data += grad
         old._bump()
