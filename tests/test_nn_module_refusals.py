@@ -142,3 +142,27 @@ def test_conv_overloads_all_positional(args):
         x, w = _r(T, 1, 3, 5, 5), T.nn.Parameter(_r(T, 8, 3, 3, 3))
         return T.nn.functional.conv2d(*args(T, x, w))
     check(run)
+
+
+@pytest.mark.parametrize("hooked", [False, True])
+def test_a_module_whose_init_skipped_modules_raises_pytorchs_error(hooked):
+    """A subclass whose __init__ never called Module.__init__: calling it
+    raises PyTorch's AttributeError, naming the hook dict PyTorch reads
+    first (_backward_hooks), global hooks or not."""
+    def f(T):
+        class Bare(T.nn.Module):
+            def __init__(self):
+                pass
+
+            def forward(self, x):
+                return x
+        handle = T.nn.modules.module.register_module_forward_hook(lambda m, i, o: o) \
+            if hooked else None
+        try:
+            Bare()(1)
+        except AttributeError as e:
+            return str(e)
+        finally:
+            if handle is not None:
+                handle.remove()
+    check(f)
