@@ -1,6 +1,8 @@
 """The engine: backward, accumulation, retain_graph, hooks, retain_grad,
 create_graph, autograd.grad, grad modes, custom Functions, deep graphs."""
+import gc
 import threading
+import weakref
 import warnings
 
 import numpy as np
@@ -353,6 +355,27 @@ def test_next_functions_as_pytorch():
     assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert acc.variable is a
     assert acc.next_functions == ()
+
+
+def test_accumulate_grad_cannot_be_constructed_and_is_shared_while_its_graph_lives():
+    """AccumulateGrad refuses construction as PyTorch's does (the graph makes
+    them); the leaf's one node is shared by every graph alive at once."""
+    def f(T):
+        x = T.ones(2, requires_grad=True)
+        y = x * 2
+        acc = y.grad_fn.next_functions[0][0]
+        try:
+            type(acc)(x)
+        except RuntimeError as e:
+            err = str(e)
+        return err, (x * 3).grad_fn.next_functions[0][0] is acc, acc.variable is x
+    check(f)
+    x = ember.ones(2, requires_grad=True)
+    ref = weakref.ref((x * 2).grad_fn.next_functions[0][0])
+    gc.collect()
+    assert ref() is None        # (held weakly by the tensor: made anew for the next graph)
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    assert acc.variable is x and acc.next_functions == ()
 
 
 def test_hooks_and_retain_grad_on_unbind_pieces():

@@ -252,24 +252,35 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
         if inline and grad is not None and node._simple \
                 and (not _graph.node_hooks or node._post_hooks is None):
             saved = st[1]
-            if saved and st[2] is None:
+            # (Node._unpack's common cases, inline, by what was saved: a call
+            # per node saved)
+            if not saved:
+                args = st[3] if saved is not None else node._unpack(create_graph)
+            elif st[2] is None:
                 # numbers alone saved (x * 2 saved the 2): nothing to check or
-                # convert (Node._unpack's first case, inline: a call per node)
+                # convert
                 ctx = st[3]
                 args = (*saved, *ctx) if ctx else saved
-            elif saved.__class__ is tuple and len(saved) == 1 and saved[0].__class__ is Tensor \
-                    and not create_graph \
-                    and (saved[0]._vc is None or not saved[0]._vc[0] != st[2][0]):
-                # one tensor saved, unchanged since (sin's input): its array
-                # (Node._unpack's common case, inline; its test is its !=: the
-                # version of a tensor detach_() was called on raises there)
-                ctx = st[3]
-                args = (saved[0]._data, *ctx) if ctx else (saved[0]._data,)
-            elif not saved and saved is not None:      # nothing saved (x + 1)
-                args = st[3]
-            elif saved.__class__ is tuple and len(saved) == 2 and not create_graph \
-                    and saved[1].__class__ is Tensor and (saved[1]._vc is None
-                                                         or saved[1]._vc[0] == st[2][1]) \
+            elif create_graph or saved.__class__ is not tuple:
+                args = node._unpack(create_graph)
+                st = node._st       # (a checkpoint's recomputation gives new fields)
+            elif len(saved) == 1:
+                s = saved[0]
+                if s is RESULT and st[2][0].__class__ is list and st[2][0][0] == 0:
+                    # the node's own output, unchanged since (relu's)
+                    ctx = st[3]
+                    args = (st[4], *ctx) if ctx else (st[4],)
+                elif s.__class__ is Tensor and (s._vc is None or not s._vc[0] != st[2][0]):
+                    # one tensor, unchanged since (sin's input): its array (the
+                    # test is its !=: the version of a tensor detach_() was
+                    # called on raises there)
+                    ctx = st[3]
+                    args = (s._data, *ctx) if ctx else (s._data,)
+                else:
+                    args = node._unpack(create_graph)
+                    st = node._st
+            elif len(saved) == 2 and saved[1].__class__ is Tensor \
+                    and (saved[1]._vc is None or saved[1]._vc[0] == st[2][1]) \
                     and (saved[0] is None or saved[0].__class__ is not _Packed
                          and isinstance(saved[0], Tensor)
                          and (saved[0]._vc is None or saved[0]._vc[0] == st[2][0])):
@@ -278,14 +289,9 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 ctx = st[3]
                 a = saved[0]
                 args = (None if a is None else a._data, saved[1]._data, *ctx)
-            elif saved.__class__ is tuple and len(saved) == 1 and saved[0] is RESULT \
-                    and not create_graph and st[2][0].__class__ is list and st[2][0][0] == 0:
-                # the node's own output saved, unchanged since (relu's)
-                ctx = st[3]
-                args = (st[4], *ctx) if ctx else (st[4],)
             else:
-                args = node._unpack(create_graph) if saved or saved is None else st[3]
-                st = node._st       # (a checkpoint's recomputation gives new fields)
+                args = node._unpack(create_graph)
+                st = node._st
             fs = node.formulas
             if len(args) == 1:
                 # (one value read, as sin's input: a call of fixed arity,

@@ -398,13 +398,9 @@ class AccumulateGrad(Node):
     """The node at a leaf that requires grad: adds the arriving gradient to `.grad`."""
     __slots__ = ("variable",)
 
-    def __init__(self, variable):
-        # (Node.__init__'s fields, but no sequence number drawn, as in PyTorch)
-        data = variable._data
-        self._st = ((), (), None, (), None, data.shape, data.dtype, _LEAF_SEQUENCE_NR)
-        self.variable = variable
-        if _extras:
-            _node_extras(self, (), None)
+    def __init__(self, *args, **kwargs):
+        # (as PyTorch's class refuses: grad_accumulator makes them)
+        raise RuntimeError("Cannot construct")
 
     _full_name = "ember::autograd::AccumulateGrad"
 
@@ -466,7 +462,14 @@ def grad_accumulator(t):
     ref = t._acc
     acc = ref() if ref is not None else None
     if acc is None:
-        acc = AccumulateGrad(t)
+        # (made here, not by the class's call: a frame less per parameter and step)
+        acc = object.__new__(AccumulateGrad)
+        data = t._data
+        # (Node.__init__'s fields, but no sequence number drawn, as in PyTorch)
+        acc._st = ((), (), None, (), None, data.shape, data.dtype, _LEAF_SEQUENCE_NR)
+        acc.variable = t
+        if _extras:
+            _node_extras(acc, (), None)
         t._acc = weakref.ref(acc)
     return acc
 from ._dot import to_dot  # noqa: E402,F401

@@ -112,24 +112,31 @@ def recorded(node_cls, data, inputs, ctx=()):
     saved = inputs if save is True else save(inputs)
     # The node, made here as Node.__init__ would (a registry class keeps
     # it): the type's call and a frame less per op. saved_versions's common
-    # cases spelled out: nothing saved (x + 1), one tensor (sin's input), a
-    # number and an input not needed (x * 2: the 2, and None for x).
-    if not saved:
+    # cases spelled out, by count: nothing saved (x + 1); the output (relu)
+    # or one tensor (sin's input); a number and an input not needed (x * 2:
+    # the 2, and None for x), or two tensors (nn.Linear's weight and x).
+    k = len(saved)
+    if not k:
         versions = None
-    elif len(saved) == 1 and saved[0].__class__ is Tensor:
-        vc = saved[0]._vc
-        versions = [0 if vc is None else vc[0]]
-    elif len(saved) == 2 and saved[1] is None and (saved[0].__class__ is int
-                                                   or saved[0].__class__ is float):
-        versions = None
-    elif len(saved) == 1 and saved[0] is RESULT:
-        versions = [0]      # (relu's: watch_result puts the output's counter in)
-    elif len(saved) == 2 and saved[1].__class__ is Tensor \
-            and (saved[0] is None or isinstance(saved[0], Tensor)):
-        # (nn.Linear's: the weight, or None when x needs no gradient, and x)
-        a, vb = saved[0], saved[1]._vc
-        va = None if a is None else a._vc
-        versions = [0 if va is None else va[0], 0 if vb is None else vb[0]]
+    elif k == 1:
+        s = saved[0]
+        if s is RESULT:
+            versions = [0]      # (relu's: watch_result puts the output's counter in)
+        elif s.__class__ is Tensor:
+            vc = s._vc
+            versions = [0 if vc is None else vc[0]]
+        else:
+            versions = saved_versions(saved)
+    elif k == 2:
+        a, b = saved
+        if b is None and (a.__class__ is int or a.__class__ is float):
+            versions = None
+        elif b.__class__ is Tensor and (a is None or isinstance(a, Tensor)):
+            # (nn.Linear's: the weight, or None when x needs no gradient, and x)
+            va, vb = None if a is None else a._vc, b._vc
+            versions = [0 if va is None else va[0], 0 if vb is None else vb[0]]
+        else:
+            versions = saved_versions(saved)
     else:
         versions = saved_versions(saved)
     node = _new(node_cls)
