@@ -249,7 +249,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
         saved = ()
     else:
         save, _ = plans.get(mask) or save_plan(node_cls, mask)
-        saved = tuple(inputs) if save is True else save(inputs)
+        saved = tuple(inputs) if save is True else save(inputs) if save else ()
     multi = len(outs) > 1 or node_cls._multi
     shapes = tuple(o._data.shape for o in outs)
     dtypes = tuple(o._data.dtype for o in outs)

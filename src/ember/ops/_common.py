@@ -109,7 +109,7 @@ def recorded(node_cls, data, inputs, ctx=()):
     if plan is None:
         plan = save_plan(node_cls, mask)
     save, keeps_result = plan
-    saved = inputs if save is True else save(inputs)
+    saved = inputs if save is True else save(inputs) if save else ()
     # The node, made here as Node.__init__ would (a registry class keeps
     # it): the type's call and a frame less per op. saved_versions's common
     # cases spelled out, by count: nothing saved (x + 1); the output (relu)
@@ -270,7 +270,8 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     outs = [d for d, diff in zip(datas, differentiable) if diff]
     full_ctx = node_cls.full_ctx(outs, ctx)
     plan = node_cls._plans.get(mask) or save_plan(node_cls, mask)
-    saved = inputs if plan[0] is True else plan[0](inputs)
+    save = plan[0]
+    saved = inputs if save is True else save(inputs) if save else ()
     node = node_cls(nexts, saved, full_ctx, None, tuple(d.shape for d in outs),
                     tuple(d.dtype for d in outs))
     results, nr = [], 0

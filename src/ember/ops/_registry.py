@@ -325,9 +325,10 @@ def _keeps_fields(inputs):
 def save_plan(cls, mask):
     """How to fill the node's saved slots when the inputs in bit-mask `mask`
     require grad: (save, whether the result is kept). `save` is True when
-    the saved values are the inputs in order, else a function of the inputs
-    giving each slot's value: the input, RESULT, or None where no formula
-    that will run reads it. Cached per mask: this runs for every recorded op."""
+    the saved values are the inputs in order, () when nothing is saved, else
+    a function of the inputs giving each slot's value: the input, RESULT, or
+    None where no formula that will run reads it. Cached per mask: this runs
+    for every recorded op."""
     needed = set()
     for i, names in enumerate(cls._reads):
         if mask >> i & 1:
@@ -340,10 +341,11 @@ def save_plan(cls, mask):
         save = True
     elif not slots and keeps_tensor_field(getattr(cls, "_field_specs", {}), mask):
         save = _keeps_fields
+    elif not slots:
+        save = ()       # (nothing saved, x + y: no call per op to say so)
     else:
         # A function made for this pattern builds the tuple in one step; the
         # text is ours (slot names from the declaration), not the user's.
-        save = _made(f"lambda inputs: ({', '.join(slots)},)" if slots else "lambda inputs: ()",
-                     {"RESULT": RESULT})
+        save = _made(f"lambda inputs: ({', '.join(slots)},)", {"RESULT": RESULT})
     plan = cls._plans[mask] = (save, "RESULT" in slots)
     return plan
