@@ -159,20 +159,21 @@ def linear(input=REQUIRED, weight=REQUIRED, bias=None):
         tensor_arg(bias, "linear", "bias", 3)
     if _AUTOCAST.cpu:
         return _autocast(linear, LOWER, (input, weight, bias), {})
-    x = input._data
-    if not x.ndim or x.shape[-1] != weight._data.shape[-1] if weight._data.ndim else True:
-        _linear_mismatch(x, weight._data)
-    if x.ndim == 2 and bias is not None:
-        w, b = weight._data, bias._data
+    # (each array attribute read once: a getset is a generic lookup)
+    x, w = input._data, weight._data
+    xs, ws = x.shape, w.shape
+    if not xs or not ws or xs[-1] != ws[-1]:
+        _linear_mismatch(x, w)
+    if len(xs) == 2 and bias is not None:
+        b = bias._data
         dt = x.dtype
         return _addmm_t(bias, input, weight, w.dtype is dt and b.dtype is dt and dt in _PLAIN
-                        and w.ndim == 2 and b.shape == (w.shape[0],))
+                        and len(ws) == 2 and b.shape == (ws[0],))
     # ATen folds only a contiguous input into one addmm (3-D, or any rank
     # with a 1-D bias); any other input is a matmul and an in-place add,
     # which shows in the graph (AddBackward0) and in the last bits.
-    if bias is not None and input.is_contiguous() and (x.ndim == 3 or bias._data.ndim == 1):
-        lead = x.shape[:-1]
-        out = _addmm_t(bias, reshape(input, -1, x.shape[-1]), weight)
-        return reshape(out, lead + (weight._data.shape[0],))
+    if bias is not None and input.is_contiguous() and (len(xs) == 3 or bias._data.ndim == 1):
+        out = _addmm_t(bias, reshape(input, -1, xs[-1]), weight)
+        return reshape(out, xs[:-1] + (ws[0],))
     out = matmul(input, t(weight))
     return out if bias is None else out.add_(bias)
