@@ -65,6 +65,22 @@ def test_a_gradient_nobody_else_holds_becomes_grad_without_a_copy(monkeypatch):
     assert all(p.grad is not None for p in model.parameters())
 
 
+def test_a_gradient_that_views_an_array_is_taken_only_if_nothing_else_holds_that_array():
+    # (a formula's result may be a view, e.g. a slice of a product: taking it
+    # keeps its base alive, which is only free when nothing else holds it)
+    from ember.autograd._accumulate import _accumulate
+    x = ember.zeros(4, requires_grad=True)
+    g = np.arange(8.0, dtype=np.float32)[:4]      # its base held by g alone
+    _accumulate(x, g, False)
+    assert np.shares_memory(x.grad.numpy(), g)
+    y = ember.zeros(4, requires_grad=True)
+    held = np.arange(8.0, dtype=np.float32)
+    _accumulate(y, held[:4], False)
+    assert not np.shares_memory(y.grad.numpy(), held)       # copied: `held` is someone's
+    held[0] = 5.0
+    assert y.grad.tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
 def test_broadcast_gradient_is_reduced_to_input_shape():
     x = leaf([[1.0], [2.0]])          # (2, 1)
     y = leaf([1.0, 2.0, 3.0])         # (3,)
