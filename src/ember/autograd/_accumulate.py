@@ -37,10 +37,10 @@ def _accumulate(var, grad, create_graph, hooked=False):
                                                  or _L.obeys_grad_layout(grad, data))
                 flags = None
         if stealable and sys.getrefcount(grad) == _SOLE_REFS:
+            # (its base read once, held here: one reference more than alone)
             base = grad.base
-            if base is not None and (base.base is not None
-                                     or sys.getrefcount(base) != _SOLE_BASE_REFS + 1):
-                stealable = False
+            stealable = base is None or (base.base is None
+                                         and sys.getrefcount(base) == _SOLE_BASE_REFS + 1)
             base = None
         else:
             stealable = False

@@ -235,7 +235,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
     for the outputs' gradients."""
     from .. import ops
     from .._tensor import Tensor
-    from ..ops._registry import save_plan
+    from ..ops._registry import save_plan, saved_by
     from ._engine import run_backward
     from .grad_mode import _state
     mask = 0
@@ -249,7 +249,7 @@ def _by_double_backward(node_cls, outs, inputs, ctx, tangents):
         saved = ()
     else:
         save, _ = plans.get(mask) or save_plan(node_cls, mask)
-        saved = tuple(inputs) if save is True else save(inputs) if save else ()
+        saved = tuple(saved_by(save, inputs))
     multi = len(outs) > 1 or node_cls._multi
     shapes = tuple(o._data.shape for o in outs)
     dtypes = tuple(o._data.dtype for o in outs)

@@ -16,7 +16,7 @@ from ..autograd.grad_mode import _state
 from ..autograd import graph as _graph
 from ..autograd.graph import Node, RESULT, _sequence, grad_accumulator, saved_versions
 from ..autograd import _forward
-from ._registry import save_plan
+from ._registry import save_plan, saved_by
 from ._scalars import _float_max, alpha_check, checked_scalar, number_arg  # noqa: F401
 from ._xp import NUMPY
 
@@ -109,7 +109,7 @@ def recorded(node_cls, data, inputs, ctx=()):
     if plan is None:
         plan = save_plan(node_cls, mask)
     save, keeps_result = plan
-    saved = inputs if save is True else save(inputs) if save else ()
+    saved = inputs if save is True else save(inputs) if save else ()     # (saved_by, inline)
     # The node, made here as Node.__init__ would (a registry class keeps
     # it): the type's call and a frame less per op. saved_versions's common
     # cases spelled out, by count: nothing saved (x + 1); the output (relu)
@@ -270,8 +270,7 @@ def recorded_multi(node_cls, datas, inputs, ctx=(), differentiable=None):
     outs = [d for d, diff in zip(datas, differentiable) if diff]
     full_ctx = node_cls.full_ctx(outs, ctx)
     plan = node_cls._plans.get(mask) or save_plan(node_cls, mask)
-    save = plan[0]
-    saved = inputs if save is True else save(inputs) if save else ()
+    saved = saved_by(plan[0], inputs)
     node = node_cls(nexts, saved, full_ctx, None, tuple(d.shape for d in outs),
                     tuple(d.dtype for d in outs))
     results, nr = [], 0

@@ -349,3 +349,9 @@ def save_plan(cls, mask):
         save = _made(f"lambda inputs: ({', '.join(slots)},)", {"RESULT": RESULT})
     plan = cls._plans[mask] = (save, "RESULT" in slots)
     return plan
+
+
+def saved_by(save, inputs):
+    """The values a plan's `save` (save_plan) keeps of `inputs`. (recorded
+    spells this out: it runs per op.)"""
+    return inputs if save is True else save(inputs) if save else ()
