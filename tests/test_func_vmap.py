@@ -72,6 +72,22 @@ CASES = {
     "randomness_same": lambda T, x, y, W, v: (T.manual_seed(1), _v(
         T, lambda a: T.nn.functional.dropout(T.ones(4), 0.5) + a[0], x,
         randomness="same"))[1].shape,
+    # (functorch's dot rule: a batch against one vector is an mv, or a (1, k) @ (k, B))
+    "dot_batch_first": lambda T, x, y, W, v: (lambda w: _v(T, lambda a: a.dot(w), x))(
+        v.requires_grad_()),
+    "dot_batch_second": lambda T, x, y, W, v: (lambda w: _v(T, lambda a: w @ a, x))(
+        v.requires_grad_()),
+    "dot_both_batched": lambda T, x, y, W, v: _v(T, T.dot, x.requires_grad_(), y),
+    # (requires_grad_() refuses inside a transform; the setter and factories do not)
+    "requires_grad_inside": lambda T, x, y, W, v: _v(T, lambda a: a + v.requires_grad_(), x),
+    "requires_grad_false_inside": lambda T, x, y, W, v: _v(
+        T, lambda a: a.requires_grad_(False), x),
+    "requires_grad_in_grad": lambda T, x, y, W, v: T.func.grad(
+        lambda a: (a * v.requires_grad_()).sum())(v.detach()),
+    "requires_grad_factory_inside": lambda T, x, y, W, v: _v(
+        T, lambda a: a * T.ones(3, dtype=T.float64, requires_grad=True), x),
+    "requires_grad_setter_inside": lambda T, x, y, W, v: _v(
+        T, lambda a: (w := v.detach(), setattr(w, "requires_grad", True), a * w)[2], x),
 }
 
 

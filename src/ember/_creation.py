@@ -30,7 +30,7 @@ def _finish(data, requires_grad, dev="cpu"):
         data = meta_array(data.shape, data.dtype)
     t = _wrap(data)
     if requires_grad:
-        t.requires_grad_(True)
+        t._requiring_grad(True)
     return t
 
 

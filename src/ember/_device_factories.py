@@ -22,7 +22,7 @@ def _as_meta(t):
     if is_meta(t._data):
         return t
     out = Tensor._wrap(meta_array(t._data.shape, t._data.dtype))
-    return out.requires_grad_(True) if t._requires_grad else out
+    return out._requiring_grad(True) if t._requires_grad else out
 
 
 def _with_device(factory, like=False):

@@ -141,7 +141,7 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     physical = empty([size[p] for p in physical_layout], dtype=dtype, layout=layout,
                      device=device, requires_grad=requires_grad, pin_memory=pin_memory)
     inverse = sorted(range(n), key=lambda d: physical_layout[d])
-    return wrap(physical._data.transpose(inverse)).requires_grad_(requires_grad)
+    return wrap(physical._data.transpose(inverse))._requiring_grad(requires_grad)
 
 
 def native_norm(*args, **kwargs):
@@ -212,7 +212,7 @@ def _with_node(fn, operands):
             def backward(ctx, *grads):
                 tensors = ctx.saved_tensors
                 with autograd.grad_mode.enable_grad():
-                    inputs = [t.detach().requires_grad_(t.requires_grad) for t in tensors]
+                    inputs = [t.detach()._requiring_grad(t.requires_grad) for t in tensors]
                     outs = ctx.fn(*_rebuild(ctx.flat, iter(inputs)))
                     outs = (outs,) if isinstance(outs, Tensor) else tuple(outs)
                     wanted = [t for t in inputs if t.requires_grad]

@@ -23,7 +23,7 @@ from .ops.conditional import _arg_type
 from .ops._registry import grad_fn, not_implemented
 from .ops.sorting import topk_arrays
 
-__all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "rand_like",
+__all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "poisson", "binomial", "rand_like",
            "randn_like", "randint_like", "multinomial"]
 
 

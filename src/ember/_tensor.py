@@ -236,6 +236,14 @@ class Tensor(metaclass=_public_name.PublicClass):
             from ._python_data import _tname
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
                             f"bool, not {_tname(requires_grad)}")
+        if _in_func_transform():
+            raise RuntimeError(_REQUIRES_GRAD_IN_TRANSFORM)
+        return self._requiring_grad(requires_grad)
+
+    def _requiring_grad(self, requires_grad):
+        """requires_grad_() as PyTorch's C++ reaches it (factories'
+        requires_grad=, Parameter, autograd's own tensors): allowed inside
+        torch.func transforms."""
         if self._grad_fn is not None and requires_grad:
             return self     # a non-leaf already requires grad: nothing to do
         if requires_grad and not D.can_require_grad(self._data.dtype):
@@ -482,6 +490,21 @@ _RefusedView = None
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
+
+
+def _in_func_transform():
+    """Whether a torch.func transform (vmap, grad, jvp, ...) is running."""
+    from .autograd.function import func_transforms
+    from .func._vmap import _levels
+    return func_transforms[0] > 0 or bool(_levels)
+
+
+_REQUIRES_GRAD_IN_TRANSFORM = (
+    "You are attempting to call Tensor.requires_grad_() (or perhaps using "
+    "torch.autograd.functional.* APIs) inside of a function being transformed by a functorch "
+    "transform. This is unsupported, please attempt to use the functorch transforms (e.g. "
+    "grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside of a function "
+    "being transformed instead.")
 
 
 def _rebuild(data, requires_grad):

@@ -204,7 +204,7 @@ def _rebuild_from_type_v2(func, new_type, args, state):
 
 def _rebuild_device_tensor_from_cpu_tensor(data, dtype, device, requires_grad):
     _restore_location(None, str(device))
-    return data.to(dtype).requires_grad_(requires_grad)
+    return data.to(dtype)._requiring_grad(requires_grad)
 
 
 def _unsupported(what):

@@ -134,7 +134,7 @@ def opcheck(op, args, kwargs=None, *, test_utils=DEFAULT_TEST_UTILS, raise_excep
 
 def _fresh(t):
     c = t.detach().clone()
-    return c.requires_grad_(t.requires_grad) if t.is_floating_point() else c
+    return c._requiring_grad(t.requires_grad) if t.is_floating_point() else c
 
 
 def _clone_args(values):

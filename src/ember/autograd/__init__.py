@@ -153,7 +153,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if any(g is None and isinstance(t, graph.GradientEdge) for g, t in zip(result, inputs)):
             raise RuntimeError("materialize_grads cannot be used when the given input is a "
                                "GradientEdge")
-        result = [Tensor._wrap(np.zeros_like(t._data)).requires_grad_(create_graph)
+        result = [Tensor._wrap(np.zeros_like(t._data))._requiring_grad(create_graph)
                   if g is None else g for g, t in zip(result, inputs)]
     return dict(zip(keys, result)) if keys is not None else tuple(result)
 

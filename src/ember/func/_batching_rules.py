@@ -16,20 +16,21 @@ PyTorch name, so one rule serves `ember.sum`, `Tensor.sum` and `F.x` alike:
 """
 from .._tensor import Tensor
 from ..autograd import _forward
-from ._vmap import _levels, batch_of, batch_size, call, is_batched, wrap
+from . import _batching_random
+from ._vmap import batch_of, batch_size, call, is_batched, wrap
 
-__all__ = ["dispatch", "RANDOM"]
+__all__ = ["dispatch"]
 
 
 def dispatch(fn, name, level, args, kwargs):
     fn = _redispatching(fn, name)
+    if name in _batching_random.RANDOM:     # (before RULES: poisson is element-wise too)
+        return _batching_random.batched(fn, name, level, args, kwargs)
     rule = RULES.get(name)
     if rule is None and name.endswith("_") and not name.startswith("_") \
             and name[:-1] in ELEMENTWISE:
         rule = _inplace_elementwise
     if rule is None:
-        if name in RANDOM:
-            return _random_batched(fn, name, level, args, kwargs)
         rule = _per_sample
     return rule(fn, name, level, args, kwargs)
 
@@ -349,6 +350,10 @@ def _matmul(fn, name, level, args, kwargs):
     if kwargs or ra == 0 or rb == 0:
         return _per_sample(fn, name, level, args, kwargs)
     ba, bb = is_batched(a, level), is_batched(b, level)
+    if ra == rb == 1 and ba != bb:
+        # (functorch's dot rule: one batch of vectors against one vector is
+        # matmul(A, b.t()), an mv, or for the vector first a (1, k) @ (k, B))
+        return wrap(call("matmul", phys(a, level), phys(b, level).t()), level)
     pa, pb = phys(a, level), phys(b, level)
     # vectors as matrices (a row, a column), squeezed again at the end
     if ra == 1:
@@ -394,50 +399,6 @@ def _unpack_dual(fn, name, level, args, kwargs):
     primal, tangent = fn(args[0]._phys, **kwargs)
     return UnpackedDualTensor(wrap(primal, level),
                               None if tangent is None else wrap(tangent, level))
-
-
-# -- random ops ---------------------------------------------------------------------
-
-RANDOM = {"rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
-          "normal", "bernoulli", "multinomial", "poisson", "dropout", "dropout1d", "dropout2d",
-          "dropout3d", "alpha_dropout", "feature_alpha_dropout", "rrelu", "uniform_",
-          "normal_", "bernoulli_", "random_", "exponential_", "cauchy_", "log_normal_",
-          "geometric_"}
-_ERROR = ("vmap: called random operation while in randomness error mode. Please either use "
-          "the 'same' or 'different' randomness flags on vmap or perform the randomness "
-          "operation out of vmap")
-
-
-def _dropout_off(name, args, kwargs):
-    """dropout in eval mode (training=False) or p=0 draws nothing."""
-    if not name.startswith(("dropout", "alpha_dropout", "feature_alpha")):
-        return False
-    return _get(args, kwargs, 2, "training", True) is False or _get(args, kwargs, 1, "p", 0.5) == 0
-
-
-def random_unbatched(fn, name, args, kwargs):
-    """A random op on unbatched arguments inside vmap: 'same' draws once for
-    every sample, 'different' draws for each."""
-    randomness = _levels[-1][1]
-    if _dropout_off(name, args, kwargs):
-        return fn(*args, **kwargs)
-    if randomness == "error":
-        raise RuntimeError(_ERROR)
-    if randomness == "same":
-        return fn(*args, **kwargs)
-    level = len(_levels) - 1
-    return _stack_results([fn(*args, **kwargs) for _ in range(batch_size(level))], level)
-
-
-def _random_batched(fn, name, level, args, kwargs):
-    randomness = _levels[level][1]
-    if _dropout_off(name, args, kwargs):
-        return _elementwise(fn, name, level, args, kwargs)
-    if randomness == "error":
-        raise RuntimeError(_ERROR)
-    if randomness == "same":
-        return _per_sample(fn, name, level, args, kwargs)    # (each sample's own input)
-    return _elementwise(fn, name, level, args, kwargs)
 
 
 # -- the table ------------------------------------------------------------------

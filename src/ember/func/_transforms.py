@@ -88,7 +88,9 @@ def _fresh(x):
         return _vmap.wrap(_fresh(x._phys), x._level)
     if x.requires_grad and is_grad_enabled():
         return x.view_as(x)
-    return _forward.carry(x, x.detach().requires_grad_())
+    fresh = x.detach()
+    fresh.requires_grad = True      # (requires_grad_() refuses inside a transform, as PyTorch's)
+    return _forward.carry(x, fresh)
 
 
 def _grad(outputs, inputs, grad_outputs=None, **kwargs):

@@ -411,13 +411,13 @@ def _innermost(args, kwargs):
 
 
 def _dispatching(fn, name):
-    from . import _batching_rules as rules
+    from . import _batching_random, _batching_rules as rules
 
     def op(*args, **kwargs):
         level = _innermost(args, kwargs)
         if level < 0:
-            if name in rules.RANDOM and _levels:
-                return rules.random_unbatched(fn, name, args, kwargs)
+            if name in _batching_random.RANDOM and _levels:
+                return _batching_random.unbatched(fn, name, args, kwargs)
             return fn(*args, **kwargs)
         return rules.dispatch(fn, name, level, args, kwargs)
     op.__name__ = getattr(fn, "__name__", name)

@@ -35,7 +35,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             return Tensor._make_subclass(cls, data, requires_grad)
         # A tensor of a subclass of the program's stays of its class, marked
         # as a parameter (isinstance(t, Parameter) holds), as in PyTorch.
-        t = data.detach().requires_grad_(requires_grad)
+        t = data.detach()._requiring_grad(requires_grad)
         if type(t) is not type(data):
             raise RuntimeError(
                 f"Creating a Parameter from an instance of type {type(data).__name__} requires "

@@ -312,12 +312,12 @@ def _householder_grads(xp, g, A, tau):
     from ..autograd.grad_mode import enable_grad
     plain = not xp.recording
     if plain:
-        A = Tensor._wrap(A).requires_grad_()
-        tau = Tensor._wrap(tau).requires_grad_()
+        A = Tensor._wrap(A)._requiring_grad(True)
+        tau = Tensor._wrap(tau)._requiring_grad(True)
         g = Tensor._wrap(g)
     else:
         # (constants here when forward-mode AD derives its formula from this one)
-        A, tau = (t if t.requires_grad else t.detach().requires_grad_() for t in (A, tau))
+        A, tau = (t if t.requires_grad else t.detach()._requiring_grad(True) for t in (A, tau))
     wanted = [A, tau]
     with enable_grad():
         Q = _reflectors(A, tau, _TensorOps)

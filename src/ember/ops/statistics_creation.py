@@ -137,7 +137,7 @@ def _asarray_tensor(t, dtype, copy, requires_grad):
         return t.detach() if t.requires_grad else t
     if t.requires_grad:
         return t
-    return t.requires_grad_(True)
+    return t._requiring_grad(True)
 
 
 # ATen's scalar type names, which asarray's messages print
