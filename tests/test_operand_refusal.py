@@ -4,7 +4,7 @@ errors, the operators Python's own TypeError, as with PyTorch."""
 import pytest
 
 import ember
-from compare_torch import check_error
+from compare_torch import check, check_error
 
 OPS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide",
        "floor_divide", "remainder", "pow", "eq", "ne", "not_equal", "lt", "less", "le",
@@ -45,7 +45,8 @@ def test_in_place_operators_leave_it_to_python():
 
 TENSOR_OPS = {"matmul": (2,), "mm": (2, 2), "bmm": (1, 2, 2), "dot": (2,), "mv": (2, 2),
               "outer": (2,), "logical_and": (2,), "logical_or": (2,), "logical_xor": (2,),
-              "equal": (2,)}
+              "equal": (2,), "kron": (2,), "inner": (2,), "vdot": (2,), "cross": (3,),
+              "ger": (2,)}
 
 
 @pytest.mark.parametrize("call", [
@@ -105,3 +106,26 @@ def test_function_of_a_non_tensor_refuses_as_pytorch(op, value):
 @pytest.mark.parametrize("op", ["softmax", "cumsum", "log_softmax"])
 def test_function_with_dim_of_a_non_tensor_refuses_as_pytorch(op):
     check_error(lambda T: (), lambda T: getattr(T, op)([1.0, 2.0], 0), TypeError)
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: x.reshape_as(2), lambda T, x: T.linalg.cross(x, 2),
+    lambda T, x: T.linalg.cross([1.0, 2.0, 3.0], x), lambda T, x: T.cdist(x.view(1, 3), 2),
+    lambda T, x: T.chain_matmul(x.view(3, 1), 2), lambda T, x: x.take([0]),
+    lambda T, x: T.take(x, [0]), lambda T, x: T.put(x, [0], x), lambda T, x: x.put_([0], x),
+    lambda T, x: T.cat([x, x], dim=None), lambda T, x: T.stack([x, x], dim=None),
+    lambda T, x: T.cat([x, x], axis=None), lambda T, x: T.cat([x, x], "a"),
+], ids=["reshape_as", "linalg_cross", "linalg_cross_first", "cdist", "chain_matmul",
+        "take_method", "take_function", "put_function", "put_method", "cat_dim_none",
+        "stack_dim_none", "cat_axis_none", "cat_dim_str"])
+def test_more_tensor_parameters_refuse_as_pytorch(call):
+    """(They raised AttributeError on the number, or took None for dim 0.)"""
+    check_error(lambda T: (T.ones(3),), call)
+
+
+@pytest.mark.parametrize("value", [2.5, True, 3, 1 + 2j])
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool", "complex64", "float16"])
+def test_copy_takes_a_number_as_pytorch(dtype, value):
+    """PyTorch's parser takes a number for copy_'s tensor (a 0-d tensor of
+    the number's own type, then cast)."""
+    check(lambda T: T.ones(2, dtype=getattr(T, dtype)).copy_(value))

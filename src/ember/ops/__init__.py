@@ -22,6 +22,7 @@
 This module also gives Tensor its math methods and operators.
 """
 from .._python_data import _tname
+from ._common import tensor_arg
 from . import _xp, comparison, conditional, indexing, inplace, linalg, pointwise, reduction, shape
 from . import reduction_moments  # noqa: F401 (var, std: declared after the other reductions)
 from .comparison import *  # noqa: F401,F403
@@ -320,7 +321,8 @@ def _sum_to_size(self, *size):
 
 
 Tensor.sum_to_size = _sum_to_size
-Tensor.reshape_as = lambda self, other: _S.reshape(self, other._data.shape)
+Tensor.reshape_as = lambda self, other: _S.reshape(
+    self, tensor_arg(other, "reshape_as", "other")._data.shape)
 
 
 def _reversed_dims(self):

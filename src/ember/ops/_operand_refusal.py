@@ -135,11 +135,14 @@ TENSOR_PARAMETERS = {"matmul": _PAIR, "mm": ((0, "input"), (1, "mat2")),
                      "bmm": ((0, "input"), (1, "mat2")), "dot": ((0, "input"), (1, "tensor")),
                      "mv": ((0, "input"), (1, "vec")), "outer": ((0, "input"), (1, "vec2")),
                      "logical_and": _PAIR, "logical_or": _PAIR, "logical_xor": _PAIR,
-                     "equal": _PAIR,
+                     "equal": _PAIR, "kron": _PAIR, "inner": _PAIR, "vdot": _PAIR,
+                     "cross": _PAIR, "ger": ((0, "input"), (1, "vec2")),
                      "gather": ((0, "input"), (2, "index")),
-                     "index_select": ((0, "input"), (2, "index"))}
+                     "index_select": ((0, "input"), (2, "index")),
+                     "take": ((0, "input"), (1, "index")),
+                     "put": ((0, "input"), (1, "index"), (2, "source"))}
 # (hot methods, which check their index themselves: only their functions are wrapped)
-CHECKED_INSIDE = ("gather", "index_select")
+CHECKED_INSIDE = ("gather", "index_select", "take")
 
 
 def checking(function, name, function_form):
@@ -147,7 +150,7 @@ def checking(function, name, function_form):
     PyTorch's message (positions as the function or the method counts them)."""
     params = TENSOR_PARAMETERS[name.rstrip("_")][not function_form:]
     shift = 1 if function_form else 0
-    if not function_form and params[0][0] == 1:
+    if not function_form and len(params) == 1 and params[0][0] == 1:
         (_, param), = params
 
         def method(self, other=MISSING, *args, **kwargs):     # (the common case, kept cheap)

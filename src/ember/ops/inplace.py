@@ -451,7 +451,11 @@ def fill_(self, value):
 
 
 def copy_(self, src, non_blocking=False):
-    if not isinstance(src, Tensor):
+    if isinstance(src, (bool, int, float, complex)):
+        # (PyTorch's parser takes a number for copy_'s tensor: as a 0-d
+        # tensor of its own type, int64, double, bool or complex double)
+        src = Tensor._wrap(np.asarray(src))
+    elif not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{_tname(src)}")
     from ._common import broadcast_error

@@ -10,7 +10,7 @@ nodes PyTorch's has and second derivatives come for free; the fused ops
 from .._python_data import _tname
 from .._layout import c_strided, iterated
 from .._settings import warn_once
-from ._common import D, Tensor, checked_scalar, dim_items, np, recorded, wrap_dim
+from ._common import D, Tensor, checked_scalar, dim_items, np, recorded, tensor_arg, wrap_dim
 from ._out import same_dtype
 from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
@@ -216,7 +216,8 @@ def kron(input, other):
 # ----------------------------------------------------------------------------- cross
 
 def linalg_cross(input, other, *, dim=-1):
-    a, b = input._data, other._data
+    a = tensor_arg(input, "linalg_cross")._data
+    b = tensor_arg(other, "linalg_cross", "other", 2)._data
     if a.ndim != b.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     d = wrap_dim(dim, a.ndim)
@@ -447,6 +448,11 @@ def _chain(ts):
 
 
 def chain_matmul(*matrices):
+    listed = tuple(matrices[0]) if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)) \
+        else matrices
+    for i, m in enumerate(listed):      # (the argument parser's check, before the warning)
+        if not isinstance(m, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_tname(m)}")
     warn_once("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
                  "more tensors rather than multiple parameters.",

@@ -123,7 +123,14 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
     if x.dtype == np.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-    data = np.trace(x, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
+    if x.dtype.kind in "iu":
+        data = np.trace(x, dtype=np.int64)
+    else:
+        # (PyTorch's CPU kernel sums in its accumulate type: double for
+        # float, float for float16 and bfloat16; then rounds once)
+        acc = np.float32 if x.dtype in D.HALF_NP else np.complex128 if x.dtype.kind == "c" \
+            else np.float64
+        data = np.trace(x, dtype=acc).astype(x.dtype)
     return recorded(TraceBackward0, np.asanyarray(data), (input,), (x.shape,))
 
 

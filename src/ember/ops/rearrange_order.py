@@ -144,10 +144,10 @@ def rot90(input, k=1, dims=(0, 1)):
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     if x.ndim < 2:
         raise RuntimeError(f"expected total dims >= 2, but got total dims = {x.ndim}")
-    if dims[0] == dims[1] or abs(dims[0] - dims[1]) == x.ndim:
-        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {dims[0]} "
-                           f"and dim1 = {dims[1]}")
-    dims = (wrap_dim(dims[0], x.ndim), wrap_dim(dims[1], x.ndim))
+    dims = (wrap_dim(dims[0], x.ndim), wrap_dim(dims[1], x.ndim))     # (range checked first)
+    if dims[0] == dims[1]:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {given[0]} "
+                           f"and dim1 = {given[1]}")
     data = _rotated(x, int(k) % 4, dims)
     return recorded(Rot90Backward0, data, (input,), (int(k), dims, given))
 

@@ -5,6 +5,7 @@ from .._python_data import _tname
 from .. import _dtype as D, _layout as _L, _public_name
 from ..autograd._saved_fields import add_fields
 from ._common import Node, Tensor, np, recorded, wrap, wrap_dim
+from ._missing import MISSING
 
 __all__ = []
 
@@ -57,15 +58,20 @@ def tensor_list(tensors, name):
 
 
 def _dim_or_axis(name, dim, axis):
-    """PyTorch's parser takes NumPy's `axis` for `dim` (not both)."""
-    if axis is not None:
-        if dim is not None:
+    """PyTorch's parser takes NumPy's `axis` for `dim` (not both); a dim
+    given as None is refused, not read as 0."""
+    if axis is not MISSING:
+        if dim is not MISSING:
             raise TypeError(f"{name}() got an unexpected keyword argument 'axis'")
-        return axis
-    return 0 if dim is None else dim
+        dim = axis
+    if dim is MISSING:
+        return 0
+    if dim is None:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not NoneType")
+    return dim
 
 
-def cat(tensors, dim=None, *, axis=None):
+def cat(tensors, dim=MISSING, *, axis=MISSING):
     dim = _dim_or_axis("cat", dim, axis)
     tensors = tensor_list(tensors, "cat")
     if not tensors:
@@ -100,7 +106,7 @@ def cat(tensors, dim=None, *, axis=None):
     return recorded(CatBackward0, data, tuple(tensors), (d, sizes, dim))
 
 
-def stack(tensors, dim=None, *, axis=None):
+def stack(tensors, dim=MISSING, *, axis=MISSING):
     dim = _dim_or_axis("stack", dim, axis)
     tensors = tensor_list(tensors, "stack")
     if not tensors:

@@ -9,7 +9,7 @@ from .._layout import c_strided
 from ..autograd.grad_mode import no_grad
 from ..autograd._saved_fields import given_scalar
 from ._common import (D, Tensor, _result_dtype, broadcast_error, norm_refuses, np, recorded,
-                      wrap_dim)
+                      tensor_arg, wrap_dim)
 from ._arg_refusals import refusing
 from ._registry import grad_fn, no_derivative, no_forward_formula, register
 from ._xp import NUMPY, provide
@@ -158,6 +158,8 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
     if compute_mode not in _MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
     mode = _MODES[compute_mode]
+    tensor_arg(x1, "cdist", "x1")
+    tensor_arg(x2, "cdist", "x2", 2)
     for name, t in (("X1", x1), ("X2", x2)):
         if t._data.dtype.kind != "f" and t._data.dtype not in D.HALF_NP:
             raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
