@@ -157,6 +157,7 @@ AS_TENSOR = [
     ("from_numpy_noncontig", lambda T: shares(T, lambda: np.arange(6.0).reshape(2, 3).T, lambda T, a: T.from_numpy(a), lambda a: a.__setitem__((0, 0), 7))),
     ("from_numpy_0d", lambda T: T.from_numpy(np.array(2.5))),
     ("from_numpy_list", lambda T: T.from_numpy([1, 2])),
+    ("from_numpy_scalar", lambda T: T.from_numpy(np.float64(1.0))),
     ("from_numpy_writes_back", lambda T: (lambda a: (T.from_numpy(a).add_(1), a)[1])(np.zeros(2))),
 ]
 

@@ -68,7 +68,9 @@ def as_tensor(data, dtype=None, device=None):
 
 def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+        kind = type(ndarray)     # (named as its C type is: numpy.float64, list)
+        name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+        raise TypeError(f"expected np.ndarray (got {name})")
     numpy_arg(ndarray)
     warn_if_read_only(ndarray)
     return _wrap(ndarray)
