@@ -18,6 +18,10 @@ CALLS = [
     lambda T, a, b: a.clone().addcdiv_(0.5, b, b + 1),
     lambda T, a, b: T.addcdiv(a, 0.5, b, b + 1),
     lambda T, a, b: T.add(a, 3, b, out=T.empty(3)),
+    # (the input by keyword: the wrapper took it for left out)
+    lambda T, a, b: T.add(input=a, other=b, alpha=2), lambda T, a, b: T.sub(input=a, other=b),
+    lambda T, a, b: T.addcmul(input=a, tensor1=b, tensor2=b, value=2),
+    lambda T, a, b: T.addcdiv(input=a, tensor1=b, tensor2=b + 2),
 ]
 
 

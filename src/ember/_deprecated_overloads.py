@@ -35,6 +35,8 @@ def _deprecated(fn, name, method, scalar, tensors):
 
     def call(self=MISSING, *args, **kwargs):
         # (self MISSING: torch.add() left it out; the parser's words on the error path)
+        if self is MISSING and not method and "input" in kwargs:
+            self = kwargs.pop("input")      # (torch.add(input=x, other=y))
         if (len(args) == n + 1 and isinstance(args[0], numbers.Number)
                 and all(isinstance(a, Tensor) for a in args[1:])):
             if scalar in kwargs:
