@@ -236,8 +236,8 @@ class Tensor(metaclass=_public_name.PublicClass):
             from ._python_data import _tname
             raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
                             f"bool, not {_tname(requires_grad)}")
-        if _in_func_transform():
-            raise RuntimeError(_REQUIRES_GRAD_IN_TRANSFORM)
+        from .autograd.function import refuse_in_func_transform
+        refuse_in_func_transform()
         return self._requiring_grad(requires_grad)
 
     def _requiring_grad(self, requires_grad):
@@ -490,21 +490,6 @@ _RefusedView = None
 
 # The public names, as PyTorch's classes print (`<class 'torch.Tensor'>`).
 Tensor.__module__ = Size.__module__ = "ember"
-
-
-def _in_func_transform():
-    """Whether a torch.func transform (vmap, grad, jvp, ...) is running."""
-    from .autograd.function import func_transforms
-    from .func._vmap import _levels
-    return func_transforms[0] > 0 or bool(_levels)
-
-
-_REQUIRES_GRAD_IN_TRANSFORM = (
-    "You are attempting to call Tensor.requires_grad_() (or perhaps using "
-    "torch.autograd.functional.* APIs) inside of a function being transformed by a functorch "
-    "transform. This is unsupported, please attempt to use the functorch transforms (e.g. "
-    "grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside of a function "
-    "being transformed instead.")
 
 
 def _rebuild(data, requires_grad):

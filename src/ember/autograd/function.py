@@ -131,6 +131,21 @@ class Function(metaclass=_FunctionMeta):
 # (func/ counts them): inside any of them, even on inputs they do not
 # transform, a Function needs setup_context, as PyTorch's functorch requires.
 func_transforms = [0]
+
+
+def refuse_in_func_transform():
+    """Tensor.requires_grad_()'s refusal inside a torch.func transform
+    (vmap, grad, jvp, ...), as PyTorch's functorch refuses it."""
+    from ..func._vmap import _levels
+    if func_transforms[0] > 0 or _levels:
+        raise RuntimeError(
+            "You are attempting to call Tensor.requires_grad_() (or perhaps using "
+            "torch.autograd.functional.* APIs) inside of a function being transformed by a "
+            "functorch transform. This is unsupported, please attempt to use the functorch "
+            "transforms (e.g. grad, vjp, jacrev, jacfwd, hessian) or call requires_grad_() "
+            "outside of a function being transformed instead.")
+
+
 NEEDS_SETUP_CONTEXT = (
     "In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, "
     "jacrev, ...), it must override the setup_context staticmethod. For more details, please "
