@@ -115,9 +115,13 @@ def test_function_with_dim_of_a_non_tensor_refuses_as_pytorch(op):
     lambda T, x: T.take(x, [0]), lambda T, x: T.put(x, [0], x), lambda T, x: x.put_([0], x),
     lambda T, x: T.cat([x, x], dim=None), lambda T, x: T.stack([x, x], dim=None),
     lambda T, x: T.cat([x, x], axis=None), lambda T, x: T.cat([x, x], "a"),
+    lambda T, x: T.true_divide(x, 2, rounding_mode="floor"),
+    lambda T, x: x.true_divide(2, rounding_mode="floor"),
+    lambda T, x: x.true_divide_(x, rounding_mode=None),
 ], ids=["reshape_as", "linalg_cross", "linalg_cross_first", "cdist", "chain_matmul",
         "take_method", "take_function", "put_function", "put_method", "cat_dim_none",
-        "stack_dim_none", "cat_axis_none", "cat_dim_str"])
+        "stack_dim_none", "cat_axis_none", "cat_dim_str", "true_divide_rounding",
+        "true_divide_method_rounding", "true_divide_inplace_rounding"])
 def test_more_tensor_parameters_refuse_as_pytorch(call):
     """(They raised AttributeError on the number, or took None for dim 0.)"""
     check_error(lambda T: (T.ones(3),), call)

@@ -270,6 +270,10 @@ Tensor.masked_fill_ = _operand_refusal.masked_fill_checking(Tensor.masked_fill_,
 masked_fill = _operand_refusal.masked_fill_checking(masked_fill, "masked_fill", True)
 index_put = _operand_refusal.index_put_checking(index_put, "index_put")
 index_put_ = _operand_refusal.index_put_checking(index_put_, "index_put_")
+true_divide = _operand_refusal.no_rounding_mode(true_divide, "true_divide", True)
+for _method in ("true_divide", "true_divide_"):
+    setattr(Tensor, _method, _operand_refusal.no_rounding_mode(getattr(Tensor, _method), _method,
+                                                               False))
 reshape = _size_args.function_form(reshape, "reshape")
 permute = _size_args.function_form(permute, "permute")
 

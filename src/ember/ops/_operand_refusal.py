@@ -226,3 +226,19 @@ def masked_fill_checking(function, name, function_form):
             _refuse_missing(e, name, args, kwargs, function_form)
             raise
     return stand_in(named, function, name)
+
+
+def no_rounding_mode(function, name, function_form):
+    """true_divide, which PyTorch declares apart from div: no rounding_mode
+    (an alias of div here, it took one)."""
+    def named(*args, **kwargs):
+        if "rounding_mode" in kwargs:
+            if function_form:
+                raise TypeError(f"{name}() got an unexpected keyword argument 'rounding_mode'")
+            got = [_arg_type(a) for a in args[1:]] + [f"{k}={_arg_type(v)}"
+                                                       for k, v in kwargs.items()]
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({', '.join(got)}), but expected one of:\n * (Tensor other)\n"
+                            " * (Number other)\n")
+        return function(*args, **kwargs)
+    return stand_in(named, function, name)
