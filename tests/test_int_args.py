@@ -85,3 +85,16 @@ RANDINT_ARGS = [
 @pytest.mark.parametrize("fn", [c[1] for c in RANDINT_ARGS], ids=[c[0] for c in RANDINT_ARGS])
 def test_randint_argument_refusals(fn):
     check(fn)
+
+
+@pytest.mark.parametrize("call", [
+    lambda T, x: T.polygamma(T.tensor(1), x), lambda T, x: x.polygamma(T.tensor(2)),
+    lambda T, x: T.special.polygamma(T.tensor(1, dtype=T.int32), x),
+    lambda T, x: T.mvlgamma(x + 3, T.tensor(2)), lambda T, x: T.special.multigammaln(x + 3, T.tensor(2)),
+    lambda T, x: T.polygamma(T.tensor(1.0), x), lambda T, x: T.polygamma(T.tensor(True), x),
+    lambda T, x: T.polygamma(T.tensor([1]), x),
+], ids=["polygamma", "method", "special", "mvlgamma", "multigammaln", "float_tensor",
+        "bool_tensor", "1d_tensor"])
+def test_a_0d_integer_tensor_is_an_int(call):
+    """(PyTorch's parser takes one where an int goes; Ember refused it.)"""
+    check(lambda T: call(T, T.tensor([0.3, 1.7])))

@@ -154,7 +154,13 @@ PolygammaBackward0 = grad_fn(
     self=lambda xp, g, self, n: g * xp.polygamma(n + 1, self))
 
 
+def _int_tensor(value):
+    return isinstance(value, Tensor) and value._data.ndim == 0 and value._data.dtype.kind in "iu"
+
+
 def _int_arg(value, fn, arg, pos):
+    if _int_tensor(value):
+        return int(value._data)     # (PyTorch's parser takes a 0-d integer tensor for an int)
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be int, not "
                         f"{_tname(value)}")
@@ -174,7 +180,10 @@ def _polygamma_args(args, kwargs):
                 return kwargs.pop(key)
         raise TypeError(f"polygamma() missing 1 required positional argument: '{name}'")
 
-    if args and isinstance(args[0], Tensor):        # the method: self first
+    # the method has self first; the function may have a 0-d integer tensor
+    # for n (then the input follows: a method's n comes alone)
+    n_tensor = len(args) == 2 and _int_tensor(args[0]) and isinstance(args[1], Tensor)
+    if args and isinstance(args[0], Tensor) and not n_tensor:
         input = take("input")
         n = take("n")
     else:
