@@ -398,3 +398,20 @@ def test_index_reduce_beta_notice_is_pytorchs_cpp_warning_at_the_callers_line():
     assert str(caught[0].message).startswith(
         "index_reduce() is in beta and the API may change at any time. (Triggered internally at ")
     assert caught[0].filename == __file__
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("call", [
+    lambda T, x, i, s: x.scatter_add(0, i, s), lambda T, x, i, s: x.scatter(0, i, s, reduce="add"),
+    lambda T, x, i, s: x.scatter_reduce(0, i, s, "sum"),
+    lambda T, x, i, s: x.scatter_reduce(0, i, s, "mean", include_self=False),
+    lambda T, x, i, s: x.scatter_reduce(0, i, s, "prod"),
+    lambda T, x, i, s: x.index_add(0, i, s), lambda T, x, i, s: x.index_reduce(0, i, s, "mean"),
+], ids=["scatter_add", "scatter_reduce_add", "sum", "mean", "prod", "index_add", "index_mean"])
+def test_half_types_sum_as_pytorchs_kernels(call, dtype):
+    """(The scatter kernel sums float16 and bfloat16 in float: 2048 + 1 + 1
+    is 2050 there; index_add and index_reduce add in the dtype.)"""
+    def run(T):
+        s = T.tensor([2048.0, 1.0, 1.0, 3.0], dtype=getattr(T, dtype))
+        return call(T, T.ones(2, dtype=getattr(T, dtype)), T.tensor([0, 0, 0, 1]), s)
+    check(run, exact=True)

@@ -151,6 +151,17 @@ def reduce_at(x, key, vals, reduce, include_self):
     return out
 
 
+def _scattered(x, key, vals, reduce, include_self):
+    """reduce_at for the scatter ops given a src tensor: PyTorch's scatter
+    kernel sums (and averages) float16 and bfloat16 in float, rounding once
+    at the end (index_add and index_reduce stay in the dtype, as its own)."""
+    if reduce in ("sum", "mean") and x.dtype in D.HALF_NP:
+        wide = reduce_at(x.astype(np.float32), key, np.asarray(vals, np.float32), reduce,
+                         include_self)
+        return wide.astype(x.dtype)
+    return reduce_at(x, key, vals, reduce, include_self)
+
+
 def _reduce_at_recorded(x, key, vals, reduce, include_self):
     """reduce_at on tensors, recorded (prod's derivative reads it)."""
     data = reduce_at(x._data, key, vals._data, reduce, include_self)
@@ -396,7 +407,7 @@ def scatter(input, dim, index, src=_MISSING, *, value=_MISSING, reduce=None):
     warnings.warn("The reduce argument of torch.scatter with Tensor src is deprecated and will "
                   "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
                   "more reduction options.", UserWarning, stacklevel=2)
-    data = reduce_at(x, key, vals, "sum" if reduce == "add" else "prod", True)
+    data = _scattered(x, key, vals, "sum" if reduce == "add" else "prod", True)
     return recorded(NotImplementedScatter, data, (input, src))
 
 
@@ -404,7 +415,7 @@ def scatter_add(input, dim, index, src):
     need_tensor(index, "scatter_add", "index", 2)
     need_tensor(src, "scatter_add", "src", 3)
     x, key, vals, sub, ss = _scatter_key(input, dim, index, src)
-    data = reduce_at(x, key, vals, "sum", True)
+    data = _scattered(x, key, vals, "sum", True)
     # (input's gradient is the gradient itself: the index is kept for src's)
     return keep_index(recorded(ScatterAddBackward0, data, (input, src), (key, sub, ss.shape)),
                       index if src._requires_grad else None)
@@ -433,7 +444,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     check_reduce_dtype(x, reduce, "scatter_gather_tensor_cpu_reduce_mean")
     if x.dtype.kind == "c" and reduce in ("amax", "amin"):
         raise kernel_refuses(f"scatter_gather_tensor_cpu_reduce_{reduce}", x.dtype)
-    data = reduce_at(x, key, vals, reduce, include_self)
+    data = _scattered(x, key, vals, reduce, include_self)
     no_complex_autograd("scatter_reduce", data, input, src)
     return keep_index(recorded(ScatterReduceBackward0, data, (input, src),
                                (key, sub, ss.shape, reduce, include_self)), index)
