@@ -133,6 +133,10 @@ def _lcse_array(x, axis):
         # (PyTorch's kernel runs float16 and bfloat16 in float32, rounding
         # each result once)
         return np.logaddexp.accumulate(x.astype(np.float32), axis=axis).astype(x.dtype)
+    if x.dtype == np.float32:
+        # (and float in double, its accumulate type: a long float32 run
+        # drifts by 5e-5 otherwise)
+        return np.logaddexp.accumulate(x.astype(np.float64), axis=axis).astype(np.float32)
     if x.dtype.kind != "c":
         return np.logaddexp.accumulate(x, axis=axis)
     from .elementwise_binary import log_add_exp
