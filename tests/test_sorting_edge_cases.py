@@ -130,3 +130,15 @@ def test_logcumsumexp_of_float_sums_in_double_as_pytorch():
         return [T.logcumsumexp(T.linspace(-5, 5, 100000), 0)[-1::-997],
                 T.logcumsumexp(T.linspace(3, -4, 3000).view(3, 1000), 1)]
     check(run, exact=True)
+
+
+@pytest.mark.parametrize("call", [
+    lambda T: T.histogram(T.tensor([1.0, float("inf")]), bins=2),
+    lambda T: T.histogram(T.tensor([1.0, float("nan")]), bins=2),
+    lambda T: T.histogram(T.tensor([-float("inf"), 2.0]), bins=3),
+    lambda T: T.histogram(T.tensor([1.0, 2.0]), bins=2, range=(0.0, float("inf"))),
+    lambda T: T.histogram(T.tensor([1.0, 2.0]), bins=0),
+], ids=["inf", "nan", "minus_inf", "infinite_range", "no_bins"])
+def test_histogram_refuses_a_range_that_is_not_finite(call):
+    """(It returned NaN edges; and its bins message named histogramdd.)"""
+    check_error(lambda T: (), call)

@@ -309,7 +309,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
                                f"got {edges.ndim} dimensions")
     else:
         if bins <= 0:
-            raise RuntimeError(f"torch.histogramdd(): bins must be > 0, but got {bins} for "
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for "
                                "dimension 0")
         if range is not None:
             lo, hi = float(range[0]), float(range[1])
@@ -317,6 +317,9 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
             lo, hi = float(x.min()), float(x.max())
         else:
             lo, hi = 0.0, 1.0     # (PyTorch's range for no data)
+        if not (np.isfinite(lo) and np.isfinite(hi)):     # (an inf or a NaN in the data)
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{lo:g}, {hi:g}] is not "
+                               "finite")
         if lo > hi:
             raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} "
                                f"max {hi:g} for dimension 0")
