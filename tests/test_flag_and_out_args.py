@@ -139,3 +139,25 @@ def test_nonzero_out_refusals_leave_out_unchanged(kwargs, kind, message):
 def test_nonzero_method_takes_no_out():
     with pytest.raises(TypeError):
         ember.ones(2).nonzero(out=ember.empty(0, dtype=ember.int64))
+
+
+OUT_OF_ANOTHER_DTYPE = {
+    "scatter_add": lambda T, o: T.scatter_add(T.zeros(2), 0, T.tensor([0]), T.ones(1), out=o),
+    "scatter": lambda T, o: T.scatter(T.zeros(2), 0, T.tensor([0]), T.ones(1), out=o),
+    "scatter_reduce": lambda T, o: T.scatter_reduce(T.zeros(2), 0, T.tensor([0]), T.ones(1),
+                                                    "sum", out=o),
+    "index_reduce": lambda T, o: T.index_reduce(T.zeros(2), 0, T.tensor([0]), T.ones(1),
+                                                "prod", out=o),
+    "quantile": lambda T, o: T.quantile(T.ones(3), 0.5, out=o),
+    "nanquantile": lambda T, o: T.nanquantile(T.ones(3), 0.5, out=o),
+    "logcumsumexp": lambda T, o: T.logcumsumexp(T.ones(3), 0, out=o),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(OUT_OF_ANOTHER_DTYPE))
+def test_out_of_another_dtype_is_refused_as_pytorch(name, dtype):
+    """(These kernels check out='s dtype rather than cast; Ember wrote into it.)"""
+    from compare_torch import check
+    pytest.importorskip("torch")
+    check(lambda T: OUT_OF_ANOTHER_DTYPE[name](T, T.empty(0, dtype=getattr(T, dtype))))

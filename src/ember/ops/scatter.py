@@ -17,6 +17,7 @@ import warnings
 from .. import _meta
 from ._common import (D, Tensor, checked_scalar, keep_index, kernel_refuses, no_complex_autograd, np,
                       recorded, wrap_dim)
+from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .scatter_checks import (bool_key, check_bounds, index_array, invalid_combination,
@@ -450,9 +451,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
                                (key, sub, ss.shape, reduce, include_self)), index)
 
 
-register(scatter, inplace=True, node=ScatterBackward0)
-register(scatter_add, inplace=True, node=ScatterAddBackward0)
-register(scatter_reduce, inplace=True, node=ScatterReduceBackward0)
+register(scatter, inplace=True, node=ScatterBackward0, out=same_dtype())
+register(scatter_add, inplace=True, node=ScatterAddBackward0, out=same_dtype())
+register(scatter_reduce, inplace=True, node=ScatterReduceBackward0, out=same_dtype())
 
 from . import scatter_index, scatter_take  # noqa: E402,F401  (declare their ops)
 from .scatter_index import *  # noqa: E402,F401,F403

@@ -365,7 +365,7 @@ def _put_fails_first(t, indices, values, accumulate=False):
 
 register(index_fill, node=IndexFillBackward0, out=False, inplace=expanded_inplace(
     index_fill, "index_fill_", 1913, "tensor[mask] = scalar", _fill_fails_first))
-register(index_reduce, inplace=True, node=IndexReduceBackward0)
+register(index_reduce, inplace=True, node=IndexReduceBackward0, out=same_dtype())
 # (torch.index_put_ is a function too)
 register(index_put, node=IndexPutBackward0, out=False, inplace_function=True,
          inplace=expanded_inplace(index_put, "index_put_", 976, "tensor[indices] = tensor",

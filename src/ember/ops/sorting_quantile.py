@@ -4,6 +4,7 @@ nodes and the values the same rounding."""
 from .. import _meta
 from . import shape as _shape
 from ._common import Tensor, np, recorded, wrap_dim, tracked
+from ._out import same_dtype
 from ._registry import grad_fn, register
 from .rearrange_views import TransposeBackward1, UnsqueezeBackward1, squeeze_
 from .selection import gather
@@ -134,5 +135,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
     return _quantile(input, q, dim, keepdim, interpolation, True, "quantile")
 
 
-register(quantile)
-register(nanquantile)
+# (its messages say quantile() for both)
+_SAME_OUT = same_dtype("quantile() out tensor must be same dtype as the input tensor")
+register(quantile, out=_SAME_OUT)
+register(nanquantile, out=_SAME_OUT)
