@@ -90,7 +90,8 @@ def test_randint_argument_refusals(fn):
 @pytest.mark.parametrize("call", [
     lambda T, x: T.polygamma(T.tensor(1), x), lambda T, x: x.polygamma(T.tensor(2)),
     lambda T, x: T.special.polygamma(T.tensor(1, dtype=T.int32), x),
-    lambda T, x: T.mvlgamma(x + 3, T.tensor(2)), lambda T, x: T.special.multigammaln(x + 3, T.tensor(2)),
+    lambda T, x: T.mvlgamma(x + 3, T.tensor(2)),
+    lambda T, x: T.special.multigammaln(x + 3, T.tensor(2)),
     lambda T, x: T.polygamma(T.tensor(1.0), x), lambda T, x: T.polygamma(T.tensor(True), x),
     lambda T, x: T.polygamma(T.tensor([1]), x),
 ], ids=["polygamma", "method", "special", "mvlgamma", "multigammaln", "float_tensor",

@@ -23,8 +23,8 @@ from .ops.conditional import _arg_type
 from .ops._registry import grad_fn, not_implemented
 from .ops.sorting import topk_arrays
 
-__all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "poisson", "binomial", "rand_like",
-           "randn_like", "randint_like", "multinomial"]
+__all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "poisson", "binomial",
+           "rand_like", "randn_like", "randint_like", "multinomial"]
 
 
 def _float_dtype(dtype, fn, numel):

@@ -15,8 +15,8 @@ from ._vmap import _levels, batch_size, is_batched, wrap
 __all__ = ["RANDOM", "batched", "unbatched"]
 
 RANDOM = {"rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
-          "normal", "bernoulli", "multinomial", "poisson", "binomial", "dropout", "dropout1d", "dropout2d",
-          "dropout3d", "alpha_dropout", "feature_alpha_dropout", "rrelu", "rrelu_",
+          "normal", "bernoulli", "multinomial", "poisson", "binomial", "dropout", "dropout1d",
+          "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "rrelu", "rrelu_",
           "uniform_", "normal_", "bernoulli_", "random_", "exponential_", "cauchy_",
           "log_normal_", "geometric_"}
 # (their batched input is a parameter of the distribution, one per sample)
@@ -87,14 +87,13 @@ def batched(fn, name, level, args, kwargs):
 
 
 def _same(fn, level, args, kwargs):
-    """Each sample's call, the generator put back before each: every sample
-    draws the numbers the first drew, and the generator ends as after one
-    draw."""
+    """Each sample's call (_per_sample), the generator put back before each:
+    every sample draws the numbers the first drew, and the generator ends as
+    after one draw."""
     g = _generator(kwargs)
     state = g.get_state()
-    outs = []
-    for b in range(batch_size(level)):
+
+    def from_state(*a, **k):
         g.set_state(state)
-        outs.append(fn(*[_rules._sample(a, level, b) for a in args],
-                       **{k: _rules._sample(v, level, b) for k, v in kwargs.items()}))
-    return _rules._stack_results(outs, level)
+        return fn(*a, **k)
+    return _rules._per_sample(from_state, None, level, args, kwargs)

@@ -448,17 +448,15 @@ def _chain(ts):
 
 
 def chain_matmul(*matrices):
-    listed = tuple(matrices[0]) if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)) \
-        else matrices
-    for i, m in enumerate(listed):      # (the argument parser's check, before the warning)
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    for i, m in enumerate(matrices):    # (the argument parser's check, before the warning)
         if not isinstance(m, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_tname(m)}")
     warn_once("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
                  "release. Use torch.linalg.multi_dot instead, which accepts a list of two or "
                  "more tensors rather than multiple parameters.",
               cpp="aten/src/ATen/native/LinearAlgebra.cpp:1102")
-    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
-        matrices = tuple(matrices[0])
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     for m in matrices:

@@ -300,7 +300,8 @@ register(cummax, node=CummaxBackward0, out=same_dtype("expected scalar_type {s} 
 register(cummin, node=CumminBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
 register(cumprod, inplace=scan_inplace(cumprod), node=CumprodBackward0)
 REGISTRY["cumprod"] = REGISTRY["cumprod"]._replace(public=computed_in_out_dtype(REGISTRY["cumprod"]))
-register(logcumsumexp, node=LogcumsumexpBackward0, out=same_dtype("expected scalar_type {s} but found {os}"))
+register(logcumsumexp, node=LogcumsumexpBackward0,
+         out=same_dtype("expected scalar_type {s} but found {os}"))
 register(aminmax, node=AminmaxBackward0, out=same_dtype())
 register(diff)
 register(trapezoid, method=False, out=False, aliases=("trapz",))
