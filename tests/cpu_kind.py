@@ -26,7 +26,19 @@ def cpu_has(flag):
         return None
 
 
+def cpu_vendor():
+    """The CPU's vendor_id ("GenuineIntel", "AuthenticAMD"); None where unknown."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":")[1].strip() for line in f
+                         if line.startswith("vendor_id")), None)
+    except OSError:
+        return None
+
+
 AVX512 = cpu_has("avx512f")
+# (MKL, PyTorch's BLAS, takes its AVX-512 kernels on Intel CPUs only)
+MKL_AVX512 = AVX512 is not False and cpu_vendor() in ("GenuineIntel", None)
 ONEDNN_BFLOAT16 = AVX512 is not False and all(
     cpu_has(f) is not False for f in ("avx512bw", "avx512vl", "avx512dq"))
 
