@@ -90,6 +90,13 @@ class Function(metaclass=_FunctionMeta):
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
+        vmapped = Function.__dict__["apply"].__func__
+        if vmapped is not _unwrapped_apply:
+            # (vmap is running, and this `apply` was taken before it wrapped
+            # Function.apply: batched inputs go to the wrapper all the same)
+            from ..func._vmap import BatchedTensor
+            if any(isinstance(a, BatchedTensor) for a in args):
+                return vmapped(cls, *args, **kwargs)
         uses_setup = cls.setup_context is not Function.setup_context
         if not uses_setup and func_transforms[0] and not cls._builtin:
             raise RuntimeError(NEEDS_SETUP_CONTEXT)
@@ -130,6 +137,8 @@ class Function(metaclass=_FunctionMeta):
 # How many torch.func transforms (grad, vjp, jvp, jacrev, ...) are running
 # (func/ counts them): inside any of them, even on inputs they do not
 # transform, a Function needs setup_context, as PyTorch's functorch requires.
+_unwrapped_apply = Function.__dict__["apply"].__func__
+
 func_transforms = [0]
 
 

@@ -39,12 +39,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     if check_batched_forward_grad and not check_forward_ad:
         raise AssertionError(
             "Setting check_batched_forward_grad=True requires check_forward_ad to be True")
-    if check_batched_grad or check_batched_forward_grad or masked:
-        raise NotImplementedError("ember: gradcheck's check_batched_grad, "
-                                  "check_batched_forward_grad and masked are not supported")
+    # (masked only changes how sparse inputs are densified: every Ember
+    # tensor is dense, so it has nothing to do)
     try:
         _gradcheck_helper(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad,
-                          check_grad_dtypes, check_forward_ad, check_backward_ad, fast_mode)
+                          check_grad_dtypes, check_batched_grad, check_batched_forward_grad,
+                          check_forward_ad, check_backward_ad, fast_mode)
     except GradcheckError:
         if raise_exception:
             raise
@@ -75,7 +75,9 @@ def _check_inputs(inputs):
 
 
 def _gradcheck_helper(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad,
-                      check_grad_dtypes, check_forward_ad, check_backward_ad, fast_mode):
+                      check_grad_dtypes, check_batched_grad, check_batched_forward_grad,
+                      check_forward_ad, check_backward_ad, fast_mode):
+    from ._gradcheck_batched import batched_forward_grad, batched_grad
     from ._gradcheck_fast import fast_check
     from ._gradcheck_slow import slow_check
     inputs = _inputs_tuple(inputs)
@@ -89,8 +91,13 @@ def _gradcheck_helper(func, inputs, eps, atol, rtol, nondet_tol, check_undefined
     if check_forward_ad:
         _forward_checks(check, func, func_out, inputs, outputs, tolerances,
                         check_undefined_grad)
+    if check_batched_forward_grad:
+        batched_forward_grad(func, inputs)
     if not check_backward_ad:
         return
+    if check_batched_grad:
+        for i, o in enumerate(outputs):
+            batched_grad(inputs, o, i)
     xs = [inputs[i] for i in diff_indices(inputs)]
     _zero_grad_outputs_give_zeros(outputs, xs, "backward not multiplied by grad_output")
     if check_undefined_grad:
@@ -229,9 +236,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if check_batched_grad and not check_rev_over_rev:
         raise AssertionError(
             "Setting check_batched_grad=True requires check_rev_over_rev to be True")
-    if check_batched_grad or masked:
-        raise NotImplementedError("ember: gradgradcheck's check_batched_grad and masked are "
-                                  "not supported")
     inputs = _inputs_tuple(inputs)
     if grad_outputs is None:
         # PyTorch's: make_tensor in [-1, 1), from the global generator
