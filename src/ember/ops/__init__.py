@@ -84,7 +84,14 @@ def _unpacked(method, param):
             args = (args,)
         elif len(args) > 1:     # (its one parameter, as the parser counts without self)
             raise _parser_types.too_many_positional(method.__name__, args, kwargs)
-        return method(self, *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except TypeError as e:
+            # (an int parameter refused deep inside, worded from the op's
+            # frame as if given in place: the parser's words for the call as made)
+            if kwargs and hasattr(e, "int_value"):
+                _parser_types.refuse_types(method.__name__, True, (self,) + args, kwargs)
+            raise
     unpacked.__name__ = unpacked.__qualname__ = method.__name__
     unpacked.__doc__ = method.__doc__
     unpacked.__wrapped__ = method

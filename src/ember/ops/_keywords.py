@@ -101,7 +101,9 @@ def retry(function, name, args, kwargs, error, method=True):
         try:
             return function(*args, **again)
         except TypeError as second:
-            if named(second, name) is second:
+            if getattr(second, "unbound", False):
+                error = second      # (renamed, it binds no signature: worded below)
+            elif named(second, name) is second:
                 raise
             # (the renamed call cannot bind either: PyTorch's parser names
             # the first keyword it could not place, NumPy's name included)
@@ -109,10 +111,34 @@ def retry(function, name, args, kwargs, error, method=True):
         parsed = parser_words(error, function, name, args, kwargs, method)
         if parsed is not None:
             raise parsed from None
+    listed = _overloads_refused(error, name, args, kwargs, method)
+    if listed is not None:
+        raise listed from None
     renamed_error = named(error, name)
     if renamed_error is error:
         raise error
     raise renamed_error from None
+
+
+_BINDING_REFUSED = re.compile(r"^[\w.<>]+\(\) (got an unexpected keyword argument|got multiple "
+                              r"values for argument|takes from \d+ to \d+ positional)")
+
+
+def _overloads_refused(error, name, args, kwargs, method):
+    """PyTorch's parser's words for a call Python refused to bind (a keyword
+    the op has not, an argument too many) to an op of several signatures:
+    they are listed (one signature's refusal is worded as Python's); None
+    where the op has one."""
+    if type(error) is not TypeError or not _BINDING_REFUSED.match(str(error)):
+        return None
+    table, given = "FUNCTIONS", args
+    if method and args and name in _missing.tables("METHODS"):
+        table, given = "METHODS", args[1:]
+    entry = _missing.tables(table).get(name)
+    if entry is None or entry[1][0] != "overloads":
+        return None
+    from ._parser_types import overloads_listed
+    return overloads_listed(name, given, kwargs, table)
 
 
 def missing_error(name, args, kwargs, method=True, unbound=False):

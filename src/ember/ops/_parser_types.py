@@ -73,7 +73,10 @@ def _accepts(kind, value, numbers=False):
         # one-int forms; the rest is left to the op)
         if isinstance(value, Tensor):
             return value._data.dtype.kind in "iu"
-        return not isinstance(value, (bool, np.bool_, float, np.floating))
+        if isinstance(value, (list, tuple)):
+            # (the parser looks at the first item only: the rest fail to unpack, in the op)
+            return not value or _accepts("int", value[0])
+        return not isinstance(value, (bool, np.bool_, float, np.floating, str))
     if kind == "bool":
         return isinstance(value, (bool, np.bool_))
     if kind == "str":

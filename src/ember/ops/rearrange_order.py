@@ -11,7 +11,7 @@ from ._common import Tensor, dim_items, recorded, wrap, wrap_dim
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import given_dims
 from ._xp import provide
-from . import _int_args, shape as S
+from . import _int_args, _keywords, shape as S
 from .indexing import _slice
 from .selection import FlipBackward0, flip, index_select
 
@@ -219,27 +219,61 @@ def _piece(input, d, start, stop):
     return _slice(input, d, slice(start, stop))     # (always recorded: at::slice)
 
 
-def _split_spec(name, given, sections, indices, tensor=None):
-    """The split argument, positional or by one of PyTorch's keywords
-    (sections= an int, indices= a list, tensor_indices_or_sections=)."""
-    named = [v for v in (sections, indices, tensor) if v is not None]
-    if len(named) + (given is not None) != 1 or (indices is not None and not isinstance(
-            indices, (list, tuple))) or (sections is not None and not isinstance(
-            sections, (int, np.integer))):
-        raise TypeError(f"{name}() received an invalid combination of arguments")
-    return given if given is not None else named[0]
+_UNSET = _keywords.Unset("argument")
 
 
-def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
-                 tensor_indices_or_sections=None):
-    arg = _split_spec("tensor_split", indices_or_sections, sections, indices,
-                      tensor_indices_or_sections)
+def _split_spec(name, spec, sections=_UNSET, indices=_UNSET, tensor=_UNSET):
+    """The split argument of one of PyTorch's split signatures: positional
+    (an int, a list of ints, a tensor) or by its keyword (sections= an int,
+    indices= a list of ints, tensor_indices_or_sections= a tensor); a call
+    none of them takes is the parser's (its signatures listed)."""
+    named = [(k, v) for k, v in (("int", sections), ("tuple of ints", indices),
+                                 ("Tensor", tensor)) if v is not _UNSET]
+    if len(named) + len(spec) != 1:
+        raise _keywords.unbound_call()
+    if spec:
+        value = spec[0]
+        kinds = ("Tensor",) if isinstance(value, Tensor) else ("int", "tuple of ints")
+    else:
+        (kind, value), = named
+        kinds = (kind,)
+    if not any(_split_accepts(kind, value) for kind in kinds):
+        raise _keywords.unbound_call()
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value[1:], 2):
+            if not _int_args.is_index(item, bools=True):
+                raise TypeError(f"{name}(): argument 'indices' failed to unpack the object at "
+                                f"pos {i} with error \"type must be tuple of ints,but got "
+                                f"{_tname(item)}\"")
+    return value
+
+
+def _split_accepts(kind, value):
+    if kind == "Tensor":
+        return isinstance(value, Tensor)
+    if kind == "int":
+        return _int_args.is_index(value)
+    # (the parser reads a list by its first item)
+    return isinstance(value, (list, tuple)) and (not value or _int_args.is_index(value[0]))
+
+
+def tensor_split(input, *spec, sections=_UNSET, indices=_UNSET,
+                 tensor_indices_or_sections=_UNSET, dim=_UNSET):
+    if len(spec) == 2 and dim is _UNSET:
+        spec, dim = spec[:1], spec[1]
+    if len(spec) > 1:
+        raise _keywords.unbound_call()
+    arg = _split_spec("tensor_split", spec, sections, indices, tensor_indices_or_sections)
+    if dim is _UNSET:
+        dim = 0
+    elif not _int_args.is_index(dim):
+        raise _keywords.unbound_call()
     x = input._data
     if x.ndim == 0:
         raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
                            "tensor with 0 dims")
     d = wrap_dim(dim, x.ndim)
-    if isinstance(arg, Tensor):
+    if isinstance(arg, Tensor) and (sections is _UNSET or arg._data.ndim):
         a = arg._data
         if a.dtype != np.int64:
             raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype "
@@ -250,17 +284,14 @@ def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indic
                                f"with {a.ndim} dims")
         arg = int(a) if a.ndim == 0 else [int(v) for v in a]
     size = x.shape[d]
-    if isinstance(arg, (int, np.integer)) and not isinstance(arg, bool):
-        n = int(arg)
+    if not isinstance(arg, (list, tuple)):
+        n = int(arg._data.reshape(())) if isinstance(arg, Tensor) else int(arg)
         if n <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         small, extra = divmod(size, n)
         bounds = np.cumsum([0] + [small + 1] * extra + [small] * (n - extra)).tolist()
         return tuple(_piece(input, d, a, b) for a, b in zip(bounds, bounds[1:]))
-    if not isinstance(arg, (list, tuple)):
-        raise TypeError(f"tensor_split(): argument 'indices' (position 2) must be tuple of ints, "
-                        f"not {_tname(arg)}")
-    bounds = [0] + [int(i) for i in arg] + [size]
+    bounds = [0] + [int(i) for i in dim_items(arg)] + [size]
     return tuple(_piece(input, d, a, b) for a, b in zip(bounds, bounds[1:]))
 
 
@@ -268,8 +299,10 @@ register(tensor_split, out=False)
 
 
 def _directional_split(name, min_dim, dim):
-    def op(input, indices_or_sections=None, *, sections=None, indices=None):
-        indices_or_sections = _split_spec(name, indices_or_sections, sections, indices)
+    def op(input, *spec, sections=_UNSET, indices=_UNSET):
+        indices_or_sections = _split_spec(name, spec, sections, indices)
+        if isinstance(indices_or_sections, Tensor) and indices_or_sections._data.ndim:
+            raise _keywords.unbound_call()      # (a tensor is no int list's here)
         x = input._data
         if x.ndim < min_dim:
             raise RuntimeError(
@@ -277,10 +310,7 @@ def _directional_split(name, min_dim, dim):
                 "dimension, but got a "
                 f"tensor with {x.ndim} dimensions!")
         d = dim(x.ndim)
-        if isinstance(indices_or_sections, Tensor):
-            raise TypeError(f"{name}(): argument 'indices' (position 2) must be tuple of ints, "
-                            "not Tensor")
-        if isinstance(indices_or_sections, (int, np.integer)):
+        if not isinstance(indices_or_sections, (list, tuple)):
             n = int(indices_or_sections)
             if n == 0 or x.shape[d] % n:
                 raise RuntimeError(

@@ -295,9 +295,10 @@ _SQUEEZE_NODES = {"SqueezeBackward0": SqueezeBackward3, "SqueezeBackward1": Sque
                   "SqueezeBackward2": SqueezeBackward5}
 
 
-def squeeze_(self, dim=None):
+def squeeze_(self, dim=S.MISSING):
+    dim = S.squeeze_dim(dim)
     x = self._data
-    shape, node = S.squeezed(x, dim)
+    shape, node = S.squeezed(x, dim, "squeeze_")
     return _restride(self, x.reshape(shape), _SQUEEZE_NODES[node.__name__], S.squeeze_ctx(x, dim))
 
 

@@ -204,12 +204,21 @@ def unflatten(input, dim, sizes):
     return view(input, x.shape[:d] + sizes + x.shape[d + 1:])
 
 
-def squeezed(x, dim):
+def squeezed(x, dim, name="squeeze"):
     """The shape `x` squeezes to, and the node PyTorch records for the form."""
     if dim is None:
         return tuple(s for s in x.shape if s != 1), SqueezeBackward0
     if isinstance(dim, (tuple, list)):
+        if dim and (dim[0] is None or isinstance(dim[0], (str, float))):
+            from ._int_words import int_argument_error      # (no signature takes it)
+            raise int_argument_error(dim, "dim")
         dim = dim_items(dim)
+        for i, d in enumerate(dim[1:], 2):
+            if d is None or isinstance(d, (str, float)):
+                # (the parser takes the list by its first item: the rest fail to unpack)
+                raise TypeError(f"{name}(): argument 'dim' failed to unpack the object at "
+                                f"pos {i} with error \"type must be tuple of ints,but got "
+                                f"{type(d).__name__}\"")
         dims = {wrap_dim(d, x.ndim) for d in dim}
         if len(dims) != len(dim):
             d = next(d for i, d in enumerate(dim)
@@ -224,10 +233,23 @@ def squeezed(x, dim):
     return x.shape, SqueezeBackward1
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=MISSING):
+    dim = squeeze_dim(dim)
     x = input._data
     shape, node = squeezed(x, dim)
     return _view_of(x.reshape(shape), input, node, squeeze_ctx(x, dim))
+
+
+def squeeze_dim(dim):
+    """squeeze's dim as given: None for all dims where it was left out. PyTorch's
+    parser takes no None for it (its dim is an int or a tuple of ints): the
+    op's wrapper words the refusal as the parser does."""
+    if dim is MISSING:
+        return None
+    if dim is None:
+        from ._int_words import int_argument_error
+        raise int_argument_error(dim, "dim")
+    return dim
 
 
 def squeeze_ctx(x, dim):
