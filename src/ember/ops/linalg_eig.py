@@ -58,11 +58,17 @@ def eigvals(A):
     a = A._data
     if is_meta(a):
         return Tensor._wrap(meta_array(a.shape[:-1], ct))
-    if not np.all(np.isfinite(a)):
-        # (PyTorch's eigenvalues-only path does not check; LAPACK's result is
-        # undefined there, NaN in both parts for an infinity; NumPy refuses)
-        return Tensor._wrap(np.full(a.shape[:-1], complex(np.nan, np.nan), ct))
-    return Tensor._wrap(np.linalg.eigvals(a).astype(ct))
+    # (PyTorch's eigenvalues-only path does not check: LAPACK's result for
+    # a matrix with an infinity is NaN in both parts, for a NaN undefined
+    # (MKL's gebal refuses it and PyTorch dies); NumPy refuses both. The
+    # finite matrices of a batch keep their eigenvalues.)
+    finite = np.array(np.isfinite(a).all(axis=(-2, -1)))
+    if finite.all():
+        return Tensor._wrap(np.linalg.eigvals(a).astype(ct))
+    w = np.full(a.shape[:-1], complex(np.nan, np.nan), ct)
+    if finite.any():
+        w[finite] = np.linalg.eigvals(a[finite])
+    return Tensor._wrap(w)
 
 
 def _castable(name, out, result):

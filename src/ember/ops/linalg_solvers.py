@@ -11,9 +11,9 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ._xp import provide
 from .linalg_det_grad import det_grad, factors_transpose, slogdet_grad
-from .linalg_common import (INV_TEXT, at_least_2d, column_major, float_input, inv_info, lu_np, mH,
-                            np_dtype, np_solve, singular_error, solve_arrays, square, vector_rhs,
-                            warn_once)
+from .linalg_common import (at_least_2d, column_major, float_input, inv_info, lu_np, mH, np_dtype,
+                            np_solve, singular_error, solve_arrays, square, vector_rhs, warn_once)
+from .linalg_singular import cholesky_partial, inv_arrays
 
 __all__ = ["inv", "inv_ex", "det", "slogdet", "solve", "solve_ex", "solve_triangular",
            "cholesky", "cholesky_ex", "tri_mask", "tri_part"]
@@ -43,20 +43,9 @@ LinalgInvExBackward0 = grad_fn(
                                            mH(xp, inverse)))
 
 
-def _inv_arrays(a, name, check):
-    try:
-        return np.linalg.inv(a), np.zeros(a.shape[:-2], np.int32)
-    except np.linalg.LinAlgError:
-        info = inv_info(a)
-        if check:
-            raise singular_error(name, info, INV_TEXT) from None
-        # (LAPACK leaves garbage in a singular element's inverse; NaN here.)
-        return where_ok(np.linalg.inv, a, info), info
-
-
 def _inv_ex(A, check_errors, name):
     square(A, "linalg.inv")     # (inv_ex's checks are inv's, by name too)
-    inverse, info = _inv_arrays(A._data, name, check_errors)
+    inverse, info = inv_arrays(A._data, name, check_errors)
     inverse = column_major(inverse)
     return recorded_multi(LinalgInvExBackward0, [inverse, info], (A,), (), (True, False))
 
@@ -347,32 +336,6 @@ _CHOL_TEXT = ("The factorization could not be completed because the input is not
               "positive-definite (the leading minor of order {} is not positive-definite).").format
 
 
-def _nan_pivot(low):
-    """potrf's info where NumPy's Cholesky carried a NaN through: LAPACK
-    stops at the first pivot that is NaN (or not positive), OpenBLAS's does
-    not check for NaN."""
-    nan = np.isnan(np.diagonal(low, axis1=-2, axis2=-1))
-    return np.where(nan.any(-1), nan.argmax(-1) + 1, 0).astype(np.int32)
-
-
-def _chol_info(a):
-    """LAPACK's potrf info per batch element: the order of the first leading
-    minor that is not positive-definite (0 where the factor exists)."""
-    n = a.shape[-1]
-    flat = a.reshape((-1, n, n))
-    info = np.zeros(flat.shape[0], np.int32)
-    for i, m in enumerate(flat):
-        for k in range(1, n + 1):
-            try:
-                if _nan_pivot(np.linalg.cholesky(m[:k, :k])):
-                    info[i] = k
-                    break
-            except np.linalg.LinAlgError:
-                info[i] = k
-                break
-    return info.reshape(a.shape[:-2])
-
-
 def _cholesky_arrays(a, upper, check_errors, name):
     if a.size == 0:     # (no pivot to test: the empty factor)
         return column_major(np.array(a)), np.zeros(a.shape[:-2], np.int32)
@@ -382,13 +345,18 @@ def _cholesky_arrays(a, upper, check_errors, name):
         a = np.swapaxes(a, -1, -2).conj()
     try:
         low = np.linalg.cholesky(a)
-        info = _nan_pivot(low)
+        # (OpenBLAS's potrf carries a NaN pivot through; LAPACK stops there;
+        # MKL's float32 one makes NaN of the column below an infinite pivot)
+        pivots = np.diagonal(low, axis1=-2, axis2=-1)
+        failed = np.isnan(pivots).any() or (low.dtype == np.float32 and np.isinf(pivots).any())
     except np.linalg.LinAlgError:
-        low, info = None, _chol_info(a)
-    if info.any():
-        if check_errors:
+        failed = True
+    info = np.zeros(a.shape[:-2], np.int32)
+    if failed:
+        # (the partial factor potrf leaves, and its info)
+        low, info = cholesky_partial(a)
+        if check_errors and info.any():
             raise singular_error(name, info, _CHOL_TEXT) from None
-        low = where_ok(np.linalg.cholesky, a, info)
     return column_major(np.swapaxes(low, -1, -2).conj() if upper else low), info
 
 

@@ -1,0 +1,87 @@
+"""linalg.inv(_ex), cholesky(_ex) and eigvals on singular, non-positive-
+definite and non-finite matrices, against PyTorch: inv_ex's inverse holds
+what LAPACK's LU solve computes there (infinities and NaNs), cholesky_ex
+potrf's partial factor, eigvals NaN for a matrix with an infinity only."""
+import math
+
+import pytest
+
+from compare_torch import check
+from test_linalg_nonfinite import _linalg_error_as_runtime
+
+NAN, INF = math.nan, math.inf
+
+SINGULAR = [[[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [2.0, 4.0]], [[0.0, 1.0], [0.0, 1.0]],
+            [[1.0, 2.0], [0.0, 0.0]], [[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]],
+            [[2.0, 1.0, 1.0], [4.0, 2.0, 2.0], [1.0, 3.0, 5.0]],
+            [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [4.0, 5.0, 6.0]],
+            [[NAN, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, INF]], [[1.0, INF], [2.0, 3.0]],
+            [[INF, 1.0], [2.0, 3.0]]]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m", SINGULAR)
+def test_inv_ex_of_a_singular_matrix(m, dtype):
+    check(lambda T: tuple(T.linalg.inv_ex(T.tensor(m, dtype=getattr(T, dtype)))))
+    check(lambda T: tuple(T.linalg.inv_ex(T.tensor(m, dtype=T.float64).mT)))
+
+
+def test_inv_ex_of_a_mixed_batch():
+    def batch(T, dtype=None):
+        return T.stack([T.eye(2), T.tensor([[1.0, 2.0], [2.0, 4.0]]), T.zeros(2, 2),
+                        T.tensor([[4.0, 1.0], [1.0, 3.0]])]).to(dtype or T.float32)
+    check(lambda T: tuple(T.linalg.inv_ex(batch(T))))
+    check(lambda T: tuple(T.linalg.inv_ex(batch(T, T.complex128))))
+    for op in (lambda T: T.linalg.inv(batch(T)), lambda T: T.inverse(batch(T)),
+               lambda T: T.linalg.inv_ex(batch(T), check_errors=True),
+               lambda T: T.linalg.inv(batch(T)[1]), lambda T: T.linalg.inv(batch(T)[2])):
+        err = check(_linalg_error_as_runtime(op))
+        assert err is not None and "is zero, the inversion could not be completed" in str(err)
+
+
+CHOLESKY = [[[1.0, 2.0, 3.0], [2.0, 4.0, 5.0], [3.0, 5.0, 7.0]],
+            [[4.0, 2.0, 3.0, 1.0], [2.0, 5.0, 5.0, 2.0], [3.0, 5.0, 2.0, 3.0],
+             [1.0, 2.0, 3.0, 9.0]],
+            [[-1.0, 2.0], [2.0, 3.0]], [[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [2.0, 4.0]],
+            [[NAN, 1.0], [2.0, 3.0]], [[4.0, NAN], [NAN, 3.0]], [[INF, 1.0], [1.0, 3.0]],
+            [[4.0, 1.0, 2.0], [1.0, INF, 1.0], [2.0, 1.0, 3.0]],
+            [[INF, 1.0, 2.0], [1.0, 4.0, 1.0], [2.0, 1.0, 3.0]]]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("m", CHOLESKY)
+def test_cholesky_ex_returns_the_partial_factor(m, dtype, upper):
+    check(lambda T: tuple(T.linalg.cholesky_ex(T.tensor(m, dtype=getattr(T, dtype)),
+                                               upper=upper)))
+
+
+def test_cholesky_ex_of_a_mixed_batch():
+    def batch(T):
+        return T.stack([T.eye(3), T.tensor(CHOLESKY[0]), T.zeros(3, 3),
+                        T.tensor([[4.0, 1 + 2j, 1j], [1 - 2j, 1.0, 0.0], [-1j, 0.0, 3.0]]).real])
+    check(lambda T: tuple(T.linalg.cholesky_ex(batch(T))))
+    check(lambda T: tuple(T.linalg.cholesky_ex(
+        T.tensor([[4.0, 1 + 2j, 1j], [1 - 2j, 1.0, 0.0], [-1j, 0.0, 3.0]]))))
+    for op in (lambda T: T.linalg.cholesky(batch(T)),
+               lambda T: T.linalg.cholesky_ex(batch(T), check_errors=True),
+               lambda T: T.linalg.cholesky_ex(batch(T)[2], check_errors=True)):
+        err = check(_linalg_error_as_runtime(op))
+        assert err is not None and "is not positive-definite" in str(err)
+
+
+def test_eigvals_of_a_batch_with_an_infinite_matrix():
+    # (the finite matrices keep their eigenvalues; PyTorch dies on a NaN)
+    check(lambda T: T.linalg.eigvals(T.stack([T.tensor([[1.0, 1.0], [2.0, 3.0]]),
+                                              T.tensor([[INF, 1.0], [2.0, 3.0]]),
+                                              T.tensor([[1.0, 2.0], [2.0, 4.0]]),
+                                              T.zeros(2, 2)])), atol=1e-6)
+    err = check(lambda T: T.linalg.eig(T.stack([T.eye(2), T.tensor([[1.0, INF], [2.0, 3.0]])])))
+    assert "should not contain infs or NaNs" in str(err)
+
+
+@pytest.mark.parametrize("m", [[[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [2.0, 4.0]],
+                               [[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]])
+def test_eig_of_a_singular_matrix(m):
+    check(lambda T: tuple(T.linalg.eig(T.tensor(m, dtype=T.float64))), atol=1e-12)
+    check(lambda T: T.linalg.eigvals(T.tensor(m, dtype=T.float64)), atol=1e-12)
