@@ -85,3 +85,23 @@ def test_eigvals_of_a_batch_with_an_infinite_matrix():
 def test_eig_of_a_singular_matrix(m):
     check(lambda T: tuple(T.linalg.eig(T.tensor(m, dtype=T.float64))), atol=1e-12)
     check(lambda T: T.linalg.eigvals(T.tensor(m, dtype=T.float64)), atol=1e-12)
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", INF, -INF, 1, -1])
+@pytest.mark.parametrize("m", [[[1.0, 2.0], [2.0, 4.0]], [[0.0, 0.0], [0.0, 0.0]],
+                               [[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]])
+def test_cond_of_a_singular_matrix(m, p):
+    # (inf for the norms through the inverse; 'nuc' is sum(S) * sum(1 / S))
+    check(lambda T: T.linalg.cond(T.tensor(m, dtype=T.float64), p), rtol=1e-3)
+    check(lambda T: T.linalg.cond(T.stack([T.eye(len(m)), T.tensor(m)]).double(), p), rtol=1e-3)
+
+
+def test_cond_nuc_graph():
+    from compare_torch import chain
+
+    def run(T):
+        a = T.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=T.float64, requires_grad=True)
+        r = T.linalg.cond(a, "nuc")
+        r.backward()
+        return r, a.grad, chain(r)
+    check(run)

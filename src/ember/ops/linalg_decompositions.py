@@ -407,7 +407,9 @@ provide("matrix_exp", _expm, matrix_exp)
 
 def cond(A, p=None):
     """PyTorch's composite: the ratio of extreme singular values for
-    p in (None, 2, -2), else norm(A) * norm(A^{-1}) (inf where A is singular)."""
+    p in (None, 2, -2), sum(S) * sum(1 / S) for 'nuc' (so not inf where A
+    is singular: about 1e16 for [[1, 2], [2, 4]], NaN for zeros), else
+    norm(A) * norm(A^{-1}) (inf where A is singular)."""
     from .linalg_norms import matrix_norm
     from .linalg_solvers import inv_ex
     from .shape import squeeze
@@ -424,6 +426,9 @@ def cond(A, p=None):
         ratio = first / last if p != -2 else last / first
         return squeeze(ratio, -1)
     square(A, f"linalg.cond(ord={p})")
+    if p == "nuc":      # (PyTorch's: sum(S) * sum(1 / S), NaN for a zero matrix)
+        S = svdvals(A)
+        return S.sum(-1) * S.reciprocal().sum(-1)
     inverse, info = inv_ex(A)
     # PyTorch's _linalg_cond_helper: inf for singular matrices, in place, and
     # 0 * inf (a zero matrix) made inf
