@@ -105,3 +105,26 @@ def test_cond_nuc_graph():
         r.backward()
         return r, a.grad, chain(r)
     check(run)
+
+
+@pytest.mark.parametrize("n", [-3, -2, -1, 0, 1, 2, 3, 5])
+def test_matrix_power_graph(n):
+    from compare_torch import chain
+
+    def run(T):
+        a = T.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=T.float64, requires_grad=True)
+        r = T.linalg.matrix_power(a, n)
+        r.sum().backward()
+        return r, a.grad, chain(r)
+    check(run, rtol=1e-12)
+
+
+@pytest.mark.parametrize("call", [lambda T, a: T.linalg.matrix_power(a, 2.0),
+                                  lambda T, a: T.matrix_power(a, 2.0),
+                                  lambda T, a: a.matrix_power(2.0),
+                                  lambda T, a: a.matrix_power(n=-1.0),
+                                  lambda T, a: T.linalg.matrix_power(a, n=2.5),
+                                  lambda T, a: T.linalg.matrix_power(a, True)])
+def test_matrix_power_refuses_a_float_power(call):
+    err = check(lambda T: call(T, T.eye(2)))
+    assert isinstance(err, TypeError) and "must be int, not" in str(err)

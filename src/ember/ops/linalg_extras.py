@@ -28,6 +28,8 @@ def matrix_power(A, n):
         return out
     if n < 0:
         A, n = inv(A), -n
+        if n == 1:      # (the inverse itself, no clone: PyTorch's graph)
+            return A
     if n == 1:
         return clone(A)
     if n == 2:
@@ -405,8 +407,10 @@ for _f in (tensorinv, tensorsolve, householder_product):
     register(_f, _f.__name__, method=False, namespace="linalg", node=None)
 register(diagonal, "diagonal", method=False, namespace="linalg", node=None, out=False)
 register(vander, "vander", method=False, namespace="linalg", node=None, out=False)
-register(matrix_power, "matrix_power", namespace="linalg", node=None, out=same_dtype())
-register(matrix_power, "matrix_power", node=None, out=same_dtype())
+# (the method is torch.matrix_power's: each form checks n under its own name)
+register(matrix_power, "matrix_power", namespace="linalg", method=False, node=None,
+         out=same_dtype(), ints={"n": "int"})
+register(matrix_power, "matrix_power", node=None, out=same_dtype(), ints={"n": "int"})
 register(cholesky_solve, "cholesky_solve", node=CholeskySolveBackward0)
 register(cholesky_inverse, "cholesky_inverse", node=CholeskyInverseBackward0)
 register(triangular_solve, "triangular_solve", node=None, out=same_dtype())
