@@ -179,6 +179,7 @@ def _nll_checks(input, target, weight, node):
 
 
 def _nll(input, target, weight, ignore_index, reduction, node):
+    from ...ops._nll_cascade import cascade_sum
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
                              else "nll_loss2d_forward", weight=weight)
@@ -203,14 +204,17 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     w = np.where(valid, w[safe], x.dtype.type(0)).astype(x.dtype)
     xm = np.moveaxis(xs, 1, -1)
     losses = -np.take_along_axis(xm, safe[..., None], -1)[..., 0] * w
-    total = w.sum()
     if reduction == "none":
         data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
-    elif reduction == "sum":
-        data = losses.sum()
+        total = w.sum()
     else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            data = losses.sum() / total
+        kept = np.flatnonzero(valid)
+        data = cascade_sum(losses.reshape(-1)[kept], kept)
+        total = x.dtype.type(kept.size) if weight is None else \
+            cascade_sum(w.reshape(-1)[kept], kept)
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                data = x.dtype.type(data / total)
     if not _tracked(input):
         return wrap(np.asarray(data, x.dtype))
     coef = np.zeros_like(xm)
