@@ -128,3 +128,15 @@ def test_matrix_power_graph(n):
 def test_matrix_power_refuses_a_float_power(call):
     err = check(lambda T: call(T, T.eye(2)))
     assert isinstance(err, TypeError) and "must be int, not" in str(err)
+
+
+@pytest.mark.parametrize("ord", [0, INF, -INF, -1, -2, 0.5, 1, 2, 3])
+@pytest.mark.parametrize("xs", [[0.0, 2.0, -2.0, 1.0], [0.0, 0.0, 3.0], [3.0, -3.0, 3.0, 1.0]])
+def test_vector_norm_gradient(xs, ord):
+    # (ord 0: PyTorch's norm_backward gives no gradient; inf: ties share it)
+    def run(T):
+        x = T.tensor(xs, dtype=T.float64, requires_grad=True)
+        y = x * 2
+        (T.linalg.vector_norm(y, ord) + T.norm(y, ord) + y.sum()).backward()
+        return x.grad
+    check(run, rtol=1e-12)

@@ -29,8 +29,8 @@ def _vector_norm_grad(xp, g, x, r, p, dims, keepdim):
     dims = tuple(range(len(shape))) if dims is None else dims
     if not keepdim:
         g, r = _keep_shape(xp, g, shape, dims), _keep_shape(xp, r, shape, dims)
-    if p == 0:
-        return x * 0
+    if p == 0:      # (norm_backward's undefined gradient: x.grad stays None)
+        return None
     if p == 1:
         return xp.sgn(x) * g
     if p == 2:
@@ -59,8 +59,8 @@ def _vector_norm_grad_recorded(g, x, r, p, dims, keepdim):
     if not keepdim and x.ndim and dims is not None:
         for d in sorted(dims):
             g, r = g.unsqueeze(d), r.unsqueeze(d)
-    if p == 0:
-        return x * 0
+    if p == 0:      # (norm_backward's undefined gradient: x.grad stays None)
+        return None
     if p == 1:
         return x.sgn() * g
     if p == 2:
