@@ -14,7 +14,7 @@ from ._common import D, keep_index, kernel_refuses, np, recorded, wrap, wrap_dim
 from ._out import into
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
-from . import _topk_ties
+from . import _introsort, _topk_ties
 from .reduction import _NO_DIM, _NO_KEEPDIM, one_dim_keepdim, select_back
 from ._topk_ties import _THRESHOLD as THRESHOLD, _sort as _std_sort
 from .._size import int_value
@@ -111,20 +111,34 @@ def record_selection(node, input, x, values, idx, d, kept, result_t, dim, like=N
     return result_t(keep_index(recorded(node, values, (input,), ctx), indices), indices)
 
 
-def argsort_array(x, d, descending=False, stable=False):
+def argsort_array(x, d, descending=False, stable=False, strides=None):
     """np.argsort along `d`, NaN last (first when descending); stable keeps
-    ties in their order in both directions."""
-    # PyTorch's unstable sort is std::sort, an insertion sort (so stable) on
-    # 16 entries or fewer; on longer rows its order among ties is not
-    # reproduced (ops/_topk_ties.py could replay it, at Python speed).
-    kind = "stable" if stable or x.shape[d] <= 16 else None
+    ties in their order in both directions. Unstable: PyTorch's order among
+    ties (std::sort's, replayed by _introsort.py where a row has ties; its
+    insertion sort on 16 entries or fewer is stable). `strides`: the input's,
+    where `x` is a copy of it."""
+    if not stable and _introsort.stable_rows(x, d, descending, strides):
+        stable = True
+    kind = "stable" if stable or x.shape[d] <= THRESHOLD else None
+    if kind and x.dtype.kind in "iu" and x.itemsize > 2 and x.size > 4096 and not is_meta(x):
+        x = _narrow(x)      # (NumPy's stable sort of 16-bit ints is a radix sort)
     if not descending:
-        return np.argsort(x, axis=d, kind=kind)
-    # Sorting the reversed array ascending and reversing the result puts
-    # NaN first and keeps ties in their original order.
-    rev = (slice(None),) * d + (slice(None, None, -1),)     # (np.flip, without its checks)
-    idx = np.argsort(x[rev], axis=d, kind=kind)
-    return (x.shape[d] - 1) - idx[rev]
+        idx = np.argsort(x, axis=d, kind=kind)
+    else:
+        # Sorting the reversed array ascending and reversing the result puts
+        # NaN first and keeps ties in their original order.
+        rev = (slice(None),) * d + (slice(None, None, -1),)     # (np.flip, without its checks)
+        idx = (x.shape[d] - 1) - np.argsort(x[rev], axis=d, kind=kind)[rev]
+    if kind is None and not is_meta(x):
+        idx = _introsort.unstable_argsort(x, d, descending, idx)
+    return idx
+
+
+def _narrow(x):
+    lo, hi = int(x.min()), int(x.max())
+    if -32768 <= lo and hi < 32768:
+        return x.astype(np.int16)
+    return x.astype(np.uint16) if 0 <= lo and hi < 65536 else x
 
 
 def as_1d(input, dim):
@@ -160,7 +174,8 @@ def sort(input, dim=-1, descending=False, *, stable=_NOT_GIVEN):
     _orderable(x, "Sort")
     # PyTorch's sort.stable overload (SortBackward1) is chosen by passing `stable`.
     node = SortBackward0 if stable is _NOT_GIVEN else SortBackward1
-    idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN)
+    idx = argsort_array(x, d, descending, bool(stable) and stable is not _NOT_GIVEN,
+                        input._data.strides)
     return record_selection(node, input, x, _take(x, idx, d), idx, d, True, return_types.sort,
                             dim, like=x)
 
@@ -176,7 +191,7 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
     _sort_flags(descending, stable, "argsort")
     x, d = as_1d(input, dim)
     _orderable(x, "Sort")
-    idx = argsort_array(x, d, descending, stable)
+    idx = argsort_array(x, d, descending, stable, input._data.strides)
     return wrap(_L.laid_out(idx.reshape(input._data.shape), _L.preserve_format, like=x))
 
 
