@@ -123,10 +123,9 @@ def test_unconvertible_arrays_are_refused_in_pytorchs_words(make):
     assert errors[1] == errors[0]
 
 
-def test_unsigned_arrays_without_an_ember_dtype_are_refused():
-    """PyTorch has uint16/32/64 tensors (with few ops); Ember does not yet, and says so."""
-    with pytest.raises(TypeError, match="Ember has no uint32 dtype yet"):
-        ember.from_numpy(np.array([1], np.uint32))
+def test_unsigned_arrays_make_uint_tensors():
+    """PyTorch's uint16/32/64 tensors (few ops; tests/test_uint_dtypes.py)."""
+    assert ember.from_numpy(np.array([1], np.uint32)).dtype is ember.uint32
 
 
 SCALARS = ["np.float32(2.5)", "np.int64(2)", "np.int8(2)", "np.bool_(True)", "np.complex64(1+1j)",

@@ -15,6 +15,7 @@ try:
     from ._dtype import (dtype, float32, float64, float16, int64, int32, int16, int8, uint8,
                          bool_ as bool, float, double, half, long, int, short,
                          complex64, complex128, complex32, cfloat, cdouble, chalf,
+                         uint16, uint32, uint64,
                          get_default_dtype, set_default_dtype, promote_types)
     from ._tensor import Tensor, Size
     from ._layout import *  # noqa: F401,F403  (layouts and memory formats)

@@ -84,8 +84,12 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, pin_memory=False,
         if s.imag:
             raise _overflow(_CPP_NAMES.get(dtype._np, "bool"))
         s = s.real
-    return tensor(s if dtype.is_complex else float(s), dtype=dtype, device=device,
-                  requires_grad=requires_grad)
+    unsigned = dtype in D.UINTS and not isinstance(s, Tensor)
+    if unsigned:    # (an int wraps, exactly: not through a double)
+        s = int(s) % 2 ** (8 * dtype.itemsize) if isinstance(s, (int, np.integer)) \
+            else int(float(s))
+    return tensor(s if dtype.is_complex or unsigned else float(s), dtype=dtype,
+                  device=device, requires_grad=requires_grad)
 
 
 def _is_int(s):

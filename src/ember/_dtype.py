@@ -106,6 +106,30 @@ _MissingDtype.__module__, _MissingDtype.__name__, _MissingDtype.__qualname__ = (
     "ember", "dtype", "dtype")
 
 
+class _UIntDtype(dtype):
+    """uint16, uint32, uint64: PyTorch's "limited support" dtypes. Their NumPy
+    dtype, `_np`, is set the first time it is read (load_uints), which also
+    puts the check of which ops they may take in place (_uint_ops.py), so
+    that no op pays for it before such a tensor exists."""
+    __slots__ = ()
+    _np = dtype._np         # (the slot, unset until load_uints fills it)
+
+    def __init__(self, name, itemsize):
+        self.name = name
+        self._category = _INT
+        self.is_floating_point = self.is_complex = self.is_signed = False
+        self.itemsize = itemsize
+
+    def __getattr__(self, name):
+        if name != "_np":
+            raise AttributeError(name)
+        load_uints()
+        return self._np
+
+
+_UIntDtype.__module__, _UIntDtype.__name__, _UIntDtype.__qualname__ = ("ember", "dtype", "dtype")
+
+
 float32 = dtype("float32", np.float32, _FLOAT)
 float64 = dtype("float64", np.float64, _FLOAT)
 float16 = dtype("float16", np.float16, _FLOAT)
@@ -119,6 +143,10 @@ bfloat16 = (_LaterDtype if _HAVE_ML_DTYPES else _MissingDtype)("bfloat16", 2, _F
 complex64 = dtype("complex64", np.complex64, _COMPLEX)
 complex128 = dtype("complex128", np.complex128, _COMPLEX)
 complex32 = _MissingDtype("complex32", 4, _COMPLEX)
+uint16 = _UIntDtype("uint16", 2)
+uint32 = _UIntDtype("uint32", 4)
+uint64 = _UIntDtype("uint64", 8)
+UINTS = (uint16, uint32, uint64)
 
 # PyTorch's aliases.
 float = float32
@@ -152,11 +180,12 @@ HALF_NP = {np.dtype(np.float16)}
 SCALAR_NAMES = {float32: "Float", float64: "Double", float16: "Half", int64: "Long",
                 int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool_: "Bool",
                 bfloat16: "BFloat16", complex64: "ComplexFloat", complex128: "ComplexDouble",
-                complex32: "ComplexHalf"}
+                complex32: "ComplexHalf", uint16: "UInt16", uint32: "UInt32", uint64: "UInt64"}
 C_NAMES = {float32: "float", float64: "double", float16: "c10::Half", int64: "long int",
            int32: "int", int16: "short int", int8: "signed char", uint8: "unsigned char",
            bool_: "bool", bfloat16: "c10::BFloat16", complex64: "c10::complex<float>",
-           complex128: "c10::complex<double>", complex32: "c10::complex<c10::Half>"}
+           complex128: "c10::complex<double>", complex32: "c10::complex<c10::Half>",
+           uint16: "short unsigned int", uint32: "unsigned int", uint64: "long unsigned int"}
 # (bfloat16 has float32's range: c10 maps it to complex64)
 _TO_COMPLEX = {float32: complex64, float64: complex128, float16: complex32,
                bfloat16: complex64}
@@ -167,6 +196,7 @@ LEGACY_TENSOR_NAMES = {
     int64: "LongTensor", int32: "IntTensor", int16: "ShortTensor", int8: "CharTensor",
     uint8: "ByteTensor", bool_: "BoolTensor", bfloat16: "BFloat16Tensor",
     complex64: "ComplexFloatTensor", complex128: "ComplexDoubleTensor",
+    uint16: "UInt16Tensor", uint32: "UInt32Tensor", uint64: "UInt64Tensor",
 }
 
 
@@ -226,6 +256,26 @@ def load_bfloat16():
         _ml_dtypes, _BF16_NP = ml_dtypes, np_bf16
 
 
+def load_uints():
+    """Give uint16, uint32 and uint64 their NumPy dtypes (once), and put in
+    place the check of the ops they may take (_uint_ops.install)."""
+    if "_np" in _LOADED_UINTS:
+        return
+    with _LOADING:
+        if "_np" in _LOADED_UINTS:
+            return
+        for d in UINTS:
+            d._np = np.dtype(d.name)
+            _BY_NP[d._np] = d
+            _BY_NP_TYPE[d._np.type] = d
+        _LOADED_UINTS.add("_np")
+    from . import _uint_ops
+    _uint_ops.install()
+
+
+_LOADED_UINTS = set()
+
+
 def half_np(name):
     """The half types of HALF_NP named `name` ("float16", "bfloat16"): a set
     that gets bfloat16 when it loads."""
@@ -277,11 +327,9 @@ def from_numpy_dtype(np_dtype):
         if np_dtype.name == "bfloat16" and _ml_dtypes is None and _HAVE_ML_DTYPES:
             load_bfloat16()     # (an array of ml_dtypes' bfloat16, made by the caller)
             return from_numpy_dtype(np_dtype)
-        if np_dtype.kind == "u":
-            # PyTorch has them, with few ops (most raise NotImplementedError): Ember not yet
-            raise TypeError(f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}: "
-                            f"Ember has no {np_dtype.name} dtype yet (PyTorch's supports few "
-                            "ops); convert it to int64 first") from None
+        if np_dtype.kind == "u" and not _LOADED_UINTS:
+            load_uints()    # (an array of uint16/32/64, made by the caller)
+            return from_numpy_dtype(np_dtype)
         raise TypeError(
             f"can't convert np.ndarray of type numpy.{np_dtype.type.__name__}. The only "
             "supported types are: float64, float32, float16, complex64, complex128, int64, "
@@ -292,12 +340,21 @@ def promote_types(a, b):
     """torch.promote_types: the smallest dtype both a and b convert to safely."""
     if a is b:
         return a
+    if (a._category == _COMPLEX or b._category == _COMPLEX) and (
+            a.__class__ is _UIntDtype or b.__class__ is _UIntDtype):
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {SCALAR_NAMES[a]} and {SCALAR_NAMES[b]}")
     if a._category == _COMPLEX or b._category == _COMPLEX:
         # Complex outranks the rest, but its parts widen to a wider float
         # (complex64 with float64 is complex128).
         if a._category < _FLOAT or b._category < _FLOAT:
             return a if a._category == _COMPLEX else b
         return promote_types(a.to_real(), b.to_real()).to_complex()
+    if a._category != b._category and (a._category >= _FLOAT or b._category >= _FLOAT):
+        return a if a._category > b._category else b
+    if a.__class__ is _UIntDtype or b.__class__ is _UIntDtype:
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {SCALAR_NAMES[a]} and {SCALAR_NAMES[b]}")
     if a._category != b._category:
         return a if a._category > b._category else b
     if a is bfloat16 or b is bfloat16:

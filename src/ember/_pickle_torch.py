@@ -49,7 +49,11 @@ TORCH_SIZE = TorchName("torch", "Size")
 TORCH_DEVICE = TorchName("torch", "device")
 STORAGE_TYPES = {d: TorchName("torch", D.SCALAR_NAMES[d] + "Storage")
                  for d in D._HELD}
-DTYPES = {d: TorchName("torch", d.name) for d in D._HELD}
+DTYPES = {d: TorchName("torch", d.name) for d in D._HELD + D.UINTS}
+# uint16/32/64 have no typed storage class: PyTorch saves their bytes as an
+# UntypedStorage (its numel in bytes) and names the dtype in _rebuild_tensor_v3.
+REBUILD_TENSOR_V3 = TorchName("torch._utils", "_rebuild_tensor_v3")
+STORAGE_TYPES.update(dict.fromkeys(D.UINTS, TorchName("torch.storage", "UntypedStorage")))
 
 
 def _user_state(t):
@@ -97,7 +101,7 @@ class Storages:
         entry = self._by_owner.get(id(owner))
         if entry is None:
             key = str(len(self.records))
-            numel = raw.nbytes // arr.itemsize
+            numel = raw.nbytes // (1 if dtype in D.UINTS else arr.itemsize)
             pid = ("storage", STORAGE_TYPES[dtype], key, "cpu", numel)
             if self._legacy:
                 pid += (None,)
@@ -125,6 +129,8 @@ def _tensor_reduce(t, storages):
             OrderedDict())
     state = _user_state(t)
     cls = type(t)
+    if arr.dtype.kind == "u" and arr.dtype.itemsize > 1 and cls is Tensor and not state:
+        return REBUILD_TENSOR_V3, args + (D._BY_NP[arr.dtype],)
     if cls is not Tensor:
         # A subclass of the program's pickles as its class (a global that
         # weights-only loading refuses, as PyTorch's); one made a Parameter
@@ -210,7 +216,7 @@ def pickler_class(pickle_module):
                 raise
 
         dispatch[TorchName] = save_torch_name
-        dispatch[D.dtype] = save_dtype
+        dispatch[D.dtype] = dispatch[D._UIntDtype] = save_dtype
         dispatch[types.FunctionType] = save_global
 
     return TorchPickler

@@ -13,10 +13,13 @@ from ._tensor import Tensor
 # Integer limits, and the names PyTorch's checked conversions print: tensor()
 # (`unpackIntegral`) and Scalar.to<T>() (range factories) word them differently.
 _LIMITS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
-           for t in (np.int64, np.int32, np.int16, np.int8, np.uint8)}
+           for t in (np.int64, np.int32, np.int16, np.int8, np.uint8, np.uint16, np.uint32,
+                     np.uint64)}
 _CPP_NAMES = {np.dtype(np.int64): "int64_t", np.dtype(np.int32): "int",
               np.dtype(np.int16): "int16_t", np.dtype(np.int8): "int8_t",
-              np.dtype(np.uint8): "uint8_t", np.dtype(np.float16): "c10::Half",
+              np.dtype(np.uint8): "uint8_t", np.dtype(np.uint16): "uint16_t",
+              np.dtype(np.uint32): "uint32_t", np.dtype(np.uint64): "uint64_t",
+              np.dtype(np.float16): "c10::Half",
               np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 D.on_bfloat16(lambda bf16: _CPP_NAMES.__setitem__(bf16, "c10::BFloat16"))
 
@@ -100,6 +103,8 @@ def _scalar_to(v, dt, name=None):
         lo, hi = _LIMITS[dt]
         if not lo <= v <= hi:   # NaN fails this too
             raise _overflow(name)
+        return int(v)
+    if dt == _U64 and 0 <= v < 2 ** 64:
         return int(v)
     if not (-2 ** 63 <= v < 2 ** 63 and _int_fits(v, dt)):
         raise _overflow(name)
@@ -203,6 +208,8 @@ def _store_scalar(x, dt):
         return float(x)
     if kind == "b" and isinstance(x, (complex, np.complexfloating)):
         return bool(x)      # (PyTorch's bool unpacking takes a complex number: nonzero)
+    if dt == _U64:
+        return _unsigned_long_long(x)
     if isinstance(x, float) or (kind == "b" and isinstance(x, np.bool_)):
         return bool(x) if kind == "b" else _scalar_to(float(x), dt, dt.name)
     try:
@@ -214,6 +221,22 @@ def _store_scalar(x, dt):
     if not -2 ** 63 <= v < 2 ** 63:
         raise ValueError("Overflow when unpacking long long")
     return _scalar_to(v, dt, dt.name)
+
+
+_U64 = np.dtype(np.uint64)
+
+
+def _unsigned_long_long(x):
+    """A uint64 element: PyTorch unpacks an unsigned long long (no float,
+    no negative number)."""
+    if isinstance(x, (float, np.floating)):
+        raise TypeError("an integer is required")
+    v = operator.index(x)
+    if v < 0:
+        raise OverflowError("can't convert negative int to unsigned")
+    if v >= 2 ** 64:
+        raise OverflowError("int too big to convert")
+    return v
 
 
 def _store(x, sizes, dim, dt, out):
@@ -243,7 +266,8 @@ def _from_python_slow(data, dtype):
         return np.zeros(sizes, dtype._np)
     flat = []
     _store(data, sizes, 0, dtype._np, flat)
-    wide = np.float64 if dtype.is_floating_point else np.complex128 if dtype.is_complex else None
+    wide = np.float64 if dtype.is_floating_point else np.complex128 if dtype.is_complex else \
+        np.uint64 if dtype is D.uint64 else None
     return _cast_wide(np.array(flat, dtype=wide).reshape(sizes), dtype)
 
 
@@ -289,7 +313,7 @@ def _from_python(data, dtype):
     # NumPy's own inference is the fast path; anything it would do differently
     # from PyTorch (ragged, objects, ints past int64) takes PyTorch's path.
     if (arr is None or arr.dtype.kind not in "biufc" or arr.dtype == np.uint64
-            or (arr.dtype.kind == "f" and float not in kinds)):
+            or (arr.dtype.kind == "f" and float not in kinds) or dtype is D.uint64):
         return _from_python_slow(data, dtype)
     if arr.dtype.kind == "c" and dtype is None:
         dtype = D.default_complex()

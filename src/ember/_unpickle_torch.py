@@ -253,6 +253,8 @@ def _torch_globals():
                      ("tensor subclasses", "_rebuild_wrapper_subclass"),
                      ("tensors saved from NumPy", "_rebuild_device_tensor_from_numpy")]:
         g["torch._utils." + fn] = _unsupported(what)
+    for d in D.UINTS:       # (their tensors are saved with untyped storages)
+        g["torch." + d.name] = d
     for d in D._HELD:       # (bfloat16 too, where ml_dtypes gives NumPy one)
         g["torch." + d.name] = d
         storage = StorageType(d)
@@ -265,8 +267,7 @@ TORCH_GLOBALS = _torch_globals()
 
 # Names on PyTorch's allow-list that stand for what Ember does not have yet.
 _MISSING = (
-    [f"torch.{n}" for n in ("bfloat16", "complex32", "uint16",
-                            "uint32", "uint64", "qint8", "quint8", "qint32", "quint4x2",
+    [f"torch.{n}" for n in ("bfloat16", "complex32", "qint8", "quint8", "qint32", "quint4x2",
                             "quint2x4", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
                             "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2",
                             "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2",

@@ -404,7 +404,8 @@ _VALUE_BASED_CASTING = int(np.__version__.split(".")[0]) < 2
 
 
 _INT_BOUNDS = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
-               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8)}
+               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                         np.uint64)}
 
 
 def kernel_refuses(kernel, np_dtype):

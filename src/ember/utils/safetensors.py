@@ -23,14 +23,15 @@ from .._tensor import Tensor
 
 __all__ = ["save", "save_file", "load", "load_file", "save_model", "load_model"]
 
-# The file format's dtype names. Those missing from Ember (BF16, F8_*, U16,
-# U32, U64) are refused by name when loading, see _ember_dtype. The format
+# The file format's dtype names. Those missing from Ember (BF16, F8_*) are
+# refused by name when loading, see _ember_dtype. The format
 # has complex64 (C64) and no complex128: saving one fails as in
 # safetensors.torch, whose size table has no entry for it (a KeyError).
 _TYPES = {
     "F64": D.float64, "F32": D.float32, "F16": D.float16,
     "I64": D.int64, "I32": D.int32, "I16": D.int16, "I8": D.int8,
     "U8": D.uint8, "BOOL": D.bool_, "C64": D.complex64,
+    "U16": D.uint16, "U32": D.uint32, "U64": D.uint64,
 }
 
 
