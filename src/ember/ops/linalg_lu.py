@@ -4,14 +4,15 @@ batched partial-pivoting factorisation of linalg_common (LAPACK's getrf
 pivots and info); the derivatives are PyTorch's linalg_lu_backward, the
 solve rule pushed through A = P L U, and linalg_lstsq_backward."""
 from .. import return_types as RT
-from ._common import D, Tensor, np, recorded_multi, tracked
+from ._common import D, Tensor, broadcast_error, np, recorded_multi, tracked
 from .._layout import c_strided
 from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from .linalg_common import (at_least_2d, column_major, const, float_input, lu_np, mH, np_dtype,
-                            vector_rhs, np_solve, singular_error, svd_np, warn_once)
+                            vector_rhs, np_solve, singular_error, warn_once)
 from .linalg_decompositions import _pinv_grad, pinv
 from .linalg_solvers import tri_mask
+from . import _lstsq_drivers as _drivers
 
 __all__ = ["lu_factor", "lu_factor_ex", "lu", "lu_solve", "lstsq", "lu_unpack"]
 
@@ -265,41 +266,72 @@ def _lstsq_layout(x, m):
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
+    """PyTorch's linalg_lstsq: its checks in its order, then LAPACK's driver
+    (see _lstsq_drivers): gels gives no rank, gelsy no residuals, gelsd and
+    gelss the singular values; residuals where m > n (for gelsd and gelss
+    only where every matrix has rank n), from LAPACK's rows n:m of B."""
     name = "torch.linalg.lstsq"
-    if driver is not None and driver not in _DRIVERS:
-        raise RuntimeError(f"{name}: parameter `driver` should be one of "
-                           "(gels, gelsy, gelsd, gelss)")
-    driver = driver or "gelsy"
-    float_input(A, "linalg.lstsq")
-    if A._data.dtype != B._data.dtype:
+    a, b = A._data, B._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if b.ndim < 1:
+        raise RuntimeError(f"{name}: other must have at least 1 dimension.")
+    if a.dtype != b.dtype:
         raise RuntimeError(f"{name}: Expected input and other to have the same dtype, but got "
                            f"input's dtype {D.SCALAR_NAMES[A.dtype]} and other's dtype "
                            f"{D.SCALAR_NAMES[B.dtype]}")
-    a, b = A._data, B._data
+    if not 0 <= a.ndim - b.ndim <= 1:
+        raise RuntimeError(f"{name}: input.dim() must be greater or equal to other.dim() and "
+                           "(input.dim() - other.dim()) <= 1")
     vec = vector_rhs(a, b)
     bm = b[..., None] if vec else b
     if a.shape[-2] != bm.shape[-2]:
         raise RuntimeError(f"{name}: input.size(-2) should match other.size(-1)" if vec else
                            f"{name}: input.size(-2) should match other.size(-2)")
+    driver = "gelsy" if driver is None else str(driver).lower()
+    if driver not in _DRIVERS:
+        raise RuntimeError(f"{name}: parameter `driver` should be one of "
+                           "(gels, gelsy, gelsd, gelss)")
+    float_input(A, "linalg.lstsq")
     m, n = a.shape[-2:]
-    u, s, vh = svd_np(a, full_matrices=False)
-    rtol = np.finfo(a.dtype).eps * max(m, n) if rcond is None or rcond < 0 else rcond
-    keep = s > rtol * s[..., :1] if s.shape[-1] else s > 0
-    s_inv = np.where(keep, 1 / np.where(keep, s, 1), 0).astype(a.dtype)
-    x = np.swapaxes(vh, -1, -2).conj() @ (s_inv[..., :, None] * (np.swapaxes(u, -1, -2).conj()
-                                                                   @ bm))
-    rank = keep.sum(-1).astype(np.int64)
-    real = s.dtype      # (residuals and singular values are real for a complex A)
+    # (PyTorch's default for every driver; a negative rcond reaches LAPACK)
+    rcond = float(np.finfo(a.dtype).eps) * max(m, n) if rcond is None else float(rcond)
+    try:
+        np.broadcast_shapes(a.shape[:-2], bm.shape[:-2])
+    except ValueError:
+        raise broadcast_error(a.shape[:-2], bm.shape[:-2]) from None
+    _refuse_nan(a, bm, driver)
+    x, tail, rank, sv, infos = _drivers.solve(a, bm, rcond, driver)
+    if infos.any():
+        raise singular_error(name, infos if infos.size > 1 else infos.reshape(()), _LSTSQ_TEXT)
+    real = np.finfo(a.dtype).dtype      # (residuals and singular values are real for a complex A)
     residuals = np.zeros((0,), real)
-    if driver != "gelsy" and m > n and np.all(rank == n):
-        residuals = (np.abs(a @ x - bm) ** 2).sum(-2).astype(real)
+    if m > n and driver != "gelsy" and (driver == "gels" or np.all(rank == n)):
+        residuals = (np.abs(tail) ** 2).sum(-2).astype(real)
     rank = rank if driver != "gels" else np.zeros((0,), np.int64)
-    sv = s if driver in ("gelsd", "gelss") else np.zeros((0,), real)
+    sv = sv if driver in ("gelsd", "gelss") else np.zeros((0,), real)
     # (LAPACK's solution: by columns, in a buffer of max(m, n) rows)
     x = _lstsq_layout(x, m)
     x = x[..., 0] if vec else x
     sol, res = recorded_multi(LinalgLstsqBackward0, [x, residuals], (A, B), (vec,))
     return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asanyarray(rank)), Tensor._wrap(sv))
+
+
+_LSTSQ_TEXT = ("The least squares solution could not be computed because the input matrix does "
+               "not have full rank (error code: {}).").format
+
+
+def _refuse_nan(a, b, driver):
+    """MKL's drivers refuse a NaN in A or B (LAPACK's info -4 or -6; gels's
+    -5, -7), which PyTorch reports as an internal assert."""
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    nan_a = np.broadcast_to(np.isnan(a).any((-2, -1)), batch).reshape(-1)
+    nan_b = np.broadcast_to(np.isnan(b).any((-2, -1)), batch).reshape(-1)
+    bad = nan_a | nan_b
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise _drivers.illegal_argument(_drivers.NAN_ARGUMENT[driver][0 if nan_a[i] else 1],
+                                        bad.size > 1, i)
 
 
 def _provide():
