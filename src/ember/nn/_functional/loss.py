@@ -179,6 +179,7 @@ def _nll_checks(input, target, weight, node):
 
 
 def _nll(input, target, weight, ignore_index, reduction, node):
+    from ..._meta import is_meta
     from ...ops._nll_cascade import cascade_sum
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
@@ -207,6 +208,8 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     if reduction == "none":
         data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
         total = w.sum()
+    elif is_meta(losses):       # (shapes only: nothing to add up)
+        data = total = losses.sum()
     else:
         kept = np.flatnonzero(valid)
         data = cascade_sum(losses.reshape(-1)[kept], kept)
