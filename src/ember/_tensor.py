@@ -407,7 +407,10 @@ class Tensor(metaclass=_public_name.PublicClass):
         return float(self._scalar("double"))
 
     def __int__(self):
-        return int(self._scalar("int64_t", warn=False))  # PyTorch warns for float and complex
+        v = int(self._scalar("int64_t", warn=False))  # PyTorch warns for float and complex
+        if v >= 2 ** 63 and self._data.dtype.kind == "u":    # (a uint64's, read as int64_t)
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
+        return v
 
     def __complex__(self):
         return complex(self._scalar(None))

@@ -70,13 +70,23 @@ def _extreme(which):
 
 
 def _floating(args, kwargs):
-    """Is an operand a float or complex number or tensor? Then the op
-    computes in that type, which its kernel has."""
+    """Does the op compute in another type, which its kernel has: is an
+    operand a float or complex number or tensor? Or is it a tensor of another
+    integer dtype (not 0-d), whose promotion Ember refuses as PyTorch's?"""
+    own = None
     for a in (*args, *(v for k, v in kwargs.items() if k != "out")):
-        if isinstance(a, (float, complex)) or (
-                isinstance(a, _Tensor) and D.is_float_np(a._data.dtype) or
-                isinstance(a, _Tensor) and a._data.dtype.kind == "c"):
+        if isinstance(a, (float, complex)):
             return True
+        if isinstance(a, _Tensor):
+            dt = a._data.dtype
+            if dt.kind in "fc" or D.is_float_np(dt):
+                return True
+            if dt in _NP and own is None:
+                own = dt
+            elif a._data.ndim and own is not None and dt != own:
+                return True
+            elif a._data.ndim and own is None:
+                own = dt
     return False
 
 
@@ -222,12 +232,16 @@ def _setitem(args, kwargs):
     key, value = args[1], args[2]
     keys = key if isinstance(key, tuple) else (key,)
     tensors = [k for k in keys if isinstance(k, _Tensor) or isinstance(k, list)]
-    if not tensors:
-        return None
+    if not tensors or any(isinstance(k, _Tensor) and k._data.dtype in _NP for k in tensors):
+        return None     # (an index of these dtypes: Ember's IndexError, as PyTorch's)
     if (len(tensors) == 1 and isinstance(tensors[0], _Tensor)
             and tensors[0]._data.dtype == np.bool_ and not isinstance(value, _Tensor)):
         return "masked_fill"
     return "index_put"
+
+
+def _where(args, kwargs):
+    return "nonzero_count_cpu" if len(args) + len(kwargs) == 1 else None
 
 
 def _pad(args, kwargs):
@@ -249,7 +263,7 @@ _RULES = {
     "__setitem__": _setitem, "nn.functional.pad": _pad, "pad": _pad,
     "clamp_min": _clamp_one("min"), "clamp_min_": _clamp_one("min"),
     "clamp_max": _clamp_one("max"), "clamp_max_": _clamp_one("max"),
-    "flip": _flip, "rot90": _rot90, "fliplr": lambda a, k: _flip((a[0], 1), {}),
+    "where": _where, "flip": _flip, "rot90": _rot90, "fliplr": lambda a, k: _flip((a[0], 1), {}),
     "flipud": lambda a, k: _flip((a[0], 0), {}), "median": _median, "nanmedian": _median,
     "repeat_interleave": _repeat_interleave, "random_": _random,
     "bernoulli": _bernoulli_out_of_place, "bernoulli_": _bernoulli,

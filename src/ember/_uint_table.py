@@ -97,7 +97,7 @@ qr renorm renorm_ rms_norm rnn_relu_cell rnn_tanh_cell select_copy slogdet speci
 split_with_sizes_copy svd swapaxes_ swapdims_ threshold threshold_ transpose_ transpose_copy
 triangular_solve unfold_copy vander view_copy cauchy_ exponential_ bartlett_window
 blackman_window hamming_window hann_window kaiser_window range tril_indices triu_indices
-logspace rand_like randn randn_like normal
+logspace normal
 """
 
 # PyTorch's kernel refusing them: kernel -> the ops it refuses.
@@ -135,7 +135,8 @@ _REFUSED = {
     "binary_cross_entropy": "nn.functional.binary_cross_entropy",
     "bincount_cpu": "bincount",
     "bitwise_not_cpu": "__invert__ bitwise_not bitwise_not_",
-    "check_uniform_bounds": "uniform_ rand",
+    "check_uniform_bounds": "uniform_ rand rand_like",
+    "normal_kernel_cpu": "normal_ randn randn_like",
     "clamp_min_scalar_cpu": "nn.functional.relu nn.functional.relu_ relu relu_",
     "clamp_scalar_cpu": "nn.functional.hardtanh nn.functional.hardtanh_ nn.functional.relu6",
     "cross": "cross linalg.cross",
@@ -201,7 +202,6 @@ _REFUSED = {
                "nn.functional.softmin",
     "nextafter_cpu": "nextafter nextafter_",
     "nonzero_count_cpu": "argwhere nonzero nonzero_static",
-    "normal_kernel_cpu": "normal_",
     "pow": "nn.functional.lp_pool1d nn.functional.lp_pool2d square square_ __rpow__",
     "remainder_cpu": "remainder remainder_ __mod__ __rmod__ __imod__",
     "round_vml_cpu": "special.round",
