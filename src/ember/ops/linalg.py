@@ -6,15 +6,19 @@ matmul.
 products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
+import math
+
 from .. import _meta
+from .._meta import is_meta
 from .._backend import restore, silence
-from ._common import D, Tensor, checked_scalar, np, recorded
+from ._common import D, Tensor, broadcast_error, checked_scalar, np, recorded
 from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
 from ._xp import NUMPY, matmul_wide, provide
-from .shape import _unsafe_view, expand, reshape, unsqueeze
+from .shape import _unsafe_view, contiguous, expand, reshape, squeeze, transpose, unsqueeze
+from .shape import t as _t
 from .rearrange_views import squeeze_  # (after shape, which loads it)
 
 
@@ -360,7 +364,9 @@ def ger(input, vec2):
 
 
 def matmul(input, other):
-    """PyTorch's dispatch on the operands' ranks."""
+    """at::matmul (_matmul_impl): dot, mv, mm by rank; an N-D operand against
+    a 1-D or 2-D one folded into one mm or mv (`_should_fold`), else the
+    batch dims broadcast and one bmm, so the graph has PyTorch's nodes."""
     if _AUTOCAST.cpu:
         return _autocast(matmul, LOWER, (input, other), {})
     a, b = input._data, other._data
@@ -368,46 +374,91 @@ def matmul(input, other):
     if da == 0 or db == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
-    if da == 1 and db == 1:
-        return dot(input, other)
-    if da == 2 and db == 1:
-        return mv(input, other)
-    if da == 1 and db == 2:
-        return squeeze_(mm(unsqueeze(input, 0), other), 0)    # in place, as PyTorch
-    if da == 2 and db == 2:
-        return mm(input, other)
-    if da >= 3 and db <= 2:
-        # Fold the batch dims into the rows: one big mm (or mv).
-        lead = a.shape[:-1]
+    if da == 2:
+        if db == 2:
+            return mm(input, other)
         if db == 1:
-            if a.shape[-1] != b.shape[0]:
-                raise RuntimeError(
-                    f"size mismatch, got input ({int(np.prod(lead))}), mat "
-                    f"({int(np.prod(lead))}x{a.shape[-1]}), vec ({b.shape[0]})")
-            return _unsafe_view(mv(reshape(input, -1, a.shape[-1]), other), lead)
-        folded = mm(reshape(input, -1, a.shape[-1]), other)
-        return _unsafe_view(folded, lead + (b.shape[-1],))
-    # General batched case: broadcast the batch dims, then bmm.
-    if db == 1:
-        return squeeze_(matmul(input, unsqueeze(other, -1)), -1)
-    if da == 1:
-        return squeeze_(matmul(unsqueeze(input, 0), other), -2)
-    n, k = a.shape[-2:]
-    k2, m = b.shape[-2:]
+            return mv(input, other)
+    elif da == 1:
+        if db == 1:
+            return dot(input, other)
+        if db == 2:
+            return squeeze_(mm(unsqueeze(input, 0), other), 0)    # in place, as PyTorch
+    if _should_fold(input, other, a, b, da, db):
+        if da >= db:
+            return _folded(input, other, a.shape, db == 2)
+        # the larger operand second: folded transposed, and the result
+        # transposed back (a copy: CloneBackward0)
+        t2 = _t(input) if da == 2 else input
+        out = _folded(transpose(other, -2, -1), t2, b.shape[:-2] + b.shape[:-3:-1], da == 2)
+        return contiguous(transpose(out, -2, -1)) if da == 2 else out
+    return _broadcast_bmm(input, other, a.shape, b.shape)
+
+
+def _should_fold(input, other, a, b, da, db):
+    """ATen's should_fold: the larger operand (ranks >= 3 against <= 2) folded
+    into a matrix when the smaller one requires grad (its gradient is then
+    one mm, not a batch summed), else only where the fold is a view."""
+    if da >= db:
+        if da < 3 or db > 2:
+            return False
+        if other._requires_grad:
+            return True
+        shape, strides = a.shape, a.strides
+    else:
+        if db < 3 or da > 2:
+            return False
+        if input._requires_grad:
+            return True
+        if da == 2:     # (the transposed product would be copied back)
+            return False
+        shape, strides = b.shape[:-2] + b.shape[:-3:-1], b.strides[:-2] + b.strides[:-3:-1]
+    if 0 in shape or is_meta(a if da >= db else b):
+        return True
+    for i in range(len(shape) - 2):
+        if strides[i] != strides[i + 1] * shape[i + 1]:
+            return False
+    return True
+
+
+def _folded(t1, t2, sizes, t2_matrix):
+    """t1 (N-D, of `sizes`) folded to rows, times the matrix or vector t2."""
+    lead = tuple(sizes[:-1])
+    t1_folded = reshape(t1, math.prod(lead), sizes[-1])
+    if t2_matrix:
+        return _unsafe_view(mm(t1_folded, t2), lead + (t2._data.shape[1],))
+    return _unsafe_view(mv(t1_folded, t2), lead)
+
+
+def _broadcast_bmm(input, other, sa, sb):
+    """The batch dims broadcast (expand, reshape to one batch), one bmm."""
+    da, db = len(sa), len(sb)
+    n = sa[-2] if da > 1 else 1
+    m1 = sa[-1]
+    batch1 = sa[:-2]
+    m2 = sb[-2] if db > 1 else sb[0]
+    p = sb[-1] if db > 1 else 1
+    batch2 = sb[:-2]
+    if da == 3 and db == 3 and batch1[0] != batch2[0]:
+        # (a batch of one that requires grad goes through the fold instead)
+        if batch1[0] == 1 and input._requires_grad:
+            return matmul(squeeze(input, 0), other)
+        if batch2[0] == 1 and other._requires_grad:
+            return matmul(input, squeeze(other, 0))
     try:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        shape = np.broadcast_shapes(batch1, batch2)
     except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({a.shape[-3]}) must match the size of tensor b "
-            f"({b.shape[-3]}) at non-singleton dimension {len(a.shape) - 3}") from None
-    if k != k2:
-        raise RuntimeError(
-            "Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{int(np.prod(batch))}, {k}] but got: [{int(np.prod(batch))}, {k2}].")
-    bsz = int(np.prod(batch))
-    a3 = reshape(expand(input, batch + (n, k)), bsz, n, k)
-    b3 = reshape(expand(other, batch + (k2, m)), bsz, k2, m)
-    return _unsafe_view(bmm(a3, b3), batch + (n, m))
+        raise broadcast_error(batch1, batch2) from None
+    size = math.prod(shape)
+    t1 = reshape(expand(input, shape + (n, m1)), size, n, m1)
+    if db == 1:
+        t2 = unsqueeze(reshape(expand(other, shape + (m2,)), size, m2), 2)
+    else:
+        t2 = reshape(expand(other, shape + (m2, p)), size, m2, p)
+    out = bmm(t1, t2)
+    if db == 1:
+        return _unsafe_view(squeeze(out, -1), shape + (n,) if da > 1 else shape)
+    return _unsafe_view(out, shape + ((n, p) if da > 1 else (p,)))
 
 
 # (nn.functional.linear is declared with nn.functional; these are torch's.)
