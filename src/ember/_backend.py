@@ -58,11 +58,19 @@ except ImportError:         # NumPy 1.x: the public API (thread-local there too)
         np.seterr(**token)
 
 
+# float16, and bfloat16 once ml_dtypes is loaded (_dtype adds it)
+HALF_TARGETS = {np.dtype(np.float16)}
+
+
 def cast(x, dtype, copy=True):
     """x.astype(dtype) without NumPy's warnings: PyTorch converts NaN, inf and
     out-of-range values silently (to what the CPU's conversion gives)."""
     token = silence()
     try:
+        if x.dtype.char == "d" and np.dtype(dtype) in HALF_TARGETS:
+            # c10::Half and c10::BFloat16 are made from a float: PyTorch
+            # rounds a double to float32 first, then to the half type
+            x = x.astype(np.float32)
         return x.astype(dtype, copy=copy)
     finally:
         restore(token)

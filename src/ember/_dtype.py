@@ -9,7 +9,7 @@ import importlib.util
 import threading
 
 from . import _public_name
-from ._backend import np
+from ._backend import HALF_TARGETS, np
 
 __all__ = ["dtype", "get_default_dtype", "set_default_dtype", "promote_types"]
 
@@ -173,7 +173,7 @@ _BF16_NP = np.dtype("V2")
 # float16 and bfloat16, which PyTorch's CPU kernels compute in float32
 # (opmath): a set that load_bfloat16 adds bfloat16 to, in place, so that the
 # modules holding it see it
-HALF_NP = {np.dtype(np.float16)}
+HALF_NP = HALF_TARGETS     # (one set: cast() rounds doubles to these through float32)
 
 # How PyTorch's messages name each dtype: its scalar-type name ("Float") and
 # its C++ type ("float").

@@ -272,10 +272,10 @@ def _from_python_slow(data, dtype):
 
 
 def _cast_wide(arr, dtype):
-    # c10::Half converts from double through float.
+    # c10::Half and c10::BFloat16 convert from double through float.
     # A value past the type's range is inf, quietly, as PyTorch's cast.
     with np.errstate(over="ignore"):
-        if dtype is D.float16 and arr.dtype != np.float32:
+        if dtype._np in D.HALF_NP and arr.dtype != np.float32:
             arr = arr.astype(np.float32)
         return arr.astype(dtype._np, copy=False)
 

@@ -95,6 +95,8 @@ def setitem(input, key, value):
     nkey = _numpy_key(items, x)
     if v.dtype.kind == "c" and x.dtype.kind != "c":
         v = v.real      # (PyTorch's copy drops the imaginary part, mostly without a word)
+    if v.dtype.char == "d" and x.dtype in D.HALF_NP:
+        v = cast(v, np.float32)     # (as cast() rounds a double to a half type)
     # (a float source into an integer tensor converts NaN and inf silently, as
     # PyTorch; nothing is written, or bounds-checked, where the result is empty)
     write = basic or masked or not empty

@@ -120,6 +120,8 @@ def _write(t, data):
             raise RuntimeError(
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(data.shape, dst.shape))}") from None
+    if data.dtype.char == "d" and dst.dtype in D.HALF_NP:
+        data = cast(data, np.float32)   # (as cast() rounds a double to a half type)
     writable(dst)[...] = data
 
 

@@ -412,6 +412,8 @@ def to_dtype(input, dtype, copy=False):
         data = cast(x, dtype._np)
     else:   # (astype's order "K" is not PyTorch's for a broadcast dim)
         data = _L.empty_like(x, dtype._np)
+        if x.dtype.char == "d" and dtype._np in D.HALF_NP:
+            x = cast(x, np.float32)     # (as cast() rounds a double to a half type)
         quiet_call(np.copyto, data, x, "unsafe")
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
