@@ -70,3 +70,15 @@ def test_batched_checks_as_torch(name):
 ])
 def test_batched_check_needs_its_mode_as_torch(kw):
     check(lambda T: T.autograd.gradcheck(lambda a: a * 2, (_w(T),), **kw))
+
+
+def test_failure_texts_are_pytorch_words():
+    import sys
+
+    import torch.autograd.gradcheck  # noqa: F401
+    from ember.autograd import _gradcheck_batched as ours
+    theirs = sys.modules["torch.autograd.gradcheck"]
+    assert ours.FAILED_BATCHED_GRAD_MSG == theirs.FAILED_BATCHED_GRAD_MSG
+    assert ours.FAILED_BATCHED_GRAD_MSG_FWD_AD == theirs.FAILED_BATCHED_GRAD_MSG_FWD_AD
+    got = ours._failed_msg(1, 0, "R", "E", is_forward_ad=True)
+    assert got == theirs._get_failed_batched_grad_test_msg(1, 0, "R", "E", is_forward_ad=True)

@@ -11,6 +11,7 @@ import pytest
 import ember
 from compare_torch import check, msg, run
 from cpu_kind import MKL_AVX512
+from test_autograd_gradcheck import _DoubleBackwardWrong
 
 torch = pytest.importorskip("torch")
 
@@ -194,26 +195,6 @@ def test_fast_forward_mode_complex_wrong_as_torch():
     (_, e), (_, t) = run(verdict, ember), run(verdict, torch)
     assert t is not None and type(e).__name__ == type(t).__name__
     same_text(msg(e).split("\nThe above")[0], msg(t).split("\nThe above")[0])
-
-
-class _DoubleBackwardWrong:
-    @staticmethod
-    def make(T):
-        class F(T.autograd.Function):
-            @staticmethod
-            def forward(ctx, a):
-                ctx.save_for_backward(a)
-                return a * a
-
-            @staticmethod
-            def backward(ctx, g):
-                a, = ctx.saved_tensors
-                return g * 2 * a.detach()
-
-            @staticmethod
-            def jvp(ctx, t):
-                return t * 2
-        return F.apply
 
 
 GRADGRAD = {
