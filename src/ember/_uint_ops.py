@@ -30,7 +30,12 @@ from ._uint_table import _OK, _OWN_CHECK, _REFUSED, _UNSURE
 def _uint_of(args, kwargs):
     """The first uint16/32/64 dtype among the arguments (a tensor's, or a
     dtype given), None if none."""
-    for a in (*args, *kwargs.values()):
+    d = _uint_in(args)
+    return d if d is not None or not kwargs else _uint_in(kwargs.values())
+
+
+def _uint_in(values):
+    for a in values:
         c = a.__class__
         if c is D._UIntDtype:
             return a
@@ -289,10 +294,8 @@ def _guard(fn, key, rule):
     """fn, refusing (or letting run, unchecked inside) a call on these dtypes."""
     @functools.wraps(fn)
     def guarded(*args, **kwargs):
-        if getattr(_STATE, "inside", False):
-            return fn(*args, **kwargs)
         d = _uint_of(args, kwargs)
-        if d is None:
+        if d is None or getattr(_STATE, "inside", False):
             return fn(*args, **kwargs)
         if rule is not True:
             kernel = rule if rule.__class__ is str else rule(args, kwargs)

@@ -57,7 +57,7 @@ split_with_sizes unsafe_split_with_sizes index_select where select_scatter diago
 outer ger meshgrid cartesian_prod unfold as_strided new_full new_empty_strided sum_to_size
 is_nonzero nn.functional.embedding_renorm_ embedding nn.functional.embedding
 tensor as_tensor zeros ones full empty zeros_like ones_like full_like empty_like
-scalar_tensor randint randint_like empty_strided __pos__ __getitem__ __contains__
+scalar_tensor randint randint_like empty_strided empty_permuted __pos__ __getitem__ __contains__
 __truediv__ __rtruediv__ __itruediv__ __mul__ __rmul__ __imul__ __and__ __rand__ __iand__
 __or__ __ror__ __ior__ __xor__ __rxor__ __ixor__ __eq__ __ne__ dropout feature_alpha_dropout
 alpha_dropout
@@ -97,7 +97,7 @@ qr renorm renorm_ rms_norm rnn_relu_cell rnn_tanh_cell select_copy slogdet speci
 split_with_sizes_copy svd swapaxes_ swapdims_ threshold threshold_ transpose_ transpose_copy
 triangular_solve unfold_copy vander view_copy cauchy_ exponential_ bartlett_window
 blackman_window hamming_window hann_window kaiser_window range tril_indices triu_indices
-logspace normal
+logspace normal binomial native_norm matrix_rank pca_lowrank svd_lowrank
 """
 
 # PyTorch's kernel refusing them: kernel -> the ops it refuses.
@@ -145,6 +145,7 @@ _REFUSED = {
     "cumprod_out_cpu": "cumprod_",
     "cumsum_out_cpu": "cumsum_",
     "reflection_pad1d": "stft",
+    "poisson_cpu": "poisson",
     "slow_conv2d_cpu": "conv1d conv2d nn.functional.conv1d nn.functional.conv2d",
     "min_all": "nn.functional.multilabel_margin_loss",
     "div_floor_cpu": "floor_divide floor_divide_ nn.functional.group_norm __floordiv__ "
