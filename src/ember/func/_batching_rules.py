@@ -8,8 +8,8 @@ PyTorch name, so one rule serves `ember.sum`, `Tensor.sum` and `F.x` alike:
 - element-wise ops: the batched inputs' dims lined up (a sample of rank r
   in a result of rank R gets R - r unit dims after the batch), one call;
 - reductions, softmax, and shape ops: their `dim`s shifted past the batch;
-- matmul and linear: one matrix product over the batch (one BLAS call when
-  the right operand is shared);
+- matrix products (dot, mv, mm, bmm, matmul, linear, addmm, ...): functorch's
+  rules and decompositions (_batching_products.py);
 - convolutions, pooling and losses: the batch merged into the op's own
   batch dim (per-sample weights by grouping);
 - any other op: once per sample, stacked (correct, and slower).
@@ -331,62 +331,6 @@ def _getitem(fn, name, level, args, kwargs):
     return wrap(fn(x._phys, (slice(None),) + parts), level)
 
 
-# -- products ---------------------------------------------------------------------
-
-# the per-sample ranks mm, bmm, mv and dot take (matmul takes any)
-_MATMUL_RANKS = {"mm": (2, 2), "bmm": (3, 3), "mv": (2, 1), "dot": (1, 1)}
-
-
-def _matmul(fn, name, level, args, kwargs):
-    a, b = args[0], args[1]
-    ra, rb = a.dim(), b.dim()
-    if (ra, rb) != _MATMUL_RANKS.get(name, (ra, rb)):
-        if name == "dot":
-            raise RuntimeError("Got wrong shapes for dot")
-        raise RuntimeError(   # (PyTorch's message, its missing spaces too)
-            f"Shape mismatch: Got incorrect dims for {name}(a, b). a has dim {ra}and b has "
-            f"dim {rb}but expected them to have dim {_MATMUL_RANKS[name][0]} and dim "
-            f"{_MATMUL_RANKS[name][1]}")
-    if kwargs or ra == 0 or rb == 0:
-        return _per_sample(fn, name, level, args, kwargs)
-    ba, bb = is_batched(a, level), is_batched(b, level)
-    if ra == rb == 1 and ba != bb:
-        # (functorch's dot rule: one batch of vectors against one vector is
-        # matmul(A, b.t()), an mv, or for the vector first a (1, k) @ (k, B))
-        return wrap(call("matmul", phys(a, level), phys(b, level).t()), level)
-    pa, pb = phys(a, level), phys(b, level)
-    # vectors as matrices (a row, a column), squeezed again at the end
-    if ra == 1:
-        pa = pa.unsqueeze(-2)
-    if rb == 1:
-        pb = pb.unsqueeze(-1)
-    la, lb = max(ra, 2), max(rb, 2)
-    if ba and not bb and lb == 2:
-        # one matrix for the whole batch: one product of (B*..., k) by (k, n)
-        out = call("matmul", pa.reshape(-1, pa.shape[-1]), pb)
-        out = out.reshape(tuple(pa.shape[:-1]) + (pb.shape[-1],))
-    else:
-        # the batch first, then each operand's own batch dims lined up
-        batch = max(la, lb) - 2
-        if ba:
-            pa = pa.reshape((pa.shape[0],) + (1,) * (batch - (la - 2)) + tuple(pa.shape[1:]))
-        if bb:
-            pb = pb.reshape((pb.shape[0],) + (1,) * (batch - (lb - 2)) + tuple(pb.shape[1:]))
-        out = call("matmul", pa, pb)
-    if rb == 1:
-        out = out.squeeze(-1)
-    if ra == 1:
-        out = out.squeeze(-1 if rb == 1 else -2)
-    return wrap(out, level)
-
-
-def _linear(fn, name, level, args, kwargs):
-    x, w = args[0], _get(args, kwargs, 1, "weight")
-    bias = _get(args, kwargs, 2, "bias")
-    out = call("matmul", x, w.transpose(-1, -2) if w.dim() > 1 else w)
-    return out + bias if bias is not None else out
-
-
 # -- forward-mode AD ----------------------------------------------------------------
 
 def _make_dual(fn, name, level, args, kwargs):
@@ -451,8 +395,8 @@ def _register_tables():
     RULES["movedim"] = RULES["moveaxis"] = _movedim
     RULES["cat"] = RULES["concat"] = RULES["concatenate"] = RULES["stack"] = _joined
     RULES["__getitem__"] = _getitem
-    RULES["matmul"] = RULES["mm"] = RULES["bmm"] = RULES["mv"] = RULES["dot"] = _matmul
-    RULES["linear"] = _linear
+    from . import _batching_products
+    RULES.update(_batching_products.rules())
     RULES["make_dual"] = _make_dual
     RULES["unpack_dual"] = _unpack_dual
     from . import _batching_nn
