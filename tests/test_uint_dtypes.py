@@ -10,6 +10,8 @@ dtype, or PyTorch's refusal of these dtypes.
 """
 import io
 import pickle
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -209,3 +211,26 @@ def test_safetensors_both_ways(dt):
     assert st.load(es.save({"x": x}))["x"].tolist() == x.tolist()
     back = es.load(st.save({"x": torch.tensor([4, 5], dtype=getattr(torch, dt))}))["x"]
     assert back.dtype is x.dtype and back.tolist() == [4, 5]
+
+
+FIRST_USES = ["ember.arange(3, dtype=ember.uint16)", "ember.ones(3).sum(dtype=ember.uint32)",
+              "ember.eye(2, dtype=ember.uint64)", "ember.ones(2, 3).cumsum(0, dtype=ember.uint16)",
+              "ember.randperm(3, dtype=ember.uint16)", "ember.zeros(2, dtype=ember.uint16)",
+              "ember.ones(2).to(ember.uint32)"]
+
+
+@pytest.mark.parametrize("code", FIRST_USES)
+def test_first_use_in_a_process(code):
+    """The call that first asks for one of these dtypes (which puts the check
+    of their ops in place) is checked as the later ones are."""
+    torch = pytest.importorskip("torch")
+    run = (f"import ember\ntry:\n    r = {code}\n    print(r.dtype, r.tolist())\n"
+           "except Exception as e:\n    print(type(e).__name__, e)\n")
+    got = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True,
+                         check=True).stdout
+    try:
+        r = eval(code.replace("ember.", "torch."), {"torch": torch})
+        want = f"{str(r.dtype).replace('torch', 'ember')} {r.tolist()}\n"
+    except Exception as e:  # noqa: BLE001 - the refusal is the outcome
+        want = f"{type(e).__name__} {e}\n"
+    assert got == want

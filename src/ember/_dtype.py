@@ -123,7 +123,7 @@ class _UIntDtype(dtype):
     def __getattr__(self, name):
         if name != "_np":
             raise AttributeError(name)
-        load_uints()
+        load_uints(self)
         return self._np
 
 
@@ -256,9 +256,10 @@ def load_bfloat16():
         _ml_dtypes, _BF16_NP = ml_dtypes, np_bf16
 
 
-def load_uints():
+def load_uints(asked=None):
     """Give uint16, uint32 and uint64 their NumPy dtypes (once), and put in
-    place the check of the ops they may take (_uint_ops.install)."""
+    place the check of the ops they may take (_uint_ops.install); the op that
+    asked for dtype `asked` is checked too (_uint_ops.check_caller)."""
     if "_np" in _LOADED_UINTS:
         return
     with _LOADING:
@@ -271,6 +272,8 @@ def load_uints():
         _LOADED_UINTS.add("_np")
     from . import _uint_ops
     _uint_ops.install()
+    if asked is not None:
+        _uint_ops.check_caller(asked)
 
 
 _LOADED_UINTS = set()

@@ -20,6 +20,8 @@ calls are Ember's business). An op the survey could not classify is refused:
 never computing what PyTorch refuses.
 """
 import functools
+import inspect
+import sys
 import threading
 
 from ._backend import np
@@ -284,6 +286,7 @@ _RULES = {
 _Tensor = None
 _NP = {}
 _STATE = threading.local()
+_CODES = {}     # a wrapped function's code -> its rule (check_caller)
 
 
 def _refusal(kernel, d):
@@ -334,6 +337,9 @@ def install():
     from .ops._registry import REGISTRY
     _Tensor = Tensor
     _NP.update({d._np: d for d in D.UINTS})
+    # (tables of C type names keyed by NumPy dtype, made at import)
+    from .ops import sorting_counting
+    sorting_counting._C_NAMES.update({d._np: D.C_NAMES[d] for d in D.UINTS})
     rules = table()
     spaces = {"": ember, "linalg.": ember.linalg, "special.": ember.special, "fft.": ember.fft,
               "nn.functional.": ember.nn.functional}
@@ -353,6 +359,29 @@ def install():
             _wrap(Tensor, name, name, rules)
 
 
+def check_caller(d):
+    """Refuse as the table says the call that first asked for a dtype of
+    these (`ember.arange(3, dtype=ember.uint16)`, `x.sum(dtype=...)`): it
+    began before install() wrapped it. The outermost such op on the stack
+    decides, as the wrappers do; its rule reads its arguments by name."""
+    found, f = None, sys._getframe(1)
+    while f is not None:
+        rule = _CODES.get(f.f_code)
+        if rule is not None:
+            found = rule, f.f_locals
+        f = f.f_back
+    if found is None or found[0] is True:
+        return
+    rule, names = found
+    try:
+        kernel = rule if rule.__class__ is str else rule((), {k: v for k, v in names.items()
+                                                              if v is not None})
+    except Exception:  # noqa: BLE001 - a rule that needs its tensor: none existed yet
+        return
+    if kernel:
+        raise _refusal(kernel, d)
+
+
 def _wrap(owner, name, key, rules):
     fn = vars(owner).get(name)
     if not callable(fn) or isinstance(fn, type) or getattr(fn, "_uint_guarded", False):
@@ -360,3 +389,8 @@ def _wrap(owner, name, key, rules):
     rule = rules.get(key, rules.get(key.rpartition(".")[2] if key.startswith("nn.") else key,
                                     key.rpartition(".")[2]))
     setattr(owner, name, _guard(fn, key, rule))
+    # (the op's own code, under its wrappers, for check_caller; a code two
+    # ops share, a factory's, names neither)
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    if code is not None:
+        _CODES[code] = rule if _CODES.get(code, rule) is rule else True

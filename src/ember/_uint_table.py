@@ -73,7 +73,8 @@ view_as_complex requires_grad_ exp_ div_ divide_ true_divide_ copysign_ addcdiv 
 nn.functional.one_hot acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan2_ arctan_ arctanh_
 asin_ asinh_ atan2_ atan_ atanh_ cos_ cosh_ deg2rad_ digamma_ erf_ erfc_ erfinv_ exp2_ expm1_
 float_power_ i0_ lgamma_ log10_ log1p_ log2_ log_ logit_ rad2deg_ reciprocal_ rsqrt_ sigmoid_
-sin_ sinc_ sinh_ sqrt_ tan_ tanh_ xlogy_ ldexp_
+sin_ sinc_ sinh_ sqrt_ tan_ tanh_ xlogy_ ldexp_ bartlett_window blackman_window hamming_window
+hann_window kaiser_window fft.fftfreq fft.rfftfreq
 """
 
 # Ops the survey could not run with simple arguments (and no case of
@@ -95,9 +96,7 @@ native_batch_norm native_dropout native_group_norm native_layer_norm nuclear_nor
 permute_copy pinverse pixel_shuffle pixel_unshuffle poisson_nll_loss polar polygamma_ prelu
 qr renorm renorm_ rms_norm rnn_relu_cell rnn_tanh_cell select_copy slogdet special.polygamma
 split_with_sizes_copy svd swapaxes_ swapdims_ threshold threshold_ transpose_ transpose_copy
-triangular_solve unfold_copy vander view_copy cauchy_ exponential_ bartlett_window
-blackman_window hamming_window hann_window kaiser_window range tril_indices triu_indices
-logspace normal binomial native_norm matrix_rank pca_lowrank svd_lowrank
+triangular_solve unfold_copy vander view_copy cauchy_ exponential_ binomial native_norm matrix_rank pca_lowrank svd_lowrank
 """
 
 # PyTorch's kernel refusing them: kernel -> the ops it refuses.
@@ -136,7 +135,11 @@ _REFUSED = {
     "bincount_cpu": "bincount",
     "bitwise_not_cpu": "__invert__ bitwise_not bitwise_not_",
     "check_uniform_bounds": "uniform_ rand rand_like",
-    "normal_kernel_cpu": "normal_ randn randn_like",
+    "normal_kernel_cpu": "normal_ randn randn_like normal",
+    "logspace_cpu": "logspace",
+    "range_cpu": "range",
+    "tril_indices": "tril_indices",
+    "triu_indices": "triu_indices",
     "clamp_min_scalar_cpu": "nn.functional.relu nn.functional.relu_ relu relu_",
     "clamp_scalar_cpu": "nn.functional.hardtanh nn.functional.hardtanh_ nn.functional.relu6",
     "cross": "cross linalg.cross",
