@@ -279,6 +279,17 @@ def load_uints(asked=None):
 _LOADED_UINTS = set()
 
 
+def unload_uints():
+    """Undo load_uints (_uint_ops.uninstall; for tests)."""
+    with _LOADING:
+        for d in UINTS:
+            if "_np" in _LOADED_UINTS:
+                _BY_NP.pop(d._np, None)
+                _BY_NP_TYPE.pop(d._np.type, None)
+                del d._np
+        _LOADED_UINTS.clear()
+
+
 def half_np(name):
     """The half types of HALF_NP named `name` ("float16", "bfloat16"): a set
     that gets bfloat16 when it loads."""

@@ -23,6 +23,7 @@ import functools
 import inspect
 import sys
 import threading
+import types
 
 from ._backend import np
 from . import _dtype as D
@@ -287,6 +288,7 @@ _Tensor = None
 _NP = {}
 _STATE = threading.local()
 _CODES = {}     # a wrapped function's code -> its rule (check_caller)
+_ORIGINALS = []     # (owner, name, what install() replaced), for uninstall
 
 
 def _refusal(kernel, d):
@@ -382,12 +384,26 @@ def check_caller(d):
         raise _refusal(kernel, d)
 
 
+def uninstall():
+    """Undo install() and forget the dtypes' NumPy types, so that the next
+    tensor of them installs the check again (for tests: the wrappers change
+    what identity and frame checks see, e.g. `Tensor.sum is REGISTRY[...]`)."""
+    while _ORIGINALS:
+        owner, name, fn = _ORIGINALS.pop()
+        setattr(owner, name, fn)
+    _CODES.clear()
+    D.unload_uints()
+
+
 def _wrap(owner, name, key, rules):
     fn = vars(owner).get(name)
-    if not callable(fn) or isinstance(fn, type) or getattr(fn, "_uint_guarded", False):
-        return
+    if not (isinstance(fn, (types.FunctionType, types.BuiltinFunctionType))
+            or callable(fn) and not hasattr(type(fn), "__get__")) or \
+            isinstance(fn, type) or getattr(fn, "_uint_guarded", False):
+        return      # (a class, or a descriptor such as `Tensor.real`: left as it is)
     rule = rules.get(key, rules.get(key.rpartition(".")[2] if key.startswith("nn.") else key,
                                     key.rpartition(".")[2]))
+    _ORIGINALS.append((owner, name, fn))
     setattr(owner, name, _guard(fn, key, rule))
     # (the op's own code, under its wrappers, for check_caller; a code two
     # ops share, a factory's, names neither)
