@@ -37,7 +37,7 @@ def _graph(fn, depth):
 def _run(T, build):
     out, inputs = build(T)
     grads = T.autograd.grad(out, inputs, out.detach() * 0 + 1.5) if inputs else ()
-    return _graph(out.grad_fn, 6), out.detach().numpy(), [g.numpy() for g in grads]
+    return _graph(out.grad_fn, 6), out.detach().numpy(), [g.resolve_conj().numpy() for g in grads]
 
 
 def _compare(build):
@@ -212,3 +212,30 @@ def test_vmap_matmul_vector_times_batch_of_matrices():
 def test_vmap_product_errors(op, dims, sa, sb):
     check_error(lambda T: (T.ones(sa), T.ones(sb)),
                 lambda T, a, b: T.func.vmap(getattr(T, op), dims)(a, b))
+
+
+@pytest.mark.parametrize("sa, sb, grads", [((3,), (2, 3, 2), (0, 1)), ((4, 2, 3), (3, 2), (1, 0)),
+                                           ((4, 2, 3), (3,), (1, 0)), ((2, 3), (4, 3, 2), (0, 1)),
+                                           ((5, 4, 2, 3), (4, 3, 2), (1, 0))])
+def test_matmul_graph_of_meta_tensors(sa, sb, grads):
+    """Meta tensors fold as contiguous ones (their strides are)."""
+    torch = _torch()
+    graphs = []
+    for T in (torch, ember):
+        a = T.ones(sa, device="meta", requires_grad=bool(grads[0]))
+        b = T.ones(sb, device="meta", requires_grad=bool(grads[1]))
+        r = T.matmul(a, b)
+        graphs.append((tuple(r.shape), _graph(r.grad_fn, 5)))
+    assert graphs[1] == graphs[0]
+
+
+@pytest.mark.parametrize("dims", [(0, 0), (None, 0), (0, None)])
+def test_vmap_vdot_of_complex_vectors(dims):
+    def build(T):
+        x = T.tensor(_arr((2, 3), "x") + 1j * _arr((2, 3), "y"), requires_grad=True)
+        y = T.tensor(_arr((2, 3), "z") - 2j * _arr((2, 3), "w"), requires_grad=True)
+        x = x[0] if dims[0] is None else x
+        y = y[0] if dims[1] is None else y
+        out = T.func.vmap(T.vdot, dims)(x, y)
+        return out.real + out.imag, [x, y]
+    _compare(build)

@@ -404,7 +404,7 @@ def _should_fold(input, other, a, b, da, db):
             return False
         if other._requires_grad:
             return True
-        shape, strides = a.shape, a.strides
+        shape, strides = a.shape, _strides(a)
     else:
         if db < 3 or da > 2:
             return False
@@ -412,13 +412,25 @@ def _should_fold(input, other, a, b, da, db):
             return True
         if da == 2:     # (the transposed product would be copied back)
             return False
-        shape, strides = b.shape[:-2] + b.shape[:-3:-1], b.strides[:-2] + b.strides[:-3:-1]
-    if 0 in shape or is_meta(a if da >= db else b):
+        st = _strides(b)
+        shape, strides = b.shape[:-2] + b.shape[:-3:-1], st[:-2] + st[:-3:-1]
+    if 0 in shape:
         return True
     for i in range(len(shape) - 2):
         if strides[i] != strides[i + 1] * shape[i + 1]:
             return False
     return True
+
+
+def _strides(x):
+    """An array's strides (a meta tensor's: contiguous, as its stride() says)."""
+    if not is_meta(x):
+        return x.strides
+    out, step = [], 1
+    for size in reversed(x.shape):
+        out.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(out))
 
 
 def _folded(t1, t2, sizes, t2_matrix):
