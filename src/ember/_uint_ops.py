@@ -248,6 +248,15 @@ def _setitem(args, kwargs):
     return "index_put"
 
 
+def _index_checked(kernel, name):
+    """take, put, masked_scatter: an index or mask of these dtypes gets the
+    op's own refusal of it (Ember's, as PyTorch's), before the kernel's."""
+    def rule(args, kwargs):
+        index = _arg(args, kwargs, 1, name)
+        return None if isinstance(index, _Tensor) and index._data.dtype in _NP else kernel
+    return rule
+
+
 def _where(args, kwargs):
     return "nonzero_count_cpu" if len(args) + len(kwargs) == 1 else None
 
@@ -271,7 +280,11 @@ _RULES = {
     "__setitem__": _setitem, "nn.functional.pad": _pad, "pad": _pad,
     "clamp_min": _clamp_one("min"), "clamp_min_": _clamp_one("min"),
     "clamp_max": _clamp_one("max"), "clamp_max_": _clamp_one("max"),
-    "where": _where, "flip": _flip, "rot90": _rot90, "fliplr": lambda a, k: _flip((a[0], 1), {}),
+    "where": _where, "flip": _flip,
+    "take": _index_checked("take_cpu", "index"), "put": _index_checked("take_put_cpu", "index"),
+    "put_": _index_checked("take_put_cpu", "index"),
+    "masked_scatter": _index_checked("masked_scatter", "mask"),
+    "masked_scatter_": _index_checked("masked_scatter", "mask"), "rot90": _rot90, "fliplr": lambda a, k: _flip((a[0], 1), {}),
     "flipud": lambda a, k: _flip((a[0], 0), {}), "median": _median, "nanmedian": _median,
     "repeat_interleave": _repeat_interleave, "random_": _random,
     "bernoulli": _bernoulli_out_of_place, "bernoulli_": _bernoulli,

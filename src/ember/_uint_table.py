@@ -75,28 +75,30 @@ asin_ asinh_ atan2_ atan_ atanh_ cos_ cosh_ deg2rad_ digamma_ erf_ erfc_ erfinv_
 float_power_ i0_ lgamma_ log10_ log1p_ log2_ log_ logit_ rad2deg_ reciprocal_ rsqrt_ sigmoid_
 sin_ sinc_ sinh_ sqrt_ tan_ tanh_ xlogy_ ldexp_ bartlett_window blackman_window hamming_window
 hann_window kaiser_window fft.fftfreq fft.rfftfreq
+cdist complex cosine_similarity frobenius_norm linalg.cond linalg.pinv linalg.qr linalg.svd
+linalg.svdvals linalg.vecdot pinverse polar qr svd nn.functional.cosine_similarity
+nn.functional.cross_entropy nn.functional.gumbel_softmax nn.functional.normalize
 """
 
 # Ops the survey could not run with simple arguments (and no case of
 # tests/test_uint_dtypes.py runs yet): refused under their own names.
 _UNSURE = """
 affine_grid_generator as_strided_ as_strided_copy as_strided_scatter batch_norm bilinear
-cdist cholesky cholesky_inverse cholesky_solve complex constant_pad_nd conv3d
-conv_transpose1d conv_transpose2d conv_transpose3d convolution cosine_embedding_loss
-cosine_similarity ctc_loss embedding_bag expand_copy feature_dropout feature_dropout_
-frobenius_norm geometric_ grid_sampler grid_sampler_2d grid_sampler_3d group_norm gru_cell
-index_reduce index_reduce_ instance_norm istft kl_div layer_norm linalg.cholesky
-linalg.cholesky_ex linalg.cond linalg.eig linalg.eigh linalg.eigvals linalg.eigvalsh
-linalg.householder_product linalg.inv_ex linalg.lstsq linalg.lu_solve linalg.matrix_exp
-linalg.matrix_power linalg.matrix_rank linalg.multi_dot linalg.pinv linalg.qr linalg.slogdet
-linalg.solve linalg.solve_ex linalg.solve_triangular linalg.svd linalg.svdvals
-linalg.tensorinv linalg.tensorsolve linalg.vecdot logdet lstm_cell lu_solve lu_unpack
-matrix_exp matrix_power max_pool2d max_pool3d multinomial mvlgamma_ narrow_copy
-native_batch_norm native_dropout native_group_norm native_layer_norm nuclear_norm orgqr pdist
-permute_copy pinverse pixel_shuffle pixel_unshuffle poisson_nll_loss polar polygamma_ prelu
-qr renorm renorm_ rms_norm rnn_relu_cell rnn_tanh_cell select_copy slogdet special.polygamma
-split_with_sizes_copy svd swapaxes_ swapdims_ threshold threshold_ transpose_ transpose_copy
-triangular_solve unfold_copy vander view_copy cauchy_ exponential_ binomial native_norm matrix_rank pca_lowrank svd_lowrank
+cholesky cholesky_inverse cholesky_solve constant_pad_nd conv3d conv_transpose1d
+conv_transpose2d conv_transpose3d convolution cosine_embedding_loss ctc_loss embedding_bag
+expand_copy feature_dropout feature_dropout_ geometric_ grid_sampler grid_sampler_2d
+grid_sampler_3d group_norm gru_cell index_reduce index_reduce_ instance_norm istft kl_div
+layer_norm linalg.cholesky linalg.cholesky_ex linalg.eig linalg.eigh linalg.eigvals
+linalg.eigvalsh linalg.householder_product linalg.inv_ex linalg.lstsq linalg.lu_solve
+linalg.matrix_exp linalg.matrix_power linalg.matrix_rank linalg.multi_dot linalg.slogdet
+linalg.solve linalg.solve_ex linalg.solve_triangular linalg.tensorinv linalg.tensorsolve logdet
+lstm_cell lu_solve lu_unpack matrix_exp matrix_power max_pool2d max_pool3d multinomial
+mvlgamma_ narrow_copy native_batch_norm native_dropout native_group_norm native_layer_norm
+nuclear_norm orgqr pdist permute_copy pixel_shuffle pixel_unshuffle poisson_nll_loss polygamma_
+prelu renorm renorm_ rms_norm rnn_relu_cell rnn_tanh_cell select_copy slogdet special.polygamma
+split_with_sizes_copy swapaxes_ swapdims_ threshold threshold_ transpose_ transpose_copy
+triangular_solve unfold_copy vander view_copy cauchy_ exponential_ binomial native_norm
+matrix_rank pca_lowrank svd_lowrank
 """
 
 # PyTorch's kernel refusing them: kernel -> the ops it refuses.
