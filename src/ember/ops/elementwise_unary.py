@@ -21,7 +21,11 @@ asinh = unary("asinh", np.arcsinh, "AsinhBackward0",
               lambda xp, grad, self: grad * xp.conj(xp.rsqrt(self * self + 1)),
               aliases=["arcsinh"])
 acosh = unary("acosh", np.arccosh, "AcoshBackward0",
-              lambda xp, grad, self: grad * xp.conj(xp.rsqrt((self - 1) * (self + 1))),
+              # (PyTorch's: rsqrt(self * self - 1) for real x, +inf at x = -1;
+              # rsqrt(self + 1) * rsqrt(self - 1), conjugated, for complex)
+              lambda xp, grad, self: grad * (
+                  xp.conj(xp.rsqrt(self + 1) * xp.rsqrt(self - 1)) if xp.is_complex(self)
+                  else xp.rsqrt(self * self - 1)),
               aliases=["arccosh"])
 atanh = unary("atanh", np.arctanh, "AtanhBackward0",
               lambda xp, grad, self: xp.mul_scalar(grad, 1) / xp.conj(xp.scalar_sub(1, self ** 2)),

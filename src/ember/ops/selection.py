@@ -14,6 +14,7 @@ from ..autograd._saved_fields import given_dims
 from ._xp import provide, running
 from ._index_kernel import contiguous
 from ._out import same_dtype
+from ._keywords import Unset
 
 __all__ = ["index_select", "gather", "masked_select", "flip", "cumsum", "norm", "floor",
            "ceil", "round", "trunc", "frac"]
@@ -94,13 +95,22 @@ RoundBackward0 = grad_fn("RoundBackward0", self=_zero)
 RoundBackward1 = grad_fn("RoundBackward1", self=lambda xp, g, decimals: xp.zeros_like(g))
 
 
-def round(input, *, decimals=0):
+_NO_DECIMALS = Unset("decimals")
+
+
+def round(input, *, decimals=_NO_DECIMALS):
     x = input._data
-    if decimals == 0:
+    if decimals is _NO_DECIMALS:
         whole = _rounding_input(x, "round_vml_cpu")
         return recorded(RoundBackward0, x.copy() if whole else np.round(x), (input,))
-    _rounding_input(x, "round_cpu", ints=False)
+    # (decimals given, 0 too: PyTorch's round.decimals, whose kernels take no integers)
+    _rounding_input(x, "round_vml_cpu" if decimals == 0 else "round_cpu", ints=False)
     return recorded(RoundBackward1, _round_decimals(x, decimals), (input,), (decimals,))
+
+
+def special_round(input, *, decimals=0):
+    """torch.special.round: PyTorch's round.decimals always (integers refused)."""
+    return round(input, decimals=decimals)
 
 
 def _round_decimals(x, decimals):

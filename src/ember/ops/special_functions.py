@@ -278,7 +278,7 @@ register(mvlgamma, inplace=True, node=MvlgammaBackward0)
 
 def _logit_grad(xp, g, self, eps):
     slope = g / (self * xp.scalar_sub(1, self))
-    if eps is None:
+    if eps is None or eps < 0:      # (PyTorch's kernel: a negative eps is no eps)
         return xp.where((self < 0) | (self > 1), math.nan, slope)
     return xp.where((self < eps) | (self > 1 - eps), 0.0, slope)
 
@@ -288,15 +288,20 @@ LogitBackward0 = grad_fn("LogitBackward0", saved={"eps": "eps"}, self=_logit_gra
 
 def logit(input, eps=None):
     x = float_data(input, "logit")
-    if eps is not None:
+    if eps is not None and eps >= 0:
         # (PyTorch's kernel holds eps and 1 - eps in the input's dtype:
-        # ml_dtypes' bfloat16 beside a Python float would compute in float32)
+        # ml_dtypes' bfloat16 beside a Python float would compute in float32;
+        # x < lo ? lo : x > hi ? hi : x, so that where eps > 0.5, lo wins)
         lo = x.dtype.type(eps)
-        z = np.clip(x, lo, x.dtype.type(1) - lo).astype(x.dtype, copy=False)
+        hi = x.dtype.type(1) - lo
+        z = np.where(x < lo, lo, np.where(x > hi, hi, x)).astype(x.dtype, copy=False)
     else:
         z = x
     with np.errstate(all="ignore"):
-        data = np.log(z / (1 - z))
+        ratio = z / (1 - z)
+        # (NumPy's float32 log is a last bit off where PyTorch's is not: in double, rounded)
+        data = np.log(ratio.astype(np.float64)).astype(ratio.dtype) if ratio.dtype == np.float32 \
+            else np.log(ratio)
     return recorded(LogitBackward0, data.astype(x.dtype, copy=False), (input,), (eps,))
 
 

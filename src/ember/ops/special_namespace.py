@@ -12,6 +12,8 @@ from . import special_polynomials as _P
 from . import special_igamma as _G
 from . import special_series as _S
 from .scalar_arith import add_scalar, mul_scalar
+from .pointwise import _KEEPS_DTYPE
+from .selection import RoundBackward1, special_round
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
                                 on_float64, on_own_precision, polygamma, refuse_half, sinc,
@@ -46,8 +48,10 @@ for _name, _fn in [("erf", erf), ("erfc", erfc), ("erfinv", erfinv), ("gammaln",
 special("digamma", digamma)
 special("psi", digamma)
 for _name, _torch_name in [("expit", "sigmoid"), ("exp2", "exp2"), ("expm1", "expm1"),
-                           ("log1p", "log1p"), ("round", "round")]:
+                           ("log1p", "log1p")]:
     special(_name, REGISTRY[_torch_name].function)
+register(special_round, "round", namespace="special", method=False, out=_KEEPS_DTYPE,
+         node=RoundBackward1)
 
 
 def unary(name, kernel, node, half=True):
