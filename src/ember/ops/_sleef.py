@@ -1,0 +1,262 @@
+"""SLEEF's float32 exp and log in NumPy, bit for bit: they reproduce
+PyTorch's CPU bits where its kernels call Vectorized<float>::exp() and
+::log(), i.e. Sleef_expf16_u10 and Sleef_logf16_u10 (AVX-512; the AVX2
+Sleef_expf8_u10 / Sleef_logf8_u10 run the same algorithm, lane by lane, with
+the same fused multiply-adds: sleefsimdsp.c's xexpf and xlogf_u1).
+
+Not torch.exp and torch.log themselves: on an MKL build (PyTorch's x86
+wheels) those go through MKL's VML (vsExp, vsLn), which this does not
+reproduce. The softmax kernels (SoftMaxKernel.cpp, LogSoftmaxKernelImpl.h)
+call Sleef directly, and `softmax_lastdim` / `log_softmax_lastdim` below
+follow their order of operations: the row's max, exp(x - max), the sum in
+16 vector lanes (AVX-512) folded by halves (vec_reduce_all), or one after
+another for a row shorter than a vector, then log(sum) or 1 / sum.
+
+A float32 fma(a, b, c) is emulated exactly: a * b is exact in float64, and
+the float64 sum rounds to float32 wrongly only when it falls exactly on a
+float32 midpoint, which is checked and repaired (`_fma32`).
+"""
+from .._backend import np
+
+__all__ = ["expf", "logf", "softmax_lastdim", "log_softmax_lastdim",
+           "softmax_backward_lastdim", "log_softmax_backward_lastdim"]
+
+_F = np.float32
+_D = np.float64
+_R_LN2 = _F(1.442695040888963407359924681001892137426645954152985934135449406931)
+_L2U = _F(0.693145751953125)
+_L2L = _F(1.428606765330187045e-06)
+_EXP_POLY = tuple(_F(c) for c in (0.000198527617612853646278381, 0.00139304355252534151077271,
+                                  0.00833336077630519866943359, 0.0416664853692054748535156,
+                                  0.166666671633720397949219, 0.5))
+_LOG_POLY = tuple(_F(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
+_LN2_HI, _LN2_LO = _F(0.69314718246459960938), _F(-1.904654323148236017e-09)
+_MID_MASK, _MID = np.uint64(0x1FFFFFFF), np.uint64(0x10000000)
+_LANES = 16
+
+
+def _two_sum_err(a, b):
+    s = a + b
+    bb = s - a
+    return (a - (s - bb)) + (b - bb)
+
+
+def _round32(t, p, c, tiny=True):
+    """float32 of the float64 sum t = p + c (p, c exact float64), rounding
+    once: a t on a float32 midpoint that is not the exact sum steps one
+    float64 ulp toward the exact sum first. (tiny=False: no t is below
+    float32's normal range, where the midpoints lie elsewhere.)"""
+    bits = t.view(np.uint64)
+    mid = (bits & _MID_MASK) == _MID
+    if tiny:
+        a = np.abs(t)
+        small = a < _D(2.0 ** -126)
+        if small.any():
+            k = a * _D(2.0 ** 150)      # (a midpoint: an odd multiple of 2**-150)
+            mid = np.where(small, (k == np.floor(k)) & (np.fmod(k, 2) == 1), mid)
+    if mid.any():
+        idx = np.flatnonzero(mid)
+        ti = t.ravel()[idx]
+        err = _two_sum_err(np.broadcast_to(p, t.shape).ravel()[idx],
+                           np.broadcast_to(c, t.shape).ravel()[idx])
+        step = np.where(err == 0, 0, np.where((err > 0) == (ti > 0), 1, -1))
+        t = t.copy()
+        t.ravel()[idx] = (ti.view(np.int64) + step).view(_D)
+    return t.astype(_F)
+
+
+def _fma32(a, b, c, tiny=True):
+    """fma(a, b, c) of float32 operands, rounded once to float32 (tiny:
+    see _round32)."""
+    p = np.multiply(a, b, dtype=_D)
+    c = np.asarray(c, _D)
+    return _round32(p + c, p, c, tiny)
+
+
+def _pow2(q):
+    """2.0f ** q for integer q in float32's normal exponent range."""
+    return ((q + 127) << 23).astype(np.int32).view(_F)
+
+
+# Each Horner step of xexpf's polynomial lands in one binade (|s| <= ln2 / 2),
+# so its float32 rounding is a float64 addition of 1.5 * 2**(52 + the binade's
+# last float32 bit): fma(u, s, c) == (u * s + (c + M)) - M, one rounding.
+# The last step, 0.5 + u * s, is below 0.5 for s < 0 and from 0.5 up for s >= 0.
+_EXP_STEPS = tuple((_D(c), _D(1.5 * 2.0 ** (52 + g))) for c, g in zip(
+    _EXP_POLY[1:5], (-33, -30, -28, -26)))
+_HALF_MAGIC = (_D(1.5 * 2.0 ** 27), _D(1.5 * 2.0 ** 28))      # (s < 0, s >= 0)
+_BLOCK = 1 << 14
+
+
+def expf(d):
+    """Sleef_expf_u10 (xexpf) of a float32 array: exp(x) for x > 100 is inf,
+    for x < -104 is 0 (as the computed value there is)."""
+    d = np.asarray(d, _F)
+    out = np.empty(d.shape, _F)
+    flat, res = d.reshape(-1), out.reshape(-1)
+    with np.errstate(all="ignore"):
+        for i in range(0, flat.size, _BLOCK):
+            _expf_block(flat[i:i + _BLOCK], res[i:i + _BLOCK])
+    return out
+
+
+def _expf_block(d, out):
+    dc = np.minimum(np.maximum(d, _F(-105)), _F(101))      # (NaN stays)
+    q = dc * _R_LN2
+    np.rint(q, out=q)
+    s32 = q * _L2U                              # (exact: the fma rounds only the difference)
+    np.subtract(dc, s32, out=s32)
+    s = q.astype(_D)
+    s *= _D(_L2L)
+    np.subtract(s32, s, out=s)                  # (exact in float64: one rounding, below)
+    s32 = s.astype(_F)
+    np.copyto(s, s32)
+    u = s * _D(_EXP_POLY[0])
+    for j, (c, magic) in enumerate(_EXP_STEPS):
+        if j:
+            u *= s
+        u += c + magic
+        u -= magic
+    u *= s
+    magic = np.where(s32 < 0, *_HALF_MAGIC)
+    u += magic + 0.5
+    u -= magic
+    ss = np.multiply(s, s).astype(_F)           # s * s, rounded to float32
+    p = np.multiply(ss, u, dtype=_D)
+    t = p + s
+    v = _round32(t, p, s, tiny=False)     # (ss is 0 unless |s| >= 2**-75)
+    v += _F(1)
+    np.ldexp(v, q.astype(np.int32), out=out)    # (vldexp2's two steps round once)
+
+
+def _df_add2(x, y):
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+def logf(d):
+    """Sleef_logf_u10 (xlogf_u1, its AVX-512 form: getexp, getmant, fixupimm)
+    of a float32 array; log(0) = -inf, log(inf) = inf, negatives NaN. (No
+    fma below lands under float32's normal range: _fma32's tiny=False.)"""
+    d = np.asarray(d, _F)
+    with np.errstate(all="ignore"):
+        ok = (d > 0) & (d < np.inf)
+        every = ok.all()
+        dd = d if every else np.where(ok, d, _F(1))
+        # vgetexp(d * (1 / 0.75)): floor(log2) of the rounded product (inf: 128)
+        v = dd * _F(1.0 / 0.75)
+        e = np.frexp(v)[1].astype(_F)
+        e -= _F(1)
+        if v.max(initial=0) == np.inf:
+            e[v == np.inf] = 128
+        # vgetmant(d, [0.75, 1.5)): the significand, halved from 1.5 up
+        f = np.frexp(dd)[0]
+        m = np.where(f < _F(0.75), f * _F(2), f)
+        # s = dfmul((ln2 hi, lo), e): its low part's fma is exact in float64
+        sx = _LN2_HI * e
+        e64 = e.astype(_D)
+        sy = ((e64 * _D(_LN2_HI) - sx) + e64 * _D(_LN2_LO)).astype(_F)
+        # x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); m - 1 is exact (Sterbenz),
+        # so the numerator's low part is 0 and its fma(ny, t, u) is u
+        nx = m - _F(1)
+        dx, dy = _df_add2(_F(1), m)
+        t = _F(1) / dx
+        qx = nx * t
+        t64 = t.astype(_D)
+        uu = (t64 * nx - qx).astype(_F)                           # (exact)
+        w = (_D(1) - t64 * dx).astype(_F)                         # (exact before rounding)
+        # (|w| <= 2**-24 and |dy * t| <= 2**-23, both on a 2**-50 grid: exact)
+        w = (w - t64 * dy).astype(_F)
+        qy = _fma32(qx, w, uu, False)
+        x2 = qx * qx
+        tt = _fma32(_LOG_POLY[0], x2, _LOG_POLY[1], False)
+        tt = _fma32(tt, x2, _LOG_POLY[2], False)
+        # s = dfadd(s, dfscale(x, 2)); s = dfadd(s, x2 * x * t)
+        bx = qx * _F(2)
+        s0 = sx + bx
+        sy = (((sx - s0) + bx) + sy) + qy * _F(2)
+        z = (x2 * qx) * tt
+        s1 = s0 + z
+        sy = ((s0 - s1) + z) + sy
+        r = s1 + sy
+        if not every:   # vfixupimm: 0 -> -inf, inf -> inf, below 0 (or -inf) NaN, NaN kept
+            r[~ok] = np.where(d[~ok] == 0, _F(-np.inf), np.where(d[~ok] == np.inf, d[~ok],
+                                                                   _F(np.nan)))
+            r = np.where(np.isnan(d), d, r)
+    return r
+
+
+def _lane_sums(e, fused_tail=None):
+    """Row sums of a float32 (rows, n) array as Vectorized<float>'s
+    reduce_all adds them: rows shorter than a vector one after another,
+    others in 16 lanes (a partial last vector into its first lanes), the
+    lanes folded by halves. fused_tail: (a, b) whose products make `e`,
+    the partial vector's added by a fused multiply-add."""
+    n = e.shape[1]
+    if n < _LANES:
+        acc = e[:, 0].copy()
+        for j in range(1, n):
+            acc += e[:, j]
+        return acc
+    k = n // _LANES
+    acc = np.add.reduce(e[:, :k * _LANES].reshape(len(e), k, _LANES), axis=1)
+    rem = n - k * _LANES
+    if rem and fused_tail is None:
+        acc[:, :rem] += e[:, k * _LANES:]
+    elif rem:
+        a, b = (v[:, k * _LANES:] for v in fused_tail)
+        acc[:, :rem] = _fma32(a, b, acc[:, :rem])
+    while acc.shape[1] > 1:
+        h = acc.shape[1] // 2
+        acc = acc[:, :h] + acc[:, h:]
+    return acc[:, 0]
+
+
+def _rows(x):
+    x = np.ascontiguousarray(x, _F)
+    return x.reshape(-1, x.shape[-1]) if x.ndim else x.reshape(1, 1)
+
+
+def softmax_lastdim(x):
+    """PyTorch's float32 softmax over the last axis (_vec_softmax_lastdim)."""
+    r = _rows(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        e = expf(r - r.max(axis=1, keepdims=True))
+        total = _lane_sums(e)
+        out = e * (_F(1) / total)[:, None]
+    return out.reshape(x.shape)
+
+
+def log_softmax_lastdim(x):
+    """PyTorch's float32 log_softmax over the last axis
+    (serial_vec_log_softmax_lastdim_range): x - max - log(sum exp(x - max))."""
+    r = _rows(x)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = r - r.max(axis=1, keepdims=True)
+        total = logf(_lane_sums(expf(s)))
+        out = s - total[:, None]
+    return out.reshape(x.shape)
+
+
+def softmax_backward_lastdim(g, y, threads=1):
+    """_vec_host_softmax_backward_lastdim: (g - sum(g * y)) * y, the sum in
+    map2_reduce_all's lanes. Where parallel_for runs the rows in place (one
+    thread, or one row), GCC fuses the partial last vector's multiply and
+    add; its OpenMP copy of the loop (`threads` > 1) does not."""
+    gr, yr = _rows(g), _rows(y)
+    with np.errstate(invalid="ignore", over="ignore"):
+        serial = threads == 1 or len(gr) == 1
+        total = _lane_sums(gr * yr, (gr, yr) if serial else None)
+        out = (gr - total[:, None]) * yr
+    return out.reshape(np.shape(y))
+
+
+def log_softmax_backward_lastdim(g, y):
+    """_vec_host_softmax_backward_lastdim for log_softmax: g - exp(y) * sum(g),
+    Sleef's exp, the sum in reduce_all's lanes, and one rounding: PyTorch's
+    build (GCC, -ffp-contract=fast) fuses the multiply and subtract."""
+    gr, yr = _rows(g), _rows(y)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = _fma32(-expf(yr), _lane_sums(gr)[:, None], gr)   # (GCC fuses x - y * z)
+    return out.reshape(np.shape(y))
