@@ -402,6 +402,15 @@ def _std_sort_mode_index(row):
     return best
 
 
+def _safe_mode_index(row):
+    """_std_sort_mode_index, or None where NaN sends the replay of an
+    unguarded loop past the row's front (undefined in C++ as well)."""
+    try:
+        return _std_sort_mode_index(row)
+    except IndexError:
+        return None
+
+
 def mode(input, dim=-1, keepdim=False):
     if keepdim.__class__ is not bool:
         raise _keywords.not_bool(keepdim, "keepdim", "mode")
@@ -428,7 +437,15 @@ def mode(input, dim=-1, keepdim=False):
     last_pos = np.maximum.reduceat(order.reshape(-1), first)[best]
     if THRESHOLD < n and rows.size <= _STD_SORT_BUDGET:
         # past 16 elements std::sort is no longer stable: replay it
-        last_pos = np.array([_std_sort_mode_index(row) for row in rows.tolist()], np.int64)
+        replayed = [_safe_mode_index(row) for row in rows.tolist()]
+        last_pos = np.array([p if r is None else r for p, r in zip(last_pos.tolist(), replayed)],
+                            np.int64)
+    elif x.dtype.kind not in "biu" and n and rows.size <= _STD_SORT_BUDGET:
+        # (std::sort's `<` cannot order NaN: PyTorch's answer where a row has
+        # one is where its sort leaves things, so those rows replay it too)
+        for r in np.flatnonzero(np.isnan(rows.astype(np.float64)).any(axis=1)).tolist():
+            found = _safe_mode_index(rows[r].tolist())
+            last_pos[r] = last_pos[r] if found is None else found
     idx = np.moveaxis(last_pos.reshape(lead + (1,)), -1, d)
     return _pick(input, x, d, keepdim, idx, ModeBackward0, return_types.mode, dim)
 

@@ -58,6 +58,19 @@ def _unique_args(op, dim, dim_at, **flags):
             raise TypeError(f"{op}(): argument '{name}' must be bool, not {type_name(value)}")
 
 
+def _empty_along(x, d):
+    """unique's answer along dim d of an empty tensor, as PyTorch's
+    (_unique_dim_cpu_template): only one dim may be 0, and it must be d; the
+    values are the (empty) input's shape, inverse and counts empty."""
+    if x.shape.count(0) != 1:
+        raise RuntimeError("Number of zero sized dimensions is more than one, so unique cannot "
+                           "be applied ")
+    if x.shape[d] != 0:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique "
+                           "cannot be applied")
+    return np.empty(x.shape, x.dtype), np.empty(0, np.int64), np.empty(0, np.int64)
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     # (Unsorted results may come in any order: they come sorted.)
     _unique_args("_unique2" if dim is None else "unique_dim", dim, " (position 2)",
@@ -72,6 +85,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         return _results(input, Unique2Backward0, values.astype(x.dtype, copy=False),
                         inverse.reshape(x.shape), counts, return_inverse, return_counts)
     d = _data_dim(x, dim)
+    if x.size == 0:
+        return _results(input, UniqueDimBackward0, *_empty_along(x, d), return_inverse,
+                        return_counts)
     values, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True, axis=d,
                                         equal_nan=False)
     values = values.astype(x.dtype, copy=False)
@@ -89,6 +105,9 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         rows = x.reshape(-1, 1)
     else:
         d = _data_dim(x, dim)
+        if x.size == 0:
+            return _results(input, UniqueConsecutiveBackward0, *_empty_along(x, d),
+                            return_inverse, return_counts)
         rows = np.moveaxis(x, d, 0).reshape(x.shape[d], -1)
     # A new group starts wherever a slice differs from the one before.
     starts = np.ones(rows.shape[0], bool)
