@@ -48,6 +48,24 @@ def on_float64(kernel, x, *args):
     return iterated(r.astype(x.dtype, copy=False), x, *args)
 
 
+# (the least float32 whose expf overflows: log(FLT_MAX) rounded up)
+_EXPF_OVERFLOW = 88.72283935546875
+
+
+def on_float64_expf(kernel, x, *args):
+    """on_float64 for the I Bessel functions, whose float32 kernels in
+    PyTorch (and the half ones, in float32) multiply by expf(|x|): infinite
+    (with the result's sign) where that overflows, finite as the result may be."""
+    r = on_float64(kernel, x, *args)
+    if isinstance(x, np.ndarray) and x.dtype != np.float64:
+        a = np.abs(x.astype(np.float32))
+        over = (a >= _EXPF_OVERFLOW) & (a < np.inf)     # (at inf: inf/inf, NaN as before)
+        if over.any():
+            r = r.copy(order="K")
+            np.copyto(r, np.copysign(np.inf, r).astype(r.dtype), where=over)
+    return r
+
+
 def on_own_precision(kernel, x, *args):
     """kernel run in x's own precision (float16 as float32), as PyTorch runs
     its float32 kernels: for the ports of PyTorch's own algorithms whose
@@ -112,12 +130,12 @@ lgamma = declare_unary("lgamma", _S.lgamma, grad_fn(
     "LgammaBackward0", self=lambda xp, g, self: g * xp.digamma(self)))
 digamma = declare_unary("digamma", _S.digamma, grad_fn(
     "DigammaBackward0", self=lambda xp, g, self: g * xp.polygamma(1, self)))
-i1 = declare_unary("i1", _B.i1, grad_fn(
+i1 = declare_unary("i1", _B.i1, precision=on_float64_expf, node=grad_fn(
     "SpecialI1Backward0",
     self=lambda xp, g, self, result: g * xp.where(
         self == 0, 0.5, xp.i0(self) - result / xp.where(self == 0, 1.0, self))),
     namespace="special", method=False, inplace=False)
-i0 = declare_unary("i0", _B.i0, grad_fn(
+i0 = declare_unary("i0", _B.i0, precision=on_float64_expf, node=grad_fn(
     "I0Backward0", self=lambda xp, g, self: g * xp.special_i1(self)), inplace_function=True)
 
 

@@ -16,7 +16,7 @@ from .pointwise import _KEEPS_DTYPE
 from .selection import RoundBackward1, special_round
 from .special_functions import (binary_float_arrays, declare_unary, digamma, erf, erfc, erfinv,
                                 float_data, i0, lgamma, logit, mvlgamma, not_implemented,
-                                on_float64, on_own_precision, polygamma, refuse_half, sinc,
+                                on_float64, on_float64_expf, on_own_precision, polygamma, refuse_half, sinc,
                                 xlogy)
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
@@ -140,8 +140,9 @@ for _name, _kernel in [("bessel_j0", _B.j0), ("bessel_j1", _B.j1), ("bessel_y0",
                        ("bessel_y1", _B.y1), ("airy_ai", _B.airy_ai),
                        ("spherical_bessel_j0", _B.spherical_j0)]:
     _plain_unary(_name, _kernel, on_own_precision)
-for _name, _kernel in [("modified_bessel_i0", _B.i0),
-                       ("modified_bessel_i1", _B.i1), ("modified_bessel_k0", _B.k0),
+for _name, _kernel in [("modified_bessel_i0", _B.i0), ("modified_bessel_i1", _B.i1)]:
+    _plain_unary(_name, _kernel, on_float64_expf)
+for _name, _kernel in [("modified_bessel_k0", _B.k0),
                        ("modified_bessel_k1", _B.k1), ("scaled_modified_bessel_k0", _B.k0e),
                        ("scaled_modified_bessel_k1", _B.k1e)]:
     _plain_unary(_name, _kernel)
