@@ -179,9 +179,9 @@ def _nll_checks(input, target, weight, node):
 
 
 def _nll(input, target, weight, ignore_index, reduction, node):
+    """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     from ..._meta import is_meta
     from ...ops._nll_cascade import cascade_sum
-    """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
                              else "nll_loss2d_forward", weight=weight)
     _nll_checks(input, target, weight, node)
@@ -196,22 +196,30 @@ def _nll(input, target, weight, ignore_index, reduction, node):
                              else "nll_loss2d_forward_out_frame", x.dtype)
     n_classes = xs.shape[1]
     valid = ts != ignore_index
-    safe = np.where(valid, ts, 0).astype(np.int64)
-    bad = (safe < 0) | (safe >= n_classes)
-    if bad.any():
+    every = valid.all()
+    safe = (ts if every else np.where(valid, ts, 0)).astype(np.int64, copy=False)
+    if safe.size and (safe.min() < 0 or safe.max() >= n_classes):
+        bad = (safe < 0) | (safe >= n_classes)
         raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
-    w = np.ones(n_classes, x.dtype) if weight is None else weight._data.astype(x.dtype)
-    # (a typed 0: NumPy 1 has no bfloat16-int promotion)
-    w = np.where(valid, w[safe], x.dtype.type(0)).astype(x.dtype)
-    xm = np.moveaxis(xs, 1, -1)
-    losses = -np.take_along_axis(xm, safe[..., None], -1)[..., 0] * w
+    if weight is None:
+        w = np.ones(ts.shape, x.dtype) if every else valid.astype(x.dtype)
+    else:
+        # (a typed 0: NumPy 1 has no bfloat16-int promotion)
+        w = np.where(valid, weight._data.astype(x.dtype)[safe], x.dtype.type(0)).astype(x.dtype)
+    if xs.ndim == 2:        # (a batch of rows: each row's target picked directly)
+        at = (np.arange(xs.shape[0]), safe)
+        picked = xs[at]
+    else:
+        xm = np.moveaxis(xs, 1, -1)
+        picked = np.take_along_axis(xm, safe[..., None], -1)[..., 0]
+    losses = -picked if weight is None and every else -picked * w
     if reduction == "none":
         data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
         total = w.sum()
     elif is_meta(losses):       # (shapes only: nothing to add up)
         data = total = losses.sum()
     else:
-        kept = np.flatnonzero(valid)
+        kept = np.arange(ts.size) if every else np.flatnonzero(valid)
         data = cascade_sum(losses.reshape(-1)[kept], kept)
         total = x.dtype.type(kept.size) if weight is None else \
             cascade_sum(w.reshape(-1)[kept], kept)
@@ -220,9 +228,15 @@ def _nll(input, target, weight, ignore_index, reduction, node):
                 data = x.dtype.type(data / total)
     if not _tracked(input):
         return wrap(np.asarray(data, x.dtype))
-    coef = np.zeros_like(xm)
-    np.put_along_axis(coef, safe[..., None], -w[..., None], -1)
-    coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
+    # (the gradient's pattern, -weight at each target, kept for backward)
+    if xs.ndim == 2:
+        coef = np.zeros(xs.shape, x.dtype)
+        coef[at] = -w
+        coef = coef.reshape(x.shape)
+    else:
+        coef = np.zeros_like(xm)
+        np.put_along_axis(coef, safe[..., None], -w[..., None], -1)
+        coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
         if x.ndim > 1 else ()
     return keep_index(recorded(node, np.asarray(data, x.dtype), (input,),
