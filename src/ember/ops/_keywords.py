@@ -137,8 +137,28 @@ def _overloads_refused(error, name, args, kwargs, method):
     entry = _missing.tables(table).get(name)
     if entry is None or entry[1][0] != "overloads":
         return None
+    # (PyTorch's print_error: where one signature alone takes as many
+    # arguments as were given, that signature's own refusal is the error)
+    count = len(given) + len(kwargs)
+    if sum(low <= count <= high for low, high in map(_arity, entry[1][1:])) == 1:
+        return None
     from ._parser_types import overloads_listed
     return overloads_listed(name, given, kwargs, table)
+
+
+def _arity(signature):
+    """(fewest, most) arguments a listed signature "(Tensor input, int dim = 0)" takes."""
+    params, depth, start = [], 0, 1
+    for i, ch in enumerate(signature):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if (ch == "," and depth == 1) or (ch == ")" and depth == 0):
+            params.append(signature[start:i].strip())
+            start = i + 1
+    params = [p for p in params if p and p != "*"]
+    return sum("=" not in p for p in params), len(params)
 
 
 def missing_error(name, args, kwargs, method=True, unbound=False):
