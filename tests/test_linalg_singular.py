@@ -140,3 +140,24 @@ def test_vector_norm_gradient(xs, ord):
         (T.linalg.vector_norm(y, ord) + T.norm(y, ord) + y.sum()).backward()
         return x.grad
     check(run, rtol=1e-12)
+
+
+def _distance_grads_at_p0(T, which):
+    x = T.linspace(0, 1, 6, dtype=T.float64).reshape(3, 2).requires_grad_()
+    y = T.linspace(1, 2, 8, dtype=T.float64).reshape(4, 2).requires_grad_()
+    if which == "cdist":
+        T.cdist(x, y, 0).sum().backward()
+        return x.grad, y.grad
+    if which == "pdist":
+        T.pdist(x, 0).sum().backward()
+        return x.grad
+    y = y[0].detach().requires_grad_(which == "dist_both")
+    T.dist(x[0].detach().requires_grad_(), y, 0).backward()
+    return None
+
+
+@pytest.mark.parametrize("which", ["cdist", "pdist", "dist", "dist_both"])
+def test_distances_at_p0_as_torch(which):
+    # (cdist and pdist: their kernels' zeros; dist: norm_backward's undefined
+    # gradient, which PyTorch cannot negate for `other`)
+    check(lambda T: _distance_grads_at_p0(T, which))

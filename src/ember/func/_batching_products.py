@@ -206,7 +206,7 @@ def _should_fold(t1, t2, d1, d2):
 
 def _broadcast_bmm(t1, t2, sa, sb):
     from ..ops._common import broadcast_error
-    import numpy as np
+    from .._backend import np
     d1, d2 = len(sa), len(sb)
     n = sa[-2] if d1 > 1 else 1
     m1, batch1 = sa[-1], sa[:-2]

@@ -63,6 +63,8 @@ def _cdist_grads(xp, g, x1, x2, result, p):
     """(grad x1, grad x2) of cdist on arrays, block by block of x1's rows."""
     if p == 2:
         return _euclidean_grads(xp, g, x1, x2, result)
+    if p == 0:      # (a count of differing coordinates: PyTorch's kernel gives zeros)
+        return xp.zeros_like(x1), xp.zeros_like(x2)
     g1, g2 = [], 0
     for rows in _row_blocks(x1, x2):
         diff = x1[..., rows, None, :] - x2[..., None, :, :]
@@ -226,8 +228,15 @@ DistBackward0 = grad_fn(
     "DistBackward0", saved={"p": ("given_p", given_scalar)},
     self=lambda xp, g, self, other, result, p: _vector_norm_grad(
         xp, g, self - other, result, p, None, False),
-    other=lambda xp, g, self, other, result, p: -_vector_norm_grad(
-        xp, g, self - other, result, p, None, False))
+    other=lambda xp, g, self, other, result, p: _negated(_vector_norm_grad(
+        xp, g, self - other, result, p, None, False)))
+
+
+def _negated(grad):
+    if grad is None:    # (p = 0: norm_backward's undefined gradient, negated)
+        raise RuntimeError("Expected a proper Tensor but got None (or an undefined Tensor in "
+                           "C++) for argument #0 'self'")
+    return -grad
 
 
 def dist(input, other, p=2):
@@ -259,6 +268,8 @@ def _pdist_grad(xp, g, self, result, p):
     second; a block of pairs at a time."""
     i, j = np.triu_indices(self.shape[0], 1)
     out = np.zeros_like(self)
+    if p == 0:      # (a count of differing coordinates: PyTorch's kernel gives zeros)
+        return out
     step = max(1, _BLOCK_ELEMENTS // max(1, self.shape[1]))
     for k in range(0, len(i), step):
         bi, bj, part = i[k:k + step], j[k:k + step], slice(k, k + step)
