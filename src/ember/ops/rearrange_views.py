@@ -256,20 +256,28 @@ def as_strided(input, size, stride, storage_offset=None):
 # ---- in-place view ops: the tensor itself takes the view's geometry ------
 
 def _restride(self, data, node, ctx=()):
-    """`self` becomes the view `data` of its own memory, recorded as `node`."""
+    """`self` becomes the view `data` of its own memory, recorded as `node`.
+
+    As PyTorch's (VariableType takes the op's input edge before the version
+    bump, then set_history), `node` follows the history `self` had: a view's
+    own node (TransposeBackward0, SelectBackward0, ...), not the
+    AsStridedBackward0 the bump regenerates it to. Only where nothing is
+    recorded (no_grad) does `self` keep that regenerated node, made with its
+    new geometry, as PyTorch's view regenerates when its grad_fn is read."""
     from .inplace import check_inplace
     check_inplace(self)
+    fn, nr, old_data = self._grad_fn, self._output_nr, self._data
     # (first: the other views of its memory are regenerated, then its own node set)
+    self._data = data
     self._bump()
     if tracked(self):
-        old = Tensor._wrap(self._data, self._requires_grad)
-        old._grad_fn, old._output_nr = self._grad_fn, self._output_nr
+        old = Tensor._wrap(old_data, self._requires_grad)
+        old._grad_fn, old._output_nr = fn, nr
         new = recorded(node, data, (_forward.carry(self, old),), ctx)
         if new._grad_fn is not None:
             self._grad_fn = new._grad_fn
             self._output_nr = 0
         _forward.carry(new, self)
-    self._data = data
     return self
 
 
