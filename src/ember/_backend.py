@@ -62,15 +62,34 @@ except ImportError:         # NumPy 1.x: the public API (thread-local there too)
 HALF_TARGETS = {np.dtype(np.float16)}
 
 
+def round_double_for_half(x, dtype):
+    """x rounded to float32 where x is a float64 array and dtype (the type it
+    is about to become) is float16 or bfloat16; otherwise x itself.
+
+    c10::Half and c10::BFloat16 are constructed from a float, so PyTorch
+    converts a double to a half type in two roundings, through float32
+    (1 + 2**-11 + 2**-40 becomes float16's 1.0, not 1 + 2**-10). Every
+    conversion of a double into a half type goes through here, before its
+    astype or copyto; quiet, as cast() (a double beyond float32 becomes inf).
+    A hot path may test `dtype in HALF_TARGETS` (or x's dtype) inline first and
+    call this only then."""
+    if x.dtype.char == "d" and np.dtype(dtype) in HALF_TARGETS:
+        token = silence()
+        try:
+            return x.astype(np.float32)
+        finally:
+            restore(token)
+    return x
+
+
 def cast(x, dtype, copy=True):
     """x.astype(dtype) without NumPy's warnings: PyTorch converts NaN, inf and
-    out-of-range values silently (to what the CPU's conversion gives)."""
+    out-of-range values silently (to what the CPU's conversion gives); a
+    double bound for a half type goes through float32 (round_double_for_half)."""
     token = silence()
     try:
-        if x.dtype.char == "d" and np.dtype(dtype) in HALF_TARGETS:
-            # c10::Half and c10::BFloat16 are made from a float: PyTorch
-            # rounds a double to float32 first, then to the half type
-            x = x.astype(np.float32)
+        if x.dtype.char == "d":     # (the test inline: only doubles pay the call)
+            x = round_double_for_half(x, dtype)
         return x.astype(dtype, copy=copy)
     finally:
         restore(token)

@@ -12,7 +12,7 @@ import math
 import os
 
 from ._layout import factory
-from ._backend import cpu_features, np
+from ._backend import cpu_features, np, round_double_for_half
 
 from . import _dtype as D
 from ._creation import _check_dtype, _finish, _is_int
@@ -295,5 +295,5 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     exps = np.where(i < steps // 2, float(s) + step * i, float(e) - step * (steps - 1 - i))
     with np.errstate(all="ignore"):
         vals = np.power(base, exps)
-        data = _to_dtype(vals.astype(np.float32) if dt in D.HALF_NP else vals, dt)
+        data = _to_dtype(round_double_for_half(vals, dt), dt)
     return _finish(np.ascontiguousarray(data), requires_grad)

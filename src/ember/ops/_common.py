@@ -4,7 +4,7 @@ An op in the catalogue is a forward on NumPy arrays plus a node class made
 by the registry's `grad_fn(...)`, whose formulas give the gradient for each
 input; `recorded(...)` is the one way an op's result gets its grad_fn.
 """
-from .._backend import HALF_TARGETS, np, quiet_call
+from .._backend import HALF_TARGETS, np, quiet_call, round_double_for_half
 
 from .. import _dtype as D
 from .. import _layout as _L
@@ -320,8 +320,8 @@ def laid_out_cast(a, dt):
     "K" puts a broadcast dim innermost, and a result computed from it follows)."""
     if a.dtype == dt:
         return a
-    if a.dtype.char == "d" and dt in HALF_TARGETS:
-        a = a.astype(np.float32)    # (as cast() rounds a double to a half type)
+    if dt in HALF_TARGETS:
+        a = round_double_for_half(a, dt)
     if a.flags.c_contiguous:
         return a.astype(dt)
     out = _L.empty_like(a, dt)
@@ -401,9 +401,8 @@ def binary_arrays(a, b):
 
 
 def _narrowed(ad, bd, dt):
-    if dt in HALF_TARGETS:      # (as cast() rounds a double to a half type)
-        ad = ad.astype(np.float32) if ad.dtype.char == "d" else ad
-        bd = bd.astype(np.float32) if bd.dtype.char == "d" else bd
+    if dt in HALF_TARGETS:
+        ad, bd = round_double_for_half(ad, dt), round_double_for_half(bd, dt)
     return ad.astype(dt, copy=False), bd.astype(dt, copy=False)
 
 

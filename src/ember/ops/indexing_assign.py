@@ -4,7 +4,7 @@ check, then a copy into the view (CopySlices) or index_put_ (its masked_fill
 shortcut for one mask and one value, else at::index's checks, then the
 value's shape, dtype, and the bounds, in that order)."""
 from .. import _meta
-from .._backend import cast, quiet_call
+from .._backend import cast, quiet_call, round_double_for_half
 from .._meta import is_meta
 from .._python_data import _scalar_to, scalar_arg
 from .._settings import warn_at_caller
@@ -95,8 +95,8 @@ def setitem(input, key, value):
     nkey = _numpy_key(items, x)
     if v.dtype.kind == "c" and x.dtype.kind != "c":
         v = v.real      # (PyTorch's copy drops the imaginary part, mostly without a word)
-    if v.dtype.char == "d" and x.dtype in D.HALF_NP:
-        v = cast(v, np.float32)     # (as cast() rounds a double to a half type)
+    if x.dtype in D.HALF_NP:
+        v = round_double_for_half(v, x.dtype)
     # (a float source into an integer tensor converts NaN and inf silently, as
     # PyTorch; nothing is written, or bounds-checked, where the result is empty)
     write = basic or masked or not empty

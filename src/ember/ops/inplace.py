@@ -12,7 +12,7 @@ from .._python_data import _tname
 import re
 import warnings
 
-from .._backend import cast
+from .._backend import cast, round_double_for_half
 from . import _keywords
 from ._parser_types import refuse_types
 from .._meta import is_meta
@@ -120,8 +120,8 @@ def _write(t, data):
             raise RuntimeError(
                 f"output with shape {list(dst.shape)} doesn't match the broadcast shape "
                 f"{list(np.broadcast_shapes(data.shape, dst.shape))}") from None
-    if data.dtype.char == "d" and dst.dtype in D.HALF_NP:
-        data = cast(data, np.float32)   # (as cast() rounds a double to a half type)
+    if dst.dtype in D.HALF_NP:
+        data = round_double_for_half(data, dst.dtype)
     writable(dst)[...] = data
 
 

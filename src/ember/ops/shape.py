@@ -6,7 +6,7 @@ in-place change through the view is seen by the base and vice versa.
 
 
 from .. import _meta
-from .._backend import cast, quiet_call
+from .._backend import cast, quiet_call, round_double_for_half
 from .._settings import warn_once
 
 from .. import _layout as _L
@@ -412,8 +412,8 @@ def to_dtype(input, dtype, copy=False):
         data = cast(x, dtype._np)
     else:   # (astype's order "K" is not PyTorch's for a broadcast dim)
         data = _L.empty_like(x, dtype._np)
-        if x.dtype.char == "d" and dtype._np in D.HALF_NP:
-            x = cast(x, np.float32)     # (as cast() rounds a double to a half type)
+        if dtype._np in D.HALF_NP:
+            x = round_double_for_half(x, dtype._np)
         quiet_call(np.copyto, data, x, "unsafe")
     if not (dtype.is_floating_point or dtype.is_complex):
         return wrap(data)
