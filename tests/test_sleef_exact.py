@@ -121,6 +121,68 @@ def test_logf_edges_and_accuracy():
     assert np.all(np.abs(got - exact) <= np.spacing(np.abs(got)).astype(np.float64))
 
 
+def test_logf_table_is_the_emulation_at_every_input_it_covers():
+    # Every float32 from 1 to 32768 (126 million: the whole domain of the
+    # table path), the correctly rounded log plus the table against Sleef's
+    # algorithm step by step: this machine's libm log included.
+    lo, hi = (int(np.array(v, F32).view(np.uint32)) for v in (1, 32768))
+    block = 1 << 20
+    assert _sleef._log_table() is not None
+    with np.errstate(all="ignore"):
+        for a in range(lo, hi + 1, block):
+            d = np.arange(a, min(a + block, hi + 1), dtype=np.uint32).view(F32)
+            assert same_bits(_sleef._logf(d), _sleef._logf_sleef(d)), a
+    # (outside the range, and with NaN, the emulation itself)
+    d = np.array([0.5, 32768.004, np.nan, 2.0], F32)
+    assert same_bits(_sleef.logf(d), _sleef._logf_sleef(d))
+
+
+def test_the_shipped_log_table_is_what_the_tool_makes():
+    up, down, near_keys, near_vals = _sleef.scan_log_table()
+    keys, values = _sleef._log_table()
+    assert keys.size == up.size + down.size + near_keys.size + 1     # (+ the sentinel)
+    assert np.array_equal(np.sort(np.concatenate((up, down, near_keys))), keys[:-1])
+
+
+def _fma_exact(a, b, c):
+    """float32(a * b + c) rounded once, from exact rationals."""
+    from fractions import Fraction
+    out = []
+    for x, y, z in zip(a.tolist(), b.tolist(), c.tolist()):
+        v = Fraction(x) * Fraction(y) + Fraction(z)
+        f = np.float32(float(v))        # (within a unit: the neighbours decide)
+        cands = [np.nextafter(f, F32(-np.inf)), f, np.nextafter(f, F32(np.inf))]
+        err = [abs(Fraction(float(g)) - v) for g in cands]
+        best = min(err)
+        ties = [g for g, e in zip(cands, err) if e == best]
+        out.append(ties[0] if len(ties) == 1 else
+                   next(g for g in ties if not int(np.array(g).view(np.int32)) & 1))
+    return np.array(out, F32)
+
+
+def test_fma32_rounds_once_where_the_double_sum_lands_on_a_midpoint():
+    # a * b + c = 2**30 + 2**7 + 2**6 - 2**-30: a double rounds it onto the
+    # midpoint 2**30 + 3 * 2**6, which ties to even (2**30 + 2**8); once
+    # rounded it is 2**30 + 2**7. The same from above, and negated.
+    a = np.array([2 ** 6 * (1 + 2 ** -18)] * 4, F32) * np.array([1, 1, -1, -1], F32)
+    b = np.array([1 - 2 ** -18, 1 + 2 ** -18, 1 - 2 ** -18, 1 + 2 ** -18], F32)
+    c = np.array([2 ** 30 + 2 ** 7, 2 ** 30, -(2 ** 30 + 2 ** 7), -(2 ** 30)], F32)
+    got = _sleef._fma32(a, b, c)
+    assert same_bits(got, _fma_exact(a, b, c))
+    assert got[0] == 2 ** 30 + 2 ** 7 and got[2] == -(2 ** 30 + 2 ** 7)
+    # and at random, with exact ties and infinities among them
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal(3000).astype(F32)
+    b = (2.0 ** rng.integers(-30, 0, 3000)).astype(F32)
+    c = (a * b + rng.choice([0, 2 ** -25, 2 ** -24], 3000) * rng.standard_normal(3000))
+    c = c.astype(F32)
+    assert same_bits(_sleef._fma32(a, b, c), _fma_exact(a, b, c))
+    with np.errstate(all="ignore"):
+        got = _sleef._fma32(np.array([np.inf, 1], F32), np.array([1, 1], F32),
+                            np.array([-np.inf, 2 ** 30 + 2 ** 7 + 2 ** 6], F32))
+    assert np.isnan(got[0]) and got[1] == np.float32(2 ** 30 + 2 ** 7 + 2 ** 6)
+
+
 SHAPES = [(1000, 2), (300, 10), (200, 16), (100, 17), (50, 37), (10, 1000), (3, 4, 33), (7,)]
 
 

@@ -201,11 +201,23 @@ def refusing(function, name):
     # or a string as NaN); the tensors with it, in the parser's order.
     eager = how in ("op", "parser") and any(p[5] != "Tensor" for p in params) and not any(
         p[4] for p in params)
-    slots = tuple((p[0], names.index(p[0])) for p in params)
+    slots = tuple((p[0], names.index(p[0]), p[3], _FITS[p[5]]) for p in params)
 
     def check_now(args, kwargs):
-        check({n: args[i] if i < len(args) else kwargs[n] for n, i in slots
-               if i < len(args) or n in kwargs})
+        # (each given argument that fits passes here; the first that does
+        # not is check()'s to refuse, in the parser's order)
+        n_args = len(args)
+        for n, i, optional, fits in slots:
+            if i < n_args:
+                value = args[i]
+            elif kwargs and n in kwargs:
+                value = kwargs[n]
+            else:
+                continue
+            if not (optional and value is None or fits(value)):
+                check({n: args[i] if i < n_args else kwargs[n] for n, i, _, _ in slots
+                       if i < n_args or n in kwargs})
+                return
 
     @functools.wraps(function)
     def checked(*args, **kwargs):

@@ -16,6 +16,8 @@ A float32 fma(a, b, c) is emulated exactly: a * b is exact in float64, and
 the float64 sum rounds to float32 wrongly only when it falls exactly on a
 float32 midpoint, which is checked and repaired (`_fma32`).
 """
+import os
+
 from .._backend import np
 
 __all__ = ["expf", "logf", "softmax_lastdim", "log_softmax_lastdim",
@@ -35,8 +37,8 @@ _MID_MASK, _MID = np.uint64(0x1FFFFFFF), np.uint64(0x10000000)
 _LANES = 16
 
 
-def _two_sum_err(a, b):
-    s = a + b
+def _two_sum_err(a, b, s):
+    """The rounding error of s = a + b (Knuth's TwoSum)."""
     bb = s - a
     return (a - (s - bb)) + (b - bb)
 
@@ -55,13 +57,12 @@ def _round32(t, p, c, tiny=True):
             k = a * _D(2.0 ** 150)      # (a midpoint: an odd multiple of 2**-150)
             mid = np.where(small, (k == np.floor(k)) & (np.fmod(k, 2) == 1), mid)
     if mid.any():
-        idx = np.flatnonzero(mid)
-        ti = t.ravel()[idx]
-        err = _two_sum_err(np.broadcast_to(p, t.shape).ravel()[idx],
-                           np.broadcast_to(c, t.shape).ravel()[idx])
-        step = np.where(err == 0, 0, np.where((err > 0) == (ti > 0), 1, -1))
-        t = t.copy()
-        t.ravel()[idx] = (ti.view(np.int64) + step).view(_D)
+        # (where the float64 sum was inexact, one float64 unit toward the
+        # exact sum; whole arrays: a training step's are small, and NumPy's
+        # calls cost more than its loops)
+        step = np.where(mid, np.sign(_two_sum_err(p, c, t)), 0)     # (inf - inf: NaN)
+        step *= np.sign(t)
+        t = (t.view(np.int64) + step.astype(np.int64)).view(_D)
     return t.astype(_F)
 
 
@@ -81,52 +82,70 @@ def _pow2(q):
 # Each Horner step of xexpf's polynomial lands in one binade (|s| <= ln2 / 2),
 # so its float32 rounding is a float64 addition of 1.5 * 2**(52 + the binade's
 # last float32 bit): fma(u, s, c) == (u * s + (c + M)) - M, one rounding.
-# The last step, 0.5 + u * s, is below 0.5 for s < 0 and from 0.5 up for s >= 0.
-_EXP_STEPS = tuple((_D(c), _D(1.5 * 2.0 ** (52 + g))) for c, g in zip(
+# The last step, 0.5 + u * s, is below 0.5 for s < 0 and from 0.5 up for s >= 0;
+# 0.5 lies on both grids (an even multiple), so u * s is rounded there alone.
+# (Small arrays are what a training step meets: every NumPy call counts, and
+# the constants are NumPy scalars made once.)
+_EXP_C0 = _D(_EXP_POLY[0])
+_EXP_STEPS = tuple((_D(c) + _D(1.5 * 2.0 ** (52 + g)), _D(1.5 * 2.0 ** (52 + g))) for c, g in zip(
     _EXP_POLY[1:5], (-33, -30, -28, -26)))
-_HALF_MAGIC = (_D(1.5 * 2.0 ** 27), _D(1.5 * 2.0 ** 28))      # (s < 0, s >= 0)
+# (the last step's magic: 1.5 * 2**27 for s < 0, 1.5 * 2**28 from 0 up, as
+# mid + copysign(spread, s); -0.0 takes the first, and rounds to 0 either way)
+_HALF_MAGIC_MID, _HALF_MAGIC_SPREAD = _D(1.125 * 2.0 ** 28), _D(0.375 * 2.0 ** 28)
+_EXP_LO, _EXP_HI, _ONE, _HALF = _F(-105), _F(101), _F(1), _D(0.5)
+_L2_D = _D(_L2U) + _D(_L2L)     # (exact)
 _BLOCK = 1 << 14
 
 
 def expf(d):
     """Sleef_expf_u10 (xexpf) of a float32 array: exp(x) for x > 100 is inf,
     for x < -104 is 0 (as the computed value there is)."""
-    d = np.asarray(d, _F)
+    with np.errstate(all="ignore"):
+        return _expf(np.asarray(d, _F))
+
+
+def _expf(d):
+    """expf, NumPy's warnings left to the caller to silence."""
+    if d.size <= _BLOCK:
+        return _expf_block(d)
     out = np.empty(d.shape, _F)
     flat, res = d.reshape(-1), out.reshape(-1)
-    with np.errstate(all="ignore"):
-        for i in range(0, flat.size, _BLOCK):
-            _expf_block(flat[i:i + _BLOCK], res[i:i + _BLOCK])
+    for i in range(0, flat.size, _BLOCK):
+        res[i:i + _BLOCK] = _expf_block(flat[i:i + _BLOCK])
     return out
 
 
-def _expf_block(d, out):
-    dc = np.minimum(np.maximum(d, _F(-105)), _F(101))      # (NaN stays)
+def _expf_block(d):
+    dc = np.maximum(d, _EXP_LO)                 # (NaN stays)
+    np.minimum(dc, _EXP_HI, out=dc)
     q = dc * _R_LN2
     np.rint(q, out=q)
-    s32 = q * _L2U                              # (exact: the fma rounds only the difference)
-    np.subtract(dc, s32, out=s32)
-    s = q.astype(_D)
-    s *= _D(_L2L)
-    np.subtract(s32, s, out=s)                  # (exact in float64: one rounding, below)
-    s32 = s.astype(_F)
-    np.copyto(s, s32)
-    u = s * _D(_EXP_POLY[0])
-    for j, (c, magic) in enumerate(_EXP_STEPS):
-        if j:
-            u *= s
-        u += c + magic
+    # s = fma(q, -L2L, fma(q, -L2U, d)): the inner fma is exact, and so is
+    # d - q * (L2U + L2L) in float64 (L2U + L2L has 44 bits, q 8): one rounding
+    t = q.astype(_D)
+    t *= _L2_D
+    np.subtract(dc.astype(_D), t, out=t)
+    s = t.astype(_F)
+    s64 = s.astype(_D)      # (float64 from here: NumPy's mixed-type calls cost twice)
+    u = s64 * _EXP_C0
+    u += _EXP_STEPS[0][0]
+    u -= _EXP_STEPS[0][1]
+    for c_magic, magic in _EXP_STEPS[1:]:
+        u *= s64
+        u += c_magic
         u -= magic
-    u *= s
-    magic = np.where(s32 < 0, *_HALF_MAGIC)
-    u += magic + 0.5
+    u *= s64
+    magic = np.copysign(_HALF_MAGIC_SPREAD, s64)
+    magic += _HALF_MAGIC_MID
+    u += magic
     u -= magic
-    ss = np.multiply(s, s).astype(_F)           # s * s, rounded to float32
-    p = np.multiply(ss, u, dtype=_D)
-    t = p + s
-    v = _round32(t, p, s, tiny=False)     # (ss is 0 unless |s| >= 2**-75)
-    v += _F(1)
-    np.ldexp(v, q.astype(np.int32), out=out)    # (vldexp2's two steps round once)
+    u += _HALF
+    p = (s * s).astype(_D)                       # (s * s rounded to float32 first)
+    p *= u
+    t = p + s64
+    v = _round32(t, p, s64, tiny=False)     # (s * s is 0 unless |s| >= 2**-75)
+    v += _ONE
+    return np.ldexp(v, q.astype(np.int32))      # (vldexp2's two steps round once)
 
 
 def _df_add2(x, y):
@@ -136,54 +155,128 @@ def _df_add2(x, y):
 
 
 def logf(d):
-    """Sleef_logf_u10 (xlogf_u1, its AVX-512 form: getexp, getmant, fixupimm)
-    of a float32 array; log(0) = -inf, log(inf) = inf, negatives NaN. (No
-    fma below lands under float32's normal range: _fma32's tiny=False.)"""
-    d = np.asarray(d, _F)
+    """Sleef_logf_u10 (xlogf_u1) of a float32 array; log(0) = -inf,
+    log(inf) = inf, negatives NaN."""
     with np.errstate(all="ignore"):
-        ok = (d > 0) & (d < np.inf)
-        every = ok.all()
-        dd = d if every else np.where(ok, d, _F(1))
-        # vgetexp(d * (1 / 0.75)): floor(log2) of the rounded product (inf: 128)
-        v = dd * _F(1.0 / 0.75)
-        e = np.frexp(v)[1].astype(_F)
-        e -= _F(1)
-        if v.max(initial=0) == np.inf:
-            e[v == np.inf] = 128
-        # vgetmant(d, [0.75, 1.5)): the significand, halved from 1.5 up
-        f = np.frexp(dd)[0]
-        m = np.where(f < _F(0.75), f * _F(2), f)
-        # s = dfmul((ln2 hi, lo), e): its low part's fma is exact in float64
-        sx = _LN2_HI * e
-        e64 = e.astype(_D)
-        sy = ((e64 * _D(_LN2_HI) - sx) + e64 * _D(_LN2_LO)).astype(_F)
-        # x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); m - 1 is exact (Sterbenz),
-        # so the numerator's low part is 0 and its fma(ny, t, u) is u
-        nx = m - _F(1)
-        dx, dy = _df_add2(_F(1), m)
-        t = _F(1) / dx
-        qx = nx * t
-        t64 = t.astype(_D)
-        uu = (t64 * nx - qx).astype(_F)                           # (exact)
-        w = (_D(1) - t64 * dx).astype(_F)                         # (exact before rounding)
-        # (|w| <= 2**-24 and |dy * t| <= 2**-23, both on a 2**-50 grid: exact)
-        w = (w - t64 * dy).astype(_F)
-        qy = _fma32(qx, w, uu, False)
-        x2 = qx * qx
-        tt = _fma32(_LOG_POLY[0], x2, _LOG_POLY[1], False)
-        tt = _fma32(tt, x2, _LOG_POLY[2], False)
-        # s = dfadd(s, dfscale(x, 2)); s = dfadd(s, x2 * x * t)
-        bx = qx * _F(2)
-        s0 = sx + bx
-        sy = (((sx - s0) + bx) + sy) + qy * _F(2)
-        z = (x2 * qx) * tt
-        s1 = s0 + z
-        sy = ((s0 - s1) + z) + sy
-        r = s1 + sy
-        if not every:   # vfixupimm: 0 -> -inf, inf -> inf, below 0 (or -inf) NaN, NaN kept
-            r[~ok] = np.where(d[~ok] == 0, _F(-np.inf), np.where(d[~ok] == np.inf, d[~ok],
-                                                                   _F(np.nan)))
-            r = np.where(np.isnan(d), d, r)
+        return _logf(np.asarray(d, _F))
+
+
+def _logf(d):
+    """logf, NumPy's warnings left to the caller to silence. Inputs from 1
+    to 32768 (softmax's row sums) are the correctly rounded logarithm, then
+    Sleef's own last bit where a table says it differs (make_sleef_log_table
+    in tools/); any other input goes through the emulation."""
+    table = _log_table()
+    if table is None or not d.size or not (_LOG_LO <= d.min() and d.max() <= _LOG_HI):
+        return _logf_sleef(d)
+    keys, values = table
+    r = np.log(d.astype(_D)).astype(_F)
+    bits = d.view(np.uint32)
+    at = np.searchsorted(keys, bits)            # (keys end with a sentinel past the range)
+    hit = keys[at] == bits
+    if hit.any():
+        r[hit] = values[at[hit]]
+    return r
+
+
+_LOG_LO, _LOG_HI = _F(1), _F(32768)
+_LOG_TABLE = []
+_LOG_TABLE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_sleef_log_table.npz")
+
+
+def _log_table():
+    """(sorted input bits, Sleef's logf there) from the shipped table, loaded
+    at first use; None without the file (every log is then emulated)."""
+    if not _LOG_TABLE:
+        try:
+            with np.load(_LOG_TABLE_FILE, allow_pickle=False) as z:
+                up, down = (np.cumsum(z[k], dtype=np.uint32) for k in ("up", "down"))
+                near_keys, near_vals = z["near_keys"], z["near_vals"]
+        except OSError:
+            _LOG_TABLE.append(None)
+            return None
+        keys = np.concatenate((up, down))
+        with np.errstate(all="ignore"):
+            rounded = np.log(keys.view(_F).astype(_D)).astype(_F).view(np.int32)
+        step = np.concatenate((np.ones(up.size, np.int32), -np.ones(down.size, np.int32)))
+        keys = np.concatenate((keys, near_keys, [np.uint32(0xFFFFFFFF)]))
+        values = np.concatenate(((rounded + step).view(_F), near_vals, [_F(0)]))
+        order = np.argsort(keys, kind="stable")
+        _LOG_TABLE.append((keys[order], values[order]))
+    return _LOG_TABLE[0]
+
+
+def scan_log_table(block=1 << 18):
+    """Where float32(log(double(x))) misses Sleef's logf for float32 x in
+    [1, 32768]: the bits of x one unit below (up), one above (down), and
+    those near a float32 midpoint with their values (tools/make_sleef_log_table)."""
+    lo, hi = int(_LOG_LO.view(np.uint32)), int(_LOG_HI.view(np.uint32)) + 1
+    up, down, near_keys, near_vals = [], [], [], []
+    with np.errstate(all="ignore"):
+        for a in range(lo, hi, block):
+            bits = np.arange(a, min(a + block, hi), dtype=np.uint32)
+            exact = _logf_sleef(bits.view(_F))
+            wide = np.log(bits.view(_F).astype(_D))
+            step = exact.view(np.int32) - wide.astype(_F).view(np.int32)
+            # (distance from a float32 midpoint, in double units; a miss by
+            # more than a unit, were there one, is kept with its value too)
+            near = np.abs((wide.view(np.uint64) & _MID_MASK).astype(np.int64)
+                          - np.int64(_MID)) < 128
+            near |= np.abs(step) > 1
+            up.append(bits[(step == 1) & ~near])
+            down.append(bits[(step == -1) & ~near])
+            near_keys.append(bits[near])
+            near_vals.append(exact[near])
+    return tuple(np.concatenate(v) for v in (up, down, near_keys, near_vals))
+
+
+def _logf_sleef(d):
+    """xlogf_u1 step by step, in its AVX-512 form (getexp, getmant,
+    fixupimm). (No fma below lands under float32's normal range: _fma32's
+    tiny=False.)"""
+    ok = (d > 0) & (d < np.inf)
+    every = ok.all()
+    dd = d if every else np.where(ok, d, _F(1))
+    # vgetexp(d * (1 / 0.75)): floor(log2) of the rounded product (inf: 128)
+    v = dd * _F(1.0 / 0.75)
+    e = np.frexp(v)[1].astype(_F)
+    e -= _F(1)
+    if v.max(initial=0) == np.inf:
+        e[v == np.inf] = 128
+    # vgetmant(d, [0.75, 1.5)): the significand, halved from 1.5 up
+    f = np.frexp(dd)[0]
+    m = np.where(f < _F(0.75), f * _F(2), f)
+    # s = dfmul((ln2 hi, lo), e): its low part's fma is exact in float64
+    sx = _LN2_HI * e
+    e64 = e.astype(_D)
+    sy = ((e64 * _D(_LN2_HI) - sx) + e64 * _D(_LN2_LO)).astype(_F)
+    # x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); m - 1 is exact (Sterbenz),
+    # so the numerator's low part is 0 and its fma(ny, t, u) is u
+    nx = m - _F(1)
+    dx, dy = _df_add2(_F(1), m)
+    t = _F(1) / dx
+    qx = nx * t
+    t64 = t.astype(_D)
+    uu = (t64 * nx - qx).astype(_F)                           # (exact)
+    w = (_D(1) - t64 * dx).astype(_F)                         # (exact before rounding)
+    # (|w| <= 2**-24 and |dy * t| <= 2**-23, both on a 2**-50 grid: exact)
+    w = (w - t64 * dy).astype(_F)
+    qy = _fma32(qx, w, uu, False)
+    x2 = qx * qx
+    tt = _fma32(_LOG_POLY[0], x2, _LOG_POLY[1], False)
+    tt = _fma32(tt, x2, _LOG_POLY[2], False)
+    # s = dfadd(s, dfscale(x, 2)); s = dfadd(s, x2 * x * t)
+    bx = qx * _F(2)
+    s0 = sx + bx
+    sy = (((sx - s0) + bx) + sy) + qy * _F(2)
+    z = (x2 * qx) * tt
+    s1 = s0 + z
+    sy = ((s0 - s1) + z) + sy
+    r = s1 + sy
+    if not every:   # vfixupimm: 0 -> -inf, inf -> inf, below 0 (or -inf) NaN, NaN kept
+        r[~ok] = np.where(d[~ok] == 0, _F(-np.inf), np.where(d[~ok] == np.inf, d[~ok],
+                                                               _F(np.nan)))
+        r = np.where(np.isnan(d), d, r)
     return r
 
 
@@ -194,11 +287,8 @@ def _lane_sums(e, fused_tail=None):
     lanes folded by halves. fused_tail: (a, b) whose products make `e`,
     the partial vector's added by a fused multiply-add."""
     n = e.shape[1]
-    if n < _LANES:
-        acc = e[:, 0].copy()
-        for j in range(1, n):
-            acc += e[:, j]
-        return acc
+    if n < _LANES:      # (an accumulation adds one after another)
+        return np.add.accumulate(e, axis=1)[:, -1]
     k = n // _LANES
     acc = np.add.reduce(e[:, :k * _LANES].reshape(len(e), k, _LANES), axis=1)
     rem = n - k * _LANES
@@ -221,22 +311,20 @@ def _rows(x):
 def softmax_lastdim(x):
     """PyTorch's float32 softmax over the last axis (_vec_softmax_lastdim)."""
     r = _rows(x)
-    with np.errstate(invalid="ignore", over="ignore"):
-        e = expf(r - r.max(axis=1, keepdims=True))
-        total = _lane_sums(e)
-        out = e * (_F(1) / total)[:, None]
-    return out.reshape(x.shape)
+    with np.errstate(all="ignore"):
+        e = _expf(r - r.max(axis=1, keepdims=True))
+        e *= (_ONE / _lane_sums(e))[:, None]
+    return e.reshape(x.shape)
 
 
 def log_softmax_lastdim(x):
     """PyTorch's float32 log_softmax over the last axis
     (serial_vec_log_softmax_lastdim_range): x - max - log(sum exp(x - max))."""
     r = _rows(x)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):
         s = r - r.max(axis=1, keepdims=True)
-        total = logf(_lane_sums(expf(s)))
-        out = s - total[:, None]
-    return out.reshape(x.shape)
+        s -= _logf(_lane_sums(_expf(s)))[:, None]
+    return s.reshape(x.shape)
 
 
 def softmax_backward_lastdim(g, y, threads=1):
@@ -245,10 +333,11 @@ def softmax_backward_lastdim(g, y, threads=1):
     thread, or one row), GCC fuses the partial last vector's multiply and
     add; its OpenMP copy of the loop (`threads` > 1) does not."""
     gr, yr = _rows(g), _rows(y)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(all="ignore"):
         serial = threads == 1 or len(gr) == 1
         total = _lane_sums(gr * yr, (gr, yr) if serial else None)
-        out = (gr - total[:, None]) * yr
+        out = gr - total[:, None]
+        out *= yr
     return out.reshape(np.shape(y))
 
 
@@ -257,6 +346,8 @@ def log_softmax_backward_lastdim(g, y):
     Sleef's exp, the sum in reduce_all's lanes, and one rounding: PyTorch's
     build (GCC, -ffp-contract=fast) fuses the multiply and subtract."""
     gr, yr = _rows(g), _rows(y)
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = _fma32(-expf(yr), _lane_sums(gr)[:, None], gr)   # (GCC fuses x - y * z)
+    with np.errstate(all="ignore"):
+        e = _expf(yr)
+        np.negative(e, out=e)
+        out = _fma32(e, _lane_sums(gr)[:, None], gr)   # (GCC fuses x - y * z)
     return out.reshape(np.shape(y))

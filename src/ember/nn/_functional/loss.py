@@ -2,11 +2,13 @@
 import warnings
 
 from ..._backend import np, restore, silence
+from ..._meta import is_meta
 from ... import _dtype as D
 from ..._settings import warn_at_caller
 from ...ops import pointwise as _P
 from ...ops._common import Tensor, keep_index, kernel_refuses, recorded, wrap
 from ...ops import _autocast
+from ...ops._nll_cascade import cascade_sum
 from ...ops._summation import torch_sum
 from ...ops.scalar_arith import div_scalar
 from ...ops.loss import (MseLossBackward0, NllLoss2DBackward0, NllLossBackward0,
@@ -180,8 +182,6 @@ def _nll_checks(input, target, weight, node):
 
 def _nll(input, target, weight, ignore_index, reduction, node):
     """nll_loss of a 1-, 2- or 4-d input (recorded as `node`)."""
-    from ..._meta import is_meta
-    from ...ops._nll_cascade import cascade_sum
     check_not_differentiable("nll_loss_forward" if node is NllLossBackward0
                              else "nll_loss2d_forward", weight=weight)
     _nll_checks(input, target, weight, node)
@@ -195,32 +195,46 @@ def _nll(input, target, weight, ignore_index, reduction, node):
         raise kernel_refuses("nll_loss_out_frame" if node is NllLossBackward0
                              else "nll_loss2d_forward_out_frame", x.dtype)
     n_classes = xs.shape[1]
-    valid = ts != ignore_index
-    every = valid.all()
-    safe = (ts if every else np.where(valid, ts, 0)).astype(np.int64, copy=False)
-    if safe.size and (safe.min() < 0 or safe.max() >= n_classes):
+    lo, hi = (int(ts.min()), int(ts.max())) if ts.size else (0, -1)
+    # (a target of ignore_index is no index: only the others are checked)
+    every = not lo <= ignore_index <= hi
+    if every:
+        valid, safe = None, ts
+    else:
+        valid = ts != ignore_index
+        every = bool(valid.all())
+        safe = np.where(valid, ts, 0)
+        if safe.size:
+            lo, hi = int(safe.min()), int(safe.max())
+    if lo < 0 or hi >= n_classes:
         bad = (safe < 0) | (safe >= n_classes)
         raise IndexError(f"Target {int(ts[bad].reshape(-1)[0])} is out of bounds.")
-    if weight is None:
-        w = np.ones(ts.shape, x.dtype) if every else valid.astype(x.dtype)
-    else:
+    if weight is not None:
         # (a typed 0: NumPy 1 has no bfloat16-int promotion)
-        w = np.where(valid, weight._data.astype(x.dtype)[safe], x.dtype.type(0)).astype(x.dtype)
+        w = weight._data.astype(x.dtype)[safe]
+        w = w if every else np.where(valid, w, x.dtype.type(0)).astype(x.dtype)
+    else:
+        w = None if every else valid.astype(x.dtype)    # (None: ones)
     if xs.ndim == 2:        # (a batch of rows: each row's target picked directly)
-        at = (np.arange(xs.shape[0]), safe)
+        at = (_row_numbers(xs.shape[0]), safe)
         picked = xs[at]
     else:
         xm = np.moveaxis(xs, 1, -1)
         picked = np.take_along_axis(xm, safe[..., None], -1)[..., 0]
-    losses = -picked if weight is None and every else -picked * w
     if reduction == "none":
-        data = losses.reshape(t.shape) if x.ndim > 1 else losses.reshape(())
-        total = w.sum()
-    elif is_meta(losses):       # (shapes only: nothing to add up)
-        data = total = losses.sum()
+        data = -picked if w is None else -picked * w
+        data = data.reshape(t.shape) if x.ndim > 1 else data.reshape(())
+        total = x.dtype.type(ts.size) if w is None else w.sum()
+    elif is_meta(picked):       # (shapes only: nothing to add up)
+        data = total = picked.sum()
     else:
-        kept = np.arange(ts.size) if every else np.flatnonzero(valid)
-        data = cascade_sum(losses.reshape(-1)[kept], kept)
+        losses = -picked if w is None else -picked * w
+        if every:
+            kept = _row_numbers(ts.size)
+            data = cascade_sum(losses.reshape(-1), kept)
+        else:
+            kept = np.flatnonzero(valid)
+            data = cascade_sum(losses.reshape(-1)[kept], kept)
         total = x.dtype.type(kept.size) if weight is None else \
             cascade_sum(w.reshape(-1)[kept], kept)
         if reduction == "mean":
@@ -229,19 +243,29 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     if not _tracked(input):
         return wrap(np.asarray(data, x.dtype))
     # (the gradient's pattern, -weight at each target, kept for backward)
+    minus_w = -1 if w is None else -w
     if xs.ndim == 2:
         coef = np.zeros(xs.shape, x.dtype)
-        coef[at] = -w
+        coef[at] = minus_w
         coef = coef.reshape(x.shape)
     else:
         coef = np.zeros_like(xm)
-        np.put_along_axis(coef, safe[..., None], -w[..., None], -1)
+        np.put_along_axis(coef, safe[..., None], np.asarray(minus_w, x.dtype)[..., None]
+                          if w is not None else x.dtype.type(-1), -1)
         coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
-    kept = tuple(np.asarray(data).shape[:1]) + (1,) + tuple(np.asarray(data).shape[1:]) \
-        if x.ndim > 1 else ()
+    shape = np.shape(data)
+    kept = shape[:1] + (1,) + shape[1:] if x.ndim > 1 else ()
     return keep_index(recorded(node, np.asarray(data, x.dtype), (input,),
                                (coef, reduction, total, kept, ignore_index, t,
                                 None if weight is None else weight._data)), target, weight)
+
+
+_ROWS = np.arange(256)
+
+
+def _row_numbers(n):
+    """0, 1, ..., n - 1 (a batch's row numbers: the small ones made once)."""
+    return _ROWS[:n] if n <= 256 else np.arange(n)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
