@@ -1,6 +1,6 @@
 """Ember against PyTorch, side by side: medians, spreads and ratios.
 
-    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,x,l,L,o,f,s,m,v,n,B,r,t,g]
+    python3 benchmarks/run.py [--rounds N] [--only a,b,c,d,e,k,x,l,L,o,f,s,m,v,n,B,r,t,g]
 
 (a) the lab's training step: TinyModel (Linear 1000-100, ReLU, Linear 100-10)
     at batch 16, (ideal - pred).pow(2).sum(), backward, SGD.step, zero_grad
@@ -9,6 +9,8 @@
 (c) MLP 784-1024-1024-10, batch 256: one training step
 (d) `python -c "import ember"` against `python -c "import torch"`: whole process
 (e) tiny MLP 10-16-16-1, batch 8: one SGD step (where per-op overhead rules)
+(k) a small classifier (MLP 64-32-10, the digits' sizes) at batch 16: cross_entropy
+    on class indices, backward, SGD.step, zero_grad (float32 log_softmax bit for bit)
 (x) einsum('bij,bjk->bik') on 64x128x128 float32
 (l) linalg.solve of a 256x256 float32 system, one right-hand side; (L) 256 of them
 (o) sort of 1M float32; (f) torch.fft.fft of 2^20 complex64 elements
@@ -79,6 +81,23 @@ def training_step(T, sizes, batch, seed=0):
     def step():
         pred = model(x)
         loss = (y - pred).pow(2).sum()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    return step
+
+
+def classifier_step(T, sizes=(64, 32, 10), batch=16, seed=0):
+    """A closure running one SGD step of a small classifier: cross_entropy on
+    class indices (the loss a learner's first classifier prints)."""
+    rng = np.random.default_rng(seed + 1)
+    x = T.from_numpy(rng.standard_normal((batch, sizes[0])).astype(np.float32))
+    y = T.from_numpy(rng.integers(0, sizes[-1], batch))
+    model = _mlp(T, sizes, seed)
+    opt = T.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        loss = T.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
         opt.zero_grad()
@@ -240,6 +259,7 @@ BENCHES = {
     "b": ("per-op overhead (time per op)", op_chain, 300),
     "c": ("MLP 784-1024-1024-10 step, batch 256", lambda T: training_step(T, (784, 1024, 1024, 10), 256), 1),
     "e": ("tiny MLP 10-16-16-1 step, batch 8", lambda T: training_step(T, (10, 16, 16, 1), 8), 1),
+    "k": ("classifier MLP 64-32-10, cross_entropy, batch 16", classifier_step, 1),
     "x": ("einsum('bij,bjk->bik'), 64x128x128", einsum_bmm, 1),
     "l": ("linalg.solve 256x256, one right-hand side", lambda T: solve(T, (256,)), 1),
     "L": ("linalg.solve 256x256, 256 right-hand sides", lambda T: solve(T, (256, 256)), 1),
@@ -337,7 +357,7 @@ def _has_torch():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="a,b,c,d,e,x,l,L,o,f,s,m,v,n,B,r,t,g")
+    ap.add_argument("--only", default="a,b,c,d,e,k,x,l,L,o,f,s,m,v,n,B,r,t,g")
     ap.add_argument("--worker", nargs=2, metavar=("LIB", "KEY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
