@@ -15,10 +15,10 @@ first, as each level's rule does in functorch. Inside vmap a batched value
 does not require grad (functorch's wrapper has no autograd meta), which
 decides at::matmul's fold. Errors are the ops' own, as in PyTorch.
 """
-import math
 
 from .. import _layout
 from ..ops import shape as _S
+from ..ops.linalg import matmul_impl
 from ..ops.scalar_arith import mul_scalar
 from ._vmap import BatchedTensor, call, is_batched, wrap
 
@@ -133,7 +133,7 @@ def _contiguous_layout(shape, strides):
     return True
 
 
-def _reshape(x, shape):
+def _reshape(x, *shape):
     """reshape of a batched value (a tensor subclass to ATen): a view where
     one exists, else a contiguous clone, viewed."""
     if not _batched(x):
@@ -154,81 +154,24 @@ def _requires_grad(x):
     return not _batched(x) and x.requires_grad
 
 
-# -- matmul: ATen's _matmul_impl on batched values ------------------------------
+# -- matmul: ATen's _matmul_impl (ops.linalg's) on batched values ---------------
+
+def _product(name):
+    return lambda a, b: call(name, a, b)
+
+
+_matmul_batched = matmul_impl(
+    dot=_product("dot"), mv=_product("mv"), mm=_product("mm"), bmm=_product("bmm"),
+    reshape=_reshape, expand=_expand, unsqueeze=_unsqueeze, squeeze=_squeeze,
+    squeeze_=_squeeze_, transpose=_transpose, t=_t, contiguous=_contiguous,
+    unsafe_view=_unsafe_view, strides=_strides, folds=_requires_grad,
+    # (a batched value counts as a tensor subclass: squeezed too)
+    squeezes=lambda x: _batched(x) or x.requires_grad)
+
 
 def _matmul_impl(t1, t2):
-    d1, d2 = t1.dim(), t2.dim()
-    if d1 == 0 or d2 == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
-    if d1 == 1 and d2 == 1:
-        return call("dot", t1, t2)
-    if d1 == 2 and d2 == 1:
-        return call("mv", t1, t2)
-    if d1 == 1 and d2 == 2:
-        return _squeeze_(call("mm", _unsqueeze(t1, 0), t2), 0)
-    if d1 == 2 and d2 == 2:
-        return call("mm", t1, t2)
-    if _should_fold(t1, t2, d1, d2):
-        transpose = d2 > d1
-        a = _transpose(t2, -2, -1) if transpose else t1
-        b = (_t(t1) if d1 == 2 else t1) if transpose else t2
-        sizes = tuple(a.shape)
-        lead = sizes[:-1]
-        folded = _reshape(a, (math.prod(lead), sizes[-1]))
-        if b.dim() == 2:
-            out = _unsafe_view(call("mm", folded, b), lead + (b.shape[1],))
-            return _contiguous(_transpose(out, -2, -1)) if transpose else out
-        return _unsafe_view(call("mv", folded, b), lead)
-    return _broadcast_bmm(t1, t2, tuple(t1.shape), tuple(t2.shape))
-
-
-def _should_fold(t1, t2, d1, d2):
-    if d1 >= d2:
-        if d1 < 3 or d2 > 2:
-            return False
-        if _requires_grad(t2):
-            return True
-        shape, strides = tuple(t1.shape), _strides(t1)
-    else:
-        if d2 < 3 or d1 > 2:
-            return False
-        if _requires_grad(t1):
-            return True
-        if d1 == 2:
-            return False
-        s, st = tuple(t2.shape), _strides(t2)
-        shape, strides = s[:-2] + s[:-3:-1], st[:-2] + st[:-3:-1]
-    if 0 in shape:
-        return True
-    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
-
-
-def _broadcast_bmm(t1, t2, sa, sb):
-    from ..ops._common import broadcast_error
-    from .._backend import np
-    d1, d2 = len(sa), len(sb)
-    n = sa[-2] if d1 > 1 else 1
-    m1, batch1 = sa[-1], sa[:-2]
-    m2 = sb[-2] if d2 > 1 else sb[0]
-    p, batch2 = (sb[-1] if d2 > 1 else 1), sb[:-2]
-    if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
-        # (a batched value counts as a tensor subclass: squeezed too)
-        if batch1[0] == 1 and (_batched(t1) or t1.requires_grad):
-            return _matmul_impl(_squeeze(t1, 0), t2)
-        if batch2[0] == 1 and (_batched(t2) or t2.requires_grad):
-            return _matmul_impl(t1, _squeeze(t2, 0))
-    try:
-        shape = np.broadcast_shapes(batch1, batch2)
-    except ValueError:
-        raise broadcast_error(batch1, batch2) from None
-    size = math.prod(shape)
-    a = _reshape(_expand(t1, shape + (n, m1)), (size, n, m1))
-    if d2 == 1:
-        b = _unsqueeze(_reshape(_expand(t2, shape + (m2,)), (size, m2)), 2)
-        return _unsafe_view(_squeeze(call("bmm", a, b), -1), shape + (n,))
-    b = _reshape(_expand(t2, shape + (m2, p)), (size, m2, p))
-    return _unsafe_view(call("bmm", a, b), shape + ((n, p) if d1 > 1 else (p,)))
+    sa, sb = tuple(t1.shape), tuple(t2.shape)
+    return _matmul_batched(t1, t2, sa, sb, len(sa), len(sb))
 
 
 # -- the rules ------------------------------------------------------------------
@@ -300,7 +243,7 @@ def _outer(name, level, a, b):
     for what, t in (("self", a), ("vec2", b)):
         if t.dim() != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {what}, but got {t.dim()}-D")
-    return call("mul", _reshape(a, (-1, 1)), b)
+    return call("mul", _reshape(a, -1, 1), b)
 
 
 def _linear(fn, name, level, args, kwargs):
@@ -315,7 +258,7 @@ def _linear(fn, name, level, args, kwargs):
             return _addmm_decomp(bias, x, _t(w))
         if x.dim() == 3 and _contiguous_layout(tuple(x.shape), _strides(x)):
             s = tuple(x.shape)
-            out = _addmm_decomp(bias, _reshape(x, (s[0] * s[1], s[2])), _t(w))
+            out = _addmm_decomp(bias, _reshape(x, s[0] * s[1], s[2]), _t(w))
             return _view(out, s[:2] + (out.shape[1],))
     out = _matmul_impl(x, _t(w))
     return out if bias is None else call("add", out, bias)

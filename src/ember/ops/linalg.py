@@ -7,6 +7,7 @@ products themselves are NumPy's, i.e. the BLAS underneath.
 """
 
 import math
+from operator import attrgetter
 
 from .. import _meta
 from .._meta import is_meta
@@ -365,15 +366,13 @@ def ger(input, vec2):
 
 def matmul(input, other):
     """at::matmul (_matmul_impl): dot, mv, mm by rank; an N-D operand against
-    a 1-D or 2-D one folded into one mm or mv (`_should_fold`), else the
-    batch dims broadcast and one bmm, so the graph has PyTorch's nodes."""
+    a 1-D or 2-D one folded into one mm or mv (should_fold), else the batch
+    dims broadcast and one bmm, so the graph has PyTorch's nodes."""
     if _AUTOCAST.cpu:
         return _autocast(matmul, LOWER, (input, other), {})
     a, b = input._data, other._data
     da, db = a.ndim, b.ndim
-    if da == 0 or db == 0:
-        raise RuntimeError(
-            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    # (ranks 1 and 2, and two batches, inline as in _matmul: the hot path)
     if da == 2:
         if db == 2:
             return mm(input, other)
@@ -384,36 +383,92 @@ def matmul(input, other):
             return dot(input, other)
         if db == 2:
             return squeeze_(mm(unsqueeze(input, 0), other), 0)    # in place, as PyTorch
-    if _should_fold(input, other, a, b, da, db):
-        if da >= db:
-            return _folded(input, other, a.shape, db == 2)
-        # the larger operand second: folded transposed, and the result
-        # transposed back (a copy: CloneBackward0)
-        t2 = _t(input) if da == 2 else input
-        out = _folded(transpose(other, -2, -1), t2, b.shape[:-2] + b.shape[:-3:-1], da == 2)
-        return contiguous(transpose(out, -2, -1)) if da == 2 else out
-    return _broadcast_bmm(input, other, a.shape, b.shape)
+    elif da > 2 and db > 2:
+        return _broadcast_bmm(input, other, a.shape, b.shape, da, db)
+    return _matmul(input, other, a.shape, b.shape, da, db)
 
 
-def _should_fold(input, other, a, b, da, db):
-    """ATen's should_fold: the larger operand (ranks >= 3 against <= 2) folded
-    into a matrix when the smaller one requires grad (its gradient is then
-    one mm, not a batch summed), else only where the fold is a view."""
-    if da >= db:
-        if da < 3 or db > 2:
-            return False
-        if other._requires_grad:
-            return True
-        shape, strides = a.shape, _strides(a)
-    else:
-        if db < 3 or da > 2:
-            return False
-        if input._requires_grad:
-            return True
-        if da == 2:     # (the transposed product would be copied back)
-            return False
-        st = _strides(b)
-        shape, strides = b.shape[:-2] + b.shape[:-3:-1], st[:-2] + st[:-3:-1]
+def matmul_impl(*, dot, mv, mm, bmm, reshape, expand, unsqueeze, squeeze, squeeze_,
+                transpose, t, contiguous, unsafe_view, strides, folds, squeezes):
+    """ATen's _matmul_impl made of the given ops, as `impl(t1, t2, sa, sb,
+    d1, d2)` (`sa`, `sb`: the operands' shapes; `d1`, `d2`: their lengths):
+    matmul's (this module's ops) and vmap's on batched values
+    (func/_batching_products), which call their own products and views.
+    `strides(x)`: x's strides (any unit); `folds(x)`: does x require grad
+    (should_fold then folds the other operand, so that x's gradient is one
+    mm, not a batch summed); `squeezes(x)`: does a 3-D x's batch of one go
+    through the fold (ATen: x requires grad, or is a tensor subclass).
+    `impl.broadcast_bmm`: its path for two batches (the same arguments)."""
+
+    def impl(t1, t2, sa, sb, d1, d2):
+        if d1 > 2 and d2 > 2:       # (first: the common case of two batches)
+            return broadcast_bmm(t1, t2, sa, sb, d1, d2)
+        if d1 == 0 or d2 == 0:
+            raise RuntimeError(
+                f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D")
+        if d1 <= 2 and d2 <= 2:
+            if d1 == 1:
+                if d2 == 1:
+                    return dot(t1, t2)
+                return squeeze_(mm(unsqueeze(t1, 0), t2), 0)    # in place, as PyTorch
+            return mv(t1, t2) if d2 == 1 else mm(t1, t2)
+        # should_fold: the larger operand (3-D or more, against 1-D or 2-D)
+        # folded into a matrix where the smaller one requires grad, else only
+        # where the fold is a view (a 2-D t1's never: the transposed product
+        # would be copied back)
+        if d1 > d2:
+            if not (folds(t2) or _fold_is_view(sa, strides(t1))):
+                return broadcast_bmm(t1, t2, sa, sb, d1, d2)
+            rows, other, sizes, columns = t1, t2, sa, sb[1] if d2 == 2 else None
+        else:
+            if not (folds(t1) or d1 == 1 and _fold_is_view(sb, strides(t2), True)):
+                return broadcast_bmm(t1, t2, sa, sb, d1, d2)
+            # the larger operand second: folded transposed (before t1's t(),
+            # as ATen), and the result transposed back (a copy: CloneBackward0)
+            rows, other = transpose(t2, -2, -1), t(t1) if d1 == 2 else t1
+            sizes, columns = sb[:-2] + sb[:-3:-1], sa[0] if d1 == 2 else None
+        lead = sizes[:-1]
+        folded = reshape(rows, math.prod(lead), sizes[-1])
+        if columns is None:     # (times a vector)
+            return unsafe_view(mv(folded, other), lead)
+        out = unsafe_view(mm(folded, other), lead + (columns,))
+        return contiguous(transpose(out, -2, -1)) if d1 == 2 else out
+
+    def broadcast_bmm(t1, t2, sa, sb, d1, d2):
+        """The batch dims broadcast (expand, reshape to one batch), one bmm."""
+        n = sa[-2] if d1 > 1 else 1
+        m1 = sa[-1]
+        batch1 = sa[:-2]
+        m2 = sb[-2] if d2 > 1 else sb[0]
+        p = sb[-1] if d2 > 1 else 1
+        batch2 = sb[:-2]
+        if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
+            # (a batch of one that requires grad goes through the fold instead)
+            if batch1[0] == 1 and squeezes(t1):
+                return impl(squeeze(t1, 0), t2, sa[1:], sb, 2, 3)
+            if batch2[0] == 1 and squeezes(t2):
+                return impl(t1, squeeze(t2, 0), sa, sb[1:], 3, 2)
+        try:
+            shape = np.broadcast_shapes(batch1, batch2)
+        except ValueError:
+            raise broadcast_error(batch1, batch2) from None
+        size = math.prod(shape)
+        t1 = reshape(expand(t1, shape + (n, m1)), size, n, m1)
+        if d2 == 1:     # (d1 > 2 here: 1-D and 2-D against a vector are dot and mv)
+            t2 = unsqueeze(reshape(expand(t2, shape + (m2,)), size, m2), 2)
+            return unsafe_view(squeeze(bmm(t1, t2), -1), shape + (n,))
+        t2 = reshape(expand(t2, shape + (m2, p)), size, m2, p)
+        return unsafe_view(bmm(t1, t2), shape + ((n, p) if d1 > 1 else (p,)))
+
+    impl.broadcast_bmm = broadcast_bmm
+    return impl
+
+
+def _fold_is_view(shape, strides, transposed=False):
+    """Do the dims before the last (of the last two swapped, `transposed`)
+    fold into one as a view?"""
+    if transposed:
+        shape, strides = shape[:-2] + shape[:-3:-1], strides[:-2] + strides[:-3:-1]
     if 0 in shape:
         return True
     for i in range(len(shape) - 2):
@@ -422,8 +477,10 @@ def _should_fold(input, other, a, b, da, db):
     return True
 
 
-def _strides(x):
-    """An array's strides (a meta tensor's: contiguous, as its stride() says)."""
+def _strides(t):
+    """A tensor's array's strides (a meta tensor's: contiguous, as its
+    stride() says)."""
+    x = t._data
     if not is_meta(x):
         return x.strides
     out, step = [], 1
@@ -433,44 +490,12 @@ def _strides(x):
     return tuple(reversed(out))
 
 
-def _folded(t1, t2, sizes, t2_matrix):
-    """t1 (N-D, of `sizes`) folded to rows, times the matrix or vector t2."""
-    lead = tuple(sizes[:-1])
-    t1_folded = reshape(t1, math.prod(lead), sizes[-1])
-    if t2_matrix:
-        return _unsafe_view(mm(t1_folded, t2), lead + (t2._data.shape[1],))
-    return _unsafe_view(mv(t1_folded, t2), lead)
-
-
-def _broadcast_bmm(input, other, sa, sb):
-    """The batch dims broadcast (expand, reshape to one batch), one bmm."""
-    da, db = len(sa), len(sb)
-    n = sa[-2] if da > 1 else 1
-    m1 = sa[-1]
-    batch1 = sa[:-2]
-    m2 = sb[-2] if db > 1 else sb[0]
-    p = sb[-1] if db > 1 else 1
-    batch2 = sb[:-2]
-    if da == 3 and db == 3 and batch1[0] != batch2[0]:
-        # (a batch of one that requires grad goes through the fold instead)
-        if batch1[0] == 1 and input._requires_grad:
-            return matmul(squeeze(input, 0), other)
-        if batch2[0] == 1 and other._requires_grad:
-            return matmul(input, squeeze(other, 0))
-    try:
-        shape = np.broadcast_shapes(batch1, batch2)
-    except ValueError:
-        raise broadcast_error(batch1, batch2) from None
-    size = math.prod(shape)
-    t1 = reshape(expand(input, shape + (n, m1)), size, n, m1)
-    if db == 1:
-        t2 = unsqueeze(reshape(expand(other, shape + (m2,)), size, m2), 2)
-    else:
-        t2 = reshape(expand(other, shape + (m2, p)), size, m2, p)
-    out = bmm(t1, t2)
-    if db == 1:
-        return _unsafe_view(squeeze(out, -1), shape + (n,) if da > 1 else shape)
-    return _unsafe_view(out, shape + ((n, p) if da > 1 else (p,)))
+_requires_grad = attrgetter("_requires_grad")
+_matmul = matmul_impl(
+    dot=dot, mv=mv, mm=mm, bmm=bmm, reshape=reshape, expand=expand, unsqueeze=unsqueeze,
+    squeeze=squeeze, squeeze_=squeeze_, transpose=transpose, t=_t, contiguous=contiguous,
+    unsafe_view=_unsafe_view, strides=_strides, folds=_requires_grad, squeezes=_requires_grad)
+_broadcast_bmm = _matmul.broadcast_bmm
 
 
 # (nn.functional.linear is declared with nn.functional; these are torch's.)
