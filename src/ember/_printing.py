@@ -326,6 +326,9 @@ def tensor_repr(t):
     """repr(t): its values, then grad_fn= or requires_grad= and tangent=."""
     from ._tensor import Tensor
     suffixes = ()
+    if "_retain_at" in t.__dict__:
+        from .autograd._retain import read
+        read(t)       # (PyTorch reads grad_fn here, which moves a view's retain_grad)
     if t._grad_fn is not None:
         # (CopySlices' name() is namespaced; the repr shows the bare name)
         suffixes = (f"grad_fn=<{t._grad_fn.name().rsplit('::', 1)[-1]}>",)

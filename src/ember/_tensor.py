@@ -14,6 +14,7 @@ from ._removable_handle import RemovableHandle
 from ._size import Size, _dim_arg, _wrap_dim  # noqa: F401 - ops import _wrap_dim from here
 from .autograd.grad_mode import _state
 from . import autograd as _autograd
+from .autograd._retain import attach as _attach_retain, read as _read_retain
 from ._inference import INFERENCE_VC
 from ._settings import triggered, warn_at_caller
 
@@ -259,6 +260,8 @@ class Tensor(metaclass=_public_name.PublicClass):
             raise RuntimeError(fn._ctx[0])
         if fn is not None and fn._deferred:
             fn._complete()      # (as PyTorch's graph has it: autograd/graph.py)
+        if "_retain_at" in self.__dict__:
+            _read_retain(self)    # (a read moves a view's retain: autograd/_retain.py)
         return fn
 
     @property
@@ -318,22 +321,17 @@ class Tensor(metaclass=_public_name.PublicClass):
             return
         if self.__dict__.get("_retains"):
             return
-        import weakref
         self._retains = True
-        node = self._grad_fn
         _autograd.graph.node_hooks = True
-        if node._multi:
-            # One per output of unbind/split: {output_nr: weakref}.
-            if node._retain is None:
-                node._retain = {}
-            node._retain[self._output_nr] = weakref.ref(self)
-        else:
-            node._retain = weakref.ref(self)
+        # (it follows the tensor to the grad_fn of an in-place op: autograd/_retain.py)
+        _attach_retain(self, self._grad_fn, self._output_nr)
 
     def register_hook(self, hook):
         if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient")
+        if "_retain_at" in self.__dict__:
+            _read_retain(self)    # (PyTorch reads grad_fn here: autograd/_retain.py)
         if self._grad_fn is not None:
             node = self._grad_fn
             _autograd.graph.node_hooks = True

@@ -91,6 +91,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
         inputs = _inputs_tuple(inputs, "backward")
         if not all(t.requires_grad for t in inputs):
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        for t in inputs:
+            # (PyTorch's run_backward: a non-leaf input's .grad is filled by its
+            # retain_grad, which then stays on, and is not filled twice)
+            if isinstance(t, _tensor.Tensor) and t._grad_fn is not None:
+                t.retain_grad()
     grad_tensors = _grads_for(tensors, grad_tensors)
     if retain_graph is None:
         retain_graph = create_graph

@@ -45,6 +45,7 @@ from ._engine_hooks import (_as_tensor, _output_hooks, _post_accumulate, _retain
 from ._node_gradients import (_anomaly_gradients, _invalid_gradient, _meta_gradients,
                               _node_gradients)
 from .. import ops as _ops
+from . import _retain as _retain_moves
 from .._tensor import Tensor
 
 _NP = _ops.NUMPY
@@ -75,6 +76,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None,
         complete_deferred(root_nodes)   # (they see the graph whole: Node._deferred)
     # 2. dependencies
     deps = _count_dependencies(root_nodes)
+    if _retain_moves._pending:
+        _retain_moves.resolve(deps)   # (views used since their base changed: see _retain.py)
     needed = _prune(deps, targets) if targets is not None else None
     buffers = {}
     for t, node, g in zip(roots, root_nodes, root_grads):
@@ -157,6 +160,8 @@ def _targets(inputs):
         if isinstance(t, _graph.GradientEdge):
             node, nr = t.node, t.output_nr
         else:
+            if "_retain_at" in t.__dict__:
+                _retain_moves.read(t)     # (PyTorch reads its grad_fn: see _retain.py)
             node, nr = gradient_edge(t), t._output_nr if t._grad_fn is not None else 0
         if node is None:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -226,8 +231,8 @@ def _run_ready_nodes(root_nodes, deps, buffers, targets, needed, captured, xp,
                 # backward(inputs=[non_leaf]) fills that tensor's .grad.
                 for i, nr in targets[node]:
                     g = _arrived(node, grad, nr)
-                    if g is not None:
-                        _retain(inputs[i], g, create_graph)
+                    if g is not None and not inputs[i].__dict__.get("_retains"):
+                        _retain(inputs[i], g, create_graph)     # (else its retain_grad did)
         if type(node) is AccumulateGrad:
             if grad is not None and captured is None:
                 if _graph.node_hooks and node._pre_hooks is not None:

@@ -13,6 +13,7 @@ import inspect
 from .._backend import np
 from .. import _dtype as D
 from . import _forward
+from ._retain import follow as follow_retain
 from ._function_node import BackwardCFunction, Error, FunctionCtx, _pack
 from .grad_mode import _state
 
@@ -316,6 +317,8 @@ def _as_output(ctx, o, k, tensor_args, tracked):
     o._grad_fn = ctx
     o._requires_grad = True
     o._output_nr = k
+    if dirty and "_retain_at" in o.__dict__:
+        follow_retain(o)    # its retain_grad moves to ctx, as after any in-place op
     return o
 
 
@@ -341,6 +344,8 @@ def _rebase_view(ctx, view, tensor_args):
     result = Tensor._from_node(view._data, _ViewFirst(ctx, at))
     view._grad_fn = view_node(base, view, _rebase(base, view, result))
     view._requires_grad = True
+    if "_retain_at" in view.__dict__:
+        follow_retain(view)
 
 
 class _ViewFirst:

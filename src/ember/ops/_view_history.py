@@ -16,6 +16,7 @@ that refuses (RefusedView) when read or when backward reaches it.
 import weakref
 
 from .. import _tensor
+from ..autograd._retain import defer as defer_retain
 from ._common import Node, edge, np
 from ._registry import grad_fn
 
@@ -93,6 +94,8 @@ def _regenerate(view):
         view._grad_fn = view_node(base, view)
         view._output_nr = 0
     view._requires_grad = True
+    if "_retain_at" in view.__dict__:
+        defer_retain(view)      # (its retain_grad moves when PyTorch would: autograd/_retain.py)
 
 
 class RefusedView(Node):

@@ -20,6 +20,7 @@ from .._settings import _WARNED, warn_once
 from .._storage import _ptr, _root
 
 from ..autograd import _forward
+from ..autograd._retain import follow as follow_retain
 from ..autograd.grad_mode import no_grad
 from ._common import D, Node, Tensor, _state, edge, np, number_arg, recorded, tracked
 from ._registry import grad_fn
@@ -152,9 +153,12 @@ def commit_inplace(t, result, overlap_checked=False, written=False):
             t._output_nr = 0
         else:
             t._grad_fn = result._grad_fn
+            t._output_nr = result._output_nr
         t._requires_grad = True
     _forward.carry_inplace(result, t)
     t._bump()
+    if "_retain_at" in t.__dict__ and result._grad_fn is not None:
+        follow_retain(t)    # its retain_grad moves to the new node (autograd/_retain.py)
     return t
 
 
@@ -173,6 +177,8 @@ def _rebase(base, view, result):
     base._grad_fn = CopySlices((edge(old),) + fn.next_functions[1:], (), (placement, fn), None,
                                base._data.shape, base._data.dtype)
     base._requires_grad = True
+    if "_retain_at" in base.__dict__:
+        follow_retain(base)     # (the base's retain_grad moves to CopySlices, as PyTorch's)
     return placement
 
 
