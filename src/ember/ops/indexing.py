@@ -145,7 +145,12 @@ def _basic(input, key, node, given_dim):
     """One basic-index step: a view of `input` recorded as `node`."""
     from .shape import _view_of
     x = input._data
-    return _view_of(x[key], input, node, (x.shape, key, given_dim))
+    data = x[key]
+    if not data.size:
+        # (NumPy's strides and place of an empty view are not PyTorch's)
+        from .shape import empty_basic_view
+        data = empty_basic_view(x, key)
+    return _view_of(data, input, node, (x.shape, key, given_dim))
 
 
 def _select(input, d, i, orig_dim, given_dim=None):

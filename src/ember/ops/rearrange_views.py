@@ -95,7 +95,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     offset = int_value(offset, "offset")
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
-    data = _diagonal_data(x, offset, d1, d2)
+    data = _diagonal_data(x if x.size else S.laid_out_empty(x), offset, d1, d2)
     return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2, dim1, dim2))
 
 
@@ -162,7 +162,9 @@ def unfold(input, dimension, size, step):
         raise RuntimeError(f"step is {step} but must be > 0")
     if size < 0:
         raise RuntimeError(f"size is {size} but must be >= 0")
-    xs = x.reshape(x.shape or (1,))
+    # (not reshaped but for a 0-d x: NumPy's reshape would choose the strides
+    # of x's size-1 dims anew)
+    xs = (x if x.size else S.laid_out_empty(x)) if x.ndim else x.reshape((1,))
     st = [s // x.itemsize for s in xs.strides]
     windows = (length - size) // step + 1
     shape = list(xs.shape)
@@ -179,9 +181,8 @@ setattr(Tensor, "unfold", unfold)   # a method only: torch.unfold does not exist
 
 def _storage(x):
     """The array that owns x's memory, and x's offset in it (elements)."""
-    root = x
-    while isinstance(root.base, np.ndarray):
-        root = root.base
+    from .._storage import _root    # (through the arrays as_strided hangs views on)
+    root = _root(x)
     if root.dtype != x.dtype or not root.flags.c_contiguous:
         raise RuntimeError("ember: as_strided of this tensor's storage is not supported")
     offset = (x.__array_interface__["data"][0] - root.__array_interface__["data"][0]) \
@@ -307,14 +308,14 @@ def squeeze_(self, dim=S.MISSING):
     dim = S.squeeze_dim(dim)
     x = self._data
     shape, node = S.squeezed(x, dim, "squeeze_")
-    return _restride(self, x.reshape(shape), _SQUEEZE_NODES[node.__name__], S.squeeze_ctx(x, dim))
+    return _restride(self, S.squeezed_data(x, dim, shape), _SQUEEZE_NODES[node.__name__],
+                     S.squeeze_ctx(x, dim))
 
 
 def unsqueeze_(self, dim):
     x = self._data
     d = wrap_dim(dim, x.ndim + 1)
-    return _restride(self, x.reshape(x.shape[:d] + (1,) + x.shape[d:]), UnsqueezeBackward1,
-                     (x.shape, dim))
+    return _restride(self, S.unsqueezed(x, d), UnsqueezeBackward1, (x.shape, dim))
 
 
 def t_(self):
