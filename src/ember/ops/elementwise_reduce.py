@@ -9,6 +9,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
+from ._vml import rounded32
 from . import _keywords, reduction as _red, reduction_moments as _vs
 from .pointwise import div
 
@@ -43,6 +44,10 @@ LogsumexpBackward0 = grad_fn(
     "LogsumexpBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=_logsumexp_grad)
 
 
+# (PyTorch's composite: at::exp_ and at::log_, MKL's VML on float32: see _vml)
+_exp, _log = rounded32(np.exp), rounded32(np.log)
+
+
 def logsumexp(input, dim, keepdim=False):
     if keepdim.__class__ is not bool:
         raise _keywords.not_bool(keepdim, "keepdim", "logsumexp")
@@ -58,13 +63,13 @@ def logsumexp(input, dim, keepdim=False):
                            f"{[1] * x.ndim}")
     dims = _reduced_dims(input, dim, "logsumexp")
     if x.size == 0 or not dims:
-        data = np.log(torch_sum(np.exp(x), dims, keepdim)) if dims else x.copy()
+        data = _log(torch_sum(_exp(x), dims, keepdim)) if dims else x.copy()
     else:
         # Shifted by the largest element, unless that is infinite: a row of
         # -inf then gives -inf, one holding +inf gives +inf, as PyTorch does.
         m = np.amax(x.real, axis=dims, keepdims=True)     # (complex: the largest real part)
         m = np.where(np.isinf(m), np.zeros((), m.dtype), m).astype(x.dtype)  # (NumPy 1.x: no int)
-        data = np.log(torch_sum(np.exp(x - m), dims, True)) + m
+        data = _log(torch_sum(_exp(x - m), dims, True)) + m
         if not keepdim:
             data = data.reshape([s for i, s in enumerate(x.shape) if i not in dims])
     return recorded(LogsumexpBackward0, np.asanyarray(data, x.dtype), (input,),
