@@ -18,7 +18,7 @@ decides at::matmul's fold. Errors are the ops' own, as in PyTorch.
 
 from .. import _layout
 from ..ops import shape as _S
-from ..ops.linalg import matmul_impl
+from ..ops._matmul_impl import matmul_impl
 from ..ops.scalar_arith import mul_scalar
 from ._vmap import BatchedTensor, call, is_batched, wrap
 

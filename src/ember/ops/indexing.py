@@ -148,7 +148,7 @@ def _basic(input, key, node, given_dim):
     data = x[key]
     if not data.size:
         # (NumPy's strides and place of an empty view are not PyTorch's)
-        from .shape import empty_basic_view
+        from ._view_strides import empty_basic_view
         data = empty_basic_view(x, key)
     return _view_of(data, input, node, (x.shape, key, given_dim))
 

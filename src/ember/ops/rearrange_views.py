@@ -16,6 +16,7 @@ from ._registry import grad_fn, register
 from ._xp import provide
 from . import shape as S
 from . import _view_grads as V
+from ._view_strides import laid_out_empty, squeezed_data, unsqueezed
 from .._size import int_value
 
 __all__ = ["diagonal", "unfold", "as_strided", "as_strided_", "strided"]
@@ -95,7 +96,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     offset = int_value(offset, "offset")
     x = input._data
     d1, d2 = _check_dims(dim1, dim2, x.ndim)
-    data = _diagonal_data(x if x.size else S.laid_out_empty(x), offset, d1, d2)
+    data = _diagonal_data(x if x.size else laid_out_empty(x), offset, d1, d2)
     return S._view_of(data, input, DiagonalBackward0, (x.shape, offset, d1, d2, dim1, dim2))
 
 
@@ -164,7 +165,7 @@ def unfold(input, dimension, size, step):
         raise RuntimeError(f"size is {size} but must be >= 0")
     # (not reshaped but for a 0-d x: NumPy's reshape would choose the strides
     # of x's size-1 dims anew)
-    xs = (x if x.size else S.laid_out_empty(x)) if x.ndim else x.reshape((1,))
+    xs = (x if x.size else laid_out_empty(x)) if x.ndim else x.reshape((1,))
     st = [s // x.itemsize for s in xs.strides]
     windows = (length - size) // step + 1
     shape = list(xs.shape)
@@ -308,14 +309,14 @@ def squeeze_(self, dim=S.MISSING):
     dim = S.squeeze_dim(dim)
     x = self._data
     shape, node = S.squeezed(x, dim, "squeeze_")
-    return _restride(self, S.squeezed_data(x, dim, shape), _SQUEEZE_NODES[node.__name__],
+    return _restride(self, squeezed_data(x, dim, shape), _SQUEEZE_NODES[node.__name__],
                      S.squeeze_ctx(x, dim))
 
 
 def unsqueeze_(self, dim):
     x = self._data
     d = wrap_dim(dim, x.ndim + 1)
-    return _restride(self, S.unsqueezed(x, d), UnsqueezeBackward1, (x.shape, dim))
+    return _restride(self, unsqueezed(x, d), UnsqueezeBackward1, (x.shape, dim))
 
 
 def t_(self):
