@@ -30,6 +30,15 @@ def _setup(T):
     return x, x * 1
 
 
+def _view_retaining(T):
+    """x, b = x * 1 and a = b[2:], a view that retains its grad."""
+    x = T.arange(6., requires_grad=True)
+    b = x * 1
+    a = b[2:]
+    a.retain_grad()
+    return x, b, a
+
+
 def _run(case, T):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")     # (create_graph's warning)
@@ -76,19 +85,13 @@ def c_view_inplace(T):
     return dict(a=a.grad, x=x.grad)
 
 def c_a_view_base_inplace(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     b.mul_(2)
     (a * _w(T)).sum().backward()
     return dict(a=a.grad, x=x.grad)
 
 def c_a_view_base_inplace_used_before(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     y = (a * _w(T)[:a.shape[0]] * 5).sum()
     b.mul_(2)
     (y + (a * _w(T)).sum()).backward()
@@ -96,20 +99,14 @@ def c_a_view_base_inplace_used_before(T):
 
 def c_a_view_base_inplace_unread(T):
     # a is used before the base changes, never read after
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     y = (a * _w(T)[:a.shape[0]] * 5).sum()
     b.mul_(2)
     (y + (b * 1).sum()).backward()
     return dict(a=a.grad, x=x.grad)
 
 def c_a_view_base_inplace_unread_fnread(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     y = (a * _w(T)[:a.shape[0]] * 5).sum()
     b.mul_(2)
     a.grad_fn
@@ -117,19 +114,13 @@ def c_a_view_base_inplace_unread_fnread(T):
     return dict(a=a.grad, x=x.grad)
 
 def c_a_view_inplace_self(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     a.mul_(2)
     (a * _w(T)).sum().backward()
     return dict(a=a.grad, x=x.grad, fn=type(a.grad_fn).__name__)
 
 def c_a_view_other_view_inplace(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     b[:3].mul_(2)
     (a * _w(T)).sum().backward()
     return dict(a=a.grad, x=x.grad)
@@ -279,10 +270,7 @@ def c_inplace_unused_after(T):
     return dict(a=a.grad, x=x.grad)
 
 def c_view_retains_then_view_inplace_self_used_before(T):
-    x = T.arange(6., requires_grad=True)
-    b = x * 1
-    a = b[2:]
-    a.retain_grad()
+    x, b, a = _view_retaining(T)
     y = (a * _w(T)[:a.shape[0]] * 5).sum()
     a.mul_(2)
     (y + (a * _w(T)).sum()).backward()
