@@ -170,7 +170,7 @@ def _logf(d):
     if table is None or not d.size or not (_LOG_LO <= d.min() and d.max() <= _LOG_HI):
         return _logf_sleef(d)
     keys, values = table
-    r = np.log(d.astype(_D)).astype(_F)
+    r = _rounded_log(d)
     bits = d.view(np.uint32)
     at = np.searchsorted(keys, bits)            # (keys end with a sentinel past the range)
     hit = keys[at] == bits
@@ -180,6 +180,13 @@ def _logf(d):
 
 
 _LOG_LO, _LOG_HI = _F(1), _F(32768)
+
+
+def _rounded_log(d):
+    """The correctly rounded float32 log (a double's, rounded once): what
+    the table's entries are one unit from."""
+    return np.log(d.astype(_D)).astype(_F)
+
 _LOG_TABLE = []
 _LOG_TABLE_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_sleef_log_table.npz")
 
@@ -197,7 +204,7 @@ def _log_table():
             return None
         keys = np.concatenate((up, down))
         with np.errstate(all="ignore"):
-            rounded = np.log(keys.view(_F).astype(_D)).astype(_F).view(np.int32)
+            rounded = _rounded_log(keys.view(_F)).view(np.int32)
         step = np.concatenate((np.ones(up.size, np.int32), -np.ones(down.size, np.int32)))
         keys = np.concatenate((keys, near_keys, [np.uint32(0xFFFFFFFF)]))
         values = np.concatenate(((rounded + step).view(_F), near_vals, [_F(0)]))
@@ -217,7 +224,7 @@ def scan_log_table(block=1 << 18):
             bits = np.arange(a, min(a + block, hi), dtype=np.uint32)
             exact = _logf_sleef(bits.view(_F))
             wide = np.log(bits.view(_F).astype(_D))
-            step = exact.view(np.int32) - wide.astype(_F).view(np.int32)
+            step = exact.view(np.int32) - _rounded_log(bits.view(_F)).view(np.int32)
             # (distance from a float32 midpoint, in double units; a miss by
             # more than a unit, were there one, is kept with its value too)
             near = np.abs((wide.view(np.uint64) & _MID_MASK).astype(np.int64)

@@ -15,7 +15,8 @@ for its cost on the per-op benchmark's sin.)
 """
 from .._backend import np
 
-__all__ = ["rounded32"]
+__all__ = ["rounded32", "exp", "expm1", "log", "log2", "log10", "log1p", "tanh", "sinh",
+           "cosh", "tan", "arctan", "arctanh"]
 
 _ROUNDED_MAX = 1 << 12
 _F32 = np.dtype(np.float32)
@@ -31,3 +32,11 @@ def rounded32(f):
     forward.__name__ = forward.__qualname__ = f.__name__
     forward.__doc__ = f"NumPy's {f.__name__}, float32 rounded once (ember.ops._vml)."
     return forward
+
+
+# The functions taken this way, once: the unary ops' forwards (ops/pointwise.py,
+# elementwise_unary.py) and composites that PyTorch builds on them (logsumexp,
+# binary_cross_entropy's glibc logs) share them.
+(exp, expm1, log, log2, log10, log1p, tanh, sinh, cosh, tan, arctan, arctanh) = (
+    rounded32(f) for f in (np.exp, np.expm1, np.log, np.log2, np.log10, np.log1p, np.tanh,
+                           np.sinh, np.cosh, np.tan, np.arctan, np.arctanh))

@@ -51,7 +51,7 @@ def _in_rows(x, dim):
 
 
 # (above it, NumPy's exp and sums, PyTorch's bits give or take the last one:
-# _sleef's exact exp costs some 50x NumPy's, 25 ms on 1e6 elements)
+# _sleef's exact exp costs some 15x NumPy's, 8 ms on 1e6 elements)
 _SLEEF_MAX = 1 << 15
 
 

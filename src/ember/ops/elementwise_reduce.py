@@ -9,7 +9,7 @@ from ._out import same_dtype
 from ._registry import grad_fn, register, tensor_field
 from ..autograd._saved_fields import given_dims
 from ._summation import torch_sum
-from ._vml import rounded32
+from ._vml import exp as _exp, log as _log
 from . import _keywords, reduction as _red, reduction_moments as _vs
 from .pointwise import div
 
@@ -44,10 +44,6 @@ LogsumexpBackward0 = grad_fn(
     "LogsumexpBackward0", saved={"dim": "given_dim", "keepdim": "keepdim"}, self=_logsumexp_grad)
 
 
-# (PyTorch's composite: at::exp_ and at::log_, MKL's VML on float32: see _vml)
-_exp, _log = rounded32(np.exp), rounded32(np.log)
-
-
 def logsumexp(input, dim, keepdim=False):
     if keepdim.__class__ is not bool:
         raise _keywords.not_bool(keepdim, "keepdim", "logsumexp")
@@ -63,6 +59,7 @@ def logsumexp(input, dim, keepdim=False):
                            f"{[1] * x.ndim}")
     dims = _reduced_dims(input, dim, "logsumexp")
     if x.size == 0 or not dims:
+        # (PyTorch's composite: at::exp_ and at::log_, MKL's VML on float32: _vml's)
         data = _log(torch_sum(_exp(x), dims, keepdim)) if dims else x.copy()
     else:
         # Shifted by the largest element, unless that is infinite: a row of

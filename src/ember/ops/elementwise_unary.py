@@ -9,7 +9,7 @@ from ._out import bool_only, same_dtype
 from .pointwise import _KEEPS_DTYPE
 from ._registry import REGISTRY, grad_fn, register, tensor_field
 from .pointwise import unary
-from ._vml import rounded32
+from . import _vml
 from .inplace import make_inplace
 
 __all__ = ["asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg",
@@ -28,7 +28,7 @@ acosh = unary("acosh", np.arccosh, "AcoshBackward0",
                   xp.conj(xp.rsqrt(self + 1) * xp.rsqrt(self - 1)) if xp.is_complex(self)
                   else xp.rsqrt(self * self - 1)),
               aliases=["arccosh"])
-atanh = unary("atanh", rounded32(np.arctanh), "AtanhBackward0",
+atanh = unary("atanh", _vml.arctanh, "AtanhBackward0",
               lambda xp, grad, self: xp.mul_scalar(grad, 1) / xp.conj(xp.scalar_sub(1, self ** 2)),
               aliases=["arctanh"])
 # PyTorch multiplies by the constant (a float32 tensor by its float32 value).

@@ -21,7 +21,7 @@ from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, ker
                       no_complex_autograd, recorded, wrap)
 from ._registry import grad_fn, register, tensor_field
 from ._summation import torch_sum
-from ._vml import rounded32
+from ._vml import log as _log, log1p as _log1p
 
 __all__ = ["binary_cross_entropy_with_logits"]
 
@@ -277,11 +277,6 @@ def _check_probabilities(x, t):
         raise RuntimeError(f"all elements of {which} should be between 0 and 1")
 
 
-# (PyTorch's kernel calls std::log and std::log1p, glibc's logf and log1pf
-# for float32: nearer the correctly rounded values than NumPy's float32 loops)
-_log, _log1p = rounded32(np.log), rounded32(np.log1p)
-
-
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
@@ -290,6 +285,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_probabilities(x, t)
     check_not_differentiable("binary_cross_entropy", weight=weight)
     floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
+    # (std::log and std::log1p: glibc's logf and log1pf for float32, nearer the
+    # correctly rounded values, _vml's, than NumPy's float32 loops)
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = (t - x.dtype.type(1)) * np.maximum(_log1p(-x), floor) \
             - t * np.maximum(_log(x), floor)

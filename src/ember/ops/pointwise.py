@@ -16,7 +16,7 @@ from .._backend import add_scaled_, restore, silence
 from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, register
-from ._vml import rounded32
+from . import _vml
 from ._xp import NUMPY, provide
 from .inplace import check_inplace, make_inplace
 # (pow is declared beside: _C_INT is read by indexing too)
@@ -111,7 +111,7 @@ neg = unary("neg", _neg, "NegBackward0", lambda xp, g: -g, ints_to_float=False,
             aliases=["negative"], out=_KEEPS_DTYPE)
 # (xp.conj: derivatives.yaml's .conj(), for complex inputs; a real array is
 # passed through as it is)
-exp = unary("exp", rounded32(np.exp), "ExpBackward0", lambda xp, g, result: g * xp.conj(result))
+exp = unary("exp", _vml.exp, "ExpBackward0", lambda xp, g, result: g * xp.conj(result))
 # (grad * result.conj() * M_LN2, in that order: PyTorch's float32 bits; the
 # number a Scalar, read unrounded by a half type's product)
 exp2 = unary("exp2", np.exp2, "Exp2Backward0",
@@ -119,14 +119,14 @@ exp2 = unary("exp2", np.exp2, "Exp2Backward0",
 # (the numbers in these formulas are C++ Scalars in derivatives.yaml: recorded,
 # xp.add_scalar / xp.mul_scalar give its AddBackward1 / MulBackward1; on
 # arrays they are the plain operators)
-expm1 = unary("expm1", rounded32(np.expm1), "Expm1Backward0",
+expm1 = unary("expm1", _vml.expm1, "Expm1Backward0",
               lambda xp, g, result: g * xp.add_scalar(xp.conj(result), 1))
-log = unary("log", rounded32(np.log), "LogBackward0", lambda xp, g, self: g / xp.conj(self))
-log2 = unary("log2", rounded32(np.log2), "Log2Backward0",
+log = unary("log", _vml.log, "LogBackward0", lambda xp, g, self: g / xp.conj(self))
+log2 = unary("log2", _vml.log2, "Log2Backward0",
              lambda xp, g, self: g / xp.mul_scalar(xp.conj(self), _LN2))
-log10 = unary("log10", rounded32(np.log10), "Log10Backward0",
+log10 = unary("log10", _vml.log10, "Log10Backward0",
               lambda xp, g, self: g / xp.mul_scalar(xp.conj(self), _LN10))
-log1p = unary("log1p", rounded32(np.log1p), "Log1PBackward0",
+log1p = unary("log1p", _vml.log1p, "Log1PBackward0",
               lambda xp, g, self: g / xp.conj(xp.add_scalar(self, 1)))
 sqrt = unary("sqrt", np.sqrt, "SqrtBackward0",
              lambda xp, g, result: g / xp.mul_scalar(xp.conj(result), 2))
@@ -134,11 +134,11 @@ rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0",
               lambda xp, g, result: xp.mul_scalar(g, -0.5) * xp.conj(result ** 3))
 sin = unary("sin", np.sin, "SinBackward0", lambda xp, g, self: g * xp.conj(xp.cos(self)))
 cos = unary("cos", np.cos, "CosBackward0", lambda xp, g, self: g * -xp.conj(xp.sin(self)))
-tan = unary("tan", rounded32(np.tan), "TanBackward0",
+tan = unary("tan", _vml.tan, "TanBackward0",
             lambda xp, g, result: g * xp.conj(xp.add_scalar(result ** 2, 1)) if xp.recording
             else g * xp.conj(1 + result * result))
-sinh = unary("sinh", rounded32(np.sinh), "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
-cosh = unary("cosh", rounded32(np.cosh), "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
+sinh = unary("sinh", _vml.sinh, "SinhBackward0", lambda xp, g, self: g * xp.conj(xp.cosh(self)))
+cosh = unary("cosh", _vml.cosh, "CoshBackward0", lambda xp, g, self: g * xp.conj(xp.sinh(self)))
 def _tanh_grad(xp, g, result):
     """PyTorch's tanh_backward; recorded (create_graph) as its one node,
     TanhBackwardBackward0, whose inputs are grad_output and tanh's output."""
@@ -148,7 +148,7 @@ def _tanh_grad(xp, g, result):
 
 
 # (tanh: PyTorch's backward is one kernel, computing half precision in float32)
-tanh = unary("tanh", rounded32(np.tanh), "TanhBackward0", _tanh_grad, opmath=True)
+tanh = unary("tanh", _vml.tanh, "TanhBackward0", _tanh_grad, opmath=True)
 # (derivatives.yaml's tanh_backward and sigmoid_backward entries, as written there)
 TanhBackwardBackward0 = grad_fn(
     "TanhBackwardBackward0",
@@ -165,7 +165,7 @@ asin = unary("asin", np.arcsin, "AsinBackward0",
              lambda xp, g, self: g * xp.conj(_asin_slope(xp, self)), aliases=["arcsin"])
 acos = unary("acos", np.arccos, "AcosBackward0",
              lambda xp, g, self: g * -xp.conj(_asin_slope(xp, self)), aliases=["arccos"])
-atan = unary("atan", rounded32(np.arctan), "AtanBackward0",
+atan = unary("atan", _vml.arctan, "AtanBackward0",
              lambda xp, g, self: g / xp.conj(xp.add_scalar(self * self, 1)), aliases=["arctan"])
 def _sigmoid_grad(xp, g, result):
     """PyTorch's sigmoid_backward: (g * (1 - result)) * result, left to right

@@ -228,13 +228,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     elif is_meta(picked):       # (shapes only: nothing to add up)
         data = total = picked.sum()
     else:
-        losses = -picked if w is None else -picked * w
-        if every:
-            kept = _row_numbers(ts.size)
-            data = cascade_sum(losses.reshape(-1), kept)
-        else:
-            kept = np.flatnonzero(valid)
-            data = cascade_sum(losses.reshape(-1)[kept], kept)
+        losses = (-picked if w is None else -picked * w).reshape(-1)
+        kept = _row_numbers(ts.size) if every else np.flatnonzero(valid)
+        data = cascade_sum(losses if every else losses[kept], kept)
         total = x.dtype.type(kept.size) if weight is None else \
             cascade_sum(w.reshape(-1)[kept], kept)
         if reduction == "mean":
@@ -250,8 +246,7 @@ def _nll(input, target, weight, ignore_index, reduction, node):
         coef = coef.reshape(x.shape)
     else:
         coef = np.zeros_like(xm)
-        np.put_along_axis(coef, safe[..., None], np.asarray(minus_w, x.dtype)[..., None]
-                          if w is not None else x.dtype.type(-1), -1)
+        np.put_along_axis(coef, safe[..., None], np.asarray(minus_w, x.dtype)[..., None], -1)
         coef = np.moveaxis(coef, -1, 1).reshape(x.shape)
     shape = np.shape(data)
     kept = shape[:1] + (1,) + shape[1:] if x.ndim > 1 else ()
