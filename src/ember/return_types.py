@@ -1,23 +1,85 @@
-"""`torch.return_types`: the named tuples ops with several results return
-(`values`/`indices` of `max(dim)`, `sort`, `topk`, ...)."""
-from collections import namedtuple
+"""`torch.return_types`: the types of the results ops with several outputs
+return (`values`/`indices` of `max(dim)`, `sort`, `topk`, ...). PyTorch's
+are structseqs (the kind of `os.stat_result`): tuples whose fields are also
+attributes, built from one sequence, `torch.return_types.sort((v, i))`, and
+without a named tuple's `_fields`/`_asdict`. These behave so."""
+import builtins
 
 from . import _public_name
 
 __all__ = []
 
 
-def _return_type(name, fields=("values", "indices")):
-    """The named tuple `ember.return_types.<name>`, printed as PyTorch prints
-    it, one field per line (`torch.return_types.<name>` while the program
-    calls the library torch, the class too)."""
-    base = namedtuple(name, fields, module=__name__)
+def _public_name_of(cls):
+    return f"{_public_name.public_module(cls.__module__)}.{cls.__name__}"
+
+
+_NO_DICT = object()
+
+
+def _new(cls, sequence, dict=_NO_DICT):
+    if dict is not _NO_DICT and not isinstance(dict, builtins.dict):     # (None too)
+        raise TypeError(f"{_public_name_of(cls)}() takes a dict as second arg, if any")
+    try:
+        fields = tuple(sequence)
+    except TypeError:
+        raise TypeError("constructor requires a sequence") from None
+    if len(fields) != cls.n_fields:
+        raise TypeError(f"{_public_name_of(cls)}() takes a {cls.n_fields}-sequence "
+                        f"({len(fields)}-sequence given)")
+    return tuple.__new__(cls, fields)
+
+
+class _StructSeqType(_public_name.PublicClass):
+    """The types' type: `_of`, Ember's own constructor of an op's result
+    (without the checks), out of sight of dir() as CPython's types have none."""
+
+    def _of(cls, *fields):
+        return tuple.__new__(cls, fields)
+
+
+class _Field:
+    """A field's attribute, read-only as a structseq's member."""
+    __slots__ = ("index", "name", "owner")
+
+    def __init__(self, index, name, owner):
+        self.index, self.name, self.owner = index, name, owner
+
+    def __get__(self, obj, cls=None):
+        return self if obj is None else obj[self.index]
+
+    def __set__(self, obj, value):
+        raise AttributeError("readonly attribute")
+
+    def __delete__(self, obj):
+        raise AttributeError("readonly attribute")
 
     def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"{_public_name.public_module(__name__)}.{name}(\n{body})"
-    cls = _public_name.PublicClass(name, (base,), {"__slots__": (), "__module__": __name__,
-                                                   "__qualname__": name, "__repr__": __repr__})
+        return f"<member '{self.name}' of '{_public_name_of(self.owner)}' objects>"
+
+
+def _reduce(self):
+    return type(self), (tuple(self), {})
+
+
+def _repr(self):
+    body = ",\n".join(f"{f}={v!r}" for f, v in zip(self.__match_args__, self))
+    return f"{_public_name_of(type(self))}(\n{body})"
+
+
+def _return_type(name, fields=("values", "indices")):
+    """The type `ember.return_types.<name>` (`torch.return_types.<name>`
+    while the program calls the library torch, the class too)."""
+    # (what CPython's structseq.c gives such a type; tuple its only base, as
+    # there: torch.utils._pytree tells a structseq by it)
+    namespace = {"__slots__": (), "__module__": __name__, "__qualname__": name,
+                 "__new__": _new, "__reduce__": _reduce,
+                 "__repr__": _repr, "__str__": _repr, "__match_args__": fields,
+                 "n_fields": len(fields), "n_sequence_fields": len(fields),
+                 "n_unnamed_fields": 0}
+    cls = _StructSeqType(name, (tuple,), namespace)
+    for i, f in enumerate(fields):
+        setattr(cls, f, _Field(i, f, cls))
     globals()[name] = cls
     __all__.append(name)
     if not name.endswith("_out"):

@@ -18,6 +18,7 @@ from .._tensor import Tensor
 from ..autograd import _forward
 from . import _batching_random
 from ._vmap import batch_of, batch_size, call, is_batched, wrap
+from ._pytree import rebuilt
 
 __all__ = ["dispatch"]
 
@@ -79,7 +80,7 @@ def _stack_results(outs, level):
         return wrap(call("stack", outs), level)
     if isinstance(first, tuple):
         parts = [_stack_results([o[i] for o in outs], level) for i in range(len(first))]
-        return type(first)(*parts) if hasattr(type(first), "_fields") else type(first)(parts)
+        return rebuilt(first, parts)
     if first is None or all(o == first for o in outs):
         return first
     raise RuntimeError("vmap: the function returned a different Python value for each "
@@ -200,8 +201,7 @@ def _reduce_flat(fn, p, args, kwargs, dim_pos):
 
 def _map_tensors(out, f):
     if isinstance(out, tuple):
-        return type(out)(*[f(o) for o in out]) if hasattr(type(out), "_fields") \
-            else tuple(f(o) for o in out)
+        return rebuilt(out, [f(o) for o in out])
     return f(out)
 
 

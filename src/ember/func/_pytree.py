@@ -22,6 +22,12 @@ def _is_namedtuple(x):
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
+def rebuilt(like, values):
+    """A tuple of `like`'s type holding `values`: a named tuple takes its
+    fields one by one, a tuple and a return type (a structseq) one sequence."""
+    return type(like)(*values) if _is_namedtuple(like) else type(like)(values)
+
+
 def tree_flatten(tree):
     """(leaves, spec): the leaves in order, and how to rebuild the tree."""
     leaves = []

@@ -110,8 +110,8 @@ def into(out, name, function, args, kwargs, check=None):
                     check(name, o, r)
         for o, r in zip(out, result):
             write(o, r)
-        if hasattr(result, "_fields"):
-            return getattr(return_types, type(result).__name__ + "_out")(*out)
+        if type(result).__module__ == return_types.__name__:
+            return getattr(return_types, type(result).__name__ + "_out")._of(*out)
         return tuple(out)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {_tname(out)}")

@@ -170,7 +170,7 @@ def frexp(input):
     exponent = np.asanyarray(exponent, np.int32)
     scale = np.ldexp(np.ones((), x.dtype), -exponent).astype(x.dtype)
     m = recorded(FrexpBackward0, np.asanyarray(mantissa, x.dtype), (input,), (scale, exponent))
-    return return_types.frexp(m, wrap(exponent))
+    return return_types.frexp._of(m, wrap(exponent))
 
 register(signbit, out=bool_only)
 register(isposinf, out=bool_only)

@@ -86,7 +86,7 @@ def _qr(A, mode):
 
 
 def qr(A, mode="reduced"):
-    return RT.linalg_qr(*_qr(A, mode))
+    return RT.linalg_qr._of(*_qr(A, mode))
 
 
 def torch_qr(input, some=True):
@@ -95,7 +95,7 @@ def torch_qr(input, some=True):
               "a string parameter 'mode'.\nQ, R = torch.qr(A, some)\nshould be replaced with"
               "\nQ, R = torch.linalg.qr(A, 'reduced' if some else 'complete')",
               cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2505")
-    return RT.qr(*_qr(input, "reduced" if some else "complete"))
+    return RT.qr._of(*_qr(input, "reduced" if some else "complete"))
 
 
 # --- svd ------------------------------------------------------------------
@@ -176,7 +176,7 @@ def _no_driver(driver):
 
 def svd(A, full_matrices=True, *, driver=None):
     _no_driver(driver)
-    return RT.linalg_svd(*_svd(A, full_matrices))
+    return RT.linalg_svd._of(*_svd(A, full_matrices))
 
 
 def svdvals(A, *, driver=None):
@@ -196,10 +196,10 @@ def torch_svd(input, some=True, compute_uv=True):
         m, n = input._data.shape[-2:]
         batch, dt = input._data.shape[:-2], input._data.dtype
         # (V is PyTorch's Vh.mH: conjugated zeros, -0 imaginary parts)
-        return RT.svd(Tensor._wrap(np.zeros(batch + (m, m), dt)), svdvals(input),
+        return RT.svd._of(Tensor._wrap(np.zeros(batch + (m, m), dt)), svdvals(input),
                       Tensor._wrap(np.conj(np.zeros(batch + (n, n), dt))))
     U, S, Vh = _svd(input, not some)
-    return RT.svd(U, S, transpose(Vh, -2, -1) if not Vh.is_complex() else Vh.mH)
+    return RT.svd._of(U, S, transpose(Vh, -2, -1) if not Vh.is_complex() else Vh.mH)
 
 
 # --- eigh -----------------------------------------------------------------
@@ -252,7 +252,7 @@ def _eigh(A, UPLO, name):
 
 
 def eigh(A, UPLO="L"):
-    return RT.linalg_eigh(*_eigh(A, UPLO, "linalg.eigh"))
+    return RT.linalg_eigh._of(*_eigh(A, UPLO, "linalg.eigh"))
 
 
 def eigvalsh(A, UPLO="L"):

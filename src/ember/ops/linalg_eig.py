@@ -47,7 +47,7 @@ def _eig(A):
 
 
 def eig(A):
-    return RT.linalg_eig(*_eig(A))
+    return RT.linalg_eig._of(*_eig(A))
 
 
 def eigvals(A):

@@ -267,7 +267,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False)
         raise kernel_refuses("triangular_solve_cpu", b.dtype)
     t = np.swapaxes(a, -1, -2) if transpose else a
     x = tri_solve_arrays(t, b, upper != transpose, True, unitriangular)
-    return RT.triangular_solve(*recorded_multi(
+    return RT.triangular_solve._of(*recorded_multi(
         TriangularSolveBackward0, [column_major(x), column_major(a.copy())], (input, A),
         (upper, transpose, unitriangular)))
 
@@ -389,7 +389,7 @@ def geqrf(input):
         for i in np.ndindex(*batch):
             h, t = np.linalg.qr(a[i], mode="raw")
             out[i], tau[i] = h.T, t
-    return RT.geqrf(*recorded_multi(GeqrfBackward0, [out, tau], (input,)))
+    return RT.geqrf._of(*recorded_multi(GeqrfBackward0, [out, tau], (input,)))
 
 
 def _provide():

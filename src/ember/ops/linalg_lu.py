@@ -95,11 +95,11 @@ def _lu_factor_ex(A, pivot, check_errors, name):
 
 
 def lu_factor_ex(A, *, pivot=True, check_errors=False):
-    return RT.linalg_lu_factor_ex(*_lu_factor_ex(A, pivot, check_errors, "linalg.lu_factor_ex"))
+    return RT.linalg_lu_factor_ex._of(*_lu_factor_ex(A, pivot, check_errors, "linalg.lu_factor_ex"))
 
 
 def lu_factor(A, *, pivot=True):
-    return RT.linalg_lu_factor(*_lu_factor_ex(A, pivot, True, "linalg.lu_factor")[:2])
+    return RT.linalg_lu_factor._of(*_lu_factor_ex(A, pivot, True, "linalg.lu_factor")[:2])
 
 
 def _split(LU):
@@ -116,7 +116,7 @@ def lu(A, *, pivot=True):
     L, U = _split(LU)
     P = permutation(piv, LU.shape[-2], LU.dtype)
     # (P, L and U are made from LU by rows, as PyTorch's lu_unpack makes them)
-    return RT.linalg_lu(*recorded_multi(LinalgLuBackward0, [c_strided(P), L, U], (A,), (P,),
+    return RT.linalg_lu._of(*recorded_multi(LinalgLuBackward0, [c_strided(P), L, U], (A,), (P,),
                                         (False, True, True)))
 
 
@@ -147,9 +147,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
         else np.zeros((0,), LU.dtype)
     if not unpack_data:
         empty = np.zeros((0,), LU.dtype)
-        return RT.lu_unpack(Tensor._wrap(P), Tensor._wrap(empty), Tensor._wrap(empty.copy()))
+        return RT.lu_unpack._of(Tensor._wrap(P), Tensor._wrap(empty), Tensor._wrap(empty.copy()))
     L, U = _split(LU)
-    return RT.lu_unpack(*recorded_multi(LuUnpackBackward0, [c_strided(P), L, U], (LU_data,),
+    return RT.lu_unpack._of(*recorded_multi(LuUnpackBackward0, [c_strided(P), L, U], (LU_data,),
                                         (LU.shape,),
                                         (False, True, True)))
 
@@ -221,7 +221,7 @@ def torch_lu(A, pivot=True, get_infos=False):
               "should be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, "
               "compute_pivots)", cpp="aten/src/ATen/native/BatchLinearAlgebra.cpp:2073")
     LU, piv, info = _lu_factor_ex(A, pivot, False, "linalg.lu_factor_ex")
-    return RT._lu_with_info(LU, piv, info) if get_infos else (LU, piv)
+    return RT._lu_with_info._of(LU, piv, info) if get_infos else (LU, piv)
 
 
 # --- lstsq ------------------------------------------------------------------
@@ -314,7 +314,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
     x = _lstsq_layout(x, m)
     x = x[..., 0] if vec else x
     sol, res = recorded_multi(LinalgLstsqBackward0, [x, residuals], (A, B), (vec,))
-    return RT.linalg_lstsq(sol, res, Tensor._wrap(np.asanyarray(rank)), Tensor._wrap(sv))
+    return RT.linalg_lstsq._of(sol, res, Tensor._wrap(np.asanyarray(rank)), Tensor._wrap(sv))
 
 
 _LSTSQ_TEXT = ("The least squares solution could not be computed because the input matrix does "

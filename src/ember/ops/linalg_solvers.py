@@ -51,7 +51,7 @@ def _inv_ex(A, check_errors, name):
 
 
 def inv_ex(A, *, check_errors=False):
-    return RT.linalg_inv_ex(*_inv_ex(A, check_errors, "linalg.inv_ex"))
+    return RT.linalg_inv_ex._of(*_inv_ex(A, check_errors, "linalg.inv_ex"))
 
 
 def inv(A):
@@ -107,11 +107,11 @@ def _slogdet(A, name):
 
 
 def slogdet(A):
-    return RT.linalg_slogdet(*_slogdet(A, "linalg.slogdet"))
+    return RT.linalg_slogdet._of(*_slogdet(A, "linalg.slogdet"))
 
 
 def torch_slogdet(input):
-    return RT.slogdet(*_slogdet(input, "linalg.slogdet"))
+    return RT.slogdet._of(*_slogdet(input, "linalg.slogdet"))
 
 
 def logdet(input):
@@ -227,7 +227,7 @@ def _solve_ex(A, B, left, check_errors, name="linalg.solve"):
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
-    return RT.linalg_solve_ex(*_solve_ex(A, B, left, check_errors, "linalg.solve_ex"))
+    return RT.linalg_solve_ex._of(*_solve_ex(A, B, left, check_errors, "linalg.solve_ex"))
 
 
 def solve(A, B, *, left=True):
@@ -367,7 +367,7 @@ def _cholesky_ex(A, upper, check_errors, name):
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False):
-    return RT.linalg_cholesky_ex(*_cholesky_ex(A, upper, check_errors, "linalg.cholesky_ex"))
+    return RT.linalg_cholesky_ex._of(*_cholesky_ex(A, upper, check_errors, "linalg.cholesky_ex"))
 
 
 def cholesky(A, *, upper=False):

@@ -335,7 +335,7 @@ def _extreme(input, dim, keepdim, other, npfn, argfn, node_all, node_dim, result
     onehot = _onehot(idx, x.shape, d, keepdim) if tracked(input) else None
     out = recorded(node_dim, values, (input,), (x.shape, d, keepdim, onehot, dim, idx))
     indices = wrap(idx)     # (kept, as PyTorch's node saves them)
-    return result_t(keep_index(out, indices), indices)
+    return result_t._of(keep_index(out, indices), indices)
 
 
 def _onehot(idx, shape, d, keepdim):

@@ -108,7 +108,7 @@ def record_selection(node, input, x, values, idx, d, kept, result_t, dim, like=N
     ctx = (x.shape, key, dim, idx) + ((kept,) if "keepdim" in consts else ()) + (
         (input._data.shape,) if "input_shape" in consts else ())
     indices = wrap(idx)     # (the node reads them: kept, as PyTorch's node saves them)
-    return result_t(keep_index(recorded(node, values, (input,), ctx), indices), indices)
+    return result_t._of(keep_index(recorded(node, values, (input,), ctx), indices), indices)
 
 
 def argsort_array(x, d, descending=False, stable=False, strides=None):

@@ -363,7 +363,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     if density:
         hist = hist / (hist.sum() * np.diff(edges))
     hist = recorded(HistogramBackward, np.asanyarray(hist, x.dtype), (input, weight))
-    return return_types.histogram(hist, wrap(edges.copy()))
+    return return_types.histogram._of(hist, wrap(edges.copy()))
 
 
 def bincount(input, weights=None, minlength=0):

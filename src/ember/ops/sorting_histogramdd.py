@@ -102,7 +102,7 @@ def histogramdd(input, bins, range=None, weight=None, density=False):
             hist = hist / np.diff(e).reshape((-1,) + (1,) * (d - i - 1))
     node = _FROM_TENSORS if from_tensors else _FROM_COUNTS
     hist = recorded(node, np.asanyarray(hist, x.dtype), (input, weight))
-    return return_types.histogramdd(hist, tuple(wrap(e) for e in edges))
+    return return_types.histogramdd._of(hist, tuple(wrap(e) for e in edges))
 
 
 register(histogramdd, method=False, out=False)

@@ -198,7 +198,7 @@ def aminmax(input, *, dim=None, keepdim=False):
         dims = (d,) if x.ndim else None
     lo = c_strided(np.asanyarray(np.min(x, axis=dims, keepdims=keepdim)))
     hi = c_strided(np.asanyarray(np.max(x, axis=dims, keepdims=keepdim)))
-    return return_types.aminmax(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
+    return return_types.aminmax._of(*recorded_multi(AminmaxBackward0, [lo, hi], (input,),
                                                 (dims, keepdim, dim)))
 
 

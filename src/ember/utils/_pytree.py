@@ -146,7 +146,16 @@ def _structseq_classes():
 
 
 def is_structseq_class(cls):
-    return isinstance(cls, type) and cls in _structseq_classes()
+    """Ember's return types, and CPython's structseqs (os.stat_result...),
+    which PyTorch tells by their fields' counts and a type that cannot be
+    subclassed (no Python class can be so: hence Ember's by name)."""
+    return isinstance(cls, type) and (cls in _structseq_classes() or (
+        cls.__bases__ == (tuple,) and not cls.__flags__ & _BASETYPE
+        and all(isinstance(getattr(cls, n, None), int)
+                for n in ("n_fields", "n_sequence_fields", "n_unnamed_fields"))))
+
+
+_BASETYPE = 1 << 10     # (CPython's Py_TPFLAGS_BASETYPE)
 
 
 def is_structseq(obj):
@@ -178,7 +187,7 @@ def _get_node_type(tree):
     if is_namedtuple_class(cls):
         return namedtuple
     if cls not in SUPPORTED_NODES and is_structseq_class(cls):
-        register_pytree_node(cls, _tuple_flatten, lambda v, c, cls=cls: cls(*v),
+        register_pytree_node(cls, _tuple_flatten, lambda v, c, cls=cls: cls(v),
                              flatten_with_keys_fn=_sequence_keys(_tuple_flatten))
     return cls
 
