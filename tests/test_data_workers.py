@@ -252,3 +252,33 @@ def test_worker_errors_reraised_as_torch():
     assert results[1][1][1:4] == ("KeyError(Caught KeyError in DataLoader worker process 1.",
                                   "Caught KeyError in DataLoader worker process 1.",
                                   "Original Traceback (most recent call last):")
+
+
+@pytest.mark.parametrize("where", ["iter", "init_fn"])
+def test_worker_start_errors_reraised_as_torch(where):
+    # An error as a worker starts (an iterable dataset's __iter__, the
+    # worker_init_fn) comes back as the answer to that worker's first batch,
+    # and its later batches fail on the fetcher it never made.
+    torch = _torch()
+    results = []
+    for lib in (torch, ember):
+        class Failing(lib.utils.data.IterableDataset):
+            def __iter__(self):
+                if where == "iter":
+                    raise ValueError("no iterator")
+                return iter(range(4))
+
+        def init(worker_id):
+            raise KeyError(worker_id)
+
+        it = iter(lib.utils.data.DataLoader(
+            Failing(), num_workers=2, worker_init_fn=init if where == "init_fn" else None))
+        seen = []
+        for _ in range(4):
+            try:
+                seen.append(next(it).tolist())
+            except Exception as e:  # noqa: BLE001 - the errors are what is compared
+                lines = str(e).splitlines()
+                seen.append((type(e).__name__, lines[0], lines[-1]))
+        results.append(seen)
+    assert results[0] == results[1]

@@ -91,6 +91,14 @@ def _set_states(states):
     np.random.set_state(np_state)
 
 
+def _no_fetcher():
+    # the error of PyTorch's worker loop using `fetcher` unassigned, in this
+    # Python's own words
+    if False:  # noqa: SIM108
+        fetcher = None
+    return fetcher  # noqa: F821
+
+
 class _Worker:
     """One worker's random states and, for an iterable dataset, its iterator;
     `with worker:` runs the block as that worker."""
@@ -104,10 +112,25 @@ class _Worker:
         numpy_rng = np.random.RandomState(_generate_state(base_seed, worker_id))
         self._states = (dict(vars(generator)), random.Random(seed).getstate(),
                         numpy_rng.get_state(legacy=False))
+        self.dataset_iter, self.ended, self._start_error = None, False, None
         with self:
-            if init_fn is not None:
-                init_fn(worker_id)
-            self.resume()
+            try:
+                if init_fn is not None:
+                    init_fn(worker_id)
+                self.resume()
+            except Exception as exc:  # noqa: BLE001 (PyTorch's worker keeps it: see started)
+                self._start_error = exc
+
+    def started(self):
+        """Raise what worker_init_fn or the iterable dataset's __iter__ raised
+        when the worker started: PyTorch's worker sends it as the answer to
+        its first batch (wrapped as any worker error), and at its later
+        batches fails on the fetcher it never made (an UnboundLocalError)."""
+        if self._start_error is not None:
+            exc, self._start_error = self._start_error, _no_fetcher
+            if exc is _no_fetcher:
+                _no_fetcher()
+            raise exc
 
     def resume(self):
         """A new epoch: an iterable dataset's iterator made again, in the worker."""

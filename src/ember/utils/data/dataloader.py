@@ -454,6 +454,7 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             error = None
             try:
                 with self._workers[w] as worker:
+                    worker.started()
                     data = self._fetch(index, worker)
             except StopIteration:
                 self._active[w] = False
