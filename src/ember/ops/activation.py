@@ -15,7 +15,7 @@ from .._python_data import dtype_arg
 from .._backend import restore, silence
 from .._meta import is_meta
 from .._misc import get_num_threads
-from . import _sleef
+from . import _sleef, _sleef_dim
 from ._common import kernel_node, np, recorded, wrap, wrap_dim
 from ._int_args import REQUIRED, require_dim
 from ._registry import grad_fn, in_opmath, register
@@ -31,6 +31,8 @@ def _softmax_grad(xp, g, result, dim, given_dim):
                            (dim, given_dim))
     if _in_rows(result, dim):
         return _sleef.softmax_backward_lastdim(g, result, get_num_threads())
+    if _in_lanes(result, dim) and result.shape[dim] <= _FUSED_STEPS_MAX:
+        return _sleef_dim.softmax_backward_dim(g, result, dim)
     return result * (g - xp.sum(g * result, (dim,), True))
 
 
@@ -40,6 +42,8 @@ def _log_softmax_grad(xp, g, result, dim, given_dim):
                            (dim, given_dim))
     if _in_rows(result, dim):
         return _sleef.log_softmax_backward_lastdim(g, result)
+    if _in_lanes(result, dim):
+        return _sleef_dim.log_softmax_backward_dim(g, result, dim)
     return g - xp.exp(result) * xp.sum(g, (dim,), True)
 
 
@@ -50,9 +54,19 @@ def _in_rows(x, dim):
             and 0 < x.size <= _SLEEF_MAX and not is_meta(x))
 
 
+def _in_lanes(x, dim):
+    """Whether PyTorch's float32 kernels along another dim (_sleef_dim's)
+    are what `x` along `dim` gets."""
+    return (x.dtype == np.float32 and dim != x.ndim - 1 and 0 < x.size <= _SLEEF_MAX
+            and not is_meta(x))
+
+
 # (above it, NumPy's exp and sums, PyTorch's bits give or take the last one:
 # _sleef's exact exp costs some 15x NumPy's, 8 ms on 1e6 elements)
 _SLEEF_MAX = 1 << 15
+# (softmax's backward along another dim adds down it one fused step at a
+# time, a NumPy call per step: past this many, NumPy's sum)
+_FUSED_STEPS_MAX = 256
 
 
 def _softmax_double_backward(xp, grad, grad_output, output, dim):
@@ -115,6 +129,9 @@ def compute(input, dim, dtype, name, stacklevel):
         if low is None and _in_rows(x, d):
             rows = _sleef.softmax_lastdim if name == "softmax" else _sleef.log_softmax_lastdim
             data = rows(x)
+        elif low is None and _in_lanes(x, d):
+            data = (_sleef_dim.softmax_dim(x, d, get_num_threads()) if name == "softmax"
+                    else _sleef_dim.log_softmax_dim(x, d))
         else:
             data = _unfused(x, d, name, low)
     finally:
