@@ -93,3 +93,43 @@ def test_wrap_numpy_converts_tensors_like_pytorch():
 def test_dynamo_config_is_small_but_readable():
     assert _dynamo.config.recompile_limit == torch._dynamo.config.recompile_limit
     assert _dynamo.config.suppress_errors is torch._dynamo.config.suppress_errors
+
+
+def _compiled_module_seen(T, **compile_kwargs):
+    """What a script sees of torch.compile(module): its print, type, keys,
+    mode and attributes mirrored on the original, the load_state_dict
+    mismatch of its `_orig_mod.` keys."""
+    import copy
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.ReLU(), T.nn.Linear(4, 2))
+    c = T.compile(model, **compile_kwargs)
+    seen = [repr(c), type(c).__name__, isinstance(c, T.nn.Module), isinstance(c, T.nn.Sequential),
+            c._orig_mod is model, list(c.state_dict()), [n for n, _ in c.named_modules()],
+            len(c), len(list(c.parameters())), c.training]
+    x = T.ones(2, 3)
+    seen.append(T.equal(c(x), model(x)))
+    c.eval()
+    seen += [model.training, c.training]
+    c.foo = 3
+    seen += [model.foo, "foo" in c.__dict__, type(copy.deepcopy(c)).__name__]
+    try:
+        T.nn.Sequential(T.nn.Linear(3, 4), T.nn.ReLU(), T.nn.Linear(4, 2)).load_state_dict(
+            c.state_dict())
+    except RuntimeError as e:
+        seen.append(str(e))
+    seen.append(repr(c.load_state_dict(c.state_dict())))
+    return seen
+
+
+def test_compile_wraps_a_module_as_pytorch_does():
+    seen = _compiled_module_seen(ember)
+    assert seen[:2] == ["OptimizedModule(\n  (_orig_mod): Sequential(\n    (0): Linear("
+                        "in_features=3, out_features=4, bias=True)\n    (1): ReLU()\n    (2): "
+                        "Linear(in_features=4, out_features=2, bias=True)\n  )\n)",
+                        "OptimizedModule"]
+    assert seen[5][0] == "_orig_mod.0.weight"
+    if torch is not None:       # (eager backend: PyTorch wraps alike without compiling)
+        assert seen == _compiled_module_seen(torch, backend="eager")
+    model = ember.nn.Linear(2, 2)
+    assert ember.compile(model, disable=True) is model
+    assert type(ember.compile(mode="max-autotune")(model)).__name__ == "OptimizedModule"

@@ -1,6 +1,9 @@
-"""torch.compile, accepted and eager: Ember has no graph compiler, so the
-model or function comes back as it is (PyTorch's `disable=True` result).
+"""torch.compile, accepted and eager: Ember has no graph compiler, so a
+function comes back as it is (PyTorch's `disable=True` result), and a module
+in PyTorch's wrapper, torch._dynamo.eval_frame.OptimizedModule, which runs it
+eagerly (scripts print it, and read its `_orig_mod.`-prefixed state_dict).
 Its arguments are still checked as PyTorch checks them."""
+import os
 
 __all__ = ["compile"]
 
@@ -30,13 +33,23 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mo
     if isinstance(backend, str) and backend not in _BACKENDS:
         raise InvalidBackend(backend)
     if model is None:
-        return _decorator
-    if not callable(model):
-        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
-    return model
+        return lambda model: _compiled(model, disable)
+    return _compiled(model, disable)
 
 
-def _decorator(model):
+def _compiled(model, disable):
+    """torch._dynamo's OptimizeContext.__call__, eagerly: a module wrapped
+    (unless disabled, where PyTorch returns it untouched), anything else
+    callable as it is."""
+    from .nn.modules.module import Module
+    if disable or os.environ.get("TORCHDYNAMO_DISABLE", "") == "1":
+        return model
+    if isinstance(model, Module):
+        from ._dynamo.eval_frame import OptimizedModule, _EagerContext
+        wrapped = OptimizedModule(model, _EagerContext())
+        wrapped._torchdynamo_orig_callable = model.forward
+        wrapped._torchdynamo_wrapper_id = id(wrapped)
+        return wrapped
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     return model
