@@ -32,6 +32,8 @@ CALLS = {
     "adaptive_max_pool2d": ([X4], [2]), "adaptive_max_pool3d": ([X5], [2]),
     "avg_pool1d": ([X3], [2]), "avg_pool2d": ([X4], [2]), "avg_pool3d": ([X5], [2]),
     "max_pool1d": ([X3], [2]), "max_pool2d": ([X4], [2]), "max_pool3d": ([X5], [2]),
+    "max_pool1d_with_indices": ([X3], [2]), "max_pool2d_with_indices": ([X4], [2]),
+    "max_pool3d_with_indices": ([X5], [2]),
     "batch_norm": ([(4, 3), (3,), (3,)], []), "bilinear": ([(2, 3), (2, 4), (5, 3, 4)], []),
     "cosine_embedding_loss": ([(3, 4), (3, 4), (3,)], []),
     "cosine_similarity": ([(3, 4), (3, 4)], []), "pairwise_distance": ([(3, 4), (3, 4)], []),
@@ -87,6 +89,15 @@ def test_non_tensor_argument(name, i, kind):
         args[i] = BAD[kind]
         return getattr(T.nn.functional, name)(*args)
     _same(op)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+@pytest.mark.parametrize("kind", ["None", "list"])
+def test_max_pool_return_indices_refuses_as_with_indices(n, kind):
+    # F.max_poolNd(x, return_indices=True) and MaxPoolNd(return_indices=True)
+    # are max_poolNd_with_indices: its refusal (name, or 3d's first access)
+    _same(lambda T: getattr(T.nn.functional, f"max_pool{n}d")(BAD[kind], 2, return_indices=True))
+    _same(lambda T: getattr(T.nn, f"MaxPool{n}d")(2, return_indices=True)(BAD[kind]))
 
 
 def _few_cases():

@@ -41,6 +41,10 @@ SPECS = {
     "max_pool1d": ("max_pool1d", _UNARY, "op"),
     "max_pool2d": ("max_pool2d", _UNARY, "op"),
     "max_pool3d": ("max_pool3d", _UNARY, "op"),
+    # (max_poolNd(return_indices=True) is these: their names in the error)
+    "max_pool1d_with_indices": ("max_pool1d_with_indices", _UNARY, "op"),
+    "max_pool2d_with_indices": ("max_pool2d_with_indices", _UNARY, "op"),
+    "max_pool3d_with_indices": (None, _UNARY, ".is_cuda"),
     "batch_norm": ("batch_norm", ("input", "weight?", "bias?", "running_mean?",
                                   "running_var?"), "op"),
     "bilinear": ("bilinear", ("input1", "input2", "weight", "bias?"), "parser"),
@@ -190,10 +194,16 @@ def refusing(function, name):
                 continue
             if attr or how.startswith((".", "-.")):
                 # (fails as PyTorch's access does; softmin negates first)
-                getattr(-value if how[0] == "-" else value, attr or how.partition(".")[2])()
+                try:
+                    getattr(-value if how[0] == "-" else value, attr or how.partition(".")[2])()
+                except Exception as e:
+                    e._refused = True
+                    raise
                 continue
-            raise TypeError(f"{op}(): argument '{schema}' (position {position}) must be {kind}, "
-                            f"not {type_name(value)}") from None
+            error = TypeError(f"{op}(): argument '{schema}' (position {position}) must be "
+                              f"{kind}, not {type_name(value)}")
+            error._refused = True
+            raise error from None
 
     names = list(signature.parameters)
     at = names.index("_stacklevel") if "_stacklevel" in names else None
@@ -232,8 +242,11 @@ def refusing(function, name):
             check_now(args, kwargs)
         try:
             return function(*args, **kwargs)
-        except Exception:
-            refuse(args, kwargs)
+        except Exception as e:
+            # (an inner op's refusal stands: F.max_pool2d(x, return_indices=True)
+            # fails as max_pool2d_with_indices, which it calls)
+            if not getattr(e, "_refused", False):
+                refuse(args, kwargs)
             raise
     checked._refusing = True
     return checked

@@ -20,6 +20,11 @@ __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
            "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices"]
 
 
+def _F():
+    from .. import functional
+    return functional
+
+
 # -- max pools ------------------------------------------------------------------------
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
                             ceil_mode=False, return_indices=False):
@@ -38,22 +43,25 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    if return_indices:
-        return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    if return_indices:   # (as F's, which refuses a non-tensor in its own name)
+        return _F().max_pool1d_with_indices(input, kernel_size, stride, padding, dilation,
+                                             ceil_mode)
     return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    if return_indices:
-        return max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    if return_indices:   # (as F's, which refuses a non-tensor in its own name)
+        return _F().max_pool2d_with_indices(input, kernel_size, stride, padding, dilation,
+                                             ceil_mode)
     return _pool.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
-    if return_indices:
-        return max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+    if return_indices:   # (as F's, which refuses a non-tensor in its own name)
+        return _F().max_pool3d_with_indices(input, kernel_size, stride, padding, dilation,
+                                             ceil_mode)
     return _pool.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
