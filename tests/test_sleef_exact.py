@@ -277,3 +277,25 @@ def test_other_cases_keep_numpys_path():
     np.testing.assert_allclose(half.float().numpy(),
                                torch.softmax(torch.tensor(x, dtype=torch.float16), -1).float().numpy(),
                                atol=1e-3)
+
+
+@avx2_rounds_otherwise("sigmoid's runs of 2 vectors (16 lanes, not 32)")
+@pytest.mark.parametrize("n", [1, 7, 31, 32, 33, 64, 100, 1000, 32768])
+def test_sigmoid_float32_is_pytorchs(n):
+    """Sleef's exp in runs of 32, glibc's expf in the n % 32 left: every bit,
+    as nn.Sigmoid, torch.sigmoid and special.expit give it."""
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal(n) * 5).astype(np.float32)
+    a[: min(n, 4)] = np.array([0.0, -0.0, 90.0, -120.0], np.float32)[: min(n, 4)]
+    want = torch.sigmoid(torch.from_numpy(a)).numpy()
+    for got in (ember.sigmoid(ember.from_numpy(a)), ember.nn.Sigmoid()(ember.from_numpy(a)),
+                ember.special.expit(ember.from_numpy(a.reshape(1, -1))).reshape(-1)):
+        np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_sigmoid_keeps_numpys_loops_past_one_run():
+    """Past 32768 elements PyTorch splits the loop across threads; Ember keeps
+    NumPy's exp there: close, not bit for bit."""
+    a = np.random.default_rng(1).standard_normal(40000).astype(np.float32)
+    np.testing.assert_allclose(ember.sigmoid(ember.from_numpy(a)).numpy(),
+                               torch.sigmoid(torch.from_numpy(a)).numpy(), rtol=3e-7, atol=0)

@@ -32,23 +32,28 @@ _C0, _C1, _C2 = (_D(float.fromhex(c) / _N ** p) for c, p in (
     ("0x1.c6af84b912394p-5", 3), ("0x1.ebfce50fac4f3p-3", 2), ("0x1.62e42ff0c52d6p-1", 1)))
 _SHIFT = _D(float.fromhex("0x1.8p+52"))     # (z + SHIFT rounds z to an integer, in the low bits)
 _MASK, _TO_EXPONENT = _U(_N - 1), _U(52 - 5)
+_LOW, _HIGH = _D(-150), _D(100)
 
 
 def expf(x):
     """glibc's expf of a float32 array."""
     with np.errstate(all="ignore"):
         z = x.astype(_D)
+        # (glibc's special cases: below -103.97 the result is 0, above 88.73
+        # inf, as the clamped arguments give; NaN passes)
+        np.maximum(z, _LOW, out=z)
+        np.minimum(z, _HIGH, out=z)
         z *= _INV_LN2_N
         shifted = z + _SHIFT
         ki = shifted.view(_U)
         r = z - (shifted - _SHIFT)
-        s = (_TABLE[ki & _MASK] + (ki << _TO_EXPONENT)).view(_D)
+        s = _TABLE[ki & _MASK]
+        s += ki << _TO_EXPONENT
         y = _C0 * r
         y += _C1
         y *= r * r
-        y += _C2 * r + 1
-        y *= s
-        out = y.astype(_F)
-        if np.isinf(x).any():        # (glibc: exp(-inf) = 0, exp(inf) = inf)
-            out[np.isinf(x)] = np.where(x[np.isinf(x)] > 0, _F(np.inf), _F(0))
-    return out
+        c = _C2 * r
+        c += 1
+        y += c
+        y *= s.view(_D)
+        return y.astype(_F)

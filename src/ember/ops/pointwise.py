@@ -16,7 +16,7 @@ from .._backend import add_scaled_, restore, silence
 from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, register
-from . import _vml
+from . import _sleef, _vml
 from ._xp import NUMPY, provide
 from .inplace import check_inplace, make_inplace
 # (pow is declared beside: _C_INT is read by indexing too)
@@ -103,6 +103,8 @@ def _rsqrt(x):
 def _sigmoid(x):
     # PyTorch's kernel, 1 / (1 + exp(-x)): its roundings, and 0 where exp
     # overflows (sigmoid(-100.) is 0., not the subnormal e / (1 + e) gives).
+    if x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and x.flags.c_contiguous:
+        return _sleef.sigmoid(x)
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
 
