@@ -33,8 +33,9 @@ def _op(f):
     """f, or the op the registry made behind the wrappers some public forms
     have: a deprecated positional overload (ember/_deprecated_overloads.py:
     add(alpha, other) & co.), the refusal of other operands by the op's own
-    name (ops/_operand_refusal.py)."""
-    while getattr(f, "_stands_in", False):
+    name (ops/_operand_refusal.py), the uint16/32/64 check installed once a
+    tensor of those dtypes exists (_uint_ops.py; hash_tensor's row makes one)."""
+    while getattr(f, "_stands_in", False) or getattr(f, "_uint_guarded", False):
         f = f.__wrapped__
     return f
 

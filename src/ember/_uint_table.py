@@ -74,7 +74,7 @@ nn.functional.one_hot acos_ acosh_ arccos_ arccosh_ arcsin_ arcsinh_ arctan2_ ar
 asin_ asinh_ atan2_ atan_ atanh_ cos_ cosh_ deg2rad_ digamma_ erf_ erfc_ erfinv_ exp2_ expm1_
 float_power_ i0_ lgamma_ log10_ log1p_ log2_ log_ logit_ rad2deg_ reciprocal_ rsqrt_ sigmoid_
 sin_ sinc_ sinh_ sqrt_ tan_ tanh_ xlogy_ ldexp_ bartlett_window blackman_window hamming_window
-hann_window kaiser_window fft.fftfreq fft.rfftfreq
+hann_window kaiser_window fft.fftfreq fft.rfftfreq hash_tensor
 cdist complex cosine_similarity frobenius_norm linalg.cond linalg.pinv linalg.qr linalg.svd
 linalg.svdvals linalg.vecdot pinverse polar qr svd nn.functional.cosine_similarity
 nn.functional.cross_entropy nn.functional.gumbel_softmax nn.functional.normalize

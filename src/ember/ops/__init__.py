@@ -49,7 +49,7 @@ from . import (sorting, rearrange, scatter, scatter_views,  # noqa: F401
                convolution, pooling, sampling, normalization, loss, embedding, recurrent,
                attention, complex_parts, spectral_fft, spectral_freq, spectral_stft,
                namespace_extras, normalization_native, sorting_histogramdd,
-               reduction_gradient)
+               reduction_gradient, hashing)
 from .._backend import np as _np
 from .. import _dtype as _D
 
