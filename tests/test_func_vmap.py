@@ -319,3 +319,24 @@ def test_is_multithreading_enabled_vs_torch():
         T.autograd.set_multithreading_enabled(True)
         return seen
     check(f)
+
+
+def _jacobian_rows(T, *, retain=False, plain_second=False, dict_inputs=False, twice=False):
+    # vmap over grad_outputs of a graph made outside vmap (torch.vmap's
+    # docstring: the Jacobian by rows): one batched backward, as in PyTorch
+    T.manual_seed(0)
+    x = T.randn(4, dtype=T.float64, requires_grad=True)
+    y, z = x ** 2, x.sin()
+    eye = T.eye(4, dtype=T.float64)
+
+    def vjp(v):
+        outs, gos = ((y, z), (v, T.ones(4, dtype=T.float64))) if plain_second else ((y,), (v,))
+        return T.autograd.grad(outs, {"x": x} if dict_inputs else x, gos, retain_graph=retain)
+    first = T.vmap(vjp)(eye)
+    return (first, T.vmap(vjp)(eye * 2)) if twice else first
+
+
+@pytest.mark.parametrize("kw", [{}, {"retain": True, "twice": True}, {"plain_second": True},
+                                {"dict_inputs": True}, {"twice": True}], ids=str)
+def test_vmap_of_autograd_grad_over_grad_outputs(kw):
+    check(lambda T: _jacobian_rows(T, **kw))

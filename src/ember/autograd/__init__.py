@@ -151,6 +151,16 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if is_grads_batched:
         return _batched_grad(outputs, inputs, grad_outputs, retain_graph, create_graph,
                              allow_unused, materialize_grads)
+    vmapped = _vmapped_grad_outputs(outputs, inputs, grad_outputs)
+    if vmapped is not None:
+        # vmap over the grad_outputs of a graph made outside it (the Jacobian
+        # by rows, `vmap(lambda v: grad(y, x, v))(I)`): one batched backward,
+        # as PyTorch's, not one per sample (the second would find the graph freed)
+        level, batches, wrap = vmapped
+        result = _batched_grad(outputs, inputs, batches, retain_graph, create_graph,
+                               allow_unused, materialize_grads)
+        result = [None if g is None else wrap(g, level) for g in result]
+        return dict(zip(keys, result)) if keys is not None else tuple(result)
     roots = _root_grads(outputs, grad_outputs, create_graph)
     result = _the_engine().run_backward(outputs, roots, retain_graph, create_graph,
                                         inputs=inputs, capture=True, allow_unused=allow_unused)
@@ -161,6 +171,27 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         result = [Tensor._wrap(np.zeros_like(t._data))._requiring_grad(create_graph)
                   if g is None else g for g, t in zip(result, inputs)]
     return dict(zip(keys, result)) if keys is not None else tuple(result)
+
+
+def _vmapped_grad_outputs(outputs, inputs, grad_outputs):
+    """(level, the grad_outputs as batches, vmap's wrap) when the innermost
+    running vmap batches some grad_outputs and none of the outputs and inputs
+    (a plain grad_output then counts for every sample); None otherwise."""
+    import sys
+    vm = sys.modules.get("ember.func._vmap")
+    if vm is None or not vm._levels or len(vm._levels[-1]) > 2:  # (>2: run per sample)
+        return None
+    level, batched = len(vm._levels) - 1, vm.BatchedTensor
+    if any(isinstance(t, batched) for t in outputs + inputs):
+        return None
+    if not any(isinstance(g, batched) and g._level == level for g in grad_outputs):
+        return None
+    if any(isinstance(g, batched) and g._level != level for g in grad_outputs):
+        return None
+    n = vm.batch_size(level)
+    batches = [g._phys if isinstance(g, batched) else
+               None if g is None else g.expand(n, *g.shape) for g in grad_outputs]
+    return level, batches, vm.wrap
 
 
 def _inputs_tuple(inputs, api):
