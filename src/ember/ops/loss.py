@@ -22,6 +22,7 @@ from ._common import (_VALUE_BASED_CASTING, broadcast_error, kernel_refuses, ker
 from ._registry import grad_fn, register, tensor_field
 from ._summation import torch_sum
 from ._vml import log as _log, log1p as _log1p
+from . import _glibc
 
 __all__ = ["binary_cross_entropy_with_logits"]
 
@@ -199,7 +200,8 @@ def _bce_self(xp, g, self, target, weight, reduction, n):
                            (weight, reduction, n))
     d = (1 - self) * self
     d = xp.where(d < 1e-12, 1e-12, d)
-    return _weighted(xp, g * (self - target) / d, weight) * norm(reduction, n)
+    # (then weight, then the mean's division: ATen's mul_ and div_(numel), in that order)
+    return _per_element(xp, _weighted(xp, g * (self - target) / d, weight), reduction, n)
 
 
 def _bce_target(xp, g, self, weight, reduction, n):
@@ -277,6 +279,9 @@ def _check_probabilities(x, t):
         raise RuntimeError(f"all elements of {which} should be between 0 and 1")
 
 
+_GLIBC_MAX = 1 << 15
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """ATen's binary_cross_entropy: each log clamped below at -100."""
     check_same_dtype(input, target)
@@ -285,11 +290,14 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_probabilities(x, t)
     check_not_differentiable("binary_cross_entropy", weight=weight)
     floor = x.dtype.type(-100)     # (typed: NumPy 1.x widens a 0-d result with a Python int)
-    # (std::log and std::log1p: glibc's logf and log1pf for float32, nearer the
-    # correctly rounded values, _vml's, than NumPy's float32 loops)
+    # (std::log and std::log1p, element by element: glibc's logf and log1pf
+    # for float32, ported bit for bit in _glibc; past _GLIBC_MAX elements,
+    # where the ports' passes would cost, NumPy's loops)
+    log, log1p = ((_glibc.logf, _glibc.log1pf)
+                  if x.dtype == np.float32 and x.size <= _GLIBC_MAX else (_log, _log1p))
     with np.errstate(divide="ignore", invalid="ignore"):
-        loss = (t - x.dtype.type(1)) * np.maximum(_log1p(-x), floor) \
-            - t * np.maximum(_log(x), floor)
+        loss = (t - x.dtype.type(1)) * np.maximum(log1p(-x), floor) \
+            - t * np.maximum(log(x), floor)
     if w is not None:
         loss = loss * w
     data = reduce(loss, reduction)
