@@ -1,12 +1,26 @@
 """Sample rows for statistics, distances, assembling and creation functions.
 Creation functions have no differentiable input: their rows combine them
 with one."""
+import os
+import tempfile
 import warnings
 
 import numpy as np
 
 from op_table import ANY, POS
 
+
+
+def _from_file(T):
+    """from_file of a new file of four float64 values (0, 1, 2, 3), removed
+    after (the mapping outlives the name)."""
+    fd, path = tempfile.mkstemp(suffix=".bin")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(np.arange(4.0).tobytes())
+        return T.from_file(path, size=4, dtype=T.float64)
+    finally:
+        os.remove(path)
 
 
 def _range(T, *args, **kwargs):
@@ -57,6 +71,9 @@ OPS = [
     ("asarray", lambda T, x: x * T.asarray(np.arange(4.0)), [((3, 4), ANY)], True),
     ("frombuffer", lambda T, x: x * T.frombuffer(bytearray(np.arange(4.0).tobytes()),
                                                   dtype=T.float64),
+     [((3, 4), ANY)], True),
+    # (a file of its own per call: the row runs under several processes at once)
+    ("from_file", lambda T, x: x * _from_file(T),
      [((3, 4), ANY)], True),
     ("hann_window", lambda T, x: x * T.hann_window(4, dtype=T.float64), [((3, 4), ANY)], True),
     ("hamming_window", lambda T, x: x * T.hamming_window(4, False, 0.6, 0.3, dtype=T.float64),

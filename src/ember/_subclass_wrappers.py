@@ -146,7 +146,7 @@ _IGNORED = {
     "autocast_decrement_nesting", "autocast_increment_nesting", "bartlett_window",
     "blackman_window", "broadcast_shapes", "can_cast", "clear_autocast_cache", "compile",
     "cond", "empty", "empty_permuted", "empty_strided", "eye", "fill", "from_numpy",
-    "frombuffer", "full", "get_autocast_cpu_dtype", "get_autocast_dtype",
+    "from_file", "frombuffer", "full", "get_autocast_cpu_dtype", "get_autocast_dtype",
     "get_autocast_gpu_dtype", "get_default_device", "get_default_dtype",
     "get_deterministic_debug_mode", "get_device_module", "get_float32_matmul_precision",
     "get_num_interop_threads", "get_num_threads", "get_rng_state", "hamming_window",

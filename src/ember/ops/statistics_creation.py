@@ -1,4 +1,5 @@
-"""Creation functions: range (deprecated), empty_strided, asarray, frombuffer."""
+"""Creation functions: range (deprecated), empty_strided, asarray, frombuffer,
+from_file."""
 import math
 import warnings
 
@@ -11,7 +12,7 @@ from .._ranges import _number
 from ._common import D, Tensor, np
 from ._registry import register
 
-__all__ = ["range", "empty_strided", "asarray", "frombuffer"]
+__all__ = ["range", "empty_strided", "asarray", "frombuffer", "from_file"]
 
 
 @factory
@@ -177,7 +178,42 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     return C._finish(data, requires_grad)
 
 
+def from_file(filename, shared=None, size=0, *, dtype=None, layout=None, device=None,
+              pin_memory=False, requires_grad=False):
+    """A tensor of `size` elements memory-mapped from the file, as PyTorch's
+    mmap: shared=True maps it MAP_SHARED (writes reach the file, which is
+    made or grown to fit), otherwise MAP_PRIVATE (copy on write; the file
+    must hold the elements)."""
+    import os
+    dt = C._check_dtype(dtype, "from_file") or D._default[0]
+    _target_device(device)
+    item = np.dtype(dt._np).itemsize
+    size, need = int(size), int(size) * item
+    filename = os.fspath(filename)
+    if shared:
+        with open(filename, "ab") as f:     # (made if needed, grown to fit)
+            if f.seek(0, os.SEEK_END) < need:
+                f.truncate(need)
+    else:
+        try:
+            have = os.path.getsize(filename)
+        except OSError as e:
+            raise RuntimeError(f"unable to open file <{filename}> in read-only mode: "
+                               f"{e.strerror} ({e.errno})") from None
+        if have < need:
+            raise RuntimeError(f"file <{filename}> size <{have}> is smaller than the required "
+                               f"mapping size <{need}>")
+    if size == 0:
+        data = np.empty(0, dt._np)
+    else:
+        # (a plain ndarray over the mapping: writes go to it, as the tensor's)
+        data = np.memmap(filename, dt._np, "r+" if shared else "c", shape=(size,)).view(
+            np.ndarray)
+    return C._finish(data, requires_grad)
+
+
 register(range, method=False)
 register(empty_strided, method=False, out=False)
 register(asarray, method=False, out=False)
 register(frombuffer, method=False, out=False)
+register(from_file, method=False, out=False)
