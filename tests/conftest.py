@@ -26,7 +26,7 @@ def pytest_configure(config):
         os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     # A test that defines a Tensor subclass turns on __torch_function__
     # dispatch for the process (ember/_subclass.py), as it would for a
     # program; the next tests start from plain functions again, as a program
@@ -35,3 +35,11 @@ def pytest_runtest_teardown(item):
     wrappers = sys.modules.get("ember._subclass_wrappers")
     if wrappers is not None and wrappers._enabled:
         wrappers.disable_functions()
+    # A uint16/32/64 tensor installs their ops' check, wrapping Ember's public
+    # functions for the process (ember/_uint_ops.py); the next test file
+    # starts from Ember unwrapped, as test_uint_dtypes.py leaves it (a file's
+    # own tests keep the check: installing it again costs ~10 ms).
+    uint_ops = sys.modules.get("ember._uint_ops")
+    if uint_ops is not None and uint_ops._ORIGINALS and (
+            nextitem is None or nextitem.module is not item.module):
+        uint_ops.uninstall()
