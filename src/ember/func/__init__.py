@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from ..nn.utils.stateless import _functional_call
 from ._functionalize import functionalize
 from ._jacobians import hessian, jacfwd, jacrev
+from ._rearrange import rearrange
 from ._transforms import grad, grad_and_value, jvp, linearize, vjp
 from ._vmap import vmap
 
 __all__ = ["functional_call", "grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd",
            "hessian", "linearize", "vmap", "stack_module_state", "debug_unwrap",
-           "replace_all_batch_norm_modules_", "functionalize"]
+           "replace_all_batch_norm_modules_", "functionalize", "rearrange"]
 
 
 def debug_unwrap(tensor, *, recurse=True):
