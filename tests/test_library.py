@@ -272,3 +272,30 @@ def test_aten_namespace_calls_embers_ops():
     # Ember's own package attributes still fail as before
     with pytest.raises(ImportError):
         exec("from ember.ops import no_such_name")
+
+
+def _vmap_rules(T, ns):
+    # register_vmap returns None, as a function or a decorator (the function
+    # it decorates is None after); the rule's op still vmaps
+    @T.library.custom_op(f"{ns}::f", mutates_args=())
+    def f(x: T.Tensor) -> T.Tensor:
+        return x.clone() * 2
+
+    def rule(info, in_dims, x):
+        return f(x), in_dims[0]
+    given = [T.library.register_vmap(f, rule), f.register_vmap(rule)]
+
+    @f.register_vmap
+    def decorated(info, in_dims, x):
+        return f(x), in_dims[0]
+
+    @T.library.register_vmap(f"{ns}::f")
+    def by_name(info, in_dims, x):
+        return f(x), in_dims[0]
+    decorator = T.library.register_vmap(f"{ns}::f", None)
+    return given, decorated, by_name, type(decorator).__name__, T.vmap(f)(T.ones(2, 3)).tolist()
+
+
+def test_register_vmap_returns_as_pytorch():
+    t, e, norm = _both(_vmap_rules)
+    assert norm(e) == norm(t)

@@ -108,11 +108,11 @@ class CustomOpDef:
 
     def register_vmap(self, fn=None, /):
         """Accepted for torch.func: Ember's vmap runs the op per sample, which
-        gives what a correct rule gives."""
-        def inner(fn):
+        gives what a correct rule gives. Returns None, as PyTorch's (so a
+        function it decorates is None after), or the decorator without `fn`."""
+        def register(fn):
             self._vmap_fn = fn
-            return fn
-        return inner if fn is None else inner(fn)
+        return register if fn is None else register(fn)
 
     def register_autocast(self, device_type, cast_inputs):
         """Under autocast on `device_type`, floating tensor inputs are cast to
