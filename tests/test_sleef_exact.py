@@ -299,3 +299,47 @@ def test_sigmoid_keeps_numpys_loops_past_one_run():
     a = np.random.default_rng(1).standard_normal(40000).astype(np.float32)
     np.testing.assert_allclose(ember.sigmoid(ember.from_numpy(a)).numpy(),
                                torch.sigmoid(torch.from_numpy(a)).numpy(), rtol=3e-7, atol=0)
+
+
+def test_log1pf_makes_pytorchs_logsigmoid():
+    """Sleef's log1pf (log_sigmoid's kernel: min(x, 0) - log1p(exp(-|x|)),
+    all in vectors) on 400k inputs and the edges."""
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.standard_normal(300_000) * 5, rng.uniform(-100, 100, 100_000),
+                        [0, -0.0, 1e-30, -1e-30, 90, -90, 200, -200]]).astype(np.float32)
+    np.testing.assert_array_equal(
+        ember.nn.functional.logsigmoid(ember.from_numpy(x[:30000])).numpy(),
+        torch.nn.functional.logsigmoid(torch.from_numpy(x[:30000])).numpy())
+    with np.errstate(all="ignore"):
+        mine = np.minimum(x, np.float32(0)) - _sleef.log1pf(_sleef.expf(-np.abs(x)))
+    np.testing.assert_array_equal(mine, torch.nn.functional.logsigmoid(torch.from_numpy(x)))
+    d = np.array([-1, -2, -0.0, 0, np.inf, np.nan, 3e38, 1e-40], np.float32)
+    want = torch.log1p(torch.from_numpy(d.astype(np.float64))).numpy().astype(np.float32)
+    got = _sleef.log1pf(d)
+    np.testing.assert_array_equal(np.signbit(got[:4]), np.signbit(want[:4]))
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("n", [1, 16, 100, 1000])
+def test_binary_cross_entropy_with_logits_is_pytorchs(n):
+    """Loss and input gradient, every bit: hard and soft targets, pos_weight,
+    the three reductions (logsigmoid's elements were 75% alike, the mean's
+    gradient 41-74% at 100-1000 elements: ATen divides by numel)."""
+    rng = np.random.default_rng(n)
+    for reduction in ("mean", "sum", "none"):
+        for soft in (False, True):
+            for pos in (False, True):
+                x = (rng.standard_normal((n, 1)) * 3).astype(np.float32)
+                t = rng.uniform(0, 1, (n, 1)) if soft else rng.uniform(size=(n, 1)) < .5
+                t = t.astype(np.float32)
+                p = rng.uniform(0.5, 2, (1,)).astype(np.float32) if pos else None
+                got = []
+                for T in (torch, ember):
+                    xi = T.from_numpy(x.copy()).requires_grad_()
+                    loss = T.nn.functional.binary_cross_entropy_with_logits(
+                        xi, T.from_numpy(t), reduction=reduction,
+                        pos_weight=None if p is None else T.from_numpy(p))
+                    (loss.sum() if reduction == "none" else loss).backward()
+                    got.append((loss.detach().numpy(), xi.grad.numpy()))
+                for mine, theirs in zip(got[1], got[0]):
+                    np.testing.assert_array_equal(mine, theirs)

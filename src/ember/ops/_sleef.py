@@ -21,7 +21,7 @@ import os
 from .._backend import np
 from . import _glibc
 
-__all__ = ["expf", "logf", "softmax_lastdim", "log_softmax_lastdim",
+__all__ = ["expf", "logf", "log1pf", "softmax_lastdim", "log_softmax_lastdim",
            "softmax_backward_lastdim", "log_softmax_backward_lastdim", "sigmoid"]
 
 _F = np.float32
@@ -238,9 +238,37 @@ def scan_log_table(block=1 << 18):
     return tuple(np.concatenate(v) for v in (up, down, near_keys, near_vals))
 
 
+def _log_core(e, nx, dx, dy):
+    """What xlogf_u1 and xlog1pf share: e * ln2 (a double-float) plus
+    2 * atanh(x) for x = dfdiv((nx, 0), (dx, dy)), a polynomial in x * x."""
+    # s = dfmul((ln2 hi, lo), e): its low part's fma is exact in float64
+    sx = _LN2_HI * e
+    e64 = e.astype(_D)
+    sy = ((e64 * _D(_LN2_HI) - sx) + e64 * _D(_LN2_LO)).astype(_F)
+    # dfdiv: the numerator's low part is 0, so its fma(ny, t, u) is u
+    t = _F(1) / dx
+    qx = nx * t
+    t64 = t.astype(_D)
+    uu = (t64 * nx - qx).astype(_F)                           # (exact)
+    w = (_D(1) - t64 * dx).astype(_F)                         # (exact before rounding)
+    w = _fma32(-dy, t, w, False)
+    qy = _fma32(qx, w, uu, False)
+    x2 = qx * qx
+    tt = _fma32(_LOG_POLY[0], x2, _LOG_POLY[1], False)
+    tt = _fma32(tt, x2, _LOG_POLY[2], False)
+    # s = dfadd(s, dfscale(x, 2)); s = dfadd(s, x2 * x * t)
+    bx = qx * _F(2)
+    s0 = sx + bx
+    sy = (((sx - s0) + bx) + sy) + qy * _F(2)
+    z = (x2 * qx) * tt
+    s1 = s0 + z
+    sy = ((s0 - s1) + z) + sy
+    return s1 + sy
+
+
 def _logf_sleef(d):
     """xlogf_u1 step by step, in its AVX-512 form (getexp, getmant,
-    fixupimm). (No fma below lands under float32's normal range: _fma32's
+    fixupimm). (No fma in it lands under float32's normal range: _fma32's
     tiny=False.)"""
     ok = (d > 0) & (d < np.inf)
     every = ok.all()
@@ -254,38 +282,40 @@ def _logf_sleef(d):
     # vgetmant(d, [0.75, 1.5)): the significand, halved from 1.5 up
     f = np.frexp(dd)[0]
     m = np.where(f < _F(0.75), f * _F(2), f)
-    # s = dfmul((ln2 hi, lo), e): its low part's fma is exact in float64
-    sx = _LN2_HI * e
-    e64 = e.astype(_D)
-    sy = ((e64 * _D(_LN2_HI) - sx) + e64 * _D(_LN2_LO)).astype(_F)
-    # x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); m - 1 is exact (Sterbenz),
-    # so the numerator's low part is 0 and its fma(ny, t, u) is u
-    nx = m - _F(1)
-    dx, dy = _df_add2(_F(1), m)
-    t = _F(1) / dx
-    qx = nx * t
-    t64 = t.astype(_D)
-    uu = (t64 * nx - qx).astype(_F)                           # (exact)
-    w = (_D(1) - t64 * dx).astype(_F)                         # (exact before rounding)
-    # (|w| <= 2**-24 and |dy * t| <= 2**-23, both on a 2**-50 grid: exact)
-    w = (w - t64 * dy).astype(_F)
-    qy = _fma32(qx, w, uu, False)
-    x2 = qx * qx
-    tt = _fma32(_LOG_POLY[0], x2, _LOG_POLY[1], False)
-    tt = _fma32(tt, x2, _LOG_POLY[2], False)
-    # s = dfadd(s, dfscale(x, 2)); s = dfadd(s, x2 * x * t)
-    bx = qx * _F(2)
-    s0 = sx + bx
-    sy = (((sx - s0) + bx) + sy) + qy * _F(2)
-    z = (x2 * qx) * tt
-    s1 = s0 + z
-    sy = ((s0 - s1) + z) + sy
-    r = s1 + sy
+    # x = dfdiv(dfadd2(-1, m), dfadd2(1, m)); m - 1 is exact (Sterbenz)
+    r = _log_core(e, m - _F(1), *_df_add2(_F(1), m))
     if not every:   # vfixupimm: 0 -> -inf, inf -> inf, below 0 (or -inf) NaN, NaN kept
         r[~ok] = np.where(d[~ok] == 0, _F(-np.inf), np.where(d[~ok] == np.inf, d[~ok],
                                                                _F(np.nan)))
         r = np.where(np.isnan(d), d, r)
     return r
+
+
+def log1pf(d):
+    """Sleef_log1pf_u10 (xlog1pf) of a float32 array, in its AVX-512 form:
+    log(2**e * (1 + m)) with 1 + d = 2**e * (1 + m) and m = fma(d, 2**-e,
+    2**-e - 1). (Past 1e38 Sleef takes xlogf_u1 of d itself.)"""
+    with np.errstate(all="ignore"):
+        d = np.asarray(d, _F)
+        ok = (d > _F(-1)) & (d <= _LOG1P_BOUND)
+        every = ok.all()
+        dd = d if every else np.where(ok, d, _F(0))
+        v = (dd + _F(1)) * _F(1.0 / 0.75)
+        e = (np.frexp(v)[1] - 1).astype(_F)      # (vgetexp)
+        t = np.ldexp(_F(1), -e.astype(np.int32))
+        m = (dd.astype(_D) * t + (t.astype(_D) - 1)).astype(_F)    # (one rounding: exact in double)
+        s = _F(2) + m                             # dfadd(2, m): |m| < 2
+        r = _log_core(e, m, s, (_F(2) - s) + m)
+        if not every:
+            big = d > _LOG1P_BOUND
+            r = np.where(big, _logf_sleef(np.where(big, d, _F(1))), r)
+            r = np.where(d < _F(-1), _F(np.nan), r)
+            r = np.where(d == _F(-1), _F(-np.inf), r)
+            r = np.where(np.isnan(d), d, r)
+        return np.where((d == 0) & np.signbit(d), d, r)     # (-0.0 stays -0.0)
+
+
+_LOG1P_BOUND = _F(float.fromhex("0x1.2ced32p+126"))
 
 
 def _lane_sums(e, fused_tail=None):

@@ -14,7 +14,8 @@ from ._registry import grad_fn, in_opmath, tensor_field
 from .activation_pointwise import floating, pick, run as _run, same_dtype
 from .pointwise import _sigmoid_grad
 from .inplace import make_inplace
-from . import special_series as _S
+from . import _sleef, special_series as _S
+from .._meta import is_meta
 
 __all__ = []
 
@@ -59,8 +60,18 @@ LogSigmoidBackwardBackward0 = grad_fn(
 
 
 def _logsigmoid_forward(v):
+    """(min(x, 0) - log1p(exp(-|x|)), exp(-|x|)): PyTorch's kernel, every
+    element in vectors, with Sleef's exp and log1p (bit for bit up to
+    _sleef.SIGMOID_MAX float32 elements)."""
+    if v.dtype == np.float32 and v.size <= _sleef.SIGMOID_MAX and not is_meta(v):
+        with np.errstate(all="ignore"):
+            buffer = _sleef.expf(-np.abs(v))
+            return np.minimum(v, _F0) - _sleef.log1pf(buffer), buffer
     buffer = np.exp(-np.abs(v))
     return np.minimum(v, 0) - np.log1p(buffer), buffer
+
+
+_F0 = np.float32(0)
 
 
 def logsigmoid(input):

@@ -294,7 +294,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     # for float32, ported bit for bit in _glibc; past _GLIBC_MAX elements,
     # where the ports' passes would cost, NumPy's loops)
     log, log1p = ((_glibc.logf, _glibc.log1pf)
-                  if x.dtype == np.float32 and x.size <= _GLIBC_MAX else (_log, _log1p))
+                  if x.dtype == np.float32 and x.size <= _GLIBC_MAX and not _meta.is_meta(x)
+                  else (_log, _log1p))
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = (t - x.dtype.type(1)) * np.maximum(log1p(-x), floor) \
             - t * np.maximum(log(x), floor)
@@ -335,11 +336,9 @@ def _bcel_self(xp, g, self, target, weight, pos_weight, reduction, n):
 
 
 def _bcel_mean(xp, v, reduction, n):
-    """The mean's division by the count: recorded, the C++ Scalar division
-    (DivBackward1) of PyTorch's backward functions."""
-    if xp.recording:
-        return xp.div_scalar(v, n) if reduction == "mean" and n else v
-    return v * norm(reduction, n)
+    """The mean's division by the count (ATen's div_(numel); recorded, the
+    C++ Scalar division, DivBackward1, of PyTorch's backward functions)."""
+    return xp.div_scalar(v, n) if reduction == "mean" and n else v
 
 
 def _bcel_target(xp, g, self, weight, pos_weight, reduction, n):
@@ -369,8 +368,9 @@ def _numpy1_arrays(*arrays):
 
 
 def _bcel_forward(x, t, w, pw):
+    from .activation_smooth import _logsigmoid_forward     # (at::log_sigmoid's kernel)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        ls = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        ls = _logsigmoid_forward(x)[0]
         if pw is not None:
             ls = ls * ((pw - 1) * t + 1)
         loss = (1 - t) * x - ls
