@@ -343,3 +343,28 @@ def test_binary_cross_entropy_with_logits_is_pytorchs(n):
                     got.append((loss.detach().numpy(), xi.grad.numpy()))
                 for mine, theirs in zip(got[1], got[0]):
                     np.testing.assert_array_equal(mine, theirs)
+
+
+@avx2_rounds_otherwise("runs of 2 vectors (16 lanes, not 32)")
+@pytest.mark.parametrize("n", [1, 31, 32, 100, 4096])
+def test_silu_and_tanh_gradients_are_pytorchs(n):
+    """silu forward and backward (Sleef's exp in runs of 32, glibc's expf
+    after; the backward's x * (1 - s) + 1 fused), and tanh's backward
+    (GCC fuses its 1 - y * y), with a full gradient and with sum()'s
+    expanded one. (tanh's forward is MKL's VML, rounded as _vml does.)"""
+    rng = np.random.default_rng(n)
+    a = (rng.standard_normal(n) * 4).astype(np.float32)
+    g = rng.standard_normal(n).astype(np.float32)
+    for name in ("silu", "tanh"):
+        for full in (True, False):
+            got = []
+            for T in (torch, ember):
+                x = T.from_numpy(a.copy()).requires_grad_()
+                y = getattr(T.nn.functional, name)(x)
+                (y.backward(T.from_numpy(g)) if full else y.sum().backward())
+                got.append((y.detach().numpy(), x.grad.numpy()))
+            (ty, tg), (ey, eg) = got
+            if name == "silu":
+                np.testing.assert_array_equal(ey, ty)
+            same = ey == ty      # (the gradient where the forward agrees)
+            np.testing.assert_array_equal(eg[same], tg[same])

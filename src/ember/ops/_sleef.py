@@ -21,7 +21,7 @@ import os
 from .._backend import np
 from . import _glibc
 
-__all__ = ["expf", "logf", "log1pf", "softmax_lastdim", "log_softmax_lastdim",
+__all__ = ["expf", "logf", "log1pf", "fma32", "softmax_lastdim", "log_softmax_lastdim",
            "softmax_backward_lastdim", "log_softmax_backward_lastdim", "sigmoid"]
 
 _F = np.float32
@@ -73,6 +73,13 @@ def _fma32(a, b, c, tiny=True):
     p = np.multiply(a, b, dtype=_D)
     c = np.asarray(c, _D)
     return _round32(p + c, p, c, tiny)
+
+
+def fma32(a, b, c):
+    """fma(a, b, c) of float32 arrays, rounded once (the fused multiply-adds
+    GCC makes of PyTorch's a * b + c in its float32 kernels)."""
+    with np.errstate(all="ignore"):
+        return _fma32(a, b, c)
 
 
 def _pow2(q):
@@ -395,11 +402,11 @@ def log_softmax_backward_lastdim(g, y):
 SIGMOID_MAX = 1 << 15
 
 
-def sigmoid(x):
-    """PyTorch's float32 sigmoid of a C-contiguous array, 1 / (1 + exp(-x)),
-    bit for bit: its vectorised loop takes 32 elements at a time with
-    Sleef's exp, and the n % 32 left with glibc's expf (cpu_kernel_vec's
-    scalar tail)."""
+def exp_of_negated(x):
+    """exp(-x) of a float32 array's elements in memory order as a unary or
+    binary cpu_kernel_vec computes it over one contiguous loop: Sleef's exp
+    in runs of 32 (two vectors a step), glibc's expf for the n % 32 left
+    (the scalar tail). x: C-contiguous, at most SIGMOID_MAX elements."""
     flat = x.reshape(-1)
     whole = flat.size - flat.size % 32
     e = np.empty_like(flat)
@@ -408,6 +415,12 @@ def sigmoid(x):
             e[:whole] = _expf(-flat[:whole])
         if whole < flat.size:
             e[whole:] = _glibc.expf(-flat[whole:])
-        e += 1
-        np.divide(1, e, out=e)
     return e.reshape(x.shape)
+
+
+def sigmoid(x):
+    """PyTorch's float32 sigmoid, 1 / (1 + exp(-x)), bit for bit (see
+    exp_of_negated)."""
+    e = exp_of_negated(x)
+    e += 1
+    return np.divide(1, e, out=e)

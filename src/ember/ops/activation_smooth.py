@@ -71,7 +71,7 @@ def _logsigmoid_forward(v):
     return np.minimum(v, 0) - np.log1p(buffer), buffer
 
 
-_F0 = np.float32(0)
+_F0, _ONE = np.float32(0), np.float32(1)
 
 
 def logsigmoid(input):
@@ -144,8 +144,28 @@ def _silu_grad(xp, g, self):
     if xp.recording:
         s = xp.sigmoid(self)
         return g * s * xp.add_scalar(self * xp.scalar_sub(1.0, s), 1.0)
+    if _exact(self) and (g.flags.c_contiguous or not any(g.strides)):
+        # (PyTorch's kernel: dy * sigmoid * fma(x, 1 - sigmoid, 1), GCC's fusion)
+        s = _sleef.sigmoid(self)
+        with np.errstate(all="ignore"):
+            return g * s * _sleef.fma32(self, 1 - s, _ONE)
     s = 1 / (1 + xp.exp(-self))
     return g * s * (1 + self * (1 - s))
+
+
+def _exact(x):
+    """Whether PyTorch's float32 kernel with Sleef's exp is reproduced for x
+    (_sleef.exp_of_negated)."""
+    return (x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX
+            and x.flags.c_contiguous and not is_meta(x))
+
+
+def _silu_forward(v):
+    if _exact(v):
+        e = _sleef.exp_of_negated(v)
+        e += 1
+        return np.divide(v, e, out=e)
+    return v / (1 + np.exp(-v))
 
 
 def _mish_grad(xp, g, self):
@@ -165,7 +185,7 @@ MishBackward0 = grad_fn("MishBackward0", opmath=True, self=_mish_grad)
 def silu(input):
     """x sigmoid(x); complex too, but (as PyTorch) not differentiable there."""
     x = input._data if input._data.dtype.kind == "c" else floating(input, "silu_cpu")
-    data = run(lambda v: v / (1 + np.exp(-v)), x)
+    data = run(_silu_forward, x)
     no_complex_autograd("silu", data, input)
     return recorded(SiluBackward0, data, (input,))
 
