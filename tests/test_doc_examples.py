@@ -28,7 +28,9 @@ def swept():
     torch = pytest.importorskip("torch")
     wanted = set(NAMES)
     blocks = [b for b in doc_examples.extract_blocks(torch) if b["name"] in wanted]
-    return {b["name"]: b for b in doc_examples.sweep(blocks)}
+    # (a longer timeout than the sweep's: the 3-d examples draw tens of millions
+    # of random numbers, slow on a machine busy with other tests)
+    return {b["name"]: b for b in doc_examples.sweep(blocks, timeout=180)}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -46,3 +48,5 @@ def test_statements_join_bodies_written_with_prompts():
     # harness joins them into one statement instead of an IndentationError.
     sources = ["def f(x):\n", "    return x + 1\n", "f(1)\n"]
     assert doc_examples._statements(sources) == ["def f(x):\n    return x + 1\n", "f(1)\n"]
+    sources = ["@deco\n", "def f(x):\n    return x\n", "f(1)\n"]
+    assert doc_examples._statements(sources) == ["@deco\ndef f(x):\n    return x\n", "f(1)\n"]

@@ -55,7 +55,13 @@ MODULES = ["torch", "torch.Tensor", "torch.nn.functional", "torch.nn",
            "torch.functional", "torch.optim", "torch.optim.lr_scheduler",
            "torch.autograd", "torch.autograd.functional", "torch.func",
            "torch.nn.utils", "torch.nn.utils.rnn", "torch.distributions",
-           "torch.utils.data", "torch.random", "torch.testing"]
+           "torch.utils.data", "torch.random", "torch.testing",
+           "torch.nn.utils.parametrizations", "torch.nn.utils.parametrize",
+           "torch.nn.utils.prune", "torch.nn.utils.stateless", "torch.nn.attention",
+           "torch.autograd.forward_ad", "torch.autograd.graph", "torch.autograd.profiler",
+           "torch.signal.windows", "torch.utils.checkpoint", "torch.optim.swa_utils",
+           "torch.overrides", "torch.serialization", "torch.distributions.constraints",
+           "torch.masked", "torch.library"]
 
 # A block that needs one of these can't run on a CPU-only NumPy library, or
 # tests machinery outside Ember's scope: reported as skipped, with the reason.
@@ -66,7 +72,7 @@ SKIP_PATTERNS = [
     (r"torch\.jit|@script\b|torchscript", "torch.jit"),
     (r"torch\.compile|_dynamo|_inductor|torch\.export|torch\.fx\b", "torch.compile internals"),
     (r"https?://|download|load_state_dict_from_url|torch\.hub", "network download"),
-    (r"torch\.distributed|\bdist\.|init_process_group", "distributed"),
+    (r"torch\.distributed|init_process_group", "distributed"),
     (r"REQUIRES\(env:TORCH_DOCTEST_(CUDA|HUB|DISTRIBUTED)", "requires env"),
     (r"REQUIRES\(module:", "requires extra module"),
     (r"\bnested_tensor\b|torch\.nested", "nested tensors"),
@@ -169,6 +175,9 @@ def _statements(sources):
     out, pending = [], ""
     for src in merged:
         pending += src
+        if pending.lstrip().startswith("@") and "def " not in pending \
+                and "class " not in pending:
+            continue    # a decorator written on its own `>>>` line: the def follows
         try:
             compile(pending, "<doc>", "single")
         except SyntaxError as exc:
@@ -195,6 +204,8 @@ def _reset_globals(torch):
         torch.set_printoptions(profile="default", sci_mode=None)
     with contextlib.suppress(Exception):
         torch.autograd.set_detect_anomaly(False)
+    with contextlib.suppress(Exception):
+        torch.serialization.clear_safe_globals()    # (add_safe_globals' list)
 
 
 def _run_block(torch, sources):
@@ -253,14 +264,14 @@ def child_main(lib, path_in, path_out, start):
 
 
 # ------------------------------------------------------------- parent mode
-def _run_lib(lib, blocks, workdir):
+def _run_lib(lib, blocks, workdir, timeout):
     """{index: output} for one library, restarting the child after a crash."""
     path_in = os.path.join(workdir, "blocks.json")
     path_out = os.path.join(workdir, f"{lib}.jsonl")
     results, start = {}, 0
     while start < len(blocks):
         cmd = [sys.executable, os.path.abspath(__file__), "--child", lib,
-               path_in, path_out, str(start)]
+               path_in, path_out, str(start), "--timeout", str(timeout)]
         # cwd: a scratch directory per library, so that an example that
         # saves a file (torch.save(x, "tensor.pt")) and reads it back runs,
         # without racing the other library's child
@@ -292,14 +303,16 @@ def _normalise(text):
     return re.sub(r"0x[0-9a-fA-F]{6,}", "0x?", text)
 
 
-def sweep(blocks):
+def sweep(blocks, timeout=TIMEOUT_S):
+    """Run the blocks not skipped under both libraries (`timeout` seconds a
+    block at most); each gets its two outputs and a status."""
     from concurrent.futures import ThreadPoolExecutor
     runnable = [b for b in blocks if not b.get("skip")]
     with tempfile.TemporaryDirectory() as workdir:
         with open(os.path.join(workdir, "blocks.json"), "w") as f:
             json.dump(runnable, f)
         with ThreadPoolExecutor(2) as pool:
-            futs = {lib: pool.submit(_run_lib, lib, runnable, workdir)
+            futs = {lib: pool.submit(_run_lib, lib, runnable, workdir, timeout)
                     for lib in ("torch", "ember")}
             res = {lib: fut.result() for lib, fut in futs.items()}
     for i, b in enumerate(runnable):
@@ -325,6 +338,7 @@ def _first_diff(a, b):
 
 
 def main(argv=None):
+    global TIMEOUT_S    # (a child's: --timeout)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", action="append", default=[],
                     help="run only blocks whose name starts with this (repeatable)")
@@ -334,10 +348,12 @@ def main(argv=None):
     ap.add_argument("--full", action="store_true", help="print full outputs of differing blocks")
     ap.add_argument("--write-identical", action="store_true",
                     help=f"write the identical blocks' names to {os.path.basename(IDENTICAL_LIST)}")
+    ap.add_argument("--timeout", type=int, default=TIMEOUT_S, help="seconds a block at most")
     ap.add_argument("--child", nargs=4, metavar=("LIB", "IN", "OUT", "START"),
                     help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
+        TIMEOUT_S = args.timeout
         lib, path_in, path_out, start = args.child
         return child_main(lib, path_in, path_out, int(start))
 
@@ -353,7 +369,7 @@ def main(argv=None):
         for b in blocks:
             print(b["name"], f"(skipped: {b['skip']})" if b["skip"] else "")
         return 0
-    sweep(blocks)
+    sweep(blocks, args.timeout)
     by = {s: [b for b in blocks if b.get("status") == s]
           for s in ("identical", "noise", "differing")}
     skipped = [b for b in blocks if b["skip"]]
