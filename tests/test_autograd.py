@@ -432,3 +432,26 @@ def test_leaf_grad_follows_the_leafs_layout(leaf):
             out += [[st for st, n in zip(x.grad.stride(), x.shape) if n != 1], x.grad]
         return out
     check(run)
+
+
+@pytest.mark.parametrize("leaf", list(_LEAVES))
+def test_relaxed_grad_layout_policy_keeps_a_taken_gradient_as_it_came(leaf):
+    """enforce_grad_layout_policy(False): a first gradient AccumulateGrad
+    takes over keeps its own layout; one it copies (the caller's) is still
+    laid out as the leaf; the policy is back on after the block."""
+    def run(T):
+        out = []
+        # (not through a transpose: Ember's intermediate gradients are not laid
+        # out as PyTorch's there, which the enforced contract hides)
+        for f in (lambda x: (x * 2).sum(), lambda x: (x.contiguous() * 3).sum(),
+                  lambda x: x.backward(T.ones(x.shape))):
+            x = _LEAVES[leaf](T).requires_grad_()
+            with T.autograd.enforce_grad_layout_policy(False):
+                y = f(x)
+                if y is not None:
+                    y.backward()
+            out += [[st for st, n in zip(x.grad.stride(), x.shape) if n != 1], x.grad]
+        x = _LEAVES[leaf](T).requires_grad_()
+        (x * 2).sum().backward()
+        return out + [[st for st, n in zip(x.grad.stride(), x.shape) if n != 1]]
+    check(run)

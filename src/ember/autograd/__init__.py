@@ -10,9 +10,9 @@ from .. import _tensor
 from . import graph
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
-from .grad_mode import (enable_grad, inference_mode, is_grad_enabled,
-                        is_inference_mode_enabled, is_multithreading_enabled, no_grad,
-                        set_grad_enabled, set_multithreading_enabled)
+from .grad_mode import (enable_grad, enforce_grad_layout_policy, inference_mode,
+                        is_grad_enabled, is_inference_mode_enabled, is_multithreading_enabled,
+                        no_grad, set_grad_enabled, set_multithreading_enabled)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional
 from . import forward_ad
@@ -23,7 +23,7 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "gradcheck", "gradgrad
            "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "graph",
            "functional", "forward_ad", "Variable", "profiler", "detect_anomaly",
            "set_multithreading_enabled", "is_multithreading_enabled",
-           "set_detect_anomaly"]
+           "set_detect_anomaly", "enforce_grad_layout_policy"]
 
 
 def _as_tuple(x):

@@ -7,6 +7,7 @@ from .._backend import np
 from .. import _layout as _L
 from .._tensor import Tensor
 from ._engine_hooks import _run_tensor_hooks
+from .grad_mode import _state as _grad_mode
 
 _ndarray = np.ndarray
 _wrap = Tensor._wrap
@@ -34,7 +35,8 @@ def _accumulate(var, grad, create_graph, hooked=False):
                 # (one flags object read, then let go: it holds a reference to grad)
                 flags = grad.flags
                 stealable = flags.writeable and (flags.c_contiguous and data.flags.c_contiguous
-                                                 or _L.obeys_grad_layout(grad, data))
+                                                 or _L.obeys_grad_layout(grad, data)
+                                                 or not _grad_mode.grad_layout_enforced)
                 flags = None
         if stealable and sys.getrefcount(grad) == _SOLE_REFS:
             # (its base read once, held here: one reference more than alone)

@@ -13,7 +13,7 @@ from .._public_name import PublicRepr, public_module
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "set_multithreading_enabled", "is_multithreading_enabled",
-           "is_grad_enabled", "is_inference_mode_enabled"]
+           "is_grad_enabled", "is_inference_mode_enabled", "enforce_grad_layout_policy"]
 
 
 # How many threads have grad mode off now (a thread that ends with it off
@@ -50,6 +50,7 @@ class _State(threading.local):
     # PyTorch): enable_grad there sets only this, which is_grad_enabled reports.
     requested = False
     multithreading = True   # set_multithreading_enabled (the engine is single-threaded)
+    grad_layout_enforced = True     # enforce_grad_layout_policy (autograd/_accumulate.py)
     # True while Ember's derivative formulas run on tensors (create_graph, a
     # node called, forward mode): they combine the NumPy arrays a forward
     # saved with tensors, which binary ops then take as constant tensors.
@@ -254,6 +255,32 @@ class set_multithreading_enabled(_DecoratorContextManager):
 
     def __exit__(self, *exc):
         _state.multithreading = self.prev
+
+    def clone(self):
+        return self.__class__(self.mode)
+
+
+class enforce_grad_layout_policy(_DecoratorContextManager):
+    """Whether a leaf's first gradient is laid out as the leaf (True, the
+    default: the "gradient layout contract") or, where AccumulateGrad takes
+    the engine's own buffer over instead of copying it, kept as it came
+    (False). A gradient that must be copied is laid out as the leaf either
+    way. Thread-local; set when made, as PyTorch's."""
+
+    def __init__(self, enable=True):
+        self.prev = _state.grad_layout_enforced
+        _state.grad_layout_enforced = bool(enable)
+        self.mode = enable
+
+    def __call__(self, func):
+        _state.grad_layout_enforced = self.prev
+        return super().__call__(func)
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _state.grad_layout_enforced = self.prev
 
     def clone(self):
         return self.__class__(self.mode)
