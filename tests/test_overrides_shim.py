@@ -80,3 +80,14 @@ def test_overridable_and_ignored_as_pytorch():
         assert o.resolve_name(lib.Tensor.add) == f"{lib.__name__}.Tensor.add"
         assert o.resolve_name(lib.zeros) == f"{lib.__name__}.zeros"
     assert overrides.get_testing_overrides() == {}
+
+
+@needs_torch
+def test_ignored_tensor_attributes_as_pytorch():
+    # the Tensor attributes PyTorch's list names (as_subclass, new_zeros, stride...)
+    def listed(lib, o):
+        ignored = o.get_ignored_functions()
+        return {n for n in ("as_subclass", "new_zeros", "new_tensor", "stride", "unflatten",
+                            "__iter__", "__hash__", "add", "view", "sum", "size")
+                if getattr(lib.Tensor, n) in ignored}
+    assert listed(ember, overrides) == listed(torch, torch.overrides)

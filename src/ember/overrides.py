@@ -65,12 +65,29 @@ def is_tensor_method_or_property(func):
         getattr(func, "__name__", None) == "__get__"
 
 
+# The Tensor attributes PyTorch 2.13's list names (some of them, new_zeros
+# or stride, reach __torch_function__ all the same, in PyTorch as in Ember)
+_IGNORED_TENSOR = """
+__class__ __delattr__ __delitem__ __dir__ __getattribute__ __hash__ __init__ __init_subclass__
+__iter__ __new__ __setattr__ __subclasshook__ __torch_dispatch__ __torch_function__
+_addmm_activation _conj _conj_physical _dtensor__new__ _fix_weakref _is_all_true _is_any_true
+_is_zerotensor _lazy_clone _make_subclass _make_wrapper_subclass _neg_view _philox_normal_
+_philox_uniform_ _reduce_ex_internal _rev_view_func_unsafe _to_sparse _to_sparse_bsc
+_to_sparse_bsr _to_sparse_csc _to_sparse_csr _typed_storage _use_count _view_func
+_view_func_unsafe as_subclass eig lstsq new new_empty new_empty_strided new_full new_ones
+new_tensor new_zeros reinforce solve stride symeig to_padded_tensor to_sparse_bsc to_sparse_bsr
+to_sparse_coo to_sparse_csc to_sparse_csr unflatten""".split()
+
+
 @functools.cache
 def get_ignored_functions():
-    """The public functions that never dispatch (factories, settings)."""
+    """The public functions that never dispatch (factories, settings), and
+    the Tensor attributes PyTorch's list names."""
     import ember
     from ._subclass_wrappers import _IGNORED
-    return {getattr(ember, n) for n in _IGNORED if callable(getattr(ember, n, None))}
+    from ._tensor import Tensor
+    ignored = {getattr(ember, n) for n in _IGNORED if callable(getattr(ember, n, None))}
+    return ignored | {getattr(Tensor, n) for n in _IGNORED_TENSOR if hasattr(Tensor, n)}
 
 
 def get_overridable_functions():
