@@ -347,15 +347,16 @@ def test_binary_cross_entropy_with_logits_is_pytorchs(n):
 
 @avx2_rounds_otherwise("runs of 2 vectors (16 lanes, not 32)")
 @pytest.mark.parametrize("n", [1, 31, 32, 100, 4096])
-def test_silu_and_tanh_gradients_are_pytorchs(n):
+def test_silu_softplus_and_tanh_gradients_are_pytorchs(n):
     """silu forward and backward (Sleef's exp in runs of 32, glibc's expf
-    after; the backward's x * (1 - s) + 1 fused), and tanh's backward
+    after; the backward's x * (1 - s) + 1 fused), softplus's (Sleef's exp and
+    log1p in runs, glibc's expf and log1pf after), and tanh's backward
     (GCC fuses its 1 - y * y), with a full gradient and with sum()'s
     expanded one. (tanh's forward is MKL's VML, rounded as _vml does.)"""
     rng = np.random.default_rng(n)
     a = (rng.standard_normal(n) * 4).astype(np.float32)
     g = rng.standard_normal(n).astype(np.float32)
-    for name in ("silu", "tanh"):
+    for name in ("silu", "tanh", "softplus"):
         for full in (True, False):
             got = []
             for T in (torch, ember):
@@ -364,7 +365,40 @@ def test_silu_and_tanh_gradients_are_pytorchs(n):
                 (y.backward(T.from_numpy(g)) if full else y.sum().backward())
                 got.append((y.detach().numpy(), x.grad.numpy()))
             (ty, tg), (ey, eg) = got
-            if name == "silu":
+            if name != "tanh":
                 np.testing.assert_array_equal(ey, ty)
             same = ey == ty      # (the gradient where the forward agrees)
             np.testing.assert_array_equal(eg[same], tg[same])
+
+
+@avx2_rounds_otherwise("runs of 2 vectors (16 lanes, not 32)")
+@pytest.mark.parametrize("beta,threshold", [(1, 20), (2, 5), (0.5, 1)])
+def test_softplus_beta_and_threshold(beta, threshold):
+    rng = np.random.default_rng(int(beta * 10))
+    for n in (7, 100, 4096):
+        a = (rng.standard_normal(n) * 5).astype(np.float32)
+        g = rng.standard_normal(n).astype(np.float32)
+        got = []
+        for T in (torch, ember):
+            x = T.from_numpy(a.copy()).requires_grad_()
+            y = T.nn.functional.softplus(x, beta=beta, threshold=threshold)
+            y.backward(T.from_numpy(g))
+            got.append((y.detach().numpy(), x.grad.numpy()))
+        for mine, theirs in zip(got[1], got[0]):
+            np.testing.assert_array_equal(mine, theirs)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "silu", "softplus", "logsigmoid"])
+def test_zero_dim_inputs(name):
+    """A 0-d tensor (a scalar loss, a distribution's parameter): the scalar
+    kernel, glibc's functions (0-d arrays used to reach Sleef's emulation,
+    whose NumPy calls give scalars, not arrays)."""
+    for v in (0.3, -7.5, 0.0, 30.0):
+        got = []
+        for T in (torch, ember):
+            x = T.tensor(v, requires_grad=True)
+            y = getattr(T.nn.functional, name)(x)
+            y.backward()
+            got.append((y.detach().numpy(), x.grad.numpy()))
+        for mine, theirs in zip(got[1], got[0]):
+            np.testing.assert_array_equal(mine, theirs)

@@ -114,6 +114,8 @@ def expf(d):
 
 def _expf(d):
     """expf, NumPy's warnings left to the caller to silence."""
+    if not d.ndim:      # (NumPy's ufuncs give 0-d results as scalars)
+        return _expf_block(d.reshape(1)).reshape(())
     if d.size <= _BLOCK:
         return _expf_block(d)
     out = np.empty(d.shape, _F)
@@ -174,6 +176,8 @@ def _logf(d):
     to 32768 (softmax's row sums) are the correctly rounded logarithm, then
     Sleef's own last bit where a table says it differs (make_sleef_log_table
     in tools/); any other input goes through the emulation."""
+    if not d.ndim:
+        return _logf(d.reshape(1)).reshape(())
     table = _log_table()
     if table is None or not d.size or not (_LOG_LO <= d.min() and d.max() <= _LOG_HI):
         return _logf_sleef(d)
@@ -302,8 +306,10 @@ def log1pf(d):
     """Sleef_log1pf_u10 (xlog1pf) of a float32 array, in its AVX-512 form:
     log(2**e * (1 + m)) with 1 + d = 2**e * (1 + m) and m = fma(d, 2**-e,
     2**-e - 1). (Past 1e38 Sleef takes xlogf_u1 of d itself.)"""
+    d = np.asarray(d, _F)
+    if not d.ndim:
+        return log1pf(d.reshape(1)).reshape(())
     with np.errstate(all="ignore"):
-        d = np.asarray(d, _F)
         ok = (d > _F(-1)) & (d <= _LOG1P_BOUND)
         every = ok.all()
         dd = d if every else np.where(ok, d, _F(0))
@@ -402,20 +408,25 @@ def log_softmax_backward_lastdim(g, y):
 SIGMOID_MAX = 1 << 15
 
 
-def exp_of_negated(x):
-    """exp(-x) of a float32 array's elements in memory order as a unary or
-    binary cpu_kernel_vec computes it over one contiguous loop: Sleef's exp
-    in runs of 32 (two vectors a step), glibc's expf for the n % 32 left
-    (the scalar tail). x: C-contiguous, at most SIGMOID_MAX elements."""
+def in_runs(x, vector, scalar):
+    """vector(v) on x's elements in whole runs of 32 (two vectors a step)
+    and scalar(v) on the n % 32 left, in memory order: a unary or binary
+    cpu_kernel_vec's one contiguous loop, whose tail is its scalar op.
+    x: C-contiguous, at most SIGMOID_MAX elements."""
     flat = x.reshape(-1)
     whole = flat.size - flat.size % 32
-    e = np.empty_like(flat)
+    out = np.empty_like(flat)
     with np.errstate(all="ignore"):
         if whole:
-            e[:whole] = _expf(-flat[:whole])
+            out[:whole] = vector(flat[:whole])
         if whole < flat.size:
-            e[whole:] = _glibc.expf(-flat[whole:])
-    return e.reshape(x.shape)
+            out[whole:] = scalar(flat[whole:])
+    return out.reshape(x.shape)
+
+
+def exp_of_negated(x):
+    """exp(-x): Sleef's exp in runs, glibc's expf after (in_runs)."""
+    return in_runs(x, lambda v: _expf(-v), lambda v: _glibc.expf(-v))
 
 
 def sigmoid(x):

@@ -14,7 +14,7 @@ from ._registry import grad_fn, in_opmath, tensor_field
 from .activation_pointwise import floating, pick, run as _run, same_dtype
 from .pointwise import _sigmoid_grad
 from .inplace import make_inplace
-from . import _sleef, special_series as _S
+from . import _glibc, _sleef, special_series as _S
 from .._meta import is_meta
 
 __all__ = []
@@ -205,8 +205,12 @@ def _softplus_grad(xp, g, self, beta, threshold):
     if xp.recording:
         return kernel_node(SoftplusBackwardBackward0, _SOFTPLUS_KERNEL, (g, self),
                            (beta, threshold), elementwise=True)
-    z = xp.exp(self * beta)
-    return xp.where(self * beta > threshold, g, g * z / (z + 1))
+    xb = self * beta
+    if _exact(xb) and (g.flags.c_contiguous or not any(g.strides)):
+        z = _sleef.in_runs(xb, _sleef.expf, _glibc.expf)
+    else:
+        z = xp.exp(xb)
+    return xp.where(xb > threshold, g, g * z / (z + 1))
 
 
 def _softplus_double_backward(xp, grad, grad_output, self, beta, threshold):
@@ -227,7 +231,12 @@ SoftplusBackwardBackward0 = grad_fn(
 def _softplus_forward(x, beta, threshold):
     b, th = same_dtype(x, beta, threshold)
     xb = x * b
-    return np.where(xb > th, x, np.log1p(np.exp(xb)) / b)
+    if _exact(xb):      # (Sleef's exp and log1p in runs, glibc's after)
+        soft = _sleef.in_runs(xb, lambda v: _sleef.log1pf(_sleef.expf(v)),
+                              lambda v: _glibc.log1pf(_glibc.expf(v)))
+    else:
+        soft = np.log1p(np.exp(xb))
+    return np.where(xb > th, x, soft / b)
 
 
 def softplus(input, beta=1, threshold=20):
