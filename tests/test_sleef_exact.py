@@ -402,3 +402,17 @@ def test_zero_dim_inputs(name):
             got.append((y.detach().numpy(), x.grad.numpy()))
         for mine, theirs in zip(got[1], got[0]):
             np.testing.assert_array_equal(mine, theirs)
+
+
+@avx2_rounds_otherwise("runs of 2 vectors (16 lanes, not 32)")
+@pytest.mark.parametrize("name", ["sigmoid", "silu", "softplus"])
+def test_permuted_inputs_run_in_memory_order(name):
+    """TensorIterator walks a dense tensor in memory order: a permuted input
+    gives the contiguous one's values, laid out as its input."""
+    a = (np.random.default_rng(1).standard_normal((5, 20, 3)) * 4).astype(np.float32)
+    got = []
+    for T in (torch, ember):
+        y = getattr(T.nn.functional, name)(T.from_numpy(a.copy()).permute(2, 0, 1))
+        got.append((y.numpy(), y.stride()))
+    np.testing.assert_array_equal(got[1][0], got[0][0])
+    assert got[1][1] == got[0][1]

@@ -411,9 +411,10 @@ SIGMOID_MAX = 1 << 15
 def in_runs(x, vector, scalar):
     """vector(v) on x's elements in whole runs of 32 (two vectors a step)
     and scalar(v) on the n % 32 left, in memory order: a unary or binary
-    cpu_kernel_vec's one contiguous loop, whose tail is its scalar op.
-    x: C-contiguous, at most SIGMOID_MAX elements."""
-    flat = x.reshape(-1)
+    cpu_kernel_vec's one loop over a dense tensor, whose tail is its scalar
+    op. x: dense (see in_memory_order), at most SIGMOID_MAX elements."""
+    y, back = in_memory_order(x)
+    flat = y.reshape(-1)
     whole = flat.size - flat.size % 32
     out = np.empty_like(flat)
     with np.errstate(all="ignore"):
@@ -421,7 +422,19 @@ def in_runs(x, vector, scalar):
             out[:whole] = vector(flat[:whole])
         if whole < flat.size:
             out[whole:] = scalar(flat[whole:])
-    return out.reshape(x.shape)
+    out = out.reshape(y.shape)
+    return out if back is None else out.transpose(back)
+
+
+def in_memory_order(x):
+    """(x's dims permuted into a C-contiguous view, the permutation back or
+    None): TensorIterator walks a dense tensor in memory order, whatever its
+    dims' order. (None, None) where x is not dense (a broadcast, a slice)."""
+    if x.flags.c_contiguous:
+        return x, None
+    order = np.argsort([-s for s in x.strides], kind="stable")
+    y = x.transpose(order)
+    return (y, np.argsort(order)) if y.flags.c_contiguous else (None, None)
 
 
 def exp_of_negated(x):
@@ -431,7 +444,7 @@ def exp_of_negated(x):
 
 def sigmoid(x):
     """PyTorch's float32 sigmoid, 1 / (1 + exp(-x)), bit for bit (see
-    exp_of_negated)."""
+    exp_of_negated; x dense)."""
     e = exp_of_negated(x)
     e += 1
     return np.divide(1, e, out=e)

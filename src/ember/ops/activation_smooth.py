@@ -144,7 +144,7 @@ def _silu_grad(xp, g, self):
     if xp.recording:
         s = xp.sigmoid(self)
         return g * s * xp.add_scalar(self * xp.scalar_sub(1.0, s), 1.0)
-    if _exact(self) and (g.flags.c_contiguous or not any(g.strides)):
+    if _exact(self, True) and (g.flags.c_contiguous or not any(g.strides)):
         # (PyTorch's kernel: dy * sigmoid * fma(x, 1 - sigmoid, 1), GCC's fusion)
         s = _sleef.sigmoid(self)
         with np.errstate(all="ignore"):
@@ -153,11 +153,12 @@ def _silu_grad(xp, g, self):
     return g * s * (1 + self * (1 - s))
 
 
-def _exact(x):
-    """Whether PyTorch's float32 kernel with Sleef's exp is reproduced for x
-    (_sleef.exp_of_negated)."""
-    return (x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX
-            and x.flags.c_contiguous and not is_meta(x))
+def _exact(x, binary=False):
+    """Whether PyTorch's float32 kernel with Sleef's functions in runs is
+    reproduced for x (_sleef.in_runs): dense x for a unary kernel, C-contiguous
+    for a binary one (whose walk also follows its other operand's layout)."""
+    return (x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and not is_meta(x)
+            and (x.flags.c_contiguous if binary else _sleef.in_memory_order(x)[0] is not None))
 
 
 def _silu_forward(v):
@@ -206,7 +207,7 @@ def _softplus_grad(xp, g, self, beta, threshold):
         return kernel_node(SoftplusBackwardBackward0, _SOFTPLUS_KERNEL, (g, self),
                            (beta, threshold), elementwise=True)
     xb = self * beta
-    if _exact(xb) and (g.flags.c_contiguous or not any(g.strides)):
+    if _exact(xb, True) and (g.flags.c_contiguous or not any(g.strides)):
         z = _sleef.in_runs(xb, _sleef.expf, _glibc.expf)
     else:
         z = xp.exp(xb)

@@ -104,8 +104,8 @@ def _rsqrt(x):
 def _sigmoid(x):
     # PyTorch's kernel, 1 / (1 + exp(-x)): its roundings, and 0 where exp
     # overflows (sigmoid(-100.) is 0., not the subnormal e / (1 + e) gives).
-    if x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and x.flags.c_contiguous \
-            and not is_meta(x):
+    if x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and not is_meta(x) \
+            and _sleef.in_memory_order(x)[0] is not None:
         return _sleef.sigmoid(x)
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
