@@ -16,7 +16,8 @@ from ._out import same_dtype
 from ._registry import grad_fn, register
 from ..autograd._saved_fields import constant
 from ._autocast import LOWER, STATE as _AUTOCAST, dispatch as _autocast
-from ._xp import NUMPY, matmul_wide, provide
+from ._xp import matmul_wide, provide
+from ._small_bmm import bmm_arrays
 from ._matmul_impl import matmul_impl
 from .shape import _unsafe_view, contiguous, expand, reshape, squeeze, transpose, unsqueeze
 from .shape import t as _t
@@ -278,11 +279,11 @@ def bmm(input, mat2):
     if input._data.dtype != mat2._data.dtype:
         raise RuntimeError(f"expected scalar type {D.SCALAR_NAMES[input.dtype]} but found "
                            f"{D.SCALAR_NAMES[mat2.dtype]}")
-    return _product(BmmBackward0, matmul_wide, input, mat2)
+    return _product(BmmBackward0, bmm_arrays, input, mat2)
 
 
 # (bmm's formulas are batched products again: bmm itself when recorded)
-provide("bmm", NUMPY.matmul, bmm)
+provide("bmm", bmm_arrays, bmm)
 
 
 def bmm_checks(a, b):

@@ -15,6 +15,7 @@ from ._out import same_dtype
 from .linalg import _DOT, _TENSORDOT
 from ._registry import grad_fn, register
 from ._xp import matmul_wide, provide
+from ._small_bmm import bmm_arrays
 from . import linalg as _L
 from .products_reshape import reshape_as_torch
 from .linalg import MmBackward0
@@ -286,7 +287,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _L.bmm_checks(b1, b2)
     _L.no_bool(b1, "baddbmm")
     beta, alpha = _integral_scalars(_L.opmath(b1.dtype), beta, alpha)
-    prod = _plus_scaled(matmul_wide(b1, b2, narrow=False), beta, input._data, alpha)
+    prod = _plus_scaled(bmm_arrays(b1, b2, narrow=False), beta, input._data, alpha)
     return recorded(BaddbmmBackward0, _L.rounded(prod, b1.dtype), (input, batch1, batch2), (beta, alpha))
 
 
