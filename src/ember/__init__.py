@@ -71,7 +71,7 @@ finally:
 # Namespaces few scripts touch are imported on first use (`ember.jit.ignore`,
 # `import ember.multiprocessing`), so that `import ember` does not pay for them.
 _ON_FIRST_USE = ("jit", "compiler", "_dynamo", "_C", "types", "overrides", "signal",
-                 "multiprocessing", "library", "hub")
+                 "multiprocessing", "library", "hub", "futures")
 
 
 def __getattr__(name):
