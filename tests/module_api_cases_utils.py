@@ -3,6 +3,7 @@ parametrizations (class names, state_dict keys, caching, removal, errors),
 pruning's buffers and hooks, spectral/orthogonal/weight norm, functional_call,
 DataParallel's prefix, parameter vectors, fusion, skip_init, packed sequences."""
 import copy
+import importlib
 import pickle
 
 from module_api_common import helpers
@@ -11,6 +12,9 @@ from module_api_common import helpers
 def build(T):
     """{case name: case(T)} with every case bound to the library T."""
     nn = T.nn
+    # (nn.utils.prune is a submodule neither library imports by itself: as a
+    # script would, import it, so that no case depends on the tests' order)
+    importlib.import_module(T.__name__ + ".nn.utils.prune")
     P = nn.utils.parametrize
     case, CASES, tdesc, lin, net = helpers(T)
 

@@ -6,6 +6,7 @@ PyTorch (mode 0, its only one) widens each element to its 64-bit kind
 result is always uint64, not differentiable (the recorded graph ends there).
 It has no xor kernel for complex or uint16/32/64 input, and like max it needs
 a dim for an empty input and refuses an empty dim to reduce."""
+from .. import _meta
 from .. import _dtype as D
 from ._common import kernel_refuses, np, wrap
 from ._out import same_dtype
@@ -29,8 +30,13 @@ def hash_tensor(input, dim=None, *, keepdim=False, mode=0):
         dims = None     # dim 0 or -1 of a 0-d tensor reduces nothing
     wide = np.float64 if x.dtype.kind == "f" or input.dtype is D.bfloat16 else (
         np.uint64 if x.dtype.kind == "u" else np.int64)
-    bits = np.ascontiguousarray(x.astype(wide)).view(np.uint64)
     D.uint64._np  # noqa: B018 (the uint dtypes are loaded when first read: wrap needs it)
+    if _meta.is_meta(x):     # (the shape alone: the reduction's, kept dims or not)
+        kept = range(x.ndim) if dims is None else [d % x.ndim for d in np.atleast_1d(dims)]
+        shape = tuple(1 if i in kept else n for i, n in enumerate(x.shape) if keepdim
+                      or i not in kept)
+        return wrap(_meta.meta_array(shape, np.uint64))
+    bits = np.ascontiguousarray(x.astype(wide)).view(np.uint64)
     return wrap(np.asarray(np.bitwise_xor.reduce(bits, axis=dims, keepdims=keepdim),
                            dtype=np.uint64))
 
