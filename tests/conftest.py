@@ -43,3 +43,10 @@ def pytest_runtest_teardown(item, nextitem):
     if uint_ops is not None and uint_ops._ORIGINALS and (
             nextitem is None or nextitem.module is not item.module):
         uint_ops.uninstall()
+    # A first torch.compile (either library's) turns the distributions'
+    # default argument validation off for the process, as PyTorch's dynamo
+    # does; the next tests start with it on, as a program that never compiles.
+    for name in ("ember.distributions.distribution", "torch.distributions.distribution"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module.Distribution.set_default_validate_args(True)

@@ -133,3 +133,22 @@ def test_compile_wraps_a_module_as_pytorch_does():
     model = ember.nn.Linear(2, 2)
     assert ember.compile(model, disable=True) is model
     assert type(ember.compile(mode="max-autotune")(model)).__name__ == "OptimizedModule"
+
+
+@needs_torch
+def test_a_first_compile_turns_distribution_validation_off_as_pytorchs():
+    """torch._dynamo's TorchPatcher.patch runs once, at the first compile
+    that is not disabled, and sets the distributions' default validate_args
+    to False (a script compiling a model then building a Normal(0, -1) gets
+    no error); a disabled compile does not."""
+    import subprocess
+    import sys
+    code = ("import {m} as T\nD = T.distributions.Distribution\nr = [D._validate_args]\n"
+            "T.compile(lambda x: x, disable=True); r.append(D._validate_args)\n"
+            "T.compile(backend='eager'); r.append(D._validate_args)\n"
+            "T.compile(lambda x: x, backend='eager'); r.append(D._validate_args)\n"
+            "D.set_default_validate_args(True); T.compile(lambda x: x, backend='eager')\n"
+            "r.append(D._validate_args); print(r)")
+    out = [subprocess.run([sys.executable, "-c", code.format(m=m)], capture_output=True,
+                          text=True, check=True).stdout for m in ("ember", "torch")]
+    assert out[0] == out[1] == "[True, True, True, False, True]\n"

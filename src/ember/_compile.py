@@ -44,6 +44,7 @@ def _compiled(model, disable):
     from .nn.modules.module import Module
     if disable or os.environ.get("TORCHDYNAMO_DISABLE", "") == "1":
         return model
+    _patch_once()
     if isinstance(model, Module):
         from ._dynamo.eval_frame import OptimizedModule, _EagerContext
         wrapped = OptimizedModule(model, _EagerContext())
@@ -53,3 +54,16 @@ def _compiled(model, disable):
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
     return model
+
+
+_PATCHED = []
+
+
+def _patch_once():
+    """What torch._dynamo's TorchPatcher.patch does, once per process, on a
+    first compile that is not disabled and that a program can see: the
+    distributions' default argument validation turned off."""
+    if not _PATCHED:
+        _PATCHED.append(True)
+        from .distributions import Distribution
+        Distribution.set_default_validate_args(False)

@@ -206,12 +206,13 @@ def _softplus_grad(xp, g, self, beta, threshold):
     if xp.recording:
         return kernel_node(SoftplusBackwardBackward0, _SOFTPLUS_KERNEL, (g, self),
                            (beta, threshold), elementwise=True)
+    beta, threshold = same_dtype(self, beta, threshold)    # (NumPy 1 widens a 0-d x by a float)
     xb = self * beta
     if _exact(xb, True) and (g.flags.c_contiguous or not any(g.strides)):
         z = _sleef.in_runs(xb, _sleef.expf, _glibc.expf)
     else:
         z = xp.exp(xb)
-    return xp.where(xb > threshold, g, g * z / (z + 1))
+    return xp.where(xb > threshold, g, g * z / (z + z.dtype.type(1)))   # (typed: NumPy 1)
 
 
 def _softplus_double_backward(xp, grad, grad_output, self, beta, threshold):
