@@ -121,6 +121,7 @@ def _compiled_module_seen(T, **compile_kwargs):
     return seen
 
 
+@pytest.mark.filterwarnings("ignore:Guards may run slower on Python 3.13.0:RuntimeWarning")
 def test_compile_wraps_a_module_as_pytorch_does():
     seen = _compiled_module_seen(ember)
     assert seen[:2] == ["OptimizedModule(\n  (_orig_mod): Sequential(\n    (0): Linear("

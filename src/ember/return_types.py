@@ -4,6 +4,7 @@ are structseqs (the kind of `os.stat_result`): tuples whose fields are also
 attributes, built from one sequence, `torch.return_types.sort((v, i))`, and
 without a named tuple's `_fields`/`_asdict`. These behave so."""
 import builtins
+import sys
 
 from . import _public_name
 
@@ -27,6 +28,8 @@ def _new(cls, sequence, dict=_NO_DICT):
     if len(fields) != cls.n_fields:
         raise TypeError(f"{_public_name_of(cls)}() takes a {cls.n_fields}-sequence "
                         f"({len(fields)}-sequence given)")
+    if dict is not _NO_DICT and dict and sys.version_info >= (3, 13):   # (3.13 reads its keys)
+        raise TypeError(f"{_public_name_of(cls)}() got duplicate or unexpected field name(s)")
     return tuple.__new__(cls, fields)
 
 

@@ -1,11 +1,14 @@
 # torch.compile'd MLP on iris, then the checkpoint mix-ups learners post about (_orig_mod., devices, modes).
 import io
+import warnings
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present
 from sklearn.datasets import load_iris
 
+# (dynamo's note on Python 3.13.0 only, from inside torch's own files)
+warnings.filterwarnings("ignore", message="Guards may run slower on Python 3.13.0")
 torch.manual_seed(4)
 X, y = load_iris(return_X_y=True)
 X = torch.tensor(X, dtype=torch.float32)
