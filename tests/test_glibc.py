@@ -99,3 +99,22 @@ def test_expf_where_the_fma_build_rounds_otherwise():
     with np.errstate(all="ignore"):
         want = _libm("expf")(x.astype(np.float64)).astype(np.float32)
     np.testing.assert_array_equal(_glibc.expf(x), want)
+
+
+def test_zero_dim_binary_cross_entropy_at_the_edges():
+    """A 0-d input of 0 or 1 takes logf's and log1pf's special cases (Ember's
+    ports raised TypeError there: a 0-d NumPy result is a scalar)."""
+    torch = pytest.importorskip("torch")
+    for v, t in ((0., 0.), (1., 1.), (0., 1.), (1., 0.), (0.3, 0.2)):
+        got = []
+        for T in (torch, ember):
+            x = T.tensor(v, requires_grad=True)
+            loss = T.nn.functional.binary_cross_entropy(x, T.tensor(t))
+            loss.backward()
+            got.append((loss.item(), x.grad.item()))
+        assert got[1] == got[0]
+    for f in (_glibc.expf, _glibc.logf, _glibc.log1pf):
+        for v in (0.0, -1.0, np.inf, 32.564632):
+            one = f(np.array([v], np.float32))[0]
+            zero_d = f(np.array(v, np.float32))
+            assert zero_d.shape == () and (zero_d == one or (np.isnan(zero_d) and np.isnan(one)))
