@@ -19,10 +19,12 @@ float32 midpoint, which is checked and repaired (`_fma32`).
 import os
 
 from .._backend import np
+from .._meta import is_meta
 from . import _glibc
 
 __all__ = ["expf", "logf", "log1pf", "fma32", "softmax_lastdim", "log_softmax_lastdim",
-           "softmax_backward_lastdim", "log_softmax_backward_lastdim", "sigmoid"]
+           "softmax_backward_lastdim", "log_softmax_backward_lastdim", "sigmoid",
+           "in_runs", "takes_runs", "exp_of_negated"]
 
 _F = np.float32
 _D = np.float64
@@ -424,6 +426,18 @@ def in_runs(x, vector, scalar):
             out[whole:] = scalar(flat[whole:])
     out = out.reshape(y.shape)
     return out if back is None else out.transpose(back)
+
+
+def takes_runs(x, g=None):
+    """Whether in_runs reproduces PyTorch's kernel over x: float32, 1 to
+    SIGMOID_MAX elements of real data, dense for a unary kernel; for a
+    binary one, with its other operand g, x C-contiguous and g too or one
+    broadcast value (the walk also follows g's layout)."""
+    if x.dtype != _F or not 0 < x.size <= SIGMOID_MAX or is_meta(x):
+        return False
+    if g is None:
+        return in_memory_order(x)[0] is not None
+    return x.flags.c_contiguous and (g.flags.c_contiguous or not any(g.strides))
 
 
 def in_memory_order(x):

@@ -144,7 +144,7 @@ def _silu_grad(xp, g, self):
     if xp.recording:
         s = xp.sigmoid(self)
         return g * s * xp.add_scalar(self * xp.scalar_sub(1.0, s), 1.0)
-    if _exact(self, True) and (g.flags.c_contiguous or not any(g.strides)):
+    if _sleef.takes_runs(self, g):
         # (PyTorch's kernel: dy * sigmoid * fma(x, 1 - sigmoid, 1), GCC's fusion)
         s = _sleef.sigmoid(self)
         with np.errstate(all="ignore"):
@@ -153,16 +153,8 @@ def _silu_grad(xp, g, self):
     return g * s * (1 + self * (1 - s))
 
 
-def _exact(x, binary=False):
-    """Whether PyTorch's float32 kernel with Sleef's functions in runs is
-    reproduced for x (_sleef.in_runs): dense x for a unary kernel, C-contiguous
-    for a binary one (whose walk also follows its other operand's layout)."""
-    return (x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and not is_meta(x)
-            and (x.flags.c_contiguous if binary else _sleef.in_memory_order(x)[0] is not None))
-
-
 def _silu_forward(v):
-    if _exact(v):
+    if _sleef.takes_runs(v):
         e = _sleef.exp_of_negated(v)
         e += 1
         return np.divide(v, e, out=e)
@@ -208,7 +200,7 @@ def _softplus_grad(xp, g, self, beta, threshold):
                            (beta, threshold), elementwise=True)
     beta, threshold = same_dtype(self, beta, threshold)    # (NumPy 1 widens a 0-d x by a float)
     xb = self * beta
-    if _exact(xb, True) and (g.flags.c_contiguous or not any(g.strides)):
+    if _sleef.takes_runs(xb, g):
         z = _sleef.in_runs(xb, _sleef.expf, _glibc.expf)
     else:
         z = xp.exp(xb)
@@ -233,7 +225,7 @@ SoftplusBackwardBackward0 = grad_fn(
 def _softplus_forward(x, beta, threshold):
     b, th = same_dtype(x, beta, threshold)
     xb = x * b
-    if _exact(xb):      # (Sleef's exp and log1p in runs, glibc's after)
+    if _sleef.takes_runs(xb):      # (Sleef's exp and log1p in runs, glibc's after)
         soft = _sleef.in_runs(xb, lambda v: _sleef.log1pf(_sleef.expf(v)),
                               lambda v: _glibc.log1pf(_glibc.expf(v)))
     else:

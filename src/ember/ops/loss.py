@@ -23,6 +23,7 @@ from ._registry import grad_fn, register, tensor_field
 from ._summation import torch_sum
 from ._vml import log as _log, log1p as _log1p
 from . import _glibc
+from .activation_smooth import _logsigmoid_forward
 
 __all__ = ["binary_cross_entropy_with_logits"]
 
@@ -368,9 +369,8 @@ def _numpy1_arrays(*arrays):
 
 
 def _bcel_forward(x, t, w, pw):
-    from .activation_smooth import _logsigmoid_forward     # (at::log_sigmoid's kernel)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        ls = _logsigmoid_forward(x)[0]
+        ls = _logsigmoid_forward(x)[0]      # (at::log_sigmoid's kernel)
         if pw is not None:
             ls = ls * ((pw - 1) * t + 1)
         loss = (1 - t) * x - ls

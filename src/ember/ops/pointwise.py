@@ -13,7 +13,6 @@ from ._common import (_VALUE_BASED_CASTING, D, Tensor, alpha_check, kernel_node,
                       broadcast_error, kernel_refuses, np, recorded, tensor_arg, wrap)
 from ._number_operand import NUMBER_ARRAYS, number_array, opmath_scalar, with_number
 from .._backend import add_scaled_, restore, silence
-from .._meta import is_meta
 from .. import _layout as _L
 from ._out import same_dtype
 from ._registry import REGISTRY, element_wise, grad_fn, register
@@ -104,8 +103,7 @@ def _rsqrt(x):
 def _sigmoid(x):
     # PyTorch's kernel, 1 / (1 + exp(-x)): its roundings, and 0 where exp
     # overflows (sigmoid(-100.) is 0., not the subnormal e / (1 + e) gives).
-    if x.dtype == np.float32 and 0 < x.size <= _sleef.SIGMOID_MAX and not is_meta(x) \
-            and _sleef.in_memory_order(x)[0] is not None:
+    if _sleef.takes_runs(x):
         return _sleef.sigmoid(x)
     with np.errstate(over="ignore"):
         return 1 / (1 + np.exp(-x))
